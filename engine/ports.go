@@ -1,0 +1,162 @@
+package engine
+
+import (
+	"context"
+	"time"
+)
+
+// Clock is the virtual clock (DESIGN §3). It only moves forward. The simulator
+// implements it; the engine reads time from nothing else.
+type Clock interface {
+	// Now is the current virtual time, in UTC.
+	Now() time.Time
+	// AfterFunc calls f once virtual time reaches at (at once, on its own goroutine,
+	// if at is not in the future). When the clock jumps over several deadlines they
+	// fire one by one in deadline order, and during each call Now() equals its
+	// deadline. f runs on the goroutine that moves the clock, so it must return
+	// quickly or hand its work off, and must never move the clock itself.
+	AfterFunc(at time.Time, f func()) Timer
+	// Advance moves the clock forward by d (> 0), firing timers on the way.
+	Advance(d time.Duration) error
+	// SetSpeed sets the multiplier of real time, from 1 to 10,000.
+	SetSpeed(x float64) error
+	// SetPaused stops or resumes the clock.
+	SetPaused(paused bool)
+	// State is what to persist; OnChange registers f to be called after every
+	// pause, speed change or advance (not on ordinary ticking).
+	State() ClockState
+	OnChange(f func(ClockState))
+}
+
+// Timer is a pending AfterFunc.
+type Timer interface {
+	// Stop prevents the call if it has not happened; it reports whether it did.
+	Stop() bool
+}
+
+// Challenge is what a bank asks after the password.
+type Challenge struct {
+	ID        string // answer with this
+	Kind      MFAKind
+	Prompt    string // what the bank shows, e.g. "Enter the OTP sent to 0803***4567"
+	ExpiresAt time.Time
+}
+
+// BankSession is a signed-in session at a bank; it expires on the clock.
+type BankSession struct {
+	Token      Secret
+	CustomerID string
+	ExpiresAt  time.Time
+}
+
+// LoginResult is either a session or a challenge to answer.
+type LoginResult struct {
+	Session   *BankSession
+	Challenge *Challenge
+}
+
+// BankAccount is an account as the bank shows it, live.
+type BankAccount struct {
+	Number      string // 10-digit NUBAN
+	Name        string // holder name, upper case
+	Type        string // AccountSavings or AccountCurrent
+	Currency    string
+	Balance     int64 // kobo
+	Institution Institution
+	AuthMethod  string
+}
+
+// Statement is an account's statement for a period, as the bank issues it.
+type Statement struct {
+	Account        BankAccount
+	From, To       time.Time
+	OpeningBalance int64
+	ClosingBalance int64
+	Transactions   []Transaction // oldest first
+}
+
+// Bank is a bank's internet banking, as the engine reaches it. The simulator
+// implements it. Errors are *Error: EUNAUTHORIZED for a wrong username, password or
+// answer (they all look alike, as at a real bank), ELOCKED after too many wrong
+// answers (RetryAfter set), EEXPIRED for a session or challenge that timed out,
+// EUNAVAILABLE during an outage, ENOTFOUND for an unknown institution or account.
+type Bank interface {
+	Institutions() []Institution
+	// Login signs in at the institution; the result is a session or a challenge.
+	Login(ctx context.Context, institution, username, password string) (LoginResult, error)
+	// Answer answers a challenge; the result is a session, another challenge, or an error.
+	Answer(ctx context.Context, challengeID, answer string) (LoginResult, error)
+
+	// With a session:
+	Accounts(ctx context.Context, session Secret) ([]BankAccount, error)
+	Balance(ctx context.Context, session Secret, account string) (int64, error)
+	// Transactions in [from, to], oldest first; never later than the clock's now.
+	Transactions(ctx context.Context, session Secret, account string, from, to time.Time) ([]Transaction, error)
+	// Statement covers the last months calendar months up to now.
+	Statement(ctx context.Context, session Secret, account string, months int) (Statement, error)
+	Identity(ctx context.Context, session Secret) (Identity, error)
+}
+
+// Store is where the engine keeps everything (DESIGN §6). Every method of Tx runs
+// inside the one transaction of View or Update, so several compose into one atomic
+// write: if fn returns an error, nothing of it is kept.
+type Store interface {
+	View(ctx context.Context, fn func(Tx) error) error
+	Update(ctx context.Context, fn func(Tx) error) error
+	Close() error
+}
+
+// Tx is one store transaction. Getters return ENOTFOUND when the record is absent.
+// Values returned are copies: they stay valid after the transaction ends.
+type Tx interface {
+	Settings() (Settings, error)
+	PutSettings(Settings) error
+	ClockState() (ClockState, error)
+	PutClockState(ClockState) error
+
+	// NextSequence returns the next number of a named counter, from 1.
+	NextSequence(name string) (uint64, error)
+
+	Account(id string) (Account, error)
+	Accounts() ([]Account, error) // linked and unlinked, in ID order
+	PutAccount(Account) error
+
+	// AddTransactions stores txs for an account, skipping any whose ID it already
+	// holds, and reports how many were new. Counts are kept, not recounted.
+	AddTransactions(accountID string, txs []Transaction) (added int, err error)
+	Transactions(TxQuery) (TxPage, error)
+	TransactionCount(accountID string) (int64, error)
+
+	// AddSnapshot assigns Seq and stores the snapshot.
+	AddSnapshot(Snapshot) (Snapshot, error)
+	// Snapshots returns up to limit snapshots, newest first (0: all).
+	Snapshots(accountID string, limit int) ([]Snapshot, error)
+	LatestSnapshot(accountID string) (Snapshot, error)
+
+	PutSyncJob(SyncJob) error
+	SyncJob(id string) (SyncJob, error)
+	// SyncJobs returns up to limit jobs of an account, newest first (0: all).
+	SyncJobs(accountID string, limit int) ([]SyncJob, error)
+
+	PutConnectCode(ConnectCode) error
+	ConnectCode(code string) (ConnectCode, error)
+	PutReauthToken(ReauthToken) error
+	ReauthToken(token string) (ReauthToken, error)
+
+	// AppendEvent assigns Seq and stores a new event; its ID must be unique.
+	AppendEvent(Event) (Event, error)
+	// PutEvent updates an event's delivery state (Status, Attempts, NextAttemptAt …).
+	PutEvent(Event) error
+	Event(id string) (Event, error)
+	// Events returns events newest first.
+	Events(EventQuery) ([]Event, error)
+	// DueEvents returns, for each account with pending events, its oldest pending
+	// event if that is due (NextAttemptAt <= now), ordered by NextAttemptAt then Seq.
+	// Later events of an account wait behind its oldest (order per account).
+	DueEvents(now time.Time, limit int) ([]Event, error)
+	// NextDue is the earliest NextAttemptAt among those heads; ok is false if none.
+	NextDue() (at time.Time, ok bool, err error)
+
+	PutStatementJob(StatementJob) error
+	StatementJob(id string) (StatementJob, error)
+}

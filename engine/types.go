@@ -1,0 +1,364 @@
+package engine
+
+import (
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+)
+
+// Money is always int64 minor units (kobo for NGN); never floats.
+
+// Secret is a string that never prints: String, GoString and slog show it masked, so a
+// key, password or webhook secret cannot reach a log line by accident. Reveal returns it.
+type Secret string
+
+func (s Secret) String() string       { return mask(string(s)) }
+func (s Secret) GoString() string     { return `"` + mask(string(s)) + `"` }
+func (s Secret) LogValue() slog.Value { return slog.StringValue(mask(string(s))) }
+func (s Secret) Reveal() string       { return string(s) }
+
+// Format makes every verb (%v, %s, %q, %+v) print the mask.
+func (s Secret) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(mask(string(s)))) }
+
+// mask keeps a recognisable prefix (such as "test_sk_") and hides the rest.
+func mask(s string) string {
+	if s == "" {
+		return ""
+	}
+	if i := strings.LastIndexByte(s, '_'); i >= 0 && i < len(s)-1 && i < 12 {
+		return s[:i+1] + "••••"
+	}
+	return "••••"
+}
+
+// Institution is a bank, identified by its CBN bank code.
+type Institution struct {
+	Code string // CBN bank code, e.g. "044"
+	Name string // e.g. "Access Bank"
+	Type string // InstitutionPersonal or InstitutionBusiness
+}
+
+const (
+	InstitutionPersonal = "PERSONAL_BANKING"
+	InstitutionBusiness = "BUSINESS_BANKING"
+)
+
+// Account types as the API shows them.
+const (
+	AccountSavings = "SAVINGS_ACCOUNT"
+	AccountCurrent = "CURRENT_ACCOUNT"
+)
+
+// Auth methods.
+const (
+	AuthInternetBanking = "internet_banking"
+	AuthMobileBanking   = "mobile_banking"
+)
+
+// MFAKind is what a bank asks after the password, if anything.
+type MFAKind string
+
+const (
+	MFANone             MFAKind = "none"
+	MFAOTP              MFAKind = "otp"
+	MFASecurityQuestion MFAKind = "security_question"
+	MFAToken            MFAKind = "token"
+	MFACaptcha          MFAKind = "captcha"
+)
+
+// MFAKinds lists every kind, "none" first.
+var MFAKinds = []MFAKind{MFANone, MFAOTP, MFASecurityQuestion, MFAToken, MFACaptcha}
+
+// Validate reports whether k is a known kind.
+func (k MFAKind) Validate() error {
+	for _, v := range MFAKinds {
+		if k == v {
+			return nil
+		}
+	}
+	return Invalid("type", "unknown MFA kind %q; use one of none, otp, security_question, token, captcha", string(k))
+}
+
+// Transaction types.
+type TxType string
+
+const (
+	Debit  TxType = "debit"
+	Credit TxType = "credit"
+)
+
+// Validate reports whether t is debit or credit.
+func (t TxType) Validate() error {
+	if t != Debit && t != Credit {
+		return Invalid("type", "unknown transaction type %q; use debit or credit", string(t))
+	}
+	return nil
+}
+
+// Transaction is one entry of an account's history, as the bank reports it.
+type Transaction struct {
+	ID        string    // the bank's transaction ID: unique per account, stable across fetches
+	AccountID string    // the connected account's ID; empty when it comes from the bank
+	Type      TxType    // Debit or Credit
+	Amount    int64     // kobo, always > 0
+	Narration string    // e.g. "POS PURCHASE SHOPRITE LEKKI"
+	Date      time.Time // UTC
+	Balance   int64     // balance after this transaction, kobo
+	Currency  string    // "NGN"
+	Category  string    // e.g. "shopping", "income", "transfer"
+}
+
+// Identity is the account holder as the bank knows them.
+type Identity struct {
+	FullName      string
+	Email         string
+	Phone         string
+	BVN           string
+	Gender        string
+	DateOfBirth   string // YYYY-MM-DD
+	MaritalStatus string
+	AddressLine1  string
+	AddressLine2  string
+	City          string
+	State         string
+}
+
+// Credentials are what the user typed into the widget; kept to sign in again on later
+// syncs, never logged.
+type Credentials struct {
+	Username string
+	Password Secret
+}
+
+// Data statuses of a connected account.
+const (
+	DataProcessing = "PROCESSING"
+	DataAvailable  = "AVAILABLE"
+	DataFailed     = "FAILED"
+)
+
+// Account is a connected account: what the business sees, as of the last successful
+// sync (R1), plus what the engine needs to sync it again.
+type Account struct {
+	ID          string
+	Institution Institution
+	CustomerID  string // the bank's customer ID
+	Number      string // 10-digit NUBAN
+	Name        string // holder, as the bank prints it
+	Type        string // AccountSavings or AccountCurrent
+	Currency    string
+	AuthMethod  string
+	ConnectedAt time.Time
+
+	DataStatus   string    // DataProcessing, DataAvailable or DataFailed
+	Balance      int64     // kobo, as of LastSyncedAt
+	Identity     Identity  // as of LastSyncedAt
+	LastSyncedAt time.Time // last successful sync; zero before the first
+
+	LastAttemptAt    time.Time // last sync that ran, whatever its outcome
+	LastCode         string    // its code: SYNC_SUCCESSFUL, REAUTHORISATION_REQUIRED, SYNC_ERROR
+	LastMessage      string    // its outcome in words
+	LastManualSyncAt time.Time // start of the rate-limit window (R3)
+	NextAutoSyncAt   time.Time // zero when auto-sync is off
+	ReauthRequired   bool      // set by a failed sign-in, cleared by re-authorisation
+
+	Credentials          Credentials
+	BankSession          Secret // the bank session from the last sign-in, if any
+	BankSessionExpiresAt time.Time
+
+	UnlinkedAt time.Time // zero while linked
+}
+
+// Linked reports whether the account is still connected.
+func (a Account) Linked() bool { return a.UnlinkedAt.IsZero() }
+
+// BVNLast4 is what the API shows of the BVN.
+func (a Account) BVNLast4() string {
+	if len(a.Identity.BVN) <= 4 {
+		return a.Identity.BVN
+	}
+	return a.Identity.BVN[len(a.Identity.BVN)-4:]
+}
+
+// Snapshot is the result of one successful sync, kept as history (the balance chart).
+type Snapshot struct {
+	AccountID         string
+	Seq               uint64 // per account, assigned by the store
+	At                time.Time
+	Balance           int64
+	NewTransactions   int
+	TotalTransactions int64
+	Trigger           string
+}
+
+// Sync triggers.
+const (
+	TriggerConnect = "connect"
+	TriggerManual  = "manual"
+	TriggerAuto    = "auto"
+	TriggerReauth  = "reauth"
+)
+
+// Sync outcome codes, as the API answers them.
+const (
+	CodeSyncSuccessful   = "SYNC_SUCCESSFUL"
+	CodeReauthRequired   = "REAUTHORISATION_REQUIRED"
+	CodeSyncError        = "SYNC_ERROR"
+	StatusSyncSuccessful = "successful"
+	StatusSyncFailed     = "failed"
+	StatusSyncRunning    = "running"
+)
+
+// SyncJob records one sync run.
+type SyncJob struct {
+	ID              string
+	AccountID       string
+	Trigger         string
+	StartedAt       time.Time
+	FinishedAt      time.Time
+	Status          string // StatusSyncRunning, StatusSyncSuccessful or StatusSyncFailed
+	Code            string
+	Message         string
+	HasNewData      bool
+	NewTransactions int
+}
+
+// SyncResult is what a sync call answers.
+type SyncResult struct {
+	Status     string // StatusSyncSuccessful or StatusSyncFailed
+	HasNewData bool
+	Code       string
+	Message    string
+	Job        SyncJob
+}
+
+// ConnectCode is what a successful widget login yields; exchanged once for an account.
+type ConnectCode struct {
+	Code        string
+	Institution string
+	CustomerID  string
+	Number      string // the bank account the user connected
+	Credentials Credentials
+	BankSession Secret
+	SessionExp  time.Time
+	CreatedAt   time.Time
+	ExpiresAt   time.Time
+	UsedAt      time.Time
+	AccountID   string // set when exchanged
+}
+
+// ReauthToken lets the widget re-authorise one account, once, for ten minutes (R7).
+type ReauthToken struct {
+	Token     string
+	AccountID string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	UsedAt    time.Time
+}
+
+// Webhook event types (DESIGN §5).
+const (
+	EventAccountConnected    = "mono.events.account_connected"
+	EventAccountUpdated      = "mono.events.account_updated"
+	EventReauthRequired      = "mono.events.reauthorisation_required"
+	EventAccountReauthorized = "mono.events.account_reauthorized"
+	EventSyncFailed          = "mono.events.sync_failed"
+	EventAccountUnlinked     = "mono.events.account_unlinked"
+)
+
+// Delivery states of an event in the outbox.
+const (
+	DeliveryPending   = "pending"   // waiting for its first or next attempt
+	DeliveryDelivered = "delivered" // a 2xx answer arrived
+	DeliverySkipped   = "skipped"   // never delivered: see SkipReason (R4)
+)
+
+// Event is a webhook event and its delivery state.
+type Event struct {
+	ID        string
+	Seq       uint64 // global order, assigned by the store
+	Type      string
+	AccountID string
+	CreatedAt time.Time
+	Payload   []byte // the JSON body that is POSTed
+
+	Status        string // DeliveryPending, DeliveryDelivered or DeliverySkipped
+	SkipReason    string
+	Attempts      []Attempt
+	NextAttemptAt time.Time // when Status is pending
+	DeliveredAt   time.Time
+	Replays       int // times a user asked to deliver it again
+}
+
+// Attempt is one delivery attempt of an event.
+type Attempt struct {
+	N          int
+	At         time.Time // virtual time
+	URL        string
+	StatusCode int           // 0 when no answer arrived
+	Latency    time.Duration // real time
+	Error      string
+}
+
+// EventQuery selects events for the webhook log, newest first.
+type EventQuery struct {
+	AccountID string // "" for all
+	BeforeSeq uint64 // 0 for the newest
+	Limit     int
+}
+
+// StatementJob is a PDF statement request; the PDF is rendered from stored
+// transactions between From and To.
+type StatementJob struct {
+	ID        string
+	AccountID string
+	Months    int
+	From      time.Time
+	To        time.Time
+	CreatedAt time.Time
+	Status    string // "BUILT"
+}
+
+// Settings are the business's settings.
+type Settings struct {
+	SecretKey         Secret
+	PublicKey         string
+	WebhookURL        string
+	WebhookSecret     Secret
+	DataSyncEnabledAt time.Time     // zero while Data Sync is off (R4)
+	AutoSync          time.Duration // 0 (off), 6h, 12h or 24h (R12)
+	IDNamespace       string        // makes generated IDs unique per world, and stable
+}
+
+// DataSyncEnabled reports whether the add-on is on.
+func (s Settings) DataSyncEnabled() bool { return !s.DataSyncEnabledAt.IsZero() }
+
+// AutoSyncIntervals are the allowed values of Settings.AutoSync.
+var AutoSyncIntervals = []time.Duration{0, 6 * time.Hour, 12 * time.Hour, 24 * time.Hour}
+
+// ClockState is the virtual clock's persisted state.
+type ClockState struct {
+	Now    time.Time // virtual time when saved
+	Wall   time.Time // real time when saved
+	Speed  float64
+	Paused bool
+}
+
+// TxQuery selects a page of an account's transactions, newest first.
+type TxQuery struct {
+	AccountID string
+	From, To  time.Time // inclusive bounds on Date; zero means unbounded
+	Type      TxType    // "" for both
+	Narration string    // case-insensitive substring; "" for any
+	Page      int       // 1-based
+	Limit     int       // 0: every match on one page
+}
+
+// TxPage is one page of a query, with the total number of matches.
+type TxPage struct {
+	Total        int64
+	Page         int
+	Limit        int
+	Transactions []Transaction
+}
