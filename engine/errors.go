@@ -84,3 +84,12 @@ func AsError(err error) (*Error, bool) {
 	ok := errors.As(err, &e)
 	return e, ok
 }
+
+// ErrorMessageOrText is what a command line prints for err: the message of a domain
+// error, or the error's own text for anything else (a CLI user can act on an OS error).
+func ErrorMessageOrText(err error) string {
+	if e, ok := AsError(err); ok {
+		return e.Message
+	}
+	return err.Error()
+}

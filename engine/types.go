@@ -162,6 +162,7 @@ type Account struct {
 	LastManualSyncAt time.Time // start of the rate-limit window (R3)
 	NextAutoSyncAt   time.Time // zero when auto-sync is off
 	ReauthRequired   bool      // set by a failed sign-in, cleared by re-authorisation
+	ReauthReason     string    // ReauthChallenge or ReauthCredentials, while ReauthRequired
 
 	Credentials          Credentials
 	BankSession          Secret // the bank session from the last sign-in, if any
@@ -180,6 +181,12 @@ func (a Account) BVNLast4() string {
 	}
 	return a.Identity.BVN[len(a.Identity.BVN)-4:]
 }
+
+// Why an account needs re-authorisation.
+const (
+	ReauthChallenge   = "challenge"   // the bank asks for an OTP, answer, token or CAPTCHA (R5)
+	ReauthCredentials = "credentials" // the bank rejected the saved password (R6)
+)
 
 // Snapshot is the result of one successful sync, kept as history (the balance chart).
 type Snapshot struct {
@@ -238,7 +245,8 @@ type ConnectCode struct {
 	Code        string
 	Institution string
 	CustomerID  string
-	Number      string // the bank account the user connected
+	Number      string      // the bank account the user connected
+	Account     BankAccount // as the bank showed it when the user connected
 	Credentials Credentials
 	BankSession Secret
 	SessionExp  time.Time
