@@ -1,0 +1,440 @@
+package simulator
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+
+	"sandbank/engine"
+)
+
+// Sign-in rules of every bank of the world.
+const (
+	SessionTTL   = 15 * time.Minute // a session ends 15 minutes (virtual) after sign-in
+	ChallengeTTL = 5 * time.Minute  // a challenge, and its OTP, must be answered within 5 minutes
+	MaxAttempts  = 3                // wrong passwords and answers in a row before the login locks
+	LockDuration = 30 * time.Minute // how long a locked login stays locked
+	TokenStep    = 60 * time.Second // a hardware token shows a new code every minute
+)
+
+const wrongCredentials = "wrong username or password"
+
+type session struct {
+	cust    *customer
+	inst    engine.Institution
+	expires int64
+}
+
+type challenge struct {
+	cust    *customer
+	inst    engine.Institution
+	key     string           // the login's lock-out key
+	kind    engine.MFAKind   // what this challenge asks
+	rest    []engine.MFAKind // what comes after it
+	answer  string           // the OTP or the CAPTCHA text
+	expires int64
+}
+
+type failState struct {
+	count       int
+	lockedUntil int64
+}
+
+// wait delays an answer of a bank by its latency, in real time, honouring ctx.
+func (b *Bank) wait(ctx context.Context, code string) error {
+	if err := ctx.Err(); err != nil {
+		return engine.Errorf(engine.EUNAVAILABLE, "the request to the bank was cancelled: %v", err)
+	}
+	b.mu.Lock()
+	d := b.latency[code]
+	b.mu.Unlock()
+	if d <= 0 {
+		return nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return engine.Errorf(engine.EUNAVAILABLE, "the bank did not answer in time (its responses take %s)", d)
+	}
+}
+
+// down reports an outage of an institution as EUNAVAILABLE.
+func (b *Bank) down(in engine.Institution, now int64) error {
+	until := b.outages[in.Code]
+	if until <= now {
+		return nil
+	}
+	return &engine.Error{Code: engine.EUNAVAILABLE, RetryAfter: time.Duration(until - now),
+		Message: fmt.Sprintf("%s is unavailable (outage until %s WAT); try again later", in.Name,
+			time.Unix(0, until).In(wat).Format("2 Jan 15:04"))}
+}
+
+func loginKey(code, username string) string { return code + "/" + strings.ToLower(username) }
+
+// locked reports a locked login as ELOCKED.
+func (b *Bank) locked(key string, now int64) error {
+	f := b.fails[key]
+	if f == nil || f.lockedUntil == 0 {
+		return nil
+	}
+	if f.lockedUntil <= now {
+		delete(b.fails, key)
+		return nil
+	}
+	return lockedError(f.lockedUntil - now)
+}
+
+func lockedError(left int64) error {
+	d := time.Duration(left)
+	return &engine.Error{Code: engine.ELOCKED, RetryAfter: d,
+		Message: fmt.Sprintf("too many wrong attempts: sign-in is locked; try again in %s", d.Round(time.Second))}
+}
+
+// fail counts a wrong password or answer: EUNAUTHORIZED, or ELOCKED when it is the
+// MaxAttempts-th in a row.
+func (b *Bank) fail(key string, now int64, msg string) error {
+	f := b.fails[key]
+	if f == nil {
+		f = &failState{}
+		b.fails[key] = f
+	}
+	f.count++
+	if f.count >= MaxAttempts {
+		f.lockedUntil = now + int64(LockDuration)
+		return lockedError(int64(LockDuration))
+	}
+	return engine.Errorf(engine.EUNAUTHORIZED, "%s", msg)
+}
+
+// Login signs in at an institution with a username and password; the result is a
+// session, or a challenge when the customer has MFA or changed their password.
+func (b *Bank) Login(ctx context.Context, institution, username, password string) (engine.LoginResult, error) {
+	if err := b.wait(ctx, institution); err != nil {
+		return engine.LoginResult{}, err
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	now := b.now()
+	in, err := lookupInstitution(institution)
+	if err != nil {
+		return engine.LoginResult{}, err
+	}
+	if err := b.down(in, now); err != nil {
+		return engine.LoginResult{}, err
+	}
+	if username == "" || password == "" {
+		return engine.LoginResult{}, engine.Invalid("username", "enter a username and a password")
+	}
+	key := loginKey(in.Code, username)
+	if err := b.locked(key, now); err != nil {
+		return engine.LoginResult{}, err
+	}
+	c := b.w.byUsername[strings.ToLower(username)]
+	if c == nil || c.accountAt(in.Code) == nil || c.password != password {
+		return engine.LoginResult{}, b.fail(key, now, wrongCredentials)
+	}
+	var steps []engine.MFAKind
+	if c.forceOTP {
+		steps = append(steps, engine.MFAOTP)
+	}
+	if c.mfa != engine.MFANone && !(c.mfa == engine.MFAOTP && c.forceOTP) {
+		steps = append(steps, c.mfa)
+	}
+	if len(steps) == 0 {
+		return b.grant(c, in, key, now), nil
+	}
+	return b.ask(c, in, key, steps, now), nil
+}
+
+func (c *customer) accountAt(code string) *account {
+	for _, a := range c.accounts {
+		if a.inst.Code == code {
+			return a
+		}
+	}
+	return nil
+}
+
+// grant opens a session and clears the login's failures.
+func (b *Bank) grant(c *customer, in engine.Institution, key string, now int64) engine.LoginResult {
+	delete(b.fails, key)
+	c.forceOTP = false
+	b.nonce++
+	h := hash3(b.w.hseed^saltNonce, b.nonce, uint64(now))
+	token := hexToken("sess_", h, hash2(h, 1))
+	s := &session{cust: c, inst: in, expires: now + int64(SessionTTL)}
+	if len(b.sessions) > 256 {
+		for k, old := range b.sessions {
+			if old.expires <= now {
+				delete(b.sessions, k)
+			}
+		}
+	}
+	b.sessions[token] = s
+	return engine.LoginResult{Session: &engine.BankSession{Token: engine.Secret(token), CustomerID: c.id,
+		ExpiresAt: time.Unix(0, s.expires).UTC()}}
+}
+
+// ask issues the first of steps as a challenge.
+func (b *Bank) ask(c *customer, in engine.Institution, key string, steps []engine.MFAKind, now int64) engine.LoginResult {
+	b.nonce++
+	h := hash3(b.w.hseed^saltNonce, b.nonce, uint64(now))
+	id := hexToken("chl_", h, hash2(h, 1))
+	ch := &challenge{cust: c, inst: in, key: key, kind: steps[0], rest: steps[1:], expires: now + int64(ChallengeTTL)}
+	exp := time.Unix(0, ch.expires).UTC()
+	var prompt string
+	switch ch.kind {
+	case engine.MFAOTP:
+		ch.answer = digits(hash2(h, 2), 6)
+		prompt = "Enter the 6-digit OTP sent to " + maskPhone(c.identity.Phone)
+		c.notify(Message{At: time.Unix(0, now).UTC(), From: in.Name, Kind: MessageOTP, Code: ch.answer, ExpiresAt: exp,
+			Text: "Your " + in.Name + " one-time password is " + ch.answer + ". It expires in 5 minutes. Do not share it with anyone."})
+	case engine.MFASecurityQuestion:
+		prompt = c.question
+	case engine.MFAToken:
+		prompt = "Enter the 6-digit code shown on your " + in.Name + " hardware token"
+	case engine.MFACaptcha:
+		ch.answer = captchaText(hash2(h, 3))
+		prompt = "Type the characters: " + strings.Join(strings.Split(ch.answer, ""), " ")
+	}
+	if len(b.challenges) > 256 {
+		for k, old := range b.challenges {
+			if old.expires <= now {
+				delete(b.challenges, k)
+			}
+		}
+	}
+	b.challenges[id] = ch
+	return engine.LoginResult{Challenge: &engine.Challenge{ID: id, Kind: ch.kind, Prompt: prompt, ExpiresAt: exp}}
+}
+
+// Answer answers a challenge: the result is a session, the next challenge, or an
+// error. Wrong answers count towards the lock-out like wrong passwords.
+func (b *Bank) Answer(ctx context.Context, challengeID, answer string) (engine.LoginResult, error) {
+	b.mu.Lock()
+	code := ""
+	if ch := b.challenges[challengeID]; ch != nil {
+		code = ch.inst.Code
+	}
+	b.mu.Unlock()
+	if err := b.wait(ctx, code); err != nil {
+		return engine.LoginResult{}, err
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	now := b.now()
+	ch := b.challenges[challengeID]
+	if ch == nil {
+		return engine.LoginResult{}, engine.Errorf(engine.EEXPIRED, "this challenge is unknown, expired or already answered; sign in again")
+	}
+	if ch.expires <= now {
+		delete(b.challenges, challengeID)
+		return engine.LoginResult{}, engine.Errorf(engine.EEXPIRED, "the challenge expired (it is valid %s); sign in again", ChallengeTTL)
+	}
+	if err := b.down(ch.inst, now); err != nil {
+		return engine.LoginResult{}, err
+	}
+	if err := b.locked(ch.key, now); err != nil {
+		delete(b.challenges, challengeID)
+		return engine.LoginResult{}, err
+	}
+	if strings.TrimSpace(answer) == "" {
+		return engine.LoginResult{}, engine.Invalid("answer", "enter the answer to the challenge")
+	}
+	if !b.correct(ch, answer, now) {
+		err := b.fail(ch.key, now, "wrong answer")
+		if engine.ErrorCode(err) == engine.ELOCKED {
+			delete(b.challenges, challengeID)
+		}
+		return engine.LoginResult{}, err
+	}
+	delete(b.challenges, challengeID)
+	if len(ch.rest) > 0 {
+		return b.ask(ch.cust, ch.inst, ch.key, ch.rest, now), nil
+	}
+	return b.grant(ch.cust, ch.inst, ch.key, now), nil
+}
+
+func (b *Bank) correct(ch *challenge, answer string, now int64) bool {
+	switch ch.kind {
+	case engine.MFAOTP:
+		return squash(answer) == ch.answer
+	case engine.MFASecurityQuestion:
+		return strings.EqualFold(squash(answer), squash(ch.cust.answer))
+	case engine.MFAToken:
+		a := squash(answer)
+		cur, _, _ := b.tokenCode(ch.cust, now, 0)
+		prev, _, _ := b.tokenCode(ch.cust, now, -1)
+		return a == cur || a == prev
+	case engine.MFACaptcha:
+		return strings.EqualFold(squash(answer), ch.answer)
+	}
+	return false
+}
+
+// squash removes every space, so "123 456" and "Jollof  Rice" compare.
+func squash(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// tokenCode is the customer's hardware-token code of the 60-second window of now
+// (shift -1: the window before), with the window's bounds.
+func (b *Bank) tokenCode(c *customer, now int64, shift int64) (code string, from, until int64) {
+	win := floorDiv(now, int64(TokenStep)) + shift
+	h := hash3(b.w.hseed^saltToken, hashString(c.id), uint64(win))
+	return digits(h, 6), win * int64(TokenStep), (win + 1) * int64(TokenStep)
+}
+
+const captchaAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789" // no 0/O, 1/I/L
+
+func captchaText(h uint64) string {
+	b := make([]byte, 5)
+	for i := range b {
+		b[i] = captchaAlphabet[h%uint64(len(captchaAlphabet))]
+		h /= uint64(len(captchaAlphabet))
+	}
+	return string(b)
+}
+
+func maskPhone(p string) string {
+	if len(p) < 8 {
+		return p
+	}
+	return p[:4] + "***" + p[len(p)-4:]
+}
+
+// revoke ends every session of a customer.
+func (b *Bank) revoke(c *customer) {
+	for k, s := range b.sessions {
+		if s.cust == c {
+			delete(b.sessions, k)
+		}
+	}
+}
+
+// serve runs fn for a valid session, after the bank's latency, with b.mu held.
+func (b *Bank) serve(ctx context.Context, token engine.Secret, fn func(s *session, now int64) error) error {
+	b.mu.Lock()
+	code := ""
+	if s := b.sessions[token.Reveal()]; s != nil {
+		code = s.inst.Code
+	}
+	b.mu.Unlock()
+	if err := b.wait(ctx, code); err != nil {
+		return err
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	now := b.now()
+	s := b.sessions[token.Reveal()]
+	if s == nil {
+		return engine.Errorf(engine.EEXPIRED, "the bank session is unknown, expired or was signed out; sign in again")
+	}
+	if err := b.down(s.inst, now); err != nil {
+		return err
+	}
+	if s.expires <= now {
+		delete(b.sessions, token.Reveal())
+		return engine.Errorf(engine.EEXPIRED, "the bank session expired (sessions last %s); sign in again", SessionTTL)
+	}
+	return fn(s, now)
+}
+
+// sessionAccount is the session's account with that number.
+func (s *session) account(number string) (*account, error) {
+	if a := s.cust.accountAt(s.inst.Code); a != nil && a.number == number {
+		return a, nil
+	}
+	return nil, &engine.Error{Code: engine.ENOTFOUND, Field: "account",
+		Message: fmt.Sprintf("no account %q at %s for this customer", number, s.inst.Name)}
+}
+
+// Accounts lists the session's accounts at its institution (a customer has at
+// most one per institution).
+func (b *Bank) Accounts(ctx context.Context, token engine.Secret) ([]engine.BankAccount, error) {
+	var out []engine.BankAccount
+	err := b.serve(ctx, token, func(s *session, now int64) error {
+		if a := s.cust.accountAt(s.inst.Code); a != nil {
+			out = append(out, b.bankAccount(a, now))
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Balance is an account's live balance.
+func (b *Bank) Balance(ctx context.Context, token engine.Secret, number string) (int64, error) {
+	var bal int64
+	err := b.serve(ctx, token, func(s *session, now int64) error {
+		a, err := s.account(number)
+		if err != nil {
+			return err
+		}
+		bal = b.w.balanceAt(a, now)
+		return nil
+	})
+	return bal, err
+}
+
+// Transactions are an account's transactions in [from, to], oldest first, never
+// later than now. A zero from means the account's first; a zero to means now.
+func (b *Bank) Transactions(ctx context.Context, token engine.Secret, number string, from, to time.Time) ([]engine.Transaction, error) {
+	var out []engine.Transaction
+	err := b.serve(ctx, token, func(s *session, now int64) error {
+		a, err := s.account(number)
+		if err != nil {
+			return err
+		}
+		out, err = b.history(a, from, to, now)
+		return err
+	})
+	return out, err
+}
+
+// Statement covers the last months (1 to 12) up to now: from the start of the
+// same day (WAT) months calendar months ago, e.g. 3 months on 15 Nov 14:00 runs
+// from 15 Aug 00:00.
+func (b *Bank) Statement(ctx context.Context, token engine.Secret, number string, months int) (engine.Statement, error) {
+	var st engine.Statement
+	if months < 1 || months > 12 {
+		return st, engine.Invalid("period", "a statement covers 1 to 12 months (got %d)", months)
+	}
+	err := b.serve(ctx, token, func(s *session, now int64) error {
+		a, err := s.account(number)
+		if err != nil {
+			return err
+		}
+		from := time.Unix(0, now).In(wat).AddDate(0, -months, 0)
+		fromNs := dayStart(dayOf(from.UnixNano()))
+		st.Account = b.bankAccount(a, now)
+		st.From, st.To = time.Unix(0, fromNs).UTC(), time.Unix(0, now).UTC()
+		st.OpeningBalance = b.w.balanceAt(a, fromNs-1)
+		st.Transactions, err = b.history(a, st.From, st.To, now)
+		st.ClosingBalance = st.OpeningBalance
+		if n := len(st.Transactions); n > 0 {
+			st.ClosingBalance = st.Transactions[n-1].Balance
+		}
+		return err
+	})
+	return st, err
+}
+
+// Identity is the session's customer as the bank knows them.
+func (b *Bank) Identity(ctx context.Context, token engine.Secret) (engine.Identity, error) {
+	var id engine.Identity
+	err := b.serve(ctx, token, func(s *session, _ int64) error {
+		id = s.cust.identity
+		return nil
+	})
+	return id, err
+}

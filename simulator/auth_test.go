@@ -1,0 +1,514 @@
+package simulator
+
+import (
+	"context"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"sandbank/engine"
+)
+
+// answerAsTester answers a challenge the way the README tells a tester to.
+func answerAsTester(t testing.TB, b *Bank, c Customer, ch *engine.Challenge) string {
+	t.Helper()
+	switch ch.Kind {
+	case engine.MFAOTP, engine.MFAToken:
+		kind := MessageOTP
+		if ch.Kind == engine.MFAToken {
+			kind = MessageToken
+		}
+		inbox, err := b.Inbox(c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range inbox { // newest first
+			if m.Kind == kind {
+				return m.Code
+			}
+		}
+		t.Fatalf("no %s in the inbox of %s", kind, c.ID)
+	case engine.MFASecurityQuestion:
+		if ch.Prompt != c.SecurityQuestion {
+			t.Fatalf("prompt %q, question %q", ch.Prompt, c.SecurityQuestion)
+		}
+		return c.SecurityAnswer
+	case engine.MFACaptcha:
+		text, ok := strings.CutPrefix(ch.Prompt, "Type the characters: ")
+		if !ok {
+			t.Fatalf("captcha prompt %q", ch.Prompt)
+		}
+		return strings.ReplaceAll(text, " ", "")
+	}
+	t.Fatalf("challenge kind %q", ch.Kind)
+	return ""
+}
+
+// signIn signs a customer in at their first bank, answering every challenge.
+func signIn(t testing.TB, b *Bank, c Customer) engine.Secret {
+	t.Helper()
+	res, err := b.Login(context.Background(), c.Accounts[0].Institution.Code, c.Username, c.Password)
+	for i := 0; err == nil && res.Challenge != nil; i++ {
+		if i > 3 {
+			t.Fatal("endless challenges")
+		}
+		res, err = b.Answer(context.Background(), res.Challenge.ID, answerAsTester(t, b, c, res.Challenge))
+	}
+	if err != nil {
+		t.Fatalf("sign in %s: %v", c.Username, err)
+	}
+	return res.Session.Token
+}
+
+func TestEveryMFAKindIsAnswerable(t *testing.T) {
+	b, clk := testBank(t, Config{Seed: 8})
+	ctx := t.Context()
+	custs := b.Customers()
+	for i, kind := range engine.MFAKinds {
+		c := custs[i] // the first five customers cover none, otp, security_question, token, captcha
+		if c.MFA != kind {
+			t.Fatalf("customer %d has %s, want %s", i, c.MFA, kind)
+		}
+		t.Run(string(kind), func(t *testing.T) {
+			code := c.Accounts[0].Institution.Code
+			res, err := b.Login(ctx, code, c.Username, c.Password)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if kind == engine.MFANone {
+				if res.Session == nil {
+					t.Fatal("no session without MFA")
+				}
+			} else {
+				if res.Challenge == nil || res.Challenge.Kind != kind || res.Challenge.Prompt == "" || res.Challenge.ID == "" {
+					t.Fatalf("login result %+v", res)
+				}
+				ans := answerAsTester(t, b, c, res.Challenge)
+				if kind == engine.MFASecurityQuestion {
+					ans = "  " + strings.ToUpper(ans) + " " // case and spaces do not matter
+				}
+				if res, err = b.Answer(ctx, res.Challenge.ID, ans); err != nil || res.Session == nil {
+					t.Fatalf("answer: %+v, %v", res, err)
+				}
+			}
+			s := res.Session
+			if s.CustomerID != c.ID || !s.ExpiresAt.Equal(clk.Now().Add(SessionTTL)) {
+				t.Fatalf("session %+v", s)
+			}
+			accts, err := b.Accounts(ctx, s.Token)
+			if err != nil || len(accts) != 1 || accts[0].Number != c.Accounts[0].Number || accts[0].Balance != c.Accounts[0].Balance {
+				t.Fatalf("accounts %+v, %v", accts, err)
+			}
+			if bal, err := b.Balance(ctx, s.Token, accts[0].Number); err != nil || bal != accts[0].Balance {
+				t.Fatalf("balance %d, %v", bal, err)
+			}
+			txs, err := b.Transactions(ctx, s.Token, accts[0].Number, clk.Now().AddDate(0, -1, 0), clk.Now())
+			if err != nil || len(txs) == 0 {
+				t.Fatalf("transactions: %d, %v", len(txs), err)
+			}
+			if id, err := b.Identity(ctx, s.Token); err != nil || id != c.Identity {
+				t.Fatalf("identity %+v, %v", id, err)
+			}
+		})
+	}
+}
+
+func TestWrongPasswordsLockTheLogin(t *testing.T) {
+	b, clk := testBank(t, Config{Seed: 8})
+	ctx := t.Context()
+	c := b.Customers()[0]
+	code := c.Accounts[0].Institution.Code
+
+	_, errUnknown := b.Login(ctx, code, "nobody.here", "Whatever@1")
+	_, errWrong := b.Login(ctx, code, c.Username, c.Password+"x")
+	wantCode(t, errUnknown, engine.EUNAUTHORIZED)
+	wantCode(t, errWrong, engine.EUNAUTHORIZED)
+	if errUnknown.Error() != errWrong.Error() {
+		t.Fatalf("a wrong username (%v) and a wrong password (%v) look different", errUnknown, errWrong)
+	}
+	// The customer's password at a bank where they have no account is wrong too.
+	other := "058"
+	if code == other {
+		other = "057"
+	}
+	_, err := b.Login(ctx, other, c.Username, c.Password)
+	wantCode(t, err, engine.EUNAUTHORIZED)
+
+	_, _ = b.Login(ctx, code, c.Username, "nope1234")
+	_, err = b.Login(ctx, code, c.Username, "nope1234") // the third wrong one in a row
+	wantCode(t, err, engine.ELOCKED)
+	e, _ := engine.AsError(err)
+	if e.RetryAfter != LockDuration {
+		t.Fatalf("RetryAfter %v", e.RetryAfter)
+	}
+	_, err = b.Login(ctx, code, c.Username, c.Password) // even the right password waits
+	wantCode(t, err, engine.ELOCKED)
+	_ = clk.Advance(10 * time.Minute)
+	_, err = b.Login(ctx, code, c.Username, c.Password)
+	if e, _ := engine.AsError(err); e == nil || e.Code != engine.ELOCKED || e.RetryAfter != 20*time.Minute {
+		t.Fatalf("after 10 minutes: %v", err)
+	}
+	_ = clk.Advance(20 * time.Minute)
+	if res, err := b.Login(ctx, code, c.Username, c.Password); err != nil || res.Session == nil {
+		t.Fatalf("after the lock: %+v, %v", res, err)
+	}
+	// Empty input is refused without counting.
+	_, err = b.Login(ctx, code, "", "")
+	wantCode(t, err, engine.EINVALID)
+	_, err = b.Login(ctx, "999", c.Username, c.Password)
+	wantCode(t, err, engine.ENOTFOUND)
+}
+
+func TestWrongAnswersLockTheLogin(t *testing.T) {
+	b, _ := testBank(t, Config{Seed: 8})
+	ctx := t.Context()
+	for _, c := range b.Customers()[1:5] {
+		t.Run(string(c.MFA), func(t *testing.T) {
+			res, err := b.Login(ctx, c.Accounts[0].Institution.Code, c.Username, c.Password)
+			if err != nil || res.Challenge == nil {
+				t.Fatalf("%+v, %v", res, err)
+			}
+			id := res.Challenge.ID
+			_, err = b.Answer(ctx, id, "")
+			wantCode(t, err, engine.EINVALID) // not counted
+			for i := 1; i < MaxAttempts; i++ {
+				_, err = b.Answer(ctx, id, "wrong 0")
+				wantCode(t, err, engine.EUNAUTHORIZED)
+			}
+			_, err = b.Answer(ctx, id, "wrong 0")
+			wantCode(t, err, engine.ELOCKED)
+			// The challenge is gone, and so is the way in for a while.
+			_, err = b.Answer(ctx, id, answerAsTester(t, b, c, res.Challenge))
+			wantCode(t, err, engine.EEXPIRED)
+			_, err = b.Login(ctx, c.Accounts[0].Institution.Code, c.Username, c.Password)
+			wantCode(t, err, engine.ELOCKED)
+		})
+	}
+}
+
+func TestPasswordChange(t *testing.T) {
+	b, _ := testBank(t, Config{Seed: 8})
+	ctx := t.Context()
+	c := b.Customers()[0] // MFA none
+	code := c.Accounts[0].Institution.Code
+	old := signIn(t, b, c)
+
+	wantCode(t, b.ChangePassword(c.ID, "short"), engine.EINVALID)
+	wantCode(t, b.ChangePassword(c.ID, c.Password), engine.EINVALID)
+	wantCode(t, b.ChangePassword(c.ID, "has space1"), engine.EINVALID)
+	wantCode(t, b.ChangePassword("nobody", "NewPass@123"), engine.ENOTFOUND)
+	if err := b.ChangePassword(c.ID, "NewPass@123"); err != nil {
+		t.Fatal(err)
+	}
+	// Open sessions end.
+	_, err := b.Accounts(ctx, old)
+	wantCode(t, err, engine.EEXPIRED)
+	// The old password fails exactly like a wrong one.
+	_, errOld := b.Login(ctx, code, c.Username, c.Password)
+	_, errWrong := b.Login(ctx, code, c.Username, "Wrong@999")
+	if errOld == nil || errOld.Error() != errWrong.Error() || engine.ErrorCode(errOld) != engine.EUNAUTHORIZED {
+		t.Fatalf("old password: %v; wrong password: %v", errOld, errWrong)
+	}
+	// The new one asks for an OTP, though the customer has no MFA.
+	c, _ = b.Customer(c.ID)
+	if c.Password != "NewPass@123" || !c.NextLoginOTP {
+		t.Fatalf("customer after the change: %+v", c)
+	}
+	res, err := b.Login(ctx, code, c.Username, c.Password)
+	if err != nil || res.Challenge == nil || res.Challenge.Kind != engine.MFAOTP || !strings.Contains(res.Challenge.Prompt, c.Phone[len(c.Phone)-4:]) {
+		t.Fatalf("login after the change: %+v, %v", res, err)
+	}
+	inbox, _ := b.Inbox(c.ID)
+	if inbox[0].Kind != MessageOTP || len(inbox[0].Code) != 6 || !strings.Contains(inbox[0].Text, inbox[0].Code) {
+		t.Fatalf("inbox %+v", inbox)
+	}
+	if res, err = b.Answer(ctx, res.Challenge.ID, inbox[0].Code); err != nil || res.Session == nil {
+		t.Fatalf("OTP answer: %+v, %v", res, err)
+	}
+	// Only once.
+	if res, err = b.Login(ctx, code, c.Username, c.Password); err != nil || res.Session == nil {
+		t.Fatalf("second login: %+v, %v", res, err)
+	}
+}
+
+// A password change for a customer with MFA: the OTP first, then their own challenge.
+func TestPasswordChangeThenMFA(t *testing.T) {
+	b, _ := testBank(t, Config{Seed: 8})
+	ctx := t.Context()
+	c := b.Customers()[2] // security question
+	if err := b.ChangePassword(c.ID, "Another@2026"); err != nil {
+		t.Fatal(err)
+	}
+	c, _ = b.Customer(c.ID)
+	res, err := b.Login(ctx, c.Accounts[0].Institution.Code, c.Username, c.Password)
+	if err != nil || res.Challenge.Kind != engine.MFAOTP {
+		t.Fatalf("%+v, %v", res, err)
+	}
+	res, err = b.Answer(ctx, res.Challenge.ID, answerAsTester(t, b, c, res.Challenge))
+	if err != nil || res.Challenge == nil || res.Challenge.Kind != engine.MFASecurityQuestion {
+		t.Fatalf("after the OTP: %+v, %v", res, err)
+	}
+	res, err = b.Answer(ctx, res.Challenge.ID, c.SecurityAnswer)
+	if err != nil || res.Session == nil {
+		t.Fatalf("after the question: %+v, %v", res, err)
+	}
+}
+
+func TestSetMFA(t *testing.T) {
+	b, _ := testBank(t, Config{Seed: 8})
+	ctx := t.Context()
+	c := b.Customers()[0]
+	sess := signIn(t, b, c)
+	wantCode(t, b.SetMFA(c.ID, "sms"), engine.EINVALID)
+	wantCode(t, b.SetMFA("nobody", engine.MFAOTP), engine.ENOTFOUND)
+	if _, err := b.Accounts(ctx, sess); err != nil {
+		t.Fatal("a refused SetMFA ended the session")
+	}
+	for _, kind := range engine.MFAKinds[1:] {
+		if err := b.SetMFA(c.ID, kind); err != nil {
+			t.Fatal(err)
+		}
+		_, err := b.Accounts(ctx, sess)
+		wantCode(t, err, engine.EEXPIRED) // MFA changes end sessions
+		res, err := b.Login(ctx, c.Accounts[0].Institution.Code, c.Username, c.Password)
+		if err != nil || res.Challenge == nil || res.Challenge.Kind != kind {
+			t.Fatalf("%s: %+v, %v", kind, res, err)
+		}
+		c, _ = b.Customer(c.ID)
+		sess = signIn(t, b, c)
+	}
+	if err := b.SetMFA(c.ID, engine.MFANone); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := b.Login(ctx, c.Accounts[0].Institution.Code, c.Username, c.Password); err != nil || res.Session == nil {
+		t.Fatalf("MFA off: %+v, %v", res, err)
+	}
+}
+
+func TestSessionsExpireOnTheClock(t *testing.T) {
+	b, clk := testBank(t, Config{Seed: 8})
+	ctx := t.Context()
+	c := b.Customers()[0]
+	sess := signIn(t, b, c)
+	_ = clk.Advance(SessionTTL - time.Second)
+	if _, err := b.Balance(ctx, sess, c.Accounts[0].Number); err != nil {
+		t.Fatalf("a second before expiry: %v", err)
+	}
+	_ = clk.Advance(time.Second)
+	_, err := b.Balance(ctx, sess, c.Accounts[0].Number)
+	wantCode(t, err, engine.EEXPIRED)
+	_, err = b.Identity(ctx, "sess_madeup")
+	wantCode(t, err, engine.EEXPIRED)
+}
+
+func TestChallengesExpire(t *testing.T) {
+	b, clk := testBank(t, Config{Seed: 8})
+	ctx := t.Context()
+	c := b.Customers()[1] // OTP
+	res, _ := b.Login(ctx, c.Accounts[0].Institution.Code, c.Username, c.Password)
+	otp := answerAsTester(t, b, c, res.Challenge)
+	if !res.Challenge.ExpiresAt.Equal(clk.Now().Add(ChallengeTTL)) {
+		t.Fatalf("challenge expires %v", res.Challenge.ExpiresAt)
+	}
+	_ = clk.Advance(ChallengeTTL)
+	_, err := b.Answer(ctx, res.Challenge.ID, otp)
+	wantCode(t, err, engine.EEXPIRED)
+	_, err = b.Answer(ctx, "chl_unknown", "123456")
+	wantCode(t, err, engine.EEXPIRED)
+}
+
+func TestHardwareTokenChangesEveryMinute(t *testing.T) {
+	b, clk := testBank(t, Config{Seed: 8})
+	ctx := t.Context()
+	c := b.Customers()[3]
+	code := func() string {
+		inbox, _ := b.Inbox(c.ID)
+		if inbox[0].Kind != MessageToken || len(inbox[0].Code) != 6 {
+			t.Fatalf("inbox %+v", inbox)
+		}
+		return inbox[0].Code
+	}
+	first := code()
+	res, _ := b.Login(ctx, c.Accounts[0].Institution.Code, c.Username, c.Password)
+	_ = clk.Advance(TokenStep)
+	if code() == first {
+		t.Fatal("the token code did not change after 60 s")
+	}
+	// The previous window's code still works.
+	if res, err := b.Answer(ctx, res.Challenge.ID, first); err != nil || res.Session == nil {
+		t.Fatalf("previous code: %v", err)
+	}
+	res, _ = b.Login(ctx, c.Accounts[0].Institution.Code, c.Username, c.Password)
+	old := code()
+	_ = clk.Advance(2 * TokenStep)
+	_, err := b.Answer(ctx, res.Challenge.ID, old)
+	wantCode(t, err, engine.EUNAUTHORIZED)
+}
+
+func TestOutage(t *testing.T) {
+	b, clk := testBank(t, Config{Seed: 8})
+	ctx := t.Context()
+	c := b.Customers()[0]
+	code := c.Accounts[0].Institution.Code
+	sess := signIn(t, b, c)
+	wantCode(t, b.StartOutage("999", time.Hour), engine.ENOTFOUND)
+	wantCode(t, b.StartOutage(code, 0), engine.EINVALID)
+	wantCode(t, b.StartOutage(code, -time.Minute), engine.EINVALID)
+	if _, err := b.Accounts(ctx, sess); err != nil {
+		t.Fatal("a refused outage took the bank down")
+	}
+	if err := b.StartOutage(code, 15*time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	st, _ := b.Institution(code)
+	if !st.OutageUntil.Equal(clk.Now().Add(15 * time.Minute)) {
+		t.Fatalf("status %+v", st)
+	}
+	_, err := b.Login(ctx, code, c.Username, c.Password)
+	wantCode(t, err, engine.EUNAVAILABLE)
+	if e, _ := engine.AsError(err); e.RetryAfter != 15*time.Minute {
+		t.Fatalf("RetryAfter %v", e.RetryAfter)
+	}
+	_, err = b.Balance(ctx, sess, c.Accounts[0].Number)
+	wantCode(t, err, engine.EUNAVAILABLE)
+	_, err = b.Transactions(ctx, sess, c.Accounts[0].Number, time.Time{}, time.Time{})
+	wantCode(t, err, engine.EUNAVAILABLE)
+	// Other banks are up; the bank's side still works (the customer can spend).
+	other := b.Customers()[1]
+	if other.Accounts[0].Institution.Code != code {
+		signIn(t, b, other)
+	}
+	if _, err := b.PostTransaction(c.ID, Posting{Account: c.Accounts[0].Number, Type: engine.Credit, Amount: 100}); err != nil {
+		t.Fatal(err)
+	}
+	_ = clk.Advance(15 * time.Minute)
+	signIn(t, b, c)
+	// EndOutage brings a bank back early.
+	_ = b.StartOutage(code, time.Hour)
+	if err := b.EndOutage(code); err != nil {
+		t.Fatal(err)
+	}
+	signIn(t, b, c)
+}
+
+func TestLatencyHonoursContext(t *testing.T) {
+	b, _ := testBank(t, Config{Seed: 8})
+	c := b.Customers()[0]
+	code := c.Accounts[0].Institution.Code
+	wantCode(t, b.SetLatency(code, -time.Second), engine.EINVALID)
+	wantCode(t, b.SetLatency(code, 2*time.Minute), engine.EINVALID)
+	wantCode(t, b.SetLatency("999", time.Second), engine.ENOTFOUND)
+	if err := b.SetLatency(code, time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err := b.Login(ctx, code, c.Username, c.Password)
+	wantCode(t, err, engine.EUNAVAILABLE)
+	if time.Since(start) > 30*time.Second {
+		t.Fatal("the context's deadline was not honoured")
+	}
+	st, _ := b.Institution(code)
+	if st.Latency != time.Minute {
+		t.Fatalf("status %+v", st)
+	}
+	_ = b.SetLatency(code, 0)
+	signIn(t, b, c)
+}
+
+func TestSessionSeesOnlyItsAccount(t *testing.T) {
+	b, clk := testBank(t, Config{Seed: 8})
+	ctx := t.Context()
+	c, other := b.Customers()[0], b.Customers()[1]
+	sess := signIn(t, b, c)
+	_, err := b.Balance(ctx, sess, other.Accounts[0].Number)
+	wantCode(t, err, engine.ENOTFOUND)
+	_, err = b.Transactions(ctx, sess, "0000000000", time.Time{}, time.Time{})
+	wantCode(t, err, engine.ENOTFOUND)
+	_, err = b.Transactions(ctx, sess, c.Accounts[0].Number, clk.Now(), clk.Now().Add(-time.Hour))
+	wantCode(t, err, engine.EINVALID)
+	// Never later than now.
+	txs, err := b.Transactions(ctx, sess, c.Accounts[0].Number, clk.Now().Add(-48*time.Hour), clk.Now().Add(30*24*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tx := range txs {
+		if tx.Date.After(clk.Now()) {
+			t.Fatalf("a transaction from the future: %v", tx.Date)
+		}
+	}
+}
+
+// Random events are off by default and, when on, a pure function of seed and day.
+func TestRandomEvents(t *testing.T) {
+	quiet, qclk := testBank(t, Config{Seed: 4, Customers: 10})
+	before := quiet.Customers()
+	_ = qclk.Advance(10 * 24 * time.Hour)
+	for i, c := range quiet.Customers() {
+		if c.Password != before[i].Password || c.MFA != before[i].MFA {
+			t.Fatal("a bank with random events off changed a customer")
+		}
+	}
+	cfg := Config{Seed: 4, Customers: 10, Random: RandomEvents{PasswordChange: 0.2, MFAChange: 0.2, Outage: 0.2}}
+	a, aclk := testBank(t, cfg)
+	b, bclk := testBank(t, cfg)
+	for i := 0; i < 10; i++ { // a looks every 12 hours, b only at the end
+		_ = aclk.Advance(12 * time.Hour)
+		_ = a.Customers()
+	}
+	_ = bclk.Advance(5 * 24 * time.Hour)
+	ca, cb := a.Customers(), b.Customers()
+	if !reflect.DeepEqual(ca, cb) || !reflect.DeepEqual(a.InstitutionStatuses(), b.InstitutionStatuses()) {
+		t.Fatal("random events depend on when the bank was observed")
+	}
+	changed := 0
+	for i := range ca {
+		if ca[i].Password != before[i].Password || ca[i].MFA != before[i].MFA {
+			changed++
+		}
+	}
+	if changed == 0 {
+		t.Fatal("no random event in 5 days at 20% a day")
+	}
+	wantCode(t, func() error { _, err := New(Config{Random: RandomEvents{Outage: 2}}, aclk); return err }(), engine.EINVALID)
+}
+
+func TestBankConcurrentUse(t *testing.T) {
+	b, clk := testBank(t, Config{Seed: 8, Customers: 8})
+	custs := b.Customers()
+	var wg sync.WaitGroup
+	for g := 0; g < 4; g++ {
+		c := custs[g]
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ctx := context.Background()
+			for i := 0; i < 20; i++ {
+				res, err := b.Login(ctx, c.Accounts[0].Institution.Code, c.Username, c.Password)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if res.Session != nil {
+					_, _ = b.Transactions(ctx, res.Session.Token, c.Accounts[0].Number, clk.Now().Add(-72*time.Hour), clk.Now())
+				}
+				_, _ = b.PostTransaction(c.ID, Posting{Account: c.Accounts[0].Number, Type: engine.Credit, Amount: 1000})
+				_, _ = b.Inbox(c.ID)
+				_ = b.Customers()
+			}
+		}()
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for i := 0; i < 20; i++ {
+			_ = clk.Advance(17 * time.Minute)
+			_ = b.StartOutage("999", time.Minute)
+		}
+	}()
+	wg.Wait()
+	checkBalances(t, b)
+}

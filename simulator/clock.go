@@ -1,0 +1,382 @@
+package simulator
+
+import (
+	"container/heap"
+	"math"
+	"slices"
+	"sync"
+	"time"
+
+	"sandbank/engine"
+)
+
+// Speed limits of the virtual clock.
+const (
+	MinSpeed = 1
+	MaxSpeed = 10000
+)
+
+// MaxAdvance is the longest single jump of the clock: ten years (365-day).
+const MaxAdvance = 10 * 365 * 24 * time.Hour
+
+// Clock is the virtual clock (engine.Clock). It runs at Speed × real time from a
+// starting instant, can be paused, sped up and advanced, and only moves forward.
+//
+// Timers: Advance fires the timers it jumps over one by one in deadline order
+// (equal deadlines in registration order) with Now() equal to each deadline during
+// its call, then sets the clock to the target. While the clock runs, a goroutine
+// sleeps in real time until the next deadline ((deadline − now) / speed) and fires
+// what is due; there Now() is the current time, at or just after the deadline.
+// Callbacks run without any lock held: they may call Now, AfterFunc, Stop,
+// SetSpeed and SetPaused, but must not call Advance (it would wait for itself).
+type Clock struct {
+	wall func() time.Time
+
+	// move is held by whoever fires timers (Advance or the runner), so timers fire
+	// from one goroutine at a time and in order.
+	move sync.Mutex
+
+	mu        sync.Mutex
+	base      time.Time // virtual time at wallBase
+	wallBase  time.Time
+	speed     float64
+	paused    bool
+	frozen    bool      // during Advance: Now() is base
+	firing    bool      // a firing loop is running: due timers join it
+	last      time.Time // the latest time Now has returned; it never goes below
+	timers    timerHeap
+	seq       uint64
+	listeners []func(engine.ClockState)
+	closed    bool
+
+	wake chan struct{}
+	done chan struct{}
+}
+
+var _ engine.Clock = (*Clock)(nil)
+
+// ClockOption configures a Clock.
+type ClockOption func(*Clock)
+
+// WithWall replaces the real-time source (time.Now), so tests drive the running
+// clock without sleeping.
+func WithWall(now func() time.Time) ClockOption {
+	return func(c *Clock) { c.wall = now }
+}
+
+// NewClock returns a clock running at 1× real time from start.
+func NewClock(start time.Time, opts ...ClockOption) *Clock {
+	c := newClock(opts)
+	c.base = start.Round(0).UTC()
+	c.last = c.base
+	c.wallBase = c.wall()
+	c.speed = 1
+	go c.run()
+	return c
+}
+
+// RestoreClock rebuilds a clock from its saved state. A clock that was running at
+// 1× keeps its offset from wall-clock time (virtual = wall now + (st.Now − st.Wall)),
+// as if it had kept running while the program was off; a paused or sped-up one
+// resumes exactly at st.Now with its speed and pause. It never starts before
+// st.Now. A zero st.Now starts at wall-clock time; an out-of-range speed is 1.
+func RestoreClock(st engine.ClockState, opts ...ClockOption) *Clock {
+	c := newClock(opts)
+	wallNow := c.wall()
+	speed := st.Speed
+	if !(speed >= MinSpeed && speed <= MaxSpeed) {
+		speed = 1
+	}
+	v := st.Now.Round(0).UTC()
+	switch {
+	case st.Now.IsZero():
+		v = wallNow.Round(0).UTC()
+	case speed == 1 && !st.Paused && !st.Wall.IsZero():
+		if w := wallNow.Add(st.Now.Sub(st.Wall)).Round(0).UTC(); w.After(v) {
+			v = w
+		}
+	}
+	c.base, c.last, c.wallBase = v, v, wallNow
+	c.speed, c.paused = speed, st.Paused
+	go c.run()
+	return c
+}
+
+func newClock(opts []ClockOption) *Clock {
+	c := &Clock{wall: time.Now, wake: make(chan struct{}, 1), done: make(chan struct{})}
+	for _, o := range opts {
+		o(c)
+	}
+	return c
+}
+
+// Now is the current virtual time, in UTC.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.nowLocked()
+}
+
+func (c *Clock) nowLocked() time.Time {
+	v := c.base
+	if !c.paused && !c.frozen {
+		if el := c.wall().Sub(c.wallBase); el > 0 {
+			v = v.Add(scale(el, c.speed))
+		}
+	}
+	if v.Before(c.last) {
+		return c.last // a wall clock stepping back never moves virtual time back
+	}
+	c.last = v
+	return v
+}
+
+// scale multiplies a real duration by the speed, saturating.
+func scale(d time.Duration, speed float64) time.Duration {
+	if speed == 1 {
+		return d
+	}
+	f := float64(d) * speed
+	if f >= math.MaxInt64 {
+		return math.MaxInt64
+	}
+	return time.Duration(f)
+}
+
+// rebase makes the current instant the new base, before speed or pause change.
+func (c *Clock) rebase() {
+	c.base = c.nowLocked()
+	c.wallBase = c.wall()
+}
+
+// AfterFunc calls f once virtual time reaches at. If at is not in the future, f
+// runs at once on its own goroutine — or, when called while timers are firing
+// (from a callback), right after the current callback, on the firing goroutine.
+func (c *Clock) AfterFunc(at time.Time, f func()) engine.Timer {
+	t := &timer{c: c, at: at.Round(0), f: f, idx: -1}
+	c.mu.Lock()
+	if !c.firing && !at.After(c.nowLocked()) {
+		c.mu.Unlock()
+		go f()
+		return t
+	}
+	c.seq++
+	t.seq = c.seq
+	heap.Push(&c.timers, t)
+	first := c.timers[0] == t
+	c.mu.Unlock()
+	if first {
+		c.signal()
+	}
+	return t
+}
+
+// Advance moves the clock forward by d (> 0), firing the timers it passes.
+func (c *Clock) Advance(d time.Duration) error {
+	if d <= 0 {
+		return engine.Invalid("advance", "cannot advance the clock by %s: the clock only moves forward; give a positive duration such as 30m or 1d", d)
+	}
+	if d > MaxAdvance {
+		return engine.Invalid("advance", "cannot advance the clock by %s: at most %s (ten years) at a time", d, MaxAdvance)
+	}
+	c.move.Lock()
+	defer c.move.Unlock()
+	c.mu.Lock()
+	now := c.nowLocked()
+	target := now.Add(d)
+	c.base, c.frozen, c.firing = now, true, true
+	for len(c.timers) > 0 && !c.timers[0].at.After(target) {
+		t := heap.Pop(&c.timers).(*timer)
+		if t.at.After(c.base) {
+			c.base = t.at
+			c.last = t.at
+		}
+		c.mu.Unlock()
+		t.f()
+		c.mu.Lock()
+	}
+	c.base, c.last, c.wallBase = target, target, c.wall()
+	c.frozen, c.firing = false, false
+	st, ls := c.stateLocked(), slices.Clone(c.listeners)
+	c.mu.Unlock()
+	c.signal()
+	for _, l := range ls {
+		l(st)
+	}
+	return nil
+}
+
+// SetSpeed sets the multiplier of real time, from 1 to 10,000.
+func (c *Clock) SetSpeed(x float64) error {
+	if !(x >= MinSpeed && x <= MaxSpeed) {
+		return engine.Invalid("speed", "speed %v is out of range: use a multiplier from %d to %d", x, MinSpeed, MaxSpeed)
+	}
+	c.mu.Lock()
+	c.rebase()
+	c.speed = x
+	c.changed()
+	return nil
+}
+
+// SetPaused stops or resumes the clock.
+func (c *Clock) SetPaused(paused bool) {
+	c.mu.Lock()
+	c.rebase()
+	c.paused = paused
+	c.changed()
+}
+
+// changed unlocks c.mu, wakes the runner and tells the listeners.
+func (c *Clock) changed() {
+	st, ls := c.stateLocked(), slices.Clone(c.listeners)
+	c.mu.Unlock()
+	c.signal()
+	for _, l := range ls {
+		l(st)
+	}
+}
+
+// State is what to persist.
+func (c *Clock) State() engine.ClockState {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.stateLocked()
+}
+
+func (c *Clock) stateLocked() engine.ClockState {
+	return engine.ClockState{Now: c.nowLocked(), Wall: c.wall().Round(0).UTC(), Speed: c.speed, Paused: c.paused}
+}
+
+// OnChange registers f to be called after every pause, speed change or advance.
+func (c *Clock) OnChange(f func(engine.ClockState)) {
+	c.mu.Lock()
+	c.listeners = append(c.listeners, f)
+	c.mu.Unlock()
+}
+
+// Pending is the number of timers waiting.
+func (c *Clock) Pending() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.timers)
+}
+
+// Close stops the clock's goroutine; pending timers will not fire in real time
+// any more (Advance still fires them).
+func (c *Clock) Close() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.closed {
+		c.closed = true
+		close(c.done)
+	}
+}
+
+func (c *Clock) signal() {
+	select {
+	case c.wake <- struct{}{}:
+	default:
+	}
+}
+
+// run sleeps in real time until the next deadline and fires what is due,
+// re-planning whenever a signal arrives (new earlier timer, speed, pause, advance).
+func (c *Clock) run() {
+	tm := time.NewTimer(time.Hour)
+	tm.Stop()
+	for {
+		c.mu.Lock()
+		wait := time.Duration(-1) // no deadline to wait for
+		if !c.paused && len(c.timers) > 0 {
+			now := c.nowLocked()
+			if next := c.timers[0].at; next.After(now) {
+				wait = time.Duration(float64(next.Sub(now)) / c.speed)
+				if wait < time.Microsecond {
+					wait = time.Microsecond
+				}
+			} else {
+				wait = 0
+			}
+		}
+		c.mu.Unlock()
+		if wait == 0 {
+			c.fireDue()
+			continue
+		}
+		if wait > 0 {
+			tm.Reset(wait)
+		}
+		select {
+		case <-c.wake:
+		case <-tm.C:
+		case <-c.done:
+			tm.Stop()
+			return
+		}
+		tm.Stop()
+	}
+}
+
+// fireDue fires, in order, every timer whose deadline has passed.
+func (c *Clock) fireDue() {
+	c.move.Lock()
+	defer c.move.Unlock()
+	c.mu.Lock()
+	c.firing = true
+	for len(c.timers) > 0 && !c.timers[0].at.After(c.nowLocked()) {
+		t := heap.Pop(&c.timers).(*timer)
+		c.mu.Unlock()
+		t.f()
+		c.mu.Lock()
+	}
+	c.firing = false
+	c.mu.Unlock()
+}
+
+// timer is a pending AfterFunc.
+type timer struct {
+	c   *Clock
+	at  time.Time
+	seq uint64
+	f   func()
+	idx int // position in the heap; -1 when not in it
+}
+
+// Stop prevents the call if it has not happened; it reports whether it did.
+func (t *timer) Stop() bool {
+	t.c.mu.Lock()
+	defer t.c.mu.Unlock()
+	if t.idx < 0 {
+		return false
+	}
+	heap.Remove(&t.c.timers, t.idx)
+	return true
+}
+
+// timerHeap orders timers by deadline, then registration.
+type timerHeap []*timer
+
+func (h timerHeap) Len() int { return len(h) }
+func (h timerHeap) Less(i, j int) bool {
+	if !h[i].at.Equal(h[j].at) {
+		return h[i].at.Before(h[j].at)
+	}
+	return h[i].seq < h[j].seq
+}
+func (h timerHeap) Swap(i, j int) {
+	h[i], h[j] = h[j], h[i]
+	h[i].idx, h[j].idx = i, j
+}
+func (h *timerHeap) Push(x any) {
+	t := x.(*timer)
+	t.idx = len(*h)
+	*h = append(*h, t)
+}
+func (h *timerHeap) Pop() any {
+	old := *h
+	t := old[len(old)-1]
+	old[len(old)-1] = nil
+	*h = old[:len(old)-1]
+	t.idx = -1
+	return t
+}

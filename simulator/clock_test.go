@@ -1,0 +1,391 @@
+package simulator
+
+import (
+	"math"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"pgregory.net/rapid"
+
+	"sandbank/engine"
+)
+
+var t0 = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+
+// fakeWall is a settable wall clock.
+type fakeWall struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func newFakeWall() *fakeWall { return &fakeWall{now: time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)} }
+
+func (w *fakeWall) Now() time.Time {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.now
+}
+
+func (w *fakeWall) Add(d time.Duration) {
+	w.mu.Lock()
+	w.now = w.now.Add(d)
+	w.mu.Unlock()
+}
+
+// stoppedClock is a clock that moves only when advanced.
+func stoppedClock(t testing.TB, start time.Time) *Clock {
+	c := NewClock(start, WithWall(newFakeWall().Now))
+	t.Cleanup(c.Close)
+	return c
+}
+
+func wantCode(t testing.TB, err error, code string) {
+	t.Helper()
+	if got := engine.ErrorCode(err); got != code {
+		t.Fatalf("error %v: code %q, want %q", err, got, code)
+	}
+	if code != "" && engine.ErrorMessage(err) == "" {
+		t.Fatalf("error %v has no message", err)
+	}
+}
+
+func TestClockAdvanceFiresTimersInOrder(t *testing.T) {
+	c := stoppedClock(t, t0)
+	type fired struct {
+		name string
+		now  time.Time
+	}
+	var got []fired
+	at := func(name string, d time.Duration) {
+		c.AfterFunc(t0.Add(d), func() { got = append(got, fired{name, c.Now()}) })
+	}
+	at("3m", 3*time.Minute)
+	at("1m-a", time.Minute)
+	at("2m", 2*time.Minute)
+	at("1m-b", time.Minute) // same deadline: fires after 1m-a, registered first
+	at("10m", 10*time.Minute)
+
+	if err := c.Advance(5 * time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	want := []fired{{"1m-a", t0.Add(time.Minute)}, {"1m-b", t0.Add(time.Minute)}, {"2m", t0.Add(2 * time.Minute)}, {"3m", t0.Add(3 * time.Minute)}}
+	if len(got) != len(want) {
+		t.Fatalf("fired %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i].name != want[i].name || !got[i].now.Equal(want[i].now) {
+			t.Fatalf("fired %v, want %v", got, want)
+		}
+	}
+	if now := c.Now(); !now.Equal(t0.Add(5 * time.Minute)) {
+		t.Fatalf("now %v after advance", now)
+	}
+	if c.Pending() != 1 {
+		t.Fatalf("%d timers pending, want the 10m one", c.Pending())
+	}
+	if err := c.Advance(time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if last := got[len(got)-1]; last.name != "10m" || !last.now.Equal(t0.Add(10*time.Minute)) {
+		t.Fatalf("last fired %v", last)
+	}
+}
+
+func TestClockCallbacksRegisterTimers(t *testing.T) {
+	c := stoppedClock(t, t0)
+	var got []string
+	c.AfterFunc(t0.Add(2*time.Minute), func() { got = append(got, "2m") })
+	c.AfterFunc(t0.Add(time.Minute), func() {
+		got = append(got, "1m")
+		// Due before the target: fires in this Advance, in order.
+		c.AfterFunc(c.Now().Add(30*time.Second), func() { got = append(got, "1m30s") })
+		// Not in the future: fires right after this callback, on this goroutine.
+		c.AfterFunc(c.Now(), func() { got = append(got, "now:"+c.Now().Sub(t0).String()) })
+		// Beyond the target: waits.
+		c.AfterFunc(c.Now().Add(time.Hour), func() { got = append(got, "late") })
+	})
+	if err := c.Advance(10 * time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"1m", "now:1m0s", "1m30s", "2m"}
+	if len(got) != len(want) {
+		t.Fatalf("fired %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("fired %v, want %v", got, want)
+		}
+	}
+}
+
+func TestClockStop(t *testing.T) {
+	c := stoppedClock(t, t0)
+	fired := false
+	tm := c.AfterFunc(t0.Add(time.Minute), func() { fired = true })
+	if !tm.Stop() {
+		t.Fatal("Stop of a pending timer reported false")
+	}
+	if tm.Stop() {
+		t.Fatal("second Stop reported true")
+	}
+	if err := c.Advance(time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if fired {
+		t.Fatal("a stopped timer fired")
+	}
+	done := c.AfterFunc(t0, func() {}) // in the past: already running
+	if done.Stop() {
+		t.Fatal("Stop of a timer that ran reported true")
+	}
+}
+
+func TestClockPastTimerRunsAtOnce(t *testing.T) {
+	c := stoppedClock(t, t0)
+	ch := make(chan time.Time, 1)
+	c.AfterFunc(t0.Add(-time.Hour), func() { ch <- c.Now() })
+	select {
+	case now := <-ch:
+		if !now.Equal(t0) {
+			t.Fatalf("now %v in the callback", now)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("a timer in the past did not run")
+	}
+}
+
+func TestClockRefusesToGoBack(t *testing.T) {
+	c := stoppedClock(t, t0)
+	for _, d := range []time.Duration{0, -time.Nanosecond, -time.Hour} {
+		wantCode(t, c.Advance(d), engine.EINVALID)
+	}
+	wantCode(t, c.Advance(math.MaxInt64), engine.EINVALID) // beyond the year 292277026596
+	for _, x := range []float64{0, 0.5, -1, 10001, math.NaN(), math.Inf(1)} {
+		wantCode(t, c.SetSpeed(x), engine.EINVALID)
+	}
+	if st := c.State(); !st.Now.Equal(t0) || st.Speed != 1 || st.Paused {
+		t.Fatalf("state changed by refused calls: %+v", st)
+	}
+}
+
+func TestClockSpeedAndPause(t *testing.T) {
+	wall := newFakeWall()
+	c := NewClock(t0, WithWall(wall.Now))
+	defer c.Close()
+	wall.Add(10 * time.Second)
+	if got := c.Now(); !got.Equal(t0.Add(10 * time.Second)) {
+		t.Fatalf("1x: now %v", got)
+	}
+	if err := c.SetSpeed(60); err != nil {
+		t.Fatal(err)
+	}
+	wall.Add(10 * time.Second)
+	if got := c.Now(); !got.Equal(t0.Add(10*time.Second + 10*time.Minute)) {
+		t.Fatalf("60x: now %v", got)
+	}
+	c.SetPaused(true)
+	frozen := c.Now()
+	wall.Add(time.Hour)
+	if got := c.Now(); !got.Equal(frozen) {
+		t.Fatalf("paused clock moved to %v", got)
+	}
+	if err := c.Advance(time.Minute); err != nil { // advancing a paused clock works
+		t.Fatal(err)
+	}
+	if got := c.Now(); !got.Equal(frozen.Add(time.Minute)) {
+		t.Fatalf("advanced paused clock: %v", got)
+	}
+	c.SetPaused(false)
+	wall.Add(time.Second)
+	if got := c.Now(); !got.Equal(frozen.Add(time.Minute + time.Minute)) {
+		t.Fatalf("resumed at 60x: now %v", got)
+	}
+	// A wall clock stepping back never moves virtual time back.
+	before := c.Now()
+	wall.Add(-time.Hour)
+	if got := c.Now(); got.Before(before) {
+		t.Fatalf("now went back from %v to %v", before, got)
+	}
+}
+
+func TestClockOnChange(t *testing.T) {
+	c := stoppedClock(t, t0)
+	var states []engine.ClockState
+	c.OnChange(func(st engine.ClockState) { states = append(states, st) })
+	c.SetPaused(true)
+	if err := c.SetSpeed(100); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Advance(time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	_ = c.Advance(-time.Hour) // refused: no notification
+	if len(states) != 3 {
+		t.Fatalf("%d notifications, want 3: %+v", len(states), states)
+	}
+	if last := states[2]; !last.Now.Equal(t0.Add(time.Hour)) || last.Speed != 100 || !last.Paused {
+		t.Fatalf("last state %+v", last)
+	}
+}
+
+func TestRestoreClock(t *testing.T) {
+	wall := newFakeWall()
+	saved := engine.ClockState{Now: t0, Wall: wall.Now(), Speed: 1}
+	wall.Add(2 * time.Hour) // the program was off for two hours
+	for _, tc := range []struct {
+		name  string
+		st    engine.ClockState
+		want  time.Time
+		speed float64
+	}{
+		{"running at 1x keeps its offset", saved, t0.Add(2 * time.Hour), 1},
+		{"paused resumes exactly", engine.ClockState{Now: t0, Wall: saved.Wall, Speed: 1, Paused: true}, t0, 1},
+		{"sped up resumes exactly", engine.ClockState{Now: t0, Wall: saved.Wall, Speed: 60}, t0, 60},
+		{"never before the saved time", engine.ClockState{Now: t0, Wall: wall.Now().Add(time.Hour), Speed: 1}, t0, 1},
+		{"bad speed is 1", engine.ClockState{Now: t0, Wall: saved.Wall, Speed: 0, Paused: true}, t0, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := RestoreClock(tc.st, WithWall(wall.Now))
+			defer c.Close()
+			st := c.State()
+			if !st.Now.Equal(tc.want) || st.Speed != tc.speed || st.Paused != tc.st.Paused {
+				t.Fatalf("restored %+v, want now %v speed %v", st, tc.want, tc.speed)
+			}
+		})
+	}
+}
+
+// The running clock's goroutine fires timers in real time: with a fake wall the
+// test moves the wall and wakes the goroutine instead of sleeping.
+func TestClockRunnerFiresDueTimers(t *testing.T) {
+	wall := newFakeWall()
+	c := NewClock(t0, WithWall(wall.Now))
+	defer c.Close()
+	fired := make(chan time.Time, 2)
+	c.AfterFunc(t0.Add(2*time.Minute), func() { fired <- c.Now() })
+	c.AfterFunc(t0.Add(time.Minute), func() { fired <- c.Now() })
+	wall.Add(90 * time.Second)
+	c.signal()
+	select {
+	case now := <-fired:
+		if now.Before(t0.Add(time.Minute)) {
+			t.Fatalf("fired early, at %v", now)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the 1m timer did not fire")
+	}
+	select {
+	case <-fired:
+		t.Fatal("the 2m timer fired early")
+	default:
+	}
+	wall.Add(time.Minute)
+	c.signal()
+	select {
+	case <-fired:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the 2m timer did not fire")
+	}
+}
+
+// With the real wall at high speed the goroutine sleeps (deadline − now)/speed.
+func TestClockRunnerRealTime(t *testing.T) {
+	c := NewClock(t0)
+	defer c.Close()
+	if err := c.SetSpeed(MaxSpeed); err != nil {
+		t.Fatal(err)
+	}
+	fired := make(chan struct{})
+	c.AfterFunc(c.Now().Add(time.Second), func() { close(fired) }) // 100 µs of real time
+	select {
+	case <-fired:
+	case <-time.After(10 * time.Second):
+		t.Fatal("timer did not fire in real time")
+	}
+}
+
+func TestClockConcurrentUse(t *testing.T) {
+	c := NewClock(t0)
+	defer c.Close()
+	_ = c.SetSpeed(1000)
+	var wg, fired sync.WaitGroup
+	var n atomic.Int64
+	fired.Add(800)
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 200; i++ {
+				// Some are in the past by the time they are registered: those run at once.
+				c.AfterFunc(c.Now().Add(time.Duration(i)*time.Second), func() { n.Add(1); fired.Done() })
+				if i%50 == 0 {
+					_ = c.Advance(time.Minute)
+					c.SetPaused(i%100 == 0)
+				}
+				_ = c.State()
+			}
+		}()
+	}
+	wg.Wait()
+	c.SetPaused(true)
+	if err := c.Advance(24 * time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { fired.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("%d of 800 timers fired, %d pending", n.Load(), c.Pending())
+	}
+	if c.Pending() != 0 {
+		t.Fatalf("%d timers pending", c.Pending())
+	}
+}
+
+// Property: whatever the timers and the jumps, each timer fires once, in
+// (deadline, registration) order, with Now() equal to its deadline, and exactly
+// the timers due by the clock's time have fired.
+func TestClockTimersProperty(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		c := NewClock(t0, WithWall(newFakeWall().Now))
+		defer c.Close()
+		type fire struct {
+			at  time.Time
+			seq int
+			now time.Time
+		}
+		var fired []fire
+		seq := 0
+		steps := rapid.IntRange(1, 20).Draw(rt, "steps")
+		for s := 0; s < steps; s++ {
+			for i := rapid.IntRange(0, 4).Draw(rt, "timers"); i > 0; i-- {
+				at := c.Now().Add(time.Duration(rapid.Int64Range(1, 600).Draw(rt, "offset")) * time.Second)
+				seq++
+				sq := seq
+				c.AfterFunc(at, func() { fired = append(fired, fire{at, sq, c.Now()}) })
+			}
+			d := time.Duration(rapid.Int64Range(1, 900).Draw(rt, "advance")) * time.Second
+			before := len(fired)
+			if err := c.Advance(d); err != nil {
+				rt.Fatal(err)
+			}
+			for _, f := range fired[before:] {
+				if !f.now.Equal(f.at) {
+					rt.Fatalf("timer due %v fired with now %v", f.at, f.now)
+				}
+			}
+		}
+		for i := 1; i < len(fired); i++ {
+			p, f := fired[i-1], fired[i]
+			if f.at.Before(p.at) || f.at.Equal(p.at) && f.seq < p.seq {
+				rt.Fatalf("fired out of order: %v then %v", p, f)
+			}
+		}
+		if len(fired)+c.Pending() != seq {
+			rt.Fatalf("%d fired + %d pending != %d registered", len(fired), c.Pending(), seq)
+		}
+	})
+}

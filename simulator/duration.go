@@ -1,0 +1,72 @@
+package simulator
+
+import (
+	"strings"
+	"time"
+
+	"sandbank/engine"
+)
+
+const durationForm = "use a positive duration such as 30m, 2h, 1d or 1d12h (units: s, m, h, d = 24h, w = 7d; Go units ms, us, ns too; a leading + is allowed)"
+
+// ParseDuration reads a positive duration as users type it: Go durations ("90s",
+// "1h30m") plus d (24 h) and w (7 d), e.g. "1d12h" or "2w", with an optional
+// leading "+" ("+2m", as in "advance by"). Empty, zero, negative and malformed
+// input gives an *engine.Error EINVALID that says the accepted form.
+func ParseDuration(s string) (time.Duration, error) {
+	in := strings.TrimSpace(s)
+	bad := func() error {
+		return engine.Invalid("duration", "%q is not a duration: %s", s, durationForm)
+	}
+	in = strings.TrimPrefix(in, "+")
+	if in == "" {
+		return 0, bad()
+	}
+	var total time.Duration
+	for in != "" {
+		// A component: a number (digits, at most one '.') then a unit.
+		i, dot := 0, false
+		for i < len(in) && (in[i] >= '0' && in[i] <= '9' || in[i] == '.' && !dot) {
+			dot = dot || in[i] == '.'
+			i++
+		}
+		if i == 0 || in[:i] == "." {
+			return 0, bad()
+		}
+		num := in[:i]
+		j := i
+		for j < len(in) && (in[j] < '0' || in[j] > '9') && in[j] != '.' {
+			j++
+		}
+		unit := in[i:j]
+		in = in[j:]
+		var d time.Duration
+		var err error
+		switch unit {
+		case "d", "w":
+			d, err = time.ParseDuration(num + "h")
+			mult := time.Duration(24)
+			if unit == "w" {
+				mult = 24 * 7
+			}
+			if err == nil && d > (1<<63-1)/mult {
+				err = errOverflow
+			}
+			d *= mult
+		case "ns", "us", "µs", "μs", "ms", "s", "m", "h":
+			d, err = time.ParseDuration(num + unit)
+		default:
+			return 0, bad()
+		}
+		if err != nil || total > (1<<63-1)-d {
+			return 0, engine.Invalid("duration", "%q is too long or malformed: %s", s, durationForm)
+		}
+		total += d
+	}
+	if total <= 0 {
+		return 0, engine.Invalid("duration", "%q is not a positive duration: %s", s, durationForm)
+	}
+	return total, nil
+}
+
+var errOverflow = engine.Errorf(engine.EINVALID, "overflow")

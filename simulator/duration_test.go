@@ -1,0 +1,67 @@
+package simulator
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"sandbank/engine"
+)
+
+func TestParseDuration(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want time.Duration
+	}{
+		{"30m", 30 * time.Minute},
+		{"+2m", 2 * time.Minute},
+		{"1h30m", 90 * time.Minute},
+		{"1d", 24 * time.Hour},
+		{"1d12h", 36 * time.Hour},
+		{"2w", 14 * 24 * time.Hour},
+		{"1w2d3h4m5s", (7+2)*24*time.Hour + 3*time.Hour + 4*time.Minute + 5*time.Second},
+		{"1.5d", 36 * time.Hour},
+		{" 10m ", 10 * time.Minute},
+		{"500ms", 500 * time.Millisecond},
+		{"0.5h", 30 * time.Minute},
+	} {
+		got, err := ParseDuration(tc.in)
+		if err != nil || got != tc.want {
+			t.Errorf("ParseDuration(%q) = %v, %v; want %v", tc.in, got, err, tc.want)
+		}
+	}
+	for _, in := range []string{"", "+", "0", "0m", "-1m", "+-1m", "1", "m", "1x", "1d-2h", "abc", "1..5h",
+		"1.2.3h", ".h", "1 d", "99999999999999999999h", "300000w", "++1m", "1e3s", "1h 30m"} {
+		_, err := ParseDuration(in)
+		if engine.ErrorCode(err) != engine.EINVALID {
+			t.Errorf("ParseDuration(%q): error %v, want EINVALID", in, err)
+			continue
+		}
+		if msg := engine.ErrorMessage(err); !strings.Contains(msg, "1d12h") {
+			t.Errorf("ParseDuration(%q): message %q does not say the accepted form", in, msg)
+		}
+	}
+}
+
+func FuzzParseDuration(f *testing.F) {
+	for _, s := range []string{"30m", "+2m", "1d12h", "2w", "1.5d", "", "-1m", "0", "1x", "9999999999h", "µs", "1µs"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := ParseDuration(s)
+		if err != nil {
+			if engine.ErrorCode(err) != engine.EINVALID {
+				t.Fatalf("ParseDuration(%q): error %v is not EINVALID", s, err)
+			}
+			return
+		}
+		if d <= 0 {
+			t.Fatalf("ParseDuration(%q) = %v, not positive", s, d)
+		}
+		// Whatever Go's parser accepts as positive, ParseDuration reads the same way.
+		trimmed := strings.TrimPrefix(strings.TrimSpace(s), "+")
+		if gd, gerr := time.ParseDuration(trimmed); gerr == nil && gd > 0 && gd != d {
+			t.Fatalf("ParseDuration(%q) = %v, time.ParseDuration says %v", s, d, gd)
+		}
+	})
+}

@@ -1,0 +1,80 @@
+package simulator
+
+import (
+	"encoding/json"
+	"slices"
+	"sync"
+	"time"
+
+	"sandbank/engine"
+)
+
+// Journal keeps the bank's explicit events so a restart rebuilds the same bank:
+// the first record is the world's Config, each later one an event with its
+// virtual time. The store implements it; MemJournal keeps records in memory.
+type Journal interface {
+	AppendBankEvent(data []byte) error
+	BankEvents() ([][]byte, error)
+}
+
+// MemJournal is an in-memory Journal, for tests, benchmarks and throwaway worlds.
+type MemJournal struct {
+	mu      sync.Mutex
+	records [][]byte
+}
+
+// AppendBankEvent keeps a copy of data.
+func (j *MemJournal) AppendBankEvent(data []byte) error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.records = append(j.records, slices.Clone(data))
+	return nil
+}
+
+// BankEvents returns copies of the records, oldest first.
+func (j *MemJournal) BankEvents() ([][]byte, error) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	out := make([][]byte, len(j.records))
+	for i, r := range j.records {
+		out[i] = slices.Clone(r)
+	}
+	return out, nil
+}
+
+// Record kinds.
+const (
+	recWorld    = "world"
+	recCustomer = "add_customer"
+	recPost     = "post"
+	recPassword = "password"
+	recMFA      = "mfa"
+	recOutage   = "outage"
+	recLatency  = "latency"
+)
+
+const journalVersion = 1
+
+// record is one journal entry, as JSON.
+type record struct {
+	Kind    string    `json:"kind"`
+	Version int       `json:"version,omitempty"` // world records
+	At      time.Time `json:"at,omitzero"`       // virtual time of the event
+	Config  *Config   `json:"config,omitempty"`
+
+	Customer string         `json:"customer,omitempty"`
+	New      *NewCustomer   `json:"new,omitempty"`
+	Posting  *Posting       `json:"posting,omitempty"`
+	Password string         `json:"password,omitempty"`
+	MFA      engine.MFAKind `json:"mfa,omitempty"`
+	Bank     string         `json:"bank,omitempty"`
+	Duration time.Duration  `json:"duration,omitempty"`
+}
+
+func decodeRecord(i int, data []byte) (record, error) {
+	var r record
+	if err := json.Unmarshal(data, &r); err != nil {
+		return r, engine.Errorf(engine.EINTERNAL, "bank journal record %d is not valid JSON: %v", i, err)
+	}
+	return r, nil
+}

@@ -1,0 +1,688 @@
+package simulator
+
+import (
+	"math"
+	"math/rand/v2"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/brianvoe/gofakeit/v7"
+
+	"sandbank/engine"
+)
+
+// Config defines a world. With the explicit events of the journal it determines
+// the bank completely.
+type Config struct {
+	Seed      int64        `json:"seed"`
+	Start     time.Time    `json:"start"`     // the world's "now" when it was made; history starts 13 months earlier
+	Customers int          `json:"customers"` // 0: DefaultCustomers
+	Random    RandomEvents `json:"random"`
+}
+
+// RandomEvents are per-day probabilities of bank-side events happening on their
+// own, from Config.Start on. All zero (off) by default. Like everything else they
+// are a pure function of the seed and the day.
+type RandomEvents struct {
+	PasswordChange float64 `json:"password_change,omitempty"` // per customer per day
+	MFAChange      float64 `json:"mfa_change,omitempty"`      // per customer per day
+	Outage         float64 `json:"outage,omitempty"`          // per institution per day; 15 min to 2 h
+}
+
+// Defaults of a Config.
+const (
+	DefaultSeed      int64 = 20210820
+	DefaultCustomers       = 24
+	MaxCustomers           = 100000
+	HistoryMonths          = 13 // history before Config.Start, so 12-month statements are full
+)
+
+// DefaultStart is the start of a world whose Config.Start is zero.
+var DefaultStart = time.Date(2026, time.November, 2, 9, 0, 0, 0, time.UTC)
+
+// normalize fills defaults and checks the ranges.
+func (c Config) normalize() (Config, error) {
+	if c.Start.IsZero() {
+		c.Start = DefaultStart
+	}
+	c.Start = c.Start.Round(0).UTC()
+	if c.Customers == 0 {
+		c.Customers = DefaultCustomers
+	}
+	if c.Customers < 0 || c.Customers > MaxCustomers {
+		return c, engine.Invalid("customers", "a world has 1 to %d customers (got %d)", MaxCustomers, c.Customers)
+	}
+	for _, p := range []struct {
+		name string
+		v    float64
+	}{{"random.password_change", c.Random.PasswordChange}, {"random.mfa_change", c.Random.MFAChange}, {"random.outage", c.Random.Outage}} {
+		if !(p.v >= 0 && p.v <= 1) {
+			return c, engine.Invalid(p.name, "a daily probability is between 0 and 1 (got %v)", p.v)
+		}
+	}
+	return c, nil
+}
+
+// group is a contiguous range of the narration table.
+type group struct{ lo, n int32 }
+
+func (g group) pick(r *prng) int32 { return g.lo + int32(r.n(int(g.n))) }
+
+// world holds the customers, their accounts and the generator's tables. It is not
+// safe for concurrent use: the Bank serialises access.
+type world struct {
+	cfg       Config
+	hseed     uint64
+	histStart int64 // Unix ns: midnight (WAT) HistoryMonths before Start
+	startNs   int64
+
+	narr       []string
+	narrCat    []uint8
+	narrIdx    map[narration]int32
+	monthlyIdx map[uint64]int32
+
+	gFood, gShop, gTransport, gFun, gATM, gTV      group
+	gPeopleIn, gPeopleOut, gTraderIn, gSupplierOut group
+	gBusinessIn, gFreelanceIn                      group
+	nLevy, nNIPFee, nVAT, nInterest, nWHT, nLAWMA  int32
+
+	customers  []*customer
+	accounts   []*account
+	byID       map[string]*customer
+	byNumber   map[string]*account
+	byUsername map[string]*customer
+
+	rng     prng
+	cands   []cand
+	scratch []tx
+}
+
+// customer is a bank customer.
+type customer struct {
+	idx        int
+	id         string
+	first      string
+	last       string
+	business   string // the business name, for business customers
+	username   string
+	password   string
+	mfa        engine.MFAKind
+	question   string
+	answer     string
+	authMethod string
+	profile    string
+	identity   engine.Identity
+	place      place
+	accounts   []*account
+	addedAt    time.Time // zero for the world's own customers
+	forceOTP   bool      // the password changed: the next login asks for an OTP
+	inbox      []Message
+}
+
+// account is a bank account with its generator parameters and caches.
+type account struct {
+	idx       int
+	key       uint64 // hash of the number: seeds the account's days and IDs
+	number    string
+	name      string
+	typ       string
+	inst      engine.Institution
+	cust      *customer
+	spec      *profileSpec
+	opening   int64 // balance at openAt
+	openAt    int64 // Unix ns
+	openDay   int32
+	overdraft int64 // how far below zero it may go; 0 for most
+
+	lump                   int64 // monthly salary, pension or allowance
+	nLump                  int32 // its narration, or -1 for one naming the month
+	payer                  int32 // employer or pension fund
+	payday                 int8
+	payroll                int64 // staff salaries a business pays monthly
+	inMin, inMax           int64
+	inGroup, outGroup      group
+	spendUnit              int64
+	tv, tvDay              int8 // dstvPackages index or -1
+	elecAmount             int64
+	lawma                  int64
+	nElec, nAirtime, nData int32
+	explicit               []xev
+	cp                     []int64 // cp[i]: opening balance of day openDay+i
+}
+
+func newWorld(cfg Config) *world {
+	w := &world{
+		cfg:        cfg,
+		hseed:      hash2(uint64(cfg.Seed), saltWorld),
+		narrIdx:    make(map[narration]int32),
+		monthlyIdx: make(map[uint64]int32),
+		byID:       make(map[string]*customer),
+		byNumber:   make(map[string]*account),
+		byUsername: make(map[string]*customer),
+	}
+	w.startNs = cfg.Start.UnixNano()
+	w.histStart = dayStart(dayOf(cfg.Start.AddDate(0, -HistoryMonths, 0).UnixNano()))
+	w.buildNarrations()
+	for i := 0; i < cfg.Customers; i++ {
+		w.addCustomer(w.newCustomer(i, nil, w.histStart))
+	}
+	return w
+}
+
+// addNarrations appends texts as a group (without interning: groups are contiguous).
+func (w *world) addNarrations(cat uint8, texts ...string) group {
+	g := group{lo: int32(len(w.narr)), n: int32(len(texts))}
+	for _, t := range texts {
+		w.narr = append(w.narr, t)
+		w.narrCat = append(w.narrCat, cat)
+	}
+	return g
+}
+
+// intern returns the index of a narration, adding it if new.
+func (w *world) intern(text string, cat uint8) int32 {
+	k := narration{text, cat}
+	if i, ok := w.narrIdx[k]; ok {
+		return i
+	}
+	i := int32(len(w.narr))
+	w.narr = append(w.narr, text)
+	w.narrCat = append(w.narrCat, cat)
+	w.narrIdx[k] = i
+	return i
+}
+
+// monthly returns a narration that names a month, e.g. "SALARY NOV 2026 - DANGOTE CEMENT PLC".
+func (w *world) monthly(kind int, payer int32, monthsAbs int) int32 {
+	key := uint64(kind)<<56 | uint64(uint32(payer))<<24 | uint64(uint32(monthsAbs))
+	if i, ok := w.monthlyIdx[key]; ok {
+		return i
+	}
+	month := monthAbbr[monthsAbs%12] + " " + itoa(monthsAbs/12)
+	var text string
+	var cat uint8
+	switch kind {
+	case lumpSalary:
+		text, cat = "SALARY "+month+" - "+employers[payer], catIncome
+	case lumpPension:
+		text, cat = "PENSION "+month+" - "+pensionFunds[payer], catIncome
+	case monthPayroll:
+		text, cat = "BULK TRF SALARY PAYMENT "+month, catTransfer
+	default:
+		text, cat = "SMS ALERT CHARGES "+month, catCharges
+	}
+	i := w.intern(text, cat)
+	w.monthlyIdx[key] = i
+	return i
+}
+
+func itoa(n int) string {
+	if n == 0 {
+		return "0"
+	}
+	neg := n < 0
+	if neg {
+		n = -n
+	}
+	var b [20]byte
+	i := len(b)
+	for n > 0 {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	if neg {
+		i--
+		b[i] = '-'
+	}
+	return string(b[i:])
+}
+
+// buildNarrations fills the world's narration tables; counterparties come from the seed.
+func (w *world) buildNarrations() {
+	w.gFood = w.addNarrations(catFood, foodNarrations...)
+	w.gShop = w.addNarrations(catShopping, shopNarrations...)
+	w.gTransport = w.addNarrations(catTransport, transportNarrations...)
+	w.gFun = w.addNarrations(catEntertainment, funNarrations...)
+	w.gATM = w.addNarrations(catCash, atmNarrations...)
+	tv := make([]string, len(dstvPackages))
+	for i, p := range dstvPackages {
+		tv[i] = p.name
+	}
+	w.gTV = w.addNarrations(catBills, tv...)
+	w.nLevy = w.intern("ELECTRONIC MONEY TRANSFER LEVY", catCharges)
+	w.nNIPFee = w.intern("NIP TRANSFER FEE", catCharges)
+	w.nVAT = w.intern("VAT ON NIP TRANSFER FEE", catCharges)
+	w.nInterest = w.intern("INTEREST PAYMENT", catIncome)
+	w.nWHT = w.intern("WHT ON INTEREST", catCharges)
+	w.nLAWMA = w.intern("LAWMA WASTE BILL", catBills)
+
+	f := gofakeit.NewFaker(rand.NewPCG(hash2(w.hseed, 1), hash2(w.hseed, 2)), false)
+	const nPeople, nCompanies = 96, 40
+	people := make([]string, nPeople)
+	for i := range people {
+		people[i] = strings.ToUpper(firstNames[f.IntN(len(firstNames))].name+" "+f.RandomString(lastNames)) +
+			"/" + f.RandomString(counterpartyBanks)
+	}
+	companies := make([]string, nCompanies)
+	for i := range companies {
+		companies[i] = strings.ToUpper(f.RandomString(lastNames)+" "+f.RandomString(companySuffixes)) +
+			"/" + f.RandomString(counterpartyBanks)
+	}
+	prefixed := func(prefix string, names []string, extra ...string) []string {
+		out := make([]string, 0, len(names)+len(extra))
+		for _, n := range names {
+			out = append(out, prefix+n)
+		}
+		return append(out, extra...)
+	}
+	w.gPeopleIn = w.addNarrations(catTransfer, prefixed("NIP TRF FROM ", people)...)
+	w.gPeopleOut = w.addNarrations(catTransfer, prefixed("TRF TO ", people)...)
+	w.gTraderIn = w.addNarrations(catIncome, prefixed("NIP TRF FROM ", people[:48],
+		"CASH DEPOSIT - BALOGUN BRANCH", "CASH DEPOSIT - ALABA BRANCH", "CASH DEPOSIT - ONITSHA MAIN MKT",
+		"CASH DEPOSIT - WUSE MARKET", "CASH DEPOSIT - OSHODI BRANCH", "CASH DEPOSIT - ARIARIA ABA")...)
+	w.gSupplierOut = w.addNarrations(catTransfer, prefixed("TRF TO ", companies, prefixed("TRF TO ", people[:24])...)...)
+	w.gBusinessIn = w.addNarrations(catIncome, prefixed("NIP TRF FROM ", companies,
+		"POS SETTLEMENT - MONIEPOINT", "POS SETTLEMENT - OPAY", "POS SETTLEMENT - PAYSTACK TERMINAL",
+		"WEB SETTLEMENT - PAYSTACK", "WEB SETTLEMENT - FLUTTERWAVE")...)
+	w.gFreelanceIn = w.addNarrations(catIncome, prefixed("NIP TRF FROM ", companies[:20],
+		"INWARD TRF PAYONEER", "INWARD TRF GREY FINANCE", "INWARD TRF CHIPPER CASH", "INWARD TRF DEEL INC")...)
+}
+
+// demo customers make the first few a tour of every MFA kind.
+type demoCustomer struct {
+	first, last string
+	female      bool
+	profile     string
+	mfa         engine.MFAKind
+	bank        string
+	auth        string
+}
+
+var demo = []demoCustomer{
+	{"Adam", "Okafor", false, ProfileSalaryEarner, engine.MFANone, "044", engine.AuthInternetBanking},
+	{"", "", false, ProfileTrader, engine.MFAOTP, "058", engine.AuthMobileBanking},
+	{"", "", false, ProfileStudent, engine.MFASecurityQuestion, "057", engine.AuthInternetBanking},
+	{"", "", false, ProfileFreelancer, engine.MFAToken, "011", engine.AuthInternetBanking},
+	{"", "", false, ProfilePensioner, engine.MFACaptcha, "033", engine.AuthMobileBanking},
+	{"", "", false, ProfileBusiness, engine.MFANone, "101", engine.AuthInternetBanking},
+}
+
+// newCustomer makes customer idx, from the seed alone (nc nil) or from a request;
+// its accounts open at openAt.
+func (w *world) newCustomer(idx int, nc *NewCustomer, openAt int64) *customer {
+	h := hash3(w.hseed, saltCustomer, uint64(idx))
+	f := gofakeit.NewFaker(rand.NewPCG(h, golden), false)
+	c := &customer{idx: idx, id: objectID(openAt/nsPerSec+int64(idx%86400), hash2(h, 1))}
+	if nc != nil {
+		c.addedAt = time.Unix(0, openAt).UTC()
+	}
+	var dm *demoCustomer
+	if nc == nil && idx < len(demo) {
+		dm = &demo[idx]
+	}
+
+	gn := firstNames[f.IntN(len(firstNames))]
+	c.first, c.last = gn.name, f.RandomString(lastNames)
+	female := gn.female
+	switch {
+	case dm != nil && dm.first != "":
+		c.first, c.last, female = dm.first, dm.last, dm.female
+	case nc != nil && nc.Name != "":
+		parts := strings.Fields(nc.Name)
+		c.first, c.last = strings.Join(parts[:max(1, len(parts)-1)], " "), parts[len(parts)-1]
+		if len(parts) == 1 {
+			c.last = ""
+		}
+	}
+	full := strings.TrimSpace(c.first + " " + c.last)
+
+	// Profile, MFA, auth method.
+	c.profile = pickWeighted(f, []string{ProfileSalaryEarner, ProfileTrader, ProfileStudent, ProfileBusiness,
+		ProfilePensioner, ProfileFreelancer}, []int{35, 15, 15, 12, 10, 13})
+	c.mfa = engine.MFAKinds[pickIndex(f, []int{40, 25, 15, 10, 10})]
+	c.authMethod = engine.AuthInternetBanking
+	if f.IntN(10) < 4 {
+		c.authMethod = engine.AuthMobileBanking
+	}
+	if dm != nil {
+		c.profile, c.mfa, c.authMethod = dm.profile, dm.mfa, dm.auth
+	}
+	if nc != nil {
+		c.profile, c.mfa = ProfileDormant, engine.MFANone
+		if nc.Profile != "" {
+			c.profile = nc.Profile
+		}
+		if nc.MFA != "" {
+			c.mfa = nc.MFA
+		}
+		if nc.AuthMethod != "" {
+			c.authMethod = nc.AuthMethod
+		}
+	}
+
+	// Identity.
+	c.place = places[f.IntN(len(places))]
+	if dm != nil && idx == 0 {
+		c.place = places[0] // Mr Adam lives in Lekki
+	}
+	phone := networks[f.IntN(len(networks))].prefix + f.Numerify("#######")
+	age := 24 + f.IntN(34)
+	switch c.profile {
+	case ProfileStudent:
+		age = 18 + f.IntN(8)
+	case ProfilePensioner:
+		age = 60 + f.IntN(18)
+	}
+	dob := w.cfg.Start.AddDate(-age, 0, -f.IntN(365))
+	gender := "Male"
+	if female {
+		gender = "Female"
+	}
+	marital := maritalStatuses[f.IntN(len(maritalStatuses))]
+	if c.profile == ProfileStudent {
+		marital = "Single"
+	}
+	local := strings.ToLower(strings.Map(nameChar, c.first))
+	if c.last != "" {
+		local += "." + strings.ToLower(strings.Map(nameChar, c.last))
+	}
+	if len(local) < 3 { // a name of non-Latin letters only
+		local = "customer" + itoa(idx)
+	}
+	email := local + itoa(f.IntN(90)+10) + "@" + f.RandomString(emailDomains)
+	c.identity = engine.Identity{
+		FullName: full, Email: email, Phone: phone, BVN: "22" + f.Numerify("#########"),
+		Gender: gender, DateOfBirth: dob.Format("2006-01-02"), MaritalStatus: marital,
+		AddressLine1: itoa(1+f.IntN(120)) + " " + c.place.street, AddressLine2: c.place.area,
+		City: c.place.city, State: c.place.state,
+	}
+	if c.profile == ProfileBusiness {
+		c.business = strings.ToUpper(c.last + " " + f.RandomString(companySuffixes))
+		if c.last == "" {
+			c.business = strings.ToUpper(c.first + " " + f.RandomString(companySuffixes))
+		}
+	}
+
+	// Credentials and security question.
+	c.username = local
+	for w.byUsername[c.username] != nil {
+		c.username = local + itoa(f.IntN(900)+100)
+	}
+	c.password = f.RandomString(passwordWords) + "@" + f.Numerify("####")
+	q := securityQuestions[f.IntN(len(securityQuestions))]
+	c.question = q.question
+	if q.answers == nil {
+		c.answer = f.RandomString(lastNames)
+	} else {
+		c.answer = f.RandomString(q.answers)
+	}
+	if nc != nil {
+		if nc.Username != "" {
+			c.username = nc.Username
+		}
+		if nc.Password != "" {
+			c.password = nc.Password
+		}
+	}
+
+	// Accounts: one, or for some of the world's customers two at different banks.
+	n := 1
+	if nc == nil && dm == nil && f.IntN(4) == 0 {
+		n = 2
+	}
+	var used []string
+	for i := 0; i < n; i++ {
+		code := ""
+		switch {
+		case i == 0 && dm != nil:
+			code = dm.bank
+		case i == 0 && nc != nil && nc.Institution != "":
+			code = nc.Institution
+		default:
+			for code == "" || contains(used, code) {
+				code = pickInstitution(f, c.profile == ProfileBusiness)
+			}
+		}
+		used = append(used, code)
+		typ := ""
+		if i == 0 && nc != nil {
+			typ = nc.AccountType
+		}
+		c.accounts = append(c.accounts, w.newAccount(c, f, code, typ, openAt, nc == nil))
+	}
+	return c
+}
+
+// nameChar keeps the ASCII letters and digits of a name for usernames and
+// emails, folding the accented letters of Yoruba, Igbo and Hausa names
+// ("Ọlá" → "Ola") and dropping the rest.
+func nameChar(r rune) rune {
+	if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+		return r
+	}
+	if f, ok := foldLatin[unicode.ToLower(r)]; ok {
+		return f
+	}
+	return -1
+}
+
+var foldLatin = func() map[rune]rune {
+	m := map[rune]rune{}
+	for base, accented := range map[rune]string{
+		'a': "àáâãäåāă", 'e': "èéêëēẹẹ́ẹ̀", 'i': "ìíîïīị", 'o': "òóôõöōọơ", 'u': "ùúûüūụư",
+		'n': "ñńǹň", 's': "ṣšś", 'c': "çč", 'y': "ýÿ", 'g': "ğ", 'z': "ž", 'd': "ɗđ", 'b': "ɓ", 'k': "ƙ",
+	} {
+		for _, r := range accented {
+			if r < 0x300 || r > 0x36f { // skip combining marks
+				m[r] = base
+			}
+		}
+	}
+	return m
+}()
+
+func contains(s []string, v string) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+func pickIndex(f *gofakeit.Faker, weights []int) int {
+	sum := 0
+	for _, w := range weights {
+		sum += w
+	}
+	n := f.IntN(sum)
+	for i, w := range weights {
+		if n < w {
+			return i
+		}
+		n -= w
+	}
+	return len(weights) - 1
+}
+
+func pickWeighted(f *gofakeit.Faker, items []string, weights []int) string {
+	return items[pickIndex(f, weights)]
+}
+
+func pickInstitution(f *gofakeit.Faker, business bool) string {
+	want := engine.InstitutionPersonal
+	if business && f.IntN(10) < 4 {
+		want = engine.InstitutionBusiness
+	}
+	for {
+		in := institutions[f.IntN(len(institutions))]
+		if in.Type == want {
+			return in.Code
+		}
+	}
+}
+
+func institutionByCode(code string) (engine.Institution, bool) {
+	for _, in := range institutions {
+		if in.Code == code {
+			return in, true
+		}
+	}
+	return engine.Institution{}, false
+}
+
+// newAccount opens an account for c at a bank; seeded accounts start with a balance
+// and history, requested ones empty at openAt.
+func (w *world) newAccount(c *customer, f *gofakeit.Faker, code, typ string, openAt int64, seeded bool) *account {
+	inst, _ := institutionByCode(code)
+	number := ""
+	for number == "" || w.byNumber[number] != nil {
+		serial := f.Numerify("#########")
+		number = serial + string(nubanCheckDigit(code, serial))
+	}
+	a := &account{
+		key: hashString(number), number: number, inst: inst, cust: c, spec: profileSpecs[c.profile],
+		openAt: openAt, openDay: dayOf(openAt), tv: -1, nLump: -1,
+	}
+	a.name = strings.ToUpper(c.identity.FullName)
+	if c.business != "" {
+		a.name = c.business
+	}
+	switch {
+	case typ != "":
+		a.typ = typ
+	case c.profile == ProfileBusiness || inst.Type == engine.InstitutionBusiness:
+		a.typ = engine.AccountCurrent
+	case c.profile == ProfileTrader && f.IntN(2) == 0, c.profile == ProfileSalaryEarner && f.IntN(5) == 0:
+		a.typ = engine.AccountCurrent
+	default:
+		a.typ = engine.AccountSavings
+	}
+
+	var r prng
+	r.seed(hash3(w.hseed, saltAccount, a.key), 0)
+	p := a.spec
+	phone := c.identity.Phone
+	network := "MTN"
+	for _, n := range networks {
+		if strings.HasPrefix(phone, n.prefix) {
+			network = n.name
+		}
+	}
+	a.nAirtime = w.intern("AIRTIME "+network+" "+phone, catAirtime)
+	a.nData = w.intern("DATA BUNDLE "+network+" "+phone, catAirtime)
+	a.inGroup, a.outGroup = w.gPeopleIn, w.gPeopleOut
+	switch c.profile {
+	case ProfileTrader:
+		a.inGroup, a.outGroup = w.gTraderIn, w.gSupplierOut
+	case ProfileBusiness:
+		a.inGroup, a.outGroup = w.gBusinessIn, w.gSupplierOut
+	case ProfileFreelancer:
+		a.inGroup = w.gFreelanceIn
+	}
+	if !p.active {
+		a.cp = []int64{0}
+		return a
+	}
+
+	// Income: a monthly lump and/or inbound transfers, in kobo.
+	logUniform := func(lo, hi int64) int64 {
+		x := math.Exp(math.Log(float64(lo)) + r.f()*(math.Log(float64(hi))-math.Log(float64(lo))))
+		return int64(x/1000) * 1000 * kobo
+	}
+	switch p.lump {
+	case lumpSalary:
+		a.payer = int32(r.n(len(employers)))
+		a.lump = logUniform(p.lumpMin, p.lumpMax)
+		a.payday = int8(25 + r.n(4))
+		if strings.Contains(employers[a.payer], "GOVT") || strings.Contains(employers[a.payer], "MINISTRY") {
+			a.payday = 23
+		}
+	case lumpPension:
+		a.payer = int32(r.n(len(pensionFunds)))
+		a.lump = logUniform(p.lumpMin, p.lumpMax)
+		a.payday = 25
+	case lumpAllowance:
+		a.lump = logUniform(p.lumpMin, p.lumpMax)
+		a.payday = 1
+		parent := strings.ToUpper(firstNames[r.n(len(firstNames))].name + " " + c.last)
+		a.nLump = w.intern("NIP TRF FROM "+parent+"/"+counterpartyBanks[r.n(len(counterpartyBanks))]+" UPKEEP", catIncome)
+	}
+	scale := 0.5 + 1.5*r.f()
+	a.inMin = int64(float64(p.inMin)*scale) * kobo
+	a.inMax = int64(float64(p.inMax)*scale) * kobo
+	monthly := float64(a.lump) + p.inRate*30*p.inDaysFrac*float64(a.inMin+a.inMax)/2
+	if p.payroll {
+		a.payroll = int64(monthly*0.35) / (1000 * kobo) * (1000 * kobo)
+	}
+
+	// Bills.
+	fixed := 0.0
+	if r.f() < p.tvShare {
+		var fits []int
+		for i, pk := range dstvPackages {
+			if float64(pk.naira*kobo) <= 0.05*monthly {
+				fits = append(fits, i)
+			}
+		}
+		if len(fits) > 0 {
+			a.tv = int8(fits[r.n(len(fits))])
+			a.tvDay = int8(1 + r.n(28))
+			fixed += float64(dstvPackages[a.tv].naira * kobo)
+		}
+	}
+	if c.profile != ProfileStudent || r.n(2) == 0 {
+		a.elecAmount = min(max(int64(0.03*monthly)/(500*kobo)*(500*kobo), 5000*kobo), 40000*kobo)
+		a.nElec = w.intern(c.place.disco+" PREPAID TOKEN "+digits(r.p.Uint64(), 11), catBills)
+		fixed += 3 * float64(a.elecAmount)
+	}
+	if c.place.lagos && c.profile != ProfileStudent {
+		a.lawma = (2500 + int64(r.n(5))*500) * kobo
+		fixed += float64(a.lawma)
+	}
+
+	// The spend unit makes the expected spending about 92% of the income.
+	target := 0.92*monthly - fixed - float64(a.payroll)
+	if target < 0.3*monthly {
+		target = 0.3 * monthly
+	}
+	perMonth := 30 * p.debitRate * (5 + 2*p.weekendFactor) / 7
+	var fixedMean, scaledMean float64
+	for k, wgt := range p.weights {
+		share := float64(wgt) / float64(p.weightSum)
+		switch k {
+		case skAirtime:
+			fixedMean += share * 850 * kobo
+		case skData:
+			fixedMean += share * 2667 * kobo
+		default:
+			scaledMean += share * float64(spendRange[k][0]+spendRange[k][1]) / 2000
+		}
+	}
+	unit := (target/perMonth - fixedMean) / scaledMean
+	a.spendUnit = max(int64(unit), 200*kobo)
+
+	a.opening = int64(monthly*(0.3+1.7*r.f())) / kobo * kobo
+	if !seeded {
+		a.opening = 0
+	}
+	if a.typ == engine.AccountCurrent && (c.profile == ProfileBusiness && r.n(4) == 0 || c.profile == ProfileSalaryEarner && r.n(10) == 0) {
+		a.overdraft = int64(monthly*0.5) / (1000 * kobo) * (1000 * kobo)
+	}
+	a.cp = []int64{a.opening}
+	return a
+}
+
+// addCustomer registers c and its accounts with the world.
+func (w *world) addCustomer(c *customer) {
+	w.customers = append(w.customers, c)
+	w.byID[c.id] = c
+	w.byUsername[c.username] = c
+	for _, a := range c.accounts {
+		a.idx = len(w.accounts)
+		w.accounts = append(w.accounts, a)
+		w.byNumber[a.number] = a
+	}
+}
