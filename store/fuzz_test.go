@@ -1,0 +1,68 @@
+package store
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"sandbank/engine"
+)
+
+// FuzzDecodeTxRow: the row decoders read bytes from the file; garbage gives an
+// error, never a panic, and whatever decodes re-encodes to the same fields.
+func FuzzDecodeTxRow(f *testing.F) {
+	for _, x := range []engine.Transaction{
+		sampleTx("tx1", 5, engine.Credit, "SALARY"),
+		{ID: "x", Type: engine.Debit, Amount: -1 << 63, Balance: 1<<63 - 1, Date: at(-1 << 20)},
+	} {
+		f.Add(encodeTxRow(7, newTxBody(x)))
+	}
+	f.Add([]byte{})
+	f.Add(txStats{count: 3, debits: 1, lastDate: 9}.encode())
+	f.Fuzz(func(t *testing.T, data []byte) {
+		_, _ = decodeTxStats(data)
+		_, _, _, _ = rowHead(data)
+		d, b, err := decodeTxRow(data)
+		if err != nil {
+			return
+		}
+		d2, b2, err := decodeTxRow(encodeTxRow(d, b))
+		if err != nil || d2 != d || !reflect.DeepEqual(b2.transaction("a"), b.transaction("a")) {
+			t.Fatalf("re-encoding %x changed it: %v", data, err)
+		}
+	})
+}
+
+// FuzzOpen: whatever bytes the database file holds, Open and every read after it
+// return errors at worst, and never panic. (Writes onto garbage pages can make bbolt
+// allocate gigabytes, which slows fuzzing to a crawl; TestGarbagePages covers them.)
+func FuzzOpen(f *testing.F) {
+	path := tempPath(f)
+	db, err := Open(path, UnsafeNoSync())
+	if err != nil {
+		f.Fatal(err)
+	}
+	update(f, db, func(tx engine.Tx) error {
+		if _, err := tx.AddTransactions("acct-1", txWindow(0, 20)); err != nil {
+			return err
+		}
+		_, err := tx.AppendEvent(engine.Event{ID: "e", AccountID: "acct-1"})
+		return err
+	})
+	db.Close()
+	seed, err := os.ReadFile(path)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(seed)
+	f.Add(seed[:len(seed)/2])
+	f.Add([]byte("not a database"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p := filepath.Join(t.TempDir(), "db")
+		if err := writeFile(p, data); err != nil {
+			t.Fatal(err)
+		}
+		exerciseFile(p, false)
+	})
+}

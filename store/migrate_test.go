@@ -1,0 +1,324 @@
+package store
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"sandbank/engine"
+)
+
+var generateV1 = flag.Bool("generate-v1", false, "rewrite testdata/v1.db, a file of schema v1, from v1Fixture")
+
+const v1File = "testdata/v1.db"
+
+// v1Data is what testdata/v1.db holds.
+type v1Data struct {
+	settings  engine.Settings
+	clock     engine.ClockState
+	accounts  []engine.Account
+	txs       map[string][]engine.Transaction // per account, in insertion order
+	snapshots []engine.Snapshot
+	jobs      []engine.SyncJob
+	codes     []engine.ConnectCode
+	tokens    []engine.ReauthToken
+	events    []engine.Event // Seq 1.. in order
+	stmt      engine.StatementJob
+	sequences map[string]uint64
+	journal   [][]byte
+}
+
+const (
+	v1AccountA = "5f171a530295e231abca1153"
+	v1AccountB = "61e6b3aa0000000000000001"
+)
+
+func v1Fixture() v1Data {
+	d := v1Data{
+		settings: engine.Settings{SecretKey: "test_sk_v1", PublicKey: "test_pk_v1", WebhookURL: "http://127.0.0.1:8080/hook",
+			WebhookSecret: "whsec_v1", DataSyncEnabledAt: at(0), AutoSync: 24 * time.Hour, IDNamespace: "v1world"},
+		clock:     engine.ClockState{Now: at(600), Wall: at(700), Speed: 1, Paused: false},
+		accounts:  []engine.Account{sampleAccount(v1AccountA), sampleAccount(v1AccountB)},
+		txs:       map[string][]engine.Transaction{},
+		sequences: map[string]uint64{"account": 2, "event": 4, "sync": 3},
+		journal:   [][]byte{[]byte(`{"kind":"spend","amount":5000}`), []byte(`{"kind":"password"}`)},
+	}
+	d.accounts[1].UnlinkedAt = time.Time{}
+	// A: 30 in the first sync, then 10 more of which three were posted late, one
+	// of them at the very minute of an earlier one (it sorts after it).
+	for i := range 30 {
+		d.txs[v1AccountA] = append(d.txs[v1AccountA], bankTx(v1AccountA, i*3)) // minutes 0, 3, … 87 (one in ten late)
+	}
+	for i := 30; i < 40; i++ {
+		x := bankTx(v1AccountA, i*3)
+		switch i {
+		case 31:
+			x.Date = at(10)
+		case 33:
+			x.Date = at(36)
+		case 35:
+			x.Date = at(-20)
+		}
+		d.txs[v1AccountA] = append(d.txs[v1AccountA], x)
+	}
+	for i := range 5 {
+		d.txs[v1AccountB] = append(d.txs[v1AccountB], bankTx(v1AccountB, i))
+	}
+	d.snapshots = []engine.Snapshot{
+		{AccountID: v1AccountA, Seq: 1, At: at(100), Balance: 10, NewTransactions: 30, TotalTransactions: 30, Trigger: engine.TriggerConnect},
+		{AccountID: v1AccountA, Seq: 2, At: at(200), Balance: 20, NewTransactions: 10, TotalTransactions: 40, Trigger: engine.TriggerManual},
+		{AccountID: v1AccountB, Seq: 1, At: at(150), Balance: 30, NewTransactions: 5, TotalTransactions: 5, Trigger: engine.TriggerConnect},
+	}
+	for i, s := range d.snapshots {
+		d.jobs = append(d.jobs, engine.SyncJob{ID: fmt.Sprint("job", i+1), AccountID: s.AccountID, Trigger: s.Trigger,
+			StartedAt: s.At, FinishedAt: s.At.Add(time.Second), Status: engine.StatusSyncSuccessful,
+			Code: engine.CodeSyncSuccessful, HasNewData: true, NewTransactions: s.NewTransactions})
+	}
+	d.codes = []engine.ConnectCode{{Code: "code-v1", Institution: "044", CustomerID: "cus_1", Number: "0788164862",
+		Credentials: engine.Credentials{Username: "adam", Password: "pw"}, CreatedAt: at(1), ExpiresAt: at(11), UsedAt: at(2), AccountID: v1AccountA}}
+	d.tokens = []engine.ReauthToken{{Token: "tok-v1", AccountID: v1AccountA, CreatedAt: at(300), ExpiresAt: at(310)}}
+	ev := func(seq uint64, acct, status string, next int) engine.Event {
+		return engine.Event{ID: fmt.Sprint("ev", seq), Seq: seq, Type: engine.EventAccountUpdated, AccountID: acct,
+			CreatedAt: at(int(seq)), Payload: []byte(`{"event":"mono.events.account_updated"}`), Status: status, NextAttemptAt: at(next)}
+	}
+	d.events = []engine.Event{
+		ev(1, v1AccountA, engine.DeliveryDelivered, 0),
+		ev(2, v1AccountA, engine.DeliveryPending, 500),
+		ev(3, v1AccountB, engine.DeliveryPending, 100),
+		ev(4, v1AccountA, engine.DeliveryPending, 50), // due earlier, but waits behind ev2
+	}
+	d.events[0].Attempts = []engine.Attempt{{N: 1, At: at(1), URL: "http://127.0.0.1:8080/hook", StatusCode: 204, Latency: time.Millisecond}}
+	d.events[0].DeliveredAt = at(1)
+	d.stmt = engine.StatementJob{ID: "stmt-v1", AccountID: v1AccountA, Months: 3, From: at(-100), To: at(600), CreatedAt: at(600), Status: "BUILT"}
+	return d
+}
+
+// TestGenerateV1 writes testdata/v1.db the way schema v1 laid it out. It runs only
+// with: go test ./store -run TestGenerateV1 -generate-v1
+func TestGenerateV1(t *testing.T) {
+	if !*generateV1 {
+		t.Skip("pass -generate-v1 to rewrite " + v1File)
+	}
+	_ = os.Remove(v1File)
+	db, err := bolt.Open(v1File, 0o644, &bolt.Options{Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	d := v1Fixture()
+	err = db.Update(func(tx *bolt.Tx) error {
+		if err := migrateToV1(tx); err != nil {
+			return err
+		}
+		if err := putMeta(tx, 1); err != nil {
+			return err
+		}
+		put := func(bucket, key []byte, v any) {
+			if err == nil {
+				var raw []byte
+				if b, ok := v.([]byte); ok {
+					raw = b
+				} else if raw, err = json.Marshal(v); err != nil {
+					return
+				}
+				err = tx.Bucket(bucket).Put(key, raw)
+			}
+		}
+		be := func(n uint64) []byte { return binary.BigEndian.AppendUint64(nil, n) }
+		cat := func(parts ...[]byte) []byte { return slices.Concat(parts...) }
+
+		put(bucketConfig, keySettings, toSettingsRecord(d.settings))
+		put(bucketConfig, keyClock, clockRecord(d.clock))
+		for name, n := range d.sequences {
+			put(bucketSequences, []byte(name), be(n))
+		}
+		for _, a := range d.accounts {
+			put(bucketAccounts, []byte(a.ID), toAccountRecord(a))
+		}
+		for acct, txs := range d.txs {
+			for seq, x := range txs {
+				put(bucketTxV1, cat(acctKey(acct), be(timeKey(x.Date)), be(uint64(seq+1))), appendTxBody(nil, newTxBody(x)))
+				put(bucketTxIDsV1, cat(acctKey(acct), []byte(x.ID)), mark)
+			}
+		}
+		for _, s := range d.snapshots {
+			put(bucketSnapshotsV1, cat(acctKey(s.AccountID), be(s.Seq)), snapshotRecord(s))
+		}
+		for _, j := range d.jobs {
+			put(bucketSyncJobs, []byte(j.ID), syncJobRecord(j))
+			put(bucketSyncJobsByAccV1, cat(acctKey(j.AccountID), be(timeKey(j.StartedAt)), []byte(j.ID)), mark)
+		}
+		for _, c := range d.codes {
+			put(bucketConnectCodes, []byte(c.Code), toConnectCodeRecord(c))
+		}
+		for _, r := range d.tokens {
+			put(bucketReauthTokens, []byte(r.Token), reauthTokenRecord(r))
+		}
+		heads := map[string]engine.Event{}
+		for _, e := range d.events {
+			put(bucketEvents, be(e.Seq), toEventRecord(e))
+			put(bucketEventIDs, []byte(e.ID), be(e.Seq))
+			put(bucketEventsByAccV1, cat(acctKey(e.AccountID), be(e.Seq)), mark)
+			if e.Status == engine.DeliveryPending {
+				put(bucketOutboxPendingV1, cat(acctKey(e.AccountID), be(e.Seq)), be(timeKey(e.NextAttemptAt)))
+				if _, ok := heads[e.AccountID]; !ok {
+					heads[e.AccountID] = e
+				}
+			}
+		}
+		for _, h := range heads {
+			put(bucketOutboxDue, dueKey(timeKey(h.NextAttemptAt), h.Seq), mark)
+		}
+		if err == nil {
+			err = tx.Bucket(bucketEvents).SetSequence(uint64(len(d.events)))
+		}
+		put(bucketStatementJobs, []byte(d.stmt.ID), statementJobRecord(d.stmt))
+		for i, j := range d.journal {
+			put(bucketBankJournal, be(uint64(i+1)), j)
+		}
+		if err == nil {
+			err = tx.Bucket(bucketBankJournal).SetSequence(uint64(len(d.journal)))
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestMigrateFromV1 opens a copy of testdata/v1.db and checks that everything in it
+// reads back through the current schema, and that the migrated file takes writes.
+func TestMigrateFromV1(t *testing.T) {
+	src, err := os.ReadFile(v1File)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "v1.db")
+	must(t, writeFile(path, src))
+	var before uint32
+	withBolt(t, path, func(tx *bolt.Tx) error { before = schemaOf(tx); return nil })
+	if before != 1 {
+		t.Fatalf("%s is schema v%d, want v1", v1File, before)
+	}
+
+	db, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	must(t, db.bolt.View(func(tx *bolt.Tx) error {
+		if v := schemaOf(tx); v != schemaVersion {
+			t.Errorf("schema after open = v%d, want v%d", v, schemaVersion)
+		}
+		for _, name := range [][]byte{bucketTxV1, bucketTxIDsV1, bucketSnapshotsV1, bucketSyncJobsByAccV1, bucketEventsByAccV1, bucketOutboxPendingV1} {
+			if tx.Bucket(name) != nil {
+				t.Errorf("v1 bucket %s is still there", name)
+			}
+		}
+		return nil
+	}))
+	requireIndexesConsistent(t, db)
+
+	d := v1Fixture()
+	view(t, db, func(tx engine.Tx) error {
+		eq := func(name string, got any, err error, want any) {
+			t.Helper()
+			if err != nil || !reflect.DeepEqual(got, want) {
+				t.Errorf("%s = %+v, %v\nwant %+v", name, got, err, want)
+			}
+		}
+		s, err := tx.Settings()
+		eq("settings", s, err, d.settings)
+		c, err := tx.ClockState()
+		eq("clock", c, err, d.clock)
+		as, err := tx.Accounts()
+		eq("accounts", as, err, d.accounts)
+		for acct, txs := range d.txs {
+			var model []modelTx
+			for i, x := range txs {
+				x.AccountID = acct
+				model = append(model, modelTx{x, i})
+			}
+			n, err := tx.TransactionCount(acct)
+			eq("count of "+acct, n, err, int64(len(txs)))
+			for _, q := range []engine.TxQuery{
+				{AccountID: acct},
+				{AccountID: acct, Limit: 7, Page: 2},
+				{AccountID: acct, Type: engine.Credit, From: at(0), To: at(60), Limit: 3, Page: 2},
+				{AccountID: acct, Type: engine.Debit, To: at(36)},
+				{AccountID: acct, Narration: "pos 9"},
+			} {
+				page, err := tx.Transactions(q)
+				eq(fmt.Sprintf("query %+v", q), page, err, modelQuery(model, q))
+			}
+		}
+		for _, acct := range []string{v1AccountA, v1AccountB} {
+			var want []engine.Snapshot
+			for _, s := range d.snapshots {
+				if s.AccountID == acct {
+					want = append([]engine.Snapshot{s}, want...)
+				}
+			}
+			got, err := tx.Snapshots(acct, 0)
+			eq("snapshots of "+acct, got, err, want)
+			latest, err := tx.LatestSnapshot(acct)
+			eq("latest snapshot of "+acct, latest, err, want[0])
+		}
+		jobs, err := tx.SyncJobs(v1AccountA, 0)
+		eq("jobs of A", jobs, err, []engine.SyncJob{d.jobs[1], d.jobs[0]})
+		code, err := tx.ConnectCode("code-v1")
+		eq("connect code", code, err, d.codes[0])
+		tok, err := tx.ReauthToken("tok-v1")
+		eq("reauth token", tok, err, d.tokens[0])
+		stmt, err := tx.StatementJob("stmt-v1")
+		eq("statement job", stmt, err, d.stmt)
+		evs, err := tx.Events(engine.EventQuery{AccountID: v1AccountA})
+		eq("events of A", evs, err, []engine.Event{d.events[3], d.events[1], d.events[0]})
+		due, err := tx.DueEvents(at(200), 0)
+		eq("due at 200", due, err, []engine.Event{d.events[2]})
+		next, ok, err := tx.NextDue()
+		eq("next due", []any{next, ok}, err, []any{at(100), true})
+		return nil
+	})
+	journal, err := db.BankEvents()
+	eq := reflect.DeepEqual(journal, d.journal)
+	if err != nil || !eq {
+		t.Errorf("journal = %q, %v", journal, err)
+	}
+
+	// The migrated file takes the next sync, sequences and events continue.
+	update(t, db, func(tx engine.Tx) error {
+		if n, err := tx.NextSequence("sync"); err != nil || n != 4 {
+			t.Errorf("NextSequence(sync) = %d, %v; want 4", n, err)
+		}
+		added, err := tx.AddTransactions(v1AccountA, []engine.Transaction{bankTx(v1AccountA, 0), sampleTx("late", -30, engine.Credit, "late")})
+		if err != nil || added != 1 {
+			t.Errorf("AddTransactions = %d, %v; want 1", added, err)
+		}
+		if s, err := tx.AddSnapshot(engine.Snapshot{AccountID: v1AccountA}); err != nil || s.Seq != 3 {
+			t.Errorf("AddSnapshot = %+v, %v; want seq 3", s, err)
+		}
+		e, err := tx.AppendEvent(engine.Event{ID: "ev5", AccountID: v1AccountB})
+		if err != nil || e.Seq != 5 {
+			t.Errorf("AppendEvent = seq %d, %v; want 5", e.Seq, err)
+		}
+		return nil
+	})
+	requireIndexesConsistent(t, db)
+	view(t, db, func(tx engine.Tx) error {
+		page, err := tx.Transactions(engine.TxQuery{AccountID: v1AccountA, Limit: 1, Page: 41})
+		if err != nil || page.Total != 41 || len(page.Transactions) != 1 || page.Transactions[0].ID != "late" {
+			t.Errorf("oldest after migration = %+v, %v", page, err)
+		}
+		return nil
+	})
+}

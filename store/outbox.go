@@ -1,0 +1,190 @@
+package store
+
+// The webhook outbox. Events are kept by global seq. Pending events are also listed
+// per account in outbox_pending; the first of an account's range is its head, and
+// only heads sit in outbox_due, keyed by their next attempt. So the next delivery
+// is the first key of outbox_due, and a later event of an account waits behind its
+// head without being looked at.
+
+import (
+	"bytes"
+	"encoding/binary"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"sandbank/engine"
+)
+
+func (t *tx) AppendEvent(e engine.Event) (_ engine.Event, err error) {
+	defer t.guard(&err)
+	if e.ID == "" {
+		return e, engine.Invalid("id", "event ID is empty")
+	}
+	if len(e.AccountID) > maxIDLen {
+		return e, checkAccountID(e.AccountID)
+	}
+	ids, events := t.bucket(bucketEventIDs), t.bucket(bucketEvents)
+	if ids.Get([]byte(e.ID)) != nil {
+		return e, engine.Errorf(engine.ECONFLICT, "event %s exists already", e.ID)
+	}
+	if e.Seq, err = events.NextSequence(); err != nil {
+		return e, err
+	}
+	if e.Status == "" {
+		e.Status = engine.DeliveryPending
+	}
+	key := seqKey(nil, e.Seq)
+	if err := putJSON(events, key, toEventRecord(e)); err != nil {
+		return e, err
+	}
+	if err := ids.Put([]byte(e.ID), key); err != nil {
+		return e, err
+	}
+	if err := t.bucket(bucketPerAccount).Put(seqKey(acctKind(e.AccountID, kindEvent), e.Seq), mark); err != nil {
+		return e, err
+	}
+	if e.Status == engine.DeliveryPending {
+		return e, t.setPending(e.AccountID, e.Seq, timeKey(e.NextAttemptAt), true)
+	}
+	return e, nil
+}
+
+func (t *tx) PutEvent(e engine.Event) (err error) {
+	defer t.guard(&err)
+	old, err := t.eventByID(e.ID)
+	if err != nil {
+		return err
+	}
+	if e.AccountID != old.AccountID {
+		return engine.Invalid("account", "event %s belongs to account %s; its account cannot change", e.ID, old.AccountID)
+	}
+	e.Seq = old.Seq
+	if err := putJSON(t.bucket(bucketEvents), seqKey(nil, e.Seq), toEventRecord(e)); err != nil {
+		return err
+	}
+	wasPending, isPending := old.Status == engine.DeliveryPending, e.Status == engine.DeliveryPending
+	if wasPending || isPending {
+		return t.setPending(e.AccountID, e.Seq, timeKey(e.NextAttemptAt), isPending)
+	}
+	return nil
+}
+
+// setPending adds (or updates) or removes an account's pending event, then moves
+// the account's entry in outbox_due if its head changed.
+func (t *tx) setPending(accountID string, seq, at uint64, pending bool) error {
+	pend, due := t.bucket(bucketPerAccount), t.bucket(bucketOutboxDue)
+	acct := acctKind(accountID, kindPending)
+	oldHead, oldAt := firstWithPrefix(pend.Cursor(), acct)
+	oldHead, oldAt = bytes.Clone(oldHead), bytes.Clone(oldAt)
+	key := seqKey(acct, seq)
+	if pending {
+		if err := pend.Put(key, binary.BigEndian.AppendUint64(nil, at)); err != nil {
+			return err
+		}
+	} else if err := pend.Delete(key); err != nil {
+		return err
+	}
+	newHead, newAt := firstWithPrefix(pend.Cursor(), acct)
+	if bytes.Equal(oldHead, newHead) && bytes.Equal(oldAt, newAt) {
+		return nil
+	}
+	if oldHead != nil {
+		if err := due.Delete(dueKey(beUint64(oldAt), beUint64(oldHead[len(acct):]))); err != nil {
+			return err
+		}
+	}
+	if newHead != nil {
+		return due.Put(dueKey(beUint64(newAt), beUint64(newHead[len(acct):])), mark)
+	}
+	return nil
+}
+
+func firstWithPrefix(c *bolt.Cursor, p []byte) (k, v []byte) {
+	k, v = c.Seek(p)
+	if k == nil || !bytes.HasPrefix(k, p) {
+		return nil, nil
+	}
+	return k, v
+}
+
+func (t *tx) Event(id string) (e engine.Event, err error) {
+	defer t.guard(&err)
+	return t.eventByID(id)
+}
+
+func (t *tx) eventByID(id string) (engine.Event, error) {
+	seq := t.bucket(bucketEventIDs).Get([]byte(id))
+	if seq == nil {
+		return engine.Event{}, notFound("event %s not found", id)
+	}
+	return t.eventBySeq(beUint64(seq))
+}
+
+func (t *tx) eventBySeq(seq uint64) (engine.Event, error) {
+	var r eventRecord
+	if err := getJSON(t.bucket(bucketEvents), seqKey(nil, seq), "event", &r); err != nil {
+		return engine.Event{}, orNotFound(err, "event #%d not found", seq)
+	}
+	return r.event(), nil
+}
+
+func (t *tx) Events(q engine.EventQuery) (es []engine.Event, err error) {
+	defer t.guard(&err)
+	var prefix []byte // of keys in the bucket walked; seqs follow it
+	var c *bolt.Cursor
+	if q.AccountID == "" {
+		c = t.bucket(bucketEvents).Cursor()
+	} else {
+		if len(q.AccountID) > maxIDLen {
+			return nil, nil
+		}
+		prefix = acctKind(q.AccountID, kindEvent)
+		c = t.bucket(bucketPerAccount).Cursor()
+	}
+	var k []byte
+	if q.BeforeSeq == 0 {
+		k, _ = lastWithPrefix(c, prefix)
+	} else if k, _ = c.Seek(seqKey(prefix, q.BeforeSeq)); k == nil {
+		k, _ = c.Last()
+	} else {
+		k, _ = c.Prev()
+	}
+	for ; k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Prev() {
+		e, err := t.eventBySeq(beUint64(k[len(prefix):]))
+		if err != nil {
+			return nil, err
+		}
+		es = append(es, e)
+		if q.Limit > 0 && len(es) == q.Limit {
+			break
+		}
+	}
+	return es, nil
+}
+
+func (t *tx) DueEvents(now time.Time, limit int) (es []engine.Event, err error) {
+	defer t.guard(&err)
+	until := timeKey(now)
+	c := t.bucket(bucketOutboxDue).Cursor()
+	for k, _ := c.First(); k != nil && beUint64(k) <= until; k, _ = c.Next() {
+		e, err := t.eventBySeq(beUint64(k[8:]))
+		if err != nil {
+			return nil, err
+		}
+		es = append(es, e)
+		if limit > 0 && len(es) == limit {
+			break
+		}
+	}
+	return es, nil
+}
+
+func (t *tx) NextDue() (at time.Time, ok bool, err error) {
+	defer t.guard(&err)
+	k, _ := t.bucket(bucketOutboxDue).Cursor().First()
+	if k == nil {
+		return time.Time{}, false, nil
+	}
+	return timeOf(k), true, nil
+}

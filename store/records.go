@@ -1,0 +1,519 @@
+package store
+
+// Value encodings. Transactions, the bulk of the file, use a compact binary row;
+// everything else is JSON of a private record struct, so that renaming a field of an
+// engine type never silently changes what is on disk.
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"sandbank/engine"
+)
+
+// ---- transactions ----
+
+// txFormat is the first byte of a transaction row body.
+const txFormat = 1
+
+const (
+	typDebit  byte = 0
+	typCredit byte = 1
+)
+
+// txFields are a row body's fields: strings when encoding an engine.Transaction,
+// byte slices when decoded from the file.
+type txFields[S ~string | ~[]byte] struct {
+	typ       byte
+	date      uint64 // timeKey(Date)
+	amount    int64
+	balance   int64
+	id        S
+	narration S
+	currency  S
+	category  S
+}
+
+// txBody is a decoded row body. Its byte slices alias the value it was decoded from:
+// they are valid only inside the transaction that read it.
+type txBody = txFields[[]byte]
+
+func (b txFields[S]) transaction(accountID string) engine.Transaction {
+	t := engine.Transaction{
+		ID:        string(b.id),
+		AccountID: accountID,
+		Type:      engine.Debit,
+		Amount:    b.amount,
+		Narration: string(b.narration),
+		Date:      timeFromKey(b.date),
+		Balance:   b.balance,
+		Currency:  string(b.currency),
+		Category:  string(b.category),
+	}
+	if b.typ == typCredit {
+		t.Type = engine.Credit
+	}
+	return t
+}
+
+func typeByte(t engine.TxType) byte {
+	if t == engine.Credit {
+		return typCredit
+	}
+	return typDebit
+}
+
+func newTxBody(t engine.Transaction) txBody {
+	return txBody{
+		typ:       typeByte(t.Type),
+		date:      timeKey(t.Date),
+		amount:    t.Amount,
+		balance:   t.Balance,
+		id:        []byte(t.ID),
+		narration: []byte(t.Narration),
+		currency:  []byte(t.Currency),
+		category:  []byte(t.Category),
+	}
+}
+
+// appendTxBody appends the body: format, type, BE(date), varint amount and balance,
+// then ID, narration, currency and category, each uvarint-length-prefixed.
+func appendTxBody[S ~string | ~[]byte](dst []byte, b txFields[S]) []byte {
+	dst = append(dst, txFormat, b.typ)
+	dst = binary.BigEndian.AppendUint64(dst, b.date)
+	dst = binary.AppendVarint(dst, b.amount)
+	dst = binary.AppendVarint(dst, b.balance)
+	for _, s := range [...]S{b.id, b.narration, b.currency, b.category} {
+		dst = binary.AppendUvarint(dst, uint64(len(s)))
+		dst = append(dst, s...)
+	}
+	return dst
+}
+
+// txRowHeader is the size of a row's header: BE(debits strictly before this row).
+const txRowHeader = 8
+
+// encodeTxRow is a row value: header, then body.
+func encodeTxRow[S ~string | ~[]byte](debitsBefore uint64, b txFields[S]) []byte {
+	return appendTxRow(make([]byte, 0, rowSize(b)), debitsBefore, b)
+}
+
+func appendTxRow[S ~string | ~[]byte](dst []byte, debitsBefore uint64, b txFields[S]) []byte {
+	return appendTxBody(binary.BigEndian.AppendUint64(dst, debitsBefore), b)
+}
+
+// rowSize is the exact length of b's row.
+func rowSize[S ~string | ~[]byte](b txFields[S]) int {
+	n := txRowHeader + 2 + 8 + varintLen(b.amount) + varintLen(b.balance)
+	for _, s := range [...]S{b.id, b.narration, b.currency, b.category} {
+		n += uvarintLen(uint64(len(s))) + len(s)
+	}
+	return n
+}
+
+func uvarintLen(x uint64) int {
+	n := 1
+	for ; x >= 0x80; x >>= 7 {
+		n++
+	}
+	return n
+}
+
+func varintLen(x int64) int {
+	ux := uint64(x) << 1
+	if x < 0 {
+		ux = ^ux
+	}
+	return uvarintLen(ux)
+}
+
+var errShortRow = errors.New("transaction row is truncated")
+
+// decodeTxRow splits a tx_rows value into its header and decoded body.
+func decodeTxRow(v []byte) (debitsBefore uint64, b txBody, err error) {
+	if len(v) < txRowHeader {
+		return 0, b, errShortRow
+	}
+	b, err = decodeTxBody(v[txRowHeader:])
+	return binary.BigEndian.Uint64(v), b, err
+}
+
+// rowHead reads just what queries step over: debits-before, type and date.
+func rowHead(v []byte) (debitsBefore uint64, typ byte, date uint64, err error) {
+	if len(v) < txRowHeader+2+8 || v[txRowHeader] != txFormat || v[txRowHeader+1] > typCredit {
+		return 0, 0, 0, errShortRow
+	}
+	return binary.BigEndian.Uint64(v), v[txRowHeader+1], binary.BigEndian.Uint64(v[txRowHeader+2:]), nil
+}
+
+// decodeTxBody decodes what appendTxBody wrote; garbage gives an error, never a panic.
+func decodeTxBody(v []byte) (b txBody, err error) {
+	if len(v) < 2+8 {
+		return b, errShortRow
+	}
+	if v[0] != txFormat {
+		return b, fmt.Errorf("transaction row format %d is unknown", v[0])
+	}
+	if b.typ = v[1]; b.typ > typCredit {
+		return b, fmt.Errorf("transaction type %d is unknown", b.typ)
+	}
+	b.date = binary.BigEndian.Uint64(v[2:])
+	v = v[10:]
+	var n int
+	if b.amount, n = binary.Varint(v); n <= 0 {
+		return b, errShortRow
+	}
+	v = v[n:]
+	if b.balance, n = binary.Varint(v); n <= 0 {
+		return b, errShortRow
+	}
+	v = v[n:]
+	for _, s := range [...]*[]byte{&b.id, &b.narration, &b.currency, &b.category} {
+		l, n := binary.Uvarint(v)
+		if n <= 0 || l > uint64(len(v)-n) {
+			return b, errShortRow
+		}
+		*s, v = v[n:n+int(l)], v[n+int(l):]
+	}
+	if len(v) != 0 {
+		return b, errors.New("transaction row has trailing bytes")
+	}
+	return b, nil
+}
+
+// txStats are an account's kept counts: rows, debit rows, and the latest date.
+type txStats struct {
+	count    uint64
+	debits   uint64
+	lastDate uint64 // timeKey
+}
+
+func (s *txStats) add(typ byte, date uint64) {
+	s.count++
+	if typ == typDebit {
+		s.debits++
+	}
+	s.lastDate = max(s.lastDate, date)
+}
+
+func (s txStats) encode() []byte {
+	b := make([]byte, 0, 24)
+	b = binary.BigEndian.AppendUint64(b, s.count)
+	b = binary.BigEndian.AppendUint64(b, s.debits)
+	return binary.BigEndian.AppendUint64(b, s.lastDate)
+}
+
+func decodeTxStats(v []byte) (txStats, error) {
+	if len(v) != 24 {
+		return txStats{}, fmt.Errorf("transaction stats of %d bytes, want 24", len(v))
+	}
+	s := txStats{
+		count:    binary.BigEndian.Uint64(v),
+		debits:   binary.BigEndian.Uint64(v[8:]),
+		lastDate: binary.BigEndian.Uint64(v[16:]),
+	}
+	if s.debits > s.count {
+		return txStats{}, errors.New("transaction stats count more debits than rows")
+	}
+	return s, nil
+}
+
+// ---- JSON records ----
+
+type settingsRecord struct {
+	SecretKey         string        `json:"secret_key"`
+	PublicKey         string        `json:"public_key"`
+	WebhookURL        string        `json:"webhook_url"`
+	WebhookSecret     string        `json:"webhook_secret"`
+	DataSyncEnabledAt time.Time     `json:"data_sync_enabled_at"`
+	AutoSync          time.Duration `json:"auto_sync"`
+	IDNamespace       string        `json:"id_namespace"`
+}
+
+func toSettingsRecord(s engine.Settings) settingsRecord {
+	return settingsRecord{
+		SecretKey: s.SecretKey.Reveal(), PublicKey: s.PublicKey, WebhookURL: s.WebhookURL,
+		WebhookSecret: s.WebhookSecret.Reveal(), DataSyncEnabledAt: s.DataSyncEnabledAt,
+		AutoSync: s.AutoSync, IDNamespace: s.IDNamespace,
+	}
+}
+
+func (r settingsRecord) settings() engine.Settings {
+	return engine.Settings{
+		SecretKey: engine.Secret(r.SecretKey), PublicKey: r.PublicKey, WebhookURL: r.WebhookURL,
+		WebhookSecret: engine.Secret(r.WebhookSecret), DataSyncEnabledAt: r.DataSyncEnabledAt,
+		AutoSync: r.AutoSync, IDNamespace: r.IDNamespace,
+	}
+}
+
+type clockRecord struct {
+	Now    time.Time `json:"now"`
+	Wall   time.Time `json:"wall"`
+	Speed  float64   `json:"speed"`
+	Paused bool      `json:"paused"`
+}
+
+type institutionRecord struct {
+	Code string `json:"code"`
+	Name string `json:"name"`
+	Type string `json:"type"`
+}
+
+type identityRecord struct {
+	FullName      string `json:"full_name"`
+	Email         string `json:"email"`
+	Phone         string `json:"phone"`
+	BVN           string `json:"bvn"`
+	Gender        string `json:"gender"`
+	DateOfBirth   string `json:"date_of_birth"`
+	MaritalStatus string `json:"marital_status"`
+	AddressLine1  string `json:"address_line1"`
+	AddressLine2  string `json:"address_line2"`
+	City          string `json:"city"`
+	State         string `json:"state"`
+}
+
+type accountRecord struct {
+	ID          string            `json:"id"`
+	Institution institutionRecord `json:"institution"`
+	CustomerID  string            `json:"customer_id"`
+	Number      string            `json:"number"`
+	Name        string            `json:"name"`
+	Type        string            `json:"type"`
+	Currency    string            `json:"currency"`
+	AuthMethod  string            `json:"auth_method"`
+	ConnectedAt time.Time         `json:"connected_at"`
+
+	DataStatus   string         `json:"data_status"`
+	Balance      int64          `json:"balance"`
+	Identity     identityRecord `json:"identity"`
+	LastSyncedAt time.Time      `json:"last_synced_at"`
+
+	LastAttemptAt    time.Time `json:"last_attempt_at"`
+	LastCode         string    `json:"last_code"`
+	LastMessage      string    `json:"last_message"`
+	LastManualSyncAt time.Time `json:"last_manual_sync_at"`
+	NextAutoSyncAt   time.Time `json:"next_auto_sync_at"`
+	ReauthRequired   bool      `json:"reauth_required"`
+	ReauthReason     string    `json:"reauth_reason"`
+
+	Username             string    `json:"username"`
+	Password             string    `json:"password"`
+	BankSession          string    `json:"bank_session"`
+	BankSessionExpiresAt time.Time `json:"bank_session_expires_at"`
+
+	UnlinkedAt time.Time `json:"unlinked_at"`
+}
+
+func toAccountRecord(a engine.Account) accountRecord {
+	return accountRecord{
+		ID:               a.ID,
+		Institution:      institutionRecord(a.Institution),
+		CustomerID:       a.CustomerID,
+		Number:           a.Number,
+		Name:             a.Name,
+		Type:             a.Type,
+		Currency:         a.Currency,
+		AuthMethod:       a.AuthMethod,
+		ConnectedAt:      a.ConnectedAt,
+		DataStatus:       a.DataStatus,
+		Balance:          a.Balance,
+		Identity:         identityRecord(a.Identity),
+		LastSyncedAt:     a.LastSyncedAt,
+		LastAttemptAt:    a.LastAttemptAt,
+		LastCode:         a.LastCode,
+		LastMessage:      a.LastMessage,
+		LastManualSyncAt: a.LastManualSyncAt,
+		NextAutoSyncAt:   a.NextAutoSyncAt,
+		ReauthRequired:   a.ReauthRequired,
+		ReauthReason:     a.ReauthReason,
+		Username:         a.Credentials.Username,
+		Password:         a.Credentials.Password.Reveal(),
+		BankSession:      a.BankSession.Reveal(),
+
+		BankSessionExpiresAt: a.BankSessionExpiresAt,
+		UnlinkedAt:           a.UnlinkedAt,
+	}
+}
+
+func (r accountRecord) account() engine.Account {
+	return engine.Account{
+		ID:               r.ID,
+		Institution:      engine.Institution(r.Institution),
+		CustomerID:       r.CustomerID,
+		Number:           r.Number,
+		Name:             r.Name,
+		Type:             r.Type,
+		Currency:         r.Currency,
+		AuthMethod:       r.AuthMethod,
+		ConnectedAt:      r.ConnectedAt,
+		DataStatus:       r.DataStatus,
+		Balance:          r.Balance,
+		Identity:         engine.Identity(r.Identity),
+		LastSyncedAt:     r.LastSyncedAt,
+		LastAttemptAt:    r.LastAttemptAt,
+		LastCode:         r.LastCode,
+		LastMessage:      r.LastMessage,
+		LastManualSyncAt: r.LastManualSyncAt,
+		NextAutoSyncAt:   r.NextAutoSyncAt,
+		ReauthRequired:   r.ReauthRequired,
+		ReauthReason:     r.ReauthReason,
+		Credentials:      engine.Credentials{Username: r.Username, Password: engine.Secret(r.Password)},
+		BankSession:      engine.Secret(r.BankSession),
+
+		BankSessionExpiresAt: r.BankSessionExpiresAt,
+		UnlinkedAt:           r.UnlinkedAt,
+	}
+}
+
+type snapshotRecord struct {
+	AccountID         string    `json:"account_id"`
+	Seq               uint64    `json:"seq"`
+	At                time.Time `json:"at"`
+	Balance           int64     `json:"balance"`
+	NewTransactions   int       `json:"new_transactions"`
+	TotalTransactions int64     `json:"total_transactions"`
+	Trigger           string    `json:"trigger"`
+}
+
+type syncJobRecord struct {
+	ID              string    `json:"id"`
+	AccountID       string    `json:"account_id"`
+	Trigger         string    `json:"trigger"`
+	StartedAt       time.Time `json:"started_at"`
+	FinishedAt      time.Time `json:"finished_at"`
+	Status          string    `json:"status"`
+	Code            string    `json:"code"`
+	Message         string    `json:"message"`
+	HasNewData      bool      `json:"has_new_data"`
+	NewTransactions int       `json:"new_transactions"`
+}
+
+type bankAccountRecord struct {
+	Number      string            `json:"number"`
+	Name        string            `json:"name"`
+	Type        string            `json:"type"`
+	Currency    string            `json:"currency"`
+	Balance     int64             `json:"balance"`
+	Institution institutionRecord `json:"institution"`
+	AuthMethod  string            `json:"auth_method"`
+}
+
+type connectCodeRecord struct {
+	Code        string            `json:"code"`
+	Institution string            `json:"institution"`
+	CustomerID  string            `json:"customer_id"`
+	Number      string            `json:"number"`
+	Account     bankAccountRecord `json:"account"`
+	Username    string            `json:"username"`
+	Password    string            `json:"password"`
+	BankSession string            `json:"bank_session"`
+	SessionExp  time.Time         `json:"session_exp"`
+	CreatedAt   time.Time         `json:"created_at"`
+	ExpiresAt   time.Time         `json:"expires_at"`
+	UsedAt      time.Time         `json:"used_at"`
+	AccountID   string            `json:"account_id"`
+}
+
+func toConnectCodeRecord(c engine.ConnectCode) connectCodeRecord {
+	return connectCodeRecord{
+		Code: c.Code, Institution: c.Institution, CustomerID: c.CustomerID, Number: c.Number,
+		Account: bankAccountRecord{
+			Number: c.Account.Number, Name: c.Account.Name, Type: c.Account.Type, Currency: c.Account.Currency,
+			Balance: c.Account.Balance, Institution: institutionRecord(c.Account.Institution), AuthMethod: c.Account.AuthMethod,
+		},
+		Username: c.Credentials.Username, Password: c.Credentials.Password.Reveal(),
+		BankSession: c.BankSession.Reveal(), SessionExp: c.SessionExp, CreatedAt: c.CreatedAt,
+		ExpiresAt: c.ExpiresAt, UsedAt: c.UsedAt, AccountID: c.AccountID,
+	}
+}
+
+func (r connectCodeRecord) connectCode() engine.ConnectCode {
+	return engine.ConnectCode{
+		Code: r.Code, Institution: r.Institution, CustomerID: r.CustomerID, Number: r.Number,
+		Account: engine.BankAccount{
+			Number: r.Account.Number, Name: r.Account.Name, Type: r.Account.Type, Currency: r.Account.Currency,
+			Balance: r.Account.Balance, Institution: engine.Institution(r.Account.Institution), AuthMethod: r.Account.AuthMethod,
+		},
+		Credentials: engine.Credentials{Username: r.Username, Password: engine.Secret(r.Password)},
+		BankSession: engine.Secret(r.BankSession), SessionExp: r.SessionExp, CreatedAt: r.CreatedAt,
+		ExpiresAt: r.ExpiresAt, UsedAt: r.UsedAt, AccountID: r.AccountID,
+	}
+}
+
+type reauthTokenRecord struct {
+	Token     string    `json:"token"`
+	AccountID string    `json:"account_id"`
+	CreatedAt time.Time `json:"created_at"`
+	ExpiresAt time.Time `json:"expires_at"`
+	UsedAt    time.Time `json:"used_at"`
+}
+
+type attemptRecord struct {
+	N          int           `json:"n"`
+	At         time.Time     `json:"at"`
+	URL        string        `json:"url"`
+	StatusCode int           `json:"status_code"`
+	Latency    time.Duration `json:"latency"`
+	Error      string        `json:"error"`
+}
+
+type eventRecord struct {
+	ID            string          `json:"id"`
+	Seq           uint64          `json:"seq"`
+	Type          string          `json:"type"`
+	AccountID     string          `json:"account_id"`
+	CreatedAt     time.Time       `json:"created_at"`
+	Payload       []byte          `json:"payload"`
+	Status        string          `json:"status"`
+	SkipReason    string          `json:"skip_reason"`
+	Attempts      []attemptRecord `json:"attempts"`
+	NextAttemptAt time.Time       `json:"next_attempt_at"`
+	DeliveredAt   time.Time       `json:"delivered_at"`
+	Replays       int             `json:"replays"`
+}
+
+func toEventRecord(e engine.Event) eventRecord {
+	r := eventRecord{
+		ID: e.ID, Seq: e.Seq, Type: e.Type, AccountID: e.AccountID, CreatedAt: e.CreatedAt,
+		Payload: e.Payload, Status: e.Status, SkipReason: e.SkipReason,
+		NextAttemptAt: e.NextAttemptAt, DeliveredAt: e.DeliveredAt, Replays: e.Replays,
+	}
+	for _, a := range e.Attempts {
+		r.Attempts = append(r.Attempts, attemptRecord(a))
+	}
+	return r
+}
+
+func (r eventRecord) event() engine.Event {
+	e := engine.Event{
+		ID: r.ID, Seq: r.Seq, Type: r.Type, AccountID: r.AccountID, CreatedAt: r.CreatedAt,
+		Payload: r.Payload, Status: r.Status, SkipReason: r.SkipReason,
+		NextAttemptAt: r.NextAttemptAt, DeliveredAt: r.DeliveredAt, Replays: r.Replays,
+	}
+	for _, a := range r.Attempts {
+		e.Attempts = append(e.Attempts, engine.Attempt(a))
+	}
+	return e
+}
+
+type statementJobRecord struct {
+	ID        string    `json:"id"`
+	AccountID string    `json:"account_id"`
+	Months    int       `json:"months"`
+	From      time.Time `json:"from"`
+	To        time.Time `json:"to"`
+	CreatedAt time.Time `json:"created_at"`
+	Status    string    `json:"status"`
+}
+
+// decodeJSON decodes a record read from the file; failures say what was malformed.
+func decodeJSON(what string, v []byte, r any) error {
+	if err := json.Unmarshal(v, r); err != nil {
+		return fmt.Errorf("stored %s is malformed: %w", what, err)
+	}
+	return nil
+}

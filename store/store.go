@@ -1,0 +1,356 @@
+// Package store keeps everything sandbank knows in one bbolt file and implements
+// engine.Store. The schema (buckets, keys, migrations) is in schema.go.
+//
+// Every engine.Tx method works inside the caller's View or Update, so a sync's
+// snapshot, transactions and events commit together or not at all. The store keeps
+// no in-memory state besides the bbolt handle: a rolled-back Update leaves nothing.
+package store
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"os"
+	"runtime/debug"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+
+	"sandbank/engine"
+)
+
+// DefaultTimeout is how long Open waits for another process to release the file.
+const DefaultTimeout = time.Second
+
+// DB is an open sandbank database.
+type DB struct {
+	bolt *bolt.DB
+	path string
+}
+
+var _ engine.Store = (*DB)(nil)
+
+// Option tunes Open.
+type Option func(*options)
+
+type options struct {
+	timeout time.Duration
+	noSync  bool
+}
+
+// WithTimeout sets how long Open waits for the file lock (default DefaultTimeout;
+// d <= 0 keeps the default rather than waiting forever).
+func WithTimeout(d time.Duration) Option {
+	return func(o *options) {
+		if d > 0 {
+			o.timeout = d
+		}
+	}
+}
+
+// UnsafeNoSync skips fsync on commit: a power loss can then lose or corrupt recent
+// writes. For throwaway databases in tests only.
+func UnsafeNoSync() Option { return func(o *options) { o.noSync = true } }
+
+// Open opens (creating if needed) the database at path, migrating it to the current
+// schema in one transaction. A file another sandbank process holds fails within the
+// timeout with an ECONFLICT *engine.Error; a damaged or foreign file fails with an
+// EINVALID one.
+func Open(path string, opts ...Option) (*DB, error) {
+	o := options{timeout: DefaultTimeout}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if err := checkHeader(path); err != nil {
+		return nil, err
+	}
+	bdb, err := openBolt(path, o)
+	if err != nil {
+		return nil, err
+	}
+	if err := initSchema(bdb, path); err != nil {
+		_ = bdb.Close()
+		return nil, err
+	}
+	return &DB{bolt: bdb, path: path}, nil
+}
+
+func openBolt(path string, o options) (bdb *bolt.DB, err error) {
+	defer guardOpen(path, &err)()
+	bdb, err = bolt.Open(path, 0o600, &bolt.Options{
+		Timeout:      o.timeout,
+		NoSync:       o.noSync,
+		FreelistType: bolt.FreelistMapType,
+	})
+	switch {
+	case errors.Is(err, berrors.ErrTimeout):
+		return nil, engine.Errorf(engine.ECONFLICT,
+			"database %s is in use: another sandbank process holds it; stop that process, or start this one with --db pointing at another file", path)
+	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrChecksum), errors.Is(err, berrors.ErrVersionMismatch):
+		return nil, damaged(path, err)
+	case err != nil:
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	return bdb, nil
+}
+
+func initSchema(bdb *bolt.DB, path string) (err error) {
+	defer guardOpen(path, &err)()
+	var (
+		from  uint32
+		write bool
+	)
+	err = bdb.View(func(tx *bolt.Tx) (err error) {
+		from, write, err = readSchema(tx)
+		return err
+	})
+	if err == nil && write {
+		// Only this process writes the file (it holds the lock): the View's answer stands.
+		err = bdb.Update(func(tx *bolt.Tx) error { return migrate(tx, from) })
+	}
+	var newer *newerError
+	switch {
+	case errors.Is(err, errForeign):
+		return foreign(path, "it is a bbolt database of another program")
+	case errors.As(err, &newer):
+		return engine.Errorf(engine.EINVALID,
+			"database %s was written by a newer sandbank (schema v%d; this build knows v%d): upgrade sandbank, or use --db to open another file",
+			path, newer.found, schemaVersion)
+	case err != nil:
+		return damaged(path, err)
+	}
+	return nil
+}
+
+// guardOpen turns a panic or memory fault inside bbolt, which garbage pages can
+// cause, into the damaged-file error: defer guardOpen(path, &err)().
+func guardOpen(path string, err *error) func() {
+	old := debug.SetPanicOnFault(true)
+	return func() {
+		debug.SetPanicOnFault(old)
+		if r := recover(); r != nil {
+			*err = damaged(path, fmt.Errorf("%v", r))
+		}
+	}
+}
+
+func damaged(path string, cause error) error {
+	return engine.Errorf(engine.EINVALID,
+		"database %s is damaged (%v): restore it from a backup, or use --db to start a new file", path, cause)
+}
+
+func foreign(path, why string) error {
+	return engine.Errorf(engine.EINVALID,
+		"%s is not a sandbank database (%s): pass --db with a sandbank database, or a new file name to start afresh", path, why)
+}
+
+// checkHeader reads the bbolt meta pages itself before bolt.Open maps the file, so
+// that a foreign or truncated file gets an error rather than a fault.
+func checkHeader(path string) error {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("open database %s: %w", path, err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return fmt.Errorf("open database %s: %w", path, err)
+	}
+	if st.IsDir() {
+		return foreign(path, "it is a directory")
+	}
+	if st.Size() == 0 {
+		return nil // bbolt initialises an empty file
+	}
+	m0, err0 := readMeta(f, 0)
+	var m1 boltMeta
+	err1 := err0
+	if err0 == nil {
+		m1, err1 = readMeta(f, int64(m0.pageSize))
+	} else {
+		for _, ps := range []int64{int64(os.Getpagesize()), 4096, 8192, 16384, 32768, 65536} {
+			if m1, err1 = readMeta(f, ps); err1 == nil {
+				break
+			}
+		}
+	}
+	var m boltMeta
+	switch {
+	case err0 != nil && err1 != nil:
+		if errors.Is(err0, errNotBolt) && errors.Is(err1, errNotBolt) {
+			return foreign(path, "it is not a bbolt file")
+		}
+		return damaged(path, err0)
+	case err0 != nil:
+		m = m1
+	case err1 != nil || m0.txid >= m1.txid:
+		m = m0
+	default:
+		m = m1
+	}
+	// Stat again: a process holding the file grows it before writing a meta page.
+	if st, err = f.Stat(); err != nil {
+		return fmt.Errorf("open database %s: %w", path, err)
+	}
+	if need := int64(m.pgid) * int64(m.pageSize); st.Size() < need {
+		return damaged(path, fmt.Errorf("file is %d bytes but its pages need %d: truncated", st.Size(), need))
+	}
+	return nil
+}
+
+// boltMeta is bbolt's meta page (go.etcd.io/bbolt/internal/common.Meta), read with
+// the machine's byte order as bbolt writes it.
+type boltMeta struct {
+	pageSize uint32
+	pgid     uint64
+	txid     uint64
+}
+
+const (
+	boltMagic      = 0xED0CDAED
+	boltVersion    = 2
+	boltPageHeader = 16 // id, flags, count, overflow
+	boltMetaSize   = 64 // magic … checksum
+)
+
+var errNotBolt = errors.New("no bbolt magic")
+
+func readMeta(f *os.File, off int64) (boltMeta, error) {
+	buf := make([]byte, boltPageHeader+boltMetaSize)
+	if _, err := f.ReadAt(buf, off); err != nil {
+		return boltMeta{}, errNotBolt
+	}
+	b := buf[boltPageHeader:]
+	ne := binary.NativeEndian
+	if ne.Uint32(b) != boltMagic {
+		return boltMeta{}, errNotBolt
+	}
+	if ne.Uint32(b[4:]) != boltVersion {
+		return boltMeta{}, fmt.Errorf("bbolt format version %d, want %d", ne.Uint32(b[4:]), boltVersion)
+	}
+	h := fnv.New64a()
+	h.Write(b[:56])
+	if h.Sum64() != ne.Uint64(b[56:]) {
+		return boltMeta{}, errors.New("meta page checksum mismatch")
+	}
+	m := boltMeta{pageSize: ne.Uint32(b[8:]), pgid: ne.Uint64(b[40:]), txid: ne.Uint64(b[48:])}
+	if m.pageSize < 1024 || m.pageSize > 1<<20 || m.pageSize&(m.pageSize-1) != 0 {
+		return boltMeta{}, fmt.Errorf("page size %d is implausible", m.pageSize)
+	}
+	return m, nil
+}
+
+// Path is the database file's path.
+func (db *DB) Path() string { return db.path }
+
+// Close releases the file.
+func (db *DB) Close() error { return db.bolt.Close() }
+
+// View runs fn in a read-only transaction. Keep it short: a long read transaction
+// delays writers that need to grow the file.
+func (db *DB) View(ctx context.Context, fn func(engine.Tx) error) error {
+	return db.run(ctx, false, fn)
+}
+
+// Update runs fn in a read-write transaction, committed if fn returns nil and rolled
+// back entirely otherwise.
+func (db *DB) Update(ctx context.Context, fn func(engine.Tx) error) error {
+	return db.run(ctx, true, fn)
+}
+
+func (db *DB) run(ctx context.Context, writable bool, fn func(engine.Tx) error) (err error) {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	// A damaged page can make bbolt panic or fault. Inside fn each Tx method turns
+	// that into an error; here the same covers begin and commit. A panic of fn's own
+	// is the caller's bug and goes on up.
+	inFn := false
+	old := debug.SetPanicOnFault(true)
+	defer func() {
+		debug.SetPanicOnFault(old)
+		if r := recover(); r != nil {
+			if inFn {
+				panic(r)
+			}
+			err = corrupt(r)
+		}
+	}()
+	body := func(btx *bolt.Tx) error {
+		inFn = true
+		t := &tx{btx: btx}
+		ferr := fn(t)
+		t.btx = nil // a Tx used after its transaction ends fails instead of faulting
+		inFn = false
+		return ferr
+	}
+	if writable {
+		return db.bolt.Update(body)
+	}
+	return db.bolt.View(body)
+}
+
+func corrupt(r any) error {
+	return fmt.Errorf("store: database file looks damaged: %v", r)
+}
+
+// guarded runs fn, a bbolt View or Update of the store's own, turning a panic or
+// fault inside bbolt into an error.
+func guarded(fn func() error) (err error) {
+	old := debug.SetPanicOnFault(true)
+	defer func() {
+		debug.SetPanicOnFault(old)
+		if r := recover(); r != nil {
+			err = corrupt(r)
+		}
+	}()
+	return fn()
+}
+
+// Backup writes a consistent copy of the database to w while it stays in use, and
+// reports the bytes written.
+func (db *DB) Backup(w io.Writer) (n int64, err error) {
+	err = guarded(func() error {
+		return db.bolt.View(func(tx *bolt.Tx) (err error) {
+			n, err = tx.WriteTo(w)
+			return err
+		})
+	})
+	return n, err
+}
+
+// AppendBankEvent adds an entry to the simulated bank's journal, in its own
+// committed transaction.
+func (db *DB) AppendBankEvent(data []byte) error {
+	return guarded(func() error {
+		return db.bolt.Update(func(tx *bolt.Tx) error {
+			b := tx.Bucket(bucketBankJournal)
+			seq, err := b.NextSequence()
+			if err != nil {
+				return err
+			}
+			return b.Put(seqKey(nil, seq), append([]byte{}, data...))
+		})
+	})
+}
+
+// BankEvents returns the bank's journal, oldest first.
+func (db *DB) BankEvents() ([][]byte, error) {
+	var out [][]byte
+	err := guarded(func() error {
+		return db.bolt.View(func(tx *bolt.Tx) error {
+			return tx.Bucket(bucketBankJournal).ForEach(func(_, v []byte) error {
+				out = append(out, append([]byte{}, v...))
+				return nil
+			})
+		})
+	})
+	return out, err
+}
