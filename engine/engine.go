@@ -1,0 +1,302 @@
+// Package engine is sandbank's domain: the rules of Data Sync (DESIGN §1, R1–R12) as a
+// library the HTTP API, the TUI and scenarios call. It reaches banks only through
+// Bank, storage only through Store, webhook receivers only through Sender, and reads
+// time only from Clock. It imports no other package of the project.
+package engine
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"log/slog"
+	"net/url"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Rules of the provider, as durations.
+const (
+	RateLimitWindow   = 2 * time.Minute  // R3: one manual sync per account per window
+	ReauthTokenTTL    = 10 * time.Minute // R7
+	ConnectCodeTTL    = 10 * time.Minute // a connect code is exchanged within this
+	WidgetSessionTTL  = 30 * time.Minute // an abandoned widget session is forgotten after this
+	HistoryMonths     = 12               // R9: the first sync fetches this much history
+	MaxWidgetAttempts = 3                // wrong answers before a widget session locks
+)
+
+// Sender delivers a webhook over the network; the HTTP layer implements it.
+type Sender interface {
+	// Send POSTs body to url with the given headers and reports the status code and
+	// the real time it took. An error means no HTTP answer arrived (refused, timed out).
+	Send(ctx context.Context, url string, headers map[string]string, body []byte) (Delivery, error)
+}
+
+// Delivery is what a receiver answered.
+type Delivery struct {
+	StatusCode int
+	Latency    time.Duration
+}
+
+// Config wires an Engine.
+type Config struct {
+	Clock  Clock
+	Bank   Bank
+	Store  Store
+	Sender Sender
+	Logger *slog.Logger
+	// Workers bounds how many syncs run at once (default 8).
+	Workers int
+	// Deliveries bounds how many webhook deliveries run at once (default 8).
+	Deliveries int
+}
+
+// Engine runs Data Sync. Create it with New, then Start; Close stops it.
+type Engine struct {
+	clock  Clock
+	bank   Bank
+	store  Store
+	sender Sender
+	log    *slog.Logger
+
+	settings atomic.Pointer[Settings] // cache of the stored settings
+	hub      hub
+
+	workers    chan struct{} // sync slots
+	deliveries int
+
+	mu       sync.Mutex
+	syncing  map[string]bool           // accounts with a sync running
+	widgets  map[string]*widgetSession // open widget sessions
+	timers   map[string]Timer          // "deliver", "autosync"
+	autoNext time.Time                 // when the "autosync" timer fires
+
+	wake   chan struct{} // nudges the delivery loop
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+	closed atomic.Bool
+}
+
+// New checks cfg and builds an Engine; nothing runs until Start.
+func New(cfg Config) (*Engine, error) {
+	if cfg.Clock == nil || cfg.Bank == nil || cfg.Store == nil || cfg.Sender == nil {
+		return nil, errors.New("engine: Clock, Bank, Store and Sender are required")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Workers <= 0 {
+		cfg.Workers = 8
+	}
+	if cfg.Deliveries <= 0 {
+		cfg.Deliveries = 8
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	return &Engine{
+		clock:      cfg.Clock,
+		bank:       cfg.Bank,
+		store:      cfg.Store,
+		sender:     cfg.Sender,
+		log:        cfg.Logger,
+		workers:    make(chan struct{}, cfg.Workers),
+		deliveries: cfg.Deliveries,
+		syncing:    make(map[string]bool),
+		widgets:    make(map[string]*widgetSession),
+		timers:     make(map[string]Timer),
+		wake:       make(chan struct{}, 1),
+		ctx:        ctx,
+		cancel:     cancel,
+	}, nil
+}
+
+// Start loads the settings, storing defaults on first run (a zero IDNamespace or
+// keys in defaults are an error), then starts webhook delivery and auto-sync.
+func (e *Engine) Start(ctx context.Context, defaults Settings) error {
+	var s Settings
+	err := e.store.Update(ctx, func(tx Tx) error {
+		var err error
+		s, err = tx.Settings()
+		if ErrorCode(err) == ENOTFOUND {
+			if defaults.IDNamespace == "" || defaults.SecretKey == "" || defaults.PublicKey == "" {
+				return errors.New("engine: first start needs an ID namespace and keys")
+			}
+			s = defaults
+			return tx.PutSettings(s)
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	e.settings.Store(&s)
+	e.clock.OnChange(e.clockChanged)
+	e.wg.Add(1)
+	go e.deliveryLoop()
+	e.nudgeDelivery()
+	return e.armAutoSync(ctx)
+}
+
+// Close stops delivery and auto-sync, cancels running syncs and waits for them, and
+// saves the clock. It does not close the store.
+func (e *Engine) Close() error {
+	e.mu.Lock()
+	if e.closed.Load() {
+		e.mu.Unlock()
+		return nil
+	}
+	e.closed.Store(true) // under mu, so enter never adds to wg after Wait starts
+	for _, t := range e.timers {
+		t.Stop()
+	}
+	e.mu.Unlock()
+	e.cancel()
+	e.wg.Wait()
+	return e.saveClock(context.Background(), e.clock.State())
+}
+
+// Clock is the virtual clock the engine runs on; faces move it through this.
+func (e *Engine) Clock() Clock { return e.clock }
+
+// Bank is the bank the engine syncs against.
+func (e *Engine) Bank() Bank { return e.bank }
+
+// Subscribe returns a channel of everything that happens and a function that ends
+// the subscription. A subscriber that falls behind loses notices (see Notice.Dropped);
+// the engine never waits for one.
+func (e *Engine) Subscribe(buffer int) (<-chan Notice, func()) { return e.hub.subscribe(buffer) }
+
+func (e *Engine) publish(n Notice) {
+	if n.At.IsZero() {
+		n.At = e.clock.Now()
+	}
+	e.hub.publish(n)
+}
+
+// Settings returns the business's settings (from memory; they change only through
+// the engine).
+func (e *Engine) Settings() Settings { return *e.settings.Load() }
+
+// CheckSecretKey reports, in constant time, whether key is the secret key (R11).
+func (e *Engine) CheckSecretKey(key string) bool {
+	return subtle.ConstantTimeCompare([]byte(key), []byte(e.Settings().SecretKey.Reveal())) == 1
+}
+
+// CheckPublicKey reports, in constant time, whether key is the public key.
+func (e *Engine) CheckPublicKey(key string) bool {
+	return subtle.ConstantTimeCompare([]byte(key), []byte(e.Settings().PublicKey)) == 1
+}
+
+// SettingsPatch changes some settings; nil fields stay as they are.
+type SettingsPatch struct {
+	DataSyncEnabled *bool
+	WebhookURL      *string
+	WebhookSecret   *string
+	AutoSync        *time.Duration
+	SecretKey       *string
+	PublicKey       *string
+}
+
+// Validate checks every field that is set.
+func (p SettingsPatch) Validate() error {
+	if p.WebhookURL != nil && *p.WebhookURL != "" {
+		u, err := url.Parse(*p.WebhookURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return Invalid("webhook_url", "%q is not an absolute http(s) URL; use e.g. http://127.0.0.1:9000/webhooks", *p.WebhookURL)
+		}
+	}
+	if p.AutoSync != nil {
+		ok := false
+		for _, d := range AutoSyncIntervals {
+			ok = ok || *p.AutoSync == d
+		}
+		if !ok {
+			return Invalid("auto_sync", "auto-sync interval %s is not offered; use off, 6h, 12h or 24h", *p.AutoSync)
+		}
+	}
+	for field, v := range map[string]*string{"secret_key": p.SecretKey, "public_key": p.PublicKey} {
+		if v != nil && len(*v) < 16 {
+			return Invalid(field, "a key needs at least 16 characters")
+		}
+	}
+	return nil
+}
+
+// UpdateSettings applies p. Enabling Data Sync records the moment (R4); enabling it
+// again keeps the first moment; disabling forgets it. Changing the auto-sync interval
+// reschedules every account from now.
+func (e *Engine) UpdateSettings(ctx context.Context, p SettingsPatch) (Settings, error) {
+	if err := p.Validate(); err != nil {
+		return Settings{}, err
+	}
+	now := e.clock.Now()
+	var s Settings
+	err := e.store.Update(ctx, func(tx Tx) error {
+		var err error
+		if s, err = tx.Settings(); err != nil {
+			return err
+		}
+		if p.DataSyncEnabled != nil {
+			switch {
+			case *p.DataSyncEnabled && !s.DataSyncEnabled():
+				s.DataSyncEnabledAt = now
+			case !*p.DataSyncEnabled:
+				s.DataSyncEnabledAt = time.Time{}
+			}
+		}
+		if p.WebhookURL != nil {
+			s.WebhookURL = *p.WebhookURL
+		}
+		if p.WebhookSecret != nil {
+			s.WebhookSecret = Secret(*p.WebhookSecret)
+		}
+		if p.SecretKey != nil {
+			s.SecretKey = Secret(*p.SecretKey)
+		}
+		if p.PublicKey != nil {
+			s.PublicKey = *p.PublicKey
+		}
+		if p.AutoSync != nil && *p.AutoSync != s.AutoSync {
+			s.AutoSync = *p.AutoSync
+			if err := rescheduleAutoSync(tx, s.AutoSync, now); err != nil {
+				return err
+			}
+		}
+		return tx.PutSettings(s)
+	})
+	if err != nil {
+		return Settings{}, err
+	}
+	e.settings.Store(&s)
+	e.publish(Notice{Kind: NoticeSettings})
+	e.nudgeDelivery()
+	return s, e.armAutoSync(ctx)
+}
+
+func (e *Engine) clockChanged(st ClockState) {
+	if err := e.saveClock(e.ctx, st); err != nil && e.ctx.Err() == nil {
+		e.log.Error("saving the clock", "err", err)
+	}
+	e.publish(Notice{Kind: NoticeClock, Clock: st, At: st.Now})
+	e.nudgeDelivery()
+}
+
+func (e *Engine) saveClock(ctx context.Context, st ClockState) error {
+	return e.store.Update(ctx, func(tx Tx) error { return tx.PutClockState(st) })
+}
+
+// setTimer replaces the named clock timer.
+func (e *Engine) setTimer(name string, at time.Time, f func()) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if t := e.timers[name]; t != nil {
+		t.Stop()
+	}
+	if e.closed.Load() {
+		return
+	}
+	e.timers[name] = e.clock.AfterFunc(at, f)
+	if name == "autosync" {
+		e.autoNext = at
+	}
+}

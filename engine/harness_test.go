@@ -1,0 +1,272 @@
+package engine_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"sandbank/api"
+	"sandbank/engine"
+	"sandbank/scenario"
+	"sandbank/simulator"
+	"sandbank/store"
+)
+
+// Mr Adam connects at 1.00 pm on 20 August 2021 (seed/data-sync.txt).
+var adamStart = time.Date(2021, 8, 20, 12, 0, 0, 0, time.UTC) // 13:00 WAT
+
+// world is a whole sandbank without the faces: a paused virtual clock, the simulated
+// bank, a real bbolt file, the engine, and a real HTTP webhook receiver.
+type world struct {
+	t     *testing.T
+	ctx   context.Context
+	clock *simulator.Clock
+	bank  *simulator.Bank
+	db    *store.DB
+	path  string
+	eng   *engine.Engine
+	recv  *receiver
+	notes <-chan engine.Notice
+}
+
+type worldOpts struct {
+	customers int
+	noSync    bool // Data Sync left off
+	noURL     bool // no webhook URL
+}
+
+func newWorld(t *testing.T, o worldOpts) *world {
+	t.Helper()
+	if o.customers == 0 {
+		o.customers = 8
+	}
+	w := &world{t: t, ctx: context.Background(), recv: newReceiver(t)}
+	wall := time.Now() // frozen: the clock moves only when a test advances it
+	w.clock = simulator.NewClock(adamStart, simulator.WithWall(func() time.Time { return wall }))
+	w.clock.SetPaused(true)
+	t.Cleanup(w.clock.Close)
+	var err error
+	if w.bank, err = simulator.New(simulator.Config{Seed: 2021, Start: adamStart, Customers: o.customers}, w.clock); err != nil {
+		t.Fatal(err)
+	}
+	w.path = filepath.Join(t.TempDir(), "sandbank.db")
+	w.open()
+	patch := engine.SettingsPatch{}
+	if !o.noURL {
+		u := w.recv.srv.URL
+		patch.WebhookURL = &u
+	}
+	if !o.noSync {
+		on := true
+		patch.DataSyncEnabled = &on
+	}
+	if _, err := w.eng.UpdateSettings(w.ctx, patch); err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+// open starts an engine on the database file (again, after restart).
+func (w *world) open() {
+	w.t.Helper()
+	var err error
+	if w.db, err = store.Open(w.path); err != nil {
+		w.t.Fatal(err)
+	}
+	w.eng, err = engine.New(engine.Config{Clock: w.clock, Bank: w.bank, Store: w.db, Sender: api.NewWebhookSender()})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	err = w.eng.Start(w.ctx, engine.Settings{SecretKey: "test_sk_0123456789abcdef", PublicKey: "test_pk_0123456789abcdef",
+		WebhookSecret: "whsec_test", IDNamespace: "test"})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	var cancel func()
+	w.notes, cancel = w.eng.Subscribe(4096)
+	w.t.Cleanup(func() { cancel(); w.close() })
+}
+
+// close stops the engine and closes the file (idempotent).
+func (w *world) close() {
+	if w.eng != nil {
+		if err := w.eng.Close(); err != nil {
+			w.t.Error(err)
+		}
+		if err := w.db.Close(); err != nil {
+			w.t.Error(err)
+		}
+		w.eng, w.db = nil, nil
+	}
+}
+
+// adam adds Mr Adam with NGN 10,000 and no activity of his own, at Access Bank.
+func (w *world) adam() simulator.Customer {
+	return w.customer(simulator.NewCustomer{Name: "Adam Okafor", Institution: "044", Balance: 1_000_000})
+}
+
+func (w *world) customer(nc simulator.NewCustomer) simulator.Customer {
+	w.t.Helper()
+	c, err := w.bank.AddCustomer(nc)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return c
+}
+
+func (w *world) connect(c simulator.Customer) engine.Account {
+	w.t.Helper()
+	a, err := scenario.Connect(w.ctx, w.eng, w.bank, c.ID, c.Accounts[0].Institution.Code)
+	if err != nil {
+		w.t.Fatalf("connecting %s: %v", c.Name, err)
+	}
+	return a
+}
+
+func (w *world) advance(d time.Duration) {
+	w.t.Helper()
+	if err := w.clock.Advance(d); err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+func (w *world) account(id string) engine.Account {
+	w.t.Helper()
+	a, err := w.eng.Account(w.ctx, id)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return a
+}
+
+func (w *world) sync(id string) engine.SyncResult {
+	w.t.Helper()
+	res, err := w.eng.Sync(w.ctx, id)
+	if err != nil {
+		w.t.Fatalf("sync %s: %v", id, err)
+	}
+	return res
+}
+
+func (w *world) post(c simulator.Customer, typ engine.TxType, kobo int64) engine.Transaction {
+	w.t.Helper()
+	tx, err := w.bank.PostTransaction(c.ID, simulator.Posting{Account: c.Accounts[0].Number, Type: typ, Amount: kobo})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return tx
+}
+
+// events lists the outbox, oldest first.
+func (w *world) events(accountID string) []engine.Event {
+	w.t.Helper()
+	evs, err := w.eng.Events(w.ctx, engine.EventQuery{AccountID: accountID})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	for i, j := 0, len(evs)-1; i < j; i, j = i+1, j-1 {
+		evs[i], evs[j] = evs[j], evs[i]
+	}
+	return evs
+}
+
+func eventTypes(evs []engine.Event) []string {
+	out := make([]string, len(evs))
+	for i, e := range evs {
+		out[i] = e.Type
+	}
+	return out
+}
+
+// waitNotice waits (in real time, bounded) for a notice that matches.
+func (w *world) waitNotice(what string, match func(engine.Notice) bool) engine.Notice {
+	w.t.Helper()
+	timeout := time.After(10 * time.Second)
+	for {
+		select {
+		case n := <-w.notes:
+			if match(n) {
+				return n
+			}
+		case <-timeout:
+			w.t.Fatalf("timed out waiting for %s", what)
+		}
+	}
+}
+
+// receiver is a real HTTP webhook endpoint that fails its first failFirst calls.
+type receiver struct {
+	srv       *httptest.Server
+	failFirst atomic.Int64
+	calls     atomic.Int64
+	mu        sync.Mutex
+	got       []delivery
+	arrived   chan delivery
+}
+
+type delivery struct {
+	Secret  string
+	EventID string
+	Event   string
+	Account string
+	Body    []byte
+	Status  int
+}
+
+func newReceiver(t *testing.T) *receiver {
+	r := &receiver{arrived: make(chan delivery, 4096)}
+	r.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		body, _ := io.ReadAll(req.Body)
+		var p struct {
+			Event string `json:"event"`
+			Data  struct {
+				Account struct {
+					ID string `json:"_id"`
+				} `json:"account"`
+			} `json:"data"`
+		}
+		_ = json.Unmarshal(body, &p)
+		d := delivery{Secret: req.Header.Get("mono-webhook-secret"), EventID: req.Header.Get("mono-webhook-event-id"),
+			Event: p.Event, Account: p.Data.Account.ID, Body: body, Status: http.StatusOK}
+		if r.calls.Add(1) <= r.failFirst.Load() {
+			d.Status = http.StatusServiceUnavailable
+		}
+		w.WriteHeader(d.Status)
+		if d.Status == http.StatusOK {
+			r.mu.Lock()
+			r.got = append(r.got, d)
+			r.mu.Unlock()
+		}
+		r.arrived <- d
+	}))
+	t.Cleanup(r.srv.Close)
+	return r
+}
+
+// delivered returns what arrived with a 2xx answer, in arrival order.
+func (r *receiver) delivered() []delivery {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]delivery(nil), r.got...)
+}
+
+// await waits (bounded, in real time) until n successful deliveries have arrived.
+func (r *receiver) await(t *testing.T, n int) []delivery {
+	t.Helper()
+	timeout := time.After(10 * time.Second)
+	for len(r.delivered()) < n {
+		select {
+		case <-r.arrived:
+		case <-timeout:
+			t.Fatalf("timed out: %d of %d webhooks arrived: %v", len(r.delivered()), n, r.delivered())
+		}
+	}
+	return r.delivered()
+}

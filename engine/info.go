@@ -1,0 +1,250 @@
+package engine
+
+import (
+	"context"
+	"strings"
+	"time"
+)
+
+// Information (R1, R9): everything here comes from the last successful sync, never
+// live from the bank.
+
+// MaxPageSize caps TxQuery.Limit.
+const MaxPageSize = 1000
+
+// Account returns a linked account as of its last sync; while a sync runs its data
+// status reads PROCESSING.
+func (e *Engine) Account(ctx context.Context, id string) (Account, error) {
+	var a Account
+	err := e.store.View(ctx, func(tx Tx) error {
+		var err error
+		a, err = linkedAccount(tx, id)
+		return err
+	})
+	if err == nil && e.Syncing(id) {
+		a.DataStatus = DataProcessing
+	}
+	return a, err
+}
+
+// Accounts returns every linked account.
+func (e *Engine) Accounts(ctx context.Context) ([]Account, error) {
+	var out []Account
+	err := e.store.View(ctx, func(tx Tx) error {
+		all, err := tx.Accounts()
+		for _, a := range all {
+			if a.Linked() {
+				out = append(out, a)
+			}
+		}
+		return err
+	})
+	e.mu.Lock()
+	for i := range out {
+		if e.syncing[out[i].ID] {
+			out[i].DataStatus = DataProcessing
+		}
+	}
+	e.mu.Unlock()
+	return out, err
+}
+
+// Validate checks a query's fields.
+func (q TxQuery) Validate() error {
+	switch {
+	case q.Type != "" && q.Type.Validate() != nil:
+		return q.Type.Validate()
+	case q.Page < 1:
+		return Invalid("page", "page must be 1 or more")
+	case q.Limit < 0 || q.Limit > MaxPageSize:
+		return Invalid("limit", "limit must be between 1 and %d", MaxPageSize)
+	case !q.From.IsZero() && !q.To.IsZero() && q.To.Before(q.From):
+		return Invalid("end", "the end date %s is before the start date %s", q.To.Format(time.DateOnly), q.From.Format(time.DateOnly))
+	}
+	return nil
+}
+
+// Transactions returns a page of a linked account's synced transactions, newest first.
+func (e *Engine) Transactions(ctx context.Context, q TxQuery) (TxPage, error) {
+	if q.Page == 0 {
+		q.Page = 1
+	}
+	if err := q.Validate(); err != nil {
+		return TxPage{}, err
+	}
+	q.Narration = strings.TrimSpace(q.Narration)
+	var p TxPage
+	err := e.store.View(ctx, func(tx Tx) error {
+		if _, err := linkedAccount(tx, q.AccountID); err != nil {
+			return err
+		}
+		var err error
+		p, err = tx.Transactions(q)
+		return err
+	})
+	return p, err
+}
+
+// Identity returns the holder's identity as of the last sync.
+func (e *Engine) Identity(ctx context.Context, id string) (Identity, error) {
+	a, err := e.Account(ctx, id)
+	return a.Identity, err
+}
+
+// Snapshots returns an account's sync history, newest first (0: all).
+func (e *Engine) Snapshots(ctx context.Context, id string, limit int) ([]Snapshot, error) {
+	var out []Snapshot
+	err := e.store.View(ctx, func(tx Tx) error {
+		if _, err := linkedAccount(tx, id); err != nil {
+			return err
+		}
+		var err error
+		out, err = tx.Snapshots(id, limit)
+		return err
+	})
+	return out, err
+}
+
+// SyncJobs returns an account's sync runs, newest first (0: all).
+func (e *Engine) SyncJobs(ctx context.Context, id string, limit int) ([]SyncJob, error) {
+	var out []SyncJob
+	err := e.store.View(ctx, func(tx Tx) error {
+		if _, err := linkedAccount(tx, id); err != nil {
+			return err
+		}
+		var err error
+		out, err = tx.SyncJobs(id, limit)
+		return err
+	})
+	return out, err
+}
+
+// ValidateMonths checks a statement period in months (R9: 1 to 12).
+func ValidateMonths(months int) error {
+	if months < 1 || months > HistoryMonths {
+		return Invalid("period", "the period must be last1months to last12months")
+	}
+	return nil
+}
+
+// Statement returns the last months of a linked account's synced history, as of
+// its last sync, oldest first, with opening and closing balances.
+func (e *Engine) Statement(ctx context.Context, id string, months int) (Statement, error) {
+	if err := ValidateMonths(months); err != nil {
+		return Statement{}, err
+	}
+	var st Statement
+	err := e.store.View(ctx, func(tx Tx) error {
+		a, err := linkedAccount(tx, id)
+		if err != nil {
+			return err
+		}
+		to := a.LastSyncedAt
+		if to.IsZero() {
+			to = a.ConnectedAt
+		}
+		st, err = statement(tx, a, to.AddDate(0, -months, 0), to)
+		return err
+	})
+	return st, err
+}
+
+// statement reads [from, to] of an account's stored history.
+func statement(tx Tx, a Account, from, to time.Time) (Statement, error) {
+	p, err := tx.Transactions(TxQuery{AccountID: a.ID, From: from, To: to, Page: 1})
+	if err != nil {
+		return Statement{}, err
+	}
+	txs := p.Transactions
+	for i, j := 0, len(txs)-1; i < j; i, j = i+1, j-1 { // newest first → oldest first
+		txs[i], txs[j] = txs[j], txs[i]
+	}
+	st := Statement{From: from, To: to, Transactions: txs,
+		Account: BankAccount{Number: a.Number, Name: a.Name, Type: a.Type, Currency: a.Currency,
+			Balance: a.Balance, Institution: a.Institution, AuthMethod: a.AuthMethod}}
+	st.ClosingBalance = a.Balance
+	if n := len(txs); n > 0 {
+		st.ClosingBalance = txs[n-1].Balance
+	} else if !to.Equal(a.LastSyncedAt) { // a quiet period of an older job: the balance then
+		last, err := tx.Transactions(TxQuery{AccountID: a.ID, To: to, Page: 1, Limit: 1})
+		if err != nil {
+			return Statement{}, err
+		}
+		if len(last.Transactions) > 0 {
+			st.ClosingBalance = last.Transactions[0].Balance
+		}
+	}
+	st.OpeningBalance = st.ClosingBalance
+	for _, t := range txs {
+		if t.Type == Credit {
+			st.OpeningBalance -= t.Amount
+		} else {
+			st.OpeningBalance += t.Amount
+		}
+	}
+	return st, nil
+}
+
+// CreateStatementJob records a PDF statement of the last months, as of the last sync.
+func (e *Engine) CreateStatementJob(ctx context.Context, id string, months int) (StatementJob, error) {
+	if err := ValidateMonths(months); err != nil {
+		return StatementJob{}, err
+	}
+	now := e.clock.Now()
+	s := e.Settings()
+	var j StatementJob
+	err := e.store.Update(ctx, func(tx Tx) error {
+		a, err := linkedAccount(tx, id)
+		if err != nil {
+			return err
+		}
+		seq, err := tx.NextSequence("statement")
+		if err != nil {
+			return err
+		}
+		to := a.LastSyncedAt
+		if to.IsZero() {
+			to = a.ConnectedAt
+		}
+		j = StatementJob{ID: NewToken(s.SecretKey, s.IDNamespace, "statement", seq), AccountID: id, Months: months,
+			From: to.AddDate(0, -months, 0), To: to, CreatedAt: now, Status: "BUILT"}
+		return tx.PutStatementJob(j)
+	})
+	return j, err
+}
+
+// StatementJob returns a statement job of a linked account.
+func (e *Engine) StatementJob(ctx context.Context, accountID, jobID string) (StatementJob, error) {
+	var j StatementJob
+	err := e.store.View(ctx, func(tx Tx) error {
+		if _, err := linkedAccount(tx, accountID); err != nil {
+			return err
+		}
+		var err error
+		j, err = tx.StatementJob(jobID)
+		if err == nil && j.AccountID != accountID {
+			err = Errorf(ENOTFOUND, "account %s has no statement job %q", accountID, jobID)
+		}
+		return err
+	})
+	return j, err
+}
+
+// StatementOfJob returns the statement a job describes, for rendering its PDF. The
+// job ID is the capability: it is unguessable without the secret key.
+func (e *Engine) StatementOfJob(ctx context.Context, jobID string) (Statement, error) {
+	var st Statement
+	err := e.store.View(ctx, func(tx Tx) error {
+		j, err := tx.StatementJob(jobID)
+		if err != nil {
+			return err
+		}
+		a, err := linkedAccount(tx, j.AccountID)
+		if err != nil {
+			return err
+		}
+		st, err = statement(tx, a, j.From, j.To)
+		return err
+	})
+	return st, err
+}

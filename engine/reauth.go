@@ -1,0 +1,135 @@
+package engine
+
+import (
+	"context"
+	"time"
+)
+
+// Re-authorisation (R7, R8): POST /accounts/{id}/reauthorise issues a token valid for
+// ten minutes and one use; connect.reauthorise(token) opens a widget session bound to
+// the account that asks only for what the bank asks — the password if the saved one
+// was rejected, then any challenge. Success emits account_reauthorized, syncs, and
+// (through the sync) emits account_updated.
+
+// RequestReauth issues a reauth token for a linked account.
+func (e *Engine) RequestReauth(ctx context.Context, accountID string) (ReauthToken, error) {
+	now := e.clock.Now()
+	s := e.Settings()
+	var t ReauthToken
+	err := e.store.Update(ctx, func(tx Tx) error {
+		if _, err := linkedAccount(tx, accountID); err != nil {
+			return err
+		}
+		seq, err := tx.NextSequence("reauth")
+		if err != nil {
+			return err
+		}
+		t = ReauthToken{Token: NewToken(s.SecretKey, s.IDNamespace, "reauth", seq), AccountID: accountID,
+			CreatedAt: now, ExpiresAt: now.Add(ReauthTokenTTL)}
+		return tx.PutReauthToken(t)
+	})
+	return t, err
+}
+
+// openReauth spends a reauth token on a widget session for its account.
+func (e *Engine) openReauth(ctx context.Context, token string) (WidgetState, error) {
+	now := e.clock.Now()
+	var a Account
+	var t ReauthToken
+	err := e.store.Update(ctx, func(tx Tx) error {
+		var err error
+		t, err = tx.ReauthToken(token)
+		switch {
+		case ErrorCode(err) == ENOTFOUND:
+			return Errorf(EUNAUTHORIZED, "this reauth token was not issued here, for any of this business's accounts; request one with POST /accounts/{id}/reauthorise").WithReason("REAUTH_TOKEN_UNKNOWN")
+		case err != nil:
+			return err
+		case !t.UsedAt.IsZero():
+			return Errorf(ECONFLICT, "this reauth token was already used at %s; tokens are single-use, request a new one with POST /accounts/%s/reauthorise", t.UsedAt.Format(time.TimeOnly), t.AccountID).WithReason("REAUTH_TOKEN_USED")
+		case !t.ExpiresAt.After(now):
+			return Errorf(EEXPIRED, "this reauth token expired at %s, 10 minutes after it was issued; request a new one with POST /accounts/%s/reauthorise", t.ExpiresAt.Format(time.TimeOnly), t.AccountID).WithReason("REAUTH_TOKEN_EXPIRED")
+		}
+		if a, err = linkedAccount(tx, t.AccountID); err != nil {
+			return err
+		}
+		t.UsedAt = now
+		return tx.PutReauthToken(t)
+	})
+	if err != nil {
+		return WidgetState{}, err
+	}
+	w := &widgetSession{accountID: a.ID, creds: a.Credentials, state: WidgetState{Institution: a.Institution,
+		Reauth: true, Status: WidgetLogin, Username: a.Credentials.Username, ExpiresAt: t.ExpiresAt,
+		AttemptsLeft: MaxWidgetAttempts}}
+	if err := e.addWidget(ctx, w); err != nil {
+		return WidgetState{}, err
+	}
+	if a.ReauthRequired && a.ReauthReason == ReauthCredentials {
+		return w.state, nil // the saved password is known to be wrong: ask for the new one
+	}
+	// Sign in with what is saved; the user then sees only the bank's challenge.
+	// If that fails for any reason (a password changed since, an outage) the widget
+	// asks for the password, and the user meets the bank's answer at that step.
+	res, err := e.bank.Login(ctx, a.Institution.Code, a.Credentials.Username, a.Credentials.Password.Reveal())
+	if err != nil {
+		return w.state, nil
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if err := e.advance(ctx, w, res); err != nil {
+		e.log.Warn("re-authorisation with saved credentials", "account", a.ID, "err", err)
+	}
+	return w.state, nil
+}
+
+// finishReauth saves the new sign-in on the account, emits account_reauthorized and
+// syncs.
+func (e *Engine) finishReauth(ctx context.Context, w *widgetSession, sess BankSession) error {
+	now := e.clock.Now()
+	s := e.Settings()
+	var evs []Event
+	err := e.updateAccount(ctx, w.accountID, func(tx Tx, a *Account) error {
+		evs = evs[:0]
+		if sess.CustomerID != "" && sess.CustomerID != a.CustomerID {
+			return Errorf(EUNAUTHORIZED, "these credentials belong to another customer, not to the holder of account %s", a.ID).WithReason("WRONG_CUSTOMER")
+		}
+		a.Credentials = w.creds
+		a.BankSession, a.BankSessionExpiresAt = sess.Token, sess.ExpiresAt
+		a.ReauthRequired, a.ReauthReason = false, ""
+		ev, err := e.addEvent(tx, s, *a, EventAccountReauthorized, "", "", now)
+		evs = append(evs, ev)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	w.state.Status, w.state.Challenge, w.state.AccountID = WidgetSuccess, nil, w.accountID
+	e.publish(Notice{Kind: NoticeAccount, AccountID: w.accountID})
+	e.announce(evs)
+	if _, err := e.runSync(ctx, w.accountID, TriggerReauth); err != nil {
+		e.log.Warn("sync after re-authorisation", "account", w.accountID, "err", err)
+	}
+	return nil
+}
+
+// Unlink disconnects an account: it stops syncing, forgets the user's credentials,
+// emits account_unlinked, and its ID answers not-found from then on.
+func (e *Engine) Unlink(ctx context.Context, accountID string) error {
+	now := e.clock.Now()
+	s := e.Settings()
+	var evs []Event
+	err := e.updateAccount(ctx, accountID, func(tx Tx, a *Account) error {
+		evs = evs[:0]
+		a.UnlinkedAt, a.NextAutoSyncAt = now, time.Time{}
+		a.Credentials, a.BankSession = Credentials{}, ""
+		ev, err := e.addEvent(tx, s, *a, EventAccountUnlinked, "", "", now)
+		evs = append(evs, ev)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	e.publish(Notice{Kind: NoticeAccount, AccountID: accountID})
+	e.announce(evs)
+	return nil
+}

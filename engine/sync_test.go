@@ -1,0 +1,342 @@
+package engine_test
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"sandbank/engine"
+	"sandbank/scenario"
+	"sandbank/simulator"
+)
+
+// Mr Adam's story, from the seed: connected at NGN 10,000; thirty minutes later he
+// spends NGN 5,000 at the bank; the Information endpoint still says NGN 10,000 (R1)
+// until a sync, after which it says NGN 5,000 (R2).
+func TestMrAdamsStory(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	adam := w.adam()
+	a := w.connect(adam)
+	if a.Balance != 1_000_000 || a.DataStatus != engine.DataAvailable {
+		t.Fatalf("after connect: balance %d, status %s; want 1000000 AVAILABLE", a.Balance, a.DataStatus)
+	}
+	if want := adamStart; !a.ConnectedAt.Equal(want) {
+		t.Fatalf("connected at %v, want %v", a.ConnectedAt, want)
+	}
+
+	w.advance(30 * time.Minute)
+	spent := w.post(adam, engine.Debit, 500_000)
+	if live, _ := w.bank.LiveBalance(adam.Accounts[0].Number); live != 500_000 {
+		t.Fatalf("the bank shows %d, want 500000", live)
+	}
+	if got := w.account(a.ID).Balance; got != 1_000_000 {
+		t.Fatalf("before the sync the API says %d, want 1000000 (R1)", got)
+	}
+
+	res := w.sync(a.ID)
+	if res.Status != engine.StatusSyncSuccessful || res.Code != engine.CodeSyncSuccessful || !res.HasNewData {
+		t.Fatalf("sync = %+v, want successful with new data", res)
+	}
+	if got := w.account(a.ID).Balance; got != 500_000 {
+		t.Fatalf("after the sync the API says %d, want 500000", got)
+	}
+	page, err := w.eng.Transactions(w.ctx, engine.TxQuery{AccountID: a.ID, Page: 1, Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Transactions) == 0 || page.Transactions[0].ID != spent.ID || page.Transactions[0].Balance != 500_000 {
+		t.Fatalf("newest transaction = %+v, want the NGN 5,000 spend %s", page.Transactions, spent.ID)
+	}
+	st, err := w.eng.Statement(w.ctx, a.ID, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.ClosingBalance != 500_000 || st.OpeningBalance != 0 {
+		t.Fatalf("statement opening %d closing %d; want 0 (before the account-opening deposit) and 500000", st.OpeningBalance, st.ClosingBalance)
+	}
+
+	// Nothing changed since: the next sync (after the window) has no new data.
+	w.advance(engine.RateLimitWindow)
+	if res := w.sync(a.ID); res.Status != engine.StatusSyncSuccessful || res.HasNewData {
+		t.Fatalf("second sync = %+v, want successful without new data", res)
+	}
+}
+
+// R3: one manual sync per account every two minutes; inside the window the call is
+// refused with the time to wait, and nothing runs.
+func TestRateLimitWindow(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	adam := w.adam()
+	a := w.connect(adam)
+	w.sync(a.ID)
+
+	w.advance(time.Minute + 59*time.Second)
+	w.post(adam, engine.Credit, 100_000) // there is new data: refusal must not fetch it
+	jobsBefore, _ := w.eng.SyncJobs(w.ctx, a.ID, 0)
+	_, err := w.eng.Sync(w.ctx, a.ID)
+	e, ok := engine.AsError(err)
+	if !ok || e.Code != engine.ERATELIMITED || e.RetryAfter != time.Second {
+		t.Fatalf("sync at 1:59 = %v, want ERATELIMITED with RetryAfter 1s", err)
+	}
+	jobsAfter, _ := w.eng.SyncJobs(w.ctx, a.ID, 0)
+	if len(jobsAfter) != len(jobsBefore) || w.account(a.ID).Balance != 1_000_000 {
+		t.Fatalf("a refused sync ran: %d jobs before, %d after", len(jobsBefore), len(jobsAfter))
+	}
+
+	w.advance(time.Second)
+	if res := w.sync(a.ID); !res.HasNewData || w.account(a.ID).Balance != 1_100_000 {
+		t.Fatalf("sync at 2:00 = %+v, balance %d; want new data and 1100000", res, w.account(a.ID).Balance)
+	}
+	// The window restarts from the allowed call, and survives a restart.
+	w.close()
+	w.open()
+	w.advance(time.Minute)
+	if _, err := w.eng.Sync(w.ctx, a.ID); engine.ErrorCode(err) != engine.ERATELIMITED {
+		t.Fatalf("sync a minute later, after a restart = %v, want rate-limited", err)
+	}
+}
+
+// Syncing needs Data Sync enabled (a clear SYNC_ERROR otherwise), and an account
+// that exists.
+func TestSyncNeedsDataSyncAndAnAccount(t *testing.T) {
+	w := newWorld(t, worldOpts{noSync: true})
+	a := w.connect(w.adam())
+	res := w.sync(a.ID)
+	if res.Status != engine.StatusSyncFailed || res.Code != engine.CodeSyncError || res.Message == "" {
+		t.Fatalf("sync without Data Sync = %+v, want failed SYNC_ERROR with a message", res)
+	}
+	if _, err := w.eng.Sync(w.ctx, "nope"); engine.ErrorCode(err) != engine.ENOTFOUND {
+		t.Fatalf("sync of an unknown account = %v, want ENOTFOUND", err)
+	}
+}
+
+// A bank outage makes the sync fail with SYNC_ERROR and keeps the last data.
+func TestOutageSyncError(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	adam := w.adam()
+	a := w.connect(adam)
+	w.advance(20 * time.Minute) // past the bank session: the sync must sign in
+	if err := w.bank.StartOutage("044", time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	res := w.sync(a.ID)
+	if res.Status != engine.StatusSyncFailed || res.Code != engine.CodeSyncError {
+		t.Fatalf("sync during an outage = %+v, want SYNC_ERROR", res)
+	}
+	if got := w.account(a.ID); got.DataStatus != engine.DataAvailable || got.Balance != 1_000_000 {
+		t.Fatalf("after a failed sync: %s %d, want the last data still AVAILABLE", got.DataStatus, got.Balance)
+	}
+	if slices.Contains(eventTypes(w.events(a.ID)), engine.EventReauthRequired) {
+		t.Fatal("an outage asked for re-authorisation")
+	}
+	w.advance(time.Hour)
+	if res := w.sync(a.ID); res.Status != engine.StatusSyncSuccessful {
+		t.Fatalf("sync after the outage = %+v", res)
+	}
+}
+
+// R6, R7, R8: a password change fails the next sync with REAUTHORISATION_REQUIRED
+// and a reauthorisation_required event; a reauth token expires at ten minutes; a
+// new one, the new password and the OTP the bank then asks for bring fresh data.
+func TestPasswordChangeReauthorisation(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	adam := w.adam()
+	a := w.connect(adam)
+	w.recv.await(t, 2) // account_connected, account_updated
+
+	w.advance(5 * time.Minute)
+	if err := w.bank.ChangePassword(adam.ID, "n3w-Passw0rd"); err != nil {
+		t.Fatal(err)
+	}
+	w.post(adam, engine.Debit, 250_000)
+	res := w.sync(a.ID)
+	if res.Status != engine.StatusSyncFailed || res.Code != engine.CodeReauthRequired || res.HasNewData {
+		t.Fatalf("sync after a password change = %+v, want failed REAUTHORISATION_REQUIRED", res)
+	}
+	got := w.recv.await(t, 3)
+	if got[2].Event != engine.EventReauthRequired || got[2].Account != a.ID {
+		t.Fatalf("third webhook = %s for %s, want reauthorisation_required for %s", got[2].Event, got[2].Account, a.ID)
+	}
+
+	// A token lives ten minutes.
+	tok, err := w.eng.RequestReauth(w.ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !tok.ExpiresAt.Equal(w.clock.Now().Add(10 * time.Minute)) {
+		t.Fatalf("token expires %v, want now+10m", tok.ExpiresAt)
+	}
+	w.advance(10 * time.Minute)
+	_, err = w.eng.OpenWidget(w.ctx, engine.WidgetRequest{ReauthToken: tok.Token})
+	if e, _ := engine.AsError(err); e == nil || e.Code != engine.EEXPIRED || e.Reason != "REAUTH_TOKEN_EXPIRED" {
+		t.Fatalf("token at 10:00 = %v, want EEXPIRED REAUTH_TOKEN_EXPIRED", err)
+	}
+
+	// A new token: the widget asks only for the password (the saved one was refused)…
+	tok, err = w.eng.RequestReauth(w.ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{ReauthToken: tok.Token})
+	if err != nil || st.Status != engine.WidgetLogin || st.Username != adam.Username || !st.Reauth {
+		t.Fatalf("reauth widget = %+v, %v; want a login step for %s", st, err, adam.Username)
+	}
+	// …then the bank's OTP, which reaches the phone.
+	if st, err = w.eng.WidgetLogin(w.ctx, st.Session, adam.Username, "n3w-Passw0rd"); err != nil || st.Status != engine.WidgetChallenge || st.Challenge.Kind != engine.MFAOTP {
+		t.Fatalf("login with the new password = %+v, %v; want an OTP challenge", st, err)
+	}
+	otp, err := scenario.Answer(w.bank, adam.ID, *st.Challenge)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st, err = w.eng.WidgetAnswer(w.ctx, st.Session, otp); err != nil || st.Status != engine.WidgetSuccess || st.AccountID != a.ID {
+		t.Fatalf("answering the OTP = %+v, %v; want success for %s", st, err, a.ID)
+	}
+	if got := w.account(a.ID); got.Balance != 750_000 || got.ReauthRequired {
+		t.Fatalf("after re-authorisation: balance %d reauth %v; want fresh 750000", got.Balance, got.ReauthRequired)
+	}
+	got = w.recv.await(t, 5)
+	if got[3].Event != engine.EventAccountReauthorized || got[4].Event != engine.EventAccountUpdated {
+		t.Fatalf("webhooks after reauth = %s, %s; want account_reauthorized then account_updated", got[3].Event, got[4].Event)
+	}
+
+	// Used and unknown tokens get their own errors.
+	_, err = w.eng.OpenWidget(w.ctx, engine.WidgetRequest{ReauthToken: tok.Token})
+	if e, _ := engine.AsError(err); e == nil || e.Reason != "REAUTH_TOKEN_USED" {
+		t.Fatalf("a used token = %v, want REAUTH_TOKEN_USED", err)
+	}
+	_, err = w.eng.OpenWidget(w.ctx, engine.WidgetRequest{ReauthToken: "0123456789abcdef0123456789abcdef"})
+	if e, _ := engine.AsError(err); e == nil || e.Reason != "REAUTH_TOKEN_UNKNOWN" {
+		t.Fatalf("a foreign token = %v, want REAUTH_TOKEN_UNKNOWN", err)
+	}
+}
+
+// R5 for each MFA kind: connecting answers the challenge; once the bank session has
+// ended, a sync fails with REAUTHORISATION_REQUIRED until the user re-authorises,
+// answering the same kind of challenge.
+func TestEveryMFAKind(t *testing.T) {
+	for _, kind := range engine.MFAKinds[1:] {
+		t.Run(string(kind), func(t *testing.T) {
+			w := newWorld(t, worldOpts{})
+			c := w.customer(simulator.NewCustomer{Name: "Ada Eze", Institution: "058", Balance: 5_000_000, MFA: kind})
+			a := w.connect(c)
+			w.advance(time.Hour) // the session of the connect has ended
+			w.post(c, engine.Credit, 1_000_000)
+			res := w.sync(a.ID)
+			if res.Code != engine.CodeReauthRequired {
+				t.Fatalf("sync of an MFA account = %+v, want REAUTHORISATION_REQUIRED", res)
+			}
+			if a := w.account(a.ID); !a.ReauthRequired || a.ReauthReason != engine.ReauthChallenge {
+				t.Fatalf("account reauth = %v %q, want required for a challenge", a.ReauthRequired, a.ReauthReason)
+			}
+			tok, err := w.eng.RequestReauth(w.ctx, a.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			st, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{ReauthToken: tok.Token})
+			if err != nil || st.Status != engine.WidgetChallenge || st.Challenge.Kind != kind {
+				t.Fatalf("reauth widget = %+v, %v; want straight to a %s challenge", st, err, kind)
+			}
+			ans, err := scenario.Answer(w.bank, c.ID, *st.Challenge)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st, err = w.eng.WidgetAnswer(w.ctx, st.Session, ans); err != nil || st.Status != engine.WidgetSuccess {
+				t.Fatalf("answer = %+v, %v", st, err)
+			}
+			if got := w.account(a.ID).Balance; got != 6_000_000 {
+				t.Fatalf("after reauth the balance is %d, want 6000000", got)
+			}
+		})
+	}
+}
+
+// Wrong answers count: the widget session locks after three.
+func TestWidgetLocksAfterWrongAnswers(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	c := w.customer(simulator.NewCustomer{Name: "Bola Ade", Institution: "057", MFA: engine.MFASecurityQuestion})
+	st, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{Institution: "057"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st, err = w.eng.WidgetLogin(w.ctx, st.Session, c.Username, c.Password); err != nil || st.Status != engine.WidgetChallenge {
+		t.Fatalf("login = %+v, %v", st, err)
+	}
+	for i := 1; i <= 3; i++ {
+		_, err = w.eng.WidgetAnswer(w.ctx, st.Session, "definitely wrong")
+		want := engine.EUNAUTHORIZED
+		if i == 3 {
+			want = engine.ELOCKED
+		}
+		if engine.ErrorCode(err) != want {
+			t.Fatalf("wrong answer %d = %v, want %s", i, err, want)
+		}
+	}
+	c, _ = w.bank.Customer(c.ID)
+	if _, err = w.eng.WidgetAnswer(w.ctx, st.Session, c.SecurityAnswer); engine.ErrorCode(err) != engine.ELOCKED {
+		t.Fatalf("the right answer after the lock = %v, want ELOCKED", err)
+	}
+}
+
+// A connect code is single-use and lives ten minutes.
+func TestConnectCode(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	c := w.adam()
+	code := func() string {
+		st, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{Institution: "044"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err = w.eng.WidgetLogin(w.ctx, st.Session, c.Username, c.Password)
+		if err != nil || st.Status != engine.WidgetSuccess || st.Code == "" {
+			t.Fatalf("login = %+v, %v", st, err)
+		}
+		return st.Code
+	}
+	first := code()
+	if _, err := w.eng.ExchangeCode(w.ctx, first); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.eng.ExchangeCode(w.ctx, first); engine.ErrorCode(err) != engine.ECONFLICT {
+		t.Fatalf("second exchange = %v, want ECONFLICT", err)
+	}
+	late := code()
+	w.advance(10 * time.Minute)
+	if _, err := w.eng.ExchangeCode(w.ctx, late); engine.ErrorCode(err) != engine.EEXPIRED {
+		t.Fatalf("exchange at 10:00 = %v, want EEXPIRED", err)
+	}
+	if _, err := w.eng.ExchangeCode(w.ctx, "code_nope"); engine.ErrorCode(err) != engine.ENOTFOUND {
+		t.Fatalf("unknown code = %v, want ENOTFOUND", err)
+	}
+	if _, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{Institution: "999"}); engine.ErrorCode(err) != engine.ENOTFOUND {
+		t.Fatalf("unknown institution = %v, want ENOTFOUND", err)
+	}
+}
+
+// Unlink: the account stops syncing, its ID answers not-found, account_unlinked is
+// emitted.
+func TestUnlink(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	a := w.connect(w.adam())
+	if err := w.eng.Unlink(w.ctx, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	for name, call := range map[string]func() error{
+		"account": func() error { _, err := w.eng.Account(w.ctx, a.ID); return err },
+		"sync":    func() error { _, err := w.eng.Sync(w.ctx, a.ID); return err },
+		"txs":     func() error { _, err := w.eng.Transactions(w.ctx, engine.TxQuery{AccountID: a.ID}); return err },
+		"reauth":  func() error { _, err := w.eng.RequestReauth(w.ctx, a.ID); return err },
+		"unlink":  func() error { return w.eng.Unlink(w.ctx, a.ID) },
+	} {
+		if err := call(); engine.ErrorCode(err) != engine.ENOTFOUND {
+			t.Errorf("%s after unlink = %v, want ENOTFOUND", name, err)
+		}
+	}
+	got := w.recv.await(t, 3)
+	if got[2].Event != engine.EventAccountUnlinked || got[2].Account != a.ID {
+		t.Fatalf("last webhook = %s, want account_unlinked", got[2].Event)
+	}
+	if accounts, _ := w.eng.Accounts(w.ctx); len(accounts) != 0 {
+		t.Fatalf("accounts after unlink = %d, want 0", len(accounts))
+	}
+}
