@@ -1,0 +1,364 @@
+package api
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"sandbank/engine"
+)
+
+// The Mono v1-compatible routes (DESIGN §4.1).
+
+func (s *Server) routes(mux *http.ServeMux) {
+	mux.Handle("POST /account/auth", s.secret(s.exchangeCode))
+	mux.Handle("GET /accounts/{id}", s.secret(s.account))
+	mux.Handle("GET /accounts/{id}/transactions", s.secret(s.transactions))
+	mux.Handle("GET /accounts/{id}/statement", s.secret(s.statement))
+	mux.Handle("GET /accounts/{id}/statement/jobs/{job}", s.secret(s.statementJob))
+	mux.Handle("POST /accounts/{id}/sync", s.secret(s.sync))
+	mux.Handle("GET /accounts/{id}/sync", s.secret(s.sync))
+	mux.Handle("POST /accounts/{id}/reauthorise", s.secret(s.reauthorise))
+	mux.Handle("POST /accounts/{id}/unlink", s.secret(s.unlink))
+	mux.Handle("GET /accounts/{id}/identity", s.secret(s.identity))
+	mux.Handle("GET /statements/{file}", s.handle(s.statementPDF))
+	s.widgetRoutes(mux)
+	s.sandboxRoutes(mux)
+	mux.Handle("GET /openapi.yaml", s.handle(func(w http.ResponseWriter, r *http.Request) error {
+		w.Header().Set("Content-Type", "application/yaml")
+		_, err := w.Write(OpenAPI)
+		return err
+	}))
+	mux.Handle("GET /{$}", s.handle(s.index))
+}
+
+func (s *Server) index(w http.ResponseWriter, r *http.Request) error {
+	writeJSON(w, http.StatusOK, map[string]string{
+		"name":    "sandbank",
+		"message": "a local Data Sync sandbox shaped like Mono's v1 API; send mono-sec-key on every route but /connect",
+		"openapi": "http://" + r.Host + "/openapi.yaml",
+	})
+	return nil
+}
+
+func (s *Server) exchangeCode(w http.ResponseWriter, r *http.Request) error {
+	p, err := bodyParams(w, r)
+	if err != nil {
+		return err
+	}
+	code, err := p.required("code", ": the code the connect widget returned on success")
+	if err != nil {
+		return err
+	}
+	a, err := s.eng.ExchangeCode(r.Context(), code)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"id": a.ID})
+	return nil
+}
+
+func (s *Server) account(w http.ResponseWriter, r *http.Request) error {
+	a, err := s.eng.Account(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, engine.NewAccountView(a))
+	return nil
+}
+
+// txJSON is a transaction as Mono's API shows it.
+type txJSON struct {
+	ID        string `json:"_id"`
+	Type      string `json:"type"`
+	Amount    int64  `json:"amount"`
+	Narration string `json:"narration"`
+	Date      string `json:"date"`
+	Balance   int64  `json:"balance"`
+	Currency  string `json:"currency"`
+	Category  string `json:"category"`
+}
+
+// monoTime is how Mono writes instants: 2021-08-20T12:30:00.000Z.
+const monoTime = "2006-01-02T15:04:05.000Z"
+
+func newTxJSON(txs []engine.Transaction) []txJSON {
+	out := make([]txJSON, len(txs))
+	for i, t := range txs {
+		out[i] = txJSON{ID: t.ID, Type: string(t.Type), Amount: t.Amount, Narration: t.Narration,
+			Date: t.Date.UTC().Format(monoTime), Balance: t.Balance, Currency: t.Currency, Category: t.Category}
+	}
+	return out
+}
+
+type paging struct {
+	Total    int64   `json:"total"`
+	Page     int     `json:"page"`
+	Previous *string `json:"previous"`
+	Next     *string `json:"next"`
+}
+
+type txPageJSON struct {
+	Paging paging   `json:"paging"`
+	Data   []txJSON `json:"data"`
+}
+
+// DefaultPageSize is the page size when a client sends no limit.
+const DefaultPageSize = 20
+
+// parseTxQuery reads GET /accounts/{id}/transactions' query string.
+func parseTxQuery(accountID, raw string) (engine.TxQuery, error) {
+	p, err := queryParams(raw)
+	if err != nil {
+		return engine.TxQuery{}, err
+	}
+	q := engine.TxQuery{AccountID: accountID, Narration: p.str("narration")}
+	if q.From, err = p.date("start", false); err != nil {
+		return q, err
+	}
+	if q.To, err = p.date("end", true); err != nil {
+		return q, err
+	}
+	if t := strings.ToLower(p.str("type")); t != "" {
+		q.Type = engine.TxType(t)
+		if err := q.Type.Validate(); err != nil {
+			return q, err
+		}
+	}
+	paginate, err := p.bool("paginate")
+	if err != nil {
+		return q, err
+	}
+	page, err := p.int("page", 1, 1, 1<<31-1)
+	if err != nil {
+		return q, err
+	}
+	limit, err := p.int("limit", DefaultPageSize, 1, engine.MaxPageSize)
+	if err != nil {
+		return q, err
+	}
+	q.Page, q.Limit = int(page), int(limit)
+	if paginate != nil && !*paginate {
+		q.Page, q.Limit = 1, 0
+	}
+	return q, q.Validate()
+}
+
+func (s *Server) transactions(w http.ResponseWriter, r *http.Request) error {
+	q, err := parseTxQuery(r.PathValue("id"), r.URL.RawQuery)
+	if err != nil {
+		return err
+	}
+	page, err := s.eng.Transactions(r.Context(), q)
+	if err != nil {
+		return err
+	}
+	out := txPageJSON{Paging: paging{Total: page.Total, Page: q.Page}, Data: newTxJSON(page.Transactions)}
+	if q.Limit > 0 {
+		if q.Page > 1 {
+			out.Paging.Previous = pageURL(r, q.Page-1)
+		}
+		if int64(q.Page)*int64(q.Limit) < page.Total {
+			out.Paging.Next = pageURL(r, q.Page+1)
+		}
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// pageURL is this request's URL on another page.
+func pageURL(r *http.Request, page int) *string {
+	q, _ := url.ParseQuery(r.URL.RawQuery)
+	q.Set("page", strconv.Itoa(page))
+	u := "http://" + r.Host + r.URL.Path + "?" + q.Encode()
+	return &u
+}
+
+// parsePeriod reads period=lastNmonths (R9).
+func parsePeriod(v string) (int, error) {
+	v = strings.ToLower(strings.TrimSpace(v))
+	if v == "" {
+		return 0, engine.Invalid("period", "period is required: last1months to last12months")
+	}
+	n, err := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(v, "last"), "months"))
+	if err != nil || !strings.HasPrefix(v, "last") || !strings.HasSuffix(v, "months") {
+		return 0, engine.Invalid("period", "period %q is not of the form lastNmonths; use last1months to last12months", v)
+	}
+	return n, engine.ValidateMonths(n)
+}
+
+// parseStatementQuery reads GET /accounts/{id}/statement's query string.
+func parseStatementQuery(raw string) (months int, pdf bool, err error) {
+	p, err := queryParams(raw)
+	if err != nil {
+		return 0, false, err
+	}
+	if months, err = parsePeriod(p.str("period")); err != nil {
+		return 0, false, err
+	}
+	switch out := strings.ToLower(p.str("output")); out {
+	case "", "json":
+		return months, false, nil
+	case "pdf":
+		return months, true, nil
+	default:
+		return 0, false, engine.Invalid("output", "output %q is not offered; use json or pdf", out)
+	}
+}
+
+type statementJSON struct {
+	Meta struct {
+		Count int `json:"count"`
+	} `json:"meta"`
+	Data []txJSON `json:"data"`
+}
+
+type statementJobJSON struct {
+	ID     string `json:"id"`
+	Status string `json:"status"`
+	Path   string `json:"path"`
+}
+
+func (s *Server) statement(w http.ResponseWriter, r *http.Request) error {
+	months, pdf, err := parseStatementQuery(r.URL.RawQuery)
+	if err != nil {
+		return err
+	}
+	id := r.PathValue("id")
+	if pdf {
+		j, err := s.eng.CreateStatementJob(r.Context(), id, months)
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, jobJSON(r, j))
+		return nil
+	}
+	st, err := s.eng.Statement(r.Context(), id, months)
+	if err != nil {
+		return err
+	}
+	var out statementJSON
+	out.Meta.Count = len(st.Transactions)
+	out.Data = newTxJSON(st.Transactions)
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func jobJSON(r *http.Request, j engine.StatementJob) statementJobJSON {
+	return statementJobJSON{ID: j.ID, Status: j.Status, Path: "http://" + r.Host + "/statements/" + j.ID + ".pdf"}
+}
+
+func (s *Server) statementJob(w http.ResponseWriter, r *http.Request) error {
+	j, err := s.eng.StatementJob(r.Context(), r.PathValue("id"), r.PathValue("job"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, jobJSON(r, j))
+	return nil
+}
+
+func (s *Server) statementPDF(w http.ResponseWriter, r *http.Request) error {
+	id, ok := strings.CutSuffix(r.PathValue("file"), ".pdf")
+	if !ok {
+		return engine.Errorf(engine.ENOTFOUND, "statements are served as /statements/{id}.pdf")
+	}
+	st, err := s.eng.StatementOfJob(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	b, err := RenderStatementPDF(st, s.eng.Clock().Now())
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", `attachment; filename="statement-`+st.Account.Number+`.pdf"`)
+	_, err = w.Write(b)
+	return err
+}
+
+type syncJSON struct {
+	Status     string `json:"status"`
+	HasNewData bool   `json:"hasNewData"`
+	Code       string `json:"code"`
+	Message    string `json:"message,omitempty"`
+}
+
+func (s *Server) sync(w http.ResponseWriter, r *http.Request) error {
+	if r.Method == http.MethodPost {
+		if _, err := readBody(w, r); err != nil { // clients send nothing, {} or a form
+			return err
+		}
+	}
+	res, err := s.eng.Sync(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, syncJSON{Status: res.Status, HasNewData: res.HasNewData, Code: res.Code, Message: res.Message})
+	return nil
+}
+
+func (s *Server) reauthorise(w http.ResponseWriter, r *http.Request) error {
+	if _, err := readBody(w, r); err != nil {
+		return err
+	}
+	t, err := s.eng.RequestReauth(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"token": t.Token, "expires_at": t.ExpiresAt.UTC().Format(monoTime)})
+	return nil
+}
+
+func (s *Server) unlink(w http.ResponseWriter, r *http.Request) error {
+	if _, err := readBody(w, r); err != nil {
+		return err
+	}
+	id := r.PathValue("id")
+	if err := s.eng.Unlink(r.Context(), id); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"message": "account " + id + " was unlinked; it no longer syncs"})
+	return nil
+}
+
+// identityJSON is GET /accounts/{id}/identity's body.
+type identityJSON struct {
+	FullName      string `json:"fullName"`
+	Email         string `json:"email"`
+	Phone         string `json:"phone"`
+	Gender        string `json:"gender"`
+	DOB           string `json:"dob"`
+	BVN           string `json:"bvn"`
+	MaritalStatus string `json:"maritalStatus"`
+	AddressLine1  string `json:"addressLine1"`
+	AddressLine2  string `json:"addressLine2"`
+	City          string `json:"city"`
+	State         string `json:"state"`
+	UpdatedAt     string `json:"updatedAt"`
+}
+
+func (s *Server) identity(w http.ResponseWriter, r *http.Request) error {
+	a, err := s.eng.Account(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	i := a.Identity
+	out := identityJSON{FullName: i.FullName, Email: i.Email, Phone: i.Phone, Gender: i.Gender, DOB: i.DateOfBirth,
+		BVN: i.BVN, MaritalStatus: i.MaritalStatus, AddressLine1: i.AddressLine1, AddressLine2: i.AddressLine2,
+		City: i.City, State: i.State}
+	if !a.LastSyncedAt.IsZero() {
+		out.UpdatedAt = a.LastSyncedAt.UTC().Format(monoTime)
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// instant formats a time for sandbox JSON, or "" for zero.
+func instant(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(monoTime)
+}

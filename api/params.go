@@ -1,0 +1,189 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"sandbank/engine"
+)
+
+// MaxBodyBytes caps request bodies; a larger one gets 413.
+const MaxBodyBytes = 1 << 20
+
+// params are a request's fields, from its query string or its body, whichever way a
+// client sends them: JSON, form-encoded, or nothing at all. Values are kept as text
+// and typed by the getters, which name the field in their errors.
+type params map[string]string
+
+// queryParams reads the query string; a trailing & or an empty pair is fine.
+func queryParams(raw string) (params, error) {
+	v, err := url.ParseQuery(raw)
+	if err != nil {
+		return nil, engine.Invalid("query", "the query string is malformed (%v); URL-encode its values", err)
+	}
+	p := params{}
+	for k, vs := range v {
+		if k != "" && len(vs) > 0 {
+			p[k] = vs[len(vs)-1]
+		}
+	}
+	return p, nil
+}
+
+// readBody reads a request body up to MaxBodyBytes.
+func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return nil, engine.Errorf(engine.ETOOLARGE, "the request body is over %d bytes; send less", MaxBodyBytes)
+	}
+	if err != nil {
+		return nil, engine.Invalid("body", "the request body could not be read: %v", err)
+	}
+	return b, nil
+}
+
+// bodyParams reads the body as JSON (an object), a form, or nothing.
+func bodyParams(w http.ResponseWriter, r *http.Request) (params, error) {
+	b, err := readBody(w, r)
+	if err != nil {
+		return nil, err
+	}
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return parseBody(ct, b)
+}
+
+// parseBody parses a body of the given media type ("" when the client sent none).
+func parseBody(mediaType string, b []byte) (params, error) {
+	trimmed := bytes.TrimSpace(b)
+	switch {
+	case len(trimmed) == 0:
+		return params{}, nil
+	case mediaType == "application/x-www-form-urlencoded" || (mediaType == "" && trimmed[0] != '{'):
+		return queryParams(string(trimmed))
+	}
+	return jsonParams(trimmed)
+}
+
+func jsonParams(b []byte) (params, error) {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return nil, engine.Invalid("body", "the body is not a JSON object (%v); send e.g. {\"field\":\"value\"}", jsonError(err))
+	}
+	p := params{}
+	for k, v := range raw {
+		v = bytes.TrimSpace(v)
+		switch {
+		case len(v) == 0 || string(v) == "null":
+		case v[0] == '"':
+			var s string
+			if err := json.Unmarshal(v, &s); err != nil {
+				return nil, engine.Invalid(k, "%s is not a valid JSON string", k)
+			}
+			p[k] = s
+		case v[0] == '{' || v[0] == '[':
+			return nil, engine.Invalid(k, "%s must be a string, number or boolean, not an object or array", k)
+		default: // numbers and booleans, as written
+			p[k] = string(v)
+		}
+	}
+	return p, nil
+}
+
+// jsonError shortens encoding/json's errors to what a person can act on.
+func jsonError(err error) string {
+	var syn *json.SyntaxError
+	if errors.As(err, &syn) {
+		return "syntax error at byte " + strconv.FormatInt(syn.Offset, 10)
+	}
+	var typ *json.UnmarshalTypeError
+	if errors.As(err, &typ) {
+		return "expected an object, found " + typ.Value
+	}
+	return err.Error()
+}
+
+func (p params) has(name string) bool { _, ok := p[name]; return ok }
+
+// str returns a field's text, trimmed.
+func (p params) str(name string) string { return strings.TrimSpace(p[name]) }
+
+// required returns a field's text, or an error naming it.
+func (p params) required(name, hint string) (string, error) {
+	v := p.str(name)
+	if v == "" {
+		return "", engine.Invalid(name, "%s is required%s", name, hint)
+	}
+	return v, nil
+}
+
+// int returns an integer field, def when absent.
+func (p params) int(name string, def int64, min, max int64) (int64, error) {
+	v := p.str(name)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < min || n > max {
+		return 0, engine.Invalid(name, "%s must be a whole number from %d to %d, not %q", name, min, max, v)
+	}
+	return n, nil
+}
+
+// bool returns a boolean field; nil when absent.
+func (p params) bool(name string) (*bool, error) {
+	v := strings.ToLower(p.str(name))
+	if v == "" {
+		return nil, nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return nil, engine.Invalid(name, "%s must be true or false, not %q", name, v)
+	}
+	return &b, nil
+}
+
+// float returns a number field; nil when absent.
+func (p params) float(name string, min, max float64) (*float64, error) {
+	v := p.str(name)
+	if v == "" {
+		return nil, nil
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || f < min || f > max || f != f {
+		return nil, engine.Invalid(name, "%s must be a number from %g to %g, not %q", name, min, max, v)
+	}
+	return &f, nil
+}
+
+// dateLayouts are the date forms clients send: DD-MM-YYYY (Mono's), DD/MM/YYYY, ISO
+// dates and ISO date-times.
+var dateLayouts = []string{"02-01-2006", "02/01/2006", "2006-01-02", time.RFC3339Nano, "2006-01-02T15:04:05"}
+
+// date returns a date field. A day without a time means its start, or with endOfDay
+// its last instant, so that an end date includes its whole day.
+func (p params) date(name string, endOfDay bool) (time.Time, error) {
+	v := p.str(name)
+	if v == "" {
+		return time.Time{}, nil
+	}
+	for i, layout := range dateLayouts {
+		t, err := time.Parse(layout, v)
+		if err != nil {
+			continue
+		}
+		if i <= 2 && endOfDay { // a date without a time
+			t = t.Add(24*time.Hour - time.Nanosecond)
+		}
+		return t.UTC(), nil
+	}
+	return time.Time{}, engine.Invalid(name, "%s %q is not a date; use DD-MM-YYYY (e.g. 20-08-2021) or ISO 8601 (2021-08-20 or 2021-08-20T13:00:00Z)", name, v)
+}

@@ -1,0 +1,125 @@
+package api
+
+import (
+	"bytes"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/go-pdf/fpdf"
+
+	"sandbank/engine"
+)
+
+// RenderStatementPDF renders a statement as a lender would expect one: the bank, the
+// holder and account number, the period, opening and closing balances, totals,
+// every transaction, and page numbers. The same statement and time give the same bytes.
+func RenderStatementPDF(st engine.Statement, generated time.Time) ([]byte, error) {
+	pdf := fpdf.New("P", "mm", "A4", "")
+	tr := pdf.UnicodeTranslatorFromDescriptor("") // cp1252: names with accents survive
+	pdf.SetCreationDate(generated)
+	pdf.SetModificationDate(generated)
+	pdf.SetCatalogSort(true)
+	pdf.SetTitle("Statement of account "+st.Account.Number, true)
+	pdf.SetAuthor(st.Account.Institution.Name+" (simulated by sandbank)", true)
+	pdf.SetProducer("sandbank", true)
+	pdf.SetMargins(12, 12, 12)
+	pdf.SetAutoPageBreak(true, 18)
+	pdf.AliasNbPages("{nb}")
+
+	cols := []struct {
+		title string
+		width float64
+		align string
+	}{{"Date", 24, "L"}, {"Narration", 78, "L"}, {"Debit", 26, "R"}, {"Credit", 26, "R"}, {"Balance", 32, "R"}}
+	tableHeader := func() {
+		pdf.SetFont("Helvetica", "B", 8)
+		pdf.SetFillColor(230, 234, 240)
+		for _, c := range cols {
+			pdf.CellFormat(c.width, 6, c.title, "1", 0, c.align, true, 0, "")
+		}
+		pdf.Ln(-1)
+		pdf.SetFont("Helvetica", "", 8)
+	}
+	pdf.SetHeaderFunc(func() {
+		pdf.SetFont("Helvetica", "B", 14)
+		pdf.CellFormat(120, 8, tr(st.Account.Institution.Name), "", 0, "L", false, 0, "")
+		pdf.SetFont("Helvetica", "", 9)
+		pdf.CellFormat(0, 8, "STATEMENT OF ACCOUNT", "", 1, "R", false, 0, "")
+		pdf.SetDrawColor(30, 60, 120)
+		pdf.Line(12, pdf.GetY(), 198, pdf.GetY())
+		pdf.Ln(2)
+		if pdf.PageNo() > 1 {
+			tableHeader()
+		}
+	})
+	pdf.SetFooterFunc(func() {
+		pdf.SetY(-14)
+		pdf.SetFont("Helvetica", "I", 7)
+		pdf.CellFormat(130, 5, tr("Generated "+generated.UTC().Format("02 Jan 2006 15:04 MST")+
+			" by sandbank - simulated data for testing, not a real bank statement"), "", 0, "L", false, 0, "")
+		pdf.CellFormat(0, 5, "Page "+strconv.Itoa(pdf.PageNo())+" of {nb}", "", 0, "R", false, 0, "")
+	})
+	pdf.AddPage()
+
+	var credits, debits int64
+	var nCredit, nDebit int
+	for _, t := range st.Transactions {
+		if t.Type == engine.Credit {
+			credits += t.Amount
+			nCredit++
+		} else {
+			debits += t.Amount
+			nDebit++
+		}
+	}
+	field := func(label, value string) {
+		pdf.SetFont("Helvetica", "B", 9)
+		pdf.CellFormat(38, 5.5, label, "", 0, "L", false, 0, "")
+		pdf.SetFont("Helvetica", "", 9)
+		pdf.CellFormat(0, 5.5, tr(value), "", 1, "L", false, 0, "")
+	}
+	cur := st.Account.Currency
+	field("Account name", st.Account.Name)
+	field("Account number", st.Account.Number)
+	field("Account type", st.Account.Type)
+	field("Bank", fmt.Sprintf("%s (CBN code %s)", st.Account.Institution.Name, st.Account.Institution.Code))
+	field("Period", st.From.UTC().Format("02 Jan 2006")+" to "+st.To.UTC().Format("02 Jan 2006"))
+	field("Opening balance", cur+" "+engine.Naira(st.OpeningBalance))
+	field("Closing balance", cur+" "+engine.Naira(st.ClosingBalance))
+	field("Total credits", fmt.Sprintf("%s %s (%d)", cur, engine.Naira(credits), nCredit))
+	field("Total debits", fmt.Sprintf("%s %s (%d)", cur, engine.Naira(debits), nDebit))
+	pdf.Ln(3)
+	tableHeader()
+	for i, t := range st.Transactions {
+		fill := i%2 == 1
+		pdf.SetFillColor(246, 248, 251)
+		debit, credit := engine.Naira(t.Amount), ""
+		if t.Type == engine.Credit {
+			debit, credit = "", engine.Naira(t.Amount)
+		}
+		row := []string{t.Date.UTC().Format("02 Jan 2006"), truncate(tr(t.Narration), 52), debit, credit, engine.Naira(t.Balance)}
+		for j, c := range cols {
+			pdf.CellFormat(c.width, 5, row[j], "LR", 0, c.align, fill, 0, "")
+		}
+		pdf.Ln(-1)
+	}
+	if len(st.Transactions) == 0 {
+		pdf.CellFormat(186, 6, "No transactions in this period.", "1", 1, "C", false, 0, "")
+	}
+	pdf.Line(12, pdf.GetY(), 198, pdf.GetY())
+
+	var buf bytes.Buffer
+	if err := pdf.Output(&buf); err != nil {
+		return nil, fmt.Errorf("rendering the statement PDF: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// truncate shortens s to n bytes (cp1252 text is one byte a character).
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n-1] + "~"
+}

@@ -1,0 +1,651 @@
+package api
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"sandbank/engine"
+	"sandbank/simulator"
+)
+
+// The sandbox controls (DESIGN §4.3): everything the TUI can do, over HTTP, for QA
+// scripts. They take the secret key like the Mono routes.
+
+func (s *Server) sandboxRoutes(mux *http.ServeMux) {
+	mux.Handle("GET /sandbox/clock", s.secret(s.clock))
+	mux.Handle("POST /sandbox/clock", s.secret(s.setClock))
+	mux.Handle("GET /sandbox/institutions", s.secret(s.institutions))
+	mux.Handle("POST /sandbox/institutions/{code}/outage", s.secret(s.outage))
+	mux.Handle("DELETE /sandbox/institutions/{code}/outage", s.secret(s.endOutage))
+	mux.Handle("POST /sandbox/institutions/{code}/latency", s.secret(s.latency))
+	mux.Handle("GET /sandbox/customers", s.secret(s.customers))
+	mux.Handle("POST /sandbox/customers", s.secret(s.addCustomer))
+	mux.Handle("GET /sandbox/customers/{id}", s.secret(s.customer))
+	mux.Handle("POST /sandbox/customers/{id}/transactions", s.secret(s.post))
+	mux.Handle("POST /sandbox/customers/{id}/password", s.secret(s.changePassword))
+	mux.Handle("POST /sandbox/customers/{id}/mfa", s.secret(s.setMFA))
+	mux.Handle("GET /sandbox/customers/{id}/inbox", s.secret(s.customerInbox))
+	mux.Handle("GET /sandbox/accounts", s.secret(s.accounts))
+	mux.Handle("GET /sandbox/settings", s.secret(s.settings))
+	mux.Handle("PATCH /sandbox/settings", s.secret(s.patchSettings))
+	mux.Handle("GET /sandbox/webhooks", s.secret(s.webhooks))
+	mux.Handle("POST /sandbox/webhooks/{id}/replay", s.secret(s.replay))
+	mux.Handle("POST /sandbox/receiver", s.handle(s.receive))
+	mux.Handle("GET /sandbox/receiver", s.secret(s.received))
+}
+
+// --- clock
+
+type clockJSON struct {
+	Now    string  `json:"now"`
+	Speed  float64 `json:"speed"`
+	Paused bool    `json:"paused"`
+}
+
+func (s *Server) clockJSON() clockJSON {
+	st := s.eng.Clock().State()
+	return clockJSON{Now: s.eng.Clock().Now().UTC().Format(monoTime), Speed: st.Speed, Paused: st.Paused}
+}
+
+func (s *Server) clock(w http.ResponseWriter, _ *http.Request) error {
+	writeJSON(w, http.StatusOK, s.clockJSON())
+	return nil
+}
+
+// clockChange is a parsed POST /sandbox/clock.
+type clockChange struct {
+	Advance time.Duration
+	Speed   *float64
+	Paused  *bool
+}
+
+// MaxAdvance is the longest single jump of the clock.
+const MaxAdvance = 10 * 365 * 24 * time.Hour
+
+func parseClockChange(p params) (clockChange, error) {
+	var c clockChange
+	var err error
+	if v := p.str("advance"); v != "" {
+		if c.Advance, err = simulator.ParseDuration(v); err != nil {
+			e, _ := engine.AsError(err)
+			if e != nil {
+				e.Field = "advance"
+			}
+			return c, err
+		}
+		if c.Advance > MaxAdvance {
+			return c, engine.Invalid("advance", "advance at most 10 years at a time")
+		}
+	}
+	if c.Speed, err = p.float("speed", 1, 10000); err != nil {
+		return c, err
+	}
+	if c.Paused, err = p.bool("paused"); err != nil {
+		return c, err
+	}
+	if c.Advance == 0 && c.Speed == nil && c.Paused == nil {
+		return c, engine.Invalid("advance", `send advance (e.g. "30m", "1d"), speed (1 to 10000) or paused (true or false)`)
+	}
+	return c, nil
+}
+
+func (s *Server) setClock(w http.ResponseWriter, r *http.Request) error {
+	p, err := bodyParams(w, r)
+	if err != nil {
+		return err
+	}
+	c, err := parseClockChange(p)
+	if err != nil {
+		return err
+	}
+	clk := s.eng.Clock()
+	if c.Speed != nil {
+		if err := clk.SetSpeed(*c.Speed); err != nil {
+			return err
+		}
+	}
+	if c.Paused != nil {
+		clk.SetPaused(*c.Paused)
+	}
+	if c.Advance > 0 {
+		if err := clk.Advance(c.Advance); err != nil {
+			return err
+		}
+	}
+	writeJSON(w, http.StatusOK, s.clockJSON())
+	return nil
+}
+
+// --- institutions
+
+type institutionJSON struct {
+	engine.InstitutionBody
+	OutageUntil string `json:"outage_until,omitempty"`
+	LatencyMS   int64  `json:"latency_ms"`
+}
+
+func newInstitutionJSON(i simulator.InstitutionStatus) institutionJSON {
+	return institutionJSON{InstitutionBody: engine.NewInstitutionBody(i.Institution),
+		OutageUntil: instant(i.OutageUntil), LatencyMS: i.Latency.Milliseconds()}
+}
+
+func (s *Server) institutions(w http.ResponseWriter, _ *http.Request) error {
+	all := s.bank.InstitutionStatuses()
+	out := make([]institutionJSON, len(all))
+	for i, in := range all {
+		out[i] = newInstitutionJSON(in)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"data": out})
+	return nil
+}
+
+// durationField reads a duration field such as "15m" or "1d".
+func durationField(p params, name, hint string) (time.Duration, error) {
+	v, err := p.required(name, hint)
+	if err != nil {
+		return 0, err
+	}
+	d, err := simulator.ParseDuration(v)
+	if e, ok := engine.AsError(err); ok {
+		e.Field = name
+	}
+	return d, err
+}
+
+func (s *Server) outage(w http.ResponseWriter, r *http.Request) error {
+	p, err := bodyParams(w, r)
+	if err != nil {
+		return err
+	}
+	d, err := durationField(p, "for", `: how long the bank is down, e.g. "15m" or "2h"`)
+	if err != nil {
+		return err
+	}
+	code := r.PathValue("code")
+	if err := s.bank.StartOutage(code, d); err != nil {
+		return err
+	}
+	return s.writeInstitution(w, code)
+}
+
+func (s *Server) endOutage(w http.ResponseWriter, r *http.Request) error {
+	code := r.PathValue("code")
+	if err := s.bank.EndOutage(code); err != nil {
+		return err
+	}
+	return s.writeInstitution(w, code)
+}
+
+func (s *Server) latency(w http.ResponseWriter, r *http.Request) error {
+	p, err := bodyParams(w, r)
+	if err != nil {
+		return err
+	}
+	var d time.Duration
+	if v := p.str("latency"); v != "0" && v != "0s" {
+		if d, err = durationField(p, "latency", `: the real-time delay of every answer, e.g. "2s", or "0" for none`); err != nil {
+			return err
+		}
+	}
+	code := r.PathValue("code")
+	if err := s.bank.SetLatency(code, d); err != nil {
+		return err
+	}
+	return s.writeInstitution(w, code)
+}
+
+func (s *Server) writeInstitution(w http.ResponseWriter, code string) error {
+	in, err := s.bank.Institution(code)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, newInstitutionJSON(in))
+	return nil
+}
+
+// --- customers
+
+type bankAccountJSON struct {
+	AccountNumber string                 `json:"accountNumber"`
+	Institution   engine.InstitutionBody `json:"institution"`
+	Name          string                 `json:"name"`
+	Type          string                 `json:"type"`
+	Currency      string                 `json:"currency"`
+	Balance       int64                  `json:"balance"`
+	Overdraft     int64                  `json:"overdraft"`
+}
+
+type customerJSON struct {
+	ID               string            `json:"id"`
+	Name             string            `json:"name"`
+	Username         string            `json:"username"`
+	Password         string            `json:"password"`
+	MFA              string            `json:"mfa"`
+	SecurityQuestion string            `json:"security_question"`
+	SecurityAnswer   string            `json:"security_answer"`
+	Phone            string            `json:"phone"`
+	Email            string            `json:"email"`
+	Profile          string            `json:"profile"`
+	AuthMethod       string            `json:"auth_method"`
+	NextLoginOTP     bool              `json:"next_login_otp"`
+	Accounts         []bankAccountJSON `json:"accounts"`
+}
+
+func newCustomerJSON(c simulator.Customer) customerJSON {
+	out := customerJSON{ID: c.ID, Name: c.Name, Username: c.Username, Password: c.Password, MFA: string(c.MFA),
+		SecurityQuestion: c.SecurityQuestion, SecurityAnswer: c.SecurityAnswer, Phone: c.Phone, Email: c.Email,
+		Profile: c.Profile, AuthMethod: c.AuthMethod, NextLoginOTP: c.NextLoginOTP, Accounts: []bankAccountJSON{}}
+	for _, a := range c.Accounts {
+		out.Accounts = append(out.Accounts, bankAccountJSON{AccountNumber: a.Number,
+			Institution: engine.NewInstitutionBody(a.Institution), Name: a.Name, Type: a.Type,
+			Currency: a.Currency, Balance: a.Balance, Overdraft: a.Overdraft})
+	}
+	return out
+}
+
+func (s *Server) customers(w http.ResponseWriter, _ *http.Request) error {
+	all := s.bank.Customers()
+	out := make([]customerJSON, len(all))
+	for i, c := range all {
+		out[i] = newCustomerJSON(c)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"data": out})
+	return nil
+}
+
+func (s *Server) customer(w http.ResponseWriter, r *http.Request) error {
+	return s.writeCustomer(w, http.StatusOK, r.PathValue("id"))
+}
+
+func (s *Server) writeCustomer(w http.ResponseWriter, status int, id string) error {
+	c, err := s.bank.Customer(id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, status, newCustomerJSON(c))
+	return nil
+}
+
+// parseNewCustomer reads POST /sandbox/customers.
+func parseNewCustomer(p params) (simulator.NewCustomer, error) {
+	balance, err := p.int("balance", 0, 0, 1<<53)
+	if err != nil {
+		return simulator.NewCustomer{}, err
+	}
+	nc := simulator.NewCustomer{Name: p.str("name"), Institution: p.str("institution"), AccountType: p.str("account_type"),
+		Balance: balance, Profile: p.str("profile"), MFA: engine.MFAKind(strings.ToLower(p.str("mfa"))),
+		AuthMethod: p.str("auth_method"), Username: p.str("username"), Password: p["password"]}
+	if nc.MFA != "" {
+		if err := nc.MFA.Validate(); err != nil {
+			err.(*engine.Error).Field = "mfa"
+			return nc, err
+		}
+	}
+	return nc, nil
+}
+
+func (s *Server) addCustomer(w http.ResponseWriter, r *http.Request) error {
+	p, err := bodyParams(w, r)
+	if err != nil {
+		return err
+	}
+	nc, err := parseNewCustomer(p)
+	if err != nil {
+		return err
+	}
+	c, err := s.bank.AddCustomer(nc)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, newCustomerJSON(c))
+	return nil
+}
+
+// parsePosting reads POST /sandbox/customers/{id}/transactions; account defaults to
+// the customer's only account.
+func parsePosting(p params) (simulator.Posting, error) {
+	var post simulator.Posting
+	t, err := p.required("type", ": debit (the customer spends) or credit (receives)")
+	if err != nil {
+		return post, err
+	}
+	post.Type = engine.TxType(strings.ToLower(t))
+	if err := post.Type.Validate(); err != nil {
+		return post, err
+	}
+	if _, err := p.required("amount", " (in kobo: NGN 5,000 is 500000)"); err != nil {
+		return post, err
+	}
+	if post.Amount, err = p.int("amount", 0, 1, 1<<53); err != nil {
+		return post, engine.Invalid("amount", "amount must be a whole number of kobo above zero (NGN 5,000 is 500000), not %q", p.str("amount"))
+	}
+	post.Account, post.Narration = p.str("account"), p.str("narration")
+	return post, nil
+}
+
+type postedJSON struct {
+	Transaction txJSON `json:"transaction"`
+	Balance     int64  `json:"balance"`
+}
+
+func (s *Server) post(w http.ResponseWriter, r *http.Request) error {
+	p, err := bodyParams(w, r)
+	if err != nil {
+		return err
+	}
+	post, err := parsePosting(p)
+	if err != nil {
+		return err
+	}
+	id := r.PathValue("id")
+	if post.Account == "" {
+		c, err := s.bank.Customer(id)
+		if err != nil {
+			return err
+		}
+		if len(c.Accounts) != 1 {
+			return engine.Invalid("account", "this customer has %d accounts: say which with account (the account number)", len(c.Accounts))
+		}
+		post.Account = c.Accounts[0].Number
+	}
+	t, err := s.bank.PostTransaction(id, post)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, postedJSON{Transaction: newTxJSON([]engine.Transaction{t})[0], Balance: t.Balance})
+	return nil
+}
+
+func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
+	p, err := bodyParams(w, r)
+	if err != nil {
+		return err
+	}
+	if _, err := p.required("password", ": the customer's new password"); err != nil {
+		return err
+	}
+	id := r.PathValue("id")
+	if err := s.bank.ChangePassword(id, p["password"]); err != nil {
+		return err
+	}
+	return s.writeCustomer(w, http.StatusOK, id)
+}
+
+func (s *Server) setMFA(w http.ResponseWriter, r *http.Request) error {
+	p, err := bodyParams(w, r)
+	if err != nil {
+		return err
+	}
+	t, err := p.required("type", ": none, otp, security_question, token or captcha")
+	if err != nil {
+		return err
+	}
+	id := r.PathValue("id")
+	if err := s.bank.SetMFA(id, engine.MFAKind(strings.ToLower(t))); err != nil {
+		return err
+	}
+	return s.writeCustomer(w, http.StatusOK, id)
+}
+
+type messageJSON struct {
+	At        string `json:"at"`
+	From      string `json:"from"`
+	Kind      string `json:"kind"`
+	Text      string `json:"text"`
+	Code      string `json:"code,omitempty"`
+	ExpiresAt string `json:"expires_at,omitempty"`
+}
+
+func (s *Server) customerInbox(w http.ResponseWriter, r *http.Request) error {
+	msgs, err := s.bank.Inbox(r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	out := make([]messageJSON, len(msgs))
+	for i, m := range msgs {
+		out[i] = messageJSON{At: instant(m.At), From: m.From, Kind: m.Kind, Text: m.Text, Code: m.Code, ExpiresAt: instant(m.ExpiresAt)}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"data": out})
+	return nil
+}
+
+// --- connected accounts, as the business sees them
+
+type connectedJSON struct {
+	engine.AccountView
+	CustomerID      string `json:"customer"`
+	ConnectedAt     string `json:"connected_at"`
+	LastSyncedAt    string `json:"last_synced_at,omitempty"`
+	LastCode        string `json:"last_code,omitempty"`
+	ReauthRequired  bool   `json:"reauth_required"`
+	ReceivesWebhook bool   `json:"receives_webhooks"`
+}
+
+func (s *Server) accounts(w http.ResponseWriter, r *http.Request) error {
+	all, err := s.eng.Accounts(r.Context())
+	if err != nil {
+		return err
+	}
+	set := s.eng.Settings()
+	out := make([]connectedJSON, len(all))
+	for i, a := range all {
+		out[i] = connectedJSON{AccountView: engine.NewAccountView(a), CustomerID: a.CustomerID,
+			ConnectedAt: instant(a.ConnectedAt), LastSyncedAt: instant(a.LastSyncedAt), LastCode: a.LastCode,
+			ReauthRequired: a.ReauthRequired, ReceivesWebhook: engine.ReceivesWebhooks(set, a)}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"data": out})
+	return nil
+}
+
+// --- settings
+
+type settingsJSON struct {
+	DataSyncEnabled   bool   `json:"data_sync_enabled"`
+	DataSyncEnabledAt string `json:"data_sync_enabled_at,omitempty"`
+	WebhookURL        string `json:"webhook_url"`
+	WebhookSecret     string `json:"webhook_secret"`
+	AutoSync          string `json:"auto_sync"`
+	PublicKey         string `json:"public_key"`
+}
+
+func autoSyncText(d time.Duration) string {
+	if d == 0 {
+		return "off"
+	}
+	return strings.TrimSuffix(d.String(), "0m0s")
+}
+
+func (s *Server) settings(w http.ResponseWriter, _ *http.Request) error {
+	writeJSON(w, http.StatusOK, newSettingsJSON(s.eng.Settings()))
+	return nil
+}
+
+func newSettingsJSON(set engine.Settings) settingsJSON {
+	return settingsJSON{DataSyncEnabled: set.DataSyncEnabled(), DataSyncEnabledAt: instant(set.DataSyncEnabledAt),
+		WebhookURL: set.WebhookURL, WebhookSecret: set.WebhookSecret.Reveal(), AutoSync: autoSyncText(set.AutoSync),
+		PublicKey: set.PublicKey}
+}
+
+// parseSettingsPatch reads PATCH /sandbox/settings.
+func parseSettingsPatch(p params) (engine.SettingsPatch, error) {
+	var patch engine.SettingsPatch
+	var err error
+	if patch.DataSyncEnabled, err = p.bool("data_sync_enabled"); err != nil {
+		return patch, err
+	}
+	if p.has("webhook_url") {
+		u := p.str("webhook_url")
+		patch.WebhookURL = &u
+	}
+	if p.has("webhook_secret") {
+		v := p["webhook_secret"]
+		patch.WebhookSecret = &v
+	}
+	if v := strings.ToLower(p.str("auto_sync")); v != "" {
+		var d time.Duration
+		if v != "off" && v != "0" {
+			if d, err = time.ParseDuration(v); err != nil {
+				return patch, engine.Invalid("auto_sync", "auto_sync %q is not offered; use off, 6h, 12h or 24h", v)
+			}
+		}
+		patch.AutoSync = &d
+	}
+	if patch == (engine.SettingsPatch{}) {
+		return patch, engine.Invalid("body", "send at least one of data_sync_enabled, webhook_url, webhook_secret, auto_sync")
+	}
+	return patch, patch.Validate()
+}
+
+func (s *Server) patchSettings(w http.ResponseWriter, r *http.Request) error {
+	p, err := bodyParams(w, r)
+	if err != nil {
+		return err
+	}
+	patch, err := parseSettingsPatch(p)
+	if err != nil {
+		return err
+	}
+	set, err := s.eng.UpdateSettings(r.Context(), patch)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, newSettingsJSON(set))
+	return nil
+}
+
+// --- webhooks
+
+type attemptJSON struct {
+	N          int    `json:"n"`
+	At         string `json:"at"`
+	URL        string `json:"url"`
+	StatusCode int    `json:"status_code"`
+	LatencyMS  int64  `json:"latency_ms"`
+	Error      string `json:"error,omitempty"`
+}
+
+type eventJSON struct {
+	ID            string          `json:"id"`
+	Seq           uint64          `json:"seq"`
+	Event         string          `json:"event"`
+	Account       string          `json:"account"`
+	CreatedAt     string          `json:"created_at"`
+	Status        string          `json:"status"`
+	SkipReason    string          `json:"skip_reason,omitempty"`
+	NextAttemptAt string          `json:"next_attempt_at,omitempty"`
+	DeliveredAt   string          `json:"delivered_at,omitempty"`
+	Replays       int             `json:"replays"`
+	Attempts      []attemptJSON   `json:"attempts"`
+	Payload       json.RawMessage `json:"payload"`
+}
+
+func newEventJSON(e engine.Event) eventJSON {
+	out := eventJSON{ID: e.ID, Seq: e.Seq, Event: e.Type, Account: e.AccountID, CreatedAt: instant(e.CreatedAt),
+		Status: e.Status, SkipReason: e.SkipReason, NextAttemptAt: instant(e.NextAttemptAt),
+		DeliveredAt: instant(e.DeliveredAt), Replays: e.Replays, Attempts: []attemptJSON{}, Payload: e.Payload}
+	for _, a := range e.Attempts {
+		out.Attempts = append(out.Attempts, attemptJSON{N: a.N, At: instant(a.At), URL: a.URL, StatusCode: a.StatusCode,
+			LatencyMS: a.Latency.Milliseconds(), Error: a.Error})
+	}
+	return out
+}
+
+// parseEventQuery reads GET /sandbox/webhooks' query string.
+func parseEventQuery(raw string) (engine.EventQuery, error) {
+	p, err := queryParams(raw)
+	if err != nil {
+		return engine.EventQuery{}, err
+	}
+	limit, err := p.int("limit", 100, 1, 1000)
+	if err != nil {
+		return engine.EventQuery{}, err
+	}
+	before, err := p.int("before", 0, 0, 1<<62)
+	if err != nil {
+		return engine.EventQuery{}, err
+	}
+	return engine.EventQuery{AccountID: p.str("account"), Limit: int(limit), BeforeSeq: uint64(before)}, nil
+}
+
+func (s *Server) webhooks(w http.ResponseWriter, r *http.Request) error {
+	q, err := parseEventQuery(r.URL.RawQuery)
+	if err != nil {
+		return err
+	}
+	evs, err := s.eng.Events(r.Context(), q)
+	if err != nil {
+		return err
+	}
+	out := make([]eventJSON, len(evs))
+	for i, e := range evs {
+		out[i] = newEventJSON(e)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"data": out})
+	return nil
+}
+
+func (s *Server) replay(w http.ResponseWriter, r *http.Request) error {
+	ev, err := s.eng.Replay(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, newEventJSON(ev))
+	return nil
+}
+
+// --- the built-in receiver: a webhook endpoint for demos, which checks the secret
+
+type receivedJSON struct {
+	ReceivedAt  string          `json:"received_at"`
+	EventID     string          `json:"event_id"`
+	SecretValid bool            `json:"secret_valid"`
+	Body        json.RawMessage `json:"body"`
+}
+
+type receiver struct {
+	mu   sync.Mutex
+	max  int
+	list []receivedJSON // newest last
+}
+
+func newReceiver(max int) *receiver { return &receiver{max: max} }
+
+func (s *Server) receive(w http.ResponseWriter, r *http.Request) error {
+	b, err := readBody(w, r)
+	if err != nil {
+		return err
+	}
+	if !json.Valid(b) {
+		return engine.Invalid("body", "a webhook body is JSON")
+	}
+	want := s.eng.Settings().WebhookSecret.Reveal()
+	got := r.Header.Get("mono-webhook-secret")
+	valid := got != "" && subtleEqual(got, want)
+	rec := receivedJSON{ReceivedAt: time.Now().UTC().Format(monoTime), EventID: r.Header.Get("mono-webhook-event-id"),
+		SecretValid: valid, Body: b}
+	s.inbox.mu.Lock()
+	s.inbox.list = append(s.inbox.list, rec)
+	if len(s.inbox.list) > s.inbox.max {
+		s.inbox.list = s.inbox.list[len(s.inbox.list)-s.inbox.max:]
+	}
+	s.inbox.mu.Unlock()
+	if !valid {
+		return engine.Errorf(engine.EUNAUTHORIZED, "the mono-webhook-secret header does not match the business's webhook secret")
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "received"})
+	return nil
+}
+
+func (s *Server) received(w http.ResponseWriter, _ *http.Request) error {
+	s.inbox.mu.Lock()
+	out := make([]receivedJSON, len(s.inbox.list))
+	for i, rec := range s.inbox.list { // newest first
+		out[len(out)-1-i] = rec
+	}
+	s.inbox.mu.Unlock()
+	writeJSON(w, http.StatusOK, map[string]any{"data": out})
+	return nil
+}

@@ -1,0 +1,122 @@
+// Package api is sandbank's HTTP face (DESIGN §4): the Mono v1-compatible routes, the
+// connect widget flow, the sandbox controls and the OpenAPI document, on the standard
+// library's net/http.
+package api
+
+import (
+	_ "embed"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"time"
+
+	"sandbank/engine"
+	"sandbank/simulator"
+)
+
+// OpenAPI is the document of every route, served at /openapi.yaml.
+//
+//go:embed openapi.yaml
+var OpenAPI []byte
+
+// Server answers the HTTP API on top of an engine and the simulated bank.
+type Server struct {
+	eng     *engine.Engine
+	bank    *simulator.Bank
+	log     *slog.Logger
+	handler http.Handler
+	inbox   *receiver
+}
+
+// Config wires a Server.
+type Config struct {
+	Engine *engine.Engine
+	Bank   *simulator.Bank
+	Logger *slog.Logger
+}
+
+// New builds the server's routes.
+func New(cfg Config) *Server {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{eng: cfg.Engine, bank: cfg.Bank, log: cfg.Logger, inbox: newReceiver(200)}
+	mux := http.NewServeMux()
+	s.routes(mux)
+	s.handler = s.logged(s.recovered(fallback(mux)))
+	return s
+}
+
+// ServeHTTP makes Server an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// handlerFunc is a route's handler; a returned error is answered as JSON.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// secret wraps a route that needs the mono-sec-key header (R11).
+func (s *Server) secret(h handlerFunc) http.Handler {
+	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
+		key := r.Header.Get("mono-sec-key")
+		if key == "" || !s.eng.CheckSecretKey(key) {
+			return engine.Errorf(engine.EUNAUTHORIZED, "missing or wrong mono-sec-key header: send the secret key sandbank printed when it started").WithReason("INVALID_SECRET_KEY")
+		}
+		return h(w, r)
+	})
+}
+
+// handle answers a handler's error as JSON.
+func (s *Server) handle(h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			writeError(w, r, s.log, err)
+		}
+	})
+}
+
+// recovered turns a panic — a bug, never bad input — into a logged 500.
+func (s *Server) recovered(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.log.Error("panic", "route", r.Pattern, "panic", v, "stack", string(debug.Stack()))
+				writeJSON(w, http.StatusInternalServerError, errorBody{Status: "failed", Message: "internal error", Code: "INTERNAL_ERROR"})
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// logged logs each request by its route pattern, never its path: paths carry widget
+// sessions and statement IDs, which are bearer secrets.
+func (s *Server) logged(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &loggingWriter{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(rec, r)
+		route := r.Pattern
+		if route == "" {
+			route = r.Method + " (no route)"
+		}
+		attrs := []any{"route", route, "status", rec.status, "dur", time.Since(start).Round(time.Microsecond)}
+		if id := r.PathValue("id"); id != "" {
+			attrs = append(attrs, "account", id)
+		}
+		s.log.Info("request", attrs...)
+	})
+}
+
+type loggingWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (l *loggingWriter) WriteHeader(code int) {
+	l.status = code
+	l.ResponseWriter.WriteHeader(code)
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (l *loggingWriter) Unwrap() http.ResponseWriter { return l.ResponseWriter }

@@ -1,0 +1,47 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"time"
+
+	"sandbank/engine"
+)
+
+// WebhookSender delivers webhooks over real HTTP; it implements engine.Sender.
+type WebhookSender struct {
+	Client *http.Client
+}
+
+// NewWebhookSender returns a sender with its own client (no shared transport state
+// with the API server).
+func NewWebhookSender() *WebhookSender {
+	return &WebhookSender{Client: &http.Client{
+		Transport: &http.Transport{Proxy: nil, MaxIdleConnsPerHost: 8, IdleConnTimeout: 30 * time.Second},
+		// A webhook receiver's redirect is an answer, not a place to follow.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}}
+}
+
+// Send POSTs body to url; the context carries the attempt's timeout.
+func (s *WebhookSender) Send(ctx context.Context, url string, headers map[string]string, body []byte) (engine.Delivery, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return engine.Delivery{}, err
+	}
+	req.Header.Set("User-Agent", "sandbank-webhooks/1")
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	start := time.Now()
+	resp, err := s.Client.Do(req)
+	latency := time.Since(start)
+	if err != nil {
+		return engine.Delivery{Latency: latency}, err
+	}
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10)) // let the connection be reused
+	_ = resp.Body.Close()
+	return engine.Delivery{StatusCode: resp.StatusCode, Latency: latency}, nil
+}

@@ -1,0 +1,117 @@
+package api
+
+import (
+	"net/http"
+
+	"sandbank/engine"
+)
+
+// The connect widget flow (DESIGN §4.2): what connect.setup() and
+// connect.reauthorise(token) do. It takes the public key, not the secret one; after
+// that the session ID is the bearer.
+
+func (s *Server) widgetRoutes(mux *http.ServeMux) {
+	mux.Handle("POST /connect/sessions", s.handle(s.openWidget))
+	mux.Handle("GET /connect/sessions/{session}", s.handle(s.widgetState))
+	mux.Handle("POST /connect/sessions/{session}/login", s.handle(s.widgetLogin))
+	mux.Handle("POST /connect/sessions/{session}/answer", s.handle(s.widgetAnswer))
+}
+
+type challengeJSON struct {
+	Type   string `json:"type"`
+	Prompt string `json:"prompt"`
+}
+
+// widgetJSON is every widget answer: status login, challenge or success.
+type widgetJSON struct {
+	Session      string                  `json:"session"`
+	Institution  *engine.InstitutionBody `json:"institution,omitempty"`
+	Status       string                  `json:"status"`
+	Reauth       bool                    `json:"reauth,omitempty"`
+	Username     string                  `json:"username,omitempty"`
+	Challenge    *challengeJSON          `json:"challenge,omitempty"`
+	Code         string                  `json:"code,omitempty"`
+	Account      string                  `json:"account,omitempty"`
+	ExpiresAt    string                  `json:"expires_at"`
+	AttemptsLeft int                     `json:"attempts_left"`
+}
+
+func newWidgetJSON(st engine.WidgetState, withInstitution bool) widgetJSON {
+	out := widgetJSON{Session: st.Session, Status: st.Status, Reauth: st.Reauth, Username: st.Username,
+		Code: st.Code, Account: st.AccountID, ExpiresAt: instant(st.ExpiresAt), AttemptsLeft: st.AttemptsLeft}
+	if withInstitution {
+		inst := engine.NewInstitutionBody(st.Institution)
+		out.Institution = &inst
+	}
+	if st.Challenge != nil {
+		out.Challenge = &challengeJSON{Type: string(st.Challenge.Kind), Prompt: st.Challenge.Prompt}
+	}
+	return out
+}
+
+// parseOpenWidget reads POST /connect/sessions' fields.
+func parseOpenWidget(p params) (key string, req engine.WidgetRequest, err error) {
+	req = engine.WidgetRequest{Institution: p.str("institution"), ReauthToken: p.str("reauth_token")}
+	if key, err = p.required("key", ": the public key sandbank printed when it started"); err != nil {
+		return "", req, err
+	}
+	if req.Institution == "" && req.ReauthToken == "" {
+		return "", req, engine.Invalid("institution", "send institution (a bank code, to connect) or reauth_token (to re-authorise)")
+	}
+	return key, req, nil
+}
+
+func (s *Server) openWidget(w http.ResponseWriter, r *http.Request) error {
+	p, err := bodyParams(w, r)
+	if err != nil {
+		return err
+	}
+	key, req, err := parseOpenWidget(p)
+	if err != nil {
+		return err
+	}
+	if !s.eng.CheckPublicKey(key) {
+		return engine.Errorf(engine.EUNAUTHORIZED, "wrong key: the widget takes the public key sandbank printed when it started").WithReason("INVALID_PUBLIC_KEY")
+	}
+	st, err := s.eng.OpenWidget(r.Context(), req)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, newWidgetJSON(st, true))
+	return nil
+}
+
+func (s *Server) widgetState(w http.ResponseWriter, r *http.Request) error {
+	st, err := s.eng.Widget(r.PathValue("session"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, newWidgetJSON(st, true))
+	return nil
+}
+
+func (s *Server) widgetLogin(w http.ResponseWriter, r *http.Request) error {
+	p, err := bodyParams(w, r)
+	if err != nil {
+		return err
+	}
+	st, err := s.eng.WidgetLogin(r.Context(), r.PathValue("session"), p.str("username"), p["password"])
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, newWidgetJSON(st, false))
+	return nil
+}
+
+func (s *Server) widgetAnswer(w http.ResponseWriter, r *http.Request) error {
+	p, err := bodyParams(w, r)
+	if err != nil {
+		return err
+	}
+	st, err := s.eng.WidgetAnswer(r.Context(), r.PathValue("session"), p.str("answer"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, newWidgetJSON(st, false))
+	return nil
+}

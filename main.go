@@ -1,0 +1,315 @@
+// Command sandbank is a local-first, offline Data Sync sandbox for open-banking
+// integrations: a simulated bank, a Data Sync engine, an HTTP API shaped like Mono's
+// v1, and a terminal UI, in one process. main.go only wires the parts together.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/alecthomas/kong"
+
+	"sandbank/api"
+	"sandbank/engine"
+	"sandbank/scenario"
+	"sandbank/simulator"
+	"sandbank/store"
+	"sandbank/tui"
+)
+
+// DefaultAddr is where the HTTP API listens unless --addr says otherwise.
+const DefaultAddr = "127.0.0.1:7070"
+
+// DefaultSeed makes the first run's demo world.
+const DefaultSeed = 2021
+
+type globals struct {
+	DB        string `help:"Database file (created on first run)." default:"${db}" type:"path"`
+	Addr      string `help:"Address of the HTTP API. Keep it on 127.0.0.1 unless you mean to expose it." default:"${addr}"`
+	Seed      int64  `help:"Seed of the simulated world, used when the database is new." default:"${seed}"`
+	SecretKey string `help:"Secret key (the mono-sec-key header); generated on first run if unset." env:"SANDBANK_SECRET_KEY"`
+}
+
+type cli struct {
+	globals
+	TUI    tuiCmd    `cmd:"" name:"tui" default:"withargs" help:"Open the terminal UI, with the HTTP API in the same process (the default)."`
+	Serve  serveCmd  `cmd:"" help:"Run the HTTP API without the terminal UI."`
+	Backup backupCmd `cmd:"" help:"Write a consistent copy of the database, also while sandbank runs."`
+}
+
+func main() {
+	var c cli
+	k := kong.Parse(&c,
+		kong.Name("sandbank"),
+		kong.Description("A local Data Sync sandbox for open-banking integrations: a simulated Nigerian bank, Mono's Data Sync rules, an HTTP API and a terminal UI."),
+		kong.UsageOnError(),
+		kong.Vars{"db": defaultDBPath(), "addr": DefaultAddr, "seed": fmt.Sprint(DefaultSeed)},
+	)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	k.BindTo(ctx, (*context.Context)(nil))
+	if err := k.Run(&c.globals); err != nil {
+		fmt.Fprintln(os.Stderr, "sandbank:", engine.ErrorMessageOrText(err))
+		os.Exit(1)
+	}
+}
+
+// defaultDBPath is the database in the user's data directory.
+func defaultDBPath() string {
+	dir := os.Getenv("XDG_DATA_HOME")
+	if dir == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return "sandbank.db"
+		}
+		dir = filepath.Join(home, ".local", "share")
+		if runtime.GOOS == "darwin" {
+			dir = filepath.Join(home, "Library", "Application Support")
+		}
+	}
+	return filepath.Join(dir, "sandbank", "sandbank.db")
+}
+
+type serveCmd struct{}
+
+func (serveCmd) Run(ctx context.Context, g *globals) error {
+	m := NewMain(Options{DB: g.DB, Addr: g.Addr, Seed: g.Seed, SecretKey: g.SecretKey,
+		Log: slog.New(slog.NewTextHandler(os.Stderr, nil))})
+	if err := m.Open(ctx); err != nil {
+		return err
+	}
+	m.PrintBanner(os.Stdout)
+	<-ctx.Done()
+	fmt.Fprintln(os.Stderr, "sandbank: shutting down")
+	return m.Close()
+}
+
+type tuiCmd struct {
+	Log string `help:"Log file (the terminal belongs to the UI)." default:"" type:"path"`
+}
+
+func (t tuiCmd) Run(ctx context.Context, g *globals) error {
+	logPath := t.Log
+	if logPath == "" {
+		logPath = strings.TrimSuffix(g.DB, filepath.Ext(g.DB)) + ".log"
+	}
+	if err := os.MkdirAll(filepath.Dir(logPath), 0o700); err != nil {
+		return err
+	}
+	lf, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return fmt.Errorf("opening the log file: %w", err)
+	}
+	defer lf.Close()
+	m := NewMain(Options{DB: g.DB, Addr: g.Addr, Seed: g.Seed, SecretKey: g.SecretKey,
+		Log: slog.New(slog.NewTextHandler(lf, nil))})
+	if err := m.Open(ctx); err != nil {
+		return err
+	}
+	runErr := tui.Run(ctx, tui.Config{Engine: m.Engine, Bank: m.Bank, Clock: m.Clock, Addr: m.Addr(),
+		FirstRun: m.FirstRun, DBPath: g.DB})
+	return errors.Join(runErr, m.Close())
+}
+
+type backupCmd struct {
+	File string `arg:"" help:"Where to write the copy." type:"path"`
+}
+
+func (b backupCmd) Run(ctx context.Context, g *globals) error {
+	n, err := Backup(ctx, g.DB, b.File)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("wrote %s (%d bytes), a consistent copy of %s\n", b.File, n, g.DB)
+	return nil
+}
+
+// Options configure a Main.
+type Options struct {
+	DB        string
+	Addr      string
+	Seed      int64
+	SecretKey string
+	Log       *slog.Logger
+	// Start is the first run's world start; zero means now, to the minute.
+	Start time.Time
+	// Demo connects the demo accounts on first run (default true through NewMain).
+	NoDemo bool
+}
+
+// Main is sandbank wired together; end-to-end tests build one too.
+type Main struct {
+	opts     Options
+	DB       *store.DB
+	Clock    *simulator.Clock
+	Bank     *simulator.Bank
+	Engine   *engine.Engine
+	Server   *api.Server
+	FirstRun bool
+
+	http     *http.Server
+	listener net.Listener
+	ctl      *controlSocket
+	served   chan error
+}
+
+// NewMain returns an unopened Main.
+func NewMain(opts Options) *Main {
+	if opts.Log == nil {
+		opts.Log = slog.New(slog.DiscardHandler)
+	}
+	if opts.Addr == "" {
+		opts.Addr = DefaultAddr
+	}
+	return &Main{opts: opts}
+}
+
+// Open opens the database, restores the clock and the bank, starts the engine and
+// the HTTP API, and on first run builds the demo world.
+func (m *Main) Open(ctx context.Context) (err error) {
+	defer func() {
+		if err != nil {
+			_ = m.Close()
+		}
+	}()
+	if err := os.MkdirAll(filepath.Dir(m.opts.DB), 0o700); err != nil {
+		return fmt.Errorf("creating the database's directory: %w", err)
+	}
+	if m.DB, err = store.Open(m.opts.DB); err != nil {
+		return err
+	}
+	var st engine.ClockState
+	err = m.DB.View(ctx, func(tx engine.Tx) error {
+		var err error
+		st, err = tx.ClockState()
+		return err
+	})
+	m.FirstRun = engine.ErrorCode(err) == engine.ENOTFOUND
+	switch {
+	case m.FirstRun:
+		start := m.opts.Start
+		if start.IsZero() {
+			start = time.Now().UTC().Truncate(time.Minute)
+		}
+		m.Clock = simulator.NewClock(start)
+	case err != nil:
+		return err
+	default:
+		m.Clock = simulator.RestoreClock(st)
+	}
+	if m.Bank, err = simulator.Open(simulator.Config{Seed: m.opts.Seed, Start: m.Clock.Now()}, m.Clock, m.DB); err != nil {
+		return err
+	}
+	if m.Engine, err = engine.New(engine.Config{Clock: m.Clock, Bank: m.Bank, Store: m.DB,
+		Sender: api.NewWebhookSender(), Logger: m.opts.Log}); err != nil {
+		return err
+	}
+	defaults, err := defaultSettings(m.opts.Seed, m.opts.SecretKey)
+	if err != nil {
+		return err
+	}
+	if err := m.Engine.Start(ctx, defaults); err != nil {
+		return err
+	}
+	if k := m.opts.SecretKey; k != "" && !m.Engine.CheckSecretKey(k) {
+		if _, err := m.Engine.UpdateSettings(ctx, engine.SettingsPatch{SecretKey: &k}); err != nil {
+			return err
+		}
+	}
+	m.Server = api.New(api.Config{Engine: m.Engine, Bank: m.Bank, Logger: m.opts.Log})
+	if err := m.listen(); err != nil {
+		return err
+	}
+	if m.FirstRun {
+		if err := m.saveClock(ctx); err != nil {
+			return err
+		}
+		if !m.opts.NoDemo {
+			if err := scenario.Demo(ctx, m.Engine, m.Bank, "http://"+m.Addr()+"/sandbox/receiver"); err != nil {
+				return fmt.Errorf("building the demo world: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
+// saveClock persists the clock at once, so that a second start is not a first run.
+func (m *Main) saveClock(ctx context.Context) error {
+	return m.DB.Update(ctx, func(tx engine.Tx) error { return tx.PutClockState(m.Clock.State()) })
+}
+
+func (m *Main) listen() error {
+	ln, err := net.Listen("tcp", m.opts.Addr)
+	if err != nil {
+		return engine.Errorf(engine.ECONFLICT, "cannot listen on %s (%v): is another sandbank running? Pass --addr 127.0.0.1:0 for any free port", m.opts.Addr, err)
+	}
+	m.listener = ln
+	m.http = &http.Server{Handler: m.Server, ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog: slog.NewLogLogger(m.opts.Log.Handler(), slog.LevelWarn)}
+	m.served = make(chan error, 1)
+	go func() { m.served <- m.http.Serve(ln) }()
+	if m.ctl, err = startControlSocket(m.opts.DB, m.DB); err != nil {
+		m.opts.Log.Warn("backup socket unavailable; `sandbank backup` works only while sandbank is stopped", "err", err)
+	}
+	return nil
+}
+
+// Addr is the HTTP API's address (host:port).
+func (m *Main) Addr() string {
+	if m.listener == nil {
+		return m.opts.Addr
+	}
+	return m.listener.Addr().String()
+}
+
+// PrintBanner says where the API is and how to call it.
+func (m *Main) PrintBanner(w io.Writer) {
+	s := m.Engine.Settings()
+	fmt.Fprintf(w, "sandbank is serving the Data Sync sandbox API on http://%s\n", m.Addr())
+	fmt.Fprintf(w, "  database     %s\n", m.opts.DB)
+	fmt.Fprintf(w, "  secret key   %s   (header mono-sec-key)\n", s.SecretKey.Reveal())
+	fmt.Fprintf(w, "  public key   %s   (the connect widget's key)\n", s.PublicKey)
+	fmt.Fprintf(w, "  OpenAPI      http://%s/openapi.yaml\n", m.Addr())
+	fmt.Fprintf(w, "try:\n  curl -s -H 'mono-sec-key: %s' http://%s/sandbox/customers\n", s.SecretKey.Reveal(), m.Addr())
+	fmt.Fprintln(w, "Ctrl+C stops it.")
+}
+
+// Close shuts down gracefully: requests in flight finish, the engine stops (running
+// syncs are cancelled, webhook delivery stops), the clock is saved, the file closed.
+func (m *Main) Close() error {
+	var errs []error
+	if m.ctl != nil {
+		errs = append(errs, m.ctl.Close())
+	}
+	if m.http != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		errs = append(errs, m.http.Shutdown(ctx))
+		cancel()
+		if err := <-m.served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+			errs = append(errs, err)
+		}
+	}
+	if m.Engine != nil {
+		errs = append(errs, m.Engine.Close())
+	}
+	if m.Clock != nil {
+		m.Clock.Close()
+	}
+	if m.DB != nil {
+		errs = append(errs, m.DB.Close())
+	}
+	m.http, m.Engine, m.Clock, m.DB, m.ctl = nil, nil, nil, nil, nil
+	return errors.Join(errs...)
+}
