@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base32"
 	"errors"
 	"fmt"
 	"io"
@@ -21,23 +19,17 @@ import (
 // derive from the seed, so the same seed and history give the same IDs.
 func defaultSettings(seed int64, secretKey string) (engine.Settings, error) {
 	if secretKey == "" {
-		secretKey = "test_sk_" + randomText(24)
+		secretKey = engine.NewKey("test_sk_")
 	}
 	if len(secretKey) < 16 {
 		return engine.Settings{}, engine.Invalid("secret-key", "the secret key needs at least 16 characters")
 	}
 	return engine.Settings{
 		SecretKey:     engine.Secret(secretKey),
-		PublicKey:     "test_pk_" + randomText(24),
-		WebhookSecret: engine.Secret("whsec_" + randomText(24)),
+		PublicKey:     engine.NewKey("test_pk_"),
+		WebhookSecret: engine.Secret(engine.NewKey("whsec_")),
 		IDNamespace:   fmt.Sprintf("sandbank/seed/%d", seed),
 	}, nil
-}
-
-func randomText(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b) // never fails on supported platforms
-	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))[:n]
 }
 
 // The control socket lets `sandbank backup` reach a running sandbank, which holds

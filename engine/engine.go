@@ -6,10 +6,13 @@ package engine
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/subtle"
+	"encoding/base32"
 	"errors"
 	"log/slog"
 	"net/url"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -299,4 +302,19 @@ func (e *Engine) setTimer(name string, at time.Time, f func()) {
 	if name == "autosync" {
 		e.autoNext = at
 	}
+}
+
+// NewKey returns a random key with a recognisable prefix ("test_sk_", "test_pk_",
+// "whsec_").
+func NewKey(prefix string) string {
+	b := make([]byte, 15)
+	_, _ = rand.Read(b) // crypto/rand never fails on supported platforms
+	return prefix + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))
+}
+
+// RotateKeys replaces the secret and public keys with new random ones; the old ones
+// stop working at once.
+func (e *Engine) RotateKeys(ctx context.Context) (Settings, error) {
+	sk, pk := NewKey("test_sk_"), NewKey("test_pk_")
+	return e.UpdateSettings(ctx, SettingsPatch{SecretKey: &sk, PublicKey: &pk})
 }
