@@ -28,8 +28,9 @@ const DefaultTimeout = time.Second
 
 // DB is an open sandbank database.
 type DB struct {
-	bolt *bolt.DB
-	path string
+	bolt   *bolt.DB
+	path   string
+	writes writeQueue
 }
 
 var _ engine.Store = (*DB)(nil)
@@ -261,8 +262,12 @@ func (db *DB) View(ctx context.Context, fn func(engine.Tx) error) error {
 
 // Update runs fn in a read-write transaction, committed if fn returns nil and rolled
 // back entirely otherwise.
+//
+// Concurrent Updates share transactions (group commit, see commit.go), so fn may run
+// more than once if another write in its batch fails: it must not act outside the
+// transaction except to set its own results.
 func (db *DB) Update(ctx context.Context, fn func(engine.Tx) error) error {
-	return db.run(ctx, true, fn)
+	return db.update(ctx, fn)
 }
 
 func (db *DB) run(ctx context.Context, writable bool, fn func(engine.Tx) error) (err error) {

@@ -1,0 +1,118 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"sandbank/engine"
+)
+
+// Group commit. Every Update must be durable (fsync on), and an fsync costs about a
+// millisecond here, so one commit per write would cap the engine at about a thousand
+// syncs a second however many run at once. Instead a writer that finds no commit in
+// progress commits at once, alone — a lone writer never waits — while writers that
+// arrive during a commit queue up and share the next transaction and its fsync.
+//
+// A write whose fn fails is taken out of its batch and answered with its error, and
+// the others run again without it. Every write thus commits exactly as if the batch
+// had run one write after another, the failed one writing nothing, which is what
+// each caller of Update sees alone.
+
+// maxBatch bounds how many writes share one transaction.
+const maxBatch = 256
+
+type writeQueue struct {
+	mu      sync.Mutex
+	queue   []*write
+	leading bool // a writer is committing batches
+}
+
+type write struct {
+	ctx  context.Context
+	fn   func(engine.Tx) error
+	err  error
+	done chan struct{}
+}
+
+// errAbort rolls a batch back so that it can run again without a failed write.
+var errAbort = errors.New("store: batch aborted")
+
+func (db *DB) update(ctx context.Context, fn func(engine.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	w := &write{ctx: ctx, fn: fn, done: make(chan struct{})}
+	q := &db.writes
+	q.mu.Lock()
+	q.queue = append(q.queue, w)
+	lead := !q.leading
+	q.leading = true
+	q.mu.Unlock()
+	if lead {
+		db.lead()
+	}
+	<-w.done
+	return w.err
+}
+
+// lead commits queued writes, batch after batch, until none are left.
+func (db *DB) lead() {
+	q := &db.writes
+	for {
+		q.mu.Lock()
+		n := min(len(q.queue), maxBatch)
+		batch := q.queue[:n:n]
+		q.queue = q.queue[n:]
+		if n == 0 {
+			q.leading = false
+			q.queue = nil
+			q.mu.Unlock()
+			return
+		}
+		q.mu.Unlock()
+		db.commit(batch)
+	}
+}
+
+// commit runs a batch in one transaction and answers every write in it.
+func (db *DB) commit(batch []*write) {
+	for len(batch) > 0 {
+		failed, ferr := -1, error(nil)
+		err := db.run(context.Background(), true, func(t engine.Tx) error {
+			for i, w := range batch {
+				if err := runWrite(w, t); err != nil {
+					failed, ferr = i, err
+					return errAbort
+				}
+			}
+			return nil
+		})
+		if failed < 0 {
+			for _, w := range batch {
+				w.err = err
+				close(w.done)
+			}
+			return
+		}
+		batch[failed].err = ferr
+		close(batch[failed].done)
+		rest := make([]*write, 0, len(batch)-1)
+		batch = append(append(rest, batch[:failed]...), batch[failed+1:]...)
+	}
+}
+
+// runWrite runs one write's fn; a panic in it (a bug of the caller's) fails that
+// write alone instead of the writer that happens to lead the batch.
+func runWrite(w *write, t engine.Tx) (err error) {
+	if err := w.ctx.Err(); err != nil {
+		return err
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("store: a write panicked: %v", r)
+		}
+	}()
+	return w.fn(t)
+}

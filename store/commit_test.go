@@ -1,0 +1,86 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+
+	"sandbank/engine"
+)
+
+// Concurrent writes share transactions, yet each one commits or not exactly as if it
+// had run alone: failed and panicking writes leave nothing, the others everything,
+// and sequence numbers of committed writes are unique.
+func TestGroupCommitKeepsWritesApart(t *testing.T) {
+	db := openTemp(t)
+	const n = 120
+	errBoom := errors.New("boom")
+	var wg sync.WaitGroup
+	results := make([]error, n)
+	seqs := make([]uint64, n)
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i] = db.Update(context.Background(), func(tx engine.Tx) error {
+				seq, err := tx.NextSequence("test")
+				if err != nil {
+					return err
+				}
+				seqs[i] = seq
+				if err := tx.PutAccount(sampleAccount(fmt.Sprintf("acct%03d", i))); err != nil {
+					return err
+				}
+				switch i % 6 {
+				case 1:
+					return errBoom // after writing: the write must vanish
+				case 2:
+					panic("a bug in one write")
+				}
+				return nil
+			})
+		}()
+	}
+	wg.Wait()
+	committed := map[uint64]bool{}
+	err := db.View(context.Background(), func(tx engine.Tx) error {
+		for i := 0; i < n; i++ {
+			_, err := tx.Account(fmt.Sprintf("acct%03d", i))
+			switch i % 6 {
+			case 1, 2:
+				if results[i] == nil || engine.ErrorCode(err) != engine.ENOTFOUND {
+					t.Errorf("write %d failed with %v, yet its account reads %v", i, results[i], err)
+				}
+			default:
+				if results[i] != nil || err != nil {
+					t.Errorf("write %d: %v, account: %v", i, results[i], err)
+				}
+				if committed[seqs[i]] {
+					t.Errorf("sequence %d given to two committed writes", seqs[i])
+				}
+				committed[seqs[i]] = true
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !errors.Is(results[1], errBoom) {
+		t.Errorf("the failing write got %v, want its own error", results[1])
+	}
+}
+
+// A write whose context ends while it waits for its batch is answered with the
+// context's error and writes nothing.
+func TestGroupCommitHonoursCancelledContext(t *testing.T) {
+	db := openTemp(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	err := db.Update(ctx, func(tx engine.Tx) error { return tx.PutAccount(sampleAccount("gone")) })
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Update with a cancelled context = %v", err)
+	}
+}
