@@ -52,6 +52,9 @@ type Config struct {
 	Workers int
 	// Deliveries bounds how many webhook deliveries run at once (default 8).
 	Deliveries int
+	// DeliveryTimeout bounds one delivery attempt, in real time (default 10 s); a
+	// receiver that does not answer in time counts as a failed attempt.
+	DeliveryTimeout time.Duration
 }
 
 // Engine runs Data Sync. Create it with New, then Start; Close stops it.
@@ -65,14 +68,17 @@ type Engine struct {
 	settings atomic.Pointer[Settings] // cache of the stored settings
 	hub      hub
 
-	workers    chan struct{} // sync slots
-	deliveries int
+	workers         chan struct{} // sync slots
+	deliveries      int
+	deliveryTimeout time.Duration
 
-	mu       sync.Mutex
-	syncing  map[string]bool           // accounts with a sync running
-	widgets  map[string]*widgetSession // open widget sessions
-	timers   map[string]Timer          // "deliver", "autosync"
-	autoNext time.Time                 // when the "autosync" timer fires
+	mu         sync.Mutex
+	syncing    map[string]bool           // accounts with a sync running
+	windows    map[string]time.Time      // rate-limit windows claimed since start (R3)
+	widgets    map[string]*widgetSession // open widget sessions
+	widgetsCap int                       // size at which widgets is next pruned
+	timers     map[string]Timer          // "deliver", "autosync"
+	autoNext   time.Time                 // when the "autosync" timer fires
 
 	wake   chan struct{} // nudges the delivery loop
 	ctx    context.Context
@@ -95,21 +101,26 @@ func New(cfg Config) (*Engine, error) {
 	if cfg.Deliveries <= 0 {
 		cfg.Deliveries = 8
 	}
+	if cfg.DeliveryTimeout <= 0 {
+		cfg.DeliveryTimeout = 10 * time.Second
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Engine{
-		clock:      cfg.Clock,
-		bank:       cfg.Bank,
-		store:      cfg.Store,
-		sender:     cfg.Sender,
-		log:        cfg.Logger,
-		workers:    make(chan struct{}, cfg.Workers),
-		deliveries: cfg.Deliveries,
-		syncing:    make(map[string]bool),
-		widgets:    make(map[string]*widgetSession),
-		timers:     make(map[string]Timer),
-		wake:       make(chan struct{}, 1),
-		ctx:        ctx,
-		cancel:     cancel,
+		clock:           cfg.Clock,
+		bank:            cfg.Bank,
+		store:           cfg.Store,
+		sender:          cfg.Sender,
+		log:             cfg.Logger,
+		workers:         make(chan struct{}, cfg.Workers),
+		deliveries:      cfg.Deliveries,
+		deliveryTimeout: cfg.DeliveryTimeout,
+		syncing:         make(map[string]bool),
+		windows:         make(map[string]time.Time),
+		widgets:         make(map[string]*widgetSession),
+		timers:          make(map[string]Timer),
+		wake:            make(chan struct{}, 1),
+		ctx:             ctx,
+		cancel:          cancel,
 	}, nil
 }
 

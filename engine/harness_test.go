@@ -34,12 +34,15 @@ type world struct {
 	eng   *engine.Engine
 	recv  *receiver
 	notes <-chan engine.Notice
+	// timeout bounds a webhook delivery attempt
+	timeout time.Duration
 }
 
 type worldOpts struct {
 	customers int
 	noSync    bool // Data Sync left off
 	noURL     bool // no webhook URL
+	timeout   time.Duration
 }
 
 func newWorld(t *testing.T, o worldOpts) *world {
@@ -47,7 +50,10 @@ func newWorld(t *testing.T, o worldOpts) *world {
 	if o.customers == 0 {
 		o.customers = 8
 	}
-	w := &world{t: t, ctx: context.Background(), recv: newReceiver(t)}
+	if o.timeout == 0 {
+		o.timeout = 5 * time.Second
+	}
+	w := &world{t: t, ctx: context.Background(), recv: newReceiver(t), timeout: o.timeout}
 	wall := time.Now() // frozen: the clock moves only when a test advances it
 	w.clock = simulator.NewClock(adamStart, simulator.WithWall(func() time.Time { return wall }))
 	w.clock.SetPaused(true)
@@ -80,7 +86,8 @@ func (w *world) open() {
 	if w.db, err = store.Open(w.path); err != nil {
 		w.t.Fatal(err)
 	}
-	w.eng, err = engine.New(engine.Config{Clock: w.clock, Bank: w.bank, Store: w.db, Sender: api.NewWebhookSender()})
+	w.eng, err = engine.New(engine.Config{Clock: w.clock, Bank: w.bank, Store: w.db, Sender: api.NewWebhookSender(),
+		DeliveryTimeout: w.timeout})
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -201,10 +208,37 @@ func (w *world) waitNotice(what string, match func(engine.Notice) bool) engine.N
 	}
 }
 
+// until waits (in real time, bounded) until cond holds, re-checking after each
+// notice: everything the engine does in the background ends with one.
+func (w *world) until(what string, cond func() bool) {
+	w.t.Helper()
+	timeout := time.After(10 * time.Second)
+	for !cond() {
+		select {
+		case <-w.notes:
+		case <-timeout:
+			w.t.Fatalf("timed out waiting until %s", what)
+		}
+	}
+}
+
+// allDelivered reports whether every event of an account is delivered.
+func (w *world) allDelivered(accountID string) func() bool {
+	return func() bool {
+		for _, ev := range w.events(accountID) {
+			if ev.Status != engine.DeliveryDelivered {
+				return false
+			}
+		}
+		return true
+	}
+}
+
 // receiver is a real HTTP webhook endpoint that fails its first failFirst calls.
 type receiver struct {
 	srv       *httptest.Server
 	failFirst atomic.Int64
+	hangFirst atomic.Int64 // calls that never answer (until the sender gives up)
 	calls     atomic.Int64
 	mu        sync.Mutex
 	got       []delivery
@@ -235,7 +269,14 @@ func newReceiver(t *testing.T) *receiver {
 		_ = json.Unmarshal(body, &p)
 		d := delivery{Secret: req.Header.Get("mono-webhook-secret"), EventID: req.Header.Get("mono-webhook-event-id"),
 			Event: p.Event, Account: p.Data.Account.ID, Body: body, Status: http.StatusOK}
-		if r.calls.Add(1) <= r.failFirst.Load() {
+		n := r.calls.Add(1)
+		if n <= r.hangFirst.Load() {
+			<-req.Context().Done() // the sender's timeout ends the call
+			d.Status = 0
+			r.arrived <- d
+			return
+		}
+		if n <= r.failFirst.Load()+r.hangFirst.Load() {
 			d.Status = http.StatusServiceUnavailable
 		}
 		w.WriteHeader(d.Status)

@@ -27,9 +27,6 @@ func RetryBackoff(n int) time.Duration {
 	return min(d, time.Hour)
 }
 
-// DeliveryTimeout bounds one delivery attempt, in real time.
-var DeliveryTimeout = 10 * time.Second
-
 // skipReason says why an event about a is never delivered, or "" if it is (R4).
 func skipReason(s Settings, a Account) string {
 	switch {
@@ -141,7 +138,7 @@ func (e *Engine) attempt(ctx context.Context, s Settings, ev Event) {
 		"mono-webhook-event-id": ev.ID,
 		"mono-webhook-attempt":  strconv.Itoa(n),
 	}
-	sendCtx, cancel := context.WithTimeout(ctx, DeliveryTimeout)
+	sendCtx, cancel := context.WithTimeout(ctx, e.deliveryTimeout)
 	d, err := e.sender.Send(sendCtx, s.WebhookURL, headers, ev.Payload)
 	cancel()
 	if ctx.Err() != nil {

@@ -10,29 +10,39 @@ import (
 // window it refuses with ERATELIMITED (RetryAfter set) and nothing runs. A sync that
 // ran but failed is not an error: the result says failed, with its code.
 func (e *Engine) Sync(ctx context.Context, accountID string) (SyncResult, error) {
-	s := e.Settings()
-	if !s.DataSyncEnabled() {
-		if _, err := e.Account(ctx, accountID); err != nil {
-			return SyncResult{}, err
-		}
-		return SyncResult{Status: StatusSyncFailed, Code: CodeSyncError,
-			Message: "Data Sync is not enabled for this business: enable it in the settings first"}, nil
-	}
-	now := e.clock.Now()
-	err := e.updateAccount(ctx, accountID, func(_ Tx, a *Account) error {
-		if !a.LastManualSyncAt.IsZero() {
-			if wait := a.LastManualSyncAt.Add(RateLimitWindow).Sub(now); wait > 0 {
-				return &Error{Code: ERATELIMITED, RetryAfter: wait, Reason: "RATE_LIMITED", Message: fmt.Sprintf(
-					"account %s was synced less than 2 minutes ago; the next sync is allowed in %s", a.ID, waitText(wait))}
-			}
-		}
-		a.LastManualSyncAt = now
-		return nil
-	})
+	a, err := e.Account(ctx, accountID)
 	if err != nil {
 		return SyncResult{}, err
 	}
+	if !e.Settings().DataSyncEnabled() {
+		return SyncResult{Status: StatusSyncFailed, Code: CodeSyncError,
+			Message: "Data Sync is not enabled for this business: enable it in the settings first"}, nil
+	}
+	if err := e.claimWindow(a); err != nil {
+		return SyncResult{}, err
+	}
 	return e.runSync(ctx, accountID, TriggerManual)
+}
+
+// claimWindow starts an account's rate-limit window (R3), or refuses inside one. The
+// claim is made in memory, so two racing calls cannot both pass, and is stored with
+// the sync's own commit (LastManualSyncAt), so it survives a restart.
+func (e *Engine) claimWindow(a Account) error {
+	now := e.clock.Now()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	last := a.LastManualSyncAt
+	if t := e.windows[a.ID]; t.After(last) {
+		last = t
+	}
+	if !last.IsZero() {
+		if wait := last.Add(RateLimitWindow).Sub(now); wait > 0 {
+			return &Error{Code: ERATELIMITED, RetryAfter: wait, Reason: "RATE_LIMITED", Message: fmt.Sprintf(
+				"account %s was synced less than 2 minutes ago; the next sync is allowed in %s", a.ID, waitText(wait))}
+		}
+	}
+	e.windows[a.ID] = now
+	return nil
 }
 
 // waitText renders a wait rounded up to whole seconds.
@@ -246,6 +256,9 @@ func (e *Engine) commitSuccess(ctx context.Context, a Account, trigger string, n
 			msg = fmt.Sprintf("synced: %d new transactions", added)
 		}
 		cur.LastAttemptAt, cur.LastCode, cur.LastMessage = now, CodeSyncSuccessful, msg
+		if trigger == TriggerManual {
+			cur.LastManualSyncAt = now
+		}
 		if _, err := tx.AddSnapshot(Snapshot{AccountID: a.ID, At: now, Balance: d.balance,
 			NewTransactions: added, TotalTransactions: total, Trigger: trigger}); err != nil {
 			return err
@@ -283,6 +296,9 @@ func (e *Engine) commitFailure(ctx context.Context, a Account, trigger string, n
 	err := e.updateAccount(ctx, a.ID, func(tx Tx, cur *Account) error {
 		evs = evs[:0]
 		cur.LastAttemptAt, cur.LastCode, cur.LastMessage = now, f.code, f.message
+		if trigger == TriggerManual {
+			cur.LastManualSyncAt = now
+		}
 		if f.code == CodeReauthRequired {
 			cur.ReauthRequired, cur.ReauthReason = true, f.reason
 			cur.BankSession, cur.BankSessionExpiresAt = "", time.Time{}

@@ -93,11 +93,14 @@ func (e *Engine) addWidget(ctx context.Context, w *widgetSession) error {
 	w.state.Session = id
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	now := e.clock.Now()
-	for k, old := range e.widgets { // forget abandoned sessions
-		if !old.state.ExpiresAt.After(now) {
-			delete(e.widgets, k)
+	if len(e.widgets) > max(e.widgetsCap, 64) { // forget expired sessions, amortised O(1)
+		now := e.clock.Now()
+		for k, old := range e.widgets {
+			if !old.state.ExpiresAt.After(now) {
+				delete(e.widgets, k)
+			}
 		}
+		e.widgetsCap = 2 * len(e.widgets)
 	}
 	e.widgets[id] = w
 	return nil

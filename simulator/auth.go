@@ -168,13 +168,7 @@ func (b *Bank) grant(c *customer, in engine.Institution, key string, now int64) 
 	h := hash3(b.w.hseed^saltNonce, b.nonce, uint64(now))
 	token := hexToken("sess_", h, hash2(h, 1))
 	s := &session{cust: c, inst: in, expires: now + int64(SessionTTL)}
-	if len(b.sessions) > 256 {
-		for k, old := range b.sessions {
-			if old.expires <= now {
-				delete(b.sessions, k)
-			}
-		}
-	}
+	b.sessionsCap = pruneExpired(b.sessions, b.sessionsCap, now, func(s *session) int64 { return s.expires })
 	b.sessions[token] = s
 	return engine.LoginResult{Session: &engine.BankSession{Token: engine.Secret(token), CustomerID: c.id,
 		ExpiresAt: time.Unix(0, s.expires).UTC()}}
@@ -202,13 +196,7 @@ func (b *Bank) ask(c *customer, in engine.Institution, key string, steps []engin
 		ch.answer = captchaText(hash2(h, 3))
 		prompt = "Type the characters: " + strings.Join(strings.Split(ch.answer, ""), " ")
 	}
-	if len(b.challenges) > 256 {
-		for k, old := range b.challenges {
-			if old.expires <= now {
-				delete(b.challenges, k)
-			}
-		}
-	}
+	b.challengesCap = pruneExpired(b.challenges, b.challengesCap, now, func(c *challenge) int64 { return c.expires })
 	b.challenges[id] = ch
 	return engine.LoginResult{Challenge: &engine.Challenge{ID: id, Kind: ch.kind, Prompt: prompt, ExpiresAt: exp}}
 }
@@ -437,4 +425,19 @@ func (b *Bank) Identity(ctx context.Context, token engine.Secret) (engine.Identi
 		return nil
 	})
 	return id, err
+}
+
+// pruneExpired forgets expired entries once the map has doubled since the last
+// prune (and holds over 256), so that signing in stays O(1) amortised however many
+// sessions are alive. It returns the size at which to prune next.
+func pruneExpired[V any](m map[string]V, next int, now int64, expires func(V) int64) int {
+	if len(m) <= max(next, 256) {
+		return next
+	}
+	for k, v := range m {
+		if expires(v) <= now {
+			delete(m, k)
+		}
+	}
+	return 2 * len(m)
 }

@@ -26,10 +26,12 @@ type Bank struct {
 	latency     map[string]time.Duration
 	sessions    map[string]*session
 	challenges  map[string]*challenge
-	fails       map[string]*failState
-	nonce       uint64
-	randBuf     []randomEvent
-	txBuf       []tx
+	// sizes at which the maps are next pruned of expired entries
+	sessionsCap, challengesCap int
+	fails                      map[string]*failState
+	nonce                      uint64
+	randBuf                    []randomEvent
+	txBuf                      []tx
 }
 
 var _ engine.Bank = (*Bank)(nil)

@@ -1,0 +1,190 @@
+package engine_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"sandbank/engine"
+	"sandbank/simulator"
+)
+
+// R12: with auto-sync every 6 h, a day of virtual time syncs each account four
+// times, at the due times in order, even when the clock jumps the whole day at once;
+// a failed automatic sync emits sync_failed.
+func TestAutoSync(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	adam := w.adam()
+	a := w.connect(adam)
+	six := 6 * time.Hour
+	if _, err := w.eng.UpdateSettings(w.ctx, engine.SettingsPatch{AutoSync: &six}); err != nil {
+		t.Fatal(err)
+	}
+	if got := w.account(a.ID).NextAutoSyncAt; !got.Equal(adamStart.Add(six)) {
+		t.Fatalf("next auto-sync at %v, want %v", got, adamStart.Add(six))
+	}
+	w.post(adam, engine.Debit, 1_000)
+	w.advance(24 * time.Hour) // one jump over four due times
+
+	jobs, err := w.eng.SyncJobs(w.ctx, a.ID, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var auto []time.Time
+	for i := len(jobs) - 1; i >= 0; i-- {
+		if jobs[i].Trigger == engine.TriggerAuto {
+			auto = append(auto, jobs[i].StartedAt)
+		}
+	}
+	if len(auto) != 4 {
+		t.Fatalf("%d automatic syncs in a day, want 4", len(auto))
+	}
+	for i, at := range auto {
+		if want := adamStart.Add(time.Duration(i+1) * six); !at.Equal(want) {
+			t.Errorf("automatic sync %d at %v, want %v", i+1, at, want)
+		}
+	}
+	if got := w.account(a.ID).Balance; got != 999_000 {
+		t.Fatalf("balance after auto-sync %d, want 999000", got)
+	}
+
+	// The bank goes down for the next one: sync_failed.
+	if err := w.bank.StartOutage("044", 7*time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	w.advance(six)
+	evs := w.events(a.ID)
+	last := evs[len(evs)-1]
+	if last.Type != engine.EventSyncFailed {
+		t.Fatalf("last event %s, want sync_failed; all: %v", last.Type, eventTypes(evs))
+	}
+
+	// Turning it off stops it.
+	off := time.Duration(0)
+	if _, err := w.eng.UpdateSettings(w.ctx, engine.SettingsPatch{AutoSync: &off}); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := w.eng.SyncJobs(w.ctx, a.ID, 0)
+	w.advance(48 * time.Hour)
+	after, _ := w.eng.SyncJobs(w.ctx, a.ID, 0)
+	if len(after) != len(before) {
+		t.Fatalf("auto-sync off, yet %d syncs ran", len(after)-len(before))
+	}
+	bad := 5 * time.Hour
+	if _, err := w.eng.UpdateSettings(w.ctx, engine.SettingsPatch{AutoSync: &bad}); engine.ErrorCode(err) != engine.EINVALID {
+		t.Fatalf("auto-sync every 5h = %v, want EINVALID", err)
+	}
+}
+
+// Many accounts sync at once through the pool; one account never syncs twice at
+// once; the race detector watches syncs, reauths and deliveries together.
+func TestConcurrentSyncsReauthsAndDeliveries(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	var accounts []engine.Account
+	var customers []simulator.Customer
+	for i := 0; i < 12; i++ {
+		kind := engine.MFANone
+		if i%3 == 0 {
+			kind = engine.MFAOTP
+		}
+		c := w.customer(simulator.NewCustomer{Institution: []string{"044", "058", "057", "011"}[i%4], Balance: 1_000_000, MFA: kind})
+		customers = append(customers, c)
+		accounts = append(accounts, w.connect(c))
+	}
+	w.advance(time.Hour)
+	for _, c := range customers {
+		w.post(c, engine.Credit, 5_000)
+	}
+
+	var mu sync.Mutex
+	outcomes := map[string][]string{}
+	var wg sync.WaitGroup
+	for i, a := range accounts {
+		for k := 0; k < 3; k++ { // three callers race for each account
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				res, err := w.eng.Sync(w.ctx, a.ID)
+				mu.Lock()
+				defer mu.Unlock()
+				if err != nil {
+					outcomes[a.ID] = append(outcomes[a.ID], engine.ErrorCode(err))
+					return
+				}
+				outcomes[a.ID] = append(outcomes[a.ID], res.Code)
+			}()
+		}
+		if i%3 == 0 { // MFA accounts are re-authorised meanwhile
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if _, err := w.eng.RequestReauth(w.ctx, a.ID); err != nil {
+					t.Error(err)
+				}
+			}()
+		}
+	}
+	wg.Wait()
+	for _, a := range accounts {
+		ran := 0
+		for _, o := range outcomes[a.ID] {
+			if o != engine.ERATELIMITED && o != engine.ECONFLICT {
+				ran++
+			}
+		}
+		if ran != 1 {
+			t.Errorf("account %s: %v; want exactly one sync to run", a.ID, outcomes[a.ID])
+		}
+	}
+	for _, a := range accounts {
+		w.until("deliveries settle", w.allDelivered(a.ID))
+	}
+}
+
+// A subscriber that never reads does not slow the engine down; it learns what it
+// missed through Dropped.
+func TestSlowSubscriberNeverBlocks(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	stuck, cancel := w.eng.Subscribe(1)
+	defer cancel()
+	c := w.adam()
+	a := w.connect(c)
+	for i := 0; i < 5; i++ {
+		w.advance(engine.RateLimitWindow)
+		w.post(c, engine.Credit, 100)
+		w.sync(a.ID)
+	}
+	first := <-stuck
+	if first.Dropped != 0 {
+		t.Fatalf("first notice dropped %d", first.Dropped)
+	}
+	w.advance(time.Second) // one more notice (clock) reaches the subscriber
+	next := <-stuck
+	if next.Dropped == 0 {
+		t.Fatal("a subscriber that missed notices was not told")
+	}
+}
+
+// Close cancels running syncs (here: a bank that answers slowly) and waits for them.
+func TestCloseCancelsRunningSyncs(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	a := w.connect(w.adam())
+	w.advance(time.Hour)
+	if err := w.bank.SetLatency("044", time.Minute); err != nil { // real time: only cancellation ends it in time
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := w.eng.Sync(context.Background(), a.ID)
+		done <- err
+	}()
+	w.waitNotice("the sync to start", func(n engine.Notice) bool { return n.Kind == engine.NoticeSyncStarted })
+	w.close()
+	select {
+	case err := <-done:
+		t.Logf("the cancelled sync returned %v", err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("Close did not cancel the running sync")
+	}
+}

@@ -1,0 +1,247 @@
+package engine_test
+
+import (
+	"encoding/json"
+	"slices"
+	"testing"
+	"time"
+
+	"sandbank/engine"
+	"sandbank/simulator"
+)
+
+// R4: only accounts connected after Data Sync was enabled receive webhooks; syncing
+// an account connected earlier still works, silently.
+func TestWebhooksOnlyForAccountsConnectedAfterEnabling(t *testing.T) {
+	w := newWorld(t, worldOpts{noSync: true})
+	early := w.customer(simulator.NewCustomer{Name: "Early Bird", Institution: "044", Balance: 100_000})
+	before := w.connect(early)
+	w.advance(time.Minute)
+	on := true
+	if _, err := w.eng.UpdateSettings(w.ctx, engine.SettingsPatch{DataSyncEnabled: &on}); err != nil {
+		t.Fatal(err)
+	}
+	w.advance(time.Minute)
+	late := w.customer(simulator.NewCustomer{Name: "Late Comer", Institution: "058", Balance: 200_000})
+	after := w.connect(late)
+
+	w.post(early, engine.Credit, 1_000)
+	w.post(late, engine.Credit, 1_000)
+	if res := w.sync(before.ID); !res.HasNewData {
+		t.Fatalf("the early account's sync = %+v, want it to work", res)
+	}
+	w.sync(after.ID)
+	got := w.recv.await(t, 3) // after: connected, updated (connect), updated (sync)
+	for _, d := range got {
+		if d.Account != after.ID {
+			t.Fatalf("a webhook about %s arrived; only %s connected after enabling Data Sync", d.Account, after.ID)
+		}
+		if d.Secret != "whsec_test" {
+			t.Fatalf("mono-webhook-secret = %q", d.Secret)
+		}
+	}
+	for _, ev := range w.events(before.ID) {
+		if ev.Status != engine.DeliverySkipped || ev.SkipReason == "" {
+			t.Fatalf("event %s of the early account: status %s, want skipped with a reason", ev.Type, ev.Status)
+		}
+	}
+	if _, err := w.eng.Replay(w.ctx, w.events(before.ID)[0].ID); engine.ErrorCode(err) != engine.ECONFLICT {
+		t.Fatalf("replaying a skipped event = %v, want ECONFLICT", err)
+	}
+	if !engine.ReceivesWebhooks(w.eng.Settings(), after) || engine.ReceivesWebhooks(w.eng.Settings(), before) {
+		t.Fatal("ReceivesWebhooks disagrees with the deliveries")
+	}
+}
+
+// A receiver that fails N times and then recovers gets every event, in order per
+// account, none lost; retries wait on the virtual clock with the documented back-off.
+func TestOutboxRetriesUntilDelivered(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	const failures = 4
+	w.recv.failFirst.Store(failures)
+	var accounts []engine.Account
+	for i, code := range []string{"044", "058", "057"} {
+		c := w.customer(simulator.NewCustomer{Name: []string{"Ade Ola", "Bisi Obi", "Chidi Eze"}[i], Institution: code, Balance: 100_000})
+		accounts = append(accounts, w.connect(c))
+	}
+	for _, a := range accounts {
+		w.advance(engine.RateLimitWindow)
+		w.sync(a.ID)
+	}
+	total := 3 * len(accounts) // connected, updated (first sync), updated (manual)
+
+	// Each failed attempt schedules the next at the back-off; step the clock to it.
+	for attempt := 1; w.recv.calls.Load() < int64(failures) || len(w.recv.delivered()) < total; attempt++ {
+		if attempt > 20 {
+			t.Fatalf("not delivered after 20 rounds: %d calls, %d delivered", w.recv.calls.Load(), len(w.recv.delivered()))
+		}
+		w.waitNotice("a delivery attempt", func(n engine.Notice) bool { return n.Kind == engine.NoticeDelivery })
+		if len(w.recv.delivered()) < total {
+			w.advance(engine.RetryBackoff(attempt))
+		}
+	}
+	got := w.recv.await(t, total)
+	for _, a := range accounts {
+		w.until("every event is recorded delivered", w.allDelivered(a.ID))
+	}
+	byAccount := map[string][]string{}
+	for _, d := range got {
+		byAccount[d.Account] = append(byAccount[d.Account], d.EventID)
+	}
+	for _, a := range accounts {
+		var want []string
+		for _, ev := range w.events(a.ID) {
+			want = append(want, ev.ID)
+			if ev.Status != engine.DeliveryDelivered {
+				t.Errorf("event %s is %s", ev.ID, ev.Status)
+			}
+		}
+		if !slices.Equal(byAccount[a.ID], want) {
+			t.Errorf("account %s: delivered %v, want every event in order %v", a.ID, byAccount[a.ID], want)
+		}
+	}
+	// Every attempt is recorded, failed ones with their status code.
+	var failed int
+	for _, a := range accounts {
+		for _, ev := range w.events(a.ID) {
+			for _, at := range ev.Attempts {
+				if at.Error != "" {
+					failed++
+					if at.StatusCode != 503 {
+						t.Errorf("failed attempt recorded status %d, want 503", at.StatusCode)
+					}
+				}
+			}
+		}
+	}
+	if failed != failures {
+		t.Errorf("%d failed attempts recorded, want %d", failed, failures)
+	}
+}
+
+func TestRetryBackoffSchedule(t *testing.T) {
+	want := []time.Duration{30 * time.Second, time.Minute, 2 * time.Minute, 4 * time.Minute, 8 * time.Minute,
+		16 * time.Minute, 32 * time.Minute, time.Hour, time.Hour}
+	for i, d := range want {
+		if got := engine.RetryBackoff(i + 1); got != d {
+			t.Errorf("RetryBackoff(%d) = %v, want %v", i+1, got, d)
+		}
+	}
+}
+
+// A restart in the middle of retries resumes delivery from the persistent outbox.
+func TestOutboxResumesAfterRestart(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	w.recv.failFirst.Store(1 << 30) // down until further notice
+	a := w.connect(w.adam())
+	w.waitNotice("a failed attempt", func(n engine.Notice) bool { return n.Kind == engine.NoticeDelivery })
+	pending := w.events(a.ID)
+	if len(pending) != 2 || pending[0].Status != engine.DeliveryPending || len(pending[0].Attempts) != 1 {
+		t.Fatalf("before the restart: %+v", pending)
+	}
+	w.close()
+
+	w.recv.failFirst.Store(0) // the receiver recovers while sandbank is down
+	w.open()
+	w.advance(engine.RetryBackoff(1))
+	got := w.recv.await(t, 2)
+	if got[0].EventID != pending[0].ID || got[1].EventID != pending[1].ID {
+		t.Fatalf("after the restart delivered %s, %s; want %s, %s", got[0].EventID, got[1].EventID, pending[0].ID, pending[1].ID)
+	}
+	w.until("both events are recorded delivered", w.allDelivered(a.ID))
+}
+
+// Events wait while no webhook URL is set, and are delivered once one is; a replay
+// delivers an event again.
+func TestOutboxWaitsForAURLAndReplays(t *testing.T) {
+	w := newWorld(t, worldOpts{noURL: true})
+	a := w.connect(w.adam())
+	if evs := w.events(a.ID); len(evs) != 2 || evs[0].Status != engine.DeliveryPending || len(evs[0].Attempts) != 0 {
+		t.Fatalf("without a URL: %+v", evs)
+	}
+	u := w.recv.srv.URL
+	if _, err := w.eng.UpdateSettings(w.ctx, engine.SettingsPatch{WebhookURL: &u}); err != nil {
+		t.Fatal(err)
+	}
+	got := w.recv.await(t, 2)
+	if _, err := w.eng.Replay(w.ctx, got[0].EventID); err != nil {
+		t.Fatal(err)
+	}
+	got = w.recv.await(t, 3)
+	if got[2].EventID != got[0].EventID {
+		t.Fatalf("replay delivered %s, want %s again", got[2].EventID, got[0].EventID)
+	}
+	w.until("the replay is recorded", func() bool {
+		ev, _ := w.eng.Event(w.ctx, got[0].EventID)
+		return len(ev.Attempts) == 2
+	})
+	ev, err := w.eng.Event(w.ctx, got[0].EventID)
+	if err != nil || ev.Replays != 1 || len(ev.Attempts) != 2 || ev.Status != engine.DeliveryDelivered {
+		t.Fatalf("replayed event = %+v, %v", ev, err)
+	}
+}
+
+// Payloads follow DESIGN §5, and the same history gives the same event IDs and bytes.
+func TestPayloadsAndDeterminism(t *testing.T) {
+	run := func() []engine.Event {
+		w := newWorld(t, worldOpts{})
+		adam := w.adam()
+		a := w.connect(adam)
+		w.advance(time.Hour)
+		if err := w.bank.ChangePassword(adam.ID, "changed-1"); err != nil {
+			t.Fatal(err)
+		}
+		w.sync(a.ID)
+		return w.events(a.ID)
+	}
+	first, second := run(), run()
+	if len(first) != 3 {
+		t.Fatalf("events = %v", eventTypes(first))
+	}
+	for i := range first {
+		if first[i].ID != second[i].ID || string(first[i].Payload) != string(second[i].Payload) {
+			t.Fatalf("event %d differs between runs:\n%s %s\n%s %s", i, first[i].ID, first[i].Payload, second[i].ID, second[i].Payload)
+		}
+	}
+	var updated struct {
+		Event string             `json:"event"`
+		Data  engine.AccountView `json:"data"`
+	}
+	if err := json.Unmarshal(first[1].Payload, &updated); err != nil {
+		t.Fatal(err)
+	}
+	if updated.Event != engine.EventAccountUpdated || updated.Data.Meta.DataStatus != engine.DataAvailable ||
+		updated.Data.Account.Balance != 1_000_000 || len(updated.Data.Account.AccountNumber) != 10 || len(updated.Data.Account.BVN) != 4 {
+		t.Fatalf("account_updated payload = %s", first[1].Payload)
+	}
+	var reauth struct {
+		Event string                       `json:"event"`
+		Data  map[string]map[string]string `json:"data"`
+	}
+	if err := json.Unmarshal(first[2].Payload, &reauth); err != nil {
+		t.Fatalf("%s: %v", first[2].Payload, err)
+	}
+	if reauth.Event != engine.EventReauthRequired || reauth.Data["account"]["_id"] != first[2].AccountID {
+		t.Fatalf("reauthorisation_required payload = %s", first[2].Payload)
+	}
+}
+
+// A receiver that does not answer in time counts as a failed attempt, retried later.
+func TestOutboxRetriesTimeouts(t *testing.T) {
+	w := newWorld(t, worldOpts{timeout: 300 * time.Millisecond})
+	w.recv.hangFirst.Store(1)
+	a := w.connect(w.adam())
+	w.until("the timed-out attempt is recorded", func() bool {
+		evs := w.events(a.ID)
+		return len(evs) > 0 && len(evs[0].Attempts) == 1
+	})
+	first := w.events(a.ID)[0]
+	if at := first.Attempts[0]; at.Error == "" || at.StatusCode != 0 || first.Status != engine.DeliveryPending {
+		t.Fatalf("timed-out attempt = %+v, status %s", at, first.Status)
+	}
+	if want := first.Attempts[0].At.Add(engine.RetryBackoff(1)); !first.NextAttemptAt.Equal(want) {
+		t.Fatalf("next attempt at %v, want %v", first.NextAttemptAt, want)
+	}
+	w.advance(engine.RetryBackoff(1))
+	w.until("both events are delivered", w.allDelivered(a.ID))
+}
