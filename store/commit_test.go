@@ -84,3 +84,47 @@ func TestGroupCommitHonoursCancelledContext(t *testing.T) {
 		t.Fatalf("Update with a cancelled context = %v", err)
 	}
 }
+
+// The decoded-account cache never shows a write that was rolled back, and always
+// shows one that committed.
+func TestAccountCacheFollowsCommitsOnly(t *testing.T) {
+	db := openTemp(t)
+	ctx := context.Background()
+	read := func() engine.Account {
+		t.Helper()
+		var a engine.Account
+		if err := db.View(ctx, func(tx engine.Tx) (err error) { a, err = tx.Account("acct"); return err }); err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	a := sampleAccount("acct")
+	a.Balance = 100
+	if err := db.Update(ctx, func(tx engine.Tx) error { return tx.PutAccount(a) }); err != nil {
+		t.Fatal(err)
+	}
+	read()
+	if got := read().Balance; got != 100 { // a cache hit
+		t.Fatalf("balance %d, want 100", got)
+	}
+	a.Balance = 200
+	_ = db.Update(ctx, func(tx engine.Tx) error {
+		if err := tx.PutAccount(a); err != nil {
+			return err
+		}
+		if got, _ := tx.Account("acct"); got.Balance != 200 {
+			t.Errorf("inside the write the balance reads %d, want 200", got.Balance)
+		}
+		return errors.New("roll back")
+	})
+	if got := read().Balance; got != 100 {
+		t.Fatalf("after a rolled-back write the balance reads %d, want 100", got)
+	}
+	a.Balance = 300
+	if err := db.Update(ctx, func(tx engine.Tx) error { return tx.PutAccount(a) }); err != nil {
+		t.Fatal(err)
+	}
+	if got := read().Balance; got != 300 {
+		t.Fatalf("after a committed write the balance reads %d, want 300", got)
+	}
+}

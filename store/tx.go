@@ -16,7 +16,8 @@ import (
 // tx implements engine.Tx on one bbolt transaction. It holds nothing but the
 // transaction, so a rollback leaves no trace anywhere.
 type tx struct {
-	btx *bolt.Tx
+	btx      *bolt.Tx
+	accounts *accountCache
 }
 
 var _ engine.Tx = (*tx)(nil)
@@ -132,22 +133,33 @@ func (t *tx) NextSequence(name string) (n uint64, err error) {
 
 func (t *tx) Account(id string) (a engine.Account, err error) {
 	defer t.guard(&err)
-	var r accountRecord
-	if err := getJSON(t.bucket(bucketAccounts), []byte(id), "account", &r); err != nil {
-		return a, orNotFound(err, "account %s not found", id)
+	v := t.bucket(bucketAccounts).Get([]byte(id))
+	if v == nil {
+		return a, notFound("account %s not found", id)
 	}
-	return r.account(), nil
+	return t.decodeAccount(id, v)
+}
+
+// decodeAccount decodes a stored account, through the cache.
+func (t *tx) decodeAccount(id string, v []byte) (engine.Account, error) {
+	if a, ok := t.accounts.get(id, v); ok {
+		return a, nil
+	}
+	var r accountRecord
+	if err := decodeJSON("account", v, &r); err != nil {
+		return engine.Account{}, err
+	}
+	a := r.account()
+	t.accounts.put(id, v, a)
+	return a, nil
 }
 
 func (t *tx) Accounts() (as []engine.Account, err error) {
 	defer t.guard(&err)
-	err = t.bucket(bucketAccounts).ForEach(func(_, v []byte) error {
-		var r accountRecord
-		if err := decodeJSON("account", v, &r); err != nil {
-			return err
-		}
-		as = append(as, r.account())
-		return nil
+	err = t.bucket(bucketAccounts).ForEach(func(k, v []byte) error {
+		a, err := t.decodeAccount(string(k), v)
+		as = append(as, a)
+		return err
 	})
 	return as, err
 }
@@ -157,7 +169,13 @@ func (t *tx) PutAccount(a engine.Account) (err error) {
 	if err := checkAccountID(a.ID); err != nil {
 		return err
 	}
-	return putJSON(t.bucket(bucketAccounts), []byte(a.ID), toAccountRecord(a))
+	v, err := json.Marshal(toAccountRecord(a))
+	if err != nil {
+		return err
+	}
+	// Not cached here: the cache holds what decoding gives, which is what every
+	// reader must see.
+	return t.bucket(bucketAccounts).Put([]byte(a.ID), v)
 }
 
 // ---- snapshots ----
