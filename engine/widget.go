@@ -41,11 +41,18 @@ type WidgetState struct {
 }
 
 type widgetSession struct {
-	mu        sync.Mutex // one step at a time
-	state     WidgetState
-	accountID string // the account being re-authorised
-	creds     Credentials
-	wrong     int
+	mu          sync.Mutex // one step at a time
+	state       WidgetState
+	accountID   string // the account being re-authorised
+	creds       Credentials
+	wrong       int
+	lockedUntil time.Time // when the bank lets the user sign in again, if it locked them out
+}
+
+// lockedFor is how long a locked session's user must wait before signing in again
+// in a new session: until the bank's lock ends, if the bank locked them out.
+func (w *widgetSession) lockedFor(now time.Time) time.Duration {
+	return max(w.lockedUntil.Sub(now), time.Second)
 }
 
 // OpenWidget starts a widget session.
@@ -141,7 +148,8 @@ func (e *Engine) step(session string, want string, fn func(*widgetSession) error
 	case w.state.Status == WidgetSuccess:
 		return w.state, Errorf(ECONFLICT, "this widget session has already succeeded").WithReason("SESSION_DONE")
 	case w.state.AttemptsLeft <= 0:
-		return w.state, Errorf(ELOCKED, "too many wrong answers: this widget session is locked; open a new one").WithReason("SESSION_LOCKED")
+		return w.state, &Error{Code: ELOCKED, Reason: "SESSION_LOCKED", RetryAfter: w.lockedFor(e.clock.Now()),
+			Message: "too many wrong answers: this widget session is locked; open a new one once the bank lets the user sign in again"}
 	case w.state.Status != want:
 		return w.state, Errorf(ECONFLICT, "this widget session is waiting for %s, not %s", stepWords(w.state.Status), stepWords(want)).WithReason("WRONG_STEP")
 	}
@@ -196,6 +204,9 @@ func (e *Engine) wrongAnswer(w *widgetSession, err error) error {
 	switch ErrorCode(err) {
 	case ELOCKED: // the bank locked the login: this session can go no further
 		w.state.AttemptsLeft = 0
+		if be, ok := AsError(err); ok && be.RetryAfter > 0 {
+			w.lockedUntil = e.clock.Now().Add(be.RetryAfter)
+		}
 		return err
 	case EUNAUTHORIZED:
 	default:
@@ -204,7 +215,8 @@ func (e *Engine) wrongAnswer(w *widgetSession, err error) error {
 	w.wrong++
 	w.state.AttemptsLeft = MaxWidgetAttempts - w.wrong
 	if w.state.AttemptsLeft <= 0 {
-		return Errorf(ELOCKED, "%s; too many wrong attempts: this widget session is locked, open a new one", ErrorMessage(err)).WithReason("SESSION_LOCKED")
+		return &Error{Code: ELOCKED, Reason: "SESSION_LOCKED", RetryAfter: w.lockedFor(e.clock.Now()),
+			Message: ErrorMessage(err) + "; too many wrong attempts: this widget session is locked, open a new one"}
 	}
 	return &Error{Code: EUNAUTHORIZED, Reason: "WRONG_ANSWER",
 		Message: fmt.Sprintf("%s; %d attempt(s) left", ErrorMessage(err), w.state.AttemptsLeft)}
