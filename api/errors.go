@@ -49,27 +49,31 @@ type errorBody struct {
 	Field   string `json:"field,omitempty"`
 }
 
-// writeError answers err as JSON with its status. Internal errors are logged and
+// writeError answers err as JSON with its status. Internal errors — and domain
+// errors with a code the table does not know, which are bugs too — are logged and
 // shown only as "internal error".
 func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
 	code := engine.ErrorCode(err)
+	status, known := statusOf[code]
+	if !known || code == engine.EINTERNAL {
+		if ctxErr := r.Context().Err(); ctxErr != nil && errors.Is(err, ctxErr) {
+			return // the client went away; nobody reads an answer
+		}
+		log.Error("internal error", "route", r.Pattern, "err", err)
+		writeJSON(w, http.StatusInternalServerError, errorBody{Status: "failed", Message: "internal error", Code: defaultReason[engine.EINTERNAL]})
+		return
+	}
 	body := errorBody{Status: "failed", Message: engine.ErrorMessage(err), Code: defaultReason[code]}
-	if e, ok := engine.AsError(err); ok && code != engine.EINTERNAL {
+	if e, ok := engine.AsError(err); ok {
 		body.Field = e.Field
 		if e.Reason != "" {
 			body.Code = e.Reason
 		}
 		if e.RetryAfter > 0 {
-			w.Header().Set("Retry-After", strconv.Itoa(int((e.RetryAfter+time.Second-1)/time.Second)))
+			w.Header().Set("Retry-After", strconv.FormatInt(int64((e.RetryAfter+time.Second-1)/time.Second), 10))
 		}
 	}
-	if code == engine.EINTERNAL {
-		if errors.Is(err, r.Context().Err()) && r.Context().Err() != nil {
-			return // the client went away; nobody reads an answer
-		}
-		log.Error("internal error", "route", r.Pattern, "err", err)
-	}
-	writeJSON(w, statusOf[code], body)
+	writeJSON(w, status, body)
 }
 
 // writeJSON answers v as JSON.
@@ -79,42 +83,56 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 		status = http.StatusInternalServerError
 		b = []byte(`{"status":"failed","message":"internal error","code":"INTERNAL_ERROR"}`)
 	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	_, _ = w.Write(append(b, '\n'))
+	writeBody(w, status, append(b, '\n'))
 }
 
 // fallback answers what the mux does not route — unknown paths (404) and known paths
-// with another method (405, with Allow) — as JSON.
+// with another method (405, with Allow) — as JSON. It lets the mux route once and
+// catches the mux's own plain-text answer: only then is r.Pattern empty.
 func fallback(mux *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h, pattern := mux.Handler(r)
-		if pattern != "" {
-			mux.ServeHTTP(w, r)
-			return
-		}
-		rec := &statusRecorder{header: http.Header{}}
-		h.ServeHTTP(rec, r)
-		if rec.status == http.StatusMethodNotAllowed {
-			w.Header().Set("Allow", rec.header.Get("Allow"))
-			writeJSON(w, http.StatusMethodNotAllowed, errorBody{Status: "failed", Code: "METHOD_NOT_ALLOWED",
-				Message: r.Method + " is not allowed on " + r.URL.Path + "; use " + strings.ReplaceAll(rec.header.Get("Allow"), ",", " or")})
-			return
-		}
-		writeJSON(w, http.StatusNotFound, errorBody{Status: "failed", Code: "NOT_FOUND",
-			Message: "no route " + r.Method + " " + r.URL.Path + "; GET /openapi.yaml lists every route"})
+		mux.ServeHTTP(&unrouted{ResponseWriter: w, r: r}, r)
 	})
 }
 
-// statusRecorder captures what the mux's own 404/405 handler would write.
-type statusRecorder struct {
-	header http.Header
-	status int
+// unrouted turns the mux's 404 and 405 into JSON errors and passes everything else.
+type unrouted struct {
+	http.ResponseWriter
+	r       *http.Request
+	swallow bool // the mux's text body follows: drop it
 }
 
-func (s *statusRecorder) Header() http.Header         { return s.header }
-func (s *statusRecorder) Write(b []byte) (int, error) { return len(b), nil }
-func (s *statusRecorder) WriteHeader(code int)        { s.status = code }
+func (u *unrouted) WriteHeader(code int) {
+	if u.r.Pattern != "" || code < 400 {
+		u.ResponseWriter.WriteHeader(code)
+		return
+	}
+	u.swallow = true
+	h := u.Header()
+	h.Del("X-Content-Type-Options")
+	switch code {
+	case http.StatusBadRequest: // "OPTIONS *" and the like
+		writeJSON(u.ResponseWriter, code, errorBody{Status: "failed", Code: "INVALID_REQUEST",
+			Message: "the request target " + strconv.Quote(u.r.RequestURI) + " is not a path"})
+		return
+	case http.StatusMethodNotAllowed:
+		writeJSON(u.ResponseWriter, code, errorBody{Status: "failed", Code: "METHOD_NOT_ALLOWED",
+			Message: u.r.Method + " is not allowed on " + u.r.URL.Path + "; use " + strings.ReplaceAll(h.Get("Allow"), ",", " or")})
+		return
+	}
+	writeJSON(u.ResponseWriter, code, errorBody{Status: "failed", Code: "NOT_FOUND",
+		Message: "no route " + u.r.Method + " " + u.r.URL.Path + "; GET /openapi.yaml lists every route"})
+}
+
+func (u *unrouted) Write(b []byte) (int, error) {
+	if u.swallow {
+		return len(b), nil
+	}
+	return u.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (u *unrouted) Unwrap() http.ResponseWriter { return u.ResponseWriter }
 
 // subtleEqual compares secrets in constant time.
 func subtleEqual(a, b string) bool { return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1 }

@@ -12,7 +12,7 @@ import (
 
 // The Mono v1-compatible routes (DESIGN §4.1).
 
-func (s *Server) routes(mux *http.ServeMux) {
+func (s *Server) register(mux *routeMux) {
 	mux.Handle("POST /account/auth", s.secret(s.exchangeCode))
 	mux.Handle("GET /accounts/{id}", s.secret(s.account))
 	mux.Handle("GET /accounts/{id}/transactions", s.secret(s.transactions))
@@ -65,7 +65,8 @@ func (s *Server) account(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, engine.NewAccountView(a))
+	v := engine.NewAccountView(a)
+	writeAppended(w, http.StatusOK, func(b []byte) []byte { return appendAccountView(b, &v) })
 	return nil
 }
 
@@ -155,16 +156,16 @@ func (s *Server) transactions(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := txPageJSON{Paging: paging{Total: page.Total, Page: q.Page}, Data: newTxJSON(page.Transactions)}
+	pg := paging{Total: page.Total, Page: q.Page}
 	if q.Limit > 0 {
 		if q.Page > 1 {
-			out.Paging.Previous = pageURL(r, q.Page-1)
+			pg.Previous = pageURL(r, q.Page-1)
 		}
 		if int64(q.Page)*int64(q.Limit) < page.Total {
-			out.Paging.Next = pageURL(r, q.Page+1)
+			pg.Next = pageURL(r, q.Page+1)
 		}
 	}
-	writeJSON(w, http.StatusOK, out)
+	writeAppended(w, http.StatusOK, func(b []byte) []byte { return appendTxPage(b, pg, page.Transactions) })
 	return nil
 }
 
@@ -239,10 +240,7 @@ func (s *Server) statement(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var out statementJSON
-	out.Meta.Count = len(st.Transactions)
-	out.Data = newTxJSON(st.Transactions)
-	writeJSON(w, http.StatusOK, out)
+	writeAppended(w, http.StatusOK, func(b []byte) []byte { return appendStatement(b, st.Transactions) })
 	return nil
 }
 

@@ -82,7 +82,7 @@ func jsonParams(b []byte) (params, error) {
 	for k, v := range raw {
 		v = bytes.TrimSpace(v)
 		switch {
-		case len(v) == 0 || string(v) == "null":
+		case k == "" || len(v) == 0 || string(v) == "null": // no name, or no value: as if absent
 		case v[0] == '"':
 			var s string
 			if err := json.Unmarshal(v, &s); err != nil {
@@ -175,8 +175,10 @@ func (p params) date(name string, endOfDay bool) (time.Time, error) {
 	if v == "" {
 		return time.Time{}, nil
 	}
+	// A client that does not URL-encode "+01:00" sends " 01:00": put the + back.
+	iso := strings.ReplaceAll(v, " ", "+")
 	for i, layout := range dateLayouts {
-		t, err := time.Parse(layout, v)
+		t, err := time.Parse(layout, iso)
 		if err != nil {
 			continue
 		}

@@ -14,7 +14,7 @@ import (
 // The sandbox controls (DESIGN §4.3): everything the TUI can do, over HTTP, for QA
 // scripts. They take the secret key like the Mono routes.
 
-func (s *Server) sandboxRoutes(mux *http.ServeMux) {
+func (s *Server) sandboxRoutes(mux *routeMux) {
 	mux.Handle("GET /sandbox/clock", s.secret(s.clock))
 	mux.Handle("POST /sandbox/clock", s.secret(s.setClock))
 	mux.Handle("GET /sandbox/institutions", s.secret(s.institutions))

@@ -10,7 +10,7 @@ import (
 // connect.reauthorise(token) do. It takes the public key, not the secret one; after
 // that the session ID is the bearer.
 
-func (s *Server) widgetRoutes(mux *http.ServeMux) {
+func (s *Server) widgetRoutes(mux *routeMux) {
 	mux.Handle("POST /connect/sessions", s.handle(s.openWidget))
 	mux.Handle("GET /connect/sessions/{session}", s.handle(s.widgetState))
 	mux.Handle("POST /connect/sessions/{session}/login", s.handle(s.widgetLogin))
@@ -49,14 +49,13 @@ func newWidgetJSON(st engine.WidgetState, withInstitution bool) widgetJSON {
 	return out
 }
 
-// parseOpenWidget reads POST /connect/sessions' fields.
+// parseOpenWidget reads POST /connect/sessions' fields; the key is checked by the
+// caller, so that a missing key answers 401 like a wrong one.
 func parseOpenWidget(p params) (key string, req engine.WidgetRequest, err error) {
+	key = p.str("key")
 	req = engine.WidgetRequest{Institution: p.str("institution"), ReauthToken: p.str("reauth_token")}
-	if key, err = p.required("key", ": the public key sandbank printed when it started"); err != nil {
-		return "", req, err
-	}
 	if req.Institution == "" && req.ReauthToken == "" {
-		return "", req, engine.Invalid("institution", "send institution (a bank code, to connect) or reauth_token (to re-authorise)")
+		return key, req, engine.Invalid("institution", "send institution (a bank code, to connect) or reauth_token (to re-authorise)")
 	}
 	return key, req, nil
 }
@@ -67,11 +66,11 @@ func (s *Server) openWidget(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	key, req, err := parseOpenWidget(p)
+	if key == "" || !s.eng.CheckPublicKey(key) {
+		return engine.Errorf(engine.EUNAUTHORIZED, "missing or wrong key: the widget takes the public key sandbank printed when it started").WithReason("INVALID_PUBLIC_KEY")
+	}
 	if err != nil {
 		return err
-	}
-	if !s.eng.CheckPublicKey(key) {
-		return engine.Errorf(engine.EUNAUTHORIZED, "wrong key: the widget takes the public key sandbank printed when it started").WithReason("INVALID_PUBLIC_KEY")
 	}
 	st, err := s.eng.OpenWidget(r.Context(), req)
 	if err != nil {

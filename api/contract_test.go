@@ -1,0 +1,451 @@
+package api
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"sandbank/engine"
+)
+
+// The routes the mux serves and the operations openapi.yaml documents are the same.
+func TestEveryRouteIsDocumented(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	documented := map[string]bool{}
+	for path, item := range w.spec.doc.Paths.Map() {
+		for method := range item.Operations() {
+			documented[method+" "+path] = true
+		}
+	}
+	served := map[string]bool{}
+	for _, p := range w.srv.routes {
+		method, path, _ := strings.Cut(p, " ")
+		path = strings.TrimSuffix(path, "{$}")
+		served[method+" "+path] = true
+		if !documented[method+" "+path] {
+			t.Errorf("the mux serves %s, which openapi.yaml does not document", p)
+		}
+	}
+	for op := range documented {
+		if !served[op] {
+			t.Errorf("openapi.yaml documents %s, which the mux does not serve", op)
+		}
+	}
+	if got := w.do("GET", "/openapi.yaml", req{key: noKey()}); got.status != 200 || !bytes.Equal(got.body, OpenAPI) {
+		t.Fatalf("GET /openapi.yaml = %d, %d bytes; want the embedded document", got.status, len(got.body))
+	}
+}
+
+// isPublic reports whether openapi.yaml says a route needs no secret key.
+func (s *spec) isPublic(method, path string) bool {
+	op := s.doc.Paths.Find(path).GetOperation(method)
+	return op.Security != nil && len(*op.Security) == 0
+}
+
+// mono-sec-key guards every route but the widget's, the PDF download (its job ID is
+// the credential), the document and the built-in webhook receiver; a missing or wrong
+// key is a 401 JSON error, and nothing runs.
+func TestSecretKeyOnEveryRoute(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	w.enableDataSync()
+	c := w.addCustomer(map[string]any{"institution": "044", "balance": 100000})
+	id := w.connect(c)
+	values := map[string]string{"id": id, "job": "job", "file": "x.pdf", "session": "s", "code": "044"}
+	bad := map[string]*string{"missing": noKey(), "wrong": withKey("test_sk_wrong0123456789abcde"),
+		"public key": withKey(testPublicKey), "prefix": withKey(testSecretKey[:len(testSecretKey)-1]),
+		"longer": withKey(testSecretKey + "x"), "upper case": withKey(strings.ToUpper(testSecretKey)),
+		"empty": withKey(" ")}
+	secret := 0
+	for _, p := range w.srv.routes {
+		method, path := pathOf(p, values)
+		docPath := strings.TrimSuffix(strings.SplitN(p, " ", 2)[1], "{$}")
+		if w.spec.isPublic(method, docPath) {
+			continue
+		}
+		secret++
+		for name, key := range bad {
+			rep := w.do(method, path, req{key: key, body: map[string]any{"advance": "1h", "type": "none", "password": "Secret123!",
+				"for": "1h", "latency": "1s", "data_sync_enabled": false, "code": "x", "amount": 5}})
+			if rep.status != http.StatusUnauthorized {
+				t.Fatalf("%s with a %s key = %d, want 401\n%s", p, name, rep.status, rep.body)
+			}
+			failed(t, rep, http.StatusUnauthorized, "INVALID_SECRET_KEY")
+		}
+	}
+	if secret < 25 {
+		t.Fatalf("only %d routes need the secret key", secret)
+	}
+	// Nothing ran: the clock, the settings, the bank and the account are as they were.
+	var clk clockJSON
+	if w.get("/sandbox/clock").decode(t, &clk); clk.Now != "2021-08-20T12:00:00.000Z" {
+		t.Fatalf("the clock moved to %s", clk.Now)
+	}
+	var set settingsJSON
+	if w.get("/sandbox/settings").decode(t, &set); !set.DataSyncEnabled {
+		t.Fatal("the settings changed")
+	}
+	w.get("/accounts/" + id)
+
+	// The widget takes the public key, not the secret one, and needs it.
+	for name, key := range map[string]any{"missing": nil, "secret": testSecretKey, "wrong": "test_pk_nope0123456789abcde", "number": 7} {
+		body := map[string]any{"institution": "044", "key": key}
+		if key == nil {
+			delete(body, "key")
+		}
+		failed(t, w.do("POST", "/connect/sessions", req{key: noKey(), body: body}), http.StatusUnauthorized, "INVALID_PUBLIC_KEY")
+		_ = name
+	}
+	// The receiver takes the webhook secret.
+	failed(t, w.do("POST", "/sandbox/receiver", req{key: noKey(), body: map[string]any{"event": "x"}}), http.StatusUnauthorized, "")
+	failed(t, w.do("POST", "/sandbox/receiver", req{key: noKey(), body: map[string]any{"event": "x"},
+		headers: map[string]string{"mono-webhook-secret": "whsec_wrong"}}), http.StatusUnauthorized, "")
+	w.must(http.StatusOK, "POST", "/sandbox/receiver", req{key: noKey(), body: map[string]any{"event": "x"},
+		headers: map[string]string{"mono-webhook-secret": testWebhookSecret}})
+}
+
+// Query strings as real clients send them: a trailing &, dates as DD-MM-YYYY or ISO,
+// ISO instants with an unencoded +, filters, paging; bad values are 400 naming the field.
+func TestTransactionQueries(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	w.enableDataSync()
+	var adam customerJSON
+	for _, c := range w.customers() {
+		if c.Name == "Adam Okafor" {
+			adam = c
+		}
+	}
+	id := w.connect(adam)
+	page := func(q string) txPageJSON {
+		t.Helper()
+		var p txPageJSON
+		w.get("/accounts/"+id+"/transactions?"+q).decode(t, &p)
+		return p
+	}
+	all := page("paginate=false&")
+	n := len(all.Data)
+	if n < 100 || all.Paging.Total != int64(n) || all.Paging.Next != nil || all.Paging.Previous != nil {
+		t.Fatalf("paginate=false: %d transactions, paging %+v; want a year of history on one page", n, all.Paging)
+	}
+	for i := 1; i < n; i++ {
+		if all.Data[i].Date > all.Data[i-1].Date {
+			t.Fatalf("not newest first at %d: %s after %s", i, all.Data[i].Date, all.Data[i-1].Date)
+		}
+	}
+	for _, tx := range all.Data {
+		if tx.ID == "" || tx.Amount <= 0 || tx.Currency != "NGN" || (tx.Type != "debit" && tx.Type != "credit") || tx.Category == "" {
+			t.Fatalf("transaction %+v", tx)
+		}
+		if _, err := time.Parse("2006-01-02T15:04:05.000Z", tx.Date); err != nil {
+			t.Fatalf("date %q is not Mono's form: %v", tx.Date, err)
+		}
+	}
+
+	// Default page size, and following next/previous as a client does.
+	p1 := page("")
+	if len(p1.Data) != DefaultPageSize || p1.Paging.Page != 1 || p1.Paging.Next == nil || p1.Paging.Previous != nil || p1.Paging.Total != int64(n) {
+		t.Fatalf("first page: %d rows, paging %+v", len(p1.Data), p1.Paging)
+	}
+	var p2 txPageJSON
+	w.get(*p1.Paging.Next).decode(t, &p2)
+	if p2.Paging.Page != 2 || p2.Data[0].ID != all.Data[DefaultPageSize].ID || p2.Paging.Previous == nil {
+		t.Fatalf("second page: %+v", p2.Paging)
+	}
+	if last := page(fmt.Sprintf("limit=50&page=%d&", (n+49)/50)); last.Paging.Next != nil || len(last.Data) != n-((n-1)/50)*50 {
+		t.Fatalf("last page: %d rows, next %v", len(last.Data), last.Paging.Next)
+	}
+	if past := page("limit=50&page=100000"); len(past.Data) != 0 || past.Paging.Total != int64(n) {
+		t.Fatalf("a page past the end: %+v", past)
+	}
+
+	// Date bounds: a July window, written every way clients write it.
+	var july []txJSON
+	for _, tx := range all.Data {
+		if tx.Date >= "2021-07-01" && tx.Date < "2021-08-01" {
+			july = append(july, tx)
+		}
+	}
+	if len(july) == 0 {
+		t.Fatal("no July transactions to query")
+	}
+	for _, q := range []string{
+		"start=01-07-2021&end=31-07-2021&paginate=false&",
+		"start=01/07/2021&end=31/07/2021&paginate=false",
+		"start=2021-07-01&end=2021-07-31&paginate=false&",
+		"start=2021-07-01T00:00:00Z&end=2021-07-31T23:59:59.999Z&paginate=false",
+		"start=2021-07-01T01:00:00+01:00&end=2021-08-01T00:59:59.999+01:00&paginate=false", // + unencoded
+		"start=" + url.QueryEscape("2021-07-01T01:00:00+01:00") + "&end=" + url.QueryEscape("2021-08-01T00:59:59.999+01:00") + "&paginate=false",
+		"&&start=01-07-2021&end=31-07-2021&paginate=FALSE&&",
+	} {
+		got := page(q)
+		if len(got.Data) != len(july) || got.Data[0].ID != july[0].ID || got.Data[len(got.Data)-1].ID != july[len(july)-1].ID {
+			t.Fatalf("%s: %d transactions, want the %d of July", q, len(got.Data), len(july))
+		}
+	}
+
+	// Type and narration filters agree with the full list.
+	var debits, salary int
+	for _, tx := range all.Data {
+		if tx.Type == "debit" {
+			debits++
+		}
+		if strings.Contains(strings.ToLower(tx.Narration), "salary") {
+			salary++
+		}
+	}
+	if got := page("type=debit&paginate=false"); len(got.Data) != debits || got.Paging.Total != int64(debits) {
+		t.Fatalf("type=debit: %d, want %d", len(got.Data), debits)
+	}
+	if got := page("type=CREDIT&limit=5"); got.Paging.Total != int64(n-debits) || len(got.Data) != 5 || got.Data[0].Type != "credit" {
+		t.Fatalf("type=CREDIT: total %d, want %d", got.Paging.Total, n-debits)
+	}
+	if got := page("narration=SaLaRy&paginate=false"); salary == 0 || len(got.Data) != salary {
+		t.Fatalf("narration=salary: %d, want %d", len(got.Data), salary)
+	}
+
+	for q, field := range map[string]string{
+		"start=2021-13-45":                  "start",
+		"end=yesterday":                     "end",
+		"start=01-08-2021&end=01-07-2021":   "end",
+		"type=transfer":                     "type",
+		"limit=0":                           "limit",
+		"limit=1001":                        "limit",
+		"limit=ten":                         "limit",
+		"page=0":                            "page",
+		"page=-1":                           "page",
+		"paginate=maybe":                    "paginate",
+		"start=%zz":                         "query",
+		"limit=99999999999999999999999999":  "limit",
+		"page=1;limit=2":                    "query",
+		"start=" + strings.Repeat("9", 300): "start",
+	} {
+		v := failed(t, w.do("GET", "/accounts/"+id+"/transactions?"+q, req{}), http.StatusBadRequest, "INVALID_REQUEST")
+		if v["field"] != field {
+			t.Errorf("%s: field %v, want %s", q, v["field"], field)
+		}
+	}
+	for q, field := range map[string]string{"period=last13months": "period", "period=last0months": "period", "": "period",
+		"period=lastmonth": "period", "period=last1months&output=xml": "output"} {
+		v := failed(t, w.do("GET", "/accounts/"+id+"/statement?"+q, req{}), http.StatusBadRequest, "INVALID_REQUEST")
+		if v["field"] != field {
+			t.Errorf("statement?%s: field %v, want %s", q, v["field"], field)
+		}
+	}
+	var st statementJSON
+	if w.get("/accounts/"+id+"/statement?period=LAST12MONTHS&").decode(t, &st); st.Meta.Count == 0 || st.Meta.Count > n {
+		t.Fatalf("12-month statement has %d transactions of %d", st.Meta.Count, n)
+	}
+	var ident identityJSON
+	if w.get("/accounts/"+id+"/identity").decode(t, &ident); ident.FullName == "" || len(ident.BVN) != 11 || ident.UpdatedAt != "2021-08-20T12:00:00.000Z" {
+		t.Fatalf("identity = %+v", ident)
+	}
+}
+
+// POST bodies as clients send them: JSON, form-encoded, nothing at all, or JSON
+// without a Content-Type; bad bodies are 400 naming the field, big ones 413.
+func TestRequestBodies(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	w.enableDataSync()
+	c := w.addCustomer(map[string]any{"institution": "044", "balance": 100000})
+
+	// Connect with form-encoded bodies throughout, as an HTML form would.
+	form := func(path string, v url.Values) reply {
+		return w.must(http.StatusOK, "POST", path, req{key: noKey(), body: v.Encode(), ctype: "application/x-www-form-urlencoded"})
+	}
+	var st widgetReply
+	form("/connect/sessions", url.Values{"key": {testPublicKey}, "institution": {"044"}}).decode(t, &st)
+	form("/connect/sessions/"+st.Session+"/login", url.Values{"username": {c.Username}, "password": {c.Password}}).decode(t, &st)
+	if st.Status != "success" {
+		t.Fatalf("form login = %+v", st)
+	}
+	var acct struct{ ID string }
+	w.must(http.StatusOK, "POST", "/account/auth", req{body: "code=" + url.QueryEscape(st.Code)}).decode(t, &acct) // no Content-Type
+	id := acct.ID
+
+	// JSON without a Content-Type, and with text/plain; an empty POST and an empty JSON object.
+	w.must(http.StatusOK, "POST", "/sandbox/clock", req{body: `{"advance":"2m"}`})
+	w.must(http.StatusOK, "POST", "/sandbox/clock", req{body: `{"advance":"1m", "paused": true}`, ctype: "text/plain"})
+	w.must(http.StatusOK, "POST", "/accounts/"+id+"/sync", req{body: ""})
+	w.advance("2m")
+	w.must(http.StatusOK, "POST", "/accounts/"+id+"/sync", req{body: "{}", ctype: "application/json"})
+	w.must(http.StatusOK, "POST", "/accounts/"+id+"/reauthorise", req{body: "", ctype: "application/x-www-form-urlencoded"})
+	w.must(http.StatusOK, "POST", "/sandbox/clock", req{body: "advance=%2B1m&paused=true", ctype: "application/x-www-form-urlencoded; charset=utf-8"})
+	var clk clockJSON
+	if w.get("/sandbox/clock").decode(t, &clk); clk.Now != "2021-08-20T12:06:00.000Z" || !clk.Paused || clk.Speed != 1 {
+		t.Fatalf("clock = %+v", clk)
+	}
+	// Numbers and booleans may come quoted or bare.
+	w.must(http.StatusCreated, "POST", "/sandbox/customers/"+c.ID+"/transactions", req{body: `{"type":"credit","amount":"100"}`})
+	w.must(http.StatusCreated, "POST", "/sandbox/customers/"+c.ID+"/transactions", req{body: "type=debit&amount=100"})
+
+	for _, tc := range []struct {
+		path, body, ctype, field string
+		status                   int
+	}{
+		{"/account/auth", "", "", "code", 400},
+		{"/account/auth", "{}", "application/json", "code", 400},
+		{"/account/auth", `{"code":null}`, "application/json", "code", 400},
+		{"/account/auth", `{"code":{"a":1}}`, "application/json", "code", 400},
+		{"/account/auth", `["code"]`, "application/json", "body", 400},
+		{"/account/auth", `{"code":`, "application/json", "body", 400},
+		{"/account/auth", `code=a%zz`, "application/x-www-form-urlencoded", "query", 400},
+		{"/account/auth", `{"code":"nope"}`, "", "", 404},
+		{"/sandbox/clock", `{}`, "application/json", "advance", 400},
+		{"/sandbox/clock", `{"advance":"-5m"}`, "", "advance", 400},
+		{"/sandbox/clock", `{"advance":"11y"}`, "", "advance", 400},
+		{"/sandbox/clock", `{"advance":"99999999d"}`, "", "advance", 400},
+		{"/sandbox/clock", `{"speed":0}`, "", "speed", 400},
+		{"/sandbox/clock", `{"speed":"NaN"}`, "", "speed", 400},
+		{"/sandbox/clock", `{"paused":"sometimes"}`, "", "paused", 400},
+		{"/sandbox/customers", `{"balance":-1}`, "", "balance", 400},
+		{"/sandbox/customers", `{"mfa":"sms"}`, "", "mfa", 400},
+		{"/sandbox/customers", `{"institution":"999"}`, "", "institution", 404},
+		{"/sandbox/customers/" + c.ID + "/transactions", `{"type":"debit"}`, "", "amount", 400},
+		{"/sandbox/customers/" + c.ID + "/transactions", `{"type":"debit","amount":1.5}`, "", "amount", 400},
+		{"/sandbox/customers/" + c.ID + "/transactions", `{"type":"refund","amount":1}`, "", "type", 400},
+		{"/sandbox/customers/" + c.ID + "/transactions", `{"type":"debit","amount":999999999999}`, "", "amount", 400},
+		{"/sandbox/customers/nope/transactions", `{"type":"debit","amount":1}`, "", "", 404},
+		{"/sandbox/customers/" + c.ID + "/password", `{}`, "", "password", 400},
+		{"/sandbox/customers/" + c.ID + "/mfa", `{"type":"sms"}`, "", "type", 400},
+		{"/sandbox/institutions/044/outage", `{"for":"forever"}`, "", "for", 400},
+		{"/sandbox/institutions/999/outage", `{"for":"1h"}`, "", "", 404},
+		{"/sandbox/institutions/044/latency", `{"latency":"2m"}`, "", "latency", 400},
+		{"/connect/sessions", `{"key":"` + testPublicKey + `"}`, "", "institution", 400},
+		{"/connect/sessions", `{"key":"` + testPublicKey + `","institution":"999"}`, "", "", 404},
+		{"/connect/sessions", `{"key":"` + testPublicKey + `","reauth_token":"nope"}`, "", "", 401},
+		{"/connect/sessions/nope/login", `{"username":"a","password":"b"}`, "", "", 404},
+		{"/connect/sessions/nope/answer", `{"answer":"a"}`, "", "", 404},
+	} {
+		rep := w.do("POST", tc.path, req{body: tc.body, ctype: tc.ctype})
+		v := failed(t, rep, tc.status, "")
+		if tc.field != "" && v["field"] != tc.field {
+			t.Errorf("POST %s %s: field %v, want %s", tc.path, tc.body, v["field"], tc.field)
+		}
+	}
+	for _, tc := range []struct{ body, field string }{{`{}`, "body"}, {`{"auto_sync":"5h"}`, "auto_sync"},
+		{`{"webhook_url":"ftp://x"}`, "webhook_url"}, {`{"data_sync_enabled":"yes please"}`, "data_sync_enabled"}} {
+		v := failed(t, w.do("PATCH", "/sandbox/settings", req{body: tc.body}), http.StatusBadRequest, "INVALID_REQUEST")
+		if v["field"] != tc.field {
+			t.Errorf("PATCH %s: field %v, want %s", tc.body, v["field"], tc.field)
+		}
+	}
+
+	// Bodies over the cap are refused whole.
+	big := `{"code":"` + strings.Repeat("x", MaxBodyBytes) + `"}`
+	for _, path := range []string{"/account/auth", "/sandbox/clock", "/connect/sessions", "/accounts/" + id + "/sync", "/sandbox/receiver"} {
+		failed(t, w.do("POST", path, req{body: big, headers: map[string]string{"mono-webhook-secret": testWebhookSecret}}),
+			http.StatusRequestEntityTooLarge, "BODY_TOO_LARGE")
+	}
+}
+
+// Unknown routes and methods answer JSON too: 404, and 405 with Allow.
+func TestUnroutedRequests(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	failed(t, w.do("GET", "/nope", req{}), http.StatusNotFound, "NOT_FOUND")
+	failed(t, w.do("GET", "/accounts", req{}), http.StatusNotFound, "NOT_FOUND")
+	failed(t, w.do("GET", "/accounts/x/y/z", req{}), http.StatusNotFound, "NOT_FOUND")
+	rep := w.do("DELETE", "/accounts/x", req{})
+	failed(t, rep, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED")
+	if allow := rep.header.Get("Allow"); !strings.Contains(allow, "GET") {
+		t.Fatalf("Allow %q", allow)
+	}
+	rep = w.do("PUT", "/accounts/x/sync", req{body: "{}"})
+	failed(t, rep, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED")
+	if allow := rep.header.Get("Allow"); !strings.Contains(allow, "POST") || !strings.Contains(allow, "GET") {
+		t.Fatalf("Allow %q", allow)
+	}
+	// HEAD answers like GET, without a body.
+	if rep := w.do("HEAD", "/sandbox/clock", req{}); rep.status != 200 || len(rep.body) != 0 {
+		t.Fatalf("HEAD = %d with %d bytes", rep.status, len(rep.body))
+	}
+}
+
+// A tour of every documented operation: each answers at least one success that
+// matches openapi.yaml, along with the errors the other tests check.
+func TestEveryOperationAnswersAsDocumented(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	w.get("/")
+	w.must(http.StatusOK, "GET", "/openapi.yaml", req{key: noKey()})
+	w.get("/sandbox/clock")
+	w.advance("1m")
+	w.get("/sandbox/institutions")
+	w.post("/sandbox/institutions/058/outage", map[string]any{"for": "15m"})
+	var inst institutionJSON
+	if w.must(http.StatusOK, "DELETE", "/sandbox/institutions/058/outage", req{}).decode(t, &inst); inst.OutageUntil != "" {
+		t.Fatalf("outage still on: %+v", inst)
+	}
+	w.post("/sandbox/institutions/058/latency", map[string]any{"latency": "0"})
+	w.enableDataSync()
+	w.get("/sandbox/settings")
+	cs := w.customers()
+	otp := cs[1]
+	if otp.MFA != "otp" {
+		t.Fatalf("customer 1 has MFA %s", otp.MFA)
+	}
+	w.get("/sandbox/customers/" + otp.ID)
+	id := w.connect(otp)
+	w.addCustomer(map[string]any{})
+	w.get("/sandbox/customers/" + otp.ID + "/inbox")
+	w.get("/sandbox/accounts")
+	w.get("/accounts/" + id)
+	w.get("/accounts/" + id + "/transactions?limit=5")
+	w.get("/accounts/" + id + "/identity")
+	var job statementJobJSON
+	w.get("/accounts/"+id+"/statement?period=last6months").decode(t, &job)
+	w.get("/accounts/"+id+"/statement?period=last6months&output=pdf").decode(t, &job)
+	w.get("/accounts/" + id + "/statement/jobs/" + job.ID)
+	w.must(http.StatusOK, "GET", job.Path, req{key: noKey()})
+	// R5: an MFA account's sync needs the user.
+	w.advance("20m")
+	var res syncJSON
+	if w.get("/accounts/"+id+"/sync").decode(t, &res); res.Code != "REAUTHORISATION_REQUIRED" {
+		t.Fatalf("sync of an OTP account = %+v", res)
+	}
+	var tok struct{ Token string }
+	w.post("/accounts/"+id+"/reauthorise", nil).decode(t, &tok)
+	st := w.openWidget(map[string]any{"key": testPublicKey, "reauth_token": tok.Token})
+	w.get("/connect/sessions/" + st.Session + "?x=1&")
+	if st.Status != "challenge" {
+		t.Fatalf("reauth of an OTP account = %+v, want the OTP challenge only", st)
+	}
+	w.answerAll(otp, st)
+	w.advance("2m")
+	w.post("/accounts/"+id+"/sync", nil)
+	w.must(http.StatusCreated, "POST", "/sandbox/customers/"+otp.ID+"/transactions", req{body: map[string]any{"type": "credit", "amount": 1000}})
+	w.post("/sandbox/customers/"+otp.ID+"/mfa", map[string]any{"type": "captcha"})
+	w.post("/sandbox/customers/"+otp.ID+"/password", map[string]any{"password": "Chang3d!pw"})
+	evs := w.hooks.await(t, id, 5)
+	w.awaitRecorded(evs[len(evs)-1].EventID)
+	var log struct{ Data []eventJSON }
+	w.get("/sandbox/webhooks?limit=3&").decode(t, &log)
+	w.post("/sandbox/webhooks/"+log.Data[0].ID+"/replay", nil)
+	w.must(http.StatusOK, "POST", "/sandbox/receiver", req{key: noKey(), body: map[string]any{"event": "x", "data": map[string]any{}},
+		headers: map[string]string{"mono-webhook-secret": testWebhookSecret, "mono-webhook-event-id": "e1"}})
+	var got struct{ Data []receivedJSON }
+	if w.get("/sandbox/receiver").decode(t, &got); len(got.Data) != 1 || !got.Data[0].SecretValid || got.Data[0].EventID != "e1" {
+		t.Fatalf("receiver = %+v", got.Data)
+	}
+	w.post("/accounts/"+id+"/unlink", nil)
+
+	var missing []string
+	for path, item := range w.spec.doc.Paths.Map() {
+		for method := range item.Operations() {
+			ok := false
+			for status := range w.spec.seen[method+" "+path] {
+				ok = ok || status < 300
+			}
+			if !ok {
+				missing = append(missing, method+" "+path)
+			}
+		}
+	}
+	slices.Sort(missing)
+	if len(missing) > 0 {
+		t.Fatalf("operations without a success checked against openapi.yaml: %v", missing)
+	}
+	_ = engine.Naira
+}

@@ -1,0 +1,290 @@
+package api
+
+import (
+	"bytes"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/ledongthuc/pdf"
+
+	"sandbank/engine"
+)
+
+// R6–R8 over HTTP: a password change at the bank makes the next sync fail and sends
+// reauthorisation_required; the widget's reauth flow asks for the new password and
+// the bank's OTP, then account_reauthorized and account_updated (AVAILABLE) arrive at
+// the business's endpoint with its webhook secret.
+func TestPasswordChangeReauthFlow(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	w.enableDataSync()
+	c := w.addCustomer(map[string]any{"name": "Ngozi Eze", "institution": "058", "balance": 7500000})
+	id := w.connect(c)
+	got := w.hooks.await(t, id, 2)
+	if names := eventNames(got); !slices.Equal(names, []string{"mono.events.account_connected", "mono.events.account_updated"}) {
+		t.Fatalf("webhooks after connect = %v", names)
+	}
+
+	w.post("/sandbox/customers/"+c.ID+"/password", map[string]any{"password": "N3wPassw0rd!"})
+	w.advance("2m")
+	var res syncJSON
+	w.post("/accounts/"+id+"/sync", "").decode(t, &res)
+	if res.Status != "failed" || res.HasNewData || res.Code != "REAUTHORISATION_REQUIRED" {
+		t.Fatalf("sync after the password change = %+v, want failed REAUTHORISATION_REQUIRED", res)
+	}
+	got = w.hooks.await(t, id, 3)
+	if got[2].Event != "mono.events.reauthorisation_required" {
+		t.Fatalf("third webhook = %s, want reauthorisation_required", got[2].Event)
+	}
+	wantBody(t, got[2], `{"event":"mono.events.reauthorisation_required","data":{"account":{"_id":"`+id+`"}}}`)
+
+	var tok struct {
+		Token     string
+		ExpiresAt string `json:"expires_at"`
+	}
+	w.post("/accounts/"+id+"/reauthorise", nil).decode(t, &tok)
+	if tok.Token == "" || tok.ExpiresAt != "2021-08-20T12:12:00.000Z" {
+		t.Fatalf("reauth token = %+v, want one expiring 10 minutes from now", tok)
+	}
+	st := w.openWidget(map[string]any{"key": testPublicKey, "reauth_token": tok.Token})
+	if st.Status != "login" {
+		t.Fatalf("reauth widget = %+v, want it to ask for the new password", st)
+	}
+	// The token is single-use.
+	failed(t, w.do("POST", "/connect/sessions", req{key: noKey(), body: map[string]any{"key": testPublicKey, "reauth_token": tok.Token}}),
+		http.StatusConflict, "REAUTH_TOKEN_USED")
+	// The old password fails, and the widget counts it.
+	failed(t, w.do("POST", "/connect/sessions/"+st.Session+"/login", req{key: noKey(),
+		body: map[string]any{"username": c.Username, "password": c.Password}}), http.StatusUnauthorized, "WRONG_ANSWER")
+	st = w.login(st.Session, c.Username, "N3wPassw0rd!")
+	if st.Status != "challenge" || st.Challenge.Type != "otp" {
+		t.Fatalf("after the new password = %+v, want an OTP challenge (the bank asks one after a password change)", st)
+	}
+	st = w.answerAll(c, st)
+	if st.Account != id {
+		t.Fatalf("reauth success names account %q, want %s", st.Account, id)
+	}
+
+	got = w.hooks.await(t, id, 5)
+	if names := eventNames(got[3:]); !slices.Equal(names, []string{"mono.events.account_reauthorized", "mono.events.account_updated"}) {
+		t.Fatalf("webhooks after re-authorisation = %v", names)
+	}
+	wantBody(t, got[3], `{"event":"mono.events.account_reauthorized","data":{"account":{"_id":"`+id+`"}}}`)
+	updated := got[4].Body["data"].(map[string]any)
+	if meta := updated["meta"].(map[string]any); meta["data_status"] != "AVAILABLE" || meta["auth_method"] == "" {
+		t.Fatalf("account_updated meta = %v", meta)
+	}
+	if acct := updated["account"].(map[string]any); acct["_id"] != id || acct["balance"] != float64(7500000) {
+		t.Fatalf("account_updated account = %v", acct)
+	}
+	// The payload's account is GET /accounts/{id}'s.
+	view := w.get("/accounts/" + id)
+	if !bytes.Equal(mustJSON(t, view.json(t)), mustJSON(t, updated)) {
+		t.Fatalf("account_updated data %s differs from GET /accounts/{id} %s", mustJSON(t, updated), view.body)
+	}
+	seen := map[string]bool{}
+	for _, h := range got {
+		if h.Secret != testWebhookSecret {
+			t.Fatalf("%s arrived with mono-webhook-secret %q, want the business's secret", h.Event, h.Secret)
+		}
+		if h.EventID == "" || seen[h.EventID] {
+			t.Fatalf("%s has event ID %q: empty or repeated", h.Event, h.EventID)
+		}
+		seen[h.EventID] = true
+	}
+	// The event log tells the same story.
+	w.awaitRecorded(got[4].EventID)
+	var log struct{ Data []eventJSON }
+	w.get("/sandbox/webhooks?account="+id+"&limit=10&").decode(t, &log)
+	if len(log.Data) != 5 || log.Data[0].Event != "mono.events.account_updated" || log.Data[0].Status != "delivered" ||
+		len(log.Data[0].Attempts) != 1 || log.Data[0].Attempts[0].StatusCode != 200 {
+		t.Fatalf("webhook log = %s", mustJSON(t, log.Data))
+	}
+}
+
+func wantBody(t *testing.T, h hook, want string) {
+	t.Helper()
+	if string(h.Raw) != want {
+		t.Fatalf("%s body = %s\nwant %s", h.Event, h.Raw, want)
+	}
+}
+
+// R4: accounts connected before Data Sync was enabled get no webhooks, though their
+// syncs work; an account connected after does.
+func TestWebhooksOnlyForAccountsConnectedAfterDataSync(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	w.must(http.StatusOK, "PATCH", "/sandbox/settings", req{body: map[string]any{"webhook_url": w.hooks.srv.URL, "webhook_secret": testWebhookSecret}})
+	early := w.connect(w.addCustomer(map[string]any{"institution": "044", "balance": 100000}))
+	w.advance("1m")
+	var set settingsJSON
+	w.must(http.StatusOK, "PATCH", "/sandbox/settings", req{body: "data_sync_enabled=true", ctype: "application/x-www-form-urlencoded"}).decode(t, &set)
+	if !set.DataSyncEnabled || set.DataSyncEnabledAt != "2021-08-20T12:01:00.000Z" {
+		t.Fatalf("settings = %+v, want Data Sync enabled at 12:01", set)
+	}
+	w.advance("1m")
+	late := w.connect(w.addCustomer(map[string]any{"institution": "057", "balance": 200000}))
+	w.advance("2m")
+	for _, id := range []string{early, late} {
+		var res syncJSON
+		if w.post("/accounts/"+id+"/sync", nil).decode(t, &res); res.Status != "successful" {
+			t.Fatalf("sync of %s = %+v", id, res)
+		}
+	}
+	got := w.hooks.await(t, late, 3)
+	if names := eventNames(got); !slices.Equal(names, []string{"mono.events.account_connected", "mono.events.account_updated", "mono.events.account_updated"}) {
+		t.Fatalf("webhooks of the late account = %v", names)
+	}
+	if early := w.hooks.forAccount(early); len(early) != 0 {
+		t.Fatalf("the account connected before Data Sync got webhooks: %v", eventNames(early))
+	}
+	var log struct{ Data []eventJSON }
+	w.get("/sandbox/webhooks?account="+early).decode(t, &log)
+	if len(log.Data) == 0 {
+		t.Fatal("no events recorded for the early account")
+	}
+	for _, e := range log.Data {
+		if e.Status != "skipped" || e.SkipReason == "" || len(e.Attempts) != 0 {
+			t.Fatalf("early account's event %+v, want skipped without attempts", e)
+		}
+	}
+	var accts struct{ Data []connectedJSON }
+	w.get("/sandbox/accounts").decode(t, &accts)
+	for _, a := range accts.Data {
+		if want := a.Account.ID == late; a.ReceivesWebhook != want {
+			t.Fatalf("%s receives_webhooks = %v, want %v", a.Account.ID, a.ReceivesWebhook, want)
+		}
+	}
+	failed(t, w.do("POST", "/sandbox/webhooks/"+log.Data[0].ID+"/replay", req{}), http.StatusConflict, "")
+}
+
+// Unlinking stops an account: later calls on its ID answer 404.
+func TestUnlink(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	w.enableDataSync()
+	id := w.connect(w.addCustomer(map[string]any{"institution": "044", "balance": 100000}))
+	var out struct{ Message string }
+	w.post("/accounts/"+id+"/unlink", nil).decode(t, &out)
+	if !strings.Contains(out.Message, id) {
+		t.Fatalf("unlink message %q", out.Message)
+	}
+	for _, p := range []string{"GET /accounts/{id}", "GET /accounts/{id}/transactions", "GET /accounts/{id}/identity",
+		"POST /accounts/{id}/sync", "POST /accounts/{id}/reauthorise", "POST /accounts/{id}/unlink"} {
+		m, path := pathOf(p, map[string]string{"id": id})
+		failed(t, w.do(m, path, req{}), http.StatusNotFound, "ACCOUNT_NOT_FOUND")
+	}
+	failed(t, w.do("GET", "/accounts/"+id+"/statement?period=last1months", req{}), http.StatusNotFound, "ACCOUNT_NOT_FOUND")
+	got := w.hooks.await(t, id, 3)
+	if got[2].Event != "mono.events.account_unlinked" {
+		t.Fatalf("last webhook %s, want account_unlinked", got[2].Event)
+	}
+}
+
+// Statements as JSON and as a real PDF, downloaded from the path the API returns.
+func TestStatements(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	w.enableDataSync()
+	c := w.addCustomer(map[string]any{"name": "Adam Okafor", "institution": "044", "balance": 1000000})
+	w.advance("1d")
+	narrations := []string{"POS PURCHASE SHOPRITE LEKKI", "NIP TRF FROM CHIOMA OKAFOR/GTB", "AIRTIME MTN 08031234567"}
+	kinds := []string{"debit", "credit", "debit"}
+	amounts := []int64{500000, 1234567, 150000}
+	for i := range narrations {
+		w.must(http.StatusCreated, "POST", "/sandbox/customers/"+c.ID+"/transactions",
+			req{body: map[string]any{"type": kinds[i], "amount": amounts[i], "narration": narrations[i]}})
+		w.advance("3h")
+	}
+	id := w.connect(c)
+
+	var st statementJSON
+	w.get("/accounts/"+id+"/statement?period=last1months&output=json&").decode(t, &st)
+	if st.Meta.Count != 4 || len(st.Data) != 4 {
+		t.Fatalf("JSON statement has %d (%d) transactions, want 4: %+v", st.Meta.Count, len(st.Data), st.Data)
+	}
+	for i, n := range narrations { // oldest first, after the opening deposit
+		if got := st.Data[i+1]; got.Narration != n || got.Amount != amounts[i] || got.Type != kinds[i] {
+			t.Fatalf("statement row %d = %+v, want %s %d %s", i+1, got, kinds[i], amounts[i], n)
+		}
+	}
+
+	var job statementJobJSON
+	w.get("/accounts/"+id+"/statement?period=last3months&output=pdf").decode(t, &job)
+	if job.ID == "" || job.Status != "BUILT" || !strings.HasPrefix(job.Path, w.base+"/statements/") {
+		t.Fatalf("PDF job = %+v", job)
+	}
+	var again statementJobJSON
+	w.get("/accounts/"+id+"/statement/jobs/"+job.ID).decode(t, &again)
+	if again != job {
+		t.Fatalf("job lookup = %+v, want %+v", again, job)
+	}
+	file := w.must(http.StatusOK, "GET", job.Path, req{key: noKey()})
+	if ct := file.header.Get("Content-Type"); ct != "application/pdf" || !bytes.HasPrefix(file.body, []byte("%PDF-")) {
+		t.Fatalf("download: Content-Type %q, starts %q", ct, file.body[:min(8, len(file.body))])
+	}
+	text := pdfText(t, file.body)
+	for _, want := range []string{"Access Bank", "ADAM OKAFOR", c.Accounts[0].AccountNumber, "STATEMENT OF ACCOUNT",
+		"Opening balance", "Closing balance", "NGN 0.00", "NGN 15,845.67", "Page 1 of 1",
+		"5,000.00", "12,345.67", "1,500.00", "10,000.00"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the PDF does not show %q:\n%s", want, text)
+		}
+	}
+	// Every transaction is a row: date, narration, amount, balance after it.
+	for _, tx := range st.Data {
+		date := tx.Date[8:10] + " Aug 2021"
+		row := date + tx.Narration + engine.Naira(tx.Amount) + engine.Naira(tx.Balance)
+		if !strings.Contains(text, row) {
+			t.Errorf("the PDF does not list the row %q:\n%s", row, text)
+		}
+	}
+	// A job of another account, or a made-up one, is not found.
+	failed(t, w.do("GET", "/statements/nope.pdf", req{key: noKey()}), http.StatusNotFound, "")
+	failed(t, w.do("GET", "/statements/"+job.ID, req{key: noKey()}), http.StatusNotFound, "")
+	failed(t, w.do("GET", "/accounts/"+id+"/statement/jobs/nope", req{}), http.StatusNotFound, "")
+}
+
+// pdfText extracts the text of every page.
+func pdfText(t *testing.T, b []byte) string {
+	t.Helper()
+	r, err := pdf.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatalf("the PDF does not parse: %v", err)
+	}
+	var sb strings.Builder
+	for i := 1; i <= r.NumPage(); i++ {
+		rows, err := r.Page(i).GetTextByRow()
+		if err != nil {
+			t.Fatalf("page %d: %v", i, err)
+		}
+		for _, row := range rows {
+			for _, w := range row.Content {
+				sb.WriteString(w.S)
+			}
+			sb.WriteByte('\n')
+		}
+	}
+	return sb.String()
+}
+
+// Wrong answers count; the third locks the session (429), and the bank's lock says
+// how long in Retry-After.
+func TestWidgetLockout(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	c := w.addCustomer(map[string]any{"institution": "057", "balance": 100, "mfa": "security_question"})
+	st := w.openWidget(map[string]any{"key": testPublicKey, "institution": "057"})
+	st = w.login(st.Session, c.Username, c.Password)
+	path := "/connect/sessions/" + st.Session + "/answer"
+	for i, left := range []string{"2", "1"} {
+		v := failed(t, w.do("POST", path, req{key: noKey(), body: map[string]any{"answer": "wrong"}}), http.StatusUnauthorized, "WRONG_ANSWER")
+		if !strings.Contains(v["message"].(string), left+" attempt") {
+			t.Fatalf("wrong answer %d: %v", i+1, v["message"])
+		}
+	}
+	rep := w.do("POST", path, req{key: noKey(), body: map[string]any{"answer": "wrong"}})
+	failed(t, rep, http.StatusTooManyRequests, "LOCKED")
+	if rep.header.Get("Retry-After") != "1800" {
+		t.Fatalf("the bank's 30-minute lock: Retry-After %q, want 1800", rep.header.Get("Retry-After"))
+	}
+	// The session stays locked, even for the right answer.
+	failed(t, w.do("POST", path, req{key: noKey(), body: map[string]any{"answer": c.SecurityAnswer}}), http.StatusTooManyRequests, "SESSION_LOCKED")
+}

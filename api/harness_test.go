@@ -1,0 +1,600 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"mime"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/legacy"
+
+	"sandbank/engine"
+	"sandbank/simulator"
+	"sandbank/store"
+)
+
+// The end-to-end harness: a whole sandbank — a paused virtual clock with a frozen
+// wall, the simulated bank, a real bbolt file, the engine — behind the real handler
+// on a loopback port, driven over real HTTP. Every response is checked against
+// openapi.yaml as it arrives.
+
+const (
+	testSecretKey     = "test_sk_e2e0123456789abcdef"
+	testPublicKey     = "test_pk_e2e0123456789abcdef"
+	testWebhookSecret = "whsec_e2e0123456789"
+)
+
+// adamStart: Mr Adam connects at 1.00 pm WAT on 20 August 2021 (the seed).
+var adamStart = time.Date(2021, 8, 20, 12, 0, 0, 0, time.UTC)
+
+type world struct {
+	t      testing.TB
+	ctx    context.Context
+	clock  *simulator.Clock
+	bank   *simulator.Bank
+	db     *store.DB
+	eng    *engine.Engine
+	srv    *Server
+	base   string // http://127.0.0.1:PORT
+	client *http.Client
+	logs   *syncBuffer
+	hooks  *hookReceiver
+	spec   *spec
+
+	notes     <-chan engine.Notice
+	delivered map[string]bool // event IDs whose delivery was recorded
+}
+
+type worldOpts struct {
+	customers int // world customers (default 6: the tour of MFA kinds)
+}
+
+func newWorld(t testing.TB, o worldOpts) *world {
+	t.Helper()
+	if o.customers == 0 {
+		o.customers = 6
+	}
+	w := &world{t: t, ctx: context.Background(), logs: &syncBuffer{}, spec: loadSpec(t)}
+	log := slog.New(slog.NewTextHandler(w.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	wall := time.Now() // frozen: the clock moves only when a test advances it
+	w.clock = simulator.NewClock(adamStart, simulator.WithWall(func() time.Time { return wall }))
+	w.clock.SetPaused(true)
+	t.Cleanup(w.clock.Close)
+	var err error
+	if w.bank, err = simulator.New(simulator.Config{Seed: 2021, Start: adamStart, Customers: o.customers}, w.clock); err != nil {
+		t.Fatal(err)
+	}
+	if w.db, err = store.Open(filepath.Join(t.TempDir(), "sandbank.db")); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = w.db.Close() })
+	w.eng, err = engine.New(engine.Config{Clock: w.clock, Bank: w.bank, Store: w.db, Sender: NewWebhookSender(), Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.eng.Start(w.ctx, engine.Settings{SecretKey: testSecretKey, PublicKey: testPublicKey,
+		WebhookSecret: testWebhookSecret, IDNamespace: "e2e"}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = w.eng.Close() })
+	notes, stop := w.eng.Subscribe(4096)
+	t.Cleanup(stop)
+	w.notes, w.delivered = notes, map[string]bool{}
+	w.srv = New(Config{Engine: w.eng, Bank: w.bank, Logger: log})
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := &http.Server{Handler: w.srv, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = hs.Serve(ln) }()
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = hs.Shutdown(ctx)
+	})
+	w.base = "http://" + ln.Addr().String()
+	w.client = &http.Client{Transport: &http.Transport{Proxy: nil, MaxIdleConnsPerHost: 16}, Timeout: 30 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	t.Cleanup(w.client.CloseIdleConnections)
+	w.hooks = newHookReceiver(t)
+	return w
+}
+
+// --- requests
+
+// reply is an answer, read whole.
+type reply struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// json decodes the body into a generic value, failing the test if it is not JSON.
+func (r reply) json(t testing.TB) map[string]any {
+	t.Helper()
+	var v map[string]any
+	if err := json.Unmarshal(r.body, &v); err != nil {
+		t.Fatalf("answer %d is not a JSON object: %v\n%s", r.status, err, r.body)
+	}
+	return v
+}
+
+// decode decodes the body into v.
+func (r reply) decode(t testing.TB, v any) {
+	t.Helper()
+	if err := json.Unmarshal(r.body, v); err != nil {
+		t.Fatalf("answer %d does not decode into %T: %v\n%s", r.status, v, err, r.body)
+	}
+}
+
+// req describes a request; zero values mean: the secret key, no body.
+type req struct {
+	key     *string // nil: the secret key; "" sends no header
+	body    any     // nil: none; string or []byte: as is; anything else: JSON
+	ctype   string  // Content-Type for a string or []byte body
+	headers map[string]string
+}
+
+func noKey() *string           { s := ""; return &s }
+func withKey(k string) *string { return &k }
+
+// do sends a request and checks the answer against the OpenAPI document.
+func (w *world) do(method, path string, o req) reply {
+	w.t.Helper()
+	var body io.Reader
+	ctype := o.ctype
+	switch b := o.body.(type) {
+	case nil:
+	case string:
+		body = strings.NewReader(b)
+	case []byte:
+		body = bytes.NewReader(b)
+	default:
+		j, err := json.Marshal(b)
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		body, ctype = bytes.NewReader(j), "application/json"
+	}
+	target := path
+	if !strings.HasPrefix(path, "http") {
+		target = w.base + path
+	}
+	r, err := http.NewRequestWithContext(w.ctx, method, target, body)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	if ctype != "" {
+		r.Header.Set("Content-Type", ctype)
+	}
+	key := testSecretKey
+	if o.key != nil {
+		key = *o.key
+	}
+	if key != "" {
+		r.Header.Set("mono-sec-key", key)
+	}
+	for k, v := range o.headers {
+		r.Header.Set(k, v)
+	}
+	resp, err := w.client.Do(r)
+	if err != nil {
+		w.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		w.t.Fatalf("%s %s: reading the answer: %v", method, path, err)
+	}
+	rep := reply{status: resp.StatusCode, header: resp.Header, body: b}
+	w.spec.check(w.t, r, rep)
+	return rep
+}
+
+// must sends a request and fails unless the answer has the status.
+func (w *world) must(status int, method, path string, o req) reply {
+	w.t.Helper()
+	rep := w.do(method, path, o)
+	if rep.status != status {
+		w.t.Fatalf("%s %s = %d, want %d\n%s", method, path, rep.status, status, rep.body)
+	}
+	return rep
+}
+
+func (w *world) get(path string) reply {
+	w.t.Helper()
+	return w.must(http.StatusOK, "GET", path, req{})
+}
+
+func (w *world) post(path string, body any) reply {
+	w.t.Helper()
+	return w.must(http.StatusOK, "POST", path, req{body: body})
+}
+
+// failed checks that rep is an error body of §4 with the status and code.
+func failed(t testing.TB, rep reply, status int, code string) map[string]any {
+	t.Helper()
+	if rep.status != status {
+		t.Fatalf("status %d, want %d\n%s", rep.status, status, rep.body)
+	}
+	if ct, _, _ := mime.ParseMediaType(rep.header.Get("Content-Type")); ct != "application/json" {
+		t.Fatalf("error Content-Type %q, want application/json", rep.header.Get("Content-Type"))
+	}
+	v := rep.json(t)
+	if v["status"] != "failed" || v["message"] == "" || v["message"] == nil {
+		t.Fatalf("error body %s lacks status failed and a message", rep.body)
+	}
+	if code != "" && v["code"] != code {
+		t.Fatalf("error code %v, want %s\n%s", v["code"], code, rep.body)
+	}
+	return v
+}
+
+// --- sandbox shortcuts, over HTTP
+
+func (w *world) customers() []customerJSON {
+	w.t.Helper()
+	var out struct{ Data []customerJSON }
+	w.get("/sandbox/customers").decode(w.t, &out)
+	return out.Data
+}
+
+func (w *world) addCustomer(body map[string]any) customerJSON {
+	w.t.Helper()
+	var c customerJSON
+	w.must(http.StatusCreated, "POST", "/sandbox/customers", req{body: body}).decode(w.t, &c)
+	return c
+}
+
+func (w *world) advance(d string) {
+	w.t.Helper()
+	w.post("/sandbox/clock", map[string]any{"advance": d})
+}
+
+// enableDataSync turns Data Sync on with webhooks to the test's receiver.
+func (w *world) enableDataSync() {
+	w.t.Helper()
+	w.must(http.StatusOK, "PATCH", "/sandbox/settings", req{body: map[string]any{"data_sync_enabled": true,
+		"webhook_url": w.hooks.srv.URL + "/hooks", "webhook_secret": testWebhookSecret}})
+}
+
+// connect walks the widget as the customer would and exchanges the code: the
+// account's ID.
+func (w *world) connect(c customerJSON) string {
+	w.t.Helper()
+	st := w.openWidget(map[string]any{"key": testPublicKey, "institution": c.Accounts[0].Institution.BankCode})
+	st = w.login(st.Session, c.Username, c.Password)
+	st = w.answerAll(c, st)
+	if st.Code == "" {
+		w.t.Fatalf("connect of %s ended without a code: %+v", c.Name, st)
+	}
+	var out struct{ ID string }
+	w.post("/account/auth", map[string]any{"code": st.Code}).decode(w.t, &out)
+	if out.ID == "" {
+		w.t.Fatal("POST /account/auth gave no id")
+	}
+	return out.ID
+}
+
+type widgetReply struct {
+	Session     string
+	Status      string
+	Institution *engine.InstitutionBody
+	Challenge   *challengeJSON
+	Code        string
+	Account     string
+}
+
+func (w *world) openWidget(body any) widgetReply {
+	w.t.Helper()
+	var st widgetReply
+	w.must(http.StatusOK, "POST", "/connect/sessions", req{key: noKey(), body: body}).decode(w.t, &st)
+	return st
+}
+
+func (w *world) login(session, username, password string) widgetReply {
+	w.t.Helper()
+	var st widgetReply
+	w.must(http.StatusOK, "POST", "/connect/sessions/"+session+"/login",
+		req{key: noKey(), body: map[string]any{"username": username, "password": password}}).decode(w.t, &st)
+	return st
+}
+
+// answerAll answers challenges the way a tester does, until success.
+func (w *world) answerAll(c customerJSON, st widgetReply) widgetReply {
+	w.t.Helper()
+	for i := 0; st.Status == "challenge"; i++ {
+		if i == 5 {
+			w.t.Fatal("the bank keeps asking")
+		}
+		ans := w.answerFor(c, *st.Challenge)
+		var next widgetReply
+		w.must(http.StatusOK, "POST", "/connect/sessions/"+st.Session+"/answer",
+			req{key: noKey(), body: map[string]any{"answer": ans}}).decode(w.t, &next)
+		st = next
+	}
+	if st.Status != "success" {
+		w.t.Fatalf("the widget stopped at %q", st.Status)
+	}
+	return st
+}
+
+// answerFor finds the answer a tester would type: the code from the customer's
+// inbox (OTP, token), the security answer, or the CAPTCHA's characters.
+func (w *world) answerFor(c customerJSON, ch challengeJSON) string {
+	w.t.Helper()
+	switch ch.Type {
+	case "otp", "token":
+		var inbox struct{ Data []messageJSON }
+		w.get("/sandbox/customers/"+c.ID+"/inbox").decode(w.t, &inbox)
+		for _, m := range inbox.Data { // newest first
+			if m.Kind == ch.Type && m.Code != "" {
+				return m.Code
+			}
+		}
+		w.t.Fatalf("no %s in %s's inbox: %+v", ch.Type, c.Name, inbox.Data)
+	case "security_question":
+		return c.SecurityAnswer
+	case "captcha":
+		_, chars, ok := strings.Cut(ch.Prompt, ":")
+		if !ok {
+			w.t.Fatalf("cannot read the CAPTCHA %q", ch.Prompt)
+		}
+		return strings.ReplaceAll(chars, " ", "")
+	}
+	w.t.Fatalf("no answer for a %q challenge", ch.Type)
+	return ""
+}
+
+// --- the webhook receiver: a real HTTP endpoint on loopback
+
+type hook struct {
+	Secret  string
+	EventID string
+	Event   string
+	Account string
+	Body    map[string]any
+	Raw     []byte
+}
+
+type hookReceiver struct {
+	srv     *httptest.Server
+	mu      sync.Mutex
+	got     []hook
+	arrived chan struct{}
+}
+
+func newHookReceiver(t testing.TB) *hookReceiver {
+	h := &hookReceiver{arrived: make(chan struct{}, 1024)}
+	h.srv = httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		raw, _ := io.ReadAll(r.Body)
+		var body map[string]any
+		_ = json.Unmarshal(raw, &body)
+		d := hook{Secret: r.Header.Get("mono-webhook-secret"), EventID: r.Header.Get("mono-webhook-event-id"), Body: body, Raw: raw}
+		d.Event, _ = body["event"].(string)
+		if data, ok := body["data"].(map[string]any); ok {
+			if a, ok := data["account"].(map[string]any); ok {
+				d.Account, _ = a["_id"].(string)
+			}
+		}
+		h.mu.Lock()
+		h.got = append(h.got, d)
+		h.mu.Unlock()
+		rw.WriteHeader(http.StatusOK)
+		select {
+		case h.arrived <- struct{}{}:
+		default:
+		}
+	}))
+	t.Cleanup(h.srv.Close)
+	return h
+}
+
+func (h *hookReceiver) all() []hook {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]hook(nil), h.got...)
+}
+
+// forAccount lists what arrived about an account, in arrival order.
+func (h *hookReceiver) forAccount(id string) []hook {
+	var out []hook
+	for _, d := range h.all() {
+		if d.Account == id {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// await waits, bounded in real time, until n hooks about the account have arrived.
+func (h *hookReceiver) await(t testing.TB, account string, n int) []hook {
+	t.Helper()
+	timeout := time.NewTimer(10 * time.Second)
+	defer timeout.Stop()
+	for len(h.forAccount(account)) < n {
+		select {
+		case <-h.arrived:
+		case <-timeout.C:
+			t.Fatalf("timed out: %d of %d webhooks about %s arrived: %v", len(h.forAccount(account)), n, account, eventNames(h.forAccount(account)))
+		}
+	}
+	return h.forAccount(account)
+}
+
+func eventNames(hs []hook) []string {
+	out := make([]string, len(hs))
+	for i, d := range hs {
+		out[i] = d.Event
+	}
+	return out
+}
+
+// awaitRecorded waits, bounded in real time, until the engine has recorded a
+// delivery attempt of each event: a receiver sees a webhook before its sender
+// writes down the answer.
+func (w *world) awaitRecorded(ids ...string) {
+	w.t.Helper()
+	timeout := time.NewTimer(10 * time.Second)
+	defer timeout.Stop()
+	for _, id := range ids {
+		for !w.delivered[id] {
+			select {
+			case n := <-w.notes:
+				if n.Kind == engine.NoticeDelivery {
+					w.delivered[n.EventID] = true
+				}
+			case <-timeout.C:
+				w.t.Fatalf("timed out waiting for the delivery of event %s to be recorded", id)
+			}
+		}
+	}
+}
+
+// --- logs
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// --- the OpenAPI document, checked against real answers
+
+type spec struct {
+	doc    *openapi3.T
+	router routers.Router
+	mu     sync.Mutex
+	seen   map[string]map[int]bool // "METHOD /path" → statuses validated
+}
+
+var (
+	specOnce sync.Once
+	specDoc  *openapi3.T
+	specErr  error
+)
+
+// loadSpec loads and validates openapi.yaml once per test binary.
+func loadSpec(t testing.TB) *spec {
+	t.Helper()
+	specOnce.Do(func() {
+		l := openapi3.NewLoader()
+		specDoc, specErr = l.LoadFromData(OpenAPI)
+		if specErr == nil {
+			specErr = specDoc.Validate(context.Background())
+		}
+		if specErr == nil {
+			specDoc.Servers = nil // match any host: tests listen on a random port
+		}
+	})
+	if specErr != nil {
+		t.Fatalf("openapi.yaml: %v", specErr)
+	}
+	r, err := legacy.NewRouter(specDoc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &spec{doc: specDoc, router: r, seen: map[string]map[int]bool{}}
+}
+
+// check validates an answer against the document: its status must be documented
+// for the operation, and a JSON body must match the schema.
+func (s *spec) check(t testing.TB, r *http.Request, rep reply) {
+	t.Helper()
+	u := *r.URL
+	u.Host, u.Scheme = "", ""
+	vr := r.Clone(r.Context())
+	vr.URL = &u
+	if vr.Method == http.MethodHead { // answered like GET, without a body
+		vr.Method = http.MethodGet
+		rep.body = nil
+	}
+	route, params, err := s.router.FindRoute(vr)
+	if err != nil {
+		var re *routers.RouteError
+		if errors.As(err, &re) || errors.Is(err, routers.ErrPathNotFound) || errors.Is(err, routers.ErrMethodNotAllowed) {
+			if rep.status != http.StatusNotFound && rep.status != http.StatusMethodNotAllowed {
+				t.Fatalf("%s %s is not in openapi.yaml but answered %d", r.Method, r.URL.Path, rep.status)
+			}
+			return
+		}
+		t.Fatalf("openapi router: %v", err)
+	}
+	ct, _, _ := mime.ParseMediaType(rep.header.Get("Content-Type"))
+	in := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: vr, PathParams: params, Route: route},
+		Status:                 rep.status,
+		Header:                 rep.header,
+		Body:                   io.NopCloser(bytes.NewReader(rep.body)),
+		Options:                &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true},
+	}
+	if ct != "application/json" || r.Method == http.MethodHead {
+		in.Options.ExcludeResponseBody = true
+		if op := route.Operation.Responses.Status(rep.status); op != nil && op.Value != nil && op.Value.Content.Get(ct) == nil {
+			t.Fatalf("%s %s answered %d with Content-Type %q, which openapi.yaml does not list", r.Method, r.URL.Path, rep.status, ct)
+		}
+	}
+	if err := openapi3filter.ValidateResponse(r.Context(), in); err != nil {
+		t.Fatalf("%s %s answered %d, which does not match openapi.yaml: %v\n%s", r.Method, r.URL.Path, rep.status, err, truncateBody(rep.body))
+	}
+	key := route.Method + " " + route.Path
+	s.mu.Lock()
+	if s.seen[key] == nil {
+		s.seen[key] = map[int]bool{}
+	}
+	s.seen[key][rep.status] = true
+	s.mu.Unlock()
+}
+
+func truncateBody(b []byte) string {
+	if len(b) > 2000 {
+		return string(b[:2000]) + "…"
+	}
+	return string(b)
+}
+
+// pathOf fills a mux pattern's wildcards ("GET /accounts/{id}") with values.
+func pathOf(pattern string, values map[string]string) (method, path string) {
+	method, path, _ = strings.Cut(pattern, " ")
+	path = strings.TrimSuffix(path, "{$}")
+	for k, v := range values {
+		path = strings.ReplaceAll(path, "{"+k+"}", url.PathEscape(v))
+	}
+	return method, path
+}
+
+func mustJSON(t testing.TB, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}

@@ -1,0 +1,74 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"sandbank/engine"
+	"sandbank/store"
+)
+
+// `sandbank backup` copies the database while sandbank runs (through the control
+// socket, since the running process holds the file) and while it is stopped
+// (directly); the copy opens and holds the same data.
+func TestBackupWhileRunningAndStopped(t *testing.T) {
+	dir := t.TempDir()
+	dbPath := filepath.Join(dir, "sandbank.db")
+	m := NewMain(Options{DB: dbPath, Addr: "127.0.0.1:0", Seed: 2021, Start: time.Date(2021, 8, 20, 12, 0, 0, 0, time.UTC)})
+	ctx := context.Background()
+	if err := m.Open(ctx); err != nil {
+		t.Fatal(err)
+	}
+	accounts, err := m.Engine.Accounts(ctx)
+	if err != nil || len(accounts) == 0 {
+		t.Fatalf("the demo world has %d accounts (%v)", len(accounts), err)
+	}
+
+	running := filepath.Join(dir, "running.db")
+	n, err := Backup(ctx, dbPath, running)
+	if err != nil {
+		t.Fatalf("backup while running: %v", err)
+	}
+	if fi, err := os.Stat(running); err != nil || fi.Size() != n {
+		t.Fatalf("backup wrote %d bytes, file: %v %v", n, fi, err)
+	}
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(controlSocketPath(dbPath)); !os.IsNotExist(err) {
+		t.Fatalf("the control socket outlived sandbank: %v", err)
+	}
+
+	stopped := filepath.Join(dir, "stopped.db")
+	if _, err := Backup(ctx, dbPath, stopped); err != nil {
+		t.Fatalf("backup while stopped: %v", err)
+	}
+	for _, copyPath := range []string{running, stopped} {
+		db, err := store.Open(copyPath)
+		if err != nil {
+			t.Fatalf("opening the copy %s: %v", copyPath, err)
+		}
+		var got []engine.Account
+		err = db.View(ctx, func(tx engine.Tx) error {
+			all, err := tx.Accounts()
+			got = all
+			return err
+		})
+		_ = db.Close()
+		if err != nil || len(got) != len(accounts) {
+			t.Fatalf("the copy %s holds %d accounts (%v), want %d", copyPath, len(got), err, len(accounts))
+		}
+	}
+
+	_, err = Backup(ctx, filepath.Join(dir, "missing.db"), filepath.Join(dir, "x.db"))
+	if err == nil || !strings.Contains(err.Error(), "no database at") {
+		t.Fatalf("backup of a missing database = %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "x.db")); !os.IsNotExist(err) {
+		t.Fatal("a failed backup left a file behind")
+	}
+}
