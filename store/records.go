@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"time"
+	"unsafe"
 
 	"sandbank/engine"
 )
@@ -41,17 +42,51 @@ type txFields[S ~string | ~[]byte] struct {
 // they are valid only inside the transaction that read it.
 type txBody = txFields[[]byte]
 
+// pageOf decodes the rows of a page (values read in the current transaction) into
+// transactions whose strings share one allocation, instead of four allocations a
+// transaction: a page is read, encoded and dropped together.
+func pageOf(accountID string, rows [][]byte) ([]engine.Transaction, error) {
+	size := 0
+	for _, v := range rows {
+		_, b, err := decodeTxRow(v)
+		if err != nil {
+			return nil, err
+		}
+		size += len(b.id) + len(b.narration) + len(b.currency) + len(b.category)
+	}
+	text := make([]byte, 0, size)
+	out := make([]engine.Transaction, len(rows))
+	for i, v := range rows {
+		_, b, _ := decodeTxRow(v) // decoded without error above
+		text = append(append(append(append(text, b.id...), b.narration...), b.currency...), b.category...)
+		out[i] = b.transactionWith(accountID, "", "", "", "")
+	}
+	// text is complete and never written again, so it can back the strings as is.
+	all, off := unsafe.String(unsafe.SliceData(text), len(text)), 0
+	take := func(n int) string { off += n; return all[off-n : off] }
+	for i, v := range rows {
+		_, b, _ := decodeTxRow(v)
+		out[i].ID, out[i].Narration = take(len(b.id)), take(len(b.narration))
+		out[i].Currency, out[i].Category = take(len(b.currency)), take(len(b.category))
+	}
+	return out, nil
+}
+
 func (b txFields[S]) transaction(accountID string) engine.Transaction {
+	return b.transactionWith(accountID, string(b.id), string(b.narration), string(b.currency), string(b.category))
+}
+
+func (b txFields[S]) transactionWith(accountID, id, narration, currency, category string) engine.Transaction {
 	t := engine.Transaction{
-		ID:        string(b.id),
+		ID:        id,
 		AccountID: accountID,
 		Type:      engine.Debit,
 		Amount:    b.amount,
-		Narration: string(b.narration),
+		Narration: narration,
 		Date:      timeFromKey(b.date),
 		Balance:   b.balance,
-		Currency:  string(b.currency),
-		Category:  string(b.category),
+		Currency:  currency,
+		Category:  category,
 	}
 	if b.typ == typCredit {
 		t.Type = engine.Credit

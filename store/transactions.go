@@ -357,21 +357,21 @@ func (r rowReader) countBefore(typ byte, pos uint64) (uint64, error) {
 
 // collect reads want rows from top downwards, only those of *typ if typ is set.
 func (r rowReader) collect(top, want uint64, typ *byte) ([]engine.Transaction, error) {
-	out := make([]engine.Transaction, 0, min(want, 1<<10))
+	rows := make([][]byte, 0, min(want, 1<<10))
 	c := r.b.Cursor()
-	for k, v := c.Seek(seqKey(r.prefix, top)); k != nil && bytes.HasPrefix(k, r.prefix) && uint64(len(out)) < want; k, v = c.Prev() {
-		_, b, err := decodeTxRow(v)
+	for k, v := c.Seek(seqKey(r.prefix, top)); k != nil && bytes.HasPrefix(k, r.prefix) && uint64(len(rows)) < want; k, v = c.Prev() {
+		_, t, _, err := rowHead(v)
 		if err != nil {
 			return nil, err
 		}
-		if typ == nil || b.typ == *typ {
-			out = append(out, b.transaction(r.accountID))
+		if typ == nil || t == *typ {
+			rows = append(rows, v)
 		}
 	}
-	if uint64(len(out)) != want {
+	if uint64(len(rows)) != want {
 		return nil, r.mismatch(top)
 	}
-	return out, nil
+	return pageOf(r.accountID, rows)
 }
 
 // scan pages through the rows in [lo, hi), newest first, that match the type and
