@@ -48,7 +48,8 @@ type Config struct {
 	Store  Store
 	Sender Sender
 	Logger *slog.Logger
-	// Workers bounds how many syncs run at once (default 8).
+	// Workers bounds how many syncs run at once (default 16: enough that concurrent
+	// syncs' commits share fsyncs, see store's group commit).
 	Workers int
 	// Deliveries bounds how many webhook deliveries run at once (default 8).
 	Deliveries int
@@ -96,7 +97,7 @@ func New(cfg Config) (*Engine, error) {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	if cfg.Workers <= 0 {
-		cfg.Workers = 8
+		cfg.Workers = 16
 	}
 	if cfg.Deliveries <= 0 {
 		cfg.Deliveries = 8
