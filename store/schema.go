@@ -10,12 +10,12 @@ package store
 //   - Per-account keys start with acctKey(id): one length byte, then the ID. The length
 //     byte keeps one account's range from running into another's whose ID it prefixes.
 //
-// Buckets (v2) and their keys → values:
+// Buckets (v3) and their keys → values:
 //
 //	meta            "schema" → BE uint32 version; "app" → appID
 //	config          "settings" → settingsRecord JSON; "clock" → clockRecord JSON
 //	sequences       name → BE uint64 (NextSequence)
-//	accounts        id → accountRecord JSON (in ID order)
+//	accounts        id → account record, binary (records.go, appendAccount); in ID order
 //	per_account     everything a sync writes about one account, in one key range
 //	                acct | kind | …, so that a sync dirties few pages:
 //	  kindTxStats   acct|1                      → txStats: counts kept, not recounted
@@ -42,6 +42,9 @@ package store
 // kind byte) and transactions in "transactions", keyed acct | timeKey(Date) |
 // BE(insertion seq) with the row body alone: no debits-before header and no kept
 // counts, which it found by scanning. Migration 2 moves all of it into per_account.
+//
+// v1 and v2 kept accounts as accountRecord JSON, which cost 11 µs and 35
+// allocations to decode on every read; migration 3 rewrites them in the binary form.
 
 import (
 	"bytes"
@@ -57,7 +60,7 @@ import (
 
 // schemaVersion is the version this build writes; files of an older version are
 // migrated at open, files of a newer one are refused.
-const schemaVersion = 2
+const schemaVersion = 3
 
 // appID marks a bbolt file as sandbank's.
 const appID = "sandbank"
@@ -120,6 +123,7 @@ type migration struct {
 var migrations = []migration{
 	{1, "create the v1 buckets", migrateToV1},
 	{2, "one key range per account; transactions by position, with kept counts", migrateToV2},
+	{3, "account records in a compact binary form instead of JSON", migrateToV3},
 }
 
 // v1Buckets are the buckets schema v1 created.
@@ -139,6 +143,29 @@ func migrateToV1(tx *bolt.Tx) error {
 // byte to their keys, and rewrites v1's date-keyed transactions into position-keyed
 // rows with a debits-before header and kept counts. v1 transaction keys sort by
 // account, then date, then insertion: exactly the order of positions.
+func migrateToV3(tx *bolt.Tx) error {
+	b := tx.Bucket(bucketAccounts)
+	type kv struct{ k, v []byte }
+	var all []kv
+	err := b.ForEach(func(k, v []byte) error {
+		var r accountRecord
+		if err := decodeJSON("account", v, &r); err != nil {
+			return fmt.Errorf("account %q: %w", k, err)
+		}
+		all = append(all, kv{bytes.Clone(k), appendAccount(nil, r.account())})
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, e := range all { // not inside ForEach: a Put may move the page under the cursor
+		if err := b.Put(e.k, e.v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func migrateToV2(tx *bolt.Tx) error {
 	per, err := tx.CreateBucketIfNotExists(bucketPerAccount)
 	if err != nil {

@@ -145,11 +145,10 @@ func (t *tx) decodeAccount(id string, v []byte) (engine.Account, error) {
 	if a, ok := t.accounts.get(id, v); ok {
 		return a, nil
 	}
-	var r accountRecord
-	if err := decodeJSON("account", v, &r); err != nil {
+	a, err := decodeAccountRecord(v)
+	if err != nil {
 		return engine.Account{}, err
 	}
-	a := r.account()
 	t.accounts.put(id, v, a)
 	return a, nil
 }
@@ -169,10 +168,7 @@ func (t *tx) PutAccount(a engine.Account) (err error) {
 	if err := checkAccountID(a.ID); err != nil {
 		return err
 	}
-	v, err := json.Marshal(toAccountRecord(a))
-	if err != nil {
-		return err
-	}
+	v := appendAccount(nil, a)
 	// Not cached here: the cache holds what decoding gives, which is what every
 	// reader must see.
 	return t.bucket(bucketAccounts).Put([]byte(a.ID), v)
