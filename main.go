@@ -119,7 +119,7 @@ func (t tuiCmd) Run(ctx context.Context, g *globals) error {
 		return err
 	}
 	runErr := tui.Run(ctx, tui.Config{Engine: m.Engine, Bank: m.Bank, Clock: m.Clock, Addr: m.Addr(),
-		FirstRun: m.FirstRun, DBPath: g.DB})
+		FirstRun: m.FirstRun, DBPath: g.DB, StatementPDF: api.RenderStatementPDF})
 	return errors.Join(runErr, m.Close())
 }
 

@@ -1,9 +1,23 @@
-// Package tui is sandbank's terminal UI.
+// Package tui is sandbank's terminal UI: a dashboard of connected accounts with
+// "Sync now", the connect and reauth widget, the webhook log, a bank console, time
+// controls and settings.
+//
+// The root Model is a small router over pages (accounts, account detail, webhooks,
+// bank console, settings) behind the page interface; they share one *shared context.
+// Nothing slow runs in Update: every engine, store, simulator or file operation is a
+// tea.Cmd returning a typed message, tagged with the ID of the request, and stale
+// answers are dropped. Engine notices arrive through a command that waits on the
+// Subscribe channel and re-arms itself.
 package tui
 
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
 
 	"sandbank/engine"
 	"sandbank/simulator"
@@ -17,9 +31,42 @@ type Config struct {
 	Addr     string
 	FirstRun bool
 	DBPath   string
+
+	// StatementPDF renders a statement as a PDF (api.RenderStatementPDF); nil turns
+	// PDF export off.
+	StatementPDF func(engine.Statement, time.Time) ([]byte, error)
+	// ExportDir is where exported statements go; default: the database's directory.
+	ExportDir string
 }
 
 // Run shows the UI until the user quits or ctx ends.
 func Run(ctx context.Context, cfg Config) error {
-	return errors.New("the terminal UI is not built yet; use `sandbank serve`")
+	m := New(ctx, cfg)
+	p := tea.NewProgram(m, tea.WithContext(ctx))
+	_, err := p.Run()
+	m.Close()
+	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
+		return nil // Ctrl+C on the process or SIGTERM: a normal way out
+	}
+	return err
+}
+
+// New builds the root model. Close releases its engine subscription.
+func New(ctx context.Context, cfg Config) *Model {
+	dir := cfg.ExportDir
+	if dir == "" {
+		dir = filepath.Dir(cfg.DBPath)
+		if cfg.DBPath == "" {
+			dir, _ = os.Getwd()
+		}
+	}
+	sh := &shared{
+		ctx: ctx, eng: cfg.Engine, bank: cfg.Bank, clock: cfg.Clock, addr: cfg.Addr,
+		pdf: cfg.StatementPDF, exportDir: dir, wall: time.Now,
+		styles: NewStyles(true), keys: DefaultKeyMap(),
+	}
+	if cfg.Clock != nil {
+		sh.clockState = cfg.Clock.State()
+	}
+	return newModel(sh, cfg.FirstRun)
 }

@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# Drives the real sandbank binary in tmux through the demo of a reauth flow, the way
+# a presenter would: open; sync an account; see its webhook delivered; in the bank
+# console spend money and change the password; sync again (after +2m, past the rate
+# limit) and see reauthorisation required; reauthorise with the OTP read from the
+# customer's phone; see the fresh data.
+#
+# usage: scripts/tui-e2e.sh BINARY WORKDIR
+#   BINARY   a built sandbank
+#   WORKDIR  an empty directory for the database, the log and the screens
+# Every wait polls capture-pane in a bounded loop (WAIT seconds, default 30).
+set -euo pipefail
+unset TMUX # our own server, even when run from inside tmux
+
+BIN=${1:?usage: tui-e2e.sh BINARY WORKDIR}
+DIR=${2:?usage: tui-e2e.sh BINARY WORKDIR}
+WAIT=${WAIT:-30}
+SOCK="sandbank-e2e-$$"
+T="tmux -L $SOCK -f /dev/null"
+PASSWORD='Tmux@2026'
+NARRATION='TMUX DEMO SPEND'
+
+cleanup() { $T kill-server 2>/dev/null || true; }
+trap cleanup EXIT
+
+step() { printf '==> %s\n' "$*"; }
+keys() { $T send-keys -t main "$@"; }
+screen() { $T capture-pane -p -t main; }
+
+# wait_for REGEX [LINE]: until the screen (or its line number LINE) matches the
+# extended regex, at most WAIT seconds.
+wait_for() {
+  local deadline=$((SECONDS + WAIT)) lines=p
+  if [ -n "${2:-}" ]; then lines="${2}p"; fi
+  until screen | sed -n "$lines" | grep -qE -- "$1"; do
+    if ((SECONDS >= deadline)); then
+      printf 'timed out after %ss waiting for /%s/ (line %s); the screen:\n' "$WAIT" "$1" "${2:-any}" >&2
+      screen >&2 || echo "(no screen: tmux is gone)" >&2
+      if [ -s "$DIR/exit" ]; then printf -- '--- sandbank exited with status %s\n' "$(cat "$DIR/exit")" >&2; fi
+      if [ -s "$DIR/stderr" ]; then printf -- '--- stderr:\n' >&2; cat "$DIR/stderr" >&2; fi
+      exit 1
+    fi
+    sleep 0.1
+  done
+}
+
+step "open sandbank (120x40) on a new database"
+# The pane outlives sandbank (sleep), so a crash leaves its screen to look at.
+$T new-session -d -s main -x 120 -y 40 \
+  "'$BIN' --db '$DIR/sandbank.db' --addr 127.0.0.1:0 --log '$DIR/sandbank.log' 2>'$DIR/stderr'; echo \$? >'$DIR/exit'; exec sleep 600"
+wait_for 'Welcome to sandbank'
+keys Enter
+wait_for 'Connected accounts 3 of 3'
+wait_for 'AVAILABLE'
+
+step "count the webhook events so far"
+keys 2
+wait_for 'Webhook events [0-9]+'
+before=$(screen | grep -oE 'Webhook events [0-9]+' | head -1 | awk '{print $3}')
+echo "    $before events"
+keys 1
+wait_for 'Connected accounts'
+
+step "open the business account at Providus Bank and sync it"
+keys / providus Enter
+wait_for 'Connected accounts 1 of 3'
+keys Enter
+wait_for 'SNAPSHOT'
+keys s
+wait_for '✓ [0-9:]+ synced'
+wait_for 'Next manual sync allowed in'
+
+step "see the webhook arrive, delivered"
+keys 2
+wait_for "Webhook events $((before + 1)) "
+wait_for 'account_updated .*✓ delivered' 6 # the newest event, the first row
+wait_for 'delivery ✓ delivered'
+
+step "bank console: spend money, then change the password"
+keys 3
+wait_for 'Customers [0-9]+'
+keys / providus Enter
+wait_for 'filter providus'
+keys s
+wait_for 'Spend money from'
+keys 5000 Tab "$NARRATION" Enter
+wait_for "spent NGN 5,000.00 at the bank \\($NARRATION\\)"
+keys p
+wait_for 'new password'
+keys C-u "$PASSWORD" Enter
+wait_for "password is now $PASSWORD"
+
+step "advance the clock +2m (past the rate limit) and sync: reauthorisation required"
+keys 1
+wait_for 'SNAPSHOT'
+keys t
+wait_for 'Virtual time'
+keys 2
+wait_for 'Clock: \+2m'
+wait_for 's Sync now'
+keys s
+wait_for 'reauthorisation required'
+
+step "reauthorise: the new password, then the OTP from the customer's phone"
+keys r
+wait_for 'connect\.reauthorise\(token\)'
+wait_for 'expires in [0-9]+:[0-9]{2}'
+wait_for 'Password'
+keys "$PASSWORD" Enter
+wait_for 'asks for a one-time password'
+keys C-p
+wait_for 'OTP +[0-9]{6}'
+otp=$(screen | grep -oE 'OTP +[0-9]{6}' | head -1 | grep -oE '[0-9]{6}')
+echo "    OTP $otp"
+keys "$otp" Enter
+wait_for 'Re-authorised'
+wait_for 'New data is available'
+keys Enter
+
+step "see the fresh data: the spend is in the transactions"
+wait_for 'SNAPSHOT'
+keys Right
+wait_for "$NARRATION"
+wait_for '-5,000\.00'
+
+step "the webhooks of the reauth arrived"
+keys 2
+wait_for 'account_reauthorized'
+
+step "quit"
+keys q
+deadline=$((SECONDS + WAIT))
+until [ -s "$DIR/exit" ]; do
+  if ((SECONDS >= deadline)); then echo "sandbank did not exit" >&2; screen >&2; exit 1; fi
+  sleep 0.1
+done
+status=$(cat "$DIR/exit")
+if [ "$status" != 0 ]; then
+  echo "sandbank exited with status $status" >&2
+  cat "$DIR/stderr" >&2 || true
+  exit 1
+fi
+echo "PASS"

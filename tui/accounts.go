@@ -1,0 +1,655 @@
+package tui
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"sandbank/engine"
+)
+
+// accountsPage is the dashboard (R10): every connected account, filtered and sorted,
+// with what the API would answer (the balance as of the last sync) next to what the
+// bank shows now (the live balance), so the staleness of a snapshot is plain.
+type accountsPage struct {
+	sh   *shared
+	w, h int
+
+	req     int // the load whose answer is awaited
+	loading bool
+	loaded  bool
+	err     string
+	stale   bool // the world changed while the page was hidden
+
+	all            []accountRow
+	keys           []string // lower-case text a filter matches, per account
+	rows           []int    // indexes into all, filtered and sorted
+	cursor, offset int
+
+	filter    textinput.Model
+	filtering bool
+	sortBy    int
+	desc      bool
+
+	// The bank's side, fetched for visible rows only and cached: the live balance
+	// can be slow to compute the first time (a year of simulated activity).
+	bank     map[string]bankInfo // by account number
+	bankGen  int                 // bumped when the bank may have changed
+	bankBusy bool
+	ticks    int
+
+	syncing map[string]bool // syncs started from this page
+}
+
+type bankInfo struct {
+	live   int64
+	mfa    engine.MFAKind
+	gen    int
+	failed bool
+}
+
+type (
+	accountsMsg struct {
+		req      int
+		accounts []accountRow
+		err      error
+	}
+	bankInfoMsg struct {
+		gen  int
+		info map[string]bankInfo
+	}
+)
+
+var sortNames = []string{"connected", "holder", "bank", "balance", "last sync", "status"}
+
+func newAccountsPage(sh *shared) *accountsPage {
+	p := &accountsPage{sh: sh, bank: map[string]bankInfo{}, syncing: map[string]bool{}}
+	p.filter = newInput(sh, "filter: ", "holder, bank, number or ID")
+	return p
+}
+
+// newInput is a one-line text field in the UI's style.
+func newInput(sh *shared, prompt, placeholder string) textinput.Model {
+	ti := textinput.New()
+	ti.Prompt = prompt
+	ti.Placeholder = placeholder
+	ti.SetStyles(sh.styles.Input)
+	return ti
+}
+
+func (p *accountsPage) SetSize(w, h int) {
+	p.w, p.h = w, h
+	p.filter.SetWidth(max(w/3, 20))
+	p.cursor, p.offset = clampScroll(p.cursor, p.offset, len(p.rows), p.visible())
+}
+
+func (p *accountsPage) visible() int { return max(p.h-5, 1) }
+
+func (p *accountsPage) Capturing() bool { return p.filtering }
+func (p *accountsPage) Busy() bool      { return p.loading && !p.loaded || len(p.syncing) > 0 }
+
+func (p *accountsPage) Show() tea.Cmd {
+	if (p.loaded || p.loading) && !p.stale {
+		return p.fetchBank()
+	}
+	return p.load()
+}
+
+// load reads the accounts in a command; the answer carries the request's number.
+// One load at a time: a change while one runs is loaded when it is back.
+func (p *accountsPage) load() tea.Cmd {
+	if p.sh.eng == nil {
+		return nil
+	}
+	if p.loading {
+		p.stale = true
+		return nil
+	}
+	p.req++
+	p.loading, p.stale = true, false
+	req, eng, ctx := p.req, p.sh.eng, p.sh.ctx
+	return func() tea.Msg {
+		accounts, err := eng.Accounts(ctx)
+		rows := make([]accountRow, len(accounts))
+		for i, a := range accounts {
+			rows[i] = rowOf(a)
+		}
+		return accountsMsg{req: req, accounts: rows, err: err}
+	}
+}
+
+// accountRow is what the dashboard keeps of an account: the columns and the
+// explanation line, not the identity or credentials, so 10,000 rows stay small.
+type accountRow struct {
+	ID, CustomerID, Name, Number, Type, DataStatus, LastMessage string
+	Institution                                                 engine.Institution
+	Balance                                                     int64
+	ReauthRequired                                              bool
+	ConnectedAt, LastSyncedAt                                   time.Time
+}
+
+func rowOf(a engine.Account) accountRow {
+	return accountRow{ID: a.ID, CustomerID: a.CustomerID, Name: a.Name, Number: a.Number, Type: a.Type, DataStatus: a.DataStatus,
+		LastMessage: a.LastMessage, Institution: a.Institution, Balance: a.Balance, ReauthRequired: a.ReauthRequired,
+		ConnectedAt: a.ConnectedAt, LastSyncedAt: a.LastSyncedAt}
+}
+
+// receivesWebhooks is engine.ReceivesWebhooks for a row (it reads ConnectedAt).
+func (r accountRow) receivesWebhooks(s engine.Settings) bool {
+	return engine.ReceivesWebhooks(s, engine.Account{ID: r.ID, ConnectedAt: r.ConnectedAt})
+}
+
+func (p *accountsPage) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case accountsMsg:
+		if msg.req != p.req {
+			return nil // an older load: a newer one is on its way
+		}
+		p.loading = false
+		if msg.err != nil {
+			p.err = errText(msg.err)
+			return nil
+		}
+		p.loaded, p.err = true, ""
+		p.setAccounts(msg.accounts)
+		if p.stale { // the world changed while this load ran
+			return p.load()
+		}
+		return p.fetchBank()
+	case bankInfoMsg:
+		p.bankBusy = false
+		for n, bi := range msg.info {
+			p.bank[n] = bi
+		}
+		return p.fetchBank()
+	case reloadMsg:
+		if msg.what&reloadBank != 0 {
+			p.bankGen++
+		}
+		if msg.what&(reloadAccounts|reloadSettings) != 0 {
+			p.stale = true
+		}
+		return nil
+	case tickMsg:
+		if p.ticks++; p.ticks%10 == 0 { // the bank moves with the clock: refresh live balances now and then
+			p.bankGen++
+			return p.fetchBank()
+		}
+	case syncDoneMsg:
+		if !p.syncing[msg.accountID] {
+			return nil
+		}
+		delete(p.syncing, msg.accountID)
+		return tea.Batch(toast(syncToastKind(msg), p.name(msg.accountID)+": "+syncOutcome(msg, p.sh.now())), p.load())
+	case stylesMsg:
+		p.filter.SetStyles(p.sh.styles.Input)
+	case tea.KeyPressMsg:
+		return p.key(msg)
+	case mouseMsg:
+		return p.mouse(msg)
+	}
+	return nil
+}
+
+func (p *accountsPage) name(id string) string {
+	for _, a := range p.all {
+		if a.ID == id {
+			return a.Name
+		}
+	}
+	return id
+}
+
+// setAccounts keeps the cursor on the same account across reloads.
+func (p *accountsPage) setAccounts(accounts []accountRow) {
+	var selected string
+	if a, ok := p.selected(); ok {
+		selected = a.ID
+	}
+	p.all = accounts
+	p.keys = make([]string, len(accounts))
+	for i, a := range accounts {
+		p.keys[i] = strings.ToLower(a.Name + " " + a.Institution.Name + " " + a.Number + " " + a.ID)
+	}
+	p.refilter()
+	if selected != "" {
+		for i, r := range p.rows {
+			if p.all[r].ID == selected {
+				p.cursor = i
+			}
+		}
+	}
+	p.cursor, p.offset = clampScroll(p.cursor, p.offset, len(p.rows), p.visible())
+}
+
+// refilter recomputes the visible rows: a substring match and a sort, in memory.
+func (p *accountsPage) refilter() {
+	q := strings.ToLower(strings.TrimSpace(p.filter.Value()))
+	p.rows = p.rows[:0]
+	for i := range p.all {
+		if q == "" || strings.Contains(p.keys[i], q) {
+			p.rows = append(p.rows, i)
+		}
+	}
+	all := p.all
+	by := func(a, b int) int {
+		x, y := &all[a], &all[b]
+		var c int
+		switch p.sortBy {
+		case 1:
+			c = cmp.Compare(strings.ToLower(x.Name), strings.ToLower(y.Name))
+		case 2:
+			c = cmp.Compare(x.Institution.Name, y.Institution.Name)
+		case 3:
+			c = cmp.Compare(x.Balance, y.Balance)
+		case 4:
+			c = x.LastSyncedAt.Compare(y.LastSyncedAt)
+		case 5:
+			c = cmp.Compare(statusText(*x), statusText(*y))
+		}
+		if c == 0 {
+			c = x.ConnectedAt.Compare(y.ConnectedAt)
+		}
+		if c == 0 {
+			c = cmp.Compare(x.ID, y.ID)
+		}
+		if p.desc {
+			c = -c
+		}
+		return c
+	}
+	slices.SortFunc(p.rows, by)
+	p.cursor, p.offset = clampScroll(p.cursor, p.offset, len(p.rows), p.visible())
+}
+
+func (p *accountsPage) selected() (accountRow, bool) {
+	if p.cursor < 0 || p.cursor >= len(p.rows) {
+		return accountRow{}, false
+	}
+	return p.all[p.rows[p.cursor]], true
+}
+
+// fetchBank asks the bank about the visible rows it knows nothing (fresh) of.
+func (p *accountsPage) fetchBank() tea.Cmd {
+	if p.bankBusy || p.sh.bank == nil {
+		return nil
+	}
+	type want struct{ number, customer string }
+	var wants []want
+	end := min(p.offset+p.visible(), len(p.rows))
+	for _, r := range p.rows[p.offset:end] {
+		a := p.all[r]
+		if bi, ok := p.bank[a.Number]; !ok || bi.gen < p.bankGen {
+			wants = append(wants, want{a.Number, a.CustomerID})
+		}
+	}
+	if len(wants) == 0 {
+		return nil
+	}
+	p.bankBusy = true
+	bank, gen := p.sh.bank, p.bankGen
+	return func() tea.Msg {
+		info := make(map[string]bankInfo, len(wants))
+		for _, w := range wants {
+			bi := bankInfo{gen: gen}
+			live, err := bank.LiveBalance(w.number)
+			c, cerr := bank.Customer(w.customer)
+			bi.live, bi.mfa, bi.failed = live, c.MFA, err != nil || cerr != nil
+			info[w.number] = bi
+		}
+		return bankInfoMsg{gen: gen, info: info}
+	}
+}
+
+func (p *accountsPage) key(msg tea.KeyPressMsg) tea.Cmd {
+	k := p.sh.keys
+	if p.filtering {
+		switch msg.String() {
+		case "enter":
+			p.filtering = false
+			p.filter.Blur()
+			return nil
+		case "esc":
+			p.filtering = false
+			p.filter.Blur()
+			p.filter.SetValue("")
+			p.refilter()
+			return p.fetchBank()
+		}
+		var cmd tea.Cmd
+		p.filter, cmd = p.filter.Update(msg)
+		p.cursor, p.offset = 0, 0
+		p.refilter()
+		return tea.Batch(cmd, p.fetchBank())
+	}
+	n, h := len(p.rows), p.visible()
+	switch {
+	case key.Matches(msg, k.Up):
+		p.cursor--
+	case key.Matches(msg, k.Down):
+		p.cursor++
+	case key.Matches(msg, k.PageUp):
+		p.cursor -= h
+	case key.Matches(msg, k.PageDown):
+		p.cursor += h
+	case key.Matches(msg, k.Top):
+		p.cursor = 0
+	case key.Matches(msg, k.Bottom):
+		p.cursor = n - 1
+	case key.Matches(msg, k.Filter):
+		p.filtering = true
+		return p.filter.Focus()
+	case key.Matches(msg, k.Back):
+		if p.filter.Value() != "" {
+			p.filter.SetValue("")
+			p.refilter()
+		}
+	case key.Matches(msg, k.Sort):
+		p.sortBy = (p.sortBy + 1) % len(sortNames)
+		p.refilter()
+	case key.Matches(msg, k.Reverse):
+		p.desc = !p.desc
+		p.refilter()
+	case key.Matches(msg, k.Connect):
+		return func() tea.Msg { return openWidgetMsg{} }
+	case key.Matches(msg, k.Open):
+		if a, ok := p.selected(); ok {
+			id := a.ID
+			return func() tea.Msg { return openAccountMsg{id: id} }
+		}
+	case key.Matches(msg, k.Sync):
+		if a, ok := p.selected(); ok && !p.syncing[a.ID] {
+			p.syncing[a.ID] = true
+			return syncCmd(p.sh, a.ID)
+		}
+	case key.Matches(msg, k.Reauth):
+		if a, ok := p.selected(); ok {
+			id := a.ID
+			return func() tea.Msg { return openWidgetMsg{accountID: id} }
+		}
+	default:
+		return nil
+	}
+	p.cursor, p.offset = clampScroll(p.cursor, p.offset, n, h)
+	return p.fetchBank()
+}
+
+func (p *accountsPage) mouse(msg mouseMsg) tea.Cmd {
+	h := p.visible()
+	if msg.Wheel {
+		step := 3
+		if msg.Button == tea.MouseWheelUp {
+			step = -3
+		}
+		p.offset = min(max(p.offset+step, 0), max(len(p.rows)-h, 0))
+		p.cursor = min(max(p.cursor, p.offset), p.offset+h-1)
+		p.cursor, p.offset = clampScroll(p.cursor, p.offset, len(p.rows), h)
+		return p.fetchBank()
+	}
+	row := msg.Y - 2 // the title and the column titles
+	if msg.Button != tea.MouseLeft || row < 0 || row >= h || p.offset+row >= len(p.rows) {
+		return nil
+	}
+	if p.offset+row == p.cursor {
+		return p.key(tea.KeyPressMsg{Code: tea.KeyEnter})
+	}
+	p.cursor = p.offset + row
+	return nil
+}
+
+func (p *accountsPage) ShortHelp() []key.Binding {
+	k := p.sh.keys
+	if p.filtering {
+		return []key.Binding{withHelp(k.Submit, "keep filter"), withHelp(k.Cancel, "clear filter")}
+	}
+	return []key.Binding{k.Open, k.Sync, k.Reauth, k.Connect, k.Filter, k.Sort}
+}
+
+func (p *accountsPage) FullHelp() [][]key.Binding {
+	k := p.sh.keys
+	return [][]key.Binding{
+		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
+		{k.Open, k.Sync, k.Reauth, k.Connect},
+		{k.Filter, k.Sort, k.Reverse, k.Back},
+	}
+}
+
+// withHelp is b with another description.
+func withHelp(b key.Binding, desc string) key.Binding {
+	b.SetHelp(b.Help().Key, desc)
+	return b
+}
+
+// statusText is an account's data status, with reauthorisation first.
+func statusText(a accountRow) string {
+	if a.ReauthRequired {
+		return "REAUTH"
+	}
+	return a.DataStatus
+}
+
+// accountColumns: BALANCE is the snapshot (what the API answers), LIVE the bank's
+// balance now, DRIFT what a sync would bring.
+var accountColumns = []column{
+	{title: "HOLDER", flex: true, min: 12},
+	{title: "BANK", width: 9, drop: 1},
+	{title: "ACCOUNT", width: 8},
+	{title: "BALANCE", width: 8, right: true},
+	{title: "LIVE", width: 8, right: true},
+	{title: "DRIFT", width: 9, right: true},
+	{title: "STATUS", width: 10},
+	{title: "SYNCED", width: 9},
+	{title: "MFA", width: 8, drop: 3},
+	{title: "HOOKS", width: 5, drop: 2},
+}
+
+func (p *accountsPage) View() string {
+	st, sh := p.sh.styles, p.sh
+	w := p.w
+	var b strings.Builder
+
+	// Title line: what is shown, how it is sorted, the filter.
+	order := "↑"
+	if p.desc {
+		order = "↓"
+	}
+	title := st.Title.Render(" Connected accounts") + st.Muted.Render(" "+commas(int64(len(p.rows)))+" of "+commas(int64(len(p.all)))+" · sorted by "+sortNames[p.sortBy]+" "+order)
+	right := ""
+	switch {
+	case p.filtering:
+		right = p.filter.View()
+	case p.filter.Value() != "":
+		right = st.Label.Render("filter: ") + st.Accent.Render(p.filter.Value()) + st.Faint.Render(" (esc clears)")
+	case p.loading && !p.loaded:
+		right = st.Accent.Render(sh.spinner() + " loading…")
+	}
+	b.WriteString(spread(title, right+" ", w) + "\n")
+
+	cols := layout(accountColumns, w-2)
+	b.WriteString(headerRow(cols, st.ColHeader) + "\n")
+
+	h := p.visible()
+	switch {
+	case p.err != "":
+		b.WriteString(st.Bad.Render(" Could not read the accounts: "+p.err) + "\n")
+		h--
+	case p.loaded && len(p.all) == 0:
+		b.WriteString(st.Muted.Render(" No connected accounts yet: press ") + st.Key.Render("c") + st.Muted.Render(" to connect one through the widget.") + "\n")
+		h--
+	case p.loaded && len(p.rows) == 0:
+		b.WriteString(st.Muted.Render(" No account matches the filter.") + "\n")
+		h--
+	}
+	var legend []string
+	if room := h - len(p.rows) - 1; p.loaded && len(p.rows) > 0 && room >= 6 {
+		legend = p.legend(w)
+		h -= len(legend) + 1
+	}
+	bar := scrollbar(len(p.rows), p.offset, h)
+	now := sh.now()
+	cells := make([]string, len(cols))
+	for i := 0; i < h; i++ {
+		r := p.offset + i
+		if r >= len(p.rows) {
+			b.WriteString("\n")
+			continue
+		}
+		a := p.all[p.rows[r]]
+		bi, known := p.bank[a.Number]
+		sel := r == p.cursor
+		for j, c := range cols {
+			cells[j] = cell(c, p.cellText(c.title, a, bi, known, now))
+			if !sel {
+				cells[j] = p.colour(c.title, cells[j], a, bi, known)
+			}
+		}
+		line := fit(" "+strings.Join(cells, " "), w-1)
+		if sel {
+			line = st.Selected.Render(fit("▸"+strings.Join(cells, " "), w-1))
+		}
+		b.WriteString(line + st.Faint.Render(bar[i]) + "\n")
+	}
+	if legend != nil {
+		b.WriteString("\n" + strings.Join(legend, "\n") + "\n")
+	}
+	b.WriteString(st.Rule.Render(" "+rule(w-2)) + "\n")
+	b.WriteString(p.info(w))
+	return b.String()
+}
+
+// legend explains the columns in the room a short table leaves.
+func (p *accountsPage) legend(w int) []string {
+	st := p.sh.styles
+	k := func(s string) string { return st.Muted.Render(s) }
+	lines := []string{
+		k("BALANCE") + st.Faint.Render(" is the snapshot of the last sync: what GET /accounts/{id} answers (R1)."),
+		k("LIVE") + st.Faint.Render(" is what the bank shows now; ") + k("DRIFT") + st.Faint.Render(" is what the next sync would bring."),
+		k("HOOKS") + st.Faint.Render(" ✓: webhooks are sent (connected after Data Sync was enabled, R4)."),
+		k("MFA") + st.Faint.Render(": the bank asks more than the password; a sync may need reauthorisation (R5)."),
+		"",
+		st.Key.Render("enter") + st.Faint.Render(" opens an account · ") + st.Key.Render("s") + st.Faint.Render(" syncs it · ") +
+			st.Key.Render("c") + st.Faint.Render(" connects another through the widget · ") + st.Key.Render("t") + st.Faint.Render(" moves the clock"),
+	}
+	for i, l := range lines {
+		lines[i] = fit(" "+l, w)
+	}
+	return lines
+}
+
+func (p *accountsPage) cellText(col string, a accountRow, bi bankInfo, known bool, now time.Time) string {
+	switch col {
+	case "HOLDER":
+		if p.syncing[a.ID] {
+			return p.sh.spinner() + " " + a.Name
+		}
+		return a.Name
+	case "BANK":
+		return shortBank(a.Institution.Name)
+	case "ACCOUNT":
+		return maskNumber(a.Number)
+	case "BALANCE":
+		return compactNaira(a.Balance)
+	case "LIVE":
+		if !known || bi.failed {
+			return "…"
+		}
+		return compactNaira(bi.live)
+	case "DRIFT":
+		if !known || bi.failed {
+			return "…"
+		}
+		if d := bi.live - a.Balance; d != 0 {
+			s := compactNaira(d)
+			if d > 0 {
+				s = "+" + s
+			}
+			return s
+		}
+		return "in sync"
+	case "STATUS":
+		return statusText(a)
+	case "SYNCED":
+		return ago(now, a.LastSyncedAt)
+	case "MFA":
+		if !known {
+			return "…"
+		}
+		return mfaBadge(bi.mfa)
+	case "HOOKS":
+		if a.receivesWebhooks(p.sh.settings) {
+			return "✓"
+		}
+		return "✗"
+	}
+	return ""
+}
+
+func (p *accountsPage) colour(col, s string, a accountRow, bi bankInfo, known bool) string {
+	st := p.sh.styles
+	switch col {
+	case "DRIFT":
+		if known && bi.live != a.Balance {
+			return st.Warn.Render(s)
+		}
+		return st.Faint.Render(s)
+	case "STATUS":
+		switch statusText(a) {
+		case engine.DataAvailable:
+			return st.OK.Render(s)
+		case engine.DataProcessing:
+			return st.Info.Render(s)
+		default:
+			return st.Bad.Render(s)
+		}
+	case "MFA":
+		if known && bi.mfa != engine.MFANone {
+			return st.Accent.Render(s)
+		}
+		return st.Faint.Render(s)
+	case "HOOKS":
+		if strings.Contains(s, "✓") {
+			return st.OK.Render(s)
+		}
+		return st.Faint.Render(s)
+	case "ACCOUNT", "SYNCED":
+		return st.Muted.Render(s)
+	}
+	return s
+}
+
+// info explains the selected account in two lines.
+func (p *accountsPage) info(w int) string {
+	st := p.sh.styles
+	a, ok := p.selected()
+	if !ok {
+		return ""
+	}
+	line1 := " " + st.Bold.Render(a.Name) + st.Muted.Render(" · "+a.Institution.Name+" · "+a.Number+" · "+a.Type+" · connected "+fmtWhen(a.ConnectedAt))
+	var why string
+	s := p.sh.settings
+	switch {
+	case a.ReauthRequired:
+		why = st.Bad.Render("⚠ Reauthorisation required: "+a.LastMessage) + st.Muted.Render(" — press ") + st.Key.Render("r")
+	case !s.DataSyncEnabled():
+		why = st.Warn.Render("✗ No webhooks: Data Sync is off for this business (Settings)")
+	case !a.receivesWebhooks(s):
+		why = st.Warn.Render("✗ No webhooks: connected before Data Sync was enabled (" + fmtShort(s.DataSyncEnabledAt) + ") — syncs still work (R4)")
+	default:
+		why = st.OK.Render("✓ Receives webhooks")
+	}
+	if bi, known := p.bank[a.Number]; known && !a.ReauthRequired {
+		switch {
+		case bi.failed:
+		case bi.live != a.Balance:
+			why += st.Muted.Render(" · the bank shows "+naira(bi.live)+", the API "+naira(a.Balance)+": ") + st.Key.Render("s") + st.Muted.Render(" syncs")
+		default:
+			why += st.Muted.Render(" · snapshot matches the bank")
+		}
+	}
+	return fit(line1, w) + "\n" + fit(" "+why, w)
+}

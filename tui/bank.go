@@ -1,0 +1,675 @@
+package tui
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"sandbank/engine"
+	"sandbank/simulator"
+)
+
+// bankPage is the bank console: the simulated bank's customers with everything a
+// tester needs to sign in as them, their live balances, their phone, and the
+// bank-side events a test provokes: spending, a password change, MFA, an outage.
+type bankPage struct {
+	sh   *shared
+	w, h int
+
+	req     int
+	loading bool
+	loaded  bool
+	stale   bool
+	err     string
+
+	customers []simulator.Customer
+	statuses  map[string]simulator.InstitutionStatus
+	connected map[string]string // customer ID → the connected account's ID
+	keys      []string
+	rows      []int
+	cursor    int
+	offset    int
+
+	filter    textinput.Model
+	filtering bool
+
+	inbox    []simulator.Message
+	inboxFor string
+	inboxErr string
+	ticks    int
+
+	form *bankForm
+	busy string
+}
+
+// Kinds of bank form.
+const (
+	formSpend = iota
+	formReceive
+	formPassword
+	formOutage
+)
+
+type bankForm struct {
+	kind    int
+	account string // the NUBAN a posting goes to
+	inputs  []textinput.Model
+	field   int
+	err     string
+}
+
+type (
+	customersMsg struct {
+		req       int
+		customers []simulator.Customer
+		statuses  map[string]simulator.InstitutionStatus
+		connected map[string]string
+		err       error
+	}
+	inboxMsg struct {
+		customerID string
+		msgs       []simulator.Message
+		err        error
+	}
+	bankDoneMsg struct {
+		what string
+		err  error
+	}
+)
+
+func newBankPage(sh *shared) *bankPage {
+	p := &bankPage{sh: sh, stale: true}
+	p.filter = newInput(sh, "filter: ", "name, bank, username")
+	return p
+}
+
+func (p *bankPage) SetSize(w, h int) {
+	p.w, p.h = w, h
+	p.filter.SetWidth(20)
+	p.cursor, p.offset = clampScroll(p.cursor, p.offset, len(p.rows), p.listRows())
+}
+
+func (p *bankPage) listRows() int   { return max(p.h-2, 1) }
+func (p *bankPage) Capturing() bool { return p.filtering || p.form != nil }
+func (p *bankPage) Busy() bool      { return p.busy != "" || (p.loading && !p.loaded) }
+
+func (p *bankPage) Show() tea.Cmd {
+	if p.loaded && !p.stale {
+		return p.loadInbox()
+	}
+	return p.load()
+}
+
+// load reads the customers (with live balances, which can take a while in a big
+// world), the banks' state and which customers are connected.
+func (p *bankPage) load() tea.Cmd {
+	if p.sh.bank == nil {
+		return nil
+	}
+	if p.loading { // one load at a time
+		p.stale = true
+		return nil
+	}
+	p.req++
+	p.loading, p.stale = true, false
+	req, bank, eng, ctx := p.req, p.sh.bank, p.sh.eng, p.sh.ctx
+	return func() tea.Msg {
+		m := customersMsg{req: req, customers: bank.Customers(), statuses: map[string]simulator.InstitutionStatus{}, connected: map[string]string{}}
+		for _, s := range bank.InstitutionStatuses() {
+			m.statuses[s.Code] = s
+		}
+		if eng != nil {
+			accounts, err := eng.Accounts(ctx)
+			for _, a := range accounts {
+				m.connected[a.CustomerID] = a.ID
+			}
+			m.err = err
+		}
+		return m
+	}
+}
+
+func (p *bankPage) loadInbox() tea.Cmd {
+	c, ok := p.selected()
+	if !ok {
+		return nil
+	}
+	bank, id := p.sh.bank, c.ID
+	return func() tea.Msg {
+		msgs, err := bank.Inbox(id)
+		return inboxMsg{customerID: id, msgs: msgs, err: err}
+	}
+}
+
+func (p *bankPage) selected() (simulator.Customer, bool) {
+	if p.cursor < 0 || p.cursor >= len(p.rows) {
+		return simulator.Customer{}, false
+	}
+	return p.customers[p.rows[p.cursor]], true
+}
+
+func (p *bankPage) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case customersMsg:
+		if msg.req != p.req {
+			return nil
+		}
+		p.loading = false
+		if msg.err != nil {
+			p.err = errText(msg.err)
+		}
+		var sel string
+		if c, ok := p.selected(); ok {
+			sel = c.ID
+		}
+		p.loaded = true
+		p.customers, p.statuses, p.connected = msg.customers, msg.statuses, msg.connected
+		p.keys = make([]string, len(p.customers))
+		for i, c := range p.customers {
+			k := c.Name + " " + c.Username + " " + string(c.MFA) + " " + c.Profile
+			for _, a := range c.Accounts {
+				k += " " + a.Institution.Name + " " + a.Number + " " + a.Name
+			}
+			p.keys[i] = strings.ToLower(k)
+		}
+		p.refilter()
+		for i, r := range p.rows {
+			if p.customers[r].ID == sel {
+				p.cursor = i
+			}
+		}
+		p.cursor, p.offset = clampScroll(p.cursor, p.offset, len(p.rows), p.listRows())
+		if p.stale {
+			return tea.Batch(p.load(), p.loadInbox())
+		}
+		return p.loadInbox()
+	case inboxMsg:
+		if c, ok := p.selected(); ok && c.ID == msg.customerID {
+			p.inbox, p.inboxFor, p.inboxErr = msg.msgs, msg.customerID, ""
+			if msg.err != nil {
+				p.inboxErr = errText(msg.err)
+			}
+		}
+		return nil
+	case bankDoneMsg:
+		p.busy = ""
+		if msg.err != nil {
+			if p.form != nil {
+				p.form.err = errText(msg.err)
+				return nil
+			}
+			return toast(toastBad, errText(msg.err))
+		}
+		p.form = nil
+		return tea.Batch(toast(toastOK, msg.what), func() tea.Msg { return reloadMsg{what: reloadBank} })
+	case reloadMsg:
+		if msg.what&(reloadBank|reloadAccounts) != 0 {
+			p.stale = true
+		}
+		return nil
+	case tickMsg:
+		if p.ticks++; p.ticks%2 == 0 && p.loaded {
+			return p.loadInbox() // OTPs expire and token codes change with the clock
+		}
+		return nil
+	case stylesMsg:
+		p.filter.SetStyles(p.sh.styles.Input)
+		return nil
+	case tea.KeyPressMsg:
+		if p.form != nil {
+			return p.formKey(msg)
+		}
+		return p.key(msg)
+	case mouseMsg:
+		return p.mouse(msg)
+	}
+	return nil
+}
+
+func (p *bankPage) refilter() {
+	q := strings.ToLower(strings.TrimSpace(p.filter.Value()))
+	p.rows = p.rows[:0]
+	for i := range p.customers {
+		if q == "" || strings.Contains(p.keys[i], q) {
+			p.rows = append(p.rows, i)
+		}
+	}
+	p.cursor, p.offset = clampScroll(p.cursor, p.offset, len(p.rows), p.listRows())
+}
+
+func (p *bankPage) key(msg tea.KeyPressMsg) tea.Cmd {
+	k := p.sh.keys
+	if p.filtering {
+		switch msg.String() {
+		case "enter", "esc":
+			p.filtering = false
+			p.filter.Blur()
+			if msg.String() == "esc" {
+				p.filter.SetValue("")
+				p.refilter()
+			}
+			return p.loadInbox()
+		}
+		var cmd tea.Cmd
+		p.filter, cmd = p.filter.Update(msg)
+		p.cursor, p.offset = 0, 0
+		p.refilter()
+		return tea.Batch(cmd, p.loadInbox())
+	}
+	n, h := len(p.rows), p.listRows()
+	before := p.cursor
+	c, ok := p.selected()
+	switch {
+	case key.Matches(msg, k.Up):
+		p.cursor--
+	case key.Matches(msg, k.Down):
+		p.cursor++
+	case key.Matches(msg, k.PageUp):
+		p.cursor -= h
+	case key.Matches(msg, k.PageDown):
+		p.cursor += h
+	case key.Matches(msg, k.Top):
+		p.cursor = 0
+	case key.Matches(msg, k.Bottom):
+		p.cursor = n - 1
+	case key.Matches(msg, k.Filter):
+		p.filtering = true
+		return p.filter.Focus()
+	case !ok:
+		return nil
+	case key.Matches(msg, k.Spend):
+		return p.openForm(formSpend, c)
+	case key.Matches(msg, k.Receive):
+		return p.openForm(formReceive, c)
+	case key.Matches(msg, k.Password):
+		return p.openForm(formPassword, c)
+	case key.Matches(msg, k.Outage):
+		return p.openForm(formOutage, c)
+	case key.Matches(msg, k.MFA):
+		return p.cycleMFA(c)
+	case key.Matches(msg, k.EndOutage):
+		code := c.Accounts[0].Institution.Code
+		name := c.Accounts[0].Institution.Name
+		bank := p.sh.bank
+		p.busy = "ending the outage"
+		return func() tea.Msg {
+			return bankDoneMsg{what: name + " is back up", err: bank.EndOutage(code)}
+		}
+	default:
+		return nil
+	}
+	p.cursor, p.offset = clampScroll(p.cursor, p.offset, n, h)
+	if p.cursor != before {
+		p.inbox, p.inboxFor = nil, ""
+		return p.loadInbox()
+	}
+	return nil
+}
+
+func (p *bankPage) mouse(msg mouseMsg) tea.Cmd {
+	if p.form != nil {
+		return nil
+	}
+	h := p.listRows()
+	before := p.cursor
+	if msg.Wheel {
+		step := 3
+		if msg.Button == tea.MouseWheelUp {
+			step = -3
+		}
+		p.cursor += step
+	} else if row := msg.Y - 2; msg.Button == tea.MouseLeft && msg.X < p.listWidth() && row >= 0 && p.offset+row < len(p.rows) {
+		p.cursor = p.offset + row
+	}
+	p.cursor, p.offset = clampScroll(p.cursor, p.offset, len(p.rows), h)
+	if p.cursor != before {
+		p.inbox, p.inboxFor = nil, ""
+		return p.loadInbox()
+	}
+	return nil
+}
+
+// cycleMFA moves the customer's MFA to the next kind: none → otp → question →
+// token → captcha → none.
+func (p *bankPage) cycleMFA(c simulator.Customer) tea.Cmd {
+	next := engine.MFAKinds[0]
+	for i, k := range engine.MFAKinds {
+		if k == c.MFA {
+			next = engine.MFAKinds[(i+1)%len(engine.MFAKinds)]
+		}
+	}
+	bank, id, name := p.sh.bank, c.ID, c.Name
+	p.busy = "changing MFA"
+	return func() tea.Msg {
+		what := name + "'s bank now asks for " + mfaWords(next) + " at sign-in (m again for the next kind)"
+		if next == engine.MFANone {
+			what = name + "'s bank turned MFA off (m again turns it on)"
+		}
+		return bankDoneMsg{what: what, err: bank.SetMFA(id, next)}
+	}
+}
+
+// account picks the account a posting goes to: the customer's first (the demo's
+// customers have one).
+func (p *bankPage) account(c simulator.Customer) simulator.Account {
+	return c.Accounts[0]
+}
+
+func (p *bankPage) openForm(kind int, c simulator.Customer) tea.Cmd {
+	f := &bankForm{kind: kind, account: p.account(c).Number}
+	in := func(prompt, placeholder, value string, w int) textinput.Model {
+		ti := newInput(p.sh, prompt, placeholder)
+		ti.SetValue(value)
+		ti.SetWidth(w)
+		return ti
+	}
+	switch kind {
+	case formSpend:
+		f.inputs = []textinput.Model{in("amount NGN ", "5,000", "", 14), in("narration ", "POS PURCHASE", "", 28)}
+	case formReceive:
+		f.inputs = []textinput.Model{in("amount NGN ", "25,000", "", 14), in("narration ", "CASH DEPOSIT", "", 28)}
+	case formPassword:
+		f.inputs = []textinput.Model{in("new password ", "6+ characters, no spaces", suggestPassword(c), 24)}
+	case formOutage:
+		f.inputs = []textinput.Model{in("for ", "15m", "15m", 10)}
+	}
+	p.form = f
+	return f.inputs[0].Focus()
+}
+
+// suggestPassword is a new password a presenter can read out: not the current one.
+func suggestPassword(c simulator.Customer) string {
+	n := 0
+	for _, r := range c.ID {
+		n = (n*31 + int(r)) % 9000
+	}
+	pw := "Sandbank@" + strconv.Itoa(1000+n)
+	if pw == c.Password {
+		pw += "!"
+	}
+	return pw
+}
+
+func (p *bankPage) formKey(msg tea.KeyPressMsg) tea.Cmd {
+	f := p.form
+	switch msg.String() {
+	case "esc":
+		p.form = nil
+		return nil
+	case "tab", "down", "shift+tab", "up":
+		f.inputs[f.field].Blur()
+		f.field = (f.field + 1) % len(f.inputs)
+		return f.inputs[f.field].Focus()
+	case "enter":
+		if p.busy != "" {
+			return nil
+		}
+		return p.submit()
+	}
+	var cmd tea.Cmd
+	f.inputs[f.field], cmd = f.inputs[f.field].Update(msg)
+	return cmd
+}
+
+// submit runs the form's bank-side event in a command.
+func (p *bankPage) submit() tea.Cmd {
+	f := p.form
+	c, ok := p.selected()
+	if !ok {
+		return nil
+	}
+	bank, id := p.sh.bank, c.ID
+	f.err = ""
+	switch f.kind {
+	case formSpend, formReceive:
+		amount, err := parseNaira(f.inputs[0].Value())
+		if err != "" {
+			f.err = err
+			return nil
+		}
+		post := simulator.Posting{Account: f.account, Type: engine.Debit, Amount: amount, Narration: f.inputs[1].Value()}
+		verb := "spent"
+		if f.kind == formReceive {
+			post.Type, verb = engine.Credit, "received"
+		}
+		p.busy = "posting"
+		return func() tea.Msg {
+			t, err := bank.PostTransaction(id, post)
+			return bankDoneMsg{what: fmt.Sprintf("%s %s %s at the bank (%s): the API shows it after the next sync", c.Name, verb, naira(t.Amount), t.Narration), err: err}
+		}
+	case formPassword:
+		pw := f.inputs[0].Value()
+		p.busy = "changing the password"
+		return func() tea.Msg {
+			return bankDoneMsg{what: c.Name + "'s password is now " + pw + ": the next sync fails until the user re-authorises (R6)", err: bank.ChangePassword(id, pw)}
+		}
+	case formOutage:
+		d, err := simulator.ParseDuration(f.inputs[0].Value())
+		if err != nil {
+			f.err = errText(err)
+			return nil
+		}
+		in := c.Accounts[0].Institution
+		p.busy = "starting the outage"
+		return func() tea.Msg {
+			return bankDoneMsg{what: in.Name + " is down for " + span(d) + ": sign-ins and syncs fail until then (O ends it)", err: bank.StartOutage(in.Code, d)}
+		}
+	}
+	return nil
+}
+
+// parseNaira reads an amount typed in naira ("5000", "5,000.50", "NGN 5,000") as kobo.
+func parseNaira(s string) (int64, string) {
+	s = strings.TrimSpace(strings.NewReplacer(",", "", "NGN", "", "₦", "", " ", "").Replace(strings.ToUpper(s)))
+	whole, frac, _ := strings.Cut(s, ".")
+	if whole == "" && frac == "" {
+		return 0, "type an amount in naira, e.g. 5000 or 5,000.50"
+	}
+	if len(frac) > 2 {
+		return 0, "naira have two decimal places at most"
+	}
+	frac += strings.Repeat("0", 2-len(frac))
+	n, err1 := strconv.ParseInt("0"+whole, 10, 64)
+	k, err2 := strconv.ParseInt(frac, 10, 64)
+	if err1 != nil || err2 != nil || n > simulator.MaxAmount/100 {
+		return 0, "type an amount in naira, e.g. 5000 or 5,000.50"
+	}
+	if n == 0 && k == 0 {
+		return 0, "the amount must be more than zero"
+	}
+	return n*100 + k, ""
+}
+
+func (p *bankPage) ShortHelp() []key.Binding {
+	k := p.sh.keys
+	switch {
+	case p.form != nil:
+		if len(p.form.inputs) > 1 {
+			return []key.Binding{withHelp(k.NextField, "next field"), withHelp(k.Submit, "do it"), withHelp(k.Cancel, "cancel")}
+		}
+		return []key.Binding{withHelp(k.Submit, "do it"), withHelp(k.Cancel, "cancel")}
+	case p.filtering:
+		return []key.Binding{withHelp(k.Submit, "keep filter"), withHelp(k.Cancel, "clear filter")}
+	}
+	return []key.Binding{k.Spend, k.Receive, k.Password, k.MFA, k.Outage, k.Filter}
+}
+
+func (p *bankPage) FullHelp() [][]key.Binding {
+	k := p.sh.keys
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Filter}, {k.Spend, k.Receive, k.Password}, {k.MFA, k.Outage, k.EndOutage}}
+}
+
+func (p *bankPage) listWidth() int { return min(max(p.w*42/100, 34), 52) }
+
+func (p *bankPage) View() string {
+	st := p.sh.styles
+	lw := p.listWidth()
+	rw := p.w - lw - 3
+	ls := strings.Split(padLines(p.list(lw), lw, p.h), "\n")
+	rs := strings.Split(padLines(strings.Join(p.card(rw), "\n"), rw, p.h), "\n")
+	sep := st.Faint.Render(" │ ")
+	out := make([]string, p.h)
+	for i := range out {
+		out[i] = ls[i] + sep + rs[i]
+	}
+	return strings.Join(out, "\n")
+}
+
+var customerColumns = []column{
+	{title: "CUSTOMER", flex: true, min: 12},
+	{title: "BANK", width: 10, drop: 1},
+	{title: "MFA", width: 8},
+	{title: "API", width: 3},
+}
+
+func (p *bankPage) list(w int) string {
+	st := p.sh.styles
+	var b strings.Builder
+	title := st.Title.Render(" Customers") + st.Muted.Render(" "+itoa(len(p.rows)))
+	switch {
+	case p.filtering:
+		title = " " + p.filter.View()
+	case p.filter.Value() != "":
+		title += st.Label.Render(" · filter ") + st.Accent.Render(p.filter.Value())
+	case p.loading && !p.loaded:
+		title += st.Accent.Render(" " + p.sh.spinner() + " loading…")
+	}
+	b.WriteString(fit(title, w) + "\n")
+	cols := layout(customerColumns, w-2)
+	b.WriteString(headerRow(cols, st.ColHeader) + "\n")
+	h := p.listRows()
+	bar := scrollbar(len(p.rows), p.offset, h)
+	cells := make([]string, len(cols))
+	for i := 0; i < h; i++ {
+		r := p.offset + i
+		if r >= len(p.rows) {
+			b.WriteString("\n")
+			continue
+		}
+		c := p.customers[p.rows[r]]
+		sel := r == p.cursor
+		for j, col := range cols {
+			var s string
+			switch col.title {
+			case "CUSTOMER":
+				s = c.Name
+			case "BANK":
+				s = shortBank(c.Accounts[0].Institution.Name)
+			case "MFA":
+				s = mfaBadge(c.MFA)
+			case "API":
+				if p.connected[c.ID] != "" {
+					s = "●"
+				}
+			}
+			cells[j] = cell(col, s)
+			if !sel {
+				switch col.title {
+				case "MFA":
+					if c.MFA != engine.MFANone {
+						cells[j] = st.Accent.Render(cells[j])
+					} else {
+						cells[j] = st.Faint.Render(cells[j])
+					}
+				case "API":
+					cells[j] = st.OK.Render(cells[j])
+				case "BANK":
+					cells[j] = st.Muted.Render(cells[j])
+				}
+			}
+		}
+		line := fit(" "+strings.Join(cells, " "), w-1)
+		if sel {
+			line = st.Selected.Render(fit("▸"+strings.Join(cells, " "), w-1))
+		}
+		b.WriteString(line + st.Faint.Render(bar[i]) + "\n")
+	}
+	return b.String()
+}
+
+// card is the selected customer: credentials, accounts, the bank's state, the
+// action form if one is open, and the phone.
+func (p *bankPage) card(w int) []string {
+	st, now := p.sh.styles, p.sh.now()
+	c, ok := p.selected()
+	if !ok {
+		if p.err != "" {
+			return []string{st.Bad.Render(p.err)}
+		}
+		return nil
+	}
+	row := func(label, value string) string { return st.Label.Render(fit(label, 10)) + clip(value, w-10) }
+	out := []string{st.Bold.Render(c.Name) + st.Muted.Render(" · "+strings.ReplaceAll(c.Profile, "_", " ")+" · "+c.AuthMethod)}
+	out = append(out, row("sign in", st.Value.Render(c.Username)+st.Faint.Render(" / ")+st.Value.Render(c.Password)))
+	mfa := st.Faint.Render("none — the password is enough")
+	if c.MFA != engine.MFANone {
+		mfa = st.Accent.Render(mfaBadge(c.MFA)) + st.Muted.Render(" — asks "+mfaWords(c.MFA))
+	}
+	out = append(out, row("MFA", mfa))
+	if c.NextLoginOTP {
+		out = append(out, row("", st.Warn.Render("password changed: next sign-in asks an OTP")))
+	}
+	out = append(out, row("question", st.Muted.Render(c.SecurityQuestion+" → ")+st.Value.Render(c.SecurityAnswer)))
+	out = append(out, row("phone", c.Phone+st.Muted.Render(" · "+c.Email)))
+	out = append(out, st.Title.Render("ACCOUNTS")+st.Faint.Render(" live at the bank"))
+	for _, a := range c.Accounts {
+		line := a.Number + " " + a.Institution.Name + " " + st.Bold.Render(naira(a.Balance))
+		if p.connected[c.ID] != "" {
+			line += st.OK.Render(" ● connected")
+		}
+		out = append(out, " "+clip(line, w-1))
+		if s, ok := p.statuses[a.Institution.Code]; ok && s.OutageUntil.After(now) {
+			out = append(out, "   "+st.Bad.Render("⚠ "+a.Institution.Name+" is down until "+fmtHMS(s.OutageUntil)+" ("+countdown(s.OutageUntil.Sub(now))+")"))
+		}
+	}
+	if f := p.form; f != nil {
+		out = append(append(out, ""), p.formView(f, c, w)...)
+	} else if p.busy != "" {
+		out = append(out, "", st.Accent.Render(p.sh.spinner()+" "+p.busy+"…"))
+	}
+	out = append(out, "", st.Title.Render("📱 PHONE")+st.Faint.Render(" "+c.Phone+" · newest first"))
+	switch {
+	case p.inboxErr != "":
+		out = append(out, st.Bad.Render(p.inboxErr))
+	case p.inboxFor != c.ID:
+		out = append(out, st.Faint.Render("…"))
+	case len(p.inbox) == 0:
+		out = append(out, st.Faint.Render("No messages yet: OTPs arrive here when the bank asks for one."))
+	default:
+		out = append(out, inboxLines(st, p.inbox, now, w, max(p.h-len(out)-1, 1))...)
+	}
+	return out
+}
+
+func (p *bankPage) formView(f *bankForm, c simulator.Customer, w int) []string {
+	st := p.sh.styles
+	var title, note string
+	switch f.kind {
+	case formSpend:
+		title, note = "Spend money from "+f.account, "A debit at the bank now; the API shows it after the next sync (R1)."
+	case formReceive:
+		title, note = "Receive money into "+f.account, "A credit at the bank now; the API shows it after the next sync (R1)."
+	case formPassword:
+		title, note = "Change "+c.Name+"'s password", "The saved password stops working: the next sync fails with reauthorisation required (R6)."
+	case formOutage:
+		title, note = c.Accounts[0].Institution.Name+" outage", "Sign-ins and syncs fail with the bank unavailable, for 30s to 30d."
+	}
+	out := []string{st.Accent.Render("▍") + st.Bold.Render(title)}
+	for _, l := range wrap(note, w-2) {
+		out = append(out, st.Accent.Render("▍")+st.Muted.Render(l))
+	}
+	for _, in := range f.inputs {
+		out = append(out, st.Accent.Render("▍")+in.View())
+	}
+	if f.err != "" {
+		out = append(out, st.Accent.Render("▍")+st.Bad.Render(clip(f.err, w-2)))
+	}
+	if p.busy != "" {
+		out = append(out, st.Accent.Render("▍")+st.Accent.Render(p.sh.spinner()+" "+p.busy+"…"))
+	}
+	return out
+}

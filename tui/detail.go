@@ -1,0 +1,529 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"sandbank/engine"
+)
+
+// Sections of the account detail page.
+const (
+	secOverview = iota
+	secTransactions
+	secStatement
+	secCount
+)
+
+var sectionTitles = [secCount]string{"Overview", "Transactions", "Statement"}
+
+// detailPage is one connected account: its snapshot (what the API answers), the
+// bank's live view, identity, charts, transactions and statement, with Sync now and
+// reauthorise.
+type detailPage struct {
+	sh      *shared
+	id      string
+	w, h    int
+	section int
+
+	req     int
+	loaded  bool
+	loading bool
+	stale   bool
+	err     string
+	acct    engine.Account
+	snaps   []engine.Snapshot
+	live    int64
+	liveOK  bool
+	mfa     engine.MFAKind
+	dataKey time.Time // LastSyncedAt the lists and charts were read at
+
+	syncing   bool
+	outcome   *syncDoneMsg
+	outcomeAt time.Time
+
+	chart       *chartData
+	chartReq    int
+	chartBusy   bool
+	chartErr    string
+	chartCancel context.CancelFunc // stops reading the history when the overview is left
+
+	txs  *txList
+	stmt statementView
+}
+
+type (
+	detailMsg struct {
+		id     string
+		req    int
+		acct   engine.Account
+		snaps  []engine.Snapshot
+		live   int64
+		liveOK bool
+		mfa    engine.MFAKind
+		err    error
+	}
+	chartMsg struct {
+		id   string
+		req  int
+		data chartData
+		err  error
+	}
+)
+
+func newDetailPage(sh *shared, id string) *detailPage {
+	p := &detailPage{sh: sh, id: id, txs: newTxList(sh, id)}
+	p.stmt = newStatementView(sh, id)
+	return p
+}
+
+func (p *detailPage) SetSize(w, h int) {
+	p.w, p.h = w, h
+	p.txs.SetSize(w, h-4)
+	p.stmt.SetSize(w, h-4)
+}
+
+func (p *detailPage) Capturing() bool {
+	return (p.section == secTransactions && p.txs.editing) || (p.section == secStatement && p.stmt.list.editing)
+}
+
+func (p *detailPage) Busy() bool {
+	return p.syncing || p.chartBusy || p.stmt.busy || p.stmt.exporting || (p.loading && !p.loaded)
+}
+
+func (p *detailPage) Show() tea.Cmd {
+	if p.loaded && !p.stale {
+		return nil
+	}
+	return p.load()
+}
+
+// load reads the account, its sync history and the bank's live side.
+func (p *detailPage) load() tea.Cmd {
+	if p.sh.eng == nil {
+		return nil
+	}
+	p.req++
+	p.loading, p.stale = true, false
+	req, id, eng, bank, ctx := p.req, p.id, p.sh.eng, p.sh.bank, p.sh.ctx
+	return func() tea.Msg {
+		m := detailMsg{id: id, req: req}
+		if m.acct, m.err = eng.Account(ctx, id); m.err != nil {
+			return m
+		}
+		if m.snaps, m.err = eng.Snapshots(ctx, id, 6); m.err != nil {
+			return m
+		}
+		if bank != nil {
+			live, err := bank.LiveBalance(m.acct.Number)
+			c, cerr := bank.Customer(m.acct.CustomerID)
+			m.live, m.liveOK, m.mfa = live, err == nil, c.MFA
+			if cerr != nil {
+				m.mfa = ""
+			}
+		}
+		return m
+	}
+}
+
+// loadChart reads the chart's data in a command; only the overview asks.
+func (p *detailPage) loadChart() tea.Cmd {
+	if p.chartBusy || p.sh.eng == nil || !p.loaded {
+		return nil
+	}
+	to := p.acct.LastSyncedAt
+	if to.IsZero() {
+		to = p.acct.ConnectedAt
+	}
+	p.chartReq++
+	p.chartBusy = true
+	ctx, cancel := context.WithCancel(p.sh.ctx)
+	p.chartCancel = cancel
+	req, id, eng := p.chartReq, p.id, p.sh.eng
+	return func() tea.Msg {
+		defer cancel()
+		d, err := loadChart(ctx, eng, id, to)
+		return chartMsg{id: id, req: req, data: d, err: err}
+	}
+}
+
+// sectionShown loads what a section needs the first time it shows.
+func (p *detailPage) sectionShown() tea.Cmd {
+	if p.section != secOverview && p.chartBusy { // the charts are read again when the overview shows
+		p.chartCancel()
+		p.chartBusy = false
+	}
+	switch p.section {
+	case secOverview:
+		if p.chart == nil {
+			return p.loadChart()
+		}
+	case secTransactions:
+		if !p.txs.known && len(p.txs.inflight) == 0 {
+			return p.txs.fetch()
+		}
+	case secStatement:
+		return p.stmt.show(p.acct)
+	}
+	return nil
+}
+
+func (p *detailPage) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case detailMsg:
+		if msg.id != p.id || msg.req != p.req {
+			return nil
+		}
+		p.loading = false
+		if msg.err != nil {
+			p.err = errText(msg.err)
+			return nil
+		}
+		p.err, p.loaded = "", true
+		p.acct, p.snaps, p.live, p.liveOK, p.mfa = msg.acct, msg.snaps, msg.live, msg.liveOK, msg.mfa
+		if !p.dataKey.Equal(p.acct.LastSyncedAt) { // new data: the lists and charts are out of date
+			p.dataKey = p.acct.LastSyncedAt
+			p.chart = nil
+			p.txs.invalidate()
+			p.stmt.invalidate()
+			if p.chartBusy {
+				p.chartCancel() // its answer will be dropped as stale
+				p.chartBusy = false
+			}
+		}
+		return p.sectionShown()
+	case chartMsg:
+		if msg.id != p.id || msg.req != p.chartReq {
+			return nil
+		}
+		p.chartBusy = false
+		switch {
+		case errors.Is(msg.err, context.Canceled):
+		case msg.err != nil:
+			p.chartErr = errText(msg.err)
+		default:
+			p.chart, p.chartErr = &msg.data, ""
+		}
+		return nil
+	case syncDoneMsg:
+		if msg.accountID != p.id || !p.syncing {
+			return nil
+		}
+		p.syncing = false
+		p.outcome, p.outcomeAt = &msg, p.sh.now()
+		return p.load()
+	case reloadMsg:
+		if msg.what&(reloadAccounts|reloadBank|reloadSettings) != 0 {
+			p.stale = true
+		}
+		return nil
+	case widgetClosedMsg:
+		if msg.accountID == p.id {
+			p.outcome = nil
+			return p.load()
+		}
+	case tea.KeyPressMsg:
+		return p.key(msg)
+	case mouseMsg:
+		return p.mouse(msg)
+	}
+	return tea.Batch(p.txs.Update(msg), p.stmt.Update(msg))
+}
+
+func (p *detailPage) key(msg tea.KeyPressMsg) tea.Cmd {
+	k := p.sh.keys
+	if p.Capturing() {
+		return p.forward(msg)
+	}
+	switch {
+	case key.Matches(msg, k.Back):
+		return func() tea.Msg { return closeDetailMsg{} }
+	case key.Matches(msg, k.Sync):
+		if p.syncing || !p.loaded {
+			return nil
+		}
+		p.syncing, p.outcome = true, nil
+		return syncCmd(p.sh, p.id)
+	case key.Matches(msg, k.Reauth):
+		id := p.id
+		return func() tea.Msg { return openWidgetMsg{accountID: id} }
+	case key.Matches(msg, k.NextSection):
+		p.section = (p.section + 1) % secCount
+		return p.sectionShown()
+	case key.Matches(msg, k.PrevSection):
+		p.section = (p.section + secCount - 1) % secCount
+		return p.sectionShown()
+	}
+	return p.forward(msg)
+}
+
+func (p *detailPage) forward(msg tea.Msg) tea.Cmd {
+	switch p.section {
+	case secTransactions:
+		return p.txs.Update(msg)
+	case secStatement:
+		return p.stmt.Update(msg)
+	}
+	return nil
+}
+
+func (p *detailPage) mouse(msg mouseMsg) tea.Cmd {
+	if !msg.Wheel && msg.Y == 0 && msg.Button == tea.MouseLeft {
+		x := p.w - sectionsWidth() - 1
+		for i, t := range sectionTitles {
+			wd := len(t) + 2
+			if msg.X >= x && msg.X < x+wd {
+				p.section = i
+				return p.sectionShown()
+			}
+			x += wd + 1
+		}
+		if msg.X < 8 {
+			return func() tea.Msg { return closeDetailMsg{} }
+		}
+		return nil
+	}
+	msg.Y -= 4
+	return p.forward(msg)
+}
+
+func sectionsWidth() int {
+	w := 0
+	for _, t := range sectionTitles {
+		w += len(t) + 3
+	}
+	return w - 1
+}
+
+func (p *detailPage) ShortHelp() []key.Binding {
+	k := p.sh.keys
+	if p.Capturing() {
+		return []key.Binding{withHelp(k.NextField, "next field"), withHelp(k.Submit, "apply"), withHelp(k.Cancel, "cancel")}
+	}
+	out := []key.Binding{k.Sync, k.Reauth, withHelp(k.NextSection, "section")}
+	switch p.section {
+	case secTransactions:
+		out = append(out, k.EditFilters, k.ClearFilters)
+	case secStatement:
+		out = append(out, k.Months, k.Export)
+	}
+	return append(out, k.Back)
+}
+
+func (p *detailPage) FullHelp() [][]key.Binding {
+	k := p.sh.keys
+	groups := [][]key.Binding{{k.Sync, k.Reauth, k.PrevSection, k.NextSection, k.Back}}
+	switch p.section {
+	case secTransactions:
+		groups = append(groups, []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
+			[]key.Binding{k.EditFilters, k.ClearFilters})
+	case secStatement:
+		groups = append(groups, []key.Binding{k.Months, k.Export, k.Up, k.Down, k.PageUp, k.PageDown})
+	}
+	return groups
+}
+
+// View draws the title, the sync banner and the section.
+func (p *detailPage) View() string {
+	st := p.sh.styles
+	w := p.w
+	var tabs []string
+	for i, t := range sectionTitles {
+		if i == p.section {
+			tabs = append(tabs, st.TabActive.Render(t))
+		} else {
+			tabs = append(tabs, st.Tab.Render(t))
+		}
+	}
+	title := st.Key.Render(" ‹ esc ") + st.Bold.Render(p.acct.Name)
+	if p.loaded {
+		title += st.Muted.Render(" · " + p.acct.Institution.Name + " · " + p.acct.Number)
+	} else {
+		title += st.Muted.Render(p.id)
+	}
+	lines := []string{spread(title, strings.Join(tabs, st.Faint.Render("│"))+" ", w)}
+	if p.err != "" {
+		lines = append(lines, st.Bad.Render(" "+p.err), "", st.Rule.Render(" "+rule(w-2)))
+		return strings.Join(lines, "\n")
+	}
+	a, b := p.banner()
+	lines = append(lines, fit(a, w), fit(b, w), st.Rule.Render(" "+rule(w-2)))
+	var body string
+	switch p.section {
+	case secOverview:
+		body = p.overview(w, p.h-4)
+	case secTransactions:
+		body = p.txs.View()
+	case secStatement:
+		body = p.stmt.View()
+	}
+	return strings.Join(lines, "\n") + "\n" + body
+}
+
+// banner is the outcome of Sync now and the rate limit's live countdown.
+func (p *detailPage) banner() (string, string) {
+	st, now, a := p.sh.styles, p.sh.now(), p.acct
+	var first string
+	switch o := p.outcome; {
+	case p.syncing:
+		first = st.Accent.Render(" " + p.sh.spinner() + " Syncing with " + a.Institution.Name + "… (POST /accounts/" + a.ID + "/sync)")
+	case o != nil && rateLimited(*o):
+		first = st.Warn.Render(" ⏳ " + fmtHMS(p.outcomeAt) + " Sync now refused with 429 Too Many Requests (rate limit, R3): nothing ran")
+	case o != nil:
+		text := " " + fmtHMS(p.outcomeAt) + " " + syncOutcome(*o, now)
+		switch syncToastKind(*o) {
+		case toastOK:
+			first = st.OK.Render(" ✓" + text)
+		case toastWarn:
+			first = st.Warn.Render(" ⏳" + text)
+		default:
+			first = st.Bad.Render(" ✗" + text)
+			if o.res.Code == engine.CodeReauthRequired {
+				first = st.Bad.Render(" ✗ "+fmtHMS(p.outcomeAt)+" sync failed: reauthorisation required") + st.Muted.Render(" — press ") +
+					st.Key.Render("r") + st.Muted.Render(" · "+o.res.Message)
+			}
+		}
+	case !p.loaded:
+		first = st.Accent.Render(" " + p.sh.spinner() + " loading…")
+	case a.ReauthRequired:
+		first = st.Bad.Render(" ⚠ Reauthorisation required: "+a.LastMessage) + st.Muted.Render(" — press ") + st.Key.Render("r")
+	case !a.LastAttemptAt.IsZero():
+		first = st.Muted.Render(" Last sync " + ago(now, a.LastAttemptAt) + ": " + a.LastCode + " · " + a.LastMessage)
+	default:
+		first = st.Muted.Render(" Not synced yet.")
+	}
+	next := engine.NextSyncAllowed(a)
+	var second string
+	switch {
+	case !p.loaded:
+	case next.After(now):
+		second = st.Warn.Render(" ⏳ Next manual sync allowed in "+countdown(next.Sub(now))) +
+			st.Muted.Render(" (R3: one per account every 2 min) · ") + st.Key.Render("t 2") + st.Muted.Render(" jumps the clock")
+	default:
+		second = st.Key.Render(" s") + st.Muted.Render(" Sync now (one per account every 2 minutes) · ") + st.Key.Render("r") + st.Muted.Render(" reauthorise")
+		if !a.NextAutoSyncAt.IsZero() && p.sh.settings.AutoSync > 0 {
+			second += st.Muted.Render(" · auto-sync " + ago(now, a.NextAutoSyncAt))
+		}
+	}
+	return first, second
+}
+
+// overview is the snapshot, identity and sync history on the left, the charts on
+// the right.
+func (p *detailPage) overview(w, h int) string {
+	if !p.loaded {
+		return ""
+	}
+	lw := min(max(w*9/20, 40), 52)
+	rw := w - lw - 3
+	left := padLines(strings.Join(p.facts(lw), "\n"), lw, h)
+	right := padLines(strings.Join(p.charts(rw, h), "\n"), rw, h)
+	ls, rs := strings.Split(left, "\n"), strings.Split(right, "\n")
+	sep := p.sh.styles.Faint.Render(" │ ")
+	out := make([]string, h)
+	for i := range out {
+		out[i] = ls[i] + sep + rs[i]
+	}
+	return strings.Join(out, "\n")
+}
+
+func (p *detailPage) facts(w int) []string {
+	st, now, a := p.sh.styles, p.sh.now(), p.acct
+	row := func(label, value string) string {
+		return " " + st.Label.Render(fit(label, 12)) + " " + clip(value, w-14)
+	}
+	var out []string
+	out = append(out, st.Title.Render(" SNAPSHOT")+st.Faint.Render(" of the last sync: what the API answers"))
+	out = append(out, row("Balance", st.Bold.Render(naira(a.Balance))))
+	if p.liveOK {
+		live := naira(p.live)
+		switch d := p.live - a.Balance; {
+		case d == 0:
+			live += st.Faint.Render(" (same)")
+		case d > 0:
+			live = st.Warn.Render(live + " (+" + engine.Naira(d) + ")")
+		default:
+			live = st.Warn.Render(live + " (" + engine.Naira(d) + ")")
+		}
+		out = append(out, row("At the bank", live))
+	}
+	out = append(out, row("Last synced", fmtWhen(a.LastSyncedAt)+st.Muted.Render(" ("+ago(now, a.LastSyncedAt)+")")))
+	status := st.OK.Render(a.DataStatus)
+	if a.DataStatus != engine.DataAvailable {
+		status = st.Warn.Render(a.DataStatus)
+	}
+	if a.ReauthRequired {
+		status += st.Bad.Render(" · reauthorisation required (" + a.ReauthReason + ")")
+	}
+	out = append(out, row("Data status", status))
+	hooks := st.OK.Render("✓ receives webhooks")
+	if s := p.sh.settings; !engine.ReceivesWebhooks(s, a) {
+		hooks = st.Warn.Render("✗ none (connected before Data Sync was enabled)")
+		if !s.DataSyncEnabled() {
+			hooks = st.Warn.Render("✗ none (Data Sync is off)")
+		}
+	}
+	out = append(out, row("Webhooks", hooks))
+	mfa := "…"
+	if p.mfa != "" {
+		mfa = mfaBadge(p.mfa)
+		if p.mfa != engine.MFANone {
+			mfa = st.Accent.Render(mfa) + st.Muted.Render(" — asks "+mfaWords(p.mfa))
+		}
+	}
+	out = append(out, row("MFA", mfa))
+	out = append(out, row("Connected", fmtWhen(a.ConnectedAt)+st.Muted.Render(" · "+a.AuthMethod)))
+	out = append(out, row("Account ID", st.Muted.Render(a.ID)))
+
+	id := a.Identity
+	out = append(out, "", st.Title.Render(" IDENTITY")+st.Faint.Render(" as of the last sync"))
+	if id.FullName == "" {
+		out = append(out, st.Faint.Render(" (none yet: it arrives with the first successful sync)"))
+	} else {
+		out = append(out, row("Name", id.FullName), row("BVN", maskBVN(id.BVN)), row("Phone", id.Phone), row("Email", id.Email),
+			row("Address", strings.TrimSuffix(id.AddressLine1+", "+id.City+", "+id.State, ", ")))
+	}
+	out = append(out, "", st.Title.Render(" SYNC HISTORY"))
+	if len(p.snaps) == 0 {
+		out = append(out, st.Faint.Render(" no successful sync yet"))
+	}
+	for _, s := range p.snaps {
+		out = append(out, " "+st.Muted.Render(fit(fmtShort(s.At), 12))+" "+fit(s.Trigger, 8)+fitRight("+"+itoa(s.NewTransactions)+" tx", 9)+"  "+naira(s.Balance))
+	}
+	return out
+}
+
+func maskBVN(b string) string {
+	if len(b) <= 4 {
+		return b
+	}
+	return strings.Repeat("•", len(b)-4) + b[len(b)-4:]
+}
+
+func (p *detailPage) charts(w, h int) []string {
+	st := p.sh.styles
+	out := []string{st.Title.Render("BALANCE") + st.Faint.Render(" over 12 months of synced history")}
+	switch {
+	case p.chartErr != "":
+		return append(out, st.Bad.Render(p.chartErr))
+	case p.chart == nil:
+		return append(out, st.Accent.Render(p.sh.spinner()+" reading the history…"))
+	}
+	ch := max(min(h-chartMonths-6, 9), 3)
+	out = append(out, areaChart(st, *p.chart, w, ch)...)
+	out = append(out, "", st.Title.Render("MONEY IN / OUT")+st.Faint.Render(" per month"))
+	out = append(out, flowBars(st, p.chart.months, w)...)
+	for _, m := range p.chart.months {
+		if m.capped {
+			out = append(out, st.Faint.Render(fmt.Sprintf("(each month adds up its latest %s credits and debits)", commas(maxFlowRows))))
+			break
+		}
+	}
+	return out
+}

@@ -1,0 +1,255 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"sandbank/engine"
+)
+
+// WAT is West Africa Time, the bank's time zone (UTC+1, no daylight saving).
+var WAT = time.FixedZone("WAT", 3600)
+
+func fmtClock(t time.Time) string { return t.In(WAT).Format("Mon 2 Jan 2006 15:04:05 MST") }
+func fmtWhen(t time.Time) string {
+	if t.IsZero() {
+		return "never"
+	}
+	return t.In(WAT).Format("2 Jan 2006 15:04 MST")
+}
+func fmtShort(t time.Time) string { return t.In(WAT).Format("2 Jan 15:04") }
+func fmtHMS(t time.Time) string   { return t.In(WAT).Format("15:04:05") }
+func fmtDate(t time.Time) string  { return t.In(WAT).Format("2 Jan 2006") }
+
+// ago says how long before now t was, in virtual time: "4m ago".
+func ago(now, t time.Time) string {
+	if t.IsZero() {
+		return "never"
+	}
+	d := now.Sub(t)
+	switch {
+	case d < 0:
+		return "in " + span(-d)
+	case d < time.Minute:
+		return "just now"
+	}
+	return span(d) + " ago"
+}
+
+// span is a duration in one or two units: "45s", "4m", "3h20m", "2d4h".
+func span(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%ds", int(d/time.Second))
+	case d < time.Hour:
+		return fmt.Sprintf("%dm", int(d/time.Minute))
+	case d < 24*time.Hour:
+		h, m := int(d/time.Hour), int(d%time.Hour/time.Minute)
+		if m == 0 {
+			return fmt.Sprintf("%dh", h)
+		}
+		return fmt.Sprintf("%dh%02dm", h, m)
+	}
+	days, h := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour)
+	if h == 0 {
+		return fmt.Sprintf("%dd", days)
+	}
+	return fmt.Sprintf("%dd%dh", days, h)
+}
+
+// countdown is a wait as a clock face, rounded up: "1:42", "9:59", "1:02:03".
+func countdown(d time.Duration) string {
+	if d < 0 {
+		d = 0
+	}
+	s := int((d + time.Second - 1) / time.Second)
+	if s >= 3600 {
+		return fmt.Sprintf("%d:%02d:%02d", s/3600, s/60%60, s%60)
+	}
+	return fmt.Sprintf("%d:%02d", s/60, s%60)
+}
+
+// naira is an exact amount: "NGN 1,234.56".
+func naira(kobo int64) string { return "NGN " + engine.Naira(kobo) }
+
+// compactNaira is an amount for a narrow cell: "950.00", "813.9k", "129.7m".
+func compactNaira(kobo int64) string {
+	neg := kobo < 0
+	if neg {
+		kobo = -kobo
+	}
+	n := float64(kobo) / 100
+	var s string
+	switch {
+	case n < 10_000:
+		s = engine.Naira(kobo)
+	case n < 1_000_000:
+		s = fmt.Sprintf("%.1fk", n/1e3)
+	case n < 1_000_000_000:
+		s = fmt.Sprintf("%.1fm", n/1e6)
+	default:
+		s = fmt.Sprintf("%.1fb", n/1e9)
+	}
+	if neg {
+		s = "-" + s
+	}
+	return s
+}
+
+// maskNumber shows the last four digits of an account number.
+func maskNumber(n string) string {
+	if len(n) <= 4 {
+		return n
+	}
+	return "••••" + n[len(n)-4:]
+}
+
+// shortEvent drops the "mono.events." prefix.
+func shortEvent(t string) string { return strings.TrimPrefix(t, "mono.events.") }
+
+// fit truncates s to w cells (with an ellipsis) and pads it to exactly w.
+func fit(s string, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	sw := ansi.StringWidth(s)
+	if sw > w {
+		s = ansi.Truncate(s, w, "…")
+		sw = ansi.StringWidth(s)
+	}
+	if sw < w {
+		s += strings.Repeat(" ", w-sw)
+	}
+	return s
+}
+
+// fitRight is fit aligned right.
+func fitRight(s string, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	sw := ansi.StringWidth(s)
+	if sw > w {
+		return ansi.Truncate(s, w, "…")
+	}
+	return strings.Repeat(" ", w-sw) + s
+}
+
+// clip truncates s to w cells without padding.
+func clip(s string, w int) string {
+	if ansi.StringWidth(s) <= w {
+		return s
+	}
+	return ansi.Truncate(s, max(w, 0), "…")
+}
+
+// padLines makes s exactly h lines of exactly w cells.
+func padLines(s string, w, h int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	var b strings.Builder
+	for i := 0; i < h; i++ {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		if i < len(lines) {
+			b.WriteString(fit(lines[i], w))
+		} else {
+			b.WriteString(strings.Repeat(" ", w))
+		}
+	}
+	return b.String()
+}
+
+// wrap breaks text into lines of at most w cells, on spaces.
+func wrap(text string, w int) []string {
+	if w < 8 {
+		w = 8
+	}
+	var out []string
+	for _, para := range strings.Split(text, "\n") {
+		line := ""
+		for _, word := range strings.Fields(para) {
+			switch {
+			case line == "":
+				line = word
+			case ansi.StringWidth(line)+1+ansi.StringWidth(word) <= w:
+				line += " " + word
+			default:
+				out = append(out, line)
+				line = word
+			}
+		}
+		out = append(out, line)
+	}
+	return out
+}
+
+// mfaBadge is a short label of an MFA kind.
+func mfaBadge(k engine.MFAKind) string {
+	switch k {
+	case engine.MFAOTP:
+		return "OTP"
+	case engine.MFASecurityQuestion:
+		return "QUESTION"
+	case engine.MFAToken:
+		return "TOKEN"
+	case engine.MFACaptcha:
+		return "CAPTCHA"
+	case engine.MFANone:
+		return "none"
+	}
+	return "…"
+}
+
+// mfaWords says what a bank asks for, in words.
+func mfaWords(k engine.MFAKind) string {
+	switch k {
+	case engine.MFAOTP:
+		return "a one-time password (OTP) sent to the phone"
+	case engine.MFASecurityQuestion:
+		return "the answer to a security question"
+	case engine.MFAToken:
+		return "the code on a hardware token"
+	case engine.MFACaptcha:
+		return "the characters of a CAPTCHA"
+	}
+	return "nothing after the password"
+}
+
+// errText is what the UI shows for an error: the domain's message, never internals.
+func errText(err error) string { return engine.ErrorMessage(err) }
+
+// rule is a horizontal line w cells wide.
+func rule(w int) string { return strings.Repeat("─", max(w, 0)) }
+
+// hours is an interval in hours: "6h", "24h".
+func hours(d time.Duration) string {
+	if d%time.Hour == 0 {
+		return fmt.Sprintf("%dh", int(d/time.Hour))
+	}
+	return span(d)
+}
+
+// shortBank is a bank's name for a narrow cell: "Access", "UBA", "FCMB".
+func shortBank(name string) string {
+	switch name {
+	case "United Bank for Africa":
+		return "UBA"
+	case "First City Monument Bank":
+		return "FCMB"
+	case "First Bank of Nigeria":
+		return "FirstBank"
+	}
+	for _, suffix := range []string{" Merchant Bank", " Bank of Nigeria", " IBTC Bank", " Nigeria", " Bank"} {
+		if s, ok := strings.CutSuffix(name, suffix); ok {
+			return s
+		}
+	}
+	return name
+}

@@ -1,0 +1,327 @@
+package tui
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"sandbank/engine"
+)
+
+func TestWelcome(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{firstRun: true})
+	h.golden("welcome")
+	h.press("enter")
+	h.contains("Connected accounts 3 of 3")
+}
+
+func TestAccountsPage(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{})
+	h.golden("accounts")
+
+	// The bank moves on: Adam spends; the dashboard shows the drift once the clock
+	// notice says the bank changed.
+	adam := w.customerAt("044")
+	if _, err := w.bank.PostTransaction(adam.ID, simulatorPosting(adam.Accounts[0].Number, 500_000)); err != nil {
+		t.Fatal(err)
+	}
+	h.send(reloadMsg{what: reloadBank})
+	h.contains("-5,000.00", "the bank shows")
+
+	h.press("o", "o", "o") // sort by balance
+	h.press("O")           // largest first
+	h.golden("accounts-sorted")
+
+	h.press("/")
+	h.typ("kunle")
+	h.golden("accounts-filter")
+	h.press("esc")
+	h.contains("3 of 3")
+}
+
+func TestAccountsSyncFromDashboard(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{})
+	h.press("down", "down", "s")
+	h.contains("ADEYEMI CONCEPTS: synced — no new data")
+	h.press("s")
+	h.contains("refused (429, rate-limited)")
+}
+
+func TestDetailOverviewAndSync(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{})
+	h.press("down", "down", "enter")
+	h.golden("detail-overview")
+
+	h.press("s")
+	w.settle()
+	h.golden("detail-synced")
+
+	// Inside the rate-limit window the countdown runs on the virtual clock.
+	if err := w.clock.Advance(45 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	h.send(tickMsg{clock: w.clock.State()})
+	h.press("s")
+	h.golden("detail-rate-limited")
+}
+
+func TestDetailReauthRequired(t *testing.T) {
+	w := newTestWorld(t)
+	biz := w.customerAt("101")
+	if err := w.bank.ChangePassword(biz.ID, "Changed@123"); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, w, harnessOpts{})
+	h.press("down", "down", "enter", "s")
+	h.golden("detail-reauth-required")
+	h.press("esc")
+	h.contains("REAUTH", "Reauthorisation required")
+}
+
+func TestDetailTransactions(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{})
+	h.press("enter", "right")
+	h.golden("detail-transactions")
+	h.press("pgdown", "down", "down")
+	h.contains("row 21 of")
+
+	h.press("f")
+	h.typ("2026-10-01")
+	h.press("tab")
+	h.typ("2026-10-31")
+	h.press("tab", "space") // debit
+	h.press("tab")
+	h.typ("pos")
+	h.golden("detail-transactions-filter-form")
+	h.press("enter")
+	h.golden("detail-transactions-filtered")
+	h.press("x")
+	h.contains("filters: from — · to —")
+
+	h.press("f")
+	h.typ("31-31-2026")
+	h.press("enter")
+	h.contains("from: type a date as YYYY-MM-DD")
+	h.press("esc")
+}
+
+func TestDetailStatementAndPDF(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{})
+	h.press("enter", "right", "right")
+	h.golden("detail-statement")
+	h.press("m") // 6 months
+	h.contains("last 6 months")
+	h.press("e")
+	h.contains("Saved $EXPORT/statement-4259134808-6m-")
+	files, err := filepath.Glob(filepath.Join(h.exportDir, "statement-*.pdf"))
+	if err != nil || len(files) != 1 {
+		t.Fatalf("want one PDF in the export dir, got %v (%v)", files, err)
+	}
+	b, err := os.ReadFile(files[0])
+	if err != nil || !strings.HasPrefix(string(b), "%PDF-") {
+		t.Fatalf("not a PDF: %.20q (%v)", b, err)
+	}
+}
+
+func TestWebhooksPage(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{})
+	h.press("2")
+	h.golden("webhooks")
+	h.press("enter", "down", "down", "down")
+	h.golden("webhooks-payload")
+	h.press("esc", "end") // Adam's events: skipped (R4)
+	h.contains("– not sent (R4)", "Data Sync is off for this business")
+	h.press("r")
+	h.contains("Replay refused")
+}
+
+func TestWebhooksRetry(t *testing.T) {
+	w := newTestWorld(t)
+	w.sender.failStatus.Store(503)
+	h := newHarness(t, w, harnessOpts{})
+	h.press("down", "down", "s") // a sync of the business: account_updated, refused by the receiver
+	w.settle()
+	h.press("2")
+	h.golden("webhooks-retry")
+
+	w.sender.failStatus.Store(0)
+	h.press("r")
+	w.settle()
+	h.send(reloadMsg{what: reloadEvents})
+	h.contains("✓ delivered", "replayed 1×")
+}
+
+func TestBankConsole(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{})
+	h.press("3")
+	h.golden("bank")
+
+	h.press("/")
+	h.typ("providus")
+	h.press("enter", "s")
+	h.typ("5000")
+	h.press("tab")
+	h.typ("SHOPRITE LEKKI")
+	h.golden("bank-spend-form")
+	h.press("enter")
+	h.contains("spent NGN 5,000.00 at the bank (SHOPRITE LEKKI)")
+
+	h.press("p")
+	h.press("enter")
+	h.contains("password is now Sandbank@", "next sign-in asks an OTP")
+
+	h.press("m")
+	h.contains("now asks for a one-time password")
+	h.press("o", "enter")
+	h.golden("bank-outage")
+	h.press("O")
+	h.contains("is back up")
+
+	h.press("r")
+	h.typ("abc")
+	h.press("enter")
+	h.contains("type an amount in naira")
+	h.press("esc")
+}
+
+func TestTimePanel(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{})
+	h.press("t")
+	h.golden("time")
+	before := w.clock.Now()
+	h.press("h")
+	if got := w.clock.Now().Sub(before); got != time.Hour {
+		t.Fatalf("the clock moved %s, want 1h", got)
+	}
+	h.contains("Clock: +1h")
+	h.press("t", "p")
+	if w.clock.State().Paused {
+		t.Fatal("p did not resume the clock")
+	}
+	h.press("t", "+")
+	if s := w.clock.State().Speed; s != 10 {
+		t.Fatalf("speed %v, want 10", s)
+	}
+	h.press("t", "-", "t", "p")
+	if st := w.clock.State(); st.Speed != 1 || !st.Paused {
+		t.Fatalf("clock %+v, want paused at 1×", st)
+	}
+}
+
+func TestSettingsPage(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{})
+	h.press("4")
+	h.golden("settings")
+
+	h.press("down", "down", "down", "enter") // auto-sync 24h → off
+	if s := w.eng.Settings(); s.AutoSync != 0 {
+		t.Fatalf("auto-sync %s, want off", s.AutoSync)
+	}
+	h.press("up", "up", "enter", "ctrl+u")
+	h.typ("not a url")
+	h.press("enter")
+	h.contains("is not an absolute http(s) URL")
+	h.press("esc")
+
+	h.press("v")
+	h.contains("test_sk_goldengoldengolden", "whsec_golden")
+	h.press("R")
+	h.contains("Rotate the keys?")
+	h.press("y")
+	if w.eng.CheckSecretKey("test_sk_goldengoldengolden") {
+		t.Fatal("the keys did not rotate")
+	}
+	h.press("up", "up", "up", "up", "enter") // Data Sync off
+	if w.eng.Settings().DataSyncEnabled() {
+		t.Fatal("Data Sync is still on")
+	}
+	h.contains("Data Sync OFF")
+}
+
+func TestHelpFollowsFocus(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{})
+	h.press("?")
+	h.golden("help-accounts")
+	h.press("?") // any key closes
+	h.press("2", "enter", "?")
+	h.contains("scroll up", "back")
+	h.press("esc", "esc", "3", "?")
+	h.contains("spend money", "start outage")
+}
+
+func TestTooSmall(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{width: 70, height: 20})
+	h.golden("too-small")
+	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	h.golden("accounts-80x24")
+}
+
+func TestMouse(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{})
+	r := tabRanges()[pageBank]
+	h.send(tea.MouseClickMsg{X: r[0] + 2, Y: 1, Button: tea.MouseLeft})
+	h.contains("Customers 24")
+	r = tabRanges()[pageAccounts]
+	h.send(tea.MouseClickMsg{X: r[0] + 2, Y: 1, Button: tea.MouseLeft})
+	h.send(tea.MouseClickMsg{X: 5, Y: headerLines + 4, Button: tea.MouseLeft}) // the third row
+	h.send(tea.MouseClickMsg{X: 5, Y: headerLines + 4, Button: tea.MouseLeft}) // again: open it
+	h.contains("ADEYEMI CONCEPTS · Providus Bank")
+	h.press("right")
+	h.send(tea.MouseWheelMsg{X: 10, Y: 10, Button: tea.MouseWheelDown})
+	h.contains("row 4 of")
+}
+
+func TestLightAndDarkStyles(t *testing.T) {
+	dark, light := NewStyles(true), NewStyles(false)
+	if dark.App.GetForeground() == light.App.GetForeground() || dark.Selected.GetBackground() == light.Selected.GetBackground() {
+		t.Fatal("light and dark styles are the same")
+	}
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{})
+	h.send(tea.BackgroundColorMsg{Color: lightBackground{}})
+	if h.m.sh.styles.Dark {
+		t.Fatal("a light background kept the dark styles")
+	}
+	h.golden("accounts") // the same text in other colours
+}
+
+type lightBackground struct{}
+
+func (lightBackground) RGBA() (r, g, b, a uint32) { return 0xffff, 0xffff, 0xffff, 0xffff }
+
+var _ = engine.Debit
+
+// TestMinimumSize draws every page at 80×24, the smallest screen the UI takes.
+func TestMinimumSize(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{width: 80, height: 24})
+	h.press("down", "down", "enter")
+	h.golden("min-detail-overview")
+	h.press("right")
+	h.golden("min-detail-transactions")
+	h.press("esc", "2")
+	h.golden("min-webhooks")
+	h.press("3")
+	h.golden("min-bank")
+	h.press("4")
+	h.golden("min-settings")
+	h.press("1", "r")
+	h.golden("min-widget-reauth")
+}

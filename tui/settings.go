@@ -1,0 +1,276 @@
+package tui
+
+import (
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"sandbank/engine"
+)
+
+// settingsPage is the business's settings: Data Sync on or off (R4), the webhook
+// URL and secret, the auto-sync interval (R12) and the API keys.
+type settingsPage struct {
+	sh      *shared
+	w, h    int
+	cursor  int
+	editing bool
+	input   textinput.Model
+	confirm bool // rotating the keys waits for y
+	reveal  bool
+	busy    string
+	err     string
+}
+
+// Rows of the settings page.
+const (
+	setDataSync = iota
+	setWebhookURL
+	setWebhookSecret
+	setAutoSync
+	setRotate
+	setCount
+)
+
+type settingsSavedMsg struct {
+	what string
+	err  error
+}
+
+func newSettingsPage(sh *shared) *settingsPage {
+	p := &settingsPage{sh: sh}
+	p.input = newInput(sh, "› ", "")
+	return p
+}
+
+func (p *settingsPage) SetSize(w, h int) {
+	p.w, p.h = w, h
+	p.input.SetWidth(max(w-30, 20))
+}
+
+func (p *settingsPage) Capturing() bool { return p.editing || p.confirm }
+func (p *settingsPage) Busy() bool      { return p.busy != "" }
+func (p *settingsPage) Show() tea.Cmd   { return nil }
+
+func (p *settingsPage) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case settingsSavedMsg:
+		p.busy = ""
+		if msg.err != nil {
+			p.err = errText(msg.err)
+			return nil
+		}
+		p.err, p.editing = "", false
+		p.input.Blur()
+		return tea.Batch(toast(toastOK, msg.what), func() tea.Msg { return reloadMsg{what: reloadSettings | reloadAccounts | reloadEvents} })
+	case stylesMsg:
+		p.input.SetStyles(p.sh.styles.Input)
+	case tea.KeyPressMsg:
+		return p.key(msg)
+	case mouseMsg:
+		if msg.Wheel || msg.Button != tea.MouseLeft || p.Capturing() {
+			return nil
+		}
+		_, at := p.lines()
+		for i := setCount - 1; i >= 0; i-- {
+			if msg.Y >= at[i] {
+				if msg.Y < at[i]+3 {
+					p.cursor = i
+				}
+				break
+			}
+		}
+	}
+	return nil
+}
+
+func (p *settingsPage) save(what string, patch engine.SettingsPatch) tea.Cmd {
+	p.busy, p.err = "saving", ""
+	eng, ctx := p.sh.eng, p.sh.ctx
+	return func() tea.Msg {
+		_, err := eng.UpdateSettings(ctx, patch)
+		return settingsSavedMsg{what: what, err: err}
+	}
+}
+
+func (p *settingsPage) key(msg tea.KeyPressMsg) tea.Cmd {
+	k, s := p.sh.keys, p.sh.settings
+	if p.confirm {
+		p.confirm = false
+		if msg.String() != "y" {
+			return nil
+		}
+		p.busy = "rotating the keys"
+		eng, ctx := p.sh.eng, p.sh.ctx
+		return func() tea.Msg {
+			_, err := eng.RotateKeys(ctx)
+			return settingsSavedMsg{what: "New keys: the old secret key no longer works (ctrl+k shows the new one)", err: err}
+		}
+	}
+	if p.editing {
+		switch msg.String() {
+		case "esc":
+			p.editing, p.err = false, ""
+			p.input.Blur()
+			return nil
+		case "enter":
+			v := strings.TrimSpace(p.input.Value())
+			if p.cursor == setWebhookURL {
+				return p.save("Webhook URL set: events are delivered to "+orNone(v), engine.SettingsPatch{WebhookURL: &v})
+			}
+			return p.save("Webhook secret changed: deliveries carry it in the mono-webhook-secret header", engine.SettingsPatch{WebhookSecret: &v})
+		}
+		var cmd tea.Cmd
+		p.input, cmd = p.input.Update(msg)
+		return cmd
+	}
+	switch {
+	case key.Matches(msg, k.Up):
+		p.cursor = max(p.cursor-1, 0)
+	case key.Matches(msg, k.Down):
+		p.cursor = min(p.cursor+1, setCount-1)
+	case key.Matches(msg, k.Reveal):
+		p.reveal = !p.reveal
+	case key.Matches(msg, k.Rotate):
+		p.cursor, p.confirm = setRotate, true
+	case key.Matches(msg, k.Edit), key.Matches(msg, k.NextSection), key.Matches(msg, k.PrevSection):
+		if p.busy != "" {
+			return nil
+		}
+		switch p.cursor {
+		case setDataSync:
+			on := !s.DataSyncEnabled()
+			what := "Data Sync is on: accounts connected from now on receive webhooks (R4)"
+			if !on {
+				what = "Data Sync is off: syncs are refused and no webhooks are sent"
+			}
+			return p.save(what, engine.SettingsPatch{DataSyncEnabled: &on})
+		case setWebhookURL, setWebhookSecret:
+			p.editing = true
+			v := s.WebhookURL
+			if p.cursor == setWebhookSecret {
+				v = s.WebhookSecret.Reveal()
+			}
+			p.input.SetValue(v)
+			p.input.CursorEnd()
+			return p.input.Focus()
+		case setAutoSync:
+			back := key.Matches(msg, k.PrevSection)
+			next := nextInterval(s.AutoSync, back)
+			return p.save("Auto-sync: "+intervalText(next), engine.SettingsPatch{AutoSync: &next})
+		case setRotate:
+			p.confirm = true
+		}
+	}
+	return nil
+}
+
+func nextInterval(cur time.Duration, back bool) time.Duration {
+	iv := engine.AutoSyncIntervals
+	for i, d := range iv {
+		if d == cur {
+			if back {
+				return iv[(i+len(iv)-1)%len(iv)]
+			}
+			return iv[(i+1)%len(iv)]
+		}
+	}
+	return iv[0]
+}
+
+func intervalText(d time.Duration) string {
+	if d == 0 {
+		return "off"
+	}
+	return "every " + hours(d)
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "nowhere (events wait in the outbox)"
+	}
+	return s
+}
+
+func (p *settingsPage) ShortHelp() []key.Binding {
+	k := p.sh.keys
+	switch {
+	case p.confirm:
+		return []key.Binding{key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "rotate")), key.NewBinding(key.WithKeys("n"), key.WithHelp("any other key", "keep"))}
+	case p.editing:
+		return []key.Binding{withHelp(k.Submit, "save"), withHelp(k.Cancel, "cancel")}
+	}
+	return []key.Binding{k.Up, k.Down, k.Edit, k.Reveal, k.Rotate}
+}
+
+func (p *settingsPage) FullHelp() [][]key.Binding {
+	k := p.sh.keys
+	return [][]key.Binding{{k.Up, k.Down, k.Edit, withHelp(k.NextSection, "next interval")}, {k.Reveal, k.Rotate}}
+}
+
+func (p *settingsPage) View() string {
+	lines, _ := p.lines()
+	return strings.Join(lines, "\n")
+}
+
+// lines draws the page and says on which line each setting starts (for clicks).
+func (p *settingsPage) lines() ([]string, [setCount]int) {
+	st, s := p.sh.styles, p.sh.settings
+	secret := func(v engine.Secret) string {
+		if p.reveal {
+			return st.Warn.Render(v.Reveal())
+		}
+		return st.Value.Render(v.String()) + st.Faint.Render(" (v reveals)")
+	}
+	ds := st.Bad.Render("OFF")
+	if s.DataSyncEnabled() {
+		ds = st.OK.Render("ON") + st.Muted.Render(" since "+fmtWhen(s.DataSyncEnabledAt))
+	}
+	url := st.Value.Render(s.WebhookURL)
+	if s.WebhookURL == "" {
+		url = st.Warn.Render("not set")
+	}
+	type item struct{ label, value, note string }
+	items := [setCount]item{
+		{"Data Sync", ds, "The add-on. Enabling it records the moment: only accounts connected after it receive webhooks (R4)."},
+		{"Webhook URL", url, "Where events are POSTed. sandbank's own receiver is /sandbox/receiver on the API's address."},
+		{"Webhook secret", secret(s.WebhookSecret), "Sent with every delivery in the mono-webhook-secret header."},
+		{"Auto-sync", st.Value.Render(intervalText(s.AutoSync)) + st.Faint.Render("  (←/→ or enter)"), "Every account synced on a schedule; failures emit mono.events.sync_failed (R12)."},
+		{"Rotate keys", st.Faint.Render("enter or R"), "New secret and public keys; the old ones stop working at once."},
+	}
+	var at [setCount]int
+	b := []string{st.Title.Render(" Settings") + st.Muted.Render(" of the business")}
+	for i, it := range items {
+		at[i] = len(b)
+		label := "  " + fit(it.label, 16)
+		value := it.value
+		if i == p.cursor {
+			label = st.Selected.Render("▸ " + fit(it.label, 16))
+			if p.editing && (i == setWebhookURL || i == setWebhookSecret) {
+				value = p.input.View()
+			}
+			if p.confirm && i == setRotate {
+				value = st.Warn.Render("Rotate the keys? The old secret key stops working at once. y to confirm")
+			}
+		} else {
+			label = st.Label.Render(label)
+		}
+		b = append(b, fit(label+" "+value, p.w))
+		for _, l := range wrap(it.note, p.w-20) {
+			b = append(b, st.Faint.Render(strings.Repeat(" ", 19)+l))
+		}
+	}
+	if p.err != "" {
+		b = append(b, st.Bad.Render("  ✗ "+p.err))
+	} else if p.busy != "" {
+		b = append(b, st.Accent.Render("  "+p.sh.spinner()+" "+p.busy+"…"))
+	}
+	b = append(b, "", st.Title.Render(" API keys"))
+	b = append(b, st.Label.Render("  "+fit("Secret key", 16))+" "+secret(s.SecretKey)+st.Faint.Render("  header mono-sec-key"))
+	b = append(b, st.Label.Render("  "+fit("Public key", 16))+" "+st.Value.Render(s.PublicKey)+st.Faint.Render("  the widget's key"))
+	b = append(b, st.Label.Render("  "+fit("API", 16))+" "+st.Value.Render("http://"+p.sh.addr)+st.Faint.Render("  /openapi.yaml lists every route"))
+	return b, at
+}

@@ -1,0 +1,271 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"sandbank/engine"
+)
+
+// statementMonths are the periods a statement covers (R9).
+var statementMonths = []int{1, 3, 6, 12}
+
+// statementView previews an account's statement for a period, as of the last sync,
+// and exports it as a PDF.
+type statementView struct {
+	sh   *shared
+	id   string
+	w, h int
+	mi   int // index into statementMonths
+
+	acct  engine.Account
+	list  *txList
+	sum   *stmtSummary
+	req   int
+	busy  bool
+	stale bool
+
+	exporting bool
+	exported  string
+	exportErr string
+}
+
+type stmtSummary struct {
+	from, to         time.Time
+	opening, closing int64
+	in, out          int64
+	nIn, nOut        int64
+	capped           bool
+}
+
+type (
+	stmtSummaryMsg struct {
+		id  string
+		req int
+		sum stmtSummary
+		err error
+	}
+	exportDoneMsg struct {
+		id   string
+		path string
+		size int
+		n    int
+		err  error
+	}
+)
+
+func newStatementView(sh *shared, id string) statementView {
+	l := newTxList(sh, id)
+	l.noFilters = true
+	return statementView{sh: sh, id: id, mi: 1, list: l, stale: true}
+}
+
+func (s *statementView) SetSize(w, h int) {
+	s.w, s.h = w, h
+	s.list.SetSize(w, h-3)
+}
+
+func (s *statementView) months() int { return statementMonths[s.mi] }
+
+// invalidate marks the preview out of date: new data arrived.
+func (s *statementView) invalidate() { s.stale = true }
+
+// period is what a statement of the last months covers, as the engine computes it.
+func (s *statementView) period() (time.Time, time.Time) {
+	to := s.acct.LastSyncedAt
+	if to.IsZero() {
+		to = s.acct.ConnectedAt
+	}
+	return to.AddDate(0, -s.months(), 0), to
+}
+
+// show reloads the preview if the account's data or the period changed.
+func (s *statementView) show(a engine.Account) tea.Cmd {
+	s.acct = a
+	if !s.stale || s.sh.eng == nil {
+		return nil
+	}
+	s.stale = false
+	from, to := s.period()
+	s.list.q.From, s.list.q.To = from, to
+	s.req++
+	s.busy, s.sum = true, nil
+	req, id, eng, ctx, balance := s.req, s.id, s.sh.eng, s.sh.ctx, a.Balance
+	return tea.Batch(s.list.reset(), func() tea.Msg {
+		sum, err := loadStatement(ctx, eng, id, from, to, balance)
+		return stmtSummaryMsg{id: id, req: req, sum: sum, err: err}
+	})
+}
+
+// loadStatement adds up a period: balances at both ends, money in and out.
+func loadStatement(ctx context.Context, eng *engine.Engine, id string, from, to time.Time, balance int64) (stmtSummary, error) {
+	s := stmtSummary{from: from, to: to, closing: balance}
+	p, err := eng.Transactions(ctx, engine.TxQuery{AccountID: id, To: to, Page: 1, Limit: 1})
+	if err != nil {
+		return s, err
+	}
+	if len(p.Transactions) > 0 {
+		s.closing = p.Transactions[0].Balance
+	}
+	for _, typ := range []engine.TxType{engine.Credit, engine.Debit} {
+		for pg := 1; ; pg++ {
+			p, err := eng.Transactions(ctx, engine.TxQuery{AccountID: id, From: from, To: to, Type: typ, Page: pg, Limit: engine.MaxPageSize})
+			if err != nil {
+				return s, err
+			}
+			var sum int64
+			for _, t := range p.Transactions {
+				sum += t.Amount
+			}
+			if typ == engine.Credit {
+				s.in, s.nIn = s.in+sum, p.Total
+			} else {
+				s.out, s.nOut = s.out+sum, p.Total
+			}
+			if len(p.Transactions) < engine.MaxPageSize {
+				break
+			}
+			if pg*engine.MaxPageSize >= maxFlowRows {
+				s.capped = true
+				break
+			}
+		}
+	}
+	s.opening = s.closing - s.in + s.out
+	if s.capped { // the sums are partial: read the balance just before the period instead
+		p, err := eng.Transactions(ctx, engine.TxQuery{AccountID: id, To: from.Add(-time.Nanosecond), Page: 1, Limit: 1})
+		if err != nil {
+			return s, err
+		}
+		s.opening = 0
+		if len(p.Transactions) > 0 {
+			s.opening = p.Transactions[0].Balance
+		}
+	}
+	return s, nil
+}
+
+// export writes the statement's PDF, as GET /accounts/{id}/statement?output=pdf
+// would serve it, into the export directory.
+func (s *statementView) export() tea.Cmd {
+	if s.sh.pdf == nil {
+		return toast(toastWarn, "PDF export is not available in this build")
+	}
+	s.exporting, s.exported, s.exportErr = true, "", ""
+	id, months, eng, ctx, render, dir := s.id, s.months(), s.sh.eng, s.sh.ctx, s.sh.pdf, s.sh.exportDir
+	return func() tea.Msg {
+		m := exportDoneMsg{id: id}
+		job, err := eng.CreateStatementJob(ctx, id, months)
+		if err != nil {
+			m.err = err
+			return m
+		}
+		st, err := eng.StatementOfJob(ctx, job.ID)
+		if err != nil {
+			m.err = err
+			return m
+		}
+		b, err := render(st, eng.Clock().Now())
+		if err != nil {
+			m.err = err
+			return m
+		}
+		name := fmt.Sprintf("statement-%s-%dm-%s.pdf", st.Account.Number, months, job.To.In(WAT).Format("20060102-1504"))
+		m.path = filepath.Join(dir, name)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			m.err = err
+			return m
+		}
+		m.err = os.WriteFile(m.path, b, 0o644)
+		m.size, m.n = len(b), len(st.Transactions)
+		return m
+	}
+}
+
+func (s *statementView) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case stmtSummaryMsg:
+		if msg.id != s.id || msg.req != s.req {
+			return nil
+		}
+		s.busy = false
+		if msg.err == nil {
+			s.sum = &msg.sum
+		}
+		return nil
+	case exportDoneMsg:
+		if msg.id != s.id {
+			return nil
+		}
+		s.exporting = false
+		if msg.err != nil {
+			s.exportErr = engine.ErrorMessageOrText(msg.err)
+			return toast(toastBad, "Export failed: "+s.exportErr)
+		}
+		s.exported = fmt.Sprintf("Saved %s (%d KB, %d transactions)", msg.path, (msg.size+1023)/1024, msg.n)
+		return toast(toastOK, s.exported)
+	case tea.KeyPressMsg:
+		k := s.sh.keys
+		switch {
+		case key.Matches(msg, k.Months):
+			s.mi = (s.mi + 1) % len(statementMonths)
+			s.stale = true
+			return s.show(s.acct)
+		case key.Matches(msg, k.Export):
+			if s.exporting {
+				return nil
+			}
+			return s.export()
+		}
+	}
+	return s.list.Update(msg)
+}
+
+func (s *statementView) View() string {
+	st := s.sh.styles
+	from, to := s.period()
+	var months []string
+	for i, m := range statementMonths {
+		t := itoa(m) + "m"
+		if i == s.mi {
+			t = st.Selected.Render(" " + t + " ")
+		} else {
+			t = st.Muted.Render(" " + t + " ")
+		}
+		months = append(months, t)
+	}
+	line1 := st.Title.Render(" STATEMENT") + st.Muted.Render(" last "+itoa(s.months())+" month"+plural(s.months())+" · "+fmtDate(from)+" – "+fmtDate(to)+" (as of the last sync) ") +
+		strings.Join(months, "") + st.Faint.Render(" m")
+	var line2 string
+	switch {
+	case s.sum != nil:
+		sm := s.sum
+		line2 = st.Label.Render(" opening ") + st.Value.Render(naira(sm.opening)) + st.Label.Render(" · closing ") + st.Bold.Render(naira(sm.closing)) +
+			st.Label.Render(" · in ") + st.Credit.Render("+"+engine.Naira(sm.in)) + st.Faint.Render(" ("+commas(sm.nIn)+")") +
+			st.Label.Render(" · out ") + st.Debit.Render("-"+engine.Naira(sm.out)) + st.Faint.Render(" ("+commas(sm.nOut)+")")
+		if sm.capped {
+			line2 += st.Faint.Render(" · totals of the latest " + commas(maxFlowRows) + " of each type")
+		}
+	case s.busy:
+		line2 = st.Accent.Render(" " + s.sh.spinner() + " adding up the period…")
+	}
+	var line3 string
+	switch {
+	case s.exporting:
+		line3 = st.Accent.Render(" " + s.sh.spinner() + " rendering the PDF…")
+	case s.exportErr != "":
+		line3 = st.Bad.Render(" Export failed: " + s.exportErr)
+	case s.exported != "":
+		line3 = st.OK.Render(" ✓ " + s.exported)
+	default:
+		line3 = st.Key.Render(" e") + st.Muted.Render(" exports this statement as a PDF into "+s.sh.exportDir)
+	}
+	return fit(line1, s.w) + "\n" + fit(line2, s.w) + "\n" + fit(line3, s.w) + "\n" + s.list.View()
+}

@@ -1,0 +1,509 @@
+package tui
+
+import (
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"sandbank/engine"
+)
+
+// txPageSize is how many transactions one fetch brings.
+const txPageSize = 100
+
+// txCachePages bounds the pages kept in memory.
+const txCachePages = 24
+
+// txList scrolls through an account's stored transactions, newest first, however
+// many there are: it holds only the pages around the viewport, fetched with
+// engine.TxQuery Page/Limit in commands, and draws only the visible rows.
+type txList struct {
+	sh        *shared
+	id        int // which list asks, so two lists of one account keep their answers apart
+	accountID string
+	q         engine.TxQuery // the filters; Page and Limit are set per fetch
+	gen       int            // bumped when the filters or the data change
+	w, h      int
+
+	total    int64
+	known    bool
+	err      string
+	pages    map[int][]engine.Transaction // by page number, 1-based
+	inflight map[int]bool
+
+	cursor, offset int
+	noFilters      bool // the statement's list: its period is fixed
+
+	// The filter form.
+	editing bool
+	field   int // 0 from, 1 to, 2 type, 3 narration
+	inputs  [3]textinput.Model
+	typ     engine.TxType
+	formErr string
+}
+
+var txListIDs atomic.Int64
+
+type txPageMsg struct {
+	list, gen, page int
+	res             engine.TxPage
+	err             error
+}
+
+func newTxList(sh *shared, accountID string) *txList {
+	l := &txList{sh: sh, id: int(txListIDs.Add(1)), accountID: accountID, pages: map[int][]engine.Transaction{}, inflight: map[int]bool{}}
+	l.q.AccountID = accountID
+	l.inputs[0] = newInput(sh, "from ", "YYYY-MM-DD")
+	l.inputs[1] = newInput(sh, "to ", "YYYY-MM-DD")
+	l.inputs[2] = newInput(sh, "narration ", "any text")
+	for i := range l.inputs {
+		l.inputs[i].SetWidth(12)
+	}
+	l.inputs[2].SetWidth(18)
+	return l
+}
+
+func (l *txList) SetSize(w, h int) {
+	l.w, l.h = w, h
+	l.cursor, l.offset = clampScroll(l.cursor, l.offset, int(l.total), l.rowsShown())
+}
+
+// rowsShown is the number of transaction rows: the filter line and the column
+// titles take two lines, the position line one.
+func (l *txList) rowsShown() int { return max(l.h-3, 1) }
+
+// reset forgets every page (the filters or the data changed) and fetches anew.
+func (l *txList) reset() tea.Cmd {
+	l.invalidate()
+	return l.fetch()
+}
+
+// invalidate forgets every page; answers on their way are dropped.
+func (l *txList) invalidate() {
+	l.gen++
+	l.pages, l.inflight = map[int][]engine.Transaction{}, map[int]bool{}
+	l.known, l.err = false, ""
+}
+
+// fetch asks for the missing pages around the viewport.
+func (l *txList) fetch() tea.Cmd {
+	if l.sh.eng == nil {
+		return nil
+	}
+	first := max(l.offset-l.rowsShown(), 0)/txPageSize + 1
+	last := (l.offset+2*l.rowsShown())/txPageSize + 1
+	if l.known {
+		last = min(last, int((l.total+txPageSize-1)/txPageSize))
+	} else {
+		first, last = 1, 1 // the first answer tells how many there are
+	}
+	var cmds []tea.Cmd
+	for pg := first; pg <= last; pg++ {
+		if _, ok := l.pages[pg]; ok || l.inflight[pg] {
+			continue
+		}
+		l.inflight[pg] = true
+		q := l.q
+		q.Page, q.Limit = pg, txPageSize
+		eng, ctx, list, gen := l.sh.eng, l.sh.ctx, l.id, l.gen
+		cmds = append(cmds, func() tea.Msg {
+			res, err := eng.Transactions(ctx, q)
+			return txPageMsg{list: list, gen: gen, page: q.Page, res: res, err: err}
+		})
+	}
+	l.evict()
+	return tea.Batch(cmds...)
+}
+
+// evict drops the pages farthest from the viewport beyond txCachePages.
+func (l *txList) evict() {
+	for len(l.pages) > txCachePages {
+		here := l.offset/txPageSize + 1
+		far, dist := 0, -1
+		for pg := range l.pages {
+			if d := abs(pg - here); d > dist {
+				far, dist = pg, d
+			}
+		}
+		delete(l.pages, far)
+	}
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
+
+func (l *txList) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case txPageMsg:
+		if msg.list != l.id || msg.gen != l.gen {
+			return nil // another list's, or for filters no longer set
+		}
+		delete(l.inflight, msg.page)
+		if msg.err != nil {
+			l.err = errText(msg.err)
+			return nil
+		}
+		l.pages[msg.page] = msg.res.Transactions
+		l.total, l.known = msg.res.Total, true
+		l.cursor, l.offset = clampScroll(l.cursor, l.offset, int(l.total), l.rowsShown())
+		return l.fetch()
+	case stylesMsg:
+		for i := range l.inputs {
+			l.inputs[i].SetStyles(l.sh.styles.Input)
+		}
+	case tea.KeyPressMsg:
+		if l.editing {
+			return l.formKey(msg)
+		}
+		return l.key(msg)
+	case mouseMsg:
+		return l.mouse(msg)
+	}
+	return nil
+}
+
+func (l *txList) key(msg tea.KeyPressMsg) tea.Cmd {
+	k := l.sh.keys
+	n, h := int(l.total), l.rowsShown()
+	switch {
+	case key.Matches(msg, k.Up):
+		l.cursor--
+	case key.Matches(msg, k.Down):
+		l.cursor++
+	case key.Matches(msg, k.PageUp):
+		l.cursor -= h
+		l.offset -= h
+	case key.Matches(msg, k.PageDown):
+		l.cursor += h
+		l.offset += h
+	case key.Matches(msg, k.Top):
+		l.cursor, l.offset = 0, 0
+	case key.Matches(msg, k.Bottom):
+		l.cursor = n - 1
+	case key.Matches(msg, k.EditFilters) && !l.noFilters:
+		return l.startEditing()
+	case key.Matches(msg, k.ClearFilters) && !l.noFilters:
+		l.inputs[0].SetValue("")
+		l.inputs[1].SetValue("")
+		l.inputs[2].SetValue("")
+		l.typ = ""
+		l.q.From, l.q.To, l.q.Type, l.q.Narration = time.Time{}, time.Time{}, "", ""
+		l.cursor, l.offset = 0, 0
+		return l.reset()
+	default:
+		return nil
+	}
+	l.cursor, l.offset = clampScroll(l.cursor, l.offset, n, h)
+	return l.fetch()
+}
+
+func (l *txList) mouse(msg mouseMsg) tea.Cmd {
+	h := l.rowsShown()
+	if msg.Wheel {
+		step := 3
+		if msg.Button == tea.MouseWheelUp {
+			step = -3
+		}
+		l.offset = min(max(l.offset+step, 0), max(int(l.total)-h, 0))
+		l.cursor = min(max(l.cursor, l.offset), l.offset+h-1)
+		l.cursor, l.offset = clampScroll(l.cursor, l.offset, int(l.total), h)
+		return l.fetch()
+	}
+	if row := msg.Y - 2; msg.Button == tea.MouseLeft && row >= 0 && row < h && l.offset+row < int(l.total) {
+		l.cursor = l.offset + row
+	}
+	return nil
+}
+
+func (l *txList) startEditing() tea.Cmd {
+	l.editing, l.field, l.formErr = true, 0, ""
+	l.typ = l.q.Type
+	l.inputs[0].SetValue(dayText(l.q.From))
+	l.inputs[1].SetValue(dayText(l.q.To))
+	l.inputs[2].SetValue(l.q.Narration)
+	return l.focusField()
+}
+
+func (l *txList) focusField() tea.Cmd {
+	for i := range l.inputs {
+		l.inputs[i].Blur()
+	}
+	switch l.field {
+	case 0, 1:
+		return l.inputs[l.field].Focus()
+	case 3:
+		return l.inputs[2].Focus()
+	}
+	return nil
+}
+
+// formKey edits the filters: tab moves, space cycles the type, enter applies.
+func (l *txList) formKey(msg tea.KeyPressMsg) tea.Cmd {
+	switch msg.String() {
+	case "esc":
+		l.editing, l.formErr = false, ""
+		for i := range l.inputs {
+			l.inputs[i].Blur()
+		}
+		return nil
+	case "tab", "down":
+		l.field = (l.field + 1) % 4
+		return l.focusField()
+	case "shift+tab", "up":
+		l.field = (l.field + 3) % 4
+		return l.focusField()
+	case "enter":
+		return l.apply()
+	}
+	if l.field == 2 {
+		switch msg.String() {
+		case "space", "right", "left", "d", "c", "a":
+			switch {
+			case msg.String() == "d":
+				l.typ = engine.Debit
+			case msg.String() == "c":
+				l.typ = engine.Credit
+			case msg.String() == "a":
+				l.typ = ""
+			case l.typ == "":
+				l.typ = engine.Debit
+			case l.typ == engine.Debit:
+				l.typ = engine.Credit
+			default:
+				l.typ = ""
+			}
+		}
+		return nil
+	}
+	i := l.field
+	if i == 3 {
+		i = 2
+	}
+	var cmd tea.Cmd
+	l.inputs[i], cmd = l.inputs[i].Update(msg)
+	return cmd
+}
+
+// apply checks and applies the filters.
+func (l *txList) apply() tea.Cmd {
+	from, err := parseDay(l.inputs[0].Value(), false)
+	if err != "" {
+		l.formErr, l.field = "from: "+err, 0
+		return l.focusField()
+	}
+	to, err := parseDay(l.inputs[1].Value(), true)
+	if err != "" {
+		l.formErr, l.field = "to: "+err, 1
+		return l.focusField()
+	}
+	if !from.IsZero() && !to.IsZero() && to.Before(from) {
+		l.formErr, l.field = "the end date is before the start date", 1
+		return l.focusField()
+	}
+	l.editing, l.formErr = false, ""
+	for i := range l.inputs {
+		l.inputs[i].Blur()
+	}
+	l.q.From, l.q.To, l.q.Type, l.q.Narration = from, to, l.typ, strings.TrimSpace(l.inputs[2].Value())
+	l.cursor, l.offset = 0, 0
+	return l.reset()
+}
+
+// parseDay reads a date typed as YYYY-MM-DD or DD-MM-YYYY, as a day in WAT: its
+// first instant, or its last when end is set.
+func parseDay(s string, end bool) (time.Time, string) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}, ""
+	}
+	for _, layout := range []string{"2006-01-02", "02-01-2006", "2/1/2006"} {
+		if t, err := time.ParseInLocation(layout, s, WAT); err == nil {
+			if end {
+				t = t.AddDate(0, 0, 1).Add(-time.Nanosecond)
+			}
+			return t.UTC(), ""
+		}
+	}
+	return time.Time{}, "type a date as YYYY-MM-DD, e.g. 2026-10-01"
+}
+
+// filtered reports whether any filter is set.
+func (l *txList) filtered() bool {
+	return !l.q.From.IsZero() || !l.q.To.IsZero() || l.q.Type != "" || l.q.Narration != ""
+}
+
+func (l *txList) row(i int) (engine.Transaction, bool) {
+	pg := l.pages[i/txPageSize+1]
+	if j := i % txPageSize; j < len(pg) {
+		return pg[j], true
+	}
+	return engine.Transaction{}, false
+}
+
+var txColumns = []column{
+	{title: "DATE (WAT)", width: 12},
+	{title: "NARRATION", flex: true, min: 20},
+	{title: "CATEGORY", width: 13, drop: 1},
+	{title: "TYPE", width: 6},
+	{title: "AMOUNT", width: 15, right: true},
+	{title: "BALANCE AFTER", width: 16, right: true, drop: 2},
+}
+
+// View draws the filter line, the column titles, the visible rows and the position.
+func (l *txList) View() string {
+	st := l.sh.styles
+	var b strings.Builder
+	b.WriteString(l.filterLine() + "\n")
+	cols := layout(txColumns, l.w-2)
+	switch {
+	case l.editing && l.formErr != "":
+		b.WriteString(fit(st.Bad.Render(" ✗ "+l.formErr), l.w) + "\n")
+	case l.editing:
+		b.WriteString(fit(st.Faint.Render(" tab next field · space cycles the type · enter applies · esc cancels · dates YYYY-MM-DD (WAT)"), l.w) + "\n")
+	default:
+		b.WriteString(headerRow(cols, st.ColHeader) + "\n")
+	}
+	h := l.rowsShown()
+	bar := scrollbar(int(l.total), l.offset, h)
+	cells := make([]string, len(cols))
+	for i := 0; i < h; i++ {
+		r := l.offset + i
+		switch {
+		case l.err != "" && i == 0:
+			b.WriteString(st.Bad.Render(" Could not read the transactions: "+l.err) + "\n")
+			continue
+		case l.known && l.total == 0 && i == 0:
+			msg := " No transactions stored for this account yet: they arrive with a sync."
+			if l.filtered() {
+				msg = " No transaction matches the filters (x clears them)."
+			}
+			b.WriteString(st.Muted.Render(msg) + "\n")
+			continue
+		case r >= int(l.total):
+			b.WriteString("\n")
+			continue
+		}
+		t, ok := l.row(r)
+		sel := r == l.cursor
+		for j, c := range cols {
+			cells[j] = cell(c, txCell(c.title, t, ok))
+			if !sel && ok {
+				switch c.title {
+				case "AMOUNT", "TYPE":
+					if t.Type == engine.Credit {
+						cells[j] = st.Credit.Render(cells[j])
+					} else {
+						cells[j] = st.Debit.Render(cells[j])
+					}
+				case "DATE (WAT)", "CATEGORY":
+					cells[j] = st.Muted.Render(cells[j])
+				}
+			}
+		}
+		line := fit(" "+strings.Join(cells, " "), l.w-1)
+		if sel {
+			line = st.Selected.Render(fit("▸"+strings.Join(cells, " "), l.w-1))
+		}
+		b.WriteString(line + st.Faint.Render(bar[i]) + "\n")
+	}
+	pos := ""
+	if l.known && l.total > 0 {
+		pos = "row " + commas(int64(l.cursor+1)) + " of " + commas(l.total)
+	}
+	b.WriteString(st.Faint.Render(fitRight(pos+" ", l.w)))
+	return b.String()
+}
+
+func txCell(col string, t engine.Transaction, ok bool) string {
+	if !ok {
+		if col == "NARRATION" {
+			return "…"
+		}
+		return ""
+	}
+	switch col {
+	case "DATE (WAT)":
+		return fmtShort(t.Date)
+	case "NARRATION":
+		return t.Narration
+	case "CATEGORY":
+		return t.Category
+	case "TYPE":
+		return string(t.Type)
+	case "AMOUNT":
+		if t.Type == engine.Debit {
+			return "-" + engine.Naira(t.Amount)
+		}
+		return "+" + engine.Naira(t.Amount)
+	case "BALANCE AFTER":
+		return engine.Naira(t.Balance)
+	}
+	return ""
+}
+
+// filterLine shows the filters, or the form that edits them.
+func (l *txList) filterLine() string {
+	st := l.sh.styles
+	if l.editing {
+		typ := "all"
+		if l.typ != "" {
+			typ = string(l.typ)
+		}
+		tf := st.Label.Render("type ") + st.Value.Render(typ)
+		if l.field == 2 {
+			tf = st.Accent.Render("type ") + st.Selected.Render(" "+typ+" ") + st.Faint.Render(" space")
+		}
+		return fit(" "+l.inputs[0].View()+"  "+l.inputs[1].View()+"  "+tf+"  "+l.inputs[2].View(), l.w)
+	}
+	dash := func(t time.Time) string {
+		if t.IsZero() {
+			return "—"
+		}
+		return dayText(t)
+	}
+	typ, narr := "all", "—"
+	if l.q.Type != "" {
+		typ = string(l.q.Type)
+	}
+	if l.q.Narration != "" {
+		narr = `"` + l.q.Narration + `"`
+	}
+	left := st.Label.Render(" filters: from ") + st.Value.Render(dash(l.q.From)) + st.Label.Render(" · to ") + st.Value.Render(dash(l.q.To)) +
+		st.Label.Render(" · type ") + st.Value.Render(typ) + st.Label.Render(" · narration ") + st.Value.Render(narr)
+	if l.noFilters {
+		left = st.Label.Render(" transactions of the period, newest first")
+	}
+	count := ""
+	switch {
+	case l.known:
+		count = commas(l.total) + " transaction" + plural(int(min(l.total, 2)))
+		if l.filtered() && !l.noFilters {
+			count += " match"
+		}
+	case l.err == "":
+		count = l.sh.spinner() + " loading"
+	}
+	return spread(left, st.Bold.Render(count)+" ", l.w)
+}
+
+// commas renders n with thousands separators.
+func commas(n int64) string {
+	s := engine.Naira(n * 100)
+	return s[:len(s)-3]
+}
+
+// dayText is a filter's date as typed, in WAT; "" for none.
+func dayText(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(WAT).Format("2006-01-02")
+}

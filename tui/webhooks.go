@@ -1,0 +1,497 @@
+package tui
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"sandbank/engine"
+)
+
+// webhooksPage is the webhook log: every event, newest first, with its delivery
+// state and attempts, the JSON that was POSTed, and replay.
+type webhooksPage struct {
+	sh   *shared
+	w, h int
+
+	req     int
+	loading bool
+	loaded  bool
+	stale   bool
+	err     string
+	limit   int
+
+	events         []engine.Event
+	names          map[string]string // account ID → holder
+	cursor, offset int
+
+	payload  bool // the payload has the focus: up and down scroll it
+	payOff   int
+	payLines []string // the selected event's payload, pretty-printed
+	payFor   string   // ... of this event
+}
+
+type (
+	eventsMsg struct {
+		req    int
+		events []engine.Event
+		names  map[string]string
+		err    error
+	}
+	replayMsg struct {
+		id  string
+		err error
+	}
+)
+
+func newWebhooksPage(sh *shared) *webhooksPage {
+	return &webhooksPage{sh: sh, limit: 200, names: map[string]string{}}
+}
+
+func (p *webhooksPage) SetSize(w, h int) {
+	p.w, p.h = w, h
+	p.cursor, p.offset = clampScroll(p.cursor, p.offset, len(p.events), p.rows())
+}
+
+func (p *webhooksPage) rows() int  { return max(p.h-2, 1) }
+func (p *webhooksPage) Busy() bool { return p.loading && !p.loaded }
+
+func (p *webhooksPage) Show() tea.Cmd {
+	if p.loaded && !p.stale {
+		return nil
+	}
+	return p.load()
+}
+
+// load reads the events in a command, one load at a time.
+func (p *webhooksPage) load() tea.Cmd {
+	if p.sh.eng == nil {
+		return nil
+	}
+	if p.loading {
+		p.stale = true
+		return nil
+	}
+	p.req++
+	p.loading, p.stale = true, false
+	req, limit, eng, ctx := p.req, p.limit, p.sh.eng, p.sh.ctx
+	known := make(map[string]string, len(p.names))
+	for k, v := range p.names {
+		known[k] = v
+	}
+	return func() tea.Msg {
+		evs, err := eng.Events(ctx, engine.EventQuery{Limit: limit})
+		for _, ev := range evs {
+			if _, ok := known[ev.AccountID]; !ok && ev.AccountID != "" {
+				if a, err := eng.Account(ctx, ev.AccountID); err == nil {
+					known[ev.AccountID] = a.Name
+				} else {
+					known[ev.AccountID] = "(unlinked)"
+				}
+			}
+		}
+		return eventsMsg{req: req, events: evs, names: known, err: err}
+	}
+}
+
+func (p *webhooksPage) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case eventsMsg:
+		if msg.req != p.req {
+			return nil
+		}
+		p.loading = false
+		if msg.err != nil {
+			p.err = errText(msg.err)
+			return nil
+		}
+		var sel string // stay on the selected event as new ones arrive on top; at the top, follow them
+		if ev, ok := p.selected(); ok && p.cursor > 0 {
+			sel = ev.ID
+		}
+		p.loaded, p.err, p.events, p.names = true, "", msg.events, msg.names
+		for i, ev := range p.events { // stay on the same event as new ones arrive on top
+			if ev.ID == sel {
+				if i != p.cursor {
+					p.offset += i - p.cursor
+				}
+				p.cursor = i
+			}
+		}
+		p.payFor = ""
+		p.cursor, p.offset = clampScroll(p.cursor, p.offset, len(p.events), p.rows())
+		if p.stale {
+			return p.load()
+		}
+		return nil
+	case replayMsg:
+		if msg.err != nil {
+			return toast(toastBad, "Replay refused: "+errText(msg.err))
+		}
+		return tea.Batch(toast(toastOK, "Replaying the event: it is delivered again as soon as it is its account's oldest pending one"), p.load())
+	case reloadMsg:
+		if msg.what&reloadEvents != 0 || msg.what&reloadSettings != 0 {
+			p.stale = true
+		}
+		return nil
+	case tickMsg:
+		return nil
+	case tea.KeyPressMsg:
+		return p.key(msg)
+	case mouseMsg:
+		return p.mouse(msg)
+	}
+	return nil
+}
+
+func (p *webhooksPage) selected() (engine.Event, bool) {
+	if p.cursor < 0 || p.cursor >= len(p.events) {
+		return engine.Event{}, false
+	}
+	return p.events[p.cursor], true
+}
+
+func (p *webhooksPage) key(msg tea.KeyPressMsg) tea.Cmd {
+	k := p.sh.keys
+	if p.payload {
+		switch {
+		case key.Matches(msg, k.Back), key.Matches(msg, k.Payload):
+			p.payload = false
+		case key.Matches(msg, k.Up):
+			p.payOff--
+		case key.Matches(msg, k.Down):
+			p.payOff++
+		case key.Matches(msg, k.PageUp):
+			p.payOff -= 10
+		case key.Matches(msg, k.PageDown):
+			p.payOff += 10
+		case key.Matches(msg, k.Top):
+			p.payOff = 0
+		case key.Matches(msg, k.Replay):
+			return p.replay()
+		}
+		p.payOff = max(p.payOff, 0)
+		return nil
+	}
+	n, h := len(p.events), p.rows()
+	switch {
+	case key.Matches(msg, k.Up):
+		p.cursor--
+	case key.Matches(msg, k.Down):
+		p.cursor++
+	case key.Matches(msg, k.PageUp):
+		p.cursor -= h
+	case key.Matches(msg, k.PageDown):
+		p.cursor += h
+	case key.Matches(msg, k.Top):
+		p.cursor = 0
+	case key.Matches(msg, k.Bottom):
+		p.cursor = n - 1
+	case key.Matches(msg, k.Payload):
+		p.payload = true
+		return nil
+	case key.Matches(msg, k.Replay):
+		return p.replay()
+	default:
+		return nil
+	}
+	p.payOff = 0
+	p.cursor, p.offset = clampScroll(p.cursor, p.offset, n, h)
+	if p.cursor == n-1 && n == p.limit { // the end of what is loaded: load more
+		p.limit += 200
+		return p.load()
+	}
+	return nil
+}
+
+func (p *webhooksPage) replay() tea.Cmd {
+	ev, ok := p.selected()
+	if !ok {
+		return nil
+	}
+	id, eng, ctx := ev.ID, p.sh.eng, p.sh.ctx
+	return func() tea.Msg {
+		_, err := eng.Replay(ctx, id)
+		return replayMsg{id: id, err: err}
+	}
+}
+
+func (p *webhooksPage) mouse(msg mouseMsg) tea.Cmd {
+	lw := p.listWidth()
+	if msg.Wheel {
+		step := 3
+		if msg.Button == tea.MouseWheelUp {
+			step = -3
+		}
+		if msg.X > lw {
+			p.payOff = max(p.payOff+step, 0)
+			return nil
+		}
+		p.cursor += step
+		p.cursor, p.offset = clampScroll(p.cursor, p.offset, len(p.events), p.rows())
+		p.payOff = 0
+		return nil
+	}
+	if row := msg.Y - 2; msg.Button == tea.MouseLeft && msg.X < lw && row >= 0 && p.offset+row < len(p.events) {
+		p.cursor, p.payOff, p.payload = p.offset+row, 0, false
+	}
+	return nil
+}
+
+func (p *webhooksPage) ShortHelp() []key.Binding {
+	k := p.sh.keys
+	if p.payload {
+		return []key.Binding{withHelp(k.Up, "scroll"), withHelp(k.Down, "scroll"), k.Replay, withHelp(k.Back, "back to the list")}
+	}
+	return []key.Binding{k.Up, k.Down, k.Payload, k.Replay}
+}
+
+func (p *webhooksPage) FullHelp() [][]key.Binding {
+	k := p.sh.keys
+	if p.payload {
+		return [][]key.Binding{{withHelp(k.Up, "scroll up"), withHelp(k.Down, "scroll down"), k.PageUp, k.PageDown, k.Top}, {k.Replay, k.Back}}
+	}
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}, {k.Payload, k.Replay}}
+}
+
+func (p *webhooksPage) listWidth() int { return min(max(p.w/2, 38), 66) }
+
+var eventColumns = []column{
+	{title: "TIME", width: 8},
+	{title: "EVENT", flex: true, min: 16},
+	{title: "ACCOUNT", width: 14, drop: 1},
+	{title: "DELIVERY", width: 11},
+}
+
+func (p *webhooksPage) View() string {
+	st := p.sh.styles
+	lw := p.listWidth()
+	rw := p.w - lw - 3
+	left := p.list(lw)
+	right := padLines(strings.Join(p.detail(rw), "\n"), rw, p.h)
+	ls, rs := strings.Split(padLines(left, lw, p.h), "\n"), strings.Split(right, "\n")
+	sep := st.Faint.Render(" │ ")
+	if p.payload {
+		sep = st.Accent.Render(" ┃ ")
+	}
+	out := make([]string, p.h)
+	for i := range out {
+		out[i] = ls[i] + sep + rs[i]
+	}
+	return strings.Join(out, "\n")
+}
+
+func (p *webhooksPage) list(w int) string {
+	st := p.sh.styles
+	var b strings.Builder
+	title := st.Title.Render(" Webhook events") + st.Muted.Render(" "+itoa(len(p.events))+" · newest first")
+	if p.loading && !p.loaded {
+		title += st.Accent.Render(" " + p.sh.spinner())
+	}
+	b.WriteString(title + "\n")
+	cols := layout(eventColumns, w-2)
+	b.WriteString(headerRow(cols, st.ColHeader) + "\n")
+	h := p.rows()
+	switch {
+	case p.err != "":
+		b.WriteString(st.Bad.Render(" "+p.err) + "\n")
+		h--
+	case p.loaded && len(p.events) == 0:
+		b.WriteString(st.Muted.Render(" No events yet: sync an account connected after Data Sync was enabled.") + "\n")
+		h--
+	}
+	bar := scrollbar(len(p.events), p.offset, h)
+	cells := make([]string, len(cols))
+	for i := 0; i < h; i++ {
+		r := p.offset + i
+		if r >= len(p.events) {
+			b.WriteString("\n")
+			continue
+		}
+		ev := p.events[r]
+		sel := r == p.cursor
+		for j, c := range cols {
+			var s string
+			switch c.title {
+			case "TIME":
+				s = fmtHMS(ev.CreatedAt)
+			case "EVENT":
+				s = shortEvent(ev.Type)
+			case "ACCOUNT":
+				s = p.names[ev.AccountID]
+			case "DELIVERY":
+				s = deliveryBadge(ev)
+			}
+			cells[j] = cell(c, s)
+			if !sel {
+				switch c.title {
+				case "DELIVERY":
+					cells[j] = deliveryStyle(st, ev).Render(cells[j])
+				case "TIME", "ACCOUNT":
+					cells[j] = st.Muted.Render(cells[j])
+				}
+			}
+		}
+		line := fit(" "+strings.Join(cells, " "), w-1)
+		if sel {
+			line = st.Selected.Render(fit("▸"+strings.Join(cells, " "), w-1))
+		}
+		b.WriteString(line + st.Faint.Render(bar[i]) + "\n")
+	}
+	return b.String()
+}
+
+func deliveryBadge(ev engine.Event) string {
+	switch ev.Status {
+	case engine.DeliveryDelivered:
+		return "✓ delivered"
+	case engine.DeliverySkipped:
+		return "– skipped"
+	}
+	if n := len(ev.Attempts); n > 0 {
+		return "↻ retry #" + itoa(n+1)
+	}
+	return "… pending"
+}
+
+func deliveryStyle(st Styles, ev engine.Event) lipgloss.Style {
+	switch ev.Status {
+	case engine.DeliveryDelivered:
+		return st.OK
+	case engine.DeliverySkipped:
+		return st.Faint
+	}
+	if len(ev.Attempts) > 0 {
+		return st.Bad
+	}
+	return st.Warn
+}
+
+// detail is the selected event: its state, attempts and payload.
+func (p *webhooksPage) detail(w int) []string {
+	st, now := p.sh.styles, p.sh.now()
+	ev, ok := p.selected()
+	if !ok {
+		return nil
+	}
+	out := []string{st.Bold.Render(ev.Type)}
+	row := func(label, value string) string { return st.Label.Render(fit(label, 9)) + clip(value, w-9) }
+	out = append(out, row("id", st.Muted.Render(ev.ID)+st.Faint.Render(" · #"+itoa(int(ev.Seq)))))
+	out = append(out, row("account", p.names[ev.AccountID]+st.Muted.Render(" "+ev.AccountID)))
+	out = append(out, row("created", fmtWhen(ev.CreatedAt)+st.Muted.Render(" ("+ago(now, ev.CreatedAt)+")")))
+	var status string
+	switch ev.Status {
+	case engine.DeliveryDelivered:
+		status = st.OK.Render("✓ delivered " + fmtHMS(ev.DeliveredAt))
+	case engine.DeliverySkipped:
+		status = st.Faint.Render("– not sent (R4)")
+	default:
+		status = st.Warn.Render("… pending")
+		if !ev.NextAttemptAt.IsZero() {
+			if d := ev.NextAttemptAt.Sub(now); d > 0 {
+				status += st.Warn.Render(" · next attempt in " + countdown(d))
+			} else {
+				status += st.Warn.Render(" · due now")
+			}
+		}
+		if p.sh.settings.WebhookURL == "" {
+			status += st.Faint.Render(" (no webhook URL set)")
+		}
+	}
+	if ev.Replays > 0 {
+		status += st.Muted.Render(" · replayed " + itoa(ev.Replays) + "×")
+	}
+	out = append(out, row("delivery", status))
+	if ev.Status == engine.DeliverySkipped {
+		for _, l := range wrap(ev.SkipReason, w-9) {
+			out = append(out, row("", st.Faint.Render(l)))
+		}
+	}
+	if len(ev.Attempts) > 0 {
+		out = append(out, st.Title.Render("ATTEMPTS"))
+		for i := len(ev.Attempts) - 1; i >= 0 && i >= len(ev.Attempts)-4; i-- {
+			a := ev.Attempts[i]
+			code := "—"
+			if a.StatusCode != 0 {
+				code = itoa(a.StatusCode)
+			}
+			line := st.Muted.Render(fmt.Sprintf("#%-2d %s  %3s  %7s  ", a.N, fmtHMS(a.At), code, latency(a.Latency)))
+			if a.Error == "" {
+				out = append(out, line+st.OK.Render("ok"))
+				continue
+			}
+			out = append(out, line+st.Bad.Render("failed"))
+			for _, l := range wrap(a.Error, w-4) {
+				out = append(out, "    "+st.Bad.Render(l))
+			}
+		}
+		if len(ev.Attempts) > 4 {
+			out = append(out, st.Faint.Render("… "+itoa(len(ev.Attempts)-4)+" earlier"))
+		}
+	}
+	hint := " enter scrolls"
+	if p.payload {
+		hint = " ↑/↓ scroll · esc back"
+	}
+	out = append(out, st.Title.Render("PAYLOAD")+st.Faint.Render(hint))
+	if p.payFor != ev.ID {
+		p.payFor, p.payLines = ev.ID, prettyJSON(st, ev.Payload)
+	}
+	room := p.h - len(out)
+	p.payOff = min(p.payOff, max(len(p.payLines)-room, 0))
+	for i := p.payOff; i < len(p.payLines) && len(out) < p.h; i++ {
+		out = append(out, clip(p.payLines[i], w))
+	}
+	return out
+}
+
+// latency is a delivery's real-time latency.
+func latency(d time.Duration) string {
+	ms := d.Seconds() * 1000
+	if ms < 10 {
+		return fmt.Sprintf("%.1fms", ms)
+	}
+	return fmt.Sprintf("%.0fms", ms)
+}
+
+// prettyJSON indents a payload and colours its keys, strings and numbers.
+func prettyJSON(st Styles, raw []byte) []string {
+	var buf bytes.Buffer
+	if err := json.Indent(&buf, raw, "", "  "); err != nil {
+		return []string{string(raw)}
+	}
+	lines := strings.Split(buf.String(), "\n")
+	for i, l := range lines {
+		lines[i] = colourJSONLine(st, l)
+	}
+	return lines
+}
+
+func colourJSONLine(st Styles, l string) string {
+	trimmed := strings.TrimLeft(l, " ")
+	indent := l[:len(l)-len(trimmed)]
+	if strings.HasPrefix(trimmed, `"`) {
+		if k := strings.Index(trimmed, `": `); k > 0 {
+			return indent + st.JSONKey.Render(trimmed[:k+1]) + ": " + colourJSONValue(st, trimmed[k+3:])
+		}
+	}
+	return indent + colourJSONValue(st, trimmed)
+}
+
+func colourJSONValue(st Styles, v string) string {
+	body := strings.TrimSuffix(v, ",")
+	comma := v[len(body):]
+	switch {
+	case strings.HasPrefix(body, `"`):
+		return st.JSONStr.Render(body) + comma
+	case body == "true" || body == "false" || body == "null" || (body != "" && (body[0] == '-' || body[0] >= '0' && body[0] <= '9')):
+		return st.JSONNum.Render(body) + comma
+	}
+	return v
+}

@@ -1,0 +1,728 @@
+package tui
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"sandbank/engine"
+	"sandbank/scenario"
+	"sandbank/simulator"
+)
+
+// Steps of the widget.
+type widgetStep int
+
+const (
+	stepBank       widgetStep = iota // connect: pick a bank
+	stepOpening                      // a session is being opened
+	stepLogin                        // username and password
+	stepChallenge                    // the bank's challenge
+	stepExchanging                   // connect: the code is being exchanged
+	stepDone
+)
+
+// widgetModal is what connect.setup() and connect.reauthorise(token) show an end
+// user: pick a bank, log in, answer the bank's challenge. It talks to the engine's
+// widget sessions (the same ones POST /connect/sessions drives), and shows the
+// sandbox's conveniences: the test customers' credentials and the customer's phone.
+type widgetModal struct {
+	sh        *shared
+	w, h      int
+	accountID string // the account to re-authorise; "" to connect one
+	step      widgetStep
+	busy      bool
+	seq       int // the request whose answer is awaited
+	err       string
+
+	insts  []engine.Institution
+	cursor int
+
+	state engine.WidgetState
+	token engine.ReauthToken
+	acct  engine.Account // reauth: the account; connect: the one connected
+
+	inputs [3]textinput.Model // username, password, answer
+	field  int
+
+	customers  []simulator.Customer // for the sandbox hints
+	customerID string               // whose phone the hints point to
+	phone      bool
+	inbox      []simulator.Message
+	inboxErr   string
+
+	job *engine.SyncJob // the sync that followed
+}
+
+type (
+	widgetInstsMsg struct{ insts []engine.Institution }
+	widgetCustMsg  struct{ customers []simulator.Customer }
+	widgetOpenMsg  struct {
+		seq   int
+		state engine.WidgetState
+		token engine.ReauthToken
+		acct  engine.Account
+		err   error
+	}
+	widgetStepMsg struct {
+		seq       int
+		state     engine.WidgetState
+		exchanged bool           // connect: the code was exchanged for acct
+		acct      engine.Account // ... this account
+		job       *engine.SyncJob
+		err       error
+	}
+	widgetInboxMsg struct {
+		customerID string
+		msgs       []simulator.Message
+		err        error
+	}
+	widgetFillMsg struct {
+		seq    int
+		fields []string
+		err    error
+	}
+)
+
+func newWidgetModal(sh *shared, accountID string) *widgetModal {
+	m := &widgetModal{sh: sh, accountID: accountID}
+	m.inputs[0] = newInput(sh, "", "username")
+	m.inputs[1] = newInput(sh, "", "password")
+	m.inputs[1].EchoMode = textinput.EchoPassword
+	m.inputs[1].EchoCharacter = '•'
+	m.inputs[2] = newInput(sh, "", "your answer")
+	for i := range m.inputs {
+		m.inputs[i].SetWidth(30)
+	}
+	return m
+}
+
+func (m *widgetModal) reauth() bool { return m.accountID != "" }
+
+// Init loads the banks (connect) or requests a reauth token and opens the widget
+// with it (reauth), as a business's backend and frontend would.
+func (m *widgetModal) Init() tea.Cmd {
+	eng, bank, ctx := m.sh.eng, m.sh.bank, m.sh.ctx
+	if !m.reauth() {
+		m.step = stepBank
+		return tea.Batch(
+			func() tea.Msg { return widgetInstsMsg{eng.Institutions()} },
+			func() tea.Msg { return widgetCustMsg{bank.Customers()} },
+		)
+	}
+	m.step, m.busy = stepOpening, true
+	m.seq++
+	seq, id := m.seq, m.accountID
+	return func() tea.Msg {
+		msg := widgetOpenMsg{seq: seq}
+		if msg.acct, msg.err = eng.Account(ctx, id); msg.err != nil {
+			return msg
+		}
+		if msg.token, msg.err = eng.RequestReauth(ctx, id); msg.err != nil {
+			return msg
+		}
+		msg.state, msg.err = eng.OpenWidget(ctx, engine.WidgetRequest{ReauthToken: msg.token.Token})
+		return msg
+	}
+}
+
+// loadCustomer reads the one customer a reauth is for: the sandbox hints name them.
+func (m *widgetModal) loadCustomer(id string) tea.Cmd {
+	bank := m.sh.bank
+	if bank == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		c, err := bank.Customer(id)
+		if err != nil {
+			return nil
+		}
+		return widgetCustMsg{[]simulator.Customer{c}}
+	}
+}
+
+func (m *widgetModal) SetSize(w, h int) { m.w, m.h = w, h }
+func (m *widgetModal) Busy() bool       { return m.busy }
+
+func (m *widgetModal) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case widgetInstsMsg:
+		m.insts = msg.insts
+	case widgetCustMsg:
+		m.customers = msg.customers
+	case widgetOpenMsg:
+		if msg.seq != m.seq {
+			return nil
+		}
+		m.busy = false
+		if m.reauth() {
+			m.acct, m.token = msg.acct, msg.token
+			m.customerID = msg.acct.CustomerID
+		}
+		custCmd := m.loadCustomer(m.customerID)
+		if !m.reauth() {
+			custCmd = nil
+		}
+		if msg.err != nil {
+			m.err = errText(msg.err)
+			if m.reauth() {
+				m.step = stepLogin
+				m.state.Reauth = true
+			} else {
+				m.step = stepBank
+			}
+			return custCmd
+		}
+		return tea.Batch(custCmd, m.enter(msg.state))
+	case widgetStepMsg:
+		if msg.seq != m.seq {
+			return nil
+		}
+		m.busy = false
+		if msg.err != nil {
+			m.err = errText(msg.err)
+			if msg.state.Session != "" {
+				m.state.AttemptsLeft = msg.state.AttemptsLeft
+			}
+			if m.step == stepExchanging {
+				m.step = stepDone
+			}
+			return nil
+		}
+		m.job = msg.job
+		if msg.exchanged {
+			m.acct, m.step = msg.acct, stepDone
+			return nil
+		}
+		return m.enter(msg.state)
+	case widgetInboxMsg:
+		if msg.customerID == m.customerID {
+			m.inbox, m.inboxErr = msg.msgs, ""
+			if msg.err != nil {
+				m.inboxErr = errText(msg.err)
+			}
+		}
+	case widgetFillMsg:
+		if msg.seq != m.seq {
+			return nil
+		}
+		if msg.err != nil {
+			m.err = engine.ErrorMessageOrText(msg.err)
+			return nil
+		}
+		for i, f := range msg.fields {
+			if f != "" {
+				m.inputs[m.fillIndex(i)].SetValue(f)
+				m.inputs[m.fillIndex(i)].CursorEnd()
+			}
+		}
+	case tickMsg:
+		if m.phone {
+			return m.loadInbox()
+		}
+	case reloadMsg:
+		if m.phone && msg.what&reloadBank != 0 {
+			return m.loadInbox()
+		}
+	case stylesMsg:
+		for i := range m.inputs {
+			m.inputs[i].SetStyles(m.sh.styles.Input)
+		}
+	case tea.KeyPressMsg:
+		return m.key(msg)
+	}
+	return nil
+}
+
+// fillIndex maps the fields of a fill to inputs: (username, password) at login,
+// (answer) at a challenge.
+func (m *widgetModal) fillIndex(i int) int {
+	if m.step == stepChallenge {
+		return 2
+	}
+	return i
+}
+
+// enter moves to the step a widget state asks for.
+func (m *widgetModal) enter(st engine.WidgetState) tea.Cmd {
+	m.state = st
+	switch st.Status {
+	case engine.WidgetLogin:
+		m.step = stepLogin
+		m.inputs[0].SetValue(st.Username)
+		m.field = 0
+		if st.Username != "" {
+			m.field = 1
+		}
+		return m.focus()
+	case engine.WidgetChallenge:
+		m.step = stepChallenge
+		m.inputs[2].SetValue("")
+		m.field = 2
+		cmd := m.focus()
+		if m.phone {
+			return tea.Batch(cmd, m.loadInbox())
+		}
+		return cmd
+	case engine.WidgetSuccess:
+		if m.reauth() {
+			m.step = stepDone
+			return nil
+		}
+		m.step, m.busy = stepExchanging, true
+		m.seq++
+		seq, code, eng, ctx := m.seq, st.Code, m.sh.eng, m.sh.ctx
+		return func() tea.Msg {
+			a, err := eng.ExchangeCode(ctx, code)
+			msg := widgetStepMsg{seq: seq, state: st, exchanged: true, acct: a, err: err}
+			if err == nil {
+				if jobs, err := eng.SyncJobs(ctx, a.ID, 1); err == nil && len(jobs) > 0 {
+					msg.job = &jobs[0]
+				}
+			}
+			return msg
+		}
+	}
+	return nil
+}
+
+func (m *widgetModal) focus() tea.Cmd {
+	for i := range m.inputs {
+		m.inputs[i].Blur()
+	}
+	return m.inputs[m.field].Focus()
+}
+
+func (m *widgetModal) close() tea.Cmd {
+	id, reauth := "", m.reauth()
+	if m.step == stepDone && m.err == "" {
+		id = m.acct.ID
+	}
+	open := id != "" && !reauth
+	return func() tea.Msg {
+		if open {
+			return tea.BatchMsg{
+				func() tea.Msg { return widgetClosedMsg{accountID: id} },
+				func() tea.Msg { return openAccountMsg{id: id} },
+			}
+		}
+		return widgetClosedMsg{accountID: id, reauth: reauth}
+	}
+}
+
+func (m *widgetModal) key(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.sh.keys
+	if key.Matches(msg, k.Cancel) {
+		return m.close()
+	}
+	if key.Matches(msg, k.Phone) {
+		m.phone = !m.phone
+		if m.phone {
+			return m.loadInbox()
+		}
+		return nil
+	}
+	if m.busy {
+		return nil
+	}
+	switch m.step {
+	case stepBank:
+		switch {
+		case key.Matches(msg, k.Up):
+			m.cursor = max(m.cursor-1, 0)
+		case key.Matches(msg, k.Down):
+			m.cursor = min(m.cursor+1, len(m.insts)-1)
+		case key.Matches(msg, k.Submit):
+			if m.cursor < len(m.insts) {
+				return m.open(m.insts[m.cursor].Code)
+			}
+		}
+		return nil
+	case stepLogin, stepChallenge:
+		switch {
+		case key.Matches(msg, k.Fill):
+			return m.fill()
+		case key.Matches(msg, k.Submit):
+			return m.submit()
+		case m.step == stepLogin && msg.String() == "tab", m.step == stepLogin && msg.String() == "shift+tab":
+			m.field = 1 - m.field
+			if m.state.Username != "" && m.reauth() {
+				m.field = 1 // re-authorising: the username is the connected user's
+			}
+			return m.focus()
+		}
+		var cmd tea.Cmd
+		m.inputs[m.field], cmd = m.inputs[m.field].Update(msg)
+		return cmd
+	case stepDone:
+		if key.Matches(msg, k.Submit) {
+			return m.close()
+		}
+	}
+	return nil
+}
+
+// open starts a connect session at a bank.
+func (m *widgetModal) open(code string) tea.Cmd {
+	m.step, m.busy, m.err = stepOpening, true, ""
+	m.seq++
+	seq, eng, ctx := m.seq, m.sh.eng, m.sh.ctx
+	return func() tea.Msg {
+		st, err := eng.OpenWidget(ctx, engine.WidgetRequest{Institution: code})
+		return widgetOpenMsg{seq: seq, state: st, err: err}
+	}
+}
+
+// submit sends the login or the answer.
+func (m *widgetModal) submit() tea.Cmd {
+	m.busy, m.err = true, ""
+	m.seq++
+	seq, eng, ctx, session := m.seq, m.sh.eng, m.sh.ctx, m.state.Session
+	user, pass, answer := strings.TrimSpace(m.inputs[0].Value()), m.inputs[1].Value(), m.inputs[2].Value()
+	id := m.accountID
+	if m.step == stepLogin {
+		if c, ok := m.customerByUsername(user); ok && !m.reauth() {
+			m.customerID = c.ID
+		}
+		return func() tea.Msg {
+			st, err := eng.WidgetLogin(ctx, session, user, pass)
+			return widgetStepMsg{seq: seq, state: st, err: err, job: lastJob(eng, ctx, id, st)}
+		}
+	}
+	return func() tea.Msg {
+		st, err := eng.WidgetAnswer(ctx, session, answer)
+		return widgetStepMsg{seq: seq, state: st, err: err, job: lastJob(eng, ctx, id, st)}
+	}
+}
+
+// lastJob is the sync that ran right after a successful re-authorisation.
+func lastJob(eng *engine.Engine, ctx context.Context, id string, st engine.WidgetState) *engine.SyncJob {
+	if id == "" || st.Status != engine.WidgetSuccess {
+		return nil
+	}
+	jobs, err := eng.SyncJobs(ctx, id, 1)
+	if err != nil || len(jobs) == 0 {
+		return nil
+	}
+	return &jobs[0]
+}
+
+func (m *widgetModal) customerByUsername(u string) (simulator.Customer, bool) {
+	for _, c := range m.customers {
+		if strings.EqualFold(c.Username, u) {
+			return c, true
+		}
+	}
+	return simulator.Customer{}, false
+}
+
+// fill types what the test customer would: the credentials at login, the answer
+// to a challenge (read from the phone or the customer's profile).
+func (m *widgetModal) fill() tea.Cmd {
+	bank, seq := m.sh.bank, m.seq
+	switch m.step {
+	case stepLogin:
+		if m.reauth() {
+			cid := m.customerID
+			return func() tea.Msg {
+				c, err := bank.Customer(cid)
+				return widgetFillMsg{seq: seq, fields: []string{c.Username, c.Password}, err: err}
+			}
+		}
+		cs := m.bankCustomers()
+		if len(cs) == 0 {
+			return nil
+		}
+		c := cs[0]
+		for i, x := range cs { // the next one after what is typed
+			if strings.EqualFold(x.Username, m.inputs[0].Value()) {
+				c = cs[(i+1)%len(cs)]
+			}
+		}
+		m.customerID = c.ID
+		m.inputs[0].SetValue(c.Username)
+		m.inputs[1].SetValue(c.Password)
+		m.inputs[m.field].CursorEnd()
+		return nil
+	case stepChallenge:
+		if m.customerID == "" || m.state.Challenge == nil {
+			return nil
+		}
+		cid, ch := m.customerID, *m.state.Challenge
+		return func() tea.Msg {
+			ans, err := scenario.Answer(bank, cid, ch)
+			return widgetFillMsg{seq: seq, fields: []string{ans}, err: err}
+		}
+	}
+	return nil
+}
+
+// bankCustomers are the test customers with an account at the session's bank.
+func (m *widgetModal) bankCustomers() []simulator.Customer {
+	var out []simulator.Customer
+	for _, c := range m.customers {
+		for _, a := range c.Accounts {
+			if a.Institution.Code == m.state.Institution.Code {
+				out = append(out, c)
+				break
+			}
+		}
+	}
+	return out
+}
+
+func (m *widgetModal) loadInbox() tea.Cmd {
+	if m.customerID == "" || m.sh.bank == nil {
+		return nil
+	}
+	bank, cid := m.sh.bank, m.customerID
+	return func() tea.Msg {
+		msgs, err := bank.Inbox(cid)
+		return widgetInboxMsg{customerID: cid, msgs: msgs, err: err}
+	}
+}
+
+func (m *widgetModal) ShortHelp() []key.Binding {
+	k := m.sh.keys
+	switch m.step {
+	case stepBank:
+		return []key.Binding{k.Up, k.Down, withHelp(k.Submit, "choose"), withHelp(k.Cancel, "close")}
+	case stepLogin:
+		return []key.Binding{withHelp(k.NextField, "switch field"), withHelp(k.Submit, "log in"), k.Fill, k.Phone, withHelp(k.Cancel, "close")}
+	case stepChallenge:
+		return []key.Binding{withHelp(k.Submit, "answer"), k.Phone, withHelp(k.Fill, "fill the answer"), withHelp(k.Cancel, "close")}
+	case stepDone:
+		return []key.Binding{withHelp(k.Submit, "done")}
+	}
+	return []key.Binding{withHelp(k.Cancel, "close")}
+}
+
+func (m *widgetModal) FullHelp() [][]key.Binding { return [][]key.Binding{m.ShortHelp()} }
+
+// View draws the widget as a modal.
+func (m *widgetModal) View() string {
+	st := m.sh.styles
+	w := min(m.w-6, 74)
+	iw := w - 6 // inside the frame's border and padding
+	var b []string
+	add := func(s ...string) { b = append(b, s...) }
+	wrapAdd := func(style func(...string) string, text string) {
+		for _, l := range wrap(text, iw) {
+			add(style(l))
+		}
+	}
+
+	title := st.Title.Render("Mono Connect") + st.Faint.Render(" · connect.setup()")
+	if m.reauth() {
+		title = st.Title.Render("Mono Connect") + st.Faint.Render(" · connect.reauthorise(token)")
+	}
+	add(spread(title, st.Faint.Render("sandbox widget"), iw))
+	if m.state.Institution.Name != "" {
+		add(st.Bold.Render(m.state.Institution.Name) + st.Muted.Render(" · bank code "+m.state.Institution.Code))
+	}
+	if m.reauth() {
+		if m.acct.ID != "" {
+			add(st.Muted.Render("Re-authorise " + m.acct.Name + " (" + maskNumber(m.acct.Number) + ")"))
+		}
+		if !m.token.ExpiresAt.IsZero() {
+			left := m.token.ExpiresAt.Sub(m.sh.now())
+			tok := st.Muted.Render("reauth token " + clip(m.token.Token, 14) + " ")
+			if left > 0 {
+				style := st.OK
+				if left < 2*time.Minute {
+					style = st.Warn
+				}
+				add(tok + style.Render("expires in "+countdown(left)) + st.Faint.Render(" · valid 10 min, single use"))
+			} else {
+				add(tok + st.Bad.Render("expired: close and press r again"))
+			}
+		}
+	}
+	add(st.Rule.Render(rule(iw)))
+
+	switch m.step {
+	case stepBank:
+		add(st.Bold.Render("Select your bank"), "")
+		if len(m.insts) == 0 {
+			add(st.Accent.Render(m.sh.spinner() + " loading banks…"))
+		}
+		rows := max(min(len(m.insts), m.h-16), 3)
+		off := min(max(m.cursor-rows/2, 0), max(len(m.insts)-rows, 0))
+		for i := off; i < min(off+rows, len(m.insts)); i++ {
+			in := m.insts[i]
+			kind := strings.ToLower(strings.TrimSuffix(in.Type, "_BANKING"))
+			line := fit(in.Name, iw-20) + fit(in.Code, 6) + fit(kind, 12)
+			if i == m.cursor {
+				add(st.Selected.Render("▸ " + line))
+			} else {
+				add("  " + fit(in.Name, iw-20) + st.Muted.Render(fit(in.Code, 6)) + st.Faint.Render(fit(kind, 12)))
+			}
+		}
+	case stepOpening:
+		add(st.Accent.Render(m.sh.spinner() + " opening a session…"))
+	case stepLogin:
+		add(st.Bold.Render("Log in to "+m.state.Institution.Name), "")
+		if m.reauth() && m.acct.ReauthReason == engine.ReauthCredentials {
+			wrapAdd(st.Warn.Render, "The bank rejected the saved password. Enter the customer's current password.")
+			add("")
+		}
+		add(st.Label.Render(fit("Username", 10))+m.field0(), st.Label.Render(fit("Password", 10))+m.inputs[1].View())
+		add("")
+		add(m.loginHint(iw)...)
+	case stepChallenge:
+		ch := m.state.Challenge
+		if ch != nil {
+			add(st.Bold.Render(m.state.Institution.Name+" asks for "+mfaWords(ch.Kind)), "")
+			wrapAdd(st.Value.Render, "“"+ch.Prompt+"”")
+			add("", st.Label.Render(fit("Answer", 10))+m.inputs[2].View(), "")
+			wrapAdd(st.Info.Render, challengeHint(ch.Kind))
+		}
+	case stepExchanging:
+		add(st.Accent.Render(m.sh.spinner() + " exchanging the code (POST /account/auth); the first sync runs…"))
+	case stepDone:
+		add(m.doneView(iw)...)
+	}
+	if m.busy && m.step != stepOpening && m.step != stepExchanging {
+		add("", st.Accent.Render(m.sh.spinner()+" asking the bank…"))
+	}
+	if m.err != "" {
+		add("")
+		wrapAdd(st.Bad.Render, "✗ "+m.err)
+	}
+	if (m.step == stepLogin || m.step == stepChallenge) && m.state.Session != "" {
+		add(st.Faint.Render(itoa(m.state.AttemptsLeft) + " attempt(s) left before this session locks"))
+	}
+	if m.phone {
+		add("")
+		add(m.phoneView(iw)...)
+	}
+	return st.Modal.Width(w).Render(strings.Join(b, "\n"))
+}
+
+func (m *widgetModal) field0() string {
+	if m.reauth() && m.state.Username != "" {
+		return m.sh.styles.Value.Render(m.state.Username) + m.sh.styles.Faint.Render("  (the connected user)")
+	}
+	return m.inputs[0].View()
+}
+
+func (m *widgetModal) loginHint(iw int) []string {
+	st := m.sh.styles
+	out := []string{st.Faint.Render("Sandbox — test credentials (ctrl+f fills):")}
+	if m.reauth() {
+		if c, ok := m.customerFor(m.customerID); ok {
+			out = append(out, st.Faint.Render("  "+c.Username+" / "+c.Password+"  (the password at the bank now)"))
+		}
+		return out
+	}
+	cs := m.bankCustomers()
+	if len(cs) == 0 && m.customers == nil {
+		return append(out, st.Faint.Render("  "+m.sh.spinner()+" finding this bank's customers…"))
+	}
+	for i, c := range cs {
+		if i == 3 {
+			out = append(out, st.Faint.Render("  … and "+itoa(len(cs)-3)+" more (ctrl+f again for the next)"))
+			break
+		}
+		out = append(out, st.Faint.Render(clip("  "+c.Username+" / "+c.Password+"  ("+c.Name+", MFA "+mfaBadge(c.MFA)+")", iw)))
+	}
+	return out
+}
+
+func (m *widgetModal) customerFor(id string) (simulator.Customer, bool) {
+	for _, c := range m.customers {
+		if c.ID == id {
+			return c, true
+		}
+	}
+	return simulator.Customer{}, false
+}
+
+func challengeHint(k engine.MFAKind) string {
+	switch k {
+	case engine.MFAOTP:
+		return "📱 The bank sent a 6-digit code to the customer's phone: ctrl+p shows the phone's inbox."
+	case engine.MFAToken:
+		return "🔑 The code on the customer's hardware token changes every minute: ctrl+p shows it."
+	case engine.MFASecurityQuestion:
+		return "❓ The customer's answer is on their profile in the Bank console (3); ctrl+f fills it."
+	case engine.MFACaptcha:
+		return "🔤 Type the characters shown, with or without spaces, in any case."
+	}
+	return ""
+}
+
+func (m *widgetModal) doneView(iw int) []string {
+	st := m.sh.styles
+	var out []string
+	if m.err != "" {
+		return out
+	}
+	if m.reauth() {
+		out = append(out, st.OK.Render("✓ Re-authorised."))
+		for _, l := range wrap("The engine sent mono.events.account_reauthorized and synced at once.", iw) {
+			out = append(out, st.Muted.Render(l))
+		}
+	} else {
+		out = append(out, st.OK.Render("✓ Connected "+m.acct.Name+" ("+maskNumber(m.acct.Number)+")"))
+		out = append(out, st.Muted.Render("account ID "+m.acct.ID))
+		for _, l := range wrap("The widget returned a code; your backend exchanged it (POST /account/auth) and the first sync ran.", iw) {
+			out = append(out, st.Muted.Render(l))
+		}
+	}
+	if j := m.job; j != nil {
+		text := j.Message
+		if j.Status == engine.StatusSyncSuccessful && j.HasNewData {
+			out = append(out, st.OK.Render("New data is available: "+text))
+		} else {
+			out = append(out, st.Value.Render("Sync: "+text))
+		}
+	}
+	out = append(out, "", st.Key.Render("enter")+st.Muted.Render(" done"))
+	return out
+}
+
+// phoneView is the customer's phone: OTPs, token codes and the bank's notices.
+func (m *widgetModal) phoneView(iw int) []string {
+	st := m.sh.styles
+	out := []string{st.Title.Render("📱 The customer's phone") + st.Faint.Render(" newest first · ctrl+p hides")}
+	switch {
+	case m.customerID == "":
+		return append(out, st.Faint.Render("Log in first: the phone is the customer's whose username you type."))
+	case m.inboxErr != "":
+		return append(out, st.Bad.Render(m.inboxErr))
+	case len(m.inbox) == 0:
+		return append(out, st.Faint.Render("No messages."))
+	}
+	return append(out, inboxLines(st, m.inbox, m.sh.now(), iw, 4)...)
+}
+
+// inboxLines draws a phone's messages, newest first, codes highlighted.
+func inboxLines(st Styles, msgs []simulator.Message, now time.Time, w, n int) []string {
+	var out []string
+	for i, msg := range msgs {
+		if i == n {
+			out = append(out, st.Faint.Render("… "+itoa(len(msgs)-n)+" older"))
+			break
+		}
+		head := st.Muted.Render(fmtHMS(msg.At) + " " + msg.From + " ")
+		if msg.Code != "" {
+			state := st.Faint.Render(" valid " + countdown(msg.ExpiresAt.Sub(now)))
+			if !msg.ExpiresAt.After(now) {
+				state = st.Faint.Render(" expired")
+			}
+			kind := "OTP"
+			if msg.Kind == simulator.MessageToken {
+				kind = "token"
+			}
+			out = append(out, head+st.Label.Render(kind+" ")+st.Code.Render(msg.Code)+state)
+			continue
+		}
+		out = append(out, clip(head+st.Value.Render(msg.Text), w))
+	}
+	return out
+}

@@ -1,0 +1,117 @@
+package tui
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"sandbank/engine"
+)
+
+// TestWidgetConnect connects a new account through the widget: pick Zenith Bank,
+// fill the test customer's credentials, answer the security question.
+func TestWidgetConnect(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{})
+	h.press("c")
+	h.golden("widget-banks")
+	h.press("down", "down", "enter") // Zenith Bank
+	h.contains("Log in to Zenith Bank", "Sandbox — test credentials")
+	h.press("ctrl+f")
+	h.golden("widget-login")
+	h.press("enter")
+	h.contains("Zenith Bank asks for the answer to a security question")
+	h.press("ctrl+f")
+	h.golden("widget-challenge")
+	h.press("enter")
+	h.golden("widget-connected")
+	h.press("enter")
+	h.contains("‹ esc FEMI NWANKWO · Zenith Bank")
+	h.press("esc")
+	h.contains("Connected accounts 4 of 4")
+}
+
+// TestWidgetWrongAnswer counts attempts and types a CAPTCHA by hand.
+func TestWidgetWrongAnswer(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{})
+	h.press("c", "down", "down", "down", "down", "enter") // United Bank for Africa
+	h.contains("Log in to United Bank for Africa")
+	h.press("ctrl+f")
+	h.press("tab")
+	h.typ("x")
+	h.press("enter")
+	h.contains("wrong username or password; 2 attempt(s) left")
+	h.press("backspace", "enter")
+	h.contains("asks for the characters of a CAPTCHA")
+	prompt := regexp.MustCompile(`Type the characters: ([0-9A-Z ]+)`).FindStringSubmatch(h.screen())
+	if prompt == nil {
+		t.Fatalf("no CAPTCHA on screen:\n%s", h.screen())
+	}
+	h.typ(strings.ToLower(strings.ReplaceAll(prompt[1], " ", "")))
+	h.press("enter")
+	h.contains("✓ Connected HADIZA ONYEKA")
+	h.press("esc")
+	h.contains("HADIZA ONYEKA · United Bank for Africa") // esc after success opens it too
+}
+
+// TestWidgetReauthOTP is the reauth flow of an MFA account: the bank session ends,
+// a sync needs reauthorisation, and the user answers the OTP read from the phone.
+func TestWidgetReauthOTP(t *testing.T) {
+	w := newTestWorld(t)
+	if err := w.clock.Advance(16 * time.Minute); err != nil { // past the bank session
+		t.Fatal(err)
+	}
+	h := newHarness(t, w, harnessOpts{})
+	h.press("down", "enter", "s")
+	h.contains("sync failed: reauthorisation required")
+	h.press("r")
+	h.contains("connect.reauthorise(token)", "expires in 10:00", "GTBank asks for a one-time password")
+	h.press("ctrl+p")
+	h.golden("widget-reauth-otp")
+	otp := regexp.MustCompile(`OTP +([0-9]{6})`).FindStringSubmatch(h.screen())
+	if otp == nil {
+		t.Fatalf("no OTP on the phone:\n%s", h.screen())
+	}
+
+	// The token counts down on the virtual clock.
+	if err := w.clock.Advance(3 * time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	h.send(tickMsg{clock: w.clock.State()})
+	h.contains("expires in 7:00")
+
+	h.typ(otp[1])
+	h.press("enter")
+	w.settle()
+	h.golden("widget-reauth-done")
+	h.press("enter")
+	h.contains("Last sync just now: SYNC_SUCCESSFUL")
+	a := w.account("KUNLE")
+	if a.ReauthRequired || a.LastCode != engine.CodeSyncSuccessful {
+		t.Fatalf("account after reauth: reauth %v, last %s", a.ReauthRequired, a.LastCode)
+	}
+	h.press("2")
+	h.contains("account_reauthorized")
+}
+
+// TestWidgetReauthExpiredToken: a token older than 10 minutes is refused.
+func TestWidgetReauthExpiredToken(t *testing.T) {
+	w := newTestWorld(t)
+	if err := w.clock.Advance(16 * time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, w, harnessOpts{})
+	h.press("down", "r")
+	h.contains("expires in 10:00")
+	h.press("ctrl+t") // the time panel, over the widget
+	h.contains("Virtual time")
+	h.press("0") // +10m
+	h.contains("Clock: +10m", "expired: close and press r again")
+	h.typ("123456")
+	h.press("enter")
+	h.contains("this widget session expired")
+	h.press("esc")
+	h.contains("Connected accounts")
+}
