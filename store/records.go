@@ -46,28 +46,26 @@ type txBody = txFields[[]byte]
 // transactions whose strings share one allocation, instead of four allocations a
 // transaction: a page is read, encoded and dropped together.
 func pageOf(accountID string, rows [][]byte) ([]engine.Transaction, error) {
+	bodies := make([]txBody, len(rows))
 	size := 0
-	for _, v := range rows {
+	for i, v := range rows {
 		_, b, err := decodeTxRow(v)
 		if err != nil {
 			return nil, err
 		}
+		bodies[i] = b
 		size += len(b.id) + len(b.narration) + len(b.currency) + len(b.category)
 	}
 	text := make([]byte, 0, size)
-	out := make([]engine.Transaction, len(rows))
-	for i, v := range rows {
-		_, b, _ := decodeTxRow(v) // decoded without error above
+	for _, b := range bodies {
 		text = append(append(append(append(text, b.id...), b.narration...), b.currency...), b.category...)
-		out[i] = b.transactionWith(accountID, "", "", "", "")
 	}
 	// text is complete and never written again, so it can back the strings as is.
 	all, off := unsafe.String(unsafe.SliceData(text), len(text)), 0
 	take := func(n int) string { off += n; return all[off-n : off] }
-	for i, v := range rows {
-		_, b, _ := decodeTxRow(v)
-		out[i].ID, out[i].Narration = take(len(b.id)), take(len(b.narration))
-		out[i].Currency, out[i].Category = take(len(b.currency)), take(len(b.category))
+	out := make([]engine.Transaction, len(rows))
+	for i, b := range bodies {
+		out[i] = b.transactionWith(accountID, take(len(b.id)), take(len(b.narration)), take(len(b.currency)), take(len(b.category)))
 	}
 	return out, nil
 }
