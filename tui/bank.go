@@ -263,19 +263,9 @@ func (p *bankPage) key(msg tea.KeyPressMsg) tea.Cmd {
 	n, h := len(p.rows), p.listRows()
 	before := p.cursor
 	c, ok := p.selected()
-	switch {
-	case key.Matches(msg, k.Up):
-		p.cursor--
-	case key.Matches(msg, k.Down):
-		p.cursor++
-	case key.Matches(msg, k.PageUp):
-		p.cursor -= h
-	case key.Matches(msg, k.PageDown):
-		p.cursor += h
-	case key.Matches(msg, k.Top):
-		p.cursor = 0
-	case key.Matches(msg, k.Bottom):
-		p.cursor = n - 1
+	switch next, moved := navigate(msg, k, p.cursor, n, h); {
+	case moved:
+		p.cursor = next
 	case key.Matches(msg, k.Filter):
 		p.filtering = true
 		return p.filter.Focus()

@@ -3,6 +3,9 @@ package tui
 import (
 	"strings"
 
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
 	"charm.land/lipgloss/v2"
 )
 
@@ -106,6 +109,27 @@ func scrollbar(total, offset, h int) []string {
 		}
 	}
 	return out
+}
+
+// navigate moves a list's cursor for the keys every list shares — up, down, page up,
+// page down, top, bottom — in a list of n rows showing h at a time; moved is false
+// for any other key. The caller clamps with clampScroll.
+func navigate(msg tea.KeyPressMsg, k KeyMap, cursor, n, h int) (c int, moved bool) {
+	switch {
+	case key.Matches(msg, k.Up):
+		return cursor - 1, true
+	case key.Matches(msg, k.Down):
+		return cursor + 1, true
+	case key.Matches(msg, k.PageUp):
+		return cursor - h, true
+	case key.Matches(msg, k.PageDown):
+		return cursor + h, true
+	case key.Matches(msg, k.Top):
+		return 0, true
+	case key.Matches(msg, k.Bottom):
+		return n - 1, true
+	}
+	return cursor, false
 }
 
 // clampScroll keeps the cursor inside [0, n) and visible in h rows from offset.

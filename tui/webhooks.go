@@ -180,19 +180,9 @@ func (p *webhooksPage) key(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	}
 	n, h := len(p.events), p.rows()
-	switch {
-	case key.Matches(msg, k.Up):
-		p.cursor--
-	case key.Matches(msg, k.Down):
-		p.cursor++
-	case key.Matches(msg, k.PageUp):
-		p.cursor -= h
-	case key.Matches(msg, k.PageDown):
-		p.cursor += h
-	case key.Matches(msg, k.Top):
-		p.cursor = 0
-	case key.Matches(msg, k.Bottom):
-		p.cursor = n - 1
+	switch next, moved := navigate(msg, k, p.cursor, n, h); {
+	case moved:
+		p.cursor = next
 	case key.Matches(msg, k.Payload):
 		p.payload = true
 		return nil
