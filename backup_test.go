@@ -28,8 +28,11 @@ func TestBackupWhileRunningAndStopped(t *testing.T) {
 		t.Fatalf("the demo world has %d accounts (%v)", len(accounts), err)
 	}
 
+	if _, err := Backup(ctx, dbPath, dbPath, true); err == nil || !strings.Contains(err.Error(), "the database itself") {
+		t.Fatalf("backup onto the running database = %v, want a refusal", err)
+	}
 	running := filepath.Join(dir, "running.db")
-	n, err := Backup(ctx, dbPath, running)
+	n, err := Backup(ctx, dbPath, running, false)
 	if err != nil {
 		t.Fatalf("backup while running: %v", err)
 	}
@@ -44,8 +47,17 @@ func TestBackupWhileRunningAndStopped(t *testing.T) {
 	}
 
 	stopped := filepath.Join(dir, "stopped.db")
-	if _, err := Backup(ctx, dbPath, stopped); err != nil {
+	if _, err := Backup(ctx, dbPath, stopped, false); err != nil {
 		t.Fatalf("backup while stopped: %v", err)
+	}
+	if _, err := Backup(ctx, dbPath, stopped, false); err == nil || !strings.Contains(err.Error(), "--force") {
+		t.Fatalf("backup over an existing file = %v, want a refusal that names --force", err)
+	}
+	if _, err := Backup(ctx, dbPath, stopped, true); err != nil {
+		t.Fatalf("backup --force over an existing file: %v", err)
+	}
+	if _, err := Backup(ctx, dbPath, dbPath, true); err == nil {
+		t.Fatal("backup onto the stopped database itself was allowed")
 	}
 	for _, copyPath := range []string{running, stopped} {
 		db, err := store.Open(copyPath)
@@ -64,7 +76,7 @@ func TestBackupWhileRunningAndStopped(t *testing.T) {
 		}
 	}
 
-	_, err = Backup(ctx, filepath.Join(dir, "missing.db"), filepath.Join(dir, "x.db"))
+	_, err = Backup(ctx, filepath.Join(dir, "missing.db"), filepath.Join(dir, "x.db"), false)
 	if err == nil || !strings.Contains(err.Error(), "no database at") {
 		t.Fatalf("backup of a missing database = %v", err)
 	}

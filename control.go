@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -76,12 +77,24 @@ func (c *controlSocket) Close() error {
 
 // Backup writes a consistent copy of the database at dbPath to file: directly if no
 // sandbank holds it, else through the running sandbank's control socket. The copy is
-// written to a temporary file first, so file is never half-written.
-func Backup(ctx context.Context, dbPath, file string) (int64, error) {
-	if _, err := os.Stat(dbPath); err != nil {
+// written to a temporary file first, so file is never half-written. It refuses to
+// write over the database itself, and over any other existing file unless force.
+func Backup(ctx context.Context, dbPath, file string, force bool) (int64, error) {
+	dbInfo, err := os.Stat(dbPath)
+	if err != nil {
 		return 0, engine.Errorf(engine.ENOTFOUND, "no database at %s; pass --db with the file to back up", dbPath)
 	}
-	tmp, err := os.CreateTemp(dirOf(file), ".sandbank-backup-*")
+	if fi, err := os.Stat(file); err == nil {
+		switch {
+		case os.SameFile(fi, dbInfo):
+			return 0, engine.Invalid("file", "%s is the database itself: write the copy to another file", file)
+		case fi.IsDir():
+			return 0, engine.Invalid("file", "%s is a directory: name the file to write, e.g. %s", file, filepath.Join(file, "sandbank-backup.db"))
+		case !force:
+			return 0, engine.Errorf(engine.ECONFLICT, "%s exists already: pass --force to replace it, or name another file", file)
+		}
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(file), ".sandbank-backup-*")
 	if err != nil {
 		return 0, fmt.Errorf("creating the backup file: %w", err)
 	}
@@ -124,11 +137,4 @@ func backupTo(ctx context.Context, dbPath string, w io.Writer) (int64, error) {
 		return 0, errors.New("the running sandbank could not write the backup: " + strings.TrimSpace(string(msg)))
 	}
 	return io.Copy(w, resp.Body)
-}
-
-func dirOf(file string) string {
-	if i := strings.LastIndexByte(file, os.PathSeparator); i >= 0 {
-		return file[:i+1]
-	}
-	return "."
 }

@@ -36,10 +36,18 @@ const DefaultAddr = "127.0.0.1:7070"
 const DefaultSeed = 2021
 
 type globals struct {
-	DB        string `help:"Database file (created on first run)." default:"${db}" type:"path"`
-	Addr      string `help:"Address of the HTTP API. Keep it on 127.0.0.1 unless you mean to expose it." default:"${addr}"`
+	DB string `help:"Database file (created on first run)." default:"${db}" type:"path"`
+}
+
+// serverFlags are the flags of the commands that run sandbank.
+type serverFlags struct {
+	Addr      string `help:"Address of the HTTP API (127.0.0.1:0 picks a free port). Keep it on 127.0.0.1 unless you mean to expose it." default:"${addr}"`
 	Seed      int64  `help:"Seed of the simulated world, used when the database is new." default:"${seed}"`
-	SecretKey string `help:"Secret key (the mono-sec-key header); generated on first run if unset." env:"SANDBANK_SECRET_KEY"`
+	SecretKey string `help:"Secret key (the mono-sec-key header), at least 16 characters; generated on first run if unset." env:"SANDBANK_SECRET_KEY"`
+}
+
+func (f serverFlags) options(db string, log *slog.Logger) Options {
+	return Options{DB: db, Addr: f.Addr, Seed: f.Seed, SecretKey: f.SecretKey, Log: log}
 }
 
 type cli struct {
@@ -82,11 +90,12 @@ func defaultDBPath() string {
 	return filepath.Join(dir, "sandbank", "sandbank.db")
 }
 
-type serveCmd struct{}
+type serveCmd struct {
+	serverFlags
+}
 
-func (serveCmd) Run(ctx context.Context, g *globals) error {
-	m := NewMain(Options{DB: g.DB, Addr: g.Addr, Seed: g.Seed, SecretKey: g.SecretKey,
-		Log: slog.New(slog.NewTextHandler(os.Stderr, nil))})
+func (c serveCmd) Run(ctx context.Context, g *globals) error {
+	m := NewMain(c.options(g.DB, slog.New(slog.NewTextHandler(os.Stderr, nil))))
 	if err := m.Open(ctx); err != nil {
 		return err
 	}
@@ -97,7 +106,8 @@ func (serveCmd) Run(ctx context.Context, g *globals) error {
 }
 
 type tuiCmd struct {
-	Log string `help:"Log file (the terminal belongs to the UI)." default:"" type:"path"`
+	serverFlags
+	Log string `help:"Log file (the terminal belongs to the UI); default: next to the database." default:"" type:"path"`
 }
 
 func (t tuiCmd) Run(ctx context.Context, g *globals) error {
@@ -113,8 +123,7 @@ func (t tuiCmd) Run(ctx context.Context, g *globals) error {
 		return fmt.Errorf("opening the log file: %w", err)
 	}
 	defer lf.Close()
-	m := NewMain(Options{DB: g.DB, Addr: g.Addr, Seed: g.Seed, SecretKey: g.SecretKey,
-		Log: slog.New(slog.NewTextHandler(lf, nil))})
+	m := NewMain(t.options(g.DB, slog.New(slog.NewTextHandler(lf, nil))))
 	if err := m.Open(ctx); err != nil {
 		return err
 	}
@@ -124,11 +133,12 @@ func (t tuiCmd) Run(ctx context.Context, g *globals) error {
 }
 
 type backupCmd struct {
-	File string `arg:"" help:"Where to write the copy." type:"path"`
+	File  string `arg:"" help:"Where to write the copy." type:"path"`
+	Force bool   `help:"Replace FILE if it exists."`
 }
 
 func (b backupCmd) Run(ctx context.Context, g *globals) error {
-	n, err := Backup(ctx, g.DB, b.File)
+	n, err := Backup(ctx, g.DB, b.File, b.Force)
 	if err != nil {
 		return err
 	}
@@ -178,12 +188,24 @@ func NewMain(opts Options) *Main {
 
 // Open opens the database, restores the clock and the bank, starts the engine and
 // the HTTP API, and on first run builds the demo world.
+//
+// A first run that fails leaves no database behind, so the next start is a first run
+// again rather than a world without its demo; the port is taken before anything is
+// written, the commonest reason to fail.
 func (m *Main) Open(ctx context.Context) (err error) {
+	_, statErr := os.Stat(m.opts.DB)
+	created := os.IsNotExist(statErr)
 	defer func() {
 		if err != nil {
 			_ = m.Close()
+			if created {
+				_ = os.Remove(m.opts.DB)
+			}
 		}
 	}()
+	if err := m.listen(); err != nil {
+		return err
+	}
 	if err := os.MkdirAll(filepath.Dir(m.opts.DB), 0o700); err != nil {
 		return fmt.Errorf("creating the database's directory: %w", err)
 	}
@@ -229,9 +251,7 @@ func (m *Main) Open(ctx context.Context) (err error) {
 		}
 	}
 	m.Server = api.New(api.Config{Engine: m.Engine, Bank: m.Bank, Logger: m.opts.Log})
-	if err := m.listen(); err != nil {
-		return err
-	}
+	m.serve()
 	if m.FirstRun {
 		if err := m.saveClock(ctx); err != nil {
 			return err
@@ -250,20 +270,51 @@ func (m *Main) saveClock(ctx context.Context) error {
 	return m.DB.Update(ctx, func(tx engine.Tx) error { return tx.PutClockState(m.Clock.State()) })
 }
 
+// listen takes the API's port.
 func (m *Main) listen() error {
 	ln, err := net.Listen("tcp", m.opts.Addr)
 	if err != nil {
 		return engine.Errorf(engine.ECONFLICT, "cannot listen on %s (%v): is another sandbank running? Pass --addr 127.0.0.1:0 for any free port", m.opts.Addr, err)
 	}
 	m.listener = ln
+	return nil
+}
+
+// serve starts the HTTP API on the taken port, and the control socket.
+func (m *Main) serve() {
 	m.http = &http.Server{Handler: m.Server, ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog: slog.NewLogLogger(m.opts.Log.Handler(), slog.LevelWarn)}
 	m.served = make(chan error, 1)
-	go func() { m.served <- m.http.Serve(ln) }()
+	go func() { m.served <- m.http.Serve(m.listener) }()
+	var err error
 	if m.ctl, err = startControlSocket(m.opts.DB, m.DB); err != nil {
 		m.opts.Log.Warn("backup socket unavailable; `sandbank backup` works only while sandbank is stopped", "err", err)
 	}
-	return nil
+}
+
+// ShutdownGrace is how long requests in flight get to finish at shutdown before
+// their syncs are cancelled.
+var ShutdownGrace = 10 * time.Second
+
+// shutdownHTTP stops taking requests and lets those in flight finish; a request
+// still running after ShutdownGrace (a sync against a slow bank) has its work
+// cancelled, so that it answers 503 "shutting down" rather than being cut off.
+func (m *Main) shutdownHTTP() {
+	ctx, cancel := context.WithTimeout(context.Background(), ShutdownGrace)
+	err := m.http.Shutdown(ctx)
+	cancel()
+	if err == nil {
+		return
+	}
+	m.opts.Log.Warn("requests still running at shutdown: cancelling their work", "grace", ShutdownGrace)
+	if m.Engine != nil {
+		_ = m.Engine.Close()
+	}
+	ctx, cancel = context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if m.http.Shutdown(ctx) != nil {
+		_ = m.http.Close()
+	}
 }
 
 // Addr is the HTTP API's address (host:port).
@@ -293,10 +344,11 @@ func (m *Main) Close() error {
 	if m.ctl != nil {
 		errs = append(errs, m.ctl.Close())
 	}
+	if m.http == nil && m.listener != nil {
+		errs = append(errs, m.listener.Close())
+	}
 	if m.http != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		errs = append(errs, m.http.Shutdown(ctx))
-		cancel()
+		m.shutdownHTTP()
 		if err := <-m.served; err != nil && !errors.Is(err, http.ErrServerClosed) {
 			errs = append(errs, err)
 		}
@@ -310,6 +362,6 @@ func (m *Main) Close() error {
 	if m.DB != nil {
 		errs = append(errs, m.DB.Close())
 	}
-	m.http, m.Engine, m.Clock, m.DB, m.ctl = nil, nil, nil, nil, nil
+	m.http, m.listener, m.Engine, m.Clock, m.DB, m.ctl = nil, nil, nil, nil, nil, nil
 	return errors.Join(errs...)
 }

@@ -278,6 +278,11 @@ func TestRequestBodies(t *testing.T) {
 	if w.get("/sandbox/clock").decode(t, &clk); clk.Now != "2021-08-20T12:06:00.000Z" || !clk.Paused || clk.Speed != 1 {
 		t.Fatalf("clock = %+v", clk)
 	}
+	// JSON that `curl -d` labels as a form is still JSON.
+	w.must(http.StatusOK, "POST", "/sandbox/clock", req{body: `{"advance":"1m"}`, ctype: "application/x-www-form-urlencoded"})
+	if w.get("/sandbox/clock").decode(t, &clk); clk.Now != "2021-08-20T12:07:00.000Z" {
+		t.Fatalf("after a curl -d advance the clock = %+v", clk)
+	}
 	// Numbers and booleans may come quoted or bare.
 	w.must(http.StatusCreated, "POST", "/sandbox/customers/"+c.ID+"/transactions", req{body: `{"type":"credit","amount":"100"}`})
 	w.must(http.StatusCreated, "POST", "/sandbox/customers/"+c.ID+"/transactions", req{body: "type=debit&amount=100"})
@@ -314,6 +319,10 @@ func TestRequestBodies(t *testing.T) {
 		{"/sandbox/institutions/044/outage", `{"for":"forever"}`, "", "for", 400},
 		{"/sandbox/institutions/999/outage", `{"for":"1h"}`, "", "", 404},
 		{"/sandbox/institutions/044/latency", `{"latency":"2m"}`, "", "latency", 400},
+		// A misspelt field of a sandbox route is reported, not ignored.
+		{"/sandbox/customers", `{"bank":"044","balance":1000000}`, "", "bank", 400},
+		{"/sandbox/clock", `{"advanc":"1m"}`, "application/json", "advanc", 400},
+		{"/sandbox/customers/" + c.ID + "/transactions", `{"type":"debit","amount":1,"ammount":2}`, "", "ammount", 400},
 		{"/connect/sessions", `{"key":"` + testPublicKey + `"}`, "", "institution", 400},
 		{"/connect/sessions", `{"key":"` + testPublicKey + `","institution":"999"}`, "", "", 404},
 		{"/connect/sessions", `{"key":"` + testPublicKey + `","reauth_token":"nope"}`, "", "", 401},

@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -62,15 +63,18 @@ func bodyParams(w http.ResponseWriter, r *http.Request) (params, error) {
 }
 
 // parseBody parses a body of the given media type ("" when the client sent none).
+//
+// A body that starts with { is JSON whatever its Content-Type says: `curl -d '{…}'`
+// labels JSON as a form, and no form body starts with a brace.
 func parseBody(mediaType string, b []byte) (params, error) {
 	trimmed := bytes.TrimSpace(b)
 	switch {
 	case len(trimmed) == 0:
 		return params{}, nil
-	case mediaType == "application/x-www-form-urlencoded" || (mediaType == "" && trimmed[0] != '{'):
-		return queryParams(string(trimmed))
+	case trimmed[0] == '{' || mediaType == "application/json":
+		return jsonParams(trimmed)
 	}
-	return jsonParams(trimmed)
+	return queryParams(string(trimmed))
 }
 
 func jsonParams(b []byte) (params, error) {
@@ -112,6 +116,24 @@ func jsonError(err error) string {
 }
 
 func (p params) has(name string) bool { _, ok := p[name]; return ok }
+
+// only refuses fields other than names, naming the first unknown one (in sorted
+// order) and the ones the route takes: a misspelt field is a mistake to report,
+// not to ignore. The sandbox routes are strict; the Mono routes take what clients
+// send.
+func (p params) only(names ...string) error {
+	var unknown []string
+	for k := range p {
+		if !slices.Contains(names, k) {
+			unknown = append(unknown, k)
+		}
+	}
+	if len(unknown) == 0 {
+		return nil
+	}
+	slices.Sort(unknown)
+	return engine.Invalid(unknown[0], "unknown field %q; this route takes %s", unknown[0], strings.Join(names, ", "))
+}
 
 // str returns a field's text, trimmed.
 func (p params) str(name string) string { return strings.TrimSpace(p[name]) }

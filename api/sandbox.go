@@ -97,6 +97,9 @@ func (s *Server) setClock(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := p.only("advance", "speed", "paused"); err != nil {
+		return err
+	}
 	c, err := parseClockChange(p)
 	if err != nil {
 		return err
@@ -160,6 +163,9 @@ func (s *Server) outage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := p.only("for"); err != nil {
+		return err
+	}
 	d, err := durationField(p, "for", `: how long the bank is down, e.g. "15m" or "2h"`)
 	if err != nil {
 		return err
@@ -182,6 +188,9 @@ func (s *Server) endOutage(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) latency(w http.ResponseWriter, r *http.Request) error {
 	p, err := bodyParams(w, r)
 	if err != nil {
+		return err
+	}
+	if err := p.only("latency"); err != nil {
 		return err
 	}
 	var d time.Duration
@@ -292,6 +301,9 @@ func (s *Server) addCustomer(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := p.only("name", "institution", "account_type", "balance", "profile", "mfa", "auth_method", "username", "password"); err != nil {
+		return err
+	}
 	nc, err := parseNewCustomer(p)
 	if err != nil {
 		return err
@@ -336,6 +348,9 @@ func (s *Server) post(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := p.only("account", "type", "amount", "narration"); err != nil {
+		return err
+	}
 	post, err := parsePosting(p)
 	if err != nil {
 		return err
@@ -364,6 +379,9 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := p.only("password"); err != nil {
+		return err
+	}
 	if _, err := p.required("password", ": the customer's new password"); err != nil {
 		return err
 	}
@@ -377,6 +395,9 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) setMFA(w http.ResponseWriter, r *http.Request) error {
 	p, err := bodyParams(w, r)
 	if err != nil {
+		return err
+	}
+	if err := p.only("type"); err != nil {
 		return err
 	}
 	t, err := p.required("type", ": none, otp, security_question, token or captcha")
@@ -502,6 +523,9 @@ func parseSettingsPatch(p params) (engine.SettingsPatch, error) {
 func (s *Server) patchSettings(w http.ResponseWriter, r *http.Request) error {
 	p, err := bodyParams(w, r)
 	if err != nil {
+		return err
+	}
+	if err := p.only("data_sync_enabled", "webhook_url", "webhook_secret", "auto_sync"); err != nil {
 		return err
 	}
 	patch, err := parseSettingsPatch(p)

@@ -90,6 +90,10 @@ func (e *Engine) runSync(ctx context.Context, id, trigger string) (SyncResult, e
 
 	e.publish(Notice{Kind: NoticeSyncStarted, AccountID: id})
 	res, err := e.sync(ctx, id, trigger)
+	if err != nil && e.ctx.Err() != nil {
+		// Cancelled by Close: nothing of the sync was kept.
+		return SyncResult{}, Errorf(EUNAVAILABLE, "sandbank is shutting down: the sync was cancelled and nothing of it kept; call again once it is back").WithReason("SHUTTING_DOWN")
+	}
 	if err == nil {
 		e.publish(Notice{Kind: NoticeSyncFinished, AccountID: id, Result: &res})
 	}
@@ -252,7 +256,10 @@ func (e *Engine) commitSuccess(ctx context.Context, a Account, trigger string, n
 		cur.DataStatus, cur.ReauthRequired, cur.ReauthReason = DataAvailable, false, ""
 		cur.BankSession, cur.BankSessionExpiresAt = a.BankSession, a.BankSessionExpiresAt
 		msg := "synced: no new data"
-		if hasNew {
+		switch {
+		case added == 1:
+			msg = "synced: 1 new transaction"
+		case hasNew:
 			msg = fmt.Sprintf("synced: %d new transactions", added)
 		}
 		cur.LastAttemptAt, cur.LastCode, cur.LastMessage = now, CodeSyncSuccessful, msg

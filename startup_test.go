@@ -1,0 +1,117 @@
+package main
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"sandbank/engine"
+	"sandbank/simulator"
+)
+
+// A first run that fails — here because the port is taken — leaves no database
+// behind, so that the next start builds the demo world instead of an empty one.
+func TestFailedFirstRunLeavesNothing(t *testing.T) {
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	db := filepath.Join(t.TempDir(), "sandbank.db")
+	m := NewMain(Options{DB: db, Addr: busy.Addr().String(), Seed: 2021, Start: mainStart})
+	err = m.Open(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "cannot listen") {
+		t.Fatalf("Open on a busy port = %v", err)
+	}
+	if _, err := os.Stat(db); !os.IsNotExist(err) {
+		t.Fatalf("a failed first run left %s behind (%v)", db, err)
+	}
+
+	m = NewMain(Options{DB: db, Addr: "127.0.0.1:0", Seed: 2021, Start: mainStart})
+	if err := m.Open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	accounts, err := m.Engine.Accounts(context.Background())
+	if err != nil || len(accounts) != 3 || !m.FirstRun {
+		t.Fatalf("the next start: first run %v, %d demo accounts (%v); want a first run with 3", m.FirstRun, len(accounts), err)
+	}
+}
+
+// A request still running when the grace period of a shutdown ends (a sync against
+// a bank that answers slowly) has its sync cancelled and answers 503, not 500; the
+// shutdown itself succeeds and the file reopens.
+func TestShutdownCancelsSlowRequests(t *testing.T) {
+	defer func(g time.Duration) { ShutdownGrace = g }(ShutdownGrace)
+	ShutdownGrace = 100 * time.Millisecond
+	db := filepath.Join(t.TempDir(), "sandbank.db")
+	m := openMain(t, db, nil)
+	ctx := context.Background()
+	on := true
+	if _, err := m.Engine.UpdateSettings(ctx, engine.SettingsPatch{DataSyncEnabled: &on}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := m.Bank.AddCustomer(simulator.NewCustomer{Institution: "044", Balance: 100_000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	acct := connectCustomer(t, m, c)
+	if err := m.Bank.SetLatency("044", time.Minute); err != nil { // far longer than the grace
+		t.Fatal(err)
+	}
+	notes, stop := m.Engine.Subscribe(64)
+	defer stop()
+	client := &http.Client{}
+	type answer struct {
+		status int
+		body   map[string]any
+	}
+	done := make(chan answer, 1)
+	go func() {
+		status, body := call(t, client, http.MethodPost, "http://"+m.Addr()+"/accounts/"+acct+"/sync", nil, nil)
+		done <- answer{status, body}
+	}()
+	for n := range notes {
+		if n.Kind == engine.NoticeSyncStarted {
+			break
+		}
+	}
+	if err := m.Close(); err != nil {
+		t.Fatalf("Close = %v, want a clean shutdown", err)
+	}
+	select {
+	case a := <-done:
+		if a.status != http.StatusServiceUnavailable || a.body["code"] != "SHUTTING_DOWN" {
+			t.Fatalf("the cancelled sync answered %d %v, want 503 SHUTTING_DOWN", a.status, a.body)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the request in flight never answered")
+	}
+	m2 := openMain(t, db, nil)
+	if err := m2.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// connectCustomer connects a customer without MFA through the engine's widget.
+func connectCustomer(t *testing.T, m *Main, c simulator.Customer) string {
+	t.Helper()
+	ctx := context.Background()
+	st, err := m.Engine.OpenWidget(ctx, engine.WidgetRequest{Institution: c.Accounts[0].Institution.Code})
+	if err == nil {
+		st, err = m.Engine.WidgetLogin(ctx, st.Session, c.Username, c.Password)
+	}
+	if err != nil || st.Code == "" {
+		t.Fatalf("connect: %+v %v", st, err)
+	}
+	a, err := m.Engine.ExchangeCode(ctx, st.Code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a.ID
+}
