@@ -31,6 +31,9 @@ type Error struct {
 	Field      string
 	Reason     string
 	RetryAfter time.Duration
+	// AttemptsLeft, on a refused sign-in or answer, is how many more wrong ones the
+	// bank takes before it locks the login; 0 when the bank does not say.
+	AttemptsLeft int
 }
 
 func (e *Error) Error() string {

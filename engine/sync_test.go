@@ -340,3 +340,36 @@ func TestUnlink(t *testing.T) {
 		t.Fatalf("accounts after unlink = %d, want 0", len(accounts))
 	}
 }
+
+// The widget counts down what the bank counts: a sync that tried the old password
+// was one wrong attempt already, so after a password change the reauth widget has
+// one fewer to give.
+func TestWidgetAttemptsFollowTheBank(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	adam := w.adam()
+	a := w.connect(adam)
+	w.advance(20 * time.Minute)
+	if err := w.bank.ChangePassword(adam.ID, "n3w-Passw0rd"); err != nil {
+		t.Fatal(err)
+	}
+	if res := w.sync(a.ID); res.Code != engine.CodeReauthRequired {
+		t.Fatalf("sync = %+v", res)
+	}
+	tok, err := w.eng.RequestReauth(w.ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{ReauthToken: tok.Token})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = w.eng.WidgetLogin(w.ctx, st.Session, adam.Username, "still-wrong")
+	if e, ok := engine.AsError(err); !ok || e.Code != engine.EUNAUTHORIZED || e.AttemptsLeft != 1 {
+		t.Fatalf("first wrong password in the widget = %v, want EUNAUTHORIZED with 1 attempt left (the sync used one)", err)
+	}
+	// The username is known to a reauth widget: the password alone will do.
+	st, err = w.eng.WidgetLogin(w.ctx, st.Session, "", "n3w-Passw0rd")
+	if err != nil || st.Status != engine.WidgetChallenge {
+		t.Fatalf("login with the password alone = %+v, %v", st, err)
+	}
+}

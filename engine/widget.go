@@ -165,14 +165,17 @@ func stepWords(status string) string {
 }
 
 // WidgetLogin submits the user's username and password.
+// When re-authorising, the username is known and may be left out.
 func (e *Engine) WidgetLogin(ctx context.Context, session, username, password string) (WidgetState, error) {
-	if strings.TrimSpace(username) == "" {
-		return WidgetState{}, Invalid("username", "username is required")
-	}
 	if password == "" {
 		return WidgetState{}, Invalid("password", "password is required")
 	}
 	return e.step(session, WidgetLogin, func(w *widgetSession) error {
+		if strings.TrimSpace(username) == "" {
+			if username = w.state.Username; username == "" {
+				return Invalid("username", "username is required")
+			}
+		}
 		if w.state.Reauth && w.state.Username != "" && username != w.state.Username {
 			return Invalid("username", "re-authorise as %s, the user who connected this account", w.state.Username)
 		}
@@ -214,11 +217,16 @@ func (e *Engine) wrongAnswer(w *widgetSession, err error) error {
 	}
 	w.wrong++
 	w.state.AttemptsLeft = MaxWidgetAttempts - w.wrong
+	if be, ok := AsError(err); ok && be.AttemptsLeft > 0 {
+		// The bank's own count may be further along: a sync with a password since
+		// changed counts too. Show whichever runs out first.
+		w.state.AttemptsLeft = min(w.state.AttemptsLeft, be.AttemptsLeft)
+	}
 	if w.state.AttemptsLeft <= 0 {
 		return &Error{Code: ELOCKED, Reason: "SESSION_LOCKED", RetryAfter: w.lockedFor(e.clock.Now()),
 			Message: ErrorMessage(err) + "; too many wrong attempts: this widget session is locked, open a new one"}
 	}
-	return &Error{Code: EUNAUTHORIZED, Reason: "WRONG_ANSWER",
+	return &Error{Code: EUNAUTHORIZED, Reason: "WRONG_ANSWER", AttemptsLeft: w.state.AttemptsLeft,
 		Message: fmt.Sprintf("%s; %d attempt(s) left", ErrorMessage(err), w.state.AttemptsLeft)}
 }
 

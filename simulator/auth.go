@@ -108,7 +108,7 @@ func (b *Bank) fail(key string, now int64, msg string) error {
 		f.lockedUntil = now + int64(LockDuration)
 		return lockedError(int64(LockDuration))
 	}
-	return engine.Errorf(engine.EUNAUTHORIZED, "%s", msg)
+	return &engine.Error{Code: engine.EUNAUTHORIZED, Message: msg, AttemptsLeft: MaxAttempts - f.count}
 }
 
 // Login signs in at an institution with a username and password; the result is a
