@@ -144,7 +144,13 @@ func (e *Engine) attempt(ctx context.Context, s Settings, ev Event) {
 	if ctx.Err() != nil {
 		return // shutting down: the attempt did not count, the next start retries
 	}
+	// An attempt counts as made when it was due: when the clock jumps, the outbox
+	// catches up as if it had been running all along, and retries are scheduled
+	// from there — the same schedule however the jump was taken.
 	now := e.clock.Now()
+	if !ev.NextAttemptAt.IsZero() && ev.NextAttemptAt.Before(now) {
+		now = ev.NextAttemptAt
+	}
 	at := Attempt{N: n, At: now, URL: s.WebhookURL, StatusCode: d.StatusCode, Latency: d.Latency}
 	switch {
 	case err != nil:

@@ -245,3 +245,30 @@ func TestOutboxRetriesTimeouts(t *testing.T) {
 	w.advance(engine.RetryBackoff(1))
 	w.until("both events are delivered", w.allDelivered(a.ID))
 }
+
+// When the clock jumps past several retries, the outbox catches up on the same
+// schedule it would have kept running: each attempt is recorded when it was due.
+func TestRetryScheduleAcrossAJump(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	w.recv.failFirst.Store(4)
+	a := w.connect(w.adam())
+	w.until("the first attempt", func() bool {
+		evs := w.events(a.ID)
+		return len(evs) > 0 && len(evs[0].Attempts) == 1
+	})
+	w.advance(time.Hour) // one jump over the next four retries
+	w.until("both events are delivered", w.allDelivered(a.ID))
+	first := w.events(a.ID)[0]
+	if len(first.Attempts) != 5 {
+		t.Fatalf("%d attempts, want 4 failures and a success", len(first.Attempts))
+	}
+	for k := 1; k < len(first.Attempts); k++ {
+		want := first.Attempts[k-1].At.Add(engine.RetryBackoff(k))
+		if got := first.Attempts[k].At; !got.Equal(want) {
+			t.Errorf("attempt %d at %v, want %v (the previous one + %v)", k+1, got, want, engine.RetryBackoff(k))
+		}
+	}
+	if !first.DeliveredAt.Equal(first.Attempts[4].At) {
+		t.Errorf("delivered at %v, want the successful attempt's %v", first.DeliveredAt, first.Attempts[4].At)
+	}
+}
