@@ -50,8 +50,12 @@ func (e *Engine) armAutoSync(ctx context.Context) error {
 		}
 		return err
 	})
-	if err != nil || next.IsZero() {
+	if err != nil {
 		return err
+	}
+	if next.IsZero() {
+		e.stopTimer("autosync")
+		return nil
 	}
 	e.setTimer("autosync", next, e.autoSyncDue)
 	return nil
@@ -65,11 +69,11 @@ func (e *Engine) armAutoSyncBy(at time.Time) {
 		return
 	}
 	e.mu.Lock()
-	armed := e.timers["autosync"] != nil && !e.autoNext.IsZero() && !e.autoNext.After(at)
-	e.mu.Unlock()
-	if !armed {
-		e.setTimer("autosync", at, e.autoSyncDue)
+	defer e.mu.Unlock()
+	if e.timers["autosync"] != nil && !e.autoNext.After(at) {
+		return // an earlier round is pending; it re-arms for the rest when it has run
 	}
+	e.setTimerLocked("autosync", at, e.autoSyncDue)
 }
 
 func (e *Engine) stopTimer(name string) {
@@ -85,6 +89,9 @@ func (e *Engine) stopTimer(name string) {
 // account's schedule on by one interval, syncs them all through the worker pool,
 // waits, and arms the timer for the next due time.
 func (e *Engine) autoSyncDue() {
+	e.mu.Lock()
+	delete(e.timers, "autosync") // this timer has fired: nothing is pending until re-armed
+	e.mu.Unlock()
 	s := e.Settings()
 	if s.AutoSync == 0 || !s.DataSyncEnabled() || e.ctx.Err() != nil {
 		return

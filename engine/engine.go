@@ -66,8 +66,9 @@ type Engine struct {
 	sender Sender
 	log    *slog.Logger
 
-	settings atomic.Pointer[Settings] // cache of the stored settings
-	hub      hub
+	settings   atomic.Pointer[Settings] // cache of the stored settings
+	settingsMu sync.Mutex               // serialises UpdateSettings
+	hub        hub
 
 	workers         chan struct{} // sync slots
 	deliveries      int
@@ -139,7 +140,10 @@ func (e *Engine) Start(ctx context.Context, defaults Settings) error {
 			s = defaults
 			return tx.PutSettings(s)
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		return settleInterruptedFirstSyncs(tx)
 	})
 	if err != nil {
 		return err
@@ -150,6 +154,27 @@ func (e *Engine) Start(ctx context.Context, defaults Settings) error {
 	go e.deliveryLoop()
 	e.nudgeDelivery()
 	return e.armAutoSync(ctx)
+}
+
+// settleInterruptedFirstSyncs marks FAILED the accounts whose first sync a stop
+// interrupted: stored as PROCESSING, nothing would ever finish it.
+func settleInterruptedFirstSyncs(tx Tx) error {
+	accounts, err := tx.Accounts()
+	if err != nil {
+		return err
+	}
+	for _, a := range accounts {
+		if a.DataStatus != DataProcessing || !a.Linked() {
+			continue
+		}
+		a.DataStatus = DataFailed
+		a.LastCode = CodeSyncError
+		a.LastMessage = "the first sync was interrupted when sandbank stopped; sync again"
+		if err := tx.PutAccount(a); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Close stops delivery and auto-sync, cancels running syncs and waits for them, and
@@ -244,6 +269,9 @@ func (e *Engine) UpdateSettings(ctx context.Context, p SettingsPatch) (Settings,
 	if err := p.Validate(); err != nil {
 		return Settings{}, err
 	}
+	// One change at a time, so that what is cached is what was committed last.
+	e.settingsMu.Lock()
+	defer e.settingsMu.Unlock()
 	now := e.clock.Now()
 	var s Settings
 	err := e.store.Update(ctx, func(tx Tx) error {
@@ -304,6 +332,10 @@ func (e *Engine) saveClock(ctx context.Context, st ClockState) error {
 func (e *Engine) setTimer(name string, at time.Time, f func()) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	e.setTimerLocked(name, at, f)
+}
+
+func (e *Engine) setTimerLocked(name string, at time.Time, f func()) {
 	if t := e.timers[name]; t != nil {
 		t.Stop()
 	}

@@ -36,6 +36,9 @@ type world struct {
 	notes <-chan engine.Notice
 	// timeout bounds a webhook delivery attempt
 	timeout time.Duration
+	// wrap and wrapSender, if set, wrap the store and the sender the engine is given
+	wrap       func(engine.Store) engine.Store
+	wrapSender func(engine.Sender) engine.Sender
 }
 
 type worldOpts struct {
@@ -86,7 +89,15 @@ func (w *world) open() {
 	if w.db, err = store.Open(w.path); err != nil {
 		w.t.Fatal(err)
 	}
-	w.eng, err = engine.New(engine.Config{Clock: w.clock, Bank: w.bank, Store: w.db, Sender: api.NewWebhookSender(),
+	var st engine.Store = w.db
+	if w.wrap != nil {
+		st = w.wrap(st)
+	}
+	var sender engine.Sender = api.NewWebhookSender()
+	if w.wrapSender != nil {
+		sender = w.wrapSender(sender)
+	}
+	w.eng, err = engine.New(engine.Config{Clock: w.clock, Bank: w.bank, Store: st, Sender: sender,
 		DeliveryTimeout: w.timeout})
 	if err != nil {
 		w.t.Fatal(err)
@@ -204,6 +215,17 @@ func (w *world) waitNotice(what string, match func(engine.Notice) bool) engine.N
 			}
 		case <-timeout:
 			w.t.Fatalf("timed out waiting for %s", what)
+		}
+	}
+}
+
+// drain forgets the notices so far, so that a wait sees only what happens next.
+func (w *world) drain() {
+	for {
+		select {
+		case <-w.notes:
+		default:
+			return
 		}
 	}
 }

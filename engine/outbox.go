@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -43,12 +44,12 @@ func ReceivesWebhooks(s Settings, a Account) bool { return skipReason(s, a) == "
 
 // addEvent puts an event about a into the outbox inside tx.
 func (e *Engine) addEvent(tx Tx, s Settings, a Account, typ, code, msg string, now time.Time) (Event, error) {
-	seq, err := tx.NextSequence("event")
+	id, err := accountScopedID(tx, s.IDNamespace, "event", a.ID)
 	if err != nil {
 		return Event{}, err
 	}
 	ev := Event{
-		ID:        NewID(s.IDNamespace, "event", seq),
+		ID:        id,
 		Type:      typ,
 		AccountID: a.ID,
 		CreatedAt: now,
@@ -61,6 +62,18 @@ func (e *Engine) addEvent(tx Tx, s Settings, a Account, typ, code, msg string, n
 		ev.NextAttemptAt = now
 	}
 	return tx.AppendEvent(ev)
+}
+
+// accountScopedID derives the ID of an account's n-th event or sync job from the
+// account and n alone. Syncs of different accounts commit in whatever order they
+// finish — an auto-sync round runs them in parallel — so a global counter would
+// hand out the same IDs to different events from run to run (DESIGN §3).
+func accountScopedID(tx Tx, namespace, kind, accountID string) (string, error) {
+	n, err := tx.NextSequence(kind + "/" + accountID)
+	if err != nil {
+		return "", err
+	}
+	return NewID(namespace, kind+"/"+accountID, n), nil
 }
 
 // announce tells subscribers about committed events and wakes delivery.
@@ -116,21 +129,28 @@ func (e *Engine) deliverDue(ctx context.Context) {
 			return
 		}
 		var wg sync.WaitGroup
+		var unrecorded atomic.Bool
 		slots := make(chan struct{}, e.deliveries)
 		for _, ev := range due {
 			wg.Add(1)
 			slots <- struct{}{}
 			go func() {
 				defer func() { <-slots; wg.Done() }()
-				e.attempt(ctx, s, ev)
+				if !e.attempt(ctx, s, ev) {
+					unrecorded.Store(true)
+				}
 			}()
 		}
 		wg.Wait()
+		if unrecorded.Load() {
+			return // the store refused to record an attempt: retry on the timer, not at once
+		}
 	}
 }
 
-// attempt delivers ev once and records the attempt.
-func (e *Engine) attempt(ctx context.Context, s Settings, ev Event) {
+// attempt delivers ev once and records the attempt; it reports whether the attempt
+// is recorded (or needs no record, at shutdown).
+func (e *Engine) attempt(ctx context.Context, s Settings, ev Event) bool {
 	n := len(ev.Attempts) + 1
 	headers := map[string]string{
 		"Content-Type":          "application/json",
@@ -142,7 +162,7 @@ func (e *Engine) attempt(ctx context.Context, s Settings, ev Event) {
 	d, err := e.sender.Send(sendCtx, s.WebhookURL, headers, ev.Payload)
 	cancel()
 	if ctx.Err() != nil {
-		return // shutting down: the attempt did not count, the next start retries
+		return true // shutting down: the attempt did not count, the next start retries
 	}
 	// An attempt counts as made when it was due: when the clock jumps, the outbox
 	// catches up as if it had been running all along, and retries are scheduled
@@ -175,10 +195,11 @@ func (e *Engine) attempt(ctx context.Context, s Settings, ev Event) {
 		if ctx.Err() == nil {
 			e.log.Error("recording a delivery attempt", "event", ev.ID, "err", err)
 		}
-		return
+		return ctx.Err() != nil
 	}
 	e.log.Info("webhook", "event", ev.Type, "id", ev.ID, "attempt", n, "status", at.StatusCode, "error", at.Error)
 	e.publish(Notice{Kind: NoticeDelivery, EventID: ev.ID, EventType: ev.Type, AccountID: ev.AccountID, Attempt: &at, At: now})
+	return true
 }
 
 // failures counts the failed attempts at the end of attempts (since the last success,

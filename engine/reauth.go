@@ -106,7 +106,7 @@ func (e *Engine) finishReauth(ctx context.Context, w *widgetSession, sess BankSe
 	w.state.Status, w.state.Challenge, w.state.AccountID = WidgetSuccess, nil, w.accountID
 	e.publish(Notice{Kind: NoticeAccount, AccountID: w.accountID})
 	e.announce(evs)
-	if _, err := e.runSync(ctx, w.accountID, TriggerReauth); err != nil {
+	if _, err := e.runSync(context.WithoutCancel(ctx), w.accountID, TriggerReauth); err != nil {
 		e.log.Warn("sync after re-authorisation", "account", w.accountID, "err", err)
 	}
 	return nil

@@ -18,31 +18,44 @@ func (e *Engine) Sync(ctx context.Context, accountID string) (SyncResult, error)
 		return SyncResult{Status: StatusSyncFailed, Code: CodeSyncError,
 			Message: "Data Sync is not enabled for this business: enable it in the settings first"}, nil
 	}
-	if err := e.claimWindow(a); err != nil {
+	prev, err := e.claimWindow(a)
+	if err != nil {
 		return SyncResult{}, err
 	}
-	return e.runSync(ctx, accountID, TriggerManual)
+	res, err := e.runSync(ctx, accountID, TriggerManual)
+	if err != nil { // nothing ran (busy, shutting down, cancelled): the window is not spent
+		e.mu.Lock()
+		if prev.IsZero() {
+			delete(e.windows, a.ID)
+		} else {
+			e.windows[a.ID] = prev
+		}
+		e.mu.Unlock()
+	}
+	return res, err
 }
 
 // claimWindow starts an account's rate-limit window (R3), or refuses inside one. The
 // claim is made in memory, so two racing calls cannot both pass, and is stored with
 // the sync's own commit (LastManualSyncAt), so it survives a restart.
-func (e *Engine) claimWindow(a Account) error {
+// It returns the claim it replaced, for giving the window back if nothing runs.
+func (e *Engine) claimWindow(a Account) (prev time.Time, err error) {
 	now := e.clock.Now()
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	prev = e.windows[a.ID]
 	last := a.LastManualSyncAt
-	if t := e.windows[a.ID]; t.After(last) {
-		last = t
+	if prev.After(last) {
+		last = prev
 	}
 	if !last.IsZero() {
 		if wait := last.Add(RateLimitWindow).Sub(now); wait > 0 {
-			return &Error{Code: ERATELIMITED, RetryAfter: wait, Reason: "RATE_LIMITED", Message: fmt.Sprintf(
+			return prev, &Error{Code: ERATELIMITED, RetryAfter: wait, Reason: "RATE_LIMITED", Message: fmt.Sprintf(
 				"account %s was synced less than 2 minutes ago; the next sync is allowed in %s", a.ID, waitText(wait))}
 		}
 	}
 	e.windows[a.ID] = now
-	return nil
+	return prev, nil
 }
 
 // waitText renders a wait rounded up to whole seconds.
@@ -345,11 +358,11 @@ func (e *Engine) commitFailure(ctx context.Context, a Account, trigger string, n
 }
 
 func (e *Engine) finishJob(tx Tx, accountID, trigger string, now time.Time, status, code, msg string) (SyncJob, error) {
-	seq, err := tx.NextSequence("sync")
+	id, err := accountScopedID(tx, e.Settings().IDNamespace, "sync", accountID)
 	if err != nil {
 		return SyncJob{}, err
 	}
-	return SyncJob{ID: NewID(e.Settings().IDNamespace, "sync", seq), AccountID: accountID, Trigger: trigger,
+	return SyncJob{ID: id, AccountID: accountID, Trigger: trigger,
 		StartedAt: now, FinishedAt: e.clock.Now(), Status: status, Code: code, Message: msg}, nil
 }
 
@@ -372,7 +385,7 @@ func (e *Engine) updateAccount(ctx context.Context, id string, fn func(Tx, *Acco
 func linkedAccount(tx Tx, id string) (Account, error) {
 	a, err := tx.Account(id)
 	if ErrorCode(err) == ENOTFOUND || (err == nil && !a.Linked()) {
-		return Account{}, Errorf(ENOTFOUND, "no connected account has ID %q", id).WithReason("ACCOUNT_NOT_FOUND")
+		return Account{}, Errorf(ENOTFOUND, "no connected account has ID %q (it never existed, or was unlinked); GET /sandbox/accounts lists them", id).WithReason("ACCOUNT_NOT_FOUND")
 	}
 	return a, err
 }

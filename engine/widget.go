@@ -338,6 +338,9 @@ func (e *Engine) ExchangeCode(ctx context.Context, code string) (Account, error)
 	e.publish(Notice{Kind: NoticeAccount, AccountID: a.ID})
 	e.announce(evs)
 	e.armAutoSyncBy(a.NextAutoSyncAt)
+	// The first sync must finish even if the caller gives up waiting (it would leave
+	// the account PROCESSING for good); Close still cancels it.
+	ctx = context.WithoutCancel(ctx)
 	if _, err := e.runSync(ctx, a.ID, TriggerConnect); err != nil {
 		e.log.Warn("first sync", "account", a.ID, "err", err)
 	}
