@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"sandbank/engine"
+	"sandbank/simulator"
 )
 
 // Fuzz targets for everything that parses outside input. Their seeds run in plain
@@ -211,7 +212,7 @@ func FuzzParseClockChange(f *testing.F) {
 		}
 		c, err := parseClockChange(p)
 		wantClientError(t, err)
-		if err == nil && (c.Advance < 0 || c.Advance > MaxAdvance || (c.Speed != nil && (*c.Speed < 1 || *c.Speed > 10000))) {
+		if err == nil && (c.Advance < 0 || c.Advance > simulator.MaxAdvance || (c.Speed != nil && (*c.Speed < 1 || *c.Speed > 10000))) {
 			t.Fatalf("%q parsed to %+v", body, c)
 		}
 	})

@@ -62,9 +62,6 @@ type clockChange struct {
 	Paused  *bool
 }
 
-// MaxAdvance is the longest single jump of the clock.
-const MaxAdvance = 10 * 365 * 24 * time.Hour
-
 func parseClockChange(p params) (clockChange, error) {
 	var c clockChange
 	var err error
@@ -76,7 +73,7 @@ func parseClockChange(p params) (clockChange, error) {
 			}
 			return c, err
 		}
-		if c.Advance > MaxAdvance {
+		if c.Advance > simulator.MaxAdvance {
 			return c, engine.Invalid("advance", "advance at most 10 years at a time")
 		}
 	}
@@ -282,7 +279,7 @@ func (s *Server) writeCustomer(w http.ResponseWriter, status int, id string) err
 func parseNewCustomer(p params) (simulator.NewCustomer, error) {
 	balance, err := p.int("balance", 0, 0, 1<<53)
 	if err != nil {
-		return simulator.NewCustomer{}, err
+		return simulator.NewCustomer{}, engine.Invalid("balance", "balance is the opening balance in kobo, a whole number from 0 (NGN 10,000 is 1000000), not %q", p.str("balance"))
 	}
 	nc := simulator.NewCustomer{Name: p.str("name"), Institution: p.str("institution"), AccountType: p.str("account_type"),
 		Balance: balance, Profile: p.str("profile"), MFA: engine.MFAKind(strings.ToLower(p.str("mfa"))),

@@ -219,6 +219,9 @@ func (b *Bank) now() int64 {
 
 // record journals an event and applies it. Call with b.mu held, after validating.
 func (b *Bank) record(rec record) error {
+	if !b.w.inTime(rec.At) { // refused now, or the journal could not be replayed at the next start
+		return engine.Invalid("at", "the clock (%v) is outside the simulated world's 200 years from %v: start a new database", rec.At, time.Unix(0, b.w.histStart).UTC())
+	}
 	data, err := json.Marshal(rec)
 	if err != nil {
 		return internal("encode a bank event", err)
@@ -231,13 +234,19 @@ func (b *Bank) record(rec record) error {
 	return b.apply(idx, rec, false)
 }
 
+// inTime reports whether t lies in the world's time: from its history's start, for
+// 200 years.
+func (w *world) inTime(t time.Time) bool {
+	return t.UnixNano() >= w.histStart && !t.After(time.Unix(0, w.histStart).AddDate(200, 0, 0))
+}
+
 // apply changes the bank as a journal record says. Live events were validated by
 // their control; replayed ones are checked again for shape (a journal is outside
 // input), but not against the balance: they were valid when they happened.
 func (b *Bank) apply(idx int, rec record, replay bool) error {
 	at := rec.At.UnixNano()
 	w := b.w
-	if replay && (at < w.histStart || rec.At.After(time.Unix(0, w.histStart).AddDate(200, 0, 0))) {
+	if replay && !w.inTime(rec.At) {
 		return engine.Invalid("at", "an event at %v, outside the world's time", rec.At)
 	}
 	switch rec.Kind {
@@ -312,7 +321,7 @@ func (b *Bank) apply(idx int, rec record, replay bool) error {
 func (b *Bank) customer(id string) (*customer, error) {
 	c := b.w.byID[id]
 	if c == nil {
-		return nil, &engine.Error{Code: engine.ENOTFOUND, Field: "customer", Message: fmt.Sprintf("no customer %q", id)}
+		return nil, &engine.Error{Code: engine.ENOTFOUND, Field: "customer", Message: fmt.Sprintf("no customer %q; GET /sandbox/customers lists them", id)}
 	}
 	return c, nil
 }
