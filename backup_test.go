@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -83,4 +84,34 @@ func TestBackupWhileRunningAndStopped(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "x.db")); !os.IsNotExist(err) {
 		t.Fatal("a failed backup left a file behind")
 	}
+}
+
+// A backup copies the file as it is: it never migrates (or otherwise writes) the
+// database it copies, here one of an older schema.
+func TestBackupLeavesTheSourceAlone(t *testing.T) {
+	dir := t.TempDir()
+	src, err := os.ReadFile("store/testdata/v2.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := filepath.Join(dir, "old.db")
+	if err := os.WriteFile(old, src, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	copyPath := filepath.Join(dir, "copy.db")
+	if _, err := Backup(context.Background(), old, copyPath, false); err != nil {
+		t.Fatal(err)
+	}
+	after, err := os.ReadFile(old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(after, src) {
+		t.Fatal("the backup changed the database it copied")
+	}
+	db, err := store.Open(copyPath) // the copy is a whole database, and migrates like the original
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = db.Close()
 }

@@ -113,7 +113,8 @@ func Backup(ctx context.Context, dbPath, file string, force bool) (int64, error)
 }
 
 func backupTo(ctx context.Context, dbPath string, w io.Writer) (int64, error) {
-	db, err := store.Open(dbPath, store.WithTimeout(200*time.Millisecond))
+	// Read-only: a copy must not migrate (or otherwise change) the file it copies.
+	db, err := store.Open(dbPath, store.WithTimeout(200*time.Millisecond), store.ReadOnly())
 	if err == nil {
 		defer db.Close()
 		return db.Backup(w)

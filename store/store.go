@@ -40,8 +40,9 @@ var _ engine.Store = (*DB)(nil)
 type Option func(*options)
 
 type options struct {
-	timeout time.Duration
-	noSync  bool
+	timeout  time.Duration
+	noSync   bool
+	readOnly bool
 }
 
 // WithTimeout sets how long Open waits for the file lock (default DefaultTimeout;
@@ -53,6 +54,11 @@ func WithTimeout(d time.Duration) Option {
 		}
 	}
 }
+
+// ReadOnly opens the file without migrating or writing anything, sharing it with
+// other readers: for copying it (Backup) as it is, whatever its schema version.
+// Reading records through Tx needs a normal Open.
+func ReadOnly() Option { return func(o *options) { o.readOnly = true } }
 
 // UnsafeNoSync skips fsync on commit: a power loss can then lose or corrupt recent
 // writes. For throwaway databases in tests only.
@@ -74,7 +80,7 @@ func Open(path string, opts ...Option) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := initSchema(bdb, path); err != nil {
+	if err := initSchema(bdb, path, o.readOnly); err != nil {
 		_ = bdb.Close()
 		return nil, err
 	}
@@ -86,6 +92,7 @@ func openBolt(path string, o options) (bdb *bolt.DB, err error) {
 	bdb, err = bolt.Open(path, 0o600, &bolt.Options{
 		Timeout:      o.timeout,
 		NoSync:       o.noSync,
+		ReadOnly:     o.readOnly,
 		FreelistType: bolt.FreelistMapType,
 	})
 	switch {
@@ -100,7 +107,7 @@ func openBolt(path string, o options) (bdb *bolt.DB, err error) {
 	return bdb, nil
 }
 
-func initSchema(bdb *bolt.DB, path string) (err error) {
+func initSchema(bdb *bolt.DB, path string, readOnly bool) (err error) {
 	defer guardOpen(path, &err)()
 	var (
 		from  uint32
@@ -110,7 +117,7 @@ func initSchema(bdb *bolt.DB, path string) (err error) {
 		from, write, err = readSchema(tx)
 		return err
 	})
-	if err == nil && write {
+	if err == nil && write && !readOnly {
 		// Only this process writes the file (it holds the lock): the View's answer stands.
 		err = bdb.Update(func(tx *bolt.Tx) error { return migrate(tx, from) })
 	}
