@@ -645,7 +645,7 @@ func (s *Server) receive(w http.ResponseWriter, r *http.Request) error {
 	want := s.eng.Settings().WebhookSecret.Reveal()
 	got := r.Header.Get("mono-webhook-secret")
 	valid := got != "" && subtleEqual(got, want)
-	rec := receivedJSON{ReceivedAt: time.Now().UTC().Format(monoTime), EventID: r.Header.Get("mono-webhook-event-id"),
+	rec := receivedJSON{ReceivedAt: instant(s.eng.Clock().Now()), EventID: r.Header.Get("mono-webhook-event-id"),
 		SecretValid: valid, Body: b}
 	s.inbox.mu.Lock()
 	s.inbox.list = append(s.inbox.list, rec)

@@ -139,10 +139,8 @@ func migrateToV1(tx *bolt.Tx) error {
 	return createBuckets(tx, v1Buckets)
 }
 
-// migrateToV2 moves v1's per-account buckets into per_account, adding the kind
-// byte to their keys, and rewrites v1's date-keyed transactions into position-keyed
-// rows with a debits-before header and kept counts. v1 transaction keys sort by
-// account, then date, then insertion: exactly the order of positions.
+// migrateToV3 rewrites accounts from v2's JSON records into the binary form of
+// appendAccount.
 func migrateToV3(tx *bolt.Tx) error {
 	b := tx.Bucket(bucketAccounts)
 	type kv struct{ k, v []byte }
@@ -166,6 +164,10 @@ func migrateToV3(tx *bolt.Tx) error {
 	return nil
 }
 
+// migrateToV2 moves v1's per-account buckets into per_account, adding the kind
+// byte to their keys, and rewrites v1's date-keyed transactions into position-keyed
+// rows with a debits-before header and kept counts. v1 transaction keys sort by
+// account, then date, then insertion: exactly the order of positions.
 func migrateToV2(tx *bolt.Tx) error {
 	per, err := tx.CreateBucketIfNotExists(bucketPerAccount)
 	if err != nil {
