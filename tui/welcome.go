@@ -21,6 +21,7 @@ type welcome struct {
 // welcomeMsg names the demo's accounts, read from the world itself.
 type welcomeMsg struct {
 	before, mfa, business string // account names
+	businessHolder        string // the business account's customer at the bank
 	mfaKind               engine.MFAKind
 	loaded                bool
 }
@@ -58,10 +59,21 @@ func (w *welcome) load() tea.Cmd {
 			}
 			if a.Institution.Type == engine.InstitutionBusiness && out.business == "" {
 				out.business = label
+				if c, err := bank.Customer(a.CustomerID); err == nil {
+					out.businessHolder = c.Name
+				}
 			}
 		}
 		return out
 	}
+}
+
+// holderOr names the customer, or says def.
+func holderOr(name, def string) string {
+	if name == "" {
+		return def
+	}
+	return name + " (its customer)"
 }
 
 func (w *welcome) SetSize(width, height int) { w.w, w.h = width, height }
@@ -121,8 +133,8 @@ func (w *welcome) View() string {
 	add(plain, business+" is a business account that receives webhooks.", "  • ")
 	b = append(b, "", st.Bold.Render("Try this first:"))
 	add(plain, "Open "+businessName+" (enter) and press s to Sync now; see the webhook arrive on 2 Webhooks.", "  1. ")
-	add(plain, "On 3 Bank console, pick its customer and change the password (p).", "  2. ")
-	add(plain, "Back on the account, press t 2 (+2 minutes, past the rate limit), then s: reauthorisation required. Press r to re-authorise; the OTP is on the customer's phone (ctrl+p).", "  3. ")
+	add(plain, "On 3 Bank console, pick "+holderOr(d.businessHolder, "its customer")+": spend some money (s), then change the password (p).", "  2. ")
+	add(plain, "Back on the account, press t 2 (+2 minutes, past the rate limit), then s: reauthorisation required. Press r to re-authorise with the new password; the OTP is on the customer's phone (ctrl+p). The spend arrives as fresh data.", "  3. ")
 	b = append(b, "", st.Key.Render("enter")+st.Muted.Render(" to start · ")+st.Key.Render("?")+st.Muted.Render(" shows the keys anywhere · ")+
 		st.Key.Render("t")+st.Muted.Render(" controls time"))
 	return st.Modal.Render(strings.Join(b, "\n"))
