@@ -37,7 +37,7 @@ func (s *Server) register(mux *routeMux) {
 func (s *Server) index(w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, http.StatusOK, map[string]string{
 		"name":    "sandbank",
-		"message": "a local Data Sync sandbox shaped like Mono's v1 API; send mono-sec-key on every route but /connect",
+		"message": "a local Data Sync sandbox shaped like Mono's v1 API; send mono-sec-key on every route but this one, /openapi.yaml, /connect/* and /statements/*",
 		"openapi": "http://" + r.Host + "/openapi.yaml",
 	})
 	return nil
