@@ -531,13 +531,16 @@ func (m *widgetModal) View() string {
 		if !m.token.ExpiresAt.IsZero() {
 			left := m.token.ExpiresAt.Sub(m.sh.now())
 			tok := st.Muted.Render("reauth token " + clip(m.token.Token, 14) + " ")
-			if left > 0 {
+			switch {
+			case m.state.Status == engine.WidgetSuccess:
+				add(tok + st.Faint.Render("used: re-authorised"))
+			case left > 0:
 				style := st.OK
 				if left < 2*time.Minute {
 					style = st.Warn
 				}
 				add(tok + style.Render("expires in "+countdown(left)) + st.Faint.Render(" · valid 10 min, single use"))
-			} else {
+			default:
 				add(tok + st.Bad.Render("expired: close and press r again"))
 			}
 		}
