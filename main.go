@@ -15,6 +15,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -223,7 +224,7 @@ func (m *Main) Open(ctx context.Context) (err error) {
 	case m.FirstRun:
 		start := m.opts.Start
 		if start.IsZero() {
-			start = time.Now().UTC().Truncate(time.Minute)
+			start = time.Now().UTC().Truncate(time.Second)
 		}
 		m.Clock = simulator.NewClock(start)
 	case err != nil:
@@ -317,18 +318,32 @@ func (m *Main) shutdownHTTP() {
 	}
 }
 
-// Addr is the HTTP API's address (host:port).
+// Addr is the HTTP API's address (host:port) as a client on this machine dials it:
+// a listener on every interface (0.0.0.0 or ::) is reached at 127.0.0.1.
 func (m *Main) Addr() string {
 	if m.listener == nil {
 		return m.opts.Addr
 	}
+	a, ok := m.listener.Addr().(*net.TCPAddr)
+	if ok && a.IP.IsUnspecified() {
+		return net.JoinHostPort("127.0.0.1", strconv.Itoa(a.Port))
+	}
 	return m.listener.Addr().String()
+}
+
+// exposed reports whether the API listens beyond this machine.
+func (m *Main) exposed() bool {
+	a, ok := m.listener.Addr().(*net.TCPAddr)
+	return ok && !a.IP.IsLoopback()
 }
 
 // PrintBanner says where the API is and how to call it.
 func (m *Main) PrintBanner(w io.Writer) {
 	s := m.Engine.Settings()
 	fmt.Fprintf(w, "sandbank is serving the Data Sync sandbox API on http://%s\n", m.Addr())
+	if m.exposed() {
+		fmt.Fprintf(w, "  warning      it listens on %s: other machines can reach it (and its keys guard test data only)\n", m.listener.Addr())
+	}
 	fmt.Fprintf(w, "  database     %s\n", m.opts.DB)
 	fmt.Fprintf(w, "  secret key   %s   (header mono-sec-key)\n", s.SecretKey.Reveal())
 	fmt.Fprintf(w, "  public key   %s   (the connect widget's key)\n", s.PublicKey)

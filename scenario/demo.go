@@ -15,7 +15,7 @@ import (
 var DemoAccounts = struct{ Before, MFA, After int }{Before: 0, MFA: 1, After: 5}
 
 // Demo builds the first run's demo world: it connects Adam's account, enables Data
-// Sync a minute later with webhooks to webhookURL, then connects an OTP customer and
+// Sync a second later with webhooks to webhookURL, then connects an OTP customer and
 // a business, so the dashboard shows one account without webhooks (R4) and one with
 // MFA (R5) from the start.
 func Demo(ctx context.Context, eng *engine.Engine, bank *simulator.Bank, webhookURL string) error {
@@ -37,14 +37,14 @@ func Demo(ctx context.Context, eng *engine.Engine, bank *simulator.Bank, webhook
 	if err := connect(DemoAccounts.Before); err != nil {
 		return err
 	}
-	if err := eng.Clock().Advance(time.Minute); err != nil {
+	if err := eng.Clock().Advance(time.Second); err != nil {
 		return err
 	}
 	on, auto := true, 24*time.Hour
 	if _, err := eng.UpdateSettings(ctx, engine.SettingsPatch{DataSyncEnabled: &on, WebhookURL: &webhookURL, AutoSync: &auto}); err != nil {
 		return err
 	}
-	if err := eng.Clock().Advance(time.Minute); err != nil {
+	if err := eng.Clock().Advance(time.Second); err != nil {
 		return err
 	}
 	for _, i := range []int{DemoAccounts.MFA, DemoAccounts.After} {
