@@ -20,11 +20,9 @@ type accountsPage struct {
 	sh   *shared
 	w, h int
 
-	req     int // the load whose answer is awaited
-	loading bool
-	loaded  bool
-	err     string
-	stale   bool // the world changed while the page was hidden
+	gate   loadGate // one load at a time; the answer awaited
+	loaded bool
+	err    string
 
 	all            []accountRow
 	keys           []string // lower-case text a filter matches, per account
@@ -91,10 +89,10 @@ func (p *accountsPage) SetSize(w, h int) {
 func (p *accountsPage) visible() int { return max(p.h-5, 1) }
 
 func (p *accountsPage) Capturing() bool { return p.filtering }
-func (p *accountsPage) Busy() bool      { return p.loading && !p.loaded || len(p.syncing) > 0 }
+func (p *accountsPage) Busy() bool      { return p.gate.loading && !p.loaded || len(p.syncing) > 0 }
 
 func (p *accountsPage) Show() tea.Cmd {
-	if (p.loaded || p.loading) && !p.stale {
+	if (p.loaded || p.gate.loading) && !p.gate.stale {
 		return p.fetchBank()
 	}
 	return p.load()
@@ -106,13 +104,11 @@ func (p *accountsPage) load() tea.Cmd {
 	if p.sh.eng == nil {
 		return nil
 	}
-	if p.loading {
-		p.stale = true
+	req, ok := p.gate.begin()
+	if !ok {
 		return nil
 	}
-	p.req++
-	p.loading, p.stale = true, false
-	req, eng, ctx := p.req, p.sh.eng, p.sh.ctx
+	eng, ctx := p.sh.eng, p.sh.ctx
 	return func() tea.Msg {
 		accounts, err := eng.Accounts(ctx)
 		rows := make([]accountRow, len(accounts))
@@ -147,17 +143,16 @@ func (r accountRow) receivesWebhooks(s engine.Settings) bool {
 func (p *accountsPage) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case accountsMsg:
-		if msg.req != p.req {
+		if !p.gate.end(msg.req) {
 			return nil // an older load: a newer one is on its way
 		}
-		p.loading = false
 		if msg.err != nil {
 			p.err = errText(msg.err)
 			return nil
 		}
 		p.loaded, p.err = true, ""
 		p.setAccounts(msg.accounts)
-		if p.stale { // the world changed while this load ran
+		if p.gate.stale { // the world changed while this load ran
 			return p.load()
 		}
 		return p.fetchBank()
@@ -172,7 +167,7 @@ func (p *accountsPage) Update(msg tea.Msg) tea.Cmd {
 			p.bankGen++
 		}
 		if msg.what&(reloadAccounts|reloadSettings) != 0 {
-			p.stale = true
+			p.gate.stale = true
 		}
 		return nil
 	case tickMsg:
@@ -455,7 +450,7 @@ func (p *accountsPage) View() string {
 		right = p.filter.View()
 	case p.filter.Value() != "":
 		right = st.Label.Render("filter: ") + st.Accent.Render(p.filter.Value()) + st.Faint.Render(" (esc clears)")
-	case p.loading && !p.loaded:
+	case p.gate.loading && !p.loaded:
 		right = st.Accent.Render(sh.spinner() + " loading…")
 	}
 	b.WriteString(spread(title, right+" ", w) + "\n")

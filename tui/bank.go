@@ -20,11 +20,9 @@ type bankPage struct {
 	sh   *shared
 	w, h int
 
-	req     int
-	loading bool
-	loaded  bool
-	stale   bool
-	err     string
+	gate   loadGate // one load at a time; the answer awaited
+	loaded bool
+	err    string
 
 	customers []simulator.Customer
 	statuses  map[string]simulator.InstitutionStatus
@@ -82,7 +80,7 @@ type (
 )
 
 func newBankPage(sh *shared) *bankPage {
-	p := &bankPage{sh: sh, stale: true}
+	p := &bankPage{sh: sh, gate: loadGate{stale: true}}
 	p.filter = newInput(sh, "filter: ", "name, bank, username")
 	return p
 }
@@ -95,10 +93,10 @@ func (p *bankPage) SetSize(w, h int) {
 
 func (p *bankPage) listRows() int   { return max(p.h-2, 1) }
 func (p *bankPage) Capturing() bool { return p.filtering || p.form != nil }
-func (p *bankPage) Busy() bool      { return p.busy != "" || (p.loading && !p.loaded) }
+func (p *bankPage) Busy() bool      { return p.busy != "" || (p.gate.loading && !p.loaded) }
 
 func (p *bankPage) Show() tea.Cmd {
-	if p.loaded && !p.stale {
+	if p.loaded && !p.gate.stale {
 		return p.loadInbox()
 	}
 	return p.load()
@@ -110,13 +108,11 @@ func (p *bankPage) load() tea.Cmd {
 	if p.sh.bank == nil {
 		return nil
 	}
-	if p.loading { // one load at a time
-		p.stale = true
+	req, ok := p.gate.begin()
+	if !ok {
 		return nil
 	}
-	p.req++
-	p.loading, p.stale = true, false
-	req, bank, eng, ctx := p.req, p.sh.bank, p.sh.eng, p.sh.ctx
+	bank, eng, ctx := p.sh.bank, p.sh.eng, p.sh.ctx
 	return func() tea.Msg {
 		m := customersMsg{req: req, customers: bank.Customers(), statuses: map[string]simulator.InstitutionStatus{}, connected: map[string]string{}}
 		for _, s := range bank.InstitutionStatuses() {
@@ -155,10 +151,9 @@ func (p *bankPage) selected() (simulator.Customer, bool) {
 func (p *bankPage) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case customersMsg:
-		if msg.req != p.req {
-			return nil
+		if !p.gate.end(msg.req) {
+			return nil // an older load: a newer one is on its way
 		}
-		p.loading = false
 		if msg.err != nil {
 			p.err = errText(msg.err)
 		}
@@ -183,7 +178,7 @@ func (p *bankPage) Update(msg tea.Msg) tea.Cmd {
 			}
 		}
 		p.cursor, p.offset = clampScroll(p.cursor, p.offset, len(p.rows), p.listRows())
-		if p.stale {
+		if p.gate.stale {
 			return tea.Batch(p.load(), p.loadInbox())
 		}
 		return p.loadInbox()
@@ -208,7 +203,7 @@ func (p *bankPage) Update(msg tea.Msg) tea.Cmd {
 		return tea.Batch(toast(toastOK, msg.what), func() tea.Msg { return reloadMsg{what: reloadBank} })
 	case reloadMsg:
 		if msg.what&(reloadBank|reloadAccounts) != 0 {
-			p.stale = true
+			p.gate.stale = true
 		}
 		return nil
 	case tickMsg:
@@ -525,7 +520,7 @@ func (p *bankPage) list(w int) string {
 		title = " " + p.filter.View()
 	case p.filter.Value() != "":
 		title += st.Label.Render(" · filter ") + st.Accent.Render(p.filter.Value())
-	case p.loading && !p.loaded:
+	case p.gate.loading && !p.loaded:
 		title += st.Accent.Render(" " + p.sh.spinner() + " loading…")
 	}
 	b.WriteString(fit(title, w) + "\n")

@@ -111,6 +111,35 @@ func scrollbar(total, offset, h int) []string {
 	return out
 }
 
+// loadGate keeps a page's loads in order: one runs at a time; a change that
+// arrives meanwhile marks the page stale, to load again when the running one is
+// back; an answer that is not the latest request's is dropped.
+type loadGate struct {
+	req            int
+	loading, stale bool
+}
+
+// begin starts a load and numbers it; while one runs it marks the page stale
+// instead, and ok is false.
+func (g *loadGate) begin() (req int, ok bool) {
+	if g.loading {
+		g.stale = true
+		return 0, false
+	}
+	g.req++
+	g.loading, g.stale = true, false
+	return g.req, true
+}
+
+// end takes the answer to load req; false means an older load's, to drop.
+func (g *loadGate) end(req int) bool {
+	if req != g.req {
+		return false
+	}
+	g.loading = false
+	return true
+}
+
 // navigate moves a list's cursor for the keys every list shares — up, down, page up,
 // page down, top, bottom — in a list of n rows showing h at a time; moved is false
 // for any other key. The caller clamps with clampScroll.

@@ -20,12 +20,10 @@ type webhooksPage struct {
 	sh   *shared
 	w, h int
 
-	req     int
-	loading bool
-	loaded  bool
-	stale   bool
-	err     string
-	limit   int
+	gate   loadGate // one load at a time; the answer awaited
+	loaded bool
+	err    string
+	limit  int
 
 	events         []engine.Event
 	names          map[string]string // account ID → holder
@@ -60,10 +58,10 @@ func (p *webhooksPage) SetSize(w, h int) {
 }
 
 func (p *webhooksPage) rows() int  { return max(p.h-2, 1) }
-func (p *webhooksPage) Busy() bool { return p.loading && !p.loaded }
+func (p *webhooksPage) Busy() bool { return p.gate.loading && !p.loaded }
 
 func (p *webhooksPage) Show() tea.Cmd {
-	if p.loaded && !p.stale {
+	if p.loaded && !p.gate.stale {
 		return nil
 	}
 	return p.load()
@@ -74,13 +72,11 @@ func (p *webhooksPage) load() tea.Cmd {
 	if p.sh.eng == nil {
 		return nil
 	}
-	if p.loading {
-		p.stale = true
+	req, ok := p.gate.begin()
+	if !ok {
 		return nil
 	}
-	p.req++
-	p.loading, p.stale = true, false
-	req, limit, eng, ctx := p.req, p.limit, p.sh.eng, p.sh.ctx
+	limit, eng, ctx := p.limit, p.sh.eng, p.sh.ctx
 	known := make(map[string]string, len(p.names))
 	for k, v := range p.names {
 		known[k] = v
@@ -103,10 +99,9 @@ func (p *webhooksPage) load() tea.Cmd {
 func (p *webhooksPage) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case eventsMsg:
-		if msg.req != p.req {
-			return nil
+		if !p.gate.end(msg.req) {
+			return nil // an older load: a newer one is on its way
 		}
-		p.loading = false
 		if msg.err != nil {
 			p.err = errText(msg.err)
 			return nil
@@ -126,7 +121,7 @@ func (p *webhooksPage) Update(msg tea.Msg) tea.Cmd {
 		}
 		p.payFor = ""
 		p.cursor, p.offset = clampScroll(p.cursor, p.offset, len(p.events), p.rows())
-		if p.stale {
+		if p.gate.stale {
 			return p.load()
 		}
 		return nil
@@ -137,7 +132,7 @@ func (p *webhooksPage) Update(msg tea.Msg) tea.Cmd {
 		return tea.Batch(toast(toastOK, "Replaying the event: it is delivered again as soon as it is its account's oldest pending one"), p.load())
 	case reloadMsg:
 		if msg.what&reloadEvents != 0 || msg.what&reloadSettings != 0 {
-			p.stale = true
+			p.gate.stale = true
 		}
 		return nil
 	case tickMsg:
@@ -281,7 +276,7 @@ func (p *webhooksPage) list(w int) string {
 	st := p.sh.styles
 	var b strings.Builder
 	title := st.Title.Render(" Webhook events") + st.Muted.Render(" "+itoa(len(p.events))+" · newest first")
-	if p.loading && !p.loaded {
+	if p.gate.loading && !p.loaded {
 		title += st.Accent.Render(" " + p.sh.spinner())
 	}
 	b.WriteString(title + "\n")
