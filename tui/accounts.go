@@ -493,11 +493,7 @@ func (p *accountsPage) View() string {
 				cells[j] = p.colour(c.title, cells[j], a, bi, known)
 			}
 		}
-		line := fit(" "+strings.Join(cells, " "), w-1)
-		if sel {
-			line = st.Selected.Render(fit("▸"+strings.Join(cells, " "), w-1))
-		}
-		b.WriteString(line + st.Faint.Render(bar[i]) + "\n")
+		b.WriteString(tableRow(st, cells, sel, w-1) + st.Faint.Render(bar[i]) + "\n")
 	}
 	if legend != nil {
 		b.WriteString("\n" + strings.Join(legend, "\n") + "\n")

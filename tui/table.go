@@ -111,6 +111,15 @@ func scrollbar(total, offset, h int) []string {
 	return out
 }
 
+// tableRow joins a row's cells into a line of width w, marked and highlighted when
+// it is the selected one.
+func tableRow(st Styles, cells []string, sel bool, w int) string {
+	if sel {
+		return st.Selected.Render(fit("▸"+strings.Join(cells, " "), w))
+	}
+	return fit(" "+strings.Join(cells, " "), w)
+}
+
 // loadGate keeps a page's loads in order: one runs at a time; a change that
 // arrives meanwhile marks the page stale, to load again when the running one is
 // back; an answer that is not the latest request's is dropped.

@@ -323,11 +323,7 @@ func (p *webhooksPage) list(w int) string {
 				}
 			}
 		}
-		line := fit(" "+strings.Join(cells, " "), w-1)
-		if sel {
-			line = st.Selected.Render(fit("▸"+strings.Join(cells, " "), w-1))
-		}
-		b.WriteString(line + st.Faint.Render(bar[i]) + "\n")
+		b.WriteString(tableRow(st, cells, sel, w-1) + st.Faint.Render(bar[i]) + "\n")
 	}
 	return b.String()
 }
