@@ -339,3 +339,46 @@ func testMigrateFrom(t *testing.T, file string, version uint32) {
 		return nil
 	})
 }
+
+// toAccountRecord writes an account as v1 and v2 stored it (JSON), for the files
+// of those versions that the tests make.
+func toAccountRecord(a engine.Account) accountRecord {
+	return accountRecord{
+		ID:               a.ID,
+		Institution:      institutionRecord(a.Institution),
+		CustomerID:       a.CustomerID,
+		Number:           a.Number,
+		Name:             a.Name,
+		Type:             a.Type,
+		Currency:         a.Currency,
+		AuthMethod:       a.AuthMethod,
+		ConnectedAt:      a.ConnectedAt,
+		DataStatus:       a.DataStatus,
+		Balance:          a.Balance,
+		Identity:         identityRecord(a.Identity),
+		LastSyncedAt:     a.LastSyncedAt,
+		LastAttemptAt:    a.LastAttemptAt,
+		LastCode:         a.LastCode,
+		LastMessage:      a.LastMessage,
+		LastManualSyncAt: a.LastManualSyncAt,
+		NextAutoSyncAt:   a.NextAutoSyncAt,
+		ReauthRequired:   a.ReauthRequired,
+		ReauthReason:     a.ReauthReason,
+		Username:         a.Credentials.Username,
+		Password:         a.Credentials.Password.Reveal(),
+		BankSession:      a.BankSession.Reveal(),
+
+		BankSessionExpiresAt: a.BankSessionExpiresAt,
+		UnlinkedAt:           a.UnlinkedAt,
+	}
+}
+
+// schemaOf reads the version recorded in tx's file (0 if none).
+func schemaOf(tx *bolt.Tx) uint32 {
+	if meta := tx.Bucket(bucketMeta); meta != nil {
+		if v := meta.Get(keySchema); len(v) == 4 {
+			return binary.BigEndian.Uint32(v)
+		}
+	}
+	return 0
+}

@@ -341,37 +341,6 @@ type accountRecord struct {
 	UnlinkedAt time.Time `json:"unlinked_at"`
 }
 
-func toAccountRecord(a engine.Account) accountRecord {
-	return accountRecord{
-		ID:               a.ID,
-		Institution:      institutionRecord(a.Institution),
-		CustomerID:       a.CustomerID,
-		Number:           a.Number,
-		Name:             a.Name,
-		Type:             a.Type,
-		Currency:         a.Currency,
-		AuthMethod:       a.AuthMethod,
-		ConnectedAt:      a.ConnectedAt,
-		DataStatus:       a.DataStatus,
-		Balance:          a.Balance,
-		Identity:         identityRecord(a.Identity),
-		LastSyncedAt:     a.LastSyncedAt,
-		LastAttemptAt:    a.LastAttemptAt,
-		LastCode:         a.LastCode,
-		LastMessage:      a.LastMessage,
-		LastManualSyncAt: a.LastManualSyncAt,
-		NextAutoSyncAt:   a.NextAutoSyncAt,
-		ReauthRequired:   a.ReauthRequired,
-		ReauthReason:     a.ReauthReason,
-		Username:         a.Credentials.Username,
-		Password:         a.Credentials.Password.Reveal(),
-		BankSession:      a.BankSession.Reveal(),
-
-		BankSessionExpiresAt: a.BankSessionExpiresAt,
-		UnlinkedAt:           a.UnlinkedAt,
-	}
-}
-
 func (r accountRecord) account() engine.Account {
 	return engine.Account{
 		ID:               r.ID,

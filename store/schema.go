@@ -326,16 +326,6 @@ func putMeta(tx *bolt.Tx, version uint32) error {
 	return meta.Put(keySchema, binary.BigEndian.AppendUint32(nil, version))
 }
 
-// schemaOf reads the version recorded in tx's file (0 if none).
-func schemaOf(tx *bolt.Tx) uint32 {
-	if meta := tx.Bucket(bucketMeta); meta != nil {
-		if v := meta.Get(keySchema); len(v) == 4 {
-			return binary.BigEndian.Uint32(v)
-		}
-	}
-	return 0
-}
-
 type newerError struct{ found uint32 }
 
 func (e *newerError) Error() string {

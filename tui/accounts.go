@@ -367,13 +367,8 @@ func (p *accountsPage) key(msg tea.KeyPressMsg) tea.Cmd {
 func (p *accountsPage) mouse(msg mouseMsg) tea.Cmd {
 	h := p.visible()
 	if msg.Wheel {
-		step := 3
-		if msg.Button == tea.MouseWheelUp {
-			step = -3
-		}
-		p.offset = min(max(p.offset+step, 0), max(len(p.rows)-h, 0))
-		p.cursor = min(max(p.cursor, p.offset), p.offset+h-1)
-		p.cursor, p.offset = clampScroll(p.cursor, p.offset, len(p.rows), h)
+		step := wheelStep(msg)
+		p.cursor, p.offset = wheelScroll(step, p.cursor, p.offset, len(p.rows), h)
 		return p.fetchBank()
 	}
 	row := msg.Y - 2 // the title and the column titles

@@ -302,10 +302,7 @@ func (p *bankPage) mouse(msg mouseMsg) tea.Cmd {
 	h := p.listRows()
 	before := p.cursor
 	if msg.Wheel {
-		step := 3
-		if msg.Button == tea.MouseWheelUp {
-			step = -3
-		}
+		step := wheelStep(msg)
 		p.cursor += step
 	} else if row := msg.Y - 2; msg.Button == tea.MouseLeft && msg.X < p.listWidth() && row >= 0 && p.offset+row < len(p.rows) {
 		p.cursor = p.offset + row

@@ -170,6 +170,22 @@ func navigate(msg tea.KeyPressMsg, k KeyMap, cursor, n, h int) (c int, moved boo
 	return cursor, false
 }
 
+// wheelStep is how far a wheel turn scrolls: three rows, up or down.
+func wheelStep(msg mouseMsg) int {
+	if msg.Button == tea.MouseWheelUp {
+		return -3
+	}
+	return 3
+}
+
+// wheelScroll scrolls a list of n rows showing h by step, keeping the cursor on
+// screen.
+func wheelScroll(step, cursor, offset, n, h int) (int, int) {
+	offset = min(max(offset+step, 0), max(n-h, 0))
+	cursor = min(max(cursor, offset), offset+h-1)
+	return clampScroll(cursor, offset, n, h)
+}
+
 // clampScroll keeps the cursor inside [0, n) and visible in h rows from offset.
 func clampScroll(cursor, offset, n, h int) (int, int) {
 	if n <= 0 {

@@ -208,13 +208,8 @@ func (l *txList) key(msg tea.KeyPressMsg) tea.Cmd {
 func (l *txList) mouse(msg mouseMsg) tea.Cmd {
 	h := l.rowsShown()
 	if msg.Wheel {
-		step := 3
-		if msg.Button == tea.MouseWheelUp {
-			step = -3
-		}
-		l.offset = min(max(l.offset+step, 0), max(int(l.total)-h, 0))
-		l.cursor = min(max(l.cursor, l.offset), l.offset+h-1)
-		l.cursor, l.offset = clampScroll(l.cursor, l.offset, int(l.total), h)
+		step := wheelStep(msg)
+		l.cursor, l.offset = wheelScroll(step, l.cursor, l.offset, int(l.total), h)
 		return l.fetch()
 	}
 	if row := msg.Y - 2; msg.Button == tea.MouseLeft && row >= 0 && row < h && l.offset+row < int(l.total) {

@@ -210,10 +210,7 @@ func (p *webhooksPage) replay() tea.Cmd {
 func (p *webhooksPage) mouse(msg mouseMsg) tea.Cmd {
 	lw := p.listWidth()
 	if msg.Wheel {
-		step := 3
-		if msg.Button == tea.MouseWheelUp {
-			step = -3
-		}
+		step := wheelStep(msg)
 		if msg.X > lw {
 			p.payOff = max(p.payOff+step, 0)
 			return nil
