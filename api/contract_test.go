@@ -421,7 +421,7 @@ func TestEveryOperationAnswersAsDocumented(t *testing.T) {
 	if st.Status != "challenge" {
 		t.Fatalf("reauth of an OTP account = %+v, want the OTP challenge only", st)
 	}
-	w.answerAll(otp, st)
+	w.answerAll(st)
 	w.advance("2m")
 	w.post("/accounts/"+id+"/sync", nil)
 	w.must(http.StatusCreated, "POST", "/sandbox/customers/"+otp.ID+"/transactions", req{body: map[string]any{"type": "credit", "amount": 1000}})

@@ -40,7 +40,7 @@ func TestConnectEveryMFAKind(t *testing.T) {
 			} else if st.Status != "challenge" || st.Challenge == nil || st.Challenge.Type != kind || st.Challenge.Prompt == "" {
 				t.Fatalf("login = %+v, want a %s challenge", st, kind)
 			}
-			st = w.answerAll(c, st)
+			st = w.answerAll(st)
 			var out struct{ ID string }
 			w.post("/account/auth", map[string]any{"code": st.Code}).decode(t, &out)
 

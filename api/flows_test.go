@@ -61,7 +61,7 @@ func TestPasswordChangeReauthFlow(t *testing.T) {
 	if st.Status != "challenge" || st.Challenge.Type != "otp" {
 		t.Fatalf("after the new password = %+v, want an OTP challenge (the bank asks one after a password change)", st)
 	}
-	st = w.answerAll(c, st)
+	st = w.answerAll(st)
 	if st.Account != id {
 		t.Fatalf("reauth success names account %q, want %s", st.Account, id)
 	}

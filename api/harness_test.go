@@ -280,7 +280,7 @@ func (w *world) connect(c customerJSON) string {
 	w.t.Helper()
 	st := w.openWidget(map[string]any{"key": testPublicKey, "institution": c.Accounts[0].Institution.BankCode})
 	st = w.login(st.Session, c.Username, c.Password)
-	st = w.answerAll(c, st)
+	st = w.answerAll(st)
 	if st.Code == "" {
 		w.t.Fatalf("connect of %s ended without a code: %+v", c.Name, st)
 	}
@@ -317,13 +317,13 @@ func (w *world) login(session, username, password string) widgetReply {
 }
 
 // answerAll answers challenges the way a tester does, until success.
-func (w *world) answerAll(c customerJSON, st widgetReply) widgetReply {
+func (w *world) answerAll(st widgetReply) widgetReply {
 	w.t.Helper()
 	for i := 0; st.Status == "challenge"; i++ {
 		if i == 5 {
 			w.t.Fatal("the bank keeps asking")
 		}
-		ans := w.answerFor(c, *st.Challenge)
+		ans := w.answerFor(st.Session)
 		var next widgetReply
 		w.must(http.StatusOK, "POST", "/connect/sessions/"+st.Session+"/answer",
 			req{key: noKey(), body: map[string]any{"answer": ans}}).decode(w.t, &next)
@@ -335,31 +335,18 @@ func (w *world) answerAll(c customerJSON, st widgetReply) widgetReply {
 	return st
 }
 
-// answerFor finds the answer a tester would type: the code from the customer's
-// inbox (OTP, token), the security answer, or the CAPTCHA's characters.
-func (w *world) answerFor(c customerJSON, ch challengeJSON) string {
+// answerFor finds the answer a tester would type, from the bank's one place for it.
+func (w *world) answerFor(session string) string {
 	w.t.Helper()
-	switch ch.Type {
-	case "otp", "token":
-		var inbox struct{ Data []messageJSON }
-		w.get("/sandbox/customers/"+c.ID+"/inbox").decode(w.t, &inbox)
-		for _, m := range inbox.Data { // newest first
-			if m.Kind == ch.Type && m.Code != "" {
-				return m.Code
-			}
-		}
-		w.t.Fatalf("no %s in %s's inbox: %+v", ch.Type, c.Name, inbox.Data)
-	case "security_question":
-		return c.SecurityAnswer
-	case "captcha":
-		_, chars, ok := strings.Cut(ch.Prompt, ":")
-		if !ok {
-			w.t.Fatalf("cannot read the CAPTCHA %q", ch.Prompt)
-		}
-		return strings.ReplaceAll(chars, " ", "")
+	st, err := w.eng.Widget(session)
+	if err != nil || st.Challenge == nil {
+		w.t.Fatalf("widget session %s has no open challenge: %+v, %v", session, st, err)
 	}
-	w.t.Fatalf("no answer for a %q challenge", ch.Type)
-	return ""
+	ans, err := w.bank.ExpectedAnswer(st.Challenge.ID)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return ans
 }
 
 // --- the webhook receiver: a real HTTP endpoint on loopback

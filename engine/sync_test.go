@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"sandbank/engine"
-	"sandbank/scenario"
 	"sandbank/simulator"
 )
 
@@ -185,7 +184,7 @@ func TestPasswordChangeReauthorisation(t *testing.T) {
 	if st, err = w.eng.WidgetLogin(w.ctx, st.Session, adam.Username, "n3w-Passw0rd"); err != nil || st.Status != engine.WidgetChallenge || st.Challenge.Kind != engine.MFAOTP {
 		t.Fatalf("login with the new password = %+v, %v; want an OTP challenge", st, err)
 	}
-	otp, err := scenario.Answer(w.bank, adam.ID, *st.Challenge)
+	otp, err := w.bank.ExpectedAnswer(st.Challenge.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -237,7 +236,7 @@ func TestEveryMFAKind(t *testing.T) {
 			if err != nil || st.Status != engine.WidgetChallenge || st.Challenge.Kind != kind {
 				t.Fatalf("reauth widget = %+v, %v; want straight to a %s challenge", st, err, kind)
 			}
-			ans, err := scenario.Answer(w.bank, c.ID, *st.Challenge)
+			ans, err := w.bank.ExpectedAnswer(st.Challenge.ID)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -5,50 +5,10 @@ package scenario
 import (
 	"context"
 	"fmt"
-	"strings"
-	"unicode"
 
 	"sandbank/engine"
 	"sandbank/simulator"
 )
-
-// Answer finds what the customer would type for a challenge, the way a tester does:
-// the OTP or token code from the phone's inbox, the security answer from the
-// customer's profile, the characters of a CAPTCHA from its prompt.
-func Answer(bank *simulator.Bank, customerID string, ch engine.Challenge) (string, error) {
-	switch ch.Kind {
-	case engine.MFAOTP, engine.MFAToken:
-		msgs, err := bank.Inbox(customerID)
-		if err != nil {
-			return "", err
-		}
-		want := simulator.MessageOTP
-		if ch.Kind == engine.MFAToken {
-			want = simulator.MessageToken
-		}
-		for _, m := range msgs { // newest first
-			if m.Kind == want && m.Code != "" {
-				return m.Code, nil
-			}
-		}
-		return "", fmt.Errorf("no %s in customer %s's inbox", want, customerID)
-	case engine.MFASecurityQuestion:
-		c, err := bank.Customer(customerID)
-		return c.SecurityAnswer, err
-	case engine.MFACaptcha:
-		_, chars, ok := strings.Cut(ch.Prompt, ":")
-		if !ok {
-			return "", fmt.Errorf("cannot read the CAPTCHA prompt %q", ch.Prompt)
-		}
-		return strings.Map(func(r rune) rune {
-			if unicode.IsSpace(r) {
-				return -1
-			}
-			return r
-		}, chars), nil
-	}
-	return "", fmt.Errorf("no answer for a %q challenge", ch.Kind)
-}
 
 // Connect connects a customer's account at an institution through the widget, as
 // the customer would, and exchanges the code: it returns the connected account.
@@ -104,7 +64,7 @@ func answerAll(ctx context.Context, eng *engine.Engine, bank *simulator.Bank, cu
 		if i == 5 {
 			return st, fmt.Errorf("the bank keeps asking challenges")
 		}
-		ans, err := Answer(bank, customerID, *st.Challenge)
+		ans, err := bank.ExpectedAnswer(st.Challenge.ID)
 		if err != nil {
 			return st, err
 		}

@@ -160,12 +160,20 @@ func (c *customer) accountAt(code string) *account {
 	return nil
 }
 
+// nextNonce draws the hash behind a login's next session or challenge. It counts per
+// login, not per bank: sign-ins of different customers run concurrently (an
+// auto-sync round), and a bank-wide counter would hand their OTPs out in whatever
+// order they happened to arrive, so the same scenario would show other codes.
+func (b *Bank) nextNonce(key string, now int64) uint64 {
+	b.nonces[key]++
+	return hash3(b.w.hseed^saltNonce, hashString(key)^b.nonces[key], uint64(now))
+}
+
 // grant opens a session and clears the login's failures.
 func (b *Bank) grant(c *customer, in engine.Institution, key string, now int64) engine.LoginResult {
 	delete(b.fails, key)
 	c.forceOTP = false
-	b.nonce++
-	h := hash3(b.w.hseed^saltNonce, b.nonce, uint64(now))
+	h := b.nextNonce(key, now)
 	token := hexToken("sess_", h, hash2(h, 1))
 	s := &session{cust: c, inst: in, expires: now + int64(SessionTTL)}
 	b.sessionsCap = pruneExpired(b.sessions, b.sessionsCap, now, func(s *session) int64 { return s.expires })
@@ -176,8 +184,7 @@ func (b *Bank) grant(c *customer, in engine.Institution, key string, now int64) 
 
 // ask issues the first of steps as a challenge.
 func (b *Bank) ask(c *customer, in engine.Institution, key string, steps []engine.MFAKind, now int64) engine.LoginResult {
-	b.nonce++
-	h := hash3(b.w.hseed^saltNonce, b.nonce, uint64(now))
+	h := b.nextNonce(key, now)
 	id := hexToken("chl_", h, hash2(h, 1))
 	ch := &challenge{cust: c, inst: in, key: key, kind: steps[0], rest: steps[1:], expires: now + int64(ChallengeTTL)}
 	exp := time.Unix(0, ch.expires).UTC()
@@ -246,6 +253,31 @@ func (b *Bank) Answer(ctx context.Context, challengeID, answer string) (engine.L
 		return b.ask(ch.cust, ch.inst, ch.key, ch.rest, now), nil
 	}
 	return b.grant(ch.cust, ch.inst, ch.key, now), nil
+}
+
+// ExpectedAnswer is what a tester types for an open challenge, found where a tester
+// finds it: the OTP in the phone's inbox, the code on the hardware token, the
+// security answer in the customer's profile, the characters in a CAPTCHA's prompt.
+// It is the one place that knows how to answer each kind: the TUI's and the web
+// widget's "fill the test answer" and scenario files all call it.
+func (b *Bank) ExpectedAnswer(challengeID string) (string, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	now := b.now()
+	ch := b.challenges[challengeID]
+	if ch == nil || ch.expires <= now {
+		return "", engine.Errorf(engine.EEXPIRED, "this challenge is unknown, expired or already answered; sign in again").WithReason("CHALLENGE_CLOSED")
+	}
+	switch ch.kind {
+	case engine.MFAOTP, engine.MFACaptcha:
+		return ch.answer, nil
+	case engine.MFAToken:
+		code, _, _ := b.tokenCode(ch.cust, now, 0)
+		return code, nil
+	case engine.MFASecurityQuestion:
+		return ch.cust.answer, nil
+	}
+	return "", engine.Errorf(engine.EINTERNAL, "no answer for a %q challenge", ch.kind)
 }
 
 func (b *Bank) correct(ch *challenge, answer string, now int64) bool {

@@ -29,7 +29,7 @@ type Bank struct {
 	// sizes at which the maps are next pruned of expired entries
 	sessionsCap, challengesCap int
 	fails                      map[string]*failState
-	nonce                      uint64
+	nonces                     map[string]uint64 // per login key: see nextNonce
 	randBuf                    []randomEvent
 	txBuf                      []tx
 }
@@ -200,6 +200,7 @@ func newBank(cfg Config, clock engine.Clock, j Journal) *Bank {
 		sessions:    make(map[string]*session),
 		challenges:  make(map[string]*challenge),
 		fails:       make(map[string]*failState),
+		nonces:      make(map[string]uint64),
 	}
 }
 

@@ -10,7 +10,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"sandbank/engine"
-	"sandbank/scenario"
 	"sandbank/simulator"
 )
 
@@ -452,9 +451,9 @@ func (m *widgetModal) fill() tea.Cmd {
 		if m.customerID == "" || m.state.Challenge == nil {
 			return nil
 		}
-		cid, ch := m.customerID, *m.state.Challenge
+		id := m.state.Challenge.ID
 		return func() tea.Msg {
-			ans, err := scenario.Answer(bank, cid, ch)
+			ans, err := bank.ExpectedAnswer(id)
 			return widgetFillMsg{seq: seq, fields: []string{ans}, err: err}
 		}
 	}
