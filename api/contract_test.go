@@ -397,7 +397,13 @@ func TestEveryOperationAnswersAsDocumented(t *testing.T) {
 	}
 	w.get("/sandbox/customers/" + otp.ID)
 	id := w.connect(otp)
-	w.addCustomer(map[string]any{})
+	added := w.addCustomer(map[string]any{"institution": "101"})
+	var two customerJSON
+	w.must(http.StatusCreated, "POST", "/sandbox/customers/"+added.ID+"/accounts", req{body: map[string]any{"institution": "559", "balance": 250000}}).decode(t, &two)
+	if len(two.Accounts) != 2 || two.Accounts[1].Institution.BankCode != "559" || two.Accounts[1].Balance != 250000 {
+		t.Fatalf("a second account: %+v", two.Accounts)
+	}
+	w.must(http.StatusConflict, "POST", "/sandbox/customers/"+added.ID+"/accounts", req{body: map[string]any{"institution": "101"}})
 	w.get("/sandbox/customers/" + otp.ID + "/inbox")
 	w.get("/sandbox/accounts")
 	w.get("/accounts/" + id)

@@ -231,6 +231,19 @@ func FuzzParseNewCustomer(f *testing.F) {
 	})
 }
 
+func FuzzParseNewAccount(f *testing.F) {
+	addBodies(f)
+	f.Fuzz(func(t *testing.T, ctype string, body []byte) {
+		if p, ok := parseBodyOrSkip(t, ctype, body); ok {
+			na, err := parseNewAccount(p)
+			wantClientError(t, err)
+			if err == nil && (na.Balance < 0 || na.Institution == "") {
+				t.Fatalf("%q parsed to %+v", body, na)
+			}
+		}
+	})
+}
+
 func FuzzParsePosting(f *testing.F) {
 	addBodies(f)
 	f.Fuzz(func(t *testing.T, ctype string, body []byte) {

@@ -24,6 +24,7 @@ func (s *Server) sandboxRoutes(mux *routeMux) {
 	mux.Handle("GET /sandbox/customers", s.secret(s.customers))
 	mux.Handle("POST /sandbox/customers", s.secret(s.addCustomer))
 	mux.Handle("GET /sandbox/customers/{id}", s.secret(s.customer))
+	mux.Handle("POST /sandbox/customers/{id}/accounts", s.secret(s.openAccount))
 	mux.Handle("POST /sandbox/customers/{id}/transactions", s.secret(s.post))
 	mux.Handle("POST /sandbox/customers/{id}/password", s.secret(s.changePassword))
 	mux.Handle("POST /sandbox/customers/{id}/mfa", s.secret(s.setMFA))
@@ -306,6 +307,39 @@ func (s *Server) addCustomer(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	c, err := s.bank.AddCustomer(nc)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, newCustomerJSON(c))
+	return nil
+}
+
+// parseNewAccount reads POST /sandbox/customers/{id}/accounts.
+func parseNewAccount(p params) (simulator.NewAccount, error) {
+	inst, err := p.required("institution", `: the bank code of the new account, e.g. "058"`)
+	if err != nil {
+		return simulator.NewAccount{}, err
+	}
+	balance, err := p.int("balance", 0, 0, 1<<53)
+	if err != nil {
+		return simulator.NewAccount{}, engine.Invalid("balance", "balance is the opening balance in kobo, a whole number from 0 (NGN 10,000 is 1000000), not %q", p.str("balance"))
+	}
+	return simulator.NewAccount{Institution: inst, AccountType: p.str("account_type"), Balance: balance}, nil
+}
+
+func (s *Server) openAccount(w http.ResponseWriter, r *http.Request) error {
+	p, err := bodyParams(w, r)
+	if err != nil {
+		return err
+	}
+	if err := p.only("institution", "account_type", "balance"); err != nil {
+		return err
+	}
+	na, err := parseNewAccount(p)
+	if err != nil {
+		return err
+	}
+	c, err := s.bank.OpenAccount(r.PathValue("id"), na)
 	if err != nil {
 		return err
 	}

@@ -44,6 +44,7 @@ const (
 	MaxLatency    = time.Minute
 	maxNarration  = 120
 	inboxCapacity = 50
+	maxAccounts   = 8
 )
 
 // Customer is a customer as a tester sees it: everything needed to sign in and
@@ -112,6 +113,16 @@ type NewCustomer struct {
 	AuthMethod  string         `json:"auth_method,omitempty"`
 	Username    string         `json:"username,omitempty"`
 	Password    string         `json:"password,omitempty"`
+}
+
+// NewAccount asks the bank to open another account for a customer, at a bank where
+// they have none (a customer has at most one account per bank): Institution is
+// required; the account opens now with Balance deposited, and shares the customer's
+// profile (so a dormant customer's accounts stay still).
+type NewAccount struct {
+	Institution string `json:"institution"` // CBN bank code
+	AccountType string `json:"account_type,omitempty"`
+	Balance     int64  `json:"balance,omitempty"` // kobo
 }
 
 // Posting is money a customer spends or receives at the bank, now.
@@ -265,6 +276,24 @@ func (b *Bank) apply(idx int, rec record, replay bool) error {
 		if rec.New.Balance > 0 {
 			a := c.accounts[0]
 			a.addExplicit(xev{at: at, amount: rec.New.Balance, narr: w.intern("CASH DEPOSIT - ACCOUNT OPENING", catIncome),
+				src: uint32(idx), credit: true})
+		}
+	case recAccount:
+		c, err := b.customer(rec.Customer)
+		if err != nil {
+			return err
+		}
+		if rec.Open == nil {
+			return engine.Invalid("open", "missing account")
+		}
+		if replay {
+			if err := validateOpen(c, *rec.Open); err != nil {
+				return err
+			}
+		}
+		a := w.openAccount(c, *rec.Open, at)
+		if rec.Open.Balance > 0 {
+			a.addExplicit(xev{at: at, amount: rec.Open.Balance, narr: w.intern("CASH DEPOSIT - ACCOUNT OPENING", catIncome),
 				src: uint32(idx), credit: true})
 		}
 	case recPost:
@@ -546,6 +575,50 @@ func (b *Bank) AddCustomer(nc NewCustomer) (Customer, error) {
 		return Customer{}, err
 	}
 	return b.view(b.w.customers[len(b.w.customers)-1], now), nil
+}
+
+// OpenAccount opens another account for a customer, now, at a bank where they have
+// none; it returns the customer with the new account last.
+func (b *Bank) OpenAccount(customerID string, na NewAccount) (Customer, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	now := b.now()
+	c, err := b.customer(customerID)
+	if err != nil {
+		return Customer{}, err
+	}
+	if err := validateOpen(c, na); err != nil {
+		return Customer{}, err
+	}
+	if err := b.record(record{Kind: recAccount, At: time.Unix(0, now).UTC(), Customer: customerID, Open: &na}); err != nil {
+		return Customer{}, err
+	}
+	return b.view(c, now), nil
+}
+
+func validateOpen(c *customer, na NewAccount) error {
+	if na.Institution == "" {
+		return engine.Invalid("institution", "institution is required: the CBN code of the bank to open the account at, e.g. 058")
+	}
+	if _, err := lookupInstitution(na.Institution); err != nil {
+		return err
+	}
+	if a := c.accountAt(na.Institution); a != nil {
+		return &engine.Error{Code: engine.ECONFLICT, Field: "institution", Message: fmt.Sprintf(
+			"the customer already banks with %s (account %s); a customer has at most one account per bank", a.inst.Name, a.number)}
+	}
+	if len(c.accounts) >= maxAccounts {
+		return engine.Invalid("institution", "a customer has at most %d accounts", maxAccounts)
+	}
+	switch na.AccountType {
+	case "", engine.AccountSavings, engine.AccountCurrent:
+	default:
+		return engine.Invalid("account_type", "unknown account type %q; use %s or %s", na.AccountType, engine.AccountSavings, engine.AccountCurrent)
+	}
+	if na.Balance < 0 || na.Balance > MaxAmount {
+		return engine.Invalid("balance", "an opening balance is 0 to %d kobo (got %d)", MaxAmount, na.Balance)
+	}
+	return nil
 }
 
 func (b *Bank) validateNew(nc *NewCustomer) error {

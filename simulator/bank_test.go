@@ -1,6 +1,7 @@
 package simulator
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"reflect"
@@ -77,6 +78,21 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"customer with a taken username", func() error { _, err := b.AddCustomer(NewCustomer{Username: c.Username}); return err }, engine.ECONFLICT},
 		{"customer with a bad username", func() error { _, err := b.AddCustomer(NewCustomer{Username: "a b"}); return err }, engine.EINVALID},
 		{"customer with a bad account type", func() error { _, err := b.AddCustomer(NewCustomer{AccountType: "DOMICILIARY"}); return err }, engine.EINVALID},
+		{"account for an unknown customer", func() error { _, err := b.OpenAccount("nobody", NewAccount{Institution: "058"}); return err }, engine.ENOTFOUND},
+		{"account without a bank", func() error { _, err := b.OpenAccount(c.ID, NewAccount{}); return err }, engine.EINVALID},
+		{"account at an unknown bank", func() error { _, err := b.OpenAccount(c.ID, NewAccount{Institution: "999"}); return err }, engine.ENOTFOUND},
+		{"second account at the same bank", func() error {
+			_, err := b.OpenAccount(c.ID, NewAccount{Institution: c.Accounts[0].Institution.Code})
+			return err
+		}, engine.ECONFLICT},
+		{"account of a bad type", func() error {
+			_, err := b.OpenAccount(c.ID, NewAccount{Institution: "232", AccountType: "DOMICILIARY"})
+			return err
+		}, engine.EINVALID},
+		{"account with a negative balance", func() error {
+			_, err := b.OpenAccount(c.ID, NewAccount{Institution: "232", Balance: -1})
+			return err
+		}, engine.EINVALID},
 		{"unknown institution", func() error { _, err := b.Institution("xyz"); return err }, engine.ENOTFOUND},
 		{"unknown live balance", func() error { _, err := b.LiveBalance("123"); return err }, engine.ENOTFOUND},
 		{"unknown inbox", func() error { _, err := b.Inbox("nobody"); return err }, engine.ENOTFOUND},
@@ -153,6 +169,15 @@ func TestJournalReplay(t *testing.T) {
 		func() error {
 			n := b.Customers()[8]
 			_, err := b.PostTransaction(n.ID, Posting{Account: n.Accounts[0].Number, Type: engine.Credit, Amount: 70_000})
+			return err
+		},
+		func() error {
+			_, err := b.OpenAccount(b.Customers()[8].ID, NewAccount{Institution: "058", Balance: 1_500_000})
+			return err
+		},
+		func() error {
+			n := b.Customers()[8]
+			_, err := b.PostTransaction(n.ID, Posting{Account: n.Accounts[1].Number, Type: engine.Debit, Amount: 20_000})
 			return err
 		},
 	}
@@ -318,6 +343,44 @@ func TestAddCustomer(t *testing.T) {
 	if err != nil || d.Name == "" || d.Accounts[0].Balance != 0 || d.MFA != engine.MFANone || d.Profile != ProfileDormant ||
 		d.Accounts[0].Type != engine.AccountSavings {
 		t.Fatalf("defaults: %+v, %v", d, err)
+	}
+}
+
+// A customer opens accounts at more banks: each is empty but for its opening
+// deposit, has a valid NUBAN at its bank, and signs in with the same credentials.
+func TestOpenAccount(t *testing.T) {
+	b, clk := testBank(t, Config{Seed: 3, Customers: 4})
+	c, err := b.AddCustomer(NewCustomer{Name: "Bola Float", Institution: "101", Balance: 9_000_000, Profile: ProfileDormant})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = clk.Advance(time.Hour)
+	opened := clk.Now()
+	c, err = b.OpenAccount(c.ID, NewAccount{Institution: "559", AccountType: engine.AccountCurrent, Balance: 2_500_000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Accounts) != 2 {
+		t.Fatalf("accounts after opening one: %+v", c.Accounts)
+	}
+	a := c.Accounts[1]
+	if a.Institution.Code != "559" || a.Type != engine.AccountCurrent || a.Balance != 2_500_000 || !ValidNUBAN("559", a.Number) ||
+		!a.OpenedAt.Equal(opened) || a.Number == c.Accounts[0].Number {
+		t.Fatalf("the new account: %+v", a)
+	}
+	_ = clk.Advance(30 * 24 * time.Hour)
+	txs, _ := b.History(a.Number, time.Time{}, time.Time{})
+	if len(txs) != 1 || txs[0].Amount != 2_500_000 || !txs[0].Date.Equal(opened) {
+		t.Fatalf("a dormant customer's new account after 30 days: %+v", txs)
+	}
+	if got, _ := b.CustomerByAccount(a.Number); got.ID != c.ID {
+		t.Fatalf("the account %s belongs to %q", a.Number, got.ID)
+	}
+	for _, code := range []string{"101", "559"} {
+		res, err := b.Login(context.Background(), code, c.Username, c.Password)
+		if err != nil || res.Session == nil {
+			t.Fatalf("sign-in at %s: %+v, %v", code, res, err)
+		}
 	}
 }
 

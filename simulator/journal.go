@@ -46,6 +46,7 @@ func (j *MemJournal) BankEvents() ([][]byte, error) {
 const (
 	recWorld    = "world"
 	recCustomer = "add_customer"
+	recAccount  = "open_account"
 	recPost     = "post"
 	recPassword = "password"
 	recMFA      = "mfa"
@@ -64,6 +65,7 @@ type record struct {
 
 	Customer string         `json:"customer,omitempty"`
 	New      *NewCustomer   `json:"new,omitempty"`
+	Open     *NewAccount    `json:"open,omitempty"`
 	Posting  *Posting       `json:"posting,omitempty"`
 	Password string         `json:"password,omitempty"`
 	MFA      engine.MFAKind `json:"mfa,omitempty"`

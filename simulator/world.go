@@ -675,6 +675,20 @@ func (w *world) newAccount(c *customer, f *gofakeit.Faker, code, typ string, ope
 	return a
 }
 
+// openAccount opens one more account for an existing customer at openAt: empty, with
+// the customer's profile, its number drawn from the customer and how many accounts
+// they hold, so replaying the journal opens the same account.
+func (w *world) openAccount(c *customer, na NewAccount, openAt int64) *account {
+	h := hash3(w.hseed, saltCustomer, uint64(c.idx))
+	f := gofakeit.NewFaker(rand.NewPCG(h, uint64(len(c.accounts))), false)
+	a := w.newAccount(c, f, na.Institution, na.AccountType, openAt, false)
+	c.accounts = append(c.accounts, a)
+	a.idx = len(w.accounts)
+	w.accounts = append(w.accounts, a)
+	w.byNumber[a.number] = a
+	return a
+}
+
 // addCustomer registers c and its accounts with the world.
 func (w *world) addCustomer(c *customer) {
 	w.customers = append(w.customers, c)
