@@ -444,6 +444,12 @@ func TestEveryOperationAnswersAsDocumented(t *testing.T) {
 	if w.get("/sandbox/receiver").decode(t, &got); len(got.Data) != 1 || !got.Data[0].SecretValid || got.Data[0].EventID != "e1" {
 		t.Fatalf("receiver = %+v", got.Data)
 	}
+	w.post("/sandbox/receiver/mode", map[string]any{"mode": "slow", "delay": "15s"})
+	var mode receiverModeJSON
+	if w.get("/sandbox/receiver/mode").decode(t, &mode); mode.Mode != "slow" || mode.Delay != "15s" {
+		t.Fatalf("receiver mode = %+v", mode)
+	}
+	w.post("/sandbox/receiver/mode", map[string]any{"mode": "up"})
 	w.post("/accounts/"+id+"/unlink", nil)
 
 	var missing []string

@@ -26,6 +26,7 @@ import (
 	"sandbank/engine"
 	"sandbank/simulator"
 	"sandbank/store"
+	sbworld "sandbank/world"
 )
 
 // The end-to-end harness: a whole sandbank — a paused virtual clock with a frozen
@@ -55,6 +56,7 @@ type world struct {
 	logs   *syncBuffer
 	hooks  *hookReceiver
 	spec   *spec
+	sender *WebhookSender
 
 	notes     <-chan engine.Notice
 	delivered map[string]bool // event IDs whose delivery was recorded
@@ -72,26 +74,16 @@ func newWorld(t testing.TB, o worldOpts) *world {
 	w := &world{t: t, ctx: context.Background(), logs: &syncBuffer{}, spec: loadSpec(t)}
 	log := slog.New(slog.NewTextHandler(w.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	wall := time.Now() // frozen: the clock moves only when a test advances it
-	w.clock = simulator.NewClock(adamStart, simulator.WithWall(func() time.Time { return wall }))
-	w.clock.SetPaused(true)
-	t.Cleanup(w.clock.Close)
-	var err error
-	if w.bank, err = simulator.New(simulator.Config{Seed: 2021, Start: adamStart, Customers: o.customers}, w.clock); err != nil {
-		t.Fatal(err)
-	}
-	if w.db, err = store.Open(filepath.Join(t.TempDir(), "sandbank.db")); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = w.db.Close() })
-	w.eng, err = engine.New(engine.Config{Clock: w.clock, Bank: w.bank, Store: w.db, Sender: NewWebhookSender(), Logger: log})
+	w.sender = NewWebhookSender()
+	wd, err := sbworld.Open(w.ctx, sbworld.Options{DB: filepath.Join(t.TempDir(), "sandbank.db"), Seed: 2021,
+		Start: adamStart, Customers: o.customers, Sender: w.sender, Log: log, Paused: true,
+		Wall: func() time.Time { return wall },
+		Keys: sbworld.Keys{Secret: testSecretKey, Public: testPublicKey, WebhookSecret: testWebhookSecret}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := w.eng.Start(w.ctx, engine.Settings{SecretKey: testSecretKey, PublicKey: testPublicKey,
-		WebhookSecret: testWebhookSecret, IDNamespace: "e2e"}); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = w.eng.Close() })
+	t.Cleanup(func() { _ = wd.Close() })
+	w.clock, w.bank, w.db, w.eng = wd.Clock, wd.Bank, wd.DB, wd.Engine
 	notes, stop := w.eng.Subscribe(4096)
 	t.Cleanup(stop)
 	w.notes, w.delivered = notes, map[string]bool{}

@@ -36,6 +36,8 @@ func (s *Server) sandboxRoutes(mux *routeMux) {
 	mux.Handle("POST /sandbox/webhooks/{id}/replay", s.secret(s.replay))
 	mux.Handle("POST /sandbox/receiver", s.handle(s.receive))
 	mux.Handle("GET /sandbox/receiver", s.secret(s.received))
+	mux.Handle("GET /sandbox/receiver/mode", s.secret(s.receiverMode))
+	mux.Handle("POST /sandbox/receiver/mode", s.secret(s.setReceiverMode))
 }
 
 // --- clock
@@ -669,6 +671,9 @@ type receiver struct {
 func newReceiver(max int) *receiver { return &receiver{max: max} }
 
 func (s *Server) receive(w http.ResponseWriter, r *http.Request) error {
+	if s.misbehave(w, r) {
+		return nil
+	}
 	b, err := readBody(w, r)
 	if err != nil {
 		return err

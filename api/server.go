@@ -27,6 +27,7 @@ type Server struct {
 	log     *slog.Logger
 	handler http.Handler
 	inbox   *receiver
+	rmode   receiverState
 	routes  []string // every pattern registered, in order: the OpenAPI test checks them
 }
 

@@ -5,14 +5,19 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"sync"
 	"time"
 
 	"sandbank/engine"
 )
 
-// WebhookSender delivers webhooks over real HTTP; it implements engine.Sender.
+// WebhookSender delivers webhooks over real HTTP — or in process, to a Server's
+// built-in receiver registered with DeliverLocally; it implements engine.Sender.
 type WebhookSender struct {
 	Client *http.Client
+
+	mu    sync.Mutex
+	local map[string]*Server // URL → the server whose receiver it addresses
 }
 
 // NewWebhookSender returns a sender with its own client (no shared transport state
@@ -27,6 +32,12 @@ func NewWebhookSender() *WebhookSender {
 
 // Send POSTs body to url; the context carries the attempt's timeout.
 func (s *WebhookSender) Send(ctx context.Context, url string, headers map[string]string, body []byte) (engine.Delivery, error) {
+	s.mu.Lock()
+	local := s.local[url]
+	s.mu.Unlock()
+	if local != nil {
+		return local.deliver(ctx, headers, body)
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
 		return engine.Delivery{}, err

@@ -283,3 +283,29 @@ func (e *Engine) Replay(ctx context.Context, id string) (Event, error) {
 	e.nudgeDelivery()
 	return ev, nil
 }
+
+// OutboxSettled reports whether webhook delivery has caught up with the clock: no
+// event is due now — every attempt that fell due has been made and recorded — or no
+// webhook URL is set, so none can be. A scenario run waits for it after each step,
+// so that what a step set off is delivered before the next step runs; when it is
+// not settled it nudges delivery, so a waiter never depends on a missed wake-up.
+func (e *Engine) OutboxSettled(ctx context.Context) (bool, error) {
+	if e.Settings().WebhookURL == "" {
+		return true, nil
+	}
+	var at time.Time
+	var ok bool
+	err := e.store.View(ctx, func(tx Tx) error {
+		var err error
+		at, ok, err = tx.NextDue()
+		return err
+	})
+	if err != nil {
+		return false, err
+	}
+	if ok && !at.After(e.clock.Now()) {
+		e.nudgeDelivery()
+		return false, nil
+	}
+	return true, nil
+}

@@ -1,0 +1,92 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+// settle waits until every webhook attempt due now has been made and recorded.
+func (w *world) settle() {
+	w.t.Helper()
+	deadline := time.NewTimer(10 * time.Second)
+	defer deadline.Stop()
+	for {
+		ok, err := w.eng.OutboxSettled(w.ctx)
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		if ok {
+			return
+		}
+		select {
+		case <-w.notes: // a delivery, or anything else that happened: look again
+		case <-time.After(20 * time.Millisecond): // a recorded attempt may announce nothing new
+		case <-deadline.C:
+			w.t.Fatal("webhook delivery did not settle within 10 s")
+		}
+	}
+}
+
+// Webhooks addressed to sandbank's own receiver are delivered in process, and the
+// receiver misbehaves on demand: down, an error status, slow past the attempt's
+// timeout (without the real wait), slow within it, and up again.
+func TestBuiltInReceiverInProcess(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	const local = "http://sandbank.invalid/sandbox/receiver" // no such host: only in-process delivery reaches it
+	w.srv.DeliverLocally(w.sender, local)
+	w.must(http.StatusOK, "PATCH", "/sandbox/settings", req{body: map[string]any{"data_sync_enabled": true,
+		"webhook_url": local, "webhook_secret": testWebhookSecret}})
+	adam := w.customers()[0]
+	id := w.connect(adam)
+	w.settle()
+	var got struct{ Data []receivedJSON }
+	w.get("/sandbox/receiver").decode(t, &got)
+	if len(got.Data) != 2 || !got.Data[0].SecretValid {
+		t.Fatalf("the receiver got %+v; want account_connected and account_updated with a valid secret", got.Data)
+	}
+
+	attempts := func() []attemptJSON {
+		var log struct{ Data []eventJSON }
+		w.get("/sandbox/webhooks?account="+id+"&limit=1").decode(t, &log)
+		return log.Data[0].Attempts
+	}
+	for _, tc := range []struct {
+		mode    map[string]any
+		status  int
+		latency int64
+		err     string
+	}{
+		{map[string]any{"mode": "down"}, 0, 0, "refused"},
+		{map[string]any{"mode": "error", "status": 503}, 503, 0, "answered 503"},
+		{map[string]any{"mode": "slow", "delay": "15s"}, 0, 10_000, "timeout"},
+		{map[string]any{"mode": "slow", "delay": "2s"}, 200, 2_000, ""},
+		{map[string]any{"mode": "up"}, 200, 0, ""},
+	} {
+		w.post("/sandbox/receiver/mode", tc.mode)
+		w.advance("2m")
+		start := time.Now()
+		w.post("/accounts/"+id+"/sync", nil)
+		w.settle()
+		if real := time.Since(start); real > 5*time.Second {
+			t.Fatalf("mode %v: the sync and its delivery took %s of real time", tc.mode, real)
+		}
+		a := attempts()
+		last := a[len(a)-1]
+		if last.StatusCode != tc.status || last.LatencyMS != tc.latency || !strings.Contains(last.Error, tc.err) || (tc.err == "") != (last.Error == "") {
+			t.Fatalf("mode %v: the attempt = %+v; want status %d, latency %d ms, error %q", tc.mode, last, tc.status, tc.latency, tc.err)
+		}
+		if tc.err != "" { // let the retry through before the next mode
+			w.post("/sandbox/receiver/mode", map[string]any{"mode": "up"})
+			w.advance("30s")
+			w.settle()
+			if a := attempts(); a[len(a)-1].Error != "" {
+				t.Fatalf("mode %v: the retry after 30s = %+v", tc.mode, a[len(a)-1])
+			}
+		}
+	}
+	w.must(http.StatusBadRequest, "POST", "/sandbox/receiver/mode", req{body: map[string]any{"mode": "sulky"}})
+	w.must(http.StatusBadRequest, "POST", "/sandbox/receiver/mode", req{body: map[string]any{"mode": "error", "status": 99}})
+	w.must(http.StatusBadRequest, "POST", "/sandbox/receiver/mode", req{body: map[string]any{"mode": "slow"}})
+}

@@ -1,0 +1,187 @@
+// Package world builds a sandbank world — the bbolt file, the virtual clock, the
+// simulated bank and the Data Sync engine, wired together — with no listener and no
+// face. It is the one way to make a world: `sandbank` and `sandbank serve` open the
+// user's database with it, scenario files build their throw-away worlds with it, and
+// the tests of every face build theirs with it.
+package world
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"sandbank/engine"
+	"sandbank/simulator"
+	"sandbank/store"
+)
+
+// DefaultSeed makes the first run's demo world.
+const DefaultSeed = 2021
+
+// Keys are a new world's keys; an empty one is made at random. Tests and scenario
+// files fix them, so that tokens derived from the secret key repeat from run to run.
+type Keys struct {
+	Secret        string // the mono-sec-key, at least 16 characters
+	Public        string // the widget's key
+	WebhookSecret string // sent with every webhook as mono-webhook-secret
+}
+
+// Options define a world. Only DB and Sender are required.
+type Options struct {
+	DB        string    // the bbolt file; created, with its directory, if missing
+	Seed      int64     // a new world's seed (0: DefaultSeed); an existing one must match
+	Start     time.Time // a new world's virtual start (zero: now, to the second)
+	Customers int       // a new world's own customers (0: the simulator's default)
+	// Keys of a new world. A Secret given for an existing world replaces its stored
+	// secret key (the --secret-key flag).
+	Keys   Keys
+	Sender engine.Sender // delivers webhooks
+	Log    *slog.Logger
+
+	// Paused starts the clock paused; with Wall it moves only when told to, which
+	// makes a world deterministic (scenario runs, tests).
+	Paused bool
+	Wall   func() time.Time // the clock's source of real time (default time.Now)
+
+	// Engine tuning; zero values take the engine's defaults.
+	Workers         int
+	Deliveries      int
+	DeliveryTimeout time.Duration
+}
+
+// World is a world, open.
+type World struct {
+	DB     *store.DB
+	Clock  *simulator.Clock
+	Bank   *simulator.Bank
+	Engine *engine.Engine
+	// New reports that this Open created the world (the file held none): the first
+	// run, which the caller may want to fill (the demo) and, on failure, remove.
+	New bool
+}
+
+// Open opens the world in o.DB, or makes a new one there. On error nothing stays
+// open; a database file it created is left for the caller to remove (Remove).
+func Open(ctx context.Context, o Options) (_ *World, err error) {
+	if o.DB == "" || o.Sender == nil {
+		return nil, errors.New("world: DB and Sender are required")
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	if o.Seed == 0 {
+		o.Seed = DefaultSeed
+	}
+	w := &World{}
+	defer func() {
+		if err != nil {
+			_ = w.Close()
+		}
+	}()
+	if err := os.MkdirAll(filepath.Dir(o.DB), 0o700); err != nil {
+		return nil, fmt.Errorf("creating the database's directory: %w", err)
+	}
+	if w.DB, err = store.Open(o.DB); err != nil {
+		return nil, err
+	}
+	var st engine.ClockState
+	err = w.DB.View(ctx, func(tx engine.Tx) error {
+		var err error
+		st, err = tx.ClockState()
+		return err
+	})
+	var clockOpts []simulator.ClockOption
+	if o.Wall != nil {
+		clockOpts = append(clockOpts, simulator.WithWall(o.Wall))
+	}
+	w.New = engine.ErrorCode(err) == engine.ENOTFOUND
+	switch {
+	case w.New:
+		start := o.Start
+		if start.IsZero() {
+			start = time.Now().UTC().Truncate(time.Second)
+		}
+		w.Clock = simulator.NewClock(start, clockOpts...)
+	case err != nil:
+		return nil, err
+	default:
+		w.Clock = simulator.RestoreClock(st, clockOpts...)
+	}
+	if o.Paused {
+		w.Clock.SetPaused(true)
+	}
+	cfg := simulator.Config{Seed: o.Seed, Start: w.Clock.Now(), Customers: o.Customers}
+	if w.Bank, err = simulator.Open(cfg, w.Clock, w.DB); err != nil {
+		return nil, err
+	}
+	if w.Engine, err = engine.New(engine.Config{Clock: w.Clock, Bank: w.Bank, Store: w.DB, Sender: o.Sender,
+		Logger: o.Log, Workers: o.Workers, Deliveries: o.Deliveries, DeliveryTimeout: o.DeliveryTimeout}); err != nil {
+		return nil, err
+	}
+	defaults, err := defaultSettings(o.Seed, o.Keys)
+	if err != nil {
+		return nil, err
+	}
+	if err := w.Engine.Start(ctx, defaults); err != nil {
+		return nil, err
+	}
+	if k := o.Keys.Secret; k != "" && !w.Engine.CheckSecretKey(k) {
+		if _, err := w.Engine.UpdateSettings(ctx, engine.SettingsPatch{SecretKey: &k}); err != nil {
+			return nil, err
+		}
+	}
+	if w.New { // persist the clock at once, so that a second start is not a first run
+		if err := w.DB.Update(ctx, func(tx engine.Tx) error { return tx.PutClockState(w.Clock.State()) }); err != nil {
+			return nil, err
+		}
+	}
+	return w, nil
+}
+
+// defaultSettings are a new world's settings: keys as given, or random; IDs derive
+// from the seed, so the same seed and history give the same IDs.
+func defaultSettings(seed int64, k Keys) (engine.Settings, error) {
+	if k.Secret == "" {
+		k.Secret = engine.NewKey("test_sk_")
+	}
+	if k.Public == "" {
+		k.Public = engine.NewKey("test_pk_")
+	}
+	if k.WebhookSecret == "" {
+		k.WebhookSecret = engine.NewKey("whsec_")
+	}
+	if len(k.Secret) < 16 {
+		return engine.Settings{}, engine.Invalid("secret-key", "the secret key needs at least 16 characters")
+	}
+	if len(k.Public) < 16 {
+		return engine.Settings{}, engine.Invalid("public-key", "the public key needs at least 16 characters")
+	}
+	return engine.Settings{
+		SecretKey:     engine.Secret(k.Secret),
+		PublicKey:     k.Public,
+		WebhookSecret: engine.Secret(k.WebhookSecret),
+		IDNamespace:   fmt.Sprintf("sandbank/seed/%d", seed),
+	}, nil
+}
+
+// Close stops the engine (running syncs are cancelled, webhook delivery stops, the
+// clock is saved), then the clock, then closes the file. It is safe on a partly
+// opened world and to call twice.
+func (w *World) Close() error {
+	var errs []error
+	if w.Engine != nil {
+		errs = append(errs, w.Engine.Close())
+	}
+	if w.Clock != nil {
+		w.Clock.Close()
+	}
+	if w.DB != nil {
+		errs = append(errs, w.DB.Close())
+	}
+	w.Engine, w.Clock, w.DB = nil, nil, nil
+	return errors.Join(errs...)
+}
