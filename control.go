@@ -16,23 +16,6 @@ import (
 	"sandbank/store"
 )
 
-// defaultSettings are a new database's settings: keys are random unless given; IDs
-// derive from the seed, so the same seed and history give the same IDs.
-func defaultSettings(seed int64, secretKey string) (engine.Settings, error) {
-	if secretKey == "" {
-		secretKey = engine.NewKey("test_sk_")
-	}
-	if len(secretKey) < 16 {
-		return engine.Settings{}, engine.Invalid("secret-key", "the secret key needs at least 16 characters")
-	}
-	return engine.Settings{
-		SecretKey:     engine.Secret(secretKey),
-		PublicKey:     engine.NewKey("test_pk_"),
-		WebhookSecret: engine.Secret(engine.NewKey("whsec_")),
-		IDNamespace:   fmt.Sprintf("sandbank/seed/%d", seed),
-	}, nil
-}
-
 // The control socket lets `sandbank backup` reach a running sandbank, which holds
 // the database's lock. It is a Unix socket next to the database, readable only by its
 // owner, so it needs no key.

@@ -10,7 +10,7 @@ require (
 	pgregory.net/rapid v1.3.0
 )
 
-require github.com/goccy/go-yaml v1.19.2 // indirect
+require github.com/goccy/go-yaml v1.19.2
 
 require (
 	charm.land/bubbles/v2 v2.2.1

@@ -28,13 +28,14 @@ import (
 	"sandbank/simulator"
 	"sandbank/store"
 	"sandbank/tui"
+	"sandbank/world"
 )
 
 // DefaultAddr is where the HTTP API listens unless --addr says otherwise.
 const DefaultAddr = "127.0.0.1:7070"
 
 // DefaultSeed makes the first run's demo world.
-const DefaultSeed = 2021
+const DefaultSeed = world.DefaultSeed
 
 type globals struct {
 	DB string `help:"Database file (created on first run)." default:"${db}" type:"path"`
@@ -53,9 +54,10 @@ func (f serverFlags) options(db string, log *slog.Logger) Options {
 
 type cli struct {
 	globals
-	TUI    tuiCmd    `cmd:"" name:"tui" default:"withargs" help:"Open the terminal UI, with the HTTP API in the same process (the default)."`
-	Serve  serveCmd  `cmd:"" help:"Run the HTTP API without the terminal UI."`
-	Backup backupCmd `cmd:"" help:"Write a consistent copy of the database, also while sandbank runs."`
+	TUI      tuiCmd      `cmd:"" name:"tui" default:"withargs" help:"Open the terminal UI, with the HTTP API in the same process (the default)."`
+	Serve    serveCmd    `cmd:"" help:"Run the HTTP API without the terminal UI."`
+	Backup   backupCmd   `cmd:"" help:"Write a consistent copy of the database, also while sandbank runs."`
+	Scenario scenarioCmd `cmd:"" help:"Run scenario files (fixtures/*.yaml): an edge case written down, replayed byte for byte."`
 }
 
 func main() {
@@ -70,6 +72,9 @@ func main() {
 	defer stop()
 	k.BindTo(ctx, (*context.Context)(nil))
 	if err := k.Run(&c.globals); err != nil {
+		if errors.Is(err, scenario.ErrFailed) {
+			os.Exit(1) // each failure is said already
+		}
 		fmt.Fprintln(os.Stderr, "sandbank:", engine.ErrorMessageOrText(err))
 		os.Exit(1)
 	}
@@ -163,6 +168,7 @@ type Options struct {
 // Main is sandbank wired together; end-to-end tests build one too.
 type Main struct {
 	opts     Options
+	World    *world.World
 	DB       *store.DB
 	Clock    *simulator.Clock
 	Bank     *simulator.Bank
@@ -187,8 +193,9 @@ func NewMain(opts Options) *Main {
 	return &Main{opts: opts}
 }
 
-// Open opens the database, restores the clock and the bank, starts the engine and
-// the HTTP API, and on first run builds the demo world.
+// Open takes the API's port, opens the world in the database (making a new one on
+// first run), builds the HTTP API, and on first run the demo world — all before the
+// port answers, so a script that calls at once never races the demo for its IDs.
 //
 // A first run that fails leaves no database behind, so the next start is a first run
 // again rather than a world without its demo; the port is taken before anything is
@@ -207,69 +214,28 @@ func (m *Main) Open(ctx context.Context) (err error) {
 	if err := m.listen(); err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(m.opts.DB), 0o700); err != nil {
-		return fmt.Errorf("creating the database's directory: %w", err)
-	}
-	if m.DB, err = store.Open(m.opts.DB); err != nil {
+	sender := api.NewWebhookSender()
+	if m.World, err = world.Open(ctx, world.Options{DB: m.opts.DB, Seed: m.opts.Seed, Start: m.opts.Start,
+		Keys: world.Keys{Secret: m.opts.SecretKey}, Sender: sender, Log: m.opts.Log}); err != nil {
 		return err
 	}
-	var st engine.ClockState
-	err = m.DB.View(ctx, func(tx engine.Tx) error {
-		var err error
-		st, err = tx.ClockState()
-		return err
-	})
-	m.FirstRun = engine.ErrorCode(err) == engine.ENOTFOUND
-	switch {
-	case m.FirstRun:
-		start := m.opts.Start
-		if start.IsZero() {
-			start = time.Now().UTC().Truncate(time.Second)
-		}
-		m.Clock = simulator.NewClock(start)
-	case err != nil:
-		return err
-	default:
-		m.Clock = simulator.RestoreClock(st)
-	}
-	if m.Bank, err = simulator.Open(simulator.Config{Seed: m.opts.Seed, Start: m.Clock.Now()}, m.Clock, m.DB); err != nil {
-		return err
-	}
-	if m.Engine, err = engine.New(engine.Config{Clock: m.Clock, Bank: m.Bank, Store: m.DB,
-		Sender: api.NewWebhookSender(), Logger: m.opts.Log}); err != nil {
-		return err
-	}
-	defaults, err := defaultSettings(m.opts.Seed, m.opts.SecretKey)
-	if err != nil {
-		return err
-	}
-	if err := m.Engine.Start(ctx, defaults); err != nil {
-		return err
-	}
-	if k := m.opts.SecretKey; k != "" && !m.Engine.CheckSecretKey(k) {
-		if _, err := m.Engine.UpdateSettings(ctx, engine.SettingsPatch{SecretKey: &k}); err != nil {
-			return err
-		}
-	}
+	w := m.World
+	m.DB, m.Clock, m.Bank, m.Engine, m.FirstRun = w.DB, w.Clock, w.Bank, w.Engine, w.New
 	m.Server = api.New(api.Config{Engine: m.Engine, Bank: m.Bank, Logger: m.opts.Log})
-	m.serve()
-	if m.FirstRun {
-		if err := m.saveClock(ctx); err != nil {
-			return err
-		}
-		if !m.opts.NoDemo {
-			if err := scenario.Demo(ctx, m.Engine, m.Bank, "http://"+m.Addr()+"/sandbox/receiver"); err != nil {
-				return fmt.Errorf("building the demo world: %w", err)
-			}
+	receiver := m.ReceiverURL()
+	m.Server.DeliverLocally(sender, receiver)
+	if m.FirstRun && !m.opts.NoDemo {
+		if err := scenario.Demo(ctx, w, m.Server, receiver); err != nil {
+			return fmt.Errorf("building the demo world: %w", err)
 		}
 	}
+	m.serve()
 	return nil
 }
 
-// saveClock persists the clock at once, so that a second start is not a first run.
-func (m *Main) saveClock(ctx context.Context) error {
-	return m.DB.Update(ctx, func(tx engine.Tx) error { return tx.PutClockState(m.Clock.State()) })
-}
+// ReceiverURL is the built-in webhook receiver's address; webhooks to it are
+// delivered in process.
+func (m *Main) ReceiverURL() string { return "http://" + m.Addr() + "/sandbox/receiver" }
 
 // listen takes the API's port.
 func (m *Main) listen() error {
@@ -368,15 +334,9 @@ func (m *Main) Close() error {
 			errs = append(errs, err)
 		}
 	}
-	if m.Engine != nil {
-		errs = append(errs, m.Engine.Close())
+	if m.World != nil {
+		errs = append(errs, m.World.Close())
 	}
-	if m.Clock != nil {
-		m.Clock.Close()
-	}
-	if m.DB != nil {
-		errs = append(errs, m.DB.Close())
-	}
-	m.http, m.listener, m.Engine, m.Clock, m.DB, m.ctl = nil, nil, nil, nil, nil, nil
+	m.http, m.listener, m.World, m.Engine, m.Clock, m.DB, m.ctl = nil, nil, nil, nil, nil, nil, nil
 	return errors.Join(errs...)
 }

@@ -82,11 +82,12 @@ type Engine struct {
 	timers     map[string]Timer          // "deliver", "autosync"
 	autoNext   time.Time                 // when the "autosync" timer fires
 
-	wake   chan struct{} // nudges the delivery loop
-	ctx    context.Context
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
-	closed atomic.Bool
+	wake     chan struct{} // nudges the delivery loop
+	attempts atomic.Uint64 // delivery attempts recorded (DeliveryAttempts)
+	ctx      context.Context
+	cancel   context.CancelFunc
+	wg       sync.WaitGroup
+	closed   atomic.Bool
 }
 
 // New checks cfg and builds an Engine; nothing runs until Start.

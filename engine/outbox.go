@@ -200,6 +200,7 @@ func (e *Engine) attempt(ctx context.Context, s Settings, ev Event) bool {
 		return ctx.Err() != nil
 	}
 	e.log.Info("webhook", "event", ev.Type, "id", ev.ID, "attempt", n, "status", at.StatusCode, "error", at.Error)
+	e.attempts.Add(1) // before the notice: a waiter that counts notices knows one is coming
 	e.publish(Notice{Kind: NoticeDelivery, EventID: ev.ID, EventType: ev.Type, AccountID: ev.AccountID, Attempt: &at, At: now})
 	return true
 }
@@ -283,6 +284,11 @@ func (e *Engine) Replay(ctx context.Context, id string) (Event, error) {
 	e.nudgeDelivery()
 	return ev, nil
 }
+
+// DeliveryAttempts counts the delivery attempts recorded since the engine started.
+// Each is announced by a NoticeDelivery after it is counted, so a subscriber that has
+// seen fewer notices than the count grew since it subscribed has some still to come.
+func (e *Engine) DeliveryAttempts() uint64 { return e.attempts.Load() }
 
 // OutboxSettled reports whether webhook delivery has caught up with the clock: no
 // event is due now — every attempt that fell due has been made and recorded — or no

@@ -382,7 +382,11 @@ func (b *Bank) Config() Config { return b.w.cfg }
 func (b *Bank) HistoryStart() time.Time { return time.Unix(0, b.w.histStart).UTC() }
 
 // Institutions lists the banks of the world.
-func (b *Bank) Institutions() []engine.Institution {
+func (b *Bank) Institutions() []engine.Institution { return Institutions() }
+
+// Institutions lists the banks every world has, for checks made before a world
+// exists (a scenario file naming a bank).
+func Institutions() []engine.Institution {
 	return append([]engine.Institution(nil), institutions...)
 }
 

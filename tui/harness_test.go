@@ -19,6 +19,7 @@ import (
 	"sandbank/scenario"
 	"sandbank/simulator"
 	"sandbank/store"
+	"sandbank/world"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files of tui/testdata")
@@ -87,7 +88,8 @@ func newTestWorld(t testing.TB) *testWorld {
 			t.Error(err)
 		}
 	})
-	if err := scenario.Demo(w.ctx, w.eng, w.bank, "http://127.0.0.1:7070/sandbox/receiver"); err != nil {
+	demo := &world.World{DB: w.db, Clock: w.clock, Bank: w.bank, Engine: w.eng}
+	if err := scenario.Demo(w.ctx, demo, api.New(api.Config{Engine: w.eng, Bank: w.bank}), "http://127.0.0.1:7070/sandbox/receiver"); err != nil {
 		t.Fatal(err)
 	}
 	w.settle()

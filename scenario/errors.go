@@ -1,0 +1,90 @@
+package scenario
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Error is a scenario file's error at a place in it: "file:line:col: message". A file
+// that is wrong is refused with one before anything runs; a run's failures point at
+// the step or the expectation that failed.
+type Error struct {
+	File string
+	Line int
+	Col  int
+	Msg  string
+}
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
+}
+
+// posError is an Error before the file's name is known.
+type posError struct {
+	pos pos
+	msg string
+}
+
+func (e *posError) Error() string { return fmt.Sprintf("%d:%d: %s", e.pos.line, e.pos.col, e.msg) }
+
+func errAt(p pos, format string, args ...any) *posError {
+	return &posError{pos: p, msg: fmt.Sprintf(format, args...)}
+}
+
+// inFile names the file of a posError.
+func inFile(file string, err error) error {
+	if pe, ok := err.(*posError); ok {
+		return &Error{File: file, Line: pe.pos.line, Col: pe.pos.col, Msg: pe.msg}
+	}
+	return err
+}
+
+// didYouMean suggests the closest of choices to got, or "" if none is close.
+func didYouMean(got string, choices []string) string {
+	best, bestD := "", 1<<30
+	lg := strings.ToLower(got)
+	for _, c := range choices {
+		d := distance(lg, strings.ToLower(c))
+		if d < bestD || (d == bestD && c < best) {
+			best, bestD = c, d
+		}
+	}
+	if best == "" || bestD > max(2, len(got)/3) {
+		return ""
+	}
+	return best
+}
+
+// unknown says that got is not one of choices, suggesting the closest.
+func unknown(what, got string, choices []string) string {
+	sorted := append([]string(nil), choices...)
+	sort.Strings(sorted)
+	msg := fmt.Sprintf("unknown %s %q", what, got)
+	if s := didYouMean(got, choices); s != "" {
+		msg += fmt.Sprintf(" (did you mean %q?)", s)
+	}
+	return msg + "; use one of " + strings.Join(sorted, ", ")
+}
+
+// distance is the Levenshtein distance of a and b.
+func distance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}

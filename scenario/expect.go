@@ -1,0 +1,239 @@
+package scenario
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math/big"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// response is an answer of the API to a step, as the app would read it.
+type response struct {
+	Method, Path string
+	Status       int
+	Header       http.Header
+	Body         []byte
+	TimedOut     bool // the client gave up before the answer (timeout:)
+	json         any
+	parsed       bool
+}
+
+// value reads the answer's JSON, once.
+func (r *response) value() any {
+	if !r.parsed {
+		r.parsed = true
+		d := json.NewDecoder(bytes.NewReader(r.Body))
+		d.UseNumber()
+		if d.Decode(&r.json) != nil {
+			r.json = nil
+		}
+	}
+	return r.json
+}
+
+// lookup finds a path of an answer: http, timed_out, header.X, body, or a dotted
+// JSON path (data.0.amount).
+func (r *response) lookup(path string) (any, bool) {
+	switch {
+	case path == "http":
+		return json.Number(strconv.Itoa(r.Status)), true
+	case path == "timed_out":
+		return r.TimedOut, true
+	case path == "body":
+		return string(r.Body), true
+	case strings.HasPrefix(path, "header."):
+		vs := r.Header.Values(strings.TrimPrefix(path, "header."))
+		if len(vs) == 0 {
+			return nil, false
+		}
+		return strings.Join(vs, ", "), true
+	}
+	return jsonPath(r.value(), path)
+}
+
+// jsonPath walks a decoded JSON value by a dotted path; numbers index arrays.
+func jsonPath(v any, path string) (any, bool) {
+	for _, part := range strings.Split(path, ".") {
+		switch x := v.(type) {
+		case map[string]any:
+			c, ok := x[part]
+			if !ok {
+				return nil, false
+			}
+			v = c
+		case []any:
+			i, err := strconv.Atoi(part)
+			if err != nil || i < 0 || i >= len(x) {
+				return nil, false
+			}
+			v = x[i]
+		default:
+			return nil, false
+		}
+	}
+	return v, true
+}
+
+// show renders a JSON value for a message.
+func show(v any, present bool) string {
+	if !present {
+		return "nothing (no such field)"
+	}
+	switch x := v.(type) {
+	case string:
+		return strconv.Quote(x)
+	case json.Number:
+		return x.String()
+	case nil:
+		return "null"
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	if len(b) > 200 {
+		return string(b[:200]) + "…"
+	}
+	return string(b)
+}
+
+// wantValue is an expected value, its templates expanded, as Go values comparable
+// with decoded JSON.
+type wantValue struct {
+	n    *node
+	text string // the scalar, expanded
+}
+
+func (w wantValue) String() string {
+	switch {
+	case w.n.kind == kSeq:
+		parts := make([]string, len(w.n.items))
+		for i, it := range w.n.items {
+			parts[i] = it.value
+		}
+		return "one of " + strings.Join(parts, ", ")
+	case w.n.tag == tagStr:
+		return strconv.Quote(w.text)
+	case w.n.tag == tagNull:
+		return "null"
+	}
+	return w.text
+}
+
+// equal compares an expected scalar with a JSON value: numbers by value (an amount
+// in naira against kobo), strings exactly, booleans and null as such; a quoted
+// number matches the same number ("120" and 120), as headers are text.
+func equal(n *node, text string, got any) bool {
+	switch g := got.(type) {
+	case nil:
+		return n.tag == tagNull
+	case bool:
+		return (n.tag == tagBool || n.tag == tagStr) && text == strconv.FormatBool(g)
+	case json.Number:
+		want, ok := wantNumber(n, text)
+		gotN, ok2 := new(big.Rat).SetString(g.String())
+		return ok && ok2 && want.Cmp(gotN) == 0
+	case string:
+		if n.tag == tagNull {
+			return false
+		}
+		if text == g {
+			return true
+		}
+		if isNaira(text) {
+			want, ok := wantNumber(n, text)
+			gotN, ok2 := new(big.Rat).SetString(g)
+			return ok && ok2 && want.Cmp(gotN) == 0
+		}
+		return false
+	}
+	return false
+}
+
+// wantNumber reads an expected number: a YAML number, a quoted one, or NGN naira.
+func wantNumber(n *node, text string) (*big.Rat, bool) {
+	if isNaira(text) {
+		f, err := number(&node{kind: kScalar, tag: tagStr, value: text})
+		if err != nil {
+			return nil, false
+		}
+		return new(big.Rat).SetFloat64(f), true
+	}
+	r, ok := new(big.Rat).SetString(strings.TrimSpace(text))
+	return r, ok
+}
+
+// check evaluates one expectation against a found value; it returns "" when it
+// holds, else what was expected, in words.
+func check(e *Expectation, want wantValue, got any, present bool) (expected string, ok bool) {
+	switch e.Matcher {
+	case MatchEqual:
+		return want.String(), present && equal(want.n, want.text, got)
+	case "any":
+		return "any value", present
+	case "absent":
+		return "no such field", !present
+	case "not":
+		return "anything but " + want.String(), !present || !equal(want.n, want.text, got)
+	case "one_of":
+		for _, it := range want.n.items {
+			if present && equal(it, it.value, got) {
+				return want.String(), true
+			}
+		}
+		return want.String(), false
+	case "gt", "gte", "lt", "lte":
+		w, _ := wantNumber(want.n, want.text)
+		words := map[string]string{"gt": "more than", "gte": "at least", "lt": "less than", "lte": "at most"}[e.Matcher]
+		expected = words + " " + want.text
+		var g *big.Rat
+		switch x := got.(type) {
+		case json.Number:
+			g, ok = new(big.Rat).SetString(x.String())
+		case string:
+			g, ok = new(big.Rat).SetString(x)
+		}
+		if !present || !ok || w == nil {
+			return expected, false
+		}
+		c := g.Cmp(w)
+		return expected, map[string]bool{"gt": c > 0, "gte": c >= 0, "lt": c < 0, "lte": c <= 0}[e.Matcher]
+	case "matches":
+		re := regexp.MustCompile(want.text) // checked when the file was read
+		s, isStr := got.(string)
+		if n, isNum := got.(json.Number); isNum {
+			s, isStr = n.String(), true
+		}
+		return "a match of /" + want.text + "/", present && isStr && re.MatchString(s)
+	case "contains":
+		expected = "something containing " + strconv.Quote(want.text)
+		switch x := got.(type) {
+		case string:
+			return expected, strings.Contains(x, want.text)
+		case []any:
+			for _, it := range x {
+				if equal(want.n, want.text, it) {
+					return expected, true
+				}
+			}
+		}
+		return expected, false
+	case "len":
+		n, _ := strconv.Atoi(want.text)
+		expected = fmt.Sprintf("%d items", n)
+		switch x := got.(type) {
+		case []any:
+			return expected, len(x) == n
+		case map[string]any:
+			return expected, len(x) == n
+		case string:
+			return fmt.Sprintf("%d characters", n), len([]rune(x)) == n
+		}
+		return expected, false
+	}
+	return "a known matcher", false
+}

@@ -1,0 +1,1595 @@
+package scenario
+
+import (
+	"fmt"
+	"net/http"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"sandbank/engine"
+	"sandbank/simulator"
+	"sandbank/world"
+)
+
+// The scenario format (SCENARIOS.md, README "Scenarios"): a world — seed, start,
+// settings, named customers — then steps, each doing one thing, with expectations on
+// what it answered. Parse reads a file and checks all of it before anything runs: a
+// wrong file is refused with file:line:col, what was wrong and what is allowed.
+
+// Defaults of a scenario.
+const (
+	DefaultSeed           = world.DefaultSeed
+	DefaultWorldCustomers = 6 // the tour of the MFA kinds (simulator's package documentation)
+	MaxSteps              = 10000
+	MaxFileBytes          = 1 << 20
+)
+
+// DefaultStart is the virtual start of a scenario that names none.
+var DefaultStart = simulator.DefaultStart
+
+// DefaultKeys are a scenario world's keys unless the file sets its own: fixed, so that
+// everything derived from them (connect codes, reauth tokens, widget sessions)
+// repeats from run to run, and an app under test can be configured once.
+var DefaultKeys = world.Keys{Secret: "test_sk_sandbank_scenario", Public: "test_pk_sandbank_scenario",
+	WebhookSecret: "whsec_sandbank_scenario"}
+
+// Webhook settings.
+const (
+	WebhooksCapture = "capture" // the built-in receiver, in process; deliveries are in the transcript
+	WebhooksNone    = "none"
+)
+
+// Scenario is a parsed, checked scenario file.
+type Scenario struct {
+	Path           string
+	Title          string
+	About          string
+	Seed           int64
+	Start          time.Time
+	WorldCustomers int
+	Keys           world.Keys
+	Settings       Settings
+	Customers      []*Customer
+	Steps          []*Step
+	ServeAt        int // index of the serve: step, -1 if none
+
+	names map[string]*Customer // customer names
+	accts map[string]*Account  // account names
+}
+
+// Settings are the business's settings; nil fields are left as they are.
+type Settings struct {
+	DataSync      *bool
+	AutoSync      *time.Duration
+	Webhooks      *string // WebhooksCapture, WebhooksNone or a URL
+	WebhookSecret *string
+}
+
+// Customer is a named customer: a new one the scenario adds to the bank, or one of
+// the world's own (World ≥ 0).
+type Customer struct {
+	Name     string
+	World    int // the world's customer number, or -1 for a new customer
+	New      simulator.NewCustomer
+	Accounts []*Account
+	pos      pos
+}
+
+// Account is a named bank account of a named customer.
+type Account struct {
+	Name        string
+	Customer    *Customer
+	Index       int    // among the customer's accounts
+	Institution string // bank code; "" for a world customer's (known once the world exists)
+	Balance     int64
+	Type        string
+	pos         pos
+}
+
+// Step is one step of the timeline.
+type Step struct {
+	N      int    // 1-based
+	Action string // connect, sync, call …
+	Text   string // the step in one line, e.g. "sync: adam"
+	Note   string
+	At     time.Time // when the step runs; zero: right after the previous one
+	Clock  time.Time // the virtual time when the step runs (known before the run)
+	pos    pos
+
+	Account     *Account  // connect, reauthorise, sync, unlink, bank postings, webhook filters
+	Customer    *Customer // bank steps
+	Institution string    // outage, latency
+
+	Method, Path string            // call, expect_call
+	Body         *node             // call: a mapping (JSON) or a string (as is)
+	Headers      map[string]string // call
+	Key          string            // call: "secret", "public", "none" or a literal key
+	Timeout      time.Duration     // the request gives up after this much real time
+
+	Op        string // bank: debit, credit, password, mfa
+	Amount    int64
+	Narration string
+	Password  *string // bank password; connect/reauthorise: the password typed
+	MFA       engine.MFAKind
+	Answers   []string // connect/reauthorise: typed in order; AnswerCorrect types the right one
+	Token     string   // reauthorise: use this token instead of a fresh one
+
+	For   time.Duration // outage
+	End   bool          // outage ends
+	Delay time.Duration // latency; receiver slow
+
+	Advance  time.Duration
+	Settings Settings
+	Receiver string // up, down, error, slow
+	Status   int    // receiver error
+	Say      string // pause, serve
+	Running  bool   // serve: the clock runs from the serve: step on
+
+	Events []string      // webhook, webhooks
+	None   bool          // webhooks: [] — none
+	Within time.Duration // serve mode: how long the step waits
+
+	Expect []*Expectation
+	Save   []SaveSpec
+}
+
+// AnswerCorrect in answers: types the right answer.
+const AnswerCorrect = "correct"
+
+// Expectation is one checked path of an answer.
+type Expectation struct {
+	Path    string // "http", "header.Retry-After", "account.balance", "data.0.amount"
+	Matcher string // MatchEqual, "gt" …
+	Want    *node
+	pos     pos
+}
+
+// SaveSpec stores a value of an answer under a name, for {name} in later steps.
+type SaveSpec struct {
+	Var  string
+	Path string
+	pos  pos
+}
+
+// Matchers of an expectation.
+const (
+	MatchEqual = "equals"
+)
+
+var matchers = []string{"any", "absent", "gt", "gte", "lt", "lte", "matches", "contains", "len", "not", "one_of"}
+
+// Event types, with their short names.
+var eventTypes = []string{engine.EventAccountConnected, engine.EventAccountUpdated, engine.EventReauthRequired,
+	engine.EventAccountReauthorized, engine.EventSyncFailed, engine.EventAccountUnlinked}
+
+// actions lists each step kind with the fields it takes besides its own.
+var actions = map[string][]string{
+	"connect":     {"password", "answers", "expect", "save", "timeout"},
+	"reauthorise": {"token", "password", "answers", "expect", "save", "timeout"},
+	"sync":        {"expect", "save", "timeout"},
+	"unlink":      {"expect", "save"},
+	"call":        {"body", "headers", "key", "expect", "save", "timeout"},
+	"bank":        {"debit", "credit", "narration", "password", "mfa", "expect", "save"},
+	"outage":      {"for", "end", "expect"},
+	"latency":     {"delay", "expect"},
+	"advance":     {},
+	"at":          {},
+	"settings":    {"expect"},
+	"receiver":    {"expect"},
+	"pause":       {},
+	"serve":       {},
+	"webhook":     {"account", "expect", "within"},
+	"webhooks":    {"account", "within"},
+	"expect_call": {"within", "expect"},
+}
+
+// common fields every step may carry.
+var common = []string{"at", "note"}
+
+var nameRE = regexp.MustCompile(`^[a-z][a-z0-9_]{0,39}$`)
+
+// Parse reads and checks a scenario file's text; path names it in errors.
+func Parse(path string, src []byte) (*Scenario, error) {
+	if len(src) > MaxFileBytes {
+		return nil, &Error{File: path, Line: 1, Col: 1, Msg: fmt.Sprintf("the file is %d bytes; a scenario file has at most %d", len(src), MaxFileBytes)}
+	}
+	root, err := parseYAML(src)
+	if err != nil {
+		return nil, inFile(path, err)
+	}
+	p := &fileParser{s: &Scenario{Path: path, Seed: DefaultSeed, Start: DefaultStart, WorldCustomers: DefaultWorldCustomers,
+		Keys: DefaultKeys, ServeAt: -1, names: map[string]*Customer{}, accts: map[string]*Account{}}}
+	if err := p.file(root); err != nil {
+		return nil, inFile(path, err)
+	}
+	return p.s, nil
+}
+
+type fileParser struct {
+	s *Scenario
+	// while checking steps:
+	clock     time.Time
+	clockStep int
+	connected map[string]bool
+	vars      map[string]bool
+	webhooks  string
+}
+
+var topFields = []string{"scenario", "about", "seed", "start", "world_customers", "keys", "settings", "customers", "steps"}
+
+func (p *fileParser) file(root *node) error {
+	if root.kind != kMap {
+		return errAt(root.pos, "a scenario file is a mapping with scenario:, about:, the world and steps:; found %s", root.what())
+	}
+	if err := onlyFields(root, topFields, "field"); err != nil {
+		return err
+	}
+	s := p.s
+	var err error
+	if s.Title, err = requiredString(root, "scenario", "the scenario's title, e.g. scenario: A password change forces re-authorisation"); err != nil {
+		return err
+	}
+	if n := root.get("about"); n != nil {
+		if s.About, err = str(n, "about"); err != nil {
+			return err
+		}
+	}
+	if n := root.get("seed"); n != nil {
+		v, err := integer(n, "seed", 1, 1<<62)
+		if err != nil {
+			return err
+		}
+		s.Seed = v
+	}
+	if n := root.get("start"); n != nil {
+		if s.Start, err = instant(n, "start"); err != nil {
+			return err
+		}
+	}
+	if n := root.get("world_customers"); n != nil {
+		v, err := integer(n, "world_customers", 1, 1000)
+		if err != nil {
+			return err
+		}
+		s.WorldCustomers = int(v)
+	}
+	if n := root.get("keys"); n != nil {
+		if err := p.keys(n); err != nil {
+			return err
+		}
+	}
+	on, none, off := true, WebhooksCapture, time.Duration(0)
+	s.Settings = Settings{DataSync: &on, Webhooks: &none, AutoSync: &off}
+	if n := root.get("settings"); n != nil {
+		if err := settingsBlock(n, &s.Settings); err != nil {
+			return err
+		}
+	}
+	if n := root.get("customers"); n != nil {
+		if err := p.customers(n); err != nil {
+			return err
+		}
+	}
+	steps := root.get("steps")
+	if steps == nil {
+		return errAt(root.pos, "steps: is missing: a scenario needs at least one step")
+	}
+	return p.steps(steps)
+}
+
+func (p *fileParser) keys(n *node) error {
+	if n.kind != kMap {
+		return errAt(n.pos, "keys: is a mapping of secret, public and webhook_secret; found %s", n.what())
+	}
+	if err := onlyFields(n, []string{"secret", "public", "webhook_secret"}, "key"); err != nil {
+		return err
+	}
+	for _, f := range []struct {
+		name string
+		dst  *string
+		min  int
+	}{{"secret", &p.s.Keys.Secret, 16}, {"public", &p.s.Keys.Public, 16}, {"webhook_secret", &p.s.Keys.WebhookSecret, 1}} {
+		v := n.get(f.name)
+		if v == nil {
+			continue
+		}
+		k, err := str(v, f.name)
+		if err != nil {
+			return err
+		}
+		if len(k) < f.min {
+			return errAt(v.pos, "the %s key has at least %d characters", f.name, f.min)
+		}
+		*f.dst = k
+	}
+	return nil
+}
+
+var settingsFields = []string{"data_sync", "auto_sync", "webhooks", "webhook_secret"}
+
+func settingsBlock(n *node, out *Settings) error {
+	if n.kind != kMap {
+		return errAt(n.pos, "settings: is a mapping of %s; found %s", strings.Join(settingsFields, ", "), n.what())
+	}
+	if err := onlyFields(n, settingsFields, "setting"); err != nil {
+		return err
+	}
+	if v := n.get("data_sync"); v != nil {
+		switch strings.ToLower(v.value) {
+		case "enabled", "true", "on":
+			b := true
+			out.DataSync = &b
+		case "disabled", "false", "off":
+			b := false
+			out.DataSync = &b
+		default:
+			return errAt(v.pos, "data_sync is enabled or disabled, not %s", v.what())
+		}
+	}
+	if v := n.get("auto_sync"); v != nil {
+		var d time.Duration
+		switch strings.ToLower(v.value) {
+		case "off", "false", "0":
+		default:
+			var err error
+			if d, err = duration(v, "auto_sync"); err != nil {
+				return err
+			}
+			if !slices.Contains(engine.AutoSyncIntervals, d) {
+				return errAt(v.pos, "auto_sync %q is not offered; use off, 6h, 12h or 24h", v.value)
+			}
+		}
+		out.AutoSync = &d
+	}
+	if v := n.get("webhooks"); v != nil {
+		w, err := str(v, "webhooks")
+		if err != nil {
+			return err
+		}
+		switch {
+		case w == WebhooksCapture || w == WebhooksNone:
+		case strings.HasPrefix(w, "http://") || strings.HasPrefix(w, "https://"):
+			if err := (engine.SettingsPatch{WebhookURL: &w}).Validate(); err != nil {
+				return errAt(v.pos, "%s", engine.ErrorMessage(err))
+			}
+		default:
+			return errAt(v.pos, "webhooks is capture (the built-in receiver, in the transcript), none, or an http(s) URL; not %q", w)
+		}
+		out.Webhooks = &w
+	}
+	if v := n.get("webhook_secret"); v != nil {
+		w, err := str(v, "webhook_secret")
+		if err != nil {
+			return err
+		}
+		out.WebhookSecret = &w
+	}
+	return nil
+}
+
+var customerFields = []string{"world", "name", "institution", "balance", "mfa", "profile", "username", "password",
+	"account_type", "auth_method", "accounts"}
+
+var accountFields = []string{"institution", "balance", "account_type"}
+
+func (p *fileParser) customers(n *node) error {
+	if n.kind != kMap {
+		return errAt(n.pos, "customers: is a mapping of names to customers, e.g. adam: {institution: \"044\", balance: NGN 10000}; found %s", n.what())
+	}
+	for i, k := range n.keys {
+		c := &Customer{Name: k.value, World: -1, pos: k.pos}
+		if err := p.newName(k, "customer"); err != nil {
+			return err
+		}
+		v := n.vals[i]
+		if v.kind != kMap {
+			return errAt(v.pos, "customer %s is a mapping, e.g. {institution: \"044\", balance: NGN 10000} or {world: 0}; found %s", c.Name, v.what())
+		}
+		if err := onlyFields(v, customerFields, "customer field"); err != nil {
+			return err
+		}
+		if w := v.get("world"); w != nil {
+			idx, err := integer(w, "world", 0, int64(p.s.WorldCustomers-1))
+			if err != nil {
+				return err
+			}
+			for _, f := range customerFields {
+				if f != "world" && v.get(f) != nil {
+					return errAt(v.keys[slices.IndexFunc(v.keys, func(k *node) bool { return k.value == f })].pos,
+						"customer %s is the world's own customer %d: it takes no %s (the world made it); drop world: to describe a new customer", c.Name, idx, f)
+				}
+			}
+			c.World = int(idx)
+			c.Accounts = []*Account{{Name: c.Name, Customer: c, pos: k.pos}}
+		} else if err := p.newCustomer(c, v); err != nil {
+			return err
+		}
+		p.s.Customers = append(p.s.Customers, c)
+		p.s.names[c.Name] = c
+		for _, a := range c.Accounts {
+			p.s.accts[a.Name] = a
+		}
+	}
+	return nil
+}
+
+func (p *fileParser) newName(k *node, what string) error {
+	if !nameRE.MatchString(k.value) {
+		return errAt(k.pos, "%s name %q: use lower-case letters, digits and _, starting with a letter (e.g. adam, ada_gtb)", what, k.value)
+	}
+	if p.s.names[k.value] != nil || p.s.accts[k.value] != nil || k.value == "keys" {
+		return errAt(k.pos, "the name %q is taken: customers and accounts each need a name of their own", k.value)
+	}
+	return nil
+}
+
+func (p *fileParser) newCustomer(c *Customer, v *node) error {
+	nc := &c.New
+	var err error
+	for _, f := range []struct {
+		name string
+		dst  *string
+	}{{"name", &nc.Name}, {"username", &nc.Username}, {"password", &nc.Password}, {"account_type", &nc.AccountType},
+		{"auth_method", &nc.AuthMethod}} {
+		if n := v.get(f.name); n != nil {
+			if *f.dst, err = str(n, f.name); err != nil {
+				return err
+			}
+		}
+	}
+	if n := v.get("mfa"); n != nil {
+		if nc.MFA, err = mfaKind(n); err != nil {
+			return err
+		}
+	}
+	if n := v.get("profile"); n != nil {
+		if nc.Profile, err = oneOf(n, "profile", simulator.Profiles); err != nil {
+			return err
+		}
+	}
+	if n := v.get("password"); n != nil {
+		if len(nc.Password) < 6 || len(nc.Password) > 64 || strings.IndexFunc(nc.Password, func(r rune) bool { return r <= ' ' || r > '~' }) >= 0 {
+			return errAt(n.pos, "a password has 6 to 64 printable ASCII characters and no spaces")
+		}
+	}
+	accts := v.get("accounts")
+	if accts != nil {
+		for _, f := range accountFields {
+			if v.get(f) != nil {
+				return errAt(v.get(f).pos, "customer %s lists accounts:, so %s goes on each account", c.Name, f)
+			}
+		}
+		if accts.kind != kMap || len(accts.keys) == 0 {
+			return errAt(accts.pos, "accounts: is a mapping of account names to accounts, e.g. ada_gtb: {institution: \"058\", balance: NGN 5000}")
+		}
+		seen := map[string]bool{}
+		for i, k := range accts.keys {
+			if err := p.newName(k, "account"); err != nil {
+				return err
+			}
+			if k.value == c.Name {
+				return errAt(k.pos, "account %q has its customer's name: give each account a name of its own", k.value)
+			}
+			av := accts.vals[i]
+			if av.kind != kMap {
+				return errAt(av.pos, "account %s is a mapping, e.g. {institution: \"058\", balance: NGN 5000}; found %s", k.value, av.what())
+			}
+			if err := onlyFields(av, accountFields, "account field"); err != nil {
+				return err
+			}
+			a, err := account(av, k.value, c, i)
+			if err != nil {
+				return err
+			}
+			if a.Institution == "" {
+				return errAt(av.pos, "account %s needs institution: the bank's CBN code, e.g. \"058\"", k.value)
+			}
+			if seen[a.Institution] {
+				return errAt(av.get("institution").pos, "customer %s has two accounts at bank %s: a customer has one account per bank", c.Name, a.Institution)
+			}
+			seen[a.Institution] = true
+			a.pos = k.pos
+			c.Accounts = append(c.Accounts, a)
+		}
+		first := c.Accounts[0]
+		nc.Institution, nc.Balance, nc.AccountType = first.Institution, first.Balance, first.Type
+		return nil
+	}
+	a, err := account(v, c.Name, c, 0)
+	if err != nil {
+		return err
+	}
+	a.pos = c.pos
+	nc.Institution, nc.Balance = a.Institution, a.Balance
+	c.Accounts = []*Account{a}
+	return nil
+}
+
+func account(v *node, name string, c *Customer, idx int) (*Account, error) {
+	a := &Account{Name: name, Customer: c, Index: idx}
+	var err error
+	if n := v.get("institution"); n != nil {
+		if a.Institution, err = institution(n); err != nil {
+			return nil, err
+		}
+	}
+	if n := v.get("balance"); n != nil {
+		if a.Balance, err = money(n, "balance", true); err != nil {
+			return nil, err
+		}
+	}
+	if n := v.get("account_type"); n != nil {
+		if a.Type, err = oneOf(n, "account_type", []string{engine.AccountSavings, engine.AccountCurrent}); err != nil {
+			return nil, err
+		}
+	}
+	return a, nil
+}
+
+// --- steps
+
+func (p *fileParser) steps(n *node) error {
+	if n.kind != kSeq || len(n.items) == 0 {
+		return errAt(n.pos, "steps: is a list of steps, each starting with - ; found %s", n.what())
+	}
+	if len(n.items) > MaxSteps {
+		return errAt(n.pos, "a scenario has at most %d steps", MaxSteps)
+	}
+	p.clock = p.s.Start
+	p.connected, p.vars = map[string]bool{}, map[string]bool{}
+	p.webhooks = *p.s.Settings.Webhooks
+	for i, it := range n.items {
+		st, err := p.step(i+1, it)
+		if err != nil {
+			return err
+		}
+		p.s.Steps = append(p.s.Steps, st)
+	}
+	return nil
+}
+
+func actionNames() []string {
+	out := make([]string, 0, len(actions))
+	for a := range actions {
+		out = append(out, a)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func (p *fileParser) step(num int, n *node) (*Step, error) {
+	if n.kind != kMap || len(n.keys) == 0 {
+		return nil, errAt(n.pos, "step %d is a mapping such as `- sync: adam`; found %s", num, n.what())
+	}
+	// The action is the one key that names a step kind; `at` is one only alone.
+	var action *node
+	for _, k := range n.keys {
+		if _, ok := actions[k.value]; !ok || (k.value == "at" && len(n.keys) > 1 && hasOtherAction(n)) {
+			continue
+		}
+		if action != nil {
+			return nil, errAt(k.pos, "a step does one thing: this one says both %s and %s; split it into two steps", action.value, k.value)
+		}
+		action = k
+	}
+	if action == nil {
+		k := n.keys[0]
+		if k.value == "note" && len(n.keys) > 1 {
+			k = n.keys[1]
+		}
+		return nil, errAt(k.pos, "%s", unknown("step", k.value, actionNames()))
+	}
+	st := &Step{N: num, Action: action.value, pos: action.pos}
+	allowed := append(append([]string{action.value}, actions[action.value]...), common...)
+	for _, k := range n.keys {
+		if !slices.Contains(allowed, k.value) {
+			if _, isAction := actions[k.value]; isAction && k.value != "at" {
+				return nil, errAt(k.pos, "a step does one thing: this one says both %s and %s; split it into two steps", action.value, k.value)
+			}
+			others := allowed[1:]
+			msg := fmt.Sprintf("unknown field %q for a %s step", k.value, action.value)
+			if s := didYouMean(k.value, others); s != "" {
+				msg += fmt.Sprintf(" (did you mean %q?)", s)
+			}
+			slices.Sort(others)
+			return nil, errAt(k.pos, "%s; a %s step takes %s", msg, action.value, strings.Join(others, ", "))
+		}
+	}
+	val := n.get(action.value)
+	if v := n.get("note"); v != nil {
+		var err error
+		if st.Note, err = str(v, "note"); err != nil {
+			return nil, err
+		}
+	}
+	if v := n.get("at"); v != nil && action.value != "at" {
+		if err := p.at(st, v); err != nil {
+			return nil, err
+		}
+	}
+	if err := p.action(st, val, n); err != nil {
+		return nil, err
+	}
+	st.Clock = p.clock
+	if st.Text == "" {
+		st.Text = action.value + ": " + oneLine(val)
+	}
+	if v := n.get("expect"); v != nil {
+		var err error
+		if st.Expect, err = p.expectations(v); err != nil {
+			return nil, err
+		}
+	}
+	if v := n.get("save"); v != nil {
+		if err := p.saves(st, v); err != nil {
+			return nil, err
+		}
+	}
+	if v := n.get("timeout"); v != nil {
+		d, err := duration(v, "timeout")
+		if err != nil {
+			return nil, err
+		}
+		st.Timeout = d
+	}
+	if v := n.get("within"); v != nil {
+		d, err := duration(v, "within")
+		if err != nil {
+			return nil, err
+		}
+		if p.s.ServeAt < 0 {
+			return nil, errAt(v.pos, "within: is for steps after serve:, which wait for the app under test")
+		}
+		st.Within = d
+	}
+	return st, nil
+}
+
+func hasOtherAction(n *node) bool {
+	for _, k := range n.keys {
+		if _, ok := actions[k.value]; ok && k.value != "at" {
+			return true
+		}
+	}
+	return false
+}
+
+func oneLine(n *node) string {
+	switch n.kind {
+	case kScalar:
+		return n.value
+	case kSeq:
+		parts := make([]string, len(n.items))
+		for i, it := range n.items {
+			parts[i] = oneLine(it)
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
+	}
+	parts := make([]string, len(n.keys))
+	for i, k := range n.keys {
+		parts[i] = k.value + ": " + oneLine(n.vals[i])
+	}
+	return "{" + strings.Join(parts, ", ") + "}"
+}
+
+// at moves the step to an instant, never backwards.
+func (p *fileParser) at(st *Step, v *node) error {
+	t, err := p.instantOrOffset(v)
+	if err != nil {
+		return err
+	}
+	if t.Before(p.clock) {
+		after := "the scenario's start"
+		if p.clockStep > 0 {
+			after = fmt.Sprintf("step %d", p.clockStep)
+		}
+		return errAt(v.pos, "at: %s would move the clock backwards: it is at %s here (since %s); the clock only moves forward",
+			t.UTC().Format(time.RFC3339), p.clock.UTC().Format(time.RFC3339), after)
+	}
+	st.At = t
+	p.moveClock(t, st.N)
+	return nil
+}
+
+func (p *fileParser) moveClock(t time.Time, step int) {
+	if t.After(p.clock) {
+		p.clock, p.clockStep = t, step
+	}
+}
+
+// instantOrOffset reads a time: absolute, or "+30m" after the scenario's start.
+func (p *fileParser) instantOrOffset(v *node) (time.Time, error) {
+	if strings.HasPrefix(v.value, "+") {
+		d, err := duration(v, "at")
+		if err != nil {
+			return time.Time{}, err
+		}
+		return p.s.Start.Add(d), nil
+	}
+	return instant(v, "at")
+}
+
+func (p *fileParser) action(st *Step, v *node, step *node) error {
+	var err error
+	switch st.Action {
+	case "connect":
+		if st.Account, err = p.accountRef(v, false); err != nil {
+			return err
+		}
+		if err := p.typed(st, step); err != nil {
+			return err
+		}
+		p.connected[st.Account.Name] = true
+	case "reauthorise":
+		if st.Account, err = p.accountRef(v, true); err != nil {
+			return err
+		}
+		if t := step.get("token"); t != nil {
+			if st.Token, err = p.template(t, "token"); err != nil {
+				return err
+			}
+		}
+		return p.typed(st, step)
+	case "sync", "unlink":
+		st.Account, err = p.accountRef(v, true)
+	case "call":
+		return p.call(st, v, step)
+	case "bank":
+		return p.bank(st, v, step)
+	case "outage":
+		if st.Institution, err = p.bankOf(v); err != nil {
+			return err
+		}
+		f, e := step.get("for"), step.get("end")
+		switch {
+		case f != nil && e != nil:
+			return errAt(e.pos, "an outage step either starts an outage (for:) or ends one (end: true), not both")
+		case e != nil:
+			if e.tag != tagBool || e.value != "true" {
+				return errAt(e.pos, "end: true ends the outage; found %s", e.what())
+			}
+			st.End = true
+		case f != nil:
+			st.For, err = duration(f, "for")
+		default:
+			return errAt(v.pos, "an outage step needs for: (how long the bank is down, e.g. 15m) or end: true")
+		}
+	case "latency":
+		if st.Institution, err = p.bankOf(v); err != nil {
+			return err
+		}
+		d := step.get("delay")
+		if d == nil {
+			return errAt(v.pos, "a latency step needs delay: how long each answer of the bank takes in real time, e.g. 300ms (0 for none)")
+		}
+		if d.value != "0" {
+			if st.Delay, err = duration(d, "delay"); err != nil {
+				return err
+			}
+			if st.Delay > simulator.MaxLatency {
+				return errAt(d.pos, "a latency is at most %s", simulator.MaxLatency)
+			}
+		}
+	case "advance":
+		if st.Advance, err = duration(v, "advance"); err != nil {
+			return err
+		}
+		if st.Advance > simulator.MaxAdvance {
+			return errAt(v.pos, "advance at most 10 years at a time (3650d)")
+		}
+		p.moveClock(p.clock.Add(st.Advance), st.N)
+	case "at":
+		return p.at(st, v)
+	case "settings":
+		if err := settingsBlock(v, &st.Settings); err != nil {
+			return err
+		}
+		if st.Settings.Webhooks != nil {
+			p.webhooks = *st.Settings.Webhooks
+		}
+	case "receiver":
+		return p.receiver(st, v)
+	case "pause":
+		st.Say, err = str(v, "pause")
+		st.Text = "pause"
+	case "serve":
+		if p.s.ServeAt >= 0 {
+			return errAt(v.pos, "a scenario has one serve: step; step %d is one already", p.s.ServeAt+1)
+		}
+		p.s.ServeAt = st.N - 1
+		st.Text = "serve"
+		switch v.kind {
+		case kScalar:
+			st.Say = v.value
+		case kMap:
+			if err := onlyFields(v, []string{"say", "clock"}, "serve field"); err != nil {
+				return err
+			}
+			if s := v.get("say"); s != nil {
+				if st.Say, err = str(s, "say"); err != nil {
+					return err
+				}
+			}
+			if c := v.get("clock"); c != nil {
+				mode, err := oneOf(c, "clock", []string{"running", "paused"})
+				if err != nil {
+					return err
+				}
+				st.Running = mode == "running"
+			}
+		default:
+			return errAt(v.pos, "serve: takes a sentence, or {say: …, clock: running|paused}")
+		}
+	case "webhook", "webhooks":
+		return p.webhookStep(st, v, step)
+	case "expect_call":
+		if p.s.ServeAt < 0 {
+			return errAt(v.pos, "expect_call: waits for a call of the app under test, so it comes after serve:")
+		}
+		st.Method, st.Path, err = p.methodPath(v)
+	}
+	return err
+}
+
+// typed reads what the end user types in the widget instead of the right thing.
+func (p *fileParser) typed(st *Step, step *node) error {
+	if v := step.get("password"); v != nil {
+		pw, err := p.template(v, "password")
+		if err != nil {
+			return err
+		}
+		st.Password = &pw
+	}
+	if v := step.get("answers"); v != nil {
+		if v.kind != kSeq || len(v.items) == 0 {
+			return errAt(v.pos, "answers: is a list of what the user types for the bank's questions, in order (%s types the right one); found %s", AnswerCorrect, v.what())
+		}
+		for _, it := range v.items {
+			a, err := p.template(it, "answer")
+			if err != nil {
+				return err
+			}
+			st.Answers = append(st.Answers, a)
+		}
+	}
+	return nil
+}
+
+func (p *fileParser) call(st *Step, v *node, step *node) error {
+	var err error
+	if st.Method, st.Path, err = p.methodPath(v); err != nil {
+		return err
+	}
+	if b := step.get("body"); b != nil {
+		if b.kind == kSeq {
+			return errAt(b.pos, "body: is a mapping (sent as JSON) or a string (sent as is); found a list")
+		}
+		if err := p.templates(b); err != nil {
+			return err
+		}
+		st.Body = b
+		if st.Method == http.MethodPost && st.Path == "/sandbox/clock" && b.kind == kMap {
+			if a := b.get("advance"); a != nil {
+				if d, err := simulator.ParseDuration(a.value); err == nil {
+					p.moveClock(p.clock.Add(d), st.N)
+				}
+			}
+		}
+	}
+	if h := step.get("headers"); h != nil {
+		if h.kind != kMap {
+			return errAt(h.pos, "headers: is a mapping of header names to values; found %s", h.what())
+		}
+		st.Headers = map[string]string{}
+		for i, k := range h.keys {
+			val, err := p.template(h.vals[i], k.value)
+			if err != nil {
+				return err
+			}
+			st.Headers[k.value] = val
+		}
+	}
+	st.Key = "secret"
+	if k := step.get("key"); k != nil {
+		if st.Key, err = p.template(k, "key"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+var methods = []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodHead, http.MethodOptions}
+
+func (p *fileParser) methodPath(v *node) (string, string, error) {
+	s, err := str(v, "the route")
+	if err != nil {
+		return "", "", err
+	}
+	m, path, ok := strings.Cut(strings.TrimSpace(s), " ")
+	path = strings.TrimSpace(path)
+	if !ok || path == "" {
+		return "", "", errAt(v.pos, "write the route as METHOD /path, e.g. GET /accounts/{adam}; found %q", s)
+	}
+	if !slices.Contains(methods, strings.ToUpper(m)) {
+		return "", "", errAt(v.pos, "%s", unknown("method", m, methods))
+	}
+	if !strings.HasPrefix(path, "/") {
+		return "", "", errAt(v.pos, "a path starts with /, e.g. /accounts/{adam}; found %q", path)
+	}
+	if _, err := p.checkTemplate(v.pos, path); err != nil {
+		return "", "", err
+	}
+	return strings.ToUpper(m), path, nil
+}
+
+var bankOps = []string{"debit", "credit", "password", "mfa"}
+
+func (p *fileParser) bank(st *Step, v *node, step *node) error {
+	name, err := str(v, "bank")
+	if err != nil {
+		return err
+	}
+	var ops []*node
+	for _, k := range step.keys {
+		if slices.Contains(bankOps, k.value) {
+			ops = append(ops, k)
+		}
+	}
+	switch {
+	case len(ops) == 0:
+		return errAt(v.pos, "a bank step says what the customer does: debit: (spends), credit: (receives), password: (changes it) or mfa: (a kind)")
+	case len(ops) > 1:
+		return errAt(ops[1].pos, "a bank step does one thing: this one says both %s and %s; split it into two steps", ops[0].value, ops[1].value)
+	}
+	st.Op = ops[0].value
+	ov := step.get(st.Op)
+	if n := step.get("narration"); n != nil && st.Op != "debit" && st.Op != "credit" {
+		return errAt(n.pos, "narration: goes with debit: or credit:")
+	}
+	switch st.Op {
+	case "debit", "credit":
+		a := p.s.accts[name]
+		if a == nil {
+			if c := p.s.names[name]; c != nil {
+				return errAt(v.pos, "customer %s has %d accounts: name the account the money moves on (%s)", name, len(c.Accounts), accountNames(c))
+			}
+			return errAt(v.pos, "%s", unknown("account", name, p.accountNames()))
+		}
+		st.Account, st.Customer = a, a.Customer
+		if st.Amount, err = money(ov, st.Op, false); err != nil {
+			return err
+		}
+		if n := step.get("narration"); n != nil {
+			if st.Narration, err = str(n, "narration"); err != nil {
+				return err
+			}
+		}
+		st.Text = fmt.Sprintf("bank: %s %s %s", name, st.Op, engine.Naira(st.Amount))
+	case "password":
+		if st.Customer, err = p.customerRef(v); err != nil {
+			return err
+		}
+		pw, err := p.template(ov, "password")
+		if err != nil {
+			return err
+		}
+		st.Password = &pw
+		st.Text = "bank: " + name + " changes the password"
+	case "mfa":
+		if st.Customer, err = p.customerRef(v); err != nil {
+			return err
+		}
+		if st.MFA, err = mfaKind(ov); err != nil {
+			return err
+		}
+		st.Text = "bank: " + name + " MFA " + string(st.MFA)
+	}
+	return nil
+}
+
+func (p *fileParser) receiver(st *Step, v *node) error {
+	if p.webhooks != WebhooksCapture {
+		return errAt(v.pos, "receiver: steps control the built-in receiver, which gets webhooks only with settings webhooks: capture (here it is %q)", p.webhooks)
+	}
+	switch v.kind {
+	case kScalar:
+		switch v.value {
+		case "down", "up":
+			st.Receiver = v.value
+			return nil
+		}
+		return errAt(v.pos, "receiver: is down, up, {status: 500} or {slow: 15s}; found %s", v.what())
+	case kMap:
+		if err := onlyFields(v, []string{"status", "slow"}, "receiver field"); err != nil {
+			return err
+		}
+		if len(v.keys) != 1 {
+			return errAt(v.pos, "receiver: takes one of status: or slow:")
+		}
+		if s := v.get("status"); s != nil {
+			code, err := integer(s, "status", 100, 599)
+			if err != nil {
+				return err
+			}
+			st.Receiver, st.Status = "error", int(code)
+			return nil
+		}
+		d, err := duration(v.get("slow"), "slow")
+		if err != nil {
+			return err
+		}
+		st.Receiver, st.Delay = "slow", d
+		return nil
+	}
+	return errAt(v.pos, "receiver: is down, up, {status: 500} or {slow: 15s}; found %s", v.what())
+}
+
+func (p *fileParser) webhookStep(st *Step, v *node, step *node) error {
+	if p.webhooks == WebhooksNone {
+		return errAt(v.pos, "webhook expectations need deliveries: settings webhooks: is none here")
+	}
+	if a := step.get("account"); a != nil {
+		var err error
+		if st.Account, err = p.accountRef(a, false); err != nil {
+			return err
+		}
+	}
+	if st.Action == "webhook" {
+		t, err := eventType(v)
+		if err != nil {
+			return err
+		}
+		st.Events = []string{t}
+		return nil
+	}
+	if step.get("expect") != nil {
+		return errAt(step.get("expect").pos, "expect: checks one webhook's body: use a webhook: step")
+	}
+	if v.kind != kSeq {
+		return errAt(v.pos, "webhooks: is a list of event types, in the order they arrive ([] for none); found %s", v.what())
+	}
+	if len(v.items) == 0 {
+		st.None = true
+		st.Text = "webhooks: none"
+		return nil
+	}
+	for _, it := range v.items {
+		t, err := eventType(it)
+		if err != nil {
+			return err
+		}
+		st.Events = append(st.Events, t)
+	}
+	return nil
+}
+
+func eventType(v *node) (string, error) {
+	if v.kind != kScalar {
+		return "", errAt(v.pos, "an event type is a word such as mono.events.account_updated; found %s", v.what())
+	}
+	t := v.value
+	if !strings.Contains(t, ".") {
+		t = "mono.events." + t
+	}
+	if !slices.Contains(eventTypes, t) {
+		return "", errAt(v.pos, "%s", unknown("event type", v.value, eventTypes))
+	}
+	return t, nil
+}
+
+// accountRef reads an account name; connected says it must be connected by now.
+func (p *fileParser) accountRef(v *node, connected bool) (*Account, error) {
+	name, err := str(v, "account")
+	if err != nil {
+		return nil, err
+	}
+	a := p.s.accts[name]
+	if a == nil {
+		if c := p.s.names[name]; c != nil {
+			return nil, errAt(v.pos, "customer %s has %d accounts: name one (%s)", name, len(c.Accounts), accountNames(c))
+		}
+		return nil, errAt(v.pos, "%s", unknown("account", name, p.accountNames()))
+	}
+	if connected && !p.connected[name] {
+		return nil, errAt(v.pos, "account %s is not connected at this step: a `connect: %s` step comes first", name, name)
+	}
+	return a, nil
+}
+
+func (p *fileParser) customerRef(v *node) (*Customer, error) {
+	name, err := str(v, "customer")
+	if err != nil {
+		return nil, err
+	}
+	if c := p.s.names[name]; c != nil {
+		return c, nil
+	}
+	if a := p.s.accts[name]; a != nil {
+		return a.Customer, nil
+	}
+	return nil, errAt(v.pos, "%s", unknown("customer", name, p.allNames()))
+}
+
+// bankOf reads a bank: a CBN code or name, or a named customer's or account's bank.
+func (p *fileParser) bankOf(v *node) (string, error) {
+	name, err := str(v, "bank")
+	if err != nil {
+		return "", err
+	}
+	if a := p.s.accts[name]; a != nil {
+		if a.Institution == "" {
+			return "", errAt(v.pos, "%s is the world's own customer: name the bank by its code instead", name)
+		}
+		return a.Institution, nil
+	}
+	if c := p.s.names[name]; c != nil {
+		return "", errAt(v.pos, "customer %s banks with %d banks: name one of the accounts (%s) or a bank code", name, len(c.Accounts), accountNames(c))
+	}
+	if code, err := institution(v); err == nil {
+		return code, nil
+	}
+	return "", errAt(v.pos, "%s", unknown("bank, customer or account", name, append(p.allNames(), bankCodes()...)))
+}
+
+func accountNames(c *Customer) string {
+	names := make([]string, len(c.Accounts))
+	for i, a := range c.Accounts {
+		names[i] = a.Name
+	}
+	return strings.Join(names, ", ")
+}
+
+func (p *fileParser) accountNames() []string {
+	var out []string
+	for n := range p.s.accts {
+		out = append(out, n)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func (p *fileParser) allNames() []string {
+	out := p.accountNames()
+	for n := range p.s.names {
+		if !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// --- expectations
+
+func (p *fileParser) expectations(v *node) ([]*Expectation, error) {
+	if v.kind != kMap || len(v.keys) == 0 {
+		return nil, errAt(v.pos, "expect: is a mapping of paths to values, e.g. {http: 200, account.balance: 500000}; found %s", v.what())
+	}
+	var out []*Expectation
+	for i, k := range v.keys {
+		e := &Expectation{Path: k.value, Matcher: MatchEqual, Want: v.vals[i], pos: k.pos}
+		if err := checkPath(k); err != nil {
+			return nil, err
+		}
+		want := v.vals[i]
+		if want.kind == kMap {
+			if len(want.keys) != 1 {
+				return nil, errAt(want.pos, "a matcher is one of %s, e.g. {gt: 0}", strings.Join(matchers, ", "))
+			}
+			m := want.keys[0]
+			if !slices.Contains(matchers, m.value) {
+				return nil, errAt(m.pos, "%s", unknown("matcher", m.value, matchers))
+			}
+			e.Matcher, e.Want = m.value, want.vals[0]
+			if err := checkMatcher(e); err != nil {
+				return nil, err
+			}
+		} else if want.kind == kSeq {
+			return nil, errAt(want.pos, "expect a list's items by index (data.0.amount) or its length ({len: 3})")
+		}
+		if err := p.templates(e.Want); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+func checkPath(k *node) error {
+	switch {
+	case k.value == "":
+		return errAt(k.pos, "an empty path")
+	case strings.HasPrefix(k.value, "header.") && len(k.value) > len("header."):
+		return nil
+	case k.value == "http" || k.value == "body":
+		return nil
+	}
+	for _, part := range strings.Split(k.value, ".") {
+		if part == "" {
+			return errAt(k.pos, "the path %q has an empty part: write a.b.0.c", k.value)
+		}
+	}
+	return nil
+}
+
+func checkMatcher(e *Expectation) error {
+	w := e.Want
+	switch e.Matcher {
+	case "gt", "gte", "lt", "lte":
+		if _, err := number(w); err != nil {
+			return errAt(w.pos, "%s compares numbers: give a number or an amount such as NGN 5,000; found %s", e.Matcher, w.what())
+		}
+	case "len":
+		if _, err := integer(w, "len", 0, 1<<31); err != nil {
+			return err
+		}
+	case "matches":
+		if w.kind != kScalar {
+			return errAt(w.pos, "matches takes a regular expression; found %s", w.what())
+		}
+		if _, err := regexp.Compile(w.value); err != nil {
+			return errAt(w.pos, "matches: %q is not a regular expression (%v)", w.value, err)
+		}
+	case "any", "absent":
+		if w.tag != tagBool || w.value != "true" {
+			return errAt(w.pos, "write {%s: true}", e.Matcher)
+		}
+	case "one_of":
+		if w.kind != kSeq || len(w.items) == 0 {
+			return errAt(w.pos, "one_of takes a list of values; found %s", w.what())
+		}
+	case "contains", "not":
+		if w.kind != kScalar {
+			return errAt(w.pos, "%s takes a value; found %s", e.Matcher, w.what())
+		}
+	}
+	return nil
+}
+
+func (p *fileParser) saves(st *Step, v *node) error {
+	if v.kind != kMap || len(v.keys) == 0 {
+		return errAt(v.pos, "save: is a mapping of names to paths of the answer, e.g. {token: token}; found %s", v.what())
+	}
+	for i, k := range v.keys {
+		if !nameRE.MatchString(k.value) {
+			return errAt(k.pos, "a saved name uses lower-case letters, digits and _, starting with a letter; found %q", k.value)
+		}
+		if p.s.names[k.value] != nil || p.s.accts[k.value] != nil || k.value == "keys" {
+			return errAt(k.pos, "%q names a customer or account already: save under another name", k.value)
+		}
+		path, err := str(v.vals[i], "save")
+		if err != nil {
+			return err
+		}
+		if err := checkPath(&node{value: path, pos: v.vals[i].pos}); err != nil {
+			return err
+		}
+		st.Save = append(st.Save, SaveSpec{Var: k.value, Path: path, pos: k.pos})
+		p.vars[k.value] = true
+	}
+	return nil
+}
+
+// --- templates: {adam} in paths, bodies and expected values
+
+var refFields = []string{"id", "customer", "number", "institution", "username", "password"}
+
+// template reads a scalar that may hold {references}.
+func (p *fileParser) template(v *node, what string) (string, error) {
+	s, err := str(v, what)
+	if err != nil {
+		return "", err
+	}
+	_, err = p.checkTemplate(v.pos, s)
+	return s, err
+}
+
+// templates checks every string of a value.
+func (p *fileParser) templates(v *node) error {
+	switch v.kind {
+	case kScalar:
+		if v.tag == tagStr {
+			_, err := p.checkTemplate(v.pos, v.value)
+			return err
+		}
+	case kMap:
+		for _, c := range v.vals {
+			if err := p.templates(c); err != nil {
+				return err
+			}
+		}
+	case kSeq:
+		for _, c := range v.items {
+			if err := p.templates(c); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// checkTemplate checks every {reference} of s against what is known at this step.
+func (p *fileParser) checkTemplate(at pos, s string) ([]string, error) {
+	refs, err := templateRefs(s)
+	if err != nil {
+		return nil, errAt(at, "%v", err)
+	}
+	for _, r := range refs {
+		if err := p.checkRef(r); err != nil {
+			return nil, errAt(at, "{%s}: %v", r, err)
+		}
+	}
+	return refs, nil
+}
+
+func (p *fileParser) checkRef(r string) error {
+	name, field, dotted := strings.Cut(r, ".")
+	if name == "keys" {
+		if !slices.Contains([]string{"secret", "public", "webhook_secret"}, field) {
+			return fmt.Errorf("%s", unknown("key", field, []string{"secret", "public", "webhook_secret"}))
+		}
+		return nil
+	}
+	if !dotted {
+		switch {
+		case p.s.accts[name] != nil:
+			if !p.connected[name] {
+				return fmt.Errorf("account %s is not connected at this step, so it has no ID yet: a `connect: %s` step comes first", name, name)
+			}
+			return nil
+		case p.vars[name]:
+			return nil
+		case p.s.names[name] != nil:
+			return fmt.Errorf("customer %s has several accounts: name one (%s), or write {%s.customer} for the customer's ID", name, accountNames(p.s.names[name]), name)
+		}
+		choices := append(p.allNames(), "keys.secret", "keys.public")
+		for v := range p.vars {
+			choices = append(choices, v)
+		}
+		return fmt.Errorf("%s", unknown("name", name, choices))
+	}
+	if p.s.accts[name] == nil && p.s.names[name] == nil {
+		return fmt.Errorf("%s", unknown("name", name, p.allNames()))
+	}
+	if !slices.Contains(refFields, field) {
+		return fmt.Errorf("%s", unknown("field", field, refFields))
+	}
+	if p.s.accts[name] == nil && (field == "id" || field == "number" || field == "institution") {
+		return fmt.Errorf("customer %s has several accounts: name one (%s) for its %s", name, accountNames(p.s.names[name]), field)
+	}
+	if field == "id" && !p.connected[name] {
+		return fmt.Errorf("account %s is not connected at this step, so it has no ID yet", name)
+	}
+	return nil
+}
+
+// templateRefs lists the {references} of s; {{ and }} are literal braces.
+func templateRefs(s string) ([]string, error) {
+	var refs []string
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '{':
+			if i+1 < len(s) && s[i+1] == '{' {
+				i++
+				continue
+			}
+			end := strings.IndexByte(s[i:], '}')
+			if end < 0 {
+				return nil, fmt.Errorf("an unclosed { in %q: write {name}, or {{ for a literal brace", s)
+			}
+			ref := s[i+1 : i+end]
+			if ref == "" || strings.ContainsAny(ref, "{ ") {
+				return nil, fmt.Errorf("%q is not a reference: write {name} or {name.field}, or {{ for a literal brace", s[i:i+end+1])
+			}
+			refs = append(refs, ref)
+			i += end
+		case '}':
+			if i+1 < len(s) && s[i+1] == '}' {
+				i++
+			}
+		}
+	}
+	return refs, nil
+}
+
+// expand replaces each {reference} of s with what look answers.
+func expand(s string, look func(ref string) (string, error)) (string, error) {
+	if !strings.ContainsAny(s, "{}") {
+		return s, nil
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '{' && i+1 < len(s) && s[i+1] == '{':
+			b.WriteByte('{')
+			i++
+		case c == '}' && i+1 < len(s) && s[i+1] == '}':
+			b.WriteByte('}')
+			i++
+		case c == '{':
+			end := strings.IndexByte(s[i:], '}')
+			if end < 0 {
+				return "", fmt.Errorf("an unclosed { in %q", s)
+			}
+			v, err := look(s[i+1 : i+end])
+			if err != nil {
+				return "", err
+			}
+			b.WriteString(v)
+			i += end
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String(), nil
+}
+
+// --- scalar readers
+
+func onlyFields(n *node, allowed []string, what string) error {
+	for _, k := range n.keys {
+		if !slices.Contains(allowed, k.value) {
+			return errAt(k.pos, "%s", unknown(what, k.value, allowed))
+		}
+	}
+	return nil
+}
+
+func requiredString(n *node, key, hint string) (string, error) {
+	v := n.get(key)
+	if v == nil {
+		return "", errAt(n.pos, "%s: is missing: %s", key, hint)
+	}
+	s, err := str(v, key)
+	if err == nil && strings.TrimSpace(s) == "" {
+		return "", errAt(v.pos, "%s: is empty: %s", key, hint)
+	}
+	return s, err
+}
+
+func str(n *node, what string) (string, error) {
+	if n.kind != kScalar || n.tag == tagNull {
+		return "", errAt(n.pos, "%s is a single value; found %s", what, n.what())
+	}
+	return n.value, nil
+}
+
+func integer(n *node, what string, lo, hi int64) (int64, error) {
+	if n.kind != kScalar {
+		return 0, errAt(n.pos, "%s is a whole number from %d to %d; found %s", what, lo, hi, n.what())
+	}
+	v, err := strconv.ParseInt(n.value, 10, 64)
+	if err != nil || v < lo || v > hi {
+		return 0, errAt(n.pos, "%s is a whole number from %d to %d; found %s", what, lo, hi, n.what())
+	}
+	return v, nil
+}
+
+// number reads a number or an amount in naira ("NGN 5,000") as a float.
+func number(n *node) (float64, error) {
+	if n.kind != kScalar {
+		return 0, fmt.Errorf("not a number")
+	}
+	if n.tag == tagInt || n.tag == tagFloat {
+		return strconv.ParseFloat(n.value, 64)
+	}
+	if isNaira(n.value) {
+		k, err := engine.ParseNaira(n.value)
+		return float64(k), err
+	}
+	return 0, fmt.Errorf("not a number")
+}
+
+func isNaira(s string) bool {
+	t := strings.TrimSpace(s)
+	return strings.HasPrefix(strings.ToUpper(t), "NGN") || strings.HasPrefix(t, "₦")
+}
+
+// money reads an amount: kobo as a whole number, or naira written with NGN or ₦.
+func money(n *node, what string, zeroOK bool) (int64, error) {
+	if n.kind != kScalar || n.tag == tagNull {
+		return 0, errAt(n.pos, "%s is an amount: kobo as a number (500000) or naira with NGN (NGN 5,000.50); found %s", what, n.what())
+	}
+	var k int64
+	switch {
+	case n.tag == tagInt:
+		v, err := strconv.ParseInt(n.value, 10, 64)
+		if err != nil || v < 0 || v > engine.MaxKobo {
+			return 0, errAt(n.pos, "%s %s is not an amount of kobo from 0 to %d", what, n.value, engine.MaxKobo)
+		}
+		k = v
+	case isNaira(n.value):
+		v, err := engine.ParseNaira(n.value)
+		if err != nil {
+			return 0, errAt(n.pos, "%s: %s", what, engine.ErrorMessage(err))
+		}
+		k = v
+	default:
+		return 0, errAt(n.pos, "%s %s is not an amount: write kobo as a number (500000) or naira with NGN (NGN 5,000.50)", what, n.what())
+	}
+	if k == 0 && !zeroOK {
+		return 0, errAt(n.pos, "%s must be more than zero", what)
+	}
+	return k, nil
+}
+
+func duration(n *node, what string) (time.Duration, error) {
+	if n == nil || n.kind != kScalar {
+		return 0, errAt(n.pos, "%s is a duration such as 30m, 2h or 1d", what)
+	}
+	d, err := simulator.ParseDuration(n.value)
+	if err != nil {
+		return 0, errAt(n.pos, "%s %q: %s", what, n.value, engine.ErrorMessage(err))
+	}
+	return d, nil
+}
+
+// wat is Lagos time, for instants written without a zone.
+var wat = time.FixedZone("WAT", 3600)
+
+var instantForms = []string{time.RFC3339, "2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02"}
+
+// instant reads a time: RFC 3339, or without a zone in Lagos time (WAT).
+func instant(n *node, what string) (time.Time, error) {
+	if n.kind != kScalar {
+		return time.Time{}, errAt(n.pos, "%s is a time such as 2021-08-20T13:00:00+01:00; found %s", what, n.what())
+	}
+	for i, f := range instantForms {
+		loc := wat
+		if i == 0 {
+			loc = time.UTC
+		}
+		if t, err := time.ParseInLocation(f, n.value, loc); err == nil {
+			if t.Year() < 1900 || t.Year() > 2200 {
+				return time.Time{}, errAt(n.pos, "%s %s is outside the years 1900 to 2200", what, n.value)
+			}
+			return t.UTC(), nil
+		}
+	}
+	return time.Time{}, errAt(n.pos, "%s %q is not a time: write 2021-08-20T13:00:00+01:00 (or without the zone, in Lagos time)", what, n.value)
+}
+
+func institution(n *node) (string, error) {
+	s, err := str(n, "institution")
+	if err != nil {
+		return "", err
+	}
+	for _, in := range simulator.Institutions() {
+		if s == in.Code || strings.EqualFold(s, in.Name) {
+			return in.Code, nil
+		}
+	}
+	return "", errAt(n.pos, "%s", unknown("bank", s, bankCodes()))
+}
+
+func bankCodes() []string {
+	var out []string
+	for _, in := range simulator.Institutions() {
+		out = append(out, in.Code)
+	}
+	return out
+}
+
+func mfaKind(n *node) (engine.MFAKind, error) {
+	names := make([]string, len(engine.MFAKinds))
+	for i, k := range engine.MFAKinds {
+		names[i] = string(k)
+	}
+	s, err := oneOf(n, "mfa", names)
+	return engine.MFAKind(s), err
+}
+
+func oneOf(n *node, what string, choices []string) (string, error) {
+	s, err := str(n, what)
+	if err != nil {
+		return "", err
+	}
+	if !slices.Contains(choices, s) {
+		return "", errAt(n.pos, "%s", unknown(what, s, choices))
+	}
+	return s, nil
+}

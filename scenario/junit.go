@@ -1,0 +1,95 @@
+package scenario
+
+import (
+	"encoding/xml"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// JUnit XML, as GitHub Actions, GitLab and Jenkins display it: one test suite of one
+// test case per file, failures with where and why.
+
+type junitSuites struct {
+	XMLName  xml.Name     `xml:"testsuites"`
+	Name     string       `xml:"name,attr"`
+	Tests    int          `xml:"tests,attr"`
+	Failures int          `xml:"failures,attr"`
+	Errors   int          `xml:"errors,attr"`
+	Time     string       `xml:"time,attr"`
+	Suites   []junitSuite `xml:"testsuite"`
+}
+
+type junitSuite struct {
+	Name     string      `xml:"name,attr"`
+	Tests    int         `xml:"tests,attr"`
+	Failures int         `xml:"failures,attr"`
+	Errors   int         `xml:"errors,attr"`
+	Time     string      `xml:"time,attr"`
+	Cases    []junitCase `xml:"testcase"`
+}
+
+type junitCase struct {
+	Name      string        `xml:"name,attr"`
+	Classname string        `xml:"classname,attr"`
+	File      string        `xml:"file,attr,omitempty"`
+	Line      int           `xml:"line,attr,omitempty"`
+	Time      string        `xml:"time,attr"`
+	Failure   *junitFailure `xml:"failure,omitempty"`
+	Error     *junitFailure `xml:"error,omitempty"`
+	SystemOut string        `xml:"system-out,omitempty"`
+}
+
+type junitFailure struct {
+	Message string `xml:"message,attr"`
+	Type    string `xml:"type,attr"`
+	Text    string `xml:",chardata"`
+}
+
+// WriteJUnit writes results as JUnit XML.
+func WriteJUnit(w io.Writer, results []*Result) error {
+	suite := junitSuite{Name: "sandbank scenarios"}
+	var total float64
+	for _, r := range results {
+		secs := r.Wall.Seconds()
+		total += secs
+		name := r.Title
+		if name == "" {
+			name = r.Path
+		}
+		c := junitCase{Name: name, Classname: strings.TrimSuffix(r.Path, ".yaml"), File: r.Path, Time: fmt.Sprintf("%.3f", secs),
+			SystemOut: fmt.Sprintf("%d steps, %s of virtual time", r.Steps, span(r.Virtual))}
+		switch {
+		case r.Err != nil:
+			c.Error = &junitFailure{Message: r.Err.Error(), Type: "invalid", Text: r.Line()}
+			if e, ok := r.Err.(*Error); ok {
+				c.Line = e.Line
+			}
+			suite.Errors++
+		case r.Failure != nil:
+			f := r.Failure
+			c.Line = f.Err.Line
+			text := r.Line()
+			if f.Expected != "" {
+				text += fmt.Sprintf("\nexpected: %s\ngot:      %s", f.Expected, f.Got)
+			}
+			c.Failure = &junitFailure{Message: fmt.Sprintf("step %d (%s): %s", f.Step.N, f.Step.Text, f.Err.Msg), Type: "failed", Text: text}
+			suite.Failures++
+		}
+		suite.Cases = append(suite.Cases, c)
+	}
+	suite.Tests = len(results)
+	suite.Time = fmt.Sprintf("%.3f", total)
+	doc := junitSuites{Name: suite.Name, Tests: suite.Tests, Failures: suite.Failures, Errors: suite.Errors,
+		Time: suite.Time, Suites: []junitSuite{suite}}
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}

@@ -1,0 +1,1120 @@
+package scenario
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"sandbank/engine"
+	"sandbank/world"
+)
+
+// Host builds what a scenario runs on: a world from the options, and the HTTP API
+// over it. Webhooks addressed to receiverURL must reach the API's built-in receiver
+// in process. main provides it: nothing imports the api package but main.
+type Host func(ctx context.Context, o world.Options, receiverURL string) (*world.World, http.Handler, error)
+
+// ReceiverURL is the webhook URL of `webhooks: capture` in a world with no listener:
+// the built-in receiver, reached in process (the .invalid host reaches nothing else).
+const ReceiverURL = "http://sandbank.invalid/sandbox/receiver"
+
+// requestHost is the Host of the requests steps make in process.
+const requestHost = "sandbank.invalid"
+
+// settleTimeout bounds the real time a step's webhooks take to be delivered.
+const settleTimeout = 30 * time.Second
+
+// Run is a scenario being run on a world: step by step (Next), to a pause, or to the
+// end. Steps act through the same HTTP API an app calls, in process.
+type Run struct {
+	S *Scenario
+	W *world.World
+	H http.Handler
+
+	receiverURL string
+	keys        world.Keys // the world's own: a scenario's in its world, the user's in the demo
+	tr          *transcript
+	customerIDs map[string]string // customer name → the bank's customer ID
+	numbers     map[string]string // account name → NUBAN
+	banks       map[string]string // account name → bank code
+	ids         map[string]string // account name → connected account ID
+	vars        map[string]string // saved values
+	last        *response
+
+	notes     <-chan engine.Notice
+	stopNotes func()
+	noted     []engine.Notice
+	dropped   bool
+	attempts0 uint64         // the engine's attempt count when the run subscribed
+	seen      uint64         // delivery notices received since
+	reported  map[string]int // event ID → attempts written to the transcript
+	delivered []delivery     // successful deliveries, in order
+	cursors   map[string]int // webhook expectations' place in delivered, per account ("" any)
+
+	next    int // the index of the next step
+	results []StepResult
+	failed  bool
+	started time.Time
+}
+
+// StepResult is how a step went.
+type StepResult struct {
+	Step     *Step
+	OK       bool
+	Skipped  bool   // not run: an earlier step failed, or it comes after serve:
+	Err      *Error // why it failed, at the step or the failed expectation
+	Expected string
+	Got      string
+	Checks   []string // ✓/✗ lines
+}
+
+// delivery is a webhook that reached the receiver (2xx).
+type delivery struct {
+	at      time.Time
+	account string
+	seq     uint64
+	ev      engine.Event
+}
+
+// Open starts a run of s on w, whose API is h; transcript, if not nil, receives the
+// transcript. It sets up the scenario's customers and settings.
+func Open(ctx context.Context, s *Scenario, w *world.World, h http.Handler, receiverURL string, out io.Writer) (*Run, error) {
+	r := &Run{S: s, W: w, H: h, receiverURL: receiverURL, customerIDs: map[string]string{}, numbers: map[string]string{},
+		banks: map[string]string{}, ids: map[string]string{}, vars: map[string]string{}, reported: map[string]int{},
+		cursors: map[string]int{}, started: time.Now()}
+	set := w.Engine.Settings()
+	r.keys = world.Keys{Secret: set.SecretKey.Reveal(), Public: set.PublicKey, WebhookSecret: set.WebhookSecret.Reveal()}
+	if out != nil {
+		r.tr = &transcript{w: out}
+	}
+	r.notes, r.stopNotes = w.Engine.Subscribe(1 << 16)
+	r.attempts0 = w.Engine.DeliveryAttempts()
+	r.tr.header(s)
+	r.tr.section("setup", w.Clock.Now())
+	if err := r.setup(ctx); err != nil {
+		r.Close()
+		return nil, err
+	}
+	return r, nil
+}
+
+// Close ends the run's subscription; the world stays open.
+func (r *Run) Close() {
+	if r.stopNotes != nil {
+		r.stopNotes()
+		r.stopNotes = nil
+	}
+}
+
+func (r *Run) setup(ctx context.Context) error {
+	all := r.W.Bank.Customers()
+	for _, c := range r.S.Customers {
+		if c.World >= 0 {
+			if c.World >= len(all) || len(all[c.World].Accounts) == 0 {
+				return &Error{File: r.S.Path, Line: c.pos.line, Col: c.pos.col, Msg: fmt.Sprintf("the world has no customer %d with an account", c.World)}
+			}
+			bc := all[c.World]
+			r.customerIDs[c.Name] = bc.ID
+			a := c.Accounts[0]
+			r.numbers[a.Name], r.banks[a.Name] = bc.Accounts[0].Number, bc.Accounts[0].Institution.Code
+			r.tr.line("customer %s is the world's customer %d: %s, %s %s", c.Name, c.World, bc.Name, bc.Accounts[0].Institution.Name, bc.Accounts[0].Number)
+			continue
+		}
+		body := map[string]any{"profile": "dormant"}
+		nc := c.New
+		for k, v := range map[string]string{"name": nc.Name, "institution": nc.Institution, "mfa": string(nc.MFA),
+			"profile": nc.Profile, "username": nc.Username, "password": nc.Password, "account_type": nc.AccountType,
+			"auth_method": nc.AuthMethod} {
+			if v != "" {
+				body[k] = v
+			}
+		}
+		body["balance"] = nc.Balance
+		res := r.call(ctx, "POST", "/sandbox/customers", jsonBody(body), "secret", nil, 0)
+		if res.Status != http.StatusCreated {
+			return r.setupError(c.pos, "adding customer "+c.Name, res)
+		}
+		var got struct {
+			ID       string
+			Accounts []struct {
+				AccountNumber string
+				Institution   struct{ BankCode string }
+			}
+		}
+		if err := json.Unmarshal(res.Body, &got); err != nil || len(got.Accounts) == 0 {
+			return r.setupError(c.pos, "adding customer "+c.Name, res)
+		}
+		r.customerIDs[c.Name] = got.ID
+		r.numbers[c.Accounts[0].Name], r.banks[c.Accounts[0].Name] = got.Accounts[0].AccountNumber, got.Accounts[0].Institution.BankCode
+		for _, a := range c.Accounts[1:] {
+			body := map[string]any{"institution": a.Institution, "balance": a.Balance}
+			if a.Type != "" {
+				body["account_type"] = a.Type
+			}
+			res := r.call(ctx, "POST", "/sandbox/customers/"+got.ID+"/accounts", jsonBody(body), "secret", nil, 0)
+			if res.Status != http.StatusCreated {
+				return r.setupError(a.pos, "opening account "+a.Name, res)
+			}
+			r.numbers[a.Name], r.banks[a.Name] = r.numberAt(got.ID, a.Institution), a.Institution
+		}
+	}
+	res := r.settings(ctx, r.S.Settings)
+	if res.Status != http.StatusOK {
+		return r.setupError(pos{1, 1}, "applying the settings", res)
+	}
+	return r.settle(ctx)
+}
+
+func (r *Run) numberAt(customerID, code string) string {
+	c, err := r.W.Bank.Customer(customerID)
+	if err != nil {
+		return ""
+	}
+	for _, a := range c.Accounts {
+		if a.Institution.Code == code {
+			return a.Number
+		}
+	}
+	return ""
+}
+
+func (r *Run) setupError(p pos, what string, res *response) error {
+	return &Error{File: r.S.Path, Line: p.line, Col: p.col, Msg: fmt.Sprintf("%s: the API answered %d %s", what, res.Status, bytes.TrimSpace(res.Body))}
+}
+
+// settings applies a settings block through PATCH /sandbox/settings.
+func (r *Run) settings(ctx context.Context, s Settings) *response {
+	body := map[string]any{}
+	if s.DataSync != nil {
+		body["data_sync_enabled"] = *s.DataSync
+	}
+	if s.AutoSync != nil {
+		body["auto_sync"] = autoSyncWord(*s.AutoSync)
+	}
+	if s.Webhooks != nil {
+		switch *s.Webhooks {
+		case WebhooksCapture:
+			body["webhook_url"] = r.receiverURL
+		case WebhooksNone:
+			body["webhook_url"] = ""
+		default:
+			body["webhook_url"] = *s.Webhooks
+		}
+	}
+	if s.WebhookSecret != nil {
+		body["webhook_secret"] = *s.WebhookSecret
+	}
+	return r.call(ctx, "PATCH", "/sandbox/settings", jsonBody(body), "secret", nil, 0)
+}
+
+func autoSyncWord(d time.Duration) string {
+	if d == 0 {
+		return "off"
+	}
+	return strconv.Itoa(int(d/time.Hour)) + "h"
+}
+
+// Done reports whether every step has run (or the run stopped at a failure).
+func (r *Run) Done() bool { return r.next >= len(r.S.Steps) || r.failed }
+
+// Failed reports whether a step failed.
+func (r *Run) Failed() bool { return r.failed }
+
+// Results are the results of the steps run so far.
+func (r *Run) Results() []StepResult { return r.results }
+
+// NextStep is the step Next would run, or nil.
+func (r *Run) NextStep() *Step {
+	if r.Done() {
+		return nil
+	}
+	return r.S.Steps[r.next]
+}
+
+// Next runs the next step and returns its result.
+func (r *Run) Next(ctx context.Context) StepResult {
+	st := r.S.Steps[r.next]
+	r.next++
+	res := r.runStep(ctx, st)
+	r.results = append(r.results, res)
+	if !res.OK {
+		r.failed = true
+	}
+	return res
+}
+
+// ToEnd runs the remaining steps up to serve: (or the end), stopping at a failure.
+func (r *Run) ToEnd(ctx context.Context) {
+	for !r.Done() && r.next != r.S.ServeAt {
+		r.Next(ctx)
+	}
+}
+
+// ToPause runs steps up to and including the next pause: (or serve:, or the end).
+func (r *Run) ToPause(ctx context.Context) {
+	for !r.Done() {
+		a := r.NextStep().Action
+		r.Next(ctx)
+		if a == "pause" || a == "serve" {
+			return
+		}
+	}
+}
+
+func (r *Run) fail(st *Step, p pos, format string, args ...any) StepResult {
+	return StepResult{Step: st, Err: &Error{File: r.S.Path, Line: p.line, Col: p.col, Msg: fmt.Sprintf(format, args...)}}
+}
+
+func (r *Run) runStep(ctx context.Context, st *Step) StepResult {
+	r.tr.section(fmt.Sprintf("step %d · line %d · %s", st.N, st.pos.line, st.Text), time.Time{})
+	if st.Note != "" {
+		r.tr.line("# %s", st.Note)
+	}
+	r.last = nil
+	if !st.At.IsZero() {
+		if d := st.At.Sub(r.W.Clock.Now()); d > 0 {
+			if res := r.call(ctx, "POST", "/sandbox/clock", jsonBody(map[string]any{"advance": d.String()}), "secret", nil, 0); res.Status != http.StatusOK {
+				return r.fail(st, st.pos, "moving the clock to %s: the API answered %d %s", st.At.Format(time.RFC3339), res.Status, bytes.TrimSpace(res.Body))
+			}
+		}
+	}
+	res := StepResult{Step: st, OK: true}
+	if bad := r.act(ctx, st); bad != nil {
+		return *bad
+	}
+	if err := r.settle(ctx); err != nil {
+		return r.fail(st, st.pos, "%v", err)
+	}
+	if r.last != nil {
+		for _, e := range st.Expect {
+			if fr := r.expect(st, e, r.last, &res); fr != nil {
+				r.tr.checks(res.Checks)
+				return *fr
+			}
+		}
+		for _, sv := range st.Save {
+			v, ok := r.last.lookup(sv.Path)
+			if !ok {
+				return r.fail(st, sv.pos, "save %s: the answer has no %s", sv.Var, sv.Path)
+			}
+			r.vars[sv.Var] = plain(v)
+			r.tr.line("saved %s = %s", sv.Var, r.vars[sv.Var])
+		}
+	}
+	if st.Action == "webhook" || st.Action == "webhooks" {
+		if fr := r.expectWebhooks(st, &res); fr != nil {
+			r.tr.checks(res.Checks)
+			return *fr
+		}
+	}
+	r.tr.checks(res.Checks)
+	return res
+}
+
+// plain is a JSON value as text for a saved variable.
+func plain(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case json.Number:
+		return x.String()
+	case nil:
+		return ""
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// act does what the step says; it returns a result only when the step failed.
+func (r *Run) act(ctx context.Context, st *Step) *StepResult {
+	need2xx := len(st.Expect) == 0
+	failed := func(res *response) *StepResult {
+		f := r.fail(st, st.pos, "%s %s answered %d: %s", res.Method, res.Path, res.Status, errMessage(res))
+		if res.TimedOut {
+			f = r.fail(st, st.pos, "%s %s did not answer within the step's timeout of %s", res.Method, res.Path, st.Timeout)
+		}
+		return &f
+	}
+	do := func(method, path string, body []byte, key string) *response {
+		res := r.call(ctx, method, path, body, key, st.Headers, st.Timeout)
+		r.last = res
+		return res
+	}
+	switch st.Action {
+	case "connect":
+		return r.connect(ctx, st, do, need2xx, failed)
+	case "reauthorise":
+		return r.reauthorise(ctx, st, do, need2xx, failed)
+	case "sync", "unlink":
+		res := do("POST", "/accounts/"+r.ids[st.Account.Name]+"/"+st.Action, nil, "secret")
+		if need2xx && res.Status/100 != 2 {
+			return failed(res)
+		}
+	case "call":
+		path, err := r.expand(st.Path)
+		if err != nil {
+			f := r.fail(st, st.pos, "%v", err)
+			return &f
+		}
+		var body []byte
+		if st.Body != nil {
+			if body, err = r.bodyJSON(st.Body); err != nil {
+				f := r.fail(st, st.pos, "%v", err)
+				return &f
+			}
+		}
+		key, err := r.expand(st.Key)
+		if err != nil {
+			f := r.fail(st, st.pos, "%v", err)
+			return &f
+		}
+		do(st.Method, path, body, key)
+	case "bank":
+		cid := r.customerIDs[st.Customer.Name]
+		var res *response
+		switch st.Op {
+		case "debit", "credit":
+			body := map[string]any{"type": st.Op, "amount": st.Amount, "account": r.numbers[st.Account.Name]}
+			if st.Narration != "" {
+				body["narration"] = st.Narration
+			}
+			res = do("POST", "/sandbox/customers/"+cid+"/transactions", jsonBody(body), "secret")
+		case "password":
+			pw, err := r.expand(*st.Password)
+			if err != nil {
+				f := r.fail(st, st.pos, "%v", err)
+				return &f
+			}
+			res = do("POST", "/sandbox/customers/"+cid+"/password", jsonBody(map[string]any{"password": pw}), "secret")
+		case "mfa":
+			res = do("POST", "/sandbox/customers/"+cid+"/mfa", jsonBody(map[string]any{"type": st.MFA}), "secret")
+		}
+		if need2xx && res.Status/100 != 2 {
+			return failed(res)
+		}
+	case "outage":
+		path := "/sandbox/institutions/" + st.Institution + "/outage"
+		var res *response
+		if st.End {
+			res = do("DELETE", path, nil, "secret")
+		} else {
+			res = do("POST", path, jsonBody(map[string]any{"for": st.For.String()}), "secret")
+		}
+		if need2xx && res.Status/100 != 2 {
+			return failed(res)
+		}
+	case "latency":
+		res := do("POST", "/sandbox/institutions/"+st.Institution+"/latency", jsonBody(map[string]any{"latency": st.Delay.String()}), "secret")
+		if need2xx && res.Status/100 != 2 {
+			return failed(res)
+		}
+	case "advance":
+		res := do("POST", "/sandbox/clock", jsonBody(map[string]any{"advance": st.Advance.String()}), "secret")
+		if res.Status != http.StatusOK {
+			return failed(res)
+		}
+		r.last = nil
+	case "at", "pause", "serve":
+		if st.Say != "" {
+			r.tr.line("» %s", st.Say)
+		}
+	case "settings":
+		res := r.settings(ctx, st.Settings)
+		r.last = res
+		if need2xx && res.Status/100 != 2 {
+			return failed(res)
+		}
+	case "receiver":
+		body := map[string]any{"mode": st.Receiver}
+		switch st.Receiver {
+		case "error":
+			body["status"] = st.Status
+		case "slow":
+			body["delay"] = st.Delay.String()
+		}
+		res := do("POST", "/sandbox/receiver/mode", jsonBody(body), "secret")
+		if need2xx && res.Status/100 != 2 {
+			return failed(res)
+		}
+	case "webhook", "webhooks":
+		// checked once delivery has settled
+	case "expect_call":
+		f := r.fail(st, st.pos, "expect_call waits for the app under test: run the file with sandbank serve --scenario")
+		return &f
+	}
+	return nil
+}
+
+// widgetJSON is what the widget routes answer.
+type widgetJSON struct {
+	Session   string `json:"session"`
+	Status    string `json:"status"`
+	Code      string `json:"code"`
+	Account   string `json:"account"`
+	Challenge *struct {
+		Type   string `json:"type"`
+		Prompt string `json:"prompt"`
+	} `json:"challenge"`
+}
+
+type doFunc func(method, path string, body []byte, key string) *response
+
+// connect walks the widget as the customer would — bank, login, each challenge —
+// and exchanges the code, as the business's server does.
+func (r *Run) connect(ctx context.Context, st *Step, do doFunc, need2xx bool, failed func(*response) *StepResult) *StepResult {
+	a := st.Account
+	res := do("POST", "/connect/sessions", jsonBody(map[string]any{"key": r.keys.Public, "institution": r.banks[a.Name]}), "none")
+	var w widgetJSON
+	if res.Status != http.StatusOK || json.Unmarshal(res.Body, &w) != nil {
+		return r.stopped(res, need2xx, failed)
+	}
+	w, bad, stop := r.login(ctx, st, w, do, need2xx, failed)
+	if stop {
+		return bad
+	}
+	res = do("POST", "/account/auth", jsonBody(map[string]any{"code": w.Code}), "secret")
+	var got struct{ ID string }
+	if res.Status != http.StatusOK || json.Unmarshal(res.Body, &got) != nil || got.ID == "" {
+		return r.stopped(res, need2xx, failed)
+	}
+	r.ids[a.Name] = got.ID
+	r.tr.line("account %s is %s", a.Name, got.ID)
+	return nil
+}
+
+// reauthorise asks for a reauth token (or takes the step's) and walks the widget in
+// reauth mode: only what the bank asks.
+func (r *Run) reauthorise(ctx context.Context, st *Step, do doFunc, need2xx bool, failed func(*response) *StepResult) *StepResult {
+	token, err := r.expand(st.Token)
+	if err != nil {
+		f := r.fail(st, st.pos, "%v", err)
+		return &f
+	}
+	if token == "" {
+		res := do("POST", "/accounts/"+r.ids[st.Account.Name]+"/reauthorise", nil, "secret")
+		var got struct{ Token string }
+		if res.Status != http.StatusOK || json.Unmarshal(res.Body, &got) != nil {
+			return r.stopped(res, need2xx, failed)
+		}
+		token = got.Token
+	}
+	res := do("POST", "/connect/sessions", jsonBody(map[string]any{"key": r.keys.Public, "reauth_token": token}), "none")
+	var w widgetJSON
+	if res.Status != http.StatusOK || json.Unmarshal(res.Body, &w) != nil {
+		return r.stopped(res, need2xx, failed)
+	}
+	_, bad, _ := r.login(ctx, st, w, do, need2xx, failed)
+	return bad
+}
+
+// login types the password if the widget asks for it, then answers each challenge,
+// until success. stop says the walk ended short of success: bad is the failure, or
+// nil when the step's expectations judge the last answer.
+func (r *Run) login(_ context.Context, st *Step, w widgetJSON, do doFunc, need2xx bool, failed func(*response) *StepResult) (_ widgetJSON, bad *StepResult, stop bool) {
+	c, err := r.W.Bank.Customer(r.customerIDs[st.Account.Customer.Name])
+	if err != nil {
+		f := r.fail(st, st.pos, "%v", err)
+		return w, &f, true
+	}
+	next := func(res *response) (widgetJSON, bool) {
+		var n widgetJSON
+		if res.Status != http.StatusOK || json.Unmarshal(res.Body, &n) != nil {
+			return n, false
+		}
+		return n, true
+	}
+	if w.Status == "login" {
+		pw := c.Password
+		if st.Password != nil {
+			if pw, err = r.expand(*st.Password); err != nil {
+				f := r.fail(st, st.pos, "%v", err)
+				return w, &f, true
+			}
+		}
+		res := do("POST", "/connect/sessions/"+w.Session+"/login", jsonBody(map[string]any{"username": c.Username, "password": pw}), "none")
+		n, ok := next(res)
+		if !ok {
+			return w, r.stopped(res, need2xx, failed), true
+		}
+		w.Status, w.Challenge, w.Code, w.Account = n.Status, n.Challenge, n.Code, n.Account
+	}
+	typed := 0
+	for w.Status == "challenge" {
+		if typed == 20 {
+			f := r.fail(st, st.pos, "the bank kept asking: 20 challenges")
+			return w, &f, true
+		}
+		ans := AnswerCorrect
+		if typed < len(st.Answers) {
+			ans = st.Answers[typed]
+			if ans, err = r.expand(ans); err != nil {
+				f := r.fail(st, st.pos, "%v", err)
+				return w, &f, true
+			}
+		} else if len(st.Answers) > 0 {
+			// the answers given ran out: the user gives up here
+			f := r.fail(st, st.pos, "the bank asked a %s challenge after the %d answers given", w.Challenge.Type, len(st.Answers))
+			if !need2xx {
+				return w, nil, true
+			}
+			return w, &f, true
+		}
+		typed++
+		if ans == AnswerCorrect {
+			state, err := r.W.Engine.Widget(w.Session)
+			if err != nil || state.Challenge == nil {
+				f := r.fail(st, st.pos, "the widget session has no open challenge: %v", err)
+				return w, &f, true
+			}
+			if ans, err = r.W.Bank.ExpectedAnswer(state.Challenge.ID); err != nil {
+				f := r.fail(st, st.pos, "finding the answer to the %s challenge: %s", state.Challenge.Kind, engine.ErrorMessage(err))
+				return w, &f, true
+			}
+			r.tr.line("the tester finds the answer to the %s challenge: %s", w.Challenge.Type, ans)
+		}
+		res := do("POST", "/connect/sessions/"+w.Session+"/answer", jsonBody(map[string]any{"answer": ans}), "none")
+		n, ok := next(res)
+		if !ok {
+			return w, r.stopped(res, need2xx, failed), true
+		}
+		w.Status, w.Challenge, w.Code, w.Account = n.Status, n.Challenge, n.Code, n.Account
+	}
+	if w.Status != "success" && need2xx {
+		f := r.fail(st, st.pos, "the widget stopped at %q", w.Status)
+		return w, &f, true
+	}
+	return w, nil, w.Status != "success"
+}
+
+// stopped ends a walk at a refused request: a failure, unless the step's
+// expectations judge that answer (nil).
+func (r *Run) stopped(res *response, need2xx bool, failed func(*response) *StepResult) *StepResult {
+	if need2xx {
+		return failed(res)
+	}
+	return nil
+}
+
+func errMessage(res *response) string {
+	var e struct{ Message string }
+	if json.Unmarshal(res.Body, &e) == nil && e.Message != "" {
+		return e.Message
+	}
+	return strings.TrimSpace(string(res.Body))
+}
+
+// call sends a request to the API in process and writes it to the transcript.
+func (r *Run) call(ctx context.Context, method, path string, body []byte, key string, headers map[string]string, timeout time.Duration) *response {
+	if timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, timeout)
+		defer cancel()
+	}
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, "http://"+requestHost+path, rd)
+	res := &response{Method: method, Path: path, Header: http.Header{}}
+	if err != nil {
+		res.Status, res.Body = http.StatusBadRequest, []byte(err.Error())
+		return res
+	}
+	req.RemoteAddr = "127.0.0.1:0"
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	switch key {
+	case "secret":
+		req.Header.Set("mono-sec-key", r.keys.Secret)
+	case "public":
+		req.Header.Set("mono-sec-key", r.keys.Public)
+	case "none", "":
+	default:
+		req.Header.Set("mono-sec-key", key)
+	}
+	for k, v := range headers {
+		if v, err := r.expand(v); err == nil {
+			req.Header.Set(k, v)
+		}
+	}
+	rec := &recorder{header: http.Header{}, status: http.StatusOK}
+	r.H.ServeHTTP(rec, req)
+	res.Status, res.Header, res.Body = rec.status, rec.header, rec.body.Bytes()
+	if ctx.Err() != nil && timeout > 0 {
+		res.TimedOut, res.Status = true, 0
+	}
+	r.tr.request(r.W.Clock.Now(), method, path, key, headers, body, res)
+	return res
+}
+
+type recorder struct {
+	header http.Header
+	status int
+	wrote  bool
+	body   bytes.Buffer
+}
+
+func (r *recorder) Header() http.Header { return r.header }
+func (r *recorder) WriteHeader(code int) {
+	if !r.wrote {
+		r.status, r.wrote = code, true
+	}
+}
+func (r *recorder) Write(b []byte) (int, error) { r.WriteHeader(http.StatusOK); return r.body.Write(b) }
+
+func jsonBody(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic("scenario: a body of plain values cannot fail to marshal: " + err.Error())
+	}
+	return b
+}
+
+// bodyJSON renders a step's body: a mapping as JSON, a string as is; templates expanded.
+func (r *Run) bodyJSON(n *node) ([]byte, error) {
+	if n.kind == kScalar {
+		s, err := r.expand(n.value)
+		return []byte(s), err
+	}
+	v, err := r.jsonValue(n)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(v)
+}
+
+func (r *Run) jsonValue(n *node) (any, error) {
+	switch n.kind {
+	case kMap:
+		m := make(map[string]any, len(n.keys))
+		for i, k := range n.keys {
+			v, err := r.jsonValue(n.vals[i])
+			if err != nil {
+				return nil, err
+			}
+			m[k.value] = v
+		}
+		return m, nil
+	case kSeq:
+		out := make([]any, len(n.items))
+		for i, it := range n.items {
+			v, err := r.jsonValue(it)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = v
+		}
+		return out, nil
+	}
+	switch n.tag {
+	case tagInt, tagFloat:
+		return json.Number(n.value), nil
+	case tagBool:
+		return n.value == "true", nil
+	case tagNull:
+		return nil, nil
+	}
+	return r.expand(n.value)
+}
+
+// expand fills a string's {references} with what they name now.
+func (r *Run) expand(s string) (string, error) {
+	return expand(s, r.lookup)
+}
+
+func (r *Run) lookup(ref string) (string, error) {
+	name, field, dotted := strings.Cut(ref, ".")
+	if name == "keys" {
+		switch field {
+		case "secret":
+			return r.keys.Secret, nil
+		case "public":
+			return r.keys.Public, nil
+		case "webhook_secret":
+			return r.keys.WebhookSecret, nil
+		}
+	}
+	if !dotted || field == "id" {
+		if id, ok := r.ids[name]; ok {
+			return id, nil
+		}
+		if v, ok := r.vars[name]; ok && !dotted {
+			return v, nil
+		}
+		return "", fmt.Errorf("{%s} has no value yet", ref)
+	}
+	cname := name
+	if a := r.S.accts[name]; a != nil {
+		cname = a.Customer.Name
+	}
+	switch field {
+	case "customer":
+		return r.customerIDs[cname], nil
+	case "number":
+		return r.numbers[name], nil
+	case "institution":
+		return r.banks[name], nil
+	case "username", "password":
+		c, err := r.W.Bank.Customer(r.customerIDs[cname])
+		if err != nil {
+			return "", err
+		}
+		if field == "username" {
+			return c.Username, nil
+		}
+		return c.Password, nil
+	}
+	return "", fmt.Errorf("{%s}: unknown field", ref)
+}
+
+func (r *Run) expect(st *Step, e *Expectation, res *response, out *StepResult) *StepResult {
+	got, present := res.lookup(e.Path)
+	text := e.Want.value
+	if e.Want.kind == kScalar && e.Want.tag == tagStr {
+		var err error
+		if text, err = r.expand(text); err != nil {
+			f := r.fail(st, e.pos, "%v", err)
+			return &f
+		}
+	}
+	want := wantValue{n: e.Want, text: text}
+	expected, ok := check(e, want, got, present)
+	gotText := show(got, present)
+	if ok {
+		out.Checks = append(out.Checks, fmt.Sprintf("✓ %s: %s", e.Path, gotText))
+		return nil
+	}
+	out.Checks = append(out.Checks, fmt.Sprintf("✗ %s: expected %s, got %s", e.Path, expected, gotText))
+	f := r.fail(st, e.pos, "%s: expected %s, got %s", e.Path, expected, gotText)
+	f.Expected, f.Got, f.Checks = expected, gotText, out.Checks
+	if res.Status/100 != 2 && e.Path != "http" {
+		f.Err.Msg += fmt.Sprintf(" (the answer was %d: %s)", res.Status, errMessage(res))
+	}
+	return &f
+}
+
+// --- webhooks
+
+// settle waits until every webhook attempt due now has been made and recorded, then
+// writes the new attempts to the transcript.
+func (r *Run) settle(ctx context.Context) error {
+	deadline := time.Now().Add(settleTimeout)
+	poll := time.NewTimer(time.Millisecond)
+	defer poll.Stop()
+	for {
+		ok, err := r.W.Engine.OutboxSettled(ctx)
+		if err != nil {
+			return fmt.Errorf("reading the webhook outbox: %s", engine.ErrorMessage(err))
+		}
+		// Settled, and every recorded attempt's notice is in: the transcript can be
+		// written. (A notice follows its record; a lost one is made up by a full read.)
+		if ok && (r.dropped || r.seen >= r.W.Engine.DeliveryAttempts()-r.attempts0) {
+			break
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("webhook delivery did not catch up with the clock within %s of real time", settleTimeout)
+		}
+		poll.Reset(2 * time.Millisecond)
+		select {
+		case n := <-r.notes:
+			r.note(n)
+		case <-poll.C:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	for drained := false; !drained; {
+		select {
+		case n := <-r.notes:
+			r.note(n)
+		default:
+			drained = true
+		}
+	}
+	return r.collect(ctx)
+}
+
+func (r *Run) note(n engine.Notice) {
+	if n.Dropped > 0 {
+		r.dropped = true
+	}
+	if n.Kind == engine.NoticeDelivery {
+		r.noted = append(r.noted, n)
+		r.seen++
+	}
+}
+
+// collect writes the attempts made since the last step, in a stable order: by the
+// virtual time of the attempt, then account, then the event's place in the outbox.
+func (r *Run) collect(ctx context.Context) error {
+	touched := map[string]bool{}
+	for _, n := range r.noted {
+		touched[n.EventID] = true
+	}
+	r.noted = r.noted[:0]
+	var evs []engine.Event
+	if r.dropped { // the subscription lost notices: read the whole outbox
+		r.dropped = false
+		r.seen = r.W.Engine.DeliveryAttempts() - r.attempts0
+		all, err := r.W.Engine.Events(ctx, engine.EventQuery{})
+		if err != nil {
+			return err
+		}
+		for _, ev := range all {
+			if len(ev.Attempts) > r.reported[ev.ID] {
+				evs = append(evs, ev)
+			}
+		}
+	} else {
+		ids := make([]string, 0, len(touched))
+		for id := range touched {
+			ids = append(ids, id)
+		}
+		slices.Sort(ids)
+		for _, id := range ids {
+			ev, err := r.W.Engine.Event(ctx, id)
+			if err != nil {
+				return err
+			}
+			evs = append(evs, ev)
+		}
+	}
+	type attempt struct {
+		ev engine.Event
+		a  engine.Attempt
+	}
+	var fresh []attempt
+	for _, ev := range evs {
+		for _, a := range ev.Attempts[min(r.reported[ev.ID], len(ev.Attempts)):] {
+			fresh = append(fresh, attempt{ev, a})
+		}
+		r.reported[ev.ID] = len(ev.Attempts)
+	}
+	sort.SliceStable(fresh, func(i, j int) bool {
+		a, b := fresh[i], fresh[j]
+		switch {
+		case !a.a.At.Equal(b.a.At):
+			return a.a.At.Before(b.a.At)
+		case a.ev.AccountID != b.ev.AccountID:
+			return a.ev.AccountID < b.ev.AccountID
+		case a.ev.Seq != b.ev.Seq:
+			return a.ev.Seq < b.ev.Seq
+		}
+		return a.a.N < b.a.N
+	})
+	secret := engine.Secret(r.W.Engine.Settings().WebhookSecret.Reveal()).String()
+	for _, f := range fresh {
+		r.tr.webhook(f.ev, f.a, secret)
+		if f.a.Error == "" {
+			r.delivered = append(r.delivered, delivery{at: f.a.At, account: f.ev.AccountID, seq: f.ev.Seq, ev: f.ev})
+		}
+	}
+	return nil
+}
+
+// expectWebhooks checks webhook: and webhooks: steps against what was delivered:
+// each matches the first delivery after the one the previous expectation on the same
+// account (or on any account) matched.
+func (r *Run) expectWebhooks(st *Step, out *StepResult) *StepResult {
+	key, who := "", "any account"
+	if st.Account != nil {
+		key, who = r.ids[st.Account.Name], st.Account.Name
+		if key == "" {
+			f := r.fail(st, st.pos, "account %s was never connected, so no webhook names it", st.Account.Name)
+			return &f
+		}
+	}
+	from := r.cursors[key]
+	var since []string
+	for _, d := range r.delivered[from:] {
+		if key == "" || d.account == key {
+			since = append(since, strings.TrimPrefix(d.ev.Type, "mono.events."))
+		}
+	}
+	if st.None {
+		if len(since) > 0 {
+			f := r.fail(st, st.pos, "expected no webhook for %s, got %s", who, strings.Join(since, ", "))
+			f.Expected, f.Got = "none", strings.Join(since, ", ")
+			return &f
+		}
+		out.Checks = append(out.Checks, "✓ no webhook for "+who)
+		return nil
+	}
+	i := from
+	for _, want := range st.Events {
+		found := -1
+		for j := i; j < len(r.delivered); j++ {
+			d := r.delivered[j]
+			if d.ev.Type == want && (key == "" || d.account == key) {
+				found = j
+				break
+			}
+		}
+		if found < 0 {
+			got := "none"
+			if len(since) > 0 {
+				got = strings.Join(since, ", ")
+			}
+			f := r.fail(st, st.pos, "expected %s delivered for %s, got %s", want, who, got)
+			f.Expected, f.Got = want, got
+			out.Checks = append(out.Checks, "✗ "+want)
+			f.Checks = out.Checks
+			return &f
+		}
+		out.Checks = append(out.Checks, fmt.Sprintf("✓ %s delivered at %s", want, r.delivered[found].at.Format(time.RFC3339)))
+		if st.Action == "webhook" {
+			res := &response{Status: http.StatusOK, Body: r.delivered[found].ev.Payload, Header: http.Header{}}
+			for _, e := range st.Expect {
+				if fr := r.expect(st, e, res, out); fr != nil {
+					return fr
+				}
+			}
+		}
+		i = found + 1
+	}
+	r.cursors[key] = i
+	return nil
+}
+
+// --- headless runs
+
+// Result is how a file went in a headless run.
+type Result struct {
+	Path     string
+	Title    string
+	Passed   bool
+	Err      error // the file could not be read, or the world built
+	Failure  *StepResult
+	Steps    int // steps run
+	Stopped  int // steps left at serve:, for sandbank serve --scenario
+	Wall     time.Duration
+	Virtual  time.Duration // how far the clock moved
+	Requests int
+}
+
+// Line is the result in one line: ✓ or ✗ with where and why.
+func (res *Result) Line() string {
+	switch {
+	case res.Err != nil:
+		return "✗ " + res.Err.Error()
+	case res.Failure != nil:
+		f := res.Failure
+		return fmt.Sprintf("✗ %s step %d (%s): %s", errWhere(f.Err), f.Step.N, f.Step.Text, f.Err.Msg)
+	}
+	msg := fmt.Sprintf("✓ %s — %s (%d steps, %s simulated)", res.Path, res.Title, res.Steps, span(res.Virtual))
+	if res.Stopped > 0 {
+		msg += fmt.Sprintf("; %d steps after serve: run with sandbank serve --scenario", res.Stopped)
+	}
+	return msg
+}
+
+func errWhere(e *Error) string { return fmt.Sprintf("%s:%d:%d", e.File, e.Line, e.Col) }
+
+// span is a duration as people write it: 2d 3h, 45m, 10s.
+func span(d time.Duration) string {
+	if d <= 0 {
+		return "0s"
+	}
+	days := d / (24 * time.Hour)
+	d -= days * 24 * time.Hour
+	var parts []string
+	if days > 0 {
+		parts = append(parts, strconv.Itoa(int(days))+"d")
+	}
+	for _, u := range []struct {
+		d    time.Duration
+		name string
+	}{{time.Hour, "h"}, {time.Minute, "m"}, {time.Second, "s"}} {
+		if n := d / u.d; n > 0 {
+			parts = append(parts, strconv.Itoa(int(n))+u.name)
+			d -= n * u.d
+		}
+	}
+	if len(parts) == 0 {
+		return d.String()
+	}
+	return strings.Join(parts, " ")
+}
+
+// RunFile reads, checks and runs a file headless on a throw-away world in dir (a
+// temporary directory of its own if empty), writing the transcript to transcript.
+func RunFile(ctx context.Context, path string, host Host, out io.Writer) *Result {
+	start := time.Now()
+	res := &Result{Path: path}
+	src, err := os.ReadFile(path)
+	if err != nil {
+		res.Err = fmt.Errorf("%s: %w", path, err)
+		return res
+	}
+	s, err := Parse(path, src)
+	if err != nil {
+		res.Err = err
+		return res
+	}
+	res.Title = s.Title
+	defer func() { res.Wall = time.Since(start) }()
+	return runParsed(ctx, s, host, out, res)
+}
+
+func runParsed(ctx context.Context, s *Scenario, host Host, out io.Writer, res *Result) *Result {
+	dir, err := os.MkdirTemp("", "sandbank-scenario-*")
+	if err != nil {
+		res.Err = err
+		return res
+	}
+	defer os.RemoveAll(dir)
+	w, h, err := host(ctx, s.WorldOptions(filepath.Join(dir, "world.db")), ReceiverURL)
+	if err != nil {
+		res.Err = &Error{File: s.Path, Line: 1, Col: 1, Msg: "building the world: " + engine.ErrorMessageOrText(err)}
+		return res
+	}
+	defer w.Close()
+	run, err := Open(ctx, s, w, h, ReceiverURL, out)
+	if err != nil {
+		res.Err = err
+		return res
+	}
+	defer run.Close()
+	run.ToEnd(ctx)
+	for _, sr := range run.results {
+		if !sr.OK {
+			f := sr
+			res.Failure = &f
+		}
+	}
+	res.Steps = len(run.results)
+	if s.ServeAt >= 0 && !run.failed {
+		res.Stopped = len(s.Steps) - s.ServeAt
+	}
+	res.Virtual = w.Clock.Now().Sub(s.Start)
+	res.Passed = res.Failure == nil
+	run.tr.footer(res)
+	if err := run.tr.err; err != nil && res.Err == nil {
+		res.Err = fmt.Errorf("writing the transcript: %w", err)
+		res.Passed = false
+	}
+	return res
+}
+
+// WorldOptions are the options of the scenario's throw-away world in db: its seed,
+// start and keys, a paused clock that moves only by the steps.
+func (s *Scenario) WorldOptions(db string) world.Options {
+	frozen := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	return world.Options{DB: db, Seed: s.Seed, Start: s.Start, Customers: s.WorldCustomers, Keys: s.Keys,
+		Paused: true, Wall: func() time.Time { return frozen }, Deliveries: 1}
+}
+
+// ErrFailed is returned by a command when a scenario failed.
+var ErrFailed = errors.New("a scenario failed")

@@ -1,0 +1,147 @@
+package scenario
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"sandbank/engine"
+)
+
+// A transcript is a run written down: every request of every step at its virtual
+// time with the answer, and every webhook attempt with its headers and body. It holds
+// nothing that differs between runs — no wall-clock time, no map order, no port —
+// so the same file gives the same bytes on every run and every machine.
+
+type transcript struct {
+	w   io.Writer
+	err error
+}
+
+func (t *transcript) printf(format string, args ...any) {
+	if t == nil || t.err != nil {
+		return
+	}
+	_, t.err = fmt.Fprintf(t.w, format, args...)
+}
+
+func (t *transcript) line(format string, args ...any) { t.printf("  "+format+"\n", args...) }
+
+func (t *transcript) header(s *Scenario) {
+	t.printf("# %s\n", s.Title)
+	t.printf("# %s · seed %d · start %s\n", s.Path, s.Seed, s.Start.UTC().Format(time.RFC3339))
+	if s.About != "" {
+		for _, l := range strings.Split(strings.TrimSpace(s.About), "\n") {
+			t.printf("# %s\n", l)
+		}
+	}
+}
+
+func (t *transcript) section(title string, at time.Time) {
+	t.printf("\n== %s\n", title)
+	if !at.IsZero() {
+		t.printf("  at %s\n", at.UTC().Format(time.RFC3339))
+	}
+}
+
+// request writes one request and its answer. The key header is named, never shown.
+func (t *transcript) request(at time.Time, method, path, key string, headers map[string]string, body []byte, res *response) {
+	if t == nil {
+		return
+	}
+	t.printf("\n  %s  %s %s", at.UTC().Format(time.RFC3339), method, path)
+	switch key {
+	case "secret", "public":
+		t.printf("  (%s key)", key)
+	case "none", "":
+	default:
+		t.printf("  (key %q)", key)
+	}
+	t.printf("\n")
+	names := make([]string, 0, len(headers))
+	for k := range headers {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	for _, k := range names {
+		t.printf("  > %s: %s\n", k, headers[k])
+	}
+	if len(body) > 0 {
+		t.body("  > ", body)
+	}
+	if res.TimedOut {
+		t.printf("  < no answer: the client gave up (timeout)\n")
+		return
+	}
+	t.printf("  < %d\n", res.Status)
+	hs := make([]string, 0, len(res.Header))
+	for k := range res.Header {
+		if k != "Content-Length" && k != "Date" && k != "X-Content-Type-Options" {
+			hs = append(hs, k)
+		}
+	}
+	slices.Sort(hs)
+	for _, k := range hs {
+		t.printf("  < %s: %s\n", k, strings.Join(res.Header.Values(k), ", "))
+	}
+	if len(res.Body) > 0 {
+		t.body("  < ", res.Body)
+	}
+}
+
+// body writes a body, JSON indented, each line prefixed.
+func (t *transcript) body(prefix string, b []byte) {
+	var out bytes.Buffer
+	if json.Valid(b) && json.Indent(&out, bytes.TrimSpace(b), "", "  ") == nil {
+		b = out.Bytes()
+	} else if !isText(b) {
+		t.printf("%s(%d bytes of binary data)\n", prefix, len(b))
+		return
+	}
+	for _, l := range strings.Split(strings.TrimRight(string(b), "\n"), "\n") {
+		t.printf("%s%s\n", prefix, l)
+	}
+}
+
+func isText(b []byte) bool {
+	for _, c := range b {
+		if c < 0x09 || (c > 0x0d && c < 0x20) || c == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// webhook writes one delivery attempt, as the receiver saw it.
+func (t *transcript) webhook(ev engine.Event, a engine.Attempt, maskedSecret string) {
+	if t == nil {
+		return
+	}
+	result := fmt.Sprintf("%d", a.StatusCode)
+	if a.Error != "" {
+		result = "failed: " + a.Error
+	}
+	t.printf("\n  %s  webhook %s, attempt %d → %s\n", a.At.UTC().Format(time.RFC3339), ev.Type, a.N, result)
+	t.printf("  > mono-webhook-event-id: %s\n  > mono-webhook-attempt: %d\n  > mono-webhook-secret: %s\n", ev.ID, a.N, maskedSecret)
+	if a.N == 1 || a.Error == "" {
+		t.body("  > ", ev.Payload)
+	}
+}
+
+func (t *transcript) checks(lines []string) {
+	for _, l := range lines {
+		t.line("%s", l)
+	}
+}
+
+func (t *transcript) footer(res *Result) {
+	if res.Passed {
+		t.printf("\n== passed: %d steps, %s of virtual time\n", res.Steps, span(res.Virtual))
+		return
+	}
+	t.printf("\n== failed: %s\n", res.Line())
+}

@@ -1,0 +1,203 @@
+package scenario
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
+	"github.com/goccy/go-yaml/token"
+)
+
+// A scenario file is read in two passes: goccy/go-yaml parses the text into its
+// syntax tree (refusing syntax errors and duplicate keys with line and column), and
+// that tree is copied into the small one below, which keeps every value's position
+// so that each refusal of the format can point at the exact place.
+
+// kind is a node's kind.
+type kind int
+
+const (
+	kScalar kind = iota + 1
+	kMap
+	kSeq
+)
+
+// scalar tags: how YAML typed a plain scalar.
+const (
+	tagStr   = "str"
+	tagInt   = "int"
+	tagFloat = "float"
+	tagBool  = "bool"
+	tagNull  = "null"
+)
+
+// pos is a place in a file.
+type pos struct{ line, col int }
+
+// node is one YAML value with its position.
+type node struct {
+	kind  kind
+	tag   string // scalars: tagStr, tagInt …
+	value string // scalars: the text, unquoted
+	pos   pos
+	keys  []*node // maps: keys, in order (scalars)
+	vals  []*node // maps: values, matching keys
+	items []*node // sequences
+}
+
+func (n *node) what() string {
+	switch n.kind {
+	case kMap:
+		return "a mapping"
+	case kSeq:
+		return "a list"
+	}
+	if n.tag == tagNull {
+		return "nothing"
+	}
+	return fmt.Sprintf("%q", n.value)
+}
+
+// get returns the value of key k of a map, or nil.
+func (n *node) get(k string) *node {
+	for i, key := range n.keys {
+		if key.value == k {
+			return n.vals[i]
+		}
+	}
+	return nil
+}
+
+// parseYAML reads one YAML document into a node tree.
+func parseYAML(src []byte) (*node, error) {
+	f, err := parser.ParseBytes(src, 0)
+	if err != nil {
+		return nil, yamlError(err)
+	}
+	if len(f.Docs) == 0 || f.Docs[0].Body == nil {
+		return nil, &posError{pos: pos{1, 1}, msg: "the file is empty: a scenario needs at least `scenario:` and `steps:`"}
+	}
+	if len(f.Docs) > 1 {
+		tk := f.Docs[1].GetToken()
+		return nil, &posError{pos: tokenPos(tk), msg: "a scenario file holds one YAML document: remove the second `---`"}
+	}
+	return convert(f.Docs[0].Body, map[string]*node{})
+}
+
+// yamlError turns the library's error into one with a position.
+func yamlError(err error) error {
+	var ye yaml.Error
+	if errors.As(err, &ye) {
+		msg := ye.GetMessage()
+		if strings.Contains(msg, "duplicate") || strings.Contains(msg, "already defined") {
+			msg += ": each key may appear once in a mapping"
+		}
+		return &posError{pos: tokenPos(ye.GetToken()), msg: "YAML: " + msg}
+	}
+	return &posError{pos: pos{1, 1}, msg: "YAML: " + err.Error()}
+}
+
+func tokenPos(tk *token.Token) pos {
+	if tk == nil || tk.Position == nil {
+		return pos{1, 1}
+	}
+	return pos{tk.Position.Line, tk.Position.Column}
+}
+
+// maxDepth bounds nesting, so that a hostile file cannot exhaust the stack.
+const maxDepth = 64
+
+func convert(n ast.Node, anchors map[string]*node) (*node, error) {
+	return convertDepth(n, anchors, 0)
+}
+
+func convertDepth(n ast.Node, anchors map[string]*node, depth int) (*node, error) {
+	if depth > maxDepth {
+		return nil, &posError{pos: tokenPos(n.GetToken()), msg: fmt.Sprintf("nested more than %d levels deep", maxDepth)}
+	}
+	p := tokenPos(n.GetToken())
+	switch v := n.(type) {
+	case *ast.DocumentNode:
+		return convertDepth(v.Body, anchors, depth+1)
+	case *ast.MappingNode:
+		out := &node{kind: kMap, pos: p}
+		for _, mv := range v.Values {
+			if err := addPair(out, mv, anchors, depth); err != nil {
+				return nil, err
+			}
+		}
+		return out, nil
+	case *ast.MappingValueNode:
+		out := &node{kind: kMap, pos: tokenPos(v.Key.GetToken())}
+		return out, addPair(out, v, anchors, depth)
+	case *ast.SequenceNode:
+		out := &node{kind: kSeq, pos: p}
+		for _, it := range v.Values {
+			c, err := convertDepth(it, anchors, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			out.items = append(out.items, c)
+		}
+		return out, nil
+	case *ast.AnchorNode:
+		c, err := convertDepth(v.Value, anchors, depth+1)
+		if err != nil {
+			return nil, err
+		}
+		anchors[v.Name.String()] = c
+		return c, nil
+	case *ast.AliasNode:
+		name := v.Value.String()
+		c := anchors[name]
+		if c == nil {
+			return nil, &posError{pos: p, msg: fmt.Sprintf("unknown alias *%s: define the anchor &%s before it", name, name)}
+		}
+		return c, nil
+	case *ast.TagNode:
+		return convertDepth(v.Value, anchors, depth+1)
+	case *ast.LiteralNode:
+		return &node{kind: kScalar, tag: tagStr, value: v.Value.Value, pos: p}, nil
+	case *ast.StringNode:
+		return &node{kind: kScalar, tag: tagStr, value: v.Value, pos: p}, nil
+	case *ast.IntegerNode:
+		return &node{kind: kScalar, tag: tagInt, value: v.GetToken().Value, pos: p}, nil
+	case *ast.FloatNode:
+		return &node{kind: kScalar, tag: tagFloat, value: v.GetToken().Value, pos: p}, nil
+	case *ast.InfinityNode, *ast.NanNode:
+		return &node{kind: kScalar, tag: tagFloat, value: n.GetToken().Value, pos: p}, nil
+	case *ast.BoolNode:
+		return &node{kind: kScalar, tag: tagBool, value: fmt.Sprint(v.Value), pos: p}, nil
+	case *ast.NullNode:
+		return &node{kind: kScalar, tag: tagNull, value: "", pos: p}, nil
+	case nil:
+		return &node{kind: kScalar, tag: tagNull, pos: p}, nil
+	}
+	return nil, &posError{pos: p, msg: fmt.Sprintf("a %s is not supported in a scenario file", n.Type())}
+}
+
+func addPair(out *node, mv *ast.MappingValueNode, anchors map[string]*node, depth int) error {
+	if _, ok := mv.Key.(*ast.MergeKeyNode); ok {
+		return &posError{pos: tokenPos(mv.Key.GetToken()), msg: "merge keys (<<) are not supported in a scenario file: write the fields out"}
+	}
+	k, err := convertDepth(mv.Key, anchors, depth+1)
+	if err != nil {
+		return err
+	}
+	if k.kind != kScalar {
+		return &posError{pos: k.pos, msg: "a key is a plain word, not " + k.what()}
+	}
+	val, err := convertDepth(mv.Value, anchors, depth+1)
+	if err != nil {
+		return err
+	}
+	if val.tag == tagNull && mv.Value == nil {
+		val.pos = k.pos
+	}
+	out.keys = append(out.keys, k)
+	out.vals = append(out.vals, val)
+	return nil
+}

@@ -1,0 +1,117 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"sandbank/api"
+	"sandbank/scenario"
+	"sandbank/world"
+)
+
+type scenarioCmd struct {
+	Run scenarioRunCmd `cmd:"" help:"Run scenario files headless, each on a throw-away world: a line per file, exit status 1 if one fails."`
+}
+
+type scenarioRunCmd struct {
+	Files      []string `arg:"" name:"file" help:"Scenario files (YAML), e.g. fixtures/*.yaml."`
+	Transcript string   `help:"Write each file's transcript to DIR/NAME.txt: every request and webhook at its virtual time, the same bytes on every run." placeholder:"DIR"`
+	JUnit      string   `name:"junit" help:"Write a JUnit XML report to FILE, for CI." placeholder:"FILE"`
+}
+
+// scenarioHost builds a scenario's world and the HTTP API over it, with webhooks to
+// receiverURL delivered to the API's built-in receiver in process.
+func scenarioHost(log *slog.Logger) scenario.Host {
+	return func(ctx context.Context, o world.Options, receiverURL string) (*world.World, http.Handler, error) {
+		sender := api.NewWebhookSender()
+		o.Sender, o.Log = sender, log
+		w, err := world.Open(ctx, o)
+		if err != nil {
+			return nil, nil, err
+		}
+		srv := api.New(api.Config{Engine: w.Engine, Bank: w.Bank, Logger: log})
+		srv.DeliverLocally(sender, receiverURL)
+		return w, srv, nil
+	}
+}
+
+func (c scenarioRunCmd) Run(ctx context.Context) error {
+	return runScenarios(ctx, os.Stdout, c.Files, c.Transcript, c.JUnit)
+}
+
+// runScenarios runs files headless and reports on out.
+func runScenarios(ctx context.Context, out io.Writer, files []string, transcripts, junit string) error {
+	host := scenarioHost(slog.New(slog.DiscardHandler))
+	if transcripts != "" {
+		if err := os.MkdirAll(transcripts, 0o755); err != nil {
+			return fmt.Errorf("creating the transcript directory: %w", err)
+		}
+	}
+	var results []*scenario.Result
+	names := map[string]string{}
+	failed := 0
+	for _, f := range files {
+		var res *scenario.Result
+		if transcripts == "" {
+			res = scenario.RunFile(ctx, f, host, nil)
+		} else {
+			name := strings.TrimSuffix(filepath.Base(f), filepath.Ext(f)) + ".txt"
+			if other, ok := names[name]; ok {
+				return fmt.Errorf("%s and %s would both write the transcript %s: run them with separate --transcript directories", other, f, name)
+			}
+			names[name] = f
+			var err error
+			if res, err = runWithTranscript(ctx, f, host, filepath.Join(transcripts, name)); err != nil {
+				return err
+			}
+		}
+		results = append(results, res)
+		fmt.Fprintln(out, res.Line())
+		if !res.Passed {
+			failed++
+		}
+	}
+	fmt.Fprintf(out, "%d passed, %d failed\n", len(results)-failed, failed)
+	if junit != "" {
+		if err := writeJUnit(junit, results); err != nil {
+			return err
+		}
+	}
+	if failed > 0 {
+		return scenario.ErrFailed
+	}
+	return nil
+}
+
+func runWithTranscript(ctx context.Context, file string, host scenario.Host, path string) (*scenario.Result, error) {
+	tf, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("creating the transcript: %w", err)
+	}
+	bw := bufio.NewWriter(tf)
+	res := scenario.RunFile(ctx, file, host, bw)
+	err = errors.Join(bw.Flush(), tf.Close())
+	if err != nil {
+		return nil, fmt.Errorf("writing the transcript %s: %w", path, err)
+	}
+	return res, nil
+}
+
+func writeJUnit(path string, results []*scenario.Result) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("creating the JUnit report: %w", err)
+	}
+	if err := errors.Join(scenario.WriteJUnit(f, results), f.Close()); err != nil {
+		return fmt.Errorf("writing the JUnit report %s: %w", path, err)
+	}
+	return nil
+}
