@@ -25,6 +25,7 @@ type scenarioRunCmd struct {
 	Files      []string `arg:"" name:"file" help:"Scenario files (YAML), e.g. fixtures/*.yaml."`
 	Transcript string   `help:"Write each file's transcript to DIR/NAME.txt: every request and webhook at its virtual time, the same bytes on every run." placeholder:"DIR"`
 	JUnit      string   `name:"junit" help:"Write a JUnit XML report to FILE, for CI." placeholder:"FILE"`
+	Log        string   `help:"Write sandbank's log of the runs to FILE (what the API and engine did, for a failure the transcript does not explain)." placeholder:"FILE"`
 }
 
 // scenarioHost builds a scenario's world and the HTTP API over it, with webhooks to
@@ -44,12 +45,20 @@ func scenarioHost(log *slog.Logger) scenario.Host {
 }
 
 func (c scenarioRunCmd) Run(ctx context.Context) error {
-	return runScenarios(ctx, os.Stdout, c.Files, c.Transcript, c.JUnit)
+	log := slog.New(slog.DiscardHandler)
+	if c.Log != "" {
+		f, err := os.Create(c.Log)
+		if err != nil {
+			return fmt.Errorf("creating the log: %w", err)
+		}
+		defer f.Close()
+		log = slog.New(slog.NewTextHandler(f, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	return runScenarios(ctx, os.Stdout, scenarioHost(log), c.Files, c.Transcript, c.JUnit)
 }
 
 // runScenarios runs files headless and reports on out.
-func runScenarios(ctx context.Context, out io.Writer, files []string, transcripts, junit string) error {
-	host := scenarioHost(slog.New(slog.DiscardHandler))
+func runScenarios(ctx context.Context, out io.Writer, host scenario.Host, files []string, transcripts, junit string) error {
 	if transcripts != "" {
 		if err := os.MkdirAll(transcripts, 0o755); err != nil {
 			return fmt.Errorf("creating the transcript directory: %w", err)

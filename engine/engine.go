@@ -84,6 +84,7 @@ type Engine struct {
 
 	wake     chan struct{} // nudges the delivery loop
 	attempts atomic.Uint64 // delivery attempts recorded (DeliveryAttempts)
+	inflight atomic.Int64  // delivery attempts not yet recorded and announced
 	ctx      context.Context
 	cancel   context.CancelFunc
 	wg       sync.WaitGroup

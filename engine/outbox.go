@@ -153,6 +153,8 @@ func (e *Engine) deliverDue(ctx context.Context) {
 // attempt delivers ev once and records the attempt; it reports whether the attempt
 // is recorded (or needs no record, at shutdown).
 func (e *Engine) attempt(ctx context.Context, s Settings, ev Event) bool {
+	e.inflight.Add(1) // until the attempt is recorded, counted and announced: see OutboxSettled
+	defer e.inflight.Add(-1)
 	n := len(ev.Attempts) + 1
 	headers := map[string]string{
 		"Content-Type":          "application/json",
@@ -168,12 +170,11 @@ func (e *Engine) attempt(ctx context.Context, s Settings, ev Event) bool {
 	}
 	// An attempt counts as made when it was due: when the clock jumps, the outbox
 	// catches up as if it had been running all along, and retries are scheduled
-	// from there — the same schedule however the jump was taken.
+	// from there — the same schedule however the jump was taken. An event that
+	// waited behind an earlier one of its account was due only once that one was
+	// delivered: it never counts as made before it.
 	now := e.clock.Now()
-	if !ev.NextAttemptAt.IsZero() && ev.NextAttemptAt.Before(now) {
-		now = ev.NextAttemptAt
-	}
-	at := Attempt{N: n, At: now, URL: s.WebhookURL, StatusCode: d.StatusCode, Latency: d.Latency}
+	at := Attempt{N: n, URL: s.WebhookURL, StatusCode: d.StatusCode, Latency: d.Latency}
 	switch {
 	case err != nil:
 		at.Error = err.Error()
@@ -185,11 +186,23 @@ func (e *Engine) attempt(ctx context.Context, s Settings, ev Event) bool {
 		if err != nil {
 			return err
 		}
+		at.At = now
+		if due := ev.NextAttemptAt; !due.IsZero() && due.Before(now) {
+			at.At = due
+			if prev, err := tx.Events(EventQuery{AccountID: cur.AccountID, BeforeSeq: cur.Seq, Limit: 1}); err != nil {
+				return err
+			} else if len(prev) == 1 && prev[0].DeliveredAt.After(at.At) {
+				at.At = prev[0].DeliveredAt
+				if at.At.After(now) {
+					at.At = now
+				}
+			}
+		}
 		cur.Attempts = append(cur.Attempts, at)
 		if at.Error == "" {
-			cur.Status, cur.DeliveredAt, cur.NextAttemptAt = DeliveryDelivered, now, time.Time{}
+			cur.Status, cur.DeliveredAt, cur.NextAttemptAt = DeliveryDelivered, at.At, time.Time{}
 		} else {
-			cur.NextAttemptAt = now.Add(RetryBackoff(failures(cur.Attempts)))
+			cur.NextAttemptAt = at.At.Add(RetryBackoff(failures(cur.Attempts)))
 		}
 		return tx.PutEvent(cur)
 	})
@@ -201,7 +214,7 @@ func (e *Engine) attempt(ctx context.Context, s Settings, ev Event) bool {
 	}
 	e.log.Info("webhook", "event", ev.Type, "id", ev.ID, "attempt", n, "status", at.StatusCode, "error", at.Error)
 	e.attempts.Add(1) // before the notice: a waiter that counts notices knows one is coming
-	e.publish(Notice{Kind: NoticeDelivery, EventID: ev.ID, EventType: ev.Type, AccountID: ev.AccountID, Attempt: &at, At: now})
+	e.publish(Notice{Kind: NoticeDelivery, EventID: ev.ID, EventType: ev.Type, AccountID: ev.AccountID, Attempt: &at, At: at.At})
 	return true
 }
 
@@ -313,5 +326,7 @@ func (e *Engine) OutboxSettled(ctx context.Context) (bool, error) {
 		e.nudgeDelivery()
 		return false, nil
 	}
-	return true, nil
+	// Read after the outbox: an attempt recorded since is still in flight until its
+	// notice is out, so nothing slips between the two reads.
+	return e.inflight.Load() == 0, nil
 }

@@ -271,4 +271,11 @@ func TestRetryScheduleAcrossAJump(t *testing.T) {
 	if !first.DeliveredAt.Equal(first.Attempts[4].At) {
 		t.Errorf("delivered at %v, want the successful attempt's %v", first.DeliveredAt, first.Attempts[4].At)
 	}
+	// The second event waited behind the first: it was due only once the first was
+	// delivered, so its attempt never counts as made before that.
+	second := w.events(a.ID)[1]
+	if len(second.Attempts) != 1 || !second.Attempts[0].At.Equal(first.DeliveredAt) || !second.DeliveredAt.Equal(first.DeliveredAt) {
+		t.Errorf("the second event's attempts %+v, delivered %v; want one at %v, when the first was delivered",
+			second.Attempts, second.DeliveredAt, first.DeliveredAt)
+	}
 }
