@@ -7,14 +7,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"sandbank/api"
 	"sandbank/scenario"
-	"sandbank/world"
 )
 
 type scenarioCmd struct {
@@ -28,22 +26,6 @@ type scenarioRunCmd struct {
 	Log        string   `help:"Write sandbank's log of the runs to FILE (what the API and engine did, for a failure the transcript does not explain)." placeholder:"FILE"`
 }
 
-// scenarioHost builds a scenario's world and the HTTP API over it, with webhooks to
-// receiverURL delivered to the API's built-in receiver in process.
-func scenarioHost(log *slog.Logger) scenario.Host {
-	return func(ctx context.Context, o world.Options, receiverURL string) (*world.World, http.Handler, error) {
-		sender := api.NewWebhookSender()
-		o.Sender, o.Log = sender, log
-		w, err := world.Open(ctx, o)
-		if err != nil {
-			return nil, nil, err
-		}
-		srv := api.New(api.Config{Engine: w.Engine, Bank: w.Bank, Logger: log})
-		srv.DeliverLocally(sender, receiverURL)
-		return w, srv, nil
-	}
-}
-
 func (c scenarioRunCmd) Run(ctx context.Context) error {
 	log := slog.New(slog.DiscardHandler)
 	if c.Log != "" {
@@ -54,7 +36,7 @@ func (c scenarioRunCmd) Run(ctx context.Context) error {
 		defer f.Close()
 		log = slog.New(slog.NewTextHandler(f, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	return runScenarios(ctx, os.Stdout, scenarioHost(log), c.Files, c.Transcript, c.JUnit)
+	return runScenarios(ctx, os.Stdout, api.Host(log), c.Files, c.Transcript, c.JUnit)
 }
 
 // runScenarios runs files headless and reports on out.

@@ -1075,7 +1075,16 @@ func eventType(v *node) (string, error) {
 		t = "mono.events." + t
 	}
 	if !slices.Contains(eventTypes, t) {
-		return "", errAt(v.pos, "%s", unknown("event type", v.value, eventTypes))
+		short := make([]string, len(eventTypes))
+		for i, e := range eventTypes {
+			short[i] = strings.TrimPrefix(e, "mono.events.")
+		}
+		msg := fmt.Sprintf("unknown event type %q", v.value)
+		if s := didYouMean(strings.TrimPrefix(v.value, "mono.events."), short); s != "" {
+			msg += fmt.Sprintf(" (did you mean %q?)", s)
+		}
+		slices.Sort(short)
+		return "", errAt(v.pos, "%s; use one of %s (mono.events. may be left out)", msg, strings.Join(short, ", "))
 	}
 	return t, nil
 }
@@ -1433,10 +1442,15 @@ func expand(s string, look func(ref string) (string, error)) (string, error) {
 // --- scalar readers
 
 func onlyFields(n *node, allowed []string, what string) error {
-	for _, k := range n.keys {
-		if !slices.Contains(allowed, k.value) {
-			return errAt(k.pos, "%s", unknown(what, k.value, allowed))
+	for i, k := range n.keys {
+		if slices.Contains(allowed, k.value) {
+			continue
 		}
+		if i > 0 && strings.Trim(k.value, "0123456789.") == "" && isNaira(n.vals[i-1].value) {
+			return errAt(n.vals[i-1].pos, "%s: %q was cut at a comma, which separates the fields of a {…} mapping: quote an amount with commas, e.g. balance: \"NGN 5,000\"",
+				n.keys[i-1].value, n.vals[i-1].value)
+		}
+		return errAt(k.pos, "%s", unknown(what, k.value, allowed))
 	}
 	return nil
 }
@@ -1525,7 +1539,7 @@ func duration(n *node, what string) (time.Duration, error) {
 	}
 	d, err := simulator.ParseDuration(n.value)
 	if err != nil {
-		return 0, errAt(n.pos, "%s %q: %s", what, n.value, engine.ErrorMessage(err))
+		return 0, errAt(n.pos, "%s: %s", what, engine.ErrorMessage(err))
 	}
 	return d, nil
 }

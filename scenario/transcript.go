@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -102,10 +103,20 @@ func (t *transcript) body(prefix string, b []byte) {
 		t.printf("%s(%d bytes of binary data)\n", prefix, len(b))
 		return
 	}
-	for _, l := range strings.Split(strings.TrimRight(string(b), "\n"), "\n") {
+	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
+	if len(lines) > maxBodyLines {
+		sum := sha256.Sum256(b)
+		rest := len(lines) - maxBodyLines/2
+		lines = append(lines[:maxBodyLines/2:maxBodyLines/2], fmt.Sprintf("… %d more lines; the whole body's SHA-256: %x", rest, sum))
+	}
+	for _, l := range lines {
 		t.printf("%s%s\n", prefix, l)
 	}
 }
+
+// maxBodyLines caps a body in a transcript: a year's statement would otherwise fill
+// it; the rest is summed up by its hash, so a change still shows.
+const maxBodyLines = 400
 
 func isText(b []byte) bool {
 	for _, c := range b {

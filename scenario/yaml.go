@@ -72,7 +72,12 @@ func (n *node) get(k string) *node {
 }
 
 // parseYAML reads one YAML document into a node tree.
-func parseYAML(src []byte) (*node, error) {
+func parseYAML(src []byte) (_ *node, err error) {
+	defer func() { // the last line of defence: a hostile file never crashes sandbank
+		if v := recover(); v != nil {
+			err = &posError{pos: pos{1, 1}, msg: fmt.Sprintf("YAML: the file could not be read (%v)", v)}
+		}
+	}()
 	f, err := parser.ParseBytes(src, 0)
 	if err != nil {
 		return nil, yamlError(err)
@@ -81,10 +86,23 @@ func parseYAML(src []byte) (*node, error) {
 		return nil, &posError{pos: pos{1, 1}, msg: "the file is empty: a scenario needs at least `scenario:` and `steps:`"}
 	}
 	if len(f.Docs) > 1 {
-		tk := f.Docs[1].GetToken()
-		return nil, &posError{pos: tokenPos(tk), msg: "a scenario file holds one YAML document: remove the second `---`"}
+		return nil, &posError{pos: tokenPos(safeToken(f.Docs[1])), msg: "a scenario file holds one YAML document: remove the second `---`"}
 	}
 	return convert(f.Docs[0].Body, map[string]*node{})
+}
+
+// safeToken is n's token, or nil where the library keeps none (GetToken of some
+// nodes of odd documents dereferences nil; a hostile file must not crash sandbank).
+func safeToken(n ast.Node) (tk *token.Token) {
+	defer func() {
+		if recover() != nil {
+			tk = nil
+		}
+	}()
+	if n == nil {
+		return nil
+	}
+	return n.GetToken()
 }
 
 // yamlError turns the library's error into one with a position.
@@ -98,6 +116,13 @@ func yamlError(err error) error {
 		return &posError{pos: tokenPos(ye.GetToken()), msg: "YAML: " + msg}
 	}
 	return &posError{pos: pos{1, 1}, msg: "YAML: " + err.Error()}
+}
+
+func tokenValue(n ast.Node) string {
+	if tk := safeToken(n); tk != nil {
+		return tk.Value
+	}
+	return ""
 }
 
 func tokenPos(tk *token.Token) pos {
@@ -116,14 +141,17 @@ func convert(n ast.Node, anchors map[string]*node) (*node, error) {
 
 func convertDepth(n ast.Node, anchors map[string]*node, depth int) (*node, error) {
 	if depth > maxDepth {
-		return nil, &posError{pos: tokenPos(n.GetToken()), msg: fmt.Sprintf("nested more than %d levels deep", maxDepth)}
+		return nil, &posError{pos: tokenPos(safeToken(n)), msg: fmt.Sprintf("nested more than %d levels deep", maxDepth)}
 	}
-	p := tokenPos(n.GetToken())
+	p := tokenPos(safeToken(n))
 	switch v := n.(type) {
 	case *ast.DocumentNode:
 		return convertDepth(v.Body, anchors, depth+1)
 	case *ast.MappingNode:
 		out := &node{kind: kMap, pos: p}
+		if len(v.Values) > 0 && !v.IsFlowStyle { // a block mapping is where its first key is
+			out.pos = tokenPos(safeToken(v.Values[0].Key))
+		}
 		for _, mv := range v.Values {
 			if err := addPair(out, mv, anchors, depth); err != nil {
 				return nil, err
@@ -131,7 +159,7 @@ func convertDepth(n ast.Node, anchors map[string]*node, depth int) (*node, error
 		}
 		return out, nil
 	case *ast.MappingValueNode:
-		out := &node{kind: kMap, pos: tokenPos(v.Key.GetToken())}
+		out := &node{kind: kMap, pos: tokenPos(safeToken(v.Key))}
 		return out, addPair(out, v, anchors, depth)
 	case *ast.SequenceNode:
 		out := &node{kind: kSeq, pos: p}
@@ -164,11 +192,11 @@ func convertDepth(n ast.Node, anchors map[string]*node, depth int) (*node, error
 	case *ast.StringNode:
 		return &node{kind: kScalar, tag: tagStr, value: v.Value, pos: p}, nil
 	case *ast.IntegerNode:
-		return &node{kind: kScalar, tag: tagInt, value: v.GetToken().Value, pos: p}, nil
+		return &node{kind: kScalar, tag: tagInt, value: tokenValue(v), pos: p}, nil
 	case *ast.FloatNode:
-		return &node{kind: kScalar, tag: tagFloat, value: v.GetToken().Value, pos: p}, nil
+		return &node{kind: kScalar, tag: tagFloat, value: tokenValue(v), pos: p}, nil
 	case *ast.InfinityNode, *ast.NanNode:
-		return &node{kind: kScalar, tag: tagFloat, value: n.GetToken().Value, pos: p}, nil
+		return &node{kind: kScalar, tag: tagFloat, value: tokenValue(n), pos: p}, nil
 	case *ast.BoolNode:
 		return &node{kind: kScalar, tag: tagBool, value: fmt.Sprint(v.Value), pos: p}, nil
 	case *ast.NullNode:

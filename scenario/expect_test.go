@@ -1,0 +1,115 @@
+package scenario
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// Each matcher, on what an answer holds, with what a failure says was expected.
+func TestMatchers(t *testing.T) {
+	res := &response{Status: 429, Header: http.Header{"Retry-After": {"120"}},
+		Body: []byte(`{"status":"failed","balance":500000,"ok":true,"none":null,"data":[{"amount":250},{"amount":750}],"code":"SYNC_ERROR","big":12345678901234567890}`)}
+	for _, tc := range []struct {
+		expect   string // one expectation, as YAML
+		ok       bool
+		expected string
+	}{
+		{`http: 429`, true, "429"},
+		{`http: "429"`, true, `"429"`},
+		{`http: 200`, false, "200"},
+		{`header.Retry-After: "120"`, true, `"120"`},
+		{`header.Retry-After: 120`, true, "120"},
+		{`header.X-Missing: {absent: true}`, true, "no such field"},
+		{`status: failed`, true, `"failed"`},
+		{`status: Failed`, false, `"Failed"`},
+		{`balance: 500000`, true, "500000"},
+		{`balance: NGN 5,000`, true, `"NGN 5,000"`},
+		{`balance: "NGN 5,000.01"`, false, `"NGN 5,000.01"`},
+		{`balance: "500000"`, true, `"500000"`},
+		{`big: 12345678901234567890`, true, "12345678901234567890"},
+		{`big: 12345678901234567891`, false, "12345678901234567891"},
+		{`ok: true`, true, "true"},
+		{`none: null`, true, "null"},
+		{`none: {any: true}`, true, "any value"},
+		{`nothing: {any: true}`, false, "any value"},
+		{`nothing: {absent: true}`, true, "no such field"},
+		{`data.1.amount: {gt: 500}`, true, "more than 500"},
+		{`data.1.amount: {gt: 750}`, false, "more than 750"},
+		{`data.1.amount: {gte: 750}`, true, "at least 750"},
+		{`data.0.amount: {lt: NGN 2.51}`, true, "less than NGN 2.51"},
+		{`data.0.amount: {lte: 249}`, false, "at most 249"},
+		{`code: {matches: "^SYNC_"}`, true, "a match of /^SYNC_/"},
+		{`balance: {matches: "^5"}`, true, "a match of /^5/"},
+		{`code: {contains: ERR}`, true, `something containing "ERR"`},
+		{`code: {not: SYNC_SUCCESSFUL}`, true, `anything but "SYNC_SUCCESSFUL"`},
+		{`code: {not: SYNC_ERROR}`, false, `anything but "SYNC_ERROR"`},
+		{`code: {one_of: [SYNC_ERROR, SYNC_SUCCESSFUL]}`, true, "one of SYNC_ERROR, SYNC_SUCCESSFUL"},
+		{`code: {one_of: [A, B]}`, false, "one of A, B"},
+		{`data: {len: 2}`, true, "2 items"},
+		{`data: {len: 3}`, false, "3 items"},
+		{`code: {len: 10}`, true, "10 characters"},
+		{`data.2.amount: 1`, false, "1"},
+		{`body: {contains: "\"ok\":true"}`, true, `something containing "\"ok\":true"`},
+	} {
+		t.Run(tc.expect, func(t *testing.T) {
+			n, err := parseYAML([]byte(tc.expect))
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := &fileParser{s: &Scenario{names: map[string]*Customer{}, accts: map[string]*Account{}}, vars: map[string]bool{}, connected: map[string]bool{}}
+			es, err := p.expectations(n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			e := es[0]
+			got, present := res.lookup(e.Path)
+			expected, ok := check(e, wantValue{n: e.Want, text: e.Want.value}, got, present)
+			if ok != tc.ok || expected != tc.expected {
+				t.Fatalf("check = %v, expected %q; want %v, %q", ok, expected, tc.ok, tc.expected)
+			}
+		})
+	}
+}
+
+func TestTemplates(t *testing.T) {
+	look := func(ref string) (string, error) { return strings.ToUpper(ref), nil }
+	for in, want := range map[string]string{
+		"/accounts/{adam}/sync":  "/accounts/ADAM/sync",
+		"{a}{b.c}":               "AB.C",
+		"literal {{braces}} {x}": "literal {braces} X",
+		"none":                   "none",
+	} {
+		if got, err := expand(in, look); err != nil || got != want {
+			t.Errorf("expand(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"{", "{a", "{ a}", "{}"} {
+		if _, err := templateRefs(bad); err == nil {
+			t.Errorf("templateRefs(%q) accepted it", bad)
+		}
+	}
+}
+
+// FuzzParse: no file panics or hangs the reader; every refusal is an *Error with a
+// place in the file.
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{head + "  - connect: adam\n    expect: {http: 200, id: {matches: \"^[0-9a-f]{24}$\"}}\n",
+		"scenario: x\nsteps: [{advance: 1m}, {at: +2h}, {webhooks: []}]\n", "a: &x [*x]\n", "- [[[[[[[[\n", "scenario: {", "\t\n",
+		"scenario: t\ncustomers: {a: {accounts: {b: {institution: \"044\", balance: NGN 5}}}}\nsteps: [{connect: b}, {sync: b, save: {v: code}}, {call: \"GET /{v}\"}]\n"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		s, err := Parse("f.yaml", src)
+		if err != nil {
+			e, ok := err.(*Error)
+			if !ok || e.Line < 1 || e.Col < 1 || e.Msg == "" {
+				t.Fatalf("Parse(%q) = %v (%T); want an *Error with a place", src, err, err)
+			}
+			return
+		}
+		if s.Title == "" || len(s.Steps) == 0 {
+			t.Fatalf("Parse(%q) accepted a scenario without a title or steps", src)
+		}
+	})
+}

@@ -1,0 +1,114 @@
+package scenario
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+const head = "scenario: t\nstart: 2021-08-20T13:00:00+01:00\ncustomers:\n  adam: {institution: \"044\", balance: NGN 10000}\n  bola:\n    accounts:\n      bola_a: {institution: \"101\"}\n      bola_b: {institution: \"559\"}\nsteps:\n"
+
+// Every refusal of a bad file, with its exact place and message. Lines 1–9 are
+// head; a case's own text starts at line 10 unless it replaces the head.
+func TestRefusals(t *testing.T) {
+	for _, tc := range []struct {
+		name, src, want string
+	}{
+		{"YAML syntax", "scenario: [\n", `f.yaml:1:11: YAML: sequence end token ']' not found`},
+		{"duplicate key", "scenario: a\nscenario: b\nsteps: [{advance: 1m}]\n", `f.yaml:2:1: YAML: mapping key "scenario" already defined at [1:1]: each key may appear once in a mapping`},
+		{"empty file", "", `f.yaml:1:1: the file is empty: a scenario needs at least ` + "`scenario:` and `steps:`"},
+		{"not a mapping", "- a\n", `f.yaml:1:1: a scenario file is a mapping with scenario:, about:, the world and steps:; found a list`},
+		{"unknown top field", "scenario: t\nstpes: []\n", `f.yaml:2:1: unknown field "stpes" (did you mean "steps"?); use one of about, customers, keys, scenario, seed, settings, start, steps, world_customers`},
+		{"no title", "steps: [{advance: 1m}]\n", `f.yaml:1:1: scenario: is missing: the scenario's title, e.g. scenario: A password change forces re-authorisation`},
+		{"no steps", "scenario: t\n", `f.yaml:1:1: steps: is missing: a scenario needs at least one step`},
+		{"bad start", "scenario: t\nstart: yesterday\nsteps: [{advance: 1m}]\n", `f.yaml:2:8: start "yesterday" is not a time: write 2021-08-20T13:00:00+01:00 (or without the zone, in Lagos time)`},
+		{"bad seed", "scenario: t\nseed: -3\nsteps: [{advance: 1m}]\n", `f.yaml:2:7: seed is a whole number from 1 to 4611686018427387904; found "-3"`},
+		{"unknown setting", "scenario: t\nsettings: {auto_synk: 6h}\nsteps: [{advance: 1m}]\n", `f.yaml:2:12: unknown setting "auto_synk" (did you mean "auto_sync"?); use one of auto_sync, data_sync, webhook_secret, webhooks`},
+		{"auto-sync not offered", "scenario: t\nsettings: {auto_sync: 5h}\nsteps: [{advance: 1m}]\n", `f.yaml:2:23: auto_sync "5h" is not offered; use off, 6h, 12h or 24h`},
+		{"webhooks", "scenario: t\nsettings: {webhooks: maybe}\nsteps: [{advance: 1m}]\n", `f.yaml:2:22: webhooks is capture (the built-in receiver, in the transcript), none, or an http(s) URL; not "maybe"`},
+		{"customer name", "scenario: t\ncustomers:\n  Adam: {}\nsteps: [{advance: 1m}]\n", `f.yaml:3:3: customer name "Adam": use lower-case letters, digits and _, starting with a letter (e.g. adam, ada_gtb)`},
+		{"customer field", "scenario: t\ncustomers:\n  adam: {balanse: 5}\nsteps: [{advance: 1m}]\n", `f.yaml:3:10: unknown customer field "balanse" (did you mean "balance"?); use one of account_type, accounts, auth_method, balance, institution, mfa, name, password, profile, username, world`},
+		{"unknown bank", "scenario: t\ncustomers:\n  adam: {institution: \"045\"}\nsteps: [{advance: 1m}]\n", `f.yaml:3:23: unknown bank "045" (did you mean "035"?); use one of 011, 032, 033, 035, 044, 050, 057, 058, 070, 101, 214, 221, 232, 559`},
+		{"bad amount", "scenario: t\ncustomers:\n  adam: {balance: ten}\nsteps: [{advance: 1m}]\n", `f.yaml:3:19: balance "ten" is not an amount: write kobo as a number (500000) or naira with NGN (NGN 5,000.50)`},
+		{"bad naira", "scenario: t\ncustomers:\n  adam: {balance: NGN 5.555}\nsteps: [{advance: 1m}]\n", `f.yaml:3:19: balance: "NGN 5.555" has "555" after the point: naira have up to two decimal places (kobo), such as 5,000.50`},
+		{"comma cut", "scenario: t\ncustomers:\n  adam: {balance: NGN 5,000}\nsteps: [{advance: 1m}]\n", `f.yaml:3:19: balance: "NGN 5" was cut at a comma, which separates the fields of a {…} mapping: quote an amount with commas, e.g. balance: "NGN 5,000"`},
+		{"bad mfa", "scenario: t\ncustomers:\n  adam: {mfa: sms}\nsteps: [{advance: 1m}]\n", `f.yaml:3:15: unknown mfa "sms"; use one of captcha, none, otp, security_question, token`},
+		{"world out of range", "scenario: t\ncustomers:\n  adam: {world: 6}\nsteps: [{advance: 1m}]\n", `f.yaml:3:17: world is a whole number from 0 to 5; found "6"`},
+		{"world and fields", "scenario: t\ncustomers:\n  adam: {world: 0, mfa: otp}\nsteps: [{advance: 1m}]\n", `f.yaml:3:20: customer adam is the world's own customer 0: it takes no mfa (the world made it); drop world: to describe a new customer`},
+		{"two accounts at a bank", "scenario: t\ncustomers:\n  b:\n    accounts:\n      x: {institution: \"044\"}\n      y: {institution: \"044\"}\nsteps: [{advance: 1m}]\n", `f.yaml:6:24: customer b has two accounts at bank 044: a customer has one account per bank`},
+		{"taken name", "scenario: t\ncustomers:\n  adam: {}\n  b:\n    accounts:\n      adam: {institution: \"044\"}\nsteps: [{advance: 1m}]\n", `f.yaml:6:7: the name "adam" is taken: customers and accounts each need a name of their own`},
+		{"steps not a list", "scenario: t\nsteps: {advance: 1m}\n", `f.yaml:2:8: steps: is a list of steps, each starting with - ; found a mapping`},
+		{"unknown step", head + "  - conect: adam\n", `f.yaml:10:5: unknown step "conect" (did you mean "connect"?); use one of advance, at, bank, call, connect, expect_call, latency, outage, pause, reauthorise, receiver, serve, settings, sync, unlink, webhook, webhooks`},
+		{"two actions", head + "  - sync: adam\n    connect: adam\n", `f.yaml:11:5: a step does one thing: this one says both sync and connect; split it into two steps`},
+		{"unknown field", head + "  - connect: adam\n    expct: {http: 200}\n", `f.yaml:11:5: unknown field "expct" for a connect step (did you mean "expect"?); a connect step takes answers, at, expect, note, password, save, timeout`},
+		{"unknown account", head + "  - connect: adma\n", `f.yaml:10:14: unknown account "adma" (did you mean "adam"?); use one of adam, bola_a, bola_b`},
+		{"customer of several accounts", head + "  - connect: bola\n", `f.yaml:10:14: customer bola has 2 accounts: name one (bola_a, bola_b)`},
+		{"not connected", head + "  - sync: adam\n", `f.yaml:10:11: account adam is not connected at this step: a ` + "`connect: adam`" + ` step comes first`},
+		{"reference before connect", head + "  - call: GET /accounts/{adam}\n", `f.yaml:10:11: {adam}: account adam is not connected at this step, so it has no ID yet: a ` + "`connect: adam`" + ` step comes first`},
+		{"unknown reference", head + "  - call: GET /sandbox/customers/{adm.customer}\n", `f.yaml:10:11: {adm.customer}: unknown name "adm" (did you mean "adam"?); use one of adam, bola, bola_a, bola_b`},
+		{"unknown reference field", head + "  - call: GET /sandbox/customers/{adam.custmer}\n", `f.yaml:10:11: {adam.custmer}: unknown field "custmer" (did you mean "customer"?); use one of customer, id, institution, number, password, username`},
+		{"unclosed brace", head + "  - call: GET /accounts/{adam\n", `f.yaml:10:11: an unclosed { in "/accounts/{adam": write {name}, or {{ for a literal brace`},
+		{"bad route", head + "  - call: /accounts\n", `f.yaml:10:11: write the route as METHOD /path, e.g. GET /accounts/{adam}; found "/accounts"`},
+		{"bad method", head + "  - call: FETCH /accounts\n", `f.yaml:10:11: unknown method "FETCH" (did you mean "PATCH"?); use one of DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT`},
+		{"bad duration", head + "  - advance: 5 minutes\n", `f.yaml:10:14: advance: "5 minutes" is not a duration: ` + durationMsg},
+		{"clock backwards", head + "  - advance: 1h\n  - at: 2021-08-20T13:30:00+01:00\n", `f.yaml:11:9: at: 2021-08-20T12:30:00Z would move the clock backwards: it is at 2021-08-20T13:00:00Z here (since step 1); the clock only moves forward`},
+		{"clock backwards as a field", head + "  - connect: adam\n    at: 2021-08-20T12:59:00+01:00\n", `f.yaml:11:9: at: 2021-08-20T11:59:00Z would move the clock backwards: it is at 2021-08-20T12:00:00Z here (since the scenario's start); the clock only moves forward`},
+		{"debit of a customer with two accounts", head + "  - bank: bola\n    debit: 5000\n", `f.yaml:10:11: customer bola has 2 accounts: name the account the money moves on (bola_a, bola_b)`},
+		{"bank step without an op", head + "  - bank: adam\n", `f.yaml:10:11: a bank step says what the customer does: debit: (spends), credit: (receives), password: (changes it) or mfa: (a kind)`},
+		{"bank step with two ops", head + "  - bank: adam\n    debit: 5\n    credit: 5\n", `f.yaml:12:5: a bank step does one thing: this one says both debit and credit; split it into two steps`},
+		{"zero debit", head + "  - bank: adam\n    debit: 0\n", `f.yaml:11:12: debit must be more than zero`},
+		{"unknown matcher", head + "  - connect: adam\n    expect: {http: {gte: 200}, id: {matchs: x}}\n", `f.yaml:11:37: unknown matcher "matchs" (did you mean "matches"?); use one of absent, any, contains, gt, gte, len, lt, lte, matches, not, one_of`},
+		{"bad regexp", head + "  - connect: adam\n    expect: {id: {matches: \"(\"}}\n", `f.yaml:11:28: matches: "(" is not a regular expression (error parsing regexp: missing closing ): ` + "`(`" + `)`},
+		{"gt of a word", head + "  - connect: adam\n    expect: {id: {gt: many}}\n", `f.yaml:11:23: gt compares numbers: give a number or an amount such as NGN 5,000; found "many"`},
+		{"unknown event", head + "  - webhook: account_update\n", `f.yaml:10:14: unknown event type "account_update" (did you mean "account_updated"?); use one of account_connected, account_reauthorized, account_unlinked, account_updated, reauthorisation_required, sync_failed (mono.events. may be left out)`},
+		{"receiver without capture", "scenario: t\nsettings: {webhooks: none}\nsteps:\n  - receiver: down\n", `f.yaml:4:15: receiver: steps control the built-in receiver, which gets webhooks only with settings webhooks: capture (here it is "none")`},
+		{"receiver word", head + "  - receiver: sulking\n", `f.yaml:10:15: receiver: is down, up, {status: 500} or {slow: 15s}; found "sulking"`},
+		{"expect_call before serve", head + "  - expect_call: GET /accounts\n", `f.yaml:10:18: expect_call: waits for a call of the app under test, so it comes after serve:`},
+		{"within before serve", head + "  - webhook: account_updated\n    within: 5m\n", `f.yaml:11:13: within: is for steps after serve:, which wait for the app under test`},
+		{"two serves", head + "  - serve: now\n  - serve: again\n", `f.yaml:11:12: a scenario has one serve: step; step 1 is one already`},
+		{"outage without for", head + "  - outage: adam\n", `f.yaml:10:13: an outage step needs for: (how long the bank is down, e.g. 15m) or end: true`},
+		{"latency too long", head + "  - latency: \"044\"\n    delay: 2m\n", `f.yaml:11:12: a latency is at most 1m0s`},
+		{"save over a name", head + "  - connect: adam\n    save: {adam: id}\n", `f.yaml:11:12: "adam" names a customer or account already: save under another name`},
+		{"unknown bank in outage", head + "  - outage: Acess Bank\n    for: 1h\n", `f.yaml:10:13: unknown bank, customer or account "Acess Bank"; use one of 011, 032, 033, 035, 044, 050, 057, 058, 070, 101, 214, 221, 232, 559, adam, bola, bola_a, bola_b`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse("f.yaml", []byte(tc.src))
+			var e *Error
+			if !errors.As(err, &e) {
+				t.Fatalf("Parse = %v (%T); want *Error %q", err, err, tc.want)
+			}
+			if err.Error() != tc.want {
+				t.Fatalf("refusal:\n got %s\nwant %s", err, tc.want)
+			}
+		})
+	}
+}
+
+const durationMsg = "use a positive duration such as 30m, 2h, 1d or 1d12h (units: s, m, h, d = 24h, w = 7d; Go units ms, us, ns too; a leading + is allowed)"
+
+// A good file is read whole: names, clock, templates, expectations.
+func TestParseGood(t *testing.T) {
+	s, err := Parse("f.yaml", []byte(head+`  - connect: bola_a
+  - advance: 1h30m
+  - call: POST /sandbox/customers/{bola.customer}/transactions
+    body: {type: debit, amount: 500, account: "{bola_a.number}"}
+    expect: {http: 201, balance: {lt: NGN 1}}
+  - at: +2h
+  - sync: bola_a
+    save: {code: code}
+  - call: GET /accounts/{bola_a}?x={code}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Steps) != 6 || s.Steps[1].Advance.Minutes() != 90 || !s.Steps[3].At.Equal(s.Start.Add(7200e9)) ||
+		!s.Steps[4].Clock.Equal(s.Start.Add(7200e9)) || s.Steps[2].Expect[1].Matcher != "lt" {
+		t.Fatalf("parsed %+v", s.Steps)
+	}
+	if got := s.Steps[0].Text; got != "connect: bola_a" {
+		t.Fatalf("text %q", got)
+	}
+	if !strings.Contains(s.Steps[2].Text, "/sandbox/customers/{bola.customer}/transactions") {
+		t.Fatalf("text %q", s.Steps[2].Text)
+	}
+}

@@ -1,0 +1,177 @@
+package scenario_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/xml"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"sandbank/api"
+	"sandbank/scenario"
+)
+
+// The tests wire a run as main does: the API over a world from api.Host.
+var host scenario.Host = api.Host(slog.New(slog.DiscardHandler))
+
+func fixtures(t testing.TB) []string {
+	t.Helper()
+	files, err := filepath.Glob("../fixtures/*.yaml")
+	if err != nil || len(files) < 17 {
+		t.Fatalf("fixtures: %v, %v; want at least 17 files", files, err)
+	}
+	return files
+}
+
+func run(t *testing.T, path string) (*scenario.Result, []byte) {
+	t.Helper()
+	var tr bytes.Buffer
+	res := scenario.RunFile(context.Background(), path, host, &tr)
+	return res, tr.Bytes()
+}
+
+// Every shipped fixture passes, every time with the same transcript, byte for byte.
+func TestFixturesPassAndRepeat(t *testing.T) {
+	for _, f := range fixtures(t) {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			t.Parallel()
+			res, first := run(t, f)
+			if !res.Passed {
+				t.Fatalf("%s\n%s", res.Line(), tail(first))
+			}
+			if _, again := run(t, f); !bytes.Equal(first, again) {
+				t.Fatalf("two runs gave different transcripts:\n%s", firstDiff(first, again))
+			}
+			if !bytes.Contains(first, []byte("== passed:")) {
+				t.Fatalf("the transcript does not end with the verdict:\n%s", tail(first))
+			}
+		})
+	}
+}
+
+// Each fixture is a page of documentation: it says what it shows.
+func TestFixturesSayWhatTheyShow(t *testing.T) {
+	for _, f := range fixtures(t) {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := scenario.Parse(f, src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(strings.Fields(s.About)) < 20 {
+			t.Errorf("%s: about: has %d words; say what the scenario shows and why", f, len(strings.Fields(s.About)))
+		}
+	}
+}
+
+// A changed expectation fails at its own line and column, saying what was expected
+// and what came back.
+func TestChangedExpectationFails(t *testing.T) {
+	src, err := os.ReadFile("../fixtures/mr-adam.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed := bytes.Replace(src, []byte(`expect: {account.balance: "NGN 5,000"}`), []byte(`expect: {account.balance: "NGN 4,000"}`), 1)
+	if bytes.Equal(changed, src) {
+		t.Fatal("the fixture no longer has the expectation this test changes")
+	}
+	line := 1 + bytes.Count(changed[:bytes.Index(changed, []byte("NGN 4,000"))], []byte("\n"))
+	path := filepath.Join(t.TempDir(), "mr-adam.yaml")
+	if err := os.WriteFile(path, changed, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, tr := run(t, path)
+	if res.Passed || res.Failure == nil {
+		t.Fatalf("a wrong expectation passed: %s", res.Line())
+	}
+	f := res.Failure
+	if f.Err.Line != line || f.Err.Col != 14 || f.Expected != `"NGN 4,000"` || f.Got != "500000" || f.Step.N != 8 {
+		t.Fatalf("failure %+v at %d:%d; want line %d col 14, expected \"NGN 4,000\", got 500000, step 8", f, f.Err.Line, f.Err.Col, line)
+	}
+	want := path + ":" + itoa(line) + `:14 step 8 (call: GET /accounts/{adam}): account.balance: expected "NGN 4,000", got 500000`
+	if res.Line() != "✗ "+want {
+		t.Fatalf("line\n got %s\nwant ✗ %s", res.Line(), want)
+	}
+	if !bytes.Contains(tr, []byte("✗ account.balance: expected \"NGN 4,000\", got 500000")) || !bytes.Contains(tr, []byte("== failed: ✗ "+want)) {
+		t.Fatalf("the transcript does not show the failure:\n%s", tail(tr))
+	}
+}
+
+// The step kinds the fixtures leave out.
+func TestEveryStepKind(t *testing.T) {
+	res, tr := run(t, "testdata/every-step.yaml")
+	if !res.Passed {
+		t.Fatalf("%s\n%s", res.Line(), tail(tr))
+	}
+	for _, want := range []string{
+		"== step 6 · line 21 · pause\n  » The CAPTCHA now stands between the business and the data.",
+		"the tester finds the answer to the captcha challenge:",
+		"webhook mono.events.account_updated, attempt 1 → failed: the receiver did not answer within the attempt's timeout (it answers after 15s)",
+		"POST /sandbox/clock  (secret key)\n  > Content-Type: application/x-www-form-urlencoded\n  > X-Note: {yemi}\n  > advance=1h",
+		"GET /sandbox/clock  (public key)",
+		`GET /sandbox/clock  (key "test_sk_every_step_0000")`,
+		"customer world0 is the world's customer 0: Adam Okafor",
+	} {
+		if !bytes.Contains(tr, []byte(want)) {
+			t.Errorf("the transcript lacks %q", want)
+		}
+	}
+}
+
+// JUnit XML parses back: one case per file, the failure with where and why.
+func TestJUnit(t *testing.T) {
+	ok := scenario.RunFile(context.Background(), "../fixtures/rate-limit.yaml", host, nil)
+	bad := &scenario.Result{Path: "x.yaml", Err: &scenario.Error{File: "x.yaml", Line: 3, Col: 7, Msg: "unknown step"}}
+	var b bytes.Buffer
+	if err := scenario.WriteJUnit(&b, []*scenario.Result{ok, bad}); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Tests  int `xml:"tests,attr"`
+		Errors int `xml:"errors,attr"`
+		Suites []struct {
+			Cases []struct {
+				Name  string `xml:"name,attr"`
+				File  string `xml:"file,attr"`
+				Line  int    `xml:"line,attr"`
+				Error *struct {
+					Message string `xml:"message,attr"`
+				} `xml:"error"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	if err := xml.Unmarshal(b.Bytes(), &doc); err != nil {
+		t.Fatalf("%v\n%s", err, b.String())
+	}
+	c := doc.Suites[0].Cases
+	if doc.Tests != 2 || doc.Errors != 1 || len(c) != 2 || !strings.HasPrefix(c[0].Name, "The rate limit") || c[0].Error != nil ||
+		c[1].Error == nil || c[1].Error.Message != "x.yaml:3:7: unknown step" || c[1].Line != 3 {
+		t.Fatalf("parsed back %+v from\n%s", doc, b.String())
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func tail(b []byte) string {
+	lines := strings.Split(string(b), "\n")
+	if len(lines) > 60 {
+		lines = lines[len(lines)-60:]
+	}
+	return strings.Join(lines, "\n")
+}
+
+func firstDiff(a, b []byte) string {
+	al, bl := strings.Split(string(a), "\n"), strings.Split(string(b), "\n")
+	for i := 0; i < len(al) && i < len(bl); i++ {
+		if al[i] != bl[i] {
+			return "line " + itoa(i+1) + ":\n- " + al[i] + "\n+ " + bl[i]
+		}
+	}
+	return "one is a prefix of the other"
+}
