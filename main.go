@@ -98,10 +98,19 @@ func defaultDBPath() string {
 
 type serveCmd struct {
 	serverFlags
+	Scenario string `help:"Serve a scenario file's world to your app: run its steps up to serve:, then fire the rest as the virtual clock reaches them while your app drives the API; a throw-away database (--db is not used)." placeholder:"FILE"`
+	IDs      string `name:"ids" help:"With --scenario: write the scenario's names (customers, accounts, keys, saved values) with their IDs to FILE, as JSON, for your app's tests." placeholder:"FILE"`
 }
 
 func (c serveCmd) Run(ctx context.Context, g *globals) error {
-	m := NewMain(c.options(g.DB, slog.New(slog.NewTextHandler(os.Stderr, nil))))
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	if c.Scenario != "" {
+		return serveScenario(ctx, c, log)
+	}
+	if c.IDs != "" {
+		return engine.Invalid("ids", "--ids goes with --scenario: it writes the IDs of a scenario's names")
+	}
+	m := NewMain(c.options(g.DB, log))
 	if err := m.Open(ctx); err != nil {
 		return err
 	}
@@ -163,6 +172,9 @@ type Options struct {
 	Start time.Time
 	// Demo connects the demo accounts on first run (default true through NewMain).
 	NoDemo bool
+	// Scenario, if set, is served: its world in DB (new), its steps up to serve: run
+	// before the port answers (sandbank serve --scenario).
+	Scenario *scenario.Scenario
 }
 
 // Main is sandbank wired together; end-to-end tests build one too.
@@ -174,8 +186,10 @@ type Main struct {
 	Bank     *simulator.Bank
 	Engine   *engine.Engine
 	Server   *api.Server
+	Serving  *scenario.Serving // with Options.Scenario
 	FirstRun bool
 
+	handler  http.Handler // the API, observed by a served scenario
 	http     *http.Server
 	listener net.Listener
 	ctl      *controlSocket
@@ -215,8 +229,13 @@ func (m *Main) Open(ctx context.Context) (err error) {
 		return err
 	}
 	sender := api.NewWebhookSender()
-	if m.World, err = world.Open(ctx, world.Options{DB: m.opts.DB, Seed: m.opts.Seed, Start: m.opts.Start,
-		Keys: world.Keys{Secret: m.opts.SecretKey}, Sender: sender, Log: m.opts.Log}); err != nil {
+	wo := world.Options{DB: m.opts.DB, Seed: m.opts.Seed, Start: m.opts.Start, Keys: world.Keys{Secret: m.opts.SecretKey}}
+	if s := m.opts.Scenario; s != nil {
+		wo = s.WorldOptions(m.opts.DB)
+		wo.Wall = nil // served to an app: the clock runs in real time once serve: starts it
+	}
+	wo.Sender, wo.Log = sender, m.opts.Log
+	if m.World, err = world.Open(ctx, wo); err != nil {
 		return err
 	}
 	w := m.World
@@ -224,7 +243,15 @@ func (m *Main) Open(ctx context.Context) (err error) {
 	m.Server = api.New(api.Config{Engine: m.Engine, Bank: m.Bank, Logger: m.opts.Log})
 	receiver := m.ReceiverURL()
 	m.Server.DeliverLocally(sender, receiver)
-	if m.FirstRun && !m.opts.NoDemo {
+	m.handler = m.Server
+	switch {
+	case m.opts.Scenario != nil:
+		if m.Serving, err = scenario.Serve(ctx, m.opts.Scenario, w, m.Server, receiver); err != nil {
+			return err
+		}
+		m.Server.SetScenario(m.Serving.Status)
+		m.handler = m.Serving.Observe(m.Server)
+	case m.FirstRun && !m.opts.NoDemo:
 		if err := scenario.Demo(ctx, w, m.Server, receiver); err != nil {
 			return fmt.Errorf("building the demo world: %w", err)
 		}
@@ -249,7 +276,7 @@ func (m *Main) listen() error {
 
 // serve starts the HTTP API on the taken port, and the control socket.
 func (m *Main) serve() {
-	m.http = &http.Server{Handler: m.Server, ReadHeaderTimeout: 10 * time.Second,
+	m.http = &http.Server{Handler: m.handler, ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog: slog.NewLogLogger(m.opts.Log.Handler(), slog.LevelWarn)}
 	m.served = make(chan error, 1)
 	go func() { m.served <- m.http.Serve(m.listener) }()

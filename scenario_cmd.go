@@ -106,3 +106,54 @@ func writeJUnit(path string, results []*scenario.Result) error {
 	}
 	return nil
 }
+
+// serveScenario is `sandbank serve --scenario FILE`: the scenario's world, served to
+// the user's app, with the later steps fired and checked as the app drives the API.
+func serveScenario(ctx context.Context, c serveCmd, log *slog.Logger) error {
+	src, err := os.ReadFile(c.Scenario)
+	if err != nil {
+		return err
+	}
+	s, err := scenario.Parse(c.Scenario, src)
+	if err != nil {
+		return err
+	}
+	dir, err := os.MkdirTemp("", "sandbank-serve-*")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	m := NewMain(Options{DB: filepath.Join(dir, "world.db"), Addr: c.Addr, Log: log, Scenario: s})
+	if err := m.Open(ctx); err != nil {
+		return err
+	}
+	api := "http://" + m.Addr()
+	if c.IDs != "" {
+		ids, err := m.Serving.IDs(api)
+		if err == nil {
+			err = os.WriteFile(c.IDs, ids, 0o644)
+		}
+		if err != nil {
+			_ = m.Close()
+			return fmt.Errorf("writing the IDs file: %w", err)
+		}
+	}
+	m.PrintBanner(os.Stdout)
+	fmt.Printf("scenario     %s — %s\n", s.Path, s.Title)
+	fmt.Printf("  steps up to serve: have run; the rest fire as the virtual clock reaches them. Progress: GET %s/sandbox/scenario\n", api)
+	if c.IDs != "" {
+		fmt.Printf("  names and IDs for your app's tests: %s\n", c.IDs)
+	}
+	m.Serving.Start(ctx)
+	<-ctx.Done()
+	fmt.Fprintln(os.Stderr, "sandbank: shutting down")
+	ok := m.Serving.Stop()
+	m.Serving.Verdicts(os.Stdout)
+	if err := m.Close(); err != nil {
+		return err
+	}
+	if !ok {
+		return scenario.ErrFailed
+	}
+	return nil
+}

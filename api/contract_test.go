@@ -450,6 +450,12 @@ func TestEveryOperationAnswersAsDocumented(t *testing.T) {
 		t.Fatalf("receiver mode = %+v", mode)
 	}
 	w.post("/sandbox/receiver/mode", map[string]any{"mode": "up"})
+	w.must(http.StatusNotFound, "GET", "/sandbox/scenario", req{})
+	w.srv.SetScenario(func() any {
+		return map[string]any{"scenario": "s", "file": "f.yaml", "phase": "serving", "passed": 1, "failed": 0,
+			"steps": []map[string]any{{"n": 1, "line": 9, "step": "sync: adam", "state": "passed", "at": "2021-08-20T12:00:00Z"}}}
+	})
+	w.get("/sandbox/scenario")
 	w.post("/accounts/"+id+"/unlink", nil)
 
 	var missing []string

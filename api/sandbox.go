@@ -36,6 +36,7 @@ func (s *Server) sandboxRoutes(mux *routeMux) {
 	mux.Handle("POST /sandbox/webhooks/{id}/replay", s.secret(s.replay))
 	mux.Handle("POST /sandbox/receiver", s.handle(s.receive))
 	mux.Handle("GET /sandbox/receiver", s.secret(s.received))
+	mux.Handle("GET /sandbox/scenario", s.secret(s.scenarioStatus))
 	mux.Handle("GET /sandbox/receiver/mode", s.secret(s.receiverMode))
 	mux.Handle("POST /sandbox/receiver/mode", s.secret(s.setReceiverMode))
 }

@@ -27,7 +27,8 @@ type Server struct {
 	log     *slog.Logger
 	handler http.Handler
 	inbox   *receiver
-	rmode   receiverState
+	rmode    receiverState
+	scenario scenarioStatus
 	routes  []string // every pattern registered, in order: the OpenAPI test checks them
 }
 

@@ -800,7 +800,7 @@ func (p *fileParser) action(st *Step, v *node, step *node) error {
 			return errAt(v.pos, "a scenario has one serve: step; step %d is one already", p.s.ServeAt+1)
 		}
 		p.s.ServeAt = st.N - 1
-		st.Text = "serve"
+		st.Text, st.Running = "serve", true
 		switch v.kind {
 		case kScalar:
 			st.Say = v.value

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// The test binary doubles as sandbank: with SANDBANK_MAIN set it runs main() with
+// the arguments after "--", so tests check exit statuses and output of the real CLI.
+func TestMain(m *testing.M) {
+	if os.Getenv("SANDBANK_MAIN") == "1" {
+		for i, a := range os.Args {
+			if a == "--" {
+				os.Args = append([]string{"sandbank"}, os.Args[i+1:]...)
+				break
+			}
+		}
+		main()
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// sandbank runs the CLI with args and returns its output and exit status.
+func sandbank(t *testing.T, args ...string) (string, int) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], append([]string{"-test.run=^$", "--"}, args...)...)
+	cmd.Env = append(os.Environ(), "SANDBANK_MAIN=1")
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	switch {
+	case errors.As(err, &exit):
+		return string(out), exit.ExitCode()
+	case err != nil:
+		t.Fatal(err)
+	}
+	return string(out), 0
+}
+
+// `sandbank scenario run`: every shipped fixture passes; transcripts repeat byte for
+// byte; a changed expectation exits 1 naming its file:line:col, and JUnit says so.
+func TestScenarioRunCommand(t *testing.T) {
+	fixtures, _ := filepath.Glob("fixtures/*.yaml")
+	dir := t.TempDir()
+	out, code := sandbank(t, append([]string{"scenario", "run", "--transcript", filepath.Join(dir, "a")}, fixtures...)...)
+	if code != 0 || !strings.HasSuffix(out, "\n"+strconv.Itoa(len(fixtures))+" passed, 0 failed\n") {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	if _, code := sandbank(t, append([]string{"scenario", "run", "--transcript", filepath.Join(dir, "b")}, fixtures...)...); code != 0 {
+		t.Fatal("the second run failed")
+	}
+	for _, f := range fixtures {
+		name := strings.TrimSuffix(filepath.Base(f), ".yaml") + ".txt"
+		a, err1 := os.ReadFile(filepath.Join(dir, "a", name))
+		b, err2 := os.ReadFile(filepath.Join(dir, "b", name))
+		if err1 != nil || err2 != nil || len(a) == 0 || !bytes.Equal(a, b) {
+			t.Errorf("transcript %s differs between runs (%v, %v)", name, err1, err2)
+		}
+	}
+
+	src, _ := os.ReadFile("fixtures/rate-limit.yaml")
+	bad := filepath.Join(dir, "rate-limit.yaml")
+	changed := strings.Replace(string(src), `header.Retry-After: "120"`, `header.Retry-After: "119"`, 1)
+	line := 1 + strings.Count(changed[:strings.Index(changed, `"119"`)], "\n")
+	col := strings.Index(changed, `header.Retry-After: "119"`) - strings.LastIndex(changed[:strings.Index(changed, `header.Retry-After: "119"`)], "\n")
+	if err := os.WriteFile(bad, []byte(changed), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	junit := filepath.Join(dir, "junit.xml")
+	out, code = sandbank(t, "scenario", "run", "--junit", junit, "fixtures/mr-adam.yaml", bad)
+	want := "✗ " + bad + ":" + strconv.Itoa(line) + ":" + strconv.Itoa(col) + ` step 4 (sync: adam): header.Retry-After: expected "119", got "120"`
+	if code != 1 || !strings.Contains(out, want+" (the answer was 429: ") || !strings.HasSuffix(out, "1 passed, 1 failed\n") {
+		t.Fatalf("exit %d; want 1 and the line\n%s\nin:\n%s", code, want, out)
+	}
+	var doc struct {
+		Failures int `xml:"failures,attr"`
+		Suites   []struct {
+			Cases []struct {
+				File    string `xml:"file,attr"`
+				Failure *struct {
+					Message string `xml:"message,attr"`
+					Text    string `xml:",chardata"`
+				} `xml:"failure"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	raw, err := os.ReadFile(junit)
+	if err != nil || xml.Unmarshal(raw, &doc) != nil || doc.Failures != 1 || doc.Suites[0].Cases[1].Failure == nil ||
+		!strings.Contains(doc.Suites[0].Cases[1].Failure.Text, "expected: \"119\"\ngot:      \"120\"") {
+		t.Fatalf("JUnit (%v):\n%s", err, raw)
+	}
+
+	out, code = sandbank(t, "scenario", "run", filepath.Join(dir, "missing.yaml"))
+	if code != 1 || !strings.Contains(out, "missing.yaml: open") {
+		t.Fatalf("a missing file: exit %d\n%s", code, out)
+	}
+}

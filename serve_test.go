@@ -1,0 +1,162 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"sandbank/scenario"
+)
+
+// serve --scenario, driven by a test "app" over real loopback HTTP: the app reacts
+// to a real reauthorisation_required webhook by asking for a reauth token, which an
+// expect_call: step sees; it never unlinks, so the next expect_call: fails once the
+// clock passes its within:, and stopping reports it.
+func TestServeScenarioToAnApp(t *testing.T) {
+	var base string
+	var mu sync.Mutex
+	calls := make(chan string, 16)
+	app := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var ev struct {
+			Event string
+			Data  struct{ Account struct{ ID string `json:"_id"` } }
+		}
+		_ = json.NewDecoder(r.Body).Decode(&ev)
+		w.WriteHeader(http.StatusOK)
+		if ev.Event != "mono.events.reauthorisation_required" {
+			return
+		}
+		go func() { // the app's backend asks for a reauth token for its front end
+			mu.Lock()
+			url := base + "/accounts/" + ev.Data.Account.ID + "/reauthorise"
+			mu.Unlock()
+			req, _ := http.NewRequest("POST", url, nil)
+			req.Header.Set("mono-sec-key", scenario.DefaultKeys.Secret)
+			resp, err := http.DefaultClient.Do(req)
+			if err == nil {
+				resp.Body.Close()
+				calls <- resp.Status
+			}
+		}()
+	}))
+	defer app.Close()
+
+	dir := t.TempDir()
+	file := filepath.Join(dir, "app.yaml")
+	src := `scenario: The app reacts to reauthorisation_required
+start: 2021-08-20T13:00:00+01:00
+settings: {webhooks: "` + app.URL + `/webhooks"}
+customers:
+  adam: {institution: "044", balance: NGN 10000}
+steps:
+  - connect: adam
+  - serve: {say: the app takes over, clock: paused}
+  - bank: adam
+    password: n3w-Passw0rd
+  - advance: 2m
+  - sync: adam
+    expect: {code: REAUTHORISATION_REQUIRED}
+  - expect_call: POST /accounts/{adam}/reauthorise
+    within: 10m
+    expect: {http: 200}
+  - expect_call: POST /accounts/{adam}/unlink
+    within: 5m
+`
+	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := scenario.Parse(file, []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := NewMain(Options{DB: filepath.Join(dir, "world.db"), Addr: "127.0.0.1:0", Scenario: s})
+	if err := m.Open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	api := "http://" + m.Addr()
+	mu.Lock()
+	base = api
+	mu.Unlock()
+	raw, err := m.Serving.IDs(api)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids struct {
+		API      string
+		Keys     map[string]string
+		Accounts map[string]struct{ ID, Number, Institution string }
+	}
+	if err := json.Unmarshal(raw, &ids); err != nil || ids.API != api || ids.Accounts["adam"].ID == "" ||
+		ids.Accounts["adam"].Institution != "044" || ids.Keys["secret"] != scenario.DefaultKeys.Secret {
+		t.Fatalf("IDs file %s (%v)", raw, err)
+	}
+	m.Serving.Start(context.Background())
+
+	status := func() map[string]any {
+		req, _ := http.NewRequest("GET", api+"/sandbox/scenario", nil)
+		req.Header.Set("mono-sec-key", ids.Keys["secret"])
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var v map[string]any
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != 200 || json.Unmarshal(b, &v) != nil {
+			t.Fatalf("GET /sandbox/scenario = %d %s", resp.StatusCode, b)
+		}
+		return v
+	}
+	state := func(v map[string]any, n int) string {
+		return v["steps"].([]any)[n-1].(map[string]any)["state"].(string)
+	}
+	waitState := func(n int, want string) map[string]any {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			v := status()
+			if state(v, n) == want {
+				return v
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("step %d never became %s: %v", n, want, v)
+			}
+			time.Sleep(5 * time.Millisecond) // a real app, over a real socket, in real time
+		}
+	}
+	if got := <-calls; got != "200 OK" {
+		t.Fatalf("the app's reauthorise call answered %s", got)
+	}
+	waitState(6, scenario.StatePassed)
+	waitState(7, scenario.StateWaiting)
+	req, _ := http.NewRequest("POST", api+"/sandbox/clock", strings.NewReader(`{"advance":"6m"}`))
+	req.Header.Set("mono-sec-key", ids.Keys["secret"])
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("moving the clock: %v %v", resp, err)
+	}
+	v := waitState(7, scenario.StateFailed)
+	msg := v["steps"].([]any)[6].(map[string]any)["message"].(string)
+	if !strings.Contains(msg, "the app did not call POST /accounts/"+ids.Accounts["adam"].ID+"/unlink within 5m; it called: ") {
+		t.Fatalf("the failing expect_call says %q", msg)
+	}
+	if m.Serving.Stop() {
+		t.Fatal("Stop reported success with a failed step")
+	}
+	var out bytes.Buffer
+	m.Serving.Verdicts(&out)
+	if !strings.Contains(out.String(), "✓ "+file+":14 step 6 (expect_call: POST /accounts/{adam}/reauthorise)") ||
+		!strings.Contains(out.String(), "✗ "+file+":17 step 7 (expect_call: POST /accounts/{adam}/unlink): the app did not call") ||
+		!strings.HasSuffix(out.String(), "6 passed, 1 failed, 0 not run\n") {
+		t.Fatalf("verdicts:\n%s", out.String())
+	}
+}
