@@ -28,7 +28,11 @@ func TestServeScenarioToAnApp(t *testing.T) {
 	app := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var ev struct {
 			Event string
-			Data  struct{ Account struct{ ID string `json:"_id"` } }
+			Data  struct {
+				Account struct {
+					ID string `json:"_id"`
+				}
+			}
 		}
 		_ = json.NewDecoder(r.Body).Decode(&ev)
 		w.WriteHeader(http.StatusOK)

@@ -22,14 +22,14 @@ var OpenAPI []byte
 
 // Server answers the HTTP API on top of an engine and the simulated bank.
 type Server struct {
-	eng     *engine.Engine
-	bank    *simulator.Bank
-	log     *slog.Logger
-	handler http.Handler
-	inbox   *receiver
+	eng      *engine.Engine
+	bank     *simulator.Bank
+	log      *slog.Logger
+	handler  http.Handler
+	inbox    *receiver
 	rmode    receiverState
 	scenario scenarioStatus
-	routes  []string // every pattern registered, in order: the OpenAPI test checks them
+	routes   []string // every pattern registered, in order: the OpenAPI test checks them
 }
 
 // Config wires a Server.
