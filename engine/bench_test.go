@@ -14,7 +14,6 @@ import (
 
 	"sandbank/api"
 	"sandbank/engine"
-	"sandbank/scenario"
 	"sandbank/simulator"
 	"sandbank/store"
 )
@@ -107,7 +106,7 @@ func setupSyncBench(b *testing.B, path string, n int) (*simulator.Clock, *simula
 		if err != nil {
 			b.Fatal(err)
 		}
-		a, err := scenario.Connect(ctx, eng, bank, c.ID, c.Accounts[0].Institution.Code)
+		a, err := connect(ctx, eng, bank, c.ID, c.Accounts[0].Institution.Code)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -3,6 +3,7 @@ package engine_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -14,7 +15,6 @@ import (
 
 	"sandbank/api"
 	"sandbank/engine"
-	"sandbank/scenario"
 	"sandbank/simulator"
 	"sandbank/store"
 )
@@ -141,7 +141,7 @@ func (w *world) customer(nc simulator.NewCustomer) simulator.Customer {
 
 func (w *world) connect(c simulator.Customer) engine.Account {
 	w.t.Helper()
-	a, err := scenario.Connect(w.ctx, w.eng, w.bank, c.ID, c.Accounts[0].Institution.Code)
+	a, err := connect(w.ctx, w.eng, w.bank, c.ID, c.Accounts[0].Institution.Code)
 	if err != nil {
 		w.t.Fatalf("connecting %s: %v", c.Name, err)
 	}
@@ -332,4 +332,37 @@ func (r *receiver) await(t *testing.T, n int) []delivery {
 		}
 	}
 	return r.delivered()
+}
+
+// connect connects a customer's account at an institution through the widget, as
+// the customer would, answering each challenge as the bank expects, and exchanges
+// the code: the engine-level twin of a scenario's connect: step.
+func connect(ctx context.Context, eng *engine.Engine, bank *simulator.Bank, customerID, institution string) (engine.Account, error) {
+	c, err := bank.Customer(customerID)
+	if err != nil {
+		return engine.Account{}, err
+	}
+	st, err := eng.OpenWidget(ctx, engine.WidgetRequest{Institution: institution})
+	if err != nil {
+		return engine.Account{}, err
+	}
+	if st, err = eng.WidgetLogin(ctx, st.Session, c.Username, c.Password); err != nil {
+		return engine.Account{}, err
+	}
+	for i := 0; st.Status == engine.WidgetChallenge; i++ {
+		if i == 5 {
+			return engine.Account{}, fmt.Errorf("the bank keeps asking challenges")
+		}
+		ans, err := bank.ExpectedAnswer(st.Challenge.ID)
+		if err != nil {
+			return engine.Account{}, err
+		}
+		if st, err = eng.WidgetAnswer(ctx, st.Session, ans); err != nil {
+			return engine.Account{}, err
+		}
+	}
+	if st.Status != engine.WidgetSuccess {
+		return engine.Account{}, fmt.Errorf("the widget stopped at %q", st.Status)
+	}
+	return eng.ExchangeCode(ctx, st.Code)
 }
