@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"net"
 	"net/http"
 	"os"
@@ -114,4 +115,43 @@ func connectCustomer(t *testing.T, m *Main, c simulator.Customer) string {
 		t.Fatal(err)
 	}
 	return a.ID
+}
+
+// The first run answers HTTP only once the demo world is complete: a script that
+// calls the moment the port opens sees all three demo accounts, and an account it
+// connects never takes a demo account's ID (the same seed gives the same IDs).
+func TestFirstRunAnswersOnlyAfterTheDemo(t *testing.T) {
+	probe, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := probe.Addr().String()
+	probe.Close()
+	const key = "test_sk_firstrun0123456789"
+	seen := make(chan int, 1)
+	go func() { // the impatient script: it calls as soon as anything listens
+		client := &http.Client{Timeout: 30 * time.Second}
+		for {
+			req, _ := http.NewRequest("GET", "http://"+addr+"/sandbox/accounts", nil)
+			req.Header.Set("mono-sec-key", key)
+			resp, err := client.Do(req)
+			if err != nil {
+				time.Sleep(time.Millisecond) // nothing listens yet: try again
+				continue
+			}
+			var body struct{ Data []any }
+			_ = json.NewDecoder(resp.Body).Decode(&body)
+			resp.Body.Close()
+			seen <- len(body.Data)
+			return
+		}
+	}()
+	m := NewMain(Options{DB: filepath.Join(t.TempDir(), "sandbank.db"), Addr: addr, Seed: 2021, Start: mainStart, SecretKey: key})
+	if err := m.Open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	if n := <-seen; n != 3 {
+		t.Fatalf("the first answer listed %d connected accounts; want the demo's 3", n)
+	}
 }
