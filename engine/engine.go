@@ -71,7 +71,7 @@ type Engine struct {
 	hub        hub
 
 	workers         chan struct{} // sync slots
-	deliveries      int
+	send            sending       // webhook attempts under way
 	deliveryTimeout time.Duration
 
 	mu         sync.Mutex
@@ -109,6 +109,7 @@ func New(cfg Config) (*Engine, error) {
 		cfg.DeliveryTimeout = 10 * time.Second
 	}
 	ctx, cancel := context.WithCancel(context.Background())
+	sendCtx, stopSending := context.WithCancel(context.Background())
 	return &Engine{
 		clock:           cfg.Clock,
 		bank:            cfg.Bank,
@@ -116,15 +117,16 @@ func New(cfg Config) (*Engine, error) {
 		sender:          cfg.Sender,
 		log:             cfg.Logger,
 		workers:         make(chan struct{}, cfg.Workers),
-		deliveries:      cfg.Deliveries,
 		deliveryTimeout: cfg.DeliveryTimeout,
 		syncing:         make(map[string]bool),
 		windows:         make(map[string]time.Time),
 		widgets:         make(map[string]*widgetSession),
 		timers:          make(map[string]Timer),
-		wake:            make(chan struct{}, 1),
-		ctx:             ctx,
-		cancel:          cancel,
+		send: sending{accounts: make(map[string]bool), slots: cfg.Deliveries,
+			ctx: sendCtx, cancel: stopSending},
+		wake:   make(chan struct{}, 1),
+		ctx:    ctx,
+		cancel: cancel,
 	}, nil
 }
 
@@ -179,8 +181,9 @@ func settleInterruptedFirstSyncs(tx Tx) error {
 	return nil
 }
 
-// Close stops delivery and auto-sync, cancels running syncs and waits for them, and
-// saves the clock. It does not close the store.
+// Close stops delivery and auto-sync, cancels running syncs and waits for them, lets
+// webhook attempts under way finish (each within the delivery timeout) and records
+// them, and saves the clock. It does not close the store.
 func (e *Engine) Close() error {
 	e.mu.Lock()
 	if e.closed.Load() {
@@ -193,7 +196,9 @@ func (e *Engine) Close() error {
 	}
 	e.mu.Unlock()
 	e.cancel()
-	e.wg.Wait()
+	e.wg.Wait()      // syncs and the delivery loop: no attempt starts after this
+	e.send.wg.Wait() // attempts under way, which their timeout bounds
+	e.send.cancel()
 	return e.saveClock(context.Background(), e.clock.State())
 }
 

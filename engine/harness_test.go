@@ -244,6 +244,19 @@ func (w *world) until(what string, cond func() bool) {
 	}
 }
 
+// poll waits (in real time, bounded) until cond holds, checking every millisecond:
+// for conditions that settle with no notice to wait for.
+func (w *world) poll(what string, cond func() bool) {
+	w.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			w.t.Fatalf("timed out waiting until %s", what)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
 // allDelivered reports whether every event of an account is delivered.
 func (w *world) allDelivered(accountID string) func() bool {
 	return func() bool {
@@ -265,6 +278,8 @@ type receiver struct {
 	mu        sync.Mutex
 	got       []delivery
 	arrived   chan delivery
+	held      map[string]chan struct{} // accounts whose calls wait until the channel closes
+	holding   chan delivery            // a held call arrived
 }
 
 type delivery struct {
@@ -277,7 +292,7 @@ type delivery struct {
 }
 
 func newReceiver(t *testing.T) *receiver {
-	r := &receiver{arrived: make(chan delivery, 4096)}
+	r := &receiver{arrived: make(chan delivery, 4096), held: map[string]chan struct{}{}, holding: make(chan delivery, 64)}
 	r.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		body, _ := io.ReadAll(req.Body)
 		var p struct {
@@ -292,6 +307,19 @@ func newReceiver(t *testing.T) *receiver {
 		d := delivery{Secret: req.Header.Get("mono-webhook-secret"), EventID: req.Header.Get("mono-webhook-event-id"),
 			Event: p.Event, Account: p.Data.Account.ID, Body: body, Status: http.StatusOK}
 		n := r.calls.Add(1)
+		r.mu.Lock()
+		hold := r.held[d.Account]
+		r.mu.Unlock()
+		if hold != nil {
+			r.holding <- d
+			select {
+			case <-hold:
+			case <-req.Context().Done():
+				d.Status = 0
+				r.arrived <- d
+				return
+			}
+		}
 		if n <= r.hangFirst.Load() {
 			<-req.Context().Done() // the sender's timeout ends the call
 			d.Status = 0
@@ -311,6 +339,26 @@ func newReceiver(t *testing.T) *receiver {
 	}))
 	t.Cleanup(r.srv.Close)
 	return r
+}
+
+// hold makes calls about the account wait (until the sender gives up) until
+// release is called; the test's end releases them too.
+func (r *receiver) hold(t *testing.T, account string) (release func()) {
+	ch := make(chan struct{})
+	r.mu.Lock()
+	r.held[account] = ch
+	r.mu.Unlock()
+	var once sync.Once
+	release = func() {
+		once.Do(func() {
+			r.mu.Lock()
+			delete(r.held, account)
+			r.mu.Unlock()
+			close(ch)
+		})
+	}
+	t.Cleanup(release)
+	return release
 }
 
 // delivered returns what arrived with a 2xx answer, in arrival order.

@@ -2,18 +2,22 @@ package engine
 
 import (
 	"context"
+	"maps"
+	"math"
+	"slices"
 	"strconv"
 	"sync"
-	"sync/atomic"
 	"time"
 )
 
 // Webhook delivery (R4, DESIGN §5). Events enter the outbox in the same store
-// transaction as the change they report; a single loop delivers them. Per account
-// only the oldest pending event is eligible, so an account's events arrive in order;
-// different accounts are delivered concurrently. A failed attempt (no answer, or a
-// non-2xx status) is retried after RetryBackoff on the virtual clock. Nothing is
-// dropped: events wait while no webhook URL is set, and a restart resumes delivery.
+// transaction as the change they report; a single loop starts their attempts. Per
+// account only the oldest pending event is eligible and only one attempt runs at a
+// time, so an account's events arrive in order; accounts are independent of each
+// other. A failed attempt (no answer, or a non-2xx status) is retried after
+// RetryBackoff on the virtual clock. Nothing is dropped: events wait while no
+// webhook URL is set, a restart resumes delivery, and Close lets attempts under way
+// finish and records them.
 
 // RetryBackoff is the wait after the n-th failed attempt (n from 1): 30s, 1m, 2m,
 // 4m, 8m, 16m, 32m, then every hour until the receiver answers 2xx.
@@ -95,6 +99,31 @@ func (e *Engine) nudgeDelivery() {
 	}
 }
 
+// sending is the bookkeeping of attempts under way. Accounts are independent: each
+// has at most one attempt under way (its oldest pending event's), and the loop
+// never waits for one, so a receiver that hangs on one account's event holds up
+// that account alone (and one of the slots).
+type sending struct {
+	mu       sync.Mutex
+	accounts map[string]bool // accounts with an attempt under way
+	slots    int             // attempts allowed under way at once
+	wg       sync.WaitGroup  // attempts under way; Close waits for them
+	// ctx is the attempts' context: not the engine's, so that Close lets attempts
+	// under way finish and be recorded; Close cancels it only if they outlast
+	// their timeout.
+	ctx    context.Context
+	cancel context.CancelFunc
+}
+
+// busy returns the accounts with an attempt under way and the free slots.
+func (s *sending) busy() (accounts map[string]bool, free int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return maps.Clone(s.accounts), s.slots - len(s.accounts)
+}
+
+// deliveryLoop starts attempts whenever it is nudged: by new events, a settings
+// change, the clock, a retry's timer, or an attempt that ended.
 func (e *Engine) deliveryLoop() {
 	defer e.wg.Done()
 	for {
@@ -103,102 +132,156 @@ func (e *Engine) deliveryLoop() {
 			return
 		case <-e.wake:
 		}
-		e.deliverDue(e.ctx)
+		e.startDue()
 		e.armDelivery()
 	}
 }
 
-// deliverDue delivers every due event, round after round, until none is due.
-func (e *Engine) deliverDue(ctx context.Context) {
-	for ctx.Err() == nil {
-		s := e.Settings()
-		if s.WebhookURL == "" {
-			return
+// startDue starts an attempt for each account whose oldest pending event is due and
+// that has none under way, as free slots allow. It does not wait for them.
+func (e *Engine) startDue() {
+	s := e.Settings()
+	if s.WebhookURL == "" {
+		return
+	}
+	busy, free := e.send.busy()
+	if free <= 0 {
+		return // an attempt that ends nudges the loop
+	}
+	now := e.clock.Now()
+	var due []Event
+	err := e.store.View(e.ctx, func(tx Tx) error {
+		var err error
+		// Heads of busy accounts may come first; asking for that many more
+		// leaves room for every free slot.
+		due, err = tx.DueEvents(now, free+len(busy))
+		return err
+	})
+	if err != nil {
+		if e.ctx.Err() == nil {
+			e.log.Error("reading the outbox", "err", err)
 		}
-		var due []Event
-		err := e.store.View(ctx, func(tx Tx) error {
-			var err error
-			due, err = tx.DueEvents(e.clock.Now(), e.deliveries*4)
-			return err
-		})
-		if err != nil {
-			if ctx.Err() == nil {
-				e.log.Error("reading the outbox", "err", err)
-			}
-			return
+		return
+	}
+	due = slices.DeleteFunc(due, func(ev Event) bool { return busy[ev.AccountID] })
+	if len(due) > free {
+		due = due[:free]
+	}
+	if len(due) == 0 {
+		return
+	}
+	claimed, err := e.claim(due, s.WebhookURL, now)
+	if err != nil {
+		if e.ctx.Err() == nil {
+			e.log.Error("recording delivery attempts before sending them", "err", err)
 		}
-		if len(due) == 0 {
-			return
-		}
-		var wg sync.WaitGroup
-		var unrecorded atomic.Bool
-		slots := make(chan struct{}, e.deliveries)
-		for _, ev := range due {
-			wg.Add(1)
-			slots <- struct{}{}
-			go func() {
-				defer func() { <-slots; wg.Done() }()
-				if !e.attempt(ctx, s, ev) {
-					unrecorded.Store(true)
-				}
-			}()
-		}
-		wg.Wait()
-		if unrecorded.Load() {
-			return // the store refused to record an attempt: retry on the timer, not at once
-		}
+		return // nothing was sent; the timer tries again
+	}
+	e.send.mu.Lock()
+	for _, ev := range claimed {
+		e.send.accounts[ev.AccountID] = true
+	}
+	e.send.wg.Add(len(claimed))
+	e.inflight.Add(int64(len(claimed))) // until each is recorded, counted and announced: see OutboxSettled
+	e.send.mu.Unlock()
+	for _, ev := range claimed {
+		go e.attempt(s, ev)
 	}
 }
 
-// attempt delivers ev once and records the attempt; it reports whether the attempt
-// is recorded (or needs no record, at shutdown).
-func (e *Engine) attempt(ctx context.Context, s Settings, ev Event) bool {
-	e.inflight.Add(1) // until the attempt is recorded, counted and announced: see OutboxSettled
-	defer e.inflight.Add(-1)
-	n := len(ev.Attempts) + 1
+// claim stores, in one transaction, each event's attempt as under way (Event.Sending)
+// before it is sent. An attempt already stored as under way was cut short by a
+// crash: it is recorded as failed, so that the repeat carries a new number.
+func (e *Engine) claim(due []Event, url string, now time.Time) ([]Event, error) {
+	var claimed []Event
+	err := e.store.Update(e.ctx, func(tx Tx) error {
+		claimed = claimed[:0]
+		for _, ev := range due {
+			cur, err := tx.Event(ev.ID)
+			if err != nil {
+				return err
+			}
+			if cur.Status != DeliveryPending {
+				continue
+			}
+			if cur.Sending != nil {
+				cut := *cur.Sending
+				cut.Error = "no answer was recorded: sandbank stopped (or could not write) during this attempt; the receiver may have received it"
+				cur.Attempts = append(cur.Attempts, cut)
+			}
+			at, err := attemptTime(tx, cur, now)
+			if err != nil {
+				return err
+			}
+			cur.Sending = &Attempt{N: len(cur.Attempts) + 1, At: at, URL: url}
+			if err := tx.PutEvent(cur); err != nil {
+				return err
+			}
+			claimed = append(claimed, cur)
+		}
+		return nil
+	})
+	return claimed, err
+}
+
+// attemptTime is when an attempt at ev, made now, counts as made: when it was due.
+// When the clock jumps, the outbox catches up as if it had been running all along,
+// and retries are scheduled from there — the same schedule however the jump was
+// taken. An event that waited behind an earlier one of its account was due only
+// once that one was delivered: it never counts as made before it.
+func attemptTime(tx Tx, ev Event, now time.Time) (time.Time, error) {
+	due := ev.NextAttemptAt
+	if due.IsZero() || !due.Before(now) {
+		return now, nil
+	}
+	prev, err := tx.Events(EventQuery{AccountID: ev.AccountID, BeforeSeq: ev.Seq, Limit: 1})
+	if err != nil {
+		return time.Time{}, err
+	}
+	if len(prev) == 1 && prev[0].DeliveredAt.After(due) {
+		if prev[0].DeliveredAt.After(now) {
+			return now, nil
+		}
+		return prev[0].DeliveredAt, nil
+	}
+	return due, nil
+}
+
+// attempt sends ev's claimed attempt once and records its result. It runs on its
+// own: the account's next event waits for it, no other account does.
+func (e *Engine) attempt(s Settings, ev Event) {
+	defer e.send.wg.Done()
+	defer e.inflight.Add(-1) // after the notice: see OutboxSettled
+	at := *ev.Sending
 	headers := map[string]string{
 		"Content-Type":          "application/json",
 		"mono-webhook-secret":   s.WebhookSecret.Reveal(),
 		"mono-webhook-event-id": ev.ID,
-		"mono-webhook-attempt":  strconv.Itoa(n),
+		"mono-webhook-attempt":  strconv.Itoa(at.N),
 	}
-	sendCtx, cancel := context.WithTimeout(ctx, e.deliveryTimeout)
-	d, err := e.sender.Send(sendCtx, s.WebhookURL, headers, ev.Payload)
+	sendCtx, cancel := context.WithTimeout(e.send.ctx, e.deliveryTimeout)
+	d, err := e.sender.Send(sendCtx, at.URL, headers, ev.Payload)
 	cancel()
-	if ctx.Err() != nil {
-		return true // shutting down: the attempt did not count, the next start retries
-	}
-	// An attempt counts as made when it was due: when the clock jumps, the outbox
-	// catches up as if it had been running all along, and retries are scheduled
-	// from there — the same schedule however the jump was taken. An event that
-	// waited behind an earlier one of its account was due only once that one was
-	// delivered: it never counts as made before it.
-	now := e.clock.Now()
-	at := Attempt{N: n, URL: s.WebhookURL, StatusCode: d.StatusCode, Latency: d.Latency}
+	at.StatusCode, at.Latency = d.StatusCode, d.Latency
 	switch {
+	case e.send.ctx.Err() != nil:
+		at.Error = "cut short: sandbank stopped before the receiver answered"
 	case err != nil:
 		at.Error = err.Error()
 	case d.StatusCode < 200 || d.StatusCode > 299:
 		at.Error = "the receiver answered " + strconv.Itoa(d.StatusCode)
 	}
-	err = e.store.Update(ctx, func(tx Tx) error {
+	// Recorded even while shutting down: the store outlives the engine.
+	err = e.store.Update(context.Background(), func(tx Tx) error {
 		cur, err := tx.Event(ev.ID)
 		if err != nil {
 			return err
 		}
-		at.At = now
-		if due := ev.NextAttemptAt; !due.IsZero() && due.Before(now) {
-			at.At = due
-			if prev, err := tx.Events(EventQuery{AccountID: cur.AccountID, BeforeSeq: cur.Seq, Limit: 1}); err != nil {
-				return err
-			} else if len(prev) == 1 && prev[0].DeliveredAt.After(at.At) {
-				at.At = prev[0].DeliveredAt
-				if at.At.After(now) {
-					at.At = now
-				}
-			}
-		}
+		cur.Sending = nil
 		cur.Attempts = append(cur.Attempts, at)
+		if cur.Status != DeliveryPending {
+			return tx.PutEvent(cur) // settled meanwhile: keep its status
+		}
 		if at.Error == "" {
 			cur.Status, cur.DeliveredAt, cur.NextAttemptAt = DeliveryDelivered, at.At, time.Time{}
 		} else {
@@ -206,16 +289,27 @@ func (e *Engine) attempt(ctx context.Context, s Settings, ev Event) bool {
 		}
 		return tx.PutEvent(cur)
 	})
-	if err != nil {
-		if ctx.Err() == nil {
-			e.log.Error("recording a delivery attempt", "event", ev.ID, "err", err)
-		}
-		return ctx.Err() != nil
+	release := func() {
+		e.send.mu.Lock()
+		delete(e.send.accounts, ev.AccountID)
+		e.send.mu.Unlock()
+		e.nudgeDelivery() // the account's next event, or a waiting account, may go now
 	}
-	e.log.Info("webhook", "event", ev.Type, "id", ev.ID, "attempt", n, "status", at.StatusCode, "error", at.Error)
+	if err != nil {
+		// The event is still due: sending it again at once would only repeat this.
+		// The account waits a second of the clock, as a retry's timer would.
+		e.log.Error("recording a delivery attempt", "event", ev.ID, "err", err)
+		e.clock.AfterFunc(e.clock.Now().Add(time.Second), release)
+		return
+	}
+	release()
 	e.attempts.Add(1) // before the notice: a waiter that counts notices knows one is coming
+	if at.Error != "" {
+		e.log.Info("webhook", "event", ev.Type, "id", ev.ID, "attempt", at.N, "status", at.StatusCode, "error", at.Error)
+	} else {
+		e.log.Info("webhook", "event", ev.Type, "id", ev.ID, "attempt", at.N, "status", at.StatusCode)
+	}
 	e.publish(Notice{Kind: NoticeDelivery, EventID: ev.ID, EventType: ev.Type, AccountID: ev.AccountID, Attempt: &at, At: at.At})
-	return true
 }
 
 // failures counts the failed attempts at the end of attempts (since the last success,
@@ -228,23 +322,35 @@ func failures(attempts []Attempt) int {
 	return n
 }
 
-// armDelivery sets a clock timer for the next retry.
+// farFuture is after every instant the store keeps.
+var farFuture = time.Unix(0, math.MaxInt64)
+
+// armDelivery sets a clock timer for the next attempt that can start: the earliest
+// head of an account with no attempt under way (those nudge the loop as they end).
 func (e *Engine) armDelivery() {
 	if e.Settings().WebhookURL == "" {
 		return // nothing can be delivered; setting a URL nudges the loop
 	}
-	var at time.Time
-	var ok bool
+	busy, free := e.send.busy()
+	var heads []Event
 	err := e.store.View(e.ctx, func(tx Tx) error {
 		var err error
-		at, ok, err = tx.NextDue()
+		heads, err = tx.DueEvents(farFuture, len(busy)+1)
 		return err
 	})
-	if err != nil || !ok {
+	if err != nil {
 		return
 	}
+	i := slices.IndexFunc(heads, func(ev Event) bool { return !busy[ev.AccountID] })
+	if i < 0 {
+		return
+	}
+	at := heads[i].NextAttemptAt
 	if now := e.clock.Now(); !at.After(now) {
-		at = now.Add(time.Second) // due but not delivered (a store error): don't spin
+		if free <= 0 {
+			return // due, waiting for a slot: an attempt that ends nudges the loop
+		}
+		at = now.Add(time.Second) // due but not started (a store error): don't spin
 	}
 	e.setTimer("deliver", at, e.nudgeDelivery)
 }
@@ -308,6 +414,9 @@ func (e *Engine) DeliveryAttempts() uint64 { return e.attempts.Load() }
 // webhook URL is set, so none can be. A scenario run waits for it after each step,
 // so that what a step set off is delivered before the next step runs; when it is
 // not settled it nudges delivery, so a waiter never depends on a missed wake-up.
+//
+// An attempt under way keeps its event due until its result is recorded, and
+// counts as in flight until its notice is out.
 func (e *Engine) OutboxSettled(ctx context.Context) (bool, error) {
 	if e.Settings().WebhookURL == "" {
 		return true, nil

@@ -119,6 +119,83 @@ func TestOutboxRetriesUntilDelivered(t *testing.T) {
 	}
 }
 
+// One receiver that hangs on one account's events holds up that account alone: the
+// other account's events arrive meanwhile, and each account's in order.
+func TestSlowReceiverHoldsUpOnlyItsAccount(t *testing.T) {
+	w := newWorld(t, worldOpts{noURL: true, timeout: time.Minute})
+	slow := w.connect(w.adam())
+	fast := w.connect(w.customer(simulator.NewCustomer{Name: "Bisi Obi", Institution: "058", Balance: 100_000}))
+	release := w.recv.hold(t, slow.ID)
+	u := w.recv.srv.URL
+	if _, err := w.eng.UpdateSettings(w.ctx, engine.SettingsPatch{WebhookURL: &u}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-w.recv.holding: // the slow account's first event hangs at the receiver
+	case <-time.After(10 * time.Second):
+		t.Fatal("the slow account's first event never reached the receiver")
+	}
+	got := w.recv.await(t, 2) // both of the fast account's events, while the other hangs
+	want := []string{w.events(fast.ID)[0].ID, w.events(fast.ID)[1].ID}
+	if got[0].EventID != want[0] || got[1].EventID != want[1] {
+		t.Fatalf("while one account's receiver hung, delivered %v; want the other account's %v in order", []string{got[0].EventID, got[1].EventID}, want)
+	}
+	if evs := w.events(slow.ID); len(evs[0].Attempts) != 0 || len(evs[1].Attempts) != 0 {
+		t.Fatalf("the hanging account's events show attempts %v, %v; want the first still under way, the second waiting", evs[0].Attempts, evs[1].Attempts)
+	}
+	release()
+	got = w.recv.await(t, 4)
+	if got[2].EventID != w.events(slow.ID)[0].ID || got[3].EventID != w.events(slow.ID)[1].ID {
+		t.Fatalf("the slow account's events arrived as %s, %s; want them in order", got[2].EventID, got[3].EventID)
+	}
+	w.until("every event is recorded delivered", func() bool { return w.allDelivered(slow.ID)() && w.allDelivered(fast.ID)() })
+}
+
+// OutboxSettled says whether anything is due now or under way: what a scenario
+// waits for before its next step. An attempt hanging at the receiver keeps it
+// unsettled; so does a retry that falls due.
+func TestOutboxSettledWaitsForAttemptsUnderWay(t *testing.T) {
+	w := newWorld(t, worldOpts{noURL: true, timeout: time.Minute})
+	a := w.connect(w.adam())
+	idle := func() bool {
+		ok, err := w.eng.OutboxSettled(w.ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	if !idle() {
+		t.Fatal("not settled with events waiting for a URL: nothing can be delivered")
+	}
+	release := w.recv.hold(t, a.ID)
+	u := w.recv.srv.URL
+	if _, err := w.eng.UpdateSettings(w.ctx, engine.SettingsPatch{WebhookURL: &u}); err != nil {
+		t.Fatal(err)
+	}
+	<-w.recv.holding
+	if idle() {
+		t.Fatal("settled while an attempt is under way")
+	}
+	release()
+	w.poll("delivery is idle", idle)
+	if !w.allDelivered(a.ID)() {
+		t.Fatal("settled before every due event was delivered")
+	}
+	w.recv.failFirst.Store(w.recv.calls.Load() + 1) // the next call fails: a retry is scheduled
+	w.advance(engine.RateLimitWindow)
+	w.sync(a.ID)
+	w.until("the failed attempt is recorded", func() bool { return len(w.events(a.ID)[2].Attempts) == 1 })
+	w.poll("delivery is idle", idle)
+	w.advance(engine.RetryBackoff(1))
+	if idle() && !w.allDelivered(a.ID)() {
+		t.Fatal("settled while a retry is due")
+	}
+	w.poll("delivery is idle", idle)
+	if !w.allDelivered(a.ID)() {
+		t.Fatal("settled before the retry was delivered")
+	}
+}
+
 func TestRetryBackoffSchedule(t *testing.T) {
 	want := []time.Duration{30 * time.Second, time.Minute, 2 * time.Minute, 4 * time.Minute, 8 * time.Minute,
 		16 * time.Minute, 32 * time.Minute, time.Hour, time.Hour}

@@ -291,9 +291,12 @@ type Event struct {
 	CreatedAt time.Time
 	Payload   []byte // the JSON body that is POSTed
 
-	Status        string // DeliveryPending, DeliveryDelivered or DeliverySkipped
-	SkipReason    string
-	Attempts      []Attempt
+	Status     string // DeliveryPending, DeliveryDelivered or DeliverySkipped
+	SkipReason string
+	Attempts   []Attempt
+	// Sending is the attempt under way: stored before it is sent, so that one a
+	// crash cut short is recorded (see claim) and its repeat carries a new number.
+	Sending       *Attempt
 	NextAttemptAt time.Time // when Status is pending
 	DeliveredAt   time.Time
 	Replays       int // times a user asked to deliver it again

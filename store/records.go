@@ -473,6 +473,7 @@ type eventRecord struct {
 	Status        string          `json:"status"`
 	SkipReason    string          `json:"skip_reason"`
 	Attempts      []attemptRecord `json:"attempts"`
+	Sending       *attemptRecord  `json:"sending,omitempty"`
 	NextAttemptAt time.Time       `json:"next_attempt_at"`
 	DeliveredAt   time.Time       `json:"delivered_at"`
 	Replays       int             `json:"replays"`
@@ -487,6 +488,10 @@ func toEventRecord(e engine.Event) eventRecord {
 	for _, a := range e.Attempts {
 		r.Attempts = append(r.Attempts, attemptRecord(a))
 	}
+	if e.Sending != nil {
+		a := attemptRecord(*e.Sending)
+		r.Sending = &a
+	}
 	return r
 }
 
@@ -498,6 +503,10 @@ func (r eventRecord) event() engine.Event {
 	}
 	for _, a := range r.Attempts {
 		e.Attempts = append(e.Attempts, engine.Attempt(a))
+	}
+	if r.Sending != nil {
+		a := engine.Attempt(*r.Sending)
+		e.Sending = &a
 	}
 	return e
 }

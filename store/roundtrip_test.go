@@ -35,6 +35,7 @@ func TestRoundTrip(t *testing.T) {
 	event := engine.Event{ID: "ev1", Seq: 1, Type: engine.EventAccountUpdated, AccountID: "acc1", CreatedAt: at(14),
 		Payload: []byte(`{"event":"mono.events.account_updated"}`), Status: engine.DeliverySkipped, SkipReason: "connected before Data Sync",
 		Attempts:      []engine.Attempt{{N: 1, At: at(15), URL: "http://x", StatusCode: 500, Latency: 3 * time.Millisecond, Error: "boom"}},
+		Sending:       &engine.Attempt{N: 2, At: at(16), URL: "http://y"},
 		NextAttemptAt: at(16), DeliveredAt: at(17), Replays: 2}
 	stmt := engine.StatementJob{ID: "st1", AccountID: "acc1", Months: 3, From: at(18), To: at(19), CreatedAt: at(20), Status: "BUILT"}
 	for _, v := range []any{settings, clock, account, txn, snap, job, code, token, event, stmt} {
