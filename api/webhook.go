@@ -3,8 +3,10 @@ package api
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"sync"
 	"time"
 
@@ -50,9 +52,32 @@ func (s *WebhookSender) Send(ctx context.Context, url string, headers map[string
 	resp, err := s.Client.Do(req)
 	latency := time.Since(start)
 	if err != nil {
-		return engine.Delivery{Latency: latency}, err
+		return engine.Delivery{Latency: latency}, redactURL(err)
 	}
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10)) // let the connection be reused
 	_ = resp.Body.Close()
 	return engine.Delivery{StatusCode: resp.StatusCode, Latency: latency}, nil
+}
+
+// redactURL hides the user info and the query string of the URL in a client error:
+// the error becomes the attempt's recorded error and a log line, and webhook URLs
+// often carry a token (?token=…) or a password. net/http masks only the password.
+func redactURL(err error) error {
+	var ue *url.Error
+	if !errors.As(err, &ue) {
+		return err
+	}
+	if u, perr := url.Parse(ue.URL); perr == nil {
+		if u.User != nil {
+			u.User = url.User("redacted")
+		}
+		if u.RawQuery != "" {
+			u.RawQuery = "redacted"
+		}
+		u.Fragment, u.RawFragment = "", ""
+		ue.URL = u.String()
+	} else {
+		ue.URL = "(the webhook URL)"
+	}
+	return err
 }
