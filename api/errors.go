@@ -17,6 +17,7 @@ import (
 var statusOf = map[string]int{
 	engine.EINVALID:      http.StatusBadRequest,
 	engine.EUNAUTHORIZED: http.StatusUnauthorized,
+	engine.EFORBIDDEN:    http.StatusForbidden,
 	engine.ENOTFOUND:     http.StatusNotFound,
 	engine.ECONFLICT:     http.StatusConflict,
 	engine.ERATELIMITED:  http.StatusTooManyRequests,
@@ -31,6 +32,7 @@ var statusOf = map[string]int{
 var defaultReason = map[string]string{
 	engine.EINVALID:      "INVALID_REQUEST",
 	engine.EUNAUTHORIZED: "UNAUTHORIZED",
+	engine.EFORBIDDEN:    "FORBIDDEN",
 	engine.ENOTFOUND:     "NOT_FOUND",
 	engine.ECONFLICT:     "CONFLICT",
 	engine.ERATELIMITED:  "RATE_LIMITED",

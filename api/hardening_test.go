@@ -1,8 +1,12 @@
 package api
 
 import (
+	"bytes"
+	"fmt"
+	"io"
 	"net"
 	"net/http"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -51,4 +55,73 @@ func TestFailedAttemptsHideTheWebhookURLsSecrets(t *testing.T) {
 	if t.Failed() {
 		t.Log(logs)
 	}
+}
+
+// The built-in receiver is open, as a webhook endpoint must be, and any web page can
+// POST to 127.0.0.1: what fails the secret check is not kept, what is kept stays
+// within a byte budget, cross-origin browser posts are refused, and a genuine
+// delivery is not pushed out by a flood. Measured on the process's heap.
+func TestReceiverFloodKeepsMemoryBounded(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	w.must(http.StatusOK, "POST", "/sandbox/receiver", req{key: noKey(), body: map[string]any{"event": "genuine"},
+		headers: map[string]string{"mono-webhook-secret": testWebhookSecret, "mono-webhook-event-id": "e-genuine"}})
+	heap := func() uint64 {
+		runtime.GC()
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		return m.HeapAlloc
+	}
+	big := []byte(`{"event":"flood","pad":"` + strings.Repeat("x", MaxBodyBytes-64) + `"}`)
+	post := func(headers map[string]string) int {
+		r, _ := http.NewRequest("POST", w.base+"/sandbox/receiver", bytes.NewReader(big))
+		r.Header.Set("Content-Type", "application/json")
+		for k, v := range headers {
+			r.Header.Set(k, v)
+		}
+		resp, err := w.client.Do(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	before := heap()
+	const n = 120 // 120 MiB of bodies
+	for i := range n {
+		if got := post(map[string]string{"mono-webhook-secret": fmt.Sprint("wrong-", i)}); got != http.StatusUnauthorized {
+			t.Fatalf("a post with a wrong secret = %d, want 401", got)
+		}
+	}
+	w.get("/sandbox/receiver")
+	if grew := int64(heap()) - int64(before); grew > 16<<20 {
+		t.Fatalf("%d unauthenticated 1 MiB posts grew the heap by %d MiB; want nothing kept", n, grew>>20)
+	}
+	var got struct{ Data []receivedJSON }
+	if w.get("/sandbox/receiver").decode(t, &got); len(got.Data) != 1 || got.Data[0].EventID != "e-genuine" {
+		t.Fatalf("after the flood the receiver holds %d deliveries; want only the genuine one", len(got.Data))
+	}
+
+	// Genuine but large deliveries are kept within the byte budget.
+	for range 40 {
+		if got := post(map[string]string{"mono-webhook-secret": testWebhookSecret}); got != http.StatusOK {
+			t.Fatalf("a large genuine delivery = %d, want 200", got)
+		}
+	}
+	w.get("/sandbox/receiver")
+	if grew := int64(heap()) - int64(before); grew > receiverMaxBytes+16<<20 {
+		t.Fatalf("40 genuine 1 MiB deliveries grew the heap by %d MiB; want at most the %d MiB budget", grew>>20, receiverMaxBytes>>20)
+	}
+	if w.get("/sandbox/receiver").decode(t, &got); len(got.Data) == 0 || len(got.Data) > receiverMaxBytes/MaxBodyBytes+1 {
+		t.Fatalf("the receiver keeps %d large deliveries; want the newest within %d MiB", len(got.Data), receiverMaxBytes>>20)
+	}
+
+	// A web page on another origin cannot post, even with the secret.
+	for _, h := range []map[string]string{{"Sec-Fetch-Site": "cross-site"}, {"Origin": "http://evil.example"}} {
+		h["mono-webhook-secret"] = testWebhookSecret
+		failed(t, w.do("POST", "/sandbox/receiver", req{key: noKey(), body: map[string]any{"event": "csrf"}, headers: h}),
+			http.StatusForbidden, "CROSS_ORIGIN")
+	}
+	w.must(http.StatusOK, "POST", "/sandbox/receiver", req{key: noKey(), body: map[string]any{"event": "same-origin"},
+		headers: map[string]string{"mono-webhook-secret": testWebhookSecret, "Sec-Fetch-Site": "same-origin"}})
 }

@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -659,21 +660,60 @@ func (s *Server) replay(w http.ResponseWriter, r *http.Request) error {
 type receivedJSON struct {
 	ReceivedAt  string          `json:"received_at"`
 	EventID     string          `json:"event_id"`
-	SecretValid bool            `json:"secret_valid"`
+	SecretValid bool            `json:"secret_valid"` // always true: nothing else is kept
 	Body        json.RawMessage `json:"body"`
 }
 
+// receiver keeps the latest deliveries that carried the webhook secret, within a
+// count and a byte budget. The route is open, as a webhook endpoint must be, so
+// what fails the check is never kept: any web page can POST to 127.0.0.1.
 type receiver struct {
-	mu   sync.Mutex
-	max  int
-	list []receivedJSON // newest last
+	mu       sync.Mutex
+	maxCount int
+	maxBytes int
+	bytes    int            // of the bodies in list
+	list     []receivedJSON // newest last
+	origins  *http.CrossOriginProtection
 }
 
-func newReceiver(max int) *receiver { return &receiver{max: max} }
+// The receiver keeps the last receiverMaxCount deliveries, and at most
+// receiverMaxBytes of their bodies (the newest delivery always, up to MaxBodyBytes).
+const (
+	receiverMaxCount = 200
+	receiverMaxBytes = 4 << 20
+)
+
+func newReceiver(maxCount, maxBytes int) *receiver {
+	return &receiver{maxCount: maxCount, maxBytes: maxBytes, origins: http.NewCrossOriginProtection()}
+}
+
+// add keeps rec, dropping the oldest deliveries beyond the count or the bytes.
+func (in *receiver) add(rec receivedJSON) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	in.list = append(in.list, rec)
+	in.bytes += len(rec.Body)
+	drop := 0
+	for len(in.list)-drop > 1 && (len(in.list)-drop > in.maxCount || in.bytes > in.maxBytes) {
+		in.bytes -= len(in.list[drop].Body)
+		drop++
+	}
+	if drop > 0 {
+		in.list = slices.Delete(in.list, 0, drop)
+	}
+}
 
 func (s *Server) receive(w http.ResponseWriter, r *http.Request) error {
-	if s.misbehave(w, r) {
+	if err := s.inbox.origins.Check(r); err != nil {
+		return engine.Errorf(engine.EFORBIDDEN, "a web page on another origin cannot post to the webhook receiver; webhooks come from servers, which send no Origin or Sec-Fetch-Site header").WithReason("CROSS_ORIGIN")
+	}
+	if s.misbehave(w, r) { // down, slow or failing on demand (POST /sandbox/receiver/mode)
 		return nil
+	}
+	// The secret first: a body that fails it is not even read.
+	want := s.eng.Settings().WebhookSecret.Reveal()
+	if got := r.Header.Get("mono-webhook-secret"); got == "" || !subtleEqual(got, want) {
+		return engine.Errorf(engine.EUNAUTHORIZED, "the mono-webhook-secret header does not match the business's webhook secret")
 	}
 	b, err := readBody(w, r)
 	if err != nil {
@@ -682,20 +722,8 @@ func (s *Server) receive(w http.ResponseWriter, r *http.Request) error {
 	if !json.Valid(b) {
 		return engine.Invalid("body", "a webhook body is JSON")
 	}
-	want := s.eng.Settings().WebhookSecret.Reveal()
-	got := r.Header.Get("mono-webhook-secret")
-	valid := got != "" && subtleEqual(got, want)
-	rec := receivedJSON{ReceivedAt: instant(s.eng.Clock().Now()), EventID: r.Header.Get("mono-webhook-event-id"),
-		SecretValid: valid, Body: b}
-	s.inbox.mu.Lock()
-	s.inbox.list = append(s.inbox.list, rec)
-	if len(s.inbox.list) > s.inbox.max {
-		s.inbox.list = s.inbox.list[len(s.inbox.list)-s.inbox.max:]
-	}
-	s.inbox.mu.Unlock()
-	if !valid {
-		return engine.Errorf(engine.EUNAUTHORIZED, "the mono-webhook-secret header does not match the business's webhook secret")
-	}
+	s.inbox.add(receivedJSON{ReceivedAt: instant(s.eng.Clock().Now()), EventID: r.Header.Get("mono-webhook-event-id"),
+		SecretValid: true, Body: b})
 	writeJSON(w, http.StatusOK, map[string]string{"status": "received"})
 	return nil
 }

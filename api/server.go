@@ -44,7 +44,7 @@ func New(cfg Config) *Server {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{eng: cfg.Engine, bank: cfg.Bank, log: cfg.Logger, inbox: newReceiver(200)}
+	s := &Server{eng: cfg.Engine, bank: cfg.Bank, log: cfg.Logger, inbox: newReceiver(receiverMaxCount, receiverMaxBytes)}
 	mux := &routeMux{ServeMux: http.NewServeMux()}
 	s.register(mux)
 	s.routes = mux.patterns

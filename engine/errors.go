@@ -12,6 +12,7 @@ import (
 const (
 	EINVALID      = "invalid"      // bad input: a field is missing, malformed or out of range
 	EUNAUTHORIZED = "unauthorized" // a key, credential or token is wrong
+	EFORBIDDEN    = "forbidden"    // refused whoever asks: e.g. a web page's cross-origin request
 	ENOTFOUND     = "not_found"    // no such account, event, customer …
 	ECONFLICT     = "conflict"     // the thing exists already, is used, or is busy
 	ERATELIMITED  = "rate_limited" // inside a rate-limit window; RetryAfter says how long
