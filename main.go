@@ -276,8 +276,7 @@ func (m *Main) listen() error {
 
 // serve starts the HTTP API on the taken port, and the control socket.
 func (m *Main) serve() {
-	m.http = &http.Server{Handler: m.handler, ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog: slog.NewLogLogger(m.opts.Log.Handler(), slog.LevelWarn)}
+	m.http = api.NewHTTPServer(m.handler, m.opts.Log)
 	m.served = make(chan error, 1)
 	go func() { m.served <- m.http.Serve(m.listener) }()
 	var err error

@@ -93,7 +93,7 @@ func newWorld(t testing.TB, o worldOpts) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hs := &http.Server{Handler: w.srv, ReadHeaderTimeout: 10 * time.Second}
+	hs := NewHTTPServer(w.srv, log)
 	go func() { _ = hs.Serve(ln) }()
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
