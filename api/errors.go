@@ -25,6 +25,7 @@ var statusOf = map[string]int{
 	engine.EEXPIRED:      http.StatusGone,
 	engine.EUNAVAILABLE:  http.StatusServiceUnavailable,
 	engine.ETOOLARGE:     http.StatusRequestEntityTooLarge,
+	engine.ENOSPACE:      http.StatusInsufficientStorage,
 	engine.EINTERNAL:     http.StatusInternalServerError,
 }
 
@@ -40,6 +41,7 @@ var defaultReason = map[string]string{
 	engine.EEXPIRED:      "EXPIRED",
 	engine.EUNAVAILABLE:  "UNAVAILABLE",
 	engine.ETOOLARGE:     "BODY_TOO_LARGE",
+	engine.ENOSPACE:      "DISK_FULL",
 	engine.EINTERNAL:     "INTERNAL_ERROR",
 }
 

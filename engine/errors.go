@@ -20,6 +20,7 @@ const (
 	EEXPIRED      = "expired"      // a token, code or session outlived its validity
 	EUNAVAILABLE  = "unavailable"  // the bank is down or did not answer in time
 	ETOOLARGE     = "too_large"    // a request body over the cap
+	ENOSPACE      = "no_space"     // the disk is full: nothing of the change was saved
 	EINTERNAL     = "internal"     // a bug or an I/O failure; never shown in detail
 )
 

@@ -46,6 +46,7 @@ type worldOpts struct {
 	noSync    bool // Data Sync left off
 	noURL     bool // no webhook URL
 	timeout   time.Duration
+	dir       string // of the database file (default: the test's temporary directory)
 }
 
 func newWorld(t *testing.T, o worldOpts) *world {
@@ -65,7 +66,10 @@ func newWorld(t *testing.T, o worldOpts) *world {
 	if w.bank, err = simulator.New(simulator.Config{Seed: 2021, Start: adamStart, Customers: o.customers}, w.clock); err != nil {
 		t.Fatal(err)
 	}
-	w.path = filepath.Join(t.TempDir(), "sandbank.db")
+	if o.dir == "" {
+		o.dir = t.TempDir()
+	}
+	w.path = filepath.Join(o.dir, "sandbank.db")
 	w.open()
 	patch := engine.SettingsPatch{}
 	if !o.noURL {

@@ -107,6 +107,9 @@ func (e *Engine) runSync(ctx context.Context, id, trigger string) (SyncResult, e
 		// Cancelled by Close: nothing of the sync was kept.
 		return SyncResult{}, Errorf(EUNAVAILABLE, "sandbank is shutting down: the sync was cancelled and nothing of it kept; call again once it is back").WithReason("SHUTTING_DOWN")
 	}
+	if ErrorCode(err) == ENOSPACE {
+		err = Errorf(ENOSPACE, "the sync of account %s ran, but its results could not be saved: %s", id, ErrorMessage(err)).WithReason("DISK_FULL")
+	}
 	if err == nil {
 		e.publish(Notice{Kind: NoticeSyncFinished, AccountID: id, Result: &res})
 	}

@@ -15,6 +15,8 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"strings"
+	"syscall"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -305,9 +307,24 @@ func (db *DB) run(ctx context.Context, writable bool, fn func(engine.Tx) error) 
 		return ferr
 	}
 	if writable {
-		return db.bolt.Update(body)
+		return db.noSpace(db.bolt.Update(body))
 	}
 	return db.bolt.View(body)
+}
+
+// noSpace turns a write that failed for lack of disk space into ENOSPACE, which
+// says so; other errors pass. bbolt flattens some causes into text ("file resize
+// error: no space left on device"), hence the second test.
+func (db *DB) noSpace(err error) error {
+	if err == nil {
+		return nil
+	}
+	for _, errno := range []syscall.Errno{syscall.ENOSPC, syscall.EDQUOT} {
+		if errors.Is(err, errno) || strings.Contains(err.Error(), errno.Error()) {
+			return engine.Errorf(engine.ENOSPACE, "the disk holding the database %s is full (%s): nothing of this change was saved; free some space, then try again", db.path, errno.Error())
+		}
+	}
+	return err
 }
 
 func corrupt(r any) error {
@@ -343,14 +360,14 @@ func (db *DB) Backup(w io.Writer) (n int64, err error) {
 // committed transaction.
 func (db *DB) AppendBankEvent(data []byte) error {
 	return guarded(func() error {
-		return db.bolt.Update(func(tx *bolt.Tx) error {
+		return db.noSpace(db.bolt.Update(func(tx *bolt.Tx) error {
 			b := tx.Bucket(bucketBankJournal)
 			seq, err := b.NextSequence()
 			if err != nil {
 				return err
 			}
 			return b.Put(seqKey(nil, seq), append([]byte{}, data...))
-		})
+		}))
 	})
 }
 
