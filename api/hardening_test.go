@@ -125,3 +125,28 @@ func TestReceiverFloodKeepsMemoryBounded(t *testing.T) {
 	w.must(http.StatusOK, "POST", "/sandbox/receiver", req{key: noKey(), body: map[string]any{"event": "same-origin"},
 		headers: map[string]string{"mono-webhook-secret": testWebhookSecret, "Sec-Fetch-Site": "same-origin"}})
 }
+
+// A field given twice on a sandbox route is refused and named: it would otherwise
+// take its last value unnoticed ({"advance":"2m","advance":"3650d"} ran ten years).
+func TestSandboxRoutesRefuseRepeatedFields(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	var before, after clockJSON
+	w.get("/sandbox/clock").decode(t, &before)
+	for _, tc := range []struct{ method, path, body, ctype, field string }{
+		{"POST", "/sandbox/clock", `{"advance":"2m","advance":"3650d"}`, "application/json", "advance"},
+		{"POST", "/sandbox/clock", `{"paused":true, "speed":2, "paused":false}`, "", "paused"},
+		{"POST", "/sandbox/clock", "advance=2m&advance=3650d", "application/x-www-form-urlencoded", "advance"},
+		{"PATCH", "/sandbox/settings", `{"auto_sync":"6h","auto_sync":"off"}`, "application/json", "auto_sync"},
+		{"POST", "/sandbox/customers", `{"balance":1,"name":"A","balance":2}`, "", "balance"},
+	} {
+		v := failed(t, w.do(tc.method, tc.path, req{body: tc.body, ctype: tc.ctype}), http.StatusBadRequest, "INVALID_REQUEST")
+		if v["field"] != tc.field || !strings.Contains(v["message"].(string), "more than once") {
+			t.Errorf("%s %s %s: %v; want field %s named as given more than once", tc.method, tc.path, tc.body, v, tc.field)
+		}
+	}
+	if w.get("/sandbox/clock").decode(t, &after); after.Now != before.Now {
+		t.Fatalf("the clock moved from %s to %s on refused requests", before.Now, after.Now)
+	}
+	// The Mono routes take what SDKs send, as before.
+	failed(t, w.do("POST", "/account/auth", req{body: `{"code":"a","code":"b"}`}), http.StatusNotFound, "")
+}

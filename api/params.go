@@ -77,6 +77,70 @@ func parseBody(mediaType string, b []byte) (params, error) {
 	return queryParams(string(trimmed))
 }
 
+// sandboxBody reads a sandbox route's body strictly: a field given twice, or one the
+// route does not take (names), is refused and named. A repeated field would
+// otherwise take its last value unnoticed: {"advance":"2m","advance":"3650d"}
+// advanced ten years.
+func sandboxBody(w http.ResponseWriter, r *http.Request, names ...string) (params, error) {
+	b, err := readBody(w, r)
+	if err != nil {
+		return nil, err
+	}
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	p, err := parseBody(ct, b)
+	if err != nil {
+		return nil, err
+	}
+	if k := repeatedField(ct, b); k != "" {
+		return nil, engine.Invalid(k, "field %q is given more than once; send each field once", k)
+	}
+	return p, p.only(names...)
+}
+
+// repeatedField returns the first field that a body parseBody accepted names twice,
+// or "".
+func repeatedField(mediaType string, b []byte) string {
+	trimmed := bytes.TrimSpace(b)
+	switch {
+	case len(trimmed) == 0:
+		return ""
+	case trimmed[0] == '{' || mediaType == "application/json":
+		dec := json.NewDecoder(bytes.NewReader(trimmed))
+		if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+			return ""
+		}
+		seen := map[string]bool{}
+		for dec.More() {
+			t, err := dec.Token()
+			if err != nil {
+				return ""
+			}
+			k, _ := t.(string)
+			if k != "" && seen[k] {
+				return k
+			}
+			seen[k] = true
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return ""
+			}
+		}
+		return ""
+	}
+	v, _ := url.ParseQuery(string(trimmed))
+	var repeated []string
+	for k, vs := range v {
+		if k != "" && len(vs) > 1 {
+			repeated = append(repeated, k)
+		}
+	}
+	slices.Sort(repeated)
+	if len(repeated) == 0 {
+		return ""
+	}
+	return repeated[0]
+}
+
 func jsonParams(b []byte) (params, error) {
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(b, &raw); err != nil {

@@ -95,11 +95,8 @@ func parseClockChange(p params) (clockChange, error) {
 }
 
 func (s *Server) setClock(w http.ResponseWriter, r *http.Request) error {
-	p, err := bodyParams(w, r)
+	p, err := sandboxBody(w, r, "advance", "speed", "paused")
 	if err != nil {
-		return err
-	}
-	if err := p.only("advance", "speed", "paused"); err != nil {
 		return err
 	}
 	c, err := parseClockChange(p)
@@ -161,11 +158,8 @@ func durationField(p params, name, hint string) (time.Duration, error) {
 }
 
 func (s *Server) outage(w http.ResponseWriter, r *http.Request) error {
-	p, err := bodyParams(w, r)
+	p, err := sandboxBody(w, r, "for")
 	if err != nil {
-		return err
-	}
-	if err := p.only("for"); err != nil {
 		return err
 	}
 	d, err := durationField(p, "for", `: how long the bank is down, e.g. "15m" or "2h"`)
@@ -188,11 +182,8 @@ func (s *Server) endOutage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) latency(w http.ResponseWriter, r *http.Request) error {
-	p, err := bodyParams(w, r)
+	p, err := sandboxBody(w, r, "latency")
 	if err != nil {
-		return err
-	}
-	if err := p.only("latency"); err != nil {
 		return err
 	}
 	var d time.Duration
@@ -299,11 +290,8 @@ func parseNewCustomer(p params) (simulator.NewCustomer, error) {
 }
 
 func (s *Server) addCustomer(w http.ResponseWriter, r *http.Request) error {
-	p, err := bodyParams(w, r)
+	p, err := sandboxBody(w, r, "name", "institution", "account_type", "balance", "profile", "mfa", "auth_method", "username", "password")
 	if err != nil {
-		return err
-	}
-	if err := p.only("name", "institution", "account_type", "balance", "profile", "mfa", "auth_method", "username", "password"); err != nil {
 		return err
 	}
 	nc, err := parseNewCustomer(p)
@@ -379,11 +367,8 @@ type postedJSON struct {
 }
 
 func (s *Server) post(w http.ResponseWriter, r *http.Request) error {
-	p, err := bodyParams(w, r)
+	p, err := sandboxBody(w, r, "account", "type", "amount", "narration")
 	if err != nil {
-		return err
-	}
-	if err := p.only("account", "type", "amount", "narration"); err != nil {
 		return err
 	}
 	post, err := parsePosting(p)
@@ -410,11 +395,8 @@ func (s *Server) post(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
-	p, err := bodyParams(w, r)
+	p, err := sandboxBody(w, r, "password")
 	if err != nil {
-		return err
-	}
-	if err := p.only("password"); err != nil {
 		return err
 	}
 	if _, err := p.required("password", ": the customer's new password"); err != nil {
@@ -428,11 +410,8 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) setMFA(w http.ResponseWriter, r *http.Request) error {
-	p, err := bodyParams(w, r)
+	p, err := sandboxBody(w, r, "type")
 	if err != nil {
-		return err
-	}
-	if err := p.only("type"); err != nil {
 		return err
 	}
 	t, err := p.required("type", ": none, otp, security_question, token or captcha")
@@ -556,11 +535,8 @@ func parseSettingsPatch(p params) (engine.SettingsPatch, error) {
 }
 
 func (s *Server) patchSettings(w http.ResponseWriter, r *http.Request) error {
-	p, err := bodyParams(w, r)
+	p, err := sandboxBody(w, r, "data_sync_enabled", "webhook_url", "webhook_secret", "auto_sync")
 	if err != nil {
-		return err
-	}
-	if err := p.only("data_sync_enabled", "webhook_url", "webhook_secret", "auto_sync"); err != nil {
 		return err
 	}
 	patch, err := parseSettingsPatch(p)
