@@ -120,8 +120,12 @@ func (u *unrouted) WriteHeader(code int) {
 			Message: "the request target " + strconv.Quote(u.r.RequestURI) + " is not a path"})
 		return
 	case http.StatusMethodNotAllowed:
+		target := u.r.URL.Path
+		if target == "" { // CONNECT host:port
+			target = u.r.RequestURI
+		}
 		writeJSON(u.ResponseWriter, code, errorBody{Status: "failed", Code: "METHOD_NOT_ALLOWED",
-			Message: u.r.Method + " is not allowed on " + u.r.URL.Path + "; use " + strings.ReplaceAll(h.Get("Allow"), ",", " or")})
+			Message: u.r.Method + " is not allowed on " + target + "; use " + strings.ReplaceAll(h.Get("Allow"), ",", " or")})
 		return
 	}
 	writeJSON(u.ResponseWriter, code, errorBody{Status: "failed", Code: "NOT_FOUND",

@@ -1,7 +1,9 @@
 package api
 
 import (
+	"bufio"
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -149,4 +151,61 @@ func TestSandboxRoutesRefuseRepeatedFields(t *testing.T) {
 	}
 	// The Mono routes take what SDKs send, as before.
 	failed(t, w.do("POST", "/account/auth", req{body: `{"code":"a","code":"b"}`}), http.StatusNotFound, "")
+}
+
+// Links are built from the address the connection came in on, never from the Host
+// header: HTTP/1.0 clients send none, and any client can send anything.
+func TestLinksUseTheListeningAddress(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	w.enableDataSync()
+	id := w.connect(w.customers()[0])
+	addr := strings.TrimPrefix(w.base, "http://")
+
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "GET / HTTP/1.0\r\n\r\n")
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var index map[string]string
+	if err := json.NewDecoder(resp.Body).Decode(&index); err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if index["openapi"] != w.base+"/openapi.yaml" {
+		t.Fatalf("HTTP/1.0 without Host: openapi link %q, want %q", index["openapi"], w.base+"/openapi.yaml")
+	}
+
+	forged := map[string]string{"Host": "evil.example"}
+	var page txPageJSON
+	w.must(http.StatusOK, "GET", "/accounts/"+id+"/transactions?limit=1&page=2", req{headers: forged}).decode(t, &page)
+	var job statementJobJSON
+	w.must(http.StatusOK, "GET", "/accounts/"+id+"/statement?period=last1months&output=pdf", req{headers: forged}).decode(t, &job)
+	for _, link := range []*string{page.Paging.Next, page.Paging.Previous, &job.Path} {
+		if link == nil {
+			t.Fatal("a paging link is missing")
+		}
+		if !strings.HasPrefix(*link, w.base+"/") {
+			t.Fatalf("with Host: evil.example a link is %q; want it under %s", *link, w.base)
+		}
+	}
+}
+
+// Headers too large for sandbank, but not yet for net/http, answer 431 as JSON.
+func TestOversizedHeadersAnswerJSON(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	r, _ := http.NewRequest("GET", w.base+"/sandbox/clock", nil)
+	r.Header.Set("mono-sec-key", testSecretKey)
+	r.Header.Set("X-Padding", strings.Repeat("p", maxHeaderBytes))
+	resp, err := w.client.Do(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	failed(t, reply{status: resp.StatusCode, header: resp.Header, body: body}, http.StatusRequestHeaderFieldsTooLarge, "HEADERS_TOO_LARGE")
 }

@@ -183,6 +183,10 @@ func (w *world) do(method, path string, o req) reply {
 		r.Header.Set("mono-sec-key", key)
 	}
 	for k, v := range o.headers {
+		if strings.EqualFold(k, "Host") {
+			r.Host = v // net/http sends r.Host, never a Host in Header
+			continue
+		}
 		r.Header.Set(k, v)
 	}
 	resp, err := w.client.Do(r)

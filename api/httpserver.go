@@ -45,6 +45,7 @@ func NewHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
 		ReadTimeout:       slowestRequest,
 		WriteTimeout:      slowestRequest,
 		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    httpMaxHeaderBytes,
 		ConnState:         l.track,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -38,7 +39,7 @@ func (s *Server) index(w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, http.StatusOK, map[string]string{
 		"name":    "sandbank",
 		"message": "a local Data Sync sandbox shaped like Mono's v1 API; send mono-sec-key on every route but this one, /openapi.yaml, /connect/* and /statements/*",
-		"openapi": "http://" + r.Host + "/openapi.yaml",
+		"openapi": origin(r) + "/openapi.yaml",
 	})
 	return nil
 }
@@ -169,11 +170,21 @@ func (s *Server) transactions(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// origin is the base of the links the API gives: the address the connection came
+// in on, as "http://127.0.0.1:7070". Never the Host header, which HTTP/1.0 clients
+// leave out and any client can set to anything.
+func origin(r *http.Request) string {
+	if a, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr); ok {
+		return "http://" + a.String()
+	}
+	return "" // not over a connection (a handler test): a relative link
+}
+
 // pageURL is this request's URL on another page.
 func pageURL(r *http.Request, page int) *string {
 	q, _ := url.ParseQuery(r.URL.RawQuery)
 	q.Set("page", strconv.Itoa(page))
-	u := "http://" + r.Host + r.URL.Path + "?" + q.Encode()
+	u := origin(r) + r.URL.Path + "?" + q.Encode()
 	return &u
 }
 
@@ -245,7 +256,7 @@ func (s *Server) statement(w http.ResponseWriter, r *http.Request) error {
 }
 
 func jobJSON(r *http.Request, j engine.StatementJob) statementJobJSON {
-	return statementJobJSON{ID: j.ID, Status: j.Status, Path: "http://" + r.Host + "/statements/" + j.ID + ".pdf"}
+	return statementJobJSON{ID: j.ID, Status: j.Status, Path: origin(r) + "/statements/" + j.ID + ".pdf"}
 }
 
 func (s *Server) statementJob(w http.ResponseWriter, r *http.Request) error {

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"time"
 
@@ -48,7 +49,7 @@ func New(cfg Config) *Server {
 	mux := &routeMux{ServeMux: http.NewServeMux()}
 	s.register(mux)
 	s.routes = mux.patterns
-	s.handler = s.logged(s.recovered(fallback(mux.ServeMux)))
+	s.handler = s.logged(s.recovered(headerLimit(fallback(mux.ServeMux))))
 	return s
 }
 
@@ -86,6 +87,32 @@ func (s *Server) handle(h handlerFunc) http.Handler {
 		if err := h(w, r); err != nil {
 			writeError(w, r, s.log, err)
 		}
+	})
+}
+
+// maxHeaderBytes caps a request's header (its request line included): over it the
+// request is answered 431 as JSON. net/http itself stops reading at
+// httpMaxHeaderBytes and answers plain text before any handler runs (README).
+const (
+	maxHeaderBytes     = 64 << 10
+	httpMaxHeaderBytes = 1 << 20
+)
+
+// headerLimit answers 431 for headers over maxHeaderBytes.
+func headerLimit(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := len(r.Method) + len(r.RequestURI) + len(r.Proto) + len(r.Host)
+		for k, vs := range r.Header {
+			for _, v := range vs {
+				n += len(k) + len(v) + 4
+			}
+		}
+		if n > maxHeaderBytes {
+			writeJSON(w, http.StatusRequestHeaderFieldsTooLarge, errorBody{Status: "failed", Code: "HEADERS_TOO_LARGE",
+				Message: "the request's headers take " + strconv.Itoa(n) + " bytes, over the " + strconv.Itoa(maxHeaderBytes>>10) + " KiB sandbank reads; send fewer or shorter headers"})
+			return
+		}
+		next.ServeHTTP(w, r)
 	})
 }
 
