@@ -133,9 +133,9 @@ func (t tuiCmd) Run(ctx context.Context, g *globals) error {
 	if err := os.MkdirAll(filepath.Dir(logPath), 0o700); err != nil {
 		return err
 	}
-	lf, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	lf, err := openLogFile(logPath, maxLogBytes)
 	if err != nil {
-		return fmt.Errorf("opening the log file: %w", err)
+		return err
 	}
 	defer lf.Close()
 	m := NewMain(t.options(g.DB, slog.New(slog.NewTextHandler(lf, nil))))
