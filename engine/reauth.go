@@ -45,9 +45,9 @@ func (e *Engine) openReauth(ctx context.Context, token string) (WidgetState, err
 		case err != nil:
 			return err
 		case !t.UsedAt.IsZero():
-			return Errorf(ECONFLICT, "this reauth token was already used at %s; tokens are single-use, request a new one with POST /accounts/%s/reauthorise", t.UsedAt.Format(time.TimeOnly), t.AccountID).WithReason("REAUTH_TOKEN_USED")
+			return Errorf(ECONFLICT, "this reauth token was already used at %s; tokens are single-use, request a new one with POST /accounts/%s/reauthorise", TimeText(t.UsedAt), t.AccountID).WithReason("REAUTH_TOKEN_USED")
 		case !t.ExpiresAt.After(now):
-			return Errorf(EEXPIRED, "this reauth token expired at %s, 10 minutes after it was issued; request a new one with POST /accounts/%s/reauthorise", t.ExpiresAt.Format(time.TimeOnly), t.AccountID).WithReason("REAUTH_TOKEN_EXPIRED")
+			return Errorf(EEXPIRED, "this reauth token expired at %s, 10 minutes after it was issued; request a new one with POST /accounts/%s/reauthorise", TimeText(t.ExpiresAt), t.AccountID).WithReason("REAUTH_TOKEN_EXPIRED")
 		}
 		if a, err = linkedAccount(tx, t.AccountID); err != nil {
 			return err

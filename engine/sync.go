@@ -58,9 +58,9 @@ func (e *Engine) claimWindow(a Account) (prev time.Time, err error) {
 	return prev, nil
 }
 
-// waitText renders a wait rounded up to whole seconds.
+// waitText renders a wait rounded up to whole seconds: "1m 5s".
 func waitText(d time.Duration) string {
-	return ((d + time.Second - 1) / time.Second * time.Second).String()
+	return DurationText((d + time.Second - 1) / time.Second * time.Second)
 }
 
 // NextSyncAllowed is when a manual sync of a will next be allowed.

@@ -144,7 +144,7 @@ func (e *Engine) step(session string, want string, fn func(*widgetSession) error
 	defer w.mu.Unlock()
 	switch {
 	case !w.state.ExpiresAt.After(e.clock.Now()):
-		return w.state, Errorf(EEXPIRED, "this widget session expired at %s; open a new one", w.state.ExpiresAt.Format(time.TimeOnly)).WithReason("SESSION_EXPIRED")
+		return w.state, Errorf(EEXPIRED, "this widget session expired at %s; open a new one", TimeText(w.state.ExpiresAt)).WithReason("SESSION_EXPIRED")
 	case w.state.Status == WidgetSuccess:
 		return w.state, Errorf(ECONFLICT, "this widget session has already succeeded").WithReason("SESSION_DONE")
 	case w.state.AttemptsLeft <= 0:
@@ -304,7 +304,7 @@ func (e *Engine) ExchangeCode(ctx context.Context, code string) (Account, error)
 		case !cc.UsedAt.IsZero():
 			return Errorf(ECONFLICT, "this code was already exchanged, for account %s; codes are single-use", cc.AccountID).WithReason("CODE_USED")
 		case !cc.ExpiresAt.After(now):
-			return Errorf(EEXPIRED, "this code expired at %s, 10 minutes after it was issued; connect again", cc.ExpiresAt.Format(time.TimeOnly)).WithReason("CODE_EXPIRED")
+			return Errorf(EEXPIRED, "this code expired at %s, 10 minutes after it was issued; connect again", TimeText(cc.ExpiresAt)).WithReason("CODE_EXPIRED")
 		}
 		seq, err := tx.NextSequence("account")
 		if err != nil {

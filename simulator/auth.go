@@ -59,7 +59,7 @@ func (b *Bank) wait(ctx context.Context, code string) error {
 	case <-t.C:
 		return nil
 	case <-ctx.Done():
-		return engine.Errorf(engine.EUNAVAILABLE, "the bank did not answer in time (its responses take %s)", d)
+		return engine.Errorf(engine.EUNAVAILABLE, "the bank did not answer in time (its responses take %s)", engine.DurationText(d))
 	}
 }
 
@@ -70,8 +70,8 @@ func (b *Bank) down(in engine.Institution, now int64) error {
 		return nil
 	}
 	return &engine.Error{Code: engine.EUNAVAILABLE, RetryAfter: time.Duration(until - now),
-		Message: fmt.Sprintf("%s is unavailable (outage until %s WAT); try again later", in.Name,
-			time.Unix(0, until).In(wat).Format("2 Jan 15:04"))}
+		Message: fmt.Sprintf("%s is unavailable (outage until %s); try again later", in.Name,
+			engine.TimeText(time.Unix(0, until)))}
 }
 
 func loginKey(code, username string) string { return code + "/" + strings.ToLower(username) }
@@ -92,7 +92,7 @@ func (b *Bank) locked(key string, now int64) error {
 func lockedError(left int64) error {
 	d := time.Duration(left)
 	return &engine.Error{Code: engine.ELOCKED, RetryAfter: d,
-		Message: fmt.Sprintf("too many wrong attempts: sign-in is locked; try again in %s", d.Round(time.Second))}
+		Message: fmt.Sprintf("too many wrong attempts: sign-in is locked; try again in %s", engine.DurationText(d))}
 }
 
 // fail counts a wrong password or answer: EUNAUTHORIZED, or ELOCKED when it is the
@@ -229,7 +229,7 @@ func (b *Bank) Answer(ctx context.Context, challengeID, answer string) (engine.L
 	}
 	if ch.expires <= now {
 		delete(b.challenges, challengeID)
-		return engine.LoginResult{}, engine.Errorf(engine.EEXPIRED, "the challenge expired (it is valid %s); sign in again", ChallengeTTL)
+		return engine.LoginResult{}, engine.Errorf(engine.EEXPIRED, "the challenge expired (it is valid %s); sign in again", engine.DurationText(ChallengeTTL))
 	}
 	if err := b.down(ch.inst, now); err != nil {
 		return engine.LoginResult{}, err
@@ -365,7 +365,7 @@ func (b *Bank) serve(ctx context.Context, token engine.Secret, fn func(s *sessio
 	}
 	if s.expires <= now {
 		delete(b.sessions, token.Reveal())
-		return engine.Errorf(engine.EEXPIRED, "the bank session expired (sessions last %s); sign in again", SessionTTL)
+		return engine.Errorf(engine.EEXPIRED, "the bank session expired (sessions last %s); sign in again", engine.DurationText(SessionTTL))
 	}
 	return fn(s, now)
 }

@@ -232,7 +232,7 @@ func (b *Bank) now() int64 {
 // record journals an event and applies it. Call with b.mu held, after validating.
 func (b *Bank) record(rec record) error {
 	if !b.w.inTime(rec.At) { // refused now, or the journal could not be replayed at the next start
-		return engine.Invalid("at", "the clock (%v) is outside the simulated world's 200 years from %v: start a new database", rec.At, time.Unix(0, b.w.histStart).UTC())
+		return engine.Invalid("at", "the clock (%s) is outside the simulated world's 200 years from %s: start a new database", engine.TimeText(rec.At), engine.TimeText(time.Unix(0, b.w.histStart)))
 	}
 	data, err := json.Marshal(rec)
 	if err != nil {
@@ -259,7 +259,7 @@ func (b *Bank) apply(idx int, rec record, replay bool) error {
 	at := rec.At.UnixNano()
 	w := b.w
 	if replay && !w.inTime(rec.At) {
-		return engine.Invalid("at", "an event at %v, outside the world's time", rec.At)
+		return engine.Invalid("at", "an event at %s, outside the world's time", engine.TimeText(rec.At))
 	}
 	switch rec.Kind {
 	case recCustomer:
@@ -524,7 +524,7 @@ func (b *Bank) history(a *account, from, to time.Time, now int64) ([]engine.Tran
 	}
 	if !to.IsZero() {
 		if !from.IsZero() && to.Before(from) {
-			return nil, engine.Invalid("to", "the range ends (%s) before it starts (%s)", to.Format(time.RFC3339), from.Format(time.RFC3339))
+			return nil, engine.Invalid("to", "the range ends (%s) before it starts (%s)", engine.TimeText(to), engine.TimeText(from))
 		}
 		hi = min(hi, to.UnixNano())
 	}
@@ -726,7 +726,7 @@ func (b *Bank) PostTransaction(customerID string, p Posting) (engine.Transaction
 		return engine.Transaction{}, engine.Invalid("narration", "a narration has up to %d printable characters", maxNarration)
 	}
 	if now < a.openAt {
-		return engine.Transaction{}, engine.Invalid("account", "account %s opens only at %s", a.number, time.Unix(0, a.openAt).UTC().Format(time.RFC3339))
+		return engine.Transaction{}, engine.Invalid("account", "account %s opens only at %s", a.number, engine.TimeText(time.Unix(0, a.openAt)))
 	}
 	bal := b.w.balanceAt(a, now)
 	switch {
@@ -876,7 +876,7 @@ func (b *Bank) StartOutage(bankCode string, d time.Duration) error {
 		return err
 	}
 	if d <= 0 || d > MaxOutage {
-		return engine.Invalid("for", "an outage lasts more than 0 and up to %s (got %s)", MaxOutage, d)
+		return engine.Invalid("for", "an outage lasts more than 0 and up to %s (got %s)", engine.DurationText(MaxOutage), engine.DurationText(d))
 	}
 	return b.record(record{Kind: recOutage, At: time.Unix(0, now).UTC(), Bank: bankCode, Duration: d})
 }
@@ -905,7 +905,7 @@ func (b *Bank) SetLatency(bankCode string, d time.Duration) error {
 		return err
 	}
 	if d < 0 || d > MaxLatency {
-		return engine.Invalid("latency", "a latency is 0 to %s (got %s)", MaxLatency, d)
+		return engine.Invalid("latency", "a latency is 0 to %s (got %s)", engine.DurationText(MaxLatency), engine.DurationText(d))
 	}
 	if d == b.latency[bankCode] {
 		return nil

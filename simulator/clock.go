@@ -174,10 +174,10 @@ func (c *Clock) AfterFunc(at time.Time, f func()) engine.Timer {
 // Advance moves the clock forward by d (> 0), firing the timers it passes.
 func (c *Clock) Advance(d time.Duration) error {
 	if d <= 0 {
-		return engine.Invalid("advance", "cannot advance the clock by %s: the clock only moves forward; give a positive duration such as 30m or 1d", d)
+		return engine.Invalid("advance", "cannot advance the clock by %s: the clock only moves forward; give a positive duration such as 30m or 1d", engine.DurationText(d))
 	}
 	if d > MaxAdvance {
-		return engine.Invalid("advance", "cannot advance the clock by %s: at most %s (ten years) at a time", d, MaxAdvance)
+		return engine.Invalid("advance", "cannot advance the clock by %s: at most ten years at a time", engine.DurationText(d))
 	}
 	c.move.Lock()
 	defer c.move.Unlock()

@@ -1,0 +1,41 @@
+package engine
+
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
+// How times and durations read in messages for people: every face shows them the
+// same way, and never in Go's spellings (UTC without a zone, "30m0s").
+
+// WAT is West Africa Time (UTC+1, no daylight saving): the simulated banks' zone,
+// and the one the TUI shows.
+var WAT = time.FixedZone("WAT", 60*60)
+
+// TimeText renders an instant for people, with its date and zone:
+// "20 Aug 2021 13:11:23 WAT".
+func TimeText(t time.Time) string { return t.In(WAT).Format("2 Jan 2006 15:04:05 MST") }
+
+// DurationText renders a duration as people write it: "30m", "1h", "2m 5s",
+// "1d 12h"; under a second, "500ms". Longer ones are rounded to the second.
+func DurationText(d time.Duration) string {
+	if d < 0 {
+		return "-" + DurationText(-d)
+	}
+	if d < time.Second {
+		return strconv.FormatInt(d.Milliseconds(), 10) + "ms"
+	}
+	d = d.Round(time.Second)
+	var parts []string
+	for _, u := range []struct {
+		size time.Duration
+		name string
+	}{{24 * time.Hour, "d"}, {time.Hour, "h"}, {time.Minute, "m"}, {time.Second, "s"}} {
+		if n := d / u.size; n > 0 {
+			parts = append(parts, strconv.FormatInt(int64(n), 10)+u.name)
+			d -= n * u.size
+		}
+	}
+	return strings.Join(parts, " ")
+}
