@@ -77,7 +77,11 @@ func Backup(ctx context.Context, dbPath, file string, force bool) (int64, error)
 			return 0, engine.Errorf(engine.ECONFLICT, "%s exists already: pass --force to replace it, or name another file", file)
 		}
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(file), ".sandbank-backup-*")
+	dir := filepath.Dir(file)
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return 0, engine.Invalid("file", "the directory %s does not exist: create it first, or name a file in a directory that does", dir)
+	}
+	tmp, err := os.CreateTemp(dir, ".sandbank-backup-*")
 	if err != nil {
 		return 0, fmt.Errorf("creating the backup file: %w", err)
 	}

@@ -62,12 +62,20 @@ type cli struct {
 
 func main() {
 	var c cli
-	k := kong.Parse(&c,
+	parser := kong.Must(&c,
 		kong.Name("sandbank"),
 		kong.Description("A local Data Sync sandbox for open-banking integrations: a simulated Nigerian bank, Mono's Data Sync rules, an HTTP API and a terminal UI."),
 		kong.UsageOnError(),
 		kong.Vars{"db": defaultDBPath(), "addr": DefaultAddr, "seed": fmt.Sprint(DefaultSeed)},
 	)
+	k, err := parser.Parse(os.Args[1:])
+	if cmd, ok := unknownCommand(err); ok {
+		// Without this, the stray word goes to the default command, the TUI, whose
+		// usage then says nothing of the word or of the other commands.
+		fmt.Fprintf(os.Stderr, "sandbank: unknown command %q; the commands are %s (sandbank --help says more)\n", cmd, commandList(parser))
+		os.Exit(2)
+	}
+	parser.FatalIfErrorf(err)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	k.BindTo(ctx, (*context.Context)(nil))
@@ -78,6 +86,33 @@ func main() {
 		fmt.Fprintln(os.Stderr, "sandbank:", engine.ErrorMessageOrText(err))
 		os.Exit(1)
 	}
+}
+
+// unknownCommand reports the word a parse error stumbled on when it reads as a
+// command sandbank does not have: a stray word that went to the default command.
+func unknownCommand(err error) (string, bool) {
+	var pe *kong.ParseError
+	if !errors.As(err, &pe) || pe.Context.Command() != "tui" {
+		return "", false
+	}
+	word, ok := strings.CutPrefix(pe.Error(), "unexpected argument ")
+	return word, ok && !strings.HasPrefix(word, "-")
+}
+
+// commandList names the commands: "tui (the default), serve, backup and scenario".
+func commandList(parser *kong.Kong) string {
+	var names []string
+	for _, c := range parser.Model.Children {
+		name := c.Name
+		if c.Tag.Default != "" {
+			name += " (the default)"
+		}
+		names = append(names, name)
+	}
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
 
 // defaultDBPath is the database in the user's data directory.
@@ -266,9 +301,16 @@ func (m *Main) ReceiverURL() string { return "http://" + m.Addr() + "/sandbox/re
 
 // listen takes the API's port.
 func (m *Main) listen() error {
-	ln, err := net.Listen("tcp", m.opts.Addr)
-	if err != nil {
-		return engine.Errorf(engine.ECONFLICT, "cannot listen on %s (%v): is another sandbank running? Pass --addr 127.0.0.1:0 for any free port", m.opts.Addr, err)
+	addr := m.opts.Addr
+	if _, _, err := net.SplitHostPort(addr); err != nil {
+		return engine.Invalid("addr", "--addr %q is not HOST:PORT (%v): pass e.g. 127.0.0.1:7070, or 127.0.0.1:0 for any free port", addr, err)
+	}
+	ln, err := net.Listen("tcp", addr)
+	switch {
+	case errors.Is(err, syscall.EADDRINUSE):
+		return engine.Errorf(engine.ECONFLICT, "cannot listen on %s: the port is in use — is another sandbank running? Pass --addr 127.0.0.1:0 for any free port", addr)
+	case err != nil:
+		return engine.Invalid("addr", "cannot listen on %s (%v): pass --addr with an address of this machine and a free port, e.g. 127.0.0.1:7070 or 127.0.0.1:0", addr, err)
 	}
 	m.listener = ln
 	return nil
@@ -340,6 +382,10 @@ func (m *Main) PrintBanner(w io.Writer) {
 	fmt.Fprintf(w, "  secret key   %s   (header mono-sec-key)\n", s.SecretKey.Reveal())
 	fmt.Fprintf(w, "  public key   %s   (the connect widget's key)\n", s.PublicKey)
 	fmt.Fprintf(w, "  OpenAPI      http://%s/openapi.yaml\n", m.Addr())
+	if st := m.Clock.State(); st.Paused {
+		fmt.Fprintf(w, "  clock        PAUSED at %s: time stands still, so waits never end (a 429's Retry-After, token expiry, retries);\n", engine.TimeText(st.Now))
+		fmt.Fprintf(w, "               resume with curl -s -H 'mono-sec-key: %s' -d '{\"paused\":false}' http://%s/sandbox/clock\n", s.SecretKey.Reveal(), m.Addr())
+	}
 	fmt.Fprintf(w, "try:\n  curl -s -H 'mono-sec-key: %s' http://%s/sandbox/customers\n", s.SecretKey.Reveal(), m.Addr())
 	fmt.Fprintln(w, "Ctrl+C stops it.")
 }

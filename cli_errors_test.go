@@ -1,0 +1,75 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"sandbank/engine"
+)
+
+// A word that is not a command says so and lists the commands, instead of the
+// TUI's usage.
+func TestUnknownCommandSaysSo(t *testing.T) {
+	out, code := sandbank(t, "start")
+	if code == 0 || !strings.Contains(out, `unknown command "start"`) || !strings.Contains(out, "tui (the default), serve, backup and scenario") {
+		t.Fatalf("sandbank start = exit %d:\n%s\nwant an unknown command, with the commands listed", code, out)
+	}
+	if strings.Contains(out, "Usage: sandbank tui") {
+		t.Fatalf("sandbank start printed the TUI's usage:\n%s", out)
+	}
+	// A flag sandbank does not know still gets kong's own message.
+	if out, code := sandbank(t, "serve", "--nope"); code == 0 || !strings.Contains(out, "--nope") {
+		t.Fatalf("sandbank serve --nope = exit %d:\n%s", code, out)
+	}
+}
+
+// --addr without a port says what is wrong with the address; a port in use still
+// points at another sandbank.
+func TestAddrWithoutPortSaysWhatIsWrong(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "sandbank.db")
+	err := NewMain(Options{DB: db, Addr: "localhost", Start: mainStart}).Open(context.Background())
+	msg := engine.ErrorMessageOrText(err)
+	if err == nil || !strings.Contains(msg, "HOST:PORT") || strings.Contains(msg, "another sandbank") {
+		t.Fatalf("--addr localhost: %q; want what is wrong with the address", msg)
+	}
+	if _, err := os.Stat(db); !os.IsNotExist(err) {
+		t.Fatalf("a refused --addr left %s behind", db)
+	}
+}
+
+// A backup into a directory that does not exist says so, not a temporary file's name.
+func TestBackupIntoAMissingDirectory(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "sandbank.db")
+	if err := os.WriteFile(db, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	missing := filepath.Join(t.TempDir(), "no", "such")
+	_, err := Backup(context.Background(), db, filepath.Join(missing, "copy.db"), false)
+	msg := engine.ErrorMessageOrText(err)
+	if err == nil || !strings.Contains(msg, missing+" does not exist") || strings.Contains(msg, ".sandbank-backup-") {
+		t.Fatalf("backup into a missing directory: %q; want it to say the directory does not exist", msg)
+	}
+}
+
+// The banner of a sandbank whose clock is paused says so and how to resume.
+func TestBannerSaysTheClockIsPaused(t *testing.T) {
+	m := openMain(t, filepath.Join(t.TempDir(), "sandbank.db"), nil)
+	defer m.Close()
+	var running bytes.Buffer
+	m.PrintBanner(&running)
+	if strings.Contains(running.String(), "PAUSED") {
+		t.Fatalf("the banner of a running clock says it is paused:\n%s", running.String())
+	}
+	m.Clock.SetPaused(true)
+	var b bytes.Buffer
+	m.PrintBanner(&b)
+	for _, want := range []string{"PAUSED at 20 Aug 2021", "WAT", "Retry-After", `{"paused":false}`, m.Addr() + "/sandbox/clock"} {
+		if !strings.Contains(b.String(), want) {
+			t.Fatalf("the banner of a paused clock does not say %q:\n%s", want, b.String())
+		}
+	}
+}
