@@ -209,3 +209,20 @@ func TestOversizedHeadersAnswerJSON(t *testing.T) {
 	resp.Body.Close()
 	failed(t, reply{status: resp.StatusCode, header: resp.Header, body: body}, http.StatusRequestHeaderFieldsTooLarge, "HEADERS_TOO_LARGE")
 }
+
+// auto_sync reads durations as every other route does: 1d is 24h; what is not
+// offered is refused with the offered values.
+func TestAutoSyncTakesDays(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	var set settingsJSON
+	w.must(http.StatusOK, "PATCH", "/sandbox/settings", req{body: map[string]any{"auto_sync": "1d"}}).decode(t, &set)
+	if set.AutoSync != "24h" {
+		t.Fatalf("auto_sync 1d = %q, want 24h", set.AutoSync)
+	}
+	for _, v := range []string{"2d", "5h", "daily", "1w"} {
+		e := failed(t, w.do("PATCH", "/sandbox/settings", req{body: map[string]any{"auto_sync": v}}), http.StatusBadRequest, "INVALID_REQUEST")
+		if e["field"] != "auto_sync" || !strings.Contains(e["message"].(string), "off, 6h, 12h or 24h") {
+			t.Errorf("auto_sync %s: %v; want the offered values", v, e)
+		}
+	}
+}

@@ -522,8 +522,8 @@ func parseSettingsPatch(p params) (engine.SettingsPatch, error) {
 	if v := strings.ToLower(p.str("auto_sync")); v != "" {
 		var d time.Duration
 		if v != "off" && v != "0" {
-			if d, err = time.ParseDuration(v); err != nil {
-				return patch, engine.Invalid("auto_sync", "auto_sync %q is not offered; use off, 6h, 12h or 24h", v)
+			if d, err = simulator.ParseDuration(v); err != nil {
+				return patch, engine.Invalid("auto_sync", "auto_sync %q is not offered; use off, 6h, 12h or 24h (1d)", v)
 			}
 		}
 		patch.AutoSync = &d

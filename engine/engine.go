@@ -258,7 +258,7 @@ func (p SettingsPatch) Validate() error {
 			ok = ok || *p.AutoSync == d
 		}
 		if !ok {
-			return Invalid("auto_sync", "auto-sync every %s is not offered; use off, 6h, 12h or 24h", DurationText(*p.AutoSync))
+			return Invalid("auto_sync", "auto-sync every %s is not offered; use off, 6h, 12h or 24h (1d)", DurationText(*p.AutoSync))
 		}
 	}
 	for field, v := range map[string]*string{"secret_key": p.SecretKey, "public_key": p.PublicKey} {
