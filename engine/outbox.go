@@ -32,15 +32,31 @@ func RetryBackoff(n int) time.Duration {
 	return min(d, time.Hour)
 }
 
-// skipReason says why an event about a is never delivered, or "" if it is (R4).
+// skipReason says why an event about a is never delivered, or "" if it is (R4). It
+// is recorded with the event, so it says what was so then, in words that stay true
+// after the settings change.
 func skipReason(s Settings, a Account) string {
 	switch {
 	case !s.DataSyncEnabled():
-		return "Data Sync is off for this business"
+		return skippedDataSyncOff
 	case a.ConnectedAt.Before(s.DataSyncEnabledAt):
-		return "the account was connected before Data Sync was enabled"
+		return "the account was connected before Data Sync was enabled, and such accounts never receive webhooks"
 	}
 	return ""
+}
+
+const skippedDataSyncOff = "Data Sync was off for this business when this event happened"
+
+// skipReasonNow rewords a reason recorded by older versions in words that were true
+// only while they held.
+func skipReasonNow(ev Event) Event {
+	switch ev.SkipReason {
+	case "Data Sync is off for this business":
+		ev.SkipReason = skippedDataSyncOff
+	case "the account was connected before Data Sync was enabled":
+		ev.SkipReason += ", and such accounts never receive webhooks"
+	}
+	return ev
 }
 
 // ReceivesWebhooks reports whether events about a are delivered (R4).
@@ -366,6 +382,9 @@ func (e *Engine) Events(ctx context.Context, q EventQuery) ([]Event, error) {
 		evs, err = tx.Events(q)
 		return err
 	})
+	for i := range evs {
+		evs[i] = skipReasonNow(evs[i])
+	}
 	return evs, err
 }
 
@@ -377,7 +396,7 @@ func (e *Engine) Event(ctx context.Context, id string) (Event, error) {
 		ev, err = tx.Event(id)
 		return err
 	})
-	return ev, err
+	return skipReasonNow(ev), err
 }
 
 // Replay delivers an event again, as soon as it is its account's oldest pending one.
@@ -391,7 +410,7 @@ func (e *Engine) Replay(ctx context.Context, id string) (Event, error) {
 			return err
 		}
 		if ev.Status == DeliverySkipped {
-			return Errorf(ECONFLICT, "event %s is not delivered to this business: %s", id, ev.SkipReason)
+			return Errorf(ECONFLICT, "event %s cannot be replayed: it was never to be delivered, because %s", id, skipReasonNow(ev).SkipReason).WithReason("EVENT_SKIPPED")
 		}
 		ev.Status, ev.NextAttemptAt, ev.DeliveredAt = DeliveryPending, now, time.Time{}
 		ev.Replays++

@@ -3,6 +3,7 @@ package engine_test
 import (
 	"encoding/json"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -45,8 +46,9 @@ func TestWebhooksOnlyForAccountsConnectedAfterEnabling(t *testing.T) {
 			t.Fatalf("event %s of the early account: status %s, want skipped with a reason", ev.Type, ev.Status)
 		}
 	}
-	if _, err := w.eng.Replay(w.ctx, w.events(before.ID)[0].ID); engine.ErrorCode(err) != engine.ECONFLICT {
-		t.Fatalf("replaying a skipped event = %v, want ECONFLICT", err)
+	if _, err := w.eng.Replay(w.ctx, w.events(before.ID)[0].ID); engine.ErrorCode(err) != engine.ECONFLICT ||
+		!strings.Contains(engine.ErrorMessage(err), w.events(before.ID)[0].SkipReason) {
+		t.Fatalf("replaying a skipped event = %v, want ECONFLICT saying why it was skipped", err)
 	}
 	if !engine.ReceivesWebhooks(w.eng.Settings(), after) || engine.ReceivesWebhooks(w.eng.Settings(), before) {
 		t.Fatal("ReceivesWebhooks disagrees with the deliveries")
@@ -193,6 +195,26 @@ func TestOutboxSettledWaitsForAttemptsUnderWay(t *testing.T) {
 	w.poll("delivery is idle", idle)
 	if !w.allDelivered(a.ID)() {
 		t.Fatal("settled before the retry was delivered")
+	}
+}
+
+// An event skipped while Data Sync was off says so in words that stay true once it
+// is on: a replay refused then does not claim Data Sync is off.
+func TestSkipReasonStaysTrue(t *testing.T) {
+	w := newWorld(t, worldOpts{noSync: true})
+	a := w.connect(w.adam()) // Data Sync off: its events are skipped
+	on := true
+	if _, err := w.eng.UpdateSettings(w.ctx, engine.SettingsPatch{DataSyncEnabled: &on}); err != nil {
+		t.Fatal(err)
+	}
+	ev := w.events(a.ID)[0]
+	_, err := w.eng.Replay(w.ctx, ev.ID)
+	msg := engine.ErrorMessage(err)
+	if engine.ErrorCode(err) != engine.ECONFLICT || strings.Contains(msg, "is off") || !strings.Contains(msg, "was off") {
+		t.Fatalf("replaying, with Data Sync on, an event skipped while it was off: %q; want why, in the past", msg)
+	}
+	if strings.Contains(ev.SkipReason, "is off") {
+		t.Fatalf("the recorded reason %q stops being true once Data Sync is on", ev.SkipReason)
 	}
 }
 

@@ -141,7 +141,7 @@ func TestWebhooksPage(t *testing.T) {
 	h.press("enter", "down", "down", "down")
 	h.golden("webhooks-payload")
 	h.press("esc", "end") // Adam's events: skipped (R4)
-	h.contains("– not sent (R4)", "Data Sync is off for this business")
+	h.contains("– not sent (R4)", "Data Sync was off for this business")
 	h.press("r")
 	h.contains("Replay refused")
 }
