@@ -226,3 +226,55 @@ func TestAutoSyncTakesDays(t *testing.T) {
 		}
 	}
 }
+
+// The webhook log pages: paging.next leads through every event once, newest first,
+// and ends with null; a page number is refused, saying what to do instead.
+func TestWebhookLogPages(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	w.enableDataSync()
+	for _, c := range w.customers()[:3] {
+		w.connect(c)
+	}
+	type logPage struct {
+		Paging struct{ Next *string }
+		Data   []eventJSON
+	}
+	var all logPage
+	w.get("/sandbox/webhooks").decode(t, &all)
+	if len(all.Data) < 6 || all.Paging.Next != nil {
+		t.Fatalf("the whole log: %d events, next %v; want them all and no next", len(all.Data), all.Paging.Next)
+	}
+	var seen []string
+	next := "/sandbox/webhooks?limit=3"
+	for pages := 0; next != ""; pages++ {
+		if pages > len(all.Data) {
+			t.Fatal("paging.next never ends")
+		}
+		var p logPage
+		w.get(next).decode(t, &p)
+		for _, e := range p.Data {
+			seen = append(seen, e.ID)
+		}
+		next = ""
+		if p.Paging.Next != nil {
+			if len(p.Data) != 3 || !strings.HasPrefix(*p.Paging.Next, w.base+"/sandbox/webhooks?") {
+				t.Fatalf("a page of %d events with next %q", len(p.Data), *p.Paging.Next)
+			}
+			next = *p.Paging.Next
+		}
+	}
+	if len(seen) != len(all.Data) {
+		t.Fatalf("paging through gave %d events, want %d", len(seen), len(all.Data))
+	}
+	for i, e := range all.Data {
+		if seen[i] != e.ID {
+			t.Fatalf("event %d by paging is %s, want %s", i, seen[i], e.ID)
+		}
+	}
+	for _, q := range []string{"page=2", "limit=3&page=2", "pgae=2"} {
+		e := failed(t, w.do("GET", "/sandbox/webhooks?"+q, req{}), http.StatusBadRequest, "INVALID_REQUEST")
+		if q != "pgae=2" && (e["field"] != "page" || !strings.Contains(e["message"].(string), "paging.next")) {
+			t.Errorf("?%s: %v; want page refused, pointing at paging.next", q, e)
+		}
+	}
+}

@@ -3,7 +3,9 @@ package api
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -594,6 +596,12 @@ func parseEventQuery(raw string) (engine.EventQuery, error) {
 	if err != nil {
 		return engine.EventQuery{}, err
 	}
+	if p.has("page") {
+		return engine.EventQuery{}, engine.Invalid("page", "events are not paged by number, since new ones keep arriving: follow paging.next, which asks for the events before the last one shown (before=SEQ)")
+	}
+	if err := p.only("account", "limit", "before"); err != nil {
+		return engine.EventQuery{}, err
+	}
 	limit, err := p.int("limit", 100, 1, 1000)
 	if err != nil {
 		return engine.EventQuery{}, err
@@ -605,20 +613,34 @@ func parseEventQuery(raw string) (engine.EventQuery, error) {
 	return engine.EventQuery{AccountID: p.str("account"), Limit: int(limit), BeforeSeq: uint64(before)}, nil
 }
 
+type eventPagingJSON struct {
+	Next *string `json:"next"`
+}
+
 func (s *Server) webhooks(w http.ResponseWriter, r *http.Request) error {
 	q, err := parseEventQuery(r.URL.RawQuery)
 	if err != nil {
 		return err
 	}
+	limit := q.Limit
+	q.Limit++ // one more tells whether there is a next page
 	evs, err := s.eng.Events(r.Context(), q)
 	if err != nil {
 		return err
+	}
+	var paging eventPagingJSON
+	if len(evs) > limit {
+		evs = evs[:limit]
+		v, _ := url.ParseQuery(r.URL.RawQuery)
+		v.Set("before", strconv.FormatUint(evs[limit-1].Seq, 10))
+		next := origin(r) + r.URL.Path + "?" + v.Encode()
+		paging.Next = &next
 	}
 	out := make([]eventJSON, len(evs))
 	for i, e := range evs {
 		out[i] = newEventJSON(e)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"data": out})
+	writeJSON(w, http.StatusOK, map[string]any{"paging": paging, "data": out})
 	return nil
 }
 
