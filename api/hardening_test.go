@@ -6,12 +6,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"runtime"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"sandbank/engine"
 )
@@ -276,5 +278,41 @@ func TestWebhookLogPages(t *testing.T) {
 		if q != "pgae=2" && (e["field"] != "page" || !strings.Contains(e["message"].(string), "paging.next")) {
 			t.Errorf("?%s: %v; want page refused, pointing at paging.next", q, e)
 		}
+	}
+}
+
+// allPlain never calls a byte plain that encoding/json escapes: checked on every
+// byte value in every position, and on random words.
+func TestAllPlainNeverMissesAnEscape(t *testing.T) {
+	check := func(w [8]byte) {
+		want := true
+		for _, c := range w {
+			want = want && c < utf8.RuneSelf && plain[c]
+		}
+		if got := allPlain(string(w[:])); got && !want {
+			t.Fatalf("allPlain(%q) = true; a byte needs escaping", w[:])
+		}
+	}
+	base := [8]byte{'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'}
+	for pos := range 8 {
+		for c := range 256 {
+			w := base
+			w[pos] = byte(c)
+			check(w)
+		}
+	}
+	if !allPlain("POS PURC") {
+		t.Fatal("allPlain calls plain text special")
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 1_000_000 {
+		var w [8]byte
+		for i := range w {
+			w[i] = byte(rng.IntN(256))
+			if rng.IntN(2) == 0 {
+				w[i] = byte(0x1c + rng.IntN(0x28)) // around the edges that matter
+			}
+		}
+		check(w)
 	}
 }

@@ -46,26 +46,27 @@ type txBody = txFields[[]byte]
 // transactions whose strings share one allocation, instead of four allocations a
 // transaction: a page is read, encoded and dropped together.
 func pageOf(accountID string, rows [][]byte) ([]engine.Transaction, error) {
-	bodies := make([]txBody, len(rows))
 	size := 0
+	for _, v := range rows {
+		size += len(v) // a row's strings are shorter than the row
+	}
+	// text never grows past its capacity, and bytes once appended are never
+	// written again, so the strings can point into it as it fills.
+	text := make([]byte, 0, size)
+	str := func(b []byte) string {
+		if len(b) == 0 {
+			return ""
+		}
+		text = append(text, b...)
+		return unsafe.String(&text[len(text)-len(b)], len(b))
+	}
+	out := make([]engine.Transaction, len(rows))
 	for i, v := range rows {
 		_, b, err := decodeTxRow(v)
 		if err != nil {
 			return nil, err
 		}
-		bodies[i] = b
-		size += len(b.id) + len(b.narration) + len(b.currency) + len(b.category)
-	}
-	text := make([]byte, 0, size)
-	for _, b := range bodies {
-		text = append(append(append(append(text, b.id...), b.narration...), b.currency...), b.category...)
-	}
-	// text is complete and never written again, so it can back the strings as is.
-	all, off := unsafe.String(unsafe.SliceData(text), len(text)), 0
-	take := func(n int) string { off += n; return all[off-n : off] }
-	out := make([]engine.Transaction, len(rows))
-	for i, b := range bodies {
-		out[i] = b.transactionWith(accountID, take(len(b.id)), take(len(b.narration)), take(len(b.currency)), take(len(b.category)))
+		out[i] = b.transactionWith(accountID, str(b.id), str(b.narration), str(b.currency), str(b.category))
 	}
 	return out, nil
 }
