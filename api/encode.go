@@ -26,10 +26,14 @@ func writeBody(w http.ResponseWriter, status int, b []byte) {
 	_, _ = w.Write(b)
 }
 
-// writeAppended answers the JSON that fill appends to a pooled buffer.
-func writeAppended(w http.ResponseWriter, status int, fill func([]byte) []byte) {
+// writeAppended answers the JSON that fill appends to a pooled buffer; keep, if
+// not nil, sees the whole body before the buffer goes back to the pool.
+func writeAppended(w http.ResponseWriter, status int, fill func([]byte) []byte, keep func([]byte)) {
 	bp := bufPool.Get().(*[]byte)
 	b := append(fill((*bp)[:0]), '\n')
+	if keep != nil {
+		keep(b)
+	}
 	writeBody(w, status, b)
 	if cap(b) <= 1<<20 { // don't keep a huge paginate=false page alive
 		*bp = b[:0]

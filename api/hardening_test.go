@@ -316,3 +316,45 @@ func TestAllPlainNeverMissesAnEscape(t *testing.T) {
 		check(w)
 	}
 }
+
+// Pages of transactions are kept between writes, and a write — a sync that brings
+// a transaction, an unlink — is seen by the very next read.
+func TestTransactionPagesFollowWrites(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	w.enableDataSync()
+	c := w.addCustomer(map[string]any{"institution": "044", "balance": 100000})
+	id := w.connect(c)
+	path := "/accounts/" + id + "/transactions?limit=5"
+	first := w.get(path)
+	if again := w.get(path); !bytes.Equal(again.body, first.body) {
+		t.Fatalf("two reads without a write differ:\n%s\n%s", first.body, again.body)
+	}
+	var before, after txPageJSON
+	first.decode(t, &before)
+
+	w.must(http.StatusCreated, "POST", "/sandbox/customers/"+c.ID+"/transactions", req{body: map[string]any{"type": "credit", "amount": 777}})
+	w.advance("2m")
+	if again := w.get(path); !bytes.Equal(again.body, first.body) {
+		t.Fatal("the bank's new transaction shows before a sync (R1)")
+	}
+	w.post("/accounts/"+id+"/sync", nil)
+	w.get(path).decode(t, &after)
+	if after.Paging.Total != before.Paging.Total+1 || after.Data[0].Amount != 777 {
+		t.Fatalf("after the sync: total %d (was %d), newest %+v; want the new transaction", after.Paging.Total, before.Paging.Total, after.Data[0])
+	}
+	w.post("/accounts/"+id+"/unlink", nil)
+	failed(t, w.do("GET", path, req{}), http.StatusNotFound, "")
+}
+
+// An answer made before a write is never kept after it.
+func TestAnswersDropOlderVersions(t *testing.T) {
+	var c answers
+	c.put(2, "k", []byte("new"))
+	c.put(1, "k", []byte("old")) // a read that began before the write ends after it
+	if b, ok := c.get(2, "k"); !ok || string(b) != "new" {
+		t.Fatalf("get(2) = %q, %v; want the answer made at version 2", b, ok)
+	}
+	if _, ok := c.get(3, "k"); ok {
+		t.Fatal("an answer of version 2 served at version 3")
+	}
+}

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"log/slog"
 	"net"
 	"net/http"
@@ -47,8 +48,17 @@ func NewHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
 		IdleTimeout:       idleTimeout,
 		MaxHeaderBytes:    httpMaxHeaderBytes,
 		ConnState:         l.track,
+		ConnContext:       withOrigin,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+}
+
+// originKey holds a connection's origin (see origin) in its context: made once per
+// connection rather than once per request.
+type originKey struct{}
+
+func withOrigin(ctx context.Context, c net.Conn) context.Context {
+	return context.WithValue(ctx, originKey{}, "http://"+c.LocalAddr().String())
 }
 
 // connLimit tracks the server's connections through ConnState, which net/http

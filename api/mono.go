@@ -67,7 +67,7 @@ func (s *Server) account(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := engine.NewAccountView(a)
-	writeAppended(w, http.StatusOK, func(b []byte) []byte { return appendAccountView(b, &v) })
+	writeAppended(w, http.StatusOK, func(b []byte) []byte { return appendAccountView(b, &v) }, nil)
 	return nil
 }
 
@@ -149,6 +149,11 @@ func parseTxQuery(accountID, raw string) (engine.TxQuery, error) {
 }
 
 func (s *Server) transactions(w http.ResponseWriter, r *http.Request) error {
+	version, key := s.eng.DataVersion(), r.PathValue("id")+"?"+r.URL.RawQuery+" "+origin(r)
+	if b, ok := s.txPages.get(version, key); ok {
+		writeBody(w, http.StatusOK, b)
+		return nil
+	}
 	q, err := parseTxQuery(r.PathValue("id"), r.URL.RawQuery)
 	if err != nil {
 		return err
@@ -166,7 +171,8 @@ func (s *Server) transactions(w http.ResponseWriter, r *http.Request) error {
 			pg.Next = pageURL(r, q.Page+1)
 		}
 	}
-	writeAppended(w, http.StatusOK, func(b []byte) []byte { return appendTxPage(b, pg, page.Transactions) })
+	writeAppended(w, http.StatusOK, func(b []byte) []byte { return appendTxPage(b, pg, page.Transactions) },
+		func(b []byte) { s.txPages.put(version, key, b) })
 	return nil
 }
 
@@ -174,6 +180,9 @@ func (s *Server) transactions(w http.ResponseWriter, r *http.Request) error {
 // in on, as "http://127.0.0.1:7070". Never the Host header, which HTTP/1.0 clients
 // leave out and any client can set to anything.
 func origin(r *http.Request) string {
+	if o, ok := r.Context().Value(originKey{}).(string); ok {
+		return o
+	}
 	if a, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr); ok {
 		return "http://" + a.String()
 	}
@@ -251,7 +260,7 @@ func (s *Server) statement(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeAppended(w, http.StatusOK, func(b []byte) []byte { return appendStatement(b, st.Transactions) })
+	writeAppended(w, http.StatusOK, func(b []byte) []byte { return appendStatement(b, st.Transactions) }, nil)
 	return nil
 }
 

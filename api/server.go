@@ -30,6 +30,7 @@ type Server struct {
 	inbox    *receiver
 	rmode    receiverState
 	scenario scenarioStatus
+	txPages  answers  // GET /accounts/{id}/transactions
 	routes   []string // every pattern registered, in order: the OpenAPI test checks them
 }
 

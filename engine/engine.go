@@ -66,6 +66,7 @@ type Engine struct {
 	sender Sender
 	log    *slog.Logger
 
+	version    *atomic.Uint64           // counts committed writes: see DataVersion
 	settings   atomic.Pointer[Settings] // cache of the stored settings
 	settingsMu sync.Mutex               // serialises UpdateSettings
 	hub        hub
@@ -110,10 +111,12 @@ func New(cfg Config) (*Engine, error) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	sendCtx, stopSending := context.WithCancel(context.Background())
+	version := new(atomic.Uint64)
 	return &Engine{
+		version:         version,
 		clock:           cfg.Clock,
 		bank:            cfg.Bank,
-		store:           cfg.Store,
+		store:           versionedStore{cfg.Store, version},
 		sender:          cfg.Sender,
 		log:             cfg.Logger,
 		workers:         make(chan struct{}, cfg.Workers),
@@ -200,6 +203,26 @@ func (e *Engine) Close() error {
 	e.send.wg.Wait() // attempts under way, which their timeout bounds
 	e.send.cancel()
 	return e.saveClock(context.Background(), e.clock.State())
+}
+
+// DataVersion changes whenever the engine has written anything; while it stays the
+// same, what a read returned is what it would return again. Faces may keep encoded
+// answers for that long (R1: reads show the data of the last sync, which only a
+// write changes).
+func (e *Engine) DataVersion() uint64 { return e.version.Load() }
+
+// versionedStore counts the writes made through it. Every write the engine makes
+// goes through it, so the count moves with everything a read can see; it moves
+// before Update returns, so a caller that waited for a write never reads the old
+// version afterwards.
+type versionedStore struct {
+	Store
+	n *atomic.Uint64
+}
+
+func (s versionedStore) Update(ctx context.Context, fn func(Tx) error) error {
+	defer s.n.Add(1) // failed writes too: they write nothing, and counting them is safe
+	return s.Store.Update(ctx, fn)
 }
 
 // Clock is the virtual clock the engine runs on; faces move it through this.
