@@ -142,6 +142,7 @@ func TestSandboxRoutesRefuseRepeatedFields(t *testing.T) {
 		{"POST", "/sandbox/clock", "advance=2m&advance=3650d", "application/x-www-form-urlencoded", "advance"},
 		{"PATCH", "/sandbox/settings", `{"auto_sync":"6h","auto_sync":"off"}`, "application/json", "auto_sync"},
 		{"POST", "/sandbox/customers", `{"balance":1,"name":"A","balance":2}`, "", "balance"},
+		{"POST", "/sandbox/customers/nobody/accounts", `{"institution":"058","institution":"044"}`, "", "institution"},
 	} {
 		v := failed(t, w.do(tc.method, tc.path, req{body: tc.body, ctype: tc.ctype}), http.StatusBadRequest, "INVALID_REQUEST")
 		if v["field"] != tc.field || !strings.Contains(v["message"].(string), "more than once") {

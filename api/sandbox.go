@@ -322,11 +322,8 @@ func parseNewAccount(p params) (simulator.NewAccount, error) {
 }
 
 func (s *Server) openAccount(w http.ResponseWriter, r *http.Request) error {
-	p, err := bodyParams(w, r)
+	p, err := sandboxBody(w, r, "institution", "account_type", "balance")
 	if err != nil {
-		return err
-	}
-	if err := p.only("institution", "account_type", "balance"); err != nil {
 		return err
 	}
 	na, err := parseNewAccount(p)
