@@ -78,7 +78,7 @@ func (s *Server) SetReceiverMode(m ReceiverMode) error {
 		return engine.Invalid("status", "a status is between 100 and 599 (got %d)", m.Status)
 	}
 	if m.Delay < 0 || m.Delay > MaxReceiverDelay {
-		return engine.Invalid("delay", "a delay is 0 to 1h (got %s)", m.Delay)
+		return engine.Invalid("delay", "a delay is 0 to 1h (got %s)", engine.DurationText(m.Delay))
 	}
 	s.rmode.set(m)
 	return nil
@@ -93,7 +93,7 @@ type receiverModeJSON struct {
 func newReceiverModeJSON(m ReceiverMode) receiverModeJSON {
 	out := receiverModeJSON{Mode: m.Name(), Status: m.Status}
 	if m.Delay > 0 {
-		out.Delay = m.Delay.String()
+		out.Delay = engine.DurationText(m.Delay)
 	}
 	return out
 }
@@ -133,11 +133,8 @@ func (s *Server) receiverMode(w http.ResponseWriter, _ *http.Request) error {
 }
 
 func (s *Server) setReceiverMode(w http.ResponseWriter, r *http.Request) error {
-	p, err := bodyParams(w, r)
+	p, err := sandboxBody(w, r, "mode", "status", "delay")
 	if err != nil {
-		return err
-	}
-	if err := p.only("mode", "status", "delay"); err != nil {
 		return err
 	}
 	m, err := parseReceiverMode(p)
@@ -204,7 +201,7 @@ func (s *Server) deliver(ctx context.Context, headers map[string]string, body []
 	if deadline, ok := ctx.Deadline(); ok && m.Delay > 0 {
 		if left := time.Until(deadline); m.Delay >= left {
 			return engine.Delivery{Latency: left.Round(time.Second)}, fmt.Errorf(
-				"the receiver did not answer within the attempt's timeout (it answers after %s): %w", m.Delay, context.DeadlineExceeded)
+				"the receiver did not answer within the attempt's timeout (it answers after %s): %w", engine.DurationText(m.Delay), context.DeadlineExceeded)
 		}
 	}
 	req, err := http.NewRequestWithContext(context.WithValue(ctx, localKey{}, true), http.MethodPost,

@@ -125,17 +125,29 @@ func (e *Engine) autoSyncDue() {
 		}
 		return
 	}
-	var wg sync.WaitGroup
-	for _, id := range due {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if _, err := e.runSync(e.ctx, id, TriggerAuto); err != nil && ErrorCode(err) != ECONFLICT && e.ctx.Err() == nil {
-				e.log.Warn("automatic sync", "account", id, "err", err)
-			}
-		}()
+	syncOne := func(id string) {
+		if _, err := e.runSync(e.ctx, id, TriggerAuto); err != nil && ErrorCode(err) != ECONFLICT && e.ctx.Err() == nil {
+			e.log.Warn("automatic sync", "account", id, "err", err)
+		}
 	}
-	wg.Wait()
+	if cap(e.workers) == 1 {
+		// One worker: the round's syncs run one by one in account order, so they
+		// commit — and their events are numbered — in the same order on every run
+		// (a scenario's world, whose transcript must repeat byte for byte).
+		for _, id := range due {
+			syncOne(id)
+		}
+	} else {
+		var wg sync.WaitGroup
+		for _, id := range due {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				syncOne(id)
+			}()
+		}
+		wg.Wait()
+	}
 	if err := e.armAutoSync(e.ctx); err != nil && e.ctx.Err() == nil {
 		e.log.Error("scheduling automatic syncs", "err", err)
 	}

@@ -284,7 +284,7 @@ func (r *Run) runStep(ctx context.Context, st *Step) StepResult {
 	r.last = nil
 	if !st.At.IsZero() {
 		if d := st.At.Sub(r.W.Clock.Now()); d > 0 {
-			if res := r.call(ctx, "POST", "/sandbox/clock", jsonBody(map[string]any{"advance": d.String()}), "secret", nil, 0); res.Status != http.StatusOK {
+			if res := r.call(ctx, "POST", "/sandbox/clock", jsonBody(map[string]any{"advance": durationParam(d)}), "secret", nil, 0); res.Status != http.StatusOK {
 				return r.fail(st, st.pos, "moving the clock to %s: the API answered %d %s", st.At.Format(time.RFC3339), res.Status, bytes.TrimSpace(res.Body))
 			}
 		}
@@ -409,18 +409,18 @@ func (r *Run) act(ctx context.Context, st *Step) *StepResult {
 		if st.End {
 			res = do("DELETE", path, nil, "secret")
 		} else {
-			res = do("POST", path, jsonBody(map[string]any{"for": st.For.String()}), "secret")
+			res = do("POST", path, jsonBody(map[string]any{"for": durationParam(st.For)}), "secret")
 		}
 		if need2xx && res.Status/100 != 2 {
 			return failed(res)
 		}
 	case "latency":
-		res := do("POST", "/sandbox/institutions/"+st.Institution+"/latency", jsonBody(map[string]any{"latency": st.Delay.String()}), "secret")
+		res := do("POST", "/sandbox/institutions/"+st.Institution+"/latency", jsonBody(map[string]any{"latency": durationParam(st.Delay)}), "secret")
 		if need2xx && res.Status/100 != 2 {
 			return failed(res)
 		}
 	case "advance":
-		res := do("POST", "/sandbox/clock", jsonBody(map[string]any{"advance": st.Advance.String()}), "secret")
+		res := do("POST", "/sandbox/clock", jsonBody(map[string]any{"advance": durationParam(st.Advance)}), "secret")
 		if res.Status != http.StatusOK {
 			return failed(res)
 		}
@@ -441,7 +441,7 @@ func (r *Run) act(ctx context.Context, st *Step) *StepResult {
 		case "error":
 			body["status"] = st.Status
 		case "slow":
-			body["delay"] = st.Delay.String()
+			body["delay"] = durationParam(st.Delay)
 		}
 		res := do("POST", "/sandbox/receiver/mode", jsonBody(body), "secret")
 		if need2xx && res.Status/100 != 2 {
@@ -1027,27 +1027,18 @@ func errWhere(e *Error) string { return fmt.Sprintf("%s:%d:%d", e.File, e.Line, 
 // span is a duration as people write it: 2d 3h, 45m, 10s.
 func span(d time.Duration) string {
 	if d <= 0 {
-		return "0s"
+		return "no time"
 	}
-	days := d / (24 * time.Hour)
-	d -= days * 24 * time.Hour
-	var parts []string
-	if days > 0 {
-		parts = append(parts, strconv.Itoa(int(days))+"d")
+	return engine.DurationText(d)
+}
+
+// durationParam is a duration for a request body, as people write it, unspaced:
+// "2m", "1h30m", "500ms".
+func durationParam(d time.Duration) string {
+	if d == 0 {
+		return "0"
 	}
-	for _, u := range []struct {
-		d    time.Duration
-		name string
-	}{{time.Hour, "h"}, {time.Minute, "m"}, {time.Second, "s"}} {
-		if n := d / u.d; n > 0 {
-			parts = append(parts, strconv.Itoa(int(n))+u.name)
-			d -= n * u.d
-		}
-	}
-	if len(parts) == 0 {
-		return d.String()
-	}
-	return strings.Join(parts, " ")
+	return strings.ReplaceAll(engine.DurationText(d), " ", "")
 }
 
 // RunFile reads, checks and runs a file headless on a throw-away world in dir (a
@@ -1112,11 +1103,13 @@ func runParsed(ctx context.Context, s *Scenario, host Host, out io.Writer, res *
 }
 
 // WorldOptions are the options of the scenario's throw-away world in db: its seed,
-// start and keys, a paused clock that moves only by the steps.
+// start and keys, a paused clock that moves only by the steps, and one sync worker
+// and one delivery at a time, so that what happens in one virtual instant happens in
+// the same order on every run.
 func (s *Scenario) WorldOptions(db string) world.Options {
 	frozen := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 	return world.Options{DB: db, Seed: s.Seed, Start: s.Start, Customers: s.WorldCustomers, Keys: s.Keys,
-		Paused: true, Wall: func() time.Time { return frozen }, Deliveries: 1}
+		Paused: true, Wall: func() time.Time { return frozen }, Workers: 1, Deliveries: 1}
 }
 
 // ErrFailed is returned by a command when a scenario failed.
