@@ -74,6 +74,10 @@ steps:
     expect: {http: 200}
   - expect_call: POST /accounts/{adam}/unlink
     within: 5m
+  - bank: adam
+    credit: NGN 2,000
+    at: +1h
+    note: fires when the app's tests move the clock past 14:00 WAT
 `
 	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
 		t.Fatal(err)
@@ -96,9 +100,10 @@ steps:
 		t.Fatal(err)
 	}
 	var ids struct {
-		API      string
-		Keys     map[string]string
-		Accounts map[string]struct{ ID, Number, Institution string }
+		API       string
+		Keys      map[string]string
+		Accounts  map[string]struct{ ID, Number, Institution string }
+		Customers map[string]struct{ ID string }
 	}
 	if err := json.Unmarshal(raw, &ids); err != nil || ids.API != api || ids.Accounts["adam"].ID == "" ||
 		ids.Accounts["adam"].Institution != "044" || ids.Keys["secret"] != scenario.DefaultKeys.Secret {
@@ -153,6 +158,19 @@ steps:
 	if !strings.Contains(msg, "the app did not call POST /accounts/"+ids.Accounts["adam"].ID+"/unlink within 5m; it called: ") {
 		t.Fatalf("the failing expect_call says %q", msg)
 	}
+	v = waitState(8, scenario.StateWaiting)
+	if plan := v["steps"].([]any)[7].(map[string]any)["at_planned"]; plan != "2021-08-20T13:00:00Z" {
+		t.Fatalf("step 8 is planned at %v", plan)
+	}
+	req, _ = http.NewRequest("POST", api+"/sandbox/clock", strings.NewReader(`{"advance":"1h"}`))
+	req.Header.Set("mono-sec-key", ids.Keys["secret"])
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("moving the clock: %v %v", resp, err)
+	}
+	waitState(8, scenario.StatePassed)
+	if c, _ := m.Bank.Customer(ids.Customers["adam"].ID); c.Accounts[0].Balance != 1_200_000 {
+		t.Fatalf("after the timed step the bank shows %d kobo", c.Accounts[0].Balance)
+	}
 	if m.Serving.Stop() {
 		t.Fatal("Stop reported success with a failed step")
 	}
@@ -160,7 +178,7 @@ steps:
 	m.Serving.Verdicts(&out)
 	if !strings.Contains(out.String(), "✓ "+file+":14 step 6 (expect_call: POST /accounts/{adam}/reauthorise)") ||
 		!strings.Contains(out.String(), "✗ "+file+":17 step 7 (expect_call: POST /accounts/{adam}/unlink): the app did not call") ||
-		!strings.HasSuffix(out.String(), "6 passed, 1 failed, 0 not run\n") {
+		!strings.HasSuffix(out.String(), "7 passed, 1 failed, 0 not run\n") {
 		t.Fatalf("verdicts:\n%s", out.String())
 	}
 }

@@ -141,7 +141,9 @@ func (sv *Serving) Start(ctx context.Context) {
 	}
 	go func() {
 		defer close(sv.done)
-		for !sv.run.Done() && ctx.Err() == nil {
+		// Unlike a headless run, a served scenario goes on after a failure: its later
+		// steps are events of their own the app's tests may be waiting for.
+		for sv.run.next < len(sv.run.S.Steps) && ctx.Err() == nil {
 			i := sv.run.next
 			st := sv.run.S.Steps[i]
 			sv.run.next++
