@@ -193,26 +193,12 @@ func (e *Engine) signIn(ctx context.Context, a *Account, now time.Time) (Secret,
 		return "", &syncFailure{code: CodeSyncError, message: bankErrorText(err)}
 	case res.Challenge != nil:
 		return "", &syncFailure{CodeReauthRequired, ReauthChallenge,
-			fmt.Sprintf("the bank asks for %s before it shares data; the user must re-authorise", challengeWords(res.Challenge.Kind))}
+			fmt.Sprintf("the bank asks for %s before it shares data; the user must re-authorise", res.Challenge.Kind.Words())}
 	case res.Session == nil:
 		return "", &syncFailure{code: CodeSyncError, message: "the bank answered the sign-in with neither a session nor a challenge"}
 	}
 	a.BankSession, a.BankSessionExpiresAt = res.Session.Token, res.Session.ExpiresAt
 	return a.BankSession, nil
-}
-
-func challengeWords(k MFAKind) string {
-	switch k {
-	case MFAOTP:
-		return "a one-time password (OTP)"
-	case MFASecurityQuestion:
-		return "the answer to a security question"
-	case MFAToken:
-		return "a hardware token code"
-	case MFACaptcha:
-		return "a CAPTCHA"
-	}
-	return string(k)
 }
 
 // bankErrorText says in words why the bank did not serve a sync.

@@ -80,6 +80,46 @@ func (k MFAKind) Validate() error {
 	return Invalid("type", "unknown MFA kind %q; use one of none, otp, security_question, token, captcha", string(k))
 }
 
+// Words says what a bank of this kind asks for after the password, in the words every
+// face uses (sync messages, the bank's notices, the TUI): "a one-time password (OTP)".
+func (k MFAKind) Words() string {
+	switch k {
+	case MFANone:
+		return "nothing after the password"
+	case MFAOTP:
+		return "a one-time password (OTP)"
+	case MFASecurityQuestion:
+		return "the answer to a security question"
+	case MFAToken:
+		return "the code on a hardware token"
+	case MFACaptcha:
+		return "the characters of a CAPTCHA"
+	}
+	return string(k)
+}
+
+// Badge is the kind in a narrow cell: "OTP", "QUESTION", "TOKEN", "CAPTCHA", "none".
+func (k MFAKind) Badge() string {
+	switch k {
+	case MFASecurityQuestion:
+		return "QUESTION"
+	case MFANone:
+		return "none"
+	}
+	return strings.ToUpper(string(k))
+}
+
+// Next is the kind after k in MFAKinds, back to none after the last: what a tester
+// turns on next when cycling a customer's MFA.
+func (k MFAKind) Next() MFAKind {
+	for i, v := range MFAKinds {
+		if v == k {
+			return MFAKinds[(i+1)%len(MFAKinds)]
+		}
+	}
+	return MFAKinds[0]
+}
+
 // Transaction types.
 type TxType string
 

@@ -748,21 +748,7 @@ func (b *Bank) PostTransaction(customerID string, p Posting) (engine.Transaction
 }
 
 // naira formats kobo for messages: "NGN 5,000.00".
-func naira(k int64) string {
-	neg := k < 0
-	if neg {
-		k = -k
-	}
-	s := itoa(int(k / 100))
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	s = fmt.Sprintf("NGN %s.%02d", s, k%100)
-	if neg {
-		s = "-" + s
-	}
-	return s
-}
+func naira(k int64) string { return "NGN " + engine.Naira(k) }
 
 // categorize gives an explicit posting a category from its narration.
 func categorize(t engine.TxType, narr string) uint8 {
@@ -856,14 +842,9 @@ func (b *Bank) setMFA(c *customer, kind engine.MFAKind, at int64) {
 	b.revoke(c)
 	text := "Two-step verification is now off for your account."
 	if kind != engine.MFANone {
-		text = "Two-step verification is now on: the bank will ask for " + mfaWords[kind] + " when you sign in."
+		text = "Two-step verification is now on: the bank will ask for " + kind.Words() + " when you sign in."
 	}
 	c.notify(Message{At: time.Unix(0, at).UTC(), From: c.accounts[0].inst.Name, Kind: MessageNotice, Text: text})
-}
-
-var mfaWords = map[engine.MFAKind]string{
-	engine.MFAOTP: "a one-time password sent to your phone", engine.MFASecurityQuestion: "the answer to your security question",
-	engine.MFAToken: "the code on your hardware token", engine.MFACaptcha: "the characters of a CAPTCHA",
 }
 
 // StartOutage makes a bank unavailable for d from now: sign-ins and fetches fail

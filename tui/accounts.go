@@ -555,7 +555,7 @@ func (p *accountsPage) cellText(col string, a accountRow, bi bankInfo, known boo
 		if !known {
 			return "…"
 		}
-		return mfaBadge(bi.mfa)
+		return bi.mfa.Badge()
 	case "HOOKS":
 		if a.receivesWebhooks(p.sh.settings) {
 			return "✓"

@@ -318,16 +318,11 @@ func (p *bankPage) mouse(msg mouseMsg) tea.Cmd {
 // cycleMFA moves the customer's MFA to the next kind: none → otp → question →
 // token → captcha → none.
 func (p *bankPage) cycleMFA(c simulator.Customer) tea.Cmd {
-	next := engine.MFAKinds[0]
-	for i, k := range engine.MFAKinds {
-		if k == c.MFA {
-			next = engine.MFAKinds[(i+1)%len(engine.MFAKinds)]
-		}
-	}
+	next := c.MFA.Next()
 	bank, id, name := p.sh.bank, c.ID, c.Name
 	p.busy = "changing MFA"
 	return func() tea.Msg {
-		what := name + "'s bank now asks for " + mfaWords(next) + " at sign-in (m again for the next kind)"
+		what := name + "'s bank now asks for " + next.Words() + " at sign-in (m again for the next kind)"
 		if next == engine.MFANone {
 			what = name + "'s bank turned MFA off (m again turns it on)"
 		}
@@ -542,7 +537,7 @@ func (p *bankPage) list(w int) string {
 			case "BANK":
 				s = shortBank(c.Accounts[0].Institution.Name)
 			case "MFA":
-				s = mfaBadge(c.MFA)
+				s = c.MFA.Badge()
 			case "API":
 				if p.connected[c.ID] != "" {
 					s = "●"
@@ -585,7 +580,7 @@ func (p *bankPage) card(w int) []string {
 	out = append(out, row("sign in", st.Value.Render(c.Username)+st.Faint.Render(" / ")+st.Value.Render(c.Password)))
 	mfa := st.Faint.Render("none — the password is enough")
 	if c.MFA != engine.MFANone {
-		mfa = st.Accent.Render(mfaBadge(c.MFA)) + st.Muted.Render(" — asks "+mfaWords(c.MFA))
+		mfa = st.Accent.Render(c.MFA.Badge()) + st.Muted.Render(" — asks "+c.MFA.Words())
 	}
 	out = append(out, row("MFA", mfa))
 	if c.NextLoginOTP {

@@ -472,9 +472,9 @@ func (p *detailPage) facts(w int) []string {
 	out = append(out, row("Webhooks", hooks))
 	mfa := "…"
 	if p.mfa != "" {
-		mfa = mfaBadge(p.mfa)
+		mfa = p.mfa.Badge()
 		if p.mfa != engine.MFANone {
-			mfa = st.Accent.Render(mfa) + st.Muted.Render(" — asks "+mfaWords(p.mfa))
+			mfa = st.Accent.Render(mfa) + st.Muted.Render(" — asks "+p.mfa.Words())
 		}
 	}
 	out = append(out, row("MFA", mfa))

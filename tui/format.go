@@ -190,38 +190,6 @@ func wrap(text string, w int) []string {
 	return out
 }
 
-// mfaBadge is a short label of an MFA kind.
-func mfaBadge(k engine.MFAKind) string {
-	switch k {
-	case engine.MFAOTP:
-		return "OTP"
-	case engine.MFASecurityQuestion:
-		return "QUESTION"
-	case engine.MFAToken:
-		return "TOKEN"
-	case engine.MFACaptcha:
-		return "CAPTCHA"
-	case engine.MFANone:
-		return "none"
-	}
-	return "…"
-}
-
-// mfaWords says what a bank asks for, in words.
-func mfaWords(k engine.MFAKind) string {
-	switch k {
-	case engine.MFAOTP:
-		return "a one-time password (OTP) sent to the phone"
-	case engine.MFASecurityQuestion:
-		return "the answer to a security question"
-	case engine.MFAToken:
-		return "the code on a hardware token"
-	case engine.MFACaptcha:
-		return "the characters of a CAPTCHA"
-	}
-	return "nothing after the password"
-}
-
 // errText is what the UI shows for an error: the domain's message, never internals.
 func errText(err error) string { return engine.ErrorMessage(err) }
 

@@ -129,7 +129,7 @@ func (w *welcome) View() string {
 		w.sh.addr+" and this console — offline, on a virtual clock you control.", "")
 	b = append(b, "", st.Bold.Render("The demo world has three connected accounts:"))
 	add(plain, before+" was connected before Data Sync was enabled: syncs work, but no webhooks are sent for it (R4).", "  • ")
-	add(plain, mfa+" signs in with "+mfaWords(d.mfaKind)+": when the bank session ends, a sync needs the user to re-authorise (R5).", "  • ")
+	add(plain, mfa+" signs in with "+d.mfaKind.Words()+": when the bank session ends, a sync needs the user to re-authorise (R5).", "  • ")
 	add(plain, business+" is a business account that receives webhooks.", "  • ")
 	b = append(b, "", st.Bold.Render("Try this first:"))
 	add(plain, "Open "+businessName+" (enter) and press s to Sync now; see the webhook arrive on 2 Webhooks.", "  1. ")

@@ -578,7 +578,7 @@ func (m *widgetModal) View() string {
 	case stepChallenge:
 		ch := m.state.Challenge
 		if ch != nil {
-			add(st.Bold.Render(m.state.Institution.Name+" asks for "+mfaWords(ch.Kind)), "")
+			add(st.Bold.Render(m.state.Institution.Name+" asks for "+ch.Kind.Words()), "")
 			wrapAdd(st.Value.Render, "“"+ch.Prompt+"”")
 			add("", st.Label.Render(fit("Answer", 10))+m.inputs[2].View(), "")
 			wrapAdd(st.Info.Render, challengeHint(ch.Kind))
@@ -630,7 +630,7 @@ func (m *widgetModal) loginHint(iw int) []string {
 			out = append(out, st.Faint.Render("  … and "+itoa(len(cs)-3)+" more (ctrl+f again for the next)"))
 			break
 		}
-		out = append(out, st.Faint.Render(clip("  "+c.Username+" / "+c.Password+"  ("+c.Name+", MFA "+mfaBadge(c.MFA)+")", iw)))
+		out = append(out, st.Faint.Render(clip("  "+c.Username+" / "+c.Password+"  ("+c.Name+", MFA "+c.MFA.Badge()+")", iw)))
 	}
 	return out
 }

@@ -1,0 +1,22 @@
+package engine
+
+import "testing"
+
+// Every MFA kind has its own words and badge, and Next cycles through all of them.
+func TestMFAKindWords(t *testing.T) {
+	words, badges := map[string]bool{}, map[string]bool{}
+	k := MFANone
+	for range MFAKinds {
+		if words[k.Words()] || badges[k.Badge()] {
+			t.Errorf("%s: words %q or badge %q used twice", k, k.Words(), k.Badge())
+		}
+		words[k.Words()], badges[k.Badge()] = true, true
+		k = k.Next()
+	}
+	if k != MFANone || len(words) != len(MFAKinds) {
+		t.Fatalf("Next from none came back to %q after %d kinds", k, len(words))
+	}
+	if got := MFAKind("fingerprint").Next(); got != MFANone {
+		t.Errorf("an unknown kind's Next = %q, want none", got)
+	}
+}
