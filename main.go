@@ -178,7 +178,7 @@ func (t tuiCmd) Run(ctx context.Context, g *globals) error {
 		return err
 	}
 	runErr := tui.Run(ctx, tui.Config{Engine: m.Engine, Bank: m.Bank, Clock: m.Clock, Addr: m.Addr(),
-		FirstRun: m.FirstRun, DBPath: g.DB, StatementPDF: api.RenderStatementPDF})
+		FirstRun: m.FirstRun, DBPath: g.DB})
 	return errors.Join(runErr, m.Close())
 }
 

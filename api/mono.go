@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"sandbank/engine"
+	"sandbank/statement"
 )
 
 // The Mono v1-compatible routes (DESIGN §4.1).
@@ -286,7 +287,7 @@ func (s *Server) statementPDF(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	b, err := RenderStatementPDF(st, s.eng.Clock().Now())
+	b, err := statement.PDF(st, s.eng.Clock().Now())
 	if err != nil {
 		return err
 	}

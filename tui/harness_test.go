@@ -170,7 +170,7 @@ func newHarness(t testing.TB, w *testWorld, o harnessOpts) *harness {
 	}
 	h := &harness{t: t, w: w, exportDir: t.TempDir()}
 	sh := &shared{ctx: w.ctx, eng: w.eng, bank: w.bank, clock: w.clock, addr: "127.0.0.1:7070",
-		pdf: api.RenderStatementPDF, exportDir: h.exportDir, wall: func() time.Time { return frozenWall },
+		exportDir: h.exportDir, wall: func() time.Time { return frozenWall },
 		noTimers: true, styles: NewStyles(true), keys: DefaultKeyMap()}
 	sh.clockState = w.clock.State()
 	h.m = newModel(sh, o.firstRun)

@@ -11,8 +11,6 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
-
-	"sandbank/api"
 )
 
 // recorder is the root model with its frames kept: what the program last drew.
@@ -86,7 +84,7 @@ func TestProgram(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	m := New(ctx, Config{Engine: w.eng, Bank: w.bank, Clock: w.clock, Addr: "127.0.0.1:7070",
-		FirstRun: true, DBPath: t.TempDir() + "/sandbank.db", StatementPDF: api.RenderStatementPDF})
+		FirstRun: true, DBPath: t.TempDir() + "/sandbank.db"})
 	defer m.Close()
 	rec := &recorder{Model: m, drawn: make(chan struct{}, 1)}
 

@@ -20,7 +20,6 @@ type shared struct {
 	bank  *simulator.Bank
 	clock *simulator.Clock
 	addr  string
-	pdf   func(engine.Statement, time.Time) ([]byte, error)
 	// exportDir is where PDF statements are written.
 	exportDir string
 

@@ -12,6 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"sandbank/engine"
+	"sandbank/statement"
 )
 
 // statementMonths are the periods a statement covers (R9).
@@ -155,11 +156,8 @@ func loadStatement(ctx context.Context, eng *engine.Engine, id string, from, to 
 // export writes the statement's PDF, as GET /accounts/{id}/statement?output=pdf
 // would serve it, into the export directory.
 func (s *statementView) export() tea.Cmd {
-	if s.sh.pdf == nil {
-		return toast(toastWarn, "PDF export is not available in this build")
-	}
 	s.exporting, s.exported, s.exportErr = true, "", ""
-	id, months, eng, ctx, render, dir := s.id, s.months(), s.sh.eng, s.sh.ctx, s.sh.pdf, s.sh.exportDir
+	id, months, eng, ctx, dir := s.id, s.months(), s.sh.eng, s.sh.ctx, s.sh.exportDir
 	return func() tea.Msg {
 		m := exportDoneMsg{id: id}
 		job, err := eng.CreateStatementJob(ctx, id, months)
@@ -172,7 +170,7 @@ func (s *statementView) export() tea.Cmd {
 			m.err = err
 			return m
 		}
-		b, err := render(st, eng.Clock().Now())
+		b, err := statement.PDF(st, eng.Clock().Now())
 		if err != nil {
 			m.err = err
 			return m

@@ -32,9 +32,6 @@ type Config struct {
 	FirstRun bool
 	DBPath   string
 
-	// StatementPDF renders a statement as a PDF (api.RenderStatementPDF); nil turns
-	// PDF export off.
-	StatementPDF func(engine.Statement, time.Time) ([]byte, error)
 	// ExportDir is where exported statements go; default: the database's directory.
 	ExportDir string
 }
@@ -62,7 +59,7 @@ func New(ctx context.Context, cfg Config) *Model {
 	}
 	sh := &shared{
 		ctx: ctx, eng: cfg.Engine, bank: cfg.Bank, clock: cfg.Clock, addr: cfg.Addr,
-		pdf: cfg.StatementPDF, exportDir: dir, wall: time.Now,
+		exportDir: dir, wall: time.Now,
 		styles: NewStyles(true), keys: DefaultKeyMap(),
 	}
 	if cfg.Clock != nil {

@@ -1,4 +1,7 @@
-package api
+// Package statement renders an account's statement as the PDF a lender expects. The
+// API serves it (GET /accounts/{id}/statement?output=pdf) and the TUI exports it: one
+// renderer, so both faces give the same bytes for the same statement.
+package statement
 
 import (
 	"bytes"
@@ -11,10 +14,10 @@ import (
 	"sandbank/engine"
 )
 
-// RenderStatementPDF renders a statement as a lender would expect one: the bank, the
+// PDF renders a statement as a lender would expect one: the bank, the
 // holder and account number, the period, opening and closing balances, totals,
 // every transaction, and page numbers. The same statement and time give the same bytes.
-func RenderStatementPDF(st engine.Statement, generated time.Time) ([]byte, error) {
+func PDF(st engine.Statement, generated time.Time) ([]byte, error) {
 	pdf := fpdf.New("P", "mm", "A4", "")
 	tr := pdf.UnicodeTranslatorFromDescriptor("") // cp1252: names with accents survive
 	pdf.SetCreationDate(generated)
