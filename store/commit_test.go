@@ -85,9 +85,9 @@ func TestGroupCommitHonoursCancelledContext(t *testing.T) {
 	}
 }
 
-// The decoded-account cache never shows a write that was rolled back, and always
-// shows one that committed.
-func TestAccountCacheFollowsCommitsOnly(t *testing.T) {
+// An account read never shows a write that was rolled back, and always shows one
+// that committed.
+func TestAccountReadsFollowCommitsOnly(t *testing.T) {
 	db := openTemp(t)
 	ctx := context.Background()
 	read := func() engine.Account {
@@ -104,7 +104,7 @@ func TestAccountCacheFollowsCommitsOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 	read()
-	if got := read().Balance; got != 100 { // a cache hit
+	if got := read().Balance; got != 100 { // read again
 		t.Fatalf("balance %d, want 100", got)
 	}
 	a.Balance = 200

@@ -30,10 +30,9 @@ const DefaultTimeout = time.Second
 
 // DB is an open sandbank database.
 type DB struct {
-	bolt     *bolt.DB
-	path     string
-	writes   writeQueue
-	accounts accountCache
+	bolt   *bolt.DB
+	path   string
+	writes writeQueue
 }
 
 var _ engine.Store = (*DB)(nil)
@@ -300,7 +299,7 @@ func (db *DB) run(ctx context.Context, writable bool, fn func(engine.Tx) error) 
 	}()
 	body := func(btx *bolt.Tx) error {
 		inFn = true
-		t := &tx{btx: btx, accounts: &db.accounts}
+		t := &tx{btx: btx}
 		ferr := fn(t)
 		t.btx = nil // a Tx used after its transaction ends fails instead of faulting
 		inFn = false

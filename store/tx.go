@@ -16,8 +16,7 @@ import (
 // tx implements engine.Tx on one bbolt transaction. It holds nothing but the
 // transaction, so a rollback leaves no trace anywhere.
 type tx struct {
-	btx      *bolt.Tx
-	accounts *accountCache
+	btx *bolt.Tx
 }
 
 var _ engine.Tx = (*tx)(nil)
@@ -137,26 +136,13 @@ func (t *tx) Account(id string) (a engine.Account, err error) {
 	if v == nil {
 		return a, notFound("account %s not found", id)
 	}
-	return t.decodeAccount(id, v)
-}
-
-// decodeAccount decodes a stored account, through the cache.
-func (t *tx) decodeAccount(id string, v []byte) (engine.Account, error) {
-	if a, ok := t.accounts.get(id, v); ok {
-		return a, nil
-	}
-	a, err := decodeAccountRecord(v)
-	if err != nil {
-		return engine.Account{}, err
-	}
-	t.accounts.put(id, v, a)
-	return a, nil
+	return decodeAccountRecord(v)
 }
 
 func (t *tx) Accounts() (as []engine.Account, err error) {
 	defer t.guard(&err)
 	err = t.bucket(bucketAccounts).ForEach(func(k, v []byte) error {
-		a, err := t.decodeAccount(string(k), v)
+		a, err := decodeAccountRecord(v)
 		as = append(as, a)
 		return err
 	})
@@ -168,10 +154,7 @@ func (t *tx) PutAccount(a engine.Account) (err error) {
 	if err := checkAccountID(a.ID); err != nil {
 		return err
 	}
-	v := appendAccount(nil, a)
-	// Not cached here: the cache holds what decoding gives, which is what every
-	// reader must see.
-	return t.bucket(bucketAccounts).Put([]byte(a.ID), v)
+	return t.bucket(bucketAccounts).Put([]byte(a.ID), appendAccount(nil, a))
 }
 
 // ---- snapshots ----
