@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
 	"sandbank/engine"
@@ -19,26 +18,19 @@ import (
 type accountsPage struct {
 	sh   *shared
 	w, h int
+	list list // the rows, the cursor, the filter and the accounts' load
 
-	gate   loadGate // one load at a time; the answer awaited
-	loaded bool
-	err    string
-
-	all            []accountRow
-	keys           []string // lower-case text a filter matches, per account
-	rows           []int    // indexes into all, filtered and sorted
-	cursor, offset int
-
-	filter    textinput.Model
-	filtering bool
-	sortBy    int
-	desc      bool
+	all    []accountRow
+	keys   []string // lower-case text a filter matches, per account
+	rows   []int    // indexes into all, filtered and sorted
+	sortBy int
+	desc   bool
 
 	// The bank's side, fetched for visible rows only and cached: the live balance
 	// can be slow to compute the first time (a year of simulated activity).
 	bank     map[string]bankInfo // by account number
 	bankGen  int                 // bumped when the bank may have changed
-	bankBusy bool
+	bankGate loadGate
 	ticks    int
 
 	syncing map[string]bool // syncs started from this page
@@ -51,72 +43,44 @@ type bankInfo struct {
 	failed bool
 }
 
-type (
-	accountsMsg struct {
-		req      int
-		accounts []accountRow
-		err      error
-	}
-	bankInfoMsg struct {
-		gen  int
-		info map[string]bankInfo
-	}
-)
-
 var sortNames = []string{"connected", "holder", "bank", "balance", "last sync", "status"}
 
 func newAccountsPage(sh *shared) *accountsPage {
-	p := &accountsPage{sh: sh, bank: map[string]bankInfo{}, syncing: map[string]bool{}}
-	p.filter = newInput(sh, "filter: ", "holder, bank, number or ID")
+	p := &accountsPage{sh: sh, list: newList(sh, "accounts", "holder, bank, number or ID"), bank: map[string]bankInfo{}, syncing: map[string]bool{}}
 	return p
-}
-
-// newInput is a one-line text field in the UI's style.
-func newInput(sh *shared, prompt, placeholder string) textinput.Model {
-	ti := textinput.New()
-	ti.Prompt = prompt
-	ti.Placeholder = placeholder
-	ti.SetStyles(sh.styles.Input)
-	return ti
 }
 
 func (p *accountsPage) SetSize(w, h int) {
 	p.w, p.h = w, h
-	p.filter.SetWidth(max(w/3, 20))
-	p.cursor, p.offset = clampScroll(p.cursor, p.offset, len(p.rows), p.visible())
+	p.list.filter.SetWidth(max(w/3, 20))
+	p.list.setHeight(h - 5) // the title, the column titles, the rule and the two lines of the selected account
 }
 
-func (p *accountsPage) visible() int { return max(p.h-5, 1) }
-
-func (p *accountsPage) Capturing() bool { return p.filtering }
-func (p *accountsPage) Busy() bool      { return p.gate.loading && !p.loaded || len(p.syncing) > 0 }
+func (p *accountsPage) Capturing() bool { return p.list.filtering }
+func (p *accountsPage) Busy() bool      { return p.list.gate.first() || len(p.syncing) > 0 }
 
 func (p *accountsPage) Show() tea.Cmd {
-	if (p.loaded || p.gate.loading) && !p.gate.stale {
+	if (p.list.gate.loaded || p.list.gate.loading) && !p.list.gate.stale {
 		return p.fetchBank()
 	}
 	return p.load()
 }
 
-// load reads the accounts in a command; the answer carries the request's number.
-// One load at a time: a change while one runs is loaded when it is back.
+// load reads the accounts in a command, one load at a time: a change while one runs
+// is loaded when it is back.
 func (p *accountsPage) load() tea.Cmd {
 	if p.sh.eng == nil {
 		return nil
 	}
-	req, ok := p.gate.begin()
-	if !ok {
-		return nil
-	}
 	eng, ctx := p.sh.eng, p.sh.ctx
-	return func() tea.Msg {
+	return load(&p.list.gate, func() ([]accountRow, error) {
 		accounts, err := eng.Accounts(ctx)
 		rows := make([]accountRow, len(accounts))
 		for i, a := range accounts {
 			rows[i] = rowOf(a)
 		}
-		return accountsMsg{req: req, accounts: rows, err: err}
-	}
+		return rows, err
+	})
 }
 
 // accountRow is what the dashboard keeps of an account: the columns and the
@@ -142,23 +106,24 @@ func (r accountRow) receivesWebhooks(s engine.Settings) bool {
 
 func (p *accountsPage) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
-	case accountsMsg:
-		if !p.gate.end(msg.req) {
-			return nil // an older load: a newer one is on its way
+	case loaded[[]accountRow]:
+		if !msg.of(&p.list.gate) {
+			return nil // another page's, or an older load's: a newer one is on its way
 		}
-		if msg.err != nil {
-			p.err = errText(msg.err)
+		if p.list.err = errText(msg.err); msg.err != nil {
+			p.list.gate.stale = true // shown again, read again
 			return nil
 		}
-		p.loaded, p.err = true, ""
-		p.setAccounts(msg.accounts)
-		if p.gate.stale { // the world changed while this load ran
+		p.setAccounts(msg.val)
+		if p.list.gate.stale { // the world changed while this load ran
 			return p.load()
 		}
 		return p.fetchBank()
-	case bankInfoMsg:
-		p.bankBusy = false
-		for n, bi := range msg.info {
+	case loaded[map[string]bankInfo]:
+		if !msg.of(&p.bankGate) {
+			return nil
+		}
+		for n, bi := range msg.val {
 			p.bank[n] = bi
 		}
 		return p.fetchBank()
@@ -167,7 +132,7 @@ func (p *accountsPage) Update(msg tea.Msg) tea.Cmd {
 			p.bankGen++
 		}
 		if msg.what&(reloadAccounts|reloadSettings) != 0 {
-			p.gate.stale = true
+			p.list.gate.stale = true
 		}
 		return nil
 	case tickMsg:
@@ -181,12 +146,22 @@ func (p *accountsPage) Update(msg tea.Msg) tea.Cmd {
 		}
 		delete(p.syncing, msg.accountID)
 		return tea.Batch(toast(syncToastKind(msg), p.name(msg.accountID)+": "+syncOutcome(msg, p.sh.now())), p.load())
-	case stylesMsg:
-		p.filter.SetStyles(p.sh.styles.Input)
-	case tea.KeyPressMsg:
-		return p.key(msg)
-	case mouseMsg:
-		return p.mouse(msg)
+	case tea.KeyPressMsg, mouseMsg, stylesMsg:
+		switch ev, cmd := p.list.update(msg); ev {
+		case listFiltered:
+			p.refilter()
+			return tea.Batch(cmd, p.fetchBank())
+		case listMoved:
+			return tea.Batch(cmd, p.fetchBank())
+		case listChosen:
+			return p.open()
+		case listPassed:
+			if msg, ok := msg.(tea.KeyPressMsg); ok {
+				return p.key(msg)
+			}
+		default:
+			return cmd
+		}
 	}
 	return nil
 }
@@ -212,25 +187,16 @@ func (p *accountsPage) setAccounts(accounts []accountRow) {
 		p.keys[i] = strings.ToLower(a.Name + " " + a.Institution.Name + " " + a.Number + " " + a.ID)
 	}
 	p.refilter()
-	if selected != "" {
-		for i, r := range p.rows {
-			if p.all[r].ID == selected {
-				p.cursor = i
-			}
+	for i, r := range p.rows {
+		if p.all[r].ID == selected {
+			p.list.selectRow(i)
 		}
 	}
-	p.cursor, p.offset = clampScroll(p.cursor, p.offset, len(p.rows), p.visible())
 }
 
 // refilter recomputes the visible rows: a substring match and a sort, in memory.
 func (p *accountsPage) refilter() {
-	q := strings.ToLower(strings.TrimSpace(p.filter.Value()))
-	p.rows = p.rows[:0]
-	for i := range p.all {
-		if q == "" || strings.Contains(p.keys[i], q) {
-			p.rows = append(p.rows, i)
-		}
-	}
+	p.rows = p.list.match(p.keys, p.rows[:0])
 	all := p.all
 	by := func(a, b int) int {
 		x, y := &all[a], &all[b]
@@ -259,25 +225,27 @@ func (p *accountsPage) refilter() {
 		return c
 	}
 	slices.SortFunc(p.rows, by)
-	p.cursor, p.offset = clampScroll(p.cursor, p.offset, len(p.rows), p.visible())
+	p.list.setRows(len(p.rows))
 }
 
 func (p *accountsPage) selected() (accountRow, bool) {
-	if p.cursor < 0 || p.cursor >= len(p.rows) {
+	r, ok := p.list.selected()
+	if !ok {
 		return accountRow{}, false
 	}
-	return p.all[p.rows[p.cursor]], true
+	return p.all[p.rows[r]], true
 }
 
-// fetchBank asks the bank about the visible rows it knows nothing (fresh) of.
+// fetchBank asks the bank about the visible rows it knows nothing (fresh) of; one
+// fetch at a time, and each answer asks again for what scrolled in meanwhile.
 func (p *accountsPage) fetchBank() tea.Cmd {
-	if p.bankBusy || p.sh.bank == nil {
+	if p.bankGate.loading || p.sh.bank == nil {
 		return nil
 	}
 	type want struct{ number, customer string }
 	var wants []want
-	end := min(p.offset+p.visible(), len(p.rows))
-	for _, r := range p.rows[p.offset:end] {
+	from, to := p.list.visible()
+	for _, r := range p.rows[from:to] {
 		a := p.all[r]
 		if bi, ok := p.bank[a.Number]; !ok || bi.gen < p.bankGen {
 			wants = append(wants, want{a.Number, a.CustomerID})
@@ -286,9 +254,8 @@ func (p *accountsPage) fetchBank() tea.Cmd {
 	if len(wants) == 0 {
 		return nil
 	}
-	p.bankBusy = true
 	bank, gen := p.sh.bank, p.bankGen
-	return func() tea.Msg {
+	return load(&p.bankGate, func() (map[string]bankInfo, error) {
 		info := make(map[string]bankInfo, len(wants))
 		for _, w := range wants {
 			bi := bankInfo{gen: gen}
@@ -297,43 +264,23 @@ func (p *accountsPage) fetchBank() tea.Cmd {
 			bi.live, bi.mfa, bi.failed = live, c.MFA, err != nil || cerr != nil
 			info[w.number] = bi
 		}
-		return bankInfoMsg{gen: gen, info: info}
-	}
+		return info, nil
+	})
 }
 
+// open opens the selected account's page.
+func (p *accountsPage) open() tea.Cmd {
+	a, ok := p.selected()
+	if !ok {
+		return nil
+	}
+	return func() tea.Msg { return openAccountMsg{id: a.ID} }
+}
+
+// key is the page's own keys; the list took its own before.
 func (p *accountsPage) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := p.sh.keys
-	if p.filtering {
-		switch msg.String() {
-		case "enter":
-			p.filtering = false
-			p.filter.Blur()
-			return nil
-		case "esc":
-			p.filtering = false
-			p.filter.Blur()
-			p.filter.SetValue("")
-			p.refilter()
-			return p.fetchBank()
-		}
-		var cmd tea.Cmd
-		p.filter, cmd = p.filter.Update(msg)
-		p.cursor, p.offset = 0, 0
-		p.refilter()
-		return tea.Batch(cmd, p.fetchBank())
-	}
-	n, h := len(p.rows), p.visible()
-	switch next, moved := navigate(msg, k, p.cursor, n, h); {
-	case moved:
-		p.cursor = next
-	case key.Matches(msg, k.Filter):
-		p.filtering = true
-		return p.filter.Focus()
-	case key.Matches(msg, k.Back):
-		if p.filter.Value() != "" {
-			p.filter.SetValue("")
-			p.refilter()
-		}
+	switch {
 	case key.Matches(msg, k.Sort):
 		p.sortBy = (p.sortBy + 1) % len(sortNames)
 		p.refilter()
@@ -343,10 +290,7 @@ func (p *accountsPage) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Connect):
 		return func() tea.Msg { return openWidgetMsg{} }
 	case key.Matches(msg, k.Open):
-		if a, ok := p.selected(); ok {
-			id := a.ID
-			return func() tea.Msg { return openAccountMsg{id: id} }
-		}
+		return p.open()
 	case key.Matches(msg, k.Sync):
 		if a, ok := p.selected(); ok && !p.syncing[a.ID] {
 			p.syncing[a.ID] = true
@@ -360,31 +304,12 @@ func (p *accountsPage) key(msg tea.KeyPressMsg) tea.Cmd {
 	default:
 		return nil
 	}
-	p.cursor, p.offset = clampScroll(p.cursor, p.offset, n, h)
 	return p.fetchBank()
-}
-
-func (p *accountsPage) mouse(msg mouseMsg) tea.Cmd {
-	h := p.visible()
-	if msg.Wheel {
-		step := wheelStep(msg)
-		p.cursor, p.offset = wheelScroll(step, p.cursor, p.offset, len(p.rows), h)
-		return p.fetchBank()
-	}
-	row := msg.Y - 2 // the title and the column titles
-	if msg.Button != tea.MouseLeft || row < 0 || row >= h || p.offset+row >= len(p.rows) {
-		return nil
-	}
-	if p.offset+row == p.cursor {
-		return p.key(tea.KeyPressMsg{Code: tea.KeyEnter})
-	}
-	p.cursor = p.offset + row
-	return nil
 }
 
 func (p *accountsPage) ShortHelp() []key.Binding {
 	k := p.sh.keys
-	if p.filtering {
+	if p.list.filtering {
 		return []key.Binding{withHelp(k.Submit, "keep filter"), withHelp(k.Cancel, "clear filter")}
 	}
 	return []key.Binding{k.Open, k.Sync, k.Reauth, k.Connect, k.Filter, k.Sort}
@@ -439,57 +364,33 @@ func (p *accountsPage) View() string {
 		order = "↓"
 	}
 	title := st.Title.Render(" Connected accounts") + st.Muted.Render(" "+commas(int64(len(p.rows)))+" of "+commas(int64(len(p.all)))+" · sorted by "+sortNames[p.sortBy]+" "+order)
-	right := ""
-	switch {
-	case p.filtering:
-		right = p.filter.View()
-	case p.filter.Value() != "":
-		right = st.Label.Render("filter: ") + st.Accent.Render(p.filter.Value()) + st.Faint.Render(" (esc clears)")
-	case p.gate.loading && !p.loaded:
-		right = st.Accent.Render(sh.spinner() + " loading…")
-	}
-	b.WriteString(spread(title, right+" ", w) + "\n")
+	b.WriteString(spread(title, p.list.status()+" ", w) + "\n")
 
 	cols := layout(accountColumns, w-2)
 	b.WriteString(headerRow(cols, st.ColHeader) + "\n")
 
-	h := p.visible()
-	switch {
-	case p.err != "":
-		b.WriteString(st.Bad.Render(" Could not read the accounts: "+p.err) + "\n")
-		h--
-	case p.loaded && len(p.all) == 0:
-		b.WriteString(st.Muted.Render(" No connected accounts yet: press ") + st.Key.Render("c") + st.Muted.Render(" to connect one through the widget.") + "\n")
-		h--
-	case p.loaded && len(p.rows) == 0:
-		b.WriteString(st.Muted.Render(" No account matches the filter.") + "\n")
-		h--
+	h, empty := p.list.h, "No account matches the filter."
+	if len(p.all) == 0 {
+		empty = "No connected accounts yet: press c to connect one through the widget."
 	}
 	var legend []string
-	if room := h - len(p.rows) - 1; p.loaded && len(p.rows) > 0 && room >= 6 {
+	if room := h - len(p.rows) - 1; p.list.gate.loaded && p.list.err == "" && len(p.rows) > 0 && room >= 6 {
 		legend = p.legend(w)
 		h -= len(legend) + 1
 	}
-	bar := scrollbar(len(p.rows), p.offset, h)
 	now := sh.now()
 	cells := make([]string, len(cols))
-	for i := 0; i < h; i++ {
-		r := p.offset + i
-		if r >= len(p.rows) {
-			b.WriteString("\n")
-			continue
-		}
+	p.list.draw(&b, w, h, empty, func(r int, sel bool) []string {
 		a := p.all[p.rows[r]]
 		bi, known := p.bank[a.Number]
-		sel := r == p.cursor
 		for j, c := range cols {
 			cells[j] = cell(c, p.cellText(c.title, a, bi, known, now))
 			if !sel {
 				cells[j] = p.colour(c.title, cells[j], a, bi, known)
 			}
 		}
-		b.WriteString(tableRow(st, cells, sel, w-1) + st.Faint.Render(bar[i]) + "\n")
-	}
+		return cells
+	})
 	if legend != nil {
 		b.WriteString("\n" + strings.Join(legend, "\n") + "\n")
 	}

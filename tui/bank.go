@@ -19,21 +19,13 @@ import (
 type bankPage struct {
 	sh   *shared
 	w, h int
-
-	gate   loadGate // one load at a time; the answer awaited
-	loaded bool
-	err    string
+	list list // the customers' rows, the cursor, the filter and their load
 
 	customers []simulator.Customer
 	statuses  map[string]simulator.InstitutionStatus
 	connected map[string]string // customer ID → the connected account's ID
 	keys      []string
 	rows      []int
-	cursor    int
-	offset    int
-
-	filter    textinput.Model
-	filtering bool
 
 	inbox    []simulator.Message
 	inboxFor string
@@ -61,12 +53,11 @@ type bankForm struct {
 }
 
 type (
-	customersMsg struct {
-		req       int
+	// bankWorld is what the console reads of the bank in one load.
+	bankWorld struct {
 		customers []simulator.Customer
 		statuses  map[string]simulator.InstitutionStatus
 		connected map[string]string
-		err       error
 	}
 	inboxMsg struct {
 		customerID string
@@ -80,23 +71,21 @@ type (
 )
 
 func newBankPage(sh *shared) *bankPage {
-	p := &bankPage{sh: sh, gate: loadGate{stale: true}}
-	p.filter = newInput(sh, "filter: ", "name, bank, username")
+	p := &bankPage{sh: sh, list: newList(sh, "customers", "name, bank, username")}
 	return p
 }
 
 func (p *bankPage) SetSize(w, h int) {
 	p.w, p.h = w, h
-	p.filter.SetWidth(20)
-	p.cursor, p.offset = clampScroll(p.cursor, p.offset, len(p.rows), p.listRows())
+	p.list.filter.SetWidth(20)
+	p.list.setHeight(h - 2) // the title and the column titles
 }
 
-func (p *bankPage) listRows() int   { return max(p.h-2, 1) }
-func (p *bankPage) Capturing() bool { return p.filtering || p.form != nil }
-func (p *bankPage) Busy() bool      { return p.busy != "" || (p.gate.loading && !p.loaded) }
+func (p *bankPage) Capturing() bool { return p.list.filtering || p.form != nil }
+func (p *bankPage) Busy() bool      { return p.busy != "" || p.list.gate.first() }
 
 func (p *bankPage) Show() tea.Cmd {
-	if p.loaded && !p.gate.stale {
+	if p.list.gate.fresh() {
 		return p.loadInbox()
 	}
 	return p.load()
@@ -108,27 +97,24 @@ func (p *bankPage) load() tea.Cmd {
 	if p.sh.bank == nil {
 		return nil
 	}
-	req, ok := p.gate.begin()
-	if !ok {
-		return nil
-	}
 	bank, eng, ctx := p.sh.bank, p.sh.eng, p.sh.ctx
-	return func() tea.Msg {
-		m := customersMsg{req: req, customers: bank.Customers(), statuses: map[string]simulator.InstitutionStatus{}, connected: map[string]string{}}
+	return load(&p.list.gate, func() (bankWorld, error) {
+		m := bankWorld{customers: bank.Customers(), statuses: map[string]simulator.InstitutionStatus{}, connected: map[string]string{}}
 		for _, s := range bank.InstitutionStatuses() {
 			m.statuses[s.Code] = s
 		}
-		if eng != nil {
-			accounts, err := eng.Accounts(ctx)
-			for _, a := range accounts {
-				m.connected[a.CustomerID] = a.ID
-			}
-			m.err = err
+		if eng == nil {
+			return m, nil
 		}
-		return m
-	}
+		accounts, err := eng.Accounts(ctx)
+		for _, a := range accounts {
+			m.connected[a.CustomerID] = a.ID
+		}
+		return m, err
+	})
 }
 
+// loadInbox reads the selected customer's phone.
 func (p *bankPage) loadInbox() tea.Cmd {
 	c, ok := p.selected()
 	if !ok {
@@ -142,27 +128,25 @@ func (p *bankPage) loadInbox() tea.Cmd {
 }
 
 func (p *bankPage) selected() (simulator.Customer, bool) {
-	if p.cursor < 0 || p.cursor >= len(p.rows) {
+	r, ok := p.list.selected()
+	if !ok {
 		return simulator.Customer{}, false
 	}
-	return p.customers[p.rows[p.cursor]], true
+	return p.customers[p.rows[r]], true
 }
 
 func (p *bankPage) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
-	case customersMsg:
-		if !p.gate.end(msg.req) {
+	case loaded[bankWorld]:
+		if !msg.of(&p.list.gate) {
 			return nil // an older load: a newer one is on its way
 		}
-		if msg.err != nil {
-			p.err = errText(msg.err)
-		}
+		p.list.err = errText(msg.err)
 		var sel string
 		if c, ok := p.selected(); ok {
 			sel = c.ID
 		}
-		p.loaded = true
-		p.customers, p.statuses, p.connected = msg.customers, msg.statuses, msg.connected
+		p.customers, p.statuses, p.connected = msg.val.customers, msg.val.statuses, msg.val.connected
 		p.keys = make([]string, len(p.customers))
 		for i, c := range p.customers {
 			k := c.Name + " " + c.Username + " " + string(c.MFA) + " " + c.Profile
@@ -174,11 +158,10 @@ func (p *bankPage) Update(msg tea.Msg) tea.Cmd {
 		p.refilter()
 		for i, r := range p.rows {
 			if p.customers[r].ID == sel {
-				p.cursor = i
+				p.list.selectRow(i)
 			}
 		}
-		p.cursor, p.offset = clampScroll(p.cursor, p.offset, len(p.rows), p.listRows())
-		if p.gate.stale {
+		if p.list.gate.stale {
 			return tea.Batch(p.load(), p.loadInbox())
 		}
 		return p.loadInbox()
@@ -203,67 +186,59 @@ func (p *bankPage) Update(msg tea.Msg) tea.Cmd {
 		return tea.Batch(toast(toastOK, msg.what), func() tea.Msg { return reloadMsg{what: reloadBank} })
 	case reloadMsg:
 		if msg.what&(reloadBank|reloadAccounts) != 0 {
-			p.gate.stale = true
+			p.list.gate.stale = true
 		}
 		return nil
 	case tickMsg:
-		if p.ticks++; p.ticks%2 == 0 && p.loaded {
+		if p.ticks++; p.ticks%2 == 0 && p.list.gate.loaded {
 			return p.loadInbox() // OTPs expire and token codes change with the clock
 		}
-		return nil
-	case stylesMsg:
-		p.filter.SetStyles(p.sh.styles.Input)
 		return nil
 	case tea.KeyPressMsg:
 		if p.form != nil {
 			return p.formKey(msg)
 		}
-		return p.key(msg)
+		return p.listed(msg)
 	case mouseMsg:
-		return p.mouse(msg)
+		if p.form != nil {
+			return nil
+		}
+		return p.listed(msg)
+	case stylesMsg:
+		p.list.update(msg)
 	}
 	return nil
 }
 
-func (p *bankPage) refilter() {
-	q := strings.ToLower(strings.TrimSpace(p.filter.Value()))
-	p.rows = p.rows[:0]
-	for i := range p.customers {
-		if q == "" || strings.Contains(p.keys[i], q) {
-			p.rows = append(p.rows, i)
-		}
-	}
-	p.cursor, p.offset = clampScroll(p.cursor, p.offset, len(p.rows), p.listRows())
-}
-
-func (p *bankPage) key(msg tea.KeyPressMsg) tea.Cmd {
-	k := p.sh.keys
-	if p.filtering {
-		switch msg.String() {
-		case "enter", "esc":
-			p.filtering = false
-			p.filter.Blur()
-			if msg.String() == "esc" {
-				p.filter.SetValue("")
-				p.refilter()
-			}
-			return p.loadInbox()
-		}
-		var cmd tea.Cmd
-		p.filter, cmd = p.filter.Update(msg)
-		p.cursor, p.offset = 0, 0
+// listed gives a key or a click to the list first, then to the page.
+func (p *bankPage) listed(msg tea.Msg) tea.Cmd {
+	ev, cmd := p.list.update(msg)
+	switch ev {
+	case listFiltered:
 		p.refilter()
+	case listPassed:
+		if msg, ok := msg.(tea.KeyPressMsg); ok {
+			return p.key(msg)
+		}
+		return nil
+	}
+	if c, ok := p.selected(); ok && c.ID != p.inboxFor { // another customer: their phone
+		p.inbox, p.inboxFor = nil, ""
 		return tea.Batch(cmd, p.loadInbox())
 	}
-	n, h := len(p.rows), p.listRows()
-	before := p.cursor
+	return cmd
+}
+
+func (p *bankPage) refilter() {
+	p.rows = p.list.match(p.keys, p.rows[:0])
+	p.list.setRows(len(p.rows))
+}
+
+// key is the page's own keys: the bank-side events on the selected customer.
+func (p *bankPage) key(msg tea.KeyPressMsg) tea.Cmd {
+	k := p.sh.keys
 	c, ok := p.selected()
-	switch next, moved := navigate(msg, k, p.cursor, n, h); {
-	case moved:
-		p.cursor = next
-	case key.Matches(msg, k.Filter):
-		p.filtering = true
-		return p.filter.Focus()
+	switch {
 	case !ok:
 		return nil
 	case key.Matches(msg, k.Spend):
@@ -284,33 +259,6 @@ func (p *bankPage) key(msg tea.KeyPressMsg) tea.Cmd {
 		return func() tea.Msg {
 			return bankDoneMsg{what: name + " is back up", err: bank.EndOutage(code)}
 		}
-	default:
-		return nil
-	}
-	p.cursor, p.offset = clampScroll(p.cursor, p.offset, n, h)
-	if p.cursor != before {
-		p.inbox, p.inboxFor = nil, ""
-		return p.loadInbox()
-	}
-	return nil
-}
-
-func (p *bankPage) mouse(msg mouseMsg) tea.Cmd {
-	if p.form != nil {
-		return nil
-	}
-	h := p.listRows()
-	before := p.cursor
-	if msg.Wheel {
-		step := wheelStep(msg)
-		p.cursor += step
-	} else if row := msg.Y - 2; msg.Button == tea.MouseLeft && msg.X < p.listWidth() && row >= 0 && p.offset+row < len(p.rows) {
-		p.cursor = p.offset + row
-	}
-	p.cursor, p.offset = clampScroll(p.cursor, p.offset, len(p.rows), h)
-	if p.cursor != before {
-		p.inbox, p.inboxFor = nil, ""
-		return p.loadInbox()
 	}
 	return nil
 }
@@ -372,16 +320,16 @@ func suggestPassword(c simulator.Customer) string {
 }
 
 func (p *bankPage) formKey(msg tea.KeyPressMsg) tea.Cmd {
-	f := p.form
-	switch msg.String() {
-	case "esc":
+	f, k := p.form, p.sh.keys
+	switch {
+	case key.Matches(msg, k.Cancel):
 		p.form = nil
 		return nil
-	case "tab", "down", "shift+tab", "up":
+	case key.Matches(msg, k.NextField), key.Matches(msg, k.PrevField):
 		f.inputs[f.field].Blur()
-		f.field = (f.field + 1) % len(f.inputs)
+		f.field = (f.field + 1) % len(f.inputs) // two fields at most: back is forward
 		return f.inputs[f.field].Focus()
-	case "enter":
+	case key.Matches(msg, k.Submit):
 		if p.busy != "" {
 			return nil
 		}
@@ -469,7 +417,7 @@ func (p *bankPage) ShortHelp() []key.Binding {
 			return []key.Binding{withHelp(k.NextField, "next field"), withHelp(k.Submit, "do it"), withHelp(k.Cancel, "cancel")}
 		}
 		return []key.Binding{withHelp(k.Submit, "do it"), withHelp(k.Cancel, "cancel")}
-	case p.filtering:
+	case p.list.filtering:
 		return []key.Binding{withHelp(k.Submit, "keep filter"), withHelp(k.Cancel, "clear filter")}
 	}
 	return []key.Binding{k.Spend, k.Receive, k.Password, k.MFA, k.Outage, k.Filter}
@@ -486,7 +434,7 @@ func (p *bankPage) View() string {
 	st := p.sh.styles
 	lw := p.listWidth()
 	rw := p.w - lw - 3
-	ls := strings.Split(padLines(p.list(lw), lw, p.h), "\n")
+	ls := strings.Split(padLines(p.listView(lw), lw, p.h), "\n")
 	rs := strings.Split(padLines(strings.Join(p.card(rw), "\n"), rw, p.h), "\n")
 	sep := st.Faint.Render(" │ ")
 	out := make([]string, p.h)
@@ -503,32 +451,21 @@ var customerColumns = []column{
 	{title: "API", width: 3},
 }
 
-func (p *bankPage) list(w int) string {
+func (p *bankPage) listView(w int) string {
 	st := p.sh.styles
 	var b strings.Builder
 	title := st.Title.Render(" Customers") + st.Muted.Render(" "+itoa(len(p.rows)))
-	switch {
-	case p.filtering:
-		title = " " + p.filter.View()
-	case p.filter.Value() != "":
-		title += st.Label.Render(" · filter ") + st.Accent.Render(p.filter.Value())
-	case p.gate.loading && !p.loaded:
-		title += st.Accent.Render(" " + p.sh.spinner() + " loading…")
+	if p.list.filtering {
+		title = " " + p.list.status()
+	} else if status := p.list.status(); status != "" {
+		title += " " + status
 	}
 	b.WriteString(fit(title, w) + "\n")
 	cols := layout(customerColumns, w-2)
 	b.WriteString(headerRow(cols, st.ColHeader) + "\n")
-	h := p.listRows()
-	bar := scrollbar(len(p.rows), p.offset, h)
 	cells := make([]string, len(cols))
-	for i := 0; i < h; i++ {
-		r := p.offset + i
-		if r >= len(p.rows) {
-			b.WriteString("\n")
-			continue
-		}
+	p.list.draw(&b, w, p.list.h, "No customers at the bank.", func(r int, sel bool) []string {
 		c := p.customers[p.rows[r]]
-		sel := r == p.cursor
 		for j, col := range cols {
 			var s string
 			switch col.title {
@@ -559,8 +496,8 @@ func (p *bankPage) list(w int) string {
 				}
 			}
 		}
-		b.WriteString(tableRow(st, cells, sel, w-1) + st.Faint.Render(bar[i]) + "\n")
-	}
+		return cells
+	})
 	return b.String()
 }
 
@@ -570,9 +507,6 @@ func (p *bankPage) card(w int) []string {
 	st, now := p.sh.styles, p.sh.now()
 	c, ok := p.selected()
 	if !ok {
-		if p.err != "" {
-			return []string{st.Bad.Render(p.err)}
-		}
 		return nil
 	}
 	row := func(label, value string) string { return st.Label.Render(fit(label, 10)) + clip(value, w-10) }

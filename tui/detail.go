@@ -32,16 +32,9 @@ type detailPage struct {
 	w, h    int
 	section int
 
-	req     int
-	loaded  bool
-	loading bool
-	stale   bool
+	gate    loadGate // the account, its history and the bank's side
 	err     string
-	acct    engine.Account
-	snaps   []engine.Snapshot
-	live    int64
-	liveOK  bool
-	mfa     engine.MFAKind
+	detail            // what the gate loaded
 	dataKey time.Time // LastSyncedAt the lists and charts were read at
 
 	syncing   bool
@@ -49,33 +42,27 @@ type detailPage struct {
 	outcomeAt time.Time
 
 	chart       *chartData
-	chartReq    int
-	chartBusy   bool
+	chartGate   loadGate
 	chartErr    string
 	chartCancel context.CancelFunc // stops reading the history when the overview is left
 
 	txs  *txList
 	stmt statementView
+
+	// Where View put things, for clicks: the line the section starts on, and the
+	// columns of the section tabs.
+	bodyTop int
+	tabX    [secCount][2]int
 }
 
-type (
-	detailMsg struct {
-		id     string
-		req    int
-		acct   engine.Account
-		snaps  []engine.Snapshot
-		live   int64
-		liveOK bool
-		mfa    engine.MFAKind
-		err    error
-	}
-	chartMsg struct {
-		id   string
-		req  int
-		data chartData
-		err  error
-	}
-)
+// detail is what one load of the page reads.
+type detail struct {
+	acct   engine.Account
+	snaps  []engine.Snapshot
+	live   int64
+	liveOK bool
+	mfa    engine.MFAKind
+}
 
 func newDetailPage(sh *shared, id string) *detailPage {
 	p := &detailPage{sh: sh, id: id, txs: newTxList(sh, id)}
@@ -94,11 +81,11 @@ func (p *detailPage) Capturing() bool {
 }
 
 func (p *detailPage) Busy() bool {
-	return p.syncing || p.chartBusy || p.stmt.busy || p.stmt.exporting || (p.loading && !p.loaded)
+	return p.syncing || p.chartGate.loading || p.stmt.gate.loading || p.stmt.export.loading || p.gate.first()
 }
 
 func (p *detailPage) Show() tea.Cmd {
-	if p.loaded && !p.stale {
+	if p.gate.fresh() {
 		return nil
 	}
 	return p.load()
@@ -109,55 +96,56 @@ func (p *detailPage) load() tea.Cmd {
 	if p.sh.eng == nil {
 		return nil
 	}
-	p.req++
-	p.loading, p.stale = true, false
-	req, id, eng, bank, ctx := p.req, p.id, p.sh.eng, p.sh.bank, p.sh.ctx
-	return func() tea.Msg {
-		m := detailMsg{id: id, req: req}
-		if m.acct, m.err = eng.Account(ctx, id); m.err != nil {
-			return m
+	id, eng, bank, ctx := p.id, p.sh.eng, p.sh.bank, p.sh.ctx
+	return load(&p.gate, func() (d detail, err error) {
+		if d.acct, err = eng.Account(ctx, id); err != nil {
+			return d, err
 		}
-		if m.snaps, m.err = eng.Snapshots(ctx, id, 6); m.err != nil {
-			return m
+		if d.snaps, err = eng.Snapshots(ctx, id, 6); err != nil {
+			return d, err
 		}
 		if bank != nil {
-			live, err := bank.LiveBalance(m.acct.Number)
-			c, cerr := bank.Customer(m.acct.CustomerID)
-			m.live, m.liveOK, m.mfa = live, err == nil, c.MFA
+			live, err := bank.LiveBalance(d.acct.Number)
+			c, cerr := bank.Customer(d.acct.CustomerID)
+			d.live, d.liveOK, d.mfa = live, err == nil, c.MFA
 			if cerr != nil {
-				m.mfa = ""
+				d.mfa = ""
 			}
 		}
-		return m
-	}
+		return d, nil
+	})
 }
 
 // loadChart reads the chart's data in a command; only the overview asks.
 func (p *detailPage) loadChart() tea.Cmd {
-	if p.chartBusy || p.sh.eng == nil || !p.loaded {
+	if p.chartGate.loading || p.sh.eng == nil || !p.gate.loaded {
 		return nil
 	}
 	to := p.acct.LastSyncedAt
 	if to.IsZero() {
 		to = p.acct.ConnectedAt
 	}
-	p.chartReq++
-	p.chartBusy = true
 	ctx, cancel := context.WithCancel(p.sh.ctx)
 	p.chartCancel = cancel
-	req, id, eng := p.chartReq, p.id, p.sh.eng
-	return func() tea.Msg {
+	id, eng := p.id, p.sh.eng
+	return load(&p.chartGate, func() (chartData, error) {
 		defer cancel()
-		d, err := loadChart(ctx, eng, id, to)
-		return chartMsg{id: id, req: req, data: d, err: err}
+		return loadChart(ctx, eng, id, to)
+	})
+}
+
+// stopChart stops reading the charts' history; its answer will be dropped.
+func (p *detailPage) stopChart() {
+	if p.chartGate.loading {
+		p.chartCancel()
+		p.chartGate.drop()
 	}
 }
 
 // sectionShown loads what a section needs the first time it shows.
 func (p *detailPage) sectionShown() tea.Cmd {
-	if p.section != secOverview && p.chartBusy { // the charts are read again when the overview shows
-		p.chartCancel()
-		p.chartBusy = false
+	if p.section != secOverview { // the charts are read again when the overview shows
+		p.stopChart()
 	}
 	switch p.section {
 	case secOverview:
@@ -165,7 +153,7 @@ func (p *detailPage) sectionShown() tea.Cmd {
 			return p.loadChart()
 		}
 	case secTransactions:
-		if !p.txs.known && len(p.txs.inflight) == 0 {
+		if !p.txs.known && !p.txs.list.gate.loading {
 			return p.txs.fetch()
 		}
 	case secStatement:
@@ -176,39 +164,36 @@ func (p *detailPage) sectionShown() tea.Cmd {
 
 func (p *detailPage) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
-	case detailMsg:
-		if msg.id != p.id || msg.req != p.req {
+	case loaded[detail]:
+		if !msg.of(&p.gate) {
 			return nil
 		}
-		p.loading = false
-		if msg.err != nil {
-			p.err = errText(msg.err)
+		if p.err = errText(msg.err); msg.err != nil {
+			p.gate.loaded = false // nothing to show yet
 			return nil
 		}
-		p.err, p.loaded = "", true
-		p.acct, p.snaps, p.live, p.liveOK, p.mfa = msg.acct, msg.snaps, msg.live, msg.liveOK, msg.mfa
+		p.detail = msg.val
 		if !p.dataKey.Equal(p.acct.LastSyncedAt) { // new data: the lists and charts are out of date
 			p.dataKey = p.acct.LastSyncedAt
 			p.chart = nil
 			p.txs.invalidate()
 			p.stmt.invalidate()
-			if p.chartBusy {
-				p.chartCancel() // its answer will be dropped as stale
-				p.chartBusy = false
-			}
+			p.stopChart()
+		}
+		if p.gate.stale {
+			return tea.Batch(p.load(), p.sectionShown())
 		}
 		return p.sectionShown()
-	case chartMsg:
-		if msg.id != p.id || msg.req != p.chartReq {
+	case loaded[chartData]:
+		if !msg.of(&p.chartGate) {
 			return nil
 		}
-		p.chartBusy = false
 		switch {
 		case errors.Is(msg.err, context.Canceled):
 		case msg.err != nil:
 			p.chartErr = errText(msg.err)
 		default:
-			p.chart, p.chartErr = &msg.data, ""
+			p.chart, p.chartErr = &msg.val, ""
 		}
 		return nil
 	case syncDoneMsg:
@@ -220,7 +205,7 @@ func (p *detailPage) Update(msg tea.Msg) tea.Cmd {
 		return p.load()
 	case reloadMsg:
 		if msg.what&(reloadAccounts|reloadBank|reloadSettings) != 0 {
-			p.stale = true
+			p.gate.stale = true
 		}
 		return nil
 	case widgetClosedMsg:
@@ -245,7 +230,7 @@ func (p *detailPage) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Back):
 		return func() tea.Msg { return closeDetailMsg{} }
 	case key.Matches(msg, k.Sync):
-		if p.syncing || !p.loaded {
+		if p.syncing || !p.gate.loaded {
 			return nil
 		}
 		p.syncing, p.outcome = true, nil
@@ -273,33 +258,27 @@ func (p *detailPage) forward(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
+// mouse reads a click against where View put the title line's "‹ esc" and section
+// tabs, and gives the rest to the section, in its own lines.
 func (p *detailPage) mouse(msg mouseMsg) tea.Cmd {
 	if !msg.Wheel && msg.Y == 0 && msg.Button == tea.MouseLeft {
-		x := p.w - sectionsWidth() - 1
-		for i, t := range sectionTitles {
-			wd := len(t) + 2
-			if msg.X >= x && msg.X < x+wd {
+		for i, x := range p.tabX {
+			if msg.X >= x[0] && msg.X < x[1] {
 				p.section = i
 				return p.sectionShown()
 			}
-			x += wd + 1
 		}
-		if msg.X < 8 {
+		if msg.X < ansiWidth(p.backLabel()) {
 			return func() tea.Msg { return closeDetailMsg{} }
 		}
 		return nil
 	}
-	msg.Y -= 4
+	msg.Y -= p.bodyTop
 	return p.forward(msg)
 }
 
-func sectionsWidth() int {
-	w := 0
-	for _, t := range sectionTitles {
-		w += len(t) + 3
-	}
-	return w - 1
-}
+// backLabel is the title's way back, which a click takes too.
+func (p *detailPage) backLabel() string { return p.sh.styles.Key.Render(" ‹ esc ") }
 
 func (p *detailPage) ShortHelp() []key.Binding {
 	k := p.sh.keys
@@ -341,19 +320,26 @@ func (p *detailPage) View() string {
 			tabs = append(tabs, st.Tab.Render(t))
 		}
 	}
-	title := st.Key.Render(" ‹ esc ") + st.Bold.Render(p.acct.Name)
-	if p.loaded {
+	title := p.backLabel() + st.Bold.Render(p.acct.Name)
+	if p.gate.loaded {
 		title += st.Muted.Render(" · " + p.acct.Institution.Name + " · " + p.acct.Number)
 	} else {
 		title += st.Muted.Render(p.id)
 	}
-	lines := []string{spread(title, strings.Join(tabs, st.Faint.Render("│"))+" ", w)}
+	bar := strings.Join(tabs, st.Faint.Render("│")) + " "
+	x := w - ansiWidth(bar) // the tabs are right-aligned: record where each landed
+	for i, t := range tabs {
+		p.tabX[i] = [2]int{x, x + ansiWidth(t)}
+		x += ansiWidth(t) + 1
+	}
+	lines := []string{spread(title, bar, w)}
 	if p.err != "" {
 		lines = append(lines, st.Bad.Render(" "+p.err), "", st.Rule.Render(" "+rule(w-2)))
 		return strings.Join(lines, "\n")
 	}
 	a, b := p.banner()
 	lines = append(lines, fit(a, w), fit(b, w), st.Rule.Render(" "+rule(w-2)))
+	p.bodyTop = len(lines)
 	var body string
 	switch p.section {
 	case secOverview:
@@ -389,7 +375,7 @@ func (p *detailPage) banner() (string, string) {
 					st.Key.Render("r") + st.Muted.Render(" · "+o.res.Message)
 			}
 		}
-	case !p.loaded:
+	case !p.gate.loaded:
 		first = st.Accent.Render(" " + p.sh.spinner() + " loading…")
 	case a.ReauthRequired:
 		first = st.Bad.Render(" ⚠ Reauthorisation required: "+a.LastMessage) + st.Muted.Render(" — press ") + st.Key.Render("r")
@@ -401,7 +387,7 @@ func (p *detailPage) banner() (string, string) {
 	next := engine.NextSyncAllowed(a)
 	var second string
 	switch {
-	case !p.loaded:
+	case !p.gate.loaded:
 	case next.After(now):
 		second = st.Warn.Render(" ⏳ Next manual sync allowed in "+countdown(next.Sub(now))) +
 			st.Muted.Render(" (R3: one per account every 2 min) · ") + st.Key.Render("t 2") + st.Muted.Render(" jumps the clock")
@@ -417,7 +403,7 @@ func (p *detailPage) banner() (string, string) {
 // overview is the snapshot, identity and sync history on the left, the charts on
 // the right.
 func (p *detailPage) overview(w, h int) string {
-	if !p.loaded {
+	if !p.gate.loaded {
 		return ""
 	}
 	lw := min(max(w*9/20, 40), 52)

@@ -179,9 +179,14 @@ func newHarness(t testing.TB, w *testWorld, o harnessOpts) *harness {
 	return h
 }
 
-// send delivers a message and runs what follows from it.
+// send delivers a message and runs what follows from it. A click lands on what
+// was drawn: the screen is drawn first, as a program would have drawn it before
+// the user could click.
 func (h *harness) send(msg tea.Msg) {
 	h.t.Helper()
+	if _, ok := msg.(tea.MouseMsg); ok {
+		_ = h.m.View()
+	}
 	_, cmd := h.m.Update(msg)
 	h.run(cmd)
 }

@@ -140,3 +140,64 @@ type (
 	// closeDetailMsg closes the account detail page.
 	closeDetailMsg struct{}
 )
+
+// loadGate is the one way the UI loads what it shows, page or part of one. It numbers
+// requests, so only the latest request's answer is taken; it runs one load at a time,
+// so a change that arrives while one runs marks what is shown stale, to load again
+// once the running one is back. Its address names the asker: answers come back as
+// loaded[T] carrying it, so two pages (or two lists of one account) never take each
+// other's answers, and a closed page's answers find no one.
+type loadGate struct {
+	req     int  // the latest request's number
+	loading bool // a load is on its way
+	stale   bool // what is shown is out of date: load again
+	loaded  bool // an answer came back at least once
+}
+
+// loaded is the answer of a load run under a gate.
+type loaded[T any] struct {
+	gate *loadGate
+	req  int
+	val  T
+	err  error
+}
+
+// load runs fetch in a command, one at a time: while a load runs it marks the gate
+// stale instead and returns nil.
+func load[T any](g *loadGate, fetch func() (T, error)) tea.Cmd {
+	if g.loading {
+		g.stale = true
+		return nil
+	}
+	return loadLatest(g, fetch)
+}
+
+// loadLatest runs fetch in a command at once; the answer of any load on its way will
+// be dropped: the latest request wins (a widget's next step, another period).
+func loadLatest[T any](g *loadGate, fetch func() (T, error)) tea.Cmd {
+	g.req++
+	g.loading, g.stale = true, false
+	req := g.req
+	return func() tea.Msg {
+		v, err := fetch()
+		return loaded[T]{gate: g, req: req, val: v, err: err}
+	}
+}
+
+// of reports whether m answers g's latest request, and if so ends the load.
+func (m loaded[T]) of(g *loadGate) bool {
+	if m.gate != g || m.req != g.req {
+		return false
+	}
+	g.loading, g.loaded = false, true
+	return true
+}
+
+// drop forgets the load on its way, if any: its answer will not be taken.
+func (g *loadGate) drop() { g.req, g.loading = g.req+1, false }
+
+// fresh reports whether what is shown needs no load: it came, and nothing changed since.
+func (g *loadGate) fresh() bool { return g.loaded && !g.stale }
+
+// first reports whether the first load is still on its way: the page shows a spinner.
+func (g *loadGate) first() bool { return g.loading && !g.loaded }

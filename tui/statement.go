@@ -26,16 +26,16 @@ type statementView struct {
 	w, h int
 	mi   int // index into statementMonths
 
-	acct  engine.Account
-	list  *txList
-	sum   *stmtSummary
-	req   int
-	busy  bool
-	stale bool
+	acct engine.Account
+	list *txList
+	sum  *stmtSummary
+	gate loadGate // the summary of the period
 
-	exporting bool
+	export    loadGate // one PDF at a time
 	exported  string
 	exportErr string
+
+	listTop int // the line View put the list on, for clicks
 }
 
 type stmtSummary struct {
@@ -46,26 +46,17 @@ type stmtSummary struct {
 	capped           bool
 }
 
-type (
-	stmtSummaryMsg struct {
-		id  string
-		req int
-		sum stmtSummary
-		err error
-	}
-	exportDoneMsg struct {
-		id   string
-		path string
-		size int
-		n    int
-		err  error
-	}
-)
+// exported is a PDF written to the export directory.
+type exported struct {
+	path string
+	size int
+	n    int
+}
 
 func newStatementView(sh *shared, id string) statementView {
 	l := newTxList(sh, id)
 	l.noFilters = true
-	return statementView{sh: sh, id: id, mi: 1, list: l, stale: true}
+	return statementView{sh: sh, id: id, mi: 1, list: l, gate: loadGate{stale: true}}
 }
 
 func (s *statementView) SetSize(w, h int) {
@@ -76,7 +67,7 @@ func (s *statementView) SetSize(w, h int) {
 func (s *statementView) months() int { return statementMonths[s.mi] }
 
 // invalidate marks the preview out of date: new data arrived.
-func (s *statementView) invalidate() { s.stale = true }
+func (s *statementView) invalidate() { s.gate.stale = true }
 
 // period is what a statement of the last months covers, as the engine computes it.
 func (s *statementView) period() (time.Time, time.Time) {
@@ -90,19 +81,16 @@ func (s *statementView) period() (time.Time, time.Time) {
 // show reloads the preview if the account's data or the period changed.
 func (s *statementView) show(a engine.Account) tea.Cmd {
 	s.acct = a
-	if !s.stale || s.sh.eng == nil {
+	if !s.gate.stale || s.sh.eng == nil {
 		return nil
 	}
-	s.stale = false
 	from, to := s.period()
 	s.list.q.From, s.list.q.To = from, to
-	s.req++
-	s.busy, s.sum = true, nil
-	req, id, eng, ctx, balance := s.req, s.id, s.sh.eng, s.sh.ctx, a.Balance
-	return tea.Batch(s.list.reset(), func() tea.Msg {
-		sum, err := loadStatement(ctx, eng, id, from, to, balance)
-		return stmtSummaryMsg{id: id, req: req, sum: sum, err: err}
-	})
+	s.sum = nil
+	id, eng, ctx, balance := s.id, s.sh.eng, s.sh.ctx, a.Balance
+	return tea.Batch(s.list.reset(), loadLatest(&s.gate, func() (stmtSummary, error) {
+		return loadStatement(ctx, eng, id, from, to, balance)
+	}))
 }
 
 // loadStatement adds up a period: balances at both ends, money in and out.
@@ -155,73 +143,65 @@ func loadStatement(ctx context.Context, eng *engine.Engine, id string, from, to 
 
 // export writes the statement's PDF, as GET /accounts/{id}/statement?output=pdf
 // would serve it, into the export directory.
-func (s *statementView) export() tea.Cmd {
-	s.exporting, s.exported, s.exportErr = true, "", ""
+func (s *statementView) exportPDF() tea.Cmd {
+	if s.export.loading {
+		return nil
+	}
+	s.exported, s.exportErr = "", ""
 	id, months, eng, ctx, dir := s.id, s.months(), s.sh.eng, s.sh.ctx, s.sh.exportDir
-	return func() tea.Msg {
-		m := exportDoneMsg{id: id}
+	return load(&s.export, func() (exported, error) {
 		job, err := eng.CreateStatementJob(ctx, id, months)
 		if err != nil {
-			m.err = err
-			return m
+			return exported{}, err
 		}
 		st, err := eng.StatementOfJob(ctx, job.ID)
 		if err != nil {
-			m.err = err
-			return m
+			return exported{}, err
 		}
 		b, err := statement.PDF(st, eng.Clock().Now())
 		if err != nil {
-			m.err = err
-			return m
+			return exported{}, err
 		}
 		name := fmt.Sprintf("statement-%s-%dm-%s.pdf", st.Account.Number, months, job.To.In(WAT).Format("20060102-1504"))
-		m.path = filepath.Join(dir, name)
+		e := exported{path: filepath.Join(dir, name), size: len(b), n: len(st.Transactions)}
 		if err := os.MkdirAll(dir, 0o755); err != nil {
-			m.err = err
-			return m
+			return e, err
 		}
-		m.err = os.WriteFile(m.path, b, 0o644)
-		m.size, m.n = len(b), len(st.Transactions)
-		return m
-	}
+		return e, os.WriteFile(e.path, b, 0o644)
+	})
 }
 
 func (s *statementView) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
-	case stmtSummaryMsg:
-		if msg.id != s.id || msg.req != s.req {
-			return nil
-		}
-		s.busy = false
-		if msg.err == nil {
-			s.sum = &msg.sum
+	case loaded[stmtSummary]:
+		if msg.of(&s.gate) && msg.err == nil {
+			s.sum = &msg.val
 		}
 		return nil
-	case exportDoneMsg:
-		if msg.id != s.id {
+	case loaded[exported]:
+		if !msg.of(&s.export) {
 			return nil
 		}
-		s.exporting = false
 		if msg.err != nil {
 			s.exportErr = engine.ErrorMessageOrText(msg.err)
 			return toast(toastBad, "Export failed: "+s.exportErr)
 		}
-		s.exported = fmt.Sprintf("Saved %s (%d KB, %d transactions)", msg.path, (msg.size+1023)/1024, msg.n)
+		e := msg.val
+		s.exported = fmt.Sprintf("Saved %s (%d KB, %d transactions)", e.path, (e.size+1023)/1024, e.n)
 		return toast(toastOK, s.exported)
 	case tea.KeyPressMsg:
 		k := s.sh.keys
 		switch {
 		case key.Matches(msg, k.Months):
 			s.mi = (s.mi + 1) % len(statementMonths)
-			s.stale = true
+			s.gate.stale = true
 			return s.show(s.acct)
 		case key.Matches(msg, k.Export):
-			if s.exporting {
-				return nil
-			}
-			return s.export()
+			return s.exportPDF()
 		}
+	case mouseMsg:
+		msg.Y -= s.listTop
+		return s.list.Update(msg)
 	}
 	return s.list.Update(msg)
 }
@@ -251,12 +231,12 @@ func (s *statementView) View() string {
 		if sm.capped {
 			line2 += st.Faint.Render(" · totals of the latest " + commas(maxFlowRows) + " of each type")
 		}
-	case s.busy:
+	case s.gate.loading:
 		line2 = st.Accent.Render(" " + s.sh.spinner() + " adding up the period…")
 	}
 	var line3 string
 	switch {
-	case s.exporting:
+	case s.export.loading:
 		line3 = st.Accent.Render(" " + s.sh.spinner() + " rendering the PDF…")
 	case s.exportErr != "":
 		line3 = st.Bad.Render(" Export failed: " + s.exportErr)
@@ -265,5 +245,7 @@ func (s *statementView) View() string {
 	default:
 		line3 = st.Key.Render(" e") + st.Muted.Render(" exports this statement as a PDF into "+s.sh.exportDir)
 	}
-	return fit(line1, s.w) + "\n" + fit(line2, s.w) + "\n" + fit(line3, s.w) + "\n" + s.list.View()
+	lines := []string{fit(line1, s.w), fit(line2, s.w), fit(line3, s.w)}
+	s.listTop = len(lines)
+	return strings.Join(lines, "\n") + "\n" + s.list.View()
 }

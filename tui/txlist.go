@@ -1,8 +1,8 @@
 package tui
 
 import (
+	"maps"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -23,20 +23,15 @@ const txCachePages = 24
 // engine.TxQuery Page/Limit in commands, and draws only the visible rows.
 type txList struct {
 	sh        *shared
-	id        int // which list asks, so two lists of one account keep their answers apart
 	accountID string
 	q         engine.TxQuery // the filters; Page and Limit are set per fetch
-	gen       int            // bumped when the filters or the data change
 	w, h      int
+	list      list // one row a transaction of the total; its gate fetches pages
 
-	total    int64
-	known    bool
-	err      string
-	pages    map[int][]engine.Transaction // by page number, 1-based
-	inflight map[int]bool
-
-	cursor, offset int
-	noFilters      bool // the statement's list: its period is fixed
+	total     int64
+	known     bool                         // total is known for these filters
+	pages     map[int][]engine.Transaction // by page number, 1-based
+	noFilters bool                         // the statement's list: its period is fixed
 
 	// The filter form.
 	editing bool
@@ -46,16 +41,14 @@ type txList struct {
 	formErr string
 }
 
-var txListIDs atomic.Int64
-
-type txPageMsg struct {
-	list, gen, page int
-	res             engine.TxPage
-	err             error
+// txPages is what one fetch brings: pages by number, and the total they are of.
+type txPages struct {
+	pages map[int][]engine.Transaction
+	total int64
 }
 
 func newTxList(sh *shared, accountID string) *txList {
-	l := &txList{sh: sh, id: int(txListIDs.Add(1)), accountID: accountID, pages: map[int][]engine.Transaction{}, inflight: map[int]bool{}}
+	l := &txList{sh: sh, accountID: accountID, list: newList(sh, "transactions", ""), pages: map[int][]engine.Transaction{}}
 	l.q.AccountID = accountID
 	l.inputs[0] = newInput(sh, "from ", "YYYY-MM-DD")
 	l.inputs[1] = newInput(sh, "to ", "YYYY-MM-DD")
@@ -69,12 +62,8 @@ func newTxList(sh *shared, accountID string) *txList {
 
 func (l *txList) SetSize(w, h int) {
 	l.w, l.h = w, h
-	l.cursor, l.offset = clampScroll(l.cursor, l.offset, int(l.total), l.rowsShown())
+	l.list.setHeight(h - 3) // the filter line and the column titles above, the position line below
 }
-
-// rowsShown is the number of transaction rows: the filter line and the column
-// titles take two lines, the position line one.
-func (l *txList) rowsShown() int { return max(l.h-3, 1) }
 
 // reset forgets every page (the filters or the data changed) and fetches anew.
 func (l *txList) reset() tea.Cmd {
@@ -82,47 +71,55 @@ func (l *txList) reset() tea.Cmd {
 	return l.fetch()
 }
 
-// invalidate forgets every page; answers on their way are dropped.
+// invalidate forgets every page; an answer on its way is dropped.
 func (l *txList) invalidate() {
-	l.gen++
-	l.pages, l.inflight = map[int][]engine.Transaction{}, map[int]bool{}
-	l.known, l.err = false, ""
+	l.list.gate.drop()
+	l.pages = map[int][]engine.Transaction{}
+	l.known, l.list.err = false, ""
 }
 
-// fetch asks for the missing pages around the viewport.
+// fetch reads the missing pages around the viewport, one fetch at a time: each
+// answer asks again for what scrolled into view meanwhile.
 func (l *txList) fetch() tea.Cmd {
 	if l.sh.eng == nil {
 		return nil
 	}
-	first := max(l.offset-l.rowsShown(), 0)/txPageSize + 1
-	last := (l.offset+2*l.rowsShown())/txPageSize + 1
+	h := l.list.h
+	first := max(l.list.offset-h, 0)/txPageSize + 1
+	last := (l.list.offset+2*h)/txPageSize + 1
 	if l.known {
 		last = min(last, int((l.total+txPageSize-1)/txPageSize))
 	} else {
 		first, last = 1, 1 // the first answer tells how many there are
 	}
-	var cmds []tea.Cmd
+	var want []int
 	for pg := first; pg <= last; pg++ {
-		if _, ok := l.pages[pg]; ok || l.inflight[pg] {
-			continue
+		if _, ok := l.pages[pg]; !ok {
+			want = append(want, pg)
 		}
-		l.inflight[pg] = true
-		q := l.q
-		q.Page, q.Limit = pg, txPageSize
-		eng, ctx, list, gen := l.sh.eng, l.sh.ctx, l.id, l.gen
-		cmds = append(cmds, func() tea.Msg {
-			res, err := eng.Transactions(ctx, q)
-			return txPageMsg{list: list, gen: gen, page: q.Page, res: res, err: err}
-		})
 	}
-	l.evict()
-	return tea.Batch(cmds...)
+	if len(want) == 0 {
+		return nil
+	}
+	q, eng, ctx := l.q, l.sh.eng, l.sh.ctx
+	return load(&l.list.gate, func() (txPages, error) {
+		out := txPages{pages: make(map[int][]engine.Transaction, len(want))}
+		for _, pg := range want {
+			q.Page, q.Limit = pg, txPageSize
+			res, err := eng.Transactions(ctx, q)
+			if err != nil {
+				return out, err
+			}
+			out.pages[pg], out.total = res.Transactions, res.Total
+		}
+		return out, nil
+	})
 }
 
 // evict drops the pages farthest from the viewport beyond txCachePages.
 func (l *txList) evict() {
 	for len(l.pages) > txCachePages {
-		here := l.offset/txPageSize + 1
+		here := l.list.offset/txPageSize + 1
 		far, dist := 0, -1
 		for pg := range l.pages {
 			if d := abs(pg - here); d > dist {
@@ -142,18 +139,17 @@ func abs(n int) int {
 
 func (l *txList) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
-	case txPageMsg:
-		if msg.list != l.id || msg.gen != l.gen {
+	case loaded[txPages]:
+		if !msg.of(&l.list.gate) {
 			return nil // another list's, or for filters no longer set
 		}
-		delete(l.inflight, msg.page)
-		if msg.err != nil {
-			l.err = errText(msg.err)
+		if l.list.err = errText(msg.err); msg.err != nil {
 			return nil
 		}
-		l.pages[msg.page] = msg.res.Transactions
-		l.total, l.known = msg.res.Total, true
-		l.cursor, l.offset = clampScroll(l.cursor, l.offset, int(l.total), l.rowsShown())
+		maps.Copy(l.pages, msg.val.pages)
+		l.total, l.known = msg.val.total, true
+		l.list.setRows(int(l.total))
+		l.evict()
 		return l.fetch()
 	case stylesMsg:
 		for i := range l.inputs {
@@ -163,31 +159,21 @@ func (l *txList) Update(msg tea.Msg) tea.Cmd {
 		if l.editing {
 			return l.formKey(msg)
 		}
+		if ev, _ := l.list.update(msg); ev != listPassed {
+			return l.fetch()
+		}
 		return l.key(msg)
 	case mouseMsg:
-		return l.mouse(msg)
+		l.list.update(msg)
+		return l.fetch()
 	}
 	return nil
 }
 
+// key is the list's own keys: the filters.
 func (l *txList) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := l.sh.keys
-	n, h := int(l.total), l.rowsShown()
 	switch {
-	case key.Matches(msg, k.Up):
-		l.cursor--
-	case key.Matches(msg, k.Down):
-		l.cursor++
-	case key.Matches(msg, k.PageUp):
-		l.cursor -= h
-		l.offset -= h
-	case key.Matches(msg, k.PageDown):
-		l.cursor += h
-		l.offset += h
-	case key.Matches(msg, k.Top):
-		l.cursor, l.offset = 0, 0
-	case key.Matches(msg, k.Bottom):
-		l.cursor = n - 1
 	case key.Matches(msg, k.EditFilters) && !l.noFilters:
 		return l.startEditing()
 	case key.Matches(msg, k.ClearFilters) && !l.noFilters:
@@ -196,24 +182,8 @@ func (l *txList) key(msg tea.KeyPressMsg) tea.Cmd {
 		l.inputs[2].SetValue("")
 		l.typ = ""
 		l.q.From, l.q.To, l.q.Type, l.q.Narration = time.Time{}, time.Time{}, "", ""
-		l.cursor, l.offset = 0, 0
+		l.list.cursor, l.list.offset = 0, 0
 		return l.reset()
-	default:
-		return nil
-	}
-	l.cursor, l.offset = clampScroll(l.cursor, l.offset, n, h)
-	return l.fetch()
-}
-
-func (l *txList) mouse(msg mouseMsg) tea.Cmd {
-	h := l.rowsShown()
-	if msg.Wheel {
-		step := wheelStep(msg)
-		l.cursor, l.offset = wheelScroll(step, l.cursor, l.offset, int(l.total), h)
-		return l.fetch()
-	}
-	if row := msg.Y - 2; msg.Button == tea.MouseLeft && row >= 0 && row < h && l.offset+row < int(l.total) {
-		l.cursor = l.offset + row
 	}
 	return nil
 }
@@ -308,7 +278,7 @@ func (l *txList) apply() tea.Cmd {
 		l.inputs[i].Blur()
 	}
 	l.q.From, l.q.To, l.q.Type, l.q.Narration = from, to, l.typ, strings.TrimSpace(l.inputs[2].Value())
-	l.cursor, l.offset = 0, 0
+	l.list.cursor, l.list.offset = 0, 0
 	return l.reset()
 }
 
@@ -366,28 +336,13 @@ func (l *txList) View() string {
 	default:
 		b.WriteString(headerRow(cols, st.ColHeader) + "\n")
 	}
-	h := l.rowsShown()
-	bar := scrollbar(int(l.total), l.offset, h)
+	empty := "No transactions stored for this account yet: they arrive with a sync."
+	if l.filtered() {
+		empty = "No transaction matches the filters (x clears them)."
+	}
 	cells := make([]string, len(cols))
-	for i := 0; i < h; i++ {
-		r := l.offset + i
-		switch {
-		case l.err != "" && i == 0:
-			b.WriteString(st.Bad.Render(" Could not read the transactions: "+l.err) + "\n")
-			continue
-		case l.known && l.total == 0 && i == 0:
-			msg := " No transactions stored for this account yet: they arrive with a sync."
-			if l.filtered() {
-				msg = " No transaction matches the filters (x clears them)."
-			}
-			b.WriteString(st.Muted.Render(msg) + "\n")
-			continue
-		case r >= int(l.total):
-			b.WriteString("\n")
-			continue
-		}
+	l.list.draw(&b, l.w, l.list.h, empty, func(r int, sel bool) []string {
 		t, ok := l.row(r)
-		sel := r == l.cursor
 		for j, c := range cols {
 			cells[j] = cell(c, txCell(c.title, t, ok))
 			if !sel && ok {
@@ -403,15 +358,11 @@ func (l *txList) View() string {
 				}
 			}
 		}
-		line := fit(" "+strings.Join(cells, " "), l.w-1)
-		if sel {
-			line = st.Selected.Render(fit("▸"+strings.Join(cells, " "), l.w-1))
-		}
-		b.WriteString(line + st.Faint.Render(bar[i]) + "\n")
-	}
+		return cells
+	})
 	pos := ""
 	if l.known && l.total > 0 {
-		pos = "row " + commas(int64(l.cursor+1)) + " of " + commas(l.total)
+		pos = "row " + commas(int64(l.list.cursor+1)) + " of " + commas(l.total)
 	}
 	b.WriteString(st.Faint.Render(fitRight(pos+" ", l.w)))
 	return b.String()
@@ -483,7 +434,7 @@ func (l *txList) filterLine() string {
 		if l.filtered() && !l.noFilters {
 			count += " match"
 		}
-	case l.err == "":
+	case l.list.err == "":
 		count = l.sh.spinner() + " loading"
 	}
 	return spread(left, st.Bold.Render(count)+" ", l.w)

@@ -17,17 +17,13 @@ import (
 // webhooksPage is the webhook log: every event, newest first, with its delivery
 // state and attempts, the JSON that was POSTed, and replay.
 type webhooksPage struct {
-	sh   *shared
-	w, h int
+	sh    *shared
+	w, h  int
+	list  list // the events' rows, the cursor and their load
+	limit int
 
-	gate   loadGate // one load at a time; the answer awaited
-	loaded bool
-	err    string
-	limit  int
-
-	events         []engine.Event
-	names          map[string]string // account ID → holder
-	cursor, offset int
+	events []engine.Event
+	names  map[string]string // account ID → holder
 
 	payload  bool // the payload has the focus: up and down scroll it
 	payOff   int
@@ -36,11 +32,10 @@ type webhooksPage struct {
 }
 
 type (
-	eventsMsg struct {
-		req    int
+	// eventLog is what one load reads: the latest events and their accounts' holders.
+	eventLog struct {
 		events []engine.Event
 		names  map[string]string
-		err    error
 	}
 	replayMsg struct {
 		id  string
@@ -49,19 +44,18 @@ type (
 )
 
 func newWebhooksPage(sh *shared) *webhooksPage {
-	return &webhooksPage{sh: sh, limit: 200, names: map[string]string{}}
+	return &webhooksPage{sh: sh, list: newList(sh, "events", ""), limit: 200, names: map[string]string{}}
 }
 
 func (p *webhooksPage) SetSize(w, h int) {
 	p.w, p.h = w, h
-	p.cursor, p.offset = clampScroll(p.cursor, p.offset, len(p.events), p.rows())
+	p.list.setHeight(h - 2) // the title and the column titles
 }
 
-func (p *webhooksPage) rows() int  { return max(p.h-2, 1) }
-func (p *webhooksPage) Busy() bool { return p.gate.loading && !p.loaded }
+func (p *webhooksPage) Busy() bool { return p.list.gate.first() }
 
 func (p *webhooksPage) Show() tea.Cmd {
-	if p.loaded && !p.gate.stale {
+	if p.list.gate.fresh() {
 		return nil
 	}
 	return p.load()
@@ -72,16 +66,12 @@ func (p *webhooksPage) load() tea.Cmd {
 	if p.sh.eng == nil {
 		return nil
 	}
-	req, ok := p.gate.begin()
-	if !ok {
-		return nil
-	}
 	limit, eng, ctx := p.limit, p.sh.eng, p.sh.ctx
 	known := make(map[string]string, len(p.names))
 	for k, v := range p.names {
 		known[k] = v
 	}
-	return func() tea.Msg {
+	return load(&p.list.gate, func() (eventLog, error) {
 		evs, err := eng.Events(ctx, engine.EventQuery{Limit: limit})
 		for _, ev := range evs {
 			if _, ok := known[ev.AccountID]; !ok && ev.AccountID != "" {
@@ -92,36 +82,34 @@ func (p *webhooksPage) load() tea.Cmd {
 				}
 			}
 		}
-		return eventsMsg{req: req, events: evs, names: known, err: err}
-	}
+		return eventLog{events: evs, names: known}, err
+	})
 }
 
 func (p *webhooksPage) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
-	case eventsMsg:
-		if !p.gate.end(msg.req) {
+	case loaded[eventLog]:
+		if !msg.of(&p.list.gate) {
 			return nil // an older load: a newer one is on its way
 		}
-		if msg.err != nil {
-			p.err = errText(msg.err)
+		if p.list.err = errText(msg.err); msg.err != nil {
 			return nil
 		}
+		l := &p.list
 		var sel string // stay on the selected event as new ones arrive on top; at the top, follow them
-		if ev, ok := p.selected(); ok && p.cursor > 0 {
+		if ev, ok := p.selected(); ok && l.cursor > 0 {
 			sel = ev.ID
 		}
-		p.loaded, p.err, p.events, p.names = true, "", msg.events, msg.names
-		for i, ev := range p.events { // stay on the same event as new ones arrive on top
+		p.events, p.names = msg.val.events, msg.val.names
+		for i, ev := range p.events {
 			if ev.ID == sel {
-				if i != p.cursor {
-					p.offset += i - p.cursor
-				}
-				p.cursor = i
+				l.offset += i - l.cursor // the rows on screen stay where they were
+				l.cursor = i
 			}
 		}
 		p.payFor = ""
-		p.cursor, p.offset = clampScroll(p.cursor, p.offset, len(p.events), p.rows())
-		if p.gate.stale {
+		l.setRows(len(p.events))
+		if l.gate.stale {
 			return p.load()
 		}
 		return nil
@@ -132,65 +120,82 @@ func (p *webhooksPage) Update(msg tea.Msg) tea.Cmd {
 		return tea.Batch(toast(toastOK, "Replaying the event: it is delivered again as soon as it is its account's oldest pending one"), p.load())
 	case reloadMsg:
 		if msg.what&reloadEvents != 0 || msg.what&reloadSettings != 0 {
-			p.gate.stale = true
+			p.list.gate.stale = true
 		}
 		return nil
-	case tickMsg:
-		return nil
 	case tea.KeyPressMsg:
-		return p.key(msg)
+		if p.payload {
+			return p.payloadKey(msg)
+		}
+		return p.listed(msg)
 	case mouseMsg:
-		return p.mouse(msg)
+		return p.listed(msg)
 	}
 	return nil
 }
 
 func (p *webhooksPage) selected() (engine.Event, bool) {
-	if p.cursor < 0 || p.cursor >= len(p.events) {
+	r, ok := p.list.selected()
+	if !ok {
 		return engine.Event{}, false
 	}
-	return p.events[p.cursor], true
+	return p.events[r], true
 }
 
-func (p *webhooksPage) key(msg tea.KeyPressMsg) tea.Cmd {
-	k := p.sh.keys
-	if p.payload {
-		switch {
-		case key.Matches(msg, k.Back), key.Matches(msg, k.Payload):
-			p.payload = false
-		case key.Matches(msg, k.Up):
-			p.payOff--
-		case key.Matches(msg, k.Down):
-			p.payOff++
-		case key.Matches(msg, k.PageUp):
-			p.payOff -= 10
-		case key.Matches(msg, k.PageDown):
-			p.payOff += 10
-		case key.Matches(msg, k.Top):
-			p.payOff = 0
-		case key.Matches(msg, k.Replay):
-			return p.replay()
+// listed gives a key or a mouse event to the list first, then to the page.
+func (p *webhooksPage) listed(msg tea.Msg) tea.Cmd {
+	ev, cmd := p.list.update(msg)
+	switch ev {
+	case listMoved:
+		p.payOff, p.payload = 0, false
+		if r, _ := p.list.selected(); r == p.list.n-1 && p.list.n == p.limit { // the end of what is loaded: load more
+			p.limit += 200
+			return p.load()
 		}
-		p.payOff = max(p.payOff, 0)
-		return nil
+	case listPassed:
+		switch msg := msg.(type) {
+		case tea.KeyPressMsg:
+			return p.key(msg)
+		case mouseMsg:
+			if msg.Wheel { // over the payload: scroll it
+				p.payOff = max(p.payOff+wheelStep(msg), 0)
+			}
+		}
 	}
-	n, h := len(p.events), p.rows()
-	switch next, moved := navigate(msg, k, p.cursor, n, h); {
-	case moved:
-		p.cursor = next
-	case key.Matches(msg, k.Payload):
-		p.payload = true
-		return nil
+	return cmd
+}
+
+// payloadKey scrolls the payload while it has the focus.
+func (p *webhooksPage) payloadKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := p.sh.keys
+	switch {
+	case key.Matches(msg, k.Back), key.Matches(msg, k.Payload):
+		p.payload = false
+	case key.Matches(msg, k.Up):
+		p.payOff--
+	case key.Matches(msg, k.Down):
+		p.payOff++
+	case key.Matches(msg, k.PageUp):
+		p.payOff -= 10
+	case key.Matches(msg, k.PageDown):
+		p.payOff += 10
+	case key.Matches(msg, k.Top):
+		p.payOff = 0
 	case key.Matches(msg, k.Replay):
 		return p.replay()
-	default:
-		return nil
 	}
-	p.payOff = 0
-	p.cursor, p.offset = clampScroll(p.cursor, p.offset, n, h)
-	if p.cursor == n-1 && n == p.limit { // the end of what is loaded: load more
-		p.limit += 200
-		return p.load()
+	p.payOff = max(p.payOff, 0)
+	return nil
+}
+
+// key is the page's own keys, on the selected event.
+func (p *webhooksPage) key(msg tea.KeyPressMsg) tea.Cmd {
+	k := p.sh.keys
+	switch {
+	case key.Matches(msg, k.Payload):
+		p.payload = true
+	case key.Matches(msg, k.Replay):
+		return p.replay()
 	}
 	return nil
 }
@@ -205,25 +210,6 @@ func (p *webhooksPage) replay() tea.Cmd {
 		_, err := eng.Replay(ctx, id)
 		return replayMsg{id: id, err: err}
 	}
-}
-
-func (p *webhooksPage) mouse(msg mouseMsg) tea.Cmd {
-	lw := p.listWidth()
-	if msg.Wheel {
-		step := wheelStep(msg)
-		if msg.X > lw {
-			p.payOff = max(p.payOff+step, 0)
-			return nil
-		}
-		p.cursor += step
-		p.cursor, p.offset = clampScroll(p.cursor, p.offset, len(p.events), p.rows())
-		p.payOff = 0
-		return nil
-	}
-	if row := msg.Y - 2; msg.Button == tea.MouseLeft && msg.X < lw && row >= 0 && p.offset+row < len(p.events) {
-		p.cursor, p.payOff, p.payload = p.offset+row, 0, false
-	}
-	return nil
 }
 
 func (p *webhooksPage) ShortHelp() []key.Binding {
@@ -255,7 +241,7 @@ func (p *webhooksPage) View() string {
 	st := p.sh.styles
 	lw := p.listWidth()
 	rw := p.w - lw - 3
-	left := p.list(lw)
+	left := p.listView(lw)
 	right := padLines(strings.Join(p.detail(rw), "\n"), rw, p.h)
 	ls, rs := strings.Split(padLines(left, lw, p.h), "\n"), strings.Split(right, "\n")
 	sep := st.Faint.Render(" │ ")
@@ -269,35 +255,17 @@ func (p *webhooksPage) View() string {
 	return strings.Join(out, "\n")
 }
 
-func (p *webhooksPage) list(w int) string {
+func (p *webhooksPage) listView(w int) string {
 	st := p.sh.styles
 	var b strings.Builder
 	title := st.Title.Render(" Webhook events") + st.Muted.Render(" "+itoa(len(p.events))+" · newest first")
-	if p.gate.loading && !p.loaded {
-		title += st.Accent.Render(" " + p.sh.spinner())
-	}
-	b.WriteString(title + "\n")
+	b.WriteString(title + " " + p.list.status() + "\n")
 	cols := layout(eventColumns, w-2)
 	b.WriteString(headerRow(cols, st.ColHeader) + "\n")
-	h := p.rows()
-	switch {
-	case p.err != "":
-		b.WriteString(st.Bad.Render(" "+p.err) + "\n")
-		h--
-	case p.loaded && len(p.events) == 0:
-		b.WriteString(st.Muted.Render(" No events yet: sync an account connected after Data Sync was enabled.") + "\n")
-		h--
-	}
-	bar := scrollbar(len(p.events), p.offset, h)
 	cells := make([]string, len(cols))
-	for i := 0; i < h; i++ {
-		r := p.offset + i
-		if r >= len(p.events) {
-			b.WriteString("\n")
-			continue
-		}
+	empty := "No events yet: sync an account connected after Data Sync was enabled."
+	p.list.draw(&b, w, p.list.h, empty, func(r int, sel bool) []string {
 		ev := p.events[r]
-		sel := r == p.cursor
 		for j, c := range cols {
 			var s string
 			switch c.title {
@@ -320,8 +288,8 @@ func (p *webhooksPage) list(w int) string {
 				}
 			}
 		}
-		b.WriteString(tableRow(st, cells, sel, w-1) + st.Faint.Render(bar[i]) + "\n")
-	}
+		return cells
+	})
 	return b.String()
 }
 

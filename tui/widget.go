@@ -34,8 +34,7 @@ type widgetModal struct {
 	w, h      int
 	accountID string // the account to re-authorise; "" to connect one
 	step      widgetStep
-	busy      bool
-	seq       int // the request whose answer is awaited
+	gate      loadGate // the bank's answer awaited: the latest step wins
 	err       string
 
 	insts  []engine.Institution
@@ -60,31 +59,26 @@ type widgetModal struct {
 type (
 	widgetInstsMsg struct{ insts []engine.Institution }
 	widgetCustMsg  struct{ customers []simulator.Customer }
-	widgetOpenMsg  struct {
-		seq   int
+	// widgetOpened is a session opened: for a reauth, with its token and account.
+	widgetOpened struct {
 		state engine.WidgetState
 		token engine.ReauthToken
 		acct  engine.Account
-		err   error
 	}
-	widgetStepMsg struct {
-		seq       int
+	// widgetStepped is the bank's answer to a login or an answer.
+	widgetStepped struct {
 		state     engine.WidgetState
 		exchanged bool           // connect: the code was exchanged for acct
 		acct      engine.Account // ... this account
 		job       *engine.SyncJob
-		err       error
 	}
 	widgetInboxMsg struct {
 		customerID string
 		msgs       []simulator.Message
 		err        error
 	}
-	widgetFillMsg struct {
-		seq    int
-		fields []string
-		err    error
-	}
+	// widgetFill is what ctrl+f types: (username, password) or (answer).
+	widgetFill []string
 )
 
 func newWidgetModal(sh *shared, accountID string) *widgetModal {
@@ -113,20 +107,18 @@ func (m *widgetModal) Init() tea.Cmd {
 			func() tea.Msg { return widgetCustMsg{bank.Customers()} },
 		)
 	}
-	m.step, m.busy = stepOpening, true
-	m.seq++
-	seq, id := m.seq, m.accountID
-	return func() tea.Msg {
-		msg := widgetOpenMsg{seq: seq}
-		if msg.acct, msg.err = eng.Account(ctx, id); msg.err != nil {
-			return msg
+	m.step = stepOpening
+	id := m.accountID
+	return loadLatest(&m.gate, func() (o widgetOpened, err error) {
+		if o.acct, err = eng.Account(ctx, id); err != nil {
+			return o, err
 		}
-		if msg.token, msg.err = eng.RequestReauth(ctx, id); msg.err != nil {
-			return msg
+		if o.token, err = eng.RequestReauth(ctx, id); err != nil {
+			return o, err
 		}
-		msg.state, msg.err = eng.OpenWidget(ctx, engine.WidgetRequest{ReauthToken: msg.token.Token})
-		return msg
-	}
+		o.state, err = eng.OpenWidget(ctx, engine.WidgetRequest{ReauthToken: o.token.Token})
+		return o, err
+	})
 }
 
 // loadCustomer reads the one customer a reauth is for: the sandbox hints name them.
@@ -145,7 +137,7 @@ func (m *widgetModal) loadCustomer(id string) tea.Cmd {
 }
 
 func (m *widgetModal) SetSize(w, h int) { m.w, m.h = w, h }
-func (m *widgetModal) Busy() bool       { return m.busy }
+func (m *widgetModal) Busy() bool       { return m.gate.loading }
 
 func (m *widgetModal) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
@@ -153,14 +145,13 @@ func (m *widgetModal) Update(msg tea.Msg) tea.Cmd {
 		m.insts = msg.insts
 	case widgetCustMsg:
 		m.customers = msg.customers
-	case widgetOpenMsg:
-		if msg.seq != m.seq {
+	case loaded[widgetOpened]:
+		if !msg.of(&m.gate) {
 			return nil
 		}
-		m.busy = false
 		if m.reauth() {
-			m.acct, m.token = msg.acct, msg.token
-			m.customerID = msg.acct.CustomerID
+			m.acct, m.token = msg.val.acct, msg.val.token
+			m.customerID = msg.val.acct.CustomerID
 		}
 		custCmd := m.loadCustomer(m.customerID)
 		if !m.reauth() {
@@ -176,28 +167,28 @@ func (m *widgetModal) Update(msg tea.Msg) tea.Cmd {
 			}
 			return custCmd
 		}
-		return tea.Batch(custCmd, m.enter(msg.state))
-	case widgetStepMsg:
-		if msg.seq != m.seq {
+		return tea.Batch(custCmd, m.enter(msg.val.state))
+	case loaded[widgetStepped]:
+		if !msg.of(&m.gate) {
 			return nil
 		}
-		m.busy = false
+		v := msg.val
 		if msg.err != nil {
 			m.err = errText(msg.err)
-			if msg.state.Session != "" {
-				m.state.AttemptsLeft = msg.state.AttemptsLeft
+			if v.state.Session != "" {
+				m.state.AttemptsLeft = v.state.AttemptsLeft
 			}
 			if m.step == stepExchanging {
 				m.step = stepDone
 			}
 			return nil
 		}
-		m.job = msg.job
-		if msg.exchanged {
-			m.acct, m.step = msg.acct, stepDone
+		m.job = v.job
+		if v.exchanged {
+			m.acct, m.step = v.acct, stepDone
 			return nil
 		}
-		return m.enter(msg.state)
+		return m.enter(v.state)
 	case widgetInboxMsg:
 		if msg.customerID == m.customerID {
 			m.inbox, m.inboxErr = msg.msgs, ""
@@ -205,15 +196,15 @@ func (m *widgetModal) Update(msg tea.Msg) tea.Cmd {
 				m.inboxErr = errText(msg.err)
 			}
 		}
-	case widgetFillMsg:
-		if msg.seq != m.seq {
+	case loaded[widgetFill]:
+		if !msg.of(&m.gate) {
 			return nil
 		}
 		if msg.err != nil {
 			m.err = engine.ErrorMessageOrText(msg.err)
 			return nil
 		}
-		for i, f := range msg.fields {
+		for i, f := range msg.val {
 			if f != "" {
 				m.inputs[m.fillIndex(i)].SetValue(f)
 				m.inputs[m.fillIndex(i)].CursorEnd()
@@ -272,19 +263,18 @@ func (m *widgetModal) enter(st engine.WidgetState) tea.Cmd {
 			m.step = stepDone
 			return nil
 		}
-		m.step, m.busy = stepExchanging, true
-		m.seq++
-		seq, code, eng, ctx := m.seq, st.Code, m.sh.eng, m.sh.ctx
-		return func() tea.Msg {
+		m.step = stepExchanging
+		code, eng, ctx := st.Code, m.sh.eng, m.sh.ctx
+		return loadLatest(&m.gate, func() (widgetStepped, error) {
 			a, err := eng.ExchangeCode(ctx, code)
-			msg := widgetStepMsg{seq: seq, state: st, exchanged: true, acct: a, err: err}
+			v := widgetStepped{state: st, exchanged: true, acct: a}
 			if err == nil {
 				if jobs, err := eng.SyncJobs(ctx, a.ID, 1); err == nil && len(jobs) > 0 {
-					msg.job = &jobs[0]
+					v.job = &jobs[0]
 				}
 			}
-			return msg
-		}
+			return v, err
+		})
 	}
 	return nil
 }
@@ -325,7 +315,7 @@ func (m *widgetModal) key(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return nil
 	}
-	if m.busy {
+	if m.gate.loading {
 		return nil
 	}
 	switch m.step {
@@ -367,35 +357,33 @@ func (m *widgetModal) key(msg tea.KeyPressMsg) tea.Cmd {
 
 // open starts a connect session at a bank.
 func (m *widgetModal) open(code string) tea.Cmd {
-	m.step, m.busy, m.err = stepOpening, true, ""
-	m.seq++
-	seq, eng, ctx := m.seq, m.sh.eng, m.sh.ctx
-	return func() tea.Msg {
+	m.step, m.err = stepOpening, ""
+	eng, ctx := m.sh.eng, m.sh.ctx
+	return loadLatest(&m.gate, func() (widgetOpened, error) {
 		st, err := eng.OpenWidget(ctx, engine.WidgetRequest{Institution: code})
-		return widgetOpenMsg{seq: seq, state: st, err: err}
-	}
+		return widgetOpened{state: st}, err
+	})
 }
 
 // submit sends the login or the answer.
 func (m *widgetModal) submit() tea.Cmd {
-	m.busy, m.err = true, ""
-	m.seq++
-	seq, eng, ctx, session := m.seq, m.sh.eng, m.sh.ctx, m.state.Session
+	m.err = ""
+	eng, ctx, session := m.sh.eng, m.sh.ctx, m.state.Session
 	user, pass, answer := strings.TrimSpace(m.inputs[0].Value()), m.inputs[1].Value(), m.inputs[2].Value()
-	id := m.accountID
-	if m.step == stepLogin {
-		if c, ok := m.customerByUsername(user); ok && !m.reauth() {
-			m.customerID = c.ID
-		}
-		return func() tea.Msg {
-			st, err := eng.WidgetLogin(ctx, session, user, pass)
-			return widgetStepMsg{seq: seq, state: st, err: err, job: lastJob(eng, ctx, id, st)}
-		}
+	id, login := m.accountID, m.step == stepLogin
+	if c, ok := m.customerByUsername(user); ok && login && !m.reauth() {
+		m.customerID = c.ID
 	}
-	return func() tea.Msg {
-		st, err := eng.WidgetAnswer(ctx, session, answer)
-		return widgetStepMsg{seq: seq, state: st, err: err, job: lastJob(eng, ctx, id, st)}
-	}
+	return loadLatest(&m.gate, func() (widgetStepped, error) {
+		var st engine.WidgetState
+		var err error
+		if login {
+			st, err = eng.WidgetLogin(ctx, session, user, pass)
+		} else {
+			st, err = eng.WidgetAnswer(ctx, session, answer)
+		}
+		return widgetStepped{state: st, job: lastJob(eng, ctx, id, st)}, err
+	})
 }
 
 // lastJob is the sync that ran right after a successful re-authorisation.
@@ -422,15 +410,15 @@ func (m *widgetModal) customerByUsername(u string) (simulator.Customer, bool) {
 // fill types what the test customer would: the credentials at login, the answer
 // to a challenge (read from the phone or the customer's profile).
 func (m *widgetModal) fill() tea.Cmd {
-	bank, seq := m.sh.bank, m.seq
+	bank := m.sh.bank
 	switch m.step {
 	case stepLogin:
 		if m.reauth() {
 			cid := m.customerID
-			return func() tea.Msg {
+			return loadLatest(&m.gate, func() (widgetFill, error) {
 				c, err := bank.Customer(cid)
-				return widgetFillMsg{seq: seq, fields: []string{c.Username, c.Password}, err: err}
-			}
+				return widgetFill{c.Username, c.Password}, err
+			})
 		}
 		cs := m.bankCustomers()
 		if len(cs) == 0 {
@@ -452,10 +440,10 @@ func (m *widgetModal) fill() tea.Cmd {
 			return nil
 		}
 		id := m.state.Challenge.ID
-		return func() tea.Msg {
+		return loadLatest(&m.gate, func() (widgetFill, error) {
 			ans, err := bank.ExpectedAnswer(id)
-			return widgetFillMsg{seq: seq, fields: []string{ans}, err: err}
-		}
+			return widgetFill{ans}, err
+		})
 	}
 	return nil
 }
@@ -588,7 +576,7 @@ func (m *widgetModal) View() string {
 	case stepDone:
 		add(m.doneView(iw)...)
 	}
-	if m.busy && m.step != stepOpening && m.step != stepExchanging {
+	if m.gate.loading && m.step != stepOpening && m.step != stepExchanging {
 		add("", st.Accent.Render(m.sh.spinner()+" asking the bank…"))
 	}
 	if m.err != "" {
