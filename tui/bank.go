@@ -292,15 +292,16 @@ func (p *bankPage) openForm(kind int, c simulator.Customer) tea.Cmd {
 		ti.SetWidth(w)
 		return ti
 	}
+	// Placeholders read as hints ("e.g. …", "optional …"), never as values typed in.
 	switch kind {
 	case formSpend:
-		f.inputs = []textinput.Model{in("amount NGN ", "5,000", "", 14), in("narration ", "POS PURCHASE", "", 28)}
+		f.inputs = []textinput.Model{in("amount NGN ", "e.g. 5,000", "", 14), in("narration ", "optional (POS PURCHASE)", "", 28)}
 	case formReceive:
-		f.inputs = []textinput.Model{in("amount NGN ", "25,000", "", 14), in("narration ", "CASH DEPOSIT", "", 28)}
+		f.inputs = []textinput.Model{in("amount NGN ", "e.g. 25,000", "", 14), in("narration ", "optional (CASH DEPOSIT)", "", 28)}
 	case formPassword:
 		f.inputs = []textinput.Model{in("new password ", "6+ characters, no spaces", suggestPassword(c), 24)}
 	case formOutage:
-		f.inputs = []textinput.Model{in("for ", "15m", "15m", 10)}
+		f.inputs = []textinput.Model{in("for ", "e.g. 15m, 2h or 1d", "15m", 20)}
 	}
 	p.form = f
 	return f.inputs[0].Focus()
@@ -351,7 +352,7 @@ func (p *bankPage) submit() tea.Cmd {
 	f.err = ""
 	switch f.kind {
 	case formSpend, formReceive:
-		amount, err := parseNaira(f.inputs[0].Value())
+		amount, err := formAmount(f.inputs[0].Value())
 		if err != "" {
 			f.err = err
 			return nil
@@ -387,26 +388,21 @@ func (p *bankPage) submit() tea.Cmd {
 	return nil
 }
 
-// parseNaira reads an amount typed in naira ("5000", "5,000.50", "NGN 5,000") as kobo.
-func parseNaira(s string) (int64, string) {
-	s = strings.TrimSpace(strings.NewReplacer(",", "", "NGN", "", "₦", "", " ", "").Replace(strings.ToUpper(s)))
-	whole, frac, _ := strings.Cut(s, ".")
-	if whole == "" && frac == "" {
-		return 0, "type an amount in naira, e.g. 5000 or 5,000.50"
+// formAmount reads the amount field with the one naira parser, engine.ParseNaira;
+// what it refuses comes back as the field's message, after what the field wants.
+func formAmount(v string) (int64, string) {
+	const want = "type an amount in naira"
+	if strings.TrimSpace(v) == "" {
+		return 0, want + ", e.g. 5,000 or 5,000.50"
 	}
-	if len(frac) > 2 {
-		return 0, "naira have two decimal places at most"
-	}
-	frac += strings.Repeat("0", 2-len(frac))
-	n, err1 := strconv.ParseInt("0"+whole, 10, 64)
-	k, err2 := strconv.ParseInt(frac, 10, 64)
-	if err1 != nil || err2 != nil || n > simulator.MaxAmount/100 {
-		return 0, "type an amount in naira, e.g. 5000 or 5,000.50"
-	}
-	if n == 0 && k == 0 {
+	kobo, err := engine.ParseNaira(v)
+	switch {
+	case err != nil:
+		return 0, want + ": " + errText(err)
+	case kobo == 0:
 		return 0, "the amount must be more than zero"
 	}
-	return n*100 + k, ""
+	return kobo, ""
 }
 
 func (p *bankPage) ShortHelp() []key.Binding {
@@ -573,7 +569,9 @@ func (p *bankPage) formView(f *bankForm, c simulator.Customer, w int) []string {
 		out = append(out, st.Accent.Render("▍")+in.View())
 	}
 	if f.err != "" {
-		out = append(out, st.Accent.Render("▍")+st.Bad.Render(clip(f.err, w-2)))
+		for _, l := range wrap(f.err, w-2) {
+			out = append(out, st.Accent.Render("▍")+st.Bad.Render(l))
+		}
 	}
 	if p.busy != "" {
 		out = append(out, st.Accent.Render("▍")+st.Accent.Render(p.sh.spinner()+" "+p.busy+"…"))

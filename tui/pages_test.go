@@ -196,6 +196,26 @@ func TestBankConsole(t *testing.T) {
 	h.press("esc")
 }
 
+// TestBankFormHints: an empty form's placeholders read as hints ("e.g. 5,000"),
+// not as values (a grey "5,000" looked filled in, and was then refused), and the
+// amount is read by the one naira parser, engine.ParseNaira.
+func TestBankFormHints(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{})
+	h.press("3", "s")
+	h.contains("amount NGN e.g. 5,000", "narration optional (POS PURCHASE)")
+	h.press("enter")
+	h.contains("type an amount in naira, e.g. 5,000 or 5,000.50")
+	h.typ("5,000.505")
+	h.press("enter")
+	h.contains("naira have up to two decimal places") // engine.ParseNaira's words
+	h.press("esc", "r")
+	h.contains("amount NGN e.g. 25,000", "narration optional (CASH DEPOSIT)")
+	h.typ("NGN 1,250.50")
+	h.press("enter")
+	h.contains("received NGN 1,250.50 at the bank (CASH DEPOSIT)")
+}
+
 func TestTimePanel(t *testing.T) {
 	w := newTestWorld(t)
 	h := newHarness(t, w, harnessOpts{})
