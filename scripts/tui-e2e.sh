@@ -44,6 +44,20 @@ wait_for() {
   done
 }
 
+# wait_gone REGEX: until the screen no longer matches, at most WAIT seconds (an
+# overlay closed, so the next key reaches the page).
+wait_gone() {
+  local deadline=$((SECONDS + WAIT))
+  while screen | grep -qE -- "$1"; do
+    if ((SECONDS >= deadline)); then
+      printf 'timed out after %ss waiting for /%s/ to go; the screen:\n' "$WAIT" "$1" >&2
+      screen >&2 || true
+      exit 1
+    fi
+    sleep 0.1
+  done
+}
+
 step "open sandbank (120x40) on a new database"
 # The pane outlives sandbank (sleep), so a crash leaves its screen to look at.
 $T new-session -d -s main -x 120 -y 40 \
@@ -97,6 +111,8 @@ keys t
 wait_for 'Virtual time'
 keys 2
 wait_for 'Clock: \+2m'
+keys Escape # the time panel stays open until esc
+wait_gone 'Virtual time'
 wait_for 's Sync now'
 keys s
 wait_for 'reauthorisation required'

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/help"
@@ -11,38 +10,22 @@ import (
 	"sandbank/engine"
 )
 
-// Minimum screen size.
-const minWidth, minHeight = 80, 24
-
-// Lines of the header (brand and clock, tabs, rule) and the footer (status, help).
-const headerLines, footerLines = 3, 2
-
-// Pages, in tab order.
-const (
-	pageAccounts = iota
-	pageWebhooks
-	pageBank
-	pageSettings
-	pageCount
-)
-
-var tabTitles = [pageCount]string{"Accounts", "Webhooks", "Bank console", "Settings"}
-
 // Model is the root: a router over the pages, the header and the footer, and the
-// overlays (the widget, the time panel, the welcome, the help).
+// stack of overlays drawn over them (overlay.go).
 type Model struct {
-	sh      *shared
-	pages   [pageCount]page
-	active  int
-	detail  *detailPage // an account opened from the accounts page
-	modal   *widgetModal
-	timeP   timePanel
-	welcome *welcome
-	help    bool
-	helpM   help.Model
+	sh       *shared
+	pages    [pageCount]page
+	active   int
+	detail   *detailPage // an account opened from the accounts page
+	overlays []overlay   // the last is on top
+	helpM    help.Model
 
 	toast      toastMsg
 	toastUntil time.Time
+
+	// Where render put the tabs and the page, for clicks.
+	tabsY, bodyTop int
+	tabX           [pageCount][2]int
 
 	notices   <-chan engine.Notice
 	cancel    func()
@@ -55,11 +38,11 @@ func newModel(sh *shared, firstRun bool) *Model {
 	if sh.eng != nil {
 		sh.settings = sh.eng.Settings()
 	}
-	m := &Model{sh: sh, helpM: help.New(), timeP: timePanel{sh: sh}}
+	m := &Model{sh: sh, helpM: help.New()}
 	m.helpM.Styles = sh.styles.Help
 	m.pages = [pageCount]page{newAccountsPage(sh), newWebhooksPage(sh), newBankPage(sh), newSettingsPage(sh)}
 	if firstRun {
-		m.welcome = newWelcome(sh)
+		m.overlays = []overlay{newWelcome(sh)}
 	}
 	if !sh.noTimers && sh.eng != nil {
 		m.notices, m.cancel = sh.eng.Subscribe(256)
@@ -89,44 +72,16 @@ type (
 // Init starts the tick, the notice wait, the background query and the first loads.
 func (m *Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.tick(), m.waitNotice(), m.pages[m.active].(shower).Show()}
-	if m.welcome != nil {
-		cmds = append(cmds, m.welcome.load())
+	if w, ok := m.top().(*welcome); ok {
+		cmds = append(cmds, w.load())
 	}
 	return tea.Batch(cmds...)
 }
 
-// tick reads the clock once a second of real time: the header and the countdowns.
-func (m *Model) tick() tea.Cmd {
-	if m.sh.noTimers {
-		return nil
-	}
-	clock := m.sh.clock
-	return tea.Tick(time.Second, func(time.Time) tea.Msg { return tickMsg{clock.State()} })
-}
-
-func (m *Model) waitNotice() tea.Cmd {
-	ch := m.notices
-	if ch == nil {
-		return nil
-	}
-	return func() tea.Msg {
-		n, ok := <-ch
-		if !ok {
-			return nil
-		}
-		return noticeMsg{n}
-	}
-}
-
-// focus is what receives keys and gives the help bar: the innermost overlay or page.
+// focus is what receives keys and gives the help bar: the top overlay, or the page.
 func (m *Model) focus() page {
-	switch {
-	case m.welcome != nil:
-		return m.welcome
-	case m.timeP.open: // over the widget too: a reauth token can be let expire
-		return &m.timeP
-	case m.modal != nil:
-		return m.modal
+	if o := m.top(); o != nil {
+		return o
 	}
 	return m.current()
 }
@@ -197,19 +152,10 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.detail = nil
 		return m.reload(reloadAccounts) // back on the dashboard: fresh rows
 	case openWidgetMsg:
-		m.modal = newWidgetModal(sh, msg.accountID)
-		m.resize()
-		return m.modal.Init()
-	case widgetClosedMsg:
-		m.modal = nil
-		return m.broadcast(msg)
+		w := newWidgetModal(sh, msg.accountID)
+		return m.push(w, w.Init())
 	case clockMsg:
-		sh.clockState = msg.state
-		what := reloadBank
-		if strings.HasPrefix(msg.what, "+") {
-			what = reloadAll // an advance runs auto-syncs and webhook retries
-		}
-		return tea.Batch(m.timeP.Update(msg), m.reload(what))
+		return m.clocked(msg)
 	case tea.KeyPressMsg:
 		return m.key(msg)
 	case tea.MouseClickMsg:
@@ -220,8 +166,23 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	return m.broadcast(msg)
 }
 
+// clocked takes the clock after a time control: a jump runs auto-syncs and webhook
+// retries, so everything reloads; a pause or a speed changes only the bank's view.
+func (m *Model) clocked(msg clockMsg) tea.Cmd {
+	m.sh.clockState = msg.state
+	what, say := reloadBank, toast(toastOK, "Clock: "+msg.what+" → "+fmtClock(msg.state.Now))
+	if msg.advance > 0 {
+		m.sh.advancing = ""
+		what = reloadAll
+	}
+	if msg.err != nil {
+		say = toast(toastBad, errText(msg.err))
+	}
+	return tea.Batch(say, m.reload(what))
+}
+
 // broadcast gives a message to every page and overlay; each keeps what is its own
-// (async answers carry the ID of the page and request that asked).
+// (async answers carry the gate or the ID of what asked).
 func (m *Model) broadcast(msg tea.Msg) tea.Cmd {
 	var cmds []tea.Cmd
 	for _, p := range m.pages {
@@ -230,59 +191,14 @@ func (m *Model) broadcast(msg tea.Msg) tea.Cmd {
 	if m.detail != nil {
 		cmds = append(cmds, m.detail.Update(msg))
 	}
-	if m.modal != nil {
-		cmds = append(cmds, m.modal.Update(msg))
-	}
-	if m.welcome != nil {
-		cmds = append(cmds, m.welcome.Update(msg))
+	for _, o := range m.overlays {
+		cmds = append(cmds, o.Update(msg))
 	}
 	return tea.Batch(cmds...)
 }
 
-// notice turns an engine notice into a reload of what it changed, batched: a day's
-// advance can bring hundreds of notices, and one reload covers them.
-func (m *Model) notice(n engine.Notice) tea.Cmd {
-	var what reloadKind
-	switch n.Kind {
-	case engine.NoticeSyncStarted, engine.NoticeSyncFinished, engine.NoticeAccount:
-		what = reloadAccounts
-	case engine.NoticeEvent, engine.NoticeDelivery:
-		what = reloadEvents
-	case engine.NoticeClock:
-		m.sh.clockState = n.Clock
-		what = reloadBank
-	case engine.NoticeSettings:
-		what = reloadSettings | reloadAccounts
-	}
-	if n.Dropped > 0 {
-		what = reloadAll
-	}
-	m.dirty |= what
-	if m.sh.noTimers {
-		return m.update(reloadTickMsg{})
-	}
-	if m.pending || m.dirty == 0 {
-		return nil
-	}
-	m.pending = true
-	return m.sh.after(150*time.Millisecond, reloadTickMsg{})
-}
-
-func (m *Model) reload(what reloadKind) tea.Cmd {
-	var cmd tea.Cmd
-	if what&reloadSettings != 0 && m.sh.eng != nil {
-		eng := m.sh.eng
-		cmd = func() tea.Msg { return settingsMsg{s: eng.Settings()} }
-	}
-	// Pages mark what went stale; the one on screen reloads it now, the others
-	// when they come on screen.
-	cmd = tea.Batch(cmd, m.broadcast(reloadMsg{what}))
-	if s, ok := m.current().(shower); ok {
-		cmd = tea.Batch(cmd, s.Show())
-	}
-	return cmd
-}
-
+// key gives a key to the top overlay or the page; the keys of the whole UI work
+// only on a page that is not taking typed text, but ctrl+t and ? (overlay.go).
 func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	sh := m.sh
 	k := sh.keys
@@ -295,52 +211,43 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return nil
 	}
-	if m.help {
-		m.help = false // any key closes the help
-		return nil
-	}
-	if m.welcome != nil {
-		if m.welcome.dismissedBy(msg) {
-			m.welcome = nil // at once: the next key already goes to the page
-		}
-		return nil
-	}
-	if key.Matches(msg, k.TimeAnywhere) { // time, even over a form or the widget
-		m.timeP.open = !m.timeP.open
-		return nil
+	if key.Matches(msg, k.TimeAnywhere) {
+		return m.toggleTime()
 	}
 	f := m.focus()
-	if f != m.current() || capturing(f) {
-		if key.Matches(msg, k.Help) && !capturing(f) {
-			m.help = true
-			return nil
-		}
-		return f.Update(msg)
+	if key.Matches(msg, k.Help) && !capturing(f) {
+		return m.push(newHelp(sh, f), nil)
 	}
-	switch {
-	case key.Matches(msg, k.Quit):
-		return tea.Quit
-	case key.Matches(msg, k.Help):
-		m.help = true
-		return nil
-	case key.Matches(msg, k.Time):
-		m.timeP.open = true
-		return nil
-	case key.Matches(msg, k.RevealKey):
-		sh.revealKey = !sh.revealKey
-		return nil
-	case key.Matches(msg, k.NextPage):
-		return m.switchTo((m.active + 1) % pageCount)
-	case key.Matches(msg, k.PrevPage):
-		return m.switchTo((m.active + pageCount - 1) % pageCount)
-	case key.Matches(msg, k.Page1):
-		return m.switchTo(pageAccounts)
-	case key.Matches(msg, k.Page2):
-		return m.switchTo(pageWebhooks)
-	case key.Matches(msg, k.Page3):
-		return m.switchTo(pageBank)
-	case key.Matches(msg, k.Page4):
-		return m.switchTo(pageSettings)
+	if m.top() != nil {
+		cmd := f.Update(msg)
+		m.prune()
+		return cmd
+	}
+	if !capturing(f) {
+		switch {
+		case key.Matches(msg, k.Quit):
+			return tea.Quit
+		case key.Matches(msg, k.Time):
+			return m.push(newTimePanel(sh), nil)
+		case key.Matches(msg, k.Welcome):
+			w := newWelcome(sh)
+			return m.push(w, w.load())
+		case key.Matches(msg, k.RevealKey):
+			sh.revealKey = !sh.revealKey
+			return nil
+		case key.Matches(msg, k.NextPage):
+			return m.switchTo((m.active + 1) % pageCount)
+		case key.Matches(msg, k.PrevPage):
+			return m.switchTo((m.active + pageCount - 1) % pageCount)
+		case key.Matches(msg, k.Page1):
+			return m.switchTo(pageAccounts)
+		case key.Matches(msg, k.Page2):
+			return m.switchTo(pageWebhooks)
+		case key.Matches(msg, k.Page3):
+			return m.switchTo(pageBank)
+		case key.Matches(msg, k.Page4):
+			return m.switchTo(pageSettings)
+		}
 	}
 	return f.Update(msg)
 }
@@ -356,39 +263,22 @@ func (m *Model) switchTo(i int) tea.Cmd {
 	return nil
 }
 
-// mouse switches tabs on a click in the tab bar and gives other events, in its own
-// coordinates, to whatever is on top.
+// mouse switches tabs on a click in the tab bar and gives other events to the page,
+// in its own coordinates: both read against where render put them.
 func (m *Model) mouse(ms tea.Mouse, wheel bool) tea.Cmd {
-	if m.sh.width < minWidth || m.sh.height < minHeight || m.welcome != nil || m.help {
+	if m.sh.width < minWidth || m.sh.height < minHeight || len(m.overlays) > 0 {
 		return nil
 	}
-	if !wheel && ms.Y == 1 && m.modal == nil {
-		for i, r := range tabRanges() {
-			if ms.X >= r[0] && ms.X < r[1] {
+	if ms.Y == m.tabsY {
+		for i, r := range m.tabX {
+			if !wheel && ms.X >= r[0] && ms.X < r[1] {
 				return m.switchTo(i)
 			}
 		}
 		return nil
 	}
-	if m.modal != nil {
-		return nil // the widget is keyboard-only; clicks outside it do nothing
-	}
-	return m.current().Update(mouseMsg{X: ms.X, Y: ms.Y - headerLines, Button: ms.Button, Wheel: wheel})
+	return m.current().Update(mouseMsg{X: ms.X, Y: ms.Y - m.bodyTop, Button: ms.Button, Wheel: wheel})
 }
-
-// tabRanges are the columns of each tab label in the tab bar.
-func tabRanges() [pageCount][2]int {
-	var out [pageCount][2]int
-	x := 1
-	for i, t := range tabTitles {
-		w := len(tabLabel(i, t)) + 2 // padding
-		out[i] = [2]int{x, x + w}
-		x += w + 1
-	}
-	return out
-}
-
-func tabLabel(i int, title string) string { return string(rune('1'+i)) + " " + title }
 
 func (m *Model) resize() {
 	w, h := m.sh.width, m.sh.height-headerLines-footerLines
@@ -398,15 +288,20 @@ func (m *Model) resize() {
 	if m.detail != nil {
 		m.detail.SetSize(w, h)
 	}
-	if m.modal != nil {
-		m.modal.SetSize(w, m.sh.height)
-	}
-	if m.welcome != nil {
-		m.welcome.SetSize(w, m.sh.height)
+	for _, o := range m.overlays {
+		o.SetSize(w, m.sh.height)
 	}
 	m.helpM.SetWidth(w - 2)
 }
 
 func (m *Model) busy() bool {
-	return m.timeP.busy != "" || busy(m.current()) || (m.modal != nil && m.modal.Busy())
+	if m.sh.advancing != "" || busy(m.current()) {
+		return true
+	}
+	for _, o := range m.overlays {
+		if busy(o) {
+			return true
+		}
+	}
+	return false
 }

@@ -10,6 +10,25 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
+// Minimum screen size.
+const minWidth, minHeight = 80, 24
+
+// Lines of the header (brand and clock, tabs, rule) and the footer (status, help).
+const headerLines, footerLines = 3, 2
+
+// Pages, in tab order.
+const (
+	pageAccounts = iota
+	pageWebhooks
+	pageBank
+	pageSettings
+	pageCount
+)
+
+var tabTitles = [pageCount]string{"Accounts", "Webhooks", "Bank console", "Settings"}
+
+func tabLabel(i int, title string) string { return string(rune('1'+i)) + " " + title }
+
 // header is the brand, the API address, the secret key, the clock, the tabs and
 // Data Sync's state.
 func (m *Model) header() string {
@@ -32,8 +51,8 @@ func (m *Model) header() string {
 	if c.Paused {
 		state = st.Warn.Render("⏸ paused")
 	}
-	if m.timeP.busy != "" {
-		state = st.Accent.Render(sh.spinner() + " " + m.timeP.busy)
+	if sh.advancing != "" {
+		state = st.Accent.Render(sh.spinner() + " " + sh.advancing)
 	}
 	clocks := []string{fmtClock(c.Now), c.Now.In(WAT).Format("Mon 2 Jan 15:04:05 MST"), c.Now.In(WAT).Format("2 Jan 15:04:05")}
 	left := brand + api + sk
@@ -52,11 +71,14 @@ func (m *Model) header() string {
 		if i > 0 {
 			tabs.WriteString(" ")
 		}
+		style := st.Tab
 		if i == m.active {
-			tabs.WriteString(st.TabActive.Render(tabLabel(i, t)))
-		} else {
-			tabs.WriteString(st.Tab.Render(tabLabel(i, t)))
+			style = st.TabActive
 		}
+		tab := style.Render(tabLabel(i, t))
+		x := ansi.StringWidth(tabs.String())
+		m.tabX[i] = [2]int{x, x + ansi.StringWidth(tab)} // where the tab landed, for clicks
+		tabs.WriteString(tab)
 	}
 	dss := []string{st.Bad.Render("Data Sync OFF")}
 	if s := sh.settings; s.DataSyncEnabled() {
@@ -115,9 +137,11 @@ func (m *Model) footer() string {
 	k := sh.keys
 	f := m.focus()
 	bindings := f.ShortHelp()
-	if f == m.current() && !capturing(f) {
+	switch {
+	case capturing(f):
+	case f == m.current():
 		bindings = append(bindings, k.Time, k.Help, k.Quit)
-	} else {
+	default:
 		bindings = append(bindings, k.Help)
 	}
 	hm := m.helpM
@@ -153,30 +177,15 @@ func (m *Model) render() string {
 	if w < minWidth || h < minHeight {
 		return tooSmall(sh, w, h)
 	}
+	header := m.header()
+	m.bodyTop = strings.Count(header, "\n") + 1
+	m.tabsY = m.bodyTop - 2 // the tabs are above the rule
 	body := padLines(m.current().View(), w, h-headerLines-footerLines)
-	screen := strings.Join([]string{m.header(), body, m.footer()}, "\n")
-	if m.modal != nil {
-		screen = overlay(screen, m.modal.View(), w, h)
-	}
-	switch {
-	case m.help:
-		screen = overlay(screen, m.helpView(), w, h)
-	case m.welcome != nil:
-		screen = overlay(screen, m.welcome.View(), w, h)
-	case m.timeP.open:
-		screen = overlay(screen, m.timeP.view(sh), w, h)
+	screen := strings.Join([]string{header, body, m.footer()}, "\n")
+	for _, o := range m.overlays {
+		screen = overlayOn(screen, o.View(), w, h)
 	}
 	return screen
-}
-
-// overlay draws box centred over screen.
-func overlay(screen, box string, w, h int) string {
-	bw, bh := lipgloss.Width(box), lipgloss.Height(box)
-	x, y := max((w-bw)/2, 0), max((h-bh)/2, 0)
-	return lipgloss.NewCompositor(
-		lipgloss.NewLayer(screen),
-		lipgloss.NewLayer(box).X(x).Y(y).Z(1),
-	).Render()
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
@@ -187,15 +196,4 @@ func tooSmall(sh *shared, w, h int) string {
 		st.Muted.Render("This one is ") + st.Warn.Render(itoa(w)+"×"+itoa(h)) + st.Muted.Render(": make the window larger (or the font smaller).") +
 		"\n\n" + st.Faint.Render("q quits")
 	return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, lipgloss.NewStyle().Width(min(w, 60)).Render(msg))
-}
-
-// helpView lists the keys of what has the focus, then those that work everywhere.
-func (m *Model) helpView() string {
-	st, k := m.sh.styles, m.sh.keys
-	hm := m.helpM
-	hm.SetWidth(min(m.sh.width-10, 100))
-	global := [][]key.Binding{{k.Page1, k.Page2, k.Page3, k.Page4}, {k.NextPage, k.PrevPage, k.Time, k.TimeAnywhere}, {k.RevealKey, k.Help, k.Quit}}
-	body := st.Title.Render("Keys here") + "  " + st.Faint.Render("(any key closes)") + "\n\n" + hm.FullHelpView(m.focus().FullHelp()) +
-		"\n\n" + st.Title.Render("Everywhere") + "\n\n" + hm.FullHelpView(global)
-	return st.Modal.Render(body)
 }

@@ -6,7 +6,10 @@ import "charm.land/bubbles/v2/key"
 // they answer to; the help bar shows those of whatever has the focus.
 type KeyMap struct {
 	// Everywhere.
-	Quit, Help, NextPage, PrevPage, Page1, Page2, Page3, Page4, Time, TimeAnywhere, RevealKey, Back key.Binding
+	Quit, Help, NextPage, PrevPage, Page1, Page2, Page3, Page4, Time, TimeAnywhere, RevealKey, Welcome, Back key.Binding
+
+	// Overlays that any key would close (the welcome: those keys), and a question's yes.
+	Dismiss, Confirm key.Binding
 
 	// Lists and tables.
 	Up, Down, PageUp, PageDown, Top, Bottom, Open key.Binding
@@ -45,9 +48,13 @@ func DefaultKeyMap() KeyMap {
 		Page3:        b([]string{"3"}, "3", "bank console"),
 		Page4:        b([]string{"4"}, "4", "settings"),
 		Time:         b([]string{"t"}, "t", "time"),
-		TimeAnywhere: b([]string{"ctrl+t"}, "ctrl+t", "time, even in a form"),
-		RevealKey:    b([]string{"ctrl+k"}, "ctrl+k", "reveal secret key"),
+		TimeAnywhere: b([]string{"ctrl+t"}, "ctrl+t", "time, in forms too"),
+		RevealKey:    b([]string{"ctrl+k"}, "ctrl+k", "secret key"),
+		Welcome:      b([]string{"w"}, "w", "first steps"),
 		Back:         b([]string{"esc"}, "esc", "back"),
+
+		Dismiss: b([]string{"enter", "esc", "space", "q"}, "enter", "close"),
+		Confirm: b([]string{"y"}, "y", "yes"),
 
 		Up:       b([]string{"up", "k"}, "↑/k", "up"),
 		Down:     b([]string{"down", "j"}, "↓/j", "down"),

@@ -227,17 +227,38 @@ func TestTimePanel(t *testing.T) {
 		t.Fatalf("the clock moved %s, want 1h", got)
 	}
 	h.contains("Clock: +1h")
-	h.press("t", "p")
+	h.press("p") // the panel stays open
 	if w.clock.State().Paused {
 		t.Fatal("p did not resume the clock")
 	}
-	h.press("t", "+")
+	h.press("+")
 	if s := w.clock.State().Speed; s != 10 {
 		t.Fatalf("speed %v, want 10", s)
 	}
-	h.press("t", "-", "t", "p")
+	h.press("-", "p")
 	if st := w.clock.State(); st.Speed != 1 || !st.Paused {
 		t.Fatalf("clock %+v, want paused at 1×", st)
+	}
+	h.press("esc")
+	h.contains("Connected accounts")
+	if strings.Contains(h.screen(), "Virtual time") {
+		t.Fatal("esc did not close the time panel")
+	}
+}
+
+// TestTimePanelStaysOpen: the panel stays open until esc or t, so + + + climbs
+// three speeds (it closed after each key, so + + + reached only 10×).
+func TestTimePanelStaysOpen(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{})
+	h.press("t", "+", "+", "+")
+	if s := w.clock.State().Speed; s != 600 {
+		t.Fatalf("speed %v after + + +, want 600", s)
+	}
+	h.contains("Virtual time", "faster (3600×)")
+	h.press("t")
+	if strings.Contains(h.screen(), "Virtual time") {
+		t.Fatal("t did not close the time panel")
 	}
 }
 
@@ -295,10 +316,11 @@ func TestTooSmall(t *testing.T) {
 func TestMouse(t *testing.T) {
 	w := newTestWorld(t)
 	h := newHarness(t, w, harnessOpts{})
-	r := tabRanges()[pageBank]
+	h.screen() // where the tabs are is where they were drawn
+	r := h.m.tabX[pageBank]
 	h.send(tea.MouseClickMsg{X: r[0] + 2, Y: 1, Button: tea.MouseLeft})
 	h.contains("Customers 24")
-	r = tabRanges()[pageAccounts]
+	r = h.m.tabX[pageAccounts]
 	h.send(tea.MouseClickMsg{X: r[0] + 2, Y: 1, Button: tea.MouseLeft})
 	h.send(tea.MouseClickMsg{X: 5, Y: headerLines + 4, Button: tea.MouseLeft}) // the third row
 	h.send(tea.MouseClickMsg{X: 5, Y: headerLines + 4, Button: tea.MouseLeft}) // again: open it
@@ -344,4 +366,36 @@ func TestMinimumSize(t *testing.T) {
 	h.golden("min-settings")
 	h.press("1", "r")
 	h.golden("min-widget-reauth")
+}
+
+// TestWelcomeAtMinimumSize: at 80×24, the documented minimum, the welcome fits —
+// its "Try this first" steps and its closing line included — and w shows it again
+// after it was closed (it was cut off, and nothing brought it back).
+func TestWelcomeAtMinimumSize(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{firstRun: true, width: 80, height: 24})
+	h.golden("welcome-80x24")
+	h.contains("Try this first:", "  3. Back on the account", "w shows this again")
+	h.contains("╰") // the box's bottom edge
+
+	h.press("enter")
+	h.contains("Connected accounts 3 of 3")
+	if strings.Contains(h.screen(), "Welcome to sandbank") {
+		t.Fatal("enter did not close the welcome")
+	}
+	h.press("w")
+	h.contains("Welcome to sandbank", "Try this first:")
+	h.press("esc")
+	h.press("?")
+	h.contains("w      first steps")
+}
+
+// TestHelpExplainsRules: the R-numbers the screens cite have a legend, in the help,
+// on the smallest screen too.
+func TestHelpExplainsRules(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{width: 80, height: 24})
+	h.press("?")
+	h.golden("help-80x24")
+	h.contains("R1  API: last sync", "R4  hooks: new links", "R12 scheduled syncs", "q      quit")
 }

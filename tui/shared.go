@@ -13,7 +13,8 @@ import (
 
 // shared is what every page needs, passed by pointer: the world's handles, the
 // screen's size, the styles and the key map, and the latest state the UI knows of
-// the clock and the settings. Only the root's Update writes it.
+// the clock and the settings. Only the root's Update writes it, but for advancing,
+// which the time panel sets when it starts a jump.
 type shared struct {
 	ctx   context.Context
 	eng   *engine.Engine
@@ -34,6 +35,7 @@ type shared struct {
 	keys          KeyMap
 
 	clockState engine.ClockState // the virtual clock, as of the last tick or notice
+	advancing  string            // "advancing +1d…" while a jump of the clock runs
 	settings   engine.Settings
 	revealKey  bool
 	frame      int // spinner frame

@@ -16,43 +16,44 @@ var speeds = []float64{1, 10, 60, 600, 3600, 10000}
 
 func ftoa(x float64) string { return strconv.FormatFloat(x, 'f', 1, 64) }
 
-// timePanel is the time controls, open from any screen with t: pause and resume,
-// speed, and jumps of +2m, +10m, +1h and +1d. Each control runs in a command: an
-// advance runs the automatic syncs and webhook retries it passes, which takes a while.
+// timePanel is the time controls, an overlay opened with t (or ctrl+t from
+// anywhere): pause and resume, speed, and jumps of +2m, +10m, +1h and +1d. It stays
+// open until esc or t, so + + + climbs three steps. Each control runs in a command:
+// an advance runs the automatic syncs and webhook retries it passes, which takes a
+// while; the header shows it running (shared.advancing) after the panel closes.
 type timePanel struct {
-	sh   *shared
-	open bool
-	busy string // "advancing +1d…" while a jump runs
+	sh     *shared
+	closed bool
+	// What the panel asked for last: + and - step from it, and p toggles it, not
+	// the clock state the UI knew before the previous key's command came back.
+	speed  float64
+	paused bool
 }
 
 // clockMsg is the clock after a time control.
 type clockMsg struct {
-	state engine.ClockState
-	what  string
-	err   error
+	state   engine.ClockState
+	what    string        // what was done, for the toast: "paused", "speed 10×", "+1h"
+	advance time.Duration // how far the clock jumped; 0 for a pause or a speed
+	err     error
+}
+
+func newTimePanel(sh *shared) *timePanel {
+	return &timePanel{sh: sh, speed: sh.clockState.Speed, paused: sh.clockState.Paused}
 }
 
 func (t *timePanel) SetSize(int, int) {}
-func (t *timePanel) View() string     { return "" }
+func (t *timePanel) Closed() bool     { return t.closed }
 
 func (t *timePanel) ShortHelp() []key.Binding {
 	k := t.sh.keys
-	return []key.Binding{k.Pause, k.Faster, k.Slower, k.Adv2m, k.Adv10m, k.Adv1h, k.Adv1d, k.Cancel}
+	return []key.Binding{k.Pause, k.Faster, k.Slower, k.Adv2m, k.Adv10m, k.Adv1h, k.Adv1d, withHelp(k.Cancel, "close")}
 }
 
 func (t *timePanel) FullHelp() [][]key.Binding { return [][]key.Binding{t.ShortHelp()} }
 
 func (t *timePanel) Update(msg tea.Msg) tea.Cmd {
-	switch msg := msg.(type) {
-	case clockMsg:
-		if strings.HasPrefix(msg.what, "+") {
-			t.busy = ""
-		}
-		if msg.err != nil {
-			return toast(toastBad, errText(msg.err))
-		}
-		return toast(toastOK, "Clock: "+msg.what+" → "+fmtClock(msg.state.Now))
-	case tea.KeyPressMsg:
+	if msg, ok := msg.(tea.KeyPressMsg); ok {
 		return t.key(msg)
 	}
 	return nil
@@ -60,24 +61,20 @@ func (t *timePanel) Update(msg tea.Msg) tea.Cmd {
 
 func (t *timePanel) key(msg tea.KeyPressMsg) tea.Cmd {
 	k, clock := t.sh.keys, t.sh.clock
-	cur := t.sh.clockState
 	switch {
-	case key.Matches(msg, k.Cancel), key.Matches(msg, k.Time), key.Matches(msg, k.TimeAnywhere):
-		t.open = false
-		return nil
-	case !t.open:
+	case key.Matches(msg, k.Cancel), key.Matches(msg, k.Time):
+		t.closed = true
 		return nil
 	case key.Matches(msg, k.Pause):
-		t.open = false
-		paused := !cur.Paused
-		what := "resumed"
+		t.paused = !t.paused
+		paused, what := t.paused, "resumed"
 		if paused {
 			what = "paused"
 		}
 		return func() tea.Msg { clock.SetPaused(paused); return clockMsg{state: clock.State(), what: what} }
 	case key.Matches(msg, k.Faster), key.Matches(msg, k.Slower):
-		t.open = false
-		x := nextSpeed(cur.Speed, key.Matches(msg, k.Faster))
+		t.speed = nextSpeed(t.speed, key.Matches(msg, k.Faster))
+		x := t.speed
 		return func() tea.Msg {
 			err := clock.SetSpeed(x)
 			return clockMsg{state: clock.State(), what: "speed " + speedText(x), err: err}
@@ -90,16 +87,14 @@ func (t *timePanel) key(msg tea.KeyPressMsg) tea.Cmd {
 		if !key.Matches(msg, a.b) {
 			continue
 		}
-		t.open = false
-		if t.busy != "" {
-			return toast(toastWarn, "The clock is still "+t.busy+": wait for it to finish")
+		if t.sh.advancing != "" {
+			return toast(toastWarn, "The clock is still "+t.sh.advancing+": wait for it to finish")
 		}
-		what := "+" + span(a.d)
-		t.busy = "advancing " + what + "…"
-		d := a.d
+		what, d := "+"+span(a.d), a.d
+		t.sh.advancing = "advancing " + what + "…" // until the root takes the clockMsg
 		return func() tea.Msg {
 			err := clock.Advance(d)
-			return clockMsg{state: clock.State(), what: what, err: err}
+			return clockMsg{state: clock.State(), what: what, advance: d, err: err}
 		}
 	}
 	return nil
@@ -121,8 +116,9 @@ func nextSpeed(cur float64, faster bool) float64 {
 	return speeds[max(i-1, 0)]
 }
 
-// view is the panel, drawn over the page.
-func (t *timePanel) view(sh *shared) string {
+// View is the panel, drawn over the page.
+func (t *timePanel) View() string {
+	sh := t.sh
 	st, k := sh.styles, sh.keys
 	c := sh.clockState
 	state := "running at " + speedText(c.Speed)
@@ -140,14 +136,14 @@ func (t *timePanel) view(sh *shared) string {
 		st.Faint.Render("and the bank's own activity all run on this clock."),
 		"",
 		row(k.Pause, "pause / resume"),
-		row(k.Faster, "faster ("+speedText(nextSpeed(c.Speed, true))+")"),
-		row(k.Slower, "slower ("+speedText(nextSpeed(c.Speed, false))+")"),
+		row(k.Faster, "faster ("+speedText(nextSpeed(t.speed, true))+")"),
+		row(k.Slower, "slower ("+speedText(nextSpeed(t.speed, false))+")"),
 		row(k.Adv2m, "advance 2 minutes (past a sync's rate limit)"),
 		row(k.Adv10m, "advance 10 minutes (past a reauth token's life)"),
 		row(k.Adv1h, "advance 1 hour"),
 		row(k.Adv1d, "advance 1 day (runs the automatic syncs due)"),
 		"",
-		st.Faint.Render("esc closes"),
+		st.Faint.Render("esc or t closes"),
 	}
 	return st.Modal.Render(strings.Join(lines, "\n"))
 }

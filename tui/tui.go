@@ -3,11 +3,13 @@
 // controls and settings.
 //
 // The root Model is a small router over pages (accounts, account detail, webhooks,
-// bank console, settings) behind the page interface; they share one *shared context.
-// Nothing slow runs in Update: every engine, store, simulator or file operation is a
-// tea.Cmd returning a typed message, tagged with the ID of the request, and stale
-// answers are dropped. Engine notices arrive through a command that waits on the
-// Subscribe channel and re-arms itself.
+// bank console, settings) behind the page interface, with a stack of overlays over
+// them (help, welcome, time panel, connect widget: overlay.go); they share one
+// *shared context. Pages list through one list (list.go) and load through one
+// loadGate (shared.go). Nothing slow runs in Update: every engine, store, simulator
+// or file operation is a tea.Cmd returning a typed message, tagged with the gate (or
+// the ID) of what asked, and stale answers are dropped. Engine notices arrive
+// through a command that waits on the Subscribe channel and re-arms itself.
 package tui
 
 import (

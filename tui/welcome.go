@@ -11,11 +11,13 @@ import (
 	"sandbank/engine"
 )
 
-// welcome is the first run's one screen: what the demo world holds and what to try.
+// welcome is what the demo world holds and what to try first: an overlay, shown on
+// the first run and again with w (the key map's Welcome). It fits the 80×24 minimum.
 type welcome struct {
-	sh   *shared
-	w, h int
-	demo welcomeMsg
+	sh     *shared
+	w, h   int
+	demo   welcomeMsg
+	closed bool
 }
 
 // welcomeMsg names the demo's accounts, read from the world itself.
@@ -77,22 +79,21 @@ func holderOr(name, def string) string {
 }
 
 func (w *welcome) SetSize(width, height int) { w.w, w.h = width, height }
+func (w *welcome) Closed() bool              { return w.closed }
+func (w *welcome) Capturing() bool           { return true } // every key is the welcome's: q closes it, not the program
 
 func (w *welcome) Update(msg tea.Msg) tea.Cmd {
-	if msg, ok := msg.(welcomeMsg); ok {
+	switch msg := msg.(type) {
+	case welcomeMsg:
 		w.demo = msg
+	case tea.KeyPressMsg:
+		w.closed = key.Matches(msg, w.sh.keys.Dismiss)
 	}
 	return nil
 }
 
-// dismissedBy reports whether a key closes the welcome.
-func (w *welcome) dismissedBy(msg tea.KeyPressMsg) bool {
-	k := w.sh.keys
-	return key.Matches(msg, k.Open, k.Back, k.Quit) || msg.String() == "space"
-}
-
 func (w *welcome) ShortHelp() []key.Binding {
-	return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "start"))}
+	return []key.Binding{withHelp(w.sh.keys.Dismiss, "start")}
 }
 func (w *welcome) FullHelp() [][]key.Binding { return [][]key.Binding{w.ShortHelp()} }
 
@@ -110,6 +111,10 @@ func (w *welcome) View() string {
 	mfa := or(d.mfa, "the trader's account")
 	business := or(d.business, "the business account")
 	businessName, _, _ := strings.Cut(business, " (")
+	asks := "an OTP"
+	if d.mfaKind != "" && d.mfaKind != engine.MFAOTP {
+		asks = d.mfaKind.Words()
+	}
 
 	var b []string
 	// add wraps text under a first-line prefix, later lines aligned after it.
@@ -125,17 +130,17 @@ func (w *welcome) View() string {
 	}
 	plain := st.Value.Render
 	b = append(b, st.Title.Render("Welcome to sandbank"))
-	add(st.Muted.Render, "A Data Sync sandbox: a simulated Nigerian bank, Mono's Data Sync rules, an HTTP API on http://"+
-		w.sh.addr+" and this console — offline, on a virtual clock you control.", "")
-	b = append(b, "", st.Bold.Render("The demo world has three connected accounts:"))
-	add(plain, before+" was connected before Data Sync was enabled: syncs work, but no webhooks are sent for it (R4).", "  • ")
-	add(plain, mfa+" signs in with "+d.mfaKind.Words()+": when the bank session ends, a sync needs the user to re-authorise (R5).", "  • ")
-	add(plain, business+" is a business account that receives webhooks.", "  • ")
+	add(st.Muted.Render, "A simulated Nigerian bank, Mono's Data Sync rules, the API on http://"+
+		w.sh.addr+" and this console, on a virtual clock you control.", "")
+	b = append(b, "", st.Bold.Render("Three connected accounts:"))
+	add(plain, before+": connected before Data Sync was enabled, so its syncs send no webhooks (R4).", "  • ")
+	add(plain, mfa+": signs in with "+asks+"; once the bank session ends, a sync needs the user to re-authorise (R5).", "  • ")
+	add(plain, business+": a business account, with webhooks.", "  • ")
 	b = append(b, "", st.Bold.Render("Try this first:"))
-	add(plain, "Open "+businessName+" (enter) and press s to Sync now; see the webhook arrive on 2 Webhooks.", "  1. ")
-	add(plain, "On 3 Bank console, pick "+holderOr(d.businessHolder, "its customer")+": spend some money (s), then change the password (p).", "  2. ")
-	add(plain, "Back on the account, press t 2 (+2 minutes, past the rate limit), then s: reauthorisation required. Press r to re-authorise with the new password; the OTP is on the customer's phone (ctrl+p). The spend arrives as fresh data.", "  3. ")
-	b = append(b, "", st.Key.Render("enter")+st.Muted.Render(" to start · ")+st.Key.Render("?")+st.Muted.Render(" shows the keys anywhere · ")+
-		st.Key.Render("t")+st.Muted.Render(" controls time"))
+	add(plain, "Open "+businessName+" (enter), press s to Sync now, see the webhook on 2 Webhooks.", "  1. ")
+	add(plain, "On 3 Bank console, pick "+holderOr(d.businessHolder, "its customer")+": spend money (s), then change the password (p).", "  2. ")
+	add(plain, "Back on the account: t 2 (+2 minutes, past the rate limit), esc, then s: reauthorisation required. r re-authorises with the new password; the OTP is on the phone (ctrl+p). The spend arrives as fresh data.", "  3. ")
+	b = append(b, "", st.Key.Render("enter")+st.Muted.Render(" starts · ")+st.Key.Render("w")+st.Muted.Render(" shows this again · ")+
+		st.Key.Render("?")+st.Muted.Render(" keys and the R-numbers · ")+st.Key.Render("t")+st.Muted.Render(" time"))
 	return st.Modal.Render(strings.Join(b, "\n"))
 }

@@ -36,6 +36,7 @@ type widgetModal struct {
 	step      widgetStep
 	gate      loadGate // the bank's answer awaited: the latest step wins
 	err       string
+	closed    bool
 
 	insts  []engine.Institution
 	cursor int
@@ -138,6 +139,10 @@ func (m *widgetModal) loadCustomer(id string) tea.Cmd {
 
 func (m *widgetModal) SetSize(w, h int) { m.w, m.h = w, h }
 func (m *widgetModal) Busy() bool       { return m.gate.loading }
+func (m *widgetModal) Closed() bool     { return m.closed }
+
+// Capturing: at the login and the challenge the user types, ? included.
+func (m *widgetModal) Capturing() bool { return m.step == stepLogin || m.step == stepChallenge }
 
 func (m *widgetModal) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
@@ -286,7 +291,9 @@ func (m *widgetModal) focus() tea.Cmd {
 	return m.inputs[m.field].Focus()
 }
 
+// close closes the widget, and tells the pages what it did.
 func (m *widgetModal) close() tea.Cmd {
+	m.closed = true
 	id, reauth := "", m.reauth()
 	if m.step == stepDone && m.err == "" {
 		id = m.acct.ID

@@ -1,0 +1,131 @@
+package tui
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+)
+
+// overlay is a box drawn over the pages: the help, the welcome, the time panel, the
+// connect widget. A later one (a scenario's steps panel) is one more type that
+// implements it and one push. The root keeps them in a stack, the last on top:
+//
+//   - Keys go to the top one, but for the two that work over anything: ctrl+t
+//     (the key map's TimeAnywhere) opens or closes the time panel, and ? opens the
+//     help over the top one unless it is Capturing typed text. The help bar shows
+//     the top one's ShortHelp, and the help its FullHelp.
+//   - Every other message reaches every overlay, as it reaches every page: each
+//     keeps the answers that are its own (its loadGate's, or by an ID).
+//   - SetSize gives the whole screen; View is drawn centred over what is below,
+//     bottom first. While one is up, the mouse reaches nothing below.
+//   - An overlay closes itself: once Closed reports true the root drops it, at once,
+//     so the next key already goes to what is below. What it has to tell the pages
+//     it sends as a message (the widget's widgetClosedMsg).
+//   - Optional, as for pages: Capturing (typed text: ? is typed, not help) and Busy
+//     (the spinner runs). Work to start when it opens is the command push returns.
+type overlay interface {
+	page
+	Closed() bool
+}
+
+// push puts an overlay on top, sized, and passes on what it starts.
+func (m *Model) push(o overlay, start tea.Cmd) tea.Cmd {
+	o.SetSize(m.sh.width, m.sh.height)
+	m.overlays = append(m.overlays, o)
+	return start
+}
+
+// prune drops the overlays that closed.
+func (m *Model) prune() {
+	kept := m.overlays[:0]
+	for _, o := range m.overlays {
+		if !o.Closed() {
+			kept = append(kept, o)
+		}
+	}
+	clear(m.overlays[len(kept):])
+	m.overlays = kept
+}
+
+// top is the overlay on top, nil if none.
+func (m *Model) top() overlay {
+	if len(m.overlays) == 0 {
+		return nil
+	}
+	return m.overlays[len(m.overlays)-1]
+}
+
+// toggleTime closes the time panel if it is on top, and opens one otherwise: ctrl+t
+// works from anywhere, over a form or the widget (a reauth token can be let expire).
+func (m *Model) toggleTime() tea.Cmd {
+	if t, ok := m.top().(*timePanel); ok {
+		t.closed = true
+		m.prune()
+		return nil
+	}
+	return m.push(newTimePanel(m.sh), nil)
+}
+
+// helpOverlay lists the keys of what had the focus when it opened, those that work
+// everywhere, and what the rule numbers (R1…R12) on the screens stand for. Any key
+// closes it.
+type helpOverlay struct {
+	sh     *shared
+	below  help.KeyMap
+	w, h   int
+	closed bool
+}
+
+func newHelp(sh *shared, below help.KeyMap) *helpOverlay { return &helpOverlay{sh: sh, below: below} }
+
+func (o *helpOverlay) SetSize(w, h int) { o.w, o.h = w, h }
+func (o *helpOverlay) Closed() bool     { return o.closed }
+func (o *helpOverlay) Capturing() bool  { return true } // ? closes it, as any key does
+func (o *helpOverlay) ShortHelp() []key.Binding {
+	return []key.Binding{key.NewBinding(key.WithKeys("esc"), key.WithHelp("any key", "closes"))}
+}
+func (o *helpOverlay) FullHelp() [][]key.Binding { return [][]key.Binding{o.ShortHelp()} }
+func (o *helpOverlay) Update(msg tea.Msg) (cmd tea.Cmd) {
+	if _, ok := msg.(tea.KeyPressMsg); ok {
+		o.closed = true
+	}
+	return nil
+}
+
+// rules are the rule numbers the screens cite (the seed's rules of Data Sync), in a few words.
+var rules = [12]string{
+	"API: last sync", "sync: bank's data", "1 sync per 2 min", "hooks: new links",
+	"MFA: re-authorise", "password: reauth", "token: 10 minutes", "reauth: new data",
+	"balance, txs, PDF", "dashboard, sync", "ID + secret key", "scheduled syncs",
+}
+
+func (o *helpOverlay) View() string {
+	st, k := o.sh.styles, o.sh.keys
+	hm := help.New()
+	hm.Styles = st.Help
+	hm.SetWidth(min(o.w-10, 100))
+	global := [][]key.Binding{{k.Page1, k.Page2, k.Page3, k.Page4}, {k.NextPage, k.PrevPage, k.Time, k.TimeAnywhere}, {k.Welcome, k.RevealKey, k.Help, k.Quit}} // 70 cells: the 80×24 minimum
+	cw := (min(o.w-10, 100) - 2) / 3
+	var legend [4]string
+	for i, r := range rules {
+		legend[i%4] += fit(st.Key.Render(fit("R"+itoa(i+1), 3))+" "+st.Muted.Render(r), cw) + " "
+	}
+	body := st.Title.Render("Keys here") + "  " + st.Faint.Render("(any key closes)") + "\n" + hm.FullHelpView(o.below.FullHelp()) +
+		"\n\n" + st.Title.Render("Everywhere") + "\n" + hm.FullHelpView(global) +
+		"\n\n" + st.Title.Render("Rules") + "  " + st.Faint.Render("the R-numbers on the screens: the rules of Data Sync") + "\n" +
+		strings.TrimRight(strings.Join(legend[:], "\n"), " ")
+	return st.Modal.Render(body)
+}
+
+// overlayOn draws box centred over screen.
+func overlayOn(screen, box string, w, h int) string {
+	bw, bh := lipgloss.Width(box), lipgloss.Height(box)
+	x, y := max((w-bw)/2, 0), max((h-bh)/2, 0)
+	return lipgloss.NewCompositor(
+		lipgloss.NewLayer(screen),
+		lipgloss.NewLayer(box).X(x).Y(y).Z(1),
+	).Render()
+}
