@@ -286,7 +286,7 @@ func TestSettingsPage(t *testing.T) {
 	if w.eng.CheckSecretKey("test_sk_goldengoldengolden") {
 		t.Fatal("the keys did not rotate")
 	}
-	h.press("up", "up", "up", "up", "enter") // Data Sync off
+	h.press("up", "up", "up", "up", "enter", "y") // Data Sync off, confirmed
 	if w.eng.Settings().DataSyncEnabled() {
 		t.Fatal("Data Sync is still on")
 	}
@@ -398,4 +398,49 @@ func TestHelpExplainsRules(t *testing.T) {
 	h.press("?")
 	h.golden("help-80x24")
 	h.contains("R1  API: last sync", "R4  hooks: new links", "R12 scheduled syncs", "q      quit")
+}
+
+// TestSettingsClick: a click anywhere on a setting, its note included, selects it:
+// where each setting starts and ends is recorded as it is drawn.
+func TestSettingsClick(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{})
+	h.press("4")
+	lines := strings.Split(h.screen(), "\n")
+	for y, l := range lines {
+		if strings.HasPrefix(l, "  Auto-sync") {
+			h.send(tea.MouseClickMsg{X: 30, Y: y + 1, Button: tea.MouseLeft}) // its note
+		}
+	}
+	h.press("enter") // 24h → off
+	if s := w.eng.Settings(); s.AutoSync != 0 {
+		t.Fatalf("auto-sync %s: the click did not select it", s.AutoSync)
+	}
+}
+
+// TestSettingsDataSyncConfirms: turning Data Sync off or on asks first and says
+// what it does to webhooks (R4); it used to happen at once, and turning it off and
+// on again silently left every connected account without webhooks for good.
+func TestSettingsDataSyncConfirms(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{})
+	enabledAt := w.eng.Settings().DataSyncEnabledAt
+	h.press("4", "enter")
+	h.golden("settings-confirm-off")
+	h.contains("Turn Data Sync off?", "never receives webhooks again (R4)")
+	h.press("n")
+	if !w.eng.Settings().DataSyncEnabled() {
+		t.Fatal("Data Sync went off without a yes")
+	}
+	h.contains("Nothing changed")
+	h.press("enter", "y")
+	if w.eng.Settings().DataSyncEnabled() {
+		t.Fatal("y did not turn Data Sync off")
+	}
+	h.press("enter")
+	h.contains("Turn Data Sync on now?", "those connected already never will (R4)")
+	h.press("y")
+	if s := w.eng.Settings(); !s.DataSyncEnabled() || s.DataSyncEnabledAt.Equal(enabledAt) {
+		t.Fatalf("Data Sync %v since %s, want on again since now", s.DataSyncEnabled(), s.DataSyncEnabledAt)
+	}
 }

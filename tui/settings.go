@@ -19,10 +19,19 @@ type settingsPage struct {
 	cursor  int
 	editing bool
 	input   textinput.Model
-	confirm bool // rotating the keys waits for y
+	confirm *confirmation // a change that cannot be undone waits for y
 	reveal  bool
 	busy    string
 	err     string
+	at      [setCount + 1]int // the lines View put each setting on, [at[i], at[i+1]), for clicks
+}
+
+// confirmation is a change waiting for y: what it will do, in words, and doing it.
+type confirmation struct {
+	row    int
+	prompt string
+	yes    string // what y does: "rotate"
+	do     func() tea.Cmd
 }
 
 // Rows of the settings page.
@@ -51,7 +60,7 @@ func (p *settingsPage) SetSize(w, h int) {
 	p.input.SetWidth(max(w-30, 20))
 }
 
-func (p *settingsPage) Capturing() bool { return p.editing || p.confirm }
+func (p *settingsPage) Capturing() bool { return p.editing || p.confirm != nil }
 func (p *settingsPage) Busy() bool      { return p.busy != "" }
 func (p *settingsPage) Show() tea.Cmd   { return nil }
 
@@ -74,13 +83,9 @@ func (p *settingsPage) Update(msg tea.Msg) tea.Cmd {
 		if msg.Wheel || msg.Button != tea.MouseLeft || p.Capturing() {
 			return nil
 		}
-		_, at := p.lines()
-		for i := setCount - 1; i >= 0; i-- {
-			if msg.Y >= at[i] {
-				if msg.Y < at[i]+3 {
-					p.cursor = i
-				}
-				break
+		for i := range setCount {
+			if msg.Y >= p.at[i] && msg.Y < p.at[i+1] {
+				p.cursor = i
 			}
 		}
 	}
@@ -98,25 +103,20 @@ func (p *settingsPage) save(what string, patch engine.SettingsPatch) tea.Cmd {
 
 func (p *settingsPage) key(msg tea.KeyPressMsg) tea.Cmd {
 	k, s := p.sh.keys, p.sh.settings
-	if p.confirm {
-		p.confirm = false
-		if msg.String() != "y" {
-			return nil
+	if c := p.confirm; c != nil {
+		p.confirm = nil
+		if !key.Matches(msg, k.Confirm) {
+			return toast(toastInfo, "Nothing changed")
 		}
-		p.busy = "rotating the keys"
-		eng, ctx := p.sh.eng, p.sh.ctx
-		return func() tea.Msg {
-			_, err := eng.RotateKeys(ctx)
-			return settingsSavedMsg{what: "New keys: the old secret key no longer works (ctrl+k shows the new one)", err: err}
-		}
+		return c.do()
 	}
 	if p.editing {
-		switch msg.String() {
-		case "esc":
+		switch {
+		case key.Matches(msg, k.Cancel):
 			p.editing, p.err = false, ""
 			p.input.Blur()
 			return nil
-		case "enter":
+		case key.Matches(msg, k.Submit):
 			v := strings.TrimSpace(p.input.Value())
 			if p.cursor == setWebhookURL {
 				return p.save("Webhook URL set: events are delivered to "+orNone(v), engine.SettingsPatch{WebhookURL: &v})
@@ -135,19 +135,15 @@ func (p *settingsPage) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Reveal):
 		p.reveal = !p.reveal
 	case key.Matches(msg, k.Rotate):
-		p.cursor, p.confirm = setRotate, true
+		p.cursor = setRotate
+		p.confirmRotate()
 	case key.Matches(msg, k.Edit), key.Matches(msg, k.NextSection), key.Matches(msg, k.PrevSection):
 		if p.busy != "" {
 			return nil
 		}
 		switch p.cursor {
 		case setDataSync:
-			on := !s.DataSyncEnabled()
-			what := "Data Sync is on: accounts connected from now on receive webhooks (R4)"
-			if !on {
-				what = "Data Sync is off: syncs are refused and no webhooks are sent"
-			}
-			return p.save(what, engine.SettingsPatch{DataSyncEnabled: &on})
+			p.confirmDataSync(!s.DataSyncEnabled())
 		case setWebhookURL, setWebhookSecret:
 			p.editing = true
 			v := s.WebhookURL
@@ -162,10 +158,42 @@ func (p *settingsPage) key(msg tea.KeyPressMsg) tea.Cmd {
 			next := nextInterval(s.AutoSync, back)
 			return p.save("Auto-sync: "+intervalText(next), engine.SettingsPatch{AutoSync: &next})
 		case setRotate:
-			p.confirm = true
+			p.confirmRotate()
 		}
 	}
 	return nil
+}
+
+// confirmDataSync asks before Data Sync goes on or off: either way the moment it was
+// enabled changes for good, and with it which accounts receive webhooks (R4).
+func (p *settingsPage) confirmDataSync(on bool) {
+	c := &confirmation{row: setDataSync, yes: "turn it off", do: func() tea.Cmd {
+		return p.save("Data Sync is off: syncs are refused and no webhooks are sent", engine.SettingsPatch{DataSyncEnabled: &on})
+	}}
+	c.prompt = "Turn Data Sync off? Syncs are refused and no webhooks are sent while it is off. Turning it on again records a new moment: " +
+		"every account connected before then never receives webhooks again (R4)."
+	if on {
+		c.yes = "turn it on"
+		c.prompt = "Turn Data Sync on now? Only accounts connected from now on receive webhooks; those connected already never will (R4)."
+		c.do = func() tea.Cmd {
+			return p.save("Data Sync is on: accounts connected from now on receive webhooks (R4)", engine.SettingsPatch{DataSyncEnabled: &on})
+		}
+	}
+	p.confirm = c
+}
+
+// confirmRotate asks before new keys replace the old ones.
+func (p *settingsPage) confirmRotate() {
+	p.confirm = &confirmation{row: setRotate, yes: "rotate",
+		prompt: "Rotate the keys? The old secret and public keys stop working at once.",
+		do: func() tea.Cmd {
+			p.busy = "rotating the keys"
+			eng, ctx := p.sh.eng, p.sh.ctx
+			return func() tea.Msg {
+				_, err := eng.RotateKeys(ctx)
+				return settingsSavedMsg{what: "New keys: the old secret key no longer works (ctrl+k shows the new one)", err: err}
+			}
+		}}
 }
 
 func nextInterval(cur time.Duration, back bool) time.Duration {
@@ -198,8 +226,8 @@ func orNone(s string) string {
 func (p *settingsPage) ShortHelp() []key.Binding {
 	k := p.sh.keys
 	switch {
-	case p.confirm:
-		return []key.Binding{key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "rotate")), key.NewBinding(key.WithKeys("n"), key.WithHelp("any other key", "keep"))}
+	case p.confirm != nil:
+		return []key.Binding{withHelp(k.Confirm, p.confirm.yes), key.NewBinding(key.WithKeys("n"), key.WithHelp("any other key", "changes nothing"))}
 	case p.editing:
 		return []key.Binding{withHelp(k.Submit, "save"), withHelp(k.Cancel, "cancel")}
 	}
@@ -211,13 +239,8 @@ func (p *settingsPage) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{k.Up, k.Down, k.Edit, withHelp(k.NextSection, "next interval")}, {k.Reveal, k.Rotate}}
 }
 
+// View draws the page, and records on which line each setting starts (for clicks).
 func (p *settingsPage) View() string {
-	lines, _ := p.lines()
-	return strings.Join(lines, "\n")
-}
-
-// lines draws the page and says on which line each setting starts (for clicks).
-func (p *settingsPage) lines() ([]string, [setCount]int) {
 	st, s := p.sh.styles, p.sh.settings
 	secret := func(v engine.Secret) string {
 		if p.reveal {
@@ -241,28 +264,29 @@ func (p *settingsPage) lines() ([]string, [setCount]int) {
 		{"Auto-sync", st.Value.Render(intervalText(s.AutoSync)) + st.Faint.Render("  (←/→ or enter)"), "Every account synced on a schedule; failures emit mono.events.sync_failed (R12)."},
 		{"Rotate keys", st.Faint.Render("enter or R"), "New secret and public keys; the old ones stop working at once."},
 	}
-	var at [setCount]int
 	b := []string{st.Title.Render(" Settings") + st.Muted.Render(" of the business")}
 	for i, it := range items {
-		at[i] = len(b)
+		p.at[i] = len(b)
 		label := "  " + fit(it.label, 16)
-		value := it.value
+		value, note, noteStyle := it.value, it.note, st.Faint
 		if i == p.cursor {
 			label = st.Selected.Render("▸ " + fit(it.label, 16))
 			if p.editing && (i == setWebhookURL || i == setWebhookSecret) {
 				value = p.input.View()
 			}
-			if p.confirm && i == setRotate {
-				value = st.Warn.Render("Rotate the keys? The old secret key stops working at once. y to confirm")
+			if c := p.confirm; c != nil && c.row == i { // the question takes the note's place
+				value = st.Key.Render("y") + st.Warn.Render(" "+c.yes) + st.Faint.Render(" · any other key changes nothing")
+				note, noteStyle = c.prompt, st.Warn
 			}
 		} else {
 			label = st.Label.Render(label)
 		}
 		b = append(b, fit(label+" "+value, p.w))
-		for _, l := range wrap(it.note, p.w-20) {
-			b = append(b, st.Faint.Render(strings.Repeat(" ", 19)+l))
+		for _, l := range wrap(note, p.w-20) {
+			b = append(b, strings.Repeat(" ", 19)+noteStyle.Render(l))
 		}
 	}
+	p.at[setCount] = len(b)
 	if p.err != "" {
 		b = append(b, st.Bad.Render("  ✗ "+p.err))
 	} else if p.busy != "" {
@@ -272,5 +296,5 @@ func (p *settingsPage) lines() ([]string, [setCount]int) {
 	b = append(b, st.Label.Render("  "+fit("Secret key", 16))+" "+secret(s.SecretKey)+st.Faint.Render("  header mono-sec-key"))
 	b = append(b, st.Label.Render("  "+fit("Public key", 16))+" "+st.Value.Render(s.PublicKey)+st.Faint.Render("  the widget's key"))
 	b = append(b, st.Label.Render("  "+fit("API", 16))+" "+st.Value.Render("http://"+p.sh.addr)+st.Faint.Render("  /openapi.yaml lists every route"))
-	return b, at
+	return strings.Join(b, "\n")
 }
