@@ -202,7 +202,7 @@ func (m *Model) broadcast(msg tea.Msg) tea.Cmd {
 func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	sh := m.sh
 	k := sh.keys
-	if msg.String() == "ctrl+c" {
+	if key.Matches(msg, k.Interrupt) { // even while typing
 		return tea.Quit
 	}
 	if sh.width < minWidth || sh.height < minHeight {

@@ -8,8 +8,8 @@ type KeyMap struct {
 	// Everywhere.
 	Quit, Help, NextPage, PrevPage, Page1, Page2, Page3, Page4, Time, TimeAnywhere, RevealKey, Welcome, Back key.Binding
 
-	// Overlays that any key would close (the welcome: those keys), and a question's yes.
-	Dismiss, Confirm key.Binding
+	// Quitting while typing; the keys that close the welcome; a question's yes.
+	Interrupt, Dismiss, Confirm key.Binding
 
 	// Lists and tables.
 	Up, Down, PageUp, PageDown, Top, Bottom, Open key.Binding
@@ -31,6 +31,9 @@ type KeyMap struct {
 
 	// Forms and the widget.
 	Submit, NextField, PrevField, Phone, Fill, Cancel key.Binding
+
+	// The transaction filters' type field.
+	TxType, TxDebit, TxCredit, TxAll key.Binding
 }
 
 // DefaultKeyMap is the key map of the UI.
@@ -53,8 +56,9 @@ func DefaultKeyMap() KeyMap {
 		Welcome:      b([]string{"w"}, "w", "first steps"),
 		Back:         b([]string{"esc"}, "esc", "back"),
 
-		Dismiss: b([]string{"enter", "esc", "space", "q"}, "enter", "close"),
-		Confirm: b([]string{"y"}, "y", "yes"),
+		Interrupt: b([]string{"ctrl+c"}, "ctrl+c", "quit"),
+		Dismiss:   b([]string{"enter", "esc", "space", "q"}, "enter", "close"),
+		Confirm:   b([]string{"y"}, "y", "yes"),
 
 		Up:       b([]string{"up", "k"}, "↑/k", "up"),
 		Down:     b([]string{"down", "j"}, "↓/j", "down"),
@@ -105,5 +109,10 @@ func DefaultKeyMap() KeyMap {
 		Phone:     b([]string{"ctrl+p"}, "ctrl+p", "customer's phone"),
 		Fill:      b([]string{"ctrl+f"}, "ctrl+f", "fill test credentials"),
 		Cancel:    b([]string{"esc"}, "esc", "cancel"),
+
+		TxType:   b([]string{"space", "left", "right"}, "space", "cycle the type"),
+		TxDebit:  b([]string{"d"}, "d", "debits"),
+		TxCredit: b([]string{"c"}, "c", "credits"),
+		TxAll:    b([]string{"a"}, "a", "all"),
 	}
 }

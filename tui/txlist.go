@@ -212,39 +212,38 @@ func (l *txList) focusField() tea.Cmd {
 
 // formKey edits the filters: tab moves, space cycles the type, enter applies.
 func (l *txList) formKey(msg tea.KeyPressMsg) tea.Cmd {
-	switch msg.String() {
-	case "esc":
+	k := l.sh.keys
+	switch {
+	case key.Matches(msg, k.Cancel):
 		l.editing, l.formErr = false, ""
 		for i := range l.inputs {
 			l.inputs[i].Blur()
 		}
 		return nil
-	case "tab", "down":
+	case key.Matches(msg, k.NextField):
 		l.field = (l.field + 1) % 4
 		return l.focusField()
-	case "shift+tab", "up":
+	case key.Matches(msg, k.PrevField):
 		l.field = (l.field + 3) % 4
 		return l.focusField()
-	case "enter":
+	case key.Matches(msg, k.Submit):
 		return l.apply()
 	}
 	if l.field == 2 {
-		switch msg.String() {
-		case "space", "right", "left", "d", "c", "a":
-			switch {
-			case msg.String() == "d":
-				l.typ = engine.Debit
-			case msg.String() == "c":
-				l.typ = engine.Credit
-			case msg.String() == "a":
-				l.typ = ""
-			case l.typ == "":
-				l.typ = engine.Debit
-			case l.typ == engine.Debit:
-				l.typ = engine.Credit
-			default:
-				l.typ = ""
-			}
+		switch {
+		case key.Matches(msg, k.TxDebit):
+			l.typ = engine.Debit
+		case key.Matches(msg, k.TxCredit):
+			l.typ = engine.Credit
+		case key.Matches(msg, k.TxAll):
+			l.typ = ""
+		case !key.Matches(msg, k.TxType):
+		case l.typ == "":
+			l.typ = engine.Debit
+		case l.typ == engine.Debit:
+			l.typ = engine.Credit
+		default:
+			l.typ = ""
 		}
 		return nil
 	}

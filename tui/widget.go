@@ -344,7 +344,7 @@ func (m *widgetModal) key(msg tea.KeyPressMsg) tea.Cmd {
 			return m.fill()
 		case key.Matches(msg, k.Submit):
 			return m.submit()
-		case m.step == stepLogin && msg.String() == "tab", m.step == stepLogin && msg.String() == "shift+tab":
+		case m.step == stepLogin && (key.Matches(msg, k.NextField) || key.Matches(msg, k.PrevField)):
 			m.field = 1 - m.field
 			if m.state.Username != "" && m.reauth() {
 				m.field = 1 // re-authorising: the username is the connected user's
