@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -190,8 +191,39 @@ func wrap(text string, w int) []string {
 	return out
 }
 
-// errText is what the UI shows for an error: the domain's message, never internals.
-func errText(err error) string { return engine.ErrorMessage(err) }
+// errText is what the UI shows for an error: the domain's message, never internals,
+// with its waits in the UI's words ("30m", not Go's "30m0s").
+func errText(err error) string { return plainDurations(engine.ErrorMessage(err)) }
+
+// goDuration is a duration as Go spells it with a zero unit: "30m0s", "1h0m0s".
+var goDuration = regexp.MustCompile(`\b\d+h\d+m0s\b|\b\d+m0s\b|\b\d+h0m\d+s\b`)
+
+// plainDurations rewrites Go's spellings of durations in s as span does.
+func plainDurations(s string) string {
+	return goDuration.ReplaceAllStringFunc(s, func(g string) string {
+		d, err := time.ParseDuration(g)
+		if err != nil {
+			return g
+		}
+		return span(d)
+	})
+}
+
+// tryAgain is a message's closing "try again in 30m", which a live countdown replaces.
+var tryAgain = regexp.MustCompile(`[;,]?\s*try again in \S+$`)
+
+// retryText is msg with its wait counted down from now to at, on the virtual clock:
+// "…; try again in 29:12", then "…; try again now". A zero at leaves msg as it is.
+func retryText(msg string, at, now time.Time) string {
+	if at.IsZero() {
+		return msg
+	}
+	msg = tryAgain.ReplaceAllString(msg, "")
+	if left := at.Sub(now); left > 0 {
+		return msg + "; try again in " + countdown(left)
+	}
+	return msg + "; try again now"
+}
 
 // rule is a horizontal line w cells wide.
 func rule(w int) string { return strings.Repeat("─", max(w, 0)) }

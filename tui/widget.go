@@ -36,6 +36,7 @@ type widgetModal struct {
 	step      widgetStep
 	gate      loadGate // the bank's answer awaited: the latest step wins
 	err       string
+	retryAt   time.Time // when the error's lock ends, on the virtual clock; zero if it has none
 	closed    bool
 
 	insts  []engine.Institution
@@ -163,7 +164,7 @@ func (m *widgetModal) Update(msg tea.Msg) tea.Cmd {
 			custCmd = nil
 		}
 		if msg.err != nil {
-			m.err = errText(msg.err)
+			m.fail(msg.err)
 			if m.reauth() {
 				m.step = stepLogin
 				m.state.Reauth = true
@@ -179,7 +180,7 @@ func (m *widgetModal) Update(msg tea.Msg) tea.Cmd {
 		}
 		v := msg.val
 		if msg.err != nil {
-			m.err = errText(msg.err)
+			m.fail(msg.err)
 			if v.state.Session != "" {
 				m.state.AttemptsLeft = v.state.AttemptsLeft
 			}
@@ -231,6 +232,15 @@ func (m *widgetModal) Update(msg tea.Msg) tea.Cmd {
 		return m.key(msg)
 	}
 	return nil
+}
+
+// fail shows an error; one that says when to try again (a locked sign-in) counts
+// down on the virtual clock from now, instead of repeating the wait it was sent with.
+func (m *widgetModal) fail(err error) {
+	m.err, m.retryAt = errText(err), time.Time{}
+	if e, ok := engine.AsError(err); ok && e.RetryAfter > 0 {
+		m.retryAt = m.sh.now().Add(e.RetryAfter)
+	}
 }
 
 // fillIndex maps the fields of a fill to inputs: (username, password) at login,
@@ -364,7 +374,7 @@ func (m *widgetModal) key(msg tea.KeyPressMsg) tea.Cmd {
 
 // open starts a connect session at a bank.
 func (m *widgetModal) open(code string) tea.Cmd {
-	m.step, m.err = stepOpening, ""
+	m.step, m.err, m.retryAt = stepOpening, "", time.Time{}
 	eng, ctx := m.sh.eng, m.sh.ctx
 	return loadLatest(&m.gate, func() (widgetOpened, error) {
 		st, err := eng.OpenWidget(ctx, engine.WidgetRequest{Institution: code})
@@ -374,7 +384,7 @@ func (m *widgetModal) open(code string) tea.Cmd {
 
 // submit sends the login or the answer.
 func (m *widgetModal) submit() tea.Cmd {
-	m.err = ""
+	m.err, m.retryAt = "", time.Time{}
 	eng, ctx, session := m.sh.eng, m.sh.ctx, m.state.Session
 	user, pass, answer := strings.TrimSpace(m.inputs[0].Value()), m.inputs[1].Value(), m.inputs[2].Value()
 	id, login := m.accountID, m.step == stepLogin
@@ -588,10 +598,9 @@ func (m *widgetModal) View() string {
 	}
 	if m.err != "" {
 		add("")
-		wrapAdd(st.Bad.Render, "✗ "+m.err)
-	}
-	if (m.step == stepLogin || m.step == stepChallenge) && m.state.Session != "" {
-		add(st.Faint.Render(itoa(m.state.AttemptsLeft) + " attempt(s) left before this session locks"))
+		wrapAdd(st.Bad.Render, "✗ "+retryText(m.err, m.retryAt, m.sh.now()))
+	} else if n := m.state.AttemptsLeft; (m.step == stepLogin || m.step == stepChallenge) && m.state.Session != "" && n > 0 {
+		add(st.Faint.Render(itoa(n) + " attempt" + plural(n) + " left before this session locks")) // an error says it itself
 	}
 	if m.phone {
 		add("")

@@ -116,3 +116,47 @@ func TestWidgetReauthExpiredToken(t *testing.T) {
 	h.press("esc")
 	h.contains("Connected accounts")
 }
+
+// TestWidgetLockCountsDown: a locked sign-in says when to try again against the
+// virtual clock as it moves (it kept saying "try again in 30m0s" an hour later),
+// never in Go's duration spelling; and the attempts left are said once, not twice.
+func TestWidgetLockCountsDown(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{})
+	h.press("c", "down", "down", "down", "down", "enter") // United Bank for Africa
+	h.press("ctrl+f", "tab")
+	h.typ("x")
+	h.press("enter")
+	h.contains("wrong username or password; 2 attempt(s) left")
+	if n := strings.Count(h.screen(), "attempt"); n != 1 {
+		t.Errorf("the attempts left are said %d times:\n%s", n, h.screen())
+	}
+	h.press("enter", "enter")
+	h.contains("sign-in is locked; try again in 30:00")
+	for _, d := range []time.Duration{10 * time.Minute, time.Hour} {
+		if err := w.clock.Advance(d); err != nil {
+			t.Fatal(err)
+		}
+		h.send(tickMsg{clock: w.clock.State()})
+		if d == 10*time.Minute {
+			h.contains("try again in 20:00")
+		}
+	}
+	h.contains("sign-in is locked; try again now")
+	if goSpelling := regexp.MustCompile(`\d+[hm]0[ms]`).FindString(h.screen()); goSpelling != "" {
+		t.Errorf("the screen shows a Go duration, %q:\n%s", goSpelling, h.screen())
+	}
+}
+
+func TestPlainDurations(t *testing.T) {
+	for in, want := range map[string]string{
+		"try again in 30m0s":             "try again in 30m",
+		"locked for 1h0m0s; 2h45m0s":     "locked for 1h; 2h45m",
+		"up to 720h0m0s (got 1440h0m0s)": "up to 30d (got 60d)",
+		"45s, 1m30s and 2m stay":         "45s, 1m30s and 2m stay",
+	} {
+		if got := plainDurations(in); got != want {
+			t.Errorf("plainDurations(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
