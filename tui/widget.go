@@ -586,7 +586,7 @@ func (m *widgetModal) View() string {
 			add(st.Bold.Render(m.state.Institution.Name+" asks for "+ch.Kind.Words()), "")
 			wrapAdd(st.Value.Render, "“"+ch.Prompt+"”")
 			add("", st.Label.Render(fit("Answer", 10))+m.inputs[2].View(), "")
-			wrapAdd(st.Info.Render, challengeHint(ch.Kind))
+			wrapAdd(st.Info.Render, m.challengeHint(ch.Kind))
 		}
 	case stepExchanging:
 		add(st.Accent.Render(m.sh.spinner() + " exchanging the code (POST /account/auth); the first sync runs…"))
@@ -648,14 +648,19 @@ func (m *widgetModal) customerFor(id string) (simulator.Customer, bool) {
 	return simulator.Customer{}, false
 }
 
-func challengeHint(k engine.MFAKind) string {
+// challengeHint says where the sandbox's tester finds the answer, without leaving
+// the widget: leaving it loses the session.
+func (m *widgetModal) challengeHint(k engine.MFAKind) string {
 	switch k {
 	case engine.MFAOTP:
 		return "📱 The bank sent a 6-digit code to the customer's phone: ctrl+p shows the phone's inbox."
 	case engine.MFAToken:
 		return "🔑 The code on the customer's hardware token changes every minute: ctrl+p shows it."
 	case engine.MFASecurityQuestion:
-		return "❓ The customer's answer is on their profile in the Bank console (3); ctrl+f fills it."
+		if c, ok := m.customerFor(m.customerID); ok && c.SecurityAnswer != "" {
+			return "❓ The customer's answer, from their profile at the bank: “" + c.SecurityAnswer + "”; ctrl+f fills it."
+		}
+		return "❓ The answer is on the customer's profile at the bank; ctrl+f fills it."
 	case engine.MFACaptcha:
 		return "🔤 Type the characters shown, with or without spaces, in any case."
 	}

@@ -160,3 +160,21 @@ func TestPlainDurations(t *testing.T) {
 		}
 	}
 }
+
+// TestWidgetQuestionAnswerInPlace: the security question's hint gives the answer in
+// the widget. It sent the user to the Bank console ("(3)"), but pressing 3 typed
+// into the field, and leaving the widget lost the session.
+func TestWidgetQuestionAnswerInPlace(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{})
+	h.press("c", "down", "down", "enter", "ctrl+f", "enter") // Zenith Bank's first customer: a security question
+	h.contains("asks for the answer to a security question")
+	c := w.customerAt("057")
+	h.contains("from their profile at the bank: “" + c.SecurityAnswer + "”")
+	if strings.Contains(h.screen(), "(3)") {
+		t.Errorf("the hint still sends the user out of the widget:\n%s", h.screen())
+	}
+	h.typ(c.SecurityAnswer)
+	h.press("enter")
+	h.contains("✓ Connected")
+}
