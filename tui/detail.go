@@ -360,9 +360,9 @@ func (p *detailPage) banner() (string, string) {
 	case p.syncing:
 		first = st.Accent.Render(" " + p.sh.spinner() + " Syncing with " + a.Institution.Name + "… (POST /accounts/" + a.ID + "/sync)")
 	case o != nil && rateLimited(*o):
-		first = st.Warn.Render(" ⏳ " + fmtHMS(p.outcomeAt) + " Sync now refused with 429 Too Many Requests (rate limit, R3): nothing ran")
+		first = st.Warn.Render(" ⏳ " + fmtStamp(p.outcomeAt, now) + " Sync now refused with 429 Too Many Requests (rate limit, R3): nothing ran")
 	case o != nil:
-		text := " " + fmtHMS(p.outcomeAt) + " " + syncOutcome(*o, now)
+		text := " " + fmtStamp(p.outcomeAt, now) + " " + syncOutcome(*o, now)
 		switch syncToastKind(*o) {
 		case toastOK:
 			first = st.OK.Render(" ✓" + text)
@@ -371,7 +371,7 @@ func (p *detailPage) banner() (string, string) {
 		default:
 			first = st.Bad.Render(" ✗" + text)
 			if o.res.Code == engine.CodeReauthRequired {
-				first = st.Bad.Render(" ✗ "+fmtHMS(p.outcomeAt)+" sync failed: reauthorisation required") + st.Muted.Render(" — press ") +
+				first = st.Bad.Render(" ✗ "+fmtStamp(p.outcomeAt, now)+" sync failed: reauthorisation required") + st.Muted.Render(" — press ") +
 					st.Key.Render("r") + st.Muted.Render(" · "+o.res.Message)
 			}
 		}

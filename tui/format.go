@@ -22,8 +22,19 @@ func fmtWhen(t time.Time) string {
 	return t.In(WAT).Format("2 Jan 2006 15:04 MST")
 }
 func fmtShort(t time.Time) string { return t.In(WAT).Format("2 Jan 15:04") }
-func fmtHMS(t time.Time) string   { return t.In(WAT).Format("15:04:05") }
-func fmtDate(t time.Time) string  { return t.In(WAT).Format("2 Jan 2006") }
+
+// fmtStamp is when something happened, as a phone or a log shows it: the time on
+// the virtual today ("15:04:05"), with the date on any other day ("1 Nov 15:04"), so
+// a day's jump does not leave yesterday's times looking like today's.
+func fmtStamp(t, now time.Time) string {
+	t, now = t.In(WAT), now.In(WAT)
+	if y, m, d := t.Date(); y == now.Year() && m == now.Month() && d == now.Day() {
+		return t.Format("15:04:05")
+	}
+	return t.Format("2 Jan 15:04")
+}
+
+func fmtDate(t time.Time) string { return t.In(WAT).Format("2 Jan 2006") }
 
 // ago says how long before now t was, in virtual time: "4m ago".
 func ago(now, t time.Time) string {

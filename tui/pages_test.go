@@ -444,3 +444,24 @@ func TestSettingsDataSyncConfirms(t *testing.T) {
 		t.Fatalf("Data Sync %v since %s, want on again since now", s.DataSyncEnabled(), s.DataSyncEnabledAt)
 	}
 }
+
+// TestTimesShowDateWhenNotToday: after a day's jump, yesterday's webhook events
+// and phone messages show their date (they showed a bare time, as if today's).
+func TestTimesShowDateWhenNotToday(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{})
+	h.press("2")
+	h.contains(" 10:00:02 ") // today: the time alone
+	if err := w.clock.Advance(24 * time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	w.settle()
+	h.send(tickMsg{clock: w.clock.State()})
+	h.send(reloadMsg{what: reloadAll})
+	h.press("end", "up", "up") // the first delivered event
+	h.contains(" 2 Nov 10:00 ", "created  2 Nov 2026 10:00 WAT", "delivered 2 Nov 10:00")
+	h.press("3", "/")
+	h.typ("kunle")
+	h.press("enter")
+	h.contains("2 Nov 10:00 GTBank OTP")
+}

@@ -260,7 +260,11 @@ func (p *webhooksPage) listView(w int) string {
 	var b strings.Builder
 	title := st.Title.Render(" Webhook events") + st.Muted.Render(" "+itoa(len(p.events))+" · newest first")
 	b.WriteString(title + " " + p.list.status() + "\n")
-	cols := layout(eventColumns, w-2)
+	now, columns := p.sh.now(), eventColumns
+	if n := len(p.events); n > 0 && len(fmtStamp(p.events[n-1].CreatedAt, now)) > 8 { // the oldest is not from today: times get dates
+		columns = append([]column{{title: "TIME", width: 12}}, eventColumns[1:]...)
+	}
+	cols := layout(columns, w-2)
 	b.WriteString(headerRow(cols, st.ColHeader) + "\n")
 	cells := make([]string, len(cols))
 	empty := "No events yet: sync an account connected after Data Sync was enabled."
@@ -270,7 +274,7 @@ func (p *webhooksPage) listView(w int) string {
 			var s string
 			switch c.title {
 			case "TIME":
-				s = fmtHMS(ev.CreatedAt)
+				s = fmtStamp(ev.CreatedAt, now)
 			case "EVENT":
 				s = shortEvent(ev.Type)
 			case "ACCOUNT":
@@ -334,7 +338,7 @@ func (p *webhooksPage) detail(w int) []string {
 	var status string
 	switch ev.Status {
 	case engine.DeliveryDelivered:
-		status = st.OK.Render("✓ delivered " + fmtHMS(ev.DeliveredAt))
+		status = st.OK.Render("✓ delivered " + fmtStamp(ev.DeliveredAt, now))
 	case engine.DeliverySkipped:
 		status = st.Faint.Render("– not sent (R4)")
 	default:
@@ -367,7 +371,7 @@ func (p *webhooksPage) detail(w int) []string {
 			if a.StatusCode != 0 {
 				code = itoa(a.StatusCode)
 			}
-			line := st.Muted.Render(fmt.Sprintf("#%-2d %s  %3s  %7s  ", a.N, fmtHMS(a.At), code, latency(a.Latency)))
+			line := st.Muted.Render(fmt.Sprintf("#%-2d %s  %3s  %7s  ", a.N, fmtStamp(a.At, now), code, latency(a.Latency)))
 			if a.Error == "" {
 				out = append(out, line+st.OK.Render("ok"))
 				continue

@@ -720,7 +720,7 @@ func inboxLines(st Styles, msgs []simulator.Message, now time.Time, w, n int) []
 			out = append(out, st.Faint.Render("… "+itoa(len(msgs)-n)+" older"))
 			break
 		}
-		head := st.Muted.Render(fmtHMS(msg.At) + " " + msg.From + " ")
+		head := st.Muted.Render(fmtStamp(msg.At, now) + " " + msg.From + " ")
 		if msg.Code != "" {
 			state := st.Faint.Render(" valid " + countdown(msg.ExpiresAt.Sub(now)))
 			if !msg.ExpiresAt.After(now) {
