@@ -3,6 +3,7 @@ package tui
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"sandbank/engine"
+	"sandbank/simulator"
 )
 
 func TestWelcome(t *testing.T) {
@@ -464,4 +466,30 @@ func TestTimesShowDateWhenNotToday(t *testing.T) {
 	h.typ("kunle")
 	h.press("enter")
 	h.contains("2 Nov 10:00 GTBank OTP")
+}
+
+// TestNoRepeatedWords: a hardware token's code on the phone read "GTBank token
+// token 123456"; no screen says a word twice in a row.
+func TestNoRepeatedWords(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{})
+	var token simulator.Customer
+	for _, c := range w.bank.Customers() {
+		if c.MFA == engine.MFAToken {
+			token = c
+			break
+		}
+	}
+	h.press("3", "/")
+	h.typ(strings.ToLower(token.Name))
+	h.press("enter")
+	h.contains(token.Accounts[0].Institution.Name + " token code ")
+	screen := h.screen()
+	words := regexp.MustCompile(`\w{3,}`).FindAllStringIndex(screen, -1)
+	for i := 1; i < len(words); i++ {
+		a, b := words[i-1], words[i]
+		if screen[a[1]:b[0]] == " " && strings.EqualFold(screen[a[0]:a[1]], screen[b[0]:b[1]]) {
+			t.Errorf("the screen says %q twice:\n%s", screen[a[0]:a[1]], screen)
+		}
+	}
 }

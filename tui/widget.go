@@ -728,7 +728,7 @@ func inboxLines(st Styles, msgs []simulator.Message, now time.Time, w, n int) []
 			}
 			kind := "OTP"
 			if msg.Kind == simulator.MessageToken {
-				kind = "token"
+				kind = "code" // from "GTBank token": "token" again would say it twice
 			}
 			out = append(out, head+st.Label.Render(kind+" ")+st.Code.Render(msg.Code)+state)
 			continue
