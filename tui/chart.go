@@ -51,8 +51,8 @@ func loadChart(ctx context.Context, eng *engine.Engine, id string, to time.Time)
 			d.balance[i], d.has[i] = p.Transactions[0].Balance, true
 		}
 	}
-	end := to.In(WAT)
-	first := time.Date(end.Year(), end.Month(), 1, 0, 0, 0, 0, WAT).AddDate(0, -(chartMonths - 1), 0)
+	end := to.In(engine.WAT)
+	first := time.Date(end.Year(), end.Month(), 1, 0, 0, 0, 0, engine.WAT).AddDate(0, -(chartMonths - 1), 0)
 	for m := range chartMonths {
 		start := first.AddDate(0, m, 0)
 		stop := start.AddDate(0, 1, 0).Add(-time.Nanosecond)
@@ -167,7 +167,7 @@ func areaChart(st Styles, d chartData, w, h int) []string {
 		out = append(out, st.Faint.Render(fitRight(label, axis-1)+" │")+st.Accent.Render(b.String()))
 	}
 	out = append(out, st.Faint.Render(strings.Repeat(" ", axis)+"└"+rule(pw)))
-	left, right := d.from.In(WAT).Format("Jan 2006"), d.to.In(WAT).Format("2 Jan 2006")
+	left, right := d.from.In(engine.WAT).Format("Jan 2006"), d.to.In(engine.WAT).Format("2 Jan 2006")
 	out = append(out, st.Faint.Render(strings.Repeat(" ", axis+1)+spread(left, right, pw)))
 	return out
 }

@@ -8,6 +8,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"sandbank/engine"
 )
 
 // Minimum screen size.
@@ -54,7 +56,7 @@ func (m *Model) header() string {
 	if sh.advancing != "" {
 		state = st.Accent.Render(sh.spinner() + " " + sh.advancing)
 	}
-	clocks := []string{fmtClock(c.Now), c.Now.In(WAT).Format("Mon 2 Jan 15:04:05 MST"), c.Now.In(WAT).Format("2 Jan 15:04:05")}
+	clocks := []string{fmtClock(c.Now), c.Now.In(engine.WAT).Format("Mon 2 Jan 15:04:05 MST"), c.Now.In(engine.WAT).Format("2 Jan 15:04:05")}
 	left := brand + api + sk
 	var line1 string
 	for i, cl := range clocks {

@@ -11,30 +11,27 @@ import (
 	"sandbank/engine"
 )
 
-// WAT is West Africa Time, the bank's time zone (UTC+1, no daylight saving).
-var WAT = time.FixedZone("WAT", 3600)
-
-func fmtClock(t time.Time) string { return t.In(WAT).Format("Mon 2 Jan 2006 15:04:05 MST") }
+func fmtClock(t time.Time) string { return t.In(engine.WAT).Format("Mon 2 Jan 2006 15:04:05 MST") }
 func fmtWhen(t time.Time) string {
 	if t.IsZero() {
 		return "never"
 	}
-	return t.In(WAT).Format("2 Jan 2006 15:04 MST")
+	return t.In(engine.WAT).Format("2 Jan 2006 15:04 MST")
 }
-func fmtShort(t time.Time) string { return t.In(WAT).Format("2 Jan 15:04") }
+func fmtShort(t time.Time) string { return t.In(engine.WAT).Format("2 Jan 15:04") }
 
 // fmtStamp is when something happened, as a phone or a log shows it: the time on
 // the virtual today ("15:04:05"), with the date on any other day ("1 Nov 15:04"), so
 // a day's jump does not leave yesterday's times looking like today's.
 func fmtStamp(t, now time.Time) string {
-	t, now = t.In(WAT), now.In(WAT)
+	t, now = t.In(engine.WAT), now.In(engine.WAT)
 	if y, m, d := t.Date(); y == now.Year() && m == now.Month() && d == now.Day() {
 		return t.Format("15:04:05")
 	}
 	return t.Format("2 Jan 15:04")
 }
 
-func fmtDate(t time.Time) string { return t.In(WAT).Format("2 Jan 2006") }
+func fmtDate(t time.Time) string { return t.In(engine.WAT).Format("2 Jan 2006") }
 
 // ago says how long before now t was, in virtual time: "4m ago".
 func ago(now, t time.Time) string {
@@ -51,25 +48,23 @@ func ago(now, t time.Time) string {
 	return span(d) + " ago"
 }
 
-// span is a duration in one or two units: "45s", "4m", "3h20m", "2d4h".
+// span is a duration in its one or two largest units, as the engine writes
+// durations (engine.DurationText): "45s", "4m", "3h 20m", "2d 4h".
 func span(d time.Duration) string {
 	switch {
-	case d < time.Minute:
-		return fmt.Sprintf("%ds", int(d/time.Second))
+	case d < time.Second:
+		return "0s"
 	case d < time.Hour:
-		return fmt.Sprintf("%dm", int(d/time.Minute))
-	case d < 24*time.Hour:
-		h, m := int(d/time.Hour), int(d%time.Hour/time.Minute)
-		if m == 0 {
-			return fmt.Sprintf("%dh", h)
+		d = d.Truncate(time.Second)
+		if d >= time.Minute {
+			d = d.Truncate(time.Minute)
 		}
-		return fmt.Sprintf("%dh%02dm", h, m)
+	case d < 24*time.Hour:
+		d = d.Truncate(time.Minute)
+	default:
+		d = d.Truncate(time.Hour)
 	}
-	days, h := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour)
-	if h == 0 {
-		return fmt.Sprintf("%dd", days)
-	}
-	return fmt.Sprintf("%dd%dh", days, h)
+	return engine.DurationText(d)
 }
 
 // countdown is a wait as a clock face, rounded up: "1:42", "9:59", "1:02:03".
@@ -202,26 +197,12 @@ func wrap(text string, w int) []string {
 	return out
 }
 
-// errText is what the UI shows for an error: the domain's message, never internals,
-// with its waits in the UI's words ("30m", not Go's "30m0s").
-func errText(err error) string { return plainDurations(engine.ErrorMessage(err)) }
+// errText is what the UI shows for an error: the domain's message, never internals.
+func errText(err error) string { return engine.ErrorMessage(err) }
 
-// goDuration is a duration as Go spells it with a zero unit: "30m0s", "1h0m0s".
-var goDuration = regexp.MustCompile(`\b\d+h\d+m0s\b|\b\d+m0s\b|\b\d+h0m\d+s\b`)
-
-// plainDurations rewrites Go's spellings of durations in s as span does.
-func plainDurations(s string) string {
-	return goDuration.ReplaceAllStringFunc(s, func(g string) string {
-		d, err := time.ParseDuration(g)
-		if err != nil {
-			return g
-		}
-		return span(d)
-	})
-}
-
-// tryAgain is a message's closing "try again in 30m", which a live countdown replaces.
-var tryAgain = regexp.MustCompile(`[;,]?\s*try again in \S+$`)
+// tryAgain is a message's closing "try again in 29m 30s" (engine.DurationText),
+// which a live countdown replaces.
+var tryAgain = regexp.MustCompile(`[;,]?\s*try again in (\d+(ms|[dhms])\s*)+$`)
 
 // retryText is msg with its wait counted down from now to at, on the virtual clock:
 // "…; try again in 29:12", then "…; try again now". A zero at leaves msg as it is.

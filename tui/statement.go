@@ -162,7 +162,7 @@ func (s *statementView) exportPDF() tea.Cmd {
 		if err != nil {
 			return exported{}, err
 		}
-		name := fmt.Sprintf("statement-%s-%dm-%s.pdf", st.Account.Number, months, job.To.In(WAT).Format("20060102-1504"))
+		name := fmt.Sprintf("statement-%s-%dm-%s.pdf", st.Account.Number, months, job.To.In(engine.WAT).Format("20060102-1504"))
 		e := exported{path: filepath.Join(dir, name), size: len(b), n: len(st.Transactions)}
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return e, err

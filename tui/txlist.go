@@ -281,7 +281,7 @@ func (l *txList) apply() tea.Cmd {
 	return l.reset()
 }
 
-// parseDay reads a date typed as YYYY-MM-DD or DD-MM-YYYY, as a day in WAT: its
+// parseDay reads a date typed as YYYY-MM-DD or DD-MM-YYYY, as a day in engine.WAT: its
 // first instant, or its last when end is set.
 func parseDay(s string, end bool) (time.Time, string) {
 	s = strings.TrimSpace(s)
@@ -289,7 +289,7 @@ func parseDay(s string, end bool) (time.Time, string) {
 		return time.Time{}, ""
 	}
 	for _, layout := range []string{"2006-01-02", "02-01-2006", "2/1/2006"} {
-		if t, err := time.ParseInLocation(layout, s, WAT); err == nil {
+		if t, err := time.ParseInLocation(layout, s, engine.WAT); err == nil {
 			if end {
 				t = t.AddDate(0, 0, 1).Add(-time.Nanosecond)
 			}
@@ -445,10 +445,10 @@ func commas(n int64) string {
 	return s[:len(s)-3]
 }
 
-// dayText is a filter's date as typed, in WAT; "" for none.
+// dayText is a filter's date as typed, in engine.WAT; "" for none.
 func dayText(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(WAT).Format("2006-01-02")
+	return t.In(engine.WAT).Format("2006-01-02")
 }

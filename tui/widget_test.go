@@ -148,19 +148,6 @@ func TestWidgetLockCountsDown(t *testing.T) {
 	}
 }
 
-func TestPlainDurations(t *testing.T) {
-	for in, want := range map[string]string{
-		"try again in 30m0s":             "try again in 30m",
-		"locked for 1h0m0s; 2h45m0s":     "locked for 1h; 2h45m",
-		"up to 720h0m0s (got 1440h0m0s)": "up to 30d (got 60d)",
-		"45s, 1m30s and 2m stay":         "45s, 1m30s and 2m stay",
-	} {
-		if got := plainDurations(in); got != want {
-			t.Errorf("plainDurations(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 // TestWidgetQuestionAnswerInPlace: the security question's hint gives the answer in
 // the widget. It sent the user to the Bank console ("(3)"), but pressing 3 typed
 // into the field, and leaving the widget lost the session.
@@ -177,4 +164,24 @@ func TestWidgetQuestionAnswerInPlace(t *testing.T) {
 	h.typ(c.SecurityAnswer)
 	h.press("enter")
 	h.contains("✓ Connected")
+}
+
+// TestRetryText: a message's own "try again in …", in the engine's spelling of a
+// duration, gives way to the live countdown.
+func TestRetryText(t *testing.T) {
+	now := time.Date(2026, time.November, 2, 9, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		msg  string
+		at   time.Time
+		want string
+	}{
+		{"sign-in is locked; try again in 29m 30s", now.Add(90 * time.Second), "sign-in is locked; try again in 1:30"},
+		{"sign-in is locked; try again in 1d 2h", now.Add(-time.Second), "sign-in is locked; try again now"},
+		{"this session is locked", now.Add(time.Minute), "this session is locked; try again in 1:00"},
+		{"no wait at all", time.Time{}, "no wait at all"},
+	} {
+		if got := retryText(tc.msg, tc.at, now); got != tc.want {
+			t.Errorf("retryText(%q) = %q, want %q", tc.msg, got, tc.want)
+		}
+	}
 }
