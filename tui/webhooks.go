@@ -258,7 +258,11 @@ func (p *webhooksPage) View() string {
 func (p *webhooksPage) listView(w int) string {
 	st := p.sh.styles
 	var b strings.Builder
-	title := st.Title.Render(" Webhook events") + st.Muted.Render(" "+itoa(len(p.events))+" · newest first")
+	count := "" // no count before the first load: 0 would be a claim
+	if p.list.gate.loaded {
+		count = " " + itoa(len(p.events))
+	}
+	title := st.Title.Render(" Webhook events") + st.Muted.Render(count+" · newest first")
 	b.WriteString(title + " " + p.list.status() + "\n")
 	now, columns := p.sh.now(), eventColumns
 	if n := len(p.events); n > 0 && len(fmtStamp(p.events[n-1].CreatedAt, now)) > 8 { // the oldest is not from today: times get dates
