@@ -208,8 +208,10 @@ type Options struct {
 	// Demo connects the demo accounts on first run (default true through NewMain).
 	NoDemo bool
 	// Scenario, if set, is served: its world in DB (new), its steps up to serve: run
-	// before the port answers (sandbank serve --scenario).
+	// before the port answers (sandbank serve --scenario) — or, with Play, only its
+	// world is set up, for the TUI to play it step by step (sandbank scenario play).
 	Scenario *scenario.Scenario
+	Play     bool
 }
 
 // Main is sandbank wired together; end-to-end tests build one too.
@@ -222,6 +224,7 @@ type Main struct {
 	Engine   *engine.Engine
 	Server   *api.Server
 	Serving  *scenario.Serving // with Options.Scenario
+	Played   *scenario.Run     // with Options.Scenario and Play
 	FirstRun bool
 
 	handler  http.Handler // the API, observed by a served scenario
@@ -280,6 +283,10 @@ func (m *Main) Open(ctx context.Context) (err error) {
 	m.Server.DeliverLocally(sender, receiver)
 	m.handler = m.Server
 	switch {
+	case m.opts.Scenario != nil && m.opts.Play:
+		if m.Played, err = scenario.Open(ctx, m.opts.Scenario, w, m.Server, receiver, nil); err != nil {
+			return err
+		}
 	case m.opts.Scenario != nil:
 		if m.Serving, err = scenario.Serve(ctx, m.opts.Scenario, w, m.Server, receiver); err != nil {
 			return err
@@ -394,6 +401,9 @@ func (m *Main) PrintBanner(w io.Writer) {
 // syncs are cancelled, webhook delivery stops), the clock is saved, the file closed.
 func (m *Main) Close() error {
 	var errs []error
+	if m.Played != nil {
+		m.Played.Close()
+	}
 	if m.ctl != nil {
 		errs = append(errs, m.ctl.Close())
 	}

@@ -13,10 +13,75 @@ import (
 
 	"sandbank/api"
 	"sandbank/scenario"
+	"sandbank/tui"
 )
 
 type scenarioCmd struct {
-	Run scenarioRunCmd `cmd:"" help:"Run scenario files headless, each on a throw-away world: a line per file, exit status 1 if one fails."`
+	Run  scenarioRunCmd  `cmd:"" help:"Run scenario files headless, each on a throw-away world: a line per file, exit status 1 if one fails."`
+	Play scenarioPlayCmd `cmd:"" help:"Open the terminal UI on a scenario's world and play its steps one by one, on stage: ctrl+n next step, ctrl+g to the next pause:, ctrl+r to the end, ctrl+o the steps."`
+}
+
+type scenarioPlayCmd struct {
+	File string `arg:"" help:"The scenario file (YAML)."`
+	Addr string `help:"Address of the HTTP API while the scenario plays (127.0.0.1:0 picks a free port)." default:"${addr}"`
+	Log  string `help:"Write sandbank's log to FILE (the terminal belongs to the UI)." placeholder:"FILE"`
+}
+
+func (c scenarioPlayCmd) Run(ctx context.Context) error {
+	src, err := os.ReadFile(c.File)
+	if err != nil {
+		return err
+	}
+	s, err := scenario.Parse(c.File, src)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.DiscardHandler)
+	if c.Log != "" {
+		f, err := os.Create(c.Log)
+		if err != nil {
+			return fmt.Errorf("creating the log: %w", err)
+		}
+		defer f.Close()
+		log = slog.New(slog.NewTextHandler(f, nil))
+	}
+	dir, err := os.MkdirTemp("", "sandbank-play-*")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	m := NewMain(Options{DB: filepath.Join(dir, "world.db"), Addr: c.Addr, Log: log, Scenario: s, Play: true})
+	if err := m.Open(ctx); err != nil {
+		return err
+	}
+	runErr := tui.Run(ctx, tui.Config{Engine: m.Engine, Bank: m.Bank, Clock: m.Clock, Addr: m.Addr(),
+		DBPath: filepath.Join(dir, "world.db"), ExportDir: ".", Script: playScript{m.Played}})
+	return errors.Join(runErr, m.Close())
+}
+
+// playScript is a scenario run as the TUI plays it.
+type playScript struct{ run *scenario.Run }
+
+func (p playScript) Title() string { return p.run.S.Title }
+
+func (p playScript) Steps() []tui.ScriptStep {
+	out := make([]tui.ScriptStep, len(p.run.S.Steps))
+	for i, s := range p.run.S.Steps {
+		out[i] = tui.ScriptStep{N: s.N, Line: s.Line(), Text: s.Text, Note: s.Note, Say: s.Say, Pause: s.Action == "pause"}
+	}
+	return out
+}
+
+func (p playScript) Next(ctx context.Context) tui.ScriptResult {
+	if p.run.Left() == 0 {
+		return tui.ScriptResult{Message: "every step has run"}
+	}
+	res := p.run.Next(ctx)
+	out := tui.ScriptResult{OK: res.OK, Checks: res.Checks}
+	if res.Err != nil {
+		out.Message = res.Err.Error()
+	}
+	return out
 }
 
 type scenarioRunCmd struct {

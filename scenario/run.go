@@ -225,6 +225,12 @@ func autoSyncWord(d time.Duration) string {
 	return strconv.Itoa(int(d/time.Hour)) + "h"
 }
 
+// Left is how many steps have not run.
+func (r *Run) Left() int { return len(r.S.Steps) - r.next }
+
+// Line is the step's line in its file.
+func (s *Step) Line() int { return s.pos.line }
+
 // Done reports whether every step has run (or the run stopped at a failure).
 func (r *Run) Done() bool { return r.next >= len(r.S.Steps) || r.failed }
 

@@ -3,7 +3,8 @@
 # a presenter would: open; sync an account; see its webhook delivered; in the bank
 # console spend money and change the password; sync again (after +2m, past the rate
 # limit) and see reauthorisation required; reauthorise with the OTP read from the
-# customer's phone; see the fresh data.
+# customer's phone; see the fresh data. Then it plays a scenario file on stage
+# (sandbank scenario play): step by step, to a pause and its sentence, to the end.
 #
 # usage: scripts/tui-e2e.sh BINARY WORKDIR
 #   BINARY   a built sandbank
@@ -153,6 +154,54 @@ done
 status=$(cat "$DIR/exit")
 if [ "$status" != 0 ]; then
   echo "sandbank exited with status $status" >&2
+  cat "$DIR/stderr" >&2 || true
+  exit 1
+fi
+
+# A presenter plays a scenario file on stage: step by step, to the pause and its
+# sentence, to the end; the steps panel shows the verdicts.
+FIXTURES="$(cd "$(dirname "$0")/../fixtures" && pwd)"
+step "play fixtures/password-change.yaml"
+rm -f "$DIR/exit" "$DIR/stderr"
+$T kill-session -t main
+$T new-session -d -s main -x 120 -y 40 \
+  "'$BIN' scenario play '$FIXTURES/password-change.yaml' --addr 127.0.0.1:0 --log '$DIR/play.log' 2>'$DIR/stderr'; echo \$? >'$DIR/exit'; exec sleep 600"
+wait_for 'next: step 1/15 connect: adam'
+keys C-n
+wait_for '✓ step 1 connect: adam'
+wait_for 'ADAM OKAFOR'
+
+step "run to the pause: its sentence, then the sync that fails"
+keys C-g
+wait_for 'Adam changed his password at the bank'
+keys Enter
+wait_gone 'Adam changed his password'
+keys C-n
+wait_for '✓ step 7 sync: adam'
+wait_for 'reauth'
+
+step "run to the end: every step passes"
+keys C-r
+wait_for 'The business passes a reauth token'
+keys Enter
+keys C-r
+wait_for 'every step has run'
+wait_for '✓15 '
+keys C-o
+wait_for '✓  15 call: GET /sandbox/webhooks'
+keys Escape
+wait_gone 'ctrl\+r to the end'
+
+step "quit the play"
+keys q
+deadline=$((SECONDS + WAIT))
+until [ -s "$DIR/exit" ]; do
+  if ((SECONDS >= deadline)); then echo "sandbank did not exit" >&2; screen >&2; exit 1; fi
+  sleep 0.1
+done
+status=$(cat "$DIR/exit")
+if [ "$status" != 0 ]; then
+  echo "sandbank scenario play exited with status $status" >&2
   cat "$DIR/stderr" >&2 || true
   exit 1
 fi

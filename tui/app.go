@@ -27,6 +27,8 @@ type Model struct {
 	tabsY, bodyTop int
 	tabX           [pageCount][2]int
 
+	play *play // a scenario played on stage, or nil
+
 	notices   <-chan engine.Notice
 	cancel    func()
 	dirty     reloadKind
@@ -156,6 +158,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.push(w, w.Init())
 	case clockMsg:
 		return m.clocked(msg)
+	case stepDoneMsg:
+		return m.stepDone(msg)
 	case tea.KeyPressMsg:
 		return m.key(msg)
 	case tea.MouseClickMsg:
@@ -214,9 +218,14 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	if key.Matches(msg, k.TimeAnywhere) {
 		return m.toggleTime()
 	}
+	if cmd, ok := m.playKey(msg); ok {
+		return cmd
+	}
 	f := m.focus()
 	if key.Matches(msg, k.Help) && !capturing(f) {
-		return m.push(newHelp(sh, f), nil)
+		h := newHelp(sh, f)
+		h.play = m.play != nil
+		return m.push(h, nil)
 	}
 	if m.top() != nil {
 		cmd := f.Update(msg)
@@ -281,7 +290,7 @@ func (m *Model) mouse(ms tea.Mouse, wheel bool) tea.Cmd {
 }
 
 func (m *Model) resize() {
-	w, h := m.sh.width, m.sh.height-headerLines-footerLines
+	w, h := m.sh.width, m.sh.height-headerLines-m.footerLines()
 	for _, p := range m.pages {
 		p.SetSize(w, h)
 	}
@@ -295,7 +304,7 @@ func (m *Model) resize() {
 }
 
 func (m *Model) busy() bool {
-	if m.sh.advancing != "" || busy(m.current()) {
+	if m.sh.advancing != "" || busy(m.current()) || (m.play != nil && m.play.running) {
 		return true
 	}
 	for _, o := range m.overlays {

@@ -18,6 +18,14 @@ const minWidth, minHeight = 80, 24
 // Lines of the header (brand and clock, tabs, rule) and the footer (status, help).
 const headerLines, footerLines = 3, 2
 
+// footerLines is the footer's height: one more, the scenario's bar, in play mode.
+func (m *Model) footerLines() int {
+	if m.play != nil {
+		return footerLines + 1
+	}
+	return footerLines
+}
+
 // Pages, in tab order.
 const (
 	pageAccounts = iota
@@ -148,7 +156,11 @@ func (m *Model) footer() string {
 	}
 	hm := m.helpM
 	hm.SetWidth(w - 1)
-	return fit(status, w) + "\n" + fit(" "+hm.ShortHelpView(enabled(bindings)), w)
+	out := fit(status, w) + "\n" + fit(" "+hm.ShortHelpView(enabled(bindings)), w)
+	if m.play != nil {
+		out = fit(status, w) + "\n" + fit(m.bar(), w) + "\n" + fit(" "+hm.ShortHelpView(enabled(bindings)), w)
+	}
+	return out
 }
 
 func enabled(bs []key.Binding) []key.Binding {
@@ -182,7 +194,7 @@ func (m *Model) render() string {
 	header := m.header()
 	m.bodyTop = strings.Count(header, "\n") + 1
 	m.tabsY = m.bodyTop - 2 // the tabs are above the rule
-	body := padLines(m.current().View(), w, h-headerLines-footerLines)
+	body := padLines(m.current().View(), w, h-headerLines-m.footerLines())
 	screen := strings.Join([]string{header, body, m.footer()}, "\n")
 	for _, o := range m.overlays {
 		screen = overlayOn(screen, o.View(), w, h)

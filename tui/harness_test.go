@@ -161,6 +161,7 @@ type harness struct {
 type harnessOpts struct {
 	firstRun      bool
 	width, height int
+	script        Script // play mode
 }
 
 func newHarness(t testing.TB, w *testWorld, o harnessOpts) *harness {
@@ -174,6 +175,7 @@ func newHarness(t testing.TB, w *testWorld, o harnessOpts) *harness {
 		noTimers: true, styles: NewStyles(true), keys: DefaultKeyMap()}
 	sh.clockState = w.clock.State()
 	h.m = newModel(sh, o.firstRun)
+	h.m.play = newPlay(o.script)
 	h.send(tea.WindowSizeMsg{Width: o.width, Height: o.height})
 	h.run(h.m.Init())
 	return h

@@ -34,6 +34,9 @@ type KeyMap struct {
 
 	// The transaction filters' type field.
 	TxType, TxDebit, TxCredit, TxAll key.Binding
+
+	// Play mode (sandbank scenario play): they work over anything.
+	PlayNext, PlayPause, PlayEnd, PlaySteps key.Binding
 }
 
 // DefaultKeyMap is the key map of the UI.
@@ -114,5 +117,10 @@ func DefaultKeyMap() KeyMap {
 		TxDebit:  b([]string{"d"}, "d", "debits"),
 		TxCredit: b([]string{"c"}, "c", "credits"),
 		TxAll:    b([]string{"a"}, "a", "all"),
+
+		PlayNext:  b([]string{"ctrl+n"}, "ctrl+n", "next step"),
+		PlayPause: b([]string{"ctrl+g"}, "ctrl+g", "run to the next pause"),
+		PlayEnd:   b([]string{"ctrl+r"}, "ctrl+r", "run to the end"),
+		PlaySteps: b([]string{"ctrl+o"}, "ctrl+o", "the scenario's steps"),
 	}
 }

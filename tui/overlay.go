@@ -74,6 +74,7 @@ func (m *Model) toggleTime() tea.Cmd {
 // closes it.
 type helpOverlay struct {
 	sh     *shared
+	play   bool // a scenario plays: its keys are listed too
 	below  help.KeyMap
 	w, h   int
 	closed bool
@@ -114,10 +115,19 @@ func (o *helpOverlay) View() string {
 		legend[i%4] += fit(st.Key.Render(fit("R"+itoa(i+1), 3))+" "+st.Muted.Render(r), cw) + " "
 	}
 	body := st.Title.Render("Keys here") + "  " + st.Faint.Render("(any key closes)") + "\n" + hm.FullHelpView(o.below.FullHelp()) +
-		"\n\n" + st.Title.Render("Everywhere") + "\n" + hm.FullHelpView(global) +
+		"\n\n" + st.Title.Render("Everywhere") + "\n" + hm.FullHelpView(global) + o.playKeys(hm) +
 		"\n\n" + st.Title.Render("Rules") + "  " + st.Faint.Render("the R-numbers on the screens: the rules of Data Sync") + "\n" +
 		strings.TrimRight(strings.Join(legend[:], "\n"), " ")
 	return st.Modal.Render(body)
+}
+
+// playKeys lists the keys of a scenario played on stage, if one is.
+func (o *helpOverlay) playKeys(hm help.Model) string {
+	if !o.play {
+		return ""
+	}
+	k := o.sh.keys
+	return "\n\n" + o.sh.styles.Title.Render("Scenario") + "\n" + hm.FullHelpView([][]key.Binding{{k.PlayNext, k.PlayPause}, {k.PlayEnd, k.PlaySteps}})
 }
 
 // overlayOn draws box centred over screen.

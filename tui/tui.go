@@ -36,6 +36,9 @@ type Config struct {
 
 	// ExportDir is where exported statements go; default: the database's directory.
 	ExportDir string
+
+	// Script, if set, is a scenario played on stage (play.go).
+	Script Script
 }
 
 // Run shows the UI until the user quits or ctx ends.
@@ -67,5 +70,7 @@ func New(ctx context.Context, cfg Config) *Model {
 	if cfg.Clock != nil {
 		sh.clockState = cfg.Clock.State()
 	}
-	return newModel(sh, cfg.FirstRun)
+	m := newModel(sh, cfg.FirstRun)
+	m.play = newPlay(cfg.Script)
+	return m
 }

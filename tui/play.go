@@ -1,0 +1,267 @@
+package tui
+
+import (
+	"context"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+)
+
+// Play mode (sandbank scenario play FILE): a scenario file on stage. The scenario's
+// world is the one the pages show; a bar above the help line says which step comes
+// next, and keys that work over anything run the next step, run to the next pause:
+// step, or to the end. A pause: step's sentence is shown to the audience; the steps
+// panel lists every step with ✓/✗. Between steps every page stays usable: the
+// presenter can open an account, show a webhook, move the clock.
+
+// Script is a scenario being played. main adapts the scenario runner to it, so the
+// UI does not depend on the scenario package.
+type Script interface {
+	Title() string
+	Steps() []ScriptStep
+	// Next runs the next step and says how it went. It blocks while the step runs
+	// (the UI calls it in a command), and it runs after a failed step too.
+	Next(ctx context.Context) ScriptResult
+}
+
+// ScriptStep is one step as the panel lists it.
+type ScriptStep struct {
+	N     int
+	Line  int
+	Text  string // "sync: adam"
+	Note  string
+	Say   string // a pause:'s sentence for the audience
+	Pause bool
+}
+
+// ScriptResult is how a step went.
+type ScriptResult struct {
+	OK      bool
+	Message string   // why it failed, with file:line:col
+	Checks  []string // ✓ and ✗ lines of its expectations
+}
+
+// play is the state of a played scenario: shared by the bar and the panel.
+type play struct {
+	script  Script
+	steps   []ScriptStep
+	results []ScriptResult
+	running bool
+	until   string // "", "pause" or "end": keep running after this step
+}
+
+// Messages of play mode.
+type (
+	stepDoneMsg struct{ res ScriptResult }
+)
+
+func newPlay(s Script) *play {
+	if s == nil {
+		return nil
+	}
+	return &play{script: s, steps: s.Steps()}
+}
+
+func (p *play) next() int  { return len(p.results) }
+func (p *play) done() bool { return p.next() >= len(p.steps) }
+
+// run starts the next step, unless one is running or none is left.
+func (m *Model) runStep(until string) tea.Cmd {
+	p := m.play
+	if p == nil || p.running || p.done() {
+		return nil
+	}
+	p.running, p.until = true, until
+	ctx, script := m.sh.ctx, p.script
+	return func() tea.Msg { return stepDoneMsg{res: script.Next(ctx)} }
+}
+
+// stepDone records a step's result, shows the world it left, and runs on when asked.
+func (m *Model) stepDone(msg stepDoneMsg) tea.Cmd {
+	p := m.play
+	p.running = false
+	if m.sh.clock != nil { // the step may have moved it: show where it is now
+		m.sh.clockState = m.sh.clock.State()
+	}
+	st := p.steps[p.next()]
+	p.results = append(p.results, msg.res)
+	cmds := []tea.Cmd{m.reload(reloadAll)}
+	switch {
+	case !msg.res.OK:
+		p.until = ""
+		cmds = append(cmds, toast(toastBad, "✗ step "+itoa(st.N)+" ("+st.Text+"): "+msg.res.Message))
+	case st.Pause:
+		p.until = ""
+		cmds = append(cmds, m.push(newPauseCallout(m.sh, st), nil))
+	default:
+		cmds = append(cmds, toast(toastOK, "✓ step "+itoa(st.N)+" "+st.Text))
+		if p.until != "" && !p.done() {
+			cmds = append(cmds, m.runStep(p.until))
+		}
+	}
+	return tea.Batch(cmds...)
+}
+
+// playKey handles the keys of play mode, which work over anything; it reports
+// whether the key was one.
+func (m *Model) playKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
+	if m.play == nil {
+		return nil, false
+	}
+	k := m.sh.keys
+	switch {
+	case key.Matches(msg, k.PlayNext):
+		return m.runStep(""), true
+	case key.Matches(msg, k.PlayPause):
+		return m.runStep("pause"), true
+	case key.Matches(msg, k.PlayEnd):
+		return m.runStep("end"), true
+	case key.Matches(msg, k.PlaySteps):
+		if sp, ok := m.top().(*stepsPanel); ok {
+			sp.closed = true
+			m.prune()
+			return nil, true
+		}
+		return m.push(newStepsPanel(m.sh, m.play), nil), true
+	}
+	return nil, false
+}
+
+// bar is play mode's line above the help: the scenario, the next step, the keys.
+func (m *Model) bar() string {
+	p := m.play
+	st, w := m.sh.styles, m.sh.width
+	passed, failed := 0, 0
+	for _, r := range p.results {
+		if r.OK {
+			passed++
+		} else {
+			failed++
+		}
+	}
+	score := st.OK.Render("✓" + itoa(passed))
+	if failed > 0 {
+		score += " " + st.Bad.Render("✗"+itoa(failed))
+	}
+	var what string
+	switch {
+	case p.running:
+		what = st.Accent.Render(m.sh.spinner()+" step "+itoa(p.steps[p.next()].N)+" ") + st.Value.Render(p.steps[p.next()].Text)
+	case p.done():
+		what = st.Muted.Render("every step has run")
+	default:
+		s := p.steps[p.next()]
+		what = st.Label.Render("next: step "+itoa(s.N)+"/"+itoa(len(p.steps))+" ") + st.Value.Render(s.Text)
+	}
+	k := m.sh.keys // the rest are in the steps panel and the help
+	keys := st.Key.Render(k.PlayNext.Help().Key) + st.Faint.Render(" next · ") + st.Key.Render(k.PlaySteps.Help().Key) + st.Faint.Render(" steps")
+	left := st.Brand.Render(" ▶ scenario ") + score + "  " + what
+	return spread(left, keys+" ", w)
+}
+
+// stepsPanel lists the scenario's steps with how each went.
+type stepsPanel struct {
+	sh     *shared
+	p      *play
+	w, h   int
+	closed bool
+}
+
+func newStepsPanel(sh *shared, p *play) *stepsPanel { return &stepsPanel{sh: sh, p: p} }
+
+func (o *stepsPanel) SetSize(w, h int) { o.w, o.h = w, h }
+func (o *stepsPanel) Closed() bool     { return o.closed }
+func (o *stepsPanel) Busy() bool       { return o.p.running }
+
+func (o *stepsPanel) ShortHelp() []key.Binding {
+	k := o.sh.keys
+	return []key.Binding{k.PlayNext, k.PlayPause, k.PlayEnd, withHelp(k.Cancel, "close")}
+}
+func (o *stepsPanel) FullHelp() [][]key.Binding { return [][]key.Binding{o.ShortHelp()} }
+
+func (o *stepsPanel) Update(msg tea.Msg) tea.Cmd {
+	if msg, ok := msg.(tea.KeyPressMsg); ok && (key.Matches(msg, o.sh.keys.Cancel) || key.Matches(msg, o.sh.keys.Quit)) {
+		o.closed = true
+	}
+	return nil
+}
+
+func (o *stepsPanel) View() string {
+	st := o.sh.styles
+	width := min(o.w-8, 96)
+	rows := max(o.h-10, 5)
+	p := o.p
+	// A window of the steps around the next one.
+	from := max(0, min(p.next()-rows/2, len(p.steps)-rows))
+	to := min(len(p.steps), from+rows)
+	var b []string
+	b = append(b, st.Title.Render("Scenario")+" "+st.Value.Render(clip(p.script.Title(), width-10)))
+	for i := from; i < to; i++ {
+		s := p.steps[i]
+		mark, style := st.Faint.Render("·"), st.Muted
+		switch {
+		case i < len(p.results) && p.results[i].OK:
+			mark, style = st.OK.Render("✓"), st.Value
+		case i < len(p.results):
+			mark, style = st.Bad.Render("✗"), st.Bad
+		case i == p.next():
+			mark, style = st.Accent.Render("▸"), st.Bold
+		}
+		line := mark + " " + st.Faint.Render(fitRight(itoa(s.N), 3)) + " " + style.Render(clip(s.Text, width-8))
+		b = append(b, line)
+		if s.Note != "" && i >= len(p.results) && i == p.next() {
+			b = append(b, "      "+st.Muted.Render(clip(s.Note, width-8)))
+		}
+		if i < len(p.results) && !p.results[i].OK {
+			for _, l := range wrap(p.results[i].Message, width-8) {
+				b = append(b, "      "+st.Bad.Render(l))
+			}
+		}
+	}
+	if to < len(p.steps) {
+		b = append(b, st.Faint.Render("      … "+itoa(len(p.steps)-to)+" more"))
+	}
+	k := o.sh.keys
+	b = append(b, "", st.Key.Render(k.PlayNext.Help().Key)+st.Muted.Render(" next step · ")+st.Key.Render(k.PlayPause.Help().Key)+
+		st.Muted.Render(" to the next pause · ")+st.Key.Render(k.PlayEnd.Help().Key)+st.Muted.Render(" to the end · ")+
+		st.Key.Render("esc")+st.Muted.Render(" close"))
+	return st.Modal.Render(strings.Join(b, "\n"))
+}
+
+// pauseCallout shows a pause: step's sentence to the audience.
+type pauseCallout struct {
+	sh     *shared
+	step   ScriptStep
+	w, h   int
+	closed bool
+}
+
+func newPauseCallout(sh *shared, s ScriptStep) *pauseCallout { return &pauseCallout{sh: sh, step: s} }
+
+func (o *pauseCallout) SetSize(w, h int) { o.w, o.h = w, h }
+func (o *pauseCallout) Closed() bool     { return o.closed }
+func (o *pauseCallout) ShortHelp() []key.Binding {
+	return []key.Binding{withHelp(o.sh.keys.Dismiss, "close")}
+}
+func (o *pauseCallout) FullHelp() [][]key.Binding { return [][]key.Binding{o.ShortHelp()} }
+
+func (o *pauseCallout) Update(msg tea.Msg) tea.Cmd {
+	if msg, ok := msg.(tea.KeyPressMsg); ok && key.Matches(msg, o.sh.keys.Dismiss) {
+		o.closed = true
+	}
+	return nil
+}
+
+func (o *pauseCallout) View() string {
+	st := o.sh.styles
+	width := min(o.w-12, 70)
+	var b []string
+	b = append(b, st.Faint.Render("step "+itoa(o.step.N)+" · pause"), "")
+	for _, l := range wrap(o.step.Say, width) {
+		b = append(b, st.Title.Render(l))
+	}
+	b = append(b, "", st.Key.Render("enter")+st.Muted.Render(" close · ")+st.Key.Render(o.sh.keys.PlayNext.Help().Key)+
+		st.Muted.Render(" next step"))
+	return st.Modal.Render(strings.Join(b, "\n"))
+}

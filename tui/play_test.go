@@ -1,0 +1,94 @@
+package tui
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"sandbank/api"
+	"sandbank/scenario"
+)
+
+// playWorld sets up a scenario's world and a run of it, as sandbank scenario play
+// does, and a harness over it with the run as its script.
+func playWorld(t *testing.T, file string) *harness {
+	t.Helper()
+	src, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := scenario.Parse(file, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	o := s.WorldOptions(filepath.Join(t.TempDir(), "world.db"))
+	w, h, err := api.Host(slog.New(slog.DiscardHandler))(ctx, o, scenario.ReceiverURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = w.Close() })
+	run, err := scenario.Open(ctx, s, w, h, scenario.ReceiverURL, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(run.Close)
+	tw := &testWorld{t: t, ctx: ctx, clock: w.Clock, bank: w.Bank, db: w.DB, eng: w.Engine}
+	return newHarness(t, tw, harnessOpts{script: testScript{run}})
+}
+
+// testScript is main's adapter of a scenario run (playScript), for the tests.
+type testScript struct{ run *scenario.Run }
+
+func (p testScript) Title() string { return p.run.S.Title }
+func (p testScript) Steps() []ScriptStep {
+	out := make([]ScriptStep, len(p.run.S.Steps))
+	for i, s := range p.run.S.Steps {
+		out[i] = ScriptStep{N: s.N, Line: s.Line(), Text: s.Text, Note: s.Note, Say: s.Say, Pause: s.Action == "pause"}
+	}
+	return out
+}
+func (p testScript) Next(ctx context.Context) ScriptResult {
+	res := p.run.Next(ctx)
+	out := ScriptResult{OK: res.OK, Checks: res.Checks}
+	if res.Err != nil {
+		out.Message = res.Err.Error()
+	}
+	return out
+}
+
+// A scenario on stage: the bar says what comes next; ctrl+n runs one step, ctrl+g
+// runs to the pause and shows its sentence, ctrl+r runs on and stops at a failure,
+// ctrl+o lists the steps with ✓ and ✗; the pages show the world in between.
+func TestPlayMode(t *testing.T) {
+	h := playWorld(t, "testdata/play.yaml")
+	h.golden("play-start")
+
+	h.press("ctrl+n")
+	h.contains("✓ step 1 connect: adam", "next: step 2/7 advance: 30m", "ADAM OKAFOR")
+
+	h.press("ctrl+g")
+	h.golden("play-pause")
+	h.press("enter") // the audience has read it
+	h.contains("next: step 5/7 sync: adam")
+
+	h.press("2") // the pages stay usable between steps: the webhook log
+	h.contains("Webhook events 2")
+	h.press("1", "ctrl+r")
+	h.contains("✗ step 6 (sync: adam): testdata/play.yaml:15:14: status: expected \"successful\"", "next: step 7/7 advance: 2m", "✓5 ✗1")
+
+	h.press("?")
+	h.contains("ctrl+n next step", "ctrl+g run to the next pause", "ctrl+r run to the end", "ctrl+o the scenario's steps")
+	h.press("esc", "ctrl+o")
+	h.golden("play-steps")
+	h.press("esc", "ctrl+r")
+	h.contains("every step has run", "✓6 ✗1")
+	if got := h.m.sh.clock.Now(); !got.Equal(time.Date(2021, 8, 20, 12, 32, 0, 0, time.UTC)) {
+		t.Fatalf("the clock after the scenario: %v", got)
+	}
+	h.press("ctrl+n") // nothing is left: nothing happens
+	h.contains("every step has run")
+}
