@@ -62,34 +62,19 @@ func (f *fakeSender) Send(_ context.Context, _ string, _ map[string]string, _ []
 func newTestWorld(t testing.TB) *testWorld {
 	t.Helper()
 	w := &testWorld{t: t, ctx: context.Background(), sender: &fakeSender{}}
-	w.clock = simulator.NewClock(worldStart, simulator.WithWall(func() time.Time { return frozenWall }))
-	w.clock.SetPaused(true)
-	t.Cleanup(w.clock.Close)
-	var err error
-	if w.bank, err = simulator.New(simulator.Config{Seed: 2021, Start: worldStart}, w.clock); err != nil {
-		t.Fatal(err)
-	}
-	if w.db, err = store.Open(filepath.Join(t.TempDir(), "sandbank.db"), store.UnsafeNoSync()); err != nil {
-		t.Fatal(err)
-	}
-	if w.eng, err = engine.New(engine.Config{Clock: w.clock, Bank: w.bank, Store: w.db, Sender: w.sender}); err != nil {
-		t.Fatal(err)
-	}
-	err = w.eng.Start(w.ctx, engine.Settings{SecretKey: "test_sk_goldengoldengolden", PublicKey: "test_pk_goldengoldengolden",
-		WebhookSecret: "whsec_golden", IDNamespace: "sandbank/seed/2021"})
+	wd, err := world.Open(w.ctx, world.Options{DB: filepath.Join(t.TempDir(), "sandbank.db"), Seed: 2021, Start: worldStart,
+		Sender: w.sender, Paused: true, Wall: func() time.Time { return frozenWall },
+		Keys: world.Keys{Secret: "test_sk_goldengoldengolden", Public: "test_pk_goldengoldengolden", WebhookSecret: "whsec_golden"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		if err := w.eng.Close(); err != nil {
-			t.Error(err)
-		}
-		if err := w.db.Close(); err != nil {
+		if err := wd.Close(); err != nil {
 			t.Error(err)
 		}
 	})
-	demo := &world.World{DB: w.db, Clock: w.clock, Bank: w.bank, Engine: w.eng}
-	if err := scenario.Demo(w.ctx, demo, api.New(api.Config{Engine: w.eng, Bank: w.bank}), "http://127.0.0.1:7070/sandbox/receiver"); err != nil {
+	w.clock, w.bank, w.db, w.eng = wd.Clock, wd.Bank, wd.DB, wd.Engine
+	if err := scenario.Demo(w.ctx, wd, api.New(api.Config{Engine: w.eng, Bank: w.bank}), "http://127.0.0.1:7070/sandbox/receiver"); err != nil {
 		t.Fatal(err)
 	}
 	w.settle()
