@@ -293,7 +293,7 @@ func (w *world) buildNarrations() {
 // demo customers make the first few a tour of every MFA kind.
 type demoCustomer struct {
 	first, last string
-	female      bool
+	female      bool // for the tour's names; a requested name keeps the drawn gender
 	profile     string
 	mfa         engine.MFAKind
 	bank        string
@@ -309,64 +309,106 @@ var demo = []demoCustomer{
 	{"", "", false, ProfileBusiness, engine.MFANone, "101", engine.AuthInternetBanking},
 }
 
+// customerPlan is what is decided about a customer before the seed fills in the
+// rest: nothing for most of the world's own, the tour's row for the first few
+// (demo), a request's fields for one added later (NewCustomer). newCustomer draws
+// every value from the seed, always in the same order — the journal replays a world
+// from that order — and then takes the plan's value where it has one.
+type customerPlan struct {
+	first, last string // a name ("" keeps the drawn one)
+	named       bool   // first and last are set (last may be "")
+	female      bool   // for the tour's names; a requested name keeps the drawn gender
+	profile     string
+	mfa         engine.MFAKind
+	auth        string
+	inLekki     bool // Mr Adam lives in Lekki
+	username    string
+	password    string
+	bank        string // the first account's bank
+	accountType string // the first account's type
+	requested   bool   // added by a request: accounts open empty, one of them
+}
+
+// planFor is customer idx's plan: the tour's row for the world's first customers, a
+// request's fields for an added one (nc), nothing for the rest.
+func planFor(idx int, nc *NewCustomer) customerPlan {
+	switch {
+	case nc != nil:
+		p := customerPlan{profile: ProfileDormant, mfa: engine.MFANone, auth: nc.AuthMethod, username: nc.Username,
+			password: nc.Password, bank: nc.Institution, accountType: nc.AccountType, requested: true}
+		if nc.Profile != "" {
+			p.profile = nc.Profile
+		}
+		if nc.MFA != "" {
+			p.mfa = nc.MFA
+		}
+		if nc.Name != "" {
+			parts := strings.Fields(nc.Name)
+			p.named, p.first, p.last = true, strings.Join(parts[:max(1, len(parts)-1)], " "), parts[len(parts)-1]
+			if len(parts) == 1 {
+				p.last = ""
+			}
+		}
+		return p
+	case idx < len(demo):
+		d := demo[idx]
+		return customerPlan{first: d.first, last: d.last, named: d.first != "", female: d.female, profile: d.profile,
+			mfa: d.mfa, auth: d.auth, inLekki: idx == 0, bank: d.bank}
+	}
+	return customerPlan{}
+}
+
+// or is the plan's value if it has one, else the drawn one.
+func or[T comparable](planned, drawn T) T {
+	var zero T
+	if planned != zero {
+		return planned
+	}
+	return drawn
+}
+
 // newCustomer makes customer idx, from the seed alone (nc nil) or from a request;
 // its accounts open at openAt.
 func (w *world) newCustomer(idx int, nc *NewCustomer, openAt int64) *customer {
 	h := hash3(w.hseed, saltCustomer, uint64(idx))
 	f := gofakeit.NewFaker(rand.NewPCG(h, golden), false)
+	plan := planFor(idx, nc)
 	c := &customer{idx: idx, id: objectID(openAt/nsPerSec+int64(idx%86400), hash2(h, 1))}
-	if nc != nil {
+	if plan.requested {
 		c.addedAt = time.Unix(0, openAt).UTC()
-	}
-	var dm *demoCustomer
-	if nc == nil && idx < len(demo) {
-		dm = &demo[idx]
 	}
 
 	gn := firstNames[f.IntN(len(firstNames))]
 	c.first, c.last = gn.name, f.RandomString(lastNames)
 	female := gn.female
-	switch {
-	case dm != nil && dm.first != "":
-		c.first, c.last, female = dm.first, dm.last, dm.female
-	case nc != nil && nc.Name != "":
-		parts := strings.Fields(nc.Name)
-		c.first, c.last = strings.Join(parts[:max(1, len(parts)-1)], " "), parts[len(parts)-1]
-		if len(parts) == 1 {
-			c.last = ""
+	if plan.named {
+		c.first, c.last = plan.first, plan.last
+		if !plan.requested { // the tour's customers are who they are; a requested name keeps the drawn gender
+			female = plan.female
 		}
 	}
-	full := strings.TrimSpace(c.first + " " + c.last)
-
-	// Profile, MFA, auth method.
-	c.profile = pickWeighted(f, []string{ProfileSalaryEarner, ProfileTrader, ProfileStudent, ProfileBusiness,
-		ProfilePensioner, ProfileFreelancer}, []int{35, 15, 15, 12, 10, 13})
-	c.mfa = engine.MFAKinds[pickIndex(f, []int{40, 25, 15, 10, 10})]
-	c.authMethod = engine.AuthInternetBanking
+	c.profile = or(plan.profile, pickWeighted(f, []string{ProfileSalaryEarner, ProfileTrader, ProfileStudent, ProfileBusiness,
+		ProfilePensioner, ProfileFreelancer}, []int{35, 15, 15, 12, 10, 13}))
+	c.mfa = or(plan.mfa, engine.MFAKinds[pickIndex(f, []int{40, 25, 15, 10, 10})])
+	auth := engine.AuthInternetBanking
 	if f.IntN(10) < 4 {
-		c.authMethod = engine.AuthMobileBanking
+		auth = engine.AuthMobileBanking
 	}
-	if dm != nil {
-		c.profile, c.mfa, c.authMethod = dm.profile, dm.mfa, dm.auth
-	}
-	if nc != nil {
-		c.profile, c.mfa = ProfileDormant, engine.MFANone
-		if nc.Profile != "" {
-			c.profile = nc.Profile
-		}
-		if nc.MFA != "" {
-			c.mfa = nc.MFA
-		}
-		if nc.AuthMethod != "" {
-			c.authMethod = nc.AuthMethod
-		}
-	}
-
-	// Identity.
+	c.authMethod = or(plan.auth, auth)
 	c.place = places[f.IntN(len(places))]
-	if dm != nil && idx == 0 {
-		c.place = places[0] // Mr Adam lives in Lekki
+	if plan.inLekki {
+		c.place = places[0]
 	}
+	w.drawIdentity(c, f, female)
+	c.username, c.password, c.question, c.answer = w.drawCredentials(c, f)
+	c.username, c.password = or(plan.username, c.username), or(plan.password, c.password)
+	w.openAccounts(c, f, plan, openAt)
+	return c
+}
+
+// drawIdentity fills c's identity — phone, date of birth, marital status, email,
+// BVN, address — and a business's name, from its name, profile and place.
+func (w *world) drawIdentity(c *customer, f *gofakeit.Faker, female bool) {
 	phone := networks[f.IntN(len(networks))].prefix + f.Numerify("#######")
 	age := 24 + f.IntN(34)
 	switch c.profile {
@@ -384,16 +426,9 @@ func (w *world) newCustomer(idx int, nc *NewCustomer, openAt int64) *customer {
 	if c.profile == ProfileStudent {
 		marital = "Single"
 	}
-	local := strings.ToLower(strings.Map(nameChar, c.first))
-	if c.last != "" {
-		local += "." + strings.ToLower(strings.Map(nameChar, c.last))
-	}
-	if len(local) < 3 { // a name of non-Latin letters only
-		local = "customer" + itoa(idx)
-	}
-	email := local + itoa(f.IntN(90)+10) + "@" + f.RandomString(emailDomains)
+	email := c.localPart() + itoa(f.IntN(90)+10) + "@" + f.RandomString(emailDomains)
 	c.identity = engine.Identity{
-		FullName: full, Email: email, Phone: phone, BVN: "22" + f.Numerify("#########"),
+		FullName: strings.TrimSpace(c.first + " " + c.last), Email: email, Phone: phone, BVN: "22" + f.Numerify("#########"),
 		Gender: gender, DateOfBirth: dob.Format("2006-01-02"), MaritalStatus: marital,
 		AddressLine1: itoa(1+f.IntN(120)) + " " + c.place.street, AddressLine2: c.place.area,
 		City: c.place.city, State: c.place.state,
@@ -404,55 +439,57 @@ func (w *world) newCustomer(idx int, nc *NewCustomer, openAt int64) *customer {
 			c.business = strings.ToUpper(c.first + " " + f.RandomString(companySuffixes))
 		}
 	}
+}
 
-	// Credentials and security question.
-	c.username = local
-	for w.byUsername[c.username] != nil {
-		c.username = local + itoa(f.IntN(900)+100)
+// localPart is the customer's name as an email's or username's: "ada.eze".
+func (c *customer) localPart() string {
+	local := strings.ToLower(strings.Map(nameChar, c.first))
+	if c.last != "" {
+		local += "." + strings.ToLower(strings.Map(nameChar, c.last))
 	}
-	c.password = f.RandomString(passwordWords) + "@" + f.Numerify("####")
+	if len(local) < 3 { // a name of non-Latin letters only
+		local = "customer" + itoa(c.idx)
+	}
+	return local
+}
+
+// drawCredentials draws a free username from the name, a password and a security
+// question with its answer.
+func (w *world) drawCredentials(c *customer, f *gofakeit.Faker) (username, password, question, answer string) {
+	local := c.localPart()
+	username = local
+	for w.byUsername[username] != nil {
+		username = local + itoa(f.IntN(900)+100)
+	}
+	password = f.RandomString(passwordWords) + "@" + f.Numerify("####")
 	q := securityQuestions[f.IntN(len(securityQuestions))]
-	c.question = q.question
 	if q.answers == nil {
-		c.answer = f.RandomString(lastNames)
+		answer = f.RandomString(lastNames)
 	} else {
-		c.answer = f.RandomString(q.answers)
+		answer = f.RandomString(q.answers)
 	}
-	if nc != nil {
-		if nc.Username != "" {
-			c.username = nc.Username
-		}
-		if nc.Password != "" {
-			c.password = nc.Password
-		}
-	}
+	return username, password, q.question, answer
+}
 
-	// Accounts: one, or for some of the world's customers two at different banks.
+// openAccounts opens c's accounts at openAt: one, or for some of the world's own
+// customers two at different banks; the plan may name the first one's bank and type.
+func (w *world) openAccounts(c *customer, f *gofakeit.Faker, plan customerPlan, openAt int64) {
 	n := 1
-	if nc == nil && dm == nil && f.IntN(4) == 0 {
+	if !plan.requested && plan.bank == "" && f.IntN(4) == 0 {
 		n = 2
 	}
 	var used []string
 	for i := 0; i < n; i++ {
-		code := ""
-		switch {
-		case i == 0 && dm != nil:
-			code = dm.bank
-		case i == 0 && nc != nil && nc.Institution != "":
-			code = nc.Institution
-		default:
-			for code == "" || contains(used, code) {
-				code = pickInstitution(f, c.profile == ProfileBusiness)
-			}
+		code, typ := "", ""
+		if i == 0 {
+			code, typ = plan.bank, plan.accountType
+		}
+		for code == "" || contains(used, code) {
+			code = pickInstitution(f, c.profile == ProfileBusiness)
 		}
 		used = append(used, code)
-		typ := ""
-		if i == 0 && nc != nil {
-			typ = nc.AccountType
-		}
-		c.accounts = append(c.accounts, w.newAccount(c, f, code, typ, openAt, nc == nil))
+		c.accounts = append(c.accounts, w.newAccount(c, f, code, typ, openAt, !plan.requested))
 	}
-	return c
 }
 
 // nameChar keeps the ASCII letters and digits of a name for usernames and
@@ -534,7 +571,9 @@ func institutionByCode(code string) (engine.Institution, bool) {
 }
 
 // newAccount opens an account for c at a bank; seeded accounts start with a balance
-// and history, requested ones empty at openAt.
+// and history, requested ones empty at openAt. Its number and type come from the
+// customer's draws (f), everything else from the account's own generator, seeded by
+// its number, in a fixed order: the journal replays a world from that order.
 func (w *world) newAccount(c *customer, f *gofakeit.Faker, code, typ string, openAt int64, seeded bool) *account {
 	inst, _ := institutionByCode(code)
 	number := ""
@@ -550,20 +589,47 @@ func (w *world) newAccount(c *customer, f *gofakeit.Faker, code, typ string, ope
 	if c.business != "" {
 		a.name = c.business
 	}
-	switch {
-	case typ != "":
-		a.typ = typ
-	case c.profile == ProfileBusiness || inst.Type == engine.InstitutionBusiness:
-		a.typ = engine.AccountCurrent
-	case c.profile == ProfileTrader && f.IntN(2) == 0, c.profile == ProfileSalaryEarner && f.IntN(5) == 0:
-		a.typ = engine.AccountCurrent
-	default:
-		a.typ = engine.AccountSavings
+	a.typ = typ
+	if typ == "" { // a given type draws nothing
+		a.typ = drawAccountType(c, inst, f)
 	}
-
+	w.nameOwnPayments(a, c)
+	if !a.spec.active {
+		a.cp = []int64{0}
+		return a
+	}
 	var r prng
 	r.seed(hash3(w.hseed, saltAccount, a.key), 0)
-	p := a.spec
+	monthly := w.drawIncome(a, c, &r)
+	fixed := w.drawBills(a, c, &r, monthly)
+	a.spendUnit = spendUnit(a.spec, monthly, fixed, a.payroll)
+	a.opening = int64(monthly*(0.3+1.7*r.f())) / kobo * kobo
+	if !seeded {
+		a.opening = 0
+	}
+	if a.typ == engine.AccountCurrent && (c.profile == ProfileBusiness && r.n(4) == 0 || c.profile == ProfileSalaryEarner && r.n(10) == 0) {
+		a.overdraft = int64(monthly*0.5) / (1000 * kobo) * (1000 * kobo)
+	}
+	a.cp = []int64{a.opening}
+	return a
+}
+
+// drawAccountType is a current account for businesses (and at business banks),
+// sometimes for traders and salary earners, else savings. It draws only when the
+// profile leaves a choice.
+func drawAccountType(c *customer, inst engine.Institution, f *gofakeit.Faker) string {
+	switch {
+	case c.profile == ProfileBusiness || inst.Type == engine.InstitutionBusiness:
+		return engine.AccountCurrent
+	case c.profile == ProfileTrader && f.IntN(2) == 0, c.profile == ProfileSalaryEarner && f.IntN(5) == 0:
+		return engine.AccountCurrent
+	}
+	return engine.AccountSavings
+}
+
+// nameOwnPayments sets the narrations of the account's airtime and data for the
+// customer's own number, and who its transfers come from and go to.
+func (w *world) nameOwnPayments(a *account, c *customer) {
 	phone := c.identity.Phone
 	network := "MTN"
 	for _, n := range networks {
@@ -582,12 +648,12 @@ func (w *world) newAccount(c *customer, f *gofakeit.Faker, code, typ string, ope
 	case ProfileFreelancer:
 		a.inGroup = w.gFreelanceIn
 	}
-	if !p.active {
-		a.cp = []int64{0}
-		return a
-	}
+}
 
-	// Income: a monthly lump and/or inbound transfers, in kobo.
+// drawIncome draws the monthly lump (salary, pension or allowance), the range of
+// inbound transfers and a business's payroll; it returns the monthly income, kobo.
+func (w *world) drawIncome(a *account, c *customer, r *prng) float64 {
+	p := a.spec
 	logUniform := func(lo, hi int64) int64 {
 		x := math.Exp(math.Log(float64(lo)) + r.f()*(math.Log(float64(hi))-math.Log(float64(lo))))
 		return int64(x/1000) * 1000 * kobo
@@ -617,10 +683,14 @@ func (w *world) newAccount(c *customer, f *gofakeit.Faker, code, typ string, ope
 	if p.payroll {
 		a.payroll = int64(monthly*0.35) / (1000 * kobo) * (1000 * kobo)
 	}
+	return monthly
+}
 
-	// Bills.
+// drawBills draws the account's TV package, prepaid electricity and LAWMA, sized to
+// the income; it returns what they cost a month, kobo.
+func (w *world) drawBills(a *account, c *customer, r *prng, monthly float64) float64 {
 	fixed := 0.0
-	if r.f() < p.tvShare {
+	if r.f() < a.spec.tvShare {
 		var fits []int
 		for i, pk := range dstvPackages {
 			if float64(pk.naira*kobo) <= 0.05*monthly {
@@ -642,9 +712,13 @@ func (w *world) newAccount(c *customer, f *gofakeit.Faker, code, typ string, ope
 		a.lawma = (2500 + int64(r.n(5))*500) * kobo
 		fixed += float64(a.lawma)
 	}
+	return fixed
+}
 
-	// The spend unit makes the expected spending about 92% of the income.
-	target := 0.92*monthly - fixed - float64(a.payroll)
+// spendUnit sizes the account's spending so that it is about 92% of the income,
+// after the bills and the payroll.
+func spendUnit(p *profileSpec, monthly, fixed float64, payroll int64) int64 {
+	target := 0.92*monthly - fixed - float64(payroll)
 	if target < 0.3*monthly {
 		target = 0.3 * monthly
 	}
@@ -662,17 +736,7 @@ func (w *world) newAccount(c *customer, f *gofakeit.Faker, code, typ string, ope
 		}
 	}
 	unit := (target/perMonth - fixedMean) / scaledMean
-	a.spendUnit = max(int64(unit), 200*kobo)
-
-	a.opening = int64(monthly*(0.3+1.7*r.f())) / kobo * kobo
-	if !seeded {
-		a.opening = 0
-	}
-	if a.typ == engine.AccountCurrent && (c.profile == ProfileBusiness && r.n(4) == 0 || c.profile == ProfileSalaryEarner && r.n(10) == 0) {
-		a.overdraft = int64(monthly*0.5) / (1000 * kobo) * (1000 * kobo)
-	}
-	a.cp = []int64{a.opening}
-	return a
+	return max(int64(unit), 200*kobo)
 }
 
 // openAccount opens one more account for an existing customer at openAt: empty, with
