@@ -65,14 +65,12 @@ type Run struct {
 	next    int // the index of the next step
 	results []StepResult
 	failed  bool
-	started time.Time
 }
 
 // StepResult is how a step went.
 type StepResult struct {
 	Step     *Step
 	OK       bool
-	Skipped  bool   // not run: an earlier step failed, or it comes after serve:
 	Err      *Error // why it failed, at the step or the failed expectation
 	Expected string
 	Got      string
@@ -92,7 +90,7 @@ type delivery struct {
 func Open(ctx context.Context, s *Scenario, w *world.World, h http.Handler, receiverURL string, out io.Writer) (*Run, error) {
 	r := &Run{S: s, W: w, H: h, receiverURL: receiverURL, customerIDs: map[string]string{}, numbers: map[string]string{},
 		banks: map[string]string{}, ids: map[string]string{}, vars: map[string]string{}, reported: map[string]int{},
-		cursors: map[string]int{}, started: time.Now()}
+		cursors: map[string]int{}}
 	set := w.Engine.Settings()
 	r.keys = world.Keys{Secret: set.SecretKey.Reveal(), Public: set.PublicKey, WebhookSecret: set.WebhookSecret.Reveal()}
 	if out != nil {
@@ -750,8 +748,8 @@ func (r *Run) lookup(ref string) (string, error) {
 			return r.keys.Secret, nil
 		case "public":
 			return r.keys.Public, nil
-		case "webhook_secret":
-			return r.keys.WebhookSecret, nil
+		case "webhook_secret": // as it is now: a settings step may have changed it
+			return r.W.Engine.Settings().WebhookSecret.Reveal(), nil
 		}
 	}
 	if !dotted || field == "id" {
@@ -1000,16 +998,15 @@ func (r *Run) expectWebhooks(st *Step, out *StepResult) *StepResult {
 
 // Result is how a file went in a headless run.
 type Result struct {
-	Path     string
-	Title    string
-	Passed   bool
-	Err      error // the file could not be read, or the world built
-	Failure  *StepResult
-	Steps    int // steps run
-	Stopped  int // steps left at serve:, for sandbank serve --scenario
-	Wall     time.Duration
-	Virtual  time.Duration // how far the clock moved
-	Requests int
+	Path    string
+	Title   string
+	Passed  bool
+	Err     error // the file could not be read, or the world built
+	Failure *StepResult
+	Steps   int // steps run
+	Stopped int // steps left at serve:, for sandbank serve --scenario
+	Wall    time.Duration
+	Virtual time.Duration // how far the clock moved
 }
 
 // Line is the result in one line: ✓ or ✗ with where and why.
