@@ -37,12 +37,15 @@ const DefaultAddr = "127.0.0.1:7070"
 // DefaultSeed makes the first run's demo world.
 const DefaultSeed = world.DefaultSeed
 
-type globals struct {
+// dbFlag is the database of the commands that open the user's world; a scenario
+// builds a throw-away world of its own and has none.
+type dbFlag struct {
 	DB string `help:"Database file (created on first run)." default:"${db}" type:"path"`
 }
 
 // serverFlags are the flags of the commands that run sandbank.
 type serverFlags struct {
+	dbFlag
 	Addr      string `help:"Address of the HTTP API (127.0.0.1:0 picks a free port). Keep it on 127.0.0.1 unless you mean to expose it." default:"${addr}"`
 	Seed      int64  `help:"Seed of the simulated world, used when the database is new." default:"${seed}"`
 	SecretKey string `help:"Secret key (the mono-sec-key header), at least 16 characters; generated on first run if unset." env:"SANDBANK_SECRET_KEY"`
@@ -53,7 +56,6 @@ func (f serverFlags) options(db string, log *slog.Logger) Options {
 }
 
 type cli struct {
-	globals
 	TUI      tuiCmd      `cmd:"" name:"tui" default:"withargs" help:"Open the terminal UI, with the HTTP API in the same process (the default)."`
 	Serve    serveCmd    `cmd:"" help:"Run the HTTP API without the terminal UI."`
 	Backup   backupCmd   `cmd:"" help:"Write a consistent copy of the database, also while sandbank runs."`
@@ -66,6 +68,12 @@ func main() {
 		kong.Name("sandbank"),
 		kong.Description("A local Data Sync sandbox for open-banking integrations: a simulated Nigerian bank, Mono's Data Sync rules, an HTTP API and a terminal UI."),
 		kong.UsageOnError(),
+		kong.Exit(func(code int) { // a usage error exits 2, as command lines do (kong says 80)
+			if code == 80 {
+				code = 2
+			}
+			os.Exit(code)
+		}),
 		kong.Vars{"db": defaultDBPath(), "addr": DefaultAddr, "seed": fmt.Sprint(DefaultSeed)},
 	)
 	k, err := parser.Parse(os.Args[1:])
@@ -76,10 +84,12 @@ func main() {
 		os.Exit(2)
 	}
 	parser.FatalIfErrorf(err)
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// SIGHUP too: a closed terminal ends sandbank as Ctrl+C does, cleaning up (a
+	// played scenario's throw-away world).
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 	k.BindTo(ctx, (*context.Context)(nil))
-	if err := k.Run(&c.globals); err != nil {
+	if err := k.Run(); err != nil {
 		if errors.Is(err, scenario.ErrFailed) {
 			os.Exit(1) // each failure is said already
 		}
@@ -137,7 +147,7 @@ type serveCmd struct {
 	IDs      string `name:"ids" help:"With --scenario: write the scenario's names (customers, accounts, keys, saved values) with their IDs to FILE, as JSON, for your app's tests." placeholder:"FILE"`
 }
 
-func (c serveCmd) Run(ctx context.Context, g *globals) error {
+func (c serveCmd) Run(ctx context.Context) error {
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	if c.Scenario != "" {
 		return serveScenario(ctx, c, log)
@@ -145,7 +155,7 @@ func (c serveCmd) Run(ctx context.Context, g *globals) error {
 	if c.IDs != "" {
 		return engine.Invalid("ids", "--ids goes with --scenario: it writes the IDs of a scenario's names")
 	}
-	m := NewMain(c.options(g.DB, log))
+	m := NewMain(c.options(c.DB, log))
 	if err := m.Open(ctx); err != nil {
 		return err
 	}
@@ -160,10 +170,10 @@ type tuiCmd struct {
 	Log string `help:"Log file (the terminal belongs to the UI); default: next to the database." default:"" type:"path"`
 }
 
-func (t tuiCmd) Run(ctx context.Context, g *globals) error {
+func (t tuiCmd) Run(ctx context.Context) error {
 	logPath := t.Log
 	if logPath == "" {
-		logPath = strings.TrimSuffix(g.DB, filepath.Ext(g.DB)) + ".log"
+		logPath = strings.TrimSuffix(t.DB, filepath.Ext(t.DB)) + ".log"
 	}
 	if err := os.MkdirAll(filepath.Dir(logPath), 0o700); err != nil {
 		return err
@@ -173,26 +183,27 @@ func (t tuiCmd) Run(ctx context.Context, g *globals) error {
 		return err
 	}
 	defer lf.Close()
-	m := NewMain(t.options(g.DB, slog.New(slog.NewTextHandler(lf, nil))))
+	m := NewMain(t.options(t.DB, slog.New(slog.NewTextHandler(lf, nil))))
 	if err := m.Open(ctx); err != nil {
 		return err
 	}
 	runErr := tui.Run(ctx, tui.Config{Engine: m.Engine, Bank: m.Bank, Clock: m.Clock, Addr: m.Addr(),
-		FirstRun: m.FirstRun, DBPath: g.DB})
+		FirstRun: m.FirstRun, DBPath: t.DB})
 	return errors.Join(runErr, m.Close())
 }
 
 type backupCmd struct {
+	dbFlag
 	File  string `arg:"" help:"Where to write the copy." type:"path"`
 	Force bool   `help:"Replace FILE if it exists."`
 }
 
-func (b backupCmd) Run(ctx context.Context, g *globals) error {
-	n, err := Backup(ctx, g.DB, b.File, b.Force)
+func (b backupCmd) Run(ctx context.Context) error {
+	n, err := Backup(ctx, b.DB, b.File, b.Force)
 	if err != nil {
 		return err
 	}
-	fmt.Printf("wrote %s (%d bytes), a consistent copy of %s\n", b.File, n, g.DB)
+	fmt.Printf("wrote %s (%d bytes), a consistent copy of %s\n", b.File, n, b.DB)
 	return nil
 }
 

@@ -292,6 +292,27 @@ func (p SettingsPatch) Validate() error {
 	return nil
 }
 
+// connectedBefore keeps R4 true within one virtual instant (a paused clock, the
+// steps of a scenario): an account connected at the very instant Data Sync is then
+// enabled was connected before it, so it counts from a nanosecond earlier (times
+// are shown to the millisecond: the nanosecond never shows). Accounts connected
+// after, in the same instant, count from the instant itself: at or after it.
+func connectedBefore(tx Tx, now time.Time) error {
+	accounts, err := tx.Accounts()
+	if err != nil {
+		return err
+	}
+	for _, a := range accounts {
+		if a.ConnectedAt.Equal(now) {
+			a.ConnectedAt = now.Add(-time.Nanosecond)
+			if err := tx.PutAccount(a); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // UpdateSettings applies p. Enabling Data Sync records the moment (R4); enabling it
 // again keeps the first moment; disabling forgets it. Changing the auto-sync interval
 // reschedules every account from now.
@@ -313,6 +334,9 @@ func (e *Engine) UpdateSettings(ctx context.Context, p SettingsPatch) (Settings,
 			switch {
 			case *p.DataSyncEnabled && !s.DataSyncEnabled():
 				s.DataSyncEnabledAt = now
+				if err := connectedBefore(tx, now); err != nil {
+					return err
+				}
 			case !*p.DataSyncEnabled:
 				s.DataSyncEnabledAt = time.Time{}
 			}

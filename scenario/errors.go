@@ -20,6 +20,28 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
 }
 
+// Errors are several refusals of one file, in order: each customer and step is
+// checked, so a file's mistakes are said together. As a list of errors it unwraps
+// to each, so errors.As finds the first *Error.
+type Errors []*Error
+
+func (l Errors) Error() string {
+	lines := make([]string, len(l))
+	for i, e := range l {
+		lines[i] = e.Error()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Unwrap gives the refusals to errors.Is and errors.As.
+func (l Errors) Unwrap() []error {
+	out := make([]error, len(l))
+	for i, e := range l {
+		out[i] = e
+	}
+	return out
+}
+
 // posError is an Error before the file's name is known.
 type posError struct {
 	pos pos

@@ -85,6 +85,12 @@ func show(v any, present bool) string {
 	}
 	switch x := v.(type) {
 	case string:
+		if !isText([]byte(x)) {
+			return fmt.Sprintf("%d bytes of binary data", len(x))
+		}
+		if r := []rune(x); len(r) > 200 {
+			return strconv.Quote(string(r[:200])) + fmt.Sprintf("… (%d characters)", len(r))
+		}
 		return strconv.Quote(x)
 	case json.Number:
 		return x.String()

@@ -102,9 +102,15 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, src []byte) {
 		s, err := Parse("f.yaml", src)
 		if err != nil {
-			e, ok := err.(*Error)
-			if !ok || e.Line < 1 || e.Col < 1 || e.Msg == "" {
-				t.Fatalf("Parse(%q) = %v (%T); want an *Error with a place", src, err, err)
+			list, ok := err.(Errors)
+			if e, one := err.(*Error); one {
+				list, ok = Errors{e}, true
+			}
+			for _, e := range list {
+				ok = ok && e.Line >= 1 && e.Col >= 1 && e.Msg != ""
+			}
+			if !ok || len(list) == 0 || len(list) > maxErrors {
+				t.Fatalf("Parse(%q) = %v (%T); want refusals each with a place", src, err, err)
 			}
 			return
 		}

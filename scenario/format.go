@@ -203,13 +203,29 @@ func Parse(path string, src []byte) (*Scenario, error) {
 	p := &fileParser{s: &Scenario{Path: path, Seed: DefaultSeed, Start: DefaultStart, WorldCustomers: DefaultWorldCustomers,
 		Keys: DefaultKeys, ServeAt: -1, names: map[string]*Customer{}, accts: map[string]*Account{}}}
 	if err := p.file(root); err != nil {
-		return nil, inFile(path, err)
+		p.errs = append(p.errs, err)
 	}
-	return p.s, nil
+	switch len(p.errs) {
+	case 0:
+		return p.s, nil
+	case 1:
+		return nil, inFile(path, p.errs[0])
+	}
+	var list Errors
+	for _, err := range p.errs[:min(len(p.errs), maxErrors)] {
+		if e, ok := inFile(path, err).(*Error); ok {
+			list = append(list, e)
+		}
+	}
+	return nil, list
 }
 
+// maxErrors is how many refusals of one file are said.
+const maxErrors = 10
+
 type fileParser struct {
-	s *Scenario
+	s    *Scenario
+	errs []error // refusals of customers and steps: each is checked, so all are said at once
 	// while checking steps:
 	clock     time.Time
 	clockStep int
@@ -280,6 +296,9 @@ func (p *fileParser) file(root *node) error {
 	return p.steps(steps)
 }
 
+// refuse keeps a refusal and goes on with the next customer or step.
+func (p *fileParser) refuse(err error) { p.errs = append(p.errs, err) }
+
 func (p *fileParser) keys(n *node) error {
 	if n.kind != kMap {
 		return errAt(n.pos, "keys: is a mapping of secret, public and webhook_secret; found %s", n.what())
@@ -319,14 +338,14 @@ func settingsBlock(n *node, out *Settings) error {
 	}
 	if v := n.get("data_sync"); v != nil {
 		switch strings.ToLower(v.value) {
-		case "enabled", "true", "on":
+		case "enabled", "true":
 			b := true
 			out.DataSync = &b
-		case "disabled", "false", "off":
+		case "disabled", "false":
 			b := false
 			out.DataSync = &b
 		default:
-			return errAt(v.pos, "data_sync is enabled or disabled, not %s", v.what())
+			return errAt(v.pos, "data_sync is enabled or disabled (true or false), not %s", v.what())
 		}
 	}
 	if v := n.get("auto_sync"); v != nil {
@@ -380,38 +399,45 @@ func (p *fileParser) customers(n *node) error {
 		return errAt(n.pos, "customers: is a mapping of names to customers, e.g. adam: {institution: \"044\", balance: NGN 10000}; found %s", n.what())
 	}
 	for i, k := range n.keys {
-		c := &Customer{Name: k.value, World: -1, pos: k.pos}
-		if err := p.newName(k, "customer"); err != nil {
+		if err := p.customer(k, n.vals[i]); err != nil {
+			p.refuse(err)
+		}
+	}
+	return nil
+}
+
+// customer reads one named customer.
+func (p *fileParser) customer(k, v *node) error {
+	c := &Customer{Name: k.value, World: -1, pos: k.pos}
+	if err := p.newName(k, "customer"); err != nil {
+		return err
+	}
+	if v.kind != kMap {
+		return errAt(v.pos, "customer %s is a mapping, e.g. {institution: \"044\", balance: NGN 10000} or {world: 0}; found %s", c.Name, v.what())
+	}
+	if err := onlyFields(v, customerFields, "customer field"); err != nil {
+		return err
+	}
+	if w := v.get("world"); w != nil {
+		idx, err := integer(w, "world", 0, int64(p.s.WorldCustomers-1))
+		if err != nil {
 			return err
 		}
-		v := n.vals[i]
-		if v.kind != kMap {
-			return errAt(v.pos, "customer %s is a mapping, e.g. {institution: \"044\", balance: NGN 10000} or {world: 0}; found %s", c.Name, v.what())
-		}
-		if err := onlyFields(v, customerFields, "customer field"); err != nil {
-			return err
-		}
-		if w := v.get("world"); w != nil {
-			idx, err := integer(w, "world", 0, int64(p.s.WorldCustomers-1))
-			if err != nil {
-				return err
+		for _, f := range customerFields {
+			if f != "world" && v.get(f) != nil {
+				return errAt(v.keys[slices.IndexFunc(v.keys, func(k *node) bool { return k.value == f })].pos,
+					"customer %s is the world's own customer %d: it takes no %s (the world made it); drop world: to describe a new customer", c.Name, idx, f)
 			}
-			for _, f := range customerFields {
-				if f != "world" && v.get(f) != nil {
-					return errAt(v.keys[slices.IndexFunc(v.keys, func(k *node) bool { return k.value == f })].pos,
-						"customer %s is the world's own customer %d: it takes no %s (the world made it); drop world: to describe a new customer", c.Name, idx, f)
-				}
-			}
-			c.World = int(idx)
-			c.Accounts = []*Account{{Name: c.Name, Customer: c, pos: k.pos}}
-		} else if err := p.newCustomer(c, v); err != nil {
-			return err
 		}
-		p.s.Customers = append(p.s.Customers, c)
-		p.s.names[c.Name] = c
-		for _, a := range c.Accounts {
-			p.s.accts[a.Name] = a
-		}
+		c.World = int(idx)
+		c.Accounts = []*Account{{Name: c.Name, Customer: c, pos: k.pos}}
+	} else if err := p.newCustomer(c, v); err != nil {
+		return err
+	}
+	p.s.Customers = append(p.s.Customers, c)
+	p.s.names[c.Name] = c
+	for _, a := range c.Accounts {
+		p.s.accts[a.Name] = a
 	}
 	return nil
 }
@@ -544,7 +570,8 @@ func (p *fileParser) steps(n *node) error {
 	for i, it := range n.items {
 		st, err := p.step(i+1, it)
 		if err != nil {
-			return err
+			p.refuse(err)
+			continue
 		}
 		p.s.Steps = append(p.s.Steps, st)
 	}
@@ -687,7 +714,7 @@ func (p *fileParser) at(st *Step, v *node) error {
 			after = fmt.Sprintf("step %d", p.clockStep)
 		}
 		return errAt(v.pos, "at: %s would move the clock backwards: it is at %s here (since %s); the clock only moves forward",
-			t.UTC().Format(time.RFC3339), p.clock.UTC().Format(time.RFC3339), after)
+			engine.TimeText(t), engine.TimeText(p.clock), after)
 	}
 	st.At = t
 	p.moveClock(t, st.N)
@@ -1177,6 +1204,9 @@ func (p *fileParser) expectations(v *node) ([]*Expectation, error) {
 	if v.kind != kMap || len(v.keys) == 0 {
 		return nil, errAt(v.pos, "expect: is a mapping of paths to values, e.g. {http: 200, account.balance: 500000}; found %s", v.what())
 	}
+	if err := commaCut(v); err != nil {
+		return nil, err
+	}
 	var out []*Expectation
 	for i, k := range v.keys {
 		e := &Expectation{Path: k.value, Matcher: MatchEqual, Want: v.vals[i], pos: k.pos}
@@ -1234,7 +1264,10 @@ func checkMatcher(e *Expectation) error {
 			return errAt(w.pos, "%s compares numbers: give a number or an amount such as NGN 5,000; found %s", e.Matcher, w.what())
 		}
 	case "len":
-		if _, err := integer(w, "len", 0, 1<<31); err != nil {
+		if w.kind == kMap {
+			return errAt(w.pos, "matchers do not nest: len takes a number, e.g. {len: 3}; to say \"at least one\", expect the first item: data.0: {any: true}")
+		}
+		if _, err := integer(w, "len", 0, 1<<31-1); err != nil {
 			return err
 		}
 	case "matches":
@@ -1442,15 +1475,24 @@ func expand(s string, look func(ref string) (string, error)) (string, error) {
 // --- scalar readers
 
 func onlyFields(n *node, allowed []string, what string) error {
-	for i, k := range n.keys {
-		if slices.Contains(allowed, k.value) {
-			continue
+	if err := commaCut(n); err != nil {
+		return err
+	}
+	for _, k := range n.keys {
+		if !slices.Contains(allowed, k.value) {
+			return errAt(k.pos, "%s", unknown(what, k.value, allowed))
 		}
-		if i > 0 && strings.Trim(k.value, "0123456789.") == "" && isNaira(n.vals[i-1].value) {
+	}
+	return nil
+}
+
+// commaCut finds an amount a {…} mapping cut at its comma: "NGN 5" then a key "000".
+func commaCut(n *node) error {
+	for i, k := range n.keys {
+		if i > 0 && k.value != "" && strings.Trim(k.value, "0123456789.") == "" && n.vals[i-1].kind == kScalar && isNaira(n.vals[i-1].value) {
 			return errAt(n.vals[i-1].pos, "%s: %q was cut at a comma, which separates the fields of a {…} mapping: quote an amount with commas, e.g. balance: \"NGN 5,000\"",
 				n.keys[i-1].value, n.vals[i-1].value)
 		}
-		return errAt(k.pos, "%s", unknown(what, k.value, allowed))
 	}
 	return nil
 }

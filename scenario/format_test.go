@@ -51,8 +51,8 @@ func TestRefusals(t *testing.T) {
 		{"bad route", head + "  - call: /accounts\n", `f.yaml:10:11: write the route as METHOD /path, e.g. GET /accounts/{adam}; found "/accounts"`},
 		{"bad method", head + "  - call: FETCH /accounts\n", `f.yaml:10:11: unknown method "FETCH" (did you mean "PATCH"?); use one of DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT`},
 		{"bad duration", head + "  - advance: 5 minutes\n", `f.yaml:10:14: advance: "5 minutes" is not a duration: ` + durationMsg},
-		{"clock backwards", head + "  - advance: 1h\n  - at: 2021-08-20T13:30:00+01:00\n", `f.yaml:11:9: at: 2021-08-20T12:30:00Z would move the clock backwards: it is at 2021-08-20T13:00:00Z here (since step 1); the clock only moves forward`},
-		{"clock backwards as a field", head + "  - connect: adam\n    at: 2021-08-20T12:59:00+01:00\n", `f.yaml:11:9: at: 2021-08-20T11:59:00Z would move the clock backwards: it is at 2021-08-20T12:00:00Z here (since the scenario's start); the clock only moves forward`},
+		{"clock backwards", head + "  - advance: 1h\n  - at: 2021-08-20T13:30:00+01:00\n", `f.yaml:11:9: at: 20 Aug 2021 13:30:00 WAT would move the clock backwards: it is at 20 Aug 2021 14:00:00 WAT here (since step 1); the clock only moves forward`},
+		{"clock backwards as a field", head + "  - connect: adam\n    at: 2021-08-20T12:59:00+01:00\n", `f.yaml:11:9: at: 20 Aug 2021 12:59:00 WAT would move the clock backwards: it is at 20 Aug 2021 13:00:00 WAT here (since the scenario's start); the clock only moves forward`},
 		{"debit of a customer with two accounts", head + "  - bank: bola\n    debit: 5000\n", `f.yaml:10:11: customer bola has 2 accounts: name the account the money moves on (bola_a, bola_b)`},
 		{"bank step without an op", head + "  - bank: adam\n", `f.yaml:10:11: a bank step says what the customer does: debit: (spends), credit: (receives), password: (changes it) or mfa: (a kind)`},
 		{"bank step with two ops", head + "  - bank: adam\n    debit: 5\n    credit: 5\n", `f.yaml:12:5: a bank step does one thing: this one says both debit and credit; split it into two steps`},
@@ -69,6 +69,10 @@ func TestRefusals(t *testing.T) {
 		{"outage without for", head + "  - outage: adam\n", `f.yaml:10:13: an outage step needs for: (how long the bank is down, e.g. 15m) or end: true`},
 		{"latency too long", head + "  - latency: \"044\"\n    delay: 2m\n", `f.yaml:11:12: a latency is at most 1m0s`},
 		{"save over a name", head + "  - connect: adam\n    save: {adam: id}\n", `f.yaml:11:12: "adam" names a customer or account already: save under another name`},
+		{"comma cut in expect", head + "  - connect: adam\n    expect: {balance: NGN 5,000}\n", `f.yaml:11:23: balance: "NGN 5" was cut at a comma, which separates the fields of a {…} mapping: quote an amount with commas, e.g. balance: "NGN 5,000"`},
+		{"nested matcher", head + "  - connect: adam\n    expect: {data: {len: {gte: 1}}}\n", `f.yaml:11:26: matchers do not nest: len takes a number, e.g. {len: 3}; to say "at least one", expect the first item: data.0: {any: true}`},
+		{"data_sync word", "scenario: t\nsettings: {data_sync: yes}\nsteps: [{advance: 1m}]\n", `f.yaml:2:23: data_sync is enabled or disabled (true or false), not "yes"`},
+		{"indentation", head + "  - connect: adam\n     expect: {http: 200}\n", `f.yaml:10:14: YAML: mapping value is not allowed in this context: check the indentation of this line and the next (a step's fields line up under its first word), and quote values that hold ": "`},
 		{"unknown bank in outage", head + "  - outage: Acess Bank\n    for: 1h\n", `f.yaml:10:13: unknown bank, customer or account "Acess Bank"; use one of 011, 032, 033, 035, 044, 050, 057, 058, 070, 101, 214, 221, 232, 559, adam, bola, bola_a, bola_b`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -85,6 +89,24 @@ func TestRefusals(t *testing.T) {
 }
 
 const durationMsg = "use a positive duration such as 30m, 2h, 1d or 1d12h (units: s, m, h, d = 24h, w = 7d; Go units ms, us, ns too; a leading + is allowed)"
+
+// Each customer and step is checked, so a file's mistakes are said together.
+func TestRefusalsTogether(t *testing.T) {
+	src := "scenario: t\ncustomers:\n  adam: {institutoin: \"044\"}\n  bola: {mfa: sms}\n  cy: {institution: \"044\"}\nsteps:\n  - conect: cy\n  - sync: cy\n  - advance: 1m\n"
+	_, err := Parse("f.yaml", []byte(src))
+	want := `f.yaml:3:10: unknown customer field "institutoin" (did you mean "institution"?); use one of account_type, accounts, auth_method, balance, institution, mfa, name, password, profile, username, world
+f.yaml:4:15: unknown mfa "sms"; use one of captcha, none, otp, security_question, token
+f.yaml:7:5: unknown step "conect" (did you mean "connect"?); use one of advance, at, bank, call, connect, expect_call, latency, outage, pause, reauthorise, receiver, serve, settings, sync, unlink, webhook, webhooks
+f.yaml:8:11: account cy is not connected at this step: a ` + "`connect: cy`" + ` step comes first`
+	var list Errors
+	if !errors.As(err, &list) || err.Error() != want {
+		t.Fatalf("refusals:\n%v\nwant:\n%s", err, want)
+	}
+	var first *Error
+	if !errors.As(err, &first) || first.Line != 3 {
+		t.Fatalf("errors.As finds %v first", first)
+	}
+}
 
 // A good file is read whole: names, clock, templates, expectations.
 func TestParseGood(t *testing.T) {

@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -62,7 +63,8 @@ func WriteJUnit(w io.Writer, results []*Result) error {
 		switch {
 		case r.Err != nil:
 			c.Error = &junitFailure{Message: r.Err.Error(), Type: "invalid", Text: r.Line()}
-			if e, ok := r.Err.(*Error); ok {
+			var e *Error
+			if errors.As(r.Err, &e) {
 				c.Line = e.Line
 			}
 			suite.Errors++

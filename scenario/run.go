@@ -656,12 +656,13 @@ func (r *Run) call(ctx context.Context, method, path string, body []byte, key st
 		}
 	}
 	rec := &recorder{header: http.Header{}, status: http.StatusOK}
+	at := r.W.Clock.Now() // when it was sent: what it set off (a jump's webhooks) comes after it
 	r.H.ServeHTTP(rec, req)
 	res.Status, res.Header, res.Body = rec.status, rec.header, rec.body.Bytes()
 	if ctx.Err() != nil && timeout > 0 {
 		res.TimedOut, res.Status = true, 0
 	}
-	r.tr.request(r.W.Clock.Now(), method, path, key, headers, body, res)
+	r.tr.request(at, method, path, key, headers, body, res)
 	return res
 }
 
@@ -1013,7 +1014,7 @@ type Result struct {
 func (res *Result) Line() string {
 	switch {
 	case res.Err != nil:
-		return "✗ " + res.Err.Error()
+		return "✗ " + strings.ReplaceAll(res.Err.Error(), "\n", "\n  ")
 	case res.Failure != nil:
 		f := res.Failure
 		return fmt.Sprintf("✗ %s step %d (%s): %s", errWhere(f.Err), f.Step.N, f.Step.Text, f.Err.Msg)

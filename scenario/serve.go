@@ -41,6 +41,7 @@ type Serving struct {
 	calls  []observedCall // the app's requests, in arrival order
 	callCh chan struct{}  // signalled at each new call
 	cursor int            // calls matched by expect_call so far
+	lastAt time.Time      // virtual time the last step ended: within: counts from it
 	done   chan struct{}
 	cancel context.CancelFunc
 	phase  string
@@ -89,7 +90,8 @@ func (sv *Serving) record(i int, res StepResult) {
 	sv.mu.Lock()
 	defer sv.mu.Unlock()
 	st := &sv.states[i]
-	st.At = sv.run.W.Clock.Now().UTC().Format(time.RFC3339)
+	sv.lastAt = sv.run.W.Clock.Now()
+	st.At = sv.lastAt.UTC().Format(time.RFC3339)
 	if res.OK {
 		st.State, st.Message = StatePassed, strings.Join(res.Checks, "; ")
 		return
@@ -181,7 +183,7 @@ func (sv *Serving) step(ctx context.Context, i int, st *Step) StepResult {
 		if err != nil {
 			return r.fail(st, st.pos, "%v", err)
 		}
-		deadline := r.W.Clock.Now().Add(within)
+		deadline := sv.since(st).Add(within)
 		sv.set(i, StateWaiting, fmt.Sprintf("for the app to call %s %s, until %s (virtual)", st.Method, path, deadline.UTC().Format(time.RFC3339)))
 		var got *observedCall
 		err = sv.until(ctx, deadline, func() bool {
@@ -206,7 +208,7 @@ func (sv *Serving) step(ctx context.Context, i int, st *Step) StepResult {
 		}
 		return res
 	case "webhook", "webhooks":
-		deadline := r.W.Clock.Now().Add(within)
+		deadline := sv.since(st).Add(within)
 		sv.set(i, StateWaiting, fmt.Sprintf("for %s, until %s (virtual)", strings.Join(st.Events, ", "), deadline.UTC().Format(time.RFC3339)))
 		var res StepResult
 		var failed *StepResult
@@ -232,6 +234,17 @@ func (sv *Serving) step(ctx context.Context, i int, st *Step) StepResult {
 	return r.runStep(ctx, st)
 }
 
+// since is when a waiting step's within: starts: its at:, or the end of the step
+// before it — the event it waits on.
+func (sv *Serving) since(st *Step) time.Time {
+	if !st.At.IsZero() {
+		return st.At
+	}
+	sv.mu.Lock()
+	defer sv.mu.Unlock()
+	return sv.lastAt
+}
+
 func cloneCursors(m map[string]int) map[string]int {
 	out := make(map[string]int, len(m))
 	for k, v := range m {
@@ -254,7 +267,8 @@ func (r *Run) drainCollect(ctx context.Context) error {
 }
 
 // until waits until cond holds (checked at each app call, delivery and clock
-// change), or the virtual clock reaches deadline, or ctx ends.
+// change), or the virtual clock reaches deadline, or ctx ends. A deadline already
+// past is reached at once, once cond has been checked.
 func (sv *Serving) until(ctx context.Context, deadline time.Time, cond func() bool) error {
 	reached := make(chan struct{})
 	t := sv.run.W.Clock.AfterFunc(deadline, func() { close(reached) })
@@ -315,7 +329,7 @@ func (sv *Serving) callsSince() string {
 }
 
 // Stop ends the steps still waiting (they fail: the app never did what they
-// expected), and reports whether every step passed.
+// expected); the steps never reached are not run. It reports whether none failed.
 func (sv *Serving) Stop() bool {
 	if sv.cancel != nil {
 		sv.cancel()
@@ -324,8 +338,12 @@ func (sv *Serving) Stop() bool {
 	sv.mu.Lock()
 	sv.phase = "stopped"
 	for i := range sv.states {
-		if sv.states[i].State == StatePending || sv.states[i].State == StateWaiting {
-			sv.states[i].State, sv.states[i].Message = StateFailed, "not reached before sandbank stopped"
+		switch sv.states[i].State {
+		case StateWaiting, StateRunning:
+			sv.states[i].State = StateFailed
+			sv.states[i].Message = "sandbank stopped while it was waiting " + sv.states[i].Message
+		case StatePending:
+			sv.states[i].Message = "not run: sandbank stopped first"
 		}
 	}
 	sv.mu.Unlock()

@@ -110,8 +110,11 @@ func yamlError(err error) error {
 	var ye yaml.Error
 	if errors.As(err, &ye) {
 		msg := ye.GetMessage()
-		if strings.Contains(msg, "duplicate") || strings.Contains(msg, "already defined") {
+		switch {
+		case strings.Contains(msg, "duplicate") || strings.Contains(msg, "already defined"):
 			msg += ": each key may appear once in a mapping"
+		case strings.Contains(msg, "not allowed in this context") || strings.Contains(msg, "unexpected key") || strings.Contains(msg, "could not find"):
+			msg += ": check the indentation of this line and the next (a step's fields line up under its first word), and quote values that hold \": \""
 		}
 		return &posError{pos: tokenPos(ye.GetToken()), msg: "YAML: " + msg}
 	}

@@ -93,7 +93,7 @@ func (m *Model) stepDone(msg stepDoneMsg) tea.Cmd {
 		cmds = append(cmds, toast(toastBad, "✗ step "+itoa(st.N)+" ("+st.Text+"): "+msg.res.Message))
 	case st.Pause:
 		p.until = ""
-		cmds = append(cmds, m.push(newPauseCallout(m.sh, st), nil))
+		cmds = append(cmds, toast(toastOK, "» step "+itoa(st.N)+": pause"), m.push(newPauseCallout(m.sh, st), nil))
 	default:
 		cmds = append(cmds, toast(toastOK, "✓ step "+itoa(st.N)+" "+st.Text))
 		if p.until != "" && !p.done() {
