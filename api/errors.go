@@ -45,7 +45,18 @@ var defaultReason = map[string]string{
 	engine.EINTERNAL:     "INTERNAL_ERROR",
 }
 
-// errorBody is every error's JSON (DESIGN §4).
+// apiError is an error answer before a route group gives it its body.
+type apiError struct {
+	Status  int
+	Message string
+	Code    string // the precise reason: INVALID_REQUEST, RATE_LIMITED, CODE_USED …
+	Field   string // the offending input of a 400
+}
+
+// errorShape is how a route group writes an error's body.
+type errorShape func(apiError) any
+
+// errorBody is v1's error (DESIGN §4), which the widget and sandbox routes share.
 type errorBody struct {
 	Status  string `json:"status"`
 	Message string `json:"message"`
@@ -53,10 +64,31 @@ type errorBody struct {
 	Field   string `json:"field,omitempty"`
 }
 
-// writeError answers err as JSON with its status. Internal errors — and domain
+func v1ErrorBody(e apiError) any {
+	return errorBody{Status: "failed", Message: e.Message, Code: e.Code, Field: e.Field}
+}
+
+// shapeOf is the error shape of a request no route group has taken (an unknown
+// path, a wrong method, headers over the cap, a panic): v2's under /v2, v1's elsewhere.
+func (s *Server) shapeOf(r *http.Request) errorShape {
+	if isV2Path(r.URL.Path) {
+		return s.v2ErrorBody
+	}
+	return v1ErrorBody
+}
+
+// answerError writes e in shape.
+func answerError(w http.ResponseWriter, shape errorShape, e apiError) {
+	writeJSON(w, e.Status, shape(e))
+}
+
+// internalError is what a bug answers: no detail.
+var internalError = apiError{Status: http.StatusInternalServerError, Message: "internal error", Code: defaultReason[engine.EINTERNAL]}
+
+// writeError answers err in shape with its status. Internal errors — and domain
 // errors with a code the table does not know, which are bugs too — are logged and
 // shown only as "internal error".
-func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
+func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, shape errorShape, err error) {
 	code := engine.ErrorCode(err)
 	status, known := statusOf[code]
 	if !known || code == engine.EINTERNAL {
@@ -64,26 +96,26 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 			return // the client went away; nobody reads an answer
 		}
 		log.Error("internal error", "route", r.Pattern, "err", err)
-		writeJSON(w, http.StatusInternalServerError, errorBody{Status: "failed", Message: "internal error", Code: defaultReason[engine.EINTERNAL]})
+		answerError(w, shape, internalError)
 		return
 	}
-	body := errorBody{Status: "failed", Message: engine.ErrorMessage(err), Code: defaultReason[code]}
-	if e, ok := engine.AsError(err); ok {
-		body.Field = e.Field
-		if e.Reason != "" {
-			body.Code = e.Reason
+	e := apiError{Status: status, Message: engine.ErrorMessage(err), Code: defaultReason[code]}
+	if de, ok := engine.AsError(err); ok {
+		e.Field = de.Field
+		if de.Reason != "" {
+			e.Code = de.Reason
 		}
-		if e.RetryAfter > 0 {
-			w.Header().Set("Retry-After", strconv.FormatInt(int64((e.RetryAfter+time.Second-1)/time.Second), 10))
+		if de.RetryAfter > 0 {
+			w.Header().Set("Retry-After", strconv.FormatInt(int64((de.RetryAfter+time.Second-1)/time.Second), 10))
 		}
 	}
-	writeJSON(w, status, body)
+	answerError(w, shape, e)
 }
 
 // writeJSON answers v as JSON.
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	b, err := json.Marshal(v)
-	if err != nil {
+	if err != nil { // plain structs and maps of them: a bug
 		status = http.StatusInternalServerError
 		b = []byte(`{"status":"failed","message":"internal error","code":"INTERNAL_ERROR"}`)
 	}
@@ -93,9 +125,9 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // fallback answers what the mux does not route — unknown paths (404) and known paths
 // with another method (405, with Allow) — as JSON. It lets the mux route once and
 // catches the mux's own plain-text answer: only then is r.Pattern empty.
-func fallback(mux *http.ServeMux) http.Handler {
+func (s *Server) fallback(mux *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		mux.ServeHTTP(&unrouted{ResponseWriter: w, r: r}, r)
+		mux.ServeHTTP(&unrouted{ResponseWriter: w, r: r, shape: s.shapeOf(r)}, r)
 	})
 }
 
@@ -103,6 +135,7 @@ func fallback(mux *http.ServeMux) http.Handler {
 type unrouted struct {
 	http.ResponseWriter
 	r       *http.Request
+	shape   errorShape
 	swallow bool // the mux's text body follows: drop it
 }
 
@@ -116,7 +149,7 @@ func (u *unrouted) WriteHeader(code int) {
 	h.Del("X-Content-Type-Options")
 	switch code {
 	case http.StatusBadRequest: // "OPTIONS *" and the like
-		writeJSON(u.ResponseWriter, code, errorBody{Status: "failed", Code: "INVALID_REQUEST",
+		answerError(u.ResponseWriter, u.shape, apiError{Status: code, Code: "INVALID_REQUEST",
 			Message: "the request target " + strconv.Quote(u.r.RequestURI) + " is not a path"})
 		return
 	case http.StatusMethodNotAllowed:
@@ -124,11 +157,11 @@ func (u *unrouted) WriteHeader(code int) {
 		if target == "" { // CONNECT host:port
 			target = u.r.RequestURI
 		}
-		writeJSON(u.ResponseWriter, code, errorBody{Status: "failed", Code: "METHOD_NOT_ALLOWED",
+		answerError(u.ResponseWriter, u.shape, apiError{Status: code, Code: "METHOD_NOT_ALLOWED",
 			Message: u.r.Method + " is not allowed on " + target + "; use " + strings.ReplaceAll(h.Get("Allow"), ",", " or")})
 		return
 	}
-	writeJSON(u.ResponseWriter, code, errorBody{Status: "failed", Code: "NOT_FOUND",
+	answerError(u.ResponseWriter, u.shape, apiError{Status: code, Code: "NOT_FOUND",
 		Message: "no route " + u.r.Method + " " + u.r.URL.Path + "; GET /openapi.yaml lists every route"})
 }
 

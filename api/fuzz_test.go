@@ -435,12 +435,5 @@ func FuzzAppendJSON(f *testing.F) {
 		if want, _ := json.Marshal(statementJSON{Data: []txJSON{}}); !bytes.Equal(appendStatement(nil, nil), want) {
 			t.Fatalf("empty statement: %s, want %s", appendStatement(nil, nil), want)
 		}
-		v := engine.AccountView{Meta: engine.AccountMeta{DataStatus: category, AuthMethod: currency},
-			Account: engine.AccountBody{ID: id, Institution: engine.InstitutionBody{Name: name, BankCode: category, Type: id},
-				Name: narration, AccountNumber: name, Type: currency, Currency: category, Balance: balance, BVN: narration}}
-		want, _ = json.Marshal(v)
-		if got := appendAccountView(nil, &v); !bytes.Equal(got, want) {
-			t.Fatalf("appendAccountView:\n got %s\nwant %s", got, want)
-		}
 	})
 }

@@ -14,7 +14,7 @@ import (
 
 // The Mono v1-compatible routes (DESIGN §4.1).
 
-func (s *Server) register(mux *routeMux) {
+func (s *Server) monoV1Routes(mux *routeMux) {
 	mux.Handle("POST /account/auth", s.secret(s.exchangeCode))
 	mux.Handle("GET /accounts/{id}", s.secret(s.account))
 	mux.Handle("GET /accounts/{id}/transactions", s.secret(s.transactions))
@@ -26,14 +26,6 @@ func (s *Server) register(mux *routeMux) {
 	mux.Handle("POST /accounts/{id}/unlink", s.secret(s.unlink))
 	mux.Handle("GET /accounts/{id}/identity", s.secret(s.identity))
 	mux.Handle("GET /statements/{file}", s.handle(s.statementPDF))
-	s.widgetRoutes(mux)
-	s.sandboxRoutes(mux)
-	mux.Handle("GET /openapi.yaml", s.handle(func(w http.ResponseWriter, r *http.Request) error {
-		w.Header().Set("Content-Type", "application/yaml")
-		_, err := w.Write(OpenAPI)
-		return err
-	}))
-	mux.Handle("GET /{$}", s.handle(s.index))
 }
 
 func (s *Server) index(w http.ResponseWriter, r *http.Request) error {
@@ -67,8 +59,7 @@ func (s *Server) account(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v := engine.NewAccountView(a)
-	writeAppended(w, http.StatusOK, func(b []byte) []byte { return appendAccountView(b, &v) }, nil)
+	writeJSON(w, http.StatusOK, engine.NewAccountView(a))
 	return nil
 }
 

@@ -1,6 +1,6 @@
-// Package api is sandbank's HTTP face (DESIGN §4): the Mono v1-compatible routes, the
-// connect widget flow, the sandbox controls and the OpenAPI document, on the standard
-// library's net/http.
+// Package api is sandbank's HTTP face (DESIGN §4): Mono's v1 and v2 routes over the
+// same engine, the connect widget flow, the sandbox controls and the OpenAPI document,
+// on the standard library's net/http.
 package api
 
 import (
@@ -50,7 +50,7 @@ func New(cfg Config) *Server {
 	mux := &routeMux{ServeMux: http.NewServeMux()}
 	s.register(mux)
 	s.routes = mux.patterns
-	s.handler = s.logged(s.recovered(headerLimit(fallback(mux.ServeMux))))
+	s.handler = s.logged(s.recovered(s.headerLimit(s.fallback(mux.ServeMux))))
 	return s
 }
 
@@ -71,9 +71,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 // handlerFunc is a route's handler; a returned error is answered as JSON.
 type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
-// secret wraps a route that needs the mono-sec-key header (R11).
-func (s *Server) secret(h handlerFunc) http.Handler {
-	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
+// secret wraps a route that needs the mono-sec-key header (R11); errors in v1's shape.
+func (s *Server) secret(h handlerFunc) http.Handler { return s.secretAs(v1ErrorBody, h) }
+
+// handle answers a handler's error as JSON, in v1's shape.
+func (s *Server) handle(h handlerFunc) http.Handler { return s.handleAs(v1ErrorBody, h) }
+
+// secretAs wraps a route of a group whose errors take shape and that needs the
+// mono-sec-key header (R11). The key is compared in constant time and never logged.
+func (s *Server) secretAs(shape errorShape, h handlerFunc) http.Handler {
+	return s.handleAs(shape, func(w http.ResponseWriter, r *http.Request) error {
 		key := r.Header.Get("mono-sec-key")
 		if key == "" || !s.eng.CheckSecretKey(key) {
 			return engine.Errorf(engine.EUNAUTHORIZED, "missing or wrong mono-sec-key header: send the secret key sandbank printed when it started").WithReason("INVALID_SECRET_KEY")
@@ -82,11 +89,11 @@ func (s *Server) secret(h handlerFunc) http.Handler {
 	})
 }
 
-// handle answers a handler's error as JSON.
-func (s *Server) handle(h handlerFunc) http.Handler {
+// handleAs answers a handler's error as JSON in shape.
+func (s *Server) handleAs(shape errorShape, h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := h(w, r); err != nil {
-			writeError(w, r, s.log, err)
+			writeError(w, r, s.log, shape, err)
 		}
 	})
 }
@@ -100,7 +107,7 @@ const (
 )
 
 // headerLimit answers 431 for headers over maxHeaderBytes.
-func headerLimit(next http.Handler) http.Handler {
+func (s *Server) headerLimit(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		n := len(r.Method) + len(r.RequestURI) + len(r.Proto) + len(r.Host)
 		for k, vs := range r.Header {
@@ -109,7 +116,7 @@ func headerLimit(next http.Handler) http.Handler {
 			}
 		}
 		if n > maxHeaderBytes {
-			writeJSON(w, http.StatusRequestHeaderFieldsTooLarge, errorBody{Status: "failed", Code: "HEADERS_TOO_LARGE",
+			answerError(w, s.shapeOf(r), apiError{Status: http.StatusRequestHeaderFieldsTooLarge, Code: "HEADERS_TOO_LARGE",
 				Message: "the request's headers take " + strconv.Itoa(n) + " bytes, over the " + strconv.Itoa(maxHeaderBytes>>10) + " KiB sandbank reads; send fewer or shorter headers"})
 			return
 		}
@@ -126,7 +133,7 @@ func (s *Server) recovered(next http.Handler) http.Handler {
 					panic(v)
 				}
 				s.log.Error("panic", "route", r.Pattern, "panic", v, "stack", string(debug.Stack()))
-				writeJSON(w, http.StatusInternalServerError, errorBody{Status: "failed", Message: "internal error", Code: "INTERNAL_ERROR"})
+				answerError(w, s.shapeOf(r), internalError)
 			}
 		}()
 		next.ServeHTTP(w, r)
@@ -152,7 +159,7 @@ func (s *Server) logged(next http.Handler) http.Handler {
 		attrs := [4]slog.Attr{slog.String("route", route), slog.Int("status", rec.status),
 			slog.Duration("dur", time.Since(start).Round(time.Microsecond))}
 		n := 3
-		if strings.Contains(route, " /accounts/{id}") { // account IDs are not secrets; sessions and jobs are
+		if strings.Contains(route, "/accounts/{id}") { // account IDs are not secrets; sessions and jobs are
 			attrs[n] = slog.String("account", r.PathValue("id"))
 			n++
 		}
