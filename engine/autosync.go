@@ -126,7 +126,7 @@ func (e *Engine) autoSyncDue() {
 		return
 	}
 	syncOne := func(id string) {
-		if _, err := e.runSync(e.ctx, id, TriggerAuto); err != nil && ErrorCode(err) != ECONFLICT && e.ctx.Err() == nil {
+		if _, err := e.runSync(e.ctx, id, TriggerAuto, ""); err != nil && ErrorCode(err) != ECONFLICT && e.ctx.Err() == nil {
 			e.log.Warn("automatic sync", "account", id, "err", err)
 		}
 	}

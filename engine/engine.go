@@ -21,6 +21,7 @@ import (
 // Rules of the provider, as durations.
 const (
 	RateLimitWindow   = 2 * time.Minute  // R3: one manual sync per account per window
+	RealtimeWindow    = 5 * time.Minute  // v2: one real-time job per account per window
 	ReauthTokenTTL    = 10 * time.Minute // R7
 	ConnectCodeTTL    = 10 * time.Minute // a connect code is exchanged within this
 	WidgetSessionTTL  = 30 * time.Minute // an abandoned widget session is forgotten after this
@@ -82,6 +83,9 @@ type Engine struct {
 	widgetsCap int                       // size at which widgets is next pruned
 	timers     map[string]Timer          // "deliver", "autosync"
 	autoNext   time.Time                 // when the "autosync" timer fires
+
+	realtimeMu  sync.Mutex   // a real-time window's claim and its job's record, together
+	jobsRunning atomic.Int64 // real-time jobs not yet ended (JobsRunning)
 
 	wake     chan struct{} // nudges the delivery loop
 	attempts atomic.Uint64 // delivery attempts recorded (DeliveryAttempts)
@@ -150,7 +154,7 @@ func (e *Engine) Start(ctx context.Context, defaults Settings) error {
 		if err != nil {
 			return err
 		}
-		return settleInterruptedFirstSyncs(tx)
+		return settleInterrupted(tx, s, e.clock.Now())
 	})
 	if err != nil {
 		return err
@@ -163,20 +167,31 @@ func (e *Engine) Start(ctx context.Context, defaults Settings) error {
 	return e.armAutoSync(ctx)
 }
 
-// settleInterruptedFirstSyncs marks FAILED the accounts whose first sync a stop
-// interrupted: stored as PROCESSING, nothing would ever finish it.
-func settleInterruptedFirstSyncs(tx Tx) error {
+// settleInterrupted marks FAILED what a stop interrupted: the accounts whose first
+// sync it cut short (stored as PROCESSING) and the real-time jobs a crash cut short
+// (stored as running). Nothing would ever finish them.
+func settleInterrupted(tx Tx, s Settings, now time.Time) error {
 	accounts, err := tx.Accounts()
 	if err != nil {
 		return err
 	}
 	for _, a := range accounts {
-		if a.DataStatus != DataProcessing || !a.Linked() {
+		if !a.Linked() {
 			continue
 		}
-		a.DataStatus = DataFailed
-		a.LastCode = CodeSyncError
-		a.LastMessage = "the first sync was interrupted when sandbank stopped; sync again"
+		changed, err := settleInterruptedJob(tx, s, &a, now)
+		if err != nil {
+			return err
+		}
+		if a.DataStatus == DataProcessing {
+			a.DataStatus = DataFailed
+			a.LastCode = CodeSyncError
+			a.LastMessage = "the first sync was interrupted when sandbank stopped; sync again"
+			changed = true
+		}
+		if !changed {
+			continue
+		}
 		if err := tx.PutAccount(a); err != nil {
 			return err
 		}

@@ -63,7 +63,7 @@ func skipReasonNow(ev Event) Event {
 func ReceivesWebhooks(s Settings, a Account) bool { return skipReason(s, a) == "" }
 
 // addEvent puts an event about a into the outbox inside tx.
-func (e *Engine) addEvent(tx Tx, s Settings, a Account, typ, code, msg string, now time.Time) (Event, error) {
+func addEvent(tx Tx, s Settings, a Account, typ, code, msg string, now time.Time) (Event, error) {
 	id, err := accountScopedID(tx, s.IDNamespace, "event", a.ID)
 	if err != nil {
 		return Event{}, err

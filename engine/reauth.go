@@ -96,7 +96,7 @@ func (e *Engine) finishReauth(ctx context.Context, w *widgetSession, sess BankSe
 		a.Credentials = w.creds
 		a.BankSession, a.BankSessionExpiresAt = sess.Token, sess.ExpiresAt
 		a.ReauthRequired, a.ReauthReason = false, ""
-		ev, err := e.addEvent(tx, s, *a, EventAccountReauthorized, "", "", now)
+		ev, err := addEvent(tx, s, *a, EventAccountReauthorized, "", "", now)
 		evs = append(evs, ev)
 		return err
 	})
@@ -106,7 +106,7 @@ func (e *Engine) finishReauth(ctx context.Context, w *widgetSession, sess BankSe
 	w.state.Status, w.state.Challenge, w.state.AccountID = WidgetSuccess, nil, w.accountID
 	e.publish(Notice{Kind: NoticeAccount, AccountID: w.accountID})
 	e.announce(evs)
-	if _, err := e.runSync(context.WithoutCancel(ctx), w.accountID, TriggerReauth); err != nil {
+	if _, err := e.runSync(context.WithoutCancel(ctx), w.accountID, TriggerReauth, ""); err != nil {
 		e.log.Warn("sync after re-authorisation", "account", w.accountID, "err", err)
 	}
 	return nil
@@ -122,7 +122,7 @@ func (e *Engine) Unlink(ctx context.Context, accountID string) error {
 		evs = evs[:0]
 		a.UnlinkedAt, a.NextAutoSyncAt = now, time.Time{}
 		a.Credentials, a.BankSession = Credentials{}, ""
-		ev, err := e.addEvent(tx, s, *a, EventAccountUnlinked, "", "", now)
+		ev, err := addEvent(tx, s, *a, EventAccountUnlinked, "", "", now)
 		evs = append(evs, ev)
 		return err
 	})

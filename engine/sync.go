@@ -6,10 +6,68 @@ import (
 	"time"
 )
 
-// Sync runs a manual sync of an account (R2, R3, R5, R6, R11). Inside the rate-limit
-// window it refuses with ERATELIMITED (RetryAfter set) and nothing runs. A sync that
-// ran but failed is not an error: the result says failed, with its code.
+// SyncPolicy is how the syncs one route starts share an account's window: at most
+// one per Window of virtual time. Inside the window v1's sync route refuses with
+// ERATELIMITED and nothing runs (R3); v2's real-time data answers with the job that
+// opened the window instead. The two routes' windows are separate.
+type SyncPolicy struct {
+	Trigger string        // TriggerManual or TriggerRealtime: whose window, and what the job records
+	Window  time.Duration // one sync per window
+	// AnswerWithLastJob: a call inside the window gets the window's job back, and
+	// the sync runs as a job that may outlive the call (v2); otherwise the call is
+	// refused inside the window and waits for its sync (v1).
+	AnswerWithLastJob bool
+}
+
+// The two policies.
+var (
+	ManualPolicy   = SyncPolicy{Trigger: TriggerManual, Window: RateLimitWindow}                           // v1's sync route (R3)
+	RealtimePolicy = SyncPolicy{Trigger: TriggerRealtime, Window: RealtimeWindow, AnswerWithLastJob: true} // v2's x-realtime
+)
+
+// windowStart is when the policy's window of a opened, as stored with a (zero if never).
+func (p SyncPolicy) windowStart(a Account) time.Time {
+	if p.Trigger == TriggerRealtime {
+		return a.LastRealtimeAt
+	}
+	return a.LastManualSyncAt
+}
+
+// NextAllowed is when a sync under p will next start a job for a.
+func (p SyncPolicy) NextAllowed(a Account) time.Time {
+	if at := p.windowStart(a); !at.IsZero() {
+		return at.Add(p.Window)
+	}
+	return time.Time{}
+}
+
+// SyncRequest asks for a sync under a policy.
+type SyncRequest struct {
+	Policy SyncPolicy
+	// Requested is what a real-time job is for: RealtimeBalance or RealtimeTransactions.
+	Requested string
+	// Wait bounds, in real time, how long a real-time call waits for its job: one
+	// still running then answers StatusSyncRunning and ends on its own. 0 waits for it.
+	Wait time.Duration
+}
+
+// Sync runs a manual sync of an account (R2, R3, R5, R6, R11): v1's sync route.
+// Inside the rate-limit window it refuses with ERATELIMITED (RetryAfter set) and
+// nothing runs. A sync that ran but failed is not an error: the result says failed,
+// with its code.
 func (e *Engine) Sync(ctx context.Context, accountID string) (SyncResult, error) {
+	return e.SyncWith(ctx, accountID, SyncRequest{Policy: ManualPolicy})
+}
+
+// RealtimeSync starts a real-time job (v2's Data Sync, through x-realtime) and
+// waits for it up to wait: the same sync as v1's, under RealtimePolicy. Inside the
+// window it starts nothing and answers the window's job (Reused).
+func (e *Engine) RealtimeSync(ctx context.Context, accountID, requested string, wait time.Duration) (SyncResult, error) {
+	return e.SyncWith(ctx, accountID, SyncRequest{Policy: RealtimePolicy, Requested: requested, Wait: wait})
+}
+
+// SyncWith runs a sync of an account as req says.
+func (e *Engine) SyncWith(ctx context.Context, accountID string, req SyncRequest) (SyncResult, error) {
 	a, err := e.Account(ctx, accountID)
 	if err != nil {
 		return SyncResult{}, err
@@ -18,43 +76,56 @@ func (e *Engine) Sync(ctx context.Context, accountID string) (SyncResult, error)
 		return SyncResult{Status: StatusSyncFailed, Code: CodeSyncError,
 			Message: "Data Sync is not enabled for this business: enable it in the settings first"}, nil
 	}
-	prev, err := e.claimWindow(a)
+	if req.Policy.AnswerWithLastJob {
+		return e.startJob(ctx, accountID, req)
+	}
+	prev, err := e.claimWindow(a, req.Policy)
 	if err != nil {
 		return SyncResult{}, err
 	}
-	res, err := e.runSync(ctx, accountID, TriggerManual)
-	if err != nil { // nothing ran (busy, shutting down, cancelled): the window is not spent
-		e.mu.Lock()
-		if prev.IsZero() {
-			delete(e.windows, a.ID)
-		} else {
-			e.windows[a.ID] = prev
-		}
-		e.mu.Unlock()
+	res, err := e.runSync(ctx, accountID, req.Policy.Trigger, "")
+	if err != nil {
+		e.giveBackWindow(req.Policy, accountID, prev)
 	}
 	return res, err
 }
 
-// claimWindow starts an account's rate-limit window (R3), or refuses inside one. The
-// claim is made in memory, so two racing calls cannot both pass, and is stored with
-// the sync's own commit (LastManualSyncAt), so it survives a restart.
-// It returns the claim it replaced, for giving the window back if nothing runs.
-func (e *Engine) claimWindow(a Account) (prev time.Time, err error) {
+// giveBackWindow undoes a claim when nothing ran (busy, shutting down, cancelled):
+// the window is not spent.
+func (e *Engine) giveBackWindow(p SyncPolicy, accountID string, prev time.Time) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if prev.IsZero() {
+		delete(e.windows, windowKey(p, accountID))
+	} else {
+		e.windows[windowKey(p, accountID)] = prev
+	}
+}
+
+func windowKey(p SyncPolicy, accountID string) string { return p.Trigger + "/" + accountID }
+
+// claimWindow starts an account's window under a policy (R3), or refuses inside
+// one. The claim is made in memory, so two racing calls cannot both pass, and is
+// stored with the sync (LastManualSyncAt in its commit; LastRealtimeAt when the
+// real-time job is opened), so it survives a restart. It returns the claim it
+// replaced, for giving the window back if nothing runs.
+func (e *Engine) claimWindow(a Account, p SyncPolicy) (prev time.Time, err error) {
 	now := e.clock.Now()
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	prev = e.windows[a.ID]
-	last := a.LastManualSyncAt
+	key := windowKey(p, a.ID)
+	prev = e.windows[key]
+	last := p.windowStart(a)
 	if prev.After(last) {
 		last = prev
 	}
 	if !last.IsZero() {
-		if wait := last.Add(RateLimitWindow).Sub(now); wait > 0 {
+		if wait := last.Add(p.Window).Sub(now); wait > 0 {
 			return prev, &Error{Code: ERATELIMITED, RetryAfter: wait, Reason: "RATE_LIMITED", Message: fmt.Sprintf(
-				"account %s was synced less than 2 minutes ago; the next sync is allowed in %s", a.ID, waitText(wait))}
+				"account %s was synced less than %d minutes ago; the next sync is allowed in %s", a.ID, int(p.Window/time.Minute), waitText(wait))}
 		}
 	}
-	e.windows[a.ID] = now
+	e.windows[key] = now
 	return prev, nil
 }
 
@@ -64,16 +135,12 @@ func waitText(d time.Duration) string {
 }
 
 // NextSyncAllowed is when a manual sync of a will next be allowed.
-func NextSyncAllowed(a Account) time.Time {
-	if a.LastManualSyncAt.IsZero() {
-		return time.Time{}
-	}
-	return a.LastManualSyncAt.Add(RateLimitWindow)
-}
+func NextSyncAllowed(a Account) time.Time { return ManualPolicy.NextAllowed(a) }
 
 // runSync runs one sync of an account through the worker pool, never two of the
-// same account at once.
-func (e *Engine) runSync(ctx context.Context, id, trigger string) (SyncResult, error) {
+// same account at once. jobID is the job openJob recorded for it, or "" for a job
+// recorded when the sync commits.
+func (e *Engine) runSync(ctx context.Context, id, trigger, jobID string) (SyncResult, error) {
 	if err := e.enter(); err != nil {
 		return SyncResult{}, err
 	}
@@ -102,7 +169,7 @@ func (e *Engine) runSync(ctx context.Context, id, trigger string) (SyncResult, e
 	}
 
 	e.publish(Notice{Kind: NoticeSyncStarted, AccountID: id})
-	res, err := e.sync(ctx, id, trigger)
+	res, err := e.sync(ctx, id, trigger, jobID)
 	if err != nil && e.ctx.Err() != nil {
 		// Cancelled by Close: nothing of the sync was kept.
 		return SyncResult{}, Errorf(EUNAVAILABLE, "sandbank is shutting down: the sync was cancelled and nothing of it kept; call again once it is back").WithReason("SHUTTING_DOWN")
@@ -141,7 +208,7 @@ type bankData struct {
 	identity Identity
 }
 
-func (e *Engine) sync(ctx context.Context, id, trigger string) (SyncResult, error) {
+func (e *Engine) sync(ctx context.Context, id, trigger, jobID string) (SyncResult, error) {
 	now := e.clock.Now()
 	a, err := e.Account(ctx, id)
 	if err != nil {
@@ -150,7 +217,7 @@ func (e *Engine) sync(ctx context.Context, id, trigger string) (SyncResult, erro
 	cached := a.BankSession != "" && a.BankSessionExpiresAt.After(now)
 	session, fail := e.signIn(ctx, &a, now)
 	if fail != nil {
-		return e.commitFailure(ctx, a, trigger, now, fail)
+		return e.commitFailure(ctx, a, trigger, jobID, now, fail)
 	}
 	data, err := e.fetch(ctx, a, session, now)
 	if cached && ErrorCode(err) == EEXPIRED {
@@ -158,14 +225,14 @@ func (e *Engine) sync(ctx context.Context, id, trigger string) (SyncResult, erro
 		// changes — so sign in afresh, once: that is where R5 and R6 surface.
 		a.BankSession, a.BankSessionExpiresAt = "", time.Time{}
 		if session, fail = e.signIn(ctx, &a, now); fail != nil {
-			return e.commitFailure(ctx, a, trigger, now, fail)
+			return e.commitFailure(ctx, a, trigger, jobID, now, fail)
 		}
 		data, err = e.fetch(ctx, a, session, now)
 	}
 	if err != nil {
-		return e.commitFailure(ctx, a, trigger, now, &syncFailure{code: CodeSyncError, message: bankErrorText(err)})
+		return e.commitFailure(ctx, a, trigger, jobID, now, &syncFailure{code: CodeSyncError, message: bankErrorText(err)})
 	}
-	return e.commitSuccess(ctx, a, trigger, now, data)
+	return e.commitSuccess(ctx, a, trigger, jobID, now, data)
 }
 
 // syncFailure is why a sync could not run.
@@ -239,7 +306,7 @@ func (e *Engine) fetch(ctx context.Context, a Account, session Secret, now time.
 
 // commitSuccess stores a sync's results in one transaction: the new transactions,
 // the snapshot, the account, the job and the account_updated event.
-func (e *Engine) commitSuccess(ctx context.Context, a Account, trigger string, now time.Time, d bankData) (SyncResult, error) {
+func (e *Engine) commitSuccess(ctx context.Context, a Account, trigger, jobID string, now time.Time, d bankData) (SyncResult, error) {
 	s := e.Settings()
 	var res SyncResult
 	var evs []Event
@@ -272,7 +339,7 @@ func (e *Engine) commitSuccess(ctx context.Context, a Account, trigger string, n
 			NewTransactions: added, TotalTransactions: total, Trigger: trigger}); err != nil {
 			return err
 		}
-		job, err := e.finishJob(tx, a.ID, trigger, now, StatusSyncSuccessful, CodeSyncSuccessful, msg)
+		job, err := e.finishJob(tx, a.ID, trigger, jobID, now, StatusSyncSuccessful, CodeSyncSuccessful, msg)
 		if err != nil {
 			return err
 		}
@@ -280,11 +347,17 @@ func (e *Engine) commitSuccess(ctx context.Context, a Account, trigger string, n
 		if err := tx.PutSyncJob(job); err != nil {
 			return err
 		}
-		ev, err := e.addEvent(tx, s, *cur, EventAccountUpdated, "", "", now)
-		if err != nil {
-			return err
+		types := []string{EventAccountUpdated}
+		if trigger == TriggerRealtime {
+			types = append(types, EventJobsUpdate)
 		}
-		evs = append(evs, ev)
+		for _, t := range types {
+			ev, err := addEvent(tx, s, *cur, t, "", "", now)
+			if err != nil {
+				return err
+			}
+			evs = append(evs, ev)
+		}
 		res = SyncResult{Status: StatusSyncSuccessful, HasNewData: hasNew, Code: CodeSyncSuccessful, Message: msg, Job: job}
 		return nil
 	})
@@ -298,7 +371,7 @@ func (e *Engine) commitSuccess(ctx context.Context, a Account, trigger string, n
 // commitFailure records a sync that could not run, and the events it calls for:
 // reauthorisation_required when the user must act (R6), sync_failed for automatic
 // syncs (R12).
-func (e *Engine) commitFailure(ctx context.Context, a Account, trigger string, now time.Time, f *syncFailure) (SyncResult, error) {
+func (e *Engine) commitFailure(ctx context.Context, a Account, trigger, jobID string, now time.Time, f *syncFailure) (SyncResult, error) {
 	s := e.Settings()
 	var res SyncResult
 	var evs []Event
@@ -315,7 +388,7 @@ func (e *Engine) commitFailure(ctx context.Context, a Account, trigger string, n
 		if cur.LastSyncedAt.IsZero() {
 			cur.DataStatus = DataFailed
 		}
-		job, err := e.finishJob(tx, a.ID, trigger, now, StatusSyncFailed, f.code, f.message)
+		job, err := e.finishJob(tx, a.ID, trigger, jobID, now, StatusSyncFailed, f.code, f.message)
 		if err != nil {
 			return err
 		}
@@ -326,11 +399,14 @@ func (e *Engine) commitFailure(ctx context.Context, a Account, trigger string, n
 		if f.code == CodeReauthRequired {
 			types = append(types, EventReauthRequired)
 		}
-		if trigger == TriggerAuto {
+		switch trigger {
+		case TriggerAuto:
 			types = append(types, EventSyncFailed)
+		case TriggerRealtime:
+			types = append(types, EventJobsUpdate)
 		}
 		for _, t := range types {
-			ev, err := e.addEvent(tx, s, *cur, t, f.code, f.message, now)
+			ev, err := addEvent(tx, s, *cur, t, f.code, f.message, now)
 			if err != nil {
 				return err
 			}
@@ -346,13 +422,21 @@ func (e *Engine) commitFailure(ctx context.Context, a Account, trigger string, n
 	return res, nil
 }
 
-func (e *Engine) finishJob(tx Tx, accountID, trigger string, now time.Time, status, code, msg string) (SyncJob, error) {
-	id, err := accountScopedID(tx, e.Settings().IDNamespace, "sync", accountID)
+// finishJob is the record of a sync that ends: the job openJob recorded (jobID),
+// or a new one.
+func (e *Engine) finishJob(tx Tx, accountID, trigger, jobID string, now time.Time, status, code, msg string) (SyncJob, error) {
+	job := SyncJob{AccountID: accountID, Trigger: trigger, StartedAt: now}
+	var err error
+	if jobID != "" {
+		job, err = tx.SyncJob(jobID)
+	} else {
+		job.ID, err = accountScopedID(tx, e.Settings().IDNamespace, "sync", accountID)
+	}
 	if err != nil {
 		return SyncJob{}, err
 	}
-	return SyncJob{ID: id, AccountID: accountID, Trigger: trigger,
-		StartedAt: now, FinishedAt: e.clock.Now(), Status: status, Code: code, Message: msg}, nil
+	job.FinishedAt, job.Status, job.Code, job.Message = e.clock.Now(), status, code, msg
+	return job, nil
 }
 
 // updateAccount reads a linked account, lets fn change it, and writes it back, all in

@@ -209,6 +209,15 @@ type Account struct {
 	BankSessionExpiresAt time.Time
 
 	UnlinkedAt time.Time // zero while linked
+
+	// Connected through a v2 initiate link: the business's customer and its reference
+	// (meta.ref); empty for accounts connected through v1's widget.
+	Customer string
+	Ref      string
+	// The last real-time job (v2's Data Sync) and when it started: the start of the
+	// account's real-time window.
+	LastRealtimeJob string
+	LastRealtimeAt  time.Time
 }
 
 // Linked reports whether the account is still connected.
@@ -245,6 +254,9 @@ const (
 	TriggerManual  = "manual"
 	TriggerAuto    = "auto"
 	TriggerReauth  = "reauth"
+	// TriggerRealtime is v2's real-time data: a read with x-realtime: true starts a
+	// job that outlives the request if it must (RealtimeSync).
+	TriggerRealtime = "realtime"
 )
 
 // Sync outcome codes, as the API answers them.
@@ -269,15 +281,30 @@ type SyncJob struct {
 	Message         string
 	HasNewData      bool
 	NewTransactions int
+	// Requested is what a real-time job was started for: RealtimeBalance or
+	// RealtimeTransactions (it names the job in its webhook).
+	Requested string
 }
+
+// Running reports whether the job has not finished yet.
+func (j SyncJob) Running() bool { return j.Status == StatusSyncRunning }
+
+// What a real-time job was started for: the read that carried x-realtime.
+const (
+	RealtimeBalance      = "balance"
+	RealtimeTransactions = "transactions"
+)
 
 // SyncResult is what a sync call answers.
 type SyncResult struct {
-	Status     string // StatusSyncSuccessful or StatusSyncFailed
+	Status     string // StatusSyncSuccessful, StatusSyncFailed, or StatusSyncRunning for a real-time job that outlived the wait
 	HasNewData bool
 	Code       string
 	Message    string
 	Job        SyncJob
+	// Reused: the call fell inside the real-time window, so no job started and
+	// Job is the one that opened the window.
+	Reused bool
 }
 
 // ConnectCode is what a successful widget login yields; exchanged once for an account.
@@ -313,6 +340,8 @@ const (
 	EventAccountReauthorized = "mono.events.account_reauthorized"
 	EventSyncFailed          = "mono.events.sync_failed"
 	EventAccountUnlinked     = "mono.events.account_unlinked"
+	// EventJobsUpdate announces the end of a real-time job (v2).
+	EventJobsUpdate = "mono.accounts.jobs.update"
 )
 
 // Delivery states of an event in the outbox.

@@ -328,7 +328,7 @@ func (e *Engine) ExchangeCode(ctx context.Context, code string) (Account, error)
 		if err := tx.PutAccount(a); err != nil {
 			return err
 		}
-		ev, err := e.addEvent(tx, s, a, EventAccountConnected, "", "", now)
+		ev, err := addEvent(tx, s, a, EventAccountConnected, "", "", now)
 		evs = append(evs, ev)
 		return err
 	})
@@ -341,7 +341,7 @@ func (e *Engine) ExchangeCode(ctx context.Context, code string) (Account, error)
 	// The first sync must finish even if the caller gives up waiting (it would leave
 	// the account PROCESSING for good); Close still cancels it.
 	ctx = context.WithoutCancel(ctx)
-	if _, err := e.runSync(ctx, a.ID, TriggerConnect); err != nil {
+	if _, err := e.runSync(ctx, a.ID, TriggerConnect, ""); err != nil {
 		e.log.Warn("first sync", "account", a.ID, "err", err)
 	}
 	return e.Account(ctx, a.ID)

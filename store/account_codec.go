@@ -14,8 +14,15 @@ import (
 // strings as uvarint length and bytes, Balance as a varint, times as uvarint
 // timeKey, ReauthRequired as one byte. Decoding takes two allocations whatever the
 // number of fields: the strings share one backing array.
+//
+// Format 2 appends the fields v2's API added (accountStringsV2, accountTimesV2)
+// after format 1's: a format-1 record reads as an account with them empty, so files
+// written before need no migration.
 
-const accountFormat = 1
+const (
+	accountFormatV1 = 1
+	accountFormat   = 2 // what appendAccount writes
+)
 
 // accountStrings lists a's string fields in record order.
 func accountStrings(a *engine.Account) [28]*string {
@@ -28,6 +35,16 @@ func accountStrings(a *engine.Account) [28]*string {
 		(*string)(&a.Credentials.Password), (*string)(&a.BankSession)}
 }
 
+// accountStringsV2 lists the string fields format 2 added, in record order.
+func accountStringsV2(a *engine.Account) [3]*string {
+	return [3]*string{&a.Customer, &a.Ref, &a.LastRealtimeJob}
+}
+
+// accountTimesV2 lists the time fields format 2 added, in record order.
+func accountTimesV2(a *engine.Account) [1]*time.Time {
+	return [1]*time.Time{&a.LastRealtimeAt}
+}
+
 // accountTimes lists a's time fields in record order.
 func accountTimes(a *engine.Account) [7]*time.Time {
 	return [7]*time.Time{&a.ConnectedAt, &a.LastSyncedAt, &a.LastAttemptAt, &a.LastManualSyncAt,
@@ -36,17 +53,17 @@ func accountTimes(a *engine.Account) [7]*time.Time {
 
 // appendAccount appends a's record to dst.
 func appendAccount(dst []byte, a engine.Account) []byte {
-	strs := accountStrings(&a)
-	n := 1 + 10 + 7*10 + 1
-	for _, s := range strs {
+	base, extra := accountStrings(&a), accountStringsV2(&a)
+	n := 1 + 10 + 8*10 + 1
+	for _, s := range base {
+		n += binary.MaxVarintLen32 + len(*s)
+	}
+	for _, s := range extra {
 		n += binary.MaxVarintLen32 + len(*s)
 	}
 	dst = append(dst[:len(dst):len(dst)], make([]byte, 0, n)...)
 	dst = append(dst, accountFormat)
-	for _, s := range strs {
-		dst = binary.AppendUvarint(dst, uint64(len(*s)))
-		dst = append(dst, *s...)
-	}
+	dst = appendStrings(dst, base[:])
 	dst = binary.AppendVarint(dst, a.Balance)
 	for _, t := range accountTimes(&a) {
 		dst = binary.AppendUvarint(dst, timeKey(*t))
@@ -55,7 +72,20 @@ func appendAccount(dst []byte, a engine.Account) []byte {
 	if a.ReauthRequired {
 		flag = 1
 	}
-	return append(dst, flag)
+	dst = append(dst, flag)
+	dst = appendStrings(dst, extra[:])
+	for _, t := range accountTimesV2(&a) {
+		dst = binary.AppendUvarint(dst, timeKey(*t))
+	}
+	return dst
+}
+
+func appendStrings(dst []byte, strs []*string) []byte {
+	for _, s := range strs {
+		dst = binary.AppendUvarint(dst, uint64(len(*s)))
+		dst = append(dst, *s...)
+	}
+	return dst
 }
 
 var errAccountRecord = errors.New("stored account is malformed")
@@ -64,37 +94,56 @@ var errAccountRecord = errors.New("stored account is malformed")
 // never a panic.
 func decodeAccountRecord(v []byte) (engine.Account, error) {
 	var a engine.Account
-	if len(v) == 0 || v[0] != accountFormat {
+	if len(v) == 0 || (v[0] != accountFormatV1 && v[0] != accountFormat) {
 		return a, fmt.Errorf("%w: unknown format", errAccountRecord)
 	}
+	format := v[0]
 	v = v[1:]
-	strs := accountStrings(&a)
+	base, extra := accountStrings(&a), accountStringsV2(&a)
+	var strs [len(base) + len(extra)]*string
+	copy(strs[copy(strs[:], base[:]):], extra[:])
 	var raw [len(strs)][]byte
 	size := 0
-	for i := range strs {
-		l, n := binary.Uvarint(v)
-		if n <= 0 || l > uint64(len(v)-n) {
-			return engine.Account{}, errAccountRecord
+	readStrings := func(from, to int) bool {
+		for i := from; i < to; i++ {
+			l, n := binary.Uvarint(v)
+			if n <= 0 || l > uint64(len(v)-n) {
+				return false
+			}
+			raw[i], v = v[n:n+int(l)], v[n+int(l):]
+			size += int(l)
 		}
-		raw[i], v = v[n:n+int(l)], v[n+int(l):]
-		size += int(l)
+		return true
+	}
+	if !readStrings(0, len(base)) {
+		return engine.Account{}, errAccountRecord
 	}
 	var n int
 	if a.Balance, n = binary.Varint(v); n <= 0 {
 		return engine.Account{}, errAccountRecord
 	}
 	v = v[n:]
-	for _, t := range accountTimes(&a) {
-		k, n := binary.Uvarint(v)
-		if n <= 0 {
-			return engine.Account{}, errAccountRecord
+	readTimes := func(ts []*time.Time) bool {
+		for _, t := range ts {
+			k, n := binary.Uvarint(v)
+			if n <= 0 {
+				return false
+			}
+			*t, v = timeFromKey(k), v[n:]
 		}
-		*t, v = timeFromKey(k), v[n:]
+		return true
 	}
-	if len(v) != 1 || v[0] > 1 {
+	times, timesV2 := accountTimes(&a), accountTimesV2(&a)
+	if !readTimes(times[:]) || len(v) < 1 || v[0] > 1 {
 		return engine.Account{}, errAccountRecord
 	}
-	a.ReauthRequired = v[0] == 1
+	a.ReauthRequired, v = v[0] == 1, v[1:]
+	if format == accountFormat && (!readStrings(len(base), len(strs)) || !readTimes(timesV2[:])) {
+		return engine.Account{}, errAccountRecord
+	}
+	if len(v) != 0 {
+		return engine.Account{}, errAccountRecord
+	}
 	text := make([]byte, 0, size)
 	for _, r := range raw {
 		text = append(text, r...)

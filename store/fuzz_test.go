@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -67,12 +68,41 @@ func FuzzOpen(f *testing.F) {
 	})
 }
 
+// formatV1 turns a format-2 record of an account without v2's fields into the
+// format-1 record earlier builds wrote: format 2 appends three empty strings and a
+// zero time, a byte each.
+func formatV1(rec []byte) []byte {
+	return append([]byte{accountFormatV1}, rec[1:len(rec)-4]...)
+}
+
+// Records written before v2's API (format 1) read as accounts without its fields,
+// so no file needs migrating; what is written now is format 2.
+func TestAccountRecordFormat1(t *testing.T) {
+	want := oldAccount("5f171a530295e231abca1153")
+	rec := appendAccount(nil, want)
+	if rec[0] != accountFormat || !bytes.HasSuffix(rec, []byte{0, 0, 0, 0}) {
+		t.Fatalf("record %x is not format 2 ending in empty v2 fields", rec)
+	}
+	got, err := decodeAccountRecord(formatV1(rec))
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Fatalf("format 1 decodes to %+v, %v; want %+v", got, err, want)
+	}
+	if _, err := decodeAccountRecord(append(formatV1(rec), 0)); err == nil {
+		t.Fatal("a format-1 record with a trailing byte decoded")
+	}
+	full := sampleAccount("5f171a530295e231abca1153")
+	if got, err := decodeAccountRecord(appendAccount(nil, full)); err != nil || !reflect.DeepEqual(got, full) {
+		t.Fatalf("format 2 round trip = %+v, %v", got, err)
+	}
+}
+
 // FuzzDecodeAccountRecord: an account record read from the file decodes or fails
 // cleanly, never panics; what decodes re-encodes to the same bytes.
 func FuzzDecodeAccountRecord(f *testing.F) {
 	f.Add(appendAccount(nil, sampleAccount("5f171a530295e231abca1153")))
 	f.Add(appendAccount(nil, engine.Account{}))
 	f.Add([]byte{accountFormat})
+	f.Add(formatV1(appendAccount(nil, oldAccount("5f171a530295e231abca1153"))))
 	f.Add([]byte(`{"id":"json"}`))
 	f.Fuzz(func(t *testing.T, v []byte) {
 		a, err := decodeAccountRecord(v)

@@ -124,6 +124,10 @@ func sampleAccount(id string) engine.Account {
 		BankSession:          "sess_abc",
 		BankSessionExpiresAt: at(6),
 		UnlinkedAt:           at(7),
+		Customer:             "cus_business_1",
+		Ref:                  "ref-99008877",
+		LastRealtimeJob:      "job_rt_1",
+		LastRealtimeAt:       at(8),
 	}
 }
 

@@ -42,12 +42,19 @@ const (
 	v1AccountB = "61e6b3aa0000000000000001"
 )
 
+// oldAccount is an account as files before v2's API held it: without its fields.
+func oldAccount(id string) engine.Account {
+	a := sampleAccount(id)
+	a.Customer, a.Ref, a.LastRealtimeJob, a.LastRealtimeAt = "", "", "", time.Time{}
+	return a
+}
+
 func v1Fixture() v1Data {
 	d := v1Data{
 		settings: engine.Settings{SecretKey: "test_sk_v1", PublicKey: "test_pk_v1", WebhookURL: "http://127.0.0.1:8080/hook",
 			WebhookSecret: "whsec_v1", DataSyncEnabledAt: at(0), AutoSync: 24 * time.Hour, IDNamespace: "v1world"},
 		clock:     engine.ClockState{Now: at(600), Wall: at(700), Speed: 1, Paused: false},
-		accounts:  []engine.Account{sampleAccount(v1AccountA), sampleAccount(v1AccountB)},
+		accounts:  []engine.Account{oldAccount(v1AccountA), oldAccount(v1AccountB)},
 		txs:       map[string][]engine.Transaction{},
 		sequences: map[string]uint64{"account": 2, "event": 4, "sync": 3},
 		journal:   [][]byte{[]byte(`{"kind":"spend","amount":5000}`), []byte(`{"kind":"password"}`)},

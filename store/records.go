@@ -393,6 +393,7 @@ type syncJobRecord struct {
 	Message         string    `json:"message"`
 	HasNewData      bool      `json:"has_new_data"`
 	NewTransactions int       `json:"new_transactions"`
+	Requested       string    `json:"requested,omitempty"`
 }
 
 type bankAccountRecord struct {

@@ -24,7 +24,8 @@ func TestRoundTrip(t *testing.T) {
 	txn.AccountID = "acc1"
 	snap := engine.Snapshot{AccountID: "acc1", Seq: 1, At: at(4), Balance: 5, NewTransactions: 1, TotalTransactions: 1, Trigger: engine.TriggerManual}
 	job := engine.SyncJob{ID: "job1", AccountID: "acc1", Trigger: engine.TriggerAuto, StartedAt: at(5), FinishedAt: at(6),
-		Status: engine.StatusSyncSuccessful, Code: engine.CodeSyncSuccessful, Message: "ok", HasNewData: true, NewTransactions: 1}
+		Status: engine.StatusSyncSuccessful, Code: engine.CodeSyncSuccessful, Message: "ok", HasNewData: true, NewTransactions: 1,
+		Requested: engine.RealtimeBalance}
 	code := engine.ConnectCode{Code: "code1", Institution: "044", CustomerID: "cus_1", Number: "0788164862",
 		Account: engine.BankAccount{Number: "0788164862", Name: "ADAM OKAFOR", Type: engine.AccountSavings, Currency: "NGN",
 			Balance: 42, Institution: engine.Institution{Code: "044", Name: "Access Bank", Type: engine.InstitutionPersonal},

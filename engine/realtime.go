@@ -1,0 +1,180 @@
+package engine
+
+import (
+	"context"
+	"time"
+)
+
+// Real-time data (v2's Data Sync): a read with x-realtime: true starts a job, the
+// same sync as v1's manual one (the bank, MFA, a changed password and outages
+// behave alike) under RealtimePolicy. The job is recorded running before it
+// starts, so it has an ID the caller can answer with and read later; the caller
+// waits for it a while, and a job that outlives the wait ends on its own. Every
+// real-time job ends in a mono.accounts.jobs.update event. One job per account per
+// RealtimeWindow: a call inside it gets the window's job back, and nothing runs.
+
+// startJob claims the real-time window and runs a job in it, or answers the
+// window's job. The claim and the job's record happen under one lock, so a call
+// inside the window always finds the job that opened it.
+func (e *Engine) startJob(ctx context.Context, accountID string, req SyncRequest) (SyncResult, error) {
+	e.realtimeMu.Lock()
+	a, err := e.Account(ctx, accountID) // afresh, under the lock: the last job's record
+	if err != nil {
+		e.realtimeMu.Unlock()
+		return SyncResult{}, err
+	}
+	prev, err := e.claimWindow(a, req.Policy)
+	if err != nil {
+		e.realtimeMu.Unlock()
+		if ErrorCode(err) == ERATELIMITED {
+			return e.windowJob(ctx, a)
+		}
+		return SyncResult{}, err
+	}
+	job, err := e.openJob(ctx, a, req)
+	e.realtimeMu.Unlock()
+	if err != nil {
+		e.giveBackWindow(req.Policy, accountID, prev)
+		return SyncResult{}, err
+	}
+	if err := e.enter(); err != nil {
+		return e.abandonJob(job, err), nil
+	}
+	e.jobsRunning.Add(1)
+	done := make(chan SyncResult, 1)
+	go func() {
+		defer e.wg.Done()
+		defer e.jobsRunning.Add(-1)
+		// The job outlives the request that started it; Close still cancels it.
+		res, err := e.runSync(context.WithoutCancel(ctx), accountID, req.Policy.Trigger, job.ID)
+		if err != nil {
+			res = e.abandonJob(job, err)
+		}
+		done <- res
+	}()
+	var timeout <-chan time.Time
+	if req.Wait > 0 {
+		t := time.NewTimer(req.Wait)
+		defer t.Stop()
+		timeout = t.C
+	}
+	select {
+	case res := <-done:
+		return res, nil
+	case <-timeout:
+	case <-ctx.Done():
+	}
+	return SyncResult{Status: StatusSyncRunning, Job: job}, nil
+}
+
+// openJob records a real-time job as running, and the account's window as opened
+// by it, in one transaction.
+func (e *Engine) openJob(ctx context.Context, a Account, req SyncRequest) (SyncJob, error) {
+	now := e.clock.Now()
+	var job SyncJob
+	err := e.updateAccount(ctx, a.ID, func(tx Tx, cur *Account) error {
+		id, err := accountScopedID(tx, e.Settings().IDNamespace, "sync", a.ID)
+		if err != nil {
+			return err
+		}
+		job = SyncJob{ID: id, AccountID: a.ID, Trigger: req.Policy.Trigger, StartedAt: now,
+			Status: StatusSyncRunning, Requested: req.Requested}
+		cur.LastRealtimeJob, cur.LastRealtimeAt = id, now
+		return tx.PutSyncJob(job)
+	})
+	return job, err
+}
+
+// abandonJob records a job whose sync never ran (another sync of the account was
+// running, or sandbank is stopping) as failed, announces its end, and gives the
+// window back: the next call may start a job at once.
+func (e *Engine) abandonJob(job SyncJob, cause error) SyncResult {
+	now := e.clock.Now()
+	s := e.Settings()
+	job.Status, job.Code, job.FinishedAt = StatusSyncFailed, CodeSyncError, now
+	job.Message = "the real-time job did not run: " + ErrorMessage(cause)
+	var evs []Event
+	// Recorded even while shutting down: the store outlives the engine.
+	err := e.store.Update(context.Background(), func(tx Tx) error {
+		evs = evs[:0]
+		if err := tx.PutSyncJob(job); err != nil {
+			return err
+		}
+		cur, err := linkedAccount(tx, job.AccountID)
+		if ErrorCode(err) == ENOTFOUND {
+			return nil // unlinked meanwhile: nothing to announce
+		} else if err != nil {
+			return err
+		}
+		if cur.LastRealtimeJob == job.ID {
+			cur.LastRealtimeAt = time.Time{}
+			if err := tx.PutAccount(cur); err != nil {
+				return err
+			}
+		}
+		ev, err := addEvent(tx, s, cur, EventJobsUpdate, job.Code, job.Message, now)
+		evs = append(evs, ev)
+		return err
+	})
+	if err != nil {
+		e.log.Error("recording a real-time job that did not run", "account", job.AccountID, "job", job.ID, "err", err)
+	}
+	e.giveBackWindow(RealtimePolicy, job.AccountID, time.Time{})
+	e.announce(evs)
+	return SyncResult{Status: StatusSyncFailed, Code: job.Code, Message: job.Message, Job: job}
+}
+
+// windowJob answers a call inside the real-time window: the job that opened it,
+// as it stands now (still running, or ended), and no new job.
+func (e *Engine) windowJob(ctx context.Context, a Account) (SyncResult, error) {
+	job, err := e.Job(ctx, a.ID, a.LastRealtimeJob)
+	if err != nil {
+		return SyncResult{}, err
+	}
+	return SyncResult{Status: job.Status, HasNewData: job.HasNewData, Code: job.Code, Message: job.Message,
+		Job: job, Reused: true}, nil
+}
+
+// Job returns a sync job of a linked account.
+func (e *Engine) Job(ctx context.Context, accountID, jobID string) (SyncJob, error) {
+	var j SyncJob
+	err := e.store.View(ctx, func(tx Tx) error {
+		if _, err := linkedAccount(tx, accountID); err != nil {
+			return err
+		}
+		var err error
+		j, err = tx.SyncJob(jobID)
+		if ErrorCode(err) == ENOTFOUND || (err == nil && j.AccountID != accountID) {
+			return Errorf(ENOTFOUND, "account %s has no job %q; a real-time read (x-realtime: true) answers its job's ID in x-job-id", accountID, jobID).WithReason("JOB_NOT_FOUND")
+		}
+		return err
+	})
+	return j, err
+}
+
+// JobsRunning counts the real-time jobs whose sync has not ended: what a step that
+// started one set off is over when it is 0.
+func (e *Engine) JobsRunning() int64 { return e.jobsRunning.Load() }
+
+// settleInterruptedJob marks FAILED a real-time job that a crash cut short,
+// announces its end and gives its window back: stored as running, nothing would
+// ever finish it. It reports whether it changed a.
+func settleInterruptedJob(tx Tx, s Settings, a *Account, now time.Time) (bool, error) {
+	if a.LastRealtimeJob == "" {
+		return false, nil
+	}
+	job, err := tx.SyncJob(a.LastRealtimeJob)
+	if ErrorCode(err) == ENOTFOUND || (err == nil && !job.Running()) {
+		return false, nil
+	} else if err != nil {
+		return false, err
+	}
+	job.Status, job.Code, job.FinishedAt = StatusSyncFailed, CodeSyncError, now
+	job.Message = "the real-time job was cut short when sandbank stopped; ask again with x-realtime: true"
+	if err := tx.PutSyncJob(job); err != nil {
+		return false, err
+	}
+	a.LastRealtimeAt = time.Time{}
+	_, err = addEvent(tx, s, *a, EventJobsUpdate, job.Code, job.Message, now)
+	return true, err
+}

@@ -1,0 +1,213 @@
+package engine_test
+
+import (
+	"testing"
+	"time"
+
+	"sandbank/engine"
+	"sandbank/store"
+)
+
+// v2's real-time data: a job per account per five minutes; a call inside the window
+// starts nothing and gets the window's job back (no refusal); the v1 window is
+// separate and keeps its 429.
+func TestRealtimeWindow(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	adam := w.adam()
+	a := w.connect(adam)
+	w.advance(30 * time.Minute)
+	w.post(adam, engine.Debit, 500_000)
+
+	realtime := func() engine.SyncResult {
+		t.Helper()
+		res, err := w.eng.RealtimeSync(w.ctx, a.ID, engine.RealtimeBalance, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	first := realtime()
+	if first.Status != engine.StatusSyncSuccessful || !first.HasNewData || first.Reused || first.Job.ID == "" ||
+		first.Job.Trigger != engine.TriggerRealtime || first.Job.Requested != engine.RealtimeBalance {
+		t.Fatalf("first real-time sync = %+v, want a new successful job with new data", first)
+	}
+	if got := w.account(a.ID); got.Balance != 500_000 || got.LastRealtimeJob != first.Job.ID || !got.LastRealtimeAt.Equal(adamStart.Add(30*time.Minute)) {
+		t.Fatalf("after the job: balance %d, last job %s at %v", got.Balance, got.LastRealtimeJob, got.LastRealtimeAt)
+	}
+	// v1's window is its own: a manual sync runs, then refuses as ever.
+	if res := w.sync(a.ID); res.Status != engine.StatusSyncSuccessful {
+		t.Fatalf("v1 sync after a real-time job = %+v", res)
+	}
+	if _, err := w.eng.Sync(w.ctx, a.ID); engine.ErrorCode(err) != engine.ERATELIMITED {
+		t.Fatalf("v1 sync inside its window = %v, want ERATELIMITED", err)
+	}
+
+	w.advance(4*time.Minute + 59*time.Second)
+	w.post(adam, engine.Credit, 100_000)
+	jobs, _ := w.eng.SyncJobs(w.ctx, a.ID, 0)
+	again := realtime()
+	if !again.Reused || again.Job.ID != first.Job.ID || again.Status != engine.StatusSyncSuccessful || !again.HasNewData {
+		t.Fatalf("inside the window = %+v, want the first job (%s) back", again, first.Job.ID)
+	}
+	if after, _ := w.eng.SyncJobs(w.ctx, a.ID, 0); len(after) != len(jobs) || w.account(a.ID).Balance != 500_000 {
+		t.Fatalf("a call inside the window ran a job: %d jobs, then %d", len(jobs), len(after))
+	}
+
+	w.advance(time.Second)
+	third := realtime()
+	if third.Reused || third.Job.ID == first.Job.ID || !third.HasNewData || w.account(a.ID).Balance != 600_000 {
+		t.Fatalf("after the window = %+v, balance %d; want a new job and 600000", third, w.account(a.ID).Balance)
+	}
+	var ends int
+	for _, ev := range w.events(a.ID) {
+		if ev.Type == engine.EventJobsUpdate {
+			ends++
+		}
+	}
+	if ends != 2 {
+		t.Fatalf("%d jobs.update events, want one per real-time job (2)", ends)
+	}
+
+	// The window survives a restart.
+	w.close()
+	w.open()
+	w.advance(time.Minute)
+	if res := realtime(); !res.Reused || res.Job.ID != third.Job.ID {
+		t.Fatalf("a minute later, after a restart = %+v, want job %s back", res, third.Job.ID)
+	}
+}
+
+// A job that outlives the caller's wait answers running with its ID; it ends on
+// its own, readable by ID, and its end is announced.
+func TestRealtimeJobOutlivesTheWait(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	adam := w.adam()
+	a := w.connect(adam)
+	w.advance(20 * time.Minute) // past the bank session: the job signs in, four calls to the bank
+	w.post(adam, engine.Credit, 250_000)
+	if err := w.bank.SetLatency("044", 100*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	res, err := w.eng.RealtimeSync(w.ctx, a.ID, engine.RealtimeTransactions, time.Millisecond)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Status != engine.StatusSyncRunning || !res.Job.Running() || res.Job.ID == "" {
+		t.Fatalf("a slow job = %+v, want it running", res)
+	}
+	if j, err := w.eng.Job(w.ctx, a.ID, res.Job.ID); err != nil || !j.Running() {
+		t.Fatalf("the job while it runs = %+v, %v", j, err)
+	}
+	// Inside the window, the running job comes back.
+	if again, err := w.eng.RealtimeSync(w.ctx, a.ID, engine.RealtimeBalance, time.Millisecond); err != nil || !again.Reused || again.Job.ID != res.Job.ID {
+		t.Fatalf("a call while it runs = %+v, %v", again, err)
+	}
+	w.until("the job ends", func() bool { return w.eng.JobsRunning() == 0 })
+	j, err := w.eng.Job(w.ctx, a.ID, res.Job.ID)
+	if err != nil || j.Status != engine.StatusSyncSuccessful || !j.HasNewData || j.Requested != engine.RealtimeTransactions {
+		t.Fatalf("the job after it ended = %+v, %v", j, err)
+	}
+	if got := w.account(a.ID).Balance; got != 1_250_000 {
+		t.Fatalf("balance %d after the job, want 1250000", got)
+	}
+	evs := w.events(a.ID)
+	if got := eventTypes(evs[len(evs)-2:]); got[0] != engine.EventAccountUpdated || got[1] != engine.EventJobsUpdate {
+		t.Fatalf("the job's events = %v", got)
+	}
+	if _, err := w.eng.Job(w.ctx, a.ID, "nope"); engine.ErrorCode(err) != engine.ENOTFOUND {
+		t.Fatalf("an unknown job = %v", err)
+	}
+}
+
+// A password change breaks a real-time job as it breaks a v1 sync (R6): the job
+// fails with REAUTHORISATION_REQUIRED, and its end is announced with the
+// re-authorisation event.
+func TestRealtimeJobAfterPasswordChange(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	adam := w.adam()
+	a := w.connect(adam)
+	w.advance(20 * time.Minute)
+	if err := w.bank.ChangePassword(adam.ID, "n3w-Passw0rd"); err != nil {
+		t.Fatal(err)
+	}
+	res, err := w.eng.RealtimeSync(w.ctx, a.ID, engine.RealtimeBalance, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Status != engine.StatusSyncFailed || res.Code != engine.CodeReauthRequired || res.Job.Status != engine.StatusSyncFailed {
+		t.Fatalf("real-time job after a password change = %+v", res)
+	}
+	evs := w.events(a.ID)
+	if got := eventTypes(evs[len(evs)-2:]); got[0] != engine.EventReauthRequired || got[1] != engine.EventJobsUpdate {
+		t.Fatalf("events = %v", got)
+	}
+}
+
+// A stop cancels a job under way: it is recorded failed, its end announced, and
+// its window given back, so the next call starts a job at once.
+func TestRealtimeJobCancelledByAStop(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	a := w.connect(w.adam())
+	w.advance(20 * time.Minute)
+	if err := w.bank.SetLatency("044", time.Minute); err != nil { // the job waits on the bank until the stop
+		t.Fatal(err)
+	}
+	res, err := w.eng.RealtimeSync(w.ctx, a.ID, engine.RealtimeBalance, time.Millisecond)
+	if err != nil || res.Status != engine.StatusSyncRunning {
+		t.Fatalf("slow job = %+v, %v", res, err)
+	}
+	w.close()
+	_ = w.bank.SetLatency("044", 0)
+	w.open()
+	checkJobFailedAndWindowFree(t, w, a.ID, res.Job.ID)
+}
+
+// A job a crash cut short (stored running: nothing recorded its end) is failed at
+// the next start, its end announced and its window given back.
+func TestRealtimeJobCutShortByACrash(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	a := w.connect(w.adam())
+	w.advance(20 * time.Minute)
+	w.close()
+	db, err := store.Open(w.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const crashed = "0123456789abcdef01234567"
+	err = db.Update(w.ctx, func(tx engine.Tx) error {
+		acct, err := tx.Account(a.ID)
+		if err != nil {
+			return err
+		}
+		acct.LastRealtimeJob, acct.LastRealtimeAt = crashed, w.clock.Now()
+		if err := tx.PutSyncJob(engine.SyncJob{ID: crashed, AccountID: a.ID, Trigger: engine.TriggerRealtime,
+			StartedAt: w.clock.Now(), Status: engine.StatusSyncRunning, Requested: engine.RealtimeBalance}); err != nil {
+			return err
+		}
+		return tx.PutAccount(acct)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	w.open()
+	checkJobFailedAndWindowFree(t, w, a.ID, crashed)
+}
+
+func checkJobFailedAndWindowFree(t *testing.T, w *world, accountID, jobID string) {
+	t.Helper()
+	j, err := w.eng.Job(w.ctx, accountID, jobID)
+	if err != nil || j.Status != engine.StatusSyncFailed || j.Message == "" || j.FinishedAt.IsZero() {
+		t.Fatalf("the interrupted job = %+v, %v; want failed with a message", j, err)
+	}
+	evs := w.events(accountID)
+	if last := evs[len(evs)-1]; last.Type != engine.EventJobsUpdate {
+		t.Fatalf("last event %s, want the job's end", last.Type)
+	}
+	res, err := w.eng.RealtimeSync(w.ctx, accountID, engine.RealtimeBalance, 0)
+	if err != nil || res.Reused || res.Status != engine.StatusSyncSuccessful {
+		t.Fatalf("after the interrupted job = %+v, %v; want a new job", res, err)
+	}
+}
