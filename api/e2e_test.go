@@ -5,8 +5,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-
-	"sandbank/engine"
 )
 
 // The connect flow for every MFA kind, over HTTP, as the widget and a tester do it:
@@ -49,7 +47,7 @@ func TestConnectEveryMFAKind(t *testing.T) {
 					DataStatus string `json:"data_status"`
 					AuthMethod string `json:"auth_method"`
 				}
-				Account engine.AccountBody
+				Account accountBody
 			}
 			w.get("/accounts/"+out.ID).decode(t, &view)
 			if view.Meta.DataStatus != "AVAILABLE" || view.Account.ID != out.ID ||
@@ -75,7 +73,7 @@ func TestMrAdamsStory(t *testing.T) {
 	}
 	id := w.connect(adam)
 	balance := func() int64 {
-		var v struct{ Account engine.AccountBody }
+		var v struct{ Account accountBody }
 		w.get("/accounts/"+id).decode(t, &v)
 		return v.Account.Balance
 	}
@@ -135,7 +133,7 @@ func TestRateLimit(t *testing.T) {
 	if rep.header.Get("Retry-After") != "1" {
 		t.Fatalf("Retry-After %q, want 1", rep.header.Get("Retry-After"))
 	}
-	var v struct{ Account engine.AccountBody }
+	var v struct{ Account accountBody }
 	if w.get("/accounts/"+id).decode(t, &v); v.Account.Balance != 250000 {
 		t.Fatalf("a refused sync ran: balance %d", v.Account.Balance)
 	}

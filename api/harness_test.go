@@ -291,7 +291,7 @@ func (w *world) connect(c customerJSON) string {
 type widgetReply struct {
 	Session     string
 	Status      string
-	Institution *engine.InstitutionBody
+	Institution *institutionBody
 	Challenge   *challengeJSON
 	Code        string
 	Account     string

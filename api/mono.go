@@ -59,7 +59,7 @@ func (s *Server) account(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, engine.NewAccountView(a))
+	writeJSON(w, http.StatusOK, newAccountView(engine.NewAccountFacts(a)))
 	return nil
 }
 

@@ -126,13 +126,13 @@ func (s *Server) setClock(w http.ResponseWriter, r *http.Request) error {
 // --- institutions
 
 type institutionJSON struct {
-	engine.InstitutionBody
+	institutionBody
 	OutageUntil string `json:"outage_until,omitempty"`
 	LatencyMS   int64  `json:"latency_ms"`
 }
 
 func newInstitutionJSON(i simulator.InstitutionStatus) institutionJSON {
-	return institutionJSON{InstitutionBody: engine.NewInstitutionBody(i.Institution),
+	return institutionJSON{institutionBody: newInstitutionBody(i.Institution),
 		OutageUntil: instant(i.OutageUntil), LatencyMS: i.Latency.Milliseconds()}
 }
 
@@ -213,13 +213,13 @@ func (s *Server) writeInstitution(w http.ResponseWriter, code string) error {
 // --- customers
 
 type bankAccountJSON struct {
-	AccountNumber string                 `json:"accountNumber"`
-	Institution   engine.InstitutionBody `json:"institution"`
-	Name          string                 `json:"name"`
-	Type          string                 `json:"type"`
-	Currency      string                 `json:"currency"`
-	Balance       int64                  `json:"balance"`
-	Overdraft     int64                  `json:"overdraft"`
+	AccountNumber string          `json:"accountNumber"`
+	Institution   institutionBody `json:"institution"`
+	Name          string          `json:"name"`
+	Type          string          `json:"type"`
+	Currency      string          `json:"currency"`
+	Balance       int64           `json:"balance"`
+	Overdraft     int64           `json:"overdraft"`
 }
 
 type customerJSON struct {
@@ -244,7 +244,7 @@ func newCustomerJSON(c simulator.Customer) customerJSON {
 		Profile: c.Profile, AuthMethod: c.AuthMethod, NextLoginOTP: c.NextLoginOTP, Accounts: []bankAccountJSON{}}
 	for _, a := range c.Accounts {
 		out.Accounts = append(out.Accounts, bankAccountJSON{AccountNumber: a.Number,
-			Institution: engine.NewInstitutionBody(a.Institution), Name: a.Name, Type: a.Type,
+			Institution: newInstitutionBody(a.Institution), Name: a.Name, Type: a.Type,
 			Currency: a.Currency, Balance: a.Balance, Overdraft: a.Overdraft})
 	}
 	return out
@@ -449,7 +449,7 @@ func (s *Server) customerInbox(w http.ResponseWriter, r *http.Request) error {
 // --- connected accounts, as the business sees them
 
 type connectedJSON struct {
-	engine.AccountView
+	accountView
 	CustomerID      string `json:"customer"`
 	ConnectedAt     string `json:"connected_at"`
 	LastSyncedAt    string `json:"last_synced_at,omitempty"`
@@ -466,7 +466,7 @@ func (s *Server) accounts(w http.ResponseWriter, r *http.Request) error {
 	set := s.eng.Settings()
 	out := make([]connectedJSON, len(all))
 	for i, a := range all {
-		out[i] = connectedJSON{AccountView: engine.NewAccountView(a), CustomerID: a.CustomerID,
+		out[i] = connectedJSON{accountView: newAccountView(engine.NewAccountFacts(a)), CustomerID: a.CustomerID,
 			ConnectedAt: instant(a.ConnectedAt), LastSyncedAt: instant(a.LastSyncedAt), LastCode: a.LastCode,
 			ReauthRequired: a.ReauthRequired, ReceivesWebhook: engine.ReceivesWebhooks(set, a)}
 	}
@@ -481,6 +481,7 @@ type settingsJSON struct {
 	DataSyncEnabledAt string `json:"data_sync_enabled_at,omitempty"`
 	WebhookURL        string `json:"webhook_url"`
 	WebhookSecret     string `json:"webhook_secret"`
+	WebhookFormat     string `json:"webhook_format"`
 	AutoSync          string `json:"auto_sync"`
 	PublicKey         string `json:"public_key"`
 }
@@ -499,7 +500,8 @@ func (s *Server) settings(w http.ResponseWriter, _ *http.Request) error {
 
 func newSettingsJSON(set engine.Settings) settingsJSON {
 	return settingsJSON{DataSyncEnabled: set.DataSyncEnabled(), DataSyncEnabledAt: instant(set.DataSyncEnabledAt),
-		WebhookURL: set.WebhookURL, WebhookSecret: set.WebhookSecret.Reveal(), AutoSync: autoSyncText(set.AutoSync),
+		WebhookURL: set.WebhookURL, WebhookSecret: set.WebhookSecret.Reveal(), WebhookFormat: string(set.Format()),
+		AutoSync:  autoSyncText(set.AutoSync),
 		PublicKey: set.PublicKey}
 }
 
@@ -527,14 +529,18 @@ func parseSettingsPatch(p params) (engine.SettingsPatch, error) {
 		}
 		patch.AutoSync = &d
 	}
+	if v := strings.ToLower(p.str("webhook_format")); v != "" {
+		f := engine.WebhookFormat(v)
+		patch.WebhookFormat = &f
+	}
 	if patch == (engine.SettingsPatch{}) {
-		return patch, engine.Invalid("body", "send at least one of data_sync_enabled, webhook_url, webhook_secret, auto_sync")
+		return patch, engine.Invalid("body", "send at least one of data_sync_enabled, webhook_url, webhook_secret, webhook_format, auto_sync")
 	}
 	return patch, patch.Validate()
 }
 
 func (s *Server) patchSettings(w http.ResponseWriter, r *http.Request) error {
-	p, err := sandboxBody(w, r, "data_sync_enabled", "webhook_url", "webhook_secret", "auto_sync")
+	p, err := sandboxBody(w, r, "data_sync_enabled", "webhook_url", "webhook_secret", "webhook_format", "auto_sync")
 	if err != nil {
 		return err
 	}
@@ -556,33 +562,42 @@ type attemptJSON struct {
 	N          int    `json:"n"`
 	At         string `json:"at"`
 	URL        string `json:"url"`
+	Format     string `json:"format"`
 	StatusCode int    `json:"status_code"`
 	LatencyMS  int64  `json:"latency_ms"`
 	Error      string `json:"error,omitempty"`
 }
 
 type eventJSON struct {
-	ID            string          `json:"id"`
-	Seq           uint64          `json:"seq"`
-	Event         string          `json:"event"`
-	Account       string          `json:"account"`
-	CreatedAt     string          `json:"created_at"`
-	Status        string          `json:"status"`
-	SkipReason    string          `json:"skip_reason,omitempty"`
-	NextAttemptAt string          `json:"next_attempt_at,omitempty"`
-	DeliveredAt   string          `json:"delivered_at,omitempty"`
-	Replays       int             `json:"replays"`
-	Attempts      []attemptJSON   `json:"attempts"`
-	Payload       json.RawMessage `json:"payload"`
+	ID            string        `json:"id"`
+	Seq           uint64        `json:"seq"`
+	Event         string        `json:"event"`
+	Account       string        `json:"account"`
+	CreatedAt     string        `json:"created_at"`
+	Status        string        `json:"status"`
+	SkipReason    string        `json:"skip_reason,omitempty"`
+	NextAttemptAt string        `json:"next_attempt_at,omitempty"`
+	DeliveredAt   string        `json:"delivered_at,omitempty"`
+	Replays       int           `json:"replays"`
+	Attempts      []attemptJSON `json:"attempts"`
+	// Format and Payload are the body as the last attempt sent it, or as the next
+	// will (the business's webhook format) if none was made.
+	Format  string          `json:"format"`
+	Payload json.RawMessage `json:"payload"`
 }
 
-func newEventJSON(e engine.Event) eventJSON {
+func (s *Server) newEventJSON(e engine.Event) eventJSON {
 	out := eventJSON{ID: e.ID, Seq: e.Seq, Event: e.Type, Account: e.AccountID, CreatedAt: instant(e.CreatedAt),
 		Status: e.Status, SkipReason: e.SkipReason, NextAttemptAt: instant(e.NextAttemptAt),
-		DeliveredAt: instant(e.DeliveredAt), Replays: e.Replays, Attempts: []attemptJSON{}, Payload: e.Payload}
+		DeliveredAt: instant(e.DeliveredAt), Replays: e.Replays, Attempts: []attemptJSON{},
+		Format: string(e.Format(s.eng.Settings())), Payload: s.eng.WebhookBody(e)}
 	for _, a := range e.Attempts {
-		out.Attempts = append(out.Attempts, attemptJSON{N: a.N, At: instant(a.At), URL: a.URL, StatusCode: a.StatusCode,
-			LatencyMS: a.Latency.Milliseconds(), Error: a.Error})
+		f := a.Format
+		if f == "" {
+			f = engine.WebhookV1
+		}
+		out.Attempts = append(out.Attempts, attemptJSON{N: a.N, At: instant(a.At), URL: a.URL, Format: string(f),
+			StatusCode: a.StatusCode, LatencyMS: a.Latency.Milliseconds(), Error: a.Error})
 	}
 	return out
 }
@@ -635,7 +650,7 @@ func (s *Server) webhooks(w http.ResponseWriter, r *http.Request) error {
 	}
 	out := make([]eventJSON, len(evs))
 	for i, e := range evs {
-		out[i] = newEventJSON(e)
+		out[i] = s.newEventJSON(e)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"paging": paging, "data": out})
 	return nil
@@ -646,7 +661,7 @@ func (s *Server) replay(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, newEventJSON(ev))
+	writeJSON(w, http.StatusOK, s.newEventJSON(ev))
 	return nil
 }
 

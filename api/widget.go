@@ -24,23 +24,23 @@ type challengeJSON struct {
 
 // widgetJSON is every widget answer: status login, challenge or success.
 type widgetJSON struct {
-	Session      string                  `json:"session"`
-	Institution  *engine.InstitutionBody `json:"institution,omitempty"`
-	Status       string                  `json:"status"`
-	Reauth       bool                    `json:"reauth,omitempty"`
-	Username     string                  `json:"username,omitempty"`
-	Challenge    *challengeJSON          `json:"challenge,omitempty"`
-	Code         string                  `json:"code,omitempty"`
-	Account      string                  `json:"account,omitempty"`
-	ExpiresAt    string                  `json:"expires_at"`
-	AttemptsLeft int                     `json:"attempts_left"`
+	Session      string           `json:"session"`
+	Institution  *institutionBody `json:"institution,omitempty"`
+	Status       string           `json:"status"`
+	Reauth       bool             `json:"reauth,omitempty"`
+	Username     string           `json:"username,omitempty"`
+	Challenge    *challengeJSON   `json:"challenge,omitempty"`
+	Code         string           `json:"code,omitempty"`
+	Account      string           `json:"account,omitempty"`
+	ExpiresAt    string           `json:"expires_at"`
+	AttemptsLeft int              `json:"attempts_left"`
 }
 
 func newWidgetJSON(st engine.WidgetState, withInstitution bool) widgetJSON {
 	out := widgetJSON{Session: st.Session, Status: st.Status, Reauth: st.Reauth, Username: st.Username,
 		Code: st.Code, Account: st.AccountID, ExpiresAt: instant(st.ExpiresAt), AttemptsLeft: st.AttemptsLeft}
 	if withInstitution {
-		inst := engine.NewInstitutionBody(st.Institution)
+		inst := newInstitutionBody(st.Institution)
 		out.Institution = &inst
 	}
 	if st.Challenge != nil {

@@ -29,8 +29,11 @@ const (
 	MaxWidgetAttempts = 3                // wrong answers before a widget session locks
 )
 
-// Sender delivers a webhook over the network; the HTTP layer implements it.
+// Sender puts webhooks on the wire; the HTTP layer implements it.
 type Sender interface {
+	// Render is the JSON body a receiver gets for ev in format f, from its facts
+	// (or its FrozenBody).
+	Render(ev Event, f WebhookFormat) []byte
 	// Send POSTs body to url with the given headers and reports the status code and
 	// the real time it took. An error means no HTTP answer arrived (refused, timed out).
 	Send(ctx context.Context, url string, headers map[string]string, body []byte) (Delivery, error)
@@ -280,6 +283,7 @@ type SettingsPatch struct {
 	AutoSync        *time.Duration
 	SecretKey       *string
 	PublicKey       *string
+	WebhookFormat   *WebhookFormat
 }
 
 // Validate checks every field that is set.
@@ -297,6 +301,11 @@ func (p SettingsPatch) Validate() error {
 		}
 		if !ok {
 			return Invalid("auto_sync", "auto-sync every %s is not offered; use off, 6h, 12h or 24h (1d)", DurationText(*p.AutoSync))
+		}
+	}
+	if p.WebhookFormat != nil {
+		if err := p.WebhookFormat.Validate(); err != nil {
+			return err
 		}
 	}
 	for field, v := range map[string]*string{"secret_key": p.SecretKey, "public_key": p.PublicKey} {
@@ -367,6 +376,9 @@ func (e *Engine) UpdateSettings(ctx context.Context, p SettingsPatch) (Settings,
 		}
 		if p.PublicKey != nil {
 			s.PublicKey = *p.PublicKey
+		}
+		if p.WebhookFormat != nil {
+			s.WebhookFormat = *p.WebhookFormat
 		}
 		if p.AutoSync != nil && *p.AutoSync != s.AutoSync {
 			s.AutoSync = *p.AutoSync

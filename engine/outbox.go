@@ -62,18 +62,20 @@ func skipReasonNow(ev Event) Event {
 // ReceivesWebhooks reports whether events about a are delivered (R4).
 func ReceivesWebhooks(s Settings, a Account) bool { return skipReason(s, a) == "" }
 
-// addEvent puts an event about a into the outbox inside tx.
-func addEvent(tx Tx, s Settings, a Account, typ, code, msg string, now time.Time) (Event, error) {
+// addEvent puts an event about a into the outbox inside tx; f says why (a failed
+// sync's code and message) and which job, if any; addEvent adds the account.
+func addEvent(tx Tx, s Settings, a Account, typ string, f EventFacts, now time.Time) (Event, error) {
 	id, err := accountScopedID(tx, s.IDNamespace, "event", a.ID)
 	if err != nil {
 		return Event{}, err
 	}
+	f.Account, f.Business, f.App = NewAccountFacts(a), s.BusinessID(), s.AppID()
 	ev := Event{
 		ID:        id,
 		Type:      typ,
 		AccountID: a.ID,
 		CreatedAt: now,
-		Payload:   payload(typ, a, code, msg),
+		Facts:     f,
 		Status:    DeliveryPending,
 	}
 	if r := skipReason(s, a); r != "" {
@@ -186,7 +188,7 @@ func (e *Engine) startDue() {
 	if len(due) == 0 {
 		return
 	}
-	claimed, err := e.claim(due, s.WebhookURL, now)
+	claimed, err := e.claim(due, s, now)
 	if err != nil {
 		if e.ctx.Err() == nil {
 			e.log.Error("recording delivery attempts before sending them", "err", err)
@@ -206,9 +208,10 @@ func (e *Engine) startDue() {
 }
 
 // claim stores, in one transaction, each event's attempt as under way (Event.Sending)
-// before it is sent. An attempt already stored as under way was cut short by a
-// crash: it is recorded as failed, so that the repeat carries a new number.
-func (e *Engine) claim(due []Event, url string, now time.Time) ([]Event, error) {
+// — to the webhook URL, in the webhook format of s — before it is sent. An attempt
+// already stored as under way was cut short by a crash: it is recorded as failed,
+// so that the repeat carries a new number.
+func (e *Engine) claim(due []Event, s Settings, now time.Time) ([]Event, error) {
 	var claimed []Event
 	err := e.store.Update(e.ctx, func(tx Tx) error {
 		claimed = claimed[:0]
@@ -229,7 +232,7 @@ func (e *Engine) claim(due []Event, url string, now time.Time) ([]Event, error) 
 			if err != nil {
 				return err
 			}
-			cur.Sending = &Attempt{N: len(cur.Attempts) + 1, At: at, URL: url}
+			cur.Sending = &Attempt{N: len(cur.Attempts) + 1, At: at, URL: s.WebhookURL, Format: s.Format()}
 			if err := tx.PutEvent(cur); err != nil {
 				return err
 			}
@@ -276,7 +279,7 @@ func (e *Engine) attempt(s Settings, ev Event) {
 		"mono-webhook-attempt":  strconv.Itoa(at.N),
 	}
 	sendCtx, cancel := context.WithTimeout(e.send.ctx, e.deliveryTimeout)
-	d, err := e.sender.Send(sendCtx, at.URL, headers, ev.Payload)
+	d, err := e.sender.Send(sendCtx, at.URL, headers, e.sender.Render(ev, at.Format))
 	cancel()
 	at.StatusCode, at.Latency = d.StatusCode, d.Latency
 	switch {

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"sandbank/api"
 	"sandbank/engine"
 	"sandbank/simulator"
 )
@@ -297,31 +298,41 @@ func TestPayloadsAndDeterminism(t *testing.T) {
 	if len(first) != 3 {
 		t.Fatalf("events = %v", eventTypes(first))
 	}
+	body := func(ev engine.Event) []byte { return api.RenderWebhook(ev, engine.WebhookV1) }
 	for i := range first {
-		if first[i].ID != second[i].ID || string(first[i].Payload) != string(second[i].Payload) {
-			t.Fatalf("event %d differs between runs:\n%s %s\n%s %s", i, first[i].ID, first[i].Payload, second[i].ID, second[i].Payload)
+		if first[i].ID != second[i].ID || string(body(first[i])) != string(body(second[i])) {
+			t.Fatalf("event %d differs between runs:\n%s %s\n%s %s", i, first[i].ID, body(first[i]), second[i].ID, body(second[i]))
 		}
 	}
 	var updated struct {
-		Event string             `json:"event"`
-		Data  engine.AccountView `json:"data"`
+		Event string `json:"event"`
+		Data  struct {
+			Meta struct {
+				DataStatus string `json:"data_status"`
+			} `json:"meta"`
+			Account struct {
+				Balance       int64  `json:"balance"`
+				AccountNumber string `json:"accountNumber"`
+				BVN           string `json:"bvn"`
+			} `json:"account"`
+		} `json:"data"`
 	}
-	if err := json.Unmarshal(first[1].Payload, &updated); err != nil {
+	if err := json.Unmarshal(body(first[1]), &updated); err != nil {
 		t.Fatal(err)
 	}
 	if updated.Event != engine.EventAccountUpdated || updated.Data.Meta.DataStatus != engine.DataAvailable ||
 		updated.Data.Account.Balance != 1_000_000 || len(updated.Data.Account.AccountNumber) != 10 || len(updated.Data.Account.BVN) != 4 {
-		t.Fatalf("account_updated payload = %s", first[1].Payload)
+		t.Fatalf("account_updated payload = %s", body(first[1]))
 	}
 	var reauth struct {
 		Event string                       `json:"event"`
 		Data  map[string]map[string]string `json:"data"`
 	}
-	if err := json.Unmarshal(first[2].Payload, &reauth); err != nil {
-		t.Fatalf("%s: %v", first[2].Payload, err)
+	if err := json.Unmarshal(body(first[2]), &reauth); err != nil {
+		t.Fatalf("%s: %v", body(first[2]), err)
 	}
 	if reauth.Event != engine.EventReauthRequired || reauth.Data["account"]["_id"] != first[2].AccountID {
-		t.Fatalf("reauthorisation_required payload = %s", first[2].Payload)
+		t.Fatalf("reauthorisation_required payload = %s", body(first[2]))
 	}
 }
 

@@ -112,7 +112,7 @@ func (e *Engine) abandonJob(job SyncJob, cause error) SyncResult {
 				return err
 			}
 		}
-		ev, err := addEvent(tx, s, cur, EventJobsUpdate, job.Code, job.Message, now)
+		ev, err := addEvent(tx, s, cur, EventJobsUpdate, EventFacts{Code: job.Code, Message: job.Message, Job: &job}, now)
 		evs = append(evs, ev)
 		return err
 	})
@@ -175,6 +175,6 @@ func settleInterruptedJob(tx Tx, s Settings, a *Account, now time.Time) (bool, e
 		return false, err
 	}
 	a.LastRealtimeAt = time.Time{}
-	_, err = addEvent(tx, s, *a, EventJobsUpdate, job.Code, job.Message, now)
+	_, err = addEvent(tx, s, *a, EventJobsUpdate, EventFacts{Code: job.Code, Message: job.Message, Job: &job}, now)
 	return true, err
 }

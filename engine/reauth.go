@@ -96,7 +96,7 @@ func (e *Engine) finishReauth(ctx context.Context, w *widgetSession, sess BankSe
 		a.Credentials = w.creds
 		a.BankSession, a.BankSessionExpiresAt = sess.Token, sess.ExpiresAt
 		a.ReauthRequired, a.ReauthReason = false, ""
-		ev, err := addEvent(tx, s, *a, EventAccountReauthorized, "", "", now)
+		ev, err := addEvent(tx, s, *a, EventAccountReauthorized, EventFacts{}, now)
 		evs = append(evs, ev)
 		return err
 	})
@@ -122,7 +122,7 @@ func (e *Engine) Unlink(ctx context.Context, accountID string) error {
 		evs = evs[:0]
 		a.UnlinkedAt, a.NextAutoSyncAt = now, time.Time{}
 		a.Credentials, a.BankSession = Credentials{}, ""
-		ev, err := addEvent(tx, s, *a, EventAccountUnlinked, "", "", now)
+		ev, err := addEvent(tx, s, *a, EventAccountUnlinked, EventFacts{}, now)
 		evs = append(evs, ev)
 		return err
 	})

@@ -352,7 +352,7 @@ func (e *Engine) commitSuccess(ctx context.Context, a Account, trigger, jobID st
 			types = append(types, EventJobsUpdate)
 		}
 		for _, t := range types {
-			ev, err := addEvent(tx, s, *cur, t, "", "", now)
+			ev, err := addEvent(tx, s, *cur, t, EventFacts{Job: &job}, now)
 			if err != nil {
 				return err
 			}
@@ -406,7 +406,7 @@ func (e *Engine) commitFailure(ctx context.Context, a Account, trigger, jobID st
 			types = append(types, EventJobsUpdate)
 		}
 		for _, t := range types {
-			ev, err := addEvent(tx, s, *cur, t, f.code, f.message, now)
+			ev, err := addEvent(tx, s, *cur, t, EventFacts{Code: f.code, Message: f.message, Job: &job}, now)
 			if err != nil {
 				return err
 			}

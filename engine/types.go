@@ -358,7 +358,10 @@ type Event struct {
 	Type      string
 	AccountID string
 	CreatedAt time.Time
-	Payload   []byte // the JSON body that is POSTed
+	Facts     EventFacts // what it says: the body is rendered from them at delivery
+	// FrozenBody is the body of an event stored by a build before webhook formats,
+	// which kept bodies instead of facts: it is sent as it is, in either format.
+	FrozenBody []byte
 
 	Status     string // DeliveryPending, DeliveryDelivered or DeliverySkipped
 	SkipReason string
@@ -371,11 +374,27 @@ type Event struct {
 	Replays       int // times a user asked to deliver it again
 }
 
+// Format is the webhook format ev was last sent in; the business's format if
+// it was never sent.
+func (ev Event) Format(s Settings) WebhookFormat {
+	if ev.Sending != nil && ev.Sending.Format != "" {
+		return ev.Sending.Format
+	}
+	if n := len(ev.Attempts); n > 0 {
+		if f := ev.Attempts[n-1].Format; f != "" {
+			return f
+		}
+		return WebhookV1
+	}
+	return s.Format()
+}
+
 // Attempt is one delivery attempt of an event.
 type Attempt struct {
 	N          int
 	At         time.Time // virtual time
 	URL        string
+	Format     WebhookFormat // the shape of the body it sent
 	StatusCode int           // 0 when no answer arrived
 	Latency    time.Duration // real time
 	Error      string
@@ -409,6 +428,15 @@ type Settings struct {
 	DataSyncEnabledAt time.Time     // zero while Data Sync is off (R4)
 	AutoSync          time.Duration // 0 (off), 6h, 12h or 24h (R12)
 	IDNamespace       string        // makes generated IDs unique per world, and stable
+	WebhookFormat     WebhookFormat // "" reads as WebhookV1
+}
+
+// Format is the webhook format the business receives.
+func (s Settings) Format() WebhookFormat {
+	if s.WebhookFormat == "" {
+		return WebhookV1
+	}
+	return s.WebhookFormat
 }
 
 // DataSyncEnabled reports whether the add-on is on.

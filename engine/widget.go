@@ -328,7 +328,7 @@ func (e *Engine) ExchangeCode(ctx context.Context, code string) (Account, error)
 		if err := tx.PutAccount(a); err != nil {
 			return err
 		}
-		ev, err := addEvent(tx, s, a, EventAccountConnected, "", "", now)
+		ev, err := addEvent(tx, s, a, EventAccountConnected, EventFacts{}, now)
 		evs = append(evs, ev)
 		return err
 	})

@@ -127,8 +127,8 @@ func isText(b []byte) bool {
 	return true
 }
 
-// webhook writes one delivery attempt, as the receiver saw it.
-func (t *transcript) webhook(ev engine.Event, a engine.Attempt, maskedSecret string) {
+// webhook writes one delivery attempt, as the receiver saw it: body is what it sent.
+func (t *transcript) webhook(ev engine.Event, a engine.Attempt, name string, body []byte, maskedSecret string) {
 	if t == nil {
 		return
 	}
@@ -136,10 +136,10 @@ func (t *transcript) webhook(ev engine.Event, a engine.Attempt, maskedSecret str
 	if a.Error != "" {
 		result = "failed: " + a.Error
 	}
-	t.printf("\n  %s  webhook %s, attempt %d → %s\n", a.At.UTC().Format(time.RFC3339), ev.Type, a.N, result)
+	t.printf("\n  %s  webhook %s, attempt %d → %s\n", a.At.UTC().Format(time.RFC3339), name, a.N, result)
 	t.printf("  > mono-webhook-event-id: %s\n  > mono-webhook-attempt: %d\n  > mono-webhook-secret: %s\n", ev.ID, a.N, maskedSecret)
 	if a.N == 1 || a.Error == "" {
-		t.body("  > ", ev.Payload)
+		t.body("  > ", body)
 	}
 }
 

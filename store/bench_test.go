@@ -68,7 +68,7 @@ func makeBenchSync(i int) benchSync {
 			"balance": balance, "currency": "NGN", "bvn": "5678"},
 	}})
 	s.event = engine.Event{ID: engine.NewID("bench", "event", uint64(i)), Type: engine.EventAccountUpdated,
-		AccountID: id, CreatedAt: now, Payload: payload, Status: engine.DeliveryPending, NextAttemptAt: now}
+		AccountID: id, CreatedAt: now, FrozenBody: payload, Status: engine.DeliveryPending, NextAttemptAt: now}
 	return s
 }
 

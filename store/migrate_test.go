@@ -95,7 +95,7 @@ func v1Fixture() v1Data {
 	d.tokens = []engine.ReauthToken{{Token: "tok-v1", AccountID: v1AccountA, CreatedAt: at(300), ExpiresAt: at(310)}}
 	ev := func(seq uint64, acct, status string, next int) engine.Event {
 		return engine.Event{ID: fmt.Sprint("ev", seq), Seq: seq, Type: engine.EventAccountUpdated, AccountID: acct,
-			CreatedAt: at(int(seq)), Payload: []byte(`{"event":"mono.events.account_updated"}`), Status: status, NextAttemptAt: at(next)}
+			CreatedAt: at(int(seq)), FrozenBody: []byte(`{"event":"mono.events.account_updated"}`), Status: status, NextAttemptAt: at(next)}
 	}
 	d.events = []engine.Event{
 		ev(1, v1AccountA, engine.DeliveryDelivered, 0),

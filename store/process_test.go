@@ -161,7 +161,7 @@ func crashChild(path string) int {
 			}
 			payload, _ := json.Marshal(crashPayload{Snapshot: snap.Seq, Total: total})
 			if _, err := tx.AppendEvent(engine.Event{ID: fmt.Sprintf("sync-%d", seq), AccountID: acct,
-				Type: engine.EventAccountUpdated, Payload: payload, Status: engine.DeliveryPending, NextAttemptAt: at(int(seq))}); err != nil {
+				Type: engine.EventAccountUpdated, FrozenBody: payload, Status: engine.DeliveryPending, NextAttemptAt: at(int(seq))}); err != nil {
 				return err
 			}
 			if err := tx.PutSyncJob(engine.SyncJob{ID: fmt.Sprintf("job-%d", seq), AccountID: acct, StartedAt: at(int(seq)),
@@ -318,8 +318,8 @@ func verifyCrashFile(t *testing.T, path string, reported uint64) uint64 {
 				total = s.TotalTransactions
 				var p crashPayload
 				if i < len(evs) {
-					if err := json.Unmarshal(evs[i].Payload, &p); err != nil || p.Snapshot != s.Seq || p.Total != s.TotalTransactions {
-						t.Errorf("%s: event %s (%s) does not match snapshot %d", acct, evs[i].ID, evs[i].Payload, s.Seq)
+					if err := json.Unmarshal(evs[i].FrozenBody, &p); err != nil || p.Snapshot != s.Seq || p.Total != s.TotalTransactions {
+						t.Errorf("%s: event %s (%s) does not match snapshot %d", acct, evs[i].ID, evs[i].FrozenBody, s.Seq)
 					}
 				}
 			}

@@ -265,13 +265,14 @@ type settingsRecord struct {
 	DataSyncEnabledAt time.Time     `json:"data_sync_enabled_at"`
 	AutoSync          time.Duration `json:"auto_sync"`
 	IDNamespace       string        `json:"id_namespace"`
+	WebhookFormat     string        `json:"webhook_format,omitempty"`
 }
 
 func toSettingsRecord(s engine.Settings) settingsRecord {
 	return settingsRecord{
 		SecretKey: s.SecretKey.Reveal(), PublicKey: s.PublicKey, WebhookURL: s.WebhookURL,
 		WebhookSecret: s.WebhookSecret.Reveal(), DataSyncEnabledAt: s.DataSyncEnabledAt,
-		AutoSync: s.AutoSync, IDNamespace: s.IDNamespace,
+		AutoSync: s.AutoSync, IDNamespace: s.IDNamespace, WebhookFormat: string(s.WebhookFormat),
 	}
 }
 
@@ -279,7 +280,7 @@ func (r settingsRecord) settings() engine.Settings {
 	return engine.Settings{
 		SecretKey: engine.Secret(r.SecretKey), PublicKey: r.PublicKey, WebhookURL: r.WebhookURL,
 		WebhookSecret: engine.Secret(r.WebhookSecret), DataSyncEnabledAt: r.DataSyncEnabledAt,
-		AutoSync: r.AutoSync, IDNamespace: r.IDNamespace,
+		AutoSync: r.AutoSync, IDNamespace: r.IDNamespace, WebhookFormat: engine.WebhookFormat(r.WebhookFormat),
 	}
 }
 
@@ -457,12 +458,74 @@ type reauthTokenRecord struct {
 }
 
 type attemptRecord struct {
-	N          int           `json:"n"`
-	At         time.Time     `json:"at"`
-	URL        string        `json:"url"`
-	StatusCode int           `json:"status_code"`
-	Latency    time.Duration `json:"latency"`
-	Error      string        `json:"error"`
+	N          int                  `json:"n"`
+	At         time.Time            `json:"at"`
+	URL        string               `json:"url"`
+	Format     engine.WebhookFormat `json:"format,omitempty"`
+	StatusCode int                  `json:"status_code"`
+	Latency    time.Duration        `json:"latency"`
+	Error      string               `json:"error"`
+}
+
+// factsRecord is what an event says (engine.EventFacts). Events stored before it
+// carry their body in eventRecord.Payload instead.
+type factsRecord struct {
+	Account  accountFactsRecord `json:"account"`
+	Business string             `json:"business"`
+	App      string             `json:"app"`
+	Code     string             `json:"code,omitempty"`
+	Message  string             `json:"message,omitempty"`
+	Job      *syncJobRecord     `json:"job,omitempty"`
+}
+
+type accountFactsRecord struct {
+	ID             string            `json:"id"`
+	CustomerID     string            `json:"customer_id"`
+	Customer       string            `json:"customer,omitempty"`
+	Ref            string            `json:"ref,omitempty"`
+	Institution    institutionRecord `json:"institution"`
+	Name           string            `json:"name"`
+	Number         string            `json:"number"`
+	Type           string            `json:"type"`
+	Currency       string            `json:"currency"`
+	AuthMethod     string            `json:"auth_method"`
+	Balance        int64             `json:"balance"`
+	BVN            string            `json:"bvn"`
+	DataStatus     string            `json:"data_status"`
+	ReauthRequired bool              `json:"reauth_required,omitempty"`
+	ConnectedAt    time.Time         `json:"connected_at"`
+	LastSyncedAt   time.Time         `json:"last_synced_at"`
+}
+
+func toFactsRecord(f engine.EventFacts) *factsRecord {
+	r := &factsRecord{Account: accountFactsRecord{ID: f.Account.ID, CustomerID: f.Account.CustomerID,
+		Customer: f.Account.Customer, Ref: f.Account.Ref, Institution: institutionRecord(f.Account.Institution),
+		Name: f.Account.Name, Number: f.Account.Number, Type: f.Account.Type, Currency: f.Account.Currency,
+		AuthMethod: f.Account.AuthMethod, Balance: f.Account.Balance, BVN: f.Account.BVN, DataStatus: f.Account.DataStatus,
+		ReauthRequired: f.Account.ReauthRequired, ConnectedAt: f.Account.ConnectedAt, LastSyncedAt: f.Account.LastSyncedAt},
+		Business: f.Business, App: f.App, Code: f.Code, Message: f.Message}
+	if f.Job != nil {
+		j := syncJobRecord(*f.Job)
+		r.Job = &j
+	}
+	return r
+}
+
+func (r *factsRecord) facts() engine.EventFacts {
+	if r == nil {
+		return engine.EventFacts{}
+	}
+	a := r.Account
+	f := engine.EventFacts{Account: engine.AccountFacts{ID: a.ID, CustomerID: a.CustomerID, Customer: a.Customer,
+		Ref: a.Ref, Institution: engine.Institution(a.Institution), Name: a.Name, Number: a.Number, Type: a.Type,
+		Currency: a.Currency, AuthMethod: a.AuthMethod, Balance: a.Balance, BVN: a.BVN, DataStatus: a.DataStatus,
+		ReauthRequired: a.ReauthRequired, ConnectedAt: a.ConnectedAt, LastSyncedAt: a.LastSyncedAt},
+		Business: r.Business, App: r.App, Code: r.Code, Message: r.Message}
+	if r.Job != nil {
+		j := engine.SyncJob(*r.Job)
+		f.Job = &j
+	}
+	return f
 }
 
 type eventRecord struct {
@@ -471,7 +534,8 @@ type eventRecord struct {
 	Type          string          `json:"type"`
 	AccountID     string          `json:"account_id"`
 	CreatedAt     time.Time       `json:"created_at"`
-	Payload       []byte          `json:"payload"`
+	Facts         *factsRecord    `json:"facts,omitempty"`
+	Payload       []byte          `json:"payload,omitempty"` // before facts: the v1 body, frozen
 	Status        string          `json:"status"`
 	SkipReason    string          `json:"skip_reason"`
 	Attempts      []attemptRecord `json:"attempts"`
@@ -484,8 +548,11 @@ type eventRecord struct {
 func toEventRecord(e engine.Event) eventRecord {
 	r := eventRecord{
 		ID: e.ID, Seq: e.Seq, Type: e.Type, AccountID: e.AccountID, CreatedAt: e.CreatedAt,
-		Payload: e.Payload, Status: e.Status, SkipReason: e.SkipReason,
+		Payload: e.FrozenBody, Status: e.Status, SkipReason: e.SkipReason,
 		NextAttemptAt: e.NextAttemptAt, DeliveredAt: e.DeliveredAt, Replays: e.Replays,
+	}
+	if e.FrozenBody == nil || e.Facts.Account.ID != "" { // an old event's zero facts stay unwritten
+		r.Facts = toFactsRecord(e.Facts)
 	}
 	for _, a := range e.Attempts {
 		r.Attempts = append(r.Attempts, attemptRecord(a))
@@ -500,7 +567,7 @@ func toEventRecord(e engine.Event) eventRecord {
 func (r eventRecord) event() engine.Event {
 	e := engine.Event{
 		ID: r.ID, Seq: r.Seq, Type: r.Type, AccountID: r.AccountID, CreatedAt: r.CreatedAt,
-		Payload: r.Payload, Status: r.Status, SkipReason: r.SkipReason,
+		Facts: r.Facts.facts(), FrozenBody: r.Payload, Status: r.Status, SkipReason: r.SkipReason,
 		NextAttemptAt: r.NextAttemptAt, DeliveredAt: r.DeliveredAt, Replays: r.Replays,
 	}
 	for _, a := range r.Attempts {

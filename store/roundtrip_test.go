@@ -17,6 +17,7 @@ func TestRoundTrip(t *testing.T) {
 	settings := engine.Settings{
 		SecretKey: "test_sk_123", PublicKey: "test_pk_456", WebhookURL: "http://127.0.0.1:9/hook",
 		WebhookSecret: "whsec_789", DataSyncEnabledAt: at(1), AutoSync: 6 * time.Hour, IDNamespace: "ns",
+		WebhookFormat: engine.WebhookV2,
 	}
 	clock := engine.ClockState{Now: at(2), Wall: at(3), Speed: 60, Paused: true}
 	account := sampleAccount("acc1")
@@ -34,8 +35,11 @@ func TestRoundTrip(t *testing.T) {
 		CreatedAt: at(8), ExpiresAt: at(9), UsedAt: at(10), AccountID: "acc1"}
 	token := engine.ReauthToken{Token: "tok1", AccountID: "acc1", CreatedAt: at(11), ExpiresAt: at(12), UsedAt: at(13)}
 	event := engine.Event{ID: "ev1", Seq: 1, Type: engine.EventAccountUpdated, AccountID: "acc1", CreatedAt: at(14),
-		Payload: []byte(`{"event":"mono.events.account_updated"}`), Status: engine.DeliverySkipped, SkipReason: "connected before Data Sync",
-		Attempts:      []engine.Attempt{{N: 1, At: at(15), URL: "http://x", StatusCode: 500, Latency: 3 * time.Millisecond, Error: "boom"}},
+		Facts: engine.EventFacts{Account: engine.NewAccountFacts(account), Business: "biz1", App: "app1",
+			Code: engine.CodeReauthRequired, Message: "the bank rejected the password", Job: &job},
+		FrozenBody: []byte(`{"event":"mono.events.account_updated"}`), Status: engine.DeliverySkipped, SkipReason: "connected before Data Sync",
+		Attempts: []engine.Attempt{{N: 1, At: at(15), URL: "http://x", Format: engine.WebhookV2, StatusCode: 500,
+			Latency: 3 * time.Millisecond, Error: "boom"}},
 		Sending:       &engine.Attempt{N: 2, At: at(16), URL: "http://y"},
 		NextAttemptAt: at(16), DeliveredAt: at(17), Replays: 2}
 	stmt := engine.StatementJob{ID: "st1", AccountID: "acc1", Months: 3, From: at(18), To: at(19), CreatedAt: at(20), Status: "BUILT"}

@@ -51,6 +51,11 @@ type fakeSender struct {
 	failStatus atomic.Int64
 }
 
+// Render renders as sandbank's HTTP layer does: the webhook page shows it.
+func (f *fakeSender) Render(ev engine.Event, format engine.WebhookFormat) []byte {
+	return api.RenderWebhook(ev, format)
+}
+
 func (f *fakeSender) Send(_ context.Context, _ string, _ map[string]string, _ []byte) (engine.Delivery, error) {
 	f.sent.Add(1)
 	if s := f.failStatus.Load(); s != 0 {

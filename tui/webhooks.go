@@ -394,8 +394,8 @@ func (p *webhooksPage) detail(w int) []string {
 		hint = " ↑/↓ scroll · esc back"
 	}
 	out = append(out, st.Title.Render("PAYLOAD")+st.Faint.Render(hint))
-	if p.payFor != ev.ID {
-		p.payFor, p.payLines = ev.ID, prettyJSON(st, ev.Payload)
+	if p.payFor != ev.ID && p.sh.eng != nil {
+		p.payFor, p.payLines = ev.ID, prettyJSON(st, p.sh.eng.WebhookBody(ev))
 	}
 	room := p.h - len(out)
 	p.payOff = min(p.payOff, max(len(p.payLines)-room, 0))

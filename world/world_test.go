@@ -11,6 +11,8 @@ import (
 
 type nopSender struct{}
 
+func (nopSender) Render(engine.Event, engine.WebhookFormat) []byte { return []byte("{}") }
+
 func (nopSender) Send(context.Context, string, map[string]string, []byte) (engine.Delivery, error) {
 	return engine.Delivery{StatusCode: 200}, nil
 }
