@@ -159,4 +159,7 @@ type Tx interface {
 
 	PutStatementJob(StatementJob) error
 	StatementJob(id string) (StatementJob, error)
+
+	PutLink(Link) error
+	Link(id string) (Link, error)
 }

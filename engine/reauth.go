@@ -58,9 +58,18 @@ func (e *Engine) openReauth(ctx context.Context, token string) (WidgetState, err
 	if err != nil {
 		return WidgetState{}, err
 	}
+	return e.openReauthFor(ctx, a, t.ExpiresAt, nil)
+}
+
+// openReauthFor opens a widget session that re-authorises a, until expires; link
+// is the v2 initiate link it walks, or nil for a reauth token's.
+func (e *Engine) openReauthFor(ctx context.Context, a Account, expires time.Time, link *Link) (WidgetState, error) {
 	w := &widgetSession{accountID: a.ID, creds: a.Credentials, state: WidgetState{Institution: a.Institution,
-		Reauth: true, Status: WidgetLogin, Username: a.Credentials.Username, ExpiresAt: t.ExpiresAt,
-		AttemptsLeft: MaxWidgetAttempts}}
+		Reauth: true, Status: WidgetLogin, Username: a.Credentials.Username, ExpiresAt: expires,
+		AttemptsLeft: MaxWidgetAttempts, Link: link}}
+	if link != nil {
+		w.link = link.ID
+	}
 	if err := e.addWidget(ctx, w); err != nil {
 		return WidgetState{}, err
 	}
@@ -88,10 +97,17 @@ func (e *Engine) finishReauth(ctx context.Context, w *widgetSession, sess BankSe
 	now := e.clock.Now()
 	s := e.Settings()
 	var evs []Event
+	var link Link
 	err := e.updateAccount(ctx, w.accountID, func(tx Tx, a *Account) error {
 		evs = evs[:0]
 		if sess.CustomerID != "" && sess.CustomerID != a.CustomerID {
 			return Errorf(EUNAUTHORIZED, "these credentials belong to another customer, not to the holder of account %s", a.ID).WithReason("WRONG_CUSTOMER")
+		}
+		if w.link != "" {
+			var err error
+			if link, err = completeLink(tx, w.link, LinkReauthorised, "", now); err != nil {
+				return err
+			}
 		}
 		a.Credentials = w.creds
 		a.BankSession, a.BankSessionExpiresAt = sess.Token, sess.ExpiresAt
@@ -104,6 +120,9 @@ func (e *Engine) finishReauth(ctx context.Context, w *widgetSession, sess BankSe
 		return err
 	}
 	w.state.Status, w.state.Challenge, w.state.AccountID = WidgetSuccess, nil, w.accountID
+	if w.link != "" {
+		w.state.Link = &link
+	}
 	e.publish(Notice{Kind: NoticeAccount, AccountID: w.accountID})
 	e.announce(evs)
 	if _, err := e.runSync(context.WithoutCancel(ctx), w.accountID, TriggerReauth, ""); err != nil {

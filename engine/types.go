@@ -321,6 +321,11 @@ type ConnectCode struct {
 	ExpiresAt   time.Time
 	UsedAt      time.Time
 	AccountID   string // set when exchanged
+	// From a v2 initiate link: its ID, the business's customer and reference,
+	// which the account keeps.
+	Link     string
+	Customer string
+	Ref      string
 }
 
 // ReauthToken lets the widget re-authorise one account, once, for ten minutes (R7).

@@ -20,10 +20,12 @@ const (
 )
 
 // WidgetRequest opens a session: Institution for connect.setup(), ReauthToken for
-// connect.reauthorise(token).
+// connect.reauthorise(token), Link for a v2 initiate link (with Institution, if the
+// link names no bank).
 type WidgetRequest struct {
 	Institution string
 	ReauthToken string
+	Link        string
 }
 
 // WidgetState is what the widget shows now.
@@ -38,11 +40,15 @@ type WidgetState struct {
 	AccountID    string // reauth success
 	ExpiresAt    time.Time
 	AttemptsLeft int
+	// Link is the v2 initiate link the session walks, as it stands (completed,
+	// once the session succeeds); nil for v1's widget.
+	Link *Link
 }
 
 type widgetSession struct {
 	mu          sync.Mutex // one step at a time
 	state       WidgetState
+	link        string // the initiate link it walks, if any
 	accountID   string // the account being re-authorised
 	creds       Credentials
 	wrong       int
@@ -57,6 +63,9 @@ func (w *widgetSession) lockedFor(now time.Time) time.Duration {
 
 // OpenWidget starts a widget session.
 func (e *Engine) OpenWidget(ctx context.Context, req WidgetRequest) (WidgetState, error) {
+	if req.Link != "" {
+		return e.openLink(ctx, req.Link, req.Institution)
+	}
 	if req.ReauthToken != "" {
 		return e.openReauth(ctx, req.ReauthToken)
 	}
@@ -264,6 +273,7 @@ func (e *Engine) finishConnect(ctx context.Context, w *widgetSession, sess BankS
 	now := e.clock.Now()
 	s := e.Settings()
 	var code ConnectCode
+	var link Link
 	err = e.store.Update(ctx, func(tx Tx) error {
 		seq, err := tx.NextSequence("code")
 		if err != nil {
@@ -273,12 +283,21 @@ func (e *Engine) finishConnect(ctx context.Context, w *widgetSession, sess BankS
 			Institution: w.state.Institution.Code, CustomerID: sess.CustomerID, Number: acct.Number, Account: *acct,
 			Credentials: w.creds, BankSession: sess.Token, SessionExp: sess.ExpiresAt,
 			CreatedAt: now, ExpiresAt: now.Add(ConnectCodeTTL)}
+		if w.link != "" {
+			if link, err = completeLink(tx, w.link, LinkLinked, code.Code, now); err != nil {
+				return err
+			}
+			code.Link, code.Customer, code.Ref = link.ID, link.Customer.ID, link.Ref
+		}
 		return tx.PutConnectCode(code)
 	})
 	if err != nil {
 		return err
 	}
 	w.state.Status, w.state.Challenge, w.state.Code = WidgetSuccess, nil, code.Code
+	if w.link != "" {
+		w.state.Link = &link
+	}
 	return nil
 }
 
@@ -317,7 +336,8 @@ func (e *Engine) ExchangeCode(ctx context.Context, code string) (Account, error)
 		a = Account{ID: NewID(s.IDNamespace, "account", seq), Institution: inst, CustomerID: cc.CustomerID,
 			Number: cc.Number, Name: cc.Account.Name, Type: cc.Account.Type, Currency: cc.Account.Currency,
 			AuthMethod: cc.Account.AuthMethod, ConnectedAt: now, DataStatus: DataProcessing, Balance: cc.Account.Balance,
-			Credentials: cc.Credentials, BankSession: cc.BankSession, BankSessionExpiresAt: cc.SessionExp}
+			Credentials: cc.Credentials, BankSession: cc.BankSession, BankSessionExpiresAt: cc.SessionExp,
+			Customer: cc.Customer, Ref: cc.Ref}
 		if s.AutoSync > 0 {
 			a.NextAutoSyncAt = now.Add(s.AutoSync)
 		}

@@ -421,6 +421,9 @@ type connectCodeRecord struct {
 	ExpiresAt   time.Time         `json:"expires_at"`
 	UsedAt      time.Time         `json:"used_at"`
 	AccountID   string            `json:"account_id"`
+	Link        string            `json:"link,omitempty"`
+	Customer    string            `json:"customer,omitempty"`
+	Ref         string            `json:"ref,omitempty"`
 }
 
 func toConnectCodeRecord(c engine.ConnectCode) connectCodeRecord {
@@ -433,6 +436,7 @@ func toConnectCodeRecord(c engine.ConnectCode) connectCodeRecord {
 		Username: c.Credentials.Username, Password: c.Credentials.Password.Reveal(),
 		BankSession: c.BankSession.Reveal(), SessionExp: c.SessionExp, CreatedAt: c.CreatedAt,
 		ExpiresAt: c.ExpiresAt, UsedAt: c.UsedAt, AccountID: c.AccountID,
+		Link: c.Link, Customer: c.Customer, Ref: c.Ref,
 	}
 }
 
@@ -446,6 +450,7 @@ func (r connectCodeRecord) connectCode() engine.ConnectCode {
 		Credentials: engine.Credentials{Username: r.Username, Password: engine.Secret(r.Password)},
 		BankSession: engine.Secret(r.BankSession), SessionExp: r.SessionExp, CreatedAt: r.CreatedAt,
 		ExpiresAt: r.ExpiresAt, UsedAt: r.UsedAt, AccountID: r.AccountID,
+		Link: r.Link, Customer: r.Customer, Ref: r.Ref,
 	}
 }
 
@@ -578,6 +583,40 @@ func (r eventRecord) event() engine.Event {
 		e.Sending = &a
 	}
 	return e
+}
+
+type linkCustomerRecord struct {
+	ID    string `json:"id"`
+	Name  string `json:"name,omitempty"`
+	Email string `json:"email,omitempty"`
+}
+
+type linkRecord struct {
+	ID          string             `json:"id"`
+	Scope       string             `json:"scope"`
+	Customer    linkCustomerRecord `json:"customer"`
+	Ref         string             `json:"ref"`
+	RedirectURL string             `json:"redirect_url"`
+	Institution string             `json:"institution"`
+	AuthMethod  string             `json:"auth_method"`
+	AccountID   string             `json:"account_id"`
+	CreatedAt   time.Time          `json:"created_at"`
+	ExpiresAt   time.Time          `json:"expires_at"`
+	Status      string             `json:"status"`
+	Code        string             `json:"code"`
+	CompletedAt time.Time          `json:"completed_at"`
+}
+
+func toLinkRecord(l engine.Link) linkRecord {
+	return linkRecord{ID: l.ID, Scope: l.Scope, Customer: linkCustomerRecord(l.Customer), Ref: l.Ref,
+		RedirectURL: l.RedirectURL, Institution: l.Institution, AuthMethod: l.AuthMethod, AccountID: l.AccountID,
+		CreatedAt: l.CreatedAt, ExpiresAt: l.ExpiresAt, Status: l.Status, Code: l.Code, CompletedAt: l.CompletedAt}
+}
+
+func (r linkRecord) link() engine.Link {
+	return engine.Link{ID: r.ID, Scope: r.Scope, Customer: engine.LinkCustomer(r.Customer), Ref: r.Ref,
+		RedirectURL: r.RedirectURL, Institution: r.Institution, AuthMethod: r.AuthMethod, AccountID: r.AccountID,
+		CreatedAt: r.CreatedAt, ExpiresAt: r.ExpiresAt, Status: r.Status, Code: r.Code, CompletedAt: r.CompletedAt}
 }
 
 type statementJobRecord struct {

@@ -32,7 +32,11 @@ func TestRoundTrip(t *testing.T) {
 			Balance: 42, Institution: engine.Institution{Code: "044", Name: "Access Bank", Type: engine.InstitutionPersonal},
 			AuthMethod: engine.AuthMobileBanking},
 		Credentials: engine.Credentials{Username: "adam", Password: "pw_x"}, BankSession: "sess_y", SessionExp: at(7),
-		CreatedAt: at(8), ExpiresAt: at(9), UsedAt: at(10), AccountID: "acc1"}
+		CreatedAt: at(8), ExpiresAt: at(9), UsedAt: at(10), AccountID: "acc1", Link: "link1", Customer: "cus_b1", Ref: "ref1"}
+	link := engine.Link{ID: "link1", Scope: engine.LinkAuth, Customer: engine.LinkCustomer{ID: "cus_b1", Name: "Adam Okafor",
+		Email: "adam@example.com"}, Ref: "ref1", RedirectURL: "http://127.0.0.1:3000/linked", Institution: "044",
+		AuthMethod: engine.AuthMobileBanking, AccountID: "acc1", CreatedAt: at(21), ExpiresAt: at(22), Status: engine.LinkLinked,
+		Code: "code1", CompletedAt: at(23)}
 	token := engine.ReauthToken{Token: "tok1", AccountID: "acc1", CreatedAt: at(11), ExpiresAt: at(12), UsedAt: at(13)}
 	event := engine.Event{ID: "ev1", Seq: 1, Type: engine.EventAccountUpdated, AccountID: "acc1", CreatedAt: at(14),
 		Facts: engine.EventFacts{Account: engine.NewAccountFacts(account), Business: "biz1", App: "app1",
@@ -43,7 +47,7 @@ func TestRoundTrip(t *testing.T) {
 		Sending:       &engine.Attempt{N: 2, At: at(16), URL: "http://y"},
 		NextAttemptAt: at(16), DeliveredAt: at(17), Replays: 2}
 	stmt := engine.StatementJob{ID: "st1", AccountID: "acc1", Months: 3, From: at(18), To: at(19), CreatedAt: at(20), Status: "BUILT"}
-	for _, v := range []any{settings, clock, account, txn, snap, job, code, token, event, stmt} {
+	for _, v := range []any{settings, clock, account, txn, snap, job, code, token, event, stmt, link} {
 		requireAllSet(t, v)
 	}
 
@@ -55,7 +59,7 @@ func TestRoundTrip(t *testing.T) {
 	update(t, db, func(tx engine.Tx) error {
 		for _, err := range []error{
 			tx.PutSettings(settings), tx.PutClockState(clock), tx.PutAccount(account),
-			tx.PutSyncJob(job), tx.PutConnectCode(code), tx.PutReauthToken(token), tx.PutStatementJob(stmt),
+			tx.PutSyncJob(job), tx.PutConnectCode(code), tx.PutReauthToken(token), tx.PutStatementJob(stmt), tx.PutLink(link),
 		} {
 			if err != nil {
 				return err
@@ -112,6 +116,8 @@ func TestRoundTrip(t *testing.T) {
 		check("event", gotEvent, err, event)
 		gotStmt, err := tx.StatementJob("st1")
 		check("statement job", gotStmt, err, stmt)
+		gotLink, err := tx.Link("link1")
+		check("link", gotLink, err, link)
 		return nil
 	})
 }

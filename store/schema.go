@@ -36,6 +36,8 @@ package store
 //	                head, so the next delivery is the first key
 //	statement_jobs  job ID → statementJobRecord JSON
 //	bank_journal    BE(seq) → the simulated bank's journal entry, in order
+//	links           link ID → linkRecord JSON: v2's initiate links (a bucket added
+//	                without a version: open creates the buckets a file lacks)
 //
 // v1 kept the per-account records in buckets of their own (tx_ids, snapshots,
 // sync_jobs_by_acct, events_by_acct, outbox_pending, keyed as above without the
@@ -79,6 +81,7 @@ var (
 	bucketOutboxDue     = []byte("outbox_due")
 	bucketStatementJobs = []byte("statement_jobs")
 	bucketBankJournal   = []byte("bank_journal")
+	bucketLinks         = []byte("links")
 
 	// Schema v1's per-account buckets; migration 2 moves them into per_account.
 	bucketTxV1            = []byte("transactions")
@@ -109,7 +112,7 @@ const (
 var currentBuckets = [][]byte{
 	bucketMeta, bucketConfig, bucketSequences, bucketAccounts, bucketPerAccount,
 	bucketSyncJobs, bucketConnectCodes, bucketReauthTokens,
-	bucketEvents, bucketEventIDs, bucketOutboxDue, bucketStatementJobs, bucketBankJournal,
+	bucketEvents, bucketEventIDs, bucketOutboxDue, bucketStatementJobs, bucketBankJournal, bucketLinks,
 }
 
 // migration brings a file from version to-1 to version to.

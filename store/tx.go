@@ -312,6 +312,23 @@ func (t *tx) StatementJob(id string) (j engine.StatementJob, err error) {
 	return engine.StatementJob(r), nil
 }
 
+func (t *tx) PutLink(l engine.Link) (err error) {
+	defer t.guard(&err)
+	if l.ID == "" {
+		return engine.Invalid("id", "link ID is empty")
+	}
+	return putJSON(t.bucket(bucketLinks), []byte(l.ID), toLinkRecord(l))
+}
+
+func (t *tx) Link(id string) (l engine.Link, err error) {
+	defer t.guard(&err)
+	var r linkRecord
+	if err := getJSON(t.bucket(bucketLinks), []byte(id), "link", &r); err != nil {
+		return l, orNotFound(err, "link not found")
+	}
+	return r.link(), nil
+}
+
 // beUint64 reads a big-endian uint64 that the schema says is there.
 func beUint64(b []byte) uint64 {
 	if len(b) < 8 {

@@ -1,0 +1,234 @@
+package engine
+
+import (
+	"context"
+	"net/mail"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// v2's initiate links (POST /v2/accounts/initiate): instead of v1's widget code
+// exchange and reauth token, the business asks for a link — to connect an account
+// (scope auth) or to re-authorise one (scope reauth) — and sends the end user to it.
+// The link opens the widget (OpenWidget with Link), which walks the same steps as
+// v1's; at its end the user goes to the business's redirect URL with the result: a
+// code to exchange (POST /v2/accounts/auth, as POST /account/auth) or the
+// re-authorised account.
+
+// Link scopes.
+const (
+	LinkAuth   = "auth"
+	LinkReauth = "reauth"
+)
+
+// Link statuses.
+const (
+	LinkPending      = "pending"      // the user has not finished
+	LinkLinked       = "linked"       // auth: the user connected; Code is the code to exchange
+	LinkReauthorised = "reauthorised" // reauth: the user re-authorised AccountID
+)
+
+// LinkTTL is how long a link can be used.
+const LinkTTL = 30 * time.Minute
+
+// LinkCustomer is the business's customer a link is for: an ID, or a name and an
+// email from which sandbank derives one (the same email, the same ID).
+type LinkCustomer struct {
+	ID    string
+	Name  string
+	Email string
+}
+
+// LinkRequest asks for a link.
+type LinkRequest struct {
+	Scope       string // LinkAuth or LinkReauth
+	Customer    LinkCustomer
+	Ref         string // the business's reference (meta.ref)
+	RedirectURL string
+	Institution string // auth: a bank chosen ahead, by CBN code (optional)
+	AuthMethod  string // auth: with Institution, how the user signs in (optional)
+	Account     string // reauth: the account
+}
+
+// Validate checks what can be checked without the store.
+func (r LinkRequest) Validate() error {
+	switch r.Scope {
+	case LinkAuth, LinkReauth:
+	case "":
+		return Invalid("scope", `scope is required: "auth" to connect an account, "reauth" to re-authorise one`)
+	default:
+		return Invalid("scope", `unknown scope %q; use "auth" to connect an account or "reauth" to re-authorise one`, r.Scope)
+	}
+	u, err := url.Parse(r.RedirectURL)
+	switch {
+	case r.RedirectURL == "":
+		return Invalid("redirect_url", "redirect_url is required: where the user goes when the link is done, e.g. http://127.0.0.1:3000/linked")
+	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
+		return Invalid("redirect_url", "redirect_url %q is not an absolute http(s) URL; use e.g. http://127.0.0.1:3000/linked", r.RedirectURL)
+	}
+	if len(r.Ref) > 200 {
+		return Invalid("meta.ref", "meta.ref is %d characters long; keep it to 200", len(r.Ref))
+	}
+	if r.Scope == LinkReauth {
+		if strings.TrimSpace(r.Account) == "" {
+			return Invalid("account", "account is required with scope reauth: the ID of the account to re-authorise")
+		}
+		return nil
+	}
+	c := r.Customer
+	if c.ID == "" {
+		if strings.TrimSpace(c.Name) == "" || strings.TrimSpace(c.Email) == "" {
+			return Invalid("customer", "customer is required with scope auth: {\"name\",\"email\"} of your customer, or {\"id\"} of one you named before")
+		}
+		if a, err := mail.ParseAddress(c.Email); err != nil || a.Address != strings.TrimSpace(c.Email) {
+			return Invalid("customer.email", "customer.email %q is not an email address", c.Email)
+		}
+	}
+	switch r.AuthMethod {
+	case "", AuthInternetBanking, AuthMobileBanking:
+	default:
+		return Invalid("institution.auth_method", "unknown auth_method %q; use %s or %s", r.AuthMethod, AuthInternetBanking, AuthMobileBanking)
+	}
+	return nil
+}
+
+// Link is an initiate link and what became of it.
+type Link struct {
+	ID          string
+	Scope       string
+	Customer    LinkCustomer
+	Ref         string
+	RedirectURL string
+	Institution string // auth: the bank chosen ahead, if any; reauth: the account's
+	AuthMethod  string
+	AccountID   string // reauth: the account
+	CreatedAt   time.Time
+	ExpiresAt   time.Time
+	Status      string // LinkPending, LinkLinked or LinkReauthorised
+	Code        string // LinkLinked: the code to exchange
+	CompletedAt time.Time
+}
+
+// InitiateLink makes a link.
+func (e *Engine) InitiateLink(ctx context.Context, req LinkRequest) (Link, error) {
+	req.Customer.Email = strings.TrimSpace(req.Customer.Email)
+	if err := req.Validate(); err != nil {
+		return Link{}, err
+	}
+	s := e.Settings()
+	now := e.clock.Now()
+	l := Link{Scope: req.Scope, Customer: req.Customer, Ref: req.Ref, RedirectURL: req.RedirectURL,
+		Institution: req.Institution, AuthMethod: req.AuthMethod, CreatedAt: now, ExpiresAt: now.Add(LinkTTL), Status: LinkPending}
+	if l.Scope == LinkAuth && l.Institution != "" {
+		inst, err := e.institution(l.Institution)
+		if err != nil {
+			if de, ok := AsError(err); ok {
+				de.Field = "institution.id"
+			}
+			return Link{}, err
+		}
+		l.Institution = inst.Code
+	}
+	if l.Scope == LinkAuth && l.Customer.ID == "" {
+		l.Customer.ID = NewID(s.IDNamespace, "customer/"+strings.ToLower(l.Customer.Email), 1)
+	}
+	err := e.store.Update(ctx, func(tx Tx) error {
+		if l.Scope == LinkReauth {
+			a, err := linkedAccount(tx, req.Account)
+			if err != nil {
+				return err
+			}
+			l.AccountID, l.Institution, l.AuthMethod = a.ID, a.Institution.Code, a.AuthMethod
+			l.Customer = LinkCustomer{ID: a.Customer}
+			if l.Customer.ID == "" {
+				l.Customer.ID = a.CustomerID
+			}
+		}
+		seq, err := tx.NextSequence("link")
+		if err != nil {
+			return err
+		}
+		l.ID = NewToken(s.SecretKey, s.IDNamespace, "link", seq)
+		return tx.PutLink(l)
+	})
+	return l, err
+}
+
+// Link returns a link.
+func (e *Engine) Link(ctx context.Context, id string) (Link, error) {
+	var l Link
+	err := e.store.View(ctx, func(tx Tx) error {
+		var err error
+		l, err = tx.Link(id)
+		if ErrorCode(err) == ENOTFOUND {
+			return Errorf(ENOTFOUND, "no link %q: it was never made here; make one with POST /v2/accounts/initiate", id).WithReason("LINK_NOT_FOUND")
+		}
+		return err
+	})
+	return l, err
+}
+
+// usableLink checks that a link can still be walked.
+func usableLink(l Link, now time.Time) error {
+	switch {
+	case l.Status != LinkPending:
+		return Errorf(ECONFLICT, "this link was used already: it ended %s at %s; make a new one with POST /v2/accounts/initiate", l.Status, TimeText(l.CompletedAt)).WithReason("LINK_USED")
+	case !l.ExpiresAt.After(now):
+		return Errorf(EEXPIRED, "this link expired at %s, %s after it was made; make a new one with POST /v2/accounts/initiate", TimeText(l.ExpiresAt), DurationText(LinkTTL)).WithReason("LINK_EXPIRED")
+	}
+	return nil
+}
+
+// openLink opens a widget session on a link: connect (at institution, or the
+// link's bank) or re-authorise its account.
+func (e *Engine) openLink(ctx context.Context, id, institution string) (WidgetState, error) {
+	l, err := e.Link(ctx, id)
+	if err != nil {
+		return WidgetState{}, err
+	}
+	now := e.clock.Now()
+	if err := usableLink(l, now); err != nil {
+		return WidgetState{}, err
+	}
+	expires := now.Add(WidgetSessionTTL)
+	if l.ExpiresAt.Before(expires) {
+		expires = l.ExpiresAt
+	}
+	if l.Scope == LinkReauth {
+		a, err := e.Account(ctx, l.AccountID)
+		if err != nil {
+			return WidgetState{}, err
+		}
+		return e.openReauthFor(ctx, a, expires, &l)
+	}
+	if institution == "" {
+		institution = l.Institution
+	}
+	if institution == "" {
+		return WidgetState{}, Invalid("institution", "this link names no bank: send institution, the bank's CBN code (e.g. 044)")
+	}
+	inst, err := e.institution(institution)
+	if err != nil {
+		return WidgetState{}, err
+	}
+	w := &widgetSession{link: l.ID, state: WidgetState{Institution: inst, Status: WidgetLogin, ExpiresAt: expires,
+		AttemptsLeft: MaxWidgetAttempts, Link: &l}}
+	if err := e.addWidget(ctx, w); err != nil {
+		return WidgetState{}, err
+	}
+	return w.state, nil
+}
+
+// completeLink records, inside tx, how a widget session ended its link.
+func completeLink(tx Tx, id, status, code string, now time.Time) (Link, error) {
+	l, err := tx.Link(id)
+	if err != nil {
+		return Link{}, err
+	}
+	if err := usableLink(l, now); err != nil {
+		return Link{}, err
+	}
+	l.Status, l.Code, l.CompletedAt = status, code, now
+	return l, tx.PutLink(l)
+}
