@@ -1,0 +1,224 @@
+package engine
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// Analytics (GET …/credits, …/debits, …/income, v1 and v2): sums over an account's
+// synced transactions, as of its last sync (R1), by calendar month in Lagos time
+// (WAT), where the banks keep their books.
+
+// Flow is the money that went one way through an account.
+type Flow struct {
+	Type    TxType
+	Total   int64 // kobo
+	Count   int
+	History []MonthFlow // every month of the synced history, oldest first; months without any count too
+}
+
+// MonthFlow is a month of a Flow.
+type MonthFlow struct {
+	Month  time.Time // the first instant of the month, WAT
+	Amount int64
+	Count  int
+}
+
+// Income is what an account earns: credits that recur month after month (a salary,
+// a pension, an allowance) are its regular income; everything else that comes in
+// is irregular.
+type Income struct {
+	// Months is how many calendar months the synced history spans: from the month
+	// of the oldest synced transaction to the month of the last sync. The averages
+	// divide by it (kobo, rounded down).
+	Months                  int
+	From, To                time.Time // the first and last instants the history covers
+	Total                   int64     // all credits
+	Regular                 int64     // the regular streams' credits
+	MonthlyAverage          int64     // Total / Months
+	MonthlyAverageRegular   int64     // Regular / Months
+	MonthlyAverageIrregular int64     // (Total - Regular) / Months
+	Streams                 []IncomeStream
+}
+
+// IncomeStream is one regular source of income: credits whose narrations name the
+// same payer, in at least RegularMonths months and in at least half of the months
+// from its first to its last.
+type IncomeStream struct {
+	Source         string // the narration without dates and numbers: "SALARY - ACME LTD"
+	Total          int64
+	Count          int
+	Months         int // months it paid in
+	MonthlyAverage int64
+	First, Last    time.Time
+}
+
+// RegularMonths is how many months a source must pay in to count as regular income.
+const RegularMonths = 3
+
+// Flow sums an account's synced debits or credits.
+func (e *Engine) Flow(ctx context.Context, accountID string, typ TxType) (Flow, error) {
+	if err := typ.Validate(); err != nil {
+		return Flow{}, err
+	}
+	txs, a, err := e.history(ctx, accountID, typ)
+	if err != nil {
+		return Flow{}, err
+	}
+	f := Flow{Type: typ, History: []MonthFlow{}}
+	first, last := historySpan(txs, a)
+	if first.IsZero() {
+		return f, nil
+	}
+	for m := first; !m.After(last); m = m.AddDate(0, 1, 0) {
+		f.History = append(f.History, MonthFlow{Month: m})
+	}
+	for _, t := range txs {
+		i := monthsBetween(first, monthOf(t.Date))
+		f.History[i].Amount += t.Amount
+		f.History[i].Count++
+		f.Total += t.Amount
+		f.Count++
+	}
+	return f, nil
+}
+
+// Income estimates an account's income from its synced credits.
+func (e *Engine) Income(ctx context.Context, accountID string) (Income, error) {
+	txs, a, err := e.history(ctx, accountID, Credit)
+	if err != nil {
+		return Income{}, err
+	}
+	in := Income{Streams: []IncomeStream{}}
+	first, last := historySpan(txs, a)
+	if first.IsZero() {
+		return in, nil
+	}
+	in.Months = monthsBetween(first, last) + 1
+	in.From, in.To = txs[0].Date, a.LastSyncedAt
+	bySource := map[string][]Transaction{}
+	var sources []string
+	for _, t := range txs {
+		in.Total += t.Amount
+		k := IncomeSource(t.Narration)
+		if bySource[k] == nil {
+			sources = append(sources, k)
+		}
+		bySource[k] = append(bySource[k], t)
+	}
+	for _, k := range sources {
+		s, ok := regularStream(k, bySource[k])
+		if !ok {
+			continue
+		}
+		in.Streams = append(in.Streams, s)
+		in.Regular += s.Total
+	}
+	slices.SortStableFunc(in.Streams, func(x, y IncomeStream) int { // the biggest first
+		switch {
+		case x.Total != y.Total:
+			if x.Total > y.Total {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(x.Source, y.Source)
+	})
+	n := int64(in.Months)
+	in.MonthlyAverage, in.MonthlyAverageRegular, in.MonthlyAverageIrregular = in.Total/n, in.Regular/n, (in.Total-in.Regular)/n
+	return in, nil
+}
+
+// regularStream reports whether a source's credits (oldest first) recur.
+func regularStream(source string, txs []Transaction) (IncomeStream, bool) {
+	s := IncomeStream{Source: source, First: txs[0].Date, Last: txs[len(txs)-1].Date}
+	var prev time.Time
+	for _, t := range txs {
+		s.Total += t.Amount
+		s.Count++
+		if m := monthOf(t.Date); !m.Equal(prev) {
+			s.Months++
+			prev = m
+		}
+	}
+	span := monthsBetween(monthOf(s.First), monthOf(s.Last)) + 1
+	if s.Months < RegularMonths || 2*s.Months < span {
+		return s, false
+	}
+	s.MonthlyAverage = s.Total / int64(s.Months)
+	return s, true
+}
+
+// IncomeSource is a narration without what changes from one payment to the next —
+// digits, month names — upper case, spaces collapsed: "SALARY AUG 2021 - ACME LTD"
+// and "SALARY SEP 2021 - ACME LTD" are both "SALARY - ACME LTD".
+func IncomeSource(narration string) string {
+	words := strings.FieldsFunc(strings.ToUpper(narration), unicode.IsSpace)
+	out := words[:0]
+	for _, w := range words {
+		w = strings.Map(func(r rune) rune {
+			if unicode.IsDigit(r) {
+				return -1
+			}
+			return r
+		}, w)
+		if w == "" || monthWords[strings.Trim(w, ".,/-")] {
+			continue
+		}
+		out = append(out, w)
+	}
+	return strings.Join(out, " ")
+}
+
+var monthWords = func() map[string]bool {
+	m := map[string]bool{"SEPT": true}
+	for i := time.January; i <= time.December; i++ {
+		name := strings.ToUpper(i.String())
+		m[name], m[name[:3]] = true, true
+	}
+	return m
+}()
+
+// history reads a linked account's synced transactions of one type, oldest first.
+func (e *Engine) history(ctx context.Context, accountID string, typ TxType) ([]Transaction, Account, error) {
+	var txs []Transaction
+	var a Account
+	err := e.store.View(ctx, func(tx Tx) error {
+		var err error
+		if a, err = linkedAccount(tx, accountID); err != nil {
+			return err
+		}
+		p, err := tx.Transactions(TxQuery{AccountID: accountID, Type: typ, Page: 1})
+		txs = p.Transactions
+		return err
+	})
+	slices.Reverse(txs)
+	return txs, a, err
+}
+
+// historySpan is the first and last month an account's synced history covers: from
+// its oldest transaction of txs to its last sync; zero if it has none.
+func historySpan(txs []Transaction, a Account) (first, last time.Time) {
+	if len(txs) == 0 {
+		return time.Time{}, time.Time{}
+	}
+	first, last = monthOf(txs[0].Date), monthOf(a.LastSyncedAt)
+	if l := monthOf(txs[len(txs)-1].Date); l.After(last) {
+		last = l
+	}
+	return first, last
+}
+
+// monthOf is the first instant of t's calendar month in WAT.
+func monthOf(t time.Time) time.Time {
+	y, m, _ := t.In(WAT).Date()
+	return time.Date(y, m, 1, 0, 0, 0, 0, WAT)
+}
+
+// monthsBetween counts whole months from month a to month b (both monthOf).
+func monthsBetween(a, b time.Time) int {
+	return (b.Year()-a.Year())*12 + int(b.Month()) - int(a.Month())
+}
