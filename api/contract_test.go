@@ -55,7 +55,7 @@ func TestSecretKeyOnEveryRoute(t *testing.T) {
 	w.enableDataSync()
 	c := w.addCustomer(map[string]any{"institution": "044", "balance": 100000})
 	id := w.connect(c)
-	values := map[string]string{"id": id, "job": "job", "file": "x.pdf", "session": "s", "code": "044"}
+	values := map[string]string{"id": id, "job": "job", "file": "x.pdf", "session": "s", "code": "044", "link": "l"}
 	bad := map[string]*string{"missing": noKey(), "wrong": withKey("test_sk_wrong0123456789abcde"),
 		"public key": withKey(testPublicKey), "prefix": withKey(testSecretKey[:len(testSecretKey)-1]),
 		"longer": withKey(testSecretKey + "x"), "upper case": withKey(strings.ToUpper(testSecretKey)),
@@ -74,10 +74,14 @@ func TestSecretKeyOnEveryRoute(t *testing.T) {
 			if rep.status != http.StatusUnauthorized {
 				t.Fatalf("%s with a %s key = %d, want 401\n%s", p, name, rep.status, rep.body)
 			}
+			if isV2Path(path) {
+				failedV2(t, rep, http.StatusUnauthorized)
+				continue
+			}
 			failed(t, rep, http.StatusUnauthorized, "INVALID_SECRET_KEY")
 		}
 	}
-	if secret < 25 {
+	if secret < 40 {
 		t.Fatalf("only %d routes need the secret key", secret)
 	}
 	// Nothing ran: the clock, the settings, the bank and the account are as they were.
@@ -456,6 +460,30 @@ func TestEveryOperationAnswersAsDocumented(t *testing.T) {
 			"steps": []map[string]any{{"n": 1, "line": 9, "step": "sync: adam", "state": "passed", "at": "2021-08-20T12:00:00Z"}}}
 	})
 	w.get("/sandbox/scenario")
+
+	// The analytics, v1's and v2's, and v2 over the same account.
+	w.get("/accounts/" + id + "/credits")
+	w.get("/accounts/" + id + "/debits")
+	w.get("/accounts/" + id + "/income")
+	for _, p := range []string{"", "/balance", "/transactions?limit=2", "/identity", "/credits", "/debits", "/income",
+		"/statement?period=last1months"} {
+		w.get("/v2/accounts/" + id + p)
+	}
+	var pdf statementJobJSON
+	w.get("/v2/accounts/"+id+"/statement?period=last1months&output=pdf").data(t, &pdf)
+	w.get("/v2/accounts/" + id + "/statement/jobs/" + pdf.ID)
+	w.advance("2m")
+	rt := w.must(http.StatusOK, "GET", "/v2/accounts/"+id+"/balance", req{headers: map[string]string{"x-realtime": "true"}})
+	w.get("/v2/accounts/" + id + "/jobs/" + rt.header.Get("x-job-id"))
+	// A link: initiate, walk it through the widget routes, exchange its code.
+	adam := w.addCustomer(map[string]any{"institution": "044", "balance": 100000})
+	_, linkID := w.initiate(map[string]any{"scope": "auth", "customer": map[string]any{"name": "Adam Okafor", "email": "adam@example.com"},
+		"meta": map[string]any{"ref": "tour-1"}, "redirect_url": "http://127.0.0.1:3000/linked"})
+	w.must(http.StatusOK, "GET", "/connect/links/"+linkID, req{key: noKey()})
+	st = w.walkLink(linkID, "044", adam.Username, adam.Password)
+	var linked struct{ ID string }
+	w.post("/v2/accounts/auth", map[string]any{"code": st.Code}).data(t, &linked)
+	w.post("/v2/accounts/"+linked.ID+"/unlink", nil)
 	w.post("/accounts/"+id+"/unlink", nil)
 
 	var missing []string

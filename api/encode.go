@@ -36,6 +36,11 @@ func writeAppended(w http.ResponseWriter, status int, fill func([]byte) []byte, 
 		keep(b)
 	}
 	writeBody(w, status, b)
+	putBuf(bp, b)
+}
+
+// putBuf gives a pooled buffer back, grown to b.
+func putBuf(bp *[]byte, b []byte) {
 	if cap(b) <= 1<<20 { // don't keep a huge paginate=false page alive
 		*bp = b[:0]
 		bufPool.Put(bp)
@@ -87,6 +92,46 @@ func appendTxPage(b []byte, p paging, txs []engine.Transaction) []byte {
 	b = appendNullableString(b, p.Next)
 	b = append(b, `},"data":`...)
 	b = appendTxs(b, txs)
+	return append(b, '}')
+}
+
+// appendV2Tx appends t as json.Marshal(v2TxJSON) would.
+func appendV2Tx(b []byte, t *engine.Transaction) []byte {
+	b = append(b, `{"id":`...)
+	b = appendString(b, t.ID)
+	b = append(b, `,"narration":`...)
+	b = appendString(b, t.Narration)
+	b = append(b, `,"amount":`...)
+	b = strconv.AppendInt(b, t.Amount, 10)
+	b = append(b, `,"type":`...)
+	b = appendString(b, string(t.Type))
+	b = append(b, `,"balance":`...)
+	b = strconv.AppendInt(b, t.Balance, 10)
+	b = append(b, `,"date":"`...)
+	b = appendMonoTime(b, t.Date)
+	b = append(b, `","category":`...)
+	b = appendString(b, t.Category)
+	return append(b, '}')
+}
+
+// appendV2Page appends the data and meta of a v2 page — `"data":[…],"meta":{…}` —
+// as json.Marshal(envelope{Data: []v2TxJSON, Meta: paging}) writes them.
+func appendV2Page(b []byte, p paging, txs []engine.Transaction) []byte {
+	b = append(b, `"data":[`...)
+	for i := range txs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendV2Tx(b, &txs[i])
+	}
+	b = append(b, `],"meta":{"total":`...)
+	b = strconv.AppendInt(b, p.Total, 10)
+	b = append(b, `,"page":`...)
+	b = strconv.AppendInt(b, int64(p.Page), 10)
+	b = append(b, `,"previous":`...)
+	b = appendNullableString(b, p.Previous)
+	b = append(b, `,"next":`...)
+	b = appendNullableString(b, p.Next)
 	return append(b, '}')
 }
 

@@ -283,6 +283,39 @@ func FuzzParseOpenWidget(f *testing.F) {
 	})
 }
 
+var initiateCorpus = []string{
+	"", "{}", "null", "[]", `{"scope":"auth"}`,
+	`{"customer":{"name":"Samuel Olamide","email":"samuel@example.com"},"meta":{"ref":"99008877TEST"},"scope":"auth","redirect_url":"https://mono.co"}`,
+	`{"meta":{"ref":"099777"},"scope":"reauth","account":"65c4c03aa66a95b572cb5a86","redirect_url":"https://mono.co"}`,
+	`{"customer":{"id":"cus_1"},"scope":"AUTH","redirect_url":"http://127.0.0.1:3000/x","institution":{"id":"044","auth_method":"mobile_banking"}}`,
+	`{"customer":"adam","scope":"auth"}`, `{"meta":[1]}`, `{"scope":5}`, `{"institution":{"id":44}}`, `{"redirect_url":"javascript:x"}`,
+	`{"customer":{"name":"A","email":"not email"},"scope":"auth","redirect_url":"http://x"}`, `{"scope":"auth"`, "\xff{",
+	`{"scope":"reauth","account":"","redirect_url":"http://x"}`, `{"meta":{"ref":"` + strings.Repeat("r", 201) + `"},"scope":"reauth","account":"a","redirect_url":"http://x"}`,
+}
+
+func FuzzParseInitiate(f *testing.F) {
+	for _, b := range initiateCorpus {
+		f.Add([]byte(b))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		req, err := parseInitiate(body)
+		wantClientError(t, err)
+		if err == nil && req.Validate() != nil {
+			t.Fatalf("%q parsed to an invalid request %+v", body, req)
+		}
+	})
+}
+
+func FuzzParseRealtime(f *testing.F) {
+	for _, v := range []string{"", "true", "TRUE", " true ", "false", "1", "0", "yes", "t", "\x00", "true,true"} {
+		f.Add(v)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		_, err := parseRealtime(v)
+		wantClientError(t, err)
+	})
+}
+
 // FuzzHandler sends arbitrary requests to the real handler, on a world with a
 // connected account, and fails on any 500, panic, or error that is not JSON.
 func FuzzHandler(f *testing.F) {
@@ -337,6 +370,22 @@ func FuzzHandler(f *testing.F) {
 		{"GET", "/sandbox/receiver", "", "", ""},
 		{"GET", "/openapi.yaml", "", "", ""},
 		{"GET", "/", "", "", ""},
+		{"GET", "/accounts/" + id + "/credits", "", "", ""},
+		{"GET", "/accounts/" + id + "/income", "", "", ""},
+		{"POST", "/v2/accounts/initiate", "", "application/json", initiateCorpus[5]},
+		{"POST", "/v2/accounts/initiate", "", "", `{"scope":"reauth","account":"` + id + `","redirect_url":"http://127.0.0.1:1/x"}`},
+		{"POST", "/v2/accounts/auth", "", "", `{"code":"code_x"}`},
+		{"GET", "/v2/accounts/" + id, "", "", ""},
+		{"GET", "/v2/accounts/" + id + "/balance", "", "", ""},
+		{"GET", "/v2/accounts/" + id + "/transactions", "limit=50&page=2&type=debit", "", ""},
+		{"GET", "/v2/accounts/" + id + "/statement", "period=last2months", "", ""},
+		{"GET", "/v2/accounts/" + id + "/identity", "", "", ""},
+		{"GET", "/v2/accounts/" + id + "/debits", "", "", ""},
+		{"GET", "/v2/accounts/" + id + "/jobs/x", "", "", ""},
+		{"GET", "/v2/nope", "", "", ""},
+		{"DELETE", "/v2/accounts/" + id, "", "", ""},
+		{"GET", "/connect/links/nope", "", "", ""},
+		{"POST", "/connect/sessions", "", "", `{"link":"nope","institution":"044"}`},
 		{"PUT", "/accounts/" + id, "", "", ""},
 		{"GET", "//accounts/../x", "", "", ""},
 		{"OPTIONS", "*", "", "", ""},
@@ -376,6 +425,12 @@ func FuzzHandler(f *testing.F) {
 		case 3:
 			r.Header.Set("mono-webhook-secret", testWebhookSecret)
 		}
+		switch key / 4 % 4 { // a real-time read, or a malformed header
+		case 1:
+			r.Header.Set("x-realtime", "true")
+		case 2:
+			r.Header.Set("x-realtime", string(body))
+		}
 		rec := httptest.NewRecorder()
 		w.srv.ServeHTTP(rec, r)
 		// Keep the world fast for the next input: no latency, no outage.
@@ -388,7 +443,12 @@ func FuzzHandler(f *testing.F) {
 		if rec.Code >= 500 && rec.Code != http.StatusServiceUnavailable {
 			t.Fatalf("%s %s?%s (%s) %q answered %d: %s", method, path, query, ctype, body, rec.Code, rec.Body)
 		}
-		if rec.Code >= 400 {
+		if rec.Code >= 400 && isV2Path(r.URL.Path) {
+			var e envelopeReply
+			if err := json.Unmarshal(rec.Body.Bytes(), &e); err != nil || e.Status != "failed" || e.Message == "" || e.Timestamp == "" || string(e.Data) != "null" {
+				t.Fatalf("%s %s answered %d with a body that is not v2's error envelope: %q", method, path, rec.Code, rec.Body)
+			}
+		} else if rec.Code >= 400 {
 			var e errorBody
 			if err := json.Unmarshal(rec.Body.Bytes(), &e); err != nil || e.Status != "failed" || e.Code == "" || e.Message == "" {
 				t.Fatalf("%s %s answered %d with a body that is not a JSON error: %q", method, path, rec.Code, rec.Body)
@@ -426,6 +486,16 @@ func FuzzAppendJSON(f *testing.F) {
 		}
 		if got := appendTxPage(nil, pg, []engine.Transaction{tx, tx}); !bytes.Equal(got, want) {
 			t.Fatalf("appendTxPage:\n got %s\nwant %s", got, want)
+		}
+		want, err = json.Marshal(envelope{Status: "successful", Message: narration, Timestamp: id,
+			Data: newV2TxJSON([]engine.Transaction{tx, tx}), Meta: pg})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := append(appendString([]byte(`{"status":"successful","message":`), narration), `,"timestamp":`...)
+		got = append(appendString(got, id), ',')
+		if got = append(appendV2Page(got, pg, []engine.Transaction{tx, tx}), '}'); !bytes.Equal(got, want) {
+			t.Fatalf("appendV2Page:\n got %s\nwant %s", got, want)
 		}
 		var st statementJSON
 		st.Meta.Count, st.Data = 1, newTxJSON([]engine.Transaction{tx})

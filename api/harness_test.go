@@ -242,6 +242,22 @@ func failed(t testing.TB, rep reply, status int, code string) map[string]any {
 	return v
 }
 
+// failedV2 checks that rep is v2's error envelope with the status.
+func failedV2(t testing.TB, rep reply, status int) map[string]any {
+	t.Helper()
+	if rep.status != status {
+		t.Fatalf("status %d, want %d\n%s", rep.status, status, rep.body)
+	}
+	v := rep.json(t)
+	if v["status"] != "failed" || v["message"] == "" || v["message"] == nil || v["timestamp"] == nil || v["data"] != nil {
+		t.Fatalf("error body %s is not v2's envelope: status failed, a message, a timestamp, data null", rep.body)
+	}
+	if _, ok := v["data"]; !ok || len(v) != 4 {
+		t.Fatalf("error body %s has fields beyond status, message, timestamp and data", rep.body)
+	}
+	return v
+}
+
 // --- sandbox shortcuts, over HTTP
 
 func (w *world) customers() []customerJSON {
@@ -295,6 +311,7 @@ type widgetReply struct {
 	Challenge   *challengeJSON
 	Code        string
 	Account     string
+	Link        *linkJSON
 }
 
 func (w *world) openWidget(body any) widgetReply {
@@ -343,6 +360,61 @@ func (w *world) answerFor(session string) string {
 		w.t.Fatal(err)
 	}
 	return ans
+}
+
+// --- v2
+
+// envelopeReply is a v2 answer with its data left raw.
+type envelopeReply struct {
+	Status    string          `json:"status"`
+	Message   string          `json:"message"`
+	Timestamp string          `json:"timestamp"`
+	Data      json.RawMessage `json:"data"`
+	Meta      json.RawMessage `json:"meta"`
+}
+
+// data checks that r is a successful v2 envelope and decodes its data into v.
+func (r reply) data(t testing.TB, v any) envelopeReply {
+	t.Helper()
+	var e envelopeReply
+	r.decode(t, &e)
+	if e.Status != "successful" || e.Message == "" || e.Timestamp == "" {
+		t.Fatalf("answer %d is not a successful v2 envelope:\n%s", r.status, r.body)
+	}
+	if v != nil {
+		if err := json.Unmarshal(e.Data, v); err != nil {
+			t.Fatalf("data does not decode into %T: %v\n%s", v, err, r.body)
+		}
+	}
+	return e
+}
+
+// initiate asks for a v2 link; the link's ID is mono_url's last segment.
+func (w *world) initiate(body map[string]any) (initiateJSON, string) {
+	w.t.Helper()
+	var l initiateJSON
+	w.post("/v2/accounts/initiate", body).data(w.t, &l)
+	if !strings.HasPrefix(l.MonoURL, w.base+"/connect/links/") {
+		w.t.Fatalf("mono_url %q is not on sandbank's address %s", l.MonoURL, w.base)
+	}
+	return l, l.MonoURL[strings.LastIndexByte(l.MonoURL, '/')+1:]
+}
+
+// walkLink walks a link's widget as its user: the bank (for a link that names
+// none), the password, every challenge; the session at its end.
+func (w *world) walkLink(linkID, institution, username, password string) widgetReply {
+	w.t.Helper()
+	body := map[string]any{"link": linkID}
+	if institution != "" {
+		body["institution"] = institution
+	}
+	st := w.openWidget(body)
+	st = w.login(st.Session, username, password)
+	st = w.answerAll(st)
+	if st.Link == nil || st.Link.Status == "pending" {
+		w.t.Fatalf("the link did not end with the session: %+v", st)
+	}
+	return st
 }
 
 // --- the webhook receiver: a real HTTP endpoint on loopback

@@ -146,13 +146,25 @@ func (s *Server) transactions(w http.ResponseWriter, r *http.Request) error {
 		writeBody(w, http.StatusOK, b)
 		return nil
 	}
-	q, err := parseTxQuery(r.PathValue("id"), r.URL.RawQuery)
+	page, pg, err := s.txPage(r, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
+	writeAppended(w, http.StatusOK, func(b []byte) []byte { return appendTxPage(b, pg, page.Transactions) },
+		func(b []byte) { s.txPages.put(version, key, b) })
+	return nil
+}
+
+// txPage reads the page of an account's transactions a request's query asks for
+// (v1's and v2's), with links to the pages before and after it.
+func (s *Server) txPage(r *http.Request, accountID string) (engine.TxPage, paging, error) {
+	q, err := parseTxQuery(accountID, r.URL.RawQuery)
+	if err != nil {
+		return engine.TxPage{}, paging{}, err
+	}
 	page, err := s.eng.Transactions(r.Context(), q)
 	if err != nil {
-		return err
+		return engine.TxPage{}, paging{}, err
 	}
 	pg := paging{Total: page.Total, Page: q.Page}
 	if q.Limit > 0 {
@@ -163,9 +175,7 @@ func (s *Server) transactions(w http.ResponseWriter, r *http.Request) error {
 			pg.Next = pageURL(r, q.Page+1)
 		}
 	}
-	writeAppended(w, http.StatusOK, func(b []byte) []byte { return appendTxPage(b, pg, page.Transactions) },
-		func(b []byte) { s.txPages.put(version, key, b) })
-	return nil
+	return page, pg, nil
 }
 
 // origin is the base of the links the API gives: the address the connection came

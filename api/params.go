@@ -166,6 +166,43 @@ func jsonParams(b []byte) (params, error) {
 	return p, nil
 }
 
+// decodeObject reads a JSON object body with nested objects into v (a struct): the
+// routes whose fields nest, as v2's initiate does. An empty body is an empty
+// object; a field of the wrong type is named.
+func decodeObject(b []byte, v any) error {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 {
+		return nil
+	}
+	if b[0] != '{' {
+		return engine.Invalid("body", "the body is not a JSON object; send e.g. {\"scope\":\"auth\", …}")
+	}
+	err := json.Unmarshal(b, v)
+	var typ *json.UnmarshalTypeError
+	if errors.As(err, &typ) && typ.Field != "" {
+		return engine.Invalid(typ.Field, "%s must be %s, not %s", typ.Field, jsonKind(typ.Type.Kind().String()), typ.Value)
+	}
+	if err != nil {
+		return engine.Invalid("body", "the body is not a JSON object (%v); send e.g. {\"field\":\"value\"}", jsonError(err))
+	}
+	return nil
+}
+
+// jsonKind names a Go kind as JSON does.
+func jsonKind(kind string) string {
+	switch kind {
+	case "struct", "map":
+		return "an object"
+	case "string":
+		return "a string"
+	case "slice", "array":
+		return "an array"
+	case "bool":
+		return "true or false"
+	}
+	return "a number"
+}
+
 // jsonError shortens encoding/json's errors to what a person can act on.
 func jsonError(err error) string {
 	var syn *json.SyntaxError

@@ -30,8 +30,10 @@ type Server struct {
 	inbox    *receiver
 	rmode    receiverState
 	scenario scenarioStatus
-	txPages  answers  // GET /accounts/{id}/transactions
+	txPages  answers  // GET /accounts/{id}/transactions, v1's and v2's
 	routes   []string // every pattern registered, in order: the OpenAPI test checks them
+	// realtimeWait is how long a real-time read waits for its job (Config).
+	realtimeWait time.Duration
 }
 
 // Config wires a Server.
@@ -39,6 +41,9 @@ type Config struct {
 	Engine *engine.Engine
 	Bank   *simulator.Bank
 	Logger *slog.Logger
+	// RealtimeWait is how long, in real time, a v2 read with x-realtime: true waits
+	// for its job before answering processing with the last sync's data (default 5 s).
+	RealtimeWait time.Duration
 }
 
 // New builds the server's routes.
@@ -46,7 +51,11 @@ func New(cfg Config) *Server {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{eng: cfg.Engine, bank: cfg.Bank, log: cfg.Logger, inbox: newReceiver(receiverMaxCount, receiverMaxBytes)}
+	if cfg.RealtimeWait <= 0 {
+		cfg.RealtimeWait = realtimeWaitDefault
+	}
+	s := &Server{eng: cfg.Engine, bank: cfg.Bank, log: cfg.Logger, inbox: newReceiver(receiverMaxCount, receiverMaxBytes),
+		realtimeWait: cfg.RealtimeWait}
 	mux := &routeMux{ServeMux: http.NewServeMux()}
 	s.register(mux)
 	s.routes = mux.patterns
