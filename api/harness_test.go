@@ -63,7 +63,8 @@ type world struct {
 }
 
 type worldOpts struct {
-	customers int // world customers (default 6: the tour of MFA kinds)
+	customers    int           // world customers (default 6: the tour of MFA kinds)
+	realtimeWait time.Duration // how long a real-time read waits for its job (default: the server's)
 }
 
 func newWorld(t testing.TB, o worldOpts) *world {
@@ -87,7 +88,7 @@ func newWorld(t testing.TB, o worldOpts) *world {
 	notes, stop := w.eng.Subscribe(4096)
 	t.Cleanup(stop)
 	w.notes, w.delivered = notes, map[string]bool{}
-	w.srv = New(Config{Engine: w.eng, Bank: w.bank, Logger: log})
+	w.srv = New(Config{Engine: w.eng, Bank: w.bank, Logger: log, RealtimeWait: o.realtimeWait})
 
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -443,11 +444,7 @@ func newHookReceiver(t testing.TB) *hookReceiver {
 		_ = json.Unmarshal(raw, &body)
 		d := hook{Secret: r.Header.Get("mono-webhook-secret"), EventID: r.Header.Get("mono-webhook-event-id"), Body: body, Raw: raw}
 		d.Event, _ = body["event"].(string)
-		if data, ok := body["data"].(map[string]any); ok {
-			if a, ok := data["account"].(map[string]any); ok {
-				d.Account, _ = a["_id"].(string)
-			}
-		}
+		d.Account = hookAccount(body)
 		h.mu.Lock()
 		h.got = append(h.got, d)
 		h.mu.Unlock()
@@ -459,6 +456,24 @@ func newHookReceiver(t testing.TB) *hookReceiver {
 	}))
 	t.Cleanup(h.srv.Close)
 	return h
+}
+
+// hookAccount finds the account a webhook body is about, in v1's shapes
+// (data.account._id) and v2's (data.id, data.account as an ID, data.account.id).
+func hookAccount(body map[string]any) string {
+	data, _ := body["data"].(map[string]any)
+	switch a := data["account"].(type) {
+	case string:
+		return a
+	case map[string]any:
+		if id, ok := a["_id"].(string); ok {
+			return id
+		}
+		id, _ := a["id"].(string)
+		return id
+	}
+	id, _ := data["id"].(string)
+	return id
 }
 
 func (h *hookReceiver) all() []hook {

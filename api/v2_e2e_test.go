@@ -1,0 +1,448 @@
+package api
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"sandbank/engine"
+)
+
+// End-to-end tests of Mono's v2 over real loopback HTTP (harness_test.go): every
+// answer is checked against openapi.yaml as it arrives.
+
+type v2Account struct {
+	Account struct {
+		ID            string `json:"id"`
+		Name          string `json:"name"`
+		AccountNumber string `json:"account_number"`
+		Balance       int64  `json:"balance"`
+		BVN           string `json:"bvn"`
+		Institution   struct {
+			BankCode string `json:"bank_code"`
+		} `json:"institution"`
+	} `json:"account"`
+	Customer struct {
+		ID string `json:"id"`
+	} `json:"customer"`
+	Meta struct {
+		DataStatus    string   `json:"data_status"`
+		AuthMethod    string   `json:"auth_method"`
+		RetrievedData []string `json:"retrieved_data"`
+		Ref           string   `json:"ref"`
+	} `json:"meta"`
+}
+
+func (w *world) v2Account(id string) v2Account {
+	w.t.Helper()
+	var a v2Account
+	w.get("/v2/accounts/"+id).data(w.t, &a)
+	return a
+}
+
+func (w *world) v2Balance(id string, realtime bool) (balanceV2JSON, reply) {
+	w.t.Helper()
+	o := req{}
+	if realtime {
+		o.headers = map[string]string{"x-realtime": "true"}
+	}
+	rep := w.must(http.StatusOK, "GET", "/v2/accounts/"+id+"/balance", o)
+	var b balanceV2JSON
+	rep.data(w.t, &b)
+	return b, rep
+}
+
+// jobHeaders are a real-time read's x-job-id, x-job-status and x-has-new-data.
+func jobHeaders(rep reply) (id, status, hasNew string) {
+	return rep.header.Get("x-job-id"), rep.header.Get("x-job-status"), rep.header.Get("x-has-new-data")
+}
+
+// Mr Adam through v2: an initiate link, walked through the widget routes by its
+// ID, redirects with a code; POST /v2/accounts/auth exchanges it; the v2 reads show
+// the account as of its last sync (R1), and v1 reads the same account.
+func TestV2LinkCodeAndReads(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	w.enableDataSync()
+	adam := w.addCustomer(map[string]any{"name": "Adam Okafor", "institution": "044", "balance": 1000000})
+	link, linkID := w.initiate(map[string]any{"scope": "auth", "customer": map[string]any{"name": "Adam Okafor", "email": "adam@example.com"},
+		"meta": map[string]any{"ref": "adam-001"}, "redirect_url": "http://127.0.0.1:3000/linked"})
+	if link.Scope != "auth" || link.Customer == "" || link.Meta.Ref != "adam-001" || link.RedirectURL != "http://127.0.0.1:3000/linked" ||
+		link.CreatedAt != "2021-08-20T12:00:00.000Z" || link.ExpiresAt != "2021-08-20T12:30:00.000Z" {
+		t.Fatalf("initiate = %+v", link)
+	}
+	var state linkJSON
+	if w.must(http.StatusOK, "GET", "/connect/links/"+linkID, req{key: noKey()}).decode(t, &state); state.Status != "pending" {
+		t.Fatalf("the link before it is walked = %+v", state)
+	}
+	st := w.walkLink(linkID, "044", adam.Username, adam.Password)
+	want := "http://127.0.0.1:3000/linked?code=" + st.Code + "&reference=adam-001&status=linked"
+	if st.Link.Status != "linked" || st.Link.RedirectURL != want {
+		t.Fatalf("the link's end = %+v; want redirect %s", st.Link, want)
+	}
+	if w.must(http.StatusOK, "GET", "/connect/links/"+linkID, req{key: noKey()}).decode(t, &state); state.RedirectURL != want {
+		t.Fatalf("the link after = %+v", state)
+	}
+	failed(t, w.do("POST", "/connect/sessions", req{key: noKey(), body: map[string]any{"link": linkID, "institution": "044"}}),
+		http.StatusConflict, "LINK_USED")
+
+	var out struct{ ID string }
+	w.post("/v2/accounts/auth", map[string]any{"code": st.Code}).data(t, &out)
+	failedV2(t, w.do("POST", "/v2/accounts/auth", req{body: map[string]any{"code": st.Code}}), http.StatusConflict)
+	id := out.ID
+	a := w.v2Account(id)
+	if a.Account.ID != id || a.Account.Balance != 1000000 || a.Account.AccountNumber != adam.Accounts[0].AccountNumber ||
+		a.Account.Institution.BankCode != "044" || len(a.Account.BVN) != 4 || a.Customer.ID != link.Customer ||
+		a.Meta.Ref != "adam-001" || a.Meta.DataStatus != "AVAILABLE" || len(a.Meta.RetrievedData) != 3 {
+		t.Fatalf("GET /v2/accounts/%s = %+v", id, a)
+	}
+	// v1 reads the account v2 connected.
+	var v1 accountView
+	if w.get("/accounts/"+id).decode(t, &v1); v1.Account.ID != id || v1.Account.Balance != 1000000 {
+		t.Fatalf("GET /accounts/%s = %+v", id, v1)
+	}
+
+	// R1 through v2: the bank moves, v2 shows the last sync until one runs.
+	w.advance("30m")
+	w.must(http.StatusCreated, "POST", "/sandbox/customers/"+adam.ID+"/transactions",
+		req{body: map[string]any{"type": "debit", "amount": 500000, "narration": "POS PURCHASE SHOPRITE LEKKI"}})
+	if b, rep := w.v2Balance(id, false); b.Balance != 1000000 || rep.header.Get("x-job-id") != "" {
+		t.Fatalf("before a sync v2 says %d (job %q), want 1000000 and no job", b.Balance, rep.header.Get("x-job-id"))
+	}
+	w.post("/accounts/"+id+"/sync", nil) // v1's sync: the same account
+	if b, _ := w.v2Balance(id, false); b.Balance != 500000 || b.AccountNumber != adam.Accounts[0].AccountNumber || b.Currency != "NGN" {
+		t.Fatalf("after the sync v2 says %+v, want 500000", b)
+	}
+	var txs []v2TxJSON
+	env := w.get("/v2/accounts/"+id+"/transactions?limit=1&").data(t, &txs)
+	var meta paging
+	if err := json.Unmarshal(env.Meta, &meta); err != nil {
+		t.Fatal(err)
+	}
+	if len(txs) != 1 || txs[0].Narration != "POS PURCHASE SHOPRITE LEKKI" || txs[0].Amount != 500000 || txs[0].Balance != 500000 ||
+		txs[0].Date != "2021-08-20T12:30:00.000Z" || meta.Total != 2 || meta.Previous != nil || meta.Next == nil ||
+		*meta.Next != w.base+"/v2/accounts/"+id+"/transactions?limit=1&page=2" {
+		t.Fatalf("the newest transaction = %+v, meta %+v", txs, meta)
+	}
+	w.get(*meta.Next).data(t, &txs)
+	if len(txs) != 1 || txs[0].Narration != "CASH DEPOSIT - ACCOUNT OPENING" {
+		t.Fatalf("page 2 = %+v", txs)
+	}
+	var ident identityV2JSON
+	if w.get("/v2/accounts/"+id+"/identity").data(t, &ident); ident.FullName == "" || len(ident.BVN) != 11 ||
+		ident.UpdatedAt != "2021-08-20T12:30:00.000Z" || ident.CreatedAt != "2021-08-20T12:00:00.000Z" {
+		t.Fatalf("identity = %+v", ident)
+	}
+
+	// An account connected through v1's widget reads through v2.
+	bola := w.addCustomer(map[string]any{"name": "Bola Ade", "institution": "058", "balance": 250000})
+	v1id := w.connect(bola)
+	if b := w.v2Account(v1id); b.Account.Balance != 250000 || b.Customer.ID != bola.ID || b.Meta.Ref != "" {
+		t.Fatalf("a v1 account through v2 = %+v", b)
+	}
+
+	w.post("/v2/accounts/"+id+"/unlink", nil)
+	failedV2(t, w.do("GET", "/v2/accounts/"+id, req{}), http.StatusNotFound)
+	failed(t, w.do("GET", "/accounts/"+id, req{}), http.StatusNotFound, "ACCOUNT_NOT_FOUND")
+	failedV2(t, w.do("GET", "/v2/nope", req{}), http.StatusNotFound)
+	failedV2(t, w.do("PUT", "/v2/accounts/"+v1id, req{}), http.StatusMethodNotAllowed)
+}
+
+// Real-time data: fresh within the request; inside the 5-minute window the last
+// job's headers and no new job; after it, a new job. v1's window is its own.
+func TestV2RealtimeWindow(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	w.enableDataSync()
+	adam := w.addCustomer(map[string]any{"name": "Adam Okafor", "institution": "044", "balance": 1000000})
+	id := w.connect(adam)
+	w.advance("30m")
+	spend := func(typ string, kobo int) {
+		w.must(http.StatusCreated, "POST", "/sandbox/customers/"+adam.ID+"/transactions", req{body: map[string]any{"type": typ, "amount": kobo}})
+	}
+	spend("debit", 500000)
+	jobs := func() int {
+		js, err := w.eng.SyncJobs(w.ctx, id, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(js)
+	}
+
+	b, rep := w.v2Balance(id, true)
+	j1, status, hasNew := jobHeaders(rep)
+	if b.Balance != 500000 || j1 == "" || status != "finished" || hasNew != "true" {
+		t.Fatalf("first real-time read: balance %d, x-job-id %q, x-job-status %q, x-has-new-data %q; want fresh 500000, finished, new data",
+			b.Balance, j1, status, hasNew)
+	}
+	var job jobV2JSON
+	if w.get("/v2/accounts/"+id+"/jobs/"+j1).data(t, &job); job.Status != "finished" || !job.HasNewData ||
+		job.Name != "jobs.accounts.sync_balance" || job.StartedAt != "2021-08-20T12:30:00.000Z" {
+		t.Fatalf("the job = %+v", job)
+	}
+	n := jobs()
+
+	// Inside the window: the last job's headers, no new job, the last job's data.
+	w.advance("4m59s")
+	spend("credit", 100000)
+	rep = w.must(http.StatusOK, "GET", "/v2/accounts/"+id+"/transactions?limit=1", req{headers: map[string]string{"x-realtime": "true"}})
+	var txs []v2TxJSON
+	rep.data(t, &txs)
+	if jid, status, hasNew := jobHeaders(rep); jid != j1 || status != "finished" || hasNew != "true" || jobs() != n ||
+		txs[0].Amount != 500000 {
+		t.Fatalf("inside the window: job %q %q %q, %d jobs (was %d), newest %+v; want job %s's headers, no new job, the debit",
+			jid, status, hasNew, jobs(), n, txs, j1)
+	}
+	// v1's window is separate: its sync runs and refuses as ever.
+	w.post("/accounts/"+id+"/sync", nil)
+	failed(t, w.do("POST", "/accounts/"+id+"/sync", req{}), http.StatusTooManyRequests, "RATE_LIMITED")
+
+	// After the window: a new job.
+	w.advance("1s")
+	spend("credit", 50000)
+	b, rep = w.v2Balance(id, true)
+	if j2, status, hasNew := jobHeaders(rep); j2 == "" || j2 == j1 || status != "finished" || hasNew != "true" || b.Balance != 650000 {
+		t.Fatalf("after the window: job %q %q %q, balance %d; want a new finished job and 650000", j2, status, hasNew, b.Balance)
+	}
+	// A job with nothing new says so by leaving x-has-new-data out.
+	w.advance("5m")
+	if _, rep := w.v2Balance(id, true); rep.header.Get("x-job-status") != "finished" || rep.header.Values("x-has-new-data") != nil {
+		t.Fatalf("a job without new data sent x-has-new-data %q", rep.header.Values("x-has-new-data"))
+	}
+	for _, v := range []string{"yes", "2"} {
+		failedV2(t, w.do("GET", "/v2/accounts/"+id+"/balance", req{headers: map[string]string{"x-realtime": v}}), http.StatusBadRequest)
+	}
+	if _, rep := w.v2Balance(id, false); rep.header.Get("x-job-status") != "" {
+		t.Fatal("a read without x-realtime answered a job")
+	}
+	failedV2(t, w.do("GET", "/v2/accounts/"+id+"/jobs/nope", req{}), http.StatusNotFound)
+}
+
+// A job that outlives the request answers processing with the last sync's data; it
+// ends on its own, readable at …/jobs/{id} and announced by mono.accounts.jobs.update.
+func TestV2RealtimeJobOutlivesTheRequest(t *testing.T) {
+	w := newWorld(t, worldOpts{realtimeWait: 20 * time.Millisecond})
+	w.enableDataSync()
+	adam := w.addCustomer(map[string]any{"name": "Adam Okafor", "institution": "044", "balance": 1000000})
+	id := w.connect(adam)
+	w.advance("30m")
+	w.must(http.StatusCreated, "POST", "/sandbox/customers/"+adam.ID+"/transactions", req{body: map[string]any{"type": "debit", "amount": 400000}})
+	w.post("/sandbox/institutions/044/latency", map[string]any{"latency": "150ms"}) // a sync makes four calls: 600 ms
+	b, rep := w.v2Balance(id, true)
+	jid, status, hasNew := jobHeaders(rep)
+	if status != "processing" || jid == "" || hasNew != "" || b.Balance != 1000000 {
+		t.Fatalf("a slow job: %q %q %q, balance %d; want processing with the last sync's 1000000", jid, status, hasNew, b.Balance)
+	}
+	// The job runs on in real time after the request; its end is committed with the
+	// jobs.update event, which the receiver awaits (bounded).
+	hooks := w.hooks.await(t, id, 4)
+	end := hooks[3]
+	if end.Event != engine.EventJobsUpdate || end.Body["data"].(map[string]any)["id"] != jid ||
+		end.Body["data"].(map[string]any)["status"] != "finished" {
+		t.Fatalf("webhooks = %v; want the job's end last, finished", eventNames(hooks))
+	}
+	var job jobV2JSON
+	if w.get("/v2/accounts/"+id+"/jobs/"+jid).data(t, &job); job.Status != "finished" || !job.HasNewData || job.FinishedAt == "" {
+		t.Fatalf("the job after it ended = %+v", job)
+	}
+	if b, _ := w.v2Balance(id, false); b.Balance != 600000 {
+		t.Fatalf("after the job: %d, want 600000", b.Balance)
+	}
+}
+
+// A password change during real-time data: the job fails, data_status and a v2
+// webhook say re-authorisation is needed; a reauth link asks only for the new
+// password (and the bank's OTP) and fresh data follows. The webhooks arrive at a
+// real receiver in v2's shape, byte for byte.
+func TestV2PasswordChangeReauthAndWebhooks(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	w.enableDataSync()
+	w.must(http.StatusOK, "PATCH", "/sandbox/settings", req{body: map[string]any{"webhook_format": "v2"}})
+	adam := w.addCustomer(map[string]any{"name": "Adam Okafor", "institution": "044", "balance": 1000000})
+	link, linkID := w.initiate(map[string]any{"scope": "auth", "customer": map[string]any{"name": "Adam Okafor", "email": "adam@example.com"},
+		"meta": map[string]any{"ref": "adam-001"}, "redirect_url": "http://127.0.0.1:3000/linked"})
+	var out struct{ ID string }
+	w.post("/v2/accounts/auth", map[string]any{"code": w.walkLink(linkID, "044", adam.Username, adam.Password).Code}).data(t, &out)
+	id := out.ID
+	a := w.v2Account(id)
+
+	w.advance("20m") // past the bank session: the next job signs in
+	w.post("/sandbox/customers/"+adam.ID+"/password", map[string]any{"password": "n3w-Passw0rd"})
+	_, rep := w.v2Balance(id, true)
+	failedJob, status, hasNew := jobHeaders(rep)
+	if status != "failed" || hasNew != "" || failedJob == "" {
+		t.Fatalf("real-time read after a password change: %q %q %q; want a failed job", failedJob, status, hasNew)
+	}
+	if a := w.v2Account(id); a.Meta.DataStatus != "FAILED" {
+		t.Fatalf("data_status %s after the failed job, want FAILED", a.Meta.DataStatus)
+	}
+	w.must(http.StatusCreated, "POST", "/sandbox/customers/"+adam.ID+"/transactions", req{body: map[string]any{"type": "debit", "amount": 500000}})
+
+	var re initiateJSON
+	w.post("/v2/accounts/initiate", map[string]any{"scope": "reauth", "account": id, "meta": map[string]any{"ref": "adam-re-1"},
+		"redirect_url": "http://127.0.0.1:3000/back"}).data(t, &re)
+	if re.Account != id || re.Scope != "reauth" || re.Institution == nil || re.Institution.ID != "044" || re.AuthMethod != a.Meta.AuthMethod {
+		t.Fatalf("reauth initiate = %+v", re)
+	}
+	reID := re.MonoURL[strings.LastIndexByte(re.MonoURL, '/')+1:]
+	st := w.openWidget(map[string]any{"link": reID})
+	if st.Status != "login" {
+		t.Fatalf("the reauth link opens at %q, want the password (the saved one was refused)", st.Status)
+	}
+	st = w.answerAll(w.login(st.Session, "", "n3w-Passw0rd")) // the bank asks an OTP after a password change
+	if st.Account != id || st.Link.RedirectURL != "http://127.0.0.1:3000/back?account="+id+"&reference=adam-re-1&status=reauthorised" {
+		t.Fatalf("reauth end = %+v %+v", st, st.Link)
+	}
+	if b, _ := w.v2Balance(id, false); b.Balance != 500000 {
+		t.Fatalf("after re-authorising v2 says %d, want the fresh 500000", b.Balance)
+	}
+	if a := w.v2Account(id); a.Meta.DataStatus != "AVAILABLE" {
+		t.Fatalf("data_status %s after re-authorising", a.Meta.DataStatus)
+	}
+	w.advance("5m")
+	_, rep = w.v2Balance(id, true)
+	okJob, status, _ := jobHeaders(rep)
+	if status != "finished" {
+		t.Fatalf("real-time read after re-authorising: %s", status)
+	}
+
+	// The webhooks, exactly.
+	hooks := w.hooks.await(t, id, 8)
+	jobsOf, err := w.eng.SyncJobs(w.ctx, id, 0) // newest first: the last job, the reauth's sync, the failed one, the first sync
+	if err != nil || len(jobsOf) != 4 {
+		t.Fatalf("jobs = %v, %v", jobsOf, err)
+	}
+	set := w.eng.Settings()
+	owner := fmt.Sprintf(`"app":%q,"business":%q`, set.AppID(), set.BusinessID())
+	acct := func(balance int, created, updated string) string {
+		return fmt.Sprintf(`{"_id":%q,"name":"ADAM OKAFOR","accountNumber":%q,"currency":"NGN","balance":%d,"type":"SAVINGS_ACCOUNT","bvn":%q,`+
+			`"authMethod":%q,"institution":{"name":"Access Bank","bankCode":"044","type":"PERSONAL_BANKING"},"created_at":%q,"updated_at":%q}`,
+			id, a.Account.AccountNumber, balance, a.Account.BVN, a.Meta.AuthMethod, created, updated)
+	}
+	meta := func(dataStatus, syncStatus, job string, hasNew bool) string {
+		retrieved := `["balance","transactions","identity"]`
+		return fmt.Sprintf(`{"data_status":%q,"auth_method":%q,"retrieved_data":%s,"ref":"adam-001","sync_status":%q,"job_id":%q,"has_new_data":%t}`,
+			dataStatus, a.Meta.AuthMethod, retrieved, syncStatus, job, hasNew)
+	}
+	const t0, t20, t25 = "2021-08-20T12:00:00.000Z", "2021-08-20T12:20:00.000Z", "2021-08-20T12:25:00.000Z"
+	want := []struct{ event, at, data string }{
+		{"mono.events.account_connected", t0, fmt.Sprintf(`{"id":%q,"customer":%q,"meta":{"data_status":"UNAVAILABLE","auth_method":%q,"ref":"adam-001"},%s}`,
+			id, link.Customer, a.Meta.AuthMethod, owner)},
+		{"mono.events.account_updated", t0, fmt.Sprintf(`{"account":%s,"meta":%s,%s}`, acct(1000000, t0, t0),
+			meta("AVAILABLE", "SUCCESSFUL", jobsOf[3].ID, true), owner)},
+		{"mono.events.account_updated", t20, fmt.Sprintf(`{"account":%s,"meta":%s,%s}`, acct(1000000, t0, t0),
+			meta("FAILED", "REAUTHORISATION_REQUIRED", failedJob, false), owner)},
+		{"mono.accounts.jobs.update", t20, fmt.Sprintf(`{"account":%q,%s,"id":%q,"name":"jobs.accounts.sync_balance","status":"failed"}`, id, owner, failedJob)},
+		{"mono.events.account_reauthorized", t20, fmt.Sprintf(`{"account":{"_id":%q},%s}`, id, owner)},
+		{"mono.events.account_updated", t20, fmt.Sprintf(`{"account":%s,"meta":%s,%s}`, acct(500000, t0, t20),
+			meta("AVAILABLE", "SUCCESSFUL", jobsOf[1].ID, true), owner)},
+		{"mono.events.account_updated", t25, fmt.Sprintf(`{"account":%s,"meta":%s,%s}`, acct(500000, t0, t25),
+			meta("AVAILABLE", "SUCCESSFUL", okJob, false), owner)},
+		{"mono.accounts.jobs.update", t25, fmt.Sprintf(`{"account":%q,%s,"id":%q,"name":"jobs.accounts.sync_balance","status":"finished"}`, id, owner, okJob)},
+	}
+	for i, h := range hooks {
+		body := fmt.Sprintf(`{"event":%q,"event_id":%q,"timestamp":%q,"data":%s}`, want[i].event, h.EventID, want[i].at, want[i].data)
+		if string(h.Raw) != body || h.Secret != testWebhookSecret {
+			t.Errorf("webhook %d:\n got %s\nwant %s", i+1, h.Raw, body)
+		}
+	}
+	w.post("/v2/accounts/"+id+"/unlink", nil)
+	last := w.hooks.await(t, id, 9)[8]
+	if body := fmt.Sprintf(`{"event":"mono.events.account_unlinked","event_id":%q,"timestamp":%q,"data":{"account":{"id":%q},%s}}`,
+		last.EventID, t25, id, owner); string(last.Raw) != body {
+		t.Errorf("unlinked:\n got %s\nwant %s", last.Raw, body)
+	}
+}
+
+// R4 holds in either format: events about an account connected before Data Sync
+// was enabled are skipped; the log shows each event as v2 would send it.
+func TestV2WebhooksFollowR4(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	w.must(http.StatusOK, "PATCH", "/sandbox/settings", req{body: map[string]any{"webhook_format": "v2",
+		"webhook_url": w.hooks.srv.URL + "/hooks", "webhook_secret": testWebhookSecret}})
+	before := w.connect(w.addCustomer(map[string]any{"institution": "044", "balance": 100000}))
+	w.advance("1m")
+	w.must(http.StatusOK, "PATCH", "/sandbox/settings", req{body: map[string]any{"data_sync_enabled": true}})
+	after := w.connect(w.addCustomer(map[string]any{"institution": "058", "balance": 200000}))
+	w.advance("5m")
+	for _, id := range []string{before, after} {
+		w.must(http.StatusOK, "GET", "/v2/accounts/"+id+"/balance", req{headers: map[string]string{"x-realtime": "true"}})
+	}
+	got := w.hooks.await(t, after, 4)
+	if names := eventNames(got); strings.Join(names, " ") != "mono.events.account_connected mono.events.account_updated mono.events.account_updated mono.accounts.jobs.update" {
+		t.Fatalf("the later account's webhooks = %v", names)
+	}
+	var log struct{ Data []eventJSON }
+	w.get("/sandbox/webhooks?account="+before).decode(t, &log)
+	if len(log.Data) != 4 {
+		t.Fatalf("%d events about the earlier account, want its connect's two and its real-time job's two", len(log.Data))
+	}
+	for _, ev := range log.Data {
+		if ev.Status != "skipped" || ev.Format != "v2" || !strings.Contains(string(ev.Payload), `"event_id":"`+ev.ID+`"`) {
+			t.Fatalf("event %+v: want skipped, shown in v2", ev)
+		}
+	}
+	if len(w.hooks.forAccount(before)) != 0 {
+		t.Fatal("the earlier account received webhooks (R4)")
+	}
+}
+
+// Credits, debits and income, v1's and v2's, against hand-computed sums of a small
+// account whose every transaction the test posts (engine/analytics_test.go has the
+// table): the v1 routes answer v2's data without the envelope.
+func TestAnalyticsOfASmallAccount(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	w.enableDataSync()
+	c := w.addCustomer(map[string]any{"name": "Tola Ade", "institution": "044", "balance": 5000000})
+	to := func(m time.Month, d int) {
+		t.Helper()
+		at := time.Date(2021, m, d, 12, 0, 0, 0, engine.WAT)
+		w.advance(fmt.Sprintf("%dm", int(at.Sub(w.clock.Now())/time.Minute)))
+	}
+	post := func(typ string, kobo int, narration string) {
+		t.Helper()
+		w.must(http.StatusCreated, "POST", "/sandbox/customers/"+c.ID+"/transactions",
+			req{body: map[string]any{"type": typ, "amount": kobo, "narration": narration}})
+	}
+	to(8, 25)
+	post("credit", 30000000, "SALARY AUG 2021 - ACME LTD")
+	to(8, 28)
+	post("debit", 1200000, "POS PURCHASE SHOPRITE LEKKI")
+	to(9, 3)
+	post("credit", 2500000, "NIP TRF FROM BOLA ADE")
+	to(9, 25)
+	post("credit", 30000000, "SALARY SEP 2021 - ACME LTD")
+	to(10, 2)
+	post("debit", 2000000, "ATM WDL GTB LEKKI")
+	to(10, 25)
+	post("credit", 30000000, "SALARY OCT 2021 - ACME LTD")
+	to(10, 30)
+	id := w.connect(c)
+
+	for route, want := range map[string]string{
+		"credits": `{"total":97500000,"transactions_count":5,"history":[{"period":"2021-08","amount":35000000,"transactions_count":2},` +
+			`{"period":"2021-09","amount":32500000,"transactions_count":2},{"period":"2021-10","amount":30000000,"transactions_count":1}]}`,
+		"debits": `{"total":3200000,"transactions_count":2,"history":[{"period":"2021-08","amount":1200000,"transactions_count":1},` +
+			`{"period":"2021-09","amount":0,"transactions_count":0},{"period":"2021-10","amount":2000000,"transactions_count":1}]}`,
+		"income": `{"period":{"start":"2021-08-20T12:00:00.000Z","end":"2021-10-30T11:00:00.000Z"},"months":3,"total_income":90000000,` +
+			`"aggregated_monthly_average":32500000,"aggregated_monthly_average_regular":30000000,"aggregated_monthly_average_irregular":2500000,` +
+			`"income_sources_count":1,"income_sources":[{"source":"SALARY - ACME LTD","total":90000000,"transactions_count":3,"months":3,` +
+			`"monthly_average":30000000,"first_date":"2021-08-25T11:00:00.000Z","last_date":"2021-10-25T11:00:00.000Z"}]}`,
+	} {
+		if got := strings.TrimSpace(string(w.get("/accounts/" + id + "/" + route).body)); got != want {
+			t.Errorf("GET /accounts/{id}/%s:\n got %s\nwant %s", route, got, want)
+		}
+		if env := w.get("/v2/accounts/"+id+"/"+route).data(t, nil); string(env.Data) != want {
+			t.Errorf("GET /v2/accounts/{id}/%s data:\n got %s\nwant %s", route, env.Data, want)
+		}
+	}
+	// As of the last sync (R1): a credit at the bank changes nothing until a sync.
+	post("credit", 100, "NIP TRF FROM BOLA ADE")
+	var f flowJSON
+	if w.get("/accounts/"+id+"/credits").decode(t, &f); f.Total != 97500000 {
+		t.Fatalf("credits before a sync = %d", f.Total)
+	}
+	failed(t, w.do("GET", "/accounts/nope/income", req{}), http.StatusNotFound, "ACCOUNT_NOT_FOUND")
+	failedV2(t, w.do("GET", "/v2/accounts/nope/debits", req{}), http.StatusNotFound)
+}
