@@ -58,6 +58,7 @@ type detailPage struct {
 // detail is what one load of the page reads.
 type detail struct {
 	acct   engine.Account
+	job    *engine.SyncJob // the last real-time job (v2's x-realtime), if any
 	snaps  []engine.Snapshot
 	live   int64
 	liveOK bool
@@ -103,6 +104,13 @@ func (p *detailPage) load() tea.Cmd {
 		}
 		if d.snaps, err = eng.Snapshots(ctx, id, 6); err != nil {
 			return d, err
+		}
+		if d.acct.LastRealtimeJob != "" {
+			j, err := eng.Job(ctx, id, d.acct.LastRealtimeJob)
+			if err != nil {
+				return d, err
+			}
+			d.job = &j
 		}
 		if bank != nil {
 			live, err := bank.LiveBalance(d.acct.Number)
@@ -456,6 +464,7 @@ func (p *detailPage) facts(w int) []string {
 		}
 	}
 	out = append(out, row("Webhooks", hooks))
+	out = append(out, row("Real-time", p.realtimeText(now)))
 	mfa := "…"
 	if p.mfa != "" {
 		mfa = p.mfa.Badge()
@@ -481,6 +490,32 @@ func (p *detailPage) facts(w int) []string {
 	}
 	for _, s := range p.snaps {
 		out = append(out, " "+st.Muted.Render(fit(fmtShort(s.At), 12))+" "+fit(s.Trigger, 8)+fitRight("+"+itoa(s.NewTransactions)+" tx", 9)+"  "+naira(s.Balance))
+	}
+	return out
+}
+
+// realtimeText is the account's last real-time job (v2's x-realtime reads): how it
+// went, when, and when the next can start.
+func (p *detailPage) realtimeText(now time.Time) string {
+	st, j := p.sh.styles, p.job
+	if j == nil {
+		return st.Faint.Render("no job yet (v2: a read with x-realtime: true)")
+	}
+	var status string
+	switch {
+	case j.Running():
+		status = st.Accent.Render("processing")
+	case j.Status == engine.StatusSyncSuccessful:
+		status = st.OK.Render("finished")
+		if j.HasNewData {
+			status += st.Muted.Render(", new data")
+		}
+	default:
+		status = st.Bad.Render("failed") + st.Muted.Render(" ("+j.Code+")")
+	}
+	out := status + st.Muted.Render(" "+ago(now, j.StartedAt))
+	if next := engine.RealtimePolicy.NextAllowed(p.acct); next.After(now) {
+		out += st.Muted.Render(" · next in " + countdown(next.Sub(now)))
 	}
 	return out
 }

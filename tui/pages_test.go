@@ -270,11 +270,16 @@ func TestSettingsPage(t *testing.T) {
 	h.press("4")
 	h.golden("settings")
 
-	h.press("down", "down", "down", "enter") // auto-sync 24h → off
+	h.press("down", "down", "down", "enter") // webhooks in v2's shape
+	if f := w.eng.Settings().WebhookFormat; f != engine.WebhookV2 {
+		t.Fatalf("webhook format %q, want v2", f)
+	}
+	h.contains("Webhook format   v2, Mono's current envelope")
+	h.press("down", "enter") // auto-sync 24h → off
 	if s := w.eng.Settings(); s.AutoSync != 0 {
 		t.Fatalf("auto-sync %s, want off", s.AutoSync)
 	}
-	h.press("up", "up", "enter", "ctrl+u")
+	h.press("up", "up", "up", "enter", "ctrl+u")
 	h.typ("not a url")
 	h.press("enter")
 	h.contains("is not an absolute http(s) URL")
@@ -288,7 +293,7 @@ func TestSettingsPage(t *testing.T) {
 	if w.eng.CheckSecretKey("test_sk_goldengoldengolden") {
 		t.Fatal("the keys did not rotate")
 	}
-	h.press("up", "up", "up", "up", "enter", "y") // Data Sync off, confirmed
+	h.press("up", "up", "up", "up", "up", "enter", "y") // Data Sync off, confirmed
 	if w.eng.Settings().DataSyncEnabled() {
 		t.Fatal("Data Sync is still on")
 	}
@@ -492,4 +497,28 @@ func TestNoRepeatedWords(t *testing.T) {
 			t.Errorf("the screen says %q twice:\n%s", screen[a[0]:a[1]], screen)
 		}
 	}
+}
+
+// v2's side of the TUI: the account shows its last real-time job (and the window
+// it opened), and the webhook page shows each event in the format it is sent in.
+func TestRealtimeJobAndV2Webhooks(t *testing.T) {
+	w := newTestWorld(t)
+	v2 := engine.WebhookV2
+	if _, err := w.eng.UpdateSettings(w.ctx, engine.SettingsPatch{WebhookFormat: &v2}); err != nil {
+		t.Fatal(err)
+	}
+	accts, err := w.eng.Accounts(w.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	biz := accts[len(accts)-1] // connected after Data Sync was enabled: it receives webhooks
+	if res, err := w.eng.RealtimeSync(w.ctx, biz.ID, engine.RealtimeBalance, 0); err != nil || res.Status != engine.StatusSyncSuccessful {
+		t.Fatalf("real-time job = %+v, %v", res, err)
+	}
+	w.settle()
+	h := newHarness(t, w, harnessOpts{})
+	h.press("down", "down", "enter")
+	h.contains(biz.Name, "Real-time    finished just now · next in 5:")
+	h.press("esc", "2", "enter")
+	h.contains("mono.accounts.jobs.update", "PAYLOAD v2", `"event_id"`, `"business"`)
 }

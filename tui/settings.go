@@ -12,7 +12,7 @@ import (
 )
 
 // settingsPage is the business's settings: Data Sync on or off (R4), the webhook
-// URL and secret, the auto-sync interval (R12) and the API keys.
+// URL, secret and format (v1 or v2), the auto-sync interval (R12) and the API keys.
 type settingsPage struct {
 	sh      *shared
 	w, h    int
@@ -39,6 +39,7 @@ const (
 	setDataSync = iota
 	setWebhookURL
 	setWebhookSecret
+	setWebhookFormat
 	setAutoSync
 	setRotate
 	setCount
@@ -153,6 +154,12 @@ func (p *settingsPage) key(msg tea.KeyPressMsg) tea.Cmd {
 			p.input.SetValue(v)
 			p.input.CursorEnd()
 			return p.input.Focus()
+		case setWebhookFormat:
+			next := engine.WebhookV2
+			if s.Format() == engine.WebhookV2 {
+				next = engine.WebhookV1
+			}
+			return p.save("Webhooks in "+formatText(next)+" from the next attempt", engine.SettingsPatch{WebhookFormat: &next})
 		case setAutoSync:
 			back := key.Matches(msg, k.PrevSection)
 			next := nextInterval(s.AutoSync, back)
@@ -216,6 +223,14 @@ func intervalText(d time.Duration) string {
 	return "every " + hours(d)
 }
 
+// formatText names a webhook format in words.
+func formatText(f engine.WebhookFormat) string {
+	if f == engine.WebhookV2 {
+		return "v2, Mono's current envelope"
+	}
+	return "v1, the seed's shapes"
+}
+
 func orNone(s string) string {
 	if s == "" {
 		return "nowhere (events wait in the outbox)"
@@ -261,6 +276,7 @@ func (p *settingsPage) View() string {
 		{"Data Sync", ds, "The add-on. Enabling it records the moment: only accounts connected after it receive webhooks (R4)."},
 		{"Webhook URL", url, "Where events are POSTed. sandbank's own receiver is /sandbox/receiver on the API's address."},
 		{"Webhook secret", secret(s.WebhookSecret), "Sent with every delivery in the mono-webhook-secret header."},
+		{"Webhook format", st.Value.Render(formatText(s.Format())) + st.Faint.Render("  (enter)"), "The shape of the bodies; both describe the same events, and R4 holds in both. v2 adds event_id, timestamp, app, business, sync_status and mono.accounts.jobs.update."},
 		{"Auto-sync", st.Value.Render(intervalText(s.AutoSync)) + st.Faint.Render("  (←/→ or enter)"), "Every account synced on a schedule; failures emit mono.events.sync_failed (R12)."},
 		{"Rotate keys", st.Faint.Render("enter or R"), "New secret and public keys; the old ones stop working at once."},
 	}

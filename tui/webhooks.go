@@ -327,6 +327,15 @@ func deliveryStyle(st Styles, ev engine.Event) lipgloss.Style {
 	return st.Warn
 }
 
+// webhookName is the event a webhook body names, or "".
+func webhookName(body []byte) string {
+	var b struct {
+		Event string `json:"event"`
+	}
+	_ = json.Unmarshal(body, &b)
+	return b.Event
+}
+
 // detail is the selected event: its state, attempts and payload.
 func (p *webhooksPage) detail(w int) []string {
 	st, now := p.sh.styles, p.sh.now()
@@ -393,9 +402,14 @@ func (p *webhooksPage) detail(w int) []string {
 	if p.payload {
 		hint = " ↑/↓ scroll · esc back"
 	}
-	out = append(out, st.Title.Render("PAYLOAD")+st.Faint.Render(hint))
-	if p.payFor != ev.ID && p.sh.eng != nil {
-		p.payFor, p.payLines = ev.ID, prettyJSON(st, p.sh.eng.WebhookBody(ev))
+	format := ev.Format(p.sh.settings)
+	out = append(out, st.Title.Render("PAYLOAD")+st.Muted.Render(" "+string(format))+st.Faint.Render(hint))
+	if key := ev.ID + " " + string(format); p.payFor != key && p.sh.eng != nil {
+		body := p.sh.eng.WebhookBody(ev)
+		p.payFor, p.payLines = key, prettyJSON(st, body)
+		if sent := webhookName(body); sent != "" && sent != ev.Type {
+			p.payLines = append([]string{st.Faint.Render("sent as " + sent + ", as v2 names it")}, p.payLines...)
+		}
 	}
 	room := p.h - len(out)
 	p.payOff = min(p.payOff, max(len(p.payLines)-room, 0))

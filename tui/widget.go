@@ -23,12 +23,15 @@ const (
 	stepChallenge                    // the bank's challenge
 	stepExchanging                   // connect: the code is being exchanged
 	stepDone
+	stepLink // the ID (or mono_url) of a v2 initiate link is being typed
 )
 
 // widgetModal is what connect.setup() and connect.reauthorise(token) show an end
 // user: pick a bank, log in, answer the bank's challenge. It talks to the engine's
 // widget sessions (the same ones POST /connect/sessions drives), and shows the
 // sandbox's conveniences: the test customers' credentials and the customer's phone.
+// ctrl+l opens a v2 initiate link instead (its ID, or its mono_url): the page a
+// link's user would see, walked here.
 type widgetModal struct {
 	sh        *shared
 	w, h      int
@@ -46,8 +49,10 @@ type widgetModal struct {
 	token engine.ReauthToken
 	acct  engine.Account // reauth: the account; connect: the one connected
 
-	inputs [3]textinput.Model // username, password, answer
+	inputs [4]textinput.Model // username, password, answer, link
 	field  int
+
+	link *engine.Link // the v2 initiate link walked, if any
 
 	customers  []simulator.Customer // for the sandbox hints
 	customerID string               // whose phone the hints point to
@@ -66,6 +71,7 @@ type (
 		state engine.WidgetState
 		token engine.ReauthToken
 		acct  engine.Account
+		link  *engine.Link // a v2 link: when it names no bank, state is empty and the user picks one
 	}
 	// widgetStepped is the bank's answer to a login or an answer.
 	widgetStepped struct {
@@ -90,6 +96,7 @@ func newWidgetModal(sh *shared, accountID string) *widgetModal {
 	m.inputs[1].EchoMode = textinput.EchoPassword
 	m.inputs[1].EchoCharacter = '•'
 	m.inputs[2] = newInput(sh, "", "your answer")
+	m.inputs[3] = newInput(sh, "", "a link's ID or its mono_url")
 	for i := range m.inputs {
 		m.inputs[i].SetWidth(30)
 	}
@@ -155,6 +162,16 @@ func (m *widgetModal) Update(msg tea.Msg) tea.Cmd {
 		if !msg.of(&m.gate) {
 			return nil
 		}
+		if l := msg.val.link; l != nil && msg.err == nil {
+			m.link = l
+			if l.Scope == engine.LinkReauth {
+				m.accountID = l.AccountID
+			}
+			if msg.val.state.Session == "" { // the link names no bank: the user picks one
+				m.step = stepBank
+				return nil
+			}
+		}
 		if m.reauth() {
 			m.acct, m.token = msg.val.acct, msg.val.token
 			m.customerID = msg.val.acct.CustomerID
@@ -165,10 +182,14 @@ func (m *widgetModal) Update(msg tea.Msg) tea.Cmd {
 		}
 		if msg.err != nil {
 			m.fail(msg.err)
-			if m.reauth() {
+			switch {
+			case m.link == nil && msg.val.link == nil && m.step == stepOpening && m.inputs[3].Value() != "":
+				m.step = stepLink // a link that could not be opened: type it again
+				return m.focusLink()
+			case m.reauth():
 				m.step = stepLogin
 				m.state.Reauth = true
-			} else {
+			default:
 				m.step = stepBank
 			}
 			return custCmd
@@ -336,8 +357,18 @@ func (m *widgetModal) key(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	}
 	switch m.step {
+	case stepLink:
+		if key.Matches(msg, k.Submit) {
+			return m.openLink(m.inputs[3].Value())
+		}
+		var cmd tea.Cmd
+		m.inputs[3], cmd = m.inputs[3].Update(msg)
+		return cmd
 	case stepBank:
 		switch {
+		case key.Matches(msg, k.Link) && m.link == nil:
+			m.step, m.err = stepLink, ""
+			return m.focusLink()
 		case key.Matches(msg, k.Up):
 			m.cursor = max(m.cursor-1, 0)
 		case key.Matches(msg, k.Down):
@@ -372,13 +403,55 @@ func (m *widgetModal) key(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
-// open starts a connect session at a bank.
+// open starts a connect session at a bank (on the link walked, if any).
 func (m *widgetModal) open(code string) tea.Cmd {
 	m.step, m.err, m.retryAt = stepOpening, "", time.Time{}
-	eng, ctx := m.sh.eng, m.sh.ctx
+	eng, ctx, req := m.sh.eng, m.sh.ctx, engine.WidgetRequest{Institution: code}
+	if m.link != nil {
+		req.Link = m.link.ID
+	}
 	return loadLatest(&m.gate, func() (widgetOpened, error) {
-		st, err := eng.OpenWidget(ctx, engine.WidgetRequest{Institution: code})
+		st, err := eng.OpenWidget(ctx, req)
 		return widgetOpened{state: st}, err
+	})
+}
+
+func (m *widgetModal) focusLink() tea.Cmd {
+	for i := range m.inputs {
+		m.inputs[i].Blur()
+	}
+	return m.inputs[3].Focus()
+}
+
+// openLink opens a v2 initiate link, from its ID or its mono_url: a reauth link,
+// or a connect link that names its bank, opens a session at once; a connect link
+// without a bank lets the user pick one.
+func (m *widgetModal) openLink(typed string) tea.Cmd {
+	id := strings.TrimSpace(typed)
+	if i := strings.LastIndexByte(id, '/'); i >= 0 {
+		id = id[i+1:]
+	}
+	if id == "" {
+		m.err = "type the link's ID, or paste its mono_url (POST /v2/accounts/initiate answers it)"
+		return nil
+	}
+	m.step, m.err, m.retryAt = stepOpening, "", time.Time{}
+	eng, ctx := m.sh.eng, m.sh.ctx
+	return loadLatest(&m.gate, func() (o widgetOpened, err error) {
+		l, err := eng.Link(ctx, id)
+		if err != nil {
+			return o, err
+		}
+		o.link = &l
+		if l.Scope == engine.LinkReauth {
+			if o.acct, err = eng.Account(ctx, l.AccountID); err != nil {
+				return o, err
+			}
+		} else if l.Institution == "" {
+			return o, nil
+		}
+		o.state, err = eng.OpenWidget(ctx, engine.WidgetRequest{Link: l.ID, Institution: l.Institution})
+		return o, err
 	})
 }
 
@@ -494,7 +567,12 @@ func (m *widgetModal) ShortHelp() []key.Binding {
 	k := m.sh.keys
 	switch m.step {
 	case stepBank:
-		return []key.Binding{k.Up, k.Down, withHelp(k.Submit, "choose"), withHelp(k.Cancel, "close")}
+		if m.link != nil {
+			return []key.Binding{k.Up, k.Down, withHelp(k.Submit, "choose"), withHelp(k.Cancel, "close")}
+		}
+		return []key.Binding{k.Up, k.Down, withHelp(k.Submit, "choose"), k.Link, withHelp(k.Cancel, "close")}
+	case stepLink:
+		return []key.Binding{withHelp(k.Submit, "open the link"), withHelp(k.Cancel, "close")}
 	case stepLogin:
 		return []key.Binding{withHelp(k.NextField, "switch field"), withHelp(k.Submit, "log in"), k.Fill, k.Phone, withHelp(k.Cancel, "close")}
 	case stepChallenge:
@@ -521,7 +599,10 @@ func (m *widgetModal) View() string {
 	}
 
 	title := st.Title.Render("Mono Connect") + st.Faint.Render(" · connect.setup()")
-	if m.reauth() {
+	switch {
+	case m.link != nil:
+		title = st.Title.Render("Mono Connect") + st.Faint.Render(" · v2 link ("+m.link.Scope+")")
+	case m.reauth():
 		title = st.Title.Render("Mono Connect") + st.Faint.Render(" · connect.reauthorise(token)")
 	}
 	add(spread(title, st.Faint.Render("sandbox widget"), iw))
@@ -551,7 +632,15 @@ func (m *widgetModal) View() string {
 	}
 	add(st.Rule.Render(rule(iw)))
 
+	if l := m.link; l != nil && m.state.Status != engine.WidgetSuccess {
+		add(st.Muted.Render("link "+clip(l.ID, 16)+" for "+l.Customer.ID+" · ref "+orDash(l.Ref)) +
+			st.Faint.Render(" · expires in "+countdown(l.ExpiresAt.Sub(m.sh.now()))))
+	}
 	switch m.step {
+	case stepLink:
+		add(st.Bold.Render("Open a v2 link"), "")
+		wrapAdd(st.Muted.Render, "POST /v2/accounts/initiate answers a mono_url; paste it, or the link's ID, and walk it as its user would.")
+		add("", st.Label.Render(fit("Link", 10))+m.inputs[3].View())
 	case stepBank:
 		add(st.Bold.Render("Select your bank"), "")
 		if len(m.insts) == 0 {
@@ -568,6 +657,9 @@ func (m *widgetModal) View() string {
 			} else {
 				add("  " + fit(in.Name, iw-20) + st.Muted.Render(fit(in.Code, 6)) + st.Faint.Render(fit(kind, 12)))
 			}
+		}
+		if m.link == nil {
+			add("", st.Faint.Render("ctrl+l opens a v2 initiate link instead"))
 		}
 	case stepOpening:
 		add(st.Accent.Render(m.sh.spinner() + " opening a session…"))
@@ -607,6 +699,13 @@ func (m *widgetModal) View() string {
 		add(m.phoneView(iw)...)
 	}
 	return st.Modal.Width(w).Render(strings.Join(b, "\n"))
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
 }
 
 func (m *widgetModal) field0() string {
@@ -683,6 +782,12 @@ func (m *widgetModal) doneView(iw int) []string {
 		out = append(out, st.Muted.Render("account ID "+m.acct.ID))
 		for _, l := range wrap("The widget returned a code; your backend exchanged it (POST /account/auth) and the first sync ran.", iw) {
 			out = append(out, st.Muted.Render(l))
+		}
+	}
+	if l := m.state.Link; l != nil {
+		for _, line := range wrap("The link ended "+l.Status+": its user goes to "+l.RedirectURL+" with the result in the query"+
+			" (GET /connect/links/"+l.ID+" shows the whole URL).", iw) {
+			out = append(out, st.Muted.Render(line))
 		}
 	}
 	if j := m.job; j != nil {

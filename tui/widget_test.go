@@ -185,3 +185,38 @@ func TestRetryText(t *testing.T) {
 		}
 	}
 }
+
+// The widget walks a v2 initiate link: its ID (or mono_url) typed after ctrl+l; a
+// link that names no bank lets the user pick one; at the end the code is exchanged
+// and the account keeps the link's customer and reference.
+func TestWidgetOpensALink(t *testing.T) {
+	w := newTestWorld(t)
+	l, err := w.eng.InitiateLink(w.ctx, engine.LinkRequest{Scope: engine.LinkAuth, Ref: "tui-001",
+		Customer: engine.LinkCustomer{Name: "Femi Nwankwo", Email: "femi@example.com"}, RedirectURL: "http://127.0.0.1:3000/linked"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, w, harnessOpts{})
+	h.press("c", "ctrl+l")
+	h.contains("Open a v2 link")
+	h.typ("http://127.0.0.1:7070/connect/links/" + l.ID)
+	h.press("enter")
+	h.contains("v2 link (auth)", "ref tui-001", "Select your bank")
+	h.press("down", "down", "enter", "ctrl+f", "enter") // Zenith Bank: a security question
+	h.press("ctrl+f", "enter")
+	h.contains("✓ Connected FEMI NWANKWO", "The link ended linked")
+	got, err := w.eng.Link(w.ctx, l.ID)
+	if err != nil || got.Status != engine.LinkLinked {
+		t.Fatalf("the link = %+v, %v", got, err)
+	}
+	accts, _ := w.eng.Accounts(w.ctx)
+	if a := accts[len(accts)-1]; a.Customer != l.Customer.ID || a.Ref != "tui-001" {
+		t.Fatalf("the account = customer %q ref %q", a.Customer, a.Ref)
+	}
+
+	// A link that does not exist says so, and can be typed again.
+	h.press("enter", "esc", "c", "ctrl+l")
+	h.typ("nope")
+	h.press("enter")
+	h.contains("no link \"nope\"", "Open a v2 link")
+}
