@@ -179,8 +179,10 @@ func (s *Server) txPage(r *http.Request, accountID string) (engine.TxPage, pagin
 }
 
 // origin is the base of the links the API gives: the address the connection came
-// in on, as "http://127.0.0.1:7070". Never the Host header, which HTTP/1.0 clients
-// leave out and any client can set to anything.
+// in on, as "http://127.0.0.1:7070". Never the Host header of a request over a
+// connection, which HTTP/1.0 clients leave out and any client can set to anything.
+// A request made in process (a scenario's steps, which name the host
+// sandbank.invalid) has no connection: its own Host is the address it was sent to.
 func origin(r *http.Request) string {
 	if o, ok := r.Context().Value(originKey{}).(string); ok {
 		return o
@@ -188,7 +190,10 @@ func origin(r *http.Request) string {
 	if a, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr); ok {
 		return "http://" + a.String()
 	}
-	return "" // not over a connection (a handler test): a relative link
+	if r.Host != "" {
+		return "http://" + r.Host
+	}
+	return "" // no host at all: a relative link
 }
 
 // pageURL is this request's URL on another page.

@@ -66,6 +66,7 @@ type Settings struct {
 	AutoSync      *time.Duration
 	Webhooks      *string // WebhooksCapture, WebhooksNone or a URL
 	WebhookSecret *string
+	WebhookFormat *string // v1 or v2
 }
 
 // Customer is a named customer: a new one the scenario adds to the bank, or one of
@@ -116,6 +117,7 @@ type Step struct {
 	MFA       engine.MFAKind
 	Answers   []string // connect/reauthorise: typed in order; AnswerCorrect types the right one
 	Token     string   // reauthorise: use this token instead of a fresh one
+	Link      string   // connect, reauthorise: walk this v2 initiate link (its mono_url or ID) instead
 
 	For   time.Duration // outage
 	End   bool          // outage ends
@@ -163,12 +165,12 @@ var matchers = []string{"any", "absent", "gt", "gte", "lt", "lte", "matches", "c
 
 // Event types, with their short names.
 var eventTypes = []string{engine.EventAccountConnected, engine.EventAccountUpdated, engine.EventReauthRequired,
-	engine.EventAccountReauthorized, engine.EventSyncFailed, engine.EventAccountUnlinked}
+	engine.EventAccountReauthorized, engine.EventSyncFailed, engine.EventAccountUnlinked, engine.EventJobsUpdate}
 
 // actions lists each step kind with the fields it takes besides its own.
 var actions = map[string][]string{
-	"connect":     {"password", "answers", "expect", "save", "timeout"},
-	"reauthorise": {"token", "password", "answers", "expect", "save", "timeout"},
+	"connect":     {"link", "password", "answers", "expect", "save", "timeout"},
+	"reauthorise": {"token", "link", "password", "answers", "expect", "save", "timeout"},
 	"sync":        {"expect", "save", "timeout"},
 	"unlink":      {"expect", "save"},
 	"call":        {"body", "headers", "key", "expect", "save", "timeout"},
@@ -327,7 +329,7 @@ func (p *fileParser) keys(n *node) error {
 	return nil
 }
 
-var settingsFields = []string{"data_sync", "auto_sync", "webhooks", "webhook_secret"}
+var settingsFields = []string{"data_sync", "auto_sync", "webhooks", "webhook_secret", "webhook_format"}
 
 func settingsBlock(n *node, out *Settings) error {
 	if n.kind != kMap {
@@ -385,6 +387,17 @@ func settingsBlock(n *node, out *Settings) error {
 			return err
 		}
 		out.WebhookSecret = &w
+	}
+	if v := n.get("webhook_format"); v != nil {
+		f, err := str(v, "webhook_format")
+		if err != nil {
+			return err
+		}
+		f = strings.ToLower(f)
+		if engine.WebhookFormat(f).Validate() != nil {
+			return errAt(v.pos, "webhook_format is v1 (the seed's shapes, the default) or v2 (Mono's current envelope), not %q", v.value)
+		}
+		out.WebhookFormat = &f
 	}
 	return nil
 }
@@ -746,6 +759,11 @@ func (p *fileParser) action(st *Step, v *node, step *node) error {
 		if st.Account, err = p.accountRef(v, false); err != nil {
 			return err
 		}
+		if l := step.get("link"); l != nil {
+			if st.Link, err = p.template(l, "link"); err != nil {
+				return err
+			}
+		}
 		if err := p.typed(st, step); err != nil {
 			return err
 		}
@@ -756,6 +774,14 @@ func (p *fileParser) action(st *Step, v *node, step *node) error {
 		}
 		if t := step.get("token"); t != nil {
 			if st.Token, err = p.template(t, "token"); err != nil {
+				return err
+			}
+		}
+		if l := step.get("link"); l != nil {
+			if st.Token != "" {
+				return errAt(l.pos, "a reauthorise step walks a reauth token or a v2 link, not both")
+			}
+			if st.Link, err = p.template(l, "link"); err != nil {
 				return err
 			}
 		}
@@ -1098,20 +1124,23 @@ func eventType(v *node) (string, error) {
 		return "", errAt(v.pos, "an event type is a word such as mono.events.account_updated; found %s", v.what())
 	}
 	t := v.value
-	if !strings.Contains(t, ".") {
+	switch {
+	case t == "jobs.update":
+		t = engine.EventJobsUpdate
+	case !strings.Contains(t, "."):
 		t = "mono.events." + t
 	}
 	if !slices.Contains(eventTypes, t) {
 		short := make([]string, len(eventTypes))
 		for i, e := range eventTypes {
-			short[i] = strings.TrimPrefix(e, "mono.events.")
+			short[i] = strings.TrimPrefix(strings.TrimPrefix(e, "mono.events."), "mono.accounts.")
 		}
 		msg := fmt.Sprintf("unknown event type %q", v.value)
 		if s := didYouMean(strings.TrimPrefix(v.value, "mono.events."), short); s != "" {
 			msg += fmt.Sprintf(" (did you mean %q?)", s)
 		}
 		slices.Sort(short)
-		return "", errAt(v.pos, "%s; use one of %s (mono.events. may be left out)", msg, strings.Join(short, ", "))
+		return "", errAt(v.pos, "%s; use one of %s (mono.events. and mono.accounts. may be left out)", msg, strings.Join(short, ", "))
 	}
 	return t, nil
 }

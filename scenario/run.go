@@ -214,6 +214,9 @@ func (r *Run) settings(ctx context.Context, s Settings) *response {
 	if s.WebhookSecret != nil {
 		body["webhook_secret"] = *s.WebhookSecret
 	}
+	if s.WebhookFormat != nil {
+		body["webhook_format"] = *s.WebhookFormat
+	}
 	return r.call(ctx, "PATCH", "/sandbox/settings", jsonBody(body), "secret", nil, 0)
 }
 
@@ -476,10 +479,19 @@ type widgetJSON struct {
 type doFunc func(method, path string, body []byte, key string) *response
 
 // connect walks the widget as the customer would — bank, login, each challenge —
-// and exchanges the code, as the business's server does.
+// and exchanges the code, as the business's server does: v1's widget and
+// POST /account/auth, or, with link:, a v2 initiate link and POST /v2/accounts/auth.
 func (r *Run) connect(ctx context.Context, st *Step, do doFunc, need2xx bool, failed func(*response) *StepResult) *StepResult {
 	a := st.Account
-	res := do("POST", "/connect/sessions", jsonBody(map[string]any{"key": r.keys.Public, "institution": r.banks[a.Name]}), "none")
+	open := map[string]any{"key": r.keys.Public, "institution": r.banks[a.Name]}
+	link, bad := r.linkID(st)
+	if bad != nil {
+		return bad
+	}
+	if link != "" {
+		open = map[string]any{"link": link, "institution": r.banks[a.Name]}
+	}
+	res := do("POST", "/connect/sessions", jsonBody(open), "none")
 	var w widgetJSON
 	if res.Status != http.StatusOK || json.Unmarshal(res.Body, &w) != nil {
 		return r.stopped(res, need2xx, failed)
@@ -488,9 +500,19 @@ func (r *Run) connect(ctx context.Context, st *Step, do doFunc, need2xx bool, fa
 	if stop {
 		return bad
 	}
-	res = do("POST", "/account/auth", jsonBody(map[string]any{"code": w.Code}), "secret")
-	var got struct{ ID string }
-	if res.Status != http.StatusOK || json.Unmarshal(res.Body, &got) != nil || got.ID == "" {
+	var got struct {
+		ID   string
+		Data struct{ ID string }
+	}
+	if link != "" {
+		res = do("POST", "/v2/accounts/auth", jsonBody(map[string]any{"code": w.Code}), "secret")
+	} else {
+		res = do("POST", "/account/auth", jsonBody(map[string]any{"code": w.Code}), "secret")
+	}
+	if res.Status == http.StatusOK && json.Unmarshal(res.Body, &got) == nil && got.ID == "" {
+		got.ID = got.Data.ID // v2's envelope
+	}
+	if res.Status != http.StatusOK || got.ID == "" {
 		return r.stopped(res, need2xx, failed)
 	}
 	r.ids[a.Name] = got.ID
@@ -506,21 +528,42 @@ func (r *Run) reauthorise(ctx context.Context, st *Step, do doFunc, need2xx bool
 		f := r.fail(st, st.pos, "%v", err)
 		return &f
 	}
-	if token == "" {
+	link, bad := r.linkID(st)
+	if bad != nil {
+		return bad
+	}
+	open := map[string]any{"key": r.keys.Public, "reauth_token": token}
+	if link != "" {
+		open = map[string]any{"link": link}
+	} else if token == "" {
 		res := do("POST", "/accounts/"+r.ids[st.Account.Name]+"/reauthorise", nil, "secret")
 		var got struct{ Token string }
 		if res.Status != http.StatusOK || json.Unmarshal(res.Body, &got) != nil {
 			return r.stopped(res, need2xx, failed)
 		}
-		token = got.Token
+		open["reauth_token"] = got.Token
 	}
-	res := do("POST", "/connect/sessions", jsonBody(map[string]any{"key": r.keys.Public, "reauth_token": token}), "none")
+	res := do("POST", "/connect/sessions", jsonBody(open), "none")
 	var w widgetJSON
 	if res.Status != http.StatusOK || json.Unmarshal(res.Body, &w) != nil {
 		return r.stopped(res, need2xx, failed)
 	}
-	_, bad, _ := r.login(ctx, st, w, do, need2xx, failed)
+	_, bad, _ = r.login(ctx, st, w, do, need2xx, failed)
 	return bad
+}
+
+// linkID is the v2 initiate link a step walks: its link:, a mono_url or an ID,
+// expanded; "" for none.
+func (r *Run) linkID(st *Step) (string, *StepResult) {
+	if st.Link == "" {
+		return "", nil
+	}
+	l, err := r.expand(st.Link)
+	if err != nil {
+		f := r.fail(st, st.pos, "%v", err)
+		return "", &f
+	}
+	return l[strings.LastIndexByte(l, '/')+1:], nil
 }
 
 // login types the password if the widget asks for it, then answers each challenge,
@@ -826,9 +869,10 @@ func (r *Run) settle(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("reading the webhook outbox: %s", engine.ErrorMessage(err))
 		}
-		// Settled, and every recorded attempt's notice is in: the transcript can be
-		// written. (A notice follows its record; a lost one is made up by a full read.)
-		if ok && (r.dropped || r.seen >= r.W.Engine.DeliveryAttempts()-r.attempts0) {
+		// Settled, every real-time job a step started has ended (its end is an event
+		// to deliver), and every recorded attempt's notice is in: the transcript can
+		// be written. (A notice follows its record; a lost one is made up by a full read.)
+		if ok && r.W.Engine.JobsRunning() == 0 && (r.dropped || r.seen >= r.W.Engine.DeliveryAttempts()-r.attempts0) {
 			break
 		}
 		if time.Now().After(deadline) {
