@@ -14,6 +14,11 @@ import (
 // Mono's client code reads it, not the bare {"id"} of the docs' SDK guide.
 const authAnswerEnveloped = true
 
+// realtimeHeaders are the request headers that ask for real-time data: Mono's
+// real-time page and its client code write x-realtime, its transactions page
+// x-real-time. Either works; the first one sent decides.
+var realtimeHeaders = []string{"x-realtime", "x-real-time"}
+
 // v2DataStatus is an account's data_status in v2 (AVAILABLE | PARTIAL | UNAVAILABLE
 // | FAILED since September 2025). Mono documents the values, not when each applies:
 // AVAILABLE once a sync has brought data and none is needed from the user; FAILED

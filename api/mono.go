@@ -31,7 +31,7 @@ func (s *Server) monoV1Routes(mux *routeMux) {
 func (s *Server) index(w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, http.StatusOK, map[string]string{
 		"name":    "sandbank",
-		"message": "a local Data Sync sandbox shaped like Mono's v1 API; send mono-sec-key on every route but this one, /openapi.yaml, /connect/* and /statements/*",
+		"message": "a local Data Sync sandbox shaped like Mono's API, v1 and (under /v2) v2; send mono-sec-key on every route but this one, /openapi.yaml, /connect/* and /statements/*",
 		"openapi": origin(r) + "/openapi.yaml",
 	})
 	return nil

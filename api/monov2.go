@@ -222,8 +222,8 @@ func (s *Server) accountV2(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// parseRealtime reads the x-realtime header: a read with x-realtime: true starts a
-// real-time job (v2's Data Sync).
+// parseRealtime reads the value of the x-realtime header (realtimeHeaders): a read
+// with x-realtime: true starts a real-time job (v2's Data Sync).
 func parseRealtime(v string) (bool, error) {
 	v = strings.TrimSpace(v)
 	if v == "" {
@@ -236,12 +236,22 @@ func parseRealtime(v string) (bool, error) {
 	return b, nil
 }
 
+// realtimeHeader is the value of the first real-time header a request sent.
+func realtimeHeader(h http.Header) string {
+	for _, name := range realtimeHeaders {
+		if v := h.Get(name); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
 // realtime runs the real-time job an x-realtime read asks for, sets its headers
 // (x-job-id, x-job-status, and x-has-new-data when true) and says in words how it
 // went; "" when the read asked for none. The read then answers the data as it
 // stands: fresh when the job finished in time, the last sync's otherwise (R1).
 func (s *Server) realtime(w http.ResponseWriter, r *http.Request, requested string) (string, error) {
-	on, err := parseRealtime(r.Header.Get("x-realtime"))
+	on, err := parseRealtime(realtimeHeader(r.Header))
 	if err != nil || !on {
 		return "", err
 	}
@@ -262,9 +272,8 @@ func (s *Server) realtime(w http.ResponseWriter, r *http.Request, requested stri
 	}
 	switch {
 	case res.Reused:
-		return "; real-time job " + res.Job.ID + " of the last " + engine.DurationText(engine.RealtimeWindow) + " is " + status +
-			" (one per account per " + engine.DurationText(engine.RealtimeWindow) + "; the next from " +
-			engine.TimeText(res.Job.StartedAt.Add(engine.RealtimeWindow)) + ")", nil
+		return "; no new job inside the 5-minute window: job " + res.Job.ID + ", started " + engine.TimeText(res.Job.StartedAt) +
+			", is " + status + "; the next can start at " + engine.TimeText(res.Job.StartedAt.Add(engine.RealtimeWindow)), nil
 	case status == "processing":
 		return "; real-time job " + res.Job.ID + " is still processing: this is the last sync's data, and mono.accounts.jobs.update says when it ends", nil
 	case status == "failed":
