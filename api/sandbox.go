@@ -456,6 +456,10 @@ type connectedJSON struct {
 	LastCode        string `json:"last_code,omitempty"`
 	ReauthRequired  bool   `json:"reauth_required"`
 	ReceivesWebhook bool   `json:"receives_webhooks"`
+	// v2: the link's reference, the last real-time job and when the next can start.
+	Ref             string `json:"ref,omitempty"`
+	LastRealtimeJob string `json:"last_realtime_job,omitempty"`
+	NextRealtimeAt  string `json:"next_realtime_at,omitempty"`
 }
 
 func (s *Server) accounts(w http.ResponseWriter, r *http.Request) error {
@@ -468,7 +472,11 @@ func (s *Server) accounts(w http.ResponseWriter, r *http.Request) error {
 	for i, a := range all {
 		out[i] = connectedJSON{accountView: newAccountView(engine.NewAccountFacts(a)), CustomerID: a.CustomerID,
 			ConnectedAt: instant(a.ConnectedAt), LastSyncedAt: instant(a.LastSyncedAt), LastCode: a.LastCode,
-			ReauthRequired: a.ReauthRequired, ReceivesWebhook: engine.ReceivesWebhooks(set, a)}
+			ReauthRequired: a.ReauthRequired, ReceivesWebhook: engine.ReceivesWebhooks(set, a),
+			Ref: a.Ref, LastRealtimeJob: a.LastRealtimeJob}
+		if next := engine.RealtimePolicy.NextAllowed(a); next.After(s.eng.Clock().Now()) {
+			out[i].NextRealtimeAt = instant(next)
+		}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"data": out})
 	return nil

@@ -182,6 +182,11 @@ func TestV2RealtimeWindow(t *testing.T) {
 		t.Fatalf("the job = %+v", job)
 	}
 	n := jobs()
+	var sandbox struct{ Data []connectedJSON }
+	w.get("/sandbox/accounts").decode(t, &sandbox)
+	if a := sandbox.Data[len(sandbox.Data)-1]; a.LastRealtimeJob != j1 || a.NextRealtimeAt != "2021-08-20T12:35:00.000Z" {
+		t.Fatalf("GET /sandbox/accounts shows job %q, next at %q; want %s and 12:35", a.LastRealtimeJob, a.NextRealtimeAt, j1)
+	}
 
 	// Inside the window: the last job's headers, no new job, the last job's data.
 	w.advance("4m59s")
