@@ -15,9 +15,6 @@ const (
 	WebhookV2 WebhookFormat = "v2" // Mono's current envelope (MONO-V2.md, "Webhooks")
 )
 
-// WebhookFormats lists the formats, the default first.
-var WebhookFormats = []WebhookFormat{WebhookV1, WebhookV2}
-
 // Validate reports whether f is a known format.
 func (f WebhookFormat) Validate() error {
 	if f != WebhookV1 && f != WebhookV2 {

@@ -106,11 +106,12 @@ func (p *detailPage) load() tea.Cmd {
 			return d, err
 		}
 		if d.acct.LastRealtimeJob != "" {
-			j, err := eng.Job(ctx, id, d.acct.LastRealtimeJob)
-			if err != nil {
+			switch j, err := eng.Job(ctx, id, d.acct.LastRealtimeJob); {
+			case err == nil:
+				d.job = &j
+			case engine.ErrorCode(err) != engine.ENOTFOUND: // a job no longer kept is shown as none
 				return d, err
 			}
-			d.job = &j
 		}
 		if bank != nil {
 			live, err := bank.LiveBalance(d.acct.Number)
