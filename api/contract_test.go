@@ -407,6 +407,9 @@ func TestEveryOperationAnswersAsDocumented(t *testing.T) {
 	if len(two.Accounts) != 2 || two.Accounts[1].Institution.BankCode != "559" || two.Accounts[1].Balance != 250000 {
 		t.Fatalf("a second account: %+v", two.Accounts)
 	}
+	for n := len(two.Accounts); n < 8; n++ { // a second one at the same bank too, up to the eight a customer holds
+		w.must(http.StatusCreated, "POST", "/sandbox/customers/"+added.ID+"/accounts", req{body: map[string]any{"institution": "101"}})
+	}
 	w.must(http.StatusConflict, "POST", "/sandbox/customers/"+added.ID+"/accounts", req{body: map[string]any{"institution": "101"}})
 	w.get("/sandbox/customers/" + otp.ID + "/inbox")
 	w.get("/sandbox/accounts")

@@ -407,6 +407,10 @@ var customerFields = []string{"world", "name", "institution", "balance", "mfa", 
 
 var accountFields = []string{"institution", "balance", "account_type"}
 
+// maxAccounts is the most accounts a customer holds, as the bank counts them (several
+// may be at one bank: the connect widget then asks which to link).
+const maxAccounts = 8
+
 func (p *fileParser) customers(n *node) error {
 	if n.kind != kMap {
 		return errAt(n.pos, "customers: is a mapping of names to customers, e.g. adam: {institution: \"044\", balance: NGN 10000}; found %s", n.what())
@@ -504,7 +508,9 @@ func (p *fileParser) newCustomer(c *Customer, v *node) error {
 		if accts.kind != kMap || len(accts.keys) == 0 {
 			return errAt(accts.pos, "accounts: is a mapping of account names to accounts, e.g. ada_gtb: {institution: \"058\", balance: NGN 5000}")
 		}
-		seen := map[string]bool{}
+		if len(accts.keys) > maxAccounts {
+			return errAt(accts.pos, "customer %s lists %d accounts; a customer holds at most %d", c.Name, len(accts.keys), maxAccounts)
+		}
 		for i, k := range accts.keys {
 			if err := p.newName(k, "account"); err != nil {
 				return err
@@ -526,10 +532,6 @@ func (p *fileParser) newCustomer(c *Customer, v *node) error {
 			if a.Institution == "" {
 				return errAt(av.pos, "account %s needs institution: the bank's CBN code, e.g. \"058\"", k.value)
 			}
-			if seen[a.Institution] {
-				return errAt(av.get("institution").pos, "customer %s has two accounts at bank %s: a customer has one account per bank", c.Name, a.Institution)
-			}
-			seen[a.Institution] = true
 			a.pos = k.pos
 			c.Accounts = append(c.Accounts, a)
 		}

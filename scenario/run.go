@@ -162,10 +162,15 @@ func (r *Run) setup(ctx context.Context) error {
 				body["account_type"] = a.Type
 			}
 			res := r.call(ctx, "POST", "/sandbox/customers/"+got.ID+"/accounts", jsonBody(body), "secret", nil, 0)
-			if res.Status != http.StatusCreated {
+			var opened struct {
+				Accounts []struct{ AccountNumber string }
+			}
+			if res.Status != http.StatusCreated || json.Unmarshal(res.Body, &opened) != nil || len(opened.Accounts) == 0 {
 				return r.setupError(a.pos, "opening account "+a.Name, res)
 			}
-			r.numbers[a.Name], r.banks[a.Name] = r.numberAt(got.ID, a.Institution), a.Institution
+			// the new account comes last: at a bank the customer holds another at, the
+			// number tells them apart
+			r.numbers[a.Name], r.banks[a.Name] = opened.Accounts[len(opened.Accounts)-1].AccountNumber, a.Institution
 		}
 	}
 	res := r.settings(ctx, r.S.Settings)
@@ -173,19 +178,6 @@ func (r *Run) setup(ctx context.Context) error {
 		return r.setupError(pos{1, 1}, "applying the settings", res)
 	}
 	return r.settle(ctx)
-}
-
-func (r *Run) numberAt(customerID, code string) string {
-	c, err := r.W.Bank.Customer(customerID)
-	if err != nil {
-		return ""
-	}
-	for _, a := range c.Accounts {
-		if a.Institution.Code == code {
-			return a.Number
-		}
-	}
-	return ""
 }
 
 func (r *Run) setupError(p pos, what string, res *response) error {

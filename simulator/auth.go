@@ -135,7 +135,7 @@ func (b *Bank) Login(ctx context.Context, institution, username, password string
 		return engine.LoginResult{}, err
 	}
 	c := b.w.byUsername[strings.ToLower(username)]
-	if c == nil || c.accountAt(in.Code) == nil || c.password != password {
+	if c == nil || len(c.accountsAt(in.Code)) == 0 || c.password != password {
 		return engine.LoginResult{}, b.fail(key, now, wrongCredentials)
 	}
 	var steps []engine.MFAKind
@@ -151,13 +151,16 @@ func (b *Bank) Login(ctx context.Context, institution, username, password string
 	return b.ask(c, in, key, steps, now), nil
 }
 
-func (c *customer) accountAt(code string) *account {
+// accountsAt are the customer's accounts at a bank, in the order they opened: what
+// one sign-in there sees.
+func (c *customer) accountsAt(code string) []*account {
+	var out []*account
 	for _, a := range c.accounts {
 		if a.inst.Code == code {
-			return a
+			out = append(out, a)
 		}
 	}
-	return nil
+	return out
 }
 
 // nextNonce draws the hash behind a login's next session or challenge. It counts per
@@ -372,19 +375,21 @@ func (b *Bank) serve(ctx context.Context, token engine.Secret, fn func(s *sessio
 
 // sessionAccount is the session's account with that number.
 func (s *session) account(number string) (*account, error) {
-	if a := s.cust.accountAt(s.inst.Code); a != nil && a.number == number {
-		return a, nil
+	for _, a := range s.cust.accountsAt(s.inst.Code) {
+		if a.number == number {
+			return a, nil
+		}
 	}
 	return nil, &engine.Error{Code: engine.ENOTFOUND, Field: "account",
 		Message: fmt.Sprintf("no account %q at %s for this customer", number, s.inst.Name)}
 }
 
-// Accounts lists the session's accounts at its institution (a customer has at
-// most one per institution).
+// Accounts lists the session's accounts at its institution, in the order they
+// opened.
 func (b *Bank) Accounts(ctx context.Context, token engine.Secret) ([]engine.BankAccount, error) {
 	var out []engine.BankAccount
 	err := b.serve(ctx, token, func(s *session, now int64) error {
-		if a := s.cust.accountAt(s.inst.Code); a != nil {
+		for _, a := range s.cust.accountsAt(s.inst.Code) {
 			out = append(out, b.bankAccount(a, now))
 		}
 		return nil

@@ -115,10 +115,11 @@ type NewCustomer struct {
 	Password    string         `json:"password,omitempty"`
 }
 
-// NewAccount asks the bank to open another account for a customer, at a bank where
-// they have none (a customer has at most one account per bank): Institution is
-// required; the account opens now with Balance deposited, and shares the customer's
-// profile (so a dormant customer's accounts stay still).
+// NewAccount asks the bank to open another account for a customer: Institution is
+// required, and may be a bank where they already hold one (a savings and a current
+// account at the same bank, say: one sign-in there then sees both, and the connect
+// widget asks which to link). The account opens now with Balance deposited, and
+// shares the customer's profile (so a dormant customer's accounts stay still).
 type NewAccount struct {
 	Institution string `json:"institution"` // CBN bank code
 	AccountType string `json:"account_type,omitempty"`
@@ -581,8 +582,8 @@ func (b *Bank) AddCustomer(nc NewCustomer) (Customer, error) {
 	return b.view(b.w.customers[len(b.w.customers)-1], now), nil
 }
 
-// OpenAccount opens another account for a customer, now, at a bank where they have
-// none; it returns the customer with the new account last.
+// OpenAccount opens another account for a customer, now; it returns the customer
+// with the new account last.
 func (b *Bank) OpenAccount(customerID string, na NewAccount) (Customer, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -607,12 +608,9 @@ func validateOpen(c *customer, na NewAccount) error {
 	if _, err := lookupInstitution(na.Institution); err != nil {
 		return err
 	}
-	if a := c.accountAt(na.Institution); a != nil {
-		return &engine.Error{Code: engine.ECONFLICT, Field: "institution", Message: fmt.Sprintf(
-			"the customer already banks with %s (account %s); a customer has at most one account per bank", a.inst.Name, a.number)}
-	}
 	if len(c.accounts) >= maxAccounts {
-		return engine.Invalid("institution", "a customer has at most %d accounts", maxAccounts)
+		return &engine.Error{Code: engine.ECONFLICT, Field: "institution", Message: fmt.Sprintf(
+			"the customer holds %d accounts already, the most a customer has", maxAccounts)}
 	}
 	switch na.AccountType {
 	case "", engine.AccountSavings, engine.AccountCurrent:

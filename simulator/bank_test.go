@@ -81,10 +81,6 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"account for an unknown customer", func() error { _, err := b.OpenAccount("nobody", NewAccount{Institution: "058"}); return err }, engine.ENOTFOUND},
 		{"account without a bank", func() error { _, err := b.OpenAccount(c.ID, NewAccount{}); return err }, engine.EINVALID},
 		{"account at an unknown bank", func() error { _, err := b.OpenAccount(c.ID, NewAccount{Institution: "999"}); return err }, engine.ENOTFOUND},
-		{"second account at the same bank", func() error {
-			_, err := b.OpenAccount(c.ID, NewAccount{Institution: c.Accounts[0].Institution.Code})
-			return err
-		}, engine.ECONFLICT},
 		{"account of a bad type", func() error {
 			_, err := b.OpenAccount(c.ID, NewAccount{Institution: "232", AccountType: "DOMICILIARY"})
 			return err
@@ -382,6 +378,48 @@ func TestOpenAccount(t *testing.T) {
 			t.Fatalf("sign-in at %s: %+v, %v", code, res, err)
 		}
 	}
+}
+
+// A second account at the same bank: one sign-in there sees both, in the order
+// they opened, and serves each by its number; other banks' accounts stay out of
+// it; a customer holds at most eight accounts.
+func TestSeveralAccountsAtOneBank(t *testing.T) {
+	ctx := context.Background()
+	b, _ := testBank(t, Config{Seed: 3, Customers: 4})
+	c, err := b.AddCustomer(NewCustomer{Institution: "058", AccountType: engine.AccountSavings, Balance: 100_000, Profile: ProfileDormant})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, err = b.OpenAccount(c.ID, NewAccount{Institution: "044", Balance: 5}); err != nil {
+		t.Fatal(err)
+	}
+	if c, err = b.OpenAccount(c.ID, NewAccount{Institution: "058", AccountType: engine.AccountCurrent, Balance: 200_000}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := b.Login(ctx, "058", c.Username, c.Password)
+	if err != nil || res.Session == nil {
+		t.Fatalf("sign-in: %+v, %v", res, err)
+	}
+	got, err := b.Accounts(ctx, res.Session.Token)
+	if err != nil || len(got) != 2 || got[0].Number != c.Accounts[0].Number || got[1].Number != c.Accounts[2].Number ||
+		got[1].Type != engine.AccountCurrent {
+		t.Fatalf("accounts at GTBank: %+v, %v; the customer's: %+v", got, err, c.Accounts)
+	}
+	for i, want := range []int64{100_000, 200_000} {
+		if bal, err := b.Balance(ctx, res.Session.Token, got[i].Number); err != nil || bal != want {
+			t.Fatalf("balance of %s: %d, %v; want %d", got[i].Number, bal, err, want)
+		}
+	}
+	if _, err := b.Balance(ctx, res.Session.Token, c.Accounts[1].Number); engine.ErrorCode(err) != engine.ENOTFOUND {
+		t.Fatalf("the Access Bank account through a GTBank session: %v, want not found", err)
+	}
+	for len(c.Accounts) < maxAccounts {
+		if c, err = b.OpenAccount(c.ID, NewAccount{Institution: "058"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err = b.OpenAccount(c.ID, NewAccount{Institution: "058"})
+	wantCode(t, err, engine.ECONFLICT)
 }
 
 func TestCustomerByAccount(t *testing.T) {

@@ -21,7 +21,8 @@
 // numbers, transaction IDs, amounts and narrations on every run, and observing the
 // bank at any moments never changes it. Customers have Nigerian names, Lagos,
 // Abuja, Port Harcourt, Ibadan or Enugu addresses, 080x/070x/090x phone numbers,
-// 11-digit BVNs starting with 22, and one or two accounts (at most one per bank):
+// 11-digit BVNs starting with 22, and one or two accounts (at two banks; OpenAccount
+// may add more, at any bank, a second one at the same bank included):
 // 10-digit NUBANs with a valid CBN check digit (ValidNUBAN), savings or current,
 // in kobo. Fourteen banks with their CBN codes are in the world, two of them
 // business banking (Providus 101, Coronation 559).
