@@ -269,6 +269,7 @@ func TestRequestBodies(t *testing.T) {
 	var acct struct{ ID string }
 	w.must(http.StatusOK, "POST", "/account/auth", req{body: "code=" + url.QueryEscape(st.Code)}).decode(t, &acct) // no Content-Type
 	id := acct.ID
+	picking := w.openWidget(map[string]any{"key": testPublicKey}) // a session at its first step: the list of banks
 
 	// JSON without a Content-Type, and with text/plain; an empty POST and an empty JSON object.
 	w.must(http.StatusOK, "POST", "/sandbox/clock", req{body: `{"advance":"2m"}`})
@@ -327,11 +328,20 @@ func TestRequestBodies(t *testing.T) {
 		{"/sandbox/customers", `{"bank":"044","balance":1000000}`, "", "bank", 400},
 		{"/sandbox/clock", `{"advanc":"1m"}`, "application/json", "advanc", 400},
 		{"/sandbox/customers/" + c.ID + "/transactions", `{"type":"debit","amount":1,"ammount":2}`, "", "ammount", 400},
-		{"/connect/sessions", `{"key":"` + testPublicKey + `"}`, "", "institution", 400},
+		{"/connect/sessions", `{"key":"` + testPublicKey + `","reference":"` + strings.Repeat("r", 201) + `"}`, "", "reference", 400},
+		{"/connect/sessions", `{"key":"` + testPublicKey + `","institution":"044","auth_method":"fax"}`, "", "auth_method", 400},
+		{"/connect/sessions", `{"key":"` + testPublicKey + `","account":"nope"}`, "", "", 404},
 		{"/connect/sessions", `{"key":"` + testPublicKey + `","institution":"999"}`, "", "", 404},
 		{"/connect/sessions", `{"key":"` + testPublicKey + `","reauth_token":"nope"}`, "", "", 401},
 		{"/connect/sessions/nope/login", `{"username":"a","password":"b"}`, "", "", 404},
 		{"/connect/sessions/nope/answer", `{"answer":"a"}`, "", "", 404},
+		{"/connect/sessions/nope/institution", `{"institution":"044"}`, "", "", 404},
+		{"/connect/sessions/nope/account", `{"account":"0123456789"}`, "", "", 404},
+		{"/connect/sessions/nope/back", ``, "", "", 404},
+		{"/connect/sessions/" + picking.Session + "/institution", `{}`, "", "institution", 400},
+		{"/connect/sessions/" + picking.Session + "/institution", `{"institution":"999"}`, "", "institution", 404},
+		{"/connect/sessions/" + picking.Session + "/account", `{"account":"0123456789"}`, "", "", 409},
+		{"/connect/sessions/" + picking.Session + "/back", `{}`, "", "", 409},
 	} {
 		rep := w.do("POST", tc.path, req{body: tc.body, ctype: tc.ctype})
 		v := failed(t, rep, tc.status, "")
@@ -411,6 +421,23 @@ func TestEveryOperationAnswersAsDocumented(t *testing.T) {
 		w.must(http.StatusCreated, "POST", "/sandbox/customers/"+added.ID+"/accounts", req{body: map[string]any{"institution": "101"}})
 	}
 	w.must(http.StatusConflict, "POST", "/sandbox/customers/"+added.ID+"/accounts", req{body: map[string]any{"institution": "101"}})
+	// The widget's every step: the bank from the list, back, the bank again, the
+	// login, and one of the seven accounts the Providus sign-in sees.
+	var picked widgetReply
+	st := w.openWidget(map[string]any{"key": testPublicKey, "reference": "tour"})
+	w.must(http.StatusOK, "POST", "/connect/sessions/"+st.Session+"/institution", req{key: noKey(), body: map[string]any{"institution": "101"}})
+	w.must(http.StatusOK, "POST", "/connect/sessions/"+st.Session+"/back", req{key: noKey()})
+	w.must(http.StatusOK, "POST", "/connect/sessions/"+st.Session+"/institution", req{key: noKey(), body: map[string]any{"institution": "101", "auth_method": "mobile_banking"}})
+	w.must(http.StatusOK, "POST", "/connect/sessions/"+st.Session+"/login", req{key: noKey(),
+		body: map[string]any{"username": added.Username, "password": added.Password}}).decode(t, &picked)
+	if picked.Status != "account" || len(picked.Accounts) != 7 {
+		t.Fatalf("a sign-in that sees seven accounts = %+v", picked)
+	}
+	w.must(http.StatusOK, "POST", "/connect/sessions/"+st.Session+"/account", req{key: noKey(),
+		body: map[string]any{"account": picked.Accounts[6].Number}}).decode(t, &picked)
+	if picked.Status != "success" || picked.Code == "" {
+		t.Fatalf("choosing the seventh = %+v", picked)
+	}
 	w.get("/sandbox/customers/" + otp.ID + "/inbox")
 	w.get("/sandbox/accounts")
 	w.get("/accounts/" + id)
@@ -429,7 +456,7 @@ func TestEveryOperationAnswersAsDocumented(t *testing.T) {
 	}
 	var tok struct{ Token string }
 	w.post("/accounts/"+id+"/reauthorise", nil).decode(t, &tok)
-	st := w.openWidget(map[string]any{"key": testPublicKey, "reauth_token": tok.Token})
+	st = w.openWidget(map[string]any{"key": testPublicKey, "reauth_token": tok.Token})
 	w.get("/connect/sessions/" + st.Session + "?x=1&")
 	if st.Status != "challenge" {
 		t.Fatalf("reauth of an OTP account = %+v, want the OTP challenge only", st)

@@ -310,6 +310,7 @@ type widgetReply struct {
 	Status      string
 	Institution *institutionBody
 	Challenge   *challengeJSON
+	Accounts    []widgetAccountJSON
 	Code        string
 	Account     string
 	Link        *linkJSON

@@ -7,17 +7,20 @@ import (
 )
 
 // The connect widget flow (DESIGN §4.2): what connect.setup() and
-// connect.reauthorise(token) do. It takes the public key, not the secret one; after
-// that the session ID is the bearer. A v2 initiate link's ID is a bearer too: a
-// session opened on it needs no key, and GET /connect/links/{link} says where the
-// link stands (the hosted page will answer there).
+// connect.reauthorise() do, as JSON. It takes the public key, not the secret one;
+// after that the session ID is the bearer. A v2 initiate link's ID is a bearer too:
+// a session opened on it needs no key, and GET /connect/links/{link} says where the
+// link stands.
 
 func (s *Server) widgetRoutes(mux *routeMux) {
 	mux.Handle("GET /connect/links/{link}", s.handle(s.linkState))
 	mux.Handle("POST /connect/sessions", s.handle(s.openWidget))
 	mux.Handle("GET /connect/sessions/{session}", s.handle(s.widgetState))
-	mux.Handle("POST /connect/sessions/{session}/login", s.handle(s.widgetLogin))
-	mux.Handle("POST /connect/sessions/{session}/answer", s.handle(s.widgetAnswer))
+	mux.Handle("POST /connect/sessions/{session}/institution", s.handle(s.widgetStep(s.widgetInstitution)))
+	mux.Handle("POST /connect/sessions/{session}/back", s.handle(s.widgetStep(s.widgetBack)))
+	mux.Handle("POST /connect/sessions/{session}/login", s.handle(s.widgetStep(s.widgetLogin)))
+	mux.Handle("POST /connect/sessions/{session}/answer", s.handle(s.widgetStep(s.widgetAnswer)))
+	mux.Handle("POST /connect/sessions/{session}/account", s.handle(s.widgetStep(s.widgetAccount)))
 }
 
 type challengeJSON struct {
@@ -25,19 +28,36 @@ type challengeJSON struct {
 	Prompt string `json:"prompt"`
 }
 
-// widgetJSON is every widget answer: status login, challenge or success.
+// widgetAccountJSON is an account the widget offers, or the one it is about.
+type widgetAccountJSON struct {
+	Number   string `json:"number"`
+	Name     string `json:"name"`
+	Type     string `json:"type"`
+	Currency string `json:"currency"`
+}
+
+func newWidgetAccountJSON(a engine.BankAccount) widgetAccountJSON {
+	return widgetAccountJSON{Number: a.Number, Name: a.Name, Type: a.Type, Currency: a.Currency}
+}
+
+// widgetJSON is every widget answer, whatever its status.
 type widgetJSON struct {
-	Session      string           `json:"session"`
-	Institution  *institutionBody `json:"institution,omitempty"`
-	Status       string           `json:"status"`
-	Reauth       bool             `json:"reauth,omitempty"`
-	Username     string           `json:"username,omitempty"`
-	Challenge    *challengeJSON   `json:"challenge,omitempty"`
-	Code         string           `json:"code,omitempty"`
-	Account      string           `json:"account,omitempty"`
-	ExpiresAt    string           `json:"expires_at"`
-	AttemptsLeft int              `json:"attempts_left"`
-	Link         *linkJSON        `json:"link,omitempty"`
+	Session          string              `json:"session"`
+	Institution      *institutionBody    `json:"institution,omitempty"`
+	AuthMethod       string              `json:"auth_method,omitempty"`
+	Status           string              `json:"status"`
+	Reauth           bool                `json:"reauth,omitempty"`
+	Username         string              `json:"username,omitempty"`
+	PasswordRejected bool                `json:"password_rejected,omitempty"`
+	Challenge        *challengeJSON      `json:"challenge,omitempty"`
+	Accounts         []widgetAccountJSON `json:"accounts,omitempty"`
+	Code             string              `json:"code,omitempty"`
+	Account          string              `json:"account,omitempty"`
+	Reference        string              `json:"reference,omitempty"`
+	ExpiresAt        string              `json:"expires_at"`
+	AttemptsLeft     int                 `json:"attempts_left"`
+	LockedUntil      string              `json:"locked_until,omitempty"`
+	Link             *linkJSON           `json:"link,omitempty"`
 }
 
 // linkJSON is a v2 initiate link as the widget shows it: once it has ended,
@@ -62,14 +82,18 @@ func newLinkJSON(l engine.Link) *linkJSON {
 }
 
 func newWidgetJSON(st engine.WidgetState, withInstitution bool) widgetJSON {
-	out := widgetJSON{Session: st.Session, Status: st.Status, Reauth: st.Reauth, Username: st.Username,
-		Code: st.Code, Account: st.AccountID, ExpiresAt: instant(st.ExpiresAt), AttemptsLeft: st.AttemptsLeft}
-	if withInstitution {
+	out := widgetJSON{Session: st.Session, Status: st.Status, AuthMethod: st.AuthMethod, Reauth: st.Reauth, Username: st.Username,
+		PasswordRejected: st.PasswordRejected, Code: st.Code, Account: st.AccountID, Reference: st.Reference,
+		ExpiresAt: instant(st.ExpiresAt), AttemptsLeft: st.AttemptsLeft, LockedUntil: instant(st.LockedUntil)}
+	if withInstitution && st.Institution.Code != "" {
 		inst := newInstitutionBody(st.Institution)
 		out.Institution = &inst
 	}
 	if st.Challenge != nil {
 		out.Challenge = &challengeJSON{Type: string(st.Challenge.Kind), Prompt: st.Challenge.Prompt}
+	}
+	for _, a := range st.Accounts {
+		out.Accounts = append(out.Accounts, newWidgetAccountJSON(a))
 	}
 	if st.Link != nil {
 		out.Link = newLinkJSON(*st.Link)
@@ -78,14 +102,30 @@ func newWidgetJSON(st engine.WidgetState, withInstitution bool) widgetJSON {
 }
 
 // parseOpenWidget reads POST /connect/sessions' fields; the key is checked by the
-// caller, so that a missing key answers 401 like a wrong one.
+// caller, so that a missing key answers 401 like a wrong one. With none of
+// institution, reauth_token, account and link the widget asks the user for the bank.
 func parseOpenWidget(p params) (key string, req engine.WidgetRequest, err error) {
 	key = p.str("key")
-	req = engine.WidgetRequest{Institution: p.str("institution"), ReauthToken: p.str("reauth_token"), Link: p.str("link")}
-	if req.Institution == "" && req.ReauthToken == "" && req.Link == "" {
-		return key, req, engine.Invalid("institution", "send institution (a bank code, to connect), reauth_token (to re-authorise) or link (a v2 initiate link's ID)")
+	req = engine.WidgetRequest{Institution: p.str("institution"), AuthMethod: p.str("auth_method"),
+		ReauthToken: p.str("reauth_token"), Account: p.str("account"), Reference: p.str("reference"), Link: p.str("link")}
+	if len(req.Reference) > maxReference {
+		return key, req, engine.Invalid("reference", "reference is %d characters long; keep it to %d", len(req.Reference), maxReference)
 	}
 	return key, req, nil
+}
+
+// maxReference bounds the business's reference for a widget: it is echoed in
+// every event the page posts.
+const maxReference = 200
+
+// openWidgetSession checks the public key and opens a session: the JSON route's
+// and the page's one way in. A link is its own credential: it needs no key, but a
+// key given must be right.
+func (s *Server) openWidgetSession(r *http.Request, key string, req engine.WidgetRequest) (engine.WidgetState, error) {
+	if (key != "" || req.Link == "") && !s.eng.CheckPublicKey(key) {
+		return engine.WidgetState{}, engine.Errorf(engine.EUNAUTHORIZED, "missing or wrong key: the widget takes the public key sandbank printed when it started").WithReason("INVALID_PUBLIC_KEY")
+	}
+	return s.eng.OpenWidget(r.Context(), req)
 }
 
 func (s *Server) openWidget(w http.ResponseWriter, r *http.Request) error {
@@ -94,13 +134,14 @@ func (s *Server) openWidget(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	key, req, err := parseOpenWidget(p)
-	if (key != "" || req.Link == "") && !s.eng.CheckPublicKey(key) { // a link is its own credential
-		return engine.Errorf(engine.EUNAUTHORIZED, "missing or wrong key: the widget takes the public key sandbank printed when it started").WithReason("INVALID_PUBLIC_KEY")
+	if (key != "" || req.Link == "") && !s.eng.CheckPublicKey(key) {
+		_, err = s.openWidgetSession(r, key, req) // answers 401 before any field's error
+		return err
 	}
 	if err != nil {
 		return err
 	}
-	st, err := s.eng.OpenWidget(r.Context(), req)
+	st, err := s.openWidgetSession(r, key, req)
 	if err != nil {
 		return err
 	}
@@ -126,28 +167,43 @@ func (s *Server) widgetState(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) widgetLogin(w http.ResponseWriter, r *http.Request) error {
-	p, err := bodyParams(w, r)
-	if err != nil {
-		return err
+// widgetCall is one step of the widget: an engine call with the step's fields.
+type widgetCall func(r *http.Request, session string, p params) (engine.WidgetState, error)
+
+// widgetStep answers a step's POST as JSON: it reads the body and runs the call.
+func (s *Server) widgetStep(call widgetCall) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		p, err := bodyParams(w, r)
+		if err != nil {
+			return err
+		}
+		st, err := call(r, r.PathValue("session"), p)
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, newWidgetJSON(st, st.Status == engine.WidgetLogin))
+		return nil
 	}
-	st, err := s.eng.WidgetLogin(r.Context(), r.PathValue("session"), p.str("username"), p["password"])
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, newWidgetJSON(st, false))
-	return nil
 }
 
-func (s *Server) widgetAnswer(w http.ResponseWriter, r *http.Request) error {
-	p, err := bodyParams(w, r)
-	if err != nil {
-		return err
-	}
-	st, err := s.eng.WidgetAnswer(r.Context(), r.PathValue("session"), p.str("answer"))
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, newWidgetJSON(st, false))
-	return nil
+// The steps, one engine call each; the page's forms make the same calls.
+
+func (s *Server) widgetInstitution(r *http.Request, session string, p params) (engine.WidgetState, error) {
+	return s.eng.WidgetChooseInstitution(r.Context(), session, p.str("institution"), p.str("auth_method"))
+}
+
+func (s *Server) widgetBack(r *http.Request, session string, _ params) (engine.WidgetState, error) {
+	return s.eng.WidgetBack(r.Context(), session)
+}
+
+func (s *Server) widgetLogin(r *http.Request, session string, p params) (engine.WidgetState, error) {
+	return s.eng.WidgetLogin(r.Context(), session, p.str("username"), p["password"])
+}
+
+func (s *Server) widgetAnswer(r *http.Request, session string, p params) (engine.WidgetState, error) {
+	return s.eng.WidgetAnswer(r.Context(), session, p.str("answer"))
+}
+
+func (s *Server) widgetAccount(r *http.Request, session string, p params) (engine.WidgetState, error) {
+	return s.eng.WidgetChooseAccount(r.Context(), session, p.str("account"))
 }

@@ -180,10 +180,11 @@ func usableLink(l Link, now time.Time) error {
 	return nil
 }
 
-// openLink opens a widget session on a link: connect (at institution, or the
-// link's bank) or re-authorise its account.
-func (e *Engine) openLink(ctx context.Context, id, institution string) (WidgetState, error) {
-	l, err := e.Link(ctx, id)
+// openLink opens a widget session on a link: connect (at the bank the request or
+// the link names, else at the list of banks) or re-authorise its account. The
+// link's reference is the session's.
+func (e *Engine) openLink(ctx context.Context, req WidgetRequest) (WidgetState, error) {
+	l, err := e.Link(ctx, req.Link)
 	if err != nil {
 		return WidgetState{}, err
 	}
@@ -200,24 +201,13 @@ func (e *Engine) openLink(ctx context.Context, id, institution string) (WidgetSt
 		if err != nil {
 			return WidgetState{}, err
 		}
-		return e.openReauthFor(ctx, a, expires, &l)
+		return e.openReauthFor(ctx, a, expires, &l, l.Ref)
 	}
-	if institution == "" {
-		institution = l.Institution
+	if req.Institution == "" {
+		req.Institution, req.AuthMethod = l.Institution, l.AuthMethod
 	}
-	if institution == "" {
-		return WidgetState{}, Invalid("institution", "this link names no bank: send institution, the bank's CBN code (e.g. 044)")
-	}
-	inst, err := e.institution(institution)
-	if err != nil {
-		return WidgetState{}, err
-	}
-	w := &widgetSession{link: l.ID, state: WidgetState{Institution: inst, Status: WidgetLogin, ExpiresAt: expires,
-		AttemptsLeft: MaxWidgetAttempts, Link: &l}}
-	if err := e.addWidget(ctx, w); err != nil {
-		return WidgetState{}, err
-	}
-	return w.state, nil
+	req.Reference = l.Ref
+	return e.openConnect(ctx, req, expires, &l)
 }
 
 // completeLink records, inside tx, how a widget session ended its link.

@@ -6,8 +6,9 @@ import (
 )
 
 // Re-authorisation (R7, R8): POST /accounts/{id}/reauthorise issues a token valid for
-// ten minutes and one use; connect.reauthorise(token) opens a widget session bound to
-// the account that asks only for what the bank asks — the password if the saved one
+// ten minutes and one use; connect.reauthorise(token) — or, in connect.js 2.x,
+// connect.reauthorise(accountId) — opens a widget session bound to the account that
+// asks only for what the bank asks — the password if the saved one
 // was rejected, then any challenge. Success emits account_reauthorized, syncs, and
 // (through the sync) emits account_updated.
 
@@ -32,7 +33,7 @@ func (e *Engine) RequestReauth(ctx context.Context, accountID string) (ReauthTok
 }
 
 // openReauth spends a reauth token on a widget session for its account.
-func (e *Engine) openReauth(ctx context.Context, token string) (WidgetState, error) {
+func (e *Engine) openReauth(ctx context.Context, token, reference string) (WidgetState, error) {
 	now := e.clock.Now()
 	var a Account
 	var t ReauthToken
@@ -58,15 +59,43 @@ func (e *Engine) openReauth(ctx context.Context, token string) (WidgetState, err
 	if err != nil {
 		return WidgetState{}, err
 	}
-	return e.openReauthFor(ctx, a, t.ExpiresAt, nil)
+	return e.openReauthFor(ctx, a, t.ExpiresAt, nil, reference)
+}
+
+// openReauthAccount opens a widget session that re-authorises a linked account by
+// its ID, as connect.reauthorise(accountId) of @mono.co/connect.js 2.x does. What
+// is not an account but a reauth token is spent as one: code written for the
+// older SDK passes the token there.
+func (e *Engine) openReauthAccount(ctx context.Context, id, reference string) (WidgetState, error) {
+	var a Account
+	err := e.store.View(ctx, func(tx Tx) error {
+		var err error
+		a, err = linkedAccount(tx, id)
+		if ErrorCode(err) == ENOTFOUND {
+			if _, terr := tx.ReauthToken(id); terr == nil {
+				a.ID = "" // a token: spent below
+				return nil
+			}
+		}
+		return err
+	})
+	switch {
+	case err != nil:
+		return WidgetState{}, err
+	case a.ID == "":
+		return e.openReauth(ctx, id, reference)
+	}
+	return e.openReauthFor(ctx, a, e.clock.Now().Add(WidgetSessionTTL), nil, reference)
 }
 
 // openReauthFor opens a widget session that re-authorises a, until expires; link
-// is the v2 initiate link it walks, or nil for a reauth token's.
-func (e *Engine) openReauthFor(ctx context.Context, a Account, expires time.Time, link *Link) (WidgetState, error) {
+// is the v2 initiate link it walks, or nil.
+func (e *Engine) openReauthFor(ctx context.Context, a Account, expires time.Time, link *Link, reference string) (WidgetState, error) {
+	acct := BankAccount{Number: a.Number, Name: a.Name, Type: a.Type, Currency: a.Currency, Balance: a.Balance,
+		Institution: a.Institution, AuthMethod: a.AuthMethod}
 	w := &widgetSession{accountID: a.ID, creds: a.Credentials, state: WidgetState{Institution: a.Institution,
-		Reauth: true, Status: WidgetLogin, Username: a.Credentials.Username, ExpiresAt: expires,
-		AttemptsLeft: MaxWidgetAttempts, Link: link}}
+		InstitutionFixed: true, AuthMethod: a.AuthMethod, Reauth: true, Status: WidgetLogin, Username: a.Credentials.Username,
+		Account: &acct, ExpiresAt: expires, AttemptsLeft: MaxWidgetAttempts, Reference: reference, Link: link}}
 	if link != nil {
 		w.link = link.ID
 	}
@@ -74,6 +103,7 @@ func (e *Engine) openReauthFor(ctx context.Context, a Account, expires time.Time
 		return WidgetState{}, err
 	}
 	if a.ReauthRequired && a.ReauthReason == ReauthCredentials {
+		w.state.PasswordRejected = true
 		return w.state, nil // the saved password is known to be wrong: ask for the new one
 	}
 	// Sign in with what is saved; the user then sees only the bank's challenge.
@@ -81,6 +111,9 @@ func (e *Engine) openReauthFor(ctx context.Context, a Account, expires time.Time
 	// asks for the password, and the user meets the bank's answer at that step.
 	res, err := e.bank.Login(ctx, a.Institution.Code, a.Credentials.Username, a.Credentials.Password.Reveal())
 	if err != nil {
+		if ErrorCode(err) == EUNAUTHORIZED {
+			w.state.PasswordRejected = true
+		}
 		return w.state, nil
 	}
 	w.mu.Lock()
@@ -120,6 +153,7 @@ func (e *Engine) finishReauth(ctx context.Context, w *widgetSession, sess BankSe
 		return err
 	}
 	w.state.Status, w.state.Challenge, w.state.AccountID = WidgetSuccess, nil, w.accountID
+	w.state.PasswordRejected = false
 	if w.link != "" {
 		w.state.Link = &link
 	}

@@ -3,78 +3,133 @@ package engine
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 )
 
-// The connect widget (DESIGN §4.2): what connect.setup() and connect.reauthorise(token)
-// show an end user. A session walks login → challenge(s) → success. Sessions live in
-// memory; a restart forgets them, as a closed browser tab would.
+// The connect widget (DESIGN §4.2): what connect.setup() and connect.reauthorise()
+// show an end user. Its whole state machine lives here, so that its three faces —
+// the web page (/connect), the JSON routes (/connect/sessions) and the TUI's
+// widget — walk the same steps through the same calls:
+//
+//	institution ──▶ login ──▶ challenge* ──▶ account? ──▶ success
+//	     ▲            │
+//	     └── back ────┘            any step ──▶ locked (too many wrong answers)
+//	                               any step ──▶ expired (ExpiresAt passed)
+//
+// A connect with a bank chosen ahead (selectedInstitution, or a v2 initiate link
+// that names one) starts at login; a re-authorisation (a reauth token, an account
+// ID, or a v2 link with scope reauth) starts at login with the username known, or
+// straight at the bank's challenge when the saved password still works. The account step appears
+// only when one sign-in sees several accounts. Sessions live in memory; a restart
+// forgets them, as a closed browser tab would.
 
 // Widget statuses.
 const (
-	WidgetLogin     = "login"     // asks for username and password
-	WidgetChallenge = "challenge" // asks for the answer to Challenge
-	WidgetSuccess   = "success"   // Code (connect) or AccountID (reauth) is set
+	WidgetInstitution = "institution" // connect: asks which bank
+	WidgetLogin       = "login"       // asks for username and password
+	WidgetChallenge   = "challenge"   // asks for the answer to Challenge
+	WidgetAccount     = "account"     // connect: asks which of Accounts to link
+	WidgetSuccess     = "success"     // Code (connect) or AccountID (reauth) is set
+	WidgetLocked      = "locked"      // too many wrong answers: LockedUntil says when the bank lets the user try again
+	WidgetExpired     = "expired"     // the session outlived ExpiresAt
 )
 
-// WidgetRequest opens a session: Institution for connect.setup(), ReauthToken for
-// connect.reauthorise(token), Link for a v2 initiate link (with Institution, if the
-// link names no bank).
+// WidgetRequest opens a session. With none of Institution, ReauthToken and
+// Account, the user picks the bank.
 type WidgetRequest struct {
-	Institution string
-	ReauthToken string
-	Link        string
+	Institution string // connect at this bank, chosen ahead (connect.setup's selectedInstitution)
+	AuthMethod  string // with Institution: how the user signs in (AuthInternetBanking or AuthMobileBanking)
+	ReauthToken string // connect.reauthorise(token), as SDKs before 2025 called it
+	// Account re-authorises this linked account: connect.reauthorise(accountId) of
+	// @mono.co/connect.js 2.x. It may also hold a reauth token, which code written
+	// for the older SDK passes where the account goes now.
+	Account   string
+	Reference string // the business's reference for this widget, which its events carry
+	// Link walks a v2 initiate link (its ID): it connects, or re-authorises its
+	// account; with Institution when it names no bank (or the user picks one).
+	Link string
 }
 
 // WidgetState is what the widget shows now.
 type WidgetState struct {
-	Session      string
-	Institution  Institution
-	Reauth       bool
-	Status       string
-	Username     string // known already when re-authorising
-	Challenge    *Challenge
+	Session     string
+	Status      string
+	Institution Institution // zero while the user picks one
+	// InstitutionFixed: the bank was chosen ahead (a re-authorisation, or
+	// selectedInstitution), so there is no going back to the list.
+	InstitutionFixed bool
+	AuthMethod       string // how the user signs in; "" until one is chosen: faces show internet banking
+	Reauth           bool
+	Username         string // known already when re-authorising; the one typed, after a login
+	// PasswordRejected: re-authorising, the bank refused the saved password (it was
+	// changed), so the user types the current one.
+	PasswordRejected bool
+	Challenge        *Challenge
+	Accounts         []BankAccount // WidgetAccount: the accounts the sign-in sees
+	// Account is the account the widget is about: the one being re-authorised, or
+	// once connected, the one linked.
+	Account      *BankAccount
 	Code         string // connect success: exchange with ExchangeCode
 	AccountID    string // reauth success
 	ExpiresAt    time.Time
 	AttemptsLeft int
+	LockedUntil  time.Time // WidgetLocked: when the bank lets the user sign in again
+	Reference    string
 	// Link is the v2 initiate link the session walks, as it stands (completed,
 	// once the session succeeds); nil for v1's widget.
 	Link *Link
 }
 
-type widgetSession struct {
-	mu          sync.Mutex // one step at a time
-	state       WidgetState
-	link        string // the initiate link it walks, if any
-	accountID   string // the account being re-authorised
-	creds       Credentials
-	wrong       int
-	lockedUntil time.Time // when the bank lets the user sign in again, if it locked them out
+// Open reports whether the session is still walking: not succeeded, locked or expired.
+func (s WidgetState) Open() bool {
+	switch s.Status {
+	case WidgetSuccess, WidgetLocked, WidgetExpired:
+		return false
+	}
+	return true
 }
 
-// lockedFor is how long a locked session's user must wait before signing in again
-// in a new session: until the bank's lock ends, if the bank locked them out.
-func (w *widgetSession) lockedFor(now time.Time) time.Duration {
-	return max(w.lockedUntil.Sub(now), time.Second)
+type widgetSession struct {
+	mu        sync.Mutex // one step at a time
+	state     WidgetState
+	link      string // the initiate link it walks, if any
+	accountID string // the account being re-authorised
+	creds     Credentials
+	bank      BankSession // WidgetAccount: the sign-in whose accounts are offered
+	wrong     int
 }
 
 // OpenWidget starts a widget session.
 func (e *Engine) OpenWidget(ctx context.Context, req WidgetRequest) (WidgetState, error) {
-	if req.Link != "" {
-		return e.openLink(ctx, req.Link, req.Institution)
+	switch {
+	case req.Link != "":
+		return e.openLink(ctx, req)
+	case req.ReauthToken != "":
+		return e.openReauth(ctx, req.ReauthToken, req.Reference)
+	case req.Account != "":
+		return e.openReauthAccount(ctx, req.Account, req.Reference)
 	}
-	if req.ReauthToken != "" {
-		return e.openReauth(ctx, req.ReauthToken)
+	return e.openConnect(ctx, req, e.clock.Now().Add(WidgetSessionTTL), nil)
+}
+
+// openConnect opens a connect session, until expires: at the bank's login when
+// the request names one, else at the list of banks. link is the v2 initiate link
+// it walks, or nil.
+func (e *Engine) openConnect(ctx context.Context, req WidgetRequest, expires time.Time, link *Link) (WidgetState, error) {
+	w := &widgetSession{state: WidgetState{Status: WidgetInstitution, ExpiresAt: expires,
+		AttemptsLeft: MaxWidgetAttempts, Reference: req.Reference, Link: link}}
+	if link != nil {
+		w.link = link.ID
 	}
-	inst, err := e.institution(req.Institution)
-	if err != nil {
-		return WidgetState{}, err
+	if req.Institution != "" {
+		if err := e.chooseInstitution(w, req.Institution, req.AuthMethod); err != nil {
+			return WidgetState{}, err
+		}
+		w.state.InstitutionFixed = true
 	}
-	w := &widgetSession{state: WidgetState{Institution: inst, Status: WidgetLogin,
-		ExpiresAt: e.clock.Now().Add(WidgetSessionTTL), AttemptsLeft: MaxWidgetAttempts}}
 	if err := e.addWidget(ctx, w); err != nil {
 		return WidgetState{}, err
 	}
@@ -83,6 +138,21 @@ func (e *Engine) OpenWidget(ctx context.Context, req WidgetRequest) (WidgetState
 
 // Institutions lists the banks a user can connect.
 func (e *Engine) Institutions() []Institution { return e.bank.Institutions() }
+
+// AuthMethods are the ways a user signs in to a bank, in the order faces offer
+// them: every bank of the simulated world takes both.
+var AuthMethods = []string{AuthInternetBanking, AuthMobileBanking}
+
+// AuthMethodWords names an auth method for an end user: "Internet banking".
+func AuthMethodWords(m string) string {
+	switch m {
+	case AuthMobileBanking:
+		return "Mobile banking"
+	case AuthInternetBanking, "":
+		return "Internet banking"
+	}
+	return m
+}
 
 func (e *Engine) institution(code string) (Institution, error) {
 	if strings.TrimSpace(code) == "" {
@@ -94,6 +164,24 @@ func (e *Engine) institution(code string) (Institution, error) {
 		}
 	}
 	return Institution{}, Errorf(ENOTFOUND, "no institution has bank code %q; GET /sandbox/institutions lists them", code).WithReason("INSTITUTION_NOT_FOUND")
+}
+
+// chooseInstitution moves a connect session to the bank's login.
+func (e *Engine) chooseInstitution(w *widgetSession, code, method string) error {
+	switch method {
+	case "", AuthInternetBanking, AuthMobileBanking:
+	default:
+		return Invalid("auth_method", "unknown auth method %q; use %s or %s", method, AuthInternetBanking, AuthMobileBanking)
+	}
+	inst, err := e.institution(code)
+	if err != nil {
+		if de, ok := AsError(err); ok {
+			de.Field = "institution"
+		}
+		return err
+	}
+	w.state.Institution, w.state.AuthMethod, w.state.Status = inst, method, WidgetLogin
+	return nil
 }
 
 func (e *Engine) addWidget(ctx context.Context, w *widgetSession) error {
@@ -130,7 +218,15 @@ func (e *Engine) Widget(session string) (WidgetState, error) {
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	e.expire(w)
 	return w.state, nil
+}
+
+// expire marks an open session past its time expired.
+func (e *Engine) expire(w *widgetSession) {
+	if w.state.Open() && !w.state.ExpiresAt.After(e.clock.Now()) {
+		w.state.Status, w.state.Challenge, w.state.Accounts = WidgetExpired, nil, nil
+	}
 }
 
 func (e *Engine) widget(session string) (*widgetSession, error) {
@@ -143,34 +239,70 @@ func (e *Engine) widget(session string) (*widgetSession, error) {
 	return w, nil
 }
 
-// step runs fn on a live session, one step at a time.
-func (e *Engine) step(session string, want string, fn func(*widgetSession) error) (WidgetState, error) {
+// step runs fn on a live session at one of the statuses want, one step at a time.
+func (e *Engine) step(session string, fn func(*widgetSession) error, want ...string) (WidgetState, error) {
 	w, err := e.widget(session)
 	if err != nil {
 		return WidgetState{}, err
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	switch {
-	case !w.state.ExpiresAt.After(e.clock.Now()):
+	e.expire(w)
+	switch st := w.state.Status; {
+	case st == WidgetExpired:
 		return w.state, Errorf(EEXPIRED, "this widget session expired at %s; open a new one", TimeText(w.state.ExpiresAt)).WithReason("SESSION_EXPIRED")
-	case w.state.Status == WidgetSuccess:
+	case st == WidgetSuccess:
 		return w.state, Errorf(ECONFLICT, "this widget session has already succeeded").WithReason("SESSION_DONE")
-	case w.state.AttemptsLeft <= 0:
-		return w.state, &Error{Code: ELOCKED, Reason: "SESSION_LOCKED", RetryAfter: w.lockedFor(e.clock.Now()),
+	case st == WidgetLocked:
+		return w.state, &Error{Code: ELOCKED, Reason: "SESSION_LOCKED", RetryAfter: lockedFor(w.state.LockedUntil, e.clock.Now()),
 			Message: "too many wrong answers: this widget session is locked; open a new one once the bank lets the user sign in again"}
-	case w.state.Status != want:
-		return w.state, Errorf(ECONFLICT, "this widget session is waiting for %s, not %s", stepWords(w.state.Status), stepWords(want)).WithReason("WRONG_STEP")
+	case !slices.Contains(want, st):
+		return w.state, Errorf(ECONFLICT, "this widget session is waiting for %s, not %s", stepWords(st), stepWords(want[0])).WithReason("WRONG_STEP")
 	}
 	err = fn(w)
 	return w.state, err
 }
 
+// lockedFor is how long a locked session's user must wait before signing in again
+// in a new session: until the bank's lock ends, if the bank locked them out.
+func lockedFor(until, now time.Time) time.Duration { return max(until.Sub(now), time.Second) }
+
 func stepWords(status string) string {
-	if status == WidgetChallenge {
+	switch status {
+	case WidgetInstitution:
+		return "a bank to be chosen"
+	case WidgetChallenge:
 		return "the answer to a challenge"
+	case WidgetAccount:
+		return "an account to be chosen"
 	}
 	return "a username and password"
+}
+
+// WidgetChooseInstitution picks the bank to connect at (institution is its CBN
+// code) and how the user signs in there (method; "" for the bank's usual). At the
+// login it switches bank or method.
+func (e *Engine) WidgetChooseInstitution(ctx context.Context, session, institution, method string) (WidgetState, error) {
+	return e.step(session, func(w *widgetSession) error {
+		if w.state.Reauth {
+			return Errorf(ECONFLICT, "a re-authorisation signs in at the account's own bank").WithReason("WRONG_STEP")
+		}
+		if w.state.InstitutionFixed && institution != w.state.Institution.Code {
+			return Invalid("institution", "this widget was opened for %s; it cannot change bank", w.state.Institution.Name)
+		}
+		return e.chooseInstitution(w, institution, method)
+	}, WidgetInstitution, WidgetLogin)
+}
+
+// WidgetBack goes from a connect's login back to the list of banks.
+func (e *Engine) WidgetBack(ctx context.Context, session string) (WidgetState, error) {
+	return e.step(session, func(w *widgetSession) error {
+		if w.state.Reauth || w.state.InstitutionFixed {
+			return Errorf(ECONFLICT, "this widget was opened for %s; there is no list of banks to go back to", w.state.Institution.Name).WithReason("WRONG_STEP")
+		}
+		w.state.Status, w.state.Institution, w.state.AuthMethod = WidgetInstitution, Institution{}, ""
+		return nil
+	}, WidgetLogin)
 }
 
 // WidgetLogin submits the user's username and password.
@@ -179,12 +311,13 @@ func (e *Engine) WidgetLogin(ctx context.Context, session, username, password st
 	if password == "" {
 		return WidgetState{}, Invalid("password", "password is required")
 	}
-	return e.step(session, WidgetLogin, func(w *widgetSession) error {
+	return e.step(session, func(w *widgetSession) error {
 		if strings.TrimSpace(username) == "" {
-			if username = w.state.Username; username == "" {
+			if username = w.state.Username; username == "" || !w.state.Reauth {
 				return Invalid("username", "username is required")
 			}
 		}
+		username = strings.TrimSpace(username)
 		if w.state.Reauth && w.state.Username != "" && username != w.state.Username {
 			return Invalid("username", "re-authorise as %s, the user who connected this account", w.state.Username)
 		}
@@ -193,22 +326,44 @@ func (e *Engine) WidgetLogin(ctx context.Context, session, username, password st
 			return e.wrongAnswer(w, err)
 		}
 		w.creds = Credentials{Username: username, Password: Secret(password)}
+		w.state.Username = username
 		return e.advance(ctx, w, res)
-	})
+	}, WidgetLogin)
 }
 
-// WidgetAnswer submits the answer to the current challenge.
+// WidgetAnswer submits the answer to the current challenge. A challenge that
+// expired at the bank sends the user back to the login.
 func (e *Engine) WidgetAnswer(ctx context.Context, session, answer string) (WidgetState, error) {
 	if strings.TrimSpace(answer) == "" {
 		return WidgetState{}, Invalid("answer", "answer is required")
 	}
-	return e.step(session, WidgetChallenge, func(w *widgetSession) error {
+	return e.step(session, func(w *widgetSession) error {
 		res, err := e.bank.Answer(ctx, w.state.Challenge.ID, answer)
+		if ErrorCode(err) == EEXPIRED {
+			w.state.Status, w.state.Challenge = WidgetLogin, nil
+			return err
+		}
 		if err != nil {
 			return e.wrongAnswer(w, err)
 		}
 		return e.advance(ctx, w, res)
-	})
+	}, WidgetChallenge)
+}
+
+// WidgetChooseAccount picks, by its number, which of the accounts the sign-in sees
+// to link.
+func (e *Engine) WidgetChooseAccount(ctx context.Context, session, number string) (WidgetState, error) {
+	if strings.TrimSpace(number) == "" {
+		return WidgetState{}, Invalid("account", "account is required: the number of one of the accounts offered")
+	}
+	return e.step(session, func(w *widgetSession) error {
+		for _, a := range w.state.Accounts {
+			if a.Number == strings.TrimSpace(number) {
+				return e.finishConnect(ctx, w, w.bank, a)
+			}
+		}
+		return Invalid("account", "account %q is not one of the accounts offered; choose one of them", number)
+	}, WidgetAccount)
 }
 
 // wrongAnswer counts a wrong password or answer against the session.
@@ -216,8 +371,9 @@ func (e *Engine) wrongAnswer(w *widgetSession, err error) error {
 	switch ErrorCode(err) {
 	case ELOCKED: // the bank locked the login: this session can go no further
 		w.state.AttemptsLeft = 0
+		w.state.Status, w.state.Challenge, w.state.LockedUntil = WidgetLocked, nil, e.clock.Now()
 		if be, ok := AsError(err); ok && be.RetryAfter > 0 {
-			w.lockedUntil = e.clock.Now().Add(be.RetryAfter)
+			w.state.LockedUntil = e.clock.Now().Add(be.RetryAfter)
 		}
 		return err
 	case EUNAUTHORIZED:
@@ -232,14 +388,16 @@ func (e *Engine) wrongAnswer(w *widgetSession, err error) error {
 		w.state.AttemptsLeft = min(w.state.AttemptsLeft, be.AttemptsLeft)
 	}
 	if w.state.AttemptsLeft <= 0 {
-		return &Error{Code: ELOCKED, Reason: "SESSION_LOCKED", RetryAfter: w.lockedFor(e.clock.Now()),
+		w.state.Status, w.state.Challenge, w.state.LockedUntil = WidgetLocked, nil, e.clock.Now()
+		return &Error{Code: ELOCKED, Reason: "SESSION_LOCKED", RetryAfter: time.Second,
 			Message: ErrorMessage(err) + "; too many wrong attempts: this widget session is locked, open a new one"}
 	}
 	return &Error{Code: EUNAUTHORIZED, Reason: "WRONG_ANSWER", AttemptsLeft: w.state.AttemptsLeft,
 		Message: fmt.Sprintf("%s; %d attempt(s) left", ErrorMessage(err), w.state.AttemptsLeft)}
 }
 
-// advance moves a session on after the bank answered: to a challenge, or to success.
+// advance moves a session on after the bank answered: to a challenge, to the
+// choice of an account, or to success.
 func (e *Engine) advance(ctx context.Context, w *widgetSession, res LoginResult) error {
 	switch {
 	case res.Challenge != nil:
@@ -248,39 +406,43 @@ func (e *Engine) advance(ctx context.Context, w *widgetSession, res LoginResult)
 	case res.Session == nil:
 		return Errorf(EUNAVAILABLE, "the bank answered with neither a session nor a challenge")
 	}
+	w.state.Challenge = nil
 	if w.state.Reauth {
 		return e.finishReauth(ctx, w, *res.Session)
 	}
-	return e.finishConnect(ctx, w, *res.Session)
-}
-
-// finishConnect issues the connect code for the account the user signed in to.
-func (e *Engine) finishConnect(ctx context.Context, w *widgetSession, sess BankSession) error {
-	accounts, err := e.bank.Accounts(ctx, sess.Token)
+	accounts, err := e.bank.Accounts(ctx, res.Session.Token)
 	if err != nil {
 		return err
 	}
-	var acct *BankAccount
-	for i := range accounts {
-		if accounts[i].Institution.Code == w.state.Institution.Code || accounts[i].Institution.Code == "" {
-			acct = &accounts[i]
-			break
+	var here []BankAccount
+	for _, a := range accounts {
+		if a.Institution.Code == w.state.Institution.Code || a.Institution.Code == "" {
+			here = append(here, a)
 		}
 	}
-	if acct == nil {
+	switch len(here) {
+	case 0:
 		return Errorf(ENOTFOUND, "this customer has no account at %s", w.state.Institution.Name)
+	case 1:
+		return e.finishConnect(ctx, w, *res.Session, here[0])
 	}
+	w.state.Status, w.state.Accounts, w.bank = WidgetAccount, here, *res.Session
+	return nil
+}
+
+// finishConnect issues the connect code for the account the user chose.
+func (e *Engine) finishConnect(ctx context.Context, w *widgetSession, sess BankSession, acct BankAccount) error {
 	now := e.clock.Now()
 	s := e.Settings()
 	var code ConnectCode
 	var link Link
-	err = e.store.Update(ctx, func(tx Tx) error {
+	err := e.store.Update(ctx, func(tx Tx) error {
 		seq, err := tx.NextSequence("code")
 		if err != nil {
 			return err
 		}
 		code = ConnectCode{Code: "code_" + NewToken(s.SecretKey, s.IDNamespace, "code", seq),
-			Institution: w.state.Institution.Code, CustomerID: sess.CustomerID, Number: acct.Number, Account: *acct,
+			Institution: w.state.Institution.Code, CustomerID: sess.CustomerID, Number: acct.Number, Account: acct,
 			Credentials: w.creds, BankSession: sess.Token, SessionExp: sess.ExpiresAt,
 			CreatedAt: now, ExpiresAt: now.Add(ConnectCodeTTL)}
 		if w.link != "" {
@@ -294,7 +456,8 @@ func (e *Engine) finishConnect(ctx context.Context, w *widgetSession, sess BankS
 	if err != nil {
 		return err
 	}
-	w.state.Status, w.state.Challenge, w.state.Code = WidgetSuccess, nil, code.Code
+	w.state.Status, w.state.Challenge, w.state.Accounts, w.state.Code = WidgetSuccess, nil, nil, code.Code
+	w.state.Account, w.bank = &acct, BankSession{}
 	if w.link != "" {
 		w.state.Link = &link
 	}

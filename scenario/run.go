@@ -466,6 +466,9 @@ type widgetJSON struct {
 		Type   string `json:"type"`
 		Prompt string `json:"prompt"`
 	} `json:"challenge"`
+	Accounts []struct {
+		Number string `json:"number"`
+	} `json:"accounts"`
 }
 
 type doFunc func(method, path string, body []byte, key string) *response
@@ -587,7 +590,7 @@ func (r *Run) login(_ context.Context, st *Step, w widgetJSON, do doFunc, need2x
 		if !ok {
 			return w, r.stopped(res, need2xx, failed), true
 		}
-		w.Status, w.Challenge, w.Code, w.Account = n.Status, n.Challenge, n.Code, n.Account
+		w.Status, w.Challenge, w.Code, w.Account, w.Accounts = n.Status, n.Challenge, n.Code, n.Account, n.Accounts
 	}
 	typed := 0
 	for w.Status == "challenge" {
@@ -624,6 +627,16 @@ func (r *Run) login(_ context.Context, st *Step, w widgetJSON, do doFunc, need2x
 			r.tr.line("the tester finds the answer to the %s challenge: %s", w.Challenge.Type, ans)
 		}
 		res := do("POST", "/connect/sessions/"+w.Session+"/answer", jsonBody(map[string]any{"answer": ans}), "none")
+		n, ok := next(res)
+		if !ok {
+			return w, r.stopped(res, need2xx, failed), true
+		}
+		w.Status, w.Challenge, w.Code, w.Account, w.Accounts = n.Status, n.Challenge, n.Code, n.Account, n.Accounts
+	}
+	if w.Status == "account" { // the sign-in sees several accounts: the customer picks this one
+		number := r.numbers[st.Account.Name]
+		r.tr.line("the customer picks account %s of the %d the bank shows", number, len(w.Accounts))
+		res := do("POST", "/connect/sessions/"+w.Session+"/account", jsonBody(map[string]any{"account": number}), "none")
 		n, ok := next(res)
 		if !ok {
 			return w, r.stopped(res, need2xx, failed), true

@@ -1,0 +1,196 @@
+package engine_test
+
+import (
+	"testing"
+	"time"
+
+	"sandbank/engine"
+	"sandbank/simulator"
+)
+
+// The widget's state machine, walked as its faces walk it: a session opened with
+// no bank asks for one; the login can go back to the list; a bank chosen ahead
+// cannot be left.
+func TestWidgetChoosesTheBank(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	adam := w.adam()
+	st, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{Reference: "ref-1"})
+	if err != nil || st.Status != engine.WidgetInstitution || st.Institution.Code != "" || st.Reference != "ref-1" || !st.Open() {
+		t.Fatalf("a widget opened with no bank = %+v, %v; want it to ask for one", st, err)
+	}
+	if _, err := w.eng.WidgetLogin(w.ctx, st.Session, adam.Username, adam.Password); engine.ErrorCode(err) != engine.ECONFLICT {
+		t.Fatalf("a login before a bank = %v, want ECONFLICT", err)
+	}
+	for _, bad := range []struct{ code, method, want string }{
+		{"999", "", engine.ENOTFOUND},
+		{"", "", engine.EINVALID},
+		{"044", "by_pigeon", engine.EINVALID},
+	} {
+		if _, err := w.eng.WidgetChooseInstitution(w.ctx, st.Session, bad.code, bad.method); engine.ErrorCode(err) != bad.want {
+			t.Fatalf("choosing %q %q = %v, want %s", bad.code, bad.method, err, bad.want)
+		}
+	}
+	st, err = w.eng.WidgetChooseInstitution(w.ctx, st.Session, "058", engine.AuthMobileBanking)
+	if err != nil || st.Status != engine.WidgetLogin || st.Institution.Code != "058" || st.AuthMethod != engine.AuthMobileBanking {
+		t.Fatalf("choosing GTBank = %+v, %v", st, err)
+	}
+	if st, err = w.eng.WidgetBack(w.ctx, st.Session); err != nil || st.Status != engine.WidgetInstitution || st.Institution.Code != "" {
+		t.Fatalf("back = %+v, %v; want the list of banks", st, err)
+	}
+	if _, err := w.eng.WidgetBack(w.ctx, st.Session); engine.ErrorCode(err) != engine.ECONFLICT {
+		t.Fatalf("back from the list = %v, want ECONFLICT", err)
+	}
+	// At the login, choosing again switches the bank or the method.
+	st, _ = w.eng.WidgetChooseInstitution(w.ctx, st.Session, "058", "")
+	if st, err = w.eng.WidgetChooseInstitution(w.ctx, st.Session, "044", engine.AuthInternetBanking); err != nil || st.Institution.Code != "044" {
+		t.Fatalf("switching to Access Bank at the login = %+v, %v", st, err)
+	}
+	if st, err = w.eng.WidgetLogin(w.ctx, st.Session, adam.Username, adam.Password); err != nil || st.Status != engine.WidgetSuccess ||
+		st.Account == nil || st.Account.Number != adam.Accounts[0].Number || st.Username != adam.Username || st.Open() {
+		t.Fatalf("login = %+v, %v; want success for Adam's account", st, err)
+	}
+
+	fixed, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{Institution: "044", AuthMethod: engine.AuthInternetBanking})
+	if err != nil || fixed.Status != engine.WidgetLogin || !fixed.InstitutionFixed {
+		t.Fatalf("a widget opened at Access Bank = %+v, %v", fixed, err)
+	}
+	if _, err := w.eng.WidgetBack(w.ctx, fixed.Session); engine.ErrorCode(err) != engine.ECONFLICT {
+		t.Fatalf("back from a bank chosen ahead = %v, want ECONFLICT", err)
+	}
+	if _, err := w.eng.WidgetChooseInstitution(w.ctx, fixed.Session, "058", ""); engine.ErrorCode(err) != engine.EINVALID {
+		t.Fatalf("another bank than the one chosen ahead = %v, want EINVALID", err)
+	}
+	if st, err := w.eng.WidgetChooseInstitution(w.ctx, fixed.Session, "044", engine.AuthMobileBanking); err != nil || st.AuthMethod != engine.AuthMobileBanking {
+		t.Fatalf("switching the method at a bank chosen ahead = %+v, %v", st, err)
+	}
+}
+
+// A customer with a savings and a current account at one bank: the sign-in sees
+// both, the widget asks which to link, and the code connects that one.
+func TestWidgetChoosesOneOfSeveralAccounts(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	c := w.customer(simulator.NewCustomer{Name: "Bola Ade", Institution: "058", AccountType: engine.AccountSavings,
+		Balance: 100_000, MFA: engine.MFAOTP})
+	c, err := w.bank.OpenAccount(c.ID, simulator.NewAccount{Institution: "058", AccountType: engine.AccountCurrent, Balance: 250_000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{Institution: "058"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, _ = w.eng.WidgetLogin(w.ctx, st.Session, c.Username, c.Password)
+	if _, err := w.eng.WidgetChooseAccount(w.ctx, st.Session, c.Accounts[1].Number); engine.ErrorCode(err) != engine.ECONFLICT {
+		t.Fatalf("choosing an account before the challenge = %v, want ECONFLICT", err)
+	}
+	ans, err := w.bank.ExpectedAnswer(st.Challenge.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err = w.eng.WidgetAnswer(w.ctx, st.Session, ans)
+	if err != nil || st.Status != engine.WidgetAccount || len(st.Accounts) != 2 || st.Code != "" ||
+		st.Accounts[0].Number != c.Accounts[0].Number || st.Accounts[1].Number != c.Accounts[1].Number {
+		t.Fatalf("after the OTP = %+v, %v; want a choice of the two GTBank accounts", st, err)
+	}
+	if _, err := w.eng.WidgetChooseAccount(w.ctx, st.Session, "0000000000"); engine.ErrorCode(err) != engine.EINVALID {
+		t.Fatalf("an account not offered = %v, want EINVALID", err)
+	}
+	if _, err := w.eng.WidgetChooseAccount(w.ctx, st.Session, " "); engine.ErrorCode(err) != engine.EINVALID {
+		t.Fatalf("no account = %v, want EINVALID", err)
+	}
+	st, err = w.eng.WidgetChooseAccount(w.ctx, st.Session, c.Accounts[1].Number)
+	if err != nil || st.Status != engine.WidgetSuccess || st.Code == "" || st.Accounts != nil || st.Account.Number != c.Accounts[1].Number {
+		t.Fatalf("choosing the current account = %+v, %v", st, err)
+	}
+	a, err := w.eng.ExchangeCode(w.ctx, st.Code)
+	if err != nil || a.Number != c.Accounts[1].Number || a.Type != engine.AccountCurrent || a.Balance != 250_000 {
+		t.Fatalf("the account connected = %+v, %v; want the current account with NGN 2,500", a, err)
+	}
+	if _, err := w.eng.WidgetChooseAccount(w.ctx, st.Session, c.Accounts[0].Number); engine.ErrorCode(err) != engine.ECONFLICT {
+		t.Fatalf("choosing again after success = %v, want ECONFLICT", err)
+	}
+}
+
+// Three wrong answers lock the session, which says so and until when; a session
+// left past its time says it expired; a challenge that expired at the bank sends
+// the user back to the login.
+func TestWidgetLockedAndExpired(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	c := w.customer(simulator.NewCustomer{Name: "Bola Ade", Institution: "057", MFA: engine.MFASecurityQuestion})
+	st, _ := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{Institution: "057"})
+	st, _ = w.eng.WidgetLogin(w.ctx, st.Session, c.Username, c.Password)
+	for range 3 {
+		_, _ = w.eng.WidgetAnswer(w.ctx, st.Session, "definitely wrong")
+	}
+	st, err := w.eng.Widget(st.Session)
+	if err != nil || st.Status != engine.WidgetLocked || st.Open() || !st.LockedUntil.Equal(w.clock.Now().Add(simulator.LockDuration)) ||
+		st.Challenge != nil || st.AttemptsLeft != 0 {
+		t.Fatalf("after three wrong answers = %+v, %v; want locked for %s", st, err, simulator.LockDuration)
+	}
+	_, err = w.eng.WidgetLogin(w.ctx, st.Session, c.Username, c.Password)
+	if e, ok := engine.AsError(err); !ok || e.Code != engine.ELOCKED || e.RetryAfter != simulator.LockDuration {
+		t.Fatalf("a login on the locked session = %v, want ELOCKED for %s", err, simulator.LockDuration)
+	}
+
+	st, _ = w.eng.OpenWidget(w.ctx, engine.WidgetRequest{})
+	w.advance(engine.WidgetSessionTTL)
+	if st, err = w.eng.Widget(st.Session); err != nil || st.Status != engine.WidgetExpired || st.Open() {
+		t.Fatalf("a session after %s = %+v, %v; want expired", engine.WidgetSessionTTL, st, err)
+	}
+	if _, err := w.eng.WidgetChooseInstitution(w.ctx, st.Session, "044", ""); engine.ErrorCode(err) != engine.EEXPIRED {
+		t.Fatalf("a step on an expired session = %v, want EEXPIRED", err)
+	}
+
+	w.advance(simulator.LockDuration)
+	st, _ = w.eng.OpenWidget(w.ctx, engine.WidgetRequest{Institution: "057"})
+	if st, err = w.eng.WidgetLogin(w.ctx, st.Session, c.Username, c.Password); err != nil || st.Status != engine.WidgetChallenge {
+		t.Fatalf("login after the lock = %+v, %v", st, err)
+	}
+	w.advance(simulator.ChallengeTTL)
+	_, err = w.eng.WidgetAnswer(w.ctx, st.Session, c.SecurityAnswer)
+	if st, _ = w.eng.Widget(st.Session); engine.ErrorCode(err) != engine.EEXPIRED || st.Status != engine.WidgetLogin || st.Challenge != nil {
+		t.Fatalf("answering an expired challenge = %v, then %+v; want EEXPIRED and the login again", err, st)
+	}
+	if st, err = w.eng.WidgetLogin(w.ctx, st.Session, c.Username, c.Password); err != nil || st.Status != engine.WidgetChallenge {
+		t.Fatalf("signing in again = %+v, %v", st, err)
+	}
+}
+
+// connect.js 2.x re-authorises by account ID; code written for the older SDK
+// passes a reauth token in the same place, and it is spent as one.
+func TestWidgetReauthorisesByAccount(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	c := w.customer(simulator.NewCustomer{Name: "Ada Eze", Institution: "058", Balance: 5_000_000, MFA: engine.MFAToken})
+	a := w.connect(c)
+	w.advance(time.Hour)
+	if res := w.sync(a.ID); res.Code != engine.CodeReauthRequired {
+		t.Fatalf("sync = %+v", res)
+	}
+	st, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{Account: a.ID, Reference: "r"})
+	if err != nil || !st.Reauth || st.Status != engine.WidgetChallenge || st.Challenge.Kind != engine.MFAToken ||
+		st.Account == nil || st.Account.Number != a.Number || !st.InstitutionFixed || st.Reference != "r" ||
+		!st.ExpiresAt.Equal(w.clock.Now().Add(engine.WidgetSessionTTL)) {
+		t.Fatalf("reauthorise(accountId) = %+v, %v; want the token challenge for %s", st, err, a.Number)
+	}
+	if _, err := w.eng.WidgetChooseInstitution(w.ctx, st.Session, "058", ""); engine.ErrorCode(err) != engine.ECONFLICT {
+		t.Fatalf("choosing a bank while re-authorising = %v, want ECONFLICT", err)
+	}
+
+	if err := w.bank.ChangePassword(c.ID, "n3w-Passw0rd"); err != nil {
+		t.Fatal(err)
+	}
+	tok, err := w.eng.RequestReauth(w.ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err = w.eng.OpenWidget(w.ctx, engine.WidgetRequest{Account: tok.Token})
+	if err != nil || !st.Reauth || st.Status != engine.WidgetLogin || !st.PasswordRejected || !st.ExpiresAt.Equal(tok.ExpiresAt) {
+		t.Fatalf("reauthorise(token) = %+v, %v; want the login, the saved password refused", st, err)
+	}
+	if _, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{Account: tok.Token}); engine.ErrorCode(err) != engine.ECONFLICT {
+		t.Fatalf("the token again = %v, want ECONFLICT (used)", err)
+	}
+	if _, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{Account: "0123456789abcdef01234567"}); engine.ErrorCode(err) != engine.ENOTFOUND {
+		t.Fatalf("an unknown account = %v, want ENOTFOUND", err)
+	}
+}
