@@ -10,7 +10,13 @@ require (
 	pgregory.net/rapid v1.3.0
 )
 
-require github.com/goccy/go-yaml v1.19.2
+require (
+	github.com/chromedp/cdproto v0.159.0
+	github.com/chromedp/chromedp v0.23.0
+	github.com/goccy/go-yaml v1.19.2
+)
+
+require github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect
 
 require (
 	charm.land/bubbles/v2 v2.2.1

@@ -77,15 +77,46 @@ func (s *Server) shapeOf(r *http.Request) errorShape {
 	return v1ErrorBody
 }
 
-// answerError writes e in shape.
-func answerError(w http.ResponseWriter, shape errorShape, e apiError) {
+// answerError writes e in shape — or, when the request asks for HTML, as the error
+// page: a browser that lands on an API route, a wrong address or a method a link
+// cannot send never shows raw JSON.
+func answerError(w http.ResponseWriter, r *http.Request, shape errorShape, e apiError) {
+	if wantsHTML(r) {
+		writeErrorPage(w, r, e)
+		return
+	}
 	writeJSON(w, e.Status, shape(e))
+}
+
+// wantsHTML reports whether a request prefers HTML to JSON, by its Accept header:
+// browsers navigating list text/html; API clients send nothing, */* or JSON.
+func wantsHTML(r *http.Request) bool {
+	var html, json float64 = -1, -1
+	for _, part := range strings.Split(r.Header.Get("Accept"), ",") {
+		media, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		q := 1.0
+		for _, p := range strings.Split(params, ";") {
+			if v, ok := strings.CutPrefix(strings.TrimSpace(p), "q="); ok {
+				if f, err := strconv.ParseFloat(v, 64); err == nil {
+					q = f
+				}
+			}
+		}
+		switch strings.ToLower(strings.TrimSpace(media)) {
+		case "text/html", "application/xhtml+xml":
+			html = max(html, q)
+		case "application/json":
+			json = max(json, q)
+		}
+	}
+	return html > 0 && html >= json
 }
 
 // internalError is what a bug answers: no detail.
 var internalError = apiError{Status: http.StatusInternalServerError, Message: "internal error", Code: defaultReason[engine.EINTERNAL]}
 
-// writeError answers err in shape with its status. Internal errors — and domain
+// writeError answers err in shape with its status (to a browser, as a page:
+// answerError). Internal errors — and domain
 // errors with a code the table does not know, which are bugs too — are logged and
 // shown only as "internal error".
 func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, shape errorShape, err error) {
@@ -96,7 +127,7 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, shape 
 			return // the client went away; nobody reads an answer
 		}
 		log.Error("internal error", "route", r.Pattern, "err", err)
-		answerError(w, shape, internalError)
+		answerError(w, r, shape, internalError)
 		return
 	}
 	e := apiError{Status: status, Message: engine.ErrorMessage(err), Code: defaultReason[code]}
@@ -109,7 +140,7 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, shape 
 			w.Header().Set("Retry-After", strconv.FormatInt(int64((de.RetryAfter+time.Second-1)/time.Second), 10))
 		}
 	}
-	answerError(w, shape, e)
+	answerError(w, r, shape, e)
 }
 
 // writeJSON answers v as JSON.
@@ -149,7 +180,7 @@ func (u *unrouted) WriteHeader(code int) {
 	h.Del("X-Content-Type-Options")
 	switch code {
 	case http.StatusBadRequest: // "OPTIONS *" and the like
-		answerError(u.ResponseWriter, u.shape, apiError{Status: code, Code: "INVALID_REQUEST",
+		answerError(u.ResponseWriter, u.r, u.shape, apiError{Status: code, Code: "INVALID_REQUEST",
 			Message: "the request target " + strconv.Quote(u.r.RequestURI) + " is not a path"})
 		return
 	case http.StatusMethodNotAllowed:
@@ -157,11 +188,11 @@ func (u *unrouted) WriteHeader(code int) {
 		if target == "" { // CONNECT host:port
 			target = u.r.RequestURI
 		}
-		answerError(u.ResponseWriter, u.shape, apiError{Status: code, Code: "METHOD_NOT_ALLOWED",
+		answerError(u.ResponseWriter, u.r, u.shape, apiError{Status: code, Code: "METHOD_NOT_ALLOWED",
 			Message: u.r.Method + " is not allowed on " + target + "; use " + strings.ReplaceAll(h.Get("Allow"), ",", " or")})
 		return
 	}
-	answerError(u.ResponseWriter, u.shape, apiError{Status: code, Code: "NOT_FOUND",
+	answerError(u.ResponseWriter, u.r, u.shape, apiError{Status: code, Code: "NOT_FOUND",
 		Message: "no route " + u.r.Method + " " + u.r.URL.Path + "; GET /openapi.yaml lists every route"})
 }
 

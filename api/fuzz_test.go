@@ -317,7 +317,8 @@ func FuzzParseRealtime(f *testing.F) {
 }
 
 // FuzzHandler sends arbitrary requests to the real handler, on a world with a
-// connected account, and fails on any 500, panic, or error that is not JSON.
+// connected account, and fails on any 500, panic, or error that is neither JSON
+// nor, for a page or a browser that asks for HTML, an error page.
 func FuzzHandler(f *testing.F) {
 	w := newWorld(f, worldOpts{})
 	w.enableDataSync()
@@ -390,6 +391,13 @@ func FuzzHandler(f *testing.F) {
 		{"GET", "//accounts/../x", "", "", ""},
 		{"OPTIONS", "*", "", "", ""},
 		{"CONNECT", "/", "", "", ""},
+		{"GET", "/connect", "key=" + testPublicKey + "&referrer=http%3A%2F%2Fx&data=%7B%22account%22%3A%22" + id + "%22%7D", "", ""},
+		{"GET", "/connect", "key=" + testPublicKey + `&selectedInstitution={"id":"044","auth_method":"mobile_banking"}`, "", ""},
+		{"GET", "/connect/s/" + session, "q=gt", "", ""},
+		{"POST", "/connect/s/" + session + "/login", "", "application/x-www-form-urlencoded", "username=" + cs[1].Username + "&password=x"},
+		{"POST", "/connect/s/" + session + "/answer", "", "application/x-www-form-urlencoded", "answer=1&mfa=otp"},
+		{"POST", "/connect/s/" + session + "/tester/fill", "", "application/x-www-form-urlencoded", "field=answer"},
+		{"GET", "/static/widget.css", "", "", ""},
 	}
 	for _, s := range seeds {
 		f.Add(s.method, s.path, s.query, s.ctype, []byte(s.body), uint8(1))
@@ -417,6 +425,9 @@ func FuzzHandler(f *testing.F) {
 		if ctype != "" {
 			r.Header.Set("Content-Type", ctype)
 		}
+		if key&64 != 0 { // a browser
+			r.Header.Set("Accept", "text/html,application/xhtml+xml,*/*;q=0.8")
+		}
 		switch key % 4 {
 		case 1:
 			r.Header.Set("mono-sec-key", testSecretKey)
@@ -443,7 +454,11 @@ func FuzzHandler(f *testing.F) {
 		if rec.Code >= 500 && rec.Code != http.StatusServiceUnavailable {
 			t.Fatalf("%s %s?%s (%s) %q answered %d: %s", method, path, query, ctype, body, rec.Code, rec.Body)
 		}
-		if rec.Code >= 400 && isV2Path(r.URL.Path) {
+		if rec.Code >= 400 && strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") {
+			if !strings.Contains(rec.Body.String(), "<h1 id=\"title\">") || rec.Header().Get("Content-Security-Policy") != pagePolicy {
+				t.Fatalf("%s %s answered %d with a page that is not an error page: %q", method, path, rec.Code, rec.Body)
+			}
+		} else if rec.Code >= 400 && isV2Path(r.URL.Path) {
 			var e envelopeReply
 			if err := json.Unmarshal(rec.Body.Bytes(), &e); err != nil || e.Status != "failed" || e.Message == "" || e.Timestamp == "" || string(e.Data) != "null" {
 				t.Fatalf("%s %s answered %d with a body that is not v2's error envelope: %q", method, path, rec.Code, rec.Body)

@@ -27,7 +27,9 @@ func TestMain(m *testing.M) {
 	if os.Getenv(serverChildEnv) != "" {
 		os.Exit(serverChild())
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	stopBrowser()
+	os.Exit(code)
 }
 
 // childFiles is the child's descriptor limit; its connection cap is well below it.

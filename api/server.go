@@ -31,6 +31,7 @@ type Server struct {
 	rmode    receiverState
 	scenario scenarioStatus
 	txPages  answers  // GET /accounts/{id}/transactions, v1's and v2's
+	openers  openers  // who opened each widget page (web.go)
 	routes   []string // every pattern registered, in order: the OpenAPI test checks them
 	// realtimeWait is how long a real-time read waits for its job (Config).
 	realtimeWait time.Duration
@@ -77,7 +78,8 @@ func (m *routeMux) Handle(pattern string, h http.Handler) {
 // ServeHTTP makes Server an http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
-// handlerFunc is a route's handler; a returned error is answered as JSON.
+// handlerFunc is a route's handler; a returned error is answered as JSON (or, to a
+// browser, as a page: answerError).
 type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
 // secret wraps a route that needs the mono-sec-key header (R11); errors in v1's shape.
@@ -125,7 +127,7 @@ func (s *Server) headerLimit(next http.Handler) http.Handler {
 			}
 		}
 		if n > maxHeaderBytes {
-			answerError(w, s.shapeOf(r), apiError{Status: http.StatusRequestHeaderFieldsTooLarge, Code: "HEADERS_TOO_LARGE",
+			answerError(w, r, s.shapeOf(r), apiError{Status: http.StatusRequestHeaderFieldsTooLarge, Code: "HEADERS_TOO_LARGE",
 				Message: "the request's headers take " + strconv.Itoa(n) + " bytes, over the " + strconv.Itoa(maxHeaderBytes>>10) + " KiB sandbank reads; send fewer or shorter headers"})
 			return
 		}
@@ -142,7 +144,7 @@ func (s *Server) recovered(next http.Handler) http.Handler {
 					panic(v)
 				}
 				s.log.Error("panic", "route", r.Pattern, "panic", v, "stack", string(debug.Stack()))
-				answerError(w, s.shapeOf(r), internalError)
+				answerError(w, r, s.shapeOf(r), internalError)
 			}
 		}()
 		next.ServeHTTP(w, r)

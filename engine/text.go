@@ -39,3 +39,25 @@ func DurationText(d time.Duration) string {
 	}
 	return strings.Join(parts, " ")
 }
+
+// AccountTypeWords names an account type for an end user: "Savings account".
+func AccountTypeWords(t string) string {
+	switch t {
+	case AccountSavings:
+		return "Savings account"
+	case AccountCurrent:
+		return "Current account"
+	}
+	return t
+}
+
+// AuthMethodWords names an auth method for an end user: "Internet banking".
+func AuthMethodWords(m string) string {
+	switch m {
+	case AuthMobileBanking:
+		return "Mobile banking"
+	case AuthInternetBanking, "":
+		return "Internet banking"
+	}
+	return m
+}

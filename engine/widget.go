@@ -143,17 +143,6 @@ func (e *Engine) Institutions() []Institution { return e.bank.Institutions() }
 // them: every bank of the simulated world takes both.
 var AuthMethods = []string{AuthInternetBanking, AuthMobileBanking}
 
-// AuthMethodWords names an auth method for an end user: "Internet banking".
-func AuthMethodWords(m string) string {
-	switch m {
-	case AuthMobileBanking:
-		return "Mobile banking"
-	case AuthInternetBanking, "":
-		return "Internet banking"
-	}
-	return m
-}
-
 func (e *Engine) institution(code string) (Institution, error) {
 	if strings.TrimSpace(code) == "" {
 		return Institution{}, Invalid("institution", "institution is required: the bank's CBN code, e.g. 044")

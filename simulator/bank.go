@@ -455,6 +455,18 @@ func (b *Bank) Customer(id string) (Customer, error) {
 	return b.view(c, now), nil
 }
 
+// CustomerByUsername is the customer who signs in with username (in any case), as a
+// tester finds them from what was typed at a sign-in.
+func (b *Bank) CustomerByUsername(username string) (Customer, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	c := b.w.byUsername[strings.ToLower(strings.TrimSpace(username))]
+	if c == nil {
+		return Customer{}, &engine.Error{Code: engine.ENOTFOUND, Field: "username", Message: fmt.Sprintf("no customer signs in as %q", username)}
+	}
+	return b.view(c, b.now()), nil
+}
+
 // CustomerByAccount is the holder of an account, by NUBAN.
 func (b *Bank) CustomerByAccount(number string) (Customer, error) {
 	b.mu.Lock()

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -420,6 +421,17 @@ func TestSeveralAccountsAtOneBank(t *testing.T) {
 	}
 	_, err = b.OpenAccount(c.ID, NewAccount{Institution: "058"})
 	wantCode(t, err, engine.ECONFLICT)
+}
+
+func TestCustomerByUsername(t *testing.T) {
+	b, _ := testBank(t, Config{Seed: 3, Customers: 4})
+	c := b.Customers()[1]
+	got, err := b.CustomerByUsername(" " + strings.ToUpper(c.Username))
+	if err != nil || got.ID != c.ID {
+		t.Fatalf("%+v, %v; want %s", got, err, c.ID)
+	}
+	_, err = b.CustomerByUsername("nobody.at.all")
+	wantCode(t, err, engine.ENOTFOUND)
 }
 
 func TestCustomerByAccount(t *testing.T) {

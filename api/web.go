@@ -1,0 +1,794 @@
+package api
+
+import (
+	"encoding/json"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+
+	"sandbank/engine"
+	"sandbank/simulator"
+	"sandbank/web"
+)
+
+// The widget in a browser: the page @mono.co/connect.js opens (GET /connect, with
+// what the SDK puts in the URL), one page per step of the engine's widget session
+// (/connect/s/{session}), and the assets they load. The pages are HTML forms that post to the same engine
+// calls as the JSON widget routes (widgetCall, widget.go): one widget, three faces.
+// Errors answer as pages, never as raw JSON.
+
+func (s *Server) webRoutes(mux *routeMux) {
+	mux.Handle("GET /connect", s.page(s.connectEntry))
+	mux.Handle("GET /connect/s/{session}", s.page(s.connectPage))
+	mux.Handle("POST /connect/s/{session}/{step}", s.page(s.connectStep))
+	mux.Handle("POST /connect/s/{session}/tester/fill", s.handle(s.testerFill)) // JSON to the page's script
+	mux.Handle("GET /static/{file}", s.handle(s.static))
+}
+
+// The pages' policy: nothing loads from outside — scripts, styles and images come
+// from sandbank only, and no inline script or style runs — forms post to sandbank
+// only, and any page may frame them (connect.js's iframe sits in the developer's
+// own app). No Referer leaves them: their URLs carry the session.
+const pagePolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"connect-src 'self'; frame-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors *"
+
+func pageHeaders(w http.ResponseWriter) {
+	h := w.Header()
+	h.Set("Content-Security-Policy", pagePolicy)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Type", "text/html; charset=utf-8")
+}
+
+// renderPage answers a page with its status.
+func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, status int, name string, data any) error {
+	pageHeaders(w)
+	w.WriteHeader(status)
+	if r.Method == http.MethodHead {
+		return nil
+	}
+	if err := web.Render(w, name, data); err != nil {
+		s.log.Error("page", "name", name, "err", err)
+	}
+	return nil
+}
+
+// page wraps a page's handler: its errors answer as the error page, whatever the
+// request's Accept header says.
+func (s *Server) page(h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			r.Header.Set("Accept", "text/html")
+			writeError(w, r, s.log, v1ErrorBody, err)
+		}
+	})
+}
+
+// pageEvent is a message the page posts to its opener, as connect.mono.co does:
+// {type, data}; the script stamps data with the time.
+type pageEvent struct {
+	Type string         `json:"type"`
+	Data map[string]any `json:"data"`
+}
+
+// The messages' types (MONO-V2.md, "The widget"; @mono.co/connect.js 2.x).
+const (
+	evOpened         = "mono.connect.widget_opened"
+	evInstitution    = "mono.connect.institution_selected"
+	evMethodSwitched = "mono.connect.auth_method_switched"
+	evLoginAttempt   = "mono.connect.login_attempt"
+	evMFASubmitted   = "mono.connect.mfa_submitted"
+	evAccountChosen  = "mono.connect.account_selected"
+	evAccountLinked  = "mono.connect.account_linked"
+	evError          = "mono.connect.error_occured" // sic, as the SDK spells it
+	evSuccess        = "mono.connect.widget.account_linked"
+)
+
+// seeOther sends the browser to target (303), with a link for any client that
+// does not follow.
+func seeOther(w http.ResponseWriter, target string) {
+	h := w.Header()
+	h.Set("Location", target)
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusSeeOther)
+	_, _ = w.Write([]byte(`<a href="` + template.HTMLEscapeString(target) + `">See other</a>.` + "\n"))
+}
+
+// --- the error page
+
+// errorPage is the HTML error page's view.
+type errorPage struct {
+	Title, Heading string
+	Lines          []string
+	Detail         string
+	Status         int
+	Code           string
+	Events         []pageEvent
+	Opener         string
+}
+
+// pageWords are the error page's heading and lines for a reason an end user (or a
+// developer trying a link) meets; the engine's message follows for developers.
+var pageWords = map[string][2]string{
+	"INVALID_PUBLIC_KEY":    {"This widget was opened with a wrong key", "The app passed a key sandbank does not know: it takes the public key sandbank printed when it started."},
+	"REAUTH_TOKEN_EXPIRED":  {"This link has expired", "A re-authorisation link lasts 10 minutes. Go back to the app and start again."},
+	"REAUTH_TOKEN_USED":     {"This link has already been used", "A re-authorisation link works once. Go back to the app and start again."},
+	"REAUTH_TOKEN_UNKNOWN":  {"This link is not valid", "Go back to the app and start again."},
+	"SESSION_NOT_FOUND":     {"This session has ended", "It finished, expired, or sandbank restarted since. Go back to the app and start again."},
+	"INSTITUTION_NOT_FOUND": {"We could not find that bank", "sandbank names banks by their CBN code, such as 044 for Access Bank."},
+	"LINK_EXPIRED":          {"This link has expired", "Go back to the app and start again."},
+	"LINK_USED":             {"This link has already been used", "Go back to the app and start again."},
+	"LINK_NOT_FOUND":        {"This link is not valid", "Go back to the app and start again."},
+}
+
+// statusWords head the error page by status when the reason has no words of its own.
+var statusWords = map[int]string{
+	http.StatusBadRequest:            "There is a problem with this request",
+	http.StatusUnauthorized:          "You are not allowed to see this",
+	http.StatusForbidden:             "You are not allowed to do this",
+	http.StatusNotFound:              "Page not found",
+	http.StatusMethodNotAllowed:      "This address does not take that request",
+	http.StatusConflict:              "This cannot be done now",
+	http.StatusGone:                  "This has expired",
+	http.StatusTooManyRequests:       "Too many attempts",
+	http.StatusServiceUnavailable:    "The bank is not available",
+	http.StatusRequestEntityTooLarge: "That was too much to send",
+}
+
+// writeErrorPage answers an error as a page.
+func writeErrorPage(w http.ResponseWriter, r *http.Request, e apiError) {
+	status := e.Status
+	p := errorPage{Status: status, Code: e.Code, Detail: sentence(e.Message)}
+	if words, ok := pageWords[e.Code]; ok {
+		p.Heading, p.Lines = words[0], []string{words[1]}
+	} else {
+		p.Heading = statusWords[status]
+		if p.Heading == "" {
+			p.Heading = "Sorry, something went wrong"
+		}
+		p.Lines, p.Detail = []string{p.Detail}, ""
+		if status == http.StatusInternalServerError {
+			p.Lines = []string{"sandbank could not finish this. Try again; if it happens again, its log says why."}
+		}
+	}
+	p.Title = p.Heading
+	p.Events = []pageEvent{{Type: evError, Data: map[string]any{"errorType": e.Code, "errorMessage": e.Message, "pageName": "ERROR"}}}
+	p.Opener = openerOrigin(r.URL.Query().Get("referrer"))
+	pageHeaders(w)
+	w.WriteHeader(status)
+	if err := web.Render(w, "error", p); err != nil {
+		_, _ = w.Write([]byte(p.Heading))
+	}
+}
+
+// sentence is a message as a sentence: a capital first, a full stop last.
+func sentence(msg string) string {
+	msg = strings.TrimSpace(msg)
+	if msg == "" {
+		return ""
+	}
+	r := []rune(msg)
+	r[0] = unicode.ToUpper(r[0])
+	if last := r[len(r)-1]; last != '.' && last != '!' && last != '?' {
+		r = append(r, '.')
+	}
+	return string(r)
+}
+
+// openerOrigin is the origin of the page that opened the widget (the SDK sends its
+// URL as referrer), or "" when it is not an http(s) URL: the page then posts to any.
+func openerOrigin(referrer string) string {
+	u, err := url.Parse(referrer)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return ""
+	}
+	return u.Scheme + "://" + u.Host
+}
+
+// --- the entry: what @mono.co/connect.js 2.x puts in the URL
+
+// connectQuery is what the SDK sends: key, referrer, version, and every option as
+// a parameter, data and selectedInstitution as JSON.
+type connectQuery struct {
+	key    string
+	req    engine.WidgetRequest
+	opener string
+}
+
+// parseConnectQuery reads GET /connect's query string. sandbank names banks by
+// CBN code: selectedInstitution.id is a code (or a bank's name).
+func parseConnectQuery(raw string, insts []engine.Institution) (connectQuery, error) {
+	p, err := queryParams(raw)
+	if err != nil {
+		return connectQuery{}, err
+	}
+	q := connectQuery{key: p.str("key"), opener: openerOrigin(p.str("referrer")),
+		req: engine.WidgetRequest{Reference: p.str("reference"), ReauthToken: p.str("reauth_token"), Institution: p.str("institution")}}
+	if len(q.req.Reference) > maxReference {
+		return q, engine.Invalid("reference", "reference is %d characters long; keep it to %d", len(q.req.Reference), maxReference)
+	}
+	if d := p.str("data"); d != "" {
+		var data struct {
+			Account string `json:"account"`
+		}
+		if err := json.Unmarshal([]byte(d), &data); err != nil {
+			return q, engine.Invalid("data", "data is not a JSON object with a string account: %v", err)
+		}
+		q.req.Account = strings.TrimSpace(data.Account)
+	}
+	if si := p.str("selectedInstitution"); si != "" {
+		var sel struct {
+			ID         string `json:"id"`
+			AuthMethod string `json:"auth_method"`
+		}
+		if err := json.Unmarshal([]byte(si), &sel); err != nil {
+			return q, engine.Invalid("selectedInstitution", "selectedInstitution is not a JSON object such as {\"id\":\"044\",\"auth_method\":\"internet_banking\"}: %v", err)
+		}
+		q.req.Institution, q.req.AuthMethod = institutionCode(strings.TrimSpace(sel.ID), insts), strings.TrimSpace(sel.AuthMethod)
+	}
+	if q.req.AuthMethod == "" {
+		q.req.AuthMethod = p.str("auth_method")
+	}
+	return q, nil
+}
+
+// institutionCode is a bank's CBN code from its code or its name.
+func institutionCode(id string, insts []engine.Institution) string {
+	for _, in := range insts {
+		if strings.EqualFold(in.Name, id) {
+			return in.Code
+		}
+	}
+	return id
+}
+
+// connectEntry opens a widget session from the SDK's URL and sends the browser to
+// its page.
+func (s *Server) connectEntry(w http.ResponseWriter, r *http.Request) error {
+	q, err := parseConnectQuery(r.URL.RawQuery, s.eng.Institutions())
+	if err != nil {
+		return err
+	}
+	st, err := s.openWidgetSession(r, q.key, q.req)
+	if err != nil {
+		return err
+	}
+	s.openers.set(st.Session, q.opener, st.ExpiresAt, s.eng.Clock().Now())
+	seeOther(w, "/connect/s/"+st.Session+"?after=open")
+	return nil
+}
+
+// --- the steps
+
+// pageSteps are the forms the page posts, each the engine call of a JSON route.
+func (s *Server) pageSteps(step string) widgetCall {
+	switch step {
+	case "institution":
+		return s.widgetInstitution
+	case "back":
+		return s.widgetBack
+	case "login":
+		return s.widgetLogin
+	case "answer":
+		return s.widgetAnswer
+	case "account":
+		return s.widgetAccount
+	}
+	return nil
+}
+
+func (s *Server) connectPage(w http.ResponseWriter, r *http.Request) error {
+	st, err := s.eng.Widget(r.PathValue("session"))
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	v := s.widgetView(r, st)
+	v.Query = strings.TrimSpace(q.Get("q"))
+	v.Banks = filterBanks(v.Banks, v.Query)
+	v.Events = append(stepEvents(q.Get("after"), q, st), v.Events...)
+	return s.renderPage(w, r, http.StatusOK, "connect", v)
+}
+
+// connectStep takes a step posted by the page: on success the browser goes to the
+// session's page (post, redirect, get: a reload repeats nothing); an error shows
+// the step again with the error summary and the field's message.
+func (s *Server) connectStep(w http.ResponseWriter, r *http.Request) error {
+	step := r.PathValue("step")
+	call := s.pageSteps(step)
+	if call == nil {
+		return engine.Errorf(engine.ENOTFOUND, "the widget has no step %q", step)
+	}
+	p, err := bodyParams(w, r)
+	if err != nil {
+		return err
+	}
+	session := r.PathValue("session")
+	st, err := call(r, session, p)
+	if err != nil && st.Session == "" { // refused before the session was read
+		var werr error
+		if st, werr = s.eng.Widget(session); werr != nil {
+			return werr // no such session: the error page
+		}
+	}
+	after := step
+	if step == "institution" && p.str("switch") != "" {
+		after = "method"
+	}
+	if err == nil {
+		target := "/connect/s/" + session + "?after=" + after
+		if step == "answer" {
+			target += "&mfa=" + url.QueryEscape(p.str("mfa"))
+		}
+		seeOther(w, target)
+		return nil
+	}
+	v := s.widgetView(r, st)
+	v.Values = map[string]string{"username": p.str("username"), "answer": p.str("answer"), "account": p.str("account")}
+	if step == "answer" && len(v.Values["answer"]) > 200 {
+		v.Values["answer"] = ""
+	}
+	v.fail(st, err)
+	v.Events = append(stepEvents(after, url.Values{"mfa": {p.str("mfa")}}, st), v.Events...)
+	v.Events = append(v.Events, pageEvent{Type: evError, Data: map[string]any{"errorType": errorReason(err),
+		"errorMessage": engine.ErrorMessage(err), "reference": st.Reference}})
+	status := statusOf[engine.ErrorCode(err)]
+	if status == 0 {
+		s.log.Error("widget step", "step", step, "err", err)
+		status = http.StatusInternalServerError
+	}
+	return s.renderPage(w, r, status, "connect", v)
+}
+
+// errorReason is an error's precise reason, as the JSON routes' "code".
+func errorReason(err error) string {
+	if e, ok := engine.AsError(err); ok && e.Reason != "" {
+		return e.Reason
+	}
+	return defaultReason[engine.ErrorCode(err)]
+}
+
+// stepEvents are the messages a step's arrival stands for (after names the step
+// just taken), and those the session's state stands for.
+func stepEvents(after string, q url.Values, st engine.WidgetState) []pageEvent {
+	ev := func(typ string, data map[string]any) pageEvent {
+		if data == nil {
+			data = map[string]any{}
+		}
+		if st.Reference != "" {
+			data["reference"] = st.Reference
+		}
+		return pageEvent{Type: typ, Data: data}
+	}
+	inst := map[string]any{"id": st.Institution.Code, "name": st.Institution.Name}
+	var out []pageEvent
+	switch after {
+	case "open":
+		out = append(out, ev(evOpened, nil))
+	case "institution":
+		out = append(out, ev(evInstitution, map[string]any{"institution": inst, "authMethod": authMethodOrDefault(st.AuthMethod)}))
+	case "method":
+		out = append(out, ev(evMethodSwitched, map[string]any{"prevAuthMethod": otherAuthMethod(st.AuthMethod),
+			"authMethod": authMethodOrDefault(st.AuthMethod)}))
+	case "login":
+		out = append(out, ev(evLoginAttempt, nil))
+	case "answer":
+		out = append(out, ev(evMFASubmitted, map[string]any{"mfaType": strings.ToUpper(q.Get("mfa"))}))
+	case "account":
+		out = append(out, ev(evAccountChosen, map[string]any{"selectedAccountsCount": 1}))
+	}
+	switch st.Status {
+	case engine.WidgetSuccess:
+		out = append(out, ev(evAccountLinked, map[string]any{"institution": inst}))
+	case engine.WidgetLocked:
+		out = append(out, ev(evError, map[string]any{"errorType": "SESSION_LOCKED", "errorMessage": "too many wrong answers: sign-in is locked"}))
+	case engine.WidgetExpired:
+		out = append(out, ev(evError, map[string]any{"errorType": "SESSION_EXPIRED", "errorMessage": "the session expired"}))
+	}
+	return out
+}
+
+func authMethodOrDefault(m string) string {
+	if m == "" {
+		return engine.AuthInternetBanking
+	}
+	return m
+}
+
+func otherAuthMethod(m string) string {
+	if authMethodOrDefault(m) == engine.AuthInternetBanking {
+		return engine.AuthMobileBanking
+	}
+	return engine.AuthInternetBanking
+}
+
+// --- the page's view
+
+// widgetPage is the connect page's view of a session.
+type widgetPage struct {
+	Title     string
+	Session   string
+	St        engine.WidgetState
+	Page      string // the step's name in on_exit's pageName
+	Banks     []bankView
+	Query     string
+	Errors    []formError
+	Fields    map[string]*fieldError
+	Values    map[string]string
+	Attempts  int
+	Other     string // the auth method the login offers instead
+	Challenge challengeView
+	Events    []pageEvent
+	Opener    string
+	Linked    *pageEvent // what Continue posts at success
+	Finish    string     // a hosted link's way back to the app
+	Tester    *testerView
+}
+
+type bankView struct {
+	Code, Name string
+	Methods    []string
+}
+
+type formError struct{ Field, Message string }
+
+type fieldError struct{ ID, Message string }
+
+type challengeView struct {
+	Title, Label, Hint, Captcha, Autocomplete string
+	Numeric, Short                            bool
+}
+
+// widgetView builds the page of a session's state.
+func (s *Server) widgetView(r *http.Request, st engine.WidgetState) *widgetPage {
+	v := &widgetPage{Session: st.Session, St: st, Fields: map[string]*fieldError{}, Values: map[string]string{},
+		Other: otherAuthMethod(st.AuthMethod), Opener: s.openers.get(st.Session)}
+	if st.AttemptsLeft < engine.MaxWidgetAttempts {
+		v.Attempts = st.AttemptsLeft
+	}
+	switch st.Status {
+	case engine.WidgetInstitution:
+		v.Title, v.Page = "Select your bank", "INSTITUTIONS"
+		for _, in := range s.eng.Institutions() {
+			v.Banks = append(v.Banks, bankView{Code: in.Code, Name: in.Name, Methods: engine.AuthMethods})
+		}
+	case engine.WidgetLogin:
+		v.Title, v.Page = "Log in to "+st.Institution.Name, "LOGIN"
+		if st.Reauth {
+			v.Title = "Re-authorise your account"
+		}
+	case engine.WidgetChallenge:
+		v.Page = "MFA"
+		v.Challenge = newChallengeView(st.Challenge)
+		v.Title = v.Challenge.Title
+	case engine.WidgetAccount:
+		v.Title, v.Page = "Which account do you want to link?", "ACCOUNTS"
+	case engine.WidgetSuccess:
+		v.Title, v.Page = "Account linked", "SUCCESS"
+		data := map[string]any{"code": st.Code}
+		if st.Reauth {
+			v.Title, data = "Account re-authorised", map[string]any{"id": st.AccountID, "reauthorised": true}
+		}
+		v.Linked = &pageEvent{Type: evSuccess, Data: data}
+	case engine.WidgetLocked:
+		v.Title, v.Page = "Too many attempts", "LOCKED"
+	default:
+		v.Title, v.Page = "This session has expired", "EXPIRED"
+	}
+	v.Tester = s.testerView(st)
+	return v
+}
+
+// newChallengeView words a challenge for its kind: the bank's prompt is the hint,
+// or, for a security question, the label.
+func newChallengeView(ch *engine.Challenge) challengeView {
+	if ch == nil {
+		return challengeView{Title: "Answer your bank", Label: "Answer"}
+	}
+	c := challengeView{Hint: sentence(ch.Prompt), Autocomplete: "off"}
+	switch ch.Kind {
+	case engine.MFAOTP:
+		c.Title, c.Label, c.Numeric, c.Short, c.Autocomplete = "Enter the one-time password", "One-time password (OTP)", true, true, "one-time-code"
+	case engine.MFAToken:
+		c.Title, c.Label, c.Numeric, c.Short = "Enter the code on your token", "Token code", true, true
+	case engine.MFASecurityQuestion:
+		c.Title, c.Label, c.Hint = "Answer your security question", sentence(ch.Prompt), "Case and spaces do not matter."
+		if !strings.HasSuffix(strings.TrimSpace(ch.Prompt), "?") {
+			c.Label = strings.TrimSpace(ch.Prompt)
+		}
+	case engine.MFACaptcha:
+		c.Title, c.Label, c.Hint, c.Short = "Type the characters you see", "Characters", "Letters and numbers, in any case.", true
+		c.Captcha = strings.TrimSpace(strings.TrimPrefix(ch.Prompt, "Type the characters:"))
+	default:
+		c.Title, c.Label = "Answer your bank", "Answer"
+	}
+	return c
+}
+
+// firstField is the input an error without a field of its own points to.
+func (v *widgetPage) firstField() string {
+	switch v.St.Status {
+	case engine.WidgetLogin:
+		if v.St.Reauth && v.St.Username != "" {
+			return "password"
+		}
+		return "username"
+	case engine.WidgetChallenge:
+		return "answer"
+	case engine.WidgetAccount:
+		return "account"
+	case engine.WidgetInstitution:
+		return "bank-search"
+	}
+	return ""
+}
+
+// fail shows err: in the summary, linked to its field, and beside the field.
+func (v *widgetPage) fail(st engine.WidgetState, err error) {
+	if !st.Open() {
+		return // the locked and expired pages say it themselves
+	}
+	msg := sentence(engine.ErrorMessage(err))
+	field := v.firstField()
+	if e, ok := engine.AsError(err); ok && e.Code == engine.EINVALID && strings.Contains(e.Message, " is required") {
+		if words, ok := requiredWords[e.Field]; ok { // GOV.UK's words for an empty field
+			msg = words
+		}
+	}
+	if errorReason(err) == "WRONG_ANSWER" { // the attempts left show beside the button
+		msg = "That answer is not right."
+		if v.St.Status == engine.WidgetLogin {
+			msg, field = "The username or password is not right.", "password"
+		}
+	}
+	if e, ok := engine.AsError(err); ok && e.Field != "" {
+		if f := e.Field; f == "username" && v.St.Reauth && v.St.Username != "" {
+			field = "password"
+		} else if f == "username" || f == "password" || f == "answer" || f == "account" {
+			field = f
+		}
+	}
+	v.Errors = []formError{{Field: field, Message: msg}}
+	if field != "" && field != "bank-search" {
+		v.Fields[field] = &fieldError{ID: field, Message: msg}
+	}
+	v.Title = "Error: " + v.Title
+}
+
+// requiredWords ask for a field left empty.
+var requiredWords = map[string]string{
+	"username": "Enter your username.",
+	"password": "Enter your password.",
+	"answer":   "Enter the answer.",
+	"account":  "Choose the account to link.",
+}
+
+// filterBanks keeps the banks whose name or code contains q (any case).
+func filterBanks(banks []bankView, q string) []bankView {
+	if q == "" {
+		return banks
+	}
+	var out []bankView
+	for _, b := range banks {
+		if strings.Contains(strings.ToLower(b.Name+" "+b.Code), strings.ToLower(q)) {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// --- the tester's drawer
+
+// testerView is the tester's drawer: sandbox-only help that a real widget has not.
+// It names only the customers a tester could sign in as at this session's bank,
+// and the one signing in; it answers only the session's open challenge.
+type testerView struct {
+	Action    string
+	Bank      string
+	Customers []simulator.Customer
+	Customer  *simulator.Customer
+	ShowPhone bool
+	Phone     string
+	Inbox     []simulator.Message
+	CanFill   bool
+	Code      string
+	Note      string
+}
+
+// testerCustomers is how many of a bank's customers the drawer lists.
+const testerCustomers = 5
+
+func (s *Server) testerView(st engine.WidgetState) *testerView {
+	if s.bank == nil {
+		return nil
+	}
+	t := &testerView{Action: "/connect/s/" + st.Session, Bank: st.Institution.Name}
+	var who *simulator.Customer
+	if st.Username != "" {
+		if c, err := s.bank.CustomerByUsername(st.Username); err == nil {
+			who = &c
+		}
+	}
+	switch st.Status {
+	case engine.WidgetInstitution:
+		t.Note = "Choose a bank to see its test customers."
+	case engine.WidgetLogin:
+		if st.Reauth {
+			t.Customer = who
+			break
+		}
+		for _, c := range s.bank.Customers() {
+			if hasAccountAt(c, st.Institution.Code) {
+				t.Customers = append(t.Customers, c)
+				if len(t.Customers) == testerCustomers {
+					break
+				}
+			}
+		}
+	case engine.WidgetChallenge:
+		t.Customer, t.CanFill = who, true
+	case engine.WidgetAccount:
+		t.Customer = who
+		t.Note = "One sign-in sees every account the customer holds at this bank; choose one."
+	case engine.WidgetSuccess:
+		t.Code = st.Code
+	case engine.WidgetLocked:
+		t.Customer = who
+		t.Note = "The bank's lock ends at " + st.LockedUntil.In(engine.WAT).Format("15:04") +
+			" (WAT) on the virtual clock: move it on in the TUI's time panel or with POST /sandbox/clock {\"advance\":\"30m\"}."
+	}
+	if t.Customer != nil {
+		c := *t.Customer
+		if c.MFA != engine.MFASecurityQuestion && (st.Challenge == nil || st.Challenge.Kind != engine.MFASecurityQuestion) {
+			c.SecurityQuestion = ""
+		}
+		t.Customer = &c
+		if msgs, err := s.bank.Inbox(c.ID); err == nil {
+			t.ShowPhone, t.Phone, t.Inbox = true, c.Phone, msgs[:min(len(msgs), 5)]
+		}
+	}
+	return t
+}
+
+func hasAccountAt(c simulator.Customer, code string) bool {
+	for _, a := range c.Accounts {
+		if a.Institution.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+// testerFill is the drawer's "fill": the test answer to the session's open
+// challenge (bank.ExpectedAnswer, the one place that knows it), or a listed
+// customer's credentials at the login. It answers JSON to the page's script and
+// the page, filled in, to a plain form. Guarded as the drawer's data deserves:
+// POST only, never cached, refused to other sites' pages, and only about this
+// session's own step.
+func (s *Server) testerFill(w http.ResponseWriter, r *http.Request) error {
+	if err := sameOrigin(r); err != nil {
+		return err
+	}
+	p, err := bodyParams(w, r)
+	if err != nil {
+		return err
+	}
+	st, err := s.eng.Widget(r.PathValue("session"))
+	if err != nil {
+		return err
+	}
+	if s.bank == nil {
+		return engine.Errorf(engine.ENOTFOUND, "this sandbank has no tester's drawer")
+	}
+	values := map[string]string{}
+	switch {
+	case p.str("customer") != "" && st.Status == engine.WidgetLogin && !st.Reauth:
+		c, err := s.bank.Customer(p.str("customer"))
+		if err != nil || !hasAccountAt(c, st.Institution.Code) {
+			return engine.Invalid("customer", "no test customer %q banks with %s", p.str("customer"), st.Institution.Name)
+		}
+		values["username"], values["password"] = c.Username, c.Password
+	case p.str("field") == "answer" && st.Status == engine.WidgetChallenge && st.Challenge != nil:
+		ans, err := s.bank.ExpectedAnswer(st.Challenge.ID)
+		if err != nil {
+			return err
+		}
+		values["answer"] = ans
+	default:
+		return engine.Errorf(engine.ECONFLICT, "nothing to fill at this step (%s)", st.Status).WithReason("WRONG_STEP")
+	}
+	if strings.Contains(r.Header.Get("Accept"), "application/json") {
+		w.Header().Set("Cache-Control", "no-store")
+		writeJSON(w, http.StatusOK, values)
+		return nil
+	}
+	v := s.widgetView(r, st)
+	v.Values = values
+	return s.renderPage(w, r, http.StatusOK, "connect", v)
+}
+
+// sameOrigin refuses a request another site's page sent: the browser says so in
+// Sec-Fetch-Site, or in an Origin that is not this server's.
+func sameOrigin(r *http.Request) error {
+	forbidden := engine.Errorf(engine.EFORBIDDEN, "the tester's drawer answers sandbank's own pages only").WithReason("CROSS_SITE")
+	switch r.Header.Get("Sec-Fetch-Site") {
+	case "cross-site", "same-site":
+		return forbidden
+	}
+	if o := r.Header.Get("Origin"); o != "" && o != "null" && o != origin(r) && origin(r) != "" {
+		return forbidden
+	}
+	return nil
+}
+
+// --- assets
+
+// staticTypes are the assets' content types, by extension.
+var staticTypes = map[string]string{
+	".css": "text/css; charset=utf-8",
+	".js":  "text/javascript; charset=utf-8",
+	".svg": "image/svg+xml",
+}
+
+func (s *Server) static(w http.ResponseWriter, r *http.Request) error {
+	name := r.PathValue("file")
+	ext := name[strings.LastIndexByte(name, '.')+1:]
+	ctype, ok := staticTypes["."+ext]
+	b, err := fs.ReadFile(web.Static, name)
+	if !ok || err != nil || strings.Contains(name, "/") {
+		return engine.Errorf(engine.ENOTFOUND, "no file %q in /static/", name)
+	}
+	h := w.Header()
+	h.Set("Content-Type", ctype)
+	h.Set("Cache-Control", "no-cache")
+	h.Set("X-Content-Type-Options", "nosniff")
+	_, err = w.Write(b)
+	return err
+}
+
+// openers remembers, per widget session, the origin of the page that opened it
+// (the SDK's referrer), to address the page's messages to it alone. It forgets a
+// session once it has expired, amortised as the engine forgets sessions.
+type openers struct {
+	mu   sync.Mutex
+	m    map[string]opener
+	next int // the size at which expired entries are next dropped
+}
+
+type opener struct {
+	origin  string
+	expires time.Time
+}
+
+func (o *openers) set(session, origin string, expires time.Time, now time.Time) {
+	if origin == "" {
+		return
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.m == nil {
+		o.m = map[string]opener{}
+	}
+	if len(o.m) > max(o.next, 64) {
+		for k, v := range o.m {
+			if !v.expires.After(now) {
+				delete(o.m, k)
+			}
+		}
+		o.next = 2 * len(o.m)
+	}
+	o.m[session] = opener{origin: origin, expires: expires}
+}
+
+func (o *openers) get(session string) string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.m[session].origin
+}

@@ -1,0 +1,146 @@
+package api
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// A browser never sees raw JSON: the API's errors answer a page to a request
+// that asks for HTML, and JSON to everything else; the pages answer pages,
+// whatever the request asks; every page carries the policy.
+func TestErrorsAnswerPagesToBrowsers(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	html := map[string]string{"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+	isPage := func(rep reply, status int, heading string) {
+		t.Helper()
+		if rep.status != status || !strings.HasPrefix(rep.header.Get("Content-Type"), "text/html") ||
+			!strings.Contains(string(rep.body), `<h1 id="title">`+heading+`</h1>`) || rep.header.Get("Content-Security-Policy") != pagePolicy {
+			t.Fatalf("answer %d %s, want a %d page headed %q with the policy\n%s", rep.status, rep.header.Get("Content-Type"), status, heading, rep.body)
+		}
+	}
+	for _, tc := range []struct {
+		method, path string
+		status       int
+		heading      string
+	}{
+		{"GET", "/accounts/nope", http.StatusUnauthorized, "You are not allowed to see this"},
+		{"GET", "/no/such/page", http.StatusNotFound, "Page not found"},
+		{"DELETE", "/connect/sessions", http.StatusMethodNotAllowed, "This address does not take that request"},
+	} {
+		isPage(w.do(tc.method, tc.path, req{key: noKey(), headers: html}), tc.status, tc.heading)
+		failed(t, w.do(tc.method, tc.path, req{key: noKey()}), tc.status, "")                                              // no Accept: JSON
+		failed(t, w.do(tc.method, tc.path, req{key: noKey(), headers: map[string]string{"Accept": "*/*"}}), tc.status, "") // fetch's default
+		failed(t, w.do(tc.method, tc.path, req{key: noKey(), headers: map[string]string{"Accept": "application/json, text/html;q=0.5"}}), tc.status, "")
+	}
+	// The pages answer pages, whatever the request accepts.
+	isPage(w.do("GET", "/connect/s/nope", req{key: noKey()}), http.StatusNotFound, "This session has ended")
+	isPage(w.do("GET", "/connect?key=wrong", req{key: noKey()}), http.StatusUnauthorized, "This widget was opened with a wrong key")
+	isPage(w.do("GET", "/connect?key="+testPublicKey+"&data=%7Bnot+json", req{key: noKey()}), http.StatusBadRequest, "There is a problem with this request")
+	isPage(w.do("GET", "/connect?key="+testPublicKey+"&"+url.Values{"selectedInstitution": {`{"id":"999"}`}}.Encode(), req{key: noKey()}),
+		http.StatusNotFound, "We could not find that bank")
+	isPage(w.do("POST", "/connect/s/nope/login", req{key: noKey(), body: "password=x", ctype: "application/x-www-form-urlencoded"}),
+		http.StatusNotFound, "This session has ended")
+	st := w.openWidget(map[string]any{"key": testPublicKey})
+	isPage(w.do("POST", "/connect/s/"+st.Session+"/fly", req{key: noKey()}), http.StatusNotFound, "Page not found")
+	isPage(w.do("POST", "/connect/s/"+st.Session+"/login", req{key: noKey(), body: strings.Repeat("a=1&", MaxBodyBytes/4+1), ctype: "application/x-www-form-urlencoded"}),
+		http.StatusRequestEntityTooLarge, "That was too much to send")
+	// A step refused shows the step again, with the error, at the error's status.
+	rep := w.do("POST", "/connect/s/"+st.Session+"/institution", req{key: noKey(), body: "institution=999", ctype: "application/x-www-form-urlencoded"})
+	isPage(rep, http.StatusNotFound, "Select your bank")
+	if !strings.Contains(string(rep.body), "There is a problem") {
+		t.Fatalf("the refused step has no error summary:\n%s", rep.body)
+	}
+}
+
+// The SDK's URL: a session opens at the step its options ask for, and the browser
+// goes to its page; a wrong option is refused before any session opens.
+func TestConnectEntry(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	adam := w.customers()[0]
+	id := w.connect(adam)
+	open := func(q url.Values) widgetReply {
+		t.Helper()
+		q.Set("key", testPublicKey)
+		rep := w.must(http.StatusSeeOther, "GET", "/connect?"+q.Encode(), req{key: noKey()})
+		loc := rep.header.Get("Location")
+		if !strings.HasPrefix(loc, "/connect/s/") || !strings.HasSuffix(loc, "?after=open") {
+			t.Fatalf("the SDK's URL sent the browser to %q", loc)
+		}
+		var st widgetReply
+		w.get("/connect/sessions/"+strings.TrimSuffix(strings.TrimPrefix(loc, "/connect/s/"), "?after=open")).decode(t, &st)
+		return st
+	}
+	if st := open(url.Values{"referrer": {"http://127.0.0.1:3000/"}, "version": {"2023-12-14"}, "scope": {"auth"},
+		"data": {`{"customer":{"name":"Ada","email":"ada@example.com"}}`}}); st.Status != "institution" {
+		t.Fatalf("setup() with no bank = %+v, want the list of banks", st)
+	}
+	if st := open(url.Values{"selectedInstitution": {`{"id":"044","auth_method":"mobile_banking"}`}}); st.Status != "login" || st.Institution.BankCode != "044" {
+		t.Fatalf("selectedInstitution 044 = %+v, want Access Bank's login", st)
+	}
+	if st := open(url.Values{"selectedInstitution": {`{"id":"GTBank"}`}}); st.Institution == nil || st.Institution.BankCode != "058" {
+		t.Fatalf("selectedInstitution by name = %+v, want GTBank", st)
+	}
+	if st := open(url.Values{"data": {`{"account":"` + id + `"}`}}); st.Status != "success" || st.Account != id {
+		t.Fatalf("reauthorise(accountId) of a no-MFA account = %+v, want re-authorised at once", st)
+	}
+	var tok struct{ Token string }
+	w.post("/accounts/"+id+"/reauthorise", nil).decode(t, &tok)
+	if st := open(url.Values{"reauth_token": {tok.Token}}); st.Account != id {
+		t.Fatalf("reauth_token = %+v, want a re-authorisation of %s", st, id)
+	}
+	for _, bad := range []string{`data={"account":5}`, "reference=" + strings.Repeat("r", 201), `selectedInstitution=[1]`} {
+		w.must(http.StatusBadRequest, "GET", "/connect?key="+testPublicKey+"&"+bad, req{key: noKey()})
+	}
+}
+
+// The tester's drawer fills only this session's own step, for sandbank's own
+// pages: another site's page is refused, as are customers of another bank and
+// a fill at a step that has nothing to fill.
+func TestTesterDrawerGuards(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	cs := w.customers()
+	otp := cs[1] // GTBank, OTP
+	st := w.openWidget(map[string]any{"key": testPublicKey, "institution": "058"})
+	fill := func(body string, headers map[string]string) reply {
+		t.Helper()
+		return w.do("POST", "/connect/s/"+st.Session+"/tester/fill", req{key: noKey(), body: body, ctype: "application/x-www-form-urlencoded", headers: headers})
+	}
+	asJSON := map[string]string{"Accept": "application/json"}
+	failed(t, fill("field=answer", asJSON), http.StatusConflict, "WRONG_STEP") // at the login there is no answer yet
+	failed(t, fill("customer="+cs[0].ID, asJSON), http.StatusBadRequest, "")   // Adam banks with Access Bank
+	failed(t, fill("customer="+otp.ID, map[string]string{"Accept": "application/json", "Sec-Fetch-Site": "cross-site"}), http.StatusForbidden, "CROSS_SITE")
+	failed(t, fill("customer="+otp.ID, map[string]string{"Accept": "application/json", "Origin": "http://evil.example"}), http.StatusForbidden, "CROSS_SITE")
+	creds := fill("customer="+otp.ID, map[string]string{"Accept": "application/json", "Origin": w.base, "Sec-Fetch-Site": "same-origin"})
+	if v := creds.json(t); creds.status != http.StatusOK || v["username"] != otp.Username || v["password"] != otp.Password ||
+		creds.header.Get("Cache-Control") != "no-store" {
+		t.Fatalf("the credentials fill = %d %v (Cache-Control %q)", creds.status, v, creds.header.Get("Cache-Control"))
+	}
+	w.login(st.Session, otp.Username, otp.Password)
+	ans := fill("field=answer", asJSON).json(t)["answer"]
+	if want := w.answerFor(st.Session); ans != want {
+		t.Fatalf("the drawer's answer %v, want the bank's %s", ans, want)
+	}
+	page := fill("field=answer", nil) // a plain form: the page, filled in
+	if page.status != http.StatusOK || !strings.Contains(string(page.body), `value="`+w.answerFor(st.Session)+`"`) {
+		t.Fatalf("the plain fill = %d\n%s", page.status, page.body)
+	}
+}
+
+// A bank's outage, met at the login, says so on the page, at 503, and the form
+// stays for a later try.
+func TestWidgetPageOutage(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	adam := w.customers()[0]
+	st := w.openWidget(map[string]any{"key": testPublicKey, "institution": "044"})
+	w.post("/sandbox/institutions/044/outage", map[string]any{"for": "15m"})
+	rep := w.do("POST", "/connect/s/"+st.Session+"/login", req{key: noKey(), ctype: "application/x-www-form-urlencoded",
+		body: url.Values{"username": {adam.Username}, "password": {adam.Password}}.Encode()})
+	body := string(rep.body)
+	if rep.status != http.StatusServiceUnavailable || !strings.Contains(body, "There is a problem") ||
+		!strings.Contains(body, "Access Bank is unavailable (outage until 20 Aug 2021 13:15:00 WAT); try again later.") ||
+		!strings.Contains(body, `id="password"`) {
+		t.Fatalf("a login during an outage = %d\n%s", rep.status, body)
+	}
+}

@@ -1,0 +1,473 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+)
+
+// connectURL is the widget's address as @mono.co/connect.js 2.x builds it, with
+// extra options.
+func (w *world) connectURL(extra url.Values) string {
+	q := url.Values{"key": {testPublicKey}, "referrer": {"http://127.0.0.1:3000/app"}, "version": {"2023-12-14"}}
+	for k, v := range extra {
+		q[k] = v
+	}
+	return "/connect?" + q.Encode()
+}
+
+// chooseBank searches the list for a bank and picks it.
+func (b *tab) chooseBank(name string) {
+	b.t.Helper()
+	b.wantHeading("Select your bank")
+	b.typeIn("bank-search", name)
+	b.waitFor("the search to narrow the list", `document.querySelectorAll("[data-bank]:not([hidden])").length === 1`)
+	b.submit(`[data-bank]:not([hidden]) button`)
+}
+
+// login types credentials and logs in.
+func (b *tab) login(username, password string) {
+	b.t.Helper()
+	if username != "" {
+		b.typeIn("username", username)
+	}
+	b.typeIn("password", password)
+	b.submit(`form[action$="/login"] button[type=submit]`)
+}
+
+// answer types the answer to the challenge and continues.
+func (b *tab) answer(ans string) {
+	b.t.Helper()
+	b.do(chromedp.Clear(chromedp.ID("answer")))
+	b.typeIn("answer", ans)
+	b.submit(`form[action$="/answer"] button[type=submit]`)
+}
+
+// openDrawer opens the tester's drawer.
+func (b *tab) openDrawer() {
+	b.t.Helper()
+	if !js[bool](b, `document.querySelector("[data-tester]").open`) {
+		b.do(chromedp.Click(chromedp.CSS(".tester-summary"), chromedp.NodeVisible))
+	}
+	b.waitFor("the drawer to open", `document.querySelector("[data-tester]").open`)
+}
+
+// drawerCode is the newest code on the customer's phone, as the drawer shows it.
+func (b *tab) drawerCode() string {
+	b.t.Helper()
+	b.openDrawer()
+	return strings.TrimSpace(b.text("[data-inbox-code]"))
+}
+
+// codeFromDrawer is the connect code the drawer shows at success.
+func (b *tab) codeFromDrawer() string {
+	b.t.Helper()
+	b.openDrawer()
+	m := regexp.MustCompile(`code_[0-9a-f]+`).FindString(b.text(".tester-body"))
+	if m == "" {
+		b.t.Fatalf("no code in the drawer\n%s", b.dump())
+	}
+	return m
+}
+
+// Connect for each MFA kind in the page, as a user with the tester's drawer: the
+// bank from the search, the credentials, the challenge answered from the phone
+// (OTP, token), from "fill the test answer" (security question) or typed from
+// the image (CAPTCHA); the code the page ends with is exchanged by the API.
+func TestBrowserConnectEachMFAKind(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	byMFA := map[string]customerJSON{}
+	for _, c := range w.customers() {
+		if _, ok := byMFA[c.MFA]; !ok {
+			byMFA[c.MFA] = c
+		}
+	}
+	for _, kind := range []string{"none", "otp", "security_question", "token", "captcha"} {
+		t.Run(kind, func(t *testing.T) {
+			c := byMFA[kind]
+			b := w.newTab(t, 1280)
+			b.open(w.connectURL(nil))
+			b.chooseBank(c.Accounts[0].Institution.Name)
+			b.wantHeading("Log in to " + c.Accounts[0].Institution.Name)
+			b.login(c.Username, c.Password)
+			switch kind {
+			case "otp":
+				b.wantHeading("Enter the one-time password")
+				b.contains("Enter the 6-digit OTP sent to ")
+				b.answer(b.drawerCode())
+			case "token":
+				b.wantHeading("Enter the code on your token")
+				b.answer(b.drawerCode())
+			case "security_question":
+				b.wantHeading("Answer your security question")
+				b.openDrawer()
+				b.do(chromedp.Click(chromedp.CSS("[data-fill-answer]"), chromedp.NodeVisible))
+				b.waitFor("the answer to be filled", `document.getElementById("answer").value !== ""`)
+				if got := js[string](b, `document.getElementById("answer").value`); !strings.EqualFold(got, c.SecurityAnswer) {
+					t.Fatalf("the drawer filled %q, want %q", got, c.SecurityAnswer)
+				}
+				b.submit(`form[action$="/answer"] button[type=submit]`)
+			case "captcha":
+				b.wantHeading("Type the characters you see")
+				label := js[string](b, `document.querySelector("svg.captcha").getAttribute("aria-label")`)
+				b.answer(strings.ToLower(strings.ReplaceAll(strings.TrimPrefix(label, "The characters "), " ", "")))
+			}
+			b.wantHeading("Account linked")
+			b.contains(c.Accounts[0].Institution.Name, "••••"+c.Accounts[0].AccountNumber[6:])
+			code := b.codeFromDrawer()
+			var out struct{ ID string }
+			w.post("/account/auth", map[string]any{"code": code}).decode(t, &out)
+			if out.ID == "" {
+				t.Fatal("no account from the page's code")
+			}
+		})
+	}
+}
+
+// axeSource is axe-core, vendored: the accessibility check runs inside the page,
+// with nothing downloaded.
+var axeSource = sync.OnceValues(func() (string, error) {
+	b, err := os.ReadFile(filepath.Join("testdata", "web", "axe.min.js"))
+	return string(b), err
+})
+
+// accessible runs axe-core's WCAG 2.2 A/AA and best-practice rules in the page
+// and fails on any serious or critical violation.
+func (b *tab) accessible(what string) {
+	b.t.Helper()
+	src, err := axeSource()
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	if !js[bool](b, `typeof window.axe === "object"`) {
+		b.do(chromedp.Evaluate[chromedp.Void](src))
+	}
+	found, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]string](`axe.run(document, {
+		runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]},
+		resultTypes: ["violations"]
+	}).then(r => r.violations.filter(v => v.impact === "serious" || v.impact === "critical")
+		.map(v => v.impact + " " + v.id + ": " + v.help + " — " + v.nodes.map(n => n.target.join(" ")).join(", ")))`,
+		chromedp.EvalAwaitPromise))
+	if err != nil {
+		b.t.Fatalf("axe on %s: %v", what, err)
+	}
+	for _, v := range found {
+		b.t.Errorf("accessibility of %s: %s", what, v)
+	}
+}
+
+// Every step of the widget, at a phone's 360 px and a laptop's 1280 px: the
+// screenshot matches its golden, and axe-core finds nothing serious.
+func TestBrowserWidgetSteps(t *testing.T) {
+	for _, width := range []int64{360, 1280} {
+		t.Run(strconv.FormatInt(width, 10), func(t *testing.T) {
+			w := newWorld(t, worldOpts{})
+			w.enableDataSync()
+			cs := w.customers()
+			byMFA := map[string]customerJSON{}
+			for _, c := range cs {
+				if _, ok := byMFA[c.MFA]; !ok {
+					byMFA[c.MFA] = c
+				}
+			}
+			b := w.newTab(t, width)
+			shot := func(name, heading string) {
+				t.Helper()
+				b.wantHeading(heading)
+				b.accessible(name)
+				b.golden("widget-" + name + "-" + strconv.FormatInt(width, 10))
+			}
+			page := func(st widgetReply, name, heading string) {
+				t.Helper()
+				b.open("/connect/s/" + st.Session)
+				shot(name, heading)
+			}
+			open := func(body map[string]any) widgetReply {
+				t.Helper()
+				body["key"] = testPublicKey
+				return w.openWidget(body)
+			}
+			loginAs := func(c customerJSON) widgetReply {
+				t.Helper()
+				st := open(map[string]any{"institution": c.Accounts[0].Institution.BankCode})
+				return w.login(st.Session, c.Username, c.Password)
+			}
+
+			page(open(map[string]any{}), "banks", "Select your bank")
+			adam := byMFA["none"]
+			login := open(map[string]any{"institution": "044"})
+			page(login, "login", "Log in to Access Bank")
+			b.login(adam.Username, "not-his-password")
+			shot("login-error", "Log in to Access Bank")
+			page(loginAs(byMFA["otp"]), "otp", "Enter the one-time password")
+			b.openDrawer()
+			b.do(chromedp.ScrollIntoView(chromedp.CSS(".tester")))
+			shot("otp-drawer", "Enter the one-time password")
+			page(loginAs(byMFA["security_question"]), "question", "Answer your security question")
+			page(loginAs(byMFA["token"]), "token", "Enter the code on your token")
+			page(loginAs(byMFA["captcha"]), "captcha", "Type the characters you see")
+
+			two := w.addCustomer(map[string]any{"name": "Ngozi Eze", "institution": "058", "account_type": "SAVINGS_ACCOUNT", "balance": 120000})
+			w.must(http.StatusCreated, "POST", "/sandbox/customers/"+two.ID+"/accounts", req{body: map[string]any{"institution": "058", "account_type": "CURRENT_ACCOUNT"}})
+			page(loginAs(two), "accounts", "Which account do you want to link?")
+			page(loginAs(adam), "success", "Account linked")
+
+			q := byMFA["security_question"]
+			locked := loginAs(q)
+			for range 3 {
+				w.do("POST", "/connect/sessions/"+locked.Session+"/answer", req{key: noKey(), body: map[string]any{"answer": "wrong"}})
+			}
+			page(locked, "locked", "Too many attempts")
+
+			id := w.connect(w.addCustomer(map[string]any{"name": "Kola Ade", "institution": "057", "balance": 500000}))
+			kola := w.customers()[len(w.customers())-1]
+			w.post("/sandbox/customers/"+kola.ID+"/password", map[string]any{"password": "N3w-pa55word"})
+			w.advance("2m")
+			w.post("/accounts/"+id+"/sync", nil)
+			var tok struct{ Token string }
+			w.post("/accounts/"+id+"/reauthorise", nil).decode(t, &tok)
+			b.open(w.connectURL(url.Values{"reauth_token": {tok.Token}}))
+			shot("reauth", "Re-authorise your account")
+			b.open(w.connectURL(url.Values{"reauth_token": {tok.Token}}))
+			shot("link-used", "This link has already been used")
+
+			expiring := open(map[string]any{})
+			w.advance("30m")
+			page(expiring, "expired", "This session has expired")
+		})
+	}
+}
+
+// A customer with a savings and a current account at GTBank: after the OTP the
+// page asks which to link, and the code connects the one chosen.
+func TestBrowserChoosesOneOfSeveralAccounts(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	c := w.addCustomer(map[string]any{"name": "Ngozi Eze", "institution": "058", "account_type": "SAVINGS_ACCOUNT", "balance": 120000, "mfa": "otp"})
+	var two customerJSON
+	w.must(http.StatusCreated, "POST", "/sandbox/customers/"+c.ID+"/accounts",
+		req{body: map[string]any{"institution": "058", "account_type": "CURRENT_ACCOUNT", "balance": 2400000}}).decode(t, &two)
+	current := two.Accounts[1]
+
+	b := w.newTab(t, 360)
+	b.open(w.connectURL(nil))
+	b.chooseBank("GTBank")
+	b.login(c.Username, c.Password)
+	b.answer(b.drawerCode())
+	b.wantHeading("Which account do you want to link?")
+	b.contains("Savings account ••••"+two.Accounts[0].AccountNumber[6:], "Current account ••••"+current.AccountNumber[6:])
+	b.submit(`form[action$="/account"] button[type=submit]`) // none chosen
+	b.contains("There is a problem", "Choose the account to link.")
+	b.do(chromedp.Click(chromedp.CSS(`label[for="account-1"]`), chromedp.NodeVisible))
+	b.submit(`form[action$="/account"] button[type=submit]`)
+	b.wantHeading("Account linked")
+	b.contains("Current account ••••" + current.AccountNumber[6:])
+	var out struct{ ID string }
+	w.post("/account/auth", map[string]any{"code": b.codeFromDrawer()}).decode(t, &out)
+	var view struct {
+		Account struct{ AccountNumber, Type string }
+	}
+	if w.get("/accounts/"+out.ID).decode(t, &view); view.Account.AccountNumber != current.AccountNumber || view.Account.Type != "CURRENT_ACCOUNT" {
+		t.Fatalf("linked %+v, want the current account %s", view.Account, current.AccountNumber)
+	}
+}
+
+// The seed's story in a browser: the customer changes the password at the bank,
+// the next sync needs re-authorisation, the reauth token opens the page, which
+// asks only for the password (the username is known) and then the OTP the bank
+// sends after a password change — read from the tester's drawer.
+func TestBrowserReauthAfterPasswordChange(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	w.enableDataSync()
+	c := w.addCustomer(map[string]any{"name": "Adam Okafor", "institution": "044", "balance": 1000000})
+	id := w.connect(c)
+	w.advance("30m")
+	w.must(http.StatusCreated, "POST", "/sandbox/customers/"+c.ID+"/transactions", req{body: map[string]any{"type": "debit", "amount": 500000}})
+	w.post("/sandbox/customers/"+c.ID+"/password", map[string]any{"password": "n3w-Passw0rd"})
+	var res syncJSON
+	if w.post("/accounts/"+id+"/sync", nil).decode(t, &res); res.Code != "REAUTHORISATION_REQUIRED" {
+		t.Fatalf("sync after the password change = %+v", res)
+	}
+	var tok struct{ Token string }
+	w.post("/accounts/"+id+"/reauthorise", nil).decode(t, &tok)
+
+	b := w.newTab(t, 360)
+	b.open(w.connectURL(url.Values{"reauth_token": {tok.Token}}))
+	b.wantHeading("Re-authorise your account")
+	b.contains("Your bank did not accept the saved password", c.Username)
+	if js[int](b, `document.querySelectorAll("#username").length`) != 0 {
+		t.Fatal("re-authorising asks for the username again")
+	}
+	b.openDrawer()
+	b.contains("n3w-Passw0rd") // the drawer shows the password at the bank now
+	b.login("", "n3w-Passw0rd")
+	b.wantHeading("Enter the one-time password")
+	b.answer(b.drawerCode())
+	b.wantHeading("Account re-authorised")
+
+	var view struct{ Account struct{ Balance int64 } }
+	if w.get("/accounts/"+id).decode(t, &view); view.Account.Balance != 500000 {
+		t.Fatalf("balance after re-authorising = %d, want the fresh 500000", view.Account.Balance)
+	}
+	evs := w.hooks.await(t, id, 5)
+	if evs[3].Event != "mono.events.account_reauthorized" || evs[4].Event != "mono.events.account_updated" {
+		t.Fatalf("webhooks: %s, %s; want account_reauthorized, account_updated", evs[3].Event, evs[4].Event)
+	}
+}
+
+// What has expired says so: a reauth token past its 10 minutes, and a session left
+// open past its time, mid-way.
+func TestBrowserExpired(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	c := w.addCustomer(map[string]any{"institution": "044", "mfa": "otp"})
+	id := w.connect(c)
+	var tok struct{ Token string }
+	w.post("/accounts/"+id+"/reauthorise", nil).decode(t, &tok)
+	w.advance("10m")
+	b := w.newTab(t, 1280)
+	rep := b.openResponse(w.connectURL(url.Values{"reauth_token": {tok.Token}}))
+	if rep != http.StatusGone {
+		t.Errorf("an expired token's page answered %d, want 410", rep)
+	}
+	b.wantHeading("This link has expired")
+	b.contains("A re-authorisation link lasts 10 minutes.")
+
+	b.open(w.connectURL(nil))
+	b.chooseBank("Access Bank")
+	b.login(c.Username, c.Password)
+	b.wantHeading("Enter the one-time password")
+	w.advance("30m")
+	b.answer("123456")
+	b.wantHeading("This session has expired")
+	b.contains("Nothing was linked.")
+}
+
+// Three wrong answers lock the sign-in: the first two say what is wrong and how
+// many attempts are left, the third shows the lock and when it ends.
+func TestBrowserLockAfterThreeWrongAnswers(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	c := w.addCustomer(map[string]any{"institution": "057", "mfa": "security_question"})
+	b := w.newTab(t, 360)
+	b.open(w.connectURL(nil))
+	b.chooseBank("Zenith Bank")
+	b.login(c.Username, c.Password)
+	b.wantHeading("Answer your security question")
+	b.answer("not my answer")
+	b.contains("There is a problem", "That answer is not right.", "2 attempts left before sign-in locks.")
+	if got := js[string](b, `document.activeElement.getAttribute("data-error-summary") !== null ? "summary" : document.activeElement.id`); got != "summary" {
+		t.Errorf("focus is on %q after an error, want the error summary", got)
+	}
+	if got := js[string](b, `document.getElementById("answer").getAttribute("aria-describedby")`); !strings.Contains(got, "answer-error") {
+		t.Errorf("the answer is described by %q, which leaves its error out", got)
+	}
+	b.answer("still not it")
+	b.contains("1 attempt left before sign-in locks.")
+	b.answer("wrong again")
+	b.wantHeading("Too many attempts")
+	b.contains("Zenith Bank has locked sign-in", "You can try again after 13:30 on 20 Aug 2021")
+}
+
+// openResponse navigates and reports the page's HTTP status.
+func (b *tab) openResponse(path string) int64 {
+	b.t.Helper()
+	res, err := chromedp.Run(b.ctx, chromedp.NavigateResponse(b.w.base+path))
+	if err != nil {
+		b.t.Fatalf("browser: %v", err)
+	}
+	return res.Status
+}
+
+// focusVisible fails unless the focused element is the one sel finds (CSS) and
+// shows its focus: an outline or a ring of at least 2 px.
+func (b *tab) focusVisible(sel string) {
+	b.t.Helper()
+	ok := js[bool](b, `(() => {
+		const el = document.activeElement;
+		if (!el || !el.matches(`+strconv.Quote(sel)+`)) return false;
+		const cs = getComputedStyle(el);
+		return (cs.outlineStyle !== "none" && parseFloat(cs.outlineWidth) >= 2) || cs.boxShadow !== "none";
+	})()`)
+	if !ok {
+		b.t.Fatalf("the focus is not visibly on %s: it is on %s\n%s", sel,
+			js[string](b, `document.activeElement ? document.activeElement.outerHTML.slice(0, 200) : "nothing"`), b.dump())
+	}
+}
+
+// pageIsSelfContained fails if the page loaded anything from outside sandbank, or
+// broke its Content-Security-Policy (window.__csp, kept from the page's start).
+func (b *tab) pageIsSelfContained() {
+	b.t.Helper()
+	for _, u := range js[[]string](b, `performance.getEntriesByType("resource").map(e => e.name)`) {
+		if !strings.HasPrefix(u, b.w.base+"/") {
+			b.t.Errorf("the page loaded %s, from outside sandbank", u)
+		}
+	}
+	for _, v := range js[[]string](b, `window.__csp || ["the violation listener is missing"]`) {
+		b.t.Errorf("Content-Security-Policy violation: %s", v)
+	}
+}
+
+// watchCSP records the page's policy violations from the start of every document.
+func (b *tab) watchCSP() {
+	b.t.Helper()
+	b.do(chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{
+			Source: `window.__csp = []; document.addEventListener("securitypolicyviolation", e => window.__csp.push(e.violatedDirective + " " + e.blockedURI));`})
+		return err
+	}))
+}
+
+// A connect with the keyboard alone, at a phone's width: every control is
+// reached with Tab, shows its focus, and works with Enter; no page loads anything
+// from outside sandbank or breaks its policy.
+func TestBrowserKeyboardOnly(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	c := w.addCustomer(map[string]any{"institution": "057", "mfa": "security_question"})
+	b := w.newTab(t, 360)
+	b.watchCSP()
+	rep, err := chromedp.Run(b.ctx, chromedp.NavigateResponse(b.w.base+w.connectURL(nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if csp := rep.Headers["Content-Security-Policy"]; csp != pagePolicy {
+		t.Errorf("the page's policy is %q, want %q", csp, pagePolicy)
+	}
+	b.pageIsSelfContained()
+	key := func(k string) { t.Helper(); b.do(chromedp.KeyEvent(k)) }
+	key("\t")
+	b.focusVisible("#bank-search")
+	key("zenith")
+	b.waitFor("the list to narrow", `document.querySelectorAll("[data-bank]:not([hidden])").length === 1`)
+	key("\t")
+	b.focusVisible(`button.bank[value="057"]`)
+	b.navigating(chromedp.KeyEvent("\r"))
+	b.wantHeading("Log in to Zenith Bank")
+	b.pageIsSelfContained()
+	key("\t")
+	b.focusVisible("#username")
+	key(c.Username)
+	key("\t")
+	b.focusVisible("#password")
+	key(c.Password)
+	b.navigating(chromedp.KeyEvent("\r"))
+	b.wantHeading("Answer your security question")
+	b.pageIsSelfContained()
+	key("\t")
+	b.focusVisible("#answer")
+	key(c.SecurityAnswer)
+	key("\t")
+	b.focusVisible(`form[action$="/answer"] button[type=submit]`)
+	b.navigating(chromedp.KeyEvent("\r"))
+	b.wantHeading("Account linked")
+	b.pageIsSelfContained()
+}

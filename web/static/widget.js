@@ -1,0 +1,138 @@
+// sandbank's widget page, enhanced: the pages work as plain HTML forms; this adds
+// what only a script can do — talk to the page that opened the widget, as
+// connect.mono.co does (window.parent.postMessage, MONO-V2.md "The widget") — and
+// a few touches: the bank list filters as you type, the tester's drawer fills
+// fields in place and stays open from step to step.
+(function () {
+  "use strict";
+  var root = document.documentElement;
+  var body = document.body;
+  var framed = window.parent !== window;
+  root.classList.add("js");
+  if (framed) root.classList.add("framed");
+
+  function parse(json, fallback) {
+    try { return json ? JSON.parse(json) : fallback; } catch (e) { return fallback; }
+  }
+
+  // The opener's origin, from the SDK's referrer; "*" when it is not known.
+  var target = body.getAttribute("data-opener") || "*";
+
+  // post sends one event to the opener: {type, data}, data stamped with the time.
+  function post(type, data) {
+    if (!framed) return;
+    var d = {};
+    for (var k in data || {}) d[k] = data[k];
+    d.timestamp = Date.now();
+    window.parent.postMessage({ type: type, data: d }, target);
+  }
+
+  // The events this page's arrival stands for (the step just taken, an error).
+  parse(body.getAttribute("data-events"), []).forEach(function (e) { post(e.type, e.data); });
+  // A reload must not repeat them.
+  if (window.history && /[?&]after=/.test(location.search)) {
+    window.history.replaceState(null, "", location.pathname);
+  }
+
+  // Buttons that need a script show only where one runs.
+  Array.prototype.forEach.call(document.querySelectorAll("[data-action]"), function (b) {
+    if (b.getAttribute("data-action") === "close" && !framed) return;
+    if (b.getAttribute("data-action") === "finish" && !framed) return;
+    b.hidden = false;
+  });
+
+  function exit() {
+    post("mono.connect.on_exit", { pageName: body.getAttribute("data-page") || "" });
+    post("mono.connect.widget.closed", {});
+  }
+
+  document.addEventListener("click", function (ev) {
+    var el = ev.target.closest ? ev.target.closest("[data-action]") : null;
+    if (!el) return;
+    var action = el.getAttribute("data-action");
+    if (action === "close") {
+      ev.preventDefault();
+      exit();
+    } else if (action === "finish") {
+      ev.preventDefault();
+      var linked = parse(body.getAttribute("data-linked"), null);
+      if (linked) post(linked.type, linked.data);
+    }
+  });
+
+  document.addEventListener("keydown", function (ev) {
+    if (ev.key === "Escape" && framed) exit();
+  });
+
+  // The error summary takes the focus, so a screen reader reads it first.
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) summary.focus();
+
+  // Bank search: filter as the user types; the count is read out politely.
+  var search = document.getElementById("bank-search");
+  if (search) {
+    var items = document.querySelectorAll("[data-bank]");
+    var count = document.getElementById("bank-count");
+    var filter = function () {
+      var q = search.value.trim().toLowerCase();
+      var n = 0;
+      Array.prototype.forEach.call(items, function (li) {
+        var show = !q || li.getAttribute("data-bank").toLowerCase().indexOf(q) >= 0;
+        li.hidden = !show;
+        if (show) n++;
+      });
+      count.textContent = n + (n === 1 ? " bank" : " banks") + (q ? " match “" + search.value.trim() + "”" : "");
+    };
+    search.addEventListener("input", filter);
+    search.form.addEventListener("submit", function (ev) { ev.preventDefault(); filter(); });
+  }
+
+  // The tester's drawer stays open from step to step once opened.
+  var drawer = document.querySelector("[data-tester]");
+  if (drawer) {
+    try {
+      if (sessionStorage.getItem("sandbank.tester") === "open") drawer.open = true;
+      drawer.addEventListener("toggle", function () {
+        sessionStorage.setItem("sandbank.tester", drawer.open ? "open" : "closed");
+      });
+    } catch (e) { /* storage may be off: the drawer just starts closed */ }
+  }
+
+  function fill(id, value) {
+    var input = document.getElementById(id);
+    if (!input) return null;
+    input.value = value;
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+    return input;
+  }
+
+  document.addEventListener("click", function (ev) {
+    var b = ev.target.closest ? ev.target.closest("[data-fill-username],[data-fill-answer]") : null;
+    if (!b) return;
+    if (b.hasAttribute("data-fill-username")) {
+      if (!document.getElementById("password")) return; // no login form: the server fills it
+      ev.preventDefault();
+      fill("username", b.getAttribute("data-fill-username"));
+      var pw = fill("password", b.getAttribute("data-fill-password"));
+      pw.focus();
+      return;
+    }
+    if (!document.getElementById("answer") || !window.fetch) return;
+    ev.preventDefault();
+    var form = b.form;
+    fetch(form.action, {
+      method: "POST",
+      headers: { "Accept": "application/json", "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams(new FormData(form)).toString(),
+      credentials: "same-origin"
+    }).then(function (r) {
+      return r.json().then(function (j) { return { ok: r.ok, body: j }; });
+    }).then(function (res) {
+      if (res.ok && res.body.answer) {
+        fill("answer", res.body.answer).focus();
+      } else {
+        form.submit(); // let the server say what went wrong, as a page
+      }
+    }, function () { form.submit(); });
+  });
+})();

@@ -1,0 +1,141 @@
+// Package web holds sandbank's pages for browsers, as assets embedded in the
+// binary: the Connect widget's page (/connect), the drop-in connect.js, the example
+// business app (/demo) and the HTML error page. It has no handlers and no build
+// step: api serves what is here, and the templates read view models api fills from
+// the engine's state. Plain HTML and CSS that work before any script arrives; the
+// scripts only add the iframe protocol and small touches (MONO-V2.md, "The widget").
+package web
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"hash/fnv"
+	"html/template"
+	"io"
+	"io/fs"
+	"strings"
+	"time"
+
+	"sandbank/engine"
+)
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+//go:embed static
+var staticFiles embed.FS
+
+// Static is the files served under /static/: stylesheets, scripts and images.
+var Static fs.FS = mustSub(staticFiles, "static")
+
+func mustSub(f fs.FS, dir string) fs.FS {
+	sub, err := fs.Sub(f, dir)
+	if err != nil {
+		panic(err)
+	}
+	return sub
+}
+
+// Funcs are the templates' helpers: words the pages share with the other faces
+// come from engine.
+var Funcs = template.FuncMap{
+	"initials":    Initials,
+	"logoClass":   LogoClass,
+	"mask":        MaskNumber,
+	"naira":       func(kobo int64) string { return "NGN " + engine.Naira(kobo) },
+	"accountType": engine.AccountTypeWords,
+	"authMethod":  engine.AuthMethodWords,
+	"mfaWords":    func(k engine.MFAKind) string { return k.Words() },
+	"clock":       func(t time.Time) string { return t.In(engine.WAT).Format("15:04") },
+	"day":         func(t time.Time) string { return t.In(engine.WAT).Format("2 Jan 2006") },
+	"stamp":       func(t time.Time) string { return t.In(engine.WAT).Format("2 Jan 15:04") },
+	"json": func(v any) (string, error) {
+		b, err := json.Marshal(v)
+		return string(b), err
+	},
+	"captcha": CaptchaSVG,
+	"lower":   strings.ToLower,
+}
+
+var templates = template.Must(template.New("").Funcs(Funcs).ParseFS(templateFiles, "templates/*.html"))
+
+// Render writes the page name (a template file's name without .html) with data.
+// It renders into memory first, so a template error never leaves half a page.
+func Render(w io.Writer, name string, data any) error {
+	var b bytes.Buffer
+	if err := templates.ExecuteTemplate(&b, name+".html", data); err != nil {
+		return err
+	}
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+// Initials are a bank's two letters for its badge, where no logo is shipped:
+// "Access Bank" → "AB", "GTBank" → "GT", "United Bank for Africa" → "UB".
+func Initials(name string) string {
+	var out []rune
+	for _, w := range strings.Fields(name) {
+		r := []rune(w)
+		if len(r) == 0 || strings.EqualFold(w, "of") || strings.EqualFold(w, "for") {
+			continue
+		}
+		out = append(out, r[0])
+		if len(out) == 2 {
+			break
+		}
+	}
+	if len(out) == 1 {
+		if r := []rune(name); len(r) > 1 {
+			out = append(out, r[1])
+		}
+	}
+	return strings.ToUpper(string(out))
+}
+
+// logoPalette are the badge colours; each keeps white text at 4.5:1 or more.
+const logoPalette = 8
+
+// LogoClass is the CSS class of a bank's badge colour, stable per bank code.
+func LogoClass(code string) string {
+	h := fnv.New32a()
+	h.Write([]byte(code))
+	return fmt.Sprintf("logo-%d", h.Sum32()%logoPalette)
+}
+
+// MaskNumber shows an account number's last four digits: "••••4862".
+func MaskNumber(n string) string {
+	if len(n) <= 4 {
+		return n
+	}
+	return "••••" + n[len(n)-4:]
+}
+
+// CaptchaSVG draws a CAPTCHA's characters as an inline image: tilted glyphs over
+// a few lines, drawn with presentation attributes only (the pages' policy allows
+// no inline styles). The image carries its text for screen readers: a sandbox
+// puts accessibility before keeping robots out.
+func CaptchaSVG(chars string) template.HTML {
+	chars = strings.ReplaceAll(chars, " ", "")
+	h := fnv.New32a()
+	h.Write([]byte(chars))
+	seed := h.Sum32()
+	next := func(n uint32) int { seed = seed*1664525 + 1013904223; return int(seed>>16) % int(n) }
+	var b strings.Builder
+	w := 40*len(chars) + 24
+	fmt.Fprintf(&b, `<svg class="captcha" role="img" aria-label="The characters %s" viewBox="0 0 %d 64" width="%d" height="64" xmlns="http://www.w3.org/2000/svg">`,
+		template.HTMLEscapeString(strings.Join(strings.Split(chars, ""), " ")), w, w)
+	fmt.Fprintf(&b, `<rect width="%d" height="64" rx="6" fill="#eef1f8"/>`, w)
+	for i := 0; i < 4; i++ {
+		fmt.Fprintf(&b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="#8a94b8" stroke-width="2"/>`,
+			next(uint32(w/3)), 8+next(48), w-next(uint32(w/3)), 8+next(48))
+	}
+	for i, r := range chars {
+		x, y, rot := 22+40*i, 44+next(8), next(31)-15
+		fmt.Fprintf(&b, `<text x="%d" y="%d" transform="rotate(%d %d %d)" font-family="monospace" font-size="34" font-weight="700" fill="#1b1f3a">%s</text>`,
+			x, y, rot, x, y, template.HTMLEscapeString(string(r)))
+	}
+	b.WriteString(`</svg>`)
+	return template.HTML(b.String())
+}

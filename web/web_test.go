@@ -1,0 +1,51 @@
+package web
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestInitials(t *testing.T) {
+	for name, want := range map[string]string{
+		"Access Bank": "AB", "GTBank": "GT", "United Bank for Africa": "UB", "First Bank of Nigeria": "FB",
+		"Stanbic IBTC Bank": "SI", "Z": "Z", "": "",
+	} {
+		if got := Initials(name); got != want {
+			t.Errorf("Initials(%q) = %q, want %q", name, got, want)
+		}
+	}
+}
+
+// Every bank gets one of the palette's classes, the same every time.
+func TestLogoClass(t *testing.T) {
+	seen := map[string]bool{}
+	for _, code := range []string{"044", "058", "057", "011", "033", "070", "214", "032", "232", "221", "035", "050", "101", "559"} {
+		c := LogoClass(code)
+		if c != LogoClass(code) || !strings.HasPrefix(c, "logo-") || len(c) != len("logo-0") {
+			t.Fatalf("LogoClass(%s) = %q", code, c)
+		}
+		seen[c] = true
+	}
+	if len(seen) < 4 {
+		t.Errorf("fourteen banks share %d colours", len(seen))
+	}
+}
+
+// The CAPTCHA image says its characters to a screen reader, escapes what it draws,
+// and uses no style attribute (the pages' policy allows none).
+func TestCaptchaSVG(t *testing.T) {
+	svg := string(CaptchaSVG("7 K 3 P X"))
+	if !strings.Contains(svg, `aria-label="The characters 7 K 3 P X"`) || !strings.Contains(svg, `role="img"`) || strings.Contains(svg, "style=") {
+		t.Fatalf("captcha: %s", svg)
+	}
+	if strings.Contains(string(CaptchaSVG(`<&"`)), `<&`) {
+		t.Fatal("the characters are not escaped")
+	}
+}
+
+func TestRenderUnknownPage(t *testing.T) {
+	var b strings.Builder
+	if err := Render(&b, "nope", nil); err == nil || b.Len() != 0 {
+		t.Fatalf("Render of an unknown page = %v, wrote %q", err, b.String())
+	}
+}
