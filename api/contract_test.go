@@ -439,7 +439,8 @@ func TestEveryOperationAnswersAsDocumented(t *testing.T) {
 		t.Fatalf("choosing the seventh = %+v", picked)
 	}
 	// The pages: the SDK's URL opens a session and redirects to its page, whose
-	// forms take the same steps; the tester's drawer fills in; the stylesheet.
+	// forms take the same steps; the tester's drawer fills in; the scripts and the
+	// stylesheet.
 	page := req{key: noKey(), headers: map[string]string{"Accept": "text/html"}}
 	form := func(body string) req {
 		return req{key: noKey(), body: body, ctype: "application/x-www-form-urlencoded"}
@@ -455,7 +456,10 @@ func TestEveryOperationAnswersAsDocumented(t *testing.T) {
 	if filled["username"] != added.Username {
 		t.Fatalf("the drawer filled %v, want %s's credentials", filled, added.Username)
 	}
+	w.must(http.StatusOK, "GET", "/connect.js", req{key: noKey()})
+	w.must(http.StatusOK, "GET", "/connect.mjs", req{key: noKey()})
 	w.must(http.StatusOK, "GET", "/static/widget.css", req{key: noKey()})
+	w.must(http.StatusSeeOther, "GET", "/?key="+testPublicKey, page)
 	w.get("/sandbox/customers/" + otp.ID + "/inbox")
 	w.get("/sandbox/accounts")
 	w.get("/accounts/" + id)

@@ -29,6 +29,12 @@ func (s *Server) monoV1Routes(mux *routeMux) {
 }
 
 func (s *Server) index(w http.ResponseWriter, r *http.Request) error {
+	if r.URL.Query().Has("key") {
+		// @mono.co/connect.js with its host string replaced by sandbank's address
+		// opens /?key=…: that is the widget.
+		seeOther(w, "/connect?"+r.URL.RawQuery)
+		return nil
+	}
 	writeJSON(w, http.StatusOK, map[string]string{
 		"name":    "sandbank",
 		"message": "a local Data Sync sandbox shaped like Mono's API, v1 and (under /v2) v2; send mono-sec-key on every route but this one, /openapi.yaml, /connect/* and /statements/*",

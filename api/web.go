@@ -18,15 +18,17 @@ import (
 
 // The widget in a browser: the page @mono.co/connect.js opens (GET /connect, with
 // what the SDK puts in the URL), one page per step of the engine's widget session
-// (/connect/s/{session}), and the assets they load. The pages are HTML forms that post to the same engine
-// calls as the JSON widget routes (widgetCall, widget.go): one widget, three faces.
-// Errors answer as pages, never as raw JSON.
+// (/connect/s/{session}), the drop-in connect.js and the assets they load. The pages are HTML forms that post to the same
+// engine calls as the JSON widget routes (widgetCall, widget.go): one widget,
+// three faces. Errors answer as pages, never as raw JSON.
 
 func (s *Server) webRoutes(mux *routeMux) {
 	mux.Handle("GET /connect", s.page(s.connectEntry))
 	mux.Handle("GET /connect/s/{session}", s.page(s.connectPage))
 	mux.Handle("POST /connect/s/{session}/{step}", s.page(s.connectStep))
 	mux.Handle("POST /connect/s/{session}/tester/fill", s.handle(s.testerFill)) // JSON to the page's script
+	mux.Handle("GET /connect.js", s.handle(s.connectScript(false)))
+	mux.Handle("GET /connect.mjs", s.handle(s.connectScript(true)))
 	mux.Handle("GET /static/{file}", s.handle(s.static))
 }
 
@@ -729,6 +731,18 @@ func sameOrigin(r *http.Request) error {
 }
 
 // --- assets
+
+func (s *Server) connectScript(module bool) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		h := w.Header()
+		h.Set("Content-Type", "text/javascript; charset=utf-8")
+		h.Set("Cache-Control", "no-cache")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Access-Control-Allow-Origin", "*") // a module script from another origin needs it
+		_, err := w.Write(web.ConnectScript(origin(r), module))
+		return err
+	}
+}
 
 // staticTypes are the assets' content types, by extension.
 var staticTypes = map[string]string{

@@ -27,6 +27,9 @@ var templateFiles embed.FS
 //go:embed static
 var staticFiles embed.FS
 
+//go:embed connect.js
+var connectSource string
+
 // Static is the files served under /static/: stylesheets, scripts and images.
 var Static fs.FS = mustSub(staticFiles, "static")
 
@@ -138,4 +141,35 @@ func CaptchaSVG(chars string) template.HTML {
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
+}
+
+// ConnectScript is the drop-in connect.js as served from origin (the address the
+// request came in on, so the widget opens where the script came from): a classic
+// script that sets window.Connect (and module.exports under CommonJS), or, with
+// module, an ES module whose default export is Connect.
+func ConnectScript(origin string, module bool) []byte {
+	o, _ := json.Marshal(origin)
+	src := strings.Replace(connectSource, `"__SANDBANK_ORIGIN__"`, string(o), 1)
+	var b strings.Builder
+	if module {
+		b.WriteString(src)
+		b.WriteString(`
+const Connect = createConnect(typeof window !== "undefined" ? window : globalThis);
+if (typeof window !== "undefined") window.Connect = Connect;
+export default Connect;
+`)
+		return []byte(b.String())
+	}
+	b.WriteString("(function () {\n")
+	b.WriteString(src)
+	b.WriteString(`
+var Connect = createConnect(typeof window !== "undefined" ? window : globalThis);
+if (typeof module === "object" && module && module.exports) {
+  module.exports = Connect;
+  module.exports.default = Connect;
+}
+if (typeof window !== "undefined") window.Connect = Connect;
+})();
+`)
+	return []byte(b.String())
 }

@@ -1,0 +1,235 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// The widget opened by a developer's page, in an iframe: sandbank's drop-in
+// connect.js (a classic script and an ES module) and the official SDK with only
+// its host string replaced. The developer's page is served from another origin,
+// as an app's dev server would be.
+
+// frame is the widget's iframe in a tab.
+type frame struct {
+	b   *tab
+	sel string // CSS of the iframe element
+}
+
+// doc is the iframe's current document node (re-read: the iframe navigates).
+func (f frame) doc() *chromedp.Node {
+	f.b.t.Helper()
+	nodes, err := chromedp.Run(f.b.ctx, chromedp.Nodes(chromedp.CSS(f.sel), chromedp.NodeVisible))
+	if err != nil || len(nodes) == 0 || nodes[0].ContentDocument == nil {
+		f.b.t.Fatalf("no iframe %s with a document: %v\n%s", f.sel, err, f.b.dump())
+	}
+	return nodes[0]
+}
+
+// waitFor polls a predicate inside the iframe; a navigation of the iframe ends a
+// poll, so it starts again on the new document, until the deadline.
+func (f frame) waitFor(what, predicate string) {
+	f.b.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		n := f.doc()
+		_, err := chromedp.Run(f.b.ctx, chromedp.Poll[chromedp.Void](predicate, chromedp.WithPollingInFrame(n),
+			chromedp.WithPollingInterval(25*time.Millisecond), chromedp.WithPollingTimeout(time.Until(deadline))))
+		if err == nil {
+			return
+		}
+		if errors.Is(err, chromedp.ErrPollingTimeout) || time.Now().After(deadline) || f.b.ctx.Err() != nil {
+			f.b.t.Fatalf("waiting in the widget for %s: %v\n%s", what, err, f.b.dump())
+		}
+	}
+}
+
+// heading waits for the widget's h1 to read want.
+func (f frame) heading(want string) {
+	f.b.t.Helper()
+	f.waitFor("the heading "+want, `document.querySelector("h1") && document.querySelector("h1").textContent.trim() === `+jsString(want)+
+		` && document.readyState === "complete"`)
+}
+
+func (f frame) click(css string) {
+	f.b.t.Helper()
+	f.b.do(chromedp.Click(chromedp.CSS(css), chromedp.FromNode(f.doc()), chromedp.NodeVisible))
+}
+
+func (f frame) typeIn(css, text string) {
+	f.b.t.Helper()
+	f.b.do(chromedp.SendKeys(chromedp.CSS(css), text, chromedp.FromNode(f.doc()), chromedp.NodeVisible))
+}
+
+func (f frame) text(css string) string {
+	f.b.t.Helper()
+	s, err := chromedp.Run(f.b.ctx, chromedp.Text(chromedp.CSS(css), chromedp.FromNode(f.doc()), chromedp.NodeVisible))
+	if err != nil {
+		f.b.t.Fatalf("text of %s in the widget: %v", css, err)
+	}
+	return s
+}
+
+func jsString(s string) string { b, _ := json.Marshal(s); return string(b) }
+
+// connectInFrame walks a connect in the widget's iframe: Access Bank, a customer
+// without MFA, Continue.
+func connectInFrame(f frame, c customerJSON) {
+	f.b.t.Helper()
+	f.heading("Select your bank")
+	f.click(`button.bank[value="` + c.Accounts[0].Institution.BankCode + `"]`)
+	f.heading("Log in to " + c.Accounts[0].Institution.Name)
+	f.typeIn("#username", c.Username)
+	f.typeIn("#password", c.Password)
+	f.click(`form[action$="/login"] button[type=submit]`)
+	f.heading("Account linked")
+	f.click(`[data-action="finish"]`)
+}
+
+// appServer serves the developer's page, on an origin of its own.
+func appServer(t *testing.T, files map[string]string) string {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, ok := files[r.URL.Path]
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		ct := "text/html; charset=utf-8"
+		if strings.HasSuffix(r.URL.Path, ".js") {
+			ct = "text/javascript; charset=utf-8"
+		}
+		w.Header().Set("Content-Type", ct)
+		_, _ = w.Write([]byte(body))
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+// appPage is a developer's page: a button opens the widget; the callbacks land in
+// window for the test to read.
+func appPage(head, setup string) string {
+	return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>App</title>` + head + `</head><body>
+<button id="open" type="button">Link your bank</button>
+<script>
+window.events = []; window.closes = 0;
+function callbacks() {
+  return {
+    key: "` + testPublicKey + `",
+    reference: "ref-42",
+    onSuccess: function (data) { window.success = data; },
+    onClose: function () { window.closes++; },
+    onLoad: function () { window.loaded = true; },
+    onEvent: function (name, data) { window.events.push(name); }
+  };
+}
+</script>` + setup + `</body></html>`
+}
+
+// awaitSuccess waits for onSuccess, and exchanges its code at /account/auth.
+func (b *tab) awaitSuccess() string {
+	b.t.Helper()
+	b.waitFor("onSuccess", `window.success !== undefined`)
+	code := js[string](b, `window.success.code || ""`)
+	var out struct{ ID string }
+	b.w.post("/account/auth", map[string]any{"code": code}).decode(b.t, &out)
+	if out.ID == "" {
+		b.t.Fatalf("onSuccess gave %q, which /account/auth does not exchange", code)
+	}
+	return out.ID
+}
+
+// The drop-in connect.js from a <script> tag and as an ES module: setup, open, the
+// widget in its iframe, onSuccess with a code that /account/auth exchanges, the
+// SDK's event names on the way, the widget closed after.
+func TestBrowserDropInConnectJS(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	adam := w.customers()[0]
+	classic := appPage(`<script src="`+w.base+`/connect.js"></script>`, `<script>
+var connect = new Connect(callbacks());
+connect.setup();
+document.getElementById("open").onclick = function () { connect.open(); };
+</script>`)
+	module := appPage("", `<script type="module">
+import Connect from "`+w.base+`/connect.mjs";
+const connect = new Connect(callbacks());
+document.getElementById("open").onclick = () => { connect.setup(); connect.open(); };
+window.moduleReady = true;
+</script>`)
+	app := appServer(t, map[string]string{"/classic.html": classic, "/module.html": module})
+	for _, page := range []string{"classic", "module"} {
+		t.Run(page, func(t *testing.T) {
+			b := w.newTab(t, 1280)
+			b.do(chromedp.Navigate(app + "/" + page + ".html"))
+			if page == "module" {
+				b.waitFor("the module", `window.moduleReady === true`)
+			} else {
+				b.waitFor("onLoad", `window.loaded === true`)
+			}
+			b.do(chromedp.Click(chromedp.ID("open")))
+			connectInFrame(frame{b: b, sel: "#mono-connect--frame-id"}, adam)
+			b.awaitSuccess()
+			b.waitFor("the widget to close", `window.closes === 1 && document.getElementById("mono-connect--widget-div").style.display === "none"`)
+			events := js[[]string](b, `window.events`)
+			for _, want := range []string{"OPENED", "INSTITUTION_SELECTED", "SUBMIT_CREDENTIALS", "ACCOUNT_LINKED", "SUCCESS"} {
+				if !contains(events, want) {
+					t.Errorf("onEvent never got %s: %v", want, events)
+				}
+			}
+		})
+	}
+}
+
+// The official @mono.co/connect.js 2.2.0, with only its host string replaced by
+// sandbank's address, opens sandbank's page and fires onSuccess({code}); its
+// reauthorise(accountId) opens the re-authorisation.
+func TestBrowserOfficialSDK(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	adam := w.customers()[0]
+	sdk, err := os.ReadFile(filepath.Join("testdata", "web", "mono-connect-2.2.0.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Count(string(sdk), "https://connect.mono.co") != 1 {
+		t.Fatal("the SDK does not name its host once")
+	}
+	patched := strings.Replace(string(sdk), "https://connect.mono.co", w.base, 1)
+	app := appServer(t, map[string]string{"/mono.js": patched, "/index.html": appPage(`<script src="/mono.js"></script>`, `<script>
+var connect = new Connect(callbacks());
+document.getElementById("open").onclick = function () { connect.setup(); connect.open(); };
+document.getElementById("open").insertAdjacentHTML("afterend", '<button id="reauth" type="button">Reauthorise</button>');
+document.getElementById("reauth").onclick = function () { connect.reauthorise(window.account); connect.open(); };
+</script>`)})
+	b := w.newTab(t, 1280)
+	b.do(chromedp.Navigate(app + "/index.html"))
+	b.do(chromedp.Click(chromedp.ID("open")))
+	f := frame{b: b, sel: "#mono-connect--frame-id"}
+	connectInFrame(f, adam)
+	id := b.awaitSuccess()
+
+	// reauthorise(accountId): the saved password works and Adam has no MFA, so
+	// the bank asks nothing: the widget says re-authorised at once.
+	b.do(chromedp.Evaluate[chromedp.Void](`window.account = ` + jsString(id) + `; window.success = undefined;`))
+	b.do(chromedp.Click(chromedp.ID("reauth")))
+	f.heading("Account re-authorised")
+	f.click(`[data-action="finish"]`)
+	b.waitFor("onSuccess of the re-authorisation", `window.success !== undefined && window.success.id === `+jsString(id))
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
