@@ -439,8 +439,8 @@ func TestEveryOperationAnswersAsDocumented(t *testing.T) {
 		t.Fatalf("choosing the seventh = %+v", picked)
 	}
 	// The pages: the SDK's URL opens a session and redirects to its page, whose
-	// forms take the same steps; the tester's drawer fills in; the scripts and the
-	// stylesheet.
+	// forms take the same steps; the tester's drawer fills in; the scripts, the
+	// stylesheet and the demo app.
 	page := req{key: noKey(), headers: map[string]string{"Accept": "text/html"}}
 	form := func(body string) req {
 		return req{key: noKey(), body: body, ctype: "application/x-www-form-urlencoded"}
@@ -459,6 +459,8 @@ func TestEveryOperationAnswersAsDocumented(t *testing.T) {
 	w.must(http.StatusOK, "GET", "/connect.js", req{key: noKey()})
 	w.must(http.StatusOK, "GET", "/connect.mjs", req{key: noKey()})
 	w.must(http.StatusOK, "GET", "/static/widget.css", req{key: noKey()})
+	w.must(http.StatusOK, "GET", "/demo", page)
+	w.must(http.StatusSeeOther, "POST", "/demo/forget", form(""))
 	w.must(http.StatusSeeOther, "GET", "/?key="+testPublicKey, page)
 	w.get("/sandbox/customers/" + otp.ID + "/inbox")
 	w.get("/sandbox/accounts")

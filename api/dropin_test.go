@@ -233,3 +233,65 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// The example app at /demo, end to end: link a bank with connect.js, see the
+// balance and transactions its server reads with the secret key (which never
+// reaches the browser), sync, meet the re-authorisation banner after a password
+// change, re-authorise in the widget with the OTP from the tester's drawer, and
+// see fresh data.
+func TestBrowserDemo(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	w.enableDataSync()
+	adam := w.addCustomer(map[string]any{"name": "Adam Okafor", "institution": "044", "balance": 1000000})
+	b := w.newTab(t, 1280)
+	b.watchCSP()
+	b.open("/demo")
+	b.wantHeading("See all your money in one place")
+	b.pageIsSelfContained()
+	b.snap("demo-start")
+	b.do(chromedp.Click(chromedp.CSS("[data-link]"), chromedp.NodeEnabled))
+	f := frame{b: b, sel: "#mono-connect--frame-id"}
+	f.heading("Select your bank")
+	b.snap("demo-widget")
+	f.typeIn("#bank-search", "access")
+	f.click(`[data-bank]:not([hidden]) button`)
+	f.heading("Log in to Access Bank")
+	f.typeIn("#username", adam.Username)
+	f.typeIn("#password", adam.Password)
+	f.click(`form[action$="/login"] button[type=submit]`)
+	f.heading("Account linked")
+	b.navigating(chromedp.Click(chromedp.CSS(`[data-action="finish"]`), chromedp.FromNode(f.doc()), chromedp.NodeVisible))
+	b.waitFor("the app's page after linking", `document.querySelector("[data-balance]") !== null`)
+	b.wantHeading("ADAM OKAFOR")
+	b.contains("Your bank account is linked.", "NGN 10,000.00", "CASH DEPOSIT - ACCOUNT OPENING")
+	b.snap("demo-linked")
+	b.pageIsSelfContained()
+	if html := js[string](b, `document.documentElement.outerHTML`); strings.Contains(html, testSecretKey) {
+		t.Fatal("the secret key reached the browser")
+	}
+
+	w.advance("30m")
+	w.must(http.StatusCreated, "POST", "/sandbox/customers/"+adam.ID+"/transactions", req{body: map[string]any{"type": "debit", "amount": 250000, "narration": "POS PURCHASE SHOPRITE LEKKI"}})
+	w.post("/sandbox/customers/"+adam.ID+"/password", map[string]any{"password": "n3w-Passw0rd"})
+	b.submit(`form[action="/demo/sync"] button`)
+	b.contains("Sign in to Access Bank again", "Your bank needs you to confirm it is you", "NGN 10,000.00")
+	b.snap("demo-reauth")
+
+	b.do(chromedp.Click(chromedp.CSS("[data-reauthorise]"), chromedp.NodeEnabled))
+	f.heading("Re-authorise your account")
+	f.typeIn("#password", "n3w-Passw0rd")
+	f.click(`form[action$="/login"] button[type=submit]`)
+	f.heading("Enter the one-time password")
+	f.click(".tester-summary")
+	f.typeIn("#answer", strings.TrimSpace(f.text("[data-inbox-code]")))
+	f.click(`form[action$="/answer"] button[type=submit]`)
+	f.heading("Account re-authorised")
+	b.navigating(chromedp.Click(chromedp.CSS(`[data-action="finish"]`), chromedp.FromNode(f.doc()), chromedp.NodeVisible))
+	b.contains("Thanks: your bank account is connected again.", "NGN 7,500.00", "POS PURCHASE SHOPRITE LEKKI")
+	if js[bool](b, `document.querySelector("[data-reauthorise]") !== null`) {
+		t.Fatal("the re-authorisation banner is still there")
+	}
+	w.advance("2m")
+	b.submit(`form[action="/demo/sync"] button`)
+	b.contains("Synced: this is your bank's latest.")
+}

@@ -18,7 +18,8 @@ import (
 
 // The widget in a browser: the page @mono.co/connect.js opens (GET /connect, with
 // what the SDK puts in the URL), one page per step of the engine's widget session
-// (/connect/s/{session}), the drop-in connect.js and the assets they load. The pages are HTML forms that post to the same
+// (/connect/s/{session}), the drop-in connect.js, the example app (/demo, demo.go)
+// and the assets they load. The pages are HTML forms that post to the same
 // engine calls as the JSON widget routes (widgetCall, widget.go): one widget,
 // three faces. Errors answer as pages, never as raw JSON.
 
@@ -30,6 +31,7 @@ func (s *Server) webRoutes(mux *routeMux) {
 	mux.Handle("GET /connect.js", s.handle(s.connectScript(false)))
 	mux.Handle("GET /connect.mjs", s.handle(s.connectScript(true)))
 	mux.Handle("GET /static/{file}", s.handle(s.static))
+	s.demoRoutes(mux)
 }
 
 // The pages' policy: nothing loads from outside — scripts, styles and images come

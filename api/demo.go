@@ -1,0 +1,212 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"regexp"
+	"time"
+
+	"sandbank/engine"
+)
+
+// The example business app at /demo: what a presenter shows and what a web
+// developer copies. Its page links a bank account with connect.js, and its server
+// half — these handlers — calls Mono's API with the secret key: the key never
+// reaches the browser. It remembers the user's account in a cookie, as a session
+// would, and learns that re-authorisation is needed the way an app does: a sync
+// answers REAUTHORISATION_REQUIRED.
+
+func (s *Server) demoRoutes(mux *routeMux) {
+	mux.Handle("GET /demo", s.page(s.demo))
+	mux.Handle("POST /demo/{action}", s.page(s.demoAction))
+}
+
+const (
+	demoAccountCookie = "sandbank_demo_account"
+	demoReauthCookie  = "sandbank_demo_reauth"
+)
+
+// demoPage is the demo's view.
+type demoPage struct {
+	Title     string
+	PublicKey string
+	Notice    string
+	Problem   string
+	Account   *demoAccount
+	Reauth    bool
+	Txs       []demoTx
+	Events    []pageEvent // none: the demo is not a widget
+	Opener    string
+}
+
+type demoAccount struct {
+	ID, Name, Number, Bank, Type, DataStatus, Currency string
+	Balance                                            int64
+}
+
+type demoTx struct {
+	Date, Narration, Type string
+	Amount                int64
+}
+
+// demoNotices are what the page says after an action, by the ?done= it was sent
+// to; anything else says nothing.
+var demoNotices = map[string]string{
+	"linked":                           "Your bank account is linked.",
+	"reauthorised":                     "Thanks: your bank account is connected again.",
+	"forgotten":                        "This app no longer shows your account.",
+	engine.CodeSyncSuccessful:          "Synced: this is your bank's latest.",
+	engine.CodeReauthRequired:          "Your bank needs you to sign in again before this app can refresh.",
+	engine.CodeSyncError:               "The sync failed: your bank did not answer. Try again later.",
+	"RATE_LIMITED":                     "You synced less than two minutes ago; try again in a moment.",
+	"ACCOUNT_GONE":                     "This account is no longer linked; link it again.",
+	"EXCHANGE_FAILED":                  "The link did not go through; try again.",
+	engine.CodeSyncSuccessful + "_NEW": "Synced: new transactions arrived.",
+}
+
+func (s *Server) demo(w http.ResponseWriter, r *http.Request) error {
+	p := demoPage{Title: "Jollof Finance", PublicKey: s.eng.Settings().PublicKey}
+	done := r.URL.Query().Get("done")
+	if n, ok := demoNotices[done]; ok {
+		switch done {
+		case engine.CodeSyncError:
+			why := r.URL.Query().Get("why")
+			if len(why) > 200 || why == "" {
+				why = "the bank did not answer"
+			}
+			p.Problem = n + why + "."
+		case engine.CodeReauthRequired: // the banner says it
+		case "RATE_LIMITED", "EXCHANGE_FAILED":
+			p.Problem = n
+		default:
+			p.Notice = n
+		}
+	}
+	if id := demoCookie(r, demoAccountCookie); id != "" {
+		var view struct {
+			Meta struct {
+				DataStatus string `json:"data_status"`
+			}
+			Account accountBody
+		}
+		if s.demoCall(r, "GET", "/accounts/"+url.PathEscape(id), nil, &view) != http.StatusOK {
+			clearDemoCookies(w)
+			p.Problem = demoNotices["ACCOUNT_GONE"]
+		} else {
+			a := view.Account
+			p.Account = &demoAccount{ID: a.ID, Name: a.Name, Number: a.AccountNumber, Bank: a.Institution.Name,
+				Type: a.Type, Balance: a.Balance, Currency: a.Currency, DataStatus: view.Meta.DataStatus}
+			p.Reauth = demoCookie(r, demoReauthCookie) != ""
+			var txs struct{ Data []txJSON }
+			s.demoCall(r, "GET", "/accounts/"+url.PathEscape(id)+"/transactions?limit=10", nil, &txs)
+			for _, t := range txs.Data {
+				d, _ := time.Parse(monoTime, t.Date)
+				p.Txs = append(p.Txs, demoTx{Date: d.In(engine.WAT).Format("2 Jan 2006"), Narration: t.Narration, Type: t.Type, Amount: t.Amount})
+			}
+		}
+	}
+	return s.renderPage(w, r, http.StatusOK, "demo", p)
+}
+
+// demoAction runs the app's server side of a button: link (exchange the code the
+// widget gave), sync, reauthorised (the widget re-authorised the account), forget.
+func (s *Server) demoAction(w http.ResponseWriter, r *http.Request) error {
+	p, err := bodyParams(w, r)
+	if err != nil {
+		return err
+	}
+	id := demoCookie(r, demoAccountCookie)
+	done, why := "", ""
+	switch r.PathValue("action") {
+	case "link":
+		var out struct{ ID string }
+		if s.demoCall(r, "POST", "/account/auth", map[string]string{"code": p.str("code")}, &out) != http.StatusOK || out.ID == "" {
+			done = "EXCHANGE_FAILED"
+			break
+		}
+		setDemoCookie(w, demoAccountCookie, out.ID)
+		clearDemoCookie(w, demoReauthCookie)
+		done = "linked"
+	case "sync":
+		if id == "" {
+			done = "ACCOUNT_GONE"
+			break
+		}
+		var res syncJSON
+		switch s.demoCall(r, "POST", "/accounts/"+url.PathEscape(id)+"/sync", nil, &res) {
+		case http.StatusOK:
+			done, why = res.Code, res.Message
+			if res.Code == engine.CodeReauthRequired {
+				setDemoCookie(w, demoReauthCookie, "1")
+			} else if res.Code == engine.CodeSyncSuccessful && res.HasNewData {
+				done += "_NEW"
+			}
+		case http.StatusTooManyRequests:
+			done = "RATE_LIMITED"
+		default:
+			done = "ACCOUNT_GONE"
+		}
+	case "reauthorised":
+		clearDemoCookie(w, demoReauthCookie)
+		done = "reauthorised"
+	case "forget":
+		clearDemoCookies(w)
+		done = "forgotten"
+	default:
+		return engine.Errorf(engine.ENOTFOUND, "the demo has no action %q", r.PathValue("action"))
+	}
+	target := "/demo?done=" + url.QueryEscape(done)
+	if done == engine.CodeSyncError {
+		target += "&why=" + url.QueryEscape(why)
+	}
+	seeOther(w, target)
+	return nil
+}
+
+// demoCall is the demo's server calling Mono's API with the secret key: through
+// sandbank's own handler, in process, as any backend would over HTTP. It reports
+// the status and decodes a JSON answer into out.
+func (s *Server) demoCall(r *http.Request, method, path string, body, out any) int {
+	var b []byte
+	if body != nil {
+		b, _ = json.Marshal(body)
+	}
+	req, err := http.NewRequestWithContext(r.Context(), method, path, bytes.NewReader(b))
+	if err != nil {
+		return http.StatusInternalServerError
+	}
+	req.Header.Set("mono-sec-key", s.eng.Settings().SecretKey.Reveal())
+	req.Header.Set("Content-Type", "application/json")
+	rec := &recorder{header: http.Header{}, status: http.StatusOK}
+	s.handler.ServeHTTP(rec, req)
+	if out != nil {
+		_ = json.Unmarshal(rec.body.Bytes(), out)
+	}
+	return rec.status
+}
+
+// demoCookieValue is what the demo's cookies may hold: an account ID or a flag.
+var demoCookieValue = regexp.MustCompile(`^[0-9a-zA-Z_-]{1,64}$`)
+
+func demoCookie(r *http.Request, name string) string {
+	c, err := r.Cookie(name)
+	if err != nil || !demoCookieValue.MatchString(c.Value) {
+		return ""
+	}
+	return c.Value
+}
+
+func setDemoCookie(w http.ResponseWriter, name, value string) {
+	http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: "/demo", HttpOnly: true, SameSite: http.SameSiteLaxMode})
+}
+
+func clearDemoCookie(w http.ResponseWriter, name string) {
+	http.SetCookie(w, &http.Cookie{Name: name, Value: "", Path: "/demo", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+}
+
+func clearDemoCookies(w http.ResponseWriter) {
+	clearDemoCookie(w, demoAccountCookie)
+	clearDemoCookie(w, demoReauthCookie)
+}
