@@ -146,6 +146,7 @@ type harness struct {
 	w         *testWorld
 	m         *Model
 	exportDir string
+	opened    []string // URLs the UI asked the system's browser to open
 }
 
 type harnessOpts struct {
@@ -161,6 +162,7 @@ func newHarness(t testing.TB, w *testWorld, o harnessOpts) *harness {
 	}
 	h := &harness{t: t, w: w, exportDir: t.TempDir()}
 	sh := &shared{ctx: w.ctx, eng: w.eng, bank: w.bank, clock: w.clock, addr: "127.0.0.1:7070",
+		openURL:   func(u string) error { h.opened = append(h.opened, u); return nil },
 		exportDir: h.exportDir, wall: func() time.Time { return frozenWall },
 		noTimers: true, styles: NewStyles(true), keys: DefaultKeyMap()}
 	sh.clockState = w.clock.State()

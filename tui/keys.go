@@ -30,7 +30,7 @@ type KeyMap struct {
 	Pause, Faster, Slower, Adv2m, Adv10m, Adv1h, Adv1d key.Binding
 
 	// Forms and the widget.
-	Submit, NextField, PrevField, Phone, Fill, Cancel, Link key.Binding
+	Submit, NextField, PrevField, Phone, Fill, Cancel, Link, Browser key.Binding
 
 	// The transaction filters' type field.
 	TxType, TxDebit, TxCredit, TxAll key.Binding
@@ -113,6 +113,7 @@ func DefaultKeyMap() KeyMap {
 		Fill:      b([]string{"ctrl+f"}, "ctrl+f", "fill test credentials"),
 		Cancel:    b([]string{"esc"}, "esc", "cancel"),
 		Link:      b([]string{"ctrl+l"}, "ctrl+l", "open a v2 link"),
+		Browser:   b([]string{"ctrl+b"}, "ctrl+b", "open in the browser"),
 
 		TxType:   b([]string{"space", "left", "right"}, "space", "cycle the type"),
 		TxDebit:  b([]string{"d"}, "d", "debits"),

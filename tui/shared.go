@@ -21,6 +21,8 @@ type shared struct {
 	bank  *simulator.Bank
 	clock *simulator.Clock
 	addr  string
+	// openURL opens a web page in the system's browser (tests record it instead).
+	openURL func(url string) error
 	// exportDir is where PDF statements are written.
 	exportDir string
 

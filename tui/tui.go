@@ -39,6 +39,9 @@ type Config struct {
 
 	// Script, if set, is a scenario played on stage (play.go).
 	Script Script
+
+	// OpenURL opens a web page in the system's browser (default: OpenBrowser).
+	OpenURL func(url string) error
 }
 
 // Run shows the UI until the user quits or ctx ends.
@@ -62,8 +65,11 @@ func New(ctx context.Context, cfg Config) *Model {
 			dir, _ = os.Getwd()
 		}
 	}
+	if cfg.OpenURL == nil {
+		cfg.OpenURL = OpenBrowser
+	}
 	sh := &shared{
-		ctx: ctx, eng: cfg.Engine, bank: cfg.Bank, clock: cfg.Clock, addr: cfg.Addr,
+		ctx: ctx, eng: cfg.Engine, bank: cfg.Bank, clock: cfg.Clock, addr: cfg.Addr, openURL: cfg.OpenURL,
 		exportDir: dir, wall: time.Now,
 		styles: NewStyles(true), keys: DefaultKeyMap(),
 	}

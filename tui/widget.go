@@ -13,46 +13,38 @@ import (
 	"sandbank/simulator"
 )
 
-// Steps of the widget.
-type widgetStep int
-
-const (
-	stepBank       widgetStep = iota // connect: pick a bank
-	stepOpening                      // a session is being opened
-	stepLogin                        // username and password
-	stepChallenge                    // the bank's challenge
-	stepExchanging                   // connect: the code is being exchanged
-	stepDone
-	stepLink // the ID (or mono_url) of a v2 initiate link is being typed
-)
-
 // widgetModal is what connect.setup() and connect.reauthorise(token) show an end
-// user: pick a bank, log in, answer the bank's challenge. It talks to the engine's
-// widget sessions (the same ones POST /connect/sessions drives), and shows the
-// sandbox's conveniences: the test customers' credentials and the customer's phone.
-// ctrl+l opens a v2 initiate link instead (its ID, or its mono_url): the page a
-// link's user would see, walked here.
+// user: pick a bank, log in, answer the bank's challenge, choose an account. The
+// steps are the engine's (engine/widget.go): the modal shows the session's status,
+// the same session the web page at /connect/s/{session} and POST /connect/sessions
+// drive — ctrl+b opens that page in the system browser, and the modal follows what
+// happens there. Beyond the widget it plays the business's backend (it exchanges
+// the code) and shows the sandbox's conveniences: the test customers' credentials
+// and the customer's phone. ctrl+l opens a v2 initiate link instead (its ID, or its
+// mono_url): the widget a link's user walks.
 type widgetModal struct {
 	sh        *shared
 	w, h      int
-	accountID string // the account to re-authorise; "" to connect one
-	step      widgetStep
+	accountID string   // the account to re-authorise; "" to connect one
 	gate      loadGate // the bank's answer awaited: the latest step wins
+	follow    loadGate // the session re-read on a tick, for steps taken in the browser
 	err       string
 	retryAt   time.Time // when the error's lock ends, on the virtual clock; zero if it has none
 	closed    bool
+	note      string // what ctrl+b did
 
 	insts  []engine.Institution
-	cursor int
+	cursor int // in the list of banks, or of accounts
 
-	state engine.WidgetState
+	state engine.WidgetState // the session: its Status is the step shown
 	token engine.ReauthToken
-	acct  engine.Account // reauth: the account; connect: the one connected
+	acct  engine.Account // reauth: the account; connect: the one connected, once exchanged
 
 	inputs [4]textinput.Model // username, password, answer, link
 	field  int
 
-	link *engine.Link // the v2 initiate link walked, if any
+	typingLink bool         // the ID (or mono_url) of a v2 initiate link is being typed
+	link       *engine.Link // the v2 initiate link walked, if any
 
 	customers  []simulator.Customer // for the sandbox hints
 	customerID string               // whose phone the hints point to
@@ -66,14 +58,15 @@ type widgetModal struct {
 type (
 	widgetInstsMsg struct{ insts []engine.Institution }
 	widgetCustMsg  struct{ customers []simulator.Customer }
-	// widgetOpened is a session opened: for a reauth, with its token and account.
+	// widgetOpened is a session opened: for a reauth, with its token and account;
+	// on a v2 link, with the link (and the account, for a reauth link).
 	widgetOpened struct {
 		state engine.WidgetState
 		token engine.ReauthToken
 		acct  engine.Account
-		link  *engine.Link // a v2 link: when it names no bank, state is empty and the user picks one
+		link  *engine.Link
 	}
-	// widgetStepped is the bank's answer to a login or an answer.
+	// widgetStepped is the engine's answer to a step.
 	widgetStepped struct {
 		state     engine.WidgetState
 		exchanged bool           // connect: the code was exchanged for acct
@@ -87,6 +80,8 @@ type (
 	}
 	// widgetFill is what ctrl+f types: (username, password) or (answer).
 	widgetFill []string
+	// widgetBrowserMsg is what opening the page in the browser did.
+	widgetBrowserMsg struct{ err error }
 )
 
 func newWidgetModal(sh *shared, accountID string) *widgetModal {
@@ -105,18 +100,24 @@ func newWidgetModal(sh *shared, accountID string) *widgetModal {
 
 func (m *widgetModal) reauth() bool { return m.accountID != "" }
 
-// Init loads the banks (connect) or requests a reauth token and opens the widget
-// with it (reauth), as a business's backend and frontend would.
+// status is the step shown: the session's, or "" while it opens.
+func (m *widgetModal) status() string { return m.state.Status }
+
+// Init opens a session — asking for the bank (connect), or with a reauth token
+// requested for the account (reauth), as a business's backend and frontend would —
+// and loads the banks and the sandbox's customers for the hints.
 func (m *widgetModal) Init() tea.Cmd {
 	eng, bank, ctx := m.sh.eng, m.sh.bank, m.sh.ctx
 	if !m.reauth() {
-		m.step = stepBank
 		return tea.Batch(
 			func() tea.Msg { return widgetInstsMsg{eng.Institutions()} },
 			func() tea.Msg { return widgetCustMsg{bank.Customers()} },
+			loadLatest(&m.gate, func() (widgetOpened, error) {
+				st, err := eng.OpenWidget(ctx, engine.WidgetRequest{})
+				return widgetOpened{state: st}, err
+			}),
 		)
 	}
-	m.step = stepOpening
 	id := m.accountID
 	return loadLatest(&m.gate, func() (o widgetOpened, err error) {
 		if o.acct, err = eng.Account(ctx, id); err != nil {
@@ -149,8 +150,10 @@ func (m *widgetModal) SetSize(w, h int) { m.w, m.h = w, h }
 func (m *widgetModal) Busy() bool       { return m.gate.loading }
 func (m *widgetModal) Closed() bool     { return m.closed }
 
-// Capturing: at the login and the challenge the user types, ? included.
-func (m *widgetModal) Capturing() bool { return m.step == stepLogin || m.step == stepChallenge }
+// Capturing: at the login, the challenge and a link's ID the user types, ? included.
+func (m *widgetModal) Capturing() bool {
+	return m.typingLink || m.status() == engine.WidgetLogin || m.status() == engine.WidgetChallenge
+}
 
 func (m *widgetModal) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
@@ -162,36 +165,24 @@ func (m *widgetModal) Update(msg tea.Msg) tea.Cmd {
 		if !msg.of(&m.gate) {
 			return nil
 		}
-		if l := msg.val.link; l != nil && msg.err == nil {
-			m.link = l
-			if l.Scope == engine.LinkReauth {
-				m.accountID = l.AccountID
+		if m.typingLink {
+			if msg.err != nil {
+				m.fail(msg.err) // a link that could not be opened: type it again
+				return m.focusLink()
 			}
-			if msg.val.state.Session == "" { // the link names no bank: the user picks one
-				m.step = stepBank
-				return nil
+			m.typingLink, m.link = false, msg.val.link
+			if m.link.Scope == engine.LinkReauth {
+				m.accountID = m.link.AccountID
 			}
 		}
+		var custCmd tea.Cmd
 		if m.reauth() {
 			m.acct, m.token = msg.val.acct, msg.val.token
 			m.customerID = msg.val.acct.CustomerID
-		}
-		custCmd := m.loadCustomer(m.customerID)
-		if !m.reauth() {
-			custCmd = nil
+			custCmd = m.loadCustomer(m.customerID)
 		}
 		if msg.err != nil {
 			m.fail(msg.err)
-			switch {
-			case m.link == nil && msg.val.link == nil && m.step == stepOpening && m.inputs[3].Value() != "":
-				m.step = stepLink // a link that could not be opened: type it again
-				return m.focusLink()
-			case m.reauth():
-				m.step = stepLogin
-				m.state.Reauth = true
-			default:
-				m.step = stepBank
-			}
 			return custCmd
 		}
 		return tea.Batch(custCmd, m.enter(msg.val.state))
@@ -199,29 +190,46 @@ func (m *widgetModal) Update(msg tea.Msg) tea.Cmd {
 		if !msg.of(&m.gate) {
 			return nil
 		}
+		m.follow.drop() // a re-read asked before this step is out of date
 		v := msg.val
 		if msg.err != nil {
 			m.fail(msg.err)
+			if v.state.Session != "" && v.state.Status != m.state.Status {
+				return m.enter(v.state) // locked, expired, or back to the login
+			}
 			if v.state.Session != "" {
 				m.state.AttemptsLeft = v.state.AttemptsLeft
 			}
-			if m.step == stepExchanging {
-				m.step = stepDone
-			}
 			return nil
 		}
-		m.job = v.job
+		if v.job != nil {
+			m.job = v.job
+		}
 		if v.exchanged {
-			m.acct, m.step = v.acct, stepDone
+			m.acct = v.acct
 			return nil
 		}
 		return m.enter(v.state)
+	case loaded[engine.WidgetState]:
+		if !msg.of(&m.follow) || msg.err != nil || m.gate.loading {
+			return nil
+		}
+		if st := msg.val; st.Status != m.state.Status || challengeID(st) != challengeID(m.state) ||
+			st.Institution.Code != m.state.Institution.Code {
+			m.err, m.retryAt = "", time.Time{}
+			return m.enter(st) // a step taken in the browser, or the session expired
+		}
 	case widgetInboxMsg:
 		if msg.customerID == m.customerID {
 			m.inbox, m.inboxErr = msg.msgs, ""
 			if msg.err != nil {
 				m.inboxErr = errText(msg.err)
 			}
+		}
+	case widgetBrowserMsg:
+		m.note = "Opened in the system's browser."
+		if msg.err != nil {
+			m.note = "Could not open a browser (" + msg.err.Error() + "); open the address above yourself."
 		}
 	case loaded[widgetFill]:
 		if !msg.of(&m.gate) {
@@ -238,9 +246,7 @@ func (m *widgetModal) Update(msg tea.Msg) tea.Cmd {
 			}
 		}
 	case tickMsg:
-		if m.phone {
-			return m.loadInbox()
-		}
+		return tea.Batch(m.reread(), m.loadInboxIf(m.phone))
 	case reloadMsg:
 		if m.phone && msg.what&reloadBank != 0 {
 			return m.loadInbox()
@@ -255,6 +261,22 @@ func (m *widgetModal) Update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
+func challengeID(st engine.WidgetState) string {
+	if st.Challenge == nil {
+		return ""
+	}
+	return st.Challenge.ID
+}
+
+// reread reads the session again: the user may be walking it in the browser.
+func (m *widgetModal) reread() tea.Cmd {
+	if m.state.Session == "" || !m.state.Open() || m.gate.loading {
+		return nil
+	}
+	eng, session := m.sh.eng, m.state.Session
+	return load(&m.follow, func() (engine.WidgetState, error) { return eng.Widget(session) })
+}
+
 // fail shows an error; one that says when to try again (a locked sign-in) counts
 // down on the virtual clock from now, instead of repeating the wait it was sent with.
 func (m *widgetModal) fail(err error) {
@@ -267,39 +289,43 @@ func (m *widgetModal) fail(err error) {
 // fillIndex maps the fields of a fill to inputs: (username, password) at login,
 // (answer) at a challenge.
 func (m *widgetModal) fillIndex(i int) int {
-	if m.step == stepChallenge {
+	if m.status() == engine.WidgetChallenge {
 		return 2
 	}
 	return i
 }
 
-// enter moves to the step a widget state asks for.
+// enter shows the step a widget state is at.
 func (m *widgetModal) enter(st engine.WidgetState) tea.Cmd {
+	prev := m.state.Status
 	m.state = st
 	switch st.Status {
+	case engine.WidgetInstitution:
+		m.cursor = 0
 	case engine.WidgetLogin:
-		m.step = stepLogin
-		m.inputs[0].SetValue(st.Username)
+		if prev != engine.WidgetLogin {
+			m.inputs[0].SetValue(st.Username)
+			m.inputs[1].SetValue("")
+		}
 		m.field = 0
-		if st.Username != "" {
+		if st.Reauth && st.Username != "" {
 			m.field = 1
 		}
 		return m.focus()
 	case engine.WidgetChallenge:
-		m.step = stepChallenge
 		m.inputs[2].SetValue("")
 		m.field = 2
-		cmd := m.focus()
-		if m.phone {
-			return tea.Batch(cmd, m.loadInbox())
+		if c, ok := m.customerByUsername(st.Username); ok && !m.reauth() {
+			m.customerID = c.ID
 		}
-		return cmd
+		return tea.Batch(m.focus(), m.loadInboxIf(m.phone))
+	case engine.WidgetAccount:
+		m.cursor = 0
 	case engine.WidgetSuccess:
-		if m.reauth() {
-			m.step = stepDone
+		if m.reauth() || m.acct.ID != "" {
 			return nil
 		}
-		m.step = stepExchanging
+		// The business's backend exchanges the code (POST /account/auth).
 		code, eng, ctx := st.Code, m.sh.eng, m.sh.ctx
 		return loadLatest(&m.gate, func() (widgetStepped, error) {
 			a, err := eng.ExchangeCode(ctx, code)
@@ -326,7 +352,7 @@ func (m *widgetModal) focus() tea.Cmd {
 func (m *widgetModal) close() tea.Cmd {
 	m.closed = true
 	id, reauth := "", m.reauth()
-	if m.step == stepDone && m.err == "" {
+	if m.status() == engine.WidgetSuccess && m.err == "" {
 		id = m.acct.ID
 	}
 	open := id != "" && !reauth
@@ -341,33 +367,54 @@ func (m *widgetModal) close() tea.Cmd {
 	}
 }
 
+// pageURL is the session's page: the same widget, in a browser.
+func (m *widgetModal) pageURL() string {
+	if m.sh.addr == "" || m.state.Session == "" {
+		return ""
+	}
+	return "http://" + m.sh.addr + "/connect/s/" + m.state.Session
+}
+
+// canGoBack: a connect's login may go back to the list of banks.
+func (m *widgetModal) canGoBack() bool {
+	return m.status() == engine.WidgetLogin && !m.state.Reauth && !m.state.InstitutionFixed
+}
+
 func (m *widgetModal) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.sh.keys
-	if key.Matches(msg, k.Cancel) {
+	switch {
+	case key.Matches(msg, k.Cancel) && m.canGoBack() && !m.gate.loading:
+		return m.run(func(eng *engine.Engine, ctx context.Context, s string) (engine.WidgetState, error) {
+			return eng.WidgetBack(ctx, s)
+		})
+	case key.Matches(msg, k.Cancel):
 		return m.close()
-	}
-	if key.Matches(msg, k.Phone) {
+	case key.Matches(msg, k.Phone):
 		m.phone = !m.phone
-		if m.phone {
-			return m.loadInbox()
+		return m.loadInboxIf(m.phone)
+	case key.Matches(msg, k.Browser):
+		if u := m.pageURL(); u != "" {
+			open := m.sh.openURL
+			return func() tea.Msg { return widgetBrowserMsg{err: open(u)} }
 		}
 		return nil
 	}
 	if m.gate.loading {
 		return nil
 	}
-	switch m.step {
-	case stepLink:
+	if m.typingLink {
 		if key.Matches(msg, k.Submit) {
 			return m.openLink(m.inputs[3].Value())
 		}
 		var cmd tea.Cmd
 		m.inputs[3], cmd = m.inputs[3].Update(msg)
 		return cmd
-	case stepBank:
+	}
+	switch m.status() {
+	case engine.WidgetInstitution:
 		switch {
-		case key.Matches(msg, k.Link) && m.link == nil:
-			m.step, m.err = stepLink, ""
+		case key.Matches(msg, k.Link) && m.link == nil && !m.reauth():
+			m.typingLink, m.err = true, ""
 			return m.focusLink()
 		case key.Matches(msg, k.Up):
 			m.cursor = max(m.cursor-1, 0)
@@ -375,17 +422,35 @@ func (m *widgetModal) key(msg tea.KeyPressMsg) tea.Cmd {
 			m.cursor = min(m.cursor+1, len(m.insts)-1)
 		case key.Matches(msg, k.Submit):
 			if m.cursor < len(m.insts) {
-				return m.open(m.insts[m.cursor].Code)
+				code := m.insts[m.cursor].Code
+				return m.run(func(eng *engine.Engine, ctx context.Context, s string) (engine.WidgetState, error) {
+					return eng.WidgetChooseInstitution(ctx, s, code, "")
+				})
 			}
 		}
 		return nil
-	case stepLogin, stepChallenge:
+	case engine.WidgetAccount:
+		switch {
+		case key.Matches(msg, k.Up):
+			m.cursor = max(m.cursor-1, 0)
+		case key.Matches(msg, k.Down):
+			m.cursor = min(m.cursor+1, len(m.state.Accounts)-1)
+		case key.Matches(msg, k.Submit):
+			if m.cursor < len(m.state.Accounts) {
+				number := m.state.Accounts[m.cursor].Number
+				return m.run(func(eng *engine.Engine, ctx context.Context, s string) (engine.WidgetState, error) {
+					return eng.WidgetChooseAccount(ctx, s, number)
+				})
+			}
+		}
+		return nil
+	case engine.WidgetLogin, engine.WidgetChallenge:
 		switch {
 		case key.Matches(msg, k.Fill):
 			return m.fill()
 		case key.Matches(msg, k.Submit):
 			return m.submit()
-		case m.step == stepLogin && (key.Matches(msg, k.NextField) || key.Matches(msg, k.PrevField)):
+		case m.status() == engine.WidgetLogin && (key.Matches(msg, k.NextField) || key.Matches(msg, k.PrevField)):
 			m.field = 1 - m.field
 			if m.state.Username != "" && m.reauth() {
 				m.field = 1 // re-authorising: the username is the connected user's
@@ -395,25 +460,12 @@ func (m *widgetModal) key(msg tea.KeyPressMsg) tea.Cmd {
 		var cmd tea.Cmd
 		m.inputs[m.field], cmd = m.inputs[m.field].Update(msg)
 		return cmd
-	case stepDone:
+	case engine.WidgetSuccess, engine.WidgetLocked, engine.WidgetExpired:
 		if key.Matches(msg, k.Submit) {
 			return m.close()
 		}
 	}
 	return nil
-}
-
-// open starts a connect session at a bank (on the link walked, if any).
-func (m *widgetModal) open(code string) tea.Cmd {
-	m.step, m.err, m.retryAt = stepOpening, "", time.Time{}
-	eng, ctx, req := m.sh.eng, m.sh.ctx, engine.WidgetRequest{Institution: code}
-	if m.link != nil {
-		req.Link = m.link.ID
-	}
-	return loadLatest(&m.gate, func() (widgetOpened, error) {
-		st, err := eng.OpenWidget(ctx, req)
-		return widgetOpened{state: st}, err
-	})
 }
 
 func (m *widgetModal) focusLink() tea.Cmd {
@@ -423,9 +475,9 @@ func (m *widgetModal) focusLink() tea.Cmd {
 	return m.inputs[3].Focus()
 }
 
-// openLink opens a v2 initiate link, from its ID or its mono_url: a reauth link,
-// or a connect link that names its bank, opens a session at once; a connect link
-// without a bank lets the user pick one.
+// openLink opens a v2 initiate link, from its ID or its mono_url, in place of the
+// session the modal opened: a reauth link re-authorises its account, a connect
+// link opens at its bank, or at the list of banks if it names none.
 func (m *widgetModal) openLink(typed string) tea.Cmd {
 	id := strings.TrimSpace(typed)
 	if i := strings.LastIndexByte(id, '/'); i >= 0 {
@@ -435,7 +487,7 @@ func (m *widgetModal) openLink(typed string) tea.Cmd {
 		m.err = "type the link's ID, or paste its mono_url (POST /v2/accounts/initiate answers it)"
 		return nil
 	}
-	m.step, m.err, m.retryAt = stepOpening, "", time.Time{}
+	m.err, m.retryAt = "", time.Time{}
 	eng, ctx := m.sh.eng, m.sh.ctx
 	return loadLatest(&m.gate, func() (o widgetOpened, err error) {
 		l, err := eng.Link(ctx, id)
@@ -447,11 +499,19 @@ func (m *widgetModal) openLink(typed string) tea.Cmd {
 			if o.acct, err = eng.Account(ctx, l.AccountID); err != nil {
 				return o, err
 			}
-		} else if l.Institution == "" {
-			return o, nil
 		}
-		o.state, err = eng.OpenWidget(ctx, engine.WidgetRequest{Link: l.ID, Institution: l.Institution})
+		o.state, err = eng.OpenWidget(ctx, engine.WidgetRequest{Link: l.ID})
 		return o, err
+	})
+}
+
+// run takes a step of the session: the engine's answer comes back as widgetStepped.
+func (m *widgetModal) run(step func(eng *engine.Engine, ctx context.Context, session string) (engine.WidgetState, error)) tea.Cmd {
+	m.err, m.retryAt = "", time.Time{}
+	eng, ctx, session := m.sh.eng, m.sh.ctx, m.state.Session
+	return loadLatest(&m.gate, func() (widgetStepped, error) {
+		st, err := step(eng, ctx, session)
+		return widgetStepped{state: st}, err
 	})
 }
 
@@ -460,7 +520,7 @@ func (m *widgetModal) submit() tea.Cmd {
 	m.err, m.retryAt = "", time.Time{}
 	eng, ctx, session := m.sh.eng, m.sh.ctx, m.state.Session
 	user, pass, answer := strings.TrimSpace(m.inputs[0].Value()), m.inputs[1].Value(), m.inputs[2].Value()
-	id, login := m.accountID, m.step == stepLogin
+	id, login := m.accountID, m.status() == engine.WidgetLogin
 	if c, ok := m.customerByUsername(user); ok && login && !m.reauth() {
 		m.customerID = c.ID
 	}
@@ -501,8 +561,8 @@ func (m *widgetModal) customerByUsername(u string) (simulator.Customer, bool) {
 // to a challenge (read from the phone or the customer's profile).
 func (m *widgetModal) fill() tea.Cmd {
 	bank := m.sh.bank
-	switch m.step {
-	case stepLogin:
+	switch m.status() {
+	case engine.WidgetLogin:
 		if m.reauth() {
 			cid := m.customerID
 			return loadLatest(&m.gate, func() (widgetFill, error) {
@@ -525,8 +585,8 @@ func (m *widgetModal) fill() tea.Cmd {
 		m.inputs[1].SetValue(c.Password)
 		m.inputs[m.field].CursorEnd()
 		return nil
-	case stepChallenge:
-		if m.customerID == "" || m.state.Challenge == nil {
+	case engine.WidgetChallenge:
+		if m.state.Challenge == nil {
 			return nil
 		}
 		id := m.state.Challenge.ID
@@ -552,6 +612,13 @@ func (m *widgetModal) bankCustomers() []simulator.Customer {
 	return out
 }
 
+func (m *widgetModal) loadInboxIf(ok bool) tea.Cmd {
+	if !ok {
+		return nil
+	}
+	return m.loadInbox()
+}
+
 func (m *widgetModal) loadInbox() tea.Cmd {
 	if m.customerID == "" || m.sh.bank == nil {
 		return nil
@@ -565,22 +632,29 @@ func (m *widgetModal) loadInbox() tea.Cmd {
 
 func (m *widgetModal) ShortHelp() []key.Binding {
 	k := m.sh.keys
-	switch m.step {
-	case stepBank:
-		if m.link != nil {
-			return []key.Binding{k.Up, k.Down, withHelp(k.Submit, "choose"), withHelp(k.Cancel, "close")}
-		}
-		return []key.Binding{k.Up, k.Down, withHelp(k.Submit, "choose"), k.Link, withHelp(k.Cancel, "close")}
-	case stepLink:
+	closeKey := withHelp(k.Cancel, "close")
+	if m.canGoBack() {
+		closeKey = withHelp(k.Cancel, "other bank")
+	}
+	if m.typingLink {
 		return []key.Binding{withHelp(k.Submit, "open the link"), withHelp(k.Cancel, "close")}
-	case stepLogin:
-		return []key.Binding{withHelp(k.NextField, "switch field"), withHelp(k.Submit, "log in"), k.Fill, k.Phone, withHelp(k.Cancel, "close")}
-	case stepChallenge:
-		return []key.Binding{withHelp(k.Submit, "answer"), k.Phone, withHelp(k.Fill, "fill the answer"), withHelp(k.Cancel, "close")}
-	case stepDone:
+	}
+	switch m.status() {
+	case engine.WidgetInstitution:
+		if m.link == nil && !m.reauth() {
+			return []key.Binding{k.Up, k.Down, withHelp(k.Submit, "choose"), k.Link, k.Browser, closeKey}
+		}
+		return []key.Binding{k.Up, k.Down, withHelp(k.Submit, "choose"), k.Browser, closeKey}
+	case engine.WidgetLogin:
+		return []key.Binding{withHelp(k.NextField, "switch field"), withHelp(k.Submit, "log in"), k.Fill, k.Phone, k.Browser, closeKey}
+	case engine.WidgetChallenge:
+		return []key.Binding{withHelp(k.Submit, "answer"), k.Phone, withHelp(k.Fill, "fill the answer"), k.Browser, closeKey}
+	case engine.WidgetAccount:
+		return []key.Binding{k.Up, k.Down, withHelp(k.Submit, "link this account"), k.Browser, closeKey}
+	case engine.WidgetSuccess, engine.WidgetLocked, engine.WidgetExpired:
 		return []key.Binding{withHelp(k.Submit, "done")}
 	}
-	return []key.Binding{withHelp(k.Cancel, "close")}
+	return []key.Binding{closeKey}
 }
 
 func (m *widgetModal) FullHelp() [][]key.Binding { return [][]key.Binding{m.ShortHelp()} }
@@ -617,7 +691,7 @@ func (m *widgetModal) View() string {
 			left := m.token.ExpiresAt.Sub(m.sh.now())
 			tok := st.Muted.Render("reauth token " + clip(m.token.Token, 14) + " ")
 			switch {
-			case m.state.Status == engine.WidgetSuccess:
+			case m.status() == engine.WidgetSuccess:
 				add(tok + st.Faint.Render("used: re-authorised"))
 			case left > 0:
 				style := st.OK
@@ -632,21 +706,25 @@ func (m *widgetModal) View() string {
 	}
 	add(st.Rule.Render(rule(iw)))
 
-	if l := m.link; l != nil && m.state.Status != engine.WidgetSuccess {
+	if l := m.link; l != nil && m.status() != engine.WidgetSuccess {
 		add(st.Muted.Render("link "+clip(l.ID, 16)+" for "+l.Customer.ID+" · ref "+orDash(l.Ref)) +
 			st.Faint.Render(" · expires in "+countdown(l.ExpiresAt.Sub(m.sh.now()))))
 	}
-	switch m.step {
-	case stepLink:
+	switch status := m.status(); {
+	case m.typingLink:
 		add(st.Bold.Render("Open a v2 link"), "")
 		wrapAdd(st.Muted.Render, "POST /v2/accounts/initiate answers a mono_url; paste it, or the link's ID, and walk it as its user would.")
 		add("", st.Label.Render(fit("Link", 10))+m.inputs[3].View())
-	case stepBank:
+	case status == "":
+		if m.gate.loading {
+			add(st.Accent.Render(m.sh.spinner() + " opening a session…"))
+		}
+	case status == engine.WidgetInstitution:
 		add(st.Bold.Render("Select your bank"), "")
 		if len(m.insts) == 0 {
 			add(st.Accent.Render(m.sh.spinner() + " loading banks…"))
 		}
-		rows := max(min(len(m.insts), m.h-16), 3)
+		rows := max(min(len(m.insts), m.h-18), 3)
 		off := min(max(m.cursor-rows/2, 0), max(len(m.insts)-rows, 0))
 		for i := off; i < min(off+rows, len(m.insts)); i++ {
 			in := m.insts[i]
@@ -658,21 +736,16 @@ func (m *widgetModal) View() string {
 				add("  " + fit(in.Name, iw-20) + st.Muted.Render(fit(in.Code, 6)) + st.Faint.Render(fit(kind, 12)))
 			}
 		}
-		if m.link == nil {
-			add("", st.Faint.Render("ctrl+l opens a v2 initiate link instead"))
-		}
-	case stepOpening:
-		add(st.Accent.Render(m.sh.spinner() + " opening a session…"))
-	case stepLogin:
+	case status == engine.WidgetLogin:
 		add(st.Bold.Render("Log in to "+m.state.Institution.Name), "")
-		if m.reauth() && m.acct.ReauthReason == engine.ReauthCredentials {
+		if m.reauth() && (m.state.PasswordRejected || m.acct.ReauthReason == engine.ReauthCredentials) {
 			wrapAdd(st.Warn.Render, "The bank rejected the saved password. Enter the customer's current password.")
 			add("")
 		}
 		add(st.Label.Render(fit("Username", 10))+m.field0(), st.Label.Render(fit("Password", 10))+m.inputs[1].View())
 		add("")
 		add(m.loginHint(iw)...)
-	case stepChallenge:
+	case status == engine.WidgetChallenge:
 		ch := m.state.Challenge
 		if ch != nil {
 			add(st.Bold.Render(m.state.Institution.Name+" asks for "+ch.Kind.Words()), "")
@@ -680,19 +753,47 @@ func (m *widgetModal) View() string {
 			add("", st.Label.Render(fit("Answer", 10))+m.inputs[2].View(), "")
 			wrapAdd(st.Info.Render, m.challengeHint(ch.Kind))
 		}
-	case stepExchanging:
-		add(st.Accent.Render(m.sh.spinner() + " exchanging the code (POST /account/auth); the first sync runs…"))
-	case stepDone:
-		add(m.doneView(iw)...)
+	case status == engine.WidgetAccount:
+		add(st.Bold.Render("Choose the account to link"), "")
+		wrapAdd(st.Muted.Render, m.state.Institution.Name+" shows "+itoa(len(m.state.Accounts))+" accounts for this sign-in.")
+		add("")
+		for i, a := range m.state.Accounts {
+			line := fit(engine.AccountTypeWords(a.Type), 18) + fit(maskNumber(a.Number), 10) + a.Name
+			if i == m.cursor {
+				add(st.Selected.Render("▸ " + fit(line, iw-2)))
+			} else {
+				add("  " + fit(line, iw-2))
+			}
+		}
+	case status == engine.WidgetSuccess:
+		if !m.reauth() && m.acct.ID == "" && m.err == "" {
+			add(st.Accent.Render(m.sh.spinner() + " exchanging the code (POST /account/auth); the first sync runs…"))
+		} else {
+			add(m.doneView(iw)...)
+		}
+	case status == engine.WidgetLocked:
+		add(st.Bad.Render("✗ Locked"), "")
+		wrapAdd(st.Muted.Render, "Too many wrong answers: this widget session can go no further. Close it and try again once the bank lets the user sign in ("+
+			"at "+fmtStamp(m.state.LockedUntil, m.sh.now())+").")
+	case status == engine.WidgetExpired:
+		add(st.Bad.Render("✗ Expired"), "")
+		wrapAdd(st.Muted.Render, "This widget session expired at "+fmtStamp(m.state.ExpiresAt, m.sh.now())+"; close it and open a new one.")
 	}
-	if m.gate.loading && m.step != stepOpening && m.step != stepExchanging {
+	if m.gate.loading && m.status() != "" && m.status() != engine.WidgetSuccess {
 		add("", st.Accent.Render(m.sh.spinner()+" asking the bank…"))
 	}
 	if m.err != "" {
 		add("")
 		wrapAdd(st.Bad.Render, "✗ "+retryText(m.err, m.retryAt, m.sh.now()))
-	} else if n := m.state.AttemptsLeft; (m.step == stepLogin || m.step == stepChallenge) && m.state.Session != "" && n > 0 {
+	} else if n := m.state.AttemptsLeft; m.Capturing() && n > 0 {
 		add(st.Faint.Render(itoa(n) + " attempt" + plural(n) + " left before this session locks")) // an error says it itself
+	}
+	if u := m.pageURL(); u != "" && m.state.Open() {
+		add("")
+		wrapAdd(st.Faint.Render, "In a browser: "+u+" (ctrl+b opens it)")
+		if m.note != "" {
+			wrapAdd(st.Info.Render, m.note)
+		}
 	}
 	if m.phone {
 		add("")

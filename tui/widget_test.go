@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"sandbank/engine"
+	"sandbank/simulator"
 )
 
 // TestWidgetConnect connects a new account through the widget: pick Zenith Bank,
@@ -184,6 +185,71 @@ func TestRetryText(t *testing.T) {
 			t.Errorf("retryText(%q) = %q, want %q", tc.msg, got, tc.want)
 		}
 	}
+}
+
+// TestWidgetChoosesAnAccount: a customer with a savings and a current account at
+// one bank picks the current one; esc at the login goes back to the banks first.
+func TestWidgetChoosesAnAccount(t *testing.T) {
+	w := newTestWorld(t)
+	c, err := w.bank.AddCustomer(simulator.NewCustomer{Name: "Ngozi Eze", Institution: "044", AccountType: engine.AccountSavings,
+		Balance: 100_000, Profile: simulator.ProfileDormant})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, err = w.bank.OpenAccount(c.ID, simulator.NewAccount{Institution: "044", AccountType: engine.AccountCurrent, Balance: 250_000}); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, w, harnessOpts{})
+	h.press("c", "down", "enter") // GTBank
+	h.contains("Log in to GTBank")
+	h.press("esc") // another bank
+	h.contains("Select your bank")
+	h.press("up", "enter") // Access Bank
+	h.contains("Log in to Access Bank")
+	h.typ(c.Username)
+	h.press("tab")
+	h.typ(c.Password)
+	h.press("enter")
+	h.contains("Choose the account to link", "Savings account", "Current account", maskNumber(c.Accounts[1].Number))
+	h.golden("widget-accounts")
+	h.press("down", "enter")
+	h.contains("✓ Connected NGOZI EZE (" + maskNumber(c.Accounts[1].Number) + ")")
+	if a := w.account("NGOZI"); a.Number != c.Accounts[1].Number || a.Type != engine.AccountCurrent {
+		t.Fatalf("connected %s (%s), want the current account %s", a.Number, a.Type, c.Accounts[1].Number)
+	}
+}
+
+// TestWidgetInTheBrowser: the modal shows its session's page, ctrl+b asks the
+// system's browser to open it, and steps taken there show in the modal on the
+// next tick — up to the code, which the modal exchanges as the business would.
+func TestWidgetInTheBrowser(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{})
+	h.press("c")
+	url := regexp.MustCompile(`http://127\.0\.0\.1:7070/connect/s/[0-9a-f]{32}`).FindString(h.screen())
+	if url == "" {
+		t.Fatalf("no page URL on screen:\n%s", h.screen())
+	}
+	h.press("ctrl+b")
+	if len(h.opened) != 1 || h.opened[0] != url {
+		t.Fatalf("opened %v, want %s", h.opened, url)
+	}
+	h.contains("Opened in the system's browser.")
+
+	// The user walks the page: the bank, then the login of a customer without MFA.
+	session := url[strings.LastIndexByte(url, '/')+1:]
+	c := w.customerAt("044")
+	if _, err := w.eng.WidgetChooseInstitution(w.ctx, session, "044", ""); err != nil {
+		t.Fatal(err)
+	}
+	h.send(tickMsg{clock: w.clock.State()})
+	h.contains("Log in to Access Bank")
+	if _, err := w.eng.WidgetLogin(w.ctx, session, c.Username, c.Password); err != nil {
+		t.Fatal(err)
+	}
+	h.send(tickMsg{clock: w.clock.State()})
+	w.settle()
+	h.contains("✓ Connected", "account ID ")
 }
 
 // The widget walks a v2 initiate link: its ID (or mono_url) typed after ctrl+l; a
