@@ -461,7 +461,11 @@ func TestEveryOperationAnswersAsDocumented(t *testing.T) {
 	w.must(http.StatusOK, "GET", "/static/widget.css", req{key: noKey()})
 	w.must(http.StatusOK, "GET", "/demo", page)
 	w.must(http.StatusSeeOther, "POST", "/demo/forget", form(""))
+	w.must(http.StatusSeeOther, "GET", "/demo/linked?status=failed&reason=cancelled", page)
 	w.must(http.StatusSeeOther, "GET", "/?key="+testPublicKey, page)
+	_, hosted := w.initiate(map[string]any{"scope": "auth", "customer": map[string]any{"name": "Ada Eze", "email": "ada@example.com"},
+		"redirect_url": "http://127.0.0.1:3000/linked"})
+	w.must(http.StatusSeeOther, "GET", "/connect/links/"+hosted, page) // mono_url, in a browser
 	w.get("/sandbox/customers/" + otp.ID + "/inbox")
 	w.get("/sandbox/accounts")
 	w.get("/accounts/" + id)

@@ -12,14 +12,16 @@ import (
 )
 
 // The example business app at /demo: what a presenter shows and what a web
-// developer copies. Its page links a bank account with connect.js, and its server
-// half — these handlers — calls Mono's API with the secret key: the key never
-// reaches the browser. It remembers the user's account in a cookie, as a session
+// developer copies. Its page links a bank account with connect.js — or, before any
+// script runs, through a v2 hosted link that comes back to /demo/linked — and its
+// server half — these handlers — calls Mono's API with the secret key: the key
+// never reaches the browser. It remembers the user's account in a cookie, as a session
 // would, and learns that re-authorisation is needed the way an app does: a sync
 // answers REAUTHORISATION_REQUIRED.
 
 func (s *Server) demoRoutes(mux *routeMux) {
 	mux.Handle("GET /demo", s.page(s.demo))
+	mux.Handle("GET /demo/linked", s.page(s.demoLinked))
 	mux.Handle("POST /demo/{action}", s.page(s.demoAction))
 }
 
@@ -121,6 +123,10 @@ func (s *Server) demoAction(w http.ResponseWriter, r *http.Request) error {
 	done, why := "", ""
 	switch r.PathValue("action") {
 	case "link":
+		if p.str("code") == "" { // no script: a hosted link, back at /demo/linked
+			return s.demoHostedLink(w, r, map[string]any{"scope": engine.LinkAuth,
+				"customer": map[string]any{"name": "Jollof Finance user", "email": "user@jollof.example"}})
+		}
 		var out struct{ ID string }
 		if s.demoCall(r, "POST", "/account/auth", map[string]string{"code": p.str("code")}, &out) != http.StatusOK || out.ID == "" {
 			done = "EXCHANGE_FAILED"
@@ -148,6 +154,12 @@ func (s *Server) demoAction(w http.ResponseWriter, r *http.Request) error {
 		default:
 			done = "ACCOUNT_GONE"
 		}
+	case "reauthorise": // no script: a hosted link with scope reauth
+		if id == "" {
+			done = "ACCOUNT_GONE"
+			break
+		}
+		return s.demoHostedLink(w, r, map[string]any{"scope": engine.LinkReauth, "account": id})
 	case "reauthorised":
 		clearDemoCookie(w, demoReauthCookie)
 		done = "reauthorised"
@@ -162,6 +174,45 @@ func (s *Server) demoAction(w http.ResponseWriter, r *http.Request) error {
 		target += "&why=" + url.QueryEscape(why)
 	}
 	seeOther(w, target)
+	return nil
+}
+
+// demoHostedLink asks for a v2 initiate link coming back to /demo/linked, and
+// sends the browser to its mono_url.
+func (s *Server) demoHostedLink(w http.ResponseWriter, r *http.Request, body map[string]any) error {
+	body["redirect_url"] = origin(r) + "/demo/linked"
+	body["meta"] = map[string]any{"ref": "jollof-demo"}
+	var out struct {
+		Data struct {
+			MonoURL string `json:"mono_url"`
+		}
+	}
+	if s.demoCall(r, "POST", "/v2/accounts/initiate", body, &out) != http.StatusOK || out.Data.MonoURL == "" {
+		seeOther(w, "/demo?done=EXCHANGE_FAILED")
+		return nil
+	}
+	seeOther(w, out.Data.MonoURL)
+	return nil
+}
+
+// demoLinked is where a hosted link comes back: with a code to exchange, or the
+// account re-authorised, or a failure.
+func (s *Server) demoLinked(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	done := "EXCHANGE_FAILED"
+	switch q.Get("status") {
+	case engine.LinkLinked:
+		var out struct{ Data struct{ ID string } }
+		if s.demoCall(r, "POST", "/v2/accounts/auth", map[string]string{"code": q.Get("code")}, &out) == http.StatusOK && out.Data.ID != "" {
+			setDemoCookie(w, demoAccountCookie, out.Data.ID)
+			clearDemoCookie(w, demoReauthCookie)
+			done = "linked"
+		}
+	case engine.LinkReauthorised:
+		clearDemoCookie(w, demoReauthCookie)
+		done = "reauthorised"
+	}
+	seeOther(w, "/demo?done="+done)
 	return nil
 }
 

@@ -1,16 +1,20 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -294,4 +298,95 @@ func TestBrowserDemo(t *testing.T) {
 	w.advance("2m")
 	b.submit(`form[action="/demo/sync"] button`)
 	b.contains("Synced: this is your bank's latest.")
+}
+
+// A v2 hosted link in a browser: mono_url opens the widget full-window, walks a
+// bank the link leaves open, and ends at the business's redirect_url with the
+// result and the code, which /v2/accounts/auth exchanges; the same link again says
+// it was used; a reauth link asks only for what the bank asks; a link past its 30
+// minutes says it expired.
+func TestBrowserHostedLink(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	w.enableDataSync()
+	c := w.addCustomer(map[string]any{"name": "Ngozi Eze", "institution": "058", "mfa": "otp", "balance": 300000})
+	app := appServer(t, map[string]string{"/linked": `<!doctype html><html lang="en"><head><title>Back in the app</title></head><body><h1>Back in the app</h1></body></html>`})
+	l, _ := w.initiate(map[string]any{"scope": "auth", "customer": map[string]any{"name": "Ngozi Eze", "email": "ngozi@example.com"},
+		"meta": map[string]any{"ref": "ngozi-001"}, "redirect_url": app + "/linked"})
+
+	b := w.newTab(t, 360)
+	b.watchCSP()
+	b.do(chromedp.Navigate(l.MonoURL))
+	b.chooseBank("GTBank")
+	b.pageIsSelfContained()
+	b.contains("Cancel and return to the app")
+	b.login(c.Username, c.Password)
+	b.answer(b.drawerCode())
+	b.wantHeading("Back in the app")
+	loc := js[string](b, `location.href`)
+	u, err := url.Parse(loc)
+	if err != nil || !strings.HasPrefix(loc, app+"/linked?") || u.Query().Get("status") != "linked" || u.Query().Get("reference") != "ngozi-001" {
+		t.Fatalf("the link ended at %s, want %s/linked with status linked and the reference", loc, app)
+	}
+	var linked struct{ ID string }
+	w.post("/v2/accounts/auth", map[string]any{"code": u.Query().Get("code")}).data(t, &linked)
+	if linked.ID == "" {
+		t.Fatal("the code in redirect_url did not exchange")
+	}
+	b.do(chromedp.Navigate(l.MonoURL))
+	b.wantHeading("This link has already been used")
+
+	// Re-authorisation through a link, after a password change: the password, the
+	// OTP, and back to the app with status reauthorised.
+	w.post("/sandbox/customers/"+c.ID+"/password", map[string]any{"password": "N3w-pa55word"})
+	relink, _ := w.initiate(map[string]any{"scope": "reauth", "account": linked.ID, "meta": map[string]any{"ref": "ngozi-002"},
+		"redirect_url": app + "/linked"})
+	b.do(chromedp.Navigate(relink.MonoURL))
+	b.wantHeading("Re-authorise your account")
+	b.login("", "N3w-pa55word")
+	b.answer(b.drawerCode())
+	b.wantHeading("Back in the app")
+	if q, _ := url.Parse(js[string](b, `location.href`)); q.Query().Get("status") != "reauthorised" || q.Query().Get("account") != linked.ID {
+		t.Fatalf("the reauth link ended at %s", q)
+	}
+
+	late, _ := w.initiate(map[string]any{"scope": "auth", "customer": map[string]any{"id": l.Customer}, "redirect_url": app + "/linked"})
+	w.advance("30m")
+	res, err := chromedp.Run(b.ctx, chromedp.NavigateResponse(late.MonoURL))
+	if err != nil || res.Status != http.StatusGone {
+		t.Fatalf("an expired link's page answered %v, %v; want 410", res, err)
+	}
+	b.wantHeading("This link has expired")
+}
+
+// The demo with scripts off: its buttons post forms, and the app sends the
+// browser through v2 hosted links instead of connect.js — linking, then
+// re-authorising after a password change — back to /demo each time.
+func TestBrowserDemoWithoutScripts(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	w.enableDataSync()
+	adam := w.addCustomer(map[string]any{"name": "Adam Okafor", "institution": "044", "balance": 1000000})
+	b := w.newTab(t, 360)
+	b.do(chromedp.Func(func(ctx context.Context, tt *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tt, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+		return err
+	}))
+	b.open("/demo")
+	b.submit("[data-link]")
+	b.wantHeading("Select your bank")
+	b.submit(`button.bank[value="044"]`) // no script: no live search, the list itself
+	b.login(adam.Username, adam.Password)
+	b.wantHeading("ADAM OKAFOR")
+	b.contains("Your bank account is linked.", "NGN 10,000.00")
+
+	w.post("/sandbox/customers/"+adam.ID+"/password", map[string]any{"password": "n3w-Passw0rd"})
+	w.advance("2m")
+	b.submit(`form[action="/demo/sync"] button`)
+	b.contains("Sign in to Access Bank again")
+	b.submit("[data-reauthorise]")
+	b.wantHeading("Re-authorise your account")
+	b.login("", "n3w-Passw0rd")
+	b.wantHeading("Enter the one-time password")
+	b.do(chromedp.Click(chromedp.CSS(".tester-summary"), chromedp.NodeVisible)) // a <details>: no script needed
+	b.answer(strings.TrimSpace(b.text("[data-inbox-code]")))
+	b.contains("Thanks: your bank account is connected again.")
 }

@@ -38,8 +38,21 @@ func (s *Server) webRoutes(mux *routeMux) {
 // from sandbank only, and no inline script or style runs — forms post to sandbank
 // only, and any page may frame them (connect.js's iframe sits in the developer's
 // own app). No Referer leaves them: their URLs carry the session.
+//
+// A hosted link's pages also let their forms go to the business's redirect_url:
+// the step that ends the link redirects there, and a policy's form-action covers
+// where a form's answer redirects.
 const pagePolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 	"connect-src 'self'; frame-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors *"
+
+// policyFor is the policy of a page whose forms may end at formTo's origin too.
+func policyFor(formTo string) string {
+	u, err := url.Parse(formTo)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return pagePolicy
+	}
+	return strings.Replace(pagePolicy, "form-action 'self'", "form-action 'self' "+u.Scheme+"://"+u.Host, 1)
+}
 
 func pageHeaders(w http.ResponseWriter) {
 	h := w.Header()
@@ -53,6 +66,9 @@ func pageHeaders(w http.ResponseWriter) {
 // renderPage answers a page with its status.
 func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, status int, name string, data any) error {
 	pageHeaders(w)
+	if v, ok := data.(*widgetPage); ok && v.St.Link != nil {
+		w.Header().Set("Content-Security-Policy", policyFor(v.St.Link.RedirectURL))
+	}
 	w.WriteHeader(status)
 	if r.Method == http.MethodHead {
 		return nil
@@ -269,6 +285,36 @@ func (s *Server) connectEntry(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// linkPage is a v2 initiate link's hosted page (mono_url, followed by a browser):
+// it opens a session on the link and sends the browser to its page, full-window.
+// A link used or expired says so.
+func (s *Server) linkPage(w http.ResponseWriter, r *http.Request) error {
+	st, err := s.eng.OpenWidget(r.Context(), engine.WidgetRequest{Link: r.PathValue("link")})
+	if err != nil {
+		return err
+	}
+	seeOther(w, "/connect/s/"+st.Session+"?after=open")
+	return nil
+}
+
+// linkDone is where a link's user goes at its end: the redirect_url with the result.
+func linkDone(l engine.Link) string {
+	return linkRedirect(l.RedirectURL, l.Status, l.Code, l.AccountID, l.Ref)
+}
+
+// linkLeft is where a link's user goes who leaves it unfinished (locked, expired,
+// or cancelled): the redirect_url with status failed and why.
+func linkLeft(l engine.Link, reason string) string {
+	u := linkRedirect(l.RedirectURL, "failed", "", "", l.Ref)
+	if p, err := url.Parse(u); err == nil {
+		q := p.Query()
+		q.Set("reason", reason)
+		p.RawQuery = q.Encode()
+		u = p.String()
+	}
+	return u
+}
+
 // --- the steps
 
 // pageSteps are the forms the page posts, each the engine call of a JSON route.
@@ -325,6 +371,10 @@ func (s *Server) connectStep(w http.ResponseWriter, r *http.Request) error {
 	after := step
 	if step == "institution" && p.str("switch") != "" {
 		after = "method"
+	}
+	if err == nil && st.Link != nil && st.Status == engine.WidgetSuccess {
+		seeOther(w, linkDone(*st.Link)) // a hosted link ends at the business's redirect_url
+		return nil
 	}
 	if err == nil {
 		target := "/connect/s/" + session + "?after=" + after
@@ -432,7 +482,8 @@ type widgetPage struct {
 	Events    []pageEvent
 	Opener    string
 	Linked    *pageEvent // what Continue posts at success
-	Finish    string     // a hosted link's way back to the app
+	Finish    string     // a hosted link's way back to the app, at its end
+	Cancel    string     // a hosted link's way back to the app, unfinished
 	Tester    *testerView
 }
 
@@ -485,6 +536,18 @@ func (s *Server) widgetView(r *http.Request, st engine.WidgetState) *widgetPage 
 		v.Title, v.Page = "Too many attempts", "LOCKED"
 	default:
 		v.Title, v.Page = "This session has expired", "EXPIRED"
+	}
+	if l := st.Link; l != nil {
+		switch st.Status {
+		case engine.WidgetSuccess:
+			v.Finish = linkDone(*l)
+		case engine.WidgetLocked:
+			v.Finish = linkLeft(*l, "locked")
+		case engine.WidgetExpired:
+			v.Finish = linkLeft(*l, "expired")
+		default:
+			v.Cancel = linkLeft(*l, "cancelled")
+		}
 	}
 	v.Tester = s.testerView(st)
 	return v

@@ -10,7 +10,7 @@ import (
 // connect.reauthorise() do, as JSON. It takes the public key, not the secret one;
 // after that the session ID is the bearer. A v2 initiate link's ID is a bearer too:
 // a session opened on it needs no key, and GET /connect/links/{link} says where the
-// link stands.
+// link stands (to a browser, it is the link's hosted page).
 
 func (s *Server) widgetRoutes(mux *routeMux) {
 	mux.Handle("GET /connect/links/{link}", s.handle(s.linkState))
@@ -149,7 +149,12 @@ func (s *Server) openWidget(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// linkState says where a link stands; to a browser (mono_url followed), it is the
+// hosted page: linkPage, web.go.
 func (s *Server) linkState(w http.ResponseWriter, r *http.Request) error {
+	if wantsHTML(r) {
+		return s.linkPage(w, r)
+	}
 	l, err := s.eng.Link(r.Context(), r.PathValue("link"))
 	if err != nil {
 		return err

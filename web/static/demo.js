@@ -16,10 +16,12 @@
     });
   }
 
+  // Without this script the buttons post their forms: the server sends the
+  // browser to a v2 hosted link instead.
   var link = document.querySelector("[data-link]");
   if (link) {
-    link.disabled = false;
-    link.addEventListener("click", function () {
+    link.addEventListener("click", function (ev) {
+      ev.preventDefault();
       var connect = connectWith(function (data) {
         var form = document.querySelector("[data-link-form]");
         form.elements.code.value = data.code;
@@ -32,8 +34,8 @@
 
   var reauth = document.querySelector("[data-reauthorise]");
   if (reauth) {
-    reauth.disabled = false;
-    reauth.addEventListener("click", function () {
+    reauth.addEventListener("click", function (ev) {
+      ev.preventDefault();
       var connect = connectWith(function () {
         document.querySelector("[data-reauthorised-form]").submit();
       });
