@@ -340,7 +340,7 @@ func (s *Server) connectPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := r.URL.Query()
-	v := s.widgetView(r, st)
+	v := s.widgetView(st)
 	v.Query = strings.TrimSpace(q.Get("q"))
 	v.Banks = filterBanks(v.Banks, v.Query)
 	v.Events = append(stepEvents(q.Get("after"), q, st), v.Events...)
@@ -384,7 +384,7 @@ func (s *Server) connectStep(w http.ResponseWriter, r *http.Request) error {
 		seeOther(w, target)
 		return nil
 	}
-	v := s.widgetView(r, st)
+	v := s.widgetView(st)
 	v.Values = map[string]string{"username": p.str("username"), "answer": p.str("answer"), "account": p.str("account")}
 	if step == "answer" && len(v.Values["answer"]) > 200 {
 		v.Values["answer"] = ""
@@ -502,7 +502,7 @@ type challengeView struct {
 }
 
 // widgetView builds the page of a session's state.
-func (s *Server) widgetView(r *http.Request, st engine.WidgetState) *widgetPage {
+func (s *Server) widgetView(st engine.WidgetState) *widgetPage {
 	v := &widgetPage{Session: st.Session, St: st, Fields: map[string]*fieldError{}, Values: map[string]string{},
 		Other: otherAuthMethod(st.AuthMethod), Opener: s.openers.get(st.Session)}
 	if st.AttemptsLeft < engine.MaxWidgetAttempts {
@@ -776,7 +776,7 @@ func (s *Server) testerFill(w http.ResponseWriter, r *http.Request) error {
 		writeJSON(w, http.StatusOK, values)
 		return nil
 	}
-	v := s.widgetView(r, st)
+	v := s.widgetView(st)
 	v.Values = values
 	return s.renderPage(w, r, http.StatusOK, "connect", v)
 }

@@ -144,3 +144,47 @@ func TestWidgetPageOutage(t *testing.T) {
 		t.Fatalf("a login during an outage = %d\n%s", rep.status, body)
 	}
 }
+
+// The page's forms take the engine's steps and the page after each says, in its
+// events, what was done: the bank chosen, the sign-in method switched, back to
+// the list; each event carries the reference.
+func TestWidgetPageSteps(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	entry := w.must(http.StatusSeeOther, "GET", "/connect?key="+testPublicKey+"&reference=r-7", req{key: noKey()})
+	page, _, _ := strings.Cut(entry.header.Get("Location"), "?")
+	form := func(step, body, wantAfter string) string {
+		t.Helper()
+		rep := w.must(http.StatusSeeOther, "POST", page+"/"+step, req{key: noKey(), body: body, ctype: "application/x-www-form-urlencoded"})
+		if loc := rep.header.Get("Location"); loc != page+"?after="+wantAfter {
+			t.Fatalf("after %s the browser goes to %q, want %s?after=%s", step, loc, page, wantAfter)
+		}
+		return string(w.must(http.StatusOK, "GET", rep.header.Get("Location"), req{key: noKey()}).body)
+	}
+	events := func(html string) string {
+		t.Helper()
+		_, rest, ok := strings.Cut(html, `data-events="`)
+		if !ok {
+			t.Fatalf("no events on the page:\n%s", html)
+		}
+		ev, _, _ := strings.Cut(rest, `"`)
+		return strings.ReplaceAll(ev, "&#34;", `"`)
+	}
+	got := form("institution", "institution=058", "institution")
+	if ev := events(got); !strings.Contains(ev, `"type":"mono.connect.institution_selected"`) || !strings.Contains(ev, `"name":"GTBank"`) ||
+		!strings.Contains(ev, `"reference":"r-7"`) || !strings.Contains(ev, `"authMethod":"internet_banking"`) {
+		t.Fatalf("events after choosing GTBank: %s", ev)
+	}
+	if !strings.Contains(got, "Log in to GTBank") || !strings.Contains(got, "Use mobile banking instead") {
+		t.Fatalf("the login page:\n%s", got)
+	}
+	got = form("institution", "institution=058&auth_method=mobile_banking&switch=1", "method")
+	if ev := events(got); !strings.Contains(ev, `"type":"mono.connect.auth_method_switched"`) || !strings.Contains(ev, `"prevAuthMethod":"internet_banking"`) {
+		t.Fatalf("events after switching the method: %s", ev)
+	}
+	if !strings.Contains(got, "Enter the details you use for mobile banking.") || !strings.Contains(got, "Use internet banking instead") {
+		t.Fatalf("the login page, mobile banking:\n%s", got)
+	}
+	if got = form("back", "", "back"); !strings.Contains(got, "Select your bank") {
+		t.Fatalf("back gave:\n%s", got)
+	}
+}

@@ -41,9 +41,9 @@ func mustSub(f fs.FS, dir string) fs.FS {
 	return sub
 }
 
-// Funcs are the templates' helpers: words the pages share with the other faces
+// funcs are the templates' helpers: words the pages share with the other faces
 // come from engine.
-var Funcs = template.FuncMap{
+var funcs = template.FuncMap{
 	"initials":    Initials,
 	"logoClass":   LogoClass,
 	"mask":        MaskNumber,
@@ -62,7 +62,7 @@ var Funcs = template.FuncMap{
 	"lower":   strings.ToLower,
 }
 
-var templates = template.Must(template.New("").Funcs(Funcs).ParseFS(templateFiles, "templates/*.html"))
+var templates = template.Must(template.New("").Funcs(funcs).ParseFS(templateFiles, "templates/*.html"))
 
 // Render writes the page name (a template file's name without .html) with data.
 // It renders into memory first, so a template error never leaves half a page.
