@@ -65,6 +65,7 @@ type world struct {
 type worldOpts struct {
 	customers    int           // world customers (default 6: the tour of MFA kinds)
 	realtimeWait time.Duration // how long a real-time read waits for its job (default: the server's)
+	start        time.Time     // the clock's start (default adamStart)
 }
 
 func newWorld(t testing.TB, o worldOpts) *world {
@@ -72,12 +73,15 @@ func newWorld(t testing.TB, o worldOpts) *world {
 	if o.customers == 0 {
 		o.customers = 6
 	}
+	if o.start.IsZero() {
+		o.start = adamStart
+	}
 	w := &world{t: t, ctx: context.Background(), logs: &syncBuffer{}, spec: loadSpec(t)}
 	log := slog.New(slog.NewTextHandler(w.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	wall := time.Now() // frozen: the clock moves only when a test advances it
 	w.sender = NewWebhookSender()
 	wd, err := sbworld.Open(w.ctx, sbworld.Options{DB: filepath.Join(t.TempDir(), "sandbank.db"), Seed: 2021,
-		Start: adamStart, Customers: o.customers, Sender: w.sender, Log: log, Paused: true,
+		Start: o.start, Customers: o.customers, Sender: w.sender, Log: log, Paused: true,
 		Wall: func() time.Time { return wall },
 		Keys: sbworld.Keys{Secret: testSecretKey, Public: testPublicKey, WebhookSecret: testWebhookSecret}})
 	if err != nil {

@@ -233,7 +233,8 @@ func (b *Bank) now() int64 {
 // record journals an event and applies it. Call with b.mu held, after validating.
 func (b *Bank) record(rec record) error {
 	if !b.w.inTime(rec.At) { // refused now, or the journal could not be replayed at the next start
-		return engine.Invalid("at", "the clock (%s) is outside the simulated world's 200 years from %s: start a new database", engine.TimeText(rec.At), engine.TimeText(time.Unix(0, b.w.histStart)))
+		return engine.Invalid("at", "the clock (%s) is outside this world, which runs from %s to %s: start a new database", engine.TimeText(rec.At),
+			engine.TimeText(time.Unix(0, b.w.histStart)), engine.TimeText(b.w.end()))
 	}
 	data, err := json.Marshal(rec)
 	if err != nil {
@@ -247,11 +248,14 @@ func (b *Bank) record(rec record) error {
 	return b.apply(idx, rec, false)
 }
 
-// inTime reports whether t lies in the world's time: from its history's start, for
-// 200 years.
+// inTime reports whether t lies in the world's time: from its history's start to
+// its end.
 func (w *world) inTime(t time.Time) bool {
-	return t.UnixNano() >= w.histStart && !t.After(time.Unix(0, w.histStart).AddDate(200, 0, 0))
+	return t.UnixNano() >= w.histStart && !t.After(w.end())
 }
+
+// end is the world's last instant: IDsEnd.
+func (w *world) end() time.Time { return IDsEnd }
 
 // apply changes the bank as a journal record says. Live events were validated by
 // their control; replayed ones are checked again for shape (a journal is outside
@@ -381,6 +385,9 @@ func (b *Bank) Config() Config { return b.w.cfg }
 
 // HistoryStart is when the world's accounts opened: midnight (WAT) 13 months before Config.Start.
 func (b *Bank) HistoryStart() time.Time { return time.Unix(0, b.w.histStart).UTC() }
+
+// End is the world's last instant, IDsEnd: the clock must not pass it (Clock.SetEnd).
+func (b *Bank) End() time.Time { return b.w.end() }
 
 // Institutions lists the banks of the world.
 func (b *Bank) Institutions() []engine.Institution { return Institutions() }

@@ -44,6 +44,7 @@ type Clock struct {
 	frozen    bool      // during Advance: Now() is base
 	firing    bool      // a firing loop is running: due timers join it
 	last      time.Time // the latest time Now has returned; it never goes below
+	end       time.Time // the world's last instant (SetEnd); zero: none
 	timers    timerHeap
 	seq       uint64
 	listeners []func(engine.ClockState)
@@ -123,6 +124,9 @@ func (c *Clock) nowLocked() time.Time {
 		if el := c.wall().Sub(c.wallBase); el > 0 {
 			v = v.Add(scale(el, c.speed))
 		}
+		if !c.end.IsZero() && v.After(c.end) {
+			v = c.end // running, it stops at the world's end
+		}
 	}
 	if v.Before(c.last) {
 		return c.last // a wall clock stepping back never moves virtual time back
@@ -184,6 +188,16 @@ func (c *Clock) Advance(d time.Duration) error {
 	c.mu.Lock()
 	now := c.nowLocked()
 	target := now.Add(d)
+	if !c.end.IsZero() && target.After(c.end) {
+		end := c.end
+		c.mu.Unlock()
+		if !now.Before(end) {
+			return engine.Invalid("advance", "cannot advance the clock by %s: it is at this world's end, %s, the last second that IDs holding the seconds since 1970 in 32 bits can count; start a new database to go on",
+				engine.DurationText(d), engine.TimeText(end))
+		}
+		return engine.Invalid("advance", "cannot advance the clock by %s: this world ends at %s, %s from now (the last second that IDs holding the seconds since 1970 in 32 bits can count); advance by at most that",
+			engine.DurationText(d), engine.TimeText(end), engine.DurationText(end.Sub(now)))
+	}
 	c.base, c.frozen, c.firing = now, true, true
 	for len(c.timers) > 0 && !c.timers[0].at.After(target) {
 		t := heap.Pop(&c.timers).(*timer)
@@ -204,6 +218,23 @@ func (c *Clock) Advance(d time.Duration) error {
 		l(st)
 	}
 	return nil
+}
+
+// SetEnd sets the world's last instant: Advance refuses to go past it, and the
+// running clock stops there. A clock already past it (a database from before ends
+// were kept) stays where it is and only refuses to move on.
+func (c *Clock) SetEnd(end time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.rebase()
+	c.end = end.Round(0).UTC()
+}
+
+// End is the world's last instant (zero: none set).
+func (c *Clock) End() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.end
 }
 
 // SetSpeed sets the multiplier of real time, from 1 to 10,000.

@@ -8,7 +8,8 @@ import (
 )
 
 // A control the journal could not replay is refused when made, so a restart never
-// fails on it: the world's time is 200 years from its history's start.
+// fails on it: the world's time ends in 2106 (IDsEnd), and a clock without its end
+// set (Clock.SetEnd) can run past it.
 func TestControlsBeyondTheWorldsTimeAreRefused(t *testing.T) {
 	start := time.Date(2021, 8, 20, 12, 0, 0, 0, time.UTC)
 	wall := time.Now()

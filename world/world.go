@@ -118,6 +118,7 @@ func Open(ctx context.Context, o Options) (_ *World, err error) {
 	if w.Bank, err = simulator.Open(cfg, w.Clock, w.DB); err != nil {
 		return nil, err
 	}
+	w.Clock.SetEnd(w.Bank.End())
 	if w.Engine, err = engine.New(engine.Config{Clock: w.Clock, Bank: w.Bank, Store: w.DB, Sender: o.Sender,
 		Logger: o.Log, Workers: o.Workers, Deliveries: o.Deliveries, DeliveryTimeout: o.DeliveryTimeout}); err != nil {
 		return nil, err
