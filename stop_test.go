@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -253,7 +254,11 @@ func storedEvent(t *testing.T, path, id string) engine.Event {
 	var ev engine.Event
 	err = db.View(context.Background(), func(tx engine.Tx) error {
 		var err error
-		ev, err = tx.Event(id)
+		if ev, err = tx.Event(id); err != nil {
+			return err
+		}
+		ev.Attempts, err = tx.Attempts(id, 0, 0)
+		slices.Reverse(ev.Attempts) // oldest first
 		return err
 	})
 	if err != nil {

@@ -123,8 +123,11 @@ func TestWebhooksOnlyForAccountsConnectedAfterDataSync(t *testing.T) {
 		t.Fatalf("settings = %+v, want Data Sync enabled at 12:01", set)
 	}
 	w.advance("1m")
-	late := w.connect(w.addCustomer(map[string]any{"institution": "057", "balance": 200000}))
+	lateCustomer := w.addCustomer(map[string]any{"institution": "057", "balance": 200000})
+	late := w.connect(lateCustomer)
 	w.advance("2m")
+	// New data, so that the late account's sync sends account_updated.
+	w.must(http.StatusCreated, "POST", "/sandbox/customers/"+lateCustomer.ID+"/transactions", req{body: `{"type":"credit","amount":100}`})
 	for _, id := range []string{early, late} {
 		var res syncJSON
 		if w.post("/accounts/"+id+"/sync", nil).decode(t, &res); res.Status != "successful" {

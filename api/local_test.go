@@ -66,6 +66,8 @@ func TestBuiltInReceiverInProcess(t *testing.T) {
 	} {
 		w.post("/sandbox/receiver/mode", tc.mode)
 		w.advance("2m")
+		// New data, so that the sync sends account_updated.
+		w.must(http.StatusCreated, "POST", "/sandbox/customers/"+adam.ID+"/transactions", req{body: `{"type":"credit","amount":100}`})
 		start := time.Now()
 		w.post("/accounts/"+id+"/sync", nil)
 		w.settle()

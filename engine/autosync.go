@@ -2,6 +2,8 @@ package engine
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -9,8 +11,42 @@ import (
 // Automatic sync (R12): with an interval set, every linked account is synced that
 // often, counted from when it connected or the interval was chosen. The clock calls
 // autoSyncDue at each due time — when the clock jumps, once per due time in order —
-// and the due syncs run before the clock moves on, so a jump of a day at 6 h runs four
-// rounds. Failures emit mono.events.sync_failed.
+// and the due syncs fetch from the bank before the clock moves on, so a jump of a day
+// at 6 h runs four rounds.
+//
+// A round finds its accounts in the store's index of scheduled syncs
+// (Tx.ScheduledSyncs), reading only the part of it that fell due since the round
+// before, so it touches only the accounts it syncs. Each sync moves its account's
+// schedule in its own write, and the round does not wait for those writes to commit:
+// it submits them (Store.Submit) and lets the clock move on, so the writes of many
+// rounds share commits — a jump of a year at 1,000 accounts is 365,000 syncs at
+// 1,000 distinct times of day, not 365,000 fsyncs. Until its write commits, an
+// account's entry in the index is stale, so the engine keeps the write's next time
+// (autoWrite); a sync of the account waits for that write first, and whoever moved
+// the clock finds every write committed when the move returns.
+
+// maxAutoWrites bounds the automatic syncs' writes submitted and not yet committed:
+// enough for the store to fill its batches, few enough to hold in memory.
+const maxAutoWrites = 1024
+
+// autoWrite is an automatic sync's write that has not committed yet.
+type autoWrite struct {
+	id     string
+	next   time.Time     // when the account is due next, once the write commits
+	done   chan struct{} // closed when it has committed or failed
+	failed bool          // it failed: the account waits for next all the same
+}
+
+// autoState is the bookkeeping of automatic syncs, under Engine.mu; only rounds
+// (under autoMu) change seen.
+type autoState struct {
+	// seen is the due time up to which the index has been read: later rounds read
+	// only what falls due after it.
+	seen time.Time
+	// order lists writes as submitted — by next time, since rounds run in time
+	// order — so the writes that fall due while still committing are at its front.
+	order []*autoWrite
+}
 
 // rescheduleAutoSync sets every linked account's next automatic sync for a new interval.
 func rescheduleAutoSync(tx Tx, interval time.Duration, now time.Time) error {
@@ -40,29 +76,45 @@ func (e *Engine) armAutoSync(ctx context.Context) error {
 		e.stopTimer("autosync")
 		return nil
 	}
-	var next time.Time
-	err := e.store.View(ctx, func(tx Tx) error {
-		accounts, err := tx.Accounts()
-		for _, a := range accounts {
-			if a.Linked() && !a.NextAutoSyncAt.IsZero() && (next.IsZero() || a.NextAutoSyncAt.Before(next)) {
-				next = a.NextAutoSyncAt
-			}
-		}
+	e.mu.Lock()
+	seen := e.auto.seen
+	e.mu.Unlock()
+	var first []ScheduledSync
+	err := e.store.View(ctx, func(tx Tx) (err error) {
+		first, err = tx.ScheduledSyncs(seen.Add(1), farFuture, 1)
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	if next.IsZero() {
-		e.stopTimer("autosync")
-		return nil
-	}
-	e.setTimer("autosync", next, e.autoSyncDue)
+	e.armAutoSyncAt(first)
 	return nil
 }
 
+// armAutoSyncAt arms the timer for the earliest of the index's first entry after
+// what rounds have read (first, if any) and the writes still committing.
+func (e *Engine) armAutoSyncAt(first []ScheduledSync) {
+	var next time.Time
+	if len(first) > 0 {
+		next = first[0].At
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if len(e.auto.order) > 0 && (next.IsZero() || e.auto.order[0].next.Before(next)) {
+		next = e.auto.order[0].next
+	}
+	if next.IsZero() {
+		if t := e.timers["autosync"]; t != nil {
+			t.Stop()
+			delete(e.timers, "autosync")
+		}
+		return
+	}
+	e.setTimerLocked("autosync", next, e.autoSyncDue)
+}
+
 // armAutoSyncBy makes sure the auto-sync timer fires no later than at, without
-// reading every account (a connect calls it).
+// reading the index (a connect calls it).
 func (e *Engine) armAutoSyncBy(at time.Time) {
 	s := e.Settings()
 	if at.IsZero() || s.AutoSync == 0 || !s.DataSyncEnabled() {
@@ -85,9 +137,17 @@ func (e *Engine) stopTimer(name string) {
 	}
 }
 
-// autoSyncDue runs on the clock's goroutine at a due time: it moves each due
-// account's schedule on by one interval, syncs them all through the worker pool,
-// waits, and arms the timer for the next due time.
+// dueAccount is an account a round syncs; stale when its last write has not
+// committed yet (the round waits for it, then reads the account again).
+type dueAccount struct {
+	a     Account
+	stale bool
+}
+
+// autoSyncDue runs on the clock's goroutine at a due time: it syncs each account due
+// now — fetching from the bank at this virtual time, and submitting the results with
+// the account's schedule moved on by one interval — then arms the timer for the next
+// due time. It waits for the fetches, not for the writes.
 func (e *Engine) autoSyncDue() {
 	e.mu.Lock()
 	delete(e.timers, "autosync") // this timer has fired: nothing is pending until re-armed
@@ -96,59 +156,216 @@ func (e *Engine) autoSyncDue() {
 	if s.AutoSync == 0 || !s.DataSyncEnabled() || e.ctx.Err() != nil {
 		return
 	}
+	e.autoMu.Lock()
+	defer e.autoMu.Unlock()
 	now := e.clock.Now()
-	var due []string
-	err := e.store.Update(e.ctx, func(tx Tx) error {
-		due = due[:0]
-		accounts, err := tx.Accounts()
-		if err != nil {
-			return err
-		}
-		for _, a := range accounts {
-			if !a.Linked() || a.NextAutoSyncAt.IsZero() || a.NextAutoSyncAt.After(now) {
-				continue
-			}
-			a.NextAutoSyncAt = a.NextAutoSyncAt.Add(s.AutoSync)
-			if !a.NextAutoSyncAt.After(now) { // missed several rounds: catch up once
-				a.NextAutoSyncAt = now.Add(s.AutoSync)
-			}
-			if err := tx.PutAccount(a); err != nil {
-				return err
-			}
-			due = append(due, a.ID)
-		}
-		return nil
-	})
+	due, next, err := e.autoRound(now)
 	if err != nil {
 		if e.ctx.Err() == nil {
-			e.log.Error("scheduling automatic syncs", "err", err)
+			e.log.Error("finding the automatic syncs due", "err", err)
 		}
 		return
 	}
-	syncOne := func(id string) {
-		if _, err := e.runSync(e.ctx, id, TriggerAuto, ""); err != nil && ErrorCode(err) != ECONFLICT && e.ctx.Err() == nil {
-			e.log.Warn("automatic sync", "account", id, "err", err)
-		}
-	}
 	if cap(e.workers) == 1 {
 		// One worker: the round's syncs run one by one in account order, so they
-		// commit — and their events are numbered — in the same order on every run
-		// (a scenario's world, whose transcript must repeat byte for byte).
-		for _, id := range due {
-			syncOne(id)
+		// are submitted — and commit, and their events are numbered — in the same
+		// order on every run (a scenario's world, whose transcript must repeat byte
+		// for byte).
+		for _, d := range due {
+			e.autoSync(d, s.AutoSync, now)
 		}
 	} else {
 		var wg sync.WaitGroup
-		for _, id := range due {
+		for _, d := range due {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				syncOne(id)
+				e.autoSync(d, s.AutoSync, now)
 			}()
 		}
 		wg.Wait()
 	}
-	if err := e.armAutoSync(e.ctx); err != nil && e.ctx.Err() == nil {
-		e.log.Error("scheduling automatic syncs", "err", err)
+	e.armAutoSyncAt(next)
+}
+
+// autoRound reads, in one transaction, the accounts due at now, in ID order: those
+// the index lists as due since the round before, and those whose write is still
+// committing and falls due by now (the index still shows their previous time). It
+// also returns the index's first entry after now, for the next round.
+func (e *Engine) autoRound(now time.Time) (due []dueAccount, next []ScheduledSync, err error) {
+	ids := map[string]bool{} // ID → stale
+	e.mu.Lock()
+	seen := e.auto.seen
+	for len(e.auto.order) > 0 && !e.auto.order[0].next.After(now) {
+		w := e.auto.order[0]
+		e.auto.order = e.auto.order[1:]
+		if e.autoWrites[w.id] == w {
+			ids[w.id] = true
+		}
+	}
+	e.mu.Unlock()
+	err = e.store.View(e.ctx, func(tx Tx) error {
+		listed, err := tx.ScheduledSyncs(seen.Add(1), now, 0)
+		if err != nil {
+			return err
+		}
+		for _, s := range listed {
+			if _, ok := ids[s.AccountID]; !ok {
+				ids[s.AccountID] = false
+			}
+		}
+		due = make([]dueAccount, 0, len(ids))
+		for id, stale := range ids {
+			a, err := linkedAccount(tx, id)
+			if ErrorCode(err) == ENOTFOUND {
+				e.forgetAutoWrite(id) // unlinked since
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			due = append(due, dueAccount{a, stale})
+		}
+		next, err = tx.ScheduledSyncs(now.Add(1), farFuture, 1)
+		return err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	e.mu.Lock()
+	e.auto.seen = now
+	e.mu.Unlock()
+	slices.SortFunc(due, func(x, y dueAccount) int { return strings.Compare(x.a.ID, y.a.ID) })
+	return due, next, nil
+}
+
+// forgetAutoWrite drops a failed write's bookkeeping of an account that is gone.
+func (e *Engine) forgetAutoWrite(id string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if w := e.autoWrites[id]; w != nil && w.failed {
+		delete(e.autoWrites, id)
 	}
 }
+
+// nextDue is when an account due at from, synced now, is due next: one interval on,
+// or — if it missed several rounds (sandbank was off) — one interval from now: it
+// catches up once.
+func nextDue(from, now time.Time, interval time.Duration) time.Time {
+	if next := from.Add(interval); next.After(now) {
+		return next
+	}
+	return now.Add(interval)
+}
+
+// autoSync runs one account's automatic sync of a round: after its previous write,
+// it fetches now and submits the results, without waiting for them to commit.
+func (e *Engine) autoSync(d dueAccount, interval time.Duration, now time.Time) {
+	a := d.a
+	if d.stale {
+		e.waitAutoWrite(a.ID)
+		err := e.store.View(e.ctx, func(tx Tx) (err error) {
+			a, err = linkedAccount(tx, a.ID)
+			return err
+		})
+		if err != nil {
+			return // unlinked since, or shutting down
+		}
+	}
+	if a.NextAutoSyncAt.IsZero() || a.NextAutoSyncAt.After(now) {
+		return // rescheduled since it was listed
+	}
+	if err := e.enter(); err != nil {
+		return
+	}
+	defer e.wg.Done()
+	move := &scheduleMove{from: a.NextAutoSyncAt, to: nextDue(a.NextAutoSyncAt, now, interval)}
+	if !e.claimSyncing(a.ID) {
+		// A manual sync of it is running: it stands for this round, whose schedule
+		// still moves on.
+		e.submitAutoWrite(a.ID, move, &syncWrite{fn: func(tx Tx) error {
+			cur, err := linkedAccount(tx, a.ID)
+			if err != nil {
+				return err
+			}
+			move.apply(&cur)
+			return tx.PutAccount(cur)
+		}}, false)
+		return
+	}
+	defer e.releaseSyncing(a.ID)
+	ctx, cancel := context.WithCancel(e.ctx)
+	defer cancel()
+	select {
+	case e.workers <- struct{}{}:
+		defer func() { <-e.workers }()
+	case <-ctx.Done():
+		return
+	}
+	e.publish(Notice{Kind: NoticeSyncStarted, AccountID: a.ID})
+	w, err := e.syncAccount(ctx, a, TriggerAuto, "", move)
+	if err != nil {
+		if e.ctx.Err() == nil {
+			e.log.Warn("automatic sync", "account", a.ID, "err", err)
+		}
+		return
+	}
+	e.submitAutoWrite(a.ID, move, w, true)
+}
+
+// submitAutoWrite submits an account's write of this round, and once it has
+// committed, announces it (a sync's) and forgets it.
+func (e *Engine) submitAutoWrite(id string, move *scheduleMove, w *syncWrite, isSync bool) {
+	select {
+	case e.autoSlots <- struct{}{}: // at most maxAutoWrites committing: the store sets the pace
+	case <-e.ctx.Done():
+		return
+	}
+	pending := &autoWrite{id: id, next: move.to, done: make(chan struct{})}
+	e.mu.Lock()
+	e.autoWrites[id] = pending
+	e.auto.order = append(e.auto.order, pending)
+	e.mu.Unlock()
+	e.autoWG.Add(1)
+	wait := e.store.Submit(context.WithoutCancel(e.ctx), w.fn)
+	go func() {
+		defer e.autoWG.Done()
+		err := wait()
+		<-e.autoSlots
+		if isSync {
+			if _, err := e.syncDone(id, w, err); err != nil && ErrorCode(err) != ENOTFOUND && e.ctx.Err() == nil {
+				e.log.Warn("automatic sync", "account", id, "err", err)
+			}
+		} else if err != nil && e.ctx.Err() == nil {
+			e.log.Error("moving an automatic sync's schedule", "account", id, "err", err)
+		}
+		e.mu.Lock()
+		if err == nil || ErrorCode(err) == ENOTFOUND {
+			if e.autoWrites[id] == pending {
+				delete(e.autoWrites, id)
+			}
+		} else {
+			// Stored as still due: without this the next round would run it again
+			// at once, and again. The account waits for its next time, when its
+			// entry in order brings it back.
+			pending.failed = true
+		}
+		e.mu.Unlock()
+		close(pending.done)
+	}()
+}
+
+// waitAutoWrite waits until the account's automatic sync, if one is committing, has
+// committed.
+func (e *Engine) waitAutoWrite(id string) {
+	e.mu.Lock()
+	w := e.autoWrites[id]
+	e.mu.Unlock()
+	if w != nil {
+		<-w.done
+	}
+}
+
+// waitAutoWrites waits until every automatic sync submitted so far has committed:
+// whoever moved the clock then finds everything the jump did stored.
+func (e *Engine) waitAutoWrites() { e.autoWG.Wait() }

@@ -31,19 +31,22 @@ func TestAutoSync(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var auto []time.Time
+	// The first brought the debit; the three after it, nothing new: they count on
+	// its job (Repeats) instead of adding three.
+	var auto []engine.SyncJob
 	for i := len(jobs) - 1; i >= 0; i-- {
 		if jobs[i].Trigger == engine.TriggerAuto {
-			auto = append(auto, jobs[i].StartedAt)
+			auto = append(auto, jobs[i])
 		}
 	}
-	if len(auto) != 4 {
-		t.Fatalf("%d automatic syncs in a day, want 4", len(auto))
+	if len(auto) != 1 || auto[0].Repeats != 3 || !auto[0].HasNewData {
+		t.Fatalf("automatic syncs in a day: %+v; want one job with new data, repeated 3 times", auto)
 	}
-	for i, at := range auto {
-		if want := adamStart.Add(time.Duration(i+1) * six); !at.Equal(want) {
-			t.Errorf("automatic sync %d at %v, want %v", i+1, at, want)
-		}
+	if !auto[0].StartedAt.Equal(adamStart.Add(six)) || !auto[0].LastAt.Equal(adamStart.Add(4*six)) {
+		t.Errorf("automatic syncs from %v to %v, want from %v to %v", auto[0].StartedAt, auto[0].LastAt, adamStart.Add(six), adamStart.Add(4*six))
+	}
+	if got := w.account(a.ID).LastAttemptAt; !got.Equal(adamStart.Add(4 * six)) {
+		t.Errorf("last automatic sync at %v, want %v", got, adamStart.Add(4*six))
 	}
 	if got := w.account(a.ID).Balance; got != 999_000 {
 		t.Fatalf("balance after auto-sync %d, want 999000", got)

@@ -86,6 +86,11 @@ type Engine struct {
 	widgetsCap int                       // size at which widgets is next pruned
 	timers     map[string]Timer          // "deliver", "autosync"
 	autoNext   time.Time                 // when the "autosync" timer fires
+	autoWrites map[string]*autoWrite     // automatic syncs' writes not yet committed, by account
+	auto       autoState
+	autoMu     sync.Mutex     // one auto-sync round, or reschedule, at a time
+	autoWG     sync.WaitGroup // automatic syncs' writes not yet committed
+	autoSlots  chan struct{}  // bounds them (maxAutoWrites)
 
 	realtimeMu  sync.Mutex   // a real-time window's claim and its job's record, together
 	jobsRunning atomic.Int64 // real-time jobs not yet ended (JobsRunning)
@@ -132,6 +137,8 @@ func New(cfg Config) (*Engine, error) {
 		windows:         make(map[string]time.Time),
 		widgets:         make(map[string]*widgetSession),
 		timers:          make(map[string]Timer),
+		autoWrites:      make(map[string]*autoWrite),
+		autoSlots:       make(chan struct{}, maxAutoWrites),
 		send: sending{accounts: make(map[string]bool), slots: cfg.Deliveries,
 			ctx: sendCtx, cancel: stopSending},
 		wake:   make(chan struct{}, 1),
@@ -217,8 +224,9 @@ func (e *Engine) Close() error {
 	}
 	e.mu.Unlock()
 	e.cancel()
-	e.wg.Wait()      // syncs and the delivery loop: no attempt starts after this
-	e.send.wg.Wait() // attempts under way, which their timeout bounds
+	e.wg.Wait()        // syncs and the delivery loop: no attempt starts after this
+	e.waitAutoWrites() // automatic syncs' results: fetched, so kept
+	e.send.wg.Wait()   // attempts under way, which their timeout bounds
 	e.send.cancel()
 	return e.saveClock(context.Background(), e.clock.State())
 }
@@ -241,6 +249,14 @@ type versionedStore struct {
 func (s versionedStore) Update(ctx context.Context, fn func(Tx) error) error {
 	defer s.n.Add(1) // failed writes too: they write nothing, and counting them is safe
 	return s.Store.Update(ctx, fn)
+}
+
+func (s versionedStore) Submit(ctx context.Context, fn func(Tx) error) func() error {
+	wait := s.Store.Submit(ctx, fn)
+	return func() error {
+		defer s.n.Add(1)
+		return wait()
+	}
 }
 
 // Clock is the virtual clock the engine runs on; faces move it through this.
@@ -347,6 +363,12 @@ func (e *Engine) UpdateSettings(ctx context.Context, p SettingsPatch) (Settings,
 	// One change at a time, so that what is cached is what was committed last.
 	e.settingsMu.Lock()
 	defer e.settingsMu.Unlock()
+	if p.AutoSync != nil || p.DataSyncEnabled != nil {
+		// No round runs meanwhile, and every account's schedule is as stored.
+		e.autoMu.Lock()
+		defer e.autoMu.Unlock()
+		e.waitAutoWrites()
+	}
 	now := e.clock.Now()
 	var s Settings
 	err := e.store.Update(ctx, func(tx Tx) error {
@@ -398,6 +420,8 @@ func (e *Engine) UpdateSettings(ctx context.Context, p SettingsPatch) (Settings,
 }
 
 func (e *Engine) clockChanged(st ClockState) {
+	// Whoever moved the clock finds what the jump did stored and announced.
+	e.waitAutoWrites()
 	if err := e.saveClock(e.ctx, st); err != nil && e.ctx.Err() == nil {
 		e.log.Error("saving the clock", "err", err)
 	}

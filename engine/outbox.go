@@ -90,10 +90,10 @@ func addEvent(tx Tx, s Settings, a Account, typ string, f EventFacts, now time.T
 // account and n alone. Syncs of different accounts commit in whatever order they
 // finish — an auto-sync round runs them in parallel — so a global counter would
 // hand out the same IDs to different events from run to run (DESIGN §3).
-// One counter per account serves every kind, which keeps a sync's writes on fewer
-// pages than a counter per kind would.
+// One counter per account serves every kind, and the store keeps it beside the
+// account's records, which keeps a sync's writes on fewer pages.
 func accountScopedID(tx Tx, namespace, kind, accountID string) (string, error) {
-	n, err := tx.NextSequence("account/" + accountID)
+	n, err := tx.NextAccountSequence(accountID)
 	if err != nil {
 		return "", err
 	}
@@ -226,13 +226,15 @@ func (e *Engine) claim(due []Event, s Settings, now time.Time) ([]Event, error) 
 			if cur.Sending != nil {
 				cut := *cur.Sending
 				cut.Error = "no answer was recorded: sandbank stopped (or could not write) during this attempt; the receiver may have received it"
-				cur.Attempts = append(cur.Attempts, cut)
+				if err := recordAttempt(tx, &cur, cut); err != nil {
+					return err
+				}
 			}
 			at, err := attemptTime(tx, cur, now)
 			if err != nil {
 				return err
 			}
-			cur.Sending = &Attempt{N: len(cur.Attempts) + 1, At: at, URL: s.WebhookURL, Format: s.Format()}
+			cur.Sending = &Attempt{N: cur.AttemptsMade + 1, At: at, URL: s.WebhookURL, Format: s.Format()}
 			if err := tx.PutEvent(cur); err != nil {
 				return err
 			}
@@ -266,79 +268,131 @@ func attemptTime(tx Tx, ev Event, now time.Time) (time.Time, error) {
 	return due, nil
 }
 
-// attempt sends ev's claimed attempt once and records its result. It runs on its
-// own: the account's next event waits for it, no other account does.
+// attempt sends ev's claimed attempt and records its result. It runs on its own:
+// the account's next event waits for it, no other account does. When the event's
+// retry is due already — the outbox catching up after the clock jumped, with the
+// receiver still down — the write that records the result also claims the retry,
+// which is sent at once: one write an attempt, not two and a trip through the loop,
+// so that catching up is linear and quick.
 func (e *Engine) attempt(s Settings, ev Event) {
 	defer e.send.wg.Done()
-	defer e.inflight.Add(-1) // after the notice: see OutboxSettled
-	at := *ev.Sending
-	headers := map[string]string{
-		"Content-Type":          "application/json",
-		"mono-webhook-secret":   s.WebhookSecret.Reveal(),
-		"mono-webhook-event-id": ev.ID,
-		"mono-webhook-attempt":  strconv.Itoa(at.N),
+	defer e.inflight.Add(-1) // after the notices: see OutboxSettled
+	for {
+		at := *ev.Sending
+		headers := map[string]string{
+			"Content-Type":          "application/json",
+			"mono-webhook-secret":   s.WebhookSecret.Reveal(),
+			"mono-webhook-event-id": ev.ID,
+			"mono-webhook-attempt":  strconv.Itoa(at.N),
+		}
+		sendCtx, cancel := context.WithTimeout(e.send.ctx, e.deliveryTimeout)
+		d, err := e.sender.Send(sendCtx, at.URL, headers, e.sender.Render(ev, at.Format))
+		cancel()
+		at.StatusCode, at.Latency = d.StatusCode, d.Latency
+		switch {
+		case e.send.ctx.Err() != nil:
+			at.Error = "cut short: sandbank stopped before the receiver answered"
+		case err != nil:
+			at.Error = err.Error()
+		case d.StatusCode < 200 || d.StatusCode > 299:
+			at.Error = "the receiver answered " + strconv.Itoa(d.StatusCode)
+		}
+		next := e.Settings() // the retry goes with the settings of its time
+		var retry *Event
+		// Recorded even while shutting down: the store outlives the engine.
+		err = e.store.Update(context.Background(), func(tx Tx) error {
+			retry = nil
+			cur, err := tx.Event(ev.ID)
+			if err != nil {
+				return err
+			}
+			cur.Sending = nil
+			if err := recordAttempt(tx, &cur, at); err != nil {
+				return err
+			}
+			if cur.Status != DeliveryPending {
+				return tx.PutEvent(cur) // settled meanwhile: keep its status
+			}
+			if at.Error == "" {
+				cur.Status, cur.DeliveredAt, cur.NextAttemptAt = DeliveryDelivered, at.At, time.Time{}
+				return tx.PutEvent(cur)
+			}
+			cur.NextAttemptAt = at.At.Add(RetryBackoff(cur.Failures))
+			if now := e.clock.Now(); cur.NextAttemptAt.After(now) || next.WebhookURL == "" || e.send.ctx.Err() != nil || e.ctx.Err() != nil {
+				return tx.PutEvent(cur)
+			}
+			// Due already: claim the retry in this write.
+			cur.Sending = &Attempt{N: cur.AttemptsMade + 1, At: cur.NextAttemptAt, URL: next.WebhookURL, Format: next.Format()}
+			if err := tx.PutEvent(cur); err != nil {
+				return err
+			}
+			retry = &cur
+			return nil
+		})
+		if err != nil {
+			// The event is still due: sending it again at once would only repeat this.
+			// The account waits a second of the clock, as a retry's timer would.
+			e.log.Error("recording a delivery attempt", "event", ev.ID, "err", err)
+			e.clock.AfterFunc(e.clock.Now().Add(time.Second), func() { e.releaseAccount(ev.AccountID) })
+			return
+		}
+		if retry == nil {
+			e.releaseAccount(ev.AccountID)
+		}
+		e.attempts.Add(1) // before the notice: a waiter that counts notices knows one is coming
+		if at.Error != "" {
+			e.log.Info("webhook", "event", ev.Type, "id", ev.ID, "attempt", at.N, "status", at.StatusCode, "error", at.Error)
+		} else {
+			e.log.Info("webhook", "event", ev.Type, "id", ev.ID, "attempt", at.N, "status", at.StatusCode)
+		}
+		e.publish(Notice{Kind: NoticeDelivery, EventID: ev.ID, EventType: ev.Type, AccountID: ev.AccountID, Attempt: &at, At: at.At})
+		if retry == nil {
+			return
+		}
+		ev, s = *retry, next
 	}
-	sendCtx, cancel := context.WithTimeout(e.send.ctx, e.deliveryTimeout)
-	d, err := e.sender.Send(sendCtx, at.URL, headers, e.sender.Render(ev, at.Format))
-	cancel()
-	at.StatusCode, at.Latency = d.StatusCode, d.Latency
-	switch {
-	case e.send.ctx.Err() != nil:
-		at.Error = "cut short: sandbank stopped before the receiver answered"
-	case err != nil:
-		at.Error = err.Error()
-	case d.StatusCode < 200 || d.StatusCode > 299:
-		at.Error = "the receiver answered " + strconv.Itoa(d.StatusCode)
+}
+
+// releaseAccount ends an account's attempt under way: its next event, or a waiting
+// account, may go now.
+func (e *Engine) releaseAccount(id string) {
+	e.send.mu.Lock()
+	delete(e.send.accounts, id)
+	e.send.mu.Unlock()
+	e.nudgeDelivery()
+}
+
+// CollapseFailuresAfter is how many failed attempts in a row an event keeps one by
+// one. After that — about 18 hours of retries — the next failure starts a run, and
+// each failure like the one before it (same URL, status and error) only counts on
+// the run's record (Repeats, LastAt): an event that fails for months keeps a few
+// dozen records, not one an hour, and each new attempt still writes one small
+// record, never the others.
+const CollapseFailuresAfter = 24
+
+// recordAttempt stores an attempt made at ev, counting it on ev (AttemptsMade,
+// Failures); the caller stores ev.
+func recordAttempt(tx Tx, ev *Event, a Attempt) error {
+	ev.AttemptsMade = max(ev.AttemptsMade, a.N)
+	if a.Error == "" {
+		ev.Failures = 0
+	} else {
+		ev.Failures++
 	}
-	// Recorded even while shutting down: the store outlives the engine.
-	err = e.store.Update(context.Background(), func(tx Tx) error {
-		cur, err := tx.Event(ev.ID)
+	if a.Error != "" && ev.Failures > CollapseFailuresAfter+1 {
+		last, err := tx.Attempts(ev.ID, 0, 1)
 		if err != nil {
 			return err
 		}
-		cur.Sending = nil
-		cur.Attempts = append(cur.Attempts, at)
-		if cur.Status != DeliveryPending {
-			return tx.PutEvent(cur) // settled meanwhile: keep its status
+		if len(last) == 1 {
+			if r := last[0]; r.Error == a.Error && r.StatusCode == a.StatusCode && r.URL == a.URL && r.Last() == a.N-1 {
+				r.Repeats++
+				r.LastAt, r.Latency = a.At, a.Latency
+				return tx.PutAttempt(ev.ID, r)
+			}
 		}
-		if at.Error == "" {
-			cur.Status, cur.DeliveredAt, cur.NextAttemptAt = DeliveryDelivered, at.At, time.Time{}
-		} else {
-			cur.NextAttemptAt = at.At.Add(RetryBackoff(failures(cur.Attempts)))
-		}
-		return tx.PutEvent(cur)
-	})
-	release := func() {
-		e.send.mu.Lock()
-		delete(e.send.accounts, ev.AccountID)
-		e.send.mu.Unlock()
-		e.nudgeDelivery() // the account's next event, or a waiting account, may go now
 	}
-	if err != nil {
-		// The event is still due: sending it again at once would only repeat this.
-		// The account waits a second of the clock, as a retry's timer would.
-		e.log.Error("recording a delivery attempt", "event", ev.ID, "err", err)
-		e.clock.AfterFunc(e.clock.Now().Add(time.Second), release)
-		return
-	}
-	release()
-	e.attempts.Add(1) // before the notice: a waiter that counts notices knows one is coming
-	if at.Error != "" {
-		e.log.Info("webhook", "event", ev.Type, "id", ev.ID, "attempt", at.N, "status", at.StatusCode, "error", at.Error)
-	} else {
-		e.log.Info("webhook", "event", ev.Type, "id", ev.ID, "attempt", at.N, "status", at.StatusCode)
-	}
-	e.publish(Notice{Kind: NoticeDelivery, EventID: ev.ID, EventType: ev.Type, AccountID: ev.AccountID, Attempt: &at, At: at.At})
-}
-
-// failures counts the failed attempts at the end of attempts (since the last success,
-// which a replay can follow).
-func failures(attempts []Attempt) int {
-	n := 0
-	for i := len(attempts) - 1; i >= 0 && attempts[i].Error != ""; i-- {
-		n++
-	}
-	return n
+	return tx.PutAttempt(ev.ID, a)
 }
 
 // farFuture is after every instant the store keeps.
@@ -374,16 +428,27 @@ func (e *Engine) armDelivery() {
 	e.setTimer("deliver", at, e.nudgeDelivery)
 }
 
-// Events returns webhook events, newest first, with their delivery attempts.
+// Events returns webhook events, newest first, each with its attempts (oldest first:
+// all of them, or the newest q.Attempts).
 func (e *Engine) Events(ctx context.Context, q EventQuery) ([]Event, error) {
 	if q.Limit < 0 {
 		return nil, Invalid("limit", "limit must be 0 or more")
 	}
+	if q.Attempts < 0 {
+		return nil, Invalid("attempts", "attempts must be 0 or more")
+	}
 	var evs []Event
 	err := e.store.View(ctx, func(tx Tx) error {
 		var err error
-		evs, err = tx.Events(q)
-		return err
+		if evs, err = tx.Events(q); err != nil {
+			return err
+		}
+		for i := range evs {
+			if evs[i].Attempts, err = attemptsOf(tx, evs[i].ID, q.Attempts); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	for i := range evs {
 		evs[i] = skipReasonNow(evs[i])
@@ -391,15 +456,49 @@ func (e *Engine) Events(ctx context.Context, q EventQuery) ([]Event, error) {
 	return evs, err
 }
 
-// Event returns one event.
+// attemptsOf reads an event's newest limit (0: all) attempts, oldest first.
+func attemptsOf(tx Tx, id string, limit int) ([]Attempt, error) {
+	as, err := tx.Attempts(id, 0, limit)
+	slices.Reverse(as)
+	return as, err
+}
+
+// Event returns one event, with all its attempts.
 func (e *Engine) Event(ctx context.Context, id string) (Event, error) {
 	var ev Event
 	err := e.store.View(ctx, func(tx Tx) error {
 		var err error
-		ev, err = tx.Event(id)
+		if ev, err = tx.Event(id); err != nil {
+			return err
+		}
+		ev.Attempts, err = attemptsOf(tx, id, 0)
 		return err
 	})
 	return skipReasonNow(ev), err
+}
+
+// MaxAttemptsPage caps the attempts one call of Attempts returns.
+const MaxAttemptsPage = 1000
+
+// Attempts returns up to limit of an event's attempts numbered below beforeN (0: the
+// newest), newest first: the pages of a long history.
+func (e *Engine) Attempts(ctx context.Context, eventID string, beforeN, limit int) ([]Attempt, error) {
+	if limit < 1 || limit > MaxAttemptsPage {
+		return nil, Invalid("limit", "limit must be between 1 and %d", MaxAttemptsPage)
+	}
+	if beforeN < 0 {
+		return nil, Invalid("before", "before must be an attempt number, 1 or more")
+	}
+	var as []Attempt
+	err := e.store.View(ctx, func(tx Tx) error {
+		var err error
+		as, err = tx.Attempts(eventID, beforeN, limit)
+		return err
+	})
+	if ErrorCode(err) == ENOTFOUND {
+		return nil, Errorf(ENOTFOUND, "no webhook event has ID %q; GET /sandbox/webhooks lists the events with their IDs", eventID).WithReason("EVENT_NOT_FOUND")
+	}
+	return as, err
 }
 
 // Replay delivers an event again, as soon as it is its account's oldest pending one.
@@ -417,7 +516,11 @@ func (e *Engine) Replay(ctx context.Context, id string) (Event, error) {
 		}
 		ev.Status, ev.NextAttemptAt, ev.DeliveredAt = DeliveryPending, now, time.Time{}
 		ev.Replays++
-		return tx.PutEvent(ev)
+		if err := tx.PutEvent(ev); err != nil {
+			return err
+		}
+		ev.Attempts, err = attemptsOf(tx, id, 0)
+		return err
 	})
 	if err != nil {
 		return Event{}, err

@@ -63,12 +63,15 @@ func TestOutboxRetriesUntilDelivered(t *testing.T) {
 	const failures = 4
 	w.recv.failFirst.Store(failures)
 	var accounts []engine.Account
+	var customers []simulator.Customer
 	for i, code := range []string{"044", "058", "057"} {
 		c := w.customer(simulator.NewCustomer{Name: []string{"Ade Ola", "Bisi Obi", "Chidi Eze"}[i], Institution: code, Balance: 100_000})
+		customers = append(customers, c)
 		accounts = append(accounts, w.connect(c))
 	}
-	for _, a := range accounts {
+	for i, a := range accounts {
 		w.advance(engine.RateLimitWindow)
+		w.post(customers[i], engine.Credit, 1_000) // new data, so the sync sends account_updated
 		w.sync(a.ID)
 	}
 	total := 3 * len(accounts) // connected, updated (first sync), updated (manual)
@@ -159,7 +162,8 @@ func TestSlowReceiverHoldsUpOnlyItsAccount(t *testing.T) {
 // unsettled; so does a retry that falls due.
 func TestOutboxSettledWaitsForAttemptsUnderWay(t *testing.T) {
 	w := newWorld(t, worldOpts{noURL: true, timeout: time.Minute})
-	a := w.connect(w.adam())
+	adam := w.adam()
+	a := w.connect(adam)
 	idle := func() bool {
 		ok, err := w.eng.OutboxSettled(w.ctx)
 		if err != nil {
@@ -186,6 +190,7 @@ func TestOutboxSettledWaitsForAttemptsUnderWay(t *testing.T) {
 	}
 	w.recv.failFirst.Store(w.recv.calls.Load() + 1) // the next call fails: a retry is scheduled
 	w.advance(engine.RateLimitWindow)
+	w.post(adam, engine.Credit, 1_000)
 	w.sync(a.ID)
 	w.until("the failed attempt is recorded", func() bool { return len(w.events(a.ID)[2].Attempts) == 1 })
 	w.poll("delivery is idle", idle)

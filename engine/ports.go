@@ -103,6 +103,12 @@ type Bank interface {
 type Store interface {
 	View(ctx context.Context, fn func(Tx) error) error
 	Update(ctx context.Context, fn func(Tx) error) error
+	// Submit queues fn as Update does, but returns at once: wait blocks until fn has
+	// committed (nil) or failed, and must be called. Writes commit in the order they
+	// were submitted or passed to Update, and writes queued while one commits share
+	// the next commit: a caller that need not wait for each write (the syncs of an
+	// auto-sync round, when the clock jumps) pays one fsync for many.
+	Submit(ctx context.Context, fn func(Tx) error) (wait func() error)
 	Close() error
 }
 
@@ -116,10 +122,19 @@ type Tx interface {
 
 	// NextSequence returns the next number of a named counter, from 1.
 	NextSequence(name string) (uint64, error)
+	// NextAccountSequence returns the next number of an account's own counter, from
+	// 1, kept beside the account's other records.
+	NextAccountSequence(accountID string) (uint64, error)
 
 	Account(id string) (Account, error)
 	Accounts() ([]Account, error) // linked and unlinked, in ID order
+	// PutAccount stores an account, and keeps the index of automatic syncs in step:
+	// a linked account with a NextAutoSyncAt is listed there at that time.
 	PutAccount(Account) error
+	// ScheduledSyncs lists linked accounts whose next automatic sync is due from
+	// from to until (both included), earliest first (then by ID), at most limit (0:
+	// all).
+	ScheduledSyncs(from, until time.Time, limit int) ([]ScheduledSync, error)
 
 	// AddTransactions stores txs for an account, skipping any whose ID it already
 	// holds, and reports how many were new. Counts are kept, not recounted.
@@ -129,12 +144,17 @@ type Tx interface {
 
 	// AddSnapshot assigns Seq and stores the snapshot.
 	AddSnapshot(Snapshot) (Snapshot, error)
+	// PutSnapshot replaces the snapshot of its account and Seq (a repeat counted).
+	PutSnapshot(Snapshot) error
 	// Snapshots returns up to limit snapshots, newest first (0: all).
 	Snapshots(accountID string, limit int) ([]Snapshot, error)
 	LatestSnapshot(accountID string) (Snapshot, error)
 
+	// PutSyncJob stores a job under its account and start, replacing the job of
+	// that account, start and ID (a repeat counted).
 	PutSyncJob(SyncJob) error
-	SyncJob(id string) (SyncJob, error)
+	// SyncJob returns an account's job of that ID (the newest are found first).
+	SyncJob(accountID, id string) (SyncJob, error)
 	// SyncJobs returns up to limit jobs of an account, newest first (0: all).
 	SyncJobs(accountID string, limit int) ([]SyncJob, error)
 
@@ -145,11 +165,19 @@ type Tx interface {
 
 	// AppendEvent assigns Seq and stores a new event; its ID must be unique.
 	AppendEvent(Event) (Event, error)
-	// PutEvent updates an event's delivery state (Status, Attempts, NextAttemptAt …).
+	// PutEvent updates an event's delivery state (Status, NextAttemptAt, Sending …);
+	// its Attempts are not stored: PutAttempt stores each.
 	PutEvent(Event) error
+	// Event returns an event without its attempts (Attempts reads them).
 	Event(id string) (Event, error)
-	// Events returns events newest first.
+	// Events returns events newest first, without their attempts.
 	Events(EventQuery) ([]Event, error)
+	// PutAttempt stores an attempt of an event under its number N, replacing the
+	// record of that number (a run of failures that grew).
+	PutAttempt(eventID string, a Attempt) error
+	// Attempts returns up to limit (0: all) of an event's attempt records numbered
+	// below beforeN (0: the newest), newest first.
+	Attempts(eventID string, beforeN, limit int) ([]Attempt, error)
 	// DueEvents returns, for each account with pending events, its oldest pending
 	// event if that is due (NextAttemptAt <= now), ordered by NextAttemptAt then Seq.
 	// Later events of an account wait behind its oldest (order per account).
@@ -162,4 +190,10 @@ type Tx interface {
 
 	PutLink(Link) error
 	Link(id string) (Link, error)
+
+	// CompactHistory deletes a few (at most two of each kind) of the account's oldest
+	// snapshots, sync jobs and settled events whose time is before the given one —
+	// never its newest snapshot or job, a pending event, or the event just before
+	// one — so that a sync that calls it keeps the account's history to a window.
+	CompactHistory(accountID string, before time.Time) error
 }

@@ -143,7 +143,7 @@ func (e *Engine) Job(ctx context.Context, accountID, jobID string) (SyncJob, err
 			return err
 		}
 		var err error
-		j, err = tx.SyncJob(jobID)
+		j, err = tx.SyncJob(accountID, jobID)
 		if ErrorCode(err) == ENOTFOUND || (err == nil && j.AccountID != accountID) {
 			return Errorf(ENOTFOUND, "account %s has no job %q; a real-time read (x-realtime: true) answers its job's ID in x-job-id", accountID, jobID).WithReason("JOB_NOT_FOUND")
 		}
@@ -163,7 +163,7 @@ func settleInterruptedJob(tx Tx, s Settings, a *Account, now time.Time) (bool, e
 	if a.LastRealtimeJob == "" {
 		return false, nil
 	}
-	job, err := tx.SyncJob(a.LastRealtimeJob)
+	job, err := tx.SyncJob(a.ID, a.LastRealtimeJob)
 	if ErrorCode(err) == ENOTFOUND || (err == nil && !job.Running()) {
 		return false, nil
 	} else if err != nil {

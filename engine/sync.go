@@ -138,25 +138,18 @@ func waitText(d time.Duration) string {
 func NextSyncAllowed(a Account) time.Time { return ManualPolicy.NextAllowed(a) }
 
 // runSync runs one sync of an account through the worker pool, never two of the
-// same account at once. jobID is the job openJob recorded for it, or "" for a job
-// recorded when the sync commits.
+// same account at once, and commits its results before it returns. jobID is the
+// job openJob recorded for it, or "" for a job recorded when the sync commits.
 func (e *Engine) runSync(ctx context.Context, id, trigger, jobID string) (SyncResult, error) {
 	if err := e.enter(); err != nil {
 		return SyncResult{}, err
 	}
 	defer e.wg.Done()
-	e.mu.Lock()
-	busy := e.syncing[id]
-	e.syncing[id] = true
-	e.mu.Unlock()
-	if busy {
+	e.waitAutoWrite(id) // an automatic sync's results still committing come first
+	if !e.claimSyncing(id) {
 		return SyncResult{}, Errorf(ECONFLICT, "a sync of account %s is already running; wait for it to finish", id).WithReason("SYNC_IN_PROGRESS")
 	}
-	defer func() {
-		e.mu.Lock()
-		delete(e.syncing, id)
-		e.mu.Unlock()
-	}()
+	defer e.releaseSyncing(id)
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -169,7 +162,17 @@ func (e *Engine) runSync(ctx context.Context, id, trigger, jobID string) (SyncRe
 	}
 
 	e.publish(Notice{Kind: NoticeSyncStarted, AccountID: id})
-	res, err := e.sync(ctx, id, trigger, jobID)
+	w, err := e.sync(ctx, id, trigger, jobID, nil)
+	if err == nil {
+		err = e.store.Update(ctx, w.fn)
+	}
+	res, err := e.syncDone(id, w, err)
+	return res, err
+}
+
+// syncDone turns a sync's write, once committed (err nil) or not, into its answer:
+// announced, with its events, or an error in words.
+func (e *Engine) syncDone(id string, w *syncWrite, err error) (SyncResult, error) {
 	if err != nil && e.ctx.Err() != nil {
 		// Cancelled by Close: nothing of the sync was kept.
 		return SyncResult{}, Errorf(EUNAVAILABLE, "sandbank is shutting down: the sync was cancelled and nothing of it kept; call again once it is back").WithReason("SHUTTING_DOWN")
@@ -177,10 +180,30 @@ func (e *Engine) runSync(ctx context.Context, id, trigger, jobID string) (SyncRe
 	if ErrorCode(err) == ENOSPACE {
 		err = Errorf(ENOSPACE, "the sync of account %s ran, but its results could not be saved: %s", id, ErrorMessage(err)).WithReason("DISK_FULL")
 	}
-	if err == nil {
-		e.publish(Notice{Kind: NoticeSyncFinished, AccountID: id, Result: &res})
+	if err != nil {
+		return SyncResult{}, err
 	}
-	return res, err
+	e.announce(w.evs)
+	res := w.res
+	e.publish(Notice{Kind: NoticeSyncFinished, AccountID: id, Result: &res})
+	return res, nil
+}
+
+// claimSyncing marks an account as syncing, unless it is already.
+func (e *Engine) claimSyncing(id string) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.syncing[id] {
+		return false
+	}
+	e.syncing[id] = true
+	return true
+}
+
+func (e *Engine) releaseSyncing(id string) {
+	e.mu.Lock()
+	delete(e.syncing, id)
+	e.mu.Unlock()
 }
 
 // enter registers work that Close must wait for, unless the engine is closing.
@@ -208,16 +231,38 @@ type bankData struct {
 	identity Identity
 }
 
-func (e *Engine) sync(ctx context.Context, id, trigger, jobID string) (SyncResult, error) {
-	now := e.clock.Now()
+// syncWrite is what a sync stores, ready to commit: fn writes it in one store
+// transaction and sets res and evs (it may run more than once, if its batch is
+// retried, so it sets them afresh each time).
+type syncWrite struct {
+	fn  func(Tx) error
+	res SyncResult
+	evs []Event
+}
+
+// scheduleMove is an automatic sync's move of its account's schedule, made in the
+// sync's own write: from the time it was due to the next — unless the schedule
+// changed meanwhile (new settings), which then stands.
+type scheduleMove struct{ from, to time.Time }
+
+// sync signs in and fetches at the bank, now, and returns what to store; nothing is
+// stored yet. An error means there is nothing to store (no such account, or the
+// sync was cancelled).
+func (e *Engine) sync(ctx context.Context, id, trigger, jobID string, move *scheduleMove) (*syncWrite, error) {
 	a, err := e.Account(ctx, id)
 	if err != nil {
-		return SyncResult{}, err
+		return nil, err
 	}
+	return e.syncAccount(ctx, a, trigger, jobID, move)
+}
+
+// syncAccount is sync of an account already read.
+func (e *Engine) syncAccount(ctx context.Context, a Account, trigger, jobID string, move *scheduleMove) (*syncWrite, error) {
+	now := e.clock.Now()
 	cached := a.BankSession != "" && a.BankSessionExpiresAt.After(now)
 	session, fail := e.signIn(ctx, &a, now)
 	if fail != nil {
-		return e.commitFailure(ctx, a, trigger, jobID, now, fail)
+		return e.failureWrite(a, trigger, jobID, now, fail, move), nil
 	}
 	data, err := e.fetch(ctx, a, session, now)
 	if cached && ErrorCode(err) == EEXPIRED {
@@ -225,14 +270,17 @@ func (e *Engine) sync(ctx context.Context, id, trigger, jobID string) (SyncResul
 		// changes — so sign in afresh, once: that is where R5 and R6 surface.
 		a.BankSession, a.BankSessionExpiresAt = "", time.Time{}
 		if session, fail = e.signIn(ctx, &a, now); fail != nil {
-			return e.commitFailure(ctx, a, trigger, jobID, now, fail)
+			return e.failureWrite(a, trigger, jobID, now, fail, move), nil
 		}
 		data, err = e.fetch(ctx, a, session, now)
 	}
 	if err != nil {
-		return e.commitFailure(ctx, a, trigger, jobID, now, &syncFailure{code: CodeSyncError, message: bankErrorText(err)})
+		if ctx.Err() != nil && e.ctx.Err() != nil {
+			return nil, err // shutting down: keep nothing
+		}
+		return e.failureWrite(a, trigger, jobID, now, &syncFailure{code: CodeSyncError, message: bankErrorText(err)}, move), nil
 	}
-	return e.commitSuccess(ctx, a, trigger, jobID, now, data)
+	return e.successWrite(a, trigger, jobID, now, data, move), nil
 }
 
 // syncFailure is why a sync could not run.
@@ -304,19 +352,33 @@ func (e *Engine) fetch(ctx context.Context, a Account, session Secret, now time.
 	return d, nil
 }
 
-// commitSuccess stores a sync's results in one transaction: the new transactions,
-// the snapshot, the account, the job and the account_updated event.
-func (e *Engine) commitSuccess(ctx context.Context, a Account, trigger, jobID string, now time.Time, d bankData) (SyncResult, error) {
+// HistoryKept is how long a sync's history stays: each sync deletes its account's
+// snapshots, sync jobs and settled webhook events older than this (a few at a time),
+// so an account's history is a window, however long the clock runs. The newest
+// snapshot and job, and every event still waiting for delivery, always stay.
+const HistoryKept = 30 * 24 * time.Hour
+
+// repeatable reports whether a sync of this trigger may count on the account's
+// latest job instead of adding one when it has nothing new to say. The first sync
+// and the sync after re-authorisation always stand on their own (R8).
+func repeatable(trigger string) bool { return trigger == TriggerManual || trigger == TriggerAuto }
+
+// successWrite stores a sync's results in one transaction: the new transactions, the
+// account (and its schedule), and — when there is something new — the snapshot, the
+// job and the account_updated event. A sync that brings nothing new counts on the
+// latest snapshot and job (Repeats) and sends no account_updated: it adds a few
+// bytes to the file, not a record.
+func (e *Engine) successWrite(a Account, trigger, jobID string, now time.Time, d bankData, move *scheduleMove) *syncWrite {
 	s := e.Settings()
-	var res SyncResult
-	var evs []Event
-	err := e.updateAccount(ctx, a.ID, func(tx Tx, cur *Account) error {
-		evs = evs[:0]
-		added, err := tx.AddTransactions(a.ID, d.txs)
+	finished := e.clock.Now()
+	w := &syncWrite{}
+	w.fn = func(tx Tx) error {
+		w.evs = w.evs[:0]
+		cur, err := linkedAccount(tx, a.ID)
 		if err != nil {
 			return err
 		}
-		total, err := tx.TransactionCount(a.ID)
+		added, err := tx.AddTransactions(a.ID, d.txs)
 		if err != nil {
 			return err
 		}
@@ -335,48 +397,125 @@ func (e *Engine) commitSuccess(ctx context.Context, a Account, trigger, jobID st
 		if trigger == TriggerManual {
 			cur.LastManualSyncAt = now
 		}
-		if _, err := tx.AddSnapshot(Snapshot{AccountID: a.ID, At: now, Balance: d.balance,
-			NewTransactions: added, TotalTransactions: total, Trigger: trigger}); err != nil {
+		move.apply(&cur)
+		repeat := !hasNew && repeatable(trigger)
+		if err := e.putSnapshot(tx, a.ID, trigger, now, d.balance, added, repeat); err != nil {
 			return err
 		}
-		job, err := e.finishJob(tx, a.ID, trigger, jobID, now, StatusSyncSuccessful, CodeSyncSuccessful, msg)
+		job, err := e.recordRun(tx, jobID, SyncJob{AccountID: a.ID, Trigger: trigger, StartedAt: now, FinishedAt: finished,
+			Status: StatusSyncSuccessful, Code: CodeSyncSuccessful, Message: msg, HasNewData: hasNew, NewTransactions: added}, repeat)
 		if err != nil {
 			return err
 		}
-		job.HasNewData, job.NewTransactions = hasNew, added
-		if err := tx.PutSyncJob(job); err != nil {
-			return err
+		var types []string
+		if hasNew || !repeatable(trigger) {
+			types = append(types, EventAccountUpdated)
 		}
-		types := []string{EventAccountUpdated}
 		if trigger == TriggerRealtime {
 			types = append(types, EventJobsUpdate)
 		}
 		for _, t := range types {
-			ev, err := addEvent(tx, s, *cur, t, EventFacts{Job: &job}, now)
+			ev, err := addEvent(tx, s, cur, t, EventFacts{Job: &job}, now)
 			if err != nil {
 				return err
 			}
-			evs = append(evs, ev)
+			w.evs = append(w.evs, ev)
 		}
-		res = SyncResult{Status: StatusSyncSuccessful, HasNewData: hasNew, Code: CodeSyncSuccessful, Message: msg, Job: job}
-		return nil
-	})
-	if err != nil {
-		return SyncResult{}, err
+		if !repeat { // it added to the history: let the oldest go
+			if err := tx.CompactHistory(a.ID, now.Add(-HistoryKept)); err != nil {
+				return err
+			}
+		}
+		w.res = SyncResult{Status: StatusSyncSuccessful, HasNewData: hasNew, Code: CodeSyncSuccessful, Message: msg, Job: job}
+		return tx.PutAccount(cur)
 	}
-	e.announce(evs)
-	return res, nil
+	return w
 }
 
-// commitFailure records a sync that could not run, and the events it calls for:
+// putSnapshot adds the sync's snapshot, or — for a sync with nothing new — counts it
+// on the latest, if that was taken by a sync of the same trigger.
+func (e *Engine) putSnapshot(tx Tx, id, trigger string, now time.Time, balance int64, added int, repeat bool) error {
+	if repeat {
+		last, err := tx.LatestSnapshot(id)
+		if err != nil && ErrorCode(err) != ENOTFOUND {
+			return err
+		}
+		if err == nil && last.Trigger == trigger && last.Balance == balance {
+			last.Repeats++
+			last.LastAt = now
+			return tx.PutSnapshot(last)
+		}
+	}
+	total, err := tx.TransactionCount(id)
+	if err != nil {
+		return err
+	}
+	_, err = tx.AddSnapshot(Snapshot{AccountID: id, At: now, Balance: balance,
+		NewTransactions: added, TotalTransactions: total, Trigger: trigger})
+	return err
+}
+
+// recordRun stores a sync's job: the job openJob recorded (jobID), ended, or a new
+// one. A run with nothing new to say (repeat) counts on the account's latest job
+// instead, if that one ended the same way — the same trigger and status, and for a
+// failure the same code and message — and the job returned is that one's, as this
+// run saw it.
+func (e *Engine) recordRun(tx Tx, jobID string, run SyncJob, repeat bool) (SyncJob, error) {
+	if jobID != "" {
+		job, err := tx.SyncJob(run.AccountID, jobID)
+		if err != nil {
+			return SyncJob{}, err
+		}
+		job.FinishedAt, job.Status, job.Code, job.Message = run.FinishedAt, run.Status, run.Code, run.Message
+		job.HasNewData, job.NewTransactions = run.HasNewData, run.NewTransactions
+		return job, tx.PutSyncJob(job)
+	}
+	if repeat {
+		last, err := tx.SyncJobs(run.AccountID, 1)
+		if err != nil {
+			return SyncJob{}, err
+		}
+		if len(last) == 1 && last[0].Trigger == run.Trigger && last[0].Status == run.Status && last[0].Code == run.Code &&
+			(run.Status == StatusSyncSuccessful || last[0].Message == run.Message) {
+			j := last[0]
+			j.Repeats++
+			j.LastAt = run.FinishedAt
+			if err := tx.PutSyncJob(j); err != nil {
+				return SyncJob{}, err
+			}
+			run.ID, run.Repeats = j.ID, j.Repeats
+			return run, nil
+		}
+	}
+	id, err := accountScopedID(tx, e.Settings().IDNamespace, "sync", run.AccountID)
+	if err != nil {
+		return SyncJob{}, err
+	}
+	run.ID = id
+	return run, tx.PutSyncJob(run)
+}
+
+// apply moves a's schedule, unless it changed since the sync read it.
+func (m *scheduleMove) apply(a *Account) {
+	if m != nil && a.NextAutoSyncAt.Equal(m.from) {
+		a.NextAutoSyncAt = m.to
+	}
+}
+
+// failureWrite records a sync that could not run, and the events it calls for:
 // reauthorisation_required when the user must act (R6), sync_failed for automatic
-// syncs (R12).
-func (e *Engine) commitFailure(ctx context.Context, a Account, trigger, jobID string, now time.Time, f *syncFailure) (SyncResult, error) {
+// syncs (R12). An automatic sync that fails exactly as the account's latest job did
+// only counts on that job: the business has been told, and nothing changed.
+func (e *Engine) failureWrite(a Account, trigger, jobID string, now time.Time, f *syncFailure, move *scheduleMove) *syncWrite {
 	s := e.Settings()
-	var res SyncResult
-	var evs []Event
-	err := e.updateAccount(ctx, a.ID, func(tx Tx, cur *Account) error {
-		evs = evs[:0]
+	finished := e.clock.Now()
+	w := &syncWrite{}
+	w.fn = func(tx Tx) error {
+		w.evs = w.evs[:0]
+		cur, err := linkedAccount(tx, a.ID)
+		if err != nil {
+			return err
+		}
 		cur.LastAttemptAt, cur.LastCode, cur.LastMessage = now, f.code, f.message
 		if trigger == TriggerManual {
 			cur.LastManualSyncAt = now
@@ -388,55 +527,40 @@ func (e *Engine) commitFailure(ctx context.Context, a Account, trigger, jobID st
 		if cur.LastSyncedAt.IsZero() {
 			cur.DataStatus = DataFailed
 		}
-		job, err := e.finishJob(tx, a.ID, trigger, jobID, now, StatusSyncFailed, f.code, f.message)
+		move.apply(&cur)
+		job, err := e.recordRun(tx, jobID, SyncJob{AccountID: a.ID, Trigger: trigger, StartedAt: now, FinishedAt: finished,
+			Status: StatusSyncFailed, Code: f.code, Message: f.message}, repeatable(trigger))
 		if err != nil {
 			return err
 		}
-		if err := tx.PutSyncJob(job); err != nil {
-			return err
-		}
 		var types []string
-		if f.code == CodeReauthRequired {
-			types = append(types, EventReauthRequired)
-		}
-		switch trigger {
-		case TriggerAuto:
-			types = append(types, EventSyncFailed)
-		case TriggerRealtime:
-			types = append(types, EventJobsUpdate)
+		if job.Repeats == 0 || trigger != TriggerAuto {
+			if f.code == CodeReauthRequired {
+				types = append(types, EventReauthRequired)
+			}
+			switch trigger {
+			case TriggerAuto:
+				types = append(types, EventSyncFailed)
+			case TriggerRealtime:
+				types = append(types, EventJobsUpdate)
+			}
 		}
 		for _, t := range types {
-			ev, err := addEvent(tx, s, *cur, t, EventFacts{Code: f.code, Message: f.message, Job: &job}, now)
+			ev, err := addEvent(tx, s, cur, t, EventFacts{Code: f.code, Message: f.message, Job: &job}, now)
 			if err != nil {
 				return err
 			}
-			evs = append(evs, ev)
+			w.evs = append(w.evs, ev)
 		}
-		res = SyncResult{Status: StatusSyncFailed, Code: f.code, Message: f.message, Job: job}
-		return nil
-	})
-	if err != nil {
-		return SyncResult{}, err
+		if job.Repeats == 0 { // it added to the history: let the oldest go
+			if err := tx.CompactHistory(a.ID, now.Add(-HistoryKept)); err != nil {
+				return err
+			}
+		}
+		w.res = SyncResult{Status: StatusSyncFailed, Code: f.code, Message: f.message, Job: job}
+		return tx.PutAccount(cur)
 	}
-	e.announce(evs)
-	return res, nil
-}
-
-// finishJob is the record of a sync that ends: the job openJob recorded (jobID),
-// or a new one.
-func (e *Engine) finishJob(tx Tx, accountID, trigger, jobID string, now time.Time, status, code, msg string) (SyncJob, error) {
-	job := SyncJob{AccountID: accountID, Trigger: trigger, StartedAt: now}
-	var err error
-	if jobID != "" {
-		job, err = tx.SyncJob(jobID)
-	} else {
-		job.ID, err = accountScopedID(tx, e.Settings().IDNamespace, "sync", accountID)
-	}
-	if err != nil {
-		return SyncJob{}, err
-	}
-	job.FinishedAt, job.Status, job.Code, job.Message = e.clock.Now(), status, code, msg
-	return job, nil
+	return w
 }
 
 // updateAccount reads a linked account, lets fn change it, and writes it back, all in

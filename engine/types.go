@@ -237,7 +237,9 @@ const (
 	ReauthCredentials = "credentials" // the bank rejected the saved password (R6)
 )
 
-// Snapshot is the result of one successful sync, kept as history (the balance chart).
+// Snapshot is the result of one successful sync, kept as history (the sync history).
+// Later syncs of the same trigger that bring nothing new do not add snapshots: they
+// count on the latest one (Repeats, LastAt), which they confirm.
 type Snapshot struct {
 	AccountID         string
 	Seq               uint64 // per account, assigned by the store
@@ -246,6 +248,8 @@ type Snapshot struct {
 	NewTransactions   int
 	TotalTransactions int64
 	Trigger           string
+	Repeats           int       // later syncs that found the same data
+	LastAt            time.Time // the last of them; zero without repeats
 }
 
 // Sync triggers.
@@ -269,7 +273,9 @@ const (
 	StatusSyncRunning    = "running"
 )
 
-// SyncJob records one sync run.
+// SyncJob records one sync run, and the runs that repeated it: a later sync of the
+// same trigger whose outcome said nothing new (a success without new data, or the
+// same failure again) counts on the latest job (Repeats, LastAt) instead of adding one.
 type SyncJob struct {
 	ID              string
 	AccountID       string
@@ -284,6 +290,8 @@ type SyncJob struct {
 	// Requested is what a real-time job was started for: RealtimeBalance or
 	// RealtimeTransactions (it names the job in its webhook).
 	Requested string
+	Repeats   int       // later runs with nothing new to say
+	LastAt    time.Time // when the last of them finished; zero without repeats
 }
 
 // Running reports whether the job has not finished yet.
@@ -370,7 +378,11 @@ type Event struct {
 
 	Status     string // DeliveryPending, DeliveryDelivered or DeliverySkipped
 	SkipReason string
-	Attempts   []Attempt
+	// Attempts are the delivery attempts, oldest first: all of them, or the newest
+	// EventQuery.Attempts. A long run of identical failures is one Attempt (Repeats).
+	Attempts     []Attempt
+	AttemptsMade int // attempts made in all: the number of the latest
+	Failures     int // failed attempts since the last success: the back-off counts them
 	// Sending is the attempt under way: stored before it is sent, so that one a
 	// crash cut short is recorded (see claim) and its repeat carries a new number.
 	Sending       *Attempt
@@ -394,22 +406,36 @@ func (ev Event) Format(s Settings) WebhookFormat {
 	return s.Format()
 }
 
-// Attempt is one delivery attempt of an event.
+// Attempt is one delivery attempt of an event, or a run of identical failed ones:
+// attempts N to N+Repeats, the first made At and the last LastAt (see
+// CollapseFailuresAfter).
 type Attempt struct {
 	N          int
 	At         time.Time // virtual time
 	URL        string
 	Format     WebhookFormat // the shape of the body it sent
 	StatusCode int           // 0 when no answer arrived
-	Latency    time.Duration // real time
+	Latency    time.Duration // real time (of the last attempt of a run)
 	Error      string
+	Repeats    int       // further attempts that failed the same way
+	LastAt     time.Time // when the last of them was made; zero without repeats
 }
+
+// Last is the number of the last attempt a record covers.
+func (a Attempt) Last() int { return a.N + a.Repeats }
 
 // EventQuery selects events for the webhook log, newest first.
 type EventQuery struct {
 	AccountID string // "" for all
 	BeforeSeq uint64 // 0 for the newest
 	Limit     int
+	Attempts  int // the newest attempts to read with each event (0: all)
+}
+
+// ScheduledSync is an account's next automatic sync.
+type ScheduledSync struct {
+	AccountID string
+	At        time.Time
 }
 
 // StatementJob is a PDF statement request; the PDF is rendered from stored

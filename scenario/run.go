@@ -58,7 +58,7 @@ type Run struct {
 	dropped   bool
 	attempts0 uint64         // the engine's attempt count when the run subscribed
 	seen      uint64         // delivery notices received since
-	reported  map[string]int // event ID → attempts written to the transcript
+	reported  map[string]int // event ID → the number of the last attempt written to the transcript
 	delivered []delivery     // successful deliveries, in order
 	cursors   map[string]int // webhook expectations' place in delivered, per account ("" any)
 
@@ -930,7 +930,7 @@ func (r *Run) collect(ctx context.Context) error {
 			return err
 		}
 		for _, ev := range all {
-			if len(ev.Attempts) > r.reported[ev.ID] {
+			if ev.AttemptsMade > r.reported[ev.ID] {
 				evs = append(evs, ev)
 			}
 		}
@@ -954,10 +954,14 @@ func (r *Run) collect(ctx context.Context) error {
 	}
 	var fresh []attempt
 	for _, ev := range evs {
-		for _, a := range ev.Attempts[min(r.reported[ev.ID], len(ev.Attempts)):] {
-			fresh = append(fresh, attempt{ev, a})
+		// reported is the number of the last attempt written; a record covers
+		// attempts N to Last() (a long run of identical failures is one record).
+		for _, a := range ev.Attempts {
+			if a.Last() > r.reported[ev.ID] {
+				fresh = append(fresh, attempt{ev, a})
+			}
 		}
-		r.reported[ev.ID] = len(ev.Attempts)
+		r.reported[ev.ID] = max(r.reported[ev.ID], ev.AttemptsMade)
 	}
 	sort.SliceStable(fresh, func(i, j int) bool {
 		a, b := fresh[i], fresh[j]

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Drives the real sandbank binary in tmux through the demo of a reauth flow, the way
-# a presenter would: open; sync an account; see its webhook delivered; in the bank
+# a presenter would: open; credit an account at the bank and sync it (a sync that
+# finds nothing new sends no webhook); see its webhook delivered; in the bank
 # console spend money and change the password; sync again (after +2m, past the rate
 # limit) and see reauthorisation required; reauthorise with the OTP read from the
 # customer's phone; see the fresh data. Then it plays a scenario file on stage
@@ -76,6 +77,18 @@ echo "    $before events"
 keys 1
 wait_for 'Connected accounts'
 
+step "bank console: the business receives money, so that its sync has something new"
+keys 3
+wait_for 'Customers [0-9]+'
+keys / providus Enter
+wait_for 'filter providus'
+keys r
+wait_for 'Receive money into'
+keys 2500 Tab 'TMUX DEMO CREDIT' Enter
+wait_for 'received NGN 2,500.00 at the bank \(TMUX DEMO CREDIT\)'
+keys 1
+wait_for 'Connected accounts'
+
 step "open the business account at Providus Bank and sync it"
 keys / providus Enter
 wait_for 'Connected accounts 1 of 3'
@@ -94,7 +107,6 @@ wait_for 'delivery ✓ delivered'
 step "bank console: spend money, then change the password"
 keys 3
 wait_for 'Customers [0-9]+'
-keys / providus Enter
 wait_for 'filter providus'
 keys s
 wait_for 'Spend money from'

@@ -155,3 +155,36 @@ func decodeAccountRecord(v []byte) (engine.Account, error) {
 	}
 	return a, nil
 }
+
+// accountSchedule reads, from a stored account without decoding it, when its next
+// automatic sync is due (timeKey of NextAutoSyncAt) and whether it is listed in
+// auto_sync_due: linked, with a sync scheduled.
+func accountSchedule(v []byte) (at uint64, listed bool, err error) {
+	if len(v) == 0 || (v[0] != accountFormatV1 && v[0] != accountFormat) {
+		return 0, false, fmt.Errorf("%w: unknown format", errAccountRecord)
+	}
+	v = v[1:] // both formats begin alike: format 2 appends its fields after
+	for range len(accountStrings(&engine.Account{})) {
+		l, n := binary.Uvarint(v)
+		if n <= 0 || l > uint64(len(v)-n) {
+			return 0, false, errAccountRecord
+		}
+		v = v[n+int(l):]
+	}
+	_, n := binary.Varint(v)
+	if n <= 0 {
+		return 0, false, errAccountRecord
+	}
+	v = v[n:]
+	var times [7]uint64 // accountTimes' fields
+	for i := range times {
+		k, n := binary.Uvarint(v)
+		if n <= 0 {
+			return 0, false, errAccountRecord
+		}
+		times[i], v = k, v[n:]
+	}
+	// accountTimes: … NextAutoSyncAt is the fifth, UnlinkedAt the seventh.
+	next, unlinked := times[4], times[6]
+	return next, next != 0 && unlinked == 0, nil
+}

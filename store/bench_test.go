@@ -83,9 +83,9 @@ func rawRecords(s benchSync) (rows [][2][]byte, snap, account, event []byte) {
 			debits++
 		}
 	}
-	snap, _ = json.Marshal(snapshotRecord(s.snap))
+	snap = appendSnapshot(nil, s.snap)
 	account, _ = json.Marshal(toAccountRecord(s.account))
-	event, _ = json.Marshal(toEventRecord(s.event))
+	event = appendEvent(nil, s.event)
 	return rows, snap, account, event
 }
 

@@ -21,7 +21,7 @@ import (
 // each caller of Update sees alone.
 
 // maxBatch bounds how many writes share one transaction.
-const maxBatch = 256
+const maxBatch = 1024
 
 type writeQueue struct {
 	mu      sync.Mutex
@@ -43,18 +43,42 @@ func (db *DB) update(ctx context.Context, fn func(engine.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	w := &write{ctx: ctx, fn: fn, done: make(chan struct{})}
-	q := &db.writes
-	q.mu.Lock()
-	q.queue = append(q.queue, w)
-	lead := !q.leading
-	q.leading = true
-	q.mu.Unlock()
+	w, lead := db.enqueue(ctx, fn)
 	if lead {
 		db.lead()
 	}
 	<-w.done
 	return w.err
+}
+
+// Submit queues fn like Update but returns at once; wait reports its outcome. With
+// no commit in progress, a goroutine starts one, which also commits whatever is
+// queued meanwhile: syncs of one clock jump that each submit their write share
+// commits, however many distinct virtual moments they belong to.
+func (db *DB) Submit(ctx context.Context, fn func(engine.Tx) error) (wait func() error) {
+	if err := ctx.Err(); err != nil {
+		return func() error { return err }
+	}
+	w, lead := db.enqueue(ctx, fn)
+	if lead {
+		go db.lead()
+	}
+	return func() error {
+		<-w.done
+		return w.err
+	}
+}
+
+// enqueue adds a write to the queue and reports whether the caller must lead.
+func (db *DB) enqueue(ctx context.Context, fn func(engine.Tx) error) (*write, bool) {
+	w := &write{ctx: ctx, fn: fn, done: make(chan struct{})}
+	q := &db.writes
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.queue = append(q.queue, w)
+	lead := !q.leading
+	q.leading = true
+	return w, lead
 }
 
 // lead commits queued writes, batch after batch, until none are left.
@@ -87,7 +111,7 @@ func (db *DB) commit(batch []*write) {
 					return errAbort
 				}
 			}
-			return nil
+			return db.putClock(t.(*tx).btx)
 		})
 		if failed < 0 {
 			for _, w := range batch {

@@ -9,6 +9,7 @@ package store
 import (
 	"bytes"
 	"encoding/binary"
+	"fmt"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -35,7 +36,7 @@ func (t *tx) AppendEvent(e engine.Event) (_ engine.Event, err error) {
 		e.Status = engine.DeliveryPending
 	}
 	key := seqKey(nil, e.Seq)
-	if err := putJSON(events, key, toEventRecord(e)); err != nil {
+	if err := events.Put(key, appendEvent(nil, e)); err != nil {
 		return e, err
 	}
 	if err := ids.Put([]byte(e.ID), key); err != nil {
@@ -60,7 +61,7 @@ func (t *tx) PutEvent(e engine.Event) (err error) {
 		return engine.Invalid("account", "event %s belongs to account %s; its account cannot change", e.ID, old.AccountID)
 	}
 	e.Seq = old.Seq
-	if err := putJSON(t.bucket(bucketEvents), seqKey(nil, e.Seq), toEventRecord(e)); err != nil {
+	if err := t.bucket(bucketEvents).Put(seqKey(nil, e.Seq), appendEvent(nil, e)); err != nil {
 		return err
 	}
 	wasPending, isPending := old.Status == engine.DeliveryPending, e.Status == engine.DeliveryPending
@@ -122,11 +123,15 @@ func (t *tx) eventByID(id string) (engine.Event, error) {
 }
 
 func (t *tx) eventBySeq(seq uint64) (engine.Event, error) {
-	var r eventRecord
-	if err := getJSON(t.bucket(bucketEvents), seqKey(nil, seq), "event", &r); err != nil {
-		return engine.Event{}, orNotFound(err, "event #%d not found", seq)
+	v := t.bucket(bucketEvents).Get(seqKey(nil, seq))
+	if v == nil {
+		return engine.Event{}, notFound("event #%d not found", seq)
 	}
-	return r.event(), nil
+	e, err := decodeEvent(v)
+	if err != nil {
+		return e, fmt.Errorf("event #%d: %w", seq, err)
+	}
+	return e, nil
 }
 
 func (t *tx) Events(q engine.EventQuery) (es []engine.Event, err error) {
@@ -187,4 +192,45 @@ func (t *tx) NextDue() (at time.Time, ok bool, err error) {
 		return time.Time{}, false, nil
 	}
 	return timeOf(k), true, nil
+}
+
+func (t *tx) PutAttempt(eventID string, a engine.Attempt) (err error) {
+	defer t.guard(&err)
+	if a.N < 1 || a.Repeats < 0 {
+		return engine.Invalid("attempt", "attempt number %d (repeats %d) is out of range: attempts count from 1", a.N, a.Repeats)
+	}
+	seq := t.bucket(bucketEventIDs).Get([]byte(eventID))
+	if seq == nil {
+		return notFound("event %s not found", eventID)
+	}
+	return t.bucket(bucketAttempts).Put(attemptKey(beUint64(seq), a.N), appendAttempt(nil, a))
+}
+
+func (t *tx) Attempts(eventID string, beforeN, limit int) (out []engine.Attempt, err error) {
+	defer t.guard(&err)
+	seq := t.bucket(bucketEventIDs).Get([]byte(eventID))
+	if seq == nil {
+		return nil, notFound("event %s not found", eventID)
+	}
+	prefix := bytes.Clone(seq)
+	c := t.bucket(bucketAttempts).Cursor()
+	var k, v []byte
+	if beforeN <= 0 {
+		k, v = lastWithPrefix(c, prefix)
+	} else if k, _ = c.Seek(attemptKey(beUint64(prefix), beforeN)); k == nil {
+		k, v = c.Last()
+	} else {
+		k, v = c.Prev()
+	}
+	for ; k != nil && bytes.HasPrefix(k, prefix); k, v = c.Prev() {
+		a, err := decodeAttempt(v)
+		if err != nil {
+			return nil, fmt.Errorf("event %s: %w", eventID, err)
+		}
+		out = append(out, a)
+		if limit > 0 && len(out) == limit {
+			break
+		}
+	}
+	return out, nil
 }

@@ -5,10 +5,12 @@ package store
 // engine type never silently changes what is on disk.
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"time"
 	"unsafe"
 
@@ -373,7 +375,8 @@ func (r accountRecord) account() engine.Account {
 	}
 }
 
-type snapshotRecord struct {
+// snapshotRecordV4 is a snapshot as v1 to v4 kept it, as JSON.
+type snapshotRecordV4 struct {
 	AccountID         string    `json:"account_id"`
 	Seq               uint64    `json:"seq"`
 	At                time.Time `json:"at"`
@@ -383,6 +386,60 @@ type snapshotRecord struct {
 	Trigger           string    `json:"trigger"`
 }
 
+// snapshotFormat is the first byte of a snapshot record (v5).
+const snapshotFormat = 1
+
+// appendSnapshot appends s's record (v5): format, uvarints timeKey(At),
+// timeKey(LastAt), NewTransactions, Repeats, varints Balance and TotalTransactions,
+// then Trigger, length-prefixed. The account and Seq are in the key.
+func appendSnapshot(dst []byte, s engine.Snapshot) []byte {
+	dst = append(dst, snapshotFormat)
+	for _, u := range [...]uint64{timeKey(s.At), timeKey(s.LastAt), uint64(s.NewTransactions), uint64(s.Repeats)} {
+		dst = binary.AppendUvarint(dst, u)
+	}
+	dst = binary.AppendVarint(dst, s.Balance)
+	dst = binary.AppendVarint(dst, s.TotalTransactions)
+	dst = binary.AppendUvarint(dst, uint64(len(s.Trigger)))
+	return append(dst, s.Trigger...)
+}
+
+var errSnapshotRecord = errors.New("stored snapshot is malformed")
+
+// decodeSnapshot decodes what appendSnapshot wrote, for the account and seq of its
+// key; garbage gives an error, never a panic.
+func decodeSnapshot(accountID string, seq uint64, v []byte) (engine.Snapshot, error) {
+	s := engine.Snapshot{AccountID: accountID, Seq: seq}
+	if len(v) == 0 || v[0] != snapshotFormat {
+		return s, errSnapshotRecord
+	}
+	v = v[1:]
+	var u [4]uint64
+	for i := range u {
+		x, n := binary.Uvarint(v)
+		if n <= 0 {
+			return s, errSnapshotRecord
+		}
+		u[i], v = x, v[n:]
+	}
+	var d [2]int64
+	for i := range d {
+		x, n := binary.Varint(v)
+		if n <= 0 {
+			return s, errSnapshotRecord
+		}
+		d[i], v = x, v[n:]
+	}
+	l, n := binary.Uvarint(v)
+	if n <= 0 || l != uint64(len(v)-n) || u[2] > math.MaxInt32 || u[3] > math.MaxInt32 {
+		return s, errSnapshotRecord
+	}
+	s.At, s.LastAt, s.NewTransactions, s.Repeats = timeFromKey(u[0]), timeFromKey(u[1]), int(u[2]), int(u[3])
+	s.Balance, s.TotalTransactions, s.Trigger = d[0], d[1], string(v[n:])
+	return s, nil
+}
+
+// syncJobRecord is a sync job as JSON: as v1 to v4 kept it in sync_jobs, and as an
+// event's facts keep the job they report.
 type syncJobRecord struct {
 	ID              string    `json:"id"`
 	AccountID       string    `json:"account_id"`
@@ -395,6 +452,70 @@ type syncJobRecord struct {
 	HasNewData      bool      `json:"has_new_data"`
 	NewTransactions int       `json:"new_transactions"`
 	Requested       string    `json:"requested,omitempty"`
+	Repeats         int       `json:"repeats,omitzero"`
+	LastAt          time.Time `json:"last_at,omitzero"`
+}
+
+// jobFormat is the first byte of a sync job record (v5).
+const jobFormat = 1
+
+// appendJob appends j's record (v5): format, uvarints timeKey(StartedAt),
+// timeKey(FinishedAt), timeKey(LastAt), NewTransactions, Repeats, a HasNewData
+// byte, then ID, AccountID, Trigger, Status, Code, Message and Requested,
+// length-prefixed.
+func appendJob(dst []byte, j engine.SyncJob) []byte {
+	dst = append(dst, jobFormat)
+	for _, u := range [...]uint64{timeKey(j.StartedAt), timeKey(j.FinishedAt), timeKey(j.LastAt), uint64(j.NewTransactions), uint64(j.Repeats)} {
+		dst = binary.AppendUvarint(dst, u)
+	}
+	flag := byte(0)
+	if j.HasNewData {
+		flag = 1
+	}
+	dst = append(dst, flag)
+	for _, s := range [...]string{j.ID, j.AccountID, j.Trigger, j.Status, j.Code, j.Message, j.Requested} {
+		dst = binary.AppendUvarint(dst, uint64(len(s)))
+		dst = append(dst, s...)
+	}
+	return dst
+}
+
+var errJobRecord = errors.New("stored sync job is malformed")
+
+// decodeJob decodes what appendJob wrote; garbage gives an error, never a panic.
+func decodeJob(v []byte) (engine.SyncJob, error) {
+	var j engine.SyncJob
+	if len(v) == 0 || v[0] != jobFormat {
+		return j, errJobRecord
+	}
+	v = v[1:]
+	var u [5]uint64
+	for i := range u {
+		x, n := binary.Uvarint(v)
+		if n <= 0 {
+			return j, errJobRecord
+		}
+		u[i], v = x, v[n:]
+	}
+	if len(v) == 0 || v[0] > 1 || u[3] > math.MaxInt32 || u[4] > math.MaxInt32 {
+		return j, errJobRecord
+	}
+	j.HasNewData, v = v[0] == 1, v[1:]
+	var strs [7]string
+	for i := range strs {
+		l, n := binary.Uvarint(v)
+		if n <= 0 || l > uint64(len(v)-n) {
+			return engine.SyncJob{}, errJobRecord
+		}
+		strs[i], v = string(v[n:n+int(l)]), v[n+int(l):]
+	}
+	if len(v) != 0 {
+		return engine.SyncJob{}, errJobRecord
+	}
+	j.StartedAt, j.FinishedAt, j.LastAt = timeFromKey(u[0]), timeFromKey(u[1]), timeFromKey(u[2])
+	j.NewTransactions, j.Repeats = int(u[3]), int(u[4])
+	j.ID, j.AccountID, j.Trigger, j.Status, j.Code, j.Message, j.Requested = strs[0], strs[1], strs[2], strs[3], strs[4], strs[5], strs[6]
+	return j, nil
 }
 
 type bankAccountRecord struct {
@@ -462,6 +583,7 @@ type reauthTokenRecord struct {
 	UsedAt    time.Time `json:"used_at"`
 }
 
+// attemptRecord is an attempt as v1 to v4 kept it, inside its event.
 type attemptRecord struct {
 	N          int                  `json:"n"`
 	At         time.Time            `json:"at"`
@@ -533,7 +655,8 @@ func (r *factsRecord) facts() engine.EventFacts {
 	return f
 }
 
-type eventRecord struct {
+// eventRecordV4 is an event as v1 to v4 kept it: JSON, with all its attempts.
+type eventRecordV4 struct {
 	ID            string          `json:"id"`
 	Seq           uint64          `json:"seq"`
 	Type          string          `json:"type"`
@@ -550,36 +673,26 @@ type eventRecord struct {
 	Replays       int             `json:"replays"`
 }
 
-func toEventRecord(e engine.Event) eventRecord {
-	r := eventRecord{
-		ID: e.ID, Seq: e.Seq, Type: e.Type, AccountID: e.AccountID, CreatedAt: e.CreatedAt,
-		Payload: e.FrozenBody, Status: e.Status, SkipReason: e.SkipReason,
-		NextAttemptAt: e.NextAttemptAt, DeliveredAt: e.DeliveredAt, Replays: e.Replays,
-	}
-	if e.FrozenBody == nil || e.Facts.Account.ID != "" { // an old event's zero facts stay unwritten
-		r.Facts = toFactsRecord(e.Facts)
-	}
-	for _, a := range e.Attempts {
-		r.Attempts = append(r.Attempts, attemptRecord(a))
-	}
-	if e.Sending != nil {
-		a := attemptRecord(*e.Sending)
-		r.Sending = &a
-	}
-	return r
-}
-
-func (r eventRecord) event() engine.Event {
+// event is the record as v5 keeps it, with the counts the attempts give: attempts
+// made, and failures since the last success.
+func (r eventRecordV4) event() engine.Event {
 	e := engine.Event{
 		ID: r.ID, Seq: r.Seq, Type: r.Type, AccountID: r.AccountID, CreatedAt: r.CreatedAt,
 		Facts: r.Facts.facts(), FrozenBody: r.Payload, Status: r.Status, SkipReason: r.SkipReason,
 		NextAttemptAt: r.NextAttemptAt, DeliveredAt: r.DeliveredAt, Replays: r.Replays,
 	}
 	for _, a := range r.Attempts {
-		e.Attempts = append(e.Attempts, engine.Attempt(a))
+		e.Attempts = append(e.Attempts, engine.Attempt{N: a.N, At: a.At, URL: a.URL, Format: a.Format,
+			StatusCode: a.StatusCode, Latency: a.Latency, Error: a.Error})
+		e.AttemptsMade = max(e.AttemptsMade, a.N)
+		if a.Error == "" {
+			e.Failures = 0
+		} else {
+			e.Failures++
+		}
 	}
 	if r.Sending != nil {
-		a := engine.Attempt(*r.Sending)
+		a := engine.Attempt{N: r.Sending.N, At: r.Sending.At, URL: r.Sending.URL, Format: r.Sending.Format}
 		e.Sending = &a
 	}
 	return e
@@ -617,6 +730,159 @@ func (r linkRecord) link() engine.Link {
 	return engine.Link{ID: r.ID, Scope: r.Scope, Customer: engine.LinkCustomer(r.Customer), Ref: r.Ref,
 		RedirectURL: r.RedirectURL, Institution: r.Institution, AuthMethod: r.AuthMethod, AccountID: r.AccountID,
 		CreatedAt: r.CreatedAt, ExpiresAt: r.ExpiresAt, Status: r.Status, Code: r.Code, CompletedAt: r.CompletedAt}
+}
+
+// ---- events (v5) ----
+
+// eventFormat is the first byte of an event record.
+const eventFormat = 1
+
+// appendEvent appends e's record (v5), without its attempts: format, then uvarints
+// Seq, timeKey(CreatedAt), timeKey(NextAttemptAt), timeKey(DeliveredAt),
+// AttemptsMade, Failures, Replays; ID, Type, AccountID, Status, SkipReason, the
+// facts (factsRecord JSON; empty for an event from before facts, which has its
+// frozen body instead) and the frozen body, each uvarint-length-prefixed; then the
+// attempt under way, if any, as an attempt record behind its length (0: none).
+// An event is read at every delivery attempt: its fields are binary, and only the
+// facts, which the body is rendered from, are JSON.
+func appendEvent(dst []byte, e engine.Event) []byte {
+	dst = append(dst, eventFormat)
+	for _, u := range [...]uint64{e.Seq, timeKey(e.CreatedAt), timeKey(e.NextAttemptAt), timeKey(e.DeliveredAt),
+		uint64(e.AttemptsMade), uint64(e.Failures), uint64(e.Replays)} {
+		dst = binary.AppendUvarint(dst, u)
+	}
+	for _, s := range [...]string{e.ID, e.Type, e.AccountID, e.Status, e.SkipReason} {
+		dst = binary.AppendUvarint(dst, uint64(len(s)))
+		dst = append(dst, s...)
+	}
+	var facts []byte
+	if e.FrozenBody == nil || e.Facts.Account.ID != "" { // an old event's zero facts stay unwritten
+		facts, _ = json.Marshal(toFactsRecord(e.Facts)) // plain fields: it cannot fail
+	}
+	for _, b := range [...][]byte{facts, e.FrozenBody} {
+		dst = binary.AppendUvarint(dst, uint64(len(b)))
+		dst = append(dst, b...)
+	}
+	if e.Sending == nil {
+		return binary.AppendUvarint(dst, 0)
+	}
+	a := appendAttempt(nil, *e.Sending)
+	dst = binary.AppendUvarint(dst, uint64(len(a)))
+	return append(dst, a...)
+}
+
+var errEventRecord = errors.New("stored webhook event is malformed")
+
+// decodeEvent decodes what appendEvent wrote into values that stay valid after the
+// transaction; garbage gives an error, never a panic.
+func decodeEvent(v []byte) (engine.Event, error) {
+	var e engine.Event
+	if len(v) == 0 || v[0] != eventFormat {
+		return e, errEventRecord
+	}
+	v = v[1:]
+	var u [7]uint64
+	for i := range u {
+		x, n := binary.Uvarint(v)
+		if n <= 0 {
+			return e, errEventRecord
+		}
+		u[i], v = x, v[n:]
+	}
+	if u[4] > math.MaxInt32 || u[5] > math.MaxInt32 || u[6] > math.MaxInt32 {
+		return e, errEventRecord
+	}
+	var raw [8][]byte // ID, Type, AccountID, Status, SkipReason, facts, frozen body, sending
+	for i := range raw {
+		l, n := binary.Uvarint(v)
+		if n <= 0 || l > uint64(len(v)-n) {
+			return e, errEventRecord
+		}
+		raw[i], v = v[n:n+int(l)], v[n+int(l):]
+	}
+	if len(v) != 0 {
+		return e, errEventRecord
+	}
+	e = engine.Event{Seq: u[0], CreatedAt: timeFromKey(u[1]), NextAttemptAt: timeFromKey(u[2]), DeliveredAt: timeFromKey(u[3]),
+		AttemptsMade: int(u[4]), Failures: int(u[5]), Replays: int(u[6]),
+		ID: string(raw[0]), Type: string(raw[1]), AccountID: string(raw[2]), Status: string(raw[3]), SkipReason: string(raw[4])}
+	if len(raw[5]) > 0 {
+		var f factsRecord
+		if err := json.Unmarshal(raw[5], &f); err != nil {
+			return engine.Event{}, errEventRecord
+		}
+		e.Facts = f.facts()
+	}
+	if len(raw[6]) > 0 {
+		e.FrozenBody = bytes.Clone(raw[6])
+	}
+	if len(raw[7]) > 0 {
+		a, err := decodeAttempt(raw[7])
+		if err != nil {
+			return engine.Event{}, errEventRecord
+		}
+		e.Sending = &a
+	}
+	return e, nil
+}
+
+// ---- attempts ----
+
+// attemptFormat is the first byte of an attempt record.
+const attemptFormat = 1
+
+// appendAttempt appends a's record: format, then uvarints N, Repeats, timeKey(At),
+// timeKey(LastAt), StatusCode, a varint Latency, and URL, Error and Format each
+// uvarint-length-prefixed. About 20 bytes besides the URL and the error.
+func appendAttempt(dst []byte, a engine.Attempt) []byte {
+	dst = append(dst, attemptFormat)
+	for _, u := range [...]uint64{uint64(a.N), uint64(a.Repeats), timeKey(a.At), timeKey(a.LastAt), uint64(a.StatusCode)} {
+		dst = binary.AppendUvarint(dst, u)
+	}
+	dst = binary.AppendVarint(dst, int64(a.Latency))
+	for _, s := range [...]string{a.URL, a.Error, string(a.Format)} {
+		dst = binary.AppendUvarint(dst, uint64(len(s)))
+		dst = append(dst, s...)
+	}
+	return dst
+}
+
+var errAttemptRecord = errors.New("stored delivery attempt is malformed")
+
+// decodeAttempt decodes what appendAttempt wrote; garbage gives an error, never a
+// panic.
+func decodeAttempt(v []byte) (engine.Attempt, error) {
+	var a engine.Attempt
+	if len(v) == 0 || v[0] != attemptFormat {
+		return a, errAttemptRecord
+	}
+	v = v[1:]
+	var u [5]uint64
+	for i := range u {
+		x, n := binary.Uvarint(v)
+		if n <= 0 {
+			return a, errAttemptRecord
+		}
+		u[i], v = x, v[n:]
+	}
+	lat, n := binary.Varint(v)
+	if n <= 0 || u[0] > math.MaxInt32 || u[1] > math.MaxInt32 || u[4] > math.MaxInt32 {
+		return a, errAttemptRecord
+	}
+	v = v[n:]
+	var strs [3]string
+	for i := range strs {
+		l, n := binary.Uvarint(v)
+		if n <= 0 || l > uint64(len(v)-n) {
+			return a, errAttemptRecord
+		}
+		strs[i], v = string(v[n:n+int(l)]), v[n+int(l):]
+	}
+	if len(v) != 0 {
+		return a, errAttemptRecord
+	}
+	return engine.Attempt{N: int(u[0]), Repeats: int(u[1]), At: timeFromKey(u[2]), LastAt: timeFromKey(u[3]),
+		StatusCode: int(u[4]), Latency: time.Duration(lat), URL: strs[0], Error: strs[1], Format: engine.WebhookFormat(strs[2])}, nil
 }
 
 type statementJobRecord struct {

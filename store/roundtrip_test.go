@@ -23,10 +23,11 @@ func TestRoundTrip(t *testing.T) {
 	account := sampleAccount("acc1")
 	txn := sampleTx("tx1", 10, engine.Credit, "SALARY MARCH")
 	txn.AccountID = "acc1"
-	snap := engine.Snapshot{AccountID: "acc1", Seq: 1, At: at(4), Balance: 5, NewTransactions: 1, TotalTransactions: 1, Trigger: engine.TriggerManual}
+	snap := engine.Snapshot{AccountID: "acc1", Seq: 1, At: at(4), Balance: 5, NewTransactions: 1, TotalTransactions: 1, Trigger: engine.TriggerManual,
+		Repeats: 3, LastAt: at(21)}
 	job := engine.SyncJob{ID: "job1", AccountID: "acc1", Trigger: engine.TriggerAuto, StartedAt: at(5), FinishedAt: at(6),
 		Status: engine.StatusSyncSuccessful, Code: engine.CodeSyncSuccessful, Message: "ok", HasNewData: true, NewTransactions: 1,
-		Requested: engine.RealtimeBalance}
+		Requested: engine.RealtimeBalance, Repeats: 2, LastAt: at(22)}
 	code := engine.ConnectCode{Code: "code1", Institution: "044", CustomerID: "cus_1", Number: "0788164862",
 		Account: engine.BankAccount{Number: "0788164862", Name: "ADAM OKAFOR", Type: engine.AccountSavings, Currency: "NGN",
 			Balance: 42, Institution: engine.Institution{Code: "044", Name: "Access Bank", Type: engine.InstitutionPersonal},
@@ -43,8 +44,9 @@ func TestRoundTrip(t *testing.T) {
 			Code: engine.CodeReauthRequired, Message: "the bank rejected the password", Job: &job},
 		FrozenBody: []byte(`{"event":"mono.events.account_updated"}`), Status: engine.DeliverySkipped, SkipReason: "connected before Data Sync",
 		Attempts: []engine.Attempt{{N: 1, At: at(15), URL: "http://x", Format: engine.WebhookV2, StatusCode: 500,
-			Latency: 3 * time.Millisecond, Error: "boom"}},
-		Sending:       &engine.Attempt{N: 2, At: at(16), URL: "http://y"},
+			Latency: 3 * time.Millisecond, Error: "boom", Repeats: 40, LastAt: at(23)}},
+		AttemptsMade: 41, Failures: 41,
+		Sending:       &engine.Attempt{N: 42, At: at(16), URL: "http://y", Format: engine.WebhookV1, Repeats: 1, LastAt: at(24)},
 		NextAttemptAt: at(16), DeliveredAt: at(17), Replays: 2}
 	stmt := engine.StatementJob{ID: "st1", AccountID: "acc1", Months: 3, From: at(18), To: at(19), CreatedAt: at(20), Status: "BUILT"}
 	for _, v := range []any{settings, clock, account, txn, snap, job, code, token, event, stmt, link} {
@@ -71,8 +73,10 @@ func TestRoundTrip(t *testing.T) {
 		if _, err := tx.AddSnapshot(snap); err != nil {
 			return err
 		}
-		_, err := tx.AppendEvent(event)
-		return err
+		if _, err := tx.AppendEvent(event); err != nil {
+			return err
+		}
+		return tx.PutAttempt(event.ID, event.Attempts[0]) // attempts are records of their own
 	})
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
@@ -106,13 +110,16 @@ func TestRoundTrip(t *testing.T) {
 		check("transactions", page.Transactions, err, []engine.Transaction{txn})
 		gotSnap, err := tx.LatestSnapshot("acc1")
 		check("snapshot", gotSnap, err, snap)
-		gotJob, err := tx.SyncJob("job1")
-		check("sync job", gotJob, err, job)
+		gotJobs, err := tx.SyncJobs("acc1", 0)
+		check("sync job", gotJobs, err, []engine.SyncJob{job})
 		gotCode, err := tx.ConnectCode("code1")
 		check("connect code", gotCode, err, code)
 		gotToken, err := tx.ReauthToken("tok1")
 		check("reauth token", gotToken, err, token)
 		gotEvent, err := tx.Event("ev1")
+		if err == nil {
+			gotEvent.Attempts, err = tx.Attempts("ev1", 0, 0)
+		}
 		check("event", gotEvent, err, event)
 		gotStmt, err := tx.StatementJob("st1")
 		check("statement job", gotStmt, err, stmt)
@@ -129,7 +136,7 @@ func TestNotFound(t *testing.T) {
 		_, e2 := tx.ClockState()
 		_, e3 := tx.Account("nope")
 		_, e4 := tx.LatestSnapshot("nope")
-		_, e5 := tx.SyncJob("nope")
+		_, e5 := tx.Attempts("nope", 0, 0)
 		_, e6 := tx.ConnectCode("nope")
 		_, e7 := tx.ReauthToken("nope")
 		_, e8 := tx.Event("nope")
@@ -158,6 +165,14 @@ func TestSequences(t *testing.T) {
 		if n, _ := tx.NextSequence("event"); n != 1 {
 			t.Errorf("a second name starts at %d, want 1", n)
 		}
+		for want := uint64(1); want <= 3; want++ {
+			if n, err := tx.NextAccountSequence("acct-1"); err != nil || n != want {
+				t.Fatalf("NextAccountSequence = %d, %v; want %d", n, err, want)
+			}
+		}
+		if n, _ := tx.NextAccountSequence("acct-2"); n != 1 {
+			t.Errorf("a second account's counter starts at %d, want 1", n)
+		}
 		return nil
 	})
 }
@@ -178,8 +193,8 @@ func TestSnapshotsAndJobsNewestFirst(t *testing.T) {
 				return err
 			}
 		}
-		// Updating a job (even its start) keeps one index entry.
-		return tx.PutSyncJob(engine.SyncJob{ID: "p", AccountID: "a", StartedAt: at(20), Status: engine.StatusSyncSuccessful})
+		// Updating a job (a repeat counted) replaces it.
+		return tx.PutSyncJob(engine.SyncJob{ID: "t", AccountID: "a", StartedAt: at(6), Status: engine.StatusSyncSuccessful, Repeats: 1})
 	})
 	view(t, db, func(tx engine.Tx) error {
 		ss, err := tx.Snapshots("a", 0)
@@ -200,8 +215,8 @@ func TestSnapshotsAndJobsNewestFirst(t *testing.T) {
 		if want := []string{"p", "q", "r", "s", "t"}; err != nil || !reflect.DeepEqual(ids, want) {
 			t.Errorf("SyncJobs = %v, %v; want %v", ids, err, want)
 		}
-		if js[0].Status != engine.StatusSyncSuccessful {
-			t.Errorf("updated job not read back: %+v", js[0])
+		if js[4].Status != engine.StatusSyncSuccessful || js[4].Repeats != 1 {
+			t.Errorf("updated job not read back: %+v", js[4])
 		}
 		return nil
 	})

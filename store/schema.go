@@ -10,7 +10,7 @@ package store
 //   - Per-account keys start with acctKey(id): one length byte, then the ID. The length
 //     byte keeps one account's range from running into another's whose ID it prefixes.
 //
-// Buckets (v3) and their keys → values:
+// Buckets (v5) and their keys → values:
 //
 //	meta            "schema" → BE uint32 version; "app" → appID
 //	config          "settings" → settingsRecord JSON; "clock" → clockRecord JSON
@@ -18,19 +18,29 @@ package store
 //	accounts        id → account record, binary (records.go, appendAccount); in ID order
 //	per_account     everything a sync writes about one account, in one key range
 //	                acct | kind | …, so that a sync dirties few pages:
+//	  kindCounter   acct|0                      → BE uint64: the account's counter
+//	                (NextAccountSequence), whose numbers its event and job IDs take
 //	  kindTxStats   acct|1                      → txStats: counts kept, not recounted
 //	  kindTxRow     acct|2|BE(pos)              → tx row (records.go); pos is the row's
 //	                index in the account's history, oldest first: a page is one Seek
 //	  kindTxID      acct|3|bank tx ID           → mark: the bank's IDs are unique
-//	  kindSnapshot  acct|4|BE(seq)              → snapshotRecord JSON; seq from 1
+//	  kindSnapshot  acct|4|BE(seq)              → snapshot record, binary (records.go,
+//	                appendSnapshot); seq from 1
 //	  kindEvent     acct|5|BE(event seq)        → mark: the account's webhook log
 //	  kindPending   acct|6|BE(event seq)        → timeKey(NextAttemptAt): pending
 //	                events; the first of an account's range is its head
-//	  kindJob       acct|7|timeKey(start)|job ID → mark: sync jobs by start
-//	sync_jobs       job ID → syncJobRecord JSON
+//	  kindJob       acct|7|timeKey(start)|job ID → sync job record, binary (records.go,
+//	                appendJob): jobs by start
 //	connect_codes   code → connectCodeRecord JSON
 //	reauth_tokens   token → reauthTokenRecord JSON
-//	events          BE(seq) → eventRecord JSON; seq global, from 1 (bucket sequence)
+//	auto_sync_due   timeKey(NextAutoSyncAt) | account ID → mark: every linked account
+//	                with an automatic sync scheduled, earliest first; PutAccount keeps
+//	                it in step, in the transaction that changes the account
+//	events          BE(seq) → event record, binary (records.go, appendEvent), without
+//	                its attempts; seq global, from 1 (bucket sequence)
+//	attempts        BE(event seq) | BE(n) → attempt record, binary (records.go): the
+//	                event's n-th delivery attempt, or a run of identical failures
+//	                from the n-th on; an attempt appends one, it never rewrites others
 //	event_ids       event ID → BE(seq)
 //	outbox_due      timeKey(NextAttemptAt) | BE(seq) → mark: one entry per account
 //	                head, so the next delivery is the first key
@@ -47,6 +57,16 @@ package store
 //
 // v1 and v2 kept accounts as accountRecord JSON, which cost 11 µs and 35
 // allocations to decode on every read; migration 3 rewrites them in the binary form.
+//
+// Up to v3 an auto-sync round read every account to find the due ones; migration 4
+// builds auto_sync_due from the accounts. Up to v4 an event record held all its
+// attempts, rewritten whole by each new one (a receiver down for 90 days made one
+// event's catch-up quadratic); migration 5 moves them into attempts, and rewrites
+// events, snapshots and sync jobs from JSON into binary forms: an event is read at
+// every delivery attempt, the latest snapshot and job at every sync, and JSON spent
+// most of that time. It also moves what a sync wrote elsewhere into the account's
+// range, to dirty fewer pages: sync jobs (v4: records in sync_jobs by ID, a mark in
+// per_account) and the account's counter (v4: "account/ID" in sequences).
 
 import (
 	"bytes"
@@ -62,7 +82,7 @@ import (
 
 // schemaVersion is the version this build writes; files of an older version are
 // migrated at open, files of a newer one are refused.
-const schemaVersion = 3
+const schemaVersion = 5
 
 // appID marks a bbolt file as sandbank's.
 const appID = "sandbank"
@@ -73,10 +93,12 @@ var (
 	bucketSequences     = []byte("sequences")
 	bucketAccounts      = []byte("accounts")
 	bucketPerAccount    = []byte("per_account")
-	bucketSyncJobs      = []byte("sync_jobs")
+	bucketSyncJobsV4    = []byte("sync_jobs") // up to v4; migration 5 moves it into per_account
 	bucketConnectCodes  = []byte("connect_codes")
 	bucketReauthTokens  = []byte("reauth_tokens")
+	bucketAutoSync      = []byte("auto_sync_due")
 	bucketEvents        = []byte("events")
+	bucketAttempts      = []byte("attempts")
 	bucketEventIDs      = []byte("event_ids")
 	bucketOutboxDue     = []byte("outbox_due")
 	bucketStatementJobs = []byte("statement_jobs")
@@ -99,6 +121,7 @@ var (
 
 // Kinds of record in per_account: the byte after the account prefix.
 const (
+	kindCounter  byte = 0
 	kindTxStats  byte = 1
 	kindTxRow    byte = 2
 	kindTxID     byte = 3
@@ -111,8 +134,8 @@ const (
 // currentBuckets are the top-level buckets of schemaVersion, created at every open.
 var currentBuckets = [][]byte{
 	bucketMeta, bucketConfig, bucketSequences, bucketAccounts, bucketPerAccount,
-	bucketSyncJobs, bucketConnectCodes, bucketReauthTokens,
-	bucketEvents, bucketEventIDs, bucketOutboxDue, bucketStatementJobs, bucketBankJournal, bucketLinks,
+	bucketConnectCodes, bucketReauthTokens, bucketAutoSync,
+	bucketEvents, bucketAttempts, bucketEventIDs, bucketOutboxDue, bucketStatementJobs, bucketBankJournal, bucketLinks,
 }
 
 // migration brings a file from version to-1 to version to.
@@ -127,13 +150,15 @@ var migrations = []migration{
 	{1, "create the v1 buckets", migrateToV1},
 	{2, "one key range per account; transactions by position, with kept counts", migrateToV2},
 	{3, "account records in a compact binary form instead of JSON", migrateToV3},
+	{4, "an index of automatic syncs by due time", migrateToV4},
+	{5, "delivery attempts as records of their own instead of inside their event; events, snapshots and jobs in binary", migrateToV5},
 }
 
 // v1Buckets are the buckets schema v1 created.
 var v1Buckets = [][]byte{
 	bucketMeta, bucketConfig, bucketSequences, bucketAccounts,
 	bucketTxV1, bucketTxIDsV1, bucketSnapshotsV1,
-	bucketSyncJobs, bucketSyncJobsByAccV1, bucketConnectCodes, bucketReauthTokens,
+	bucketSyncJobsV4, bucketSyncJobsByAccV1, bucketConnectCodes, bucketReauthTokens,
 	bucketEvents, bucketEventIDs, bucketEventsByAccV1, bucketOutboxPendingV1, bucketOutboxDue,
 	bucketStatementJobs, bucketBankJournal,
 }
@@ -161,6 +186,152 @@ func migrateToV3(tx *bolt.Tx) error {
 	}
 	for _, e := range all { // not inside ForEach: a Put may move the page under the cursor
 		if err := b.Put(e.k, e.v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// migrateToV4 lists every linked account with a scheduled automatic sync in
+// auto_sync_due.
+func migrateToV4(tx *bolt.Tx) error {
+	due, err := tx.CreateBucketIfNotExists(bucketAutoSync)
+	if err != nil {
+		return err
+	}
+	return tx.Bucket(bucketAccounts).ForEach(func(k, v []byte) error {
+		at, ok, err := accountSchedule(v)
+		if err != nil {
+			return fmt.Errorf("account %q: %w", k, err)
+		}
+		if !ok {
+			return nil
+		}
+		return due.Put(schedKey(at, k), mark)
+	})
+}
+
+// migrateToV5 moves each event's attempts out of its record into attempts, records
+// the counts the outbox keeps instead (attempts made, failures since the last
+// success), and rewrites the event in the binary form of appendEvent.
+func migrateToV5(tx *bolt.Tx) error {
+	attempts, err := tx.CreateBucketIfNotExists(bucketAttempts)
+	if err != nil {
+		return err
+	}
+	events := tx.Bucket(bucketEvents)
+	type kv struct{ k, v []byte }
+	var rewritten []kv
+	err = events.ForEach(func(k, v []byte) error {
+		var r eventRecordV4
+		if err := decodeJSON("event", v, &r); err != nil {
+			return fmt.Errorf("event %x: %w", k, err)
+		}
+		if len(k) != 8 {
+			return fmt.Errorf("event key %x is malformed", k)
+		}
+		seq := binary.BigEndian.Uint64(k)
+		e := r.event()
+		for _, a := range e.Attempts {
+			if err := attempts.Put(attemptKey(seq, a.N), appendAttempt(nil, a)); err != nil {
+				return err
+			}
+		}
+		e.Attempts = nil
+		rewritten = append(rewritten, kv{bytes.Clone(k), appendEvent(nil, e)})
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, e := range rewritten { // not inside ForEach: a Put may move the page under the cursor
+		if err := events.Put(e.k, e.v); err != nil {
+			return err
+		}
+	}
+	if err := snapshotsToBinary(tx); err != nil {
+		return err
+	}
+	return jobsToBinary(tx)
+}
+
+// jobsToBinary moves v4's JSON sync jobs, in the binary form of appendJob, into
+// their marks in per_account, and drops sync_jobs.
+func jobsToBinary(tx *bolt.Tx) error {
+	jobs := tx.Bucket(bucketSyncJobsV4)
+	if jobs == nil {
+		return nil
+	}
+	per := tx.Bucket(bucketPerAccount)
+	err := jobs.ForEach(func(k, v []byte) error {
+		var r syncJobRecord
+		if err := decodeJSON("sync job", v, &r); err != nil {
+			return fmt.Errorf("sync job %q: %w", k, err)
+		}
+		if err := checkAccountID(r.AccountID); err != nil {
+			return fmt.Errorf("sync job %q: %w", k, err)
+		}
+		return per.Put(jobKey(r.AccountID, r.StartedAt, r.ID), appendJob(nil, engine.SyncJob(r)))
+	})
+	if err != nil {
+		return err
+	}
+	if err := tx.DeleteBucket(bucketSyncJobsV4); err != nil {
+		return err
+	}
+	return countersIntoAccounts(tx)
+}
+
+// countersIntoAccounts moves v4's per-account counters, "account/ID" in sequences,
+// to kindCounter in per_account.
+func countersIntoAccounts(tx *bolt.Tx) error {
+	seqs, per := tx.Bucket(bucketSequences), tx.Bucket(bucketPerAccount)
+	type kv struct{ k, v []byte }
+	var moved []kv
+	c := seqs.Cursor()
+	prefix := []byte("account/")
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		id := string(k[len(prefix):])
+		if checkAccountID(id) != nil || len(v) != 8 {
+			return fmt.Errorf("sequence %q is malformed", k)
+		}
+		moved = append(moved, kv{bytes.Clone(k), bytes.Clone(v)})
+	}
+	for _, m := range moved {
+		if err := per.Put(acctKind(string(m.k[len(prefix):]), kindCounter), m.v); err != nil {
+			return err
+		}
+		if err := seqs.Delete(m.k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// snapshotsToBinary rewrites v4's JSON snapshots in the binary form of
+// appendSnapshot.
+func snapshotsToBinary(tx *bolt.Tx) error {
+	per := tx.Bucket(bucketPerAccount)
+	type kv struct{ k, v []byte }
+	var rewritten []kv
+	err := per.ForEach(func(k, v []byte) error {
+		a, ok := splitAcctKey(k)
+		if !ok || len(k) != len(a)+1+8 || k[len(a)] != kindSnapshot {
+			return nil
+		}
+		var r snapshotRecordV4
+		if err := decodeJSON("snapshot", v, &r); err != nil {
+			return fmt.Errorf("snapshot %x: %w", k, err)
+		}
+		rewritten = append(rewritten, kv{bytes.Clone(k), appendSnapshot(nil, engine.Snapshot{At: r.At, Balance: r.Balance,
+			NewTransactions: r.NewTransactions, TotalTransactions: r.TotalTransactions, Trigger: r.Trigger})})
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, e := range rewritten {
+		if err := per.Put(e.k, e.v); err != nil {
 			return err
 		}
 	}
@@ -393,6 +564,18 @@ func txIDKey(prefix []byte, id string) []byte {
 func dueKey(at uint64, seq uint64) []byte {
 	k := make([]byte, 0, 16)
 	return binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint64(k, at), seq)
+}
+
+// schedKey is timeKey(NextAutoSyncAt) | account ID, an auto_sync_due key.
+func schedKey[S ~string | ~[]byte](at uint64, id S) []byte {
+	k := make([]byte, 0, 8+len(id))
+	return append(binary.BigEndian.AppendUint64(k, at), id...)
+}
+
+// attemptKey is BE(event seq) | BE(n).
+func attemptKey(seq uint64, n int) []byte {
+	k := make([]byte, 0, 16)
+	return binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint64(k, seq), uint64(n))
 }
 
 // jobKey is acct | kindJob | timeKey(startedAt) | job ID.

@@ -9,6 +9,7 @@ package store
 import (
 	"context"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -16,6 +17,7 @@ import (
 	"os"
 	"runtime/debug"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -33,6 +35,27 @@ type DB struct {
 	bolt   *bolt.DB
 	path   string
 	writes writeQueue
+	clock  atomic.Pointer[func() engine.ClockState] // see KeepClock
+}
+
+// KeepClock makes every write transaction record the clock's state as state
+// reports it when the transaction commits. Everything a transaction writes was
+// read from the clock before that, so the file never holds data newer than its
+// clock: a restart after a crash — even in the middle of a jump of a year — finds
+// the clock at or after everything it committed, never behind it.
+func (db *DB) KeepClock(state func() engine.ClockState) { db.clock.Store(&state) }
+
+// putClock records the clock's state in tx, if KeepClock asked for it.
+func (db *DB) putClock(tx *bolt.Tx) error {
+	state := db.clock.Load()
+	if state == nil {
+		return nil
+	}
+	v, err := json.Marshal(clockRecord((*state)()))
+	if err != nil {
+		return err
+	}
+	return tx.Bucket(bucketConfig).Put(keyClock, v)
 }
 
 var _ engine.Store = (*DB)(nil)
@@ -257,6 +280,26 @@ func readMeta(f *os.File, off int64) (boltMeta, error) {
 	return m, nil
 }
 
+// Usage reports the bytes of the file's pages in use — up to its high-water mark,
+// less free pages — and the file's size, which bbolt grows in steps ahead of use.
+func (db *DB) Usage() (used, size int64, err error) {
+	err = guarded(func() error {
+		return db.bolt.View(func(tx *bolt.Tx) error {
+			st := db.bolt.Stats()
+			used = tx.Size() - int64(st.FreePageN+st.PendingPageN)*int64(db.bolt.Info().PageSize)
+			return nil
+		})
+	})
+	if err != nil {
+		return 0, 0, err
+	}
+	fi, err := os.Stat(db.path)
+	if err != nil {
+		return 0, 0, err
+	}
+	return used, fi.Size(), nil
+}
+
 // Path is the database file's path.
 func (db *DB) Path() string { return db.path }
 
@@ -365,7 +408,10 @@ func (db *DB) AppendBankEvent(data []byte) error {
 			if err != nil {
 				return err
 			}
-			return b.Put(seqKey(nil, seq), append([]byte{}, data...))
+			if err := b.Put(seqKey(nil, seq), append([]byte{}, data...)); err != nil {
+				return err
+			}
+			return db.putClock(tx)
 		}))
 	})
 }

@@ -44,8 +44,15 @@ func (t *tx) AddTransactions(accountID string, txs []engine.Transaction) (added 
 		return 0, err
 	}
 
-	// Keys and values must live until commit: carve them from a few allocations.
-	var buf arena
+	// Keys and values must live until commit: carve them from one allocation, sized
+	// for the usual case (fresh transactions appended as rows).
+	size := 0
+	for i := range txs {
+		x := &txs[i]
+		size += len(idsPrefix) + len(x.ID) + len(rowsPrefix) + 8 + txRowHeader + 2 + 8 + 4*binary.MaxVarintLen64 +
+			len(x.ID) + len(x.Narration) + len(x.Currency) + len(x.Category)
+	}
+	buf := arena{b: make([]byte, 0, size)}
 	type newTx struct {
 		date uint64
 		x    *engine.Transaction
@@ -102,7 +109,7 @@ type arena struct{ b []byte }
 
 func (a *arena) alloc(n int) []byte {
 	if cap(a.b)-len(a.b) < n {
-		a.b = make([]byte, 0, max(n, 16<<10))
+		a.b = make([]byte, 0, max(n, 4<<10))
 	}
 	s := a.b[len(a.b) : len(a.b)+n : len(a.b)+n]
 	a.b = a.b[:len(a.b)+n]

@@ -128,6 +128,23 @@ func (t *tx) NextSequence(name string) (n uint64, err error) {
 	return n, b.Put([]byte(name), binary.BigEndian.AppendUint64(nil, n))
 }
 
+func (t *tx) NextAccountSequence(accountID string) (n uint64, err error) {
+	defer t.guard(&err)
+	if err := checkAccountID(accountID); err != nil {
+		return 0, err
+	}
+	per := t.bucket(bucketPerAccount)
+	key := acctKind(accountID, kindCounter)
+	if v := per.Get(key); v != nil {
+		if len(v) != 8 {
+			return 0, fmt.Errorf("the counter of account %s is malformed", accountID)
+		}
+		n = binary.BigEndian.Uint64(v)
+	}
+	n++
+	return n, per.Put(key, binary.BigEndian.AppendUint64(nil, n))
+}
+
 // ---- accounts ----
 
 func (t *tx) Account(id string) (a engine.Account, err error) {
@@ -154,7 +171,46 @@ func (t *tx) PutAccount(a engine.Account) (err error) {
 	if err := checkAccountID(a.ID); err != nil {
 		return err
 	}
-	return t.bucket(bucketAccounts).Put([]byte(a.ID), appendAccount(nil, a))
+	accounts := t.bucket(bucketAccounts)
+	var oldAt uint64
+	var wasListed bool
+	if old := accounts.Get([]byte(a.ID)); old != nil {
+		if oldAt, wasListed, err = accountSchedule(old); err != nil {
+			return fmt.Errorf("account %s: %w", a.ID, err)
+		}
+	}
+	newAt, listed := timeKey(a.NextAutoSyncAt), a.Linked() && !a.NextAutoSyncAt.IsZero()
+	if wasListed != listed || oldAt != newAt {
+		due := t.bucket(bucketAutoSync)
+		if wasListed {
+			if err := due.Delete(schedKey(oldAt, a.ID)); err != nil {
+				return err
+			}
+		}
+		if listed {
+			if err := due.Put(schedKey(newAt, a.ID), mark); err != nil {
+				return err
+			}
+		}
+	}
+	return accounts.Put([]byte(a.ID), appendAccount(nil, a))
+}
+
+func (t *tx) ScheduledSyncs(from, until time.Time, limit int) (out []engine.ScheduledSync, err error) {
+	defer t.guard(&err)
+	end := timeKey(until)
+	c := t.bucket(bucketAutoSync).Cursor()
+	for k, _ := c.Seek(binary.BigEndian.AppendUint64(nil, timeKey(from))); k != nil; k, _ = c.Next() {
+		at := beUint64(k)
+		if at > end {
+			break
+		}
+		out = append(out, engine.ScheduledSync{AccountID: string(k[8:]), At: timeFromKey(at)})
+		if limit > 0 && len(out) == limit {
+			break
+		}
+	}
+	return out, nil
 }
 
 // ---- snapshots ----
@@ -170,7 +226,20 @@ func (t *tx) AddSnapshot(s engine.Snapshot) (_ engine.Snapshot, err error) {
 	if k, _ := lastWithPrefix(b.Cursor(), prefix); k != nil {
 		s.Seq = beUint64(k[len(prefix):]) + 1
 	}
-	return s, putJSON(b, seqKey(prefix, s.Seq), snapshotRecord(s))
+	return s, b.Put(seqKey(prefix, s.Seq), appendSnapshot(nil, s))
+}
+
+func (t *tx) PutSnapshot(s engine.Snapshot) (err error) {
+	defer t.guard(&err)
+	if err := checkAccountID(s.AccountID); err != nil {
+		return err
+	}
+	key := seqKey(acctKind(s.AccountID, kindSnapshot), s.Seq)
+	b := t.bucket(bucketPerAccount)
+	if b.Get(key) == nil {
+		return notFound("account %s has no snapshot %d", s.AccountID, s.Seq)
+	}
+	return b.Put(key, appendSnapshot(nil, s))
 }
 
 func (t *tx) Snapshots(accountID string, limit int) (ss []engine.Snapshot, err error) {
@@ -178,11 +247,11 @@ func (t *tx) Snapshots(accountID string, limit int) (ss []engine.Snapshot, err e
 	prefix := acctKind(accountID, kindSnapshot)
 	c := t.bucket(bucketPerAccount).Cursor()
 	for k, v := lastWithPrefix(c, prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Prev() {
-		var r snapshotRecord
-		if err := decodeJSON("snapshot", v, &r); err != nil {
+		s, err := decodeSnapshot(accountID, beUint64(k[len(prefix):]), v)
+		if err != nil {
 			return nil, err
 		}
-		ss = append(ss, engine.Snapshot(r))
+		ss = append(ss, s)
 		if limit > 0 && len(ss) == limit {
 			break
 		}
@@ -192,13 +261,12 @@ func (t *tx) Snapshots(accountID string, limit int) (ss []engine.Snapshot, err e
 
 func (t *tx) LatestSnapshot(accountID string) (s engine.Snapshot, err error) {
 	defer t.guard(&err)
-	k, v := lastWithPrefix(t.bucket(bucketPerAccount).Cursor(), acctKind(accountID, kindSnapshot))
+	prefix := acctKind(accountID, kindSnapshot)
+	k, v := lastWithPrefix(t.bucket(bucketPerAccount).Cursor(), prefix)
 	if k == nil {
 		return s, notFound("account %s has no snapshot yet", accountID)
 	}
-	var r snapshotRecord
-	err = decodeJSON("snapshot", v, &r)
-	return engine.Snapshot(r), err
+	return decodeSnapshot(accountID, beUint64(k[len(prefix):]), v)
 }
 
 // ---- sync jobs ----
@@ -211,47 +279,33 @@ func (t *tx) PutSyncJob(j engine.SyncJob) (err error) {
 	if err := checkAccountID(j.AccountID); err != nil {
 		return err
 	}
-	jobs, byAcct := t.bucket(bucketSyncJobs), t.bucket(bucketPerAccount)
-	var old syncJobRecord
-	err = getJSON(jobs, []byte(j.ID), "sync job", &old)
-	if err != nil && err != errMissing {
-		return err
-	}
-	key := jobKey(j.AccountID, j.StartedAt, j.ID)
-	if err == nil {
-		if oldKey := jobKey(old.AccountID, old.StartedAt, old.ID); !bytes.Equal(oldKey, key) {
-			if err := byAcct.Delete(oldKey); err != nil {
-				return err
-			}
-		}
-	}
-	if err := byAcct.Put(key, mark); err != nil {
-		return err
-	}
-	return putJSON(jobs, []byte(j.ID), syncJobRecord(j))
+	return t.bucket(bucketPerAccount).Put(jobKey(j.AccountID, j.StartedAt, j.ID), appendJob(nil, j))
 }
 
-func (t *tx) SyncJob(id string) (j engine.SyncJob, err error) {
+func (t *tx) SyncJob(accountID, id string) (j engine.SyncJob, err error) {
 	defer t.guard(&err)
-	var r syncJobRecord
-	if err := getJSON(t.bucket(bucketSyncJobs), []byte(id), "sync job", &r); err != nil {
-		return j, orNotFound(err, "sync job %s not found", id)
+	prefix := acctKind(accountID, kindJob)
+	c := t.bucket(bucketPerAccount).Cursor()
+	// Newest first: the job asked for is almost always the account's latest (a
+	// real-time job that is running or just ended).
+	for k, v := lastWithPrefix(c, prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Prev() {
+		if len(k) >= len(prefix)+8 && string(k[len(prefix)+8:]) == id {
+			return decodeJob(v)
+		}
 	}
-	return engine.SyncJob(r), nil
+	return j, notFound("account %s has no sync job %s", accountID, id)
 }
 
 func (t *tx) SyncJobs(accountID string, limit int) (js []engine.SyncJob, err error) {
 	defer t.guard(&err)
 	prefix := acctKind(accountID, kindJob)
-	jobs := t.bucket(bucketSyncJobs)
 	c := t.bucket(bucketPerAccount).Cursor()
-	for k, _ := lastWithPrefix(c, prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Prev() {
-		id := k[len(prefix)+8:]
-		var r syncJobRecord
-		if err := getJSON(jobs, id, "sync job", &r); err != nil {
-			return nil, fmt.Errorf("sync job %q of the index: %w", id, err)
+	for k, v := lastWithPrefix(c, prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Prev() {
+		j, err := decodeJob(v)
+		if err != nil {
+			return nil, fmt.Errorf("sync job %x: %w", k, err)
 		}
-		js = append(js, engine.SyncJob(r))
+		js = append(js, j)
 		if limit > 0 && len(js) == limit {
 			break
 		}

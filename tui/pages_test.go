@@ -151,6 +151,10 @@ func TestWebhooksPage(t *testing.T) {
 func TestWebhooksRetry(t *testing.T) {
 	w := newTestWorld(t)
 	w.sender.failStatus.Store(503)
+	business := w.bank.Customers()[5] // new data at the bank, so that the sync sends account_updated
+	if _, err := w.bank.PostTransaction(business.ID, simulator.Posting{Account: business.Accounts[0].Number, Type: engine.Credit, Amount: 100_000, Narration: "TRANSFER IN"}); err != nil {
+		t.Fatal(err)
+	}
 	h := newHarness(t, w, harnessOpts{})
 	h.press("down", "down", "s") // a sync of the business: account_updated, refused by the receiver
 	w.settle()

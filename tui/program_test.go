@@ -11,6 +11,9 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"sandbank/engine"
+	"sandbank/simulator"
 )
 
 // recorder is the root model with its frames kept: what the program last drew.
@@ -111,8 +114,12 @@ func TestProgram(t *testing.T) {
 	typ("jj\r")
 	rec.waitFor(t, "‹ esc ADEYEMI CONCEPTS · Providus Bank")
 	rec.waitFor(t, "SNAPSHOT")
+	business := w.bank.Customers()[5] // new data at the bank, so that the sync sends account_updated
+	if _, err := w.bank.PostTransaction(business.ID, simulator.Posting{Account: business.Accounts[0].Number, Type: engine.Credit, Amount: 100_000, Narration: "TRANSFER IN"}); err != nil {
+		t.Fatal(err)
+	}
 	typ("s")
-	rec.waitFor(t, "synced — no new data")
+	rec.waitFor(t, "synced — new data: 1 new transaction")
 	rec.waitFor(t, "Next manual sync allowed in 2:00")
 	typ("2")
 	rec.waitFor(t, "Webhook events 7")     // the sync's account_updated, through the notice

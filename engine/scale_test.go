@@ -1,0 +1,251 @@
+package engine_test
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"sandbank/engine"
+	"sandbank/simulator"
+)
+
+// A sync that brings nothing new adds a few bytes to the file, not a record: it
+// counts on the latest snapshot and job (Repeats, LastAt) and sends no
+// account_updated. A year of them, every 6 h, stays under 200 bytes each.
+func TestSyncsWithNothingNewCountOnTheLastRecord(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	six := 6 * time.Hour
+	if _, err := w.eng.UpdateSettings(w.ctx, engine.SettingsPatch{AutoSync: &six}); err != nil {
+		t.Fatal(err)
+	}
+	adam := w.adam() // dormant: his balance moves only when a test moves it
+	a := w.connect(adam)
+	w.advance(30 * 24 * time.Hour) // the history settles: compaction, pages
+	w.until("the connect's webhooks are delivered", w.allDelivered(a.ID))
+	before, _, err := w.db.Usage()
+	if err != nil {
+		t.Fatal(err)
+	}
+	jobs0, _ := w.eng.SyncJobs(w.ctx, a.ID, 0)
+	events0 := len(w.events(a.ID))
+
+	const days = 365
+	w.advance(days * 24 * time.Hour)
+	after, _, err := w.db.Usage()
+	if err != nil {
+		t.Fatal(err)
+	}
+	syncs := days * 4
+	if per := float64(after-before) / float64(syncs); per > 200 {
+		t.Errorf("%d syncs with nothing new grew the file's pages in use by %d bytes: %.0f bytes each, want at most 200", syncs, after-before, per)
+	}
+	jobs, _ := w.eng.SyncJobs(w.ctx, a.ID, 0)
+	snaps, _ := w.eng.Snapshots(w.ctx, a.ID, 0)
+	if len(jobs) != len(jobs0) || jobs[0].Trigger != engine.TriggerAuto || jobs[0].Repeats < syncs {
+		t.Errorf("jobs after a year of syncs with nothing new: %d (was %d), the latest repeated %d times; want none added, %d more repeats",
+			len(jobs), len(jobs0), jobs[0].Repeats, syncs)
+	}
+	if !jobs[0].LastAt.Equal(w.account(a.ID).LastAttemptAt) {
+		t.Errorf("the latest job's last repeat at %v, the last sync at %v", jobs[0].LastAt, w.account(a.ID).LastAttemptAt)
+	}
+	if len(snaps) == 0 || snaps[0].Repeats < syncs || !snaps[0].LastAt.Equal(jobs[0].LastAt) {
+		t.Errorf("%d snapshots, the latest %+v; want it counting every sync", len(snaps), snaps[0])
+	}
+	if n := len(w.events(a.ID)); n != events0 {
+		t.Errorf("%d events after syncs with nothing new, want %d: no account_updated without new data", n, events0)
+	}
+	t.Logf("%d syncs with nothing new: %d bytes (%.1f a sync)", syncs, after-before, float64(after-before)/float64(syncs))
+
+	// New data again: a snapshot, a job and an account_updated of their own (and the
+	// history older than 30 days goes).
+	w.post(adam, engine.Debit, 1_000)
+	w.advance(six)
+	evs := w.events(a.ID)
+	if last := evs[len(evs)-1]; last.Type != engine.EventAccountUpdated || !last.CreatedAt.Equal(w.account(a.ID).LastSyncedAt) {
+		t.Fatalf("after new data the events are %v", eventTypes(evs))
+	}
+	if jobs, _ := w.eng.SyncJobs(w.ctx, a.ID, 1); !jobs[0].HasNewData || jobs[0].Repeats != 0 {
+		t.Fatalf("the sync with new data counted on the job before: %+v", jobs[0])
+	}
+}
+
+// A manual sync that finds nothing new answers hasNewData false and sends no
+// account_updated; one with new data sends it; a re-authorisation sends it with or
+// without new data (R8).
+func TestAccountUpdatedOnlyWithNewData(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	adam := w.adam()
+	a := w.connect(adam)
+	w.until("the connect's webhooks are delivered", w.allDelivered(a.ID))
+	n := len(w.recv.delivered())
+	w.advance(engine.RateLimitWindow)
+	if res := w.sync(a.ID); res.HasNewData || res.Status != engine.StatusSyncSuccessful {
+		t.Fatalf("a sync with nothing new = %+v", res)
+	}
+	w.advance(engine.RateLimitWindow)
+	w.post(adam, engine.Credit, 5_000)
+	if res := w.sync(a.ID); !res.HasNewData {
+		t.Fatalf("a sync after a credit = %+v", res)
+	}
+	got := w.recv.await(t, n+1)
+	if types := deliveredTypes(got[n:]); !slices.Equal(types, []string{engine.EventAccountUpdated}) {
+		t.Fatalf("after a sync without and one with new data, delivered %v; want one account_updated", types)
+	}
+	jobs, _ := w.eng.SyncJobs(w.ctx, a.ID, 0)
+	if jobs[0].Trigger != engine.TriggerManual || jobs[1].Trigger != engine.TriggerManual || jobs[1].Repeats != 0 {
+		t.Fatalf("jobs %+v: the manual sync with nothing new should stand alone, not count on the connect's (another trigger)", jobs)
+	}
+}
+
+// An automatic sync that fails as the one before it did (an MFA account whose bank
+// asks for an OTP every round) tells the business once: later rounds count on the
+// failed job and send neither reauthorisation_required nor sync_failed again.
+func TestRepeatedAutomaticFailureIsToldOnce(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	c := w.customer(simulator.NewCustomer{Institution: "058", Balance: 100_000, MFA: engine.MFAOTP})
+	a := w.connect(c)
+	day := 24 * time.Hour
+	if _, err := w.eng.UpdateSettings(w.ctx, engine.SettingsPatch{AutoSync: &day}); err != nil {
+		t.Fatal(err)
+	}
+	w.advance(10 * day) // the bank session ends within the first day: every round fails
+	var failed []string
+	for _, ev := range w.events(a.ID) {
+		if ev.Type == engine.EventReauthRequired || ev.Type == engine.EventSyncFailed {
+			failed = append(failed, ev.Type)
+		}
+	}
+	if !slices.Equal(failed, []string{engine.EventReauthRequired, engine.EventSyncFailed}) {
+		t.Fatalf("ten failing rounds sent %v; want reauthorisation_required and sync_failed once", failed)
+	}
+	jobs, _ := w.eng.SyncJobs(w.ctx, a.ID, 1)
+	if j := jobs[0]; j.Status != engine.StatusSyncFailed || j.Code != engine.CodeReauthRequired || j.Repeats != 9 {
+		t.Fatalf("the latest job = %+v; want the failure, repeated 9 times", j)
+	}
+}
+
+// countingStore counts what auto-sync rounds read: the index, and accounts.
+type countingStore struct {
+	engine.Store
+	accounts, scans *atomic.Int64
+}
+
+type countingTx struct {
+	engine.Tx
+	accounts, scans *atomic.Int64
+}
+
+func (s countingStore) View(ctx context.Context, fn func(engine.Tx) error) error {
+	return s.Store.View(ctx, func(tx engine.Tx) error { return fn(countingTx{tx, s.accounts, s.scans}) })
+}
+
+func (t countingTx) Account(id string) (engine.Account, error) {
+	t.accounts.Add(1)
+	return t.Tx.Account(id)
+}
+
+func (t countingTx) Accounts() ([]engine.Account, error) {
+	t.scans.Add(1)
+	return t.Tx.Accounts()
+}
+
+// An auto-sync round finds its accounts in the index of due times: with accounts
+// due at their own times, a day's rounds read each account a few times, never all
+// of them.
+func TestAutoSyncRoundsReadOnlyTheirAccounts(t *testing.T) {
+	w := newWorld(t, worldOpts{noURL: true})
+	day := 24 * time.Hour
+	if _, err := w.eng.UpdateSettings(w.ctx, engine.SettingsPatch{AutoSync: &day}); err != nil {
+		t.Fatal(err)
+	}
+	const n = 40
+	var ids []string
+	for i := range n { // each connects 36 minutes after the one before: its own due time
+		c := w.customer(simulator.NewCustomer{Institution: []string{"044", "058", "057", "011"}[i%4], Balance: 100_000})
+		ids = append(ids, w.connect(c).ID)
+		w.advance(day / n)
+	}
+	w.close()
+	var accounts, scans atomic.Int64
+	w.wrap = func(s engine.Store) engine.Store { return countingStore{s, &accounts, &scans} }
+	w.open()
+	accounts.Store(0)
+	w.advance(day)
+	if s := scans.Load(); s != 0 {
+		t.Errorf("a day of rounds read every account %d times", s)
+	}
+	if got := accounts.Load(); got > 3*n {
+		t.Errorf("a day of %d rounds, one account each, read %d accounts; want a few per sync", n, got)
+	}
+	for _, id := range ids {
+		if a := w.account(id); a.LastAttemptAt.Before(w.clock.Now().Add(-day)) {
+			t.Fatalf("account %s was not synced in the day (last %v)", id, a.LastAttemptAt)
+		}
+	}
+}
+
+// A webhook attempt writes a small record of its own; an event that fails for
+// days keeps its first failures one by one and then counts identical ones on the
+// last record, so its history stays a few dozen records however long it fails.
+// The outbox catches up after the jump on the documented schedule, and the first
+// attempt after the receiver is back delivers it.
+func TestLongFailuresCollapse(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	adam := w.adam()
+	w.recv.failFirst.Store(1 << 40) // down: 503 to everything
+	a := w.connect(adam)
+	w.advance(5 * 24 * time.Hour)
+	w.poll("the outbox catches up with five days", func() bool {
+		ok, err := w.eng.OutboxSettled(w.ctx)
+		return err == nil && ok
+	})
+	ev := w.events(a.ID)[0]
+	// 30 s … 32 m, then hourly: 7 back-off attempts in the first 63.5 minutes, then
+	// one an hour over five days.
+	if ev.AttemptsMade < 100 || ev.Failures != ev.AttemptsMade || ev.Status != engine.DeliveryPending {
+		t.Fatalf("after five days down: %d attempts made, %d failures, %s", ev.AttemptsMade, ev.Failures, ev.Status)
+	}
+	if len(ev.Attempts) != engine.CollapseFailuresAfter+1 {
+		t.Fatalf("%d attempt records for %d attempts; want %d kept one by one and one run", len(ev.Attempts), ev.AttemptsMade, engine.CollapseFailuresAfter+1)
+	}
+	run := ev.Attempts[len(ev.Attempts)-1]
+	if run.N != engine.CollapseFailuresAfter+1 || run.Last() != ev.AttemptsMade || run.LastAt.Sub(run.At) != time.Duration(run.Repeats)*time.Hour {
+		t.Fatalf("the run = %+v; want attempts %d to %d, an hour apart", run, engine.CollapseFailuresAfter+1, ev.AttemptsMade)
+	}
+	for i, at := range ev.Attempts[:len(ev.Attempts)-1] {
+		if at.N != i+1 || at.Repeats != 0 || !strings.Contains(at.Error, "503") {
+			t.Fatalf("attempt record %d = %+v", i, at)
+		}
+	}
+	// Newest first, page by page.
+	page, err := w.eng.Attempts(w.ctx, ev.ID, 0, 3)
+	if err != nil || len(page) != 3 || page[0].N != run.N || page[2].N != engine.CollapseFailuresAfter-1 {
+		t.Fatalf("the newest page of attempts = %+v, %v", page, err)
+	}
+	older, err := w.eng.Attempts(w.ctx, ev.ID, page[2].N, 100)
+	if err != nil || len(older) != engine.CollapseFailuresAfter-2 || older[len(older)-1].N != 1 {
+		t.Fatalf("the older attempts = %d records, %v", len(older), err)
+	}
+	if _, err := w.eng.Attempts(w.ctx, "no-such-event", 0, 10); engine.ErrorCode(err) != engine.ENOTFOUND || !strings.Contains(engine.ErrorMessage(err), "GET /sandbox/webhooks") {
+		t.Fatalf("attempts of an unknown event = %v", err)
+	}
+
+	w.recv.failFirst.Store(0) // back up
+	w.advance(time.Hour)
+	w.until("everything is delivered", w.allDelivered(a.ID))
+	ev = w.events(a.ID)[0]
+	if last := ev.Attempts[len(ev.Attempts)-1]; last.Error != "" || last.N != ev.AttemptsMade || ev.Failures != 0 {
+		t.Fatalf("after the receiver came back: last attempt %+v, %d failures", last, ev.Failures)
+	}
+}
+
+func deliveredTypes(ds []delivery) []string {
+	out := make([]string, len(ds))
+	for i, d := range ds {
+		out[i] = d.Event
+	}
+	return out
+}

@@ -1,0 +1,137 @@
+package store
+
+// Compaction: what a sync keeps of an account's history. Each call deletes at most
+// two records of each kind, the oldest, so a sync that calls it does a bounded
+// amount of work and, adding at most one record of each kind itself, keeps the
+// history to the window the engine chooses.
+
+import (
+	"bytes"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"sandbank/engine"
+)
+
+// compactPerCall bounds the records of each kind one CompactHistory deletes.
+const compactPerCall = 2
+
+func (t *tx) CompactHistory(accountID string, before time.Time) (err error) {
+	defer t.guard(&err)
+	if err := checkAccountID(accountID); err != nil {
+		return err
+	}
+	cut := timeKey(before)
+	for _, step := range []func(string, uint64) (bool, error){t.compactSnapshot, t.compactJob, t.compactEvent} {
+		for range compactPerCall {
+			deleted, err := step(accountID, cut)
+			if err != nil {
+				return err
+			}
+			if !deleted {
+				break
+			}
+		}
+	}
+	return nil
+}
+
+// oldestTwo returns the first two keys starting with prefix (nil where there are
+// fewer), copied.
+func oldestTwo(b *bolt.Bucket, prefix []byte) (first, second []byte, firstV []byte) {
+	c := b.Cursor()
+	k, v := c.Seek(prefix)
+	if k == nil || !bytes.HasPrefix(k, prefix) {
+		return nil, nil, nil
+	}
+	first, firstV = bytes.Clone(k), bytes.Clone(v)
+	if k, _ = c.Next(); k != nil && bytes.HasPrefix(k, prefix) {
+		second = bytes.Clone(k)
+	}
+	return first, second, firstV
+}
+
+// compactSnapshot deletes the account's oldest snapshot if it ended before cut and
+// is not the newest. Repeats count only on the newest, so a snapshot ends by the
+// time the next one was taken: that one's time decides.
+func (t *tx) compactSnapshot(accountID string, cut uint64) (bool, error) {
+	per := t.bucket(bucketPerAccount)
+	prefix := acctKind(accountID, kindSnapshot)
+	k, next, _ := oldestTwo(per, prefix)
+	if next == nil {
+		return false, nil
+	}
+	s, err := decodeSnapshot(accountID, beUint64(next[len(prefix):]), per.Get(next))
+	if err != nil {
+		return false, err
+	}
+	if timeKey(s.At) >= cut {
+		return false, nil
+	}
+	return true, per.Delete(k)
+}
+
+// compactJob deletes the account's oldest sync job if it ended before cut and is
+// not the newest. Repeats count only on the newest, so a job ends by the time the
+// next one started, which its key holds: nothing is decoded.
+func (t *tx) compactJob(accountID string, cut uint64) (bool, error) {
+	per := t.bucket(bucketPerAccount)
+	prefix := acctKind(accountID, kindJob)
+	k, next, _ := oldestTwo(per, prefix)
+	if next == nil || len(next) < len(prefix)+8 || beUint64(next[len(prefix):]) >= cut {
+		return false, nil
+	}
+	return true, per.Delete(k)
+}
+
+// compactEvent deletes the account's oldest event, with its attempts, if it was
+// settled (delivered or skipped) before cut and the event after it is settled too:
+// a pending event's predecessor tells when it was due (engine's attemptTime).
+func (t *tx) compactEvent(accountID string, cut uint64) (bool, error) {
+	per := t.bucket(bucketPerAccount)
+	prefix := acctKind(accountID, kindEvent)
+	k, next, _ := oldestTwo(per, prefix)
+	if k == nil || next == nil {
+		return false, nil
+	}
+	ev, err := t.eventBySeq(beUint64(k[len(prefix):]))
+	if err != nil {
+		return false, err
+	}
+	if ev.Status == engine.DeliveryPending || max(timeKey(ev.CreatedAt), timeKey(ev.DeliveredAt)) >= cut {
+		return false, nil
+	}
+	after, err := t.eventBySeq(beUint64(next[len(prefix):]))
+	if err != nil {
+		return false, err
+	}
+	if after.Status == engine.DeliveryPending {
+		return false, nil
+	}
+	return true, t.deleteEvent(ev, k)
+}
+
+// deleteEvent removes a settled event: its record, ID, place in its account's log
+// and attempts.
+func (t *tx) deleteEvent(ev engine.Event, acctKey []byte) error {
+	seqK := seqKey(nil, ev.Seq)
+	attempts := t.bucket(bucketAttempts)
+	var keys [][]byte
+	c := attempts.Cursor()
+	for k, _ := c.Seek(seqK); k != nil && bytes.HasPrefix(k, seqK); k, _ = c.Next() {
+		keys = append(keys, bytes.Clone(k))
+	}
+	for _, k := range keys {
+		if err := attempts.Delete(k); err != nil {
+			return err
+		}
+	}
+	if err := t.bucket(bucketEvents).Delete(seqK); err != nil {
+		return err
+	}
+	if err := t.bucket(bucketEventIDs).Delete([]byte(ev.ID)); err != nil {
+		return err
+	}
+	return t.bucket(bucketPerAccount).Delete(acctKey)
+}

@@ -1,0 +1,322 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"sandbank/engine"
+)
+
+// The index of automatic syncs follows every PutAccount: a linked account with a
+// due time is listed at that time, earliest first then by ID; moving, clearing the
+// time or unlinking moves or drops the entry, in the same transaction.
+func TestScheduledSyncsFollowAccounts(t *testing.T) {
+	db := openTemp(t)
+	acct := func(id string, due int, linked bool) engine.Account {
+		a := sampleAccount(id)
+		a.NextAutoSyncAt, a.UnlinkedAt = time.Time{}, time.Time{}
+		if due >= 0 {
+			a.NextAutoSyncAt = at(due)
+		}
+		if !linked {
+			a.UnlinkedAt = at(1)
+		}
+		return a
+	}
+	put := func(as ...engine.Account) {
+		update(t, db, func(tx engine.Tx) error {
+			for _, a := range as {
+				if err := tx.PutAccount(a); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	scheduled := func(until, limit int) []engine.ScheduledSync {
+		var out []engine.ScheduledSync
+		view(t, db, func(tx engine.Tx) (err error) {
+			out, err = tx.ScheduledSyncs(time.Time{}, at(until), limit)
+			return err
+		})
+		return out
+	}
+	s := func(id string, due int) engine.ScheduledSync { return engine.ScheduledSync{AccountID: id, At: at(due)} }
+
+	put(acct("c", 30, true), acct("b", 10, true), acct("a", 10, true), acct("d", -1, true), acct("e", 5, false))
+	if got, want := scheduled(100, 0), []engine.ScheduledSync{s("a", 10), s("b", 10), s("c", 30)}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("scheduled = %v, want %v (no due time: d; unlinked: e)", got, want)
+	}
+	if got, want := scheduled(10, 0), []engine.ScheduledSync{s("a", 10), s("b", 10)}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("due by 10 = %v, want %v", got, want)
+	}
+	if got := scheduled(100, 1); len(got) != 1 || got[0].AccountID != "a" {
+		t.Fatalf("limit 1 = %v", got)
+	}
+	// a moves on, b is unlinked, c's schedule is cleared, d gets one, e is linked again.
+	put(acct("a", 40, true), acct("b", 10, false), acct("c", -1, true), acct("d", 20, true), acct("e", 5, true))
+	if got, want := scheduled(100, 0), []engine.ScheduledSync{s("e", 5), s("d", 20), s("a", 40)}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("after the changes, scheduled = %v, want %v", got, want)
+	}
+	// A rolled-back write leaves the index as it was.
+	err := db.Update(context.Background(), func(tx engine.Tx) error {
+		if err := tx.PutAccount(acct("e", 90, true)); err != nil {
+			return err
+		}
+		return fmt.Errorf("no")
+	})
+	if err == nil {
+		t.Fatal("the failing write committed")
+	}
+	if got := scheduled(100, 0); len(got) != 3 || !got[0].At.Equal(at(5)) {
+		t.Fatalf("after a rolled-back move, scheduled = %v", got)
+	}
+	var n int
+	must(t, db.bolt.View(func(tx *bolt.Tx) error { n = tx.Bucket(bucketAutoSync).Stats().KeyN; return nil }))
+	if n != 3 {
+		t.Fatalf("auto_sync_due holds %d entries, want 3", n)
+	}
+}
+
+// Attempts are records of their own, read newest first page by page; storing one
+// under a number already used replaces it (a run of failures that grew).
+func TestAttemptsPageNewestFirst(t *testing.T) {
+	db := openTemp(t)
+	update(t, db, func(tx engine.Tx) error {
+		for _, id := range []string{"e1", "e2"} {
+			if _, err := tx.AppendEvent(engine.Event{ID: id, AccountID: "acct-1", NextAttemptAt: at(0)}); err != nil {
+				return err
+			}
+		}
+		for n := 1; n <= 7; n++ {
+			if err := tx.PutAttempt("e1", engine.Attempt{N: n, At: at(n), StatusCode: 500, Error: "boom"}); err != nil {
+				return err
+			}
+		}
+		// e2's only record is a run: attempts 1 to 30.
+		if err := tx.PutAttempt("e2", engine.Attempt{N: 1, At: at(1), Error: "refused", Repeats: 28, LastAt: at(29)}); err != nil {
+			return err
+		}
+		return tx.PutAttempt("e2", engine.Attempt{N: 1, At: at(1), Error: "refused", Repeats: 29, LastAt: at(30)})
+	})
+	numbers := func(as []engine.Attempt) []int {
+		var ns []int
+		for _, a := range as {
+			ns = append(ns, a.N)
+		}
+		return ns
+	}
+	view(t, db, func(tx engine.Tx) error {
+		for _, tc := range []struct {
+			before, limit int
+			want          []int
+		}{
+			{0, 0, []int{7, 6, 5, 4, 3, 2, 1}},
+			{0, 3, []int{7, 6, 5}},
+			{5, 3, []int{4, 3, 2}},
+			{2, 3, []int{1}},
+			{1, 3, nil},
+			{100, 2, []int{7, 6}},
+		} {
+			got, err := tx.Attempts("e1", tc.before, tc.limit)
+			if err != nil || !reflect.DeepEqual(numbers(got), tc.want) {
+				t.Errorf("Attempts(e1, before %d, limit %d) = %v, %v; want %v", tc.before, tc.limit, numbers(got), err, tc.want)
+			}
+		}
+		run, err := tx.Attempts("e2", 0, 0)
+		if err != nil || len(run) != 1 || run[0].Repeats != 29 || run[0].Last() != 30 || !run[0].LastAt.Equal(at(30)) {
+			t.Errorf("e2's run = %+v, %v", run, err)
+		}
+		if _, err := tx.Attempts("nope", 0, 0); engine.ErrorCode(err) != engine.ENOTFOUND {
+			t.Errorf("attempts of an unknown event: %v", err)
+		}
+		return nil
+	})
+	err := db.Update(context.Background(), func(tx engine.Tx) error { return tx.PutAttempt("e1", engine.Attempt{N: 0}) })
+	if engine.ErrorCode(err) != engine.EINVALID {
+		t.Errorf("attempt number 0 = %v, want EINVALID", err)
+	}
+}
+
+// CompactHistory deletes at most two of each kind, oldest first, of what ended
+// before the cut; never an account's newest snapshot or job, a pending event or the
+// event before one; and an event goes with its attempts.
+func TestCompactHistory(t *testing.T) {
+	db := openTemp(t)
+	const acct, other = "acct-1", "acct-2"
+	update(t, db, func(tx engine.Tx) error {
+		for i := range 5 {
+			s := engine.Snapshot{AccountID: acct, At: at(i * 10), Trigger: engine.TriggerAuto}
+			if i == 1 {
+				s.Repeats, s.LastAt = 4, at(19) // its repeats keep it until the next one
+			}
+			if _, err := tx.AddSnapshot(s); err != nil {
+				return err
+			}
+			j := engine.SyncJob{ID: fmt.Sprint("job", i), AccountID: acct, Trigger: engine.TriggerAuto, StartedAt: at(i * 10), FinishedAt: at(i*10 + 1)}
+			if err := tx.PutSyncJob(j); err != nil {
+				return err
+			}
+		}
+		for i, st := range []string{engine.DeliveryDelivered, engine.DeliverySkipped, engine.DeliveryDelivered, engine.DeliveryPending, engine.DeliveryPending} {
+			e, err := tx.AppendEvent(engine.Event{ID: fmt.Sprint("ev", i), AccountID: acct, CreatedAt: at(i * 10), NextAttemptAt: at(i * 10)})
+			if err != nil {
+				return err
+			}
+			if err := tx.PutAttempt(e.ID, engine.Attempt{N: 1, At: at(i * 10), Error: "x", Repeats: 3}); err != nil {
+				return err
+			}
+			e.Status = st
+			if st == engine.DeliveryDelivered {
+				e.DeliveredAt = at(i*10 + 1)
+			}
+			if err := tx.PutEvent(e); err != nil {
+				return err
+			}
+		}
+		_, err := tx.AddSnapshot(engine.Snapshot{AccountID: other, At: at(0)})
+		return err
+	})
+	counts := func() (snaps, jobs []uint64, events []string) {
+		view(t, db, func(tx engine.Tx) error {
+			ss, _ := tx.Snapshots(acct, 0)
+			for _, s := range ss {
+				snaps = append(snaps, s.Seq)
+			}
+			js, _ := tx.SyncJobs(acct, 0)
+			for _, j := range js {
+				jobs = append(jobs, uint64(j.StartedAt.Sub(at(0))/(10*time.Minute)))
+			}
+			es, _ := tx.Events(engine.EventQuery{AccountID: acct})
+			for _, e := range es {
+				events = append(events, e.ID)
+			}
+			return nil
+		})
+		return
+	}
+	compact := func(cut int) {
+		update(t, db, func(tx engine.Tx) error { return tx.CompactHistory(acct, at(cut)) })
+	}
+	compact(15)
+	snaps, jobs, events := counts()
+	if want := []uint64{5, 4, 3, 2}; !reflect.DeepEqual(snaps, want) {
+		t.Errorf("snapshots after a cut at 15 = %v, want %v (the second's repeats run to 19)", snaps, want)
+	}
+	if want := []uint64{4, 3, 2, 1}; !reflect.DeepEqual(jobs, want) {
+		t.Errorf("jobs after a cut at 15 = %v, want %v (a job is kept until the next one started before the cut)", jobs, want)
+	}
+	if want := []string{"ev4", "ev3", "ev2"}; !reflect.DeepEqual(events, want) {
+		t.Errorf("events after a cut at 15 = %v, want %v", events, want)
+	}
+	compact(15)
+	if s2, j2, e2 := counts(); !reflect.DeepEqual(s2, snaps) || !reflect.DeepEqual(j2, jobs) || !reflect.DeepEqual(e2, events) {
+		t.Errorf("a second cut at 15 deleted more: %v, %v, %v", s2, j2, e2)
+	}
+	compact(1000) // everything is old: two of each go, then the rest
+	if snaps, _, _ = counts(); !reflect.DeepEqual(snaps, []uint64{5, 4}) {
+		t.Errorf("snapshots after one call with everything old = %v, want two fewer", snaps)
+	}
+	compact(1000)
+	snaps, jobs, events = counts()
+	if want := []uint64{5}; !reflect.DeepEqual(snaps, want) {
+		t.Errorf("snapshots at last = %v, want only the newest", snaps)
+	}
+	if want := []uint64{4}; !reflect.DeepEqual(jobs, want) {
+		t.Errorf("jobs at last = %v, want only the newest", jobs)
+	}
+	if want := []string{"ev4", "ev3", "ev2"}; !reflect.DeepEqual(events, want) {
+		t.Errorf("events at last = %v, want the pending ones and the one before them", events)
+	}
+	view(t, db, func(tx engine.Tx) error {
+		if ss, _ := tx.Snapshots(other, 0); len(ss) != 1 {
+			t.Errorf("another account's history was compacted: %v", ss)
+		}
+		if _, err := tx.Event("ev0"); engine.ErrorCode(err) != engine.ENOTFOUND {
+			t.Errorf("a compacted event is still found: %v", err)
+		}
+		return nil
+	})
+	var left int
+	must(t, db.bolt.View(func(tx *bolt.Tx) error { left = tx.Bucket(bucketAttempts).Stats().KeyN; return nil }))
+	if left != 3 {
+		t.Errorf("%d attempt records left, want the 3 of the events kept", left)
+	}
+	requireIndexesConsistent(t, db)
+}
+
+// Submitted writes commit in the order they were submitted, whoever waits; writes
+// queued while one commits share the next commit; every commit records the clock
+// (KeepClock), so the file never holds data newer than its clock.
+func TestSubmitOrderSharedCommitsAndTheClock(t *testing.T) {
+	db := openTemp(t)
+	var now atomic.Int64
+	var commits atomic.Int64
+	db.KeepClock(func() engine.ClockState {
+		commits.Add(1)
+		return engine.ClockState{Now: at(int(now.Load())), Speed: 1}
+	})
+	const n = 300
+	waits := make([]func() error, n)
+	for i := range n {
+		now.Store(int64(i))
+		waits[i] = db.Submit(context.Background(), func(tx engine.Tx) error {
+			seq, err := tx.NextSequence("order")
+			if err != nil {
+				return err
+			}
+			if seq != uint64(i+1) {
+				return fmt.Errorf("write %d ran as number %d", i, seq)
+			}
+			return nil
+		})
+	}
+	var wg sync.WaitGroup
+	for i := n - 1; i >= 0; i-- { // waited for in reverse: the order is the queue's
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := waits[i](); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if c := commits.Load(); c >= n/2 {
+		t.Errorf("%d writes took %d commits; submitted together they should share", n, c)
+	}
+	view(t, db, func(tx engine.Tx) error {
+		st, err := tx.ClockState()
+		if err != nil || !st.Now.Equal(at(n-1)) {
+			t.Errorf("clock after the writes = %v, %v; want the clock of the last commit, %v", st.Now, err, at(n-1))
+		}
+		return nil
+	})
+	// The bank's journal is written outside the queue; it records the clock too.
+	now.Store(5000)
+	if err := db.AppendBankEvent([]byte(`{"kind":"post"}`)); err != nil {
+		t.Fatal(err)
+	}
+	view(t, db, func(tx engine.Tx) error {
+		if st, err := tx.ClockState(); err != nil || !st.Now.Equal(at(5000)) {
+			t.Errorf("clock after a journal entry = %v, %v; want %v", st.Now, err, at(5000))
+		}
+		return nil
+	})
+	// A failed write is answered with its error; the others commit without it.
+	bad := db.Submit(context.Background(), func(tx engine.Tx) error { return fmt.Errorf("refused") })
+	good := db.Submit(context.Background(), func(tx engine.Tx) error { _, err := tx.NextSequence("after"); return err })
+	if err := bad(); err == nil || err.Error() != "refused" {
+		t.Errorf("the failing write = %v", err)
+	}
+	if err := good(); err != nil {
+		t.Errorf("the write after it = %v", err)
+	}
+}
