@@ -33,6 +33,7 @@ const maxAutoWrites = 1024
 type autoWrite struct {
 	id     string
 	next   time.Time     // when the account is due next, once the write commits
+	after  Account       // the account as the write leaves it (syncWrite.after)
 	done   chan struct{} // closed when it has committed or failed
 	failed bool          // it failed: the account waits for next all the same
 }
@@ -137,13 +138,6 @@ func (e *Engine) stopTimer(name string) {
 	}
 }
 
-// dueAccount is an account a round syncs; stale when its last write has not
-// committed yet (the round waits for it, then reads the account again).
-type dueAccount struct {
-	a     Account
-	stale bool
-}
-
 // autoSyncDue runs on the clock's goroutine at a due time: it syncs each account due
 // now — fetching from the bank at this virtual time, and submitting the results with
 // the account's schedule moved on by one interval — then arms the timer for the next
@@ -171,16 +165,16 @@ func (e *Engine) autoSyncDue() {
 		// are submitted — and commit, and their events are numbered — in the same
 		// order on every run (a scenario's world, whose transcript must repeat byte
 		// for byte).
-		for _, d := range due {
-			e.autoSync(d, s.AutoSync, now)
+		for _, a := range due {
+			e.autoSync(a, s.AutoSync, now)
 		}
 	} else {
 		var wg sync.WaitGroup
-		for _, d := range due {
+		for _, a := range due {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				e.autoSync(d, s.AutoSync, now)
+				e.autoSync(a, s.AutoSync, now)
 			}()
 		}
 		wg.Wait()
@@ -190,17 +184,24 @@ func (e *Engine) autoSyncDue() {
 
 // autoRound reads, in one transaction, the accounts due at now, in ID order: those
 // the index lists as due since the round before, and those whose write is still
-// committing and falls due by now (the index still shows their previous time). It
-// also returns the index's first entry after now, for the next round.
-func (e *Engine) autoRound(now time.Time) (due []dueAccount, next []ScheduledSync, err error) {
-	ids := map[string]bool{} // ID → stale
+// committing and falls due by now (the index still shows their previous time),
+// as that write leaves them. It also returns the index's first entry after now,
+// for the next round.
+func (e *Engine) autoRound(now time.Time) (due []Account, next []ScheduledSync, err error) {
+	ids := map[string]bool{} // ID → read from the store
+	var pending []Account
 	e.mu.Lock()
 	seen := e.auto.seen
 	for len(e.auto.order) > 0 && !e.auto.order[0].next.After(now) {
 		w := e.auto.order[0]
 		e.auto.order = e.auto.order[1:]
-		if e.autoWrites[w.id] == w {
-			ids[w.id] = true
+		switch {
+		case e.autoWrites[w.id] != w:
+		case w.failed:
+			ids[w.id] = true // stored as it was before: read it
+		default:
+			ids[w.id] = false
+			pending = append(pending, w.after)
 		}
 	}
 	e.mu.Unlock()
@@ -211,11 +212,15 @@ func (e *Engine) autoRound(now time.Time) (due []dueAccount, next []ScheduledSyn
 		}
 		for _, s := range listed {
 			if _, ok := ids[s.AccountID]; !ok {
-				ids[s.AccountID] = false
+				ids[s.AccountID] = true
 			}
 		}
-		due = make([]dueAccount, 0, len(ids))
-		for id, stale := range ids {
+		due = make([]Account, 0, len(ids))
+		due = append(due, pending...)
+		for id, read := range ids {
+			if !read {
+				continue
+			}
 			a, err := linkedAccount(tx, id)
 			if ErrorCode(err) == ENOTFOUND {
 				e.forgetAutoWrite(id) // unlinked since
@@ -224,7 +229,7 @@ func (e *Engine) autoRound(now time.Time) (due []dueAccount, next []ScheduledSyn
 			if err != nil {
 				return err
 			}
-			due = append(due, dueAccount{a, stale})
+			due = append(due, a)
 		}
 		next, err = tx.ScheduledSyncs(now.Add(1), farFuture, 1)
 		return err
@@ -235,7 +240,7 @@ func (e *Engine) autoRound(now time.Time) (due []dueAccount, next []ScheduledSyn
 	e.mu.Lock()
 	e.auto.seen = now
 	e.mu.Unlock()
-	slices.SortFunc(due, func(x, y dueAccount) int { return strings.Compare(x.a.ID, y.a.ID) })
+	slices.SortFunc(due, func(x, y Account) int { return strings.Compare(x.ID, y.ID) })
 	return due, next, nil
 }
 
@@ -258,20 +263,10 @@ func nextDue(from, now time.Time, interval time.Duration) time.Time {
 	return now.Add(interval)
 }
 
-// autoSync runs one account's automatic sync of a round: after its previous write,
-// it fetches now and submits the results, without waiting for them to commit.
-func (e *Engine) autoSync(d dueAccount, interval time.Duration, now time.Time) {
-	a := d.a
-	if d.stale {
-		e.waitAutoWrite(a.ID)
-		err := e.store.View(e.ctx, func(tx Tx) (err error) {
-			a, err = linkedAccount(tx, a.ID)
-			return err
-		})
-		if err != nil {
-			return // unlinked since, or shutting down
-		}
-	}
+// autoSync runs one account's automatic sync of a round: it fetches now — from
+// where the account's last write leaves it, committed or not — and submits the
+// results, without waiting for them to commit.
+func (e *Engine) autoSync(a Account, interval time.Duration, now time.Time) {
 	if a.NextAutoSyncAt.IsZero() || a.NextAutoSyncAt.After(now) {
 		return // rescheduled since it was listed
 	}
@@ -283,14 +278,16 @@ func (e *Engine) autoSync(d dueAccount, interval time.Duration, now time.Time) {
 	if !e.claimSyncing(a.ID) {
 		// A manual sync of it is running: it stands for this round, whose schedule
 		// still moves on.
-		e.submitAutoWrite(a.ID, move, &syncWrite{fn: func(tx Tx) error {
+		w := &syncWrite{after: a, fn: func(tx Tx) error {
 			cur, err := linkedAccount(tx, a.ID)
 			if err != nil {
 				return err
 			}
 			move.apply(&cur)
 			return tx.PutAccount(cur)
-		}}, false)
+		}}
+		move.apply(&w.after)
+		e.submitAutoWrite(a.ID, move, w, false)
 		return
 	}
 	defer e.releaseSyncing(a.ID)
@@ -321,15 +318,21 @@ func (e *Engine) submitAutoWrite(id string, move *scheduleMove, w *syncWrite, is
 	case <-e.ctx.Done():
 		return
 	}
-	pending := &autoWrite{id: id, next: move.to, done: make(chan struct{})}
+	pending := &autoWrite{id: id, next: move.to, after: w.after, done: make(chan struct{})}
 	e.mu.Lock()
 	e.autoWrites[id] = pending
 	e.auto.order = append(e.auto.order, pending)
 	e.mu.Unlock()
 	e.autoWG.Add(1)
+	e.autoCount.Add(1)
 	wait := e.store.Submit(context.WithoutCancel(e.ctx), w.fn)
 	go func() {
 		defer e.autoWG.Done()
+		defer func() {
+			if e.autoCount.Add(-1) == 0 {
+				e.nudgeDelivery() // the jump's syncs are stored: its webhooks go now
+			}
+		}()
 		err := wait()
 		<-e.autoSlots
 		if isSync {

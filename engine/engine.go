@@ -90,6 +90,7 @@ type Engine struct {
 	auto       autoState
 	autoMu     sync.Mutex     // one auto-sync round, or reschedule, at a time
 	autoWG     sync.WaitGroup // automatic syncs' writes not yet committed
+	autoCount  atomic.Int64   // ... how many: delivery waits while there are any
 	autoSlots  chan struct{}  // bounds them (maxAutoWrites)
 
 	realtimeMu  sync.Mutex   // a real-time window's claim and its job's record, together

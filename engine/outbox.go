@@ -162,6 +162,13 @@ func (e *Engine) startDue() {
 	if s.WebhookURL == "" {
 		return
 	}
+	if e.autoCount.Load() > 0 {
+		// A jump's automatic syncs are being stored: they come first, and share the
+		// disk's commits among themselves. Their events are delivered once the last
+		// is stored (which nudges the loop), each attempt counted at its due time as
+		// always, so nothing but the real moment of sending changes.
+		return
+	}
 	busy, free := e.send.busy()
 	if free <= 0 {
 		return // an attempt that ends nudges the loop
@@ -223,19 +230,7 @@ func (e *Engine) claim(due []Event, s Settings, now time.Time) ([]Event, error) 
 			if cur.Status != DeliveryPending {
 				continue
 			}
-			if cur.Sending != nil {
-				cut := *cur.Sending
-				cut.Error = "no answer was recorded: sandbank stopped (or could not write) during this attempt; the receiver may have received it"
-				if err := recordAttempt(tx, &cur, cut); err != nil {
-					return err
-				}
-			}
-			at, err := attemptTime(tx, cur, now)
-			if err != nil {
-				return err
-			}
-			cur.Sending = &Attempt{N: cur.AttemptsMade + 1, At: at, URL: s.WebhookURL, Format: s.Format()}
-			if err := tx.PutEvent(cur); err != nil {
+			if err := claimIn(tx, &cur, s, now); err != nil {
 				return err
 			}
 			claimed = append(claimed, cur)
@@ -243,6 +238,26 @@ func (e *Engine) claim(due []Event, s Settings, now time.Time) ([]Event, error) 
 		return nil
 	})
 	return claimed, err
+}
+
+// claimIn stores ev's next attempt, in tx, as under way (Event.Sending): to the
+// webhook URL and in the webhook format of s. An attempt already stored as under
+// way was cut short by a crash: it is recorded as failed, so that the repeat
+// carries a new number.
+func claimIn(tx Tx, ev *Event, s Settings, now time.Time) error {
+	if ev.Sending != nil {
+		cut := *ev.Sending
+		cut.Error = "no answer was recorded: sandbank stopped (or could not write) during this attempt; the receiver may have received it"
+		if err := recordAttempt(tx, ev, cut); err != nil {
+			return err
+		}
+	}
+	at, err := attemptTime(tx, *ev, now)
+	if err != nil {
+		return err
+	}
+	ev.Sending = &Attempt{N: ev.AttemptsMade + 1, At: at, URL: s.WebhookURL, Format: s.Format()}
+	return tx.PutEvent(*ev)
 }
 
 // attemptTime is when an attempt at ev, made now, counts as made: when it was due.
@@ -269,11 +284,12 @@ func attemptTime(tx Tx, ev Event, now time.Time) (time.Time, error) {
 }
 
 // attempt sends ev's claimed attempt and records its result. It runs on its own:
-// the account's next event waits for it, no other account does. When the event's
-// retry is due already — the outbox catching up after the clock jumped, with the
-// receiver still down — the write that records the result also claims the retry,
-// which is sent at once: one write an attempt, not two and a trip through the loop,
-// so that catching up is linear and quick.
+// the account's next event waits for it, no other account does. When the account's
+// next attempt is due already — the outbox catching up after the clock jumped: the
+// event's retry while the receiver is down, or the next event once this one is
+// delivered — the write that records the result also claims that attempt, which is
+// sent at once: one write an attempt, not two and a trip through the loop, so that
+// catching up is linear and quick.
 func (e *Engine) attempt(s Settings, ev Event) {
 	defer e.send.wg.Done()
 	defer e.inflight.Add(-1) // after the notices: see OutboxSettled
@@ -297,11 +313,11 @@ func (e *Engine) attempt(s Settings, ev Event) {
 		case d.StatusCode < 200 || d.StatusCode > 299:
 			at.Error = "the receiver answered " + strconv.Itoa(d.StatusCode)
 		}
-		next := e.Settings() // the retry goes with the settings of its time
-		var retry *Event
+		next := e.Settings() // the next attempt goes with the settings of its time
+		var then *Event      // the account's next attempt, claimed with this one's result
 		// Recorded even while shutting down: the store outlives the engine.
 		err = e.store.Update(context.Background(), func(tx Tx) error {
-			retry = nil
+			then = nil
 			cur, err := tx.Event(ev.ID)
 			if err != nil {
 				return err
@@ -315,18 +331,28 @@ func (e *Engine) attempt(s Settings, ev Event) {
 			}
 			if at.Error == "" {
 				cur.Status, cur.DeliveredAt, cur.NextAttemptAt = DeliveryDelivered, at.At, time.Time{}
-				return tx.PutEvent(cur)
+			} else {
+				cur.NextAttemptAt = at.At.Add(RetryBackoff(cur.Failures))
 			}
-			cur.NextAttemptAt = at.At.Add(RetryBackoff(cur.Failures))
-			if now := e.clock.Now(); cur.NextAttemptAt.After(now) || next.WebhookURL == "" || e.send.ctx.Err() != nil || e.ctx.Err() != nil {
-				return tx.PutEvent(cur)
-			}
-			// Due already: claim the retry in this write.
-			cur.Sending = &Attempt{N: cur.AttemptsMade + 1, At: cur.NextAttemptAt, URL: next.WebhookURL, Format: next.Format()}
 			if err := tx.PutEvent(cur); err != nil {
 				return err
 			}
-			retry = &cur
+			if next.WebhookURL == "" || e.send.ctx.Err() != nil || e.ctx.Err() != nil {
+				return nil
+			}
+			// The account's oldest pending event: this one again, or the next.
+			head, ok, err := tx.PendingHead(ev.AccountID)
+			if err != nil || !ok || head.Sending != nil {
+				return err
+			}
+			now := e.clock.Now()
+			if head.NextAttemptAt.After(now) {
+				return nil
+			}
+			if err := claimIn(tx, &head, next, now); err != nil {
+				return err
+			}
+			then = &head
 			return nil
 		})
 		if err != nil {
@@ -336,7 +362,7 @@ func (e *Engine) attempt(s Settings, ev Event) {
 			e.clock.AfterFunc(e.clock.Now().Add(time.Second), func() { e.releaseAccount(ev.AccountID) })
 			return
 		}
-		if retry == nil {
+		if then == nil {
 			e.releaseAccount(ev.AccountID)
 		}
 		e.attempts.Add(1) // before the notice: a waiter that counts notices knows one is coming
@@ -346,10 +372,10 @@ func (e *Engine) attempt(s Settings, ev Event) {
 			e.log.Info("webhook", "event", ev.Type, "id", ev.ID, "attempt", at.N, "status", at.StatusCode)
 		}
 		e.publish(Notice{Kind: NoticeDelivery, EventID: ev.ID, EventType: ev.Type, AccountID: ev.AccountID, Attempt: &at, At: at.At})
-		if retry == nil {
+		if then == nil {
 			return
 		}
-		ev, s = *retry, next
+		ev, s = *then, next
 	}
 }
 

@@ -184,6 +184,9 @@ type Tx interface {
 	DueEvents(now time.Time, limit int) ([]Event, error)
 	// NextDue is the earliest NextAttemptAt among those heads; ok is false if none.
 	NextDue() (at time.Time, ok bool, err error)
+	// PendingHead is an account's oldest pending event, whose attempt comes next;
+	// ok is false if it has none.
+	PendingHead(accountID string) (ev Event, ok bool, err error)
 
 	PutStatementJob(StatementJob) error
 	StatementJob(id string) (StatementJob, error)

@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -248,4 +249,100 @@ func deliveredTypes(ds []delivery) []string {
 		out[i] = d.Event
 	}
 	return out
+}
+
+// heldStore holds the commit of the first submitted write until released, and
+// then, with failFirst, fails it.
+type heldStore struct {
+	engine.Store
+	submitted *atomic.Int64
+	release   chan struct{}
+	failFirst bool
+}
+
+func (s heldStore) Submit(ctx context.Context, fn func(engine.Tx) error) func() error {
+	if s.submitted.Add(1) != 1 {
+		return s.Store.Submit(ctx, fn)
+	}
+	return s.Store.Submit(ctx, func(tx engine.Tx) error {
+		<-s.release // the disk is slow: nothing queued behind this commits either
+		if s.failFirst {
+			return errors.New("no space left on device")
+		}
+		return fn(tx)
+	})
+}
+
+// A round does not wait for the account's previous write to commit: it syncs from
+// where that write leaves the account, so the rounds of a jump go on while the
+// disk catches up.
+func TestRoundsDoNotWaitForTheAccountsLastWrite(t *testing.T) {
+	w := newWorld(t, worldOpts{noURL: true})
+	day := 24 * time.Hour
+	if _, err := w.eng.UpdateSettings(w.ctx, engine.SettingsPatch{AutoSync: &day}); err != nil {
+		t.Fatal(err)
+	}
+	adam := w.adam()
+	a := w.connect(adam)
+	w.close()
+	var submitted atomic.Int64
+	release := make(chan struct{})
+	w.wrap = func(s engine.Store) engine.Store { return heldStore{Store: s, submitted: &submitted, release: release} }
+	w.open()
+	for i := range 3 {
+		w.post(adam, engine.Credit, int64(1_000+i))
+	}
+	done := make(chan error, 1)
+	go func() { done <- w.clock.Advance(3 * day) }()
+	// The first round's write is held; the next two rounds must not wait for it.
+	w.poll("three rounds have fetched and submitted", func() bool { return submitted.Load() >= 3 })
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	jobs, _ := w.eng.SyncJobs(w.ctx, a.ID, 0)
+	if got := w.account(a.ID); !got.LastSyncedAt.Equal(adamStart.Add(3*day)) || got.Balance != 1_000_000+1_000+1_001+1_002 {
+		t.Fatalf("after three rounds the account was synced at %v with balance %d; jobs %+v", got.LastSyncedAt, got.Balance, jobs)
+	}
+}
+
+// When a write a later round started from was not saved, the later one is dropped
+// rather than leave a gap: a round after it syncs from what is stored, and no
+// transaction is lost.
+func TestARoundAfterALostWriteLeavesNoGap(t *testing.T) {
+	w := newWorld(t, worldOpts{noURL: true})
+	day := 24 * time.Hour
+	if _, err := w.eng.UpdateSettings(w.ctx, engine.SettingsPatch{AutoSync: &day}); err != nil {
+		t.Fatal(err)
+	}
+	adam := w.adam()
+	a := w.connect(adam)
+	w.close()
+	var submitted atomic.Int64
+	release := make(chan struct{})
+	w.wrap = func(s engine.Store) engine.Store {
+		return heldStore{Store: s, submitted: &submitted, release: release, failFirst: true}
+	}
+	w.open()
+	early := w.post(adam, engine.Credit, 1_000) // only the first round fetches it
+	done := make(chan error, 1)
+	go func() { done <- w.clock.Advance(4 * day) }()
+	// Every round has fetched from where the one before leaves the account, while
+	// the first round's write waits; then it fails.
+	w.poll("four rounds have fetched and submitted", func() bool { return submitted.Load() >= 4 })
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	w.advance(day) // the next round reads what is stored
+	page, err := w.eng.Transactions(w.ctx, engine.TxQuery{AccountID: a.ID, Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range page.Transactions {
+		if x.ID == early.ID {
+			return
+		}
+	}
+	t.Fatalf("the posting before the lost write (%s) was never stored: a round that started from that write left a gap", early.ID)
 }

@@ -238,7 +238,17 @@ type syncWrite struct {
 	fn  func(Tx) error
 	res SyncResult
 	evs []Event
+	// after is the account as the write leaves it, in what a later sync reads
+	// before its own write (where to fetch from, the bank session, whether the user
+	// must act, the schedule): an automatic sync of the account in a later round
+	// starts from it while this write is still committing.
+	after Account
 }
+
+// errBasisLost drops a sync's write when the write it started from was not saved:
+// it fetched from where that one left off, and would leave a gap. The next round
+// syncs again from what is stored.
+var errBasisLost = Errorf(ECONFLICT, "the automatic sync before this one could not be saved, so this one, which fetched from where that one left off, is dropped; the next round syncs again from what is stored")
 
 // scheduleMove is an automatic sync's move of its account's schedule, made in the
 // sync's own write: from the time it was due to the next — unless the schedule
@@ -371,12 +381,18 @@ func repeatable(trigger string) bool { return trigger == TriggerManual || trigge
 func (e *Engine) successWrite(a Account, trigger, jobID string, now time.Time, d bankData, move *scheduleMove) *syncWrite {
 	s := e.Settings()
 	finished := e.clock.Now()
-	w := &syncWrite{}
+	w := &syncWrite{after: a}
+	w.after.LastSyncedAt, w.after.DataStatus, w.after.ReauthRequired, w.after.ReauthReason = now, DataAvailable, false, ""
+	w.after.LastAttemptAt, w.after.LastCode = now, CodeSyncSuccessful
+	move.apply(&w.after)
 	w.fn = func(tx Tx) error {
 		w.evs = w.evs[:0]
 		cur, err := linkedAccount(tx, a.ID)
 		if err != nil {
 			return err
+		}
+		if cur.LastSyncedAt.Before(a.LastSyncedAt) {
+			return errBasisLost
 		}
 		added, err := tx.AddTransactions(a.ID, d.txs)
 		if err != nil {
@@ -509,7 +525,13 @@ func (m *scheduleMove) apply(a *Account) {
 func (e *Engine) failureWrite(a Account, trigger, jobID string, now time.Time, f *syncFailure, move *scheduleMove) *syncWrite {
 	s := e.Settings()
 	finished := e.clock.Now()
-	w := &syncWrite{}
+	w := &syncWrite{after: a}
+	w.after.LastAttemptAt, w.after.LastCode = now, f.code
+	if f.code == CodeReauthRequired {
+		w.after.ReauthRequired, w.after.ReauthReason = true, f.reason
+		w.after.BankSession, w.after.BankSessionExpiresAt = "", time.Time{}
+	}
+	move.apply(&w.after)
 	w.fn = func(tx Tx) error {
 		w.evs = w.evs[:0]
 		cur, err := linkedAccount(tx, a.ID)

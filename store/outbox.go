@@ -185,6 +185,20 @@ func (t *tx) DueEvents(now time.Time, limit int) (es []engine.Event, err error) 
 	return es, nil
 }
 
+func (t *tx) PendingHead(accountID string) (e engine.Event, ok bool, err error) {
+	defer t.guard(&err)
+	if len(accountID) > maxIDLen {
+		return e, false, nil
+	}
+	prefix := acctKind(accountID, kindPending)
+	k, _ := firstWithPrefix(t.bucket(bucketPerAccount).Cursor(), prefix)
+	if k == nil {
+		return e, false, nil
+	}
+	e, err = t.eventBySeq(beUint64(k[len(prefix):]))
+	return e, err == nil, err
+}
+
 func (t *tx) NextDue() (at time.Time, ok bool, err error) {
 	defer t.guard(&err)
 	k, _ := t.bucket(bucketOutboxDue).Cursor().First()

@@ -221,3 +221,37 @@ func TestOutboxMatchesModel(t *testing.T) {
 		}
 	})
 }
+
+// PendingHead is an account's oldest pending event, whatever the others' times.
+func TestPendingHead(t *testing.T) {
+	db := openTemp(t)
+	update(t, db, func(tx engine.Tx) error {
+		for i, id := range []string{"a1", "a2", "b1"} {
+			acct := "acct-a"
+			if id == "b1" {
+				acct = "acct-b"
+			}
+			if _, err := tx.AppendEvent(engine.Event{ID: id, AccountID: acct, NextAttemptAt: at(10 - i)}); err != nil {
+				return err
+			}
+		}
+		e, err := tx.Event("a1")
+		if err != nil {
+			return err
+		}
+		e.Status = engine.DeliveryDelivered
+		return tx.PutEvent(e)
+	})
+	view(t, db, func(tx engine.Tx) error {
+		if e, ok, err := tx.PendingHead("acct-a"); err != nil || !ok || e.ID != "a2" {
+			t.Errorf("head of acct-a = %s, %v, %v; want a2 (a1 was delivered)", e.ID, ok, err)
+		}
+		if e, ok, err := tx.PendingHead("acct-b"); err != nil || !ok || e.ID != "b1" {
+			t.Errorf("head of acct-b = %s, %v, %v", e.ID, ok, err)
+		}
+		if _, ok, err := tx.PendingHead("acct-c"); err != nil || ok {
+			t.Errorf("an account without events has a head: %v, %v", ok, err)
+		}
+		return nil
+	})
+}
