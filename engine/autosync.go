@@ -22,12 +22,14 @@ import (
 // rounds share commits — a jump of a year at 1,000 accounts is 365,000 syncs at
 // 1,000 distinct times of day, not 365,000 fsyncs. Until its write commits, an
 // account's entry in the index is stale, so the engine keeps the write's next time
-// (autoWrite); a sync of the account waits for that write first, and whoever moved
-// the clock finds every write committed when the move returns.
+// and how it leaves the account (autoWrite): a later round syncs the account from
+// there without waiting, a manual sync waits for the write, and whoever moved the
+// clock finds every write committed when the move returns.
 
 // maxAutoWrites bounds the automatic syncs' writes submitted and not yet committed:
-// enough for the store to fill its batches, few enough to hold in memory.
-const maxAutoWrites = 1024
+// enough for the store to fill its batches (store's maxBatch), few enough to hold
+// in memory.
+const maxAutoWrites = 4096
 
 // autoWrite is an automatic sync's write that has not committed yet.
 type autoWrite struct {

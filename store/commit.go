@@ -20,8 +20,11 @@ import (
 // had run one write after another, the failed one writing nothing, which is what
 // each caller of Update sees alone.
 
-// maxBatch bounds how many writes share one transaction.
-const maxBatch = 1024
+// maxBatch bounds how many writes share one transaction. A jump's automatic syncs
+// submit thousands at once (engine's maxAutoWrites), and each sync touches pages
+// other syncs of the batch touch too, which a larger batch writes once: a year of
+// 1,000 accounts took 114 s in batches of 1,024 and 63 s in batches of 4,096.
+const maxBatch = 4096
 
 type writeQueue struct {
 	mu      sync.Mutex
