@@ -74,8 +74,7 @@ func TestBuiltInReceiverInProcess(t *testing.T) {
 		if real := time.Since(start); real > 5*time.Second {
 			t.Fatalf("mode %v: the sync and its delivery took %s of real time", tc.mode, real)
 		}
-		a := attempts()
-		last := a[len(a)-1]
+		last := attempts()[0] // newest first
 		if last.StatusCode != tc.status || last.LatencyMS != tc.latency || !strings.Contains(last.Error, tc.err) || (tc.err == "") != (last.Error == "") {
 			t.Fatalf("mode %v: the attempt = %+v; want status %d, latency %d ms, error %q", tc.mode, last, tc.status, tc.latency, tc.err)
 		}
@@ -83,8 +82,8 @@ func TestBuiltInReceiverInProcess(t *testing.T) {
 			w.post("/sandbox/receiver/mode", map[string]any{"mode": "up"})
 			w.advance("30s")
 			w.settle()
-			if a := attempts(); a[len(a)-1].Error != "" {
-				t.Fatalf("mode %v: the retry after 30s = %+v", tc.mode, a[len(a)-1])
+			if a := attempts(); a[0].Error != "" {
+				t.Fatalf("mode %v: the retry after 30s = %+v", tc.mode, a[0])
 			}
 		}
 	}

@@ -2,6 +2,7 @@ package api
 
 import (
 	"encoding/json"
+	"math"
 	"net/http"
 	"net/url"
 	"slices"
@@ -37,6 +38,7 @@ func (s *Server) sandboxRoutes(mux *routeMux) {
 	mux.Handle("PATCH /sandbox/settings", s.secret(s.patchSettings))
 	mux.Handle("GET /sandbox/webhooks", s.secret(s.webhooks))
 	mux.Handle("POST /sandbox/webhooks/{id}/replay", s.secret(s.replay))
+	mux.Handle("GET /sandbox/webhooks/{id}/attempts", s.secret(s.eventAttempts))
 	mux.Handle("POST /sandbox/receiver", s.handle(s.receive))
 	mux.Handle("GET /sandbox/receiver", s.secret(s.received))
 	mux.Handle("GET /sandbox/scenario", s.secret(s.scenarioStatus))
@@ -574,6 +576,17 @@ type attemptJSON struct {
 	StatusCode int    `json:"status_code"`
 	LatencyMS  int64  `json:"latency_ms"`
 	Error      string `json:"error,omitempty"`
+	Repeats    int    `json:"repeats,omitempty"` // attempts n+1 … n+repeats failed the same way
+	LastAt     string `json:"last_at,omitempty"` // the last of them
+}
+
+func newAttemptJSON(a engine.Attempt) attemptJSON {
+	f := a.Format
+	if f == "" {
+		f = engine.WebhookV1 // attempts recorded before webhook formats
+	}
+	return attemptJSON{N: a.N, At: instant(a.At), URL: a.URL, Format: string(f), StatusCode: a.StatusCode,
+		LatencyMS: a.Latency.Milliseconds(), Error: a.Error, Repeats: a.Repeats, LastAt: instant(a.LastAt)}
 }
 
 type eventJSON struct {
@@ -587,25 +600,33 @@ type eventJSON struct {
 	NextAttemptAt string        `json:"next_attempt_at,omitempty"`
 	DeliveredAt   string        `json:"delivered_at,omitempty"`
 	Replays       int           `json:"replays"`
-	Attempts      []attemptJSON `json:"attempts"`
+	AttemptsMade  int           `json:"attempts_made"`
+	Attempts      []attemptJSON `json:"attempts"`                // newest first
+	AttemptsNext  *string       `json:"attempts_next,omitempty"` // the older ones
 	// Format and Payload are the body as the last attempt sent it, or as the next
 	// will (the business's webhook format) if none was made.
 	Format  string          `json:"format"`
 	Payload json.RawMessage `json:"payload"`
 }
 
-func (s *Server) newEventJSON(e engine.Event) eventJSON {
+// eventAttempts is how many of its newest attempts an event shows in the log; the
+// URL in attempts_next pages through the older ones.
+const eventAttempts = 10
+
+// newEventJSON shows an event with its newest attempts first, at most eventAttempts
+// of them (e holds them oldest first).
+func (s *Server) newEventJSON(r *http.Request, e engine.Event) eventJSON {
 	out := eventJSON{ID: e.ID, Seq: e.Seq, Event: e.Type, Account: e.AccountID, CreatedAt: instant(e.CreatedAt),
 		Status: e.Status, SkipReason: e.SkipReason, NextAttemptAt: instant(e.NextAttemptAt),
-		DeliveredAt: instant(e.DeliveredAt), Replays: e.Replays, Attempts: []attemptJSON{},
+		DeliveredAt: instant(e.DeliveredAt), Replays: e.Replays, AttemptsMade: e.AttemptsMade, Attempts: []attemptJSON{},
 		Format: string(e.Format(s.eng.Settings())), Payload: s.eng.WebhookBody(e)}
-	for _, a := range e.Attempts {
-		f := a.Format
-		if f == "" {
-			f = engine.WebhookV1
-		}
-		out.Attempts = append(out.Attempts, attemptJSON{N: a.N, At: instant(a.At), URL: a.URL, Format: string(f),
-			StatusCode: a.StatusCode, LatencyMS: a.Latency.Milliseconds(), Error: a.Error})
+	shown := e.Attempts[max(len(e.Attempts)-eventAttempts, 0):]
+	for i := len(shown) - 1; i >= 0; i-- {
+		out.Attempts = append(out.Attempts, newAttemptJSON(shown[i]))
+	}
+	if len(shown) > 0 && shown[0].N > 1 {
+		next := origin(r) + "/sandbox/webhooks/" + url.PathEscape(e.ID) + "/attempts?before=" + strconv.Itoa(shown[0].N)
+		out.AttemptsNext = &next
 	}
 	return out
 }
@@ -630,7 +651,7 @@ func parseEventQuery(raw string) (engine.EventQuery, error) {
 	if err != nil {
 		return engine.EventQuery{}, err
 	}
-	return engine.EventQuery{AccountID: p.str("account"), Limit: int(limit), BeforeSeq: uint64(before)}, nil
+	return engine.EventQuery{AccountID: p.str("account"), Limit: int(limit), BeforeSeq: uint64(before), Attempts: eventAttempts}, nil
 }
 
 type eventPagingJSON struct {
@@ -658,7 +679,47 @@ func (s *Server) webhooks(w http.ResponseWriter, r *http.Request) error {
 	}
 	out := make([]eventJSON, len(evs))
 	for i, e := range evs {
-		out[i] = s.newEventJSON(e)
+		out[i] = s.newEventJSON(r, e)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"paging": paging, "data": out})
+	return nil
+}
+
+// eventAttempts pages through an event's attempts, newest first: before=N asks for
+// those numbered below N, as paging.next and an event's attempts_next do.
+func (s *Server) eventAttempts(w http.ResponseWriter, r *http.Request) error {
+	p, err := queryParams(r.URL.RawQuery)
+	if err != nil {
+		return err
+	}
+	if p.has("page") {
+		return engine.Invalid("page", "attempts are not paged by number: follow paging.next, which asks for the attempts before the last one shown (before=N)")
+	}
+	if err := p.only("limit", "before"); err != nil {
+		return err
+	}
+	limit, err := p.int("limit", 100, 1, engine.MaxAttemptsPage)
+	if err != nil {
+		return err
+	}
+	before, err := p.int("before", 0, 0, math.MaxInt32)
+	if err != nil {
+		return err
+	}
+	id := r.PathValue("id")
+	as, err := s.eng.Attempts(r.Context(), id, int(before), int(limit)+1)
+	if err != nil {
+		return err
+	}
+	var paging eventPagingJSON
+	if len(as) > int(limit) {
+		as = as[:limit]
+		next := origin(r) + r.URL.Path + "?before=" + strconv.Itoa(as[limit-1].N) + "&limit=" + strconv.FormatInt(limit, 10)
+		paging.Next = &next
+	}
+	out := make([]attemptJSON, len(as))
+	for i, a := range as {
+		out[i] = newAttemptJSON(a)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"paging": paging, "data": out})
 	return nil
@@ -669,7 +730,7 @@ func (s *Server) replay(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, s.newEventJSON(ev))
+	writeJSON(w, http.StatusOK, s.newEventJSON(r, ev))
 	return nil
 }
 

@@ -490,7 +490,11 @@ func (p *detailPage) facts(w int) []string {
 		out = append(out, st.Faint.Render(" no successful sync yet"))
 	}
 	for _, s := range p.snaps {
-		out = append(out, " "+st.Muted.Render(fit(fmtShort(s.At), 12))+" "+fit(s.Trigger, 8)+fitRight("+"+itoa(s.NewTransactions)+" tx", 9)+"  "+naira(s.Balance))
+		line := " " + st.Muted.Render(fit(fmtShort(s.At), 12)) + " " + fit(s.Trigger, 8) + fitRight("+"+itoa(s.NewTransactions)+" tx", 9) + "  " + naira(s.Balance)
+		if s.Repeats > 0 { // later syncs that found nothing new count on it
+			line += st.Faint.Render(" ×" + itoa(s.Repeats+1) + " to " + fmtShort(s.LastAt))
+		}
+		out = append(out, line)
 	}
 	return out
 }

@@ -18,7 +18,7 @@ type KeyMap struct {
 	Filter, Sort, Reverse, Connect, Sync, Reauth, PrevSection, NextSection, EditFilters, ClearFilters, Months, Export key.Binding
 
 	// Webhooks.
-	Replay, Payload key.Binding
+	Replay, Payload, OlderAttempts, NewerAttempts key.Binding
 
 	// Bank console.
 	Spend, Receive, Password, MFA, Outage, EndOutage key.Binding
@@ -84,8 +84,10 @@ func DefaultKeyMap() KeyMap {
 		Months:       b([]string{"m"}, "m", "period"),
 		Export:       b([]string{"e"}, "e", "export PDF"),
 
-		Replay:  b([]string{"r"}, "r", "replay"),
-		Payload: b([]string{"enter"}, "enter", "scroll payload"),
+		Replay:        b([]string{"r"}, "r", "replay"),
+		Payload:       b([]string{"enter"}, "enter", "scroll payload"),
+		OlderAttempts: b([]string{"["}, "[", "older attempts"),
+		NewerAttempts: b([]string{"]"}, "]", "newer attempts"),
 
 		Spend:     b([]string{"s"}, "s", "spend money"),
 		Receive:   b([]string{"r"}, "r", "receive money"),

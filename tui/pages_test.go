@@ -526,3 +526,37 @@ func TestRealtimeJobAndV2Webhooks(t *testing.T) {
 	h.press("esc", "2", "enter")
 	h.contains("mono.accounts.jobs.update", "PAYLOAD v2", `"event_id"`, `"business"`)
 }
+
+// The webhooks page shows an event's newest attempts first and pages through the
+// older ones: [ goes back in time, ] comes forward again.
+func TestWebhooksAttemptsPages(t *testing.T) {
+	w := newTestWorld(t)
+	w.sender.failStatus.Store(503)
+	business := w.bank.Customers()[5]
+	if _, err := w.bank.PostTransaction(business.ID, simulator.Posting{Account: business.Accounts[0].Number, Type: engine.Credit, Amount: 100_000, Narration: "TRANSFER IN"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.eng.Sync(w.ctx, w.account("ADEYEMI").ID); err != nil {
+		t.Fatal(err)
+	}
+	w.settle()
+	for i := 1; i <= 6; i++ { // six retries, all refused: seven attempts
+		if err := w.clock.Advance(engine.RetryBackoff(i)); err != nil {
+			t.Fatal(err)
+		}
+		w.settle()
+	}
+	h := newHarness(t, w, harnessOpts{})
+	h.press("2")
+	h.contains("retry #8", "ATTEMPTS newest first", "#7 ", "#4 ", "… 3 earlier · [ older")
+	if strings.Contains(h.screen(), "#3 ") {
+		t.Fatal("the first page shows more than the newest four attempts")
+	}
+	h.press("[")
+	h.contains("#3 ", "#1 ", "4 newer · ] newer")
+	if strings.Contains(h.screen(), "#4 ") {
+		t.Fatal("the older page shows a newer attempt")
+	}
+	h.press("]")
+	h.contains("#7 ", "… 3 earlier · [ older")
+}

@@ -29,6 +29,14 @@ type webhooksPage struct {
 	payOff   int
 	payLines []string // the selected event's payload, pretty-printed
 	payFor   string   // ... of this event
+
+	// Paging through the selected event's attempts, newest first: the event shows
+	// its newest; [ reads the page before the oldest shown, ] goes back.
+	attFor   string           // the event paged through; "" shows the newest
+	attPages []int            // beforeN of each page read (a stack)
+	attempts []engine.Attempt // the page shown, newest first
+	attReq   int
+	attErr   string
 }
 
 type (
@@ -41,7 +49,15 @@ type (
 		id  string
 		err error
 	}
+	attemptsMsg struct {
+		req      int
+		attempts []engine.Attempt
+		err      error
+	}
 )
+
+// attemptsShown is how many attempts the detail shows at once.
+const attemptsShown = 4
 
 func newWebhooksPage(sh *shared) *webhooksPage {
 	return &webhooksPage{sh: sh, list: newList(sh, "events", ""), limit: 200, names: map[string]string{}}
@@ -72,7 +88,7 @@ func (p *webhooksPage) load() tea.Cmd {
 		known[k] = v
 	}
 	return load(&p.list.gate, func() (eventLog, error) {
-		evs, err := eng.Events(ctx, engine.EventQuery{Limit: limit})
+		evs, err := eng.Events(ctx, engine.EventQuery{Limit: limit, Attempts: attemptsShown})
 		for _, ev := range evs {
 			if _, ok := known[ev.AccountID]; !ok && ev.AccountID != "" {
 				if a, err := eng.Account(ctx, ev.AccountID); err == nil {
@@ -111,6 +127,15 @@ func (p *webhooksPage) Update(msg tea.Msg) tea.Cmd {
 		l.setRows(len(p.events))
 		if l.gate.stale {
 			return p.load()
+		}
+		return nil
+	case attemptsMsg:
+		if msg.req != p.attReq {
+			return nil // an older page: a newer one is on its way
+		}
+		p.attempts, p.attErr = msg.attempts, ""
+		if msg.err != nil {
+			p.attErr = errText(msg.err)
 		}
 		return nil
 	case replayMsg:
@@ -196,8 +221,65 @@ func (p *webhooksPage) key(msg tea.KeyPressMsg) tea.Cmd {
 		p.payload = true
 	case key.Matches(msg, k.Replay):
 		return p.replay()
+	case key.Matches(msg, k.OlderAttempts):
+		return p.olderAttempts()
+	case key.Matches(msg, k.NewerAttempts):
+		return p.newerAttempts()
 	}
 	return nil
+}
+
+// shownAttempts are the selected event's attempts on the page shown, newest first.
+func (p *webhooksPage) shownAttempts(ev engine.Event) []engine.Attempt {
+	if p.attFor == ev.ID && len(p.attPages) > 0 {
+		return p.attempts
+	}
+	out := make([]engine.Attempt, 0, len(ev.Attempts))
+	for i := len(ev.Attempts) - 1; i >= 0 && len(out) < attemptsShown; i-- {
+		out = append(out, ev.Attempts[i])
+	}
+	return out
+}
+
+// olderAttempts reads the page of attempts before the oldest shown.
+func (p *webhooksPage) olderAttempts() tea.Cmd {
+	ev, ok := p.selected()
+	if !ok {
+		return nil
+	}
+	shown := p.shownAttempts(ev)
+	if len(shown) == 0 || shown[len(shown)-1].N <= 1 {
+		return nil // the first attempt is shown
+	}
+	if p.attFor != ev.ID {
+		p.attFor, p.attPages = ev.ID, nil
+	}
+	p.attPages = append(p.attPages, shown[len(shown)-1].N)
+	return p.loadAttempts(ev.ID)
+}
+
+// newerAttempts goes back a page, towards the newest.
+func (p *webhooksPage) newerAttempts() tea.Cmd {
+	ev, ok := p.selected()
+	if !ok || p.attFor != ev.ID || len(p.attPages) == 0 {
+		return nil
+	}
+	p.attPages = p.attPages[:len(p.attPages)-1]
+	if len(p.attPages) == 0 {
+		p.attReq++ // what is on its way is stale
+		return nil
+	}
+	return p.loadAttempts(ev.ID)
+}
+
+func (p *webhooksPage) loadAttempts(id string) tea.Cmd {
+	p.attReq++
+	req, before, eng, ctx := p.attReq, p.attPages[len(p.attPages)-1], p.sh.eng, p.sh.ctx
+	p.attempts = nil
+	return func() tea.Msg {
+		as, err := eng.Attempts(ctx, id, before, attemptsShown)
+		return attemptsMsg{req: req, attempts: as, err: err}
+	}
 }
 
 func (p *webhooksPage) replay() tea.Cmd {
@@ -225,7 +307,7 @@ func (p *webhooksPage) FullHelp() [][]key.Binding {
 	if p.payload {
 		return [][]key.Binding{{withHelp(k.Up, "scroll up"), withHelp(k.Down, "scroll down"), k.PageUp, k.PageDown, k.Top}, {k.Replay, k.Back}}
 	}
-	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}, {k.Payload, k.Replay}}
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}, {k.Payload, k.Replay, k.OlderAttempts, k.NewerAttempts}}
 }
 
 func (p *webhooksPage) listWidth() int { return min(max(p.w/2, 38), 66) }
@@ -308,7 +390,7 @@ func deliveryBadge(ev engine.Event) string {
 	case engine.DeliverySkipped:
 		return "– skipped"
 	}
-	if n := len(ev.Attempts); n > 0 {
+	if n := ev.AttemptsMade; n > 0 {
 		return "↻ retry #" + itoa(n+1)
 	}
 	return "… pending"
@@ -321,7 +403,7 @@ func deliveryStyle(st Styles, ev engine.Event) lipgloss.Style {
 	case engine.DeliverySkipped:
 		return st.Faint
 	}
-	if len(ev.Attempts) > 0 {
+	if ev.AttemptsMade > 0 {
 		return st.Bad
 	}
 	return st.Warn
@@ -376,26 +458,46 @@ func (p *webhooksPage) detail(w int) []string {
 			out = append(out, row("", st.Faint.Render(l)))
 		}
 	}
-	if len(ev.Attempts) > 0 {
-		out = append(out, st.Title.Render("ATTEMPTS"))
-		for i := len(ev.Attempts) - 1; i >= 0 && i >= len(ev.Attempts)-4; i-- {
-			a := ev.Attempts[i]
+	if ev.AttemptsMade > 0 {
+		out = append(out, st.Title.Render("ATTEMPTS")+st.Faint.Render(" newest first"))
+		shown := p.shownAttempts(ev)
+		if p.attErr != "" && p.attFor == ev.ID {
+			out = append(out, st.Bad.Render(p.attErr))
+		}
+		for _, a := range shown {
 			code := "—"
 			if a.StatusCode != 0 {
 				code = itoa(a.StatusCode)
 			}
-			line := st.Muted.Render(fmt.Sprintf("#%-2d %s  %3s  %7s  ", a.N, fmtStamp(a.At, now), code, latency(a.Latency)))
+			n := fmt.Sprintf("#%-2d", a.N)
+			if a.Repeats > 0 {
+				n = fmt.Sprintf("#%d–%d", a.N, a.Last())
+			}
+			line := st.Muted.Render(fmt.Sprintf("%s %s  %3s  %7s  ", n, fmtStamp(a.At, now), code, latency(a.Latency)))
 			if a.Error == "" {
 				out = append(out, line+st.OK.Render("ok"))
 				continue
 			}
 			out = append(out, line+st.Bad.Render("failed"))
+			if a.Repeats > 0 {
+				out = append(out, "    "+st.Bad.Render(fmt.Sprintf("%d times the same, the last %s", a.Repeats+1, fmtStamp(a.LastAt, now))))
+			}
 			for _, l := range wrap(a.Error, w-4) {
 				out = append(out, "    "+st.Bad.Render(l))
 			}
 		}
-		if len(ev.Attempts) > 4 {
-			out = append(out, st.Faint.Render("… "+itoa(len(ev.Attempts)-4)+" earlier"))
+		if len(shown) > 0 {
+			older, newer := shown[len(shown)-1].N-1, ev.AttemptsMade-shown[0].Last()
+			var more []string
+			if older > 0 {
+				more = append(more, "… "+itoa(older)+" earlier · [ older")
+			}
+			if newer > 0 {
+				more = append(more, itoa(newer)+" newer · ] newer")
+			}
+			if len(more) > 0 {
+				out = append(out, st.Faint.Render(strings.Join(more, " · ")))
+			}
 		}
 	}
 	hint := " enter scrolls"
