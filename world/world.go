@@ -119,6 +119,8 @@ func Open(ctx context.Context, o Options) (_ *World, err error) {
 		return nil, err
 	}
 	w.Clock.SetEnd(w.Bank.End())
+	// Every write records the clock: no restart finds data newer than the clock.
+	w.DB.KeepClock(w.Clock.State)
 	if w.Engine, err = engine.New(engine.Config{Clock: w.Clock, Bank: w.Bank, Store: w.DB, Sender: o.Sender,
 		Logger: o.Log, Workers: o.Workers, Deliveries: o.Deliveries, DeliveryTimeout: o.DeliveryTimeout}); err != nil {
 		return nil, err

@@ -1,0 +1,233 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"sandbank/engine"
+	"sandbank/simulator"
+)
+
+// crashKills is how many times TestCrashesDuringLongAdvances kills sandbank.
+const crashKills = 20
+
+// A real sandbank process, killed (SIGKILL) at a random moment while it jumps the
+// clock a year with automatic syncs every 6 h and webhooks flowing, and while
+// postings arrive, restarts — again and again — with its clock at or after
+// everything it had committed (no sync, event or attempt newer than the clock:
+// issue 10 found last_synced_at in 2027 with the clock in 2026), every posting it
+// answered 201 there, every advance it answered there, and no sync failing because
+// the clock went back.
+func TestCrashesDuringLongAdvances(t *testing.T) {
+	if testing.Short() {
+		t.Skip("kills and restarts a real process 20 times")
+	}
+	db := filepath.Join(t.TempDir(), "sandbank.db")
+	recv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.WriteHeader(http.StatusOK)
+	}))
+	defer recv.Close()
+
+	// The world, set up in process: accounts that trade, and a dormant customer who
+	// receives the postings, so that their sum is the balance.
+	m := openMain(t, db, nil)
+	ctx := context.Background()
+	on, every, url := true, 6*time.Hour, recv.URL+"/hooks"
+	if _, err := m.Engine.UpdateSettings(ctx, engine.SettingsPatch{DataSyncEnabled: &on, AutoSync: &every, WebhookURL: &url}); err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range []string{simulator.ProfileTrader, simulator.ProfileBusiness, simulator.ProfileSalaryEarner, simulator.ProfileStudent, simulator.ProfileFreelancer} {
+		c, err := m.Bank.AddCustomer(simulator.NewCustomer{Institution: []string{"044", "058", "057", "011", "033"}[i], Balance: 5_000_000, Profile: p})
+		if err != nil {
+			t.Fatal(err)
+		}
+		connectCustomer(t, m, c)
+	}
+	const opening = 100_000
+	payee, err := m.Bank.AddCustomer(simulator.NewCustomer{Institution: "214", Balance: opening})
+	if err != nil {
+		t.Fatal(err)
+	}
+	connectCustomer(t, m, payee)
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	client := &http.Client{Timeout: time.Minute}
+	rng := rand.New(rand.NewPCG(10, uint64(time.Now().UnixNano())))
+	var acked, sent int64 // kobo of postings answered 201, and of all sent
+	var ackedAdvance time.Time
+	killedMidAdvance := 0
+	for kill := 1; kill <= crashKills; kill++ {
+		p := startSandbank(t, db)
+		checkAfterRestart(t, client, p.base, kill, payee.ID, opening+acked, opening+sent, ackedAdvance)
+
+		stop := make(chan struct{})
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		advancing := true
+		wg.Add(2)
+		go func() { // the long jump
+			defer wg.Done()
+			status, body, err := post(client, p.base+"/sandbox/clock", map[string]any{"advance": "365d"})
+			mu.Lock()
+			defer mu.Unlock()
+			advancing = false
+			if err == nil && status == http.StatusOK {
+				now, _ := time.Parse(time.RFC3339, body["now"].(string))
+				ackedAdvance = now
+			}
+		}()
+		go func() { // postings meanwhile
+			defer wg.Done()
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				amount := int64(100 + i%7)
+				mu.Lock()
+				sent += amount
+				mu.Unlock()
+				status, _, err := post(client, p.base+"/sandbox/customers/"+payee.ID+"/transactions",
+					map[string]any{"type": "credit", "amount": amount, "narration": fmt.Sprintf("CRASH %d-%d", kill, i)})
+				if err != nil {
+					return // killed
+				}
+				if status != http.StatusCreated {
+					t.Errorf("a posting answered %d", status)
+					return
+				}
+				mu.Lock()
+				acked += amount
+				mu.Unlock()
+			}
+		}()
+		// A random moment of the real process's run: real time, which is what a kill
+		// interrupts.
+		time.Sleep(time.Duration(100+rng.IntN(1400)) * time.Millisecond)
+		mu.Lock()
+		if advancing {
+			killedMidAdvance++
+		}
+		mu.Unlock()
+		if err := p.cmd.Process.Kill(); err != nil {
+			t.Fatal(err)
+		}
+		_ = p.wait(t)
+		close(stop)
+		wg.Wait()
+	}
+	p := startSandbank(t, db)
+	checkAfterRestart(t, client, p.base, crashKills+1, payee.ID, opening+acked, opening+sent, ackedAdvance)
+	t.Logf("%d kills, %d of them during an advance; %d kobo of postings answered, %d sent", crashKills, killedMidAdvance, acked, sent)
+	if killedMidAdvance < crashKills/2 {
+		t.Errorf("only %d of %d kills came during an advance: the test did not test what it says", killedMidAdvance, crashKills)
+	}
+}
+
+// checkAfterRestart checks a restarted sandbank: its clock is at or after every
+// time it has stored and every advance it answered; the payee's balance holds every
+// posting answered (and no more than were sent); no sync failed for a clock that
+// went back.
+func checkAfterRestart(t *testing.T, c *http.Client, base string, run int, payee string, minBalance, maxBalance int64, ackedAdvance time.Time) {
+	t.Helper()
+	var latest time.Time
+	var what string
+	note := func(s any, label string) {
+		str, _ := s.(string)
+		if str == "" {
+			return
+		}
+		at, err := time.Parse(time.RFC3339, str)
+		if err != nil {
+			t.Fatalf("run %d: %s %q is not a time", run, label, str)
+		}
+		if at.After(latest) {
+			latest, what = at, label
+		}
+	}
+	accounts := mustCall(t, c, http.StatusOK, "GET", base+"/sandbox/accounts", nil)["data"].([]any)
+	for _, a := range accounts {
+		a := a.(map[string]any)
+		note(a["last_synced_at"], "account "+a["account"].(map[string]any)["_id"].(string)+"'s last_synced_at")
+	}
+	events := mustCall(t, c, http.StatusOK, "GET", base+"/sandbox/webhooks?limit=200", nil)["data"].([]any)
+	for _, e := range events {
+		e := e.(map[string]any)
+		id := e["id"].(string)
+		note(e["created_at"], "event "+id+"'s created_at")
+		note(e["delivered_at"], "event "+id+"'s delivered_at")
+		for _, a := range e["attempts"].([]any) {
+			a := a.(map[string]any)
+			note(a["at"], "an attempt at event "+id)
+			note(a["last_at"], "an attempt at event "+id)
+		}
+		payload, _ := json.Marshal(e["payload"])
+		if bytes.Contains(payload, []byte("before it starts")) {
+			t.Errorf("run %d: a sync failed because the clock went back: %s", run, payload)
+		}
+	}
+	// Read the clock after the data: a sync that ran since the restart is not newer.
+	clock := mustCall(t, c, http.StatusOK, "GET", base+"/sandbox/clock", nil)
+	now, err := time.Parse(time.RFC3339, clock["now"].(string))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if now.Before(latest) {
+		t.Errorf("run %d: the clock restarted at %s, before %s (%s): data newer than the clock", run,
+			engine.TimeText(now), what, engine.TimeText(latest))
+	}
+	if now.Before(ackedAdvance) {
+		t.Errorf("run %d: the clock restarted at %s, before %s, where an answered advance had moved it", run,
+			engine.TimeText(now), engine.TimeText(ackedAdvance))
+	}
+	cust := mustCall(t, c, http.StatusOK, "GET", base+"/sandbox/customers/"+payee, nil)
+	balance := int64(cust["accounts"].([]any)[0].(map[string]any)["balance"].(float64))
+	if balance < minBalance || balance > maxBalance {
+		t.Errorf("run %d: the payee's balance is %d kobo; the postings answered make %d, and all sent %d: an answered posting was lost",
+			run, balance, minBalance, maxBalance)
+	}
+	if !strings.HasPrefix(clock["now"].(string), "2") {
+		t.Fatalf("run %d: clock %v", run, clock)
+	}
+}
+
+// post sends a JSON POST with the secret key; an error means no answer (the process
+// was killed).
+func post(c *http.Client, url string, body any) (int, map[string]any, error) {
+	b, _ := json.Marshal(body)
+	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(b))
+	if err != nil {
+		return 0, nil, err
+	}
+	req.Header.Set("mono-sec-key", mainSecretKey)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := c.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return 0, nil, err
+	}
+	var out map[string]any
+	if err := json.Unmarshal(raw, &out); err != nil {
+		return resp.StatusCode, nil, fmt.Errorf("%d, not JSON: %s", resp.StatusCode, raw)
+	}
+	return resp.StatusCode, out, nil
+}
