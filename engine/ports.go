@@ -194,7 +194,7 @@ type Tx interface {
 	PutLink(Link) error
 	Link(id string) (Link, error)
 
-	// CompactHistory deletes a few (at most two of each kind) of the account's oldest
+	// CompactHistory deletes a few (at most eight of each kind) of the account's oldest
 	// snapshots, sync jobs and settled events whose time is before the given one —
 	// never its newest snapshot or job, a pending event, or the event just before
 	// one — so that a sync that calls it keeps the account's history to a window.

@@ -1,9 +1,10 @@
 package store
 
 // Compaction: what a sync keeps of an account's history. Each call deletes at most
-// two records of each kind, the oldest, so a sync that calls it does a bounded
-// amount of work and, adding at most one record of each kind itself, keeps the
-// history to the window the engine chooses.
+// compactPerCall records of each kind, the oldest, so a sync that calls it does a
+// bounded amount of work and, adding at most one record of each kind itself, keeps
+// the history to the window the engine chooses — and catches up, a few syncs later,
+// on events that stayed pending through a long jump.
 
 import (
 	"bytes"
@@ -15,7 +16,7 @@ import (
 )
 
 // compactPerCall bounds the records of each kind one CompactHistory deletes.
-const compactPerCall = 2
+const compactPerCall = 8
 
 func (t *tx) CompactHistory(accountID string, before time.Time) (err error) {
 	defer t.guard(&err)
