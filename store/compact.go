@@ -8,11 +8,10 @@ package store
 
 import (
 	"bytes"
+	"fmt"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
-
-	"sandbank/engine"
 )
 
 // compactPerCall bounds the records of each kind one CompactHistory deletes.
@@ -96,27 +95,33 @@ func (t *tx) compactEvent(accountID string, cut uint64) (bool, error) {
 	if k == nil || next == nil {
 		return false, nil
 	}
-	ev, err := t.eventBySeq(beUint64(k[len(prefix):]))
+	events := t.bucket(bucketEvents)
+	seq, nextSeq := beUint64(k[len(prefix):]), beUint64(next[len(prefix):])
+	pending, at, err := eventSettled(events.Get(seqKey(nil, seq)))
 	if err != nil {
-		return false, err
+		return false, fmt.Errorf("event #%d: %w", seq, err)
 	}
-	if ev.Status == engine.DeliveryPending || max(timeKey(ev.CreatedAt), timeKey(ev.DeliveredAt)) >= cut {
+	if pending || at >= cut {
 		return false, nil
 	}
-	after, err := t.eventBySeq(beUint64(next[len(prefix):]))
-	if err != nil {
-		return false, err
+	if pending, _, err = eventSettled(events.Get(seqKey(nil, nextSeq))); err != nil {
+		return false, fmt.Errorf("event #%d: %w", nextSeq, err)
 	}
-	if after.Status == engine.DeliveryPending {
+	if pending {
 		return false, nil
 	}
-	return true, t.deleteEvent(ev, k)
+	return true, t.deleteEvent(seq, k)
 }
 
 // deleteEvent removes a settled event: its record, ID, place in its account's log
 // and attempts.
-func (t *tx) deleteEvent(ev engine.Event, acctKey []byte) error {
-	seqK := seqKey(nil, ev.Seq)
+func (t *tx) deleteEvent(seq uint64, acctKey []byte) error {
+	seqK := seqKey(nil, seq)
+	_, raw, err := eventFields(t.bucket(bucketEvents).Get(seqK))
+	if err != nil {
+		return fmt.Errorf("event #%d: %w", seq, err)
+	}
+	id := bytes.Clone(raw[0])
 	attempts := t.bucket(bucketAttempts)
 	var keys [][]byte
 	c := attempts.Cursor()
@@ -131,7 +136,7 @@ func (t *tx) deleteEvent(ev engine.Event, acctKey []byte) error {
 	if err := t.bucket(bucketEvents).Delete(seqK); err != nil {
 		return err
 	}
-	if err := t.bucket(bucketEventIDs).Delete([]byte(ev.ID)); err != nil {
+	if err := t.bucket(bucketEventIDs).Delete(id); err != nil {
 		return err
 	}
 	return t.bucket(bucketPerAccount).Delete(acctKey)

@@ -777,31 +777,9 @@ var errEventRecord = errors.New("stored webhook event is malformed")
 // transaction; garbage gives an error, never a panic.
 func decodeEvent(v []byte) (engine.Event, error) {
 	var e engine.Event
-	if len(v) == 0 || v[0] != eventFormat {
-		return e, errEventRecord
-	}
-	v = v[1:]
-	var u [7]uint64
-	for i := range u {
-		x, n := binary.Uvarint(v)
-		if n <= 0 {
-			return e, errEventRecord
-		}
-		u[i], v = x, v[n:]
-	}
-	if u[4] > math.MaxInt32 || u[5] > math.MaxInt32 || u[6] > math.MaxInt32 {
-		return e, errEventRecord
-	}
-	var raw [8][]byte // ID, Type, AccountID, Status, SkipReason, facts, frozen body, sending
-	for i := range raw {
-		l, n := binary.Uvarint(v)
-		if n <= 0 || l > uint64(len(v)-n) {
-			return e, errEventRecord
-		}
-		raw[i], v = v[n:n+int(l)], v[n+int(l):]
-	}
-	if len(v) != 0 {
-		return e, errEventRecord
+	u, raw, err := eventFields(v)
+	if err != nil {
+		return e, err
 	}
 	e = engine.Event{Seq: u[0], CreatedAt: timeFromKey(u[1]), NextAttemptAt: timeFromKey(u[2]), DeliveredAt: timeFromKey(u[3]),
 		AttemptsMade: int(u[4]), Failures: int(u[5]), Replays: int(u[6]),
@@ -824,6 +802,49 @@ func decodeEvent(v []byte) (engine.Event, error) {
 		e.Sending = &a
 	}
 	return e, nil
+}
+
+// eventFields splits an event record into its numbers (Seq, CreatedAt,
+// NextAttemptAt, DeliveredAt, AttemptsMade, Failures, Replays) and its byte fields
+// (ID, Type, AccountID, Status, SkipReason, facts, frozen body, sending), without
+// copying or decoding them.
+func eventFields(v []byte) (u [7]uint64, raw [8][]byte, err error) {
+	if len(v) == 0 || v[0] != eventFormat {
+		return u, raw, errEventRecord
+	}
+	v = v[1:]
+	for i := range u {
+		x, n := binary.Uvarint(v)
+		if n <= 0 {
+			return u, raw, errEventRecord
+		}
+		u[i], v = x, v[n:]
+	}
+	if u[4] > math.MaxInt32 || u[5] > math.MaxInt32 || u[6] > math.MaxInt32 {
+		return u, raw, errEventRecord
+	}
+	for i := range raw {
+		l, n := binary.Uvarint(v)
+		if n <= 0 || l > uint64(len(v)-n) {
+			return u, raw, errEventRecord
+		}
+		raw[i], v = v[n:n+int(l)], v[n+int(l):]
+	}
+	if len(v) != 0 {
+		return u, raw, errEventRecord
+	}
+	return u, raw, nil
+}
+
+// eventSettled reads of an event record only what compaction needs: whether it is
+// still pending, and the later of when it was created and delivered — without
+// decoding its facts.
+func eventSettled(v []byte) (pending bool, at uint64, err error) {
+	u, raw, err := eventFields(v)
+	if err != nil {
+		return false, 0, err
+	}
+	return string(raw[3]) == engine.DeliveryPending, max(u[1], u[3]), nil
 }
 
 // ---- attempts ----
