@@ -29,7 +29,7 @@ import (
 // maxAutoWrites bounds the automatic syncs' writes submitted and not yet committed:
 // enough for the store to fill its batches (store's maxBatch), few enough to hold
 // in memory.
-const maxAutoWrites = 4096
+const maxAutoWrites = 32768
 
 // autoWrite is an automatic sync's write that has not committed yet.
 type autoWrite struct {

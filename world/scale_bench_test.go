@@ -17,7 +17,9 @@ package world
 // seven dormant; SANDBANK_BENCH_PROFILE=dormant makes them all dormant (accounts
 // made through POST /sandbox/customers are, by default: every sync finds nothing
 // new), SANDBANK_BENCH_NO_WEBHOOKS=1 sets no webhook URL, and
-// SANDBANK_BENCH_10K_YEAR=1 adds the year of 10,000 accounts (long).
+// SANDBANK_BENCH_10K_YEAR=1 adds the year of 10,000 accounts (long), and
+// SANDBANK_BENCH_CPUPROFILE=/tmp/p writes a CPU profile of each advance;
+// SANDBANK_BENCH_ADVANCE_ONLY=1 reports only the year's advance (quicker to rerun).
 
 import (
 	"bufio"
@@ -29,6 +31,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"testing"
@@ -121,10 +124,12 @@ func benchScale(b *testing.B, n int, year bool) {
 		txBefore := countTx(b, w)
 		resetPeakRSS()
 		cpu0 := cpuTime()
+		stopProfile := startProfile(b, fmt.Sprintf("%d-%s", n, label))
 		b.StartTimer()
 		start := time.Now()
 		must(b, w.Clock.Advance(time.Duration(days)*24*time.Hour))
 		adv := time.Since(start)
+		stopProfile()
 		cpuAdv := cpuTime() - cpu0
 		settle(b, w)
 		all := time.Since(start)
@@ -352,6 +357,23 @@ func rawBolt(b *testing.B, w *World, days int, before, after map[string]int64) (
 		return nil
 	}))
 	return took, used
+}
+
+// startProfile writes a CPU profile of the advance to
+// $SANDBANK_BENCH_CPUPROFILE-NAME.pprof when that variable is set.
+func startProfile(b *testing.B, name string) func() {
+	prefix := os.Getenv("SANDBANK_BENCH_CPUPROFILE")
+	if prefix == "" {
+		return func() {}
+	}
+	f, err := os.Create(prefix + "-" + name + ".pprof")
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		b.Fatal(err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }
 }
 
 // resetPeakRSS resets the kernel's high-water mark of this process's resident set.
