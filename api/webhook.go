@@ -32,6 +32,13 @@ func NewWebhookSender() *WebhookSender {
 	}}
 }
 
+// InProcess reports whether webhooks to url go to a built-in receiver in process.
+func (s *WebhookSender) InProcess(url string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.local[url] != nil
+}
+
 // Send POSTs body to url; the context carries the attempt's timeout.
 func (s *WebhookSender) Send(ctx context.Context, url string, headers map[string]string, body []byte) (engine.Delivery, error) {
 	s.mu.Lock()

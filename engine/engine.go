@@ -39,6 +39,13 @@ type Sender interface {
 	Send(ctx context.Context, url string, headers map[string]string, body []byte) (Delivery, error)
 }
 
+// InProcess is implemented by a Sender that delivers some URLs in process, without
+// a connection (sandbank's built-in receiver): up to Config.LocalDeliveries
+// attempts at those run at once.
+type InProcess interface {
+	InProcess(url string) bool
+}
+
 // Delivery is what a receiver answered.
 type Delivery struct {
 	StatusCode int
@@ -57,6 +64,11 @@ type Config struct {
 	Workers int
 	// Deliveries bounds how many webhook deliveries run at once (default 8).
 	Deliveries int
+	// LocalDeliveries bounds them instead when the webhook URL is delivered in
+	// process (the Sender is an InProcess and says so): no connection or receiver
+	// thread is held, and more at once share the store's commits, so catching up
+	// after a jump is quicker (default 64).
+	LocalDeliveries int
 	// DeliveryTimeout bounds one delivery attempt, in real time (default 10 s); a
 	// receiver that does not answer in time counts as a failed attempt.
 	DeliveryTimeout time.Duration
@@ -119,6 +131,9 @@ func New(cfg Config) (*Engine, error) {
 	if cfg.Deliveries <= 0 {
 		cfg.Deliveries = 8
 	}
+	if cfg.LocalDeliveries <= 0 {
+		cfg.LocalDeliveries = 64
+	}
 	if cfg.DeliveryTimeout <= 0 {
 		cfg.DeliveryTimeout = 10 * time.Second
 	}
@@ -140,7 +155,7 @@ func New(cfg Config) (*Engine, error) {
 		timers:          make(map[string]Timer),
 		autoWrites:      make(map[string]*autoWrite),
 		autoSlots:       make(chan struct{}, maxAutoWrites),
-		send: sending{accounts: make(map[string]bool), slots: cfg.Deliveries,
+		send: sending{accounts: make(map[string]bool), slots: cfg.Deliveries, localSlots: cfg.LocalDeliveries,
 			ctx: sendCtx, cancel: stopSending},
 		wake:   make(chan struct{}, 1),
 		ctx:    ctx,

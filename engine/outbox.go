@@ -125,7 +125,9 @@ type sending struct {
 	mu       sync.Mutex
 	accounts map[string]bool // accounts with an attempt under way
 	slots    int             // attempts allowed under way at once
-	wg       sync.WaitGroup  // attempts under way; Close waits for them
+	// localSlots replaces slots while the webhook URL is delivered in process.
+	localSlots int
+	wg         sync.WaitGroup // attempts under way; Close waits for them
 	// ctx is the attempts' context: not the engine's, so that Close lets attempts
 	// under way finish and be recorded; Close cancels it only if they outlast
 	// their timeout.
@@ -133,11 +135,17 @@ type sending struct {
 	cancel context.CancelFunc
 }
 
-// busy returns the accounts with an attempt under way and the free slots.
-func (s *sending) busy() (accounts map[string]bool, free int) {
+// busy returns the accounts with an attempt under way and the free slots, for
+// attempts at url.
+func (e *Engine) busy(url string) (accounts map[string]bool, free int) {
+	s := &e.send
+	slots := s.slots
+	if l, ok := e.sender.(InProcess); ok && l.InProcess(url) {
+		slots = s.localSlots
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return maps.Clone(s.accounts), s.slots - len(s.accounts)
+	return maps.Clone(s.accounts), slots - len(s.accounts)
 }
 
 // deliveryLoop starts attempts whenever it is nudged: by new events, a settings
@@ -169,7 +177,7 @@ func (e *Engine) startDue() {
 		// always, so nothing but the real moment of sending changes.
 		return
 	}
-	busy, free := e.send.busy()
+	busy, free := e.busy(s.WebhookURL)
 	if free <= 0 {
 		return // an attempt that ends nudges the loop
 	}
@@ -427,10 +435,11 @@ var farFuture = time.Unix(0, math.MaxInt64)
 // armDelivery sets a clock timer for the next attempt that can start: the earliest
 // head of an account with no attempt under way (those nudge the loop as they end).
 func (e *Engine) armDelivery() {
-	if e.Settings().WebhookURL == "" {
+	url := e.Settings().WebhookURL
+	if url == "" {
 		return // nothing can be delivered; setting a URL nudges the loop
 	}
-	busy, free := e.send.busy()
+	busy, free := e.busy(url)
 	var heads []Event
 	err := e.store.View(e.ctx, func(tx Tx) error {
 		var err error

@@ -1,9 +1,12 @@
 package engine_test
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -392,5 +395,87 @@ func TestRetryScheduleAcrossAJump(t *testing.T) {
 	if len(second.Attempts) != 1 || !second.Attempts[0].At.Equal(first.DeliveredAt) || !second.DeliveredAt.Equal(first.DeliveredAt) {
 		t.Errorf("the second event's attempts %+v, delivered %v; want one at %v, when the first was delivered",
 			second.Attempts, second.DeliveredAt, first.DeliveredAt)
+	}
+}
+
+// gatedSender holds every attempt until released and records how many were under
+// way at once; local says whether it delivers in process (engine.InProcess).
+type gatedSender struct {
+	engine.Sender
+	local     bool
+	mu        sync.Mutex
+	now, most int
+	arrived   chan struct{}
+	release   chan struct{}
+}
+
+func (g *gatedSender) InProcess(string) bool { return g.local }
+
+func (g *gatedSender) Send(ctx context.Context, url string, h map[string]string, body []byte) (engine.Delivery, error) {
+	g.mu.Lock()
+	g.now++
+	g.most = max(g.most, g.now)
+	g.mu.Unlock()
+	g.arrived <- struct{}{}
+	select {
+	case <-g.release:
+	case <-ctx.Done():
+	}
+	g.mu.Lock()
+	g.now--
+	g.mu.Unlock()
+	return g.Sender.Send(ctx, url, h, body)
+}
+
+// A receiver in process (the built-in one) takes up to LocalDeliveries attempts at
+// once — 64 by default — and any other at most Deliveries (8): twelve accounts,
+// each with an event due, put twelve under way at once, or eight.
+func TestInProcessReceiverTakesMoreAttemptsAtOnce(t *testing.T) {
+	for _, local := range []bool{true, false} {
+		t.Run(fmt.Sprintf("local=%v", local), func(t *testing.T) {
+			w := newWorld(t, worldOpts{noURL: true, customers: 12, timeout: time.Minute})
+			var ids []string
+			for _, c := range w.bank.Customers() {
+				ids = append(ids, w.connect(c).ID) // their events wait: no URL yet
+			}
+			w.close()
+			g := &gatedSender{local: local, arrived: make(chan struct{}, 64), release: make(chan struct{})}
+			var once sync.Once
+			release := func() { once.Do(func() { close(g.release) }) }
+			t.Cleanup(release) // before the engine closes: it waits for attempts under way
+			w.wrapSender = func(s engine.Sender) engine.Sender { g.Sender = s; return g }
+			w.open()
+			u := w.recv.srv.URL
+			if _, err := w.eng.UpdateSettings(w.ctx, engine.SettingsPatch{WebhookURL: &u}); err != nil {
+				t.Fatal(err)
+			}
+			want := 8
+			if local {
+				want = len(ids)
+			}
+			for range want {
+				select {
+				case <-g.arrived:
+				case <-time.After(10 * time.Second):
+					g.mu.Lock()
+					defer g.mu.Unlock()
+					t.Fatalf("only %d attempts under way at once; want %d", g.now, want)
+				}
+			}
+			select {
+			case <-g.arrived:
+				t.Fatalf("more than %d attempts under way at once", want)
+			case <-time.After(50 * time.Millisecond): // an absence takes some waiting
+			}
+			release() // the rest go at once (arrived has room for them all)
+			for _, id := range ids {
+				w.until("every event is delivered", w.allDelivered(id))
+			}
+			g.mu.Lock()
+			defer g.mu.Unlock()
+			if g.most != want {
+				t.Fatalf("at most %d attempts were under way at once; want %d", g.most, want)
+			}
+		})
 	}
 }

@@ -180,7 +180,8 @@ type Tx interface {
 	Attempts(eventID string, beforeN, limit int) ([]Attempt, error)
 	// DueEvents returns, for each account with pending events, its oldest pending
 	// event if that is due (NextAttemptAt <= now), ordered by NextAttemptAt then Seq.
-	// Later events of an account wait behind its oldest (order per account).
+	// Later events of an account wait behind its oldest (order per account). The
+	// events come without their Facts and FrozenBody: Event reads those.
 	DueEvents(now time.Time, limit int) ([]Event, error)
 	// NextDue is the earliest NextAttemptAt among those heads; ok is false if none.
 	NextDue() (at time.Time, ok bool, err error)

@@ -1180,7 +1180,7 @@ func runParsed(ctx context.Context, s *Scenario, host Host, out io.Writer, res *
 func (s *Scenario) WorldOptions(db string) world.Options {
 	frozen := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 	return world.Options{DB: db, Seed: s.Seed, Start: s.Start, Customers: s.WorldCustomers, Keys: s.Keys,
-		Paused: true, Wall: func() time.Time { return frozen }, Workers: 1, Deliveries: 1}
+		Paused: true, Wall: func() time.Time { return frozen }, Workers: 1, Deliveries: 1, LocalDeliveries: 1}
 }
 
 // ErrFailed is returned by a command when a scenario failed.

@@ -332,7 +332,9 @@ func testMigrateFrom(t *testing.T, file string, version uint32) {
 		sched, err := tx.ScheduledSyncs(time.Time{}, at(10), 0)
 		eq("scheduled syncs", sched, err, []engine.ScheduledSync{{AccountID: v1AccountB, At: at(5)}})
 		due, err := tx.DueEvents(at(200), 0)
-		eq("due at 200", due, err, []engine.Event{d.events[2]})
+		head := d.events[2]
+		head.Facts, head.FrozenBody = engine.EventFacts{}, nil // DueEvents leaves them to Event
+		eq("due at 200", due, err, []engine.Event{head})
 		next, ok, err := tx.NextDue()
 		eq("next due", []any{next, ok}, err, []any{at(100), true})
 		return nil

@@ -53,18 +53,24 @@ func (t *tx) AppendEvent(e engine.Event) (_ engine.Event, err error) {
 
 func (t *tx) PutEvent(e engine.Event) (err error) {
 	defer t.guard(&err)
-	old, err := t.eventByID(e.ID)
+	seq := t.bucket(bucketEventIDs).Get([]byte(e.ID))
+	if seq == nil {
+		return notFound("event %s not found", e.ID)
+	}
+	e.Seq = beUint64(seq)
+	// Of the stored event only its account and status matter here: its facts
+	// are not decoded.
+	_, old, err := eventFields(t.bucket(bucketEvents).Get(seqKey(nil, e.Seq)))
 	if err != nil {
-		return err
+		return fmt.Errorf("event #%d: %w", e.Seq, err)
 	}
-	if e.AccountID != old.AccountID {
-		return engine.Invalid("account", "event %s belongs to account %s; its account cannot change", e.ID, old.AccountID)
+	if e.AccountID != string(old[2]) {
+		return engine.Invalid("account", "event %s belongs to account %s; its account cannot change", e.ID, old[2])
 	}
-	e.Seq = old.Seq
+	wasPending, isPending := string(old[3]) == engine.DeliveryPending, e.Status == engine.DeliveryPending
 	if err := t.bucket(bucketEvents).Put(seqKey(nil, e.Seq), appendEvent(nil, e)); err != nil {
 		return err
 	}
-	wasPending, isPending := old.Status == engine.DeliveryPending, e.Status == engine.DeliveryPending
 	if wasPending || isPending {
 		return t.setPending(e.AccountID, e.Seq, timeKey(e.NextAttemptAt), isPending)
 	}
@@ -173,9 +179,14 @@ func (t *tx) DueEvents(now time.Time, limit int) (es []engine.Event, err error) 
 	until := timeKey(now)
 	c := t.bucket(bucketOutboxDue).Cursor()
 	for k, _ := c.First(); k != nil && beUint64(k) <= until; k, _ = c.Next() {
-		e, err := t.eventBySeq(beUint64(k[8:]))
+		seq := beUint64(k[8:])
+		v := t.bucket(bucketEvents).Get(seqKey(nil, seq))
+		if v == nil {
+			return nil, notFound("event #%d not found", seq)
+		}
+		e, _, err := decodeEventHead(v) // the facts are not needed to schedule
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("event #%d: %w", seq, err)
 		}
 		es = append(es, e)
 		if limit > 0 && len(es) == limit {

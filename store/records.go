@@ -776,14 +776,10 @@ var errEventRecord = errors.New("stored webhook event is malformed")
 // decodeEvent decodes what appendEvent wrote into values that stay valid after the
 // transaction; garbage gives an error, never a panic.
 func decodeEvent(v []byte) (engine.Event, error) {
-	var e engine.Event
-	u, raw, err := eventFields(v)
+	e, raw, err := decodeEventHead(v)
 	if err != nil {
 		return e, err
 	}
-	e = engine.Event{Seq: u[0], CreatedAt: timeFromKey(u[1]), NextAttemptAt: timeFromKey(u[2]), DeliveredAt: timeFromKey(u[3]),
-		AttemptsMade: int(u[4]), Failures: int(u[5]), Replays: int(u[6]),
-		ID: string(raw[0]), Type: string(raw[1]), AccountID: string(raw[2]), Status: string(raw[3]), SkipReason: string(raw[4])}
 	if len(raw[5]) > 0 {
 		var f factsRecord
 		if err := json.Unmarshal(raw[5], &f); err != nil {
@@ -794,14 +790,27 @@ func decodeEvent(v []byte) (engine.Event, error) {
 	if len(raw[6]) > 0 {
 		e.FrozenBody = bytes.Clone(raw[6])
 	}
+	return e, nil
+}
+
+// decodeEventHead decodes an event record but for its facts and frozen body, which
+// it leaves in raw[5] and raw[6], undecoded.
+func decodeEventHead(v []byte) (e engine.Event, raw [8][]byte, err error) {
+	u, raw, err := eventFields(v)
+	if err != nil {
+		return e, raw, err
+	}
+	e = engine.Event{Seq: u[0], CreatedAt: timeFromKey(u[1]), NextAttemptAt: timeFromKey(u[2]), DeliveredAt: timeFromKey(u[3]),
+		AttemptsMade: int(u[4]), Failures: int(u[5]), Replays: int(u[6]),
+		ID: string(raw[0]), Type: string(raw[1]), AccountID: string(raw[2]), Status: string(raw[3]), SkipReason: string(raw[4])}
 	if len(raw[7]) > 0 {
 		a, err := decodeAttempt(raw[7])
 		if err != nil {
-			return engine.Event{}, errEventRecord
+			return engine.Event{}, raw, errEventRecord
 		}
 		e.Sending = &a
 	}
-	return e, nil
+	return e, raw, nil
 }
 
 // eventFields splits an event record into its numbers (Seq, CreatedAt,

@@ -50,6 +50,7 @@ type Options struct {
 	// Engine tuning; zero values take the engine's defaults.
 	Workers         int
 	Deliveries      int
+	LocalDeliveries int
 	DeliveryTimeout time.Duration
 }
 
@@ -122,7 +123,7 @@ func Open(ctx context.Context, o Options) (_ *World, err error) {
 	// Every write records the clock: no restart finds data newer than the clock.
 	w.DB.KeepClock(w.Clock.State)
 	if w.Engine, err = engine.New(engine.Config{Clock: w.Clock, Bank: w.Bank, Store: w.DB, Sender: o.Sender,
-		Logger: o.Log, Workers: o.Workers, Deliveries: o.Deliveries, DeliveryTimeout: o.DeliveryTimeout}); err != nil {
+		Logger: o.Log, Workers: o.Workers, Deliveries: o.Deliveries, LocalDeliveries: o.LocalDeliveries, DeliveryTimeout: o.DeliveryTimeout}); err != nil {
 		return nil, err
 	}
 	defaults, err := defaultSettings(o.Seed, o.Keys)
