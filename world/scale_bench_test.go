@@ -18,7 +18,8 @@ package world
 // made through POST /sandbox/customers are, by default: every sync finds nothing
 // new), SANDBANK_BENCH_NO_WEBHOOKS=1 sets no webhook URL, and
 // SANDBANK_BENCH_10K_YEAR=1 adds the year of 10,000 accounts (long), and
-// SANDBANK_BENCH_CPUPROFILE=/tmp/p writes a CPU profile of each advance;
+// SANDBANK_BENCH_CPUPROFILE=/tmp/p writes a CPU profile of each advance (of its
+// first SANDBANK_BENCH_CPUPROFILE_FOR, e.g. 5m, if set);
 // SANDBANK_BENCH_ADVANCE_ONLY=1 reports only the year's advance (quicker to rerun).
 
 import (
@@ -34,6 +35,7 @@ import (
 	"runtime/pprof"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -378,7 +380,12 @@ func startProfile(b *testing.B, name string) func() {
 	if err := pprof.StartCPUProfile(f); err != nil {
 		b.Fatal(err)
 	}
-	return func() { pprof.StopCPUProfile(); f.Close() }
+	var once sync.Once
+	stop := func() { once.Do(func() { pprof.StopCPUProfile(); f.Close() }) }
+	if d, err := time.ParseDuration(os.Getenv("SANDBANK_BENCH_CPUPROFILE_FOR")); err == nil {
+		time.AfterFunc(d, stop) // the first d of a long advance
+	}
+	return stop
 }
 
 // resetPeakRSS resets the kernel's high-water mark of this process's resident set.
