@@ -403,6 +403,33 @@ func appendSnapshot(dst []byte, s engine.Snapshot) []byte {
 	return append(dst, s.Trigger...)
 }
 
+// readUvarints reads len(u) uvarints from the front of v into u and returns the
+// rest of v; ok is false if v ends first or holds a malformed one.
+func readUvarints(v []byte, u []uint64) (rest []byte, ok bool) {
+	for i := range u {
+		x, n := binary.Uvarint(v)
+		if n <= 0 {
+			return nil, false
+		}
+		u[i], v = x, v[n:]
+	}
+	return v, true
+}
+
+// readFields reads len(f) uvarint-length-prefixed byte strings from the front of v
+// into f (parts of v, not copies) and returns the rest of v; ok is false if v ends
+// first.
+func readFields(v []byte, f [][]byte) (rest []byte, ok bool) {
+	for i := range f {
+		l, n := binary.Uvarint(v)
+		if n <= 0 || l > uint64(len(v)-n) {
+			return nil, false
+		}
+		f[i], v = v[n:n+int(l)], v[n+int(l):]
+	}
+	return v, true
+}
+
 var errSnapshotRecord = errors.New("stored snapshot is malformed")
 
 // decodeSnapshot decodes what appendSnapshot wrote, for the account and seq of its
@@ -412,14 +439,10 @@ func decodeSnapshot(accountID string, seq uint64, v []byte) (engine.Snapshot, er
 	if len(v) == 0 || v[0] != snapshotFormat {
 		return s, errSnapshotRecord
 	}
-	v = v[1:]
 	var u [4]uint64
-	for i := range u {
-		x, n := binary.Uvarint(v)
-		if n <= 0 {
-			return s, errSnapshotRecord
-		}
-		u[i], v = x, v[n:]
+	v, ok := readUvarints(v[1:], u[:])
+	if !ok {
+		return s, errSnapshotRecord
 	}
 	var d [2]int64
 	for i := range d {
@@ -488,33 +511,20 @@ func decodeJob(v []byte) (engine.SyncJob, error) {
 	if len(v) == 0 || v[0] != jobFormat {
 		return j, errJobRecord
 	}
-	v = v[1:]
 	var u [5]uint64
-	for i := range u {
-		x, n := binary.Uvarint(v)
-		if n <= 0 {
-			return j, errJobRecord
-		}
-		u[i], v = x, v[n:]
-	}
-	if len(v) == 0 || v[0] > 1 || u[3] > math.MaxInt32 || u[4] > math.MaxInt32 {
+	v, ok := readUvarints(v[1:], u[:])
+	if !ok || len(v) == 0 || v[0] > 1 || u[3] > math.MaxInt32 || u[4] > math.MaxInt32 {
 		return j, errJobRecord
 	}
-	j.HasNewData, v = v[0] == 1, v[1:]
-	var strs [7]string
-	for i := range strs {
-		l, n := binary.Uvarint(v)
-		if n <= 0 || l > uint64(len(v)-n) {
-			return engine.SyncJob{}, errJobRecord
-		}
-		strs[i], v = string(v[n:n+int(l)]), v[n+int(l):]
-	}
-	if len(v) != 0 {
+	j.HasNewData = v[0] == 1
+	var f [7][]byte
+	if v, ok = readFields(v[1:], f[:]); !ok || len(v) != 0 {
 		return engine.SyncJob{}, errJobRecord
 	}
 	j.StartedAt, j.FinishedAt, j.LastAt = timeFromKey(u[0]), timeFromKey(u[1]), timeFromKey(u[2])
 	j.NewTransactions, j.Repeats = int(u[3]), int(u[4])
-	j.ID, j.AccountID, j.Trigger, j.Status, j.Code, j.Message, j.Requested = strs[0], strs[1], strs[2], strs[3], strs[4], strs[5], strs[6]
+	j.ID, j.AccountID, j.Trigger, j.Status = string(f[0]), string(f[1]), string(f[2]), string(f[3])
+	j.Code, j.Message, j.Requested = string(f[4]), string(f[5]), string(f[6])
 	return j, nil
 }
 
@@ -821,25 +831,11 @@ func eventFields(v []byte) (u [7]uint64, raw [8][]byte, err error) {
 	if len(v) == 0 || v[0] != eventFormat {
 		return u, raw, errEventRecord
 	}
-	v = v[1:]
-	for i := range u {
-		x, n := binary.Uvarint(v)
-		if n <= 0 {
-			return u, raw, errEventRecord
-		}
-		u[i], v = x, v[n:]
-	}
-	if u[4] > math.MaxInt32 || u[5] > math.MaxInt32 || u[6] > math.MaxInt32 {
+	v, ok := readUvarints(v[1:], u[:])
+	if !ok || u[4] > math.MaxInt32 || u[5] > math.MaxInt32 || u[6] > math.MaxInt32 {
 		return u, raw, errEventRecord
 	}
-	for i := range raw {
-		l, n := binary.Uvarint(v)
-		if n <= 0 || l > uint64(len(v)-n) {
-			return u, raw, errEventRecord
-		}
-		raw[i], v = v[n:n+int(l)], v[n+int(l):]
-	}
-	if len(v) != 0 {
+	if v, ok = readFields(v, raw[:]); !ok || len(v) != 0 {
 		return u, raw, errEventRecord
 	}
 	return u, raw, nil
@@ -886,33 +882,21 @@ func decodeAttempt(v []byte) (engine.Attempt, error) {
 	if len(v) == 0 || v[0] != attemptFormat {
 		return a, errAttemptRecord
 	}
-	v = v[1:]
 	var u [5]uint64
-	for i := range u {
-		x, n := binary.Uvarint(v)
-		if n <= 0 {
-			return a, errAttemptRecord
-		}
-		u[i], v = x, v[n:]
+	v, ok := readUvarints(v[1:], u[:])
+	if !ok {
+		return a, errAttemptRecord
 	}
 	lat, n := binary.Varint(v)
 	if n <= 0 || u[0] > math.MaxInt32 || u[1] > math.MaxInt32 || u[4] > math.MaxInt32 {
 		return a, errAttemptRecord
 	}
-	v = v[n:]
-	var strs [3]string
-	for i := range strs {
-		l, n := binary.Uvarint(v)
-		if n <= 0 || l > uint64(len(v)-n) {
-			return a, errAttemptRecord
-		}
-		strs[i], v = string(v[n:n+int(l)]), v[n+int(l):]
-	}
-	if len(v) != 0 {
+	var f [3][]byte
+	if v, ok = readFields(v[n:], f[:]); !ok || len(v) != 0 {
 		return a, errAttemptRecord
 	}
 	return engine.Attempt{N: int(u[0]), Repeats: int(u[1]), At: timeFromKey(u[2]), LastAt: timeFromKey(u[3]),
-		StatusCode: int(u[4]), Latency: time.Duration(lat), URL: strs[0], Error: strs[1], Format: engine.WebhookFormat(strs[2])}, nil
+		StatusCode: int(u[4]), Latency: time.Duration(lat), URL: string(f[0]), Error: string(f[1]), Format: engine.WebhookFormat(f[2])}, nil
 }
 
 type statementJobRecord struct {
