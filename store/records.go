@@ -416,6 +416,16 @@ func readUvarints(v []byte, u []uint64) (rest []byte, ok bool) {
 	return v, true
 }
 
+// appendFields appends each of fs with its length as a uvarint before it: what
+// readFields reads.
+func appendFields(dst []byte, fs ...string) []byte {
+	for _, f := range fs {
+		dst = binary.AppendUvarint(dst, uint64(len(f)))
+		dst = append(dst, f...)
+	}
+	return dst
+}
+
 // readFields reads len(f) uvarint-length-prefixed byte strings from the front of v
 // into f (parts of v, not copies) and returns the rest of v; ok is false if v ends
 // first.
@@ -496,11 +506,7 @@ func appendJob(dst []byte, j engine.SyncJob) []byte {
 		flag = 1
 	}
 	dst = append(dst, flag)
-	for _, s := range [...]string{j.ID, j.AccountID, j.Trigger, j.Status, j.Code, j.Message, j.Requested} {
-		dst = binary.AppendUvarint(dst, uint64(len(s)))
-		dst = append(dst, s...)
-	}
-	return dst
+	return appendFields(dst, j.ID, j.AccountID, j.Trigger, j.Status, j.Code, j.Message, j.Requested)
 }
 
 var errJobRecord = errors.New("stored sync job is malformed")
@@ -761,10 +767,7 @@ func appendEvent(dst []byte, e engine.Event) []byte {
 		uint64(e.AttemptsMade), uint64(e.Failures), uint64(e.Replays)} {
 		dst = binary.AppendUvarint(dst, u)
 	}
-	for _, s := range [...]string{e.ID, e.Type, e.AccountID, e.Status, e.SkipReason} {
-		dst = binary.AppendUvarint(dst, uint64(len(s)))
-		dst = append(dst, s...)
-	}
+	dst = appendFields(dst, e.ID, e.Type, e.AccountID, e.Status, e.SkipReason)
 	var facts []byte
 	if e.FrozenBody == nil || e.Facts.Account.ID != "" { // an old event's zero facts stay unwritten
 		facts, _ = json.Marshal(toFactsRecord(e.Facts)) // plain fields: it cannot fail
@@ -866,11 +869,7 @@ func appendAttempt(dst []byte, a engine.Attempt) []byte {
 		dst = binary.AppendUvarint(dst, u)
 	}
 	dst = binary.AppendVarint(dst, int64(a.Latency))
-	for _, s := range [...]string{a.URL, a.Error, string(a.Format)} {
-		dst = binary.AppendUvarint(dst, uint64(len(s)))
-		dst = append(dst, s...)
-	}
-	return dst
+	return appendFields(dst, a.URL, a.Error, string(a.Format))
 }
 
 var errAttemptRecord = errors.New("stored delivery attempt is malformed")
