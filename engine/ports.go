@@ -195,9 +195,11 @@ type Tx interface {
 	PutLink(Link) error
 	Link(id string) (Link, error)
 
-	// CompactHistory deletes a few (at most eight of each kind) of the account's oldest
-	// snapshots, sync jobs and settled events whose time is before the given one —
-	// never its newest snapshot or job, a pending event, or the event just before
-	// one — so that a sync that calls it keeps the account's history to a window.
-	CompactHistory(accountID string, before time.Time) error
+	// CompactHistory deletes a bounded number of the account's oldest snapshots, sync
+	// jobs and settled events whose time is before the given one — never its newest
+	// snapshot or job, a pending event, or the event just before one — so that a
+	// sync that calls it keeps the account's history to a window. Once it has
+	// deleted all it could before a cut, calls do nothing until the cut has moved on
+	// by every: deletions come in runs.
+	CompactHistory(accountID string, before time.Time, every time.Duration) error
 }

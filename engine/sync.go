@@ -362,11 +362,16 @@ func (e *Engine) fetch(ctx context.Context, a Account, session Secret, now time.
 	return d, nil
 }
 
-// HistoryKept is how long a sync's history stays: each sync deletes its account's
-// snapshots, sync jobs and settled webhook events older than this (a few at a time),
-// so an account's history is a window, however long the clock runs. The newest
-// snapshot and job, and every event still waiting for delivery, always stay.
-const HistoryKept = 30 * 24 * time.Hour
+// HistoryKept is how long a sync's history stays: syncs delete their account's
+// snapshots, sync jobs and settled webhook events older than this, so an account's
+// history is a window, however long the clock runs. The newest snapshot and job,
+// and every event still waiting for delivery, always stay. They delete in runs
+// HistoryRun apart — a week's worth at once, not one record at every sync — so a
+// record stays between HistoryKept and HistoryKept+HistoryRun.
+const (
+	HistoryKept = 30 * 24 * time.Hour
+	HistoryRun  = 7 * 24 * time.Hour
+)
 
 // repeatable reports whether a sync of this trigger may count on the account's
 // latest job instead of adding one when it has nothing new to say. The first sync
@@ -438,7 +443,7 @@ func (e *Engine) successWrite(a Account, trigger, jobID string, now time.Time, d
 			w.evs = append(w.evs, ev)
 		}
 		if !repeat { // it added to the history: let the oldest go
-			if err := tx.CompactHistory(a.ID, now.Add(-HistoryKept)); err != nil {
+			if err := tx.CompactHistory(a.ID, now.Add(-HistoryKept), HistoryRun); err != nil {
 				return err
 			}
 		}
@@ -575,7 +580,7 @@ func (e *Engine) failureWrite(a Account, trigger, jobID string, now time.Time, f
 			w.evs = append(w.evs, ev)
 		}
 		if job.Repeats == 0 { // it added to the history: let the oldest go
-			if err := tx.CompactHistory(a.ID, now.Add(-HistoryKept)); err != nil {
+			if err := tx.CompactHistory(a.ID, now.Add(-HistoryKept), HistoryRun); err != nil {
 				return err
 			}
 		}

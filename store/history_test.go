@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"reflect"
@@ -145,8 +146,8 @@ func TestAttemptsPageNewestFirst(t *testing.T) {
 	}
 }
 
-// CompactHistory deletes at most eight of each kind, oldest first, of what ended
-// before the cut; never an account's newest snapshot or job, a pending event or the
+// CompactHistory deletes at most compactPerCall of each kind, oldest first, of what
+// ended before the cut; never an account's newest snapshot or job, a pending event or the
 // event before one; and an event goes with its attempts.
 func TestCompactHistory(t *testing.T) {
 	db := openTemp(t)
@@ -203,7 +204,7 @@ func TestCompactHistory(t *testing.T) {
 		return
 	}
 	compact := func(cut int) {
-		update(t, db, func(tx engine.Tx) error { return tx.CompactHistory(acct, at(cut)) })
+		update(t, db, func(tx engine.Tx) error { return tx.CompactHistory(acct, at(cut), 0) })
 	}
 	compact(15)
 	snaps, jobs, events := counts()
@@ -231,19 +232,20 @@ func TestCompactHistory(t *testing.T) {
 	if want := []string{"ev4", "ev3", "ev2"}; !reflect.DeepEqual(events, want) {
 		t.Errorf("events at last = %v, want the pending ones and the one before them", events)
 	}
-	// A call deletes eight at most: its work stays bounded.
+	// A call deletes compactPerCall at most: its work stays bounded, and the next
+	// call goes on.
 	const many = "acct-3"
 	update(t, db, func(tx engine.Tx) error {
-		for i := range 12 {
+		for i := range compactPerCall + 4 {
 			if _, err := tx.AddSnapshot(engine.Snapshot{AccountID: many, At: at(i)}); err != nil {
 				return err
 			}
 		}
-		return tx.CompactHistory(many, at(1000))
+		return tx.CompactHistory(many, at(1000), 10*time.Hour)
 	})
 	view(t, db, func(tx engine.Tx) error {
 		if ss, _ := tx.Snapshots(many, 0); len(ss) != 4 {
-			t.Errorf("one call left %d of 12 old snapshots, want 4: eight at most go at once", len(ss))
+			t.Errorf("one call left %d of %d old snapshots, want 4: %d at most go at once", len(ss), compactPerCall+4, compactPerCall)
 		}
 		if ss, _ := tx.Snapshots(other, 0); len(ss) != 1 {
 			t.Errorf("another account's history was compacted: %v", ss)
@@ -257,6 +259,67 @@ func TestCompactHistory(t *testing.T) {
 	must(t, db.bolt.View(func(tx *bolt.Tx) error { left = tx.Bucket(bucketAttempts).Stats().KeyN; return nil }))
 	if left != 3 {
 		t.Errorf("%d attempt records left, want the 3 of the events kept", left)
+	}
+	requireIndexesConsistent(t, db)
+
+	// A call that hit the bound did not close the run: the next one, at the same
+	// cut, deletes the rest.
+	update(t, db, func(tx engine.Tx) error { return tx.CompactHistory(many, at(1000), 10*time.Hour) })
+	view(t, db, func(tx engine.Tx) error {
+		if ss, _ := tx.Snapshots(many, 0); len(ss) != 1 {
+			t.Errorf("the call after a bounded one left %d snapshots, want only the newest", len(ss))
+		}
+		return nil
+	})
+}
+
+// Once a call has deleted all it could before its cut, calls do nothing until the
+// cut has moved on by every; then one deletes the whole run at once.
+func TestCompactHistoryRuns(t *testing.T) {
+	db := openTemp(t)
+	const acct = "acct-1"
+	add := func(minute int) {
+		update(t, db, func(tx engine.Tx) error {
+			_, err := tx.AddSnapshot(engine.Snapshot{AccountID: acct, At: at(minute)})
+			return err
+		})
+	}
+	compact := func(cut int) int {
+		update(t, db, func(tx engine.Tx) error { return tx.CompactHistory(acct, at(cut), 60*time.Minute) })
+		var n int
+		view(t, db, func(tx engine.Tx) error {
+			ss, err := tx.Snapshots(acct, 0)
+			n = len(ss)
+			return err
+		})
+		return n
+	}
+	for m := 0; m < 100; m += 10 {
+		add(m)
+	}
+	if n := compact(35); n != 7 {
+		t.Fatalf("the first call left %d of 10 snapshots, want 7 (from the one at 30, whose span runs past 35)", n)
+	}
+	add(100)
+	for _, cut := range []int{45, 60, 94} {
+		if n := compact(cut); n != 8 {
+			t.Errorf("a call at %d, less than an hour after the last run's cut at 35, left %d snapshots, want 8: no run yet", cut, n)
+		}
+	}
+	if n := compact(95); n != 2 {
+		t.Errorf("the call at 95, an hour after 35, left %d snapshots, want 2: the run deletes all before 95 at once", n)
+	}
+	var gate []byte
+	must(t, db.bolt.View(func(tx *bolt.Tx) error {
+		gate = bytes.Clone(tx.Bucket(bucketPerAccount).Get(acctKind(acct, kindCompact)))
+		return nil
+	}))
+	if len(gate) != 8 || beUint64(gate) != timeKey(at(155)) {
+		t.Errorf("gate after the run at 95 = %x, want the time key of 155", gate)
+	}
+	err := db.Update(context.Background(), func(tx engine.Tx) error { return tx.CompactHistory(acct, at(200), -time.Minute) })
+	if engine.ErrorCode(err) != engine.EINVALID {
+		t.Errorf("a negative every = %v, want EINVALID", err)
 	}
 	requireIndexesConsistent(t, db)
 }

@@ -31,6 +31,9 @@ package store
 //	                events; the first of an account's range is its head
 //	  kindJob       acct|7|timeKey(start)|job ID → sync job record, binary (records.go,
 //	                appendJob): jobs by start
+//	  kindCompact   acct|8                      → timeKey: the cut before which
+//	                CompactHistory has nothing to do (compact.go); absent until the
+//	                account's first compaction (added without a version)
 //	connect_codes   code → connectCodeRecord JSON
 //	reauth_tokens   token → reauthTokenRecord JSON
 //	auto_sync_due   timeKey(NextAutoSyncAt) | account ID → mark: every linked account
@@ -129,6 +132,7 @@ const (
 	kindEvent    byte = 5
 	kindPending  byte = 6
 	kindJob      byte = 7
+	kindCompact  byte = 8
 )
 
 // currentBuckets are the top-level buckets of schemaVersion, created at every open.

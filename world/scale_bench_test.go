@@ -20,7 +20,8 @@ package world
 // SANDBANK_BENCH_10K_YEAR=1 adds the year of 10,000 accounts (long), and
 // SANDBANK_BENCH_CPUPROFILE=/tmp/p writes a CPU profile of each advance (of its
 // first SANDBANK_BENCH_CPUPROFILE_FOR, e.g. 5m, if set);
-// SANDBANK_BENCH_ADVANCE_ONLY=1 reports only the year's advance (quicker to rerun).
+// SANDBANK_BENCH_ADVANCE_ONLY=1 reports only the year's advance (quicker to rerun),
+// and SANDBANK_BENCH_PROGRESS=1 prints a long advance's pace every 30 s.
 
 import (
 	"bufio"
@@ -129,8 +130,10 @@ func benchScale(b *testing.B, n int, year bool) {
 		stopProfile := startProfile(b, fmt.Sprintf("%d-%s", n, label))
 		b.StartTimer()
 		start := time.Now()
+		stopProgress := progress(w, fmt.Sprintf("%d-%s", n, label), start)
 		must(b, w.Clock.Advance(time.Duration(days)*24*time.Hour))
 		adv := time.Since(start)
+		stopProgress()
 		stopProfile()
 		cpuAdv := cpuTime() - cpu0
 		stopProfile = startProfile(b, fmt.Sprintf("%d-%s-settle", n, label))
@@ -386,6 +389,33 @@ func startProfile(b *testing.B, name string) func() {
 		time.AfterFunc(d, stop) // the first d of a long advance
 	}
 	return stop
+}
+
+// progress prints, every 30 s of a long advance, how far its clock has come, when
+// SANDBANK_BENCH_PROGRESS is set: a run that will not finish says its pace.
+func progress(w *World, name string, start time.Time) (stop func()) {
+	if os.Getenv("SANDBANK_BENCH_PROGRESS") == "" {
+		return func() {}
+	}
+	from := w.Clock.Now()
+	t := time.NewTicker(30 * time.Second)
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				size := int64(0)
+				if fi, err := os.Stat(w.DB.Path()); err == nil {
+					size = fi.Size()
+				}
+				fmt.Fprintf(os.Stderr, "%s: %s in, %.1f virtual days done, file %d MB\n", name,
+					time.Since(start).Round(time.Second), w.Clock.Now().Sub(from).Hours()/24, size>>20)
+			}
+		}
+	}()
+	return func() { t.Stop(); close(done) }
 }
 
 // resetPeakRSS resets the kernel's high-water mark of this process's resident set.
