@@ -327,7 +327,11 @@ func (e *Engine) submitAutoWrite(id string, move *scheduleMove, w *syncWrite, is
 	e.mu.Unlock()
 	e.autoWG.Add(1)
 	e.autoCount.Add(1)
-	wait := e.store.Submit(context.WithoutCancel(e.ctx), w.fn)
+	submit := e.store.Submit
+	if e.clock.Jumping() {
+		submit = e.store.Defer // the jump's end flushes it (waitAutoWrites)
+	}
+	wait := submit(context.WithoutCancel(e.ctx), w.fn)
 	go func() {
 		defer e.autoWG.Done()
 		defer func() {
@@ -367,10 +371,15 @@ func (e *Engine) waitAutoWrite(id string) {
 	w := e.autoWrites[id]
 	e.mu.Unlock()
 	if w != nil {
+		e.store.Flush() // it may be deferred
 		<-w.done
 	}
 }
 
-// waitAutoWrites waits until every automatic sync submitted so far has committed:
-// whoever moved the clock then finds everything the jump did stored.
-func (e *Engine) waitAutoWrites() { e.autoWG.Wait() }
+// waitAutoWrites commits every automatic sync submitted so far, deferred ones too,
+// and waits for them: whoever moved the clock then finds everything the jump did
+// stored.
+func (e *Engine) waitAutoWrites() {
+	e.store.Flush()
+	e.autoWG.Wait()
+}

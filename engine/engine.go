@@ -275,6 +275,14 @@ func (s versionedStore) Submit(ctx context.Context, fn func(Tx) error) func() er
 	}
 }
 
+func (s versionedStore) Defer(ctx context.Context, fn func(Tx) error) func() error {
+	wait := s.Store.Defer(ctx, fn)
+	return func() error {
+		defer s.n.Add(1)
+		return wait()
+	}
+}
+
 // Clock is the virtual clock the engine runs on; faces move it through this.
 func (e *Engine) Clock() Clock { return e.clock }
 
@@ -436,9 +444,11 @@ func (e *Engine) UpdateSettings(ctx context.Context, p SettingsPatch) (Settings,
 }
 
 func (e *Engine) clockChanged(st ClockState) {
-	// Whoever moved the clock finds what the jump did stored and announced.
+	// Whoever moved the clock finds what the jump did stored and announced. The
+	// clock's new state joins the commit of the jump's deferred syncs: one fsync.
+	saved := e.store.Defer(e.ctx, func(tx Tx) error { return tx.PutClockState(st) })
 	e.waitAutoWrites()
-	if err := e.saveClock(e.ctx, st); err != nil && e.ctx.Err() == nil {
+	if err := saved(); err != nil && e.ctx.Err() == nil {
 		e.log.Error("saving the clock", "err", err)
 	}
 	e.publish(Notice{Kind: NoticeClock, Clock: st, At: st.Now})

@@ -18,6 +18,9 @@ type Clock interface {
 	AfterFunc(at time.Time, f func()) Timer
 	// Advance moves the clock forward by d (> 0), firing timers on the way.
 	Advance(d time.Duration) error
+	// Jumping reports whether Advance is firing timers: a callback that sees it
+	// runs inside a jump, at whose end OnChange's functions are called.
+	Jumping() bool
 	// SetSpeed sets the multiplier of real time, from 1 to 10,000.
 	SetSpeed(x float64) error
 	// SetPaused stops or resumes the clock.
@@ -109,6 +112,12 @@ type Store interface {
 	// the next commit: a caller that need not wait for each write (the syncs of an
 	// auto-sync round, when the clock jumps) pays one fsync for many.
 	Submit(ctx context.Context, fn func(Tx) error) (wait func() error)
+	// Defer queues fn as Submit does but starts no commit for it while only a few
+	// writes wait: it commits with a later write, or at Flush. A clock jump over a
+	// small world so commits once, at its end, instead of at every due time.
+	Defer(ctx context.Context, fn func(Tx) error) (wait func() error)
+	// Flush starts committing what waits, and reports whether anything did.
+	Flush() bool
 	Close() error
 }
 

@@ -261,10 +261,18 @@ type heldStore struct {
 }
 
 func (s heldStore) Submit(ctx context.Context, fn func(engine.Tx) error) func() error {
+	return s.hold(s.Store.Submit, ctx, fn)
+}
+
+func (s heldStore) Defer(ctx context.Context, fn func(engine.Tx) error) func() error {
+	return s.hold(s.Store.Defer, ctx, fn)
+}
+
+func (s heldStore) hold(submit func(context.Context, func(engine.Tx) error) func() error, ctx context.Context, fn func(engine.Tx) error) func() error {
 	if s.submitted.Add(1) != 1 {
-		return s.Store.Submit(ctx, fn)
+		return submit(ctx, fn)
 	}
-	return s.Store.Submit(ctx, func(tx engine.Tx) error {
+	return submit(ctx, func(tx engine.Tx) error {
 		<-s.release // the disk is slow: nothing queued behind this commits either
 		if s.failFirst {
 			return errors.New("no space left on device")
@@ -345,4 +353,38 @@ func TestARoundAfterALostWriteLeavesNoGap(t *testing.T) {
 		}
 	}
 	t.Fatalf("the posting before the lost write (%s) was never stored: a round that started from that write left a gap", early.ID)
+}
+
+// A jump's automatic syncs are deferred (Store.Defer) and commit together at its
+// end, with the clock's new state, not one fsync'd commit at every due time: a day
+// over ten accounts due at ten moments commits once, and every sync is stored when
+// Advance returns.
+func TestAJumpCommitsItsSyncsTogether(t *testing.T) {
+	w := newWorld(t, worldOpts{noURL: true})
+	day := 24 * time.Hour
+	if _, err := w.eng.UpdateSettings(w.ctx, engine.SettingsPatch{AutoSync: &day}); err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for i := range 10 {
+		c := w.customer(simulator.NewCustomer{Institution: "044", Balance: 1_000_000, Username: "jump" + string(rune('a'+i))})
+		ids = append(ids, w.connect(c).ID)
+		if err := w.clock.Advance(day / 10); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var commits atomic.Int64
+	w.db.KeepClock(func() engine.ClockState { commits.Add(1); return w.clock.State() })
+	if err := w.clock.Advance(day); err != nil {
+		t.Fatal(err)
+	}
+	if n := commits.Load(); n != 1 {
+		t.Errorf("a day over ten accounts due at ten moments made %d commits, want 1", n)
+	}
+	for _, id := range ids {
+		a := w.account(id)
+		if got, want := a.LastAttemptAt, a.NextAutoSyncAt.Add(-day); !got.Equal(want) || !got.After(w.clock.Now().Add(-day)) {
+			t.Errorf("account %s: last attempt %v, next %v: not synced by the jump", id, got, a.NextAutoSyncAt)
+		}
+	}
 }

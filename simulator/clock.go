@@ -43,6 +43,7 @@ type Clock struct {
 	paused    bool
 	frozen    bool      // during Advance: Now() is base
 	firing    bool      // a firing loop is running: due timers join it
+	jumping   bool      // Advance is firing timers
 	last      time.Time // the latest time Now has returned; it never goes below
 	end       time.Time // the world's last instant (SetEnd); zero: none
 	timers    timerHeap
@@ -198,7 +199,7 @@ func (c *Clock) Advance(d time.Duration) error {
 		return engine.Invalid("advance", "cannot advance the clock by %s: this world ends at %s, %s from now (the last second that IDs holding the seconds since 1970 in 32 bits can count); advance by at most that",
 			engine.DurationText(d), engine.TimeText(end), engine.DurationText(end.Sub(now)))
 	}
-	c.base, c.frozen, c.firing = now, true, true
+	c.base, c.frozen, c.firing, c.jumping = now, true, true, true
 	for len(c.timers) > 0 && !c.timers[0].at.After(target) {
 		t := heap.Pop(&c.timers).(*timer)
 		if t.at.After(c.base) {
@@ -210,7 +211,7 @@ func (c *Clock) Advance(d time.Duration) error {
 		c.mu.Lock()
 	}
 	c.base, c.last, c.wallBase = target, target, c.wall()
-	c.frozen, c.firing = false, false
+	c.frozen, c.firing, c.jumping = false, false, false
 	st, ls := c.stateLocked(), slices.Clone(c.listeners)
 	c.mu.Unlock()
 	c.signal()
@@ -218,6 +219,14 @@ func (c *Clock) Advance(d time.Duration) error {
 		l(st)
 	}
 	return nil
+}
+
+// Jumping reports whether Advance is firing timers: a callback that sees it runs
+// inside a jump, at whose end the OnChange functions are called.
+func (c *Clock) Jumping() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.jumping
 }
 
 // SetEnd sets the world's last instant: Advance refuses to go past it, and the

@@ -74,15 +74,58 @@ func (db *DB) Submit(ctx context.Context, fn func(engine.Tx) error) (wait func()
 	}
 }
 
+// holdMax is how many deferred writes wait before one of them starts a commit: a
+// commit's fsync costs about what ten syncs' writes do, and production of writes
+// during a jump is quick, so holding a few dozen delays the writer by little while
+// a jump over a small world commits once instead of at every due time.
+const holdMax = 64
+
+// Defer queues fn like Submit, but starts no commit unless holdMax writes wait: it
+// commits with the next write that does, or at Flush. For the writes of a clock
+// jump, whose end flushes them.
+func (db *DB) Defer(ctx context.Context, fn func(engine.Tx) error) (wait func() error) {
+	if err := ctx.Err(); err != nil {
+		return func() error { return err }
+	}
+	w, lead := db.enqueueHeld(ctx, fn, holdMax)
+	if lead {
+		go db.lead()
+	}
+	return func() error {
+		<-w.done
+		return w.err
+	}
+}
+
+// Flush starts a commit of the queued writes, if none is under way, and reports
+// whether any were queued: those commit in a transaction that begins after Flush.
+func (db *DB) Flush() bool {
+	q := &db.writes
+	q.mu.Lock()
+	queued, lead := len(q.queue) > 0, len(q.queue) > 0 && !q.leading
+	q.leading = q.leading || lead
+	q.mu.Unlock()
+	if lead {
+		go db.lead()
+	}
+	return queued
+}
+
 // enqueue adds a write to the queue and reports whether the caller must lead.
 func (db *DB) enqueue(ctx context.Context, fn func(engine.Tx) error) (*write, bool) {
+	return db.enqueueHeld(ctx, fn, 1)
+}
+
+// enqueueHeld adds a write to the queue and reports whether the caller must lead:
+// when no one leads and at least hold writes wait.
+func (db *DB) enqueueHeld(ctx context.Context, fn func(engine.Tx) error, hold int) (*write, bool) {
 	w := &write{ctx: ctx, fn: fn, done: make(chan struct{})}
 	q := &db.writes
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	q.queue = append(q.queue, w)
-	lead := !q.leading
-	q.leading = true
+	lead := !q.leading && len(q.queue) >= hold
+	q.leading = q.leading || lead
 	return w, lead
 }
 

@@ -7,6 +7,8 @@ import (
 	"sync"
 	"testing"
 
+	bolt "go.etcd.io/bbolt"
+
 	"sandbank/engine"
 )
 
@@ -126,5 +128,64 @@ func TestAccountReadsFollowCommitsOnly(t *testing.T) {
 	}
 	if got := read().Balance; got != 300 {
 		t.Fatalf("after a committed write the balance reads %d, want 300", got)
+	}
+}
+
+// Deferred writes wait, uncommitted, until holdMax of them wait (the last starts a
+// commit of all) or Flush; a write that starts a commit takes them along; and each
+// still commits or fails alone.
+func TestDeferredWritesWaitForACommit(t *testing.T) {
+	db := openTemp(t)
+	var commits int
+	db.KeepClock(func() engine.ClockState { commits++; return engine.ClockState{Speed: 1} })
+	put := func(name string) func(engine.Tx) error {
+		return func(tx engine.Tx) error { _, err := tx.NextSequence(name); return err }
+	}
+	stored := func(name string) bool {
+		var v []byte
+		must(t, db.bolt.View(func(tx *bolt.Tx) error { v = tx.Bucket(bucketSequences).Get([]byte(name)); return nil }))
+		return v != nil
+	}
+	if db.Flush() {
+		t.Error("Flush with nothing queued reported writes")
+	}
+	wait := db.Defer(context.Background(), put("a"))
+	if stored("a") {
+		t.Fatal("a deferred write committed before anything flushed it")
+	}
+	if !db.Flush() {
+		t.Error("Flush with a deferred write queued reported none")
+	}
+	must(t, wait())
+	if !stored("a") || commits != 1 {
+		t.Fatalf("after Flush: stored %v, %d commits; want stored, 1", stored("a"), commits)
+	}
+
+	// A write through Update takes the deferred ones along, a failed one alone fails.
+	boom := errors.New("boom")
+	w1 := db.Defer(context.Background(), put("b"))
+	w2 := db.Defer(context.Background(), func(engine.Tx) error { return boom })
+	must(t, db.Update(context.Background(), put("c")))
+	if err := w1(); err != nil {
+		t.Errorf("deferred write before an Update: %v", err)
+	}
+	if err := w2(); !errors.Is(err, boom) {
+		t.Errorf("failing deferred write = %v, want boom", err)
+	}
+	if !stored("b") || !stored("c") {
+		t.Error("the deferred write or the Update was not stored")
+	}
+
+	// holdMax deferred writes start a commit by themselves.
+	commits = 0
+	waits := make([]func() error, holdMax)
+	for i := range waits {
+		waits[i] = db.Defer(context.Background(), put(fmt.Sprint("h", i)))
+	}
+	for _, w := range waits {
+		must(t, w())
+	}
+	if commits != 1 {
+		t.Errorf("%d deferred writes made %d commits, want 1", holdMax, commits)
 	}
 }
