@@ -84,6 +84,37 @@ func TestScheduledSyncsFollowAccounts(t *testing.T) {
 	if n != 3 {
 		t.Fatalf("auto_sync_due holds %d entries, want 3", n)
 	}
+
+	// Moves inside one transaction (a batch of a jump's syncs) apply once, at its
+	// end; a read inside it sees them all so far; a failed batch leaves nothing.
+	update(t, db, func(tx engine.Tx) error {
+		for _, due := range []int{50, 60, 70} {
+			must(t, tx.PutAccount(acct("a", due, true)))
+		}
+		must(t, tx.PutAccount(acct("f", 65, true)))
+		got, err := tx.ScheduledSyncs(time.Time{}, at(100), 0)
+		if want := []engine.ScheduledSync{s("e", 5), s("d", 20), s("f", 65), s("a", 70)}; err != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("inside the transaction, scheduled = %v, %v; want %v", got, err, want)
+		}
+		must(t, tx.PutAccount(acct("a", 80, true)))
+		must(t, tx.PutAccount(acct("e", 90, true)))
+		return tx.PutAccount(acct("e", 5, true)) // back where it was
+	})
+	if got, want := scheduled(100, 0), []engine.ScheduledSync{s("e", 5), s("d", 20), s("f", 65), s("a", 80)}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("after moves in one transaction, scheduled = %v, want %v", got, want)
+	}
+	err = db.Update(context.Background(), func(tx engine.Tx) error {
+		must(t, tx.PutAccount(acct("a", 95, true)))
+		must(t, tx.PutAccount(acct("d", 96, false)))
+		return fmt.Errorf("no")
+	})
+	if err == nil {
+		t.Fatal("the failing write committed")
+	}
+	must(t, db.bolt.View(func(tx *bolt.Tx) error { n = tx.Bucket(bucketAutoSync).Stats().KeyN; return nil }))
+	if got := scheduled(100, 0); n != 4 || len(got) != 4 || !got[3].At.Equal(at(80)) {
+		t.Fatalf("after a failed transaction of moves: %d entries, scheduled = %v", n, got)
+	}
 }
 
 // Attempts are records of their own, read newest first page by page; storing one

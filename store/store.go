@@ -344,6 +344,9 @@ func (db *DB) run(ctx context.Context, writable bool, fn func(engine.Tx) error) 
 		inFn = true
 		t := &tx{btx: btx}
 		ferr := fn(t)
+		if ferr == nil && writable {
+			ferr = t.flushSchedule()
+		}
 		t.btx = nil // a Tx used after its transaction ends fails instead of faulting
 		inFn = false
 		return ferr
