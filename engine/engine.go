@@ -268,15 +268,15 @@ func (s versionedStore) Update(ctx context.Context, fn func(Tx) error) error {
 }
 
 func (s versionedStore) Submit(ctx context.Context, fn func(Tx) error) func() error {
-	wait := s.Store.Submit(ctx, fn)
-	return func() error {
-		defer s.n.Add(1)
-		return wait()
-	}
+	return s.counted(s.Store.Submit(ctx, fn))
 }
 
 func (s versionedStore) Defer(ctx context.Context, fn func(Tx) error) func() error {
-	wait := s.Store.Defer(ctx, fn)
+	return s.counted(s.Store.Defer(ctx, fn))
+}
+
+// counted counts a queued write once it has committed or failed.
+func (s versionedStore) counted(wait func() error) func() error {
 	return func() error {
 		defer s.n.Add(1)
 		return wait()

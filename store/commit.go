@@ -48,7 +48,7 @@ func (db *DB) update(ctx context.Context, fn func(engine.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	w, lead := db.enqueue(ctx, fn)
+	w, lead := db.enqueue(ctx, fn, 1)
 	if lead {
 		db.lead()
 	}
@@ -61,17 +61,7 @@ func (db *DB) update(ctx context.Context, fn func(engine.Tx) error) error {
 // queued meanwhile: syncs of one clock jump that each submit their write share
 // commits, however many distinct virtual moments they belong to.
 func (db *DB) Submit(ctx context.Context, fn func(engine.Tx) error) (wait func() error) {
-	if err := ctx.Err(); err != nil {
-		return func() error { return err }
-	}
-	w, lead := db.enqueue(ctx, fn)
-	if lead {
-		go db.lead()
-	}
-	return func() error {
-		<-w.done
-		return w.err
-	}
+	return db.submit(ctx, fn, 1)
 }
 
 // holdMax is how many deferred writes wait before one of them starts a commit: a
@@ -84,10 +74,16 @@ const holdMax = 64
 // commits with the next write that does, or at Flush. For the writes of a clock
 // jump, whose end flushes them.
 func (db *DB) Defer(ctx context.Context, fn func(engine.Tx) error) (wait func() error) {
+	return db.submit(ctx, fn, holdMax)
+}
+
+// submit queues fn, starting a commit on a goroutine of its own if none is under
+// way and hold writes wait.
+func (db *DB) submit(ctx context.Context, fn func(engine.Tx) error, hold int) (wait func() error) {
 	if err := ctx.Err(); err != nil {
 		return func() error { return err }
 	}
-	w, lead := db.enqueueHeld(ctx, fn, holdMax)
+	w, lead := db.enqueue(ctx, fn, hold)
 	if lead {
 		go db.lead()
 	}
@@ -111,14 +107,9 @@ func (db *DB) Flush() bool {
 	return queued
 }
 
-// enqueue adds a write to the queue and reports whether the caller must lead.
-func (db *DB) enqueue(ctx context.Context, fn func(engine.Tx) error) (*write, bool) {
-	return db.enqueueHeld(ctx, fn, 1)
-}
-
-// enqueueHeld adds a write to the queue and reports whether the caller must lead:
+// enqueue adds a write to the queue and reports whether the caller must lead:
 // when no one leads and at least hold writes wait.
-func (db *DB) enqueueHeld(ctx context.Context, fn func(engine.Tx) error, hold int) (*write, bool) {
+func (db *DB) enqueue(ctx context.Context, fn func(engine.Tx) error, hold int) (*write, bool) {
 	w := &write{ctx: ctx, fn: fn, done: make(chan struct{})}
 	q := &db.writes
 	q.mu.Lock()
