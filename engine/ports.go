@@ -116,8 +116,8 @@ type Store interface {
 	// writes wait: it commits with a later write, or at Flush. A clock jump over a
 	// small world so commits once, at its end, instead of at every due time.
 	Defer(ctx context.Context, fn func(Tx) error) (wait func() error)
-	// Flush starts committing what waits, and reports whether anything did.
-	Flush() bool
+	// Flush starts committing what waits.
+	Flush()
 	Close() error
 }
 

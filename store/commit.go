@@ -93,18 +93,16 @@ func (db *DB) submit(ctx context.Context, fn func(engine.Tx) error, hold int) (w
 	}
 }
 
-// Flush starts a commit of the queued writes, if none is under way, and reports
-// whether any were queued: those commit in a transaction that begins after Flush.
-func (db *DB) Flush() bool {
+// Flush starts a commit of the queued writes, if any and none is under way.
+func (db *DB) Flush() {
 	q := &db.writes
 	q.mu.Lock()
-	queued, lead := len(q.queue) > 0, len(q.queue) > 0 && !q.leading
+	lead := len(q.queue) > 0 && !q.leading
 	q.leading = q.leading || lead
 	q.mu.Unlock()
 	if lead {
 		go db.lead()
 	}
-	return queued
 }
 
 // enqueue adds a write to the queue and reports whether the caller must lead:
