@@ -146,7 +146,9 @@ type Tx interface {
 	ScheduledSyncs(from, until time.Time, limit int) ([]ScheduledSync, error)
 
 	// AddTransactions stores txs for an account, skipping any whose ID it already
-	// holds, and reports how many were new. Counts are kept, not recounted.
+	// holds, and reports how many were new. Counts are kept, not recounted. A bank
+	// ID names one transaction at one date: the store looks for an ID among the
+	// transactions of its date only.
 	AddTransactions(accountID string, txs []Transaction) (added int, err error)
 	Transactions(TxQuery) (TxPage, error)
 	TransactionCount(accountID string) (int64, error)

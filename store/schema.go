@@ -10,7 +10,7 @@ package store
 //   - Per-account keys start with acctKey(id): one length byte, then the ID. The length
 //     byte keeps one account's range from running into another's whose ID it prefixes.
 //
-// Buckets (v5) and their keys → values:
+// Buckets (v6) and their keys → values:
 //
 //	meta            "schema" → BE uint32 version; "app" → appID
 //	config          "settings" → settingsRecord JSON; "clock" → clockRecord JSON
@@ -23,7 +23,7 @@ package store
 //	  kindTxStats   acct|1                      → txStats: counts kept, not recounted
 //	  kindTxRow     acct|2|BE(pos)              → tx row (records.go); pos is the row's
 //	                index in the account's history, oldest first: a page is one Seek
-//	  kindTxID      acct|3|bank tx ID           → mark: the bank's IDs are unique
+//	  kindTxID      acct|3|bank tx ID           → mark, up to v5 (see below)
 //	  kindSnapshot  acct|4|BE(seq)              → snapshot record, binary (records.go,
 //	                appendSnapshot); seq from 1
 //	  kindEvent     acct|5|BE(event seq)        → mark: the account's webhook log
@@ -70,6 +70,13 @@ package store
 // most of that time. It also moves what a sync wrote elsewhere into the account's
 // range, to dirty fewer pages: sync jobs (v4: records in sync_jobs by ID, a mark in
 // per_account) and the account's counter (v4: "account/ID" in sequences).
+//
+// Up to v5 each transaction also had a mark under its bank ID (kindTxID), read and
+// written for every transaction a sync brought — a fifth of a sync's writing — so
+// that none was stored twice. A bank ID names one transaction at one date, so since
+// v6 AddTransactions looks for an ID among the rows of its date only, and a sync's
+// transactions dated after the latest row need no look-up; migration 6 drops the
+// marks.
 
 import (
 	"bytes"
@@ -85,7 +92,7 @@ import (
 
 // schemaVersion is the version this build writes; files of an older version are
 // migrated at open, files of a newer one are refused.
-const schemaVersion = 5
+const schemaVersion = 6
 
 // appID marks a bbolt file as sandbank's.
 const appID = "sandbank"
@@ -156,6 +163,7 @@ var migrations = []migration{
 	{3, "account records in a compact binary form instead of JSON", migrateToV3},
 	{4, "an index of automatic syncs by due time", migrateToV4},
 	{5, "delivery attempts as records of their own instead of inside their event; events, snapshots and jobs in binary", migrateToV5},
+	{6, "no index of transaction IDs: an ID is looked for among the rows of its date", migrateToV6},
 }
 
 // v1Buckets are the buckets schema v1 created.
@@ -257,6 +265,35 @@ func migrateToV5(tx *bolt.Tx) error {
 		return err
 	}
 	return jobsToBinary(tx)
+}
+
+// migrateToV6 deletes every account's transaction ID marks (kindTxID), one
+// account at a time, so that a file with millions of transactions does not hold all
+// their keys in memory at once.
+func migrateToV6(tx *bolt.Tx) error {
+	per := tx.Bucket(bucketPerAccount)
+	c := per.Cursor()
+	var marks [][]byte
+	k, _ := c.First()
+	for k != nil {
+		a, ok := splitAcctKey(k)
+		if !ok || len(k) == len(a) {
+			return fmt.Errorf("per_account key %x is malformed", k)
+		}
+		prefix := kindKey(a, kindTxID)
+		past := kindKey(a, 0xff) // after every key of this account
+		marks = marks[:0]
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			marks = append(marks, bytes.Clone(k))
+		}
+		for _, m := range marks { // not inside the loop above: a Delete moves the cursor
+			if err := per.Delete(m); err != nil {
+				return err
+			}
+		}
+		k, _ = c.Seek(past)
+	}
+	return nil
 }
 
 // jobsToBinary moves v4's JSON sync jobs, in the binary form of appendJob, into
@@ -556,12 +593,6 @@ func acctKind(id string, kind byte) []byte { return kindKey(acctKey(id), kind) }
 func seqKey(prefix []byte, seq uint64) []byte {
 	k := make([]byte, 0, len(prefix)+8)
 	return binary.BigEndian.AppendUint64(append(k, prefix...), seq)
-}
-
-// txIDKey is acct | kindTxID | bank transaction ID, from the kindTxID prefix.
-func txIDKey(prefix []byte, id string) []byte {
-	k := make([]byte, 0, len(prefix)+len(id))
-	return append(append(k, prefix...), id...)
 }
 
 // dueKey is timeKey(at) | BE(seq).

@@ -38,7 +38,7 @@ func (t *tx) AddTransactions(accountID string, txs []engine.Transaction) (added 
 	}
 	acct := acctKey(accountID)
 	per := t.bucket(bucketPerAccount)
-	statsKey, rowsPrefix, idsPrefix := kindKey(acct, kindTxStats), kindKey(acct, kindTxRow), kindKey(acct, kindTxID)
+	statsKey, rowsPrefix := kindKey(acct, kindTxStats), kindKey(acct, kindTxRow)
 	st, err := readStats(per, statsKey)
 	if err != nil {
 		return 0, err
@@ -49,7 +49,7 @@ func (t *tx) AddTransactions(accountID string, txs []engine.Transaction) (added 
 	size := 0
 	for i := range txs {
 		x := &txs[i]
-		size += len(idsPrefix) + len(x.ID) + len(rowsPrefix) + 8 + txRowHeader + 2 + 8 + 4*binary.MaxVarintLen64 +
+		size += len(rowsPrefix) + 8 + txRowHeader + 2 + 8 + 4*binary.MaxVarintLen64 +
 			len(x.ID) + len(x.Narration) + len(x.Currency) + len(x.Category)
 	}
 	buf := arena{b: make([]byte, 0, size)}
@@ -57,18 +57,37 @@ func (t *tx) AddTransactions(accountID string, txs []engine.Transaction) (added 
 		date uint64
 		x    *engine.Transaction
 	}
+	// A bank's ID names one transaction, at one date (sandbank's bank writes the
+	// date into the ID), so an ID is looked for only among the rows of its date: a
+	// sync's transactions dated after the latest row — nearly all — are new without
+	// a read, and the store keeps no index of IDs.
 	fresh := make([]newTx, 0, len(txs))
+	var seen map[string]bool // IDs of txs so far, when there are many
+	if len(txs) > 16 {
+		seen = make(map[string]bool, len(txs))
+	}
+	r := rowReader{b: per, prefix: rowsPrefix, st: st}
 	for i := range txs {
 		x := &txs[i]
-		idk := buf.alloc(len(idsPrefix) + len(x.ID))
-		copy(idk[copy(idk, idsPrefix):], x.ID)
-		if per.Get(idk) != nil {
-			continue // stored already, or earlier in txs
+		date := timeKey(x.Date)
+		if seen != nil {
+			if seen[x.ID] {
+				continue
+			}
+			seen[x.ID] = true
+		} else if slices.ContainsFunc(fresh, func(f newTx) bool { return f.x.ID == x.ID }) {
+			continue
 		}
-		if err := per.Put(idk, mark); err != nil {
-			return 0, err
+		if st.count > 0 && date <= st.lastDate {
+			stored, err := r.holds(date, x.ID)
+			if err != nil {
+				return 0, err
+			}
+			if stored {
+				continue
+			}
 		}
-		fresh = append(fresh, newTx{timeKey(x.Date), x})
+		fresh = append(fresh, newTx{date, x})
 	}
 	if len(fresh) == 0 {
 		return 0, nil
@@ -343,6 +362,28 @@ func (r rowReader) search(lo, hi uint64, ok func(rowHeadT) bool) (uint64, error)
 		}
 	}
 	return lo, nil
+}
+
+// holds reports whether a row of the given date has the given ID.
+func (r rowReader) holds(date uint64, id string) (bool, error) {
+	p, err := r.search(0, r.st.count, func(h rowHeadT) bool { return h.date >= date })
+	if err != nil {
+		return false, err
+	}
+	c := r.b.Cursor()
+	for k, v := c.Seek(seqKey(r.prefix, p)); k != nil && bytes.HasPrefix(k, r.prefix); k, v = c.Next() {
+		_, b, err := decodeTxRow(v)
+		if err != nil {
+			return false, err
+		}
+		if b.date != date {
+			return false, nil
+		}
+		if string(b.id) == id {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 func (r rowReader) debitsBefore(pos uint64) (uint64, error) {
