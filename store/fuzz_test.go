@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -147,6 +148,8 @@ func FuzzDecodeEvent(f *testing.F) {
 		AttemptsMade: 3, Failures: 2, Replays: 1, Sending: &engine.Attempt{N: 4, At: at(3), URL: "http://x", Format: engine.WebhookV2}}))
 	f.Add(appendEvent(nil, engine.Event{}))
 	f.Add([]byte{eventFormat})
+	legacy, _ := json.Marshal(toFactsRecord(engine.EventFacts{Account: engine.NewAccountFacts(sampleAccount("acct")), Code: "X"}))
+	f.Add(appendEventWith(nil, engine.Event{ID: "e2", AccountID: "acct"}, legacy)) // facts as JSON, as stored before binary
 	f.Fuzz(func(t *testing.T, v []byte) {
 		e, err := decodeEvent(v)
 		if err != nil {

@@ -514,3 +514,19 @@ func TestMigrateV5MovesCountersAndJobs(t *testing.T) {
 		return nil
 	}))
 }
+
+// toFactsRecord is an event's facts as JSON, as events were stored before the
+// binary form of appendFacts.
+func toFactsRecord(f engine.EventFacts) *factsRecord {
+	r := &factsRecord{Account: accountFactsRecord{ID: f.Account.ID, CustomerID: f.Account.CustomerID,
+		Customer: f.Account.Customer, Ref: f.Account.Ref, Institution: institutionRecord(f.Account.Institution),
+		Name: f.Account.Name, Number: f.Account.Number, Type: f.Account.Type, Currency: f.Account.Currency,
+		AuthMethod: f.Account.AuthMethod, Balance: f.Account.Balance, BVN: f.Account.BVN, DataStatus: f.Account.DataStatus,
+		ReauthRequired: f.Account.ReauthRequired, ConnectedAt: f.Account.ConnectedAt, LastSyncedAt: f.Account.LastSyncedAt},
+		Business: f.Business, App: f.App, Code: f.Code, Message: f.Message}
+	if f.Job != nil {
+		j := syncJobRecord(*f.Job)
+		r.Job = &j
+	}
+	return r
+}

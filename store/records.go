@@ -640,20 +640,6 @@ type accountFactsRecord struct {
 	LastSyncedAt   time.Time         `json:"last_synced_at"`
 }
 
-func toFactsRecord(f engine.EventFacts) *factsRecord {
-	r := &factsRecord{Account: accountFactsRecord{ID: f.Account.ID, CustomerID: f.Account.CustomerID,
-		Customer: f.Account.Customer, Ref: f.Account.Ref, Institution: institutionRecord(f.Account.Institution),
-		Name: f.Account.Name, Number: f.Account.Number, Type: f.Account.Type, Currency: f.Account.Currency,
-		AuthMethod: f.Account.AuthMethod, Balance: f.Account.Balance, BVN: f.Account.BVN, DataStatus: f.Account.DataStatus,
-		ReauthRequired: f.Account.ReauthRequired, ConnectedAt: f.Account.ConnectedAt, LastSyncedAt: f.Account.LastSyncedAt},
-		Business: f.Business, App: f.App, Code: f.Code, Message: f.Message}
-	if f.Job != nil {
-		j := syncJobRecord(*f.Job)
-		r.Job = &j
-	}
-	return r
-}
-
 func (r *factsRecord) facts() engine.EventFacts {
 	if r == nil {
 		return engine.EventFacts{}
@@ -669,6 +655,80 @@ func (r *factsRecord) facts() engine.EventFacts {
 		f.Job = &j
 	}
 	return f
+}
+
+// factsFormat is the first byte of an event's facts in binary. Facts stored before
+// it are factsRecord JSON, which starts with '{': a sync spent a tenth of its
+// writing marshalling them (added without a version: both are read).
+const factsFormat = 1
+
+// appendFacts appends f in binary: format, a varint Balance, uvarints
+// timeKey(ConnectedAt) and timeKey(LastSyncedAt), a flags byte (1: ReauthRequired,
+// 2: a job follows), the strings length-prefixed, then the job's record (appendJob)
+// to the end.
+func appendFacts(dst []byte, f engine.EventFacts) []byte {
+	a := &f.Account
+	dst = binary.AppendVarint(append(dst, factsFormat), a.Balance)
+	dst = binary.AppendUvarint(binary.AppendUvarint(dst, timeKey(a.ConnectedAt)), timeKey(a.LastSyncedAt))
+	flags := byte(0)
+	if a.ReauthRequired {
+		flags |= 1
+	}
+	if f.Job != nil {
+		flags |= 2
+	}
+	dst = appendFields(append(dst, flags), a.ID, a.CustomerID, a.Customer, a.Ref, a.Institution.Code, a.Institution.Name,
+		a.Institution.Type, a.Name, a.Number, a.Type, a.Currency, a.AuthMethod, a.BVN, a.DataStatus,
+		f.Business, f.App, f.Code, f.Message)
+	if f.Job != nil {
+		dst = appendJob(dst, *f.Job)
+	}
+	return dst
+}
+
+// decodeFacts decodes what appendFacts wrote, or an older event's JSON facts;
+// garbage gives an error, never a panic.
+func decodeFacts(v []byte) (engine.EventFacts, error) {
+	var f engine.EventFacts
+	if len(v) > 0 && v[0] == '{' {
+		var r factsRecord
+		if err := json.Unmarshal(v, &r); err != nil {
+			return f, err
+		}
+		// Through the binary form, so that times come back as from any record: UTC.
+		return decodeFacts(appendFacts(nil, r.facts()))
+	}
+	if len(v) == 0 || v[0] != factsFormat {
+		return f, errEventRecord
+	}
+	bal, n := binary.Varint(v[1:])
+	if n <= 0 {
+		return f, errEventRecord
+	}
+	var u [2]uint64
+	v, ok := readUvarints(v[1+n:], u[:])
+	if !ok || len(v) == 0 || v[0] > 3 {
+		return f, errEventRecord
+	}
+	flags := v[0]
+	var s [18][]byte
+	if v, ok = readFields(v[1:], s[:]); !ok || (flags&2 == 0) != (len(v) == 0) {
+		return f, errEventRecord
+	}
+	f.Account = engine.AccountFacts{ID: string(s[0]), CustomerID: string(s[1]), Customer: string(s[2]), Ref: string(s[3]),
+		Institution: engine.Institution{Code: string(s[4]), Name: string(s[5]), Type: string(s[6])},
+		Name:        string(s[7]), Number: string(s[8]), Type: string(s[9]), Currency: string(s[10]), AuthMethod: string(s[11]),
+		Balance: bal, BVN: string(s[12]), DataStatus: string(s[13]), ReauthRequired: flags&1 != 0,
+		ConnectedAt: timeFromKey(u[0]), LastSyncedAt: timeFromKey(u[1])}
+	f.Business, f.App, f.Code, f.Message = string(s[14]), string(s[15]), string(s[16]), string(s[17])
+	if flags&2 != 0 {
+		j, err := decodeJob(v)
+		if err != nil {
+			return engine.EventFacts{}, errEventRecord
+		}
+		f.Job = &j
+	}
+	return f, nil
 }
 
 // eventRecordV4 is an event as v1 to v4 kept it: JSON, with all its attempts.
@@ -756,22 +816,26 @@ const eventFormat = 1
 // appendEvent appends e's record (v5), without its attempts: format, then uvarints
 // Seq, timeKey(CreatedAt), timeKey(NextAttemptAt), timeKey(DeliveredAt),
 // AttemptsMade, Failures, Replays; ID, Type, AccountID, Status, SkipReason, the
-// facts (factsRecord JSON; empty for an event from before facts, which has its
-// frozen body instead) and the frozen body, each uvarint-length-prefixed; then the
-// attempt under way, if any, as an attempt record behind its length (0: none).
-// An event is read at every delivery attempt: its fields are binary, and only the
-// facts, which the body is rendered from, are JSON.
+// facts (appendFacts, or factsRecord JSON in an event stored before that; empty
+// for an event from before facts, which has its frozen body instead) and the
+// frozen body, each uvarint-length-prefixed; then the attempt under way, if any,
+// as an attempt record behind its length (0: none).
 func appendEvent(dst []byte, e engine.Event) []byte {
+	var facts []byte
+	if e.FrozenBody == nil || e.Facts.Account.ID != "" { // an old event's zero facts stay unwritten
+		facts = appendFacts(nil, e.Facts)
+	}
+	return appendEventWith(dst, e, facts)
+}
+
+// appendEventWith is appendEvent with the facts given, encoded.
+func appendEventWith(dst []byte, e engine.Event, facts []byte) []byte {
 	dst = append(dst, eventFormat)
 	for _, u := range [...]uint64{e.Seq, timeKey(e.CreatedAt), timeKey(e.NextAttemptAt), timeKey(e.DeliveredAt),
 		uint64(e.AttemptsMade), uint64(e.Failures), uint64(e.Replays)} {
 		dst = binary.AppendUvarint(dst, u)
 	}
 	dst = appendFields(dst, e.ID, e.Type, e.AccountID, e.Status, e.SkipReason)
-	var facts []byte
-	if e.FrozenBody == nil || e.Facts.Account.ID != "" { // an old event's zero facts stay unwritten
-		facts, _ = json.Marshal(toFactsRecord(e.Facts)) // plain fields: it cannot fail
-	}
 	for _, b := range [...][]byte{facts, e.FrozenBody} {
 		dst = binary.AppendUvarint(dst, uint64(len(b)))
 		dst = append(dst, b...)
@@ -794,11 +858,9 @@ func decodeEvent(v []byte) (engine.Event, error) {
 		return e, err
 	}
 	if len(raw[5]) > 0 {
-		var f factsRecord
-		if err := json.Unmarshal(raw[5], &f); err != nil {
+		if e.Facts, err = decodeFacts(raw[5]); err != nil {
 			return engine.Event{}, errEventRecord
 		}
-		e.Facts = f.facts()
 	}
 	if len(raw[6]) > 0 {
 		e.FrozenBody = bytes.Clone(raw[6])

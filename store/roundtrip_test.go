@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"reflect"
 	"testing"
@@ -308,5 +309,35 @@ func TestBankJournalAndBackup(t *testing.T) {
 	}
 	if c.Path() != copyPath {
 		t.Errorf("Path = %q", c.Path())
+	}
+}
+
+// TestEventsWithJSONFactsStillRead reads an event whose facts were stored as JSON,
+// as they were before their binary form: what it says is unchanged, and writing
+// it again (a delivery does) keeps it.
+func TestEventsWithJSONFactsStillRead(t *testing.T) {
+	job := engine.SyncJob{ID: "job1", AccountID: "acc1", Trigger: engine.TriggerAuto, StartedAt: at(3), FinishedAt: at(4),
+		Status: engine.StatusSyncSuccessful, Code: engine.CodeSyncSuccessful, Message: "synced: 2 new transactions",
+		HasNewData: true, NewTransactions: 2, Repeats: 1, LastAt: at(5)}
+	facts := engine.EventFacts{Account: engine.NewAccountFacts(sampleAccount("acc1")), Business: "biz1", App: "app1",
+		Code: "X", Message: "why", Job: &job}
+	facts.Account.ReauthRequired = true
+	legacy, err := json.Marshal(toFactsRecord(facts))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := engine.Event{ID: "ev1", Seq: 7, Type: engine.EventAccountUpdated, AccountID: "acc1", CreatedAt: at(6),
+		Status: engine.DeliveryPending, NextAttemptAt: at(7)}
+	got, err := decodeEvent(appendEventWith(nil, e, legacy))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Facts = facts
+	if !reflect.DeepEqual(got, e) {
+		t.Fatalf("event with JSON facts read as\n%+v\nwant\n%+v", got, e)
+	}
+	again, err := decodeEvent(appendEvent(nil, got))
+	if err != nil || !reflect.DeepEqual(again, e) {
+		t.Fatalf("written again: %+v, %v", again, err)
 	}
 }
