@@ -22,8 +22,10 @@ package world
 // first SANDBANK_BENCH_CPUPROFILE_FOR, e.g. 5m, if set);
 // SANDBANK_BENCH_ADVANCE_ONLY=1 does not wait for the long jump's webhooks (quicker to
 // rerun; the figures of the settled jump are then left out),
-// SANDBANK_BENCH_PROGRESS=1 prints a long advance's pace every 30 s, and
-// SANDBANK_BENCH_DAYS=60 jumps 60 days instead of the year.
+// SANDBANK_BENCH_PROGRESS=1 prints a long advance's pace every 30 s,
+// SANDBANK_BENCH_MORE_DAYS=6 measures six more single days after the first (day2
+// to day7), and
+// SANDBANK_BENCH_DAYS=60 jumps 60 days instead of the year (0: no long jump).
 
 import (
 	"bufio"
@@ -138,7 +140,7 @@ func benchScale(b *testing.B, n int, year bool) {
 		stopProgress()
 		stopProfile()
 		cpuAdv := cpuTime() - cpu0
-		advanceOnly := os.Getenv("SANDBANK_BENCH_ADVANCE_ONLY") != "" && label != "day"
+		advanceOnly := os.Getenv("SANDBANK_BENCH_ADVANCE_ONLY") != "" && !strings.HasPrefix(label, "day")
 		if !advanceOnly {
 			stopProfile = startProfile(b, fmt.Sprintf("%d-%s-settle", n, label))
 			settle(b, w)
@@ -173,11 +175,18 @@ func benchScale(b *testing.B, n int, year bool) {
 		b.ReportMetric(float64(rawBytes)/float64(n)*365/float64(days), "B/account-year-raw-"+label)
 	}
 	measure("day", 1)
+	if d, err := strconv.Atoi(os.Getenv("SANDBANK_BENCH_MORE_DAYS")); err == nil {
+		for i := range d { // more single days, one after another: how much a day varies
+			measure(fmt.Sprintf("day%d", i+2), 1)
+		}
+	}
 	if !year {
 		return
 	}
-	if d, err := strconv.Atoi(os.Getenv("SANDBANK_BENCH_DAYS")); err == nil && d > 0 {
-		measure(fmt.Sprintf("%dd", d), d) // a shorter jump, for trying a change on 10,000
+	if d, err := strconv.Atoi(os.Getenv("SANDBANK_BENCH_DAYS")); err == nil {
+		if d > 0 {
+			measure(fmt.Sprintf("%dd", d), d) // a shorter jump, for trying a change on 10,000
+		}
 		return
 	}
 	measure("year", 365)
