@@ -372,3 +372,37 @@ func TestWidgetAttemptsFollowTheBank(t *testing.T) {
 		t.Fatalf("login with the password alone = %+v, %v", st, err)
 	}
 }
+
+// A sync fetches from the instant of the last one, inclusive, so a transaction made
+// at that very instant comes back with the next sync: it is stored once. The store
+// looks for an ID among the transactions of its date only, which this depends on.
+func TestATransactionAtTheSyncsInstantIsStoredOnce(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	adam := w.adam()
+	a := w.connect(adam)
+	w.advance(engine.RateLimitWindow)
+	first := w.post(adam, engine.Debit, 1_000)
+	if res := w.sync(a.ID); res.Job.NewTransactions != 1 { // at the posting's instant: the clock is paused
+		t.Fatalf("first sync = %+v, want 1 new transaction", res)
+	}
+	if at := w.account(a.ID).LastSyncedAt; !at.Equal(first.Date) {
+		t.Fatalf("synced at %v, the posting is at %v: the test needs them equal", at, first.Date)
+	}
+	w.advance(engine.RateLimitWindow)
+	second := w.post(adam, engine.Credit, 2_000)
+	if res := w.sync(a.ID); res.Job.NewTransactions != 1 {
+		t.Fatalf("second sync = %+v, want 1 new transaction (the first posting again is not new)", res)
+	}
+	page, err := w.eng.Transactions(w.ctx, engine.TxQuery{AccountID: a.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]int{}
+	for _, x := range page.Transactions {
+		seen[x.ID]++
+	}
+	if seen[first.ID] != 1 || seen[second.ID] != 1 || len(seen) != len(page.Transactions) {
+		t.Fatalf("stored %d transactions, the first posting %d times, the second %d times; want each once",
+			len(page.Transactions), seen[first.ID], seen[second.ID])
+	}
+}
