@@ -10,7 +10,7 @@ package store
 //   - Per-account keys start with acctKey(id): one length byte, then the ID. The length
 //     byte keeps one account's range from running into another's whose ID it prefixes.
 //
-// Buckets (v6) and their keys → values:
+// Buckets (v7) and their keys → values:
 //
 //	meta            "schema" → BE uint32 version; "app" → appID
 //	config          "settings" → settingsRecord JSON; "clock" → clockRecord JSON
@@ -18,9 +18,6 @@ package store
 //	accounts        id → account record, binary (records.go, appendAccount); in ID order
 //	per_account     everything a sync writes about one account, in one key range
 //	                acct | kind | …, so that a sync dirties few pages:
-//	  kindCounter   acct|0                      → BE uint64: the account's counter
-//	                (NextAccountSequence), whose numbers its event and job IDs take
-//	  kindTxStats   acct|1                      → txStats: counts kept, not recounted
 //	  kindTxRow     acct|2|BE(pos)              → tx row (records.go); pos is the row's
 //	                index in the account's history, oldest first: a page is one Seek
 //	  kindTxID      acct|3|bank tx ID           → mark, up to v5 (see below)
@@ -34,6 +31,10 @@ package store
 //	  kindCompact   acct|8                      → timeKey: the cut before which
 //	                CompactHistory has nothing to do (compact.go); absent until the
 //	                account's first compaction (added without a version)
+//	  kindCounter   acct|9                      → BE uint64: the account's counter
+//	                (NextAccountSequence), whose numbers its event and job IDs take
+//	  kindTxStats   acct|10                     → txStats: counts kept, not recounted
+//	                (v1 to v6 kept the counter at acct|0 and the counts at acct|1)
 //	connect_codes   code → connectCodeRecord JSON
 //	reauth_tokens   token → reauthTokenRecord JSON
 //	auto_sync_due   timeKey(NextAutoSyncAt) | account ID → mark: every linked account
@@ -77,6 +78,12 @@ package store
 // v6 AddTransactions looks for an ID among the rows of its date only, and a sync's
 // transactions dated after the latest row need no look-up; migration 6 drops the
 // marks.
+//
+// Up to v6 an account's counter and transaction counts were the first keys of its
+// range, before its rows, while everything else a sync writes goes at the ends of
+// its kinds, after the rows: a sync dirtied the range's first page besides its
+// last ones. Since v7 they are its last keys (60 days of 10,000 accounts: 93 s
+// before, 75 s after); migration 7 moves them.
 
 import (
 	"bytes"
@@ -92,7 +99,7 @@ import (
 
 // schemaVersion is the version this build writes; files of an older version are
 // migrated at open, files of a newer one are refused.
-const schemaVersion = 6
+const schemaVersion = 7
 
 // appID marks a bbolt file as sandbank's.
 const appID = "sandbank"
@@ -131,15 +138,17 @@ var (
 
 // Kinds of record in per_account: the byte after the account prefix.
 const (
-	kindCounter  byte = 0
-	kindTxStats  byte = 1
-	kindTxRow    byte = 2
-	kindTxID     byte = 3
-	kindSnapshot byte = 4
-	kindEvent    byte = 5
-	kindPending  byte = 6
-	kindJob      byte = 7
-	kindCompact  byte = 8
+	kindCounterV6 byte = 0 // up to v6; migration 7 moves it to kindCounter
+	kindTxStatsV6 byte = 1 // up to v6; migration 7 moves it to kindTxStats
+	kindTxRow     byte = 2
+	kindTxID      byte = 3
+	kindSnapshot  byte = 4
+	kindEvent     byte = 5
+	kindPending   byte = 6
+	kindJob       byte = 7
+	kindCompact   byte = 8
+	kindCounter   byte = 9
+	kindTxStats   byte = 10
 )
 
 // currentBuckets are the top-level buckets of schemaVersion, created at every open.
@@ -164,6 +173,7 @@ var migrations = []migration{
 	{4, "an index of automatic syncs by due time", migrateToV4},
 	{5, "delivery attempts as records of their own instead of inside their event; events, snapshots and jobs in binary", migrateToV5},
 	{6, "no index of transaction IDs: an ID is looked for among the rows of its date", migrateToV6},
+	{7, "an account's counter and transaction counts after its other records, where a sync writes", migrateToV7},
 }
 
 // v1Buckets are the buckets schema v1 created.
@@ -296,6 +306,39 @@ func migrateToV6(tx *bolt.Tx) error {
 	return nil
 }
 
+// migrateToV7 moves each account's counter and transaction counts from the start
+// of its range to the end (kindCounterV6 → kindCounter, kindTxStatsV6 →
+// kindTxStats).
+func migrateToV7(tx *bolt.Tx) error {
+	per := tx.Bucket(bucketPerAccount)
+	c := per.Cursor()
+	type kv struct{ k, v []byte }
+	var moves []kv
+	k, _ := c.First()
+	for k != nil {
+		a, ok := splitAcctKey(k)
+		if !ok || len(k) == len(a) {
+			return fmt.Errorf("per_account key %x is malformed", k)
+		}
+		for _, m := range [...]struct{ from, to byte }{{kindCounterV6, kindCounter}, {kindTxStatsV6, kindTxStats}} {
+			if v := per.Get(kindKey(a, m.from)); v != nil {
+				moves = append(moves, kv{kindKey(a, m.from), bytes.Clone(v)}, kv{kindKey(a, m.to), nil})
+			}
+		}
+		k, _ = c.Seek(kindKey(a, 0xff)) // the next account's first key
+	}
+	for i := 0; i < len(moves); i += 2 { // not inside the loop above: a Put moves the cursor
+		from, to := moves[i], moves[i+1]
+		if err := per.Put(to.k, from.v); err != nil {
+			return err
+		}
+		if err := per.Delete(from.k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // jobsToBinary moves v4's JSON sync jobs, in the binary form of appendJob, into
 // their marks in per_account, and drops sync_jobs.
 func jobsToBinary(tx *bolt.Tx) error {
@@ -324,7 +367,7 @@ func jobsToBinary(tx *bolt.Tx) error {
 }
 
 // countersIntoAccounts moves v4's per-account counters, "account/ID" in sequences,
-// to kindCounter in per_account.
+// to kindCounterV6 in per_account.
 func countersIntoAccounts(tx *bolt.Tx) error {
 	seqs, per := tx.Bucket(bucketSequences), tx.Bucket(bucketPerAccount)
 	type kv struct{ k, v []byte }
@@ -339,7 +382,7 @@ func countersIntoAccounts(tx *bolt.Tx) error {
 		moved = append(moved, kv{bytes.Clone(k), bytes.Clone(v)})
 	}
 	for _, m := range moved {
-		if err := per.Put(acctKind(string(m.k[len(prefix):]), kindCounter), m.v); err != nil {
+		if err := per.Put(acctKind(string(m.k[len(prefix):]), kindCounterV6), m.v); err != nil {
 			return err
 		}
 		if err := seqs.Delete(m.k); err != nil {
@@ -411,7 +454,7 @@ func migrateToV2(tx *bolt.Tx) error {
 		if acct == nil {
 			return nil
 		}
-		return per.Put(kindKey(acct, kindTxStats), st.encode())
+		return per.Put(kindKey(acct, kindTxStatsV6), st.encode())
 	}
 	c := old.Cursor()
 	for k, v := c.First(); k != nil; k, v = c.Next() {

@@ -343,7 +343,8 @@ func modelQuery(all []modelTx, q engine.TxQuery) engine.TxPage {
 
 // checkIndexes verifies, for every account, what the kept counts promise: rows at
 // positions 0..count-1 in date order, each header counting the debits before it,
-// and no ID marks (schema v6 dropped them).
+// and no ID marks (schema v6 dropped them), and nothing where v7 moved the counts
+// and the counter from.
 func checkIndexes(db *DB) error {
 	return db.bolt.View(func(btx *bolt.Tx) error {
 		per := btx.Bucket(bucketPerAccount)
@@ -361,6 +362,8 @@ func checkIndexes(db *DB) error {
 				seen[string(a)] = c
 			}
 			switch k[len(a)] {
+			case kindCounterV6, kindTxStatsV6:
+				return fmt.Errorf("per_account key %x is of a kind that schema v7 moved", k)
 			case kindTxStats:
 				stats = append(stats, [2][]byte{bytes.Clone(a), bytes.Clone(v)})
 			case kindTxRow:
