@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"time"
 )
 
 // NewID derives an ObjectID-looking identifier (24 lowercase hex digits) from the
@@ -19,6 +20,21 @@ func NewID(namespace, kind string, seq uint64) string {
 	binary.BigEndian.PutUint64(b[:], seq)
 	h.Write(b[:])
 	return hex.EncodeToString(h.Sum(nil)[:12])
+}
+
+// NewTimedID is NewID with its first 4 bytes the Unix seconds of at, as a real
+// ObjectID's are: IDs made later sort later, so an index of them grows at its end
+// instead of at random places (the event index: a sync's event would otherwise
+// dirty a page of it of its own).
+func NewTimedID(namespace, kind string, seq uint64, at time.Time) string {
+	id := []byte(NewID(namespace, kind, seq))
+	const hexDigits = "0123456789abcdef"
+	ts := uint32(at.Unix())
+	for i := 7; i >= 0; i-- {
+		id[i] = hexDigits[ts&15]
+		ts >>= 4
+	}
+	return string(id)
 }
 
 // NewToken derives a bearer value (a connect code, reauth token, widget session or

@@ -65,10 +65,11 @@ func ReceivesWebhooks(s Settings, a Account) bool { return skipReason(s, a) == "
 // addEvent puts an event about a into the outbox inside tx; f says why (a failed
 // sync's code and message) and which job, if any; addEvent adds the account.
 func addEvent(tx Tx, s Settings, a Account, typ string, f EventFacts, now time.Time) (Event, error) {
-	id, err := accountScopedID(tx, s.IDNamespace, "event", a.ID)
+	n, err := tx.NextAccountSequence(a.ID)
 	if err != nil {
 		return Event{}, err
 	}
+	id := NewTimedID(s.IDNamespace, "event/"+a.ID, n, now)
 	f.Account, f.Business, f.App = NewAccountFacts(a), s.BusinessID(), s.AppID()
 	ev := Event{
 		ID:        id,
