@@ -27,9 +27,12 @@ import (
 // clock finds every write committed when the move returns.
 
 // maxAutoWrites bounds the automatic syncs' writes submitted and not yet committed:
-// enough for the store to fill its batches (store's maxBatch), few enough to hold
-// in memory.
-const maxAutoWrites = 32768
+// twice the store's batch (its maxBatch), so that while a full batch commits the
+// rounds go on fetching the next one instead of waiting for its slots, and few
+// enough to hold in memory. With as many as a batch, fetching and committing took
+// turns: 60 days of 10,000 accounts took 82 to 102 s, and 71 to 74 s with twice
+// as many (peak resident set 2.3–2.7 GB → 2.9–3.0 GB; a year of 1,000: 1.1 → 1.6 GB).
+const maxAutoWrites = 65536
 
 // autoWrite is an automatic sync's write that has not committed yet.
 type autoWrite struct {
