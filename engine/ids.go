@@ -28,12 +28,9 @@ func NewID(namespace, kind string, seq uint64) string {
 // dirty a page of it of its own).
 func NewTimedID(namespace, kind string, seq uint64, at time.Time) string {
 	id := []byte(NewID(namespace, kind, seq))
-	const hexDigits = "0123456789abcdef"
-	ts := uint32(at.Unix())
-	for i := 7; i >= 0; i-- {
-		id[i] = hexDigits[ts&15]
-		ts >>= 4
-	}
+	var ts [4]byte
+	binary.BigEndian.PutUint32(ts[:], uint32(at.Unix()))
+	hex.Encode(id[:8], ts[:])
 	return string(id)
 }
 
