@@ -282,17 +282,15 @@ func migrateToV5(tx *bolt.Tx) error {
 // their keys in memory at once.
 func migrateToV6(tx *bolt.Tx) error {
 	per := tx.Bucket(bucketPerAccount)
-	c := per.Cursor()
+	accounts, err := accountPrefixes(per)
+	if err != nil {
+		return err
+	}
 	var marks [][]byte
-	k, _ := c.First()
-	for k != nil {
-		a, ok := splitAcctKey(k)
-		if !ok || len(k) == len(a) {
-			return fmt.Errorf("per_account key %x is malformed", k)
-		}
+	for _, a := range accounts {
 		prefix := kindKey(a, kindTxID)
-		past := kindKey(a, 0xff) // after every key of this account
 		marks = marks[:0]
+		c := per.Cursor()
 		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
 			marks = append(marks, bytes.Clone(k))
 		}
@@ -301,7 +299,6 @@ func migrateToV6(tx *bolt.Tx) error {
 				return err
 			}
 		}
-		k, _ = c.Seek(past)
 	}
 	return nil
 }
@@ -311,32 +308,43 @@ func migrateToV6(tx *bolt.Tx) error {
 // kindTxStats).
 func migrateToV7(tx *bolt.Tx) error {
 	per := tx.Bucket(bucketPerAccount)
-	c := per.Cursor()
-	type kv struct{ k, v []byte }
-	var moves []kv
-	k, _ := c.First()
-	for k != nil {
-		a, ok := splitAcctKey(k)
-		if !ok || len(k) == len(a) {
-			return fmt.Errorf("per_account key %x is malformed", k)
-		}
-		for _, m := range [...]struct{ from, to byte }{{kindCounterV6, kindCounter}, {kindTxStatsV6, kindTxStats}} {
-			if v := per.Get(kindKey(a, m.from)); v != nil {
-				moves = append(moves, kv{kindKey(a, m.from), bytes.Clone(v)}, kv{kindKey(a, m.to), nil})
-			}
-		}
-		k, _ = c.Seek(kindKey(a, 0xff)) // the next account's first key
+	accounts, err := accountPrefixes(per)
+	if err != nil {
+		return err
 	}
-	for i := 0; i < len(moves); i += 2 { // not inside the loop above: a Put moves the cursor
-		from, to := moves[i], moves[i+1]
-		if err := per.Put(to.k, from.v); err != nil {
-			return err
-		}
-		if err := per.Delete(from.k); err != nil {
-			return err
+	for _, a := range accounts {
+		for _, m := range [...]struct{ from, to byte }{{kindCounterV6, kindCounter}, {kindTxStatsV6, kindTxStats}} {
+			from := kindKey(a, m.from)
+			v := per.Get(from)
+			if v == nil {
+				continue
+			}
+			if err := per.Put(kindKey(a, m.to), bytes.Clone(v)); err != nil {
+				return err
+			}
+			if err := per.Delete(from); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
+}
+
+// accountPrefixes lists the accounts (acctKey) that have keys in per_account, one
+// Seek each.
+func accountPrefixes(per *bolt.Bucket) ([][]byte, error) {
+	var out [][]byte
+	c := per.Cursor()
+	for k, _ := c.First(); k != nil; {
+		a, ok := splitAcctKey(k)
+		if !ok || len(k) == len(a) {
+			return nil, fmt.Errorf("per_account key %x is malformed", k)
+		}
+		a = bytes.Clone(a)
+		out = append(out, a)
+		k, _ = c.Seek(kindKey(a, 0xff)) // past every key of this account
+	}
+	return out, nil
 }
 
 // jobsToBinary moves v4's JSON sync jobs, in the binary form of appendJob, into
