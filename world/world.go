@@ -77,6 +77,7 @@ func Open(ctx context.Context, o Options) (_ *World, err error) {
 	if o.Seed == 0 {
 		o.Seed = DefaultSeed
 	}
+	tuneGC()
 	w := &World{}
 	defer func() {
 		if err != nil {
