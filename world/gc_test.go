@@ -33,11 +33,12 @@ func TestCollectorHasHeadroomWhileTheHeapIsSmall(t *testing.T) {
 		t.Skip("GOGC or GOMEMLIMIT is set: the tuner leaves the collector to them (as it should)")
 	}
 	tuneGC()
-	// A test's live heap is a few MB: room for 64 MB is GOGC of 200 and more.
-	collectUntil(t, "at least 200 over a small heap", func(p uint64) bool { return p >= 200 })
-	// A live heap larger than the headroom: Go's own GOGC again.
+	// A test's live heap is a few MB, under half the headroom: room for 64 MB is
+	// more than room for twice the live heap.
+	collectUntil(t, "more than gcPercent over a small heap", func(p uint64) bool { return p > gcPercent })
+	// A live heap larger than the headroom: room for twice the live heap.
 	big := make([]byte, 3*gcHeadroom/2)
-	collectUntil(t, "100 over a heap larger than the headroom", func(p uint64) bool { return p == 100 })
+	collectUntil(t, "gcPercent over a heap larger than the headroom", func(p uint64) bool { return p == gcPercent })
 	runtime.KeepAlive(big)
-	collectUntil(t, "at least 200 once the heap is small again", func(p uint64) bool { return p >= 200 })
+	collectUntil(t, "more than gcPercent once the heap is small again", func(p uint64) bool { return p > gcPercent })
 }
