@@ -175,8 +175,10 @@ fi
 FIXTURES="$(cd "$(dirname "$0")/../fixtures" && pwd)"
 step "play fixtures/password-change.yaml"
 rm -f "$DIR/exit" "$DIR/stderr"
-$T kill-session -t main
-$T new-session -d -s main -x 120 -y 40 \
+# The same pane, its command replaced: killing the only session makes the tmux
+# server exit, and a new session started at that moment can reach the dying server
+# ("server exited unexpectedly").
+$T respawn-pane -k -t main \
   "'$BIN' scenario play '$FIXTURES/password-change.yaml' --addr 127.0.0.1:0 --log '$DIR/play.log' 2>'$DIR/stderr'; echo \$? >'$DIR/exit'; exec sleep 600"
 wait_for 'next: step 1/15 connect: adam'
 keys C-n
