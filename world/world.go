@@ -67,6 +67,7 @@ type World struct {
 
 // Open opens the world in o.DB, or makes a new one there. On error nothing stays
 // open; a database file it created is left for the caller to remove (Remove).
+// The first Open of a process also gives the garbage collector room (tuneGC).
 func Open(ctx context.Context, o Options) (_ *World, err error) {
 	if o.DB == "" || o.Sender == nil {
 		return nil, errors.New("world: DB and Sender are required")
