@@ -89,9 +89,10 @@ func addEvent(tx Tx, s Settings, a Account, typ string, f EventFacts, now time.T
 
 // accountScopedID derives the ID of an account's n-th sync job from the account
 // and n alone; addEvent derives an event's the same way, with the time it was
-// made in front (NewTimedID). Syncs of different accounts commit in whatever order they
-// finish — an auto-sync round runs them in parallel — so a global counter would
-// hand out the same IDs to different events from run to run (DESIGN §3).
+// made in front (NewTimedID). Syncs of different accounts commit in whatever
+// order they finish — an auto-sync round runs them in parallel — so a global
+// counter would hand out the same IDs to different events from run to run
+// (DESIGN §3).
 // One counter per account serves every kind, and the store keeps it beside the
 // account's records, which keeps a sync's writes on fewer pages.
 func accountScopedID(tx Tx, namespace, kind, accountID string) (string, error) {
