@@ -300,6 +300,15 @@ func (db *DB) Usage() (used, size int64, err error) {
 	return used, fi.Size(), nil
 }
 
+// Writes reports how many writes the commits have made since the file was opened:
+// one per page written (with its overflow pages, if any), meta pages included. A
+// commit's pages lie scattered over the file, and its fsync costs the disk about
+// one operation per write (BenchmarkDiskFloor measures one).
+func (db *DB) Writes() int64 {
+	st := db.bolt.Stats()
+	return st.TxStats.GetWrite()
+}
+
 // Path is the database file's path.
 func (db *DB) Path() string { return db.path }
 

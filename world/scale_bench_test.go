@@ -12,11 +12,13 @@ package world
 // s-settled (until webhook delivery has caught up too), ms/account-day of both,
 // their CPU seconds, B/account-year (growth of the pages in use; fileB: of the
 // file, which bbolt grows in steps), peakRSS-MB (the kernel's high-water mark; the
-// file is memory-mapped), tx/account-day, and the raw bbolt baseline's seconds,
-// ms/account-day and bytes. The accounts' profiles are the world's mix and one in
-// seven dormant; SANDBANK_BENCH_PROFILE=dormant makes them all dormant (accounts
-// made through POST /sandbox/customers are, by default: every sync finds nothing
-// new), SANDBANK_BENCH_NO_WEBHOOKS=1 sets no webhook URL, and
+// file is memory-mapped), tx/account-day, writes/account-day (the advance's page
+// writes, store.DB.Writes; store's BenchmarkDiskFloor measures what one costs this
+// disk), and the raw bbolt baseline's seconds, ms/account-day, bytes and writes.
+// The accounts' profiles are the world's mix and one in seven dormant;
+// SANDBANK_BENCH_PROFILE=dormant makes them all dormant (accounts made through
+// POST /sandbox/customers are, by default: every sync finds nothing new),
+// SANDBANK_BENCH_NO_WEBHOOKS=1 sets no webhook URL, and
 // SANDBANK_BENCH_10K_YEAR=1 adds the year of 10,000 accounts (long), and
 // SANDBANK_BENCH_CPUPROFILE=/tmp/p writes a CPU profile of each advance (of its
 // first SANDBANK_BENCH_CPUPROFILE_FOR, e.g. 5m, if set);
@@ -135,6 +137,7 @@ func benchScale(b *testing.B, n int, year bool) {
 		txBefore := countTx(b, w)
 		resetPeakRSS()
 		cpu0 := cpuTime()
+		writes0 := w.DB.Writes()
 		stopProfile := startProfile(b, fmt.Sprintf("%d-%s", n, label))
 		b.StartTimer()
 		start := time.Now()
@@ -144,6 +147,7 @@ func benchScale(b *testing.B, n int, year bool) {
 		stopProgress()
 		stopProfile()
 		cpuAdv := cpuTime() - cpu0
+		writes := w.DB.Writes() - writes0
 		advanceOnly := os.Getenv("SANDBANK_BENCH_ADVANCE_ONLY") != "" && !strings.HasPrefix(label, "day")
 		if !advanceOnly {
 			stopProfile = startProfile(b, fmt.Sprintf("%d-%s-settle", n, label))
@@ -173,7 +177,9 @@ func benchScale(b *testing.B, n int, year bool) {
 		report(float64(after.file-before.file)/float64(n)*365/float64(days), "fileB/account-year-"+label)
 		report(float64(peak)/(1<<20), "peakRSS-MB-"+label)
 		report(float64(txs)/accountDays, "tx/account-day-"+label)
-		raw, rawBytes := rawBolt(b, w, days, txBefore, txAfter)
+		report(float64(writes)/accountDays, "writes/account-day-"+label)
+		raw, rawBytes, rawWrites := rawBolt(b, w, days, txBefore, txAfter)
+		report(float64(rawWrites)/accountDays, "writes/account-day-raw-"+label)
 		report(raw.Seconds(), "s-raw-bbolt-"+label)
 		report(float64(raw.Microseconds())/1000/accountDays, "ms/account-day-raw-"+label)
 		report(float64(rawBytes)/float64(n)*365/float64(days), "B/account-year-raw-"+label)
@@ -198,7 +204,7 @@ func benchScale(b *testing.B, n int, year bool) {
 		}
 		slices.Sort(vs)
 		switch {
-		case strings.HasPrefix(name, "B/"), strings.HasPrefix(name, "fileB/"), strings.HasPrefix(name, "tx/"):
+		case strings.HasPrefix(name, "B/"), strings.HasPrefix(name, "fileB/"), strings.HasPrefix(name, "tx/"), strings.HasPrefix(name, "writes/"):
 			sum := 0.0
 			for _, v := range vs {
 				sum += v
@@ -370,8 +376,9 @@ func countTx(b *testing.B, w *World) map[string]int64 {
 // rawBolt writes the transactions the syncs stored in the period (each account's
 // newest, after-before of them) into a new bbolt file with fsync on — each as one
 // row, keyed by account and position, as the store keeps them — one write
-// transaction a simulated day, and reports the time and the bytes in use.
-func rawBolt(b *testing.B, w *World, days int, before, after map[string]int64) (time.Duration, int64) {
+// transaction a simulated day, and reports the time, the bytes in use and the
+// page writes.
+func rawBolt(b *testing.B, w *World, days int, before, after map[string]int64) (took time.Duration, used, writes int64) {
 	b.Helper()
 	ctx := context.Background()
 	accounts, err := w.Engine.Accounts(ctx)
@@ -420,13 +427,13 @@ func rawBolt(b *testing.B, w *World, days int, before, after map[string]int64) (
 			return nil
 		}))
 	}
-	took := time.Since(start)
-	var used int64
+	took = time.Since(start)
 	must(b, db.View(func(tx *bolt.Tx) error {
 		used = tx.Size() - int64(db.Stats().FreePageN+db.Stats().PendingPageN)*int64(db.Info().PageSize)
 		return nil
 	}))
-	return took, used
+	st := db.Stats()
+	return took, used, st.TxStats.GetWrite()
 }
 
 // startProfile writes a CPU profile of the advance to

@@ -1,0 +1,70 @@
+package store
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// BenchmarkDiskFloor is what a durable commit costs the disk itself, without
+// bbolt: k pages of 4 KB written the way bbolt's commit writes them — one write
+// per page, then fdatasync, then the meta page, then fdatasync — each page either
+// at a random place in a 64 MB file (as the pages of a commit that reuses freed
+// pages are) or all in a row. A commit's writes (DB.Writes, the scale benchmark's
+// writes/account-day) times the cost of one scattered page here is the floor of
+// what its fsyncs cost on this machine.
+//
+//	go test ./store -run '^$' -bench DiskFloor
+func BenchmarkDiskFloor(b *testing.B) {
+	const pageSize, filePages = 4096, 16384
+	f, err := os.OpenFile(filepath.Join(b.TempDir(), "floor"), os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	chunk := make([]byte, 1<<20)
+	for off := int64(0); off < filePages*pageSize; off += int64(len(chunk)) {
+		if _, err := f.WriteAt(chunk, off); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := fdatasync(f); err != nil {
+		b.Fatal(err)
+	}
+	page := make([]byte, pageSize)
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, k := range []int{1, 10, 35, 100} {
+		for _, scattered := range []bool{true, false} {
+			name := fmt.Sprintf("pages=%d/contiguous", k)
+			if scattered {
+				name = fmt.Sprintf("pages=%d/scattered", k)
+			}
+			b.Run(name, func(b *testing.B) {
+				for b.Loop() {
+					first := 2 + rng.IntN(filePages-2-k)
+					for j := range k {
+						p := first + j
+						if scattered {
+							p = 2 + rng.IntN(filePages-2)
+						}
+						if _, err := f.WriteAt(page, int64(p)*pageSize); err != nil {
+							b.Fatal(err)
+						}
+					}
+					if err := fdatasync(f); err != nil {
+						b.Fatal(err)
+					}
+					if _, err := f.WriteAt(page, 0); err != nil { // the meta page
+						b.Fatal(err)
+					}
+					if err := fdatasync(f); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/commit")
+			})
+		}
+	}
+}
