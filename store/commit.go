@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"sandbank/engine"
 )
@@ -141,6 +142,8 @@ func (db *DB) lead() {
 func (db *DB) commit(batch []*write) {
 	for len(batch) > 0 {
 		failed, ferr := -1, error(nil)
+		start := time.Now()
+		var ran time.Time // when the writes had run and bbolt's commit began
 		err := db.run(context.Background(), true, func(t engine.Tx) error {
 			for i, w := range batch {
 				if err := runWrite(w, t); err != nil {
@@ -148,8 +151,15 @@ func (db *DB) commit(batch []*write) {
 					return errAbort
 				}
 			}
-			return db.putClock(t.(*tx).btx)
+			err := db.putClock(t.(*tx).btx)
+			ran = time.Now()
+			return err
 		})
+		db.writer.batches.Add(1)
+		db.writer.busy.Add(int64(time.Since(start)))
+		if !ran.IsZero() {
+			db.writer.committing.Add(int64(time.Since(ran)))
+		}
 		if failed < 0 {
 			for _, w := range batch {
 				w.err = err

@@ -36,6 +36,7 @@ type DB struct {
 	path   string
 	writes writeQueue
 	clock  atomic.Pointer[func() engine.ClockState] // see KeepClock
+	writer writerCounters                           // see WriterStats
 }
 
 // KeepClock makes every write transaction record the clock's state as state
@@ -307,6 +308,26 @@ func (db *DB) Usage() (used, size int64, err error) {
 func (db *DB) Writes() int64 {
 	st := db.bolt.Stats()
 	return st.TxStats.GetWrite()
+}
+
+// WriterStats is what the writer (commit.go) has done since the file was opened.
+type WriterStats struct {
+	Batches int64         // transactions committed, or rolled back and run again
+	Busy    time.Duration // time it spent running batches, from begin to commit
+	// Committing is the part of Busy spent in bbolt's commit after the batch's
+	// writes ran: laying out and writing the pages, and the fsyncs.
+	Committing time.Duration
+}
+
+type writerCounters struct{ batches, busy, committing atomic.Int64 }
+
+// WriterStats reports the writer's work so far. Beside the wall time of a clock
+// jump it says whether the jump waited on the writer (Busy near the whole jump)
+// and on what (Committing: the pages and the disk; the rest: the syncs' reads and
+// puts).
+func (db *DB) WriterStats() WriterStats {
+	return WriterStats{Batches: db.writer.batches.Load(), Busy: time.Duration(db.writer.busy.Load()),
+		Committing: time.Duration(db.writer.committing.Load())}
 }
 
 // Path is the database file's path.

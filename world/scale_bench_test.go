@@ -14,7 +14,11 @@ package world
 // file, which bbolt grows in steps), peakRSS-MB (the kernel's high-water mark; the
 // file is memory-mapped), tx/account-day, writes/account-day (the advance's page
 // writes, store.DB.Writes; store's BenchmarkDiskFloor measures what one costs this
-// disk), and the raw bbolt baseline's seconds, ms/account-day, bytes and writes.
+// disk), batches (the store writer's transactions), writer-busy-% (the share of the
+// advance the writer spent running them: near 100, the jump waited on it),
+// committing-% (the share of that in bbolt's commit — pages laid out and written,
+// fsyncs — rather than in the syncs' reads and puts), and the raw bbolt baseline's
+// seconds, ms/account-day, bytes and writes.
 // The accounts' profiles are the world's mix and one in seven dormant;
 // SANDBANK_BENCH_PROFILE=dormant makes them all dormant (accounts made through
 // POST /sandbox/customers are, by default: every sync finds nothing new),
@@ -137,13 +141,14 @@ func benchScale(b *testing.B, n int, year bool) {
 		txBefore := countTx(b, w)
 		resetPeakRSS()
 		cpu0 := cpuTime()
-		writes0 := w.DB.Writes()
+		writes0, writer0 := w.DB.Writes(), w.DB.WriterStats()
 		stopProfile := startProfile(b, fmt.Sprintf("%d-%s", n, label))
 		b.StartTimer()
 		start := time.Now()
 		stopProgress := progress(w, fmt.Sprintf("%d-%s", n, label), start)
 		must(b, w.Clock.Advance(time.Duration(days)*24*time.Hour))
 		adv := time.Since(start)
+		writer := w.DB.WriterStats()
 		stopProgress()
 		stopProfile()
 		cpuAdv := cpuTime() - cpu0
@@ -178,6 +183,11 @@ func benchScale(b *testing.B, n int, year bool) {
 		report(float64(peak)/(1<<20), "peakRSS-MB-"+label)
 		report(float64(txs)/accountDays, "tx/account-day-"+label)
 		report(float64(writes)/accountDays, "writes/account-day-"+label)
+		// Whether the jump waited on the store's writer, and on what.
+		busy := writer.Busy - writer0.Busy
+		report(float64(writer.Batches-writer0.Batches), "batches-"+label)
+		report(100*busy.Seconds()/adv.Seconds(), "writer-busy-%-"+label)
+		report(100*(writer.Committing-writer0.Committing).Seconds()/max(busy.Seconds(), 1e-9), "committing-%-"+label)
 		raw, rawBytes, rawWrites := rawBolt(b, w, days, txBefore, txAfter)
 		report(float64(rawWrites)/accountDays, "writes/account-day-raw-"+label)
 		report(raw.Seconds(), "s-raw-bbolt-"+label)
