@@ -150,7 +150,7 @@ func BenchmarkIngest(b *testing.B) {
 			for i := lo; i < hi; i++ {
 				s := makeBenchSync(i)
 				rows, snap, account, event := rawRecords(s)
-				snapKey := seqKey(acctKind(s.account.ID, kindSnapshot), 1)
+				snapKey := snapshotKey(s.account.ID, s.snap.At, 1)
 				start := time.Now()
 				err := raw.Update(func(tx *bolt.Tx) error {
 					per := tx.Bucket(bucketPerAccount)

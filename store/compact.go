@@ -18,8 +18,6 @@ import (
 	"fmt"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"sandbank/engine"
 )
 
@@ -41,19 +39,20 @@ func (t *tx) CompactHistory(accountID string, before time.Time, every time.Durat
 	if v := per.Get(gate); len(v) == 8 && cut < beUint64(v) {
 		return nil // compacted up to a cut not long ago
 	}
-	done := true
-	for _, step := range []func(string, uint64) (bool, error){t.compactSnapshot, t.compactJob, t.compactEvent} {
-		n := 0
-		for ; n < compactPerCall; n++ {
-			deleted, err := step(accountID, cut)
-			if err != nil {
-				return err
-			}
-			if !deleted {
-				break
-			}
+	prefix := acctKind(accountID, kindHistory)
+	dels, done, err := t.compactWalk(prefix, cut)
+	if err != nil {
+		return err
+	}
+	for _, d := range dels {
+		if d.event {
+			err = t.deleteEvent(d.seq, d.k)
+		} else {
+			err = per.Delete(d.k)
 		}
-		done = done && n < compactPerCall
+		if err != nil {
+			return err
+		}
 	}
 	if !done {
 		return nil // more to delete: the next call goes on
@@ -61,80 +60,93 @@ func (t *tx) CompactHistory(accountID string, before time.Time, every time.Durat
 	return per.Put(gate, binary.BigEndian.AppendUint64(nil, timeKey(before.Add(every))))
 }
 
-// oldestTwo returns the first two keys starting with prefix (nil where there are
-// fewer), copied.
-func oldestTwo(b *bolt.Bucket, prefix []byte) (first, second []byte, firstV []byte) {
-	c := b.Cursor()
-	k, v := c.Seek(prefix)
-	if k == nil || !bytes.HasPrefix(k, prefix) {
-		return nil, nil, nil
-	}
-	first, firstV = bytes.Clone(k), bytes.Clone(v)
-	if k, _ = c.Next(); k != nil && bytes.HasPrefix(k, prefix) {
-		second = bytes.Clone(k)
-	}
-	return first, second, firstV
+// histDel is an entry of an account's history that compaction deletes.
+type histDel struct {
+	k     []byte
+	event bool
+	seq   uint64 // an event's
 }
 
-// compactSnapshot deletes the account's oldest snapshot if it ended before cut and
-// is not the newest. Repeats count only on the newest, so a snapshot ends by the
-// time the next one was taken: that one's time decides.
-func (t *tx) compactSnapshot(accountID string, cut uint64) (bool, error) {
-	per := t.bucket(bucketPerAccount)
-	prefix := acctKind(accountID, kindSnapshot)
-	k, next, _ := oldestTwo(per, prefix)
-	if next == nil {
-		return false, nil
+// compactWalk walks an account's history from its oldest entry and returns what to
+// delete, at most compactPerCall of each kind, and whether that was all (for each
+// kind, fewer than compactPerCall). Of each kind it deletes the oldest entries in a
+// row that may go, and stops at the first that may not:
+//   - a snapshot or a job, when the next of its kind began before cut (it ended
+//     then: repeats count only on the newest), which its key's time says;
+//   - an event, when it was settled (delivered or skipped) before cut and the next
+//     event is settled too: a pending event's predecessor tells when it was due
+//     (engine's attemptTime).
+//
+// Entries go by time, so the walk ends where every kind has stopped: at the first
+// snapshot and job from cut on, and at the event after the first one made from cut
+// on.
+func (t *tx) compactWalk(prefix []byte, cut uint64) (dels []histDel, done bool, err error) {
+	type kindState struct {
+		prev    []byte // the previous entry of the kind, which the next decides on
+		prevSeq uint64
+		settled bool // of prev, an event
+		prevAt  uint64
+		stopped bool
+		n       int
 	}
-	s, err := decodeSnapshot(accountID, beUint64(next[len(prefix):]), per.Get(next))
-	if err != nil {
-		return false, err
+	var snaps, jobs, events kindState
+	eventsB := t.bucket(bucketEvents)
+	c := t.bucket(bucketPerAccount).Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		if snaps.stopped && jobs.stopped && events.stopped {
+			break
+		}
+		at, what, id, ok := splitHistory(prefix, k)
+		if !ok {
+			return nil, false, fmt.Errorf("history key %x is malformed", k)
+		}
+		switch what {
+		case histSnapshot, histJob:
+			st := &snaps
+			if what == histJob {
+				st = &jobs
+			}
+			switch {
+			case st.stopped:
+			case at >= cut:
+				st.stopped = true
+			case st.n == compactPerCall:
+				st.stopped = true
+			case st.prev != nil:
+				dels = append(dels, histDel{k: st.prev})
+				st.n++
+				fallthrough
+			default:
+				st.prev = bytes.Clone(k)
+			}
+		case histEvent:
+			if events.stopped {
+				continue
+			}
+			if len(id) != 8 {
+				return nil, false, fmt.Errorf("event mark %x is malformed", k)
+			}
+			seq := beUint64(id)
+			pending, settledAt, err := eventSettled(eventsB.Get(id))
+			if err != nil {
+				return nil, false, fmt.Errorf("event #%d: %w", seq, err)
+			}
+			if events.prev != nil {
+				if events.n == compactPerCall || !events.settled || events.prevAt >= cut || pending {
+					events.stopped = true
+					continue
+				}
+				dels = append(dels, histDel{k: events.prev, event: true, seq: events.prevSeq})
+				events.n++
+			}
+			if at >= cut { // it cannot go, nor any after it
+				events.stopped = true
+				continue
+			}
+			events.prev, events.prevSeq, events.settled, events.prevAt = bytes.Clone(k), seq, !pending, settledAt
+		}
 	}
-	if timeKey(s.At) >= cut {
-		return false, nil
-	}
-	return true, per.Delete(k)
-}
-
-// compactJob deletes the account's oldest sync job if it ended before cut and is
-// not the newest. Repeats count only on the newest, so a job ends by the time the
-// next one started, which its key holds: nothing is decoded.
-func (t *tx) compactJob(accountID string, cut uint64) (bool, error) {
-	per := t.bucket(bucketPerAccount)
-	prefix := acctKind(accountID, kindJob)
-	k, next, _ := oldestTwo(per, prefix)
-	if next == nil || len(next) < len(prefix)+8 || beUint64(next[len(prefix):]) >= cut {
-		return false, nil
-	}
-	return true, per.Delete(k)
-}
-
-// compactEvent deletes the account's oldest event, with its attempts, if it was
-// settled (delivered or skipped) before cut and the event after it is settled too:
-// a pending event's predecessor tells when it was due (engine's attemptTime).
-func (t *tx) compactEvent(accountID string, cut uint64) (bool, error) {
-	per := t.bucket(bucketPerAccount)
-	prefix := acctKind(accountID, kindEvent)
-	k, next, _ := oldestTwo(per, prefix)
-	if k == nil || next == nil {
-		return false, nil
-	}
-	events := t.bucket(bucketEvents)
-	seq, nextSeq := beUint64(k[len(prefix):]), beUint64(next[len(prefix):])
-	pending, at, err := eventSettled(events.Get(seqKey(nil, seq)))
-	if err != nil {
-		return false, fmt.Errorf("event #%d: %w", seq, err)
-	}
-	if pending || at >= cut {
-		return false, nil
-	}
-	if pending, _, err = eventSettled(events.Get(seqKey(nil, nextSeq))); err != nil {
-		return false, fmt.Errorf("event #%d: %w", nextSeq, err)
-	}
-	if pending {
-		return false, nil
-	}
-	return true, t.deleteEvent(seq, k)
+	return dels, snaps.n < compactPerCall && jobs.n < compactPerCall && events.n < compactPerCall, nil
 }
 
 // deleteEvent removes a settled event: its record, ID, place in its account's log

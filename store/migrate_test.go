@@ -463,7 +463,7 @@ func TestMigrateV5MovesCountersAndJobs(t *testing.T) {
 			FinishedAt: job.FinishedAt, Status: job.Status, Code: job.Code, Message: job.Message, HasNewData: true, NewTransactions: 2})
 		must(t, err)
 		must(t, jobs.Put([]byte(job.ID), raw))
-		must(t, tx.Bucket(bucketPerAccount).Put(jobKey(job.AccountID, job.StartedAt, job.ID), mark))
+		must(t, tx.Bucket(bucketPerAccount).Put(jobKeyV7(job.AccountID, job.StartedAt, job.ID), mark))
 		// An event as v3 and v4 kept it since webhook formats: facts, and attempts
 		// that say their format.
 		rec := toEventRecordV4(event)
@@ -473,7 +473,7 @@ func TestMigrateV5MovesCountersAndJobs(t *testing.T) {
 		must(t, tx.Bucket(bucketEvents).Put(seqKey(nil, 1), raw))
 		must(t, tx.Bucket(bucketEvents).SetSequence(1))
 		must(t, tx.Bucket(bucketEventIDs).Put([]byte(event.ID), seqKey(nil, 1)))
-		must(t, tx.Bucket(bucketPerAccount).Put(seqKey(acctKind(event.AccountID, kindEvent), 1), mark))
+		must(t, tx.Bucket(bucketPerAccount).Put(seqKey(acctKind(event.AccountID, kindEventV7), 1), mark))
 		return putMeta(tx, 4)
 	})
 	db, err = Open(path)

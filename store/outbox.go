@@ -42,7 +42,7 @@ func (t *tx) AppendEvent(e engine.Event) (_ engine.Event, err error) {
 	if err := ids.Put([]byte(e.ID), key); err != nil {
 		return e, err
 	}
-	if err := t.bucket(bucketPerAccount).Put(seqKey(acctKind(e.AccountID, kindEvent), e.Seq), mark); err != nil {
+	if err := t.bucket(bucketPerAccount).Put(historyKey(e.AccountID, e.CreatedAt, histEvent, key), mark); err != nil {
 		return e, err
 	}
 	if e.Status == engine.DeliveryPending {
@@ -142,27 +142,63 @@ func (t *tx) eventBySeq(seq uint64) (engine.Event, error) {
 
 func (t *tx) Events(q engine.EventQuery) (es []engine.Event, err error) {
 	defer t.guard(&err)
-	var prefix []byte // of keys in the bucket walked; seqs follow it
-	var c *bolt.Cursor
-	if q.AccountID == "" {
-		c = t.bucket(bucketEvents).Cursor()
-	} else {
-		if len(q.AccountID) > maxIDLen {
-			return nil, nil
-		}
-		prefix = acctKind(q.AccountID, kindEvent)
-		c = t.bucket(bucketPerAccount).Cursor()
+	if q.AccountID != "" {
+		return t.accountEvents(q)
 	}
+	c := t.bucket(bucketEvents).Cursor()
 	var k []byte
 	if q.BeforeSeq == 0 {
-		k, _ = lastWithPrefix(c, prefix)
-	} else if k, _ = c.Seek(seqKey(prefix, q.BeforeSeq)); k == nil {
+		k, _ = c.Last()
+	} else if k, _ = c.Seek(seqKey(nil, q.BeforeSeq)); k == nil {
 		k, _ = c.Last()
 	} else {
 		k, _ = c.Prev()
 	}
-	for ; k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Prev() {
-		e, err := t.eventBySeq(beUint64(k[len(prefix):]))
+	for ; k != nil; k, _ = c.Prev() {
+		e, err := t.eventBySeq(beUint64(k))
+		if err != nil {
+			return nil, err
+		}
+		es = append(es, e)
+		if q.Limit > 0 && len(es) == q.Limit {
+			break
+		}
+	}
+	return es, nil
+}
+
+// accountEvents lists an account's events, newest first, through the marks in its
+// history, which go by when each event was made (then by seq). Events before
+// BeforeSeq are those whose marks come before its mark; if that event is gone, those
+// with a lower seq.
+func (t *tx) accountEvents(q engine.EventQuery) (es []engine.Event, err error) {
+	if len(q.AccountID) > maxIDLen {
+		return nil, nil
+	}
+	prefix := acctKind(q.AccountID, kindHistory)
+	var before []byte
+	gone := false
+	if q.BeforeSeq != 0 {
+		seqK := seqKey(nil, q.BeforeSeq)
+		if v := t.bucket(bucketEvents).Get(seqK); v != nil {
+			u, _, err := eventFields(v)
+			if err != nil {
+				return nil, fmt.Errorf("event #%d: %w", q.BeforeSeq, err)
+			}
+			before = historyKeyAt(prefix, u[1], histEvent, seqK)
+		} else {
+			gone = true
+		}
+	}
+	for h := range historyFrom(t.bucket(bucketPerAccount).Cursor(), prefix, histEvent, before) {
+		if len(h.id) != 8 {
+			return nil, fmt.Errorf("event mark %x is malformed", h.k)
+		}
+		seq := beUint64(h.id)
+		if gone && seq >= q.BeforeSeq {
+			continue
+		}
+		e, err := t.eventBySeq(seq)
 		if err != nil {
 			return nil, err
 		}

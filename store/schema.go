@@ -10,7 +10,7 @@ package store
 //   - Per-account keys start with acctKey(id): one length byte, then the ID. The length
 //     byte keeps one account's range from running into another's whose ID it prefixes.
 //
-// Buckets (v7) and their keys → values:
+// Buckets (v8) and their keys → values:
 //
 //	meta            "schema" → BE uint32 version; "app" → appID
 //	config          "settings" → settingsRecord JSON; "clock" → clockRecord JSON
@@ -20,14 +20,18 @@ package store
 //	                acct | kind | …, so that a sync dirties few pages:
 //	  kindTxRow     acct|2|BE(pos)              → tx row (records.go); pos is the row's
 //	                index in the account's history, oldest first: a page is one Seek
-//	  kindTxID      acct|3|bank tx ID           → mark, up to v5 (see below)
-//	  kindSnapshot  acct|4|BE(seq)              → snapshot record, binary (records.go,
-//	                appendSnapshot); seq from 1
-//	  kindEvent     acct|5|BE(event seq)        → mark: the account's webhook log
+//	  kindHistory   acct|3|timeKey(at)|what|id  → the account's history, by time,
+//	                so that a sync appends its snapshot, job and event mark side
+//	                by side, where its counter and counts follow (up to v5 the
+//	                kind byte 3 held marks of bank tx IDs, see below):
+//	    histSnapshot  what 1, at its time, id BE(seq) → snapshot record, binary
+//	                (records.go, appendSnapshot); seq from 1
+//	    histJob       what 2, at its start, id job ID → sync job record, binary
+//	                (records.go, appendJob)
+//	    histEvent     what 3, at the event's creation, id BE(event seq) → mark:
+//	                the account's webhook log
 //	  kindPending   acct|6|BE(event seq)        → timeKey(NextAttemptAt): pending
 //	                events; the first of an account's range is its head
-//	  kindJob       acct|7|timeKey(start)|job ID → sync job record, binary (records.go,
-//	                appendJob): jobs by start
 //	  kindCompact   acct|8                      → timeKey: the cut before which
 //	                CompactHistory has nothing to do (compact.go); absent until the
 //	                account's first compaction (added without a version)
@@ -84,6 +88,11 @@ package store
 // its kinds, after the rows: a sync dirtied the range's first page besides its
 // last ones. Since v7 they are its last keys (60 days of 10,000 accounts: 93 s
 // before, 79 s after); migration 7 moves them.
+//
+// Up to v7 snapshots (acct|4|BE(seq)), event marks (acct|5|BE(event seq)) and
+// jobs (acct|7|timeKey(start)|job ID) were three ranges, each holding a month of
+// history: a sync appended at the ends of all three, three pages apart. Since v8
+// they are one range by time; migration 8 moves them.
 
 import (
 	"bytes"
@@ -99,7 +108,7 @@ import (
 
 // schemaVersion is the version this build writes; files of an older version are
 // migrated at open, files of a newer one are refused.
-const schemaVersion = 7
+const schemaVersion = 8
 
 // appID marks a bbolt file as sandbank's.
 const appID = "sandbank"
@@ -138,17 +147,25 @@ var (
 
 // Kinds of record in per_account: the byte after the account prefix.
 const (
-	kindCounterV6 byte = 0 // up to v6; migration 7 moves it to kindCounter
-	kindTxStatsV6 byte = 1 // up to v6; migration 7 moves it to kindTxStats
-	kindTxRow     byte = 2
-	kindTxID      byte = 3
-	kindSnapshot  byte = 4
-	kindEvent     byte = 5
-	kindPending   byte = 6
-	kindJob       byte = 7
-	kindCompact   byte = 8
-	kindCounter   byte = 9
-	kindTxStats   byte = 10
+	kindCounterV6  byte = 0 // up to v6; migration 7 moves it to kindCounter
+	kindTxStatsV6  byte = 1 // up to v6; migration 7 moves it to kindTxStats
+	kindTxRow      byte = 2
+	kindTxIDV5     byte = 3 // up to v5; migration 6 drops it
+	kindHistory    byte = 3 // since v8
+	kindSnapshotV7 byte = 4 // up to v7; migration 8 moves these three into kindHistory
+	kindEventV7    byte = 5
+	kindJobV7      byte = 7
+	kindPending    byte = 6
+	kindCompact    byte = 8
+	kindCounter    byte = 9
+	kindTxStats    byte = 10
+)
+
+// What an entry of kindHistory is: the byte after its time.
+const (
+	histSnapshot byte = 1
+	histJob      byte = 2
+	histEvent    byte = 3
 )
 
 // currentBuckets are the top-level buckets of schemaVersion, created at every open.
@@ -174,6 +191,7 @@ var migrations = []migration{
 	{5, "delivery attempts as records of their own instead of inside their event; events, snapshots and jobs in binary", migrateToV5},
 	{6, "no index of transaction IDs: an ID is looked for among the rows of its date", migrateToV6},
 	{7, "an account's counter and transaction counts after its other records, where a sync writes", migrateToV7},
+	{8, "an account's snapshots, sync jobs and event marks in one range, by time", migrateToV8},
 }
 
 // v1Buckets are the buckets schema v1 created.
@@ -288,7 +306,7 @@ func migrateToV6(tx *bolt.Tx) error {
 	}
 	var marks [][]byte
 	for _, a := range accounts {
-		prefix := kindKey(a, kindTxID)
+		prefix := kindKey(a, kindTxIDV5)
 		marks = marks[:0]
 		c := per.Cursor()
 		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
@@ -330,6 +348,67 @@ func migrateToV7(tx *bolt.Tx) error {
 	return nil
 }
 
+// migrateToV8 moves each account's snapshots (kindSnapshotV7, keyed by number),
+// event marks (kindEventV7, by event seq) and sync jobs (kindJobV7, by start) into
+// one range, kindHistory, keyed by time: a snapshot by when it was taken, a mark
+// by when its event was made, a job by when it started. A mark whose event is gone
+// has nothing to show and is dropped.
+func migrateToV8(tx *bolt.Tx) error {
+	per, events := tx.Bucket(bucketPerAccount), tx.Bucket(bucketEvents)
+	accounts, err := accountPrefixes(per)
+	if err != nil {
+		return err
+	}
+	type kv struct{ k, v []byte }
+	var old [][]byte
+	var moved []kv
+	for _, a := range accounts {
+		old, moved = old[:0], moved[:0]
+		hist := kindKey(a, kindHistory)
+		for _, kind := range []byte{kindSnapshotV7, kindEventV7, kindJobV7} {
+			prefix := kindKey(a, kind)
+			c := per.Cursor()
+			for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+				old = append(old, bytes.Clone(k))
+				rest := k[len(prefix):]
+				switch {
+				case kind == kindJobV7 && len(rest) >= 8:
+					moved = append(moved, kv{historyKeyAt(hist, beUint64(rest), histJob, rest[8:]), bytes.Clone(v)})
+				case kind == kindSnapshotV7 && len(rest) == 8:
+					s, err := decodeSnapshot("", beUint64(rest), v)
+					if err != nil {
+						return fmt.Errorf("snapshot %x: %w", k, err)
+					}
+					moved = append(moved, kv{historyKeyAt(hist, timeKey(s.At), histSnapshot, rest), bytes.Clone(v)})
+				case kind == kindEventV7 && len(rest) == 8:
+					ev := events.Get(rest)
+					if ev == nil {
+						continue
+					}
+					u, _, err := eventFields(ev)
+					if err != nil {
+						return fmt.Errorf("event #%d: %w", beUint64(rest), err)
+					}
+					moved = append(moved, kv{historyKeyAt(hist, u[1], histEvent, rest), mark})
+				default:
+					return fmt.Errorf("per_account key %x is malformed", k)
+				}
+			}
+		}
+		for _, k := range old {
+			if err := per.Delete(k); err != nil {
+				return err
+			}
+		}
+		for _, m := range moved {
+			if err := per.Put(m.k, m.v); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // accountPrefixes lists the accounts (acctKey) that have keys in per_account, one
 // Seek each.
 func accountPrefixes(per *bolt.Bucket) ([][]byte, error) {
@@ -363,7 +442,7 @@ func jobsToBinary(tx *bolt.Tx) error {
 		if err := checkAccountID(r.AccountID); err != nil {
 			return fmt.Errorf("sync job %q: %w", k, err)
 		}
-		return per.Put(jobKey(r.AccountID, r.StartedAt, r.ID), appendJob(nil, engine.SyncJob(r)))
+		return per.Put(jobKeyV7(r.AccountID, r.StartedAt, r.ID), appendJob(nil, engine.SyncJob(r)))
 	})
 	if err != nil {
 		return err
@@ -408,7 +487,7 @@ func snapshotsToBinary(tx *bolt.Tx) error {
 	var rewritten []kv
 	err := per.ForEach(func(k, v []byte) error {
 		a, ok := splitAcctKey(k)
-		if !ok || len(k) != len(a)+1+8 || k[len(a)] != kindSnapshot {
+		if !ok || len(k) != len(a)+1+8 || k[len(a)] != kindSnapshotV7 {
 			return nil
 		}
 		var r snapshotRecordV4
@@ -443,8 +522,8 @@ func migrateToV2(tx *bolt.Tx) error {
 		from []byte
 		kind byte
 	}{
-		{bucketTxIDsV1, kindTxID}, {bucketSnapshotsV1, kindSnapshot}, {bucketSyncJobsByAccV1, kindJob},
-		{bucketEventsByAccV1, kindEvent}, {bucketOutboxPendingV1, kindPending},
+		{bucketTxIDsV1, kindTxIDV5}, {bucketSnapshotsV1, kindSnapshotV7}, {bucketSyncJobsByAccV1, kindJobV7},
+		{bucketEventsByAccV1, kindEventV7}, {bucketOutboxPendingV1, kindPending},
 	} {
 		if err := moveIntoPerAccount(tx, per, m.from, m.kind); err != nil {
 			return fmt.Errorf("move %s: %w", m.from, err)
@@ -664,11 +743,44 @@ func attemptKey(seq uint64, n int) []byte {
 	return binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint64(k, seq), uint64(n))
 }
 
-// jobKey is acct | kindJob | timeKey(startedAt) | job ID.
+// historyKey is acct | kindHistory | timeKey(at) | what | id: an entry of an
+// account's history.
+func historyKey[S ~string | ~[]byte](accountID string, at time.Time, what byte, id S) []byte {
+	return historyKeyAt(acctKind(accountID, kindHistory), timeKey(at), what, id)
+}
+
+// historyKeyAt is historyKey from the range's prefix and a timeKey.
+func historyKeyAt[S ~string | ~[]byte](prefix []byte, at uint64, what byte, id S) []byte {
+	k := make([]byte, 0, len(prefix)+9+len(id))
+	k = append(binary.BigEndian.AppendUint64(append(k, prefix...), at), what)
+	return append(k, id...)
+}
+
+// splitHistory parses a key of the history range that prefix starts; ok is false
+// for a key too short to be one.
+func splitHistory(prefix, k []byte) (at uint64, what byte, id []byte, ok bool) {
+	if len(k) < len(prefix)+9 {
+		return 0, 0, nil, false
+	}
+	return binary.BigEndian.Uint64(k[len(prefix):]), k[len(prefix)+8], k[len(prefix)+9:], true
+}
+
+// jobKey is the history key of a sync job: its start, then its ID.
 func jobKey(accountID string, startedAt time.Time, id string) []byte {
-	k := acctKind(accountID, kindJob)
+	return historyKey(accountID, startedAt, histJob, id)
+}
+
+// jobKeyV7 is a sync job's key from v5 to v7: acct | kindJobV7 | timeKey(startedAt)
+// | job ID.
+func jobKeyV7(accountID string, startedAt time.Time, id string) []byte {
+	k := acctKind(accountID, kindJobV7)
 	k = binary.BigEndian.AppendUint64(k, timeKey(startedAt))
 	return append(k, id...)
+}
+
+// snapshotKey is the history key of a snapshot: its time, then its number.
+func snapshotKey(accountID string, at time.Time, seq uint64) []byte {
+	return historyKey(accountID, at, histSnapshot, binary.BigEndian.AppendUint64(nil, seq))
 }
 
 // timeKey encodes t so that byte order is time order: 0 for the zero time, else unix

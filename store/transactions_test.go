@@ -343,8 +343,9 @@ func modelQuery(all []modelTx, q engine.TxQuery) engine.TxPage {
 
 // checkIndexes verifies, for every account, what the kept counts promise: rows at
 // positions 0..count-1 in date order, each header counting the debits before it,
-// and no ID marks (schema v6 dropped them), and nothing where v7 moved the counts
-// and the counter from.
+// and no ID marks (schema v6 dropped them; their kind byte is v8's history, whose
+// keys say what they are), and nothing where v7 moved the counts and the counter
+// from, nor where v8 moved the history from.
 func checkIndexes(db *DB) error {
 	return db.bolt.View(func(btx *bolt.Tx) error {
 		per := btx.Bucket(bucketPerAccount)
@@ -364,12 +365,16 @@ func checkIndexes(db *DB) error {
 			switch k[len(a)] {
 			case kindCounterV6, kindTxStatsV6:
 				return fmt.Errorf("per_account key %x is of a kind that schema v7 moved", k)
+			case kindSnapshotV7, kindEventV7, kindJobV7:
+				return fmt.Errorf("per_account key %x is of a kind that schema v8 moved", k)
 			case kindTxStats:
 				stats = append(stats, [2][]byte{bytes.Clone(a), bytes.Clone(v)})
 			case kindTxRow:
 				c.rows++
-			case kindTxID:
-				c.ids++
+			case kindHistory:
+				if _, what, _, ok := splitHistory(kindKey(a, kindHistory), k); !ok || what < histSnapshot || what > histEvent {
+					c.ids++
+				}
 			}
 			return nil
 		}); err != nil {

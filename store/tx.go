@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"slices"
 	"time"
 
@@ -281,6 +282,50 @@ func (t *tx) ScheduledSyncs(from, until time.Time, limit int) (out []engine.Sche
 	return out, nil
 }
 
+// ---- an account's history: snapshots, sync jobs, event marks ----
+
+// histEntry is an entry of an account's history range (kindHistory): its key and
+// value as bbolt holds them, and the ID its key ends with.
+type histEntry struct{ k, v, id []byte }
+
+func (h histEntry) snapshot(accountID string) (engine.Snapshot, error) {
+	if len(h.id) != 8 {
+		return engine.Snapshot{}, fmt.Errorf("snapshot key %x is malformed", h.k)
+	}
+	return decodeSnapshot(accountID, beUint64(h.id), h.v)
+}
+
+// history yields the entries of kind what in the history range prefix starts,
+// newest first, walking c back from the range's end. A sync appends its snapshot,
+// job and event mark together at that end, so the latest of each is a step or two
+// away.
+func history(c *bolt.Cursor, prefix []byte, what byte) iter.Seq[histEntry] {
+	return historyFrom(c, prefix, what, nil)
+}
+
+// historyFrom is history starting before the key before (nil: at the end).
+func historyFrom(c *bolt.Cursor, prefix []byte, what byte, before []byte) iter.Seq[histEntry] {
+	return func(yield func(histEntry) bool) {
+		var k, v []byte
+		if before == nil {
+			k, v = lastWithPrefix(c, prefix)
+		} else if k, v = c.Seek(before); k == nil {
+			k, v = c.Last()
+		} else {
+			k, v = c.Prev()
+		}
+		for ; k != nil && bytes.HasPrefix(k, prefix); k, v = c.Prev() {
+			_, w, id, ok := splitHistory(prefix, k)
+			if !ok || w != what {
+				continue
+			}
+			if !yield(histEntry{k: k, v: v, id: id}) {
+				return
+			}
+		}
+	}
+}
+
 // ---- snapshots ----
 
 func (t *tx) AddSnapshot(s engine.Snapshot) (_ engine.Snapshot, err error) {
@@ -288,13 +333,16 @@ func (t *tx) AddSnapshot(s engine.Snapshot) (_ engine.Snapshot, err error) {
 	if err := checkAccountID(s.AccountID); err != nil {
 		return s, err
 	}
-	prefix := acctKind(s.AccountID, kindSnapshot)
 	b := t.bucket(bucketPerAccount)
 	s.Seq = 1
-	if k, _ := lastWithPrefix(b.Cursor(), prefix); k != nil {
-		s.Seq = beUint64(k[len(prefix):]) + 1
+	for h := range history(b.Cursor(), acctKind(s.AccountID, kindHistory), histSnapshot) {
+		if len(h.id) != 8 {
+			return s, fmt.Errorf("snapshot key %x is malformed", h.k)
+		}
+		s.Seq = beUint64(h.id) + 1
+		break
 	}
-	return s, b.Put(seqKey(prefix, s.Seq), appendSnapshot(nil, s))
+	return s, b.Put(snapshotKey(s.AccountID, s.At, s.Seq), appendSnapshot(nil, s))
 }
 
 func (t *tx) PutSnapshot(s engine.Snapshot) (err error) {
@@ -302,7 +350,7 @@ func (t *tx) PutSnapshot(s engine.Snapshot) (err error) {
 	if err := checkAccountID(s.AccountID); err != nil {
 		return err
 	}
-	key := seqKey(acctKind(s.AccountID, kindSnapshot), s.Seq)
+	key := snapshotKey(s.AccountID, s.At, s.Seq)
 	b := t.bucket(bucketPerAccount)
 	if b.Get(key) == nil {
 		return notFound("account %s has no snapshot %d", s.AccountID, s.Seq)
@@ -312,10 +360,8 @@ func (t *tx) PutSnapshot(s engine.Snapshot) (err error) {
 
 func (t *tx) Snapshots(accountID string, limit int) (ss []engine.Snapshot, err error) {
 	defer t.guard(&err)
-	prefix := acctKind(accountID, kindSnapshot)
-	c := t.bucket(bucketPerAccount).Cursor()
-	for k, v := lastWithPrefix(c, prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Prev() {
-		s, err := decodeSnapshot(accountID, beUint64(k[len(prefix):]), v)
+	for h := range history(t.bucket(bucketPerAccount).Cursor(), acctKind(accountID, kindHistory), histSnapshot) {
+		s, err := h.snapshot(accountID)
 		if err != nil {
 			return nil, err
 		}
@@ -329,12 +375,10 @@ func (t *tx) Snapshots(accountID string, limit int) (ss []engine.Snapshot, err e
 
 func (t *tx) LatestSnapshot(accountID string) (s engine.Snapshot, err error) {
 	defer t.guard(&err)
-	prefix := acctKind(accountID, kindSnapshot)
-	k, v := lastWithPrefix(t.bucket(bucketPerAccount).Cursor(), prefix)
-	if k == nil {
-		return s, notFound("account %s has no snapshot yet", accountID)
+	for h := range history(t.bucket(bucketPerAccount).Cursor(), acctKind(accountID, kindHistory), histSnapshot) {
+		return h.snapshot(accountID)
 	}
-	return decodeSnapshot(accountID, beUint64(k[len(prefix):]), v)
+	return s, notFound("account %s has no snapshot yet", accountID)
 }
 
 // ---- sync jobs ----
@@ -352,13 +396,11 @@ func (t *tx) PutSyncJob(j engine.SyncJob) (err error) {
 
 func (t *tx) SyncJob(accountID, id string) (j engine.SyncJob, err error) {
 	defer t.guard(&err)
-	prefix := acctKind(accountID, kindJob)
-	c := t.bucket(bucketPerAccount).Cursor()
 	// Newest first: the job asked for is almost always the account's latest (a
 	// real-time job that is running or just ended).
-	for k, v := lastWithPrefix(c, prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Prev() {
-		if len(k) >= len(prefix)+8 && string(k[len(prefix)+8:]) == id {
-			return decodeJob(v)
+	for h := range history(t.bucket(bucketPerAccount).Cursor(), acctKind(accountID, kindHistory), histJob) {
+		if string(h.id) == id {
+			return decodeJob(h.v)
 		}
 	}
 	return j, notFound("account %s has no sync job %s", accountID, id)
@@ -366,12 +408,10 @@ func (t *tx) SyncJob(accountID, id string) (j engine.SyncJob, err error) {
 
 func (t *tx) SyncJobs(accountID string, limit int) (js []engine.SyncJob, err error) {
 	defer t.guard(&err)
-	prefix := acctKind(accountID, kindJob)
-	c := t.bucket(bucketPerAccount).Cursor()
-	for k, v := lastWithPrefix(c, prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Prev() {
-		j, err := decodeJob(v)
+	for h := range history(t.bucket(bucketPerAccount).Cursor(), acctKind(accountID, kindHistory), histJob) {
+		j, err := decodeJob(h.v)
 		if err != nil {
-			return nil, fmt.Errorf("sync job %x: %w", k, err)
+			return nil, fmt.Errorf("sync job %x: %w", h.k, err)
 		}
 		js = append(js, j)
 		if limit > 0 && len(js) == limit {
