@@ -78,8 +78,8 @@ type histDel struct {
 //     (engine's attemptTime).
 //
 // Entries go by time, so the walk ends where every kind has stopped: at the first
-// snapshot and job from cut on, and at the event after the first one made from cut
-// on.
+// snapshot, job and event from cut on, at the latest (that event still decides on
+// the one before it).
 func (t *tx) compactWalk(prefix []byte, cut uint64) (dels []histDel, done bool, err error) {
 	type kindState struct {
 		prev    []byte // the previous entry of the kind, which the next decides on
