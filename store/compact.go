@@ -67,10 +67,11 @@ type histDel struct {
 	seq   uint64 // an event's
 }
 
-// compactWalk walks an account's history from its oldest entry and returns what to
-// delete, at most compactPerCall of each kind, and whether that was all (for each
-// kind, fewer than compactPerCall). Of each kind it deletes the oldest entries in a
-// row that may go, and stops at the first that may not:
+// compactWalk walks an account's history from its oldest entry (the range's end:
+// it goes newest first) and returns what to delete, at most compactPerCall of each
+// kind, and whether that was all (for each kind, fewer than compactPerCall). Of
+// each kind it deletes the oldest entries in a row that may go, and stops at the
+// first that may not:
 //   - a snapshot or a job, when the next of its kind began before cut (it ended
 //     then: repeats count only on the newest), which its key's time says;
 //   - an event, when it was settled (delivered or skipped) before cut and the next
@@ -92,7 +93,7 @@ func (t *tx) compactWalk(prefix []byte, cut uint64) (dels []histDel, done bool, 
 	var snaps, jobs, events kindState
 	eventsB := t.bucket(bucketEvents)
 	c := t.bucket(bucketPerAccount).Cursor()
-	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+	for k, _ := lastWithPrefix(c, prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Prev() {
 		if snaps.stopped && jobs.stopped && events.stopped {
 			break
 		}
@@ -123,11 +124,11 @@ func (t *tx) compactWalk(prefix []byte, cut uint64) (dels []histDel, done bool, 
 			if events.stopped {
 				continue
 			}
-			if len(id) != 8 {
+			seq, ok := id.seq()
+			if !ok {
 				return nil, false, fmt.Errorf("event mark %x is malformed", k)
 			}
-			seq := beUint64(id)
-			pending, settledAt, err := eventSettled(eventsB.Get(id))
+			pending, settledAt, err := eventSettled(eventsB.Get(seqKey(nil, seq)))
 			if err != nil {
 				return nil, false, fmt.Errorf("event #%d: %w", seq, err)
 			}

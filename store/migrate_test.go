@@ -530,3 +530,117 @@ func toFactsRecord(f engine.EventFacts) *factsRecord {
 	}
 	return r
 }
+
+// Migration 9 turns an account's history (snapshots, jobs, event marks) from
+// oldest first (v8) to newest first. A history made by this build and written back
+// in v8's layout lists the same after opening, entries of one instant included, and
+// pages the same.
+func TestMigrateV9HistoryNewestFirst(t *testing.T) {
+	path := tempPath(t)
+	db, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const acct = "acct-1"
+	update(t, db, func(tx engine.Tx) error {
+		must(t, tx.PutAccount(sampleAccount(acct)))
+		for i, m := range []int{5, 9, 9, 9, 30} { // three at one instant: a paused clock
+			if _, err := tx.AddSnapshot(engine.Snapshot{AccountID: acct, At: at(m), Balance: int64(100 * i), Trigger: engine.TriggerManual}); err != nil {
+				return err
+			}
+			job := engine.SyncJob{ID: fmt.Sprintf("job-%02d", 20-i), AccountID: acct, Trigger: engine.TriggerManual,
+				StartedAt: at(m), FinishedAt: at(m), Status: engine.StatusSyncSuccessful, Code: engine.CodeSyncSuccessful}
+			must(t, tx.PutSyncJob(job))
+			if _, err := tx.AppendEvent(engine.Event{ID: fmt.Sprintf("ev-%d", i), AccountID: acct, Type: engine.EventAccountUpdated,
+				CreatedAt: at(m), Status: engine.DeliverySkipped}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	type listing struct {
+		snaps []engine.Snapshot
+		jobs  []engine.SyncJob
+		pages [][]engine.Event
+	}
+	list := func() (l listing) {
+		view(t, db, func(tx engine.Tx) (err error) {
+			if l.snaps, err = tx.Snapshots(acct, 0); err != nil {
+				return err
+			}
+			if l.jobs, err = tx.SyncJobs(acct, 0); err != nil {
+				return err
+			}
+			q := engine.EventQuery{AccountID: acct, Limit: 2}
+			for {
+				page, err := tx.Events(q)
+				if err != nil || len(page) == 0 {
+					return err
+				}
+				l.pages = append(l.pages, page)
+				q.BeforeSeq = page[len(page)-1].Seq
+			}
+		})
+		return l
+	}
+	want := list()
+	if len(want.snaps) != 5 || len(want.jobs) != 5 || len(want.pages) != 3 {
+		t.Fatalf("history made: %d snapshots, %d jobs, %d pages of events; want 5, 5, 3", len(want.snaps), len(want.jobs), len(want.pages))
+	}
+	for i, s := range want.snaps { // newest first: by time, then by number
+		if s.Seq != uint64(5-i) {
+			t.Errorf("snapshot %d of the listing is #%d, want #%d", i, s.Seq, 5-i)
+		}
+	}
+	if first, last := want.pages[0][0], want.pages[2][len(want.pages[2])-1]; first.Seq < last.Seq {
+		t.Errorf("events listed oldest first: #%d … #%d", first.Seq, last.Seq)
+	}
+	must(t, db.Close())
+
+	withBolt(t, path, func(tx *bolt.Tx) error { // back to v8's layout
+		per := tx.Bucket(bucketPerAccount)
+		prefix, v8 := acctKind(acct, kindHistory), acctKind(acct, kindHistoryV8)
+		type kv struct{ k, v []byte }
+		var all []kv
+		c := per.Cursor()
+		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			all = append(all, kv{bytes.Clone(k), bytes.Clone(v)})
+		}
+		for _, e := range all {
+			at, what, id, ok := splitHistory(prefix, e.k)
+			if !ok {
+				t.Fatalf("history key %x", e.k)
+			}
+			plain := make([]byte, len(id))
+			for i := range id {
+				plain[i] = ^id[i]
+			}
+			must(t, per.Delete(e.k))
+			must(t, per.Put(historyKeyAtV8(v8, at, what, plain), e.v))
+		}
+		if len(all) != 15 {
+			t.Errorf("%d history entries, want 15", len(all))
+		}
+		return putMeta(tx, 8)
+	})
+
+	db, err = Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if got := list(); !reflect.DeepEqual(got, want) {
+		t.Errorf("after migrating from v8:\n%+v\nwant\n%+v", got, want)
+	}
+	must(t, db.bolt.View(func(tx *bolt.Tx) error {
+		if v := schemaOf(tx); v != schemaVersion {
+			t.Errorf("schema after open = v%d, want v%d", v, schemaVersion)
+		}
+		prefix := acctKind(acct, kindHistoryV8)
+		if k, _ := tx.Bucket(bucketPerAccount).Cursor().Seek(prefix); bytes.HasPrefix(k, prefix) {
+			t.Errorf("a v8 history key is left: %x", k)
+		}
+		return nil
+	}))
+	requireIndexesConsistent(t, db)
+}

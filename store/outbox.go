@@ -191,10 +191,10 @@ func (t *tx) accountEvents(q engine.EventQuery) (es []engine.Event, err error) {
 		}
 	}
 	for h := range historyFrom(t.bucket(bucketPerAccount).Cursor(), prefix, histEvent, before) {
-		if len(h.id) != 8 {
+		seq, ok := h.id.seq()
+		if !ok {
 			return nil, fmt.Errorf("event mark %x is malformed", h.k)
 		}
-		seq := beUint64(h.id)
 		if gone && seq >= q.BeforeSeq {
 			continue
 		}

@@ -10,26 +10,17 @@ package store
 //   - Per-account keys start with acctKey(id): one length byte, then the ID. The length
 //     byte keeps one account's range from running into another's whose ID it prefixes.
 //
-// Buckets (v8) and their keys → values:
+// Buckets (v9) and their keys → values:
 //
 //	meta            "schema" → BE uint32 version; "app" → appID
 //	config          "settings" → settingsRecord JSON; "clock" → clockRecord JSON
 //	sequences       name → BE uint64 (NextSequence)
 //	accounts        id → account record, binary (records.go, appendAccount); in ID order
 //	per_account     everything a sync writes about one account, in one key range
-//	                acct | kind | …, so that a sync dirties few pages:
+//	                acct | kind | …, so that a sync dirties few pages: what it
+//	                writes meets where the rows end and the history begins
 //	  kindTxRow     acct|2|BE(pos)              → tx row (records.go); pos is the row's
 //	                index in the account's history, oldest first: a page is one Seek
-//	  kindHistory   acct|3|timeKey(at)|what|id  → the account's history, by time,
-//	                so that a sync appends its snapshot, job and event mark side
-//	                by side, where its counter and counts follow (up to v5 the
-//	                kind byte 3 held marks of bank tx IDs, see below):
-//	    histSnapshot  what 1, at its time, id BE(seq) → snapshot record, binary
-//	                (records.go, appendSnapshot); seq from 1
-//	    histJob       what 2, at its start, id job ID → sync job record, binary
-//	                (records.go, appendJob)
-//	    histEvent     what 3, at the event's creation, id BE(event seq) → mark:
-//	                the account's webhook log
 //	  kindPending   acct|6|BE(event seq)        → timeKey(NextAttemptAt): pending
 //	                events; the first of an account's range is its head
 //	  kindCompact   acct|8                      → timeKey: the cut before which
@@ -39,6 +30,16 @@ package store
 //	                (NextAccountSequence), whose numbers its event and job IDs take
 //	  kindTxStats   acct|10                     → txStats: counts kept, not recounted
 //	                (v1 to v6 kept the counter at acct|0 and the counts at acct|1)
+//	  kindHistory   acct|12|^timeKey(at)|^what|^id → the account's history,
+//	                newest first (every bit after the kind flipped: historyKey), so
+//	                that a sync puts its snapshot, job and event mark side by side,
+//	                next to its counter, counts and newest rows:
+//	    histSnapshot  what 1, at its time, id BE(seq) → snapshot record, binary
+//	                (records.go, appendSnapshot); seq from 1
+//	    histJob       what 2, at its start, id job ID → sync job record, binary
+//	                (records.go, appendJob)
+//	    histEvent     what 3, at the event's creation, id BE(event seq) → mark:
+//	                the account's webhook log
 //	connect_codes   code → connectCodeRecord JSON
 //	reauth_tokens   token → reauthTokenRecord JSON
 //	auto_sync_due   timeKey(NextAutoSyncAt) | account ID → mark: every linked account
@@ -93,6 +94,12 @@ package store
 // jobs (acct|7|timeKey(start)|job ID) were three ranges, each holding a month of
 // history: a sync appended at the ends of all three, three pages apart. Since v8
 // they are one range by time; migration 8 moves them.
+//
+// In v8 that range (acct|3) went oldest first, so its newest entries — where a
+// sync writes — were a month of history away from the account's newest rows and
+// on a page of their own: a sync dirtied two leaves of its account. Since v9 the
+// range goes newest first and comes after the counter and counts, so the newest
+// rows, the counts and the newest history meet on one page; migration 9 moves it.
 
 import (
 	"bytes"
@@ -108,7 +115,7 @@ import (
 
 // schemaVersion is the version this build writes; files of an older version are
 // migrated at open, files of a newer one are refused.
-const schemaVersion = 8
+const schemaVersion = 9
 
 // appID marks a bbolt file as sandbank's.
 const appID = "sandbank"
@@ -151,7 +158,7 @@ const (
 	kindTxStatsV6  byte = 1 // up to v6; migration 7 moves it to kindTxStats
 	kindTxRow      byte = 2
 	kindTxIDV5     byte = 3 // up to v5; migration 6 drops it
-	kindHistory    byte = 3 // since v8
+	kindHistoryV8  byte = 3 // v8; migration 9 moves it to kindHistory, newest first
 	kindSnapshotV7 byte = 4 // up to v7; migration 8 moves these three into kindHistory
 	kindEventV7    byte = 5
 	kindJobV7      byte = 7
@@ -159,6 +166,7 @@ const (
 	kindCompact    byte = 8
 	kindCounter    byte = 9
 	kindTxStats    byte = 10
+	kindHistory    byte = 12 // since v9
 )
 
 // What an entry of kindHistory is: the byte after its time.
@@ -192,6 +200,7 @@ var migrations = []migration{
 	{6, "no index of transaction IDs: an ID is looked for among the rows of its date", migrateToV6},
 	{7, "an account's counter and transaction counts after its other records, where a sync writes", migrateToV7},
 	{8, "an account's snapshots, sync jobs and event marks in one range, by time", migrateToV8},
+	{9, "an account's history newest first, after its counter and counts, beside its newest rows", migrateToV9},
 }
 
 // v1Buckets are the buckets schema v1 created.
@@ -364,7 +373,7 @@ func migrateToV8(tx *bolt.Tx) error {
 	var moved []kv
 	for _, a := range accounts {
 		old, moved = old[:0], moved[:0]
-		hist := kindKey(a, kindHistory)
+		hist := kindKey(a, kindHistoryV8)
 		for _, kind := range []byte{kindSnapshotV7, kindEventV7, kindJobV7} {
 			prefix := kindKey(a, kind)
 			c := per.Cursor()
@@ -373,13 +382,13 @@ func migrateToV8(tx *bolt.Tx) error {
 				rest := k[len(prefix):]
 				switch {
 				case kind == kindJobV7 && len(rest) >= 8:
-					moved = append(moved, kv{historyKeyAt(hist, beUint64(rest), histJob, rest[8:]), bytes.Clone(v)})
+					moved = append(moved, kv{historyKeyAtV8(hist, beUint64(rest), histJob, rest[8:]), bytes.Clone(v)})
 				case kind == kindSnapshotV7 && len(rest) == 8:
 					s, err := decodeSnapshot("", beUint64(rest), v)
 					if err != nil {
 						return fmt.Errorf("snapshot %x: %w", k, err)
 					}
-					moved = append(moved, kv{historyKeyAt(hist, timeKey(s.At), histSnapshot, rest), bytes.Clone(v)})
+					moved = append(moved, kv{historyKeyAtV8(hist, timeKey(s.At), histSnapshot, rest), bytes.Clone(v)})
 				case kind == kindEventV7 && len(rest) == 8:
 					ev := events.Get(rest)
 					if ev == nil {
@@ -389,7 +398,7 @@ func migrateToV8(tx *bolt.Tx) error {
 					if err != nil {
 						return fmt.Errorf("event #%d: %w", beUint64(rest), err)
 					}
-					moved = append(moved, kv{historyKeyAt(hist, u[1], histEvent, rest), mark})
+					moved = append(moved, kv{historyKeyAtV8(hist, u[1], histEvent, rest), mark})
 				default:
 					return fmt.Errorf("per_account key %x is malformed", k)
 				}
@@ -397,6 +406,41 @@ func migrateToV8(tx *bolt.Tx) error {
 		}
 		for _, k := range old {
 			if err := per.Delete(k); err != nil {
+				return err
+			}
+		}
+		for _, m := range moved {
+			if err := per.Put(m.k, m.v); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// migrateToV9 moves each account's history (kindHistoryV8, oldest first) to
+// kindHistory, newest first (historyKey).
+func migrateToV9(tx *bolt.Tx) error {
+	per := tx.Bucket(bucketPerAccount)
+	accounts, err := accountPrefixes(per)
+	if err != nil {
+		return err
+	}
+	type kv struct{ old, k, v []byte }
+	var moved []kv
+	for _, a := range accounts {
+		moved = moved[:0]
+		prefix, hist := kindKey(a, kindHistoryV8), kindKey(a, kindHistory)
+		c := per.Cursor()
+		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			rest := k[len(prefix):]
+			if len(rest) < 9 {
+				return fmt.Errorf("history key %x is malformed", k)
+			}
+			moved = append(moved, kv{bytes.Clone(k), historyKeyAt(hist, beUint64(rest), rest[8], rest[9:]), bytes.Clone(v)})
+		}
+		for _, m := range moved { // not inside the walk: a Delete may move the page under the cursor
+			if err := per.Delete(m.old); err != nil {
 				return err
 			}
 		}
@@ -743,8 +787,9 @@ func attemptKey(seq uint64, n int) []byte {
 	return binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint64(k, seq), uint64(n))
 }
 
-// historyKey is acct | kindHistory | timeKey(at) | what | id: an entry of an
-// account's history.
+// historyKey is acct | kindHistory | ^timeKey(at) | ^what | ^id: an entry of an
+// account's history, every bit after the prefix flipped so that the range goes
+// newest first (by time, then what, then ID, each reversed).
 func historyKey[S ~string | ~[]byte](accountID string, at time.Time, what byte, id S) []byte {
 	return historyKeyAt(acctKind(accountID, kindHistory), timeKey(at), what, id)
 }
@@ -752,17 +797,54 @@ func historyKey[S ~string | ~[]byte](accountID string, at time.Time, what byte, 
 // historyKeyAt is historyKey from the range's prefix and a timeKey.
 func historyKeyAt[S ~string | ~[]byte](prefix []byte, at uint64, what byte, id S) []byte {
 	k := make([]byte, 0, len(prefix)+9+len(id))
-	k = append(binary.BigEndian.AppendUint64(append(k, prefix...), at), what)
-	return append(k, id...)
+	k = append(binary.BigEndian.AppendUint64(append(k, prefix...), ^at), ^what)
+	for i := range len(id) {
+		k = append(k, ^id[i])
+	}
+	return k
 }
 
 // splitHistory parses a key of the history range that prefix starts; ok is false
-// for a key too short to be one.
-func splitHistory(prefix, k []byte) (at uint64, what byte, id []byte, ok bool) {
+// for a key too short to be one. id is as stored, its bits flipped: histID reads
+// it.
+func splitHistory(prefix, k []byte) (at uint64, what byte, id histID, ok bool) {
 	if len(k) < len(prefix)+9 {
 		return 0, 0, nil, false
 	}
-	return binary.BigEndian.Uint64(k[len(prefix):]), k[len(prefix)+8], k[len(prefix)+9:], true
+	return ^binary.BigEndian.Uint64(k[len(prefix):]), ^k[len(prefix)+8], k[len(prefix)+9:], true
+}
+
+// histID is the ID at the end of a history key, as stored (bits flipped).
+type histID []byte
+
+// seq is the number a snapshot's or event mark's ID holds; ok is false if it is
+// not 8 bytes long.
+func (id histID) seq() (n uint64, ok bool) {
+	if len(id) != 8 {
+		return 0, false
+	}
+	return ^beUint64(id), true
+}
+
+// is reports whether the ID is s.
+func (id histID) is(s string) bool {
+	if len(id) != len(s) {
+		return false
+	}
+	for i := range len(s) {
+		if ^id[i] != s[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// historyKeyAtV8 is the v8 form of historyKeyAt: acct | 3 | timeKey(at) | what |
+// id, oldest first.
+func historyKeyAtV8[S ~string | ~[]byte](prefix []byte, at uint64, what byte, id S) []byte {
+	k := make([]byte, 0, len(prefix)+9+len(id))
+	k = append(binary.BigEndian.AppendUint64(append(k, prefix...), at), what)
+	return append(k, id...)
 }
 
 // jobKey is the history key of a sync job: its start, then its ID.

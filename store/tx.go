@@ -286,18 +286,22 @@ func (t *tx) ScheduledSyncs(from, until time.Time, limit int) (out []engine.Sche
 
 // histEntry is an entry of an account's history range (kindHistory): its key and
 // value as bbolt holds them, and the ID its key ends with.
-type histEntry struct{ k, v, id []byte }
+type histEntry struct {
+	k, v []byte
+	id   histID
+}
 
 func (h histEntry) snapshot(accountID string) (engine.Snapshot, error) {
-	if len(h.id) != 8 {
+	seq, ok := h.id.seq()
+	if !ok {
 		return engine.Snapshot{}, fmt.Errorf("snapshot key %x is malformed", h.k)
 	}
-	return decodeSnapshot(accountID, beUint64(h.id), h.v)
+	return decodeSnapshot(accountID, seq, h.v)
 }
 
 // history yields the entries of kind what in the history range prefix starts,
-// newest first, walking c back from the range's end. A sync appends its snapshot,
-// job and event mark together at that end, so the latest of each is a step or two
+// newest first, walking c from the range's start. A sync puts its snapshot, job
+// and event mark together at that start, so the latest of each is a step or two
 // away.
 func history(c *bolt.Cursor, prefix []byte, what byte) iter.Seq[histEntry] {
 	return historyFrom(c, prefix, what, nil)
@@ -308,13 +312,11 @@ func historyFrom(c *bolt.Cursor, prefix []byte, what byte, before []byte) iter.S
 	return func(yield func(histEntry) bool) {
 		var k, v []byte
 		if before == nil {
-			k, v = lastWithPrefix(c, prefix)
-		} else if k, v = c.Seek(before); k == nil {
-			k, v = c.Last()
-		} else {
-			k, v = c.Prev()
+			k, v = c.Seek(prefix)
+		} else if k, v = c.Seek(before); bytes.Equal(k, before) {
+			k, v = c.Next()
 		}
-		for ; k != nil && bytes.HasPrefix(k, prefix); k, v = c.Prev() {
+		for ; k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 			_, w, id, ok := splitHistory(prefix, k)
 			if !ok || w != what {
 				continue
@@ -336,10 +338,11 @@ func (t *tx) AddSnapshot(s engine.Snapshot) (_ engine.Snapshot, err error) {
 	b := t.bucket(bucketPerAccount)
 	s.Seq = 1
 	for h := range history(b.Cursor(), acctKind(s.AccountID, kindHistory), histSnapshot) {
-		if len(h.id) != 8 {
+		seq, ok := h.id.seq()
+		if !ok {
 			return s, fmt.Errorf("snapshot key %x is malformed", h.k)
 		}
-		s.Seq = beUint64(h.id) + 1
+		s.Seq = seq + 1
 		break
 	}
 	return s, b.Put(snapshotKey(s.AccountID, s.At, s.Seq), appendSnapshot(nil, s))
@@ -399,7 +402,7 @@ func (t *tx) SyncJob(accountID, id string) (j engine.SyncJob, err error) {
 	// Newest first: the job asked for is almost always the account's latest (a
 	// real-time job that is running or just ended).
 	for h := range history(t.bucket(bucketPerAccount).Cursor(), acctKind(accountID, kindHistory), histJob) {
-		if string(h.id) == id {
+		if h.id.is(id) {
 			return decodeJob(h.v)
 		}
 	}
