@@ -320,8 +320,13 @@ func (e *Engine) autoSync(a Account, interval time.Duration, now time.Time) {
 func (e *Engine) submitAutoWrite(id string, move *scheduleMove, w *syncWrite, isSync bool) {
 	select {
 	case e.autoSlots <- struct{}{}: // at most maxAutoWrites committing: the store sets the pace
-	case <-e.ctx.Done():
-		return
+	default:
+		e.store.Flush() // deferred writes that free a slot may wait for a Flush
+		select {
+		case e.autoSlots <- struct{}{}:
+		case <-e.ctx.Done():
+			return
+		}
 	}
 	pending := &autoWrite{id: id, next: move.to, after: w.after, done: make(chan struct{})}
 	e.mu.Lock()

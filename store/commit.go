@@ -13,8 +13,11 @@ import (
 // Group commit. Every Update must be durable (fsync on), and an fsync costs about a
 // millisecond here, so one commit per write would cap the engine at about a thousand
 // syncs a second however many run at once. Instead a writer that finds no commit in
-// progress commits at once, alone — a lone writer never waits — while writers that
-// arrive during a commit queue up and share the next transaction and its fsync.
+// progress starts one at once — a lone writer waits for no one — while writers that
+// arrive during a commit queue up and share the next transaction and its fsync. A
+// transaction also takes the writes queued while it runs, until it has run them
+// all; one of deferred writes alone (a clock jump's, see Defer) waits for more
+// until Flush, so that a jump commits once and runs its writes as it goes.
 //
 // A write whose fn fails is taken out of its batch and answered with its error, and
 // the others run again without it. Every write thus commits exactly as if the batch
@@ -32,14 +35,19 @@ const maxBatch = 32768
 type writeQueue struct {
 	mu      sync.Mutex
 	queue   []*write
-	leading bool // a writer is committing batches
+	leading bool       // a writer is running batches
+	flush   bool       // Flush asked the deferred writes queued or running to commit
+	closed  bool       // Close was called: commit what runs, wait for nothing more
+	waiting bool       // a batch of deferred writes waits for more (take)
+	more    *sync.Cond // on mu: a write was queued, or flush or closed set, or leading unset
 }
 
 type write struct {
-	ctx  context.Context
-	fn   func(engine.Tx) error
-	err  error
-	done chan struct{}
+	ctx      context.Context
+	fn       func(engine.Tx) error
+	deferred bool // Defer's: it may wait for Flush
+	err      error
+	done     chan struct{}
 }
 
 // errAbort rolls a batch back so that it can run again without a failed write.
@@ -49,9 +57,9 @@ func (db *DB) update(ctx context.Context, fn func(engine.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	w, lead := db.enqueue(ctx, fn, 1)
+	w, lead := db.enqueue(ctx, fn, false)
 	if lead {
-		db.lead()
+		go db.lead() // not here: a batch that goes on with deferred writes would hold the caller
 	}
 	<-w.done
 	return w.err
@@ -62,29 +70,25 @@ func (db *DB) update(ctx context.Context, fn func(engine.Tx) error) error {
 // queued meanwhile: syncs of one clock jump that each submit their write share
 // commits, however many distinct virtual moments they belong to.
 func (db *DB) Submit(ctx context.Context, fn func(engine.Tx) error) (wait func() error) {
-	return db.submit(ctx, fn, 1)
+	return db.submit(ctx, fn, false)
 }
 
-// holdMax is how many deferred writes wait before one of them starts a commit: a
-// commit's fsync costs about what ten syncs' writes do, and production of writes
-// during a jump is quick, so holding a few dozen delays the writer by little while
-// a jump over a small world commits once instead of at every due time.
-const holdMax = 64
-
-// Defer queues fn like Submit, but starts no commit unless holdMax writes wait: it
-// commits with the next write that does, or at Flush. For the writes of a clock
-// jump, whose end flushes them.
+// Defer queues fn like Submit, but its commit may wait until Flush: the writer
+// runs it at once, in a transaction that takes the writes queued after it as they
+// come and commits when Flush asks (or a write that may not wait joins it, or it
+// holds maxBatch writes). For the writes of a clock jump, whose end flushes them:
+// a jump over a small world commits once, and the writes run while the jump goes
+// on instead of after it. Whoever waits for a deferred write must Flush first.
 func (db *DB) Defer(ctx context.Context, fn func(engine.Tx) error) (wait func() error) {
-	return db.submit(ctx, fn, holdMax)
+	return db.submit(ctx, fn, true)
 }
 
-// submit queues fn, starting a commit on a goroutine of its own if none is under
-// way and hold writes wait.
-func (db *DB) submit(ctx context.Context, fn func(engine.Tx) error, hold int) (wait func() error) {
+// submit queues fn, starting a writer on a goroutine of its own if none runs.
+func (db *DB) submit(ctx context.Context, fn func(engine.Tx) error, deferred bool) (wait func() error) {
 	if err := ctx.Err(); err != nil {
 		return func() error { return err }
 	}
-	w, lead := db.enqueue(ctx, fn, hold)
+	w, lead := db.enqueue(ctx, fn, deferred)
 	if lead {
 		go db.lead()
 	}
@@ -94,61 +98,140 @@ func (db *DB) submit(ctx context.Context, fn func(engine.Tx) error, hold int) (w
 	}
 }
 
-// Flush starts a commit of the queued writes, if any and none is under way.
+// Flush makes the deferred writes queued or running so far commit.
 func (db *DB) Flush() {
 	q := &db.writes
 	q.mu.Lock()
-	lead := len(q.queue) > 0 && !q.leading
-	q.leading = q.leading || lead
-	q.mu.Unlock()
-	if lead {
-		go db.lead()
+	defer q.mu.Unlock()
+	if len(q.queue) > 0 || q.leading {
+		q.flush = true
+		q.wake()
 	}
 }
 
-// enqueue adds a write to the queue and reports whether the caller must lead:
-// when no one leads and at least hold writes wait.
-func (db *DB) enqueue(ctx context.Context, fn func(engine.Tx) error, hold int) (*write, bool) {
-	w := &write{ctx: ctx, fn: fn, done: make(chan struct{})}
+// wake tells a writer waiting for more writes, or Close waiting for the writer,
+// that something changed; under mu.
+func (q *writeQueue) wake() {
+	if q.waiting || q.closed {
+		q.cond().Broadcast()
+	}
+}
+
+// closeWrites commits every write queued or running — deferred ones without
+// waiting for a Flush that will not come — and returns when the writer is idle.
+func (db *DB) closeWrites() {
+	q := &db.writes
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.closed = true
+	q.wake()
+	for q.leading {
+		q.cond().Wait()
+	}
+}
+
+// cond is q.more, made on first use; under mu.
+func (q *writeQueue) cond() *sync.Cond {
+	if q.more == nil {
+		q.more = sync.NewCond(&q.mu)
+	}
+	return q.more
+}
+
+// enqueue adds a write to the queue and reports whether the caller must lead: when
+// no one leads.
+func (db *DB) enqueue(ctx context.Context, fn func(engine.Tx) error, deferred bool) (*write, bool) {
+	w := &write{ctx: ctx, fn: fn, deferred: deferred, done: make(chan struct{})}
 	q := &db.writes
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	q.queue = append(q.queue, w)
-	lead := !q.leading && len(q.queue) >= hold
-	q.leading = q.leading || lead
+	lead := !q.leading
+	q.leading = true
+	q.wake()
 	return w, lead
 }
 
-// lead commits queued writes, batch after batch, until none are left.
+// lead runs batches until no write is queued.
 func (db *DB) lead() {
 	q := &db.writes
 	for {
 		q.mu.Lock()
-		n := min(len(q.queue), maxBatch)
-		batch := q.queue[:n:n]
-		q.queue = q.queue[n:]
-		if n == 0 {
+		if len(q.queue) == 0 {
 			q.leading = false
 			q.queue = nil
+			q.wake() // Close may wait for this
 			q.mu.Unlock()
 			return
 		}
 		q.mu.Unlock()
-		db.commit(batch)
+		db.commit()
 	}
 }
 
-// commit runs a batch in one transaction and answers every write in it.
-func (db *DB) commit(batch []*write) {
-	for len(batch) > 0 {
+// take removes up to n queued writes for a running batch (urgent: one of its
+// writes may not wait). With none queued it waits for more while the batch may
+// still grow: while it holds only deferred writes and no Flush or Close asked for
+// them. stop says the batch is complete: commit it after running these; waited is
+// how long it waited.
+func (db *DB) take(n int, urgent bool) (ws []*write, stop bool, waited time.Duration) {
+	q := &db.writes
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if len(q.queue) == 0 && !urgent && !q.flush && !q.closed {
+		start := time.Now()
+		q.waiting = true
+		for len(q.queue) == 0 && !q.flush && !q.closed {
+			q.cond().Wait()
+		}
+		q.waiting = false
+		waited = time.Since(start)
+	}
+	n = min(n, len(q.queue))
+	ws = q.queue[:n:n]
+	q.queue = q.queue[n:]
+	stop = len(q.queue) > 0 // the batch is full
+	if len(ws) == 0 {
+		stop = true
+		q.flush = false // this batch takes what Flush asked for
+	}
+	return ws, stop, waited
+}
+
+// commit runs one batch — the queued writes, and those queued while it runs, as
+// take allows — in one transaction, and answers every write in it.
+func (db *DB) commit() {
+	// The first writes are taken before the transaction begins: if it cannot (a
+	// closed file), they are answered with its error instead of staying queued.
+	batch, _, _ := db.take(maxBatch, true)
+	for {
 		failed, ferr := -1, error(nil)
 		start := time.Now()
-		var ran time.Time // when the writes had run and bbolt's commit began
+		var ran time.Time      // when the writes had run and bbolt's commit began
+		var idle time.Duration // waiting for more deferred writes
 		err := db.run(context.Background(), true, func(t engine.Tx) error {
-			for i, w := range batch {
+			urgent := false
+			for i, w := range batch { // again, after a failed write
+				urgent = urgent || !w.deferred
 				if err := runWrite(w, t); err != nil {
 					failed, ferr = i, err
 					return errAbort
+				}
+			}
+			for len(batch) < maxBatch {
+				more, stop, waited := db.take(maxBatch-len(batch), urgent)
+				idle += waited
+				from := len(batch)
+				batch = append(batch, more...) // all of them: a failure reruns the rest
+				for i, w := range more {
+					urgent = urgent || !w.deferred
+					if err := runWrite(w, t); err != nil {
+						failed, ferr = from+i, err
+						return errAbort
+					}
+				}
+				if stop {
+					break
 				}
 			}
 			err := db.putClock(t.(*tx).btx)
@@ -156,7 +239,7 @@ func (db *DB) commit(batch []*write) {
 			return err
 		})
 		db.writer.batches.Add(1)
-		db.writer.busy.Add(int64(time.Since(start)))
+		db.writer.busy.Add(int64(time.Since(start) - idle))
 		if !ran.IsZero() {
 			db.writer.committing.Add(int64(time.Since(ran)))
 		}
@@ -171,6 +254,9 @@ func (db *DB) commit(batch []*write) {
 		close(batch[failed].done)
 		rest := make([]*write, 0, len(batch)-1)
 		batch = append(append(rest, batch[:failed]...), batch[failed+1:]...)
+		if len(batch) == 0 {
+			return // lead goes on with what is queued, if anything
+		}
 	}
 }
 

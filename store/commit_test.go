@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	bolt "go.etcd.io/bbolt"
@@ -131,13 +132,17 @@ func TestAccountReadsFollowCommitsOnly(t *testing.T) {
 	}
 }
 
-// Deferred writes wait, uncommitted, until holdMax of them wait (the last starts a
-// commit of all) or Flush; a write that starts a commit takes them along; and each
-// still commits or fails alone.
+// Deferred writes run at once but wait, uncommitted, until Flush, a write that may
+// not wait, or a full batch commits them; each still commits or fails alone; and
+// Close commits those still waiting instead of waiting for a Flush.
 func TestDeferredWritesWaitForACommit(t *testing.T) {
-	db := openTemp(t)
-	var commits int
-	db.KeepClock(func() engine.ClockState { commits++; return engine.ClockState{Speed: 1} })
+	path := tempPath(t)
+	db, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var commits atomic.Int64
+	db.KeepClock(func() engine.ClockState { commits.Add(1); return engine.ClockState{Speed: 1} })
 	put := func(name string) func(engine.Tx) error {
 		return func(tx engine.Tx) error { _, err := tx.NextSequence(name); return err }
 	}
@@ -147,14 +152,23 @@ func TestDeferredWritesWaitForACommit(t *testing.T) {
 		return v != nil
 	}
 	db.Flush() // nothing queued: nothing to do
-	wait := db.Defer(context.Background(), put("a"))
+	ran := make(chan struct{})
+	wait := db.Defer(context.Background(), func(tx engine.Tx) error {
+		select {
+		case <-ran:
+		default:
+			close(ran)
+		}
+		return put("a")(tx)
+	})
+	<-ran // the writer runs it before anything flushes it…
 	if stored("a") {
-		t.Fatal("a deferred write committed before anything flushed it")
+		t.Fatal("a deferred write committed before anything flushed it") // …and does not commit it
 	}
 	db.Flush()
 	must(t, wait())
-	if !stored("a") || commits != 1 {
-		t.Fatalf("after Flush: stored %v, %d commits; want stored, 1", stored("a"), commits)
+	if !stored("a") || commits.Load() != 1 {
+		t.Fatalf("after Flush: stored %v, %d commits; want stored, 1", stored("a"), commits.Load())
 	}
 
 	// A write through Update takes the deferred ones along, a failed one alone fails.
@@ -172,16 +186,32 @@ func TestDeferredWritesWaitForACommit(t *testing.T) {
 		t.Error("the deferred write or the Update was not stored")
 	}
 
-	// holdMax deferred writes start a commit by themselves.
-	commits = 0
-	waits := make([]func() error, holdMax)
+	// A full batch of deferred writes commits by itself, and the next batch goes on.
+	commits.Store(0)
+	waits := make([]func() error, maxBatch+1)
 	for i := range waits {
 		waits[i] = db.Defer(context.Background(), put(fmt.Sprint("h", i)))
 	}
-	for _, w := range waits {
-		must(t, w())
+	must(t, waits[maxBatch-1]())
+	if n := commits.Load(); n != 1 {
+		t.Errorf("%d deferred writes made %d commits, want 1", maxBatch, n)
 	}
-	if commits != 1 {
-		t.Errorf("%d deferred writes made %d commits, want 1", holdMax, commits)
+	if stored(fmt.Sprint("h", maxBatch)) {
+		t.Error("the write after a full batch committed without a Flush")
+	}
+
+	// Close commits what waits; a write after it fails instead of waiting.
+	must(t, db.Close())
+	must(t, waits[maxBatch]())
+	if err := db.Update(context.Background(), put("late")); err == nil {
+		t.Error("a write after Close succeeded")
+	}
+	db, err = Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if !stored(fmt.Sprint("h", maxBatch)) {
+		t.Error("a deferred write waiting at Close was lost")
 	}
 }

@@ -402,7 +402,7 @@ func TestSubmitOrderSharedCommitsAndTheClock(t *testing.T) {
 		}
 		return nil
 	})
-	// The bank's journal is written outside the queue; it records the clock too.
+	// The bank's journal records the clock too.
 	now.Store(5000)
 	if err := db.AppendBankEvent([]byte(`{"kind":"post"}`)); err != nil {
 		t.Fatal(err)
