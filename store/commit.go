@@ -172,9 +172,8 @@ func (db *DB) lead() {
 // take removes up to n queued writes for a running batch (urgent: one of its
 // writes may not wait). With none queued it waits for more while the batch may
 // still grow: while it holds only deferred writes and no Flush or Close asked for
-// them. stop says the batch is complete: commit it after running these; waited is
-// how long it waited.
-func (db *DB) take(n int, urgent bool) (ws []*write, stop bool, waited time.Duration) {
+// them. None taken means the batch is complete; waited is how long it waited.
+func (db *DB) take(n int, urgent bool) (ws []*write, waited time.Duration) {
 	q := &db.writes
 	q.mu.Lock()
 	defer q.mu.Unlock()
@@ -190,12 +189,10 @@ func (db *DB) take(n int, urgent bool) (ws []*write, stop bool, waited time.Dura
 	n = min(n, len(q.queue))
 	ws = q.queue[:n:n]
 	q.queue = q.queue[n:]
-	stop = len(q.queue) > 0 // the batch is full
 	if len(ws) == 0 {
-		stop = true
 		q.flush = false // this batch takes what Flush asked for
 	}
-	return ws, stop, waited
+	return ws, waited
 }
 
 // commit runs one batch — the queued writes, and those queued while it runs, as
@@ -203,7 +200,7 @@ func (db *DB) take(n int, urgent bool) (ws []*write, stop bool, waited time.Dura
 func (db *DB) commit() {
 	// The first writes are taken before the transaction begins: if it cannot (a
 	// closed file), they are answered with its error instead of staying queued.
-	batch, _, _ := db.take(maxBatch, true)
+	batch, _ := db.take(maxBatch, true)
 	for {
 		failed, ferr := -1, error(nil)
 		start := time.Now()
@@ -219,8 +216,11 @@ func (db *DB) commit() {
 				}
 			}
 			for len(batch) < maxBatch {
-				more, stop, waited := db.take(maxBatch-len(batch), urgent)
+				more, waited := db.take(maxBatch-len(batch), urgent)
 				idle += waited
+				if len(more) == 0 {
+					break
+				}
 				from := len(batch)
 				batch = append(batch, more...) // all of them: a failure reruns the rest
 				for i, w := range more {
@@ -229,9 +229,6 @@ func (db *DB) commit() {
 						failed, ferr = from+i, err
 						return errAbort
 					}
-				}
-				if stop {
-					break
 				}
 			}
 			err := db.putClock(t.(*tx).btx)
