@@ -339,15 +339,15 @@ func (e *Engine) submitAutoWrite(id string, move *scheduleMove, w *syncWrite, is
 	if e.clock.Jumping() {
 		submit = e.store.Defer // the jump's end flushes it (waitAutoWrites)
 	}
-	wait := submit(context.WithoutCancel(e.ctx), w.fn)
-	go func() {
+	// Answered on the store's writer, as it commits: a jump's writes, answered in
+	// a row, wake no goroutine each.
+	submit(context.WithoutCancel(e.ctx), w.fn, func(err error) {
 		defer e.autoWG.Done()
 		defer func() {
 			if e.autoCount.Add(-1) == 0 {
 				e.nudgeDelivery() // the jump's syncs are stored: its webhooks go now
 			}
 		}()
-		err := wait()
 		<-e.autoSlots
 		if isSync {
 			if _, err := e.syncDone(id, w, err); err != nil && ErrorCode(err) != ENOTFOUND && e.ctx.Err() == nil {
@@ -369,7 +369,7 @@ func (e *Engine) submitAutoWrite(id string, move *scheduleMove, w *syncWrite, is
 		}
 		e.mu.Unlock()
 		close(pending.done)
-	}()
+	})
 }
 
 // waitAutoWrite waits until the account's automatic sync, if one is committing, has

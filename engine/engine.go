@@ -267,19 +267,21 @@ func (s versionedStore) Update(ctx context.Context, fn func(Tx) error) error {
 	return s.Store.Update(ctx, fn)
 }
 
-func (s versionedStore) Submit(ctx context.Context, fn func(Tx) error) func() error {
-	return s.counted(s.Store.Submit(ctx, fn))
+func (s versionedStore) Submit(ctx context.Context, fn func(Tx) error, done func(error)) {
+	s.Store.Submit(ctx, fn, s.counted(done))
 }
 
-func (s versionedStore) Defer(ctx context.Context, fn func(Tx) error) func() error {
-	return s.counted(s.Store.Defer(ctx, fn))
+func (s versionedStore) Defer(ctx context.Context, fn func(Tx) error, done func(error)) {
+	s.Store.Defer(ctx, fn, s.counted(done))
 }
 
 // counted counts a queued write once it has committed or failed.
-func (s versionedStore) counted(wait func() error) func() error {
-	return func() error {
-		defer s.n.Add(1)
-		return wait()
+func (s versionedStore) counted(done func(error)) func(error) {
+	return func(err error) {
+		s.n.Add(1)
+		if done != nil {
+			done(err)
+		}
 	}
 }
 
@@ -446,9 +448,10 @@ func (e *Engine) UpdateSettings(ctx context.Context, p SettingsPatch) (Settings,
 func (e *Engine) clockChanged(st ClockState) {
 	// Whoever moved the clock finds what the jump did stored and announced. The
 	// clock's new state joins the commit of the jump's deferred syncs: one fsync.
-	saved := e.store.Defer(e.ctx, func(tx Tx) error { return tx.PutClockState(st) })
+	saved := make(chan error, 1)
+	e.store.Defer(e.ctx, func(tx Tx) error { return tx.PutClockState(st) }, func(err error) { saved <- err })
 	e.waitAutoWrites()
-	if err := saved(); err != nil && e.ctx.Err() == nil {
+	if err := <-saved; err != nil && e.ctx.Err() == nil {
 		e.log.Error("saving the clock", "err", err)
 	}
 	e.publish(Notice{Kind: NoticeClock, Clock: st, At: st.Now})

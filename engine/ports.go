@@ -106,16 +106,18 @@ type Bank interface {
 type Store interface {
 	View(ctx context.Context, fn func(Tx) error) error
 	Update(ctx context.Context, fn func(Tx) error) error
-	// Submit queues fn as Update does, but returns at once: wait blocks until fn has
-	// committed (nil) or failed, and must be called. Writes commit in the order they
-	// were submitted or passed to Update, and writes queued while one commits share
-	// the next commit: a caller that need not wait for each write (the syncs of an
-	// auto-sync round, when the clock jumps) pays one fsync for many.
-	Submit(ctx context.Context, fn func(Tx) error) (wait func() error)
+	// Submit queues fn as Update does, but returns at once: done, if not nil, is
+	// called with its outcome once fn has committed (nil) or failed. Writes commit
+	// in the order they were submitted or passed to Update, and writes queued while
+	// one commits share the next commit: a caller that need not wait for each write
+	// (the syncs of an auto-sync round, when the clock jumps) pays one fsync for
+	// many. done may run on the store's writer, whose next commit waits for it: it
+	// must neither block nor write.
+	Submit(ctx context.Context, fn func(Tx) error, done func(error))
 	// Defer queues fn as Submit does but starts no commit for it while only a few
 	// writes wait: it commits with a later write, or at Flush. A clock jump over a
 	// small world so commits once, at its end, instead of at every due time.
-	Defer(ctx context.Context, fn func(Tx) error) (wait func() error)
+	Defer(ctx context.Context, fn func(Tx) error, done func(error))
 	// Flush starts committing what waits.
 	Flush()
 	Close() error

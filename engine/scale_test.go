@@ -260,25 +260,26 @@ type heldStore struct {
 	failFirst bool
 }
 
-func (s heldStore) Submit(ctx context.Context, fn func(engine.Tx) error) func() error {
-	return s.hold(s.Store.Submit, ctx, fn)
+func (s heldStore) Submit(ctx context.Context, fn func(engine.Tx) error, done func(error)) {
+	s.Store.Submit(ctx, s.hold(fn), done)
 }
 
-func (s heldStore) Defer(ctx context.Context, fn func(engine.Tx) error) func() error {
-	return s.hold(s.Store.Defer, ctx, fn)
+func (s heldStore) Defer(ctx context.Context, fn func(engine.Tx) error, done func(error)) {
+	s.Store.Defer(ctx, s.hold(fn), done)
 }
 
-func (s heldStore) hold(submit func(context.Context, func(engine.Tx) error) func() error, ctx context.Context, fn func(engine.Tx) error) func() error {
+// hold is fn, or for the first write submitted, fn once released.
+func (s heldStore) hold(fn func(engine.Tx) error) func(engine.Tx) error {
 	if s.submitted.Add(1) != 1 {
-		return submit(ctx, fn)
+		return fn
 	}
-	return submit(ctx, func(tx engine.Tx) error {
+	return func(tx engine.Tx) error {
 		<-s.release // the disk is slow: nothing queued behind this commits either
 		if s.failFirst {
 			return errors.New("no space left on device")
 		}
 		return fn(tx)
-	})
+	}
 }
 
 // A round does not wait for the account's previous write to commit: it syncs from

@@ -48,6 +48,16 @@ type write struct {
 	deferred bool // Defer's: it may wait for Flush
 	err      error
 	done     chan struct{}
+	then     func(error) // Submit's and Defer's: called once done is closed
+}
+
+// answer gives a write its outcome.
+func (w *write) answer(err error) {
+	w.err = err
+	close(w.done)
+	if w.then != nil {
+		w.then(err)
+	}
 }
 
 // errAbort rolls a batch back so that it can run again without a failed write.
@@ -57,7 +67,7 @@ func (db *DB) update(ctx context.Context, fn func(engine.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	w, lead := db.enqueue(ctx, fn, false)
+	w, lead := db.enqueue(ctx, fn, false, nil)
 	if lead {
 		go db.lead() // not here: a batch that goes on with deferred writes would hold the caller
 	}
@@ -65,12 +75,15 @@ func (db *DB) update(ctx context.Context, fn func(engine.Tx) error) error {
 	return w.err
 }
 
-// Submit queues fn like Update but returns at once; wait reports its outcome. With
-// no commit in progress, a goroutine starts one, which also commits whatever is
-// queued meanwhile: syncs of one clock jump that each submit their write share
-// commits, however many distinct virtual moments they belong to.
-func (db *DB) Submit(ctx context.Context, fn func(engine.Tx) error) (wait func() error) {
-	return db.submit(ctx, fn, false)
+// Submit queues fn like Update but returns at once; done, if not nil, is called
+// with its outcome once it has committed or failed. With no commit in progress, a
+// goroutine starts one, which also commits whatever is queued meanwhile: syncs of
+// one clock jump that each submit their write share commits, however many
+// distinct virtual moments they belong to. done runs on the writer's goroutine,
+// before the next batch begins (or at once, if ctx is done): it must neither
+// block nor write.
+func (db *DB) Submit(ctx context.Context, fn func(engine.Tx) error, done func(error)) {
+	db.submit(ctx, fn, false, done)
 }
 
 // Defer queues fn like Submit, but its commit may wait until Flush: the writer
@@ -79,22 +92,20 @@ func (db *DB) Submit(ctx context.Context, fn func(engine.Tx) error) (wait func()
 // holds maxBatch writes). For the writes of a clock jump, whose end flushes them:
 // a jump over a small world commits once, and the writes run while the jump goes
 // on instead of after it. Whoever waits for a deferred write must Flush first.
-func (db *DB) Defer(ctx context.Context, fn func(engine.Tx) error) (wait func() error) {
-	return db.submit(ctx, fn, true)
+func (db *DB) Defer(ctx context.Context, fn func(engine.Tx) error, done func(error)) {
+	db.submit(ctx, fn, true, done)
 }
 
 // submit queues fn, starting a writer on a goroutine of its own if none runs.
-func (db *DB) submit(ctx context.Context, fn func(engine.Tx) error, deferred bool) (wait func() error) {
+func (db *DB) submit(ctx context.Context, fn func(engine.Tx) error, deferred bool, done func(error)) {
 	if err := ctx.Err(); err != nil {
-		return func() error { return err }
+		if done != nil {
+			done(err)
+		}
+		return
 	}
-	w, lead := db.enqueue(ctx, fn, deferred)
-	if lead {
+	if _, lead := db.enqueue(ctx, fn, deferred, done); lead {
 		go db.lead()
-	}
-	return func() error {
-		<-w.done
-		return w.err
 	}
 }
 
@@ -140,8 +151,8 @@ func (q *writeQueue) cond() *sync.Cond {
 
 // enqueue adds a write to the queue and reports whether the caller must lead: when
 // no one leads.
-func (db *DB) enqueue(ctx context.Context, fn func(engine.Tx) error, deferred bool) (*write, bool) {
-	w := &write{ctx: ctx, fn: fn, deferred: deferred, done: make(chan struct{})}
+func (db *DB) enqueue(ctx context.Context, fn func(engine.Tx) error, deferred bool, then func(error)) (*write, bool) {
+	w := &write{ctx: ctx, fn: fn, deferred: deferred, done: make(chan struct{}), then: then}
 	q := &db.writes
 	q.mu.Lock()
 	defer q.mu.Unlock()
@@ -242,13 +253,11 @@ func (db *DB) commit() {
 		}
 		if failed < 0 {
 			for _, w := range batch {
-				w.err = err
-				close(w.done)
+				w.answer(err)
 			}
 			return
 		}
-		batch[failed].err = ferr
-		close(batch[failed].done)
+		batch[failed].answer(ferr)
 		rest := make([]*write, 0, len(batch)-1)
 		batch = append(append(rest, batch[:failed]...), batch[failed+1:]...)
 		if len(batch) == 0 {

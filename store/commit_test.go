@@ -153,7 +153,7 @@ func TestDeferredWritesWaitForACommit(t *testing.T) {
 	}
 	db.Flush() // nothing queued: nothing to do
 	ran := make(chan struct{})
-	wait := db.Defer(context.Background(), func(tx engine.Tx) error {
+	wait := queued(db.Defer, func(tx engine.Tx) error {
 		select {
 		case <-ran:
 		default:
@@ -173,8 +173,8 @@ func TestDeferredWritesWaitForACommit(t *testing.T) {
 
 	// A write through Update takes the deferred ones along, a failed one alone fails.
 	boom := errors.New("boom")
-	w1 := db.Defer(context.Background(), put("b"))
-	w2 := db.Defer(context.Background(), func(engine.Tx) error { return boom })
+	w1 := queued(db.Defer, put("b"))
+	w2 := queued(db.Defer, func(engine.Tx) error { return boom })
 	must(t, db.Update(context.Background(), put("c")))
 	if err := w1(); err != nil {
 		t.Errorf("deferred write before an Update: %v", err)
@@ -190,7 +190,7 @@ func TestDeferredWritesWaitForACommit(t *testing.T) {
 	commits.Store(0)
 	waits := make([]func() error, maxBatch+1)
 	for i := range waits {
-		waits[i] = db.Defer(context.Background(), put(fmt.Sprint("h", i)))
+		waits[i] = queued(db.Defer, put(fmt.Sprint("h", i)))
 	}
 	must(t, waits[maxBatch-1]())
 	if n := commits.Load(); n != 1 {

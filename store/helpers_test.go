@@ -139,3 +139,11 @@ func sampleTx(id string, minute int, typ engine.TxType, narration string) engine
 }
 
 func writeFile(path string, data []byte) error { return os.WriteFile(path, data, 0o600) }
+
+// queued queues fn through submit (db.Submit or db.Defer) and returns what waits
+// for its outcome.
+func queued(submit func(context.Context, func(engine.Tx) error, func(error)), fn func(engine.Tx) error) (wait func() error) {
+	out := make(chan error, 1)
+	submit(context.Background(), fn, func(err error) { out <- err })
+	return func() error { return <-out }
+}

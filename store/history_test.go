@@ -370,7 +370,7 @@ func TestSubmitOrderSharedCommitsAndTheClock(t *testing.T) {
 	waits := make([]func() error, n)
 	for i := range n {
 		now.Store(int64(i))
-		waits[i] = db.Submit(context.Background(), func(tx engine.Tx) error {
+		waits[i] = queued(db.Submit, func(tx engine.Tx) error {
 			seq, err := tx.NextSequence("order")
 			if err != nil {
 				return err
@@ -414,8 +414,8 @@ func TestSubmitOrderSharedCommitsAndTheClock(t *testing.T) {
 		return nil
 	})
 	// A failed write is answered with its error; the others commit without it.
-	bad := db.Submit(context.Background(), func(tx engine.Tx) error { return fmt.Errorf("refused") })
-	good := db.Submit(context.Background(), func(tx engine.Tx) error { _, err := tx.NextSequence("after"); return err })
+	bad := queued(db.Submit, func(tx engine.Tx) error { return fmt.Errorf("refused") })
+	good := queued(db.Submit, func(tx engine.Tx) error { _, err := tx.NextSequence("after"); return err })
 	if err := bad(); err == nil || err.Error() != "refused" {
 		t.Errorf("the failing write = %v", err)
 	}
