@@ -5,7 +5,9 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
+	"time"
 )
 
 // BenchmarkDiskFloor is what a durable commit costs the disk itself, without
@@ -66,5 +68,42 @@ func BenchmarkDiskFloor(b *testing.B) {
 				b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/commit")
 			})
 		}
+	}
+}
+
+// BenchmarkHandoffFloor is what handing work to another goroutine costs this
+// machine before any of it is done: the time from go f() to f running, after the
+// machine sat idle for 2 ms, when the goroutine that started it keeps working
+// (f needs the other CPU, asleep: so a clock jump's first write waits, which the
+// store's writer runs on a goroutine of its own) and, the baseline, when it waits
+// for f at once (f runs on its CPU). The first is part of the floor of a short
+// jump: its writes start that much after its first sync has been fetched.
+//
+//	go test ./store -run '^$' -bench HandoffFloor
+func BenchmarkHandoffFloor(b *testing.B) {
+	for _, other := range []bool{true, false} {
+		name := "cpu=same"
+		if other {
+			name = "cpu=other"
+		}
+		b.Run(name, func(b *testing.B) {
+			const n = 200
+			var lat []time.Duration
+			for range b.N {
+				for range n {
+					time.Sleep(2 * time.Millisecond)
+					start := time.Now()
+					got := make(chan time.Duration, 1)
+					go func() { got <- time.Since(start) }()
+					for other && time.Since(start) < 300*time.Microsecond {
+						// the starter goes on working
+					}
+					lat = append(lat, <-got)
+				}
+			}
+			slices.Sort(lat)
+			b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "µs-p50")
+			b.ReportMetric(float64(lat[len(lat)*9/10].Microseconds()), "µs-p90")
+		})
 	}
 }
