@@ -45,18 +45,14 @@ type writeQueue struct {
 type write struct {
 	ctx      context.Context
 	fn       func(engine.Tx) error
-	deferred bool // Defer's: it may wait for Flush
-	err      error
-	done     chan struct{}
-	then     func(error) // Submit's and Defer's: called once done is closed
+	deferred bool        // Defer's: it may wait for Flush
+	done     func(error) // given the write's outcome, on the writer's goroutine; may be nil
 }
 
 // answer gives a write its outcome.
 func (w *write) answer(err error) {
-	w.err = err
-	close(w.done)
-	if w.then != nil {
-		w.then(err)
+	if w.done != nil {
+		w.done(err)
 	}
 }
 
@@ -67,12 +63,13 @@ func (db *DB) update(ctx context.Context, fn func(engine.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	w, lead := db.enqueue(ctx, fn, false, nil)
-	if lead {
+	var err error
+	answered := make(chan struct{})
+	if db.enqueue(ctx, fn, false, func(e error) { err = e; close(answered) }) {
 		go db.lead() // not here: a batch that goes on with deferred writes would hold the caller
 	}
-	<-w.done
-	return w.err
+	<-answered
+	return err
 }
 
 // Submit queues fn like Update but returns at once; done, if not nil, is called
@@ -104,7 +101,7 @@ func (db *DB) submit(ctx context.Context, fn func(engine.Tx) error, deferred boo
 		}
 		return
 	}
-	if _, lead := db.enqueue(ctx, fn, deferred, done); lead {
+	if db.enqueue(ctx, fn, deferred, done) {
 		go db.lead()
 	}
 }
@@ -151,16 +148,16 @@ func (q *writeQueue) cond() *sync.Cond {
 
 // enqueue adds a write to the queue and reports whether the caller must lead: when
 // no one leads.
-func (db *DB) enqueue(ctx context.Context, fn func(engine.Tx) error, deferred bool, then func(error)) (*write, bool) {
-	w := &write{ctx: ctx, fn: fn, deferred: deferred, done: make(chan struct{}), then: then}
+func (db *DB) enqueue(ctx context.Context, fn func(engine.Tx) error, deferred bool, done func(error)) (lead bool) {
+	w := &write{ctx: ctx, fn: fn, deferred: deferred, done: done}
 	q := &db.writes
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	q.queue = append(q.queue, w)
-	lead := !q.leading
+	lead = !q.leading
 	q.leading = true
 	q.wake()
-	return w, lead
+	return lead
 }
 
 // lead runs batches until no write is queued.
