@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# How flat the cost of an account-day is in the number of accounts (issue 10's
+# "within 2× from 10 to 10,000"), from the output of the scale benchmark: for the
+# single day and for the year, sandbank's ms per account-day at each size, raw
+# bbolt's beside it, and the highest over the lowest of each. A size missing from
+# the input (the year of 10,000 runs only with SANDBANK_BENCH_10K_YEAR=1) is left
+# out of its ratio, which says over which sizes it was taken.
+#
+# usage: scripts/scale-flatness.sh FILE...   (or the benchmark's output on stdin)
+#   go test ./world/ -run '^$' -bench Scale -benchtime 1x -timeout 2h | tee scale.out
+#   scripts/scale-flatness.sh scale.out
+# Several files are read in order; a later figure for the same size replaces an
+# earlier one (a separate run of the 10,000 year, say).
+set -euo pipefail
+
+awk '
+/^BenchmarkScale\/accounts=[0-9]+/ {
+	n = $1; sub(/^BenchmarkScale\/accounts=/, "", n); sub(/-[0-9]+$/, "", n)
+	sizes[n] = 1
+	for (i = 3; i <= NF; i++) {
+		if ($i == "ms/account-day-day") day[n] = $(i-1)
+		if ($i == "ms/account-day-raw-day") rawday[n] = $(i-1)
+		if ($i == "ms/account-day-year") year[n] = $(i-1)
+		if ($i == "ms/account-day-raw-year") rawyear[n] = $(i-1)
+	}
+}
+function ratio(label, a,    n, lo, hi, lon, hin, list) {
+	lo = -1; hi = -1; list = ""
+	for (k = 1; k <= count; k++) {
+		n = order[k]
+		if (!(n in a)) continue
+		list = list (list == "" ? "" : ", ") n
+		if (lo < 0 || a[n] + 0 < lo) { lo = a[n] + 0; lon = n }
+		if (hi < 0 || a[n] + 0 > hi) { hi = a[n] + 0; hin = n }
+	}
+	if (lo <= 0) { printf "%-9s no figures\n", label; return }
+	printf "%-9s %.2f× (highest %g at %s accounts, lowest %g at %s; over %s)\n", label, hi / lo, hi, hin, lo, lon, list
+}
+END {
+	if (length(sizes) == 0) { print "no BenchmarkScale/accounts=N lines in the input" > "/dev/stderr"; exit 1 }
+	count = 0
+	for (n in sizes) order[++count] = n
+	for (i = 1; i <= count; i++) for (j = i + 1; j <= count; j++)
+		if (order[j] + 0 < order[i] + 0) { t = order[i]; order[i] = order[j]; order[j] = t }
+	printf "%-9s %12s %12s %12s %12s\n", "accounts", "day", "raw day", "year", "raw year"
+	for (k = 1; k <= count; k++) {
+		n = order[k]
+		printf "%-9s %12s %12s %12s %12s\n", n, (n in day ? day[n] : "-"), (n in rawday ? rawday[n] : "-"), (n in year ? year[n] : "-"), (n in rawyear ? rawyear[n] : "-")
+	}
+	print "ms per account-day, highest over lowest:"
+	ratio("day", day); ratio("raw day", rawday); ratio("year", year); ratio("raw year", rawyear)
+}
+' "$@"
