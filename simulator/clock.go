@@ -283,8 +283,12 @@ func (c *Clock) State() engine.ClockState {
 	return c.stateLocked()
 }
 
+// At the world's end the clock cannot move on: it reads as paused there, running or
+// not, so that no one waits on a clock that says it runs.
 func (c *Clock) stateLocked() engine.ClockState {
-	return engine.ClockState{Now: c.nowLocked(), Wall: c.wall().Round(0).UTC(), Speed: c.speed, Paused: c.paused}
+	now := c.nowLocked()
+	atEnd := !c.end.IsZero() && !now.Before(c.end)
+	return engine.ClockState{Now: now, Wall: c.wall().Round(0).UTC(), Speed: c.speed, Paused: c.paused || atEnd}
 }
 
 // OnChange registers f to be called after every pause, speed change or advance.

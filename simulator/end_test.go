@@ -1,6 +1,7 @@
 package simulator
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -48,6 +49,19 @@ func TestClockStopsAtTheWorldsEnd(t *testing.T) {
 	wall.Add(time.Hour) // 10,000 hours of virtual time
 	if got := r.Now(); !got.Equal(end) {
 		t.Fatalf("a running clock is at %v after passing the end, want %v", got, end)
+	}
+	// There it reads as paused: it cannot move on.
+	if st := r.State(); !st.Paused || st.Speed != MaxSpeed {
+		t.Fatalf("a running clock at the end reads %+v, want paused (at its speed)", st)
+	}
+	if st := c.State(); !st.Paused {
+		t.Fatalf("a clock advanced to the end reads %+v, want paused", st)
+	}
+	before := NewClock(t0, WithWall(wall.Now))
+	t.Cleanup(before.Close)
+	before.SetEnd(end)
+	if st := before.State(); st.Paused {
+		t.Fatalf("a running clock before the end reads paused: %+v", st)
 	}
 }
 
@@ -109,5 +123,23 @@ func TestIDsKeepTheirOrderUpToTheEnd(t *testing.T) {
 	}
 	if checked < 100 {
 		t.Fatalf("only %d transactions in the last two months of the world", checked)
+	}
+
+	// Customers added at the very end (each ID's seconds spread over a day after its
+	// opening) still sort after every customer made earlier: their seconds stop at
+	// the end instead of wrapping to 1970.
+	latest := ""
+	for _, cust := range b.Customers() {
+		latest = max(latest, cust.ID)
+	}
+	endSecs := fmt.Sprintf("%08x", b.End().Unix())
+	for i := range 5 {
+		cust, err := b.AddCustomer(NewCustomer{Institution: "058", Username: fmt.Sprintf("last%d", i)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cust.ID <= latest || !strings.HasPrefix(cust.ID, endSecs) {
+			t.Fatalf("customer %s added at the end: want it to begin with the end's seconds %s and sort after %s, made earlier", cust.ID, endSecs, latest)
+		}
 	}
 }

@@ -387,7 +387,10 @@ func (w *world) newCustomer(idx int, nc *NewCustomer, openAt int64) *customer {
 	h := hash3(w.hseed, saltCustomer, uint64(idx))
 	f := gofakeit.NewFaker(rand.NewPCG(h, golden), false)
 	plan := planFor(idx, nc)
-	c := &customer{idx: idx, id: objectID(openAt/nsPerSec+int64(idx%86400), hash2(h, 1))}
+	// The ID's seconds are spread over the day after openAt, but never past IDsEnd,
+	// where they would wrap to 1970: a customer added at the world's end still sorts
+	// after every earlier one.
+	c := &customer{idx: idx, id: objectID(min(openAt/nsPerSec+int64(idx%86400), IDsEnd.Unix()), hash2(h, 1))}
 	if plan.requested {
 		c.addedAt = time.Unix(0, openAt).UTC()
 	}
