@@ -359,3 +359,40 @@ func TestAnswersDropOlderVersions(t *testing.T) {
 		t.Fatal("an answer of version 2 served at version 3")
 	}
 }
+
+// A HEAD (a link checker, curl -I) changes nothing. The mux routes it to the GET,
+// so a route whose GET acts — runs a sync, starts a statement or real-time job —
+// answers it 405 with Allow, and the GET then runs as if no HEAD had come; a HEAD
+// on a route that only reads is answered as its GET.
+func TestHeadChangesNothing(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	w.enableDataSync()
+	c := w.addCustomer(map[string]any{"institution": "044", "balance": 250000})
+	id := w.connect(c)
+
+	for _, tc := range []struct {
+		path    string
+		headers map[string]string
+		allow   string
+	}{
+		{"/accounts/" + id + "/sync", nil, "GET, POST"},
+		{"/accounts/" + id + "/statement?period=last3months&output=pdf", nil, "GET"},
+		{"/v2/accounts/" + id + "/statement?period=last3months&output=pdf", nil, "GET"},
+		{"/v2/accounts/" + id + "/balance", map[string]string{"x-realtime": "true"}, "GET"},
+		{"/v2/accounts/" + id + "/transactions", map[string]string{"x-realtime": "true"}, "GET"},
+	} {
+		rep := w.do("HEAD", tc.path, req{headers: tc.headers})
+		if rep.status != http.StatusMethodNotAllowed || rep.header.Get("Allow") != tc.allow || len(rep.body) != 0 {
+			t.Errorf("HEAD %s = %d, Allow %q, %d bytes; want 405, Allow %q and no body", tc.path, rep.status, rep.header.Get("Allow"), len(rep.body), tc.allow)
+		}
+	}
+	// No sync ran: the rate limit's window is still open, and no real-time job started.
+	w.must(http.StatusOK, "POST", "/accounts/"+id+"/sync", req{})
+	_, rep := w.v2Balance(id, true)
+	if jobID, _, _ := jobHeaders(rep); jobID == "" || strings.Contains(string(rep.body), "no new job inside") {
+		t.Errorf("the first real-time read after the HEADs found a job already started: %s", rep.body)
+	}
+	if rep := w.do("HEAD", "/accounts/"+id, req{}); rep.status != http.StatusOK || rep.header.Get("Content-Type") == "" {
+		t.Errorf("HEAD /accounts/%s = %d (%v), want 200 with the GET's headers", id, rep.status, rep.header)
+	}
+}

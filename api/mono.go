@@ -262,6 +262,9 @@ func (s *Server) statement(w http.ResponseWriter, r *http.Request) error {
 	}
 	id := r.PathValue("id")
 	if pdf {
+		if r.Method == http.MethodHead {
+			return headActs{allow: "GET", what: "its GET with output=pdf starts a statement job"}
+		}
 		j, err := s.eng.CreateStatementJob(r.Context(), id, months)
 		if err != nil {
 			return err
@@ -317,6 +320,9 @@ type syncJSON struct {
 }
 
 func (s *Server) sync(w http.ResponseWriter, r *http.Request) error {
+	if r.Method == http.MethodHead {
+		return headActs{allow: "GET, POST", what: "it runs a sync"}
+	}
 	if r.Method == http.MethodPost {
 		if _, err := readBody(w, r); err != nil { // clients send nothing, {} or a form
 			return err

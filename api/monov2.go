@@ -255,6 +255,9 @@ func (s *Server) realtime(w http.ResponseWriter, r *http.Request, requested stri
 	if err != nil || !on {
 		return "", err
 	}
+	if r.Method == http.MethodHead {
+		return "", headActs{allow: "GET", what: "its GET with x-realtime: true starts a real-time job"}
+	}
 	res, err := s.eng.RealtimeSync(r.Context(), r.PathValue("id"), requested, s.realtimeWait)
 	if err != nil {
 		return "", err
@@ -379,6 +382,9 @@ func (s *Server) statementV2(w http.ResponseWriter, r *http.Request) error {
 	}
 	id := r.PathValue("id")
 	if pdf {
+		if r.Method == http.MethodHead {
+			return headActs{allow: "GET", what: "its GET with output=pdf starts a statement job"}
+		}
 		j, err := s.eng.CreateStatementJob(r.Context(), id, months)
 		if err != nil {
 			return err

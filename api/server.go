@@ -100,10 +100,23 @@ func (s *Server) secretAs(shape errorShape, h handlerFunc) http.Handler {
 	})
 }
 
+// headActs is what a route whose GET acts — runs a sync, starts a job — returns
+// for a HEAD, which the mux routes to the GET: a HEAD (a link checker, curl -I)
+// must change nothing, so it is answered 405 with Allow.
+type headActs struct{ allow, what string }
+
+func (headActs) Error() string { return "HEAD on a route whose GET acts" }
+
 // handleAs answers a handler's error as JSON in shape.
 func (s *Server) handleAs(shape errorShape, h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := h(w, r); err != nil {
+			if ha, ok := err.(headActs); ok {
+				w.Header().Set("Allow", ha.allow)
+				answerError(w, r, shape, apiError{Status: http.StatusMethodNotAllowed, Code: "METHOD_NOT_ALLOWED",
+					Message: "HEAD is not allowed on " + r.URL.Path + ": " + ha.what + ", which a HEAD must not do; send " + strings.ReplaceAll(ha.allow, ",", " or")})
+				return
+			}
 			writeError(w, r, s.log, shape, err)
 		}
 	})
