@@ -89,6 +89,10 @@ type Bank interface {
 	Login(ctx context.Context, institution, username, password string) (LoginResult, error)
 	// Answer answers a challenge; the result is a session, another challenge, or an error.
 	Answer(ctx context.Context, challengeID, answer string) (LoginResult, error)
+	// AttemptsLeft is how many wrong passwords or answers in a row the login at the
+	// institution takes before it locks: fewer than the most when some were already
+	// made (by a sync with a password since changed, say); 0 while it is locked.
+	AttemptsLeft(institution, username string) int
 
 	// With a session:
 	Accounts(ctx context.Context, session Secret) ([]BankAccount, error)

@@ -99,6 +99,11 @@ func (e *Engine) openReauthFor(ctx context.Context, a Account, expires time.Time
 	if link != nil {
 		w.link = link.ID
 	}
+	// The bank's count may be further along than a new session's: a sync that
+	// tried a password since changed was a wrong attempt. Say what is really left.
+	if n := e.bank.AttemptsLeft(a.Institution.Code, a.Credentials.Username); n > 0 {
+		w.state.AttemptsLeft = min(w.state.AttemptsLeft, n)
+	}
 	if err := e.addWidget(ctx, w); err != nil {
 		return WidgetState{}, err
 	}
@@ -111,8 +116,11 @@ func (e *Engine) openReauthFor(ctx context.Context, a Account, expires time.Time
 	// asks for the password, and the user meets the bank's answer at that step.
 	res, err := e.bank.Login(ctx, a.Institution.Code, a.Credentials.Username, a.Credentials.Password.Reveal())
 	if err != nil {
-		if ErrorCode(err) == EUNAUTHORIZED {
+		if be, ok := AsError(err); ok && be.Code == EUNAUTHORIZED {
 			w.state.PasswordRejected = true
+			if be.AttemptsLeft > 0 { // that try counted too
+				w.state.AttemptsLeft = min(w.state.AttemptsLeft, be.AttemptsLeft)
+			}
 		}
 		return w.state, nil
 	}

@@ -362,6 +362,9 @@ func TestWidgetAttemptsFollowTheBank(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if st.AttemptsLeft != 2 {
+		t.Fatalf("the reauth widget opens with %d attempts left, want 2 (the sync used one)", st.AttemptsLeft)
+	}
 	_, err = w.eng.WidgetLogin(w.ctx, st.Session, adam.Username, "still-wrong")
 	if e, ok := engine.AsError(err); !ok || e.Code != engine.EUNAUTHORIZED || e.AttemptsLeft != 1 {
 		t.Fatalf("first wrong password in the widget = %v, want EUNAUTHORIZED with 1 attempt left (the sync used one)", err)

@@ -95,6 +95,21 @@ func lockedError(left int64) error {
 		Message: fmt.Sprintf("too many wrong attempts: sign-in is locked; try again in %s", engine.DurationText(d))}
 }
 
+// AttemptsLeft is how many wrong passwords or answers in a row the login takes
+// before it locks (MaxAttempts when none was counted; 0 while it is locked).
+func (b *Bank) AttemptsLeft(institution, username string) int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	key := loginKey(institution, username)
+	if b.locked(key, b.now()) != nil {
+		return 0
+	}
+	if f := b.fails[key]; f != nil {
+		return max(MaxAttempts-f.count, 0)
+	}
+	return MaxAttempts
+}
+
 // fail counts a wrong password or answer: EUNAUTHORIZED, or ELOCKED when it is the
 // MaxAttempts-th in a row.
 func (b *Bank) fail(key string, now int64, msg string) error {
