@@ -86,6 +86,9 @@ func unknown(what, got string, choices []string) string {
 	if s := didYouMean(got, choices); s != "" {
 		msg += fmt.Sprintf(" (did you mean %q?)", s)
 	}
+	if len(sorted) == 0 {
+		return msg + "; there is none to use"
+	}
 	return msg + "; use one of " + strings.Join(sorted, ", ")
 }
 

@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -234,7 +235,14 @@ type fileParser struct {
 	connected map[string]bool
 	vars      map[string]bool
 	webhooks  string
+	// broken names the customers (and their accounts) refused above: a step that
+	// refers to one is not refused again for it, so one mistake says one thing.
+	broken map[string]bool
 }
+
+// errBroken is what a reference to a refused customer or account returns: the
+// refusal was said already, where the customer is written.
+var errBroken = errors.New("refers to a customer refused above")
 
 var topFields = []string{"scenario", "about", "seed", "start", "world_customers", "keys", "settings", "customers", "steps"}
 
@@ -418,6 +426,7 @@ func (p *fileParser) customers(n *node) error {
 	for i, k := range n.keys {
 		if err := p.customer(k, n.vals[i]); err != nil {
 			p.refuse(err)
+			p.markBroken(k, n.vals[i])
 		}
 	}
 	return nil
@@ -457,6 +466,19 @@ func (p *fileParser) customer(k, v *node) error {
 		p.s.accts[a.Name] = a
 	}
 	return nil
+}
+
+// markBroken notes a refused customer's name and its accounts' names.
+func (p *fileParser) markBroken(k, v *node) {
+	if p.broken == nil {
+		p.broken = map[string]bool{}
+	}
+	p.broken[k.value] = true
+	if as := v.get("accounts"); v.kind == kMap && as != nil && as.kind == kMap {
+		for _, ak := range as.keys {
+			p.broken[ak.value] = true
+		}
+	}
 }
 
 func (p *fileParser) newName(k *node, what string) error {
@@ -584,6 +606,9 @@ func (p *fileParser) steps(n *node) error {
 	p.webhooks = *p.s.Settings.Webhooks
 	for i, it := range n.items {
 		st, err := p.step(i+1, it)
+		if errors.Is(err, errBroken) {
+			continue // said where the customer is written
+		}
 		if err != nil {
 			p.refuse(err)
 			continue
@@ -1011,6 +1036,9 @@ func (p *fileParser) bank(st *Step, v *node, step *node) error {
 			if c := p.s.names[name]; c != nil {
 				return errAt(v.pos, "customer %s has %d accounts: name the account the money moves on (%s)", name, len(c.Accounts), accountNames(c))
 			}
+			if p.broken[name] {
+				return errBroken
+			}
 			return errAt(v.pos, "%s", unknown("account", name, p.accountNames()))
 		}
 		st.Account, st.Customer = a, a.Customer
@@ -1158,6 +1186,9 @@ func (p *fileParser) accountRef(v *node, connected bool) (*Account, error) {
 		if c := p.s.names[name]; c != nil {
 			return nil, errAt(v.pos, "customer %s has %d accounts: name one (%s)", name, len(c.Accounts), accountNames(c))
 		}
+		if p.broken[name] {
+			return nil, errBroken
+		}
 		return nil, errAt(v.pos, "%s", unknown("account", name, p.accountNames()))
 	}
 	if connected && !p.connected[name] {
@@ -1176,6 +1207,9 @@ func (p *fileParser) customerRef(v *node) (*Customer, error) {
 	}
 	if a := p.s.accts[name]; a != nil {
 		return a.Customer, nil
+	}
+	if p.broken[name] {
+		return nil, errBroken
 	}
 	return nil, errAt(v.pos, "%s", unknown("customer", name, p.allNames()))
 }
@@ -1197,6 +1231,9 @@ func (p *fileParser) bankOf(v *node) (string, error) {
 	}
 	if code, err := institution(v); err == nil {
 		return code, nil
+	}
+	if p.broken[name] {
+		return "", errBroken
 	}
 	return "", errAt(v.pos, "%s", unknown("bank, customer or account", name, append(p.allNames(), bankCodes()...)))
 }
@@ -1393,7 +1430,9 @@ func (p *fileParser) checkTemplate(at pos, s string) ([]string, error) {
 		return nil, errAt(at, "%v", err)
 	}
 	for _, r := range refs {
-		if err := p.checkRef(r); err != nil {
+		if err := p.checkRef(r); errors.Is(err, errBroken) {
+			return nil, err
+		} else if err != nil {
 			return nil, errAt(at, "{%s}: %v", r, err)
 		}
 	}
@@ -1402,6 +1441,9 @@ func (p *fileParser) checkTemplate(at pos, s string) ([]string, error) {
 
 func (p *fileParser) checkRef(r string) error {
 	name, field, dotted := strings.Cut(r, ".")
+	if p.broken[name] && p.s.accts[name] == nil && p.s.names[name] == nil {
+		return errBroken
+	}
 	if name == "keys" {
 		if !slices.Contains([]string{"secret", "public", "webhook_secret"}, field) {
 			return fmt.Errorf("%s", unknown("key", field, []string{"secret", "public", "webhook_secret"}))

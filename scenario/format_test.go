@@ -108,6 +108,20 @@ f.yaml:8:11: account cy is not connected at this step: a ` + "`connect: cy`" + `
 	}
 }
 
+// A step that refers to a customer refused above is not refused again for it: one
+// mistake in a customer says one thing, not one more for every step that names it.
+func TestRefusedCustomerIsSaidOnce(t *testing.T) {
+	src := "scenario: t\ncustomers:\n  bola: {institution: \"058\", mfa: sms}\n  duo: {accounts: {duo_gtb: {institution: \"058\"}}, mfa: sms}\n" +
+		"steps:\n  - connect: bola\n  - bank: bola\n    credit: NGN 100\n  - sync: duo_gtb\n  - call: GET /accounts/{bola.id}\n  - sync: nobody\n"
+	_, err := Parse("f.yaml", []byte(src))
+	want := `f.yaml:3:35: unknown mfa "sms"; use one of captcha, none, otp, security_question, token
+f.yaml:4:57: unknown mfa "sms"; use one of captcha, none, otp, security_question, token
+f.yaml:11:11: unknown account "nobody"; there is none to use`
+	if err == nil || err.Error() != want {
+		t.Fatalf("refusals:\n%v\nwant:\n%s", err, want)
+	}
+}
+
 // A good file is read whole: names, clock, templates, expectations.
 func TestParseGood(t *testing.T) {
 	s, err := Parse("f.yaml", []byte(head+`  - connect: bola_a
