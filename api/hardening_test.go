@@ -396,3 +396,20 @@ func TestHeadChangesNothing(t *testing.T) {
 		t.Errorf("HEAD /accounts/%s = %d (%v), want 200 with the GET's headers", id, rep.status, rep.header)
 	}
 }
+
+// An amount or balance too large for the bank says what the most is, not that the
+// number is not whole or not above zero.
+func TestTooLargeAmountsSayTheMost(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	c := w.addCustomer(map[string]any{"institution": "044", "balance": 250000})
+	for _, tc := range []struct{ path, body string }{
+		{"/sandbox/customers/" + c.ID + "/transactions", `{"type":"credit","amount":9223372036854775000}`},
+		{"/sandbox/customers", `{"institution":"044","balance":9223372036854775000}`},
+		{"/sandbox/customers/" + c.ID + "/accounts", `{"institution":"058","balance":1000000000000001}`},
+	} {
+		v := failed(t, w.do("POST", tc.path, req{body: tc.body, ctype: "application/json"}), http.StatusBadRequest, "")
+		if msg, _ := v["message"].(string); !strings.Contains(msg, "to 1000000000000000 (NGN 10 trillion") {
+			t.Errorf("POST %s %s: %q does not say the most", tc.path, tc.body, msg)
+		}
+	}
+}
