@@ -413,3 +413,22 @@ func TestTooLargeAmountsSayTheMost(t *testing.T) {
 		}
 	}
 }
+
+// The webhook log filtered by an account that was never here is a 404 that says
+// where the accounts are, not an empty log; an unlinked account still lists its
+// events.
+func TestWebhookLogOfAnUnknownAccount(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	v := failed(t, w.do("GET", "/sandbox/webhooks?account=nope", req{}), http.StatusNotFound, "ACCOUNT_NOT_FOUND")
+	if msg, _ := v["message"].(string); !strings.Contains(msg, "GET /sandbox/accounts") {
+		t.Errorf("the 404 says %q, not where the accounts are", msg)
+	}
+	c := w.addCustomer(map[string]any{"institution": "044", "balance": 250000})
+	id := w.connect(c)
+	w.must(http.StatusOK, "POST", "/accounts/"+id+"/unlink", req{})
+	var page struct{ Data []any }
+	w.must(http.StatusOK, "GET", "/sandbox/webhooks?account="+id, req{}).decode(t, &page)
+	if len(page.Data) == 0 {
+		t.Fatal("an unlinked account lists no events")
+	}
+}

@@ -481,6 +481,15 @@ func (e *Engine) Events(ctx context.Context, q EventQuery) ([]Event, error) {
 		if evs, err = tx.Events(q); err != nil {
 			return err
 		}
+		if len(evs) == 0 && q.AccountID != "" {
+			// Nothing for an account that was never here is a typo, not an empty log
+			// (an unlinked account keeps its record, and its events list).
+			if _, err := tx.Account(q.AccountID); ErrorCode(err) == ENOTFOUND {
+				return Errorf(ENOTFOUND, "no account has ID %q, connected or unlinked; GET /sandbox/accounts lists them", q.AccountID).WithReason("ACCOUNT_NOT_FOUND")
+			} else if err != nil {
+				return err
+			}
+		}
 		for i := range evs {
 			if evs[i].Attempts, err = attemptsOf(tx, evs[i].ID, q.Attempts); err != nil {
 				return err
