@@ -432,3 +432,19 @@ func TestWebhookLogOfAnUnknownAccount(t *testing.T) {
 		t.Fatal("an unlinked account lists no events")
 	}
 }
+
+// The public key sent where the secret key goes is named as such, in v1's and v2's
+// shapes; any other wrong key gets the plain refusal.
+func TestPublicKeyAsTheSecretKeySaysSo(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	for _, path := range []string{"/sandbox/clock", "/v2/accounts/nope"} {
+		rep := w.do("GET", path, req{key: withKey(testPublicKey)})
+		if rep.status != http.StatusUnauthorized || !strings.Contains(string(rep.body), "holds the public key") {
+			t.Errorf("GET %s with the public key = %d %s", path, rep.status, rep.body)
+		}
+		rep = w.do("GET", path, req{key: withKey("test_sk_not_the_key_at_all")})
+		if rep.status != http.StatusUnauthorized || strings.Contains(string(rep.body), "public key") {
+			t.Errorf("GET %s with a wrong key = %d %s", path, rep.status, rep.body)
+		}
+	}
+}

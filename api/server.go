@@ -94,7 +94,11 @@ func (s *Server) secretAs(shape errorShape, h handlerFunc) http.Handler {
 	return s.handleAs(shape, func(w http.ResponseWriter, r *http.Request) error {
 		key := r.Header.Get("mono-sec-key")
 		if key == "" || !s.eng.CheckSecretKey(key) {
-			return engine.Errorf(engine.EUNAUTHORIZED, "missing or wrong mono-sec-key header: send the secret key sandbank printed when it started").WithReason("INVALID_SECRET_KEY")
+			msg := "missing or wrong mono-sec-key header: send the secret key sandbank printed when it started"
+			if key != "" && s.eng.CheckPublicKey(key) { // public: saying so gives nothing away
+				msg = "mono-sec-key holds the public key, which is the Connect widget's; send the secret key sandbank printed when it started"
+			}
+			return engine.Errorf(engine.EUNAUTHORIZED, "%s", msg).WithReason("INVALID_SECRET_KEY")
 		}
 		return h(w, r)
 	})
