@@ -448,3 +448,25 @@ func TestPublicKeyAsTheSecretKeySaysSo(t *testing.T) {
 		}
 	}
 }
+
+// A body that is JSON but not an object is refused as such whatever its
+// Content-Type, not read as a form whose one field is the whole body.
+func TestJSONThatIsNotAnObject(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	for _, body := range []string{"[1,2]", "null", `"advance"`, "42"} {
+		for _, ctype := range []string{"", "application/x-www-form-urlencoded"} {
+			rep := w.do("POST", "/sandbox/clock", req{body: body, ctype: ctype})
+			if body == "null" { // JSON's nothing: as an empty body
+				failed(t, rep, http.StatusBadRequest, "")
+				if strings.Contains(string(rep.body), "unknown field") {
+					t.Errorf("POST /sandbox/clock %s (%q) = %s", body, ctype, rep.body)
+				}
+				continue
+			}
+			v := failed(t, rep, http.StatusBadRequest, "")
+			if msg, _ := v["message"].(string); !strings.Contains(msg, "not a JSON object") {
+				t.Errorf("POST /sandbox/clock %s (%q): %q", body, ctype, msg)
+			}
+		}
+	}
+}

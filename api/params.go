@@ -64,17 +64,23 @@ func bodyParams(w http.ResponseWriter, r *http.Request) (params, error) {
 
 // parseBody parses a body of the given media type ("" when the client sent none).
 //
-// A body that starts with { is JSON whatever its Content-Type says: `curl -d '{…}'`
-// labels JSON as a form, and no form body starts with a brace.
+// A body that is JSON is read as JSON whatever its Content-Type says: `curl -d '{…}'`
+// labels JSON as a form, and no form body starts with a brace or is JSON text (an
+// array or a bare value is then refused as not an object, not read as a field).
 func parseBody(mediaType string, b []byte) (params, error) {
 	trimmed := bytes.TrimSpace(b)
 	switch {
 	case len(trimmed) == 0:
 		return params{}, nil
-	case trimmed[0] == '{' || mediaType == "application/json":
+	case isJSON(mediaType, trimmed):
 		return jsonParams(trimmed)
 	}
 	return queryParams(string(trimmed))
+}
+
+// isJSON reports whether a body (trimmed, not empty) is to be read as JSON.
+func isJSON(mediaType string, trimmed []byte) bool {
+	return trimmed[0] == '{' || trimmed[0] == '[' || mediaType == "application/json" || json.Valid(trimmed)
 }
 
 // sandboxBody reads a sandbox route's body strictly: a field given twice, or one the
@@ -104,7 +110,7 @@ func repeatedField(mediaType string, b []byte) string {
 	switch {
 	case len(trimmed) == 0:
 		return ""
-	case trimmed[0] == '{' || mediaType == "application/json":
+	case isJSON(mediaType, trimmed):
 		dec := json.NewDecoder(bytes.NewReader(trimmed))
 		if t, err := dec.Token(); err != nil || t != json.Delim('{') {
 			return ""
