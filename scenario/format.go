@@ -274,6 +274,10 @@ func (p *fileParser) file(root *node) error {
 		if s.Start, err = instant(n, "start"); err != nil {
 			return err
 		}
+		if s.Start.Before(simulator.EarliestStart) || !s.Start.Before(simulator.IDsEnd) { // said here, not when the world is built
+			return errAt(n.pos, "start %s: a world starts from %s to %s, as its IDs begin with the seconds since 1970 in 32 bits and its history goes back a year",
+				n.value, engine.TimeText(simulator.EarliestStart), engine.TimeText(simulator.IDsEnd))
+		}
 	}
 	if n := root.get("world_customers"); n != nil {
 		v, err := integer(n, "world_customers", 1, 1000)

@@ -848,6 +848,11 @@ func (r *Run) expect(st *Step, e *Expectation, res *response, out *StepResult) *
 	want := wantValue{n: e.Want, text: text}
 	expected, ok := check(e, want, got, present)
 	gotText := show(got, present)
+	if n, isNum := got.(json.Number); isNum && isNaira(text) && e.Want.kind == kScalar {
+		if k, err := n.Int64(); err == nil { // say it in the unit it was expected in
+			gotText = fmt.Sprintf("NGN %s (%s kobo)", engine.Naira(k), n)
+		}
+	}
 	if ok {
 		out.Checks = append(out.Checks, fmt.Sprintf("✓ %s: %s", e.Path, gotText))
 		return nil

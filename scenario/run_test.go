@@ -91,14 +91,14 @@ func TestChangedExpectationFails(t *testing.T) {
 		t.Fatalf("a wrong expectation passed: %s", res.Line())
 	}
 	f := res.Failure
-	if f.Err.Line != line || f.Err.Col != 14 || f.Expected != `"NGN 4,000"` || f.Got != "500000" || f.Step.N != 8 {
-		t.Fatalf("failure %+v at %d:%d; want line %d col 14, expected \"NGN 4,000\", got 500000, step 8", f, f.Err.Line, f.Err.Col, line)
+	if f.Err.Line != line || f.Err.Col != 14 || f.Expected != `"NGN 4,000"` || f.Got != "NGN 5,000.00 (500000 kobo)" || f.Step.N != 8 {
+		t.Fatalf("failure %+v at %d:%d; want line %d col 14, expected \"NGN 4,000\", got NGN 5,000.00 (500000 kobo), step 8", f, f.Err.Line, f.Err.Col, line)
 	}
-	want := path + ":" + itoa(line) + `:14 step 8 (call: GET /accounts/{adam}): account.balance: expected "NGN 4,000", got 500000`
+	want := path + ":" + itoa(line) + `:14 step 8 (call: GET /accounts/{adam}): account.balance: expected "NGN 4,000", got NGN 5,000.00 (500000 kobo)`
 	if res.Line() != "✗ "+want {
 		t.Fatalf("line\n got %s\nwant ✗ %s", res.Line(), want)
 	}
-	if !bytes.Contains(tr, []byte("✗ account.balance: expected \"NGN 4,000\", got 500000")) || !bytes.Contains(tr, []byte("== failed: ✗ "+want)) {
+	if !bytes.Contains(tr, []byte("✗ account.balance: expected \"NGN 4,000\", got NGN 5,000.00 (500000 kobo)")) || !bytes.Contains(tr, []byte("== failed: ✗ "+want)) {
 		t.Fatalf("the transcript does not show the failure:\n%s", tail(tr))
 	}
 }
