@@ -559,7 +559,7 @@ func (p *bankPage) formView(f *bankForm, c simulator.Customer, w int) []string {
 	case formPassword:
 		title, note = "Change "+c.Name+"'s password", "The saved password stops working: the next sync fails with reauthorisation required (R6)."
 	case formOutage:
-		title, note = c.Accounts[0].Institution.Name+" outage", "Sign-ins and syncs fail with the bank unavailable, for 30s to 30d."
+		title, note = c.Accounts[0].Institution.Name+" outage", "Sign-ins and syncs fail with the bank unavailable, for up to 30d (e.g. 15m, 2h, 1d)."
 	}
 	out := []string{st.Accent.Render("▍") + st.Bold.Render(title)}
 	for _, l := range wrap(note, w-2) {

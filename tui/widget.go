@@ -383,6 +383,9 @@ func (m *widgetModal) canGoBack() bool {
 func (m *widgetModal) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.sh.keys
 	switch {
+	case key.Matches(msg, k.Cancel) && m.phone: // esc closes the innermost thing first
+		m.phone = false
+		return nil
 	case key.Matches(msg, k.Cancel) && m.canGoBack() && !m.gate.loading:
 		return m.run(func(eng *engine.Engine, ctx context.Context, s string) (engine.WidgetState, error) {
 			return eng.WidgetBack(ctx, s)
@@ -633,7 +636,10 @@ func (m *widgetModal) loadInbox() tea.Cmd {
 func (m *widgetModal) ShortHelp() []key.Binding {
 	k := m.sh.keys
 	closeKey := withHelp(k.Cancel, "close")
-	if m.canGoBack() {
+	switch {
+	case m.phone:
+		closeKey = withHelp(k.Cancel, "hide the phone")
+	case m.canGoBack():
 		closeKey = withHelp(k.Cancel, "other bank")
 	}
 	if m.typingLink {

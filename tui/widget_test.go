@@ -75,6 +75,12 @@ func TestWidgetReauthOTP(t *testing.T) {
 	if otp == nil {
 		t.Fatalf("no OTP on the phone:\n%s", h.screen())
 	}
+	h.press("esc") // hides the phone, not the widget
+	h.contains("GTBank asks for a one-time password")
+	if strings.Contains(h.screen(), "The customer's phone") {
+		t.Fatalf("esc left the phone open:\n%s", h.screen())
+	}
+	h.press("ctrl+p")
 
 	// The token counts down on the virtual clock.
 	if err := w.clock.Advance(3 * time.Minute); err != nil {
