@@ -305,9 +305,10 @@ func (m *Main) Open(ctx context.Context) (err error) {
 		m.Server.SetScenario(m.Serving.Status)
 		m.handler = m.Serving.Observe(m.Server)
 	case m.FirstRun && !m.opts.NoDemo:
-		if err := scenario.Demo(ctx, w, m.Server, receiver); err != nil {
+		if err := scenario.Demo(api.Quiet(ctx), w, m.Server, receiver); err != nil {
 			return fmt.Errorf("building the demo world: %w", err)
 		}
+		m.opts.Log.Info("first run: the demo world is built from fixtures/demo.yaml, through the API (its requests are not logged one by one)")
 	}
 	m.serve()
 	return nil

@@ -269,3 +269,26 @@ func TestLogsHoldNoSecrets(t *testing.T) {
 		t.Log(out)
 	}
 }
+
+// The first run builds its demo world through the API in process; the log says so
+// in one line rather than a screen of requests the user never sent, and the user's
+// own requests are logged as ever.
+func TestFirstRunLogsTheDemoAsOneLine(t *testing.T) {
+	var logs lockedBuffer
+	m := NewMain(Options{DB: filepath.Join(t.TempDir(), "sandbank.db"), Addr: "127.0.0.1:0", Seed: DefaultSeed, SecretKey: mainSecretKey,
+		Log: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+	if err := m.Open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	if !m.FirstRun || len(mustCall(t, &http.Client{}, 200, "GET", "http://"+m.Addr()+"/sandbox/accounts", nil)["data"].([]any)) == 0 {
+		t.Fatal("no demo world was built")
+	}
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	out := logs.String()
+	if n := strings.Count(out, "msg=request"); n != 1 || !strings.Contains(out, `route="GET /sandbox/accounts"`) || !strings.Contains(out, "the demo world is built") {
+		t.Fatalf("want one request line (the test's own) and the demo's line, got %d request lines:\n%s", n, out)
+	}
+}

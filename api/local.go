@@ -204,7 +204,9 @@ func (s *Server) deliver(ctx context.Context, headers map[string]string, body []
 				"the receiver did not answer within the attempt's timeout (it answers after %s): %w", engine.DurationText(m.Delay), context.DeadlineExceeded)
 		}
 	}
-	req, err := http.NewRequestWithContext(context.WithValue(ctx, localKey{}, true), http.MethodPost,
+	// Quiet: the attempt's own log line says how it went; a request line for it too
+	// would say it twice.
+	req, err := http.NewRequestWithContext(context.WithValue(Quiet(ctx), localKey{}, true), http.MethodPost,
 		"/sandbox/receiver", bytes.NewReader(body))
 	if err != nil {
 		return engine.Delivery{}, err

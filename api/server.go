@@ -4,6 +4,7 @@
 package api
 
 import (
+	"context"
 	_ "embed"
 	"log/slog"
 	"net/http"
@@ -168,12 +169,19 @@ func (s *Server) recovered(next http.Handler) http.Handler {
 	})
 }
 
+type quietKey struct{}
+
+// Quiet marks ctx so that requests made in process under it are not logged one by
+// one: the first run's demo world, built through the API, is one line of its own,
+// not a screen of requests the user never sent.
+func Quiet(ctx context.Context) context.Context { return context.WithValue(ctx, quietKey{}, true) }
+
 // logged logs each request by its route pattern, never its path: paths carry widget
 // sessions and statement IDs, which are bearer secrets. Bodies, headers and query
 // strings are never logged either.
 func (s *Server) logged(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !s.log.Enabled(r.Context(), slog.LevelInfo) {
+		if r.Context().Value(quietKey{}) != nil || !s.log.Enabled(r.Context(), slog.LevelInfo) {
 			next.ServeHTTP(w, r)
 			return
 		}
