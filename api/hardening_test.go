@@ -470,3 +470,26 @@ func TestJSONThatIsNotAnObject(t *testing.T) {
 		}
 	}
 }
+
+// A bank may be named instead of coded wherever the API takes an institution, as
+// the widget's page takes it; an unknown one says where the codes are.
+func TestInstitutionByName(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	c := w.addCustomer(map[string]any{"institution": "access bank", "balance": 1000})
+	if got := c.Accounts[0].Institution.BankCode; got != "044" {
+		t.Fatalf("a customer at \"access bank\" banks at %q, want 044", got)
+	}
+	var more customerJSON
+	w.must(http.StatusCreated, "POST", "/sandbox/customers/"+c.ID+"/accounts", req{body: map[string]any{"institution": "GTBank"}}).decode(t, &more)
+	if got := more.Accounts[len(more.Accounts)-1].Institution.BankCode; got != "058" {
+		t.Fatalf("an account opened at \"GTBank\" is at %q, want 058", got)
+	}
+	st := w.openWidget(map[string]any{"key": testPublicKey, "institution": "Access Bank"})
+	if st.Status != engine.WidgetLogin {
+		t.Fatalf("a widget opened at \"Access Bank\" = %+v, want its login", st)
+	}
+	v := failed(t, w.do("POST", "/sandbox/customers", req{body: map[string]any{"institution": "Bank of Nowhere"}}), http.StatusNotFound, "")
+	if msg, _ := v["message"].(string); !strings.Contains(msg, "GET /sandbox/institutions") {
+		t.Errorf("an unknown bank: %q", msg)
+	}
+}

@@ -281,7 +281,7 @@ func parseNewCustomer(p params) (simulator.NewCustomer, error) {
 	if err != nil {
 		return simulator.NewCustomer{}, engine.Invalid("balance", "balance is the opening balance in kobo, a whole number from 0 to %d (NGN 10 trillion; NGN 10,000 is 1000000), not %q", simulator.MaxAmount, p.str("balance"))
 	}
-	nc := simulator.NewCustomer{Name: p.str("name"), Institution: p.str("institution"), AccountType: p.str("account_type"),
+	nc := simulator.NewCustomer{Name: p.str("name"), Institution: institutionCode(p.str("institution"), simulator.Institutions()), AccountType: p.str("account_type"),
 		Balance: balance, Profile: p.str("profile"), MFA: engine.MFAKind(strings.ToLower(p.str("mfa"))),
 		AuthMethod: p.str("auth_method"), Username: p.str("username"), Password: p["password"]}
 	if nc.MFA != "" {
@@ -316,6 +316,7 @@ func parseNewAccount(p params) (simulator.NewAccount, error) {
 	if err != nil {
 		return simulator.NewAccount{}, err
 	}
+	inst = institutionCode(inst, simulator.Institutions())
 	balance, err := p.int("balance", 0, 0, simulator.MaxAmount)
 	if err != nil {
 		return simulator.NewAccount{}, engine.Invalid("balance", "balance is the opening balance in kobo, a whole number from 0 to %d (NGN 10 trillion; NGN 10,000 is 1000000), not %q", simulator.MaxAmount, p.str("balance"))

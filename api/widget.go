@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"sandbank/engine"
+	"sandbank/simulator"
 )
 
 // The connect widget flow (DESIGN §4.2): what connect.setup() and
@@ -106,7 +107,7 @@ func newWidgetJSON(st engine.WidgetState, withInstitution bool) widgetJSON {
 // institution, reauth_token, account and link the widget asks the user for the bank.
 func parseOpenWidget(p params) (key string, req engine.WidgetRequest, err error) {
 	key = p.str("key")
-	req = engine.WidgetRequest{Institution: p.str("institution"), AuthMethod: p.str("auth_method"),
+	req = engine.WidgetRequest{Institution: institutionCode(p.str("institution"), simulator.Institutions()), AuthMethod: p.str("auth_method"),
 		ReauthToken: p.str("reauth_token"), Account: p.str("account"), Reference: p.str("reference"), Link: p.str("link")}
 	if len(req.Reference) > maxReference {
 		return key, req, engine.Invalid("reference", "reference is %d characters long; keep it to %d", len(req.Reference), maxReference)
@@ -194,7 +195,7 @@ func (s *Server) widgetStep(call widgetCall) handlerFunc {
 // The steps, one engine call each; the page's forms make the same calls.
 
 func (s *Server) widgetInstitution(r *http.Request, session string, p params) (engine.WidgetState, error) {
-	return s.eng.WidgetChooseInstitution(r.Context(), session, p.str("institution"), p.str("auth_method"))
+	return s.eng.WidgetChooseInstitution(r.Context(), session, institutionCode(p.str("institution"), s.eng.Institutions()), p.str("auth_method"))
 }
 
 func (s *Server) widgetBack(r *http.Request, session string, _ params) (engine.WidgetState, error) {

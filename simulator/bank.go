@@ -433,7 +433,7 @@ func lookupInstitution(code string) (engine.Institution, error) {
 	in, ok := institutionByCode(code)
 	if !ok {
 		return in, &engine.Error{Code: engine.ENOTFOUND, Field: "institution",
-			Message: fmt.Sprintf("no institution with bank code %q; see the list of institutions", code)}
+			Message: fmt.Sprintf("no institution with bank code %q; GET /sandbox/institutions lists the codes (or give the bank's name, e.g. \"Access Bank\")", code)}
 	}
 	return in, nil
 }
