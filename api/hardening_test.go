@@ -493,3 +493,18 @@ func TestInstitutionByName(t *testing.T) {
 		t.Errorf("an unknown bank: %q", msg)
 	}
 }
+
+// An account type may be given as Mono names it or shortly, in any case.
+func TestAccountTypeShortNames(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	for give, want := range map[string]string{"current": "CURRENT_ACCOUNT", "Savings": "SAVINGS_ACCOUNT", "current_account": "CURRENT_ACCOUNT"} {
+		c := w.addCustomer(map[string]any{"institution": "044", "account_type": give})
+		if got := c.Accounts[0].Type; got != want {
+			t.Errorf("account_type %q made a %q account, want %q", give, got, want)
+		}
+	}
+	v := failed(t, w.do("POST", "/sandbox/customers", req{body: map[string]any{"institution": "044", "account_type": "checking"}}), http.StatusBadRequest, "")
+	if msg, _ := v["message"].(string); !strings.Contains(msg, "CURRENT_ACCOUNT") {
+		t.Errorf("an unknown account type: %q", msg)
+	}
+}

@@ -281,7 +281,7 @@ func parseNewCustomer(p params) (simulator.NewCustomer, error) {
 	if err != nil {
 		return simulator.NewCustomer{}, engine.Invalid("balance", "balance is the opening balance in kobo, a whole number from 0 to %d (NGN 10 trillion; NGN 10,000 is 1000000), not %q", simulator.MaxAmount, p.str("balance"))
 	}
-	nc := simulator.NewCustomer{Name: p.str("name"), Institution: institutionCode(p.str("institution"), simulator.Institutions()), AccountType: p.str("account_type"),
+	nc := simulator.NewCustomer{Name: p.str("name"), Institution: institutionCode(p.str("institution"), simulator.Institutions()), AccountType: accountType(p.str("account_type")),
 		Balance: balance, Profile: p.str("profile"), MFA: engine.MFAKind(strings.ToLower(p.str("mfa"))),
 		AuthMethod: p.str("auth_method"), Username: p.str("username"), Password: p["password"]}
 	if nc.MFA != "" {
@@ -310,6 +310,19 @@ func (s *Server) addCustomer(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// accountType is an account type as Mono names it (SAVINGS_ACCOUNT, CURRENT_ACCOUNT)
+// from that name or a short one in any case ("current", "savings"); anything else
+// is passed on for the bank to refuse by name.
+func accountType(s string) string {
+	switch strings.ToUpper(strings.TrimSpace(s)) {
+	case "CURRENT", engine.AccountCurrent:
+		return engine.AccountCurrent
+	case "SAVINGS", engine.AccountSavings:
+		return engine.AccountSavings
+	}
+	return s
+}
+
 // parseNewAccount reads POST /sandbox/customers/{id}/accounts.
 func parseNewAccount(p params) (simulator.NewAccount, error) {
 	inst, err := p.required("institution", `: the bank code of the new account, e.g. "058"`)
@@ -321,7 +334,7 @@ func parseNewAccount(p params) (simulator.NewAccount, error) {
 	if err != nil {
 		return simulator.NewAccount{}, engine.Invalid("balance", "balance is the opening balance in kobo, a whole number from 0 to %d (NGN 10 trillion; NGN 10,000 is 1000000), not %q", simulator.MaxAmount, p.str("balance"))
 	}
-	return simulator.NewAccount{Institution: inst, AccountType: p.str("account_type"), Balance: balance}, nil
+	return simulator.NewAccount{Institution: inst, AccountType: accountType(p.str("account_type")), Balance: balance}, nil
 }
 
 func (s *Server) openAccount(w http.ResponseWriter, r *http.Request) error {
