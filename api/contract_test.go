@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -162,8 +163,9 @@ func TestTransactionQueries(t *testing.T) {
 	if last := page(fmt.Sprintf("limit=50&page=%d&", (n+49)/50)); last.Paging.Next != nil || len(last.Data) != n-((n-1)/50)*50 {
 		t.Fatalf("last page: %d rows, next %v", len(last.Data), last.Paging.Next)
 	}
-	if past := page("limit=50&page=100000"); len(past.Data) != 0 || past.Paging.Total != int64(n) {
-		t.Fatalf("a page past the end: %+v", past)
+	if past := page("limit=50&page=100000"); len(past.Data) != 0 || past.Paging.Total != int64(n) ||
+		past.Paging.Previous == nil || !regexp.MustCompile(fmt.Sprintf(`[?&]page=%d(&|$)`, (n+49)/50)).MatchString(*past.Paging.Previous) {
+		t.Fatalf("a page past the end (its previous: the last page, %d): %+v", (n+49)/50, past.Paging)
 	}
 
 	// Date bounds: a July window, written every way clients write it.

@@ -174,8 +174,9 @@ func (s *Server) txPage(r *http.Request, accountID string) (engine.TxPage, pagin
 	}
 	pg := paging{Total: page.Total, Page: q.Page}
 	if q.Limit > 0 {
-		if q.Page > 1 {
-			pg.Previous = pageURL(r, q.Page-1)
+		if q.Page > 1 { // past the end, back to the last page that has any
+			last := max(1, (page.Total+int64(q.Limit)-1)/int64(q.Limit))
+			pg.Previous = pageURL(r, int(min(int64(q.Page-1), last)))
 		}
 		if int64(q.Page)*int64(q.Limit) < page.Total {
 			pg.Next = pageURL(r, q.Page+1)
