@@ -203,13 +203,7 @@ func serveScenario(ctx context.Context, c serveCmd, log *slog.Logger) error {
 			return fmt.Errorf("writing the IDs file: %w", err)
 		}
 	}
-	m.PrintBanner(os.Stdout)
-	fmt.Printf("scenario     %s — %s\n", s.Path, s.Title)
-	fmt.Printf("  steps up to serve: have run; the rest fire as the virtual clock reaches them. Progress: GET %s/sandbox/scenario\n", api)
-	if c.IDs != "" {
-		fmt.Printf("  names and IDs for your app's tests: %s\n", c.IDs)
-	}
-	m.Serving.Start(ctx)
+	startServing(ctx, m, s, c.IDs, os.Stdout)
 	<-ctx.Done()
 	fmt.Fprintln(os.Stderr, "sandbank: shutting down")
 	ok := m.Serving.Stop()
@@ -221,4 +215,17 @@ func serveScenario(ctx context.Context, c serveCmd, log *slog.Logger) error {
 		return scenario.ErrFailed
 	}
 	return nil
+}
+
+// startServing fires a served scenario's steps after serve: and says so. The steps
+// start before the banner, which then says how the clock really is: serve: without
+// clock: paused sets it running.
+func startServing(ctx context.Context, m *Main, s *scenario.Scenario, ids string, w io.Writer) {
+	m.Serving.Start(ctx)
+	m.PrintBanner(w)
+	fmt.Fprintf(w, "scenario     %s — %s\n", s.Path, s.Title)
+	fmt.Fprintf(w, "  steps up to serve: have run; the rest fire as the virtual clock reaches them. Progress: GET http://%s/sandbox/scenario (with the secret key)\n", m.Addr())
+	if ids != "" {
+		fmt.Fprintf(w, "  names and IDs for your app's tests: %s\n", ids)
+	}
 }

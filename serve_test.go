@@ -182,3 +182,35 @@ steps:
 		t.Fatalf("verdicts:\n%s", out.String())
 	}
 }
+
+// A served scenario whose serve: leaves the clock running says so in its banner:
+// the steps start before it is printed (it said PAUSED while the clock ran).
+func TestServeBannerSaysHowTheClockIs(t *testing.T) {
+	for _, tc := range []struct {
+		serve  string
+		paused bool
+	}{{"serve:", false}, {"serve: {clock: paused}", true}} {
+		dir := t.TempDir()
+		src := "scenario: banner\ncustomers:\n  adam: {institution: \"044\"}\nsteps:\n  - connect: adam\n  - " + tc.serve + "\n  - advance: 1m\n"
+		s, err := scenario.Parse(filepath.Join(dir, "b.yaml"), []byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := NewMain(Options{DB: filepath.Join(dir, "world.db"), Addr: "127.0.0.1:0", Scenario: s})
+		if err := m.Open(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		var out bytes.Buffer
+		startServing(context.Background(), m, s, "", &out)
+		if got := strings.Contains(out.String(), "PAUSED"); got != tc.paused || m.Clock.State().Paused != tc.paused {
+			t.Errorf("%s: the banner says paused %v, the clock is paused %v, want %v:\n%s", tc.serve, got, m.Clock.State().Paused, tc.paused, out.String())
+		}
+		if !strings.Contains(out.String(), "/sandbox/scenario (with the secret key)") {
+			t.Errorf("the banner does not say the progress route needs the key:\n%s", out.String())
+		}
+		m.Serving.Stop()
+		if err := m.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
