@@ -214,3 +214,83 @@ func TestServeBannerSaysHowTheClockIs(t *testing.T) {
 		}
 	}
 }
+
+// After serve:, a webhook step waits for what the app caused: the webhooks of events
+// made before serve: (the connect's account_updated) do not match it, those of the
+// app's sync do.
+func TestServedWebhookStepWaitsForTheApp(t *testing.T) {
+	for _, appSyncs := range []bool{false, true} {
+		dir := t.TempDir()
+		src := "scenario: hooks\ncustomers:\n  adam: {institution: \"044\"}\nsteps:\n  - connect: adam\n  - serve: {clock: paused}\n" +
+			"  - webhook: account_updated\n    account: adam\n    within: 5m\n"
+		s, err := scenario.Parse(filepath.Join(dir, "h.yaml"), []byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := NewMain(Options{DB: filepath.Join(dir, "world.db"), Addr: "127.0.0.1:0", Scenario: s})
+		if err := m.Open(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		api := "http://" + m.Addr()
+		raw, err := m.Serving.IDs(api)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids struct {
+			Accounts  map[string]struct{ ID string }
+			Customers map[string]struct{ ID string }
+		}
+		if err := json.Unmarshal(raw, &ids); err != nil {
+			t.Fatal(err)
+		}
+		m.Serving.Start(context.Background())
+		call := func(method, path, body string) {
+			t.Helper()
+			req, _ := http.NewRequest(method, api+path, strings.NewReader(body))
+			req.Header.Set("mono-sec-key", scenario.DefaultKeys.Secret)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil || resp.StatusCode/100 != 2 {
+				t.Fatalf("%s %s: %v %v", method, path, resp, err)
+			}
+			resp.Body.Close()
+		}
+		want := scenario.StateFailed
+		if appSyncs { // the app's doing: new money, then a sync
+			call("POST", "/sandbox/customers/"+ids.Customers["adam"].ID+"/transactions", `{"type":"credit","amount":50000}`)
+			call("POST", "/sandbox/clock", `{"advance":"2m"}`)
+			call("POST", "/accounts/"+ids.Accounts["adam"].ID+"/sync", "")
+			want = scenario.StatePassed
+		} else {
+			call("POST", "/sandbox/clock", `{"advance":"6m"}`) // past the step's 5 minutes
+		}
+		for deadline := time.Now().Add(10 * time.Second); ; {
+			req, _ := http.NewRequest("GET", api+"/sandbox/scenario", nil)
+			req.Header.Set("mono-sec-key", scenario.DefaultKeys.Secret)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var v struct{ Steps []struct{ State string } }
+			err = json.NewDecoder(resp.Body).Decode(&v)
+			resp.Body.Close()
+			if err != nil || len(v.Steps) != 3 {
+				t.Fatalf("GET /sandbox/scenario: %v %+v", err, v)
+			}
+			if st := v.Steps[2].State; st == want {
+				break
+			} else if time.Now().After(deadline) {
+				t.Fatalf("app syncs %v: step 3 is %s, never %s", appSyncs, st, want)
+			}
+			time.Sleep(5 * time.Millisecond) // the outbox delivers in real time
+		}
+		ok := m.Serving.Stop()
+		var out bytes.Buffer
+		m.Serving.Verdicts(&out)
+		if ok != appSyncs {
+			t.Errorf("app syncs %v: the webhook step passed %v:\n%s", appSyncs, ok, out.String())
+		}
+		if err := m.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

@@ -61,6 +61,10 @@ type Run struct {
 	reported  map[string]int // event ID → the number of the last attempt written to the transcript
 	delivered []delivery     // successful deliveries, in order
 	cursors   map[string]int // webhook expectations' place in delivered, per account ("" any)
+	// servedSeq is the last event made before serve: (0 for a run not served): a
+	// webhook step after serve: waits for what the app caused, so the webhooks of
+	// events from before it do not match.
+	servedSeq uint64
 
 	next    int // the index of the next step
 	results []StepResult
@@ -1018,7 +1022,7 @@ func (r *Run) expectWebhooks(st *Step, out *StepResult) *StepResult {
 	from := r.cursors[key]
 	var since []string
 	for _, d := range r.delivered[from:] {
-		if key == "" || d.account == key {
+		if (key == "" || d.account == key) && d.seq > r.servedSeq {
 			since = append(since, strings.TrimPrefix(d.event, "mono.events."))
 		}
 	}
@@ -1036,7 +1040,7 @@ func (r *Run) expectWebhooks(st *Step, out *StepResult) *StepResult {
 		found := -1
 		for j := i; j < len(r.delivered); j++ {
 			d := r.delivered[j]
-			if d.event == want && (key == "" || d.account == key) {
+			if d.event == want && (key == "" || d.account == key) && d.seq > r.servedSeq {
 				found = j
 				break
 			}

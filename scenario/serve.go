@@ -138,6 +138,9 @@ func (sv *Serving) Start(ctx context.Context) {
 	sv.mu.Lock()
 	sv.phase = "serving"
 	sv.mu.Unlock()
+	if evs, err := sv.run.W.Engine.Events(ctx, engine.EventQuery{Limit: 1}); err == nil && len(evs) > 0 {
+		sv.run.servedSeq = evs[0].Seq // what came before serve: is not what the app caused
+	}
 	if st := sv.run.S.Steps[sv.run.S.ServeAt]; st.Running {
 		sv.run.W.Clock.SetPaused(false)
 	}
