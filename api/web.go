@@ -239,17 +239,21 @@ func parseConnectQuery(raw string, insts []engine.Institution) (connectQuery, er
 			Account string `json:"account"`
 		}
 		if err := json.Unmarshal([]byte(d), &data); err != nil {
-			return q, engine.Invalid("data", "data is not a JSON object with a string account: %v", err)
+			return q, engine.Invalid("data", "the data parameter is not a JSON object such as {\"account\":\"ACCOUNT_ID\"} (%s)", jsonError(err))
 		}
 		q.req.Account = strings.TrimSpace(data.Account)
 	}
-	if si := p.str("selectedInstitution"); si != "" {
+	if si := strings.TrimSpace(p.str("selectedInstitution")); si != "" {
 		var sel struct {
 			ID         string `json:"id"`
 			AuthMethod string `json:"auth_method"`
 		}
-		if err := json.Unmarshal([]byte(si), &sel); err != nil {
-			return q, engine.Invalid("selectedInstitution", "selectedInstitution is not a JSON object such as {\"id\":\"044\",\"auth_method\":\"internet_banking\"}: %v", err)
+		switch err := json.Unmarshal([]byte(si), &sel); {
+		case err == nil:
+		case si[0] != '{' && si[0] != '[' && si[0] != '"': // a bare bank code or name, as people type it
+			sel.ID = si
+		default:
+			return q, engine.Invalid("selectedInstitution", "the selectedInstitution parameter is not a JSON object such as {\"id\":\"044\",\"auth_method\":\"internet_banking\"} (%s)", jsonError(err))
 		}
 		q.req.Institution, q.req.AuthMethod = institutionCode(strings.TrimSpace(sel.ID), insts), strings.TrimSpace(sel.AuthMethod)
 	}

@@ -82,6 +82,11 @@ func TestConnectEntry(t *testing.T) {
 	if st := open(url.Values{"selectedInstitution": {`{"id":"GTBank"}`}}); st.Institution == nil || st.Institution.BankCode != "058" {
 		t.Fatalf("selectedInstitution by name = %+v, want GTBank", st)
 	}
+	for _, bare := range []string{"044", "Access Bank"} { // as people type it
+		if st := open(url.Values{"selectedInstitution": {bare}}); st.Status != "login" || st.Institution.BankCode != "044" {
+			t.Fatalf("selectedInstitution=%s = %+v, want Access Bank's login", bare, st)
+		}
+	}
 	if st := open(url.Values{"data": {`{"account":"` + id + `"}`}}); st.Status != "success" || st.Account != id {
 		t.Fatalf("reauthorise(accountId) of a no-MFA account = %+v, want re-authorised at once", st)
 	}
@@ -90,8 +95,11 @@ func TestConnectEntry(t *testing.T) {
 	if st := open(url.Values{"reauth_token": {tok.Token}}); st.Account != id {
 		t.Fatalf("reauth_token = %+v, want a re-authorisation of %s", st, id)
 	}
-	for _, bad := range []string{`data={"account":5}`, "reference=" + strings.Repeat("r", 201), `selectedInstitution=[1]`} {
-		w.must(http.StatusBadRequest, "GET", "/connect?key="+testPublicKey+"&"+bad, req{key: noKey()})
+	for _, bad := range []string{`data={"account":5}`, "reference=" + strings.Repeat("r", 201), `selectedInstitution=[1]`, `selectedInstitution={"id":`} {
+		rep := w.must(http.StatusBadRequest, "GET", "/connect?key="+testPublicKey+"&"+bad, req{key: noKey()})
+		if strings.Contains(string(rep.body), "Go value") || strings.Contains(string(rep.body), "json:") {
+			t.Errorf("%s: the answer shows Go's internals: %s", bad, rep.body)
+		}
 	}
 }
 
