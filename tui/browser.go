@@ -1,14 +1,25 @@
 package tui
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
 	"os/exec"
 	"runtime"
+	"strings"
+	"time"
 )
+
+// openerPatience is how long OpenBrowser waits for the opener to say how it went: an
+// opener that hands the URL to a browser exits at once, one that fails (xdg-open
+// with no browser to run: exit 3, "no method available") too; one still running
+// after this has started the browser in its place.
+var openerPatience = 3 * time.Second
 
 // OpenBrowser opens url in the system's browser, as a desktop's "open" does:
 // xdg-open on Linux and the BSDs, open on macOS, the URL handler on Windows. It
-// returns once the opener has started, without waiting for the browser.
+// returns once the opener has handed the URL on (or is still at it after
+// openerPatience), and an error, saying why, when the opener failed.
 func OpenBrowser(url string) error {
 	var cmd *exec.Cmd
 	switch runtime.GOOS {
@@ -22,9 +33,24 @@ func OpenBrowser(url string) error {
 		}
 		cmd = exec.Command("xdg-open", url)
 	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
 		return err
 	}
-	go func() { _ = cmd.Wait() }() // reap it; the browser lives on
-	return nil
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }() // reap it; the browser lives on
+	select {
+	case err := <-done:
+		if err != nil {
+			why := strings.TrimSpace(stderr.String())
+			if why == "" {
+				why = err.Error()
+			}
+			return fmt.Errorf("%s: %s", cmd.Args[0], why)
+		}
+		return nil
+	case <-time.After(openerPatience):
+		return nil
+	}
 }
