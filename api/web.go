@@ -626,6 +626,9 @@ func (v *widgetPage) fail(st engine.WidgetState, err error) {
 			field = f
 		}
 	}
+	if engine.ErrorCode(err) == engine.EEXPIRED { // the bank's question timed out: no field is wrong
+		field = ""
+	}
 	v.Errors = []formError{{Field: field, Message: msg}}
 	if field != "" && field != "bank-search" {
 		v.Fields[field] = &fieldError{ID: field, Message: msg}
