@@ -508,3 +508,25 @@ func TestAccountTypeShortNames(t *testing.T) {
 		t.Errorf("an unknown account type: %q", msg)
 	}
 }
+
+// The tester's drawer names the route that exchanges the code the widget gave: v2's
+// for an initiate link, v1's otherwise; and a locked session's drawer says to open
+// a new session once the lock ends, as this one ends before it does.
+func TestTesterDrawerSaysWhatToDoNext(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	adam := w.customers()[0]
+	_, linkID := w.initiate(map[string]any{"scope": "auth", "customer": map[string]any{"name": "Adam Okafor", "email": "adam@example.com"}, "redirect_url": "http://127.0.0.1:3000/linked"})
+	st := w.walkLink(linkID, "044", adam.Username, adam.Password)
+	page := string(w.must(http.StatusOK, "GET", "/connect/s/"+st.Session, req{key: noKey(), headers: map[string]string{"Accept": "text/html"}}).body)
+	if !strings.Contains(page, "POST /v2/accounts/auth") || strings.Contains(page, "POST /account/auth") {
+		t.Errorf("a v2 link's success page does not name v2's exchange")
+	}
+	st = w.openWidget(map[string]any{"key": testPublicKey, "institution": "044"})
+	for range 3 {
+		w.do("POST", "/connect/sessions/"+st.Session+"/login", req{key: noKey(), body: map[string]any{"username": adam.Username, "password": "not-it-1!"}})
+	}
+	rep := w.do("GET", "/connect/s/"+st.Session, req{key: noKey(), headers: map[string]string{"Accept": "text/html"}})
+	if page := string(rep.body); !strings.Contains(page, "Too many attempts") || !strings.Contains(page, "then open a new session") {
+		t.Errorf("the locked page's drawer does not say to open a new session:\n%s", page)
+	}
+}

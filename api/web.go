@@ -673,6 +673,7 @@ type testerView struct {
 	Inbox     []simulator.Message
 	CanFill   bool
 	Code      string
+	Exchange  string // the route that exchanges Code: v1's, or v2's for an initiate link
 	Note      string
 }
 
@@ -712,11 +713,14 @@ func (s *Server) testerView(st engine.WidgetState) *testerView {
 		t.Customer = who
 		t.Note = "One sign-in sees every account the customer holds at this bank; choose one."
 	case engine.WidgetSuccess:
-		t.Code = st.Code
+		t.Code, t.Exchange = st.Code, "POST /account/auth"
+		if st.Link != nil {
+			t.Exchange = "POST /v2/accounts/auth"
+		}
 	case engine.WidgetLocked:
 		t.Customer = who
-		t.Note = "The bank's lock ends at " + st.LockedUntil.In(engine.WAT).Format("15:04") +
-			" (WAT) on the virtual clock: move it on in the TUI's time panel or with POST /sandbox/clock {\"advance\":\"30m\"}."
+		t.Note = "The bank's lock ends at " + st.LockedUntil.In(engine.WAT).Format("15:04") + " (WAT) on the virtual clock, and this session stays locked" +
+			" (it ends at " + st.ExpiresAt.In(engine.WAT).Format("15:04") + "): move the clock past the lock (the TUI's time panel, or POST /sandbox/clock {\"advance\":\"30m\"}), then open a new session."
 	}
 	if t.Customer != nil {
 		c := *t.Customer
