@@ -356,6 +356,11 @@ func TestBrowserHostedLink(t *testing.T) {
 		t.Fatalf("an expired link's page answered %v, %v; want 410", res, err)
 	}
 	b.wantHeading("This link has expired")
+	// It has a way back to the app, which says why the user came back.
+	href := js[string](b, `(document.querySelector("a.button") || {}).href || ""`)
+	if !strings.HasPrefix(href, app+"/linked?") || !strings.Contains(href, "reason=expired") || !strings.Contains(href, "status=failed") {
+		t.Fatalf("the expired link's way back to the app is %q", href)
+	}
 }
 
 // The demo with scripts off: its buttons post forms, and the app sends the

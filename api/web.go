@@ -132,6 +132,7 @@ type errorPage struct {
 	Code           string
 	Events         []pageEvent
 	Opener         string
+	Finish         string // a link's way back to the app (its redirect_url), if any
 }
 
 // pageWords are the error page's heading and lines for a reason an end user (or a
@@ -164,6 +165,11 @@ var statusWords = map[int]string{
 
 // writeErrorPage answers an error as a page.
 func writeErrorPage(w http.ResponseWriter, r *http.Request, e apiError) {
+	renderErrorPage(w, errorPageOf(r, e))
+}
+
+// errorPageOf is the page of an error.
+func errorPageOf(r *http.Request, e apiError) errorPage {
 	status := e.Status
 	p := errorPage{Status: status, Code: e.Code, Detail: sentence(e.Message)}
 	if words, ok := pageWords[e.Code]; ok {
@@ -181,8 +187,13 @@ func writeErrorPage(w http.ResponseWriter, r *http.Request, e apiError) {
 	p.Title = p.Heading
 	p.Events = []pageEvent{{Type: evError, Data: map[string]any{"errorType": e.Code, "errorMessage": e.Message, "pageName": "ERROR"}}}
 	p.Opener = openerOrigin(r.URL.Query().Get("referrer"))
+	return p
+}
+
+// renderErrorPage writes an error page with its status.
+func renderErrorPage(w http.ResponseWriter, p errorPage) {
 	pageHeaders(w)
-	w.WriteHeader(status)
+	w.WriteHeader(p.Status)
 	if err := web.Render(w, "error", p); err != nil {
 		_, _ = w.Write([]byte(p.Heading))
 	}
@@ -294,6 +305,14 @@ func (s *Server) connectEntry(w http.ResponseWriter, r *http.Request) error {
 // A link used or expired says so.
 func (s *Server) linkPage(w http.ResponseWriter, r *http.Request) error {
 	st, err := s.eng.OpenWidget(r.Context(), engine.WidgetRequest{Link: r.PathValue("link")})
+	if errorReason(err) == "LINK_EXPIRED" { // the user has somewhere to go: back to the app, told why
+		if l, lerr := s.eng.Link(r.Context(), r.PathValue("link")); lerr == nil && l.RedirectURL != "" {
+			p := errorPageOf(r, apiError{Status: statusOf[engine.ErrorCode(err)], Code: "LINK_EXPIRED", Message: engine.ErrorMessage(err)})
+			p.Finish = linkLeft(l, "expired")
+			renderErrorPage(w, p)
+			return nil
+		}
+	}
 	if err != nil {
 		return err
 	}
