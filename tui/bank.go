@@ -48,8 +48,18 @@ type bankForm struct {
 	kind    int
 	account string // the NUBAN a posting goes to
 	inputs  []textinput.Model
+	offered []string // what an input left empty stands for: its placeholder, a suggestion
 	field   int
 	err     string
+}
+
+// value is what input i holds, or what it offered when left empty: a suggestion is
+// a placeholder, so what is typed replaces it instead of being added to it.
+func (f *bankForm) value(i int) string {
+	if v := f.inputs[i].Value(); v != "" || i >= len(f.offered) {
+		return v
+	}
+	return f.offered[i]
 }
 
 type (
@@ -286,22 +296,23 @@ func (p *bankPage) account(c simulator.Customer) simulator.Account {
 
 func (p *bankPage) openForm(kind int, c simulator.Customer) tea.Cmd {
 	f := &bankForm{kind: kind, account: p.account(c).Number}
-	in := func(prompt, placeholder, value string, w int) textinput.Model {
+	in := func(prompt, placeholder string, w int) textinput.Model {
 		ti := newInput(p.sh, prompt, placeholder)
-		ti.SetValue(value)
 		ti.SetWidth(w)
 		return ti
 	}
-	// Placeholders read as hints ("e.g. …", "optional …"), never as values typed in.
+	// Placeholders read as hints ("e.g. …", "optional …"), never as values typed in;
+	// a suggestion is a placeholder too, which enter takes (bankForm.value).
 	switch kind {
 	case formSpend:
-		f.inputs = []textinput.Model{in("amount NGN ", "e.g. 5,000", "", 14), in("narration ", "optional (POS PURCHASE)", "", 28)}
+		f.inputs = []textinput.Model{in("amount NGN ", "e.g. 5,000", 14), in("narration ", "optional (POS PURCHASE)", 28)}
 	case formReceive:
-		f.inputs = []textinput.Model{in("amount NGN ", "e.g. 25,000", "", 14), in("narration ", "optional (CASH DEPOSIT)", "", 28)}
+		f.inputs = []textinput.Model{in("amount NGN ", "e.g. 25,000", 14), in("narration ", "optional (CASH DEPOSIT)", 28)}
 	case formPassword:
-		f.inputs = []textinput.Model{in("new password ", "6+ characters, no spaces", suggestPassword(c), 24)}
+		pw := suggestPassword(c)
+		f.inputs, f.offered = []textinput.Model{in("new password ", pw, 24)}, []string{pw}
 	case formOutage:
-		f.inputs = []textinput.Model{in("for ", "e.g. 15m, 2h or 1d", "15m", 20)}
+		f.inputs, f.offered = []textinput.Model{in("for ", "15m", 20)}, []string{"15m"}
 	}
 	p.form = f
 	return f.inputs[0].Focus()
@@ -368,13 +379,13 @@ func (p *bankPage) submit() tea.Cmd {
 			return bankDoneMsg{what: fmt.Sprintf("%s %s %s at the bank (%s): the API shows it after the next sync", c.Name, verb, naira(t.Amount), t.Narration), err: err}
 		}
 	case formPassword:
-		pw := f.inputs[0].Value()
+		pw := f.value(0)
 		p.busy = "changing the password"
 		return func() tea.Msg {
 			return bankDoneMsg{what: c.Name + "'s password is now " + pw + ": the next sync fails until the user re-authorises (R6)", err: bank.ChangePassword(id, pw)}
 		}
 	case formOutage:
-		d, err := simulator.ParseDuration(f.inputs[0].Value())
+		d, err := simulator.ParseDuration(f.value(0))
 		if err != nil {
 			f.err = errText(err)
 			return nil
@@ -557,9 +568,9 @@ func (p *bankPage) formView(f *bankForm, c simulator.Customer, w int) []string {
 	case formReceive:
 		title, note = "Receive money into "+f.account, "A credit at the bank now; the API shows it after the next sync (R1)."
 	case formPassword:
-		title, note = "Change "+c.Name+"'s password", "The saved password stops working: the next sync fails with reauthorisation required (R6)."
+		title, note = "Change "+c.Name+"'s password", "The saved password stops working: the next sync fails with reauthorisation required (R6). 6+ characters, no spaces; enter takes the one shown."
 	case formOutage:
-		title, note = c.Accounts[0].Institution.Name+" outage", "Sign-ins and syncs fail with the bank unavailable, for up to 30d (e.g. 15m, 2h, 1d)."
+		title, note = c.Accounts[0].Institution.Name+" outage", "Sign-ins and syncs fail with the bank unavailable, for up to 30d (e.g. 2h, 1d; enter takes 15m)."
 	}
 	out := []string{st.Accent.Render("▍") + st.Bold.Render(title)}
 	for _, l := range wrap(note, w-2) {

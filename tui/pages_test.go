@@ -194,6 +194,15 @@ func TestBankConsole(t *testing.T) {
 	h.golden("bank-outage")
 	h.press("O")
 	h.contains("is back up")
+	// What is typed replaces a suggestion: it is not added to it.
+	h.press("o")
+	h.typ("2h")
+	h.press("enter")
+	h.contains("is down for 2h")
+	h.press("O", "p")
+	h.typ("n3w-Passw0rd")
+	h.press("enter")
+	h.contains("password is now n3w-Passw0rd:")
 
 	h.press("r")
 	h.typ("abc")
