@@ -133,7 +133,7 @@ function callbacks() {
     onSuccess: function (data) { window.success = data; },
     onClose: function () { window.closes++; },
     onLoad: function () { window.loaded = true; },
-    onEvent: function (name, data) { window.events.push(name); }
+    onEvent: function (name, data) { window.events.push(name); window.eventData = window.eventData || {}; window.eventData[name] = data; }
   };
 }
 </script>` + setup + `</body></html>`
@@ -188,6 +188,14 @@ window.moduleReady = true;
 				if !contains(events, want) {
 					t.Errorf("onEvent never got %s: %v", want, events)
 				}
+			}
+			// The widget's steps are pages, each a load of the frame: LOADED is said once,
+			// and the widget's own events carry the reference as the page's do.
+			if n := strings.Count(strings.Join(events, " "), "LOADED"); page == "classic" && n != 1 {
+				t.Errorf("onEvent got LOADED %d times: %v", n, events)
+			}
+			if ref := js[string](b, `(window.eventData.OPENED || {}).reference || ""`); ref != "ref-42" {
+				t.Errorf("OPENED carries reference %q, want ref-42", ref)
 			}
 		})
 	}

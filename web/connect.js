@@ -112,10 +112,15 @@ function createConnect(global) {
     frame.title = "Connect your bank account";
     frame.setAttribute("allow", "clipboard-write");
     assign(frame.style, { position: "fixed", top: "0", left: "0", width: "100%", height: "100%", border: "0", display: "block", background: "transparent" });
-    var self = this;
+    var self = this, loaded = false;
+    this._reference = qs.reference;
+    // The widget's steps are pages of their own, each a load of the frame; the SDK's
+    // one-page widget loads once, and so LOADED is said once.
     frame.addEventListener("load", function () {
+      if (loaded) return;
+      loaded = true;
       self.onLoad();
-      self.onEvent("LOADED", { timestamp: Date.now() });
+      self.onEvent("LOADED", self._eventData());
     });
     container.appendChild(frame);
     doc.body.insertBefore(container, doc.body.firstChild);
@@ -134,7 +139,15 @@ function createConnect(global) {
     }
     var frame = doc.getElementById(FRAME_ID);
     frame.focus();
-    this.onEvent("OPENED", { timestamp: Date.now() });
+    this.onEvent("OPENED", this._eventData());
+  };
+
+  // _eventData is what the widget's own events carry besides their own: the
+  // reference it was set up with, and when.
+  Connect.prototype._eventData = function () {
+    var d = { timestamp: Date.now() };
+    if (this._reference !== undefined && this._reference !== null) d.reference = String(this._reference);
+    return d;
   };
 
   // close hides the widget, stops listening and calls onClose.
