@@ -413,6 +413,13 @@ func (s *Server) connectStep(w http.ResponseWriter, r *http.Request) error {
 		v.Values["answer"] = ""
 	}
 	v.fail(st, err)
+	if step == "login" && st.Open() && strings.TrimSpace(p.str("username")) == "" && p.str("password") == "" && !(st.Reauth && st.Username != "") {
+		// Both left empty: the engine names the password; the summary lists both, in
+		// the form's order.
+		words := requiredWords["username"]
+		v.Errors = append([]formError{{Field: "username", Message: words}}, v.Errors...)
+		v.Fields["username"] = &fieldError{ID: "username", Message: words}
+	}
 	v.Events = append(stepEvents(after, url.Values{"mfa": {p.str("mfa")}}, st), v.Events...)
 	v.Events = append(v.Events, pageEvent{Type: evError, Data: map[string]any{"errorType": errorReason(err),
 		"errorMessage": engine.ErrorMessage(err), "reference": st.Reference}})

@@ -196,3 +196,17 @@ func TestWidgetPageSteps(t *testing.T) {
 		t.Fatalf("back gave:\n%s", got)
 	}
 }
+
+// A login posted with both fields empty lists both in the error summary, in the
+// form's order, and marks both.
+func TestWidgetPageLoginBothEmpty(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	entry := w.must(http.StatusSeeOther, "GET", "/connect?key="+testPublicKey+"&"+url.Values{"selectedInstitution": {"058"}}.Encode(), req{key: noKey()})
+	page, _, _ := strings.Cut(entry.header.Get("Location"), "?")
+	rep := w.do("POST", page+"/login", req{key: noKey(), body: "username=&password=", ctype: "application/x-www-form-urlencoded", headers: map[string]string{"Accept": "text/html"}})
+	html := string(rep.body)
+	u, p := strings.Index(html, "Enter your username."), strings.Index(html, "Enter your password.")
+	if rep.status != http.StatusBadRequest || u < 0 || p < 0 || u > p || strings.Count(html, `aria-invalid="true"`) != 2 {
+		t.Fatalf("both fields empty = %d; username at %d, password at %d, %d fields marked:\n%s", rep.status, u, p, strings.Count(html, `aria-invalid="true"`), html)
+	}
+}
