@@ -355,6 +355,14 @@ func (e *Engine) WidgetChooseAccount(ctx context.Context, session, number string
 	}, WidgetAccount)
 }
 
+// attemptsText is "1 attempt" or "n attempts".
+func attemptsText(n int) string {
+	if n == 1 {
+		return "1 attempt"
+	}
+	return fmt.Sprintf("%d attempts", n)
+}
+
 // wrongAnswer counts a wrong password or answer against the session.
 func (e *Engine) wrongAnswer(w *widgetSession, err error) error {
 	switch ErrorCode(err) {
@@ -382,7 +390,7 @@ func (e *Engine) wrongAnswer(w *widgetSession, err error) error {
 			Message: ErrorMessage(err) + "; too many wrong attempts: this widget session is locked, open a new one"}
 	}
 	return &Error{Code: EUNAUTHORIZED, Reason: "WRONG_ANSWER", AttemptsLeft: w.state.AttemptsLeft,
-		Message: fmt.Sprintf("%s; %d attempt(s) left", ErrorMessage(err), w.state.AttemptsLeft)}
+		Message: fmt.Sprintf("%s; %s left", ErrorMessage(err), attemptsText(w.state.AttemptsLeft))}
 }
 
 // advance moves a session on after the bank answered: to a challenge, to the

@@ -791,8 +791,9 @@ func (m *widgetModal) View() string {
 	if m.err != "" {
 		add("")
 		wrapAdd(st.Bad.Render, "✗ "+retryText(m.err, m.retryAt, m.sh.now()))
-	} else if n := m.state.AttemptsLeft; m.Capturing() && n > 0 {
-		add(st.Faint.Render(itoa(n) + " attempt" + plural(n) + " left before this session locks")) // an error says it itself
+	} else if n := m.state.AttemptsLeft; m.Capturing() && n > 0 && n < engine.MaxWidgetAttempts {
+		// As the web page: said once some are used (an error says it itself).
+		add(st.Faint.Render(itoa(n) + " attempt" + plural(n) + " left before sign-in locks"))
 	}
 	if u := m.pageURL(); u != "" && m.state.Open() {
 		add("")

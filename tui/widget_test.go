@@ -43,7 +43,7 @@ func TestWidgetWrongAnswer(t *testing.T) {
 	h.press("tab")
 	h.typ("x")
 	h.press("enter")
-	h.contains("wrong username or password; 2 attempt(s) left")
+	h.contains("wrong username or password; 2 attempts left")
 	h.press("backspace", "enter")
 	h.contains("asks for the characters of a CAPTCHA")
 	prompt := regexp.MustCompile(`Type the characters: ([0-9A-Z ]+)`).FindStringSubmatch(h.screen())
@@ -134,7 +134,7 @@ func TestWidgetLockCountsDown(t *testing.T) {
 	h.press("ctrl+f", "tab")
 	h.typ("x")
 	h.press("enter")
-	h.contains("wrong username or password; 2 attempt(s) left")
+	h.contains("wrong username or password; 2 attempts left")
 	if n := strings.Count(h.screen(), "attempt"); n != 1 {
 		t.Errorf("the attempts left are said %d times:\n%s", n, h.screen())
 	}
