@@ -110,6 +110,12 @@ func (m *Model) playKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		return nil, false
 	}
 	k := m.sh.keys
+	if key.Matches(msg, k.PlayNext, k.PlayPause, k.PlayEnd) {
+		if pc, ok := m.top().(*pauseCallout); ok { // the audience has read it: play on
+			pc.closed = true
+			m.prune()
+		}
+	}
 	switch {
 	case key.Matches(msg, k.PlayNext):
 		return m.runStep(""), true
@@ -262,6 +268,6 @@ func (o *pauseCallout) View() string {
 		b = append(b, st.Title.Render(l))
 	}
 	b = append(b, "", st.Key.Render("enter")+st.Muted.Render(" close · ")+st.Key.Render(o.sh.keys.PlayNext.Help().Key)+
-		st.Muted.Render(" next step"))
+		st.Muted.Render(" next step · ")+st.Key.Render(o.sh.keys.PlayEnd.Help().Key)+st.Muted.Render(" on to the end"))
 	return st.Modal.Render(strings.Join(b, "\n"))
 }

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -91,4 +92,17 @@ func TestPlayMode(t *testing.T) {
 	}
 	h.press("ctrl+n") // nothing is left: nothing happens
 	h.contains("every step has run")
+}
+
+// A play key pressed over a pause's sentence closes it and plays on: the audience
+// has read it.
+func TestPlayKeysOverAPause(t *testing.T) {
+	h := playWorld(t, "testdata/play.yaml")
+	h.press("ctrl+n", "ctrl+g")
+	h.contains("enter close · ctrl+n next step · ctrl+r on to the end")
+	h.press("ctrl+r")
+	h.contains("✗ step 6 (sync: adam)")
+	if strings.Contains(h.screen(), "enter close ·") {
+		t.Fatalf("the pause's sentence stayed open after ctrl+r:\n%s", h.screen())
+	}
 }
