@@ -569,3 +569,25 @@ func TestWebhooksAttemptsPages(t *testing.T) {
 	h.press("]")
 	h.contains("#7 ", "… 3 earlier · [ older")
 }
+
+// Settings taller than the terminal scroll with the chosen setting, down to the API
+// keys after the last one: at 80×24 the keys were out of reach.
+func TestSettingsScrollOnASmallTerminal(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{width: 80, height: 24})
+	h.press("4")
+	if strings.Contains(h.screen(), "Public key") {
+		t.Fatal("the page fits at 80×24, so this tests no scrolling: make the terminal smaller")
+	}
+	h.press("down", "down", "down", "down", "down")
+	h.contains("Rotate keys", "Public key", "http://127.0.0.1:7070")
+	h.press("up", "up", "up", "up", "up")
+	h.contains("▸ Data Sync")
+	lines := strings.Split(h.screen(), "\n")
+	for y, l := range lines { // clicks still land on what is shown
+		if strings.HasPrefix(l, "  Webhook format") {
+			h.send(tea.MouseClickMsg{X: 30, Y: y, Button: tea.MouseLeft})
+		}
+	}
+	h.contains("▸ Webhook format")
+}
