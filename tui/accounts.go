@@ -375,7 +375,7 @@ func (p *accountsPage) View() string {
 	}
 	var legend []string
 	if room := h - len(p.rows) - 1; p.list.gate.loaded && p.list.err == "" && len(p.rows) > 0 && room >= 6 {
-		legend = p.legend(w)
+		legend = p.legend(w, cols)
 		h -= len(legend) + 1
 	}
 	now := sh.now()
@@ -399,19 +399,26 @@ func (p *accountsPage) View() string {
 	return b.String()
 }
 
-// legend explains the columns in the room a short table leaves.
-func (p *accountsPage) legend(w int) []string {
+// legend explains the columns shown (cols) in the room a short table leaves.
+func (p *accountsPage) legend(w int, cols []column) []string {
 	st := p.sh.styles
 	k := func(s string) string { return st.Muted.Render(s) }
+	shown := func(title string) bool {
+		return slices.ContainsFunc(cols, func(c column) bool { return c.title == title })
+	}
 	lines := []string{
 		k("BALANCE") + st.Faint.Render(" is the snapshot of the last sync: what GET /accounts/{id} answers (R1)."),
 		k("LIVE") + st.Faint.Render(" is what the bank shows now; ") + k("DRIFT") + st.Faint.Render(" is what the next sync would bring."),
-		k("HOOKS") + st.Faint.Render(" ✓: webhooks are sent (connected after Data Sync was enabled, R4)."),
-		k("MFA") + st.Faint.Render(": the bank asks more than the password; a sync may need reauthorisation (R5)."),
-		"",
-		st.Key.Render("enter") + st.Faint.Render(" opens an account · ") + st.Key.Render("s") + st.Faint.Render(" syncs it · ") +
-			st.Key.Render("c") + st.Faint.Render(" connects another through the widget · ") + st.Key.Render("t") + st.Faint.Render(" moves the clock"),
 	}
+	if shown("HOOKS") { // a narrow terminal drops it: then it is not explained
+		lines = append(lines, k("HOOKS")+st.Faint.Render(" ✓: webhooks are sent (connected after Data Sync was enabled, R4)."))
+	}
+	if shown("MFA") {
+		lines = append(lines, k("MFA")+st.Faint.Render(": the bank asks more than the password; a sync may need reauthorisation (R5)."))
+	}
+	lines = append(lines, "",
+		st.Key.Render("enter")+st.Faint.Render(" opens an account · ")+st.Key.Render("s")+st.Faint.Render(" syncs it · ")+
+			st.Key.Render("c")+st.Faint.Render(" connects another through the widget · ")+st.Key.Render("t")+st.Faint.Render(" moves the clock"))
 	for i, l := range lines {
 		lines[i] = fit(" "+l, w)
 	}
