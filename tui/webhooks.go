@@ -310,7 +310,12 @@ func (p *webhooksPage) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}, {k.Payload, k.Replay, k.OlderAttempts, k.NewerAttempts}}
 }
 
-func (p *webhooksPage) listWidth() int { return min(max(p.w/2, 38), 66) }
+func (p *webhooksPage) listWidth() int {
+	if p.w >= 110 { // room for reauthorisation_required beside the account and dated times
+		return min(p.w/2+8, 72)
+	}
+	return max(p.w/2, 38)
+}
 
 var eventColumns = []column{
 	{title: "TIME", width: 8},
