@@ -190,16 +190,7 @@ func TestServeBannerSaysHowTheClockIs(t *testing.T) {
 		serve  string
 		paused bool
 	}{{"serve:", false}, {"serve: {clock: paused}", true}} {
-		dir := t.TempDir()
-		src := "scenario: banner\ncustomers:\n  adam: {institution: \"044\"}\nsteps:\n  - connect: adam\n  - " + tc.serve + "\n  - advance: 1m\n"
-		s, err := scenario.Parse(filepath.Join(dir, "b.yaml"), []byte(src))
-		if err != nil {
-			t.Fatal(err)
-		}
-		m := NewMain(Options{DB: filepath.Join(dir, "world.db"), Addr: "127.0.0.1:0", Scenario: s})
-		if err := m.Open(context.Background()); err != nil {
-			t.Fatal(err)
-		}
+		m, s := openServed(t, "scenario: banner\ncustomers:\n  adam: {institution: \"044\"}\nsteps:\n  - connect: adam\n  - "+tc.serve+"\n  - advance: 1m\n")
 		var out bytes.Buffer
 		startServing(context.Background(), m, s, "", &out)
 		if got := strings.Contains(out.String(), "PAUSED"); got != tc.paused || m.Clock.State().Paused != tc.paused {
@@ -220,17 +211,8 @@ func TestServeBannerSaysHowTheClockIs(t *testing.T) {
 // app's sync do.
 func TestServedWebhookStepWaitsForTheApp(t *testing.T) {
 	for _, appSyncs := range []bool{false, true} {
-		dir := t.TempDir()
-		src := "scenario: hooks\ncustomers:\n  adam: {institution: \"044\"}\nsteps:\n  - connect: adam\n  - serve: {clock: paused}\n" +
-			"  - webhook: account_updated\n    account: adam\n    within: 5m\n"
-		s, err := scenario.Parse(filepath.Join(dir, "h.yaml"), []byte(src))
-		if err != nil {
-			t.Fatal(err)
-		}
-		m := NewMain(Options{DB: filepath.Join(dir, "world.db"), Addr: "127.0.0.1:0", Scenario: s})
-		if err := m.Open(context.Background()); err != nil {
-			t.Fatal(err)
-		}
+		m, _ := openServed(t, "scenario: hooks\ncustomers:\n  adam: {institution: \"044\"}\nsteps:\n  - connect: adam\n  - serve: {clock: paused}\n"+
+			"  - webhook: account_updated\n    account: adam\n    within: 5m\n")
 		api := "http://" + m.Addr()
 		raw, err := m.Serving.IDs(api)
 		if err != nil {
@@ -293,4 +275,20 @@ func TestServedWebhookStepWaitsForTheApp(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// openServed opens a Main serving the scenario src, written to a file of its own, up
+// to its serve: step (the caller starts the rest and closes it).
+func openServed(t *testing.T, src string) (*Main, *scenario.Scenario) {
+	t.Helper()
+	dir := t.TempDir()
+	s, err := scenario.Parse(filepath.Join(dir, "s.yaml"), []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := NewMain(Options{DB: filepath.Join(dir, "world.db"), Addr: "127.0.0.1:0", Scenario: s})
+	if err := m.Open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return m, s
 }

@@ -342,12 +342,15 @@ func TestBrowserExpired(t *testing.T) {
 	b.wantHeading("This link has expired")
 	b.contains("A re-authorisation link lasts 10 minutes.")
 
+	toOTP := func() {
+		b.open(w.connectURL(nil))
+		b.chooseBank("Access Bank")
+		b.login(c.Username, c.Password)
+		b.wantHeading("Enter the one-time password")
+	}
 	// The bank's question timing out sends the user back to sign in, said in the
 	// summary: no field is wrong.
-	b.open(w.connectURL(nil))
-	b.chooseBank("Access Bank")
-	b.login(c.Username, c.Password)
-	b.wantHeading("Enter the one-time password")
+	toOTP()
 	w.advance("6m")
 	b.answer("123456")
 	b.contains("There is a problem", "The bank stopped waiting for the answer after 5m; sign in again.")
@@ -355,10 +358,7 @@ func TestBrowserExpired(t *testing.T) {
 		t.Errorf("%s fields are marked invalid after the bank's question timed out", got)
 	}
 
-	b.open(w.connectURL(nil))
-	b.chooseBank("Access Bank")
-	b.login(c.Username, c.Password)
-	b.wantHeading("Enter the one-time password")
+	toOTP()
 	w.advance("30m")
 	b.answer("123456")
 	b.wantHeading("This session has expired")
