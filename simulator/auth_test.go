@@ -512,3 +512,35 @@ func TestBankConcurrentUse(t *testing.T) {
 	wg.Wait()
 	checkBalances(t, b)
 }
+
+// A customer's password and MFA are theirs at every bank they hold an account at,
+// so a change is noticed by each of those banks, not only the first.
+func TestChangesAreNoticedByEveryBank(t *testing.T) {
+	b, _ := testBank(t, Config{Seed: 8})
+	c, err := b.AddCustomer(NewCustomer{Institution: "011"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.OpenAccount(c.ID, NewAccount{Institution: "058"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.ChangePassword(c.ID, "N3w-Passw0rd"); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.SetMFA(c.ID, engine.MFAOTP); err != nil {
+		t.Fatal(err)
+	}
+	inbox, err := b.Inbox(c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	from := map[string]int{}
+	for _, m := range inbox {
+		if m.Kind == MessageNotice {
+			from[m.From]++
+		}
+	}
+	if len(from) != 2 || from["First Bank of Nigeria"] != 2 || from["GTBank"] != 2 {
+		t.Fatalf("notices by bank = %v; want the password change and the MFA change from First Bank and GTBank each", from)
+	}
+}

@@ -3,6 +3,7 @@ package simulator
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -578,6 +579,19 @@ func (b *Bank) Inbox(customerID string) ([]Message, error) {
 	return out, nil
 }
 
+// notifyEachBank sends a notice from every bank the customer holds an account at:
+// the password and the MFA are the customer's at all of them, so each says so, not
+// only the first (a user re-connecting at their second bank read the first's name).
+func (c *customer) notifyEachBank(at int64, text string) {
+	var sent []string
+	for _, a := range c.accounts {
+		if !slices.Contains(sent, a.inst.Code) {
+			sent = append(sent, a.inst.Code)
+			c.notify(Message{At: time.Unix(0, at).UTC(), From: a.inst.Name, Kind: MessageNotice, Text: text})
+		}
+	}
+}
+
 func (c *customer) notify(m Message) {
 	c.inbox = append(c.inbox, m)
 	if n := len(c.inbox) - inboxCapacity; n > 0 {
@@ -832,7 +846,7 @@ func (b *Bank) setPassword(c *customer, pw string, at int64, note string) {
 	if note != "" {
 		text += " " + note
 	}
-	c.notify(Message{At: time.Unix(0, at).UTC(), From: c.accounts[0].inst.Name, Kind: MessageNotice, Text: text})
+	c.notifyEachBank(at, text)
 }
 
 // SetMFA sets what the bank asks after the customer's password: none turns MFA off.
@@ -861,7 +875,7 @@ func (b *Bank) setMFA(c *customer, kind engine.MFAKind, at int64) {
 	if kind != engine.MFANone {
 		text = "Two-step verification is now on: the bank will ask for " + kind.Words() + " when you sign in."
 	}
-	c.notify(Message{At: time.Unix(0, at).UTC(), From: c.accounts[0].inst.Name, Kind: MessageNotice, Text: text})
+	c.notifyEachBank(at, text)
 }
 
 // StartOutage makes a bank unavailable for d from now: sign-ins and fetches fail
