@@ -478,7 +478,10 @@ func (p *fileParser) markBroken(k, v *node) {
 		p.broken = map[string]bool{}
 	}
 	p.broken[k.value] = true
-	if as := v.get("accounts"); v.kind == kMap && as != nil && as.kind == kMap {
+	if v.kind != kMap {
+		return
+	}
+	if as := v.get("accounts"); as != nil && as.kind == kMap {
 		for _, ak := range as.keys {
 			p.broken[ak.value] = true
 		}
