@@ -73,3 +73,17 @@ func TestBannerSaysTheClockIsPaused(t *testing.T) {
 		}
 	}
 }
+
+// A secret key too short says how long the given one is and what to do, and
+// leaves no database behind.
+func TestShortSecretKeySaysWhatToDo(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "sandbank.db")
+	err := NewMain(Options{DB: db, Addr: "127.0.0.1:0", SecretKey: "short", Start: mainStart}).Open(context.Background())
+	msg := engine.ErrorMessageOrText(err)
+	if err == nil || !strings.Contains(msg, "has 5") || !strings.Contains(msg, "pass a longer one") {
+		t.Fatalf("--secret-key short: %q; want its length and what to do", msg)
+	}
+	if _, err := os.Stat(db); !os.IsNotExist(err) {
+		t.Fatalf("a refused --secret-key left %s behind", db)
+	}
+}

@@ -193,7 +193,7 @@ func (t tuiCmd) Run(ctx context.Context) error {
 }
 
 type backupCmd struct {
-	dbFlag
+	DB    string `help:"Database file to copy." default:"${db}" type:"path"`
 	File  string `arg:"" help:"Where to write the copy." type:"path"`
 	Force bool   `help:"Replace FILE if it exists."`
 }

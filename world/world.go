@@ -161,10 +161,10 @@ func defaultSettings(seed int64, k Keys) (engine.Settings, error) {
 		k.WebhookSecret = engine.NewKey("whsec_")
 	}
 	if len(k.Secret) < 16 {
-		return engine.Settings{}, engine.Invalid("secret-key", "the secret key needs at least 16 characters")
+		return engine.Settings{}, engine.Invalid("secret-key", "the secret key needs at least 16 characters, and the one given (--secret-key or $SANDBANK_SECRET_KEY) has %d: pass a longer one, or none to keep the database's key (a new database makes one)", len(k.Secret))
 	}
 	if len(k.Public) < 16 {
-		return engine.Settings{}, engine.Invalid("public-key", "the public key needs at least 16 characters")
+		return engine.Settings{}, engine.Invalid("public-key", "the public key needs at least 16 characters, and the one given has %d: pass a longer one, or none to have one made", len(k.Public))
 	}
 	return engine.Settings{
 		SecretKey:     engine.Secret(k.Secret),
