@@ -171,6 +171,9 @@ type tuiCmd struct {
 }
 
 func (t tuiCmd) Run(ctx context.Context) error {
+	if err := tui.CheckTerminal(); err != nil {
+		return err // before the log and the database: a first run leaves nothing behind
+	}
 	logPath := t.Log
 	if logPath == "" {
 		logPath = strings.TrimSuffix(t.DB, filepath.Ext(t.DB)) + ".log"

@@ -36,6 +36,9 @@ func (c scenarioPlayCmd) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := tui.CheckTerminal(); err != nil {
+		return err
+	}
 	log := slog.New(slog.DiscardHandler)
 	if c.Log != "" {
 		f, err := os.Create(c.Log)
