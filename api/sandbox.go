@@ -630,10 +630,15 @@ const eventAttempts = 10
 // newEventJSON shows an event with its newest attempts first, at most eventAttempts
 // of them (e holds them oldest first).
 func (s *Server) newEventJSON(r *http.Request, e engine.Event) eventJSON {
-	out := eventJSON{ID: e.ID, Seq: e.Seq, Event: e.Type, Account: e.AccountID, CreatedAt: instant(e.CreatedAt),
+	f := e.Format(s.eng.Settings())
+	name := e.Type // as the receiver gets it: v2 names some events otherwise
+	if f == engine.WebhookV2 {
+		name = v2WebhookName(e.Type)
+	}
+	out := eventJSON{ID: e.ID, Seq: e.Seq, Event: name, Account: e.AccountID, CreatedAt: instant(e.CreatedAt),
 		Status: e.Status, SkipReason: e.SkipReason, NextAttemptAt: instant(e.NextAttemptAt),
 		DeliveredAt: instant(e.DeliveredAt), Replays: e.Replays, AttemptsMade: e.AttemptsMade, Attempts: []attemptJSON{},
-		Format: string(e.Format(s.eng.Settings())), Payload: s.eng.WebhookBody(e)}
+		Format: string(f), Payload: s.eng.WebhookBody(e)}
 	shown := e.Attempts[max(len(e.Attempts)-eventAttempts, 0):]
 	for i := len(shown) - 1; i >= 0; i-- {
 		out.Attempts = append(out.Attempts, newAttemptJSON(shown[i]))

@@ -453,3 +453,50 @@ func TestAnalyticsOfASmallAccount(t *testing.T) {
 	failed(t, w.do("GET", "/accounts/nope/income", req{}), http.StatusNotFound, "ACCOUNT_NOT_FOUND")
 	failedV2(t, w.do("GET", "/v2/accounts/nope/debits", req{}), http.StatusNotFound)
 }
+
+// A real-time job the bank fails (an outage, not the user) ends as every real-time
+// job does, with both webhooks: account_updated, sync_status FAILED, then the job's
+// failed jobs.update; and the webhook log names each as the receiver got it.
+func TestV2RealtimeJobFailedByTheBank(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	w.enableDataSync()
+	w.must(http.StatusOK, "PATCH", "/sandbox/settings", req{body: map[string]any{"webhook_format": "v2"}})
+	adam := w.addCustomer(map[string]any{"name": "Adam Okafor", "institution": "044", "balance": 1000000})
+	id := w.connect(adam)
+	w.advance("30m")
+	w.post("/sandbox/institutions/044/outage", map[string]any{"for": "15m"})
+	_, rep := w.v2Balance(id, true)
+	jid, status, _ := jobHeaders(rep)
+	if status != "failed" {
+		t.Fatalf("a real-time read during an outage: %q, want a failed job", status)
+	}
+	hooks := w.hooks.await(t, id, 4) // connected, updated (first sync), and the job's two
+	got := hooks[2:]
+	if got[0].Event != engine.EventAccountUpdated || got[1].Event != engine.EventJobsUpdate {
+		t.Fatalf("webhooks = %v; want account_updated then jobs.update at the job's end", eventNames(hooks))
+	}
+	meta := got[0].Body["data"].(map[string]any)["meta"].(map[string]any)
+	if meta["sync_status"] != "FAILED" || meta["job_id"] != jid || got[1].Body["data"].(map[string]any)["status"] != "failed" {
+		t.Fatalf("the failed job's webhooks: %s / %s; want sync_status FAILED and a failed job %s", got[0].Raw, got[1].Raw, jid)
+	}
+
+	// A sync that needs the user is sent as account_updated in v2, and logged so.
+	w.advance("20m")
+	w.post("/sandbox/customers/"+adam.ID+"/password", map[string]any{"password": "n3w-Passw0rd"})
+	w.post("/accounts/"+id+"/sync", nil)
+	var log struct {
+		Data []struct {
+			Event   string          `json:"event"`
+			Payload string          `json:"-"`
+			Raw     json.RawMessage `json:"payload"`
+		} `json:"data"`
+	}
+	w.get("/sandbox/webhooks?account="+id+"&limit=1").decode(t, &log)
+	for i := range log.Data {
+		log.Data[i].Payload = string(log.Data[i].Raw)
+	}
+	if len(log.Data) != 1 || log.Data[0].Event != "mono.events.account_updated" || !strings.Contains(string(log.Data[0].Payload), `"event":"mono.events.account_updated"`) ||
+		!strings.Contains(string(log.Data[0].Payload), "REAUTHORISATION_REQUIRED") {
+		t.Fatalf("the log of a v2 reauthorisation_required: %+v; want one entry, named account_updated as sent", log.Data)
+	}
+}

@@ -112,9 +112,14 @@ func (e *Engine) abandonJob(job SyncJob, cause error) SyncResult {
 				return err
 			}
 		}
-		ev, err := addEvent(tx, s, cur, EventJobsUpdate, EventFacts{Code: job.Code, Message: job.Message, Job: &job}, now)
-		evs = append(evs, ev)
-		return err
+		for _, t := range []string{EventAccountUpdated, EventJobsUpdate} { // a real-time job ends with both
+			ev, err := addEvent(tx, s, cur, t, EventFacts{Code: job.Code, Message: job.Message, Job: &job}, now)
+			if err != nil {
+				return err
+			}
+			evs = append(evs, ev)
+		}
+		return nil
 	})
 	if err != nil {
 		e.log.Error("recording a real-time job that did not run", "account", job.AccountID, "job", job.ID, "err", err)
@@ -175,6 +180,10 @@ func settleInterruptedJob(tx Tx, s Settings, a *Account, now time.Time) (bool, e
 		return false, err
 	}
 	a.LastRealtimeAt = time.Time{}
-	_, err = addEvent(tx, s, *a, EventJobsUpdate, EventFacts{Code: job.Code, Message: job.Message, Job: &job}, now)
-	return true, err
+	for _, t := range []string{EventAccountUpdated, EventJobsUpdate} { // a real-time job ends with both
+		if _, err := addEvent(tx, s, *a, t, EventFacts{Code: job.Code, Message: job.Message, Job: &job}, now); err != nil {
+			return true, err
+		}
+	}
+	return true, nil
 }

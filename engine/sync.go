@@ -562,8 +562,11 @@ func (e *Engine) failureWrite(a Account, trigger, jobID string, now time.Time, f
 		}
 		var types []string
 		if job.Repeats == 0 || trigger != TriggerAuto {
-			if f.code == CodeReauthRequired {
-				types = append(types, EventReauthRequired)
+			switch {
+			case f.code == CodeReauthRequired:
+				types = append(types, EventReauthRequired) // v2: account_updated, REAUTHORISATION_REQUIRED
+			case trigger == TriggerRealtime:
+				types = append(types, EventAccountUpdated) // v2: sync_status FAILED; a real-time job ends with both
 			}
 			switch trigger {
 			case TriggerAuto:
