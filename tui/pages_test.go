@@ -591,3 +591,36 @@ func TestSettingsScrollOnASmallTerminal(t *testing.T) {
 	}
 	h.contains("▸ Webhook format")
 }
+
+// TestBankConsoleAnswerAt80: at 80×24 the bank console shows what a customer with a
+// security question must type — the answer — and the whole question; the row was
+// clipped after "What was the name of your first …", the answer with it.
+func TestBankConsoleAnswerAt80(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{width: 80, height: 24})
+	h.press("3")
+	n := 0
+	for _, c := range w.bank.Customers() {
+		if c.MFA != engine.MFASecurityQuestion {
+			continue
+		}
+		n++
+		h.press("/")
+		h.typ(c.Name)
+		h.press("enter")
+		var card []string // the card beside the list, which names customers too
+		for _, l := range strings.Split(h.screen(), "\n") {
+			if _, right, ok := strings.Cut(l, " │ "); ok {
+				card = append(card, strings.TrimSpace(right))
+			}
+		}
+		shown := strings.Join(card, " ")
+		if !strings.Contains(shown, c.SecurityQuestion) || !strings.Contains(shown, "→ "+c.SecurityAnswer) {
+			t.Errorf("%s's card does not show %q → %q:\n%s", c.Name, c.SecurityQuestion, c.SecurityAnswer, h.screen())
+		}
+		h.press("esc")
+	}
+	if n == 0 {
+		t.Fatal("no customer with a security question")
+	}
+}
