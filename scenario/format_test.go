@@ -15,6 +15,13 @@ func TestRefusals(t *testing.T) {
 		name, src, want string
 	}{
 		{"YAML syntax", "scenario: [\n", `f.yaml:1:11: YAML: sequence end token ']' not found`},
+		// An unclosed { or [ is said where it opens: the library stops at the next line's first word.
+		{"unclosed {", "scenario: t\nsettings: {auto_sync: 6h\nsteps:\n  - advance: 1m\n", "f.yaml:2:11: YAML: this `{` is never closed: end the mapping with `}` after its last field"},
+		{"unclosed { over lines", "scenario: t\nsettings: {auto_sync: 6h,\n  webhooks: none\nsteps: [{advance: 1m}]\n", "f.yaml:2:11: YAML: this `{` is never closed: end the mapping with `}` after its last field"},
+		{"unclosed { in a step", head + "  - call: POST /sandbox/customers/{adam.customer}/transactions\n    body: {type: debit, amount: 500\n  - advance: 1m\n", "f.yaml:11:11: YAML: this `{` is never closed: end the mapping with `}` after its last field"},
+		{"unclosed { inside a closed [", "scenario: t\nsteps: [{advance: 1m]\n", "f.yaml:2:9: YAML: this `{` is never closed: end the mapping with `}` after its last field"},
+		{"unclosed [", "scenario: t\nsteps: [{advance: 1m},\n  {at: +2h}\nsettings: {}\n", "f.yaml:2:8: YAML: this `[` is never closed: end the list with `]` after its last item"},
+		{"missing comma in a closed {", "scenario: t\nsettings: {auto_sync: 6h\n  webhooks: none}\nsteps: [{advance: 1m}]\n", "f.yaml:3:3: YAML: ',' or '}' must be specified"},
 		{"duplicate key", "scenario: a\nscenario: b\nsteps: [{advance: 1m}]\n", `f.yaml:2:1: YAML: mapping key "scenario" already defined at [1:1]: each key may appear once in a mapping`},
 		{"empty file", "", `f.yaml:1:1: the file is empty: a scenario needs at least ` + "`scenario:` and `steps:`"},
 		{"not a mapping", "- a\n", `f.yaml:1:1: a scenario file is a mapping with scenario:, about:, the world and steps:; found a list`},

@@ -116,9 +116,65 @@ func yamlError(err error) error {
 		case strings.Contains(msg, "not allowed in this context") || strings.Contains(msg, "unexpected key") || strings.Contains(msg, "could not find"):
 			msg += ": check the indentation of this line and the next (a step's fields line up under its first word), and quote values that hold \": \""
 		}
+		if open := unclosedFlow(ye.GetToken()); open != nil && strings.Contains(msg, "must be specified") {
+			return &posError{pos: tokenPos(open), msg: unclosedMsg(open)}
+		}
 		return &posError{pos: tokenPos(ye.GetToken()), msg: "YAML: " + msg}
 	}
 	return &posError{pos: pos{1, 1}, msg: "YAML: " + err.Error()}
+}
+
+// unclosedFlow is the `{` or `[` that tk, where the library stopped, is inside of
+// and that nothing after closes, or nil. The library says "',' or '}' must be
+// specified" at the first token after an unclosed `{` — often on the next line —
+// while the mistake is the `{`; a closed one keeps the library's place, as there
+// a comma is missing.
+func unclosedFlow(tk *token.Token) *token.Token {
+	if tk == nil {
+		return nil
+	}
+	var open *token.Token
+	for t, depth := tk.Prev, 0; t != nil && open == nil; t = t.Prev {
+		switch t.Type {
+		case token.MappingEndType, token.SequenceEndType:
+			depth++
+		case token.MappingStartType, token.SequenceStartType:
+			if depth == 0 {
+				open = t
+			}
+			depth--
+		}
+	}
+	if open == nil {
+		return nil
+	}
+	for t, depth := tk, 0; t != nil; t = t.Next {
+		switch t.Type {
+		case token.MappingStartType, token.SequenceStartType:
+			depth++
+		case token.MappingEndType, token.SequenceEndType:
+			if depth == 0 {
+				if closes(open, t) {
+					return nil
+				}
+				return open // a `]` where the `{` wants its `}`
+			}
+			depth--
+		}
+	}
+	return open
+}
+
+func closes(open, end *token.Token) bool {
+	return open.Type == token.MappingStartType && end.Type == token.MappingEndType ||
+		open.Type == token.SequenceStartType && end.Type == token.SequenceEndType
+}
+
+func unclosedMsg(open *token.Token) string {
+	if open.Type == token.SequenceStartType {
+		return "YAML: this `[` is never closed: end the list with `]` after its last item"
+	}
+	return "YAML: this `{` is never closed: end the mapping with `}` after its last field"
 }
 
 func tokenValue(n ast.Node) string {

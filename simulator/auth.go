@@ -217,6 +217,7 @@ func (b *Bank) ask(c *customer, in engine.Institution, key string, steps []engin
 		prompt = c.question
 	case engine.MFAToken:
 		prompt = "Enter the 6-digit code shown on your " + in.Name + " hardware token"
+		c.tokenAt = in
 	case engine.MFACaptcha:
 		ch.answer = captchaText(hash2(h, 3))
 		prompt = "Type the characters: " + strings.Join(strings.Split(ch.answer, ""), " ")

@@ -544,3 +544,33 @@ func TestChangesAreNoticedByEveryBank(t *testing.T) {
 		t.Fatalf("notices by bank = %v; want the password change and the MFA change from First Bank and GTBank each", from)
 	}
 }
+
+// A hardware-token customer with accounts at two banks reads the token's code from
+// the bank they are signing in at: the phone said the first bank's token while the
+// second bank asked for its code.
+func TestTokenNamesTheBankSignedInAt(t *testing.T) {
+	b, _ := testBank(t, Config{Seed: 8})
+	c, err := b.AddCustomer(NewCustomer{Institution: "011", MFA: engine.MFAToken})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.OpenAccount(c.ID, NewAccount{Institution: "058"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, bank := range []struct{ code, name string }{{"058", "GTBank"}, {"011", "First Bank of Nigeria"}} {
+		res, err := b.Login(context.Background(), bank.code, c.Username, c.Password)
+		if err != nil || res.Challenge == nil || res.Challenge.Kind != engine.MFAToken {
+			t.Fatalf("sign-in at %s: %+v, %v; want a token challenge", bank.code, res, err)
+		}
+		if !strings.Contains(res.Challenge.Prompt, bank.name+" hardware token") {
+			t.Errorf("sign-in at %s asks %q", bank.code, res.Challenge.Prompt)
+		}
+		inbox, err := b.Inbox(c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if inbox[0].Kind != MessageToken || inbox[0].From != bank.name+" token" {
+			t.Errorf("signing in at %s, the phone's newest message is from %q (%s); want %q", bank.name, inbox[0].From, inbox[0].Kind, bank.name+" token")
+		}
+	}
+}

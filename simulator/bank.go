@@ -570,7 +570,11 @@ func (b *Bank) Inbox(customerID string) ([]Message, error) {
 	var out []Message
 	if c.mfa == engine.MFAToken {
 		code, from, until := b.tokenCode(c, now, 0)
-		out = append(out, Message{At: time.Unix(0, from).UTC(), From: c.accounts[0].inst.Name + " token", Kind: MessageToken,
+		bank := c.accounts[0].inst.Name
+		if c.tokenAt.Code != "" { // the bank being signed in at, not always the first
+			bank = c.tokenAt.Name
+		}
+		out = append(out, Message{At: time.Unix(0, from).UTC(), From: bank + " token", Kind: MessageToken,
 			Text: "Hardware token code " + code + " (a new code every 60 seconds)", Code: code, ExpiresAt: time.Unix(0, until).UTC()})
 	}
 	for i := len(c.inbox) - 1; i >= 0; i-- {

@@ -132,6 +132,7 @@ type customer struct {
 	addedAt    time.Time // zero for the world's own customers
 	forceOTP   bool      // the password changed: the next login asks for an OTP
 	inbox      []Message
+	tokenAt    engine.Institution // the bank that last asked for the token's code: the phone names its token
 }
 
 // account is a bank account with its generator parameters and caches.

@@ -139,6 +139,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.reload(msg.what)
 	case settingsMsg:
 		if msg.err == nil {
+			if msg.s != sh.settings {
+				m.dropAnswer()
+			}
 			sh.settings = msg.s
 		}
 		return m.broadcast(msg)
@@ -161,13 +164,23 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case stepDoneMsg:
 		return m.stepDone(msg)
 	case tea.KeyPressMsg:
+		m.dropAnswer()
 		return m.key(msg)
 	case tea.MouseClickMsg:
+		m.dropAnswer()
 		return m.mouse(msg.Mouse(), false)
 	case tea.MouseWheelMsg:
 		return m.mouse(msg.Mouse(), true)
 	}
 	return m.broadcast(msg)
+}
+
+// dropAnswer takes away a toast that answered the last key (toastMsg.untilNext):
+// what comes next makes it stale.
+func (m *Model) dropAnswer() {
+	if m.toast.untilNext {
+		m.toast, m.toastUntil = toastMsg{}, time.Time{}
+	}
 }
 
 // clocked takes the clock after a time control: a jump runs auto-syncs and webhook

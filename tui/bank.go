@@ -8,6 +8,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"sandbank/engine"
 	"sandbank/simulator"
@@ -527,7 +528,13 @@ func (p *bankPage) card(w int) []string {
 	if c.NextLoginOTP {
 		out = append(out, row("", st.Warn.Render("password changed: next sign-in asks an OTP")))
 	}
-	out = append(out, row("question", st.Muted.Render(c.SecurityQuestion+" → ")+st.Value.Render(c.SecurityAnswer)))
+	for i, l := range p.questionLines(c, w-10) {
+		label := "question"
+		if i > 0 {
+			label = ""
+		}
+		out = append(out, row(label, l))
+	}
 	out = append(out, row("phone", c.Phone+st.Muted.Render(" · "+c.Email)))
 	out = append(out, st.Title.Render("ACCOUNTS")+st.Faint.Render(" live at the bank"))
 	for _, a := range c.Accounts {
@@ -557,6 +564,23 @@ func (p *bankPage) card(w int) []string {
 		out = append(out, inboxLines(st, p.inbox, now, w, max(p.h-len(out)-1, 1))...)
 	}
 	return out
+}
+
+// questionLines are the security question and its answer in w cells: the question
+// wraps, and the answer — what a tester types — keeps to one line, never clipped
+// off the end as a narrow card did.
+func (p *bankPage) questionLines(c simulator.Customer, w int) []string {
+	st := p.sh.styles
+	q := wrap(c.SecurityQuestion+" →", w)
+	fits := ansi.StringWidth(q[len(q)-1])+1+ansi.StringWidth(c.SecurityAnswer) <= w
+	for i := range q {
+		q[i] = st.Muted.Render(q[i])
+	}
+	if fits {
+		q[len(q)-1] += " " + st.Value.Render(c.SecurityAnswer)
+		return q
+	}
+	return append(q, st.Value.Render(c.SecurityAnswer))
 }
 
 func (p *bankPage) formView(f *bankForm, c simulator.Customer, w int) []string {

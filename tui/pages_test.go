@@ -465,6 +465,53 @@ func TestSettingsDataSyncConfirms(t *testing.T) {
 	}
 }
 
+// TestSettingsNothingChangedGoes: the "Nothing changed" that answers a declined
+// confirmation goes at the next key, click or change of the settings — it stayed
+// in the status line under the next confirmation's question, while the webhook URL
+// was being edited, and after the settings had changed; a toast that says what was
+// done keeps its few seconds.
+func TestSettingsNothingChangedGoes(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{})
+	gone := func(after string) {
+		t.Helper()
+		if strings.Contains(h.screen(), "Nothing changed") {
+			t.Errorf("after %s the screen still says Nothing changed:\n%s", after, h.screen())
+		}
+	}
+	h.press("4", "enter", "n")
+	h.contains("Nothing changed")
+	h.press("enter")
+	h.contains("Turn Data Sync off?")
+	gone("a new confirmation")
+
+	h.press("n", "down", "enter")
+	h.contains("enter save")
+	gone("editing the webhook URL")
+	h.press("esc")
+
+	h.press("R", "n")
+	h.contains("Nothing changed")
+	h.send(tea.MouseClickMsg{X: 4, Y: 6, Button: tea.MouseLeft})
+	gone("a click")
+
+	h.press("R", "n")
+	h.contains("Nothing changed")
+	six := 6 * time.Hour
+	if _, err := w.eng.UpdateSettings(w.ctx, engine.SettingsPatch{AutoSync: &six}); err != nil {
+		t.Fatal(err)
+	}
+	h.send(reloadMsg{what: reloadSettings})
+	h.contains("every 6h")
+	gone("the settings changed")
+	h.send(reloadMsg{what: reloadSettings})
+
+	h.press("up", "enter") // auto-sync: a change, whose toast stays its few seconds
+	h.contains("Auto-sync: every 12h")
+	h.press("down")
+	h.contains("Auto-sync: every 12h")
+}
+
 // TestTimesShowDateWhenNotToday: after a day's jump, yesterday's webhook events
 // and phone messages show their date (they showed a bare time, as if today's).
 func TestTimesShowDateWhenNotToday(t *testing.T) {
@@ -590,4 +637,37 @@ func TestSettingsScrollOnASmallTerminal(t *testing.T) {
 		}
 	}
 	h.contains("▸ Webhook format")
+}
+
+// TestBankConsoleAnswerAt80: at 80×24 the bank console shows what a customer with a
+// security question must type — the answer — and the whole question; the row was
+// clipped after "What was the name of your first …", the answer with it.
+func TestBankConsoleAnswerAt80(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{width: 80, height: 24})
+	h.press("3")
+	n := 0
+	for _, c := range w.bank.Customers() {
+		if c.MFA != engine.MFASecurityQuestion {
+			continue
+		}
+		n++
+		h.press("/")
+		h.typ(c.Name)
+		h.press("enter")
+		var card []string // the card beside the list, which names customers too
+		for _, l := range strings.Split(h.screen(), "\n") {
+			if _, right, ok := strings.Cut(l, " │ "); ok {
+				card = append(card, strings.TrimSpace(right))
+			}
+		}
+		shown := strings.Join(card, " ")
+		if !strings.Contains(shown, c.SecurityQuestion) || !strings.Contains(shown, "→ "+c.SecurityAnswer) {
+			t.Errorf("%s's card does not show %q → %q:\n%s", c.Name, c.SecurityQuestion, c.SecurityAnswer, h.screen())
+		}
+		h.press("esc")
+	}
+	if n == 0 {
+		t.Fatal("no customer with a security question")
+	}
 }

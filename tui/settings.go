@@ -107,7 +107,7 @@ func (p *settingsPage) key(msg tea.KeyPressMsg) tea.Cmd {
 	if c := p.confirm; c != nil {
 		p.confirm = nil
 		if !key.Matches(msg, k.Confirm) {
-			return toast(toastInfo, "Nothing changed")
+			return func() tea.Msg { return toastMsg{text: "Nothing changed", kind: toastInfo, untilNext: true} }
 		}
 		return c.do()
 	}

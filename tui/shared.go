@@ -68,6 +68,9 @@ type (
 	toastMsg struct {
 		text string
 		kind toastKind
+		// untilNext: it answers the last key ("Nothing changed"), and the next key,
+		// click or change of the settings would make it stale, so they take it away.
+		untilNext bool
 	}
 	// openAccountMsg opens an account's detail page.
 	openAccountMsg struct{ id string }

@@ -314,14 +314,47 @@ func (p *webhooksPage) listWidth() int {
 	if p.w >= 110 { // room for reauthorisation_required beside the account and dated times
 		return min(p.w/2+8, 72)
 	}
-	return max(p.w/2, 38)
+	// Room for the longest name beside the time and the delivery's mark (columns):
+	// the list's edges take 2 cells, and each of the 3 columns a space.
+	return max(p.w/2, 2+3+p.timeColumn().width+markColumn.width+len(longestEvent))
 }
+
+// longestEvent is the longest event name the list shows: the EVENT column keeps
+// at least its width, so no name is cut.
+const longestEvent = "reauthorisation_required"
 
 var eventColumns = []column{
 	{title: "TIME", width: 8},
-	{title: "EVENT", flex: true, min: 16},
+	{title: "EVENT", flex: true, min: len(longestEvent)},
 	{title: "ACCOUNT", width: 14, drop: 1},
 	{title: "DELIVERY", width: 11},
+}
+
+// markColumn stands for DELIVERY where its words would cut the event names: one
+// glyph before the name, the words being in the detail pane beside.
+var markColumn = column{title: "", width: 1}
+
+// timeColumn is eventColumns' TIME, 12 cells wide once times carry dates: when the
+// oldest event is not from today.
+func (p *webhooksPage) timeColumn() column {
+	if n := len(p.events); n > 0 && len(fmtStamp(p.events[n-1].CreatedAt, p.sh.now())) > 8 {
+		return column{title: "TIME", width: 12}
+	}
+	return eventColumns[0]
+}
+
+// columns lays the list's columns out in w cells. Where the account and the
+// delivery's words leave too little room, the account goes first, then the words
+// give way to the delivery's mark.
+func (p *webhooksPage) columns(w int) []column {
+	columns := append([]column{p.timeColumn()}, eventColumns[1:]...)
+	cols := layout(columns, w)
+	for _, c := range cols {
+		if c.title == "EVENT" && c.width >= c.min {
+			return cols
+		}
+	}
+	return layout([]column{columns[0], markColumn, columns[1]}, w)
 }
 
 func (p *webhooksPage) View() string {
@@ -351,11 +384,8 @@ func (p *webhooksPage) listView(w int) string {
 	}
 	title := st.Title.Render(" Webhook events") + st.Muted.Render(count+" · newest first")
 	b.WriteString(title + " " + p.list.status() + "\n")
-	now, columns := p.sh.now(), eventColumns
-	if n := len(p.events); n > 0 && len(fmtStamp(p.events[n-1].CreatedAt, now)) > 8 { // the oldest is not from today: times get dates
-		columns = append([]column{{title: "TIME", width: 12}}, eventColumns[1:]...)
-	}
-	cols := layout(columns, w-2)
+	now := p.sh.now()
+	cols := p.columns(w - 2)
 	b.WriteString(headerRow(cols, st.ColHeader) + "\n")
 	cells := make([]string, len(cols))
 	empty := "No events yet: sync an account connected after Data Sync was enabled."
@@ -372,11 +402,13 @@ func (p *webhooksPage) listView(w int) string {
 				s = p.names[ev.AccountID]
 			case "DELIVERY":
 				s = deliveryBadge(ev)
+			case markColumn.title:
+				s = deliveryMark(ev)
 			}
 			cells[j] = cell(c, s)
 			if !sel {
 				switch c.title {
-				case "DELIVERY":
+				case "DELIVERY", markColumn.title:
 					cells[j] = deliveryStyle(st, ev).Render(cells[j])
 				case "TIME", "ACCOUNT":
 					cells[j] = st.Muted.Render(cells[j])
@@ -399,6 +431,12 @@ func deliveryBadge(ev engine.Event) string {
 		return "↻ retry #" + itoa(n+1)
 	}
 	return "… pending"
+}
+
+// deliveryMark is deliveryBadge's glyph alone.
+func deliveryMark(ev engine.Event) string {
+	mark, _, _ := strings.Cut(deliveryBadge(ev), " ")
+	return mark
 }
 
 func deliveryStyle(st Styles, ev engine.Event) lipgloss.Style {

@@ -1,6 +1,12 @@
 package tui
 
-import "testing"
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"sandbank/engine"
+)
 
 // At 120 columns the webhook list's EVENT column holds the longest event name,
 // reauthorisation_required, beside the ACCOUNT column, also when times carry dates;
@@ -20,6 +26,43 @@ func TestWebhookEventColumnFitsAt120(t *testing.T) {
 		}
 		if event < len("reauthorisation_required") || account == 0 {
 			t.Fatalf("at 120 columns EVENT is %d wide (ACCOUNT %d): reauthorisation_required does not fit beside the account", event, account)
+		}
+	}
+}
+
+// At 80 and 100 columns, the smaller screens, the webhook list shows every event's
+// name in full — reauthorisation_required is the longest — also once the times carry
+// dates; at 80 it showed "reauthorisation_…" and "account_connect…".
+func TestWebhookEventNamesReadableWhenNarrow(t *testing.T) {
+	w := newTestWorld(t)
+	if err := w.clock.Advance(16 * time.Minute); err != nil { // past KUNLE's bank session
+		t.Fatal(err)
+	}
+	res, err := w.eng.Sync(w.ctx, w.account("KUNLE").ID)
+	if err != nil || res.Code != engine.CodeReauthRequired {
+		t.Fatalf("KUNLE's sync past the bank session: %+v, %v; want reauthorisation required", res, err)
+	}
+	w.settle()
+	for _, day := range []time.Duration{0, 24 * time.Hour} { // today, then with dates
+		if day > 0 {
+			if err := w.clock.Advance(day); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, size := range [][2]int{{80, 24}, {100, 30}} {
+			h := newHarness(t, w, harnessOpts{width: size[0], height: size[1]})
+			h.press("2")
+			var list []string // the list beside the detail pane, which names events too
+			for _, l := range strings.Split(h.screen(), "\n") {
+				left, _, _ := strings.Cut(l, "│")
+				list = append(list, left)
+			}
+			shown := strings.Join(list, "\n")
+			for _, name := range []string{"reauthorisation_required", "account_connected", "account_updated"} {
+				if !strings.Contains(shown, name+" ") {
+					t.Errorf("at %dx%d (%v on) the list does not show %s in full:\n%s", size[0], size[1], day, name, shown)
+				}
+			}
 		}
 	}
 }
