@@ -194,8 +194,10 @@ window.moduleReady = true;
 			if n := strings.Count(strings.Join(events, " "), "LOADED"); page == "classic" && n != 1 {
 				t.Errorf("onEvent got LOADED %d times: %v", n, events)
 			}
-			if ref := js[string](b, `(window.eventData.OPENED || {}).reference || ""`); ref != "ref-42" {
-				t.Errorf("OPENED carries reference %q, want ref-42", ref)
+			for _, name := range []string{"OPENED", "SUCCESS"} { // the page's and the script's own
+				if ref := js[string](b, `(window.eventData.`+name+` || {}).reference || ""`); ref != "ref-42" {
+					t.Errorf("%s carries reference %q, want ref-42", name, ref)
+				}
 			}
 		})
 	}

@@ -420,7 +420,13 @@ func (s *Server) connectStep(w http.ResponseWriter, r *http.Request) error {
 		v.Errors = append([]formError{{Field: "username", Message: words}}, v.Errors...)
 		v.Fields["username"] = &fieldError{ID: "username", Message: words}
 	}
-	v.Events = append(stepEvents(after, url.Values{"mfa": {p.str("mfa")}}, st), v.Events...)
+	var steps []pageEvent
+	for _, e := range stepEvents(after, url.Values{"mfa": {p.str("mfa")}}, st) {
+		if e.Type != evError { // the step's own error, below, says why it locked or expired: one event, not two
+			steps = append(steps, e)
+		}
+	}
+	v.Events = append(steps, v.Events...)
 	v.Events = append(v.Events, pageEvent{Type: evError, Data: map[string]any{"errorType": errorReason(err),
 		"errorMessage": engine.ErrorMessage(err), "reference": st.Reference}})
 	status := statusOf[engine.ErrorCode(err)]
@@ -511,6 +517,7 @@ type widgetPage struct {
 	Challenge challengeView
 	Events    []pageEvent
 	Opener    string
+	Reference string     // the app's, which every event the page posts carries
 	Linked    *pageEvent // what Continue posts at success
 	Finish    string     // a hosted link's way back to the app, at its end
 	Cancel    string     // a hosted link's way back to the app, unfinished
@@ -534,7 +541,7 @@ type challengeView struct {
 // widgetView builds the page of a session's state.
 func (s *Server) widgetView(st engine.WidgetState) *widgetPage {
 	v := &widgetPage{Session: st.Session, St: st, Fields: map[string]*fieldError{}, Values: map[string]string{},
-		Other: otherAuthMethod(st.AuthMethod), Opener: s.openers.get(st.Session)}
+		Other: otherAuthMethod(st.AuthMethod), Opener: s.openers.get(st.Session), Reference: st.Reference}
 	if st.AttemptsLeft < engine.MaxWidgetAttempts {
 		v.Attempts = st.AttemptsLeft
 	}

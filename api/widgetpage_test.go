@@ -388,6 +388,11 @@ func TestBrowserLockAfterThreeWrongAnswers(t *testing.T) {
 	b.answer("wrong again")
 	b.wantHeading("Too many attempts")
 	b.contains("Zenith Bank has locked sign-in", "You can try again after 13:30 on 20 Aug 2021")
+	// The app hears of the lock once: the error says why and for how long.
+	errs := js[[]string](b, `JSON.parse(document.body.getAttribute("data-events")).filter(e => e.type === "mono.connect.error_occured").map(e => e.data.errorType + ": " + e.data.errorMessage)`)
+	if len(errs) != 1 || !strings.Contains(errs[0], "try again") {
+		t.Errorf("the lock posts errors %q, want one that says when to try again", errs)
+	}
 }
 
 // openResponse navigates and reports the page's HTTP status.

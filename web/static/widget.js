@@ -18,11 +18,16 @@
   // The opener's origin, from the SDK's referrer; "*" when it is not known.
   var target = body.getAttribute("data-opener") || "*";
 
-  // post sends one event to the opener: {type, data}, data stamped with the time.
+  // The app's reference, which every event carries (the page's own events have it).
+  var reference = body.getAttribute("data-reference");
+
+  // post sends one event to the opener: {type, data}, data stamped with the time
+  // and carrying the app's reference, if it gave one.
   function post(type, data) {
     if (!framed) return;
     var d = {};
     for (var k in data || {}) d[k] = data[k];
+    if (reference && !("reference" in d)) d.reference = reference;
     d.timestamp = Date.now();
     window.parent.postMessage({ type: type, data: d }, target);
   }
