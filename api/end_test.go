@@ -33,4 +33,14 @@ func TestClockRefusesToPassTheWorldsEnd(t *testing.T) {
 	if !strings.HasPrefix(clock.Now, "2106-01-30") {
 		t.Fatalf("after +60d the clock is at %s", clock.Now)
 	}
+	// At the end, resuming is refused as advancing is: a 400 that says why, not a 200
+	// with "paused": true.
+	for _, d := range []string{"7d", "21h", "28m", "15s"} {
+		w.advance(d)
+	}
+	rep = w.must(http.StatusBadRequest, "POST", "/sandbox/clock", req{body: map[string]any{"paused": false}})
+	rep.decode(t, &e)
+	if !strings.Contains(e.Message, "cannot resume the clock: it is at this world's end") {
+		t.Errorf("resuming at the end: %q", e.Message)
+	}
 }

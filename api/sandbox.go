@@ -114,7 +114,9 @@ func (s *Server) setClock(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if c.Paused != nil {
-		clk.SetPaused(*c.Paused)
+		if err := clk.SetPaused(*c.Paused); err != nil {
+			return err
+		}
 	}
 	if c.Advance > 0 {
 		if err := clk.Advance(c.Advance); err != nil {

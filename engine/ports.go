@@ -23,8 +23,8 @@ type Clock interface {
 	Jumping() bool
 	// SetSpeed sets the multiplier of real time, from 1 to 10,000.
 	SetSpeed(x float64) error
-	// SetPaused stops or resumes the clock.
-	SetPaused(paused bool)
+	// SetPaused stops or resumes the clock; it refuses to resume at the world's end.
+	SetPaused(paused bool) error
 	// State is what to persist; OnChange registers f to be called after every
 	// pause, speed change or advance (not on ordinary ticking).
 	State() ClockState

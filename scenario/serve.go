@@ -142,7 +142,8 @@ func (sv *Serving) Start(ctx context.Context) {
 		sv.run.servedSeq = evs[0].Seq // what came before serve: is not what the app caused
 	}
 	if st := sv.run.S.Steps[sv.run.S.ServeAt]; st.Running {
-		sv.run.W.Clock.SetPaused(false)
+		_ = sv.run.W.Clock.SetPaused(false) // at the world's end it stays paused, and reads so
+
 	}
 	go func() {
 		defer close(sv.done)

@@ -258,12 +258,20 @@ func (c *Clock) SetSpeed(x float64) error {
 	return nil
 }
 
-// SetPaused stops or resumes the clock.
-func (c *Clock) SetPaused(paused bool) {
+// SetPaused stops or resumes the clock. At the world's end it cannot resume: it
+// says so, and stays paused.
+func (c *Clock) SetPaused(paused bool) error {
 	c.mu.Lock()
 	c.rebase()
+	if now := c.nowLocked(); !paused && !c.end.IsZero() && !now.Before(c.end) {
+		end := c.end
+		c.mu.Unlock()
+		return engine.Invalid("paused", "cannot resume the clock: it is at this world's end, %s, the last second that IDs holding the seconds since 1970 in 32 bits can count; start a new database to go on",
+			engine.TimeText(end))
+	}
 	c.paused = paused
 	c.changed()
+	return nil
 }
 
 // changed unlocks c.mu, wakes the runner and tells the listeners.

@@ -57,6 +57,18 @@ func TestClockStopsAtTheWorldsEnd(t *testing.T) {
 	if st := c.State(); !st.Paused {
 		t.Fatalf("a clock advanced to the end reads %+v, want paused", st)
 	}
+	// It cannot resume there: it says so, and stays paused; pausing still works.
+	err = c.SetPaused(false)
+	wantCode(t, err, engine.EINVALID)
+	if !strings.Contains(engine.ErrorMessage(err), "cannot resume the clock: it is at this world's end") {
+		t.Errorf("resuming at the end = %q", engine.ErrorMessage(err))
+	}
+	if st := c.State(); !st.Paused || !st.Now.Equal(end) {
+		t.Fatalf("after a refused resume the clock reads %+v", st)
+	}
+	if err := c.SetPaused(true); err != nil {
+		t.Fatalf("pausing at the end = %v", err)
+	}
 	before := NewClock(t0, WithWall(wall.Now))
 	t.Cleanup(before.Close)
 	before.SetEnd(end)

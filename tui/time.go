@@ -66,12 +66,15 @@ func (t *timePanel) key(msg tea.KeyPressMsg) tea.Cmd {
 		t.closed = true
 		return nil
 	case key.Matches(msg, k.Pause):
-		t.paused = !t.paused
+		t.paused = !clock.State().Paused // as it is now: paused elsewhere (the API), or held at the world's end
 		paused, what := t.paused, "resumed"
 		if paused {
 			what = "paused"
 		}
-		return func() tea.Msg { clock.SetPaused(paused); return clockMsg{state: clock.State(), what: what} }
+		return func() tea.Msg {
+			err := clock.SetPaused(paused)
+			return clockMsg{state: clock.State(), what: what, err: err}
+		}
 	case key.Matches(msg, k.Faster), key.Matches(msg, k.Slower):
 		t.speed = nextSpeed(t.speed, key.Matches(msg, k.Faster))
 		x := t.speed

@@ -115,7 +115,7 @@ func Open(ctx context.Context, o Options) (_ *World, err error) {
 		w.Clock = simulator.RestoreClock(st, clockOpts...)
 	}
 	if o.Paused {
-		w.Clock.SetPaused(true)
+		_ = w.Clock.SetPaused(true) // pausing always succeeds
 	}
 	cfg := simulator.Config{Seed: o.Seed, Start: w.Clock.Now(), Customers: o.Customers}
 	if w.Bank, err = simulator.Open(cfg, w.Clock, w.DB); err != nil {
