@@ -261,7 +261,7 @@ func (b *Bank) Answer(ctx context.Context, challengeID, answer string) (engine.L
 		return engine.LoginResult{}, engine.Invalid("answer", "enter the answer to the challenge")
 	}
 	if !b.correct(ch, answer, now) {
-		err := b.fail(ch.key, now, "wrong answer")
+		err := b.fail(ch.key, now, b.wrongAnswer(ch, answer, now))
 		if engine.ErrorCode(err) == engine.ELOCKED {
 			delete(b.challenges, challengeID)
 		}
@@ -314,6 +314,28 @@ func (b *Bank) correct(ch *challenge, answer string, now int64) bool {
 		return strings.EqualFold(squash(answer), ch.answer)
 	}
 	return false
+}
+
+// wrongAnswer says what was wrong with an answer: a code that worked once but no
+// longer does (an OTP of an earlier sign-in, a token code of a past minute) says so
+// and where the one that works is; anything else is a wrong answer.
+func (b *Bank) wrongAnswer(ch *challenge, answer string, now int64) string {
+	a := squash(answer)
+	switch ch.kind {
+	case engine.MFAOTP:
+		for _, m := range ch.cust.inbox {
+			if m.Kind == MessageOTP && m.Code == a {
+				return "wrong answer: that OTP is from an earlier sign-in and no longer works; use the newest OTP on the phone"
+			}
+		}
+	case engine.MFAToken:
+		for shift := int64(-2); shift >= -60; shift-- { // the last hour's codes
+			if code, _, _ := b.tokenCode(ch.cust, now, shift); code == a {
+				return "wrong answer: that token code has expired (the token shows a new one every 60 seconds); type the code it shows now"
+			}
+		}
+	}
+	return "wrong answer"
 }
 
 // squash removes every space, so "123 456" and "Jollof  Rice" compare.

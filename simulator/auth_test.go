@@ -317,6 +317,20 @@ func TestChallengesExpire(t *testing.T) {
 	wantCode(t, err, engine.EEXPIRED)
 	_, err = b.Answer(ctx, "chl_unknown", "123456")
 	wantCode(t, err, engine.EEXPIRED)
+
+	// Signed in again, the old OTP (still on the phone) is refused as what it is.
+	res, _ = b.Login(ctx, c.Accounts[0].Institution.Code, c.Username, c.Password)
+	if answerAsTester(t, b, c, res.Challenge) == otp {
+		t.Fatal("the seed drew the same OTP twice: pick another seed for this test")
+	}
+	_, err = b.Answer(ctx, res.Challenge.ID, otp)
+	wantCode(t, err, engine.EUNAUTHORIZED)
+	if msg := engine.ErrorMessage(err); !strings.Contains(msg, "from an earlier sign-in") || !strings.Contains(msg, "newest OTP") {
+		t.Errorf("an earlier sign-in's OTP: %q; want it said", msg)
+	}
+	if _, err = b.Answer(ctx, res.Challenge.ID, "000000x"); !strings.HasSuffix(engine.ErrorMessage(err), "wrong answer") {
+		t.Errorf("a wrong OTP: %q", engine.ErrorMessage(err))
+	}
 }
 
 func TestHardwareTokenChangesEveryMinute(t *testing.T) {
@@ -345,6 +359,9 @@ func TestHardwareTokenChangesEveryMinute(t *testing.T) {
 	_ = clk.Advance(2 * TokenStep)
 	_, err := b.Answer(ctx, res.Challenge.ID, old)
 	wantCode(t, err, engine.EUNAUTHORIZED)
+	if msg := engine.ErrorMessage(err); !strings.Contains(msg, "that token code has expired") {
+		t.Errorf("a code two minutes old: %q; want it said to have expired", msg)
+	}
 }
 
 func TestOutage(t *testing.T) {
