@@ -241,6 +241,7 @@ func TestV2RealtimeJobOutlivesTheRequest(t *testing.T) {
 	if status != "processing" || jid == "" || hasNew != "" || b.Balance != 1000000 {
 		t.Fatalf("a slow job: %q %q %q, balance %d; want processing with the last sync's 1000000", jid, status, hasNew, b.Balance)
 	}
+	w.advance("1m") // while the job waits on the bank (600 ms of real time): it ends a minute after it began
 	// The job runs on in real time after the request; its end is committed with the
 	// jobs.update event, which the receiver awaits (bounded).
 	hooks := w.hooks.await(t, id, 4)
@@ -252,6 +253,17 @@ func TestV2RealtimeJobOutlivesTheRequest(t *testing.T) {
 	var job jobV2JSON
 	if w.get("/v2/accounts/"+id+"/jobs/"+jid).data(t, &job); job.Status != "finished" || !job.HasNewData || job.FinishedAt == "" {
 		t.Fatalf("the job after it ended = %+v", job)
+	}
+	// Its webhooks are stamped when it ended, not when it began.
+	var log struct {
+		Data []struct {
+			Event     string `json:"event"`
+			CreatedAt string `json:"created_at"`
+		} `json:"data"`
+	}
+	w.get("/sandbox/webhooks?account="+id+"&limit=2").decode(t, &log)
+	if job.FinishedAt == job.StartedAt || len(log.Data) != 2 || log.Data[0].CreatedAt != job.FinishedAt || log.Data[1].CreatedAt != job.FinishedAt {
+		t.Fatalf("the job ran %s to %s; its webhooks: %+v; want them at its end", job.StartedAt, job.FinishedAt, log.Data)
 	}
 	if b, _ := w.v2Balance(id, false); b.Balance != 600000 {
 		t.Fatalf("after the job: %d, want 600000", b.Balance)

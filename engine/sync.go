@@ -436,7 +436,7 @@ func (e *Engine) successWrite(a Account, trigger, jobID string, now time.Time, d
 			types = append(types, EventJobsUpdate)
 		}
 		for _, t := range types {
-			ev, err := addEvent(tx, s, cur, t, EventFacts{Job: &job}, now)
+			ev, err := addEvent(tx, s, cur, t, EventFacts{Job: &job}, finished) // sent when the job ended: after its finished_at, not before
 			if err != nil {
 				return err
 			}
@@ -576,7 +576,7 @@ func (e *Engine) failureWrite(a Account, trigger, jobID string, now time.Time, f
 			}
 		}
 		for _, t := range types {
-			ev, err := addEvent(tx, s, cur, t, EventFacts{Code: f.code, Message: f.message, Job: &job}, now)
+			ev, err := addEvent(tx, s, cur, t, EventFacts{Code: f.code, Message: f.message, Job: &job}, finished)
 			if err != nil {
 				return err
 			}
