@@ -155,6 +155,10 @@ func TestTransactionQueries(t *testing.T) {
 	if len(p1.Data) != DefaultPageSize || p1.Paging.Page != 1 || p1.Paging.Next == nil || p1.Paging.Previous != nil || p1.Paging.Total != int64(n) {
 		t.Fatalf("first page: %d rows, paging %+v", len(p1.Data), p1.Paging)
 	}
+	// A URL in an answer reads as typed: & is &, not JSON's HTML-safe \u0026.
+	if raw := string(w.get("/accounts/" + id + "/transactions?limit=5&type=debit").body); !strings.Contains(raw, "&type=debit") || strings.Contains(raw, `\u0026`) {
+		t.Fatalf("paging.next in the raw answer is escaped: %s", raw[strings.Index(raw, `"paging"`):])
+	}
 	var p2 txPageJSON
 	w.get(*p1.Paging.Next).decode(t, &p2)
 	if p2.Paging.Page != 2 || p2.Data[0].ID != all.Data[DefaultPageSize].ID || p2.Paging.Previous == nil {

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
@@ -145,12 +146,15 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, shape 
 
 // writeJSON answers v as JSON.
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	b, err := json.Marshal(v)
-	if err != nil { // plain structs and maps of them: a bug
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)              // JSON, never HTML: a URL's & stays & (paging.next, redirect URLs), not \u0026
+	if err := enc.Encode(v); err != nil { // plain structs and maps of them: a bug
 		status = http.StatusInternalServerError
-		b = []byte(`{"status":"failed","message":"internal error","code":"INTERNAL_ERROR"}`)
+		buf.Reset()
+		buf.WriteString(`{"status":"failed","message":"internal error","code":"INTERNAL_ERROR"}` + "\n")
 	}
-	writeBody(w, status, append(b, '\n'))
+	writeBody(w, status, buf.Bytes())
 }
 
 // fallback answers what the mux does not route — unknown paths (404) and known paths
