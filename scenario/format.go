@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net/http"
@@ -204,21 +205,22 @@ func Parse(path string, src []byte) (*Scenario, error) {
 		return nil, inFile(path, err)
 	}
 	p := &fileParser{s: &Scenario{Path: path, Seed: DefaultSeed, Start: DefaultStart, WorldCustomers: DefaultWorldCustomers,
-		Keys: DefaultKeys, ServeAt: -1, names: map[string]*Customer{}, accts: map[string]*Account{}}}
-	if err := p.file(root); err != nil {
-		p.errs = append(p.errs, err)
-	}
-	switch len(p.errs) {
-	case 0:
+		Keys: DefaultKeys, ServeAt: -1, names: map[string]*Customer{}, accts: map[string]*Account{}}, broken: map[string]bool{}}
+	p.file(root)
+	if len(p.errs) == 0 {
 		return p.s, nil
-	case 1:
+	}
+	// Said in file order: the world is checked before the steps that use it,
+	// wherever the file writes it.
+	slices.SortStableFunc(p.errs, func(a, b *posError) int {
+		return cmp.Or(cmp.Compare(a.pos.line, b.pos.line), cmp.Compare(a.pos.col, b.pos.col))
+	})
+	if len(p.errs) == 1 {
 		return nil, inFile(path, p.errs[0])
 	}
 	var list Errors
 	for _, err := range p.errs[:min(len(p.errs), maxErrors)] {
-		if e, ok := inFile(path, err).(*Error); ok {
-			list = append(list, e)
-		}
+		list = append(list, inFile(path, err).(*Error))
 	}
 	return nil, list
 }
@@ -228,98 +230,114 @@ const maxErrors = 10
 
 type fileParser struct {
 	s    *Scenario
-	errs []error // refusals of customers and steps: each is checked, so all are said at once
+	errs []*posError // every refusal: each field, customer and step is checked, so all are said at once
+	// startRefused: the start was refused, so the clock's place is unknown and no
+	// step is refused for moving it backwards.
+	startRefused bool
 	// while checking steps:
 	clock     time.Time
 	clockStep int
 	connected map[string]bool
 	vars      map[string]bool
 	webhooks  string
-	// broken names the customers (and their accounts) refused above: a step that
-	// refers to one is not refused again for it, so one mistake says one thing.
+	// broken names the customers (and their accounts) refused in part above. A name
+	// that could be defined still is, so steps naming it are checked as any other;
+	// what the refusal leaves unknown (a bank, the list of accounts) is not refused
+	// again, so one mistake says one thing.
 	broken map[string]bool
 }
 
-// errBroken is what a reference to a refused customer or account returns: the
-// refusal was said already, where the customer is written.
+// errBroken is what a reference to a refused customer or account returns where its
+// refused part would matter: the refusal was said already, where it is written.
 var errBroken = errors.New("refers to a customer refused above")
+
+// ok keeps err, if any, as one of the file's refusals, and says whether there was
+// none. errBroken is not kept: it was said where the customer is written.
+func (p *fileParser) ok(err error) bool {
+	if err == nil {
+		return true
+	}
+	var pe *posError
+	switch {
+	case errors.Is(err, errBroken):
+	case errors.As(err, &pe):
+		p.errs = append(p.errs, pe)
+	default:
+		p.errs = append(p.errs, &posError{pos: pos{1, 1}, msg: err.Error()})
+	}
+	return false
+}
 
 var topFields = []string{"scenario", "about", "seed", "start", "world_customers", "keys", "settings", "customers", "steps"}
 
-func (p *fileParser) file(root *node) error {
+func (p *fileParser) file(root *node) {
 	if root.kind != kMap {
-		return errAt(root.pos, "a scenario file is a mapping with scenario:, about:, the world and steps:; found %s", root.what())
+		p.ok(errAt(root.pos, "a scenario file is a mapping with scenario:, about:, the world and steps:; found %s", root.what()))
+		return
 	}
-	if err := onlyFields(root, topFields, "field"); err != nil {
-		return err
-	}
+	p.fields(root, topFields, "field")
 	s := p.s
-	var err error
-	if s.Title, err = requiredString(root, "scenario", "the scenario's title, e.g. scenario: A password change forces re-authorisation"); err != nil {
-		return err
+	if root.get("scenario") != nil || !misspelt(root, topFields, "scenario") {
+		if t, err := requiredString(root, "scenario", "the scenario's title, e.g. scenario: A password change forces re-authorisation"); p.ok(err) {
+			s.Title = t
+		}
 	}
 	if n := root.get("about"); n != nil {
-		if s.About, err = str(n, "about"); err != nil {
-			return err
+		if a, err := str(n, "about"); p.ok(err) {
+			s.About = a
 		}
 	}
 	if n := root.get("seed"); n != nil {
-		v, err := integer(n, "seed", 1, 1<<62)
-		if err != nil {
-			return err
+		if v, err := integer(n, "seed", 1, 1<<62); p.ok(err) {
+			s.Seed = v
 		}
-		s.Seed = v
 	}
 	if n := root.get("start"); n != nil {
-		if s.Start, err = instant(n, "start"); err != nil {
-			return err
-		}
-		if s.Start.Before(simulator.EarliestStart) || !s.Start.Before(simulator.IDsEnd) { // said here, not when the world is built
-			return errAt(n.pos, "start %s: a world starts from %s to %s, as its IDs begin with the seconds since 1970 in 32 bits and its history goes back a year",
+		t, err := instant(n, "start")
+		if err == nil && (t.Before(simulator.EarliestStart) || !t.Before(simulator.IDsEnd)) { // said here, not when the world is built
+			err = errAt(n.pos, "start %s: a world starts from %s to %s, as its IDs begin with the seconds since 1970 in 32 bits and its history goes back a year",
 				n.value, engine.TimeText(simulator.EarliestStart), engine.TimeText(simulator.IDsEnd))
+		}
+		if p.ok(err) {
+			s.Start = t
+		} else {
+			p.startRefused = true
 		}
 	}
 	if n := root.get("world_customers"); n != nil {
 		v, err := integer(n, "world_customers", 1, 1000)
-		if err != nil {
-			return err
+		if !p.ok(err) {
+			v = 1000 // unknown: no world: is refused for it
 		}
 		s.WorldCustomers = int(v)
 	}
 	if n := root.get("keys"); n != nil {
-		if err := p.keys(n); err != nil {
-			return err
-		}
+		p.keys(n)
 	}
 	on, none, off := true, WebhooksCapture, time.Duration(0)
 	s.Settings = Settings{DataSync: &on, Webhooks: &none, AutoSync: &off}
 	if n := root.get("settings"); n != nil {
-		if err := settingsBlock(n, &s.Settings); err != nil {
-			return err
-		}
+		p.settings(n, &s.Settings)
 	}
 	if n := root.get("customers"); n != nil {
-		if err := p.customers(n); err != nil {
-			return err
-		}
+		p.customers(n)
 	}
 	steps := root.get("steps")
 	if steps == nil {
-		return errAt(root.pos, "steps: is missing: a scenario needs at least one step")
+		if !misspelt(root, topFields, "steps") {
+			p.ok(errAt(root.pos, "steps: is missing: a scenario needs at least one step"))
+		}
+		return
 	}
-	return p.steps(steps)
+	p.ok(p.steps(steps))
 }
 
-// refuse keeps a refusal and goes on with the next customer or step.
-func (p *fileParser) refuse(err error) { p.errs = append(p.errs, err) }
-
-func (p *fileParser) keys(n *node) error {
+func (p *fileParser) keys(n *node) {
 	if n.kind != kMap {
-		return errAt(n.pos, "keys: is a mapping of secret, public and webhook_secret; found %s", n.what())
+		p.ok(errAt(n.pos, "keys: is a mapping of secret, public and webhook_secret; found %s", n.what()))
+		return
 	}
-	if err := onlyFields(n, []string{"secret", "public", "webhook_secret"}, "key"); err != nil {
-		return err
-	}
+	p.fields(n, []string{"secret", "public", "webhook_secret"}, "key")
 	for _, f := range []struct {
 		name string
 		dst  *string
@@ -330,26 +348,24 @@ func (p *fileParser) keys(n *node) error {
 			continue
 		}
 		k, err := str(v, f.name)
-		if err != nil {
-			return err
+		if err == nil && len(k) < f.min {
+			err = errAt(v.pos, "the %s key has at least %d characters", f.name, f.min)
 		}
-		if len(k) < f.min {
-			return errAt(v.pos, "the %s key has at least %d characters", f.name, f.min)
+		if p.ok(err) {
+			*f.dst = k
 		}
-		*f.dst = k
 	}
-	return nil
 }
 
 var settingsFields = []string{"data_sync", "auto_sync", "webhooks", "webhook_secret", "webhook_format"}
 
-func settingsBlock(n *node, out *Settings) error {
+// settings reads the business's settings into out, each setting on its own.
+func (p *fileParser) settings(n *node, out *Settings) {
 	if n.kind != kMap {
-		return errAt(n.pos, "settings: is a mapping of %s; found %s", strings.Join(settingsFields, ", "), n.what())
+		p.ok(errAt(n.pos, "settings: is a mapping of %s; found %s", strings.Join(settingsFields, ", "), n.what()))
+		return
 	}
-	if err := onlyFields(n, settingsFields, "setting"); err != nil {
-		return err
-	}
+	p.fields(n, settingsFields, "setting")
 	if v := n.get("data_sync"); v != nil {
 		switch strings.ToLower(v.value) {
 		case "enabled", "true":
@@ -359,59 +375,61 @@ func settingsBlock(n *node, out *Settings) error {
 			b := false
 			out.DataSync = &b
 		default:
-			return errAt(v.pos, "data_sync is enabled or disabled (true or false), not %s", v.what())
+			p.ok(errAt(v.pos, "data_sync is enabled or disabled (true or false), not %s", v.what()))
 		}
 	}
 	if v := n.get("auto_sync"); v != nil {
-		var d time.Duration
-		switch strings.ToLower(v.value) {
-		case "off", "false", "0":
-		default:
-			var err error
-			if d, err = duration(v, "auto_sync"); err != nil {
-				return err
-			}
-			if !slices.Contains(engine.AutoSyncIntervals, d) {
-				return errAt(v.pos, "auto_sync %q is not offered; use off, 6h, 12h or 24h", v.value)
-			}
+		if d, err := autoSync(v); p.ok(err) {
+			out.AutoSync = &d
 		}
-		out.AutoSync = &d
 	}
 	if v := n.get("webhooks"); v != nil {
 		w, err := str(v, "webhooks")
-		if err != nil {
-			return err
-		}
-		switch {
-		case w == WebhooksCapture || w == WebhooksNone:
-		case strings.HasPrefix(w, "http://") || strings.HasPrefix(w, "https://"):
-			if err := (engine.SettingsPatch{WebhookURL: &w}).Validate(); err != nil {
-				return errAt(v.pos, "%s", engine.ErrorMessage(err))
+		if err == nil {
+			switch {
+			case w == WebhooksCapture || w == WebhooksNone:
+			case strings.HasPrefix(w, "http://") || strings.HasPrefix(w, "https://"):
+				if verr := (engine.SettingsPatch{WebhookURL: &w}).Validate(); verr != nil {
+					err = errAt(v.pos, "%s", engine.ErrorMessage(verr))
+				}
+			default:
+				err = errAt(v.pos, "webhooks is capture (the built-in receiver, in the transcript), none, or an http(s) URL; not %q", w)
 			}
-		default:
-			return errAt(v.pos, "webhooks is capture (the built-in receiver, in the transcript), none, or an http(s) URL; not %q", w)
 		}
-		out.Webhooks = &w
+		if p.ok(err) {
+			out.Webhooks = &w
+		}
 	}
 	if v := n.get("webhook_secret"); v != nil {
-		w, err := str(v, "webhook_secret")
-		if err != nil {
-			return err
+		if w, err := str(v, "webhook_secret"); p.ok(err) {
+			out.WebhookSecret = &w
 		}
-		out.WebhookSecret = &w
 	}
 	if v := n.get("webhook_format"); v != nil {
 		f, err := str(v, "webhook_format")
-		if err != nil {
-			return err
-		}
 		f = strings.ToLower(f)
-		if engine.WebhookFormat(f).Validate() != nil {
-			return errAt(v.pos, "webhook_format is v1 (the seed's shapes, the default) or v2 (Mono's current envelope), not %q", v.value)
+		if err == nil && engine.WebhookFormat(f).Validate() != nil {
+			err = errAt(v.pos, "webhook_format is v1 (the seed's shapes, the default) or v2 (Mono's current envelope), not %q", v.value)
 		}
-		out.WebhookFormat = &f
+		if p.ok(err) {
+			out.WebhookFormat = &f
+		}
 	}
-	return nil
+}
+
+func autoSync(v *node) (time.Duration, error) {
+	switch strings.ToLower(v.value) {
+	case "off", "false", "0":
+		return 0, nil
+	}
+	d, err := duration(v, "auto_sync")
+	if err != nil {
+		return 0, err
+	}
+	if !slices.Contains(engine.AutoSyncIntervals, d) {
+		return 0, errAt(v.pos, "auto_sync %q is not offered; use off, 6h, 12h or 24h", v.value)
+	}
+	return d, nil
 }
 
 var customerFields = []string{"world", "name", "institution", "balance", "mfa", "profile", "username", "password",
@@ -423,67 +441,68 @@ var accountFields = []string{"institution", "balance", "account_type"}
 // may be at one bank: the connect widget then asks which to link).
 const maxAccounts = 8
 
-func (p *fileParser) customers(n *node) error {
+func (p *fileParser) customers(n *node) {
 	if n.kind != kMap {
-		return errAt(n.pos, "customers: is a mapping of names to customers, e.g. adam: {institution: \"044\", balance: NGN 10000}; found %s", n.what())
+		p.ok(errAt(n.pos, "customers: is a mapping of names to customers, e.g. adam: {institution: \"044\", balance: NGN 10000}; found %s", n.what()))
+		return
 	}
 	for i, k := range n.keys {
-		if err := p.customer(k, n.vals[i]); err != nil {
-			p.refuse(err)
-			p.markBroken(k, n.vals[i])
-		}
+		p.customer(k, n.vals[i])
 	}
-	return nil
 }
 
-// customer reads one named customer.
-func (p *fileParser) customer(k, v *node) error {
+// customer reads one named customer. One with a mistake in a field is still
+// defined, with its accounts that could be read, so that steps naming it are
+// checked (and a misspelt name is told of it); its names are marked broken.
+func (p *fileParser) customer(k, v *node) {
+	before := len(p.errs)
+	defer func() {
+		if len(p.errs) > before {
+			p.markBroken(k, v)
+		}
+	}()
 	c := &Customer{Name: k.value, World: -1, pos: k.pos}
-	if err := p.newName(k, "customer"); err != nil {
-		return err
+	if !p.ok(p.newName(k, "customer")) {
+		return
 	}
 	if v.kind != kMap {
-		return errAt(v.pos, "customer %s is a mapping, e.g. {institution: \"044\", balance: NGN 10000} or {world: 0}; found %s", c.Name, v.what())
+		p.ok(errAt(v.pos, "customer %s is a mapping, e.g. {institution: \"044\", balance: NGN 10000} or {world: 0}; found %s", c.Name, v.what()))
+		return
 	}
-	if err := onlyFields(v, customerFields, "customer field"); err != nil {
-		return err
-	}
+	p.fields(v, customerFields, "customer field")
 	if w := v.get("world"); w != nil {
-		idx, err := integer(w, "world", 0, int64(p.s.WorldCustomers-1))
-		if err != nil {
-			return err
+		c.World = 0
+		if idx, err := integer(w, "world", 0, int64(p.s.WorldCustomers-1)); p.ok(err) {
+			c.World = int(idx)
 		}
-		for _, f := range customerFields {
-			if f != "world" && v.get(f) != nil {
-				return errAt(v.keys[slices.IndexFunc(v.keys, func(k *node) bool { return k.value == f })].pos,
-					"customer %s is the world's own customer %d: it takes no %s (the world made it); drop world: to describe a new customer", c.Name, idx, f)
+		for i, f := range v.keys {
+			if f.value != "world" && slices.Contains(customerFields, f.value) {
+				p.ok(errAt(v.keys[i].pos, "customer %s is the world's own customer %s: it takes no %s (the world made it); drop world: to describe a new customer",
+					c.Name, w.value, f.value))
 			}
 		}
-		c.World = int(idx)
 		c.Accounts = []*Account{{Name: c.Name, Customer: c, pos: k.pos}}
-	} else if err := p.newCustomer(c, v); err != nil {
-		return err
+	} else {
+		p.newCustomer(c, v)
 	}
 	p.s.Customers = append(p.s.Customers, c)
 	p.s.names[c.Name] = c
 	for _, a := range c.Accounts {
 		p.s.accts[a.Name] = a
 	}
-	return nil
 }
 
 // markBroken notes a refused customer's name and its accounts' names.
 func (p *fileParser) markBroken(k, v *node) {
-	if p.broken == nil {
-		p.broken = map[string]bool{}
-	}
 	p.broken[k.value] = true
 	if v.kind != kMap {
 		return
 	}
 	if as := v.get("accounts"); as != nil && as.kind == kMap {
 		for _, ak := range as.keys {
-			p.broken[ak.value] = true
+			if p.s.accts[ak.value] == nil || p.s.accts[ak.value].Customer.Name == k.value { // not another's
+				p.broken[ak.value] = true
+			}
 		}
 	}
 }
@@ -498,105 +517,103 @@ func (p *fileParser) newName(k *node, what string) error {
 	return nil
 }
 
-func (p *fileParser) newCustomer(c *Customer, v *node) error {
+func (p *fileParser) newCustomer(c *Customer, v *node) {
 	nc := &c.New
-	var err error
 	for _, f := range []struct {
 		name string
 		dst  *string
-	}{{"name", &nc.Name}, {"username", &nc.Username}, {"password", &nc.Password}, {"account_type", &nc.AccountType},
-		{"auth_method", &nc.AuthMethod}} {
+	}{{"name", &nc.Name}, {"username", &nc.Username}, {"account_type", &nc.AccountType}, {"auth_method", &nc.AuthMethod}} {
 		if n := v.get(f.name); n != nil {
-			if *f.dst, err = str(n, f.name); err != nil {
-				return err
+			if s, err := str(n, f.name); p.ok(err) {
+				*f.dst = s
 			}
-		}
-	}
-	if n := v.get("mfa"); n != nil {
-		if nc.MFA, err = mfaKind(n); err != nil {
-			return err
-		}
-	}
-	if n := v.get("profile"); n != nil {
-		if nc.Profile, err = oneOf(n, "profile", simulator.Profiles); err != nil {
-			return err
 		}
 	}
 	if n := v.get("password"); n != nil {
-		if len(nc.Password) < 6 || len(nc.Password) > 64 || strings.IndexFunc(nc.Password, func(r rune) bool { return r <= ' ' || r > '~' }) >= 0 {
-			return errAt(n.pos, "a password has 6 to 64 printable ASCII characters and no spaces")
+		pw, err := str(n, "password")
+		if err == nil && (len(pw) < 6 || len(pw) > 64 || strings.IndexFunc(pw, func(r rune) bool { return r <= ' ' || r > '~' }) >= 0) {
+			err = errAt(n.pos, "a password has 6 to 64 printable ASCII characters and no spaces")
+		}
+		if p.ok(err) {
+			nc.Password = pw
+		}
+	}
+	if n := v.get("mfa"); n != nil {
+		if k, err := mfaKind(n); p.ok(err) {
+			nc.MFA = k
+		}
+	}
+	if n := v.get("profile"); n != nil {
+		if pr, err := oneOf(n, "profile", simulator.Profiles); p.ok(err) {
+			nc.Profile = pr
 		}
 	}
 	accts := v.get("accounts")
-	if accts != nil {
-		for _, f := range accountFields {
-			if v.get(f) != nil {
-				return errAt(v.get(f).pos, "customer %s lists accounts:, so %s goes on each account", c.Name, f)
-			}
+	if accts == nil {
+		a := p.account(v, c.Name, c, 0)
+		a.pos = c.pos
+		nc.Institution, nc.Balance = a.Institution, a.Balance
+		c.Accounts = []*Account{a}
+		return
+	}
+	for i, k := range v.keys {
+		if slices.Contains(accountFields, k.value) {
+			p.ok(errAt(v.vals[i].pos, "customer %s lists accounts:, so %s goes on each account", c.Name, k.value))
 		}
-		if accts.kind != kMap || len(accts.keys) == 0 {
-			return errAt(accts.pos, "accounts: is a mapping of account names to accounts, e.g. ada_gtb: {institution: \"058\", balance: NGN 5000}")
+	}
+	if accts.kind != kMap || len(accts.keys) == 0 {
+		p.ok(errAt(accts.pos, "accounts: is a mapping of account names to accounts, e.g. ada_gtb: {institution: \"058\", balance: NGN 5000}"))
+		return
+	}
+	if len(accts.keys) > maxAccounts {
+		p.ok(errAt(accts.pos, "customer %s lists %d accounts; a customer holds at most %d", c.Name, len(accts.keys), maxAccounts))
+	}
+	for i, k := range accts.keys {
+		if !p.ok(p.newName(k, "account")) {
+			continue
 		}
-		if len(accts.keys) > maxAccounts {
-			return errAt(accts.pos, "customer %s lists %d accounts; a customer holds at most %d", c.Name, len(accts.keys), maxAccounts)
+		if k.value == c.Name {
+			p.ok(errAt(k.pos, "account %q has its customer's name: give each account a name of its own", k.value))
+			continue
 		}
-		for i, k := range accts.keys {
-			if err := p.newName(k, "account"); err != nil {
-				return err
-			}
-			if k.value == c.Name {
-				return errAt(k.pos, "account %q has its customer's name: give each account a name of its own", k.value)
-			}
-			av := accts.vals[i]
-			if av.kind != kMap {
-				return errAt(av.pos, "account %s is a mapping, e.g. {institution: \"058\", balance: NGN 5000}; found %s", k.value, av.what())
-			}
-			if err := onlyFields(av, accountFields, "account field"); err != nil {
-				return err
-			}
-			a, err := account(av, k.value, c, i)
-			if err != nil {
-				return err
-			}
-			if a.Institution == "" {
-				return errAt(av.pos, "account %s needs institution: the bank's CBN code, e.g. \"058\"", k.value)
-			}
-			a.pos = k.pos
-			c.Accounts = append(c.Accounts, a)
+		av := accts.vals[i]
+		if av.kind != kMap {
+			p.ok(errAt(av.pos, "account %s is a mapping, e.g. {institution: \"058\", balance: NGN 5000}; found %s", k.value, av.what()))
+			continue
 		}
+		p.fields(av, accountFields, "account field")
+		a := p.account(av, k.value, c, i)
+		if av.get("institution") == nil {
+			p.ok(errAt(av.pos, "account %s needs institution: the bank's CBN code, e.g. \"058\"", k.value))
+		}
+		a.pos = k.pos
+		c.Accounts = append(c.Accounts, a)
+	}
+	if len(c.Accounts) > 0 {
 		first := c.Accounts[0]
 		nc.Institution, nc.Balance, nc.AccountType = first.Institution, first.Balance, first.Type
-		return nil
 	}
-	a, err := account(v, c.Name, c, 0)
-	if err != nil {
-		return err
-	}
-	a.pos = c.pos
-	nc.Institution, nc.Balance = a.Institution, a.Balance
-	c.Accounts = []*Account{a}
-	return nil
 }
 
-func account(v *node, name string, c *Customer, idx int) (*Account, error) {
+// account reads an account's fields, each on its own; one refused is left empty.
+func (p *fileParser) account(v *node, name string, c *Customer, idx int) *Account {
 	a := &Account{Name: name, Customer: c, Index: idx}
-	var err error
 	if n := v.get("institution"); n != nil {
-		if a.Institution, err = institution(n); err != nil {
-			return nil, err
+		if code, err := institution(n); p.ok(err) {
+			a.Institution = code
 		}
 	}
 	if n := v.get("balance"); n != nil {
-		if a.Balance, err = money(n, "balance", true); err != nil {
-			return nil, err
+		if k, err := money(n, "balance", true); p.ok(err) {
+			a.Balance = k
 		}
 	}
 	if n := v.get("account_type"); n != nil {
-		if a.Type, err = oneOf(n, "account_type", []string{engine.AccountSavings, engine.AccountCurrent}); err != nil {
-			return nil, err
+		if t, err := oneOf(n, "account_type", []string{engine.AccountSavings, engine.AccountCurrent}); p.ok(err) {
+			a.Type = t
 		}
 	}
-	return a, nil
+	return a
 }
 
 // --- steps
@@ -613,11 +630,7 @@ func (p *fileParser) steps(n *node) error {
 	p.webhooks = *p.s.Settings.Webhooks
 	for i, it := range n.items {
 		st, err := p.step(i+1, it)
-		if errors.Is(err, errBroken) {
-			continue // said where the customer is written
-		}
-		if err != nil {
-			p.refuse(err)
+		if !p.ok(err) {
 			continue
 		}
 		p.s.Steps = append(p.s.Steps, st)
@@ -871,9 +884,7 @@ func (p *fileParser) action(st *Step, v *node, step *node) error {
 	case "at":
 		return p.at(st, v)
 	case "settings":
-		if err := settingsBlock(v, &st.Settings); err != nil {
-			return err
-		}
+		p.settings(v, &st.Settings)
 		if st.Settings.Webhooks != nil {
 			p.webhooks = *st.Settings.Webhooks
 		}
@@ -1040,11 +1051,11 @@ func (p *fileParser) bank(st *Step, v *node, step *node) error {
 	case "debit", "credit":
 		a := p.s.accts[name]
 		if a == nil {
+			if p.broken[name] { // its accounts may be what was refused
+				return errBroken
+			}
 			if c := p.s.names[name]; c != nil {
 				return errAt(v.pos, "customer %s has %d accounts: name the account the money moves on (%s)", name, len(c.Accounts), accountNames(c))
-			}
-			if p.broken[name] {
-				return errBroken
 			}
 			return errAt(v.pos, "%s", unknown("account", name, p.accountNames()))
 		}
@@ -1190,11 +1201,11 @@ func (p *fileParser) accountRef(v *node, connected bool) (*Account, error) {
 	}
 	a := p.s.accts[name]
 	if a == nil {
+		if p.broken[name] { // its accounts may be what was refused
+			return nil, errBroken
+		}
 		if c := p.s.names[name]; c != nil {
 			return nil, errAt(v.pos, "customer %s has %d accounts: name one (%s)", name, len(c.Accounts), accountNames(c))
-		}
-		if p.broken[name] {
-			return nil, errBroken
 		}
 		return nil, errAt(v.pos, "%s", unknown("account", name, p.accountNames()))
 	}
@@ -1227,6 +1238,9 @@ func (p *fileParser) bankOf(v *node) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if p.broken[name] { // its bank may be what was refused
+		return "", errBroken
+	}
 	if a := p.s.accts[name]; a != nil {
 		if a.Institution == "" {
 			return "", errAt(v.pos, "%s is the world's own customer: name the bank by its code instead", name)
@@ -1238,9 +1252,6 @@ func (p *fileParser) bankOf(v *node) (string, error) {
 	}
 	if code, err := institution(v); err == nil {
 		return code, nil
-	}
-	if p.broken[name] {
-		return "", errBroken
 	}
 	return "", errAt(v.pos, "%s", unknown("bank, customer or account", name, append(p.allNames(), bankCodes()...)))
 }
@@ -1448,7 +1459,7 @@ func (p *fileParser) checkTemplate(at pos, s string) ([]string, error) {
 
 func (p *fileParser) checkRef(r string) error {
 	name, field, dotted := strings.Cut(r, ".")
-	if p.broken[name] && p.s.accts[name] == nil && p.s.names[name] == nil {
+	if p.broken[name] && p.s.accts[name] == nil { // a refused name, or a customer whose accounts may be what was refused
 		return errBroken
 	}
 	if name == "keys" {
@@ -1553,6 +1564,30 @@ func expand(s string, look func(ref string) (string, error)) (string, error) {
 }
 
 // --- scalar readers
+
+// fields refuses each key of n that is not allowed, or the amount cut at a comma
+// that made one; the allowed keys are checked still.
+func (p *fileParser) fields(n *node, allowed []string, what string) {
+	if !p.ok(commaCut(n)) {
+		return
+	}
+	for _, k := range n.keys {
+		if !slices.Contains(allowed, k.value) {
+			p.ok(errAt(k.pos, "%s", unknown(what, k.value, allowed)))
+		}
+	}
+}
+
+// misspelt says whether an unknown key of n was taken for key: refused as its
+// misspelling, key is not said to be missing as well.
+func misspelt(n *node, allowed []string, key string) bool {
+	for _, k := range n.keys {
+		if !slices.Contains(allowed, k.value) && didYouMean(k.value, allowed) == key {
+			return true
+		}
+	}
+	return false
+}
 
 func onlyFields(n *node, allowed []string, what string) error {
 	if err := commaCut(n); err != nil {

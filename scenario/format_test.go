@@ -118,15 +118,60 @@ f.yaml:8:11: account cy is not connected at this step: a ` + "`connect: cy`" + `
 
 // A step that refers to a customer refused above is not refused again for it: one
 // mistake in a customer says one thing, not one more for every step that names it.
+// The customer is still defined, so the steps are checked for their own mistakes
+// (duo_gtb is never connected) and a name it does not know is told of it.
 func TestRefusedCustomerIsSaidOnce(t *testing.T) {
 	src := "scenario: t\ncustomers:\n  bola: {institution: \"058\", mfa: sms}\n  duo: {accounts: {duo_gtb: {institution: \"058\"}}, mfa: sms}\n" +
 		"steps:\n  - connect: bola\n  - bank: bola\n    credit: NGN 100\n  - sync: duo_gtb\n  - call: GET /accounts/{bola.id}\n  - sync: nobody\n"
 	_, err := Parse("f.yaml", []byte(src))
 	want := `f.yaml:3:35: unknown mfa "sms"; use one of captcha, none, otp, security_question, token
 f.yaml:4:57: unknown mfa "sms"; use one of captcha, none, otp, security_question, token
-f.yaml:11:11: unknown account "nobody"; there is none to use`
+f.yaml:9:11: account duo_gtb is not connected at this step: a ` + "`connect: duo_gtb`" + ` step comes first
+f.yaml:11:11: unknown account "nobody"; use one of bola, duo_gtb`
 	if err == nil || err.Error() != want {
 		t.Fatalf("refusals:\n%v\nwant:\n%s", err, want)
+	}
+}
+
+// Every field of the world and of each customer is checked on its own, so one
+// mistake does not hide the next: a new user needed a run per mistake.
+func TestWorldAndCustomerMistakesTogether(t *testing.T) {
+	src := "scenario: t\nstart: yesterday\nseed: abc\ncustomers:\n  tola: {institution: 58, name: [Tola], balance: true}\n" +
+		"  bola: {accounts: {b1: {institution: \"999\"}, b2: {}}, mfa: sms}\n  cy: {world: 9, mfa: otp}\nsteps:\n  - advance: 1m\n"
+	_, err := Parse("f.yaml", []byte(src))
+	want := `f.yaml:2:8: start "yesterday" is not a time: write 2021-08-20T13:00:00+01:00 (or without the zone, in Lagos time)
+f.yaml:3:7: seed is a whole number from 1 to 4611686018427387904; found "abc"
+f.yaml:5:23: unknown bank "58" (did you mean "058"?); use one of 011, 032, 033, 035, 044, 050, 057, 058, 070, 101, 214, 221, 232, 559
+f.yaml:5:33: name is a single value; found a list
+f.yaml:5:50: balance "true" is not an amount: write kobo as a number (500000) or naira with NGN (NGN 5,000.50)
+f.yaml:6:39: unknown bank "999" (did you mean "559"?); use one of 011, 032, 033, 035, 044, 050, 057, 058, 070, 101, 214, 221, 232, 559
+f.yaml:6:51: account b2 needs institution: the bank's CBN code, e.g. "058"
+f.yaml:6:61: unknown mfa "sms"; use one of captcha, none, otp, security_question, token
+f.yaml:7:15: world is a whole number from 0 to 5; found "9"
+f.yaml:7:18: customer cy is the world's own customer 9: it takes no mfa (the world made it); drop world: to describe a new customer`
+	if err == nil || err.Error() != want {
+		t.Fatalf("refusals:\n%v\nwant:\n%s", err, want)
+	}
+}
+
+// A customer with a mistake in a field is still defined: a step's misspelling of
+// its name is told of it (it said "there is none to use"), and the steps that
+// name it are checked for their own mistakes (they were skipped).
+func TestRefusedCustomerStillDefined(t *testing.T) {
+	for _, tc := range []struct{ src, want string }{
+		{"scenario: t\ncustomers:\n  tola: {institution: \"058\", nmae: Tola}\nsteps:\n  - connect: tola\n  - sync: tolla\n",
+			`f.yaml:3:30: unknown customer field "nmae" (did you mean "name"?); use one of account_type, accounts, auth_method, balance, institution, mfa, name, password, profile, username, world
+f.yaml:6:11: unknown account "tolla" (did you mean "tola"?); use one of tola`},
+		{"scenario: t\ncustomers:\n  tola: {institution: \"058\", mfa: sms}\nsteps:\n  - connect: tola\n  - webhook: account_update\n    account: tola\n" +
+			"  - bank: tola\n    debit: NGN -5\n  - sync: tola\n    expect: {status: {gtt: 3}}\n",
+			`f.yaml:3:35: unknown mfa "sms"; use one of captcha, none, otp, security_question, token
+f.yaml:6:14: unknown event type "account_update" (did you mean "account_updated"?); use one of account_connected, account_reauthorized, account_unlinked, account_updated, jobs.update, reauthorisation_required, sync_failed (mono.events. and mono.accounts. may be left out)
+f.yaml:9:12: debit: "NGN -5" is not an amount: write naira with digits and optional thousands commas, such as 5000 or 5,000.50
+f.yaml:11:23: unknown matcher "gtt" (did you mean "gt"?); use one of absent, any, contains, gt, gte, len, lt, lte, matches, not, one_of`},
+	} {
+		if _, err := Parse("f.yaml", []byte(tc.src)); err == nil || err.Error() != tc.want {
+			t.Errorf("%s\nrefusals:\n%v\nwant:\n%s", tc.src, err, tc.want)
+		}
 	}
 }
 
