@@ -175,6 +175,58 @@ f.yaml:11:23: unknown matcher "gtt" (did you mean "gt"?); use one of absent, any
 	}
 }
 
+// Every step and each of its fields is checked on its own: a new user's steps
+// showed these mistakes over two runs (a step naming a customer refused above was
+// skipped whole, and a step stopped at its first mistake).
+func TestStepMistakesTogether(t *testing.T) {
+	src := "scenario: t\ncustomers:\n  tola: {institution: \"058\", mfa: sms}\nsteps:\n  - connect: tola\n" +
+		"  - webhook: account_update\n    account: tola\n  - bank: tola\n    debit: NGN -5\n  - bank: tola\n    debit: 0\n" +
+		"  - sync: tola\n    expect: {status: {gtt: 3}}\n  - webhooks: [account_conected]\n  - receiver: sideways\n" +
+		"  - outage: tola\n    for: forever\n  - settings: {auto_sync: 5h}\n" +
+		"  - call: GET /accounts/{tola}\n    at: never\n    timeout: soon\n    key: [a]\n    expect: {code: {gtt: 1}, data: {len: x}}\n"
+	_, err := Parse("f.yaml", []byte(src))
+	want := `f.yaml:3:35: unknown mfa "sms"; use one of captcha, none, otp, security_question, token
+f.yaml:6:14: unknown event type "account_update" (did you mean "account_updated"?); use one of account_connected, account_reauthorized, account_unlinked, account_updated, jobs.update, reauthorisation_required, sync_failed (mono.events. and mono.accounts. may be left out)
+f.yaml:9:12: debit: "NGN -5" is not an amount: write naira with digits and optional thousands commas, such as 5000 or 5,000.50
+f.yaml:11:12: debit must be more than zero
+f.yaml:13:23: unknown matcher "gtt" (did you mean "gt"?); use one of absent, any, contains, gt, gte, len, lt, lte, matches, not, one_of
+f.yaml:14:16: unknown event type "account_conected" (did you mean "account_connected"?); use one of account_connected, account_reauthorized, account_unlinked, account_updated, jobs.update, reauthorisation_required, sync_failed (mono.events. and mono.accounts. may be left out)
+f.yaml:15:15: receiver: is down, up, {status: 500} or {slow: 15s}; found "sideways"
+f.yaml:17:10: for: "forever" is not a duration: ` + durationMsg + `
+f.yaml:18:27: auto_sync "5h" is not offered; use off, 6h, 12h or 24h
+f.yaml:20:9: at "never" is not a time: write 2021-08-20T13:00:00+01:00 (or without the zone, in Lagos time)`
+	if err == nil || err.Error() != want {
+		t.Fatalf("refusals:\n%v\nwant:\n%s", err, want)
+	}
+	// The last step's other mistakes, past the ten said above, are each said too.
+	_, err = Parse("f.yaml", []byte("scenario: t\nsteps:\n  - call: GET /accounts\n    at: never\n    timeout: soon\n    key: [a]\n    expect: {code: {gtt: 1}, data: {len: x}}\n"))
+	want = `f.yaml:4:9: at "never" is not a time: write 2021-08-20T13:00:00+01:00 (or without the zone, in Lagos time)
+f.yaml:5:14: timeout: "soon" is not a duration: ` + durationMsg + `
+f.yaml:6:10: key is a single value; found a list
+f.yaml:7:21: unknown matcher "gtt" (did you mean "gt"?); use one of absent, any, contains, gt, gte, len, lt, lte, matches, not, one_of
+f.yaml:7:42: len is a whole number from 0 to 2147483647; found "x"`
+	if err == nil || err.Error() != want {
+		t.Fatalf("refusals:\n%v\nwant:\n%s", err, want)
+	}
+}
+
+// A mistake that makes later checks meaningless stops them, and only them: after a
+// refused connect:, no step is refused for an account not connected; after a
+// refused start:, none for moving the clock backwards.
+func TestRefusalsDoNotCascade(t *testing.T) {
+	for _, tc := range []struct{ src, want string }{
+		{head + "  - connect: [adam]\n  - sync: adam\n  - call: GET /accounts/{adam}\n  - advance: 5\n",
+			"f.yaml:10:14: account is a single value; found a list\nf.yaml:13:14: advance: \"5\" is not a duration: " + durationMsg},
+		{"scenario: t\nstart: yesterday\nsteps:\n  - at: 2021-08-20T13:00:00+01:00\n  - advance: 5\n",
+			"f.yaml:2:8: start \"yesterday\" is not a time: write 2021-08-20T13:00:00+01:00 (or without the zone, in Lagos time)\nf.yaml:5:14: advance: \"5\" is not a duration: " + durationMsg},
+		{"scenario: t\nstpes:\n  - advance: 1m\n", `f.yaml:2:1: unknown field "stpes" (did you mean "steps"?); use one of about, customers, keys, scenario, seed, settings, start, steps, world_customers`},
+	} {
+		if _, err := Parse("f.yaml", []byte(tc.src)); err == nil || err.Error() != tc.want {
+			t.Errorf("%s\nrefusals:\n%v\nwant:\n%s", tc.src, err, tc.want)
+		}
+	}
+}
+
 // A good file is read whole: names, clock, templates, expectations.
 func TestParseGood(t *testing.T) {
 	s, err := Parse("f.yaml", []byte(head+`  - connect: bola_a
