@@ -1333,6 +1333,11 @@ func (p *fileParser) expectation(k, want *node) (*Expectation, error) {
 	} else if want.kind == kSeq {
 		return nil, errAt(want.pos, "expect a list's items by index (data.0.amount) or its length ({len: 3})")
 	}
+	if e.Path == "http" {
+		if err := checkStatus(e); err != nil {
+			return nil, err
+		}
+	}
 	if e.Matcher != "matches" { // a regular expression's {n} is a quantifier
 		if err := p.templates(e.Want); err != nil {
 			return nil, err
@@ -1389,6 +1394,30 @@ func checkMatcher(e *Expectation) error {
 	case "contains", "not":
 		if w.kind != kScalar {
 			return errAt(w.pos, "%s takes a value; found %s", e.Matcher, w.what())
+		}
+	}
+	return nil
+}
+
+// checkStatus refuses an expected http: that no status matches, said when the file
+// is read rather than as a failure when the step has run.
+func checkStatus(e *Expectation) error {
+	vals := []*node{e.Want}
+	switch e.Matcher {
+	case MatchEqual, "not":
+	case "one_of":
+		vals = e.Want.items
+	case "contains", "len":
+		return errAt(e.Want.pos, "http: is the answer's status, a number: write e.g. http: 200, http: {one_of: [200, 201]} or http: {gte: 400}")
+	default:
+		return nil
+	}
+	for _, v := range vals {
+		if v.kind == kScalar && strings.Contains(v.value, "{") { // a {reference}, known when the step runs
+			continue
+		}
+		if code, err := strconv.Atoi(v.value); v.kind != kScalar || err != nil || code < 100 || code > 599 {
+			return errAt(v.pos, "http: is the answer's status, a number from 100 to 599 such as 200 or 429; found %s", v.what())
 		}
 	}
 	return nil

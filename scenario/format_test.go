@@ -81,6 +81,12 @@ func TestRefusals(t *testing.T) {
 		{"nested matcher", head + "  - connect: adam\n    expect: {data: {len: {gte: 1}}}\n", `f.yaml:11:26: matchers do not nest: len takes a number, e.g. {len: 3}; to say "at least one", expect the first item: data.0: {any: true}`},
 		{"data_sync word", "scenario: t\nsettings: {data_sync: yes}\nsteps: [{advance: 1m}]\n", `f.yaml:2:23: data_sync is enabled or disabled (true or false), not "yes"`},
 		{"indentation", head + "  - connect: adam\n     expect: {http: 200}\n", `f.yaml:10:14: YAML: mapping value is not allowed in this context: check the indentation of this line and the next (a step's fields line up under its first word), and quote values that hold ": "`},
+		// A status no answer has is refused when the file is read, not as a failure once run.
+		{"http not a number", head + "  - connect: adam\n    expect: {http: \"two hundred\"}\n", `f.yaml:11:20: http: is the answer's status, a number from 100 to 599 such as 200 or 429; found "two hundred"`},
+		{"http out of range", head + "  - connect: adam\n    expect: {http: 20}\n", `f.yaml:11:20: http: is the answer's status, a number from 100 to 599 such as 200 or 429; found "20"`},
+		{"http one_of a word", head + "  - connect: adam\n    expect: {http: {one_of: [200, ok]}}\n", `f.yaml:11:35: http: is the answer's status, a number from 100 to 599 such as 200 or 429; found "ok"`},
+		{"http not a word", head + "  - connect: adam\n    expect: {http: {not: error}}\n", `f.yaml:11:26: http: is the answer's status, a number from 100 to 599 such as 200 or 429; found "error"`},
+		{"http contains", head + "  - connect: adam\n    expect: {http: {contains: 2}}\n", `f.yaml:11:31: http: is the answer's status, a number: write e.g. http: 200, http: {one_of: [200, 201]} or http: {gte: 400}`},
 		{"unknown bank in outage", head + "  - outage: Acess Bank\n    for: 1h\n", `f.yaml:10:13: unknown bank, customer or account "Acess Bank"; use one of 011, 032, 033, 035, 044, 050, 057, 058, 070, 101, 214, 221, 232, 559, adam, bola, bola_a, bola_b`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -224,6 +230,15 @@ func TestRefusalsDoNotCascade(t *testing.T) {
 		if _, err := Parse("f.yaml", []byte(tc.src)); err == nil || err.Error() != tc.want {
 			t.Errorf("%s\nrefusals:\n%v\nwant:\n%s", tc.src, err, tc.want)
 		}
+	}
+}
+
+// An http: status may be quoted, a matcher's numbers, or a saved {name}.
+func TestStatusesRead(t *testing.T) {
+	src := head + "  - connect: adam\n    expect: {http: \"200\"}\n  - sync: adam\n    expect: {http: {one_of: [200, 202]}}\n    save: {status: http}\n" +
+		"  - sync: adam\n    expect: {http: \"{status}\", header.Retry-After: {not: \"120\"}}\n  - sync: adam\n    expect: {http: {gte: 400}, body: {matches: \"^2\"}}\n"
+	if _, err := Parse("f.yaml", []byte(src)); err != nil {
+		t.Fatal(err)
 	}
 }
 
