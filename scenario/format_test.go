@@ -87,6 +87,11 @@ func TestRefusals(t *testing.T) {
 		{"http one_of a word", head + "  - connect: adam\n    expect: {http: {one_of: [200, ok]}}\n", `f.yaml:11:35: http: is the answer's status, a number from 100 to 599 such as 200 or 429; found "ok"`},
 		{"http not a word", head + "  - connect: adam\n    expect: {http: {not: error}}\n", `f.yaml:11:26: http: is the answer's status, a number from 100 to 599 such as 200 or 429; found "error"`},
 		{"http contains", head + "  - connect: adam\n    expect: {http: {contains: 2}}\n", `f.yaml:11:31: http: is the answer's status, a number: write e.g. http: 200, http: {one_of: [200, 201]} or http: {gte: 400}`},
+		// The library's "non-map value is specified" and "map key-value is pre-defined", in plain words.
+		{"item under a key with a value", head + "  - connect: adam\n  - advance: 1m\n    - sync: adam\n", "f.yaml:12:5: YAML: this list item lines up with `advance:` on line 11, a key that has its value already, so it belongs to nothing: for a new item of the list, line its `-` up with the one on line 11 (column 3)"},
+		{"item under a top key", "scenario: t\ncustomers:\n  a: {}\n- b: {}\nsteps: [{advance: 1m}]\n", "f.yaml:4:1: YAML: this list item lines up with `customers:` on line 2, a key that has its value already, so it belongs to nothing: move it to the column of the list it belongs to"},
+		{"word without a colon", "scenario: t\nabout\nsteps: [{advance: 1m}]\n", "f.yaml:2:1: YAML: \"about\" stands where a key of the mapping goes (it lines up with `scenario:` on line 1) but is not a `key: value`: add the colon, or move it onto the line above if it goes on from there"},
+		{"line indented too far", "scenario: t\ncustomers:\n  tola:\n    institution: \"058\"\n      balance: 5\nsteps: [{advance: 1m}]\n", "f.yaml:5:7: YAML: this line is indented further than `institution:` on line 4, which has its value already: line it up with `institution:` (column 5) for a field of the same mapping, or quote a value that goes on over lines"},
 		{"unknown bank in outage", head + "  - outage: Acess Bank\n    for: 1h\n", `f.yaml:10:13: unknown bank, customer or account "Acess Bank"; use one of 011, 032, 033, 035, 044, 050, 057, 058, 070, 101, 214, 221, 232, 559, adam, bola, bola_a, bola_b`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
