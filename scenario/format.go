@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net/http"
@@ -204,21 +205,22 @@ func Parse(path string, src []byte) (*Scenario, error) {
 		return nil, inFile(path, err)
 	}
 	p := &fileParser{s: &Scenario{Path: path, Seed: DefaultSeed, Start: DefaultStart, WorldCustomers: DefaultWorldCustomers,
-		Keys: DefaultKeys, ServeAt: -1, names: map[string]*Customer{}, accts: map[string]*Account{}}}
-	if err := p.file(root); err != nil {
-		p.errs = append(p.errs, err)
-	}
-	switch len(p.errs) {
-	case 0:
+		Keys: DefaultKeys, ServeAt: -1, names: map[string]*Customer{}, accts: map[string]*Account{}}, broken: map[string]bool{}}
+	p.file(root)
+	if len(p.errs) == 0 {
 		return p.s, nil
-	case 1:
+	}
+	// Said in file order: the world is checked before the steps that use it,
+	// wherever the file writes it.
+	slices.SortStableFunc(p.errs, func(a, b *posError) int {
+		return cmp.Or(cmp.Compare(a.pos.line, b.pos.line), cmp.Compare(a.pos.col, b.pos.col))
+	})
+	if len(p.errs) == 1 {
 		return nil, inFile(path, p.errs[0])
 	}
 	var list Errors
 	for _, err := range p.errs[:min(len(p.errs), maxErrors)] {
-		if e, ok := inFile(path, err).(*Error); ok {
-			list = append(list, e)
-		}
+		list = append(list, inFile(path, err).(*Error))
 	}
 	return nil, list
 }
@@ -228,98 +230,118 @@ const maxErrors = 10
 
 type fileParser struct {
 	s    *Scenario
-	errs []error // refusals of customers and steps: each is checked, so all are said at once
+	errs []*posError // every refusal: each field, customer and step is checked, so all are said at once
+	// startRefused: the start was refused, so the clock's place is unknown and no
+	// step is refused for moving it backwards.
+	startRefused bool
 	// while checking steps:
 	clock     time.Time
 	clockStep int
 	connected map[string]bool
 	vars      map[string]bool
 	webhooks  string
-	// broken names the customers (and their accounts) refused above: a step that
-	// refers to one is not refused again for it, so one mistake says one thing.
+	// connectRefused: a connect: step's account was refused, so which accounts are
+	// connected is unknown and no later step is refused for using one unconnected.
+	connectRefused bool
+	// broken names the customers (and their accounts) refused in part above. A name
+	// that could be defined still is, so steps naming it are checked as any other;
+	// what the refusal leaves unknown (a bank, the list of accounts) is not refused
+	// again, so one mistake says one thing.
 	broken map[string]bool
 }
 
-// errBroken is what a reference to a refused customer or account returns: the
-// refusal was said already, where the customer is written.
+// errBroken is what a check returns where a refusal above makes it meaningless (a
+// reference to a refused customer's refused part, an account unconnected after a
+// refused connect:): the refusal was said already, where it is written.
 var errBroken = errors.New("refers to a customer refused above")
+
+// ok keeps err, if any, as one of the file's refusals, and says whether there was
+// none. errBroken is not kept: it was said where the customer is written.
+func (p *fileParser) ok(err error) bool {
+	if err == nil {
+		return true
+	}
+	var pe *posError
+	switch {
+	case errors.Is(err, errBroken):
+	case errors.As(err, &pe):
+		p.errs = append(p.errs, pe)
+	default:
+		p.errs = append(p.errs, &posError{pos: pos{1, 1}, msg: err.Error()})
+	}
+	return false
+}
 
 var topFields = []string{"scenario", "about", "seed", "start", "world_customers", "keys", "settings", "customers", "steps"}
 
-func (p *fileParser) file(root *node) error {
+func (p *fileParser) file(root *node) {
 	if root.kind != kMap {
-		return errAt(root.pos, "a scenario file is a mapping with scenario:, about:, the world and steps:; found %s", root.what())
+		p.ok(errAt(root.pos, "a scenario file is a mapping with scenario:, about:, the world and steps:; found %s", root.what()))
+		return
 	}
-	if err := onlyFields(root, topFields, "field"); err != nil {
-		return err
-	}
+	p.fields(root, topFields, "field")
 	s := p.s
-	var err error
-	if s.Title, err = requiredString(root, "scenario", "the scenario's title, e.g. scenario: A password change forces re-authorisation"); err != nil {
-		return err
+	if root.get("scenario") != nil || !misspelt(root, topFields, "scenario") {
+		if t, err := requiredString(root, "scenario", "the scenario's title, e.g. scenario: A password change forces re-authorisation"); p.ok(err) {
+			s.Title = t
+		}
 	}
 	if n := root.get("about"); n != nil {
-		if s.About, err = str(n, "about"); err != nil {
-			return err
+		if a, err := str(n, "about"); p.ok(err) {
+			s.About = a
 		}
 	}
 	if n := root.get("seed"); n != nil {
-		v, err := integer(n, "seed", 1, 1<<62)
-		if err != nil {
-			return err
+		if v, err := integer(n, "seed", 1, 1<<62); p.ok(err) {
+			s.Seed = v
 		}
-		s.Seed = v
 	}
 	if n := root.get("start"); n != nil {
-		if s.Start, err = instant(n, "start"); err != nil {
-			return err
-		}
-		if s.Start.Before(simulator.EarliestStart) || !s.Start.Before(simulator.IDsEnd) { // said here, not when the world is built
-			return errAt(n.pos, "start %s: a world starts from %s to %s, as its IDs begin with the seconds since 1970 in 32 bits and its history goes back a year",
+		t, err := instant(n, "start")
+		if err == nil && (t.Before(simulator.EarliestStart) || !t.Before(simulator.IDsEnd)) { // said here, not when the world is built
+			err = errAt(n.pos, "start %s: a world starts from %s to %s, as its IDs begin with the seconds since 1970 in 32 bits and its history goes back a year",
 				n.value, engine.TimeText(simulator.EarliestStart), engine.TimeText(simulator.IDsEnd))
+		}
+		if p.ok(err) {
+			s.Start = t
+		} else {
+			p.startRefused = true
 		}
 	}
 	if n := root.get("world_customers"); n != nil {
 		v, err := integer(n, "world_customers", 1, 1000)
-		if err != nil {
-			return err
+		if !p.ok(err) {
+			v = 1000 // unknown: no world: is refused for it
 		}
 		s.WorldCustomers = int(v)
 	}
 	if n := root.get("keys"); n != nil {
-		if err := p.keys(n); err != nil {
-			return err
-		}
+		p.keys(n)
 	}
 	on, none, off := true, WebhooksCapture, time.Duration(0)
 	s.Settings = Settings{DataSync: &on, Webhooks: &none, AutoSync: &off}
 	if n := root.get("settings"); n != nil {
-		if err := settingsBlock(n, &s.Settings); err != nil {
-			return err
-		}
+		p.settings(n, &s.Settings)
 	}
 	if n := root.get("customers"); n != nil {
-		if err := p.customers(n); err != nil {
-			return err
-		}
+		p.customers(n)
 	}
 	steps := root.get("steps")
 	if steps == nil {
-		return errAt(root.pos, "steps: is missing: a scenario needs at least one step")
+		if !misspelt(root, topFields, "steps") {
+			p.ok(errAt(root.pos, "steps: is missing: a scenario needs at least one step"))
+		}
+		return
 	}
-	return p.steps(steps)
+	p.steps(steps)
 }
 
-// refuse keeps a refusal and goes on with the next customer or step.
-func (p *fileParser) refuse(err error) { p.errs = append(p.errs, err) }
-
-func (p *fileParser) keys(n *node) error {
+func (p *fileParser) keys(n *node) {
 	if n.kind != kMap {
-		return errAt(n.pos, "keys: is a mapping of secret, public and webhook_secret; found %s", n.what())
+		p.ok(errAt(n.pos, "keys: is a mapping of secret, public and webhook_secret; found %s", n.what()))
+		return
 	}
-	if err := onlyFields(n, []string{"secret", "public", "webhook_secret"}, "key"); err != nil {
-		return err
-	}
+	p.fields(n, []string{"secret", "public", "webhook_secret"}, "key")
 	for _, f := range []struct {
 		name string
 		dst  *string
@@ -330,26 +352,24 @@ func (p *fileParser) keys(n *node) error {
 			continue
 		}
 		k, err := str(v, f.name)
-		if err != nil {
-			return err
+		if err == nil && len(k) < f.min {
+			err = errAt(v.pos, "the %s key has at least %d characters", f.name, f.min)
 		}
-		if len(k) < f.min {
-			return errAt(v.pos, "the %s key has at least %d characters", f.name, f.min)
+		if p.ok(err) {
+			*f.dst = k
 		}
-		*f.dst = k
 	}
-	return nil
 }
 
 var settingsFields = []string{"data_sync", "auto_sync", "webhooks", "webhook_secret", "webhook_format"}
 
-func settingsBlock(n *node, out *Settings) error {
+// settings reads the business's settings into out, each setting on its own.
+func (p *fileParser) settings(n *node, out *Settings) {
 	if n.kind != kMap {
-		return errAt(n.pos, "settings: is a mapping of %s; found %s", strings.Join(settingsFields, ", "), n.what())
+		p.ok(errAt(n.pos, "settings: is a mapping of %s; found %s", strings.Join(settingsFields, ", "), n.what()))
+		return
 	}
-	if err := onlyFields(n, settingsFields, "setting"); err != nil {
-		return err
-	}
+	p.fields(n, settingsFields, "setting")
 	if v := n.get("data_sync"); v != nil {
 		switch strings.ToLower(v.value) {
 		case "enabled", "true":
@@ -359,59 +379,61 @@ func settingsBlock(n *node, out *Settings) error {
 			b := false
 			out.DataSync = &b
 		default:
-			return errAt(v.pos, "data_sync is enabled or disabled (true or false), not %s", v.what())
+			p.ok(errAt(v.pos, "data_sync is enabled or disabled (true or false), not %s", v.what()))
 		}
 	}
 	if v := n.get("auto_sync"); v != nil {
-		var d time.Duration
-		switch strings.ToLower(v.value) {
-		case "off", "false", "0":
-		default:
-			var err error
-			if d, err = duration(v, "auto_sync"); err != nil {
-				return err
-			}
-			if !slices.Contains(engine.AutoSyncIntervals, d) {
-				return errAt(v.pos, "auto_sync %q is not offered; use off, 6h, 12h or 24h", v.value)
-			}
+		if d, err := autoSync(v); p.ok(err) {
+			out.AutoSync = &d
 		}
-		out.AutoSync = &d
 	}
 	if v := n.get("webhooks"); v != nil {
 		w, err := str(v, "webhooks")
-		if err != nil {
-			return err
-		}
-		switch {
-		case w == WebhooksCapture || w == WebhooksNone:
-		case strings.HasPrefix(w, "http://") || strings.HasPrefix(w, "https://"):
-			if err := (engine.SettingsPatch{WebhookURL: &w}).Validate(); err != nil {
-				return errAt(v.pos, "%s", engine.ErrorMessage(err))
+		if err == nil {
+			switch {
+			case w == WebhooksCapture || w == WebhooksNone:
+			case strings.HasPrefix(w, "http://") || strings.HasPrefix(w, "https://"):
+				if verr := (engine.SettingsPatch{WebhookURL: &w}).Validate(); verr != nil {
+					err = errAt(v.pos, "%s", engine.ErrorMessage(verr))
+				}
+			default:
+				err = errAt(v.pos, "webhooks is capture (the built-in receiver, in the transcript), none, or an http(s) URL; not %q", w)
 			}
-		default:
-			return errAt(v.pos, "webhooks is capture (the built-in receiver, in the transcript), none, or an http(s) URL; not %q", w)
 		}
-		out.Webhooks = &w
+		if p.ok(err) {
+			out.Webhooks = &w
+		}
 	}
 	if v := n.get("webhook_secret"); v != nil {
-		w, err := str(v, "webhook_secret")
-		if err != nil {
-			return err
+		if w, err := str(v, "webhook_secret"); p.ok(err) {
+			out.WebhookSecret = &w
 		}
-		out.WebhookSecret = &w
 	}
 	if v := n.get("webhook_format"); v != nil {
 		f, err := str(v, "webhook_format")
-		if err != nil {
-			return err
-		}
 		f = strings.ToLower(f)
-		if engine.WebhookFormat(f).Validate() != nil {
-			return errAt(v.pos, "webhook_format is v1 (the seed's shapes, the default) or v2 (Mono's current envelope), not %q", v.value)
+		if err == nil && engine.WebhookFormat(f).Validate() != nil {
+			err = errAt(v.pos, "webhook_format is v1 (the seed's shapes, the default) or v2 (Mono's current envelope), not %q", v.value)
 		}
-		out.WebhookFormat = &f
+		if p.ok(err) {
+			out.WebhookFormat = &f
+		}
 	}
-	return nil
+}
+
+func autoSync(v *node) (time.Duration, error) {
+	switch strings.ToLower(v.value) {
+	case "off", "false", "0":
+		return 0, nil
+	}
+	d, err := duration(v, "auto_sync")
+	if err != nil {
+		return 0, err
+	}
+	if !slices.Contains(engine.AutoSyncIntervals, d) {
+		return 0, errAt(v.pos, "auto_sync %q is not offered; use off, 6h, 12h or 24h", v.value)
+	}
+	return d, nil
 }
 
 var customerFields = []string{"world", "name", "institution", "balance", "mfa", "profile", "username", "password",
@@ -423,67 +445,68 @@ var accountFields = []string{"institution", "balance", "account_type"}
 // may be at one bank: the connect widget then asks which to link).
 const maxAccounts = 8
 
-func (p *fileParser) customers(n *node) error {
+func (p *fileParser) customers(n *node) {
 	if n.kind != kMap {
-		return errAt(n.pos, "customers: is a mapping of names to customers, e.g. adam: {institution: \"044\", balance: NGN 10000}; found %s", n.what())
+		p.ok(errAt(n.pos, "customers: is a mapping of names to customers, e.g. adam: {institution: \"044\", balance: NGN 10000}; found %s", n.what()))
+		return
 	}
 	for i, k := range n.keys {
-		if err := p.customer(k, n.vals[i]); err != nil {
-			p.refuse(err)
-			p.markBroken(k, n.vals[i])
-		}
+		p.customer(k, n.vals[i])
 	}
-	return nil
 }
 
-// customer reads one named customer.
-func (p *fileParser) customer(k, v *node) error {
+// customer reads one named customer. One with a mistake in a field is still
+// defined, with its accounts that could be read, so that steps naming it are
+// checked (and a misspelt name is told of it); its names are marked broken.
+func (p *fileParser) customer(k, v *node) {
+	before := len(p.errs)
+	defer func() {
+		if len(p.errs) > before {
+			p.markBroken(k, v)
+		}
+	}()
 	c := &Customer{Name: k.value, World: -1, pos: k.pos}
-	if err := p.newName(k, "customer"); err != nil {
-		return err
+	if !p.ok(p.newName(k, "customer")) {
+		return
 	}
 	if v.kind != kMap {
-		return errAt(v.pos, "customer %s is a mapping, e.g. {institution: \"044\", balance: NGN 10000} or {world: 0}; found %s", c.Name, v.what())
+		p.ok(errAt(v.pos, "customer %s is a mapping, e.g. {institution: \"044\", balance: NGN 10000} or {world: 0}; found %s", c.Name, v.what()))
+		return
 	}
-	if err := onlyFields(v, customerFields, "customer field"); err != nil {
-		return err
-	}
+	p.fields(v, customerFields, "customer field")
 	if w := v.get("world"); w != nil {
-		idx, err := integer(w, "world", 0, int64(p.s.WorldCustomers-1))
-		if err != nil {
-			return err
+		c.World = 0
+		if idx, err := integer(w, "world", 0, int64(p.s.WorldCustomers-1)); p.ok(err) {
+			c.World = int(idx)
 		}
-		for _, f := range customerFields {
-			if f != "world" && v.get(f) != nil {
-				return errAt(v.keys[slices.IndexFunc(v.keys, func(k *node) bool { return k.value == f })].pos,
-					"customer %s is the world's own customer %d: it takes no %s (the world made it); drop world: to describe a new customer", c.Name, idx, f)
+		for i, f := range v.keys {
+			if f.value != "world" && slices.Contains(customerFields, f.value) {
+				p.ok(errAt(v.keys[i].pos, "customer %s is the world's own customer %s: it takes no %s (the world made it); drop world: to describe a new customer",
+					c.Name, w.value, f.value))
 			}
 		}
-		c.World = int(idx)
 		c.Accounts = []*Account{{Name: c.Name, Customer: c, pos: k.pos}}
-	} else if err := p.newCustomer(c, v); err != nil {
-		return err
+	} else {
+		p.newCustomer(c, v)
 	}
 	p.s.Customers = append(p.s.Customers, c)
 	p.s.names[c.Name] = c
 	for _, a := range c.Accounts {
 		p.s.accts[a.Name] = a
 	}
-	return nil
 }
 
 // markBroken notes a refused customer's name and its accounts' names.
 func (p *fileParser) markBroken(k, v *node) {
-	if p.broken == nil {
-		p.broken = map[string]bool{}
-	}
 	p.broken[k.value] = true
 	if v.kind != kMap {
 		return
 	}
 	if as := v.get("accounts"); as != nil && as.kind == kMap {
 		for _, ak := range as.keys {
-			p.broken[ak.value] = true
+			if p.s.accts[ak.value] == nil || p.s.accts[ak.value].Customer.Name == k.value { // not another's
+				p.broken[ak.value] = true
+			}
 		}
 	}
 }
@@ -498,131 +521,124 @@ func (p *fileParser) newName(k *node, what string) error {
 	return nil
 }
 
-func (p *fileParser) newCustomer(c *Customer, v *node) error {
+func (p *fileParser) newCustomer(c *Customer, v *node) {
 	nc := &c.New
-	var err error
 	for _, f := range []struct {
 		name string
 		dst  *string
-	}{{"name", &nc.Name}, {"username", &nc.Username}, {"password", &nc.Password}, {"account_type", &nc.AccountType},
-		{"auth_method", &nc.AuthMethod}} {
+	}{{"name", &nc.Name}, {"username", &nc.Username}, {"account_type", &nc.AccountType}, {"auth_method", &nc.AuthMethod}} {
 		if n := v.get(f.name); n != nil {
-			if *f.dst, err = str(n, f.name); err != nil {
-				return err
+			if s, err := str(n, f.name); p.ok(err) {
+				*f.dst = s
 			}
-		}
-	}
-	if n := v.get("mfa"); n != nil {
-		if nc.MFA, err = mfaKind(n); err != nil {
-			return err
-		}
-	}
-	if n := v.get("profile"); n != nil {
-		if nc.Profile, err = oneOf(n, "profile", simulator.Profiles); err != nil {
-			return err
 		}
 	}
 	if n := v.get("password"); n != nil {
-		if len(nc.Password) < 6 || len(nc.Password) > 64 || strings.IndexFunc(nc.Password, func(r rune) bool { return r <= ' ' || r > '~' }) >= 0 {
-			return errAt(n.pos, "a password has 6 to 64 printable ASCII characters and no spaces")
+		pw, err := str(n, "password")
+		if err == nil && (len(pw) < 6 || len(pw) > 64 || strings.IndexFunc(pw, func(r rune) bool { return r <= ' ' || r > '~' }) >= 0) {
+			err = errAt(n.pos, "a password has 6 to 64 printable ASCII characters and no spaces")
+		}
+		if p.ok(err) {
+			nc.Password = pw
+		}
+	}
+	if n := v.get("mfa"); n != nil {
+		if k, err := mfaKind(n); p.ok(err) {
+			nc.MFA = k
+		}
+	}
+	if n := v.get("profile"); n != nil {
+		if pr, err := oneOf(n, "profile", simulator.Profiles); p.ok(err) {
+			nc.Profile = pr
 		}
 	}
 	accts := v.get("accounts")
-	if accts != nil {
-		for _, f := range accountFields {
-			if v.get(f) != nil {
-				return errAt(v.get(f).pos, "customer %s lists accounts:, so %s goes on each account", c.Name, f)
-			}
+	if accts == nil {
+		a := p.account(v, c.Name, c, 0)
+		a.pos = c.pos
+		nc.Institution, nc.Balance = a.Institution, a.Balance
+		c.Accounts = []*Account{a}
+		return
+	}
+	for i, k := range v.keys {
+		if slices.Contains(accountFields, k.value) {
+			p.ok(errAt(v.vals[i].pos, "customer %s lists accounts:, so %s goes on each account", c.Name, k.value))
 		}
-		if accts.kind != kMap || len(accts.keys) == 0 {
-			return errAt(accts.pos, "accounts: is a mapping of account names to accounts, e.g. ada_gtb: {institution: \"058\", balance: NGN 5000}")
+	}
+	if accts.kind != kMap || len(accts.keys) == 0 {
+		p.ok(errAt(accts.pos, "accounts: is a mapping of account names to accounts, e.g. ada_gtb: {institution: \"058\", balance: NGN 5000}"))
+		return
+	}
+	if len(accts.keys) > maxAccounts {
+		p.ok(errAt(accts.pos, "customer %s lists %d accounts; a customer holds at most %d", c.Name, len(accts.keys), maxAccounts))
+	}
+	for i, k := range accts.keys {
+		if !p.ok(p.newName(k, "account")) {
+			continue
 		}
-		if len(accts.keys) > maxAccounts {
-			return errAt(accts.pos, "customer %s lists %d accounts; a customer holds at most %d", c.Name, len(accts.keys), maxAccounts)
+		if k.value == c.Name {
+			p.ok(errAt(k.pos, "account %q has its customer's name: give each account a name of its own", k.value))
+			continue
 		}
-		for i, k := range accts.keys {
-			if err := p.newName(k, "account"); err != nil {
-				return err
-			}
-			if k.value == c.Name {
-				return errAt(k.pos, "account %q has its customer's name: give each account a name of its own", k.value)
-			}
-			av := accts.vals[i]
-			if av.kind != kMap {
-				return errAt(av.pos, "account %s is a mapping, e.g. {institution: \"058\", balance: NGN 5000}; found %s", k.value, av.what())
-			}
-			if err := onlyFields(av, accountFields, "account field"); err != nil {
-				return err
-			}
-			a, err := account(av, k.value, c, i)
-			if err != nil {
-				return err
-			}
-			if a.Institution == "" {
-				return errAt(av.pos, "account %s needs institution: the bank's CBN code, e.g. \"058\"", k.value)
-			}
-			a.pos = k.pos
-			c.Accounts = append(c.Accounts, a)
+		av := accts.vals[i]
+		if av.kind != kMap {
+			p.ok(errAt(av.pos, "account %s is a mapping, e.g. {institution: \"058\", balance: NGN 5000}; found %s", k.value, av.what()))
+			continue
 		}
+		p.fields(av, accountFields, "account field")
+		a := p.account(av, k.value, c, i)
+		if av.get("institution") == nil {
+			p.ok(errAt(av.pos, "account %s needs institution: the bank's CBN code, e.g. \"058\"", k.value))
+		}
+		a.pos = k.pos
+		c.Accounts = append(c.Accounts, a)
+	}
+	if len(c.Accounts) > 0 {
 		first := c.Accounts[0]
 		nc.Institution, nc.Balance, nc.AccountType = first.Institution, first.Balance, first.Type
-		return nil
 	}
-	a, err := account(v, c.Name, c, 0)
-	if err != nil {
-		return err
-	}
-	a.pos = c.pos
-	nc.Institution, nc.Balance = a.Institution, a.Balance
-	c.Accounts = []*Account{a}
-	return nil
 }
 
-func account(v *node, name string, c *Customer, idx int) (*Account, error) {
+// account reads an account's fields, each on its own; one refused is left empty.
+func (p *fileParser) account(v *node, name string, c *Customer, idx int) *Account {
 	a := &Account{Name: name, Customer: c, Index: idx}
-	var err error
 	if n := v.get("institution"); n != nil {
-		if a.Institution, err = institution(n); err != nil {
-			return nil, err
+		if code, err := institution(n); p.ok(err) {
+			a.Institution = code
 		}
 	}
 	if n := v.get("balance"); n != nil {
-		if a.Balance, err = money(n, "balance", true); err != nil {
-			return nil, err
+		if k, err := money(n, "balance", true); p.ok(err) {
+			a.Balance = k
 		}
 	}
 	if n := v.get("account_type"); n != nil {
-		if a.Type, err = oneOf(n, "account_type", []string{engine.AccountSavings, engine.AccountCurrent}); err != nil {
-			return nil, err
+		if t, err := oneOf(n, "account_type", []string{engine.AccountSavings, engine.AccountCurrent}); p.ok(err) {
+			a.Type = t
 		}
 	}
-	return a, nil
+	return a
 }
 
 // --- steps
 
-func (p *fileParser) steps(n *node) error {
+func (p *fileParser) steps(n *node) {
 	if n.kind != kSeq || len(n.items) == 0 {
-		return errAt(n.pos, "steps: is a list of steps, each starting with - ; found %s", n.what())
+		p.ok(errAt(n.pos, "steps: is a list of steps, each starting with - ; found %s", n.what()))
+		return
 	}
 	if len(n.items) > MaxSteps {
-		return errAt(n.pos, "a scenario has at most %d steps", MaxSteps)
+		p.ok(errAt(n.pos, "a scenario has at most %d steps", MaxSteps))
+		return
 	}
 	p.clock = p.s.Start
 	p.connected, p.vars = map[string]bool{}, map[string]bool{}
 	p.webhooks = *p.s.Settings.Webhooks
 	for i, it := range n.items {
-		st, err := p.step(i+1, it)
-		if errors.Is(err, errBroken) {
-			continue // said where the customer is written
+		if st := p.step(i+1, it); st != nil {
+			p.s.Steps = append(p.s.Steps, st)
 		}
-		if err != nil {
-			p.refuse(err)
-			continue
-		}
-		p.s.Steps = append(p.s.Steps, st)
 	}
-	return nil
 }
 
 func actionNames() []string {
@@ -634,9 +650,12 @@ func actionNames() []string {
 	return out
 }
 
-func (p *fileParser) step(num int, n *node) (*Step, error) {
+// step reads one step, each of its fields on its own; nil if it is not a step of
+// a known kind, whose fields would mean nothing.
+func (p *fileParser) step(num int, n *node) *Step {
 	if n.kind != kMap || len(n.keys) == 0 {
-		return nil, errAt(n.pos, "step %d is a mapping such as `- sync: adam`; found %s", num, n.what())
+		p.ok(errAt(n.pos, "step %d is a mapping such as `- sync: adam`; found %s", num, n.what()))
+		return nil
 	}
 	// The action is the one key that names a step kind; `at` is one only alone.
 	var action *node
@@ -645,7 +664,8 @@ func (p *fileParser) step(num int, n *node) (*Step, error) {
 			continue
 		}
 		if action != nil {
-			return nil, errAt(k.pos, "a step does one thing: this one says both %s and %s; split it into two steps", action.value, k.value)
+			p.ok(errAt(k.pos, "a step does one thing: this one says both %s and %s; split it into two steps", action.value, k.value))
+			return nil
 		}
 		action = k
 	}
@@ -654,72 +674,59 @@ func (p *fileParser) step(num int, n *node) (*Step, error) {
 		if k.value == "note" && len(n.keys) > 1 {
 			k = n.keys[1]
 		}
-		return nil, errAt(k.pos, "%s", unknown("step", k.value, actionNames()))
+		p.ok(errAt(k.pos, "%s", unknown("step", k.value, actionNames())))
+		return nil
 	}
 	st := &Step{N: num, Action: action.value, pos: action.pos}
 	allowed := append(append([]string{action.value}, actions[action.value]...), common...)
-	for _, k := range n.keys {
-		if !slices.Contains(allowed, k.value) {
-			if _, isAction := actions[k.value]; isAction && k.value != "at" {
-				return nil, errAt(k.pos, "a step does one thing: this one says both %s and %s; split it into two steps", action.value, k.value)
+	if p.ok(commaCut(n)) {
+		for _, k := range n.keys {
+			if !slices.Contains(allowed, k.value) {
+				others := allowed[1:]
+				msg := fmt.Sprintf("unknown field %q for a %s step", k.value, action.value)
+				if s := didYouMean(k.value, others); s != "" {
+					msg += fmt.Sprintf(" (did you mean %q?)", s)
+				}
+				slices.Sort(others)
+				p.ok(errAt(k.pos, "%s; a %s step takes %s", msg, action.value, strings.Join(others, ", ")))
 			}
-			others := allowed[1:]
-			msg := fmt.Sprintf("unknown field %q for a %s step", k.value, action.value)
-			if s := didYouMean(k.value, others); s != "" {
-				msg += fmt.Sprintf(" (did you mean %q?)", s)
-			}
-			slices.Sort(others)
-			return nil, errAt(k.pos, "%s; a %s step takes %s", msg, action.value, strings.Join(others, ", "))
 		}
 	}
 	val := n.get(action.value)
 	if v := n.get("note"); v != nil {
-		var err error
-		if st.Note, err = str(v, "note"); err != nil {
-			return nil, err
+		if note, err := str(v, "note"); p.ok(err) {
+			st.Note = note
 		}
 	}
 	if v := n.get("at"); v != nil && action.value != "at" {
-		if err := p.at(st, v); err != nil {
-			return nil, err
-		}
+		p.ok(p.at(st, v))
 	}
-	if err := p.action(st, val, n); err != nil {
-		return nil, err
-	}
+	p.action(st, val, n)
 	st.Clock = p.clock
 	if st.Text == "" {
 		st.Text = action.value + ": " + oneLine(val)
 	}
 	if v := n.get("expect"); v != nil {
-		var err error
-		if st.Expect, err = p.expectations(v); err != nil {
-			return nil, err
-		}
+		st.Expect = p.expectations(v)
 	}
 	if v := n.get("save"); v != nil {
-		if err := p.saves(st, v); err != nil {
-			return nil, err
-		}
+		p.saves(st, v)
 	}
 	if v := n.get("timeout"); v != nil {
-		d, err := duration(v, "timeout")
-		if err != nil {
-			return nil, err
+		if d, err := duration(v, "timeout"); p.ok(err) {
+			st.Timeout = d
 		}
-		st.Timeout = d
 	}
 	if v := n.get("within"); v != nil {
 		d, err := duration(v, "within")
-		if err != nil {
-			return nil, err
+		if err == nil && p.s.ServeAt < 0 {
+			err = errAt(v.pos, "within: is for steps after serve:, which wait for the app under test")
 		}
-		if p.s.ServeAt < 0 {
-			return nil, errAt(v.pos, "within: is for steps after serve:, which wait for the app under test")
+		if p.ok(err) {
+			st.Within = d
 		}
-		st.Within = d
 	}
-	return st, nil
+	return st
 }
 
 func hasOtherAction(n *node) bool {
@@ -755,7 +762,7 @@ func (p *fileParser) at(st *Step, v *node) error {
 	if err != nil {
 		return err
 	}
-	if t.Before(p.clock) {
+	if t.Before(p.clock) && !p.startRefused {
 		after := "the scenario's start"
 		if p.clockStep > 0 {
 			after = fmt.Sprintf("step %d", p.clockStep)
@@ -786,178 +793,187 @@ func (p *fileParser) instantOrOffset(v *node) (time.Time, error) {
 	return instant(v, "at")
 }
 
-func (p *fileParser) action(st *Step, v *node, step *node) error {
-	var err error
+// action reads the step's own value and the fields of its kind, each on its own.
+func (p *fileParser) action(st *Step, v *node, step *node) {
 	switch st.Action {
 	case "connect":
-		if st.Account, err = p.accountRef(v, false); err != nil {
-			return err
+		a, err := p.accountRef(v, false)
+		if p.ok(err) {
+			st.Account = a
+		} else {
+			p.connectRefused = true
 		}
 		if l := step.get("link"); l != nil {
-			if st.Link, err = p.template(l, "link"); err != nil {
-				return err
+			if link, err := p.template(l, "link"); p.ok(err) {
+				st.Link = link
 			}
 		}
-		if err := p.typed(st, step); err != nil {
-			return err
+		p.typed(st, step)
+		if a != nil {
+			p.connected[a.Name] = true
 		}
-		p.connected[st.Account.Name] = true
 	case "reauthorise":
-		if st.Account, err = p.accountRef(v, true); err != nil {
-			return err
+		if a, err := p.accountRef(v, true); p.ok(err) {
+			st.Account = a
 		}
 		if t := step.get("token"); t != nil {
-			if st.Token, err = p.template(t, "token"); err != nil {
-				return err
+			if tok, err := p.template(t, "token"); p.ok(err) {
+				st.Token = tok
 			}
 		}
 		if l := step.get("link"); l != nil {
-			if st.Token != "" {
-				return errAt(l.pos, "a reauthorise step walks a reauth token or a v2 link, not both")
-			}
-			if st.Link, err = p.template(l, "link"); err != nil {
-				return err
+			if step.get("token") != nil {
+				p.ok(errAt(l.pos, "a reauthorise step walks a reauth token or a v2 link, not both"))
+			} else if link, err := p.template(l, "link"); p.ok(err) {
+				st.Link = link
 			}
 		}
-		return p.typed(st, step)
+		p.typed(st, step)
 	case "sync", "unlink":
-		st.Account, err = p.accountRef(v, true)
+		if a, err := p.accountRef(v, true); p.ok(err) {
+			st.Account = a
+		}
 	case "call":
-		return p.call(st, v, step)
+		p.call(st, v, step)
 	case "bank":
-		return p.bank(st, v, step)
+		p.bank(st, v, step)
 	case "outage":
-		if st.Institution, err = p.bankOf(v); err != nil {
-			return err
+		if code, err := p.bankOf(v); p.ok(err) {
+			st.Institution = code
 		}
 		f, e := step.get("for"), step.get("end")
 		switch {
 		case f != nil && e != nil:
-			return errAt(e.pos, "an outage step either starts an outage (for:) or ends one (end: true), not both")
+			p.ok(errAt(e.pos, "an outage step either starts an outage (for:) or ends one (end: true), not both"))
 		case e != nil:
-			if e.tag != tagBool || e.value != "true" {
-				return errAt(e.pos, "end: true ends the outage; found %s", e.what())
+			if p.ok(trueOnly(e, "end: true ends the outage")) {
+				st.End = true
 			}
-			st.End = true
 		case f != nil:
-			st.For, err = duration(f, "for")
+			if d, err := duration(f, "for"); p.ok(err) {
+				st.For = d
+			}
 		default:
-			return errAt(v.pos, "an outage step needs for: (how long the bank is down, e.g. 15m) or end: true")
+			p.ok(errAt(v.pos, "an outage step needs for: (how long the bank is down, e.g. 15m) or end: true"))
 		}
 	case "latency":
-		if st.Institution, err = p.bankOf(v); err != nil {
-			return err
+		if code, err := p.bankOf(v); p.ok(err) {
+			st.Institution = code
 		}
 		d := step.get("delay")
-		if d == nil {
-			return errAt(v.pos, "a latency step needs delay: how long each answer of the bank takes in real time, e.g. 300ms (0 for none)")
-		}
-		if d.value != "0" {
-			if st.Delay, err = duration(d, "delay"); err != nil {
-				return err
+		switch {
+		case d == nil:
+			p.ok(errAt(v.pos, "a latency step needs delay: how long each answer of the bank takes in real time, e.g. 300ms (0 for none)"))
+		case d.value != "0":
+			delay, err := duration(d, "delay")
+			if err == nil && delay > simulator.MaxLatency {
+				err = errAt(d.pos, "a latency is at most %s", simulator.MaxLatency)
 			}
-			if st.Delay > simulator.MaxLatency {
-				return errAt(d.pos, "a latency is at most %s", simulator.MaxLatency)
+			if p.ok(err) {
+				st.Delay = delay
 			}
 		}
 	case "advance":
-		if st.Advance, err = duration(v, "advance"); err != nil {
-			return err
+		d, err := duration(v, "advance")
+		if err == nil && d > simulator.MaxAdvance {
+			err = errAt(v.pos, "advance at most 10 years at a time (3650d)")
 		}
-		if st.Advance > simulator.MaxAdvance {
-			return errAt(v.pos, "advance at most 10 years at a time (3650d)")
+		if p.ok(err) {
+			st.Advance = d
+			p.moveClock(p.clock.Add(st.Advance), st.N)
 		}
-		p.moveClock(p.clock.Add(st.Advance), st.N)
 	case "at":
-		return p.at(st, v)
+		p.ok(p.at(st, v))
 	case "settings":
-		if err := settingsBlock(v, &st.Settings); err != nil {
-			return err
-		}
+		p.settings(v, &st.Settings)
 		if st.Settings.Webhooks != nil {
 			p.webhooks = *st.Settings.Webhooks
 		}
 	case "receiver":
-		return p.receiver(st, v)
+		p.receiver(st, v)
 	case "pause":
-		st.Say, err = str(v, "pause")
 		st.Text = "pause"
+		if say, err := str(v, "pause"); p.ok(err) {
+			st.Say = say
+		}
 	case "serve":
-		if p.s.ServeAt >= 0 {
-			return errAt(v.pos, "a scenario has one serve: step; step %d is one already", p.s.ServeAt+1)
-		}
-		p.s.ServeAt = st.N - 1
-		st.Text, st.Running = "serve", true
-		switch v.kind {
-		case kScalar:
-			st.Say = v.value
-		case kMap:
-			if err := onlyFields(v, []string{"say", "clock"}, "serve field"); err != nil {
-				return err
-			}
-			if s := v.get("say"); s != nil {
-				if st.Say, err = str(s, "say"); err != nil {
-					return err
-				}
-			}
-			if c := v.get("clock"); c != nil {
-				mode, err := oneOf(c, "clock", []string{"running", "paused"})
-				if err != nil {
-					return err
-				}
-				st.Running = mode == "running"
-			}
-		default:
-			return errAt(v.pos, "serve: takes a sentence, or {say: …, clock: running|paused}")
-		}
+		p.serve(st, v)
 	case "webhook", "webhooks":
-		return p.webhookStep(st, v, step)
+		p.webhookStep(st, v, step)
 	case "expect_call":
 		if p.s.ServeAt < 0 {
-			return errAt(v.pos, "expect_call: waits for a call of the app under test, so it comes after serve:")
+			p.ok(errAt(v.pos, "expect_call: waits for a call of the app under test, so it comes after serve:"))
+		} else if m, path, err := p.methodPath(v); p.ok(err) {
+			st.Method, st.Path = m, path
 		}
-		st.Method, st.Path, err = p.methodPath(v)
 	}
-	return err
 }
 
-// typed reads what the end user types in the widget instead of the right thing.
-func (p *fileParser) typed(st *Step, step *node) error {
-	if v := step.get("password"); v != nil {
-		pw, err := p.template(v, "password")
-		if err != nil {
-			return err
-		}
-		st.Password = &pw
-	}
-	if v := step.get("answers"); v != nil {
-		if v.kind != kSeq || len(v.items) == 0 {
-			return errAt(v.pos, "answers: is a list of what the user types for the bank's questions, in order (%s types the right one); found %s", AnswerCorrect, v.what())
-		}
-		for _, it := range v.items {
-			a, err := p.template(it, "answer")
-			if err != nil {
-				return err
-			}
-			st.Answers = append(st.Answers, a)
-		}
+// trueOnly refuses anything but true, saying what true does.
+func trueOnly(v *node, says string) error {
+	if v.tag != tagBool || v.value != "true" {
+		return errAt(v.pos, "%s; found %s", says, v.what())
 	}
 	return nil
 }
 
-func (p *fileParser) call(st *Step, v *node, step *node) error {
-	var err error
-	if st.Method, st.Path, err = p.methodPath(v); err != nil {
-		return err
+func (p *fileParser) serve(st *Step, v *node) {
+	if p.s.ServeAt >= 0 {
+		p.ok(errAt(v.pos, "a scenario has one serve: step; step %d is one already", p.s.ServeAt+1))
+		return
+	}
+	p.s.ServeAt = st.N - 1
+	st.Text, st.Running = "serve", true
+	switch v.kind {
+	case kScalar:
+		st.Say = v.value
+	case kMap:
+		p.fields(v, []string{"say", "clock"}, "serve field")
+		if s := v.get("say"); s != nil {
+			if say, err := str(s, "say"); p.ok(err) {
+				st.Say = say
+			}
+		}
+		if c := v.get("clock"); c != nil {
+			if mode, err := oneOf(c, "clock", []string{"running", "paused"}); p.ok(err) {
+				st.Running = mode == "running"
+			}
+		}
+	default:
+		p.ok(errAt(v.pos, "serve: takes a sentence, or {say: …, clock: running|paused}"))
+	}
+}
+
+// typed reads what the end user types in the widget instead of the right thing.
+func (p *fileParser) typed(st *Step, step *node) {
+	if v := step.get("password"); v != nil {
+		if pw, err := p.template(v, "password"); p.ok(err) {
+			st.Password = &pw
+		}
+	}
+	if v := step.get("answers"); v != nil {
+		if v.kind != kSeq || len(v.items) == 0 {
+			p.ok(errAt(v.pos, "answers: is a list of what the user types for the bank's questions, in order (%s types the right one); found %s", AnswerCorrect, v.what()))
+			return
+		}
+		for _, it := range v.items {
+			if a, err := p.template(it, "answer"); p.ok(err) {
+				st.Answers = append(st.Answers, a)
+			}
+		}
+	}
+}
+
+func (p *fileParser) call(st *Step, v *node, step *node) {
+	if m, path, err := p.methodPath(v); p.ok(err) {
+		st.Method, st.Path = m, path
 	}
 	if b := step.get("body"); b != nil {
 		if b.kind == kSeq {
-			return errAt(b.pos, "body: is a mapping (sent as JSON) or a string (sent as is); found a list")
+			p.ok(errAt(b.pos, "body: is a mapping (sent as JSON) or a string (sent as is); found a list"))
+		} else if p.ok(p.templates(b)) {
+			st.Body = b
 		}
-		if err := p.templates(b); err != nil {
-			return err
-		}
-		st.Body = b
 		if st.Method == http.MethodPost && st.Path == "/sandbox/clock" && b.kind == kMap {
 			if a := b.get("advance"); a != nil {
 				if d, err := simulator.ParseDuration(a.value); err == nil {
@@ -968,24 +984,22 @@ func (p *fileParser) call(st *Step, v *node, step *node) error {
 	}
 	if h := step.get("headers"); h != nil {
 		if h.kind != kMap {
-			return errAt(h.pos, "headers: is a mapping of header names to values; found %s", h.what())
-		}
-		st.Headers = map[string]string{}
-		for i, k := range h.keys {
-			val, err := p.template(h.vals[i], k.value)
-			if err != nil {
-				return err
+			p.ok(errAt(h.pos, "headers: is a mapping of header names to values; found %s", h.what()))
+		} else {
+			st.Headers = map[string]string{}
+			for i, k := range h.keys {
+				if val, err := p.template(h.vals[i], k.value); p.ok(err) {
+					st.Headers[k.value] = val
+				}
 			}
-			st.Headers[k.value] = val
 		}
 	}
 	st.Key = "secret"
 	if k := step.get("key"); k != nil {
-		if st.Key, err = p.template(k, "key"); err != nil {
-			return err
+		if key, err := p.template(k, "key"); p.ok(err) {
+			st.Key = key
 		}
 	}
-	return nil
 }
 
 var methods = []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodHead, http.MethodOptions}
@@ -1014,11 +1028,7 @@ func (p *fileParser) methodPath(v *node) (string, string, error) {
 
 var bankOps = []string{"debit", "credit", "password", "mfa"}
 
-func (p *fileParser) bank(st *Step, v *node, step *node) error {
-	name, err := str(v, "bank")
-	if err != nil {
-		return err
-	}
+func (p *fileParser) bank(st *Step, v *node, step *node) {
 	var ops []*node
 	for _, k := range step.keys {
 		if slices.Contains(bankOps, k.value) {
@@ -1027,133 +1037,140 @@ func (p *fileParser) bank(st *Step, v *node, step *node) error {
 	}
 	switch {
 	case len(ops) == 0:
-		return errAt(v.pos, "a bank step says what the customer does: debit: (spends), credit: (receives), password: (changes it) or mfa: (a kind)")
+		p.ok(errAt(v.pos, "a bank step says what the customer does: debit: (spends), credit: (receives), password: (changes it) or mfa: (a kind)"))
+		return
 	case len(ops) > 1:
-		return errAt(ops[1].pos, "a bank step does one thing: this one says both %s and %s; split it into two steps", ops[0].value, ops[1].value)
+		p.ok(errAt(ops[1].pos, "a bank step does one thing: this one says both %s and %s; split it into two steps", ops[0].value, ops[1].value))
+		return
 	}
 	st.Op = ops[0].value
 	ov := step.get(st.Op)
-	if n := step.get("narration"); n != nil && st.Op != "debit" && st.Op != "credit" {
-		return errAt(n.pos, "narration: goes with debit: or credit:")
+	name, err := str(v, "bank")
+	if !p.ok(err) {
+		name = ""
 	}
 	switch st.Op {
 	case "debit", "credit":
-		a := p.s.accts[name]
-		if a == nil {
-			if c := p.s.names[name]; c != nil {
-				return errAt(v.pos, "customer %s has %d accounts: name the account the money moves on (%s)", name, len(c.Accounts), accountNames(c))
+		if name != "" {
+			if a, err := p.moneyAccount(v, name); p.ok(err) {
+				st.Account, st.Customer = a, a.Customer
 			}
-			if p.broken[name] {
-				return errBroken
-			}
-			return errAt(v.pos, "%s", unknown("account", name, p.accountNames()))
 		}
-		st.Account, st.Customer = a, a.Customer
-		if st.Amount, err = money(ov, st.Op, false); err != nil {
-			return err
+		if k, err := money(ov, st.Op, false); p.ok(err) {
+			st.Amount = k
 		}
 		if n := step.get("narration"); n != nil {
-			if st.Narration, err = str(n, "narration"); err != nil {
-				return err
+			if nar, err := str(n, "narration"); p.ok(err) {
+				st.Narration = nar
 			}
 		}
 		st.Text = fmt.Sprintf("bank: %s %s %s", name, st.Op, engine.Naira(st.Amount))
 	case "password":
-		if st.Customer, err = p.customerRef(v); err != nil {
-			return err
+		if name != "" {
+			if c, err := p.customerRef(v); p.ok(err) {
+				st.Customer = c
+			}
 		}
-		pw, err := p.template(ov, "password")
-		if err != nil {
-			return err
+		if pw, err := p.template(ov, "password"); p.ok(err) {
+			st.Password = &pw
 		}
-		st.Password = &pw
 		st.Text = "bank: " + name + " changes the password"
 	case "mfa":
-		if st.Customer, err = p.customerRef(v); err != nil {
-			return err
+		if name != "" {
+			if c, err := p.customerRef(v); p.ok(err) {
+				st.Customer = c
+			}
 		}
-		if st.MFA, err = mfaKind(ov); err != nil {
-			return err
+		if k, err := mfaKind(ov); p.ok(err) {
+			st.MFA = k
 		}
 		st.Text = "bank: " + name + " MFA " + string(st.MFA)
 	}
-	return nil
+	if n := step.get("narration"); n != nil && st.Op != "debit" && st.Op != "credit" {
+		p.ok(errAt(n.pos, "narration: goes with debit: or credit:"))
+	}
 }
 
-func (p *fileParser) receiver(st *Step, v *node) error {
+// moneyAccount is the account a debit or credit moves money on.
+func (p *fileParser) moneyAccount(v *node, name string) (*Account, error) {
+	a := p.s.accts[name]
+	if a != nil {
+		return a, nil
+	}
+	if p.broken[name] { // its accounts may be what was refused
+		return nil, errBroken
+	}
+	if c := p.s.names[name]; c != nil {
+		return nil, errAt(v.pos, "customer %s has %d accounts: name the account the money moves on (%s)", name, len(c.Accounts), accountNames(c))
+	}
+	return nil, errAt(v.pos, "%s", unknown("account", name, p.accountNames()))
+}
+
+func (p *fileParser) receiver(st *Step, v *node) {
 	if p.webhooks != WebhooksCapture {
-		return errAt(v.pos, "receiver: steps control the built-in receiver, which gets webhooks only with settings webhooks: capture (here it is %q)", p.webhooks)
+		p.ok(errAt(v.pos, "receiver: steps control the built-in receiver, which gets webhooks only with settings webhooks: capture (here it is %q)", p.webhooks))
+		return
 	}
 	switch v.kind {
 	case kScalar:
 		switch v.value {
 		case "down", "up":
 			st.Receiver = v.value
-			return nil
+			return
 		}
-		return errAt(v.pos, "receiver: is down, up, {status: 500} or {slow: 15s}; found %s", v.what())
 	case kMap:
-		if err := onlyFields(v, []string{"status", "slow"}, "receiver field"); err != nil {
-			return err
-		}
+		p.fields(v, []string{"status", "slow"}, "receiver field")
 		if len(v.keys) != 1 {
-			return errAt(v.pos, "receiver: takes one of status: or slow:")
+			p.ok(errAt(v.pos, "receiver: takes one of status: or slow:"))
+			return
 		}
 		if s := v.get("status"); s != nil {
-			code, err := integer(s, "status", 100, 599)
-			if err != nil {
-				return err
+			if code, err := integer(s, "status", 100, 599); p.ok(err) {
+				st.Receiver, st.Status = "error", int(code)
 			}
-			st.Receiver, st.Status = "error", int(code)
-			return nil
+		} else if s := v.get("slow"); s != nil {
+			if d, err := duration(s, "slow"); p.ok(err) {
+				st.Receiver, st.Delay = "slow", d
+			}
 		}
-		d, err := duration(v.get("slow"), "slow")
-		if err != nil {
-			return err
-		}
-		st.Receiver, st.Delay = "slow", d
-		return nil
+		return
 	}
-	return errAt(v.pos, "receiver: is down, up, {status: 500} or {slow: 15s}; found %s", v.what())
+	p.ok(errAt(v.pos, "receiver: is down, up, {status: 500} or {slow: 15s}; found %s", v.what()))
 }
 
-func (p *fileParser) webhookStep(st *Step, v *node, step *node) error {
+func (p *fileParser) webhookStep(st *Step, v *node, step *node) {
 	if p.webhooks == WebhooksNone {
-		return errAt(v.pos, "webhook expectations need deliveries: settings webhooks: is none here")
+		p.ok(errAt(v.pos, "webhook expectations need deliveries: settings webhooks: is none here"))
+		return
 	}
 	if a := step.get("account"); a != nil {
-		var err error
-		if st.Account, err = p.accountRef(a, false); err != nil {
-			return err
+		if acct, err := p.accountRef(a, false); p.ok(err) {
+			st.Account = acct
 		}
 	}
 	if st.Action == "webhook" {
-		t, err := eventType(v)
-		if err != nil {
-			return err
+		if t, err := eventType(v); p.ok(err) {
+			st.Events = []string{t}
 		}
-		st.Events = []string{t}
-		return nil
+		return
 	}
-	if step.get("expect") != nil {
-		return errAt(step.get("expect").pos, "expect: checks one webhook's body: use a webhook: step")
+	if e := step.get("expect"); e != nil {
+		p.ok(errAt(e.pos, "expect: checks one webhook's body: use a webhook: step"))
 	}
 	if v.kind != kSeq {
-		return errAt(v.pos, "webhooks: is a list of event types, in the order they arrive ([] for none); found %s", v.what())
+		p.ok(errAt(v.pos, "webhooks: is a list of event types, in the order they arrive ([] for none); found %s", v.what()))
+		return
 	}
 	if len(v.items) == 0 {
 		st.None = true
 		st.Text = "webhooks: none"
-		return nil
+		return
 	}
 	for _, it := range v.items {
-		t, err := eventType(it)
-		if err != nil {
-			return err
+		if t, err := eventType(it); p.ok(err) {
+			st.Events = append(st.Events, t)
 		}
-		st.Events = append(st.Events, t)
 	}
-	return nil
 }
 
 func eventType(v *node) (string, error) {
@@ -1190,15 +1207,18 @@ func (p *fileParser) accountRef(v *node, connected bool) (*Account, error) {
 	}
 	a := p.s.accts[name]
 	if a == nil {
+		if p.broken[name] { // its accounts may be what was refused
+			return nil, errBroken
+		}
 		if c := p.s.names[name]; c != nil {
 			return nil, errAt(v.pos, "customer %s has %d accounts: name one (%s)", name, len(c.Accounts), accountNames(c))
-		}
-		if p.broken[name] {
-			return nil, errBroken
 		}
 		return nil, errAt(v.pos, "%s", unknown("account", name, p.accountNames()))
 	}
 	if connected && !p.connected[name] {
+		if p.connectRefused {
+			return nil, errBroken
+		}
 		return nil, errAt(v.pos, "account %s is not connected at this step: a `connect: %s` step comes first", name, name)
 	}
 	return a, nil
@@ -1227,6 +1247,9 @@ func (p *fileParser) bankOf(v *node) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if p.broken[name] { // its bank may be what was refused
+		return "", errBroken
+	}
 	if a := p.s.accts[name]; a != nil {
 		if a.Institution == "" {
 			return "", errAt(v.pos, "%s is the world's own customer: name the bank by its code instead", name)
@@ -1238,9 +1261,6 @@ func (p *fileParser) bankOf(v *node) (string, error) {
 	}
 	if code, err := institution(v); err == nil {
 		return code, nil
-	}
-	if p.broken[name] {
-		return "", errBroken
 	}
 	return "", errAt(v.pos, "%s", unknown("bank, customer or account", name, append(p.allNames(), bankCodes()...)))
 }
@@ -1275,45 +1295,56 @@ func (p *fileParser) allNames() []string {
 
 // --- expectations
 
-func (p *fileParser) expectations(v *node) ([]*Expectation, error) {
+// expectations reads expect:, each path and its value on its own.
+func (p *fileParser) expectations(v *node) []*Expectation {
 	if v.kind != kMap || len(v.keys) == 0 {
-		return nil, errAt(v.pos, "expect: is a mapping of paths to values, e.g. {http: 200, account.balance: 500000}; found %s", v.what())
+		p.ok(errAt(v.pos, "expect: is a mapping of paths to values, e.g. {http: 200, account.balance: 500000}; found %s", v.what()))
+		return nil
 	}
-	if err := commaCut(v); err != nil {
-		return nil, err
+	if !p.ok(commaCut(v)) {
+		return nil
 	}
 	var out []*Expectation
 	for i, k := range v.keys {
-		e := &Expectation{Path: k.value, Matcher: MatchEqual, Want: v.vals[i], pos: k.pos}
-		if err := checkPath(k); err != nil {
-			return nil, err
+		if e, err := p.expectation(k, v.vals[i]); p.ok(err) {
+			out = append(out, e)
 		}
-		want := v.vals[i]
-		if want.kind == kMap {
-			if len(want.keys) != 1 {
-				return nil, errAt(want.pos, "a matcher is one of %s, e.g. {gt: 0}", strings.Join(matchers, ", "))
-			}
-			m := want.keys[0]
-			if !slices.Contains(matchers, m.value) {
-				return nil, errAt(m.pos, "%s", unknown("matcher", m.value, matchers))
-			}
-			e.Matcher, e.Want = m.value, want.vals[0]
-			if err := checkMatcher(e); err != nil {
-				return nil, err
-			}
-		} else if want.kind == kSeq {
-			return nil, errAt(want.pos, "expect a list's items by index (data.0.amount) or its length ({len: 3})")
-		}
-		if e.Matcher != "matches" { // a regular expression's {n} is a quantifier
-			if err := p.templates(e.Want); err != nil {
-				return nil, err
-			}
-		}
-		out = append(out, e)
 	}
-	return out, nil
+	return out
 }
 
+func (p *fileParser) expectation(k, want *node) (*Expectation, error) {
+	e := &Expectation{Path: k.value, Matcher: MatchEqual, Want: want, pos: k.pos}
+	if err := checkPath(k); err != nil {
+		return nil, err
+	}
+	if want.kind == kMap {
+		if len(want.keys) != 1 {
+			return nil, errAt(want.pos, "a matcher is one of %s, e.g. {gt: 0}", strings.Join(matchers, ", "))
+		}
+		m := want.keys[0]
+		if !slices.Contains(matchers, m.value) {
+			return nil, errAt(m.pos, "%s", unknown("matcher", m.value, matchers))
+		}
+		e.Matcher, e.Want = m.value, want.vals[0]
+		if err := checkMatcher(e); err != nil {
+			return nil, err
+		}
+	} else if want.kind == kSeq {
+		return nil, errAt(want.pos, "expect a list's items by index (data.0.amount) or its length ({len: 3})")
+	}
+	if e.Path == "http" {
+		if err := checkStatus(e); err != nil {
+			return nil, err
+		}
+	}
+	if e.Matcher != "matches" { // a regular expression's {n} is a quantifier
+		if err := p.templates(e.Want); err != nil {
+			return nil, err
+		}
+	}
+	return e, nil
+}
 func checkPath(k *node) error {
 	switch {
 	case k.value == "":
@@ -1368,28 +1399,53 @@ func checkMatcher(e *Expectation) error {
 	return nil
 }
 
-func (p *fileParser) saves(st *Step, v *node) error {
+// checkStatus refuses an expected http: that no status matches, said when the file
+// is read rather than as a failure when the step has run.
+func checkStatus(e *Expectation) error {
+	vals := []*node{e.Want}
+	switch e.Matcher {
+	case MatchEqual, "not":
+	case "one_of":
+		vals = e.Want.items
+	case "contains", "len":
+		return errAt(e.Want.pos, "http: is the answer's status, a number: write e.g. http: 200, http: {one_of: [200, 201]} or http: {gte: 400}")
+	default:
+		return nil
+	}
+	for _, v := range vals {
+		if v.kind == kScalar && strings.Contains(v.value, "{") { // a {reference}, known when the step runs
+			continue
+		}
+		if code, err := strconv.Atoi(v.value); v.kind != kScalar || err != nil || code < 100 || code > 599 {
+			return errAt(v.pos, "http: is the answer's status, a number from 100 to 599 such as 200 or 429; found %s", v.what())
+		}
+	}
+	return nil
+}
+
+func (p *fileParser) saves(st *Step, v *node) {
 	if v.kind != kMap || len(v.keys) == 0 {
-		return errAt(v.pos, "save: is a mapping of names to paths of the answer, e.g. {token: token}; found %s", v.what())
+		p.ok(errAt(v.pos, "save: is a mapping of names to paths of the answer, e.g. {token: token}; found %s", v.what()))
+		return
 	}
 	for i, k := range v.keys {
 		if !nameRE.MatchString(k.value) {
-			return errAt(k.pos, "a saved name uses lower-case letters, digits and _, starting with a letter; found %q", k.value)
+			p.ok(errAt(k.pos, "a saved name uses lower-case letters, digits and _, starting with a letter; found %q", k.value))
+			continue
 		}
 		if p.s.names[k.value] != nil || p.s.accts[k.value] != nil || k.value == "keys" {
-			return errAt(k.pos, "%q names a customer or account already: save under another name", k.value)
+			p.ok(errAt(k.pos, "%q names a customer or account already: save under another name", k.value))
+			continue
 		}
+		p.vars[k.value] = true // named, even if its path is refused: {name} later is not refused for it
 		path, err := str(v.vals[i], "save")
-		if err != nil {
-			return err
+		if err == nil {
+			err = checkPath(&node{value: path, pos: v.vals[i].pos})
 		}
-		if err := checkPath(&node{value: path, pos: v.vals[i].pos}); err != nil {
-			return err
+		if p.ok(err) {
+			st.Save = append(st.Save, SaveSpec{Var: k.value, Path: path, pos: k.pos})
 		}
-		st.Save = append(st.Save, SaveSpec{Var: k.value, Path: path, pos: k.pos})
-		p.vars[k.value] = true
 	}
-	return nil
 }
 
 // --- templates: {adam} in paths, bodies and expected values
@@ -1448,7 +1504,7 @@ func (p *fileParser) checkTemplate(at pos, s string) ([]string, error) {
 
 func (p *fileParser) checkRef(r string) error {
 	name, field, dotted := strings.Cut(r, ".")
-	if p.broken[name] && p.s.accts[name] == nil && p.s.names[name] == nil {
+	if p.broken[name] && p.s.accts[name] == nil { // a refused name, or a customer whose accounts may be what was refused
 		return errBroken
 	}
 	if name == "keys" {
@@ -1460,6 +1516,9 @@ func (p *fileParser) checkRef(r string) error {
 	if !dotted {
 		switch {
 		case p.s.accts[name] != nil:
+			if !p.connected[name] && p.connectRefused {
+				return errBroken
+			}
 			if !p.connected[name] {
 				return fmt.Errorf("account %s is not connected at this step, so it has no ID yet: a `connect: %s` step comes first", name, name)
 			}
@@ -1485,6 +1544,9 @@ func (p *fileParser) checkRef(r string) error {
 		return fmt.Errorf("customer %s has several accounts: name one (%s) for its %s", name, accountNames(p.s.names[name]), field)
 	}
 	if field == "id" && !p.connected[name] {
+		if p.connectRefused {
+			return errBroken
+		}
 		return fmt.Errorf("account %s is not connected at this step, so it has no ID yet", name)
 	}
 	return nil
@@ -1554,16 +1616,28 @@ func expand(s string, look func(ref string) (string, error)) (string, error) {
 
 // --- scalar readers
 
-func onlyFields(n *node, allowed []string, what string) error {
-	if err := commaCut(n); err != nil {
-		return err
+// fields refuses each key of n that is not allowed, or the amount cut at a comma
+// that made one; the allowed keys are checked still.
+func (p *fileParser) fields(n *node, allowed []string, what string) {
+	if !p.ok(commaCut(n)) {
+		return
 	}
 	for _, k := range n.keys {
 		if !slices.Contains(allowed, k.value) {
-			return errAt(k.pos, "%s", unknown(what, k.value, allowed))
+			p.ok(errAt(k.pos, "%s", unknown(what, k.value, allowed)))
 		}
 	}
-	return nil
+}
+
+// misspelt says whether an unknown key of n was taken for key: refused as its
+// misspelling, key is not said to be missing as well.
+func misspelt(n *node, allowed []string, key string) bool {
+	for _, k := range n.keys {
+		if !slices.Contains(allowed, k.value) && didYouMean(k.value, allowed) == key {
+			return true
+		}
+	}
+	return false
 }
 
 // commaCut finds an amount a {…} mapping cut at its comma: "NGN 5" then a key "000".

@@ -81,6 +81,17 @@ func TestRefusals(t *testing.T) {
 		{"nested matcher", head + "  - connect: adam\n    expect: {data: {len: {gte: 1}}}\n", `f.yaml:11:26: matchers do not nest: len takes a number, e.g. {len: 3}; to say "at least one", expect the first item: data.0: {any: true}`},
 		{"data_sync word", "scenario: t\nsettings: {data_sync: yes}\nsteps: [{advance: 1m}]\n", `f.yaml:2:23: data_sync is enabled or disabled (true or false), not "yes"`},
 		{"indentation", head + "  - connect: adam\n     expect: {http: 200}\n", `f.yaml:10:14: YAML: mapping value is not allowed in this context: check the indentation of this line and the next (a step's fields line up under its first word), and quote values that hold ": "`},
+		// A status no answer has is refused when the file is read, not as a failure once run.
+		{"http not a number", head + "  - connect: adam\n    expect: {http: \"two hundred\"}\n", `f.yaml:11:20: http: is the answer's status, a number from 100 to 599 such as 200 or 429; found "two hundred"`},
+		{"http out of range", head + "  - connect: adam\n    expect: {http: 20}\n", `f.yaml:11:20: http: is the answer's status, a number from 100 to 599 such as 200 or 429; found "20"`},
+		{"http one_of a word", head + "  - connect: adam\n    expect: {http: {one_of: [200, ok]}}\n", `f.yaml:11:35: http: is the answer's status, a number from 100 to 599 such as 200 or 429; found "ok"`},
+		{"http not a word", head + "  - connect: adam\n    expect: {http: {not: error}}\n", `f.yaml:11:26: http: is the answer's status, a number from 100 to 599 such as 200 or 429; found "error"`},
+		{"http contains", head + "  - connect: adam\n    expect: {http: {contains: 2}}\n", `f.yaml:11:31: http: is the answer's status, a number: write e.g. http: 200, http: {one_of: [200, 201]} or http: {gte: 400}`},
+		// The library's "non-map value is specified" and "map key-value is pre-defined", in plain words.
+		{"item under a key with a value", head + "  - connect: adam\n  - advance: 1m\n    - sync: adam\n", "f.yaml:12:5: YAML: this list item lines up with `advance:` on line 11, a key that has its value already, so it belongs to nothing: for a new item of the list, line its `-` up with the one on line 11 (column 3)"},
+		{"item under a top key", "scenario: t\ncustomers:\n  a: {}\n- b: {}\nsteps: [{advance: 1m}]\n", "f.yaml:4:1: YAML: this list item lines up with `customers:` on line 2, a key that has its value already, so it belongs to nothing: move it to the column of the list it belongs to"},
+		{"word without a colon", "scenario: t\nabout\nsteps: [{advance: 1m}]\n", "f.yaml:2:1: YAML: \"about\" stands where a key of the mapping goes (it lines up with `scenario:` on line 1) but is not a `key: value`: add the colon, or move it onto the line above if it goes on from there"},
+		{"line indented too far", "scenario: t\ncustomers:\n  tola:\n    institution: \"058\"\n      balance: 5\nsteps: [{advance: 1m}]\n", "f.yaml:5:7: YAML: this line is indented further than `institution:` on line 4, which has its value already: line it up with `institution:` (column 5) for a field of the same mapping, or quote a value that goes on over lines"},
 		{"unknown bank in outage", head + "  - outage: Acess Bank\n    for: 1h\n", `f.yaml:10:13: unknown bank, customer or account "Acess Bank"; use one of 011, 032, 033, 035, 044, 050, 057, 058, 070, 101, 214, 221, 232, 559, adam, bola, bola_a, bola_b`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -118,15 +129,121 @@ f.yaml:8:11: account cy is not connected at this step: a ` + "`connect: cy`" + `
 
 // A step that refers to a customer refused above is not refused again for it: one
 // mistake in a customer says one thing, not one more for every step that names it.
+// The customer is still defined, so the steps are checked for their own mistakes
+// (duo_gtb is never connected) and a name it does not know is told of it.
 func TestRefusedCustomerIsSaidOnce(t *testing.T) {
 	src := "scenario: t\ncustomers:\n  bola: {institution: \"058\", mfa: sms}\n  duo: {accounts: {duo_gtb: {institution: \"058\"}}, mfa: sms}\n" +
 		"steps:\n  - connect: bola\n  - bank: bola\n    credit: NGN 100\n  - sync: duo_gtb\n  - call: GET /accounts/{bola.id}\n  - sync: nobody\n"
 	_, err := Parse("f.yaml", []byte(src))
 	want := `f.yaml:3:35: unknown mfa "sms"; use one of captcha, none, otp, security_question, token
 f.yaml:4:57: unknown mfa "sms"; use one of captcha, none, otp, security_question, token
-f.yaml:11:11: unknown account "nobody"; there is none to use`
+f.yaml:9:11: account duo_gtb is not connected at this step: a ` + "`connect: duo_gtb`" + ` step comes first
+f.yaml:11:11: unknown account "nobody"; use one of bola, duo_gtb`
 	if err == nil || err.Error() != want {
 		t.Fatalf("refusals:\n%v\nwant:\n%s", err, want)
+	}
+}
+
+// Every field of the world and of each customer is checked on its own, so one
+// mistake does not hide the next: a new user needed a run per mistake.
+func TestWorldAndCustomerMistakesTogether(t *testing.T) {
+	src := "scenario: t\nstart: yesterday\nseed: abc\ncustomers:\n  tola: {institution: 58, name: [Tola], balance: true}\n" +
+		"  bola: {accounts: {b1: {institution: \"999\"}, b2: {}}, mfa: sms}\n  cy: {world: 9, mfa: otp}\nsteps:\n  - advance: 1m\n"
+	_, err := Parse("f.yaml", []byte(src))
+	want := `f.yaml:2:8: start "yesterday" is not a time: write 2021-08-20T13:00:00+01:00 (or without the zone, in Lagos time)
+f.yaml:3:7: seed is a whole number from 1 to 4611686018427387904; found "abc"
+f.yaml:5:23: unknown bank "58" (did you mean "058"?); use one of 011, 032, 033, 035, 044, 050, 057, 058, 070, 101, 214, 221, 232, 559
+f.yaml:5:33: name is a single value; found a list
+f.yaml:5:50: balance "true" is not an amount: write kobo as a number (500000) or naira with NGN (NGN 5,000.50)
+f.yaml:6:39: unknown bank "999" (did you mean "559"?); use one of 011, 032, 033, 035, 044, 050, 057, 058, 070, 101, 214, 221, 232, 559
+f.yaml:6:51: account b2 needs institution: the bank's CBN code, e.g. "058"
+f.yaml:6:61: unknown mfa "sms"; use one of captcha, none, otp, security_question, token
+f.yaml:7:15: world is a whole number from 0 to 5; found "9"
+f.yaml:7:18: customer cy is the world's own customer 9: it takes no mfa (the world made it); drop world: to describe a new customer`
+	if err == nil || err.Error() != want {
+		t.Fatalf("refusals:\n%v\nwant:\n%s", err, want)
+	}
+}
+
+// A customer with a mistake in a field is still defined: a step's misspelling of
+// its name is told of it (it said "there is none to use"), and the steps that
+// name it are checked for their own mistakes (they were skipped).
+func TestRefusedCustomerStillDefined(t *testing.T) {
+	for _, tc := range []struct{ src, want string }{
+		{"scenario: t\ncustomers:\n  tola: {institution: \"058\", nmae: Tola}\nsteps:\n  - connect: tola\n  - sync: tolla\n",
+			`f.yaml:3:30: unknown customer field "nmae" (did you mean "name"?); use one of account_type, accounts, auth_method, balance, institution, mfa, name, password, profile, username, world
+f.yaml:6:11: unknown account "tolla" (did you mean "tola"?); use one of tola`},
+		{"scenario: t\ncustomers:\n  tola: {institution: \"058\", mfa: sms}\nsteps:\n  - connect: tola\n  - webhook: account_update\n    account: tola\n" +
+			"  - bank: tola\n    debit: NGN -5\n  - sync: tola\n    expect: {status: {gtt: 3}}\n",
+			`f.yaml:3:35: unknown mfa "sms"; use one of captcha, none, otp, security_question, token
+f.yaml:6:14: unknown event type "account_update" (did you mean "account_updated"?); use one of account_connected, account_reauthorized, account_unlinked, account_updated, jobs.update, reauthorisation_required, sync_failed (mono.events. and mono.accounts. may be left out)
+f.yaml:9:12: debit: "NGN -5" is not an amount: write naira with digits and optional thousands commas, such as 5000 or 5,000.50
+f.yaml:11:23: unknown matcher "gtt" (did you mean "gt"?); use one of absent, any, contains, gt, gte, len, lt, lte, matches, not, one_of`},
+	} {
+		if _, err := Parse("f.yaml", []byte(tc.src)); err == nil || err.Error() != tc.want {
+			t.Errorf("%s\nrefusals:\n%v\nwant:\n%s", tc.src, err, tc.want)
+		}
+	}
+}
+
+// Every step and each of its fields is checked on its own: a new user's steps
+// showed these mistakes over two runs (a step naming a customer refused above was
+// skipped whole, and a step stopped at its first mistake).
+func TestStepMistakesTogether(t *testing.T) {
+	src := "scenario: t\ncustomers:\n  tola: {institution: \"058\", mfa: sms}\nsteps:\n  - connect: tola\n" +
+		"  - webhook: account_update\n    account: tola\n  - bank: tola\n    debit: NGN -5\n  - bank: tola\n    debit: 0\n" +
+		"  - sync: tola\n    expect: {status: {gtt: 3}}\n  - webhooks: [account_conected]\n  - receiver: sideways\n" +
+		"  - outage: tola\n    for: forever\n  - settings: {auto_sync: 5h}\n" +
+		"  - call: GET /accounts/{tola}\n    at: never\n    timeout: soon\n    key: [a]\n    expect: {code: {gtt: 1}, data: {len: x}}\n"
+	_, err := Parse("f.yaml", []byte(src))
+	want := `f.yaml:3:35: unknown mfa "sms"; use one of captcha, none, otp, security_question, token
+f.yaml:6:14: unknown event type "account_update" (did you mean "account_updated"?); use one of account_connected, account_reauthorized, account_unlinked, account_updated, jobs.update, reauthorisation_required, sync_failed (mono.events. and mono.accounts. may be left out)
+f.yaml:9:12: debit: "NGN -5" is not an amount: write naira with digits and optional thousands commas, such as 5000 or 5,000.50
+f.yaml:11:12: debit must be more than zero
+f.yaml:13:23: unknown matcher "gtt" (did you mean "gt"?); use one of absent, any, contains, gt, gte, len, lt, lte, matches, not, one_of
+f.yaml:14:16: unknown event type "account_conected" (did you mean "account_connected"?); use one of account_connected, account_reauthorized, account_unlinked, account_updated, jobs.update, reauthorisation_required, sync_failed (mono.events. and mono.accounts. may be left out)
+f.yaml:15:15: receiver: is down, up, {status: 500} or {slow: 15s}; found "sideways"
+f.yaml:17:10: for: "forever" is not a duration: ` + durationMsg + `
+f.yaml:18:27: auto_sync "5h" is not offered; use off, 6h, 12h or 24h
+f.yaml:20:9: at "never" is not a time: write 2021-08-20T13:00:00+01:00 (or without the zone, in Lagos time)`
+	if err == nil || err.Error() != want {
+		t.Fatalf("refusals:\n%v\nwant:\n%s", err, want)
+	}
+	// The last step's other mistakes, past the ten said above, are each said too.
+	_, err = Parse("f.yaml", []byte("scenario: t\nsteps:\n  - call: GET /accounts\n    at: never\n    timeout: soon\n    key: [a]\n    expect: {code: {gtt: 1}, data: {len: x}}\n"))
+	want = `f.yaml:4:9: at "never" is not a time: write 2021-08-20T13:00:00+01:00 (or without the zone, in Lagos time)
+f.yaml:5:14: timeout: "soon" is not a duration: ` + durationMsg + `
+f.yaml:6:10: key is a single value; found a list
+f.yaml:7:21: unknown matcher "gtt" (did you mean "gt"?); use one of absent, any, contains, gt, gte, len, lt, lte, matches, not, one_of
+f.yaml:7:42: len is a whole number from 0 to 2147483647; found "x"`
+	if err == nil || err.Error() != want {
+		t.Fatalf("refusals:\n%v\nwant:\n%s", err, want)
+	}
+}
+
+// A mistake that makes later checks meaningless stops them, and only them: after a
+// refused connect:, no step is refused for an account not connected; after a
+// refused start:, none for moving the clock backwards.
+func TestRefusalsDoNotCascade(t *testing.T) {
+	for _, tc := range []struct{ src, want string }{
+		{head + "  - connect: [adam]\n  - sync: adam\n  - call: GET /accounts/{adam}\n  - advance: 5\n",
+			"f.yaml:10:14: account is a single value; found a list\nf.yaml:13:14: advance: \"5\" is not a duration: " + durationMsg},
+		{"scenario: t\nstart: yesterday\nsteps:\n  - at: 2021-08-20T13:00:00+01:00\n  - advance: 5\n",
+			"f.yaml:2:8: start \"yesterday\" is not a time: write 2021-08-20T13:00:00+01:00 (or without the zone, in Lagos time)\nf.yaml:5:14: advance: \"5\" is not a duration: " + durationMsg},
+		{"scenario: t\nstpes:\n  - advance: 1m\n", `f.yaml:2:1: unknown field "stpes" (did you mean "steps"?); use one of about, customers, keys, scenario, seed, settings, start, steps, world_customers`},
+	} {
+		if _, err := Parse("f.yaml", []byte(tc.src)); err == nil || err.Error() != tc.want {
+			t.Errorf("%s\nrefusals:\n%v\nwant:\n%s", tc.src, err, tc.want)
+		}
+	}
+}
+
+// An http: status may be quoted, a matcher's numbers, or a saved {name}.
+func TestStatusesRead(t *testing.T) {
+	src := head + "  - connect: adam\n    expect: {http: \"200\"}\n  - sync: adam\n    expect: {http: {one_of: [200, 202]}}\n    save: {status: http}\n" +
+		"  - sync: adam\n    expect: {http: \"{status}\", header.Retry-After: {not: \"120\"}}\n  - sync: adam\n    expect: {http: {gte: 400}, body: {matches: \"^2\"}}\n"
+	if _, err := Parse("f.yaml", []byte(src)); err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -3,6 +3,7 @@ package scenario_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"encoding/xml"
 	"log/slog"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"sandbank/api"
 	"sandbank/scenario"
@@ -174,4 +176,39 @@ func firstDiff(a, b []byte) string {
 		}
 	}
 	return "one is a prefix of the other"
+}
+
+// A served scenario stopped while a step waits for its at: says so in the user's
+// words: it said "the clock never reached …: context canceled".
+func TestServedStepStoppedBeforeItsTime(t *testing.T) {
+	ctx := context.Background()
+	s, err := scenario.Parse("s.yaml", []byte("scenario: t\nsteps:\n  - serve: {clock: paused}\n  - at: +1h\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, h, err := host(ctx, s.WorldOptions(filepath.Join(t.TempDir(), "world.db")), scenario.ReceiverURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	sv, err := scenario.Serve(ctx, s, w, h, scenario.ReceiverURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sv.Start(ctx)
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) {
+		b, _ := json.Marshal(sv.Status())
+		if bytes.Contains(b, []byte(`"state":"waiting"`)) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("step 2 never waited: %s", b)
+		}
+	}
+	sv.Stop()
+	var out bytes.Buffer
+	sv.Verdicts(&out)
+	if want := "✗ s.yaml:4 step 2 (at: +1h): sandbank was stopped before the virtual clock reached 2026-11-02T10:00:00Z\n"; !strings.Contains(out.String(), want) {
+		t.Fatalf("verdicts:\n%s\nwant the line\n%s", out.String(), want)
+	}
 }

@@ -119,6 +119,9 @@ func yamlError(err error) error {
 		if open := unclosedFlow(ye.GetToken()); open != nil && strings.Contains(msg, "must be specified") {
 			return &posError{pos: tokenPos(open), msg: unclosedMsg(open)}
 		}
+		if plain := indentationMsg(msg, ye.GetToken()); plain != "" {
+			return &posError{pos: tokenPos(ye.GetToken()), msg: "YAML: " + plain}
+		}
 		return &posError{pos: tokenPos(ye.GetToken()), msg: "YAML: " + msg}
 	}
 	return &posError{pos: pos{1, 1}, msg: "YAML: " + err.Error()}
@@ -163,6 +166,55 @@ func unclosedFlow(tk *token.Token) *token.Token {
 		}
 	}
 	return open
+}
+
+// indentationMsg says in plain words the library's two indentation errors whose
+// own words ("non-map value is specified", "map key-value is pre-defined") tell a
+// reader nothing, naming the key above that the line is read against; "" for others.
+func indentationMsg(msg string, tk *token.Token) string {
+	if tk == nil || tk.Position == nil {
+		return ""
+	}
+	col := tk.Position.Column
+	switch {
+	case strings.Contains(msg, "non-map value is specified"): // at the column of a mapping's keys, not a key
+		key := keyBefore(tk, func(c int) bool { return c == col })
+		if key == nil {
+			return ""
+		}
+		if tk.Type != token.SequenceEntryType {
+			return fmt.Sprintf("%q stands where a key of the mapping goes (it lines up with `%s:` on line %d) but is not a `key: value`: add the colon, or move it onto the line above if it goes on from there",
+				tk.Value, key.Value, key.Position.Line)
+		}
+		msg := fmt.Sprintf("this list item lines up with `%s:` on line %d, a key that has its value already, so it belongs to nothing", key.Value, key.Position.Line)
+		for t := tk.Prev; t != nil; t = t.Prev {
+			if t.Type == token.SequenceEntryType && t.Position != nil && t.Position.Column < col {
+				return msg + fmt.Sprintf(": for a new item of the list, line its `-` up with the one on line %d (column %d)", t.Position.Line, t.Position.Column)
+			}
+		}
+		return msg + ": move it to the column of the list it belongs to"
+	case strings.Contains(msg, "map key-value is pre-defined"): // deeper than a key whose value is given
+		key := keyBefore(tk, func(c int) bool { return c < col })
+		if key == nil {
+			return ""
+		}
+		return fmt.Sprintf("this line is indented further than `%s:` on line %d, which has its value already: line it up with `%s:` (column %d) for a field of the same mapping, or quote a value that goes on over lines",
+			key.Value, key.Position.Line, key.Value, key.Position.Column)
+	}
+	return ""
+}
+
+// keyBefore is the nearest mapping key on a line above tk whose column suits.
+func keyBefore(tk *token.Token, suits func(col int) bool) *token.Token {
+	for t := tk.Prev; t != nil; t = t.Prev {
+		if t.Position == nil || t.Position.Line >= tk.Position.Line || t.Next == nil || t.Next.Type != token.MappingValueType {
+			continue
+		}
+		if suits(t.Position.Column) {
+			return t
+		}
+	}
+	return nil
 }
 
 func closes(open, end *token.Token) bool {
