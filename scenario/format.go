@@ -1251,8 +1251,11 @@ func (p *fileParser) bankOf(v *node) (string, error) {
 		return "", errBroken
 	}
 	if a := p.s.accts[name]; a != nil {
-		if a.Institution == "" {
+		switch {
+		case a.Institution == "" && a.Customer.World >= 0:
 			return "", errAt(v.pos, "%s is the world's own customer: name the bank by its code instead", name)
+		case a.Institution == "":
+			return "", errAt(v.pos, "%s's bank is drawn when the world is made, so this step cannot know it: give %s an institution: (a bank code such as \"058\"), or name the bank by its code here", name, a.Customer.Name)
 		}
 		return a.Institution, nil
 	}

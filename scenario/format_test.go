@@ -74,6 +74,8 @@ func TestRefusals(t *testing.T) {
 		{"expect_call before serve", head + "  - expect_call: GET /accounts\n", `f.yaml:10:18: expect_call: waits for a call of the app under test, so it comes after serve:`},
 		{"within before serve", head + "  - webhook: account_updated\n    within: 5m\n", `f.yaml:11:13: within: is for steps after serve:, which wait for the app under test`},
 		{"two serves", head + "  - serve: now\n  - serve: again\n", `f.yaml:11:12: a scenario has one serve: step; step 1 is one already`},
+		{"outage of a customer with no bank yet", "scenario: t\ncustomers:\n  tola: {}\nsteps:\n  - outage: tola\n    for: 1h\n",
+			`f.yaml:5:13: tola's bank is drawn when the world is made, so this step cannot know it: give tola an institution: (a bank code such as "058"), or name the bank by its code here`},
 		{"outage without for", head + "  - outage: adam\n", `f.yaml:10:13: an outage step needs for: (how long the bank is down, e.g. 15m) or end: true`},
 		{"latency too long", head + "  - latency: \"044\"\n    delay: 2m\n", `f.yaml:11:12: a latency is at most 1m0s`},
 		{"save over a name", head + "  - connect: adam\n    save: {adam: id}\n", `f.yaml:11:12: "adam" names a customer or account already: save under another name`},
