@@ -604,7 +604,12 @@ func TestWebhooksAttemptsPages(t *testing.T) {
 	}
 	h := newHarness(t, w, harnessOpts{})
 	h.press("2")
-	h.contains("retry #8", "ATTEMPTS newest first", "#7 ", "#4 ", "… 3 earlier · [ older")
+	// The list names the attempt to come, as the detail does beside the seven made:
+	// "retry #8" read as eight made.
+	h.contains("↻ next #8", "next attempt in", "ATTEMPTS newest first", "#7 ", "#4 ", "… 3 earlier · [ older")
+	if strings.Contains(h.screen(), "retry #") {
+		t.Fatalf("the list still says retry #N:\n%s", h.screen())
+	}
 	if strings.Contains(h.screen(), "#3 ") {
 		t.Fatal("the first page shows more than the newest four attempts")
 	}

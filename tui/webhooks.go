@@ -427,8 +427,8 @@ func deliveryBadge(ev engine.Event) string {
 	case engine.DeliverySkipped:
 		return "– skipped"
 	}
-	if n := ev.AttemptsMade; n > 0 {
-		return "↻ retry #" + itoa(n+1)
+	if n := ev.AttemptsMade; n > 0 { // the attempt to come, as the detail's "next attempt in …" beside #1–#n
+		return "↻ next #" + itoa(n+1)
 	}
 	return "… pending"
 }
