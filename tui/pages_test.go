@@ -9,6 +9,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"sandbank/engine"
 	"sandbank/simulator"
@@ -674,5 +675,30 @@ func TestBankConsoleAnswerAt80(t *testing.T) {
 	}
 	if n == 0 {
 		t.Fatal("no customer with a security question")
+	}
+}
+
+// The webhook page's title counts the events in the log when they are all loaded,
+// and says "loaded" while more may be past the end: "Webhook events 200" read as a
+// total, and became 400 after G.
+func TestWebhooksTitleSaysLoaded(t *testing.T) {
+	w := newTestWorld(t) // six events
+	h := newHarness(t, w, harnessOpts{})
+	wp := h.m.pages[pageWebhooks].(*webhooksPage)
+	wp.limit = 5
+	h.press("2")
+	h.contains("Webhook events 5 loaded · newest first")
+	h.press("end") // the end of what is loaded: the rest load
+	h.contains("Webhook events 6 · newest first")
+
+	// At 80 columns the list is 40 cells wide: "200 loaded" keeps its word, the
+	// order goes.
+	wp.events, wp.more = make([]engine.Event, 200), true
+	for i := range wp.events {
+		wp.events[i].CreatedAt = w.clock.Now()
+	}
+	title, _, _ := strings.Cut(ansi.Strip(wp.listView(40)), "\n")
+	if title = strings.TrimRight(title, " "); title != " Webhook events 200 loaded" {
+		t.Fatalf("the title at 40 cells: %q", title)
 	}
 }
