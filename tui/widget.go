@@ -578,8 +578,14 @@ func (m *widgetModal) fill() tea.Cmd {
 			return nil
 		}
 		c := cs[0]
-		for i, x := range cs { // the next one after what is typed
-			if strings.EqualFold(x.Username, m.inputs[0].Value()) {
+		for i, x := range cs {
+			if !strings.EqualFold(x.Username, strings.TrimSpace(m.inputs[0].Value())) {
+				continue
+			}
+			// The customer typed (or left there by an expired step) keeps the field:
+			// their password is filled. Once it is, the next press goes on to the next.
+			c = x
+			if m.inputs[1].Value() == x.Password {
 				c = cs[(i+1)%len(cs)]
 			}
 		}
@@ -825,20 +831,25 @@ func (m *widgetModal) field0() string {
 
 func (m *widgetModal) loginHint(iw int) []string {
 	st := m.sh.styles
-	out := []string{st.Faint.Render("Sandbox — test credentials (ctrl+f fills):")}
 	if m.reauth() {
+		out := []string{st.Faint.Render("Sandbox — test credentials (ctrl+f fills):")}
 		if c, ok := m.customerFor(m.customerID); ok {
 			out = append(out, st.Faint.Render("  "+c.Username+" / "+c.Password+"  (the password at the bank now)"))
 		}
 		return out
 	}
 	cs := m.bankCustomers()
+	fills := "ctrl+f fills"
+	if len(cs) > 1 {
+		fills = "ctrl+f fills, again for the next"
+	}
+	out := []string{st.Faint.Render("Sandbox — test credentials (" + fills + "):")}
 	if len(cs) == 0 && m.customers == nil {
 		return append(out, st.Faint.Render("  "+m.sh.spinner()+" finding this bank's customers…"))
 	}
 	for i, c := range cs {
 		if i == 3 {
-			out = append(out, st.Faint.Render("  … and "+itoa(len(cs)-3)+" more (ctrl+f again for the next)"))
+			out = append(out, st.Faint.Render("  … and "+itoa(len(cs)-3)+" more"))
 			break
 		}
 		out = append(out, st.Faint.Render(clip("  "+c.Username+" / "+c.Password+"  ("+c.Name+", MFA "+c.MFA.Badge()+")", iw)))
