@@ -355,7 +355,7 @@ func (m *widgetModal) close() tea.Cmd {
 	if m.status() == engine.WidgetSuccess && m.err == "" {
 		id = m.acct.ID
 	}
-	open := id != "" && !reauth
+	open := m.opensAccount()
 	return func() tea.Msg {
 		if open {
 			return tea.BatchMsg{
@@ -365,6 +365,19 @@ func (m *widgetModal) close() tea.Cmd {
 		}
 		return widgetClosedMsg{accountID: id, reauth: reauth}
 	}
+}
+
+// opensAccount: closing opens the account just connected (close does).
+func (m *widgetModal) opensAccount() bool {
+	return m.status() == engine.WidgetSuccess && m.err == "" && m.acct.ID != "" && !m.reauth()
+}
+
+// doneWords is what enter (and esc) do at the end: open the account connected, or close.
+func (m *widgetModal) doneWords() string {
+	if m.opensAccount() {
+		return "open the account"
+	}
+	return "close"
 }
 
 // pageURL is the session's page: the same widget, in a browser.
@@ -664,7 +677,11 @@ func (m *widgetModal) ShortHelp() []key.Binding {
 	case engine.WidgetAccount:
 		return []key.Binding{k.Up, k.Down, withHelp(k.Submit, "link this account"), k.Browser, closeKey}
 	case engine.WidgetSuccess, engine.WidgetLocked, engine.WidgetExpired:
-		return []key.Binding{withHelp(k.Submit, "done")}
+		done := withHelp(k.Submit, m.doneWords())
+		if m.phone { // esc hides it first: the help says so
+			return []key.Binding{done, closeKey}
+		}
+		return []key.Binding{done}
 	}
 	return []key.Binding{closeKey}
 }
@@ -917,7 +934,7 @@ func (m *widgetModal) doneView(iw int) []string {
 			out = append(out, st.Value.Render("Sync: "+text))
 		}
 	}
-	out = append(out, "", st.Key.Render("enter")+st.Muted.Render(" done"))
+	out = append(out, "", st.Key.Render("enter")+st.Muted.Render(" "+m.doneWords()))
 	return out
 }
 

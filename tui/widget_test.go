@@ -332,3 +332,23 @@ func TestWidgetFillKeepsTheTypedCustomer(t *testing.T) {
 	h.press("enter")
 	h.contains("asks for a one-time password") // femi.onyeka signs in, not chioma.suleiman
 }
+
+// The widget's last screen says what enter does — it opens the account connected
+// ("enter done" did not say so) — and with the phone open, that esc hides it first;
+// the keys after it do what the help then says.
+func TestWidgetDoneSaysWhatEnterDoes(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{})
+	h.press("c", "down", "down", "enter", "ctrl+f", "enter", "ctrl+p", "ctrl+f", "enter") // Zenith Bank, the phone open
+	h.contains("✓ Connected FEMI NWANKWO", "The customer's phone", "enter open the account • esc hide the phone")
+	if strings.Contains(h.screen(), "done") {
+		t.Errorf("the last screen still says 'done':\n%s", h.screen())
+	}
+	h.press("esc")
+	h.contains("✓ Connected FEMI NWANKWO", "enter open the account")
+	if strings.Contains(h.screen(), "The customer's phone") || strings.Contains(h.screen(), "hide the phone") {
+		t.Fatalf("esc left the phone open, or the help says it is:\n%s", h.screen())
+	}
+	h.press("enter")
+	h.contains("‹ esc FEMI NWANKWO · Zenith Bank")
+}
