@@ -348,7 +348,7 @@ var accountColumns = []column{
 	{title: "LIVE", width: 8, right: true},
 	{title: "DRIFT", width: 9, right: true},
 	{title: "STATUS", width: 10},
-	{title: "SYNCED", width: 9},
+	{title: "SYNCED", width: 11}, // ago's longest: "16h 42m ago"
 	{title: "MFA", width: 8, drop: 3},
 	{title: "HOOKS", width: 5, drop: 2},
 }

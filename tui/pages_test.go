@@ -702,3 +702,19 @@ func TestWebhooksTitleSaysLoaded(t *testing.T) {
 		t.Fatalf("the title at 40 cells: %q", title)
 	}
 }
+
+// The dashboard's SYNCED column fits its values at 120 and 80 columns: at 120x35
+// it showed "16h 42m …".
+func TestAccountsSyncedColumnFits(t *testing.T) {
+	w := newTestWorld(t)
+	if err := w.clock.Advance(16*time.Hour + 42*time.Minute); err != nil { // inside auto-sync's 24h
+		t.Fatal(err)
+	}
+	for _, size := range [][2]int{{120, 35}, {80, 24}} {
+		h := newHarness(t, w, harnessOpts{width: size[0], height: size[1]})
+		h.contains("16h 42m ago")
+		if strings.Contains(h.screen(), "m …") || strings.Contains(h.screen(), "m a…") {
+			t.Errorf("at %dx%d the SYNCED column cuts its values:\n%s", size[0], size[1], h.screen())
+		}
+	}
+}
