@@ -718,3 +718,19 @@ func TestAccountsSyncedColumnFits(t *testing.T) {
 		}
 	}
 }
+
+// o and O re-sort the dashboard with the cursor on the account selected before, so
+// the s that follows syncs that account: the cursor stayed on row 1, another one.
+func TestAccountsSortKeepsTheSelection(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{})
+	h.press("down", "down") // ADEYEMI CONCEPTS, the third by connection
+	for _, k := range []string{"O", "o", "o", "o", "O"} {
+		h.press(k)
+		if a, _ := h.m.pages[pageAccounts].(*accountsPage).selected(); !strings.Contains(a.Name, "ADEYEMI") {
+			t.Fatalf("after %s the cursor is on %s:\n%s", k, a.Name, h.screen())
+		}
+	}
+	h.press("s")
+	h.contains("ADEYEMI CONCEPTS: synced")
+}
