@@ -537,7 +537,7 @@ func (p *accountsPage) info(w int) string {
 	case !s.DataSyncEnabled():
 		why = st.Warn.Render("✗ No webhooks: Data Sync is off for this business (Settings)")
 	case !a.receivesWebhooks(s):
-		why = st.Warn.Render("✗ No webhooks: connected before Data Sync was enabled (" + fmtShort(s.DataSyncEnabledAt) + ") — syncs still work (R4)")
+		why = st.Warn.Render("✗ No webhooks: connected before Data Sync was enabled (" + fmtShortAt(s.DataSyncEnabledAt, p.sh.now()) + ") — syncs still work (R4)")
 	default:
 		why = st.OK.Render("✓ Receives webhooks")
 	}

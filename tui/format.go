@@ -20,6 +20,16 @@ func fmtWhen(t time.Time) string {
 }
 func fmtShort(t time.Time) string { return t.In(engine.WAT).Format("2 Jan 15:04") }
 
+// fmtShortAt is fmtShort with the year when it is not the clock's ("2 Dec 2038
+// 14:45"), as fmtStamp adds the date off today: after a jump of years "2 Dec"
+// alone does not say which December.
+func fmtShortAt(t, now time.Time) string {
+	if t.In(engine.WAT).Year() != now.In(engine.WAT).Year() {
+		return t.In(engine.WAT).Format("2 Jan 2006 15:04")
+	}
+	return fmtShort(t)
+}
+
 // fmtStamp is when something happened, as a phone or a log shows it: the time on
 // the virtual today ("15:04:05"), with the date on any other day ("1 Nov 15:04"), so
 // a day's jump does not leave yesterday's times looking like today's.

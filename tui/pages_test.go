@@ -734,3 +734,16 @@ func TestAccountsSortKeepsTheSelection(t *testing.T) {
 	h.press("s")
 	h.contains("ADEYEMI CONCEPTS: synced")
 }
+
+// "Data Sync ON since …" and the dashboard's R4 line carry the year once the clock
+// is in another: after jumps of years "since 2 Nov 10:00" did not say which year.
+func TestDataSyncSinceSaysTheYear(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{width: 140, height: 30})
+	h.contains("Data Sync ON since 2 Nov 10:00 ·", "connected before Data Sync was enabled (2 Nov 10:00)")
+	if err := w.clock.Advance(60 * 24 * time.Hour); err != nil { // into 2027
+		t.Fatal(err)
+	}
+	h.send(tickMsg{clock: w.clock.State()})
+	h.contains("Data Sync ON since 2 Nov 2026 10:00 ·", "connected before Data Sync was enabled (2 Nov 2026 10:00)")
+}
