@@ -297,11 +297,16 @@ func (m *widgetModal) fillIndex(i int) int {
 
 // enter shows the step a widget state is at.
 func (m *widgetModal) enter(st engine.WidgetState) tea.Cmd {
-	prev := m.state.Status
+	prev, chosen := m.state.Status, m.state.Institution.Code
 	m.state = st
 	switch st.Status {
 	case engine.WidgetInstitution:
 		m.cursor = 0
+		for i, in := range m.insts { // back from a bank's login: on the bank chosen
+			if in.Code == chosen {
+				m.cursor = i
+			}
+		}
 	case engine.WidgetLogin:
 		if prev != engine.WidgetLogin {
 			m.inputs[0].SetValue(st.Username)

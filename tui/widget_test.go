@@ -352,3 +352,16 @@ func TestWidgetDoneSaysWhatEnterDoes(t *testing.T) {
 	h.press("enter")
 	h.contains("‹ esc FEMI NWANKWO · Zenith Bank")
 }
+
+// esc from a bank's login goes back to the list of banks with the cursor on the
+// bank chosen: it went back to the first.
+func TestWidgetBackKeepsTheBank(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{})
+	h.press("c", "down", "down", "down", "down", "enter") // United Bank for Africa
+	h.contains("Log in to United Bank for Africa")
+	h.press("esc")
+	h.contains("Select your bank", "▸ United Bank for Africa")
+	h.press("down", "enter") // the next bank, from there
+	h.contains("Log in to Fidelity Bank")
+}
