@@ -187,10 +187,25 @@ func (p *accountsPage) setAccounts(accounts []accountRow) {
 		p.keys[i] = strings.ToLower(a.Name + " " + a.Institution.Name + " " + a.Number + " " + a.ID)
 	}
 	p.refilter()
+	p.selectID(selected)
+}
+
+// selectID puts the cursor on the account id, if it is listed.
+func (p *accountsPage) selectID(id string) {
 	for i, r := range p.rows {
-		if p.all[r].ID == selected {
+		if p.all[r].ID == id {
 			p.list.selectRow(i)
 		}
+	}
+}
+
+// resort sorts again, the cursor staying on the account selected: a sync (s) right
+// after o or O is the same account's.
+func (p *accountsPage) resort() {
+	a, ok := p.selected()
+	p.refilter()
+	if ok {
+		p.selectID(a.ID)
 	}
 }
 
@@ -283,10 +298,10 @@ func (p *accountsPage) key(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, k.Sort):
 		p.sortBy = (p.sortBy + 1) % len(sortNames)
-		p.refilter()
+		p.resort()
 	case key.Matches(msg, k.Reverse):
 		p.desc = !p.desc
-		p.refilter()
+		p.resort()
 	case key.Matches(msg, k.Connect):
 		return func() tea.Msg { return openWidgetMsg{} }
 	case key.Matches(msg, k.Open):
@@ -348,7 +363,7 @@ var accountColumns = []column{
 	{title: "LIVE", width: 8, right: true},
 	{title: "DRIFT", width: 9, right: true},
 	{title: "STATUS", width: 10},
-	{title: "SYNCED", width: 9},
+	{title: "SYNCED", width: 11}, // ago's longest: "16h 42m ago"
 	{title: "MFA", width: 8, drop: 3},
 	{title: "HOOKS", width: 5, drop: 2},
 }
@@ -522,7 +537,7 @@ func (p *accountsPage) info(w int) string {
 	case !s.DataSyncEnabled():
 		why = st.Warn.Render("✗ No webhooks: Data Sync is off for this business (Settings)")
 	case !a.receivesWebhooks(s):
-		why = st.Warn.Render("✗ No webhooks: connected before Data Sync was enabled (" + fmtShort(s.DataSyncEnabledAt) + ") — syncs still work (R4)")
+		why = st.Warn.Render("✗ No webhooks: connected before Data Sync was enabled (" + fmtShortAt(s.DataSyncEnabledAt, p.sh.now()) + ") — syncs still work (R4)")
 	default:
 		why = st.OK.Render("✓ Receives webhooks")
 	}

@@ -97,7 +97,7 @@ func (m *Model) header() string {
 			auto = "auto-sync " + hours(s.AutoSync)
 		}
 		on := st.OK.Render("Data Sync ON")
-		dss = []string{on + st.Muted.Render(" since "+fmtShort(s.DataSyncEnabledAt)+" · "+auto), on + st.Muted.Render(" · "+auto), on}
+		dss = []string{on + st.Muted.Render(" since "+fmtShortAt(s.DataSyncEnabledAt, sh.now())+" · "+auto), on + st.Muted.Render(" · "+auto), on}
 	}
 	var line2 string
 	for _, ds := range dss {

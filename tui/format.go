@@ -20,6 +20,16 @@ func fmtWhen(t time.Time) string {
 }
 func fmtShort(t time.Time) string { return t.In(engine.WAT).Format("2 Jan 15:04") }
 
+// fmtShortAt is fmtShort with the year when it is not the clock's ("2 Dec 2038
+// 14:45"), as fmtStamp adds the date off today: after a jump of years "2 Dec"
+// alone does not say which December.
+func fmtShortAt(t, now time.Time) string {
+	if t.In(engine.WAT).Year() != now.In(engine.WAT).Year() {
+		return t.In(engine.WAT).Format("2 Jan 2006 15:04")
+	}
+	return fmtShort(t)
+}
+
 // fmtStamp is when something happened, as a phone or a log shows it: the time on
 // the virtual today ("15:04:05"), with the date on any other day ("1 Nov 15:04"), so
 // a day's jump does not leave yesterday's times looking like today's.
@@ -33,7 +43,8 @@ func fmtStamp(t, now time.Time) string {
 
 func fmtDate(t time.Time) string { return t.In(engine.WAT).Format("2 Jan 2006") }
 
-// ago says how long before now t was, in virtual time: "4m ago".
+// ago says how long before now t was, in virtual time: "4m ago", "16h 42m ago",
+// "45d ago", "3y ago". At most 11 cells: the dashboard's SYNCED column fits it.
 func ago(now, t time.Time) string {
 	if t.IsZero() {
 		return "never"
@@ -41,11 +52,24 @@ func ago(now, t time.Time) string {
 	d := now.Sub(t)
 	switch {
 	case d < 0:
-		return "in " + span(-d)
+		return "in " + age(-d)
 	case d < time.Minute:
 		return "just now"
 	}
-	return span(d) + " ago"
+	return age(d) + " ago"
+}
+
+// age is span for how long ago: past a month the hours do not matter ("45d"),
+// past a year the days ("3y"), so a jump of decades reads "79y", not "28920d 14h".
+func age(d time.Duration) string {
+	const day = 24 * time.Hour
+	switch {
+	case d >= 365*day:
+		return itoa(int(d/(365*day))) + "y"
+	case d >= 30*day:
+		return itoa(int(d/day)) + "d"
+	}
+	return span(d)
 }
 
 // span is a duration in its one or two largest units, as the engine writes

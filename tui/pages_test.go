@@ -9,6 +9,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"sandbank/engine"
 	"sandbank/simulator"
@@ -604,7 +605,12 @@ func TestWebhooksAttemptsPages(t *testing.T) {
 	}
 	h := newHarness(t, w, harnessOpts{})
 	h.press("2")
-	h.contains("retry #8", "ATTEMPTS newest first", "#7 ", "#4 ", "… 3 earlier · [ older")
+	// The list names the attempt to come, as the detail does beside the seven made:
+	// "retry #8" read as eight made.
+	h.contains("↻ next #8", "next attempt in", "ATTEMPTS newest first", "#7 ", "#4 ", "… 3 earlier · [ older")
+	if strings.Contains(h.screen(), "retry #") {
+		t.Fatalf("the list still says retry #N:\n%s", h.screen())
+	}
 	if strings.Contains(h.screen(), "#3 ") {
 		t.Fatal("the first page shows more than the newest four attempts")
 	}
@@ -670,4 +676,74 @@ func TestBankConsoleAnswerAt80(t *testing.T) {
 	if n == 0 {
 		t.Fatal("no customer with a security question")
 	}
+}
+
+// The webhook page's title counts the events in the log when they are all loaded,
+// and says "loaded" while more may be past the end: "Webhook events 200" read as a
+// total, and became 400 after G.
+func TestWebhooksTitleSaysLoaded(t *testing.T) {
+	w := newTestWorld(t) // six events
+	h := newHarness(t, w, harnessOpts{})
+	wp := h.m.pages[pageWebhooks].(*webhooksPage)
+	wp.limit = 5
+	h.press("2")
+	h.contains("Webhook events 5 loaded · newest first")
+	h.press("end") // the end of what is loaded: the rest load
+	h.contains("Webhook events 6 · newest first")
+
+	// At 80 columns the list is 40 cells wide: "200 loaded" keeps its word, the
+	// order goes.
+	wp.events, wp.more = make([]engine.Event, 200), true
+	for i := range wp.events {
+		wp.events[i].CreatedAt = w.clock.Now()
+	}
+	title, _, _ := strings.Cut(ansi.Strip(wp.listView(40)), "\n")
+	if title = strings.TrimRight(title, " "); title != " Webhook events 200 loaded" {
+		t.Fatalf("the title at 40 cells: %q", title)
+	}
+}
+
+// The dashboard's SYNCED column fits its values at 120 and 80 columns: at 120x35
+// it showed "16h 42m …".
+func TestAccountsSyncedColumnFits(t *testing.T) {
+	w := newTestWorld(t)
+	if err := w.clock.Advance(16*time.Hour + 42*time.Minute); err != nil { // inside auto-sync's 24h
+		t.Fatal(err)
+	}
+	for _, size := range [][2]int{{120, 35}, {80, 24}} {
+		h := newHarness(t, w, harnessOpts{width: size[0], height: size[1]})
+		h.contains("16h 42m ago")
+		if strings.Contains(h.screen(), "m …") || strings.Contains(h.screen(), "m a…") {
+			t.Errorf("at %dx%d the SYNCED column cuts its values:\n%s", size[0], size[1], h.screen())
+		}
+	}
+}
+
+// o and O re-sort the dashboard with the cursor on the account selected before, so
+// the s that follows syncs that account: the cursor stayed on row 1, another one.
+func TestAccountsSortKeepsTheSelection(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{})
+	h.press("down", "down") // ADEYEMI CONCEPTS, the third by connection
+	for _, k := range []string{"O", "o", "o", "o", "O"} {
+		h.press(k)
+		if a, _ := h.m.pages[pageAccounts].(*accountsPage).selected(); !strings.Contains(a.Name, "ADEYEMI") {
+			t.Fatalf("after %s the cursor is on %s:\n%s", k, a.Name, h.screen())
+		}
+	}
+	h.press("s")
+	h.contains("ADEYEMI CONCEPTS: synced")
+}
+
+// "Data Sync ON since …" and the dashboard's R4 line carry the year once the clock
+// is in another: after jumps of years "since 2 Nov 10:00" did not say which year.
+func TestDataSyncSinceSaysTheYear(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{width: 140, height: 30})
+	h.contains("Data Sync ON since 2 Nov 10:00 ·", "connected before Data Sync was enabled (2 Nov 10:00)")
+	if err := w.clock.Advance(60 * 24 * time.Hour); err != nil { // into 2027
+		t.Fatal(err)
+	}
+	h.send(tickMsg{clock: w.clock.State()})
+	h.contains("Data Sync ON since 2 Nov 2026 10:00 ·", "connected before Data Sync was enabled (2 Nov 2026 10:00)")
 }

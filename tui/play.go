@@ -6,6 +6,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // Play mode (sandbank scenario play FILE): a scenario file on stage. The scenario's
@@ -196,15 +197,18 @@ func (o *stepsPanel) Update(msg tea.Msg) tea.Cmd {
 func (o *stepsPanel) View() string {
 	st := o.sh.styles
 	width := min(o.w-8, 96)
-	rows := max(o.h-10, 5)
+	inner := width - 6 // inside the frame's border and padding
 	p := o.p
-	// A window of the steps around the next one.
-	from := max(0, min(p.next()-rows/2, len(p.steps)-rows))
-	to := min(len(p.steps), from+rows)
-	var b []string
-	b = append(b, st.Title.Render("Scenario")+" "+st.Value.Render(clip(p.script.Title(), width-10)))
-	for i := from; i < to; i++ {
-		s := p.steps[i]
+	k := o.sh.keys
+	keys := wrapItems([]string{
+		st.Key.Render(k.PlayNext.Help().Key) + st.Muted.Render(" next step"),
+		st.Key.Render(k.PlayPause.Help().Key) + st.Muted.Render(" to the next pause"),
+		st.Key.Render(k.PlayEnd.Help().Key) + st.Muted.Render(" to the end"),
+		st.Key.Render("esc") + st.Muted.Render(" close"),
+	}, st.Muted.Render(" · "), inner)
+
+	blocks := make([][]string, len(p.steps)) // each step's lines
+	for i, s := range p.steps {
 		mark, style := st.Faint.Render("·"), st.Muted
 		switch {
 		case i < len(p.results) && p.results[i].OK:
@@ -214,25 +218,92 @@ func (o *stepsPanel) View() string {
 		case i == p.next():
 			mark, style = st.Accent.Render("▸"), st.Bold
 		}
-		line := mark + " " + st.Faint.Render(fitRight(itoa(s.N), 3)) + " " + style.Render(clip(s.Text, width-8))
-		b = append(b, line)
+		b := []string{mark + " " + st.Faint.Render(fitRight(itoa(s.N), 3)) + " " + style.Render(clip(s.Text, inner-6))}
 		if s.Note != "" && i >= len(p.results) && i == p.next() {
-			b = append(b, "      "+st.Muted.Render(clip(s.Note, width-8)))
+			b = append(b, "      "+st.Muted.Render(clip(s.Note, inner-6)))
 		}
 		if i < len(p.results) && !p.results[i].OK {
-			for _, l := range wrap(p.results[i].Message, width-8) {
+			for _, l := range wrap(p.results[i].Message, inner-6) {
 				b = append(b, "      "+st.Bad.Render(l))
 			}
 		}
+		blocks[i] = b
+	}
+	// The steps around the next one that fit the screen beside the frame (2 lines),
+	// the title, the blank line, the keys and a margin for the header (4 lines); a
+	// marker says how many are left out above and below, as the other lists do.
+	from, to := stepWindow(blocks, min(p.next(), len(p.steps)-1), max(o.h-8-len(keys), 3))
+
+	b := []string{st.Title.Render("Scenario") + " " + st.Value.Render(clip(p.script.Title(), inner-9))}
+	if from > 0 {
+		b = append(b, st.Faint.Render("      … "+itoa(from)+" earlier"))
+	}
+	for _, bl := range blocks[from:to] {
+		b = append(b, bl...)
 	}
 	if to < len(p.steps) {
 		b = append(b, st.Faint.Render("      … "+itoa(len(p.steps)-to)+" more"))
 	}
-	k := o.sh.keys
-	b = append(b, "", st.Key.Render(k.PlayNext.Help().Key)+st.Muted.Render(" next step · ")+st.Key.Render(k.PlayPause.Help().Key)+
-		st.Muted.Render(" to the next pause · ")+st.Key.Render(k.PlayEnd.Help().Key)+st.Muted.Render(" to the end · ")+
-		st.Key.Render("esc")+st.Muted.Render(" close"))
+	b = append(b, "")
+	b = append(b, keys...)
 	return st.Modal.Render(strings.Join(b, "\n"))
+}
+
+// stepWindow is the steps [from, to) whose lines fit in room lines, markers of
+// the steps left out above and below included: the focus step, then one after and
+// one before in turn while they fit. A focus step taller than the room is cut.
+func stepWindow(blocks [][]string, focus, room int) (from, to int) {
+	if len(blocks) == 0 {
+		return 0, 0
+	}
+	if len(blocks[focus]) > room-2 {
+		blocks[focus] = blocks[focus][:max(room-2, 1)]
+	}
+	from, to = focus, focus+1
+	used := len(blocks[focus])
+	fits := func(f, t, lines int) bool {
+		if f > 0 {
+			lines++
+		}
+		if t < len(blocks) {
+			lines++
+		}
+		return lines <= room
+	}
+	for {
+		grew := false
+		if to < len(blocks) && fits(from, to+1, used+len(blocks[to])) {
+			used += len(blocks[to])
+			to++
+			grew = true
+		}
+		if from > 0 && fits(from-1, to, used+len(blocks[from-1])) {
+			from--
+			used += len(blocks[from])
+			grew = true
+		}
+		if !grew {
+			return from, to
+		}
+	}
+}
+
+// wrapItems joins items with sep into lines of at most w cells, breaking between items.
+func wrapItems(items []string, sep string, w int) []string {
+	var out []string
+	line := ""
+	for _, it := range items {
+		switch {
+		case line == "":
+			line = it
+		case ansi.StringWidth(line+sep+it) <= w:
+			line += sep + it
+		default:
+			out = append(out, line)
+			line = it
+		}
+	}
+	return append(out, line)
 }
 
 // pauseCallout shows a pause: step's sentence to the audience.

@@ -9,6 +9,9 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
 	"sandbank/api"
 	"sandbank/scenario"
 )
@@ -104,5 +107,60 @@ func TestPlayKeysOverAPause(t *testing.T) {
 	h.contains("✗ step 6 (sync: adam)")
 	if strings.Contains(h.screen(), "enter close ·") {
 		t.Fatalf("the pause's sentence stayed open after ctrl+r:\n%s", h.screen())
+	}
+}
+
+// At 80x24 the steps panel keeps its right border — its keys wrap — and a long
+// scenario's steps scroll with markers of those above and below: step 1 scrolled
+// off unsaid, and the box was 81 cells wide.
+func TestPlayStepsPanelAt80x24(t *testing.T) {
+	for _, tc := range []struct {
+		file         string
+		keys         []string
+		above, below bool
+	}{
+		{"testdata/play.yaml", []string{"ctrl+n", "ctrl+g", "enter", "ctrl+r"}, false, false},
+		{"testdata/play-long.yaml", []string{"ctrl+n", "ctrl+n", "ctrl+n", "ctrl+n", "ctrl+n", "ctrl+n", "ctrl+n", "ctrl+n", "ctrl+n", "ctrl+n", "ctrl+n", "ctrl+n", "ctrl+n", "ctrl+n", "ctrl+n"}, true, true},
+	} {
+		h := playWorld(t, tc.file)
+		h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+		h.press(tc.keys...)
+		h.press("ctrl+o")
+		lines := strings.Split(h.screen(), "\n")
+		if len(lines) != 24 {
+			t.Errorf("%s: %d lines", tc.file, len(lines))
+		}
+		top, bottom := -1, -1
+		for i, l := range lines {
+			if w := ansi.StringWidth(l); w > 80 {
+				t.Errorf("%s: line %d is %d cells wide: %q", tc.file, i+1, w, l)
+			}
+			if strings.Contains(l, "╭") {
+				top = i
+			}
+			if strings.Contains(l, "╰") {
+				bottom = i
+			}
+		}
+		if top < 0 || bottom < 0 {
+			t.Fatalf("%s: the panel's frame is not whole:\n%s", tc.file, h.screen())
+		}
+		right := len([]rune(lines[top])) - 1 // the frame's right edge, in cells (every rune here is one)
+		for right >= 0 && []rune(lines[top])[right] != '╮' {
+			right--
+		}
+		for i := top; i <= bottom; i++ {
+			if r := []rune(lines[i]); right < 0 || right >= len(r) || !strings.ContainsRune("╮│╯", r[right]) {
+				t.Fatalf("%s: line %d has no right border:\n%s", tc.file, i+1, h.screen())
+			}
+		}
+		s := h.screen()
+		if got := strings.Contains(s, " earlier"); got != tc.above {
+			t.Errorf("%s: a marker of steps above: %v, want %v:\n%s", tc.file, got, tc.above, s)
+		}
+		if got := strings.Contains(s, " more"); got != tc.below {
+			t.Errorf("%s: a marker of steps below: %v, want %v:\n%s", tc.file, got, tc.below, s)
+		}
+		h.contains("▸")
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"sandbank/engine"
 )
@@ -24,6 +25,7 @@ type webhooksPage struct {
 
 	events []engine.Event
 	names  map[string]string // account ID → holder
+	more   bool              // the last load filled its limit: older events may not be loaded
 
 	payload  bool // the payload has the focus: up and down scroll it
 	payOff   int
@@ -44,6 +46,7 @@ type (
 	eventLog struct {
 		events []engine.Event
 		names  map[string]string
+		limit  int // the most it asked for: as many came back, and there may be more
 	}
 	replayMsg struct {
 		id  string
@@ -98,7 +101,7 @@ func (p *webhooksPage) load() tea.Cmd {
 				}
 			}
 		}
-		return eventLog{events: evs, names: known}, err
+		return eventLog{events: evs, names: known, limit: limit}, err
 	})
 }
 
@@ -117,6 +120,7 @@ func (p *webhooksPage) Update(msg tea.Msg) tea.Cmd {
 			sel = ev.ID
 		}
 		p.events, p.names = msg.val.events, msg.val.names
+		p.more = len(p.events) >= msg.val.limit
 		for i, ev := range p.events {
 			if ev.ID == sel {
 				l.offset += i - l.cursor // the rows on screen stay where they were
@@ -378,11 +382,21 @@ func (p *webhooksPage) View() string {
 func (p *webhooksPage) listView(w int) string {
 	st := p.sh.styles
 	var b strings.Builder
-	count := "" // no count before the first load: 0 would be a claim
+	// The count is the log's total only when the load did not fill its limit; else
+	// it is what is loaded ("200 loaded"), more coming at the end of the list. No
+	// count before the first load: 0 would be a claim.
+	count := ""
 	if p.list.gate.loaded {
 		count = " " + itoa(len(p.events))
+		if p.more {
+			count += " loaded"
+		}
 	}
-	title := st.Title.Render(" Webhook events") + st.Muted.Render(count+" · newest first")
+	order := " · newest first"
+	if ansi.StringWidth(" Webhook events"+count+order) >= w { // at 80 columns "200 loaded" leaves no room for it
+		order = ""
+	}
+	title := st.Title.Render(" Webhook events") + st.Muted.Render(count+order)
 	b.WriteString(title + " " + p.list.status() + "\n")
 	now := p.sh.now()
 	cols := p.columns(w - 2)
@@ -427,8 +441,8 @@ func deliveryBadge(ev engine.Event) string {
 	case engine.DeliverySkipped:
 		return "– skipped"
 	}
-	if n := ev.AttemptsMade; n > 0 {
-		return "↻ retry #" + itoa(n+1)
+	if n := ev.AttemptsMade; n > 0 { // the attempt to come, as the detail's "next attempt in …" beside #1–#n
+		return "↻ next #" + itoa(n+1)
 	}
 	return "… pending"
 }

@@ -297,11 +297,16 @@ func (m *widgetModal) fillIndex(i int) int {
 
 // enter shows the step a widget state is at.
 func (m *widgetModal) enter(st engine.WidgetState) tea.Cmd {
-	prev := m.state.Status
+	prev, chosen := m.state.Status, m.state.Institution.Code
 	m.state = st
 	switch st.Status {
 	case engine.WidgetInstitution:
 		m.cursor = 0
+		for i, in := range m.insts { // back from a bank's login: on the bank chosen
+			if in.Code == chosen {
+				m.cursor = i
+			}
+		}
 	case engine.WidgetLogin:
 		if prev != engine.WidgetLogin {
 			m.inputs[0].SetValue(st.Username)
@@ -355,7 +360,7 @@ func (m *widgetModal) close() tea.Cmd {
 	if m.status() == engine.WidgetSuccess && m.err == "" {
 		id = m.acct.ID
 	}
-	open := id != "" && !reauth
+	open := m.opensAccount()
 	return func() tea.Msg {
 		if open {
 			return tea.BatchMsg{
@@ -365,6 +370,19 @@ func (m *widgetModal) close() tea.Cmd {
 		}
 		return widgetClosedMsg{accountID: id, reauth: reauth}
 	}
+}
+
+// opensAccount: closing opens the account just connected (close does).
+func (m *widgetModal) opensAccount() bool {
+	return m.status() == engine.WidgetSuccess && m.err == "" && m.acct.ID != "" && !m.reauth()
+}
+
+// doneWords is what enter (and esc) do at the end: open the account connected, or close.
+func (m *widgetModal) doneWords() string {
+	if m.opensAccount() {
+		return "open the account"
+	}
+	return "close"
 }
 
 // pageURL is the session's page: the same widget, in a browser.
@@ -578,8 +596,14 @@ func (m *widgetModal) fill() tea.Cmd {
 			return nil
 		}
 		c := cs[0]
-		for i, x := range cs { // the next one after what is typed
-			if strings.EqualFold(x.Username, m.inputs[0].Value()) {
+		for i, x := range cs {
+			if !strings.EqualFold(x.Username, strings.TrimSpace(m.inputs[0].Value())) {
+				continue
+			}
+			// The customer typed (or left there by an expired step) keeps the field:
+			// their password is filled. Once it is, the next press goes on to the next.
+			c = x
+			if m.inputs[1].Value() == x.Password {
 				c = cs[(i+1)%len(cs)]
 			}
 		}
@@ -658,7 +682,11 @@ func (m *widgetModal) ShortHelp() []key.Binding {
 	case engine.WidgetAccount:
 		return []key.Binding{k.Up, k.Down, withHelp(k.Submit, "link this account"), k.Browser, closeKey}
 	case engine.WidgetSuccess, engine.WidgetLocked, engine.WidgetExpired:
-		return []key.Binding{withHelp(k.Submit, "done")}
+		done := withHelp(k.Submit, m.doneWords())
+		if m.phone { // esc hides it first: the help says so
+			return []key.Binding{done, closeKey}
+		}
+		return []key.Binding{done}
 	}
 	return []key.Binding{closeKey}
 }
@@ -825,20 +853,25 @@ func (m *widgetModal) field0() string {
 
 func (m *widgetModal) loginHint(iw int) []string {
 	st := m.sh.styles
-	out := []string{st.Faint.Render("Sandbox — test credentials (ctrl+f fills):")}
 	if m.reauth() {
+		out := []string{st.Faint.Render("Sandbox — test credentials (ctrl+f fills):")}
 		if c, ok := m.customerFor(m.customerID); ok {
 			out = append(out, st.Faint.Render("  "+c.Username+" / "+c.Password+"  (the password at the bank now)"))
 		}
 		return out
 	}
 	cs := m.bankCustomers()
+	fills := "ctrl+f fills"
+	if len(cs) > 1 {
+		fills = "ctrl+f fills, again for the next"
+	}
+	out := []string{st.Faint.Render("Sandbox — test credentials (" + fills + "):")}
 	if len(cs) == 0 && m.customers == nil {
 		return append(out, st.Faint.Render("  "+m.sh.spinner()+" finding this bank's customers…"))
 	}
 	for i, c := range cs {
 		if i == 3 {
-			out = append(out, st.Faint.Render("  … and "+itoa(len(cs)-3)+" more (ctrl+f again for the next)"))
+			out = append(out, st.Faint.Render("  … and "+itoa(len(cs)-3)+" more"))
 			break
 		}
 		out = append(out, st.Faint.Render(clip("  "+c.Username+" / "+c.Password+"  ("+c.Name+", MFA "+c.MFA.Badge()+")", iw)))
@@ -906,7 +939,7 @@ func (m *widgetModal) doneView(iw int) []string {
 			out = append(out, st.Value.Render("Sync: "+text))
 		}
 	}
-	out = append(out, "", st.Key.Render("enter")+st.Muted.Render(" done"))
+	out = append(out, "", st.Key.Render("enter")+st.Muted.Render(" "+m.doneWords()))
 	return out
 }
 

@@ -292,3 +292,76 @@ func TestWidgetOpensALink(t *testing.T) {
 	h.press("enter")
 	h.contains("no link \"nope\"", "Open a v2 link")
 }
+
+// ctrl+f at a login fills the password of the test customer whose username is
+// typed, and goes on to the next customer only when pressed again. It went to the
+// next at once: after an expired OTP left femi.onyeka's username at the login,
+// ctrl+f then enter signed in chioma.suleiman.
+func TestWidgetFillKeepsTheTypedCustomer(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{})
+	h.press("c")
+	for range 11 { // Ecobank Nigeria: femi.onyeka (OTP), chioma.suleiman
+		h.press("down")
+	}
+	h.press("enter")
+	h.contains("Log in to Ecobank Nigeria", "ctrl+f fills, again for the next")
+	h.press("ctrl+f", "enter")
+	h.contains("asks for a one-time password")
+	if err := w.clock.Advance(6 * time.Minute); err != nil { // the OTP expires
+		t.Fatal(err)
+	}
+	h.send(tickMsg{clock: w.clock.State()})
+	h.typ("123456")
+	h.press("enter")
+	h.contains("Log in to Ecobank Nigeria", "femi.onyeka", "sign in again")
+
+	widget := h.m.top().(*widgetModal)
+	h.press("ctrl+f")
+	if u, p := widget.inputs[0].Value(), widget.inputs[1].Value(); u != "femi.onyeka" || p == "" {
+		t.Fatalf("ctrl+f over femi.onyeka's username filled %q / %q", u, p)
+	}
+	h.press("ctrl+f") // again: the next customer
+	if u := widget.inputs[0].Value(); u != "chioma.suleiman" {
+		t.Fatalf("ctrl+f again filled %q, want the next customer", u)
+	}
+	h.press("ctrl+f") // and round to the first
+	if u := widget.inputs[0].Value(); u != "femi.onyeka" {
+		t.Fatalf("ctrl+f a third time filled %q", u)
+	}
+	h.press("enter")
+	h.contains("asks for a one-time password") // femi.onyeka signs in, not chioma.suleiman
+}
+
+// The widget's last screen says what enter does — it opens the account connected
+// ("enter done" did not say so) — and with the phone open, that esc hides it first;
+// the keys after it do what the help then says.
+func TestWidgetDoneSaysWhatEnterDoes(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{})
+	h.press("c", "down", "down", "enter", "ctrl+f", "enter", "ctrl+p", "ctrl+f", "enter") // Zenith Bank, the phone open
+	h.contains("✓ Connected FEMI NWANKWO", "The customer's phone", "enter open the account • esc hide the phone")
+	if strings.Contains(h.screen(), "done") {
+		t.Errorf("the last screen still says 'done':\n%s", h.screen())
+	}
+	h.press("esc")
+	h.contains("✓ Connected FEMI NWANKWO", "enter open the account")
+	if strings.Contains(h.screen(), "The customer's phone") || strings.Contains(h.screen(), "hide the phone") {
+		t.Fatalf("esc left the phone open, or the help says it is:\n%s", h.screen())
+	}
+	h.press("enter")
+	h.contains("‹ esc FEMI NWANKWO · Zenith Bank")
+}
+
+// esc from a bank's login goes back to the list of banks with the cursor on the
+// bank chosen: it went back to the first.
+func TestWidgetBackKeepsTheBank(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{})
+	h.press("c", "down", "down", "down", "down", "enter") // United Bank for Africa
+	h.contains("Log in to United Bank for Africa")
+	h.press("esc")
+	h.contains("Select your bank", "▸ United Bank for Africa")
+	h.press("down", "enter") // the next bank, from there
+	h.contains("Log in to Fidelity Bank")
+}
