@@ -77,7 +77,11 @@ func (e *Engine) openJob(ctx context.Context, a Account, req SyncRequest) (SyncJ
 		if err != nil {
 			return err
 		}
-		job = SyncJob{ID: id, AccountID: a.ID, Trigger: req.Policy.Trigger, StartedAt: now,
+		latest, err := tx.SyncJobs(a.ID, 1)
+		if err != nil {
+			return err
+		}
+		job = SyncJob{ID: id, AccountID: a.ID, Trigger: req.Policy.Trigger, StartedAt: afterLatest(latest, now),
 			Status: StatusSyncRunning, Requested: req.Requested}
 		cur.LastRealtimeJob, cur.LastRealtimeAt = id, now
 		return tx.PutSyncJob(job)

@@ -487,15 +487,15 @@ func (e *Engine) recordRun(tx Tx, jobID string, run SyncJob, repeat bool) (SyncJ
 		if err != nil {
 			return SyncJob{}, err
 		}
-		job.FinishedAt, job.Status, job.Code, job.Message = run.FinishedAt, run.Status, run.Code, run.Message
+		job.FinishedAt, job.Status, job.Code, job.Message = later(run.FinishedAt, job.StartedAt), run.Status, run.Code, run.Message
 		job.HasNewData, job.NewTransactions = run.HasNewData, run.NewTransactions
 		return job, tx.PutSyncJob(job)
 	}
+	last, err := tx.SyncJobs(run.AccountID, 1)
+	if err != nil {
+		return SyncJob{}, err
+	}
 	if repeat {
-		last, err := tx.SyncJobs(run.AccountID, 1)
-		if err != nil {
-			return SyncJob{}, err
-		}
 		if len(last) == 1 && last[0].Trigger == run.Trigger && last[0].Status == run.Status && last[0].Code == run.Code &&
 			(run.Status == StatusSyncSuccessful || last[0].Message == run.Message) {
 			j := last[0]
@@ -513,7 +513,27 @@ func (e *Engine) recordRun(tx Tx, jobID string, run SyncJob, repeat bool) (SyncJ
 		return SyncJob{}, err
 	}
 	run.ID = id
+	run.StartedAt = afterLatest(last, run.StartedAt)
+	run.FinishedAt = later(run.FinishedAt, run.StartedAt)
 	return run, tx.PutSyncJob(run)
+}
+
+// afterLatest is when a new job that starts at now is stamped: now, or — when the
+// account's latest job (latest: SyncJobs(id, 1)) started at that instant (a paused
+// clock: a failed sync and the re-authorisation after it) — a nanosecond after it,
+// as the history orders jobs by their start: the newest job is the one made last.
+func afterLatest(latest []SyncJob, now time.Time) time.Time {
+	if len(latest) == 1 && !latest[0].StartedAt.Before(now) {
+		return latest[0].StartedAt.Add(time.Nanosecond)
+	}
+	return now
+}
+
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }
 
 // apply moves a's schedule, unless it changed since the sync read it.

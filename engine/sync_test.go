@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -407,5 +408,44 @@ func TestATransactionAtTheSyncsInstantIsStoredOnce(t *testing.T) {
 	if seen[first.ID] != 1 || seen[second.ID] != 1 || len(seen) != len(page.Transactions) {
 		t.Fatalf("stored %d transactions, the first posting %d times, the second %d times; want each once",
 			len(page.Transactions), seen[first.ID], seen[second.ID])
+	}
+}
+
+// Jobs made at one instant of a paused clock — a sync that finds the password
+// changed, and the re-authorisation right after it — are listed in the order they
+// were made: the newest job is the re-authorisation's, whatever their IDs.
+func TestJobsOfOneInstantKeepTheirOrder(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	adam := w.adam()
+	a := w.connect(adam)
+	for i := range 6 { // each round's IDs are drawn anew: one round could pass by luck
+		w.advance(5 * time.Minute)
+		password := fmt.Sprintf("n3w-Passw0rd%d", i)
+		if err := w.bank.ChangePassword(adam.ID, password); err != nil {
+			t.Fatal(err)
+		}
+		if res := w.sync(a.ID); res.Code != engine.CodeReauthRequired {
+			t.Fatalf("sync after a password change = %+v", res)
+		}
+		st, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{Account: a.ID})
+		if err == nil {
+			st, err = w.eng.WidgetLogin(w.ctx, st.Session, adam.Username, password)
+		}
+		for err == nil && st.Status == engine.WidgetChallenge {
+			var answer string
+			if answer, err = w.bank.ExpectedAnswer(st.Challenge.ID); err == nil {
+				st, err = w.eng.WidgetAnswer(w.ctx, st.Session, answer)
+			}
+		}
+		if err != nil || st.Status != engine.WidgetSuccess {
+			t.Fatalf("round %d: the re-authorisation = %+v, %v", i, st, err)
+		}
+		jobs, err := w.eng.SyncJobs(w.ctx, a.ID, 2)
+		if err != nil || len(jobs) != 2 || jobs[0].Trigger != engine.TriggerReauth || jobs[1].Code != engine.CodeReauthRequired {
+			t.Fatalf("round %d: the latest jobs are %+v, %v; want the re-authorisation's, then the failed sync", i, jobs, err)
+		}
+		if jobs[0].FinishedAt.Before(jobs[0].StartedAt) {
+			t.Fatalf("round %d: job %+v finished before it started", i, jobs[0])
+		}
 	}
 }

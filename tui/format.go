@@ -51,7 +51,7 @@ func ago(now, t time.Time) string {
 	}
 	d := now.Sub(t)
 	switch {
-	case d < 0:
+	case d <= -time.Second: // under a second ahead is now: jobs of one instant are stamped a nanosecond apart
 		return "in " + age(-d)
 	case d < time.Minute:
 		return "just now"

@@ -23,6 +23,7 @@ func TestAgo(t *testing.T) {
 		{3*365*24*time.Hour + 100*24*time.Hour, "3y ago"},
 		{28920*24*time.Hour + 14*time.Hour, "79y ago"},
 		{-(2*time.Hour + 5*time.Minute), "in 2h 5m"},
+		{-time.Nanosecond, "just now"}, // a job of this instant, stamped after the one before it
 	} {
 		got := ago(now, now.Add(-tc.before))
 		if got != tc.want {
