@@ -469,6 +469,16 @@ func TestEveryOperationAnswersAsDocumented(t *testing.T) {
 	w.must(http.StatusSeeOther, "POST", "/demo/forget", form(""))
 	w.must(http.StatusSeeOther, "GET", "/demo/linked?status=failed&reason=cancelled", page)
 	w.must(http.StatusSeeOther, "GET", "/?key="+testPublicKey, page)
+	// A re-authorisation asks before it opens: the page's Continue posts to the same
+	// address, for the SDK's URL and for a v2 reauth link.
+	reauthURL := "/connect?key=" + testPublicKey + "&" + url.Values{"data": {`{"account":"` + id + `"}`}}.Encode()
+	w.must(http.StatusOK, "GET", reauthURL, page)
+	w.must(http.StatusSeeOther, "POST", reauthURL, form(""))
+	var relink initiateJSON
+	w.post("/v2/accounts/initiate", map[string]any{"scope": "reauth", "account": id, "redirect_url": "http://127.0.0.1:3000/back"}).data(t, &relink)
+	linkPath := "/connect/links/" + relink.MonoURL[strings.LastIndexByte(relink.MonoURL, '/')+1:]
+	w.must(http.StatusOK, "GET", linkPath, page)
+	w.must(http.StatusSeeOther, "POST", linkPath, form(""))
 	_, hosted := w.initiate(map[string]any{"scope": "auth", "customer": map[string]any{"name": "Ada Eze", "email": "ada@example.com"},
 		"redirect_url": "http://127.0.0.1:3000/linked"})
 	w.must(http.StatusSeeOther, "GET", "/connect/links/"+hosted, page) // mono_url, in a browser

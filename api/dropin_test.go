@@ -234,6 +234,8 @@ document.getElementById("reauth").onclick = function () { connect.reauthorise(wi
 	// the bank asks nothing: the widget says re-authorised at once.
 	b.do(chromedp.Evaluate[chromedp.Void](`window.account = ` + jsString(id) + `; window.success = undefined;`))
 	b.do(chromedp.Click(chromedp.ID("reauth")))
+	f.heading("Sign in to Access Bank again") // nothing happens before the user continues
+	f.click("[data-continue]")
 	f.heading("Account re-authorised")
 	f.click(`[data-action="finish"]`)
 	b.waitFor("onSuccess of the re-authorisation", `window.success !== undefined && window.success.id === `+jsString(id))
@@ -292,6 +294,8 @@ func TestBrowserDemo(t *testing.T) {
 	b.snap("demo-reauth")
 
 	b.do(chromedp.Click(chromedp.CSS("[data-reauthorise]"), chromedp.NodeEnabled))
+	f.heading("Sign in to Access Bank again")
+	f.click("[data-continue]")
 	f.heading("Re-authorise your account")
 	f.typeIn("#password", "n3w-Passw0rd")
 	f.click(`form[action$="/login"] button[type=submit]`)
@@ -351,6 +355,8 @@ func TestBrowserHostedLink(t *testing.T) {
 	relink, _ := w.initiate(map[string]any{"scope": "reauth", "account": linked.ID, "meta": map[string]any{"ref": "ngozi-002"},
 		"redirect_url": app + "/linked"})
 	b.do(chromedp.Navigate(relink.MonoURL))
+	b.wantHeading("Sign in to GTBank again")
+	b.submit("[data-continue]")
 	b.wantHeading("Re-authorise your account")
 	b.login("", "N3w-pa55word")
 	b.answer(b.drawerCode())
@@ -398,6 +404,8 @@ func TestBrowserDemoWithoutScripts(t *testing.T) {
 	b.submit(`form[action="/demo/sync"] button`)
 	b.contains("Sign in to Access Bank again")
 	b.submit("[data-reauthorise]")
+	b.wantHeading("Sign in to Access Bank again")
+	b.submit("[data-continue]")
 	b.wantHeading("Re-authorise your account")
 	b.login("", "n3w-Passw0rd")
 	b.wantHeading("Enter the one-time password")

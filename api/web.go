@@ -25,6 +25,8 @@ import (
 
 func (s *Server) webRoutes(mux *routeMux) {
 	mux.Handle("GET /connect", s.page(s.connectEntry))
+	mux.Handle("POST /connect", s.page(s.connectOpen)) // a re-authorisation's Continue (reauthPage)
+	mux.Handle("POST /connect/links/{link}", s.page(s.linkOpen))
 	mux.Handle("GET /connect/s/{session}", s.page(s.connectPage))
 	mux.Handle("POST /connect/s/{session}/{step}", s.page(s.connectStep))
 	mux.Handle("POST /connect/s/{session}/tester/fill", s.handle(s.testerFill)) // JSON to the page's script
@@ -291,6 +293,45 @@ func (s *Server) connectEntry(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if q.req.ReauthToken != "" || q.req.Account != "" {
+		if !s.eng.CheckPublicKey(q.key) {
+			_, err := s.openWidgetSession(r, q.key, q.req) // the wrong key's page
+			return err
+		}
+		a, err := s.eng.ReauthTarget(r.Context(), q.req)
+		if err != nil {
+			return err
+		}
+		return s.renderPage(w, r, http.StatusOK, "reauth", newReauthPage(a, "/connect?"+r.URL.RawQuery, q.opener, q.req.Reference))
+	}
+	return s.connectOpen(w, r)
+}
+
+// reauthPage asks the user before a re-authorisation opens: opening signs in at
+// the bank with the saved details and, when the bank asks nothing more, is done at
+// once — webhooks sent, a reauth token spent — which a GET (a link preview, a
+// prefetch, an SDK that loads the frame at setup()) must not do. Its Continue posts
+// to the same address.
+type reauthPage struct {
+	Title, Bank, BankCode, Account, Action, Opener, Reference string
+}
+
+func newReauthPage(a engine.Account, action, opener, reference string) reauthPage {
+	p := reauthPage{Title: "Re-authorise your account", Bank: a.Institution.Name, BankCode: a.Institution.Code,
+		Action: action, Opener: opener, Reference: reference}
+	if n := a.Number; len(n) >= 4 {
+		p.Account = "••••" + n[len(n)-4:]
+	}
+	return p
+}
+
+// connectOpen opens the session the SDK's URL asks for and sends the browser to
+// its page.
+func (s *Server) connectOpen(w http.ResponseWriter, r *http.Request) error {
+	q, err := parseConnectQuery(r.URL.RawQuery, s.eng.Institutions())
+	if err != nil {
+		return err
+	}
 	st, err := s.openWidgetSession(r, q.key, q.req)
 	if err != nil {
 		return err
@@ -304,6 +345,18 @@ func (s *Server) connectEntry(w http.ResponseWriter, r *http.Request) error {
 // it opens a session on the link and sends the browser to its page, full-window.
 // A link used or expired says so.
 func (s *Server) linkPage(w http.ResponseWriter, r *http.Request) error {
+	if l, err := s.eng.Link(r.Context(), r.PathValue("link")); err == nil && l.Scope == engine.LinkReauth &&
+		l.Status == engine.LinkPending && l.ExpiresAt.After(s.eng.Clock().Now()) {
+		if a, err := s.eng.Account(r.Context(), l.AccountID); err == nil { // else opening says what is wrong
+			return s.renderPage(w, r, http.StatusOK, "reauth", newReauthPage(a, "/connect/links/"+url.PathEscape(l.ID), "", l.Ref))
+		}
+	}
+	return s.linkOpen(w, r)
+}
+
+// linkOpen opens a session on a link and sends the browser to its page (a
+// re-authorisation link's Continue, or any other link's GET).
+func (s *Server) linkOpen(w http.ResponseWriter, r *http.Request) error {
 	st, err := s.eng.OpenWidget(r.Context(), engine.WidgetRequest{Link: r.PathValue("link")})
 	if errorReason(err) == "LINK_EXPIRED" { // the user has somewhere to go: back to the app, told why
 		if l, lerr := s.eng.Link(r.Context(), r.PathValue("link")); lerr == nil && l.RedirectURL != "" {

@@ -63,7 +63,19 @@ func TestConnectEntry(t *testing.T) {
 	open := func(q url.Values) widgetReply {
 		t.Helper()
 		q.Set("key", testPublicKey)
-		rep := w.must(http.StatusSeeOther, "GET", "/connect?"+q.Encode(), req{key: noKey()})
+		method := "GET"
+		if q.Has("reauth_token") || strings.Contains(q.Get("data"), "account") {
+			// A re-authorisation asks first: the GET signs in nowhere and spends nothing.
+			page := w.must(http.StatusOK, "GET", "/connect?"+q.Encode(), req{key: noKey()})
+			if !strings.Contains(string(page.body), "Re-authorise your account") || !strings.Contains(string(page.body), `<form method="post" action="/connect?`) {
+				t.Fatalf("a re-authorisation's GET gave:\n%s", page.body)
+			}
+			if again := w.must(http.StatusOK, "GET", "/connect?"+q.Encode(), req{key: noKey()}); again.status != http.StatusOK {
+				t.Fatal("a second GET of a re-authorisation was refused: the first spent something")
+			}
+			method = "POST"
+		}
+		rep := w.must(http.StatusSeeOther, method, "/connect?"+q.Encode(), req{key: noKey(), ctype: "application/x-www-form-urlencoded"})
 		loc := rep.header.Get("Location")
 		if !strings.HasPrefix(loc, "/connect/s/") || !strings.HasSuffix(loc, "?after=open") {
 			t.Fatalf("the SDK's URL sent the browser to %q", loc)

@@ -238,6 +238,8 @@ func TestBrowserWidgetSteps(t *testing.T) {
 			var tok struct{ Token string }
 			w.post("/accounts/"+id+"/reauthorise", nil).decode(t, &tok)
 			b.open(w.connectURL(url.Values{"reauth_token": {tok.Token}}))
+			b.wantHeading("Sign in to Zenith Bank again") // the token is spent only once the user continues
+			b.submit("[data-continue]")
 			shot("reauth", "Re-authorise your account")
 			b.open(w.connectURL(url.Values{"reauth_token": {tok.Token}}))
 			shot("link-used", "This link has already been used")
@@ -303,6 +305,7 @@ func TestBrowserReauthAfterPasswordChange(t *testing.T) {
 
 	b := w.newTab(t, 360)
 	b.open(w.connectURL(url.Values{"reauth_token": {tok.Token}}))
+	b.submit("[data-continue]")
 	b.wantHeading("Re-authorise your account")
 	b.contains("Your bank did not accept the saved password", c.Username)
 	if js[int](b, `document.querySelectorAll("#username").length`) != 0 {

@@ -39,18 +39,7 @@ func (e *Engine) openReauth(ctx context.Context, token, reference string) (Widge
 	var t ReauthToken
 	err := e.store.Update(ctx, func(tx Tx) error {
 		var err error
-		t, err = tx.ReauthToken(token)
-		switch {
-		case ErrorCode(err) == ENOTFOUND:
-			return Errorf(EUNAUTHORIZED, "this reauth token was not issued here, for any of this business's accounts; request one with POST /accounts/{id}/reauthorise").WithReason("REAUTH_TOKEN_UNKNOWN")
-		case err != nil:
-			return err
-		case !t.UsedAt.IsZero():
-			return Errorf(ECONFLICT, "this reauth token was already used at %s; tokens are single-use, request a new one with POST /accounts/%s/reauthorise", TimeText(t.UsedAt), t.AccountID).WithReason("REAUTH_TOKEN_USED")
-		case !t.ExpiresAt.After(now):
-			return Errorf(EEXPIRED, "this reauth token expired at %s, 10 minutes after it was issued; request a new one with POST /accounts/%s/reauthorise", TimeText(t.ExpiresAt), t.AccountID).WithReason("REAUTH_TOKEN_EXPIRED")
-		}
-		if a, err = linkedAccount(tx, t.AccountID); err != nil {
+		if t, a, err = usableReauthToken(tx, token, now); err != nil {
 			return err
 		}
 		t.UsedAt = now
@@ -60,6 +49,47 @@ func (e *Engine) openReauth(ctx context.Context, token, reference string) (Widge
 		return WidgetState{}, err
 	}
 	return e.openReauthFor(ctx, a, t.ExpiresAt, nil, reference)
+}
+
+// usableReauthToken finds a reauth token that can still be spent, and its account.
+func usableReauthToken(tx Tx, token string, now time.Time) (ReauthToken, Account, error) {
+	t, err := tx.ReauthToken(token)
+	switch {
+	case ErrorCode(err) == ENOTFOUND:
+		return t, Account{}, Errorf(EUNAUTHORIZED, "this reauth token was not issued here, for any of this business's accounts; request one with POST /accounts/{id}/reauthorise").WithReason("REAUTH_TOKEN_UNKNOWN")
+	case err != nil:
+		return t, Account{}, err
+	case !t.UsedAt.IsZero():
+		return t, Account{}, Errorf(ECONFLICT, "this reauth token was already used at %s; tokens are single-use, request a new one with POST /accounts/%s/reauthorise", TimeText(t.UsedAt), t.AccountID).WithReason("REAUTH_TOKEN_USED")
+	case !t.ExpiresAt.After(now):
+		return t, Account{}, Errorf(EEXPIRED, "this reauth token expired at %s, 10 minutes after it was issued; request a new one with POST /accounts/%s/reauthorise", TimeText(t.ExpiresAt), t.AccountID).WithReason("REAUTH_TOKEN_EXPIRED")
+	}
+	a, err := linkedAccount(tx, t.AccountID)
+	return t, a, err
+}
+
+// ReauthTarget is the account a widget request would re-authorise — by its ID, or
+// by a reauth token, which it does not spend — or the error opening it would give.
+// A page shows it before the user chooses to go on: opening signs in at the bank
+// and, when the bank asks nothing more, re-authorises at once, which a link
+// preview or a prefetch must not do.
+func (e *Engine) ReauthTarget(ctx context.Context, req WidgetRequest) (Account, error) {
+	var a Account
+	err := e.store.View(ctx, func(tx Tx) error {
+		var err error
+		if req.ReauthToken != "" {
+			_, a, err = usableReauthToken(tx, req.ReauthToken, e.clock.Now())
+			return err
+		}
+		a, err = linkedAccount(tx, req.Account)
+		if ErrorCode(err) == ENOTFOUND { // a token passed as an account, as older code does
+			if _, ta, terr := usableReauthToken(tx, req.Account, e.clock.Now()); ErrorCode(terr) != EUNAUTHORIZED {
+				a, err = ta, terr
+			}
+		}
+		return err
+	})
+	return a, err
 }
 
 // openReauthAccount opens a widget session that re-authorises a linked account by
