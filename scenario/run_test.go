@@ -181,8 +181,19 @@ func firstDiff(a, b []byte) string {
 // A served scenario stopped while a step waits for its at: says so in the user's
 // words: it said "the clock never reached …: context canceled".
 func TestServedStepStoppedBeforeItsTime(t *testing.T) {
+	servedStepStopped(t, "  - at: +1h\n", "✗ s.yaml:4 step 2 (at: +1h): sandbank was stopped before the virtual clock reached 2026-11-02T10:00:00Z\n")
+}
+
+// A served webhook: step stopped while it waits says the stop, not only what did
+// not arrive (the app did nothing wrong).
+func TestServedWebhookStepStopped(t *testing.T) {
+	servedStepStopped(t, "  - webhook: account_connected\n", "sandbank was stopped before this step's webhooks arrived: ")
+}
+
+func servedStepStopped(t *testing.T, step, want string) {
+	t.Helper()
 	ctx := context.Background()
-	s, err := scenario.Parse("s.yaml", []byte("scenario: t\nsteps:\n  - serve: {clock: paused}\n  - at: +1h\n"))
+	s, err := scenario.Parse("s.yaml", []byte("scenario: t\nsteps:\n  - serve: {clock: paused}\n"+step))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -208,7 +219,7 @@ func TestServedStepStoppedBeforeItsTime(t *testing.T) {
 	sv.Stop()
 	var out bytes.Buffer
 	sv.Verdicts(&out)
-	if want := "✗ s.yaml:4 step 2 (at: +1h): sandbank was stopped before the virtual clock reached 2026-11-02T10:00:00Z\n"; !strings.Contains(out.String(), want) {
+	if !strings.Contains(out.String(), want) {
 		t.Fatalf("verdicts:\n%s\nwant the line\n%s", out.String(), want)
 	}
 }

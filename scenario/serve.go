@@ -216,7 +216,7 @@ func (sv *Serving) step(ctx context.Context, i int, st *Step) StepResult {
 		sv.set(i, StateWaiting, fmt.Sprintf("for %s, until %s (virtual)", strings.Join(st.Events, ", "), deadline.UTC().Format(time.RFC3339)))
 		var res StepResult
 		var failed *StepResult
-		_ = sv.until(ctx, deadline, func() bool {
+		err := sv.until(ctx, deadline, func() bool {
 			if err := r.drainCollect(ctx); err != nil {
 				return false
 			}
@@ -231,6 +231,11 @@ func (sv *Serving) step(ctx context.Context, i int, st *Step) StepResult {
 			return true
 		})
 		if failed != nil {
+			if err != nil && ctx.Err() != nil && failed.Err != nil { // not the app's doing: say so, with what was missing
+				e := *failed.Err
+				e.Msg = "sandbank was stopped before this step's webhooks arrived: " + e.Msg
+				failed.Err = &e
+			}
 			return *failed
 		}
 		return res
