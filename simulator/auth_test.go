@@ -555,6 +555,11 @@ func TestChangesAreNoticedByEveryBank(t *testing.T) {
 	for _, m := range inbox {
 		if m.Kind == MessageNotice {
 			from[m.From]++
+			// One password signs in to internet and mobile banking alike: the notice
+			// names neither alone (a mobile-banking user read "internet banking").
+			if strings.Contains(m.Text, "was changed on") && !strings.Contains(m.Text, "internet and mobile banking") {
+				t.Errorf("the password notice %q names one way of signing in", m.Text)
+			}
 		}
 	}
 	if len(from) != 2 || from["First Bank of Nigeria"] != 2 || from["GTBank"] != 2 {

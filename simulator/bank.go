@@ -845,7 +845,7 @@ func (b *Bank) setPassword(c *customer, pw string, at int64, note string) {
 	c.password = pw
 	c.forceOTP = true
 	b.revoke(c)
-	text := "Your internet banking password was changed on " + time.Unix(0, at).In(wat).Format("2 Jan 2006 15:04") +
+	text := "Your password (internet and mobile banking) was changed on " + time.Unix(0, at).In(wat).Format("2 Jan 2006 15:04") +
 		". If this was not you, call us now."
 	if note != "" {
 		text += " " + note
