@@ -512,3 +512,23 @@ func TestV2RealtimeJobFailedByTheBank(t *testing.T) {
 		t.Fatalf("the log of a v2 reauthorisation_required: %+v; want one entry, named account_updated as sent", log.Data)
 	}
 }
+
+// In v1's format, which has no sync_status, the account_updated that ends a failed
+// real-time job says FAILED in data_status: v1's "new data is available" body
+// would tell a receiver the job had succeeded.
+func TestRealtimeJobFailedInV1Webhooks(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	w.enableDataSync()
+	adam := w.addCustomer(map[string]any{"name": "Adam Okafor", "institution": "044", "balance": 1000000})
+	id := w.connect(adam)
+	w.advance("30m")
+	w.post("/sandbox/institutions/044/outage", map[string]any{"for": "15m"})
+	if _, rep := w.v2Balance(id, true); rep.header.Get("x-job-status") != "failed" {
+		t.Fatalf("a real-time read during an outage: %q, want a failed job", rep.header.Get("x-job-status"))
+	}
+	hooks := w.hooks.await(t, id, 4)
+	first, failed := hooks[1].Body["data"].(map[string]any)["meta"].(map[string]any), hooks[2].Body["data"].(map[string]any)["meta"].(map[string]any)
+	if hooks[2].Event != engine.EventAccountUpdated || failed["data_status"] != "FAILED" || first["data_status"] != "AVAILABLE" {
+		t.Fatalf("v1 webhooks: %s then %s; want the first sync AVAILABLE, the failed job's account_updated FAILED", hooks[1].Raw, hooks[2].Raw)
+	}
+}

@@ -67,7 +67,13 @@ func v1Webhook(ev engine.Event) v1EventBody {
 	var data any
 	switch ev.Type {
 	case engine.EventAccountConnected, engine.EventAccountUpdated:
-		data = newAccountView(f.Account)
+		v := newAccountView(f.Account)
+		if ev.Type == engine.EventAccountUpdated && f.Code != "" && f.Code != engine.CodeSyncSuccessful {
+			// the end of a real-time job the bank failed: v1 has no sync_status, and its
+			// data_status says the data of that job did not come (the last sync's stays)
+			v.Meta.DataStatus = engine.DataFailed
+		}
+		data = v
 	case engine.EventSyncFailed:
 		data = v1SyncFailed{Account: ref, Code: f.Code, Message: f.Message}
 	case engine.EventJobsUpdate:
