@@ -194,6 +194,9 @@ func (m *Model) clocked(msg clockMsg) tea.Cmd {
 	}
 	if msg.err != nil {
 		say = toast(toastBad, errText(msg.err))
+		for _, o := range m.overlays { // the time panel takes back what it asked for
+			o.Update(msg)
+		}
 	}
 	return tea.Batch(say, m.reload(what))
 }

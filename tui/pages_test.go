@@ -747,3 +747,19 @@ func TestDataSyncSinceSaysTheYear(t *testing.T) {
 	h.send(tickMsg{clock: w.clock.State()})
 	h.contains("Data Sync ON since 2 Nov 2026 10:00 ·", "connected before Data Sync was enabled (2 Nov 2026 10:00)")
 }
+
+// At the world's end the clock cannot resume: p says why, and the panel, which
+// toggles what it asked for last, takes the refusal back — the next p asks to
+// resume again (and is refused again), not to pause a clock that never ran.
+func TestTimePanelAtTheWorldsEnd(t *testing.T) {
+	w := newTestWorld(t)
+	w.clock.SetEnd(w.clock.Now())
+	h := newHarness(t, w, harnessOpts{})
+	h.press("t", "p")
+	h.contains("cannot resume the clock")
+	h.press("p")
+	h.contains("cannot resume the clock")
+	if strings.Contains(h.screen(), "Clock: paused") {
+		t.Fatalf("the second p paused a clock that never ran:\n%s", h.screen())
+	}
+}

@@ -53,8 +53,13 @@ func (t *timePanel) ShortHelp() []key.Binding {
 func (t *timePanel) FullHelp() [][]key.Binding { return [][]key.Binding{t.ShortHelp()} }
 
 func (t *timePanel) Update(msg tea.Msg) tea.Cmd {
-	if msg, ok := msg.(tea.KeyPressMsg); ok {
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
 		return t.key(msg)
+	case clockMsg:
+		if msg.err != nil { // refused (a resume at the world's end): the clock is as it was
+			t.paused, t.speed = msg.state.Paused, msg.state.Speed
+		}
 	}
 	return nil
 }
@@ -66,7 +71,7 @@ func (t *timePanel) key(msg tea.KeyPressMsg) tea.Cmd {
 		t.closed = true
 		return nil
 	case key.Matches(msg, k.Pause):
-		t.paused = !clock.State().Paused // as it is now: paused elsewhere (the API), or held at the world's end
+		t.paused = !t.paused
 		paused, what := t.paused, "resumed"
 		if paused {
 			what = "paused"
