@@ -325,9 +325,18 @@ func newReauthPage(a engine.Account, action, opener, reference string) reauthPag
 	return p
 }
 
+// crossSiteContinue refuses a re-authorisation's Continue posted by another site's
+// page: only the user, on sandbank's page, re-authorises.
+const crossSiteContinue = "a re-authorisation goes on only from sandbank's own page, where the user chose Continue; another site's page cannot post it"
+
 // connectOpen opens the session the SDK's URL asks for and sends the browser to
 // its page.
 func (s *Server) connectOpen(w http.ResponseWriter, r *http.Request) error {
+	if r.Method == http.MethodPost {
+		if err := sameOrigin(r, crossSiteContinue); err != nil {
+			return err
+		}
+	}
 	q, err := parseConnectQuery(r.URL.RawQuery, s.eng.Institutions())
 	if err != nil {
 		return err
@@ -357,6 +366,11 @@ func (s *Server) linkPage(w http.ResponseWriter, r *http.Request) error {
 // linkOpen opens a session on a link and sends the browser to its page (a
 // re-authorisation link's Continue, or any other link's GET).
 func (s *Server) linkOpen(w http.ResponseWriter, r *http.Request) error {
+	if r.Method == http.MethodPost {
+		if err := sameOrigin(r, crossSiteContinue); err != nil {
+			return err
+		}
+	}
 	st, err := s.eng.OpenWidget(r.Context(), engine.WidgetRequest{Link: r.PathValue("link")})
 	if errorReason(err) == "LINK_EXPIRED" { // the user has somewhere to go: back to the app, told why
 		if l, lerr := s.eng.Link(r.Context(), r.PathValue("link")); lerr == nil && l.RedirectURL != "" {
@@ -837,7 +851,7 @@ func hasAccountAt(c simulator.Customer, code string) bool {
 // POST only, never cached, refused to other sites' pages, and only about this
 // session's own step.
 func (s *Server) testerFill(w http.ResponseWriter, r *http.Request) error {
-	if err := sameOrigin(r); err != nil {
+	if err := sameOrigin(r, "the tester's drawer answers sandbank's own pages only"); err != nil {
 		return err
 	}
 	p, err := bodyParams(w, r)
@@ -880,8 +894,8 @@ func (s *Server) testerFill(w http.ResponseWriter, r *http.Request) error {
 
 // sameOrigin refuses a request another site's page sent: the browser says so in
 // Sec-Fetch-Site, or in an Origin that is not this server's.
-func sameOrigin(r *http.Request) error {
-	forbidden := engine.Errorf(engine.EFORBIDDEN, "the tester's drawer answers sandbank's own pages only").WithReason("CROSS_SITE")
+func sameOrigin(r *http.Request, refusal string) error {
+	forbidden := engine.Errorf(engine.EFORBIDDEN, "%s", refusal).WithReason("CROSS_SITE")
 	switch r.Header.Get("Sec-Fetch-Site") {
 	case "cross-site", "same-site":
 		return forbidden

@@ -107,6 +107,17 @@ func TestConnectEntry(t *testing.T) {
 	if st := open(url.Values{"reauth_token": {tok.Token}}); st.Account != id {
 		t.Fatalf("reauth_token = %+v, want a re-authorisation of %s", st, id)
 	}
+	// Another site's page cannot post the Continue (a form that submits itself):
+	// refused, and the token stays unspent.
+	w.post("/accounts/"+id+"/reauthorise", nil).decode(t, &tok)
+	target := "/connect?" + url.Values{"key": {testPublicKey}, "reauth_token": {tok.Token}}.Encode()
+	for _, h := range []map[string]string{{"Sec-Fetch-Site": "cross-site"}, {"Origin": "http://evil.example"}} {
+		rep := w.do("POST", target, req{key: noKey(), headers: h, ctype: "application/x-www-form-urlencoded"})
+		if rep.status != http.StatusForbidden || !strings.Contains(string(rep.body), "another site") {
+			t.Fatalf("a cross-site Continue (%v) = %d:\n%s", h, rep.status, rep.body)
+		}
+	}
+	w.must(http.StatusOK, "GET", target, req{key: noKey()})
 	for _, bad := range []string{`data={"account":5}`, "reference=" + strings.Repeat("r", 201), `selectedInstitution=[1]`, `selectedInstitution={"id":`} {
 		rep := w.must(http.StatusBadRequest, "GET", "/connect?key="+testPublicKey+"&"+bad, req{key: noKey()})
 		if strings.Contains(string(rep.body), "Go value") || strings.Contains(string(rep.body), "json:") {
