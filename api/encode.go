@@ -22,6 +22,7 @@ var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return &
 func writeBody(w http.ResponseWriter, status int, b []byte) {
 	h := w.Header()
 	h["Content-Type"] = []string{"application/json; charset=utf-8"}
+	h["X-Content-Type-Options"] = []string{"nosniff"} // < and > are written as they are: never read as HTML
 	h["Content-Length"] = []string{strconv.Itoa(len(b))}
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
@@ -47,7 +48,7 @@ func putBuf(bp *[]byte, b []byte) {
 	}
 }
 
-// appendTx appends t as json.Marshal(txJSON) would.
+// appendTx appends t as writeJSON writes a txJSON (encoding/json, no HTML escaping).
 func appendTx(b []byte, t *engine.Transaction) []byte {
 	b = append(b, `{"_id":`...)
 	b = appendString(b, t.ID)
@@ -80,7 +81,7 @@ func appendTxs(b []byte, txs []engine.Transaction) []byte {
 	return append(b, ']')
 }
 
-// appendTxPage appends a page as json.Marshal(txPageJSON) would.
+// appendTxPage appends a page as writeJSON writes a txPageJSON.
 func appendTxPage(b []byte, p paging, txs []engine.Transaction) []byte {
 	b = append(b, `{"paging":{"total":`...)
 	b = strconv.AppendInt(b, p.Total, 10)
@@ -95,7 +96,7 @@ func appendTxPage(b []byte, p paging, txs []engine.Transaction) []byte {
 	return append(b, '}')
 }
 
-// appendV2Tx appends t as json.Marshal(v2TxJSON) would.
+// appendV2Tx appends t as writeJSON writes a v2TxJSON.
 func appendV2Tx(b []byte, t *engine.Transaction) []byte {
 	b = append(b, `{"id":`...)
 	b = appendString(b, t.ID)
@@ -115,7 +116,7 @@ func appendV2Tx(b []byte, t *engine.Transaction) []byte {
 }
 
 // appendV2Page appends the data and meta of a v2 page — `"data":[…],"meta":{…}` —
-// as json.Marshal(envelope{Data: []v2TxJSON, Meta: paging}) writes them.
+// as writeJSON writes envelope{Data: []v2TxJSON, Meta: paging}.
 func appendV2Page(b []byte, p paging, txs []engine.Transaction) []byte {
 	b = append(b, `"data":[`...)
 	for i := range txs {
@@ -135,7 +136,7 @@ func appendV2Page(b []byte, p paging, txs []engine.Transaction) []byte {
 	return append(b, '}')
 }
 
-// appendStatement appends a JSON statement as json.Marshal(statementJSON) would.
+// appendStatement appends a JSON statement as writeJSON writes a statementJSON.
 func appendStatement(b []byte, txs []engine.Transaction) []byte {
 	b = append(b, `{"meta":{"count":`...)
 	b = strconv.AppendInt(b, int64(len(txs)), 10)

@@ -38,9 +38,13 @@ func TestClockRefusesToPassTheWorldsEnd(t *testing.T) {
 	for _, d := range []string{"7d", "21h", "28m", "15s"} {
 		w.advance(d)
 	}
-	rep = w.must(http.StatusBadRequest, "POST", "/sandbox/clock", req{body: map[string]any{"paused": false}})
+	rep = w.must(http.StatusBadRequest, "POST", "/sandbox/clock", req{body: map[string]any{"paused": false, "speed": 60}})
 	rep.decode(t, &e)
 	if !strings.Contains(e.Message, "cannot resume the clock: it is at this world's end") {
 		t.Errorf("resuming at the end: %q", e.Message)
+	}
+	var after struct{ Speed float64 }
+	if w.get("/sandbox/clock").decode(t, &after); after.Speed == 60 {
+		t.Error("a refused change of the clock changed its speed: nothing of it should hold")
 	}
 }

@@ -108,13 +108,13 @@ func (s *Server) setClock(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	clk := s.eng.Clock()
-	if c.Speed != nil {
-		if err := clk.SetSpeed(*c.Speed); err != nil {
+	if c.Paused != nil { // first: a resume refused at the world's end changes nothing
+		if err := clk.SetPaused(*c.Paused); err != nil {
 			return err
 		}
 	}
-	if c.Paused != nil {
-		if err := clk.SetPaused(*c.Paused); err != nil {
+	if c.Speed != nil {
+		if err := clk.SetSpeed(*c.Speed); err != nil { // in range: checked above
 			return err
 		}
 	}

@@ -235,13 +235,15 @@ func TestV2RealtimeJobOutlivesTheRequest(t *testing.T) {
 	id := w.connect(adam)
 	w.advance("30m")
 	w.must(http.StatusCreated, "POST", "/sandbox/customers/"+adam.ID+"/transactions", req{body: map[string]any{"type": "debit", "amount": 400000}})
-	w.post("/sandbox/institutions/044/latency", map[string]any{"latency": "150ms"}) // a sync makes four calls: 600 ms
+	// A sync makes four calls: 1.6 s of real time, so the advance below, one request
+	// after the answer (20 ms in), lands while the job waits on the bank.
+	w.post("/sandbox/institutions/044/latency", map[string]any{"latency": "400ms"})
 	b, rep := w.v2Balance(id, true)
 	jid, status, hasNew := jobHeaders(rep)
 	if status != "processing" || jid == "" || hasNew != "" || b.Balance != 1000000 {
 		t.Fatalf("a slow job: %q %q %q, balance %d; want processing with the last sync's 1000000", jid, status, hasNew, b.Balance)
 	}
-	w.advance("1m") // while the job waits on the bank (600 ms of real time): it ends a minute after it began
+	w.advance("1m") // while the job waits on the bank: it ends a minute after it began
 	// The job runs on in real time after the request; its end is committed with the
 	// jobs.update event, which the receiver awaits (bounded).
 	hooks := w.hooks.await(t, id, 4)

@@ -95,7 +95,7 @@ func (e *Engine) openJob(ctx context.Context, a Account, req SyncRequest) (SyncJ
 func (e *Engine) abandonJob(job SyncJob, cause error) SyncResult {
 	now := e.clock.Now()
 	s := e.Settings()
-	job.Status, job.Code, job.FinishedAt = StatusSyncFailed, CodeSyncError, now
+	job.Status, job.Code, job.FinishedAt = StatusSyncFailed, CodeSyncError, later(now, job.StartedAt)
 	job.Message = "the real-time job did not run: " + ErrorMessage(cause)
 	var evs []Event
 	// Recorded even while shutting down: the store outlives the engine.
@@ -178,7 +178,7 @@ func settleInterruptedJob(tx Tx, s Settings, a *Account, now time.Time) (bool, e
 	} else if err != nil {
 		return false, err
 	}
-	job.Status, job.Code, job.FinishedAt = StatusSyncFailed, CodeSyncError, now
+	job.Status, job.Code, job.FinishedAt = StatusSyncFailed, CodeSyncError, later(now, job.StartedAt)
 	job.Message = "the real-time job was cut short when sandbank stopped; ask again with x-realtime: true"
 	if err := tx.PutSyncJob(job); err != nil {
 		return false, err

@@ -436,7 +436,11 @@ func (e *Engine) successWrite(a Account, trigger, jobID string, now time.Time, d
 			types = append(types, EventJobsUpdate)
 		}
 		for _, t := range types {
-			ev, err := addEvent(tx, s, cur, t, EventFacts{Job: &job}, finished) // sent when the job ended: after its finished_at, not before
+			// Sent when the sync ended (finished), not when it began; not at the job's
+			// FinishedAt, which a job of an instant that had one already holds a
+			// nanosecond later (afterLatest): an event in the clock's future would
+			// wait on a paused clock for its first attempt.
+			ev, err := addEvent(tx, s, cur, t, EventFacts{Job: &job}, finished)
 			if err != nil {
 				return err
 			}
@@ -596,7 +600,7 @@ func (e *Engine) failureWrite(a Account, trigger, jobID string, now time.Time, f
 			}
 		}
 		for _, t := range types {
-			ev, err := addEvent(tx, s, cur, t, EventFacts{Code: f.code, Message: f.message, Job: &job}, finished)
+			ev, err := addEvent(tx, s, cur, t, EventFacts{Code: f.code, Message: f.message, Job: &job}, finished) // as successWrite's
 			if err != nil {
 				return err
 			}
