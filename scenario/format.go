@@ -1348,6 +1348,7 @@ func (p *fileParser) expectation(k, want *node) (*Expectation, error) {
 	}
 	return e, nil
 }
+
 func checkPath(k *node) error {
 	switch {
 	case k.value == "":

@@ -143,7 +143,6 @@ func (sv *Serving) Start(ctx context.Context) {
 	}
 	if st := sv.run.S.Steps[sv.run.S.ServeAt]; st.Running {
 		_ = sv.run.W.Clock.SetPaused(false) // at the world's end it stays paused, and reads so
-
 	}
 	go func() {
 		defer close(sv.done)
