@@ -354,9 +354,8 @@ func (s *Server) connectOpen(w http.ResponseWriter, r *http.Request) error {
 // it opens a session on the link and sends the browser to its page, full-window.
 // A link used or expired says so.
 func (s *Server) linkPage(w http.ResponseWriter, r *http.Request) error {
-	if l, err := s.eng.Link(r.Context(), r.PathValue("link")); err == nil && l.Scope == engine.LinkReauth &&
-		l.Status == engine.LinkPending && l.ExpiresAt.After(s.eng.Clock().Now()) {
-		if a, err := s.eng.Account(r.Context(), l.AccountID); err == nil { // else opening says what is wrong
+	if l, err := s.eng.Link(r.Context(), r.PathValue("link")); err == nil && l.Scope == engine.LinkReauth {
+		if a, err := s.eng.ReauthTarget(r.Context(), engine.WidgetRequest{Link: l.ID}); err == nil { // else opening says what is wrong
 			return s.renderPage(w, r, http.StatusOK, "reauth", newReauthPage(a, "/connect/links/"+url.PathEscape(l.ID), "", l.Ref))
 		}
 	}

@@ -68,8 +68,9 @@ func usableReauthToken(tx Tx, token string, now time.Time) (ReauthToken, Account
 	return t, a, err
 }
 
-// ReauthTarget is the account a widget request would re-authorise — by its ID, or
-// by a reauth token, which it does not spend — or the error opening it would give.
+// ReauthTarget is the account a widget request would re-authorise — by its ID, by
+// a reauth token, which it does not spend, or by a re-authorisation link — or the
+// error opening it would give.
 // A page shows it before the user chooses to go on: opening signs in at the bank
 // and, when the bank asks nothing more, re-authorises at once, which a link
 // preview or a prefetch must not do.
@@ -77,6 +78,20 @@ func (e *Engine) ReauthTarget(ctx context.Context, req WidgetRequest) (Account, 
 	var a Account
 	err := e.store.View(ctx, func(tx Tx) error {
 		var err error
+		if req.Link != "" {
+			var l Link
+			if l, err = tx.Link(req.Link); err != nil {
+				return err
+			}
+			if err = usableLink(l, e.clock.Now()); err != nil {
+				return err
+			}
+			if l.Scope != LinkReauth {
+				return Errorf(EINVALID, "link %s connects a new account; it re-authorises none", l.ID)
+			}
+			a, err = tx.Account(l.AccountID)
+			return err
+		}
 		if req.ReauthToken != "" {
 			_, a, err = usableReauthToken(tx, req.ReauthToken, e.clock.Now())
 			return err
