@@ -490,9 +490,9 @@ func (p *detailPage) facts(w int) []string {
 		out = append(out, st.Faint.Render(" no successful sync yet"))
 	}
 	for _, s := range p.snaps {
-		line := " " + st.Muted.Render(fit(fmtShort(s.At), 12)) + " " + fit(s.Trigger, 8) + fitRight("+"+itoa(s.NewTransactions)+" tx", 9) + "  " + naira(s.Balance)
+		line := " " + st.Muted.Render(fit(fmtCell(s.At, now), 12)) + " " + fit(s.Trigger, 8) + fitRight("+"+itoa(s.NewTransactions)+" tx", 9) + "  " + naira(s.Balance)
 		if s.Repeats > 0 { // later syncs that found nothing new count on it
-			line += st.Faint.Render(" ×" + itoa(s.Repeats+1) + " to " + fmtShort(s.LastAt))
+			line += st.Faint.Render(" ×" + itoa(s.Repeats+1) + " to " + fmtShortAt(s.LastAt, now))
 		}
 		out = append(out, line)
 	}

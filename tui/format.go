@@ -30,15 +30,26 @@ func fmtShortAt(t, now time.Time) string {
 	return fmtShort(t)
 }
 
+// fmtCell is fmtShort for a column of eleven cells: in another year than the
+// clock's the year takes the time's place ("2 Dec 2025"), so that after a jump of
+// years a row says which December without widening its column.
+func fmtCell(t, now time.Time) string {
+	if t.In(engine.WAT).Year() != now.In(engine.WAT).Year() {
+		return fmtDate(t)
+	}
+	return fmtShort(t)
+}
+
 // fmtStamp is when something happened, as a phone or a log shows it: the time on
 // the virtual today ("15:04:05"), with the date on any other day ("1 Nov 15:04"), so
-// a day's jump does not leave yesterday's times looking like today's.
+// a day's jump does not leave yesterday's times looking like today's, and the year
+// in place of the time in another year ("1 Nov 2025").
 func fmtStamp(t, now time.Time) string {
 	t, now = t.In(engine.WAT), now.In(engine.WAT)
 	if y, m, d := t.Date(); y == now.Year() && m == now.Month() && d == now.Day() {
 		return t.Format("15:04:05")
 	}
-	return t.Format("2 Jan 15:04")
+	return fmtCell(t, now)
 }
 
 func fmtDate(t time.Time) string { return t.In(engine.WAT).Format("2 Jan 2006") }

@@ -3,6 +3,10 @@ package tui
 import (
 	"testing"
 	"time"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"sandbank/engine"
 )
 
 // ago is at most 11 cells — the dashboard's SYNCED column — and past a month
@@ -35,5 +39,51 @@ func TestAgo(t *testing.T) {
 	}
 	if got := ago(now, time.Time{}); got != "never" {
 		t.Errorf("ago(zero) = %q", got)
+	}
+}
+
+// The DELIVERY column is 11 cells: an event whose receiver has been down for days
+// showed "↻ next #123" for attempt 1234, the last digit cut.
+func TestDeliveryBadgeFitsItsColumn(t *testing.T) {
+	for _, tc := range []struct {
+		made int
+		want string
+	}{
+		{0, "… pending"},
+		{1, "↻ next #2"},
+		{998, "↻ next #999"},
+		{999, "↻ #1000"},
+		{4324, "↻ #4325"},
+		{9_999_998, "↻ #9999999"},
+	} {
+		got := deliveryBadge(engine.Event{Status: engine.DeliveryPending, AttemptsMade: tc.made})
+		if got != tc.want {
+			t.Errorf("%d attempts made: %q, want %q", tc.made, got, tc.want)
+		}
+		if w := ansi.StringWidth(got); w > 11 {
+			t.Errorf("%d attempts made: %q is %d cells, more than the DELIVERY column's 11", tc.made, got, w)
+		}
+	}
+}
+
+// A column's date says the year when it is not the clock's, in the time's place
+// and no wider: after a jump of years "2 Nov 10:00" did not say which November.
+func TestColumnDatesSayTheYear(t *testing.T) {
+	now := time.Date(2028, time.January, 3, 9, 0, 0, 0, engine.WAT)
+	for _, tc := range []struct {
+		t           time.Time
+		cell, stamp string
+	}{
+		{now.Add(-time.Hour), "3 Jan 08:00", "08:00:00"},
+		{now.Add(-48 * time.Hour), "1 Jan 09:00", "1 Jan 09:00"},
+		{time.Date(2027, time.December, 31, 23, 0, 0, 0, engine.WAT), "31 Dec 2027", "31 Dec 2027"},
+		{time.Date(2026, time.November, 2, 10, 0, 0, 0, engine.WAT), "2 Nov 2026", "2 Nov 2026"},
+	} {
+		if got := fmtCell(tc.t, now); got != tc.cell || len(got) > 11 {
+			t.Errorf("fmtCell(%v) = %q, want %q (at most 11 cells)", tc.t, got, tc.cell)
+		}
+		if got := fmtStamp(tc.t, now); got != tc.stamp {
+			t.Errorf("fmtStamp(%v) = %q, want %q", tc.t, got, tc.stamp)
+		}
 	}
 }

@@ -763,3 +763,23 @@ func TestTimePanelAtTheWorldsEnd(t *testing.T) {
 		t.Fatalf("the second p paused a clock that never ran:\n%s", h.screen())
 	}
 }
+
+// After a jump into the next year, the transactions' dates and the sync history
+// say the year of what is from the last one, in the time's place.
+func TestColumnsSayTheYearAfterAJump(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{width: 140, height: 40})
+	if err := w.clock.Advance(60 * 24 * time.Hour); err != nil { // into 2027
+		t.Fatal(err)
+	}
+	h.send(tickMsg{clock: w.clock.State()})
+	h.send(reloadMsg{what: reloadAll})
+	h.press("enter") // auto-sync runs daily in this world
+	h.contains(" 1 Jan 10:00  auto", " 31 Dec 2026  auto")
+	h.press("right")
+	h.press("end")
+	h.contains(" 2 Nov 2026 ")
+	h.press("2")
+	h.press("end")
+	h.contains(" 2 Nov 2026 ")
+}

@@ -339,11 +339,11 @@ func (l *txList) View() string {
 	if l.filtered() {
 		empty = "No transaction matches the filters (x clears them)."
 	}
-	cells := make([]string, len(cols))
+	cells, now := make([]string, len(cols)), l.sh.now()
 	l.list.draw(&b, l.w, l.list.h, empty, func(r int, sel bool) []string {
 		t, ok := l.row(r)
 		for j, c := range cols {
-			cells[j] = cell(c, txCell(c.title, t, ok))
+			cells[j] = cell(c, txCell(c.title, t, ok, now))
 			if !sel && ok {
 				switch c.title {
 				case "AMOUNT", "TYPE":
@@ -367,7 +367,7 @@ func (l *txList) View() string {
 	return b.String()
 }
 
-func txCell(col string, t engine.Transaction, ok bool) string {
+func txCell(col string, t engine.Transaction, ok bool, now time.Time) string {
 	if !ok {
 		if col == "NARRATION" {
 			return "…"
@@ -376,7 +376,7 @@ func txCell(col string, t engine.Transaction, ok bool) string {
 	}
 	switch col {
 	case "DATE (WAT)":
-		return fmtShort(t.Date)
+		return fmtCell(t.Date, now)
 	case "NARRATION":
 		return t.Narration
 	case "CATEGORY":

@@ -442,6 +442,9 @@ func deliveryBadge(ev engine.Event) string {
 		return "– skipped"
 	}
 	if n := ev.AttemptsMade; n > 0 { // the attempt to come, as the detail's "next attempt in …" beside #1–#n
+		if n+1 >= 1000 { // a receiver down for days: the number whole in the column's 11 cells
+			return "↻ #" + itoa(n+1)
+		}
 		return "↻ next #" + itoa(n+1)
 	}
 	return "… pending"
