@@ -23,6 +23,8 @@ func TestMain(m *testing.M) {
 		os.Exit(lockChild(os.Getenv("SANDBANK_STORE_DB")))
 	case "crash":
 		os.Exit(crashChild(os.Getenv("SANDBANK_STORE_DB")))
+	case "smallmap":
+		os.Exit(smallMapChild(os.Getenv("SANDBANK_STORE_DB")))
 	default:
 		os.Exit(2)
 	}
