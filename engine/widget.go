@@ -431,6 +431,9 @@ func (e *Engine) advance(ctx context.Context, w *widgetSession, res LoginResult)
 func (e *Engine) finishConnect(ctx context.Context, w *widgetSession, sess BankSession, acct BankAccount) error {
 	now := e.clock.Now()
 	s := e.Settings()
+	if w.state.AuthMethod != "" { // the way the user signed in here, not the one the bank's customer usually uses
+		acct.AuthMethod = w.state.AuthMethod
+	}
 	var code ConnectCode
 	var link Link
 	err := e.store.Update(ctx, func(tx Tx) error {

@@ -194,3 +194,27 @@ func TestWidgetReauthorisesByAccount(t *testing.T) {
 		t.Fatalf("an unknown account = %v, want ENOTFOUND", err)
 	}
 }
+
+// The account keeps the way the user signed in, as chosen in the widget (or by a
+// link's institution.auth_method), whatever the bank's customer usually uses:
+// a v2 link for mobile banking connected an internet_banking account.
+func TestWidgetKeepsTheChosenAuthMethod(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	adam := w.adam()
+	for _, method := range engine.AuthMethods {
+		st, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{Institution: adam.Accounts[0].Institution.Code, AuthMethod: method})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st, err = w.eng.WidgetLogin(w.ctx, st.Session, adam.Username, adam.Password); err != nil || st.Code == "" {
+			t.Fatalf("login = %+v, %v", st, err)
+		}
+		a, err := w.eng.ExchangeCode(w.ctx, st.Code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.AuthMethod != method {
+			t.Errorf("signed in with %s, the account says %s", method, a.AuthMethod)
+		}
+	}
+}
