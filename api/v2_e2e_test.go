@@ -534,3 +534,17 @@ func TestRealtimeJobFailedInV1Webhooks(t *testing.T) {
 		t.Fatalf("v1 webhooks: %s then %s; want the first sync AVAILABLE, the failed job's account_updated FAILED", hooks[1].Raw, hooks[2].Raw)
 	}
 }
+
+// A link left unfinished past its expires_at says so when asked for JSON: it
+// answered "pending" forever, while its page said it had expired.
+func TestV2LinkSaysExpiredWhenAskedForJSON(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	_, linkID := w.initiate(map[string]any{"scope": "auth", "customer": map[string]any{"name": "Adam Okafor", "email": "adam@example.com"},
+		"meta": map[string]any{"ref": "adam-002"}, "redirect_url": "http://127.0.0.1:3000/linked"})
+	w.advance("31m")
+	var state linkJSON
+	w.must(http.StatusOK, "GET", "/connect/links/"+linkID, req{key: noKey()}).decode(t, &state)
+	if want := "http://127.0.0.1:3000/linked?reason=expired&reference=adam-002&status=failed"; state.Status != "expired" || state.RedirectURL != want {
+		t.Fatalf("the link after its 30 minutes = %+v; want status expired and redirect %s", state, want)
+	}
+}

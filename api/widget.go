@@ -160,9 +160,19 @@ func (s *Server) linkState(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, newLinkJSON(l))
+	out := newLinkJSON(l)
+	if l.Status == engine.LinkPending && !l.ExpiresAt.After(s.eng.Clock().Now()) {
+		// Never walked to its end and past its time: it can no longer be, and the
+		// user's way back to the app says so.
+		out.Status, out.RedirectURL = linkExpired, linkLeft(l, "expired")
+	}
+	writeJSON(w, http.StatusOK, out)
 	return nil
 }
+
+// linkExpired is the status GET /connect/links/{link} gives a link that ended
+// pending at its expires_at: the store keeps it pending, as it was left.
+const linkExpired = "expired"
 
 func (s *Server) widgetState(w http.ResponseWriter, r *http.Request) error {
 	st, err := s.eng.Widget(r.PathValue("session"))
