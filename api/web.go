@@ -29,6 +29,7 @@ func (s *Server) webRoutes(mux *routeMux) {
 	mux.Handle("POST /connect/links/{link}", s.page(s.linkOpen))
 	mux.Handle("GET /connect/s/{session}", s.page(s.connectPage))
 	mux.Handle("POST /connect/s/{session}/{step}", s.page(s.connectStep))
+	mux.Handle("GET /connect/s/{session}/{step}", s.page(s.connectStepAgain))
 	mux.Handle("POST /connect/s/{session}/tester/fill", s.handle(s.testerFill)) // JSON to the page's script
 	mux.Handle("GET /connect.js", s.handle(s.connectScript(false)))
 	mux.Handle("GET /connect.mjs", s.handle(s.connectScript(true)))
@@ -420,6 +421,14 @@ func (s *Server) pageSteps(step string) widgetCall {
 	case "account":
 		return s.widgetAccount
 	}
+	return nil
+}
+
+// connectStepAgain is a step's address opened again — reloaded, gone back to, or
+// bookmarked after the page it posted answered there: the session's page, where
+// it stands now (and says so if it has ended).
+func (s *Server) connectStepAgain(w http.ResponseWriter, r *http.Request) error {
+	seeOther(w, "/connect/s/"+url.PathEscape(r.PathValue("session")))
 	return nil
 }
 

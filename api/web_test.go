@@ -46,6 +46,11 @@ func TestErrorsAnswerPagesToBrowsers(t *testing.T) {
 	isPage(w.do("POST", "/connect/s/"+st.Session+"/fly", req{key: noKey()}), http.StatusNotFound, "Page not found")
 	isPage(w.do("POST", "/connect/s/"+st.Session+"/login", req{key: noKey(), body: strings.Repeat("a=1&", MaxBodyBytes/4+1), ctype: "application/x-www-form-urlencoded"}),
 		http.StatusRequestEntityTooLarge, "That was too much to send")
+	// A step's address opened again (a reload, or back after its form answered
+	// there) goes to the session's page: it answered 405 in a developer's words.
+	if rep := w.must(http.StatusSeeOther, "GET", "/connect/s/"+st.Session+"/login", req{key: noKey(), headers: html}); rep.header.Get("Location") != "/connect/s/"+st.Session {
+		t.Fatalf("GET of a step's address went to %q; want the session's page", rep.header.Get("Location"))
+	}
 	// A step refused shows the step again, with the error, at the error's status.
 	rep := w.do("POST", "/connect/s/"+st.Session+"/institution", req{key: noKey(), body: "institution=999", ctype: "application/x-www-form-urlencoded"})
 	isPage(rep, http.StatusNotFound, "Select your bank")
