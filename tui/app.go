@@ -188,17 +188,27 @@ func (m *Model) dropAnswer() {
 func (m *Model) clocked(msg clockMsg) tea.Cmd {
 	m.sh.clockState = msg.state
 	what, say := reloadBank, toast(toastOK, "Clock: "+msg.what+" → "+fmtClock(msg.state.Now))
+	var next tea.Cmd
+	dropped := ""
 	if msg.advance > 0 {
 		m.sh.advancing = ""
 		what = reloadAll
+		if q := m.sh.queued; q > 0 { // jump keys pressed while this one ran
+			m.sh.queued = 0
+			if msg.err == nil {
+				next = m.sh.advance(q)
+			} else {
+				dropped = " (the +" + span(q) + " queued after it is dropped)"
+			}
+		}
 	}
 	if msg.err != nil {
-		say = toast(toastBad, errText(msg.err))
+		say = toast(toastBad, errText(msg.err)+dropped)
 		for _, o := range m.overlays { // the time panel takes back what it asked for
 			o.Update(msg)
 		}
 	}
-	return tea.Batch(say, m.reload(what))
+	return tea.Batch(say, m.reload(what), next)
 }
 
 // broadcast gives a message to every page and overlay; each keeps what is its own

@@ -63,13 +63,21 @@ func (m *Model) header() string {
 	}
 	if sh.advancing != "" {
 		state = st.Accent.Render(sh.spinner() + " " + sh.advancing)
+		if sh.queued > 0 {
+			state += st.Muted.Render(" then +" + span(sh.queued))
+		}
 	}
-	clocks := []string{fmtClock(c.Now), c.Now.In(engine.WAT).Format("Mon 2 Jan 15:04:05 MST"), c.Now.In(engine.WAT).Format("2 Jan 15:04:05")}
-	left := brand + api + sk
+	// The year stays whatever gives way: after a jump of years the header is where
+	// a presenter looks, and "17 Jan 03:22:39" did not say it had moved. The
+	// longest clock beside the whole key; else the key is cut before the clock
+	// loses its seconds; else the shortest clock, the key cut as it must.
+	now := c.Now.In(engine.WAT)
+	long, zoned, secs, mins := fmtClock(now), now.Format("2 Jan 2006 15:04:05 MST"), now.Format("2 Jan 2006 15:04:05"), now.Format("2 Jan 2006 15:04")
+	left, cut := brand+api+sk, brand+api+"  key …"
 	var line1 string
-	for i, cl := range clocks {
-		right := st.Bold.Render(cl) + " " + state + " "
-		if ansi.StringWidth(left)+ansi.StringWidth(right)+1 <= w || i == len(clocks)-1 {
+	for _, try := range []struct{ least, clock string }{{left, long}, {left, zoned}, {left, secs}, {cut, secs}, {cut, mins}, {"", mins}} {
+		right := st.Bold.Render(try.clock) + " " + state + " "
+		if ansi.StringWidth(try.least)+ansi.StringWidth(right)+1 <= w || try.least == "" {
 			line1 = spread(clip(left, w-ansi.StringWidth(right)-1), right, w)
 			break
 		}

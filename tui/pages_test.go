@@ -783,3 +783,41 @@ func TestColumnsSayTheYearAfterAJump(t *testing.T) {
 	h.press("end")
 	h.contains(" 2 Nov 2026 ")
 }
+
+// The header's clock keeps its year at every width: after a jump of three years
+// at 80 columns it read "17 Jan 03:22:39", as before the jump.
+func TestHeaderSaysTheYear(t *testing.T) {
+	w := newTestWorld(t)
+	if err := w.clock.Advance(3 * 365 * 24 * time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	for _, size := range [][2]int{{80, 24}, {100, 30}, {120, 40}} {
+		h := newHarness(t, w, harnessOpts{width: size[0], height: size[1]})
+		h.send(tickMsg{clock: w.clock.State()})
+		h.contains(" 1 Nov 2029 10:00")
+		h.press("ctrl+k") // the key shown whole takes room from the clock, never its year
+		h.contains(" 1 Nov 2029 10:00")
+	}
+}
+
+// Jump keys pressed while a jump runs are queued, not dropped: thirty quick d
+// presses moved the clock 22 days.
+func TestTimePanelQueuesJumps(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{width: 120, height: 30})
+	h.press("t")
+	before := w.clock.Now()
+	_, first := h.m.Update(keyPress("d")) // the jump, not yet run
+	for range 4 {
+		_, c := h.m.Update(keyPress("d"))
+		h.run(c)
+	}
+	h.contains("advancing +1d… then +4d", "Queued +4d")
+	h.run(first) // its end starts the queued jump
+	if got := w.clock.Now().Sub(before); got != 5*24*time.Hour {
+		t.Fatalf("five d presses moved the clock %s, want 5d", got)
+	}
+	if strings.Contains(h.screen(), "then +") {
+		t.Fatal("the header still shows a queued jump after it ran")
+	}
+}

@@ -38,6 +38,7 @@ type shared struct {
 
 	clockState engine.ClockState // the virtual clock, as of the last tick or notice
 	advancing  string            // "advancing +1d…" while a jump of the clock runs
+	queued     time.Duration     // jump keys pressed while one runs: the next jump
 	settings   engine.Settings
 	revealKey  bool
 	frame      int // spinner frame

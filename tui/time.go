@@ -95,17 +95,23 @@ func (t *timePanel) key(msg tea.KeyPressMsg) tea.Cmd {
 		if !key.Matches(msg, a.b) {
 			continue
 		}
-		if t.sh.advancing != "" {
-			return toast(toastWarn, "The clock is still "+t.sh.advancing+": wait for it to finish")
+		if t.sh.advancing != "" { // a presenter pressing d five times means five days
+			t.sh.queued += a.d
+			return toast(toastOK, "Queued +"+span(t.sh.queued)+": it runs when the clock has finished "+strings.TrimSuffix(t.sh.advancing, "…"))
 		}
-		what, d := "+"+span(a.d), a.d
-		t.sh.advancing = "advancing " + what + "…" // until the root takes the clockMsg
-		return func() tea.Msg {
-			err := clock.Advance(d)
-			return clockMsg{state: clock.State(), what: what, advance: d, err: err}
-		}
+		return t.sh.advance(a.d)
 	}
 	return nil
+}
+
+// advance jumps the clock by d in the background; the root takes the clockMsg.
+func (s *shared) advance(d time.Duration) tea.Cmd {
+	clock, what := s.clock, "+"+span(d)
+	s.advancing = "advancing " + what + "…" // until the root takes the clockMsg
+	return func() tea.Msg {
+		err := clock.Advance(d)
+		return clockMsg{state: clock.State(), what: what, advance: d, err: err}
+	}
 }
 
 func nextSpeed(cur float64, faster bool) float64 {
