@@ -109,7 +109,7 @@ func TestRefusals(t *testing.T) {
 	}
 }
 
-const durationMsg = "use a positive duration such as 30m, 2h, 1d or 1d12h (units: s, m, h, d = 24h, w = 7d; Go units ms, us, ns too; a leading + is allowed)"
+const durationMsg = "use a positive duration such as 30m, 2h, 1d, 1d12h or 1y (units: s, m, h, d = 24h, w = 7d, y = 365d; also ms, us, ns; a leading + is allowed)"
 
 // Each customer and step is checked, so a file's mistakes are said together.
 func TestRefusalsTogether(t *testing.T) {

@@ -7,10 +7,10 @@ import (
 	"sandbank/engine"
 )
 
-const durationForm = "use a positive duration such as 30m, 2h, 1d or 1d12h (units: s, m, h, d = 24h, w = 7d; Go units ms, us, ns too; a leading + is allowed)"
+const durationForm = "use a positive duration such as 30m, 2h, 1d, 1d12h or 1y (units: s, m, h, d = 24h, w = 7d, y = 365d; also ms, us, ns; a leading + is allowed)"
 
 // ParseDuration reads a positive duration as users type it: Go durations ("90s",
-// "1h30m") plus d (24 h) and w (7 d), e.g. "1d12h" or "2w", with an optional
+// "1h30m") plus d (24 h), w (7 d) and y (365 d), e.g. "1d12h" or "2w", with an optional
 // leading "+" ("+2m", as in "advance by"). Empty, zero, negative and malformed
 // input gives an *engine.Error EINVALID that says the accepted form.
 func ParseDuration(s string) (time.Duration, error) {
@@ -43,18 +43,17 @@ func ParseDuration(s string) (time.Duration, error) {
 		var d time.Duration
 		var err error
 		switch unit {
-		case "d", "w":
+		case "d", "w", "y":
 			d, err = time.ParseDuration(num + "h")
-			mult := time.Duration(24)
-			if unit == "w" {
-				mult = 24 * 7
-			}
+			mult := map[string]time.Duration{"d": 24, "w": 24 * 7, "y": 24 * 365}[unit]
 			if err == nil && d > (1<<63-1)/mult {
 				err = errOverflow
 			}
 			d *= mult
 		case "ns", "us", "µs", "μs", "ms", "s", "m", "h":
 			d, err = time.ParseDuration(num + unit)
+		case "mo", "M", "month", "months":
+			return 0, engine.Invalid("duration", "%q: a month is no fixed length, so it is not a unit here; use days (30d) or weeks, or y for 365 days", s)
 		default:
 			return 0, bad()
 		}
