@@ -47,6 +47,11 @@ func TestFailedAttemptsHideTheWebhookURLsSecrets(t *testing.T) {
 	if at.Error == "" || !strings.Contains(at.Error, addr+"/hooks") {
 		t.Fatalf("the failed attempt's error %q does not say where it went", at.Error)
 	}
+	// and why, in plain words: it read `Post "…": dial tcp …: connect: connection refused`
+	if want := ": nothing is listening there (connection refused): is the receiver running, on that port?"; !strings.HasPrefix(at.Error, "POST http://") ||
+		!strings.HasSuffix(at.Error, want) {
+		t.Errorf("the failed attempt's error %q; want POST <where>%s", at.Error, want)
+	}
 	logs := w.logs.String()
 	if !strings.Contains(logs, "attempt=1") {
 		t.Fatalf("the failed attempt is not logged:\n%s", logs)

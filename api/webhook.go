@@ -5,9 +5,11 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"sync"
+	"syscall"
 	"time"
 
 	"sandbank/engine"
@@ -59,7 +61,7 @@ func (s *WebhookSender) Send(ctx context.Context, url string, headers map[string
 	resp, err := s.Client.Do(req)
 	latency := time.Since(start)
 	if err != nil {
-		return engine.Delivery{Latency: latency}, redactURL(err)
+		return engine.Delivery{Latency: latency}, plainSendError(redactURL(err))
 	}
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10)) // let the connection be reused
 	_ = resp.Body.Close()
@@ -88,3 +90,36 @@ func redactURL(err error) error {
 	}
 	return err
 }
+
+// plainSendError says why an attempt had no answer in the words a developer acts
+// on, naming where it went (redactURL hid its secrets): the recorded attempt read
+// `Post "http://127.0.0.1:9/hooks": dial tcp 127.0.0.1:9: connect: connection refused`.
+func plainSendError(err error) error {
+	var ue *url.Error
+	if !errors.As(err, &ue) {
+		return err
+	}
+	var dns *net.DNSError
+	var why string
+	switch {
+	case errors.Is(err, syscall.ECONNREFUSED):
+		why = "nothing is listening there (connection refused): is the receiver running, on that port?"
+	case ue.Timeout():
+		why = "no answer in time (timed out): the receiver must answer within the attempt's timeout"
+	case errors.As(err, &dns):
+		why = "no such host " + dns.Name + " (DNS lookup failed): check the webhook URL's host"
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		why = "the receiver closed the connection without answering"
+	default:
+		why = ue.Err.Error()
+	}
+	return &sendError{msg: "POST " + ue.URL + ": " + why, err: err}
+}
+
+type sendError struct {
+	msg string
+	err error
+}
+
+func (e *sendError) Error() string { return e.msg }
+func (e *sendError) Unwrap() error { return e.err }
