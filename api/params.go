@@ -181,7 +181,7 @@ func decodeObject(b []byte, v any) error {
 		return nil
 	}
 	if b[0] != '{' {
-		return engine.Invalid("body", "the body is not a JSON object; send e.g. {\"scope\":\"auth\", …}")
+		return engine.Invalid("body", "this route takes a JSON object, its fields nesting (customer, meta, institution): send e.g. {\"scope\":\"auth\", …}; a form-encoded body cannot nest them")
 	}
 	err := json.Unmarshal(b, v)
 	var typ *json.UnmarshalTypeError

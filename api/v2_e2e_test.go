@@ -548,3 +548,20 @@ func TestV2LinkSaysExpiredWhenAskedForJSON(t *testing.T) {
 		t.Fatalf("the link after its 30 minutes = %+v; want status expired and redirect %s", state, want)
 	}
 }
+
+// A form-encoded initiate is refused with why (its fields nest) and what to send;
+// a customer with a name and no email is told which field is missing.
+func TestV2InitiateSaysWhatIsMissing(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	rep := w.do("POST", "/v2/accounts/initiate", req{body: "scope=auth&redirect_url=http://127.0.0.1:3000/x", ctype: "application/x-www-form-urlencoded"})
+	failedV2(t, rep, http.StatusBadRequest)
+	if !strings.Contains(string(rep.body), "a form-encoded body cannot nest them") {
+		t.Errorf("a form-encoded initiate: %s", rep.body)
+	}
+	rep = w.do("POST", "/v2/accounts/initiate", req{body: map[string]any{"scope": "auth", "customer": map[string]any{"name": "Adam Okafor"},
+		"redirect_url": "http://127.0.0.1:3000/x"}})
+	failedV2(t, rep, http.StatusBadRequest)
+	if !strings.Contains(string(rep.body), "customer.email is required beside customer.name") {
+		t.Errorf("a customer with no email: %s", rep.body)
+	}
+}

@@ -78,8 +78,14 @@ func (r LinkRequest) Validate() error {
 	}
 	c := r.Customer
 	if c.ID == "" {
-		if strings.TrimSpace(c.Name) == "" || strings.TrimSpace(c.Email) == "" {
+		name, email := strings.TrimSpace(c.Name) != "", strings.TrimSpace(c.Email) != ""
+		switch {
+		case !name && !email:
 			return Invalid("customer", "customer is required with scope auth: {\"name\",\"email\"} of your customer, or {\"id\"} of one you named before")
+		case !email:
+			return Invalid("customer.email", "customer.email is required beside customer.name (or give {\"id\"} of a customer you named before)")
+		case !name:
+			return Invalid("customer.name", "customer.name is required beside customer.email (or give {\"id\"} of a customer you named before)")
 		}
 		if a, err := mail.ParseAddress(c.Email); err != nil || a.Address != strings.TrimSpace(c.Email) {
 			return Invalid("customer.email", "customer.email %q is not an email address", c.Email)

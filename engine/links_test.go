@@ -120,6 +120,8 @@ func TestLinkRequestValidation(t *testing.T) {
 		{"redirect_url", func(r *engine.LinkRequest) { r.RedirectURL = "javascript:alert(1)" }, engine.EINVALID},
 		{"customer", func(r *engine.LinkRequest) { r.Customer = engine.LinkCustomer{} }, engine.EINVALID},
 		{"customer.email", func(r *engine.LinkRequest) { r.Customer.Email = "not an email" }, engine.EINVALID},
+		{"customer.email", func(r *engine.LinkRequest) { r.Customer.Email = " " }, engine.EINVALID}, // was "customer is required"
+		{"customer.name", func(r *engine.LinkRequest) { r.Customer.Name = "" }, engine.EINVALID},
 		{"institution.auth_method", func(r *engine.LinkRequest) { r.AuthMethod = "ussd" }, engine.EINVALID},
 		{"institution.id", func(r *engine.LinkRequest) { r.Institution = "999" }, engine.ENOTFOUND},
 		{"account", func(r *engine.LinkRequest) { r.Scope = engine.LinkReauth }, engine.EINVALID},
