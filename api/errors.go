@@ -7,6 +7,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"path"
 	"strconv"
 	"strings"
 	"time"
@@ -162,8 +163,44 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // catches the mux's own plain-text answer: only then is r.Pattern empty.
 func (s *Server) fallback(mux *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// A path with an empty or a dot segment ("//v2/accounts", "/a/../b"): the mux
+		// would redirect to its clean form with an HTML body, which an API client
+		// follows as another request, or not at all; say what was meant instead.
+		if p := r.URL.Path; p != "" && r.Method != http.MethodConnect {
+			if clean := cleanPath(p); clean != p {
+				shape := v1ErrorBody
+				if isV2Path(clean) {
+					shape = s.v2ErrorBody
+				}
+				answerError(w, r, shape, apiError{Status: http.StatusNotFound, Code: "NOT_FOUND",
+					Message: "the path " + strconv.Quote(p) + " has an empty or a dot segment; did you mean " + clean + "?"})
+				return
+			}
+		}
 		mux.ServeHTTP(&unrouted{ResponseWriter: w, r: r, shape: s.shapeOf(r)}, r)
 	})
+}
+
+// cleanPath is the path ServeMux would redirect p to: no empty or dot segments,
+// a trailing slash kept.
+func cleanPath(p string) string {
+	if p[0] != '/' {
+		p = "/" + p
+	}
+	clean := path.Clean(p)
+	if p[len(p)-1] == '/' && clean != "/" {
+		clean += "/"
+	}
+	return clean
+}
+
+// routeHint adds to a 404 where a route that does not exist is one people look for.
+func routeHint(p string) string {
+	if parts := strings.Split(strings.Trim(p, "/"), "/"); len(parts) == 4 && parts[0] == "v2" && parts[1] == "accounts" && parts[3] == "sync" {
+		return " (v2 has no sync route: a read sent with the header x-realtime: true, such as GET /v2/accounts/" + parts[2] +
+			"/balance, fetches from the bank first; v1's is POST /accounts/" + parts[2] + "/sync)"
+	}
+	return ""
 }
 
 // unrouted turns the mux's 404 and 405 into JSON errors and passes everything else.
@@ -197,7 +234,7 @@ func (u *unrouted) WriteHeader(code int) {
 		return
 	}
 	answerError(u.ResponseWriter, u.r, u.shape, apiError{Status: code, Code: "NOT_FOUND",
-		Message: "no route " + u.r.Method + " " + u.r.URL.Path + "; GET /openapi.yaml lists every route"})
+		Message: "no route " + u.r.Method + " " + u.r.URL.Path + routeHint(u.r.URL.Path) + "; GET /openapi.yaml lists every route"})
 }
 
 func (u *unrouted) Write(b []byte) (int, error) {

@@ -565,3 +565,20 @@ func TestV2InitiateSaysWhatIsMissing(t *testing.T) {
 		t.Errorf("a customer with no email: %s", rep.body)
 	}
 }
+
+// Two addresses developers reach for: a path with a double slash (a base URL
+// ending in / joined to /v2/…) answered a 307 with an HTML body; v2's missing sync
+// route said only that there is no route.
+func TestAddressesDevelopersReachFor(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	rep := w.do("GET", "//v2/accounts/abc", req{})
+	failedV2(t, rep, http.StatusNotFound)
+	if !strings.Contains(string(rep.body), `did you mean /v2/accounts/abc?`) {
+		t.Errorf("GET //v2/accounts/abc: %s", rep.body)
+	}
+	rep = w.do("POST", "/v2/accounts/abc/sync", req{})
+	failedV2(t, rep, http.StatusNotFound)
+	if !strings.Contains(string(rep.body), "x-realtime: true") {
+		t.Errorf("POST /v2/accounts/abc/sync: %s", rep.body)
+	}
+}

@@ -141,7 +141,7 @@ type errorPage struct {
 // pageWords are the error page's heading and lines for a reason an end user (or a
 // developer trying a link) meets; the engine's message follows for developers.
 var pageWords = map[string][2]string{
-	"INVALID_PUBLIC_KEY":    {"This widget was opened with a wrong key", "The app passed a key sandbank does not know: it takes the public key sandbank printed when it started."},
+	"INVALID_PUBLIC_KEY":    {"This widget was opened without the right key", "The app must pass the public key sandbank printed when it started."},
 	"REAUTH_TOKEN_EXPIRED":  {"This link has expired", "A re-authorisation link lasts 10 minutes. Go back to the app and start again."},
 	"REAUTH_TOKEN_USED":     {"This link has already been used", "A re-authorisation link works once. Go back to the app and start again."},
 	"REAUTH_TOKEN_UNKNOWN":  {"This link is not valid", "Go back to the app and start again."},
@@ -723,6 +723,9 @@ func (v *widgetPage) fail(st engine.WidgetState, err error) {
 	}
 	if errorReason(err) == "WRONG_ANSWER" { // the attempts left show beside the button
 		msg = "That answer is not right."
+		if c := v.St.Challenge; c != nil && (c.Kind == engine.MFAOTP || c.Kind == engine.MFAToken) {
+			msg = "That code is not right."
+		}
 		if v.St.Status == engine.WidgetLogin {
 			msg, field = "The username or password is not right.", "password"
 		}

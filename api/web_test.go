@@ -36,7 +36,15 @@ func TestErrorsAnswerPagesToBrowsers(t *testing.T) {
 	}
 	// The pages answer pages, whatever the request accepts.
 	isPage(w.do("GET", "/connect/s/nope", req{key: noKey()}), http.StatusNotFound, "This session has ended")
-	isPage(w.do("GET", "/connect?key=wrong", req{key: noKey()}), http.StatusUnauthorized, "This widget was opened with a wrong key")
+	isPage(w.do("GET", "/connect?key=wrong", req{key: noKey()}), http.StatusUnauthorized, "This widget was opened without the right key")
+	// what was wrong with the key, said: none given, or the secret one
+	for _, tc := range []struct{ query, want string }{{"", "no key: "}, {"?key=" + testSecretKey, "that is the secret key, which stays on your server"}} {
+		rep := w.do("GET", "/connect"+tc.query, req{key: noKey()})
+		if isPage(rep, http.StatusUnauthorized, "This widget was opened without the right key"); !strings.Contains(string(rep.body), tc.want) {
+			t.Errorf("GET /connect%s does not say %q", tc.query, tc.want)
+		}
+	}
+	failed(t, w.do("POST", "/connect/sessions", req{key: noKey(), body: map[string]any{"key": testSecretKey}}), http.StatusUnauthorized, "INVALID_PUBLIC_KEY")
 	isPage(w.do("GET", "/connect?key="+testPublicKey+"&data=%7Bnot+json", req{key: noKey()}), http.StatusBadRequest, "There is a problem with this request")
 	isPage(w.do("GET", "/connect?key="+testPublicKey+"&"+url.Values{"selectedInstitution": {`{"id":"999"}`}}.Encode(), req{key: noKey()}),
 		http.StatusNotFound, "We could not find that bank")
@@ -236,5 +244,19 @@ func TestWidgetPageLoginBothEmpty(t *testing.T) {
 	u, p := strings.Index(html, "Enter your username."), strings.Index(html, "Enter your password.")
 	if rep.status != http.StatusBadRequest || u < 0 || p < 0 || u > p || strings.Count(html, `aria-invalid="true"`) != 2 {
 		t.Fatalf("both fields empty = %d; username at %d, password at %d, %d fields marked:\n%s", rep.status, u, p, strings.Count(html, `aria-invalid="true"`), html)
+	}
+}
+
+// A wrong one-time password is a code, and the page says so.
+func TestWrongCodeIsACode(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	c := w.addCustomer(map[string]any{"name": "Ngozi Eze", "institution": "058", "mfa": "otp", "balance": 300000})
+	st := w.openWidget(map[string]any{"key": testPublicKey, "institution": "058"})
+	if st = w.login(st.Session, c.Username, c.Password); st.Challenge == nil {
+		t.Fatalf("no OTP after the login: %+v", st)
+	}
+	rep := w.do("POST", "/connect/s/"+st.Session+"/answer", req{key: noKey(), body: "answer=000000", ctype: "application/x-www-form-urlencoded"})
+	if !strings.Contains(string(rep.body), "That code is not right.") {
+		t.Fatalf("a wrong OTP's page (%d) does not say the code is wrong:\n%s", rep.status, rep.body)
 	}
 }

@@ -222,6 +222,14 @@ func Parse(path string, src []byte) (*Scenario, error) {
 	for _, err := range p.errs[:min(len(p.errs), maxErrors)] {
 		list = append(list, inFile(path, err).(*Error))
 	}
+	if n := len(p.errs) - maxErrors; n > 0 { // the count, where the first unsaid one is
+		more := "1 more mistake"
+		if n > 1 {
+			more = fmt.Sprintf("%d more mistakes", n)
+		}
+		list = append(list, inFile(path, &posError{pos: p.errs[maxErrors].pos,
+			msg: "and " + more + " from here on, not listed: fix the ones above and check again"}).(*Error))
+	}
 	return nil, list
 }
 

@@ -207,7 +207,8 @@ f.yaml:14:16: unknown event type "account_conected" (did you mean "account_conne
 f.yaml:15:15: receiver: is down, up, {status: 500} or {slow: 15s}; found "sideways"
 f.yaml:17:10: for: "forever" is not a duration: ` + durationMsg + `
 f.yaml:18:27: auto_sync "5h" is not offered; use off, 6h, 12h or 24h
-f.yaml:20:9: at "never" is not a time: write 2021-08-20T13:00:00+01:00 (or without the zone, in Lagos time)`
+f.yaml:20:9: at "never" is not a time: write 2021-08-20T13:00:00+01:00 (or without the zone, in Lagos time)
+f.yaml:21:14: and 4 more mistakes from here on, not listed: fix the ones above and check again`
 	if err == nil || err.Error() != want {
 		t.Fatalf("refusals:\n%v\nwant:\n%s", err, want)
 	}

@@ -1020,12 +1020,18 @@ func (r *Run) expectWebhooks(st *Step, out *StepResult) *StepResult {
 		}
 	}
 	from := r.cursors[key]
-	var since []string
-	for _, d := range r.delivered[from:] {
-		if (key == "" || d.account == key) && d.seq > r.servedSeq {
-			since = append(since, strings.TrimPrefix(d.event, "mono.events."))
+	// after is what was delivered from index k on that this step may match, each
+	// with its time: "got account_updated" alone did not say it was the connect's.
+	after := func(k int) []string {
+		var out []string
+		for _, d := range r.delivered[k:] {
+			if (key == "" || d.account == key) && d.seq > r.servedSeq {
+				out = append(out, strings.TrimPrefix(d.event, "mono.events.")+" (delivered "+d.at.Format(time.RFC3339)+")")
+			}
 		}
+		return out
 	}
+	since := after(from)
 	if st.None {
 		if len(since) > 0 {
 			f := r.fail(st, st.pos, "expected no webhook for %s, got %s", who, strings.Join(since, ", "))
@@ -1046,11 +1052,14 @@ func (r *Run) expectWebhooks(st *Step, out *StepResult) *StepResult {
 			}
 		}
 		if found < 0 {
-			got := "none"
-			if len(since) > 0 {
-				got = strings.Join(since, ", ")
+			got, where := "none", ""
+			if rest := after(i); len(rest) > 0 {
+				got = strings.Join(rest, ", ")
 			}
-			f := r.fail(st, st.pos, "expected %s delivered for %s, got %s", want, who, got)
+			if i > from { // the step's earlier events matched what came before
+				where = " after the " + strings.TrimPrefix(r.delivered[i-1].event, "mono.events.") + " this step matched at " + r.delivered[i-1].at.Format(time.RFC3339)
+			}
+			f := r.fail(st, st.pos, "expected %s delivered for %s%s, got %s", strings.TrimPrefix(want, "mono.events."), who, where, got)
 			f.Expected, f.Got = want, got
 			out.Checks = append(out.Checks, "✗ "+want)
 			f.Checks = out.Checks

@@ -223,3 +223,30 @@ func servedStepStopped(t *testing.T, step, want string) {
 		t.Fatalf("verdicts:\n%s\nwant the line\n%s", out.String(), want)
 	}
 }
+
+// A webhooks step that asks for one event more than arrived says it wanted it
+// after the ones it matched, and when what it got was delivered: it read
+// "expected account_updated delivered for adam, got account_updated".
+func TestWebhooksStepSaysWhatItMatched(t *testing.T) {
+	src, err := os.ReadFile("../fixtures/mr-adam.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := []byte("- webhooks: [account_connected, account_updated, account_updated]")
+	changed := bytes.Replace(src, old, []byte("- webhooks: [account_connected, account_updated, account_updated, account_updated]"), 1)
+	if bytes.Equal(changed, src) {
+		t.Fatal("the fixture no longer has the step this test changes")
+	}
+	path := filepath.Join(t.TempDir(), "mr-adam.yaml")
+	if err := os.WriteFile(path, changed, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, _ := run(t, path)
+	if res.Passed || res.Failure == nil {
+		t.Fatalf("a fourth webhook that never came passed: %s", res.Line())
+	}
+	if line := res.Line(); !strings.Contains(line, "expected account_updated delivered for adam after the account_updated this step matched at ") ||
+		!strings.HasSuffix(line, ", got none") {
+		t.Fatalf("the failure says %s", line)
+	}
+}
