@@ -102,3 +102,22 @@ func TestScenarioRunCommand(t *testing.T) {
 		t.Fatalf("a missing file: exit %d\n%s", code, out)
 	}
 }
+
+// scenario check reads files as a run would and runs nothing: CI can refuse a
+// broken file before any world is built, every mistake said.
+func TestScenarioCheckCommand(t *testing.T) {
+	fixtures, _ := filepath.Glob("fixtures/*.yaml")
+	out, code := sandbank(t, append([]string{"scenario", "check"}, fixtures...)...)
+	if code != 0 || !strings.HasSuffix(out, "\n"+strconv.Itoa(len(fixtures))+" ok, 0 refused\n") || !strings.Contains(out, "✓ fixtures/mr-adam.yaml: Mr Adam") {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	if err := os.WriteFile(bad, []byte("scenario: t\ncustomers:\n  tola: {institution: \"058\", mfa: sms}\nsteps:\n  - conect: tola\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, code = sandbank(t, "scenario", "check", "fixtures/mr-adam.yaml", bad)
+	if code != 1 || !strings.Contains(out, "✗ "+bad+":3:35: unknown mfa \"sms\"") || !strings.Contains(out, "\n  "+bad+":5:5: unknown step \"conect\" (did you mean \"connect\"?)") ||
+		!strings.HasSuffix(out, "1 ok, 1 refused\n") {
+		t.Fatalf("exit %d; want 1, both mistakes and the count:\n%s", code, out)
+	}
+}

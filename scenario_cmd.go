@@ -17,7 +17,8 @@ import (
 )
 
 type scenarioCmd struct {
-	Run  scenarioRunCmd  `cmd:"" help:"Run scenario files headless, each on a throw-away world: a line per file, exit status 1 if one fails."`
+	Check scenarioCheckCmd `cmd:"" help:"Check scenario files without running them (a lint for CI): every mistake with its file:line:col, exit status 1 if one is refused."`
+	Run   scenarioRunCmd   `cmd:"" help:"Run scenario files headless, each on a throw-away world: a line per file, exit status 1 if one fails."`
 	Play scenarioPlayCmd `cmd:"" help:"Open the terminal UI on a scenario's world and play its steps one by one, on stage: ctrl+n next step, ctrl+g to the next pause:, ctrl+r to the end, ctrl+o the steps."`
 }
 
@@ -85,6 +86,36 @@ func (p playScript) Next(ctx context.Context) tui.ScriptResult {
 		out.Message = res.Err.Error()
 	}
 	return out
+}
+
+type scenarioCheckCmd struct {
+	Files []string `arg:"" name:"file" help:"Scenario files (YAML), e.g. fixtures/*.yaml."`
+}
+
+func (c scenarioCheckCmd) Run() error { return checkScenarios(os.Stdout, c.Files) }
+
+// checkScenarios reads files as a run would, runs nothing, and says what each
+// holds or every mistake it has.
+func checkScenarios(out io.Writer, files []string) error {
+	refused := 0
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		var s *scenario.Scenario
+		if err == nil {
+			s, err = scenario.Parse(f, src)
+		}
+		if err != nil {
+			refused++
+			fmt.Fprintf(out, "✗ %s\n", strings.ReplaceAll(err.Error(), "\n", "\n  "))
+			continue
+		}
+		fmt.Fprintf(out, "✓ %s: %s (%s, %s)\n", f, s.Title, count(len(s.Steps), "step"), count(len(s.Customers), "customer"))
+	}
+	fmt.Fprintf(out, "%d ok, %d refused\n", len(files)-refused, refused)
+	if refused > 0 {
+		return scenario.ErrFailed
+	}
+	return nil
 }
 
 type scenarioRunCmd struct {
@@ -231,4 +262,12 @@ func startServing(ctx context.Context, m *Main, s *scenario.Scenario, ids string
 	if ids != "" {
 		fmt.Fprintf(w, "  names and IDs for your app's tests: %s\n", ids)
 	}
+}
+
+// count is "1 step", "3 steps".
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
