@@ -481,7 +481,7 @@ func TestEveryOperationAnswersAsDocumented(t *testing.T) {
 	w.must(http.StatusSeeOther, "POST", linkPath, form(""))
 	_, hosted := w.initiate(map[string]any{"scope": "auth", "customer": map[string]any{"name": "Ada Eze", "email": "ada@example.com"},
 		"redirect_url": "http://127.0.0.1:3000/linked"})
-	w.must(http.StatusSeeOther, "GET", "/connect/links/"+hosted, page) // mono_url, in a browser
+	w.must(http.StatusSeeOther, "GET", "/connect/links/"+hosted, page)          // mono_url, in a browser
 	w.must(http.StatusSeeOther, "GET", "/connect/s/"+st.Session+"/login", page) // a step's address reloaded
 	w.get("/sandbox/customers/" + otp.ID + "/inbox")
 	w.get("/sandbox/accounts")
