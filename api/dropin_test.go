@@ -348,6 +348,9 @@ func TestBrowserHostedLink(t *testing.T) {
 	}
 	b.do(chromedp.Navigate(l.MonoURL))
 	b.wantHeading("This link has already been used")
+	if back := js[string](b, `document.querySelector("a.button").href`); !strings.HasPrefix(back, app+"/linked?code=") || !strings.Contains(back, "status=linked") {
+		t.Fatalf("the used link's way back to the app is %q; want the redirect it ended with", back)
+	}
 
 	// Re-authorisation through a link, after a password change: the password, the
 	// OTP, and back to the app with status reauthorised.
@@ -356,6 +359,7 @@ func TestBrowserHostedLink(t *testing.T) {
 		"redirect_url": app + "/linked"})
 	b.do(chromedp.Navigate(relink.MonoURL))
 	b.wantHeading("Sign in to GTBank again")
+	b.contains("Cancel and return to the app")
 	b.submit("[data-continue]")
 	b.wantHeading("Re-authorise your account")
 	b.login("", "N3w-pa55word")

@@ -148,7 +148,7 @@ var pageWords = map[string][2]string{
 	"SESSION_NOT_FOUND":     {"This session has ended", "It finished, expired, or sandbank restarted since. Go back to the app and start again."},
 	"INSTITUTION_NOT_FOUND": {"We could not find that bank", "sandbank names banks by their CBN code, such as 044 for Access Bank."},
 	"LINK_EXPIRED":          {"This link has expired", "Go back to the app and start again."},
-	"LINK_USED":             {"This link has already been used", "Go back to the app and start again."},
+	"LINK_USED":             {"This link has already been used", "It was finished before. Return to the app, which has what it needs."},
 	"LINK_NOT_FOUND":        {"This link is not valid", "Go back to the app and start again."},
 }
 
@@ -315,6 +315,7 @@ func (s *Server) connectEntry(w http.ResponseWriter, r *http.Request) error {
 // to the same address.
 type reauthPage struct {
 	Title, Bank, BankCode, Account, Action, Opener, Reference string
+	Cancel                                                    string // a link's way back to the app, unfinished (its redirect_url)
 }
 
 func newReauthPage(a engine.Account, action, opener, reference string) reauthPage {
@@ -357,7 +358,11 @@ func (s *Server) connectOpen(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) linkPage(w http.ResponseWriter, r *http.Request) error {
 	if l, err := s.eng.Link(r.Context(), r.PathValue("link")); err == nil && l.Scope == engine.LinkReauth {
 		if a, err := s.eng.ReauthTarget(r.Context(), engine.WidgetRequest{Link: l.ID}); err == nil { // else opening says what is wrong
-			return s.renderPage(w, r, http.StatusOK, "reauth", newReauthPage(a, "/connect/links/"+url.PathEscape(l.ID), "", l.Ref))
+			p := newReauthPage(a, "/connect/links/"+url.PathEscape(l.ID), "", l.Ref)
+			if l.RedirectURL != "" {
+				p.Cancel = linkLeft(l, "cancelled")
+			}
+			return s.renderPage(w, r, http.StatusOK, "reauth", p)
 		}
 	}
 	return s.linkOpen(w, r)
@@ -372,10 +377,13 @@ func (s *Server) linkOpen(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	st, err := s.eng.OpenWidget(r.Context(), engine.WidgetRequest{Link: r.PathValue("link")})
-	if errorReason(err) == "LINK_EXPIRED" { // the user has somewhere to go: back to the app, told why
+	if reason := errorReason(err); reason == "LINK_EXPIRED" || reason == "LINK_USED" { // the user has somewhere to go: back to the app
 		if l, lerr := s.eng.Link(r.Context(), r.PathValue("link")); lerr == nil && l.RedirectURL != "" {
-			p := errorPageOf(r, apiError{Status: statusOf[engine.ErrorCode(err)], Code: "LINK_EXPIRED", Message: engine.ErrorMessage(err)})
-			p.Finish = linkLeft(l, "expired")
+			p := errorPageOf(r, apiError{Status: statusOf[engine.ErrorCode(err)], Code: reason, Message: engine.ErrorMessage(err)})
+			p.Finish = linkLeft(l, "expired") // told why
+			if reason == "LINK_USED" {
+				p.Finish = linkDone(l) // with how it ended, as the first time: the app can finish from there
+			}
 			renderErrorPage(w, p)
 			return nil
 		}
