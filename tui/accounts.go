@@ -38,6 +38,7 @@ type accountsPage struct {
 
 type bankInfo struct {
 	live   int64
+	down   time.Time // the bank's outage ends then; zero when it is up
 	mfa    engine.MFAKind
 	gen    int
 	failed bool
@@ -257,13 +258,13 @@ func (p *accountsPage) fetchBank() tea.Cmd {
 	if p.bankGate.loading || p.sh.bank == nil {
 		return nil
 	}
-	type want struct{ number, customer string }
+	type want struct{ number, customer, institution string }
 	var wants []want
 	from, to := p.list.visible()
 	for _, r := range p.rows[from:to] {
 		a := p.all[r]
 		if bi, ok := p.bank[a.Number]; !ok || bi.gen < p.bankGen {
-			wants = append(wants, want{a.Number, a.CustomerID})
+			wants = append(wants, want{a.Number, a.CustomerID, a.Institution.Code})
 		}
 	}
 	if len(wants) == 0 {
@@ -272,8 +273,12 @@ func (p *accountsPage) fetchBank() tea.Cmd {
 	bank, gen := p.sh.bank, p.bankGen
 	return load(&p.bankGate, func() (map[string]bankInfo, error) {
 		info := make(map[string]bankInfo, len(wants))
+		down := map[string]time.Time{}
+		for _, s := range bank.InstitutionStatuses() {
+			down[s.Code] = s.OutageUntil
+		}
 		for _, w := range wants {
-			bi := bankInfo{gen: gen}
+			bi := bankInfo{gen: gen, down: down[w.institution]}
 			live, err := bank.LiveBalance(w.number)
 			c, cerr := bank.Customer(w.customer)
 			bi.live, bi.mfa, bi.failed = live, c.MFA, err != nil || cerr != nil
@@ -540,6 +545,9 @@ func (p *accountsPage) info(w int) string {
 		why = st.Warn.Render("✗ No webhooks: connected before Data Sync was enabled (" + fmtShortAt(s.DataSyncEnabledAt, p.sh.now()) + ") — syncs still work (R4)")
 	default:
 		why = st.OK.Render("✓ Receives webhooks")
+	}
+	if bi, known := p.bank[a.Number]; known && bi.down.After(p.sh.now()) { // a sync now would fail: say why before it does
+		why = st.Bad.Render("⚠ "+a.Institution.Name+" is down until "+fmtStamp(bi.down, p.sh.now())+" (an outage: syncs fail until then)") + st.Muted.Render(" · ") + why
 	}
 	if bi, known := p.bank[a.Number]; known && !a.ReauthRequired {
 		switch {

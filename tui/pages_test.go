@@ -821,3 +821,16 @@ func TestTimePanelQueuesJumps(t *testing.T) {
 		t.Fatal("the header still shows a queued jump after it ran")
 	}
 }
+
+// An outage shows on the dashboard before a sync fails on it: the account's line
+// said nothing while its bank was down.
+func TestAccountsSayTheBankIsDown(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{width: 140, height: 30})
+	adam := w.customerAt("044")
+	if err := w.bank.StartOutage(adam.Accounts[0].Institution.Code, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	h.send(reloadMsg{what: reloadBank})
+	h.contains("⚠ Access Bank is down until 11:00:02 (an outage: syncs fail until then)")
+}
