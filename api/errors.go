@@ -196,6 +196,9 @@ func cleanPath(p string) string {
 
 // routeHint adds to a 404 where a route that does not exist is one people look for.
 func routeHint(p string) string {
+	if strings.Trim(p, "/") == "v2/accounts" {
+		return " (sandbank serves v2's accounts one at a time, GET /v2/accounts/{id}; GET /sandbox/accounts lists them all)"
+	}
 	if parts := strings.Split(strings.Trim(p, "/"), "/"); len(parts) == 4 && parts[0] == "v2" && parts[1] == "accounts" && parts[3] == "sync" {
 		return " (v2 has no sync route: a read sent with the header x-realtime: true, such as GET /v2/accounts/" + parts[2] +
 			"/balance, fetches from the bank first; v1's is POST /accounts/" + parts[2] + "/sync)"

@@ -576,6 +576,11 @@ func TestAddressesDevelopersReachFor(t *testing.T) {
 	if !strings.Contains(string(rep.body), `did you mean /v2/accounts/abc?`) {
 		t.Errorf("GET //v2/accounts/abc: %s", rep.body)
 	}
+	rep = w.do("GET", "/v2/accounts", req{})
+	failedV2(t, rep, http.StatusNotFound)
+	if !strings.Contains(string(rep.body), "GET /sandbox/accounts lists them all") {
+		t.Errorf("GET /v2/accounts: %s", rep.body)
+	}
 	rep = w.do("POST", "/v2/accounts/abc/sync", req{})
 	failedV2(t, rep, http.StatusNotFound)
 	if !strings.Contains(string(rep.body), "x-realtime: true") {
