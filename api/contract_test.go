@@ -327,6 +327,8 @@ func TestRequestBodies(t *testing.T) {
 		{"/sandbox/customers/nope/transactions", `{"type":"debit","amount":1}`, "", "", 404},
 		{"/sandbox/customers/" + c.ID + "/password", `{}`, "", "password", 400},
 		{"/sandbox/customers/" + c.ID + "/mfa", `{"type":"sms"}`, "", "type", 400},
+		{"/sandbox/customers/" + c.ID + "/mfa", `{"mfa":"sms"}`, "", "mfa", 400},
+		{"/sandbox/customers/" + c.ID + "/mfa", `{"mfa":"otp","type":"otp"}`, "", "mfa", 400},
 		{"/sandbox/institutions/044/outage", `{"for":"forever"}`, "", "for", 400},
 		{"/sandbox/institutions/999/outage", `{"for":"1h"}`, "", "", 404},
 		{"/sandbox/institutions/044/latency", `{"latency":"2m"}`, "", "latency", 400},
@@ -510,6 +512,7 @@ func TestEveryOperationAnswersAsDocumented(t *testing.T) {
 	w.advance("2m")
 	w.post("/accounts/"+id+"/sync", nil)
 	w.must(http.StatusCreated, "POST", "/sandbox/customers/"+otp.ID+"/transactions", req{body: map[string]any{"type": "credit", "amount": 1000}})
+	w.post("/sandbox/customers/"+otp.ID+"/mfa", map[string]any{"mfa": "token"}) // as the customer names it
 	w.post("/sandbox/customers/"+otp.ID+"/mfa", map[string]any{"type": "captcha"})
 	w.post("/sandbox/customers/"+otp.ID+"/password", map[string]any{"password": "Chang3d!pw"})
 	evs := w.hooks.await(t, id, 5)

@@ -427,16 +427,27 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) setMFA(w http.ResponseWriter, r *http.Request) error {
-	p, err := sandboxBody(w, r, "type")
+	p, err := sandboxBody(w, r, "type", "mfa")
 	if err != nil {
 		return err
 	}
-	t, err := p.required("type", ": none, otp, security_question, token or captcha")
+	// "mfa" as the customer's answer names it, or "type"; not both.
+	field := "type"
+	if _, ok := p["mfa"]; ok {
+		if _, both := p["type"]; both {
+			return engine.Invalid("mfa", "give the MFA once, as mfa or as type, not both")
+		}
+		field = "mfa"
+	}
+	t, err := p.required(field, ": none, otp, security_question, token or captcha")
 	if err != nil {
 		return err
 	}
 	id := r.PathValue("id")
 	if err := s.bank.SetMFA(id, engine.MFAKind(strings.ToLower(t))); err != nil {
+		if e, ok := engine.AsError(err); ok && e.Field == "type" {
+			e.Field = field // the field the body gave
+		}
 		return err
 	}
 	return s.writeCustomer(w, http.StatusOK, id)
