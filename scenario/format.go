@@ -789,16 +789,28 @@ func (p *fileParser) moveClock(t time.Time, step int) {
 	}
 }
 
-// instantOrOffset reads a time: absolute, or "+30m" after the scenario's start.
+// instantOrOffset reads a time: absolute, or "+30m" after the scenario's start;
+// not past the world's end, where the clock stops (said here, not as the clock's
+// refusal when the run gets there).
 func (p *fileParser) instantOrOffset(v *node) (time.Time, error) {
+	var t time.Time
 	if strings.HasPrefix(v.value, "+") {
 		d, err := duration(v, "at")
 		if err != nil {
 			return time.Time{}, err
 		}
-		return p.s.Start.Add(d), nil
+		t = p.s.Start.Add(d)
+	} else {
+		var err error
+		if t, err = instant(v, "at"); err != nil {
+			return time.Time{}, err
+		}
 	}
-	return instant(v, "at")
+	if t.After(simulator.IDsEnd) {
+		return time.Time{}, errAt(v.pos, "at %s is past the world's end, %s, where the clock stops (the last second IDs holding the seconds since 1970 in 32 bits can count)",
+			v.value, engine.TimeText(simulator.IDsEnd))
+	}
+	return t, nil
 }
 
 // action reads the step's own value and the fields of its kind, each on its own.
@@ -1273,7 +1285,7 @@ func (p *fileParser) bankOf(v *node) (string, error) {
 	if code, err := institution(v); err == nil {
 		return code, nil
 	}
-	return "", errAt(v.pos, "%s", unknown("bank, customer or account", name, append(p.allNames(), bankCodes()...)))
+	return "", errAt(v.pos, "%s", unknownBank("bank, customer or account", name, append(p.allNames(), bankCodes()...)))
 }
 
 func accountNames(c *Customer) string {
@@ -1787,7 +1799,21 @@ func institution(n *node) (string, error) {
 			return in.Code, nil
 		}
 	}
-	return "", errAt(n.pos, "%s", unknown("bank", s, bankCodes()))
+	return "", errAt(n.pos, "%s", unknownBank("bank", s, bankCodes()))
+}
+
+// unknownBank is unknown for a bank, which may be named too: the suggestion is
+// the closest code or name ("Acess Bank" is Access Bank), the list the codes.
+func unknownBank(what, got string, choices []string) string {
+	msg := unknown(what, got, choices)
+	var names []string
+	for _, in := range simulator.Institutions() {
+		names = append(names, in.Name)
+	}
+	if s := didYouMean(got, names); s != "" && didYouMean(got, choices) == "" {
+		msg = strings.Replace(msg, fmt.Sprintf("unknown %s %q", what, got), fmt.Sprintf("unknown %s %q (did you mean %q?)", what, got, s), 1)
+	}
+	return msg + " (or a bank's name, such as Access Bank)"
 }
 
 func bankCodes() []string {

@@ -36,7 +36,9 @@ func TestRefusals(t *testing.T) {
 		{"webhooks", "scenario: t\nsettings: {webhooks: maybe}\nsteps: [{advance: 1m}]\n", `f.yaml:2:22: webhooks is capture (the built-in receiver, in the transcript), none, or an http(s) URL; not "maybe"`},
 		{"customer name", "scenario: t\ncustomers:\n  Adam: {}\nsteps: [{advance: 1m}]\n", `f.yaml:3:3: customer name "Adam": use lower-case letters, digits and _, starting with a letter (e.g. adam, ada_gtb)`},
 		{"customer field", "scenario: t\ncustomers:\n  adam: {balanse: 5}\nsteps: [{advance: 1m}]\n", `f.yaml:3:10: unknown customer field "balanse" (did you mean "balance"?); use one of account_type, accounts, auth_method, balance, institution, mfa, name, password, profile, username, world`},
-		{"unknown bank", "scenario: t\ncustomers:\n  adam: {institution: \"045\"}\nsteps: [{advance: 1m}]\n", `f.yaml:3:23: unknown bank "045" (did you mean "035"?); use one of 011, 032, 033, 035, 044, 050, 057, 058, 070, 101, 214, 221, 232, 559`},
+		{"at past the end", "scenario: t\nsteps:\n  - advance: 1m\n    at: 2106-02-07T06:28:16Z\n", `f.yaml:4:9: at 2106-02-07T06:28:16Z is past the world's end, 7 Feb 2106 07:28:15 WAT, where the clock stops (the last second IDs holding the seconds since 1970 in 32 bits can count)`},
+		{"tab", "scenario: t\nsteps:\n\t- advance: 1m\n", `f.yaml:3:1: YAML: a tab indents this line: YAML indents with spaces only; replace the tab with spaces (your editor can show tabs)`},
+		{"unknown bank", "scenario: t\ncustomers:\n  adam: {institution: \"045\"}\nsteps: [{advance: 1m}]\n", `f.yaml:3:23: unknown bank "045" (did you mean "035"?); use one of 011, 032, 033, 035, 044, 050, 057, 058, 070, 101, 214, 221, 232, 559 (or a bank's name, such as Access Bank)`},
 		{"bad amount", "scenario: t\ncustomers:\n  adam: {balance: ten}\nsteps: [{advance: 1m}]\n", `f.yaml:3:19: balance "ten" is not an amount: write kobo as a number (500000) or naira with NGN (NGN 5,000.50)`},
 		{"bad naira", "scenario: t\ncustomers:\n  adam: {balance: NGN 5.555}\nsteps: [{advance: 1m}]\n", `f.yaml:3:19: balance: "NGN 5.555" has "555" after the point: naira have up to two decimal places (kobo), such as 5,000.50`},
 		{"comma cut", "scenario: t\ncustomers:\n  adam: {balance: NGN 5,000}\nsteps: [{advance: 1m}]\n", `f.yaml:3:19: balance: "NGN 5" was cut at a comma, which separates the fields of a {…} mapping: quote an amount with commas, e.g. balance: "NGN 5,000"`},
@@ -94,7 +96,7 @@ func TestRefusals(t *testing.T) {
 		{"item under a top key", "scenario: t\ncustomers:\n  a: {}\n- b: {}\nsteps: [{advance: 1m}]\n", "f.yaml:4:1: YAML: this list item lines up with `customers:` on line 2, a key that has its value already, so it belongs to nothing: move it to the column of the list it belongs to"},
 		{"word without a colon", "scenario: t\nabout\nsteps: [{advance: 1m}]\n", "f.yaml:2:1: YAML: \"about\" stands where a key of the mapping goes (it lines up with `scenario:` on line 1) but is not a `key: value`: add the colon, or move it onto the line above if it goes on from there"},
 		{"line indented too far", "scenario: t\ncustomers:\n  tola:\n    institution: \"058\"\n      balance: 5\nsteps: [{advance: 1m}]\n", "f.yaml:5:7: YAML: this line is indented further than `institution:` on line 4, which has its value already: line it up with `institution:` (column 5) for a field of the same mapping, or quote a value that goes on over lines"},
-		{"unknown bank in outage", head + "  - outage: Acess Bank\n    for: 1h\n", `f.yaml:10:13: unknown bank, customer or account "Acess Bank"; use one of 011, 032, 033, 035, 044, 050, 057, 058, 070, 101, 214, 221, 232, 559, adam, bola, bola_a, bola_b`},
+		{"unknown bank in outage", head + "  - outage: Acess Bank\n    for: 1h\n", `f.yaml:10:13: unknown bank, customer or account "Acess Bank" (did you mean "Access Bank"?); use one of 011, 032, 033, 035, 044, 050, 057, 058, 070, 101, 214, 221, 232, 559, adam, bola, bola_a, bola_b (or a bank's name, such as Access Bank)`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Parse("f.yaml", []byte(tc.src))
@@ -154,10 +156,10 @@ func TestWorldAndCustomerMistakesTogether(t *testing.T) {
 	_, err := Parse("f.yaml", []byte(src))
 	want := `f.yaml:2:8: start "yesterday" is not a time: write 2021-08-20T13:00:00+01:00 (or without the zone, in Lagos time)
 f.yaml:3:7: seed is a whole number from 1 to 4611686018427387904; found "abc"
-f.yaml:5:23: unknown bank "58" (did you mean "058"?); use one of 011, 032, 033, 035, 044, 050, 057, 058, 070, 101, 214, 221, 232, 559
+f.yaml:5:23: unknown bank "58" (did you mean "058"?); use one of 011, 032, 033, 035, 044, 050, 057, 058, 070, 101, 214, 221, 232, 559 (or a bank's name, such as Access Bank)
 f.yaml:5:33: name is a single value; found a list
 f.yaml:5:50: balance "true" is not an amount: write kobo as a number (500000) or naira with NGN (NGN 5,000.50)
-f.yaml:6:39: unknown bank "999" (did you mean "559"?); use one of 011, 032, 033, 035, 044, 050, 057, 058, 070, 101, 214, 221, 232, 559
+f.yaml:6:39: unknown bank "999" (did you mean "559"?); use one of 011, 032, 033, 035, 044, 050, 057, 058, 070, 101, 214, 221, 232, 559 (or a bank's name, such as Access Bank)
 f.yaml:6:51: account b2 needs institution: the bank's CBN code, e.g. "058"
 f.yaml:6:61: unknown mfa "sms"; use one of captcha, none, otp, security_question, token
 f.yaml:7:15: world is a whole number from 0 to 5; found "9"

@@ -113,6 +113,8 @@ func yamlError(err error) error {
 		switch {
 		case strings.Contains(msg, "duplicate") || strings.Contains(msg, "already defined"):
 			msg += ": each key may appear once in a mapping"
+		case strings.Contains(msg, "found character '\\t'") || strings.Contains(msg, "found character '\t'") || strings.Contains(msg, "found a tab character"):
+			msg = "a tab indents this line: YAML indents with spaces only; replace the tab with spaces (your editor can show tabs)"
 		case strings.Contains(msg, "not allowed in this context") || strings.Contains(msg, "unexpected key") || strings.Contains(msg, "could not find"):
 			msg += ": check the indentation of this line and the next (a step's fields line up under its first word), and quote values that hold \": \""
 		}
