@@ -127,7 +127,7 @@ func speedText(x float64) string {
 // when both do not fit.
 func spread(left, right string, w int) string {
 	lw, rw := ansi.StringWidth(left), ansi.StringWidth(right)
-	if lw+rw > w {
+	if lw+rw >= w && rw > 0 { // a space between them always: "tolactrl+n next" filled the line exactly
 		left = clip(left, max(w-rw-1, 0))
 		lw = ansi.StringWidth(left)
 	}

@@ -164,3 +164,27 @@ func TestPlayStepsPanelAt80x24(t *testing.T) {
 		h.contains("▸")
 	}
 }
+
+// At 80 columns a long step gives way to the bar's keys: "reauthorise: tola" ran
+// into "ctrl+n next".
+func TestPlayBarKeepsItsKeysAt80(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "long-steps.yaml")
+	// steps of every length around the bar's room, so one fills it to the keys
+	src := "scenario: Long steps\nstart: 2021-08-20T13:00:00+01:00\ncustomers:\n  adam: {institution: \"044\", name: Adam Okafor, balance: NGN 10000}\nsteps:\n  - connect: adam\n"
+	for n := range 12 { // advance: 1ms … advance: 111111111111ms (3.5 years)
+		src += "  - advance: " + strings.Repeat("1", n+1) + "ms\n"
+	}
+	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	h := playWorld(t, file)
+	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	for range 13 {
+		for _, l := range strings.Split(h.screen(), "\n") {
+			if strings.Contains(l, "▶ scenario") && !strings.Contains(l, " ctrl+n next · ctrl+o steps") {
+				t.Fatalf("the bar lost its keys: %q", l)
+			}
+		}
+		h.press("ctrl+n")
+	}
+}
