@@ -78,6 +78,44 @@ func jsonPath(v any, path string) (any, bool) {
 	return v, true
 }
 
+// closestPath is the path the answer has where path names a key it does not
+// ("staus" for "status", "data.0.amout"), or "": the closest key of the object
+// where the walk stops, with the path up to it.
+func closestPath(v any, path string) string {
+	parts := strings.Split(path, ".")
+	for i, part := range parts {
+		switch x := v.(type) {
+		case map[string]any:
+			c, ok := x[part]
+			if !ok {
+				keys := make([]string, 0, len(x))
+				for k := range x {
+					keys = append(keys, k)
+				}
+				s := didYouMean(part, keys)
+				if s == "" {
+					return ""
+				}
+				parts[i] = s
+				if _, ok := jsonPath(x[s], strings.Join(parts[i+1:], ".")); i+1 < len(parts) && !ok {
+					return ""
+				}
+				return strings.Join(parts, ".")
+			}
+			v = c
+		case []any:
+			n, err := strconv.Atoi(part)
+			if err != nil || n < 0 || n >= len(x) {
+				return ""
+			}
+			v = x[n]
+		default:
+			return ""
+		}
+	}
+	return ""
+}
+
 // show renders a JSON value for a message.
 func show(v any, present bool) string {
 	if !present {

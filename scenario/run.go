@@ -861,6 +861,11 @@ func (r *Run) expect(st *Step, e *Expectation, res *response, out *StepResult) *
 		out.Checks = append(out.Checks, fmt.Sprintf("✓ %s: %s", e.Path, gotText))
 		return nil
 	}
+	if !present && e.Path != "body" && !strings.HasPrefix(e.Path, "header.") {
+		if alt := closestPath(res.value(), e.Path); alt != "" {
+			gotText += fmt.Sprintf(" — did you mean %s?", alt)
+		}
+	}
 	out.Checks = append(out.Checks, fmt.Sprintf("✗ %s: expected %s, got %s", e.Path, expected, gotText))
 	f := r.fail(st, e.pos, "%s: expected %s, got %s", e.Path, expected, gotText)
 	f.Expected, f.Got, f.Checks = expected, gotText, out.Checks

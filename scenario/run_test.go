@@ -250,3 +250,24 @@ func TestWebhooksStepSaysWhatItMatched(t *testing.T) {
 		t.Fatalf("the failure says %s", line)
 	}
 }
+
+// A misspelt field of an answer gets a did-you-mean from the answer's own keys:
+// "staus: expected "failed", got nothing (no such field)" left the reader to find it.
+func TestMissingFieldSuggestsTheAnswersOwn(t *testing.T) {
+	src, err := os.ReadFile("../fixtures/mr-adam.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed := bytes.Replace(src, []byte(`expect: {account.balance: "NGN 5,000"}`), []byte(`expect: {account.balanse: "NGN 5,000"}`), 1)
+	if bytes.Equal(changed, src) {
+		t.Fatal("the fixture no longer has the expectation this test changes")
+	}
+	path := filepath.Join(t.TempDir(), "mr-adam.yaml")
+	if err := os.WriteFile(path, changed, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, _ := run(t, path)
+	if res.Passed || !strings.HasSuffix(res.Line(), `account.balanse: expected "NGN 5,000", got nothing (no such field) — did you mean account.balance?`) {
+		t.Fatalf("the failure says %s", res.Line())
+	}
+}
