@@ -301,11 +301,26 @@ func (r *Run) runStep(ctx context.Context, st *Step) StepResult {
 		return r.fail(st, st.pos, "%v", err)
 	}
 	if r.last != nil {
+		// Every expectation is checked: the step fails at the first that fails,
+		// and names the others (only the first was said, so a second run found the next).
+		var first *StepResult
+		var others []string
 		for _, e := range st.Expect {
 			if fr := r.expect(st, e, r.last, &res); fr != nil {
-				r.tr.checks(res.Checks)
-				return *fr
+				if first == nil {
+					first = fr
+				} else {
+					others = append(others, e.Path)
+				}
 			}
+		}
+		if first != nil {
+			first.Checks = res.Checks
+			if len(others) > 0 {
+				first.Err.Msg += "; " + strings.Join(others, ", ") + " failed too"
+			}
+			r.tr.checks(res.Checks)
+			return *first
 		}
 		for _, sv := range st.Save {
 			v, ok := r.last.lookup(sv.Path)

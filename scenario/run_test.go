@@ -270,4 +270,13 @@ func TestMissingFieldSuggestsTheAnswersOwn(t *testing.T) {
 	if res.Passed || !strings.HasSuffix(res.Line(), `account.balanse: expected "NGN 5,000", got nothing (no such field) — did you mean account.balance?`) {
 		t.Fatalf("the failure says %s", res.Line())
 	}
+	// Two wrong expectations of one step: both are said, not the first alone.
+	two := bytes.Replace(src, []byte(`expect: {account.balance: "NGN 5,000"}`), []byte(`expect: {http: 201, account.balance: "NGN 4,000"}`), 1)
+	if err := os.WriteFile(path, two, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, _ = run(t, path)
+	if res.Passed || !strings.HasSuffix(res.Line(), `http: expected 201, got 200; account.balance failed too`) || len(res.Failure.Checks) < 2 {
+		t.Fatalf("the failure says %s (checks %q)", res.Line(), res.Failure.Checks)
+	}
 }
