@@ -13,8 +13,8 @@ import (
 )
 
 // A process limited in address space (ulimit -v, as some shared hosts and CI
-// runners set it) cannot map initialMmap: the file opens with bbolt's own
-// growing map instead, and works.
+// runners set it) does not map bigMapBytes, which would crowd its heap or be
+// refused: the file opens with bbolt's own growing map instead, and works.
 func TestOpensUnderAnAddressSpaceLimit(t *testing.T) {
 	path := tempPath(t)
 	out, err := child(t, "smallmap", path).CombinedOutput()

@@ -122,13 +122,21 @@ func Open(path string, opts ...Option) (*DB, error) {
 // write transaction holds out of the old map — a quarter of the CPU of a year's
 // jump of a small world, done in one transaction. Windows sizes the file to the
 // map, so there the map grows with the file as bbolt does by default; 32-bit
-// platforms have no room for it.
-var initialMmap = func() int {
+// platforms have no room for it; nor has a process limited in address space
+// (ulimit -v), whose heap the map would crowd (initialMmapSize, per platform).
+// It shows as 16 GiB of virtual size (VIRT in top), not of memory used.
+var initialMmap = initialMmapSize()
+
+// bigMap is initialMmap where there is room for it; a variable, so that 32-bit
+// builds compile (they never use it).
+var bigMap = 16
+
+func bigMapBytes() int {
 	if runtime.GOOS == "windows" || strconv.IntSize < 64 {
 		return 0
 	}
-	return 16 << 30
-}()
+	return bigMap << 30
+}
 
 // allocFor is how far ahead of its data bbolt grows a file whose pages in use
 // take size bytes: an eighth of it, at least 1 MiB and at most 64 MiB. bbolt's
@@ -147,9 +155,10 @@ func openBolt(path string, o options) (bdb *bolt.DB, err error) {
 		InitialMmapSize: initialMmap,
 	}
 	bdb, err = bolt.Open(path, 0o600, bo)
-	if err != nil && !errors.Is(err, berrors.ErrTimeout) && bo.InitialMmapSize > 0 {
-		// A process limited in address space (ulimit -v) cannot map that much: the
-		// file opens as bbolt maps by default, remapping as it grows.
+	if errors.Is(err, syscall.ENOMEM) && bo.InitialMmapSize > 0 {
+		// The system would not map that much (an address-space limit it did not
+		// say, overcommit rules): the file opens as bbolt maps by default,
+		// remapping as it grows.
 		bo.InitialMmapSize = 0
 		bdb, err = bolt.Open(path, 0o600, bo)
 	}
