@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -431,9 +432,9 @@ func (e *Engine) advance(ctx context.Context, w *widgetSession, res LoginResult)
 func (e *Engine) finishConnect(ctx context.Context, w *widgetSession, sess BankSession, acct BankAccount) error {
 	now := e.clock.Now()
 	s := e.Settings()
-	if w.state.AuthMethod != "" { // the way the user signed in here, not the one the bank's customer usually uses
-		acct.AuthMethod = w.state.AuthMethod
-	}
+	// The way the user signed in here, not the one the bank's customer usually
+	// uses; none chosen is internet banking, as every face of the widget shows it.
+	acct.AuthMethod = cmp.Or(w.state.AuthMethod, AuthInternetBanking)
 	var code ConnectCode
 	var link Link
 	err := e.store.Update(ctx, func(tx Tx) error {
