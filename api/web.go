@@ -148,7 +148,7 @@ var pageWords = map[string][2]string{
 	"SESSION_NOT_FOUND":     {"This session has ended", "It finished, expired, or sandbank restarted since. Go back to the app and start again."},
 	"INSTITUTION_NOT_FOUND": {"We could not find that bank", "sandbank names banks by their CBN code, such as 044 for Access Bank."},
 	"LINK_EXPIRED":          {"This link has expired", "Go back to the app and start again."},
-	"LINK_USED":             {"This link has already been used", "It was finished before. Return to the app, which has what it needs."},
+	"LINK_USED":             {"This link has already been used", "It was finished before. Return to the app."},
 	"LINK_NOT_FOUND":        {"This link is not valid", "Go back to the app and start again."},
 }
 
@@ -381,8 +381,8 @@ func (s *Server) linkOpen(w http.ResponseWriter, r *http.Request) error {
 		if l, lerr := s.eng.Link(r.Context(), r.PathValue("link")); lerr == nil && l.RedirectURL != "" {
 			p := errorPageOf(r, apiError{Status: statusOf[engine.ErrorCode(err)], Code: reason, Message: engine.ErrorMessage(err)})
 			p.Finish = linkLeft(l, "expired") // told why
-			if reason == "LINK_USED" {
-				p.Finish = linkDone(l) // with how it ended, as the first time: the app can finish from there
+			if reason == "LINK_USED" { // how it ended, without the code: whoever holds the link's URL is not the user
+				p.Finish = linkRedirect(l.RedirectURL, l.Status, "", l.AccountID, l.Ref)
 			}
 			renderErrorPage(w, p)
 			return nil

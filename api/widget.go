@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"time"
 
 	"sandbank/engine"
 	"sandbank/simulator"
@@ -73,16 +74,21 @@ type linkJSON struct {
 	RedirectURL string `json:"redirect_url"`
 }
 
-func newLinkJSON(l engine.Link) *linkJSON {
+func newLinkJSON(l engine.Link, now time.Time) *linkJSON {
 	out := &linkJSON{ID: l.ID, Scope: l.Scope, Status: l.Status, Institution: l.Institution, Account: l.AccountID,
 		ExpiresAt: instant(l.ExpiresAt), RedirectURL: l.RedirectURL}
-	if l.Status != engine.LinkPending {
+	switch {
+	case l.Status != engine.LinkPending:
 		out.RedirectURL = linkRedirect(l.RedirectURL, l.Status, l.Code, l.AccountID, l.Ref)
+	case !l.ExpiresAt.After(now):
+		// Never walked to its end and past its time: it can no longer be, and the
+		// user's way back to the app says so. The store keeps it pending, as left.
+		out.Status, out.RedirectURL = linkExpired, linkLeft(l, "expired")
 	}
 	return out
 }
 
-func newWidgetJSON(st engine.WidgetState, withInstitution bool) widgetJSON {
+func newWidgetJSON(st engine.WidgetState, withInstitution bool, now time.Time) widgetJSON {
 	out := widgetJSON{Session: st.Session, Status: st.Status, AuthMethod: st.AuthMethod, Reauth: st.Reauth, Username: st.Username,
 		PasswordRejected: st.PasswordRejected, Code: st.Code, Account: st.AccountID, Reference: st.Reference,
 		ExpiresAt: instant(st.ExpiresAt), AttemptsLeft: st.AttemptsLeft, LockedUntil: instant(st.LockedUntil)}
@@ -97,7 +103,7 @@ func newWidgetJSON(st engine.WidgetState, withInstitution bool) widgetJSON {
 		out.Accounts = append(out.Accounts, newWidgetAccountJSON(a))
 	}
 	if st.Link != nil {
-		out.Link = newLinkJSON(*st.Link)
+		out.Link = newLinkJSON(*st.Link, now)
 	}
 	return out
 }
@@ -153,7 +159,7 @@ func (s *Server) openWidget(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, newWidgetJSON(st, true))
+	writeJSON(w, http.StatusOK, newWidgetJSON(st, true, s.eng.Clock().Now()))
 	return nil
 }
 
@@ -167,18 +173,12 @@ func (s *Server) linkState(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := newLinkJSON(l)
-	if l.Status == engine.LinkPending && !l.ExpiresAt.After(s.eng.Clock().Now()) {
-		// Never walked to its end and past its time: it can no longer be, and the
-		// user's way back to the app says so.
-		out.Status, out.RedirectURL = linkExpired, linkLeft(l, "expired")
-	}
-	writeJSON(w, http.StatusOK, out)
+	writeJSON(w, http.StatusOK, newLinkJSON(l, s.eng.Clock().Now()))
 	return nil
 }
 
-// linkExpired is the status GET /connect/links/{link} gives a link that ended
-// pending at its expires_at: the store keeps it pending, as it was left.
+// linkExpired is the status a link's JSON gives it once it is past its
+// expires_at unfinished.
 const linkExpired = "expired"
 
 func (s *Server) widgetState(w http.ResponseWriter, r *http.Request) error {
@@ -186,7 +186,7 @@ func (s *Server) widgetState(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, newWidgetJSON(st, true))
+	writeJSON(w, http.StatusOK, newWidgetJSON(st, true, s.eng.Clock().Now()))
 	return nil
 }
 
@@ -204,7 +204,7 @@ func (s *Server) widgetStep(call widgetCall) handlerFunc {
 		if err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusOK, newWidgetJSON(st, st.Status == engine.WidgetLogin))
+		writeJSON(w, http.StatusOK, newWidgetJSON(st, st.Status == engine.WidgetLogin, s.eng.Clock().Now()))
 		return nil
 	}
 }
