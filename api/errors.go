@@ -165,8 +165,10 @@ func (s *Server) fallback(mux *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// A path with an empty or a dot segment ("//v2/accounts", "/a/../b"): the mux
 		// would redirect to its clean form with an HTML body, which an API client
-		// follows as another request, or not at all; say what was meant instead.
-		if p := r.URL.Path; p != "" && r.Method != http.MethodConnect {
+		// follows as another request, or not at all; say what was meant instead. A
+		// browser keeps the redirect. The path as sent (%2F stays in an ID), as the
+		// mux cleans it.
+		if p := r.URL.EscapedPath(); strings.HasPrefix(p, "/") && r.Method != http.MethodConnect && !wantsHTML(r) {
 			if clean := cleanPath(p); clean != p {
 				shape := v1ErrorBody
 				if isV2Path(clean) {

@@ -587,3 +587,27 @@ func TestAddressesDevelopersReachFor(t *testing.T) {
 		t.Errorf("POST /v2/accounts/abc/sync: %s", rep.body)
 	}
 }
+
+// The clean-path check leaves alone what is not a doubled slash: an escaped slash
+// inside an ID reaches its route, and a browser keeps the mux's redirect.
+func TestCleanPathLeavesEscapesAndBrowsersAlone(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	rep := w.do("GET", "/accounts/%2Fabc", req{})
+	if strings.Contains(string(rep.body), "did you mean") || rep.status != http.StatusNotFound {
+		t.Errorf("GET /accounts/%%2Fabc: %d %s", rep.status, rep.body)
+	}
+	r, err := http.NewRequest("GET", w.base+"//connect.js", nil) // not through the contract check: no route has that path
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Header.Set("Accept", "text/html")
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Do(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode/100 != 3 || resp.Header.Get("Location") != "/connect.js" {
+		t.Errorf("a browser's GET //connect.js: %d to %q; want the mux's redirect", resp.StatusCode, resp.Header.Get("Location"))
+	}
+}
