@@ -381,7 +381,8 @@ func (s *Server) linkOpen(w http.ResponseWriter, r *http.Request) error {
 		if l, lerr := s.eng.Link(r.Context(), r.PathValue("link")); lerr == nil && l.RedirectURL != "" {
 			p := errorPageOf(r, apiError{Status: statusOf[engine.ErrorCode(err)], Code: reason, Message: engine.ErrorMessage(err)})
 			p.Finish = linkLeft(l, "expired") // told why
-			if reason == "LINK_USED" { // how it ended, without the code: whoever holds the link's URL is not the user
+			if reason == "LINK_USED" {
+				// how it ended, without the code: whoever holds the link's URL is not the user
 				p.Finish = linkRedirect(l.RedirectURL, l.Status, "", l.AccountID, l.Ref)
 			}
 			renderErrorPage(w, p)

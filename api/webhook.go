@@ -101,13 +101,18 @@ func plainSendError(err error) error {
 	}
 	var dns *net.DNSError
 	var why string
+	var op *net.OpError
 	switch {
 	case errors.Is(err, syscall.ECONNREFUSED):
 		why = "nothing is listening there (connection refused): is the receiver running, on that port?"
+	case ue.Timeout() && errors.As(err, &op) && op.Op == "dial":
+		why = "could not connect in time (timed out): is the host up and reachable from here?"
 	case ue.Timeout():
 		why = "no answer in time (timed out): the receiver must answer within the attempt's timeout"
-	case errors.As(err, &dns):
+	case errors.As(err, &dns) && dns.IsNotFound:
 		why = "no such host " + dns.Name + " (DNS lookup failed): check the webhook URL's host"
+	case errors.As(err, &dns):
+		why = "could not look up " + dns.Name + " (DNS: " + dns.Err + "): try again, or check the machine's DNS"
 	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		why = "the receiver closed the connection without answering"
 	default:
