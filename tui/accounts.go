@@ -547,7 +547,7 @@ func (p *accountsPage) info(w int) string {
 		why = st.OK.Render("✓ Receives webhooks")
 	}
 	if bi, known := p.bank[a.Number]; known && bi.down.After(p.sh.now()) { // a sync now would fail: say why before it does
-		why = st.Bad.Render("⚠ "+a.Institution.Name+" is down until "+fmtStamp(bi.down, p.sh.now())+" (an outage: syncs fail until then)") + st.Muted.Render(" · ") + why
+		why = st.Bad.Render("⚠ "+a.Institution.Name+" is down until "+fmtMoment(bi.down, p.sh.now())+" (an outage: syncs fail until then)") + st.Muted.Render(" · ") + why
 	}
 	if bi, known := p.bank[a.Number]; known && !a.ReauthRequired {
 		switch {

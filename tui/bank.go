@@ -544,7 +544,7 @@ func (p *bankPage) card(w int) []string {
 		}
 		out = append(out, " "+clip(line, w-1))
 		if s, ok := p.statuses[a.Institution.Code]; ok && s.OutageUntil.After(now) {
-			out = append(out, "   "+st.Bad.Render("⚠ "+a.Institution.Name+" is down until "+fmtStamp(s.OutageUntil, now)+" ("+countdown(s.OutageUntil.Sub(now))+")"))
+			out = append(out, "   "+st.Bad.Render("⚠ "+a.Institution.Name+" is down until "+fmtMoment(s.OutageUntil, now)+" ("+countdown(s.OutageUntil.Sub(now))+")"))
 		}
 	}
 	if f := p.form; f != nil {

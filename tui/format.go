@@ -52,6 +52,15 @@ func fmtStamp(t, now time.Time) string {
 	return fmtCell(t, now)
 }
 
+// fmtMoment is fmtStamp for a sentence, which has room for the time on any day:
+// "until 15:04:05" today, "until 1 Jan 2027 00:30" in another year.
+func fmtMoment(t, now time.Time) string {
+	if s := fmtStamp(t, now); len(s) == 8 { // today's time
+		return s
+	}
+	return fmtShortAt(t, now)
+}
+
 func fmtDate(t time.Time) string { return t.In(engine.WAT).Format("2 Jan 2006") }
 
 // ago says how long before now t was, in virtual time: "4m ago", "16h 42m ago",

@@ -71,19 +71,23 @@ func TestDeliveryBadgeFitsItsColumn(t *testing.T) {
 func TestColumnDatesSayTheYear(t *testing.T) {
 	now := time.Date(2028, time.January, 3, 9, 0, 0, 0, engine.WAT)
 	for _, tc := range []struct {
-		t           time.Time
-		cell, stamp string
+		t                   time.Time
+		cell, stamp, moment string
 	}{
-		{now.Add(-time.Hour), "3 Jan 08:00", "08:00:00"},
-		{now.Add(-48 * time.Hour), "1 Jan 09:00", "1 Jan 09:00"},
-		{time.Date(2027, time.December, 31, 23, 0, 0, 0, engine.WAT), "31 Dec 2027", "31 Dec 2027"},
-		{time.Date(2026, time.November, 2, 10, 0, 0, 0, engine.WAT), "2 Nov 2026", "2 Nov 2026"},
+		{now.Add(-time.Hour), "3 Jan 08:00", "08:00:00", "08:00:00"},
+		{now.Add(-48 * time.Hour), "1 Jan 09:00", "1 Jan 09:00", "1 Jan 09:00"},
+		{time.Date(2027, time.December, 31, 23, 0, 0, 0, engine.WAT), "31 Dec 2027", "31 Dec 2027", "31 Dec 2027 23:00"},
+		{time.Date(2026, time.November, 2, 10, 0, 0, 0, engine.WAT), "2 Nov 2026", "2 Nov 2026", "2 Nov 2026 10:00"},
 	} {
 		if got := fmtCell(tc.t, now); got != tc.cell || len(got) > 11 {
 			t.Errorf("fmtCell(%v) = %q, want %q (at most 11 cells)", tc.t, got, tc.cell)
 		}
 		if got := fmtStamp(tc.t, now); got != tc.stamp {
 			t.Errorf("fmtStamp(%v) = %q, want %q", tc.t, got, tc.stamp)
+		}
+		// a sentence keeps the time in another year too
+		if got := fmtMoment(tc.t, now); got != tc.moment {
+			t.Errorf("fmtMoment(%v) = %q, want %q", tc.t, got, tc.moment)
 		}
 	}
 }

@@ -808,10 +808,10 @@ func (m *widgetModal) View() string {
 	case status == engine.WidgetLocked:
 		add(st.Bad.Render("✗ Locked"), "")
 		wrapAdd(st.Muted.Render, "Too many wrong answers: this widget session can go no further. Close it and try again once the bank lets the user sign in ("+
-			"at "+fmtStamp(m.state.LockedUntil, m.sh.now())+").")
+			"at "+fmtMoment(m.state.LockedUntil, m.sh.now())+").")
 	case status == engine.WidgetExpired:
 		add(st.Bad.Render("✗ Expired"), "")
-		wrapAdd(st.Muted.Render, "This widget session expired at "+fmtStamp(m.state.ExpiresAt, m.sh.now())+"; close it and open a new one.")
+		wrapAdd(st.Muted.Render, "This widget session expired at "+fmtMoment(m.state.ExpiresAt, m.sh.now())+"; close it and open a new one.")
 	}
 	if m.gate.loading && m.status() != "" && m.status() != engine.WidgetSuccess {
 		add("", st.Accent.Render(m.sh.spinner()+" asking the bank…"))
