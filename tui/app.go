@@ -193,12 +193,21 @@ func (m *Model) clocked(msg clockMsg) tea.Cmd {
 	if msg.advance > 0 {
 		m.sh.advancing = ""
 		what = reloadAll
+		done := m.sh.chained
+		if msg.err == nil {
+			done += msg.advance
+		}
 		if q := m.sh.queued; q > 0 { // jump keys pressed while this one ran
 			m.sh.queued = 0
 			if msg.err == nil {
-				next = m.sh.advance(q)
+				next, m.sh.chained = m.sh.advance(q), done
 			} else {
 				dropped = " (the +" + span(q) + " queued after it is dropped)"
+			}
+		}
+		if next == nil { // the last of a chain says the whole of it
+			if m.sh.chained = 0; done != msg.advance && done > 0 {
+				say = toast(toastOK, "Clock: +"+span(done)+" in all → "+fmtClock(msg.state.Now))
 			}
 		}
 	}

@@ -817,6 +817,7 @@ func TestTimePanelQueuesJumps(t *testing.T) {
 	if got := w.clock.Now().Sub(before); got != 5*24*time.Hour {
 		t.Fatalf("five d presses moved the clock %s, want 5d", got)
 	}
+	h.contains("Clock: +5d in all → ") // the whole, not the last jump's +4d
 	if strings.Contains(h.screen(), "then +") {
 		t.Fatal("the header still shows a queued jump after it ran")
 	}

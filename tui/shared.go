@@ -39,6 +39,7 @@ type shared struct {
 	clockState engine.ClockState // the virtual clock, as of the last tick or notice
 	advancing  string            // "advancing +1d…" while a jump of the clock runs
 	queued     time.Duration     // jump keys pressed while one runs: the next jump
+	chained    time.Duration     // what the jumps of a chain of queued ones have moved so far
 	settings   engine.Settings
 	revealKey  bool
 	frame      int // spinner frame
