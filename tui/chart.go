@@ -197,8 +197,8 @@ func flowBars(st Styles, months []monthFlow, w int) []string {
 	var out []string
 	for _, m := range months {
 		name := m.start.Format("Jan 2006")
-		if m.partial {
-			name = m.start.Format("Jan") + " *"
+		if m.partial { // so far: the title says what * means
+			name = m.start.Format("Jan 2006") + "*"
 		}
 		line := st.Muted.Render(fit(name, label)) +
 			st.Credit.Render(bar(m.in)) + " " + st.Credit.Render(fitRight("+"+compactNaira(m.in), amount)) + "  " +

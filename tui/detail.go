@@ -490,7 +490,7 @@ func (p *detailPage) facts(w int) []string {
 		out = append(out, st.Faint.Render(" no successful sync yet"))
 	}
 	for _, s := range p.snaps {
-		line := " " + st.Muted.Render(fit(fmtCell(s.At, now), 12)) + " " + fit(s.Trigger, 8) + fitRight("+"+itoa(s.NewTransactions)+" tx", 9) + "  " + naira(s.Balance)
+		line := " " + st.Muted.Render(fit(fmtCell(s.At, now), 12)) + " " + fit(s.Trigger, 8) + fitRight("+"+commas(int64(s.NewTransactions))+" tx", 9) + "  " + naira(s.Balance)
 		if s.Repeats > 0 { // later syncs that found nothing new count on it
 			line += st.Faint.Render(" ×" + itoa(s.Repeats+1) + " to " + fmtShortAt(s.LastAt, now))
 		}
@@ -543,7 +543,7 @@ func (p *detailPage) charts(w, h int) []string {
 	}
 	ch := max(min(h-chartMonths-6, 9), 3)
 	out = append(out, areaChart(st, *p.chart, w, ch)...)
-	out = append(out, "", st.Title.Render("MONEY IN / OUT")+st.Faint.Render(" per month"))
+	out = append(out, "", st.Title.Render("MONEY IN / OUT")+st.Faint.Render(" per month (* so far)"))
 	out = append(out, flowBars(st, p.chart.months, w)...)
 	for _, m := range p.chart.months {
 		if m.capped {
