@@ -477,14 +477,8 @@ func (p *detailPage) facts(w int) []string {
 	out = append(out, row("Connected", fmtWhen(a.ConnectedAt)+st.Muted.Render(" · "+a.AuthMethod)))
 	out = append(out, row("Account ID", st.Muted.Render(a.ID)))
 
-	id := a.Identity
-	out = append(out, "", st.Title.Render(" IDENTITY")+st.Faint.Render(" as of the last sync"))
-	if id.FullName == "" {
-		out = append(out, st.Faint.Render(" (none yet: it arrives with the first successful sync)"))
-	} else {
-		out = append(out, row("Name", id.FullName), row("BVN", maskBVN(id.BVN)), row("Phone", id.Phone), row("Email", id.Email),
-			row("Address", strings.TrimSuffix(id.AddressLine1+", "+id.City+", "+id.State, ", ")))
-	}
+	// The sync history before the identity: at 80×24 what comes last is cut, and
+	// the history (its ×N repeats) says more about Data Sync than the name and address.
 	out = append(out, "", st.Title.Render(" SYNC HISTORY"))
 	if len(p.snaps) == 0 {
 		out = append(out, st.Faint.Render(" no successful sync yet"))
@@ -495,6 +489,14 @@ func (p *detailPage) facts(w int) []string {
 			line += st.Faint.Render(" ×" + itoa(s.Repeats+1) + " to " + fmtShortAt(s.LastAt, now))
 		}
 		out = append(out, line)
+	}
+	id := a.Identity
+	out = append(out, "", st.Title.Render(" IDENTITY")+st.Faint.Render(" as of the last sync"))
+	if id.FullName == "" {
+		out = append(out, st.Faint.Render(" (none yet: it arrives with the first successful sync)"))
+	} else {
+		out = append(out, row("Name", id.FullName), row("BVN", maskBVN(id.BVN)), row("Phone", id.Phone), row("Email", id.Email),
+			row("Address", strings.TrimSuffix(id.AddressLine1+", "+id.City+", "+id.State, ", ")))
 	}
 	return out
 }
