@@ -91,6 +91,10 @@ func TestV2LinkCodeAndReads(t *testing.T) {
 	var out struct{ ID string }
 	w.post("/v2/accounts/auth", map[string]any{"code": st.Code}).data(t, &out)
 	failedV2(t, w.do("POST", "/v2/accounts/auth", req{body: map[string]any{"code": st.Code}}), http.StatusConflict)
+	// exchanged, the code is no longer shown to whoever holds the link's ID
+	if w.must(http.StatusOK, "GET", "/connect/links/"+linkID, req{key: noKey()}).decode(t, &state); state.RedirectURL != "http://127.0.0.1:3000/linked?reference=adam-001&status=linked" {
+		t.Fatalf("the link after its code was exchanged = %+v", state)
+	}
 	id := out.ID
 	a := w.v2Account(id)
 	if a.Account.ID != id || a.Account.Balance != 1000000 || a.Account.AccountNumber != adam.Accounts[0].AccountNumber ||

@@ -173,6 +173,9 @@ func (s *Server) linkState(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if !s.eng.LinkCodeOpen(r.Context(), l) {
+		l.Code = "" // exchanged or expired: the state says how the link ended, not the code
+	}
 	writeJSON(w, http.StatusOK, newLinkJSON(l, s.eng.Clock().Now()))
 	return nil
 }

@@ -175,6 +175,22 @@ func (e *Engine) Link(ctx context.Context, id string) (Link, error) {
 	return l, err
 }
 
+// LinkCodeOpen reports whether the connect code a link ended with can still be
+// exchanged (not yet exchanged, not expired): only then does the link's state show
+// it, since whoever holds the link's URL is not necessarily the user.
+func (e *Engine) LinkCodeOpen(ctx context.Context, l Link) bool {
+	if l.Code == "" {
+		return false
+	}
+	var open bool
+	_ = e.store.View(ctx, func(tx Tx) error {
+		cc, err := tx.ConnectCode(l.Code)
+		open = err == nil && cc.UsedAt.IsZero() && cc.ExpiresAt.After(e.clock.Now())
+		return nil
+	})
+	return open
+}
+
 // usableLink checks that a link can still be walked.
 func usableLink(l Link, now time.Time) error {
 	switch {
