@@ -224,24 +224,32 @@ func servedStepStopped(t *testing.T, step, want string) {
 	}
 }
 
-// A webhooks step that asks for one event more than arrived says it wanted it
-// after the ones it matched, and when what it got was delivered: it read
-// "expected account_updated delivered for adam, got account_updated".
-func TestWebhooksStepSaysWhatItMatched(t *testing.T) {
+// changedFixture writes mr-adam.yaml with old replaced by new into a temporary
+// file and runs it.
+func changedFixture(t *testing.T, old, new string) *scenario.Result {
+	t.Helper()
 	src, err := os.ReadFile("../fixtures/mr-adam.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	old := []byte("- webhooks: [account_connected, account_updated, account_updated]")
-	changed := bytes.Replace(src, old, []byte("- webhooks: [account_connected, account_updated, account_updated, account_updated]"), 1)
+	changed := bytes.Replace(src, []byte(old), []byte(new), 1)
 	if bytes.Equal(changed, src) {
-		t.Fatal("the fixture no longer has the step this test changes")
+		t.Fatalf("the fixture no longer has %q, which this test changes", old)
 	}
 	path := filepath.Join(t.TempDir(), "mr-adam.yaml")
 	if err := os.WriteFile(path, changed, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	res, _ := run(t, path)
+	return res
+}
+
+// A webhooks step that asks for one event more than arrived says it wanted it
+// after the ones it matched, and when what it got was delivered: it read
+// "expected account_updated delivered for adam, got account_updated".
+func TestWebhooksStepSaysWhatItMatched(t *testing.T) {
+	res := changedFixture(t, "- webhooks: [account_connected, account_updated, account_updated]",
+		"- webhooks: [account_connected, account_updated, account_updated, account_updated]")
 	if res.Passed || res.Failure == nil {
 		t.Fatalf("a fourth webhook that never came passed: %s", res.Line())
 	}
@@ -254,28 +262,13 @@ func TestWebhooksStepSaysWhatItMatched(t *testing.T) {
 // A misspelt field of an answer gets a did-you-mean from the answer's own keys:
 // "staus: expected "failed", got nothing (no such field)" left the reader to find it.
 func TestMissingFieldSuggestsTheAnswersOwn(t *testing.T) {
-	src, err := os.ReadFile("../fixtures/mr-adam.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	changed := bytes.Replace(src, []byte(`expect: {account.balance: "NGN 5,000"}`), []byte(`expect: {account.balanse: "NGN 5,000"}`), 1)
-	if bytes.Equal(changed, src) {
-		t.Fatal("the fixture no longer has the expectation this test changes")
-	}
-	path := filepath.Join(t.TempDir(), "mr-adam.yaml")
-	if err := os.WriteFile(path, changed, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	res, _ := run(t, path)
+	const balance = `expect: {account.balance: "NGN 5,000"}`
+	res := changedFixture(t, balance, `expect: {account.balanse: "NGN 5,000"}`)
 	if res.Passed || !strings.HasSuffix(res.Line(), `account.balanse: expected "NGN 5,000", got nothing (no such field) — did you mean account.balance?`) {
 		t.Fatalf("the failure says %s", res.Line())
 	}
 	// Two wrong expectations of one step: both are said, not the first alone.
-	two := bytes.Replace(src, []byte(`expect: {account.balance: "NGN 5,000"}`), []byte(`expect: {http: 201, account.balance: "NGN 4,000"}`), 1)
-	if err := os.WriteFile(path, two, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	res, _ = run(t, path)
+	res = changedFixture(t, balance, `expect: {http: 201, account.balance: "NGN 4,000"}`)
 	if res.Passed || !strings.HasSuffix(res.Line(), `http: expected 201, got 200; account.balance failed too`) || len(res.Failure.Checks) < 2 {
 		t.Fatalf("the failure says %s (checks %q)", res.Line(), res.Failure.Checks)
 	}
