@@ -73,12 +73,23 @@ func (m *Model) header() string {
 	// loses its seconds; else the shortest clock, the key cut as it must.
 	now := c.Now.In(engine.WAT)
 	long, zoned, secs, mins := fmtClock(now), now.Format("2 Jan 2006 15:04:05 MST"), now.Format("2 Jan 2006 15:04:05"), now.Format("2 Jan 2006 15:04")
+	// A revealed key is there to be copied: it stays whole before anything else,
+	// giving up its hint, then the API's address (which the welcome and Settings
+	// show), then the clock's seconds.
 	left, cut := brand+api+sk, brand+api+"  key …"
+	type try struct{ least, show, clock string }
+	tries := []try{{left, left, long}, {left, left, zoned}, {left, left, secs}, {cut, left, secs}, {cut, left, mins}, {"", left, mins}}
+	if sh.revealKey {
+		bare := st.Label.Render("  key ") + st.Warn.Render(key)
+		keyOnly := brand + bare
+		tries = []try{{left, left, long}, {left, left, zoned}, {left, left, secs}, {brand + api + bare, brand + api + bare, secs},
+			{brand + api + bare, brand + api + bare, mins}, {keyOnly, keyOnly, secs}, {keyOnly, keyOnly, mins}, {"", keyOnly, mins}}
+	}
 	var line1 string
-	for _, try := range []struct{ least, clock string }{{left, long}, {left, zoned}, {left, secs}, {cut, secs}, {cut, mins}, {"", mins}} {
-		right := st.Bold.Render(try.clock) + " " + state + " "
-		if ansi.StringWidth(try.least)+ansi.StringWidth(right)+1 <= w || try.least == "" {
-			line1 = spread(clip(left, w-ansi.StringWidth(right)-1), right, w)
+	for _, t := range tries {
+		right := st.Bold.Render(t.clock) + " " + state + " "
+		if ansi.StringWidth(t.least)+ansi.StringWidth(right)+1 <= w || t.least == "" {
+			line1 = spread(clip(t.show, w-ansi.StringWidth(right)-1), right, w)
 			break
 		}
 	}

@@ -800,6 +800,25 @@ func TestHeaderSaysTheYear(t *testing.T) {
 	}
 }
 
+// ctrl+k shows the secret key whole, to be copied into a curl: at 100 columns it
+// was cut to "test_sk_g3br5amca67d6prgan…" beside the clock.
+func TestRevealedKeyIsWhole(t *testing.T) {
+	w := newTestWorld(t)
+	if err := w.clock.SetPaused(true); err != nil {
+		t.Fatal(err)
+	}
+	for _, size := range [][2]int{{80, 24}, {100, 30}, {120, 40}} {
+		h := newHarness(t, w, harnessOpts{width: size[0], height: size[1]})
+		h.send(tickMsg{clock: w.clock.State()})
+		sk := h.m.sh.settings.SecretKey.Reveal()
+		if strings.Contains(h.screen(), sk) {
+			t.Fatalf("%dx%d: the key is on screen before ctrl+k", size[0], size[1])
+		}
+		h.press("ctrl+k")
+		h.contains(sk, "2026 ")
+	}
+}
+
 // Jump keys pressed while a jump runs are queued, not dropped: thirty quick d
 // presses moved the clock 22 days.
 func TestTimePanelQueuesJumps(t *testing.T) {
