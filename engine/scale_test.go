@@ -101,6 +101,38 @@ func TestAccountUpdatedOnlyWithNewData(t *testing.T) {
 	}
 }
 
+// Manual syncs that fail alike are jobs of their own: each sends its webhooks, and
+// v2's account_updated names the job — three failures minutes apart carried one
+// job_id, which a receiver that drops duplicate jobs would have taken for one.
+func TestManualFailuresAreJobsOfTheirOwn(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	adam := w.adam()
+	a := w.connect(adam)
+	if err := w.bank.ChangePassword(adam.ID, "n3w-Passw0rd"); err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]bool{}
+	for range 3 {
+		w.advance(engine.RateLimitWindow + time.Minute)
+		res := w.sync(a.ID)
+		if res.Code != engine.CodeReauthRequired {
+			t.Fatalf("a sync after the password changed = %+v", res)
+		}
+		ids[res.Job.ID] = true
+	}
+	if len(ids) != 3 {
+		t.Fatalf("three failed manual syncs made %d jobs; want 3", len(ids))
+	}
+	for _, ev := range w.events(a.ID) {
+		if ev.Type == engine.EventReauthRequired {
+			delete(ids, ev.Facts.Job.ID)
+		}
+	}
+	if len(ids) != 0 {
+		t.Fatalf("jobs %v sent no event of their own", ids)
+	}
+}
+
 // An automatic sync that fails as the one before it did (an MFA account whose bank
 // asks for an OTP every round) tells the business once: later rounds count on the
 // failed job and send neither reauthorisation_required nor sync_failed again.

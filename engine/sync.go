@@ -580,7 +580,7 @@ func (e *Engine) failureWrite(a Account, trigger, jobID string, now time.Time, f
 		}
 		move.apply(&cur)
 		job, err := e.recordRun(tx, jobID, SyncJob{AccountID: a.ID, Trigger: trigger, StartedAt: now, FinishedAt: finished,
-			Status: StatusSyncFailed, Code: f.code, Message: f.message}, repeatable(trigger))
+			Status: StatusSyncFailed, Code: f.code, Message: f.message}, trigger == TriggerAuto) // a manual failure sends events that name its job
 		if err != nil {
 			return err
 		}
