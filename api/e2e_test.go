@@ -112,6 +112,29 @@ func TestMrAdamsStory(t *testing.T) {
 	}
 }
 
+// Retry-After is real seconds: at 100× the two minutes of the window are 1.2 s, not
+// 120 (a client sleeping 120 s waited a hundred times too long); on a paused clock
+// the answer says waiting will not get there.
+func TestRetryAfterIsRealTime(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	w.enableDataSync()
+	c := w.addCustomer(map[string]any{"institution": "044", "balance": 250000})
+	id := w.connect(c)
+	w.post("/accounts/"+id+"/sync", nil)
+
+	rep := w.do("POST", "/accounts/"+id+"/sync", req{})
+	failed(t, rep, http.StatusTooManyRequests, "RATE_LIMITED")
+	if got := rep.header.Get("Retry-After"); got != "120" || !strings.Contains(string(rep.body), `paused: waiting will not get there; move it with POST /sandbox/clock {\"advance\":\"2m\"}`) {
+		t.Fatalf("paused: Retry-After %q, body %s", got, rep.body)
+	}
+	w.must(http.StatusOK, "POST", "/sandbox/clock", req{body: map[string]any{"speed": 100, "paused": false}})
+	rep = w.do("POST", "/accounts/"+id+"/sync", req{})
+	failed(t, rep, http.StatusTooManyRequests, "RATE_LIMITED")
+	if got := rep.header.Get("Retry-After"); got != "2" || strings.Contains(string(rep.body), "paused") {
+		t.Fatalf("at 100×: Retry-After %q, want 2 (1.2 s rounded up); body %s", got, rep.body)
+	}
+}
+
 // R3: one sync per account every two minutes of virtual time; inside the window the
 // answer is 429 with Retry-After in whole seconds, and nothing runs.
 func TestRateLimit(t *testing.T) {

@@ -5,7 +5,6 @@ import (
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
-	"log/slog"
 	"net/http"
 	"path"
 	"strconv"
@@ -117,11 +116,31 @@ func wantsHTML(r *http.Request) bool {
 // internalError is what a bug answers: no detail.
 var internalError = apiError{Status: http.StatusInternalServerError, Message: "internal error", Code: defaultReason[engine.EINTERNAL]}
 
+// realWait is how long a client waits, in real time, for a wait on the virtual
+// clock: Retry-After is real seconds, and a client that sleeps that long at 100×
+// slept a hundred times too long. A paused clock never gets there by waiting: the
+// header keeps the virtual wait and note says how to move the clock.
+func realWait(virtual time.Duration, c engine.ClockState) (wait time.Duration, note string) {
+	switch {
+	case c.Paused:
+		secs := int64((virtual + time.Second - 1) / time.Second)
+		d := strconv.FormatInt(secs, 10) + "s"
+		if secs%60 == 0 {
+			d = strconv.FormatInt(secs/60, 10) + "m"
+		}
+		return virtual, ` (on the virtual clock, which is paused: waiting will not get there; move it with POST /sandbox/clock {"advance":"` + d + `"} or resume it)`
+	case c.Speed > 1:
+		return time.Duration(float64(virtual) / c.Speed), ""
+	}
+	return virtual, ""
+}
+
 // writeError answers err in shape with its status (to a browser, as a page:
 // answerError). Internal errors — and domain
 // errors with a code the table does not know, which are bugs too — are logged and
 // shown only as "internal error".
-func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, shape errorShape, err error) {
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, shape errorShape, err error) {
+	log := s.log
 	code := engine.ErrorCode(err)
 	status, known := statusOf[code]
 	if !known || code == engine.EINTERNAL {
@@ -139,7 +158,9 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, shape 
 			e.Code = de.Reason
 		}
 		if de.RetryAfter > 0 {
-			w.Header().Set("Retry-After", strconv.FormatInt(int64((de.RetryAfter+time.Second-1)/time.Second), 10))
+			wait, note := realWait(de.RetryAfter, s.eng.Clock().State())
+			w.Header().Set("Retry-After", strconv.FormatInt(int64((wait+time.Second-1)/time.Second), 10))
+			e.Message += note
 		}
 	}
 	answerError(w, r, shape, e)

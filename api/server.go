@@ -122,7 +122,7 @@ func (s *Server) handleAs(shape errorShape, h handlerFunc) http.Handler {
 					Message: "HEAD is not allowed on " + r.URL.Path + ": " + ha.what + ", which a HEAD must not do; send " + strings.ReplaceAll(ha.allow, ",", " or")})
 				return
 			}
-			writeError(w, r, s.log, shape, err)
+			s.writeError(w, r, shape, err)
 		}
 	})
 }

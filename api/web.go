@@ -88,7 +88,7 @@ func (s *Server) page(h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := h(w, r); err != nil {
 			r.Header.Set("Accept", "text/html")
-			writeError(w, r, s.log, v1ErrorBody, err)
+			s.writeError(w, r, v1ErrorBody, err)
 		}
 	})
 }
