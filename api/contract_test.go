@@ -358,7 +358,7 @@ func TestRequestBodies(t *testing.T) {
 		}
 	}
 	for _, tc := range []struct{ body, field string }{{`{}`, "body"}, {`{"auto_sync":"5h"}`, "auto_sync"},
-		{`{"webhook_url":"ftp://x"}`, "webhook_url"}, {`{"data_sync_enabled":"yes please"}`, "data_sync_enabled"}} {
+		{`{"webhook_url":"ftp://x"}`, "webhook_url"}, {`{"data_sync_enabled":"yes please"}`, "data_sync_enabled"}, {`{"webhook_secret":" "}`, "webhook_secret"}} {
 		v := failed(t, w.do("PATCH", "/sandbox/settings", req{body: tc.body}), http.StatusBadRequest, "INVALID_REQUEST")
 		if v["field"] != tc.field {
 			t.Errorf("PATCH %s: field %v, want %s", tc.body, v["field"], tc.field)

@@ -124,7 +124,7 @@ func TestRetryAfterIsRealTime(t *testing.T) {
 
 	rep := w.do("POST", "/accounts/"+id+"/sync", req{})
 	failed(t, rep, http.StatusTooManyRequests, "RATE_LIMITED")
-	if got := rep.header.Get("Retry-After"); got != "120" || !strings.Contains(string(rep.body), `paused: waiting will not get there; move it with POST /sandbox/clock {\"advance\":\"2m\"}`) {
+	if got := rep.header.Get("Retry-After"); got != "120" || !strings.Contains(string(rep.body), "allowed in 2m (virtual time, on a paused clock: advance it by 2m)") {
 		t.Fatalf("paused: Retry-After %q, body %s", got, rep.body)
 	}
 	w.must(http.StatusOK, "POST", "/sandbox/clock", req{body: map[string]any{"speed": 100, "paused": false}})

@@ -119,7 +119,7 @@ var internalError = apiError{Status: http.StatusInternalServerError, Message: "i
 // realWait is how long a client waits, in real time, for a wait on the virtual
 // clock: Retry-After is real seconds, and a client that sleeps that long at 100×
 // slept a hundred times too long. A paused clock never gets there by waiting: the
-// header keeps the virtual wait and note says how to move the clock.
+// header keeps the virtual wait and note says to move the clock.
 func realWait(virtual time.Duration, c engine.ClockState) (wait time.Duration, note string) {
 	switch {
 	case c.Paused:
@@ -128,7 +128,7 @@ func realWait(virtual time.Duration, c engine.ClockState) (wait time.Duration, n
 		if secs%60 == 0 {
 			d = strconv.FormatInt(secs/60, 10) + "m"
 		}
-		return virtual, ` (on the virtual clock, which is paused: waiting will not get there; move it with POST /sandbox/clock {"advance":"` + d + `"} or resume it)`
+		return virtual, " (virtual time, on a paused clock: advance it by " + d + ")"
 	case c.Speed > 1:
 		return time.Duration(float64(virtual) / c.Speed), ""
 	}

@@ -350,6 +350,10 @@ func (p SettingsPatch) Validate() error {
 			return err
 		}
 	}
+	if p.WebhookSecret != nil && strings.TrimSpace(*p.WebhookSecret) == "" {
+		// Receivers check it on every delivery: an empty one fails them all.
+		return Invalid("webhook_secret", "the webhook secret cannot be empty: receivers compare it with the mono-webhook-secret header of every webhook; to stop deliveries, set the webhook URL to \"\" instead")
+	}
 	for field, v := range map[string]*string{"secret_key": p.SecretKey, "public_key": p.PublicKey} {
 		if v != nil && len(*v) < 16 {
 			return Invalid(field, "a key needs at least 16 characters")

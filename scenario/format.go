@@ -414,6 +414,9 @@ func (p *fileParser) settings(n *node, out *Settings) {
 	}
 	if v := n.get("webhook_secret"); v != nil {
 		if w, err := str(v, "webhook_secret"); p.ok(err) {
+			if strings.TrimSpace(w) == "" {
+				p.ok(errAt(v.pos, "webhook_secret is empty: receivers compare it with every webhook's mono-webhook-secret header; give it a value, or leave it out"))
+			}
 			out.WebhookSecret = &w
 		}
 	}
