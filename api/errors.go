@@ -195,8 +195,14 @@ func (s *Server) fallback(mux *http.ServeMux) http.Handler {
 				if isV2Path(clean) {
 					shape = s.v2ErrorBody
 				}
-				answerError(w, r, shape, apiError{Status: http.StatusNotFound, Code: "NOT_FOUND",
-					Message: "the path " + strconv.Quote(p) + " has an empty or a dot segment; did you mean " + clean + "?"})
+				msg := "the path " + strconv.Quote(p) + " has an empty or a dot segment; did you mean " + clean + "?"
+				if i := strings.Index(p[1:], "//"); i > 0 && i+3 < len(p) {
+					// Inside the path, not a base URL's trailing slash: an ID left
+					// out, most often an empty variable. Cleaning it would name
+					// another route ("/accounts/sync": an account called sync).
+					msg = "the path " + strconv.Quote(p) + " has an empty segment after " + p[:i+2] + ": is the ID that belongs there empty?"
+				}
+				answerError(w, r, shape, apiError{Status: http.StatusNotFound, Code: "NOT_FOUND", Message: msg})
 				return
 			}
 		}

@@ -580,6 +580,14 @@ func TestAddressesDevelopersReachFor(t *testing.T) {
 	if !strings.Contains(string(rep.body), `did you mean /v2/accounts/abc?`) {
 		t.Errorf("GET //v2/accounts/abc: %s", rep.body)
 	}
+	// An empty ID inside a path (an unset variable): cleaning it named another
+	// route, "/accounts/sync", where "sync" is taken for an account's ID.
+	for _, p := range []string{"/accounts//sync", "/v2/accounts//balance"} {
+		rep = w.do("POST", p, req{})
+		if rep.status != http.StatusNotFound || !strings.Contains(string(rep.body), "has an empty segment after /"+strings.Split(p, "//")[0][1:]+"/: is the ID that belongs there empty?") {
+			t.Errorf("POST %s: %d %s", p, rep.status, rep.body)
+		}
+	}
 	rep = w.do("GET", "/v2/accounts", req{})
 	failedV2(t, rep, http.StatusNotFound)
 	if !strings.Contains(string(rep.body), "GET /sandbox/accounts lists them all") {
