@@ -291,3 +291,26 @@ func TestWidgetLockout(t *testing.T) {
 	// The session stays locked, even for the right answer.
 	failed(t, w.do("POST", path, req{key: noKey(), body: map[string]any{"answer": c.SecurityAnswer}}), http.StatusTooManyRequests, "SESSION_LOCKED")
 }
+
+// Turning Data Sync off and on again leaves every account connected before out of
+// webhooks for good (R4); the API said nothing of it, and a script that toggled it
+// found its accounts' webhooks skipped from then on.
+func TestDataSyncToggleSaysWhatItDid(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	w.enableDataSync()
+	w.connect(w.addCustomer(map[string]any{"institution": "044", "balance": 250000}))
+	var set settingsJSON
+	w.must(http.StatusOK, "PATCH", "/sandbox/settings", req{body: map[string]any{"data_sync_enabled": false}}).decode(t, &set)
+	if !strings.Contains(set.Notice, "every account connected before then never receives webhooks (R4)") {
+		t.Errorf("turned off: notice %q", set.Notice)
+	}
+	w.must(http.StatusOK, "PATCH", "/sandbox/settings", req{body: map[string]any{"data_sync_enabled": true}}).decode(t, &set)
+	if !strings.Contains(set.Notice, "the account connected before it never does (R4)") {
+		t.Errorf("turned on again: notice %q", set.Notice)
+	}
+	set = settingsJSON{}
+	w.must(http.StatusOK, "PATCH", "/sandbox/settings", req{body: map[string]any{"data_sync_enabled": true}}).decode(t, &set)
+	if set.Notice != "" {
+		t.Errorf("left on: notice %q; want none (nothing changed)", set.Notice)
+	}
+}

@@ -1,7 +1,9 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"net/http"
 	"net/url"
@@ -521,6 +523,9 @@ type settingsJSON struct {
 	WebhookFormat     string `json:"webhook_format"`
 	AutoSync          string `json:"auto_sync"`
 	PublicKey         string `json:"public_key"`
+	// Notice, on a PATCH that turned Data Sync off or on, says what that did to
+	// webhooks (R4): the TUI asks before, the API says after.
+	Notice string `json:"notice,omitempty"`
 }
 
 func autoSyncText(d time.Duration) string {
@@ -585,12 +590,47 @@ func (s *Server) patchSettings(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	was := s.eng.Settings().DataSyncEnabled()
 	set, err := s.eng.UpdateSettings(r.Context(), patch)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, newSettingsJSON(set))
+	out := newSettingsJSON(set)
+	if patch.DataSyncEnabled != nil && *patch.DataSyncEnabled != was {
+		if out.Notice, err = s.dataSyncNotice(r.Context(), set); err != nil {
+			return err
+		}
+	}
+	writeJSON(w, http.StatusOK, out)
 	return nil
+}
+
+// dataSyncNotice says what turning Data Sync off or on did to webhooks (R4):
+// turned on again, it leaves out every account connected before, for good, and a
+// script that toggled it saw only a 200.
+func (s *Server) dataSyncNotice(ctx context.Context, set engine.Settings) (string, error) {
+	if !set.DataSyncEnabled() {
+		return "Data Sync is off: syncs are refused and no webhooks are sent. Turning it on again records a new moment, and every account connected before then never receives webhooks (R4).", nil
+	}
+	accounts, err := s.eng.Accounts(ctx)
+	if err != nil {
+		return "", err
+	}
+	before := 0
+	for _, a := range accounts {
+		if !engine.ReceivesWebhooks(set, a) {
+			before++
+		}
+	}
+	if before == 0 {
+		return "Data Sync is on: accounts connected from now on receive webhooks (R4).", nil
+	}
+	them := "the account connected before it never does"
+	if before > 1 {
+		them = fmt.Sprintf("the %d accounts connected before it never do", before)
+	}
+	return fmt.Sprintf("Data Sync is on from %s: accounts connected from now on receive webhooks, and %s (R4); unlink and connect one again to give it webhooks.",
+		instant(set.DataSyncEnabledAt), them), nil
 }
 
 // --- webhooks
