@@ -886,8 +886,24 @@ func (r *Run) expect(st *Step, e *Expectation, res *response, out *StepResult) *
 	f.Expected, f.Got, f.Checks = expected, gotText, out.Checks
 	if res.Status/100 != 2 && e.Path != "http" {
 		f.Err.Msg += fmt.Sprintf(" (the answer was %d: %s)", res.Status, errMessage(res))
+	} else if why := failedAnswer(res); why != "" && e.Path != "code" && e.Path != "message" {
+		f.Err.Msg += " (the answer said " + why + ")"
 	}
 	return &f
+}
+
+// failedAnswer is the code and message of a 2xx answer that reports a failure —
+// a sync that ran and failed — or "": "status: expected successful, got failed"
+// did not say why (a bank session that ended, a changed password).
+func failedAnswer(res *response) string {
+	var a struct{ Status, Code, Message string }
+	if json.Unmarshal(res.Body, &a) != nil || a.Status != "failed" || a.Code == "" {
+		return ""
+	}
+	if a.Message == "" {
+		return a.Code
+	}
+	return a.Code + ": " + a.Message
 }
 
 // --- webhooks

@@ -273,3 +273,13 @@ func TestMissingFieldSuggestsTheAnswersOwn(t *testing.T) {
 		t.Fatalf("the failure says %s (checks %q)", res.Line(), res.Failure.Checks)
 	}
 }
+
+// A sync that answered 200 and failed says why: "status: expected "successful",
+// got "failed"" left a presenter to guess (a changed password, an ended session).
+func TestFailedSyncSaysWhy(t *testing.T) {
+	res := changedFixture(t, "  - sync: adam\n", "  - bank: adam\n    password: n3w-Passw0rd\n  - sync: adam\n")
+	if res.Passed || !strings.Contains(res.Line(), `status: expected "successful", got "failed"`) ||
+		!strings.Contains(res.Line(), "(the answer said REAUTHORISATION_REQUIRED") {
+		t.Fatalf("the failure says %s", res.Line())
+	}
+}
