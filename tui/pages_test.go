@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -817,6 +818,28 @@ func TestRevealedKeyIsWhole(t *testing.T) {
 		h.press("ctrl+k")
 		h.contains(sk, "2026 ")
 	}
+}
+
+// Quick + presses end at the speed the last one asked for, and the toast says it:
+// their commands ran in any order, and 600× in the panel read "speed 10×" in the
+// footer, or the clock stayed at 60×.
+func TestQuickSpeedPressesEndWhereAsked(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{width: 120, height: 30})
+	h.press("t")
+	var cmds []tea.Cmd
+	for range 3 { // 1× → 10× → 60× → 600×
+		_, c := h.m.Update(keyPress("+"))
+		cmds = append(cmds, c)
+	}
+	h.press("p", "p") // pause, resume: ends where it started
+	for _, c := range slices.Backward(cmds) { // the first press's command runs last
+		h.run(c)
+	}
+	if got := w.clock.State(); got.Speed != 600 {
+		t.Fatalf("three + presses from 1× left the clock at %v×; want 600×", got.Speed)
+	}
+	h.contains("Clock: speed 600×")
 }
 
 // Jump keys pressed while a jump runs are queued, not dropped: thirty quick d

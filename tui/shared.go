@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"charm.land/bubbles/v2/help"
@@ -42,7 +43,16 @@ type shared struct {
 	chained    time.Duration     // what the jumps of a chain of queued ones have moved so far
 	settings   engine.Settings
 	revealKey  bool
-	frame      int // spinner frame
+	// asked is what the time panel's p and + / - asked for last. Bubble Tea runs
+	// commands at once, in no order: three quick + presses set 10×, 60× and 600×
+	// in whichever order they ran, and the toast said 10× at 600× (or the clock
+	// stayed at 60×). Each command applies what was asked last, one at a time.
+	asked struct {
+		mu     sync.Mutex
+		speed  float64
+		paused bool
+	}
+	frame int // spinner frame
 }
 
 // now is the virtual time as the UI last saw it.

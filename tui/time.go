@@ -72,18 +72,30 @@ func (t *timePanel) key(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	case key.Matches(msg, k.Pause):
 		t.paused = !t.paused
-		paused, what := t.paused, "resumed"
-		if paused {
-			what = "paused"
-		}
+		ask := &t.sh.asked
+		ask.mu.Lock()
+		ask.paused = t.paused
+		ask.mu.Unlock()
 		return func() tea.Msg {
+			ask.mu.Lock()
+			defer ask.mu.Unlock()
+			paused, what := ask.paused, "resumed"
+			if paused {
+				what = "paused"
+			}
 			err := clock.SetPaused(paused)
 			return clockMsg{state: clock.State(), what: what, err: err}
 		}
 	case key.Matches(msg, k.Faster), key.Matches(msg, k.Slower):
 		t.speed = nextSpeed(t.speed, key.Matches(msg, k.Faster))
-		x := t.speed
+		ask := &t.sh.asked
+		ask.mu.Lock()
+		ask.speed = t.speed
+		ask.mu.Unlock()
 		return func() tea.Msg {
+			ask.mu.Lock()
+			defer ask.mu.Unlock()
+			x := ask.speed
 			err := clock.SetSpeed(x)
 			return clockMsg{state: clock.State(), what: "speed " + speedText(x), err: err}
 		}
