@@ -209,6 +209,7 @@ func (m *Model) clocked(msg clockMsg) tea.Cmd {
 			if m.sh.chained = 0; done != msg.advance && done > 0 {
 				say = toast(toastOK, "Clock: +"+span(done)+" in all → "+fmtClock(msg.state.Now))
 			}
+			m.sh.lastChain, m.sh.lastChainAt = done, m.sh.wall()
 		}
 	}
 	if msg.err != nil {

@@ -865,6 +865,24 @@ func TestTimePanelQueuesJumps(t *testing.T) {
 	}
 }
 
+// A jump key pressed just after a jump ended goes on with its total: ten quick d
+// presses moved ten days and said "+9d in all" when the first had ended before
+// the second came. Pressed later, a jump stands alone.
+func TestQuickJumpsAfterOneEndedCountOn(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{width: 120, height: 30})
+	wall := frozenWall
+	h.m.sh.wall = func() time.Time { return wall }
+	h.press("t", "d")
+	h.contains("Clock: +1d → ")
+	wall = wall.Add(time.Second)
+	h.press("d")
+	h.contains("Clock: +2d in all → ")
+	wall = wall.Add(chainGap)
+	h.press("d")
+	h.contains("Clock: +1d → ")
+}
+
 // An outage shows on the dashboard before a sync fails on it: the account's line
 // said nothing while its bank was down.
 func TestAccountsSayTheBankIsDown(t *testing.T) {

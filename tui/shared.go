@@ -37,12 +37,14 @@ type shared struct {
 	styles        Styles
 	keys          KeyMap
 
-	clockState engine.ClockState // the virtual clock, as of the last tick or notice
-	advancing  string            // "advancing +1d…" while a jump of the clock runs
-	queued     time.Duration     // jump keys pressed while one runs: the next jump
-	chained    time.Duration     // what the jumps of a chain of queued ones have moved so far
-	settings   engine.Settings
-	revealKey  bool
+	clockState  engine.ClockState // the virtual clock, as of the last tick or notice
+	advancing   string            // "advancing +1d…" while a jump of the clock runs
+	queued      time.Duration     // jump keys pressed while one runs: the next jump
+	chained     time.Duration     // what the jumps of a chain of queued ones have moved so far
+	lastChain   time.Duration     // what the last chain moved in all, and when (wall time) it ended
+	lastChainAt time.Time
+	settings    engine.Settings
+	revealKey   bool
 	// asked is what the time panel's p and + / - asked for last. Bubble Tea runs
 	// commands at once, in no order: three quick + presses set 10×, 60× and 600×
 	// in whichever order they ran, and the toast said 10× at 600× (or the clock

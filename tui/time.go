@@ -111,10 +111,19 @@ func (t *timePanel) key(msg tea.KeyPressMsg) tea.Cmd {
 			t.sh.queued += a.d
 			return toast(toastOK, "Queued +"+span(t.sh.queued)+": it runs when the clock has finished "+strings.TrimSuffix(t.sh.advancing, "…"))
 		}
+		if t.sh.wall().Sub(t.sh.lastChainAt) < chainGap {
+			// Pressed just after a jump ended, as the next of a series: the
+			// total goes on from it (ten quick presses said "+9d in all"
+			// when the first had ended before the second came).
+			t.sh.chained = t.sh.lastChain
+		}
 		return t.sh.advance(a.d)
 	}
 	return nil
 }
+
+// chainGap is how soon after a jump ends a jump key continues its total.
+const chainGap = 2 * time.Second
 
 // advance jumps the clock by d in the background; the root takes the clockMsg.
 func (s *shared) advance(d time.Duration) tea.Cmd {
