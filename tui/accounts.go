@@ -25,6 +25,9 @@ type accountsPage struct {
 	rows   []int    // indexes into all, filtered and sorted
 	sortBy int
 	desc   bool
+	// connected is an account the widget just connected: the next load puts the
+	// cursor on it (it stayed on the row selected before).
+	connected string
 
 	// The bank's side, fetched for visible rows only and cached: the live balance
 	// can be slow to compute the first time (a year of simulated activity).
@@ -141,6 +144,11 @@ func (p *accountsPage) Update(msg tea.Msg) tea.Cmd {
 			p.bankGen++
 			return p.fetchBank()
 		}
+	case widgetClosedMsg:
+		if msg.accountID != "" && !msg.reauth {
+			p.connected, p.list.gate.stale = msg.accountID, true
+			return p.load()
+		}
 	case syncDoneMsg:
 		if !p.syncing[msg.accountID] {
 			return nil
@@ -188,6 +196,9 @@ func (p *accountsPage) setAccounts(accounts []accountRow) {
 		p.keys[i] = strings.ToLower(a.Name + " " + a.Institution.Name + " " + a.Number + " " + a.ID)
 	}
 	p.refilter()
+	if p.connected != "" {
+		selected, p.connected = p.connected, ""
+	}
 	p.selectID(selected)
 }
 

@@ -353,14 +353,15 @@ func (m *widgetModal) focus() tea.Cmd {
 	return m.inputs[m.field].Focus()
 }
 
-// close closes the widget, and tells the pages what it did.
-func (m *widgetModal) close() tea.Cmd {
+// close closes the widget, and tells the pages what it did; open (enter at the
+// end) also opens the account it connected, esc goes back to the list.
+func (m *widgetModal) close(open bool) tea.Cmd {
 	m.closed = true
 	id, reauth := "", m.reauth()
 	if m.status() == engine.WidgetSuccess && m.err == "" {
 		id = m.acct.ID
 	}
-	open := m.opensAccount()
+	open = open && m.opensAccount()
 	return func() tea.Msg {
 		if open {
 			return tea.BatchMsg{
@@ -377,7 +378,7 @@ func (m *widgetModal) opensAccount() bool {
 	return m.status() == engine.WidgetSuccess && m.err == "" && m.acct.ID != "" && !m.reauth()
 }
 
-// doneWords is what enter (and esc) do at the end: open the account connected, or close.
+// doneWords is what enter does at the end: open the account connected, or close.
 func (m *widgetModal) doneWords() string {
 	if m.opensAccount() {
 		return "open the account"
@@ -409,7 +410,7 @@ func (m *widgetModal) key(msg tea.KeyPressMsg) tea.Cmd {
 			return eng.WidgetBack(ctx, s)
 		})
 	case key.Matches(msg, k.Cancel):
-		return m.close()
+		return m.close(false)
 	case key.Matches(msg, k.Phone):
 		m.phone = !m.phone
 		return m.loadInboxIf(m.phone)
@@ -483,7 +484,7 @@ func (m *widgetModal) key(msg tea.KeyPressMsg) tea.Cmd {
 		return cmd
 	case engine.WidgetSuccess, engine.WidgetLocked, engine.WidgetExpired:
 		if key.Matches(msg, k.Submit) {
-			return m.close()
+			return m.close(true)
 		}
 	}
 	return nil
@@ -685,6 +686,9 @@ func (m *widgetModal) ShortHelp() []key.Binding {
 		done := withHelp(k.Submit, m.doneWords())
 		if m.phone { // esc hides it first: the help says so
 			return []key.Binding{done, closeKey}
+		}
+		if m.opensAccount() {
+			return []key.Binding{done, withHelp(k.Cancel, "back to the list")}
 		}
 		return []key.Binding{done}
 	}
