@@ -832,7 +832,7 @@ func TestQuickSpeedPressesEndWhereAsked(t *testing.T) {
 		_, c := h.m.Update(keyPress("+"))
 		cmds = append(cmds, c)
 	}
-	h.press("p", "p") // pause, resume: ends where it started
+	h.press("p", "p")                         // pause, resume: ends where it started
 	for _, c := range slices.Backward(cmds) { // the first press's command runs last
 		h.run(c)
 	}
