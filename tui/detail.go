@@ -60,6 +60,7 @@ type detail struct {
 	acct   engine.Account
 	job    *engine.SyncJob // the last real-time job (v2's x-realtime), if any
 	snaps  []engine.Snapshot
+	fails  []engine.SyncJob // failed syncs among the latest jobs: the history shows them too
 	live   int64
 	liveOK bool
 	mfa    engine.MFAKind
@@ -104,6 +105,15 @@ func (p *detailPage) load() tea.Cmd {
 		}
 		if d.snaps, err = eng.Snapshots(ctx, id, 6); err != nil {
 			return d, err
+		}
+		jobs, err := eng.SyncJobs(ctx, id, 6)
+		if err != nil {
+			return d, err
+		}
+		for _, j := range jobs {
+			if j.Status == engine.StatusSyncFailed {
+				d.fails = append(d.fails, j)
+			}
 		}
 		if d.acct.LastRealtimeJob != "" {
 			switch j, err := eng.Job(ctx, id, d.acct.LastRealtimeJob); {
@@ -480,13 +490,28 @@ func (p *detailPage) facts(w int) []string {
 	// The sync history before the identity: at 80×24 what comes last is cut, and
 	// the history (its ×N repeats) says more about Data Sync than the name and address.
 	out = append(out, "", st.Title.Render(" SYNC HISTORY"))
-	if len(p.snaps) == 0 {
-		out = append(out, st.Faint.Render(" no successful sync yet"))
+	if len(p.snaps) == 0 && len(p.fails) == 0 {
+		out = append(out, st.Faint.Render(" no sync yet"))
 	}
-	for _, s := range p.snaps {
-		line := " " + st.Muted.Render(fit(fmtCell(s.At, now), 12)) + " " + fit(s.Trigger, 8) + fitRight("+"+commas(int64(s.NewTransactions))+" tx", 9) + "  " + naira(s.Balance)
-		if s.Repeats > 0 { // later syncs that found nothing new count on it
-			line += st.Faint.Render(" ×" + itoa(s.Repeats+1) + " to " + fmtShortAt(s.LastAt, now))
+	// Successful syncs (their snapshots) and failed ones, newest first: a failed
+	// sync is what a presenter points at after a password change or an outage.
+	snaps, fails := p.snaps, p.fails
+	for n := 0; n < 6 && (len(snaps) > 0 || len(fails) > 0); n++ {
+		var line string
+		if len(fails) == 0 || (len(snaps) > 0 && !fails[0].StartedAt.After(snaps[0].At)) {
+			s := snaps[0]
+			snaps = snaps[1:]
+			line = " " + st.Muted.Render(fit(fmtCell(s.At, now), 12)) + " " + fit(s.Trigger, 8) + fitRight("+"+commas(int64(s.NewTransactions))+" tx", 9) + "  " + naira(s.Balance)
+			if s.Repeats > 0 { // later syncs that found nothing new count on it
+				line += st.Faint.Render(" ×" + itoa(s.Repeats+1) + " to " + fmtShortAt(s.LastAt, now))
+			}
+		} else {
+			j := fails[0]
+			fails = fails[1:]
+			line = " " + st.Muted.Render(fit(fmtCell(j.StartedAt, now), 12)) + " " + fit(j.Trigger, 8) + st.Bad.Render(" ✗ "+failWords(j.Code))
+			if j.Repeats > 0 { // later syncs that failed alike count on it
+				line += st.Faint.Render(" ×" + itoa(j.Repeats+1) + " to " + fmtShortAt(j.LastAt, now))
+			}
 		}
 		out = append(out, line)
 	}
@@ -525,6 +550,17 @@ func (p *detailPage) realtimeText(now time.Time) string {
 		out += st.Muted.Render(" · next in " + countdown(next.Sub(now)))
 	}
 	return out
+}
+
+// failWords is a failed sync's code in the few words the sync history has room for.
+func failWords(code string) string {
+	switch code {
+	case engine.CodeReauthRequired:
+		return "reauth needed"
+	case engine.CodeSyncError:
+		return "bank error"
+	}
+	return strings.ToLower(code)
 }
 
 func maskBVN(b string) string {
