@@ -244,9 +244,9 @@ func wrap(text string, w int) []string {
 // errText is what the UI shows for an error: the domain's message, never internals.
 func errText(err error) string { return engine.ErrorMessage(err) }
 
-// tryAgain is a message's closing "try again in 29m 30s" (engine.DurationText),
-// which a live countdown replaces.
-var tryAgain = regexp.MustCompile(`[;,]?\s*try again in (\d+(ms|[dhms])\s*)+$`)
+// tryAgain is a message's closing "try again in 29m 30s" (engine.DurationText)
+// or "try again later" (an outage's), which a live countdown replaces.
+var tryAgain = regexp.MustCompile(`[;,]?\s*try again (later|in (\d+(ms|[dhms])\s*)+)$`)
 
 // retryText is msg with its wait counted down from now to at, on the virtual clock:
 // "…; try again in 29:12", then "…; try again now". A zero at leaves msg as it is.

@@ -189,6 +189,9 @@ func TestRetryText(t *testing.T) {
 		{"sign-in is locked; try again in 1d 2h", now.Add(-time.Second), "sign-in is locked; try again now"},
 		{"this session is locked", now.Add(time.Minute), "this session is locked; try again in 1:00"},
 		{"no wait at all", time.Time{}, "no wait at all"},
+		// An outage's "try again later" read "…; try again later; try again in 11:40".
+		{"Providus Bank is unavailable (outage until 2 Feb 2027 21:13:12 WAT); try again later", now.Add(11*time.Minute + 40*time.Second),
+			"Providus Bank is unavailable (outage until 2 Feb 2027 21:13:12 WAT); try again in 11:40"},
 	} {
 		if got := retryText(tc.msg, tc.at, now); got != tc.want {
 			t.Errorf("retryText(%q) = %q, want %q", tc.msg, got, tc.want)
