@@ -175,3 +175,16 @@ func TestRateLimit(t *testing.T) {
 	_ = strconv.Itoa
 	_ = strings.Cut
 }
+
+// A jump too long for Go's durations says the jump's own limit, as one of 11 years
+// does: "at most about 292 years" beside "at most 10 years" read as two limits.
+func TestTooLongJumpsSayOneLimit(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	for _, d := range []string{"11y", "1000000y"} {
+		rep := w.do("POST", "/sandbox/clock", req{body: map[string]any{"advance": d}})
+		failed(t, rep, http.StatusBadRequest, "")
+		if want := `\"` + d + `\" is too long: advance at most 10 years at a time (3650d)`; !strings.Contains(string(rep.body), want) {
+			t.Errorf("advance %s: %s; want %s", d, rep.body, want)
+		}
+	}
+}

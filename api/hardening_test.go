@@ -3,12 +3,14 @@ package api
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"runtime"
 	"strings"
 	"testing"
@@ -533,5 +535,25 @@ func TestTesterDrawerSaysWhatToDoNext(t *testing.T) {
 	rep := w.do("GET", "/connect/s/"+st.Session, req{key: noKey(), headers: map[string]string{"Accept": "text/html"}})
 	if page := string(rep.body); !strings.Contains(page, "Too many attempts") || !strings.Contains(page, "then open a new session") {
 		t.Errorf("the locked page's drawer does not say to open a new session:\n%s", page)
+	}
+}
+
+// A receiver that does not answer in time is told how long it had: "within the
+// attempt's timeout" left the developer to look the 10 s up.
+func TestTimedOutAttemptSaysHowLong(t *testing.T) {
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select { // answers only after the sender gave up
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer srv.Close()
+	defer close(release)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	_, err := NewWebhookSender().Send(ctx, srv.URL+"/hooks", nil, []byte(`{}`))
+	if want := "no answer in 1s (timed out): the receiver must answer a delivery within that"; err == nil || !strings.HasSuffix(err.Error(), want) {
+		t.Fatalf("a receiver that never answered: %v; want …%s", err, want)
 	}
 }

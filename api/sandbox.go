@@ -78,6 +78,9 @@ func parseClockChange(p params) (clockChange, error) {
 	var err error
 	if v := p.str("advance"); v != "" {
 		if c.Advance, err = simulator.ParseDuration(v); err != nil {
+			if strings.Contains(engine.ErrorMessage(err), "is too long") { // past Go's 292 years: past the jump's limit too
+				return c, engine.Invalid("advance", "%q is too long: advance at most 10 years at a time (3650d)", v)
+			}
 			e, _ := engine.AsError(err)
 			if e != nil {
 				e.Field = "advance"
@@ -85,7 +88,7 @@ func parseClockChange(p params) (clockChange, error) {
 			return c, err
 		}
 		if c.Advance > simulator.MaxAdvance {
-			return c, engine.Invalid("advance", "advance at most 10 years at a time")
+			return c, engine.Invalid("advance", "%q is too long: advance at most 10 years at a time (3650d)", v)
 		}
 	}
 	if c.Speed, err = p.float("speed", 1, 10000); err != nil {

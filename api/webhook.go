@@ -58,10 +58,14 @@ func (s *WebhookSender) Send(ctx context.Context, url string, headers map[string
 		req.Header.Set(k, v)
 	}
 	start := time.Now()
+	limit := time.Duration(0)
+	if d, ok := ctx.Deadline(); ok {
+		limit = d.Sub(start).Round(time.Second)
+	}
 	resp, err := s.Client.Do(req)
 	latency := time.Since(start)
 	if err != nil {
-		return engine.Delivery{Latency: latency}, plainSendError(redactURL(err))
+		return engine.Delivery{Latency: latency}, plainSendError(redactURL(err), limit)
 	}
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10)) // let the connection be reused
 	_ = resp.Body.Close()
@@ -94,7 +98,7 @@ func redactURL(err error) error {
 // plainSendError says why an attempt had no answer in the words a developer acts
 // on, naming where it went (redactURL hid its secrets): the recorded attempt read
 // `Post "http://127.0.0.1:9/hooks": dial tcp 127.0.0.1:9: connect: connection refused`.
-func plainSendError(err error) error {
+func plainSendError(err error, limit time.Duration) error {
 	var ue *url.Error
 	if !errors.As(err, &ue) {
 		return err
@@ -109,6 +113,9 @@ func plainSendError(err error) error {
 		why = "could not connect in time (timed out): is the host up and reachable from here?"
 	case ue.Timeout():
 		why = "no answer in time (timed out): the receiver must answer within the attempt's timeout"
+		if limit > 0 {
+			why = "no answer in " + engine.DurationText(limit) + " (timed out): the receiver must answer a delivery within that"
+		}
 	case errors.As(err, &dns) && dns.IsNotFound:
 		why = "no such host " + dns.Name + " (DNS lookup failed): check the webhook URL's host"
 	case errors.As(err, &dns):

@@ -153,7 +153,7 @@ func (e *Engine) institution(code string) (Institution, error) {
 			return i, nil
 		}
 	}
-	return Institution{}, Errorf(ENOTFOUND, "no institution has bank code %q; GET /sandbox/institutions lists them", code).WithReason("INSTITUTION_NOT_FOUND")
+	return Institution{}, Errorf(ENOTFOUND, "no bank has the code or name %q; GET /sandbox/institutions lists them (e.g. 044 or Access Bank)", code).WithReason("INSTITUTION_NOT_FOUND")
 }
 
 // chooseInstitution moves a connect session to the bank's login.
