@@ -2,8 +2,10 @@ package tui
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
@@ -34,7 +36,9 @@ type widgetModal struct {
 	note      string // what ctrl+b did
 
 	insts  []engine.Institution
-	cursor int // in the list of banks, or of accounts
+	cursor int                  // in the list of banks (an index of insts), or of accounts
+	search string               // typed at the list of banks: it shows those whose name or code holds it
+	down   map[string]time.Time // banks in an outage, until when (loaded with the banks)
 
 	state engine.WidgetState // the session: its Status is the step shown
 	token engine.ReauthToken
@@ -56,8 +60,11 @@ type widgetModal struct {
 }
 
 type (
-	widgetInstsMsg struct{ insts []engine.Institution }
-	widgetCustMsg  struct{ customers []simulator.Customer }
+	widgetInstsMsg struct {
+		insts []engine.Institution
+		down  map[string]time.Time
+	}
+	widgetCustMsg struct{ customers []simulator.Customer }
 	// widgetOpened is a session opened: for a reauth, with its token and account;
 	// on a v2 link, with the link (and the account, for a reauth link).
 	widgetOpened struct {
@@ -110,7 +117,18 @@ func (m *widgetModal) Init() tea.Cmd {
 	eng, bank, ctx := m.sh.eng, m.sh.bank, m.sh.ctx
 	if !m.reauth() {
 		return tea.Batch(
-			func() tea.Msg { return widgetInstsMsg{eng.Institutions()} },
+			func() tea.Msg {
+				msg := widgetInstsMsg{insts: eng.Institutions(), down: map[string]time.Time{}}
+				if bank != nil {
+					now := m.sh.clock.Now()
+					for _, st := range bank.InstitutionStatuses() {
+						if st.OutageUntil.After(now) {
+							msg.down[st.Code] = st.OutageUntil
+						}
+					}
+				}
+				return msg
+			},
 			func() tea.Msg { return widgetCustMsg{bank.Customers()} },
 			loadLatest(&m.gate, func() (widgetOpened, error) {
 				st, err := eng.OpenWidget(ctx, engine.WidgetRequest{})
@@ -152,13 +170,72 @@ func (m *widgetModal) Closed() bool     { return m.closed }
 
 // Capturing: at the login, the challenge and a link's ID the user types, ? included.
 func (m *widgetModal) Capturing() bool {
-	return m.typingLink || m.status() == engine.WidgetLogin || m.status() == engine.WidgetChallenge
+	return m.typingLink || m.status() == engine.WidgetLogin || m.status() == engine.WidgetChallenge ||
+		m.status() == engine.WidgetInstitution // typing searches the banks
+}
+
+// matches reports whether the bank at insts[i] holds what was typed, in its name
+// or code, in any case.
+func (m *widgetModal) matches(i int) bool {
+	q := strings.ToLower(strings.TrimSpace(m.search))
+	in := m.insts[i]
+	return q == "" || strings.Contains(strings.ToLower(in.Name), q) || strings.HasPrefix(in.Code, q)
+}
+
+// shown is the banks the list shows: indexes of insts that match the search.
+func (m *widgetModal) shown() []int {
+	var out []int
+	for i := range m.insts {
+		if m.matches(i) {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// step moves the cursor to the next (or previous) bank shown; to the first shown
+// when the cursor's bank is not.
+func (m *widgetModal) step(d int) {
+	shown := m.shown()
+	if len(shown) == 0 {
+		return
+	}
+	at := slices.Index(shown, m.cursor)
+	if at < 0 {
+		m.cursor = shown[0]
+		return
+	}
+	m.cursor = shown[min(max(at+d, 0), len(shown)-1)]
+}
+
+// typed takes a key at the list of banks as search text: letters, digits, space,
+// and backspace.
+func (m *widgetModal) typed(msg tea.KeyPressMsg) bool {
+	switch {
+	case msg.Code == tea.KeyBackspace:
+		if m.search == "" {
+			return false
+		}
+		r := []rune(m.search)
+		m.search = string(r[:len(r)-1])
+	case msg.Text != "" && msg.Mod&(tea.ModCtrl|tea.ModAlt) == 0 && strings.IndexFunc(msg.Text, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != ' ' && r != '&' && r != '-' && r != '\''
+	}) < 0:
+		if m.search == "" && msg.Text == " " {
+			return false
+		}
+		m.search += msg.Text
+	default:
+		return false
+	}
+	m.step(0)
+	return true
 }
 
 func (m *widgetModal) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case widgetInstsMsg:
-		m.insts = msg.insts
+		m.insts, m.down = msg.insts, msg.down
 	case widgetCustMsg:
 		m.customers = msg.customers
 	case loaded[widgetOpened]:
@@ -301,7 +378,7 @@ func (m *widgetModal) enter(st engine.WidgetState) tea.Cmd {
 	m.state = st
 	switch st.Status {
 	case engine.WidgetInstitution:
-		m.cursor = 0
+		m.cursor, m.search = 0, ""
 		for i, in := range m.insts { // back from a bank's login: on the bank chosen
 			if in.Code == chosen {
 				m.cursor = i
@@ -438,12 +515,13 @@ func (m *widgetModal) key(msg tea.KeyPressMsg) tea.Cmd {
 		case key.Matches(msg, k.Link) && m.link == nil && !m.reauth():
 			m.typingLink, m.err = true, ""
 			return m.focusLink()
-		case key.Matches(msg, k.Up):
-			m.cursor = max(m.cursor-1, 0)
-		case key.Matches(msg, k.Down):
-			m.cursor = min(m.cursor+1, len(m.insts)-1)
+		case msg.Code == tea.KeyUp:
+			m.step(-1)
+		case msg.Code == tea.KeyDown:
+			m.step(1)
+		case m.typed(msg): // j and k are letters of a bank's name here
 		case key.Matches(msg, k.Submit):
-			if m.cursor < len(m.insts) {
+			if m.cursor < len(m.insts) && m.matches(m.cursor) {
 				code := m.insts[m.cursor].Code
 				return m.run(func(eng *engine.Engine, ctx context.Context, s string) (engine.WidgetState, error) {
 					return eng.WidgetChooseInstitution(ctx, s, code, "")
@@ -672,10 +750,11 @@ func (m *widgetModal) ShortHelp() []key.Binding {
 	}
 	switch m.status() {
 	case engine.WidgetInstitution:
+		move := key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "move · type to search"))
 		if m.link == nil && !m.reauth() {
-			return []key.Binding{k.Up, k.Down, withHelp(k.Submit, "choose"), k.Link, k.Browser, closeKey}
+			return []key.Binding{move, withHelp(k.Submit, "choose"), k.Link, k.Browser, closeKey}
 		}
-		return []key.Binding{k.Up, k.Down, withHelp(k.Submit, "choose"), k.Browser, closeKey}
+		return []key.Binding{move, withHelp(k.Submit, "choose"), k.Browser, closeKey}
 	case engine.WidgetLogin:
 		return []key.Binding{withHelp(k.NextField, "switch field"), withHelp(k.Submit, "log in"), k.Fill, k.Phone, k.Browser, closeKey}
 	case engine.WidgetChallenge:
@@ -758,21 +837,40 @@ func (m *widgetModal) View() string {
 			add(st.Accent.Render(m.sh.spinner() + " opening a session…"))
 		}
 	case status == engine.WidgetInstitution:
-		add(st.Bold.Render("Select your bank"), "")
+		search := st.Faint.Render("type to search")
+		if m.search != "" {
+			search = st.Muted.Render("search: ") + st.Value.Render(m.search) + st.Faint.Render("▏")
+		}
+		add(spread(st.Bold.Render("Select your bank"), search, iw), "")
 		if len(m.insts) == 0 {
 			add(st.Accent.Render(m.sh.spinner() + " loading banks…"))
 		}
-		rows := max(min(len(m.insts), m.h-18), 3)
-		off := min(max(m.cursor-rows/2, 0), max(len(m.insts)-rows, 0))
-		for i := off; i < min(off+rows, len(m.insts)); i++ {
+		shown := m.shown()
+		if len(shown) == 0 && len(m.insts) > 0 {
+			add(st.Faint.Render("  no bank's name or code holds “" + m.search + "”; backspace to change it"))
+		}
+		rows := max(min(len(shown), m.h-20), 3)
+		at := max(slices.Index(shown, m.cursor), 0)
+		off := min(max(at-rows/2, 0), max(len(shown)-rows, 0))
+		if off > 0 {
+			add(st.Faint.Render("  ↑ " + itoa(off) + " more"))
+		}
+		for _, i := range shown[off:min(off+rows, len(shown))] {
 			in := m.insts[i]
 			kind := strings.ToLower(strings.TrimSuffix(in.Type, "_BANKING"))
+			state := st.Faint.Render(fit(kind, 12))
+			if _, ok := m.down[in.Code]; ok { // an outage: its sign-in fails until it ends
+				kind, state = "⚠ down", st.Bad.Render(fit("⚠ down", 12))
+			}
 			line := fit(in.Name, iw-20) + fit(in.Code, 6) + fit(kind, 12)
 			if i == m.cursor {
 				add(st.Selected.Render("▸ " + line))
 			} else {
-				add("  " + fit(in.Name, iw-20) + st.Muted.Render(fit(in.Code, 6)) + st.Faint.Render(fit(kind, 12)))
+				add("  " + fit(in.Name, iw-20) + st.Muted.Render(fit(in.Code, 6)) + state)
 			}
+		}
+		if rest := len(shown) - off - rows; rest > 0 {
+			add(st.Faint.Render("  ↓ " + itoa(rest) + " more"))
 		}
 	case status == engine.WidgetLogin:
 		add(st.Bold.Render("Log in to "+m.state.Institution.Name), "")

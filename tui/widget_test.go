@@ -33,6 +33,32 @@ func TestWidgetConnect(t *testing.T) {
 	h.contains("Connected accounts 4 of 4")
 }
 
+// The bank list says when more banks are below, marks a bank in an outage, and
+// takes typed text as a search: Providus and Coronation were below the fold with
+// no sign of them, and typing "prov" did nothing.
+func TestWidgetBankSearch(t *testing.T) {
+	w := newTestWorld(t)
+	if err := w.bank.StartOutage("101", time.Hour); err != nil { // Providus
+		t.Fatal(err)
+	}
+	h := newHarness(t, w, harnessOpts{})
+	h.press("c")
+	h.contains("type to search", "↓ 4 more")
+	h.typ("prov")
+	h.contains("search: prov", "▸ Providus Bank", "⚠ down")
+	if strings.Contains(h.screen(), "044   personal") {
+		t.Fatal("the search still shows Access Bank:\n" + h.screen())
+	}
+	h.typ("x")
+	h.contains("no bank's name or code holds “provx”")
+	h.press("backspace", "backspace", "backspace", "backspace", "backspace")
+	h.typ("wema") // w is a letter here, not the welcome
+	h.press("enter")
+	h.contains("Log in to Wema Bank")
+	h.press("esc") // back to the banks: the search is gone, the cursor on the bank chosen
+	h.contains("type to search", "▸ Wema Bank")
+}
+
 // TestWidgetWrongAnswer counts attempts and types a CAPTCHA by hand.
 func TestWidgetWrongAnswer(t *testing.T) {
 	w := newTestWorld(t)
