@@ -27,6 +27,15 @@ func TestUnknownCommandSaysSo(t *testing.T) {
 	if out, code := sandbank(t, "serve", "--nope"); code == 0 || !strings.Contains(out, "--nope") {
 		t.Fatalf("sandbank serve --nope = exit %d:\n%s", code, out)
 	}
+	// A mistake is said alone, with where the flags are: the whole usage came
+	// first, and the line that mattered last.
+	out, code = sandbank(t, "--db", filepath.Join(t.TempDir(), "x.db"), "serve")
+	if want := "sandbank: flag --db applies to the default command \"tui\", not \"serve\"\nsandbank --help lists the flags and commands.\n"; code != 2 || out != want {
+		t.Fatalf("sandbank --db X serve = exit %d:\n%s\nwant exit 2:\n%s", code, out, want)
+	}
+	if out, code := sandbank(t, "scenario", "run"); code != 2 || !strings.HasSuffix(out, "\nsandbank scenario run --help lists the flags and commands.\n") {
+		t.Fatalf("sandbank scenario run = exit %d:\n%s", code, out)
+	}
 }
 
 // --addr without a port says what is wrong with the address; a port in use still

@@ -67,7 +67,6 @@ func main() {
 	parser := kong.Must(&c,
 		kong.Name("sandbank"),
 		kong.Description("A local Data Sync sandbox for open-banking integrations: a simulated Nigerian bank, Mono's Data Sync rules, an HTTP API and a terminal UI."),
-		kong.UsageOnError(),
 		kong.Exit(func(code int) { // a usage error exits 2, as command lines do (kong says 80)
 			if code == 80 {
 				code = 2
@@ -83,7 +82,25 @@ func main() {
 		fmt.Fprintf(os.Stderr, "sandbank: unknown command %q; the commands are %s (sandbank --help says more)\n", cmd, commandList(parser))
 		os.Exit(2)
 	}
-	parser.FatalIfErrorf(err)
+	if err != nil {
+		// The mistake first and alone, with where the flags are listed: the whole
+		// usage before it (kong's UsageOnError) buried it on the last line.
+		help := "sandbank --help"
+		var pe *kong.ParseError
+		if errors.As(err, &pe) && pe.Context != nil {
+			if cmd := pe.Context.Command(); cmd != "" {
+				var words []string // "scenario run <file>": its words, not its arguments
+				for _, w := range strings.Fields(cmd) {
+					if !strings.HasPrefix(w, "<") {
+						words = append(words, w)
+					}
+				}
+				help = "sandbank " + strings.Join(words, " ") + " --help"
+			}
+		}
+		fmt.Fprintf(os.Stderr, "sandbank: %v\n%s lists the flags and commands.\n", err, help)
+		os.Exit(2)
+	}
 	// SIGHUP too: a closed terminal ends sandbank as Ctrl+C does, cleaning up (a
 	// played scenario's throw-away world).
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
