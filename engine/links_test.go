@@ -139,3 +139,45 @@ func TestLinkRequestValidation(t *testing.T) {
 		t.Fatalf("a reauth link needs no customer: %v", err)
 	}
 }
+
+// After the right password the session no longer says the password was rejected,
+// and at success it no longer counts down attempts: the JSON said
+// password_rejected at the OTP that followed the new password, and attempts_left 1
+// on the success screen.
+func TestReauthSessionForgetsItsMistakes(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	adam := w.adam()
+	a := w.connect(adam)
+	if err := w.bank.ChangePassword(adam.ID, "n3w-Passw0rd"); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.bank.SetMFA(adam.ID, engine.MFAOTP); err != nil {
+		t.Fatal(err)
+	}
+	w.advance(engine.RateLimitWindow)
+	if res := w.sync(a.ID); res.Code != engine.CodeReauthRequired {
+		t.Fatalf("a sync after the change = %+v", res)
+	}
+	tok, err := w.eng.RequestReauth(w.ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{ReauthToken: tok.Token})
+	if err != nil || !st.PasswordRejected {
+		t.Fatalf("open = %+v, %v; want the saved password said rejected", st, err)
+	}
+	if _, err := w.eng.WidgetLogin(w.ctx, st.Session, "", "wrong-one"); engine.ErrorCode(err) != engine.EUNAUTHORIZED {
+		t.Fatalf("a wrong password: %v", err)
+	}
+	st, err = w.eng.WidgetLogin(w.ctx, st.Session, "", "n3w-Passw0rd")
+	if err != nil || st.Status != engine.WidgetChallenge || st.PasswordRejected {
+		t.Fatalf("after the right password = %+v, %v; want the OTP, the password no longer said rejected", st, err)
+	}
+	ans, err := w.bank.ExpectedAnswer(st.Challenge.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st, err = w.eng.WidgetAnswer(w.ctx, st.Session, ans); err != nil || st.Status != engine.WidgetSuccess || st.AttemptsLeft != engine.MaxWidgetAttempts {
+		t.Fatalf("success = %+v, %v; want attempts_left back at %d", st, err, engine.MaxWidgetAttempts)
+	}
+}

@@ -207,6 +207,7 @@ func (e *Engine) finishReauth(ctx context.Context, w *widgetSession, sess BankSe
 	}
 	w.state.Status, w.state.Challenge, w.state.AccountID = WidgetSuccess, nil, w.accountID
 	w.state.PasswordRejected = false
+	w.state.AttemptsLeft = MaxWidgetAttempts // the bank's count starts again after a sign-in
 	if w.link != "" {
 		w.state.Link = &link
 	}

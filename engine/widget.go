@@ -316,7 +316,7 @@ func (e *Engine) WidgetLogin(ctx context.Context, session, username, password st
 			return e.wrongAnswer(w, err)
 		}
 		w.creds = Credentials{Username: username, Password: Secret(password)}
-		w.state.Username = username
+		w.state.Username, w.state.PasswordRejected = username, false // the password typed is the bank's
 		return e.advance(ctx, w, res)
 	}, WidgetLogin)
 }
@@ -458,6 +458,7 @@ func (e *Engine) finishConnect(ctx context.Context, w *widgetSession, sess BankS
 		return err
 	}
 	w.state.Status, w.state.Challenge, w.state.Accounts, w.state.Code = WidgetSuccess, nil, nil, code.Code
+	w.state.AttemptsLeft = MaxWidgetAttempts // the bank's count starts again after a sign-in
 	w.state.Account, w.bank = &acct, BankSession{}
 	if w.link != "" {
 		w.state.Link = &link
