@@ -604,7 +604,7 @@ func TestWebhooksAttemptsPages(t *testing.T) {
 		}
 		w.settle()
 	}
-	h := newHarness(t, w, harnessOpts{})
+	h := newHarness(t, w, harnessOpts{width: 120, height: 30}) // at 100 the account takes the delivery's words
 	h.press("2")
 	// The list names the attempt to come, as the detail does beside the seven made:
 	// "retry #8" read as eight made.

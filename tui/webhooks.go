@@ -353,12 +353,29 @@ func (p *webhooksPage) timeColumn() column {
 func (p *webhooksPage) columns(w int) []column {
 	columns := append([]column{p.timeColumn()}, eventColumns[1:]...)
 	cols := layout(columns, w)
-	for _, c := range cols {
-		if c.title == "EVENT" && c.width >= c.min {
-			return cols
-		}
+	if eventFits(cols) && has(cols, "ACCOUNT") {
+		return cols
+	}
+	// The account before the delivery's words: at 100 columns five rows of one
+	// event read alike, whose account only the detail pane said.
+	narrow := layout([]column{columns[0], markColumn, columns[1], {title: "ACCOUNT", width: 11, drop: 1}}, w)
+	if eventFits(narrow) && has(narrow, "ACCOUNT") {
+		return narrow
+	}
+	if eventFits(cols) {
+		return cols
 	}
 	return layout([]column{columns[0], markColumn, columns[1]}, w)
+}
+
+// eventFits reports whether the layout's EVENT column shows every name whole.
+func eventFits(cols []column) bool {
+	for _, c := range cols {
+		if c.title == "EVENT" && c.width >= c.min {
+			return true
+		}
+	}
+	return false
 }
 
 func (p *webhooksPage) View() string {
