@@ -3,9 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sandbank/scenario"
 	"strings"
 	"syscall"
 	"testing"
@@ -127,4 +129,50 @@ func firstFixture(t *testing.T) string {
 		t.Fatal("no fixtures")
 	}
 	return filepath.Base(fs[0])
+}
+
+// A played scenario leaves a line on the terminal when the screen goes: how far it
+// went, or the step that failed. Quitting left nothing behind.
+func TestPlaySummary(t *testing.T) {
+	src, err := os.ReadFile("fixtures/password-change.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := scenario.Parse("password-change.yaml", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := NewMain(Options{DB: filepath.Join(t.TempDir(), "world.db"), Addr: "127.0.0.1:0", Scenario: s, Play: true, Start: mainStart})
+	if err := m.Open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	total := len(s.Steps)
+	if line, failed := playSummary("password-change.yaml", m.Played); failed || line != fmt.Sprintf("password-change.yaml: 0 of %d steps played and passed (quit before the end)", total) {
+		t.Fatalf("before any step: %q, failed %v", line, failed)
+	}
+	m.Played.Next(context.Background())
+	if line, _ := playSummary("password-change.yaml", m.Played); line != fmt.Sprintf("password-change.yaml: 1 of %d steps played and passed (quit before the end)", total) {
+		t.Fatalf("after a step: %q", line)
+	}
+	m.Played.ToEnd(context.Background())
+	if line, failed := playSummary("password-change.yaml", m.Played); failed || line != fmt.Sprintf("password-change.yaml: all %d steps passed", total) {
+		t.Fatalf("at the end: %q, failed %v", line, failed)
+	}
+
+	// A step that failed stops the play, and the line names it.
+	wrong := bytes.Replace(src, []byte("expect: {account.balance: 1000000}"), []byte("expect: {account.balance: 1}"), 1)
+	if s, err = scenario.Parse("password-change.yaml", wrong); err != nil {
+		t.Fatal(err)
+	}
+	m2 := NewMain(Options{DB: filepath.Join(t.TempDir(), "world.db"), Addr: "127.0.0.1:0", Scenario: s, Play: true, Start: mainStart})
+	if err := m2.Open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer m2.Close()
+	m2.Played.ToEnd(context.Background())
+	line, failed := playSummary("password-change.yaml", m2.Played)
+	if !failed || !strings.Contains(line, fmt.Sprintf(" of %d steps played; step ", total)) || !strings.Contains(line, "(call: GET /accounts/{adam}) failed: password-change.yaml:30:") {
+		t.Fatalf("a failed play: %q, failed %v", line, failed)
+	}
 }

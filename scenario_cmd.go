@@ -60,7 +60,34 @@ func (c scenarioPlayCmd) Run(ctx context.Context) error {
 	}
 	runErr := tui.Run(ctx, tui.Config{Engine: m.Engine, Bank: m.Bank, Clock: m.Clock, Addr: m.Addr(),
 		DBPath: filepath.Join(dir, "world.db"), ExportDir: ".", Script: playScript{m.Played}})
+	if runErr == nil {
+		// What was played stays on the terminal once the screen is gone.
+		line, failed := playSummary(filepath.Base(c.File), m.Played)
+		fmt.Println(line)
+		if failed {
+			runErr = scenario.ErrFailed
+		}
+	}
 	return errors.Join(runErr, m.Close())
+}
+
+// playSummary is the line a played scenario leaves: how far it went, and the
+// failure that stopped it.
+func playSummary(name string, run *scenario.Run) (string, bool) {
+	res, total := run.Results(), len(run.S.Steps)
+	for _, r := range res {
+		if !r.OK {
+			why := "failed"
+			if r.Err != nil {
+				why = r.Err.Error()
+			}
+			return fmt.Sprintf("%s: %d of %d steps played; step %d (%s) failed: %s", name, len(res), total, r.Step.N, r.Step.Text, why), true
+		}
+	}
+	if len(res) == total {
+		return fmt.Sprintf("%s: all %d steps passed", name, total), false
+	}
+	return fmt.Sprintf("%s: %d of %d steps played and passed (quit before the end)", name, len(res), total), false
 }
 
 // playScript is a scenario run as the TUI plays it.

@@ -219,4 +219,5 @@ if [ "$status" != 0 ]; then
   cat "$DIR/stderr" >&2 || true
   exit 1
 fi
+wait_for 'password-change.yaml: all 15 steps passed' # the line the play leaves behind
 echo "PASS"
