@@ -278,7 +278,13 @@ func (s *Server) realtime(w http.ResponseWriter, r *http.Request, requested stri
 		return "; no new job inside the 5-minute window: job " + res.Job.ID + ", started " + engine.TimeText(res.Job.StartedAt) +
 			", is " + status + "; the next can start at " + engine.TimeText(res.Job.StartedAt.Add(engine.RealtimeWindow)), nil
 	case status == "processing":
-		return "; real-time job " + res.Job.ID + " is still processing: this is the last sync's data, and mono.accounts.jobs.update says when it ends", nil
+		id := r.PathValue("id")
+		how := "mono.accounts.jobs.update says when it ends"
+		if a, err := s.eng.Account(r.Context(), id); err == nil && !engine.ReceivesWebhooks(s.eng.Settings(), a) {
+			// No webhook will say it: the job's own route will.
+			how = "GET /v2/accounts/" + id + "/jobs/" + res.Job.ID + " says when it ends (this account gets no webhooks: it was connected before Data Sync was enabled, R4)"
+		}
+		return "; real-time job " + res.Job.ID + " is still processing: this is the last sync's data, and " + how, nil
 	case status == "failed":
 		return "; real-time job " + res.Job.ID + " failed: " + res.Message, nil
 	}

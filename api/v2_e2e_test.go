@@ -230,6 +230,24 @@ func TestV2RealtimeWindow(t *testing.T) {
 	failedV2(t, w.do("GET", "/v2/accounts/"+id+"/jobs/nope", req{}), http.StatusNotFound)
 }
 
+// A processing job of an account that gets no webhooks (connected before Data
+// Sync was enabled, R4) points at the job's route, not at a jobs.update that will
+// never come.
+func TestV2ProcessingWithoutWebhooksPointsAtTheJob(t *testing.T) {
+	w := newWorld(t, worldOpts{realtimeWait: 20 * time.Millisecond})
+	adam := w.addCustomer(map[string]any{"name": "Adam Okafor", "institution": "044", "balance": 1000000})
+	id := w.connect(adam)
+	w.enableDataSync()
+	w.advance("30m")
+	w.post("/sandbox/institutions/044/latency", map[string]any{"latency": "400ms"})
+	_, rep := w.v2Balance(id, true)
+	jid, status, _ := jobHeaders(rep)
+	if want := "GET /v2/accounts/" + id + "/jobs/" + jid + " says when it ends (this account gets no webhooks"; status != "processing" || !strings.Contains(string(rep.body), want) {
+		t.Fatalf("a slow job of an account without webhooks: %s %s; want …%s", status, rep.body, want)
+	}
+	w.post("/sandbox/institutions/044/latency", map[string]any{"latency": "0s"})
+}
+
 // A job that outlives the request answers processing with the last sync's data; it
 // ends on its own, readable at …/jobs/{id} and announced by mono.accounts.jobs.update.
 func TestV2RealtimeJobOutlivesTheRequest(t *testing.T) {
