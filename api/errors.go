@@ -159,6 +159,9 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, shape errorS
 		}
 		if de.RetryAfter > 0 {
 			wait, note := realWait(de.RetryAfter, s.eng.Clock().State())
+			if de.Reason == "SESSION_LOCKED" && de.RetryAfter <= time.Second {
+				note = "" // a widget session locked for good: no clock opens it (Retry-After is a floor)
+			}
 			w.Header().Set("Retry-After", strconv.FormatInt(int64((wait+time.Second-1)/time.Second), 10))
 			e.Message += note
 		}
@@ -196,10 +199,11 @@ func (s *Server) fallback(mux *http.ServeMux) http.Handler {
 					shape = s.v2ErrorBody
 				}
 				msg := "the path " + strconv.Quote(p) + " has an empty or a dot segment; did you mean " + clean + "?"
-				if i := strings.Index(p[1:], "//"); i > 0 && i+3 < len(p) {
-					// Inside the path, not a base URL's trailing slash: an ID left
-					// out, most often an empty variable. Cleaning it would name
-					// another route ("/accounts/sync": an account called sync).
+				if i := strings.Index(p[1:], "//"); i > 0 && i+3 < len(p) && idsFollow[path.Base(p[:i+1])] {
+					// After a collection, where an ID belongs: most often an empty
+					// variable, and cleaning it would name another route
+					// ("/accounts/sync": an account called sync). After /v2 it is
+					// a base URL's trailing slash, which the cleaned path mends.
 					msg = "the path " + strconv.Quote(p) + " has an empty segment after " + p[:i+2] + ": is the ID that belongs there empty?"
 				}
 				answerError(w, r, shape, apiError{Status: http.StatusNotFound, Code: "NOT_FOUND", Message: msg})
@@ -209,6 +213,10 @@ func (s *Server) fallback(mux *http.ServeMux) http.Handler {
 		mux.ServeHTTP(&unrouted{ResponseWriter: w, r: r, shape: s.shapeOf(r)}, r)
 	})
 }
+
+// idsFollow names the path segments an ID follows.
+var idsFollow = map[string]bool{"accounts": true, "jobs": true, "customers": true, "webhooks": true, "links": true,
+	"sessions": true, "s": true, "institutions": true}
 
 // cleanPath is the path ServeMux would redirect p to: no empty or dot segments,
 // a trailing slash kept.

@@ -290,6 +290,19 @@ func TestWidgetLockout(t *testing.T) {
 	}
 	// The session stays locked, even for the right answer.
 	failed(t, w.do("POST", path, req{key: noKey(), body: map[string]any{"answer": c.SecurityAnswer}}), http.StatusTooManyRequests, "SESSION_LOCKED")
+
+	// A session locked with no lock at the bank (no such user) is open to no clock:
+	// its answer does not say to move one.
+	st = w.openWidget(map[string]any{"key": testPublicKey, "institution": "057"})
+	login := "/connect/sessions/" + st.Session + "/login"
+	for _, u := range []string{"nobody1", "nobody2"} { // three names: the bank locks none of them
+		failed(t, w.do("POST", login, req{key: noKey(), body: map[string]any{"username": u, "password": "x"}}), http.StatusUnauthorized, "")
+	}
+	rep = w.do("POST", login, req{key: noKey(), body: map[string]any{"username": "nobody3", "password": "x"}})
+	failed(t, rep, http.StatusTooManyRequests, "SESSION_LOCKED")
+	if strings.Contains(string(rep.body), "advance it") {
+		t.Fatalf("a session locked for good says to move the clock: %s", rep.body)
+	}
 }
 
 // Turning Data Sync off and on again leaves every account connected before out of

@@ -600,6 +600,10 @@ func TestAddressesDevelopersReachFor(t *testing.T) {
 	}
 	// An empty ID inside a path (an unset variable): cleaning it named another
 	// route, "/accounts/sync", where "sync" is taken for an account's ID.
+	rep = w.do("GET", "/v2//accounts/abc/balance", req{}) // a base URL ending in /v2/: the cleaned path is meant
+	if !strings.Contains(string(rep.body), "did you mean /v2/accounts/abc/balance?") {
+		t.Errorf("GET /v2//accounts/abc/balance: %s", rep.body)
+	}
 	for _, p := range []string{"/accounts//sync", "/v2/accounts//balance"} {
 		rep = w.do("POST", p, req{})
 		if rep.status != http.StatusNotFound || !strings.Contains(string(rep.body), "has an empty segment after /"+strings.Split(p, "//")[0][1:]+"/: is the ID that belongs there empty?") {
