@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"sandbank/engine"
@@ -66,7 +67,8 @@ type Run struct {
 	// events from before it do not match.
 	servedSeq uint64
 
-	next    int // the index of the next step
+	next    int        // the index of the next step
+	resMu   sync.Mutex // results are read by whoever played the run, maybe while a step runs
 	results []StepResult
 	failed  bool
 }
@@ -235,8 +237,13 @@ func (r *Run) Done() bool { return r.next >= len(r.S.Steps) || r.failed }
 // Failed reports whether a step failed.
 func (r *Run) Failed() bool { return r.failed }
 
-// Results are the results of the steps run so far.
-func (r *Run) Results() []StepResult { return r.results }
+// Results are the results of the steps run so far; a step still running is not
+// among them.
+func (r *Run) Results() []StepResult {
+	r.resMu.Lock()
+	defer r.resMu.Unlock()
+	return slices.Clone(r.results)
+}
 
 // NextStep is the step Next would run, or nil.
 func (r *Run) NextStep() *Step {
@@ -251,7 +258,9 @@ func (r *Run) Next(ctx context.Context) StepResult {
 	st := r.S.Steps[r.next]
 	r.next++
 	res := r.runStep(ctx, st)
+	r.resMu.Lock()
 	r.results = append(r.results, res)
+	r.resMu.Unlock()
 	if !res.OK {
 		r.failed = true
 	}

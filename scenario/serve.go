@@ -153,7 +153,9 @@ func (sv *Serving) Start(ctx context.Context) {
 			st := sv.run.S.Steps[i]
 			sv.run.next++
 			res := sv.step(ctx, i, st)
+			sv.run.resMu.Lock()
 			sv.run.results = append(sv.run.results, res)
+			sv.run.resMu.Unlock()
 			if !res.OK {
 				sv.run.failed = true
 			}
