@@ -196,19 +196,22 @@ func (p *accountsPage) setAccounts(accounts []accountRow) {
 		p.keys[i] = strings.ToLower(a.Name + " " + a.Institution.Name + " " + a.Number + " " + a.ID)
 	}
 	p.refilter()
-	if p.connected != "" {
-		selected, p.connected = p.connected, ""
+	if p.connected != "" && p.selectID(p.connected) {
+		p.connected = "" // a load that began before the connect does not list it yet
+		return
 	}
 	p.selectID(selected)
 }
 
-// selectID puts the cursor on the account id, if it is listed.
-func (p *accountsPage) selectID(id string) {
+// selectID puts the cursor on the account id, if it is listed, and says whether it is.
+func (p *accountsPage) selectID(id string) bool {
 	for i, r := range p.rows {
 		if p.all[r].ID == id {
 			p.list.selectRow(i)
+			return true
 		}
 	}
+	return false
 }
 
 // resort sorts again, the cursor staying on the account selected: a sync (s) right

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/help"
@@ -117,7 +118,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.helpM.Styles = sh.styles.Help
 		return m.broadcast(stylesMsg{})
 	case tickMsg:
-		sh.clockState = msg.clock
+		sh.setClock(msg.clock)
 		if !m.toastUntil.IsZero() && sh.wall().After(m.toastUntil) {
 			m.toast, m.toastUntil = toastMsg{}, time.Time{}
 		}
@@ -186,8 +187,23 @@ func (m *Model) dropAnswer() {
 // clocked takes the clock after a time control: a jump runs auto-syncs and webhook
 // retries, so everything reloads; a pause or a speed changes only the bank's view.
 func (m *Model) clocked(msg clockMsg) tea.Cmd {
-	m.sh.clockState = msg.state
+	m.sh.setClock(msg.state)
 	what, say := reloadBank, toast(toastOK, "Clock: "+msg.what+" → "+fmtClock(msg.state.Now))
+	if msg.advance == 0 && msg.err == nil && m.sh.clock != nil {
+		// A pause or a speed says what the clock is now: the commands of quick
+		// presses finish in any order, and the toast of an older one lagged a
+		// press behind the header.
+		now := m.sh.clock.State()
+		m.sh.setClock(now)
+		what := "speed " + speedText(now.Speed)
+		if strings.HasPrefix(msg.what, "paused") || strings.HasPrefix(msg.what, "resumed") {
+			what = "resumed"
+			if now.Paused {
+				what = "paused"
+			}
+		}
+		say = toast(toastOK, "Clock: "+what+" → "+fmtClock(now.Now))
+	}
 	var next tea.Cmd
 	dropped := ""
 	if msg.advance > 0 {

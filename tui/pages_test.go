@@ -842,6 +842,26 @@ func TestQuickSpeedPressesEndWhereAsked(t *testing.T) {
 	h.contains("Clock: speed 600×")
 }
 
+// The header's clock never goes back: the clock notices of a chain of jumps
+// arrive after its end, and the header showed each day of it again, eight days
+// back for a moment.
+func TestHeaderClockNeverGoesBack(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{width: 120, height: 30})
+	before := w.clock.State()
+	if err := w.clock.Advance(10 * 24 * time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	h.send(tickMsg{clock: w.clock.State()})
+	h.contains(fmtClock(w.clock.Now()))
+	h.send(tickMsg{clock: before})                                            // a late tick
+	h.send(noticeMsg{engine.Notice{Kind: engine.NoticeClock, Clock: before}}) // a late notice
+	h.contains(fmtClock(w.clock.Now()))
+	if strings.Contains(h.screen(), fmtClock(before.Now)) {
+		t.Fatal("the header went back to a clock it had passed")
+	}
+}
+
 // Jump keys pressed while a jump runs are queued, not dropped: thirty quick d
 // presses moved the clock 22 days.
 func TestTimePanelQueuesJumps(t *testing.T) {

@@ -83,7 +83,7 @@ func (m *Model) stepDone(msg stepDoneMsg) tea.Cmd {
 	p := m.play
 	p.running = false
 	if m.sh.clock != nil { // the step may have moved it: show where it is now
-		m.sh.clockState = m.sh.clock.State()
+		m.sh.setClock(m.sh.clock.State())
 	}
 	st := p.steps[p.next()]
 	p.results = append(p.results, msg.res)

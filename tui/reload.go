@@ -44,7 +44,7 @@ func (m *Model) notice(n engine.Notice) tea.Cmd {
 	case engine.NoticeEvent, engine.NoticeDelivery:
 		what = reloadEvents
 	case engine.NoticeClock:
-		m.sh.clockState = n.Clock
+		m.sh.setClock(n.Clock)
 		what = reloadBank
 	case engine.NoticeSettings:
 		what = reloadSettings | reloadAccounts

@@ -60,6 +60,16 @@ type shared struct {
 // now is the virtual time as the UI last saw it.
 func (s *shared) now() time.Time { return s.clockState.Now }
 
+// setClock takes a clock state a tick, a notice or a command read, unless the UI
+// has seen a later one: the clock never goes back, but the notices of a chain of
+// jumps arrive after the chain's end, and the header went back eight days with
+// them for a moment.
+func (s *shared) setClock(c engine.ClockState) {
+	if !c.Now.Before(s.clockState.Now) {
+		s.clockState = c
+	}
+}
+
 // after delivers msg after d of real time (never in model tests).
 func (s *shared) after(d time.Duration, msg tea.Msg) tea.Cmd {
 	if s.noTimers {

@@ -120,7 +120,7 @@ func (m *widgetModal) Init() tea.Cmd {
 			func() tea.Msg {
 				msg := widgetInstsMsg{insts: eng.Institutions(), down: map[string]time.Time{}}
 				if bank != nil {
-					now := m.sh.clock.Now()
+					now := eng.Clock().Now()
 					for _, st := range bank.InstitutionStatuses() {
 						if st.OutageUntil.After(now) {
 							msg.down[st.Code] = st.OutageUntil
@@ -481,6 +481,9 @@ func (m *widgetModal) key(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, k.Cancel) && m.phone: // esc closes the innermost thing first
 		m.phone = false
+		return nil
+	case key.Matches(msg, k.Cancel) && m.status() == engine.WidgetInstitution && m.search != "":
+		m.search = "" // esc clears the search before it closes the widget
 		return nil
 	case key.Matches(msg, k.Cancel) && m.canGoBack() && !m.gate.loading:
 		return m.run(func(eng *engine.Engine, ctx context.Context, s string) (engine.WidgetState, error) {
@@ -921,7 +924,7 @@ func (m *widgetModal) View() string {
 	if m.err != "" {
 		add("")
 		wrapAdd(st.Bad.Render, "✗ "+retryText(m.err, m.retryAt, m.sh.now()))
-	} else if n := m.state.AttemptsLeft; m.Capturing() && n > 0 && n < engine.MaxWidgetAttempts {
+	} else if n := m.state.AttemptsLeft; (m.status() == engine.WidgetLogin || m.status() == engine.WidgetChallenge) && n > 0 && n < engine.MaxWidgetAttempts {
 		// As the web page: said once some are used (an error says it itself).
 		add(st.Faint.Render(itoa(n) + " attempt" + plural(n) + " left before sign-in locks"))
 	}

@@ -51,6 +51,9 @@ func TestWidgetBankSearch(t *testing.T) {
 	}
 	h.typ("x")
 	h.contains("no bank's name or code holds “provx”")
+	h.press("esc") // clears the search, not the widget
+	h.contains("type to search", "▸ Providus Bank")
+	h.typ("provx")
 	h.press("backspace", "backspace", "backspace", "backspace", "backspace")
 	h.typ("wema") // w is a letter here, not the welcome
 	h.press("enter")
