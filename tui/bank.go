@@ -25,6 +25,7 @@ type bankPage struct {
 	customers []simulator.Customer
 	statuses  map[string]simulator.InstitutionStatus
 	connected map[string]string // customer ID → the connected account's ID
+	linked    map[string]bool   // numbers of the bank accounts connected (a customer may have more)
 	keys      []string
 	rows      []int
 
@@ -69,6 +70,7 @@ type (
 		customers []simulator.Customer
 		statuses  map[string]simulator.InstitutionStatus
 		connected map[string]string
+		linked    map[string]bool // numbers of the bank accounts connected through the API
 	}
 	inboxMsg struct {
 		customerID string
@@ -118,8 +120,10 @@ func (p *bankPage) load() tea.Cmd {
 			return m, nil
 		}
 		accounts, err := eng.Accounts(ctx)
+		m.linked = map[string]bool{}
 		for _, a := range accounts {
 			m.connected[a.CustomerID] = a.ID
+			m.linked[a.Number] = true
 		}
 		return m, err
 	})
@@ -157,7 +161,7 @@ func (p *bankPage) Update(msg tea.Msg) tea.Cmd {
 		if c, ok := p.selected(); ok {
 			sel = c.ID
 		}
-		p.customers, p.statuses, p.connected = msg.val.customers, msg.val.statuses, msg.val.connected
+		p.customers, p.statuses, p.connected, p.linked = msg.val.customers, msg.val.statuses, msg.val.connected, msg.val.linked
 		p.keys = make([]string, len(p.customers))
 		for i, c := range p.customers {
 			k := c.Name + " " + c.Username + " " + string(c.MFA) + " " + c.Profile
@@ -481,6 +485,12 @@ func (p *bankPage) listView(w int) string {
 				s = c.Name
 			case "BANK":
 				s = shortBank(c.Accounts[0].Institution.Name)
+				for _, a := range c.Accounts { // the connected account's bank, when it is another
+					if p.linked[a.Number] {
+						s = shortBank(a.Institution.Name)
+						break
+					}
+				}
 			case "MFA":
 				s = c.MFA.Badge()
 			case "API":
@@ -539,7 +549,7 @@ func (p *bankPage) card(w int) []string {
 	out = append(out, st.Title.Render("ACCOUNTS")+st.Faint.Render(" live at the bank"))
 	for _, a := range c.Accounts {
 		line := a.Number + " " + a.Institution.Name + " " + st.Bold.Render(naira(a.Balance))
-		if p.connected[c.ID] != "" {
+		if p.linked[a.Number] { // this account, not another of the customer's
 			line += st.OK.Render(" ● connected")
 		}
 		out = append(out, " "+clip(line, w-1))

@@ -216,6 +216,30 @@ func TestBankConsole(t *testing.T) {
 // TestBankFormHints: an empty form's placeholders read as hints ("e.g. 5,000"),
 // not as values (a grey "5,000" looked filled in, and was then refused), and the
 // amount is read by the one naira parser, engine.ParseNaira.
+// A customer with two bank accounts, one of them connected, has that one marked
+// connected in the console, not both.
+func TestBankConsoleMarksTheConnectedAccount(t *testing.T) {
+	w := newTestWorld(t)
+	adam := w.customerAt("044")
+	c, err := w.bank.OpenAccount(adam.ID, simulator.NewAccount{Institution: "035", Balance: 1_000_00})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, w, harnessOpts{width: 120, height: 40})
+	h.press("3", "/")
+	h.typ(strings.ToLower(strings.Fields(adam.Name)[0]))
+	h.press("enter")
+	var marked []string
+	for _, l := range strings.Split(h.screen(), "\n") {
+		if strings.Contains(l, "● connected") {
+			marked = append(marked, l)
+		}
+	}
+	if len(marked) != 1 || !strings.Contains(marked[0], c.Accounts[0].Number) {
+		t.Fatalf("accounts marked connected: %q; want the Access Bank one (%s) alone", marked, c.Accounts[0].Number)
+	}
+}
+
 func TestBankFormHints(t *testing.T) {
 	w := newTestWorld(t)
 	h := newHarness(t, w, harnessOpts{})
