@@ -508,7 +508,7 @@ func (p *detailPage) facts(w int) []string {
 		} else {
 			j := fails[0]
 			fails = fails[1:]
-			line = " " + st.Muted.Render(fit(fmtCell(j.StartedAt, now), 12)) + " " + fit(j.Trigger, 8) + st.Bad.Render(" ✗ "+failWords(j.Code))
+			line = " " + st.Muted.Render(fit(fmtCell(j.StartedAt, now), 12)) + " " + fit(j.Trigger, 8) + st.Bad.Render(" ✗ "+failWords(j.Code, j.Message))
 			if j.Repeats > 0 { // later syncs that failed alike count on it
 				line += st.Faint.Render(" ×" + itoa(j.Repeats+1) + " to " + fmtShortAt(j.LastAt, now))
 			}
@@ -552,12 +552,16 @@ func (p *detailPage) realtimeText(now time.Time) string {
 	return out
 }
 
-// failWords is a failed sync's code in the few words the sync history has room for.
-func failWords(code string) string {
-	switch code {
-	case engine.CodeReauthRequired:
+// failWords is why a sync failed, in the few words the sync history has room for.
+func failWords(code, message string) string {
+	switch {
+	case code == engine.CodeReauthRequired && strings.Contains(message, "password"):
+		return "password changed"
+	case code == engine.CodeReauthRequired:
 		return "reauth needed"
-	case engine.CodeSyncError:
+	case strings.Contains(message, "outage"):
+		return "bank down (outage)"
+	case code == engine.CodeSyncError:
 		return "bank error"
 	}
 	return strings.ToLower(code)

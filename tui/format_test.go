@@ -91,3 +91,19 @@ func TestColumnDatesSayTheYear(t *testing.T) {
 		}
 	}
 }
+
+// A failed sync in the history says why in a few words: "✗ bank error" for an
+// outage and "✗ reauth needed" for a changed password left the cause to a status
+// line cut at 100 columns.
+func TestFailWords(t *testing.T) {
+	for _, tc := range []struct{ code, message, want string }{
+		{engine.CodeReauthRequired, "the bank rejected the saved password (was it changed at the bank?); the user must re-authorise", "password changed"},
+		{engine.CodeReauthRequired, "the bank session ended; the user must re-authorise", "reauth needed"},
+		{engine.CodeSyncError, "Providus Bank is unavailable (outage until 2 Feb 2027 21:13:12 WAT); try again later", "bank down (outage)"},
+		{engine.CodeSyncError, "the bank did not answer in time", "bank error"},
+	} {
+		if got := failWords(tc.code, tc.message); got != tc.want {
+			t.Errorf("failWords(%s, %q) = %q, want %q", tc.code, tc.message, got, tc.want)
+		}
+	}
+}

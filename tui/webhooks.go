@@ -358,9 +358,11 @@ func (p *webhooksPage) columns(w int) []column {
 	}
 	// The account before the delivery's words: at 100 columns five rows of one
 	// event read alike, whose account only the detail pane said.
-	narrow := layout([]column{columns[0], markColumn, columns[1], {title: "ACCOUNT", width: 11, drop: 1}}, w)
-	if eventFits(narrow) && has(narrow, "ACCOUNT") {
-		return narrow
+	for _, aw := range []int{11, 7} { // 7: "ADEYEM…", still telling rows apart when times carry dates
+		narrow := layout([]column{columns[0], markColumn, columns[1], {title: "ACCOUNT", width: aw, drop: 1}}, w)
+		if eventFits(narrow) && has(narrow, "ACCOUNT") {
+			return narrow
+		}
 	}
 	if eventFits(cols) {
 		return cols

@@ -63,6 +63,11 @@ func TestWebhookEventNamesReadableWhenNarrow(t *testing.T) {
 					t.Errorf("at %dx%d (%v on) the list does not show %s in full:\n%s", size[0], size[1], day, name, shown)
 				}
 			}
+			// At 100 the rows say whose event each is, dated or not: five rows of
+			// one event read alike.
+			if size[0] == 100 && !strings.Contains(shown, "ACCOUNT") {
+				t.Errorf("at 100 columns (%v on) the list has no ACCOUNT column:\n%s", day, shown)
+			}
 		}
 	}
 }
