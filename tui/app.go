@@ -274,7 +274,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		return cmd
 	}
 	f := m.focus()
-	if key.Matches(msg, k.Help) && !capturing(f) {
+	if key.Matches(msg, k.Help) && (!capturing(f) || helpWhileTyping(f)) {
 		h := newHelp(sh, f)
 		h.play = m.play != nil
 		return m.push(h, nil)

@@ -153,6 +153,13 @@ func capturing(p any) bool {
 	return ok && c.Capturing()
 }
 
+// helpWhileTyping reports whether ? opens the help over something that takes
+// typed text: a search that has no use for a question mark (the widget's banks).
+func helpWhileTyping(p any) bool {
+	h, ok := p.(interface{ HelpWhileTyping() bool })
+	return ok && h.HelpWhileTyping()
+}
+
 func busy(p any) bool {
 	b, ok := p.(busier)
 	return ok && b.Busy()

@@ -174,12 +174,18 @@ func (m *widgetModal) Capturing() bool {
 		m.status() == engine.WidgetInstitution // typing searches the banks
 }
 
+// HelpWhileTyping: ? is no part of a bank's name, so at the list of banks it opens
+// the help.
+func (m *widgetModal) HelpWhileTyping() bool {
+	return m.status() == engine.WidgetInstitution && !m.typingLink
+}
+
 // matches reports whether the bank at insts[i] holds what was typed, in its name
 // or code, in any case.
 func (m *widgetModal) matches(i int) bool {
 	q := strings.ToLower(strings.TrimSpace(m.search))
 	in := m.insts[i]
-	return q == "" || strings.Contains(strings.ToLower(in.Name), q) || strings.HasPrefix(in.Code, q)
+	return q == "" || strings.Contains(strings.ToLower(in.Name), q) || strings.Contains(in.Code, q)
 }
 
 // shown is the banks the list shows: indexes of insts that match the search.
@@ -754,10 +760,14 @@ func (m *widgetModal) ShortHelp() []key.Binding {
 	switch m.status() {
 	case engine.WidgetInstitution:
 		move := key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "move · type to search"))
-		if m.link == nil && !m.reauth() {
-			return []key.Binding{move, withHelp(k.Submit, "choose"), k.Link, k.Browser, closeKey}
+		if m.search != "" {
+			closeKey = withHelp(k.Cancel, "clear the search")
 		}
-		return []key.Binding{move, withHelp(k.Submit, "choose"), k.Browser, closeKey}
+		// esc before the links: at 100 columns the line is cut after the third key.
+		if m.link == nil && !m.reauth() {
+			return []key.Binding{move, withHelp(k.Submit, "choose"), closeKey, k.Link, k.Browser}
+		}
+		return []key.Binding{move, withHelp(k.Submit, "choose"), closeKey, k.Browser}
 	case engine.WidgetLogin:
 		return []key.Binding{withHelp(k.NextField, "switch field"), withHelp(k.Submit, "log in"), k.Fill, k.Phone, k.Browser, closeKey}
 	case engine.WidgetChallenge:

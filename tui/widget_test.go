@@ -51,8 +51,12 @@ func TestWidgetBankSearch(t *testing.T) {
 	}
 	h.typ("x")
 	h.contains("no bank's name or code holds “provx”")
+	h.contains("esc clear the search")
 	h.press("esc") // clears the search, not the widget
 	h.contains("type to search", "▸ Providus Bank")
+	h.press("?") // no part of a bank's name: the help
+	h.contains("Keys here", "move · type to search")
+	h.press("esc")
 	h.typ("provx")
 	h.press("backspace", "backspace", "backspace", "backspace", "backspace")
 	h.typ("wema") // w is a letter here, not the welcome
