@@ -32,11 +32,20 @@ func TestUnknownCommandSaysSo(t *testing.T) {
 	// A mistake is said alone, with where the flags are: the whole usage came
 	// first, and the line that mattered last.
 	out, code = sandbank(t, "--db", filepath.Join(t.TempDir(), "x.db"), "serve")
-	if want := "sandbank: flag --db applies to the default command \"tui\", not \"serve\"\nsandbank --help lists the flags and commands.\n"; code != 2 || out != want {
+	if want := "sandbank: flag --db goes after the command: sandbank serve --db …\nsandbank --help lists the flags and commands.\n"; code != 2 || out != want {
 		t.Fatalf("sandbank --db X serve = exit %d:\n%s\nwant exit 2:\n%s", code, out, want)
 	}
-	if out, code := sandbank(t, "scenario", "run"); code != 2 || !strings.HasSuffix(out, "\nsandbank scenario run --help lists the flags and commands.\n") {
+	if out, code := sandbank(t, "scenario", "run"); code != 2 || out != "sandbank: give at least one file (<file> ...)\nsandbank scenario run --help lists the flags and commands.\n" {
 		t.Fatalf("sandbank scenario run = exit %d:\n%s", code, out)
+	}
+	if out, code := sandbank(t, "tui", "serve"); code != 2 || out != "sandbank: serve is a command of its own, not one of tui's: sandbank serve\n" {
+		t.Fatalf("sandbank tui serve = exit %d:\n%s", code, out)
+	}
+	if out, code := sandbank(t, "serve", "--db"); code != 2 || !strings.HasPrefix(out, "sandbank: flag --db needs a value (a file): --db=VALUE\n") {
+		t.Fatalf("sandbank serve --db = exit %d:\n%s", code, out)
+	}
+	if out, code := sandbank(t, "serve", "--port", "1"); code != 2 || !strings.Contains(out, "part of --addr") {
+		t.Fatalf("sandbank serve --port 1 = exit %d:\n%s", code, out)
 	}
 }
 

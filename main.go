@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strconv"
 	"strings"
@@ -79,6 +80,12 @@ func main() {
 	if cmd, ok := unknownCommand(err); ok {
 		// Without this, the stray word goes to the default command, the TUI, whose
 		// usage then says nothing of the word or of the other commands.
+		for _, c := range parser.Model.Children {
+			if c.Name == cmd { // "sandbank tui serve": a command after the default one
+				fmt.Fprintf(os.Stderr, "sandbank: %s is a command of its own, not one of tui's: sandbank %s\n", cmd, cmd)
+				os.Exit(2)
+			}
+		}
 		fmt.Fprintf(os.Stderr, "sandbank: unknown command %q; the commands are %s (sandbank --help says more)\n", cmd, commandList(parser))
 		os.Exit(2)
 	}
@@ -98,7 +105,7 @@ func main() {
 				help = "sandbank " + strings.Join(words, " ") + " --help"
 			}
 		}
-		fmt.Fprintf(os.Stderr, "sandbank: %v\n%s lists the flags and commands.\n", err, help)
+		fmt.Fprintf(os.Stderr, "sandbank: %s\n%s lists the flags and commands.\n", plainParseError(err), help)
 		os.Exit(2)
 	}
 	// SIGHUP too: a closed terminal ends sandbank as Ctrl+C does, cleaning up (a
@@ -113,6 +120,35 @@ func main() {
 		fmt.Fprintln(os.Stderr, "sandbank:", engine.ErrorMessageOrText(err))
 		os.Exit(1)
 	}
+}
+
+// Parse errors in kong's words, and what they mean to someone at a prompt.
+var (
+	flagOfTUI    = regexp.MustCompile(`^flag (--[\w-]+) applies to the default command "tui", not "([\w-]+)"$`)
+	missingArg   = regexp.MustCompile(`^expected "<(\w+)>( \.\.\.)?"$`)
+	missingValue = regexp.MustCompile(`^(--[\w-]+): expected (\w+) value but got "EOL" \(<EOL>\)$`)
+)
+
+// plainParseError says a command line's mistake and its mend: kong's "expected
+// "<file> ..."" is the parser's grammar, not an instruction.
+func plainParseError(err error) string {
+	msg := err.Error()
+	if m := flagOfTUI.FindStringSubmatch(msg); m != nil {
+		return fmt.Sprintf("flag %s goes after the command: sandbank %s %s …", m[1], m[2], m[1])
+	}
+	if m := missingArg.FindStringSubmatch(msg); m != nil {
+		if m[2] != "" {
+			return fmt.Sprintf("give at least one %s (<%s> ...)", m[1], m[1])
+		}
+		return fmt.Sprintf("give the %s (<%s>)", m[1], m[1])
+	}
+	if m := missingValue.FindStringSubmatch(msg); m != nil {
+		return fmt.Sprintf("flag %s needs a value (a %s): %s=VALUE", m[1], m[2], m[1])
+	}
+	if msg == "unknown flag --port" {
+		return msg + "; the API's port is part of --addr (--addr 127.0.0.1:8080)"
+	}
+	return msg
 }
 
 // unknownCommand reports the word a parse error stumbled on when it reads as a
