@@ -163,6 +163,9 @@ func (m *Model) bar() string {
 	}
 	k := m.sh.keys // the rest are in the steps panel and the help
 	keys := st.Key.Render(k.PlayNext.Help().Key) + st.Faint.Render(" next · ") + st.Key.Render(k.PlaySteps.Help().Key) + st.Faint.Render(" steps")
+	if p.done() && !p.running { // nothing next: ctrl+n did nothing
+		keys = st.Key.Render(k.PlaySteps.Help().Key) + st.Faint.Render(" steps · ") + st.Key.Render(k.Quit.Help().Key) + st.Faint.Render(" quit")
+	}
 	left := st.Brand.Render(" ▶ scenario ") + score + "  " + what
 	return spread(left, keys+" ", w)
 }

@@ -89,7 +89,7 @@ func TestPlayMode(t *testing.T) {
 	h.press("esc", "ctrl+o")
 	h.golden("play-steps")
 	h.press("esc", "ctrl+r")
-	h.contains("every step has run", "✓6 ✗1")
+	h.contains("every step has run", "✓6 ✗1", "ctrl+o steps · q quit") // nothing next: no ctrl+n
 	if got := h.m.sh.clock.Now(); !got.Equal(time.Date(2021, 8, 20, 12, 32, 0, 0, time.UTC)) {
 		t.Fatalf("the clock after the scenario: %v", got)
 	}
