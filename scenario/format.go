@@ -898,8 +898,8 @@ func (p *fileParser) action(st *Step, v *node, step *node) {
 		}
 	case "advance":
 		d, err := duration(v, "advance")
-		if err == nil && d > simulator.MaxAdvance {
-			err = errAt(v.pos, "advance at most 10 years at a time (3650d)")
+		if (err == nil && d > simulator.MaxAdvance) || (err != nil && strings.Contains(err.Error(), "is too long")) {
+			err = errAt(v.pos, "advance at most 10 years at a time (3650d)") // past Go's 292 years too: one limit said
 		}
 		if p.ok(err) {
 			st.Advance = d

@@ -31,6 +31,7 @@ func TestRefusals(t *testing.T) {
 		{"bad start", "scenario: t\nstart: yesterday\nsteps: [{advance: 1m}]\n", `f.yaml:2:8: start "yesterday" is not a time: write 2021-08-20T13:00:00+01:00 (or without the zone, in Lagos time)`},
 		{"start past the world's end", "scenario: t\nstart: 2107-01-01T00:00:00Z\nsteps: [{advance: 1m}]\n", `f.yaml:2:8: start 2107-01-01T00:00:00Z: a world starts from 2 Jan 1971 01:00:00 WAT to 7 Feb 2106 07:28:15 WAT, as its IDs begin with the seconds since 1970 in 32 bits and its history goes back a year`},
 		{"bad seed", "scenario: t\nseed: -3\nsteps: [{advance: 1m}]\n", `f.yaml:2:7: seed is a whole number from 1 to 4611686018427387904; found "-3"`},
+		{"advance past Go's durations", "scenario: t\nsteps: [{advance: 300y}]\n", `f.yaml:2:19: advance at most 10 years at a time (3650d)`},
 		{"empty webhook secret", "scenario: t\nsettings: {webhook_secret: \"\"}\nsteps: [{advance: 1m}]\n", `f.yaml:2:28: webhook_secret is empty: receivers compare it with every webhook's mono-webhook-secret header; give it a value, or leave it out`},
 		{"unknown setting", "scenario: t\nsettings: {auto_synk: 6h}\nsteps: [{advance: 1m}]\n", `f.yaml:2:12: unknown setting "auto_synk" (did you mean "auto_sync"?); use one of auto_sync, data_sync, webhook_format, webhook_secret, webhooks`},
 		{"auto-sync not offered", "scenario: t\nsettings: {auto_sync: 5h}\nsteps: [{advance: 1m}]\n", `f.yaml:2:23: auto_sync "5h" is not offered; use off, 6h, 12h or 24h`},
