@@ -159,9 +159,6 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, shape errorS
 		}
 		if de.RetryAfter > 0 {
 			wait, note := realWait(de.RetryAfter, s.eng.Clock().State())
-			if de.Reason == "SESSION_LOCKED" && de.RetryAfter <= time.Second {
-				note = "" // a widget session locked for good: no clock opens it (Retry-After is a floor)
-			}
 			w.Header().Set("Retry-After", strconv.FormatInt(int64((wait+time.Second-1)/time.Second), 10))
 			e.Message += note
 		}

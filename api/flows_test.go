@@ -300,8 +300,8 @@ func TestWidgetLockout(t *testing.T) {
 	}
 	rep = w.do("POST", login, req{key: noKey(), body: map[string]any{"username": "nobody3", "password": "x"}})
 	failed(t, rep, http.StatusTooManyRequests, "SESSION_LOCKED")
-	if strings.Contains(string(rep.body), "advance it") {
-		t.Fatalf("a session locked for good says to move the clock: %s", rep.body)
+	if strings.Contains(string(rep.body), "advance it") || rep.header.Get("Retry-After") != "" {
+		t.Fatalf("a session locked for good says to wait (Retry-After %q) or to move the clock: %s", rep.header.Get("Retry-After"), rep.body)
 	}
 }
 

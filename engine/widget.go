@@ -255,7 +255,7 @@ func (e *Engine) step(session string, fn func(*widgetSession) error, want ...str
 
 // lockedFor is how long a locked session's user must wait before signing in again
 // in a new session: until the bank's lock ends, if the bank locked them out.
-func lockedFor(until, now time.Time) time.Duration { return max(until.Sub(now), time.Second) }
+func lockedFor(until, now time.Time) time.Duration { return max(until.Sub(now), 0) }
 
 func stepWords(status string) string {
 	switch status {
@@ -387,7 +387,7 @@ func (e *Engine) wrongAnswer(w *widgetSession, err error) error {
 	}
 	if w.state.AttemptsLeft <= 0 {
 		w.state.Status, w.state.Challenge, w.state.LockedUntil = WidgetLocked, nil, e.clock.Now()
-		return &Error{Code: ELOCKED, Reason: "SESSION_LOCKED", RetryAfter: time.Second,
+		return &Error{Code: ELOCKED, Reason: "SESSION_LOCKED", // no wait ends it: no RetryAfter
 			Message: ErrorMessage(err) + "; too many wrong attempts: this widget session is locked, open a new one"}
 	}
 	return &Error{Code: EUNAUTHORIZED, Reason: "WRONG_ANSWER", AttemptsLeft: w.state.AttemptsLeft,
