@@ -465,6 +465,7 @@ type messageJSON struct {
 	Text      string `json:"text"`
 	Code      string `json:"code,omitempty"`
 	ExpiresAt string `json:"expires_at,omitempty"`
+	Used      bool   `json:"used,omitempty"` // an OTP that signed in
 }
 
 func (s *Server) customerInbox(w http.ResponseWriter, r *http.Request) error {
@@ -474,7 +475,7 @@ func (s *Server) customerInbox(w http.ResponseWriter, r *http.Request) error {
 	}
 	out := make([]messageJSON, len(msgs))
 	for i, m := range msgs {
-		out[i] = messageJSON{At: instant(m.At), From: m.From, Kind: m.Kind, Text: m.Text, Code: m.Code, ExpiresAt: instant(m.ExpiresAt)}
+		out[i] = messageJSON{At: instant(m.At), From: m.From, Kind: m.Kind, Text: m.Text, Code: m.Code, ExpiresAt: instant(m.ExpiresAt), Used: m.Used}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"data": out})
 	return nil

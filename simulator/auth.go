@@ -268,6 +268,13 @@ func (b *Bank) Answer(ctx context.Context, challengeID, answer string) (engine.L
 		return engine.LoginResult{}, err
 	}
 	delete(b.challenges, challengeID)
+	if ch.kind == engine.MFAOTP { // the phone shows it used, not "valid 4:55"
+		for i := range ch.cust.inbox {
+			if m := &ch.cust.inbox[i]; m.Kind == MessageOTP && m.Code == ch.answer && m.From == ch.inst.Name {
+				m.Used = true
+			}
+		}
+	}
 	if len(ch.rest) > 0 {
 		return b.ask(ch.cust, ch.inst, ch.key, ch.rest, now), nil
 	}

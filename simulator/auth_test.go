@@ -596,3 +596,33 @@ func TestTokenNamesTheBankSignedInAt(t *testing.T) {
 		}
 	}
 }
+
+// An OTP that signed in shows used on the phone: it said "valid 4:55" after it
+// had worked, and a presenter could not tell it from a fresh one.
+func TestUsedOTPShowsUsed(t *testing.T) {
+	b, _ := testBank(t, Config{Seed: 8})
+	var c Customer
+	for _, x := range b.Customers() {
+		if x.MFA == engine.MFAOTP {
+			c = x
+		}
+	}
+	if c.ID == "" {
+		t.Fatal("no OTP customer in the world")
+	}
+	signIn(t, b, c)
+	msgs, err := b.Inbox(c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(msgs) == 0 || msgs[0].Kind != MessageOTP || !msgs[0].Used {
+		t.Fatalf("the newest message after an OTP sign-in = %+v; want that OTP, used", msgs[0])
+	}
+	res, err := b.Login(t.Context(), c.Accounts[0].Institution.Code, c.Username, c.Password) // a new OTP, not yet used
+	if err != nil || res.Challenge == nil {
+		t.Fatalf("a second sign-in: %+v, %v", res, err)
+	}
+	if msgs, _ = b.Inbox(c.ID); msgs[0].Used || !msgs[1].Used {
+		t.Fatalf("after a second sign-in's OTP: %+v; want it unused, the first still used", msgs[:2])
+	}
+}

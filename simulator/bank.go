@@ -98,6 +98,7 @@ type Message struct {
 	Text      string
 	Code      string    // the OTP or the token code
 	ExpiresAt time.Time // when the code stops working
+	Used      bool      // an OTP that signed in: it works no more
 }
 
 // NewCustomer asks the bank for a customer with one account. Every field is

@@ -411,7 +411,7 @@ func (m *widgetModal) enter(st engine.WidgetState) tea.Cmd {
 		m.cursor = 0
 	case engine.WidgetSuccess:
 		if m.reauth() || m.acct.ID != "" {
-			return nil
+			return m.loadInboxIf(m.phone) // the OTP just typed shows used
 		}
 		// The business's backend exchanges the code (POST /account/auth).
 		code, eng, ctx := st.Code, m.sh.eng, m.sh.ctx
@@ -1084,7 +1084,10 @@ func inboxLines(st Styles, msgs []simulator.Message, now time.Time, w, n int) []
 		head := st.Muted.Render(fmtStamp(msg.At, now) + " " + msg.From + " ")
 		if msg.Code != "" {
 			state := st.Faint.Render(" valid " + countdown(msg.ExpiresAt.Sub(now)))
-			if !msg.ExpiresAt.After(now) {
+			switch {
+			case msg.Used:
+				state = st.Faint.Render(" used")
+			case !msg.ExpiresAt.After(now):
 				state = st.Faint.Render(" expired")
 			}
 			kind := "OTP"
