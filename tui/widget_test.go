@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"sandbank/engine"
 	"sandbank/simulator"
 )
@@ -403,4 +405,15 @@ func TestWidgetBackKeepsTheBank(t *testing.T) {
 	h.contains("Select your bank", "▸ United Bank for Africa")
 	h.press("down", "enter") // the next bank, from there
 	h.contains("Log in to Fidelity Bank")
+}
+
+// A hardware token's code is valid a minute at most: with the UI's clock a
+// second behind the bank's it read "valid 1:01".
+func TestTokenCodeValidAMinuteAtMost(t *testing.T) {
+	now := time.Date(2026, time.November, 2, 9, 0, 0, 0, time.UTC)
+	msgs := []simulator.Message{{At: now, From: "GTBank token", Kind: simulator.MessageToken, Code: "123456", ExpiresAt: now.Add(61 * time.Second)}}
+	got := ansi.Strip(strings.Join(inboxLines(NewStyles(true), msgs, now, 80, 4), "\n"))
+	if !strings.Contains(got, "valid 1:00") {
+		t.Fatalf("the token's line = %q; want valid 1:00", got)
+	}
 }
