@@ -47,6 +47,11 @@ func TestUnknownCommandSaysSo(t *testing.T) {
 	if out, code := sandbank(t, "serve", "--port", "1"); code != 2 || !strings.Contains(out, "part of --addr") {
 		t.Fatalf("sandbank serve --port 1 = exit %d:\n%s", code, out)
 	}
+	// Could not run is 2, as a usage error; 1 is kept for a scenario that failed.
+	missing := filepath.Join(t.TempDir(), "missing.yaml")
+	if out, code := sandbank(t, "serve", "--scenario", missing, "--addr", "127.0.0.1:0"); code != 2 || !strings.Contains(out, missing) {
+		t.Fatalf("sandbank serve --scenario MISSING = exit %d:\n%s\nwant exit 2, naming the file", code, out)
+	}
 }
 
 // --addr without a port says what is wrong with the address; a port in use still

@@ -115,10 +115,12 @@ func main() {
 	k.BindTo(ctx, (*context.Context)(nil))
 	if err := k.Run(); err != nil {
 		if errors.Is(err, scenario.ErrFailed) {
-			os.Exit(1) // each failure is said already
+			os.Exit(1) // a check failed: each failure is said already
 		}
+		// It could not run (a file, the port, the database): 2, so that a CI script
+		// tells a broken setup from a scenario that failed.
 		fmt.Fprintln(os.Stderr, "sandbank:", engine.ErrorMessageOrText(err))
-		os.Exit(1)
+		os.Exit(2)
 	}
 }
 
@@ -275,7 +277,7 @@ type Options struct {
 	// Demo connects the demo accounts on first run (default true through NewMain).
 	NoDemo bool
 	// Scenario, if set, is served: its world in DB (new), its steps up to serve: run
-	// before the port answers (sandbank serve --scenario) — or, with Play, only its
+	// and the port answering only from StartServing on (sandbank serve --scenario) — or, with Play, only its
 	// world is set up, for the TUI to play it step by step (sandbank scenario play).
 	Scenario *scenario.Scenario
 	Play     bool
@@ -360,6 +362,7 @@ func (m *Main) Open(ctx context.Context) (err error) {
 		}
 		m.Server.SetScenario(m.Serving.Status)
 		m.handler = m.Serving.Observe(m.Server)
+		return nil // the port answers once StartServing has started the steps after serve:
 	case m.FirstRun && !m.opts.NoDemo:
 		if err := scenario.Demo(api.Quiet(ctx), w, m.Server, receiver); err != nil {
 			return fmt.Errorf("building the demo world: %w", err)
@@ -368,6 +371,14 @@ func (m *Main) Open(ctx context.Context) (err error) {
 	}
 	m.serve()
 	return nil
+}
+
+// StartServing fires a served scenario's steps after serve: (the clock runs, if
+// serve: says so), then lets the port answer: an app's first request meets the
+// served world, never the setup before it.
+func (m *Main) StartServing(ctx context.Context) {
+	m.Serving.Start(ctx)
+	m.serve()
 }
 
 // ReceiverURL is the built-in webhook receiver's address; webhooks to it are

@@ -244,6 +244,13 @@ func serveScenario(ctx context.Context, c serveCmd, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	if c.IDs != "" {
+		// A file left from an earlier run would read as this one's: a script that
+		// waits for it to appear must not find the old one.
+		if err := os.Remove(c.IDs); err != nil && !os.IsNotExist(err) {
+			return fmt.Errorf("removing the IDs file left from before: %w", err)
+		}
+	}
 	dir, err := os.MkdirTemp("", "sandbank-serve-*")
 	if err != nil {
 		return err
@@ -253,18 +260,21 @@ func serveScenario(ctx context.Context, c serveCmd, log *slog.Logger) error {
 	if err := m.Open(ctx); err != nil {
 		return err
 	}
-	api := "http://" + m.Addr()
+	m.StartServing(ctx)
 	if c.IDs != "" {
-		ids, err := m.Serving.IDs(api)
+		// Written once the port answers and the steps after serve: run, and whole
+		// (renamed into place): a script may take its appearing as the sign to begin.
+		ids, err := m.Serving.IDs("http://" + m.Addr())
 		if err == nil {
-			err = os.WriteFile(c.IDs, ids, 0o644)
+			err = writeFileAtomic(c.IDs, ids)
 		}
 		if err != nil {
+			m.Serving.Stop()
 			_ = m.Close()
 			return fmt.Errorf("writing the IDs file: %w", err)
 		}
 	}
-	startServing(ctx, m, s, c.IDs, os.Stdout)
+	printServing(m, s, c.IDs, os.Stdout)
 	<-ctx.Done()
 	fmt.Fprintln(os.Stderr, "sandbank: shutting down")
 	ok := m.Serving.Stop()
@@ -278,17 +288,36 @@ func serveScenario(ctx context.Context, c serveCmd, log *slog.Logger) error {
 	return nil
 }
 
-// startServing fires a served scenario's steps after serve: and says so. The steps
-// start before the banner, which then says how the clock really is: serve: without
-// clock: paused sets it running.
-func startServing(ctx context.Context, m *Main, s *scenario.Scenario, ids string, w io.Writer) {
-	m.Serving.Start(ctx)
+// printServing says where the served scenario is and how to follow it; the steps
+// after serve: have started, so the banner says how the clock really is (serve:
+// without clock: paused sets it running).
+func printServing(m *Main, s *scenario.Scenario, ids string, w io.Writer) {
 	m.PrintBanner(w)
 	fmt.Fprintf(w, "scenario     %s — %s\n", s.Path, s.Title)
 	fmt.Fprintf(w, "  steps up to serve: have run; the rest fire as the virtual clock reaches them. Progress: GET http://%s/sandbox/scenario (with the secret key)\n", m.Addr())
 	if ids != "" {
-		fmt.Fprintf(w, "  names and IDs for your app's tests: %s\n", ids)
+		fmt.Fprintf(w, "  names and IDs for your app's tests: %s (written once the API answers: its appearing is the sign to begin)\n", ids)
 	}
+}
+
+// writeFileAtomic writes a file whole or not at all: a temporary file beside it,
+// renamed into place.
+func writeFileAtomic(path string, b []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	_, err = tmp.Write(b)
+	if err = errors.Join(err, tmp.Close()); err == nil {
+		err = os.Chmod(tmp.Name(), 0o644)
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		_ = os.Remove(tmp.Name())
+	}
+	return err
 }
 
 // count is "1 step", "3 steps".

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -109,7 +110,7 @@ steps:
 		ids.Accounts["adam"].Institution != "044" || ids.Keys["secret"] != scenario.DefaultKeys.Secret {
 		t.Fatalf("IDs file %s (%v)", raw, err)
 	}
-	m.Serving.Start(context.Background())
+	m.StartServing(context.Background())
 
 	status := func() map[string]any {
 		req, _ := http.NewRequest("GET", api+"/sandbox/scenario", nil)
@@ -155,7 +156,7 @@ steps:
 	}
 	v := waitState(7, scenario.StateFailed)
 	msg := v["steps"].([]any)[6].(map[string]any)["message"].(string)
-	if !strings.Contains(msg, "the app did not call POST /accounts/"+ids.Accounts["adam"].ID+"/unlink within 5m; it called: ") {
+	if !strings.Contains(msg, "the app did not call POST /accounts/"+ids.Accounts["adam"].ID+"/unlink from 2021-08-20T12:02:00Z within 5m; it called: ") {
 		t.Fatalf("the failing expect_call says %q", msg)
 	}
 	v = waitState(8, scenario.StateWaiting)
@@ -192,7 +193,8 @@ func TestServeBannerSaysHowTheClockIs(t *testing.T) {
 	}{{"serve:", false}, {"serve: {clock: paused}", true}} {
 		m, s := openServed(t, "scenario: banner\ncustomers:\n  adam: {institution: \"044\"}\nsteps:\n  - connect: adam\n  - "+tc.serve+"\n  - advance: 1m\n")
 		var out bytes.Buffer
-		startServing(context.Background(), m, s, "", &out)
+		m.StartServing(context.Background())
+		printServing(m, s, "", &out)
 		if got := strings.Contains(out.String(), "PAUSED"); got != tc.paused || m.Clock.State().Paused != tc.paused {
 			t.Errorf("%s: the banner says paused %v, the clock is paused %v, want %v:\n%s", tc.serve, got, m.Clock.State().Paused, tc.paused, out.String())
 		}
@@ -225,7 +227,7 @@ func TestServedWebhookStepWaitsForTheApp(t *testing.T) {
 		if err := json.Unmarshal(raw, &ids); err != nil {
 			t.Fatal(err)
 		}
-		m.Serving.Start(context.Background())
+		m.StartServing(context.Background())
 		call := func(method, path, body string) {
 			t.Helper()
 			req, _ := http.NewRequest(method, api+path, strings.NewReader(body))
@@ -291,4 +293,185 @@ func openServed(t *testing.T, src string) (*Main, *scenario.Scenario) {
 		t.Fatal(err)
 	}
 	return m, s
+}
+
+// servedAPI calls a served scenario's API as the app under test does, with the
+// scenario's secret key, and decodes the JSON answer.
+func servedAPI(t *testing.T, m *Main, method, path string, body any) (int, map[string]any) {
+	t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, "http://"+m.Addr()+path, rd)
+	req.Header.Set("mono-sec-key", scenario.DefaultKeys.Secret)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	var out map[string]any
+	if err := json.Unmarshal(raw, &out); err != nil {
+		t.Fatalf("%s %s = %d, not JSON: %s", method, path, resp.StatusCode, raw)
+	}
+	return resp.StatusCode, out
+}
+
+type servedStep struct {
+	State, Message, At string
+	AtPlanned          string `json:"at_planned"`
+}
+
+// servedSteps polls GET /sandbox/scenario until done says the steps are as wanted
+// (the steps run on their own goroutine, in real time), and returns them.
+func servedSteps(t *testing.T, m *Main, done func([]servedStep) bool) []servedStep {
+	t.Helper()
+	var v struct {
+		Phase string
+		Steps []servedStep
+	}
+	for deadline := time.Now().Add(20 * time.Second); ; {
+		_, out := servedAPI(t, m, "GET", "/sandbox/scenario", nil)
+		b, _ := json.Marshal(out)
+		if err := json.Unmarshal(b, &v); err != nil {
+			t.Fatal(err)
+		}
+		if done(v.Steps) {
+			return v.Steps
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the served steps never got there: %+v", v.Steps)
+		}
+		time.Sleep(5 * time.Millisecond) // polling a goroutine's progress, not waiting out time
+	}
+}
+
+func settled(n ...int) func([]servedStep) bool {
+	return func(steps []servedStep) bool {
+		for _, i := range n {
+			if s := steps[i-1].State; s != scenario.StatePassed && s != scenario.StateFailed {
+				return false
+			}
+		}
+		return true
+	}
+}
+
+// A step's at: inside one long jump of the app's: it runs at that instant, not at
+// the jump's end — the debit it posts is dated then, and the steps after it without
+// an at: run at the same instant (a trial's password change landed at the end of a
+// 3-day jump, after the syncs it was meant to break).
+func TestServedAtStepRunsInsideAJump(t *testing.T) {
+	m, _ := openServed(t, "scenario: at inside a jump\nstart: 2026-03-02T09:00:00Z\ncustomers:\n  adam: {institution: \"044\", balance: NGN 100000}\nsteps:\n  - connect: adam\n"+
+		"  - serve: {clock: paused}\n"+
+		"  - bank: adam\n    debit: NGN 500\n    narration: AT STEP DEBIT\n    at: +1d\n"+
+		"  - bank: adam\n    credit: NGN 200\n    narration: RIGHT AFTER\n")
+	defer m.Close()
+	m.StartServing(context.Background())
+	defer m.Serving.Stop()
+	if code, out := servedAPI(t, m, "POST", "/sandbox/clock", map[string]any{"advance": "3d"}); code != 200 {
+		t.Fatalf("advance: %d %v", code, out)
+	}
+	steps := servedSteps(t, m, settled(3, 4))
+	want := "2026-03-03T09:00:00Z"
+	for _, n := range []int{3, 4} {
+		if s := steps[n-1]; s.State != scenario.StatePassed || s.At != want {
+			t.Errorf("step %d: %s at %s (%s); want passed at %s", n, s.State, s.At, s.Message, want)
+		}
+	}
+	acct := m.Serving.AccountID("adam")
+	if code, out := servedAPI(t, m, "POST", "/accounts/"+acct+"/sync", nil); code != 200 {
+		t.Fatalf("sync: %d %v", code, out)
+	}
+	_, out := servedAPI(t, m, "GET", "/accounts/"+acct+"/transactions", nil)
+	dates := map[string]string{}
+	for _, tx := range out["data"].([]any) {
+		tx := tx.(map[string]any)
+		dates[tx["narration"].(string)] = tx["date"].(string)
+	}
+	for _, n := range []string{"AT STEP DEBIT", "RIGHT AFTER"} {
+		if d, _ := time.Parse(time.RFC3339, dates[n]); !d.Equal(time.Date(2026, 3, 3, 9, 0, 0, 0, time.UTC)) {
+			t.Errorf("%s dated %q; want the step's at:, %s (all: %v)", n, dates[n], want, dates)
+		}
+	}
+}
+
+// A step that waits for the app does not hold back the next step's at:; and
+// expect_call: counts only calls made from its start — an earlier one does not
+// stand for it, and its failure says the earlier one did not count.
+func TestServedWaitingStepAndLaterAt(t *testing.T) {
+	m, _ := openServed(t, "scenario: waiting\nstart: 2026-03-02T09:00:00Z\ncustomers:\n  adam: {institution: \"044\", balance: NGN 100000}\nsteps:\n  - connect: adam\n"+
+		"  - serve: {clock: paused}\n"+
+		"  - expect_call: GET /accounts/{adam}\n    within: 1d\n"+
+		"  - bank: adam\n    debit: NGN 700\n    narration: ON TIME\n    at: +1h\n"+
+		"  - expect_call: POST /accounts/{adam}/sync\n    at: +3h\n    within: 10m\n")
+	defer m.Close()
+	m.StartServing(context.Background())
+	defer m.Serving.Stop()
+	acct := m.Serving.AccountID("adam")
+	servedAPI(t, m, "POST", "/accounts/"+acct+"/sync", nil) // before step 5's window
+	servedAPI(t, m, "POST", "/sandbox/clock", map[string]any{"advance": "2h"})
+	steps := servedSteps(t, m, settled(4))
+	if s := steps[3]; s.State != scenario.StatePassed || s.At != "2026-03-02T10:00:00Z" {
+		t.Errorf("step 4 %s at %s while step 3 waits; want passed at 10:00 (%s)", s.State, s.At, s.Message)
+	}
+	if s := steps[2].State; s != scenario.StateWaiting {
+		t.Errorf("step 3 is %s; want still waiting for the app's GET", s)
+	}
+	servedAPI(t, m, "GET", "/accounts/"+acct, nil)
+	servedAPI(t, m, "POST", "/sandbox/clock", map[string]any{"advance": "2h"})
+	steps = servedSteps(t, m, settled(3, 5))
+	if s := steps[2]; s.State != scenario.StatePassed {
+		t.Errorf("step 3 %s: %s; want passed", s.State, s.Message)
+	}
+	if s := steps[4]; s.State != scenario.StateFailed || !strings.Contains(s.Message, "calls before 2026-03-02T12:00:00Z, which do not count") {
+		t.Errorf("step 5 %s: %q; want failed, saying the sync before its window did not count", s.State, s.Message)
+	}
+}
+
+// The port of a served scenario answers only once its steps after serve: run: an
+// impatient script's first answer already says "serving".
+func TestServedPortAnswersWhenServing(t *testing.T) {
+	probe, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := probe.Addr().String()
+	probe.Close()
+	seen := make(chan string, 1)
+	go func() {
+		client := &http.Client{Timeout: 30 * time.Second}
+		for {
+			req, _ := http.NewRequest("GET", "http://"+addr+"/sandbox/scenario", nil)
+			req.Header.Set("mono-sec-key", scenario.DefaultKeys.Secret)
+			resp, err := client.Do(req)
+			if err != nil {
+				time.Sleep(time.Millisecond) // nothing listens yet: try again
+				continue
+			}
+			var v struct{ Phase string }
+			_ = json.NewDecoder(resp.Body).Decode(&v)
+			resp.Body.Close()
+			seen <- v.Phase
+			return
+		}
+	}()
+	dir := t.TempDir()
+	s, err := scenario.Parse(filepath.Join(dir, "s.yaml"), []byte("scenario: ready\ncustomers:\n  adam: {institution: \"044\"}\nsteps:\n  - connect: adam\n  - serve:\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := NewMain(Options{DB: filepath.Join(dir, "world.db"), Addr: addr, Scenario: s})
+	if err := m.Open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	m.StartServing(context.Background())
+	defer m.Serving.Stop()
+	if phase := <-seen; phase != "serving" && phase != "done" {
+		t.Fatalf("the first answer said phase %q; want serving", phase)
+	}
 }

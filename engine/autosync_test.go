@@ -191,3 +191,36 @@ func TestCloseCancelsRunningSyncs(t *testing.T) {
 		t.Fatal("Close did not cancel the running sync")
 	}
 }
+
+// A password changed at the bank fails every automatic sync after it; the user is
+// told once — one reauthorisation_required and one sync_failed — not again at the
+// second failure, whose words (the saved password is not tried twice) once differed
+// from the first's and so counted as news.
+func TestAutoSyncPasswordChangeReportedOnce(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	adam := w.adam()
+	a := w.connect(adam)
+	day := 24 * time.Hour
+	if _, err := w.eng.UpdateSettings(w.ctx, engine.SettingsPatch{AutoSync: &day}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.bank.ChangePassword(adam.ID, "n3w-Passw0rd"); err != nil {
+		t.Fatal(err)
+	}
+	before := len(w.events(a.ID))
+	w.advance(5 * day) // five failed automatic syncs, one a day
+	count := map[string]int{}
+	for _, ev := range w.events(a.ID)[before:] {
+		count[ev.Type]++
+	}
+	if count[engine.EventReauthRequired] != 1 || count[engine.EventSyncFailed] != 1 {
+		t.Fatalf("events after five failed automatic syncs: %v; want one reauthorisation_required and one sync_failed", count)
+	}
+	jobs, err := w.eng.SyncJobs(w.ctx, a.ID, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(jobs) != 1 || jobs[0].Repeats != 4 {
+		t.Fatalf("latest job %+v; want the first failure repeated 4 times", jobs)
+	}
+}

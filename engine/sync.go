@@ -307,13 +307,12 @@ func (e *Engine) signIn(ctx context.Context, a *Account, now time.Time) (Secret,
 	}
 	if a.ReauthRequired && a.ReauthReason == ReauthCredentials {
 		// Trying a password the bank already refused would only lock the user out.
-		return "", &syncFailure{CodeReauthRequired, ReauthCredentials, "the bank rejected the saved password; the user must re-authorise"}
+		return "", &syncFailure{CodeReauthRequired, ReauthCredentials, passwordRejected}
 	}
 	res, err := e.bank.Login(ctx, a.Institution.Code, a.Credentials.Username, a.Credentials.Password.Reveal())
 	switch {
 	case ErrorCode(err) == EUNAUTHORIZED:
-		return "", &syncFailure{CodeReauthRequired, ReauthCredentials,
-			"the bank rejected the saved password (was it changed at the bank?); the user must re-authorise"}
+		return "", &syncFailure{CodeReauthRequired, ReauthCredentials, passwordRejected}
 	case err != nil:
 		return "", &syncFailure{code: CodeSyncError, message: bankErrorText(err)}
 	case res.Challenge != nil:
@@ -325,6 +324,11 @@ func (e *Engine) signIn(ctx context.Context, a *Account, now time.Time) (Secret,
 	a.BankSession, a.BankSessionExpiresAt = res.Session.Token, res.Session.ExpiresAt
 	return a.BankSession, nil
 }
+
+// passwordRejected is why a sync fails once the bank refused the saved password: the
+// same words whether it was refused now or before (then it is not tried again), so
+// that an automatic sync failing for it day after day repeats one job and reports once.
+const passwordRejected = "the bank rejected the saved password (was it changed at the bank?); the user must re-authorise"
 
 // bankErrorText says in words why the bank did not serve a sync.
 func bankErrorText(err error) string {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"os"
 	"regexp"
 	"slices"
 	"strconv"
@@ -398,6 +399,9 @@ func (p *fileParser) settings(n *node, out *Settings) {
 	if v := n.get("webhooks"); v != nil {
 		w, err := str(v, "webhooks")
 		if err == nil {
+			w, err = fromEnv(v, w)
+		}
+		if err == nil {
 			switch {
 			case w == WebhooksCapture || w == WebhooksNone:
 			case strings.HasPrefix(w, "http://") || strings.HasPrefix(w, "https://"):
@@ -430,6 +434,32 @@ func (p *fileParser) settings(n *node, out *Settings) {
 			out.WebhookFormat = &f
 		}
 	}
+}
+
+// envRef is ${NAME} or ${NAME:-default} in a webhooks URL.
+var envRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?\}`)
+
+// fromEnv fills a value's ${NAME} (or ${NAME:-default}) from the environment: the
+// port an app under test listens on is often chosen when its tests start.
+func fromEnv(v *node, s string) (string, error) {
+	var err error
+	out := envRef.ReplaceAllStringFunc(s, func(ref string) string {
+		m := envRef.FindStringSubmatch(ref)
+		if val, ok := os.LookupEnv(m[1]); ok && val != "" {
+			return val
+		}
+		if m[2] != "" {
+			return m[3]
+		}
+		if err == nil {
+			err = errAt(v.pos, "%s is not set in the environment: set it (e.g. %s=3000) before sandbank starts, or give a default, ${%s:-3000}", m[1], m[1], m[1])
+		}
+		return ref
+	})
+	if err == nil && strings.Contains(out, "${") {
+		err = errAt(v.pos, "%q: write an environment variable as ${NAME} or ${NAME:-default}", s)
+	}
+	return out, err
 }
 
 func autoSync(v *node) (time.Duration, error) {
@@ -928,6 +958,10 @@ func (p *fileParser) action(st *Step, v *node, step *node) {
 			p.ok(errAt(v.pos, "expect_call: waits for a call of the app under test, so it comes after serve:"))
 		} else if m, path, err := p.methodPath(v); p.ok(err) {
 			st.Method, st.Path = m, path
+			if q := strings.IndexAny(path, "?#"); q >= 0 {
+				p.ok(errAt(v.pos, "expect_call: %s %s: a call is matched by its method and path only, so %q would never match; write %s %s",
+					m, path, path[q:], m, path[:q]))
+			}
 		}
 	}
 }

@@ -36,6 +36,9 @@ func TestRefusals(t *testing.T) {
 		{"unknown setting", "scenario: t\nsettings: {auto_synk: 6h}\nsteps: [{advance: 1m}]\n", `f.yaml:2:12: unknown setting "auto_synk" (did you mean "auto_sync"?); use one of auto_sync, data_sync, webhook_format, webhook_secret, webhooks`},
 		{"auto-sync not offered", "scenario: t\nsettings: {auto_sync: 5h}\nsteps: [{advance: 1m}]\n", `f.yaml:2:23: auto_sync "5h" is not offered; use off, 6h, 12h or 24h`},
 		{"webhooks", "scenario: t\nsettings: {webhooks: maybe}\nsteps: [{advance: 1m}]\n", `f.yaml:2:22: webhooks is capture (the built-in receiver, in the transcript), none, or an http(s) URL; not "maybe"`},
+		{"webhooks from an unset variable", "scenario: t\nsettings: {webhooks: \"http://127.0.0.1:${SANDBANK_TEST_UNSET_PORT}/hooks\"}\nsteps: [{advance: 1m}]\n", `f.yaml:2:22: SANDBANK_TEST_UNSET_PORT is not set in the environment: set it (e.g. SANDBANK_TEST_UNSET_PORT=3000) before sandbank starts, or give a default, ${SANDBANK_TEST_UNSET_PORT:-3000}`},
+		{"webhooks with a half variable", "scenario: t\nsettings: {webhooks: \"http://127.0.0.1:${PORT/hooks\"}\nsteps: [{advance: 1m}]\n", `f.yaml:2:22: "http://127.0.0.1:${PORT/hooks": write an environment variable as ${NAME} or ${NAME:-default}`},
+		{"expect_call with a query", "scenario: t\ncustomers:\n  adam: {}\nsteps:\n  - connect: adam\n  - serve:\n  - expect_call: GET /accounts/{adam}/transactions?page=2\n", `f.yaml:7:18: expect_call: GET /accounts/{adam}/transactions?page=2: a call is matched by its method and path only, so "?page=2" would never match; write GET /accounts/{adam}/transactions`},
 		{"customer name", "scenario: t\ncustomers:\n  Adam: {}\nsteps: [{advance: 1m}]\n", `f.yaml:3:3: customer name "Adam": use lower-case letters, digits and _, starting with a letter (e.g. adam, ada_gtb)`},
 		{"customer field", "scenario: t\ncustomers:\n  adam: {balanse: 5}\nsteps: [{advance: 1m}]\n", `f.yaml:3:10: unknown customer field "balanse" (did you mean "balance"?); use one of account_type, accounts, auth_method, balance, institution, mfa, name, password, profile, username, world`},
 		{"at past the end", "scenario: t\nsteps:\n  - advance: 1m\n    at: 2106-02-07T06:28:16Z\n", `f.yaml:4:9: at 2106-02-07T06:28:16Z is past the world's end, 7 Feb 2106 07:28:15 WAT, where the clock stops (the last second IDs holding the seconds since 1970 in 32 bits can count)`},
@@ -278,5 +281,23 @@ func TestParseGood(t *testing.T) {
 	}
 	if !strings.Contains(s.Steps[2].Text, "/sandbox/customers/{bola.customer}/transactions") {
 		t.Fatalf("text %q", s.Steps[2].Text)
+	}
+}
+
+// A webhooks URL takes its port from the environment, or the default given.
+func TestWebhooksFromEnvironment(t *testing.T) {
+	t.Setenv("SANDBANK_TEST_APP_PORT", "4567")
+	for src, want := range map[string]string{
+		"http://127.0.0.1:${SANDBANK_TEST_APP_PORT}/hooks":         "http://127.0.0.1:4567/hooks",
+		"http://127.0.0.1:${SANDBANK_TEST_UNSET_PORT:-3000}/hooks": "http://127.0.0.1:3000/hooks",
+		"http://127.0.0.1:${SANDBANK_TEST_APP_PORT:-3000}/hooks":   "http://127.0.0.1:4567/hooks",
+	} {
+		s, err := Parse("f.yaml", []byte("scenario: t\nsettings: {webhooks: \""+src+"\"}\nsteps: [{advance: 1m}]\n"))
+		if err != nil {
+			t.Fatalf("%s: %v", src, err)
+		}
+		if got := *s.Settings.Webhooks; got != want {
+			t.Errorf("%s read as %s; want %s", src, got, want)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -33,18 +34,32 @@ const (
 )
 
 // Serving is a scenario served to an app.
+//
+// Its steps after serve: keep the file's order, with two rules that make them
+// events on the virtual clock rather than lines run one after another:
+//   - A step with an at: runs when the clock reaches that instant, even inside a
+//     long jump: the clock stops there (its timer does not return) while the step
+//     and the steps right after it without an at: run, so a password changed at
+//     12:00 is changed for the automatic sync at 12:01 of the same jump. Only a
+//     step that waits for the app, or moves the clock itself, lets it go on.
+//   - A step that waits (expect_call:, webhook:) holds back only the steps after it
+//     without an at:; the next at: step still runs on time while it waits.
 type Serving struct {
 	run *Run
 
-	mu     sync.Mutex
-	states []stepState
-	calls  []observedCall // the app's requests, in arrival order
-	callCh chan struct{}  // signalled at each new call
-	cursor int            // calls matched by expect_call so far
-	lastAt time.Time      // virtual time the last step ended: within: counts from it
-	done   chan struct{}
-	cancel context.CancelFunc
-	phase  string
+	// runMu serialises the run's own state (cursors, deliveries, variables): the
+	// steps in order and the waiting steps beside them share it.
+	runMu sync.Mutex
+
+	mu      sync.Mutex
+	states  []stepState
+	ends    []time.Time    // virtual time each step ended: a step without at: waits from its predecessor's
+	calls   []observedCall // the app's requests, in arrival order
+	claimed map[int]bool   // calls an expect_call: step has matched
+	callCh  chan struct{}  // signalled at each new call
+	done    chan struct{}
+	cancel  context.CancelFunc
+	phase   string
 }
 
 type stepState struct {
@@ -54,11 +69,21 @@ type stepState struct {
 }
 
 type observedCall struct {
-	at     time.Time
-	method string
-	path   string
-	status int
+	at        time.Time
+	method    string
+	path      string
+	status    int
+	header    http.Header
+	body      []byte // the answer, up to maxKeptBody; nil once callBodiesKept newer calls came
+	truncated bool
 }
+
+// The answers an expect_call: step can check: each up to maxKeptBody, of the
+// callBodiesKept latest calls (older calls keep method, path and status).
+const (
+	maxKeptBody    = 256 << 10
+	callBodiesKept = 256
+)
 
 // Serve sets up s on w and runs its steps up to and including serve:. It fails if
 // one of them does: the app's tests would start from the wrong state.
@@ -70,7 +95,8 @@ func Serve(ctx context.Context, s *Scenario, w *world.World, h http.Handler, rec
 	if err != nil {
 		return nil, err
 	}
-	sv := &Serving{run: run, states: make([]stepState, len(s.Steps)), callCh: make(chan struct{}, 1), phase: "setup"}
+	sv := &Serving{run: run, states: make([]stepState, len(s.Steps)), ends: make([]time.Time, len(s.Steps)),
+		claimed: map[int]bool{}, callCh: make(chan struct{}, 1), phase: "setup"}
 	for i := range sv.states {
 		sv.states[i].State = StatePending
 	}
@@ -81,7 +107,7 @@ func Serve(ctx context.Context, s *Scenario, w *world.World, h http.Handler, rec
 	if run.Failed() {
 		res := run.results[len(run.results)-1]
 		run.Close()
-		return nil, &Error{File: s.Path, Line: res.Err.Line, Col: res.Err.Col, Msg: fmt.Sprintf("step %d (%s), before serve:: %s", res.Step.N, res.Step.Text, res.Err.Msg)}
+		return nil, &Error{File: s.Path, Line: res.Err.Line, Col: res.Err.Col, Msg: fmt.Sprintf("step %d (%s), before serve: %s", res.Step.N, res.Step.Text, res.Err.Msg)}
 	}
 	return sv, nil
 }
@@ -90,8 +116,8 @@ func (sv *Serving) record(i int, res StepResult) {
 	sv.mu.Lock()
 	defer sv.mu.Unlock()
 	st := &sv.states[i]
-	sv.lastAt = sv.run.W.Clock.Now()
-	st.At = sv.lastAt.UTC().Format(time.RFC3339)
+	sv.ends[i] = sv.run.W.Clock.Now()
+	st.At = sv.ends[i].UTC().Format(time.RFC3339)
 	if res.OK {
 		st.State, st.Message = StatePassed, strings.Join(res.Checks, "; ")
 		return
@@ -108,13 +134,18 @@ func (sv *Serving) set(i int, state, msg string) {
 // Observe wraps the API so the scenario sees the app's calls (for expect_call:).
 func (sv *Serving) Observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rec := &statusWriter{ResponseWriter: w, status: http.StatusOK}
-		next.ServeHTTP(rec, r)
 		if r.URL.Path == "/sandbox/scenario" { // watching the scenario is not acting in it
+			next.ServeHTTP(w, r)
 			return
 		}
+		rec := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(rec, r)
 		sv.mu.Lock()
-		sv.calls = append(sv.calls, observedCall{at: sv.run.W.Clock.Now(), method: r.Method, path: r.URL.Path, status: rec.status})
+		sv.calls = append(sv.calls, observedCall{at: sv.run.W.Clock.Now(), method: r.Method, path: r.URL.Path, status: rec.status,
+			header: w.Header().Clone(), body: rec.body.Bytes(), truncated: rec.truncated})
+		if n := len(sv.calls) - callBodiesKept - 1; n >= 0 {
+			sv.calls[n].body, sv.calls[n].header = nil, nil
+		}
 		sv.mu.Unlock()
 		select {
 		case sv.callCh <- struct{}{}:
@@ -123,12 +154,24 @@ func (sv *Serving) Observe(next http.Handler) http.Handler {
 	})
 }
 
+// statusWriter keeps an answer's status and, up to maxKeptBody, its body.
 type statusWriter struct {
 	http.ResponseWriter
-	status int
+	status    int
+	body      bytes.Buffer
+	truncated bool
 }
 
-func (s *statusWriter) WriteHeader(code int)        { s.status = code; s.ResponseWriter.WriteHeader(code) }
+func (s *statusWriter) WriteHeader(code int) { s.status = code; s.ResponseWriter.WriteHeader(code) }
+func (s *statusWriter) Write(b []byte) (int, error) {
+	if room := maxKeptBody - s.body.Len(); room > 0 {
+		s.body.Write(b[:min(len(b), room)])
+		s.truncated = s.truncated || len(b) > room
+	} else if len(b) > 0 {
+		s.truncated = true
+	}
+	return s.ResponseWriter.Write(b)
+}
 func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
 // Start fires the steps after serve: in the background; Stop ends them.
@@ -146,37 +189,117 @@ func (sv *Serving) Start(ctx context.Context) {
 	}
 	go func() {
 		defer close(sv.done)
+		steps := sv.run.S.Steps
+		var held *hold // the clock, stopped at the at: of the step running (or just run)
+		var waiting sync.WaitGroup
 		// Unlike a headless run, a served scenario goes on after a failure: its later
 		// steps are events of their own the app's tests may be waiting for.
-		for sv.run.next < len(sv.run.S.Steps) && ctx.Err() == nil {
+		for sv.run.next < len(steps) && ctx.Err() == nil {
 			i := sv.run.next
-			st := sv.run.S.Steps[i]
+			st := steps[i]
 			sv.run.next++
-			res := sv.step(ctx, i, st)
-			sv.run.resMu.Lock()
-			sv.run.results = append(sv.run.results, res)
-			sv.run.resMu.Unlock()
-			if !res.OK {
-				sv.run.failed = true
+			if !st.At.IsZero() || waits(st) || movesClock(st) {
+				held.release() // the steps at the held instant are done
+				held = nil
 			}
-			sv.record(i, res)
+			if !st.At.IsZero() {
+				sv.set(i, StateWaiting, "until "+st.At.UTC().Format(time.RFC3339)+" (virtual)")
+				h, err := sv.reach(ctx, st.At)
+				if err != nil {
+					sv.finish(i, sv.run.fail(st, st.pos, "sandbank was stopped before the virtual clock reached %s", st.At.UTC().Format(time.RFC3339)))
+					continue
+				}
+				held = h
+			}
+			if waits(st) && i+1 < len(steps) && !steps[i+1].At.IsZero() {
+				// The next step has a time of its own: it does not wait for this one.
+				waiting.Add(1)
+				go func(h *hold) {
+					defer waiting.Done()
+					sv.finish(i, sv.step(ctx, i, st, h))
+				}(held)
+				held = nil
+				continue
+			}
+			res := sv.step(ctx, i, st, held)
+			if waits(st) || movesClock(st) {
+				held = nil // step released it
+			}
+			sv.finish(i, res)
 		}
+		held.release()
+		waiting.Wait()
 		sv.mu.Lock()
 		sv.phase = "done"
 		sv.mu.Unlock()
 	}()
 }
 
-// step runs one step after serve:, waiting for its time and, for expect_call: and
-// webhook:, for what it expects.
-func (sv *Serving) step(ctx context.Context, i int, st *Step) StepResult {
-	r := sv.run
-	if !st.At.IsZero() && st.At.After(r.W.Clock.Now()) {
-		sv.set(i, StateWaiting, "until "+st.At.UTC().Format(time.RFC3339)+" (virtual)")
-		if sv.until(ctx, st.At, nil) != nil { // without a condition, it ends early only when sandbank stops
-			return r.fail(st, st.pos, "sandbank was stopped before the virtual clock reached %s", st.At.UTC().Format(time.RFC3339))
-		}
+// finish records a step's result.
+func (sv *Serving) finish(i int, res StepResult) {
+	sv.run.resMu.Lock()
+	sv.run.results = append(sv.run.results, res)
+	if !res.OK {
+		sv.run.failed = true
 	}
+	sv.run.resMu.Unlock()
+	sv.record(i, res)
+}
+
+// waits reports whether a step waits for the app (or what the app sets off).
+func waits(st *Step) bool {
+	switch st.Action {
+	case "expect_call", "webhook", "webhooks":
+		return true
+	}
+	return false
+}
+
+// movesClock reports whether a step may advance the clock: it cannot run while the
+// clock is held at its instant (the advance would wait for the clock to go on).
+func movesClock(st *Step) bool {
+	return st.Action == "advance" || (st.Action == "call" && strings.HasPrefix(st.Path, "/sandbox/clock"))
+}
+
+// hold is the virtual clock stopped at an instant: the clock's timer for it has
+// not returned, so an advance waits and a running clock stands there, until release.
+type hold struct {
+	once sync.Once
+	ch   chan struct{}
+}
+
+func (h *hold) release() {
+	if h != nil {
+		h.once.Do(func() { close(h.ch) })
+	}
+}
+
+// reach waits until the virtual clock reaches at, and holds it there. At an instant
+// already past it returns at once, holding nothing that matters.
+func (sv *Serving) reach(ctx context.Context, at time.Time) (*hold, error) {
+	h := &hold{ch: make(chan struct{})}
+	reached := make(chan struct{})
+	t := sv.run.W.Clock.AfterFunc(at, func() {
+		close(reached)
+		select {
+		case <-h.ch:
+		case <-ctx.Done():
+		}
+	})
+	select {
+	case <-reached:
+		return h, nil
+	case <-ctx.Done():
+		t.Stop()
+		h.release()
+		return nil, ctx.Err()
+	}
+}
+
+// step runs one step after serve:. An expect_call: or webhook: step waits for what
+// it expects; it lets the held clock go once it has looked at what is there already.
+func (sv *Serving) step(ctx context.Context, i int, st *Step, held *hold) StepResult {
+	r := sv.run
 	sv.set(i, StateRunning, "")
 	within := st.Within
 	if within == 0 {
@@ -186,73 +309,158 @@ func (sv *Serving) step(ctx context.Context, i int, st *Step) StepResult {
 	case "expect_call":
 		path, err := r.expand(st.Path)
 		if err != nil {
+			held.release()
 			return r.fail(st, st.pos, "%v", err)
 		}
-		deadline := sv.since(st).Add(within)
+		from := sv.since(i, st)
+		deadline := from.Add(within)
 		sv.set(i, StateWaiting, fmt.Sprintf("for the app to call %s %s, until %s (virtual)", st.Method, path, deadline.UTC().Format(time.RFC3339)))
 		var got *observedCall
-		err = sv.until(ctx, deadline, func() bool {
-			got = sv.matchCall(st.Method, path)
+		err = sv.until(ctx, deadline, held, func() bool {
+			got = sv.matchCall(st.Method, path, from, deadline)
 			return got != nil
 		})
 		if got == nil {
-			why := fmt.Sprintf("within %s", span(within))
+			why := fmt.Sprintf("from %s within %s", from.UTC().Format(time.RFC3339), span(within))
 			if err != nil && ctx.Err() != nil {
 				why = "before sandbank stopped"
 			}
-			return r.fail(st, st.pos, "the app did not call %s %s %s; it called: %s", st.Method, path, why, sv.callsSince())
+			return r.fail(st, st.pos, "the app did not call %s %s %s; it called: %s", st.Method, path, why, sv.callsBetween(from, deadline))
 		}
 		res := StepResult{Step: st, OK: true, Checks: []string{fmt.Sprintf("✓ the app called %s %s at %s, answered %d", got.method, got.path, got.at.UTC().Format(time.RFC3339), got.status)}}
 		if len(st.Expect) > 0 {
-			resp := &response{Status: got.status, Header: http.Header{}}
+			if got.body == nil && got.header == nil {
+				return r.fail(st, st.pos, "the app's call %s %s at %s was matched, but its answer is no longer kept (only the latest %d calls' are): check it sooner, with a shorter within:",
+					got.method, got.path, got.at.UTC().Format(time.RFC3339), callBodiesKept)
+			}
+			resp := &response{Status: got.status, Header: got.header, Body: got.body}
 			for _, e := range st.Expect {
 				if fr := r.expect(st, e, resp, &res); fr != nil {
+					if got.truncated && e.Path != "http" && !strings.HasPrefix(e.Path, "header.") {
+						fr.Err.Msg += fmt.Sprintf(" (the answer was longer than the %d KB kept of it)", maxKeptBody>>10)
+					}
 					return *fr
 				}
 			}
 		}
 		return res
 	case "webhook", "webhooks":
-		deadline := sv.since(st).Add(within)
+		from := sv.since(i, st)
+		deadline := from.Add(within)
 		sv.set(i, StateWaiting, fmt.Sprintf("for %s, until %s (virtual)", strings.Join(st.Events, ", "), deadline.UTC().Format(time.RFC3339)))
 		var res StepResult
 		var failed *StepResult
-		err := sv.until(ctx, deadline, func() bool {
+		look := func(by time.Time) bool {
+			sv.runMu.Lock()
+			defer sv.runMu.Unlock()
 			if err := r.drainCollect(ctx); err != nil {
 				return false
 			}
 			res = StepResult{Step: st, OK: true}
 			saved := r.cursors
 			r.cursors = cloneCursors(saved)
+			r.madeBy = by
 			failed = r.expectWebhooks(st, &res)
+			r.madeBy = time.Time{}
 			if failed != nil {
 				r.cursors = saved // not yet: look again from the same place
 				return false
 			}
 			return true
-		})
+		}
+		err := sv.until(ctx, deadline, held, func() bool { return look(time.Time{}) })
+		if err != nil && ctx.Err() == nil {
+			// The clock passed the deadline — maybe in one jump, whose events' webhooks
+			// go only at its end. Those of events made by the deadline count: let the
+			// jump end and the outbox catch up, and look once more.
+			if err := sv.settleAfterJump(ctx); err != nil {
+				return r.fail(st, st.pos, "%v", err)
+			}
+			if look(deadline) {
+				return res
+			}
+		}
 		if failed != nil {
 			if err != nil && ctx.Err() != nil && failed.Err != nil { // not the app's doing: say so, with what was missing
 				e := *failed.Err
 				e.Msg = "sandbank was stopped before this step's webhooks arrived: " + e.Msg
+				failed.Err = &e
+			} else if failed.Err != nil {
+				e := *failed.Err
+				e.Msg += sv.stuck(ctx, st)
 				failed.Err = &e
 			}
 			return *failed
 		}
 		return res
 	}
+	if movesClock(st) {
+		held.release()
+	}
+	sv.runMu.Lock()
+	defer sv.runMu.Unlock()
 	return r.runStep(ctx, st)
+}
+
+// settleAfterJump waits for a jump under way to end, then for the webhooks due to
+// be delivered (as a headless run's steps do).
+func (sv *Serving) settleAfterJump(ctx context.Context) error {
+	poll := time.NewTicker(5 * time.Millisecond)
+	defer poll.Stop()
+	for sv.run.W.Clock.Jumping() {
+		select {
+		case <-poll.C:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	sv.runMu.Lock()
+	defer sv.runMu.Unlock()
+	return sv.run.settle(ctx)
+}
+
+// stuck says which of the step's account's webhooks are still waiting for a
+// delivery that failed: those after them wait in line behind them.
+func (sv *Serving) stuck(ctx context.Context, st *Step) string {
+	q := engine.EventQuery{Limit: 500, Attempts: 1}
+	if st.Account != nil {
+		sv.runMu.Lock()
+		q.AccountID = sv.run.ids[st.Account.Name]
+		sv.runMu.Unlock()
+	}
+	evs, err := sv.run.W.Engine.Events(ctx, q)
+	if err != nil {
+		return ""
+	}
+	for i := len(evs) - 1; i >= 0; i-- { // the oldest first
+		ev := evs[i]
+		if ev.Status != engine.DeliveryPending || ev.Failures == 0 || len(ev.Attempts) == 0 {
+			continue
+		}
+		a := ev.Attempts[len(ev.Attempts)-1]
+		return fmt.Sprintf("; %s of %s is still waiting for delivery — its attempt %d failed: %s; next attempt at %s (an account's webhooks go in order, so later ones wait behind it)",
+			ev.Type, ev.CreatedAt.UTC().Format(time.RFC3339), a.Last(), attemptWhy(a), ev.NextAttemptAt.UTC().Format(time.RFC3339))
+	}
+	return ""
+}
+
+// attemptWhy is why a delivery attempt failed, in a few words.
+func attemptWhy(a engine.Attempt) string {
+	if a.Error != "" {
+		return a.Error
+	}
+	return fmt.Sprintf("the receiver answered %d", a.StatusCode)
 }
 
 // since is when a waiting step's within: starts: its at:, or the end of the step
 // before it — the event it waits on.
-func (sv *Serving) since(st *Step) time.Time {
+func (sv *Serving) since(i int, st *Step) time.Time {
 	if !st.At.IsZero() {
 		return st.At
 	}
 	sv.mu.Lock()
 	defer sv.mu.Unlock()
-	return sv.lastAt
+	return sv.ends[i-1]
 }
 
 func cloneCursors(m map[string]int) map[string]int {
@@ -278,23 +486,23 @@ func (r *Run) drainCollect(ctx context.Context) error {
 
 // until waits until cond holds (checked at each app call, delivery and clock
 // change), or the virtual clock reaches deadline, or ctx ends. A deadline already
-// past is reached at once, once cond has been checked.
-func (sv *Serving) until(ctx context.Context, deadline time.Time, cond func() bool) error {
+// past is reached at once, once cond has been checked. The clock held at the step's
+// instant goes on once cond has been checked the first time.
+func (sv *Serving) until(ctx context.Context, deadline time.Time, held *hold, cond func() bool) error {
+	first := cond()
+	held.release()
+	if first {
+		return nil
+	}
 	reached := make(chan struct{})
 	t := sv.run.W.Clock.AfterFunc(deadline, func() { close(reached) })
 	defer t.Stop()
 	tick := time.NewTicker(20 * time.Millisecond) // deliveries announce themselves on the run's own channel
 	defer tick.Stop()
 	for {
-		if cond != nil && cond() {
-			return nil
-		}
 		select {
 		case <-reached:
-			if cond != nil && cond() {
-				return nil
-			}
-			if cond == nil {
+			if cond() {
 				return nil
 			}
 			return fmt.Errorf("the virtual clock reached %s", deadline.UTC().Format(time.RFC3339))
@@ -303,39 +511,56 @@ func (sv *Serving) until(ctx context.Context, deadline time.Time, cond func() bo
 		case <-sv.callCh:
 		case <-tick.C:
 		}
+		if cond() {
+			return nil
+		}
 	}
 }
 
-// matchCall finds the app's first call since the last match with this method and
-// path, and moves past it.
-func (sv *Serving) matchCall(method, path string) *observedCall {
+// matchCall finds the app's first call with this method and path made from from to
+// deadline that no expect_call: step matched yet, and claims it.
+func (sv *Serving) matchCall(method, path string, from, deadline time.Time) *observedCall {
 	sv.mu.Lock()
 	defer sv.mu.Unlock()
-	for j := sv.cursor; j < len(sv.calls); j++ {
-		c := sv.calls[j]
-		if c.method == method && c.path == path {
-			sv.cursor = j + 1
+	for j, c := range sv.calls {
+		if c.method == method && c.path == path && !sv.claimed[j] && !c.at.Before(from) && !c.at.After(deadline) {
+			sv.claimed[j] = true
 			return &c
 		}
 	}
 	return nil
 }
 
-func (sv *Serving) callsSince() string {
+// callsBetween lists the app's calls made from from to deadline, with their times.
+func (sv *Serving) callsBetween(from, deadline time.Time) string {
 	sv.mu.Lock()
 	defer sv.mu.Unlock()
-	if sv.cursor >= len(sv.calls) {
-		return "nothing"
-	}
 	var out []string
-	for _, c := range sv.calls[sv.cursor:] {
-		out = append(out, c.method+" "+c.path)
-		if len(out) == 10 {
-			out = append(out, fmt.Sprintf("… %d more", len(sv.calls)-sv.cursor-10))
-			break
+	n, before := 0, 0
+	for _, c := range sv.calls {
+		switch {
+		case c.at.Before(from):
+			before++
+			continue
+		case c.at.After(deadline):
+			continue
+		}
+		n++
+		if len(out) < 10 {
+			out = append(out, fmt.Sprintf("%s %s at %s (%d)", c.method, c.path, c.at.UTC().Format("15:04:05"), c.status))
 		}
 	}
-	return strings.Join(out, ", ")
+	s := "nothing"
+	if n > 0 {
+		s = strings.Join(out, ", ")
+		if n > len(out) {
+			s += fmt.Sprintf(", … %d more", n-len(out))
+		}
+	}
+	if before > 0 {
+		s += fmt.Sprintf(" (and %d calls before %s, which do not count)", before, from.UTC().Format(time.RFC3339))
+	}
+	return s
 }
 
 // Stop ends the steps still waiting (they fail: the app never did what they
@@ -432,6 +657,8 @@ func (sv *Serving) Status() any {
 // IDs are the names of the scenario with what they are in this world, for the app's
 // tests: customers, accounts, saved values and the keys.
 func (sv *Serving) IDs(api string) ([]byte, error) {
+	sv.runMu.Lock() // steps after serve: may be saving values
+	defer sv.runMu.Unlock()
 	r := sv.run
 	type customerIDs struct {
 		ID       string `json:"id"`
@@ -470,3 +697,10 @@ func (sv *Serving) IDs(api string) ([]byte, error) {
 
 // ErrNotServing answers GET /sandbox/scenario when no scenario is served.
 var ErrNotServing = engine.Errorf(engine.ENOTFOUND, "no scenario is being served: start sandbank with serve --scenario FILE")
+
+// AccountID is the connected ID of the scenario's account name ("" if none).
+func (sv *Serving) AccountID(name string) string {
+	sv.runMu.Lock()
+	defer sv.runMu.Unlock()
+	return sv.run.ids[name]
+}
