@@ -350,7 +350,7 @@ func (sv *Serving) step(ctx context.Context, i int, st *Step, held *hold) StepRe
 		sv.set(i, StateWaiting, fmt.Sprintf("for %s, until %s (virtual)", strings.Join(st.Events, ", "), deadline.UTC().Format(time.RFC3339)))
 		var res StepResult
 		var failed *StepResult
-		look := func(by time.Time) bool {
+		look := func() bool {
 			sv.runMu.Lock()
 			defer sv.runMu.Unlock()
 			if err := r.drainCollect(ctx); err != nil {
@@ -359,27 +359,14 @@ func (sv *Serving) step(ctx context.Context, i int, st *Step, held *hold) StepRe
 			res = StepResult{Step: st, OK: true}
 			saved := r.cursors
 			r.cursors = cloneCursors(saved)
-			r.madeBy = by
 			failed = r.expectWebhooks(st, &res)
-			r.madeBy = time.Time{}
 			if failed != nil {
 				r.cursors = saved // not yet: look again from the same place
 				return false
 			}
 			return true
 		}
-		err := sv.until(ctx, deadline, held, func() bool { return look(time.Time{}) })
-		if err != nil && ctx.Err() == nil {
-			// The clock passed the deadline — maybe in one jump, whose events' webhooks
-			// go only at its end. Those of events made by the deadline count: let the
-			// jump end and the outbox catch up, and look once more.
-			if err := sv.settleAfterJump(ctx); err != nil {
-				return r.fail(st, st.pos, "%v", err)
-			}
-			if look(deadline) {
-				return res
-			}
-		}
+		err := sv.until(ctx, deadline, held, look)
 		if failed != nil {
 			if err != nil && ctx.Err() != nil && failed.Err != nil { // not the app's doing: say so, with what was missing
 				e := *failed.Err
@@ -400,23 +387,6 @@ func (sv *Serving) step(ctx context.Context, i int, st *Step, held *hold) StepRe
 	sv.runMu.Lock()
 	defer sv.runMu.Unlock()
 	return r.runStep(ctx, st)
-}
-
-// settleAfterJump waits for a jump under way to end, then for the webhooks due to
-// be delivered (as a headless run's steps do).
-func (sv *Serving) settleAfterJump(ctx context.Context) error {
-	poll := time.NewTicker(5 * time.Millisecond)
-	defer poll.Stop()
-	for sv.run.W.Clock.Jumping() {
-		select {
-		case <-poll.C:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
-	sv.runMu.Lock()
-	defer sv.runMu.Unlock()
-	return sv.run.settle(ctx)
 }
 
 // stuck says which of the step's account's webhooks are still waiting for a
