@@ -475,3 +475,27 @@ func TestServedPortAnswersWhenServing(t *testing.T) {
 		t.Fatalf("the first answer said phase %q; want serving", phase)
 	}
 }
+
+// A webhook step whose within: ends inside one long jump counts the events made by
+// its deadline, delivered when the jump ends.
+func TestServedWebhookStepAcrossAJump(t *testing.T) {
+	for _, c := range []struct {
+		within string
+		want   string
+	}{{"1d", scenario.StatePassed}, {"10h", scenario.StateFailed}} {
+		t.Run(c.within, func(t *testing.T) {
+			m, _ := openServed(t, "scenario: across\nstart: 2026-03-02T09:00:00Z\nsettings: {auto_sync: 24h}\ncustomers:\n  adam: {institution: \"044\", balance: NGN 100000}\nsteps:\n  - connect: adam\n"+
+				"  - serve: {clock: paused}\n"+
+				"  - bank: adam\n    credit: NGN 900\n    at: +1h\n"+
+				"  - webhook: account_updated\n    account: adam\n    within: "+c.within+"\n")
+			defer m.Close()
+			m.StartServing(context.Background())
+			defer m.Serving.Stop()
+			servedAPI(t, m, "POST", "/sandbox/clock", map[string]any{"advance": "5d"})
+			steps := servedSteps(t, m, settled(4))
+			if s := steps[3]; s.State != c.want {
+				t.Errorf("webhook step within %s: %s (%s); want %s", c.within, s.State, s.Message, c.want)
+			}
+		})
+	}
+}

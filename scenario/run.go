@@ -66,6 +66,10 @@ type Run struct {
 	// webhook step after serve: waits for what the app caused, so the webhooks of
 	// events from before it do not match.
 	servedSeq uint64
+	// madeBy, when set, limits webhook expectations to events made by then: a
+	// served step judged after its deadline counts what was delivered late only
+	// because a jump held it back.
+	madeBy time.Time
 
 	next    int        // the index of the next step
 	resMu   sync.Mutex // results are read by whoever played the run, maybe while a step runs
@@ -88,7 +92,8 @@ type delivery struct {
 	at      time.Time
 	account string
 	seq     uint64
-	event   string // the name the receiver saw: v2's may differ from the outbox's type
+	made    time.Time // when the event was made
+	event   string    // the name the receiver saw: v2's may differ from the outbox's type
 	body    []byte
 }
 
@@ -1035,7 +1040,7 @@ func (r *Run) collect(ctx context.Context) error {
 		name := webhookName(body, f.ev.Type)
 		r.tr.webhook(f.ev, f.a, name, body, secret)
 		if f.a.Error == "" {
-			r.delivered = append(r.delivered, delivery{at: f.a.At, account: f.ev.AccountID, seq: f.ev.Seq, event: name, body: body})
+			r.delivered = append(r.delivered, delivery{at: f.a.At, account: f.ev.AccountID, seq: f.ev.Seq, made: f.ev.CreatedAt, event: name, body: body})
 		}
 	}
 	return nil
@@ -1070,7 +1075,7 @@ func (r *Run) expectWebhooks(st *Step, out *StepResult) *StepResult {
 	after := func(k int) []string {
 		var out []string
 		for _, d := range r.delivered[k:] {
-			if (key == "" || d.account == key) && d.seq > r.servedSeq {
+			if (key == "" || d.account == key) && d.seq > r.servedSeq && r.inTime(d) {
 				out = append(out, strings.TrimPrefix(d.event, "mono.events.")+" (delivered "+d.at.Format(time.RFC3339)+")")
 			}
 		}
@@ -1091,7 +1096,7 @@ func (r *Run) expectWebhooks(st *Step, out *StepResult) *StepResult {
 		found := -1
 		for j := i; j < len(r.delivered); j++ {
 			d := r.delivered[j]
-			if d.event == want && (key == "" || d.account == key) && d.seq > r.servedSeq {
+			if d.event == want && (key == "" || d.account == key) && d.seq > r.servedSeq && r.inTime(d) {
 				found = j
 				break
 			}
@@ -1124,6 +1129,9 @@ func (r *Run) expectWebhooks(st *Step, out *StepResult) *StepResult {
 	r.cursors[key] = i
 	return nil
 }
+
+// inTime reports whether a delivery's event was made by madeBy (when set).
+func (r *Run) inTime(d delivery) bool { return r.madeBy.IsZero() || !d.made.After(r.madeBy) }
 
 // --- headless runs
 

@@ -229,6 +229,16 @@ func (c *Clock) Jumping() bool {
 	return c.jumping
 }
 
+// AwaitJump waits until a move under way — an Advance, its timers fired and its
+// OnChange functions called (which store the jump's deferred writes), or the
+// running clock's firing — has returned. Jumping turns false before those
+// functions run: one who waits for a jump's work waits here. It must not be called
+// from a timer's callback (it would wait for itself).
+func (c *Clock) AwaitJump() {
+	c.move.Lock()
+	c.move.Unlock() //nolint:staticcheck // an empty critical section: waiting is the point
+}
+
 // SetEnd sets the world's last instant: Advance refuses to go past it, and the
 // running clock stops there. A clock already past it (a database from before ends
 // were kept) stays where it is and only refuses to move on.
