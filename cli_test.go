@@ -121,3 +121,46 @@ func TestScenarioCheckCommand(t *testing.T) {
 		t.Fatalf("exit %d; want 1, both mistakes and the count:\n%s", code, out)
 	}
 }
+
+// serve --scenario --exit-when-done exits once every step has run, with 1 when one
+// failed, and --junit writes a test case per step.
+func TestServeScenarioExitsWhenDoneWithJUnit(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "done.yaml")
+	src := "scenario: done\ncustomers:\n  adam: {institution: \"044\"}\nsteps:\n  - connect: adam\n  - serve: {clock: paused}\n" +
+		"  - call: GET /accounts/{adam}\n    expect: {http: 200}\n" +
+		"  - call: GET /accounts/{adam}\n    expect: {http: 404}\n"
+	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	junit := filepath.Join(dir, "report.xml")
+	out, code := sandbank(t, "serve", "--addr", "127.0.0.1:0", "--scenario", file, "--exit-when-done", "--junit", junit)
+	if code != 1 || !strings.Contains(out, "every step has run") || !strings.Contains(out, "3 passed, 1 failed, 0 not run") {
+		t.Fatalf("exit %d; want 1, having said every step ran and 3 passed, 1 failed:\n%s", code, out)
+	}
+	var doc struct {
+		Failures int `xml:"failures,attr"`
+		Suites   []struct {
+			Name  string `xml:"name,attr"`
+			Cases []struct {
+				Name    string `xml:"name,attr"`
+				Line    int    `xml:"line,attr"`
+				Failure *struct {
+					Message string `xml:"message,attr"`
+				} `xml:"failure"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	raw, err := os.ReadFile(junit)
+	if err != nil || xml.Unmarshal(raw, &doc) != nil || doc.Failures != 1 || len(doc.Suites) != 1 || len(doc.Suites[0].Cases) != 4 {
+		t.Fatalf("JUnit (%v):\n%s", err, raw)
+	}
+	c := doc.Suites[0].Cases[3]
+	if c.Line != 9 || c.Failure == nil || !strings.Contains(c.Failure.Message, "expected 404, got 200") || doc.Suites[0].Cases[2].Failure != nil {
+		t.Fatalf("the failed step's case: %+v\n%s", c, raw)
+	}
+
+	if out, code := sandbank(t, "serve", "--junit", junit); code != 2 || !strings.Contains(out, "go with --scenario") {
+		t.Fatalf("--junit without --scenario: exit %d\n%s", code, out)
+	}
+}

@@ -200,6 +200,8 @@ type serveCmd struct {
 	serverFlags
 	Scenario string `help:"Serve a scenario file's world to your app: run its steps up to serve:, then fire the rest as the virtual clock reaches them while your app drives the API; a throw-away database (--db is not used)." placeholder:"FILE"`
 	IDs      string `name:"ids" help:"With --scenario: write the scenario's names (customers, accounts, keys, saved values) with their IDs to FILE, as JSON, for your app's tests." placeholder:"FILE"`
+	JUnit    string `name:"junit" help:"With --scenario: on exit, write each step's verdict to FILE as JUnit XML, for CI." placeholder:"FILE"`
+	ExitDone bool   `name:"exit-when-done" help:"With --scenario: exit once every step has passed or failed (exit status 1 if one failed), instead of serving until Ctrl+C."`
 }
 
 func (c serveCmd) Run(ctx context.Context) error {
@@ -207,8 +209,8 @@ func (c serveCmd) Run(ctx context.Context) error {
 	if c.Scenario != "" {
 		return serveScenario(ctx, c, log)
 	}
-	if c.IDs != "" {
-		return engine.Invalid("ids", "--ids goes with --scenario: it writes the IDs of a scenario's names")
+	if c.IDs != "" || c.JUnit != "" || c.ExitDone {
+		return engine.Invalid("scenario", "--ids, --junit and --exit-when-done go with --scenario FILE: they are about a served scenario's names and steps")
 	}
 	m := NewMain(c.options(c.DB, log))
 	if err := m.Open(ctx); err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"strings"
 
 	"sandbank/api"
+	"sandbank/engine"
 	"sandbank/scenario"
 	"sandbank/tui"
 )
@@ -251,6 +253,12 @@ func serveScenario(ctx context.Context, c serveCmd, log *slog.Logger) error {
 			return fmt.Errorf("removing the IDs file left from before: %w", err)
 		}
 	}
+	if c.JUnit != "" {
+		// Found out now, not after the whole served run.
+		if fi, err := os.Stat(filepath.Dir(c.JUnit)); err != nil || !fi.IsDir() {
+			return engine.Invalid("junit", "cannot write the JUnit report %s: its folder %s does not exist", c.JUnit, filepath.Dir(c.JUnit))
+		}
+	}
 	dir, err := os.MkdirTemp("", "sandbank-serve-*")
 	if err != nil {
 		return err
@@ -275,11 +283,29 @@ func serveScenario(ctx context.Context, c serveCmd, log *slog.Logger) error {
 		}
 	}
 	printServing(m, s, c.IDs, os.Stdout)
-	<-ctx.Done()
-	fmt.Fprintln(os.Stderr, "sandbank: shutting down")
+	var done <-chan struct{}
+	if c.ExitDone {
+		done = m.Serving.Done()
+	}
+	select {
+	case <-ctx.Done():
+		fmt.Fprintln(os.Stderr, "sandbank: shutting down")
+	case <-done:
+		fmt.Fprintln(os.Stderr, "sandbank: every step has run; shutting down")
+	}
 	ok := m.Serving.Stop()
 	m.Serving.Verdicts(os.Stdout)
-	if err := m.Close(); err != nil {
+	var junitErr error
+	if c.JUnit != "" {
+		var b bytes.Buffer
+		if junitErr = m.Serving.WriteJUnit(&b); junitErr == nil {
+			junitErr = writeFileAtomic(c.JUnit, b.Bytes())
+		}
+		if junitErr != nil {
+			junitErr = fmt.Errorf("writing the JUnit report %s: %w", c.JUnit, junitErr)
+		}
+	}
+	if err := errors.Join(m.Close(), junitErr); err != nil {
 		return err
 	}
 	if !ok {

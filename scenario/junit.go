@@ -38,6 +38,7 @@ type junitCase struct {
 	Time      string        `xml:"time,attr"`
 	Failure   *junitFailure `xml:"failure,omitempty"`
 	Error     *junitFailure `xml:"error,omitempty"`
+	Skipped   *junitSkipped `xml:"skipped,omitempty"`
 	SystemOut string        `xml:"system-out,omitempty"`
 }
 
@@ -45,6 +46,10 @@ type junitFailure struct {
 	Message string `xml:"message,attr"`
 	Type    string `xml:"type,attr"`
 	Text    string `xml:",chardata"`
+}
+
+type junitSkipped struct {
+	Message string `xml:"message,attr"`
 }
 
 // WriteJUnit writes results as JUnit XML.
@@ -82,6 +87,11 @@ func WriteJUnit(w io.Writer, results []*Result) error {
 	}
 	suite.Tests = len(results)
 	suite.Time = fmt.Sprintf("%.3f", total)
+	return writeJUnitSuite(w, suite)
+}
+
+// writeJUnitSuite writes one suite as a JUnit XML document.
+func writeJUnitSuite(w io.Writer, suite junitSuite) error {
 	doc := junitSuites{Name: suite.Name, Tests: suite.Tests, Failures: suite.Failures, Errors: suite.Errors,
 		Time: suite.Time, Suites: []junitSuite{suite}}
 	if _, err := io.WriteString(w, xml.Header); err != nil {

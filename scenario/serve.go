@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -585,6 +586,42 @@ func (sv *Serving) failedAny() bool {
 		}
 	}
 	return false
+}
+
+// Done is closed once every step has run (or the serving stopped).
+func (sv *Serving) Done() <-chan struct{} { return sv.done }
+
+// WriteJUnit writes the steps' verdicts as JUnit XML: a test case per step, failed
+// with where and why, skipped when it never ran. The steps up to serve: passed, or
+// there would be nothing served.
+func (sv *Serving) WriteJUnit(w io.Writer) error {
+	sv.mu.Lock()
+	defer sv.mu.Unlock()
+	name := sv.run.S.Title
+	if name == "" {
+		name = sv.run.S.Path
+	}
+	suite := junitSuite{Name: name, Time: "0.000"}
+	for i, st := range sv.states {
+		s := sv.run.S.Steps[i]
+		c := junitCase{Name: fmt.Sprintf("step %d (%s)", s.N, s.Text), Classname: strings.TrimSuffix(sv.run.S.Path, ".yaml"),
+			File: sv.run.S.Path, Line: s.pos.line, Time: "0.000"}
+		if st.At != "" {
+			c.SystemOut = "at " + st.At + " (virtual)"
+		}
+		switch st.State {
+		case StatePassed:
+		case StateFailed:
+			msg := strings.TrimPrefix(st.Message, fmt.Sprintf("%s:%d:%d: ", sv.run.S.Path, s.pos.line, s.pos.col))
+			c.Failure = &junitFailure{Message: msg, Type: "failed", Text: fmt.Sprintf("%s:%d: step %d (%s): %s", sv.run.S.Path, s.pos.line, s.N, s.Text, msg)}
+			suite.Failures++
+		default:
+			c.Skipped = &junitSkipped{Message: cmp.Or(st.Message, "not run")}
+		}
+		suite.Cases = append(suite.Cases, c)
+	}
+	suite.Tests = len(suite.Cases)
+	return writeJUnitSuite(w, suite)
 }
 
 // Verdicts writes a line per step: ✓, ✗ with where and why, or what it waits for.

@@ -334,8 +334,14 @@ func connectScale(b *testing.B, w *World, c simulator.Customer) {
 // settle waits for webhook delivery to catch up with the clock.
 func settle(b *testing.B, w *World) {
 	b.Helper()
-	deadline := time.Now().Add(30 * time.Minute)
+	start := time.Now()
+	deadline := start.Add(30 * time.Minute)
+	attempts0, said := w.Engine.DeliveryAttempts(), start
 	for {
+		if os.Getenv("SANDBANK_BENCH_PROGRESS") != "" && time.Since(said) > 30*time.Second {
+			said = time.Now()
+			fmt.Fprintf(os.Stderr, "settling: %s in, %d attempts made\n", time.Since(start).Round(time.Second), w.Engine.DeliveryAttempts()-attempts0)
+		}
 		ok, err := w.Engine.OutboxSettled(context.Background())
 		if err != nil {
 			b.Fatal(err)
