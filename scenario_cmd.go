@@ -51,6 +51,7 @@ func (c scenarioPlayCmd) Run(ctx context.Context) error {
 		defer f.Close()
 		log = slog.New(slog.NewTextHandler(f, nil))
 	}
+	sweepThrowAwayDirs(os.TempDir())
 	dir, err := os.MkdirTemp("", "sandbank-play-*")
 	if err != nil {
 		return err
@@ -169,6 +170,7 @@ func (c scenarioRunCmd) Run(ctx context.Context) error {
 
 // runScenarios runs files headless and reports on out.
 func runScenarios(ctx context.Context, out io.Writer, host scenario.Host, files []string, transcripts, junit string) error {
+	sweepThrowAwayDirs(os.TempDir())
 	if transcripts != "" {
 		if err := os.MkdirAll(transcripts, 0o755); err != nil {
 			return fmt.Errorf("creating the transcript directory: %w", err)
@@ -259,6 +261,7 @@ func serveScenario(ctx context.Context, c serveCmd, log *slog.Logger) error {
 			return engine.Invalid("junit", "cannot write the JUnit report %s: its folder %s does not exist", c.JUnit, filepath.Dir(c.JUnit))
 		}
 	}
+	sweepThrowAwayDirs(os.TempDir()) // those of sandbanks killed before they could remove them
 	dir, err := os.MkdirTemp("", "sandbank-serve-*")
 	if err != nil {
 		return err

@@ -1,0 +1,52 @@
+//go:build unix
+
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"syscall"
+	"time"
+)
+
+// throwAwayDirs are the patterns of the folders of throw-away worlds: scenario
+// serve, play and run.
+var throwAwayDirs = []string{"sandbank-serve-*", "sandbank-play-*", "sandbank-scenario-*"}
+
+// sweepThrowAwayDirs removes the throw-away worlds' folders whose sandbank is gone — killed (SIGKILL, a crash) before it could remove its own.
+// A folder is left if its database is locked (bbolt holds an flock while open: a
+// sandbank still serves it) or if it is under a minute old (one starting now may
+// not have opened its database yet).
+func sweepThrowAwayDirs(tmp string) {
+	var dirs []string
+	for _, p := range throwAwayDirs {
+		m, _ := filepath.Glob(filepath.Join(tmp, p))
+		dirs = append(dirs, m...)
+	}
+	for _, dir := range dirs {
+		fi, err := os.Stat(dir)
+		if err != nil || !fi.IsDir() || time.Since(fi.ModTime()) < time.Minute {
+			continue
+		}
+		if serveDirInUse(filepath.Join(dir, "world.db")) {
+			continue
+		}
+		_ = os.RemoveAll(dir)
+	}
+}
+
+func serveDirInUse(db string) bool {
+	f, err := os.Open(db)
+	if os.IsNotExist(err) {
+		return false
+	}
+	if err != nil {
+		return true // not ours to judge: leave it
+	}
+	defer f.Close()
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		return true
+	}
+	_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+	return false
+}
