@@ -428,7 +428,7 @@ func (g *gatedSender) Send(ctx context.Context, url string, h map[string]string,
 }
 
 // A receiver in process (the built-in one) takes up to LocalDeliveries attempts at
-// once — 64 by default — and any other at most Deliveries (8): twelve accounts,
+// once — 4096 by default — and any other at most Deliveries (8): twelve accounts,
 // each with an event due, put twelve under way at once, or eight.
 func TestInProcessReceiverTakesMoreAttemptsAtOnce(t *testing.T) {
 	for _, local := range []bool{true, false} {

@@ -30,8 +30,10 @@ package world
 // rerun; the figures of the settled jump are then left out),
 // SANDBANK_BENCH_PROGRESS=1 prints a long advance's pace every 30 s,
 // SANDBANK_BENCH_DAY_REPEATS=K takes the day's figures as the median of K single
-// days (default: 21 days at 10 to 1,000 accounts, 3 at 10,000), and
-// SANDBANK_BENCH_DAYS=60 jumps 60 days instead of the year (0: no long jump).
+// days (default: 21 days at 10 to 1,000 accounts, 3 at 10,000),
+// SANDBANK_BENCH_DAYS=60 jumps 60 days instead of the year (0: no long jump), and
+// SANDBANK_BENCH_LOCAL_DELIVERIES=K delivers up to K webhooks at once (the
+// engine's LocalDeliveries; default: the engine's).
 
 import (
 	"bufio"
@@ -256,7 +258,7 @@ func scaleWorld(b *testing.B, customers int) (*World, func()) {
 	wall := time.Now()
 	w, err := Open(context.Background(), Options{DB: filepath.Join(b.TempDir(), "scale.db"), Seed: 2021,
 		Start: time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC), Customers: max(customers, 1), Sender: instantSender{},
-		Paused: true, Wall: func() time.Time { return wall }})
+		Paused: true, Wall: func() time.Time { return wall }, LocalDeliveries: benchLocalDeliveries()})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -268,6 +270,12 @@ func scaleWorld(b *testing.B, customers int) (*World, func()) {
 		b.Fatal(err)
 	}
 	return w, func() { _ = w.Close() }
+}
+
+// benchLocalDeliveries is SANDBANK_BENCH_LOCAL_DELIVERIES (0: the engine's default).
+func benchLocalDeliveries() int {
+	n, _ := strconv.Atoi(os.Getenv("SANDBANK_BENCH_LOCAL_DELIVERIES"))
+	return n
 }
 
 // instantSender is a receiver in process that takes every webhook at once.
