@@ -160,6 +160,19 @@ func TestServeScenarioExitsWhenDoneWithJUnit(t *testing.T) {
 		t.Fatalf("the failed step's case: %+v\n%s", c, raw)
 	}
 
+	// A step before serve: fails: nothing is served, exit 2, and the report of the
+	// run before is gone rather than read as this one's.
+	early := filepath.Join(dir, "early.yaml")
+	if err := os.WriteFile(early, []byte(strings.Replace(src, "  - serve: {clock: paused}\n", "", 1)+"  - serve:\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, code := sandbank(t, "serve", "--addr", "127.0.0.1:0", "--scenario", early, "--junit", junit); code != 2 {
+		t.Fatalf("a step before serve: failed: exit %d, want 2\n%s", code, out)
+	}
+	if _, err := os.Stat(junit); !os.IsNotExist(err) {
+		t.Fatalf("the report of the run before is still there (%v)", err)
+	}
+
 	if out, code := sandbank(t, "serve", "--junit", junit); code != 2 || !strings.Contains(out, "go with --scenario") {
 		t.Fatalf("--junit without --scenario: exit %d\n%s", code, out)
 	}

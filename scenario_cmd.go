@@ -260,6 +260,10 @@ func serveScenario(ctx context.Context, c serveCmd, log *slog.Logger) error {
 		if fi, err := os.Stat(filepath.Dir(c.JUnit)); err != nil || !fi.IsDir() {
 			return engine.Invalid("junit", "cannot write the JUnit report %s: its folder %s does not exist", c.JUnit, filepath.Dir(c.JUnit))
 		}
+		// A report left from an earlier run would read as this one's.
+		if err := os.Remove(c.JUnit); err != nil && !os.IsNotExist(err) {
+			return fmt.Errorf("removing the JUnit report left from before: %w", err)
+		}
 	}
 	sweepThrowAwayDirs(os.TempDir()) // those of sandbanks killed before they could remove them
 	dir, err := os.MkdirTemp("", "sandbank-serve-*")
