@@ -557,3 +557,41 @@ func TestTimedOutAttemptSaysHowLong(t *testing.T) {
 		t.Fatalf("a receiver that never answered: %v; want …%s", err, want)
 	}
 }
+
+// A pending event behind its account's earlier one says which it waits for: its
+// own next_attempt_at, already past, made it look overdue (a new user's trial).
+func TestWebhookLogSaysWhatAnEventWaitsFor(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	probe, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	down := "http://" + probe.Addr().String() + "/hooks" // nothing listens once closed
+	probe.Close()
+	w.must(http.StatusOK, "PATCH", "/sandbox/settings", req{body: map[string]any{"data_sync_enabled": true, "webhook_url": down}})
+	id := w.connect(w.customers()[0])
+	var log struct{ Data []eventJSON }
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) { // polling the delivery goroutine
+		w.get("/sandbox/webhooks?account="+id).decode(t, &log)
+		if n := len(log.Data); n >= 2 && log.Data[n-1].AttemptsMade == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the first attempt never failed: %+v", log.Data)
+		}
+	}
+	head := log.Data[len(log.Data)-1] // oldest: the account's first event
+	if head.WaitingFor != "" || head.Status != "pending" {
+		t.Fatalf("the account's first event: %+v; want pending, waiting for nothing", head)
+	}
+	for _, e := range log.Data[:len(log.Data)-1] {
+		if e.WaitingFor != head.ID {
+			t.Errorf("%s (%s): waiting_for %q; want %s, the account's first event", e.Event, e.Status, e.WaitingFor, head.ID)
+		}
+	}
+	var replayed eventJSON
+	w.must(http.StatusOK, "POST", "/sandbox/webhooks/"+log.Data[0].ID+"/replay", req{}).decode(t, &replayed)
+	if replayed.WaitingFor != head.ID {
+		t.Errorf("a replayed event behind another: waiting_for %q; want %s", replayed.WaitingFor, head.ID)
+	}
+}

@@ -661,19 +661,22 @@ func newAttemptJSON(a engine.Attempt) attemptJSON {
 }
 
 type eventJSON struct {
-	ID            string        `json:"id"`
-	Seq           uint64        `json:"seq"`
-	Event         string        `json:"event"`
-	Account       string        `json:"account"`
-	CreatedAt     string        `json:"created_at"`
-	Status        string        `json:"status"`
-	SkipReason    string        `json:"skip_reason,omitempty"`
-	NextAttemptAt string        `json:"next_attempt_at,omitempty"`
-	DeliveredAt   string        `json:"delivered_at,omitempty"`
-	Replays       int           `json:"replays"`
-	AttemptsMade  int           `json:"attempts_made"`
-	Attempts      []attemptJSON `json:"attempts"`                // newest first
-	AttemptsNext  *string       `json:"attempts_next,omitempty"` // the older ones
+	ID            string `json:"id"`
+	Seq           uint64 `json:"seq"`
+	Event         string `json:"event"`
+	Account       string `json:"account"`
+	CreatedAt     string `json:"created_at"`
+	Status        string `json:"status"`
+	SkipReason    string `json:"skip_reason,omitempty"`
+	NextAttemptAt string `json:"next_attempt_at,omitempty"`
+	// WaitingFor is the account's earlier event this pending one waits behind:
+	// an account's events are delivered in order.
+	WaitingFor   string        `json:"waiting_for,omitempty"`
+	DeliveredAt  string        `json:"delivered_at,omitempty"`
+	Replays      int           `json:"replays"`
+	AttemptsMade int           `json:"attempts_made"`
+	Attempts     []attemptJSON `json:"attempts"`                // newest first
+	AttemptsNext *string       `json:"attempts_next,omitempty"` // the older ones
 	// Format and Payload are the body as the last attempt sent it, or as the next
 	// will (the business's webhook format) if none was made.
 	Format  string          `json:"format"`
@@ -753,9 +756,14 @@ func (s *Server) webhooks(w http.ResponseWriter, r *http.Request) error {
 		next := origin(r) + r.URL.Path + "?" + v.Encode()
 		paging.Next = &next
 	}
+	behind, err := s.eng.WaitingBehind(r.Context(), evs)
+	if err != nil {
+		return err
+	}
 	out := make([]eventJSON, len(evs))
 	for i, e := range evs {
 		out[i] = s.newEventJSON(r, e)
+		out[i].WaitingFor = behind[e.ID]
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"paging": paging, "data": out})
 	return nil
@@ -806,7 +814,11 @@ func (s *Server) replay(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, s.newEventJSON(r, ev))
+	out := s.newEventJSON(r, ev)
+	if behind, err := s.eng.WaitingBehind(r.Context(), []engine.Event{ev}); err == nil {
+		out.WaitingFor = behind[ev.ID] // replayed, it still waits for the account's earlier ones
+	}
+	writeJSON(w, http.StatusOK, out)
 	return nil
 }
 

@@ -576,6 +576,37 @@ func (e *Engine) Replay(ctx context.Context, id string) (Event, error) {
 	return ev, nil
 }
 
+// WaitingBehind says, for each pending event of evs that is not its account's
+// oldest pending one, the ID of that oldest one: an account's events are delivered
+// in order, so such an event waits for it, whatever its own next_attempt_at says.
+func (e *Engine) WaitingBehind(ctx context.Context, evs []Event) (map[string]string, error) {
+	out := map[string]string{}
+	err := e.store.View(ctx, func(tx Tx) error {
+		heads := map[string]string{}
+		for _, ev := range evs {
+			if ev.Status != DeliveryPending {
+				continue
+			}
+			head, seen := heads[ev.AccountID]
+			if !seen {
+				h, ok, err := tx.PendingHead(ev.AccountID)
+				if err != nil {
+					return err
+				}
+				if ok {
+					head = h.ID
+				}
+				heads[ev.AccountID] = head
+			}
+			if head != "" && head != ev.ID {
+				out[ev.ID] = head
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
 // DeliveryAttempts counts the delivery attempts recorded since the engine started.
 // Each is announced by a NoticeDelivery after it is counted, so a subscriber that has
 // seen fewer notices than the count grew since it subscribed has some still to come.

@@ -179,9 +179,13 @@ func firstDiff(a, b []byte) string {
 }
 
 // A served scenario stopped while a step waits for its at: says so in the user's
-// words: it said "the clock never reached …: context canceled".
+// words (it said "the clock never reached …: context canceled"), and the step is
+// not run rather than failed: nothing was checked, and the app did nothing wrong.
 func TestServedStepStoppedBeforeItsTime(t *testing.T) {
-	servedStepStopped(t, "  - at: +1h\n", "✗ s.yaml:4 step 2 (at: +1h): sandbank was stopped before the virtual clock reached 2026-11-02T10:00:00Z\n")
+	out := servedStepStopped(t, "  - at: +1h\n", "· s.yaml:4 step 2 (at: +1h): not run: sandbank stopped before the virtual clock reached 2026-11-02T10:00:00Z\n")
+	if !strings.HasSuffix(out, "1 passed, 0 failed, 1 not run\n") {
+		t.Fatalf("verdicts:\n%s\nwant the step not run, not failed", out)
+	}
 }
 
 // A served webhook: step stopped while it waits says the stop, not only what did
@@ -190,7 +194,7 @@ func TestServedWebhookStepStopped(t *testing.T) {
 	servedStepStopped(t, "  - webhook: account_connected\n", "sandbank was stopped before this step's webhooks arrived: ")
 }
 
-func servedStepStopped(t *testing.T, step, want string) {
+func servedStepStopped(t *testing.T, step, want string) string {
 	t.Helper()
 	ctx := context.Background()
 	s, err := scenario.Parse("s.yaml", []byte("scenario: t\nsteps:\n  - serve: {clock: paused}\n"+step))
@@ -222,6 +226,7 @@ func servedStepStopped(t *testing.T, step, want string) {
 	if !strings.Contains(out.String(), want) {
 		t.Fatalf("verdicts:\n%s\nwant the line\n%s", out.String(), want)
 	}
+	return out.String()
 }
 
 // changedFixture writes mr-adam.yaml with old replaced by new into a temporary

@@ -207,7 +207,9 @@ func (sv *Serving) Start(ctx context.Context) {
 				sv.set(i, StateWaiting, "until "+st.At.UTC().Format(time.RFC3339)+" (virtual)")
 				h, err := sv.reach(ctx, st.At)
 				if err != nil {
-					sv.finish(i, sv.run.fail(st, st.pos, "sandbank was stopped before the virtual clock reached %s", st.At.UTC().Format(time.RFC3339)))
+					// Not the app's doing, and nothing was checked: not run, as the
+					// steps after it.
+					sv.set(i, StatePending, "not run: sandbank stopped before the virtual clock reached "+st.At.UTC().Format(time.RFC3339))
 					continue
 				}
 				held = h
@@ -593,7 +595,9 @@ func (sv *Serving) Stop() bool {
 			sv.states[i].State = StateFailed
 			sv.states[i].Message = "sandbank stopped while it was waiting " + sv.states[i].Message
 		case StatePending:
-			sv.states[i].Message = "not run: sandbank stopped first"
+			if !strings.HasPrefix(sv.states[i].Message, "not run") {
+				sv.states[i].Message = "not run: sandbank stopped first"
+			}
 		}
 	}
 	sv.mu.Unlock()
@@ -657,11 +661,16 @@ func (sv *Serving) Verdicts(w io.Writer) {
 		s := sv.run.S.Steps[i]
 		mark := map[string]string{StatePassed: "✓", StateFailed: "✗", StateWaiting: "…", StateRunning: "…", StatePending: "·"}[st.State]
 		line := fmt.Sprintf("%s %s:%d step %d (%s)", mark, sv.run.S.Path, s.pos.line, s.N, s.Text)
-		if st.State == StateFailed {
+		switch st.State {
+		case StateFailed:
 			failed++
 			line += ": " + strings.TrimPrefix(st.Message, fmt.Sprintf("%s:%d:%d: ", sv.run.S.Path, s.pos.line, s.pos.col))
-		} else if st.State == StatePassed {
+		case StatePassed:
 			passed++
+		case StatePending:
+			if strings.HasPrefix(st.Message, "not run: sandbank stopped before") {
+				line += ": " + st.Message
+			}
 		}
 		fmt.Fprintln(w, line)
 	}
