@@ -158,8 +158,11 @@ func maskNumber(n string) string {
 	return "••••" + n[len(n)-4:]
 }
 
-// shortEvent drops the "mono.events." prefix.
-func shortEvent(t string) string { return strings.TrimPrefix(t, "mono.events.") }
+// shortEvent drops the "mono.events." (or "mono.accounts.") prefix: the names
+// scenario files use (account_updated, jobs.update).
+func shortEvent(t string) string {
+	return strings.TrimPrefix(strings.TrimPrefix(t, "mono.events."), "mono.accounts.")
+}
 
 // fit truncates s to w cells (with an ellipsis) and pads it to exactly w.
 func fit(s string, w int) string {
