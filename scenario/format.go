@@ -1685,9 +1685,21 @@ func (p *fileParser) fields(n *node, allowed []string, what string) {
 	}
 	for _, k := range n.keys {
 		if !slices.Contains(allowed, k.value) {
-			p.ok(errAt(k.pos, "%s", unknown(what, k.value, allowed)))
+			msg := unknown(what, k.value, allowed)
+			if to, ok := apiNames[k.value]; ok && slices.Contains(allowed, to) {
+				msg = fmt.Sprintf("unknown %s %q: the API's %s is written %s: in a scenario (%s)", what, k.value, k.value, to, apiNameWhy[to])
+			}
+			p.ok(errAt(k.pos, "%s", msg))
 		}
 	}
+}
+
+// apiNames are the API's names of what a scenario file calls otherwise.
+var apiNames = map[string]string{"webhook_url": "webhooks", "data_sync_enabled": "data_sync"}
+
+var apiNameWhy = map[string]string{
+	"webhooks":  "an http(s) URL, capture for the built-in receiver, or none",
+	"data_sync": "enabled or disabled",
 }
 
 // misspelt says whether an unknown key of n was taken for key: refused as its
