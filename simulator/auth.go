@@ -161,7 +161,7 @@ func (b *Bank) Login(ctx context.Context, institution, username, password string
 		steps = append(steps, c.mfa)
 	}
 	if len(steps) == 0 {
-		return b.grant(c, in, key, now), nil
+		return b.grant(c, in, key, now)
 	}
 	return b.ask(c, in, key, steps, now), nil
 }
@@ -187,17 +187,23 @@ func (b *Bank) nextNonce(key string, now int64) uint64 {
 	return hash3(b.w.hseed^saltNonce, hashString(key)^b.nonces[key], uint64(now))
 }
 
-// grant opens a session and clears the login's failures.
-func (b *Bank) grant(c *customer, in engine.Institution, key string, now int64) engine.LoginResult {
+// grant opens a session and clears the login's failures. The first sign-in after
+// a password change (which asked for an OTP) is journaled: the next start would
+// otherwise replay the change and ask for the OTP again.
+func (b *Bank) grant(c *customer, in engine.Institution, key string, now int64) (engine.LoginResult, error) {
+	if c.forceOTP {
+		if err := b.record(record{Kind: recSignedIn, At: time.Unix(0, now).UTC(), Customer: c.id}); err != nil {
+			return engine.LoginResult{}, err
+		}
+	}
 	delete(b.fails, key)
-	c.forceOTP = false
 	h := b.nextNonce(key, now)
 	token := hexToken("sess_", h, hash2(h, 1))
 	s := &session{cust: c, inst: in, expires: now + int64(SessionTTL)}
 	b.sessionsCap = pruneExpired(b.sessions, b.sessionsCap, now, func(s *session) int64 { return s.expires })
 	b.sessions[token] = s
 	return engine.LoginResult{Session: &engine.BankSession{Token: engine.Secret(token), CustomerID: c.id,
-		ExpiresAt: time.Unix(0, s.expires).UTC()}}
+		ExpiresAt: time.Unix(0, s.expires).UTC()}}, nil
 }
 
 // ask issues the first of steps as a challenge.
@@ -278,7 +284,7 @@ func (b *Bank) Answer(ctx context.Context, challengeID, answer string) (engine.L
 	if len(ch.rest) > 0 {
 		return b.ask(ch.cust, ch.inst, ch.key, ch.rest, now), nil
 	}
-	return b.grant(ch.cust, ch.inst, ch.key, now), nil
+	return b.grant(ch.cust, ch.inst, ch.key, now)
 }
 
 // ExpectedAnswer is what a tester types for an open challenge, found where a tester

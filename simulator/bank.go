@@ -335,6 +335,12 @@ func (b *Bank) apply(idx int, rec record, replay bool) error {
 			return err
 		}
 		b.setMFA(c, rec.MFA, at)
+	case recSignedIn:
+		c, err := b.customer(rec.Customer)
+		if err != nil {
+			return err
+		}
+		c.forceOTP = false
 	case recOutage, recLatency:
 		if _, err := lookupInstitution(rec.Bank); err != nil {
 			return err

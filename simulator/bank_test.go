@@ -468,3 +468,54 @@ func TestPostingCategories(t *testing.T) {
 		}
 	}
 }
+
+// The sign-in that answered a password change's OTP is journaled: a restart
+// replays the change and, without it, asked for the OTP again (a new user's
+// trial: a fixed password change came back after restarting sandbank).
+func TestPasswordChangeSignInSurvivesRestart(t *testing.T) {
+	j := &MemJournal{}
+	clk := stoppedClock(t, DefaultStart)
+	b, err := Open(Config{Seed: 77, Customers: 8}, clk, j)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := t.Context()
+	c := b.Customers()[0] // MFA none
+	code := c.Accounts[0].Institution.Code
+	if err := b.ChangePassword(c.ID, "Fresh@2026"); err != nil {
+		t.Fatal(err)
+	}
+	reopened := func() Customer {
+		again, err := Open(Config{Seed: 77}, clk, j)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := again.Customer(c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	if !reopened().NextLoginOTP {
+		t.Fatal("after a restart, the changed password no longer asks for an OTP")
+	}
+	_ = clk.Advance(time.Minute)
+	res, err := b.Login(ctx, code, c.Username, "Fresh@2026")
+	if err != nil || res.Challenge == nil || res.Challenge.Kind != engine.MFAOTP {
+		t.Fatalf("login after the change: %+v, %v", res, err)
+	}
+	inbox, _ := b.Inbox(c.ID)
+	if res, err = b.Answer(ctx, res.Challenge.ID, inbox[0].Code); err != nil || res.Session == nil {
+		t.Fatalf("OTP answer: %+v, %v", res, err)
+	}
+	if reopened().NextLoginOTP {
+		t.Fatal("after a restart, the next sign-in asks for the OTP again, though one was answered")
+	}
+	n := len(j.records)
+	if res, err = b.Login(ctx, code, c.Username, "Fresh@2026"); err != nil || res.Session == nil {
+		t.Fatalf("second login: %+v, %v", res, err)
+	}
+	if len(j.records) != n {
+		t.Fatal("an ordinary sign-in was journaled: only the first after a change is")
+	}
+}

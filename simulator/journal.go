@@ -52,6 +52,9 @@ const (
 	recMFA      = "mfa"
 	recOutage   = "outage"
 	recLatency  = "latency"
+	// recSignedIn: the first sign-in after a password change, which asked for an
+	// OTP; the next sign-in asks only what the customer's MFA asks.
+	recSignedIn = "signed_in"
 )
 
 const journalVersion = 1
