@@ -562,7 +562,11 @@ func (p *bankPage) card(w int) []string {
 	} else if p.busy != "" {
 		out = append(out, "", st.Accent.Render(p.sh.spinner()+" "+p.busy+"…"))
 	}
-	out = append(out, "", st.Title.Render("📱 PHONE")+st.Faint.Render(" "+c.Phone+" · newest first"))
+	order := " · newest first"
+	if p.inboxFor == c.ID && len(p.inbox) > 0 && p.inbox[0].Kind == simulator.MessageToken {
+		order = " · token code, then newest first" // the code shows the minute it is valid from
+	}
+	out = append(out, "", st.Title.Render("📱 PHONE")+st.Faint.Render(" "+c.Phone+order))
 	switch {
 	case p.inboxErr != "":
 		out = append(out, st.Bad.Render(p.inboxErr))

@@ -161,12 +161,19 @@ func (m *Model) bar() string {
 		s := p.steps[p.next()]
 		what = st.Label.Render("next: step "+itoa(s.N)+"/"+itoa(len(p.steps))+" ") + st.Value.Render(s.Text)
 	}
-	k := m.sh.keys // the rest are in the steps panel and the help
+	k := m.sh.keys // all of them in the steps panel and the help; here what fits
 	keys := st.Key.Render(k.PlayNext.Help().Key) + st.Faint.Render(" next · ") + st.Key.Render(k.PlaySteps.Help().Key) + st.Faint.Render(" steps")
 	if p.done() && !p.running { // nothing next: ctrl+n did nothing
 		keys = st.Key.Render(k.PlaySteps.Help().Key) + st.Faint.Render(" steps · ") + st.Key.Render(k.Quit.Help().Key) + st.Faint.Render(" quit")
 	}
 	left := st.Brand.Render(" ▶ scenario ") + score + "  " + what
+	if !p.done() {
+		all := st.Key.Render(k.PlayNext.Help().Key) + st.Faint.Render(" next · ") + st.Key.Render(k.PlayPause.Help().Key) + st.Faint.Render(" to pause · ") +
+			st.Key.Render(k.PlayEnd.Help().Key) + st.Faint.Render(" to end · ") + st.Key.Render(k.PlaySteps.Help().Key) + st.Faint.Render(" steps")
+		if ansi.StringWidth(left)+ansi.StringWidth(all)+3 <= w {
+			keys = all
+		}
+	}
 	return spread(left, keys+" ", w)
 }
 
@@ -342,6 +349,6 @@ func (o *pauseCallout) View() string {
 		b = append(b, st.Title.Render(l))
 	}
 	b = append(b, "", st.Key.Render("enter")+st.Muted.Render(" close · ")+st.Key.Render(o.sh.keys.PlayNext.Help().Key)+
-		st.Muted.Render(" next step · ")+st.Key.Render(o.sh.keys.PlayEnd.Help().Key)+st.Muted.Render(" on to the end"))
+		st.Muted.Render(" next step · ")+st.Key.Render(o.sh.keys.PlayEnd.Help().Key)+st.Muted.Render(" on, to a pause or the end"))
 	return st.Modal.Render(strings.Join(b, "\n"))
 }

@@ -102,7 +102,7 @@ func TestPlayMode(t *testing.T) {
 func TestPlayKeysOverAPause(t *testing.T) {
 	h := playWorld(t, "testdata/play.yaml")
 	h.press("ctrl+n", "ctrl+g")
-	h.contains("enter close · ctrl+n next step · ctrl+r on to the end")
+	h.contains("enter close · ctrl+n next step · ctrl+r on, to a pause or the end")
 	h.press("ctrl+r")
 	h.contains("✗ step 6 (sync: adam)")
 	if strings.Contains(h.screen(), "enter close ·") {
