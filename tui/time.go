@@ -158,7 +158,14 @@ func (t *timePanel) View() string {
 	c := sh.clockState
 	state := "running at " + speedText(c.Speed)
 	if c.Paused {
-		state = "paused"
+		state = "paused; resumes at " + speedText(c.Speed) // + and - set that speed meanwhile
+	}
+	speedRow := func(b key.Binding, faster bool, word string) string {
+		next := nextSpeed(t.speed, faster)
+		if next == t.speed {
+			return "  " + st.Key.Render(fit(b.Help().Key, 4)) + " " + st.Faint.Render(word+" (at "+speedText(next)+" already)")
+		}
+		return "  " + st.Key.Render(fit(b.Help().Key, 4)) + " " + word + " (" + speedText(next) + ")"
 	}
 	row := func(b key.Binding, what string) string {
 		return "  " + st.Key.Render(fit(b.Help().Key, 4)) + " " + what
@@ -171,8 +178,8 @@ func (t *timePanel) View() string {
 		st.Faint.Render("and the bank's own activity all run on this clock."),
 		"",
 		row(k.Pause, "pause / resume"),
-		row(k.Faster, "faster ("+speedText(nextSpeed(t.speed, true))+")"),
-		row(k.Slower, "slower ("+speedText(nextSpeed(t.speed, false))+")"),
+		speedRow(k.Faster, true, "faster"),
+		speedRow(k.Slower, false, "slower"),
 		row(k.Adv2m, "advance 2 minutes (past a sync's rate limit)"),
 		row(k.Adv10m, "advance 10 minutes (past a reauth token's life)"),
 		row(k.Adv1h, "advance 1 hour"),
