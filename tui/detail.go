@@ -390,14 +390,15 @@ func (p *detailPage) banner() (string, string) {
 		default:
 			first = st.Bad.Render(" ✗" + text)
 			if o.res.Code == engine.CodeReauthRequired {
-				first = st.Bad.Render(" ✗ "+fmtStamp(p.outcomeAt, now)+" sync failed: reauthorisation required") + st.Muted.Render(" — press ") +
-					st.Key.Render("r") + st.Muted.Render(" · "+o.res.Message)
+				// The reason first: a line too long for the screen is cut at its end.
+				first = st.Bad.Render(" ✗ "+fmtStamp(p.outcomeAt, now)+" sync failed: "+reauthWhy(o.res.Message)) +
+					st.Muted.Render(" — ") + st.Key.Render("r") + st.Muted.Render(" re-authorises")
 			}
 		}
 	case !p.gate.loaded:
 		first = st.Accent.Render(" " + p.sh.spinner() + " loading…")
 	case a.ReauthRequired:
-		first = st.Bad.Render(" ⚠ Reauthorisation required: "+a.LastMessage) + st.Muted.Render(" — press ") + st.Key.Render("r")
+		first = st.Bad.Render(" ⚠ Reauthorisation required: "+reauthWhy(a.LastMessage)) + st.Muted.Render(" — ") + st.Key.Render("r") + st.Muted.Render(" re-authorises")
 	case !a.LastAttemptAt.IsZero():
 		first = st.Muted.Render(" Last sync " + ago(now, a.LastAttemptAt) + ": " + a.LastCode + " · " + a.LastMessage)
 	default:
@@ -550,6 +551,15 @@ func (p *detailPage) realtimeText(now time.Time) string {
 		out += st.Muted.Render(" · next in " + countdown(next.Sub(now)))
 	}
 	return out
+}
+
+// reauthWhy is a reauthorisation's reason without the closing words that say one
+// is needed: the line around it says so, and the key that does it.
+func reauthWhy(message string) string {
+	for _, tail := range []string{"; the user must re-authorise", ": the user must re-authorise"} {
+		message = strings.TrimSuffix(message, tail)
+	}
+	return message
 }
 
 // failWords is why a sync failed, in the few words the sync history has room for.

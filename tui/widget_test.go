@@ -104,7 +104,7 @@ func TestWidgetReauthOTP(t *testing.T) {
 	}
 	h := newHarness(t, w, harnessOpts{})
 	h.press("down", "enter", "s")
-	h.contains("sync failed: reauthorisation required")
+	h.contains("sync failed: the bank asks for a one-time password")
 	h.press("r")
 	h.contains("connect.reauthorise(token)", "expires in 10:00", "GTBank asks for a one-time password")
 	h.press("ctrl+p")
