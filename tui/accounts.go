@@ -375,7 +375,7 @@ func statusText(a accountRow) string {
 // accountColumns: BALANCE is the snapshot (what the API answers), LIVE the bank's
 // balance now, DRIFT what a sync would bring.
 var accountColumns = []column{
-	{title: "HOLDER", flex: true, min: 12},
+	{title: "HOLDER", flex: true, min: 11},
 	{title: "BANK", width: 9, drop: 1},
 	{title: "ACCOUNT", width: 8},
 	{title: "BALANCE", width: 8, right: true},
@@ -383,8 +383,8 @@ var accountColumns = []column{
 	{title: "DRIFT", width: 9, right: true},
 	{title: "STATUS", width: 10},
 	{title: "SYNCED", width: 11}, // ago's longest: "16h 42m ago"
-	{title: "MFA", width: 8, drop: 3},
-	{title: "HOOKS", width: 5, drop: 2},
+	{title: "MFA", width: 8, drop: 2},
+	{title: "HOOKS", width: 5, drop: 3}, // R4's story: kept at 80 columns
 }
 
 func (p *accountsPage) View() string {
