@@ -126,7 +126,9 @@ func countdown(d time.Duration) string {
 // naira is an exact amount: "NGN 1,234.56".
 func naira(kobo int64) string { return "NGN " + engine.Naira(kobo) }
 
-// compactNaira is an amount for a narrow cell: "950.00", "813.9k", "129.7m".
+// compactNaira is an amount for a narrow cell: "950.00", "5.0k", "813.9k",
+// "129.7m". From a thousand up it is always in k: "5,000.00" beside "10.0k" read
+// as the larger of the two.
 func compactNaira(kobo int64) string {
 	neg := kobo < 0
 	if neg {
@@ -135,7 +137,7 @@ func compactNaira(kobo int64) string {
 	n := float64(kobo) / 100
 	var s string
 	switch {
-	case n < 10_000:
+	case n < 1_000:
 		s = engine.Naira(kobo)
 	case n < 1_000_000:
 		s = fmt.Sprintf("%.1fk", n/1e3)

@@ -36,7 +36,7 @@ func TestAccountsPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.send(reloadMsg{what: reloadBank})
-	h.contains("-5,000.00", "the bank shows")
+	h.contains("-5.0k", "the bank shows")
 
 	h.press("o", "o", "o") // sort by balance
 	h.press("O")           // largest first
