@@ -132,7 +132,7 @@ func (w *welcome) View() string {
 	b = append(b, st.Title.Render("Welcome to sandbank"))
 	add(st.Muted.Render, "A simulated Nigerian bank, Mono's Data Sync rules, the API on http://"+
 		w.sh.addr+" and this console, on a virtual clock you control.", "")
-	b = append(b, "", st.Bold.Render("Three connected accounts:"))
+	b = append(b, "", st.Bold.Render("The demo's three accounts:"))
 	add(plain, before+": connected before Data Sync was enabled, so its syncs send no webhooks (R4).", "  • ")
 	add(plain, mfa+": signs in with "+asks+"; once the bank session ends, a sync needs the user to re-authorise (R5).", "  • ")
 	add(plain, business+": a business account, with webhooks.", "  • ")
