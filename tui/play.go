@@ -96,10 +96,13 @@ func (m *Model) stepDone(msg stepDoneMsg) tea.Cmd {
 		p.until = ""
 		cmds = append(cmds, toast(toastOK, "» step "+itoa(st.N)+": pause"), m.push(newPauseCallout(m.sh, st), nil))
 	default:
-		cmds = append(cmds, toast(toastOK, "✓ step "+itoa(st.N)+" "+st.Text))
+		done := toast(toastOK, "✓ step "+itoa(st.N)+" "+st.Text)
 		if p.until != "" && !p.done() {
-			cmds = append(cmds, m.runStep(p.until))
+			// In order: run at once, the next step's toast overtook this one's, and the
+			// last step of a run to the end showed as the one before it.
+			done = tea.Sequence(done, m.runStep(p.until))
 		}
+		cmds = append(cmds, done)
 	}
 	return tea.Batch(cmds...)
 }
