@@ -209,7 +209,7 @@ func (sv *Serving) Start(ctx context.Context) {
 				if err != nil {
 					// Not the app's doing, and nothing was checked: not run, as the
 					// steps after it.
-					sv.set(i, StatePending, "not run: sandbank stopped before the virtual clock reached "+st.At.UTC().Format(time.RFC3339))
+					sv.set(i, StatePending, notReached+st.At.UTC().Format(time.RFC3339))
 					continue
 				}
 				held = h
@@ -616,6 +616,17 @@ func (sv *Serving) failedAny() bool {
 	return false
 }
 
+// notReached starts the message of an at: step the clock had not reached when
+// sandbank stopped: not run, not failed.
+const notReached = "not run: sandbank stopped before the virtual clock reached "
+
+// failure is step i's failure message without the step's own file:line:col, which
+// the verdict line already says; under mu.
+func (sv *Serving) failure(i int) string {
+	s := sv.run.S.Steps[i]
+	return strings.TrimPrefix(sv.states[i].Message, fmt.Sprintf("%s:%d:%d: ", sv.run.S.Path, s.pos.line, s.pos.col))
+}
+
 // Done is closed once every step has run (or the serving stopped).
 func (sv *Serving) Done() <-chan struct{} { return sv.done }
 
@@ -640,7 +651,7 @@ func (sv *Serving) WriteJUnit(w io.Writer) error {
 		switch st.State {
 		case StatePassed:
 		case StateFailed:
-			msg := strings.TrimPrefix(st.Message, fmt.Sprintf("%s:%d:%d: ", sv.run.S.Path, s.pos.line, s.pos.col))
+			msg := sv.failure(i)
 			c.Failure = &junitFailure{Message: msg, Type: "failed", Text: fmt.Sprintf("%s:%d: step %d (%s): %s", sv.run.S.Path, s.pos.line, s.N, s.Text, msg)}
 			suite.Failures++
 		default:
@@ -664,11 +675,11 @@ func (sv *Serving) Verdicts(w io.Writer) {
 		switch st.State {
 		case StateFailed:
 			failed++
-			line += ": " + strings.TrimPrefix(st.Message, fmt.Sprintf("%s:%d:%d: ", sv.run.S.Path, s.pos.line, s.pos.col))
+			line += ": " + sv.failure(i)
 		case StatePassed:
 			passed++
 		case StatePending:
-			if strings.HasPrefix(st.Message, "not run: sandbank stopped before") {
+			if strings.HasPrefix(st.Message, notReached) {
 				line += ": " + st.Message
 			}
 		}
