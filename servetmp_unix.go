@@ -13,7 +13,8 @@ import (
 // serve, play and run.
 var throwAwayDirs = []string{"sandbank-serve-*", "sandbank-play-*", "sandbank-scenario-*"}
 
-// sweepThrowAwayDirs removes the throw-away worlds' folders whose sandbank is gone — killed (SIGKILL, a crash) before it could remove its own.
+// sweepThrowAwayDirs removes the throw-away worlds' folders whose sandbank is
+// gone — killed (SIGKILL, a crash) before it could remove its own.
 // A folder is left if its database is locked (bbolt holds an flock while open: a
 // sandbank still serves it) or if it is under a minute old (one starting now may
 // not have opened its database yet).
@@ -28,14 +29,16 @@ func sweepThrowAwayDirs(tmp string) {
 		if err != nil || !fi.IsDir() || time.Since(fi.ModTime()) < time.Minute {
 			continue
 		}
-		if serveDirInUse(filepath.Join(dir, "world.db")) {
+		if dbInUse(filepath.Join(dir, "world.db")) {
 			continue
 		}
 		_ = os.RemoveAll(dir)
 	}
 }
 
-func serveDirInUse(db string) bool {
+// dbInUse reports whether a sandbank has the database open: bbolt holds an flock
+// on it as long as it does.
+func dbInUse(db string) bool {
 	f, err := os.Open(db)
 	if os.IsNotExist(err) {
 		return false
