@@ -21,13 +21,21 @@ func (s Secret) Reveal() string       { return string(s) }
 // Format makes every verb (%v, %s, %q, %+v) print the mask.
 func (s Secret) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(mask(string(s)))) }
 
-// mask keeps a recognisable prefix (such as "test_sk_") and hides the rest.
+// mask keeps a recognisable prefix — up to the second underscore ("test_sk_") or
+// the first ("whsec_"), within 12 bytes — and hides the rest.
 func mask(s string) string {
 	if s == "" {
 		return ""
 	}
-	if i := strings.LastIndexByte(s, '_'); i >= 0 && i < len(s)-1 && i < 12 {
-		return s[:i+1] + "••••"
+	end := -1
+	if i := strings.IndexByte(s, '_'); i >= 0 && i < 12 {
+		end = i
+		if j := strings.IndexByte(s[i+1:], '_'); j >= 0 && i+1+j < 12 {
+			end = i + 1 + j
+		}
+	}
+	if end >= 0 && end < len(s)-1 {
+		return s[:end+1] + "••••"
 	}
 	return "••••"
 }

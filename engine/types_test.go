@@ -20,3 +20,21 @@ func TestMFAKindWords(t *testing.T) {
 		t.Errorf("an unknown kind's Next = %q, want none", got)
 	}
 }
+
+// A secret shows its kind, never more: the scenario's key "test_sk_sandbank_scenario"
+// showed as a bare •••• (its last underscore was too far in).
+func TestSecretShowsOnlyItsPrefix(t *testing.T) {
+	for in, want := range map[string]string{
+		"test_sk_0123456789abcdef":  "test_sk_••••",
+		"test_sk_sandbank_scenario": "test_sk_••••",
+		"whsec_abc":                 "whsec_••••",
+		"test_sk_":                  "••••",
+		"nounderscores":             "••••",
+		"averyverylongprefix_x":     "••••",
+		"":                          "",
+	} {
+		if got := Secret(in).String(); got != want {
+			t.Errorf("Secret(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
