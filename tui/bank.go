@@ -44,6 +44,7 @@ const (
 	formReceive
 	formPassword
 	formOutage
+	formMFA
 )
 
 type bankForm struct {
@@ -265,7 +266,7 @@ func (p *bankPage) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Outage):
 		return p.openForm(formOutage, c)
 	case key.Matches(msg, k.MFA):
-		return p.cycleMFA(c)
+		return p.openForm(formMFA, c)
 	case key.Matches(msg, k.EndOutage):
 		code := c.Accounts[0].Institution.Code
 		name := c.Accounts[0].Institution.Name
@@ -278,19 +279,16 @@ func (p *bankPage) key(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
-// cycleMFA moves the customer's MFA to the next kind: none → otp → question →
-// token → captcha → none.
-func (p *bankPage) cycleMFA(c simulator.Customer) tea.Cmd {
-	next := c.MFA.Next()
-	bank, id, name := p.sh.bank, c.ID, c.Name
-	p.busy = "changing MFA"
-	return func() tea.Msg {
-		what := name + "'s bank now asks for " + next.Words() + " at sign-in (m again for the next kind)"
-		if next == engine.MFANone {
-			what = name + "'s bank turned MFA off (m again turns it on)"
+// mfaKindNamed reads a kind as typed in the MFA form: its name or its badge
+// ("question" for security_question).
+func mfaKindNamed(v string) (engine.MFAKind, bool) {
+	v = strings.ToLower(strings.TrimSpace(v))
+	for _, k := range engine.MFAKinds {
+		if v == string(k) || v == strings.ToLower(k.Badge()) {
+			return k, true
 		}
-		return bankDoneMsg{what: what, err: bank.SetMFA(id, next)}
 	}
+	return "", false
 }
 
 // account picks the account a posting goes to: the customer's first (the demo's
@@ -318,6 +316,11 @@ func (p *bankPage) openForm(kind int, c simulator.Customer) tea.Cmd {
 		f.inputs, f.offered = []textinput.Model{in("new password ", pw, 24)}, []string{pw}
 	case formOutage:
 		f.inputs, f.offered = []textinput.Model{in("for ", "15m", 20)}, []string{"15m"}
+	case formMFA:
+		// The next kind is offered: m then enter steps through them, and a key
+		// pressed by mistake changes nothing (esc).
+		next := strings.ToLower(c.MFA.Next().Badge())
+		f.inputs, f.offered = []textinput.Model{in("asks for ", next, 20)}, []string{next}
 	}
 	p.form = f
 	return f.inputs[0].Focus()
@@ -388,6 +391,20 @@ func (p *bankPage) submit() tea.Cmd {
 		p.busy = "changing the password"
 		return func() tea.Msg {
 			return bankDoneMsg{what: c.Name + "'s password is now " + pw + ": the next sync fails until the user re-authorises (R6)", err: bank.ChangePassword(id, pw)}
+		}
+	case formMFA:
+		kind, ok := mfaKindNamed(f.value(0))
+		if !ok {
+			f.err = "type none, otp, question, token or captcha"
+			return nil
+		}
+		p.busy = "changing MFA"
+		return func() tea.Msg {
+			what := c.Name + "'s bank now asks for " + kind.Words() + " at sign-in: a sync needs the user to re-authorise once the bank session ends (R5)"
+			if kind == engine.MFANone {
+				what = c.Name + "'s bank turned MFA off: the saved password alone signs in"
+			}
+			return bankDoneMsg{what: what, err: bank.SetMFA(id, kind)}
 		}
 	case formOutage:
 		d, err := simulator.ParseDuration(f.value(0))
@@ -607,6 +624,9 @@ func (p *bankPage) formView(f *bankForm, c simulator.Customer, w int) []string {
 		title, note = "Receive money into "+f.account, "A credit at the bank now; the API shows it after the next sync (R1)."
 	case formPassword:
 		title, note = "Change "+c.Name+"'s password", "The saved password stops working: the next sync fails with reauthorisation required (R6). 6+ characters, no spaces; enter takes the one shown."
+	case formMFA:
+		title, note = "What "+c.Name+"'s bank asks after the password", "Now: "+strings.ToLower(c.MFA.Badge())+
+			". none, otp, question, token or captcha; enter takes the one shown (m, enter steps through them). Open sessions end."
 	case formOutage:
 		title, note = c.Accounts[0].Institution.Name+" outage", "Sign-ins and syncs fail with the bank unavailable, for up to 30d (e.g. 2h, 1d; enter takes 15m)."
 	}
