@@ -135,6 +135,14 @@ func TestDetailStatementAndPDF(t *testing.T) {
 	if err != nil || !strings.HasPrefix(string(b), "%PDF-") {
 		t.Fatalf("not a PDF: %.20q (%v)", b, err)
 	}
+
+	// At 80 columns the period picker leads its line and the totals take a second
+	// line rather than being cut (a trial saw "1m  3…" and "out -1…").
+	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	h.contains(" STATEMENT  1m  3m  6m  12m  m", " opening NGN ", "\n in +")
+	if !regexp.MustCompile(` out -[0-9,]+\.[0-9]{2} \([0-9,]+\)`).MatchString(h.screen()) {
+		t.Fatalf("the totals' out is cut at 80 columns:\n%s", h.screen())
+	}
 }
 
 func TestWebhooksPage(t *testing.T) {

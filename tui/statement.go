@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"github.com/charmbracelet/x/ansi"
 	"os"
 	"path/filepath"
 	"strings"
@@ -61,7 +62,35 @@ func newStatementView(sh *shared, id string) statementView {
 
 func (s *statementView) SetSize(w, h int) {
 	s.w, s.h = w, h
-	s.list.SetSize(w, h-3)
+	s.list.SetSize(w, h-2-len(s.summaryLines()))
+}
+
+// resize fits the list under the lines above it, once the view has a size.
+func (s *statementView) resize() {
+	if s.w > 0 && s.h > 0 {
+		s.SetSize(s.w, s.h)
+	}
+}
+
+// summaryLines are the period's balances and totals: one line, or two when the
+// screen is too narrow for one (rather than the totals cut off); one blank line
+// until they are known.
+func (s *statementView) summaryLines() []string {
+	sm := s.sum
+	if sm == nil {
+		return []string{""}
+	}
+	st := s.sh.styles
+	balances := st.Label.Render(" opening ") + st.Value.Render(naira(sm.opening)) + st.Label.Render(" · closing ") + st.Bold.Render(naira(sm.closing))
+	flows := st.Label.Render(" in ") + st.Credit.Render("+"+engine.Naira(sm.in)) + st.Faint.Render(" ("+commas(sm.nIn)+")") +
+		st.Label.Render(" · out ") + st.Debit.Render("-"+engine.Naira(sm.out)) + st.Faint.Render(" ("+commas(sm.nOut)+")")
+	if sm.capped {
+		flows += st.Faint.Render(" · totals of the latest " + commas(maxFlowRows) + " of each type")
+	}
+	if one := balances + st.Label.Render(" ·") + flows; ansi.StringWidth(one) <= s.w {
+		return []string{one}
+	}
+	return []string{balances, flows}
 }
 
 func (s *statementView) months() int { return statementMonths[s.mi] }
@@ -87,6 +116,7 @@ func (s *statementView) show(a engine.Account) tea.Cmd {
 	from, to := s.period()
 	s.list.q.From, s.list.q.To = from, to
 	s.sum = nil
+	s.resize()
 	id, eng, ctx, balance := s.id, s.sh.eng, s.sh.ctx, a.Balance
 	return tea.Batch(s.list.reset(), loadLatest(&s.gate, func() (stmtSummary, error) {
 		return loadStatement(ctx, eng, id, from, to, balance)
@@ -176,6 +206,7 @@ func (s *statementView) Update(msg tea.Msg) tea.Cmd {
 	case loaded[stmtSummary]:
 		if msg.of(&s.gate) && msg.err == nil {
 			s.sum = &msg.val
+			s.resize() // the totals may take two lines
 		}
 		return nil
 	case loaded[exported]:
@@ -219,20 +250,12 @@ func (s *statementView) View() string {
 		}
 		months = append(months, t)
 	}
-	line1 := st.Title.Render(" STATEMENT") + st.Muted.Render(" last "+itoa(s.months())+" month"+plural(s.months())+" · "+fmtDate(from)+" – "+fmtDate(to)+" (as of the last sync) ") +
-		strings.Join(months, "") + st.Faint.Render(" m")
-	var line2 string
-	switch {
-	case s.sum != nil:
-		sm := s.sum
-		line2 = st.Label.Render(" opening ") + st.Value.Render(naira(sm.opening)) + st.Label.Render(" · closing ") + st.Bold.Render(naira(sm.closing)) +
-			st.Label.Render(" · in ") + st.Credit.Render("+"+engine.Naira(sm.in)) + st.Faint.Render(" ("+commas(sm.nIn)+")") +
-			st.Label.Render(" · out ") + st.Debit.Render("-"+engine.Naira(sm.out)) + st.Faint.Render(" ("+commas(sm.nOut)+")")
-		if sm.capped {
-			line2 += st.Faint.Render(" · totals of the latest " + commas(maxFlowRows) + " of each type")
-		}
-	case s.gate.loading:
-		line2 = st.Accent.Render(" " + s.sh.spinner() + " adding up the period…")
+	// The picker before the dates: on a narrow screen the line is cut at its end.
+	line1 := st.Title.Render(" STATEMENT ") + strings.Join(months, "") + st.Faint.Render(" m") +
+		st.Muted.Render(" · last "+itoa(s.months())+" month"+plural(s.months())+" · "+fmtDate(from)+" – "+fmtDate(to)+" (as of the last sync)")
+	summary := s.summaryLines()
+	if s.sum == nil && s.gate.loading {
+		summary = []string{st.Accent.Render(" " + s.sh.spinner() + " adding up the period…")}
 	}
 	var line3 string
 	switch {
@@ -245,7 +268,11 @@ func (s *statementView) View() string {
 	default:
 		line3 = st.Key.Render(" e") + st.Muted.Render(" exports this statement as a PDF into "+s.sh.exportDir)
 	}
-	lines := []string{fit(line1, s.w), fit(line2, s.w), fit(line3, s.w)}
+	lines := []string{fit(line1, s.w)}
+	for _, l := range summary {
+		lines = append(lines, fit(l, s.w))
+	}
+	lines = append(lines, fit(line3, s.w))
 	s.listTop = len(lines)
 	return strings.Join(lines, "\n") + "\n" + s.list.View()
 }
