@@ -119,6 +119,9 @@ func (m *Model) playKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 			pc.closed = true
 			m.prune()
 		}
+		if sp, ok := m.top().(*stepsPanel); ok {
+			sp.focus = -1 // follow the steps as they run
+		}
 	}
 	switch {
 	case key.Matches(msg, k.PlayNext):
@@ -186,9 +189,12 @@ type stepsPanel struct {
 	p      *play
 	w, h   int
 	closed bool
+	// focus is the step the list is centred on when moved with the arrows and
+	// page keys; -1 follows the next step to run.
+	focus int
 }
 
-func newStepsPanel(sh *shared, p *play) *stepsPanel { return &stepsPanel{sh: sh, p: p} }
+func newStepsPanel(sh *shared, p *play) *stepsPanel { return &stepsPanel{sh: sh, p: p, focus: -1} }
 
 func (o *stepsPanel) SetSize(w, h int) { o.w, o.h = w, h }
 func (o *stepsPanel) Closed() bool     { return o.closed }
@@ -201,8 +207,27 @@ func (o *stepsPanel) ShortHelp() []key.Binding {
 func (o *stepsPanel) FullHelp() [][]key.Binding { return [][]key.Binding{o.ShortHelp()} }
 
 func (o *stepsPanel) Update(msg tea.Msg) tea.Cmd {
-	if msg, ok := msg.(tea.KeyPressMsg); ok && (key.Matches(msg, o.sh.keys.Cancel) || key.Matches(msg, o.sh.keys.Quit)) {
+	km, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return nil
+	}
+	k, n := o.sh.keys, len(o.p.steps)
+	cur := o.focus
+	if cur < 0 {
+		cur = min(o.p.next(), n-1)
+	}
+	page := max(o.h/3, 1)
+	switch {
+	case key.Matches(km, k.Cancel), key.Matches(km, k.Quit):
 		o.closed = true
+	case key.Matches(km, k.Up):
+		o.focus = max(cur-1, 0)
+	case key.Matches(km, k.Down):
+		o.focus = min(cur+1, n-1)
+	case key.Matches(km, k.PageUp):
+		o.focus = max(cur-page, 0)
+	case key.Matches(km, k.PageDown):
+		o.focus = min(cur+page, n-1)
 	}
 	return nil
 }
@@ -215,8 +240,9 @@ func (o *stepsPanel) View() string {
 	k := o.sh.keys
 	keys := wrapItems([]string{
 		st.Key.Render(k.PlayNext.Help().Key) + st.Muted.Render(" next step"),
-		st.Key.Render(k.PlayPause.Help().Key) + st.Muted.Render(" to the next pause"),
+		st.Key.Render(k.PlayPause.Help().Key) + st.Muted.Render(" to a pause"),
 		st.Key.Render(k.PlayEnd.Help().Key) + st.Muted.Render(" to the end"),
+		st.Key.Render("↑/↓") + st.Muted.Render(" scroll"),
 		st.Key.Render("esc") + st.Muted.Render(" close"),
 	}, st.Muted.Render(" · "), inner)
 
@@ -245,7 +271,11 @@ func (o *stepsPanel) View() string {
 	// The steps around the next one that fit the screen beside the frame (2 lines),
 	// the title, the blank line, the keys and a margin for the header (4 lines); a
 	// marker says how many are left out above and below, as the other lists do.
-	from, to := stepWindow(blocks, min(p.next(), len(p.steps)-1), max(o.h-8-len(keys), 3))
+	focus := min(p.next(), len(p.steps)-1)
+	if o.focus >= 0 {
+		focus = min(o.focus, len(p.steps)-1)
+	}
+	from, to := stepWindow(blocks, focus, max(o.h-8-len(keys), 3))
 
 	b := []string{st.Title.Render("Scenario") + " " + st.Value.Render(clip(p.script.Title(), inner-9))}
 	if from > 0 {

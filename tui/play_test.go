@@ -165,6 +165,28 @@ func TestPlayStepsPanelAt80x24(t *testing.T) {
 	}
 }
 
+// The steps panel scrolls: at 80×24 a long scenario's last steps were out of reach
+// (↓ and pgdn did nothing; the list only followed the next step).
+func TestPlayStepsPanelScrolls(t *testing.T) {
+	h := playWorld(t, "testdata/play-long.yaml")
+	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	h.press("ctrl+o")
+	if s := h.screen(); strings.Contains(s, " earlier") || !strings.Contains(s, " more") {
+		t.Fatalf("at the start: want steps below, none above:\n%s", s)
+	}
+	h.press("pgdown", "pgdown", "pgdown", "pgdown", "pgdown", "down", "down", "down")
+	if s := h.screen(); !strings.Contains(s, " earlier") || strings.Contains(s, " more") {
+		t.Fatalf("paged to the end: want steps above, none below:\n%s", s)
+	}
+	h.contains(" 30 ") // the last step's number
+	h.press("up", "pgup", "pgup", "pgup", "pgup", "pgup")
+	if s := h.screen(); strings.Contains(s, " earlier") {
+		t.Fatalf("paged back to the top: steps above still:\n%s", s)
+	}
+	h.press("ctrl+n") // playing a step follows the next step again
+	h.contains("▸")
+}
+
 // At 80 columns a long step gives way to the bar's keys: "reauthorise: tola" ran
 // into "ctrl+n next".
 func TestPlayBarKeepsItsKeysAt80(t *testing.T) {
