@@ -595,3 +595,31 @@ func TestWebhookLogSaysWhatAnEventWaitsFor(t *testing.T) {
 		t.Errorf("a replayed event behind another: waiting_for %q; want %s", replayed.WaitingFor, head.ID)
 	}
 }
+
+// Amounts may be written in naira, as scenario files and the TUI write them: a
+// new user's "NGN 5,000" was refused, and a string of digits is kobo as before.
+func TestAmountsInNaira(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	c := w.addCustomer(map[string]any{"institution": "044", "balance": "NGN 5,000"})
+	if got := c.Accounts[0].Balance; got != 500_000 {
+		t.Fatalf("balance \"NGN 5,000\" opened with %d kobo, want 500000", got)
+	}
+	var tx struct{ Transaction struct{ Amount int64 } }
+	w.must(http.StatusCreated, "POST", "/sandbox/customers/"+c.ID+"/transactions",
+		req{body: map[string]any{"type": "credit", "amount": "₦1,000.50"}}).decode(t, &tx)
+	if tx.Transaction.Amount != 100_050 {
+		t.Fatalf("amount \"₦1,000.50\" posted %d kobo, want 100050", tx.Transaction.Amount)
+	}
+	w.must(http.StatusCreated, "POST", "/sandbox/customers/"+c.ID+"/transactions",
+		req{body: map[string]any{"type": "debit", "amount": "250"}}).decode(t, &tx)
+	if tx.Transaction.Amount != 250 {
+		t.Fatalf("amount \"250\" posted %d kobo, want 250 (kobo, as a number is)", tx.Transaction.Amount)
+	}
+	for _, bad := range []string{"NGN five", "NGN 0", "5,000"} {
+		v := failed(t, w.do("POST", "/sandbox/customers/"+c.ID+"/transactions",
+			req{body: map[string]any{"type": "credit", "amount": bad}}), http.StatusBadRequest, "")
+		if msg, _ := v["message"].(string); !strings.Contains(msg, `or naira written \"NGN 5,000\"`) && !strings.Contains(msg, `or naira written "NGN 5,000"`) {
+			t.Errorf("amount %q: %q does not say both forms", bad, msg)
+		}
+	}
+}

@@ -267,6 +267,22 @@ func (p params) int(name string, def int64, min, max int64) (int64, error) {
 	return n, nil
 }
 
+// kobo returns an amount field: a whole number of kobo, or naira marked as such
+// ("NGN 5,000", "₦5,000.50"), as scenario files and the TUI write them; def when
+// absent. ok is false when it is neither, or out of [min, max].
+func (p params) kobo(name string, def, min, max int64) (n int64, ok bool) {
+	v := strings.TrimSpace(p.str(name))
+	if v == "" {
+		return def, true
+	}
+	if up := strings.ToUpper(v); strings.HasPrefix(up, "NGN") || strings.HasPrefix(v, "₦") {
+		k, err := engine.ParseNaira(v)
+		return k, err == nil && k >= min && k <= max
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	return n, err == nil && n >= min && n <= max
+}
+
 // bool returns a boolean field; nil when absent.
 func (p params) bool(name string) (*bool, error) {
 	v := strings.ToLower(p.str(name))

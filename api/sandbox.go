@@ -284,9 +284,9 @@ func (s *Server) writeCustomer(w http.ResponseWriter, status int, id string) err
 
 // parseNewCustomer reads POST /sandbox/customers.
 func parseNewCustomer(p params) (simulator.NewCustomer, error) {
-	balance, err := p.int("balance", 0, 0, simulator.MaxAmount)
-	if err != nil {
-		return simulator.NewCustomer{}, engine.Invalid("balance", "balance is the opening balance in kobo, a whole number from 0 to %d (NGN 10 trillion; NGN 10,000 is 1000000), not %q", simulator.MaxAmount, p.str("balance"))
+	balance, ok := p.kobo("balance", 0, 0, simulator.MaxAmount)
+	if !ok {
+		return simulator.NewCustomer{}, engine.Invalid("balance", "balance is the opening balance: a whole number of kobo from 0 to %d (NGN 10 trillion; NGN 10,000 is 1000000), or naira written \"NGN 10,000\"; not %q", simulator.MaxAmount, p.str("balance"))
 	}
 	nc := simulator.NewCustomer{Name: p.str("name"), Institution: institutionCode(p.str("institution"), simulator.Institutions()), AccountType: accountType(p.str("account_type")),
 		Balance: balance, Profile: p.str("profile"), MFA: engine.MFAKind(strings.ToLower(p.str("mfa"))),
@@ -337,9 +337,9 @@ func parseNewAccount(p params) (simulator.NewAccount, error) {
 		return simulator.NewAccount{}, err
 	}
 	inst = institutionCode(inst, simulator.Institutions())
-	balance, err := p.int("balance", 0, 0, simulator.MaxAmount)
-	if err != nil {
-		return simulator.NewAccount{}, engine.Invalid("balance", "balance is the opening balance in kobo, a whole number from 0 to %d (NGN 10 trillion; NGN 10,000 is 1000000), not %q", simulator.MaxAmount, p.str("balance"))
+	balance, ok := p.kobo("balance", 0, 0, simulator.MaxAmount)
+	if !ok {
+		return simulator.NewAccount{}, engine.Invalid("balance", "balance is the opening balance: a whole number of kobo from 0 to %d (NGN 10 trillion; NGN 10,000 is 1000000), or naira written \"NGN 10,000\"; not %q", simulator.MaxAmount, p.str("balance"))
 	}
 	return simulator.NewAccount{Institution: inst, AccountType: accountType(p.str("account_type")), Balance: balance}, nil
 }
@@ -376,8 +376,9 @@ func parsePosting(p params) (simulator.Posting, error) {
 	if _, err := p.required("amount", " (in kobo: NGN 5,000 is 500000)"); err != nil {
 		return post, err
 	}
-	if post.Amount, err = p.int("amount", 0, 1, simulator.MaxAmount); err != nil {
-		return post, engine.Invalid("amount", "amount must be a whole number of kobo from 1 to %d (NGN 10 trillion; NGN 5,000 is 500000), not %q", simulator.MaxAmount, p.str("amount"))
+	var ok bool
+	if post.Amount, ok = p.kobo("amount", 0, 1, simulator.MaxAmount); !ok {
+		return post, engine.Invalid("amount", "amount is a whole number of kobo from 1 to %d (NGN 10 trillion; NGN 5,000 is 500000), or naira written \"NGN 5,000\"; not %q", simulator.MaxAmount, p.str("amount"))
 	}
 	post.Account, post.Narration = p.str("account"), p.str("narration")
 	return post, nil
