@@ -29,6 +29,9 @@ type Model struct {
 	tabX           [pageCount][2]int
 
 	play *play // a scenario played on stage, or nil
+	// quitArmed: in a scenario played on stage, q was pressed once; q again quits
+	// (its throw-away world goes with it), any other key disarms it.
+	quitArmed bool
 
 	notices   <-chan engine.Notice
 	cancel    func()
@@ -267,6 +270,8 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return nil
 	}
+	armed := m.quitArmed
+	m.quitArmed = false
 	if key.Matches(msg, k.TimeAnywhere) {
 		return m.toggleTime()
 	}
@@ -287,6 +292,11 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	if !capturing(f) {
 		switch {
 		case key.Matches(msg, k.Quit):
+			if p := m.play; p != nil && !p.done() && !armed {
+				m.quitArmed = true
+				left := len(p.steps) - len(p.results)
+				return toast(toastWarn, "q again quits, and the scenario's world goes with it ("+itoa(left)+" step"+plural(left)+" not run yet); any other key stays")
+			}
 			return tea.Quit
 		case key.Matches(msg, k.Time):
 			return m.push(newTimePanel(sh), nil)

@@ -210,3 +210,26 @@ func TestPlayBarKeepsItsKeysAt80(t *testing.T) {
 		h.press("ctrl+n")
 	}
 }
+
+// On stage q asks again before it quits a scenario with steps still to run: its
+// world is thrown away with it. Any other key in between stays.
+func TestPlayQuitAsksAgain(t *testing.T) {
+	h := playWorld(t, "testdata/play.yaml")
+	quits := func() bool {
+		_, cmd := h.m.Update(keyPress("q"))
+		if cmd == nil {
+			return false
+		}
+		_, ok := cmd().(tea.QuitMsg)
+		return ok
+	}
+	h.press("q")
+	h.contains("q again quits", "7 steps not run yet")
+	h.press("down") // stays
+	if quits() {
+		t.Fatal("q after another key quit at once")
+	}
+	if !quits() {
+		t.Fatal("q twice did not quit")
+	}
+}
