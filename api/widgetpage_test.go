@@ -492,3 +492,17 @@ func TestBrowserKeyboardOnly(t *testing.T) {
 	b.wantHeading("Account linked")
 	b.pageIsSelfContained()
 }
+
+// A reloaded widget page runs its script: without ?after= it carried
+// data-events="null", on which the script stopped at once — the bank search no
+// longer filtered, and the demo's close button stayed hidden (a new user's trial).
+func TestBrowserWidgetPageReloaded(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	b := w.newTab(t, 1280)
+	b.open(w.connectURL(nil))
+	b.navigating(chromedp.Reload())
+	if ev := js[string](b, `document.body.getAttribute("data-events")`); ev == "null" {
+		t.Errorf("the reloaded page's data-events is %q; want a list", ev)
+	}
+	b.chooseBank("Zenith")
+}

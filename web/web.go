@@ -15,6 +15,7 @@ import (
 	"html/template"
 	"io"
 	"io/fs"
+	"reflect"
 	"strings"
 	"time"
 
@@ -55,6 +56,15 @@ var funcs = template.FuncMap{
 	"day":         func(t time.Time) string { return t.In(engine.WAT).Format("2 Jan 2006") },
 	"stamp":       func(t time.Time) string { return t.In(engine.WAT).Format("2 Jan 15:04") },
 	"json": func(v any) (string, error) {
+		b, err := json.Marshal(v)
+		return string(b), err
+	},
+	// list is json for a list: none is [], not null (a page's data-events, which
+	// its script walks).
+	"list": func(v any) (string, error) {
+		if rv := reflect.ValueOf(v); !rv.IsValid() || (rv.Kind() == reflect.Slice && rv.IsNil()) {
+			return "[]", nil
+		}
 		b, err := json.Marshal(v)
 		return string(b), err
 	},

@@ -12,7 +12,10 @@
   if (framed) root.classList.add("framed");
 
   function parse(json, fallback) {
-    try { return json ? JSON.parse(json) : fallback; } catch (e) { return fallback; }
+    try {
+      var v = json ? JSON.parse(json) : null;
+      return v == null ? fallback : v; // "null" too: a page with no events once said so
+    } catch (e) { return fallback; }
   }
 
   // The opener's origin, from the SDK's referrer; "*" when it is not known.
