@@ -611,6 +611,7 @@ type widgetPage struct {
 type bankView struct {
 	Code, Name string
 	Methods    []string
+	Down       string // "until 13:15" when the bank has an outage, as the TUI's list marks it
 }
 
 type formError struct{ Field, Message string }
@@ -632,8 +633,20 @@ func (s *Server) widgetView(st engine.WidgetState) *widgetPage {
 	switch st.Status {
 	case engine.WidgetInstitution:
 		v.Title, v.Page = "Select your bank", "INSTITUTIONS"
+		down := map[string]time.Time{}
+		if s.bank != nil {
+			for _, is := range s.bank.InstitutionStatuses() {
+				if !is.OutageUntil.IsZero() {
+					down[is.Code] = is.OutageUntil
+				}
+			}
+		}
 		for _, in := range s.eng.Institutions() {
-			v.Banks = append(v.Banks, bankView{Code: in.Code, Name: in.Name, Methods: engine.AuthMethods})
+			b := bankView{Code: in.Code, Name: in.Name, Methods: engine.AuthMethods}
+			if until, ok := down[in.Code]; ok {
+				b.Down = "down until " + until.In(engine.WAT).Format("15:04") + " WAT"
+			}
+			v.Banks = append(v.Banks, b)
 		}
 	case engine.WidgetLogin:
 		v.Title, v.Page = "Log in to "+st.Institution.Name, "LOGIN"
@@ -746,7 +759,8 @@ func (v *widgetPage) fail(st engine.WidgetState, err error) {
 			field = f
 		}
 	}
-	if engine.ErrorCode(err) == engine.EEXPIRED { // the bank's question timed out: no field is wrong
+	switch engine.ErrorCode(err) {
+	case engine.EEXPIRED, engine.EUNAVAILABLE: // the bank's question timed out, or the bank is down: no field is wrong
 		field = ""
 	}
 	v.Errors = []formError{{Field: field, Message: msg}}

@@ -187,6 +187,16 @@ func TestWidgetPageOutage(t *testing.T) {
 		!strings.Contains(body, `id="password"`) {
 		t.Fatalf("a login during an outage = %d\n%s", rep.status, body)
 	}
+	// The bank list says it is down before anyone types a password.
+	list := w.do("GET", "/connect/s/"+w.openWidget(map[string]any{"key": testPublicKey}).Session, req{key: noKey()})
+	if !strings.Contains(string(list.body), "⚠ down until 13:15 WAT") {
+		t.Fatalf("the bank list does not mark Access Bank down:\n%s", list.body)
+	}
+	// No field is wrong: the outage is not pinned to the username (a new user read
+	// it as a wrong username).
+	if strings.Contains(body, `aria-invalid="true"`) || strings.Contains(body, "field-error\"") {
+		t.Fatalf("a login during an outage marks a field as wrong:\n%s", body)
+	}
 }
 
 // The page's forms take the engine's steps and the page after each says, in its
