@@ -742,6 +742,14 @@ func (v *widgetPage) fail(st engine.WidgetState, err error) {
 		if words, ok := requiredWords[e.Field]; ok { // GOV.UK's words for an empty field
 			msg = words
 		}
+		if c := v.St.Challenge; e.Field == "answer" && c != nil { // in the field's own words
+			switch c.Kind {
+			case engine.MFAOTP, engine.MFAToken:
+				msg = "Enter the code."
+			case engine.MFACaptcha:
+				msg = "Enter the characters."
+			}
+		}
 	}
 	if errorReason(err) == "WRONG_ANSWER" { // the attempts left show beside the button
 		msg = "That answer is not right."

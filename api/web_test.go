@@ -269,4 +269,9 @@ func TestWrongCodeIsACode(t *testing.T) {
 	if !strings.Contains(string(rep.body), "That code is not right.") {
 		t.Fatalf("a wrong OTP's page (%d) does not say the code is wrong:\n%s", rep.status, rep.body)
 	}
+	// Left empty, it asks for the code, in the field's own words (not "the answer").
+	rep = w.do("POST", "/connect/s/"+st.Session+"/answer", req{key: noKey(), body: "answer=", ctype: "application/x-www-form-urlencoded"})
+	if !strings.Contains(string(rep.body), "Enter the code.") {
+		t.Fatalf("an empty OTP's page (%d) does not ask for the code:\n%s", rep.status, rep.body)
+	}
 }
