@@ -470,6 +470,8 @@ func (m *Main) PrintBanner(w io.Writer) {
 	fmt.Fprintf(w, "  secret key   %s   (header mono-sec-key)\n", s.SecretKey.Reveal())
 	fmt.Fprintf(w, "  public key   %s   (the connect widget's key)\n", s.PublicKey)
 	fmt.Fprintf(w, "  OpenAPI      http://%s/openapi.yaml\n", m.Addr())
+	fmt.Fprintf(w, "  widget       http://%s/connect?key=%s   (Connect in a browser)\n", m.Addr(), s.PublicKey)
+	fmt.Fprintf(w, "  demo app     http://%s/demo   (an app that links an account, syncs, and shows its webhooks)\n", m.Addr())
 	if st := m.Clock.State(); st.Paused {
 		fmt.Fprintf(w, "  clock        PAUSED at %s: time stands still, so waits never end (a 429's Retry-After, token expiry, retries);\n", engine.TimeText(st.Now))
 		fmt.Fprintf(w, "               resume with curl -s -H 'mono-sec-key: %s' -d '{\"paused\":false}' http://%s/sandbox/clock\n", s.SecretKey.Reveal(), m.Addr())

@@ -39,6 +39,8 @@ func (s *Server) index(w http.ResponseWriter, r *http.Request) error {
 		"name":    "sandbank",
 		"message": "a local Data Sync sandbox shaped like Mono's API, v1 and (under /v2) v2; send mono-sec-key on every route but this one, /openapi.yaml, /connect/* and /statements/*",
 		"openapi": origin(r) + "/openapi.yaml",
+		"widget":  origin(r) + "/connect?key=YOUR_PUBLIC_KEY",
+		"demo":    origin(r) + "/demo",
 	})
 	return nil
 }
