@@ -275,3 +275,20 @@ func TestWrongCodeIsACode(t *testing.T) {
 		t.Fatalf("an empty OTP's page (%d) does not ask for the code:\n%s", rep.status, rep.body)
 	}
 }
+
+// After a password change the tester's drawer says the OTP comes first, then the
+// customer's own challenge: it named only the CAPTCHA while the page asked for an
+// OTP (a new user's trial).
+func TestDrawerSaysTheOTPComesFirstAfterAPasswordChange(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	c := w.addCustomer(map[string]any{"name": "Hadiza Bello", "institution": "058", "mfa": "captcha"})
+	w.post("/sandbox/customers/"+c.ID+"/password", map[string]any{"password": "Chang3d!pw"})
+	st := w.openWidget(map[string]any{"key": testPublicKey, "institution": "058"})
+	if st = w.login(st.Session, c.Username, "Chang3d!pw"); st.Challenge == nil || st.Challenge.Type != "otp" {
+		t.Fatalf("no OTP after the login with the changed password: %+v", st)
+	}
+	page := string(w.do("GET", "/connect/s/"+st.Session, req{key: noKey()}).body)
+	if !strings.Contains(page, "a one-time password (OTP) first, as the password changed; then the characters of a CAPTCHA") {
+		t.Fatalf("the drawer does not say the OTP comes first, then the CAPTCHA:\n%s", page)
+	}
+}
