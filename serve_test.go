@@ -295,6 +295,15 @@ func openServed(t *testing.T, src string) (*Main, *scenario.Scenario) {
 	return m, s
 }
 
+// startServed starts the steps after serve: and the port of an opened served
+// scenario; the test's end stops them and closes it.
+func startServed(t *testing.T, m *Main) {
+	t.Helper()
+	t.Cleanup(func() { _ = m.Close() })
+	m.StartServing(context.Background())
+	t.Cleanup(func() { m.Serving.Stop() }) // before Close: cleanups run last first
+}
+
 // servedAPI calls a served scenario's API as the app under test does, with the
 // scenario's secret key, and decodes the JSON answer.
 func servedAPI(t *testing.T, m *Main, method, path string, body any) (int, map[string]any) {
@@ -369,9 +378,7 @@ func TestServedAtStepRunsInsideAJump(t *testing.T) {
 		"  - serve: {clock: paused}\n"+
 		"  - bank: adam\n    debit: NGN 500\n    narration: AT STEP DEBIT\n    at: +1d\n"+
 		"  - bank: adam\n    credit: NGN 200\n    narration: RIGHT AFTER\n")
-	defer m.Close()
-	m.StartServing(context.Background())
-	defer m.Serving.Stop()
+	startServed(t, m)
 	if code, out := servedAPI(t, m, "POST", "/sandbox/clock", map[string]any{"advance": "3d"}); code != 200 {
 		t.Fatalf("advance: %d %v", code, out)
 	}
@@ -408,9 +415,7 @@ func TestServedWaitingStepAndLaterAt(t *testing.T) {
 		"  - expect_call: GET /accounts/{adam}\n    within: 1d\n"+
 		"  - bank: adam\n    debit: NGN 700\n    narration: ON TIME\n    at: +1h\n"+
 		"  - expect_call: POST /accounts/{adam}/sync\n    at: +3h\n    within: 10m\n")
-	defer m.Close()
-	m.StartServing(context.Background())
-	defer m.Serving.Stop()
+	startServed(t, m)
 	acct := m.Serving.AccountID("adam")
 	servedAPI(t, m, "POST", "/accounts/"+acct+"/sync", nil) // before step 5's window
 	servedAPI(t, m, "POST", "/sandbox/clock", map[string]any{"advance": "2h"})
@@ -468,9 +473,7 @@ func TestServedPortAnswersWhenServing(t *testing.T) {
 	if err := m.Open(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	defer m.Close()
-	m.StartServing(context.Background())
-	defer m.Serving.Stop()
+	startServed(t, m)
 	if phase := <-seen; phase != "serving" && phase != "done" {
 		t.Fatalf("the first answer said phase %q; want serving", phase)
 	}
@@ -488,9 +491,7 @@ func TestServedWebhookStepAcrossAJump(t *testing.T) {
 				"  - serve: {clock: paused}\n"+
 				"  - bank: adam\n    credit: NGN 900\n    at: +1h\n"+
 				"  - webhook: account_updated\n    account: adam\n    within: "+c.within+"\n")
-			defer m.Close()
-			m.StartServing(context.Background())
-			defer m.Serving.Stop()
+			startServed(t, m)
 			servedAPI(t, m, "POST", "/sandbox/clock", map[string]any{"advance": "5d"})
 			steps := servedSteps(t, m, settled(4))
 			if s := steps[3]; s.State != c.want {
