@@ -33,7 +33,10 @@ package world
 // days (default: 21 days at 10 to 1,000 accounts, 3 at 10,000),
 // SANDBANK_BENCH_DAYS=60 jumps 60 days instead of the year (0: no long jump), and
 // SANDBANK_BENCH_LOCAL_DELIVERIES=K delivers up to K webhooks at once (the
-// engine's LocalDeliveries; default: the engine's).
+// engine's LocalDeliveries; default: the engine's), and
+// SANDBANK_BENCH_NOSYNC=1 commits without fsync (store.UnsafeNoSync, not for the
+// product): the figures as if durability cost nothing, the bound of what any
+// cheaper commit — a write-ahead log in front of bbolt — could reach.
 
 import (
 	"bufio"
@@ -57,6 +60,7 @@ import (
 
 	"sandbank/engine"
 	"sandbank/simulator"
+	"sandbank/store"
 )
 
 // scaleProfiles are the bench customers' profiles, in turn: the world's own mix,
@@ -258,7 +262,8 @@ func scaleWorld(b *testing.B, customers int) (*World, func()) {
 	wall := time.Now()
 	w, err := Open(context.Background(), Options{DB: filepath.Join(b.TempDir(), "scale.db"), Seed: 2021,
 		Start: time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC), Customers: max(customers, 1), Sender: instantSender{},
-		Paused: true, Wall: func() time.Time { return wall }, LocalDeliveries: benchLocalDeliveries()})
+		Paused: true, Wall: func() time.Time { return wall }, LocalDeliveries: benchLocalDeliveries(),
+		StoreOptions: benchStoreOptions()})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -276,6 +281,14 @@ func scaleWorld(b *testing.B, customers int) (*World, func()) {
 func benchLocalDeliveries() int {
 	n, _ := strconv.Atoi(os.Getenv("SANDBANK_BENCH_LOCAL_DELIVERIES"))
 	return n
+}
+
+// benchStoreOptions is store.UnsafeNoSync if SANDBANK_BENCH_NOSYNC is set.
+func benchStoreOptions() []store.Option {
+	if os.Getenv("SANDBANK_BENCH_NOSYNC") != "" {
+		return []store.Option{store.UnsafeNoSync()}
+	}
+	return nil
 }
 
 // instantSender is a receiver in process that takes every webhook at once.

@@ -52,6 +52,10 @@ type Options struct {
 	Deliveries      int
 	LocalDeliveries int
 	DeliveryTimeout time.Duration
+
+	// StoreOptions open the database; nil in the product. Benchmarks pass
+	// store.UnsafeNoSync to measure what durability costs.
+	StoreOptions []store.Option
 }
 
 // World is a world, open.
@@ -88,7 +92,7 @@ func Open(ctx context.Context, o Options) (_ *World, err error) {
 	if err := os.MkdirAll(filepath.Dir(o.DB), 0o700); err != nil {
 		return nil, fmt.Errorf("creating the database's directory: %w", err)
 	}
-	if w.DB, err = store.Open(o.DB); err != nil {
+	if w.DB, err = store.Open(o.DB, o.StoreOptions...); err != nil {
 		return nil, err
 	}
 	var st engine.ClockState
