@@ -143,10 +143,25 @@ func (e *Engine) Statement(ctx context.Context, id string, months int) (Statemen
 		if to.IsZero() {
 			to = a.ConnectedAt
 		}
-		st, err = statement(tx, a, to.AddDate(0, -months, 0), to)
+		st, err = statement(tx, a, MonthsBefore(to, months), to)
 		return err
 	})
 	return st, err
+}
+
+// MonthsBefore is the instant months calendar months before to, as a Lagos
+// calendar counts them: the same time of day on the same day of the month, or on
+// the month's last day when it is shorter — a month before 31 March is 28 (or 29)
+// February, not 3 March, where time.AddDate rolls over and a statement of the
+// last month would leave out February's last days.
+func MonthsBefore(to time.Time, months int) time.Time {
+	t := to.In(WAT)
+	y, m, d := t.Date()
+	first := time.Date(y, m-time.Month(months), 1, t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), WAT)
+	if last := first.AddDate(0, 1, -1).Day(); d > last {
+		d = last
+	}
+	return first.AddDate(0, 0, d-1).In(to.Location())
 }
 
 // statement reads [from, to] of an account's stored history.
@@ -207,7 +222,7 @@ func (e *Engine) CreateStatementJob(ctx context.Context, id string, months int) 
 			to = a.ConnectedAt
 		}
 		j = StatementJob{ID: NewToken(s.SecretKey, s.IDNamespace, "statement", seq), AccountID: id, Months: months,
-			From: to.AddDate(0, -months, 0), To: to, CreatedAt: now, Status: "BUILT"}
+			From: MonthsBefore(to, months), To: to, CreatedAt: now, Status: "BUILT"}
 		return tx.PutStatementJob(j)
 	})
 	return j, err

@@ -490,7 +490,7 @@ func (b *Bank) Statement(ctx context.Context, token engine.Secret, number string
 		if err != nil {
 			return err
 		}
-		from := time.Unix(0, now).In(wat).AddDate(0, -months, 0)
+		from := engine.MonthsBefore(time.Unix(0, now).In(wat), months)
 		fromNs := dayStart(dayOf(from.UnixNano()))
 		st.Account = b.bankAccount(a, now)
 		st.From, st.To = time.Unix(0, fromNs).UTC(), time.Unix(0, now).UTC()

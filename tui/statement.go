@@ -104,7 +104,7 @@ func (s *statementView) period() (time.Time, time.Time) {
 	if to.IsZero() {
 		to = s.acct.ConnectedAt
 	}
-	return to.AddDate(0, -s.months(), 0), to
+	return engine.MonthsBefore(to, s.months()), to
 }
 
 // show reloads the preview if the account's data or the period changed.
