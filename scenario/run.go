@@ -394,6 +394,16 @@ func (r *Run) act(ctx context.Context, st *Step) *StepResult {
 		if need2xx && res.Status/100 != 2 {
 			return failed(res)
 		}
+		if need2xx && st.Action == "sync" {
+			// A sync the bank refused answers 200 with status failed: without
+			// expect: the step must succeed, and this one did not.
+			var out struct{ Status, Code, Message string }
+			if json.Unmarshal(res.Body, &out) == nil && out.Status == "failed" {
+				f := r.fail(st, st.pos, "the sync of %s failed: %s (%s); to make that the point, say so: expect: {status: failed, code: %s}",
+					st.Account.Name, out.Message, out.Code, out.Code)
+				return &f
+			}
+		}
 	case "call":
 		path, err := r.expand(st.Path)
 		if err != nil {
@@ -412,7 +422,9 @@ func (r *Run) act(ctx context.Context, st *Step) *StepResult {
 			f := r.fail(st, st.pos, "%v", err)
 			return &f
 		}
-		do(st.Method, path, body, key)
+		if res := do(st.Method, path, body, key); need2xx && res.Status/100 != 2 {
+			return failed(res)
+		}
 	case "bank":
 		cid := r.customerIDs[st.Customer.Name]
 		var res *response

@@ -288,3 +288,17 @@ func TestFailedSyncSaysWhy(t *testing.T) {
 		t.Fatalf("the failure says %s", res.Line())
 	}
 }
+
+// A step without expect: must succeed (README): a call answered 404 and a sync
+// the bank refused (200, status failed) passed as ✓ (a new user's trial).
+func TestStepWithoutExpectMustSucceed(t *testing.T) {
+	res := changedFixture(t, "  - sync: adam\n", "  - call: GET /accounts/000000000000000000000000\n  - sync: adam\n")
+	if res.Passed || !strings.Contains(res.Line(), "GET /accounts/000000000000000000000000 answered 404") {
+		t.Fatalf("a call answered 404 without expect: %s", res.Line())
+	}
+	res = changedFixture(t, "  - sync: adam\n", "  - bank: adam\n    password: n3w-Passw0rd\n  - sync: adam\n  - call: GET /accounts/{adam}\n")
+	if res.Passed || !strings.Contains(res.Line(), "the sync of adam failed: ") ||
+		!strings.Contains(res.Line(), "expect: {status: failed, code: REAUTHORISATION_REQUIRED}") {
+		t.Fatalf("a failed sync without expect: %s", res.Line())
+	}
+}
