@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -300,5 +301,26 @@ func TestWebhooksFromEnvironment(t *testing.T) {
 		if got := *s.Settings.Webhooks; got != want {
 			t.Errorf("%s read as %s; want %s", src, got, want)
 		}
+	}
+}
+
+// Aliases that stand for too many values are refused where they go over, before
+// anything writes them out: nine levels of nine aliases, 700 bytes, stood for 387
+// million values and a run grew to 24 GB (a new user's trial).
+func TestAliasesThatExpandTooFar(t *testing.T) {
+	src := head + "  - call: POST /sandbox/clock\n    body:\n      a0: &a0 [1, 1, 1, 1, 1, 1, 1, 1, 1]\n"
+	for i := 1; i <= 9; i++ {
+		p := fmt.Sprintf("*a%d", i-1)
+		src += fmt.Sprintf("      a%d: &a%d [%s]\n", i, i, strings.Repeat(p+", ", 8)+p)
+	}
+	_, err := Parse("f.yaml", []byte(src))
+	want := `f.yaml:17:15: with its aliases written out, a list here stands for more than 100000 values: write it out, or use fewer aliases`
+	if err == nil || err.Error() != want {
+		t.Fatalf("refusal:\n%v\nwant:\n%s", err, want)
+	}
+	// A few aliases stay fine.
+	ok := head + "  - call: POST /sandbox/clock\n    body: {a: &a {advance: 1m}, b: *a}\n"
+	if _, err := Parse("f.yaml", []byte(ok)); err != nil {
+		t.Fatal(err)
 	}
 }

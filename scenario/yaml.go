@@ -46,6 +46,32 @@ type node struct {
 	keys  []*node // maps: keys, in order (scalars)
 	vals  []*node // maps: values, matching keys
 	items []*node // sequences
+	// size counts the values this one stands for, aliases written out; aliased
+	// says it holds an alias. See maxAliased.
+	size    int
+	aliased bool
+}
+
+// maxAliased bounds how many values aliases may make a value stand for: an alias
+// costs nothing to write and a copy of its anchor to use, so nine levels of
+// anchors of nine aliases each — 658 bytes — stood for 387 million values and
+// the run grew to 24 GB before the kernel killed it.
+const maxAliased = 100_000
+
+// sum sets a map's or list's size from its children's, and refuses one that
+// aliases make too large.
+func (n *node) sum(children ...[]*node) error {
+	n.size = 1
+	for _, cs := range children {
+		for _, c := range cs {
+			n.size += max(c.size, 1)
+			n.aliased = n.aliased || c.aliased
+		}
+	}
+	if n.aliased && n.size > maxAliased {
+		return &posError{pos: n.pos, msg: fmt.Sprintf("with its aliases written out, %s here stands for more than %d values: write it out, or use fewer aliases", n.what(), maxAliased)}
+	}
+	return nil
 }
 
 func (n *node) what() string {
@@ -270,10 +296,13 @@ func convertDepth(n ast.Node, anchors map[string]*node, depth int) (*node, error
 				return nil, err
 			}
 		}
-		return out, nil
+		return out, out.sum(out.keys, out.vals)
 	case *ast.MappingValueNode:
 		out := &node{kind: kMap, pos: tokenPos(safeToken(v.Key))}
-		return out, addPair(out, v, anchors, depth)
+		if err := addPair(out, v, anchors, depth); err != nil {
+			return nil, err
+		}
+		return out, out.sum(out.keys, out.vals)
 	case *ast.SequenceNode:
 		out := &node{kind: kSeq, pos: p}
 		for _, it := range v.Values {
@@ -283,7 +312,7 @@ func convertDepth(n ast.Node, anchors map[string]*node, depth int) (*node, error
 			}
 			out.items = append(out.items, c)
 		}
-		return out, nil
+		return out, out.sum(out.items)
 	case *ast.AnchorNode:
 		c, err := convertDepth(v.Value, anchors, depth+1)
 		if err != nil {
@@ -297,7 +326,12 @@ func convertDepth(n ast.Node, anchors map[string]*node, depth int) (*node, error
 		if c == nil {
 			return nil, &posError{pos: p, msg: fmt.Sprintf("unknown alias *%s: define the anchor &%s before it", name, name)}
 		}
-		return c, nil
+		if c.kind == kScalar {
+			return c, nil
+		}
+		alias := *c // the same value, marked: the lists and maps it goes into count it again
+		alias.aliased = true
+		return &alias, nil
 	case *ast.TagNode:
 		return convertDepth(v.Value, anchors, depth+1)
 	case *ast.LiteralNode:
