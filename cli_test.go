@@ -45,7 +45,7 @@ func sandbank(t *testing.T, args ...string) (string, int) {
 }
 
 // `sandbank scenario run`: every shipped fixture passes; transcripts repeat byte for
-// byte; a changed expectation exits 1 naming its file:line:col, and JUnit says so.
+// byte, however the files are named; a changed expectation exits 1 naming its file:line:col, and JUnit says so.
 func TestScenarioRunCommand(t *testing.T) {
 	fixtures, _ := filepath.Glob("fixtures/*.yaml")
 	dir := t.TempDir()
@@ -53,7 +53,17 @@ func TestScenarioRunCommand(t *testing.T) {
 	if code != 0 || !strings.HasSuffix(out, "\n"+strconv.Itoa(len(fixtures))+" passed, 0 failed\n") {
 		t.Fatalf("exit %d:\n%s", code, out)
 	}
-	if _, code := sandbank(t, append([]string{"scenario", "run", "--transcript", filepath.Join(dir, "b")}, fixtures...)...); code != 0 {
+	// The second run names the files by absolute paths: a transcript is the same
+	// bytes wherever the file is and however it was named (CI's workspace paths).
+	var absolute []string
+	for _, f := range fixtures {
+		abs, err := filepath.Abs(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		absolute = append(absolute, abs)
+	}
+	if _, code := sandbank(t, append([]string{"scenario", "run", "--transcript", filepath.Join(dir, "b")}, absolute...)...); code != 0 {
 		t.Fatal("the second run failed")
 	}
 	for _, f := range fixtures {
@@ -97,9 +107,21 @@ func TestScenarioRunCommand(t *testing.T) {
 		t.Fatalf("JUnit (%v):\n%s", err, raw)
 	}
 
-	out, code = sandbank(t, "scenario", "run", filepath.Join(dir, "missing.yaml"))
-	if code != 1 || !strings.Contains(out, "missing.yaml: open") {
+	// A file that could not run at all exits 2, as a broken setup does, not 1 as
+	// a failed expectation: CI tells them apart.
+	out, code = sandbank(t, "scenario", "run", filepath.Join(dir, "missing.yaml"), "fixtures/mr-adam.yaml")
+	if code != 2 || !strings.Contains(out, "missing.yaml: open") || !strings.HasSuffix(out, "1 passed, 1 failed (1 could not run)\n") {
 		t.Fatalf("a missing file: exit %d\n%s", code, out)
+	}
+	// A file named twice (overlapping globs) runs once; two files that would write
+	// one transcript are refused before anything runs.
+	out, code = sandbank(t, "scenario", "run", "fixtures/mr-adam.yaml", "./fixtures/mr-adam.yaml")
+	if code != 0 || strings.Count(out, "✓") != 1 {
+		t.Fatalf("a file named twice: exit %d\n%s", code, out)
+	}
+	out, code = sandbank(t, "scenario", "run", "--transcript", filepath.Join(dir, "c"), "fixtures/mr-adam.yaml", bad, "fixtures/rate-limit.yaml")
+	if code != 2 || strings.Contains(out, "✓") || !strings.Contains(out, "would both write the transcript rate-limit.txt") {
+		t.Fatalf("two files of one transcript: exit %d\n%s", code, out)
 	}
 }
 

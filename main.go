@@ -117,6 +117,9 @@ func main() {
 		if errors.Is(err, scenario.ErrFailed) {
 			os.Exit(1) // a check failed: each failure is said already
 		}
+		if errors.Is(err, scenario.ErrNotRun) {
+			os.Exit(2) // said already, with where and why
+		}
 		// It could not run (a file, the port, the database): 2, so that a CI script
 		// tells a broken setup from a scenario that failed.
 		fmt.Fprintln(os.Stderr, "sandbank:", engine.ErrorMessageOrText(err))

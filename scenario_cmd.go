@@ -176,21 +176,35 @@ func runScenarios(ctx context.Context, out io.Writer, host scenario.Host, files 
 			return fmt.Errorf("creating the transcript directory: %w", err)
 		}
 	}
-	var results []*scenario.Result
-	names := map[string]string{}
-	failed := 0
+	// A file named twice (overlapping globs) runs once; two files that would
+	// write one transcript are refused before anything runs.
+	seen, names := map[string]bool{}, map[string]string{}
+	var unique []string
 	for _, f := range files {
+		abs, err := filepath.Abs(f)
+		if err != nil {
+			abs = f
+		}
+		if seen[abs] {
+			continue
+		}
+		seen[abs] = true
+		unique = append(unique, f)
+		name := transcriptName(f)
+		if other, ok := names[name]; ok && transcripts != "" {
+			return fmt.Errorf("%s and %s would both write the transcript %s: run them with separate --transcript directories, or rename one", other, f, name)
+		}
+		names[name] = f
+	}
+	var results []*scenario.Result
+	failed, notRun := 0, 0
+	for _, f := range unique {
 		var res *scenario.Result
 		if transcripts == "" {
 			res = scenario.RunFile(ctx, f, host, nil)
 		} else {
-			name := strings.TrimSuffix(filepath.Base(f), filepath.Ext(f)) + ".txt"
-			if other, ok := names[name]; ok {
-				return fmt.Errorf("%s and %s would both write the transcript %s: run them with separate --transcript directories", other, f, name)
-			}
-			names[name] = f
 			var err error
-			if res, err = runWithTranscript(ctx, f, host, filepath.Join(transcripts, name)); err != nil {
+			if res, err = runWithTranscript(ctx, f, host, filepath.Join(transcripts, transcriptName(f))); err != nil {
 				return err
 			}
 		}
@@ -199,17 +213,32 @@ func runScenarios(ctx context.Context, out io.Writer, host scenario.Host, files 
 		if !res.Passed {
 			failed++
 		}
+		if res.Err != nil {
+			notRun++
+		}
 	}
-	fmt.Fprintf(out, "%d passed, %d failed\n", len(results)-failed, failed)
+	summary := fmt.Sprintf("%d passed, %d failed", len(results)-failed, failed)
+	if notRun > 0 {
+		summary += fmt.Sprintf(" (%d could not run)", notRun)
+	}
+	fmt.Fprintln(out, summary)
 	if junit != "" {
 		if err := writeJUnit(junit, results); err != nil {
 			return err
 		}
 	}
-	if failed > 0 {
+	switch {
+	case notRun > 0:
+		return scenario.ErrNotRun
+	case failed > 0:
 		return scenario.ErrFailed
 	}
 	return nil
+}
+
+// transcriptName is the name of a file's transcript: its base name, as .txt.
+func transcriptName(file string) string {
+	return strings.TrimSuffix(filepath.Base(file), filepath.Ext(file)) + ".txt"
 }
 
 func runWithTranscript(ctx context.Context, file string, host scenario.Host, path string) (*scenario.Result, error) {

@@ -1276,3 +1276,8 @@ func (s *Scenario) WorldOptions(db string) world.Options {
 
 // ErrFailed is returned by a command when a scenario failed.
 var ErrFailed = errors.New("a scenario failed")
+
+// ErrNotRun is returned by a command when a scenario could not run at all (its
+// file unreadable or refused, its world not built); each is said already. It
+// exits 2, as a broken setup does, not 1 as a failed expectation.
+var ErrNotRun = errors.New("a scenario could not run")

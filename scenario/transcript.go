@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -34,7 +35,7 @@ func (t *transcript) line(format string, args ...any) { t.printf("  "+format+"\n
 
 func (t *transcript) header(s *Scenario) {
 	t.printf("# %s\n", s.Title)
-	t.printf("# %s · seed %d · start %s\n", s.Path, s.Seed, s.Start.UTC().Format(time.RFC3339))
+	t.printf("# %s · seed %d · start %s\n", filepath.Base(s.Path), s.Seed, s.Start.UTC().Format(time.RFC3339))
 	if s.About != "" {
 		for _, l := range strings.Split(strings.TrimSpace(s.About), "\n") {
 			t.printf("# %s\n", l)
