@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"bytes"
 	"cmp"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"sandbank/engine"
 	"sandbank/simulator"
@@ -201,6 +203,10 @@ func Parse(path string, src []byte) (*Scenario, error) {
 	if len(src) > MaxFileBytes {
 		return nil, &Error{File: path, Line: 1, Col: 1, Msg: fmt.Sprintf("the file is %d bytes; a scenario file has at most %d", len(src), MaxFileBytes)}
 	}
+	src = bytes.TrimPrefix(src, []byte("\ufeff")) // a BOM, as Windows editors save UTF-8
+	if err := plainText(src); err != nil {
+		return nil, inFile(path, err)
+	}
 	root, err := parseYAML(src)
 	if err != nil {
 		return nil, inFile(path, err)
@@ -232,6 +238,30 @@ func Parse(path string, src []byte) (*Scenario, error) {
 			msg: "and " + more + " from here on, not listed: fix the ones above and check again"}).(*Error))
 	}
 	return nil, list
+}
+
+// plainText refuses what is not UTF-8 text before YAML reads it: a file saved as
+// UTF-16 or Latin-1, or not text at all, read as a riddle of raw bytes or
+// silently as replacement characters.
+func plainText(src []byte) error {
+	if bytes.HasPrefix(src, []byte{0xff, 0xfe}) || bytes.HasPrefix(src, []byte{0xfe, 0xff}) {
+		return &posError{pos: pos{1, 1}, msg: "the file is UTF-16: save it as UTF-8 (your editor's encoding setting)"}
+	}
+	line, col := 1, 1
+	for i := 0; i < len(src); {
+		r, n := utf8.DecodeRune(src[i:])
+		switch {
+		case r == utf8.RuneError && n == 1:
+			return &posError{pos: pos{line, col}, msg: fmt.Sprintf("byte 0x%02x is not UTF-8: save the file as UTF-8 (your editor's encoding setting)", src[i])}
+		case r == 0:
+			return &posError{pos: pos{line, col}, msg: "a NUL byte: this is not a text file; a scenario file is YAML text"}
+		case r == '\n':
+			line, col = line+1, 0
+		}
+		i += n
+		col++
+	}
+	return nil
 }
 
 // maxErrors is how many refusals of one file are said.

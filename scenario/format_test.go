@@ -324,3 +324,23 @@ func TestAliasesThatExpandTooFar(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A file that is not UTF-8 text is said to be so, where it goes wrong; a BOM, as
+// Windows editors save UTF-8, is read past (it read as an unknown field
+// "\ufeffscenario", a Latin-1 file went through with � in its title, UTF-16 showed
+// raw bytes: a new user's trial).
+func TestFileEncodings(t *testing.T) {
+	const ok = "scenario: Café\nsteps: [{advance: 1m}]\n"
+	if s, err := Parse("f.yaml", []byte("\ufeff"+ok)); err != nil || s.Title != "Café" {
+		t.Fatalf("with a BOM: %v", err)
+	}
+	for _, tc := range []struct{ name, src, want string }{
+		{"Latin-1", "scenario: Caf\xe9\nsteps: [{advance: 1m}]\n", "f.yaml:1:14: byte 0xe9 is not UTF-8: save the file as UTF-8 (your editor's encoding setting)"},
+		{"UTF-16", "\xff\xfes\x00c\x00", "f.yaml:1:1: the file is UTF-16: save it as UTF-8 (your editor's encoding setting)"},
+		{"binary", "scenario: t\nsteps:\x00\x01\x02", "f.yaml:2:7: a NUL byte: this is not a text file; a scenario file is YAML text"},
+	} {
+		if _, err := Parse("f.yaml", []byte(tc.src)); err == nil || err.Error() != tc.want {
+			t.Errorf("%s: %v\nwant %s", tc.name, err, tc.want)
+		}
+	}
+}
