@@ -268,16 +268,24 @@ func check(e *Expectation, want wantValue, got any, present bool) (expected stri
 		return expected, false
 	case "len":
 		n, _ := strconv.Atoi(want.text)
-		expected = fmt.Sprintf("%d items", n)
+		expected = plural(n, "item")
 		switch x := got.(type) {
 		case []any:
 			return expected, len(x) == n
 		case map[string]any:
 			return expected, len(x) == n
 		case string:
-			return fmt.Sprintf("%d characters", n), len([]rune(x)) == n
+			return plural(n, "character"), len([]rune(x)) == n
 		}
 		return expected, false
 	}
 	return "a known matcher", false
+}
+
+// plural is "1 item", "2 items".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -264,6 +264,14 @@ func plainText(src []byte) error {
 	return nil
 }
 
+// withArticle is "a sync", "an advance".
+func withArticle(word string) string {
+	if word != "" && strings.ContainsRune("aeiou", rune(word[0])) {
+		return "an " + word
+	}
+	return "a " + word
+}
+
 // maxErrors is how many refusals of one file are said.
 const maxErrors = 10
 
@@ -754,12 +762,12 @@ func (p *fileParser) step(num int, n *node) *Step {
 		for _, k := range n.keys {
 			if !slices.Contains(allowed, k.value) {
 				others := allowed[1:]
-				msg := fmt.Sprintf("unknown field %q for a %s step", k.value, action.value)
+				msg := fmt.Sprintf("unknown field %q for %s step", k.value, withArticle(action.value))
 				if s := didYouMean(k.value, others); s != "" {
 					msg += fmt.Sprintf(" (did you mean %q?)", s)
 				}
 				slices.Sort(others)
-				p.ok(errAt(k.pos, "%s; a %s step takes %s", msg, action.value, strings.Join(others, ", ")))
+				p.ok(errAt(k.pos, "%s; %s step takes %s", msg, withArticle(action.value), strings.Join(others, ", ")))
 			}
 		}
 	}

@@ -64,7 +64,7 @@ func WriteJUnit(w io.Writer, results []*Result) error {
 			name = r.Path
 		}
 		c := junitCase{Name: name, Classname: strings.TrimSuffix(r.Path, ".yaml"), File: r.Path, Time: fmt.Sprintf("%.3f", secs),
-			SystemOut: fmt.Sprintf("%d steps, %s of virtual time", r.Steps, span(r.Virtual))}
+			SystemOut: fmt.Sprintf("%s, %s", steps(r.Steps), virtualSpan(r.Virtual))}
 		switch {
 		case r.Err != nil:
 			c.Error = &junitFailure{Message: r.Err.Error(), Type: "invalid", Text: r.Line()}

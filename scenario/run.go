@@ -1177,16 +1177,19 @@ func (res *Result) Line() string {
 }
 
 // steps is "1 step", "3 steps".
-func steps(n int) string {
-	if n == 1 {
-		return "1 step"
-	}
-	return fmt.Sprintf("%d steps", n)
-}
+func steps(n int) string { return plural(n, "step") }
 
 func errWhere(e *Error) string { return fmt.Sprintf("%s:%d:%d", e.File, e.Line, e.Col) }
 
 // span is a duration as people write it: 2d 3h, 45m, 10s.
+// virtualSpan is how far the clock moved, in a sentence: "2h of virtual time".
+func virtualSpan(d time.Duration) string {
+	if d <= 0 {
+		return "no virtual time"
+	}
+	return span(d) + " of virtual time"
+}
+
 func span(d time.Duration) string {
 	if d <= 0 {
 		return "no time"

@@ -152,7 +152,7 @@ func (t *transcript) checks(lines []string) {
 
 func (t *transcript) footer(res *Result) {
 	if res.Passed {
-		t.printf("\n== passed: %d steps, %s of virtual time\n", res.Steps, span(res.Virtual))
+		t.printf("\n== passed: %s, %s\n", steps(res.Steps), virtualSpan(res.Virtual))
 		return
 	}
 	t.printf("\n== failed: %s\n", res.Line())

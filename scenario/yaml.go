@@ -77,8 +77,14 @@ func (n *node) sum(children ...[]*node) error {
 func (n *node) what() string {
 	switch n.kind {
 	case kMap:
+		if len(n.keys) == 0 { // "expect: is a mapping …; found a mapping" said nothing
+			return "an empty mapping"
+		}
 		return "a mapping"
 	case kSeq:
+		if len(n.items) == 0 {
+			return "an empty list"
+		}
 		return "a list"
 	}
 	if n.tag == tagNull {
