@@ -412,7 +412,7 @@ var settingsFields = []string{"data_sync", "auto_sync", "webhooks", "webhook_sec
 
 // settings reads the business's settings into out, each setting on its own.
 func (p *fileParser) settings(n *node, out *Settings) {
-	if n.kind != kMap {
+	if n.kind != kMap || len(n.keys) == 0 {
 		p.ok(errAt(n.pos, "settings: is a mapping of %s; found %s", strings.Join(settingsFields, ", "), n.what()))
 		return
 	}
@@ -630,6 +630,16 @@ func (p *fileParser) newCustomer(c *Customer, v *node) {
 		if pr, err := oneOf(n, "profile", simulator.Profiles); p.ok(err) {
 			nc.Profile = pr
 		}
+	}
+	// What the bank would refuse when the run creates the customer, refused now,
+	// at the field: a check that says ✓ promises a run that gets past its setup.
+	check := *nc
+	if err := simulator.CheckNewCustomer(&check); err != nil {
+		at := v.pos
+		if e, ok := engine.AsError(err); ok && v.get(e.Field) != nil {
+			at = v.get(e.Field).pos
+		}
+		p.ok(errAt(at, "customer %s: %s", c.Name, engine.ErrorMessage(err)))
 	}
 	accts := v.get("accounts")
 	if accts == nil {
@@ -968,6 +978,10 @@ func (p *fileParser) action(st *Step, v *node, step *node) {
 		d, err := duration(v, "advance")
 		if (err == nil && d > simulator.MaxAdvance) || (err != nil && strings.Contains(err.Error(), "is too long")) {
 			err = errAt(v.pos, "advance at most 10 years at a time (3650d)") // past Go's 292 years too: one limit said
+		}
+		if err == nil && p.clock.Add(d).After(simulator.IDsEnd) {
+			err = errAt(v.pos, "advance %s would pass the world's end, %s, where the clock stops (it is at %s here): start the scenario earlier, or advance less",
+				v.value, engine.TimeText(simulator.IDsEnd), engine.TimeText(p.clock))
 		}
 		if p.ok(err) {
 			st.Advance = d

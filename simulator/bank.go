@@ -668,6 +668,19 @@ func validateOpen(c *customer, na NewAccount) error {
 }
 
 func (b *Bank) validateNew(nc *NewCustomer) error {
+	if err := CheckNewCustomer(nc); err != nil {
+		return err
+	}
+	if nc.Username != "" && b.w.byUsername[nc.Username] != nil {
+		return &engine.Error{Code: engine.ECONFLICT, Field: "username", Message: fmt.Sprintf("the username %q is taken", nc.Username)}
+	}
+	return nil
+}
+
+// CheckNewCustomer checks a new customer's fields on their own, as AddCustomer
+// does before it looks for a taken username, and tidies them as it does (spaces
+// in the name, the username's case): scenario files are checked with it.
+func CheckNewCustomer(nc *NewCustomer) error {
 	nc.Name = strings.Join(strings.Fields(nc.Name), " ")
 	if nc.Name != "" {
 		letters := 0
@@ -675,9 +688,10 @@ func (b *Bank) validateNew(nc *NewCustomer) error {
 			switch {
 			case unicode.IsLetter(r):
 				letters++
+			case unicode.Is(unicode.Mn, r) && letters > 0: // a tone mark typed on its own: Adébáyọ̀
 			case r == ' ' || r == '-' || r == '\'' || r == '.':
 			default:
-				return engine.Invalid("name", "a name has letters, spaces, hyphens, apostrophes and dots only (got %q)", nc.Name)
+				return engine.Invalid("name", "a name has letters (with their accents and tone marks), spaces, hyphens, apostrophes and dots only (got %q)", nc.Name)
 			}
 		}
 		if letters < 2 || len(nc.Name) > 60 {
@@ -714,9 +728,6 @@ func (b *Bank) validateNew(nc *NewCustomer) error {
 		nc.Username = strings.ToLower(nc.Username)
 		if len(nc.Username) < 3 || len(nc.Username) > 32 || strings.Trim(nc.Username, "abcdefghijklmnopqrstuvwxyz0123456789._") != "" {
 			return engine.Invalid("username", "a username has 3 to 32 letters, digits, dots or underscores (got %q)", nc.Username)
-		}
-		if b.w.byUsername[nc.Username] != nil {
-			return &engine.Error{Code: engine.ECONFLICT, Field: "username", Message: fmt.Sprintf("the username %q is taken", nc.Username)}
 		}
 	}
 	if nc.Password != "" {
