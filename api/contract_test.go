@@ -172,10 +172,10 @@ func TestTransactionQueries(t *testing.T) {
 		t.Fatalf("a page past the end (its previous: the last page, %d): %+v", (n+49)/50, past.Paging)
 	}
 
-	// Date bounds: a July window, written every way clients write it.
+	// Date bounds: July in Lagos (the banks' days), written every way clients write it.
 	var july []txJSON
 	for _, tx := range all.Data {
-		if tx.Date >= "2021-07-01" && tx.Date < "2021-08-01" {
+		if tx.Date >= "2021-06-30T23:00:00" && tx.Date < "2021-07-31T23:00:00" {
 			july = append(july, tx)
 		}
 	}
@@ -186,9 +186,10 @@ func TestTransactionQueries(t *testing.T) {
 		"start=01-07-2021&end=31-07-2021&paginate=false&",
 		"start=01/07/2021&end=31/07/2021&paginate=false",
 		"start=2021-07-01&end=2021-07-31&paginate=false&",
-		"start=2021-07-01T00:00:00Z&end=2021-07-31T23:59:59.999Z&paginate=false",
-		"start=2021-07-01T01:00:00+01:00&end=2021-08-01T00:59:59.999+01:00&paginate=false", // + unencoded
-		"start=" + url.QueryEscape("2021-07-01T01:00:00+01:00") + "&end=" + url.QueryEscape("2021-08-01T00:59:59.999+01:00") + "&paginate=false",
+		"start=2021-06-30T23:00:00Z&end=2021-07-31T22:59:59.999Z&paginate=false",
+		"start=2021-07-01T00:00:00&end=2021-07-31T23:59:59.999&paginate=false",             // no zone: Lagos's
+		"start=2021-07-01T00:00:00+01:00&end=2021-07-31T23:59:59.999+01:00&paginate=false", // + unencoded
+		"start=" + url.QueryEscape("2021-07-01T00:00:00+01:00") + "&end=" + url.QueryEscape("2021-07-31T23:59:59.999+01:00") + "&paginate=false",
 		"&&start=01-07-2021&end=31-07-2021&paginate=FALSE&&",
 	} {
 		got := page(q)

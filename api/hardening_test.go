@@ -623,3 +623,47 @@ func TestAmountsInNaira(t *testing.T) {
 		}
 	}
 }
+
+// Days in the transaction filters are Lagos days, as the months of /credits are: a
+// credit at 00:30 WAT on 1 August (23:30 UTC on 31 July) was in July's filter and
+// in August's credits (a new user's trial).
+func TestDatesAreLagosDays(t *testing.T) {
+	w := newWorld(t, worldOpts{start: time.Date(2021, 7, 31, 23, 50, 0, 0, engine.WAT)})
+	w.enableDataSync()
+	c := w.addCustomer(map[string]any{"institution": "044", "balance": "NGN 1,000"})
+	id := w.connect(c)
+	w.advance("40m") // 00:30 WAT on 1 August
+	w.must(http.StatusCreated, "POST", "/sandbox/customers/"+c.ID+"/transactions",
+		req{body: map[string]any{"type": "credit", "amount": "NGN 5,000", "narration": "NIP TRF FROM MIDNIGHT"}})
+	w.advance("2m")
+	w.must(http.StatusOK, "POST", "/accounts/"+id+"/sync", req{})
+	has := func(q string) bool {
+		var page struct{ Data []struct{ Narration, Date string } }
+		w.must(http.StatusOK, "GET", "/accounts/"+id+"/transactions?paginate=false&"+q, req{}).decode(t, &page)
+		for _, tx := range page.Data {
+			if tx.Narration == "NIP TRF FROM MIDNIGHT" {
+				if tx.Date != "2021-07-31T23:30:00.000Z" {
+					t.Fatalf("the credit is dated %s, not 00:30 WAT on 1 August", tx.Date)
+				}
+				return true
+			}
+		}
+		return false
+	}
+	for q, want := range map[string]bool{
+		"start=01-08-2021&end=31-08-2021":                     true,
+		"start=2021-08-01&end=2021-08-31":                     true,
+		"start=2021-08-01T00:00:00&end=2021-08-01T01:00:00":   true,
+		"start=01-07-2021&end=31-07-2021":                     false,
+		"start=2021-07-31T00:00:00Z&end=2021-07-31T23:59:59Z": true, // a zone given is kept
+	} {
+		if got := has(q); got != want {
+			t.Errorf("%s: holds the credit at 00:30 WAT on 1 August: %v, want %v", q, got, want)
+		}
+	}
+	var credits struct{ History []struct{ Period string } }
+	w.must(http.StatusOK, "GET", "/accounts/"+id+"/credits", req{}).decode(t, &credits)
+	if n := len(credits.History); n == 0 || !strings.HasPrefix(credits.History[n-1].Period, "08-2021") && !strings.HasPrefix(credits.History[n-1].Period, "2021-08") {
+		t.Errorf("/credits' last month is not August: %+v", credits.History)
+	}
+}

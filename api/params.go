@@ -314,7 +314,10 @@ func (p params) float(name string, min, max float64) (*float64, error) {
 var dateLayouts = []string{"02-01-2006", "02/01/2006", "2006-01-02", time.RFC3339Nano, "2006-01-02T15:04:05"}
 
 // date returns a date field. A day without a time means its start, or with endOfDay
-// its last instant, so that an end date includes its whole day.
+// its last instant, so that an end date includes its whole day; days and times
+// written without a zone are Lagos's (WAT), as the banks' days and the months of
+// /credits, /debits and /income are — April's filter missed a credit at 00:30 on
+// 1 April that /credits counted in April.
 func (p params) date(name string, endOfDay bool) (time.Time, error) {
 	v := p.str(name)
 	if v == "" {
@@ -323,7 +326,7 @@ func (p params) date(name string, endOfDay bool) (time.Time, error) {
 	// A client that does not URL-encode "+01:00" sends " 01:00": put the + back.
 	iso := strings.ReplaceAll(v, " ", "+")
 	for i, layout := range dateLayouts {
-		t, err := time.Parse(layout, iso)
+		t, err := time.ParseInLocation(layout, iso, engine.WAT)
 		if err != nil {
 			continue
 		}
