@@ -7,7 +7,9 @@ import (
 	"bytes"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
+	"unicode"
 
 	"github.com/go-pdf/fpdf"
 
@@ -19,7 +21,8 @@ import (
 // every transaction, and page numbers. The same statement and time give the same bytes.
 func PDF(st engine.Statement, generated time.Time) ([]byte, error) {
 	pdf := fpdf.New("P", "mm", "A4", "")
-	tr := pdf.UnicodeTranslatorFromDescriptor("") // cp1252: names with accents survive
+	cp1252 := pdf.UnicodeTranslatorFromDescriptor("") // the core fonts' encoding: names with accents survive
+	tr := func(s string) string { return cp1252(fold(s)) }
 	pdf.SetCreationDate(generated)
 	pdf.SetModificationDate(generated)
 	pdf.SetCatalogSort(true)
@@ -59,7 +62,7 @@ func PDF(st engine.Statement, generated time.Time) ([]byte, error) {
 	pdf.SetFooterFunc(func() {
 		pdf.SetY(-14)
 		pdf.SetFont("Helvetica", "I", 7)
-		pdf.CellFormat(130, 5, tr("Generated "+generated.UTC().Format("02 Jan 2006 15:04 MST")+
+		pdf.CellFormat(130, 5, tr("Generated "+generated.In(engine.WAT).Format("02 Jan 2006 15:04 MST")+
 			" by sandbank - simulated data for testing, not a real bank statement"), "", 0, "L", false, 0, "")
 		pdf.CellFormat(0, 5, "Page "+strconv.Itoa(pdf.PageNo())+" of {nb}", "", 0, "R", false, 0, "")
 	})
@@ -87,7 +90,7 @@ func PDF(st engine.Statement, generated time.Time) ([]byte, error) {
 	field("Account number", st.Account.Number)
 	field("Account type", st.Account.Type)
 	field("Bank", fmt.Sprintf("%s (CBN code %s)", st.Account.Institution.Name, st.Account.Institution.Code))
-	field("Period", st.From.UTC().Format("02 Jan 2006")+" to "+st.To.UTC().Format("02 Jan 2006"))
+	field("Period", day(st.From)+" to "+day(st.To))
 	field("Opening balance", cur+" "+engine.Naira(st.OpeningBalance))
 	field("Closing balance", cur+" "+engine.Naira(st.ClosingBalance))
 	field("Total credits", fmt.Sprintf("%s %s (%d)", cur, engine.Naira(credits), nCredit))
@@ -101,7 +104,7 @@ func PDF(st engine.Statement, generated time.Time) ([]byte, error) {
 		if t.Type == engine.Credit {
 			debit, credit = "", engine.Naira(t.Amount)
 		}
-		row := []string{t.Date.UTC().Format("02 Jan 2006"), truncate(tr(t.Narration), 52), debit, credit, engine.Naira(t.Balance)}
+		row := []string{day(t.Date), truncate(tr(t.Narration), 52), debit, credit, engine.Naira(t.Balance)}
 		for j, c := range cols {
 			pdf.CellFormat(c.width, 5, row[j], "LR", 0, c.align, fill, 0, "")
 		}
@@ -117,6 +120,37 @@ func PDF(st engine.Statement, generated time.Time) ([]byte, error) {
 		return nil, fmt.Errorf("rendering the statement PDF: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// day is an instant's day in Lagos, as a Nigerian bank's statement dates it: a
+// credit at 00:30 WAT on 1 August read 31 Jul, as UTC has it.
+func day(t time.Time) string { return t.In(engine.WAT).Format("02 Jan 2006") }
+
+// folded are letters of Nigerian names that cp1252, the PDF's core fonts'
+// encoding, lacks, as their base letters: Yoruba's and Igbo's dotted vowels and
+// ṣ, the syllabic n and m with their tones, Hausa's hooked letters. cp1252 turned each into a dot
+// (".LÁ..GUN" for Ọláṣẹgun).
+var folded = map[rune]string{
+	'Ẹ': "E", 'ẹ': "e", 'Ọ': "O", 'ọ': "o", 'Ṣ': "S", 'ṣ': "s", 'Ị': "I", 'ị': "i", 'Ụ': "U", 'ụ': "u",
+	'Ṅ': "N", 'ṅ': "n", 'Ń': "N", 'ń': "n", 'Ǹ': "N", 'ǹ': "n", 'Ḿ': "M", 'ḿ': "m", 'Ɓ': "B", 'ɓ': "b", 'Ɗ': "D", 'ɗ': "d", 'Ƙ': "K", 'ƙ': "k", 'Ƴ': "Y", 'ƴ': "y",
+	'₦': "NGN ",
+}
+
+// fold writes s in letters cp1252 has: those above as their base letters, and a
+// tone mark typed on its own (ọ + U+0300) left out; cp1252's own accented
+// letters stay as they are.
+func fold(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case folded[r] != "":
+			b.WriteString(folded[r])
+		case unicode.Is(unicode.Mn, r):
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 // truncate shortens s to n bytes (cp1252 text is one byte a character).

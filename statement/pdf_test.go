@@ -31,3 +31,23 @@ func TestPDFIsDeterministic(t *testing.T) {
 		t.Fatalf("two renders differ or are not PDFs (%d and %d bytes)", len(a), len(b))
 	}
 }
+
+// A statement dates its rows and period by Lagos days, and writes Nigerian names
+// in letters its fonts have: a credit at 00:30 WAT on 1 August read 31 Jul, and
+// Ọláṣẹgun read .LÁ..GUN (a new user's trial).
+func TestLagosDaysAndNigerianLetters(t *testing.T) {
+	if got := day(time.Date(2021, 7, 31, 23, 30, 0, 0, time.UTC)); got != "01 Aug 2021" {
+		t.Errorf("23:30 UTC on 31 July is dated %q, want 01 Aug 2021", got)
+	}
+	for in, want := range map[string]string{
+		"Ọláṣẹgun Adéṣínà":     "Olásegun Adésínà",
+		"Adébáyọ\u0300 Ọlá":    "Adébáyo Olá",
+		"Ụ̀chẹ Ńnàmdị":         "Uche Nnàmdi",
+		"Ɗanladi Ƙwarɓa":       "Danladi Kwarba",
+		"NIP TRF FROM ₦ ÉMÉKA": "NIP TRF FROM NGN  ÉMÉKA",
+	} {
+		if got := fold(in); got != want {
+			t.Errorf("fold(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
