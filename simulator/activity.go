@@ -346,11 +346,17 @@ func (w *world) dayCands(a *account, d int32, cs []cand) []cand {
 		add(cand{amount: a.payroll, narr: w.monthly(monthPayroll, 0, c.monthsAbs), sec: int32(10*3600 + r.n(3*3600)),
 			flags: fShrink, unit: int32(1000 * kobo)})
 	}
-	// Inbound transfers.
+	// Inbound transfers, and a trader's cash deposits, which are not electronic:
+	// the levy is on electronic receipts only.
 	if p.inWeekdays&(1<<c.weekday) != 0 {
 		for n := r.poisson(p.expIn); n > 0; n-- {
 			amt := r.between(a.inMin, a.inMax) / (10 * kobo) * (10 * kobo)
-			add(cand{amount: amt, narr: a.inGroup.pick(r), sec: int32(8*3600 + r.n(12*3600)), flags: fCredit | fLevy})
+			narr := a.inGroup.pick(r)
+			flags := fCredit | fLevy
+			if w.narrCash[narr] && w.version >= 2 {
+				flags = fCredit
+			}
+			add(cand{amount: amt, narr: narr, sec: int32(8*3600 + r.n(12*3600)), flags: flags})
 		}
 	}
 	// Spending.

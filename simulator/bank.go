@@ -168,7 +168,7 @@ func Open(cfg Config, clock engine.Clock, j Journal) (*Bank, error) {
 		if err := j.AppendBankEvent(data); err != nil {
 			return nil, internal("write the bank journal", err)
 		}
-		b := newBank(cfg, clock, j)
+		b := newBank(cfg, journalVersion, clock, j)
 		b.nrec = 1
 		return b, nil
 	}
@@ -190,7 +190,7 @@ func Open(cfg Config, clock engine.Clock, j Journal) (*Bank, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := newBank(stored, clock, j)
+	b := newBank(stored, max(first.Version, 1), clock, j)
 	for i := 1; i < len(recs); i++ {
 		rec, err := decodeRecord(i, recs[i])
 		if err != nil {
@@ -205,9 +205,9 @@ func Open(cfg Config, clock engine.Clock, j Journal) (*Bank, error) {
 	return b, nil
 }
 
-func newBank(cfg Config, clock engine.Clock, j Journal) *Bank {
+func newBank(cfg Config, version int, clock engine.Clock, j Journal) *Bank {
 	return &Bank{
-		clock: clock, journal: j, w: newWorld(cfg),
+		clock: clock, journal: j, w: newWorld(cfg, version),
 		randThrough: cfg.Start.UnixNano(),
 		outages:     make(map[string]int64),
 		latency:     make(map[string]time.Duration),

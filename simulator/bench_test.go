@@ -63,7 +63,7 @@ func benchWorld(b *testing.B) (*world, []*account) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	w := newWorld(cfg)
+	w := newWorld(cfg, journalVersion)
 	if len(w.accounts) < 1000 {
 		b.Fatalf("only %d accounts", len(w.accounts))
 	}

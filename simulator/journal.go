@@ -57,7 +57,13 @@ const (
 	recSignedIn = "signed_in"
 )
 
-const journalVersion = 1
+// journalVersion is the version of the worlds this build makes. A world is
+// replayed by the generators of its own version forever, so a change to what
+// they make comes with a new version:
+//
+//	1: the first
+//	2: a cash deposit over the counter pays no electronic money transfer levy
+const journalVersion = 2
 
 // record is one journal entry, as JSON.
 type record struct {

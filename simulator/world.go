@@ -93,6 +93,8 @@ type world struct {
 
 	narr       []string
 	narrCat    []uint8
+	narrCash   []bool // a cash deposit: over the counter, not electronic (no transfer levy)
+	version    int    // the journal version it was made by (journalVersion): what its generators do
 	narrIdx    map[narration]int32
 	monthlyIdx map[uint64]int32
 
@@ -166,9 +168,10 @@ type account struct {
 	cp                     []int64 // cp[i]: opening balance of day openDay+i
 }
 
-func newWorld(cfg Config) *world {
+func newWorld(cfg Config, version int) *world {
 	w := &world{
 		cfg:        cfg,
+		version:    version,
 		hseed:      hash2(uint64(cfg.Seed), saltWorld),
 		narrIdx:    make(map[narration]int32),
 		monthlyIdx: make(map[uint64]int32),
@@ -191,6 +194,7 @@ func (w *world) addNarrations(cat uint8, texts ...string) group {
 	for _, t := range texts {
 		w.narr = append(w.narr, t)
 		w.narrCat = append(w.narrCat, cat)
+		w.narrCash = append(w.narrCash, strings.HasPrefix(t, "CASH DEPOSIT"))
 	}
 	return g
 }
@@ -204,6 +208,7 @@ func (w *world) intern(text string, cat uint8) int32 {
 	i := int32(len(w.narr))
 	w.narr = append(w.narr, text)
 	w.narrCat = append(w.narrCat, cat)
+	w.narrCash = append(w.narrCash, strings.HasPrefix(text, "CASH DEPOSIT"))
 	w.narrIdx[k] = i
 	return i
 }

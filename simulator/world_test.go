@@ -369,3 +369,42 @@ func TestMrAdamSpendsFiveThousand(t *testing.T) {
 		t.Fatalf("history %+v", txs)
 	}
 }
+
+// The transfer levy follows electronic receipts of NGN 10,000 or more, never a
+// cash deposit over the counter: a trader's 89 market deposits each paid it (a
+// new user's trial).
+func TestLevyOnElectronicReceiptsOnly(t *testing.T) {
+	b, _ := testBank(t, Config{Seed: 2, Customers: 60})
+	cash, levied := 0, 0
+	for _, txs := range everything(t, b) {
+		at := map[time.Time][]engine.Transaction{}
+		for _, tx := range txs {
+			at[tx.Date] = append(at[tx.Date], tx)
+		}
+		for _, same := range at {
+			levy, cashIn, transferIn := false, false, false
+			for _, tx := range same {
+				switch {
+				case tx.Narration == "ELECTRONIC MONEY TRANSFER LEVY":
+					levy = true
+				case tx.Type == engine.Credit && tx.Amount >= 1_000_000 && strings.HasPrefix(tx.Narration, "CASH DEPOSIT"):
+					cashIn = true
+				case tx.Type == engine.Credit && tx.Amount >= 1_000_000:
+					transferIn = true
+				}
+			}
+			if cashIn && !transferIn {
+				cash++
+				if levy {
+					t.Errorf("a cash deposit of NGN 10,000 or more paid the transfer levy: %+v", same)
+				}
+			}
+			if levy {
+				levied++
+			}
+		}
+	}
+	if cash == 0 || levied == 0 {
+		t.Fatalf("%d cash deposits of NGN 10,000 or more and %d levies: nothing to check", cash, levied)
+	}
+}
