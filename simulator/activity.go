@@ -334,7 +334,7 @@ func (w *world) dayCands(a *account, d int32, cs []cand) []cand {
 	}
 
 	// The monthly lump: salary, pension or allowance.
-	if p.lump != lumpNone && c.dom == workday(c, int(a.payday)) {
+	if p.lump != lumpNone && c.dom == workday(c, int(a.payday), w.version >= 2) {
 		narr := a.nLump
 		if narr < 0 {
 			narr = w.monthly(p.lump, a.payer, c.monthsAbs)
@@ -342,7 +342,7 @@ func (w *world) dayCands(a *account, d int32, cs []cand) []cand {
 		add(cand{amount: a.lump, narr: narr, sec: int32(6*3600 + r.n(4*3600)), flags: fCredit | fLevy})
 	}
 	// Staff salaries of businesses.
-	if a.payroll > 0 && c.dom == workday(c, 27) {
+	if a.payroll > 0 && c.dom == workday(c, 27, w.version >= 2) {
 		add(cand{amount: a.payroll, narr: w.monthly(monthPayroll, 0, c.monthsAbs), sec: int32(10*3600 + r.n(3*3600)),
 			flags: fShrink, unit: int32(1000 * kobo)})
 	}

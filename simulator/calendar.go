@@ -1,6 +1,9 @@
 package simulator
 
-import "time"
+import (
+	"sync"
+	"time"
+)
 
 // Bank days are days of West Africa Time (UTC+1, no daylight saving), numbered
 // from 1970-01-01. Instants are Unix nanoseconds.
@@ -80,9 +83,26 @@ func daysIn(y, m int) int {
 
 // workday moves a day of month back to the Friday before, if it falls on a weekend:
 // banks pay salaries on the last working day before the due date.
-func workday(c civilDay, dom int) int {
+//
+// With holidays (worlds of journal version 2 on) it moves back over Nigeria's
+// public holidays too: salaries were paid on Christmas Day.
+func workday(c civilDay, dom int, holidays bool) int {
 	if dom > c.dim {
 		dom = c.dim
+	}
+	if holidays {
+		for d := dom; d >= 1; d-- {
+			if wd := (c.weekday + d - c.dom + 35) % 7; wd != 0 && wd != 6 && !isHoliday(c.year, c.month, d) {
+				return d
+			}
+		}
+		// The month starts with days off: the first working day after.
+		for d := dom + 1; d <= c.dim; d++ {
+			if wd := (c.weekday + d - c.dom + 35) % 7; wd != 0 && wd != 6 && !isHoliday(c.year, c.month, d) {
+				return d
+			}
+		}
+		return dom
 	}
 	switch (c.weekday + dom - c.dom + 35) % 7 {
 	case 6:
@@ -94,6 +114,70 @@ func workday(c civilDay, dom int) int {
 		dom = 1
 	}
 	return dom
+}
+
+// isHoliday says if a date is a public holiday in Nigeria, as observed: New
+// Year's Day, Good Friday, Easter Monday, Workers' Day (1 May), Democracy Day (12
+// June), Independence Day (1 October), Christmas and Boxing Day; one that falls
+// on a weekend (or on another holiday) is observed on the next working day. The
+// Islamic holidays follow the moon and a sighting, and are left out.
+func isHoliday(year, month, dom int) bool {
+	if year < holidayFrom || year >= holidayFrom+len(holidayTable) {
+		return false
+	}
+	holidayOnce.Do(buildHolidays)
+	key := uint16(month*32 + dom)
+	for _, h := range holidayTable[year-holidayFrom] {
+		if h == key {
+			return true
+		}
+	}
+	return false
+}
+
+const holidayFrom = 1970
+
+var (
+	holidayOnce  sync.Once
+	holidayTable [2107 - holidayFrom][]uint16 // per year: month*32 + day of each observed holiday
+)
+
+func buildHolidays() {
+	for i := range holidayTable {
+		y := holidayFrom + i
+		easter := easterSunday(y)
+		fixed := []time.Time{
+			time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC), easter.AddDate(0, 0, -2), easter.AddDate(0, 0, 1),
+			time.Date(y, 5, 1, 0, 0, 0, 0, time.UTC), time.Date(y, 6, 12, 0, 0, 0, 0, time.UTC),
+			time.Date(y, 10, 1, 0, 0, 0, 0, time.UTC), time.Date(y, 12, 25, 0, 0, 0, 0, time.UTC),
+			time.Date(y, 12, 26, 0, 0, 0, 0, time.UTC),
+		}
+		taken := map[time.Time]bool{}
+		for _, d := range fixed {
+			for d.Weekday() == time.Saturday || d.Weekday() == time.Sunday || taken[d] {
+				d = d.AddDate(0, 0, 1)
+			}
+			taken[d] = true
+			if d.Year() == y {
+				holidayTable[i] = append(holidayTable[i], uint16(int(d.Month())*32+d.Day()))
+			}
+		}
+	}
+}
+
+// easterSunday is Western Easter in year y (the anonymous Gregorian algorithm).
+func easterSunday(y int) time.Time {
+	a, b, c := y%19, y/100, y%100
+	d, e := b/4, b%4
+	f := (b + 8) / 25
+	g := (b - f + 1) / 3
+	h := (19*a + b - d - g + 15) % 30
+	i, k := c/4, c%4
+	l := (32 + 2*e + 2*i - h - k) % 7
+	m := (a + 11*h + 22*l) / 451
+	month := (h + l - 7*m + 114) / 31
+	day := (h+l-7*m+114)%31 + 1
+	return time.Date(y, time.Month(month), day, 0, 0, 0, 0, time.UTC)
 }
 
 var monthAbbr = [12]string{"JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"}

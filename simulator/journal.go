@@ -62,7 +62,8 @@ const (
 // they make comes with a new version:
 //
 //	1: the first
-//	2: a cash deposit over the counter pays no electronic money transfer levy
+//	2: a cash deposit over the counter pays no electronic money transfer levy;
+//	   salaries, pensions and payrolls are paid before public holidays too
 const journalVersion = 2
 
 // record is one journal entry, as JSON.
