@@ -638,7 +638,9 @@ func TestDatesAreLagosDays(t *testing.T) {
 	w.advance("2m")
 	w.must(http.StatusOK, "POST", "/accounts/"+id+"/sync", req{})
 	has := func(q string) bool {
-		var page struct{ Data []struct{ Narration, Date string } }
+		var page struct {
+			Data []struct{ Narration, Date string }
+		}
 		w.must(http.StatusOK, "GET", "/accounts/"+id+"/transactions?paginate=false&"+q, req{}).decode(t, &page)
 		for _, tx := range page.Data {
 			if tx.Narration == "NIP TRF FROM MIDNIGHT" {
@@ -666,4 +668,20 @@ func TestDatesAreLagosDays(t *testing.T) {
 	if n := len(credits.History); n == 0 || !strings.HasPrefix(credits.History[n-1].Period, "08-2021") && !strings.HasPrefix(credits.History[n-1].Period, "2021-08") {
 		t.Errorf("/credits' last month is not August: %+v", credits.History)
 	}
+}
+
+// A secret that cannot travel in a header as given is refused at the field: a
+// webhook secret with a newline was stored, and every delivery then failed and was
+// retried without end (a new user's trial).
+func TestSecretsTravelInHeaders(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	for _, bad := range []string{"abc\nx", "a\xffb", " padded ", strings.Repeat("s", 300)} {
+		for _, field := range []string{"webhook_secret", "secret_key", "public_key"} {
+			v := failed(t, w.do("PATCH", "/sandbox/settings", req{body: map[string]any{field: bad + "0123456789abcdef"}}), http.StatusBadRequest, "")
+			if v["field"] != field && !strings.Contains(fmt.Sprint(v), field) {
+				t.Errorf("%s %q: the refusal does not name the field: %v", field, bad, v)
+			}
+		}
+	}
+	w.must(http.StatusOK, "PATCH", "/sandbox/settings", req{body: map[string]any{"webhook_secret": "whsec_fine-1234!"}})
 }

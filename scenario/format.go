@@ -402,6 +402,11 @@ func (p *fileParser) keys(n *node) {
 		if err == nil && len(k) < f.min {
 			err = errAt(v.pos, "the %s key has at least %d characters", f.name, f.min)
 		}
+		if err == nil {
+			if cerr := engine.CheckHeaderSecret(f.name, "the "+f.name+" key", "headers it travels in", k); cerr != nil {
+				err = errAt(v.pos, "%s", engine.ErrorMessage(cerr))
+			}
+		}
 		if p.ok(err) {
 			*f.dst = k
 		}
@@ -458,6 +463,8 @@ func (p *fileParser) settings(n *node, out *Settings) {
 		if w, err := str(v, "webhook_secret"); p.ok(err) {
 			if strings.TrimSpace(w) == "" {
 				p.ok(errAt(v.pos, "webhook_secret is empty: receivers compare it with every webhook's mono-webhook-secret header; give it a value, or leave it out"))
+			} else if err := engine.CheckHeaderSecret("webhook_secret", "webhook_secret", "mono-webhook-secret header of every webhook", w); err != nil {
+				p.ok(errAt(v.pos, "%s", engine.ErrorMessage(err)))
 			}
 			out.WebhookSecret = &w
 		}
