@@ -685,3 +685,26 @@ func TestSecretsTravelInHeaders(t *testing.T) {
 	}
 	w.must(http.StatusOK, "PATCH", "/sandbox/settings", req{body: map[string]any{"webhook_secret": "whsec_fine-1234!"}})
 }
+
+// Lengths are counted in characters, not bytes: a Yoruba name of 39 characters
+// was "more than 60", a narration of 100 é "more than 120"; and a v2 customer ID
+// has bounds (3,000 characters were stored) (a new user's trial).
+func TestLengthsInCharacters(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	name := strings.TrimSpace(strings.Repeat("Ọlá ", 9)) + " Ọlá"
+	c := w.addCustomer(map[string]any{"institution": "044", "name": name, "balance": "NGN 1,000"})
+	if c.Name != name {
+		t.Fatalf("name %q came back %q", name, c.Name)
+	}
+	w.must(http.StatusCreated, "POST", "/sandbox/customers/"+c.ID+"/transactions",
+		req{body: map[string]any{"type": "debit", "amount": 100, "narration": strings.Repeat("é", 100)}})
+	failed(t, w.do("POST", "/sandbox/customers/"+c.ID+"/transactions",
+		req{body: map[string]any{"type": "debit", "amount": 100, "narration": strings.Repeat("é", 121)}}), http.StatusBadRequest, "")
+	for _, id := range []string{strings.Repeat("c", 3000), "not an id"} {
+		v := failed(t, w.do("POST", "/v2/accounts/initiate", req{body: map[string]any{"scope": "auth",
+			"customer": map[string]any{"id": id}, "redirect_url": "http://127.0.0.1:3000/linked"}}), http.StatusBadRequest, "")
+		if !strings.Contains(fmt.Sprint(v), "customer.id") {
+			t.Errorf("customer.id of %d characters: %v", len(id), v)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // v2's initiate links (POST /v2/accounts/initiate): instead of v1's widget code
@@ -67,8 +68,8 @@ func (r LinkRequest) Validate() error {
 	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
 		return Invalid("redirect_url", "redirect_url %q is not an absolute http(s) URL; use e.g. http://127.0.0.1:3000/linked", r.RedirectURL)
 	}
-	if len(r.Ref) > 200 {
-		return Invalid("meta.ref", "meta.ref is %d characters long; keep it to 200", len(r.Ref))
+	if n := utf8.RuneCountInString(r.Ref); n > 200 {
+		return Invalid("meta.ref", "meta.ref is %d characters long; keep it to 200", n)
 	}
 	if r.Scope == LinkReauth {
 		if strings.TrimSpace(r.Account) == "" {
@@ -77,6 +78,14 @@ func (r LinkRequest) Validate() error {
 		return nil
 	}
 	c := r.Customer
+	for field, v := range map[string]string{"customer.id": c.ID, "customer.name": c.Name, "customer.email": c.Email} {
+		if n := utf8.RuneCountInString(v); n > 100 {
+			return Invalid(field, "%s is %d characters long; keep it to 100", field, n)
+		}
+	}
+	if c.ID != "" && strings.IndexFunc(c.ID, func(r rune) bool { return r <= ' ' || r > '~' }) >= 0 {
+		return Invalid("customer.id", "customer.id %q is not an ID: the customer's id from an earlier link or account (letters and digits, no spaces)", c.ID)
+	}
 	if c.ID == "" {
 		name, email := strings.TrimSpace(c.Name) != "", strings.TrimSpace(c.Email) != ""
 		switch {

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"sandbank/engine"
 )
@@ -694,7 +695,7 @@ func CheckNewCustomer(nc *NewCustomer) error {
 				return engine.Invalid("name", "a name has letters (with their accents and tone marks), spaces, hyphens, apostrophes and dots only (got %q)", nc.Name)
 			}
 		}
-		if letters < 2 || len(nc.Name) > 60 {
+		if letters < 2 || utf8.RuneCountInString(nc.Name) > 60 { // characters, not bytes: Ọlá is 5 bytes
 			return engine.Invalid("name", "a name has 2 to 60 characters (got %q)", nc.Name)
 		}
 	}
@@ -775,7 +776,7 @@ func (b *Bank) PostTransaction(customerID string, p Posting) (engine.Transaction
 			p.Narration = "CASH DEPOSIT"
 		}
 	}
-	if len(p.Narration) > maxNarration || strings.IndexFunc(p.Narration, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0 {
+	if utf8.RuneCountInString(p.Narration) > maxNarration || strings.IndexFunc(p.Narration, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0 {
 		return engine.Transaction{}, engine.Invalid("narration", "a narration has up to %d printable characters", maxNarration)
 	}
 	if now < a.openAt {
