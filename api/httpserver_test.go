@@ -4,11 +4,13 @@ package api
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"strings"
@@ -137,5 +139,35 @@ func TestServerDeadlinesCoverTheSlowestSync(t *testing.T) {
 	}
 	if srv.IdleTimeout <= 0 || srv.IdleTimeout > 2*time.Minute || srv.ReadHeaderTimeout <= 0 {
 		t.Errorf("IdleTimeout %v, ReadHeaderTimeout %v: idle connections must close", srv.IdleTimeout, srv.ReadHeaderTimeout)
+	}
+}
+
+// A request its client gave up on before any answer is logged as such: it was
+// logged as 200, for a sync or a settings change that never happened (a new
+// user's trial).
+func TestRequestLogSaysClientGone(t *testing.T) {
+	logs := &syncBuffer{}
+	s := &Server{log: slog.New(slog.NewTextHandler(logs, nil))}
+	arrived, done := make(chan struct{}), make(chan struct{})
+	mux := http.NewServeMux()
+	mux.Handle("POST /slow", s.logged(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		close(arrived)
+		<-r.Context().Done() // the work outlasts the client's patience
+	})))
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer close(done)
+		mux.ServeHTTP(w, r)
+	}))
+	defer ts.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { <-arrived; cancel() }()
+	req, _ := http.NewRequestWithContext(ctx, "POST", ts.URL+"/slow", nil)
+	if resp, err := http.DefaultClient.Do(req); err == nil {
+		resp.Body.Close()
+		t.Fatal("the request was answered")
+	}
+	<-done
+	if line := logs.String(); !strings.Contains(line, `route="POST /slow" status="client gone"`) {
+		t.Fatalf("the log says %s", line)
 	}
 }

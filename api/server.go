@@ -192,7 +192,13 @@ func (s *Server) logged(next http.Handler) http.Handler {
 		if route == "" {
 			route = r.Method + " (no route)"
 		}
-		attrs := [4]slog.Attr{slog.String("route", route), slog.Int("status", rec.status),
+		status := slog.Int("status", rec.status)
+		if !rec.wrote && r.Context().Err() != nil {
+			// The client gave up before the answer (its timeout, Ctrl+C): nothing
+			// was sent, and what it asked for may not have happened. It read as 200.
+			status = slog.String("status", "client gone")
+		}
+		attrs := [4]slog.Attr{slog.String("route", route), status,
 			slog.Duration("dur", time.Since(start).Round(time.Microsecond))}
 		n := 3
 		if strings.Contains(route, "/accounts/{id}") { // account IDs are not secrets; sessions and jobs are
@@ -206,11 +212,17 @@ func (s *Server) logged(next http.Handler) http.Handler {
 type loggingWriter struct {
 	http.ResponseWriter
 	status int
+	wrote  bool // an answer began
 }
 
 func (l *loggingWriter) WriteHeader(code int) {
-	l.status = code
+	l.status, l.wrote = code, true
 	l.ResponseWriter.WriteHeader(code)
+}
+
+func (l *loggingWriter) Write(b []byte) (int, error) {
+	l.wrote = true
+	return l.ResponseWriter.Write(b)
 }
 
 // Unwrap lets http.ResponseController reach the underlying writer.
