@@ -171,3 +171,31 @@ func TestRequestLogSaysClientGone(t *testing.T) {
 		t.Fatalf("the log says %s", line)
 	}
 }
+
+// A clock jump answers however long its syncs take: the server's deadline for a
+// request cut off the answer of a day's jump over a slow bank (16 minutes; the
+// deadline is six), and the client got an empty reply (a new user's trial). Here
+// the deadline is 50 ms and the jump's sync waits a bank of 100 ms a call.
+func TestSlowJumpIsAnswered(t *testing.T) {
+	was := slowestRequest
+	slowestRequest = 50 * time.Millisecond
+	defer func() { slowestRequest = was }()
+	w := newWorld(t, worldOpts{})
+	w.enableDataSync()
+	w.must(http.StatusOK, "PATCH", "/sandbox/settings", req{body: map[string]any{"auto_sync": "6h"}})
+	c := w.addCustomer(map[string]any{"institution": "044", "balance": "NGN 1,000"})
+	w.connect(c)
+	w.must(http.StatusOK, "POST", "/sandbox/institutions/044/latency", req{body: map[string]any{"latency": "100ms"}})
+	start := time.Now()
+	w.must(http.StatusOK, "POST", "/sandbox/clock", req{body: map[string]any{"advance": "6h"}})
+	var list struct {
+		Data []struct {
+			LastSyncedAt string `json:"last_synced_at"`
+		}
+	}
+	w.must(http.StatusOK, "GET", "/sandbox/accounts", req{}).decode(t, &list)
+	// Connected at 13:00 WAT (12:00 UTC): the jump's automatic sync ran at 18:00 UTC.
+	if took := time.Since(start); took < slowestRequest || len(list.Data) != 1 || list.Data[0].LastSyncedAt != "2021-08-20T18:00:00.000Z" {
+		t.Fatalf("the jump took %s (its sync waits the bank); the accounts: %+v", took, list.Data)
+	}
+}
