@@ -217,7 +217,22 @@ func TestOversizedHeadersAnswerJSON(t *testing.T) {
 	}
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	failed(t, reply{status: resp.StatusCode, header: resp.Header, body: body}, http.StatusRequestHeaderFieldsTooLarge, "HEADERS_TOO_LARGE")
+	v := failed(t, reply{status: resp.StatusCode, header: resp.Header, body: body}, http.StatusRequestHeaderFieldsTooLarge, "HEADERS_TOO_LARGE")
+	if msg, _ := v["message"].(string); !strings.Contains(msg, "send fewer or shorter headers") {
+		t.Errorf("long headers: %q", msg)
+	}
+	// A long path is said to be the address, not the headers (a 70 KB account ID).
+	r, _ = http.NewRequest("GET", w.base+"/accounts/"+strings.Repeat("a", maxHeaderBytes), nil)
+	r.Header.Set("mono-sec-key", testSecretKey)
+	if resp, err = w.client.Do(r); err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	v = failed(t, reply{status: resp.StatusCode, header: resp.Header, body: body}, http.StatusRequestHeaderFieldsTooLarge, "HEADERS_TOO_LARGE")
+	if msg, _ := v["message"].(string); !strings.Contains(msg, "the address is the long part") {
+		t.Errorf("a long path: %q", msg)
+	}
 }
 
 // auto_sync reads durations as every other route does: 1d is 24h; what is not

@@ -30,13 +30,18 @@ func queryParams(raw string) (params, error) {
 	if err != nil {
 		return nil, engine.Invalid("query", "the query string is malformed (%v); URL-encode its values", err)
 	}
+	return formParams(v), nil
+}
+
+// formParams takes the last value of each named field of a query string or form.
+func formParams(v url.Values) params {
 	p := params{}
 	for k, vs := range v {
 		if k != "" && len(vs) > 0 {
 			p[k] = vs[len(vs)-1]
 		}
 	}
-	return p, nil
+	return p
 }
 
 // readBody reads a request body up to MaxBodyBytes.
@@ -67,15 +72,25 @@ func bodyParams(w http.ResponseWriter, r *http.Request) (params, error) {
 // A body that is JSON is read as JSON whatever its Content-Type says: `curl -d '{…}'`
 // labels JSON as a form, and no form body starts with a brace or is JSON text (an
 // array or a bare value is then refused as not an object, not read as a field).
+//
+// A byte-order mark before JSON (as some Windows tools write) is read past; a body
+// of another type that is neither JSON nor a form is refused, not read as a form
+// of one empty field ("code is required" answered a text/plain body).
 func parseBody(mediaType string, b []byte) (params, error) {
-	trimmed := bytes.TrimSpace(b)
+	trimmed := bytes.TrimSpace(bytes.TrimPrefix(bytes.TrimSpace(b), []byte("\ufeff")))
 	switch {
 	case len(trimmed) == 0:
 		return params{}, nil
 	case isJSON(mediaType, trimmed):
 		return jsonParams(trimmed)
+	case mediaType != "" && mediaType != "application/x-www-form-urlencoded":
+		return nil, engine.Invalid("body", "the body is %s and not JSON: send JSON with Content-Type: application/json (or a form, application/x-www-form-urlencoded)", mediaType)
 	}
-	return queryParams(string(trimmed))
+	v, err := url.ParseQuery(string(trimmed))
+	if err != nil {
+		return nil, engine.Invalid("body", "the body is neither JSON nor a well-formed form (%v): send JSON with Content-Type: application/json, or URL-encode the form's values", err)
+	}
+	return formParams(v), nil
 }
 
 // isJSON reports whether a body (trimmed, not empty) is to be read as JSON.

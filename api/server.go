@@ -145,8 +145,12 @@ func (s *Server) headerLimit(next http.Handler) http.Handler {
 			}
 		}
 		if n > maxHeaderBytes {
+			what, fix := "the request's headers take", "send fewer or shorter headers"
+			if len(r.RequestURI) > n/2 { // a 70 KB ID in the path is not a header's fault
+				what, fix = "the request's address (its path and query) and headers take", "the address is the long part: check the IDs and parameters it carries"
+			}
 			answerError(w, r, s.shapeOf(r), apiError{Status: http.StatusRequestHeaderFieldsTooLarge, Code: "HEADERS_TOO_LARGE",
-				Message: "the request's headers take " + strconv.Itoa(n) + " bytes, over the " + strconv.Itoa(maxHeaderBytes>>10) + " KiB sandbank reads; send fewer or shorter headers"})
+				Message: what + " " + strconv.Itoa(n) + " bytes, over the " + strconv.Itoa(maxHeaderBytes>>10) + " KiB sandbank reads; " + fix})
 			return
 		}
 		next.ServeHTTP(w, r)

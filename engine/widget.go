@@ -292,7 +292,7 @@ func (e *Engine) WidgetBack(ctx context.Context, session string) (WidgetState, e
 		}
 		w.state.Status, w.state.Institution, w.state.AuthMethod = WidgetInstitution, Institution{}, ""
 		return nil
-	}, WidgetLogin)
+	}, WidgetLogin, WidgetInstitution) // at the list already (a double click): it stays there
 }
 
 // WidgetLogin submits the user's username and password.
