@@ -151,7 +151,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, shape errorS
 		answerError(w, r, shape, internalError)
 		return
 	}
-	e := apiError{Status: status, Message: engine.ErrorMessage(err), Code: defaultReason[code]}
+	e := apiError{Status: status, Message: clipWords(engine.ErrorMessage(err)), Code: defaultReason[code]}
 	if de, ok := engine.AsError(err); ok {
 		e.Field = de.Field
 		if de.Reason != "" {
@@ -286,3 +286,26 @@ func (u *unrouted) Unwrap() http.ResponseWriter { return u.ResponseWriter }
 
 // subtleEqual compares secrets in constant time.
 func subtleEqual(a, b string) bool { return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1 }
+
+// maxWord is the longest word an error message repeats whole.
+const maxWord = 100
+
+// clipWords shortens the words of a message longer than maxWord: a message
+// repeats what the client sent (an ID, a code), and a 1 MB code came back whole
+// in the 404 that said it was not found.
+func clipWords(msg string) string {
+	if len(msg) <= maxWord {
+		return msg
+	}
+	words := strings.Split(msg, " ")
+	const marks = `"'(),;:`
+	for i, w := range words {
+		core := strings.Trim(w, marks)
+		if r := []rune(core); len(r) > maxWord {
+			lead := w[:strings.Index(w, core)]
+			trail := w[len(lead)+len(core):]
+			words[i] = lead + string(r[:maxWord/2]) + "…" + trail + " (" + strconv.Itoa(len(r)) + " characters)"
+		}
+	}
+	return strings.Join(words, " ")
+}

@@ -723,3 +723,16 @@ func TestLengthsInCharacters(t *testing.T) {
 		}
 	}
 }
+
+// A message repeats what the client sent, but not a megabyte of it: a 1 MB code
+// came back whole in the 404 (a new user's trial).
+func TestMessagesClipWhatWasSent(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	code := strings.Repeat("c", 200_000)
+	rep := w.do("POST", "/account/auth", req{body: map[string]any{"code": code}})
+	v := failed(t, rep, http.StatusNotFound, "")
+	msg, _ := v["message"].(string)
+	if len(msg) > 500 || !strings.Contains(msg, `…" (200000 characters)`) {
+		t.Fatalf("the 404 for a code of 200,000 characters says (%d bytes): %.300s", len(msg), msg)
+	}
+}
