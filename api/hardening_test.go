@@ -736,3 +736,25 @@ func TestMessagesClipWhatWasSent(t *testing.T) {
 		t.Fatalf("the 404 for a code of 200,000 characters says (%d bytes): %.300s", len(msg), msg)
 	}
 }
+
+// Two mono-sec-key headers are refused, whichever comes first: the first won, so
+// a wrong key after the right one passed (a new user's trial).
+func TestTwoSecretKeys(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	for _, keys := range [][]string{{testSecretKey, "test_sk_wrong0123456789abcde"}, {testSecretKey, testSecretKey}} {
+		r, _ := http.NewRequest("GET", w.base+"/sandbox/clock", nil)
+		for _, k := range keys {
+			r.Header.Add("mono-sec-key", k)
+		}
+		resp, err := w.client.Do(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		v := failed(t, reply{status: resp.StatusCode, header: resp.Header, body: body}, http.StatusUnauthorized, "INVALID_SECRET_KEY")
+		if msg, _ := v["message"].(string); !strings.Contains(msg, "2 mono-sec-key headers") {
+			t.Errorf("two keys: %q", msg)
+		}
+	}
+}

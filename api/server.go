@@ -93,6 +93,10 @@ func (s *Server) handle(h handlerFunc) http.Handler { return s.handleAs(v1ErrorB
 // mono-sec-key header (R11). The key is compared in constant time and never logged.
 func (s *Server) secretAs(shape errorShape, h handlerFunc) http.Handler {
 	return s.handleAs(shape, func(w http.ResponseWriter, r *http.Request) error {
+		if keys := r.Header.Values("mono-sec-key"); len(keys) > 1 {
+			// Which one counts is a guess a client should not rely on: the first won.
+			return engine.Errorf(engine.EUNAUTHORIZED, "the request has %d mono-sec-key headers: send one, with the secret key", len(keys)).WithReason("INVALID_SECRET_KEY")
+		}
 		key := r.Header.Get("mono-sec-key")
 		if key == "" || !s.eng.CheckSecretKey(key) {
 			msg := "missing or wrong mono-sec-key header: send the secret key sandbank printed when it started"
