@@ -49,6 +49,7 @@ type Run struct {
 	customerIDs map[string]string // customer name → the bank's customer ID
 	numbers     map[string]string // account name → NUBAN
 	banks       map[string]string // account name → bank code
+	authMethods map[string]string // account name → the auth_method its customer was given, if any
 	ids         map[string]string // account name → connected account ID
 	vars        map[string]string // saved values
 	last        *response
@@ -101,7 +102,7 @@ type delivery struct {
 // transcript. It sets up the scenario's customers and settings.
 func Open(ctx context.Context, s *Scenario, w *world.World, h http.Handler, receiverURL string, out io.Writer) (*Run, error) {
 	r := &Run{S: s, W: w, H: h, receiverURL: receiverURL, customerIDs: map[string]string{}, numbers: map[string]string{},
-		banks: map[string]string{}, ids: map[string]string{}, vars: map[string]string{}, reported: map[string]int{},
+		banks: map[string]string{}, authMethods: map[string]string{}, ids: map[string]string{}, vars: map[string]string{}, reported: map[string]int{},
 		cursors: map[string]int{}}
 	set := w.Engine.Settings()
 	r.keys = world.Keys{Secret: set.SecretKey.Reveal(), Public: set.PublicKey, WebhookSecret: set.WebhookSecret.Reveal()}
@@ -167,6 +168,9 @@ func (r *Run) setup(ctx context.Context) error {
 		}
 		r.customerIDs[c.Name] = got.ID
 		r.numbers[c.Accounts[0].Name], r.banks[c.Accounts[0].Name] = got.Accounts[0].AccountNumber, got.Accounts[0].Institution.BankCode
+		for _, a := range c.Accounts {
+			r.authMethods[a.Name] = nc.AuthMethod
+		}
 		for _, a := range c.Accounts[1:] {
 			body := map[string]any{"institution": a.Institution, "balance": a.Balance}
 			if a.Type != "" {
@@ -524,6 +528,9 @@ type doFunc func(method, path string, body []byte, key string) *response
 func (r *Run) connect(ctx context.Context, st *Step, do doFunc, need2xx bool, failed func(*response) *StepResult) *StepResult {
 	a := st.Account
 	open := map[string]any{"key": r.keys.Public, "institution": r.banks[a.Name]}
+	if m := r.authMethods[a.Name]; m != "" { // the customer's way in, as the file gave it
+		open["auth_method"] = m
+	}
 	link, bad := r.linkID(st)
 	if bad != nil {
 		return bad

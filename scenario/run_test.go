@@ -302,3 +302,24 @@ func TestStepWithoutExpectMustSucceed(t *testing.T) {
 		t.Fatalf("a failed sync without expect: %s", res.Line())
 	}
 }
+
+// A customer's auth_method is the way connect: signs in: the webhook's and the
+// account's auth_method said internet_banking for a mobile_banking customer (a new
+// user's trial).
+func TestConnectUsesTheCustomersAuthMethod(t *testing.T) {
+	src := `scenario: auth method
+customers:
+  ada: {institution: "058", auth_method: mobile_banking}
+steps:
+  - connect: ada
+  - call: GET /accounts/{ada}
+    expect: {meta.auth_method: mobile_banking}
+`
+	path := filepath.Join(t.TempDir(), "auth.yaml")
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if res, _ := run(t, path); !res.Passed {
+		t.Fatal(res.Line())
+	}
+}
