@@ -1842,10 +1842,18 @@ func money(n *node, what string, zeroOK bool) (int64, error) {
 	switch {
 	case n.tag == tagInt:
 		v, err := strconv.ParseInt(n.value, 10, 64)
+		if err != nil && strings.Trim(n.value, "0123456789") != "" { // 0x10, 5_000: YAML's numbers, not amounts
+			return 0, errAt(n.pos, "%s %s: write kobo in plain digits (500000), or naira with NGN (NGN 5,000)", what, n.value)
+		}
 		if err != nil || v < 0 || v > engine.MaxKobo {
 			return 0, errAt(n.pos, "%s %s is not an amount of kobo from 0 to %d", what, n.value, engine.MaxKobo)
 		}
 		k = v
+	case n.tag == tagStr && n.value != "" && strings.Trim(n.value, "0123456789") == "":
+		// "5000" quoted: the API's sandbox routes read it as kobo, a file does not
+		// guess — say both ways.
+		return 0, errAt(n.pos, "%s %q is quoted: write kobo as a number without quotes (%s is NGN %s), or naira with NGN (\"NGN %s\")",
+			what, n.value, n.value, nairaOfKobo(n.value), n.value)
 	case isNaira(n.value):
 		v, err := engine.ParseNaira(n.value)
 		if err != nil {
@@ -1859,6 +1867,15 @@ func money(n *node, what string, zeroOK bool) (int64, error) {
 		return 0, errAt(n.pos, "%s must be more than zero", what)
 	}
 	return k, nil
+}
+
+// nairaOfKobo writes digits of kobo as naira: "5000" → "50.00".
+func nairaOfKobo(digits string) string {
+	v, err := strconv.ParseInt(digits, 10, 64)
+	if err != nil {
+		return "?"
+	}
+	return engine.Naira(v)
 }
 
 func duration(n *node, what string) (time.Duration, error) {

@@ -53,6 +53,8 @@ func TestRefusals(t *testing.T) {
 		{"tab", "scenario: t\nsteps:\n\t- advance: 1m\n", `f.yaml:3:1: YAML: a tab indents this line: YAML indents with spaces only; replace the tab with spaces (your editor can show tabs)`},
 		{"unknown bank", "scenario: t\ncustomers:\n  adam: {institution: \"045\"}\nsteps: [{advance: 1m}]\n", `f.yaml:3:23: unknown bank "045" (did you mean "035"?); use one of 011, 032, 033, 035, 044, 050, 057, 058, 070, 101, 214, 221, 232, 559 (or a bank's name, such as Access Bank)`},
 		{"bad amount", "scenario: t\ncustomers:\n  adam: {balance: ten}\nsteps: [{advance: 1m}]\n", `f.yaml:3:19: balance "ten" is not an amount: write kobo as a number (500000) or naira with NGN (NGN 5,000.50)`},
+		{"quoted kobo", "scenario: t\ncustomers:\n  adam: {balance: \"5000\"}\nsteps: [{advance: 1m}]\n", `f.yaml:3:19: balance "5000" is quoted: write kobo as a number without quotes (5000 is NGN 50.00), or naira with NGN ("NGN 5000")`},
+		{"hex kobo", "scenario: t\ncustomers:\n  adam: {balance: 0x10}\nsteps: [{advance: 1m}]\n", `f.yaml:3:19: balance 0x10: write kobo in plain digits (500000), or naira with NGN (NGN 5,000)`},
 		{"bad naira", "scenario: t\ncustomers:\n  adam: {balance: NGN 5.555}\nsteps: [{advance: 1m}]\n", `f.yaml:3:19: balance: "NGN 5.555" has "555" after the point: naira have up to two decimal places (kobo), such as 5,000.50`},
 		{"comma cut", "scenario: t\ncustomers:\n  adam: {balance: NGN 5,000}\nsteps: [{advance: 1m}]\n", `f.yaml:3:19: balance: "NGN 5" was cut at a comma, which separates the fields of a {…} mapping: quote an amount with commas, e.g. balance: "NGN 5,000"`},
 		{"bad mfa", "scenario: t\ncustomers:\n  adam: {mfa: sms}\nsteps: [{advance: 1m}]\n", `f.yaml:3:15: unknown mfa "sms"; use one of captcha, none, otp, security_question, token`},
@@ -194,7 +196,7 @@ f.yaml:6:11: unknown account "tolla" (did you mean "tola"?); use one of tola`},
 			"  - bank: tola\n    debit: NGN -5\n  - sync: tola\n    expect: {status: {gtt: 3}}\n",
 			`f.yaml:3:35: unknown mfa "sms"; use one of captcha, none, otp, security_question, token
 f.yaml:6:14: unknown event type "account_update" (did you mean "account_updated"?); use one of account_connected, account_reauthorized, account_unlinked, account_updated, jobs.update, reauthorisation_required, sync_failed (mono.events. and mono.accounts. may be left out)
-f.yaml:9:12: debit: "NGN -5" is not an amount: write naira with digits and optional thousands commas, such as 5000 or 5,000.50
+f.yaml:9:12: debit: "NGN -5" is not an amount: write naira with digits and optional thousands commas after NGN, such as NGN 5000 or NGN 5,000.50 (no k or m)
 f.yaml:11:23: unknown matcher "gtt" (did you mean "gt"?); use one of absent, any, contains, gt, gte, len, lt, lte, matches, not, one_of`},
 	} {
 		if _, err := Parse("f.yaml", []byte(tc.src)); err == nil || err.Error() != tc.want {
@@ -215,7 +217,7 @@ func TestStepMistakesTogether(t *testing.T) {
 	_, err := Parse("f.yaml", []byte(src))
 	want := `f.yaml:3:35: unknown mfa "sms"; use one of captcha, none, otp, security_question, token
 f.yaml:6:14: unknown event type "account_update" (did you mean "account_updated"?); use one of account_connected, account_reauthorized, account_unlinked, account_updated, jobs.update, reauthorisation_required, sync_failed (mono.events. and mono.accounts. may be left out)
-f.yaml:9:12: debit: "NGN -5" is not an amount: write naira with digits and optional thousands commas, such as 5000 or 5,000.50
+f.yaml:9:12: debit: "NGN -5" is not an amount: write naira with digits and optional thousands commas after NGN, such as NGN 5000 or NGN 5,000.50 (no k or m)
 f.yaml:11:12: debit must be more than zero
 f.yaml:13:23: unknown matcher "gtt" (did you mean "gt"?); use one of absent, any, contains, gt, gte, len, lt, lte, matches, not, one_of
 f.yaml:14:16: unknown event type "account_conected" (did you mean "account_connected"?); use one of account_connected, account_reauthorized, account_unlinked, account_updated, jobs.update, reauthorisation_required, sync_failed (mono.events. and mono.accounts. may be left out)
