@@ -95,6 +95,8 @@ func (e *Engine) Income(ctx context.Context, accountID string) (Income, error) {
 	in := Income{Streams: []IncomeStream{}}
 	first, last := historySpan(txs, a)
 	if first.IsZero() {
+		// No credits: the period is the last sync's instant, not two empty strings.
+		in.From, in.To = a.LastSyncedAt, a.LastSyncedAt
 		return in, nil
 	}
 	in.Months = monthsBetween(first, last) + 1

@@ -109,3 +109,18 @@ func TestIncomeSource(t *testing.T) {
 		}
 	}
 }
+
+// An account with no credits has an income period all the same: the last sync
+// (it was two empty strings, against the API's own description).
+func TestIncomeWithoutCredits(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	c, err := w.bank.AddCustomer(simulator.NewCustomer{Institution: "232"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := w.connect(c)
+	in, err := w.eng.Income(w.ctx, a.ID)
+	if err != nil || a.LastSyncedAt.IsZero() || !in.From.Equal(a.LastSyncedAt) || !in.To.Equal(a.LastSyncedAt) || in.Total != 0 {
+		t.Fatalf("income of an account without credits = %+v, %v; want its period at the last sync, %s", in, err, a.LastSyncedAt)
+	}
+}
