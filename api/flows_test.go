@@ -303,6 +303,12 @@ func TestWidgetLockout(t *testing.T) {
 	if strings.Contains(string(rep.body), "advance it") || rep.header.Get("Retry-After") != "" {
 		t.Fatalf("a session locked for good says to wait (Retry-After %q) or to move the clock: %s", rep.header.Get("Retry-After"), rep.body)
 	}
+	// Asked again, it says a new session signs in at once: it said to wait for the
+	// bank, which had locked nobody (a new user's trial).
+	v := failed(t, w.do("POST", login, req{key: noKey(), body: map[string]any{"username": "nobody3", "password": "x"}}), http.StatusTooManyRequests, "SESSION_LOCKED")
+	if msg, _ := v["message"].(string); !strings.Contains(msg, "open a new one, where the user can sign in at once") {
+		t.Fatalf("a session locked with no lock at the bank says %q", msg)
+	}
 }
 
 // Turning Data Sync off and on again leaves every account connected before out of

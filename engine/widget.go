@@ -244,8 +244,12 @@ func (e *Engine) step(session string, fn func(*widgetSession) error, want ...str
 	case st == WidgetSuccess:
 		return w.state, Errorf(ECONFLICT, "this widget session has already succeeded").WithReason("SESSION_DONE")
 	case st == WidgetLocked:
-		return w.state, &Error{Code: ELOCKED, Reason: "SESSION_LOCKED", RetryAfter: lockedFor(w.state.LockedUntil, e.clock.Now()),
-			Message: "too many wrong answers: this widget session is locked; open a new one once the bank lets the user sign in again"}
+		wait := lockedFor(w.state.LockedUntil, e.clock.Now())
+		msg := "too many wrong answers: this widget session is locked; open a new one once the bank lets the user sign in again"
+		if wait == 0 { // the bank locked nobody out (the attempts named other usernames), or its lock has ended
+			msg = "too many wrong answers: this widget session is locked; open a new one, where the user can sign in at once"
+		}
+		return w.state, &Error{Code: ELOCKED, Reason: "SESSION_LOCKED", RetryAfter: wait, Message: msg}
 	case !slices.Contains(want, st):
 		return w.state, Errorf(ECONFLICT, "this widget session is waiting for %s, not %s", stepWords(st), stepWords(want[0])).WithReason("WRONG_STEP")
 	}
