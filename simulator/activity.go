@@ -352,6 +352,9 @@ func (w *world) dayCands(a *account, d int32, cs []cand) []cand {
 		for n := r.poisson(p.expIn); n > 0; n-- {
 			amt := r.between(a.inMin, a.inMax) / (10 * kobo) * (10 * kobo)
 			narr := a.inGroup.pick(r)
+			if a.traderIn != nil { // version 2: the markets of the trader's region
+				narr = a.traderIn.pick(r)
+			}
 			flags := fCredit | fLevy
 			if w.narrCash[narr] && w.version >= 2 {
 				flags = fCredit
@@ -388,6 +391,17 @@ func (w *world) dayCands(a *account, d int32, cs []cand) []cand {
 				x.narr, x.unit = w.gATM.pick(r), int32(1000*kobo)
 			case skTransfer:
 				x.narr, x.unit, x.flags = a.outGroup.pick(r), int32(100*kobo), fShrink|fNIP
+				if a.ussd && a.outGroup == w.gPeopleOut && r.n(4) == 0 { // version 2: by USSD, to the same person
+					x.narr = w.gUSSDOut.lo + (x.narr - w.gPeopleOut.lo)
+				}
+			}
+			if p := a.pools[kind]; p != nil { // version 2: the region's, within its means, at its price
+				x.narr = p.pick(r)
+				if b, ok := w.bandOfNarr(x.narr); ok {
+					// At its price or not at all: a card is declined, not charged
+					// what the balance holds (a flight for NGN 1,980).
+					x.amount, x.flags = amountIn(b, x.amount), x.flags&^fShrink
+				}
 			}
 			if kind == skATM {
 				x.amount = min(x.amount, maxATM) // the machine's limit
@@ -406,6 +420,9 @@ func (w *world) dayCands(a *account, d int32, cs []cand) []cand {
 	if a.elecAmount > 0 && r.n(100) < 10 {
 		amt := r.between(a.elecAmount/2, a.elecAmount*3/2) / (500 * kobo) * (500 * kobo)
 		add(cand{amount: amt, narr: a.nElec, sec: int32(8*3600 + r.n(12*3600)), flags: fShrink, unit: int32(500 * kobo)})
+	}
+	if a.subAmount > 0 && c.dom == int(a.subDay) {
+		add(cand{amount: a.subAmount, narr: a.nSub, sec: int32(2*3600 + r.n(4*3600))})
 	}
 	if a.lawma > 0 && c.dom == 6 {
 		add(cand{amount: a.lawma, narr: w.nLAWMA, sec: int32(11*3600 + r.n(6*3600))})

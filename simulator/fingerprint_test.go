@@ -25,9 +25,9 @@ func TestWorldsDoNotChangeAcrossVersions(t *testing.T) {
 			77:   "0083291d6ca5feb54d6429b5e1afe6e523e020ba1f2e88f83e971333a985cef8",
 		},
 		2: {
-			1:    "31aa43c478eea18253a300f8b6ff4b74be93ac6c9fdcaf1828390cc52493c554",
-			2021: "cb94556338254250ec4cf2ddc87dd34c3d196d93453036829e4bf4042363fbf8",
-			77:   "86b791b44376f5ecc8c111a2e106c1d3d4caeec3c00417fa2b921ef69484e5b9",
+			1:    "6188c09ff61b5c998f8be0c7981babc8681fa2b518a4b0967c3fa24870de4a0b",
+			2021: "8b0f1813477126ae15c8d4797ea9d25064878b99d67af0328aa4ac2cbfd20f74",
+			77:   "0c6d2aa5127f5e0673935adce13ccd70719bbe498b5290360f4431abc1e6eb92",
 		},
 	}
 	if len(want) != journalVersion {

@@ -43,6 +43,7 @@ const (
 	saltNonce
 	saltRandom
 	saltWorld
+	saltPlace // version 2's lists, subscription and USSD of an account (places.go)
 )
 
 const hexDigits = "0123456789abcdef"

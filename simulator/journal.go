@@ -63,7 +63,9 @@ const (
 //
 //	1: the first
 //	2: a cash deposit over the counter pays no electronic money transfer levy;
-//	   salaries, pensions and payrolls are paid before public holidays too
+//	   salaries, pensions and payrolls are paid before public holidays too;
+//	   customers spend in their own region, at merchants' prices, subscribe
+//	   monthly, and send some transfers by USSD (places.go)
 const journalVersion = 2
 
 // record is one journal entry, as JSON.

@@ -93,8 +93,11 @@ type world struct {
 
 	narr       []string
 	narrCat    []uint8
-	narrCash   []bool // a cash deposit: over the counter, not electronic (no transfer levy)
-	version    int    // the journal version it was made by (journalVersion): what its generators do
+	narrCash   []bool                 // a cash deposit: over the counter, not electronic (no transfer levy)
+	pools      map[region]*spendPools // version 2's narrations by region (places.go)
+	bands      map[int32]*band        // version 2's price bands by narration, as looked up
+	gUSSDOut   group                  // version 2: "USSD TRF TO " and the people of gPeopleOut, in its order
+	version    int                    // the journal version it was made by (journalVersion): what its generators do
 	narrIdx    map[narration]int32
 	monthlyIdx map[uint64]int32
 
@@ -164,8 +167,15 @@ type account struct {
 	elecAmount             int64
 	lawma                  int64
 	nElec, nAirtime, nData int32
-	explicit               []xev
-	cp                     []int64 // cp[i]: opening balance of day openDay+i
+	// Version 2 on (places.go): what it picks from, its subscription, USSD.
+	pools     [nSpend]pool
+	traderIn  pool
+	subAmount int64
+	subDay    int8
+	nSub      int32
+	ussd      bool
+	explicit  []xev
+	cp        []int64 // cp[i]: opening balance of day openDay+i
 }
 
 func newWorld(cfg Config, version int) *world {
@@ -308,6 +318,9 @@ func (w *world) buildNarrations() {
 		"WEB SETTLEMENT - PAYSTACK", "WEB SETTLEMENT - FLUTTERWAVE")...)
 	w.gFreelanceIn = w.addNarrations(catIncome, prefixed("NIP TRF FROM ", companies[:20],
 		"INWARD TRF PAYONEER", "INWARD TRF GREY FINANCE", "INWARD TRF CHIPPER CASH", "INWARD TRF DEEL INC")...)
+	if w.version >= 2 { // last: version 1's narrations keep their places
+		w.gUSSDOut = w.addNarrations(catTransfer, prefixed("USSD TRF TO ", people)...)
+	}
 }
 
 // demo customers make the first few a tour of every MFA kind.
@@ -625,6 +638,9 @@ func (w *world) newAccount(c *customer, f *gofakeit.Faker, code, typ string, ope
 	r.seed(hash3(w.hseed, saltAccount, a.key), 0)
 	monthly := w.drawIncome(a, c, &r)
 	fixed := w.drawBills(a, c, &r, monthly)
+	if w.version >= 2 {
+		fixed += w.subscribe(a, c, monthly)
+	}
 	a.spendUnit = spendUnit(a.spec, monthly, fixed, a.payroll)
 	a.opening = int64(monthly*(0.3+1.7*r.f())) / kobo * kobo
 	if !seeded {
@@ -634,6 +650,9 @@ func (w *world) newAccount(c *customer, f *gofakeit.Faker, code, typ string, ope
 		a.overdraft = int64(monthly*0.5) / (1000 * kobo) * (1000 * kobo)
 	}
 	a.cp = []int64{a.opening}
+	if w.version >= 2 {
+		w.placeAccount(a, c)
+	}
 	return a
 }
 
