@@ -191,11 +191,11 @@ func (w *world) affordable(a *account, kind int, p pool) pool {
 	most := a.spendUnit * spendRange[kind][1] / 1000 / kobo // naira
 	var out pool
 	for _, i := range p {
-		if b, ok := bandOf(w.narr[i]); !ok || b.lo <= most {
+		if b, ok := w.bandOfNarr(i); !ok || b.lo <= most {
 			out = append(out, i)
 		}
 	}
-	if len(out) == 0 {
+	if len(out) == 0 || len(out) == len(p) { // the region's own list, shared
 		return p
 	}
 	return out
