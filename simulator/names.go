@@ -39,34 +39,72 @@ type givenName struct {
 	female bool
 }
 
-var firstNames = []givenName{
-	// Yoruba
-	{"Adebayo", false}, {"Adewale", false}, {"Ayodele", false}, {"Babajide", false}, {"Bolanle", true},
-	{"Damilola", true}, {"Folake", true}, {"Funmilayo", true}, {"Kehinde", false}, {"Oluwaseun", false},
-	{"Olumide", false}, {"Temitope", true}, {"Tunde", false}, {"Yetunde", true}, {"Adeola", true},
-	{"Segun", false}, {"Kunle", false}, {"Bukola", true}, {"Titilayo", true}, {"Gbenga", false}, {"Femi", false},
-	// Igbo
-	{"Chinedu", false}, {"Chiamaka", true}, {"Chioma", true}, {"Emeka", false}, {"Ngozi", true},
-	{"Obinna", false}, {"Uchenna", false}, {"Ifeanyi", false}, {"Nkechi", true}, {"Adaeze", true},
-	{"Chidi", false}, {"Kelechi", false}, {"Amaka", true}, {"Ebuka", false}, {"Ogechi", true},
-	{"Nnamdi", false}, {"Ifeoma", true}, {"Chinonso", false},
-	// Hausa
-	{"Abubakar", false}, {"Aminu", false}, {"Fatima", true}, {"Hadiza", true}, {"Ibrahim", false},
-	{"Musa", false}, {"Usman", false}, {"Zainab", true}, {"Aisha", true}, {"Halima", true},
-	{"Sani", false}, {"Yusuf", false}, {"Maryam", true}, {"Nasiru", false}, {"Hauwa", true}, {"Kabiru", false},
-	// Edo, Efik, Ijaw, Urhobo
-	{"Osaro", false}, {"Efe", true}, {"Tamuno", false}, {"Ebiere", true}, {"Edidiong", true},
-	{"Ekaette", true}, {"Oghenekaro", false}, {"Ese", true},
+// nameGroups are given names and surnames by people: a customer's surname is of
+// their given name's people in worlds of journal version 2 on (version 1 drew
+// them apart: OGECHI MOHAMMED, ABUBAKAR NWANKWO). firstNames and lastNames are
+// the groups in a row, as version 1 drew from them.
+var nameGroups = []struct {
+	people string
+	first  []givenName
+	last   []string
+}{
+	{"Yoruba", []givenName{
+		{"Adebayo", false}, {"Adewale", false}, {"Ayodele", false}, {"Babajide", false}, {"Bolanle", true},
+		{"Damilola", true}, {"Folake", true}, {"Funmilayo", true}, {"Kehinde", false}, {"Oluwaseun", false},
+		{"Olumide", false}, {"Temitope", true}, {"Tunde", false}, {"Yetunde", true}, {"Adeola", true},
+		{"Segun", false}, {"Kunle", false}, {"Bukola", true}, {"Titilayo", true}, {"Gbenga", false}, {"Femi", false},
+	}, []string{
+		"Adeyemi", "Ogunleye", "Balogun", "Adebayo", "Oladipo", "Ogunbiyi", "Akinola", "Olawale",
+		"Adeleke", "Fashola", "Bankole", "Ajayi", "Afolabi", "Odukoya", "Adesanya",
+	}},
+	{"Igbo", []givenName{
+		{"Chinedu", false}, {"Chiamaka", true}, {"Chioma", true}, {"Emeka", false}, {"Ngozi", true},
+		{"Obinna", false}, {"Uchenna", false}, {"Ifeanyi", false}, {"Nkechi", true}, {"Adaeze", true},
+		{"Chidi", false}, {"Kelechi", false}, {"Amaka", true}, {"Ebuka", false}, {"Ogechi", true},
+		{"Nnamdi", false}, {"Ifeoma", true}, {"Chinonso", false},
+	}, []string{
+		"Okafor", "Okeke", "Eze", "Nwosu", "Okonkwo", "Obi", "Nwankwo", "Okoro", "Onyeka", "Ugwu",
+		"Chukwu", "Anyanwu", "Igwe", "Nnadi", "Madu", "Okoye",
+	}},
+	{"Hausa", []givenName{
+		{"Abubakar", false}, {"Aminu", false}, {"Fatima", true}, {"Hadiza", true}, {"Ibrahim", false},
+		{"Musa", false}, {"Usman", false}, {"Zainab", true}, {"Aisha", true}, {"Halima", true},
+		{"Sani", false}, {"Yusuf", false}, {"Maryam", true}, {"Nasiru", false}, {"Hauwa", true}, {"Kabiru", false},
+	}, []string{
+		"Abdullahi", "Bello", "Danjuma", "Ibrahim", "Lawal", "Mohammed", "Suleiman", "Yakubu",
+		"Garba", "Aliyu", "Umar", "Shehu", "Tanko",
+	}},
+	{"Edo, Efik, Ijaw, Urhobo", []givenName{
+		{"Osaro", false}, {"Efe", true}, {"Tamuno", false}, {"Ebiere", true}, {"Edidiong", true},
+		{"Ekaette", true}, {"Oghenekaro", false}, {"Ese", true},
+	}, []string{
+		"Osagie", "Ighodaro", "Okotie", "Etim", "Bassey", "Ekpo", "Idahosa", "Omoruyi",
+	}},
 }
 
-var lastNames = []string{
-	"Adeyemi", "Ogunleye", "Balogun", "Adebayo", "Oladipo", "Ogunbiyi", "Akinola", "Olawale",
-	"Adeleke", "Fashola", "Bankole", "Ajayi", "Afolabi", "Odukoya", "Adesanya",
-	"Okafor", "Okeke", "Eze", "Nwosu", "Okonkwo", "Obi", "Nwankwo", "Okoro", "Onyeka", "Ugwu",
-	"Chukwu", "Anyanwu", "Igwe", "Nnadi", "Madu", "Okoye",
-	"Abdullahi", "Bello", "Danjuma", "Ibrahim", "Lawal", "Mohammed", "Suleiman", "Yakubu",
-	"Garba", "Aliyu", "Umar", "Shehu", "Tanko",
-	"Osagie", "Ighodaro", "Okotie", "Etim", "Bassey", "Ekpo", "Idahosa", "Omoruyi",
+var firstNames, lastNames = flatNames()
+
+// firstGroup is the nameGroups index of each of firstNames; lastFrom and lastTo
+// bound each group's surnames in lastNames.
+var firstGroup, lastFrom, lastTo = nameRanges()
+
+func flatNames() (first []givenName, last []string) {
+	for _, g := range nameGroups {
+		first, last = append(first, g.first...), append(last, g.last...)
+	}
+	return first, last
+}
+
+func nameRanges() (group []int, from, to []int) {
+	n := 0
+	for i, g := range nameGroups {
+		for range g.first {
+			group = append(group, i)
+		}
+		from, to = append(from, n), append(to, n+len(g.last))
+		n += len(g.last)
+	}
+	return group, from, to
 }
 
 // places are where customers live: street, area, city, state and electricity company.

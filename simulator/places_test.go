@@ -65,3 +65,56 @@ func TestVersion2SpendsWhereTheCustomerLives(t *testing.T) {
 		t.Fatalf("%d USSD transfers, %d banded purchases, %d subscription charges: nothing to check", ussd, banded, subs)
 	}
 }
+
+// In worlds of version 2 a surname is of its given name's people, for customers
+// and for the people they pay and are paid by (version 1 drew them apart: OGECHI
+// MOHAMMED, ABUBAKAR NWANKWO — a new user's trial).
+func TestVersion2NamesKeepTheirPeople(t *testing.T) {
+	b, clk := testBank(t, Config{Seed: 8, Customers: 80})
+	_ = clk.Advance(10 * 24 * time.Hour)
+	peopleOf := func(name string) int {
+		for i, g := range nameGroups {
+			for _, f := range g.first {
+				if strings.EqualFold(f.name, name) {
+					return i
+				}
+			}
+			for _, l := range g.last {
+				if strings.EqualFold(l, name) {
+					return i
+				}
+			}
+		}
+		return -1
+	}
+	checked := 0
+	check := func(full, where string) {
+		parts := strings.Fields(full)
+		if len(parts) != 2 {
+			return
+		}
+		first, last := peopleOf(parts[0]), peopleOf(parts[1])
+		if first < 0 || last < 0 {
+			return
+		}
+		checked++
+		if first != last {
+			t.Errorf("%s %q: a %s given name with a %s surname", where, full, nameGroups[first].people, nameGroups[last].people)
+		}
+	}
+	for _, c := range b.Customers()[len(demo):] { // the tour's names are chosen
+		check(c.Name, "customer")
+	}
+	for _, txs := range everything(t, b) {
+		for _, tx := range txs {
+			for _, prefix := range []string{"NIP TRF FROM ", "TRF TO ", "USSD TRF TO "} {
+				if rest, ok := strings.CutPrefix(tx.Narration, prefix); ok {
+					check(strings.Split(rest, "/")[0], "counterparty")
+				}
+			}
+		}
+	}
+	if checked < 100 {
+		t.Fatalf("only %d names to check", checked)
+	}
+}

@@ -123,6 +123,7 @@ type customer struct {
 	id         string
 	first      string
 	last       string
+	group      int    // the nameGroups index of the given name drawn for it
 	business   string // the business name, for business customers
 	username   string
 	password   string
@@ -292,7 +293,8 @@ func (w *world) buildNarrations() {
 	const nPeople, nCompanies = 96, 40
 	people := make([]string, nPeople)
 	for i := range people {
-		people[i] = strings.ToUpper(firstNames[f.IntN(len(firstNames))].name+" "+f.RandomString(lastNames)) +
+		fi := f.IntN(len(firstNames))
+		people[i] = strings.ToUpper(firstNames[fi].name+" "+w.surname(f, fi)) +
 			"/" + f.RandomString(counterpartyBanks)
 	}
 	companies := make([]string, nCompanies)
@@ -414,8 +416,9 @@ func (w *world) newCustomer(idx int, nc *NewCustomer, openAt int64) *customer {
 		c.addedAt = time.Unix(0, openAt).UTC()
 	}
 
-	gn := firstNames[f.IntN(len(firstNames))]
-	c.first, c.last = gn.name, f.RandomString(lastNames)
+	fi := f.IntN(len(firstNames))
+	gn := firstNames[fi]
+	c.first, c.last, c.group = gn.name, w.surname(f, fi), firstGroup[fi]
 	female := gn.female
 	if plan.named {
 		c.first, c.last = plan.first, plan.last
@@ -440,6 +443,25 @@ func (w *world) newCustomer(idx int, nc *NewCustomer, openAt int64) *customer {
 	c.username, c.password = or(plan.username, c.username), or(plan.password, c.password)
 	w.openAccounts(c, f, plan, openAt)
 	return c
+}
+
+// surname draws a surname for the given name firstNames[fi]: of its people in
+// worlds of version 2 on, of any in version 1's.
+func (w *world) surname(f *gofakeit.Faker, fi int) string {
+	if w.version < 2 {
+		return f.RandomString(lastNames)
+	}
+	g := firstGroup[fi]
+	return lastNames[lastFrom[g]+f.IntN(lastTo[g]-lastFrom[g])]
+}
+
+// firstIndex is the index in firstNames of group g's i-th given name.
+func firstIndex(g, i int) int {
+	n := 0
+	for _, grp := range nameGroups[:g] {
+		n += len(grp.first)
+	}
+	return n + i
 }
 
 // drawIdentity fills c's identity — phone, date of birth, marital status, email,
@@ -715,7 +737,12 @@ func (w *world) drawIncome(a *account, c *customer, r *prng) float64 {
 	case lumpAllowance:
 		a.lump = logUniform(p.lumpMin, p.lumpMax)
 		a.payday = 1
-		parent := strings.ToUpper(firstNames[r.n(len(firstNames))].name + " " + c.last)
+		fi := r.n(len(firstNames))
+		if w.version >= 2 { // a parent of the student's people
+			g := nameGroups[c.group]
+			fi = firstIndex(c.group, r.n(len(g.first)))
+		}
+		parent := strings.ToUpper(firstNames[fi].name + " " + c.last)
 		a.nLump = w.intern("NIP TRF FROM "+parent+"/"+counterpartyBanks[r.n(len(counterpartyBanks))]+" UPKEEP", catIncome)
 	}
 	scale := 0.5 + 1.5*r.f()

@@ -53,7 +53,7 @@ func TestAccountsSyncFromDashboard(t *testing.T) {
 	w := newTestWorld(t)
 	h := newHarness(t, w, harnessOpts{})
 	h.press("down", "down", "s")
-	h.contains("ADEYEMI CONCEPTS: synced — no new data")
+	h.contains("ABDULLAHI CONCEPTS: synced — no new data")
 	h.press("s")
 	h.contains("refused (429, rate-limited)")
 }
@@ -396,7 +396,7 @@ func TestMouse(t *testing.T) {
 	h.send(tea.MouseClickMsg{X: r[0] + 2, Y: 1, Button: tea.MouseLeft})
 	h.send(tea.MouseClickMsg{X: 5, Y: headerLines + 4, Button: tea.MouseLeft}) // the third row
 	h.send(tea.MouseClickMsg{X: 5, Y: headerLines + 4, Button: tea.MouseLeft}) // again: open it
-	h.contains("ADEYEMI CONCEPTS · Providus Bank")
+	h.contains("ABDULLAHI CONCEPTS · Providus Bank")
 	h.press("right")
 	h.send(tea.MouseWheelMsg{X: 10, Y: 10, Button: tea.MouseWheelDown})
 	h.contains("row 4 of")
@@ -644,7 +644,7 @@ func TestWebhooksAttemptsPages(t *testing.T) {
 	if _, err := w.bank.PostTransaction(business.ID, simulator.Posting{Account: business.Accounts[0].Number, Type: engine.Credit, Amount: 100_000, Narration: "TRANSFER IN"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.eng.Sync(w.ctx, w.account("ADEYEMI").ID); err != nil {
+	if _, err := w.eng.Sync(w.ctx, w.account("ABDULLAHI").ID); err != nil {
 		t.Fatal(err)
 	}
 	w.settle()
@@ -775,15 +775,15 @@ func TestAccountsSyncedColumnFits(t *testing.T) {
 func TestAccountsSortKeepsTheSelection(t *testing.T) {
 	w := newTestWorld(t)
 	h := newHarness(t, w, harnessOpts{})
-	h.press("down", "down") // ADEYEMI CONCEPTS, the third by connection
+	h.press("down", "down") // ABDULLAHI CONCEPTS, the third by connection
 	for _, k := range []string{"O", "o", "o", "o", "O"} {
 		h.press(k)
-		if a, _ := h.m.pages[pageAccounts].(*accountsPage).selected(); !strings.Contains(a.Name, "ADEYEMI") {
+		if a, _ := h.m.pages[pageAccounts].(*accountsPage).selected(); !strings.Contains(a.Name, "ABDULLAHI") {
 			t.Fatalf("after %s the cursor is on %s:\n%s", k, a.Name, h.screen())
 		}
 	}
 	h.press("s")
-	h.contains("ADEYEMI CONCEPTS: synced")
+	h.contains("ABDULLAHI CONCEPTS: synced")
 }
 
 // "Data Sync ON since …" and the dashboard's R4 line carry the year once the clock

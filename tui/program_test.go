@@ -112,7 +112,7 @@ func TestProgram(t *testing.T) {
 	typ("\r")
 	rec.waitFor(t, "Connected accounts 3 of 3")
 	typ("jj\r")
-	rec.waitFor(t, "‹ esc ADEYEMI CONCEPTS · Providus Bank")
+	rec.waitFor(t, "‹ esc ABDULLAHI CONCEPTS · Providus Bank")
 	rec.waitFor(t, "SNAPSHOT")
 	business := w.bank.Customers()[5] // new data at the bank, so that the sync sends account_updated
 	if _, err := w.bank.PostTransaction(business.ID, simulator.Posting{Account: business.Accounts[0].Number, Type: engine.Credit, Amount: 100_000, Narration: "TRANSFER IN"}); err != nil {

@@ -135,7 +135,7 @@ func (w *welcome) View() string {
 	b = append(b, "", st.Bold.Render("The demo's three accounts:"))
 	add(plain, before+": connected before Data Sync was enabled, so its syncs send no webhooks (R4).", "  • ")
 	add(plain, mfa+": signs in with "+asks+"; once the bank session ends, a sync needs the user to re-authorise (R5).", "  • ")
-	add(plain, business+": a business account, with webhooks.", "  • ")
+	add(plain, business+": a business, with webhooks.", "  • ")
 	b = append(b, "", st.Bold.Render("Try this first:"))
 	add(plain, "Open "+businessName+" (enter), press s to Sync now: nothing new at the bank, so no webhook.", "  1. ")
 	add(plain, "On 3 Bank console, pick "+holderOr(d.businessHolder, "its customer")+": spend money (s), then change the password (p).", "  2. ")

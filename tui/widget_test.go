@@ -30,7 +30,7 @@ func TestWidgetConnect(t *testing.T) {
 	h.press("enter")
 	h.golden("widget-connected")
 	h.press("enter")
-	h.contains("‹ esc FEMI NWANKWO · Zenith Bank")
+	h.contains("‹ esc FEMI AKINOLA · Zenith Bank")
 	h.press("esc")
 	h.contains("Connected accounts 4 of 4")
 }
@@ -87,10 +87,10 @@ func TestWidgetWrongAnswer(t *testing.T) {
 	}
 	h.typ(strings.ToLower(strings.ReplaceAll(prompt[1], " ", "")))
 	h.press("enter")
-	h.contains("✓ Connected HADIZA ONYEKA")
+	h.contains("✓ Connected HADIZA MOHAMMED")
 	h.press("esc") // back to the list (enter opens the account), the cursor on the new account
-	h.contains("Connected accounts 4 of 4", "▸HADIZA ONYE")
-	if strings.Contains(h.screen(), "‹ esc HADIZA ONYEKA") {
+	h.contains("Connected accounts 4 of 4", "▸HADIZA MOHA")
+	if strings.Contains(h.screen(), "‹ esc HADIZA MOHAMMED") {
 		t.Fatal("esc after success opened the account")
 	}
 }
@@ -305,7 +305,7 @@ func TestWidgetInTheBrowser(t *testing.T) {
 func TestWidgetOpensALink(t *testing.T) {
 	w := newTestWorld(t)
 	l, err := w.eng.InitiateLink(w.ctx, engine.LinkRequest{Scope: engine.LinkAuth, Ref: "tui-001",
-		Customer: engine.LinkCustomer{Name: "Femi Nwankwo", Email: "femi@example.com"}, RedirectURL: "http://127.0.0.1:3000/linked"})
+		Customer: engine.LinkCustomer{Name: "Femi Akinola", Email: "femi@example.com"}, RedirectURL: "http://127.0.0.1:3000/linked"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -317,7 +317,7 @@ func TestWidgetOpensALink(t *testing.T) {
 	h.contains("v2 link (auth)", "ref tui-001", "Select your bank")
 	h.press("down", "down", "enter", "ctrl+f", "enter") // Zenith Bank: a security question
 	h.press("ctrl+f", "enter")
-	h.contains("✓ Connected FEMI NWANKWO", "The link ended linked")
+	h.contains("✓ Connected FEMI AKINOLA", "The link ended linked")
 	got, err := w.eng.Link(w.ctx, l.ID)
 	if err != nil || got.Status != engine.LinkLinked {
 		t.Fatalf("the link = %+v, %v", got, err)
@@ -336,17 +336,17 @@ func TestWidgetOpensALink(t *testing.T) {
 
 // ctrl+f at a login fills the password of the test customer whose username is
 // typed, and goes on to the next customer only when pressed again. It went to the
-// next at once: after an expired OTP left femi.onyeka's username at the login,
-// ctrl+f then enter signed in chioma.suleiman.
+// next at once: after an expired OTP left adewale.afolabi's username at the login,
+// ctrl+f then enter signed in fatima.danjuma.
 func TestWidgetFillKeepsTheTypedCustomer(t *testing.T) {
 	w := newTestWorld(t)
 	h := newHarness(t, w, harnessOpts{})
 	h.press("c")
-	for range 11 { // Ecobank Nigeria: femi.onyeka (OTP), chioma.suleiman
+	for range 5 { // Fidelity Bank: adewale.afolabi (OTP), fatima.danjuma
 		h.press("down")
 	}
 	h.press("enter")
-	h.contains("Log in to Ecobank Nigeria", "ctrl+f fills, again for the next")
+	h.contains("Log in to Fidelity Bank", "ctrl+f fills, again for the next")
 	h.press("ctrl+f", "enter")
 	h.contains("asks for a one-time password")
 	if err := w.clock.Advance(6 * time.Minute); err != nil { // the OTP expires
@@ -355,23 +355,23 @@ func TestWidgetFillKeepsTheTypedCustomer(t *testing.T) {
 	h.send(tickMsg{clock: w.clock.State()})
 	h.typ("123456")
 	h.press("enter")
-	h.contains("Log in to Ecobank Nigeria", "femi.onyeka", "sign in again")
+	h.contains("Log in to Fidelity Bank", "adewale.afolabi", "sign in again")
 
 	widget := h.m.top().(*widgetModal)
 	h.press("ctrl+f")
-	if u, p := widget.inputs[0].Value(), widget.inputs[1].Value(); u != "femi.onyeka" || p == "" {
-		t.Fatalf("ctrl+f over femi.onyeka's username filled %q / %q", u, p)
+	if u, p := widget.inputs[0].Value(), widget.inputs[1].Value(); u != "adewale.afolabi" || p == "" {
+		t.Fatalf("ctrl+f over adewale.afolabi's username filled %q / %q", u, p)
 	}
 	h.press("ctrl+f") // again: the next customer
-	if u := widget.inputs[0].Value(); u != "chioma.suleiman" {
+	if u := widget.inputs[0].Value(); u != "fatima.danjuma" {
 		t.Fatalf("ctrl+f again filled %q, want the next customer", u)
 	}
 	h.press("ctrl+f") // and round to the first
-	if u := widget.inputs[0].Value(); u != "femi.onyeka" {
+	if u := widget.inputs[0].Value(); u != "adewale.afolabi" {
 		t.Fatalf("ctrl+f a third time filled %q", u)
 	}
 	h.press("enter")
-	h.contains("asks for a one-time password") // femi.onyeka signs in, not chioma.suleiman
+	h.contains("asks for a one-time password") // adewale.afolabi signs in, not fatima.danjuma
 }
 
 // The widget's last screen says what enter does — it opens the account connected
@@ -381,17 +381,17 @@ func TestWidgetDoneSaysWhatEnterDoes(t *testing.T) {
 	w := newTestWorld(t)
 	h := newHarness(t, w, harnessOpts{})
 	h.press("c", "down", "down", "enter", "ctrl+f", "enter", "ctrl+p", "ctrl+f", "enter") // Zenith Bank, the phone open
-	h.contains("✓ Connected FEMI NWANKWO", "The customer's phone", "enter open the account • esc hide the phone")
+	h.contains("✓ Connected FEMI AKINOLA", "The customer's phone", "enter open the account • esc hide the phone")
 	if strings.Contains(h.screen(), "done") {
 		t.Errorf("the last screen still says 'done':\n%s", h.screen())
 	}
 	h.press("esc")
-	h.contains("✓ Connected FEMI NWANKWO", "enter open the account")
+	h.contains("✓ Connected FEMI AKINOLA", "enter open the account")
 	if strings.Contains(h.screen(), "The customer's phone") || strings.Contains(h.screen(), "hide the phone") {
 		t.Fatalf("esc left the phone open, or the help says it is:\n%s", h.screen())
 	}
 	h.press("enter")
-	h.contains("‹ esc FEMI NWANKWO · Zenith Bank")
+	h.contains("‹ esc FEMI AKINOLA · Zenith Bank")
 }
 
 // esc from a bank's login goes back to the list of banks with the cursor on the
