@@ -49,7 +49,7 @@ type Run struct {
 	customerIDs map[string]string // customer name → the bank's customer ID
 	numbers     map[string]string // account name → NUBAN
 	banks       map[string]string // account name → bank code
-	authMethods map[string]string // account name → the auth_method its customer was given, if any
+	authMethods map[string]string // account name → how its customer signs in, as the bank says
 	ids         map[string]string // account name → connected account ID
 	vars        map[string]string // saved values
 	last        *response
@@ -139,6 +139,7 @@ func (r *Run) setup(ctx context.Context) error {
 			r.customerIDs[c.Name] = bc.ID
 			a := c.Accounts[0]
 			r.numbers[a.Name], r.banks[a.Name] = bc.Accounts[0].Number, bc.Accounts[0].Institution.Code
+			r.authMethods[a.Name] = bc.AuthMethod
 			r.tr.line("customer %s is the world's customer %d: %s, %s %s", c.Name, c.World, bc.Name, bc.Accounts[0].Institution.Name, bc.Accounts[0].Number)
 			continue
 		}
@@ -157,8 +158,9 @@ func (r *Run) setup(ctx context.Context) error {
 			return r.setupError(c.pos, "adding customer "+c.Name, res)
 		}
 		var got struct {
-			ID       string
-			Accounts []struct {
+			ID         string
+			AuthMethod string `json:"auth_method"`
+			Accounts   []struct {
 				AccountNumber string
 				Institution   struct{ BankCode string }
 			}
@@ -168,8 +170,8 @@ func (r *Run) setup(ctx context.Context) error {
 		}
 		r.customerIDs[c.Name] = got.ID
 		r.numbers[c.Accounts[0].Name], r.banks[c.Accounts[0].Name] = got.Accounts[0].AccountNumber, got.Accounts[0].Institution.BankCode
-		for _, a := range c.Accounts {
-			r.authMethods[a.Name] = nc.AuthMethod
+		for _, a := range c.Accounts { // the way the bank says the customer signs in
+			r.authMethods[a.Name] = got.AuthMethod
 		}
 		for _, a := range c.Accounts[1:] {
 			body := map[string]any{"institution": a.Institution, "balance": a.Balance}
@@ -528,7 +530,7 @@ type doFunc func(method, path string, body []byte, key string) *response
 func (r *Run) connect(ctx context.Context, st *Step, do doFunc, need2xx bool, failed func(*response) *StepResult) *StepResult {
 	a := st.Account
 	open := map[string]any{"key": r.keys.Public, "institution": r.banks[a.Name]}
-	if m := r.authMethods[a.Name]; m != "" { // the customer's way in, as the file gave it
+	if m := r.authMethods[a.Name]; m != "" { // the customer's way in
 		open["auth_method"] = m
 	}
 	link, bad := r.linkID(st)

@@ -303,16 +303,21 @@ func TestStepWithoutExpectMustSucceed(t *testing.T) {
 	}
 }
 
-// A customer's auth_method is the way connect: signs in: the webhook's and the
-// account's auth_method said internet_banking for a mobile_banking customer (a new
-// user's trial).
+// A customer's auth_method — the file's, or the bank's for a world customer
+// (the demo's Kunle banks on his phone) — is the way connect: signs in: the
+// webhook's and the account's auth_method said internet_banking for a
+// mobile_banking customer (a new user's trial).
 func TestConnectUsesTheCustomersAuthMethod(t *testing.T) {
 	src := `scenario: auth method
 customers:
   ada: {institution: "058", auth_method: mobile_banking}
+  kunle: {world: 1}
 steps:
   - connect: ada
   - call: GET /accounts/{ada}
+    expect: {meta.auth_method: mobile_banking}
+  - connect: kunle
+  - call: GET /accounts/{kunle}
     expect: {meta.auth_method: mobile_banking}
 `
 	path := filepath.Join(t.TempDir(), "auth.yaml")
