@@ -400,7 +400,7 @@ func (w *world) dayCands(a *account, d int32, cs []cand) []cand {
 				if b, ok := w.bandOfNarr(x.narr); ok {
 					// At its price or not at all: a card is declined, not charged
 					// what the balance holds (a flight for NGN 1,980).
-					x.amount, x.flags = amountIn(b, x.amount), x.flags&^fShrink
+					x.amount, x.flags = amountIn(b, x.amount, a.spendUnit*rg[1]/1000), x.flags&^fShrink
 				}
 			}
 			if kind == skATM {

@@ -23,8 +23,9 @@ const (
 	anywhere region = iota
 	regionLagos
 	regionAbuja
-	regionSouthEast // Port Harcourt, Aba, Onitsha, Enugu
-	regionWest      // Ibadan: no terminal of the lists is there; online and chains only
+	regionSouth // Port Harcourt, and Aba's and Onitsha's markets
+	regionIbadan
+	regionEnugu
 )
 
 // regionOf is the region of a customer's place.
@@ -34,10 +35,35 @@ func regionOf(p place) region {
 		return regionLagos
 	case "FCT":
 		return regionAbuja
-	case "Rivers", "Enugu":
-		return regionSouthEast
+	case "Rivers":
+		return regionSouth
+	case "Enugu":
+		return regionEnugu
 	}
-	return regionWest
+	return regionIbadan
+}
+
+// marketRegion is where a trader of region banks cash: their own region's
+// markets, or the nearest that has some.
+func marketRegion(r region) region {
+	switch r {
+	case regionIbadan:
+		return regionLagos
+	case regionEnugu:
+		return regionSouth
+	}
+	return r
+}
+
+// localNarrations are version 2's terminals and ATMs in the cities version 1's
+// lists had none of, by spend kind.
+var localNarrations = map[int][]string{
+	skFood: {"POS PURCHASE AMALA SKYE BODIJA IBADAN", "POS PURCHASE CHICKEN REPUBLIC DUGBE IBADAN",
+		"POS PURCHASE KILIMANJARO POLO PARK ENUGU", "POS PURCHASE MR BIGGS OKPARA AVENUE ENUGU"},
+	skShop: {"POS PURCHASE SHOPRITE RING ROAD IBADAN", "POS PURCHASE SHOPRITE POLO PARK ENUGU",
+		"POS PURCHASE HEALTHPLUS PHARMACY IBADAN", "POS PURCHASE SPAR ENUGU"},
+	skATM: {"ATM WDL GTB RING ROAD IBADAN", "ATM WDL FBN DUGBE IBADAN",
+		"ATM WDL UBA OKPARA AVENUE ENUGU", "ATM WDL ACCESS INDEPENDENCE LAYOUT ENUGU"},
 }
 
 // narrationRegion is where a narration's terminal or branch is: by the place it
@@ -50,7 +76,9 @@ func narrationRegion(text string) region {
 		{regionLagos, []string{"LEKKI", "IKEJA", " VI", "YABA", "SURULERE", "OJODU", "ADMIRALTY", "AGEGE", "IKOYI",
 			"BALOGUN", "ALABA", "OSHODI", "ALLEN AVENUE", "MARINA", "OJOTA", "AJAH", "LAGOS", "GALLERIA"}},
 		{regionAbuja, []string{"WUSE", "JABI", "ABUJA", "GARKI"}},
-		{regionSouthEast, []string{" PH", "AMADI", "ONITSHA", " ABA"}},
+		{regionSouth, []string{" PH", "AMADI", "ONITSHA", " ABA"}},
+		{regionIbadan, []string{"IBADAN"}},
+		{regionEnugu, []string{"ENUGU"}},
 	} {
 		for _, w := range p.words {
 			if strings.Contains(text+" ", w+" ") || strings.HasSuffix(text, w) {
@@ -83,12 +111,14 @@ var priceBands = []struct {
 	{"GLOVO", band{2_500, 20_000}}, {"JUMIA FOOD", band{2_500, 20_000}}, {"HEYFOOD", band{2_500, 15_000}},
 	{"PHARMACY", band{1_500, 40_000}}, {"SLOT", band{15_000, 900_000}}, {"AMAZON", band{10_000, 400_000}},
 	{"JUMIA NIGERIA", band{3_000, 250_000}}, {"KONGA", band{3_000, 250_000}}, {"SHOPINVERSE", band{5_000, 80_000}},
-	{"MARKET", band{5_000, 300_000}}, {"SHOPRITE", band{2_000, 150_000}}, {"SPAR", band{2_000, 150_000}},
+	{"SHOPRITE", band{2_000, 150_000}}, {"SPAR", band{2_000, 150_000}},
 	{"EBEANO", band{2_000, 150_000}}, {"JUSTRITE", band{2_000, 100_000}}, {"HUBMART", band{3_000, 150_000}},
-	{"ROBB", band{2_000, 80_000}}, {"ADDIDE", band{2_000, 100_000}},
+	{"ROBB", band{2_000, 80_000}}, {"ADDIDE", band{2_000, 100_000}}, {"AMALA", band{1_000, 6_000}},
+	{"MARKET", band{5_000, 300_000}}, // last: ADDIDE SUPERMARKET and MARKET SQUARE are supermarkets
 }
 
-// bandOf is a narration's price band, if it has one.
+// bandOf is a narration's price band, if it has one: the first word of
+// priceBands it holds.
 func bandOf(text string) (band, bool) {
 	for _, p := range priceBands {
 		if strings.Contains(text, p.word) {
@@ -170,14 +200,19 @@ func (w *world) poolsFor(reg region) *spendPools {
 	}
 	p.kinds[skFood], p.kinds[skShop], p.kinds[skTransport], p.kinds[skFun], p.kinds[skATM] =
 		in(w.gFood), in(w.gShop), in(w.gTransport), in(w.gFun), in(w.gATM)
-	if len(p.kinds[skATM]) == 0 { // no ATM of the list in the region (Ibadan): any of them
-		for i := w.gATM.lo; i < w.gATM.lo+w.gATM.n; i++ {
-			p.kinds[skATM] = append(p.kinds[skATM], i)
+	for _, kc := range []struct {
+		kind int
+		cat  uint8
+	}{{skFood, catFood}, {skShop, catShopping}, {skATM, catCash}} { // in order: the narrations' numbers repeat
+		for _, text := range localNarrations[kc.kind] {
+			if narrationRegion(text) == reg {
+				p.kinds[kc.kind] = append(p.kinds[kc.kind], w.intern(text, kc.cat))
+			}
 		}
 	}
+	market := marketRegion(reg)
 	for i := w.gTraderIn.lo; i < w.gTraderIn.lo+w.gTraderIn.n; i++ {
-		r := narrationRegion(w.narr[i])
-		if !w.narrCash[i] || r == reg || reg == regionWest && r == regionLagos { // Ibadan's traders buy in Lagos
+		if !w.narrCash[i] || narrationRegion(w.narr[i]) == market {
 			p.traderIn = append(p.traderIn, i)
 		}
 	}
@@ -234,16 +269,14 @@ func (w *world) subscribe(a *account, c *customer, monthly float64) float64 {
 	return float64(a.subAmount)
 }
 
-// amountIn is an amount drawn for the account's means, moved into a merchant's
-// band: as drawn if it falls within, the band's least below it, folded into the
-// band above it.
-func amountIn(b band, drawn int64) int64 {
-	lo, hi := b.lo*kobo, b.hi*kobo
-	switch {
-	case drawn < lo:
-		return lo
-	case drawn > hi:
-		return lo + drawn%(hi-lo+1)
+// amountIn is an amount drawn for the account's means (most at the highest, kobo)
+// moved into a merchant's band as far as the account reaches into it: as drawn
+// if it falls there, else folded into it — not set to the band's least, where a
+// dear merchant's prices all piled up (every flight NGN 45,000.00).
+func amountIn(b band, drawn, most int64) int64 {
+	lo, hi := b.lo*kobo, min(b.hi*kobo, max(most, b.lo*kobo))
+	if drawn >= lo && drawn <= hi {
+		return drawn
 	}
-	return drawn
+	return lo + drawn%(hi-lo+1)
 }

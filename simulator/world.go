@@ -425,6 +425,9 @@ func (w *world) newCustomer(idx int, nc *NewCustomer, openAt int64) *customer {
 		if !plan.requested { // the tour's customers are who they are; a requested name keeps the drawn gender
 			female = plan.female
 		}
+		if g, ok := peopleOfSurname(c.last); ok && w.version >= 2 { // a given surname says whose people
+			c.group = g
+		}
 	}
 	c.profile = or(plan.profile, pickWeighted(f, []string{ProfileSalaryEarner, ProfileTrader, ProfileStudent, ProfileBusiness,
 		ProfilePensioner, ProfileFreelancer}, []int{35, 15, 15, 12, 10, 13}))
@@ -453,6 +456,18 @@ func (w *world) surname(f *gofakeit.Faker, fi int) string {
 	}
 	g := firstGroup[fi]
 	return lastNames[lastFrom[g]+f.IntN(lastTo[g]-lastFrom[g])]
+}
+
+// peopleOfSurname is the nameGroups index of a surname of the lists.
+func peopleOfSurname(last string) (int, bool) {
+	for g := range nameGroups {
+		for _, l := range lastNames[lastFrom[g]:lastTo[g]] {
+			if strings.EqualFold(l, last) {
+				return g, true
+			}
+		}
+	}
+	return 0, false
 }
 
 // firstIndex is the index in firstNames of group g's i-th given name.
