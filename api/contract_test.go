@@ -309,9 +309,12 @@ func TestRequestBodies(t *testing.T) {
 		{"/account/auth", `{"code":{"a":1}}`, "application/json", "code", 400},
 		{"/account/auth", `["code"]`, "application/json", "body", 400},
 		{"/account/auth", `{"code":`, "application/json", "body", 400},
-		{"/account/auth", `code=a%zz`, "application/x-www-form-urlencoded", "body", 400}, // the body, not the query
-		{"/account/auth", `hello`, "text/plain", "body", 400},                            // not read as a form of one empty field
-		{"/account/auth", "\ufeff{\"code\":\"nope\"}", "application/json", "", 404},      // a BOM is read past
+		{"/account/auth", `code=a%zz`, "application/x-www-form-urlencoded", "body", 400},                           // the body, not the query
+		{"/account/auth", `hello`, "text/plain", "body", 400},                                                      // not read as a form of one empty field
+		{"/account/auth", `code=nope`, "text/plain", "", 404},                                                      // a form all the same (fetch with a string body)
+		{"/account/auth", "--x\r\n", "multipart/form-data; boundary=x", "body", 400},                               // said, not read as a form
+		{"/sandbox/clock", "\ufeff{\"advance\":\"2m\",\"advance\":\"3650d\"}", "application/json", "advance", 400}, // repeated behind a BOM
+		{"/account/auth", "\ufeff{\"code\":\"nope\"}", "application/json", "", 404},                                // a BOM is read past
 		{"/account/auth", `{"code":"nope"}`, "", "", 404},
 		{"/sandbox/clock", `{}`, "application/json", "advance", 400},
 		{"/sandbox/clock", `{"advance":"-5m"}`, "", "advance", 400},

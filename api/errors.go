@@ -307,5 +307,12 @@ func clipWords(msg string) string {
 			words[i] = lead + string(r[:maxWord/2]) + "…" + trail + " (" + strconv.Itoa(len(r)) + " characters)"
 		}
 	}
-	return strings.Join(words, " ")
+	msg = strings.Join(words, " ")
+	if r := []rune(msg); len(r) > maxMessage { // many short words of the client's (a long narration)
+		msg = string(r[:maxMessage]) + "… (" + strconv.Itoa(len(r)) + " characters in all)"
+	}
+	return msg
 }
+
+// maxMessage is the longest message said whole; sandbank's own are far shorter.
+const maxMessage = 1000

@@ -735,6 +735,11 @@ func TestMessagesClipWhatWasSent(t *testing.T) {
 	if len(msg) > 500 || !strings.Contains(msg, `…" (200000 characters)`) {
 		t.Fatalf("the 404 for a code of 200,000 characters says (%d bytes): %.300s", len(msg), msg)
 	}
+	// Many short words: the message is cut as a whole.
+	v = failed(t, w.do("POST", "/sandbox/customers", req{body: map[string]any{"name": strings.Repeat("ab_ ", 20_000)}}), http.StatusBadRequest, "")
+	if msg, _ = v["message"].(string); len(msg) > 1200 || !strings.Contains(msg, "characters in all)") {
+		t.Fatalf("a refused name of 80,000 characters is said in %d bytes: %.300s", len(msg), msg)
+	}
 }
 
 // Two mono-sec-key headers are refused, whichever comes first: the first won, so

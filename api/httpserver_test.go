@@ -175,17 +175,18 @@ func TestRequestLogSaysClientGone(t *testing.T) {
 // A clock jump answers however long its syncs take: the server's deadline for a
 // request cut off the answer of a day's jump over a slow bank (16 minutes; the
 // deadline is six), and the client got an empty reply (a new user's trial). Here
-// the deadline is 50 ms and the jump's sync waits a bank of 100 ms a call.
+// the deadline is 500 ms — room for the setup's requests on a busy machine — and
+// the jump's sync waits a bank of 300 ms a call, several calls.
 func TestSlowJumpIsAnswered(t *testing.T) {
 	was := slowestRequest
-	slowestRequest = 50 * time.Millisecond
+	slowestRequest = 500 * time.Millisecond
 	defer func() { slowestRequest = was }()
 	w := newWorld(t, worldOpts{})
 	w.enableDataSync()
 	w.must(http.StatusOK, "PATCH", "/sandbox/settings", req{body: map[string]any{"auto_sync": "6h"}})
 	c := w.addCustomer(map[string]any{"institution": "044", "balance": "NGN 1,000"})
 	w.connect(c)
-	w.must(http.StatusOK, "POST", "/sandbox/institutions/044/latency", req{body: map[string]any{"latency": "100ms"}})
+	w.must(http.StatusOK, "POST", "/sandbox/institutions/044/latency", req{body: map[string]any{"latency": "300ms"}})
 	start := time.Now()
 	w.must(http.StatusOK, "POST", "/sandbox/clock", req{body: map[string]any{"advance": "6h"}})
 	var list struct {

@@ -77,20 +77,30 @@ func bodyParams(w http.ResponseWriter, r *http.Request) (params, error) {
 // of another type that is neither JSON nor a form is refused, not read as a form
 // of one empty field ("code is required" answered a text/plain body).
 func parseBody(mediaType string, b []byte) (params, error) {
-	trimmed := bytes.TrimSpace(bytes.TrimPrefix(bytes.TrimSpace(b), []byte("\ufeff")))
+	trimmed := trimBody(b)
 	switch {
 	case len(trimmed) == 0:
 		return params{}, nil
 	case isJSON(mediaType, trimmed):
 		return jsonParams(trimmed)
-	case mediaType != "" && mediaType != "application/x-www-form-urlencoded":
-		return nil, engine.Invalid("body", "the body is %s and not JSON: send JSON with Content-Type: application/json (or a form, application/x-www-form-urlencoded)", mediaType)
+	case strings.HasPrefix(mediaType, "multipart/"):
+		return nil, engine.Invalid("body", "the body is %s (form-data), which sandbank does not read: send JSON with Content-Type: application/json, or a URL-encoded form (curl -d, not -F)", mediaType)
+	case mediaType != "" && mediaType != "application/x-www-form-urlencoded" && !bytes.ContainsRune(trimmed, '='):
+		// A form sent as text/plain (fetch with a string body, sendBeacon) is still
+		// a form; text that is neither is refused.
+		return nil, engine.Invalid("body", "the body is %s and neither JSON nor a form: send JSON with Content-Type: application/json (or a form, application/x-www-form-urlencoded)", mediaType)
 	}
 	v, err := url.ParseQuery(string(trimmed))
 	if err != nil {
 		return nil, engine.Invalid("body", "the body is neither JSON nor a well-formed form (%v): send JSON with Content-Type: application/json, or URL-encode the form's values", err)
 	}
 	return formParams(v), nil
+}
+
+// trimBody is a body without the spaces around it, or a byte-order mark before
+// it (as some Windows tools write JSON): what parseBody and repeatedField read.
+func trimBody(b []byte) []byte {
+	return bytes.TrimSpace(bytes.TrimPrefix(bytes.TrimSpace(b), []byte("\ufeff")))
 }
 
 // isJSON reports whether a body (trimmed, not empty) is to be read as JSON.
@@ -121,7 +131,7 @@ func sandboxBody(w http.ResponseWriter, r *http.Request, names ...string) (param
 // repeatedField returns the first field that a body parseBody accepted names twice,
 // or "".
 func repeatedField(mediaType string, b []byte) string {
-	trimmed := bytes.TrimSpace(b)
+	trimmed := trimBody(b)
 	switch {
 	case len(trimmed) == 0:
 		return ""

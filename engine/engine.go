@@ -357,16 +357,19 @@ func (p SettingsPatch) Validate() error {
 		return Invalid("webhook_secret", "the webhook secret cannot be empty: receivers compare it with the mono-webhook-secret header of every webhook; to stop deliveries, set the webhook URL to \"\" instead")
 	}
 	if p.WebhookSecret != nil {
-		if err := CheckHeaderSecret("webhook_secret", "the webhook secret", "mono-webhook-secret header of every webhook", *p.WebhookSecret); err != nil {
+		if err := CheckHeaderSecret("webhook_secret", "the webhook secret", WhereWebhookSecret, *p.WebhookSecret); err != nil {
 			return err
 		}
 	}
-	for field, v := range map[string]*string{"secret_key": p.SecretKey, "public_key": p.PublicKey} {
-		if v != nil && len(*v) < 16 {
-			return Invalid(field, "a key needs at least 16 characters")
+	for _, k := range []struct {
+		field, where string
+		v            *string
+	}{{"secret_key", WhereSecretKey, p.SecretKey}, {"public_key", WherePublicKey, p.PublicKey}} {
+		if k.v != nil && len(*k.v) < 16 {
+			return Invalid(k.field, "a key needs at least 16 characters")
 		}
-		if v != nil {
-			if err := CheckHeaderSecret(field, "a key", "mono-sec-key header of every request", *v); err != nil {
+		if k.v != nil {
+			if err := CheckHeaderSecret(k.field, "the key", k.where, *k.v); err != nil {
 				return err
 			}
 		}
@@ -374,23 +377,30 @@ func (p SettingsPatch) Validate() error {
 	return nil
 }
 
+// Where each secret travels, for CheckHeaderSecret's messages.
+const (
+	WhereSecretKey     = "mono-sec-key header of every API request"
+	WherePublicKey     = "widget's requests and its page's address (?key=)"
+	WhereWebhookSecret = "mono-webhook-secret header of every webhook"
+)
+
 // maxHeaderSecret bounds a secret sent in a header.
 const maxHeaderSecret = 256
 
 // CheckHeaderSecret refuses a secret that cannot travel in an HTTP header as it was
-// given: a webhook secret with a newline was stored, and then every delivery
+// given (where says where it travels: WhereSecretKey, …): a webhook secret with a newline was stored, and then every delivery
 // failed ("invalid header field value") and was retried without end.
 func CheckHeaderSecret(field, what, where, v string) error {
+	for _, r := range v { // first: then a byte is a character, for the length below
+		if r < ' ' || r > '~' {
+			return Invalid(field, "%s has %q, which the %s cannot carry: use printable ASCII letters, digits and punctuation", what, r, where)
+		}
+	}
 	if len(v) > maxHeaderSecret {
 		return Invalid(field, "%s has at most %d characters (got %d): it travels in the %s", what, maxHeaderSecret, len(v), where)
 	}
 	if strings.TrimSpace(v) != v {
 		return Invalid(field, "%s starts or ends with a space, which HTTP drops from the %s: leave it out", what, where)
-	}
-	for _, r := range v {
-		if r < ' ' || r > '~' {
-			return Invalid(field, "%s has %q, which the %s cannot carry: use printable ASCII letters, digits and punctuation", what, r, where)
-		}
 	}
 	return nil
 }

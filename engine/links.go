@@ -78,9 +78,12 @@ func (r LinkRequest) Validate() error {
 		return nil
 	}
 	c := r.Customer
-	for field, v := range map[string]string{"customer.id": c.ID, "customer.name": c.Name, "customer.email": c.Email} {
-		if n := utf8.RuneCountInString(v); n > 100 {
-			return Invalid(field, "%s is %d characters long; keep it to 100", field, n)
+	for _, f := range []struct {
+		field, v string
+		most     int
+	}{{"customer.id", c.ID, 100}, {"customer.name", c.Name, 100}, {"customer.email", c.Email, 254}} { // 254: an address's longest
+		if n := utf8.RuneCountInString(f.v); n > f.most {
+			return Invalid(f.field, "%s is %d characters long; keep it to %d", f.field, n, f.most)
 		}
 	}
 	if c.ID != "" && strings.IndexFunc(c.ID, func(r rune) bool { return r <= ' ' || r > '~' }) >= 0 {

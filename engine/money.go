@@ -52,7 +52,7 @@ func ParseNaira(s string) (int64, error) {
 		return 0, Invalid("amount", "%q is not an amount: write naira such as 5000, 5,000.50 or NGN 5,000", s)
 	}
 	if !validGroups(whole) {
-		return 0, Invalid("amount", "%q is not an amount: write naira with digits and optional thousands commas after NGN, such as NGN 5000 or NGN 5,000.50 (no k or m)", s)
+		return 0, Invalid("amount", "%q is not an amount: write naira with digits and optional thousands commas, such as 5000 or 5,000.50", s)
 	}
 	if dot && (len(frac) == 0 || len(frac) > 2 || strings.Trim(frac, "0123456789") != "") {
 		return 0, Invalid("amount", "%q has %s after the point: naira have up to two decimal places (kobo), such as 5,000.50", s, fracWords(frac))

@@ -390,10 +390,12 @@ func (p *fileParser) keys(n *node) {
 	}
 	p.fields(n, []string{"secret", "public", "webhook_secret"}, "key")
 	for _, f := range []struct {
-		name string
-		dst  *string
-		min  int
-	}{{"secret", &p.s.Keys.Secret, 16}, {"public", &p.s.Keys.Public, 16}, {"webhook_secret", &p.s.Keys.WebhookSecret, 1}} {
+		name  string
+		dst   *string
+		min   int
+		where string
+	}{{"secret", &p.s.Keys.Secret, 16, engine.WhereSecretKey}, {"public", &p.s.Keys.Public, 16, engine.WherePublicKey},
+		{"webhook_secret", &p.s.Keys.WebhookSecret, 1, engine.WhereWebhookSecret}} {
 		v := n.get(f.name)
 		if v == nil {
 			continue
@@ -403,7 +405,7 @@ func (p *fileParser) keys(n *node) {
 			err = errAt(v.pos, "the %s key has at least %d characters", f.name, f.min)
 		}
 		if err == nil {
-			if cerr := engine.CheckHeaderSecret(f.name, "the "+f.name+" key", "headers it travels in", k); cerr != nil {
+			if cerr := engine.CheckHeaderSecret(f.name, "the "+f.name+" key", f.where, k); cerr != nil {
 				err = errAt(v.pos, "%s", engine.ErrorMessage(cerr))
 			}
 		}
@@ -463,7 +465,7 @@ func (p *fileParser) settings(n *node, out *Settings) {
 		if w, err := str(v, "webhook_secret"); p.ok(err) {
 			if strings.TrimSpace(w) == "" {
 				p.ok(errAt(v.pos, "webhook_secret is empty: receivers compare it with every webhook's mono-webhook-secret header; give it a value, or leave it out"))
-			} else if err := engine.CheckHeaderSecret("webhook_secret", "webhook_secret", "mono-webhook-secret header of every webhook", w); err != nil {
+			} else if err := engine.CheckHeaderSecret("webhook_secret", "webhook_secret", engine.WhereWebhookSecret, w); err != nil {
 				p.ok(errAt(v.pos, "%s", engine.ErrorMessage(err)))
 			}
 			out.WebhookSecret = &w
@@ -1857,7 +1859,9 @@ func money(n *node, what string, zeroOK bool) (int64, error) {
 	case isNaira(n.value):
 		v, err := engine.ParseNaira(n.value)
 		if err != nil {
-			return 0, errAt(n.pos, "%s: %s", what, engine.ErrorMessage(err))
+			// Not the parser's bare "such as 5000": in a file that is kobo.
+			msg := strings.Replace(engine.ErrorMessage(err), ", such as 5000 or 5,000.50", " after NGN, such as NGN 5000 or NGN 5,000.50 (no k or m)", 1)
+			return 0, errAt(n.pos, "%s: %s", what, msg)
 		}
 		k = v
 	default:

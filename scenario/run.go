@@ -1190,7 +1190,6 @@ func steps(n int) string { return plural(n, "step") }
 
 func errWhere(e *Error) string { return fmt.Sprintf("%s:%d:%d", e.File, e.Line, e.Col) }
 
-// span is a duration as people write it: 2d 3h, 45m, 10s.
 // virtualSpan is how far the clock moved, in a sentence: "2h of virtual time".
 func virtualSpan(d time.Duration) string {
 	if d <= 0 {
@@ -1199,6 +1198,7 @@ func virtualSpan(d time.Duration) string {
 	return span(d) + " of virtual time"
 }
 
+// span is a duration as people write it: 2d 3h, 45m, 10s.
 func span(d time.Duration) string {
 	if d <= 0 {
 		return "no time"

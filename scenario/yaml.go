@@ -46,10 +46,9 @@ type node struct {
 	keys  []*node // maps: keys, in order (scalars)
 	vals  []*node // maps: values, matching keys
 	items []*node // sequences
-	// size counts the values this one stands for, aliases written out; aliased
-	// says it holds an alias. See maxAliased.
-	size    int
-	aliased bool
+	// size counts the values this one stands for, aliases written out; written
+	// counts those the file writes (an alias one). See maxAliased.
+	size, written int
 }
 
 // maxAliased bounds how many values aliases may make a value stand for: an alias
@@ -59,16 +58,17 @@ type node struct {
 const maxAliased = 100_000
 
 // sum sets a map's or list's size from its children's, and refuses one that
-// aliases make too large.
+// aliases make too large: by what they add to what is written, so that a large
+// file with one harmless alias stays fine.
 func (n *node) sum(children ...[]*node) error {
-	n.size = 1
+	n.size, n.written = 1, 1
 	for _, cs := range children {
 		for _, c := range cs {
 			n.size += max(c.size, 1)
-			n.aliased = n.aliased || c.aliased
+			n.written += max(c.written, 1)
 		}
 	}
-	if n.aliased && n.size > maxAliased {
+	if n.size-n.written > maxAliased {
 		return &posError{pos: n.pos, msg: fmt.Sprintf("with its aliases written out, %s here stands for more than %d values: write it out, or use fewer aliases", n.what(), maxAliased)}
 	}
 	return nil
@@ -335,8 +335,8 @@ func convertDepth(n ast.Node, anchors map[string]*node, depth int) (*node, error
 		if c.kind == kScalar {
 			return c, nil
 		}
-		alias := *c // the same value, marked: the lists and maps it goes into count it again
-		alias.aliased = true
+		alias := *c // the same value, written once: the lists and maps it goes into count it again
+		alias.written = 1
 		return &alias, nil
 	case *ast.TagNode:
 		return convertDepth(v.Value, anchors, depth+1)

@@ -170,12 +170,12 @@ func defaultSettings(seed int64, k Keys) (engine.Settings, error) {
 	if len(k.Public) < 16 {
 		return engine.Settings{}, engine.Invalid("public-key", "the public key needs at least 16 characters, and the one given has %d: pass a longer one, or none to have one made", len(k.Public))
 	}
-	for _, c := range []struct{ field, what, v string }{
-		{"secret-key", "the secret key (--secret-key or $SANDBANK_SECRET_KEY)", k.Secret},
-		{"public-key", "the public key", k.Public},
-		{"webhook-secret", "the webhook secret", k.WebhookSecret},
+	for _, c := range []struct{ field, what, where, v string }{
+		{"secret-key", "the secret key (--secret-key or $SANDBANK_SECRET_KEY)", engine.WhereSecretKey, k.Secret},
+		{"public-key", "the public key", engine.WherePublicKey, k.Public},
+		{"webhook-secret", "the webhook secret", engine.WhereWebhookSecret, k.WebhookSecret},
 	} {
-		if err := engine.CheckHeaderSecret(c.field, c.what, "headers it travels in", c.v); err != nil {
+		if err := engine.CheckHeaderSecret(c.field, c.what, c.where, c.v); err != nil {
 			return engine.Settings{}, err
 		}
 	}
