@@ -23,6 +23,7 @@ func ParseDuration(s string) (time.Duration, error) {
 		return 0, bad()
 	}
 	var total time.Duration
+	prev := "" // the unit before, which the next must be smaller than
 	for in != "" {
 		// A component: a number (digits, at most one '.') then a unit.
 		i, dot := 0, false
@@ -40,6 +41,15 @@ func ParseDuration(s string) (time.Duration, error) {
 		}
 		unit := in[i:j]
 		in = in[j:]
+		if unit == "" && prev != "" {
+			if next := smallerUnit[prev]; next != "" { // 1h30: the minutes' m left out
+				return 0, engine.Invalid("duration", "%q: %s has no unit; did you mean %s%s? (%s)", s, num, strings.TrimSpace(s), next, durationForm)
+			}
+		}
+		if r, ok := unitRank[unit]; ok && prev != "" && r >= unitRank[prev] {
+			return 0, engine.Invalid("duration", "%q: write each unit once, the largest first, such as 1d12h", s)
+		}
+		prev = unit
 		var d time.Duration
 		var err error
 		switch unit {
@@ -71,3 +81,10 @@ func ParseDuration(s string) (time.Duration, error) {
 }
 
 var errOverflow = engine.Errorf(engine.EINVALID, "overflow")
+
+// unitRank orders the units, largest first; smallerUnit is the one a number
+// after a unit most likely left out (1h30 → 1h30m).
+var (
+	unitRank    = map[string]int{"y": 9, "w": 8, "d": 7, "h": 6, "m": 5, "s": 4, "ms": 3, "us": 2, "µs": 2, "μs": 2, "ns": 1}
+	smallerUnit = map[string]string{"y": "d", "w": "d", "d": "h", "h": "m", "m": "s"}
+)

@@ -33,7 +33,8 @@ func TestParseDuration(t *testing.T) {
 		}
 	}
 	for _, in := range []string{"", "+", "0", "0m", "-1m", "+-1m", "1", "m", "1x", "1d-2h", "abc", "1..5h",
-		"1.2.3h", ".h", "1 d", "99999999999999999999h", "300000w", "++1m", "1e3s", "1h 30m", "2mo", "1M", "3months"} {
+		"1.2.3h", ".h", "1 d", "99999999999999999999h", "300000w", "++1m", "1e3s", "1h 30m", "2mo", "1M", "3months",
+		"1d1d", "30m1h", "1h30"} { // a unit twice or out of order; a number without its unit
 		_, err := ParseDuration(in)
 		if engine.ErrorCode(err) != engine.EINVALID {
 			t.Errorf("ParseDuration(%q): error %v, want EINVALID", in, err)
@@ -44,6 +45,22 @@ func TestParseDuration(t *testing.T) {
 		if msg := engine.ErrorMessage(err); tooLong != strings.Contains(msg, "is too long: a duration can be at most about 292 years") ||
 			month != strings.Contains(msg, "a month is no fixed length") || !tooLong && !month && !strings.Contains(msg, "1d12h") {
 			t.Errorf("ParseDuration(%q): message %q does not say the accepted form", in, msg)
+		}
+	}
+}
+
+// A unit given twice says to write each once, largest first (1d1d read as two
+// days); a number left without its unit after another gets a did-you-mean (a
+// new user's trial).
+func TestParseDurationSaysWhatWasMeant(t *testing.T) {
+	for in, want := range map[string]string{
+		"1d1d":  "write each unit once, the largest first",
+		"30m1h": "write each unit once, the largest first",
+		"1h30":  `did you mean 1h30m?`,
+		"2d12":  `did you mean 2d12h?`,
+	} {
+		if _, err := ParseDuration(in); err == nil || !strings.Contains(engine.ErrorMessage(err), want) {
+			t.Errorf("ParseDuration(%q) = %v; want it to say %q", in, err, want)
 		}
 	}
 }
