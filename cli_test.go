@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -86,7 +87,8 @@ func TestScenarioRunCommand(t *testing.T) {
 	junit := filepath.Join(dir, "junit.xml")
 	out, code = sandbank(t, "scenario", "run", "--junit", junit, "fixtures/mr-adam.yaml", bad)
 	want := "✗ " + bad + ":" + strconv.Itoa(line) + ":" + strconv.Itoa(col) + ` step 4 (sync: adam): header.Retry-After: expected "119", got "120"`
-	if code != 1 || !strings.Contains(out, want+" (the answer was 429: ") || !strings.HasSuffix(out, "1 passed, 1 failed\n") {
+	if code != 1 || !strings.Contains(out, want+" (the answer was 429: ") || !strings.HasSuffix(out, "1 passed, 1 failed\n") ||
+		!regexp.MustCompile(`\n  the run stopped there: \d+ steps? after it not run\n`).MatchString(out) {
 		t.Fatalf("exit %d; want 1 and the line\n%s\nin:\n%s", code, want, out)
 	}
 	var doc struct {

@@ -210,6 +210,9 @@ func runScenarios(ctx context.Context, out io.Writer, host scenario.Host, files 
 		}
 		results = append(results, res)
 		fmt.Fprintln(out, res.Line())
+		if res.NotRun > 0 {
+			fmt.Fprintf(out, "  the run stopped there: %s after it not run\n", count(res.NotRun, "step"))
+		}
 		if !res.Passed {
 			failed++
 		}

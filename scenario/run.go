@@ -1165,6 +1165,7 @@ type Result struct {
 	Failure *StepResult
 	Steps   int // steps run
 	Stopped int // steps left at serve:, for sandbank serve --scenario
+	NotRun  int // steps left after the one that failed (a run stops there)
 	Wall    time.Duration
 	Virtual time.Duration // how far the clock moved
 }
@@ -1264,6 +1265,9 @@ func runParsed(ctx context.Context, s *Scenario, host Host, out io.Writer, res *
 	res.Steps = len(run.results)
 	if s.ServeAt >= 0 && !run.failed {
 		res.Stopped = len(s.Steps) - s.ServeAt
+	}
+	if res.Failure != nil {
+		res.NotRun = len(s.Steps) - res.Steps
 	}
 	res.Virtual = w.Clock.Now().Sub(s.Start)
 	res.Passed = res.Failure == nil
