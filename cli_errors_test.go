@@ -190,3 +190,22 @@ func TestPlaySummary(t *testing.T) {
 		t.Fatalf("a failed play: %q, failed %v", line, failed)
 	}
 }
+
+// A command the banner prints runs as shown: a key with an apostrophe broke the
+// quoting of its curl line (a new user's trial).
+func TestShellQuote(t *testing.T) {
+	for in, want := range map[string]string{
+		"mono-sec-key: test_sk_abc":  `'mono-sec-key: test_sk_abc'`,
+		"mono-sec-key: Ola's_secret": `'mono-sec-key: Ola'\''s_secret'`,
+	} {
+		if got := shellQuote(in); got != want {
+			t.Errorf("shellQuote(%q) = %s, want %s", in, got, want)
+		}
+		if sh, err := exec.LookPath("sh"); err == nil {
+			out, err := exec.Command(sh, "-c", "printf %s "+shellQuote(in)).Output()
+			if err != nil || string(out) != in {
+				t.Errorf("sh read %s as %q (%v), want %q", shellQuote(in), out, err, in)
+			}
+		}
+	}
+}

@@ -479,7 +479,7 @@ func (m *Main) PrintBanner(w io.Writer) {
 		fmt.Fprintf(w, "  clock        PAUSED at %s: time stands still, so waits never end (a 429's Retry-After, token expiry, retries);\n", engine.TimeText(st.Now))
 		fmt.Fprintf(w, "               resume with curl -s -H 'mono-sec-key: %s' -d '{\"paused\":false}' http://%s/sandbox/clock\n", s.SecretKey.Reveal(), m.Addr())
 	}
-	fmt.Fprintf(w, "try:\n  curl -s -H 'mono-sec-key: %s' http://%s/sandbox/customers\n", s.SecretKey.Reveal(), m.Addr())
+	fmt.Fprintf(w, "try:\n  curl -s -H %s http://%s/sandbox/customers\n", shellQuote("mono-sec-key: "+s.SecretKey.Reveal()), m.Addr())
 	fmt.Fprintln(w, "Ctrl+C stops it.")
 }
 
@@ -508,3 +508,7 @@ func (m *Main) Close() error {
 	m.http, m.listener, m.World, m.Engine, m.Clock, m.DB, m.ctl = nil, nil, nil, nil, nil, nil, nil
 	return errors.Join(errs...)
 }
+
+// shellQuote quotes s for a POSIX shell, so that a printed command runs as shown
+// (a key with an apostrophe broke the banner's curl line).
+func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }

@@ -304,7 +304,8 @@ func clipWords(msg string) string {
 		if r := []rune(core); len(r) > maxWord {
 			lead := w[:strings.Index(w, core)]
 			trail := w[len(lead)+len(core):]
-			words[i] = lead + string(r[:maxWord/2]) + "…" + trail + " (" + strconv.Itoa(len(r)) + " characters)"
+			quote := trail[:len(trail)-len(strings.TrimLeft(trail, `"'`))] // the count goes after a closing quote, before a colon
+			words[i] = lead + string(r[:maxWord/2]) + "…" + quote + " (" + strconv.Itoa(len(r)) + " characters)" + trail[len(quote):]
 		}
 	}
 	msg = strings.Join(words, " ")

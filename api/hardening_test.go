@@ -678,6 +678,12 @@ func TestDatesAreLagosDays(t *testing.T) {
 			t.Errorf("%s: holds the credit at 00:30 WAT on 1 August: %v, want %v", q, got, want)
 		}
 	}
+	// A reversed range says its days as given, in Lagos time (it said "the end
+	// date 2027-03-05 is before the start date 2027-03-05", in UTC).
+	v := failed(t, w.do("GET", "/accounts/"+id+"/transactions?start=06-08-2021&end=05-08-2021", req{}), http.StatusBadRequest, "")
+	if msg, _ := v["message"].(string); !strings.Contains(msg, "the end 2021-08-05 23:59:59 WAT is before the start 2021-08-06 00:00:00 WAT") {
+		t.Errorf("a reversed range says %q", msg)
+	}
 	var credits struct{ History []struct{ Period string } }
 	w.must(http.StatusOK, "GET", "/accounts/"+id+"/credits", req{}).decode(t, &credits)
 	if n := len(credits.History); n == 0 || !strings.HasPrefix(credits.History[n-1].Period, "08-2021") && !strings.HasPrefix(credits.History[n-1].Period, "2021-08") {

@@ -59,7 +59,7 @@ func (q TxQuery) Validate() error {
 	case q.Limit < 0 || q.Limit > MaxPageSize:
 		return Invalid("limit", "limit must be between 1 and %d", MaxPageSize)
 	case !q.From.IsZero() && !q.To.IsZero() && q.To.Before(q.From):
-		return Invalid("end", "the end date %s is before the start date %s", q.To.Format(time.DateOnly), q.From.Format(time.DateOnly))
+		return Invalid("end", "the end %s is before the start %s", q.To.In(WAT).Format("2006-01-02 15:04:05 MST"), q.From.In(WAT).Format("2006-01-02 15:04:05 MST"))
 	}
 	return nil
 }

@@ -281,6 +281,7 @@ type fileParser struct {
 	// startRefused: the start was refused, so the clock's place is unknown and no
 	// step is refused for moving it backwards.
 	startRefused bool
+	usernames    map[string]string // a username given → the customer it was given to
 	// while checking steps:
 	clock     time.Time
 	clockStep int
@@ -614,7 +615,7 @@ func (p *fileParser) newCustomer(c *Customer, v *node) {
 	for _, f := range []struct {
 		name string
 		dst  *string
-	}{{"name", &nc.Name}, {"username", &nc.Username}, {"account_type", &nc.AccountType}, {"auth_method", &nc.AuthMethod}} {
+	}{{"name", &nc.Name}, {"username", &nc.Username}, {"auth_method", &nc.AuthMethod}} { // account_type: the account's (account)
 		if n := v.get(f.name); n != nil {
 			if s, err := str(n, f.name); p.ok(err) {
 				*f.dst = s
@@ -640,6 +641,17 @@ func (p *fileParser) newCustomer(c *Customer, v *node) {
 			nc.Profile = pr
 		}
 	}
+	if u := v.get("username"); u != nil && nc.Username != "" {
+		key := strings.ToLower(nc.Username)
+		if other, ok := p.usernames[key]; ok {
+			p.ok(errAt(u.pos, "username %q is customer %s's already: give each customer a username of its own", nc.Username, other))
+		} else {
+			if p.usernames == nil {
+				p.usernames = map[string]string{}
+			}
+			p.usernames[key] = c.Name
+		}
+	}
 	// What the bank would refuse when the run creates the customer, refused now,
 	// at the field: a check that says ✓ promises a run that gets past its setup.
 	check := *nc
@@ -654,7 +666,7 @@ func (p *fileParser) newCustomer(c *Customer, v *node) {
 	if accts == nil {
 		a := p.account(v, c.Name, c, 0)
 		a.pos = c.pos
-		nc.Institution, nc.Balance = a.Institution, a.Balance
+		nc.Institution, nc.Balance, nc.AccountType = a.Institution, a.Balance, a.Type
 		c.Accounts = []*Account{a}
 		return
 	}
@@ -711,7 +723,14 @@ func (p *fileParser) account(v *node, name string, c *Customer, idx int) *Accoun
 		}
 	}
 	if n := v.get("account_type"); n != nil {
-		if t, err := oneOf(n, "account_type", []string{engine.AccountSavings, engine.AccountCurrent}); p.ok(err) {
+		short := *n // savings and current, in any case, as the API takes them
+		switch strings.ToUpper(n.value) {
+		case "SAVINGS", engine.AccountSavings:
+			short.value = engine.AccountSavings
+		case "CURRENT", engine.AccountCurrent:
+			short.value = engine.AccountCurrent
+		}
+		if t, err := oneOf(&short, "account_type", []string{engine.AccountSavings, engine.AccountCurrent}); p.ok(err) {
 			a.Type = t
 		}
 	}
@@ -1851,6 +1870,9 @@ func money(n *node, what string, zeroOK bool) (int64, error) {
 			return 0, errAt(n.pos, "%s %s is not an amount of kobo from 0 to %d", what, n.value, engine.MaxKobo)
 		}
 		k = v
+	case n.tag == tagStr && n.value != "" && strings.Trim(n.value, "0123456789") == "" && len(n.value) > 18:
+		// Digits YAML could not hold as a number: too many of them, quoted or not.
+		return 0, errAt(n.pos, "%s %s is not an amount of kobo from 0 to %d", what, n.value, engine.MaxKobo)
 	case n.tag == tagStr && n.value != "" && strings.Trim(n.value, "0123456789") == "":
 		// "5000" quoted: the API's sandbox routes read it as kobo, a file does not
 		// guess — say both ways.

@@ -155,5 +155,6 @@ func (t *transcript) footer(res *Result) {
 		t.printf("\n== passed: %s, %s\n", steps(res.Steps), virtualSpan(res.Virtual))
 		return
 	}
-	t.printf("\n== failed: %s\n", res.Line())
+	// By the file's base name, as the header: the same bytes from any workspace path.
+	t.printf("\n== failed: %s\n", strings.ReplaceAll(res.Line(), res.Path+":", filepath.Base(res.Path)+":"))
 }

@@ -355,11 +355,13 @@ func (w *world) dayCands(a *account, d int32, cs []cand) []cand {
 			if a.traderIn != nil { // version 2: the markets of the trader's region
 				narr = a.traderIn.pick(r)
 			}
-			flags := fCredit | fLevy
+			flags, sec := fCredit|fLevy, int32(8*3600+r.n(12*3600))
 			if w.narrCash[narr] && w.version >= 2 {
-				flags = fCredit
+				// Over the counter: no electronic levy, and in banking hours (deposits
+				// came at 19:50, on a Saturday evening).
+				flags, sec = fCredit, int32(9*3600)+(sec-8*3600)*7/12
 			}
-			add(cand{amount: amt, narr: narr, sec: int32(8*3600 + r.n(12*3600)), flags: flags})
+			add(cand{amount: amt, narr: narr, sec: sec, flags: flags})
 		}
 	}
 	// Spending.

@@ -25,9 +25,9 @@ func TestWorldsDoNotChangeAcrossVersions(t *testing.T) {
 			77:   "0083291d6ca5feb54d6429b5e1afe6e523e020ba1f2e88f83e971333a985cef8",
 		},
 		2: {
-			1:    "60fad9d38b77080532941c9151f2b621f18a0896fcea10b2c29449804d1bfed8",
-			2021: "b635003579d2ee19634a8ec4f0ded95f3841cb7bd679a2401cc2a8332416c037",
-			77:   "2f3852abd17de2be6d208917ae6b86f2725bfe091477154c40eb2374536a24fb",
+			1:    "1e0e617f60e8f05d67989847ec49120aa9dbe5e812c5e0c80583dd9f6bf74c56",
+			2021: "47b68fcf21c56722c56b6d395b1dbecd7b120f14a95c9f0f32c110f23b3dbbd2",
+			77:   "7a5a48df9e93e637fc63fb41bf40f95135c38eb3e2ca29723bbebe67af20e9c2",
 		},
 	}
 	if len(want) != journalVersion {

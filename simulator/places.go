@@ -270,13 +270,17 @@ func (w *world) subscribe(a *account, c *customer, monthly float64) float64 {
 }
 
 // amountIn is an amount drawn for the account's means (most at the highest, kobo)
-// moved into a merchant's band as far as the account reaches into it: as drawn
-// if it falls there, else folded into it — not set to the band's least, where a
-// dear merchant's prices all piled up (every flight NGN 45,000.00).
+// moved into a merchant's band, as far as the account reaches into it and at
+// least twice its least: as drawn if it falls there, folded into it above, and
+// near the least, varied, below — not set to the least, where a dear merchant's
+// prices piled up (every flight NGN 45,000.00, a student's fuel NGN 5,000.00).
 func amountIn(b band, drawn, most int64) int64 {
-	lo, hi := b.lo*kobo, min(b.hi*kobo, max(most, b.lo*kobo))
-	if drawn >= lo && drawn <= hi {
-		return drawn
+	lo, hi := b.lo*kobo, min(b.hi*kobo, max(most, 2*b.lo*kobo))
+	switch {
+	case drawn < lo: // near the least, varied: what the account meant to spend, and a little more
+		return lo + drawn%(hi-lo+1)/4
+	case drawn > hi:
+		return lo + drawn%(hi-lo+1)
 	}
-	return lo + drawn%(hi-lo+1)
+	return drawn
 }

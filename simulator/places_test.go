@@ -1,6 +1,7 @@
 package simulator
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +18,7 @@ func TestVersion2SpendsWhereTheCustomerLives(t *testing.T) {
 	b, clk := testBank(t, Config{Seed: 5, Customers: 120})
 	_ = clk.Advance(60 * 24 * time.Hour)
 	ussd, banded, subs := 0, 0, 0
+	atLeast := map[string][]bool{} // account and merchant → each purchase at the band's least
 	for _, c := range b.Customers() {
 		home := regionOf(place{state: c.Identity.State})
 		for _, a := range c.Accounts {
@@ -57,8 +59,16 @@ func TestVersion2SpendsWhereTheCustomerLives(t *testing.T) {
 					if tx.Amount < bd.lo*kobo || tx.Amount > bd.hi*kobo {
 						t.Errorf("%s: %q for NGN %s, outside its band of %d to %d", c.Name, n, engine.Naira(tx.Amount), bd.lo, bd.hi)
 					}
+					atLeast[a.Number+n] = append(atLeast[a.Number+n], tx.Amount == bd.lo*kobo)
 				}
 			}
+		}
+	}
+	// Not every purchase at a merchant at its least price (a student's fuel was
+	// NGN 5,000.00 fourteen times in a row).
+	for k, at := range atLeast {
+		if len(at) >= 6 && !slices.Contains(at, false) {
+			t.Errorf("%s: all %d purchases at the band's least", k, len(at))
 		}
 	}
 	if ussd == 0 || banded == 0 || subs == 0 {

@@ -753,9 +753,13 @@ func (w *world) drawIncome(a *account, c *customer, r *prng) float64 {
 		a.lump = logUniform(p.lumpMin, p.lumpMax)
 		a.payday = 1
 		fi := r.n(len(firstNames))
-		if w.version >= 2 { // a parent of the student's people
+		if w.version >= 2 { // a parent of the student's people, not of the student's own name
 			g := nameGroups[c.group]
-			fi = firstIndex(c.group, r.n(len(g.first)))
+			i := r.n(len(g.first))
+			if g.first[i].name == c.first {
+				i = (i + 1) % len(g.first)
+			}
+			fi = firstIndex(c.group, i)
 		}
 		parent := strings.ToUpper(firstNames[fi].name + " " + c.last)
 		a.nLump = w.intern("NIP TRF FROM "+parent+"/"+counterpartyBanks[r.n(len(counterpartyBanks))]+" UPKEEP", catIncome)
