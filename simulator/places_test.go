@@ -37,6 +37,9 @@ func TestVersion2SpendsWhereTheCustomerLives(t *testing.T) {
 						if r := narrationRegion(n); r != marketRegion(home) {
 							t.Errorf("%s of %s (%s) banks cash at %q", c.Name, c.Identity.City, a.Number, n)
 						}
+						if h := tx.Date.In(wat).Hour(); h < 9 || h >= 16 { // over the counter: banking hours
+							t.Errorf("%s banks cash at %s", c.Name, tx.Date.In(wat).Format("Mon 15:04"))
+						}
 					}
 					continue
 				}
