@@ -211,25 +211,14 @@ func TestOversizedHeadersAnswerJSON(t *testing.T) {
 	r, _ := http.NewRequest("GET", w.base+"/sandbox/clock", nil)
 	r.Header.Set("mono-sec-key", testSecretKey)
 	r.Header.Set("X-Padding", strings.Repeat("p", maxHeaderBytes))
-	resp, err := w.client.Do(r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	v := failed(t, reply{status: resp.StatusCode, header: resp.Header, body: body}, http.StatusRequestHeaderFieldsTooLarge, "HEADERS_TOO_LARGE")
+	v := failed(t, w.raw(r), http.StatusRequestHeaderFieldsTooLarge, "HEADERS_TOO_LARGE")
 	if msg, _ := v["message"].(string); !strings.Contains(msg, "send fewer or shorter headers") {
 		t.Errorf("long headers: %q", msg)
 	}
 	// A long path is said to be the address, not the headers (a 70 KB account ID).
 	r, _ = http.NewRequest("GET", w.base+"/accounts/"+strings.Repeat("a", maxHeaderBytes), nil)
 	r.Header.Set("mono-sec-key", testSecretKey)
-	if resp, err = w.client.Do(r); err != nil {
-		t.Fatal(err)
-	}
-	body, _ = io.ReadAll(resp.Body)
-	resp.Body.Close()
-	v = failed(t, reply{status: resp.StatusCode, header: resp.Header, body: body}, http.StatusRequestHeaderFieldsTooLarge, "HEADERS_TOO_LARGE")
+	v = failed(t, w.raw(r), http.StatusRequestHeaderFieldsTooLarge, "HEADERS_TOO_LARGE")
 	if msg, _ := v["message"].(string); !strings.Contains(msg, "the address is the long part") {
 		t.Errorf("a long path: %q", msg)
 	}
@@ -757,13 +746,7 @@ func TestTwoSecretKeys(t *testing.T) {
 		for _, k := range keys {
 			r.Header.Add("mono-sec-key", k)
 		}
-		resp, err := w.client.Do(r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		body, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		v := failed(t, reply{status: resp.StatusCode, header: resp.Header, body: body}, http.StatusUnauthorized, "INVALID_SECRET_KEY")
+		v := failed(t, w.raw(r), http.StatusUnauthorized, "INVALID_SECRET_KEY")
 		if msg, _ := v["message"].(string); !strings.Contains(msg, "2 mono-sec-key headers") {
 			t.Errorf("two keys: %q", msg)
 		}

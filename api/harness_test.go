@@ -122,6 +122,22 @@ type reply struct {
 	body   []byte
 }
 
+// raw sends a request made by hand (headers do cannot make: two of one name, too
+// large ones) as it is, with no OpenAPI check, and returns its answer.
+func (w *world) raw(r *http.Request) reply {
+	w.t.Helper()
+	resp, err := w.client.Do(r)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return reply{status: resp.StatusCode, header: resp.Header, body: body}
+}
+
 // json decodes the body into a generic value, failing the test if it is not JSON.
 func (r reply) json(t testing.TB) map[string]any {
 	t.Helper()
