@@ -624,8 +624,10 @@ func (p *fileParser) newCustomer(c *Customer, v *node) {
 	}
 	if n := v.get("password"); n != nil {
 		pw, err := str(n, "password")
-		if err == nil && (len(pw) < 6 || len(pw) > 64 || strings.IndexFunc(pw, func(r rune) bool { return r <= ' ' || r > '~' }) >= 0) {
-			err = errAt(n.pos, "a password has 6 to 64 printable ASCII characters and no spaces")
+		if err == nil {
+			if perr := simulator.CheckPassword(pw); perr != nil { // the bank's own rule, said at the field
+				err = errAt(n.pos, "%s", engine.ErrorMessage(perr))
+			}
 		}
 		if p.ok(err) {
 			nc.Password = pw

@@ -323,7 +323,7 @@ func (b *Bank) apply(idx int, rec record, replay bool) error {
 		if err != nil {
 			return err
 		}
-		if err := checkPassword(rec.Password); err != nil {
+		if err := CheckPassword(rec.Password); err != nil {
 			return err
 		}
 		b.setPassword(c, rec.Password, at, "")
@@ -732,14 +732,16 @@ func CheckNewCustomer(nc *NewCustomer) error {
 		}
 	}
 	if nc.Password != "" {
-		if err := checkPassword(nc.Password); err != nil {
+		if err := CheckPassword(nc.Password); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func checkPassword(pw string) error {
+// CheckPassword is the bank's rule for a password: scenario files are checked
+// with it too.
+func CheckPassword(pw string) error {
 	if len(pw) < 6 || len(pw) > 64 {
 		return engine.Invalid("password", "a password has 6 to 64 characters")
 	}
@@ -851,7 +853,7 @@ func (b *Bank) ChangePassword(customerID, password string) error {
 	if err != nil {
 		return err
 	}
-	if err := checkPassword(password); err != nil {
+	if err := CheckPassword(password); err != nil {
 		return err
 	}
 	if password == c.password {
