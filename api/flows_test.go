@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"encoding/json"
 	"net/http"
 	"slices"
 	"strings"
@@ -24,6 +25,18 @@ func TestPasswordChangeReauthFlow(t *testing.T) {
 	got := w.hooks.await(t, id, 2)
 	if names := eventNames(got); !slices.Equal(names, []string{"mono.events.account_connected", "mono.events.account_updated"}) {
 		t.Fatalf("webhooks after connect = %v", names)
+	}
+	// v1's account_connected has the ID at data.id, as Mono's page for it shows.
+	var connected struct {
+		Data struct {
+			ID      string
+			Account struct {
+				ID string `json:"_id"`
+			}
+		}
+	}
+	if err := json.Unmarshal(got[0].Raw, &connected); err != nil || connected.Data.ID != id || connected.Data.Account.ID != id {
+		t.Fatalf("account_connected = %s (%v), want data.id and data.account._id %s", got[0].Raw, err, id)
 	}
 
 	w.post("/sandbox/customers/"+c.ID+"/password", map[string]any{"password": "N3wPassw0rd!"})

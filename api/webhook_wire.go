@@ -54,6 +54,14 @@ type v1SyncFailed struct {
 	Message string `json:"message"`
 }
 
+// v1Connected is v1's account_connected: the account's ID at data.id, where Mono's
+// page for the event puts it, then the account and its meta as account_updated
+// carries them, for a handler that reads those.
+type v1Connected struct {
+	ID string `json:"id"`
+	accountView
+}
+
 type v1JobUpdate struct {
 	Account idRef  `json:"account"`
 	ID      string `json:"id"`
@@ -74,6 +82,9 @@ func v1Webhook(ev engine.Event) v1EventBody {
 			v.Meta.DataStatus = engine.DataFailed
 		}
 		data = v
+		if ev.Type == engine.EventAccountConnected {
+			data = v1Connected{ID: f.Account.ID, accountView: v}
+		}
 	case engine.EventSyncFailed:
 		data = v1SyncFailed{Account: ref, Code: f.Code, Message: f.Message}
 	case engine.EventJobsUpdate:
