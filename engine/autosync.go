@@ -288,6 +288,9 @@ func (e *Engine) autoSync(a Account, interval time.Duration, now time.Time) {
 			if err != nil {
 				return err
 			}
+			if move.lost(cur) {
+				return errBasisLost
+			}
 			move.apply(&cur)
 			return tx.PutAccount(cur)
 		}}

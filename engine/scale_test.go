@@ -388,6 +388,52 @@ func TestARoundAfterALostWriteLeavesNoGap(t *testing.T) {
 	t.Fatalf("the posting before the lost write (%s) was never stored: a round that started from that write left a gap", early.ID)
 }
 
+// A round that builds on a write that is then lost, and fails at the bank, does
+// not strand the account: its failure is not recorded over a schedule that never
+// moved (the stored due time would stay in the past, below every later round's
+// look, and the account would never be synced automatically again).
+func TestAFailedRoundAfterALostWriteKeepsTheSchedule(t *testing.T) {
+	w := newWorld(t, worldOpts{noURL: true})
+	day := 24 * time.Hour
+	if _, err := w.eng.UpdateSettings(w.ctx, engine.SettingsPatch{AutoSync: &day}); err != nil {
+		t.Fatal(err)
+	}
+	adam := w.adam()
+	a := w.connect(adam)
+	w.close()
+	var submitted atomic.Int64
+	release := make(chan struct{})
+	w.wrap = func(s engine.Store) engine.Store {
+		return heldStore{Store: s, submitted: &submitted, release: release, failFirst: true}
+	}
+	w.open()
+	start := w.clock.Now()
+	// After the first round, the bank refuses the stored password: rounds two to
+	// four fail at the bank, each building on the round before.
+	w.clock.AfterFunc(start.Add(day+day/2), func() {
+		if err := w.bank.ChangePassword(adam.ID, "N3w-passw0rd!"); err != nil {
+			t.Error(err)
+		}
+	})
+	done := make(chan error, 1)
+	go func() { done <- w.clock.Advance(4 * day) }()
+	w.poll("four rounds have fetched and submitted", func() bool { return submitted.Load() >= 4 })
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		before := w.account(a.ID)
+		w.advance(day)
+		got := w.account(a.ID)
+		if !got.NextAutoSyncAt.After(w.clock.Now()) || !got.LastAttemptAt.After(before.LastAttemptAt) {
+			t.Fatalf("a day later (%s) the account's next automatic sync is %s and its last attempt %s (before: %s): it is no longer synced",
+				w.clock.Now().Format(time.DateTime), got.NextAutoSyncAt.Format(time.DateTime), got.LastAttemptAt.Format(time.DateTime),
+				before.LastAttemptAt.Format(time.DateTime))
+		}
+	}
+}
+
 // A jump's automatic syncs are deferred (Store.Defer) and commit together at its
 // end, with the clock's new state, not one fsync'd commit at every due time: a day
 // over ten accounts due at ten moments commits once, and every sync is stored when

@@ -551,6 +551,16 @@ func (m *scheduleMove) apply(a *Account) {
 	}
 }
 
+// lost reports whether the write this move builds on did not commit: a round that
+// fetched from where an earlier round's write left the account finds, stored, a due
+// time still before the one that write moved it to. Recording it over that would
+// leave the stored time in the past, below every later round's look: the account
+// would never be synced automatically again (errBasisLost instead brings it back at
+// its next time).
+func (m *scheduleMove) lost(stored Account) bool {
+	return m != nil && !stored.NextAutoSyncAt.IsZero() && stored.NextAutoSyncAt.Before(m.from)
+}
+
 // failureWrite records a sync that could not run, and the events it calls for:
 // reauthorisation_required when the user must act (R6), sync_failed for automatic
 // syncs (R12). An automatic sync that fails exactly as the account's latest job did
@@ -570,6 +580,9 @@ func (e *Engine) failureWrite(a Account, trigger, jobID string, now time.Time, f
 		cur, err := linkedAccount(tx, a.ID)
 		if err != nil {
 			return err
+		}
+		if move.lost(cur) {
+			return errBasisLost
 		}
 		cur.LastAttemptAt, cur.LastCode, cur.LastMessage = now, f.code, f.message
 		if trigger == TriggerManual {
