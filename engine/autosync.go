@@ -338,8 +338,8 @@ func (e *Engine) submitAutoWrite(id string, move *scheduleMove, w *syncWrite, is
 	e.mu.Unlock()
 	e.autoWG.Add(1)
 	e.autoCount.Add(1)
-	submit := e.store.Submit
-	if e.clock.Jumping() {
+	submit, jumping := e.store.Submit, e.clock.Jumping()
+	if jumping {
 		submit = e.store.Defer // the jump's end flushes it (waitAutoWrites)
 	}
 	// Answered on the store's writer, as it commits: a jump's writes, answered in
@@ -373,6 +373,13 @@ func (e *Engine) submitAutoWrite(id string, move *scheduleMove, w *syncWrite, is
 		e.mu.Unlock()
 		close(pending.done)
 	})
+	if jumping && !e.clock.Jumping() {
+		// The jump ended meanwhile (a round on a goroutine of its own, an overdue
+		// one, races the jump): its flush may have come before this write, which
+		// would then wait for one that never comes. A jump stops Jumping before it
+		// flushes, so one of the two flushes takes it.
+		e.store.Flush()
+	}
 }
 
 // waitAutoWrite waits until the account's automatic sync, if one is committing, has

@@ -36,9 +36,11 @@ type world struct {
 	notes <-chan engine.Notice
 	// timeout bounds a webhook delivery attempt
 	timeout time.Duration
-	// wrap and wrapSender, if set, wrap the store and the sender the engine is given
+	// wrap, wrapSender and wrapClock, if set, wrap the store, the sender and the
+	// clock the engine is given
 	wrap       func(engine.Store) engine.Store
 	wrapSender func(engine.Sender) engine.Sender
+	wrapClock  func(engine.Clock) engine.Clock
 }
 
 type worldOpts struct {
@@ -101,7 +103,11 @@ func (w *world) open() {
 	if w.wrapSender != nil {
 		sender = w.wrapSender(sender)
 	}
-	w.eng, err = engine.New(engine.Config{Clock: w.clock, Bank: w.bank, Store: st, Sender: sender,
+	var clock engine.Clock = w.clock
+	if w.wrapClock != nil {
+		clock = w.wrapClock(clock)
+	}
+	w.eng, err = engine.New(engine.Config{Clock: clock, Bank: w.bank, Store: st, Sender: sender,
 		DeliveryTimeout: w.timeout})
 	if err != nil {
 		w.t.Fatal(err)
