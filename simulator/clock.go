@@ -46,6 +46,7 @@ type Clock struct {
 	jumping   bool      // Advance is firing timers
 	last      time.Time // the latest time Now has returned; it never goes below
 	end       time.Time // the world's last instant (SetEnd); zero: none
+	saved     time.Time // RestoreClock's saved time, which the time since may carry past end
 	timers    timerHeap
 	seq       uint64
 	listeners []func(engine.ClockState)
@@ -99,7 +100,7 @@ func RestoreClock(st engine.ClockState, opts ...ClockOption) *Clock {
 		}
 	}
 	c.base, c.last, c.wallBase = v, v, wallNow
-	c.speed, c.paused = speed, st.Paused
+	c.speed, c.paused, c.saved = speed, st.Paused, st.Now.Round(0).UTC()
 	go c.run()
 	return c
 }
@@ -240,13 +241,17 @@ func (c *Clock) AwaitJump() {
 }
 
 // SetEnd sets the world's last instant: Advance refuses to go past it, and the
-// running clock stops there. A clock already past it (a database from before ends
-// were kept) stays where it is and only refuses to move on.
+// running clock stops there. A clock restored at 1× whose real time away carried it
+// past the end stops at the end, as it would have run; one saved past it already (a
+// database from before ends were kept) stays where it is and only refuses to move on.
 func (c *Clock) SetEnd(end time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.rebase()
 	c.end = end.Round(0).UTC()
+	if c.base.After(c.end) && !c.saved.IsZero() && !c.saved.After(c.end) {
+		c.base, c.last = c.end, c.end
+	}
 }
 
 // End is the world's last instant (zero: none set).

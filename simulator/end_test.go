@@ -10,6 +10,23 @@ import (
 	"sandbank/engine"
 )
 
+// A clock saved before the world's end and restored at 1× after long enough away
+// stops at the end, as it would have had it run: the time away does not carry it
+// past.
+func TestARestoredClockStopsAtTheWorldsEnd(t *testing.T) {
+	w0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	c := RestoreClock(engine.ClockState{Now: IDsEnd.Add(-time.Second), Wall: w0, Speed: 1},
+		WithWall(func() time.Time { return w0.Add(time.Hour) }))
+	t.Cleanup(c.Close)
+	c.SetEnd(IDsEnd)
+	if got := c.Now(); !got.Equal(IDsEnd) {
+		t.Fatalf("restored an hour later, the clock reads %v; want the world's end %v", got, IDsEnd)
+	}
+	if st := c.State(); !st.Paused {
+		t.Fatalf("a restored clock at the end reads %+v, want paused", st)
+	}
+}
+
 // The clock refuses to go past the world's end, saying where the end is and how
 // far it is; it may reach the end exactly; running, it stops there.
 func TestClockStopsAtTheWorldsEnd(t *testing.T) {
