@@ -109,6 +109,12 @@ func (e *Engine) armAutoSyncAt(first []ScheduledSync) {
 	if len(e.auto.order) > 0 && (next.IsZero() || e.auto.order[0].next.Before(next)) {
 		next = e.auto.order[0].next
 	}
+	if e.timers["autosync"] != nil && (next.IsZero() || e.autoNext.Before(next)) {
+		// An earlier round, armed since this one read the index (a connect while a
+		// round runs: its account is not in what the round read), stands; at worst
+		// it finds nothing due and arms the next itself.
+		return
+	}
 	if next.IsZero() {
 		if t := e.timers["autosync"]; t != nil {
 			t.Stop()
@@ -151,17 +157,22 @@ func (e *Engine) autoSyncDue() {
 	e.mu.Lock()
 	delete(e.timers, "autosync") // this timer has fired: nothing is pending until re-armed
 	e.mu.Unlock()
-	s := e.Settings()
+	e.autoMu.Lock()
+	defer e.autoMu.Unlock()
+	s := e.Settings() // under autoMu: a settings change that held it (Data Sync off) stands
 	if s.AutoSync == 0 || !s.DataSyncEnabled() || e.ctx.Err() != nil {
 		return
 	}
-	e.autoMu.Lock()
-	defer e.autoMu.Unlock()
 	now := e.clock.Now()
 	due, next, err := e.autoRound(now)
 	if err != nil {
 		if e.ctx.Err() == nil {
-			e.log.Error("finding the automatic syncs due", "err", err)
+			e.log.Error("finding the automatic syncs due; trying again in a minute", "err", err)
+			e.mu.Lock()
+			if e.timers["autosync"] == nil {
+				e.setTimerLocked("autosync", now.Add(time.Minute), e.autoSyncDue) // not silently never again
+			}
+			e.mu.Unlock()
 		}
 		return
 	}

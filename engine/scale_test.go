@@ -521,6 +521,61 @@ func TestAWriteDeferredAfterTheJumpsFlushCommits(t *testing.T) {
 	}
 }
 
+// viewHook runs hook after the first View once armed: between a round's read of
+// the schedule and its arming of the next round.
+type viewHook struct {
+	engine.Store
+	armed *atomic.Bool
+	hook  func()
+}
+
+func (s viewHook) View(ctx context.Context, fn func(engine.Tx) error) error {
+	err := s.Store.View(ctx, fn)
+	if s.armed.CompareAndSwap(true, false) {
+		s.hook()
+	}
+	return err
+}
+
+// An account connected while a round runs — after the round read the schedule,
+// before it armed the next — keeps the timer its connect armed: the round, which
+// found nothing after it, stopped that timer, and the new account was never synced
+// automatically.
+func TestAConnectDuringARoundKeepsItsTimer(t *testing.T) {
+	w := newWorld(t, worldOpts{noURL: true})
+	day := 24 * time.Hour
+	if _, err := w.eng.UpdateSettings(w.ctx, engine.SettingsPatch{AutoSync: &day}); err != nil {
+		t.Fatal(err)
+	}
+	w.close()
+	var armed atomic.Bool
+	var late engine.Account
+	w.wrap = func(s engine.Store) engine.Store {
+		return viewHook{Store: s, armed: &armed, hook: func() {
+			c := w.customer(simulator.NewCustomer{Institution: "058", Balance: 1_000_000, Username: "latecomer"})
+			var err error
+			if late, err = connect(w.ctx, w.eng, w.bank, c.ID, c.Accounts[0].Institution.Code); err != nil {
+				t.Error(err)
+			}
+		}}
+	}
+	w.open()
+	gone := w.connect(w.adam())
+	if err := w.eng.Unlink(w.ctx, gone.ID); err != nil { // its timer stays: a round that finds nothing
+		t.Fatal(err)
+	}
+	armed.Store(true)
+	w.advance(day) // the round at the old account's time; the latecomer connects in it
+	if late.ID == "" {
+		t.Fatal("the latecomer did not connect during the round")
+	}
+	w.advance(day + time.Hour)
+	if got := w.account(late.ID); !got.LastSyncedAt.After(late.LastSyncedAt) {
+		t.Fatalf("a day after connecting, the latecomer was last synced at %s, when it connected: its automatic sync never ran (next due %s)",
+			got.LastSyncedAt.Format(time.DateTime), got.NextAutoSyncAt.Format(time.DateTime))
+	}
+}
+
 // A jump's automatic syncs are deferred (Store.Defer) and commit together at its
 // end, with the clock's new state, not one fsync'd commit at every due time: a day
 // over ten accounts due at ten moments commits once, and every sync is stored when
