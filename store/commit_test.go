@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -77,14 +79,67 @@ func TestGroupCommitKeepsWritesApart(t *testing.T) {
 }
 
 // A write whose context ends while it waits for its batch is answered with the
-// context's error and writes nothing.
+// context's error and writes nothing; so is one whose context ended before.
 func TestGroupCommitHonoursCancelledContext(t *testing.T) {
 	db := openTemp(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	err := db.Update(ctx, func(tx engine.Tx) error { return tx.PutAccount(sampleAccount("gone")) })
+	err := db.Update(ctx, func(tx engine.Tx) error { return tx.PutAccount(sampleAccount("early")) })
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("Update with a cancelled context = %v", err)
+	}
+
+	// The writer runs a write that waits; another queues behind it, and its
+	// context ends there.
+	running, release := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	first := make(chan error, 1)
+	go func() {
+		first <- db.Update(context.Background(), func(tx engine.Tx) error {
+			once.Do(func() { close(running) }) // it runs again once the cancelled write is taken out
+			<-release
+			return tx.PutAccount(sampleAccount("first"))
+		})
+	}()
+	<-running
+	ctx, cancel = context.WithCancel(context.Background())
+	queued := make(chan error, 1)
+	go func() {
+		queued <- db.Update(ctx, func(tx engine.Tx) error { return tx.PutAccount(sampleAccount("gone")) })
+	}()
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		db.writes.mu.Lock()
+		n := len(db.writes.queue)
+		db.writes.mu.Unlock()
+		if n == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the second write never queued")
+		}
+		runtime.Gosched()
+	}
+	cancel()
+	close(release)
+	if err := <-first; err != nil {
+		t.Fatalf("the running write = %v", err)
+	}
+	if err := <-queued; !errors.Is(err, context.Canceled) {
+		t.Fatalf("a write whose context ended while queued = %v, want context.Canceled", err)
+	}
+	err = db.View(context.Background(), func(tx engine.Tx) error {
+		if _, err := tx.Account("first"); err != nil {
+			return fmt.Errorf("the running write is not stored: %w", err)
+		}
+		for _, id := range []string{"early", "gone"} {
+			if _, err := tx.Account(id); engine.ErrorCode(err) != engine.ENOTFOUND {
+				return fmt.Errorf("account %s of a cancelled write reads %v, want not found", id, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
 
