@@ -313,6 +313,11 @@ func (e *Engine) signIn(ctx context.Context, a *Account, now time.Time) (Secret,
 	switch {
 	case ErrorCode(err) == EUNAUTHORIZED:
 		return "", &syncFailure{CodeReauthRequired, ReauthCredentials, passwordRejected}
+	case ErrorCode(err) == ELOCKED && a.ReauthRequired:
+		// Wrong answers in a re-authorisation locked the sign-in: the user still has
+		// to act, once the lock ends — not a bank error for the app to retry.
+		return "", &syncFailure{CodeReauthRequired, a.ReauthReason,
+			"the user must re-authorise once the bank's sign-in lock ends (" + ErrorMessage(err) + ")"}
 	case err != nil:
 		return "", &syncFailure{code: CodeSyncError, message: bankErrorText(err)}
 	case res.Challenge != nil:

@@ -3,6 +3,7 @@ package engine_test
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -447,5 +448,36 @@ func TestJobsOfOneInstantKeepTheirOrder(t *testing.T) {
 		if jobs[0].FinishedAt.Before(jobs[0].StartedAt) {
 			t.Fatalf("round %d: job %+v finished before it started", i, jobs[0])
 		}
+	}
+}
+
+// A sync of an account that already waits for its user to re-authorise, while the
+// bank has locked its sign-in (wrong answers in a re-authorisation), still says the
+// user must re-authorise — with the lock's words — not a bank error an app would
+// retry; an account whose sign-in is locked with nothing asked of its user gets the
+// bank error.
+func TestALockedSignInStillNeedsTheUser(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	otp := w.customer(simulator.NewCustomer{Institution: "058", Balance: 100_000, MFA: engine.MFAOTP})
+	plain := w.customer(simulator.NewCustomer{Institution: "044", Balance: 100_000})
+	a, b := w.connect(otp), w.connect(plain)
+	w.advance(20 * time.Minute) // the bank sessions end
+	if res := w.sync(a.ID); res.Code != engine.CodeReauthRequired {
+		t.Fatalf("the MFA account's sync = %+v, want REAUTHORISATION_REQUIRED", res)
+	}
+	w.advance(3 * time.Minute)
+	for _, c := range []simulator.Customer{otp, plain} {
+		for i := range simulator.MaxAttempts {
+			if _, err := w.bank.Login(w.ctx, c.Accounts[0].Institution.Code, c.Username, "wrong-"+string(rune('a'+i))); err == nil {
+				t.Fatal("a wrong password signed in")
+			}
+		}
+	}
+	res := w.sync(a.ID)
+	if res.Status != engine.StatusSyncFailed || res.Code != engine.CodeReauthRequired || !strings.Contains(res.Message, "locked") {
+		t.Fatalf("the locked MFA account's sync = %+v, want REAUTHORISATION_REQUIRED saying the sign-in is locked", res)
+	}
+	if res := w.sync(b.ID); res.Code != engine.CodeSyncError || !strings.Contains(res.Message, "locked") {
+		t.Fatalf("the locked account without MFA = %+v, want SYNC_ERROR saying the sign-in is locked", res)
 	}
 }
