@@ -173,6 +173,13 @@ func TestRateLimit(t *testing.T) {
 	// Two minutes later, with a form-encoded empty body as some clients send.
 	w.advance("2m")
 	w.must(http.StatusOK, "POST", "/accounts/"+id+"/sync", req{body: "", ctype: "application/x-www-form-urlencoded"})
+	// At 60×, Retry-After is real seconds, and the message says its wait is virtual.
+	w.post("/sandbox/clock", map[string]any{"speed": 60, "paused": false})
+	rep = w.do("POST", "/accounts/"+id+"/sync", req{})
+	failed(t, rep, http.StatusTooManyRequests, "RATE_LIMITED")
+	if got := rep.header.Get("Retry-After"); got != "2" || !strings.Contains(string(rep.body), "allowed in 2m (virtual time; at 60× that is 2s)") {
+		t.Fatalf("at 60×: Retry-After %q, %s; want 2 and the message saying 2m is virtual", got, rep.body)
+	}
 	_ = strconv.Itoa
 	_ = strings.Cut
 }

@@ -48,3 +48,54 @@ func TestClockRefusesToPassTheWorldsEnd(t *testing.T) {
 		t.Error("a refused change of the clock changed its speed: nothing of it should hold")
 	}
 }
+
+// POST /sandbox/clock {"to"} moves the clock to an instant — an event's
+// next_attempt_at as the API writes it, an ISO date (a Lagos day's start) — and
+// never back; it is advance or to, not both.
+func TestClockMovesToAnInstant(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	var clock struct{ Now string }
+	w.get("/sandbox/clock").decode(t, &clock)
+	now, err := time.Parse(time.RFC3339, clock.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	target := now.Add(90*time.Minute + 30*time.Second).UTC().Format("2006-01-02T15:04:05.000Z")
+	w.post("/sandbox/clock", map[string]any{"to": target}).decode(t, &clock)
+	if clock.Now != target {
+		t.Fatalf("moved to %s, the clock reads %s", target, clock.Now)
+	}
+	day := now.In(time.FixedZone("WAT", 3600)).AddDate(0, 0, 1).Format("2006-01-02")
+	w.post("/sandbox/clock", map[string]any{"to": day}).decode(t, &clock)
+	if want := day + "T00:00:00+01:00"; !sameInstant(t, clock.Now, want) {
+		t.Fatalf("moved to %s, the clock reads %s; want the start of that day in Lagos, %s", day, clock.Now, want)
+	}
+	for _, c := range []struct {
+		body map[string]any
+		says string
+	}{
+		{map[string]any{"to": target}, "the clock never goes back"},
+		{map[string]any{"to": "2041-01-01"}, "at most 10 years"},
+		{map[string]any{"to": "tomorrow"}, "is not a date"},
+		{map[string]any{"to": "2031-01-01", "advance": "1h"}, "advance or to, not both"},
+	} {
+		e := failed(t, w.do("POST", "/sandbox/clock", req{body: c.body}), http.StatusBadRequest, "")
+		if msg, _ := e["message"].(string); !strings.Contains(msg, c.says) || e["field"] != "to" {
+			t.Errorf("%v: %v; want field to, saying %q", c.body, e, c.says)
+		}
+	}
+	var after struct{ Now string }
+	if w.get("/sandbox/clock").decode(t, &after); after.Now != clock.Now {
+		t.Fatalf("refused moves moved the clock from %s to %s", clock.Now, after.Now)
+	}
+}
+
+func sameInstant(t *testing.T, a, b string) bool {
+	t.Helper()
+	ta, err1 := time.Parse(time.RFC3339, a)
+	tb, err2 := time.Parse(time.RFC3339, b)
+	if err1 != nil || err2 != nil {
+		t.Fatalf("%s / %s: %v %v", a, b, err1, err2)
+	}
+	return ta.Equal(tb)
+}

@@ -118,8 +118,9 @@ var internalError = apiError{Status: http.StatusInternalServerError, Message: "i
 
 // realWait is how long a client waits, in real time, for a wait on the virtual
 // clock: Retry-After is real seconds, and a client that sleeps that long at 100×
-// slept a hundred times too long. A paused clock never gets there by waiting: the
-// header keeps the virtual wait and note says to move the clock.
+// slept a hundred times too long; note says the message's wait is virtual and what
+// it is in real time. A paused clock never gets there by waiting: the header keeps
+// the virtual wait and note says to move the clock.
 func realWait(virtual time.Duration, c engine.ClockState) (wait time.Duration, note string) {
 	switch {
 	case c.Paused:
@@ -130,7 +131,9 @@ func realWait(virtual time.Duration, c engine.ClockState) (wait time.Duration, n
 		}
 		return virtual, " (virtual time, on a paused clock: advance it by " + d + ")"
 	case c.Speed > 1:
-		return time.Duration(float64(virtual) / c.Speed), ""
+		wait := time.Duration(float64(virtual) / c.Speed)
+		secs := int64((wait + time.Second - 1) / time.Second)
+		return wait, " (virtual time; at " + strconv.FormatFloat(c.Speed, 'f', -1, 64) + "× that is " + strconv.FormatInt(secs, 10) + "s)"
 	}
 	return virtual, ""
 }

@@ -212,7 +212,7 @@ func FuzzParseClockChange(f *testing.F) {
 		}
 		c, err := parseClockChange(p)
 		wantClientError(t, err)
-		if err == nil && (c.Advance < 0 || c.Advance > simulator.MaxAdvance || (c.Speed != nil && (*c.Speed < 1 || *c.Speed > 10000))) {
+		if err == nil && (c.Advance < 0 || c.Advance > simulator.MaxAdvance || (c.Advance > 0 && !c.To.IsZero()) || (c.Speed != nil && (*c.Speed < 1 || *c.Speed > 10000))) {
 			t.Fatalf("%q parsed to %+v", body, c)
 		}
 	})

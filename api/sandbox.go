@@ -69,6 +69,7 @@ func (s *Server) clock(w http.ResponseWriter, _ *http.Request) error {
 // clockChange is a parsed POST /sandbox/clock.
 type clockChange struct {
 	Advance time.Duration
+	To      time.Time // an instant to advance to (an event's next_attempt_at, say); zero: none
 	Speed   *float64
 	Paused  *bool
 }
@@ -91,20 +92,42 @@ func parseClockChange(p params) (clockChange, error) {
 			return c, engine.Invalid("advance", "%q is too long: advance at most 10 years at a time (3650d)", v)
 		}
 	}
+	if p.str("to") != "" {
+		if c.Advance > 0 {
+			return c, engine.Invalid("to", "send advance or to, not both: advance moves the clock by a duration, to moves it to an instant")
+		}
+		if c.To, err = p.date("to", false); err != nil {
+			return c, err
+		}
+	}
 	if c.Speed, err = p.float("speed", 1, 10000); err != nil {
 		return c, err
 	}
 	if c.Paused, err = p.bool("paused"); err != nil {
 		return c, err
 	}
-	if c.Advance == 0 && c.Speed == nil && c.Paused == nil {
-		return c, engine.Invalid("advance", `send advance (e.g. "30m", "1d"), speed (1 to 10000) or paused (true or false)`)
+	if c.Advance == 0 && c.To.IsZero() && c.Speed == nil && c.Paused == nil {
+		return c, engine.Invalid("advance", `send advance (e.g. "30m", "1d"), to (an instant, e.g. "2021-08-21T09:00:00Z"), speed (1 to 10000) or paused (true or false)`)
 	}
 	return c, nil
 }
 
+// advanceTo is how far the clock moves to reach to from now: never back, and at
+// most as far as advance may go.
+func advanceTo(to, now time.Time) (time.Duration, error) {
+	if to.Before(now) {
+		return 0, engine.Invalid("to", "%s is before the clock's time, %s: the clock never goes back; send a later instant",
+			engine.TimeText(to), engine.TimeText(now))
+	}
+	if d := to.Sub(now); d <= simulator.MaxAdvance && d >= 0 {
+		return d, nil
+	}
+	return 0, engine.Invalid("to", "%s is more than 10 years after the clock's time, %s: move the clock at most 10 years at a time",
+		engine.TimeText(to), engine.TimeText(now))
+}
+
 func (s *Server) setClock(w http.ResponseWriter, r *http.Request) error {
-	p, err := sandboxBody(w, r, "advance", "speed", "paused")
+	p, err := sandboxBody(w, r, "advance", "to", "speed", "paused")
 	if err != nil {
 		return err
 	}
@@ -113,6 +136,11 @@ func (s *Server) setClock(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	clk := s.eng.Clock()
+	if !c.To.IsZero() { // checked before anything changes
+		if c.Advance, err = advanceTo(c.To, clk.Now()); err != nil {
+			return err
+		}
+	}
 	if c.Paused != nil { // first: a resume refused at the world's end changes nothing
 		if err := clk.SetPaused(*c.Paused); err != nil {
 			return err
