@@ -283,6 +283,7 @@ func (w *world) allDelivered(accountID string) func() bool {
 type receiver struct {
 	srv       *httptest.Server
 	failFirst atomic.Int64
+	okStatus  atomic.Int64 // the status of an answer that takes the call (0: 200)
 	hangFirst atomic.Int64 // calls that never answer (until the sender gives up)
 	calls     atomic.Int64
 	mu        sync.Mutex
@@ -336,11 +337,14 @@ func newReceiver(t *testing.T) *receiver {
 			r.arrived <- d
 			return
 		}
+		if ok := r.okStatus.Load(); ok != 0 {
+			d.Status = int(ok)
+		}
 		if n <= r.failFirst.Load()+r.hangFirst.Load() {
 			d.Status = http.StatusServiceUnavailable
 		}
 		w.WriteHeader(d.Status)
-		if d.Status == http.StatusOK {
+		if d.Status/100 == 2 {
 			r.mu.Lock()
 			r.got = append(r.got, d)
 			r.mu.Unlock()

@@ -323,6 +323,10 @@ func (e *Engine) attempt(s Settings, ev Event) {
 			at.Error = err.Error()
 		case d.StatusCode < 200 || d.StatusCode > 299:
 			at.Error = "the receiver answered " + strconv.Itoa(d.StatusCode)
+		case d.StatusCode != 200 && at.Format == WebhookV2:
+			// Mono sends a v2 webhook again unless it was answered 200 (MONO-V2.md):
+			// a receiver that answers 204 would get every event twice and more there.
+			at.Error = "the receiver answered " + strconv.Itoa(d.StatusCode) + "; Mono sends a v2 webhook again unless it is answered 200"
 		}
 		next := e.Settings() // the next attempt goes with the settings of its time
 		var then *Event      // the account's next attempt, claimed with this one's result

@@ -479,3 +479,31 @@ func TestInProcessReceiverTakesMoreAttemptsAtOnce(t *testing.T) {
 		})
 	}
 }
+
+// Any 2xx answer takes a v1 webhook, as the seed's design has it; a v2 webhook is
+// taken only by a 200, as Mono's v2 page says: a receiver that answers 204 is told
+// why its event is sent again.
+func TestV2WebhooksWantA200(t *testing.T) {
+	for _, f := range []engine.WebhookFormat{engine.WebhookV1, engine.WebhookV2} {
+		t.Run(string(f), func(t *testing.T) {
+			w := newWorld(t, worldOpts{})
+			if _, err := w.eng.UpdateSettings(w.ctx, engine.SettingsPatch{WebhookFormat: &f}); err != nil {
+				t.Fatal(err)
+			}
+			w.recv.okStatus.Store(204)
+			a := w.connect(w.adam())
+			w.waitNotice("a delivery attempt", func(n engine.Notice) bool { return n.Kind == engine.NoticeDelivery })
+			ev := w.events(a.ID)[0]
+			if f == engine.WebhookV1 {
+				w.until("the 204 delivers it", w.allDelivered(a.ID))
+				return
+			}
+			if ev.Status != engine.DeliveryPending || len(ev.Attempts) != 1 || !strings.Contains(ev.Attempts[0].Error, "unless it is answered 200") {
+				t.Fatalf("a v2 webhook answered 204: %s, attempts %+v; want pending, saying Mono wants a 200", ev.Status, ev.Attempts)
+			}
+			w.recv.okStatus.Store(0)
+			w.advance(engine.RetryBackoff(1))
+			w.until("the 200 delivers it", w.allDelivered(a.ID))
+		})
+	}
+}
