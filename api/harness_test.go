@@ -110,7 +110,25 @@ func newWorld(t testing.TB, o worldOpts) *world {
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	t.Cleanup(w.client.CloseIdleConnections)
 	w.hooks = newHookReceiver(t)
+	t.Cleanup(func() { w.spec.checkHooks(t, w.hooks.all()) })
 	return w
+}
+
+// checkHooks checks every webhook body that reached a test's receiver against
+// openapi.yaml's WebhookPayload: the shapes it documents are the shapes sent.
+func (s *spec) checkHooks(t testing.TB, hooks []hook) {
+	t.Helper()
+	schema := s.doc.Components.Schemas["WebhookPayload"].Value
+	for _, h := range hooks {
+		var v any
+		if err := json.Unmarshal(h.Raw, &v); err != nil {
+			t.Errorf("webhook %s is not JSON: %v\n%s", h.Event, err, h.Raw)
+			continue
+		}
+		if err := schema.VisitJSON(v); err != nil {
+			t.Errorf("webhook %s does not match openapi.yaml's WebhookPayload: %v\n%s", h.Event, err, h.Raw)
+		}
+	}
 }
 
 // --- requests
