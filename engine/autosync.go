@@ -358,8 +358,11 @@ func (e *Engine) submitAutoWrite(id string, move *scheduleMove, w *syncWrite, is
 	submit(context.WithoutCancel(e.ctx), w.fn, func(err error) {
 		defer e.autoWG.Done()
 		defer func() {
-			if e.autoCount.Add(-1) == 0 {
-				e.nudgeDelivery() // the jump's syncs are stored: its webhooks go now
+			// The syncs are stored: their webhooks go now — a jump's once it has
+			// returned (its end nudges delivery), so that its answer does not wait
+			// for the CPU their sending takes.
+			if e.autoCount.Add(-1) == 0 && !jumping {
+				e.nudgeDelivery()
 			}
 		}()
 		<-e.autoSlots
