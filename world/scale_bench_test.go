@@ -48,11 +48,13 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -148,6 +150,7 @@ func benchScale(b *testing.B, n int, year bool) {
 		resetPeakRSS()
 		cpu0 := cpuTime()
 		writes0, writer0 := w.DB.Writes(), w.DB.WriterStats()
+		quiesce()
 		stopProfile := startProfile(b, fmt.Sprintf("%d-%s", n, label))
 		b.StartTimer()
 		start := time.Now()
@@ -448,6 +451,7 @@ func rawBolt(b *testing.B, w *World, days int, before, after map[string]int64) (
 	}
 	defer db.Close()
 	per := max(len(rows)/days, 1)
+	quiesce()
 	start := time.Now()
 	for i := 0; i < len(rows); i += per {
 		chunk := rows[i:min(i+per, len(rows))]
@@ -471,6 +475,17 @@ func rawBolt(b *testing.B, w *World, days int, before, after map[string]int64) (
 	}))
 	st := db.Stats()
 	return took, used, st.TxStats.GetWrite()
+}
+
+// quiesce starts a timed run on a still machine: the garbage of what came before
+// collected, and every file's dirty pages written out (sync(2)) — the baseline's
+// file, written just before the next day's advance, and the settled webhooks'
+// commits — so that a run's fsyncs wait for its own writes only. A day of 10
+// accounts is one commit, about a millisecond, as long as the writeback of the
+// writes before it.
+func quiesce() {
+	runtime.GC()
+	syscall.Sync()
 }
 
 // startProfile writes a CPU profile of the advance to
