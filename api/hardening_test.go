@@ -598,6 +598,19 @@ func TestWebhookLogSaysWhatAnEventWaitsFor(t *testing.T) {
 	if replayed.WaitingFor != head.ID {
 		t.Errorf("a replayed event behind another: waiting_for %q; want %s", replayed.WaitingFor, head.ID)
 	}
+	// One event by its ID, as the log shows it.
+	var one eventJSON
+	w.get("/sandbox/webhooks/"+log.Data[0].ID).decode(t, &one)
+	if one.ID != log.Data[0].ID || one.WaitingFor != head.ID || one.Event != log.Data[0].Event || one.Replays != 1 {
+		t.Errorf("GET /sandbox/webhooks/%s = %+v; want the event, replayed once, waiting for %s", log.Data[0].ID, one, head.ID)
+	}
+	// An ID that names no event says so, and how to find one, on every route of an event.
+	for _, c := range []struct{ method, path string }{{"GET", ""}, {"GET", "/attempts"}, {"POST", "/replay"}} {
+		e := failed(t, w.do(c.method, "/sandbox/webhooks/nope"+c.path, req{}), http.StatusNotFound, "EVENT_NOT_FOUND")
+		if msg, _ := e["message"].(string); !strings.Contains(msg, "GET /sandbox/webhooks lists") {
+			t.Errorf("%s /sandbox/webhooks/nope%s: %q", c.method, c.path, msg)
+		}
+	}
 }
 
 // Amounts may be written in naira, as scenario files and the TUI write them: a

@@ -39,6 +39,7 @@ func (s *Server) sandboxRoutes(mux *routeMux) {
 	mux.Handle("GET /sandbox/settings", s.secret(s.settings))
 	mux.Handle("PATCH /sandbox/settings", s.secret(s.patchSettings))
 	mux.Handle("GET /sandbox/webhooks", s.secret(s.webhooks))
+	mux.Handle("GET /sandbox/webhooks/{id}", s.secret(s.webhookEvent))
 	mux.Handle("POST /sandbox/webhooks/{id}/replay", s.secret(s.replay))
 	mux.Handle("GET /sandbox/webhooks/{id}/attempts", s.secret(s.eventAttempts))
 	mux.Handle("POST /sandbox/receiver", s.handle(s.receive))
@@ -842,6 +843,23 @@ func (s *Server) eventAttempts(w http.ResponseWriter, r *http.Request) error {
 		out[i] = newAttemptJSON(a)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"paging": paging, "data": out})
+	return nil
+}
+
+// webhookEvent is one event, as the log shows it: by the ID a delivery carried in
+// mono-webhook-event-id, say.
+func (s *Server) webhookEvent(w http.ResponseWriter, r *http.Request) error {
+	ev, err := s.eng.Event(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	out := s.newEventJSON(r, ev)
+	behind, err := s.eng.WaitingBehind(r.Context(), []engine.Event{ev})
+	if err != nil {
+		return err
+	}
+	out.WaitingFor = behind[ev.ID]
+	writeJSON(w, http.StatusOK, out)
 	return nil
 }
 

@@ -525,7 +525,16 @@ func (e *Engine) Event(ctx context.Context, id string) (Event, error) {
 		ev.Attempts, err = attemptsOf(tx, id, 0)
 		return err
 	})
-	return skipReasonNow(ev), err
+	return skipReasonNow(ev), eventNotFound(id, err)
+}
+
+// eventNotFound says how to find an event's ID, for an event read by an ID that
+// names none; other errors pass.
+func eventNotFound(id string, err error) error {
+	if ErrorCode(err) == ENOTFOUND {
+		return Errorf(ENOTFOUND, "no webhook event has ID %q; GET /sandbox/webhooks lists the events with their IDs", id).WithReason("EVENT_NOT_FOUND")
+	}
+	return err
 }
 
 // MaxAttemptsPage caps the attempts one call of Attempts returns.
@@ -546,10 +555,7 @@ func (e *Engine) Attempts(ctx context.Context, eventID string, beforeN, limit in
 		as, err = tx.Attempts(eventID, beforeN, limit)
 		return err
 	})
-	if ErrorCode(err) == ENOTFOUND {
-		return nil, Errorf(ENOTFOUND, "no webhook event has ID %q; GET /sandbox/webhooks lists the events with their IDs", eventID).WithReason("EVENT_NOT_FOUND")
-	}
-	return as, err
+	return as, eventNotFound(eventID, err)
 }
 
 // Replay delivers an event again, as soon as it is its account's oldest pending one.
@@ -574,7 +580,7 @@ func (e *Engine) Replay(ctx context.Context, id string) (Event, error) {
 		return err
 	})
 	if err != nil {
-		return Event{}, err
+		return Event{}, eventNotFound(id, err)
 	}
 	e.nudgeDelivery()
 	return ev, nil
