@@ -525,6 +525,7 @@ func TestEveryOperationAnswersAsDocumented(t *testing.T) {
 	w.awaitRecorded(evs[len(evs)-1].EventID)
 	var log struct{ Data []eventJSON }
 	w.get("/sandbox/webhooks?limit=3&").decode(t, &log)
+	w.get("/sandbox/webhooks/" + log.Data[0].ID)
 	w.get("/sandbox/webhooks/" + log.Data[0].ID + "/attempts?limit=1")
 	w.post("/sandbox/webhooks/"+log.Data[0].ID+"/replay", nil)
 	w.must(http.StatusOK, "POST", "/sandbox/receiver", req{key: noKey(), body: map[string]any{"event": "x", "data": map[string]any{}},
