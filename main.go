@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -373,9 +374,50 @@ func (m *Main) Open(ctx context.Context) (err error) {
 			return fmt.Errorf("building the demo world: %w", err)
 		}
 		m.opts.Log.Info("first run: the demo world is built from fixtures/demo.yaml, through the API (its requests are not logged one by one)")
+	case !m.FirstRun:
+		if err := m.followReceiver(ctx, receiver); err != nil {
+			return err
+		}
 	}
 	m.serve()
 	return nil
+}
+
+// followReceiver points a webhook URL that named this database's built-in receiver
+// at an earlier address — a run on another port (--addr 127.0.0.1:0 picks a new one
+// each time) — at the receiver's address now, when nothing listens at the old one:
+// every webhook would fail there, and retry for ever. A URL at which something
+// listens (another sandbank, say) stays.
+func (m *Main) followReceiver(ctx context.Context, receiver string) error {
+	old := m.Engine.Settings().WebhookURL
+	if old == receiver || !isReceiverURL(old) {
+		return nil
+	}
+	u, _ := url.Parse(old)
+	if conn, err := net.DialTimeout("tcp", u.Host, time.Second); err == nil {
+		conn.Close()
+		return nil
+	}
+	if _, err := m.Engine.UpdateSettings(ctx, engine.SettingsPatch{WebhookURL: &receiver}); err != nil {
+		return fmt.Errorf("pointing the webhook URL at the built-in receiver's new address: %w", err)
+	}
+	m.opts.Log.Info("the webhook URL named the built-in receiver at an earlier address, where nothing listens; it names it here now",
+		"was", old, "now", receiver)
+	return nil
+}
+
+// isReceiverURL reports whether u is a sandbank's built-in webhook receiver on this
+// machine: http, a loopback host, the receiver's path.
+func isReceiverURL(u string) bool {
+	p, err := url.Parse(u)
+	if err != nil || p.Scheme != "http" || p.Path != "/sandbox/receiver" || p.RawQuery != "" || p.User != nil {
+		return false
+	}
+	if p.Hostname() == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(p.Hostname())
+	return ip != nil && ip.IsLoopback()
 }
 
 // StartServing fires a served scenario's steps after serve: (the clock runs, if

@@ -292,3 +292,50 @@ func TestFirstRunLogsTheDemoAsOneLine(t *testing.T) {
 		t.Fatalf("want one request line (the test's own) and the demo's line, got %d request lines:\n%s", n, out)
 	}
 }
+
+// A database whose webhook URL named its built-in receiver at an earlier port —
+// each run with --addr 127.0.0.1:0 takes a new one — names the receiver's address of
+// this run: every webhook failed at the old port. A URL where something listens stays.
+func TestTheBuiltInReceiverFollowsTheAddress(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "sandbank.db")
+	open := func() *Main {
+		m := NewMain(Options{DB: db, Addr: "127.0.0.1:0", Seed: DefaultSeed, SecretKey: mainSecretKey, Start: mainStart})
+		if err := m.Open(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	url := func(m *Main) string {
+		return mustCall(t, &http.Client{}, 200, "GET", "http://"+m.Addr()+"/sandbox/settings", nil)["webhook_url"].(string)
+	}
+	m := open()
+	first := url(m)
+	if first != m.ReceiverURL() {
+		t.Fatalf("the demo's webhook URL is %s, want the built-in receiver %s", first, m.ReceiverURL())
+	}
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	m = open()
+	if m.ReceiverURL() == first {
+		t.Skip("the second run took the same port")
+	}
+	if got := url(m); got != m.ReceiverURL() {
+		t.Fatalf("after a restart on another port the webhook URL is %s, want this run's receiver %s", got, m.ReceiverURL())
+	}
+	// Something listens at the URL: another sandbank's receiver. It stays.
+	other := NewMain(Options{DB: filepath.Join(t.TempDir(), "other.db"), Addr: "127.0.0.1:0", Seed: 7, SecretKey: mainSecretKey, NoDemo: true, Start: mainStart})
+	if err := other.Open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	mustCall(t, &http.Client{}, 200, "PATCH", "http://"+m.Addr()+"/sandbox/settings", map[string]any{"webhook_url": other.ReceiverURL()})
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	m = open()
+	defer m.Close()
+	if got := url(m); got != other.ReceiverURL() {
+		t.Fatalf("a URL where another sandbank listens became %s, want it kept: %s", got, other.ReceiverURL())
+	}
+}
