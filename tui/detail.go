@@ -564,11 +564,24 @@ func reauthWhy(message string) string {
 
 // failWords is why a sync failed, in the few words the sync history has room for.
 func failWords(code, message string) string {
-	switch {
-	case code == engine.CodeReauthRequired && strings.Contains(message, "password"):
-		return "password changed"
-	case code == engine.CodeReauthRequired:
+	if code == engine.CodeReauthRequired {
+		switch {
+		case strings.Contains(message, "rejected the saved password"):
+			return "password changed"
+		case strings.Contains(message, "sign-in lock"):
+			return "sign-in locked"
+		}
+		// The bank asks for its challenge: "a one-time password (OTP)" holds the
+		// word password too, and said "password changed" of an OTP account.
+		for k, words := range map[engine.MFAKind]string{engine.MFAOTP: "OTP needed", engine.MFASecurityQuestion: "question needed",
+			engine.MFAToken: "token needed", engine.MFACaptcha: "CAPTCHA needed"} {
+			if strings.Contains(message, "asks for "+k.Words()) {
+				return words
+			}
+		}
 		return "reauth needed"
+	}
+	switch {
 	case strings.Contains(message, "outage"):
 		return "bank down (outage)"
 	case code == engine.CodeSyncError:

@@ -99,6 +99,9 @@ func TestFailWords(t *testing.T) {
 	for _, tc := range []struct{ code, message, want string }{
 		{engine.CodeReauthRequired, "the bank rejected the saved password (was it changed at the bank?); the user must re-authorise", "password changed"},
 		{engine.CodeReauthRequired, "the bank session ended; the user must re-authorise", "reauth needed"},
+		{engine.CodeReauthRequired, "the bank asks for a one-time password (OTP) before it shares data; the user must re-authorise", "OTP needed"},
+		{engine.CodeReauthRequired, "the bank asks for the characters of a CAPTCHA before it shares data; the user must re-authorise", "CAPTCHA needed"},
+		{engine.CodeReauthRequired, "the user must re-authorise once the bank's sign-in lock ends (too many wrong attempts: sign-in is locked; try again in 30m)", "sign-in locked"},
 		{engine.CodeSyncError, "Providus Bank is unavailable (outage until 2 Feb 2027 21:13:12 WAT); try again later", "bank down (outage)"},
 		{engine.CodeSyncError, "the bank did not answer in time", "bank error"},
 	} {
