@@ -965,3 +965,49 @@ func TestAccountsSayTheBankIsDown(t *testing.T) {
 	h.send(reloadMsg{what: reloadBank})
 	h.contains("⚠ Access Bank is down until 11:00:02 (an outage: syncs fail until then)")
 }
+
+// The welcome names the demo's own accounts however many of each kind are
+// connected since — on the demo's paused clock, at the same instant as its last
+// two: a presenter's new OTP account took Kunle's place in it.
+func TestWelcomeKeepsTheDemosAccounts(t *testing.T) {
+	w := newTestWorld(t)
+	connected := map[string]bool{}
+	accounts, err := w.eng.Accounts(w.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range accounts {
+		connected[a.CustomerID] = true
+	}
+	n := 0
+	for _, c := range w.bank.Customers() {
+		if connected[c.ID] || c.MFA != engine.MFAOTP {
+			continue
+		}
+		st, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{Institution: c.Accounts[0].Institution.Code})
+		if err == nil {
+			st, err = w.eng.WidgetLogin(w.ctx, st.Session, c.Username, c.Password)
+		}
+		for err == nil && st.Status == engine.WidgetChallenge {
+			var ans string
+			if ans, err = w.bank.ExpectedAnswer(st.Challenge.ID); err == nil {
+				st, err = w.eng.WidgetAnswer(w.ctx, st.Session, ans)
+			}
+		}
+		if err == nil && st.Status == engine.WidgetAccount {
+			st, err = w.eng.WidgetChooseAccount(w.ctx, st.Session, st.Accounts[0].Number)
+		}
+		if err == nil {
+			_, err = w.eng.ExchangeCode(w.ctx, st.Code)
+		}
+		if err != nil {
+			t.Fatalf("connecting %s: %v", c.Name, err)
+		}
+		n++
+	}
+	if n < 2 {
+		t.Fatalf("only %d more OTP customers to connect", n)
+	}
+	h := newHarness(t, w, harnessOpts{firstRun: true})
+	h.contains("KUNLE ODUKOYA")
+}

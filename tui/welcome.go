@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
@@ -45,6 +46,20 @@ func (w *welcome) load() tea.Cmd {
 		if err != nil {
 			return out
 		}
+		// The demo's own come first: the earliest connected of each kind, not one
+		// connected since (the welcome named a new OTP account in Kunle's place) —
+		// on a paused clock at the same instant, so then the bank's customers in
+		// order, whose first are the demo's.
+		order := map[string]int{}
+		for i, c := range bank.Customers() {
+			order[c.ID] = i
+		}
+		slices.SortStableFunc(accounts, func(a, b engine.Account) int {
+			if c := a.ConnectedAt.Compare(b.ConnectedAt); c != 0 {
+				return c
+			}
+			return order[a.CustomerID] - order[b.CustomerID]
+		})
 		s := eng.Settings()
 		for i, a := range accounts {
 			if i == 50 {
