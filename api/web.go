@@ -587,25 +587,26 @@ func otherAuthMethod(m string) string {
 
 // widgetPage is the connect page's view of a session.
 type widgetPage struct {
-	Title     string
-	Session   string
-	St        engine.WidgetState
-	Page      string // the step's name in on_exit's pageName
-	Banks     []bankView
-	Query     string
-	Errors    []formError
-	Fields    map[string]*fieldError
-	Values    map[string]string
-	Attempts  int
-	Other     string // the auth method the login offers instead
-	Challenge challengeView
-	Events    []pageEvent
-	Opener    string
-	Reference string     // the app's, which every event the page posts carries
-	Linked    *pageEvent // what Continue posts at success
-	Finish    string     // a hosted link's way back to the app, at its end
-	Cancel    string     // a hosted link's way back to the app, unfinished
-	Tester    *testerView
+	BankLocked bool // a locked session whose bank still locks the login: its page says until when
+	Title      string
+	Session    string
+	St         engine.WidgetState
+	Page       string // the step's name in on_exit's pageName
+	Banks      []bankView
+	Query      string
+	Errors     []formError
+	Fields     map[string]*fieldError
+	Values     map[string]string
+	Attempts   int
+	Other      string // the auth method the login offers instead
+	Challenge  challengeView
+	Events     []pageEvent
+	Opener     string
+	Reference  string     // the app's, which every event the page posts carries
+	Linked     *pageEvent // what Continue posts at success
+	Finish     string     // a hosted link's way back to the app, at its end
+	Cancel     string     // a hosted link's way back to the app, unfinished
+	Tester     *testerView
 }
 
 type bankView struct {
@@ -668,6 +669,7 @@ func (s *Server) widgetView(st engine.WidgetState) *widgetPage {
 		v.Linked = &pageEvent{Type: evSuccess, Data: data}
 	case engine.WidgetLocked:
 		v.Title, v.Page = "Too many attempts", "LOCKED"
+		v.BankLocked = st.LockedUntil.After(s.eng.Clock().Now())
 	default:
 		v.Title, v.Page = "This session has expired", "EXPIRED"
 	}

@@ -100,7 +100,8 @@ type widgetSession struct {
 	accountID string // the account being re-authorised
 	creds     Credentials
 	bank      BankSession // WidgetAccount: the sign-in whose accounts are offered
-	wrong     int
+	wrong     int         // wrong passwords and answers in a row for wrongFor
+	wrongFor  string      // the login (bank code/username) they were for
 }
 
 // OpenWidget starts a widget session.
@@ -171,6 +172,9 @@ func (e *Engine) chooseInstitution(w *widgetSession, code, method string) error 
 		return err
 	}
 	w.state.Institution, w.state.AuthMethod, w.state.Status = inst, method, WidgetLogin
+	if !strings.HasPrefix(w.wrongFor, inst.Code+"/") {
+		w.state.AttemptsLeft = MaxWidgetAttempts // another bank: its count is its own
+	}
 	return nil
 }
 
@@ -317,7 +321,7 @@ func (e *Engine) WidgetLogin(ctx context.Context, session, username, password st
 		}
 		res, err := e.bank.Login(ctx, w.state.Institution.Code, username, password)
 		if err != nil {
-			return e.wrongAnswer(w, err)
+			return e.wrongAnswer(w, username, err)
 		}
 		w.creds = Credentials{Username: username, Password: Secret(password)}
 		w.state.Username, w.state.PasswordRejected = username, false // the password typed is the bank's
@@ -338,7 +342,11 @@ func (e *Engine) WidgetAnswer(ctx context.Context, session, answer string) (Widg
 			return err
 		}
 		if err != nil {
-			return e.wrongAnswer(w, err)
+			username := w.creds.Username
+			if username == "" {
+				username = w.state.Username // a re-authorisation that opened at the challenge
+			}
+			return e.wrongAnswer(w, username, err)
 		}
 		return e.advance(ctx, w, res)
 	}, WidgetChallenge)
@@ -368,8 +376,11 @@ func attemptsText(n int) string {
 	return fmt.Sprintf("%d attempts", n)
 }
 
-// wrongAnswer counts a wrong password or answer against the session.
-func (e *Engine) wrongAnswer(w *widgetSession, err error) error {
+// wrongAnswer counts a wrong password or answer against the login it tried — a
+// username at a bank, as the bank counts them: another bank or another username
+// starts again (the session's count followed the user to another bank, said "1
+// attempt left" there, and locked on a right password).
+func (e *Engine) wrongAnswer(w *widgetSession, username string, err error) error {
 	switch ErrorCode(err) {
 	case ELOCKED: // the bank locked the login: this session can go no further
 		w.state.AttemptsLeft = 0
@@ -381,6 +392,9 @@ func (e *Engine) wrongAnswer(w *widgetSession, err error) error {
 	case EUNAUTHORIZED:
 	default:
 		return err
+	}
+	if key := w.state.Institution.Code + "/" + strings.ToLower(username); key != w.wrongFor {
+		w.wrong, w.wrongFor = 0, key
 	}
 	w.wrong++
 	w.state.AttemptsLeft = MaxWidgetAttempts - w.wrong

@@ -159,6 +159,41 @@ func TestWidgetLockedAndExpired(t *testing.T) {
 	}
 }
 
+// Wrong passwords count against the login tried — a username at a bank — as the
+// bank counts them: after one at one bank, another bank's login starts with every
+// attempt, and two wrong there leave one, not a locked session that refuses the
+// right password.
+func TestWidgetCountsWrongAttemptsPerLogin(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	a := w.customer(simulator.NewCustomer{Name: "Kunle Fashola", Institution: "232", Balance: 100_000})
+	b := w.customer(simulator.NewCustomer{Name: "Fatima Danjuma", Institution: "070", Balance: 100_000})
+	st, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{})
+	if err == nil {
+		st, err = w.eng.WidgetChooseInstitution(w.ctx, st.Session, "232", "")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.eng.WidgetLogin(w.ctx, st.Session, a.Username, "wrong"); engine.ErrorCode(err) != engine.EUNAUTHORIZED {
+		t.Fatalf("a wrong password = %v", err)
+	}
+	if _, err := w.eng.WidgetBack(w.ctx, st.Session); err != nil {
+		t.Fatal(err)
+	}
+	if st, err = w.eng.WidgetChooseInstitution(w.ctx, st.Session, "070", ""); err != nil || st.AttemptsLeft != engine.MaxWidgetAttempts {
+		t.Fatalf("another bank's login = %+v, %v; want every attempt left", st, err)
+	}
+	for want := engine.MaxWidgetAttempts - 1; want >= 1; want-- {
+		_, err := w.eng.WidgetLogin(w.ctx, st.Session, b.Username, "wrong")
+		if e, ok := engine.AsError(err); !ok || e.Code != engine.EUNAUTHORIZED || e.AttemptsLeft != want {
+			t.Fatalf("a wrong password there = %v; want %d attempts left", err, want)
+		}
+	}
+	if st, err = w.eng.WidgetLogin(w.ctx, st.Session, b.Username, b.Password); err != nil || st.Status != engine.WidgetSuccess {
+		t.Fatalf("the right password = %+v, %v; want linked", st, err)
+	}
+}
+
 // connect.js 2.x re-authorises by account ID; code written for the older SDK
 // passes a reauth token in the same place, and it is spent as one.
 func TestWidgetReauthorisesByAccount(t *testing.T) {
