@@ -89,6 +89,13 @@ func jsString(s string) string { b, _ := json.Marshal(s); return string(b) }
 // without MFA, Continue.
 func connectInFrame(f frame, c customerJSON) {
 	f.b.t.Helper()
+	linkInFrame(f, c)
+	f.click(`[data-action="finish"]`)
+}
+
+// linkInFrame walks the widget in its frame to "Account linked", and stops there.
+func linkInFrame(f frame, c customerJSON) {
+	f.b.t.Helper()
 	f.heading("Select your bank")
 	f.click(`button.bank[value="` + c.Accounts[0].Institution.BankCode + `"]`)
 	f.heading("Log in to " + c.Accounts[0].Institution.Name)
@@ -96,7 +103,6 @@ func connectInFrame(f frame, c customerJSON) {
 	f.typeIn("#password", c.Password)
 	f.click(`form[action$="/login"] button[type=submit]`)
 	f.heading("Account linked")
-	f.click(`[data-action="finish"]`)
 }
 
 // appServer serves the developer's page, on an origin of its own.
@@ -201,6 +207,28 @@ window.moduleReady = true;
 			}
 		})
 	}
+}
+
+// A user who closes the widget on "Account linked" — its × or Escape — instead of
+// pressing Continue still gives the app its code: onSuccess, then onClose. The
+// account was linked and the user told so; the app never heard of it.
+func TestBrowserClosingAtSuccessKeepsTheCode(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	adam := w.customers()[0]
+	app := appServer(t, map[string]string{"/app.html": appPage(`<script src="`+w.base+`/connect.js"></script>`, `<script>
+var connect = new Connect(callbacks());
+connect.setup();
+document.getElementById("open").onclick = function () { connect.open(); };
+</script>`)})
+	b := w.newTab(t, 1280)
+	b.do(chromedp.Navigate(app + "/app.html"))
+	b.waitFor("onLoad", `window.loaded === true`)
+	b.do(chromedp.Click(chromedp.ID("open")))
+	f := frame{b: b, sel: "#mono-connect--frame-id"}
+	linkInFrame(f, adam)
+	f.click(`[data-action="close"]`)
+	b.awaitSuccess()
+	b.waitFor("the widget to close", `window.closes === 1`)
 }
 
 // The official @mono.co/connect.js 2.2.0, with only its host string replaced by

@@ -49,7 +49,20 @@
     b.hidden = false;
   });
 
+  // The account is linked once the success page shows: Continue posts it (the
+  // SDK's onSuccess, with the code), and so does closing from there — closed with
+  // × or Escape, the app lost the code of an account the user was told is linked.
+  var linkedPosted = false;
+  function postLinked() {
+    var linked = parse(body.getAttribute("data-linked"), null);
+    if (linked && !linkedPosted) {
+      linkedPosted = true;
+      post(linked.type, linked.data);
+    }
+  }
+
   function exit() {
+    postLinked();
     post("mono.connect.on_exit", { pageName: body.getAttribute("data-page") || "" });
     post("mono.connect.widget.closed", {});
   }
@@ -63,8 +76,7 @@
       exit();
     } else if (action === "finish") {
       ev.preventDefault();
-      var linked = parse(body.getAttribute("data-linked"), null);
-      if (linked) post(linked.type, linked.data);
+      postLinked();
     }
   });
 
