@@ -611,6 +611,7 @@ type widgetPage struct {
 
 type bankView struct {
 	Code, Name string
+	Search     string // what the list's search looks in (Institution.SearchText)
 	Methods    []string
 	Down       string // "until 13:15" when the bank has an outage, as the TUI's list marks it
 }
@@ -643,7 +644,7 @@ func (s *Server) widgetView(st engine.WidgetState) *widgetPage {
 			}
 		}
 		for _, in := range s.eng.Institutions() {
-			b := bankView{Code: in.Code, Name: in.Name, Methods: engine.AuthMethods}
+			b := bankView{Code: in.Code, Name: in.Name, Search: in.SearchText(), Methods: engine.AuthMethods}
 			if until, ok := down[in.Code]; ok {
 				b.Down = "down until " + until.In(engine.WAT).Format("15:04") + " WAT"
 			}
@@ -760,6 +761,9 @@ func (v *widgetPage) fail(st engine.WidgetState, err error) {
 		}
 		if v.St.Status == engine.WidgetLogin {
 			msg, field = "The username or password is not right.", "password"
+			if v.St.Reauth && v.St.Username != "" { // the username is shown, not asked
+				msg = "The password is not right."
+			}
 		}
 	}
 	if e, ok := engine.AsError(err); ok && e.Field != "" {

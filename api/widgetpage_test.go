@@ -311,6 +311,8 @@ func TestBrowserReauthAfterPasswordChange(t *testing.T) {
 	if js[int](b, `document.querySelectorAll("#username").length`) != 0 {
 		t.Fatal("re-authorising asks for the username again")
 	}
+	b.login("", "not-it") // the username is shown, not asked: only the password can be wrong
+	b.contains("The password is not right.")
 	b.openDrawer()
 	b.contains("n3w-Passw0rd") // the drawer shows the password at the bank now
 	b.login("", "n3w-Passw0rd")

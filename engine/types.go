@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // Money is always int64 minor units (kobo for NGN); never floats.
@@ -45,6 +46,20 @@ type Institution struct {
 	Code string // CBN bank code, e.g. "044"
 	Name string // e.g. "Access Bank"
 	Type string // InstitutionPersonal or InstitutionBusiness
+}
+
+// SearchText is what a search for the bank looks in, in lower case: its name, its
+// code, its name without spaces ("firstbank") and its initials, as people shorten
+// it ("fcmb", "uba", "gtb") — a user who read "FCMB" on a screen typed that and
+// found no bank.
+func (in Institution) SearchText() string {
+	var initials strings.Builder
+	for _, w := range strings.Fields(in.Name) {
+		if r := []rune(w); len(r) > 0 && unicode.IsUpper(r[0]) {
+			initials.WriteRune(r[0])
+		}
+	}
+	return strings.ToLower(in.Name + " " + in.Code + " " + strings.ReplaceAll(in.Name, " ", "") + " " + initials.String())
 }
 
 const (

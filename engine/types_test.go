@@ -1,6 +1,9 @@
 package engine
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // Every MFA kind has its own words and badge, and Next cycles through all of them.
 func TestMFAKindWords(t *testing.T) {
@@ -35,6 +38,23 @@ func TestSecretShowsOnlyItsPrefix(t *testing.T) {
 	} {
 		if got := Secret(in).String(); got != want {
 			t.Errorf("Secret(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// A bank is found by what people call it: its initials, its name without spaces.
+func TestInstitutionSearchText(t *testing.T) {
+	for name, want := range map[string][]string{
+		"First City Monument Bank": {"fcmb", "first city"},
+		"United Bank for Africa":   {"uba"},
+		"Guaranty Trust Bank":      {"gtb"},
+		"First Bank of Nigeria":    {"firstbank", "fbn"},
+	} {
+		text := Institution{Code: "000", Name: name}.SearchText()
+		for _, q := range want {
+			if !strings.Contains(text, q) {
+				t.Errorf("%s: %q does not hold %q", name, text, q)
+			}
 		}
 	}
 }

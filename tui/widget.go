@@ -180,12 +180,11 @@ func (m *widgetModal) HelpWhileTyping() bool {
 	return m.status() == engine.WidgetInstitution && !m.typingLink
 }
 
-// matches reports whether the bank at insts[i] holds what was typed, in its name
-// or code, in any case.
+// matches reports whether the bank at insts[i] holds what was typed, in its name,
+// code or initials (FCMB), in any case.
 func (m *widgetModal) matches(i int) bool {
 	q := strings.ToLower(strings.TrimSpace(m.search))
-	in := m.insts[i]
-	return q == "" || strings.Contains(strings.ToLower(in.Name), q) || strings.Contains(in.Code, q)
+	return q == "" || strings.Contains(m.insts[i].SearchText(), q)
 }
 
 // shown is the banks the list shows: indexes of insts that match the search.
@@ -860,7 +859,7 @@ func (m *widgetModal) View() string {
 		}
 		shown := m.shown()
 		if len(shown) == 0 && len(m.insts) > 0 {
-			add(st.Faint.Render("  no bank's name or code holds “" + m.search + "”; backspace to change it"))
+			add(st.Faint.Render("  no bank's name, initials or code holds “" + m.search + "”; backspace to change it"))
 		}
 		rows := max(min(len(shown), m.h-20), 3)
 		at := max(slices.Index(shown, m.cursor), 0)

@@ -52,7 +52,7 @@ func TestWidgetBankSearch(t *testing.T) {
 		t.Fatal("the search still shows Access Bank:\n" + h.screen())
 	}
 	h.typ("x")
-	h.contains("no bank's name or code holds “provx”")
+	h.contains("no bank's name, initials or code holds “provx”")
 	h.contains("esc clear the search")
 	h.press("esc") // clears the search, not the widget
 	h.contains("type to search", "▸ Providus Bank")
@@ -61,6 +61,9 @@ func TestWidgetBankSearch(t *testing.T) {
 	h.press("esc")
 	h.typ("provx")
 	h.press("backspace", "backspace", "backspace", "backspace", "backspace")
+	h.typ("fcmb") // initials, as the lists show a bank: FCMB found nothing
+	h.contains("▸ First City Monument Bank")
+	h.press("backspace", "backspace", "backspace", "backspace")
 	h.typ("wema") // w is a letter here, not the welcome
 	h.press("enter")
 	h.contains("Log in to Wema Bank")

@@ -101,7 +101,7 @@
         li.hidden = !show;
         if (show) n++;
       });
-      count.textContent = n + (n === 1 ? " bank" : " banks") + (q ? " match “" + search.value.trim() + "”" : "");
+      count.textContent = n + (n === 1 ? " bank" : " banks") + (q ? (n === 1 ? " matches “" : " match “") + search.value.trim() + "”" : "");
     };
     search.addEventListener("input", filter);
     search.form.addEventListener("submit", function (ev) { ev.preventDefault(); filter(); });
