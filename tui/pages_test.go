@@ -135,6 +135,14 @@ func TestDetailStatementAndPDF(t *testing.T) {
 	if err != nil || !strings.HasPrefix(string(b), "%PDF-") {
 		t.Fatalf("not a PDF: %.20q (%v)", b, err)
 	}
+	// Another period forgets the file saved: its line named the 6 months' PDF
+	// under the 12 months' figures, as if that one were saved.
+	saved := strings.Count(h.screen(), "Saved $EXPORT/statement-4259134808-6m-")
+	h.press("m")
+	h.contains("last 12 months")
+	if n := strings.Count(h.screen(), "Saved $EXPORT/statement-4259134808-6m-"); n >= saved {
+		t.Fatalf("after choosing 12 months the screen still says the 6 months' PDF was saved (%d times, %d before):\n%s", n, saved, h.screen())
+	}
 
 	// At 80 columns the period picker leads its line and the totals take a second
 	// line rather than being cut (a trial saw "1m  3…" and "out -1…").

@@ -226,6 +226,7 @@ func (s *statementView) Update(msg tea.Msg) tea.Cmd {
 		case key.Matches(msg, k.Months):
 			s.mi = (s.mi + 1) % len(statementMonths)
 			s.gate.stale = true
+			s.exported, s.exportErr = "", "" // it named the last period's file, as if this one's were saved
 			return s.show(s.acct)
 		case key.Matches(msg, k.Export):
 			return s.exportPDF()

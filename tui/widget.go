@@ -1029,7 +1029,11 @@ func (m *widgetModal) doneView(iw int) []string {
 	}
 	if m.reauth() {
 		out = append(out, st.OK.Render("✓ Re-authorised."))
-		for _, l := range wrap("The engine sent mono.events.account_reauthorized and synced at once.", iw) {
+		said := "The engine sent mono.events.account_reauthorized and synced at once."
+		if !engine.ReceivesWebhooks(m.sh.settings, m.acct) {
+			said = "The engine synced at once; mono.events.account_reauthorized is recorded, not sent: the account was connected before Data Sync was enabled (R4)."
+		}
+		for _, l := range wrap(said, iw) {
 			out = append(out, st.Muted.Render(l))
 		}
 	} else {

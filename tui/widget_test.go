@@ -420,3 +420,25 @@ func TestTokenCodeValidAMinuteAtMost(t *testing.T) {
 		t.Fatalf("the token's line = %q; want valid 1:00", got)
 	}
 }
+
+// Re-authorising an account connected before Data Sync was enabled does not say
+// the webhook was sent: it is recorded, skipped under R4.
+func TestWidgetReauthOfAnAccountWithoutWebhooks(t *testing.T) {
+	w := newTestWorld(t)
+	adam := w.customerAt("044")
+	if err := w.bank.SetMFA(adam.ID, engine.MFACaptcha); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, w, harnessOpts{})
+	h.press("enter", "s") // Adam, the first row
+	h.contains("sync failed: the bank asks for the characters of a CAPTCHA")
+	h.press("r")
+	h.contains("CAPTCHA")
+	h.press("ctrl+f") // the tester fills the answer
+	h.press("enter")
+	w.settle()
+	h.contains("✓ Re-authorised.", "recorded, not sent")
+	if strings.Contains(h.screen(), "The engine sent") {
+		t.Fatalf("the widget says the webhook was sent:\n%s", h.screen())
+	}
+}
