@@ -390,15 +390,17 @@ func (p *detailPage) banner() (string, string) {
 		default:
 			first = st.Bad.Render(" ✗" + text)
 			if o.res.Code == engine.CodeReauthRequired {
-				// The reason first: a line too long for the screen is cut at its end.
-				first = st.Bad.Render(" ✗ "+fmtStamp(p.outcomeAt, now)+" sync failed: "+reauthWhy(o.res.Message)) +
-					st.Muted.Render(" — ") + st.Key.Render("r") + st.Muted.Render(" re-authorises")
+				// What to do before why: a line too long for the screen is cut at its
+				// end, and it cut "r re-authorises" off at 100 columns.
+				first = st.Bad.Render(" ✗ "+fmtStamp(p.outcomeAt, now)+" sync failed") + st.Muted.Render(" (") + st.Key.Render("r") +
+					st.Muted.Render(" re-authorises): ") + st.Bad.Render(reauthWhy(o.res.Message))
 			}
 		}
 	case !p.gate.loaded:
 		first = st.Accent.Render(" " + p.sh.spinner() + " loading…")
 	case a.ReauthRequired:
-		first = st.Bad.Render(" ⚠ Reauthorisation required: "+reauthWhy(a.LastMessage)) + st.Muted.Render(" — ") + st.Key.Render("r") + st.Muted.Render(" re-authorises")
+		first = st.Bad.Render(" ⚠ Reauthorisation required") + st.Muted.Render(" (") + st.Key.Render("r") + st.Muted.Render(" re-authorises): ") +
+			st.Bad.Render(reauthWhy(a.LastMessage))
 	case !a.LastAttemptAt.IsZero():
 		first = st.Muted.Render(" Last sync " + ago(now, a.LastAttemptAt) + ": " + a.LastCode + " · " + a.LastMessage)
 	default:

@@ -110,3 +110,13 @@ func TestFailWords(t *testing.T) {
 		}
 	}
 }
+
+// A sync the bank could not serve says the bank's words first: "the bank could not
+// serve the sync:" before them pushed an outage's end off a 100-column line.
+func TestSyncOutcomeOfABankFailure(t *testing.T) {
+	m := syncDoneMsg{res: engine.SyncResult{Status: engine.StatusSyncFailed, Code: engine.CodeSyncError,
+		Message: "the bank could not serve the sync: Stanbic IBTC Bank is unavailable (outage until 9 Dec 2026 14:47:48 WAT)"}}
+	if got, want := syncOutcome(m, time.Now()), "failed at the bank — Stanbic IBTC Bank is unavailable (outage until 9 Dec 2026 14:47:48 WAT)"; got != want {
+		t.Fatalf("syncOutcome = %q, want %q", got, want)
+	}
+}

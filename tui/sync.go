@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -47,6 +48,11 @@ func syncOutcome(m syncDoneMsg, now time.Time) string {
 		return "synced — no new data since the last sync"
 	case m.res.Code == engine.CodeReauthRequired:
 		return "failed — reauthorisation required: " + m.res.Message
+	}
+	// The bank's own words: "the bank could not serve the sync:" before them pushed
+	// an outage's end time off a 100-column line.
+	if why, ok := strings.CutPrefix(m.res.Message, "the bank could not serve the sync: "); ok {
+		return "failed at the bank — " + why
 	}
 	return "failed — " + m.res.Message
 }

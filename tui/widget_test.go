@@ -107,7 +107,7 @@ func TestWidgetReauthOTP(t *testing.T) {
 	}
 	h := newHarness(t, w, harnessOpts{})
 	h.press("down", "enter", "s")
-	h.contains("sync failed: the bank asks for a one-time password")
+	h.contains("sync failed (r re-authorises): the bank asks for a one-time password")
 	h.press("r")
 	h.contains("connect.reauthorise(token)", "expires in 10:00", "GTBank asks for a one-time password")
 	h.press("ctrl+p")
@@ -431,7 +431,7 @@ func TestWidgetReauthOfAnAccountWithoutWebhooks(t *testing.T) {
 	}
 	h := newHarness(t, w, harnessOpts{})
 	h.press("enter", "s") // Adam, the first row
-	h.contains("sync failed: the bank asks for the characters of a CAPTCHA")
+	h.contains("sync failed (r re-authorises): the bank asks for the characters of a CAPTCHA")
 	h.press("r")
 	h.contains("CAPTCHA")
 	h.press("ctrl+f") // the tester fills the answer
