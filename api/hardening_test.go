@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/url"
 	"net/http/httptest"
 	"runtime"
 	"strings"
@@ -763,5 +764,13 @@ func TestTwoSecretKeys(t *testing.T) {
 		if msg, _ := v["message"].(string); !strings.Contains(msg, "2 mono-sec-key headers") {
 			t.Errorf("two keys: %q", msg)
 		}
+	}
+}
+
+// The widget's address reads connect.js 2.x's data.customer, and its reference.
+func TestConnectQueryReadsTheCustomer(t *testing.T) {
+	q, err := parseConnectQuery("key=k&reference=order-42&data="+url.QueryEscape(`{"customer":{"name":"Chidi Eze","email":"chidi@example.com"}}`), nil)
+	if err != nil || q.req.Customer.Email != "chidi@example.com" || q.req.Customer.Name != "Chidi Eze" || q.req.Reference != "order-42" {
+		t.Fatalf("parseConnectQuery = %+v, %v", q.req, err)
 	}
 }

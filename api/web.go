@@ -250,12 +250,18 @@ func parseConnectQuery(raw string, insts []engine.Institution) (connectQuery, er
 	}
 	if d := p.str("data"); d != "" {
 		var data struct {
-			Account string `json:"account"`
+			Account  string `json:"account"`
+			Customer struct {
+				ID    string `json:"id"`
+				Name  string `json:"name"`
+				Email string `json:"email"`
+			} `json:"customer"` // connect.js 2.x: the business's customer
 		}
 		if err := json.Unmarshal([]byte(d), &data); err != nil {
 			return q, engine.Invalid("data", "the data parameter is not a JSON object such as {\"account\":\"ACCOUNT_ID\"} (%s)", jsonError(err))
 		}
 		q.req.Account = strings.TrimSpace(data.Account)
+		q.req.Customer = engine.LinkCustomer{ID: data.Customer.ID, Name: data.Customer.Name, Email: data.Customer.Email}
 	}
 	if si := strings.TrimSpace(p.str("selectedInstitution")); si != "" {
 		var sel struct {

@@ -4,10 +4,12 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"net/mail"
 	"slices"
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 )
 
 // The connect widget (DESIGN §4.2): what connect.setup() and connect.reauthorise()
@@ -49,6 +51,10 @@ type WidgetRequest struct {
 	// for the older SDK passes where the account goes now.
 	Account   string
 	Reference string // the business's reference for this widget, which its events carry
+	// Customer is connect.js 2.x's data.customer: the business's customer, by its ID
+	// or by a name and email, from which an ID is made as initiate makes one. The
+	// account connected belongs to it (v2's customer), with Reference as its ref.
+	Customer LinkCustomer
 	// Link walks a v2 initiate link (its ID): it connects, or re-authorises its
 	// account; with Institution when it names no bank (or the user picks one).
 	Link string
@@ -100,6 +106,7 @@ type widgetSession struct {
 	accountID string // the account being re-authorised
 	creds     Credentials
 	bank      BankSession // WidgetAccount: the sign-in whose accounts are offered
+	customer  string      // the business's customer it connects for (WidgetRequest.Customer), if any
 	wrong     int         // wrong passwords and answers in a row for wrongFor
 	wrongFor  string      // the login (bank code/username) they were for
 }
@@ -126,6 +133,15 @@ func (e *Engine) openConnect(ctx context.Context, req WidgetRequest, expires tim
 	if link != nil {
 		w.link = link.ID
 	}
+	if err := checkWidgetCustomer(req.Customer); err != nil {
+		return WidgetState{}, err
+	}
+	switch c := req.Customer; {
+	case strings.TrimSpace(c.ID) != "":
+		w.customer = strings.TrimSpace(c.ID)
+	case strings.TrimSpace(c.Email) != "":
+		w.customer = NewID(e.Settings().IDNamespace, "customer/"+strings.ToLower(strings.TrimSpace(c.Email)), 1)
+	}
 	if req.Institution != "" {
 		if err := e.chooseInstitution(w, req.Institution, req.AuthMethod); err != nil {
 			return WidgetState{}, err
@@ -136,6 +152,28 @@ func (e *Engine) openConnect(ctx context.Context, req WidgetRequest, expires tim
 		return WidgetState{}, err
 	}
 	return w.state, nil
+}
+
+// checkWidgetCustomer checks connect.js's data.customer as initiate checks its
+// customer, but for needing one: a widget may name none.
+func checkWidgetCustomer(c LinkCustomer) error {
+	for _, f := range []struct {
+		field, v string
+		most     int
+	}{{"data.customer.id", c.ID, 100}, {"data.customer.name", c.Name, 100}, {"data.customer.email", c.Email, 254}} {
+		if n := utf8.RuneCountInString(f.v); n > f.most {
+			return Invalid(f.field, "%s is %d characters long; keep it to %d", f.field, n, f.most)
+		}
+	}
+	if id := strings.TrimSpace(c.ID); id != "" && strings.IndexFunc(id, func(r rune) bool { return r <= ' ' || r > '~' }) >= 0 {
+		return Invalid("data.customer.id", "data.customer.id %q is not an ID: the customer's id from an earlier link or account (letters and digits, no spaces)", c.ID)
+	}
+	if email := strings.TrimSpace(c.Email); email != "" && strings.TrimSpace(c.ID) == "" {
+		if a, err := mail.ParseAddress(email); err != nil || a.Address != email {
+			return Invalid("data.customer.email", "data.customer.email %q is not an email address", c.Email)
+		}
+	}
+	return nil
 }
 
 // Institutions lists the banks a user can connect.
@@ -469,6 +507,8 @@ func (e *Engine) finishConnect(ctx context.Context, w *widgetSession, sess BankS
 				return err
 			}
 			code.Link, code.Customer, code.Ref = link.ID, link.Customer.ID, link.Ref
+		} else if w.customer != "" {
+			code.Customer, code.Ref = w.customer, w.state.Reference
 		}
 		return tx.PutConnectCode(code)
 	})

@@ -258,3 +258,35 @@ func TestWidgetKeepsTheChosenAuthMethod(t *testing.T) {
 		}
 	}
 }
+
+// connect.js 2.x names the business's customer in data.customer: the account
+// connected through the widget belongs to it — the same customer an initiate link
+// with that email names — with the widget's reference as its ref; without one,
+// the bank's customer, as before.
+func TestWidgetConnectsForTheBusinessCustomer(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	c := w.customer(simulator.NewCustomer{Name: "Chidi Eze", Institution: "035", Balance: 100_000})
+	link, err := w.eng.InitiateLink(w.ctx, engine.LinkRequest{Scope: engine.LinkAuth, RedirectURL: "https://app.example/linked",
+		Customer: engine.LinkCustomer{Name: "Chidi Eze", Email: "chidi@example.com"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{Institution: "035", Reference: "order-42",
+		Customer: engine.LinkCustomer{Name: "Chidi Eze", Email: "Chidi@example.com "}})
+	if err == nil {
+		st, err = w.eng.WidgetLogin(w.ctx, st.Session, c.Username, c.Password)
+	}
+	if err != nil || st.Code == "" {
+		t.Fatalf("connect = %+v, %v", st, err)
+	}
+	a, err := w.eng.ExchangeCode(w.ctx, st.Code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Customer != link.Customer.ID || a.Ref != "order-42" {
+		t.Fatalf("the account's customer %q and ref %q; want the link's customer %q and the widget's reference", a.Customer, a.Ref, link.Customer.ID)
+	}
+	if _, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{Customer: engine.LinkCustomer{Email: "not an address"}}); engine.ErrorCode(err) != engine.EINVALID {
+		t.Fatalf("a widget for a customer whose email is no address = %v, want EINVALID", err)
+	}
+}
