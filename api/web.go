@@ -135,6 +135,7 @@ type errorPage struct {
 	Code           string
 	Events         []pageEvent
 	Opener         string
+	Reference      string // the app's reference from the address, which the page's events carry
 	Finish         string // a link's way back to the app (its redirect_url), if any
 }
 
@@ -150,6 +151,7 @@ var pageWords = map[string][2]string{
 	"LINK_EXPIRED":          {"This link has expired", "Go back to the app and start again."},
 	"LINK_USED":             {"This link has already been used", "It was finished before. Return to the app."},
 	"LINK_NOT_FOUND":        {"This link is not valid", "Go back to the app and start again."},
+	"ACCOUNT_NOT_FOUND":     {"This account cannot be re-authorised", "The app asked to re-authorise an account that is not connected. Go back to the app."},
 }
 
 // statusWords head the error page by status when the reason has no words of its own.
@@ -190,6 +192,9 @@ func errorPageOf(r *http.Request, e apiError) errorPage {
 	p.Title = p.Heading
 	p.Events = []pageEvent{{Type: evError, Data: map[string]any{"errorType": e.Code, "errorMessage": e.Message, "pageName": "ERROR"}}}
 	p.Opener = openerOrigin(r.URL.Query().Get("referrer"))
+	if ref := r.URL.Query().Get("reference"); len(ref) <= maxReference {
+		p.Reference = ref // every event carries it, an error page's too
+	}
 	return p
 }
 

@@ -37,6 +37,14 @@ func TestErrorsAnswerPagesToBrowsers(t *testing.T) {
 	// The pages answer pages, whatever the request accepts.
 	isPage(w.do("GET", "/connect/s/nope", req{key: noKey()}), http.StatusNotFound, "This session has ended")
 	isPage(w.do("GET", "/connect?key=wrong", req{key: noKey()}), http.StatusUnauthorized, "This widget was opened without the right key")
+	// An error page's event carries the app's reference, as every event does; an
+	// account the app asks to re-authorise that is not connected has words for the
+	// user ("Page not found" showed the developer's message).
+	if rep := w.do("GET", "/connect?key=wrong&reference=order-9", req{key: noKey()}); !strings.Contains(string(rep.body), `data-reference="order-9"`) {
+		t.Errorf("the wrong key's page does not carry the reference:\n%s", rep.body)
+	}
+	isPage(w.do("POST", "/connect?key="+testPublicKey+"&data="+url.QueryEscape(`{"account":"nope"}`), req{key: noKey(), ctype: "application/x-www-form-urlencoded"}),
+		http.StatusNotFound, "This account cannot be re-authorised")
 	// what was wrong with the key, said: none given, or the secret one
 	for _, tc := range []struct{ query, want string }{{"", "no key: "}, {"?key=" + testSecretKey, "that is the secret key, which stays on your server"}} {
 		rep := w.do("GET", "/connect"+tc.query, req{key: noKey()})
