@@ -43,14 +43,29 @@ func OpenBrowser(url string) error {
 	select {
 	case err := <-done:
 		if err != nil {
-			why := strings.TrimSpace(stderr.String())
-			if why == "" {
-				why = err.Error()
-			}
-			return fmt.Errorf("%s: %s", cmd.Args[0], why)
+			return openerFailed(cmd.Args[0], err, stderr.String())
 		}
 		return nil
 	case <-time.After(openerPatience):
 		return nil
 	}
+}
+
+// openerFailed says in one short line why the opener failed: xdg-open with no
+// browser to run writes a line for each it tried ("links2: not found", then shell
+// debris), which filled the widget's box past the screen.
+func openerFailed(opener string, err error, stderr string) error {
+	var exit *exec.ExitError
+	if opener == "xdg-open" && errors.As(err, &exit) && exit.ExitCode() == 3 {
+		return errors.New("xdg-open found no browser to run")
+	}
+	why := err.Error()
+	lines := strings.Split(strings.TrimSpace(stderr), "\n")
+	if last := strings.TrimSpace(lines[len(lines)-1]); last != "" {
+		why = last
+	}
+	if r := []rune(why); len(r) > 100 {
+		why = string(r[:99]) + "…"
+	}
+	return fmt.Errorf("%s: %s", opener, why)
 }

@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"os/exec"
+	"strings"
 	"testing"
 	"time"
 
@@ -118,5 +120,20 @@ func TestSyncOutcomeOfABankFailure(t *testing.T) {
 		Message: "the bank could not serve the sync: Stanbic IBTC Bank is unavailable (outage until 9 Dec 2026 14:47:48 WAT)"}}
 	if got, want := syncOutcome(m, time.Now()), "failed at the bank — Stanbic IBTC Bank is unavailable (outage until 9 Dec 2026 14:47:48 WAT)"; got != want {
 		t.Fatalf("syncOutcome = %q, want %q", got, want)
+	}
+}
+
+// A browser that cannot be opened is said in one short line, not the opener's
+// every complaint (xdg-open with no browser filled the widget's box).
+func TestOpenerFailedIsOneLine(t *testing.T) {
+	cmd := exec.Command("sh", "-c", "exit 3")
+	err := cmd.Run()
+	if got := openerFailed("xdg-open", err, "/usr/bin/xdg-open: 882: links2: not found\n/usr/bin/xdg-open: 882: lynx: not found\n')\n;\n").Error(); got != "xdg-open found no browser to run" {
+		t.Errorf("xdg-open's exit 3 says %q", got)
+	}
+	err = exec.Command("sh", "-c", "exit 1").Run()
+	got := openerFailed("open", err, "first line\n"+strings.Repeat("x", 300)+"\n").Error()
+	if strings.Contains(got, "\n") || len([]rune(got)) > 110 || !strings.HasPrefix(got, "open: xxx") {
+		t.Errorf("another failure says %q; want its last line, clipped", got)
 	}
 }
