@@ -55,17 +55,27 @@ func OpenBrowser(url string) error {
 // browser to run writes a line for each it tried ("links2: not found", then shell
 // debris), which filled the widget's box past the screen.
 func openerFailed(opener string, err error, stderr string) error {
+	lines := strings.Split(strings.TrimSpace(stderr), "\n")
+	for _, l := range lines {
+		if strings.Contains(l, "no method available") { // xdg-open's own verdict
+			return errors.New(clipLine(strings.TrimSpace(l)))
+		}
+	}
 	var exit *exec.ExitError
 	if opener == "xdg-open" && errors.As(err, &exit) && exit.ExitCode() == 3 {
 		return errors.New("xdg-open found no browser to run")
 	}
 	why := err.Error()
-	lines := strings.Split(strings.TrimSpace(stderr), "\n")
 	if last := strings.TrimSpace(lines[len(lines)-1]); last != "" {
 		why = last
 	}
+	return fmt.Errorf("%s: %s", opener, clipLine(why))
+}
+
+// clipLine keeps a line to 100 characters.
+func clipLine(why string) string {
 	if r := []rune(why); len(r) > 100 {
 		why = string(r[:99]) + "…"
 	}
-	return fmt.Errorf("%s: %s", opener, why)
+	return why
 }
