@@ -3,6 +3,7 @@ package engine_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -314,33 +315,47 @@ func (s heldStore) hold(fn func(engine.Tx) error) func(engine.Tx) error {
 	}
 }
 
-// A round does not wait for the account's previous write to commit: it syncs from
-// where that write leaves the account, so the rounds of a jump go on while the
-// disk catches up.
-func TestRoundsDoNotWaitForTheAccountsLastWrite(t *testing.T) {
-	w := newWorld(t, worldOpts{noURL: true})
+// heldWrites is a world with automatic syncs every day and Adam connected, whose
+// store holds the first write submitted (and fails it, if failFirst) until jump
+// has seen days rounds fetch and submit: jump(days) advances that many days.
+func heldWrites(t *testing.T, failFirst bool) (w *world, adam simulator.Customer, a engine.Account, jump func(days int)) {
+	t.Helper()
+	w = newWorld(t, worldOpts{noURL: true})
 	day := 24 * time.Hour
 	if _, err := w.eng.UpdateSettings(w.ctx, engine.SettingsPatch{AutoSync: &day}); err != nil {
 		t.Fatal(err)
 	}
-	adam := w.adam()
-	a := w.connect(adam)
+	adam = w.adam()
+	a = w.connect(adam)
 	w.close()
 	var submitted atomic.Int64
 	release := make(chan struct{})
-	w.wrap = func(s engine.Store) engine.Store { return heldStore{Store: s, submitted: &submitted, release: release} }
+	w.wrap = func(s engine.Store) engine.Store {
+		return heldStore{Store: s, submitted: &submitted, release: release, failFirst: failFirst}
+	}
 	w.open()
+	return w, adam, a, func(days int) {
+		t.Helper()
+		done := make(chan error, 1)
+		go func() { done <- w.clock.Advance(time.Duration(days) * day) }()
+		w.poll(fmt.Sprintf("%d rounds have fetched and submitted", days), func() bool { return submitted.Load() >= int64(days) })
+		close(release)
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// A round does not wait for the account's previous write to commit: it syncs from
+// where that write leaves the account, so the rounds of a jump go on while the
+// disk catches up.
+func TestRoundsDoNotWaitForTheAccountsLastWrite(t *testing.T) {
+	w, adam, a, jump := heldWrites(t, false)
+	day := 24 * time.Hour
 	for i := range 3 {
 		w.post(adam, engine.Credit, int64(1_000+i))
 	}
-	done := make(chan error, 1)
-	go func() { done <- w.clock.Advance(3 * day) }()
-	// The first round's write is held; the next two rounds must not wait for it.
-	w.poll("three rounds have fetched and submitted", func() bool { return submitted.Load() >= 3 })
-	close(release)
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
+	jump(3) // the first round's write is held; the next two rounds must not wait for it
 	jobs, _ := w.eng.SyncJobs(w.ctx, a.ID, 0)
 	if got := w.account(a.ID); !got.LastSyncedAt.Equal(adamStart.Add(3*day)) || got.Balance != 1_000_000+1_000+1_001+1_002 {
 		t.Fatalf("after three rounds the account was synced at %v with balance %d; jobs %+v", got.LastSyncedAt, got.Balance, jobs)
@@ -351,30 +366,12 @@ func TestRoundsDoNotWaitForTheAccountsLastWrite(t *testing.T) {
 // rather than leave a gap: a round after it syncs from what is stored, and no
 // transaction is lost.
 func TestARoundAfterALostWriteLeavesNoGap(t *testing.T) {
-	w := newWorld(t, worldOpts{noURL: true})
+	w, adam, a, jump := heldWrites(t, true)
 	day := 24 * time.Hour
-	if _, err := w.eng.UpdateSettings(w.ctx, engine.SettingsPatch{AutoSync: &day}); err != nil {
-		t.Fatal(err)
-	}
-	adam := w.adam()
-	a := w.connect(adam)
-	w.close()
-	var submitted atomic.Int64
-	release := make(chan struct{})
-	w.wrap = func(s engine.Store) engine.Store {
-		return heldStore{Store: s, submitted: &submitted, release: release, failFirst: true}
-	}
-	w.open()
 	early := w.post(adam, engine.Credit, 1_000) // only the first round fetches it
-	done := make(chan error, 1)
-	go func() { done <- w.clock.Advance(4 * day) }()
-	// Every round has fetched from where the one before leaves the account, while
-	// the first round's write waits; then it fails.
-	w.poll("four rounds have fetched and submitted", func() bool { return submitted.Load() >= 4 })
-	close(release)
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
+	// Every round fetches from where the one before leaves the account, while the
+	// first round's write waits; then it fails.
+	jump(4)
 	w.advance(day) // the next round reads what is stored
 	page, err := w.eng.Transactions(w.ctx, engine.TxQuery{AccountID: a.ID, Limit: 100})
 	if err != nil {
@@ -393,20 +390,8 @@ func TestARoundAfterALostWriteLeavesNoGap(t *testing.T) {
 // moved (the stored due time would stay in the past, below every later round's
 // look, and the account would never be synced automatically again).
 func TestAFailedRoundAfterALostWriteKeepsTheSchedule(t *testing.T) {
-	w := newWorld(t, worldOpts{noURL: true})
+	w, adam, a, jump := heldWrites(t, true)
 	day := 24 * time.Hour
-	if _, err := w.eng.UpdateSettings(w.ctx, engine.SettingsPatch{AutoSync: &day}); err != nil {
-		t.Fatal(err)
-	}
-	adam := w.adam()
-	a := w.connect(adam)
-	w.close()
-	var submitted atomic.Int64
-	release := make(chan struct{})
-	w.wrap = func(s engine.Store) engine.Store {
-		return heldStore{Store: s, submitted: &submitted, release: release, failFirst: true}
-	}
-	w.open()
 	start := w.clock.Now()
 	// After the first round, the bank refuses the stored password: rounds two to
 	// four fail at the bank, each building on the round before.
@@ -415,13 +400,7 @@ func TestAFailedRoundAfterALostWriteKeepsTheSchedule(t *testing.T) {
 			t.Error(err)
 		}
 	})
-	done := make(chan error, 1)
-	go func() { done <- w.clock.Advance(4 * day) }()
-	w.poll("four rounds have fetched and submitted", func() bool { return submitted.Load() >= 4 })
-	close(release)
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
+	jump(4)
 	for range 3 {
 		before := w.account(a.ID)
 		w.advance(day)
