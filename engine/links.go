@@ -41,6 +41,29 @@ type LinkCustomer struct {
 	Email string
 }
 
+// check checks a business's customer as given, each field named under prefix
+// ("customer", or connect.js's "data.customer"): lengths, an ID without spaces, an
+// email that is an address. Whether one is needed is the caller's to say.
+func (c LinkCustomer) check(prefix string) error {
+	for _, f := range []struct {
+		field, v string
+		most     int
+	}{{prefix + ".id", c.ID, 100}, {prefix + ".name", c.Name, 100}, {prefix + ".email", c.Email, 254}} { // 254: an address's longest
+		if n := utf8.RuneCountInString(f.v); n > f.most {
+			return Invalid(f.field, "%s is %d characters long; keep it to %d", f.field, n, f.most)
+		}
+	}
+	if id := strings.TrimSpace(c.ID); id != "" && strings.IndexFunc(id, func(r rune) bool { return r <= ' ' || r > '~' }) >= 0 {
+		return Invalid(prefix+".id", "%s.id %q is not an ID: the customer's id from an earlier link or account (letters and digits, no spaces)", prefix, c.ID)
+	}
+	if email := strings.TrimSpace(c.Email); email != "" && strings.TrimSpace(c.ID) == "" {
+		if a, err := mail.ParseAddress(email); err != nil || a.Address != email {
+			return Invalid(prefix+".email", "%s.email %q is not an email address", prefix, c.Email)
+		}
+	}
+	return nil
+}
+
 // LinkRequest asks for a link.
 type LinkRequest struct {
 	Scope       string // LinkAuth or LinkReauth
@@ -78,16 +101,8 @@ func (r LinkRequest) Validate() error {
 		return nil
 	}
 	c := r.Customer
-	for _, f := range []struct {
-		field, v string
-		most     int
-	}{{"customer.id", c.ID, 100}, {"customer.name", c.Name, 100}, {"customer.email", c.Email, 254}} { // 254: an address's longest
-		if n := utf8.RuneCountInString(f.v); n > f.most {
-			return Invalid(f.field, "%s is %d characters long; keep it to %d", f.field, n, f.most)
-		}
-	}
-	if c.ID != "" && strings.IndexFunc(c.ID, func(r rune) bool { return r <= ' ' || r > '~' }) >= 0 {
-		return Invalid("customer.id", "customer.id %q is not an ID: the customer's id from an earlier link or account (letters and digits, no spaces)", c.ID)
+	if err := c.check("customer"); err != nil {
+		return err
 	}
 	if c.ID == "" {
 		name, email := strings.TrimSpace(c.Name) != "", strings.TrimSpace(c.Email) != ""
@@ -98,9 +113,6 @@ func (r LinkRequest) Validate() error {
 			return Invalid("customer.email", "customer.email is required beside customer.name (or give {\"id\"} of a customer you named before)")
 		case !name:
 			return Invalid("customer.name", "customer.name is required beside customer.email (or give {\"id\"} of a customer you named before)")
-		}
-		if a, err := mail.ParseAddress(c.Email); err != nil || a.Address != strings.TrimSpace(c.Email) {
-			return Invalid("customer.email", "customer.email %q is not an email address", c.Email)
 		}
 	}
 	switch r.AuthMethod {

@@ -4,12 +4,10 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"net/mail"
 	"slices"
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 )
 
 // The connect widget (DESIGN §4.2): what connect.setup() and connect.reauthorise()
@@ -133,7 +131,7 @@ func (e *Engine) openConnect(ctx context.Context, req WidgetRequest, expires tim
 	if link != nil {
 		w.link = link.ID
 	}
-	if err := checkWidgetCustomer(req.Customer); err != nil {
+	if err := req.Customer.check("data.customer"); err != nil { // a widget may name none
 		return WidgetState{}, err
 	}
 	switch c := req.Customer; {
@@ -152,28 +150,6 @@ func (e *Engine) openConnect(ctx context.Context, req WidgetRequest, expires tim
 		return WidgetState{}, err
 	}
 	return w.state, nil
-}
-
-// checkWidgetCustomer checks connect.js's data.customer as initiate checks its
-// customer, but for needing one: a widget may name none.
-func checkWidgetCustomer(c LinkCustomer) error {
-	for _, f := range []struct {
-		field, v string
-		most     int
-	}{{"data.customer.id", c.ID, 100}, {"data.customer.name", c.Name, 100}, {"data.customer.email", c.Email, 254}} {
-		if n := utf8.RuneCountInString(f.v); n > f.most {
-			return Invalid(f.field, "%s is %d characters long; keep it to %d", f.field, n, f.most)
-		}
-	}
-	if id := strings.TrimSpace(c.ID); id != "" && strings.IndexFunc(id, func(r rune) bool { return r <= ' ' || r > '~' }) >= 0 {
-		return Invalid("data.customer.id", "data.customer.id %q is not an ID: the customer's id from an earlier link or account (letters and digits, no spaces)", c.ID)
-	}
-	if email := strings.TrimSpace(c.Email); email != "" && strings.TrimSpace(c.ID) == "" {
-		if a, err := mail.ParseAddress(email); err != nil || a.Address != email {
-			return Invalid("data.customer.email", "data.customer.email %q is not an email address", c.Email)
-		}
-	}
-	return nil
 }
 
 // Institutions lists the banks a user can connect.
