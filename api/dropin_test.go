@@ -186,9 +186,13 @@ window.moduleReady = true;
 				b.waitFor("onLoad", `window.loaded === true`)
 			}
 			b.do(chromedp.Click(chromedp.ID("open")))
+			// A modal: the page under it takes no focus while it is open (Tab went on
+			// from the widget to the page's own fields), and takes it again after.
+			b.waitFor("the page under the widget to be inert", `document.getElementById("open").inert === true`)
 			connectInFrame(frame{b: b, sel: "#mono-connect--frame-id"}, adam)
 			b.awaitSuccess()
 			b.waitFor("the widget to close", `window.closes === 1 && document.getElementById("mono-connect--widget-div").style.display === "none"`)
+			b.waitFor("the page to take focus again", `document.getElementById("open").inert === false`)
 			events := js[[]string](b, `window.events`)
 			for _, want := range []string{"OPENED", "INSTITUTION_SELECTED", "SUBMIT_CREDENTIALS", "ACCOUNT_LINKED", "SUCCESS"} {
 				if !contains(events, want) {

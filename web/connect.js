@@ -132,7 +132,17 @@ function createConnect(global) {
     var doc = global.document;
     if (!doc.getElementById(CONTAINER_ID)) this.setup();
     this._returnFocus = doc.activeElement;
-    doc.getElementById(CONTAINER_ID).style.display = "block";
+    var container = doc.getElementById(CONTAINER_ID);
+    container.style.display = "block";
+    // A modal: the page under it takes neither focus nor clicks while it is open
+    // (Tab went on from the widget to the page's hidden fields, and typed there).
+    this._inerted = [];
+    for (var el = doc.body.firstElementChild; el; el = el.nextElementSibling) {
+      if (el !== container && !el.inert) {
+        el.inert = true;
+        this._inerted.push(el);
+      }
+    }
     if (!this._listening) {
       global.addEventListener("message", this._listener, false);
       this._listening = true;
@@ -154,6 +164,8 @@ function createConnect(global) {
   Connect.prototype.close = function () {
     var c = global.document.getElementById(CONTAINER_ID);
     if (c) c.style.display = "none";
+    (this._inerted || []).forEach(function (el) { el.inert = false; });
+    this._inerted = [];
     if (this._listening) {
       global.removeEventListener("message", this._listener, false);
       this._listening = false;
