@@ -886,6 +886,11 @@ func (m *widgetModal) View() string {
 		}
 	case status == engine.WidgetLogin:
 		add(st.Bold.Render("Log in to "+m.state.Institution.Name), "")
+		if until, ok := m.down[m.state.Institution.Code]; ok && until.After(m.sh.now()) {
+			// Said before anyone types: on stage the outage showed only after a try.
+			wrapAdd(st.Bad.Render, "⚠ "+m.state.Institution.Name+" is down until "+fmtMoment(until, m.sh.now())+": sign-in fails until then.")
+			add("")
+		}
 		if m.reauth() && (m.state.PasswordRejected || m.acct.ReauthReason == engine.ReauthCredentials) {
 			wrapAdd(st.Warn.Render, "The bank rejected the saved password. Enter the customer's current password.")
 			add("")
@@ -921,8 +926,12 @@ func (m *widgetModal) View() string {
 		}
 	case status == engine.WidgetLocked:
 		add(st.Bad.Render("✗ Locked"), "")
-		wrapAdd(st.Muted.Render, "Too many wrong answers: this widget session can go no further. Close it and try again once the bank lets the user sign in ("+
-			"at "+fmtMoment(m.state.LockedUntil, m.sh.now())+").")
+		if m.state.LockedUntil.After(m.sh.now()) {
+			wrapAdd(st.Muted.Render, "Too many wrong answers: this widget session can go no further. Close it and try again once the bank lets the user sign in ("+
+				"at "+fmtMoment(m.state.LockedUntil, m.sh.now())+").")
+		} else { // the bank locked no one: a new session signs in at once
+			wrapAdd(st.Muted.Render, "Too many wrong answers: this widget session can go no further. Close it; a new one can sign in at once.")
+		}
 	case status == engine.WidgetExpired:
 		add(st.Bad.Render("✗ Expired"), "")
 		wrapAdd(st.Muted.Render, "This widget session expired at "+fmtMoment(m.state.ExpiresAt, m.sh.now())+"; close it and open a new one.")
