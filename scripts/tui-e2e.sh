@@ -204,7 +204,7 @@ wait_for '✓15 '
 keys C-o
 wait_for '✓  15 call: GET /sandbox/webhooks'
 keys Escape
-wait_gone 'ctrl\+r to the end'
+wait_gone 'scroll · esc close' # the steps' box has closed
 
 step "quit the play"
 keys q

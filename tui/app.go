@@ -11,6 +11,9 @@ import (
 	"sandbank/engine"
 )
 
+// quitArmedText begins the prompt q shows once on stage, while steps are left.
+const quitArmedText = "q again quits"
+
 // Model is the root: a router over the pages, the header and the footer, and the
 // stack of overlays drawn over them (overlay.go).
 type Model struct {
@@ -272,6 +275,9 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	armed := m.quitArmed
 	m.quitArmed = false
+	if armed && !key.Matches(msg, k.Quit) && strings.HasPrefix(m.toast.text, quitArmedText) {
+		m.toast, m.toastUntil = toastMsg{}, time.Time{} // disarmed: its prompt goes too (it stayed, as if q still quit)
+	}
 	if key.Matches(msg, k.TimeAnywhere) {
 		return m.toggleTime()
 	}
@@ -295,7 +301,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 			if p := m.play; p != nil && !p.done() && !armed {
 				m.quitArmed = true
 				left := len(p.steps) - len(p.results)
-				return toast(toastWarn, "q again quits, and the scenario's world goes with it ("+itoa(left)+" step"+plural(left)+" not run yet); any other key stays")
+				return toast(toastWarn, quitArmedText+", and the scenario's world goes with it ("+itoa(left)+" step"+plural(left)+" not run yet); any other key stays")
 			}
 			return tea.Quit
 		case key.Matches(msg, k.Time):

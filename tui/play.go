@@ -238,13 +238,18 @@ func (o *stepsPanel) View() string {
 	inner := width - 6 // inside the frame's border and padding
 	p := o.p
 	k := o.sh.keys
-	keys := wrapItems([]string{
+	items := []string{
 		st.Key.Render(k.PlayNext.Help().Key) + st.Muted.Render(" next step"),
 		st.Key.Render(k.PlayPause.Help().Key) + st.Muted.Render(" to a pause"),
 		st.Key.Render(k.PlayEnd.Help().Key) + st.Muted.Render(" to the end"),
-		st.Key.Render("↑/↓") + st.Muted.Render(" scroll"),
-		st.Key.Render("esc") + st.Muted.Render(" close"),
-	}, st.Muted.Render(" · "), inner)
+	}
+	if p.done() { // nothing is left to run: the keys that run steps would do nothing
+		items = []string{st.Muted.Render("every step has run")}
+	}
+	keys := wrapItems(append(items,
+		st.Key.Render("↑/↓")+st.Muted.Render(" scroll"),
+		st.Key.Render("esc")+st.Muted.Render(" close"),
+	), st.Muted.Render(" · "), inner)
 
 	blocks := make([][]string, len(p.steps)) // each step's lines
 	for i, s := range p.steps {

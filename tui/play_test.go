@@ -95,6 +95,11 @@ func TestPlayMode(t *testing.T) {
 	}
 	h.press("ctrl+n") // nothing is left: nothing happens
 	h.contains("every step has run")
+	h.press("ctrl+o") // the steps' box no longer offers keys that run steps
+	h.contains("every step has run · ↑/↓ scroll · esc close")
+	if strings.Contains(h.screen(), "ctrl+r to the end") {
+		t.Fatalf("with every step run, the steps' box still offers ctrl+r:\n%s", h.screen())
+	}
 }
 
 // A play key pressed over a pause's sentence closes it and plays on: the audience
@@ -225,7 +230,10 @@ func TestPlayQuitAsksAgain(t *testing.T) {
 	}
 	h.press("q")
 	h.contains("q again quits", "7 steps not run yet")
-	h.press("down") // stays
+	h.press("down") // stays, and the prompt goes: it stayed as if q still quit
+	if strings.Contains(h.screen(), "q again quits") {
+		t.Fatalf("after another key the screen still says q quits:\n%s", h.screen())
+	}
 	if quits() {
 		t.Fatal("q after another key quit at once")
 	}
