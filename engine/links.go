@@ -41,6 +41,12 @@ type LinkCustomer struct {
 	Email string
 }
 
+// customerID is the ID of the business's customer named by an email, the same for
+// every link and widget that names it (case and spaces aside).
+func customerID(namespace, email string) string {
+	return NewID(namespace, "customer/"+strings.ToLower(strings.TrimSpace(email)), 1)
+}
+
 // check checks a business's customer as given, each field named under prefix
 // ("customer", or connect.js's "data.customer"): lengths, an ID without spaces, an
 // email that is an address. Whether one is needed is the caller's to say.
@@ -161,7 +167,7 @@ func (e *Engine) InitiateLink(ctx context.Context, req LinkRequest) (Link, error
 		l.Institution = inst.Code
 	}
 	if l.Scope == LinkAuth && l.Customer.ID == "" {
-		l.Customer.ID = NewID(s.IDNamespace, "customer/"+strings.ToLower(l.Customer.Email), 1)
+		l.Customer.ID = customerID(s.IDNamespace, l.Customer.Email)
 	}
 	err := e.store.Update(ctx, func(tx Tx) error {
 		if l.Scope == LinkReauth {

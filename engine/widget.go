@@ -105,8 +105,9 @@ type widgetSession struct {
 	creds     Credentials
 	bank      BankSession // WidgetAccount: the sign-in whose accounts are offered
 	customer  string      // the business's customer it connects for (WidgetRequest.Customer), if any
-	wrong     int         // wrong passwords and answers in a row for wrongFor
-	wrongFor  string      // the login (bank code/username) they were for
+	wrong     int         // wrong passwords and answers in a row at the login below
+	wrongBank string      // the bank code of the login they were for
+	wrongUser string      // its username, in lower case
 }
 
 // OpenWidget starts a widget session.
@@ -138,7 +139,7 @@ func (e *Engine) openConnect(ctx context.Context, req WidgetRequest, expires tim
 	case strings.TrimSpace(c.ID) != "":
 		w.customer = strings.TrimSpace(c.ID)
 	case strings.TrimSpace(c.Email) != "":
-		w.customer = NewID(e.Settings().IDNamespace, "customer/"+strings.ToLower(strings.TrimSpace(c.Email)), 1)
+		w.customer = customerID(e.Settings().IDNamespace, c.Email)
 	}
 	if req.Institution != "" {
 		if err := e.chooseInstitution(w, req.Institution, req.AuthMethod); err != nil {
@@ -186,7 +187,7 @@ func (e *Engine) chooseInstitution(w *widgetSession, code, method string) error 
 		return err
 	}
 	w.state.Institution, w.state.AuthMethod, w.state.Status = inst, method, WidgetLogin
-	if !strings.HasPrefix(w.wrongFor, inst.Code+"/") {
+	if inst.Code != w.wrongBank {
 		w.state.AttemptsLeft = MaxWidgetAttempts // another bank: its count is its own
 	}
 	return nil
@@ -407,8 +408,8 @@ func (e *Engine) wrongAnswer(w *widgetSession, username string, err error) error
 	default:
 		return err
 	}
-	if key := w.state.Institution.Code + "/" + strings.ToLower(username); key != w.wrongFor {
-		w.wrong, w.wrongFor = 0, key
+	if bank, user := w.state.Institution.Code, strings.ToLower(username); bank != w.wrongBank || user != w.wrongUser {
+		w.wrong, w.wrongBank, w.wrongUser = 0, bank, user
 	}
 	w.wrong++
 	w.state.AttemptsLeft = MaxWidgetAttempts - w.wrong
