@@ -25,7 +25,9 @@ package world
 // SANDBANK_BENCH_NO_WEBHOOKS=1 sets no webhook URL, and
 // SANDBANK_BENCH_10K_YEAR=1 adds the year of 10,000 accounts (long), and
 // SANDBANK_BENCH_CPUPROFILE=/tmp/p writes a CPU profile of each advance (of its
-// first SANDBANK_BENCH_CPUPROFILE_FOR, e.g. 5m, if set);
+// first SANDBANK_BENCH_CPUPROFILE_FOR, e.g. 5m, if set) and, with
+// SANDBANK_BENCH_HEAPPROFILE_AT=25s, a heap profile that far into it (what a
+// batch holds in memory: the price of a larger one);
 // SANDBANK_BENCH_ADVANCE_ONLY=1 does not wait for the long jump's webhooks (quicker to
 // rerun; the figures of the settled jump are then left out),
 // SANDBANK_BENCH_PROGRESS=1 prints a long advance's pace every 30 s,
@@ -506,6 +508,15 @@ func startProfile(b *testing.B, name string) func() {
 	stop := func() { once.Do(func() { pprof.StopCPUProfile(); f.Close() }) }
 	if d, err := time.ParseDuration(os.Getenv("SANDBANK_BENCH_CPUPROFILE_FOR")); err == nil {
 		time.AfterFunc(d, stop) // the first d of a long advance
+	}
+	if d, err := time.ParseDuration(os.Getenv("SANDBANK_BENCH_HEAPPROFILE_AT")); err == nil {
+		time.AfterFunc(d, func() {
+			runtime.GC()
+			if h, err := os.Create(prefix + "-" + name + "-heap.pprof"); err == nil {
+				pprof.Lookup("heap").WriteTo(h, 0)
+				h.Close()
+			}
+		})
 	}
 	return stop
 }
