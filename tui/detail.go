@@ -428,9 +428,15 @@ func (p *detailPage) overview(w, h int) string {
 	if !p.gate.loaded {
 		return ""
 	}
-	lw := min(max(w*9/20, 40), 52)
+	lw := min(max(w*9/20, 40), 64)
 	rw := w - lw - 3
-	left := padLines(strings.Join(p.facts(lw), "\n"), lw, h)
+	// Long values go on under themselves when the sync history still fits; on a
+	// short screen they are cut instead, and the history keeps its place.
+	facts, history := p.facts(lw, true)
+	if history > h {
+		facts, _ = p.facts(lw, false)
+	}
+	left := padLines(strings.Join(facts, "\n"), lw, h)
 	right := padLines(strings.Join(p.charts(rw, h), "\n"), rw, h)
 	ls, rs := strings.Split(left, "\n"), strings.Split(right, "\n")
 	sep := p.sh.styles.Faint.Render(" │ ")
@@ -441,12 +447,28 @@ func (p *detailPage) overview(w, h int) string {
 	return strings.Join(out, "\n")
 }
 
-func (p *detailPage) facts(w int) []string {
+// facts is the overview's left column, and how many of its lines reach the end of
+// the sync history. With wrap, a value too long for the column goes on under
+// itself (two lines more at most) instead of being cut: "connected before Data
+// Sync was enabled" is the point of its row.
+func (p *detailPage) facts(w int, wrap bool) (out []string, history int) {
 	st, now, a := p.sh.styles, p.sh.now(), p.acct
 	row := func(label, value string) string {
-		return " " + st.Label.Render(fit(label, 12)) + " " + clip(value, w-14)
+		vw := w - 14
+		if !wrap {
+			return " " + st.Label.Render(fit(label, 12)) + " " + clip(value, vw)
+		}
+		first, rest := splitOnce(value, vw)
+		out := " " + st.Label.Render(fit(label, 12)) + " " + first
+		for n := 0; rest != "" && n < 2; n++ { // two lines more at most
+			first, rest = splitOnce(rest, vw)
+			if n == 1 && rest != "" {
+				first = clip(first+" "+rest, vw)
+			}
+			out += "\n" + strings.Repeat(" ", 14) + first
+		}
+		return out
 	}
-	var out []string
 	out = append(out, st.Title.Render(" SNAPSHOT")+st.Faint.Render(" of the last sync: what the API answers"))
 	out = append(out, row("Balance", st.Bold.Render(naira(a.Balance))))
 	if p.liveOK {
@@ -518,6 +540,7 @@ func (p *detailPage) facts(w int) []string {
 		}
 		out = append(out, line)
 	}
+	history = len(strings.Split(strings.Join(out, "\n"), "\n"))
 	id := a.Identity
 	out = append(out, "", st.Title.Render(" IDENTITY")+st.Faint.Render(" as of the last sync"))
 	if id.FullName == "" {
@@ -526,7 +549,7 @@ func (p *detailPage) facts(w int) []string {
 		out = append(out, row("Name", id.FullName), row("BVN", maskBVN(id.BVN)), row("Phone", id.Phone), row("Email", id.Email),
 			row("Address", strings.TrimSuffix(id.AddressLine1+", "+id.City+", "+id.State, ", ")))
 	}
-	return out
+	return out, history
 }
 
 // realtimeText is the account's last real-time job (v2's x-realtime reads): how it
@@ -534,7 +557,7 @@ func (p *detailPage) facts(w int) []string {
 func (p *detailPage) realtimeText(now time.Time) string {
 	st, j := p.sh.styles, p.job
 	if j == nil {
-		return st.Faint.Render("no job yet (v2: a read with x-realtime: true)")
+		return st.Faint.Render("none yet (v2: x-realtime: true)")
 	}
 	var status string
 	switch {

@@ -202,6 +202,48 @@ func clip(s string, w int) string {
 	return ansi.Truncate(s, max(w, 0), "…")
 }
 
+// splitOnce breaks s, which may be styled, into a first line of at most w cells
+// and the rest (empty if s fits): after the last " · " that lets the first line
+// fit, else after its last space, else at w. A part of a value stays whole —
+// "next in 5:00", not "next in" and "5:00" — where it can.
+func splitOnce(s string, w int) (first, rest string) {
+	plain := ansi.Strip(s)
+	if w <= 0 || ansi.StringWidth(plain) <= w {
+		return s, ""
+	}
+	at, skip := w, 0
+	if i := lastFitting(plain, " · ", w); i >= 0 {
+		at, skip = ansi.StringWidth(plain[:i]), 3
+	} else if i := lastFitting(plain, " ", w); i >= 0 {
+		at, skip = ansi.StringWidth(plain[:i]), 1
+	}
+	first, rest = ansi.Truncate(s, at, ""), ansi.TruncateLeft(s, at+skip, "")
+	if first != ansi.Strip(first) {
+		first += "\x1b[m" // the style cut off with the rest ends here
+	}
+	return first, rest
+}
+
+// lastFitting is the byte index of the last sep in plain whose text before it
+// is at most w cells wide and not empty, or -1.
+func lastFitting(plain, sep string, w int) int {
+	best := -1
+	for i := 0; ; {
+		j := strings.Index(plain[i:], sep)
+		if j < 0 {
+			return best
+		}
+		i += j
+		if ansi.StringWidth(plain[:i]) > w {
+			return best
+		}
+		if i > 0 {
+			best = i
+		}
+		i += len(sep)
+	}
+}
+
 // padLines makes s exactly h lines of exactly w cells.
 func padLines(s string, w, h int) string {
 	lines := strings.Split(s, "\n")

@@ -137,3 +137,37 @@ func TestOpenerFailedIsOneLine(t *testing.T) {
 		t.Errorf("another failure says %q; want its last line, clipped", got)
 	}
 }
+
+// A long value goes on under itself at a separator, then a space, then
+// anywhere; its style does not run on past the first line.
+func TestSplitOnce(t *testing.T) {
+	for _, c := range []struct {
+		in          string
+		w           int
+		first, rest string
+	}{
+		{"finished just now · next in 5:00", 31, "finished just now", "next in 5:00"},
+		{"2 Nov 2026 10:00 WAT · internet_banking", 31, "2 Nov 2026 10:00 WAT", "internet_banking"},
+		{"AVAILABLE · reauthorisation required (credentials)", 26, "AVAILABLE", "reauthorisation required (credentials)"},
+		{"none (connected before Data Sync was enabled)", 31, "none (connected before Data", "Sync was enabled)"},
+		{"abcdefghij", 4, "abcd", "efghij"},
+		{"fits", 4, "fits", ""},
+		{"", 4, "", ""},
+	} {
+		first, rest := splitOnce(c.in, c.w)
+		if first != c.first || rest != c.rest {
+			t.Errorf("splitOnce(%q, %d) = %q, %q; want %q, %q", c.in, c.w, first, rest, c.first, c.rest)
+		}
+		if ansi.StringWidth(first) > c.w && c.w > 0 {
+			t.Errorf("splitOnce(%q, %d): first line %q is wider than %d", c.in, c.w, first, c.w)
+		}
+	}
+	styled := "\x1b[33m✗ none (connected before Data Sync was enabled)\x1b[m"
+	first, rest := splitOnce(styled, 20)
+	if ansi.Strip(first) != "✗ none (connected" || ansi.Strip(rest) != "before Data Sync was enabled)" {
+		t.Errorf("styled: %q, %q", ansi.Strip(first), ansi.Strip(rest))
+	}
+	if !strings.HasSuffix(first, "\x1b[m") || !strings.HasPrefix(rest, "\x1b[33m") {
+		t.Errorf("styled: the first line %q should end its style and the rest %q start it again", first, rest)
+	}
+}

@@ -638,7 +638,7 @@ func TestRealtimeJobAndV2Webhooks(t *testing.T) {
 	w.settle()
 	h := newHarness(t, w, harnessOpts{})
 	h.press("down", "down", "enter")
-	h.contains(biz.Name, "Real-time    finished just now · next in 5:")
+	h.contains(biz.Name, "Real-time    finished just now", "              next in 5:") // its two parts on lines of their own at 100 columns
 	h.press("esc", "2", "enter")
 	h.contains("mono.accounts.jobs.update", "PAYLOAD v2", `"event_id"`, `"business"`)
 }
