@@ -130,8 +130,13 @@ func (o *helpOverlay) playKeys(hm help.Model) string {
 	return "\n\n" + o.sh.styles.Title.Render("Scenario") + "\n" + hm.FullHelpView([][]key.Binding{{k.PlayNext, k.PlayPause}, {k.PlayEnd, k.PlaySteps}})
 }
 
-// overlayOn draws box centred over screen.
+// overlayOn draws box centred over screen. A box taller than the screen loses
+// lines above its last, not its last: its bottom border shows that it is a box
+// (the widget with a wrong OTP and the phone's inbox at 80×24).
 func overlayOn(screen, box string, w, h int) string {
+	if lines := strings.Split(box, "\n"); h > 1 && len(lines) > h {
+		box = strings.Join(append(lines[:h-1:h-1], lines[len(lines)-1]), "\n")
+	}
 	bw, bh := lipgloss.Width(box), lipgloss.Height(box)
 	x, y := max((w-bw)/2, 0), max((h-bh)/2, 0)
 	return lipgloss.NewCompositor(

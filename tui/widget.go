@@ -946,17 +946,24 @@ func (m *widgetModal) View() string {
 		// As the web page: said once some are used (an error says it itself).
 		add(st.Faint.Render(itoa(n) + " attempt" + plural(n) + " left before sign-in locks"))
 	}
+	var phone []string
+	if m.phone {
+		phone = append([]string{""}, m.phoneView(iw)...)
+	}
 	if u := m.pageURL(); u != "" && m.state.Open() {
+		body := len(b)
 		add("")
 		wrapAdd(st.Faint.Render, "In a browser: "+u+" (ctrl+b opens it)")
 		if m.note != "" {
 			wrapAdd(st.Info.Render, m.note)
 		}
+		// On a short screen the phone's codes matter more than the address: it
+		// shrinks to its key (80×24, a wrong OTP and the phone open).
+		if m.h > 0 && len(b)+len(phone)+2 > m.h {
+			b = append(b[:body], "", st.Faint.Render("ctrl+b opens this session in a browser"))
+		}
 	}
-	if m.phone {
-		add("")
-		add(m.phoneView(iw)...)
-	}
+	b = append(b, phone...)
 	return st.Modal.Width(w).Render(strings.Join(b, "\n"))
 }
 

@@ -446,3 +446,35 @@ func TestWidgetReauthOfAnAccountWithoutWebhooks(t *testing.T) {
 		t.Fatalf("the widget says the webhook was sent:\n%s", h.screen())
 	}
 }
+
+// At 80×24 the re-authorisation with a wrong OTP and the phone open is taller
+// than the screen: the browser's address shrinks to a line, and what still does
+// not fit goes from inside the box, never its bottom border.
+func TestWidgetTallerThanTheScreenKeepsItsBorder(t *testing.T) {
+	w := newTestWorld(t)
+	if err := w.clock.Advance(16 * time.Minute); err != nil { // past the bank session
+		t.Fatal(err)
+	}
+	h := newHarness(t, w, harnessOpts{width: 80, height: 24})
+	h.press("down", "enter", "s")
+	h.press("r")
+	h.contains("GTBank asks for a one-time password")
+	h.press("ctrl+p")
+	h.typ("000000")
+	h.press("enter")
+	w.settle()
+	// The address shrinks to its key so that the phone's newest codes show.
+	h.contains("╭", "╯", "wrong answer", "ctrl+b opens this session in a browser", "GTBank OTP")
+	lines := strings.Split(h.screen(), "\n")
+	tops, bottoms := 0, 0
+	for _, l := range lines {
+		tops += strings.Count(l, "╭")
+		bottoms += strings.Count(l, "╰")
+	}
+	if tops != 1 || bottoms != 1 {
+		t.Fatalf("the box has %d top and %d bottom corners, want 1 and 1:\n%s", tops, bottoms, h.screen())
+	}
+	if len(lines) > 24 {
+		t.Fatalf("%d lines on a screen of 24", len(lines))
+	}
+}
