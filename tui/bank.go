@@ -590,7 +590,9 @@ func (p *bankPage) card(w int) []string {
 	case p.inboxFor != c.ID:
 		out = append(out, st.Faint.Render("…"))
 	case len(p.inbox) == 0:
-		out = append(out, st.Faint.Render("No messages yet: OTPs arrive here when the bank asks for one."))
+		for _, l := range wrap("No messages yet: OTPs arrive here when the bank asks for one.", w) {
+			out = append(out, st.Faint.Render(l))
+		}
 	default:
 		out = append(out, inboxLines(st, p.inbox, now, w, max(p.h-len(out)-1, 1))...)
 	}
