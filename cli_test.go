@@ -201,3 +201,19 @@ func TestServeScenarioExitsWhenDoneWithJUnit(t *testing.T) {
 		t.Fatalf("--junit without --scenario: exit %d\n%s", code, out)
 	}
 }
+
+// An IDs file in a folder that does not exist is refused before the world is
+// built, with the folder named (it failed after the whole setup, naming a
+// temporary file).
+func TestServeScenarioIDsFolderMissing(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "s.yaml")
+	if err := os.WriteFile(file, []byte("scenario: ids\ncustomers:\n  adam: {institution: \"044\"}\nsteps:\n  - connect: adam\n  - serve: {clock: paused}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	missing := filepath.Join(dir, "nope")
+	out, code := sandbank(t, "serve", "--addr", "127.0.0.1:0", "--scenario", file, "--ids", filepath.Join(missing, "ids.json"))
+	if code != 2 || !strings.Contains(out, "its folder "+missing+" does not exist") || strings.Contains(out, ".ids.json.") {
+		t.Fatalf("exit %d; want 2, saying the folder does not exist:\n%s", code, out)
+	}
+}

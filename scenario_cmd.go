@@ -281,6 +281,10 @@ func serveScenario(ctx context.Context, c serveCmd, log *slog.Logger) error {
 		return err
 	}
 	if c.IDs != "" {
+		// Found out now, not after the world is built.
+		if fi, err := os.Stat(filepath.Dir(c.IDs)); err != nil || !fi.IsDir() {
+			return engine.Invalid("ids", "cannot write the IDs file %s: its folder %s does not exist", c.IDs, filepath.Dir(c.IDs))
+		}
 		// A file left from an earlier run would read as this one's: a script that
 		// waits for it to appear must not find the old one.
 		if err := os.Remove(c.IDs); err != nil && !os.IsNotExist(err) {

@@ -500,3 +500,60 @@ func TestServedWebhookStepAcrossAJump(t *testing.T) {
 		})
 	}
 }
+
+// A served webhook: step counts only events made in its window: the webhook of
+// the app's own sync two hours before an outage does not pass (or fail) the step
+// that waits for the outage's (a trial's false pass and false failure).
+func TestServedWebhookStepWindowStarts(t *testing.T) {
+	m, _ := openServed(t, "scenario: window\nstart: 2026-11-02T09:00:00Z\nsettings: {webhook_format: v2}\ncustomers:\n  a: {institution: \"044\", balance: NGN 1000}\nsteps:\n  - connect: a\n"+
+		"  - serve: {clock: paused}\n"+
+		"  - outage: a\n    for: 15m\n    at: +1h\n"+
+		"  - webhook: account_updated\n    account: a\n    within: 30m\n    expect: {data.meta.sync_status: FAILED}\n")
+	raw, err := m.Serving.IDs("http://" + m.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids struct {
+		Accounts map[string]struct{ ID string }
+	}
+	if err := json.Unmarshal(raw, &ids); err != nil {
+		t.Fatal(err)
+	}
+	startServed(t, m)
+	realtime := func() string {
+		t.Helper()
+		req, _ := http.NewRequest("GET", "http://"+m.Addr()+"/v2/accounts/"+ids.Accounts["a"].ID+"/balance", nil)
+		req.Header.Set("mono-sec-key", scenario.DefaultKeys.Secret)
+		req.Header.Set("x-realtime", "true")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.Header.Get("x-job-status")
+	}
+	// 09:00: the app's read; its account_updated (SUCCESSFUL) is delivered.
+	if st := realtime(); st != "finished" {
+		t.Fatalf("the first real-time read: x-job-status %q", st)
+	}
+	for deadline := time.Now().Add(20 * time.Second); ; {
+		_, out := servedAPI(t, m, "GET", "/sandbox/webhooks", nil)
+		b, _ := json.Marshal(out["data"])
+		if strings.Contains(string(b), `"status":"delivered"`) && strings.Contains(string(b), "account_updated") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the 09:00 webhook was never delivered: %s", b)
+		}
+		time.Sleep(5 * time.Millisecond) // the outbox delivers in real time
+	}
+	servedAPI(t, m, "POST", "/sandbox/clock", map[string]any{"advance": "1h"}) // the outage, at 10:00
+	servedSteps(t, m, settled(3))
+	if st := realtime(); st != "failed" {
+		t.Fatalf("the read in the outage: x-job-status %q", st)
+	}
+	steps := servedSteps(t, m, settled(4))
+	if s := steps[3]; s.State != scenario.StatePassed {
+		t.Errorf("the webhook step: %s (%s); want passed on the outage's FAILED", s.State, s.Message)
+	}
+}

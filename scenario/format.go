@@ -288,6 +288,7 @@ type fileParser struct {
 	connected map[string]bool
 	vars      map[string]bool
 	webhooks  string
+	format    string // the webhook format the steps so far leave ("" is v1)
 	// connectRefused: a connect: step's account was refused, so which accounts are
 	// connected is unknown and no later step is refused for using one unconnected.
 	connectRefused bool
@@ -753,6 +754,9 @@ func (p *fileParser) steps(n *node) {
 	p.clock = p.s.Start
 	p.connected, p.vars = map[string]bool{}, map[string]bool{}
 	p.webhooks = *p.s.Settings.Webhooks
+	if f := p.s.Settings.WebhookFormat; f != nil {
+		p.format = *f
+	}
 	for i, it := range n.items {
 		if st := p.step(i+1, it); st != nil {
 			p.s.Steps = append(p.s.Steps, st)
@@ -1024,6 +1028,9 @@ func (p *fileParser) action(st *Step, v *node, step *node) {
 		if st.Settings.Webhooks != nil {
 			p.webhooks = *st.Settings.Webhooks
 		}
+		if st.Settings.WebhookFormat != nil {
+			p.format = *st.Settings.WebhookFormat
+		}
 	case "receiver":
 		p.receiver(st, v)
 	case "pause":
@@ -1288,7 +1295,7 @@ func (p *fileParser) webhookStep(st *Step, v *node, step *node) {
 		}
 	}
 	if st.Action == "webhook" {
-		if t, err := eventType(v); p.ok(err) {
+		if t, err := p.eventType(v); p.ok(err) {
 			st.Events = []string{t}
 		}
 		return
@@ -1306,10 +1313,21 @@ func (p *fileParser) webhookStep(st *Step, v *node, step *node) {
 		return
 	}
 	for _, it := range v.items {
-		if t, err := eventType(it); p.ok(err) {
+		if t, err := p.eventType(it); p.ok(err) {
 			st.Events = append(st.Events, t)
 		}
 	}
+}
+
+// eventType is eventType, refusing an event the webhook format in force never
+// sends: a v2 webhook reports a sync that needs the user as account_updated (the
+// step could only fail, and only when run).
+func (p *fileParser) eventType(v *node) (string, error) {
+	t, err := eventType(v)
+	if err == nil && t == engine.EventReauthRequired && p.format == string(engine.WebhookV2) {
+		return "", errAt(v.pos, "with webhook_format: v2 no webhook is named reauthorisation_required: a sync that needs the user arrives as account_updated with data.meta.sync_status REAUTHORISATION_REQUIRED — expect that instead")
+	}
+	return t, err
 }
 
 func eventType(v *node) (string, error) {

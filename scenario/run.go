@@ -67,10 +67,12 @@ type Run struct {
 	// webhook step after serve: waits for what the app caused, so the webhooks of
 	// events from before it do not match.
 	servedSeq uint64
-	// madeBy, when set, limits webhook expectations to events made by then: a
-	// served step judged after its deadline counts what was delivered late only
-	// because a jump held it back.
-	madeBy time.Time
+	// madeFrom and madeBy, when set, limit webhook expectations to events made in
+	// a served step's window, as its README says: from its at: or the end of the
+	// step before it (a webhook of the app's sync two hours before matched a step
+	// after an outage, and passed it), to its deadline — which counts what was
+	// delivered late only because a jump held it back.
+	madeFrom, madeBy time.Time
 
 	next    int        // the index of the next step
 	resMu   sync.Mutex // results are read by whoever played the run, maybe while a step runs
@@ -1151,8 +1153,11 @@ func (r *Run) expectWebhooks(st *Step, out *StepResult) *StepResult {
 	return nil
 }
 
-// inTime reports whether a delivery's event was made by madeBy (when set).
-func (r *Run) inTime(d delivery) bool { return r.madeBy.IsZero() || !d.made.After(r.madeBy) }
+// inTime reports whether a delivery's event was made from madeFrom and by madeBy
+// (each when set).
+func (r *Run) inTime(d delivery) bool {
+	return (r.madeFrom.IsZero() || !d.made.Before(r.madeFrom)) && (r.madeBy.IsZero() || !d.made.After(r.madeBy))
+}
 
 // --- headless runs
 

@@ -362,9 +362,9 @@ func (sv *Serving) step(ctx context.Context, i int, st *Step, held *hold) StepRe
 			res = StepResult{Step: st, OK: true}
 			saved := r.cursors
 			r.cursors = cloneCursors(saved)
-			r.madeBy = by
+			r.madeFrom, r.madeBy = from, by
 			failed = r.expectWebhooks(st, &res)
-			r.madeBy = time.Time{}
+			r.madeFrom, r.madeBy = time.Time{}, time.Time{}
 			if failed != nil {
 				r.cursors = saved // not yet: look again from the same place
 				return false
