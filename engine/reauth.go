@@ -152,6 +152,9 @@ func (e *Engine) openReauthFor(ctx context.Context, a Account, expires time.Time
 	if err := e.addWidget(ctx, w); err != nil {
 		return WidgetState{}, err
 	}
+	// Published: from here on under its lock, as every step holds it.
+	w.mu.Lock()
+	defer w.mu.Unlock()
 	if a.ReauthRequired && a.ReauthReason == ReauthCredentials {
 		w.state.PasswordRejected = true
 		return w.state, nil // the saved password is known to be wrong: ask for the new one
@@ -169,8 +172,6 @@ func (e *Engine) openReauthFor(ctx context.Context, a Account, expires time.Time
 		}
 		return w.state, nil
 	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
 	if err := e.advance(ctx, w, res); err != nil {
 		e.log.Warn("re-authorisation with saved credentials", "account", a.ID, "err", err)
 	}

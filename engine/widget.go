@@ -351,6 +351,10 @@ func (e *Engine) WidgetAnswer(ctx context.Context, session, answer string) (Widg
 		return WidgetState{}, Invalid("answer", "answer is required")
 	}
 	return e.step(session, func(w *widgetSession) error {
+		if w.state.Challenge == nil { // cannot be, as advance leaves a session: said, not a panic
+			w.state.Status = WidgetLogin
+			return Errorf(EEXPIRED, "no challenge is waiting for an answer: sign in again")
+		}
 		res, err := e.bank.Answer(ctx, w.state.Challenge.ID, answer)
 		if ErrorCode(err) == EEXPIRED {
 			w.state.Status, w.state.Challenge = WidgetLogin, nil
@@ -437,11 +441,24 @@ func (e *Engine) advance(ctx context.Context, w *widgetSession, res LoginResult)
 	case res.Session == nil:
 		return Errorf(EUNAVAILABLE, "the bank answered with neither a session nor a challenge")
 	}
-	w.state.Challenge = nil
-	if w.state.Reauth {
-		return e.finishReauth(ctx, w, *res.Session)
+	// Signed in. Should what follows fail — the link used meanwhile by another
+	// session, the account unlinked, the bank down — the session goes back to its
+	// login, not to a challenge already answered: it stayed at "challenge" with
+	// none, and the next answer panicked (500) for good.
+	err := e.signedIn(ctx, w, *res.Session)
+	if err != nil && w.state.Status == WidgetChallenge {
+		w.state.Status, w.state.Challenge = WidgetLogin, nil
 	}
-	accounts, err := e.bank.Accounts(ctx, res.Session.Token)
+	return err
+}
+
+// signedIn ends a sign-in the bank accepted: a re-authorisation, or the connect of
+// its one account at the session's bank, or the choice of one.
+func (e *Engine) signedIn(ctx context.Context, w *widgetSession, sess BankSession) error {
+	if w.state.Reauth {
+		return e.finishReauth(ctx, w, sess)
+	}
+	accounts, err := e.bank.Accounts(ctx, sess.Token)
 	if err != nil {
 		return err
 	}
@@ -455,9 +472,9 @@ func (e *Engine) advance(ctx context.Context, w *widgetSession, res LoginResult)
 	case 0:
 		return Errorf(ENOTFOUND, "this customer has no account at %s", w.state.Institution.Name)
 	case 1:
-		return e.finishConnect(ctx, w, *res.Session, here[0])
+		return e.finishConnect(ctx, w, sess, here[0])
 	}
-	w.state.Status, w.state.Accounts, w.bank = WidgetAccount, here, *res.Session
+	w.state.Status, w.state.Challenge, w.state.Accounts, w.bank = WidgetAccount, nil, here, sess
 	return nil
 }
 

@@ -290,3 +290,37 @@ func TestWidgetConnectsForTheBusinessCustomer(t *testing.T) {
 		t.Fatalf("a widget for a customer whose email is no address = %v, want EINVALID", err)
 	}
 }
+
+// A sign-in the bank accepted whose end then fails — here the account unlinked
+// while its user answered the challenge — sends the session back to its login:
+// it stayed at "challenge" with no challenge, and the next answer panicked.
+func TestWidgetAfterAFailedEndGoesBackToLogin(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	c := w.customer(simulator.NewCustomer{Name: "Ada Eze", Institution: "058", Balance: 5_000_000, MFA: engine.MFAToken})
+	a := w.connect(c)
+	w.advance(time.Hour)
+	if res := w.sync(a.ID); res.Code != engine.CodeReauthRequired {
+		t.Fatalf("sync = %+v", res)
+	}
+	st, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{Account: a.ID})
+	if err != nil || st.Status != engine.WidgetChallenge {
+		t.Fatalf("reauthorise = %+v, %v", st, err)
+	}
+	ans, err := w.bank.ExpectedAnswer(st.Challenge.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.eng.Unlink(w.ctx, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.eng.WidgetAnswer(w.ctx, st.Session, ans); engine.ErrorCode(err) != engine.ENOTFOUND {
+		t.Fatalf("answering for an unlinked account = %v, want ENOTFOUND", err)
+	}
+	got, err := w.eng.Widget(st.Session)
+	if err != nil || got.Status != engine.WidgetLogin || got.Challenge != nil {
+		t.Fatalf("after the failed end: %+v, %v; want the login, no challenge", got, err)
+	}
+	if _, err := w.eng.WidgetAnswer(w.ctx, st.Session, ans); err == nil {
+		t.Fatal("an answer with no challenge waiting was taken")
+	}
+}
