@@ -255,8 +255,22 @@ func (e *Engine) openLink(ctx context.Context, req WidgetRequest) (WidgetState, 
 		}
 		return e.openReauthFor(ctx, a, expires, &l, l.Ref)
 	}
-	if req.Institution == "" {
-		req.Institution, req.AuthMethod = l.Institution, l.AuthMethod
+	if l.Institution != "" {
+		// The bank the business picked for the link is the link's: a widget that
+		// names another is refused (it connected an account at the bank the user
+		// chose instead), and one that names the same keeps the link's auth method
+		// (it was dropped).
+		if req.Institution != "" {
+			inst, err := e.institution(req.Institution)
+			if err == nil && inst.Code != l.Institution {
+				return WidgetState{}, Errorf(ECONFLICT, "this link is for the bank with code %s, not %s (%s): open it without an institution, or initiate a link for that bank",
+					l.Institution, inst.Code, inst.Name)
+			}
+		}
+		req.Institution = l.Institution
+		if l.AuthMethod != "" {
+			req.AuthMethod = l.AuthMethod
+		}
 	}
 	req.Reference = l.Ref
 	return e.openConnect(ctx, req, expires, &l)

@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -179,5 +180,27 @@ func TestReauthSessionForgetsItsMistakes(t *testing.T) {
 	}
 	if st, err = w.eng.WidgetAnswer(w.ctx, st.Session, ans); err != nil || st.Status != engine.WidgetSuccess || st.AttemptsLeft != engine.MaxWidgetAttempts {
 		t.Fatalf("success = %+v, %v; want attempts_left back at %d", st, err, engine.MaxWidgetAttempts)
+	}
+}
+
+// A link for a bank chosen ahead keeps it: a widget that names another bank is
+// refused (it connected an account there), and one that names the same keeps the
+// link's auth method (it was dropped).
+func TestLinkKeepsItsBank(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	l, err := w.eng.InitiateLink(w.ctx, engine.LinkRequest{Scope: engine.LinkAuth, Customer: engine.LinkCustomer{Name: "A", Email: "a@b.co"},
+		RedirectURL: "http://127.0.0.1/x", Institution: "044", AuthMethod: engine.AuthMobileBanking})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{Link: l.ID, Institution: "058"}); engine.ErrorCode(err) != engine.ECONFLICT ||
+		!strings.Contains(engine.ErrorMessage(err), "this link is for the bank with code 044") {
+		t.Fatalf("another bank than the link's = %v, want ECONFLICT naming the link's bank", err)
+	}
+	for _, inst := range []string{"", "044", "Access Bank"} {
+		st, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{Link: l.ID, Institution: inst})
+		if err != nil || st.Institution.Code != "044" || st.AuthMethod != engine.AuthMobileBanking || !st.InstitutionFixed {
+			t.Errorf("institution %q: %+v, %v; want Access Bank by mobile banking, fixed", inst, st, err)
+		}
 	}
 }
