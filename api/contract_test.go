@@ -363,6 +363,10 @@ func TestRequestBodies(t *testing.T) {
 			t.Errorf("POST %s %s: field %v, want %s", tc.path, tc.body, v["field"], tc.field)
 		}
 	}
+	// v2's initiate reads past a BOM too (it said "a form-encoded body cannot nest").
+	if v := failed(t, w.do("POST", "/v2/accounts/initiate", req{body: "\ufeff{\"scope\":\"nope\"}", ctype: "application/json"}), http.StatusBadRequest, ""); !strings.Contains(fmt.Sprint(v["message"]), "unknown scope") {
+		t.Errorf("initiate behind a BOM: %v, want the scope refused", v)
+	}
 	for _, tc := range []struct{ body, field string }{{`{}`, "body"}, {`{"auto_sync":"5h"}`, "auto_sync"},
 		{`{"webhook_url":"ftp://x"}`, "webhook_url"}, {`{"data_sync_enabled":"yes please"}`, "data_sync_enabled"}, {`{"webhook_secret":" "}`, "webhook_secret"}} {
 		v := failed(t, w.do("PATCH", "/sandbox/settings", req{body: tc.body}), http.StatusBadRequest, "INVALID_REQUEST")

@@ -149,7 +149,9 @@ func parseTxQuery(accountID, raw string) (engine.TxQuery, error) {
 }
 
 func (s *Server) transactions(w http.ResponseWriter, r *http.Request) error {
-	version, key := s.eng.DataVersion(), r.PathValue("id")+"?"+r.URL.RawQuery+" "+origin(r)
+	// Keys of v1 and v2 differ in their first byte: v2's were "v2 "+ID, and a v1
+	// read of the account "v2 ID" got v2's cached fragment with 200.
+	version, key := s.eng.DataVersion(), "1"+r.PathValue("id")+"?"+r.URL.RawQuery+" "+origin(r)
 	if b, ok := s.txPages.get(version, key); ok {
 		writeBody(w, http.StatusOK, b)
 		return nil

@@ -340,7 +340,7 @@ func (s *Server) transactionsV2(w http.ResponseWriter, r *http.Request) error {
 	}
 	message := "Transactions retrieved successfully" + note
 	id := r.PathValue("id")
-	version, key := s.eng.DataVersion(), "v2 "+id+"?"+r.URL.RawQuery+" "+origin(r)
+	version, key := s.eng.DataVersion(), "2"+id+"?"+r.URL.RawQuery+" "+origin(r) // see transactions
 	if b, ok := s.txPages.get(version, key); ok {
 		s.writePageV2(w, message, b)
 		return nil

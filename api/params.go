@@ -201,7 +201,7 @@ func jsonParams(b []byte) (params, error) {
 // routes whose fields nest, as v2's initiate does. An empty body is an empty
 // object; a field of the wrong type is named.
 func decodeObject(b []byte, v any) error {
-	b = bytes.TrimSpace(b)
+	b = trimBody(b) // a byte-order mark too, as every other route reads past it
 	if len(b) == 0 {
 		return nil
 	}

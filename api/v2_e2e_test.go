@@ -130,6 +130,9 @@ func TestV2LinkCodeAndReads(t *testing.T) {
 		*meta.Next != w.base+"/v2/accounts/"+id+"/transactions?limit=1&page=2" {
 		t.Fatalf("the newest transaction = %+v, meta %+v", txs, meta)
 	}
+	// v1 and v2 pages are kept apart: v1's account "v2 ID" is no account (it got
+	// v2's cached page, half an envelope, with 200).
+	w.must(http.StatusNotFound, "GET", "/accounts/v2%20"+id+"/transactions?limit=1&", req{})
 	w.get(*meta.Next).data(t, &txs)
 	if len(txs) != 1 || txs[0].Narration != "CASH DEPOSIT - ACCOUNT OPENING" {
 		t.Fatalf("page 2 = %+v", txs)
