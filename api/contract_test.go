@@ -399,6 +399,12 @@ func TestUnroutedRequests(t *testing.T) {
 	if allow := rep.header.Get("Allow"); !strings.Contains(allow, "POST") || !strings.Contains(allow, "GET") {
 		t.Fatalf("Allow %q", allow)
 	}
+	// Routes people look for in v2 say where it went.
+	for path, hint := range map[string]string{"/v2/accounts/x/sync": "x-realtime: true", "/v2/accounts/x/reauthorise": `"scope":"reauth", "account":"x"`} {
+		if rep := w.do("POST", path, req{}); rep.status != http.StatusNotFound || !strings.Contains(string(rep.body), strings.ReplaceAll(hint, `"`, `\"`)) {
+			t.Errorf("POST %s = %d %s; want 404 pointing at %s", path, rep.status, rep.body, hint)
+		}
+	}
 	// HEAD answers like GET, without a body.
 	if rep := w.do("HEAD", "/sandbox/clock", req{}); rep.status != 200 || len(rep.body) != 0 {
 		t.Fatalf("HEAD = %d with %d bytes", rep.status, len(rep.body))

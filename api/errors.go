@@ -236,9 +236,17 @@ func routeHint(p string) string {
 	if strings.Trim(p, "/") == "v2/accounts" {
 		return " (sandbank serves v2's accounts one at a time, GET /v2/accounts/{id}; GET /sandbox/accounts lists them all)"
 	}
-	if parts := strings.Split(strings.Trim(p, "/"), "/"); len(parts) == 4 && parts[0] == "v2" && parts[1] == "accounts" && parts[3] == "sync" {
+	parts := strings.Split(strings.Trim(p, "/"), "/")
+	if len(parts) != 4 || parts[0] != "v2" || parts[1] != "accounts" {
+		return ""
+	}
+	switch parts[3] {
+	case "sync":
 		return " (v2 has no sync route: a read sent with the header x-realtime: true, such as GET /v2/accounts/" + parts[2] +
 			"/balance, fetches from the bank first; v1's is POST /accounts/" + parts[2] + "/sync)"
+	case "reauthorise", "reauthorize":
+		return " (v2 re-authorises through a link: POST /v2/accounts/initiate with {\"scope\":\"reauth\", \"account\":\"" + parts[2] +
+			"\", \"redirect_url\":…}, whose mono_url the user opens; v1's is POST /accounts/" + parts[2] + "/reauthorise)"
 	}
 	return ""
 }
