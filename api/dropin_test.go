@@ -362,6 +362,12 @@ func TestBrowserHostedLink(t *testing.T) {
 	b := w.newTab(t, 360)
 	b.watchCSP()
 	b.do(chromedp.Navigate(l.MonoURL))
+	// On a phone the way back is on the first screen, not after every bank.
+	b.wantHeading("Select your bank")
+	if top := js[string](b, `(() => { const a = document.querySelector(".head-cancel"); if (!a) return "none";
+		const r = a.getBoundingClientRect(); return r.height > 0 && r.bottom <= innerHeight ? a.href : "off screen" })()`); !strings.Contains(top, "reason=cancelled") {
+		t.Fatalf("the hosted link's Cancel at the top: %q; want it on the first screen, going back cancelled", top)
+	}
 	b.chooseBank("GTBank")
 	b.pageIsSelfContained()
 	b.contains("Cancel and return to the app")
