@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"encoding/xml"
 	"errors"
 	"os"
@@ -215,5 +216,29 @@ func TestServeScenarioIDsFolderMissing(t *testing.T) {
 	out, code := sandbank(t, "serve", "--addr", "127.0.0.1:0", "--scenario", file, "--ids", filepath.Join(missing, "ids.json"))
 	if code != 2 || !strings.Contains(out, "its folder "+missing+" does not exist") || strings.Contains(out, ".ids.json.") {
 		t.Fatalf("exit %d; want 2, saying the folder does not exist:\n%s", code, out)
+	}
+}
+
+// The IDs file holds the names as serve: leaves them, whatever the steps after it
+// do meanwhile (read once they had started, a password changed after serve: was
+// in it one run in five).
+func TestServeScenarioIDsAreAtServe(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "s.yaml")
+	src := "scenario: ids at serve\ncustomers:\n  adam: {institution: \"044\", password: Before-1234}\nsteps:\n  - connect: adam\n" +
+		"  - serve: {clock: paused}\n  - bank: adam\n    password: After-5678\n"
+	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ids := filepath.Join(dir, "ids.json")
+	if out, code := sandbank(t, "serve", "--addr", "127.0.0.1:0", "--scenario", file, "--ids", ids, "--exit-when-done"); code != 0 {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	var v struct {
+		Customers map[string]struct{ Password string }
+	}
+	raw, err := os.ReadFile(ids)
+	if err != nil || json.Unmarshal(raw, &v) != nil || v.Customers["adam"].Password != "Before-1234" {
+		t.Fatalf("ids.json (%v): %s; want adam's password as at serve:, Before-1234", err, raw)
 	}
 }

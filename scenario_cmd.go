@@ -311,15 +311,20 @@ func serveScenario(ctx context.Context, c serveCmd, log *slog.Logger) error {
 	if err := m.Open(ctx); err != nil {
 		return err
 	}
+	// The names and IDs as serve: leaves them, read before the steps after it start
+	// (read after, a password a later step changes was in it one run in five).
+	var ids []byte
+	if c.IDs != "" {
+		if ids, err = m.Serving.IDs("http://" + m.Addr()); err != nil {
+			_ = m.Close()
+			return fmt.Errorf("writing the IDs file: %w", err)
+		}
+	}
 	m.StartServing(ctx)
 	if c.IDs != "" {
 		// Written once the port answers and the steps after serve: run, and whole
 		// (renamed into place): a script may take its appearing as the sign to begin.
-		ids, err := m.Serving.IDs("http://" + m.Addr())
-		if err == nil {
-			err = writeFileAtomic(c.IDs, ids)
-		}
-		if err != nil {
+		if err := writeFileAtomic(c.IDs, ids); err != nil {
 			m.Serving.Stop()
 			_ = m.Close()
 			return fmt.Errorf("writing the IDs file: %w", err)

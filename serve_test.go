@@ -557,3 +557,99 @@ func TestServedWebhookStepWindowStarts(t *testing.T) {
 		t.Errorf("the webhook step: %s (%s); want passed on the outage's FAILED", s.State, s.Message)
 	}
 }
+
+// On the running clock, what a waiting step matched is where the next step's
+// window starts: the webhook of the very sync an expect_call: matched (made inside
+// the request, before the step noticed it), and the app's read right after the
+// sync whose webhook a webhook: step matched, both count (a review: both waited
+// until the end, on the default clock).
+func TestServedWindowsStartAtWhatWasMatched(t *testing.T) {
+	for _, c := range []struct{ name, steps string }{
+		{"call then its webhook", "  - expect_call: POST /accounts/{adam}/sync\n  - webhook: account_updated\n    account: adam\n"},
+		{"webhook then the read after it", "  - webhook: account_updated\n    account: adam\n  - expect_call: GET /accounts/{adam}\n"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			m, _ := openServed(t, "scenario: windows\nstart: 2026-03-02T09:00:00Z\ncustomers:\n  adam: {institution: \"044\", balance: NGN 100000}\nsteps:\n  - connect: adam\n"+
+				"  - bank: adam\n    debit: NGN 500\n  - serve:\n"+c.steps)
+			startServed(t, m)
+			acct := m.Serving.AccountID("adam")
+			if code, out := servedAPI(t, m, "POST", "/accounts/"+acct+"/sync", nil); code != 200 || out["hasNewData"] != true {
+				t.Fatalf("sync: %d %v", code, out)
+			}
+			servedAPI(t, m, "GET", "/accounts/"+acct, nil)
+			steps := servedSteps(t, m, settled(4, 5))
+			for _, s := range steps[3:] {
+				if s.State != scenario.StatePassed {
+					t.Errorf("%+v; want both steps passed", steps[3:])
+				}
+			}
+		})
+	}
+}
+
+// A served webhooks: [] waits out its window: it fails on a webhook that comes in
+// it, and passes once the window closes with none — not at once, before the app
+// did anything (a review).
+func TestServedNoWebhooksWaitsOutItsWindow(t *testing.T) {
+	for _, syncs := range []bool{true, false} {
+		m, _ := openServed(t, "scenario: none\nstart: 2026-03-02T09:00:00Z\ncustomers:\n  adam: {institution: \"044\", balance: NGN 100000}\nsteps:\n  - connect: adam\n"+
+			"  - bank: adam\n    debit: NGN 500\n  - serve: {clock: paused}\n  - webhooks: []\n    account: adam\n    within: 1h\n")
+		startServed(t, m)
+		if s := servedSteps(t, m, func(s []servedStep) bool {
+			return s[3].State != scenario.StatePending && s[3].State != scenario.StateRunning
+		})[3]; s.State != scenario.StateWaiting {
+			t.Fatalf("before the app did anything: %+v; want waiting", s)
+		}
+		want := scenario.StatePassed
+		if syncs { // new money at the bank: the sync's account_updated comes in the window
+			servedAPI(t, m, "POST", "/accounts/"+m.Serving.AccountID("adam")+"/sync", nil)
+			want = scenario.StateFailed
+		}
+		servedAPI(t, m, "POST", "/sandbox/clock", map[string]any{"advance": "2h"})
+		if s := servedSteps(t, m, settled(4))[3]; s.State != want {
+			t.Errorf("app syncs %v: %+v; want %s", syncs, s, want)
+		}
+		m.Serving.Stop()
+		_ = m.Close()
+	}
+}
+
+// A step with an at: runs on time behind a waiting step and a plain one after it:
+// inside the app's jump, not once the waiting step is done (a review: it waited
+// for both, and a change meant for +1h landed after the syncs it was to break).
+func TestServedAtBehindAWaitingAndAPlainStep(t *testing.T) {
+	m, _ := openServed(t, "scenario: held\nstart: 2026-03-02T09:00:00Z\ncustomers:\n  adam: {institution: \"044\", balance: NGN 100000}\nsteps:\n  - connect: adam\n"+
+		"  - serve: {clock: paused}\n"+
+		"  - expect_call: GET /accounts/{adam}\n    within: 1d\n"+
+		"  - bank: adam\n    credit: NGN 100\n"+
+		"  - bank: adam\n    debit: NGN 500\n    at: +1h\n")
+	startServed(t, m)
+	servedAPI(t, m, "POST", "/sandbox/clock", map[string]any{"advance": "2h"})
+	steps := servedSteps(t, m, settled(5))
+	if s := steps[4]; s.State != scenario.StatePassed || s.At != "2026-03-02T10:00:00Z" {
+		t.Errorf("the at: +1h step: %+v; want passed at 10:00, inside the app's jump", s)
+	}
+	if steps[2].State != scenario.StateWaiting || steps[3].State != scenario.StatePending {
+		t.Errorf("the waiting step and the plain one after it: %+v; want waiting and pending", steps[2:4])
+	}
+	servedAPI(t, m, "GET", "/accounts/"+m.Serving.AccountID("adam"), nil)
+	if steps := servedSteps(t, m, settled(3, 4)); steps[2].State != scenario.StatePassed || steps[3].State != scenario.StatePassed {
+		t.Errorf("after the app's call: %+v; want both passed", steps[2:4])
+	}
+}
+
+// Stopping sandbank while a step of the scenario's own runs (a sync: over a slow
+// bank) leaves that step not run: stopping is not the app's doing (it failed with
+// "reading the webhook outbox: internal error", exit status 1).
+func TestServedStopDuringAStepOfItsOwn(t *testing.T) {
+	m, _ := openServed(t, "scenario: stopped\nstart: 2026-03-02T09:00:00Z\ncustomers:\n  adam: {institution: \"044\", balance: NGN 100000}\nsteps:\n  - connect: adam\n"+
+		"  - latency: adam\n    delay: 1s\n  - serve: {clock: paused}\n  - sync: adam\n")
+	t.Cleanup(func() { _ = m.Close() })
+	m.StartServing(context.Background())
+	servedSteps(t, m, func(s []servedStep) bool { return s[3].State == scenario.StateRunning })
+	if !m.Serving.Stop() {
+		var out bytes.Buffer
+		m.Serving.Verdicts(&out)
+		t.Errorf("stopped during the scenario's own sync: a step failed:\n%s", out.String())
+	}
+}

@@ -88,6 +88,11 @@ type StepResult struct {
 	Expected string
 	Got      string
 	Checks   []string // ✓/✗ lines
+	// ended, when set, is the virtual instant of what a waiting step matched — the
+	// app's call as it began, the last webhook's event as it was made — which is
+	// where the next step's window starts: not when the step noticed it, after the
+	// events the call made (a sync's webhook fell before the next step's window).
+	ended time.Time
 }
 
 // delivery is a webhook that reached the receiver (2xx).
@@ -1150,6 +1155,9 @@ func (r *Run) expectWebhooks(st *Step, out *StepResult) *StepResult {
 		i = found + 1
 	}
 	r.cursors[key] = i
+	if i > from {
+		out.ended = r.delivered[i-1].made
+	}
 	return nil
 }
 

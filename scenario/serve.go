@@ -70,7 +70,7 @@ type stepState struct {
 }
 
 type observedCall struct {
-	at        time.Time
+	at        time.Time // when the call began (virtual)
 	method    string
 	path      string
 	status    int
@@ -118,6 +118,9 @@ func (sv *Serving) record(i int, res StepResult) {
 	defer sv.mu.Unlock()
 	st := &sv.states[i]
 	sv.ends[i] = sv.run.W.Clock.Now()
+	if !res.ended.IsZero() && res.ended.Before(sv.ends[i]) {
+		sv.ends[i] = res.ended
+	}
 	st.At = sv.ends[i].UTC().Format(time.RFC3339)
 	if res.OK {
 		st.State, st.Message = StatePassed, strings.Join(res.Checks, "; ")
@@ -140,9 +143,10 @@ func (sv *Serving) Observe(next http.Handler) http.Handler {
 			return
 		}
 		rec := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		at := sv.run.W.Clock.Now() // made when it began: what it does comes after
 		next.ServeHTTP(rec, r)
 		sv.mu.Lock()
-		sv.calls = append(sv.calls, observedCall{at: sv.run.W.Clock.Now(), method: r.Method, path: r.URL.Path, status: rec.status,
+		sv.calls = append(sv.calls, observedCall{at: at, method: r.Method, path: r.URL.Path, status: rec.status,
 			header: w.Header().Clone(), body: rec.body.Bytes(), truncated: rec.truncated})
 		if n := len(sv.calls) - callBodiesKept - 1; n >= 0 {
 			sv.calls[n].body, sv.calls[n].header = nil, nil
@@ -214,21 +218,31 @@ func (sv *Serving) Start(ctx context.Context) {
 				}
 				held = h
 			}
-			if waits(st) && i+1 < len(steps) && !steps[i+1].At.IsZero() {
-				// The next step has a time of its own: it does not wait for this one.
+			if j := nextAt(steps, i+1); waits(st) && j >= 0 {
+				// A later step has a time of its own: it does not wait for this one. This
+				// step, and those after it up to that one, go on a goroutine of their own,
+				// in order (an at: behind a waiting step and a plain one waited for both).
 				waiting.Add(1)
 				go func(h *hold) {
 					defer waiting.Done()
 					sv.finish(i, sv.step(ctx, i, st, h))
+					for k := i + 1; k < j && ctx.Err() == nil; k++ {
+						if res, ran := sv.stepUnlessStopped(ctx, k, nil); ran {
+							sv.finish(k, res)
+						}
+					}
 				}(held)
 				held = nil
+				sv.run.next = j
 				continue
 			}
-			res := sv.step(ctx, i, st, held)
+			res, ran := sv.stepUnlessStopped(ctx, i, held)
 			if waits(st) || movesClock(st) {
 				held = nil // step released it
 			}
-			sv.finish(i, res)
+			if ran {
+				sv.finish(i, res)
+			}
 		}
 		held.release()
 		waiting.Wait()
@@ -236,6 +250,30 @@ func (sv *Serving) Start(ctx context.Context) {
 		sv.phase = "done"
 		sv.mu.Unlock()
 	}()
+}
+
+// nextAt is the index of the first step from i on with an at:, or -1.
+func nextAt(steps []*Step, i int) int {
+	for ; i < len(steps); i++ {
+		if !steps[i].At.IsZero() {
+			return i
+		}
+	}
+	return -1
+}
+
+// stepUnlessStopped runs step i; ran is false if sandbank was stopped while a step
+// of the scenario's own ran (a sync:, a bank: …): stopping is not the app's doing,
+// and the step failed only for it ("reading the webhook outbox: internal error",
+// exit 1). It stays not run. A waiting step stopped early fails, as the README says.
+func (sv *Serving) stepUnlessStopped(ctx context.Context, i int, held *hold) (StepResult, bool) {
+	st := sv.run.S.Steps[i]
+	res := sv.step(ctx, i, st, held)
+	if !res.OK && !waits(st) && ctx.Err() != nil {
+		sv.set(i, StatePending, "not run: sandbank was stopped while it ran")
+		return res, false
+	}
+	return res, true
 }
 
 // finish records a step's result.
@@ -330,7 +368,8 @@ func (sv *Serving) step(ctx context.Context, i int, st *Step, held *hold) StepRe
 			}
 			return r.fail(st, st.pos, "the app did not call %s %s %s; it called: %s", st.Method, path, why, sv.callsBetween(from, deadline))
 		}
-		res := StepResult{Step: st, OK: true, Checks: []string{fmt.Sprintf("✓ the app called %s %s at %s, answered %d", got.method, got.path, got.at.UTC().Format(time.RFC3339), got.status)}}
+		res := StepResult{Step: st, OK: true, Checks: []string{fmt.Sprintf("✓ the app called %s %s at %s, answered %d", got.method, got.path, got.at.UTC().Format(time.RFC3339), got.status)},
+			ended: got.at}
 		if len(st.Expect) > 0 {
 			if got.body == nil && got.header == nil {
 				return r.fail(st, st.pos, "the app's call %s %s at %s was matched, but its answer is no longer kept (only the latest %d calls' are): check it sooner, with a shorter within:",
@@ -370,6 +409,22 @@ func (sv *Serving) step(ctx context.Context, i int, st *Step, held *hold) StepRe
 				return false
 			}
 			return true
+		}
+		if st.None {
+			// No webhook within: it passes once the window has closed with none, and
+			// fails as soon as one comes (it passed at once, before the app did anything).
+			err := sv.until(ctx, deadline, held, func() bool { look(deadline); return failed != nil })
+			if failed == nil && err != nil && ctx.Err() == nil {
+				_ = sv.settleAfterJump(ctx) // a jump past the deadline: its webhooks count
+				look(deadline)
+			}
+			switch {
+			case failed != nil:
+				return *failed
+			case ctx.Err() != nil:
+				return r.fail(st, st.pos, "sandbank was stopped before this step's %s ended (none had come by then)", span(within))
+			}
+			return res
 		}
 		// Only events made by the deadline count, however late this goroutine looks.
 		err := sv.until(ctx, deadline, held, func() bool { return look(deadline) })
