@@ -415,7 +415,7 @@ func (p *bankPage) submit() tea.Cmd {
 		in := c.Accounts[0].Institution
 		p.busy = "starting the outage"
 		return func() tea.Msg {
-			return bankDoneMsg{what: in.Name + " is down for " + span(d) + ": sign-ins and syncs fail until then (O ends it)", err: bank.StartOutage(in.Code, d)}
+			return bankDoneMsg{what: shortBank(in.Name) + " is down for " + span(d) + " (O ends it): sign-ins and syncs fail until then", err: bank.StartOutage(in.Code, d)}
 		}
 	}
 	return nil
@@ -565,13 +565,19 @@ func (p *bankPage) card(w int) []string {
 	out = append(out, row("phone", c.Phone+st.Muted.Render(" · "+c.Email)))
 	out = append(out, st.Title.Render("ACCOUNTS")+st.Faint.Render(" live at the bank"))
 	for _, a := range c.Accounts {
-		line := a.Number + " " + a.Institution.Name + " " + st.Bold.Render(naira(a.Balance))
+		bank := a.Institution.Name
+		if ansi.StringWidth(a.Number+" "+bank+" "+naira(a.Balance)+" ● connected") > w-1 {
+			bank = shortBank(bank) // the balance before the bank's full name (it was cut at 80 columns)
+		}
+		line := a.Number + " " + bank + " " + st.Bold.Render(naira(a.Balance))
 		if p.linked[a.Number] { // this account, not another of the customer's
 			line += st.OK.Render(" ● connected")
 		}
 		out = append(out, " "+clip(line, w-1))
 		if s, ok := p.statuses[a.Institution.Code]; ok && s.OutageUntil.After(now) {
-			out = append(out, "   "+st.Bad.Render("⚠ "+a.Institution.Name+" is down until "+fmtMoment(s.OutageUntil, now)+" ("+countdown(s.OutageUntil.Sub(now))+")"))
+			for _, l := range wrap("⚠ "+bank+" is down until "+fmtMoment(s.OutageUntil, now)+" ("+countdown(s.OutageUntil.Sub(now))+" left)", w-3) {
+				out = append(out, "   "+st.Bad.Render(l))
+			}
 		}
 	}
 	if f := p.form; f != nil {

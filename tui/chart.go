@@ -43,6 +43,9 @@ func loadChart(ctx context.Context, eng *engine.Engine, id string, to time.Time)
 	step := d.to.Sub(d.from) / (chartSamples - 1)
 	for i := range chartSamples {
 		at := d.from.Add(time.Duration(i) * step)
+		if i == chartSamples-1 {
+			at = d.to // not a few nanoseconds short of it (step is rounded down): a world's one transaction, made as it was synced, was left out
+		}
 		p, err := eng.Transactions(ctx, engine.TxQuery{AccountID: id, To: at, Page: 1, Limit: 1})
 		if err != nil {
 			return d, err
@@ -200,9 +203,16 @@ func flowBars(st Styles, months []monthFlow, w int) []string {
 		if m.partial { // so far: the title says what * means
 			name = m.start.Format("Jan 2006") + "*"
 		}
+		in, spent := "+"+compactNaira(m.in), "-"+compactNaira(m.out)
+		if m.in == 0 {
+			in = "0" // not "+0.00" beside "+1.1m", nor "-0.00"
+		}
+		if m.out == 0 {
+			spent = "0"
+		}
 		line := st.Muted.Render(fit(name, label)) +
-			st.Credit.Render(bar(m.in)) + " " + st.Credit.Render(fitRight("+"+compactNaira(m.in), amount)) + "  " +
-			st.Debit.Render(bar(m.out)) + " " + st.Debit.Render(fitRight("-"+compactNaira(m.out), amount))
+			st.Credit.Render(bar(m.in)) + " " + st.Credit.Render(fitRight(in, amount)) + "  " +
+			st.Debit.Render(bar(m.out)) + " " + st.Debit.Render(fitRight(spent, amount))
 		out = append(out, line)
 	}
 	return out

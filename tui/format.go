@@ -204,7 +204,8 @@ func clip(s string, w int) string {
 
 // splitOnce breaks s, which may be styled, into a first line of at most w cells
 // and the rest (empty if s fits): after the last " · " that lets the first line
-// fit, else after its last space, else at w. A part of a value stays whole —
+// fit, else before a parenthesis whose rest fits a line, else after its last
+// space, else at w. A part of a value stays whole —
 // "next in 5:00", not "next in" and "5:00" — where it can.
 func splitOnce(s string, w int) (first, rest string) {
 	plain := ansi.Strip(s)
@@ -214,6 +215,8 @@ func splitOnce(s string, w int) (first, rest string) {
 	at, skip := w, 0
 	if i := lastFitting(plain, " · ", w); i >= 0 {
 		at, skip = ansi.StringWidth(plain[:i]), 3
+	} else if i := lastFitting(plain, " (", w); i >= 0 && ansi.StringWidth(plain[i+1:]) <= w {
+		at, skip = ansi.StringWidth(plain[:i]), 1 // "(just now)" whole, when it fits a line
 	} else if i := lastFitting(plain, " ", w); i >= 0 {
 		at, skip = ansi.StringWidth(plain[:i]), 1
 	}

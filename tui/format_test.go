@@ -150,6 +150,7 @@ func TestSplitOnce(t *testing.T) {
 		{"2 Nov 2026 10:00 WAT · internet_banking", 31, "2 Nov 2026 10:00 WAT", "internet_banking"},
 		{"AVAILABLE · reauthorisation required (credentials)", 26, "AVAILABLE", "reauthorisation required (credentials)"},
 		{"none (connected before Data Sync was enabled)", 31, "none (connected before Data", "Sync was enabled)"},
+		{"20 Aug 2021 13:00 WAT (just now)", 31, "20 Aug 2021 13:00 WAT", "(just now)"},
 		{"abcdefghij", 4, "abcd", "efghij"},
 		{"fits", 4, "fits", ""},
 		{"", 4, "", ""},

@@ -138,6 +138,16 @@ func overlayOn(screen, box string, w, h int) string {
 		box = strings.Join(append(lines[:h-1:h-1], lines[len(lines)-1]), "\n")
 	}
 	bw, bh := lipgloss.Width(box), lipgloss.Height(box)
+	if gap := w - bw; gap > 0 && gap <= 6 {
+		// A box nearly as wide as the screen: the page's scraps in the margins
+		// read as a broken screen ("│N", "│ju…" at 80 columns); blank them.
+		left, right := strings.Repeat(" ", gap/2), strings.Repeat(" ", gap-gap/2)
+		lines := strings.Split(box, "\n")
+		for i, l := range lines {
+			lines[i] = left + l + strings.Repeat(" ", max(bw-lipgloss.Width(l), 0)) + right
+		}
+		box, bw = strings.Join(lines, "\n"), w
+	}
 	x, y := max((w-bw)/2, 0), max((h-bh)/2, 0)
 	return lipgloss.NewCompositor(
 		lipgloss.NewLayer(screen),

@@ -241,3 +241,19 @@ func TestPlayQuitAsksAgain(t *testing.T) {
 		t.Fatal("q twice did not quit")
 	}
 }
+
+// An account whose one transaction was made as it was synced has a balance to
+// chart: its last sample is the sync itself, not a few nanoseconds before it (it
+// said "no transactions stored yet" beside "connect +1 tx").
+func TestChartOfOneTransaction(t *testing.T) {
+	h := playWorld(t, "../fixtures/password-change.yaml")
+	h.press("ctrl+n")
+	h.press("enter")
+	h.contains("connect     +1 tx", "BALANCE over 12 months")
+	if strings.Contains(h.screen(), "no transactions stored yet") {
+		t.Fatalf("the chart says there is nothing beside a transaction:\n%s", h.screen())
+	}
+	if strings.Contains(h.screen(), "-0.00") { // a month with nothing spent says 0
+		t.Fatalf("a month of nothing reads -0.00:\n%s", h.screen())
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"sandbank/engine"
 	"sandbank/simulator"
@@ -363,6 +364,9 @@ func (m *widgetModal) reread() tea.Cmd {
 // down on the virtual clock from now, instead of repeating the wait it was sent with.
 func (m *widgetModal) fail(err error) {
 	m.err, m.retryAt = errText(err), time.Time{}
+	if engine.ErrorCode(err) == engine.EUNAUTHORIZED && m.status() == engine.WidgetChallenge {
+		m.inputs[2].SetValue("") // a wrong code is typed again, not backspaced six times
+	}
 	if e, ok := engine.AsError(err); ok && e.RetryAfter > 0 {
 		m.retryAt = m.sh.now().Add(e.RetryAfter)
 	}
@@ -1101,6 +1105,17 @@ func inboxLines(st Styles, msgs []simulator.Message, now time.Time, w, n int) []
 			break
 		}
 		head := st.Muted.Render(fmtStamp(msg.At, now) + " " + msg.From + " ")
+		if msg.Code != "" && ansi.StringWidth(fmtStamp(msg.At, now)+" "+msg.From+" OTP  123456  valid 1:00") > w {
+			// The code is what the line is for: a long bank's name gives way
+			// ("First Bank of Nigeria token code …" cut the code at 80 columns).
+			from := msg.From
+			if bank, rest, ok := strings.Cut(from, " token"); ok {
+				from = shortBank(bank) + " token" + rest
+			} else {
+				from = shortBank(from)
+			}
+			head = st.Muted.Render(fmtStamp(msg.At, now) + " " + from + " ")
+		}
 		if msg.Code != "" {
 			left := msg.ExpiresAt.Sub(now)
 			if msg.Kind == simulator.MessageToken {

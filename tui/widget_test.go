@@ -465,6 +465,9 @@ func TestWidgetTallerThanTheScreenKeepsItsBorder(t *testing.T) {
 	w.settle()
 	// The address shrinks to its key so that the phone's newest codes show.
 	h.contains("╭", "╯", "wrong answer", "ctrl+b opens this session in a browser", "GTBank OTP")
+	if strings.Contains(h.screen(), "000000") { // the wrong code is cleared for the next
+		t.Fatalf("the wrong answer stays in its field:\n%s", h.screen())
+	}
 	lines := strings.Split(h.screen(), "\n")
 	tops, bottoms := 0, 0
 	for _, l := range lines {
