@@ -592,10 +592,33 @@ func (p *webhooksPage) detail(w int) []string {
 			p.payLines = append([]string{st.Faint.Render("sent as " + sent + ", as v2 names it")}, p.payLines...)
 		}
 	}
+	// A line wider than the pane goes on under itself, indented: at 80 columns
+	// the pane is ~34 wide and a failure's code and message were cut.
+	var lines []string
+	for _, l := range p.payLines {
+		lines = append(lines, wrapIndented(l, w)...)
+	}
 	room := p.h - len(out)
-	p.payOff = min(p.payOff, max(len(p.payLines)-room, 0))
-	for i := p.payOff; i < len(p.payLines) && len(out) < p.h; i++ {
-		out = append(out, clip(p.payLines[i], w))
+	p.payOff = min(p.payOff, max(len(lines)-room, 0))
+	for i := p.payOff; i < len(lines) && len(out) < p.h; i++ {
+		out = append(out, lines[i])
+	}
+	return out
+}
+
+// wrapIndented breaks a (styled) line into lines of at most w cells, each after
+// the first indented two more than the line itself.
+func wrapIndented(l string, w int) []string {
+	plain := ansi.Strip(l)
+	indent := len(plain) - len(strings.TrimLeft(plain, " ")) + 2
+	if ansi.StringWidth(plain) <= w || w-indent < 8 {
+		return []string{clip(l, w)}
+	}
+	first, rest := splitOnce(l, w)
+	out := []string{first}
+	for rest != "" {
+		first, rest = splitOnce(rest, w-indent)
+		out = append(out, strings.Repeat(" ", indent)+first)
 	}
 	return out
 }
