@@ -544,7 +544,16 @@ func (p *bankPage) card(w int) []string {
 	if !ok {
 		return nil
 	}
-	row := func(label, value string) string { return st.Label.Render(fit(label, 10)) + clip(value, w-10) }
+	// A value too long for the card goes on under itself ("password changed: next
+	// sign-in a…" at 80 columns).
+	row := func(label, value string) string {
+		first, rest := splitOnce(value, w-10)
+		out := st.Label.Render(fit(label, 10)) + first
+		if rest != "" {
+			out += "\n" + strings.Repeat(" ", 10) + clip(rest, w-10)
+		}
+		return out
+	}
 	out := []string{st.Bold.Render(c.Name) + st.Muted.Render(" · "+strings.ReplaceAll(c.Profile, "_", " ")+" · "+c.AuthMethod)}
 	out = append(out, row("sign in", st.Value.Render(c.Username)+st.Faint.Render(" / ")+st.Value.Render(c.Password)))
 	mfa := st.Faint.Render("none — the password is enough")
@@ -638,7 +647,10 @@ func (p *bankPage) formView(f *bankForm, c simulator.Customer, w int) []string {
 	case formOutage:
 		title, note = c.Accounts[0].Institution.Name+" outage", "Sign-ins and syncs fail with the bank unavailable, for up to 30d (e.g. 2h, 1d; enter takes 15m)."
 	}
-	out := []string{st.Accent.Render("▍") + st.Bold.Render(title)}
+	var out []string
+	for _, l := range wrap(title, w-2) { // "What Adam Okafor's bank asks after the pa…" at 80 columns
+		out = append(out, st.Accent.Render("▍")+st.Bold.Render(l))
+	}
 	for _, l := range wrap(note, w-2) {
 		out = append(out, st.Accent.Render("▍")+st.Muted.Render(l))
 	}
