@@ -241,4 +241,7 @@ func TestServeScenarioIDsAreAtServe(t *testing.T) {
 	if err != nil || json.Unmarshal(raw, &v) != nil || v.Customers["adam"].Password != "Before-1234" {
 		t.Fatalf("ids.json (%v): %s; want adam's password as at serve:, Before-1234", err, raw)
 	}
+	if fi, err := os.Stat(ids); err != nil || fi.Mode().Perm() != 0o600 { // it holds the secret key
+		t.Fatalf("ids.json mode %v (%v); want 0600", fi.Mode().Perm(), err)
+	}
 }

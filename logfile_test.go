@@ -52,3 +52,12 @@ func TestLogFileRotates(t *testing.T) {
 		t.Errorf("an older log %s.2 is kept (%v); want one predecessor only", path, err)
 	}
 }
+
+// The TUI's log goes beside its database, never into it.
+func TestDefaultLogPath(t *testing.T) {
+	for db, want := range map[string]string{"/x/sandbank.db": "/x/sandbank.log", "/x/world.log": "/x/world.log.log", "/x/plain": "/x/plain.log"} {
+		if got := defaultLogPath(db); got != want {
+			t.Errorf("defaultLogPath(%q) = %q, want %q", db, got, want)
+		}
+	}
+}

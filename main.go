@@ -231,13 +231,23 @@ type tuiCmd struct {
 	Log string `help:"Log file (the terminal belongs to the UI); default: next to the database." default:"" type:"path"`
 }
 
+// defaultLogPath is the TUI's log beside its database: sandbank.db → sandbank.log,
+// and never the database itself (--db world.log wrote the log into the file).
+func defaultLogPath(db string) string {
+	p := strings.TrimSuffix(db, filepath.Ext(db)) + ".log"
+	if p == db {
+		p = db + ".log"
+	}
+	return p
+}
+
 func (t tuiCmd) Run(ctx context.Context) error {
 	if err := tui.CheckTerminal(); err != nil {
 		return err // before the log and the database: a first run leaves nothing behind
 	}
 	logPath := t.Log
 	if logPath == "" {
-		logPath = strings.TrimSuffix(t.DB, filepath.Ext(t.DB)) + ".log"
+		logPath = defaultLogPath(t.DB)
 	}
 	if err := os.MkdirAll(filepath.Dir(logPath), 0o700); err != nil {
 		return err

@@ -324,7 +324,8 @@ func serveScenario(ctx context.Context, c serveCmd, log *slog.Logger) error {
 	if c.IDs != "" {
 		// Written once the port answers and the steps after serve: run, and whole
 		// (renamed into place): a script may take its appearing as the sign to begin.
-		if err := writeFileAtomic(c.IDs, ids); err != nil {
+		// Only its owner reads it: it holds the secret key and the webhook secret.
+		if err := writeFileAtomic(c.IDs, ids, 0o600); err != nil {
 			m.Serving.Stop()
 			_ = m.Close()
 			return fmt.Errorf("writing the IDs file: %w", err)
@@ -347,7 +348,7 @@ func serveScenario(ctx context.Context, c serveCmd, log *slog.Logger) error {
 	if c.JUnit != "" {
 		var b bytes.Buffer
 		if junitErr = m.Serving.WriteJUnit(&b); junitErr == nil {
-			junitErr = writeFileAtomic(c.JUnit, b.Bytes())
+			junitErr = writeFileAtomic(c.JUnit, b.Bytes(), 0o644)
 		}
 		if junitErr != nil {
 			junitErr = fmt.Errorf("writing the JUnit report %s: %w", c.JUnit, junitErr)
@@ -376,14 +377,14 @@ func printServing(m *Main, s *scenario.Scenario, ids string, w io.Writer) {
 
 // writeFileAtomic writes a file whole or not at all: a temporary file beside it,
 // renamed into place.
-func writeFileAtomic(path string, b []byte) error {
+func writeFileAtomic(path string, b []byte, mode os.FileMode) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {
 		return err
 	}
 	_, err = tmp.Write(b)
 	if err = errors.Join(err, tmp.Close()); err == nil {
-		err = os.Chmod(tmp.Name(), 0o644)
+		err = os.Chmod(tmp.Name(), mode)
 	}
 	if err == nil {
 		err = os.Rename(tmp.Name(), path)
