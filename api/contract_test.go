@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -399,6 +400,36 @@ func TestUnroutedRequests(t *testing.T) {
 	if allow := rep.header.Get("Allow"); !strings.Contains(allow, "POST") || !strings.Contains(allow, "GET") {
 		t.Fatalf("Allow %q", allow)
 	}
+	// On 127.0.0.1 a request for another name is refused (DNS rebinding); localhost
+	// and IP addresses are served.
+	port := w.base[strings.LastIndex(w.base, ":"):]
+	rebound, _ := http.NewRequest("GET", w.base+"/sandbox/clock", nil)
+	rebound.Host = "rebind.attacker.example" + port
+	rebound.Header.Set("mono-sec-key", testSecretKey)
+	if resp, err := w.client.Do(rebound); err != nil {
+		t.Fatal(err)
+	} else {
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusMisdirectedRequest || !strings.Contains(string(b), "DNS rebinding") {
+			t.Errorf("a request for another name = %d %s; want 421 saying why", resp.StatusCode, b)
+		}
+	}
+	for _, host := range []string{"localhost" + port, "app.localhost" + port, "127.0.0.1" + port, "[::1]" + port} {
+		if rep := w.do("GET", "/sandbox/clock", req{headers: map[string]string{"Host": host}}); rep.status != http.StatusOK {
+			t.Errorf("a request for %s = %d %s; want 200", host, rep.status, rep.body)
+		}
+	}
+	// Another site's page cannot drive the widget or the demo (a form re-authorised
+	// an account by its ID); the widget's own pages and backends can.
+	crossSite := map[string]string{"Sec-Fetch-Site": "cross-site", "Origin": "http://evil.example"}
+	for _, path := range []string{"/connect/sessions", "/connect/sessions/nope/login"} {
+		failed(t, w.do("POST", path, req{key: noKey(), body: "key=" + testPublicKey + "&account=40d684da5e16d18439438d50", ctype: "application/x-www-form-urlencoded", headers: crossSite}),
+			http.StatusForbidden, "CROSS_SITE")
+	}
+	if rep := w.do("POST", "/connect/sessions", req{key: noKey(), body: map[string]any{"key": testPublicKey}, headers: map[string]string{"Sec-Fetch-Site": "same-origin"}}); rep.status != http.StatusOK {
+		t.Errorf("the widget's own page opening a session = %d %s", rep.status, rep.body)
+	}
 	// Routes people look for in v2 say where it went.
 	for path, hint := range map[string]string{"/v2/accounts/x/sync": "x-realtime: true", "/v2/accounts/x/reauthorise": `"scope":"reauth", "account":"x"`} {
 		if rep := w.do("POST", path, req{}); rep.status != http.StatusNotFound || !strings.Contains(string(rep.body), strings.ReplaceAll(hint, `"`, `\"`)) {
@@ -484,6 +515,17 @@ func TestEveryOperationAnswersAsDocumented(t *testing.T) {
 	w.must(http.StatusOK, "GET", "/connect.mjs", req{key: noKey()})
 	w.must(http.StatusOK, "GET", "/static/widget.css", req{key: noKey()})
 	w.must(http.StatusOK, "GET", "/demo", page)
+	// The demo acts with the secret key: a cookie naming an account, not signed by
+	// sandbank, reads nothing and syncs nothing (it was a keyless proxy), and
+	// another site's page cannot press its buttons.
+	forged := req{key: noKey(), headers: map[string]string{"Cookie": "sandbank_demo_account=" + id}}
+	if b := string(w.must(http.StatusOK, "GET", "/demo", forged).body); strings.Contains(b, "NGN") {
+		t.Fatalf("a forged demo cookie showed the account:\n%s", b)
+	}
+	if loc := w.must(http.StatusSeeOther, "POST", "/demo/sync", req{key: noKey(), body: "", ctype: "application/x-www-form-urlencoded", headers: forged.headers}).header.Get("Location"); strings.Contains(loc, "SYNC_SUCCESSFUL") {
+		t.Fatalf("a forged demo cookie synced the account: %s", loc)
+	}
+	w.must(http.StatusForbidden, "POST", "/demo/forget", req{key: noKey(), body: "", ctype: "application/x-www-form-urlencoded", headers: map[string]string{"Sec-Fetch-Site": "cross-site"}})
 	w.must(http.StatusSeeOther, "POST", "/demo/forget", form(""))
 	w.must(http.StatusSeeOther, "GET", "/demo/linked?status=failed&reason=cancelled", page)
 	w.must(http.StatusSeeOther, "GET", "/?key="+testPublicKey, page)

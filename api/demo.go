@@ -2,10 +2,15 @@ package api
 
 import (
 	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
 	"encoding/json"
 	"net/http"
 	"net/url"
 	"regexp"
+	"strings"
 	"time"
 
 	"sandbank/engine"
@@ -86,7 +91,7 @@ func (s *Server) demo(w http.ResponseWriter, r *http.Request) error {
 			p.Notice = n
 		}
 	}
-	if id := demoCookie(r, demoAccountCookie); id != "" {
+	if id := s.demoCookie(r, demoAccountCookie); id != "" {
 		var view struct {
 			Meta struct {
 				DataStatus string `json:"data_status"`
@@ -100,7 +105,7 @@ func (s *Server) demo(w http.ResponseWriter, r *http.Request) error {
 			a := view.Account
 			p.Account = &demoAccount{ID: a.ID, Name: a.Name, Number: a.AccountNumber, Bank: a.Institution.Name,
 				Type: a.Type, Balance: a.Balance, Currency: a.Currency, DataStatus: view.Meta.DataStatus}
-			p.Reauth = demoCookie(r, demoReauthCookie) != ""
+			p.Reauth = s.demoCookie(r, demoReauthCookie) != ""
 			var txs struct{ Data []txJSON }
 			s.demoCall(r, "GET", "/accounts/"+url.PathEscape(id)+"/transactions?limit=10", nil, &txs)
 			for _, t := range txs.Data {
@@ -115,11 +120,14 @@ func (s *Server) demo(w http.ResponseWriter, r *http.Request) error {
 // demoAction runs the app's server side of a button: link (exchange the code the
 // widget gave), sync, reauthorised (the widget re-authorised the account), forget.
 func (s *Server) demoAction(w http.ResponseWriter, r *http.Request) error {
+	if err := sameOrigin(r, "another site's page cannot use the demo app's buttons"); err != nil {
+		return err
+	}
 	p, err := bodyParams(w, r)
 	if err != nil {
 		return err
 	}
-	id := demoCookie(r, demoAccountCookie)
+	id := s.demoCookie(r, demoAccountCookie)
 	done, why := "", ""
 	switch r.PathValue("action") {
 	case "link":
@@ -132,7 +140,7 @@ func (s *Server) demoAction(w http.ResponseWriter, r *http.Request) error {
 			done = "EXCHANGE_FAILED"
 			break
 		}
-		setDemoCookie(w, demoAccountCookie, out.ID)
+		s.setDemoCookie(w, demoAccountCookie, out.ID)
 		clearDemoCookie(w, demoReauthCookie)
 		done = "linked"
 	case "sync":
@@ -145,7 +153,7 @@ func (s *Server) demoAction(w http.ResponseWriter, r *http.Request) error {
 		case http.StatusOK:
 			done, why = res.Code, res.Message
 			if res.Code == engine.CodeReauthRequired {
-				setDemoCookie(w, demoReauthCookie, "1")
+				s.setDemoCookie(w, demoReauthCookie, "1")
 			} else if res.Code == engine.CodeSyncSuccessful && res.HasNewData {
 				done += "_NEW"
 			}
@@ -204,7 +212,7 @@ func (s *Server) demoLinked(w http.ResponseWriter, r *http.Request) error {
 	case engine.LinkLinked:
 		var out struct{ Data struct{ ID string } }
 		if s.demoCall(r, "POST", "/v2/accounts/auth", map[string]string{"code": q.Get("code")}, &out) == http.StatusOK && out.Data.ID != "" {
-			setDemoCookie(w, demoAccountCookie, out.Data.ID)
+			s.setDemoCookie(w, demoAccountCookie, out.Data.ID)
 			clearDemoCookie(w, demoReauthCookie)
 			done = "linked"
 		}
@@ -241,16 +249,31 @@ func (s *Server) demoCall(r *http.Request, method, path string, body, out any) i
 // demoCookieValue is what the demo's cookies may hold: an account ID or a flag.
 var demoCookieValue = regexp.MustCompile(`^[0-9a-zA-Z_-]{1,64}$`)
 
-func demoCookie(r *http.Request, name string) string {
+// The demo's cookies are signed with the secret key: the demo acts with the key,
+// and a cookie anyone could write (an account's ID is no secret) made it a
+// keyless way to read, sync and re-authorise any account.
+func (s *Server) demoCookie(r *http.Request, name string) string {
 	c, err := r.Cookie(name)
-	if err != nil || !demoCookieValue.MatchString(c.Value) {
+	if err != nil {
 		return ""
 	}
-	return c.Value
+	value, sig, ok := strings.Cut(c.Value, ".")
+	if !ok || !demoCookieValue.MatchString(value) || subtle.ConstantTimeCompare([]byte(sig), []byte(s.demoSign(name, value))) != 1 {
+		return ""
+	}
+	return value
 }
 
-func setDemoCookie(w http.ResponseWriter, name, value string) {
-	http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: "/demo", HttpOnly: true, SameSite: http.SameSiteLaxMode})
+func (s *Server) setDemoCookie(w http.ResponseWriter, name, value string) {
+	http.SetCookie(w, &http.Cookie{Name: name, Value: value + "." + s.demoSign(name, value), Path: "/demo", HttpOnly: true, SameSite: http.SameSiteLaxMode})
+}
+
+// demoSign is a demo cookie's signature: an HMAC of its name and value under the
+// secret key.
+func (s *Server) demoSign(name, value string) string {
+	m := hmac.New(sha256.New, []byte(s.eng.Settings().SecretKey.Reveal()))
+	m.Write([]byte(name + "\x00" + value))
+	return hex.EncodeToString(m.Sum(nil)[:16])
 }
 
 func clearDemoCookie(w http.ResponseWriter, name string) {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"mime"
+	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -44,9 +45,24 @@ func formParams(v url.Values) params {
 	return p
 }
 
-// readBody reads a request body up to MaxBodyBytes.
+// bodyReadTimeout bounds, in real time, how long a request's body may take to
+// arrive: the server's read deadline covers the slowest request's whole run (see
+// slowestRequest), and 512 bodies trickling a byte each held every connection for
+// 26 minutes.
+var bodyReadTimeout = 30 * time.Second
+
+// readBody reads a request body up to MaxBodyBytes, within bodyReadTimeout.
 func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	rc := http.NewResponseController(w)
+	deadline := rc.SetReadDeadline(time.Now().Add(bodyReadTimeout)) == nil
 	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	if ne, ok := err.(net.Error); ok && ne.Timeout() {
+		// The deadline stays: the connection closes once this answer is out.
+		return nil, engine.Invalid("body", "the request body did not arrive within %s; send it whole", bodyReadTimeout)
+	}
+	if deadline {
+		_ = rc.SetReadDeadline(time.Time{}) // read whole: the request's own run is not bounded here
+	}
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
 		return nil, engine.Errorf(engine.ETOOLARGE, "the request body is over %d bytes; send less", MaxBodyBytes)

@@ -7,6 +7,7 @@ import (
 	"context"
 	_ "embed"
 	"log/slog"
+	"net"
 	"net/http"
 	"runtime/debug"
 	"strconv"
@@ -61,7 +62,7 @@ func New(cfg Config) *Server {
 	mux := &routeMux{ServeMux: http.NewServeMux()}
 	s.register(mux)
 	s.routes = mux.patterns
-	s.handler = s.logged(s.recovered(s.headerLimit(s.fallback(mux.ServeMux))))
+	s.handler = s.logged(s.recovered(s.headerLimit(s.hostGuard(s.fallback(mux.ServeMux)))))
 	return s
 }
 
@@ -159,6 +160,36 @@ func (s *Server) headerLimit(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// hostGuard refuses, on a loopback address, a request whose Host names anything
+// but localhost or an IP address: a web page whose name was made to resolve to
+// 127.0.0.1 (DNS rebinding) would otherwise be of sandbank's origin, and read
+// the demo and the widget's pages. Bound elsewhere (--addr 0.0.0.0:7070, meant
+// to be reached by name) any Host is taken.
+func (s *Server) hostGuard(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if local, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr); ok && !hostAllowed(r.Host, local) {
+			answerError(w, r, s.shapeOf(r), apiError{Status: http.StatusMisdirectedRequest, Code: "HOST_NOT_ALLOWED",
+				Message: "sandbank on " + local.String() + " answers requests for localhost or an IP address, not " +
+					strconv.Quote(clipWords(r.Host)) + " (a page under another name reaching 127.0.0.1 may be DNS rebinding): use http://" + local.String()})
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// hostAllowed reports whether a request for host may be served on local.
+func hostAllowed(host string, local net.Addr) bool {
+	if tcp, ok := local.(*net.TCPAddr); !ok || !tcp.IP.IsLoopback() {
+		return true
+	}
+	name := host
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		name = h
+	}
+	name = strings.TrimSuffix(strings.ToLower(strings.Trim(name, "[]")), ".")
+	return name == "" || name == "localhost" || strings.HasSuffix(name, ".localhost") || net.ParseIP(name) != nil
 }
 
 // recovered turns a panic — a bug, never bad input — into a logged 500.

@@ -142,7 +142,16 @@ func (s *Server) openWidgetSession(r *http.Request, key string, req engine.Widge
 	return s.eng.OpenWidget(r.Context(), req)
 }
 
+// crossSiteWidget is the refusal of a widget call another site's page sent: a
+// form on any page could otherwise re-authorise an account by its ID (the
+// widget's own pages, connect.js's frame and /connect, are of this origin; apps'
+// backends send no Sec-Fetch-Site or Origin).
+const crossSiteWidget = "another site's page cannot drive the widget: its own pages (connect.js's frame, /connect) or your backend can"
+
 func (s *Server) openWidget(w http.ResponseWriter, r *http.Request) error {
+	if err := sameOrigin(r, crossSiteWidget); err != nil {
+		return err
+	}
 	p, err := bodyParams(w, r)
 	if err != nil {
 		return err
@@ -199,6 +208,9 @@ type widgetCall func(r *http.Request, session string, p params) (engine.WidgetSt
 // widgetStep answers a step's POST as JSON: it reads the body and runs the call.
 func (s *Server) widgetStep(call widgetCall) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
+		if err := sameOrigin(r, crossSiteWidget); err != nil {
+			return err
+		}
 		p, err := bodyParams(w, r)
 		if err != nil {
 			return err
