@@ -31,9 +31,9 @@ func TestFailedAttemptsHideTheWebhookURLsSecrets(t *testing.T) {
 	}
 	addr := ln.Addr().String()
 	ln.Close() // nobody answers there: every attempt fails with the client's error
-	secrets := []string{"hookuser", "hookpass", "tok_s3cr3t_query"}
+	secrets := []string{"hookuser", "hookpass", "tok_s3cr3t_query", "T0PATHSECRET4567"}
 	w.must(http.StatusOK, "PATCH", "/sandbox/settings", req{body: map[string]any{"data_sync_enabled": true,
-		"webhook_url": "http://hookuser:hookpass@" + addr + "/hooks?token=tok_s3cr3t_query"}})
+		"webhook_url": "http://hookuser:hookpass@" + addr + "/hooks/T0PATHSECRET4567?token=tok_s3cr3t_query"}})
 	w.connect(w.customers()[0])
 	timeout := time.After(10 * time.Second)
 	var at *engine.Attempt

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -72,7 +73,8 @@ func (s *WebhookSender) Send(ctx context.Context, url string, headers map[string
 	return engine.Delivery{StatusCode: resp.StatusCode, Latency: latency}, nil
 }
 
-// redactURL hides the user info and the query string of the URL in a client error:
+// redactURL hides the user info, the query string and path segments that look like
+// tokens of the URL in a client error:
 // the error becomes the attempt's recorded error and a log line, and webhook URLs
 // often carry a token (?token=…) or a password. net/http masks only the password.
 func redactURL(err error) error {
@@ -88,11 +90,28 @@ func redactURL(err error) error {
 			u.RawQuery = "redacted"
 		}
 		u.Fragment, u.RawFragment = "", ""
+		segs := strings.Split(u.Path, "/")
+		for i, seg := range segs {
+			if tokenLike(seg) { // Slack's and Discord's hooks carry theirs in the path
+				segs[i] = "redacted"
+			}
+		}
+		u.Path, u.RawPath = strings.Join(segs, "/"), ""
 		ue.URL = u.String()
 	} else {
 		ue.URL = "(the webhook URL)"
 	}
 	return err
+}
+
+// tokenLike reports whether a URL path segment looks like a credential: long,
+// with letters and digits — not "hooks" or "mono-webhook".
+func tokenLike(seg string) bool {
+	if len(seg) >= 32 {
+		return true
+	}
+	return len(seg) >= 16 && strings.ContainsAny(seg, "0123456789") &&
+		strings.IndexFunc(seg, func(r rune) bool { return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' }) >= 0
 }
 
 // plainSendError says why an attempt had no answer in the words a developer acts

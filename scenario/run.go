@@ -114,7 +114,10 @@ func Open(ctx context.Context, s *Scenario, w *world.World, h http.Handler, rece
 	set := w.Engine.Settings()
 	r.keys = world.Keys{Secret: set.SecretKey.Reveal(), Public: set.PublicKey, WebhookSecret: set.WebhookSecret.Reveal()}
 	if out != nil {
-		r.tr = &transcript{w: out}
+		r.tr = &transcript{w: out, secrets: func() []engine.Secret {
+			set := w.Engine.Settings()
+			return []engine.Secret{set.SecretKey, set.WebhookSecret}
+		}}
 	}
 	r.notes, r.stopNotes = w.Engine.Subscribe(1 << 16)
 	r.attempts0 = w.Engine.DeliveryAttempts()

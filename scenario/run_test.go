@@ -331,3 +331,23 @@ steps:
 		t.Fatal(res.Line())
 	}
 }
+
+// A transcript masks the keys and the webhook secret wherever a body holds them:
+// a settings answer printed a custom webhook secret whole into CI's artifacts.
+func TestTranscriptMasksSecrets(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s.yaml")
+	src := "scenario: secrets\nsettings: {webhook_secret: whsec_CUSTOMSECRET_9876}\ncustomers:\n  adam: {institution: \"044\"}\nsteps:\n" +
+		"  - call: GET /sandbox/settings\n  - call: PATCH /sandbox/settings\n    body: {webhook_secret: whsec_LATERSECRET_1234}\n  - connect: adam\n"
+	if err := os.WriteFile(path, []byte(src), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	res, tr := run(t, path)
+	if !res.Passed {
+		t.Fatalf("%s\n%s", res.Line(), tail(tr))
+	}
+	for _, s := range []string{"whsec_CUSTOMSECRET_9876", "whsec_LATERSECRET_1234", scenario.DefaultKeys.Secret} {
+		if bytes.Contains(tr, []byte(s)) {
+			t.Errorf("the transcript holds %s whole:\n%s", s, tr)
+		}
+	}
+}

@@ -22,6 +22,10 @@ import (
 type transcript struct {
 	w   io.Writer
 	err error
+	// secrets are the keys and webhook secret in force, written masked wherever a
+	// body holds them (a PATCH /sandbox/settings answer printed a custom webhook
+	// secret whole into CI's artifacts).
+	secrets func() []engine.Secret
 }
 
 func (t *transcript) printf(format string, args ...any) {
@@ -97,6 +101,13 @@ func (t *transcript) request(at time.Time, method, path, key string, headers map
 
 // body writes a body, JSON indented, each line prefixed.
 func (t *transcript) body(prefix string, b []byte) {
+	if t.secrets != nil {
+		for _, sec := range t.secrets() {
+			if v := sec.Reveal(); len(v) >= 8 {
+				b = bytes.ReplaceAll(b, []byte(v), []byte(sec.String()))
+			}
+		}
+	}
 	var out bytes.Buffer
 	if json.Valid(b) && json.Indent(&out, bytes.TrimSpace(b), "", "  ") == nil {
 		b = out.Bytes()
