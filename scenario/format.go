@@ -1514,6 +1514,8 @@ func checkPath(k *node) error {
 		return nil
 	case k.value == "http" || k.value == "body":
 		return nil
+	case strings.HasPrefix(k.value, "body."): // as header. is a prefix, body. looked like one
+		return errAt(k.pos, "write %s, not %s: a dotted path already reads the JSON body (body alone is the whole body)", strings.TrimPrefix(k.value, "body."), k.value)
 	}
 	for _, part := range strings.Split(k.value, ".") {
 		if part == "" {
