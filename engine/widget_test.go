@@ -194,9 +194,11 @@ func TestWidgetCountsWrongAttemptsPerLogin(t *testing.T) {
 	}
 }
 
-// connect.js 2.x re-authorises by account ID; code written for the older SDK
-// passes a reauth token in the same place, and it is spent as one.
-func TestWidgetReauthorisesByAccount(t *testing.T) {
+// tokenAccountNeedingItsUser is a world with an account whose bank asks for a
+// hardware token, an hour after connecting: its bank session over, its sync has
+// just failed for want of the user.
+func tokenAccountNeedingItsUser(t *testing.T) (*world, simulator.Customer, engine.Account) {
+	t.Helper()
 	w := newWorld(t, worldOpts{})
 	c := w.customer(simulator.NewCustomer{Name: "Ada Eze", Institution: "058", Balance: 5_000_000, MFA: engine.MFAToken})
 	a := w.connect(c)
@@ -204,6 +206,13 @@ func TestWidgetReauthorisesByAccount(t *testing.T) {
 	if res := w.sync(a.ID); res.Code != engine.CodeReauthRequired {
 		t.Fatalf("sync = %+v", res)
 	}
+	return w, c, a
+}
+
+// connect.js 2.x re-authorises by account ID; code written for the older SDK
+// passes a reauth token in the same place, and it is spent as one.
+func TestWidgetReauthorisesByAccount(t *testing.T) {
+	w, c, a := tokenAccountNeedingItsUser(t)
 	st, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{Account: a.ID, Reference: "r"})
 	if err != nil || !st.Reauth || st.Status != engine.WidgetChallenge || st.Challenge.Kind != engine.MFAToken ||
 		st.Account == nil || st.Account.Number != a.Number || !st.InstitutionFixed || st.Reference != "r" ||
@@ -295,13 +304,7 @@ func TestWidgetConnectsForTheBusinessCustomer(t *testing.T) {
 // while its user answered the challenge — sends the session back to its login:
 // it stayed at "challenge" with no challenge, and the next answer panicked.
 func TestWidgetAfterAFailedEndGoesBackToLogin(t *testing.T) {
-	w := newWorld(t, worldOpts{})
-	c := w.customer(simulator.NewCustomer{Name: "Ada Eze", Institution: "058", Balance: 5_000_000, MFA: engine.MFAToken})
-	a := w.connect(c)
-	w.advance(time.Hour)
-	if res := w.sync(a.ID); res.Code != engine.CodeReauthRequired {
-		t.Fatalf("sync = %+v", res)
-	}
+	w, _, a := tokenAccountNeedingItsUser(t)
 	st, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{Account: a.ID})
 	if err != nil || st.Status != engine.WidgetChallenge {
 		t.Fatalf("reauthorise = %+v, %v", st, err)
