@@ -653,3 +653,19 @@ func TestServedStopDuringAStepOfItsOwn(t *testing.T) {
 		t.Errorf("stopped during the scenario's own sync: a step failed:\n%s", out.String())
 	}
 }
+
+// A waiting step followed by an advance: and then an at: keeps them in order —
+// split onto a goroutine, the advance waited for the clock the at: held, and the
+// at: for the lock the advance held (a review).
+func TestServedWaitingStepThenAdvanceThenAt(t *testing.T) {
+	m, _ := openServed(t, "scenario: dl\nstart: 2026-03-02T09:00:00Z\ncustomers:\n  adam: {institution: \"044\", balance: NGN 100000}\nsteps:\n  - connect: adam\n"+
+		"  - serve: {clock: paused}\n  - expect_call: GET /accounts/{adam}\n    within: 1d\n  - advance: 1h\n  - bank: adam\n    debit: NGN 500\n    at: +3h\n")
+	startServed(t, m)
+	servedAPI(t, m, "POST", "/sandbox/clock", map[string]any{"advance": "150m"})
+	servedAPI(t, m, "GET", "/accounts/"+m.Serving.AccountID("adam"), nil)
+	for _, s := range servedSteps(t, m, settled(3, 4, 5))[2:] {
+		if s.State != scenario.StatePassed {
+			t.Errorf("%+v; want every step passed", s)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -218,10 +219,12 @@ func (sv *Serving) Start(ctx context.Context) {
 				}
 				held = h
 			}
-			if j := nextAt(steps, i+1); waits(st) && j >= 0 {
+			if j := nextAt(steps, i+1); waits(st) && j >= 0 && !slices.ContainsFunc(steps[i+1:j], movesClock) {
 				// A later step has a time of its own: it does not wait for this one. This
 				// step, and those after it up to that one, go on a goroutine of their own,
 				// in order (an at: behind a waiting step and a plain one waited for both).
+				// Not if one of them moves the clock: the at: would hold the clock that
+				// step moves (the parser puts such an at: after the advance's end).
 				waiting.Add(1)
 				go func(h *hold) {
 					defer waiting.Done()
@@ -389,13 +392,21 @@ func (sv *Serving) step(ctx context.Context, i int, st *Step, held *hold) StepRe
 	case "webhook", "webhooks":
 		from := sv.since(i, st)
 		deadline := from.Add(within)
-		sv.set(i, StateWaiting, fmt.Sprintf("for %s, until %s (virtual)", strings.Join(st.Events, ", "), deadline.UTC().Format(time.RFC3339)))
+		what := strings.Join(st.Events, ", ")
+		if st.None {
+			what = "no webhook to come"
+		}
+		sv.set(i, StateWaiting, fmt.Sprintf("for %s, until %s (virtual)", what, deadline.UTC().Format(time.RFC3339)))
 		var res StepResult
 		var failed *StepResult
 		look := func(by time.Time) bool {
 			sv.runMu.Lock()
 			defer sv.runMu.Unlock()
 			if err := r.drainCollect(ctx); err != nil {
+				if ctx.Err() == nil { // said, not taken for "none came" (nor left a result without its error)
+					f := r.fail(st, st.pos, "reading the webhook outbox: %s", engine.ErrorMessageOrText(err))
+					failed = &f
+				}
 				return false
 			}
 			res = StepResult{Step: st, OK: true}
@@ -449,6 +460,9 @@ func (sv *Serving) step(ctx context.Context, i int, st *Step, held *hold) StepRe
 				failed.Err = &e
 			}
 			return *failed
+		}
+		if !res.OK { // it never looked: stopped before it could
+			return r.fail(st, st.pos, "sandbank was stopped before this step looked for its webhooks")
 		}
 		return res
 	}
