@@ -249,6 +249,9 @@ func (t tuiCmd) Run(ctx context.Context) error {
 	if logPath == "" {
 		logPath = defaultLogPath(t.DB)
 	}
+	if filepath.Clean(logPath) == filepath.Clean(t.DB) {
+		return engine.Invalid("log", "--log %s is the database itself: give the log another file", logPath)
+	}
 	if err := os.MkdirAll(filepath.Dir(logPath), 0o700); err != nil {
 		return err
 	}
@@ -461,6 +464,7 @@ func (m *Main) listen() error {
 
 // serve starts the HTTP API on the taken port, and the control socket.
 func (m *Main) serve() {
+	m.Server.ListenOn(m.listener.Addr())
 	m.http = api.NewHTTPServer(m.handler, m.opts.Log)
 	m.served = make(chan error, 1)
 	go func() { m.served <- m.http.Serve(m.listener) }()

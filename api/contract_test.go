@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -403,18 +404,31 @@ func TestUnroutedRequests(t *testing.T) {
 	// On 127.0.0.1 a request for another name is refused (DNS rebinding); localhost
 	// and IP addresses are served.
 	port := w.base[strings.LastIndex(w.base, ":"):]
-	rebound, _ := http.NewRequest("GET", w.base+"/sandbox/clock", nil)
-	rebound.Host = "rebind.attacker.example" + port
-	rebound.Header.Set("mono-sec-key", testSecretKey)
-	if resp, err := w.client.Do(rebound); err != nil {
-		t.Fatal(err)
-	} else {
+	rebound := func() (int, string) {
+		r, _ := http.NewRequest("GET", w.base+"/demo", nil)
+		r.Host = "rebind.attacker.example" + port
+		resp, err := w.client.Do(r)
+		if err != nil {
+			t.Fatal(err)
+		}
 		b, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		if resp.StatusCode != http.StatusMisdirectedRequest || !strings.Contains(string(b), "DNS rebinding") {
-			t.Errorf("a request for another name = %d %s; want 421 saying why", resp.StatusCode, b)
-		}
+		return resp.StatusCode, string(b)
 	}
+	if code, b := rebound(); code != http.StatusMisdirectedRequest || !strings.Contains(b, "DNS rebinding") {
+		t.Errorf("a request for another name = %d %s; want 421 saying why", code, b)
+	}
+	// With the secret key, which no rebound page has, it is served: an app behind a
+	// tunnel that keeps its Host.
+	if rep := w.do("GET", "/sandbox/clock", req{headers: map[string]string{"Host": "abc.tunnel.example" + port}}); rep.status != http.StatusOK {
+		t.Errorf("a keyed request for another name = %d %s; want 200", rep.status, rep.body)
+	}
+	// Listening beyond loopback (--addr 0.0.0.0:PORT, reached by name), any name is served.
+	w.srv.ListenOn(&net.TCPAddr{IP: net.IPv4zero})
+	if code, b := rebound(); code != http.StatusOK {
+		t.Errorf("listening on 0.0.0.0, a request for a name = %d %s; want 200", code, b)
+	}
+	w.srv.ListenOn(&net.TCPAddr{IP: net.IPv4(127, 0, 0, 1)})
 	for _, host := range []string{"localhost" + port, "app.localhost" + port, "127.0.0.1" + port, "[::1]" + port} {
 		if rep := w.do("GET", "/sandbox/clock", req{headers: map[string]string{"Host": host}}); rep.status != http.StatusOK {
 			t.Errorf("a request for %s = %d %s; want 200", host, rep.status, rep.body)
@@ -429,6 +443,12 @@ func TestUnroutedRequests(t *testing.T) {
 	}
 	if rep := w.do("POST", "/connect/sessions", req{key: noKey(), body: map[string]any{"key": testPublicKey}, headers: map[string]string{"Sec-Fetch-Site": "same-origin"}}); rep.status != http.StatusOK {
 		t.Errorf("the widget's own page opening a session = %d %s", rep.status, rep.body)
+	}
+	// A page of http://localhost:PORT is of this origin too (it was refused: its
+	// Origin is not the listening address).
+	local := map[string]string{"Host": "localhost" + port, "Origin": "http://localhost" + port}
+	if rep := w.do("POST", "/connect/sessions", req{key: noKey(), body: map[string]any{"key": testPublicKey}, headers: local}); rep.status != http.StatusOK {
+		t.Errorf("a page of localhost opening a session = %d %s", rep.status, rep.body)
 	}
 	// Routes people look for in v2 say where it went.
 	for path, hint := range map[string]string{"/v2/accounts/x/sync": "x-realtime: true", "/v2/accounts/x/reauthorise": `"scope":"reauth", "account":"x"`} {

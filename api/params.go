@@ -54,14 +54,17 @@ var bodyReadTimeout = 30 * time.Second
 // readBody reads a request body up to MaxBodyBytes, within bodyReadTimeout.
 func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	rc := http.NewResponseController(w)
-	deadline := rc.SetReadDeadline(time.Now().Add(bodyReadTimeout)) == nil
+	start := time.Now()
+	deadline := rc.SetReadDeadline(start.Add(bodyReadTimeout)) == nil
 	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
-	if ne, ok := err.(net.Error); ok && ne.Timeout() {
+	if ne := net.Error(nil); errors.As(err, &ne) && ne.Timeout() {
 		// The deadline stays: the connection closes once this answer is out.
 		return nil, engine.Invalid("body", "the request body did not arrive within %s; send it whole", bodyReadTimeout)
 	}
 	if deadline {
-		_ = rc.SetReadDeadline(time.Time{}) // read whole: the request's own run is not bounded here
+		// Read whole: back to the server's bound on the whole request (ReadTimeout,
+		// slowestRequest), which a zero deadline would lift.
+		_ = rc.SetReadDeadline(start.Add(slowestRequest))
 	}
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {

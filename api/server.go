@@ -12,6 +12,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"sandbank/engine"
@@ -37,6 +38,16 @@ type Server struct {
 	routes   []string // every pattern registered, in order: the OpenAPI test checks them
 	// realtimeWait is how long a real-time read waits for its job (Config).
 	realtimeWait time.Duration
+	// anyHost: the port listens beyond loopback (ListenOn), meant to be reached by
+	// name: hostGuard lets every Host through.
+	anyHost atomic.Bool
+}
+
+// ListenOn tells the server the address its port listens on: on one that is not
+// loopback (0.0.0.0, a LAN address) it answers any Host.
+func (s *Server) ListenOn(addr net.Addr) {
+	tcp, ok := addr.(*net.TCPAddr)
+	s.anyHost.Store(!ok || !tcp.IP.IsLoopback())
 }
 
 // Config wires a Server.
@@ -162,14 +173,16 @@ func (s *Server) headerLimit(next http.Handler) http.Handler {
 	})
 }
 
-// hostGuard refuses, on a loopback address, a request whose Host names anything
-// but localhost or an IP address: a web page whose name was made to resolve to
-// 127.0.0.1 (DNS rebinding) would otherwise be of sandbank's origin, and read
-// the demo and the widget's pages. Bound elsewhere (--addr 0.0.0.0:7070, meant
-// to be reached by name) any Host is taken.
+// hostGuard refuses, on a port listening on loopback, a request whose Host names
+// anything but localhost or an IP address: a web page whose name was made to
+// resolve to 127.0.0.1 (DNS rebinding) would otherwise be of sandbank's origin, and
+// read the demo and the widget's pages. A port listening beyond loopback
+// (--addr 0.0.0.0:7070, meant to be reached by name) takes any Host, as does a
+// request with the secret key, which no such page has (an app behind a tunnel).
 func (s *Server) hostGuard(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if local, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr); ok && !hostAllowed(r.Host, local) {
+		local, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr)
+		if ok && !s.anyHost.Load() && !hostAllowed(r.Host, local) && !s.eng.CheckSecretKey(r.Header.Get("mono-sec-key")) {
 			answerError(w, r, s.shapeOf(r), apiError{Status: http.StatusMisdirectedRequest, Code: "HOST_NOT_ALLOWED",
 				Message: "sandbank on " + local.String() + " answers requests for localhost or an IP address, not " +
 					strconv.Quote(clipWords(r.Host)) + " (a page under another name reaching 127.0.0.1 may be DNS rebinding): use http://" + local.String()})

@@ -958,8 +958,12 @@ func sameOrigin(r *http.Request, refusal string) error {
 	switch r.Header.Get("Sec-Fetch-Site") {
 	case "cross-site", "same-site":
 		return forbidden
+	case "same-origin", "none":
+		return nil // the browser's word: a page of http://localhost:PORT is ours too
 	}
-	if o := r.Header.Get("Origin"); o != "" && o != "null" && o != origin(r) && origin(r) != "" {
+	// Older browsers send only Origin: this server's address, or the name the page
+	// was asked by (hostGuard let only localhost or an IP through).
+	if o := r.Header.Get("Origin"); o != "" && o != "null" && origin(r) != "" && o != origin(r) && o != "http://"+r.Host {
 		return forbidden
 	}
 	return nil

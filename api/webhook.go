@@ -107,7 +107,7 @@ func redactURL(err error) error {
 // tokenLike reports whether a URL path segment looks like a credential: long,
 // with letters and digits — not "hooks" or "mono-webhook".
 func tokenLike(seg string) bool {
-	if len(seg) >= 32 {
+	if len(seg) >= 24 { // Slack's are 24 letters, digits or not
 		return true
 	}
 	return len(seg) >= 16 && strings.ContainsAny(seg, "0123456789") &&
