@@ -260,12 +260,13 @@ func (e *Engine) openLink(ctx context.Context, req WidgetRequest) (WidgetState, 
 		// names another is refused (it connected an account at the bank the user
 		// chose instead), and one that names the same keeps the link's auth method
 		// (it was dropped).
-		if req.Institution != "" {
-			inst, err := e.institution(req.Institution)
-			if err == nil && inst.Code != l.Institution {
-				return WidgetState{}, Errorf(ECONFLICT, "this link is for the bank with code %s, not %s (%s): open it without an institution, or initiate a link for that bank",
-					l.Institution, inst.Code, inst.Name)
+		if req.Institution != "" && req.Institution != l.Institution {
+			name := req.Institution
+			if inst, err := e.institution(req.Institution); err == nil {
+				name = inst.Code + " (" + inst.Name + ")"
 			}
+			return WidgetState{}, Errorf(ECONFLICT, "this link is for the bank with code %s, not %s: open it without an institution, or initiate a link for that bank",
+				l.Institution, name)
 		}
 		req.Institution = l.Institution
 		if l.AuthMethod != "" {

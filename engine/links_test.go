@@ -197,7 +197,7 @@ func TestLinkKeepsItsBank(t *testing.T) {
 		!strings.Contains(engine.ErrorMessage(err), "this link is for the bank with code 044") {
 		t.Fatalf("another bank than the link's = %v, want ECONFLICT naming the link's bank", err)
 	}
-	for _, inst := range []string{"", "044", "Access Bank"} {
+	for _, inst := range []string{"", "044"} {
 		st, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{Link: l.ID, Institution: inst})
 		if err != nil || st.Institution.Code != "044" || st.AuthMethod != engine.AuthMobileBanking || !st.InstitutionFixed {
 			t.Errorf("institution %q: %+v, %v; want Access Bank by mobile banking, fixed", inst, st, err)

@@ -609,7 +609,8 @@ func (p *bankPage) card(w int) []string {
 			out = append(out, st.Faint.Render(l))
 		}
 	default:
-		out = append(out, inboxLines(st, p.inbox, now, w, max(p.h-len(out)-1, 1))...)
+		used := strings.Count(strings.Join(out, "\n"), "\n") + 1 // rows that went on under themselves count twice
+		out = append(out, inboxLines(st, p.inbox, now, w, max(p.h-used-1, 1))...)
 	}
 	return out
 }

@@ -460,12 +460,14 @@ func (p *detailPage) facts(w int, wrap bool) (out []string, history int) {
 		}
 		first, rest := splitOnce(value, vw)
 		out := " " + st.Label.Render(fit(label, 12)) + " " + first
-		for n := 0; rest != "" && n < 2; n++ { // two lines more at most
-			first, rest = splitOnce(rest, vw)
-			if n == 1 && rest != "" {
-				first = clip(first+" "+rest, vw)
+		for n := 0; rest != "" && n < 2; n++ { // two lines more at most, the last cut
+			line := rest
+			if n == 0 {
+				line, rest = splitOnce(rest, vw)
+			} else {
+				line, rest = clip(rest, vw), ""
 			}
-			out += "\n" + strings.Repeat(" ", 14) + first
+			out += "\n" + strings.Repeat(" ", 14) + line
 		}
 		return out
 	}

@@ -240,7 +240,7 @@ func lastFitting(plain, sep string, w int) int {
 		if ansi.StringWidth(plain[:i]) > w {
 			return best
 		}
-		if i > 0 {
+		if strings.TrimSpace(plain[:i]) != "" { // not an indentation's space: a blank first line
 			best = i
 		}
 		i += len(sep)

@@ -151,6 +151,7 @@ func TestSplitOnce(t *testing.T) {
 		{"AVAILABLE · reauthorisation required (credentials)", 26, "AVAILABLE", "reauthorisation required (credentials)"},
 		{"none (connected before Data Sync was enabled)", 31, "none (connected before Data", "Sync was enabled)"},
 		{"20 Aug 2021 13:00 WAT (just now)", 31, "20 Aug 2021 13:00 WAT", "(just now)"},
+		{"      \"0123456789012345678901234567890123456789\",", 34, "      \"012345678901234567890123456", "7890123456789\","},
 		{"abcdefghij", 4, "abcd", "efghij"},
 		{"fits", 4, "fits", ""},
 		{"", 4, "", ""},

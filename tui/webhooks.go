@@ -30,7 +30,10 @@ type webhooksPage struct {
 	payload  bool // the payload has the focus: up and down scroll it
 	payOff   int
 	payLines []string // the selected event's payload, pretty-printed
-	payFor   string   // ... of this event
+	// payWrapped is payLines wrapped to payWrapW cells: made once, not each frame.
+	payWrapped []string
+	payWrapW   int
+	payFor     string // ... of this event
 
 	// Paging through the selected event's attempts, newest first: the event shows
 	// its newest; [ reads the page before the oldest shown, ] goes back.
@@ -587,17 +590,20 @@ func (p *webhooksPage) detail(w int) []string {
 	out = append(out, st.Title.Render("PAYLOAD")+st.Muted.Render(" "+string(format))+st.Faint.Render(hint))
 	if key := ev.ID + " " + string(format); p.payFor != key && p.sh.eng != nil {
 		body := p.sh.eng.WebhookBody(ev)
-		p.payFor, p.payLines = key, prettyJSON(st, body)
+		p.payFor, p.payLines, p.payWrapped = key, prettyJSON(st, body), nil
 		if sent := webhookName(body); sent != "" && sent != ev.Type {
 			p.payLines = append([]string{st.Faint.Render("sent as " + sent + ", as v2 names it")}, p.payLines...)
 		}
 	}
 	// A line wider than the pane goes on under itself, indented: at 80 columns
 	// the pane is ~34 wide and a failure's code and message were cut.
-	var lines []string
-	for _, l := range p.payLines {
-		lines = append(lines, wrapIndented(l, w)...)
+	if p.payWrapped == nil || p.payWrapW != w {
+		p.payWrapped, p.payWrapW = nil, w
+		for _, l := range p.payLines {
+			p.payWrapped = append(p.payWrapped, wrapIndented(l, w)...)
+		}
 	}
+	lines := p.payWrapped
 	room := p.h - len(out)
 	p.payOff = min(p.payOff, max(len(lines)-room, 0))
 	for i := p.payOff; i < len(lines) && len(out) < p.h; i++ {

@@ -963,7 +963,7 @@ func (m *widgetModal) View() string {
 		}
 		// On a short screen the phone's codes matter more than the address: it
 		// shrinks to its key (80×24, a wrong OTP and the phone open).
-		if m.h > 0 && len(b)+len(phone)+2 > m.h {
+		if m.h > 0 && len(b)+len(phone)+2 > m.h && m.note == "" { // a note (the browser failed) keeps the address to copy
 			b = append(b[:body], "", st.Faint.Render("ctrl+b opens this session in a browser"))
 		}
 	}

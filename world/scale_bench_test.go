@@ -509,8 +509,9 @@ func startProfile(b *testing.B, name string) func() {
 	if d, err := time.ParseDuration(os.Getenv("SANDBANK_BENCH_CPUPROFILE_FOR")); err == nil {
 		time.AfterFunc(d, stop) // the first d of a long advance
 	}
+	var heap *time.Timer
 	if d, err := time.ParseDuration(os.Getenv("SANDBANK_BENCH_HEAPPROFILE_AT")); err == nil {
-		time.AfterFunc(d, func() {
+		heap = time.AfterFunc(d, func() {
 			runtime.GC()
 			if h, err := os.Create(prefix + "-" + name + "-heap.pprof"); err == nil {
 				pprof.Lookup("heap").WriteTo(h, 0)
@@ -518,7 +519,12 @@ func startProfile(b *testing.B, name string) func() {
 			}
 		})
 	}
-	return stop
+	return func() {
+		stop()
+		if heap != nil {
+			heap.Stop() // an advance shorter than it: no profile of what came after, under its name
+		}
+	}
 }
 
 // progress prints, every 30 s of a long advance, how far its clock has come, when
