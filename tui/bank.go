@@ -547,12 +547,7 @@ func (p *bankPage) card(w int) []string {
 	// A value too long for the card goes on under itself ("password changed: next
 	// sign-in a…" at 80 columns).
 	row := func(label, value string) string {
-		first, rest := splitOnce(value, w-10)
-		out := st.Label.Render(fit(label, 10)) + first
-		if rest != "" {
-			out += "\n" + strings.Repeat(" ", 10) + clip(rest, w-10)
-		}
-		return out
+		return st.Label.Render(fit(label, 10)) + hangValue(value, w-10, 10, 1)
 	}
 	out := []string{st.Bold.Render(c.Name) + st.Muted.Render(" · "+strings.ReplaceAll(c.Profile, "_", " ")+" · "+c.AuthMethod)}
 	out = append(out, row("sign in", st.Value.Render(c.Username)+st.Faint.Render(" / ")+st.Value.Render(c.Password)))

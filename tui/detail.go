@@ -458,18 +458,7 @@ func (p *detailPage) facts(w int, wrap bool) (out []string, history int) {
 		if !wrap {
 			return " " + st.Label.Render(fit(label, 12)) + " " + clip(value, vw)
 		}
-		first, rest := splitOnce(value, vw)
-		out := " " + st.Label.Render(fit(label, 12)) + " " + first
-		for n := 0; rest != "" && n < 2; n++ { // two lines more at most, the last cut
-			line := rest
-			if n == 0 {
-				line, rest = splitOnce(rest, vw)
-			} else {
-				line, rest = clip(rest, vw), ""
-			}
-			out += "\n" + strings.Repeat(" ", 14) + line
-		}
-		return out
+		return " " + st.Label.Render(fit(label, 12)) + " " + hangValue(value, vw, 14, 2)
 	}
 	out = append(out, st.Title.Render(" SNAPSHOT")+st.Faint.Render(" of the last sync: what the API answers"))
 	out = append(out, row("Balance", st.Bold.Render(naira(a.Balance))))

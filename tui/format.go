@@ -227,6 +227,23 @@ func splitOnce(s string, w int) (first, rest string) {
 	return first, rest
 }
 
+// hangValue is a (styled) value in a column w cells wide: its first line, then up
+// to more lines under it, each after indent spaces, the last cut — a table's row
+// whose value goes on under itself instead of being cut.
+func hangValue(value string, w, indent, more int) string {
+	out, rest := splitOnce(value, w)
+	for n := 1; rest != "" && n <= more; n++ {
+		line := clip(rest, w)
+		if n < more {
+			line, rest = splitOnce(rest, w)
+		} else {
+			rest = ""
+		}
+		out += "\n" + strings.Repeat(" ", indent) + line
+	}
+	return out
+}
+
 // lastFitting is the byte index of the last sep in plain whose text before it
 // is at most w cells wide and not empty, or -1.
 func lastFitting(plain, sep string, w int) int {
