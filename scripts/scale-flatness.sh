@@ -11,11 +11,28 @@
 #   scripts/scale-flatness.sh scale.out
 # Several files are read in order; a later figure for the same size replaces an
 # earlier one (a separate run of the 10,000 year, say).
+#
+# Given also a run with SANDBANK_BENCH_NOSYNC=1 (its lines say "nosync"), it says
+# how flat the day could be at best on this disk, with today's cost of an account:
+# the smallest world's day can cost no less than one durable commit of its rows —
+# raw bbolt's day there less raw bbolt's cheapest account-day, its fixed part — plus
+# sandbank's cheapest account-day with no fsync at all, over the lowest day with
+# fsync. A floor above 2 says no cheaper code of sandbank's own can bring the day
+# within 2× on this disk without making every account slower.
+#   SANDBANK_BENCH_NOSYNC=1 SANDBANK_BENCH_DAYS=0 go test ./world/ -run '^$' \
+#     -bench 'Scale$/accounts=(10|100|1000)$' -benchtime 1x | tee nosync.out
+#   scripts/scale-flatness.sh scale.out nosync.out
 set -euo pipefail
 
 awk '
 /^BenchmarkScale\/accounts=[0-9]+/ {
 	n = $1; sub(/^BenchmarkScale\/accounts=/, "", n); sub(/-[0-9]+$/, "", n)
+	nosync = 0
+	for (i = 3; i <= NF; i++) if ($i == "nosync") nosync = 1
+	if (nosync) {
+		for (i = 3; i <= NF; i++) if ($i == "ms/account-day-day") nsday[n] = $(i-1)
+		next
+	}
 	sizes[n] = 1
 	for (i = 3; i <= NF; i++) {
 		if ($i == "ms/account-day-day") day[n] = $(i-1)
@@ -49,5 +66,21 @@ END {
 	}
 	print "ms per account-day, highest over lowest:"
 	ratio("day", day); ratio("raw day", rawday); ratio("year", year); ratio("raw year", rawyear)
+	floor()
+}
+# floor: see the head of this file.
+function floor(    k, n, small, v0, v0n, best, bestn, rawlo) {
+	if (length(nsday) == 0) return
+	small = ""; v0 = -1; best = -1; rawlo = -1
+	for (k = 1; k <= count; k++) {
+		n = order[k]
+		if (small == "" && (n in day) && (n in rawday)) small = n
+		if ((n in day) && (best < 0 || day[n] + 0 < best)) { best = day[n] + 0; bestn = n }
+		if ((n in rawday) && (rawlo < 0 || rawday[n] + 0 < rawlo)) rawlo = rawday[n] + 0
+	}
+	for (n in nsday) if (v0 < 0 || nsday[n] + 0 < v0) { v0 = nsday[n] + 0; v0n = n }
+	if (small == "" || best <= 0) { print "floor     no figures with fsync beside the nosync ones"; return }
+	printf "floor     %.2f× at best for the day: at %s accounts one durable commit, %g ms/account-day (raw bbolt %g less its cheapest %g), plus %g without fsync (the cheapest, at %s), over %g (at %s)\n", \
+		(rawday[small] - rawlo + v0) / best, small, rawday[small] - rawlo, rawday[small], rawlo, v0, v0n, best, bestn
 }
 ' "$@"
