@@ -1223,13 +1223,28 @@ func span(d time.Duration) string {
 	return engine.DurationText(d)
 }
 
-// durationParam is a duration for a request body, as people write it, unspaced:
-// "2m", "1h30m", "500ms".
+// durationParam is a duration for a request body, as people write it, unspaced,
+// and exact — "2m", "1h30m", "1m59s999ms", "1500us" — so that the clock moves by
+// what the file says: a rate limit's edge, 1m59s999ms, is not 2m.
 func durationParam(d time.Duration) string {
 	if d == 0 {
 		return "0"
 	}
-	return strings.ReplaceAll(engine.DurationText(d), " ", "")
+	if d < 0 {
+		return "-" + durationParam(-d)
+	}
+	var b strings.Builder
+	for _, u := range []struct {
+		size time.Duration
+		name string
+	}{{24 * time.Hour, "d"}, {time.Hour, "h"}, {time.Minute, "m"}, {time.Second, "s"},
+		{time.Millisecond, "ms"}, {time.Microsecond, "us"}, {time.Nanosecond, "ns"}} {
+		if n := d / u.size; n > 0 {
+			b.WriteString(strconv.FormatInt(int64(n), 10) + u.name)
+			d -= n * u.size
+		}
+	}
+	return b.String()
 }
 
 // RunFile reads, checks and runs a file headless on a throw-away world in dir (a

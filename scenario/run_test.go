@@ -351,3 +351,36 @@ func TestTranscriptMasksSecrets(t *testing.T) {
 		}
 	}
 }
+
+// advance: and at: move the clock by exactly what the file says: run rounded them
+// to whole seconds (serve did not), so a rate limit's edge, 1m59s999ms, was 2m and
+// its sync answered 200, and advance: 500us, which check took, was refused as 0ms.
+func TestClockMovesByExactlyWhatTheFileSays(t *testing.T) {
+	src := `scenario: sub-second
+start: 2023-03-01T10:00:00+01:00
+customers:
+  adam: {institution: "044"}
+steps:
+  - advance: 1500ms
+  - call: GET /sandbox/clock
+    expect: {now: "2023-03-01T09:00:01.500Z"}
+  - at: +1750ms
+  - call: GET /sandbox/clock
+    expect: {now: "2023-03-01T09:00:01.750Z"}
+  - advance: 500us
+  - connect: adam
+  - sync: adam
+  - advance: 1m59s999ms
+  - sync: adam
+    expect: {http: 429}
+  - advance: 1ms
+  - sync: adam
+`
+	path := filepath.Join(t.TempDir(), "subsecond.yaml")
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if res, tr := run(t, path); !res.Passed {
+		t.Fatalf("%s\n%s", res.Line(), tail(tr))
+	}
+}
