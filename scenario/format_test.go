@@ -72,6 +72,7 @@ func TestRefusals(t *testing.T) {
 		{"unknown account", head + "  - connect: adma\n", `f.yaml:10:14: unknown account "adma" (did you mean "adam"?); use one of adam, bola_a, bola_b`},
 		{"customer of several accounts", head + "  - connect: bola\n", `f.yaml:10:14: customer bola has 2 accounts: name one (bola_a, bola_b)`},
 		{"not connected", head + "  - sync: adam\n", `f.yaml:10:11: account adam is not connected at this step: a ` + "`connect: adam`" + ` step comes first`},
+		{"webhooks before connect", head + "  - webhooks: []\n    account: adam\n", `f.yaml:11:14: account adam is not connected at this step: a ` + "`connect: adam`" + ` step comes first`},
 		{"reference before connect", head + "  - call: GET /accounts/{adam}\n", `f.yaml:10:11: {adam}: account adam is not connected at this step, so it has no ID yet: a ` + "`connect: adam`" + ` step comes first`},
 		{"unknown reference", head + "  - call: GET /sandbox/customers/{adm.customer}\n", `f.yaml:10:11: {adm.customer}: unknown name "adm" (did you mean "adam"?); use one of adam, bola, bola_a, bola_b`},
 		{"unknown reference field", head + "  - call: GET /sandbox/customers/{adam.custmer}\n", `f.yaml:10:11: {adam.custmer}: unknown field "custmer" (did you mean "customer"?); use one of customer, id, institution, number, password, username`},
