@@ -191,6 +191,26 @@ func TestPlaySummary(t *testing.T) {
 	}
 }
 
+// A played file with serve: ends where run ends, and its line says the rest waits
+// for an app rather than "quit before the end".
+func TestPlaySummaryAtServe(t *testing.T) {
+	src := []byte("scenario: s\ncustomers:\n  adam: {institution: \"044\"}\nsteps:\n  - connect: adam\n  - serve: over to the app\n  - expect_call: GET /accounts/{adam}\n")
+	s, err := scenario.Parse("s.yaml", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := NewMain(Options{DB: filepath.Join(t.TempDir(), "world.db"), Addr: "127.0.0.1:0", Scenario: s, Play: true, Start: mainStart})
+	if err := m.Open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	m.Played.ToEnd(context.Background())
+	want := "s.yaml: the step before serve: passed; the 2 from serve: on wait for an app: run them with sandbank serve --scenario"
+	if line, failed := playSummary("s.yaml", m.Played); failed || line != want {
+		t.Fatalf("got %q, failed %v; want %q", line, failed, want)
+	}
+}
+
 // A command the banner prints runs as shown: a key with an apostrophe broke the
 // quoting of its curl line (a new user's trial).
 func TestShellQuote(t *testing.T) {

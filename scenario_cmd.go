@@ -90,6 +90,13 @@ func playSummary(name string, run *scenario.Run) (string, bool) {
 	if len(res) == total {
 		return fmt.Sprintf("%s: all %d steps passed", name, total), false
 	}
+	if at := run.S.ServeAt; at >= 0 && len(res) == at {
+		before := fmt.Sprintf("the %d steps before serve: passed", at)
+		if at == 1 {
+			before = "the step before serve: passed"
+		}
+		return fmt.Sprintf("%s: %s; the %d from serve: on wait for an app: run them with sandbank serve --scenario", name, before, total-at), false
+	}
 	return fmt.Sprintf("%s: %d of %d steps played and passed (quit before the end)", name, len(res), total), false
 }
 
@@ -101,7 +108,8 @@ func (p playScript) Title() string { return p.run.S.Title }
 func (p playScript) Steps() []tui.ScriptStep {
 	out := make([]tui.ScriptStep, len(p.run.S.Steps))
 	for i, s := range p.run.S.Steps {
-		out[i] = tui.ScriptStep{N: s.N, Line: s.Line(), Text: s.Text, Note: s.Note, Say: s.Say, Pause: s.Action == "pause"}
+		out[i] = tui.ScriptStep{N: s.N, Line: s.Line(), Text: s.Text, Note: s.Note, Say: s.Say, Pause: s.Action == "pause",
+			Served: p.run.S.ServeAt >= 0 && i >= p.run.S.ServeAt}
 	}
 	return out
 }

@@ -34,6 +34,9 @@ type ScriptStep struct {
 	Note  string
 	Say   string // a pause:'s sentence for the audience
 	Pause bool
+	// Served: the step is serve: or comes after it, and waits for an app under
+	// test (sandbank serve --scenario); play stops before it, as run does.
+	Served bool
 }
 
 // ScriptResult is how a step went.
@@ -64,8 +67,19 @@ func newPlay(s Script) *play {
 	return &play{script: s, steps: s.Steps()}
 }
 
-func (p *play) next() int  { return len(p.results) }
-func (p *play) done() bool { return p.next() >= len(p.steps) }
+func (p *play) next() int { return len(p.results) }
+
+// done reports whether every step play runs has run: all of them, or those
+// before serve:.
+func (p *play) done() bool { return p.next() >= len(p.steps) || p.steps[p.next()].Served }
+
+// servedText says why play stopped at serve:, if it did.
+func (p *play) servedText() string {
+	if p.next() < len(p.steps) && p.steps[p.next()].Served && !p.running {
+		return "the steps from serve: on wait for an app: sandbank serve --scenario"
+	}
+	return ""
+}
 
 // run starts the next step, unless one is running or none is left.
 func (m *Model) runStep(until string) tea.Cmd {
@@ -161,6 +175,8 @@ func (m *Model) bar() string {
 	switch {
 	case p.running:
 		what = st.Accent.Render(m.sh.spinner()+" step "+itoa(p.steps[p.next()].N)+" ") + st.Value.Render(p.steps[p.next()].Text)
+	case p.servedText() != "":
+		what = st.Muted.Render(p.servedText())
 	case p.done():
 		what = st.Muted.Render("every step has run")
 	default:
@@ -245,6 +261,9 @@ func (o *stepsPanel) View() string {
 	}
 	if p.done() { // nothing is left to run: the keys that run steps would do nothing
 		items = []string{st.Muted.Render("every step has run")}
+		if t := p.servedText(); t != "" {
+			items = []string{st.Muted.Render(t)}
+		}
 	}
 	keys := wrapItems(append(items,
 		st.Key.Render("↑/↓")+st.Muted.Render(" scroll"),

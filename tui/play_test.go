@@ -51,7 +51,8 @@ func (p testScript) Title() string { return p.run.S.Title }
 func (p testScript) Steps() []ScriptStep {
 	out := make([]ScriptStep, len(p.run.S.Steps))
 	for i, s := range p.run.S.Steps {
-		out[i] = ScriptStep{N: s.N, Line: s.Line(), Text: s.Text, Note: s.Note, Say: s.Say, Pause: s.Action == "pause"}
+		out[i] = ScriptStep{N: s.N, Line: s.Line(), Text: s.Text, Note: s.Note, Say: s.Say, Pause: s.Action == "pause",
+			Served: p.run.S.ServeAt >= 0 && i >= p.run.S.ServeAt}
 	}
 	return out
 }
@@ -100,6 +101,21 @@ func TestPlayMode(t *testing.T) {
 	if strings.Contains(h.screen(), "ctrl+r to the end") {
 		t.Fatalf("with every step run, the steps' box still offers ctrl+r:\n%s", h.screen())
 	}
+}
+
+// Play runs a file with serve: as run does, up to serve:, and says the rest waits
+// for an app: ctrl+r ran on into expect_call:, which failed "waits for the app
+// under test" (a QA trial).
+func TestPlayStopsAtServe(t *testing.T) {
+	h := playWorld(t, "testdata/play-serve.yaml")
+	h.press("ctrl+r")
+	h.contains("✓ step 2 advance: 30m", "the steps from serve: on wait for an app", "✓2", "ctrl+o steps · q quit")
+	if s := h.screen(); strings.Contains(s, "✗") {
+		t.Fatalf("a step failed:\n%s", s)
+	}
+	h.press("ctrl+n") // nothing is run past serve:
+	h.press("ctrl+o")
+	h.contains("the steps from serve: on wait for an app")
 }
 
 // A play key pressed over a pause's sentence closes it and plays on: the audience
