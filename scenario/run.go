@@ -1123,6 +1123,7 @@ func (r *Run) expectWebhooks(st *Step, out *StepResult) *StepResult {
 		return nil
 	}
 	i := from
+	matched := map[int]bool{} // what this step's earlier events matched
 	for _, want := range st.Events {
 		found := -1
 		for j := i; j < len(r.delivered); j++ {
@@ -1140,6 +1141,15 @@ func (r *Run) expectWebhooks(st *Step, out *StepResult) *StepResult {
 			if i > from { // the step's earlier events matched what came before
 				where = " after the " + strings.TrimPrefix(r.delivered[i-1].event, "mono.events.") + " this step matched at " + r.delivered[i-1].at.Format(time.RFC3339)
 			}
+			// Delivered, but before what this step or an earlier one matched: "got
+			// none" read as if it never came.
+			for j := from; j < i; j++ {
+				if d := r.delivered[j]; !matched[j] && d.event == want && (key == "" || d.account == key) && d.seq > r.servedSeq && r.inTime(d) {
+					got += fmt.Sprintf(" (%s came at %s, before the %s this step matched: list them in the order they come)",
+						strings.TrimPrefix(want, "mono.events."), d.at.Format(time.RFC3339), strings.TrimPrefix(r.delivered[i-1].event, "mono.events."))
+					break
+				}
+			}
 			f := r.fail(st, st.pos, "expected %s delivered for %s%s, got %s", strings.TrimPrefix(want, "mono.events."), who, where, got)
 			f.Expected, f.Got = want, got
 			out.Checks = append(out.Checks, "✗ "+want)
@@ -1155,6 +1165,7 @@ func (r *Run) expectWebhooks(st *Step, out *StepResult) *StepResult {
 				}
 			}
 		}
+		matched[found] = true
 		i = found + 1
 	}
 	r.cursors[key] = i

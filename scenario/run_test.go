@@ -267,6 +267,21 @@ func TestWebhooksStepSaysWhatItMatched(t *testing.T) {
 	}
 }
 
+// Webhooks listed out of the order they came: the one that came first says when it
+// came, instead of "got none" as if it never did (a QA trial).
+func TestWebhooksOutOfOrderSayWhen(t *testing.T) {
+	res := changedFixture(t, "- webhooks: [account_connected, account_updated, account_updated]",
+		"- webhooks: [account_updated, account_connected]")
+	if res.Passed || res.Failure == nil {
+		t.Fatalf("webhooks out of order passed: %s", res.Line())
+	}
+	if line := res.Line(); !strings.Contains(line, "expected account_connected delivered for adam after the account_updated this step matched at ") ||
+		!strings.Contains(line, ", got account_updated (delivered ") ||
+		!strings.Contains(line, "(account_connected came at ") || !strings.HasSuffix(line, "before the account_updated this step matched: list them in the order they come)") {
+		t.Fatalf("the failure says %s", line)
+	}
+}
+
 // A misspelt field of an answer gets a did-you-mean from the answer's own keys:
 // "staus: expected "failed", got nothing (no such field)" left the reader to find it.
 func TestMissingFieldSuggestsTheAnswersOwn(t *testing.T) {
