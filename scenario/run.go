@@ -921,6 +921,16 @@ func (r *Run) expect(st *Step, e *Expectation, res *response, out *StepResult) *
 		out.Checks = append(out.Checks, fmt.Sprintf("✓ %s: %s", e.Path, gotText))
 		return nil
 	}
+	if e.Matcher == "len" && present { // the count first: a cut list did not say it
+		switch x := got.(type) {
+		case []any:
+			gotText = plural(len(x), "item") + ": " + gotText
+		case map[string]any:
+			gotText = plural(len(x), "field") + ": " + gotText
+		case string:
+			gotText = plural(len([]rune(x)), "character") + ": " + gotText
+		}
+	}
 	if !present && e.Path != "body" && !strings.HasPrefix(e.Path, "header.") {
 		if alt := closestPath(res.value(), e.Path); alt != "" {
 			gotText += fmt.Sprintf(" — did you mean %s?", alt)

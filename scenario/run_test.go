@@ -282,6 +282,26 @@ func TestWebhooksOutOfOrderSayWhen(t *testing.T) {
 	}
 }
 
+// A failed {len: N} says the count it got before the value, which is cut: "expected
+// 2 items, got [{"account":{"_id":…" left the reader counting (a QA trial).
+func TestLenSaysTheCount(t *testing.T) {
+	src, err := os.ReadFile("../fixtures/finance-app-login.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed := bytes.Replace(src, []byte("expect: {data: {len: 2}}"), []byte("expect: {data: {len: 3}}"), 1)
+	if bytes.Equal(changed, src) {
+		t.Fatal("the fixture no longer has {data: {len: 2}}")
+	}
+	path := filepath.Join(t.TempDir(), "f.yaml")
+	if err := os.WriteFile(path, changed, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if res, _ := run(t, path); res.Passed || !strings.Contains(res.Line(), "data: expected 3 items, got 2 items: [") {
+		t.Fatalf("the failure says %s", res.Line())
+	}
+}
+
 // A misspelt field of an answer gets a did-you-mean from the answer's own keys:
 // "staus: expected "failed", got nothing (no such field)" left the reader to find it.
 func TestMissingFieldSuggestsTheAnswersOwn(t *testing.T) {
