@@ -1669,6 +1669,9 @@ func (p *fileParser) checkTemplate(at pos, s string) ([]string, error) {
 }
 
 func (p *fileParser) checkRef(r string) error {
+	if strings.ContainsAny(r, "\":', \t") { // JSON, not a name: {"advance":"1m"}
+		return fmt.Errorf("a {…} in a string names an account or a saved value, such as {adam}; this one holds JSON: write {{ for a literal brace, or write the body as YAML, e.g. body: {advance: 1m}")
+	}
 	name, field, dotted := strings.Cut(r, ".")
 	if p.broken[name] && p.s.accts[name] == nil { // a refused name, or a customer whose accounts may be what was refused
 		return errBroken

@@ -76,6 +76,7 @@ func TestRefusals(t *testing.T) {
 		{"reference before connect", head + "  - call: GET /accounts/{adam}\n", `f.yaml:10:11: {adam}: account adam is not connected at this step, so it has no ID yet: a ` + "`connect: adam`" + ` step comes first`},
 		{"unknown reference", head + "  - call: GET /sandbox/customers/{adm.customer}\n", `f.yaml:10:11: {adm.customer}: unknown name "adm" (did you mean "adam"?); use one of adam, bola, bola_a, bola_b`},
 		{"unknown reference field", head + "  - call: GET /sandbox/customers/{adam.custmer}\n", `f.yaml:10:11: {adam.custmer}: unknown field "custmer" (did you mean "customer"?); use one of customer, id, institution, number, password, username`},
+		{"JSON in a string body", head + "  - call: POST /sandbox/clock\n    body: '{\"advance\":\"1m\"}'\n", `f.yaml:11:11: {"advance":"1m"}: a {…} in a string names an account or a saved value, such as {adam}; this one holds JSON: write {{ for a literal brace, or write the body as YAML, e.g. body: {advance: 1m}`},
 		{"unclosed brace", head + "  - call: GET /accounts/{adam\n", `f.yaml:10:11: an unclosed { in "/accounts/{adam": write {name}, or {{ for a literal brace`},
 		{"bad route", head + "  - call: /accounts\n", `f.yaml:10:11: write the route as METHOD /path, e.g. GET /accounts/{adam}; found "/accounts"`},
 		{"bad method", head + "  - call: FETCH /accounts\n", `f.yaml:10:11: unknown method "FETCH" (did you mean "PATCH"?); use one of DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT`},
