@@ -110,6 +110,13 @@ func TestScenarioRunCommand(t *testing.T) {
 		t.Fatalf("JUnit (%v):\n%s", err, raw)
 	}
 
+	// A JUnit report into a missing folder is refused before any file runs, not
+	// after them all (a QA trial).
+	out, code = sandbank(t, "scenario", "run", "--junit", filepath.Join(dir, "nodir", "x.xml"), "fixtures/mr-adam.yaml")
+	if code != 2 || !strings.Contains(out, "its folder "+filepath.Join(dir, "nodir")+" does not exist") || strings.Contains(out, "mr-adam.yaml") {
+		t.Fatalf("a JUnit report into a missing folder: exit %d\n%s", code, out)
+	}
+
 	// A file that could not run at all exits 2, as a broken setup does, not 1 as
 	// a failed expectation: CI tells them apart.
 	out, code = sandbank(t, "scenario", "run", filepath.Join(dir, "missing.yaml"), "fixtures/mr-adam.yaml")

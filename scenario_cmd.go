@@ -179,6 +179,11 @@ func (c scenarioRunCmd) Run(ctx context.Context) error {
 // runScenarios runs files headless and reports on out.
 func runScenarios(ctx context.Context, out io.Writer, host scenario.Host, files []string, transcripts, junit string) error {
 	sweepThrowAwayDirs(os.TempDir())
+	if junit != "" { // said before the files run, not after them all
+		if fi, err := os.Stat(filepath.Dir(junit)); err != nil || !fi.IsDir() {
+			return engine.Invalid("junit", "cannot write the JUnit report %s: its folder %s does not exist", junit, filepath.Dir(junit))
+		}
+	}
 	if transcripts != "" {
 		if err := os.MkdirAll(transcripts, 0o755); err != nil {
 			return fmt.Errorf("creating the transcript directory: %w", err)

@@ -644,7 +644,11 @@ func (sv *Serving) callsBetween(from, deadline time.Time) string {
 		}
 	}
 	if before > 0 {
-		s += fmt.Sprintf(" (and %d calls before %s, which do not count)", before, from.UTC().Format(time.RFC3339))
+		calls := fmt.Sprintf("%d calls", before)
+		if before == 1 {
+			calls = "1 call"
+		}
+		s += fmt.Sprintf(" (and %s before %s, which do not count)", calls, from.UTC().Format(time.RFC3339))
 	}
 	return s
 }
