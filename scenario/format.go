@@ -1205,8 +1205,8 @@ func (p *fileParser) bank(st *Step, v *node, step *node) {
 		if k, err := money(ov, st.Op, false); p.ok(err) {
 			st.Amount = k
 		}
-		if n := step.get("narration"); n != nil {
-			if nar, err := str(n, "narration"); p.ok(err) {
+		if n := step.get("narration"); n != nil { // {names} filled in, as in expect: and body:
+			if nar, err := p.template(n, "narration"); p.ok(err) {
 				st.Narration = nar
 			}
 		}

@@ -448,7 +448,12 @@ func (r *Run) act(ctx context.Context, st *Step) *StepResult {
 		case "debit", "credit":
 			body := map[string]any{"type": st.Op, "amount": st.Amount, "account": r.numbers[st.Account.Name]}
 			if st.Narration != "" {
-				body["narration"] = st.Narration
+				nar, err := r.expand(st.Narration)
+				if err != nil {
+					f := r.fail(st, st.pos, "%v", err)
+					return &f
+				}
+				body["narration"] = nar
 			}
 			res = do("POST", "/sandbox/customers/"+cid+"/transactions", jsonBody(body), "secret")
 		case "password":

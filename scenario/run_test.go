@@ -419,3 +419,34 @@ steps:
 		t.Fatalf("%s\n%s", res.Line(), tail(tr))
 	}
 }
+
+// A bank step's narration fills in {names} and takes {{ as a brace, as expect:
+// does: it was stored as written, so one text had to be written two ways (a QA
+// trial).
+func TestNarrationFillsInNames(t *testing.T) {
+	src := `scenario: narration
+start: 2023-03-01T10:00:00+01:00
+customers:
+  adam: {institution: "044"}
+steps:
+  - connect: adam
+  - bank: adam
+    credit: NGN 5000
+    narration: "TRF FROM {adam.number} {{REF}"
+  - advance: 2m
+  - sync: adam
+  - call: GET /accounts/{adam}/transactions?limit=1
+    expect: {data.0.narration: "TRF FROM {adam.number} {{REF}"}
+`
+	path := filepath.Join(t.TempDir(), "narration.yaml")
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, tr := run(t, path)
+	if !res.Passed {
+		t.Fatalf("%s\n%s", res.Line(), tail(tr))
+	}
+	if bytes.Contains(tr, []byte("{adam.number}")) || !bytes.Contains(tr, []byte("{REF}")) {
+		t.Fatalf("the narration was not filled in:\n%s", tail(tr))
+	}
+}
