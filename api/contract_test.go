@@ -143,6 +143,21 @@ func TestTransactionQueries(t *testing.T) {
 			t.Fatalf("not newest first at %d: %s after %s", i, all.Data[i].Date, all.Data[i-1].Date)
 		}
 	}
+	// paginate=false answers at most maxUnpaginated: more is a 400 that says how
+	// many and what to do, on v1 and v2 (a 70 MB answer, eight at once, took the
+	// server to 3.4 GB). At the bound it still answers.
+	defer func(m int64) { maxUnpaginated = m }(maxUnpaginated)
+	maxUnpaginated = int64(n) - 1
+	for _, path := range []string{"/accounts/" + id + "/transactions?paginate=false", "/v2/accounts/" + id + "/transactions?paginate=false"} {
+		rep := w.do("GET", path, req{})
+		if rep.status != http.StatusBadRequest || !strings.Contains(string(rep.body), fmt.Sprintf("paginate=false answers at most %d transactions at once, and %d match here: narrow the period with start= and end=, or page through them with limit= (at most 1000) and page=", n-1, n)) {
+			t.Fatalf("%s over the bound: %d %s", path, rep.status, rep.body)
+		}
+	}
+	maxUnpaginated = int64(n)
+	if again := page("paginate=false"); len(again.Data) != n {
+		t.Fatalf("paginate=false at the bound: %d transactions, want %d", len(again.Data), n)
+	}
 	for _, tx := range all.Data {
 		if tx.ID == "" || tx.Amount <= 0 || tx.Currency != "NGN" || (tx.Type != "debit" && tx.Type != "credit") || tx.Category == "" {
 			t.Fatalf("transaction %+v", tx)
