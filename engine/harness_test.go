@@ -41,6 +41,7 @@ type world struct {
 	wrap       func(engine.Store) engine.Store
 	wrapSender func(engine.Sender) engine.Sender
 	wrapClock  func(engine.Clock) engine.Clock
+	wrapBank   func(engine.Bank) engine.Bank
 }
 
 type worldOpts struct {
@@ -107,7 +108,11 @@ func (w *world) open() {
 	if w.wrapClock != nil {
 		clock = w.wrapClock(clock)
 	}
-	w.eng, err = engine.New(engine.Config{Clock: clock, Bank: w.bank, Store: st, Sender: sender,
+	var bank engine.Bank = w.bank
+	if w.wrapBank != nil {
+		bank = w.wrapBank(bank)
+	}
+	w.eng, err = engine.New(engine.Config{Clock: clock, Bank: bank, Store: st, Sender: sender,
 		DeliveryTimeout: w.timeout})
 	if err != nil {
 		w.t.Fatal(err)

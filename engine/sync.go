@@ -269,20 +269,24 @@ func (e *Engine) sync(ctx context.Context, id, trigger, jobID string, move *sche
 // syncAccount is sync of an account already read.
 func (e *Engine) syncAccount(ctx context.Context, a Account, trigger, jobID string, move *scheduleMove) (*syncWrite, error) {
 	now := e.clock.Now()
-	cached := a.BankSession != "" && a.BankSessionExpiresAt.After(now)
 	session, fail := e.signIn(ctx, &a, now)
 	if fail != nil {
 		return e.failureWrite(a, trigger, jobID, now, fail, move), nil
 	}
 	data, err := e.fetch(ctx, a, session, now)
-	if cached && ErrorCode(err) == EEXPIRED {
-		// The bank ended the session early — as it does when the password or MFA
-		// changes — so sign in afresh, once: that is where R5 and R6 surface.
+	if ErrorCode(err) == EEXPIRED {
+		// A cached session the bank ended early — as it does when the password or
+		// MFA changes — or a fresh one the virtual clock outran while the sync ran
+		// (a jump, or a fast clock with a slow bank): sign in afresh, once. That is
+		// also where R5 and R6 surface.
 		a.BankSession, a.BankSessionExpiresAt = "", time.Time{}
 		if session, fail = e.signIn(ctx, &a, now); fail != nil {
 			return e.failureWrite(a, trigger, jobID, now, fail, move), nil
 		}
-		data, err = e.fetch(ctx, a, session, now)
+		if data, err = e.fetch(ctx, a, session, now); ErrorCode(err) == EEXPIRED {
+			return e.failureWrite(a, trigger, jobID, now, &syncFailure{code: CodeSyncError, message: "the bank session ended before the sync could fetch, twice: " +
+				"the virtual clock ran past the session's end while the sync ran (a jump, or a fast clock with a slow bank); sync again"}, move), nil
+		}
 	}
 	if err != nil {
 		if ctx.Err() != nil && e.ctx.Err() != nil {

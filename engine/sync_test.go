@@ -1,9 +1,11 @@
 package engine_test
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -479,5 +481,82 @@ func TestALockedSignInStillNeedsTheUser(t *testing.T) {
 	}
 	if res := w.sync(b.ID); res.Code != engine.CodeSyncError || !strings.Contains(res.Message, "locked") {
 		t.Fatalf("the locked account without MFA = %+v, want SYNC_ERROR saying the sign-in is locked", res)
+	}
+}
+
+// jumpingBank, once on, moves the clock 16 minutes — past a bank session's 15 —
+// as the first call after a sign-in reaches the bank: a jump, or a fast clock with
+// a slow bank, while a sync runs. With every set, after every sign-in; else once.
+type jumpingBank struct {
+	engine.Bank
+	clock             *simulator.Clock
+	every             bool
+	on, armed, jumped atomic.Bool
+}
+
+func (b *jumpingBank) Login(ctx context.Context, institution, username, password string) (engine.LoginResult, error) {
+	res, err := b.Bank.Login(ctx, institution, username, password)
+	if b.on.Load() && err == nil && res.Session != nil && (b.every || !b.jumped.Load()) {
+		b.armed.Store(true)
+	}
+	return res, err
+}
+
+func (b *jumpingBank) jump() {
+	if b.armed.CompareAndSwap(true, false) {
+		b.jumped.Store(true)
+		if err := b.clock.Advance(16 * time.Minute); err != nil {
+			panic(err)
+		}
+	}
+}
+
+func (b *jumpingBank) Accounts(ctx context.Context, s engine.Secret) ([]engine.BankAccount, error) {
+	b.jump()
+	return b.Bank.Accounts(ctx, s)
+}
+
+func (b *jumpingBank) Balance(ctx context.Context, s engine.Secret, n string) (int64, error) {
+	b.jump()
+	return b.Bank.Balance(ctx, s, n)
+}
+
+func (b *jumpingBank) Transactions(ctx context.Context, s engine.Secret, n string, from, to time.Time) ([]engine.Transaction, error) {
+	b.jump()
+	return b.Bank.Transactions(ctx, s, n, from, to)
+}
+
+func (b *jumpingBank) Identity(ctx context.Context, s engine.Secret) (engine.Identity, error) {
+	b.jump()
+	return b.Bank.Identity(ctx, s)
+}
+
+// A sync whose fresh bank session the virtual clock outruns — a jump, or a fast
+// clock with a slow bank — signs in again, once, as for a session the bank ended:
+// it failed "the bank session expired (sessions last 15m); sign in again" (a
+// bad-input hunt at 1000x with a second of latency). If the clock outruns that one
+// too, the failure says why, and that syncing again is the fix.
+func TestASyncOutrunByTheClockSignsInAgain(t *testing.T) {
+	for _, every := range []bool{false, true} {
+		w := newWorld(t, worldOpts{})
+		jb := &jumpingBank{clock: w.clock, every: every}
+		w.close()
+		w.wrapBank = func(b engine.Bank) engine.Bank { jb.Bank = b; return jb }
+		w.open()
+		adam := w.adam()
+		a := w.connect(adam)
+		w.advance(16 * time.Minute) // the connect's session has ended: the sync signs in
+		jb.on.Store(true)
+		res := w.sync(a.ID)
+		if !jb.jumped.Load() {
+			t.Fatal("the clock never jumped: the test tests nothing")
+		}
+		if !every && res.Status != engine.StatusSyncSuccessful {
+			t.Fatalf("outrun once: %+v, want successful", res)
+		}
+		if every && (res.Status != engine.StatusSyncFailed || res.Code != engine.CodeSyncError ||
+			!strings.Contains(res.Message, "the virtual clock ran past the session's end while the sync ran (a jump, or a fast clock with a slow bank); sync again")) {
+			t.Fatalf("outrun every time: %+v", res)
+		}
 	}
 }
