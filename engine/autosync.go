@@ -347,7 +347,7 @@ func (e *Engine) submitAutoWrite(id string, move *scheduleMove, w *syncWrite, is
 	e.autoWrites[id] = pending
 	e.auto.order = append(e.auto.order, pending)
 	e.mu.Unlock()
-	e.autoWG.Add(1)
+	e.autoWait.add()
 	e.autoCount.Add(1)
 	submit, jumping := e.store.Submit, e.clock.Jumping()
 	if jumping {
@@ -356,7 +356,7 @@ func (e *Engine) submitAutoWrite(id string, move *scheduleMove, w *syncWrite, is
 	// Answered on the store's writer, as it commits: a jump's writes, answered in
 	// a row, wake no goroutine each.
 	submit(context.WithoutCancel(e.ctx), w.fn, func(err error) {
-		defer e.autoWG.Done()
+		defer e.autoWait.done()
 		defer func() {
 			// The syncs are stored: their webhooks go now — a jump's once it has
 			// returned (its end nudges delivery), so that its answer does not wait
@@ -413,5 +413,42 @@ func (e *Engine) waitAutoWrite(id string) {
 // stored.
 func (e *Engine) waitAutoWrites() {
 	e.store.Flush()
-	e.autoWG.Wait()
+	e.autoWait.wait()
+}
+
+// pendingCount counts work under way and waits for none to be. Unlike a
+// sync.WaitGroup, work may be added while someone waits with none under way: a
+// round of overdue syncs on a goroutine of its own adds writes whenever it gets
+// there, and a WaitGroup so used panicked "WaitGroup is reused before previous
+// Wait has returned" — a clock advance answered 500 (the crash test, under load).
+type pendingCount struct {
+	mu   sync.Mutex
+	n    int
+	idle *sync.Cond // on mu: n fell to 0
+}
+
+func (p *pendingCount) add() {
+	p.mu.Lock()
+	p.n++
+	p.mu.Unlock()
+}
+
+func (p *pendingCount) done() {
+	p.mu.Lock()
+	if p.n--; p.n == 0 && p.idle != nil {
+		p.idle.Broadcast()
+	}
+	p.mu.Unlock()
+}
+
+// wait returns once no work is under way.
+func (p *pendingCount) wait() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for p.n > 0 {
+		if p.idle == nil {
+			p.idle = sync.NewCond(&p.mu)
+		}
+		p.idle.Wait()
+	}
 }

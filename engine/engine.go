@@ -102,10 +102,10 @@ type Engine struct {
 	autoNext   time.Time                 // when the "autosync" timer fires
 	autoWrites map[string]*autoWrite     // automatic syncs' writes not yet committed, by account
 	auto       autoState
-	autoMu     sync.Mutex     // one auto-sync round, or reschedule, at a time
-	autoWG     sync.WaitGroup // automatic syncs' writes not yet committed
-	autoCount  atomic.Int64   // ... how many: delivery waits while there are any
-	autoSlots  chan struct{}  // bounds them (maxAutoWrites)
+	autoMu     sync.Mutex    // one auto-sync round, or reschedule, at a time
+	autoWait   pendingCount  // automatic syncs' writes not yet committed
+	autoCount  atomic.Int64  // ... how many: delivery waits while there are any
+	autoSlots  chan struct{} // bounds them (maxAutoWrites)
 
 	realtimeMu  sync.Mutex   // a real-time window's claim and its job's record, together
 	jobsRunning atomic.Int64 // real-time jobs not yet ended (JobsRunning)
