@@ -366,7 +366,7 @@ func (m *Main) Open(ctx context.Context) (err error) {
 	}
 	w := m.World
 	m.DB, m.Clock, m.Bank, m.Engine, m.FirstRun = w.DB, w.Clock, w.Bank, w.Engine, w.New
-	m.Server = api.New(api.Config{Engine: m.Engine, Bank: m.Bank, Logger: m.opts.Log})
+	m.Server = api.New(api.Config{Engine: m.Engine, Bank: m.Bank, Logger: m.opts.Log, SavedClock: m.DB.SavedClock})
 	receiver := m.ReceiverURL()
 	m.Server.DeliverLocally(sender, receiver)
 	m.handler = m.Server

@@ -1,10 +1,14 @@
 package api
 
 import (
+	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
+
+	"sandbank/engine"
 )
 
 // POST /sandbox/clock refuses to move the clock past the world's end — the last
@@ -98,4 +102,45 @@ func sameInstant(t *testing.T, a, b string) bool {
 		t.Fatalf("%s / %s: %v %v", a, b, err1, err2)
 	}
 	return ta.Equal(tb)
+}
+
+// While a jump is under way GET /sandbox/clock answers where a crash would leave
+// the clock — where the jump started, or as far as its commits have saved — not
+// where it has got to: a client read 2028-03-23 during a year's jump, and after
+// kill -9 the clock read 2028-01-11 (a bad-input hunt). Once the jump returns it
+// answers the jump's end.
+func TestClockReadDuringAJumpIsSaved(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	start := w.clock.Now()
+	read := func() time.Time {
+		rec := httptest.NewRecorder()
+		r := httptest.NewRequest("GET", "/sandbox/clock", nil)
+		r.Host = "127.0.0.1"
+		r.Header.Set("mono-sec-key", testSecretKey)
+		w.srv.ServeHTTP(rec, r)
+		var c struct{ Now string }
+		if err := json.Unmarshal(rec.Body.Bytes(), &c); err != nil || rec.Code != http.StatusOK {
+			t.Errorf("GET /sandbox/clock = %d %s", rec.Code, rec.Body)
+		}
+		at, _ := time.Parse(time.RFC3339, c.Now)
+		return at
+	}
+	var before, after time.Time
+	w.clock.AfterFunc(start.Add(30*time.Minute), func() { before = read() })
+	w.clock.AfterFunc(start.Add(time.Hour), func() { // a write commits the clock's time mid-jump
+		if err := w.db.Update(w.ctx, func(engine.Tx) error { return nil }); err != nil {
+			t.Error(err)
+		}
+	})
+	w.clock.AfterFunc(start.Add(2*time.Hour), func() { after = read() })
+	w.post("/sandbox/clock", map[string]any{"advance": "1d"})
+	if !before.Equal(start) {
+		t.Errorf("30 minutes into the jump, before any commit, the clock read %s; want its start %s", before, start)
+	}
+	if want := start.Add(time.Hour); !after.Equal(want) {
+		t.Errorf("2 hours into the jump, after a commit at 1 hour, the clock read %s; want %s", after, want)
+	}
+	if got := read(); !got.Equal(start.Add(24 * time.Hour)) {
+		t.Errorf("after the jump the clock reads %s; want %s", got, start.Add(24*time.Hour))
+	}
 }

@@ -92,7 +92,7 @@ func newWorld(t testing.TB, o worldOpts) *world {
 	notes, stop := w.eng.Subscribe(4096)
 	t.Cleanup(stop)
 	w.notes, w.delivered = notes, map[string]bool{}
-	w.srv = New(Config{Engine: w.eng, Bank: w.bank, Logger: log, RealtimeWait: o.realtimeWait})
+	w.srv = New(Config{Engine: w.eng, Bank: w.bank, Logger: log, RealtimeWait: o.realtimeWait, SavedClock: wd.DB.SavedClock})
 
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -20,7 +20,7 @@ func Host(log *slog.Logger) func(ctx context.Context, o sbworld.Options, receive
 		if err != nil {
 			return nil, nil, err
 		}
-		srv := New(Config{Engine: w.Engine, Bank: w.Bank, Logger: log})
+		srv := New(Config{Engine: w.Engine, Bank: w.Bank, Logger: log, SavedClock: w.DB.SavedClock})
 		srv.DeliverLocally(sender, receiverURL)
 		return w, srv, nil
 	}

@@ -59,7 +59,29 @@ type clockJSON struct {
 
 func (s *Server) clockJSON() clockJSON {
 	st := s.eng.Clock().State()
-	return clockJSON{Now: s.eng.Clock().Now().UTC().Format(monoTime), Speed: st.Speed, Paused: st.Paused}
+	return clockJSON{Now: s.shownNow(st.Now).UTC().Format(monoTime), Speed: st.Speed, Paused: st.Paused}
+}
+
+// shownNow is the clock's time as a client may rely on it: now, or, while a jump
+// is under way, where it started or as far as its commits have saved — where a
+// restart after a crash would find it. A client that read the jump's progress
+// saw the clock go back after a crash (a bad-input hunt: kill -9 during a year).
+func (s *Server) shownNow(now time.Time) time.Time {
+	m, ok := s.eng.Clock().(interface{ Moving() (time.Time, bool) })
+	if !ok {
+		return now
+	}
+	from, moving := m.Moving()
+	if !moving || !from.Before(now) {
+		return now
+	}
+	shown := from
+	if s.savedClock != nil {
+		if saved := s.savedClock(); saved.After(shown) && saved.Before(now) {
+			shown = saved
+		}
+	}
+	return shown
 }
 
 func (s *Server) clock(w http.ResponseWriter, _ *http.Request) error {

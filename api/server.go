@@ -38,6 +38,7 @@ type Server struct {
 	routes   []string // every pattern registered, in order: the OpenAPI test checks them
 	// realtimeWait is how long a real-time read waits for its job (Config).
 	realtimeWait time.Duration
+	savedClock   func() time.Time // Config.SavedClock
 	// anyHost: the port listens beyond loopback (ListenOn), meant to be reached by
 	// name: hostGuard lets every Host through.
 	anyHost atomic.Bool
@@ -58,6 +59,10 @@ type Config struct {
 	// RealtimeWait is how long, in real time, a v2 read with x-realtime: true waits
 	// for its job before answering processing with the last sync's data (default 5 s).
 	RealtimeWait time.Duration
+	// SavedClock, if set, is the clock's time as the latest commit saved it
+	// (store.DB.SavedClock): while a jump is under way GET /sandbox/clock answers
+	// that, not where the jump has got to, which a crash would lose.
+	SavedClock func() time.Time
 }
 
 // New builds the server's routes.
@@ -69,7 +74,7 @@ func New(cfg Config) *Server {
 		cfg.RealtimeWait = realtimeWaitDefault
 	}
 	s := &Server{eng: cfg.Engine, bank: cfg.Bank, log: cfg.Logger, inbox: newReceiver(receiverMaxCount, receiverMaxBytes),
-		realtimeWait: cfg.RealtimeWait}
+		realtimeWait: cfg.RealtimeWait, savedClock: cfg.SavedClock}
 	mux := &routeMux{ServeMux: http.NewServeMux()}
 	s.register(mux)
 	s.routes = mux.patterns

@@ -44,6 +44,8 @@ type Clock struct {
 	frozen    bool      // during Advance: Now() is base
 	firing    bool      // a firing loop is running: due timers join it
 	jumping   bool      // Advance is firing timers
+	moving    bool      // an Advance is under way: its timers, then its OnChange functions
+	movedFrom time.Time // where the Advance under way started
 	last      time.Time // the latest time Now has returned; it never goes below
 	end       time.Time // the world's last instant (SetEnd); zero: none
 	saved     time.Time // RestoreClock's saved time, which the time since may carry past end
@@ -201,6 +203,12 @@ func (c *Clock) Advance(d time.Duration) error {
 			engine.DurationText(d), engine.TimeText(end), engine.DurationText(end.Sub(now)))
 	}
 	c.base, c.frozen, c.firing, c.jumping = now, true, true, true
+	c.moving, c.movedFrom = true, now
+	defer func() {
+		c.mu.Lock()
+		c.moving = false
+		c.mu.Unlock()
+	}()
 	for len(c.timers) > 0 && !c.timers[0].at.After(target) {
 		t := heap.Pop(&c.timers).(*timer)
 		if t.at.After(c.base) {
@@ -220,6 +228,16 @@ func (c *Clock) Advance(d time.Duration) error {
 		l(st)
 	}
 	return nil
+}
+
+// Moving reports whether an Advance is under way — firing its timers, or calling
+// the OnChange functions that store its writes — and where it started: until it
+// returns, what Now says may not be saved yet, and a crash would restart the clock
+// earlier. GET /sandbox/clock answers what is saved instead.
+func (c *Clock) Moving() (from time.Time, moving bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.movedFrom, c.moving
 }
 
 // Jumping reports whether Advance is firing timers: a callback that sees it runs

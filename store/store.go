@@ -38,7 +38,9 @@ type DB struct {
 	path   string
 	writes writeQueue
 	clock  atomic.Pointer[func() engine.ClockState] // see KeepClock
-	writer writerCounters                           // see WriterStats
+	// savedClock is the clock's time the latest commit recorded (SavedClock)
+	savedClock atomic.Pointer[time.Time]
+	writer     writerCounters // see WriterStats
 }
 
 // KeepClock makes every write transaction record the clock's state as state
@@ -48,17 +50,29 @@ type DB struct {
 // the clock at or after everything it committed, never behind it.
 func (db *DB) KeepClock(state func() engine.ClockState) { db.clock.Store(&state) }
 
-// putClock records the clock's state in tx, if KeepClock asked for it.
-func (db *DB) putClock(tx *bolt.Tx) error {
+// putClock records the clock's state in tx, if KeepClock asked for it, and
+// returns the time it recorded (zero if none).
+func (db *DB) putClock(tx *bolt.Tx) (time.Time, error) {
 	state := db.clock.Load()
 	if state == nil {
-		return nil
+		return time.Time{}, nil
 	}
-	v, err := json.Marshal(clockRecord((*state)()))
+	st := (*state)()
+	v, err := json.Marshal(clockRecord(st))
 	if err != nil {
-		return err
+		return time.Time{}, err
 	}
-	return tx.Bucket(bucketConfig).Put(keyClock, v)
+	return st.Now, tx.Bucket(bucketConfig).Put(keyClock, v)
+}
+
+// SavedClock is the clock's time as the latest commit of this process recorded it
+// (KeepClock), zero before the first: where a restart after a crash now would
+// find the clock, at the least.
+func (db *DB) SavedClock() time.Time {
+	if t := db.savedClock.Load(); t != nil {
+		return *t
+	}
+	return time.Time{}
 }
 
 var _ engine.Store = (*DB)(nil)
