@@ -413,90 +413,39 @@ func TestAFailedRoundAfterALostWriteKeepsTheSchedule(t *testing.T) {
 	}
 }
 
-// lateClock makes the first Jumping call after armed the loser of a race: the
-// caller saw a jump under way, and before it could act the jump ended and flushed
-// its deferred writes.
-type lateClock struct {
-	engine.Clock
-	armed atomic.Bool
-	late  func() // runs the jump to its flush
-}
-
-func (c *lateClock) Jumping() bool {
-	if c.armed.CompareAndSwap(true, false) {
-		c.late()
-		return true
-	}
-	return c.Clock.Jumping()
-}
-
-// flushWatch tells when the first deferred write after armed has committed.
-type flushWatch struct {
-	engine.Store
-	armed     *atomic.Bool
-	committed chan struct{}
-}
-
-func (s flushWatch) Defer(ctx context.Context, fn func(engine.Tx) error, done func(error)) {
-	if !s.armed.CompareAndSwap(true, false) {
-		s.Store.Defer(ctx, fn, done)
-		return
-	}
-	s.Store.Defer(ctx, fn, func(err error) {
-		if done != nil {
-			done(err)
-		}
-		close(s.committed)
-	})
-}
-
-// A round that runs on its own goroutine (an overdue one, when Data Sync is turned
-// on) and saw a jump under way when it submitted its write, but submitted it only
-// after the jump's end had flushed the jump's writes, does not wait for a flush that
-// will not come: the jump would never return, the clock would stop, and every
-// webhook would wait behind the uncommitted sync.
-func TestAWriteDeferredAfterTheJumpsFlushCommits(t *testing.T) {
+// A jump waits for a round overdue when it began — sandbank started after a crash
+// in the middle of a jump, with accounts due before the clock it saved — instead of
+// leaving it to run on its own goroutine while the jump went on without it: with
+// one advance after another (the crash test's client), the round ran years late or
+// never, no automatic sync ran again, and the crash test's clock reached the
+// world's end in seconds.
+func TestAJumpWaitsForAnOverdueRound(t *testing.T) {
 	w := newWorld(t, worldOpts{noURL: true})
-	day := 24 * time.Hour
-	if _, err := w.eng.UpdateSettings(w.ctx, engine.SettingsPatch{AutoSync: &day}); err != nil {
+	six := 6 * time.Hour
+	if _, err := w.eng.UpdateSettings(w.ctx, engine.SettingsPatch{AutoSync: &six}); err != nil {
 		t.Fatal(err)
 	}
-	a := w.connect(w.adam())
-	off, on := false, true
-	if _, err := w.eng.UpdateSettings(w.ctx, engine.SettingsPatch{DataSyncEnabled: &off}); err != nil {
-		t.Fatal(err)
-	}
-	w.advance(day + time.Hour) // the account's automatic sync is overdue
-	w.close()
-	var storeArmed atomic.Bool
-	committed := make(chan struct{})
-	jumpDone := make(chan error, 1)
-	lc := &lateClock{}
-	lc.late = func() {
-		storeArmed.Store(true) // the jump's first deferred write is the clock's, at its end
-		go func() { jumpDone <- w.clock.Advance(time.Hour) }()
-		<-committed
-	}
-	w.wrapClock = func(c engine.Clock) engine.Clock { lc.Clock = c; return lc }
-	w.wrap = func(s engine.Store) engine.Store {
-		return flushWatch{Store: s, armed: &storeArmed, committed: committed}
-	}
-	w.open()
-	before := w.account(a.ID).LastSyncedAt
-	lc.armed.Store(true)
-	if _, err := w.eng.UpdateSettings(w.ctx, engine.SettingsPatch{DataSyncEnabled: &on}); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case err := <-jumpDone:
+	var ids []string
+	for i, p := range []string{simulator.ProfileTrader, simulator.ProfileBusiness, simulator.ProfileSalaryEarner, simulator.ProfileStudent} {
+		c, err := w.bank.AddCustomer(simulator.NewCustomer{Institution: []string{"044", "058", "057", "011"}[i], Balance: 5_000_000, Profile: p})
 		if err != nil {
 			t.Fatal(err)
 		}
-	case <-time.After(10 * time.Second):
-		t.Fatalf("the jump has not returned after 10 s: the overdue sync's write waits for a flush that came before it")
+		ids = append(ids, w.connect(c).ID)
 	}
-	if got := w.account(a.ID).LastSyncedAt; !got.After(before) {
-		t.Fatalf("last synced at %s, as before the overdue round", got)
+	for range 3 {
+		w.close()
+		w.advance(3 * 24 * time.Hour) // sandbank was off: every account is overdue
+		w.open()
+		// At once, one jump after another, as a script does.
+		for range 2 {
+			w.advance(30 * 24 * time.Hour)
+		}
+		for _, id := range ids {
+			if last := w.account(id).LastSyncedAt; w.clock.Now().Sub(last) > six {
+				t.Fatalf("account %s last synced at %s, the clock at %s: its automatic syncs stopped", id, last, w.clock.Now())
+			}
+		}
 	}
 }
 

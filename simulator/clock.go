@@ -53,6 +53,8 @@ type Clock struct {
 	seq       uint64
 	listeners []func(engine.ClockState)
 	closed    bool
+	loose     int        // callbacks AfterFunc runs at once on goroutines of their own, running
+	looseDone *sync.Cond // on mu: loose fell to 0
 
 	wake chan struct{}
 	done chan struct{}
@@ -160,12 +162,24 @@ func (c *Clock) rebase() {
 // AfterFunc calls f once virtual time reaches at. If at is not in the future, f
 // runs at once on its own goroutine — or, when called while timers are firing
 // (from a callback), right after the current callback, on the firing goroutine.
+// A move of the clock (Advance, or the running clock's firing) waits for such
+// callbacks to return before it moves on: they belong to the time they were due.
 func (c *Clock) AfterFunc(at time.Time, f func()) engine.Timer {
 	t := &timer{c: c, at: at.Round(0), f: f, idx: -1}
 	c.mu.Lock()
 	if !c.firing && !at.After(c.nowLocked()) {
+		c.loose++
 		c.mu.Unlock()
-		go f()
+		go func() {
+			defer func() {
+				c.mu.Lock()
+				if c.loose--; c.loose == 0 && c.looseDone != nil {
+					c.looseDone.Broadcast()
+				}
+				c.mu.Unlock()
+			}()
+			f()
+		}()
 		return t
 	}
 	c.seq++
@@ -190,6 +204,7 @@ func (c *Clock) Advance(d time.Duration) error {
 	c.move.Lock()
 	defer c.move.Unlock()
 	c.mu.Lock()
+	c.awaitLooseLocked()
 	now := c.nowLocked()
 	target := now.Add(d)
 	if !c.end.IsZero() && target.After(c.end) {
@@ -407,6 +422,7 @@ func (c *Clock) fireDue() {
 	c.move.Lock()
 	defer c.move.Unlock()
 	c.mu.Lock()
+	c.awaitLooseLocked()
 	c.firing = true
 	for len(c.timers) > 0 && !c.timers[0].at.After(c.nowLocked()) {
 		t := heap.Pop(&c.timers).(*timer)
@@ -416,6 +432,20 @@ func (c *Clock) fireDue() {
 	}
 	c.firing = false
 	c.mu.Unlock()
+}
+
+// awaitLooseLocked waits, under mu, until no callback AfterFunc ran at once on a
+// goroutine of its own is running. Such a callback belongs to the time it was due
+// — an automatic sync round overdue when sandbank started — and a jump that went
+// on without it left it to run years later, racing the jump: with one advance
+// after another, rounds ran late or never, and automatic syncs stopped.
+func (c *Clock) awaitLooseLocked() {
+	for c.loose > 0 {
+		if c.looseDone == nil {
+			c.looseDone = sync.NewCond(&c.mu)
+		}
+		c.looseDone.Wait()
+	}
 }
 
 // timer is a pending AfterFunc.
