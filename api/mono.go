@@ -124,6 +124,16 @@ func parseTxQuery(accountID, raw string) (engine.TxQuery, error) {
 	if q.To, err = p.date("end", true); err != nil {
 		return q, err
 	}
+	// Bounds as the dates are shown, to the millisecond: a transaction stamped at
+	// 23:00:30.007123 reads 23:00:30.007Z, and end= that date left it out.
+	if !q.From.IsZero() {
+		if cut := q.From.Truncate(time.Millisecond); !cut.Equal(q.From) {
+			q.From = cut.Add(time.Millisecond)
+		}
+	}
+	if !q.To.IsZero() {
+		q.To = q.To.Truncate(time.Millisecond).Add(time.Millisecond - 1)
+	}
 	if t := strings.ToLower(p.str("type")); t != "" {
 		q.Type = engine.TxType(t)
 		if err := q.Type.Validate(); err != nil {
