@@ -385,7 +385,8 @@ func TestRequestBodies(t *testing.T) {
 		t.Errorf("initiate behind a BOM: %v, want the scope refused", v)
 	}
 	for _, tc := range []struct{ body, field string }{{`{}`, "body"}, {`{"auto_sync":"5h"}`, "auto_sync"},
-		{`{"webhook_url":"ftp://x"}`, "webhook_url"}, {`{"data_sync_enabled":"yes please"}`, "data_sync_enabled"}, {`{"webhook_secret":" "}`, "webhook_secret"}} {
+		{`{"webhook_url":"ftp://x"}`, "webhook_url"}, {`{"webhook_url":"http://127.0.0.1:99999/x"}`, "webhook_url"}, {`{"webhook_url":"http://127.0.0.1:0/x"}`, "webhook_url"},
+		{`{"data_sync_enabled":"yes please"}`, "data_sync_enabled"}, {`{"webhook_secret":" "}`, "webhook_secret"}} {
 		v := failed(t, w.do("PATCH", "/sandbox/settings", req{body: tc.body}), http.StatusBadRequest, "INVALID_REQUEST")
 		if v["field"] != tc.field {
 			t.Errorf("PATCH %s: field %v, want %s", tc.body, v["field"], tc.field)
@@ -587,6 +588,10 @@ func TestEveryOperationAnswersAsDocumented(t *testing.T) {
 	w.get("/accounts/"+id+"/statement?period=last6months").decode(t, &job)
 	w.get("/accounts/"+id+"/statement?period=last6months&output=pdf").decode(t, &job)
 	w.get("/accounts/" + id + "/statement/jobs/" + job.ID)
+	// An unknown ID is quoted in the answer: control characters came back raw.
+	if v := failed(t, w.do("GET", "/accounts/"+id+"/statement/jobs/%0a%1b%5B31m", req{}), http.StatusNotFound, ""); v["message"] != `statement job "\n\x1b[31m" not found` {
+		t.Errorf("an unknown job: %q", v["message"])
+	}
 	w.must(http.StatusOK, "GET", job.Path, req{key: noKey()})
 	// R5: an MFA account's sync needs the user.
 	w.advance("20m")
@@ -625,6 +630,10 @@ func TestEveryOperationAnswersAsDocumented(t *testing.T) {
 	var mode receiverModeJSON
 	if w.get("/sandbox/receiver/mode").decode(t, &mode); mode.Mode != "slow" || mode.Delay != "15s" {
 		t.Fatalf("receiver mode = %+v", mode)
+	}
+	// An informational status is no answer: 101 hung the sender, 103 answered 200.
+	for _, st := range []int{101, 103, 199} {
+		failed(t, w.do("POST", "/sandbox/receiver/mode", req{body: map[string]any{"mode": "error", "status": st}}), http.StatusBadRequest, "INVALID_REQUEST")
 	}
 	w.post("/sandbox/receiver/mode", map[string]any{"mode": "up"})
 	w.must(http.StatusNotFound, "GET", "/sandbox/scenario", req{})

@@ -55,6 +55,23 @@ func TestFailedAttemptsHideTheWebhookURLsSecrets(t *testing.T) {
 		!strings.HasSuffix(at.Error, want) {
 		t.Errorf("the failed attempt's error %q; want POST <where>%s", at.Error, want)
 	}
+	// The log of attempts shows where each went, its password hidden as in the error.
+	var ev struct {
+		Data []struct{ Attempts []struct{ URL string } }
+	}
+	w.get("/sandbox/webhooks").decode(t, &ev)
+	shown := 0
+	for _, e := range ev.Data {
+		for _, a := range e.Attempts {
+			shown++
+			if strings.Contains(a.URL, "hookpass") || !strings.Contains(a.URL, "hookuser:xxxxx@") {
+				t.Errorf("an attempt's URL: %s", a.URL)
+			}
+		}
+	}
+	if shown == 0 {
+		t.Errorf("no attempt in the log: %+v", ev.Data)
+	}
 	logs := w.logs.String()
 	if !strings.Contains(logs, "attempt=1") {
 		t.Fatalf("the failed attempt is not logged:\n%s", logs)

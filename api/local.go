@@ -110,9 +110,11 @@ func parseReceiverMode(p params) (ReceiverMode, error) {
 	case ModeDown:
 		m.Down = true
 	case ModeError:
-		st, err := p.int("status", 500, 100, 599)
+		// Not 1xx: an informational status is no answer (101 hung the sender, 103
+		// answered 200 after it).
+		st, err := p.int("status", 500, 200, 599)
 		if err != nil {
-			return m, engine.Invalid("status", "status is an HTTP status from 100 to 599, e.g. 500 (got %q)", p.str("status"))
+			return m, engine.Invalid("status", "status is an HTTP status from 200 to 599, e.g. 500 (got %q)", p.str("status"))
 		}
 		m.Status = int(st)
 	case ModeSlow:

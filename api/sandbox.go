@@ -715,8 +715,21 @@ func newAttemptJSON(a engine.Attempt) attemptJSON {
 	if f == "" {
 		f = engine.WebhookV1 // attempts recorded before webhook formats
 	}
-	return attemptJSON{N: a.N, At: instant(a.At), URL: a.URL, Format: string(f), StatusCode: a.StatusCode,
+	return attemptJSON{N: a.N, At: instant(a.At), URL: maskPassword(a.URL), Format: string(f), StatusCode: a.StatusCode,
 		LatencyMS: a.Latency.Milliseconds(), Error: a.Error, Repeats: a.Repeats, LastAt: instant(a.LastAt)}
+}
+
+// maskPassword hides the password of a URL's user info, as the attempt's error
+// does (redactURL): the log of attempts showed it whole beside an error that hid it.
+func maskPassword(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		return raw
+	}
+	if _, ok := u.User.Password(); !ok {
+		return raw
+	}
+	return u.Redacted()
 }
 
 type eventJSON struct {

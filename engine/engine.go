@@ -12,6 +12,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -336,6 +337,12 @@ func (p SettingsPatch) Validate() error {
 		u, err := url.Parse(*p.WebhookURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			return Invalid("webhook_url", "%q is not an absolute http(s) URL; use e.g. http://127.0.0.1:9000/webhooks", *p.WebhookURL)
+		}
+		if port := u.Port(); port != "" {
+			// Every delivery failed "invalid port" to a URL taken without a word.
+			if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+				return Invalid("webhook_url", "%q has port %s: a port is 1 to 65535", *p.WebhookURL, port)
+			}
 		}
 	}
 	if p.AutoSync != nil {

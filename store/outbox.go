@@ -123,7 +123,7 @@ func (t *tx) Event(id string) (e engine.Event, err error) {
 func (t *tx) eventByID(id string) (engine.Event, error) {
 	seq := t.bucket(bucketEventIDs).Get([]byte(id))
 	if seq == nil {
-		return engine.Event{}, notFound("event %s not found", id)
+		return engine.Event{}, notFound("event %q not found", id)
 	}
 	return t.eventBySeq(beUint64(seq))
 }

@@ -472,7 +472,7 @@ func (t *tx) StatementJob(id string) (j engine.StatementJob, err error) {
 	defer t.guard(&err)
 	var r statementJobRecord
 	if err := getJSON(t.bucket(bucketStatementJobs), []byte(id), "statement job", &r); err != nil {
-		return j, orNotFound(err, "statement job %s not found", id)
+		return j, orNotFound(err, "statement job %q not found", id)
 	}
 	return engine.StatementJob(r), nil
 }
