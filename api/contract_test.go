@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
 	"io"
@@ -398,6 +399,18 @@ func TestRequestBodies(t *testing.T) {
 	for _, path := range []string{"/account/auth", "/sandbox/clock", "/connect/sessions", "/accounts/" + id + "/sync", "/sandbox/receiver"} {
 		failed(t, w.do("POST", path, req{body: big, headers: map[string]string{"mono-webhook-secret": testWebhookSecret}}),
 			http.StatusRequestEntityTooLarge, "BODY_TOO_LARGE")
+	}
+	// A client that asks first (Expect: 100-continue) is refused before it sends:
+	// it was told to go on, then refused once 2 MB had come.
+	conn, err := net.Dial("tcp", strings.TrimPrefix(w.base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "POST /sandbox/clock HTTP/1.1\r\nHost: 127.0.0.1\r\nmono-sec-key: %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\nExpect: 100-continue\r\n\r\n", testSecretKey, 2*MaxBodyBytes)
+	_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if line, err := bufio.NewReader(conn).ReadString('\n'); err != nil || !strings.HasPrefix(line, "HTTP/1.1 413 ") {
+		t.Errorf("a body announced over the cap, with Expect: 100-continue: %q, %v; want 413 at once", line, err)
 	}
 }
 

@@ -53,6 +53,11 @@ var bodyReadTimeout = 30 * time.Second
 
 // readBody reads a request body up to MaxBodyBytes, within bodyReadTimeout.
 func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	if r.ContentLength > MaxBodyBytes {
+		// Said before reading: a client that sent Expect: 100-continue was told to
+		// send its 2 MB first, and refused after.
+		return nil, engine.Errorf(engine.ETOOLARGE, "the request body is over %d bytes; send less", MaxBodyBytes)
+	}
 	rc := http.NewResponseController(w)
 	start := time.Now()
 	deadline := rc.SetReadDeadline(start.Add(bodyReadTimeout)) == nil
