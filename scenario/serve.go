@@ -319,7 +319,8 @@ func (h *hold) release() {
 }
 
 // reach waits until the virtual clock reaches at, and holds it there. At an instant
-// already past it returns at once, holding nothing that matters.
+// already past it returns at once, and holds the clock where it is: a move waits
+// for a callback that ran at once as for one fired on the way (Clock.AfterFunc).
 func (sv *Serving) reach(ctx context.Context, at time.Time) (*hold, error) {
 	h := &hold{ch: make(chan struct{})}
 	reached := make(chan struct{})
