@@ -145,14 +145,10 @@ func firstFixture(t *testing.T) string {
 	return filepath.Base(fs[0])
 }
 
-// A played scenario leaves a line on the terminal when the screen goes: how far it
-// went, or the step that failed. Quitting left nothing behind.
-func TestPlaySummary(t *testing.T) {
-	src, err := os.ReadFile("fixtures/password-change.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := scenario.Parse("password-change.yaml", src)
+// openPlayed opens sandbank on a scenario to play, as scenario play does.
+func openPlayed(t *testing.T, name string, src []byte) (*Main, *scenario.Scenario) {
+	t.Helper()
+	s, err := scenario.Parse(name, src)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,7 +156,18 @@ func TestPlaySummary(t *testing.T) {
 	if err := m.Open(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	defer m.Close()
+	t.Cleanup(func() { _ = m.Close() })
+	return m, s
+}
+
+// A played scenario leaves a line on the terminal when the screen goes: how far it
+// went, or the step that failed. Quitting left nothing behind.
+func TestPlaySummary(t *testing.T) {
+	src, err := os.ReadFile("fixtures/password-change.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, s := openPlayed(t, "password-change.yaml", src)
 	total := len(s.Steps)
 	if line, failed := playSummary("password-change.yaml", m.Played); failed || line != fmt.Sprintf("password-change.yaml: 0 of %d steps played and passed (quit before the end)", total) {
 		t.Fatalf("before any step: %q, failed %v", line, failed)
@@ -176,14 +183,7 @@ func TestPlaySummary(t *testing.T) {
 
 	// A step that failed stops the play, and the line names it.
 	wrong := bytes.Replace(src, []byte("expect: {account.balance: 1000000}"), []byte("expect: {account.balance: 1}"), 1)
-	if s, err = scenario.Parse("password-change.yaml", wrong); err != nil {
-		t.Fatal(err)
-	}
-	m2 := NewMain(Options{DB: filepath.Join(t.TempDir(), "world.db"), Addr: "127.0.0.1:0", Scenario: s, Play: true, Start: mainStart})
-	if err := m2.Open(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	defer m2.Close()
+	m2, _ := openPlayed(t, "password-change.yaml", wrong)
 	m2.Played.ToEnd(context.Background())
 	line, failed := playSummary("password-change.yaml", m2.Played)
 	if !failed || !strings.Contains(line, fmt.Sprintf(" of %d steps played; step ", total)) || !strings.Contains(line, "(call: GET /accounts/{adam}) failed: password-change.yaml:30:") {
@@ -195,15 +195,7 @@ func TestPlaySummary(t *testing.T) {
 // for an app rather than "quit before the end".
 func TestPlaySummaryAtServe(t *testing.T) {
 	src := []byte("scenario: s\ncustomers:\n  adam: {institution: \"044\"}\nsteps:\n  - connect: adam\n  - serve: over to the app\n  - expect_call: GET /accounts/{adam}\n")
-	s, err := scenario.Parse("s.yaml", src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := NewMain(Options{DB: filepath.Join(t.TempDir(), "world.db"), Addr: "127.0.0.1:0", Scenario: s, Play: true, Start: mainStart})
-	if err := m.Open(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
+	m, _ := openPlayed(t, "s.yaml", src)
 	m.Played.ToEnd(context.Background())
 	want := "s.yaml: the step before serve: passed; the 2 from serve: on wait for an app: run them with sandbank serve --scenario"
 	if line, failed := playSummary("s.yaml", m.Played); failed || line != want {

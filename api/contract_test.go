@@ -116,24 +116,31 @@ func TestSecretKeyOnEveryRoute(t *testing.T) {
 		headers: map[string]string{"mono-webhook-secret": testWebhookSecret}})
 }
 
-// Query strings as real clients send them: a trailing &, dates as DD-MM-YYYY or ISO,
-// ISO instants with an unencoded +, filters, paging; bad values are 400 naming the field.
-func TestTransactionQueries(t *testing.T) {
-	w := newWorld(t, worldOpts{})
+// adamsTransactions is a world with Data Sync on and Adam connected, his account's
+// ID, and a reader of its transactions' pages by query string.
+func adamsTransactions(t *testing.T) (w *world, adam customerJSON, id string, page func(q string) txPageJSON) {
+	t.Helper()
+	w = newWorld(t, worldOpts{})
 	w.enableDataSync()
-	var adam customerJSON
 	for _, c := range w.customers() {
 		if c.Name == "Adam Okafor" {
 			adam = c
 		}
 	}
-	id := w.connect(adam)
-	page := func(q string) txPageJSON {
+	id = w.connect(adam)
+	page = func(q string) txPageJSON {
 		t.Helper()
 		var p txPageJSON
 		w.get("/accounts/"+id+"/transactions?"+q).decode(t, &p)
 		return p
 	}
+	return w, adam, id, page
+}
+
+// Query strings as real clients send them: a trailing &, dates as DD-MM-YYYY or ISO,
+// ISO instants with an unencoded +, filters, paging; bad values are 400 naming the field.
+func TestTransactionQueries(t *testing.T) {
+	w, _, id, page := adamsTransactions(t)
 	all := page("paginate=false&")
 	n := len(all.Data)
 	if n < 100 || all.Paging.Total != int64(n) || all.Paging.Next != nil || all.Paging.Previous != nil {
@@ -704,21 +711,7 @@ func TestEveryOperationAnswersAsDocumented(t *testing.T) {
 // it was stamped finer: a posting at 12:30:00.001500123 read .001Z, and end=….001Z
 // left it out (a data audit). A start after it, finer than shown, leaves it out.
 func TestDateBoundsAsShown(t *testing.T) {
-	w := newWorld(t, worldOpts{})
-	w.enableDataSync()
-	var adam customerJSON
-	for _, c := range w.customers() {
-		if c.Name == "Adam Okafor" {
-			adam = c
-		}
-	}
-	id := w.connect(adam)
-	page := func(q string) txPageJSON {
-		t.Helper()
-		var p txPageJSON
-		w.get("/accounts/"+id+"/transactions?"+q).decode(t, &p)
-		return p
-	}
+	w, adam, id, page := adamsTransactions(t)
 	w.post("/sandbox/clock", map[string]any{"advance": "30m1500123ns"})
 	w.must(http.StatusCreated, "POST", "/sandbox/customers/"+adam.ID+"/transactions", req{body: map[string]any{"type": "credit", "amount": 4242, "narration": "FINE STAMP"}})
 	w.post("/accounts/"+id+"/sync", nil)
