@@ -124,16 +124,6 @@ func parseTxQuery(accountID, raw string) (engine.TxQuery, error) {
 	if q.To, err = p.date("end", true); err != nil {
 		return q, err
 	}
-	// Bounds as the dates are shown, to the millisecond: a transaction stamped at
-	// 23:00:30.007123 reads 23:00:30.007Z, and end= that date left it out.
-	if !q.From.IsZero() {
-		if cut := q.From.Truncate(time.Millisecond); !cut.Equal(q.From) {
-			q.From = cut.Add(time.Millisecond)
-		}
-	}
-	if !q.To.IsZero() {
-		q.To = q.To.Truncate(time.Millisecond).Add(time.Millisecond - 1)
-	}
 	if t := strings.ToLower(p.str("type")); t != "" {
 		q.Type = engine.TxType(t)
 		if err := q.Type.Validate(); err != nil {
@@ -156,7 +146,30 @@ func parseTxQuery(accountID, raw string) (engine.TxQuery, error) {
 	if paginate != nil && !*paginate {
 		q.Page, q.Limit = 1, 0
 	}
-	return q, q.Validate()
+	if err := q.Validate(); err != nil { // the bounds as sent
+		return q, err
+	}
+	shownBounds(&q)
+	return q, nil
+}
+
+// shownBounds makes a query's start and end bound transactions as their dates are
+// shown, to the millisecond: one stamped at 23:00:30.007123 reads 23:00:30.007Z,
+// and end= that date left it out. Bounds within one millisecond that no shown date
+// lies between (start=end=…00.0005Z) become the last nanosecond of it: nothing, in
+// effect, rather than an end before the start.
+func shownBounds(q *engine.TxQuery) {
+	if !q.From.IsZero() {
+		if cut := q.From.Truncate(time.Millisecond); !cut.Equal(q.From) {
+			q.From = cut.Add(time.Millisecond)
+		}
+	}
+	if !q.To.IsZero() {
+		q.To = q.To.Truncate(time.Millisecond).Add(time.Millisecond - 1)
+		if q.From.After(q.To) {
+			q.From = q.To
+		}
+	}
 }
 
 func (s *Server) transactions(w http.ResponseWriter, r *http.Request) error {

@@ -77,7 +77,7 @@ func (s *Server) shownNow(now time.Time) time.Time {
 	}
 	shown := from
 	if s.savedClock != nil {
-		if saved := s.savedClock(); saved.After(shown) && saved.Before(now) {
+		if saved := s.savedClock(); saved.After(shown) && !saved.After(now) {
 			shown = saved
 		}
 	}
@@ -719,8 +719,10 @@ func newAttemptJSON(a engine.Attempt) attemptJSON {
 		LatencyMS: a.Latency.Milliseconds(), Error: a.Error, Repeats: a.Repeats, LastAt: instant(a.LastAt)}
 }
 
-// maskPassword hides the password of a URL's user info, as the attempt's error
-// does (redactURL): the log of attempts showed it whole beside an error that hid it.
+// maskPassword hides the password of a URL's user info: the log of attempts showed
+// it whole beside an error that hid it. The rest of the URL is the business's own
+// setting, shown whole by GET /sandbox/settings too (the error, which goes to the
+// log as well, hides more: redactURL).
 func maskPassword(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil || u.User == nil {

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"sync"
+	"sync/atomic"
 	"testing"
 )
 
@@ -33,17 +34,18 @@ func TestPendingCountTakesWorkWhileWaited(t *testing.T) {
 	}
 	close(stop)
 	wg.Wait()
-	// A piece of work added before wait began holds it until done.
+	// A piece of work added before wait began holds it until done: what wait
+	// returns to sees done called (a wait that did not wait, scheduled first,
+	// would not).
+	var finished atomic.Bool
 	p.add()
-	returned := make(chan struct{})
-	go func() { p.wait(); close(returned) }()
-	select {
-	case <-returned:
-		t.Fatal("wait returned with work under way")
-	default:
-	}
+	returned := make(chan bool)
+	go func() { p.wait(); returned <- finished.Load() }()
+	finished.Store(true)
 	p.done()
-	<-returned
+	if !<-returned {
+		t.Fatal("wait returned with work under way")
+	}
 	if p.n != 0 {
 		t.Fatalf("%d pieces of work left", p.n)
 	}

@@ -284,8 +284,14 @@ func (e *Engine) syncAccount(ctx context.Context, a Account, trigger, jobID stri
 			return e.failureWrite(a, trigger, jobID, now, fail, move), nil
 		}
 		if data, err = e.fetch(ctx, a, session, now); ErrorCode(err) == EEXPIRED {
+			why := "a jump ran meanwhile: sync again once it is over"
+			if st := e.clock.State(); !st.Paused && st.Speed > 1 {
+				// Each answer of a slow bank takes its latency in real time: at this
+				// speed one outlives a session, and syncing again cannot help.
+				why = fmt.Sprintf("the clock runs at %gx, so a slow bank's every answer outlives a session: lower the clock's speed or the bank's latency", st.Speed)
+			}
 			return e.failureWrite(a, trigger, jobID, now, &syncFailure{code: CodeSyncError, message: "the bank session ended before the sync could fetch, twice: " +
-				"the virtual clock ran past the session's end while the sync ran (a jump, or a fast clock with a slow bank); sync again"}, move), nil
+				"the virtual clock ran past the session's end while the sync ran; " + why}, move), nil
 		}
 	}
 	if err != nil {

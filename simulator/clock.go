@@ -164,6 +164,8 @@ func (c *Clock) rebase() {
 // (from a callback), right after the current callback, on the firing goroutine.
 // A move of the clock (Advance, or the running clock's firing) waits for such
 // callbacks to return before it moves on: they belong to the time they were due.
+// So they, like every callback, must not call Advance or AwaitJump: a move would
+// wait for them while they wait for it.
 func (c *Clock) AfterFunc(at time.Time, f func()) engine.Timer {
 	t := &timer{c: c, at: at.Round(0), f: f, idx: -1}
 	c.mu.Lock()
