@@ -551,7 +551,7 @@ func TestASyncOutrunByTheClockSignsInAgain(t *testing.T) {
 		adam := w.adam()
 		a := w.connect(adam)
 		w.advance(16 * time.Minute) // the connect's session has ended: the sync signs in
-		if c.fast { // the wall is frozen: running, it does not move by itself
+		if c.fast {                 // the wall is frozen: running, it does not move by itself
 			if err := w.clock.SetSpeed(1000); err != nil {
 				t.Fatal(err)
 			}
