@@ -51,6 +51,16 @@ func TestClockRefusesToPassTheWorldsEnd(t *testing.T) {
 	if w.get("/sandbox/clock").decode(t, &after); after.Speed == 60 {
 		t.Error("a refused change of the clock changed its speed: nothing of it should hold")
 	}
+	// A sync refused for the rate limit at the end says the wait is past it, not
+	// to advance the clock by 2m, which it refuses.
+	w.enableDataSync()
+	id := w.connect(w.customers()[0])
+	w.post("/accounts/"+id+"/sync", nil)
+	rep = w.must(http.StatusTooManyRequests, "POST", "/accounts/"+id+"/sync", req{})
+	rep.decode(t, &e)
+	if !strings.Contains(e.Message, "past this world's end, 7 Feb 2106 07:28:15 WAT, which the clock cannot pass: start a new database to go on") || strings.Contains(e.Message, "advance it by") {
+		t.Errorf("a rate-limited sync at the end: %q", e.Message)
+	}
 }
 
 // POST /sandbox/clock {"to"} moves the clock to an instant — an event's

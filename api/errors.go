@@ -120,9 +120,13 @@ var internalError = apiError{Status: http.StatusInternalServerError, Message: "i
 // clock: Retry-After is real seconds, and a client that sleeps that long at 100×
 // slept a hundred times too long; note says the message's wait is virtual and what
 // it is in real time. A paused clock never gets there by waiting: the header keeps
-// the virtual wait and note says to move the clock.
-func realWait(virtual time.Duration, c engine.ClockState) (wait time.Duration, note string) {
+// the virtual wait and note says to move the clock — unless the wait ends past the
+// world's end, which no move reaches.
+func realWait(virtual time.Duration, c engine.ClockState, end time.Time) (wait time.Duration, note string) {
 	switch {
+	case !end.IsZero() && c.Now.Add(virtual).After(end):
+		// Said to advance 2m, which the clock then refused.
+		return virtual, " (virtual time, past this world's end, " + engine.TimeText(end) + ", which the clock cannot pass: start a new database to go on)"
 	case c.Paused:
 		secs := int64((virtual + time.Second - 1) / time.Second)
 		d := strconv.FormatInt(secs, 10) + "s"
@@ -161,7 +165,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, shape errorS
 			e.Code = de.Reason
 		}
 		if de.RetryAfter > 0 {
-			wait, note := realWait(de.RetryAfter, s.eng.Clock().State())
+			wait, note := realWait(de.RetryAfter, s.eng.Clock().State(), s.bank.End())
 			w.Header().Set("Retry-After", strconv.FormatInt(int64((wait+time.Second-1)/time.Second), 10))
 			e.Message += note
 		}
