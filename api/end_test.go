@@ -122,33 +122,41 @@ func sameInstant(t *testing.T, a, b string) bool {
 func TestClockReadDuringAJumpIsSaved(t *testing.T) {
 	w := newWorld(t, worldOpts{})
 	start := w.clock.Now()
-	read := func() time.Time {
+	get := func(path string, status int, v any) {
 		rec := httptest.NewRecorder()
-		r := httptest.NewRequest("GET", "/sandbox/clock", nil)
+		r := httptest.NewRequest("GET", path, nil)
 		r.Host = "127.0.0.1"
 		r.Header.Set("mono-sec-key", testSecretKey)
 		w.srv.ServeHTTP(rec, r)
-		var c struct{ Now string }
-		if err := json.Unmarshal(rec.Body.Bytes(), &c); err != nil || rec.Code != http.StatusOK {
-			t.Errorf("GET /sandbox/clock = %d %s", rec.Code, rec.Body)
+		if err := json.Unmarshal(rec.Body.Bytes(), v); err != nil || rec.Code != status {
+			t.Errorf("GET %s = %d %s", path, rec.Code, rec.Body)
 		}
+	}
+	read := func() time.Time {
+		var c struct{ Now string }
+		get("/sandbox/clock", http.StatusOK, &c)
 		at, _ := time.Parse(time.RFC3339, c.Now)
 		return at
 	}
-	var before, after time.Time
+	var before, after, v2 time.Time
 	w.clock.AfterFunc(start.Add(30*time.Minute), func() { before = read() })
 	w.clock.AfterFunc(start.Add(time.Hour), func() { // a write commits the clock's time mid-jump
 		if err := w.db.Update(w.ctx, func(engine.Tx) error { return nil }); err != nil {
 			t.Error(err)
 		}
 	})
-	w.clock.AfterFunc(start.Add(2*time.Hour), func() { after = read() })
+	w.clock.AfterFunc(start.Add(2*time.Hour), func() {
+		after = read()
+		var e struct{ Timestamp string } // v2's envelope says the same time
+		get("/v2/accounts/000000000000000000000000", http.StatusNotFound, &e)
+		v2, _ = time.Parse(time.RFC3339, e.Timestamp)
+	})
 	w.post("/sandbox/clock", map[string]any{"advance": "1d"})
 	if !before.Equal(start) {
 		t.Errorf("30 minutes into the jump, before any commit, the clock read %s; want its start %s", before, start)
 	}
-	if want := start.Add(time.Hour); !after.Equal(want) {
-		t.Errorf("2 hours into the jump, after a commit at 1 hour, the clock read %s; want %s", after, want)
+	if want := start.Add(time.Hour); !after.Equal(want) || !v2.Equal(want) {
+		t.Errorf("2 hours into the jump, after a commit at 1 hour, the clock read %s and v2's timestamp %s; want %s", after, v2, want)
 	}
 	if got := read(); !got.Equal(start.Add(24 * time.Hour)) {
 		t.Errorf("after the jump the clock reads %s; want %s", got, start.Add(24*time.Hour))

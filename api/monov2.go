@@ -44,8 +44,9 @@ type envelope struct {
 	Meta      any    `json:"meta,omitempty"`
 }
 
-// timestamp is a v2 answer's "timestamp": the virtual clock's now.
-func (s *Server) timestamp() string { return instant(s.eng.Clock().Now()) }
+// timestamp is a v2 answer's "timestamp": the virtual clock's now, as
+// GET /sandbox/clock says it (during a jump, where a restart would find it).
+func (s *Server) timestamp() string { return instant(s.shownNow(s.eng.Clock().Now())) }
 
 // v2ErrorBody is v2's error: the envelope, failed, with data null.
 func (s *Server) v2ErrorBody(e apiError) any {
@@ -364,7 +365,7 @@ func (s *Server) writePageV2(w http.ResponseWriter, message string, rest []byte)
 	b := append((*bp)[:0], `{"status":"successful","message":`...)
 	b = appendString(b, message)
 	b = append(b, `,"timestamp":"`...)
-	b = appendMonoTime(b, s.eng.Clock().Now())
+	b = appendMonoTime(b, s.shownNow(s.eng.Clock().Now()))
 	b = append(b, '"')
 	b = append(append(b, rest...), '}', '\n')
 	writeBody(w, http.StatusOK, b)
