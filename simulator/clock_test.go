@@ -2,6 +2,7 @@ package simulator
 
 import (
 	"math"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -287,6 +288,45 @@ func TestClockRunnerFiresDueTimers(t *testing.T) {
 	case <-fired:
 	case <-time.After(5 * time.Second):
 		t.Fatal("the 2m timer did not fire")
+	}
+}
+
+// A running clock whose callbacks take long enough that the next timer is due when
+// they return — a round of syncs against a slow bank at 10,000x — lets an Advance
+// in between passes: its runner fired on until none was due, holding the clock, so
+// the jump waited for ever (a presenter's trial; here until the chain ran out).
+func TestClockRunnerLetsAJumpInBetweenPasses(t *testing.T) {
+	wall := newFakeWall()
+	c := NewClock(t0, WithWall(wall.Now))
+	defer c.Close()
+	const chain = 20000
+	var fired atomic.Int64
+	var round func()
+	round = func() {
+		if fired.Add(1) < chain {
+			c.AfterFunc(c.Now().Add(time.Minute), round) // the next round, a minute on
+		}
+		wall.Add(time.Hour) // the callback's real time: the next round is due when it returns
+	}
+	c.AfterFunc(t0, round)
+	for fired.Load() == 0 { // the runner has begun its passes
+		c.signal()
+		runtime.Gosched()
+	}
+	done := make(chan int64, 1)
+	go func() {
+		if err := c.Advance(time.Minute); err != nil {
+			t.Error(err)
+		}
+		done <- fired.Load()
+	}()
+	select {
+	case n := <-done:
+		if n >= chain {
+			t.Fatalf("the jump waited for the whole chain of %d callbacks", n)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatalf("the jump has not returned after 30 s: %d callbacks fired", fired.Load())
 	}
 }
 
