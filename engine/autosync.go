@@ -387,13 +387,10 @@ func (e *Engine) submitAutoWrite(id string, move *scheduleMove, w *syncWrite, is
 		e.mu.Unlock()
 		close(pending.done)
 	})
-	if jumping && !e.clock.Jumping() {
-		// The jump ended meanwhile (a round on a goroutine of its own, an overdue
-		// one, races the jump): its flush may have come before this write, which
-		// would then wait for one that never comes. A jump stops Jumping before it
-		// flushes, so one of the two flushes takes it.
-		e.store.Flush()
-	}
+	// A deferred write is flushed by the end of the jump it belongs to: a round
+	// runs inside its jump, and one run at once on a goroutine of its own (an
+	// overdue one) finishes before any jump begins (Clock.AfterFunc), so no jump
+	// ends between a round's Jumping and its write.
 }
 
 // waitAutoWrite waits until the account's automatic sync, if one is committing, has
