@@ -23,6 +23,12 @@ func (s *Server) monoV1Routes(mux *routeMux) {
 	mux.Handle("GET /accounts/{id}/statement/jobs/{job}", s.secret(s.statementJob))
 	mux.Handle("POST /accounts/{id}/sync", s.secret(s.sync))
 	mux.Handle("GET /accounts/{id}/sync", s.secret(s.sync))
+	// Its GET acts, so a HEAD is refused (sync): a PUT is told GET or POST, not the
+	// HEAD the mux would list beside GET. Not a route of its own: on the ServeMux,
+	// not in the list of routes.
+	mux.ServeMux.Handle("/accounts/{id}/sync", s.handle(func(w http.ResponseWriter, r *http.Request) error {
+		return notAllowed{allow: "GET, POST"}
+	}))
 	mux.Handle("POST /accounts/{id}/reauthorise", s.secret(s.reauthorise))
 	mux.Handle("POST /accounts/{id}/unlink", s.secret(s.unlink))
 	mux.Handle("GET /accounts/{id}/identity", s.secret(s.identity))
@@ -310,7 +316,7 @@ func (s *Server) statement(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
 	if pdf {
 		if r.Method == http.MethodHead {
-			return headActs{allow: "GET", what: "its GET with output=pdf starts a statement job"}
+			return notAllowed{allow: "GET", what: "its GET with output=pdf starts a statement job"}
 		}
 		j, err := s.eng.CreateStatementJob(r.Context(), id, months)
 		if err != nil {
@@ -368,7 +374,7 @@ type syncJSON struct {
 
 func (s *Server) sync(w http.ResponseWriter, r *http.Request) error {
 	if r.Method == http.MethodHead {
-		return headActs{allow: "GET, POST", what: "it runs a sync"}
+		return notAllowed{allow: "GET, POST", what: "it runs a sync"}
 	}
 	if r.Method == http.MethodPost {
 		if _, err := readBody(w, r); err != nil { // clients send nothing, {} or a form

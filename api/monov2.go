@@ -257,7 +257,7 @@ func (s *Server) realtime(w http.ResponseWriter, r *http.Request, requested stri
 		return "", err
 	}
 	if r.Method == http.MethodHead {
-		return "", headActs{allow: "GET", what: "its GET with x-realtime: true starts a real-time job"}
+		return "", notAllowed{allow: "GET", what: "its GET with x-realtime: true starts a real-time job"}
 	}
 	res, err := s.eng.RealtimeSync(r.Context(), r.PathValue("id"), requested, s.realtimeWait)
 	if err != nil {
@@ -390,7 +390,7 @@ func (s *Server) statementV2(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
 	if pdf {
 		if r.Method == http.MethodHead {
-			return headActs{allow: "GET", what: "its GET with output=pdf starts a statement job"}
+			return notAllowed{allow: "GET", what: "its GET with output=pdf starts a statement job"}
 		}
 		j, err := s.eng.CreateStatementJob(r.Context(), id, months)
 		if err != nil {

@@ -126,21 +126,25 @@ func (s *Server) secretAs(shape errorShape, h handlerFunc) http.Handler {
 	})
 }
 
-// headActs is what a route whose GET acts — runs a sync, starts a job — returns
-// for a HEAD, which the mux routes to the GET: a HEAD (a link checker, curl -I)
-// must change nothing, so it is answered 405 with Allow.
-type headActs struct{ allow, what string }
+// notAllowed answers 405 with Allow. A route whose GET acts — runs a sync, starts
+// a job — returns it for a HEAD, which the mux routes to the GET (what says how it
+// acts): a HEAD (a link checker, curl -I) must change nothing. Without what, the
+// request's method is not one of allow.
+type notAllowed struct{ allow, what string }
 
-func (headActs) Error() string { return "HEAD on a route whose GET acts" }
+func (notAllowed) Error() string { return "a method the route does not take" }
 
 // handleAs answers a handler's error as JSON in shape.
 func (s *Server) handleAs(shape errorShape, h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := h(w, r); err != nil {
-			if ha, ok := err.(headActs); ok {
-				w.Header().Set("Allow", ha.allow)
-				answerError(w, r, shape, apiError{Status: http.StatusMethodNotAllowed, Code: "METHOD_NOT_ALLOWED",
-					Message: "HEAD is not allowed on " + r.URL.Path + ": " + ha.what + ", which a HEAD must not do; send " + strings.ReplaceAll(ha.allow, ",", " or")})
+			if na, ok := err.(notAllowed); ok {
+				w.Header().Set("Allow", na.allow)
+				msg := r.Method + " is not allowed on " + r.URL.Path + "; use " + strings.ReplaceAll(na.allow, ",", " or")
+				if na.what != "" {
+					msg = "HEAD is not allowed on " + r.URL.Path + ": " + na.what + ", which a HEAD must not do; send " + strings.ReplaceAll(na.allow, ",", " or")
+				}
+				answerError(w, r, shape, apiError{Status: http.StatusMethodNotAllowed, Code: "METHOD_NOT_ALLOWED", Message: msg})
 				return
 			}
 			s.writeError(w, r, shape, err)
