@@ -184,6 +184,18 @@ func TestTransactionQueries(t *testing.T) {
 	if raw := string(w.get("/accounts/" + id + "/transactions?limit=5&type=debit").body); !strings.Contains(raw, "&type=debit") || strings.Contains(raw, `\u0026`) {
 		t.Fatalf("paging.next in the raw answer is escaped: %s", raw[strings.Index(raw, `"paging"`):])
 	}
+	// A parameter given twice counts if both say the same; otherwise which one
+	// counts would be a guess, and the answer says so, on every route with a query.
+	if again := page("limit=5&limit=5&"); len(again.Data) != 5 {
+		t.Fatalf("limit=5&limit=5: %d rows, want 5", len(again.Data))
+	}
+	for _, path := range []string{"/accounts/" + id + "/transactions?limit=1&limit=50", "/v2/accounts/" + id + "/transactions?limit=1&limit=50",
+		"/sandbox/webhooks?limit=1&limit=50"} {
+		rep := w.do("GET", path, req{})
+		if rep.status != http.StatusBadRequest || !strings.Contains(string(rep.body), `query parameter \"limit\" is given 2 times with different values (\"1\", \"50\"); send it once`) {
+			t.Fatalf("%s: %d %s", path, rep.status, rep.body)
+		}
+	}
 	var p2 txPageJSON
 	w.get(*p1.Paging.Next).decode(t, &p2)
 	if p2.Paging.Page != 2 || p2.Data[0].ID != all.Data[DefaultPageSize].ID || p2.Paging.Previous == nil {

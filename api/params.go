@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"maps"
 	"mime"
 	"net"
 	"net/http"
@@ -25,13 +26,37 @@ const MaxBodyBytes = 1 << 20
 // and typed by the getters, which name the field in their errors.
 type params map[string]string
 
-// queryParams reads the query string; a trailing & or an empty pair is fine.
+// queryParams reads the query string; a trailing & or an empty pair is fine, and so
+// is a parameter repeated with the same value. One repeated with another value is
+// refused: which one counts would be a guess (limit=1&limit=50).
 func queryParams(raw string) (params, error) {
 	v, err := url.ParseQuery(raw)
 	if err != nil {
 		return nil, engine.Invalid("query", "the query string is malformed (%v); URL-encode its values", err)
 	}
+	names := slices.Sorted(maps.Keys(v))
+	for _, k := range names {
+		if vs := v[k]; k != "" && slices.ContainsFunc(vs, func(x string) bool { return x != vs[0] }) {
+			return nil, engine.Invalid(k, "query parameter %q is given %d times with different values (%s); send it once", k, len(vs), quoteList(vs))
+		}
+	}
 	return formParams(v), nil
+}
+
+// quoteList is vs quoted, comma-separated, the first few only.
+func quoteList(vs []string) string {
+	var b strings.Builder
+	for i, x := range vs {
+		if i == 3 {
+			b.WriteString(", …")
+			break
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(strconv.Quote(x))
+	}
+	return b.String()
 }
 
 // formParams takes the last value of each named field of a query string or form.
