@@ -335,6 +335,17 @@ func TestTimePanelStaysOpen(t *testing.T) {
 	if strings.Contains(h.screen(), "Virtual time") {
 		t.Fatal("t did not close the time panel")
 	}
+	// q closes it, as it closes the help and the welcome, and quits only once
+	// back on a page (it did nothing over the panel).
+	for _, k := range []string{"esc", "q"} {
+		h.press("t")
+		h.contains("Virtual time")
+		h.press(k)
+		if strings.Contains(h.screen(), "Virtual time") {
+			t.Fatalf("%s did not close the time panel", k)
+		}
+	}
+	h.contains("Accounts")
 }
 
 func TestSettingsPage(t *testing.T) {

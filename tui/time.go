@@ -67,8 +67,8 @@ func (t *timePanel) Update(msg tea.Msg) tea.Cmd {
 func (t *timePanel) key(msg tea.KeyPressMsg) tea.Cmd {
 	k, clock := t.sh.keys, t.sh.clock
 	switch {
-	case key.Matches(msg, k.Cancel), key.Matches(msg, k.Time):
-		t.closed = true
+	case key.Matches(msg, k.Cancel), key.Matches(msg, k.Time), key.Matches(msg, k.Quit):
+		t.closed = true // q closes it, as it closes the help: quitting takes a second q
 		return nil
 	case key.Matches(msg, k.Pause):
 		t.paused = !t.paused
