@@ -390,6 +390,7 @@ func TestRequestBodies(t *testing.T) {
 		{"/connect/sessions/nope/institution", `{"institution":"044"}`, "", "", 404},
 		{"/connect/sessions/nope/account", `{"account":"0123456789"}`, "", "", 404},
 		{"/connect/sessions/nope/back", ``, "", "", 404},
+		{"/connect/sessions/nope/login", `{"username":`, "", "", 404}, // no body helps a session that is gone
 		{"/connect/sessions/" + picking.Session + "/institution", `{}`, "", "institution", 400},
 		{"/connect/sessions/" + picking.Session + "/institution", `{"institution":"999"}`, "", "institution", 404},
 		{"/connect/sessions/" + picking.Session + "/account", `{"account":"0123456789"}`, "", "", 409},

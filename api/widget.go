@@ -211,6 +211,11 @@ func (s *Server) widgetStep(call widgetCall) handlerFunc {
 		if err := sameOrigin(r, crossSiteWidget); err != nil {
 			return err
 		}
+		// A session that is gone is said before what is wrong with the body: no
+		// body can help it.
+		if _, err := s.eng.Widget(r.PathValue("session")); err != nil {
+			return err
+		}
 		p, err := bodyParams(w, r)
 		if err != nil {
 			return err
