@@ -401,6 +401,17 @@ func TestRequestBodies(t *testing.T) {
 			t.Errorf("POST %s %s: field %v, want %s", tc.path, tc.body, v["field"], tc.field)
 		}
 	}
+	// A duration that does not parse is shown examples within its field's bounds,
+	// not the clock's "1d or 1y" (a latency is at most 1m).
+	for _, tc := range []struct{ path, body, want string }{
+		{"/sandbox/institutions/044/outage", `{"for":"forever"}`, "such as 15m, 2h or 1d (at most 30d)"},
+		{"/sandbox/institutions/044/latency", `{"latency":"fast"}`, "such as 500ms or 2s (at most 1m; 0 for none)"},
+		{"/sandbox/receiver/mode", `{"mode":"slow","delay":"1h30"}`, "did you mean 1h30m? (use a positive duration such as 15s or 2m (at most 1h)"},
+	} {
+		if v := failed(t, w.do("POST", tc.path, req{body: tc.body}), http.StatusBadRequest, ""); !strings.Contains(fmt.Sprint(v["message"]), tc.want) || strings.Contains(fmt.Sprint(v["message"]), "1y") {
+			t.Errorf("POST %s %s: %v, want %q", tc.path, tc.body, v["message"], tc.want)
+		}
+	}
 	// v2's initiate reads past a BOM too (it said "a form-encoded body cannot nest").
 	if v := failed(t, w.do("POST", "/v2/accounts/initiate", req{body: "\ufeff{\"scope\":\"nope\"}", ctype: "application/json"}), http.StatusBadRequest, ""); !strings.Contains(fmt.Sprint(v["message"]), "unknown scope") {
 		t.Errorf("initiate behind a BOM: %v, want the scope refused", v)

@@ -187,7 +187,7 @@ func FuzzParamsGetters(f *testing.F) {
 		if _, err := p.required("x", ""); err != nil {
 			wantClientError(t, err)
 		}
-		if d, err := durationField(p, "x", ""); err != nil {
+		if d, err := durationField(p, "x", "", "1s"); err != nil {
 			wantClientError(t, err)
 			if e, _ := engine.AsError(err); e.Field != "x" {
 				t.Fatalf("duration %q: the error names %q, not the field", v, e.Field)

@@ -213,13 +213,14 @@ func (s *Server) institutions(w http.ResponseWriter, _ *http.Request) error {
 	return nil
 }
 
-// durationField reads a duration field such as "15m" or "1d".
-func durationField(p params, name, hint string) (time.Duration, error) {
+// durationField reads a duration field such as "15m" or "1d"; hint says what it is
+// when it is missing, examples what it can be when it does not parse.
+func durationField(p params, name, hint, examples string) (time.Duration, error) {
 	v, err := p.required(name, hint)
 	if err != nil {
 		return 0, err
 	}
-	d, err := simulator.ParseDuration(v)
+	d, err := simulator.ParseDurationLike(v, examples)
 	if e, ok := engine.AsError(err); ok {
 		e.Field = name
 	}
@@ -231,7 +232,7 @@ func (s *Server) outage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d, err := durationField(p, "for", `: how long the bank is down, e.g. "15m" or "2h"`)
+	d, err := durationField(p, "for", `: how long the bank is down, e.g. "15m" or "2h"`, "15m, 2h or 1d (at most "+engine.DurationText(simulator.MaxOutage)+")")
 	if err != nil {
 		return err
 	}
@@ -257,7 +258,7 @@ func (s *Server) latency(w http.ResponseWriter, r *http.Request) error {
 	}
 	var d time.Duration
 	if v := p.str("latency"); v != "0" && v != "0s" {
-		if d, err = durationField(p, "latency", `: the real-time delay of every answer, e.g. "2s", or "0" for none`); err != nil {
+		if d, err = durationField(p, "latency", `: the real-time delay of every answer, e.g. "2s", or "0" for none`, "500ms or 2s (at most "+engine.DurationText(simulator.MaxLatency)+"; 0 for none)"); err != nil {
 			return err
 		}
 	}

@@ -7,16 +7,25 @@ import (
 	"sandbank/engine"
 )
 
-const durationForm = "use a positive duration such as 30m, 2h, 1d, 1d12h or 1y (units: s, m, h, d = 24h, w = 7d, y = 365d; also ms, us, ns; a leading + is allowed)"
+// durationForm says what a duration looks like, with examples that suit the field.
+func durationForm(examples string) string {
+	return "use a positive duration such as " + examples + " (units: s, m, h, d = 24h, w = 7d, y = 365d; also ms, us, ns; a leading + is allowed)"
+}
 
 // ParseDuration reads a positive duration as users type it: Go durations ("90s",
 // "1h30m") plus d (24 h), w (7 d) and y (365 d), e.g. "1d12h" or "2w", with an optional
 // leading "+" ("+2m", as in "advance by"). Empty, zero, negative and malformed
 // input gives an *engine.Error EINVALID that says the accepted form.
 func ParseDuration(s string) (time.Duration, error) {
+	return ParseDurationLike(s, "30m, 2h, 1d, 1d12h or 1y")
+}
+
+// ParseDurationLike is ParseDuration for a field with bounds of its own, whose
+// errors give examples (such as "500ms or 2s") within them rather than a year.
+func ParseDurationLike(s, examples string) (time.Duration, error) {
 	in := strings.TrimSpace(s)
 	bad := func() error {
-		return engine.Invalid("duration", "%q is not a duration: %s", s, durationForm)
+		return engine.Invalid("duration", "%q is not a duration: %s", s, durationForm(examples))
 	}
 	in = strings.TrimPrefix(in, "+")
 	if in == "" {
@@ -43,7 +52,7 @@ func ParseDuration(s string) (time.Duration, error) {
 		in = in[j:]
 		if unit == "" && prev != "" {
 			if next := smallerUnit[prev]; next != "" { // 1h30: the minutes' m left out
-				return 0, engine.Invalid("duration", "%q: %s has no unit; did you mean %s%s? (%s)", s, num, strings.TrimSpace(s), next, durationForm)
+				return 0, engine.Invalid("duration", "%q: %s has no unit; did you mean %s%s? (%s)", s, num, strings.TrimSpace(s), next, durationForm(examples))
 			}
 		}
 		if r, ok := unitRank[unit]; ok && prev != "" && r >= unitRank[prev] {
@@ -75,7 +84,7 @@ func ParseDuration(s string) (time.Duration, error) {
 		total += d
 	}
 	if total <= 0 {
-		return 0, engine.Invalid("duration", "%q is not a positive duration: %s", s, durationForm)
+		return 0, engine.Invalid("duration", "%q is not a positive duration: %s", s, durationForm(examples))
 	}
 	return total, nil
 }
