@@ -407,8 +407,13 @@ func TestRequestBodies(t *testing.T) {
 		{"/sandbox/institutions/044/outage", `{"for":"forever"}`, "such as 15m, 2h or 1d (at most 30d)"},
 		{"/sandbox/institutions/044/latency", `{"latency":"fast"}`, "such as 500ms or 2s (at most 1m; 0 for none)"},
 		{"/sandbox/receiver/mode", `{"mode":"slow","delay":"1h30"}`, "did you mean 1h30m? (use a positive duration such as 15s or 2m (at most 1h)"},
+		// A body with more after its object, or nested past encoding/json's depth, is
+		// told so, not "not a JSON object".
+		{"/sandbox/clock", `{"advance":"1m"} {"advance":"1h"}`, "the body goes on after its JSON object, at byte 18: send one object and nothing after it"},
+		{"/v2/accounts/initiate", `{"scope":"auth"}]`, "the body goes on after its JSON object"},
+		{"/sandbox/clock", `{"advance":` + strings.Repeat("[", 10001) + strings.Repeat("]", 10001) + `}`, "more than 10000 deep"},
 	} {
-		if v := failed(t, w.do("POST", tc.path, req{body: tc.body}), http.StatusBadRequest, ""); !strings.Contains(fmt.Sprint(v["message"]), tc.want) || strings.Contains(fmt.Sprint(v["message"]), "1y") {
+		if v := failed(t, w.do("POST", tc.path, req{body: tc.body, ctype: "application/json"}), http.StatusBadRequest, ""); !strings.Contains(fmt.Sprint(v["message"]), tc.want) || strings.Contains(fmt.Sprint(v["message"]), "1y") {
 			t.Errorf("POST %s %s: %v, want %q", tc.path, tc.body, v["message"], tc.want)
 		}
 	}

@@ -224,7 +224,7 @@ func repeatedField(mediaType string, b []byte) string {
 func jsonParams(b []byte) (params, error) {
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(b, &raw); err != nil {
-		return nil, engine.Invalid("body", "the body is not a JSON object (%v); send e.g. {\"field\":\"value\"}", jsonError(err))
+		return nil, bodyJSONError(err)
 	}
 	p := params{}
 	for k, v := range raw {
@@ -263,9 +263,23 @@ func decodeObject(b []byte, v any) error {
 		return engine.Invalid(typ.Field, "%s must be %s, not %s", typ.Field, jsonKind(typ.Type.Kind().String()), typ.Value)
 	}
 	if err != nil {
-		return engine.Invalid("body", "the body is not a JSON object (%v); send e.g. {\"field\":\"value\"}", jsonError(err))
+		return bodyJSONError(err)
 	}
 	return nil
+}
+
+// bodyJSONError says why a body that starts as JSON is not one JSON object.
+func bodyJSONError(err error) error {
+	var syn *json.SyntaxError
+	if errors.As(err, &syn) {
+		switch msg := syn.Error(); {
+		case strings.Contains(msg, "after top-level value"):
+			return engine.Invalid("body", "the body goes on after its JSON object, at byte %d: send one object and nothing after it", syn.Offset)
+		case strings.Contains(msg, "exceeded max depth"):
+			return engine.Invalid("body", "the body nests objects or arrays more than 10000 deep: send a flat object, e.g. {\"field\":\"value\"}")
+		}
+	}
+	return engine.Invalid("body", "the body is not a JSON object (%v); send e.g. {\"field\":\"value\"}", jsonError(err))
 }
 
 // jsonKind names a Go kind as JSON does.
