@@ -114,11 +114,11 @@ func (r LinkRequest) Validate() error {
 		name, email := strings.TrimSpace(c.Name) != "", strings.TrimSpace(c.Email) != ""
 		switch {
 		case !name && !email:
-			return Invalid("customer", "customer is required with scope auth: {\"name\",\"email\"} of your customer, or {\"id\"} of one you named before")
+			return Invalid("customer", "customer is required with scope auth: your customer's {\"name\",\"email\"}, or its {\"id\"}")
 		case !email:
-			return Invalid("customer.email", "customer.email is required beside customer.name (or give {\"id\"} of a customer you named before)")
+			return Invalid("customer.email", "customer.email is required beside customer.name (or give {\"id\"} of your customer)")
 		case !name:
-			return Invalid("customer.name", "customer.name is required beside customer.email (or give {\"id\"} of a customer you named before)")
+			return Invalid("customer.name", "customer.name is required beside customer.email (or give {\"id\"} of your customer)")
 		}
 	}
 	switch r.AuthMethod {
