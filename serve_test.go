@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -667,5 +668,39 @@ func TestServedWaitingStepThenAdvanceThenAt(t *testing.T) {
 		if s.State != scenario.StatePassed {
 			t.Errorf("%+v; want every step passed", s)
 		}
+	}
+}
+
+// The README's ids.json is what serve writes for its example: it went stale once
+// when the bank's generation changed (another password and account number).
+func TestReadmeIDsExample(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(readme)
+	i := strings.Index(text, "For a customer `tola` connected before")
+	start := strings.Index(text[max(i, 0):], "```json\n")
+	if i < 0 || start < 0 {
+		t.Fatal("the README's ids.json example is gone")
+	}
+	block := text[i+start+len("```json\n"):]
+	block = block[:strings.Index(block, "```")]
+	m, _ := openServed(t, "scenario: ids example\ncustomers:\n  tola: {institution: \"044\"}\nsteps:\n  - connect: tola\n  - serve:\n")
+	defer m.Close()
+	raw, err := m.Serving.IDs("http://127.0.0.1:7070")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want, got map[string]any
+	if err := json.Unmarshal([]byte(block), &want); err != nil {
+		t.Fatalf("the README's example is not JSON (%v):\n%s", err, block)
+	}
+	if err := json.Unmarshal(raw, &got); err != nil {
+		t.Fatal(err)
+	}
+	got["file"] = want["file"] // the test's file is s.yaml
+	if !reflect.DeepEqual(want, got) {
+		t.Fatalf("the README's ids.json:\n%s\nserve writes:\n%s", block, raw)
 	}
 }
