@@ -207,12 +207,13 @@ func Parse(path string, src []byte) (*Scenario, error) {
 	if err := plainText(src); err != nil {
 		return nil, inFile(path, err)
 	}
-	root, err := parseYAML(src)
+	root, dups, err := parseYAMLDups(src)
 	if err != nil {
 		return nil, inFile(path, err)
 	}
 	p := &fileParser{s: &Scenario{Path: path, Seed: DefaultSeed, Start: DefaultStart, WorldCustomers: DefaultWorldCustomers,
 		Keys: DefaultKeys, ServeAt: -1, names: map[string]*Customer{}, accts: map[string]*Account{}}, broken: map[string]bool{}}
+	p.errs = dups // said with the rest, each where it is
 	p.file(root)
 	if len(p.errs) == 0 {
 		return p.s, nil

@@ -154,6 +154,27 @@ f.yaml:8:11: account cy is not connected at this step: a ` + "`connect: cy`" + `
 	}
 }
 
+// Keys given twice are each said, with the file's other mistakes, and the first of
+// each counts (the YAML library stopped at the first duplicate, and nothing after it
+// was checked).
+func TestDuplicateKeysTogether(t *testing.T) {
+	src := "scenario: t\ncustomers:\n  tola: {institution: \"044\", institution: \"058\"}\n  bola: {balance: 1, mfa: sms, balance: 2}\n" +
+		"steps:\n  - connect: tola\n    connect: bola\n  - advance: soon\n"
+	_, err := Parse("f.yaml", []byte(src))
+	want := `f.yaml:3:30: YAML: mapping key "institution" already defined at [3:10]: each key may appear once in a mapping
+f.yaml:4:27: unknown mfa "sms"; use one of captcha, none, otp, security_question, token
+f.yaml:4:32: YAML: mapping key "balance" already defined at [4:10]: each key may appear once in a mapping
+f.yaml:7:5: YAML: mapping key "connect" already defined at [6:5]: each key may appear once in a mapping
+f.yaml:8:14: advance: "soon" is not a duration: ` + durationMsg
+	if err == nil || err.Error() != want {
+		t.Fatalf("refusals:\n%v\nwant:\n%s", err, want)
+	}
+	s, err := Parse("f.yaml", []byte("scenario: t\ncustomers:\n  tola: {institution: \"044\"}\nsteps:\n  - advance: 1m\n    advance: 2m\n"))
+	if err == nil || s != nil {
+		t.Fatalf("a file with a key given twice parsed: %v", err)
+	}
+}
+
 // A step that refers to a customer refused above is not refused again for it: one
 // mistake in a customer says one thing, not one more for every step that names it.
 // The customer is still defined, so the steps are checked for their own mistakes

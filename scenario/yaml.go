@@ -103,24 +103,38 @@ func (n *node) get(k string) *node {
 	return nil
 }
 
-// parseYAML reads one YAML document into a node tree.
-func parseYAML(src []byte) (_ *node, err error) {
+// parseYAML reads one YAML document into a node tree; a key given twice in a
+// mapping is an error (the first).
+func parseYAML(src []byte) (*node, error) {
+	n, dups, err := parseYAMLDups(src)
+	if err == nil && len(dups) > 0 {
+		return nil, dups[0]
+	}
+	return n, err
+}
+
+// parseYAMLDups reads one YAML document into a node tree, and says every key given
+// twice in a mapping beside it (each a mistake of its own, said with the file's
+// others: the library stopped at the first), keeping the first of each.
+func parseYAMLDups(src []byte) (_ *node, dups []*posError, err error) {
 	defer func() { // the last line of defence: a hostile file never crashes sandbank
 		if v := recover(); v != nil {
 			err = &posError{pos: pos{1, 1}, msg: fmt.Sprintf("YAML: the file could not be read (%v)", v)}
 		}
 	}()
-	f, err := parser.ParseBytes(src, 0)
+	f, err := parser.ParseBytes(src, 0, parser.AllowDuplicateMapKey())
 	if err != nil {
-		return nil, yamlError(err)
+		return nil, nil, yamlError(err)
 	}
 	if len(f.Docs) == 0 || f.Docs[0].Body == nil {
-		return nil, &posError{pos: pos{1, 1}, msg: "the file is empty: a scenario needs at least `scenario:` and `steps:`"}
+		return nil, nil, &posError{pos: pos{1, 1}, msg: "the file is empty: a scenario needs at least `scenario:` and `steps:`"}
 	}
 	if len(f.Docs) > 1 {
-		return nil, &posError{pos: tokenPos(safeToken(f.Docs[1])), msg: "a scenario file holds one YAML document: remove the second `---`"}
+		return nil, nil, &posError{pos: tokenPos(safeToken(f.Docs[1])), msg: "a scenario file holds one YAML document: remove the second `---`"}
 	}
-	return convert(f.Docs[0].Body, map[string]*node{})
+	c := &converter{anchors: map[string]*node{}}
+	n, err := c.convert(f.Docs[0].Body, 0)
+	return n, c.dups, err
 }
 
 // safeToken is n's token, or nil where the library keeps none (GetToken of some
@@ -280,66 +294,69 @@ func tokenPos(tk *token.Token) pos {
 // maxDepth bounds nesting, so that a hostile file cannot exhaust the stack.
 const maxDepth = 64
 
-func convert(n ast.Node, anchors map[string]*node) (*node, error) {
-	return convertDepth(n, anchors, 0)
+// converter builds the node tree: the anchors defined so far, and the keys found
+// given twice.
+type converter struct {
+	anchors map[string]*node
+	dups    []*posError
 }
 
-func convertDepth(n ast.Node, anchors map[string]*node, depth int) (*node, error) {
+func (c *converter) convert(n ast.Node, depth int) (*node, error) {
 	if depth > maxDepth {
 		return nil, &posError{pos: tokenPos(safeToken(n)), msg: fmt.Sprintf("nested more than %d levels deep", maxDepth)}
 	}
 	p := tokenPos(safeToken(n))
 	switch v := n.(type) {
 	case *ast.DocumentNode:
-		return convertDepth(v.Body, anchors, depth+1)
+		return c.convert(v.Body, depth+1)
 	case *ast.MappingNode:
 		out := &node{kind: kMap, pos: p}
 		if len(v.Values) > 0 && !v.IsFlowStyle { // a block mapping is where its first key is
 			out.pos = tokenPos(safeToken(v.Values[0].Key))
 		}
 		for _, mv := range v.Values {
-			if err := addPair(out, mv, anchors, depth); err != nil {
+			if err := c.addPair(out, mv, depth); err != nil {
 				return nil, err
 			}
 		}
 		return out, out.sum(out.keys, out.vals)
 	case *ast.MappingValueNode:
 		out := &node{kind: kMap, pos: tokenPos(safeToken(v.Key))}
-		if err := addPair(out, v, anchors, depth); err != nil {
+		if err := c.addPair(out, v, depth); err != nil {
 			return nil, err
 		}
 		return out, out.sum(out.keys, out.vals)
 	case *ast.SequenceNode:
 		out := &node{kind: kSeq, pos: p}
 		for _, it := range v.Values {
-			c, err := convertDepth(it, anchors, depth+1)
+			item, err := c.convert(it, depth+1)
 			if err != nil {
 				return nil, err
 			}
-			out.items = append(out.items, c)
+			out.items = append(out.items, item)
 		}
 		return out, out.sum(out.items)
 	case *ast.AnchorNode:
-		c, err := convertDepth(v.Value, anchors, depth+1)
+		val, err := c.convert(v.Value, depth+1)
 		if err != nil {
 			return nil, err
 		}
-		anchors[v.Name.String()] = c
-		return c, nil
+		c.anchors[v.Name.String()] = val
+		return val, nil
 	case *ast.AliasNode:
 		name := v.Value.String()
-		c := anchors[name]
-		if c == nil {
+		val := c.anchors[name]
+		if val == nil {
 			return nil, &posError{pos: p, msg: fmt.Sprintf("unknown alias *%s: define the anchor &%s before it", name, name)}
 		}
-		if c.kind == kScalar {
-			return c, nil
+		if val.kind == kScalar {
+			return val, nil
 		}
-		alias := *c // the same value, written once: the lists and maps it goes into count it again
+		alias := *val // the same value, written once: the lists and maps it goes into count it again
 		alias.written = 1
 		return &alias, nil
 	case *ast.TagNode:
-		return convertDepth(v.Value, anchors, depth+1)
+		return c.convert(v.Value, depth+1)
 	case *ast.LiteralNode:
 		return &node{kind: kScalar, tag: tagStr, value: v.Value.Value, pos: p}, nil
 	case *ast.StringNode:
@@ -360,23 +377,29 @@ func convertDepth(n ast.Node, anchors map[string]*node, depth int) (*node, error
 	return nil, &posError{pos: p, msg: fmt.Sprintf("a %s is not supported in a scenario file", n.Type())}
 }
 
-func addPair(out *node, mv *ast.MappingValueNode, anchors map[string]*node, depth int) error {
+func (c *converter) addPair(out *node, mv *ast.MappingValueNode, depth int) error {
 	if _, ok := mv.Key.(*ast.MergeKeyNode); ok {
 		return &posError{pos: tokenPos(mv.Key.GetToken()), msg: "merge keys (<<) are not supported in a scenario file: write the fields out"}
 	}
-	k, err := convertDepth(mv.Key, anchors, depth+1)
+	k, err := c.convert(mv.Key, depth+1)
 	if err != nil {
 		return err
 	}
 	if k.kind != kScalar {
 		return &posError{pos: k.pos, msg: "a key is a plain word, not " + k.what()}
 	}
-	val, err := convertDepth(mv.Value, anchors, depth+1)
+	val, err := c.convert(mv.Value, depth+1)
 	if err != nil {
 		return err
 	}
 	if val.tag == tagNull && mv.Value == nil {
 		val.pos = k.pos
+	}
+	for _, prev := range out.keys {
+		if prev.value == k.value {
+			c.dups = append(c.dups, &posError{pos: k.pos, msg: fmt.Sprintf("YAML: mapping key %q already defined at [%d:%d]: each key may appear once in a mapping", k.value, prev.pos.line, prev.pos.col)})
+			return nil // the first counts
+		}
 	}
 	out.keys = append(out.keys, k)
 	out.vals = append(out.vals, val)
