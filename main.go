@@ -489,6 +489,9 @@ func (m *Main) shutdownHTTP() {
 		return
 	}
 	m.opts.Log.Warn("requests still running at shutdown: cancelling their work", "grace", ShutdownGrace)
+	if m.Clock != nil {
+		m.Clock.Halt() // a jump stops where its work is cancelled: 503, the clock there
+	}
 	if m.Engine != nil {
 		_ = m.Engine.Close()
 	}

@@ -53,6 +53,7 @@ type Clock struct {
 	seq       uint64
 	listeners []func(engine.ClockState)
 	closed    bool
+	halted    bool       // Halt: no jump goes on, or starts
 	loose     int        // callbacks AfterFunc runs at once on goroutines of their own, running
 	looseDone *sync.Cond // on mu: loose fell to 0
 
@@ -208,6 +209,10 @@ func (c *Clock) Advance(d time.Duration) error {
 	c.mu.Lock()
 	c.awaitLooseLocked()
 	now := c.nowLocked()
+	if c.halted {
+		c.mu.Unlock()
+		return errHalted(now, 0)
+	}
 	target := now.Add(d)
 	if !c.end.IsZero() && target.After(c.end) {
 		end := c.end
@@ -226,7 +231,7 @@ func (c *Clock) Advance(d time.Duration) error {
 		c.moving = false
 		c.mu.Unlock()
 	}()
-	for len(c.timers) > 0 && !c.timers[0].at.After(target) {
+	for len(c.timers) > 0 && !c.timers[0].at.After(target) && !c.halted {
 		t := heap.Pop(&c.timers).(*timer)
 		if t.at.After(c.base) {
 			c.base = t.at
@@ -236,6 +241,12 @@ func (c *Clock) Advance(d time.Duration) error {
 		t.f()
 		c.mu.Lock()
 	}
+	var err error
+	if c.halted && c.base.Before(target) {
+		// Stopped where its last timer's work was cut off: the rest of the jump, and
+		// that work, run after a restart (the jump does not pass them by).
+		target, err = c.base, errHalted(c.base, c.base.Sub(now))
+	}
 	c.base, c.last, c.wallBase = target, target, c.wall()
 	c.frozen, c.firing, c.jumping = false, false, false
 	st, ls := c.stateLocked(), slices.Clone(c.listeners)
@@ -244,7 +255,28 @@ func (c *Clock) Advance(d time.Duration) error {
 	for _, l := range ls {
 		l(st)
 	}
-	return nil
+	return err
+}
+
+// Halt stops a jump under way after the timer it is firing, where that timer is
+// due, and refuses new ones: sandbank is stopping, and a jump that went on with its
+// work cancelled would pass by what it should have done (the automatic syncs of the
+// rest of a 30-day jump) and save the clock past them. Call it before cancelling
+// the work a timer's callback does.
+func (c *Clock) Halt() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.halted = true
+}
+
+// errHalted says that a jump stopped, at, after done of it, because sandbank is
+// stopping.
+func errHalted(at time.Time, done time.Duration) error {
+	if done <= 0 {
+		return engine.Errorf(engine.EUNAVAILABLE, "sandbank is shutting down: the clock stays at %s; advance it once sandbank is back", engine.TimeText(at)).WithReason("SHUTTING_DOWN")
+	}
+	return engine.Errorf(engine.EUNAVAILABLE, "sandbank is shutting down: the clock stopped at %s, %s into the jump, and goes on from there once sandbank is back; advance again then",
+		engine.TimeText(at), engine.DurationText(done)).WithReason("SHUTTING_DOWN")
 }
 
 // Moving reports whether an Advance is under way — firing its timers, or calling

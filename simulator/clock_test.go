@@ -3,6 +3,7 @@ package simulator
 import (
 	"math"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -91,6 +92,30 @@ func TestClockAdvanceFiresTimersInOrder(t *testing.T) {
 	}
 	if last := got[len(got)-1]; last.name != "10m" || !last.now.Equal(t0.Add(10*time.Minute)) {
 		t.Fatalf("last fired %v", last)
+	}
+}
+
+// Halt stops a jump after the timer it is firing: the clock stays at that timer's
+// deadline, the timers after it stay pending, the jump says it stopped and where,
+// and no jump starts after it.
+func TestClockHaltStopsAJump(t *testing.T) {
+	c := stoppedClock(t, t0)
+	var fired []string
+	c.AfterFunc(t0.Add(time.Minute), func() { fired = append(fired, "1m") })
+	c.AfterFunc(t0.Add(2*time.Minute), func() { fired = append(fired, "2m"); c.Halt() })
+	c.AfterFunc(t0.Add(3*time.Minute), func() { fired = append(fired, "3m") })
+	changed := 0
+	c.OnChange(func(engine.ClockState) { changed++ })
+	err := c.Advance(time.Hour)
+	if e, ok := engine.AsError(err); !ok || e.Code != engine.EUNAVAILABLE || e.Reason != "SHUTTING_DOWN" ||
+		!strings.Contains(e.Message, "the clock stopped at "+engine.TimeText(t0.Add(2*time.Minute))+", 2m into the jump") {
+		t.Fatalf("a halted jump: %v", err)
+	}
+	if now := c.Now(); !now.Equal(t0.Add(2*time.Minute)) || len(fired) != 2 || c.Pending() != 1 || changed != 1 {
+		t.Fatalf("halted: now %v, fired %v, %d pending, %d changes; want 2m, [1m 2m], the 3m one, and its listeners told", now, fired, c.Pending(), changed)
+	}
+	if err := c.Advance(time.Minute); err == nil || !strings.Contains(err.Error(), "the clock stays at") || len(fired) != 2 {
+		t.Fatalf("a jump after Halt: %v, fired %v", err, fired)
 	}
 }
 

@@ -341,7 +341,7 @@ func (httpSender) Send(ctx context.Context, url string, headers map[string]strin
 	return engine.Delivery{StatusCode: resp.StatusCode, Latency: time.Since(start)}, nil
 }
 
-func connectScale(b *testing.B, w *World, c simulator.Customer) {
+func connectScale(b testing.TB, w *World, c simulator.Customer) {
 	b.Helper()
 	ctx := context.Background()
 	st, err := w.Engine.OpenWidget(ctx, engine.WidgetRequest{Institution: c.Accounts[0].Institution.Code})

@@ -192,10 +192,14 @@ func defaultSettings(seed int64, k Keys) (engine.Settings, error) {
 // opened world and to call twice.
 func (w *World) Close() error {
 	var errs []error
+	if w.Clock != nil {
+		w.Clock.Halt() // a jump under way stops where its work is cancelled, not at its end
+	}
 	if w.Engine != nil {
 		errs = append(errs, w.Engine.Close())
 	}
 	if w.Clock != nil {
+		w.Clock.AwaitJump() // its end saves nothing now, but must not outlive the file
 		w.Clock.Close()
 	}
 	if w.DB != nil {

@@ -2,11 +2,15 @@ package world
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"sandbank/engine"
+	"sandbank/simulator"
 )
 
 type nopSender struct{}
@@ -88,4 +92,91 @@ func TestOpenRefusals(t *testing.T) {
 	}
 	w = open(t, Options{DB: db, Seed: 7, Sender: nopSender{}}) // nothing was left holding the file
 	_ = w.Close()
+}
+
+// A world closed during a jump — sandbank stopping, the work of the jump's timers
+// cancelled — stops the jump where that work was cut off, not at its end: the
+// rest of the jump's automatic syncs run once it is back, as if it had never
+// stopped. (A SIGTERM during a 30-day jump answered 200 and saved the clock 30
+// days on, its automatic syncs passed by.)
+func TestCloseDuringAJumpStopsIt(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	wall := time.Now()
+	opts := func(name string) Options {
+		return Options{DB: filepath.Join(dir, name), Seed: 2021, Start: start, Customers: 2, Sender: nopSender{}, Paused: true,
+			Wall: func() time.Time { return wall }}
+	}
+	setUp := func(name string) *World {
+		w := open(t, opts(name))
+		on, day := true, 24*time.Hour
+		if _, err := w.Engine.UpdateSettings(ctx, engine.SettingsPatch{DataSyncEnabled: &on, AutoSync: &day}); err != nil {
+			t.Fatal(err)
+		}
+		for i, p := range []string{simulator.ProfileTrader, simulator.ProfileSalaryEarner} {
+			c, err := w.Bank.AddCustomer(simulator.NewCustomer{Institution: []string{"044", "058"}[i], Balance: 5_000_000, Profile: p})
+			if err != nil {
+				t.Fatal(err)
+			}
+			connectScale(t, w, c)
+			if err := w.Clock.Advance(5 * time.Hour); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return w
+	}
+	history := func(w *World) (out []string) {
+		accounts, err := w.Engine.Accounts(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range accounts {
+			ss, err := w.Engine.Snapshots(ctx, a.ID, 1000)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, s := range ss {
+				out = append(out, fmt.Sprintf("%s %s %s×%d %d/%d", a.ID, s.Trigger, engine.TimeText(s.At), s.Repeats, s.NewTransactions, s.TotalTransactions))
+			}
+		}
+		return out
+	}
+	jump := 30 * 24 * time.Hour
+
+	whole := setUp("whole.db")
+	end := whole.Clock.Now().Add(jump)
+	if err := whole.Clock.Advance(jump); err != nil {
+		t.Fatal(err)
+	}
+	want := history(whole)
+	whole.Close()
+	if len(want) < 30 {
+		t.Fatalf("a 30-day jump of two accounts synced daily left %d snapshots:\n%s", len(want), strings.Join(want, "\n"))
+	}
+
+	w := setUp("stopped.db")
+	stopAt := w.Clock.Now().Add(5*24*time.Hour + time.Hour)
+	closed := make(chan error, 1)
+	w.Clock.AfterFunc(stopAt, func() {
+		w.Clock.Halt() // the first thing Close does, here before the jump's next timer
+		go func() { closed <- w.Close() }()
+	})
+	err := w.Clock.Advance(jump)
+	if e, ok := engine.AsError(err); !ok || e.Reason != "SHUTTING_DOWN" || !strings.Contains(e.Message, "the clock stopped at "+engine.TimeText(stopAt)) {
+		t.Fatalf("a jump cut off by Close: %v; want SHUTTING_DOWN, stopped at %s", err, engine.TimeText(stopAt))
+	}
+	if err := <-closed; err != nil {
+		t.Fatal(err)
+	}
+	w = open(t, opts("stopped.db"))
+	defer w.Close()
+	if now := w.Clock.Now(); !now.Equal(stopAt) {
+		t.Fatalf("reopened at %s; want where the jump stopped, %s", engine.TimeText(now), engine.TimeText(stopAt))
+	}
+	if err := w.Clock.Advance(end.Sub(stopAt)); err != nil {
+		t.Fatal(err)
+	}
+	if got := history(w); !slices.Equal(got, want) {
+		t.Fatalf("the jump's syncs, stopped and gone on from there:\n%s\nwant, as one jump:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
 }
