@@ -214,7 +214,6 @@ func (db *DB) commit() {
 		start := time.Now()
 		var ran time.Time      // when the writes had run and bbolt's commit began
 		var idle time.Duration // waiting for more deferred writes
-		var clock time.Time    // what the batch recorded of the clock
 		err := db.run(context.Background(), true, func(t engine.Tx) error {
 			urgent := false
 			for i, w := range batch { // again, after a failed write
@@ -240,14 +239,10 @@ func (db *DB) commit() {
 					}
 				}
 			}
-			var err error
-			clock, err = db.putClock(t.(*tx).btx)
+			err := db.putClock(t.(*tx).btx)
 			ran = time.Now()
 			return err
 		})
-		if err == nil && !clock.IsZero() {
-			db.savedClock.Store(&clock)
-		}
 		db.writer.batches.Add(1)
 		db.writer.busy.Add(int64(time.Since(start) - idle))
 		if !ran.IsZero() {

@@ -355,6 +355,25 @@ func TestCompactHistoryRuns(t *testing.T) {
 	requireIndexesConsistent(t, db)
 }
 
+// SavedClock reads the clock as the file holds it, however it was saved (a plain
+// write of the clock state, as the engine's Close makes), in a read transaction as
+// data is read: the time a commit recorded, kept after it returned, lagged the
+// data a reader could already see by the commit's last fsync.
+func TestSavedClockIsWhatAReadFinds(t *testing.T) {
+	db := openTemp(t)
+	if saved := db.SavedClock(); !saved.IsZero() {
+		t.Fatalf("SavedClock of a new file = %v, want zero", saved)
+	}
+	if err := db.Update(context.Background(), func(tx engine.Tx) error {
+		return tx.PutClockState(engine.ClockState{Now: at(6000), Speed: 1})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if saved := db.SavedClock(); !saved.Equal(at(6000)) {
+		t.Fatalf("SavedClock = %v after the clock was saved at %v", saved, at(6000))
+	}
+}
+
 // Submitted writes commit in the order they were submitted, whoever waits; writes
 // queued while one commits share the next commit; every commit records the clock
 // (KeepClock), so the file never holds data newer than its clock.
@@ -413,6 +432,11 @@ func TestSubmitOrderSharedCommitsAndTheClock(t *testing.T) {
 		}
 		return nil
 	})
+	// SavedClock is what a read finds: a client that read a commit's data, then the
+	// clock, finds the clock at or after that data.
+	if saved := db.SavedClock(); !saved.Equal(at(5000)) {
+		t.Errorf("SavedClock = %v after a commit recorded %v", saved, at(5000))
+	}
 	// A failed write is answered with its error; the others commit without it.
 	bad := queued(db.Submit, func(tx engine.Tx) error { return fmt.Errorf("refused") })
 	good := queued(db.Submit, func(tx engine.Tx) error { _, err := tx.NextSequence("after"); return err })

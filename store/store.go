@@ -38,9 +38,7 @@ type DB struct {
 	path   string
 	writes writeQueue
 	clock  atomic.Pointer[func() engine.ClockState] // see KeepClock
-	// savedClock is the clock's time the latest commit recorded (SavedClock)
-	savedClock atomic.Pointer[time.Time]
-	writer     writerCounters // see WriterStats
+	writer writerCounters                           // see WriterStats
 }
 
 // KeepClock makes every write transaction record the clock's state as state
@@ -50,29 +48,33 @@ type DB struct {
 // the clock at or after everything it committed, never behind it.
 func (db *DB) KeepClock(state func() engine.ClockState) { db.clock.Store(&state) }
 
-// putClock records the clock's state in tx, if KeepClock asked for it, and
-// returns the time it recorded (zero if none).
-func (db *DB) putClock(tx *bolt.Tx) (time.Time, error) {
+// putClock records the clock's state in tx, if KeepClock asked for it.
+func (db *DB) putClock(tx *bolt.Tx) error {
 	state := db.clock.Load()
 	if state == nil {
-		return time.Time{}, nil
+		return nil
 	}
-	st := (*state)()
-	v, err := json.Marshal(clockRecord(st))
+	v, err := json.Marshal(clockRecord((*state)()))
 	if err != nil {
-		return time.Time{}, err
+		return err
 	}
-	return st.Now, tx.Bucket(bucketConfig).Put(keyClock, v)
+	return tx.Bucket(bucketConfig).Put(keyClock, v)
 }
 
-// SavedClock is the clock's time as the latest commit of this process recorded it
-// (KeepClock), zero before the first: where a restart after a crash now would
-// find the clock, at the least.
+// SavedClock is the clock's time as the file records it now, zero before anything
+// saved it: where a restart after a crash now would find the clock, at the least.
+// It is read as data is, in a read transaction: a client that read data a commit
+// made, then the clock, finds the clock at or after that data (the time a commit
+// recorded, kept after the commit returned, lagged the data by the commit's last
+// fsync, which readers do not wait for: a client saw data days ahead of the clock).
 func (db *DB) SavedClock() time.Time {
-	if t := db.savedClock.Load(); t != nil {
-		return *t
-	}
-	return time.Time{}
+	var now time.Time
+	_ = db.View(context.Background(), func(tx engine.Tx) error {
+		st, err := tx.ClockState()
+		now = st.Now
+		return err
+	})
+	return now
 }
 
 var _ engine.Store = (*DB)(nil)
