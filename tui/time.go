@@ -185,7 +185,7 @@ func (t *timePanel) View() string {
 		row(k.Adv1h, "advance 1 hour"),
 		row(k.Adv1d, "advance 1 day (runs the automatic syncs due)"),
 		"",
-		st.Faint.Render("esc or t closes"),
+		st.Faint.Render("esc, t or q closes"),
 	}
 	return st.Modal.Render(strings.Join(lines, "\n"))
 }
