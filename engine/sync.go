@@ -269,8 +269,16 @@ func (e *Engine) sync(ctx context.Context, id, trigger, jobID string, move *sche
 // syncAccount is sync of an account already read.
 func (e *Engine) syncAccount(ctx context.Context, a Account, trigger, jobID string, move *scheduleMove) (*syncWrite, error) {
 	now := e.clock.Now()
+	// A sign-in or fetch that shutting down cut off failed for no reason of the
+	// bank's: nothing of it is kept, so that the sync runs again once sandbank is
+	// back (a failure kept would move the account's next automatic sync on, and a
+	// jump Halt stopped would pass this one by).
+	shuttingDown := func() bool { return ctx.Err() != nil && e.ctx.Err() != nil }
 	session, fail := e.signIn(ctx, &a, now)
 	if fail != nil {
+		if shuttingDown() {
+			return nil, ctx.Err()
+		}
 		return e.failureWrite(a, trigger, jobID, now, fail, move), nil
 	}
 	data, err := e.fetch(ctx, a, session, now)
@@ -281,6 +289,9 @@ func (e *Engine) syncAccount(ctx context.Context, a Account, trigger, jobID stri
 		// also where R5 and R6 surface.
 		a.BankSession, a.BankSessionExpiresAt = "", time.Time{}
 		if session, fail = e.signIn(ctx, &a, now); fail != nil {
+			if shuttingDown() {
+				return nil, ctx.Err()
+			}
 			return e.failureWrite(a, trigger, jobID, now, fail, move), nil
 		}
 		if data, err = e.fetch(ctx, a, session, now); ErrorCode(err) == EEXPIRED {
@@ -295,8 +306,8 @@ func (e *Engine) syncAccount(ctx context.Context, a Account, trigger, jobID stri
 		}
 	}
 	if err != nil {
-		if ctx.Err() != nil && e.ctx.Err() != nil {
-			return nil, err // shutting down: keep nothing
+		if shuttingDown() {
+			return nil, err // keep nothing
 		}
 		return e.failureWrite(a, trigger, jobID, now, &syncFailure{code: CodeSyncError, message: bankErrorText(err)}, move), nil
 	}

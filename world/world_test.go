@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -154,29 +155,74 @@ func TestCloseDuringAJumpStopsIt(t *testing.T) {
 		t.Fatalf("a 30-day jump of two accounts synced daily left %d snapshots:\n%s", len(want), strings.Join(want, "\n"))
 	}
 
-	w := setUp("stopped.db")
-	stopAt := w.Clock.Now().Add(5*24*time.Hour + time.Hour)
-	closed := make(chan error, 1)
-	w.Clock.AfterFunc(stopAt, func() {
-		w.Clock.Halt() // the first thing Close does, here before the jump's next timer
-		go func() { closed <- w.Close() }()
-	})
-	err := w.Clock.Advance(jump)
-	if e, ok := engine.AsError(err); !ok || e.Reason != "SHUTTING_DOWN" || !strings.Contains(e.Message, "the clock stopped at "+engine.TimeText(stopAt)) {
-		t.Fatalf("a jump cut off by Close: %v; want SHUTTING_DOWN, stopped at %s", err, engine.TimeText(stopAt))
-	}
-	if err := <-closed; err != nil {
-		t.Fatal(err)
-	}
-	w = open(t, opts("stopped.db"))
-	defer w.Close()
-	if now := w.Clock.Now(); !now.Equal(stopAt) {
-		t.Fatalf("reopened at %s; want where the jump stopped, %s", engine.TimeText(now), engine.TimeText(stopAt))
-	}
-	if err := w.Clock.Advance(end.Sub(stopAt)); err != nil {
-		t.Fatal(err)
-	}
-	if got := history(w); !slices.Equal(got, want) {
-		t.Fatalf("the jump's syncs, stopped and gone on from there:\n%s\nwant, as one jump:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	// Cut off between two timers (Halt from a timer of its own), and in the middle
+	// of a round, its syncs signing in at a slow bank: a sign-in cut off was kept as
+	// the sync's failure, and the account's next sync moved a day on.
+	for _, midSync := range []bool{false, true} {
+		name := fmt.Sprintf("stopped-%v.db", midSync)
+		w := setUp(name)
+		cutAt := w.Clock.Now().Add(5*24*time.Hour + time.Hour)
+		closed := make(chan error, 1)
+		if !midSync {
+			w.Clock.AfterFunc(cutAt, func() {
+				w.Clock.Halt() // the first thing Close does, here before the jump's next timer
+				go func() { closed <- w.Close() }()
+			})
+		} else {
+			notices, stop := w.Engine.Subscribe(64)
+			var armed atomic.Bool
+			w.Clock.AfterFunc(cutAt, func() {
+				for _, code := range []string{"044", "058"} { // the next round's sign-ins wait
+					if err := w.Bank.SetLatency(code, 300*time.Millisecond); err != nil {
+						t.Error(err)
+					}
+				}
+				armed.Store(true)
+			})
+			go func() {
+				defer stop()
+				for n := range notices {
+					if n.Kind == engine.NoticeSyncStarted && armed.Load() {
+						closed <- w.Close()
+						return
+					}
+				}
+			}()
+		}
+		err := w.Clock.Advance(jump)
+		e, ok := engine.AsError(err)
+		if !ok || e.Reason != "SHUTTING_DOWN" || !strings.Contains(e.Message, "the clock stopped at ") {
+			t.Fatalf("a jump cut off by Close: %v; want SHUTTING_DOWN", err)
+		}
+		if err := <-closed; err != nil {
+			t.Fatal(err)
+		}
+		w = open(t, opts(name))
+		stoppedAt := w.Clock.Now()
+		if !strings.Contains(e.Message, "the clock stopped at "+engine.TimeText(stoppedAt)) || stoppedAt.Before(cutAt) || (!midSync && !stoppedAt.Equal(cutAt)) {
+			t.Fatalf("reopened at %s; the jump said %q (cut at %s)", engine.TimeText(stoppedAt), e.Message, engine.TimeText(cutAt))
+		}
+		for _, code := range []string{"044", "058"} {
+			if err := w.Bank.SetLatency(code, 0); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := w.Clock.Advance(end.Sub(stoppedAt)); err != nil {
+			t.Fatal(err)
+		}
+		got := history(w)
+		evs, err := w.Engine.Events(ctx, engine.EventQuery{Limit: 1000})
+		w.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("cut in the middle of a round: %v; the jump's syncs, stopped and gone on from there:\n%s\nwant, as one jump:\n%s", midSync, strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+		for _, ev := range evs {
+			if ev.Type == engine.EventSyncFailed {
+				t.Fatalf("cut in the middle of a round: %v; a sync cut off left %s at %s", midSync, ev.Type, engine.TimeText(ev.CreatedAt))
+			}
+		}
 	}
 }
