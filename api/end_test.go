@@ -161,4 +161,20 @@ func TestClockReadDuringAJumpIsSaved(t *testing.T) {
 	if got := read(); !got.Equal(start.Add(24 * time.Hour)) {
 		t.Errorf("after the jump the clock reads %s; want %s", got, start.Add(24*time.Hour))
 	}
+
+	// A commit that lands between the read of the clock and the read of what is
+	// saved records a time past the one read: the answer is that, not the jump's
+	// start, which a client that had read that commit's data would find behind it.
+	var raced time.Time
+	saved := w.srv.savedClock
+	defer func() { w.srv.savedClock = saved }()
+	jumpFrom := w.clock.Now()
+	w.clock.AfterFunc(jumpFrom.Add(2*time.Hour), func() {
+		w.srv.savedClock = func() time.Time { return jumpFrom.Add(3 * time.Hour) } // the commit of the next timer's work
+		raced = read()
+	})
+	w.post("/sandbox/clock", map[string]any{"advance": "1d"})
+	if want := jumpFrom.Add(3 * time.Hour); !raced.Equal(want) {
+		t.Errorf("a commit saved %s between the reads of the clock (at %s) and of what is saved: the clock read %s; want %s", want, jumpFrom.Add(2*time.Hour), raced, want)
+	}
 }

@@ -77,7 +77,9 @@ func (s *Server) shownNow(now time.Time) time.Time {
 	}
 	shown := from
 	if s.savedClock != nil {
-		if saved := s.savedClock(); saved.After(shown) && !saved.After(now) {
+		// Read after now: a commit that landed between the two saved past it, which
+		// is where the file, and the data a client may have read, now are.
+		if saved := s.savedClock(); saved.After(shown) {
 			shown = saved
 		}
 	}
