@@ -355,6 +355,11 @@ func serveScenario(ctx context.Context, c serveCmd, log *slog.Logger) error {
 	case <-done:
 		fmt.Fprintln(os.Stderr, "sandbank: every step has run; shutting down")
 	}
+	// A jump under way — a step's own advance:, which Stop waits for, or the app's —
+	// stops now where its work is, rather than running to its end first; the step
+	// is told first, so that it says it was not run.
+	m.Serving.Cancel()
+	m.Clock.Halt()
 	ok := m.Serving.Stop()
 	m.Serving.Verdicts(os.Stdout)
 	var junitErr error

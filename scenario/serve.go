@@ -654,6 +654,14 @@ func (sv *Serving) callsBetween(from, deadline time.Time) string {
 	return s
 }
 
+// Cancel tells the steps under way that sandbank is stopping, without waiting
+// for them (Stop waits): a step that then fails is not run, not failed.
+func (sv *Serving) Cancel() {
+	if sv.cancel != nil {
+		sv.cancel()
+	}
+}
+
 // Stop ends the steps still waiting (they fail: the app never did what they
 // expected); the steps never reached are not run. It reports whether none failed.
 func (sv *Serving) Stop() bool {
