@@ -1933,11 +1933,24 @@ func nairaOfKobo(digits string) string {
 	return engine.Naira(v)
 }
 
+// durationExamples are the examples a field bounded below a year gives when its
+// duration does not parse (the bounds are the API's: an outage, a bank's latency,
+// a slow receiver).
+var durationExamples = map[string]string{
+	"for":   "15m, 2h or 1d (at most " + engine.DurationText(simulator.MaxOutage) + ")",
+	"delay": "500ms or 2s (at most " + engine.DurationText(simulator.MaxLatency) + ")",
+	"slow":  "15s or 2m (at most 1h)", // api.MaxReceiverDelay, which this package cannot import
+}
+
 func duration(n *node, what string) (time.Duration, error) {
-	if n == nil || n.kind != kScalar {
-		return 0, errAt(n.pos, "%s is a duration such as 30m, 2h or 1d", what)
+	examples, ok := durationExamples[what]
+	if !ok {
+		examples = "30m, 2h, 1d, 1d12h or 1y"
 	}
-	d, err := simulator.ParseDuration(n.value)
+	if n == nil || n.kind != kScalar {
+		return 0, errAt(n.pos, "%s is a duration such as %s", what, examples)
+	}
+	d, err := simulator.ParseDurationLike(n.value, examples)
 	if err != nil {
 		return 0, errAt(n.pos, "%s: %s", what, engine.ErrorMessage(err))
 	}

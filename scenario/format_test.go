@@ -251,7 +251,7 @@ f.yaml:11:12: debit must be more than zero
 f.yaml:13:23: unknown matcher "gtt" (did you mean "gt"?); use one of absent, any, contains, gt, gte, len, lt, lte, matches, not, one_of
 f.yaml:14:16: unknown event type "account_conected" (did you mean "account_connected"?); use one of account_connected, account_reauthorized, account_unlinked, account_updated, jobs.update, reauthorisation_required, sync_failed (mono.events. and mono.accounts. may be left out)
 f.yaml:15:15: receiver: is down, up, {status: 500} or {slow: 15s}; found "sideways"
-f.yaml:17:10: for: "forever" is not a duration: ` + durationMsg + `
+f.yaml:17:10: for: "forever" is not a duration: ` + strings.Replace(durationMsg, "30m, 2h, 1d, 1d12h or 1y", "15m, 2h or 1d (at most 30d)", 1) + `
 f.yaml:18:27: auto_sync "5h" is not offered; use off, 6h, 12h or 24h
 f.yaml:20:9: at "never" is not a time: write 2021-08-20T13:00:00+01:00 (or without the zone, in Lagos time)
 f.yaml:21:14: and 4 more mistakes from here on, not listed: fix the ones above and check again`
