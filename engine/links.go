@@ -60,7 +60,7 @@ func (c LinkCustomer) check(prefix string) error {
 		}
 	}
 	if id := strings.TrimSpace(c.ID); id != "" && strings.IndexFunc(id, func(r rune) bool { return r <= ' ' || r > '~' }) >= 0 {
-		return Invalid(prefix+".id", "%s.id %q is not an ID: the customer's id from an earlier link or account (letters and digits, no spaces)", prefix, c.ID)
+		return Invalid(prefix+".id", "%s.id %q is not an ID: your customer's id, in letters and digits, no spaces", prefix, c.ID)
 	}
 	if email := strings.TrimSpace(c.Email); email != "" && strings.TrimSpace(c.ID) == "" {
 		if a, err := mail.ParseAddress(email); err != nil || a.Address != email {
