@@ -411,6 +411,7 @@ func TestRequestBodies(t *testing.T) {
 		// told so, not "not a JSON object".
 		{"/sandbox/clock", `{"advance":"1m"} {"advance":"1h"}`, "the body goes on after its JSON object, at byte 18: send one object and nothing after it"},
 		{"/v2/accounts/initiate", `{"scope":"auth"}]`, "the body goes on after its JSON object"},
+		{"/sandbox/clock", `["advance"] x`, "the body goes on after its JSON value, at byte 13"},
 		{"/sandbox/clock", `{"advance":` + strings.Repeat("[", 10001) + strings.Repeat("]", 10001) + `}`, "more than 10000 deep"},
 	} {
 		if v := failed(t, w.do("POST", tc.path, req{body: tc.body, ctype: "application/json"}), http.StatusBadRequest, ""); !strings.Contains(fmt.Sprint(v["message"]), tc.want) || strings.Contains(fmt.Sprint(v["message"]), "1y") {

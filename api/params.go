@@ -224,7 +224,7 @@ func repeatedField(mediaType string, b []byte) string {
 func jsonParams(b []byte) (params, error) {
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(b, &raw); err != nil {
-		return nil, bodyJSONError(err)
+		return nil, bodyJSONError(b, err)
 	}
 	p := params{}
 	for k, v := range raw {
@@ -263,18 +263,22 @@ func decodeObject(b []byte, v any) error {
 		return engine.Invalid(typ.Field, "%s must be %s, not %s", typ.Field, jsonKind(typ.Type.Kind().String()), typ.Value)
 	}
 	if err != nil {
-		return bodyJSONError(err)
+		return bodyJSONError(b, err)
 	}
 	return nil
 }
 
-// bodyJSONError says why a body that starts as JSON is not one JSON object.
-func bodyJSONError(err error) error {
+// bodyJSONError says why b, a body that starts as JSON, is not one JSON object.
+func bodyJSONError(b []byte, err error) error {
 	var syn *json.SyntaxError
 	if errors.As(err, &syn) {
 		switch msg := syn.Error(); {
 		case strings.Contains(msg, "after top-level value"):
-			return engine.Invalid("body", "the body goes on after its JSON object, at byte %d: send one object and nothing after it", syn.Offset)
+			what := "object"
+			if t := trimBody(b); len(t) > 0 && t[0] != '{' {
+				what = "value" // an array or a string: the next message says it is no object
+			}
+			return engine.Invalid("body", "the body goes on after its JSON %s, at byte %d: send one object and nothing after it", what, syn.Offset)
 		case strings.Contains(msg, "exceeded max depth"):
 			return engine.Invalid("body", "the body nests objects or arrays more than 10000 deep: send a flat object, e.g. {\"field\":\"value\"}")
 		}
