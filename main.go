@@ -266,7 +266,20 @@ func (t tuiCmd) Run(ctx context.Context) error {
 	}
 	runErr := tui.Run(ctx, tui.Config{Engine: m.Engine, Bank: m.Bank, Clock: m.Clock, Addr: m.Addr(),
 		FirstRun: m.FirstRun, DBPath: t.DB})
+	haltJump(m, os.Stderr)
 	return errors.Join(runErr, m.Close())
+}
+
+// haltJump cuts a clock jump under way short once the TUI has quit — one an app
+// started over HTTP, which the stop would otherwise let run on for its grace (and
+// its syncs against a slow bank for longer) with nothing on the screen — and says
+// so: the jump stops where its work is, its syncs under way cancelled.
+func haltJump(m *Main, w io.Writer) {
+	m.Clock.Halt()
+	if _, moving := m.Clock.Moving(); moving {
+		fmt.Fprintln(w, "sandbank: stopping the clock jump under way where it has got to (its caller gets 503 SHUTTING_DOWN)")
+		_ = m.Engine.Close()
+	}
 }
 
 type backupCmd struct {

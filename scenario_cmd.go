@@ -63,6 +63,7 @@ func (c scenarioPlayCmd) Run(ctx context.Context) error {
 	}
 	runErr := tui.Run(ctx, tui.Config{Engine: m.Engine, Bank: m.Bank, Clock: m.Clock, Addr: m.Addr(),
 		DBPath: filepath.Join(dir, "world.db"), ExportDir: ".", Script: playScript{m.Played}})
+	haltJump(m, os.Stderr)
 	if runErr == nil {
 		// What was played stays on the terminal once the screen is gone.
 		line, failed := playSummary(filepath.Base(c.File), m.Played)
@@ -356,10 +357,12 @@ func serveScenario(ctx context.Context, c serveCmd, log *slog.Logger) error {
 		fmt.Fprintln(os.Stderr, "sandbank: every step has run; shutting down")
 	}
 	// A jump under way — a step's own advance:, which Stop waits for, or the app's —
-	// stops now where its work is, rather than running to its end first; the step
-	// is told first, so that it says it was not run.
+	// stops now where its work is, rather than running to its end first: the step
+	// is told first, so that it says it was not run, then the clock halts and the
+	// syncs under way are cancelled (a round against a slow bank took minutes).
 	m.Serving.Cancel()
 	m.Clock.Halt()
+	_ = m.Engine.Close()
 	ok := m.Serving.Stop()
 	m.Serving.Verdicts(os.Stdout)
 	var junitErr error
