@@ -266,3 +266,42 @@ func storedEvent(t *testing.T, path, id string) engine.Event {
 	}
 	return ev
 }
+
+// Quitting the TUI during a jump (one an app started over HTTP, say) cuts it short
+// where it has got to and says so, rather than letting it run on for the HTTP
+// grace on a blank screen; with no jump under way it says nothing.
+func TestHaltJumpCutsAJumpShort(t *testing.T) {
+	m := NewMain(Options{DB: filepath.Join(t.TempDir(), "w.db"), Addr: "127.0.0.1:0", Seed: 7, NoDemo: true, Start: mainStart})
+	if err := m.Open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	var quiet strings.Builder
+	if haltJump(m, &quiet); quiet.Len() != 0 {
+		t.Fatalf("no jump under way, and it said %q", quiet.String())
+	}
+	m2 := NewMain(Options{DB: filepath.Join(t.TempDir(), "w2.db"), Addr: "127.0.0.1:0", Seed: 7, NoDemo: true, Start: mainStart})
+	if err := m2.Open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer m2.Close()
+	if err := m2.Clock.SetPaused(true); err != nil { // where it stops stays put
+		t.Fatal(err)
+	}
+	in, proceed := make(chan struct{}), make(chan struct{})
+	at := m2.Clock.Now().Add(time.Hour)
+	m2.Clock.AfterFunc(at, func() { close(in); <-proceed }) // a timer's work under way
+	jumped := make(chan error, 1)
+	go func() { jumped <- m2.Clock.Advance(30 * 24 * time.Hour) }()
+	<-in
+	var said strings.Builder
+	haltJump(m2, &said)
+	close(proceed)
+	err := <-jumped
+	if e, ok := engine.AsError(err); !ok || e.Reason != "SHUTTING_DOWN" || !strings.Contains(said.String(), "stopping the clock jump under way") {
+		t.Fatalf("a jump under way when the TUI quit: %v; said %q", err, said.String())
+	}
+	if now := m2.Clock.Now(); !now.Equal(at) {
+		t.Fatalf("the clock went on to %s; want where the jump had got to, %s", now, at)
+	}
+}
