@@ -234,7 +234,7 @@ func (s *Server) outage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d, err := durationField(p, "for", `: how long the bank is down, e.g. "15m" or "2h"`, "15m, 2h or 1d (at most "+engine.DurationText(simulator.MaxOutage)+")")
+	d, err := durationField(p, "for", `: how long the bank is down, e.g. "15m" or "2h"`, simulator.OutageExamples)
 	if err != nil {
 		return err
 	}

@@ -1937,7 +1937,7 @@ func nairaOfKobo(digits string) string {
 // duration does not parse (the bounds are the API's: an outage, a bank's latency,
 // a slow receiver).
 var durationExamples = map[string]string{
-	"for":   "15m, 2h or 1d (at most " + engine.DurationText(simulator.MaxOutage) + ")",
+	"for":   simulator.OutageExamples,
 	"delay": "500ms or 2s (at most " + engine.DurationText(simulator.MaxLatency) + ")",
 	"slow":  "15s or 2m (at most 1h)", // api.MaxReceiverDelay, which this package cannot import
 }

@@ -39,6 +39,10 @@ type Bank struct {
 var _ engine.Bank = (*Bank)(nil)
 
 // Limits of the controls.
+// OutageExamples are the durations an outage's field suggests when what was
+// given does not parse: within its bounds, for the API, the TUI and scenarios alike.
+var OutageExamples = "15m, 2h or 1d (at most " + engine.DurationText(MaxOutage) + ")"
+
 const (
 	MaxAmount     = int64(1e15) // kobo: NGN 10 trillion
 	maxBalance    = 100 * MaxAmount

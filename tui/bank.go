@@ -407,7 +407,7 @@ func (p *bankPage) submit() tea.Cmd {
 			return bankDoneMsg{what: what, err: bank.SetMFA(id, kind)}
 		}
 	case formOutage:
-		d, err := simulator.ParseDurationLike(f.value(0), "15m, 2h or 1d (at most "+engine.DurationText(simulator.MaxOutage)+")")
+		d, err := simulator.ParseDurationLike(f.value(0), simulator.OutageExamples)
 		if err != nil {
 			f.err = errText(err)
 			return nil
