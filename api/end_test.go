@@ -37,10 +37,12 @@ func TestClockRefusesToPassTheWorldsEnd(t *testing.T) {
 	if !strings.HasPrefix(clock.Now, "2106-01-30") {
 		t.Fatalf("after +60d the clock is at %s", clock.Now)
 	}
-	// At the end, resuming is refused as advancing is: a 400 that says why, not a 200
-	// with "paused": true.
-	for _, d := range []string{"7d", "21h", "28m", "15s"} {
-		w.advance(d)
+	// "to" the end as the API writes it goes there — not a nanosecond past, which
+	// the rest of that millisecond would be. At the end, resuming is refused as
+	// advancing is: a 400 that says why, not a 200 with "paused": true.
+	const end = "2106-02-07T06:28:15.000Z"
+	if w.post("/sandbox/clock", map[string]any{"to": end}).decode(t, &clock); clock.Now != end {
+		t.Fatalf("to the world's end, %s: the clock reads %s", end, clock.Now)
 	}
 	rep = w.must(http.StatusBadRequest, "POST", "/sandbox/clock", req{body: map[string]any{"paused": false, "speed": 60}})
 	rep.decode(t, &e)
@@ -60,6 +62,41 @@ func TestClockRefusesToPassTheWorldsEnd(t *testing.T) {
 	rep.decode(t, &e)
 	if !strings.Contains(e.Message, "past this world's end, 7 Feb 2106 07:28:15 WAT, which the clock cannot pass: start a new database to go on") || strings.Contains(e.Message, "advance it by") {
 		t.Errorf("a rate-limited sync at the end: %q", e.Message)
+	}
+}
+
+// The clock keeps nanoseconds and the API shows milliseconds: "to" a time as
+// the API wrote it takes the whole millisecond. A connection at 12:00:00.000500
+// set its automatic sync for 18:00:00.000500, which a move to 18:00:00.000 — the
+// clock's time as GET showed it, six hours on — did not run; and that time sent
+// back as it read was refused as going back.
+func TestClockToTakesTheShownMillisecond(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	w.enableDataSync()
+	w.must(http.StatusOK, "PATCH", "/sandbox/settings", req{body: map[string]any{"auto_sync": "6h"}})
+	w.must(http.StatusOK, "POST", "/sandbox/clock", req{body: map[string]any{"advance": "500us"}})
+	w.connect(w.addCustomer(map[string]any{"institution": "044", "balance": "NGN 1,000"}))
+	var clock struct{ Now string }
+	w.get("/sandbox/clock").decode(t, &clock)
+	shown := clock.Now
+	w.must(http.StatusOK, "POST", "/sandbox/clock", req{body: map[string]any{"to": shown}}).decode(t, &clock)
+	if clock.Now != shown {
+		t.Fatalf("to the clock's own time, %s: it reads %s", shown, clock.Now)
+	}
+	now, err := time.Parse(time.RFC3339, shown)
+	if err != nil {
+		t.Fatal(err)
+	}
+	due := now.Add(6 * time.Hour).Format("2006-01-02T15:04:05.000Z")
+	w.must(http.StatusOK, "POST", "/sandbox/clock", req{body: map[string]any{"to": due}}).decode(t, &clock)
+	var list struct {
+		Data []struct {
+			LastSyncedAt string `json:"last_synced_at"`
+		}
+	}
+	w.must(http.StatusOK, "GET", "/sandbox/accounts", req{}).decode(t, &list)
+	if clock.Now != due || len(list.Data) != 1 || list.Data[0].LastSyncedAt != due {
+		t.Fatalf("to %s: the clock reads %s, the accounts %+v; want the automatic sync due then to have run", due, clock.Now, list.Data)
 	}
 }
 

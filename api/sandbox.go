@@ -151,6 +151,27 @@ func advanceTo(to, now time.Time) (time.Duration, error) {
 		engine.TimeText(to), engine.TimeText(now))
 }
 
+// wholeMillisecond is where "to" moves the clock: an instant given to the
+// millisecond, as the API writes every time (the clock's own, an event's
+// next_attempt_at), means the last nanosecond of that millisecond — but never past
+// the world's end. The clock and its timers keep nanoseconds: a sync due 30 days
+// after a connection made at 12:00:00.000500 was not run by a move to the 30th
+// day's 12:00:00.000 that GET /sandbox/clock had led the client to send, and that
+// clock's own time, sent back, was refused as going back. Every instant the API
+// shows as at or before to now runs, and the clock reads to.
+func wholeMillisecond(to time.Time, clk engine.Clock) time.Time {
+	if to.Nanosecond()%int(time.Millisecond) != 0 {
+		return to // finer than the API writes: exactly that
+	}
+	last := to.Add(time.Millisecond - time.Nanosecond)
+	if e, ok := clk.(interface{ End() time.Time }); ok {
+		if end := e.End(); !end.IsZero() && last.After(end) && !to.After(end) {
+			return end
+		}
+	}
+	return last
+}
+
 func (s *Server) setClock(w http.ResponseWriter, r *http.Request) error {
 	p, err := sandboxBody(w, r, "advance", "to", "speed", "paused")
 	if err != nil {
@@ -162,7 +183,7 @@ func (s *Server) setClock(w http.ResponseWriter, r *http.Request) error {
 	}
 	clk := s.eng.Clock()
 	if !c.To.IsZero() { // checked before anything changes
-		if c.Advance, err = advanceTo(c.To, clk.Now()); err != nil {
+		if c.Advance, err = advanceTo(wholeMillisecond(c.To, clk), clk.Now()); err != nil {
 			return err
 		}
 	}
