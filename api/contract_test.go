@@ -228,6 +228,9 @@ func TestTransactionQueries(t *testing.T) {
 		"start=2021-07-01T00:00:00+01:00&end=2021-07-31T23:59:59.999+01:00&paginate=false", // + unencoded
 		"start=" + url.QueryEscape("2021-07-01T00:00:00+01:00") + "&end=" + url.QueryEscape("2021-07-31T23:59:59.999+01:00") + "&paginate=false",
 		"&&start=01-07-2021&end=31-07-2021&paginate=FALSE&&",
+		"start=2021-07-01T00:00&end=2021-07-31T23:59&paginate=false",                 // to the minute, an end taking its whole minute
+		"start=2021-06-30T23:00Z&end=2021-07-31T22:59Z&paginate=false",               // to the minute, in UTC
+		"start=2021-07-01T00:00%2B01:00&end=2021-07-31T23:59%2B01:00&paginate=false", // to the minute, with a zone
 	} {
 		got := page(q)
 		if len(got.Data) != len(july) || got.Data[0].ID != july[0].ID || got.Data[len(got.Data)-1].ID != july[len(july)-1].ID {
@@ -764,6 +767,31 @@ func TestDateBoundsAsShown(t *testing.T) {
 		w.get(v+"/accounts/"+id+"/transactions?narration=FINE%20STAMP&end="+at).decode(t, &p)
 		if len(p.Data) != 1 {
 			t.Errorf("%s end=%s: %d transactions, want 1", v, at, len(p.Data))
+		}
+	}
+}
+
+// A date without a time is its day, and a time without seconds its minute: as a
+// start, their first instant; as an end, their last, so that the end is included.
+// Without a zone they are Lagos's (WAT).
+func TestDateBoundsTakeTheirWholeUnit(t *testing.T) {
+	for _, c := range []struct{ in, start, end string }{
+		{"31-07-2021", "2021-07-30T23:00:00Z", "2021-07-31T22:59:59.999999999Z"},
+		{"2021-07-31T23:59", "2021-07-31T22:59:00Z", "2021-07-31T22:59:59.999999999Z"},
+		{"2021-07-31T22:59Z", "2021-07-31T22:59:00Z", "2021-07-31T22:59:59.999999999Z"},
+		{"2021-07-31T23:59:30", "2021-07-31T22:59:30Z", "2021-07-31T22:59:30Z"},
+	} {
+		p := params{"end": c.in}
+		start, err1 := p.date("end", false)
+		end, err2 := p.date("end", true)
+		if err1 != nil || err2 != nil {
+			t.Fatalf("%s: %v, %v", c.in, err1, err2)
+		}
+		if got := start.Format(time.RFC3339Nano); got != c.start {
+			t.Errorf("%s as a start = %s, want %s", c.in, got, c.start)
+		}
+		if got := end.Format(time.RFC3339Nano); got != c.end {
+			t.Errorf("%s as an end = %s, want %s", c.in, got, c.end)
 		}
 	}
 }

@@ -402,8 +402,13 @@ func (p params) float(name string, min, max float64) (*float64, error) {
 }
 
 // dateLayouts are the date forms clients send: DD-MM-YYYY (Mono's), DD/MM/YYYY, ISO
-// dates and ISO date-times.
-var dateLayouts = []string{"02-01-2006", "02/01/2006", "2006-01-02", time.RFC3339Nano, "2006-01-02T15:04:05"}
+// dates and ISO date-times, to the second or to the minute (the last two, which an
+// HTML datetime-local input gives).
+var dateLayouts = []string{"02-01-2006", "02/01/2006", "2006-01-02", time.RFC3339Nano, "2006-01-02T15:04:05",
+	"2006-01-02T15:04Z07:00", "2006-01-02T15:04"}
+
+// minuteLayouts is where dateLayouts' forms to the minute begin.
+const minuteLayouts = 5
 
 // date returns a date field. A day without a time means its start, or with endOfDay
 // its last instant, so that an end date includes its whole day; days and times
@@ -422,10 +427,13 @@ func (p params) date(name string, endOfDay bool) (time.Time, error) {
 		if err != nil {
 			continue
 		}
-		if i <= 2 && endOfDay { // a date without a time
+		switch {
+		case i <= 2 && endOfDay: // a date without a time
 			t = t.Add(24*time.Hour - time.Nanosecond)
+		case i >= minuteLayouts && endOfDay: // a time without seconds: its whole minute
+			t = t.Add(time.Minute - time.Nanosecond)
 		}
 		return t.UTC(), nil
 	}
-	return time.Time{}, engine.Invalid(name, "%s %q is not a date; use DD-MM-YYYY (e.g. 20-08-2021) or ISO 8601 (2021-08-20 or 2021-08-20T13:00:00Z)", name, v)
+	return time.Time{}, engine.Invalid(name, "%s %q is not a date; use DD-MM-YYYY (e.g. 20-08-2021), DD/MM/YYYY or ISO 8601 (2021-08-20, 2021-08-20T13:00:00Z or 2021-08-20T14:00, a time without a zone being Lagos's)", name, v)
 }
