@@ -66,15 +66,15 @@ func TestClockRefusesToPassTheWorldsEnd(t *testing.T) {
 }
 
 // The clock keeps nanoseconds and the API shows milliseconds: "to" a time as
-// the API wrote it takes the whole millisecond. A connection at 12:00:00.000500
-// set its automatic sync for 18:00:00.000500, which a move to 18:00:00.000 — the
+// the API wrote it takes the whole millisecond. A connection at 12:00:00.002500
+// set its automatic sync for 18:00:00.002500, which a move to 18:00:00.002 — the
 // clock's time as GET showed it, six hours on — did not run; and that time sent
 // back as it read was refused as going back.
 func TestClockToTakesTheShownMillisecond(t *testing.T) {
 	w := newWorld(t, worldOpts{})
 	w.enableDataSync()
 	w.must(http.StatusOK, "PATCH", "/sandbox/settings", req{body: map[string]any{"auto_sync": "6h"}})
-	w.must(http.StatusOK, "POST", "/sandbox/clock", req{body: map[string]any{"advance": "500us"}})
+	w.must(http.StatusOK, "POST", "/sandbox/clock", req{body: map[string]any{"advance": "2.5ms"}})
 	w.connect(w.addCustomer(map[string]any{"institution": "044", "balance": "NGN 1,000"}))
 	var clock struct{ Now string }
 	w.get("/sandbox/clock").decode(t, &clock)
@@ -86,6 +86,13 @@ func TestClockToTakesTheShownMillisecond(t *testing.T) {
 	now, err := time.Parse(time.RFC3339, shown)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// A millisecond earlier, in the same second, is refused in words that tell the
+	// two apart.
+	earlier := now.Add(-time.Millisecond).Format("2006-01-02T15:04:05.000Z")
+	e := failed(t, w.do("POST", "/sandbox/clock", req{body: map[string]any{"to": earlier}}), http.StatusBadRequest, "")
+	if msg, _ := e["message"].(string); !strings.Contains(msg, earlier+" is before the clock's time, "+shown) {
+		t.Errorf("to %s, a millisecond before the clock: %q", earlier, msg)
 	}
 	due := now.Add(6 * time.Hour).Format("2006-01-02T15:04:05.000Z")
 	w.must(http.StatusOK, "POST", "/sandbox/clock", req{body: map[string]any{"to": due}}).decode(t, &clock)

@@ -141,8 +141,12 @@ func parseClockChange(p params) (clockChange, error) {
 // most as far as advance may go.
 func advanceTo(to, now time.Time) (time.Duration, error) {
 	if to.Before(now) {
+		toText, nowText := engine.TimeText(to), engine.TimeText(now)
+		if toText == nowText { // within its second: say the milliseconds, as the API shows them
+			toText, nowText = to.UTC().Format(monoTime), now.UTC().Format(monoTime)
+		}
 		return 0, engine.Invalid("to", "%s is before the clock's time, %s: the clock never goes back; send a later instant",
-			engine.TimeText(to), engine.TimeText(now))
+			toText, nowText)
 	}
 	if d := to.Sub(now); d <= simulator.MaxAdvance {
 		return d, nil
