@@ -1165,6 +1165,7 @@ func (r *Run) expectWebhooks(st *Step, out *StepResult) *StepResult {
 					break
 				}
 			}
+			got += r.undelivered(key, want)
 			f := r.fail(st, st.pos, "expected %s delivered for %s%s, got %s", strings.TrimPrefix(want, "mono.events."), who, where, got)
 			f.Expected, f.Got = want, got
 			out.Checks = append(out.Checks, "✗ "+want)
@@ -1188,6 +1189,35 @@ func (r *Run) expectWebhooks(st *Step, out *StepResult) *StepResult {
 		out.ended = r.delivered[i-1].made
 	}
 	return nil
+}
+
+// undelivered says why a webhook a step waits for has not come, when the outbox
+// knows: an event of its kind was never to be sent (an account connected before
+// Data Sync was enabled, R4, or Data Sync off), or the oldest of the account's
+// events still waiting had its attempts fail — the account's later ones wait
+// behind it. Empty when neither holds. The transcript said so; the failure did not.
+func (r *Run) undelivered(account, want string) string {
+	evs, err := r.W.Engine.Events(context.Background(), engine.EventQuery{AccountID: account, Limit: 500, Attempts: 1})
+	if err != nil {
+		return ""
+	}
+	name := strings.TrimPrefix(want, "mono.events.")
+	for i := len(evs) - 1; i >= 0; i-- { // the oldest first
+		ev := evs[i]
+		if ev.Seq <= r.servedSeq {
+			continue
+		}
+		made := ev.CreatedAt.UTC().Format(time.RFC3339)
+		switch {
+		case ev.Status == engine.DeliverySkipped && strings.TrimPrefix(ev.Type, "mono.events.") == name:
+			return fmt.Sprintf(" (the %s of %s was never to be sent: %s)", name, made, ev.SkipReason)
+		case ev.Status == engine.DeliveryPending && ev.Failures > 0 && len(ev.Attempts) > 0:
+			a := ev.Attempts[len(ev.Attempts)-1]
+			return fmt.Sprintf(" (the %s of %s is still waiting for delivery: its attempt %d failed, %s; next attempt at %s, and the account's later webhooks wait behind it)",
+				strings.TrimPrefix(ev.Type, "mono.events."), made, a.Last(), attemptWhy(a), ev.NextAttemptAt.UTC().Format(time.RFC3339))
+		}
+	}
+	return ""
 }
 
 // inTime reports whether a delivery's event was made from madeFrom and by madeBy

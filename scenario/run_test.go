@@ -232,17 +232,21 @@ func servedStepStopped(t *testing.T, step, want string) string {
 	return out.String()
 }
 
-// changedFixture writes mr-adam.yaml with old replaced by new into a temporary
-// file and runs it.
-func changedFixture(t *testing.T, old, new string) *scenario.Result {
+// changedFixture writes mr-adam.yaml with old replaced by new (and each further
+// pair in more, the same way) into a temporary file and runs it.
+func changedFixture(t *testing.T, old, new string, more ...string) *scenario.Result {
 	t.Helper()
 	src, err := os.ReadFile("../fixtures/mr-adam.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	changed := bytes.Replace(src, []byte(old), []byte(new), 1)
-	if bytes.Equal(changed, src) {
-		t.Fatalf("the fixture no longer has %q, which this test changes", old)
+	changed := src
+	for pairs := append([]string{old, new}, more...); len(pairs) >= 2; pairs = pairs[2:] {
+		next := bytes.Replace(changed, []byte(pairs[0]), []byte(pairs[1]), 1)
+		if bytes.Equal(next, changed) {
+			t.Fatalf("the fixture no longer has %q, which this test changes", pairs[0])
+		}
+		changed = next
 	}
 	path := filepath.Join(t.TempDir(), "mr-adam.yaml")
 	if err := os.WriteFile(path, changed, 0o644); err != nil {
@@ -448,5 +452,22 @@ steps:
 	}
 	if bytes.Contains(tr, []byte("{adam.number}")) || !bytes.Contains(tr, []byte("{REF}")) {
 		t.Fatalf("the narration was not filled in:\n%s", tail(tr))
+	}
+}
+
+// A webhook that never came says why, when the outbox knows: the receiver refused
+// it and it waits for a retry, or it was never to be sent (R4: connected before
+// Data Sync was on). The failure said "got none"; only the transcript said why.
+func TestMissingWebhookSaysWhy(t *testing.T) {
+	res := changedFixture(t, "  - sync: adam\n", "  - receiver: down\n  - sync: adam\n")
+	if line := res.Line(); res.Passed || !strings.Contains(line, "expected account_updated delivered for adam after the account_updated this step matched at ") ||
+		!strings.Contains(line, "got none (the account_updated of 2021-08-20T12:30:00Z is still waiting for delivery: its attempt 1 failed, ") ||
+		!strings.Contains(line, "next attempt at 2021-08-20T12:30:30Z, and the account's later webhooks wait behind it)") {
+		t.Fatalf("a webhook refused by a receiver that is down: %s", line)
+	}
+	res = changedFixture(t, "  data_sync: enabled\n", "  data_sync: disabled\n",
+		"  - advance: 30m\n", "  - settings: {data_sync: enabled}\n  - advance: 30m\n")
+	if line := res.Line(); res.Passed || !strings.Contains(line, "expected account_connected delivered for adam, got none (the account_connected of 2021-08-20T12:00:00Z was never to be sent: ") {
+		t.Fatalf("a webhook of an account connected with Data Sync off: %s", line)
 	}
 }
