@@ -116,6 +116,11 @@ func TestScenarioRunCommand(t *testing.T) {
 	if code != 2 || !strings.Contains(out, "its folder "+filepath.Join(dir, "nodir")+" does not exist") || strings.Contains(out, "mr-adam.yaml") {
 		t.Fatalf("a JUnit report into a missing folder: exit %d\n%s", code, out)
 	}
+	// So is a report named as a folder that exists: found before, not after the run.
+	out, code = sandbank(t, "scenario", "run", "--junit", dir, "fixtures/mr-adam.yaml")
+	if code != 2 || !strings.Contains(out, "cannot write the JUnit report "+dir+": it is a folder") || strings.Contains(out, "mr-adam.yaml") {
+		t.Fatalf("a JUnit report named as a folder: exit %d\n%s", code, out)
+	}
 
 	// A file that could not run at all exits 2, as a broken setup does, not 1 as
 	// a failed expectation: CI tells them apart.

@@ -181,8 +181,8 @@ func (c scenarioRunCmd) Run(ctx context.Context) error {
 func runScenarios(ctx context.Context, out io.Writer, host scenario.Host, files []string, transcripts, junit string) error {
 	sweepThrowAwayDirs(os.TempDir())
 	if junit != "" { // said before the files run, not after them all
-		if fi, err := os.Stat(filepath.Dir(junit)); err != nil || !fi.IsDir() {
-			return engine.Invalid("junit", "cannot write the JUnit report %s: its folder %s does not exist", junit, filepath.Dir(junit))
+		if err := checkJUnitPath(junit); err != nil {
+			return err
 		}
 	}
 	if transcripts != "" {
@@ -272,6 +272,19 @@ func runWithTranscript(ctx context.Context, file string, host scenario.Host, pat
 	return res, nil
 }
 
+// checkJUnitPath refuses a --junit path the report cannot be written to, before
+// anything runs: a folder that does not exist, or a path that is a folder (found
+// only after every file had run).
+func checkJUnitPath(path string) error {
+	if fi, err := os.Stat(filepath.Dir(path)); err != nil || !fi.IsDir() {
+		return engine.Invalid("junit", "cannot write the JUnit report %s: its folder %s does not exist", path, filepath.Dir(path))
+	}
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return engine.Invalid("junit", "cannot write the JUnit report %s: it is a folder; name a file, e.g. %s", path, filepath.Join(path, "scenarios.xml"))
+	}
+	return nil
+}
+
 func writeJUnit(path string, results []*scenario.Result) error {
 	f, err := os.Create(path)
 	if err != nil {
@@ -307,8 +320,8 @@ func serveScenario(ctx context.Context, c serveCmd, log *slog.Logger) error {
 	}
 	if c.JUnit != "" {
 		// Found out now, not after the whole served run.
-		if fi, err := os.Stat(filepath.Dir(c.JUnit)); err != nil || !fi.IsDir() {
-			return engine.Invalid("junit", "cannot write the JUnit report %s: its folder %s does not exist", c.JUnit, filepath.Dir(c.JUnit))
+		if err := checkJUnitPath(c.JUnit); err != nil {
+			return err
 		}
 		// A report left from an earlier run would read as this one's.
 		if err := os.Remove(c.JUnit); err != nil && !os.IsNotExist(err) {

@@ -471,3 +471,37 @@ func TestMissingWebhookSaysWhy(t *testing.T) {
 		t.Fatalf("a webhook of an account connected with Data Sync off: %s", line)
 	}
 }
+
+// A file with serve: run headless passes up to it; in JUnit its case is skipped,
+// saying so, not a bare pass that hid the steps that never ran (a QA trial).
+func TestJUnitOfAServedFileRunHeadless(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "served.yaml")
+	src := "scenario: served\ncustomers:\n  adam: {institution: \"044\"}\nsteps:\n  - connect: adam\n  - serve:\n" +
+		"  - expect_call: GET /accounts/{adam}\n  - webhook: account_updated\n    account: adam\n"
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res := scenario.RunFile(context.Background(), path, host, nil)
+	var b bytes.Buffer
+	if err := scenario.WriteJUnit(&b, []*scenario.Result{res}); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Skipped int `xml:"skipped,attr"`
+		Suites  []struct {
+			Skipped int `xml:"skipped,attr"`
+			Cases   []struct {
+				Skipped *struct {
+					Message string `xml:"message,attr"`
+				} `xml:"skipped"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	if err := xml.Unmarshal(b.Bytes(), &doc); err != nil {
+		t.Fatalf("%v\n%s", err, b.String())
+	}
+	want := "1 step up to serve: passed; the 3 steps from serve: on wait for an app: run them with sandbank serve --scenario " + path
+	if !res.Passed || doc.Skipped != 1 || doc.Suites[0].Skipped != 1 || doc.Suites[0].Cases[0].Skipped == nil || doc.Suites[0].Cases[0].Skipped.Message != want {
+		t.Fatalf("passed %v; JUnit:\n%s\nwant its case skipped: %q", res.Passed, b.String(), want)
+	}
+}

@@ -738,6 +738,7 @@ func (sv *Serving) WriteJUnit(w io.Writer) error {
 			suite.Failures++
 		default:
 			c.Skipped = &junitSkipped{Message: cmp.Or(st.Message, "not run")}
+			suite.Skipped++
 		}
 		suite.Cases = append(suite.Cases, c)
 	}
