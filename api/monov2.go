@@ -335,6 +335,12 @@ func newV2TxJSON(txs []engine.Transaction) []v2TxJSON {
 }
 
 func (s *Server) transactionsV2(w http.ResponseWriter, r *http.Request) error {
+	// The query is checked before a real-time job starts: a typo in start= answered
+	// 400 after a sync had run, spent the account's 5-minute window and, against a
+	// bank that wanted an OTP, marked the account for re-authorisation.
+	if _, err := parseTxQuery(r.PathValue("id"), r.URL.RawQuery); err != nil {
+		return err
+	}
 	note, err := s.realtime(w, r, engine.RealtimeTransactions)
 	if err != nil {
 		return err

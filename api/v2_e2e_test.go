@@ -648,3 +648,30 @@ func TestCleanPathLeavesEscapesAndBrowsersAlone(t *testing.T) {
 		t.Errorf("a browser's GET //connect.js: %d to %q; want the mux's redirect", resp.StatusCode, resp.Header.Get("Location"))
 	}
 }
+
+// A real-time read whose query is wrong is refused before its job starts: no job,
+// no job headers, the account's window left for the read that follows (a newcomer
+// trial: start=garbage ran a sync behind its 400).
+func TestV2RealtimeBadQueryStartsNoJob(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	w.enableDataSync()
+	id := w.connect(w.addCustomer(map[string]any{"institution": "044", "balance": 1000000}))
+	w.advance("30m")
+	before, err := w.eng.SyncJobs(w.ctx, id, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"start=garbage", "limit=0", "page=-1", "type=both"} {
+		rep := w.do("GET", "/v2/accounts/"+id+"/transactions?"+q, req{headers: map[string]string{"x-realtime": "true"}})
+		if job, status, _ := jobHeaders(rep); rep.status != http.StatusBadRequest || job != "" || status != "" {
+			t.Fatalf("%s: %d, x-job-id %q, x-job-status %q; want a 400 and no job", q, rep.status, job, status)
+		}
+	}
+	if after, err := w.eng.SyncJobs(w.ctx, id, 0); err != nil || len(after) != len(before) {
+		t.Fatalf("refused reads made %d jobs (%v)", len(after)-len(before), err)
+	}
+	rep := w.do("GET", "/v2/accounts/"+id+"/transactions", req{headers: map[string]string{"x-realtime": "true"}})
+	if job, status, _ := jobHeaders(rep); rep.status != http.StatusOK || job == "" || status != "finished" {
+		t.Fatalf("the read after them: %d, x-job-id %q, x-job-status %q; want a job of its own", rep.status, job, status)
+	}
+}
