@@ -204,3 +204,27 @@ func TestLinkKeepsItsBank(t *testing.T) {
 		}
 	}
 }
+
+// A session on an initiate link that expired says how to go on: its link has
+// expired by then too, so a new link, not "open a new one", which the link
+// refused (a newcomer trial).
+func TestExpiredLinkSessionSaysMakeANewLink(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	adam := w.adam()
+	l, err := w.eng.InitiateLink(w.ctx, engine.LinkRequest{Scope: engine.LinkAuth,
+		Customer: engine.LinkCustomer{Name: "Adam Okafor", Email: "adam@example.com"}, RedirectURL: "http://127.0.0.1:3000/linked"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{Link: l.ID, Institution: "044"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.advance(engine.WidgetSessionTTL + time.Minute)
+	_, err = w.eng.WidgetLogin(w.ctx, st.Session, adam.Username, adam.Password)
+	if msg := engine.ErrorMessage(err); engine.ErrorCode(err) != engine.EEXPIRED ||
+		!strings.Contains(msg, "its link cannot open another: this link expired at "+engine.TimeText(l.ExpiresAt)) ||
+		!strings.HasSuffix(msg, "make a new one with POST /v2/accounts/initiate") {
+		t.Fatalf("an expired session on an expired link: %v", err)
+	}
+}

@@ -248,6 +248,23 @@ func (e *Engine) widget(session string) (*widgetSession, error) {
 	return w, nil
 }
 
+// reopen says how the user goes on from an expired session: a new one, or for a
+// session on an initiate link, the link again while it can be walked — else a new
+// link, which "open a new one" left the user to find out by trying.
+func (e *Engine) reopen(w *widgetSession) string {
+	if w.link == "" {
+		return "open a new one"
+	}
+	l, err := e.Link(context.Background(), w.link)
+	if err != nil {
+		return "open a new one"
+	}
+	if err := usableLink(l, e.clock.Now()); err != nil {
+		return "its link cannot open another: " + ErrorMessage(err)
+	}
+	return "open its link again for a new one"
+}
+
 // step runs fn on a live session at one of the statuses want, one step at a time.
 func (e *Engine) step(session string, fn func(*widgetSession) error, want ...string) (WidgetState, error) {
 	w, err := e.widget(session)
@@ -259,7 +276,7 @@ func (e *Engine) step(session string, fn func(*widgetSession) error, want ...str
 	e.expire(w)
 	switch st := w.state.Status; {
 	case st == WidgetExpired:
-		return w.state, Errorf(EEXPIRED, "this widget session expired at %s; open a new one", TimeText(w.state.ExpiresAt)).WithReason("SESSION_EXPIRED")
+		return w.state, Errorf(EEXPIRED, "this widget session expired at %s; %s", TimeText(w.state.ExpiresAt), e.reopen(w)).WithReason("SESSION_EXPIRED")
 	case st == WidgetSuccess:
 		return w.state, Errorf(ECONFLICT, "this widget session has already succeeded").WithReason("SESSION_DONE")
 	case st == WidgetLocked:
