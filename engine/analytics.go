@@ -64,12 +64,14 @@ func (e *Engine) Flow(ctx context.Context, accountID string, typ TxType) (Flow, 
 	if err := typ.Validate(); err != nil {
 		return Flow{}, err
 	}
-	txs, a, err := e.history(ctx, accountID, typ)
+	txs, a, oldest, err := e.history(ctx, accountID, typ)
 	if err != nil {
 		return Flow{}, err
 	}
 	f := Flow{Type: typ, History: []MonthFlow{}}
-	first, last := historySpan(txs, a)
+	// Every month of the account's history, those without any of typ too: an
+	// account with credits and no debit listed no month of debits.
+	first, last := historySpan(txs, a, oldest)
 	if first.IsZero() {
 		return f, nil
 	}
@@ -88,12 +90,15 @@ func (e *Engine) Flow(ctx context.Context, accountID string, typ TxType) (Flow, 
 
 // Income estimates an account's income from its synced credits.
 func (e *Engine) Income(ctx context.Context, accountID string) (Income, error) {
-	txs, a, err := e.history(ctx, accountID, Credit)
+	txs, a, _, err := e.history(ctx, accountID, Credit)
 	if err != nil {
 		return Income{}, err
 	}
 	in := Income{Streams: []IncomeStream{}}
-	first, last := historySpan(txs, a)
+	var first, last time.Time
+	if len(txs) > 0 { // the months from the first credit
+		first, last = historySpan(txs, a, txs[0].Date)
+	}
 	if first.IsZero() {
 		// No credits: the period is the last sync's instant, not two empty strings.
 		in.From, in.To = a.LastSyncedAt, a.LastSyncedAt
@@ -184,30 +189,48 @@ var monthWords = func() map[string]bool {
 	return m
 }()
 
-// history reads a linked account's synced transactions of one type, oldest first.
-func (e *Engine) history(ctx context.Context, accountID string, typ TxType) ([]Transaction, Account, error) {
+// history reads a linked account's synced transactions of one type, oldest first,
+// and the date of its oldest transaction of any type (zero: it has none).
+func (e *Engine) history(ctx context.Context, accountID string, typ TxType) ([]Transaction, Account, time.Time, error) {
 	var txs []Transaction
 	var a Account
+	var oldest time.Time
 	err := e.store.View(ctx, func(tx Tx) error {
 		var err error
 		if a, err = linkedAccount(tx, accountID); err != nil {
 			return err
 		}
 		p, err := tx.Transactions(TxQuery{AccountID: accountID, Type: typ, Page: 1})
+		if err != nil {
+			return err
+		}
 		txs = p.Transactions
+		n, err := tx.TransactionCount(accountID)
+		if err != nil || n == 0 {
+			return err
+		}
+		// Newest first: the last page of one is the oldest.
+		first, err := tx.Transactions(TxQuery{AccountID: accountID, Limit: 1, Page: int(n)})
+		if err == nil && len(first.Transactions) == 1 {
+			oldest = first.Transactions[0].Date
+		}
 		return err
 	})
 	slices.Reverse(txs)
-	return txs, a, err
+	return txs, a, oldest, err
 }
 
-// historySpan is the first and last month an account's synced history covers: from
-// its oldest transaction of txs to its last sync; zero if it has none.
-func historySpan(txs []Transaction, a Account) (first, last time.Time) {
-	if len(txs) == 0 {
+// historySpan is the first and last month an account's synced history covers:
+// from its oldest transaction (oldest, of any type) to its last sync, or to the
+// newest of txs if later; zero if it has no transactions.
+func historySpan(txs []Transaction, a Account, oldest time.Time) (first, last time.Time) {
+	if oldest.IsZero() {
 		return time.Time{}, time.Time{}
 	}
-	first, last = monthOf(txs[0].Date), monthOf(a.LastSyncedAt)
+	first, last = monthOf(oldest), monthOf(a.LastSyncedAt)
+	if len(txs) == 0 {
+		return first, last
+	}
 	if l := monthOf(txs[len(txs)-1].Date); l.After(last) {
 		last = l
 	}

@@ -124,3 +124,29 @@ func TestIncomeWithoutCredits(t *testing.T) {
 		t.Fatalf("income of an account without credits = %+v, %v; want its period at the last sync, %s", in, err, a.LastSyncedAt)
 	}
 }
+
+// Debits list every month of the synced history, as credits do, even with no debit
+// at all: an account with only its opening deposit answered debits with no month
+// while its credits listed one (a newcomer trial).
+func TestFlowListsEveryMonthWithoutAny(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	c := w.customer(simulator.NewCustomer{Name: "Kunle Ade", Institution: "044", Balance: 5_000_000})
+	w.advance(40 * 24 * time.Hour)
+	a := w.connect(c)
+	credits, err := w.eng.Flow(w.ctx, a.ID, engine.Credit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	debits, err := w.eng.Flow(w.ctx, a.ID, engine.Debit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if credits.Count != 1 || len(credits.History) != 2 || debits.Count != 0 || len(debits.History) != len(credits.History) {
+		t.Fatalf("credits %+v, debits %+v; want the opening deposit's month and the next in both", credits, debits)
+	}
+	for i, m := range debits.History {
+		if !m.Month.Equal(credits.History[i].Month) || m.Amount != 0 || m.Count != 0 {
+			t.Fatalf("debits month %d = %+v; want %s, empty", i, m, credits.History[i].Month)
+		}
+	}
+}
