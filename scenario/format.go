@@ -891,8 +891,14 @@ func (p *fileParser) at(st *Step, v *node) error {
 		if p.clockStep > 0 {
 			after = fmt.Sprintf("step %d", p.clockStep)
 		}
-		return errAt(v.pos, "at: %s would move the clock backwards: it is at %s here (since %s); the clock only moves forward",
+		msg := fmt.Sprintf("at: %s would move the clock backwards: it is at %s here (since %s); the clock only moves forward",
 			engine.TimeText(t), engine.TimeText(p.clock), after)
+		if strings.HasPrefix(v.value, "+") {
+			// Read as "after the step before" by a newcomer: say what + counts from.
+			msg += fmt.Sprintf(" (at: %s counts from the scenario's start, %s: write at: +%s, or advance: for a time after the step before)",
+				v.value, engine.TimeText(p.s.Start), strings.ReplaceAll(engine.DurationText(p.clock.Sub(p.s.Start)+t.Sub(p.s.Start)), " ", ""))
+		}
+		return errAt(v.pos, "%s", msg)
 	}
 	st.At = t
 	p.moveClock(t, st.N)
