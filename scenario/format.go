@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"sandbank/engine"
@@ -1141,6 +1142,16 @@ func (p *fileParser) call(st *Step, v *node, step *node) {
 		} else {
 			st.Headers = map[string]string{}
 			for i, k := range h.keys {
+				// What no client can send is refused here, as the server would
+				// refuse it: in process, the request reached the handler anyway.
+				if !validHeaderName(k.value) {
+					p.ok(errAt(k.pos, "%q is not a header name an HTTP client can send: a name is letters, digits and !#$%%&'*+-.^_`|~, with no spaces or colons", k.value))
+					continue
+				}
+				if strings.ContainsAny(h.vals[i].value, "\r\n\x00") {
+					p.ok(errAt(h.vals[i].pos, "the value of header %s holds a line break or NUL, which no HTTP client can send", k.value))
+					continue
+				}
 				if val, err := p.template(h.vals[i], k.value); p.ok(err) {
 					st.Headers[k.value] = val
 				}
@@ -1153,6 +1164,20 @@ func (p *fileParser) call(st *Step, v *node, step *node) {
 			st.Key = key
 		}
 	}
+}
+
+// validHeaderName reports whether name is an HTTP header name (RFC 9110's token).
+func validHeaderName(name string) bool {
+	if name == "" {
+		return false
+	}
+	for _, c := range []byte(name) {
+		ok := 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
+		if !ok {
+			return false
+		}
+	}
+	return true
 }
 
 var methods = []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodHead, http.MethodOptions}
@@ -1172,6 +1197,10 @@ func (p *fileParser) methodPath(v *node) (string, string, error) {
 	}
 	if !strings.HasPrefix(path, "/") {
 		return "", "", errAt(v.pos, "a path starts with /, e.g. /accounts/{adam}; found %q", path)
+	}
+	if i := strings.IndexFunc(path, unicode.IsSpace); i >= 0 {
+		return "", "", errAt(v.pos, "%q has a space in it, which no HTTP request can carry (the server answers 400): write it as %%20, e.g. %s", path,
+			strings.Join(strings.Fields(path), "%20"))
 	}
 	if _, err := p.checkTemplate(v.pos, path); err != nil {
 		return "", "", err

@@ -120,6 +120,7 @@ func TestEveryStepKind(t *testing.T) {
 		"webhook mono.events.account_updated, attempt 1 → failed: the receiver did not answer within the attempt's timeout (it answers after 15s)",
 		"POST /sandbox/clock  (secret key)\n  > Content-Type: application/x-www-form-urlencoded\n  > X-Note: {yemi}\n  > advance=1h",
 		"GET /sandbox/clock  (public key)",
+		"GET /sandbox/clock\n  > mono-sec-key: nope\n", // the header's key, not "(secret key)"
 		`GET /sandbox/clock  (key "test_sk_every_step_0000")`,
 		"customer world0 is the world's customer 0: Adam Okafor",
 	} {

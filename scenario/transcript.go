@@ -60,6 +60,11 @@ func (t *transcript) request(at time.Time, method, path, key string, headers map
 		return
 	}
 	t.printf("\n  %s  %s %s", at.UTC().Format(time.RFC3339), method, path)
+	for k := range headers {
+		if strings.EqualFold(k, "mono-sec-key") { // the step's own, shown below: not the key it names
+			key = ""
+		}
+	}
 	switch key {
 	case "secret", "public":
 		t.printf("  (%s key)", key)
