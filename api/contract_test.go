@@ -526,6 +526,21 @@ func TestUnroutedRequests(t *testing.T) {
 			t.Errorf("POST %s = %d %s; want 404 pointing at %s", path, rep.status, rep.body, hint)
 		}
 	}
+	// A trailing slash is told where the route is, when there is one without it.
+	for path, hint := range map[string]string{"/sandbox/clock/": "(without the trailing slash it is one: GET /sandbox/clock)", "/sandbox/nothing/": ""} {
+		r, _ := http.NewRequest("GET", w.base+path, nil)
+		r.Header.Set("mono-sec-key", testSecretKey)
+		rep := w.raw(r) // a path openapi.yaml does not have
+		if hasHint := strings.Contains(string(rep.body), "trailing slash"); rep.status != http.StatusNotFound || hasHint != (hint != "") || !strings.Contains(string(rep.body), hint) {
+			t.Errorf("GET %s = %d %s; want 404 saying %q", path, rep.status, rep.body, hint)
+		}
+	}
+	// A missing key and a wrong one are told apart.
+	for key, says := range map[string]string{"": "no mono-sec-key header", "test_sk_wrong": "wrong mono-sec-key header: it is not this sandbank's secret key"} {
+		if rep := w.do("GET", "/sandbox/clock", req{key: withKey(key)}); rep.status != http.StatusUnauthorized || !strings.Contains(string(rep.body), says) {
+			t.Errorf("key %q: %d %s; want 401 saying %q", key, rep.status, rep.body, says)
+		}
+	}
 	// HEAD answers like GET, without a body.
 	if rep := w.do("HEAD", "/sandbox/clock", req{}); rep.status != 200 || len(rep.body) != 0 {
 		t.Fatalf("HEAD = %d with %d bytes", rep.status, len(rep.body))

@@ -214,7 +214,7 @@ func (s *Server) fallback(mux *http.ServeMux) http.Handler {
 				return
 			}
 		}
-		mux.ServeHTTP(&unrouted{ResponseWriter: w, r: r, shape: s.shapeOf(r)}, r)
+		mux.ServeHTTP(&unrouted{ResponseWriter: w, r: r, shape: s.shapeOf(r), mux: mux}, r)
 	})
 }
 
@@ -260,7 +260,8 @@ type unrouted struct {
 	http.ResponseWriter
 	r       *http.Request
 	shape   errorShape
-	swallow bool // the mux's text body follows: drop it
+	swallow bool           // the mux's text body follows: drop it
+	mux     *http.ServeMux // to tell whether the path without its trailing slash is a route
 }
 
 func (u *unrouted) WriteHeader(code int) {
@@ -286,7 +287,22 @@ func (u *unrouted) WriteHeader(code int) {
 		return
 	}
 	answerError(u.ResponseWriter, u.r, u.shape, apiError{Status: code, Code: "NOT_FOUND",
-		Message: "no route " + u.r.Method + " " + u.r.URL.Path + routeHint(u.r.URL.Path) + "; GET /openapi.yaml lists every route"})
+		Message: "no route " + u.r.Method + " " + u.r.URL.Path + u.slashHint() + routeHint(u.r.URL.Path) + "; GET /openapi.yaml lists every route"})
+}
+
+// slashHint names the route a path with a trailing slash meant, when there is one
+// without it: GET /v2/accounts/ID/ answered a bare "no route".
+func (u *unrouted) slashHint() string {
+	p := u.r.URL.Path
+	if u.mux == nil || len(p) < 2 || !strings.HasSuffix(p, "/") {
+		return ""
+	}
+	r := u.r.Clone(u.r.Context())
+	r.URL.Path, r.URL.RawPath = strings.TrimRight(p, "/"), ""
+	if _, pattern := u.mux.Handler(r); pattern == "" {
+		return ""
+	}
+	return " (without the trailing slash it is one: " + u.r.Method + " " + r.URL.Path + ")"
 }
 
 func (u *unrouted) Write(b []byte) (int, error) {

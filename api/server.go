@@ -116,7 +116,10 @@ func (s *Server) secretAs(shape errorShape, h handlerFunc) http.Handler {
 		}
 		key := r.Header.Get("mono-sec-key")
 		if key == "" || !s.eng.CheckSecretKey(key) {
-			msg := "missing or wrong mono-sec-key header: send the secret key sandbank printed when it started"
+			msg := "wrong mono-sec-key header: it is not this sandbank's secret key; send the one sandbank printed when it started"
+			if key == "" {
+				msg = "no mono-sec-key header: send the secret key sandbank printed when it started"
+			}
 			if key != "" && s.eng.CheckPublicKey(key) { // public: saying so gives nothing away
 				msg = "mono-sec-key holds the public key, which is the Connect widget's; send the secret key sandbank printed when it started"
 			}
