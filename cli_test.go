@@ -125,7 +125,7 @@ func TestScenarioRunCommand(t *testing.T) {
 	// A file that could not run at all exits 2, as a broken setup does, not 1 as
 	// a failed expectation: CI tells them apart.
 	out, code = sandbank(t, "scenario", "run", filepath.Join(dir, "missing.yaml"), "fixtures/mr-adam.yaml")
-	if code != 2 || !strings.Contains(out, "missing.yaml: open") || !strings.HasSuffix(out, "1 passed, 1 failed (1 could not run)\n") {
+	if code != 2 || !strings.Contains(out, "missing.yaml: no such scenario file") || !strings.HasSuffix(out, "1 passed, 1 failed (1 could not run)\n") {
 		t.Fatalf("a missing file: exit %d\n%s", code, out)
 	}
 	// A file named twice (overlapping globs) runs once; two files that would write
@@ -156,6 +156,13 @@ func TestScenarioCheckCommand(t *testing.T) {
 	if code != 1 || !strings.Contains(out, "✗ "+bad+":3:35: unknown mfa \"sms\"") || !strings.Contains(out, "\n  "+bad+":5:5: unknown step \"conect\" (did you mean \"connect\"?)") ||
 		!strings.HasSuffix(out, "1 ok, 1 refused\n") {
 		t.Fatalf("exit %d; want 1, both mistakes and the count:\n%s", code, out)
+	}
+	// A file that is not there, or a folder, is said in words, not as Go's open error.
+	dir := filepath.Dir(bad)
+	out, code = sandbank(t, "scenario", "check", filepath.Join(dir, "nope.yaml"), dir)
+	if code != 1 || !strings.Contains(out, "✗ "+filepath.Join(dir, "nope.yaml")+": no such scenario file: check the path") ||
+		!strings.Contains(out, "✗ "+dir+" is a folder: name the scenario files in it, e.g. "+filepath.Join(dir, "*.yaml")) || strings.Contains(out, "no such file or directory") {
+		t.Fatalf("a missing file and a folder: exit %d\n%s", code, out)
 	}
 }
 

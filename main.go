@@ -467,7 +467,7 @@ func (m *Main) listen() error {
 	ln, err := net.Listen("tcp", addr)
 	switch {
 	case errors.Is(err, syscall.EADDRINUSE):
-		return engine.Errorf(engine.ECONFLICT, "cannot listen on %s: the port is in use — is another sandbank running? Pass --addr 127.0.0.1:0 for any free port", addr)
+		return engine.Errorf(engine.ECONFLICT, "cannot listen on %s: the port is in use — by another sandbank, or another program? Pass --addr with another port, or 127.0.0.1:0 for any free one", addr)
 	case err != nil:
 		return engine.Invalid("addr", "cannot listen on %s (%v): pass --addr with an address of this machine and a free port, e.g. 127.0.0.1:7070 or 127.0.0.1:0", addr, err)
 	}

@@ -31,7 +31,7 @@ type scenarioPlayCmd struct {
 }
 
 func (c scenarioPlayCmd) Run(ctx context.Context) error {
-	src, err := os.ReadFile(c.File)
+	src, err := scenario.ReadFile(c.File)
 	if err != nil {
 		return err
 	}
@@ -138,7 +138,7 @@ func (c scenarioCheckCmd) Run() error { return checkScenarios(os.Stdout, c.Files
 func checkScenarios(out io.Writer, files []string) error {
 	refused := 0
 	for _, f := range files {
-		src, err := os.ReadFile(f)
+		src, err := scenario.ReadFile(f)
 		var s *scenario.Scenario
 		if err == nil {
 			s, err = scenario.Parse(f, src)
@@ -299,7 +299,7 @@ func writeJUnit(path string, results []*scenario.Result) error {
 // serveScenario is `sandbank serve --scenario FILE`: the scenario's world, served to
 // the user's app, with the later steps fired and checked as the app drives the API.
 func serveScenario(ctx context.Context, c serveCmd, log *slog.Logger) error {
-	src, err := os.ReadFile(c.Scenario)
+	src, err := scenario.ReadFile(c.Scenario)
 	if err != nil {
 		return err
 	}

@@ -1010,7 +1010,8 @@ func (p *fileParser) action(st *Step, v *node, step *node) {
 		case d.value != "0":
 			delay, err := duration(d, "delay")
 			if err == nil && delay > simulator.MaxLatency {
-				err = errAt(d.pos, "a latency is at most %s", simulator.MaxLatency)
+				err = errAt(d.pos, "delay: %s is too long: a latency is real time, not virtual — every answer of the bank waits it, several a sync — and at most %s",
+					d.value, engine.DurationText(simulator.MaxLatency))
 			}
 			if p.ok(err) {
 				st.Delay = delay

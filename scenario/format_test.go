@@ -106,7 +106,7 @@ func TestRefusals(t *testing.T) {
 		{"outage of a customer with no bank yet", "scenario: t\ncustomers:\n  tola: {}\nsteps:\n  - outage: tola\n    for: 1h\n",
 			`f.yaml:5:13: tola's bank is drawn when the world is made, so this step cannot know it: give tola an institution: (a bank code such as "058"), or name the bank by its code here`},
 		{"outage without for", head + "  - outage: adam\n", `f.yaml:10:13: an outage step needs for: (how long the bank is down, e.g. 15m) or end: true`},
-		{"latency too long", head + "  - latency: \"044\"\n    delay: 2m\n", `f.yaml:11:12: a latency is at most 1m0s`},
+		{"latency too long", head + "  - latency: \"044\"\n    delay: 2m\n", `f.yaml:11:12: delay: 2m is too long: a latency is real time, not virtual — every answer of the bank waits it, several a sync — and at most 1m`},
 		{"save over a name", head + "  - connect: adam\n    save: {adam: id}\n", `f.yaml:11:12: "adam" names a customer or account already: save under another name`},
 		{"comma cut in expect", head + "  - connect: adam\n    expect: {balance: NGN 5,000}\n", `f.yaml:11:23: balance: "NGN 5" was cut at a comma, which separates the fields of a {…} mapping: quote an amount with commas, e.g. balance: "NGN 5,000"`},
 		{"nested matcher", head + "  - connect: adam\n    expect: {data: {len: {gte: 1}}}\n", `f.yaml:11:26: matchers do not nest: len takes a number, e.g. {len: 3}; to say "at least one", expect the first item: data.0: {any: true}`},

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"sandbank/engine"
@@ -1303,14 +1305,40 @@ func durationParam(d time.Duration) string {
 	return b.String()
 }
 
+// ReadFile reads a scenario file, saying what is wrong in words when it cannot:
+// Go's "open x.yaml: no such file or directory" named no way on.
+func ReadFile(path string) ([]byte, error) {
+	src, err := os.ReadFile(path)
+	switch {
+	case err == nil:
+		return src, nil
+	case errors.Is(err, fs.ErrNotExist):
+		if filepath.IsAbs(path) {
+			return nil, fmt.Errorf("%s: no such scenario file: check the path", path)
+		}
+		return nil, fmt.Errorf("%s: no such scenario file: check the path (from %s)", path, workDir())
+	case errors.Is(err, syscall.EISDIR):
+		return nil, fmt.Errorf("%s is a folder: name the scenario files in it, e.g. %s", path, filepath.Join(path, "*.yaml"))
+	}
+	return nil, fmt.Errorf("reading %s: %w", path, err)
+}
+
+// workDir is the working directory, which a relative path starts from.
+func workDir() string {
+	if wd, err := os.Getwd(); err == nil {
+		return wd
+	}
+	return "the working directory"
+}
+
 // RunFile reads, checks and runs a file headless on a throw-away world in dir (a
 // temporary directory of its own if empty), writing the transcript to transcript.
 func RunFile(ctx context.Context, path string, host Host, out io.Writer) *Result {
 	start := time.Now()
 	res := &Result{Path: path}
-	src, err := os.ReadFile(path)
+	src, err := ReadFile(path)
 	if err != nil {
-		res.Err = fmt.Errorf("%s: %w", path, err)
+		res.Err = err
 		return res
 	}
 	s, err := Parse(path, src)
