@@ -497,8 +497,12 @@ type jobV2JSON struct {
 }
 
 func newJobV2JSON(j engine.SyncJob) jobV2JSON {
+	msg := j.Message
+	if msg == "" && j.Status == engine.StatusSyncRunning { // an app that shows the message showed nothing
+		msg = "the job is waiting on the bank: GET it again for its end (a business with webhooks is also sent mono.accounts.jobs.update)"
+	}
 	return jobV2JSON{ID: j.ID, Account: j.AccountID, Name: v2JobName(j), Status: v2JobStatus(j), HasNewData: j.HasNewData,
-		Message: j.Message, StartedAt: instant(j.StartedAt), FinishedAt: instant(j.FinishedAt)}
+		Message: msg, StartedAt: instant(j.StartedAt), FinishedAt: instant(j.FinishedAt)}
 }
 
 func (s *Server) jobV2(w http.ResponseWriter, r *http.Request) error {

@@ -268,6 +268,10 @@ func TestV2RealtimeJobOutlivesTheRequest(t *testing.T) {
 	if status != "processing" || jid == "" || hasNew != "" || b.Balance != 1000000 {
 		t.Fatalf("a slow job: %q %q %q, balance %d; want processing with the last sync's 1000000", jid, status, hasNew, b.Balance)
 	}
+	var running jobV2JSON
+	if w.get("/v2/accounts/"+id+"/jobs/"+jid).data(t, &running); running.Status != "processing" || !strings.Contains(running.Message, "jobs.update") {
+		t.Fatalf("the job while it runs = %+v; want processing, its message saying how its end comes", running)
+	}
 	w.advance("1m") // while the job waits on the bank: it ends a minute after it began
 	// The job runs on in real time after the request; its end is committed with the
 	// jobs.update event, which the receiver awaits (bounded).
