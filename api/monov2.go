@@ -237,14 +237,31 @@ func parseRealtime(v string) (bool, error) {
 	return b, nil
 }
 
-// realtimeHeader is the value of the first real-time header a request sent.
-func realtimeHeader(h http.Header) string {
+// realtimeRequested reads the real-time headers a request sent: whether it asks
+// for a real-time job. Headers that disagree (x-realtime: true beside
+// x-real-time: false) are refused, not settled by which came first.
+func realtimeRequested(h http.Header) (bool, error) {
+	var on bool
+	var first string // the first value given, with its header's name
 	for _, name := range realtimeHeaders {
-		if v := h.Get(name); v != "" {
-			return v
+		for _, v := range h.Values(name) {
+			if strings.TrimSpace(v) == "" {
+				continue
+			}
+			b, err := parseRealtime(v)
+			if err != nil {
+				return false, err
+			}
+			said := name + ": " + strings.TrimSpace(v)
+			if first != "" && b != on {
+				return false, engine.Invalid(name, "%s and %s disagree: send one real-time header, true or false", first, said)
+			}
+			if first == "" {
+				on, first = b, said
+			}
 		}
 	}
-	return ""
+	return on, nil
 }
 
 // realtime runs the real-time job an x-realtime read asks for, sets its headers
@@ -252,7 +269,7 @@ func realtimeHeader(h http.Header) string {
 // went; "" when the read asked for none. The read then answers the data as it
 // stands: fresh when the job finished in time, the last sync's otherwise (R1).
 func (s *Server) realtime(w http.ResponseWriter, r *http.Request, requested string) (string, error) {
-	on, err := parseRealtime(realtimeHeader(r.Header))
+	on, err := realtimeRequested(r.Header)
 	if err != nil || !on {
 		return "", err
 	}

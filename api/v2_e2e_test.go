@@ -679,3 +679,26 @@ func TestV2RealtimeBadQueryStartsNoJob(t *testing.T) {
 		t.Fatalf("the read after them: %d, x-job-id %q, x-job-status %q; want a job of its own", rep.status, job, status)
 	}
 }
+
+// Real-time headers that disagree are refused before anything runs, naming both;
+// ones that agree are one request for a job (a newcomer trial: true beside false
+// counted as true, whichever came first).
+func TestV2RealtimeHeadersThatDisagree(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	w.enableDataSync()
+	id := w.connect(w.addCustomer(map[string]any{"institution": "044", "balance": 1000000}))
+	w.advance("30m")
+	r, _ := http.NewRequest("GET", w.base+"/v2/accounts/"+id+"/balance", nil)
+	r.Header.Set("mono-sec-key", testSecretKey)
+	r.Header.Set("x-realtime", "true")
+	r.Header.Set("x-real-time", "false")
+	rep := w.raw(r)
+	if job, _, _ := jobHeaders(rep); rep.status != http.StatusBadRequest || job != "" ||
+		!strings.Contains(string(rep.body), "x-realtime: true and x-real-time: false disagree") {
+		t.Fatalf("disagreeing headers: %d %s (x-job-id %q); want a 400 naming both, and no job", rep.status, rep.body, job)
+	}
+	r.Header.Set("x-real-time", "TRUE")
+	if rep = w.raw(r); rep.status != http.StatusOK || rep.header.Get("x-job-id") == "" {
+		t.Fatalf("agreeing headers: %d %s; want one real-time job", rep.status, rep.body)
+	}
+}
