@@ -116,7 +116,11 @@ func TestScenarioRunCommand(t *testing.T) {
 	if code != 2 || !strings.Contains(out, "its folder "+filepath.Join(dir, "nodir")+" does not exist") || strings.Contains(out, "mr-adam.yaml") {
 		t.Fatalf("a JUnit report into a missing folder: exit %d\n%s", code, out)
 	}
-	// So is a report named as a folder that exists: found before, not after the run.
+	// So is a path that names a folder, by its trailing slash or as one that exists.
+	out, code = sandbank(t, "scenario", "run", "--junit", filepath.Join(dir, "nodir")+"/", "fixtures/mr-adam.yaml")
+	if code != 2 || !strings.Contains(out, "cannot write the JUnit report "+filepath.Join(dir, "nodir")+"/: it names a folder") {
+		t.Fatalf("a JUnit report named with a trailing slash: exit %d\n%s", code, out)
+	}
 	out, code = sandbank(t, "scenario", "run", "--junit", dir, "fixtures/mr-adam.yaml")
 	if code != 2 || !strings.Contains(out, "cannot write the JUnit report "+dir+": it is a folder") || strings.Contains(out, "mr-adam.yaml") {
 		t.Fatalf("a JUnit report named as a folder: exit %d\n%s", code, out)

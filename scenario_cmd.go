@@ -276,6 +276,9 @@ func runWithTranscript(ctx context.Context, file string, host scenario.Host, pat
 // anything runs: a folder that does not exist, or a path that is a folder (found
 // only after every file had run).
 func checkJUnitPath(path string) error {
+	if strings.HasSuffix(path, "/") || strings.HasSuffix(path, string(filepath.Separator)) {
+		return engine.Invalid("junit", "cannot write the JUnit report %s: it names a folder; name a file, e.g. %s", path, filepath.Join(path, "scenarios.xml"))
+	}
 	if fi, err := os.Stat(filepath.Dir(path)); err != nil || !fi.IsDir() {
 		return engine.Invalid("junit", "cannot write the JUnit report %s: its folder %s does not exist", path, filepath.Dir(path))
 	}

@@ -897,7 +897,7 @@ func (p *fileParser) at(st *Step, v *node) error {
 		if strings.HasPrefix(v.value, "+") {
 			// Read as "after the step before" by a newcomer: say what + counts from.
 			msg += fmt.Sprintf(" (at: %s counts from the scenario's start, %s: write at: +%s, or advance: for a time after the step before)",
-				v.value, engine.TimeText(p.s.Start), strings.ReplaceAll(engine.DurationText(p.clock.Sub(p.s.Start)+t.Sub(p.s.Start)), " ", ""))
+				v.value, engine.TimeText(p.s.Start), offsetText(p.clock.Sub(p.s.Start)+t.Sub(p.s.Start)))
 		}
 		return errAt(v.pos, "%s", msg)
 	}
@@ -910,6 +910,15 @@ func (p *fileParser) moveClock(t time.Time, step int) {
 	if t.After(p.clock) {
 		p.clock, p.clockStep = t, step
 	}
+}
+
+// offsetText writes an offset as at: +… takes it: "3h", "1d2h", or Go's form
+// ("3h0m0.5s") when it has a fraction of a second, which the short form rounds.
+func offsetText(d time.Duration) string {
+	if d%time.Second != 0 {
+		return d.String()
+	}
+	return strings.ReplaceAll(engine.DurationText(d), " ", "")
 }
 
 // instantOrOffset reads a time: absolute, or "+30m" after the scenario's start;
@@ -1149,8 +1158,8 @@ func (p *fileParser) call(st *Step, v *node, step *node) {
 					p.ok(errAt(k.pos, "%q is not a header name an HTTP client can send: a name is letters, digits and !#$%%&'*+-.^_`|~, with no spaces or colons", k.value))
 					continue
 				}
-				if strings.ContainsAny(h.vals[i].value, "\r\n\x00") {
-					p.ok(errAt(h.vals[i].pos, "the value of header %s holds a line break or NUL, which no HTTP client can send", k.value))
+				if strings.ContainsFunc(h.vals[i].value, badHeaderByte) {
+					p.ok(errAt(h.vals[i].pos, "the value of header %s holds a line break or another control character, which no HTTP client can send", k.value))
 					continue
 				}
 				if val, err := p.template(h.vals[i], k.value); p.ok(err) {
@@ -1166,6 +1175,10 @@ func (p *fileParser) call(st *Step, v *node, step *node) {
 		}
 	}
 }
+
+// badHeaderByte reports a character no header value may hold: a control
+// character other than tab.
+func badHeaderByte(r rune) bool { return r != '\t' && (r < 0x20 || r == 0x7f) }
 
 // validHeaderName reports whether name is an HTTP header name (RFC 9110's token).
 func validHeaderName(name string) bool {
@@ -1199,12 +1212,12 @@ func (p *fileParser) methodPath(v *node) (string, string, error) {
 	if !strings.HasPrefix(path, "/") {
 		return "", "", errAt(v.pos, "a path starts with /, e.g. /accounts/{adam}; found %q", path)
 	}
-	if i := strings.IndexFunc(path, unicode.IsSpace); i >= 0 {
-		return "", "", errAt(v.pos, "%q has a space in it, which no HTTP request can carry (the server answers 400): write it as %%20, e.g. %s", path,
-			strings.Join(strings.Fields(path), "%20"))
-	}
 	if _, err := p.checkTemplate(v.pos, path); err != nil {
 		return "", "", err
+	}
+	if strings.ContainsFunc(path, unicode.IsSpace) {
+		return "", "", errAt(v.pos, "%q has a space in it, which no HTTP request can carry: write each as %%20, e.g. %s", path,
+			strings.ReplaceAll(path, " ", "%20"))
 	}
 	return strings.ToUpper(m), path, nil
 }

@@ -87,8 +87,7 @@ func WriteJUnit(w io.Writer, results []*Result) error {
 		case r.Stopped > 0:
 			// Passed up to serve:, and the rest never ran: a CI page that showed it
 			// green hid most of the file's steps (a QA trial).
-			c.Skipped = &junitSkipped{Message: fmt.Sprintf("%s up to serve: passed; the %s from serve: on wait for an app: run them with sandbank serve --scenario %s",
-				steps(r.Steps), steps(r.Stopped), r.Path)}
+			c.Skipped = &junitSkipped{Message: steps(r.Steps) + " up to serve: passed; " + waitingForApp(r.Stopped) + " " + r.Path}
 			suite.Skipped++
 		}
 		suite.Cases = append(suite.Cases, c)

@@ -16,7 +16,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"sandbank/engine"
@@ -772,6 +771,10 @@ func (r *Run) call(ctx context.Context, method, path string, body []byte, key st
 	}
 	for k, v := range headers {
 		if v, err := r.expand(v); err == nil {
+			if strings.ContainsFunc(v, badHeaderByte) { // a saved value brought it: no client could send it
+				res.Status, res.Body = http.StatusBadRequest, []byte("header "+k+" holds a control character once its {…} are filled in: no HTTP client can send it")
+				return res
+			}
 			req.Header.Set(k, v)
 		}
 	}
@@ -1167,7 +1170,11 @@ func (r *Run) expectWebhooks(st *Step, out *StepResult) *StepResult {
 					break
 				}
 			}
-			got += r.undelivered(key, want)
+			after := r.servedSeq // what the step may still match: made after what it matched
+			if i > 0 {
+				after = max(after, r.delivered[i-1].seq)
+			}
+			got += r.undelivered(key, want, after)
 			f := r.fail(st, st.pos, "expected %s delivered for %s%s, got %s", strings.TrimPrefix(want, "mono.events."), who, where, got)
 			f.Expected, f.Got = want, got
 			out.Checks = append(out.Checks, "✗ "+want)
@@ -1198,7 +1205,7 @@ func (r *Run) expectWebhooks(st *Step, out *StepResult) *StepResult {
 // Data Sync was enabled, R4, or Data Sync off), or the oldest of the account's
 // events still waiting had its attempts fail — the account's later ones wait
 // behind it. Empty when neither holds. The transcript said so; the failure did not.
-func (r *Run) undelivered(account, want string) string {
+func (r *Run) undelivered(account, want string, after uint64) string {
 	evs, err := r.W.Engine.Events(context.Background(), engine.EventQuery{AccountID: account, Limit: 500, Attempts: 1})
 	if err != nil {
 		return ""
@@ -1206,20 +1213,43 @@ func (r *Run) undelivered(account, want string) string {
 	name := strings.TrimPrefix(want, "mono.events.")
 	for i := len(evs) - 1; i >= 0; i-- { // the oldest first
 		ev := evs[i]
-		if ev.Seq <= r.servedSeq {
+		if ev.Seq <= after || !r.inTime(delivery{made: ev.CreatedAt}) {
 			continue
 		}
 		made := ev.CreatedAt.UTC().Format(time.RFC3339)
+		whose := "" // with no account: whose event it is
+		if account == "" {
+			whose = " for " + r.nameOf(ev.AccountID)
+		}
 		switch {
 		case ev.Status == engine.DeliverySkipped && strings.TrimPrefix(ev.Type, "mono.events.") == name:
-			return fmt.Sprintf(" (the %s of %s was never to be sent: %s)", name, made, ev.SkipReason)
+			return fmt.Sprintf(" (the %s%s of %s was never to be sent: %s)", name, whose, made, ev.SkipReason)
 		case ev.Status == engine.DeliveryPending && ev.Failures > 0 && len(ev.Attempts) > 0:
 			a := ev.Attempts[len(ev.Attempts)-1]
-			return fmt.Sprintf(" (the %s of %s is still waiting for delivery: its attempt %d failed, %s; next attempt at %s, and the account's later webhooks wait behind it)",
-				strings.TrimPrefix(ev.Type, "mono.events."), made, a.Last(), attemptWhy(a), ev.NextAttemptAt.UTC().Format(time.RFC3339))
+			return fmt.Sprintf(" (the %s%s of %s is still waiting for delivery: its attempt %d failed, %s; next attempt at %s, and the account's later webhooks wait behind it)",
+				strings.TrimPrefix(ev.Type, "mono.events."), whose, made, a.Last(), attemptWhy(a), ev.NextAttemptAt.UTC().Format(time.RFC3339))
 		}
 	}
 	return ""
+}
+
+// waitingForApp says that a headless run left n steps, from serve: on, for an app.
+func waitingForApp(n int) string {
+	return "the " + steps(n) + " from serve: on wait for an app: run them with sandbank serve --scenario"
+}
+
+// nameOf is the scenario's name of an account, by its ID; the ID if it has none.
+func (r *Run) nameOf(id string) string {
+	var names []string
+	for name, v := range r.ids {
+		if v == id {
+			names = append(names, name)
+		}
+	}
+	if len(names) == 0 {
+		return id
+	}
+	return slices.Min(names) // one, the same on every run
 }
 
 // inTime reports whether a delivery's event was made from madeFrom and by madeBy
@@ -1255,7 +1285,7 @@ func (res *Result) Line() string {
 	}
 	msg := fmt.Sprintf("✓ %s — %s (%s, %s simulated)", res.Path, res.Title, steps(res.Steps), span(res.Virtual))
 	if res.Stopped > 0 {
-		msg += fmt.Sprintf("; the %s from serve: on wait for an app: run them with sandbank serve --scenario", steps(res.Stopped))
+		msg += "; " + waitingForApp(res.Stopped)
 	}
 	return msg
 }
@@ -1317,8 +1347,13 @@ func ReadFile(path string) ([]byte, error) {
 			return nil, fmt.Errorf("%s: no such scenario file: check the path", path)
 		}
 		return nil, fmt.Errorf("%s: no such scenario file: check the path (from %s)", path, workDir())
-	case errors.Is(err, syscall.EISDIR):
+	}
+	if fi, serr := os.Stat(path); serr == nil && fi.IsDir() { // Windows says "Incorrect function", not EISDIR
 		return nil, fmt.Errorf("%s is a folder: name the scenario files in it, e.g. %s", path, filepath.Join(path, "*.yaml"))
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) { // its text names the path already
+		return nil, fmt.Errorf("reading %s: %w", path, pe.Err)
 	}
 	return nil, fmt.Errorf("reading %s: %w", path, err)
 }

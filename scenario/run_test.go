@@ -466,6 +466,11 @@ func TestMissingWebhookSaysWhy(t *testing.T) {
 		!strings.Contains(line, "next attempt at 2021-08-20T12:30:30Z, and the account's later webhooks wait behind it)") {
 		t.Fatalf("a webhook refused by a receiver that is down: %s", line)
 	}
+	// A step for any account names whose event waits.
+	res = changedFixture(t, "  - sync: adam\n", "  - receiver: down\n  - sync: adam\n", "    account: adam\n", "")
+	if line := res.Line(); res.Passed || !strings.Contains(line, "got none (the account_updated for adam of 2021-08-20T12:30:00Z is still waiting for delivery") {
+		t.Fatalf("a webhook for any account, refused: %s", line)
+	}
 	res = changedFixture(t, "  data_sync: enabled\n", "  data_sync: disabled\n",
 		"  - advance: 30m\n", "  - settings: {data_sync: enabled}\n  - advance: 30m\n")
 	if line := res.Line(); res.Passed || !strings.Contains(line, "expected account_connected delivered for adam, got none (the account_connected of 2021-08-20T12:00:00Z was never to be sent: ") {
