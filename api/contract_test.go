@@ -527,12 +527,14 @@ func TestUnroutedRequests(t *testing.T) {
 		}
 	}
 	// A trailing slash is told where the route is, when there is one without it.
-	for path, hint := range map[string]string{"/sandbox/clock/": "(without the trailing slash it is one: GET /sandbox/clock)", "/sandbox/nothing/": ""} {
-		r, _ := http.NewRequest("GET", w.base+path, nil)
+	for mpath, hint := range map[string]string{"GET /sandbox/clock/": "(without the trailing slash it is one: GET /sandbox/clock)", "GET /sandbox/nothing/": "",
+		"PUT /accounts/x/sync/": "", "GET /sandbox/clock%2F": ""} { // a method the route refuses; an escaped slash
+		method, path, _ := strings.Cut(mpath, " ")
+		r, _ := http.NewRequest(method, w.base+path, nil)
 		r.Header.Set("mono-sec-key", testSecretKey)
 		rep := w.raw(r) // a path openapi.yaml does not have
 		if hasHint := strings.Contains(string(rep.body), "trailing slash"); rep.status != http.StatusNotFound || hasHint != (hint != "") || !strings.Contains(string(rep.body), hint) {
-			t.Errorf("GET %s = %d %s; want 404 saying %q", path, rep.status, rep.body, hint)
+			t.Errorf("%s = %d %s; want 404 saying %q", mpath, rep.status, rep.body, hint)
 		}
 	}
 	// A missing key and a wrong one are told apart.
@@ -540,6 +542,10 @@ func TestUnroutedRequests(t *testing.T) {
 		if rep := w.do("GET", "/sandbox/clock", req{key: withKey(key)}); rep.status != http.StatusUnauthorized || !strings.Contains(string(rep.body), says) {
 			t.Errorf("key %q: %d %s; want 401 saying %q", key, rep.status, rep.body, says)
 		}
+	}
+	if rep := w.do("GET", "/sandbox/clock", req{key: noKey(), headers: map[string]string{"mono-sec-key": ""}}); rep.status != http.StatusUnauthorized ||
+		!strings.Contains(string(rep.body), "the mono-sec-key header is empty") {
+		t.Errorf("an empty key header: %d %s; want 401 saying it is empty", rep.status, rep.body)
 	}
 	// HEAD answers like GET, without a body.
 	if rep := w.do("HEAD", "/sandbox/clock", req{}); rep.status != 200 || len(rep.body) != 0 {

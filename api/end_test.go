@@ -91,7 +91,8 @@ func TestClockToTakesTheShownMillisecond(t *testing.T) {
 	// two apart.
 	earlier := now.Add(-time.Millisecond).Format("2006-01-02T15:04:05.000Z")
 	e := failed(t, w.do("POST", "/sandbox/clock", req{body: map[string]any{"to": earlier}}), http.StatusBadRequest, "")
-	if msg, _ := e["message"].(string); !strings.Contains(msg, earlier+" is before the clock's time, "+shown) {
+	wat := func(t time.Time) string { return t.In(engine.WAT).Format("2 Jan 2006 15:04:05.000 MST") }
+	if msg, _ := e["message"].(string); !strings.Contains(msg, wat(now.Add(-time.Millisecond))+" is before the clock's time, "+wat(now)) {
 		t.Errorf("to %s, a millisecond before the clock: %q", earlier, msg)
 	}
 	due := now.Add(6 * time.Hour).Format("2006-01-02T15:04:05.000Z")

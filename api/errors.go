@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"net/url"
 	"path"
 	"strconv"
 	"strings"
@@ -293,16 +294,23 @@ func (u *unrouted) WriteHeader(code int) {
 // slashHint names the route a path with a trailing slash meant, when there is one
 // without it: GET /v2/accounts/ID/ answered a bare "no route".
 func (u *unrouted) slashHint() string {
-	p := u.r.URL.Path
-	if u.mux == nil || len(p) < 2 || !strings.HasSuffix(p, "/") {
+	sent := u.r.URL.EscapedPath() // a %2F at the end is no trailing slash
+	if u.mux == nil || len(sent) < 2 || !strings.HasSuffix(sent, "/") {
+		return ""
+	}
+	trimmed := strings.TrimSuffix(sent, "/")
+	path, err := url.PathUnescape(trimmed)
+	if err != nil {
 		return ""
 	}
 	r := u.r.Clone(u.r.Context())
-	r.URL.Path, r.URL.RawPath = strings.TrimRight(p, "/"), ""
-	if _, pattern := u.mux.Handler(r); pattern == "" {
+	r.URL.Path, r.URL.RawPath = path, trimmed
+	// A pattern without a method is a catch-all that answers 405 (notAllowed's
+	// routes): no route for this method there either.
+	if _, pattern := u.mux.Handler(r); pattern == "" || !strings.Contains(pattern, " ") {
 		return ""
 	}
-	return " (without the trailing slash it is one: " + u.r.Method + " " + r.URL.Path + ")"
+	return " (without the trailing slash it is one: " + u.r.Method + " " + trimmed + ")"
 }
 
 func (u *unrouted) Write(b []byte) (int, error) {

@@ -207,18 +207,33 @@ func (s *Server) txPage(r *http.Request, accountID string) (engine.TxPage, pagin
 	if err != nil {
 		return engine.TxPage{}, paging{}, err
 	}
-	if q.Limit == 0 { // paginate=false: all of them, up to maxUnpaginated
-		one := q
-		one.Limit = 1
-		head, err := s.eng.Transactions(r.Context(), one)
-		if err != nil {
-			return engine.TxPage{}, paging{}, err
-		}
-		if head.Total > maxUnpaginated {
-			return engine.TxPage{}, paging{}, &engine.Error{Code: engine.EINVALID, Field: "paginate", Message: fmt.Sprintf(
-				"paginate=false answers at most %d transactions at once, and %d match here: narrow the period with start= and end=, or page through them with limit= (at most %d) and page=",
-				maxUnpaginated, head.Total, engine.MaxPageSize)}
-		}
+	return s.txPageOf(r, q)
+}
+
+// checkUnpaginated refuses paginate=false (q.Limit 0) over more than
+// maxUnpaginated transactions.
+func (s *Server) checkUnpaginated(r *http.Request, q engine.TxQuery) error {
+	if q.Limit != 0 {
+		return nil
+	}
+	one := q
+	one.Limit = 1
+	head, err := s.eng.Transactions(r.Context(), one)
+	if err != nil {
+		return err
+	}
+	if head.Total > maxUnpaginated {
+		return &engine.Error{Code: engine.EINVALID, Field: "paginate", Message: fmt.Sprintf(
+			"paginate=false answers at most %d transactions at once, and %d match here: narrow the period with start= and end=, or page through them with limit= (at most %d) and page=",
+			maxUnpaginated, head.Total, engine.MaxPageSize)}
+	}
+	return nil
+}
+
+// txPageOf answers a parsed query: its page and the links around it.
+func (s *Server) txPageOf(r *http.Request, q engine.TxQuery) (engine.TxPage, paging, error) {
+	if err := s.checkUnpaginated(r, q); err != nil { // paginate=false: all of them, up to maxUnpaginated
+		return engine.TxPage{}, paging{}, err
 	}
 	page, err := s.eng.Transactions(r.Context(), q)
 	if err != nil {

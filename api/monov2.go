@@ -355,8 +355,14 @@ func (s *Server) transactionsV2(w http.ResponseWriter, r *http.Request) error {
 	// The query is checked before a real-time job starts: a typo in start= answered
 	// 400 after a sync had run, spent the account's 5-minute window and, against a
 	// bank that wanted an OTP, marked the account for re-authorisation.
-	if _, err := parseTxQuery(r.PathValue("id"), r.URL.RawQuery); err != nil {
+	q, err := parseTxQuery(r.PathValue("id"), r.URL.RawQuery)
+	if err != nil {
 		return err
+	}
+	if realtimeOn, _ := realtimeRequested(r.Header); realtimeOn {
+		if err := s.checkUnpaginated(r, q); err != nil { // before the job too: a job behind a 400
+			return err
+		}
 	}
 	note, err := s.realtime(w, r, engine.RealtimeTransactions)
 	if err != nil {
@@ -369,7 +375,7 @@ func (s *Server) transactionsV2(w http.ResponseWriter, r *http.Request) error {
 		s.writePageV2(w, message, b)
 		return nil
 	}
-	page, pg, err := s.txPage(r, id)
+	page, pg, err := s.txPageOf(r, q)
 	if err != nil {
 		return err
 	}

@@ -402,8 +402,8 @@ func (p params) float(name string, min, max float64) (*float64, error) {
 }
 
 // dateLayouts are the date forms clients send: DD-MM-YYYY (Mono's), DD/MM/YYYY, ISO
-// dates and ISO date-times, to the second or to the minute (the last two, which an
-// HTML datetime-local input gives).
+// dates and ISO date-times, to the second or to the minute (the last two; an HTML
+// datetime-local input gives the zone-less one).
 var dateLayouts = []string{"02-01-2006", "02/01/2006", "2006-01-02", time.RFC3339Nano, "2006-01-02T15:04:05",
 	"2006-01-02T15:04Z07:00", "2006-01-02T15:04"}
 

@@ -142,8 +142,11 @@ func parseClockChange(p params) (clockChange, error) {
 func advanceTo(to, now time.Time) (time.Duration, error) {
 	if to.Before(now) {
 		toText, nowText := engine.TimeText(to), engine.TimeText(now)
-		if toText == nowText { // within its second: say the milliseconds, as the API shows them
-			toText, nowText = to.UTC().Format(monoTime), now.UTC().Format(monoTime)
+		for _, layout := range []string{"2 Jan 2006 15:04:05.000 MST", "2 Jan 2006 15:04:05.000000000 MST"} {
+			if toText != nowText { // said apart
+				break
+			}
+			toText, nowText = to.In(engine.WAT).Format(layout), now.In(engine.WAT).Format(layout) // within its second: finer
 		}
 		return 0, engine.Invalid("to", "%s is before the clock's time, %s: the clock never goes back; send a later instant",
 			toText, nowText)

@@ -119,6 +119,9 @@ func (s *Server) secretAs(shape errorShape, h handlerFunc) http.Handler {
 			msg := "wrong mono-sec-key header: it is not this sandbank's secret key; send the one sandbank printed when it started"
 			if key == "" {
 				msg = "no mono-sec-key header: send the secret key sandbank printed when it started"
+				if len(r.Header.Values("mono-sec-key")) > 0 {
+					msg = "the mono-sec-key header is empty: send the secret key sandbank printed when it started"
+				}
 			}
 			if key != "" && s.eng.CheckPublicKey(key) { // public: saying so gives nothing away
 				msg = "mono-sec-key holds the public key, which is the Connect widget's; send the secret key sandbank printed when it started"
