@@ -938,7 +938,11 @@ func (m *widgetModal) View() string {
 		}
 	case status == engine.WidgetExpired:
 		add(st.Bad.Render("✗ Expired"), "")
-		wrapAdd(st.Muted.Render, "This widget session expired at "+fmtMoment(m.state.ExpiresAt, m.sh.now())+"; close it and open a new one.")
+		next := "close it and open a new one."
+		if m.state.Link != nil { // made before the session, a link expires before it: the engine's advice
+			next = "its link has expired by now too: close it and make a new link (POST /v2/accounts/initiate)."
+		}
+		wrapAdd(st.Muted.Render, "This widget session expired at "+fmtMoment(m.state.ExpiresAt, m.sh.now())+"; "+next)
 	}
 	if m.gate.loading && m.status() != "" && m.status() != engine.WidgetSuccess {
 		add("", st.Accent.Render(m.sh.spinner()+" asking the bank…"))
