@@ -458,6 +458,11 @@ func (m *Main) StartServing(ctx context.Context) {
 // delivered in process.
 func (m *Main) ReceiverURL() string { return "http://" + m.Addr() + "/sandbox/receiver" }
 
+// wsaEADDRINUSE is Windows' "address in use" (WSAEADDRINUSE), which its
+// syscall.EADDRINUSE, an errno of Go's own there, does not match; elsewhere no
+// error carries it.
+const wsaEADDRINUSE = syscall.Errno(10048)
+
 // listen takes the API's port.
 func (m *Main) listen() error {
 	addr := m.opts.Addr
@@ -466,7 +471,7 @@ func (m *Main) listen() error {
 	}
 	ln, err := net.Listen("tcp", addr)
 	switch {
-	case errors.Is(err, syscall.EADDRINUSE):
+	case errors.Is(err, syscall.EADDRINUSE) || errors.Is(err, wsaEADDRINUSE):
 		return engine.Errorf(engine.ECONFLICT, "cannot listen on %s: the port is in use — by another sandbank, or another program? Pass --addr with another port, or 127.0.0.1:0 for any free one", addr)
 	case err != nil:
 		return engine.Invalid("addr", "cannot listen on %s (%v): pass --addr with an address of this machine and a free port, e.g. 127.0.0.1:7070 or 127.0.0.1:0", addr, err)
