@@ -1030,3 +1030,26 @@ func TestWelcomeKeepsTheDemosAccounts(t *testing.T) {
 	h := newHarness(t, w, harnessOpts{firstRun: true})
 	h.contains("KUNLE ODUKOYA")
 }
+
+// Auto-sync presses made while a save runs go on from where the presses lead and
+// are saved when it ends, not dropped: ← ← quickly from 12h on stage stopped at
+// 6h (a presenter's trial).
+func TestAutoSyncPressesDuringASave(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{})
+	h.press("4")
+	p := h.m.pages[pageCount-1].(*settingsPage)
+	p.cursor = setAutoSync
+	want := nextInterval(nextInterval(p.sh.settings.AutoSync, false), false)
+	first := p.Update(keyPress("right")) // its save, held back as a slow one would be
+	if p.Update(keyPress("right")) != nil {
+		t.Fatal("a press during a save started another at once")
+	}
+	h.run(first) // the first ends, and the second press is saved after it
+	if got := w.eng.Settings().AutoSync; got != want {
+		t.Fatalf("two presses → auto-sync %s, want %s", got, want)
+	}
+	if p.autoLead != nil || p.autoSaving != nil || p.Busy() {
+		t.Fatalf("left over: lead %v, saving %v, busy %v", p.autoLead, p.autoSaving, p.Busy())
+	}
+}

@@ -23,7 +23,12 @@ type settingsPage struct {
 	reveal  bool
 	busy    string
 	err     string
-	at      [setCount + 1]int // the lines View put each setting on, [at[i], at[i+1]), for clicks
+	// autoLead is where the auto-sync presses so far lead, and autoSaving the
+	// interval a save under way sets (nil: the save is of something else). Presses
+	// during a save go on from autoLead and are saved when it ends: they were
+	// dropped, and a quick ←← on stage stopped one step short.
+	autoLead, autoSaving *time.Duration
+	at                   [setCount + 1]int // the lines View put each setting on, [at[i], at[i+1]), for clicks
 }
 
 // confirmation is a change waiting for y: what it will do, in words, and doing it.
@@ -69,9 +74,15 @@ func (p *settingsPage) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case settingsSavedMsg:
 		p.busy = ""
+		lead, saved := p.autoLead, p.autoSaving
+		p.autoLead, p.autoSaving = nil, nil
 		if msg.err != nil {
 			p.err = errText(msg.err)
 			return nil
+		}
+		if lead != nil && (saved == nil || *lead != *saved) { // pressed on while it saved
+			p.autoLead = lead
+			return tea.Batch(toast(toastOK, msg.what), p.saveAutoSync(*lead))
 		}
 		p.err, p.editing = "", false
 		p.input.Blur()
@@ -100,6 +111,13 @@ func (p *settingsPage) save(what string, patch engine.SettingsPatch) tea.Cmd {
 		_, err := eng.UpdateSettings(ctx, patch)
 		return settingsSavedMsg{what: what, err: err}
 	}
+}
+
+// saveAutoSync saves an auto-sync interval.
+func (p *settingsPage) saveAutoSync(d time.Duration) tea.Cmd {
+	cmd := p.save("Auto-sync: "+intervalText(d), engine.SettingsPatch{AutoSync: &d})
+	p.autoSaving = &d
+	return cmd
 }
 
 func (p *settingsPage) key(msg tea.KeyPressMsg) tea.Cmd {
@@ -138,6 +156,17 @@ func (p *settingsPage) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Rotate):
 		p.cursor = setRotate
 		p.confirmRotate()
+	case p.cursor == setAutoSync && (key.Matches(msg, k.Edit) || key.Matches(msg, k.NextSection) || key.Matches(msg, k.PrevSection)):
+		base := s.AutoSync
+		if p.autoLead != nil {
+			base = *p.autoLead
+		}
+		next := nextInterval(base, key.Matches(msg, k.PrevSection))
+		p.autoLead = &next
+		if p.busy != "" {
+			return nil // saved when the save under way ends
+		}
+		return p.saveAutoSync(next)
 	case key.Matches(msg, k.Edit), key.Matches(msg, k.NextSection), key.Matches(msg, k.PrevSection):
 		if p.busy != "" {
 			return nil
@@ -160,10 +189,6 @@ func (p *settingsPage) key(msg tea.KeyPressMsg) tea.Cmd {
 				next = engine.WebhookV1
 			}
 			return p.save("Webhooks in "+formatText(next)+" from the next attempt", engine.SettingsPatch{WebhookFormat: &next})
-		case setAutoSync:
-			back := key.Matches(msg, k.PrevSection)
-			next := nextInterval(s.AutoSync, back)
-			return p.save("Auto-sync: "+intervalText(next), engine.SettingsPatch{AutoSync: &next})
 		case setRotate:
 			p.confirmRotate()
 		}
