@@ -179,6 +179,26 @@ func TestWebhooksRetry(t *testing.T) {
 	h.press("2")
 	h.golden("webhooks-retry")
 
+	// A later event of the account waits behind the refused one: the detail says
+	// so instead of "due now" (a presenter's trial).
+	if _, err := w.bank.PostTransaction(business.ID, simulator.Posting{Account: business.Accounts[0].Number, Type: engine.Credit, Amount: 50_000, Narration: "TRANSFER IN"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.clock.Advance(2 * time.Minute); err != nil { // past the rate limit; the retry at 30 s is refused too
+		t.Fatal(err)
+	}
+	a := w.account("CONCEPTS")                         // the business account the first sync was of
+	if _, err := w.eng.Sync(w.ctx, a.ID); err != nil { // its event is stored when Sync returns
+		t.Fatal(err)
+	}
+	h.send(reloadMsg{what: reloadEvents})
+	h.press("home")
+	h.contains("waiting behind #")
+	if strings.Contains(h.screen(), "due now") {
+		t.Errorf("an event waiting behind another says it is due now:\n%s", h.screen())
+	}
+	h.press("down") // back on the refused one
+
 	w.sender.failStatus.Store(0)
 	h.press("r")
 	w.settle()

@@ -25,6 +25,7 @@ type webhooksPage struct {
 
 	events []engine.Event
 	names  map[string]string // account ID → holder
+	behind map[string]string // pending event ID → its account's earlier event it waits for
 	more   bool              // the last load filled its limit: older events may not be loaded
 
 	payload  bool // the payload has the focus: up and down scroll it
@@ -49,7 +50,8 @@ type (
 	eventLog struct {
 		events []engine.Event
 		names  map[string]string
-		limit  int // the most it asked for: as many came back, and there may be more
+		behind map[string]string // engine.WaitingBehind's
+		limit  int               // the most it asked for: as many came back, and there may be more
 	}
 	replayMsg struct {
 		id  string
@@ -104,8 +106,22 @@ func (p *webhooksPage) load() tea.Cmd {
 				}
 			}
 		}
-		return eventLog{events: evs, names: known, limit: limit}, err
+		if err != nil {
+			return eventLog{}, err
+		}
+		behind, err := eng.WaitingBehind(ctx, evs)
+		return eventLog{events: evs, names: known, behind: behind, limit: limit}, err
 	})
+}
+
+// shortEvent names an event by its number, as the list does, when it is loaded.
+func (p *webhooksPage) shortEvent(id string) string {
+	for _, ev := range p.events {
+		if ev.ID == id {
+			return "#" + itoa(int(ev.Seq)) + " (" + ev.Type + ")"
+		}
+	}
+	return id
 }
 
 func (p *webhooksPage) Update(msg tea.Msg) tea.Cmd {
@@ -122,7 +138,7 @@ func (p *webhooksPage) Update(msg tea.Msg) tea.Cmd {
 		if ev, ok := p.selected(); ok && l.cursor > 0 {
 			sel = ev.ID
 		}
-		p.events, p.names = msg.val.events, msg.val.names
+		p.events, p.names, p.behind = msg.val.events, msg.val.names, msg.val.behind
 		p.more = len(p.events) >= msg.val.limit
 		for i, ev := range p.events {
 			if ev.ID == sel {
@@ -520,7 +536,11 @@ func (p *webhooksPage) detail(w int) []string {
 		status = st.Faint.Render("– not sent (R4)")
 	default:
 		status = st.Warn.Render("… pending")
-		if !ev.NextAttemptAt.IsZero() {
+		if first, ok := p.behind[ev.ID]; ok {
+			// Its own time says nothing while an earlier event of its account waits:
+			// "due now" read as if it were about to go (a presenter's trial).
+			status += st.Warn.Render(" · waiting behind " + p.shortEvent(first) + ": an account's webhooks go in order")
+		} else if !ev.NextAttemptAt.IsZero() {
 			if d := ev.NextAttemptAt.Sub(now); d > 0 {
 				status += st.Warn.Render(" · next attempt in " + countdown(d))
 			} else {
