@@ -21,7 +21,7 @@ import (
 type scenarioCmd struct {
 	Check scenarioCheckCmd `cmd:"" help:"Check scenario files without running them (a lint for CI): every mistake with its file:line:col, exit status 1 if one is refused."`
 	Run   scenarioRunCmd   `cmd:"" help:"Run scenario files headless, each on a throw-away world: a line per file; exit status 1 if one fails, 2 if one could not run."`
-	Play  scenarioPlayCmd  `cmd:"" help:"Open the terminal UI on a scenario's world and play its steps one by one, on stage: ctrl+n next step, ctrl+g to the next pause:, ctrl+r to the end, ctrl+o the steps."`
+	Play  scenarioPlayCmd  `cmd:"" help:"Open the terminal UI on a scenario's world and play its steps one by one, on stage: ctrl+n next step, ctrl+g to the next pause: step, ctrl+r to the end (stopping at each pause: step), ctrl+o the steps."`
 }
 
 type scenarioPlayCmd struct {

@@ -123,8 +123,8 @@ func DefaultKeyMap() KeyMap {
 		TxAll:    b([]string{"a"}, "a", "all"),
 
 		PlayNext:  b([]string{"ctrl+n"}, "ctrl+n", "next step"),
-		PlayPause: b([]string{"ctrl+g"}, "ctrl+g", "run to the next pause"),
-		PlayEnd:   b([]string{"ctrl+r"}, "ctrl+r", "run to the end"),
+		PlayPause: b([]string{"ctrl+g"}, "ctrl+g", "to the next pause"),
+		PlayEnd:   b([]string{"ctrl+r"}, "ctrl+r", "to the end via pauses"),
 		PlaySteps: b([]string{"ctrl+o"}, "ctrl+o", "the scenario's steps"),
 	}
 }
