@@ -201,6 +201,7 @@ func TestWebhooksRetry(t *testing.T) {
 
 	w.sender.failStatus.Store(0)
 	h.press("r")
+	h.contains("Replaying the event: it is sent") // not "delivered again": it never was
 	w.settle()
 	h.send(reloadMsg{what: reloadEvents})
 	h.contains("✓ delivered", "replayed 1×")

@@ -165,7 +165,7 @@ func (p *webhooksPage) Update(msg tea.Msg) tea.Cmd {
 		if msg.err != nil {
 			return toast(toastBad, "Replay refused: "+errText(msg.err))
 		}
-		return tea.Batch(toast(toastOK, "Replaying the event: it is delivered again as soon as it is its account's oldest pending one"), p.load())
+		return tea.Batch(toast(toastOK, "Replaying the event: it is sent (again, if it was delivered) as soon as it is its account's oldest pending one"), p.load())
 	case reloadMsg:
 		if msg.what&reloadEvents != 0 || msg.what&reloadSettings != 0 {
 			p.list.gate.stale = true
