@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -220,24 +219,5 @@ func TestShellQuote(t *testing.T) {
 				t.Errorf("sh read %s as %q (%v), want %q", shellQuote(in), out, err, in)
 			}
 		}
-	}
-}
-
-// A port another program holds is said to be in use, with the way on, and the
-// database is not left behind.
-func TestAddrInUseSaysSo(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	db := filepath.Join(t.TempDir(), "sandbank.db")
-	err = NewMain(Options{DB: db, Addr: ln.Addr().String(), Start: mainStart}).Open(context.Background())
-	if msg := engine.ErrorMessageOrText(err); err == nil || !strings.Contains(msg, "cannot listen on "+ln.Addr().String()+": the port is in use") ||
-		!strings.Contains(msg, "127.0.0.1:0 for any free one") {
-		t.Fatalf("a port in use: %q", msg)
-	}
-	if _, err := os.Stat(db); !os.IsNotExist(err) {
-		t.Fatalf("a refused --addr left %s behind", db)
 	}
 }

@@ -26,8 +26,10 @@ func TestFailedFirstRunLeavesNothing(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "sandbank.db")
 	m := NewMain(Options{DB: db, Addr: busy.Addr().String(), Seed: 2021, Start: mainStart})
 	err = m.Open(context.Background())
-	if err == nil || !strings.Contains(err.Error(), "cannot listen") {
-		t.Fatalf("Open on a busy port = %v", err)
+	// It says the port is in use, and the way on.
+	if msg := engine.ErrorMessageOrText(err); err == nil || !strings.Contains(msg, "cannot listen on "+busy.Addr().String()+": the port is in use") ||
+		!strings.Contains(msg, "127.0.0.1:0 for any free one") {
+		t.Fatalf("Open on a busy port = %q", msg)
 	}
 	if _, err := os.Stat(db); !os.IsNotExist(err) {
 		t.Fatalf("a failed first run left %s behind (%v)", db, err)
