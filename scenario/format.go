@@ -1053,7 +1053,11 @@ func (p *fileParser) action(st *Step, v *node, step *node) {
 		p.receiver(st, v)
 	case "pause":
 		st.Text = "pause"
-		if say, err := str(v, "pause"); p.ok(err) {
+		// A pause is where play stops to show the audience its sentence: without
+		// one the screen would show nothing to read (a trial wrote pause: "  ").
+		if v.kind == kScalar && (v.tag == tagNull || strings.TrimSpace(v.value) == "") {
+			p.ok(errAt(v.pos, "pause: takes the sentence the audience reads while play stops here, e.g. pause: Adam changed his password at the bank; found %s", v.what()))
+		} else if say, err := str(v, "pause"); p.ok(err) {
 			st.Say = say
 		}
 	case "serve":

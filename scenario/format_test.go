@@ -124,6 +124,8 @@ func TestRefusals(t *testing.T) {
 		{"item under a top key", "scenario: t\ncustomers:\n  a: {}\n- b: {}\nsteps: [{advance: 1m}]\n", "f.yaml:4:1: YAML: this list item lines up with `customers:` on line 2, a key that has its value already, so it belongs to nothing: move it to the column of the list it belongs to"},
 		{"word without a colon", "scenario: t\nabout\nsteps: [{advance: 1m}]\n", "f.yaml:2:1: YAML: \"about\" stands where a key of the mapping goes (it lines up with `scenario:` on line 1) but is not a `key: value`: add the colon, or move it onto the line above if it goes on from there"},
 		{"line indented too far", "scenario: t\ncustomers:\n  tola:\n    institution: \"058\"\n      balance: 5\nsteps: [{advance: 1m}]\n", "f.yaml:5:7: YAML: this line is indented further than `institution:` on line 4, which has its value already: line it up with `institution:` (column 5) for a field of the same mapping, or quote a value that goes on over lines"},
+		{"pause without a sentence", "scenario: t\nsteps:\n  - pause:\n", `f.yaml:3:12: pause: takes the sentence the audience reads while play stops here, e.g. pause: Adam changed his password at the bank; found nothing`},
+		{"pause with a blank sentence", "scenario: t\nsteps:\n  - pause: \"  \"\n", `f.yaml:3:12: pause: takes the sentence the audience reads while play stops here, e.g. pause: Adam changed his password at the bank; found "  "`},
 		{"unknown bank in outage", head + "  - outage: Acess Bank\n    for: 1h\n", `f.yaml:10:13: unknown bank, customer or account "Acess Bank" (did you mean "Access Bank"?); use one of 011, 032, 033, 035, 044, 050, 057, 058, 070, 101, 214, 221, 232, 559, adam, bola, bola_a, bola_b (or a bank's name, such as Access Bank)`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
