@@ -44,6 +44,7 @@ type widgetModal struct {
 	state engine.WidgetState // the session: its Status is the step shown
 	token engine.ReauthToken
 	acct  engine.Account // reauth: the account; connect: the one connected, once exchanged
+	twins []string       // connect: the IDs of earlier connections of the same bank account
 
 	inputs [4]textinput.Model // username, password, answer, link
 	field  int
@@ -80,6 +81,7 @@ type (
 		exchanged bool           // connect: the code was exchanged for acct
 		acct      engine.Account // ... this account
 		job       *engine.SyncJob
+		twins     []string // connect: other accounts of the same bank account, still linked
 	}
 	widgetInboxMsg struct {
 		customerID string
@@ -289,7 +291,7 @@ func (m *widgetModal) Update(msg tea.Msg) tea.Cmd {
 			m.job = v.job
 		}
 		if v.exchanged {
-			m.acct = v.acct
+			m.acct, m.twins = v.acct, v.twins
 			return nil
 		}
 		return m.enter(v.state)
@@ -425,6 +427,7 @@ func (m *widgetModal) enter(st engine.WidgetState) tea.Cmd {
 				if jobs, err := eng.SyncJobs(ctx, a.ID, 1); err == nil && len(jobs) > 0 {
 					v.job = &jobs[0]
 				}
+				v.twins = twinAccounts(ctx, eng, a)
 			}
 			return v, err
 		})
@@ -1066,6 +1069,13 @@ func (m *widgetModal) doneView(iw int) []string {
 		for _, l := range wrap("The widget returned a code; your backend exchanged it (POST /account/auth) and the first sync ran.", iw) {
 			out = append(out, st.Muted.Render(l))
 		}
+		if len(m.twins) > 0 {
+			// A relink connects again under a new ID (README); the old row stays,
+			// and nothing else on screen says why there are two.
+			for _, l := range wrap(twinWords(m.twins), iw) {
+				out = append(out, st.Warn.Render(l))
+			}
+		}
 	}
 	if l := m.state.Link; l != nil {
 		for _, line := range wrap("The link ended "+l.Status+": its user goes to "+l.RedirectURL+" with the result in the query"+
@@ -1142,4 +1152,30 @@ func inboxLines(st Styles, msgs []simulator.Message, now time.Time, w, n int) []
 		out = append(out, clip(head+st.Value.Render(msg.Text), w))
 	}
 	return out
+}
+
+// twinAccounts lists the IDs of the other connected accounts of a's bank account:
+// linking one again connects it under a new ID, and the first stays until unlinked.
+func twinAccounts(ctx context.Context, eng *engine.Engine, a engine.Account) []string {
+	all, err := eng.Accounts(ctx)
+	if err != nil {
+		return nil
+	}
+	var ids []string
+	for _, o := range all {
+		if o.ID != a.ID && o.Number == a.Number && o.Institution.Code == a.Institution.Code {
+			ids = append(ids, o.ID)
+		}
+	}
+	return ids
+}
+
+// twinWords says that the account just connected was connected already.
+func twinWords(ids []string) string {
+	if len(ids) == 1 {
+		return "This bank account was connected already, as " + ids[0] + ": linking it again made a second account under a new ID; " +
+			"the first stays, with a row of its own, until it is unlinked (POST /accounts/" + ids[0] + "/unlink)."
+	}
+	return "This bank account was connected already, as " + strings.Join(ids, ", ") + ": linking it again made another account under a new ID; " +
+		"the earlier ones stay, each with a row of its own, until they are unlinked (POST /accounts/{id}/unlink)."
 }

@@ -481,3 +481,36 @@ func TestWidgetTallerThanTheScreenKeepsItsBorder(t *testing.T) {
 		t.Fatalf("%d lines on a screen of 24", len(lines))
 	}
 }
+
+// Linking a bank account that is connected already makes a second account under a
+// new ID (README), and the widget's last screen says so: the accounts page showed
+// a second row of the same name and number with no word about it (a presenter's
+// trial).
+func TestWidgetSaysTheBankAccountWasConnectedAlready(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{})
+	connectZenith := func() {
+		h.press("c", "down", "down", "enter", "ctrl+f", "enter", "ctrl+f", "enter") // Zenith Bank: Femi
+		h.contains("✓ Connected FEMI AKINOLA")
+	}
+	connectZenith()
+	if strings.Contains(h.screen(), "connected already") {
+		t.Fatalf("the first connection says it was connected already:\n%s", h.screen())
+	}
+	all, err := w.eng.Accounts(w.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var first string
+	for _, a := range all {
+		if a.Name == "FEMI AKINOLA" {
+			first = a.ID
+		}
+	}
+	if first == "" {
+		t.Fatal("no account of Femi's after connecting it")
+	}
+	h.press("esc")
+	connectZenith()
+	h.contains("This bank account was connected already, as", first+": linking it again", "/accounts/"+first+"/unlink")
+}
