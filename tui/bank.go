@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
@@ -481,7 +482,7 @@ var customerColumns = []column{
 }
 
 func (p *bankPage) listView(w int) string {
-	st := p.sh.styles
+	st, now := p.sh.styles, p.sh.now()
 	var b strings.Builder
 	title := st.Title.Render(" Customers") + st.Muted.Render(" "+itoa(len(p.rows)))
 	if p.list.filtering {
@@ -501,13 +502,7 @@ func (p *bankPage) listView(w int) string {
 			case "CUSTOMER":
 				s = c.Name
 			case "BANK":
-				s = shortBank(c.Accounts[0].Institution.Name)
-				for _, a := range c.Accounts { // the connected account's bank, when it is another
-					if p.linked[a.Number] {
-						s = shortBank(a.Institution.Name)
-						break
-					}
-				}
+				s = p.bankCell(c, now, col.width)
 			case "MFA":
 				s = c.MFA.Badge()
 			case "API":
@@ -527,13 +522,54 @@ func (p *bankPage) listView(w int) string {
 				case "API":
 					cells[j] = st.OK.Render(cells[j])
 				case "BANK":
-					cells[j] = st.Muted.Render(cells[j])
+					if p.down(c, now) {
+						cells[j] = st.Bad.Render(cells[j])
+					} else {
+						cells[j] = st.Muted.Render(cells[j])
+					}
 				}
 			}
 		}
 		return cells
 	})
 	return b.String()
+}
+
+// bankCell is a customer's bank in the list: the connected account's (else the
+// first account's), "+N" when the customer banks at N others too, and "⚠" when
+// one of those banks is down — the list showed one bank and no outage, so a
+// customer at two, or one whose bank was down, looked like any other.
+func (p *bankPage) bankCell(c simulator.Customer, now time.Time, w int) string {
+	shown := c.Accounts[0].Institution
+	for _, a := range c.Accounts {
+		if p.linked[a.Number] {
+			shown = a.Institution
+			break
+		}
+	}
+	banks := map[string]bool{shown.Code: true}
+	for _, a := range c.Accounts {
+		banks[a.Institution.Code] = true
+	}
+	// The marks stay whole; the name gives way ("⚠ Coronat…", "Corona… +1").
+	before, after := "", ""
+	if p.down(c, now) {
+		before = "⚠ "
+	}
+	if n := len(banks) - 1; n > 0 {
+		after = " +" + itoa(n)
+	}
+	return before + clip(shortBank(shown.Name), w-ansi.StringWidth(before+after)) + after
+}
+
+// down reports whether a bank of the customer's is in an outage.
+func (p *bankPage) down(c simulator.Customer, now time.Time) bool {
+	for _, a := range c.Accounts {
+		if s, ok := p.statuses[a.Institution.Code]; ok && s.OutageUntil.After(now) {
+			return true
+		}
+	}
+	return false
 }
 
 // card is the selected customer: credentials, accounts, the bank's state, the
