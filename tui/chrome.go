@@ -150,7 +150,7 @@ func spread(left, right string, w int) string {
 func (m *Model) footer() string {
 	sh := m.sh
 	st, w := sh.styles, sh.width
-	status := ""
+	status, more := "", "" // more: a long toast's second line, over the help bar while it shows
 	if m.toast.text != "" {
 		style := st.Info
 		switch m.toast.kind {
@@ -162,6 +162,13 @@ func (m *Model) footer() string {
 			style = st.Bad
 		}
 		status = style.Render(" " + m.toast.text)
+		if ansi.StringWidth(" "+m.toast.text) > w {
+			// Its end was cut at 120 columns ("try again lat…"), and an outage's or
+			// a failed step's end is what says what to do.
+			if ls := wrap(m.toast.text, w-1); len(ls) > 1 {
+				status, more = style.Render(" "+ls[0]), style.Render(" "+strings.Join(ls[1:], " "))
+			}
+		}
 	}
 	k := sh.keys
 	f := m.focus()
@@ -175,9 +182,16 @@ func (m *Model) footer() string {
 	}
 	hm := m.helpM
 	hm.SetWidth(w - 1)
-	out := fit(status, w) + "\n" + fit(" "+hm.ShortHelpView(enabled(bindings)), w)
+	help := " " + hm.ShortHelpView(enabled(bindings))
+	if more != "" {
+		help = more
+	}
+	out := fit(status, w) + "\n" + fit(help, w)
 	if m.play != nil {
-		out = fit(status, w) + "\n" + fit(m.bar(), w) + "\n" + fit(" "+hm.ShortHelpView(enabled(bindings)), w)
+		out = fit(status, w) + "\n" + fit(m.bar(), w) + "\n" + fit(help, w)
+		if more != "" { // the toast's two lines together, the bar below them
+			out = fit(status, w) + "\n" + fit(more, w) + "\n" + fit(m.bar(), w)
+		}
 	}
 	return out
 }

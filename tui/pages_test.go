@@ -1074,3 +1074,23 @@ func TestAutoSyncPressesDuringASave(t *testing.T) {
 		t.Fatalf("left over: lead %v, saving %v, busy %v", p.autoLead, p.autoSaving, p.Busy())
 	}
 }
+
+// A toast longer than the screen goes on over the help bar instead of losing its
+// end: a sync refused during an outage said "try again lat…" at 120 columns, and
+// the end of such a line is what says what to do.
+func TestLongToastKeepsItsEnd(t *testing.T) {
+	w := newTestWorld(t)
+	if err := w.bank.StartOutage("044", time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, w, harnessOpts{width: 80, height: 24})
+	h.press("s") // the first row: Adam, at Access Bank, which is down
+	lines := strings.Split(h.screen(), "\n")
+	foot := strings.Join(lines[len(lines)-2:], " ")
+	if strings.Contains(foot, "…") {
+		t.Fatalf("the toast is cut:\n%s", h.screen())
+	}
+	if !strings.Contains(foot, "Access") {
+		t.Fatalf("no toast about the outage in the last two lines:\n%s", h.screen())
+	}
+}
