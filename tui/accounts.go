@@ -492,7 +492,7 @@ func (p *accountsPage) cellText(col string, a accountRow, bi bankInfo, known boo
 	case "STATUS":
 		return statusText(a)
 	case "SYNCED":
-		return ago(now, a.LastSyncedAt)
+		return since(now, a.LastSyncedAt)
 	case "MFA":
 		if !known {
 			return "…"

@@ -402,7 +402,7 @@ func (p *detailPage) banner() (string, string) {
 		first = st.Bad.Render(" ⚠ Reauthorisation required") + st.Muted.Render(" (") + st.Key.Render("r") + st.Muted.Render(" re-authorises): ") +
 			st.Bad.Render(reauthWhy(a.LastMessage))
 	case !a.LastAttemptAt.IsZero():
-		first = st.Muted.Render(" Last sync " + ago(now, a.LastAttemptAt) + ": " + a.LastCode + " · " + a.LastMessage)
+		first = st.Muted.Render(" Last sync " + since(now, a.LastAttemptAt) + ": " + a.LastCode + " · " + a.LastMessage)
 	default:
 		first = st.Muted.Render(" Not synced yet.")
 	}
@@ -474,7 +474,7 @@ func (p *detailPage) facts(w int, wrap bool) (out []string, history int) {
 		}
 		out = append(out, row("At the bank", live))
 	}
-	out = append(out, row("Last synced", fmtWhen(a.LastSyncedAt)+st.Muted.Render(" ("+ago(now, a.LastSyncedAt)+")")))
+	out = append(out, row("Last synced", fmtWhen(a.LastSyncedAt)+st.Muted.Render(" ("+since(now, a.LastSyncedAt)+")")))
 	status := st.OK.Render(a.DataStatus)
 	if a.DataStatus != engine.DataAvailable {
 		status = st.Warn.Render(a.DataStatus)
@@ -562,7 +562,7 @@ func (p *detailPage) realtimeText(now time.Time) string {
 	default:
 		status = st.Bad.Render("failed") + st.Muted.Render(" ("+j.Code+")")
 	}
-	out := status + st.Muted.Render(" "+ago(now, j.StartedAt))
+	out := status + st.Muted.Render(" "+since(now, j.StartedAt))
 	if next := engine.RealtimePolicy.NextAllowed(p.acct); next.After(now) {
 		out += st.Muted.Render(" · next in " + countdown(next.Sub(now)))
 	}

@@ -79,6 +79,16 @@ func ago(now, t time.Time) string {
 	return age(d) + " ago"
 }
 
+// since is ago for a moment that has passed (a sync, an event): one the data says
+// is ahead of the screen's clock — a tick of real time is ten virtual minutes at
+// 600×, and a sync stored since reads "in 3m" — is just now.
+func since(now, t time.Time) string {
+	if t.After(now) {
+		t = now
+	}
+	return ago(now, t)
+}
+
 // age is span for how long ago: past a month the hours do not matter ("45d"),
 // past a year the days ("3y"), so a jump of decades reads "79y", not "28920d 14h".
 func age(d time.Duration) string {

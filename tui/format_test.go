@@ -42,6 +42,20 @@ func TestAgo(t *testing.T) {
 	if got := ago(now, time.Time{}); got != "never" {
 		t.Errorf("ago(zero) = %q", got)
 	}
+	// A due time ahead is "in …"; a sync the data says ran ahead of the screen's
+	// clock (a second's tick at 600× is ten virtual minutes) ran just now.
+	if got := ago(now, now.Add(3*time.Minute)); got != "in 3m" {
+		t.Errorf("ago(3m ahead) = %q, want in 3m", got)
+	}
+	if got := since(now, now.Add(3*time.Minute)); got != "just now" {
+		t.Errorf("since(3m ahead) = %q, want just now", got)
+	}
+	if got := since(now, now.Add(-3*time.Hour)); got != "3h ago" {
+		t.Errorf("since(3h before) = %q, want 3h ago", got)
+	}
+	if got := since(now, time.Time{}); got != "never" {
+		t.Errorf("since(zero) = %q, want never", got)
+	}
 }
 
 // The DELIVERY column is 11 cells: an event whose receiver has been down for days

@@ -1094,3 +1094,28 @@ func TestLongToastKeepsItsEnd(t *testing.T) {
 		t.Fatalf("no toast about the outage in the last two lines:\n%s", h.screen())
 	}
 }
+
+// A sync the data says ran after the screen's last tick shows as just now, not
+// "in 3m": at 600× a second's tick is ten virtual minutes, and a sync stored in
+// between read as due in the future (a presenter's trial, after a restart).
+func TestSyncedAheadOfTheTickIsJustNow(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{width: 120, height: 30})
+	if err := w.clock.Advance(3 * time.Minute); err != nil { // no tick or notice for it reaches the screen
+		t.Fatal(err)
+	}
+	a := w.account("ADAM")
+	if _, err := w.eng.Sync(w.ctx, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	h.send(reloadMsg{reloadAccounts})
+	row := ""
+	for _, l := range strings.Split(h.screen(), "\n") {
+		if strings.Contains(l, "ADAM OKAFOR") && row == "" { // the table's row, not the footer's
+			row = l
+		}
+	}
+	if !strings.Contains(row, "just now") || strings.Contains(row, "in 3m") {
+		t.Fatalf("Adam's row: %q; want SYNCED just now", row)
+	}
+}

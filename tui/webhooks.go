@@ -527,7 +527,7 @@ func (p *webhooksPage) detail(w int) []string {
 	row := func(label, value string) string { return st.Label.Render(fit(label, 9)) + clip(value, w-9) }
 	out = append(out, row("id", st.Muted.Render(ev.ID)+st.Faint.Render(" · #"+itoa(int(ev.Seq)))))
 	out = append(out, row("account", p.names[ev.AccountID]+st.Muted.Render(" "+ev.AccountID)))
-	out = append(out, row("created", fmtWhen(ev.CreatedAt)+st.Muted.Render(" ("+ago(now, ev.CreatedAt)+")")))
+	out = append(out, row("created", fmtWhen(ev.CreatedAt)+st.Muted.Render(" ("+since(now, ev.CreatedAt)+")")))
 	var status string
 	switch ev.Status {
 	case engine.DeliveryDelivered:
