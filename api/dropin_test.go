@@ -235,6 +235,59 @@ document.getElementById("open").onclick = function () { connect.open(); };
 	b.waitFor("the widget to close", `window.closes === 1`)
 }
 
+// The SDK hides its frame at the end and shows the same frame at the next open():
+// a widget that ended showed its last page again — after a success a dead
+// Continue, after an expiry the expired page — until the app reloaded (a web
+// developer's trial). An ended session's page, closed, opens a new one of the
+// same setup in its place; and a bank choice the expired session refused sends
+// no INSTITUTION_SELECTED, which named a bank with a blank ID.
+func TestBrowserWidgetOpensAgainAfterItEnds(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	adam := w.customers()[0]
+	app := appServer(t, map[string]string{"/app.html": appPage(`<script src="`+w.base+`/connect.js"></script>`, `<script>
+var connect = new Connect(callbacks());
+connect.setup();
+document.getElementById("open").onclick = function () { connect.open(); };
+</script>`)})
+	b := w.newTab(t, 1280)
+	b.do(chromedp.Navigate(app + "/app.html"))
+	b.waitFor("onLoad", `window.loaded === true`)
+	f := frame{b: b, sel: "#mono-connect--frame-id"}
+
+	b.do(chromedp.Click(chromedp.ID("open")))
+	connectInFrame(f, adam)
+	first := b.awaitSuccess()
+	b.waitFor("the widget to close", `window.closes === 1`)
+
+	// Open again: a new session at the list of banks, and a second account linked.
+	b.do(chromedp.Evaluate[chromedp.Void](`window.success = undefined; window.events = [];`))
+	b.do(chromedp.Click(chromedp.ID("open")))
+	connectInFrame(f, adam)
+	if second := b.awaitSuccess(); second == first {
+		t.Fatalf("the second link gave the first account, %s", first)
+	}
+	b.waitFor("the widget to close again", `window.closes === 2`)
+	if n := strings.Count(strings.Join(js[[]string](b, `window.events`), " "), "OPENED"); n != 1 {
+		t.Errorf("the second open said OPENED %d times (the hidden restart must say nothing): %v", n, js[[]string](b, `window.events`))
+	}
+
+	// The new session, left open past its 30 minutes: the bank choice is refused,
+	// the page says it expired; closed and opened again, the widget starts afresh.
+	w.advance("31m")
+	b.do(chromedp.Evaluate[chromedp.Void](`window.events = [];`))
+	b.do(chromedp.Click(chromedp.ID("open")))
+	f.heading("Select your bank")
+	f.click(`button.bank[value="` + adam.Accounts[0].Institution.BankCode + `"]`)
+	f.heading("This session has expired")
+	if events := js[[]string](b, `window.events`); contains(events, "INSTITUTION_SELECTED") {
+		t.Errorf("a bank choice the expired session refused sent INSTITUTION_SELECTED: %v", events)
+	}
+	f.click(`[data-action="close"]`)
+	b.waitFor("the widget to close a third time", `window.closes === 3`)
+	b.do(chromedp.Click(chromedp.ID("open")))
+	linkInFrame(f, adam)
+}
+
 // The official @mono.co/connect.js 2.2.0, with only its host string replaced by
 // sandbank's address, opens sandbank's page and fires onSuccess({code}); its
 // reauthorise(accountId) opens the re-authorisation.

@@ -358,8 +358,16 @@ func (s *Server) connectOpen(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.openers.set(st.Session, q.opener, st.ExpiresAt, s.eng.Clock().Now())
-	seeOther(w, "/connect/s/"+st.Session+"?after=open")
+	entry := r.URL.Query()
+	after := "open"
+	if entry.Has("restart") {
+		// The page of a session that ended started this one, hidden, for the
+		// app's next open(): that open says OPENED, not this load.
+		after = "restart"
+		entry.Del("restart")
+	}
+	s.openers.set(st.Session, q.opener, entry.Encode(), st.ExpiresAt, s.eng.Clock().Now())
+	seeOther(w, "/connect/s/"+st.Session+"?after="+after)
 	return nil
 }
 
@@ -517,7 +525,13 @@ func (s *Server) connectStep(w http.ResponseWriter, r *http.Request) error {
 	}
 	var steps []pageEvent
 	for _, e := range stepEvents(after, url.Values{"mfa": {p.str("mfa")}}, st) {
-		if e.Type != evError { // the step's own error, below, says why it locked or expired: one event, not two
+		switch e.Type {
+		case evError: // the step's own error, below, says why it locked or expired: one event, not two
+		case evInstitution, evMethodSwitched:
+			// A choice refused (the session expired) chose nothing: the event said
+			// a bank with a blank ID and name was selected. A login or an answer
+			// refused was still an attempt, and says so.
+		default:
 			steps = append(steps, e)
 		}
 	}
@@ -617,6 +631,7 @@ type widgetPage struct {
 	Linked     *pageEvent // what Continue posts at success
 	Finish     string     // a hosted link's way back to the app, at its end
 	Cancel     string     // a hosted link's way back to the app, unfinished
+	Restart    string     // an ended session's: where the frame goes once closed, for the app's next open()
 	Tester     *testerView
 }
 
@@ -638,8 +653,16 @@ type challengeView struct {
 
 // widgetView builds the page of a session's state.
 func (s *Server) widgetView(st engine.WidgetState) *widgetPage {
+	op := s.openers.get(st.Session)
 	v := &widgetPage{Session: st.Session, St: st, Fields: map[string]*fieldError{}, Values: map[string]string{},
-		Other: otherAuthMethod(st.AuthMethod), Opener: s.openers.get(st.Session), Reference: st.Reference}
+		Other: otherAuthMethod(st.AuthMethod), Opener: op.origin, Reference: st.Reference}
+	if ended := st.Status == engine.WidgetSuccess || st.Status == engine.WidgetLocked || st.Status == engine.WidgetExpired; ended && st.Link == nil && op.origin != "" {
+		// The SDK hides its frame at the end and shows the same frame at the next
+		// open(): the ended page again, a dead Continue, an expired or locked
+		// session for good until the app reloaded. Closed from here, the page
+		// opens a new session of the same setup in its place (widget.js).
+		v.Restart = "/connect?" + op.entry + "&restart=1"
+	}
 	if st.AttemptsLeft < engine.MaxWidgetAttempts {
 		v.Attempts = st.AttemptsLeft
 	}
@@ -1017,10 +1040,11 @@ type openers struct {
 
 type opener struct {
 	origin  string
+	entry   string // the query of the SDK's URL that opened the session: its restart
 	expires time.Time
 }
 
-func (o *openers) set(session, origin string, expires time.Time, now time.Time) {
+func (o *openers) set(session, origin, entry string, expires time.Time, now time.Time) {
 	if origin == "" {
 		return
 	}
@@ -1037,11 +1061,11 @@ func (o *openers) set(session, origin string, expires time.Time, now time.Time) 
 		}
 		o.next = 2 * len(o.m)
 	}
-	o.m[session] = opener{origin: origin, expires: expires}
+	o.m[session] = opener{origin: origin, entry: entry, expires: expires}
 }
 
-func (o *openers) get(session string) string {
+func (o *openers) get(session string) opener {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	return o.m[session].origin
+	return o.m[session]
 }

@@ -65,6 +65,16 @@
     postLinked();
     post("mono.connect.on_exit", { pageName: body.getAttribute("data-page") || "" });
     post("mono.connect.widget.closed", {});
+    restart();
+  }
+
+  // A session that has ended (linked, locked, expired) is replaced, once the app
+  // has its answer, by a new one of the same setup: the SDK shows the same frame
+  // at its next open(), and found this page there — Continue dead, the lock or the
+  // expiry for good until the app reloaded.
+  function restart() {
+    var to = body.getAttribute("data-restart");
+    if (framed && to) window.location.replace(to);
   }
 
   document.addEventListener("click", function (ev) {
@@ -77,6 +87,7 @@
     } else if (action === "finish") {
       ev.preventDefault();
       postLinked();
+      restart();
     }
   });
 
