@@ -792,15 +792,23 @@ func TestDateBoundsAsShown(t *testing.T) {
 	}
 }
 
-// A date without a time is its day, and a time without seconds its minute: as a
-// start, their first instant; as an end, their last, so that the end is included.
+// A date without a time is its day, a time without seconds its minute, a time to
+// the second its second: as a start, their first instant; as an end, their last,
+// so that the end is included.
 // Without a zone they are Lagos's (WAT).
 func TestDateBoundsTakeTheirWholeUnit(t *testing.T) {
 	for _, c := range []struct{ in, start, end string }{
 		{"31-07-2021", "2021-07-30T23:00:00Z", "2021-07-31T22:59:59.999999999Z"},
 		{"2021-07-31T23:59", "2021-07-31T22:59:00Z", "2021-07-31T22:59:59.999999999Z"},
 		{"2021-07-31T22:59Z", "2021-07-31T22:59:00Z", "2021-07-31T22:59:59.999999999Z"},
-		{"2021-07-31T23:59:30", "2021-07-31T22:59:30Z", "2021-07-31T22:59:30Z"},
+		// To the second, its whole second; to a fraction, its last digit's: a client
+		// that trimmed a transaction's time (…46.587Z) to its second lost it.
+		{"2021-07-31T23:59:30", "2021-07-31T22:59:30Z", "2021-07-31T22:59:30.999999999Z"},
+		{"2021-07-31T22:59:30Z", "2021-07-31T22:59:30Z", "2021-07-31T22:59:30.999999999Z"},
+		{"2021-07-31T22:59:30.587Z", "2021-07-31T22:59:30.587Z", "2021-07-31T22:59:30.587999999Z"},
+		{"2021-07-31T22:59:30.5870Z", "2021-07-31T22:59:30.587Z", "2021-07-31T22:59:30.587099999Z"},
+		{"2021-07-31T22:59:30.123456789Z", "2021-07-31T22:59:30.123456789Z", "2021-07-31T22:59:30.123456789Z"},
+		{"2021-07-31T23:59:30.5+01:00", "2021-07-31T22:59:30.5Z", "2021-07-31T22:59:30.599999999Z"},
 	} {
 		p := params{"end": c.in}
 		start, err1 := p.date("end", false)

@@ -410,6 +410,18 @@ var dateLayouts = []string{"02-01-2006", "02/01/2006", "2006-01-02", time.RFC333
 // minuteLayouts is where dateLayouts' forms to the minute begin.
 const minuteLayouts = 5
 
+// lastDigit is how long the last digit of an ISO time's seconds stands for: a
+// second with no fraction, a millisecond for ".587", a nanosecond for nine digits.
+func lastDigit(iso string) time.Duration {
+	d := time.Second
+	if i := strings.IndexByte(iso, '.'); i >= 0 {
+		for j := i + 1; j < len(iso) && iso[j] >= '0' && iso[j] <= '9' && d > time.Nanosecond; j++ {
+			d /= 10
+		}
+	}
+	return d
+}
+
 // date returns a date field. A day without a time means its start, or with endOfDay
 // its last instant, so that an end date includes its whole day; days and times
 // written without a zone are Lagos's (WAT), as the banks' days and the months of
@@ -428,10 +440,16 @@ func (p params) date(name string, endOfDay bool) (time.Time, error) {
 			continue
 		}
 		switch {
-		case i <= 2 && endOfDay: // a date without a time
+		case !endOfDay:
+		case i <= 2: // a date without a time
 			t = t.Add(24*time.Hour - time.Nanosecond)
-		case i >= minuteLayouts && endOfDay: // a time without seconds: its whole minute
+		case i >= minuteLayouts: // a time without seconds: its whole minute
 			t = t.Add(time.Minute - time.Nanosecond)
+		default:
+			// A time to the second, or to a fraction of one, takes that whole second
+			// or fraction: the API writes times to the millisecond, and a client that
+			// trims a transaction's own time to its second lost that transaction.
+			t = t.Add(lastDigit(iso) - time.Nanosecond)
 		}
 		return t.UTC(), nil
 	}
