@@ -103,6 +103,10 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	if err != nil {
 		return nil, engine.Invalid("body", "the request body could not be read: %v", err)
 	}
+	if ce := strings.TrimSpace(r.Header.Get("Content-Encoding")); len(b) > 0 && ce != "" && !strings.EqualFold(ce, "identity") {
+		// Read as it came, a gzip body was an unknown field of binary bytes.
+		return nil, engine.Invalid("body", "the request body is compressed (Content-Encoding: %.40s), which sandbank does not read: send it uncompressed, without that header", ce)
+	}
 	return b, nil
 }
 
