@@ -366,6 +366,8 @@ func TestRequestBodies(t *testing.T) {
 		{"/sandbox/clock", `{"speed":"NaN"}`, "", "speed", 400},
 		{"/sandbox/clock", `{"paused":"sometimes"}`, "", "paused", 400},
 		{"/sandbox/customers", `{"balance":-1}`, "", "balance", 400},
+		{"/sandbox/customers", `{"password":""}`, "", "password", 400}, // empty is not left out: no made-up password
+		{"/sandbox/customers", `{"name":"   "}`, "", "name", 400},
 		{"/sandbox/customers", `{"mfa":"sms"}`, "", "mfa", 400},
 		{"/sandbox/customers", `{"institution":"999"}`, "", "institution", 404},
 		{"/sandbox/customers/" + c.ID + "/transactions", `{"type":"debit"}`, "", "amount", 400},
@@ -446,6 +448,11 @@ func TestRequestBodies(t *testing.T) {
 		if v["field"] != tc.field {
 			t.Errorf("PATCH %s: field %v, want %s", tc.body, v["field"], tc.field)
 		}
+	}
+	// A field sent as null is left out, and the refusal says so: "send at least one
+	// of data_sync_enabled, …" answered a body that had sent it (a trial).
+	if v := failed(t, w.do("PATCH", "/sandbox/settings", req{body: `{"data_sync_enabled":null}`}), http.StatusBadRequest, "INVALID_REQUEST"); !strings.Contains(fmt.Sprint(v["message"]), "a null or empty one counts as left out") {
+		t.Errorf("PATCH with a null: %v", v["message"])
 	}
 
 	// Bodies over the cap are refused whole.

@@ -373,6 +373,13 @@ func (s *Server) writeCustomer(w http.ResponseWriter, status int, id string) err
 
 // parseNewCustomer reads POST /sandbox/customers.
 func parseNewCustomer(p params) (simulator.NewCustomer, error) {
+	// Left out, a name or credentials are made up; sent empty, they are a mistake
+	// of the caller's (a fixture that built "" got random credentials and no word).
+	for _, f := range []string{"name", "username", "password"} {
+		if v, sent := p[f]; sent && strings.TrimSpace(v) == "" {
+			return simulator.NewCustomer{}, engine.Invalid(f, "%s is empty: give one, or leave the field out to have one made up", f)
+		}
+	}
 	balance, ok := p.kobo("balance", 0, 0, simulator.MaxAmount)
 	if !ok {
 		return simulator.NewCustomer{}, engine.Invalid("balance", "balance is the opening balance: a whole number of kobo from 0 to %d (NGN 10 trillion; NGN 10,000 is 1000000), or naira written \"NGN 10,000\"; not %q", simulator.MaxAmount, p.str("balance"))
@@ -670,7 +677,7 @@ func parseSettingsPatch(p params) (engine.SettingsPatch, error) {
 		patch.WebhookFormat = &f
 	}
 	if patch == (engine.SettingsPatch{}) {
-		return patch, engine.Invalid("body", "send at least one of data_sync_enabled, webhook_url, webhook_secret, webhook_format, auto_sync")
+		return patch, engine.Invalid("body", "send at least one of data_sync_enabled, webhook_url, webhook_secret, webhook_format, auto_sync, with a value (a null or empty one counts as left out)")
 	}
 	return patch, patch.Validate()
 }

@@ -283,9 +283,9 @@ f.yaml:7:42: len is a whole number from 0 to 2147483647; found "x"`
 func TestRefusalsDoNotCascade(t *testing.T) {
 	for _, tc := range []struct{ src, want string }{
 		{head + "  - connect: [adam]\n  - sync: adam\n  - call: GET /accounts/{adam}\n  - advance: 5\n",
-			"f.yaml:10:14: account is a single value; found a list\nf.yaml:13:14: advance: \"5\" is not a duration: " + durationMsg},
+			"f.yaml:10:14: account is a single value; found a list\nf.yaml:13:14: advance: \"5\" has no unit (did you mean 5s or 5m?); " + durationMsg},
 		{"scenario: t\nstart: yesterday\nsteps:\n  - at: 2021-08-20T13:00:00+01:00\n  - advance: 5\n",
-			"f.yaml:2:8: start \"yesterday\" is not a time: write 2021-08-20T13:00:00+01:00 (or without the zone, in Lagos time)\nf.yaml:5:14: advance: \"5\" is not a duration: " + durationMsg},
+			"f.yaml:2:8: start \"yesterday\" is not a time: write 2021-08-20T13:00:00+01:00 (or without the zone, in Lagos time)\nf.yaml:5:14: advance: \"5\" has no unit (did you mean 5s or 5m?); " + durationMsg},
 		{"scenario: t\nstpes:\n  - advance: 1m\n", `f.yaml:2:1: unknown field "stpes" (did you mean "steps"?); use one of about, customers, keys, scenario, seed, settings, start, steps, world_customers`},
 	} {
 		if _, err := Parse("f.yaml", []byte(tc.src)); err == nil || err.Error() != tc.want {

@@ -31,6 +31,14 @@ func ParseDurationLike(s, examples string) (time.Duration, error) {
 	if in == "" {
 		return 0, bad()
 	}
+	if rest, neg := strings.CutPrefix(in, "-"); neg && rest != "" && rest[0] >= '0' && rest[0] <= '9' {
+		// A duration all the same, only negative: "is not a duration" read as a typo.
+		return 0, engine.Invalid("duration", "%q is negative: %s", s, durationForm(examples))
+	}
+	if strings.Trim(in, "0123456789") == "" && strings.Trim(in, "0") != "" {
+		// A number alone: its unit left out, as in {"advance":120}.
+		return 0, engine.Invalid("duration", "%q has no unit (did you mean %ss or %sm?); %s", s, in, in, durationForm(examples))
+	}
 	var total time.Duration
 	prev := "" // the unit before, which the next must be smaller than
 	for in != "" {

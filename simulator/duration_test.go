@@ -58,6 +58,12 @@ func TestParseDurationSaysWhatWasMeant(t *testing.T) {
 		"30m1h": "write each unit once, the largest first",
 		"1h30":  `did you mean 1h30m?`,
 		"2d12":  `did you mean 2d12h?`,
+		// A negative duration is one, only negative; a number alone lacks its unit
+		// ({"advance":120}): "is not a duration" said neither (a trial).
+		"-5m":  `"-5m" is negative: use a positive duration`,
+		"+-1m": `"+-1m" is negative`,
+		"120":  `"120" has no unit (did you mean 120s or 120m?)`,
+		" 7 ":  `has no unit (did you mean 7s or 7m?)`,
 	} {
 		if _, err := ParseDuration(in); err == nil || !strings.Contains(engine.ErrorMessage(err), want) {
 			t.Errorf("ParseDuration(%q) = %v; want it to say %q", in, err, want)
