@@ -610,7 +610,14 @@ func TestWebhookLogSaysWhatAnEventWaitsFor(t *testing.T) {
 		if e.WaitingFor != head.ID {
 			t.Errorf("%s (%s): waiting_for %q; want %s, the account's first event", e.Event, e.Status, e.WaitingFor, head.ID)
 		}
+		// Its next attempt comes with the one it waits for: its own, stored before
+		// it waited, was behind the clock, and moving the clock "to" it, as the
+		// README says, was refused as going back (a trial).
+		if e.NextAttemptAt != head.NextAttemptAt {
+			t.Errorf("%s waiting behind %s: next_attempt_at %s; want %s, the earlier one's", e.Event, head.ID, e.NextAttemptAt, head.NextAttemptAt)
+		}
 	}
+	w.must(http.StatusOK, "POST", "/sandbox/clock", req{body: map[string]any{"to": log.Data[0].NextAttemptAt}})
 	var replayed eventJSON
 	w.must(http.StatusOK, "POST", "/sandbox/webhooks/"+log.Data[0].ID+"/replay", req{}).decode(t, &replayed)
 	if replayed.WaitingFor != head.ID {

@@ -795,6 +795,21 @@ type eventJSON struct {
 	Payload json.RawMessage `json:"payload"`
 }
 
+// waitsFor marks a pending event that waits behind an earlier one of its account
+// (none: the zero Event): its next attempt comes, at the soonest, with that one's.
+// Its own, stored when it last failed, fell behind the clock while it waited, and
+// POST /sandbox/clock {"to": it} — as the README says to deliver it — was refused
+// as going back (a backend developer's trial).
+func (j *eventJSON) waitsFor(head engine.Event) {
+	if head.ID == "" {
+		return
+	}
+	j.WaitingFor = head.ID
+	if t := instant(head.NextAttemptAt); t != "" && t > j.NextAttemptAt {
+		j.NextAttemptAt = t
+	}
+}
+
 // eventAttempts is how many of its newest attempts an event shows in the log; the
 // URL in attempts_next pages through the older ones.
 const eventAttempts = 10
@@ -875,7 +890,7 @@ func (s *Server) webhooks(w http.ResponseWriter, r *http.Request) error {
 	out := make([]eventJSON, len(evs))
 	for i, e := range evs {
 		out[i] = s.newEventJSON(r, e)
-		out[i].WaitingFor = behind[e.ID]
+		out[i].waitsFor(behind[e.ID])
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"paging": paging, "data": out})
 	return nil
@@ -933,7 +948,7 @@ func (s *Server) webhookEvent(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out.WaitingFor = behind[ev.ID]
+	out.waitsFor(behind[ev.ID])
 	writeJSON(w, http.StatusOK, out)
 	return nil
 }
@@ -945,7 +960,7 @@ func (s *Server) replay(w http.ResponseWriter, r *http.Request) error {
 	}
 	out := s.newEventJSON(r, ev)
 	if behind, err := s.eng.WaitingBehind(r.Context(), []engine.Event{ev}); err == nil {
-		out.WaitingFor = behind[ev.ID] // replayed, it still waits for the account's earlier ones
+		out.waitsFor(behind[ev.ID]) // replayed, it still waits for the account's earlier ones
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil

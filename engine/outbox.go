@@ -587,12 +587,13 @@ func (e *Engine) Replay(ctx context.Context, id string) (Event, error) {
 }
 
 // WaitingBehind says, for each pending event of evs that is not its account's
-// oldest pending one, the ID of that oldest one: an account's events are delivered
-// in order, so such an event waits for it, whatever its own next_attempt_at says.
-func (e *Engine) WaitingBehind(ctx context.Context, evs []Event) (map[string]string, error) {
-	out := map[string]string{}
+// oldest pending one, that oldest one: an account's events are delivered in
+// order, so such an event waits for it — goes, at the soonest, at its next
+// attempt — whatever its own next_attempt_at says.
+func (e *Engine) WaitingBehind(ctx context.Context, evs []Event) (map[string]Event, error) {
+	out := map[string]Event{}
 	err := e.store.View(ctx, func(tx Tx) error {
-		heads := map[string]string{}
+		heads := map[string]Event{}
 		for _, ev := range evs {
 			if ev.Status != DeliveryPending {
 				continue
@@ -604,11 +605,11 @@ func (e *Engine) WaitingBehind(ctx context.Context, evs []Event) (map[string]str
 					return err
 				}
 				if ok {
-					head = h.ID
+					head = h
 				}
 				heads[ev.AccountID] = head
 			}
-			if head != "" && head != ev.ID {
+			if head.ID != "" && head.ID != ev.ID {
 				out[ev.ID] = head
 			}
 		}

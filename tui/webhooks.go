@@ -24,9 +24,9 @@ type webhooksPage struct {
 	limit int
 
 	events []engine.Event
-	names  map[string]string // account ID → holder
-	behind map[string]string // pending event ID → its account's earlier event it waits for
-	more   bool              // the last load filled its limit: older events may not be loaded
+	names  map[string]string       // account ID → holder
+	behind map[string]engine.Event // pending event ID → its account's earlier event it waits for
+	more   bool                    // the last load filled its limit: older events may not be loaded
 
 	payload  bool // the payload has the focus: up and down scroll it
 	payOff   int
@@ -50,8 +50,8 @@ type (
 	eventLog struct {
 		events []engine.Event
 		names  map[string]string
-		behind map[string]string // engine.WaitingBehind's
-		limit  int               // the most it asked for: as many came back, and there may be more
+		behind map[string]engine.Event // engine.WaitingBehind's
+		limit  int                     // the most it asked for: as many came back, and there may be more
 	}
 	replayMsg struct {
 		id  string
@@ -539,7 +539,7 @@ func (p *webhooksPage) detail(w int) []string {
 		if first, ok := p.behind[ev.ID]; ok {
 			// Its own time says nothing while an earlier event of its account waits:
 			// "due now" read as if it were about to go (a presenter's trial).
-			status += st.Warn.Render(" · waiting behind " + p.shortEvent(first) + ": an account's webhooks go in order")
+			status += st.Warn.Render(" · waiting behind " + p.shortEvent(first.ID) + ": an account's webhooks go in order")
 		} else if !ev.NextAttemptAt.IsZero() {
 			if d := ev.NextAttemptAt.Sub(now); d > 0 {
 				status += st.Warn.Render(" · next attempt in " + countdown(d))
