@@ -143,9 +143,9 @@ type errorPage struct {
 // developer trying a link) meets; the engine's message follows for developers.
 var pageWords = map[string][2]string{
 	"INVALID_PUBLIC_KEY":    {"This widget was opened without the right key", "The app must pass the public key sandbank printed when it started."},
-	"REAUTH_TOKEN_EXPIRED":  {"This link has expired", "A re-authorisation link lasts 10 minutes. Go back to the app and start again."},
-	"REAUTH_TOKEN_USED":     {"This link has already been used", "A re-authorisation link works once. Go back to the app and start again."},
-	"REAUTH_TOKEN_UNKNOWN":  {"This link is not valid", "Go back to the app and start again."},
+	"REAUTH_TOKEN_EXPIRED":  {"This re-authorisation has expired", "A re-authorisation lasts 10 minutes from when the app asked for it. Go back to the app and start again."},
+	"REAUTH_TOKEN_USED":     {"This re-authorisation has already been used", "A re-authorisation works once. Go back to the app and start again."},
+	"REAUTH_TOKEN_UNKNOWN":  {"This re-authorisation is not valid", "Go back to the app and start again."},
 	"SESSION_NOT_FOUND":     {"This session has ended", "It finished, expired, or sandbank restarted since. Go back to the app and start again."},
 	"INSTITUTION_NOT_FOUND": {"We could not find that bank", "sandbank names banks by their CBN code, such as 044 for Access Bank."},
 	"LINK_EXPIRED":          {"This link has expired", "Go back to the app and start again."},

@@ -242,7 +242,7 @@ func TestBrowserWidgetSteps(t *testing.T) {
 			b.submit("[data-continue]")
 			shot("reauth", "Re-authorise your account")
 			b.open(w.connectURL(url.Values{"reauth_token": {tok.Token}}))
-			shot("link-used", "This link has already been used")
+			shot("link-used", "This re-authorisation has already been used")
 
 			expiring := open(map[string]any{})
 			w.advance("30m")
@@ -344,8 +344,8 @@ func TestBrowserExpired(t *testing.T) {
 	if rep != http.StatusGone {
 		t.Errorf("an expired token's page answered %d, want 410", rep)
 	}
-	b.wantHeading("This link has expired")
-	b.contains("A re-authorisation link lasts 10 minutes.")
+	b.wantHeading("This re-authorisation has expired")
+	b.contains("A re-authorisation lasts 10 minutes from when the app asked for it.")
 
 	toOTP := func() {
 		b.open(w.connectURL(nil))
@@ -358,7 +358,7 @@ func TestBrowserExpired(t *testing.T) {
 	toOTP()
 	w.advance("6m")
 	b.answer("123456")
-	b.contains("There is a problem", "The bank stopped waiting for the answer after 5m; sign in again.")
+	b.contains("There is a problem", "The bank stopped waiting for the answer after 5 minutes; sign in again.")
 	if got := js[string](b, `String(document.querySelectorAll('[aria-invalid="true"]').length)`); got != "0" {
 		t.Errorf("%s fields are marked invalid after the bank's question timed out", got)
 	}

@@ -254,7 +254,7 @@ func (b *Bank) Answer(ctx context.Context, challengeID, answer string) (engine.L
 	}
 	if ch.expires <= now {
 		delete(b.challenges, challengeID)
-		return engine.LoginResult{}, engine.Errorf(engine.EEXPIRED, "the bank stopped waiting for the answer after %s; sign in again", engine.DurationText(ChallengeTTL))
+		return engine.LoginResult{}, engine.Errorf(engine.EEXPIRED, "the bank stopped waiting for the answer after %d minutes; sign in again", int(ChallengeTTL/time.Minute))
 	}
 	if err := b.down(ch.inst, now); err != nil {
 		return engine.LoginResult{}, err
