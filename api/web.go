@@ -512,6 +512,11 @@ func (s *Server) connectStep(w http.ResponseWriter, r *http.Request) error {
 	}
 	v := s.widgetView(st)
 	v.Values = map[string]string{"username": p.str("username"), "answer": p.str("answer"), "account": p.str("account")}
+	if v.Values["username"] == "" && st.Status == engine.WidgetLogin {
+		// Back at the login from a challenge (its answer came too late): the user
+		// who signed in stays typed, as after an outage (a trial typed it again).
+		v.Values["username"] = st.Username
+	}
 	if step == "answer" && len(v.Values["answer"]) > 200 {
 		v.Values["answer"] = ""
 	}

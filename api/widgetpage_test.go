@@ -362,6 +362,9 @@ func TestBrowserExpired(t *testing.T) {
 	if got := js[string](b, `String(document.querySelectorAll('[aria-invalid="true"]').length)`); got != "0" {
 		t.Errorf("%s fields are marked invalid after the bank's question timed out", got)
 	}
+	if got := js[string](b, `document.getElementById("username").value`); got != c.Username {
+		t.Errorf("back at the login after the timeout, the username reads %q; want %q, kept as after an outage", got, c.Username)
+	}
 
 	toOTP()
 	w.advance("30m")
