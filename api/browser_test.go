@@ -202,6 +202,24 @@ func (b *tab) waitFor(what, predicate string) {
 	}
 }
 
+// waitThrough is waitFor across navigations the page makes on its own (a reload
+// of a page brought back from history): a navigation ends a poll, which starts
+// again on the new document until the deadline.
+func (b *tab) waitThrough(what, predicate string) {
+	b.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		_, err := chromedp.Run(b.ctx, chromedp.Poll[chromedp.Void](predicate,
+			chromedp.WithPollingInterval(25*time.Millisecond), chromedp.WithPollingTimeout(time.Until(deadline))))
+		if err == nil {
+			return
+		}
+		if errors.Is(err, chromedp.ErrPollingTimeout) || time.Now().After(deadline) || b.ctx.Err() != nil {
+			b.t.Fatalf("waiting for %s (%s): %v\n%s", what, predicate, err, b.dump())
+		}
+	}
+}
+
 // text is the visible text of the element sel finds (CSS).
 func (b *tab) text(sel string) string {
 	b.t.Helper()

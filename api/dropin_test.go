@@ -437,6 +437,14 @@ func TestBrowserHostedLink(t *testing.T) {
 	if linked.ID == "" {
 		t.Fatal("the code in redirect_url did not exchange")
 	}
+	// Back, from the app: the browser brought the OTP page back from its history,
+	// whose Cancel took the user to the app as failed after the link had
+	// succeeded (a web developer's trial). The page shows where the session is.
+	b.do(chromedp.Evaluate[chromedp.Void](`history.back()`))
+	b.waitThrough("the session's page as it stands", `document.readyState === "complete" && document.querySelector("h1") && document.querySelector("h1").textContent.trim() === "Account linked"`)
+	if strings.Contains(js[string](b, `document.body.innerHTML`), "reason=cancelled") {
+		t.Fatalf("the finished link's page, gone back to, still offers Cancel:\n%s", b.dump())
+	}
 	b.do(chromedp.Navigate(l.MonoURL))
 	b.wantHeading("This link has already been used")
 	if back := js[string](b, `document.querySelector("a.button").href`); !strings.HasPrefix(back, app+"/linked?") || !strings.Contains(back, "status=linked") || strings.Contains(back, "code=") {

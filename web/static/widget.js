@@ -35,6 +35,14 @@
     window.parent.postMessage({ type: type, data: d }, target);
   }
 
+  // A page the browser brings back from its history (Back, after the link ended
+  // at the app) shows the step it was left at, Cancel and all, though the session
+  // has gone on: going back to the app from there said "failed" of a link that had
+  // succeeded. The server's page says where the session stands.
+  window.addEventListener("pageshow", function (ev) {
+    if (ev.persisted) window.location.reload();
+  });
+
   // The events this page's arrival stands for (the step just taken, an error).
   parse(body.getAttribute("data-events"), []).forEach(function (e) { post(e.type, e.data); });
   // A reload must not repeat them.
