@@ -200,3 +200,27 @@ func TestSlowJumpIsAnswered(t *testing.T) {
 		t.Fatalf("the jump took %s (its sync waits the bank); the accounts: %+v", took, list.Data)
 	}
 }
+
+// A wrong method on a route is logged as that, not as "no route": PATCH
+// /sandbox/clock read as a path sandbank does not have (a trial).
+func TestRequestLogTellsAWrongMethodFromNoRoute(t *testing.T) {
+	logs := &syncBuffer{}
+	s := &Server{log: slog.New(slog.NewTextHandler(logs, nil))}
+	mux := http.NewServeMux()
+	mux.Handle("GET /clock", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	ts := httptest.NewServer(s.logged(mux))
+	defer ts.Close()
+	for _, c := range []struct{ method, path string }{{"PATCH", "/clock"}, {"GET", "/nope"}} {
+		req, _ := http.NewRequest(c.method, ts.URL+c.path, nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	for _, want := range []string{`route="PATCH (method not allowed)" status=405`, `route="GET (no route)" status=404`} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("the log says %s; want %s", logs.String(), want)
+		}
+	}
+}

@@ -256,7 +256,11 @@ func (s *Server) logged(next http.Handler) http.Handler {
 		rec := &loggingWriter{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(rec, r)
 		route := r.Pattern
-		if route == "" {
+		switch {
+		case route != "":
+		case rec.status == http.StatusMethodNotAllowed: // a route, another method's: "no route" misled
+			route = r.Method + " (method not allowed)"
+		default:
 			route = r.Method + " (no route)"
 		}
 		status := slog.Int("status", rec.status)
