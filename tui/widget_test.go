@@ -362,7 +362,7 @@ func TestWidgetFillKeepsTheTypedCustomer(t *testing.T) {
 	h.send(tickMsg{clock: w.clock.State()})
 	h.typ("123456")
 	h.press("enter")
-	h.contains("Log in to Fidelity Bank", "adewale.afolabi", "sign in again")
+	h.contains("Log in to Fidelity Bank", "adewale.afolabi", "the bank stopped waiting for the answer")
 
 	widget := h.m.top().(*widgetModal)
 	h.press("ctrl+f")
