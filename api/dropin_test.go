@@ -288,6 +288,24 @@ document.getElementById("open").onclick = function () { connect.open(); };
 	linkInFrame(f, adam)
 }
 
+// A re-authorisation's restart — the hidden load an ended session's page makes for
+// the app's next open() — shows the Continue page, whose Continue then opens the
+// session as any: the restart's silence is not carried on to it (the page's
+// OPENED went missing).
+func TestRestartedReauthContinuesAsAny(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	id := w.connect(w.customers()[0])
+	u := w.base + w.connectURL(url.Values{"data": {`{"account":"` + id + `"}`}, "restart": {"1"}})
+	req, _ := http.NewRequest("GET", u, nil)
+	page := string(w.raw(req).body)
+	if !strings.Contains(page, "data-continue") {
+		t.Fatalf("the restart of a re-authorisation: no Continue page:\n%s", page)
+	}
+	if strings.Contains(page, "restart") {
+		t.Fatalf("the Continue page carries the restart on:\n%s", page)
+	}
+}
+
 // The official @mono.co/connect.js 2.2.0, with only its host string replaced by
 // sandbank's address, opens sandbank's page and fires onSuccess({code}); its
 // reauthorise(accountId) opens the re-authorisation.

@@ -314,7 +314,9 @@ func (s *Server) connectEntry(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		return s.renderPage(w, r, http.StatusOK, "reauth", newReauthPage(a, "/connect?"+r.URL.RawQuery, q.opener, q.req.Reference))
+		action := r.URL.Query()
+		action.Del("restart") // a restart's hidden load says nothing; the user's Continue opens as any
+		return s.renderPage(w, r, http.StatusOK, "reauth", newReauthPage(a, "/connect?"+action.Encode(), q.opener, q.req.Reference))
 	}
 	return s.connectOpen(w, r)
 }
