@@ -372,6 +372,17 @@ func (sv *Serving) step(ctx context.Context, i int, st *Step, held *hold) StepRe
 			}
 			return r.fail(st, st.pos, "the app did not call %s %s %s; it called: %s", st.Method, path, why, sv.callsBetween(from, deadline))
 		}
+		if len(st.Expect) == 0 && got.status/100 != 2 {
+			// Without expect: the call must have succeeded, as every step's must:
+			// an app that sent a wrong key, or a path with a typo in both the app
+			// and the file, passed (a QA engineer's trial).
+			why := ""
+			if got.body != nil {
+				why = ": " + errMessage(&response{Body: got.body})
+			}
+			return r.fail(st, st.pos, "the app called %s %s at %s, which answered %d%s; a step without expect: must succeed — if that answer is the point, say so: expect: {http: %d}",
+				got.method, got.path, got.at.UTC().Format(time.RFC3339), got.status, why, got.status)
+		}
 		res := StepResult{Step: st, OK: true, Checks: []string{fmt.Sprintf("✓ the app called %s %s at %s, answered %d", got.method, got.path, got.at.UTC().Format(time.RFC3339), got.status)},
 			ended: got.at}
 		if len(st.Expect) > 0 {
