@@ -208,17 +208,47 @@ func TestServeScenarioExitsWhenDoneWithJUnit(t *testing.T) {
 		t.Fatalf("the failed step's case: %+v\n%s", c, raw)
 	}
 
-	// A step before serve: fails: nothing is served, exit 2, and the report of the
-	// run before is gone rather than read as this one's.
+	// A run that cannot start — a step before serve: fails, or the file has a
+	// mistake — serves nothing and exits 2; the report and the IDs file of the run
+	// before are gone, and the report says why this one did not start (it was the
+	// last run's, green, or none: a QA engineer's trial).
 	early := filepath.Join(dir, "early.yaml")
 	if err := os.WriteFile(early, []byte(strings.Replace(src, "  - serve: {clock: paused}\n", "", 1)+"  - serve:\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if out, code := sandbank(t, "serve", "--addr", "127.0.0.1:0", "--scenario", early, "--junit", junit); code != 2 {
-		t.Fatalf("a step before serve: failed: exit %d, want 2\n%s", code, out)
+	bad := filepath.Join(dir, "bad.yaml")
+	if err := os.WriteFile(bad, []byte(strings.Replace(src, "  - connect: adam\n", "  - conect: adam\n", 1)), 0o644); err != nil {
+		t.Fatal(err)
 	}
-	if _, err := os.Stat(junit); !os.IsNotExist(err) {
-		t.Fatalf("the report of the run before is still there (%v)", err)
+	ids := filepath.Join(dir, "ids.json")
+	for _, c := range []struct{ file, why string }{{early, "expected 404, got 200"}, {bad, `unknown step "conect"`}} {
+		if err := os.WriteFile(ids, []byte(`{"stale":true}`), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(junit, raw, 0o644); err != nil { // the green report of a run before
+			t.Fatal(err)
+		}
+		if out, code := sandbank(t, "serve", "--addr", "127.0.0.1:0", "--scenario", c.file, "--junit", junit, "--ids", ids); code != 2 {
+			t.Fatalf("%s: exit %d, want 2\n%s", c.file, code, out)
+		}
+		if _, err := os.Stat(ids); !os.IsNotExist(err) {
+			t.Errorf("%s: the IDs file of the run before is still there (%v)", c.file, err)
+		}
+		var rep struct {
+			Errors int `xml:"errors,attr"`
+			Suites []struct {
+				Cases []struct {
+					Error *struct {
+						Message string `xml:"message,attr"`
+					} `xml:"error"`
+				} `xml:"testcase"`
+			} `xml:"testsuite"`
+		}
+		got, err := os.ReadFile(junit)
+		if err != nil || xml.Unmarshal(got, &rep) != nil || rep.Errors != 1 || len(rep.Suites) != 1 || len(rep.Suites[0].Cases) != 1 ||
+			rep.Suites[0].Cases[0].Error == nil || !strings.Contains(rep.Suites[0].Cases[0].Error.Message, c.why) {
+			t.Fatalf("%s: the report (%v); want one error saying %q:\n%s", c.file, err, c.why, got)
+		}
 	}
 
 	if out, code := sandbank(t, "serve", "--junit", junit); code != 2 || !strings.Contains(out, "go with --scenario") {

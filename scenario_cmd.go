@@ -302,14 +302,48 @@ func writeJUnit(path string, results []*scenario.Result) error {
 // serveScenario is `sandbank serve --scenario FILE`: the scenario's world, served to
 // the user's app, with the later steps fired and checked as the app drives the API.
 func serveScenario(ctx context.Context, c serveCmd, log *slog.Logger) error {
+	// The files a CI job reads are seen to first: a run that cannot start (a
+	// mistake in the file, a step before serve: failing) left the last run's
+	// report, green, in place of this one's, or none at all (a QA engineer's
+	// trial); now the old ones go, and the report says why this run did not start.
+	if err := readyOutputs(c); err != nil {
+		return err
+	}
+	title := ""
+	notStarted := func(err error) error {
+		if c.JUnit != "" {
+			if werr := writeJUnit(c.JUnit, []*scenario.Result{{Path: c.Scenario, Title: title, Err: err}}); werr != nil {
+				return errors.Join(err, werr)
+			}
+		}
+		return err
+	}
 	src, err := scenario.ReadFile(c.Scenario)
 	if err != nil {
-		return err
+		return notStarted(err)
 	}
 	s, err := scenario.Parse(c.Scenario, src)
 	if err != nil {
+		return notStarted(err)
+	}
+	title = s.Title
+	sweepThrowAwayDirs(os.TempDir()) // those of sandbanks killed before they could remove them
+	dir, err := os.MkdirTemp("", "sandbank-serve-*")
+	if err != nil {
 		return err
 	}
+	defer os.RemoveAll(dir)
+	m := NewMain(Options{DB: filepath.Join(dir, "world.db"), Addr: c.Addr, Log: log, Scenario: s})
+	if err := m.Open(ctx); err != nil {
+		return notStarted(err)
+	}
+	return serveOpened(ctx, c, s, m)
+}
+
+// readyOutputs checks that the --ids and --junit files can be written, and removes
+// those an earlier run left: a script that waits for one to appear, or a CI job
+// that reads the report, must not find the old one.
+func readyOutputs(c serveCmd) error {
 	if c.IDs != "" {
 		// Found out now, not after the world is built.
 		if fi, err := os.Stat(filepath.Dir(c.IDs)); err != nil || !fi.IsDir() {
@@ -331,16 +365,12 @@ func serveScenario(ctx context.Context, c serveCmd, log *slog.Logger) error {
 			return fmt.Errorf("removing the JUnit report left from before: %w", err)
 		}
 	}
-	sweepThrowAwayDirs(os.TempDir()) // those of sandbanks killed before they could remove them
-	dir, err := os.MkdirTemp("", "sandbank-serve-*")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(dir)
-	m := NewMain(Options{DB: filepath.Join(dir, "world.db"), Addr: c.Addr, Log: log, Scenario: s})
-	if err := m.Open(ctx); err != nil {
-		return err
-	}
+	return nil
+}
+
+// serveOpened serves an opened scenario world until ctx ends (or, with
+// --exit-when-done, its steps have all run), then says and writes the verdicts.
+func serveOpened(ctx context.Context, c serveCmd, s *scenario.Scenario, m *Main) (err error) {
 	// The names and IDs as serve: leaves them, read before the steps after it start
 	// (read after, a password a later step changes was in it one run in five).
 	var ids []byte
