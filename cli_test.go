@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"errors"
+	"io"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // The test binary doubles as sandbank: with SANDBANK_MAIN set it runs main() with
@@ -296,5 +300,66 @@ func TestServeScenarioIDsAreAtServe(t *testing.T) {
 	}
 	if fi, err := os.Stat(ids); err != nil || fi.Mode().Perm() != 0o600 { // it holds the secret key
 		t.Fatalf("ids.json mode %v (%v); want 0600", fi.Mode().Perm(), err)
+	}
+}
+
+// A webhook: step that sandbank's stop cut short says what held its webhooks up
+// when it knows — the commonest way a CI run ends is its stop, and a receiver down
+// was said only when the step's window ran out (a QA engineer's trial).
+func TestServedWebhookStepStoppedSaysWhatHeldItUp(t *testing.T) {
+	dir := t.TempDir()
+	probe, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	down := "http://" + probe.Addr().String() + "/hooks" // nothing listens once closed
+	probe.Close()
+	file := filepath.Join(dir, "down.yaml")
+	src := "scenario: receiver down\nsettings: {webhooks: \"" + down + "\"}\ncustomers:\n  adam: {institution: \"044\"}\nsteps:\n  - connect: adam\n" +
+		"  - serve: {clock: paused}\n  - webhook: account_updated\n    account: adam\n    within: 1h\n"
+	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ids, junit := filepath.Join(dir, "ids.json"), filepath.Join(dir, "report.xml")
+	cmd := exec.Command(os.Args[0], "-test.run=^$", "--", "serve", "--addr", "127.0.0.1:0", "--scenario", file, "--ids", ids, "--junit", junit)
+	cmd.Env = append(os.Environ(), "SANDBANK_MAIN=1")
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	var served struct {
+		API  string
+		Keys map[string]string
+	}
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(10 * time.Millisecond) { // polling the process's files and port
+		if b, err := os.ReadFile(ids); err == nil && json.Unmarshal(b, &served) == nil {
+			req, _ := http.NewRequest("GET", served.API+"/sandbox/webhooks", nil)
+			req.Header.Set("mono-sec-key", served.Keys["secret"])
+			if resp, err := http.DefaultClient.Do(req); err == nil {
+				b, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if bytes.Contains(b, []byte(`"attempts_made":1`)) { // account_connected's first attempt has failed
+					break
+				}
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the served run never made its first webhook attempt:\n%s", out.String())
+		}
+	}
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	_ = cmd.Wait()
+	report, err := os.ReadFile(junit)
+	if err != nil {
+		t.Fatalf("no report: %v\n%s", err, out.String())
+	}
+	for _, want := range []string{"sandbank was stopped before this step&#39;s webhooks arrived", "account_connected", "is still waiting for delivery", "nothing is listening there"} {
+		if !bytes.Contains(report, []byte(want)) {
+			t.Errorf("the report does not say %q:\n%s", want, report)
+		}
 	}
 }

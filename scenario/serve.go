@@ -463,8 +463,10 @@ func (sv *Serving) step(ctx context.Context, i int, st *Step, held *hold) StepRe
 		}
 		if failed != nil {
 			if err != nil && ctx.Err() != nil && failed.Err != nil { // not the app's doing: say so, with what was missing
+				// and what held them up, if it knows: stopping is how a CI run ends,
+				// and a receiver down was said only when the window ran out.
 				e := *failed.Err
-				e.Msg = "sandbank was stopped before this step's webhooks arrived: " + e.Msg
+				e.Msg = "sandbank was stopped before this step's webhooks arrived: " + e.Msg + sv.stuck(context.WithoutCancel(ctx), st)
 				failed.Err = &e
 			} else if failed.Err != nil {
 				e := *failed.Err
