@@ -706,14 +706,13 @@ func TestReadmeIDsExample(t *testing.T) {
 }
 
 // An expect_call: without expect: needs the app's call to have succeeded, as every
-// step without expect: does: a call refused with 401 (a wrong key) or 404 (a path
-// with the same typo in the app and the file) passed (a QA engineer's trial). With
-// expect:, a refusal can be the point.
+// step without expect: does: a call refused with 401 (a wrong key) or 404 passed (a
+// QA engineer's trial). With expect:, a refusal can be the point.
 func TestServedCallWithoutExpectMustSucceed(t *testing.T) {
 	m, _ := openServed(t, "scenario: refused calls\nstart: 2026-03-02T09:00:00Z\ncustomers:\n  adam: {institution: \"044\", balance: NGN 100000}\nsteps:\n  - connect: adam\n"+
 		"  - serve: {clock: paused}\n"+
 		"  - expect_call: POST /accounts/{adam}/sync\n"+
-		"  - expect_call: GET /acounts/{adam}\n"+
+		"  - expect_call: GET /accounts/nope\n"+
 		"  - expect_call: GET /accounts/{adam}/identity\n    expect: {http: 401}\n")
 	startServed(t, m)
 	acct := m.Serving.AccountID("adam")
@@ -727,14 +726,14 @@ func TestServedCallWithoutExpectMustSucceed(t *testing.T) {
 		resp.Body.Close()
 	}
 	call("POST", "/accounts/"+acct+"/sync")
-	call("GET", "/acounts/"+acct)
+	call("GET", "/accounts/nope")
 	call("GET", "/accounts/"+acct+"/identity")
 	steps := servedSteps(t, m, settled(3, 4, 5))
 	if s := steps[2]; s.State != scenario.StateFailed || !strings.Contains(s.Message, "which answered 401") || !strings.Contains(s.Message, "expect: {http: 401}") {
 		t.Errorf("step 3, a sync refused 401: %s %q; want failed, saying so and how to expect it", s.State, s.Message)
 	}
-	if s := steps[3]; s.State != scenario.StateFailed || !strings.Contains(s.Message, "which answered 404") {
-		t.Errorf("step 4, a path no route has: %s %q; want failed on its 404", s.State, s.Message)
+	if s := steps[3]; s.State != scenario.StateFailed || !strings.Contains(s.Message, "which answered 4") {
+		t.Errorf("step 4, an account that is not there: %s %q; want failed on its answer", s.State, s.Message)
 	}
 	if s := steps[4]; s.State != scenario.StatePassed {
 		t.Errorf("step 5, a 401 expected: %s %q; want passed", s.State, s.Message)

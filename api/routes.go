@@ -1,6 +1,10 @@
 package api
 
-import "net/http"
+import (
+	"net/http"
+	"net/url"
+	"sync"
+)
 
 // register lays out every route. Each group is a file with its own …Routes method:
 // Mono's v1 (mono.go) and v2 (monov2.go) over the same engine and accounts, the
@@ -20,4 +24,32 @@ func (s *Server) register(mux *routeMux) {
 		return err
 	}))
 	mux.Handle("GET /{$}", s.handle(s.index))
+}
+
+// routeTable is the API's routes, without a server behind them: what Route asks.
+var routeTable = sync.OnceValue(func() *http.ServeMux {
+	mux := &routeMux{ServeMux: http.NewServeMux()}
+	(&Server{}).register(mux)
+	return mux.ServeMux
+})
+
+// Route reports the pattern of the route that answers method and path ("" when
+// none does), and, when only another method's does, that route's methods: a
+// scenario file's call: or expect_call: is checked against it before it runs.
+func Route(method, path string) (pattern string, others []string) {
+	mux := routeTable()
+	req := &http.Request{Method: method, URL: &url.URL{Path: path}, Host: "127.0.0.1"}
+	if _, pattern = mux.Handler(req); pattern != "" {
+		return pattern, nil
+	}
+	for _, m := range []string{"GET", "POST", "PATCH", "PUT", "DELETE"} {
+		if m == method {
+			continue
+		}
+		req.Method = m
+		if _, p := mux.Handler(req); p != "" {
+			others = append(others, m)
+		}
+	}
+	return "", others
 }

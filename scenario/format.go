@@ -15,6 +15,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"sandbank/api"
 	"sandbank/engine"
 	"sandbank/simulator"
 	"sandbank/world"
@@ -1072,6 +1073,8 @@ func (p *fileParser) action(st *Step, v *node, step *node) {
 			if q := strings.IndexAny(path, "?#"); q >= 0 {
 				p.ok(errAt(v.pos, "expect_call: %s %s: a call is matched by its method and path only, so %q would never match; write %s %s",
 					m, path, path[q:], m, path[:q]))
+			} else if step.get("expect") == nil {
+				p.ok(routeError(v, "expect_call", m, path))
 			}
 		}
 	}
@@ -1135,6 +1138,9 @@ func (p *fileParser) typed(st *Step, step *node) {
 func (p *fileParser) call(st *Step, v *node, step *node) {
 	if m, path, err := p.methodPath(v); p.ok(err) {
 		st.Method, st.Path = m, path
+		if step.get("expect") == nil {
+			p.ok(routeError(v, "call", m, path))
+		}
 	}
 	if b := step.get("body"); b != nil {
 		if b.kind == kSeq {
@@ -1225,6 +1231,35 @@ func (p *fileParser) methodPath(v *node) (string, string, error) {
 	}
 	return strings.ToUpper(m), path, nil
 }
+
+// routeError refuses a call: or expect_call: without expect: — which must succeed
+// — whose method and path no route of sandbank's API answers: a path with a typo
+// (/acounts/{adam}) or a trailing slash failed only when it ran, or, the same typo
+// in the app, passed (a QA engineer's trial). With expect:, a 404 may be the point.
+func routeError(v *node, action, method, path string) error {
+	probe := path
+	if q := strings.IndexAny(probe, "?#"); q >= 0 {
+		probe = probe[:q]
+	}
+	probe = refPattern.ReplaceAllString(probe, "x0") // {adam}, {adam.customer}: an ID's segment
+	pattern, others := api.Route(method, probe)
+	switch {
+	case pattern != "":
+		return nil
+	case len(others) > 0:
+		return errAt(v.pos, "%s: %s %s: that route takes %s, not %s; if a refusal is the point, say so: expect: {http: 405}",
+			action, method, path, strings.Join(others, " or "), method)
+	case strings.HasSuffix(probe, "/") && len(probe) > 1:
+		if p, _ := api.Route(method, strings.TrimSuffix(probe, "/")); p != "" {
+			return errAt(v.pos, "%s: %s %s: no route ends with /; write %s %s", action, method, path, method, strings.TrimSuffix(path, "/"))
+		}
+	}
+	return errAt(v.pos, "%s: %s %s: no route of sandbank's API has that path (the README lists them, and GET /openapi.yaml); if a 404 is the point, say so: expect: {http: 404}",
+		action, method, path)
+}
+
+// refPattern is a reference in a path, {name} or {name.field}.
+var refPattern = regexp.MustCompile(`\{[^{}/]+\}`)
 
 var bankOps = []string{"debit", "credit", "password", "mfa"}
 
