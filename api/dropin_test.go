@@ -213,12 +213,10 @@ window.moduleReady = true;
 	}
 }
 
-// A user who closes the widget on "Account linked" — its × or Escape — instead of
-// pressing Continue still gives the app its code: onSuccess, then onClose. The
-// account was linked and the user told so; the app never heard of it.
-func TestBrowserClosingAtSuccessKeepsTheCode(t *testing.T) {
-	w := newWorld(t, worldOpts{})
-	adam := w.customers()[0]
+// dropInApp is a tab on a developer's page that sets the drop-in up once and opens
+// it on each click of its button, as the README shows, loaded.
+func dropInApp(t *testing.T, w *world) *tab {
+	t.Helper()
 	app := appServer(t, map[string]string{"/app.html": appPage(`<script src="`+w.base+`/connect.js"></script>`, `<script>
 var connect = new Connect(callbacks());
 connect.setup();
@@ -227,6 +225,16 @@ document.getElementById("open").onclick = function () { connect.open(); };
 	b := w.newTab(t, 1280)
 	b.do(chromedp.Navigate(app + "/app.html"))
 	b.waitFor("onLoad", `window.loaded === true`)
+	return b
+}
+
+// A user who closes the widget on "Account linked" — its × or Escape — instead of
+// pressing Continue still gives the app its code: onSuccess, then onClose. The
+// account was linked and the user told so; the app never heard of it.
+func TestBrowserClosingAtSuccessKeepsTheCode(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	adam := w.customers()[0]
+	b := dropInApp(t, w)
 	b.do(chromedp.Click(chromedp.ID("open")))
 	f := frame{b: b, sel: "#mono-connect--frame-id"}
 	linkInFrame(f, adam)
@@ -244,14 +252,7 @@ document.getElementById("open").onclick = function () { connect.open(); };
 func TestBrowserWidgetOpensAgainAfterItEnds(t *testing.T) {
 	w := newWorld(t, worldOpts{})
 	adam := w.customers()[0]
-	app := appServer(t, map[string]string{"/app.html": appPage(`<script src="`+w.base+`/connect.js"></script>`, `<script>
-var connect = new Connect(callbacks());
-connect.setup();
-document.getElementById("open").onclick = function () { connect.open(); };
-</script>`)})
-	b := w.newTab(t, 1280)
-	b.do(chromedp.Navigate(app + "/app.html"))
-	b.waitFor("onLoad", `window.loaded === true`)
+	b := dropInApp(t, w)
 	f := frame{b: b, sel: "#mono-connect--frame-id"}
 
 	b.do(chromedp.Click(chromedp.ID("open")))
