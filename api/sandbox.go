@@ -800,13 +800,13 @@ type eventJSON struct {
 // Its own, stored when it last failed, fell behind the clock while it waited, and
 // POST /sandbox/clock {"to": it} — as the README says to deliver it — was refused
 // as going back (a backend developer's trial).
-func (j *eventJSON) waitsFor(head engine.Event) {
+func (j *eventJSON) waitsFor(ev, head engine.Event) {
 	if head.ID == "" {
 		return
 	}
 	j.WaitingFor = head.ID
-	if t := instant(head.NextAttemptAt); t != "" && t > j.NextAttemptAt {
-		j.NextAttemptAt = t
+	if head.NextAttemptAt.After(ev.NextAttemptAt) {
+		j.NextAttemptAt = instant(head.NextAttemptAt)
 	}
 }
 
@@ -890,7 +890,7 @@ func (s *Server) webhooks(w http.ResponseWriter, r *http.Request) error {
 	out := make([]eventJSON, len(evs))
 	for i, e := range evs {
 		out[i] = s.newEventJSON(r, e)
-		out[i].waitsFor(behind[e.ID])
+		out[i].waitsFor(e, behind[e.ID])
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"paging": paging, "data": out})
 	return nil
@@ -948,7 +948,7 @@ func (s *Server) webhookEvent(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out.waitsFor(behind[ev.ID])
+	out.waitsFor(ev, behind[ev.ID])
 	writeJSON(w, http.StatusOK, out)
 	return nil
 }
@@ -960,7 +960,7 @@ func (s *Server) replay(w http.ResponseWriter, r *http.Request) error {
 	}
 	out := s.newEventJSON(r, ev)
 	if behind, err := s.eng.WaitingBehind(r.Context(), []engine.Event{ev}); err == nil {
-		out.waitsFor(behind[ev.ID]) // replayed, it still waits for the account's earlier ones
+		out.waitsFor(ev, behind[ev.ID]) // replayed, it still waits for the account's earlier ones
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
