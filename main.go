@@ -392,7 +392,7 @@ func (m *Main) Open(ctx context.Context) (err error) {
 		if m.Serving, err = scenario.Serve(ctx, m.opts.Scenario, w, m.Server, receiver); err != nil {
 			return err
 		}
-		m.Server.SetScenario(m.Serving.Status)
+		m.Server.SetScenario(func() any { return m.Serving.StatusAt("http://" + m.Addr()) })
 		m.handler = m.Serving.Observe(m.Server)
 		return nil // the port answers once StartServing has started the steps after serve:
 	case m.FirstRun && !m.opts.NoDemo:

@@ -739,3 +739,40 @@ func TestServedCallWithoutExpectMustSucceed(t *testing.T) {
 		t.Errorf("step 5, a 401 expected: %s %q; want passed", s.State, s.Message)
 	}
 }
+
+// GET /sandbox/scenario gives the names and their IDs as they stand now: an
+// account a step after serve: connects, a value it saves, a password it changes
+// — the --ids file is written once, at serve:, and an app's tests had no way to
+// read them (a QA engineer's trial).
+func TestServedStatusGivesTheIDsAsTheyStand(t *testing.T) {
+	m, _ := openServed(t, "scenario: later ids\nstart: 2026-03-02T09:00:00Z\ncustomers:\n  adam: {institution: \"044\"}\n  bola: {institution: \"058\"}\nsteps:\n  - connect: adam\n"+
+		"  - serve: {clock: paused}\n"+
+		"  - connect: bola\n    at: +1h\n"+
+		"  - call: GET /accounts/{bola}\n    save: {bola_name: account.name}\n"+
+		"  - bank: adam\n    password: n3w-Passw0rd\n")
+	startServed(t, m)
+	_, before := servedAPI(t, m, "GET", "/sandbox/scenario", nil)
+	ids, _ := before["ids"].(map[string]any)
+	accounts, _ := ids["accounts"].(map[string]any)
+	if bola, _ := accounts["bola"].(map[string]any); bola == nil || bola["id"] != nil {
+		t.Fatalf("before bola's connect: ids = %v; want bola listed without an id", ids)
+	}
+	servedAPI(t, m, "POST", "/sandbox/clock", map[string]any{"advance": "2h"})
+	servedSteps(t, m, settled(3, 4, 5))
+	_, after := servedAPI(t, m, "GET", "/sandbox/scenario", nil)
+	ids, _ = after["ids"].(map[string]any)
+	accounts, _ = ids["accounts"].(map[string]any)
+	bola, _ := accounts["bola"].(map[string]any)
+	saved, _ := ids["saved"].(map[string]any)
+	customers, _ := ids["customers"].(map[string]any)
+	adam, _ := customers["adam"].(map[string]any)
+	if bola == nil || bola["id"] != m.Serving.AccountID("bola") || bola["id"] == "" {
+		t.Errorf("after bola's connect: accounts = %v; want bola's id %s", accounts, m.Serving.AccountID("bola"))
+	}
+	if saved["bola_name"] == nil || saved["bola_name"] == "" {
+		t.Errorf("saved = %v; want bola_name", saved)
+	}
+	if adam["password"] != "n3w-Passw0rd" {
+		t.Errorf("adam's password = %v; want the one step 5 set", adam["password"])
+	}
+}

@@ -52,6 +52,9 @@ type Serving struct {
 	// runMu serialises the run's own state (cursors, deliveries, variables): the
 	// steps in order and the waiting steps beside them share it.
 	runMu sync.Mutex
+	// lastIDs is what StatusAt found when it last could take runMu (on idsMu).
+	idsMu   sync.Mutex
+	lastIDs json.RawMessage
 
 	mu      sync.Mutex
 	states  []stepState
@@ -784,29 +787,57 @@ func (sv *Serving) Verdicts(w io.Writer) {
 	fmt.Fprintf(w, "%d passed, %d failed, %d not run\n", passed, failed, len(sv.states)-passed-failed)
 }
 
+// StatusAt is Status with the scenario's names and their IDs as they stand now —
+// what the --ids file says at serve:, and since: accounts a later step connected,
+// values a later step saved, passwords a later step changed — for an app's tests,
+// which had no way to read those (a QA engineer's trial). api is the API's URL.
+//
+// A step that runs long holds runMu (a jump of a year): the status does not wait
+// for it, and gives the IDs as the last look found them.
+func (sv *Serving) StatusAt(api string) any {
+	if sv.runMu.TryLock() { // before Status: it takes runMu, Status mu
+		if ids, err := sv.idsLocked(api); err == nil {
+			sv.idsMu.Lock()
+			sv.lastIDs = ids
+			sv.idsMu.Unlock()
+		}
+		sv.runMu.Unlock()
+	}
+	st := sv.Status().(serveStatus)
+	sv.idsMu.Lock()
+	st.IDs = sv.lastIDs
+	sv.idsMu.Unlock()
+	return st
+}
+
+// serveStatus is what GET /sandbox/scenario answers.
+type serveStatus struct {
+	Scenario string            `json:"scenario"`
+	File     string            `json:"file"`
+	Phase    string            `json:"phase"`
+	Passed   int               `json:"passed"`
+	Failed   int               `json:"failed"`
+	Steps    []serveStepStatus `json:"steps"`
+	IDs      json.RawMessage   `json:"ids,omitempty"`
+}
+
+type serveStepStatus struct {
+	N      int    `json:"n"`
+	Line   int    `json:"line"`
+	Step   string `json:"step"`
+	Note   string `json:"note,omitempty"`
+	AtPlan string `json:"at_planned,omitempty"`
+	stepState
+}
+
 // Status is the scenario's progress, for GET /sandbox/scenario.
 func (sv *Serving) Status() any {
 	sv.mu.Lock()
 	defer sv.mu.Unlock()
-	type stepJSON struct {
-		N      int    `json:"n"`
-		Line   int    `json:"line"`
-		Step   string `json:"step"`
-		Note   string `json:"note,omitempty"`
-		AtPlan string `json:"at_planned,omitempty"`
-		stepState
-	}
-	out := struct {
-		Scenario string     `json:"scenario"`
-		File     string     `json:"file"`
-		Phase    string     `json:"phase"`
-		Passed   int        `json:"passed"`
-		Failed   int        `json:"failed"`
-		Steps    []stepJSON `json:"steps"`
-	}{Scenario: sv.run.S.Title, File: sv.run.S.Path, Phase: sv.phase, Steps: []stepJSON{}}
+	out := serveStatus{Scenario: sv.run.S.Title, File: sv.run.S.Path, Phase: sv.phase, Steps: []serveStepStatus{}}
 	for i, st := range sv.states {
 		s := sv.run.S.Steps[i]
-		j := stepJSON{N: s.N, Line: s.pos.line, Step: s.Text, Note: s.Note, stepState: st}
+		j := serveStepStatus{N: s.N, Line: s.pos.line, Step: s.Text, Note: s.Note, stepState: st}
 		if !s.At.IsZero() {
 			j.AtPlan = s.At.UTC().Format(time.RFC3339)
 		}
@@ -826,6 +857,11 @@ func (sv *Serving) Status() any {
 func (sv *Serving) IDs(api string) ([]byte, error) {
 	sv.runMu.Lock() // steps after serve: may be saving values
 	defer sv.runMu.Unlock()
+	return sv.idsLocked(api)
+}
+
+// idsLocked is IDs, under runMu.
+func (sv *Serving) idsLocked(api string) ([]byte, error) {
 	r := sv.run
 	type customerIDs struct {
 		ID       string `json:"id"`
