@@ -8,12 +8,14 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -361,5 +363,96 @@ func TestServedWebhookStepStoppedSaysWhatHeldItUp(t *testing.T) {
 		if !bytes.Contains(report, []byte(want)) {
 			t.Errorf("the report does not say %q:\n%s", want, report)
 		}
+	}
+}
+
+// serve's first Ctrl+C shuts down in order — which may wait for a webhook attempt
+// under way, up to its 10 s — and says a second one stops at once; the second was
+// ignored (a QA engineer's trial). Here the receiver takes the app's sync's webhook
+// and never answers: the second signal ends the process at once, with 130.
+func TestServeSecondInterruptStopsAtOnce(t *testing.T) {
+	took, release := make(chan struct{}, 16), make(chan struct{})
+	var hanging atomic.Bool
+	hang := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !hanging.Load() {
+			return // the connect's webhooks: taken at once
+		}
+		took <- struct{}{} // the app's sync's: taken, and never answered
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer hang.Close()
+	defer close(release) // before Close, which waits for the handler
+	dir := t.TempDir()
+	file := filepath.Join(dir, "hang.yaml")
+	src := "scenario: a receiver that stops answering\nsettings: {webhooks: \"" + hang.URL + "/hooks\"}\ncustomers:\n  adam: {institution: \"044\"}\nsteps:\n  - connect: adam\n  - serve: {clock: paused}\n"
+	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^$", "--", "serve", "--addr", "127.0.0.1:0", "--scenario", file)
+	cmd.Env = append(os.Environ(), "SANDBANK_MAIN=1")
+	var out lockedBuffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	waitFor := func(what, text string) {
+		t.Helper()
+		for deadline := time.Now().Add(20 * time.Second); !strings.Contains(out.String(), text); time.Sleep(10 * time.Millisecond) { // polling the process's output
+			if time.Now().After(deadline) {
+				t.Fatalf("%s:\n%s", what, out.String())
+			}
+		}
+	}
+	waitFor("never served", "steps up to serve: have run")
+	// The app's doing: money in at the bank, a sync, and its webhook's attempt.
+	api := regexp.MustCompile(`serving the Data Sync sandbox API on (http://\S+)`).FindStringSubmatch(out.String())
+	if api == nil {
+		t.Fatalf("no API address:\n%s", out.String())
+	}
+	call := func(method, path, body string) []byte {
+		req, _ := http.NewRequest(method, api[1]+path, strings.NewReader(body))
+		req.Header.Set("mono-sec-key", "test_sk_sandbank_scenario")
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return b
+	}
+	var accounts struct {
+		Data []struct {
+			Account struct {
+				ID string `json:"_id"`
+			}
+			Customer string
+		}
+	}
+	if err := json.Unmarshal(call("GET", "/sandbox/accounts", ""), &accounts); err != nil || len(accounts.Data) != 1 {
+		t.Fatalf("the served accounts: %+v, %v", accounts, err)
+	}
+	call("POST", "/sandbox/customers/"+accounts.Data[0].Customer+"/transactions", `{"type":"credit","amount":10000}`)
+	hanging.Store(true)
+	call("POST", "/accounts/"+accounts.Data[0].Account.ID+"/sync", "")
+	select { // account_updated's attempt is under way, and will wait
+	case <-took:
+	case <-time.After(20 * time.Second):
+		t.Fatalf("no webhook attempt of the sync came:\n%s", out.String())
+	}
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	waitFor("the first Ctrl+C did not say a second stops at once", "a second Ctrl+C stops at once")
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	err := cmd.Wait()
+	if code := cmd.ProcessState.ExitCode(); code != 130 || !strings.Contains(out.String(), "sandbank: stopped at once") {
+		t.Fatalf("after a second Ctrl+C: %v (exit %d); want 130, stopped at once\n%s", err, code, out.String())
 	}
 }

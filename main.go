@@ -113,6 +113,24 @@ func main() {
 	// played scenario's throw-away world).
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
+	if strings.HasPrefix(k.Command(), "serve") {
+		// The first signal shuts down in order, which may wait for a webhook
+		// attempt under way (up to its 10 s); a second one stops at once, as
+		// commands do — it was ignored (a QA engineer's trial). Not the TUI's:
+		// killed, it would leave the terminal in its raw mode.
+		// Counted on a channel of its own, not by restoring the default action: a
+		// process started with SIGINT ignored (in the background of a script) keeps
+		// ignoring it once Notify lets go.
+		signals := make(chan os.Signal, 2)
+		signal.Notify(signals, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+		go func() {
+			<-signals
+			fmt.Fprintln(os.Stderr, shuttingDown)
+			<-signals
+			fmt.Fprintln(os.Stderr, "sandbank: stopped at once")
+			os.Exit(130) // as a shell reports a command Ctrl+C ended
+		}()
+	}
 	k.BindTo(ctx, (*context.Context)(nil))
 	if err := k.Run(); err != nil {
 		if errors.Is(err, scenario.ErrFailed) {
@@ -221,10 +239,12 @@ func (c serveCmd) Run(ctx context.Context) error {
 		return err
 	}
 	m.PrintBanner(os.Stdout)
-	<-ctx.Done()
-	fmt.Fprintln(os.Stderr, "sandbank: shutting down")
+	<-ctx.Done() // main says it is shutting down
 	return m.Close()
 }
+
+// shuttingDown is what serve says at the first signal.
+const shuttingDown = "sandbank: shutting down (a second Ctrl+C stops at once)"
 
 type tuiCmd struct {
 	serverFlags

@@ -397,8 +397,7 @@ func serveOpened(ctx context.Context, c serveCmd, s *scenario.Scenario, m *Main)
 		done = m.Serving.Done()
 	}
 	select {
-	case <-ctx.Done():
-		fmt.Fprintln(os.Stderr, "sandbank: shutting down")
+	case <-ctx.Done(): // main says it is shutting down
 	case <-done:
 		fmt.Fprintln(os.Stderr, "sandbank: every step has run; shutting down")
 	}
