@@ -456,3 +456,17 @@ func TestServeSecondInterruptStopsAtOnce(t *testing.T) {
 		t.Fatalf("after a second Ctrl+C: %v (exit %d); want 130, stopped at once\n%s", err, code, out.String())
 	}
 }
+
+// `scenario run` counts a file that stops at serve: as skipped, as its JUnit case
+// says: counted as passed, its steps that wait for an app read as checked.
+func TestScenarioRunCountsAServedFileSkipped(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "served.yaml")
+	src := "scenario: served\ncustomers:\n  adam: {institution: \"044\"}\nsteps:\n  - connect: adam\n  - serve: {clock: paused}\n  - expect_call: GET /accounts/{adam}\n"
+	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, code := sandbank(t, "scenario", "run", file, "fixtures/mr-adam.yaml")
+	if code != 0 || !strings.HasSuffix(out, "\n1 passed, 0 failed, 1 skipped (stopped at serve:, waiting for an app)\n") {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+}
