@@ -417,7 +417,7 @@ func serveOpened(ctx context.Context, c serveCmd, s *scenario.Scenario, m *Main)
 	// is told first, so that it says it was not run, then the clock halts and the
 	// syncs under way are cancelled (a round against a slow bank took minutes).
 	m.Serving.Cancel()
-	m.Clock.Halt()
+	m.Clock.HaltForGood() // the world is thrown away: nothing goes on after a restart
 	_ = m.Engine.Close()
 	ok := m.Serving.Stop()
 	m.Serving.Verdicts(os.Stdout)

@@ -54,6 +54,7 @@ type Clock struct {
 	listeners []func(engine.ClockState)
 	closed    bool
 	halted    bool       // Halt: no jump goes on, or starts
+	gone      bool       // HaltForGood: the world is not kept, so nothing goes on after a restart
 	loose     int        // callbacks AfterFunc runs at once on goroutines of their own, running
 	looseDone *sync.Cond // on mu: loose fell to 0
 
@@ -211,7 +212,7 @@ func (c *Clock) Advance(d time.Duration) error {
 	now := c.nowLocked()
 	if c.halted {
 		c.mu.Unlock()
-		return errHalted(now, 0)
+		return errHalted(now, 0, c.gone)
 	}
 	target := now.Add(d)
 	if !c.end.IsZero() && target.After(c.end) {
@@ -245,7 +246,7 @@ func (c *Clock) Advance(d time.Duration) error {
 	if c.halted && c.base.Before(target) {
 		// Stopped where its last timer's work was cut off: the rest of the jump, and
 		// that work, run after a restart (the jump does not pass them by).
-		target, err = c.base, errHalted(c.base, c.base.Sub(now))
+		target, err = c.base, errHalted(c.base, c.base.Sub(now), c.gone)
 	}
 	c.base, c.last, c.wallBase = target, target, c.wall()
 	c.frozen, c.firing, c.jumping = false, false, false
@@ -269,9 +270,26 @@ func (c *Clock) Halt() {
 	c.halted = true
 }
 
+// HaltForGood is Halt for a world that is not kept (a served scenario's, thrown
+// away at exit): a jump it stops does not go on after a restart, and its caller
+// is not told to advance again then.
+func (c *Clock) HaltForGood() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.halted, c.gone = true, true
+}
+
 // errHalted says that a jump stopped, at, after done of it, because sandbank is
-// stopping.
-func errHalted(at time.Time, done time.Duration) error {
+// stopping; gone, that its world goes with it.
+func errHalted(at time.Time, done time.Duration, gone bool) error {
+	switch {
+	case gone && done <= 0:
+		return engine.Errorf(engine.EUNAVAILABLE, "sandbank is shutting down, and this throw-away world goes with it: the clock stays at %s",
+			engine.TimeText(at)).WithReason("SHUTTING_DOWN")
+	case gone:
+		return engine.Errorf(engine.EUNAVAILABLE, "sandbank is shutting down, and this throw-away world goes with it: the clock stopped at %s, %s into the jump",
+			engine.TimeText(at), engine.DurationText(done)).WithReason("SHUTTING_DOWN")
+	}
 	if done <= 0 {
 		return engine.Errorf(engine.EUNAVAILABLE, "sandbank is shutting down: the clock stays at %s; advance it once sandbank is back", engine.TimeText(at)).WithReason("SHUTTING_DOWN")
 	}

@@ -119,6 +119,22 @@ func TestClockHaltStopsAJump(t *testing.T) {
 	}
 }
 
+// A world that is not kept (a served scenario's) halted for good says so to the
+// jump it stops, without telling its caller to advance again after a restart:
+// there is none (a QA engineer's trial).
+func TestClockHaltForGoodSaysTheWorldGoes(t *testing.T) {
+	c := stoppedClock(t, t0)
+	c.AfterFunc(t0.Add(2*time.Minute), func() { c.HaltForGood() })
+	err := c.Advance(time.Hour)
+	if msg := engine.ErrorMessage(err); !strings.Contains(msg, "this throw-away world goes with it: the clock stopped at "+engine.TimeText(t0.Add(2*time.Minute))+", 2m into the jump") ||
+		strings.Contains(msg, "once sandbank is back") {
+		t.Fatalf("a jump halted for good: %v", err)
+	}
+	if msg := engine.ErrorMessage(c.Advance(time.Minute)); !strings.Contains(msg, "this throw-away world goes with it: the clock stays at") || strings.Contains(msg, "advance it once") {
+		t.Fatalf("a jump after HaltForGood: %s", msg)
+	}
+}
+
 func TestClockCallbacksRegisterTimers(t *testing.T) {
 	c := stoppedClock(t, t0)
 	var got []string
