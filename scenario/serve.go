@@ -794,7 +794,7 @@ func (sv *Serving) Verdicts(w io.Writer) {
 //
 // A step that runs long holds runMu (a jump of a year): the status does not wait
 // for it, and gives the IDs as the last look found them.
-func (sv *Serving) StatusAt(api string) any {
+func (sv *Serving) StatusAt(api string) ServeStatus {
 	if sv.runMu.TryLock() { // before Status: it takes runMu, Status mu
 		if ids, err := sv.idsLocked(api); err == nil {
 			sv.idsMu.Lock()
@@ -803,25 +803,27 @@ func (sv *Serving) StatusAt(api string) any {
 		}
 		sv.runMu.Unlock()
 	}
-	st := sv.Status().(serveStatus)
+	st := sv.Status()
 	sv.idsMu.Lock()
 	st.IDs = sv.lastIDs
 	sv.idsMu.Unlock()
 	return st
 }
 
-// serveStatus is what GET /sandbox/scenario answers.
-type serveStatus struct {
+// ServeStatus is what GET /sandbox/scenario answers: the progress of a served
+// scenario, with its names and IDs when StatusAt gives them.
+type ServeStatus struct {
 	Scenario string            `json:"scenario"`
 	File     string            `json:"file"`
 	Phase    string            `json:"phase"`
 	Passed   int               `json:"passed"`
 	Failed   int               `json:"failed"`
-	Steps    []serveStepStatus `json:"steps"`
+	Steps    []ServeStepStatus `json:"steps"`
 	IDs      json.RawMessage   `json:"ids,omitempty"`
 }
 
-type serveStepStatus struct {
+// ServeStepStatus is one step of a ServeStatus.
+type ServeStepStatus struct {
 	N      int    `json:"n"`
 	Line   int    `json:"line"`
 	Step   string `json:"step"`
@@ -831,13 +833,13 @@ type serveStepStatus struct {
 }
 
 // Status is the scenario's progress, for GET /sandbox/scenario.
-func (sv *Serving) Status() any {
+func (sv *Serving) Status() ServeStatus {
 	sv.mu.Lock()
 	defer sv.mu.Unlock()
-	out := serveStatus{Scenario: sv.run.S.Title, File: sv.run.S.Path, Phase: sv.phase, Steps: []serveStepStatus{}}
+	out := ServeStatus{Scenario: sv.run.S.Title, File: sv.run.S.Path, Phase: sv.phase, Steps: []ServeStepStatus{}}
 	for i, st := range sv.states {
 		s := sv.run.S.Steps[i]
-		j := serveStepStatus{N: s.N, Line: s.pos.line, Step: s.Text, Note: s.Note, stepState: st}
+		j := ServeStepStatus{N: s.N, Line: s.pos.line, Step: s.Text, Note: s.Note, stepState: st}
 		if !s.At.IsZero() {
 			j.AtPlan = s.At.UTC().Format(time.RFC3339)
 		}
