@@ -364,6 +364,24 @@ func TestServedWebhookStepStoppedSaysWhatHeldItUp(t *testing.T) {
 			t.Errorf("the report does not say %q:\n%s", want, report)
 		}
 	}
+	// Times are wall times: the serving's, and the webhook step's wait, which
+	// lasted until the signal (every one read 0.000: a QA engineer's trial).
+	var doc struct {
+		Suites []struct {
+			Time  float64 `xml:"time,attr"`
+			Cases []struct {
+				Name string  `xml:"name,attr"`
+				Time float64 `xml:"time,attr"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	if err := xml.Unmarshal(report, &doc); err != nil || len(doc.Suites) != 1 || len(doc.Suites[0].Cases) != 3 {
+		t.Fatalf("JUnit (%v):\n%s", err, report)
+	}
+	suite, hook := doc.Suites[0], doc.Suites[0].Cases[2]
+	if suite.Time <= 0 || hook.Time <= 0 || hook.Time > suite.Time {
+		t.Errorf("suite time %v, the webhook step's %v: want both above 0, the step's within the suite's:\n%s", suite.Time, hook.Time, report)
+	}
 }
 
 // serve's first Ctrl+C shuts down in order — which may wait for a webhook attempt

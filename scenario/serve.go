@@ -65,6 +65,12 @@ type Serving struct {
 	done    chan struct{}
 	cancel  context.CancelFunc
 	phase   string
+
+	// Wall time, for the JUnit report: when serving began, when each step began
+	// (running, or waiting for its at:) and how long it took to its verdict.
+	began    time.Time
+	wallFrom []time.Time
+	wallTook []time.Duration
 }
 
 type stepState struct {
@@ -101,12 +107,14 @@ func Serve(ctx context.Context, s *Scenario, w *world.World, h http.Handler, rec
 		return nil, err
 	}
 	sv := &Serving{run: run, states: make([]stepState, len(s.Steps)), ends: make([]time.Time, len(s.Steps)),
-		claimed: map[int]bool{}, callCh: make(chan struct{}, 1), phase: "setup"}
+		claimed: map[int]bool{}, callCh: make(chan struct{}, 1), phase: "setup",
+		began: time.Now(), wallFrom: make([]time.Time, len(s.Steps)), wallTook: make([]time.Duration, len(s.Steps))}
 	for i := range sv.states {
 		sv.states[i].State = StatePending
 	}
 	for run.next <= s.ServeAt && !run.Done() {
 		i := run.next
+		sv.wallFrom[i] = time.Now()
 		sv.record(i, run.Next(ctx))
 	}
 	if run.Failed() {
@@ -126,6 +134,7 @@ func (sv *Serving) record(i int, res StepResult) {
 		sv.ends[i] = res.ended
 	}
 	st.At = sv.ends[i].UTC().Format(time.RFC3339)
+	sv.tookLocked(i)
 	if res.OK {
 		st.State, st.Message = StatePassed, strings.Join(res.Checks, "; ")
 		return
@@ -136,7 +145,18 @@ func (sv *Serving) record(i int, res StepResult) {
 func (sv *Serving) set(i int, state, msg string) {
 	sv.mu.Lock()
 	sv.states[i].State, sv.states[i].Message = state, msg
+	if (state == StateRunning || state == StateWaiting) && sv.wallFrom[i].IsZero() {
+		sv.wallFrom[i] = time.Now()
+	}
 	sv.mu.Unlock()
+}
+
+// tookLocked notes how long step i has taken, in wall time, as it gets its verdict;
+// under mu.
+func (sv *Serving) tookLocked(i int) {
+	if !sv.wallFrom[i].IsZero() {
+		sv.wallTook[i] = time.Since(sv.wallFrom[i])
+	}
 }
 
 // Observe wraps the API so the scenario sees the app's calls (for expect_call:).
@@ -690,6 +710,7 @@ func (sv *Serving) Stop() bool {
 	for i := range sv.states {
 		switch sv.states[i].State {
 		case StateWaiting, StateRunning:
+			sv.tookLocked(i)
 			sv.states[i].State = StateFailed
 			sv.states[i].Message = "sandbank stopped while it was waiting " + sv.states[i].Message
 		case StatePending:
@@ -738,11 +759,12 @@ func (sv *Serving) WriteJUnit(w io.Writer) error {
 	if name == "" {
 		name = sv.run.S.Path
 	}
-	suite := junitSuite{Name: name, Time: "0.000"}
+	// The suite's time is the serving's, to the report: the app's tests ran in it.
+	suite := junitSuite{Name: name, Time: fmt.Sprintf("%.3f", time.Since(sv.began).Seconds())}
 	for i, st := range sv.states {
 		s := sv.run.S.Steps[i]
 		c := junitCase{Name: fmt.Sprintf("step %d (%s)", s.N, s.Text), Classname: strings.TrimSuffix(sv.run.S.Path, ".yaml"),
-			File: sv.run.S.Path, Line: s.pos.line, Time: "0.000"}
+			File: sv.run.S.Path, Line: s.pos.line, Time: fmt.Sprintf("%.3f", sv.wallTook[i].Seconds())}
 		if st.At != "" {
 			c.SystemOut = "at " + st.At + " (virtual)"
 		}
