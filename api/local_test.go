@@ -91,3 +91,57 @@ func TestBuiltInReceiverInProcess(t *testing.T) {
 	w.must(http.StatusBadRequest, "POST", "/sandbox/receiver/mode", req{body: map[string]any{"mode": "error", "status": 99}})
 	w.must(http.StatusBadRequest, "POST", "/sandbox/receiver/mode", req{body: map[string]any{"mode": "slow"}})
 }
+
+// An event's attempts page newest first, up to the largest page the route
+// names: limit=1000 was refused as over 1,000, the route asking the engine
+// for one more to know whether a next page exists.
+func TestEventAttemptsPageUpToTheLargestLimit(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	const local = "http://sandbank.invalid/sandbox/receiver"
+	w.srv.DeliverLocally(w.sender, local)
+	w.must(http.StatusOK, "PATCH", "/sandbox/settings", req{body: map[string]any{"data_sync_enabled": true,
+		"webhook_url": local, "webhook_secret": testWebhookSecret}})
+	adam := w.customers()[0]
+	w.post("/sandbox/receiver/mode", map[string]any{"mode": "down"})
+	id := w.connect(adam)
+	w.settle()
+	// Three attempts that differ, so none folds into another's repeats.
+	w.post("/sandbox/receiver/mode", map[string]any{"mode": "error", "status": 503})
+	w.advance("30s")
+	w.settle()
+	w.post("/sandbox/receiver/mode", map[string]any{"mode": "up"})
+	w.advance("2m")
+	w.settle()
+	var log struct{ Data []eventJSON }
+	w.get("/sandbox/webhooks?account="+id).decode(t, &log)
+	first := log.Data[len(log.Data)-1] // the oldest: account_connected, tried three times
+	if len(first.Attempts) != 3 {
+		t.Fatalf("the connection's event = %+v; want three attempts", first)
+	}
+	path := "/sandbox/webhooks/" + first.ID + "/attempts"
+	type page struct {
+		Paging eventPagingJSON
+		Data   []attemptJSON
+	}
+	var all page
+	w.get(path+"?limit=1000").decode(t, &all)
+	if len(all.Data) != 3 || all.Data[0].N != 3 || all.Paging.Next != nil {
+		t.Fatalf("limit=1000 = %+v; want the three attempts, newest first, and no next page", all)
+	}
+	var got []int
+	for next := path + "?limit=2"; next != ""; {
+		var p page
+		w.get(strings.TrimPrefix(next, w.base)).decode(t, &p)
+		for _, a := range p.Data {
+			got = append(got, a.N)
+		}
+		next = ""
+		if p.Paging.Next != nil {
+			next = *p.Paging.Next
+		}
+	}
+	if len(got) != 3 || got[0] != 3 || got[1] != 2 || got[2] != 1 {
+		t.Fatalf("paging by 2 gave attempts %v; want 3 2 1", got)
+	}
+	w.must(http.StatusBadRequest, "GET", path+"?limit=1001", req{})
+}

@@ -537,13 +537,14 @@ func eventNotFound(id string, err error) error {
 	return err
 }
 
-// MaxAttemptsPage caps the attempts one call of Attempts returns.
+// MaxAttemptsPage caps the attempts one page shows. Attempts takes one more, for
+// a caller that reads one past a full page to know whether another follows.
 const MaxAttemptsPage = 1000
 
 // Attempts returns up to limit of an event's attempts numbered below beforeN (0: the
 // newest), newest first: the pages of a long history.
 func (e *Engine) Attempts(ctx context.Context, eventID string, beforeN, limit int) ([]Attempt, error) {
-	if limit < 1 || limit > MaxAttemptsPage {
+	if limit < 1 || limit > MaxAttemptsPage+1 {
 		return nil, Invalid("limit", "limit must be between 1 and %d", MaxAttemptsPage)
 	}
 	if beforeN < 0 {
