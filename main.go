@@ -110,23 +110,42 @@ func main() {
 		os.Exit(2)
 	}
 	// SIGHUP too: a closed terminal ends sandbank as Ctrl+C does, cleaning up (a
-	// played scenario's throw-away world).
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	// played scenario's throw-away world) — unless it was ignored when sandbank
+	// started: nohup's whole point, which Notify would undo (an operator's trial).
+	stopSignals := []os.Signal{os.Interrupt, syscall.SIGTERM}
+	if !signal.Ignored(syscall.SIGHUP) {
+		stopSignals = append(stopSignals, syscall.SIGHUP)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), stopSignals...)
 	defer stop()
+	// A write to a closed pipe (sandbank … | head -1) is an error the writer
+	// ignores, not the end of the process: it killed a scenario run before its
+	// JUnit report was written.
+	signal.Ignore(syscall.SIGPIPE)
 	if strings.HasPrefix(k.Command(), "serve") {
 		// The first signal shuts down in order, which may wait for a webhook
-		// attempt under way (up to its 10 s); a second one stops at once, as
+		// attempt under way (up to its 10 s); a second Ctrl+C stops at once, as
 		// commands do — it was ignored (a QA engineer's trial). Not the TUI's:
 		// killed, it would leave the terminal in its raw mode.
+		// Only Ctrl+C (SIGINT): GNU timeout sends SIGTERM to the process and again
+		// to its group, and a supervisor may repeat its SIGTERM; neither means
+		// "now" (an operator's trial: exit 130 and no JUnit report, 7 runs in 30).
 		// Counted on a channel of its own, not by restoring the default action: a
 		// process started with SIGINT ignored (in the background of a script) keeps
 		// ignoring it once Notify lets go.
-		signals := make(chan os.Signal, 2)
-		signal.Notify(signals, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+		signals := make(chan os.Signal, 4)
+		signal.Notify(signals, stopSignals...)
 		go func() {
-			<-signals
-			fmt.Fprintln(os.Stderr, shuttingDown)
-			<-signals
+			if <-signals == os.Interrupt {
+				fmt.Fprintln(os.Stderr, shuttingDown)
+			} else {
+				fmt.Fprintln(os.Stderr, "sandbank: shutting down (Ctrl+C stops at once)")
+			}
+			for sig := range signals {
+				if sig == os.Interrupt {
+					break
+				}
+			}
 			fmt.Fprintln(os.Stderr, "sandbank: stopped at once")
 			os.Exit(130) // as a shell reports a command Ctrl+C ended
 		}()
