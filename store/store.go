@@ -36,6 +36,7 @@ const DefaultTimeout = time.Second
 type DB struct {
 	bolt   *bolt.DB
 	path   string
+	broken atomic.Pointer[error] // see run: a write that panicked inside bbolt
 	writes writeQueue
 	clock  atomic.Pointer[func() engine.ClockState] // see KeepClock
 	writer writerCounters                           // see WriterStats
@@ -392,9 +393,14 @@ func (db *DB) WriterStats() WriterStats {
 // Path is the database file's path.
 func (db *DB) Path() string { return db.path }
 
-// Close releases the file.
+// Close releases the file. After a write that panicked inside bbolt it leaves the
+// file to the process's exit: bbolt may still hold its write lock, which its Close
+// would wait for forever.
 func (db *DB) Close() error {
 	db.closeWrites()
+	if broken := db.broken.Load(); broken != nil {
+		return *broken
+	}
 	return db.bolt.Close()
 }
 
@@ -418,9 +424,18 @@ func (db *DB) run(ctx context.Context, writable bool, fn func(engine.Tx) error) 
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	if broken := db.broken.Load(); broken != nil && writable {
+		return *broken
+	}
 	// A damaged page can make bbolt panic or fault. Inside fn each Tx method turns
 	// that into an error; here the same covers begin and commit. A panic of fn's own
 	// is the caller's bug and goes on up.
+	//
+	// A write that panics in bbolt's commit or rollback leaves bbolt in a state no
+	// one knows — its write lock held, when the rollback itself panicked, so that
+	// every later write and Close waited forever (an operator's trial with a
+	// damaged file: every request hung, and so did SIGTERM) — and a file whose
+	// free pages may be pages in use: no more writes go to it.
 	inFn := false
 	old := debug.SetPanicOnFault(true)
 	defer func() {
@@ -430,6 +445,12 @@ func (db *DB) run(ctx context.Context, writable bool, fn func(engine.Tx) error) 
 				panic(r)
 			}
 			err = corrupt(r)
+			if writable {
+				var stop error = engine.Errorf(engine.EUNAVAILABLE,
+					"the database file %s is damaged (%v), and sandbank has stopped writing to it: stop sandbank, then restore the file from a backup or start a new one with --db", db.path, r).WithReason("DATABASE_DAMAGED")
+				db.broken.CompareAndSwap(nil, &stop)
+				err = stop
+			}
 		}
 	}()
 	body := func(btx *bolt.Tx) error {
@@ -468,7 +489,8 @@ func (db *DB) noSpace(err error) error {
 }
 
 func corrupt(r any) error {
-	return fmt.Errorf("store: database file looks damaged: %v", r)
+	return engine.Errorf(engine.EUNAVAILABLE,
+		"the database file looks damaged (%v): restore it from a backup, or start a new file with --db", r).WithReason("DATABASE_DAMAGED")
 }
 
 // guarded runs fn, a bbolt View or Update of the store's own, turning a panic or
