@@ -439,15 +439,17 @@ func (c *Clock) run() {
 	for {
 		c.mu.Lock()
 		wait := time.Duration(-1) // no deadline to wait for
-		if !c.paused && len(c.timers) > 0 {
+		if len(c.timers) > 0 {
+			// Paused, those the clock had passed before the pause fire all the same:
+			// they waited for a resume, while a restart (paused) fired them at once.
 			now := c.nowLocked()
-			if next := c.timers[0].at; next.After(now) {
+			if next := c.timers[0].at; !next.After(now) {
+				wait = 0
+			} else if !c.paused {
 				wait = time.Duration(float64(next.Sub(now)) / c.speed)
 				if wait < time.Microsecond {
 					wait = time.Microsecond
 				}
-			} else {
-				wait = 0
 			}
 		}
 		c.mu.Unlock()

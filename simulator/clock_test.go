@@ -470,3 +470,37 @@ func TestClockTimersProperty(t *testing.T) {
 		}
 	})
 }
+
+// A timer that fell due before a pause fires during it: the clock had passed its
+// time. It waited for a resume, while the same timer set after a restart (paused
+// there) fired at once: one paused world read two ways (a soak run).
+func TestPausedClockFiresWhatWasAlreadyDue(t *testing.T) {
+	wall := newFakeWall()
+	c := NewClock(t0, WithWall(wall.Now))
+	defer c.Close()
+	fired := make(chan struct{})
+	c.AfterFunc(t0.Add(time.Hour), func() { close(fired) })
+	later := make(chan struct{})
+	c.AfterFunc(t0.Add(3*time.Hour), func() { close(later) })
+	wall.Add(2 * time.Hour) // the clock passes the first timer; the runner, asleep in real time, has not seen it
+	if err := c.SetPaused(true); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-fired:
+	case <-time.After(10 * time.Second):
+		t.Fatal("a timer due an hour before the pause did not fire while paused")
+	}
+	wall.Add(2 * time.Hour)
+	if err := c.SetPaused(true); err != nil { // wakes the runner again
+		t.Fatal(err)
+	}
+	select {
+	case <-later:
+		t.Fatal("a timer due after the pause fired while paused")
+	default:
+	}
+	if got := c.Pending(); got != 1 {
+		t.Fatalf("%d timers wait; want the one due after the pause", got)
+	}
+}
