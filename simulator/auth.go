@@ -34,6 +34,7 @@ type challenge struct {
 	kind    engine.MFAKind   // what this challenge asks
 	rest    []engine.MFAKind // what comes after it
 	answer  string           // the OTP or the CAPTCHA text
+	sent    int64            // when it was asked: its OTP's time on the phone
 	expires int64
 }
 
@@ -210,7 +211,7 @@ func (b *Bank) grant(c *customer, in engine.Institution, key string, now int64) 
 func (b *Bank) ask(c *customer, in engine.Institution, key string, steps []engine.MFAKind, now int64) engine.LoginResult {
 	h := b.nextNonce(key, now)
 	id := hexToken("chl_", h, hash2(h, 1))
-	ch := &challenge{cust: c, inst: in, key: key, kind: steps[0], rest: steps[1:], expires: now + int64(ChallengeTTL)}
+	ch := &challenge{cust: c, inst: in, key: key, kind: steps[0], rest: steps[1:], sent: now, expires: now + int64(ChallengeTTL)}
 	exp := time.Unix(0, ch.expires).UTC()
 	var prompt string
 	switch ch.kind {
@@ -330,16 +331,31 @@ func (b *Bank) correct(ch *challenge, answer string, now int64) bool {
 }
 
 // wrongAnswer says what was wrong with an answer: a code that worked once but no
-// longer does (an OTP of an earlier sign-in, a token code of a past minute) says so
-// and where the one that works is; anything else is a wrong answer.
+// longer does (an OTP of an earlier sign-in, a token code of a past minute), or one
+// of another sign-in, says so and where the one that works is; anything else is a
+// wrong answer.
 func (b *Bank) wrongAnswer(ch *challenge, answer string, now int64) string {
 	a := squash(answer)
 	switch ch.kind {
 	case engine.MFAOTP:
 		for _, m := range ch.cust.inbox {
-			if m.Kind == MessageOTP && m.Code == a {
-				return "wrong answer: that OTP is from an earlier sign-in and no longer works; use the newest OTP on the phone"
+			if m.Kind != MessageOTP || m.Code != a {
+				continue
 			}
+			// Two sign-ins of one customer can be open at once (a re-authorisation,
+			// and a sync of another account at the same bank): the newest OTP on the
+			// phone may be the other one's, and "use the newest" sent the tester
+			// back to the code just refused (a soak run).
+			sent := engine.TimeText(time.Unix(0, ch.sent))
+			switch {
+			case m.From != ch.inst.Name:
+				return fmt.Sprintf("wrong answer: that OTP is from %s; this sign-in is to %s, whose OTP was sent at %s", m.From, ch.inst.Name, sent)
+			case m.At.UnixNano() > ch.sent:
+				return fmt.Sprintf("wrong answer: that OTP is for a later sign-in (sent at %s); this one's OTP was sent at %s", engine.TimeText(m.At), sent)
+			case m.At.UnixNano() == ch.sent:
+				return fmt.Sprintf("wrong answer: that OTP is for another sign-in sent at the same moment; this one's is the other OTP sent at %s", sent)
+			}
+			return "wrong answer: that OTP is from an earlier sign-in and no longer works; use the one sent at " + sent
 		}
 	case engine.MFAToken:
 		for shift := int64(-2); shift >= -60; shift-- { // the last hour's codes

@@ -325,11 +325,40 @@ func TestChallengesExpire(t *testing.T) {
 	}
 	_, err = b.Answer(ctx, res.Challenge.ID, otp)
 	wantCode(t, err, engine.EUNAUTHORIZED)
-	if msg := engine.ErrorMessage(err); !strings.Contains(msg, "from an earlier sign-in") || !strings.Contains(msg, "newest OTP") {
-		t.Errorf("an earlier sign-in's OTP: %q; want it said", msg)
+	if msg := engine.ErrorMessage(err); !strings.Contains(msg, "from an earlier sign-in") || !strings.Contains(msg, "use the one sent at "+engine.TimeText(clk.Now())) {
+		t.Errorf("an earlier sign-in's OTP: %q; want it said, and when this one's was sent", msg)
 	}
 	if _, err = b.Answer(ctx, res.Challenge.ID, "000000x"); !strings.HasSuffix(engine.ErrorMessage(err), "wrong answer") {
 		t.Errorf("a wrong OTP: %q", engine.ErrorMessage(err))
+	}
+}
+
+// Two sign-ins of one customer open at once (a re-authorisation, and a sync of
+// another account at the bank): the first answered with the second's OTP — the
+// newest on the phone, to which "use the newest OTP" sent the tester back (a soak
+// run) — says whose it is and when this one's was sent.
+func TestAnotherOpenSignInsOTPIsSaid(t *testing.T) {
+	b, clk := testBank(t, Config{Seed: 8})
+	ctx := t.Context()
+	c := b.Customers()[1] // OTP
+	res, _ := b.Login(ctx, c.Accounts[0].Institution.Code, c.Username, c.Password)
+	first, own := clk.Now(), answerAsTester(t, b, c, res.Challenge)
+	_ = clk.Advance(time.Minute)
+	second, _ := b.Login(ctx, c.Accounts[0].Institution.Code, c.Username, c.Password)
+	newest := answerAsTester(t, b, c, second.Challenge)
+	if newest == own {
+		t.Fatal("the seed drew the same OTP twice: pick another seed for this test")
+	}
+	_, err := b.Answer(ctx, res.Challenge.ID, newest)
+	wantCode(t, err, engine.EUNAUTHORIZED)
+	if msg := engine.ErrorMessage(err); !strings.Contains(msg, "for a later sign-in (sent at "+engine.TimeText(clk.Now())+")") || !strings.Contains(msg, "this one's OTP was sent at "+engine.TimeText(first)) {
+		t.Errorf("a later sign-in's OTP: %q; want it said, with both times", msg)
+	}
+	// Both still work: a wrong answer closes neither.
+	for ch, otp := range map[string]string{res.Challenge.ID: own, second.Challenge.ID: newest} {
+		if _, err := b.Answer(ctx, ch, otp); err != nil {
+			t.Fatalf("challenge %s with its own OTP: %v", ch, err)
+		}
 	}
 }
 
