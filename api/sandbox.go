@@ -216,6 +216,9 @@ func (s *Server) setClock(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
+	if err := s.eng.ClockSaveError(); err != nil {
+		return err // the disk full: the clock moved, and nothing of it was saved
+	}
 	writeJSON(w, http.StatusOK, s.clockJSON())
 	return nil
 }

@@ -366,11 +366,23 @@ func (e *Engine) submitAutoWrite(id string, move *scheduleMove, w *syncWrite, is
 			}
 		}()
 		<-e.autoSlots
+		switch {
+		case ErrorCode(err) == ENOSPACE:
+			// Once, not once a sync: a jump over a full disk wrote a line for
+			// each of thousands of syncs, into a log on that disk.
+			if e.noSpace.Add(1) == 1 && e.ctx.Err() == nil {
+				e.log.Error("automatic syncs cannot be saved: the disk is full; the next ones that fail so are counted, not logged", "account", id, "err", err)
+			}
+		case err == nil:
+			if n := e.noSpace.Swap(0); n > 0 {
+				e.log.Warn("automatic syncs are saved again: those lost to the full disk sync at their accounts' next time", "lost", n)
+			}
+		}
 		if isSync {
-			if _, err := e.syncDone(id, w, err); err != nil && ErrorCode(err) != ENOTFOUND && e.ctx.Err() == nil {
+			if _, err := e.syncDone(id, w, err); err != nil && ErrorCode(err) != ENOTFOUND && ErrorCode(err) != ENOSPACE && e.ctx.Err() == nil {
 				e.log.Warn("automatic sync", "account", id, "err", err)
 			}
-		} else if err != nil && e.ctx.Err() == nil {
+		} else if err != nil && ErrorCode(err) != ENOSPACE && e.ctx.Err() == nil {
 			e.log.Error("moving an automatic sync's schedule", "account", id, "err", err)
 		}
 		e.mu.Lock()

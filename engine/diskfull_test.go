@@ -4,14 +4,18 @@ package engine_test
 
 import (
 	"errors"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
+	"time"
 
 	"sandbank/engine"
+	"sandbank/simulator"
 )
 
 // The disk-full test runs on a real, small tmpfs: the test binary runs this test
@@ -99,4 +103,99 @@ func TestSyncOnAFullDiskSaysSo(t *testing.T) {
 	if got := w.account(a.ID).Balance; got != 1_000_000+2000 {
 		t.Fatalf("after the sync the balance is %d, want %d", got, 1_000_000+2000)
 	}
+}
+
+// A clock jump over a full disk says so to whoever moved the clock — it answered
+// as if all were saved, while neither its automatic syncs nor the clock were — and
+// logs the syncs it lost once, not a line each into a log on that same disk (an
+// operator's trial). Once there is room, the next jump saves all again.
+func TestJumpOnAFullDiskSaysSo(t *testing.T) {
+	dir := inSmallTmpfs(t)
+	if dir == "" {
+		return
+	}
+	var logs syncBuffer
+	w := newWorld(t, worldOpts{dir: dir, logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	six := 6 * time.Hour
+	if _, err := w.eng.UpdateSettings(w.ctx, engine.SettingsPatch{AutoSync: &six}); err != nil {
+		t.Fatal(err)
+	}
+	var customers []simulator.Customer
+	var ids []string
+	for range 4 {
+		c := w.adam()
+		ids = append(ids, w.connect(c).ID)
+		customers = append(customers, c)
+	}
+	for _, c := range customers {
+		for range 2000 { // enough new transactions that each sync must grow the file
+			w.post(c, engine.Credit, 1)
+		}
+	}
+	filler := fillDisk(t, dir)
+	w.advance(2 * 24 * time.Hour) // 8 rounds of 4 accounts
+	err := w.eng.ClockSaveError()
+	if engine.ErrorCode(err) != engine.ENOSPACE {
+		t.Fatalf("the jump's save = %v; want %s", err, engine.ENOSPACE)
+	}
+	msg := engine.ErrorMessage(err)
+	for _, want := range []string{"the clock moved to " + engine.TimeText(w.clock.Now()), "disk is full", "automatic syncs", "Free some space"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("the message %q does not say %q", msg, want)
+		}
+	}
+	t.Logf("the jump said: %s", msg)
+	if n := strings.Count(logs.String(), "automatic sync"); n != 1 {
+		t.Errorf("%d log lines about automatic syncs on the full disk; want 1:\n%s", n, logs.String())
+	}
+
+	if err := os.Remove(filler); err != nil {
+		t.Fatal(err)
+	}
+	w.advance(six)
+	if err := w.eng.ClockSaveError(); err != nil {
+		t.Fatalf("the jump once there is room again: %v", err)
+	}
+	for _, id := range ids {
+		if got := w.account(id).Balance; got != 1_000_000+2000 {
+			t.Errorf("account %s's balance after the jump with room: %d; want %d", id, got, 1_000_000+2000)
+		}
+	}
+}
+
+// fillDisk fills dir's file system with a file, which it returns.
+func fillDisk(t *testing.T, dir string) string {
+	t.Helper()
+	filler := filepath.Join(dir, "filler")
+	f, err := os.Create(filler)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	chunk := make([]byte, 1<<20)
+	for {
+		if _, err := f.Write(chunk); err != nil {
+			if !errors.Is(err, syscall.ENOSPC) {
+				t.Fatalf("filling the disk: %v", err)
+			}
+			return filler
+		}
+	}
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
 }

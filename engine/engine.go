@@ -103,10 +103,12 @@ type Engine struct {
 	autoNext   time.Time                 // when the "autosync" timer fires
 	autoWrites map[string]*autoWrite     // automatic syncs' writes not yet committed, by account
 	auto       autoState
-	autoMu     sync.Mutex    // one auto-sync round, or reschedule, at a time
-	autoWait   pendingCount  // automatic syncs' writes not yet committed
-	autoCount  atomic.Int64  // ... how many: delivery waits while there are any
-	autoSlots  chan struct{} // bounds them (maxAutoWrites)
+	autoMu     sync.Mutex            // one auto-sync round, or reschedule, at a time
+	autoWait   pendingCount          // automatic syncs' writes not yet committed
+	autoCount  atomic.Int64          // ... how many: delivery waits while there are any
+	autoSlots  chan struct{}         // bounds them (maxAutoWrites)
+	noSpace    atomic.Int64          // automatic syncs lost to a full disk since one was last saved
+	clockSave  atomic.Pointer[error] // why the clock's last move was not saved; nil: it was
 
 	realtimeMu  sync.Mutex   // a real-time window's claim and its job's record, together
 	jobsRunning atomic.Int64 // real-time jobs not yet ended (JobsRunning)
@@ -506,10 +508,32 @@ func (e *Engine) clockChanged(st ClockState) {
 	e.store.Defer(e.ctx, func(tx Tx) error { return tx.PutClockState(st) }, func(err error) { saved <- err })
 	e.waitAutoWrites()
 	if err := <-saved; err != nil && e.ctx.Err() == nil {
-		e.log.Error("saving the clock", "err", err)
+		lost := e.noSpace.Swap(0) // the next jump's logs its first again
+		e.log.Error("saving the clock", "err", err, "automatic_syncs_lost", lost)
+		if ErrorCode(err) == ENOSPACE {
+			what := "its new time could not be saved"
+			if n := lost; n > 0 {
+				what = "neither its new time nor the " + strconv.FormatInt(n, 10) + " automatic syncs it ran could be saved (their accounts sync at their next time)"
+			}
+			err = Errorf(ENOSPACE, "the clock moved to %s, but the disk is full: %s, and a restart would find the clock where it was last saved. Free some space: the next write saves the clock (%s)",
+				TimeText(st.Now), what, ErrorMessage(err)).WithReason("DISK_FULL")
+		}
+		e.clockSave.Store(&err)
+	} else {
+		e.clockSave.Store(nil)
 	}
 	e.publish(Notice{Kind: NoticeClock, Clock: st, At: st.Now})
 	e.nudgeDelivery()
+}
+
+// ClockSaveError is why the clock's last move (an advance, a pause, a speed) was
+// not saved with what it did, or nil if it was: the disk full, say. The move
+// itself stands — the clock is where it went — so whoever moved it says so.
+func (e *Engine) ClockSaveError() error {
+	if err := e.clockSave.Load(); err != nil {
+		return *err
+	}
+	return nil
 }
 
 func (e *Engine) saveClock(ctx context.Context, st ClockState) error {

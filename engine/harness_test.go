@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -25,15 +26,16 @@ var adamStart = time.Date(2021, 8, 20, 12, 0, 0, 0, time.UTC) // 13:00 WAT
 // world is a whole sandbank without the faces: a paused virtual clock, the simulated
 // bank, a real bbolt file, the engine, and a real HTTP webhook receiver.
 type world struct {
-	t     *testing.T
-	ctx   context.Context
-	clock *simulator.Clock
-	bank  *simulator.Bank
-	db    *store.DB
-	path  string
-	eng   *engine.Engine
-	recv  *receiver
-	notes <-chan engine.Notice
+	logger *slog.Logger
+	t      *testing.T
+	ctx    context.Context
+	clock  *simulator.Clock
+	bank   *simulator.Bank
+	db     *store.DB
+	path   string
+	eng    *engine.Engine
+	recv   *receiver
+	notes  <-chan engine.Notice
 	// timeout bounds a webhook delivery attempt
 	timeout time.Duration
 	// wrap, wrapSender and wrapClock, if set, wrap the store, the sender and the
@@ -50,6 +52,7 @@ type worldOpts struct {
 	noURL     bool // no webhook URL
 	timeout   time.Duration
 	dir       string // of the database file (default: the test's temporary directory)
+	logger    *slog.Logger
 }
 
 func newWorld(t *testing.T, o worldOpts) *world {
@@ -60,7 +63,7 @@ func newWorld(t *testing.T, o worldOpts) *world {
 	if o.timeout == 0 {
 		o.timeout = 5 * time.Second
 	}
-	w := &world{t: t, ctx: context.Background(), recv: newReceiver(t), timeout: o.timeout}
+	w := &world{t: t, ctx: context.Background(), recv: newReceiver(t), timeout: o.timeout, logger: o.logger}
 	wall := time.Now() // frozen: the clock moves only when a test advances it
 	w.clock = simulator.NewClock(adamStart, simulator.WithWall(func() time.Time { return wall }))
 	w.clock.SetPaused(true)
@@ -113,7 +116,7 @@ func (w *world) open() {
 		bank = w.wrapBank(bank)
 	}
 	w.eng, err = engine.New(engine.Config{Clock: clock, Bank: bank, Store: st, Sender: sender,
-		DeliveryTimeout: w.timeout})
+		DeliveryTimeout: w.timeout, Logger: w.logger})
 	if err != nil {
 		w.t.Fatal(err)
 	}

@@ -239,6 +239,8 @@ func (m *Model) clocked(msg clockMsg) tea.Cmd {
 		for _, o := range m.overlays { // the time panel takes back what it asked for
 			o.Update(msg)
 		}
+	} else if msg.saveErr != nil {
+		say = toast(toastBad, errText(msg.saveErr))
 	}
 	return tea.Batch(say, m.reload(what), next)
 }

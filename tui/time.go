@@ -35,7 +35,8 @@ type clockMsg struct {
 	state   engine.ClockState
 	what    string        // what was done, for the toast: "paused", "speed 10×", "+1h"
 	advance time.Duration // how far the clock jumped; 0 for a pause or a speed
-	err     error
+	err     error         // refused: the clock is as it was
+	saveErr error         // moved, but not saved (the disk full)
 }
 
 func newTimePanel(sh *shared) *timePanel {
@@ -127,11 +128,15 @@ const chainGap = 2 * time.Second
 
 // advance jumps the clock by d in the background; the root takes the clockMsg.
 func (s *shared) advance(d time.Duration) tea.Cmd {
-	clock, what := s.clock, "+"+span(d)
+	clock, eng, what := s.clock, s.eng, "+"+span(d)
 	s.advancing = "advancing " + what + "…" // until the root takes the clockMsg
 	return func() tea.Msg {
 		err := clock.Advance(d)
-		return clockMsg{state: clock.State(), what: what, advance: d, err: err}
+		var saveErr error
+		if err == nil && eng != nil {
+			saveErr = eng.ClockSaveError()
+		}
+		return clockMsg{state: clock.State(), what: what, advance: d, err: err, saveErr: saveErr}
 	}
 }
 
