@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -509,5 +510,16 @@ func TestScenarioRunCountsAServedFileSkipped(t *testing.T) {
 	out, code := sandbank(t, "scenario", "run", file, "fixtures/mr-adam.yaml")
 	if code != 0 || !strings.HasSuffix(out, "\n1 passed, 0 failed, 1 skipped (stopped at serve:, waiting for an app)\n") {
 		t.Fatalf("exit %d:\n%s", code, out)
+	}
+}
+
+// `sandbank --version` says what was built, with the Go that built it, and exits 0
+// — there was no way to tell which sandbank a bug report came from.
+func TestVersionFlag(t *testing.T) {
+	for _, args := range [][]string{{"--version"}, {"serve", "--version"}} {
+		out, code := sandbank(t, args...)
+		if code != 0 || !strings.HasPrefix(out, "sandbank ") || !strings.HasSuffix(out, ", built with "+runtime.Version()+"\n") {
+			t.Fatalf("%v: exit %d:\n%s", args, code, out)
+		}
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
@@ -32,6 +33,41 @@ import (
 	"sandbank/tui"
 	"sandbank/world"
 )
+
+// version says what was built: the module's version (go install …@v1.2.3), or the
+// commit of a build from a clone — its date, and whether it had changes not
+// committed — and the Go that built it.
+func version() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "sandbank (no build information) " + runtime.Version()
+	}
+	v := info.Main.Version
+	var rev, at, modified string
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.time":
+			at = s.Value
+		case "vcs.modified":
+			if s.Value == "true" {
+				modified = " with changes not committed"
+			}
+		}
+	}
+	if rev != "" && (v == "" || v == "(devel)") {
+		v = "commit " + rev[:min(12, len(rev))]
+		if at != "" {
+			v += " of " + at
+		}
+		v += modified
+	}
+	if v == "" {
+		v = "(devel)"
+	}
+	return "sandbank " + v + ", built with " + runtime.Version()
+}
 
 // DefaultAddr is where the HTTP API listens unless --addr says otherwise.
 const DefaultAddr = "127.0.0.1:7070"
@@ -58,10 +94,11 @@ func (f serverFlags) options(db string, log *slog.Logger) Options {
 }
 
 type cli struct {
-	TUI      tuiCmd      `cmd:"" name:"tui" default:"withargs" help:"Open the terminal UI, with the HTTP API in the same process (the default)."`
-	Serve    serveCmd    `cmd:"" help:"Run the HTTP API without the terminal UI."`
-	Backup   backupCmd   `cmd:"" help:"Write a consistent copy of the database, also while sandbank runs."`
-	Scenario scenarioCmd `cmd:"" help:"Run scenario files (fixtures/*.yaml): an edge case written down, replayed byte for byte."`
+	Version  kong.VersionFlag `help:"Print sandbank's version (the commit it was built from) and exit."`
+	TUI      tuiCmd           `cmd:"" name:"tui" default:"withargs" help:"Open the terminal UI, with the HTTP API in the same process (the default)."`
+	Serve    serveCmd         `cmd:"" help:"Run the HTTP API without the terminal UI."`
+	Backup   backupCmd        `cmd:"" help:"Write a consistent copy of the database, also while sandbank runs."`
+	Scenario scenarioCmd      `cmd:"" help:"Run scenario files (fixtures/*.yaml): an edge case written down, replayed byte for byte."`
 }
 
 func main() {
@@ -75,7 +112,7 @@ func main() {
 			}
 			os.Exit(code)
 		}),
-		kong.Vars{"db": defaultDBPath(), "addr": DefaultAddr, "seed": fmt.Sprint(DefaultSeed)},
+		kong.Vars{"db": defaultDBPath(), "addr": DefaultAddr, "seed": fmt.Sprint(DefaultSeed), "version": version()},
 	)
 	k, err := parser.Parse(os.Args[1:])
 	if cmd, ok := unknownCommand(err); ok {
