@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"net/http"
 	"net/url"
 	"sync"
@@ -20,7 +21,13 @@ func (s *Server) register(mux *routeMux) {
 	s.sandboxRoutes(mux)
 	mux.Handle("GET /openapi.yaml", s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		w.Header().Set("Content-Type", "application/yaml")
-		_, err := w.Write(OpenAPI)
+		// Its server is the one that serves it: a client generated from the document
+		// of a sandbank on another port called 7070 (an operator's trial).
+		doc := OpenAPI
+		if o := origin(r); o != "" {
+			doc = bytes.Replace(OpenAPI, []byte("\n  - url: "+defaultOrigin+"\n"), []byte("\n  - url: "+o+"\n"), 1)
+		}
+		_, err := w.Write(doc)
 		return err
 	}))
 	mux.Handle("GET /{$}", s.handle(s.index))

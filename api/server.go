@@ -19,6 +19,9 @@ import (
 	"sandbank/simulator"
 )
 
+// defaultOrigin is the server openapi.yaml names; the served copy names its own.
+const defaultOrigin = "http://127.0.0.1:7070"
+
 // OpenAPI is the document of every route, served at /openapi.yaml.
 //
 //go:embed openapi.yaml
