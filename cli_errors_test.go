@@ -221,3 +221,24 @@ func TestShellQuote(t *testing.T) {
 		}
 	}
 }
+
+// The banner of a sandbank listening beyond this machine warns of it, naming the
+// address as given: 0.0.0.0 read "[::]" (Go's dual-stack listener), which is not
+// what the user typed (an operator's trial).
+func TestBannerWarnsOfAnExposedAddressAsGiven(t *testing.T) {
+	for _, tc := range []struct{ addr, want string }{
+		{"0.0.0.0:0", "it listens on 0.0.0.0:"},
+		{":0", "it listens on every interface, port "},
+	} {
+		m := NewMain(Options{DB: filepath.Join(t.TempDir(), "sandbank.db"), Addr: tc.addr, Seed: 7, SecretKey: mainSecretKey, NoDemo: true, Start: mainStart})
+		if err := m.Open(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		m.PrintBanner(&b)
+		m.Close()
+		if !strings.Contains(b.String(), tc.want) || !strings.Contains(b.String(), "other machines can reach it") {
+			t.Errorf("--addr %s: the banner does not say %q:\n%s", tc.addr, tc.want, b.String())
+		}
+	}
+}

@@ -620,7 +620,16 @@ func (m *Main) PrintBanner(w io.Writer) {
 	s := m.Engine.Settings()
 	fmt.Fprintf(w, "sandbank is serving the Data Sync sandbox API on http://%s\n", m.Addr())
 	if m.exposed() {
-		fmt.Fprintf(w, "  warning      it listens on %s: other machines can reach it (and its keys guard test data only)\n", m.listener.Addr())
+		// The address as given: a listener on 0.0.0.0 reads [::] (Go's dual stack).
+		on := m.listener.Addr().String()
+		if a, ok := m.listener.Addr().(*net.TCPAddr); ok {
+			host, _, _ := net.SplitHostPort(m.opts.Addr)
+			on = net.JoinHostPort(host, strconv.Itoa(a.Port))
+			if host == "" {
+				on = "every interface, port " + strconv.Itoa(a.Port)
+			}
+		}
+		fmt.Fprintf(w, "  warning      it listens on %s: other machines can reach it (and its keys guard test data only)\n", on)
 	}
 	fmt.Fprintf(w, "  database     %s\n", m.opts.DB)
 	fmt.Fprintf(w, "  secret key   %s   (header mono-sec-key)\n", s.SecretKey.Reveal())
