@@ -523,3 +523,56 @@ func TestVersionFlag(t *testing.T) {
 		}
 	}
 }
+
+// serve --scenario takes --secret-key (or $SANDBANK_SECRET_KEY) as the served
+// world's key, in place of the file's, and refuses --seed and --db, which it
+// silently did not use (an operator's trial): the world is the file's.
+func TestServedScenarioTakesTheSecretKeyAndRefusesWorldFlags(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "served.yaml")
+	src := "scenario: served\ncustomers:\n  adam: {institution: \"044\"}\nsteps:\n  - connect: adam\n  - serve: {clock: paused}\n"
+	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ flag, value, want string }{
+		{"--seed", "5", "write seed: 5 at the top of " + file},
+		{"--db", filepath.Join(t.TempDir(), "mine.db"), "a throw-away database of its own"},
+	} {
+		out, code := sandbank(t, "serve", "--addr", "127.0.0.1:0", "--scenario", file, tc.flag, tc.value)
+		if code != 2 || !strings.Contains(out, tc.flag+" does not apply to serve --scenario") || !strings.Contains(out, tc.want) {
+			t.Errorf("%s %s: exit %d:\n%s", tc.flag, tc.value, code, out)
+		}
+	}
+
+	const key = "test_sk_my_apps_own_key"
+	cmd := exec.Command(os.Args[0], "-test.run=^$", "--", "serve", "--addr", "127.0.0.1:0", "--scenario", file)
+	cmd.Env = append(os.Environ(), "SANDBANK_MAIN=1", "SANDBANK_SECRET_KEY="+key)
+	var out lockedBuffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	for deadline := time.Now().Add(20 * time.Second); !strings.Contains(out.String(), "steps up to serve: have run"); time.Sleep(10 * time.Millisecond) { // polling the process's output
+		if time.Now().After(deadline) {
+			t.Fatalf("never served:\n%s", out.String())
+		}
+	}
+	api := regexp.MustCompile(`serving the Data Sync sandbox API on (http://\S+)`).FindStringSubmatch(out.String())
+	if api == nil {
+		t.Fatalf("no API address:\n%s", out.String())
+	}
+	for k, want := range map[string]int{key: http.StatusOK, "test_sk_sandbank_scenario": http.StatusUnauthorized} {
+		req, _ := http.NewRequest("GET", api[1]+"/sandbox/accounts", nil)
+		req.Header.Set("mono-sec-key", k)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("GET /sandbox/accounts with %s = %d; want %d", k, resp.StatusCode, want)
+		}
+	}
+	cmd.Process.Signal(os.Interrupt)
+	cmd.Wait()
+}

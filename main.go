@@ -276,7 +276,7 @@ func defaultDBPath() string {
 
 type serveCmd struct {
 	serverFlags
-	Scenario string `help:"Serve a scenario file's world to your app: run its steps up to serve:, then fire the rest as the virtual clock reaches them while your app drives the API; a throw-away database (--db is not used)." placeholder:"FILE"`
+	Scenario string `help:"Serve a scenario file's world to your app: run its steps up to serve:, then fire the rest as the virtual clock reaches them while your app drives the API; a throw-away database (--db and --seed do not apply; --secret-key replaces the file's key)." placeholder:"FILE"`
 	IDs      string `name:"ids" help:"With --scenario: write the scenario's names (customers, accounts, keys, saved values) with their IDs to FILE, as JSON, for your app's tests." placeholder:"FILE"`
 	JUnit    string `name:"junit" help:"With --scenario: on exit, write each step's verdict to FILE as JUnit XML, for CI." placeholder:"FILE"`
 	ExitDone bool   `name:"exit-when-done" help:"With --scenario: exit once every step has passed or failed (exit status 1 if one failed), instead of serving until Ctrl+C."`

@@ -338,6 +338,18 @@ func serveScenario(ctx context.Context, c serveCmd, log *slog.Logger) error {
 		return notStarted(err)
 	}
 	title = s.Title
+	// The world is the file's: --seed and --db, silently not used, read as taken
+	// (an operator's trial). The secret key is the app's to choose: the flag (or
+	// $SANDBANK_SECRET_KEY) stands in for the file's keys: secret:.
+	if c.Seed != DefaultSeed {
+		return notStarted(engine.Invalid("seed", "--seed does not apply to serve --scenario: the world is the file's; write seed: %d at the top of %s", c.Seed, c.Scenario))
+	}
+	if c.DB != defaultDBPath() {
+		return notStarted(engine.Invalid("db", "--db does not apply to serve --scenario: the scenario's world is a throw-away database of its own, removed at exit; serve %s without --scenario to use it", c.DB))
+	}
+	if c.SecretKey != "" {
+		s.Keys.Secret = c.SecretKey
+	}
 	sweepThrowAwayDirs(os.TempDir()) // those of sandbanks killed before they could remove them
 	dir, err := os.MkdirTemp("", "sandbank-serve-*")
 	if err != nil {
