@@ -3,7 +3,9 @@
 package main
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -74,5 +76,34 @@ func TestServeUnderNohupIgnoresHangup(t *testing.T) {
 	err := cmd.Wait()
 	if code := cmd.ProcessState.ExitCode(); code != 0 || !strings.Contains(out.String(), shuttingDown) || strings.Contains(out.String(), "stopped at once") {
 		t.Fatalf("after SIGHUP and Ctrl+C under nohup: %v (exit %d); want the Ctrl+C's shutdown in order, exit 0\n%s", err, code, out.String())
+	}
+}
+
+// The TUI run with its output redirected (sandbank > out.txt) drew its screens
+// into the file while the terminal showed nothing, as if sandbank hung (an
+// operator's trial). It refuses, saying why, and makes no database. script(1)
+// gives it a terminal for its input.
+func TestTUIRefusesOutputThatIsNotATerminal(t *testing.T) {
+	if _, err := exec.LookPath("script"); err != nil {
+		t.Fatal("script (util-linux) is needed:", err)
+	}
+	dir := t.TempDir()
+	db, out, errs := filepath.Join(dir, "sandbank.db"), filepath.Join(dir, "out.txt"), filepath.Join(dir, "err.txt")
+	line := fmt.Sprintf("'%s' -test.run='^$' -- --db '%s' --addr 127.0.0.1:0 >'%s' 2>'%s'", os.Args[0], db, out, errs)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second) // a TUI that runs never ends
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "script", "-qec", line, "/dev/null")
+	cmd.Env = append(os.Environ(), "SANDBANK_MAIN=1")
+	cmd.Stdin = strings.NewReader("")
+	var exit *exec.ExitError
+	if err := cmd.Run(); !errors.As(err, &exit) || exit.ExitCode() != 2 {
+		t.Fatalf("the TUI with its output in a file: %v; want exit 2", err)
+	}
+	said, _ := os.ReadFile(errs)
+	if !strings.Contains(string(said), "standard output, which is not a terminal") || !strings.Contains(string(said), "sandbank serve") {
+		t.Fatalf("it said:\n%s", said)
+	}
+	if _, err := os.Stat(db); !os.IsNotExist(err) {
+		t.Fatalf("a database was made: %v", err)
 	}
 }
