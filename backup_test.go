@@ -115,3 +115,27 @@ func TestBackupLeavesTheSourceAlone(t *testing.T) {
 	}
 	_ = db.Close()
 }
+
+// A database deep in a long path (a CI workspace) still has its control socket:
+// the socket's path outgrew a Unix socket's address, so `sandbank backup` of the
+// running sandbank failed with "invalid argument" (an operator's trial).
+func TestBackupWhileRunningAtALongPath(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), strings.Repeat("a-folder-with-a-long-name/", 5))
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	dbPath := filepath.Join(dir, "sandbank.db")
+	if n := len(controlSocketPath(dbPath)); n <= maxSocketPath {
+		t.Fatalf("the socket's path has %d bytes: not long enough to try the case", n)
+	}
+	m := openMain(t, dbPath, nil)
+	defer m.Close()
+	copyPath := filepath.Join(t.TempDir(), "copy.db")
+	n, err := Backup(context.Background(), dbPath, copyPath, false)
+	if err != nil {
+		t.Fatalf("backup of a running sandbank at a long path: %v", err)
+	}
+	if fi, err := os.Stat(copyPath); err != nil || fi.Size() != n || n == 0 {
+		t.Fatalf("backup wrote %d bytes, file: %v %v", n, fi, err)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -27,10 +28,40 @@ type controlSocket struct {
 
 func controlSocketPath(db string) string { return db + ".ctl" }
 
+// maxSocketPath is the longest path a Unix socket's address holds (sun_path:
+// 108 bytes on Linux, 104 on the BSDs and macOS, with its NUL).
+const maxSocketPath = 103
+
+// socketName calls fn with a name for the socket at path that fits a socket's
+// address: path itself, or, when that is too long (a database deep in a CI
+// workspace, say), the same file reached through its folder's descriptor under
+// /proc/self/fd, on Linux. A path too long elsewhere is said in words — the
+// system's "invalid argument" said nothing (an operator's trial).
+func socketName(path string, fn func(name string) error) error {
+	if len(path) <= maxSocketPath {
+		return fn(path)
+	}
+	if runtime.GOOS == "linux" {
+		dir, err := os.Open(filepath.Dir(path))
+		if err != nil {
+			return err
+		}
+		defer dir.Close()
+		if name := fmt.Sprintf("/proc/self/fd/%d/%s", dir.Fd(), filepath.Base(path)); len(name) <= maxSocketPath {
+			return fn(name)
+		}
+	}
+	return fmt.Errorf("the control socket's path %s has %d bytes, more than a Unix socket's address holds (%d): a database at a shorter path lifts this", path, len(path), maxSocketPath)
+}
+
 func startControlSocket(dbPath string, db *store.DB) (*controlSocket, error) {
 	path := controlSocketPath(dbPath)
 	_ = os.Remove(path) // a stale socket of a crashed run: we hold the database's lock now
-	ln, err := net.Listen("unix", path)
+	var ln net.Listener
+	err := socketName(path, func(name string) (err error) {
+		ln, err = net.Listen("unix", name)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -110,9 +141,13 @@ func backupTo(ctx context.Context, dbPath string, w io.Writer) (int64, error) {
 		return 0, err
 	}
 	// Another sandbank holds it: ask that one.
-	client := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
-		var d net.Dialer
-		return d.DialContext(ctx, "unix", controlSocketPath(dbPath))
+	client := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, _, _ string) (conn net.Conn, err error) {
+		err = socketName(controlSocketPath(dbPath), func(name string) (err error) {
+			var d net.Dialer
+			conn, err = d.DialContext(ctx, "unix", name)
+			return err
+		})
+		return conn, err
 	}}}
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://sandbank/backup", nil)
 	resp, err := client.Do(req)
