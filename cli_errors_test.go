@@ -242,3 +242,20 @@ func TestBannerWarnsOfAnExposedAddressAsGiven(t *testing.T) {
 		}
 	}
 }
+
+// A database whose folder cannot be made, or whose file is not the user's to
+// open, says so in words and names --db — it said "creating the database's
+// directory: mkdir /nonexistent: permission denied" (an operator's trial, with
+// HOME=/nonexistent).
+func TestDatabaseFolderOrFileNotWritableSaysWhatToDo(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "a-file")
+	if err := os.WriteFile(file, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(file, "sandbank", "sandbank.db") // its folder would be inside a file
+	err := NewMain(Options{DB: db, Addr: "127.0.0.1:0", Seed: 7, SecretKey: mainSecretKey, NoDemo: true, Start: mainStart}).Open(context.Background())
+	want := "cannot make the database's folder " + filepath.Dir(db) + " (not a directory): pass --db with a file in a folder you can write"
+	if msg := engine.ErrorMessageOrText(err); msg != want {
+		t.Fatalf("Open = %q; want %q", msg, want)
+	}
+}

@@ -118,11 +118,21 @@ func TestScenarioRunCommand(t *testing.T) {
 		t.Fatalf("JUnit (%v):\n%s", err, raw)
 	}
 
-	// A JUnit report into a missing folder is refused before any file runs, not
-	// after them all (a QA trial).
-	out, code = sandbank(t, "scenario", "run", "--junit", filepath.Join(dir, "nodir", "x.xml"), "fixtures/mr-adam.yaml")
-	if code != 2 || !strings.Contains(out, "its folder "+filepath.Join(dir, "nodir")+" does not exist") || strings.Contains(out, "mr-adam.yaml") {
-		t.Fatalf("a JUnit report into a missing folder: exit %d\n%s", code, out)
+	// A JUnit report (and a log) into a missing folder has the folder made, as
+	// --transcript's is: it was refused (an operator's trial).
+	made := filepath.Join(dir, "reports", "ci", "x.xml")
+	out, code = sandbank(t, "scenario", "run", "--junit", made, "--log", filepath.Join(dir, "logs", "run.log"), "fixtures/mr-adam.yaml")
+	if report, err := os.ReadFile(made); code != 0 || err != nil || !strings.Contains(string(report), `failures="0"`) {
+		t.Fatalf("a JUnit report into a missing folder: exit %d, %v\n%s", code, err, out)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "logs", "run.log")); err != nil {
+		t.Fatalf("a log into a missing folder: %v", err)
+	}
+	// A folder that cannot be made is said before any file runs, not after them
+	// all (a QA trial), in words.
+	out, code = sandbank(t, "scenario", "run", "--junit", filepath.Join(junit, "x.xml"), "fixtures/mr-adam.yaml")
+	if code != 2 || !strings.Contains(out, "its folder "+junit+" cannot be made (not a directory)") || strings.Contains(out, "mr-adam.yaml") {
+		t.Fatalf("a JUnit report under a file: exit %d\n%s", code, out)
 	}
 	// So is a path that names a folder, by its trailing slash or as one that exists.
 	out, code = sandbank(t, "scenario", "run", "--junit", filepath.Join(dir, "nodir")+"/", "fixtures/mr-adam.yaml")
@@ -264,19 +274,24 @@ func TestServeScenarioExitsWhenDoneWithJUnit(t *testing.T) {
 	}
 }
 
-// An IDs file in a folder that does not exist is refused before the world is
+// An IDs file in a folder that cannot be made is refused before the world is
 // built, with the folder named (it failed after the whole setup, naming a
-// temporary file).
+// temporary file); one in a missing folder has the folder made.
 func TestServeScenarioIDsFolderMissing(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "s.yaml")
 	if err := os.WriteFile(file, []byte("scenario: ids\ncustomers:\n  adam: {institution: \"044\"}\nsteps:\n  - connect: adam\n  - serve: {clock: paused}\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	missing := filepath.Join(dir, "nope")
-	out, code := sandbank(t, "serve", "--addr", "127.0.0.1:0", "--scenario", file, "--ids", filepath.Join(missing, "ids.json"))
-	if code != 2 || !strings.Contains(out, "its folder "+missing+" does not exist") || strings.Contains(out, ".ids.json.") {
-		t.Fatalf("exit %d; want 2, saying the folder does not exist:\n%s", code, out)
+	under := filepath.Join(file, "nope") // a folder inside a file
+	out, code := sandbank(t, "serve", "--addr", "127.0.0.1:0", "--scenario", file, "--ids", filepath.Join(under, "ids.json"))
+	if code != 2 || !strings.Contains(out, "its folder "+under+" cannot be made (not a directory)") || strings.Contains(out, ".ids.json.") {
+		t.Fatalf("exit %d; want 2, saying the folder cannot be made:\n%s", code, out)
+	}
+	ids := filepath.Join(dir, "out", "ids.json")
+	out, code = sandbank(t, "serve", "--addr", "127.0.0.1:0", "--scenario", file, "--ids", ids, "--exit-when-done")
+	if b, err := os.ReadFile(ids); code != 0 || err != nil || !strings.Contains(string(b), `"adam"`) {
+		t.Fatalf("exit %d, %v; want the IDs written into a folder made for them:\n%s", code, err, out)
 	}
 }
 

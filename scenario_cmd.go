@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -44,9 +45,9 @@ func (c scenarioPlayCmd) Run(ctx context.Context) error {
 	}
 	log := slog.New(slog.DiscardHandler)
 	if c.Log != "" {
-		f, err := os.Create(c.Log)
+		f, err := createOutput("log", "log", "sandbank.log", c.Log)
 		if err != nil {
-			return fmt.Errorf("creating the log: %w", err)
+			return err
 		}
 		defer f.Close()
 		log = slog.New(slog.NewTextHandler(f, nil))
@@ -167,9 +168,9 @@ type scenarioRunCmd struct {
 func (c scenarioRunCmd) Run(ctx context.Context) error {
 	log := slog.New(slog.DiscardHandler)
 	if c.Log != "" {
-		f, err := os.Create(c.Log)
+		f, err := createOutput("log", "log", "sandbank.log", c.Log)
 		if err != nil {
-			return fmt.Errorf("creating the log: %w", err)
+			return err
 		}
 		defer f.Close()
 		log = slog.New(slog.NewTextHandler(f, &slog.HandlerOptions{Level: slog.LevelDebug}))
@@ -283,26 +284,66 @@ func runWithTranscript(ctx context.Context, file string, host scenario.Host, pat
 	return res, nil
 }
 
-// checkJUnitPath refuses a --junit path the report cannot be written to, before
-// anything runs: a folder that does not exist, or a path that is a folder (found
-// only after every file had run).
+// checkJUnitPath readies a --junit path before anything runs: refused if it names
+// a folder or cannot be written, its folder made if missing.
 func checkJUnitPath(path string) error {
+	return outputPath("junit", "JUnit report", "scenarios.xml", path)
+}
+
+// outputPath readies the path of a file a command writes (--junit, --ids, --log),
+// said before any work rather than after it: a path that names a folder is
+// refused; a folder that is missing is made, as --transcript's and the database's
+// are (a CI job's reports/ folder was refused where its transcripts/ was made:
+// an operator's trial); one that cannot be made or written to is said in words,
+// not as the system's error.
+func outputPath(flag, what, example, path string) error {
 	if strings.HasSuffix(path, "/") || strings.HasSuffix(path, string(filepath.Separator)) {
-		return engine.Invalid("junit", "cannot write the JUnit report %s: it names a folder; name a file, e.g. %s", path, filepath.Join(path, "scenarios.xml"))
-	}
-	if fi, err := os.Stat(filepath.Dir(path)); err != nil || !fi.IsDir() {
-		return engine.Invalid("junit", "cannot write the JUnit report %s: its folder %s does not exist", path, filepath.Dir(path))
+		return engine.Invalid(flag, "cannot write the %s %s: it names a folder; name a file, e.g. %s", what, path, filepath.Join(path, example))
 	}
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		return engine.Invalid("junit", "cannot write the JUnit report %s: it is a folder; name a file, e.g. %s", path, filepath.Join(path, "scenarios.xml"))
+		return engine.Invalid(flag, "cannot write the %s %s: it is a folder; name a file, e.g. %s", what, path, filepath.Join(path, example))
 	}
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return engine.Invalid(flag, "cannot write the %s %s: its folder %s cannot be made (%s); name a file in a folder you can write", what, path, dir, osReason(err))
+	}
+	probe, err := os.CreateTemp(dir, ".sandbank-probe-*")
+	if err != nil {
+		return engine.Invalid(flag, "cannot write the %s %s: its folder %s does not take new files (%s); name a file in a folder you can write", what, path, dir, osReason(err))
+	}
+	probe.Close()
+	os.Remove(probe.Name())
 	return nil
+}
+
+// osReason is an error of the file system without the call and path it names
+// ("permission denied", not "open /x/y: permission denied"): the message around
+// it says which file.
+func osReason(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// createOutput creates a file a command writes as it goes (--log), its folder
+// made if missing.
+func createOutput(flag, what, example, path string) (*os.File, error) {
+	if err := outputPath(flag, what, example, path); err != nil {
+		return nil, err
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, engine.Invalid(flag, "cannot write the %s %s (%s); name a file you can write", what, path, osReason(err))
+	}
+	return f, nil
 }
 
 func writeJUnit(path string, results []*scenario.Result) error {
 	f, err := os.Create(path)
 	if err != nil {
-		return fmt.Errorf("creating the JUnit report: %w", err)
+		return fmt.Errorf("cannot write the JUnit report %s (%s)", path, osReason(err))
 	}
 	if err := errors.Join(scenario.WriteJUnit(f, results), f.Close()); err != nil {
 		return fmt.Errorf("writing the JUnit report %s: %w", path, err)
@@ -369,8 +410,8 @@ func serveScenario(ctx context.Context, c serveCmd, log *slog.Logger) error {
 func readyOutputs(c serveCmd) error {
 	if c.IDs != "" {
 		// Found out now, not after the world is built.
-		if fi, err := os.Stat(filepath.Dir(c.IDs)); err != nil || !fi.IsDir() {
-			return engine.Invalid("ids", "cannot write the IDs file %s: its folder %s does not exist", c.IDs, filepath.Dir(c.IDs))
+		if err := outputPath("ids", "IDs file", "ids.json", c.IDs); err != nil {
+			return err
 		}
 		// A file left from an earlier run would read as this one's: a script that
 		// waits for it to appear must not find the old one.

@@ -3,12 +3,15 @@ package store
 import (
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
+	"io/fs"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -332,4 +335,18 @@ func TestFreePagesInUseStopWritesWithoutHanging(t *testing.T) {
 		t.Fatalf("none of the %d failed files panicked in bbolt's rollback: the damage no longer tries the case", failedFiles)
 	}
 	t.Logf("%d of %d files failed a write (%d in bbolt's rollback); none hung", failedFiles, files, rollbackPanics)
+}
+
+// A database file that is not the user's to open says so and names --db; other
+// failures keep their cause.
+func TestOpenErrorSaysWhatToDo(t *testing.T) {
+	path := "/data/sandbank.db"
+	denied := openError(path, &fs.PathError{Op: "open", Path: path, Err: syscall.EACCES})
+	if engine.ErrorCode(denied) != engine.EINVALID || engine.ErrorMessage(denied) != "cannot open the database /data/sandbank.db: permission denied; pass --db with a file you can read and write" {
+		t.Fatalf("permission denied: %v", denied)
+	}
+	busy := openError(path, &fs.PathError{Op: "open", Path: path, Err: syscall.EIO})
+	if !errors.Is(busy, syscall.EIO) || !strings.Contains(busy.Error(), path) {
+		t.Fatalf("an I/O error: %v", busy)
+	}
 }

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io"
+	"io/fs"
 	"os"
 	"runtime"
 	"runtime/debug"
@@ -186,7 +187,7 @@ func openBolt(path string, o options) (bdb *bolt.DB, err error) {
 	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrChecksum), errors.Is(err, berrors.ErrVersionMismatch):
 		return nil, damaged(path, err)
 	case err != nil:
-		return nil, fmt.Errorf("open database %s: %w", path, err)
+		return nil, openError(path, err)
 	}
 	bdb.AllocSize = allocFor(0) // until the first write says how large the data is
 	return bdb, nil
@@ -232,6 +233,15 @@ func guardOpen(path string, err *error) func() {
 	}
 }
 
+// openError is a failure to open the database file: one the user can mend (a
+// file or folder not theirs) says so in words, naming --db; others pass.
+func openError(path string, err error) error {
+	if errors.Is(err, fs.ErrPermission) {
+		return engine.Errorf(engine.EINVALID, "cannot open the database %s: permission denied; pass --db with a file you can read and write", path)
+	}
+	return fmt.Errorf("open database %s: %w", path, err)
+}
+
 func damaged(path string, cause error) error {
 	return engine.Errorf(engine.EINVALID,
 		"database %s is damaged (%v): restore it from a backup, or use --db to start a new file", path, cause)
@@ -250,12 +260,12 @@ func checkHeader(path string) error {
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("open database %s: %w", path, err)
+		return openError(path, err)
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
-		return fmt.Errorf("open database %s: %w", path, err)
+		return openError(path, err)
 	}
 	if st.IsDir() {
 		return foreign(path, "it is a directory")
@@ -291,7 +301,7 @@ func checkHeader(path string) error {
 	}
 	// Stat again: a process holding the file grows it before writing a meta page.
 	if st, err = f.Stat(); err != nil {
-		return fmt.Errorf("open database %s: %w", path, err)
+		return openError(path, err)
 	}
 	if need := int64(m.pgid) * int64(m.pageSize); st.Size() < need {
 		return damaged(path, fmt.Errorf("file is %d bytes but its pages need %d: truncated", st.Size(), need))

@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -90,7 +91,11 @@ func Open(ctx context.Context, o Options) (_ *World, err error) {
 		}
 	}()
 	if err := os.MkdirAll(filepath.Dir(o.DB), 0o700); err != nil {
-		return nil, fmt.Errorf("creating the database's directory: %w", err)
+		reason := err.Error()
+		if pe := (*fs.PathError)(nil); errors.As(err, &pe) {
+			reason = pe.Err.Error() // "permission denied": the words around it name the folder
+		}
+		return nil, engine.Invalid("db", "cannot make the database's folder %s (%s): pass --db with a file in a folder you can write", filepath.Dir(o.DB), reason)
 	}
 	if w.DB, err = store.Open(o.DB, o.StoreOptions...); err != nil {
 		return nil, err
