@@ -91,6 +91,10 @@ func TestBannerSaysTheClockIsPaused(t *testing.T) {
 	if strings.Contains(running.String(), "PAUSED") {
 		t.Fatalf("the banner of a running clock says it is paused:\n%s", running.String())
 	}
+	// openMain passes --secret-key: the banner says the key is kept.
+	if !strings.Contains(running.String(), "kept in the database: later runs use it too") {
+		t.Fatalf("the banner of a sandbank given --secret-key does not say the key is kept:\n%s", running.String())
+	}
 	m.Clock.SetPaused(true)
 	var b bytes.Buffer
 	m.PrintBanner(&b)

@@ -633,6 +633,11 @@ func (m *Main) PrintBanner(w io.Writer) {
 	}
 	fmt.Fprintf(w, "  database     %s\n", m.opts.DB)
 	fmt.Fprintf(w, "  secret key   %s   (header mono-sec-key)\n", s.SecretKey.Reveal())
+	if m.opts.SecretKey != "" && m.opts.Scenario == nil {
+		// It replaced the database's key for good: a later run without it kept it,
+		// silently (an operator's trial).
+		fmt.Fprintf(w, "               given by --secret-key or $SANDBANK_SECRET_KEY, and kept in the database: later runs use it too\n")
+	}
 	fmt.Fprintf(w, "  public key   %s   (the connect widget's key)\n", s.PublicKey)
 	fmt.Fprintf(w, "  OpenAPI      http://%s/openapi.yaml\n", m.Addr())
 	fmt.Fprintf(w, "  widget       http://%s/connect?key=%s   (Connect in a browser)\n", m.Addr(), s.PublicKey)
