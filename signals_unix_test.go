@@ -107,3 +107,24 @@ func TestTUIRefusesOutputThatIsNotATerminal(t *testing.T) {
 		t.Fatalf("a database was made: %v", err)
 	}
 }
+
+// The TUI with no terminal (input not one, no controlling terminal: a script, a
+// CI job) says so and points at serve, and leaves neither database nor log behind.
+func TestTUIWithoutATerminalSaysSo(t *testing.T) {
+	dir := t.TempDir()
+	for _, args := range [][]string{
+		{"--db", filepath.Join(dir, "sandbank.db"), "--addr", "127.0.0.1:0"},
+		{"scenario", "play", "fixtures/" + firstFixture(t), "--addr", "127.0.0.1:0"},
+	} {
+		cmd := exec.Command(os.Args[0], append([]string{"-test.run=^$", "--"}, args...)...)
+		cmd.Env = append(os.Environ(), "SANDBANK_MAIN=1")
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true} // no controlling terminal
+		out, err := cmd.CombinedOutput()
+		if err == nil || !strings.Contains(string(out), "needs a terminal") || !strings.Contains(string(out), "sandbank serve") {
+			t.Fatalf("sandbank %s without a terminal = %v:\n%s\nwant it to say it needs one", strings.Join(args, " "), err, out)
+		}
+	}
+	if left, _ := os.ReadDir(dir); len(left) > 0 {
+		t.Fatalf("a TUI refused for want of a terminal left %v behind", left)
+	}
+}
