@@ -35,6 +35,10 @@ func TestMain(m *testing.M) {
 		main()
 		os.Exit(0)
 	}
+	// The user's own key would stand in for the keys the tests send (a served
+	// scenario's, a new database's): the tests' sandbanks inherit this process's
+	// environment, and set it where they mean to.
+	os.Unsetenv("SANDBANK_SECRET_KEY")
 	os.Exit(m.Run())
 }
 
@@ -550,12 +554,25 @@ func TestServedScenarioTakesTheSecretKeyAndRefusesWorldFlags(t *testing.T) {
 	}
 	for _, tc := range []struct{ flag, value, want string }{
 		{"--seed", "5", "write seed: 5 at the top of " + file},
+		{"--seed", "2021", "write seed: 2021 at the top of "}, // the default's value, given
 		{"--db", filepath.Join(t.TempDir(), "mine.db"), "a throw-away database of its own"},
 	} {
-		out, code := sandbank(t, "serve", "--addr", "127.0.0.1:0", "--scenario", file, tc.flag, tc.value)
+		out, code := sandbank(t, "serve", "--addr", "127.0.0.1:0", "--scenario", file, tc.flag+"="+tc.value)
 		if code != 2 || !strings.Contains(out, tc.flag+" does not apply to serve --scenario") || !strings.Contains(out, tc.want) {
 			t.Errorf("%s %s: exit %d:\n%s", tc.flag, tc.value, code, out)
 		}
+	}
+	// Neither is taken as given when it was not: with $HOME unset, the default
+	// database path is another, and was read as a --db given.
+	noHome := exec.Command(os.Args[0], "-test.run=^$", "--", "serve", "--addr", "127.0.0.1:0", "--scenario", file, "--exit-when-done")
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "HOME=") && !strings.HasPrefix(kv, "XDG_DATA_HOME=") {
+			noHome.Env = append(noHome.Env, kv)
+		}
+	}
+	noHome.Env = append(noHome.Env, "SANDBANK_MAIN=1")
+	if out, err := noHome.CombinedOutput(); err != nil {
+		t.Errorf("serve --scenario with $HOME unset: %v\n%s", err, out)
 	}
 
 	const key = "test_sk_my_apps_own_key"

@@ -382,10 +382,10 @@ func serveScenario(ctx context.Context, c serveCmd, log *slog.Logger) error {
 	// The world is the file's: --seed and --db, silently not used, read as taken
 	// (an operator's trial). The secret key is the app's to choose: the flag (or
 	// $SANDBANK_SECRET_KEY) stands in for the file's keys: secret:.
-	if c.Seed != DefaultSeed {
+	if flagGiven(os.Args[1:], "seed") {
 		return notStarted(engine.Invalid("seed", "--seed does not apply to serve --scenario: the world is the file's; write seed: %d at the top of %s", c.Seed, c.Scenario))
 	}
-	if c.DB != defaultDBPath() {
+	if flagGiven(os.Args[1:], "db") {
 		return notStarted(engine.Invalid("db", "--db does not apply to serve --scenario: the scenario's world is a throw-away database of its own, removed at exit; serve %s without --scenario to use it", c.DB))
 	}
 	if c.SecretKey != "" {
@@ -402,6 +402,22 @@ func serveScenario(ctx context.Context, c serveCmd, log *slog.Logger) error {
 		return notStarted(err)
 	}
 	return serveOpened(ctx, c, s, m)
+}
+
+// flagGiven reports whether args name --name (as --name V or --name=V) before
+// any "--": the flag's value cannot say it, as a default (the database's path,
+// made absolute, from a $HOME that may be unset) or the same value given are not
+// told apart.
+func flagGiven(args []string, name string) bool {
+	for _, a := range args {
+		if a == "--" {
+			return false
+		}
+		if a == "--"+name || strings.HasPrefix(a, "--"+name+"=") {
+			return true
+		}
+	}
+	return false
 }
 
 // readyOutputs checks that the --ids and --junit files can be written, and removes
