@@ -354,6 +354,9 @@ func (b *Bank) wrongAnswer(ch *challenge, answer string, now int64) string {
 				return fmt.Sprintf("wrong answer: that OTP is for a later sign-in (sent at %s); this one's OTP was sent at %s", engine.TimeText(m.At), sent)
 			case m.At.UnixNano() == ch.sent:
 				return fmt.Sprintf("wrong answer: that OTP is for another sign-in sent at the same moment; this one's is the other OTP sent at %s", sent)
+			case b.openOTP(ch.cust, a, now):
+				// An earlier sign-in still waiting for it: the code works, there.
+				return fmt.Sprintf("wrong answer: that OTP is for an earlier sign-in, still open (sent at %s); this one's OTP was sent at %s", engine.TimeText(m.At), sent)
 			}
 			return "wrong answer: that OTP is from an earlier sign-in and no longer works; use the one sent at " + sent
 		}
@@ -365,6 +368,17 @@ func (b *Bank) wrongAnswer(ch *challenge, answer string, now int64) string {
 		}
 	}
 	return "wrong answer"
+}
+
+// openOTP reports whether an open challenge of c's, not expired at now, waits for
+// the OTP code.
+func (b *Bank) openOTP(c *customer, code string, now int64) bool {
+	for _, other := range b.challenges {
+		if other.cust == c && other.kind == engine.MFAOTP && other.answer == code && other.expires > now {
+			return true
+		}
+	}
+	return false
 }
 
 // squash removes every space, so "123 456" and "Jollof  Rice" compare.

@@ -354,6 +354,12 @@ func TestAnotherOpenSignInsOTPIsSaid(t *testing.T) {
 	if msg := engine.ErrorMessage(err); !strings.Contains(msg, "for a later sign-in (sent at "+engine.TimeText(clk.Now())+")") || !strings.Contains(msg, "this one's OTP was sent at "+engine.TimeText(first)) {
 		t.Errorf("a later sign-in's OTP: %q; want it said, with both times", msg)
 	}
+	// And the other way round: the second answered with the first's OTP, which
+	// still works there — not "no longer works".
+	_, err = b.Answer(ctx, second.Challenge.ID, own)
+	if msg := engine.ErrorMessage(err); !strings.Contains(msg, "for an earlier sign-in, still open (sent at "+engine.TimeText(first)+")") || !strings.Contains(msg, "this one's OTP was sent at "+engine.TimeText(clk.Now())) {
+		t.Errorf("an earlier open sign-in's OTP: %q; want it said, with both times", msg)
+	}
 	// Both still work: a wrong answer closes neither.
 	for ch, otp := range map[string]string{res.Challenge.ID: own, second.Challenge.ID: newest} {
 		if _, err := b.Answer(ctx, ch, otp); err != nil {
