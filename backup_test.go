@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -128,8 +129,14 @@ func TestBackupWhileRunningAtALongPath(t *testing.T) {
 	if n := len(controlSocketPath(dbPath)); n <= maxSocketPath {
 		t.Fatalf("the socket's path has %d bytes: not long enough to try the case", n)
 	}
+	if runtime.GOOS != "linux" { // no /proc/self/fd: said in words
+		_, err := startControlSocket(dbPath, nil)
+		if err == nil || !strings.Contains(err.Error(), "more than a Unix socket's address holds") {
+			t.Fatalf("a control socket at a long path off Linux: %v", err)
+		}
+		return
+	}
 	m := openMain(t, dbPath, nil)
-	defer m.Close()
 	copyPath := filepath.Join(t.TempDir(), "copy.db")
 	n, err := Backup(context.Background(), dbPath, copyPath, false)
 	if err != nil {
@@ -137,5 +144,11 @@ func TestBackupWhileRunningAtALongPath(t *testing.T) {
 	}
 	if fi, err := os.Stat(copyPath); err != nil || fi.Size() != n || n == 0 {
 		t.Fatalf("backup wrote %d bytes, file: %v %v", n, fi, err)
+	}
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(controlSocketPath(dbPath)); !os.IsNotExist(err) {
+		t.Fatalf("the control socket outlived sandbank: %v", err)
 	}
 }

@@ -65,6 +65,9 @@ func startControlSocket(dbPath string, db *store.DB) (*controlSocket, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Close removes path itself: the listener's own unlink would go through a
+	// /proc/self/fd name whose descriptor is closed by then, or another's.
+	ln.(*net.UnixListener).SetUnlinkOnClose(false)
 	if err := os.Chmod(path, 0o600); err != nil {
 		_ = ln.Close()
 		return nil, err

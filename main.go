@@ -40,7 +40,7 @@ import (
 func version() string {
 	info, ok := debug.ReadBuildInfo()
 	if !ok {
-		return "sandbank (no build information) " + runtime.Version()
+		return "sandbank (no build information), built with " + runtime.Version()
 	}
 	v := info.Main.Version
 	var rev, at, modified string
@@ -157,8 +157,9 @@ func main() {
 	defer stop()
 	// A write to a closed pipe (sandbank … | head -1) is an error the writer
 	// ignores, not the end of the process: it killed a scenario run before its
-	// JUnit report was written.
-	signal.Ignore(syscall.SIGPIPE)
+	// JUnit report was written. Notify, not Ignore: an ignored SIGPIPE would be
+	// inherited by what sandbank starts (the browser the TUI opens).
+	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
 	if strings.HasPrefix(k.Command(), "serve") {
 		// The first signal shuts down in order, which may wait for a webhook
 		// attempt under way (up to its 10 s); a second Ctrl+C stops at once, as

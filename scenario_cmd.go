@@ -307,6 +307,11 @@ func outputPath(flag, what, example, path string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return engine.Invalid(flag, "cannot write the %s %s: its folder %s cannot be made (%s); name a file in a folder you can write", what, path, dir, osReason(err))
 	}
+	if f, err := os.OpenFile(path, os.O_WRONLY, 0); err == nil { // one there already: written over at the end
+		f.Close()
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return engine.Invalid(flag, "cannot write the %s %s (%s); name a file you can write", what, path, osReason(err))
+	}
 	probe, err := os.CreateTemp(dir, ".sandbank-probe-*")
 	if err != nil {
 		return engine.Invalid(flag, "cannot write the %s %s: its folder %s does not take new files (%s); name a file in a folder you can write", what, path, dir, osReason(err))
