@@ -513,7 +513,7 @@ func (e *Engine) clockChanged(st ClockState) {
 		if ErrorCode(err) == ENOSPACE {
 			what := "its new time could not be saved"
 			if n := lost; n > 0 {
-				what = "neither its new time nor the " + strconv.FormatInt(n, 10) + " automatic syncs it ran could be saved (their accounts sync at their next time)"
+				what = "neither its new time nor " + strconv.FormatInt(n, 10) + " automatic syncs could be saved (their accounts sync at their next time)"
 			}
 			err = Errorf(ENOSPACE, "the clock moved to %s, but the disk is full: %s, and a restart would find the clock where it was last saved. Free some space: the next write saves the clock (%s)",
 				TimeText(st.Now), what, ErrorMessage(err)).WithReason("DISK_FULL")
