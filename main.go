@@ -85,7 +85,7 @@ type dbFlag struct {
 type serverFlags struct {
 	dbFlag
 	Addr      string `help:"Address of the HTTP API (127.0.0.1:0 picks a free port). Keep it on 127.0.0.1 unless you mean to expose it." default:"${addr}"`
-	Seed      int64  `help:"Seed of the simulated world, used when the database is new." default:"${seed}"`
+	Seed      int64  `help:"Seed of a new database's simulated world (default ${seed}); a database keeps its own, and one given for it must match."`
 	SecretKey string `help:"Secret key (the mono-sec-key header), at least 16 characters; generated on first run if unset." env:"SANDBANK_SECRET_KEY"`
 }
 

@@ -187,9 +187,9 @@ func Open(cfg Config, clock engine.Clock, j Journal) (*Bank, error) {
 	if first.Version > journalVersion {
 		return nil, engine.Errorf(engine.EINTERNAL, "the bank journal is version %d; this sandbank reads up to %d", first.Version, journalVersion)
 	}
-	if cfg.Seed != first.Config.Seed {
-		return nil, engine.Invalid("seed", "this database holds the world of seed %d, not %d: open it with --seed %d, or use another database for seed %d",
-			first.Config.Seed, cfg.Seed, first.Config.Seed, cfg.Seed)
+	if cfg.Seed != 0 && cfg.Seed != first.Config.Seed { // 0: whichever it holds
+		return nil, engine.Invalid("seed", "this database holds the world of seed %d, not %d: open it without --seed (it keeps its own), or use another database for seed %d",
+			first.Config.Seed, cfg.Seed, cfg.Seed)
 	}
 	stored, err := first.Config.normalize()
 	if err != nil {

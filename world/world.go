@@ -34,7 +34,7 @@ type Keys struct {
 // Options define a world. Only DB and Sender are required.
 type Options struct {
 	DB        string    // the bbolt file; created, with its directory, if missing
-	Seed      int64     // a new world's seed (0: DefaultSeed); an existing one must match
+	Seed      int64     // a new world's seed (0: DefaultSeed); an existing world keeps its own, and one given must match it
 	Start     time.Time // a new world's virtual start (zero: now, to the second)
 	Customers int       // a new world's own customers (0: the simulator's default)
 	// Keys of a new world. A Secret given for an existing world replaces its stored
@@ -80,7 +80,8 @@ func Open(ctx context.Context, o Options) (_ *World, err error) {
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
-	if o.Seed == 0 {
+	seedGiven := o.Seed != 0
+	if !seedGiven {
 		o.Seed = DefaultSeed
 	}
 	tuneGC()
@@ -127,9 +128,13 @@ func Open(ctx context.Context, o Options) (_ *World, err error) {
 		_ = w.Clock.SetPaused(true) // pausing always succeeds
 	}
 	cfg := simulator.Config{Seed: o.Seed, Start: w.Clock.Now(), Customers: o.Customers}
+	if !seedGiven && !w.New {
+		cfg.Seed = 0 // the database's own: one made with --seed 5 opened without it was refused
+	}
 	if w.Bank, err = simulator.Open(cfg, w.Clock, w.DB); err != nil {
 		return nil, err
 	}
+	o.Seed = w.Bank.Config().Seed
 	w.Clock.SetEnd(w.Bank.End())
 	// Every write records the clock: no restart finds data newer than the clock.
 	w.DB.KeepClock(w.Clock.State)

@@ -93,6 +93,17 @@ func TestOpenRefusals(t *testing.T) {
 	}
 	w = open(t, Options{DB: db, Seed: 7, Sender: nopSender{}}) // nothing was left holding the file
 	_ = w.Close()
+	// No seed given: the database's own — a world made with --seed 7 opened
+	// without it was refused as not 2021's (an operator's trial).
+	w = open(t, Options{DB: db, Sender: nopSender{}})
+	if got := w.Bank.Config().Seed; got != 7 || len(w.Bank.Customers()) != 6 {
+		t.Fatalf("opened without a seed: seed %d, %d customers; want the database's own, 7 with 6", got, len(w.Bank.Customers()))
+	}
+	_ = w.Close()
+	_, err := Open(context.Background(), Options{DB: db, Seed: 8, Sender: nopSender{}})
+	if msg := engine.ErrorMessage(err); !strings.Contains(msg, "holds the world of seed 7, not 8: open it without --seed") {
+		t.Fatalf("another seed given: %q", msg)
+	}
 }
 
 // A world closed during a jump — sandbank stopping, the work of the jump's timers
