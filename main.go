@@ -440,6 +440,10 @@ func (m *Main) Open(ctx context.Context) (err error) {
 				_ = os.Remove(m.opts.DB)
 			}
 		}
+		if err != nil && ctx.Err() != nil && !strings.Contains(err.Error(), scenario.StoppedWords) {
+			// Cut short while the world opened: "context canceled" said nothing.
+			err = errors.New(scenario.StoppedWords + " while the world was being opened: nothing of it is kept")
+		}
 	}()
 	if err := m.listen(); err != nil {
 		return err
@@ -474,6 +478,9 @@ func (m *Main) Open(ctx context.Context) (err error) {
 		return nil // the port answers once StartServing has started the steps after serve:
 	case m.FirstRun && !m.opts.NoDemo:
 		if err := scenario.Demo(api.Quiet(ctx), w, m.Server, receiver); err != nil {
+			if ctx.Err() != nil { // cut short: the step it was at did not fail
+				return errors.New(scenario.StoppedWords + " while the first run built the demo world: nothing is kept, and the next start builds it again")
+			}
 			return fmt.Errorf("building the demo world: %w", err)
 		}
 		m.opts.Log.Info("first run: the demo world is built from fixtures/demo.yaml, through the API (its requests are not logged one by one)")

@@ -215,6 +215,14 @@ func runScenarios(ctx context.Context, out io.Writer, host scenario.Host, files 
 	failed, notRun := 0, 0
 	for _, f := range unique {
 		var res *scenario.Result
+		if ctx.Err() != nil { // stopped: the files after it are not run, and not failed
+			res = &scenario.Result{Path: f, Err: &scenario.Error{File: f, Line: 1, Col: 1, Msg: "not run: " + scenario.StoppedWords + " before this file"}}
+			results = append(results, res)
+			fmt.Fprintln(out, res.Line())
+			failed++
+			notRun++
+			continue
+		}
 		if transcripts == "" {
 			res = scenario.RunFile(ctx, f, host, nil)
 		} else {

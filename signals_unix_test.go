@@ -6,6 +6,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -127,4 +129,44 @@ func TestTUIWithoutATerminalSaysSo(t *testing.T) {
 	if left, _ := os.ReadDir(dir); len(left) > 0 {
 		t.Fatalf("a TUI refused for want of a terminal left %v behind", left)
 	}
+}
+
+// A SIGTERM while the steps before serve: run says sandbank was stopped, at which
+// step — the step's own words then ("reading the webhook outbox: internal error",
+// "context canceled") blamed it (an operator's trial) — and the JUnit report says
+// the same. Here the bank answers after a minute, so the stop falls inside a step.
+func TestServedSetupStoppedSaysSo(t *testing.T) {
+	dir := t.TempDir()
+	file, junit := filepath.Join(dir, "slow.yaml"), filepath.Join(dir, "r.xml")
+	hooked := make(chan struct{}, 8)
+	recv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hooked <- struct{}{} }))
+	defer recv.Close()
+	src := "scenario: a slow setup\nsettings: {webhooks: \"" + recv.URL + "\"}\ncustomers:\n  adam: {institution: \"044\"}\nsteps:\n  - connect: adam\n  - latency: adam\n    delay: 1m\n  - sync: adam\n  - serve: {clock: paused}\n"
+	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^$", "--", "serve", "--addr", "127.0.0.1:0", "--scenario", file, "--junit", junit)
+	cmd.Env = append(os.Environ(), "SANDBANK_MAIN=1")
+	var out lockedBuffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	select { // the connection's webhook: the steps run, the next ones wait for the bank
+	case <-hooked:
+	case <-time.After(20 * time.Second):
+		t.Fatalf("no webhook of the connection came:\n%s", out.String())
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Wait()
+	report, _ := os.ReadFile(junit)
+	if code := cmd.ProcessState.ExitCode(); code != 2 || !strings.Contains(out.String(), "stopped by Ctrl+C or SIGTERM at step") ||
+		strings.Contains(out.String(), "internal error") || strings.Contains(out.String(), "context canceled") ||
+		!strings.Contains(string(report), "stopped by Ctrl+C or SIGTERM at step") {
+		t.Fatalf("exit %d:\n%s\nJUnit:\n%s", code, out.String(), report)
+	}
+	t.Logf("it said: %s", out.String())
 }

@@ -1395,7 +1395,11 @@ func runParsed(ctx context.Context, s *Scenario, host Host, out io.Writer, res *
 	defer os.RemoveAll(dir)
 	w, h, err := host(ctx, s.WorldOptions(filepath.Join(dir, "world.db")), ReceiverURL)
 	if err != nil {
-		res.Err = &Error{File: s.Path, Line: 1, Col: 1, Msg: "building the world: " + engine.ErrorMessageOrText(err)}
+		msg := "building the world: " + engine.ErrorMessageOrText(err)
+		if ctx.Err() != nil {
+			msg = "not run: " + StoppedWords + " before its world was built"
+		}
+		res.Err = &Error{File: s.Path, Line: 1, Col: 1, Msg: msg}
 		return res
 	}
 	defer w.Close()
@@ -1413,6 +1417,14 @@ func runParsed(ctx context.Context, s *Scenario, host Host, out io.Writer, res *
 		}
 	}
 	res.Steps = len(run.results)
+	if f := res.Failure; f != nil && ctx.Err() != nil {
+		// Cut short by the stop, not failed by the app or the world: what the step
+		// says then ("reading the webhook outbox: internal error", "context
+		// canceled") blamed it (an operator's trial).
+		res.Err = &Error{File: s.Path, Line: f.Step.pos.line, Col: f.Step.pos.col,
+			Msg: fmt.Sprintf("%s at step %d (%s), which did not end; the steps after it did not run", StoppedWords, f.Step.N, f.Step.Text)}
+		res.Failure = nil
+	}
 	if s.ServeAt >= 0 && !run.failed {
 		res.Stopped = len(s.Steps) - s.ServeAt
 	}
@@ -1429,6 +1441,10 @@ func runParsed(ctx context.Context, s *Scenario, host Host, out io.Writer, res *
 	}
 	return res
 }
+
+// StoppedWords say why a run or a world's building ended early: sandbank was told
+// to stop.
+const StoppedWords = "stopped by Ctrl+C or SIGTERM"
 
 // WorldOptions are the options of the scenario's throw-away world in db: its seed,
 // start and keys, a paused clock that moves only by the steps, and one sync worker
