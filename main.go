@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -329,9 +330,11 @@ func (t tuiCmd) Run(ctx context.Context) error {
 	if filepath.Clean(logPath) == filepath.Clean(t.DB) {
 		return engine.Invalid("log", "--log %s is the database itself: give the log another file", logPath)
 	}
-	if err := os.MkdirAll(filepath.Dir(logPath), 0o700); err != nil {
+	if err := outputPath("log", "log", "sandbank.log", logPath); err != nil {
 		return err
 	}
+	_, statErr := os.Stat(logPath)
+	newLog := errors.Is(statErr, fs.ErrNotExist)
 	lf, err := openLogFile(logPath, maxLogBytes)
 	if err != nil {
 		return err
@@ -339,6 +342,10 @@ func (t tuiCmd) Run(ctx context.Context) error {
 	defer lf.Close()
 	m := NewMain(t.options(t.DB, slog.New(slog.NewTextHandler(lf, nil))))
 	if err := m.Open(ctx); err != nil {
+		if newLog { // a run that did not start leaves nothing behind, its log neither
+			lf.Close()
+			os.Remove(logPath)
+		}
 		return err
 	}
 	runErr := tui.Run(ctx, tui.Config{Engine: m.Engine, Bank: m.Bank, Clock: m.Clock, Addr: m.Addr(),

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -169,4 +170,32 @@ func TestServedSetupStoppedSaysSo(t *testing.T) {
 		t.Fatalf("exit %d:\n%s\nJUnit:\n%s", code, out.String(), report)
 	}
 	t.Logf("it said: %s", out.String())
+}
+
+// A TUI's first run that cannot start (its port taken) leaves nothing behind —
+// its log neither, which stayed, empty, beside the database that did not (an
+// operator's trial). script(1) gives it a terminal.
+func TestFailedTUIFirstRunLeavesNoLog(t *testing.T) {
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "fresh.db")
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second) // a TUI that runs never ends
+	defer cancel()
+	line := fmt.Sprintf("'%s' -test.run='^$' -- --db '%s' --addr %s", os.Args[0], db, busy.Addr())
+	cmd := exec.CommandContext(ctx, "script", "-qec", line, "/dev/null")
+	cmd.Env = append(os.Environ(), "SANDBANK_MAIN=1")
+	cmd.Stdin = strings.NewReader("")
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 2 || !strings.Contains(string(out), "the port is in use") {
+		t.Fatalf("the TUI on a busy port: %v\n%s", err, out)
+	}
+	left, _ := os.ReadDir(dir)
+	if len(left) != 0 {
+		t.Fatalf("a failed first run left %v behind", left)
+	}
 }
