@@ -241,3 +241,17 @@ func TestDatabaseFolderOrFileNotWritableSaysWhatToDo(t *testing.T) {
 		t.Fatalf("Open = %q; want %q", msg, want)
 	}
 }
+
+// A relative $XDG_DATA_HOME is ignored, as the XDG spec says: it put the
+// database wherever the command happened to start.
+func TestRelativeXDGDataHomeIsIgnored(t *testing.T) {
+	t.Setenv("XDG_DATA_HOME", "relative")
+	if got := defaultDBPath(); strings.HasPrefix(got, "relative") || !filepath.IsAbs(got) && got != "sandbank.db" {
+		t.Fatalf("default database with XDG_DATA_HOME=relative: %s", got)
+	}
+	abs := t.TempDir()
+	t.Setenv("XDG_DATA_HOME", abs)
+	if got := defaultDBPath(); got != filepath.Join(abs, "sandbank", "sandbank.db") {
+		t.Fatalf("default database with XDG_DATA_HOME=%s: %s", abs, got)
+	}
+}

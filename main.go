@@ -263,6 +263,9 @@ func commandList(parser *kong.Kong) string {
 // defaultDBPath is the database in the user's data directory.
 func defaultDBPath() string {
 	dir := os.Getenv("XDG_DATA_HOME")
+	if !filepath.IsAbs(dir) { // the XDG spec: a relative one is ignored
+		dir = ""
+	}
 	if dir == "" {
 		home, err := os.UserHomeDir()
 		if err != nil {
