@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
 	"os"
@@ -116,8 +117,8 @@ func Backup(ctx context.Context, dbPath, file string, force bool) (int64, error)
 		return 0, engine.Invalid("file", "the directory %s does not exist: create it first, or name a file in a directory that does", dir)
 	}
 	tmp, err := os.CreateTemp(dir, ".sandbank-backup-*")
-	if err != nil {
-		return 0, fmt.Errorf("creating the backup file: %w", err)
+	if err != nil { // its own words, not the temporary file's name
+		return 0, engine.Invalid("file", "cannot write the backup into %s (%s): name a file in a folder you can write", dir, osReason(err))
 	}
 	defer os.Remove(tmp.Name())
 	n, err := backupTo(ctx, dbPath, tmp)
@@ -126,6 +127,10 @@ func Backup(ctx context.Context, dbPath, file string, force bool) (int64, error)
 	}
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) && pe.Path == tmp.Name() { // the copy's own file: say the file asked for
+		return 0, fmt.Errorf("writing the backup %s: %s; nothing was written there", file, osReason(err))
 	}
 	if err != nil {
 		return 0, err
@@ -154,6 +159,9 @@ func backupTo(ctx context.Context, dbPath string, w io.Writer) (int64, error) {
 	}}}
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://sandbank/backup", nil)
 	resp, err := client.Do(req)
+	if errors.Is(err, fs.ErrPermission) {
+		return 0, fmt.Errorf("%s is held by a running sandbank of another user: its control socket %s is theirs alone; run the backup as that user", dbPath, controlSocketPath(dbPath))
+	}
 	if err != nil {
 		return 0, fmt.Errorf("%s is held by a running sandbank, and its control socket %s did not answer (%v)", dbPath, controlSocketPath(dbPath), err)
 	}
