@@ -402,6 +402,9 @@ func serveScenario(ctx context.Context, c serveCmd, log *slog.Logger) error {
 		return notStarted(engine.Invalid("db", "--db does not apply to serve --scenario: the scenario's world is a throw-away database of its own, removed at exit; serve %s without --scenario to use it", c.DB))
 	}
 	if c.SecretKey != "" {
+		if len(c.SecretKey) < 16 { // said for a served world, which has no database's key to keep
+			return notStarted(engine.Invalid("secret-key", "the secret key needs at least 16 characters, and the one given (--secret-key or $SANDBANK_SECRET_KEY) has %d: pass a longer one, or none to serve the file's (keys: secret:, else %s)", len(c.SecretKey), scenario.DefaultKeys.Secret))
+		}
 		s.Keys.Secret = c.SecretKey
 	}
 	sweepThrowAwayDirs(os.TempDir()) // those of sandbanks killed before they could remove them
