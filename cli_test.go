@@ -58,6 +58,34 @@ func sandbank(t *testing.T, args ...string) (string, int) {
 	return string(out), 0
 }
 
+// runSandbank starts the test binary as sandbank with args — under wrapper
+// (nohup, say) if one is given — with env added to this process's, its output
+// gathered; it is killed at the test's end if it still runs.
+func runSandbank(t *testing.T, wrapper, env []string, args ...string) (*exec.Cmd, *lockedBuffer) {
+	t.Helper()
+	argv := append(append(append([]string{}, wrapper...), os.Args[0], "-test.run=^$", "--"), args...)
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Env = append(append(os.Environ(), "SANDBANK_MAIN=1"), env...)
+	out := &lockedBuffer{}
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
+	return cmd, out
+}
+
+// awaitOutput waits until a started sandbank's output holds text; after 20 s it
+// fails the test, saying what did not happen.
+func awaitOutput(t *testing.T, out *lockedBuffer, what, text string) {
+	t.Helper()
+	for deadline := time.Now().Add(20 * time.Second); !strings.Contains(out.String(), text); time.Sleep(10 * time.Millisecond) { // polling the process's output
+		if time.Now().After(deadline) {
+			t.Fatalf("%s:\n%s", what, out.String())
+		}
+	}
+}
+
 // `sandbank scenario run`: every shipped fixture passes; transcripts repeat byte for
 // byte, however the files are named; a changed expectation exits 1 naming its file:line:col, and JUnit says so.
 func TestScenarioRunCommand(t *testing.T) {
@@ -440,21 +468,11 @@ func serveSignalledTwice(t *testing.T, sig os.Signal) {
 	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(os.Args[0], "-test.run=^$", "--", "serve", "--addr", "127.0.0.1:0", "--scenario", file)
-	cmd.Env = append(os.Environ(), "SANDBANK_MAIN=1")
-	var out lockedBuffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
+	cmd, out := runSandbank(t, nil, nil, "serve", "--addr", "127.0.0.1:0", "--scenario", file)
+	defer cmd.Process.Kill() // before the receiver's Close
 	waitFor := func(what, text string) {
 		t.Helper()
-		for deadline := time.Now().Add(20 * time.Second); !strings.Contains(out.String(), text); time.Sleep(10 * time.Millisecond) { // polling the process's output
-			if time.Now().After(deadline) {
-				t.Fatalf("%s:\n%s", what, out.String())
-			}
-		}
+		awaitOutput(t, out, what, text)
 	}
 	waitFor("never served", "steps up to serve: have run")
 	// The app's doing: money in at the bank, a sync, and its webhook's attempt.
@@ -577,19 +595,8 @@ func TestServedScenarioTakesTheSecretKeyAndRefusesWorldFlags(t *testing.T) {
 	}
 
 	const key = "test_sk_my_apps_own_key"
-	cmd := exec.Command(os.Args[0], "-test.run=^$", "--", "serve", "--addr", "127.0.0.1:0", "--scenario", file)
-	cmd.Env = append(os.Environ(), "SANDBANK_MAIN=1", "SANDBANK_SECRET_KEY="+key)
-	var out lockedBuffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
-	for deadline := time.Now().Add(20 * time.Second); !strings.Contains(out.String(), "steps up to serve: have run"); time.Sleep(10 * time.Millisecond) { // polling the process's output
-		if time.Now().After(deadline) {
-			t.Fatalf("never served:\n%s", out.String())
-		}
-	}
+	cmd, out := runSandbank(t, nil, []string{"SANDBANK_SECRET_KEY=" + key}, "serve", "--addr", "127.0.0.1:0", "--scenario", file)
+	awaitOutput(t, out, "never served", "steps up to serve: have run")
 	api := regexp.MustCompile(`serving the Data Sync sandbox API on (http://\S+)`).FindStringSubmatch(out.String())
 	if api == nil {
 		t.Fatalf("no API address:\n%s", out.String())

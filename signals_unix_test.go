@@ -58,19 +58,8 @@ func TestServeUnderNohupIgnoresHangup(t *testing.T) {
 		t.Fatal("nohup (coreutils) is needed:", err)
 	}
 	db := filepath.Join(t.TempDir(), "sandbank.db")
-	cmd := exec.Command("nohup", os.Args[0], "-test.run=^$", "--", "serve", "--addr", "127.0.0.1:0", "--db", db)
-	cmd.Env = append(os.Environ(), "SANDBANK_MAIN=1")
-	var out lockedBuffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
-	for deadline := time.Now().Add(20 * time.Second); !strings.Contains(out.String(), "serving the Data Sync sandbox API on"); time.Sleep(10 * time.Millisecond) { // polling the process's output
-		if time.Now().After(deadline) {
-			t.Fatalf("never served:\n%s", out.String())
-		}
-	}
+	cmd, out := runSandbank(t, []string{"nohup"}, nil, "serve", "--addr", "127.0.0.1:0", "--db", db)
+	awaitOutput(t, out, "never served", "serving the Data Sync sandbox API on")
 	for _, sig := range []os.Signal{syscall.SIGHUP, os.Interrupt} {
 		if err := cmd.Process.Signal(sig); err != nil {
 			t.Fatal(err)
@@ -146,15 +135,9 @@ func TestServedSetupStoppedSaysSo(t *testing.T) {
 	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(os.Args[0], "-test.run=^$", "--", "serve", "--addr", "127.0.0.1:0", "--scenario", file, "--junit", junit)
-	cmd.Env = append(os.Environ(), "SANDBANK_MAIN=1")
-	var out lockedBuffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
-	select { // the connection's webhook: the steps run, the next ones wait for the bank
+	cmd, out := runSandbank(t, nil, nil, "serve", "--addr", "127.0.0.1:0", "--scenario", file, "--junit", junit)
+	defer cmd.Process.Kill() // before the receiver's Close
+	select {                 // the connection's webhook: the steps run, the next ones wait for the bank
 	case <-hooked:
 	case <-time.After(20 * time.Second):
 		t.Fatalf("no webhook of the connection came:\n%s", out.String())
