@@ -616,3 +616,16 @@ func TestServedScenarioTakesTheSecretKeyAndRefusesWorldFlags(t *testing.T) {
 	cmd.Process.Signal(os.Interrupt)
 	cmd.Wait()
 }
+
+// --seed 0 is refused: it reads as no seed given, which opens a database with
+// its own seed, so given it opened any (a review).
+func TestSeedZeroIsRefused(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "sandbank.db")
+	out, code := sandbank(t, "serve", "--seed", "0", "--addr", "127.0.0.1:0", "--db", db)
+	if code != 2 || !strings.Contains(out, "--seed 0 is not a seed: give 1 or more") {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	if _, err := os.Stat(db); !os.IsNotExist(err) {
+		t.Fatalf("a database was made: %v", err)
+	}
+}

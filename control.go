@@ -135,7 +135,14 @@ func Backup(ctx context.Context, dbPath, file string, force bool) (int64, error)
 	if err != nil {
 		return 0, err
 	}
-	return n, os.Rename(tmp.Name(), file)
+	if err := os.Rename(tmp.Name(), file); err != nil {
+		var le *os.LinkError
+		if errors.As(err, &le) {
+			err = le.Err
+		}
+		return 0, fmt.Errorf("writing the backup %s: %v; nothing was written there", file, err)
+	}
+	return n, nil
 }
 
 func backupTo(ctx context.Context, dbPath string, w io.Writer) (int64, error) {

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -88,6 +87,15 @@ type serverFlags struct {
 	Addr      string `help:"Address of the HTTP API (127.0.0.1:0 picks a free port). Keep it on 127.0.0.1 unless you mean to expose it." default:"${addr}"`
 	Seed      int64  `help:"Seed of a new database's simulated world (default ${seed}); a database keeps its own, and one given for it must match."`
 	SecretKey string `help:"Secret key (the mono-sec-key header), at least 16 characters; generated on first run if unset." env:"SANDBANK_SECRET_KEY"`
+}
+
+// Validate refuses --seed 0, which reads as no seed given (the database's own):
+// given, it opened any database (kong calls it before the command runs).
+func (f serverFlags) Validate() error {
+	if f.Seed == 0 && flagGiven(os.Args[1:], "seed") {
+		return fmt.Errorf("--seed 0 is not a seed: give 1 or more, or leave --seed out for the database's own (%d for a new one)", DefaultSeed)
+	}
+	return nil
 }
 
 func (f serverFlags) options(db string, log *slog.Logger) Options {
@@ -333,11 +341,17 @@ func (t tuiCmd) Run(ctx context.Context) error {
 	if filepath.Clean(logPath) == filepath.Clean(t.DB) {
 		return engine.Invalid("log", "--log %s is the database itself: give the log another file", logPath)
 	}
+	_ = os.MkdirAll(filepath.Dir(logPath), 0o700) // beside the database: its folder is the user's alone
 	if err := outputPath("log", "log", "sandbank.log", logPath); err != nil {
 		return err
 	}
-	_, statErr := os.Stat(logPath)
-	newLog := errors.Is(statErr, fs.ErrNotExist)
+	// Made by this run, to the byte: another sandbank starting at once may have
+	// the same log.
+	var made os.FileInfo
+	if f, err := os.OpenFile(logPath, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600); err == nil {
+		made, _ = f.Stat()
+		f.Close()
+	}
 	lf, err := openLogFile(logPath, maxLogBytes)
 	if err != nil {
 		return err
@@ -345,7 +359,9 @@ func (t tuiCmd) Run(ctx context.Context) error {
 	defer lf.Close()
 	m := NewMain(t.options(t.DB, slog.New(slog.NewTextHandler(lf, nil))))
 	if err := m.Open(ctx); err != nil {
-		if newLog { // a run that did not start leaves nothing behind, its log neither
+		// A run that did not start leaves nothing behind, its log neither — if
+		// it is still the empty file this run made.
+		if fi, serr := os.Lstat(logPath); made != nil && serr == nil && os.SameFile(made, fi) && fi.Size() == 0 {
 			lf.Close()
 			os.Remove(logPath)
 		}
@@ -441,8 +457,9 @@ func NewMain(opts Options) *Main {
 // again rather than a world without its demo; the port is taken before anything is
 // written, the commonest reason to fail.
 func (m *Main) Open(ctx context.Context) (err error) {
-	_, statErr := os.Stat(m.opts.DB)
-	created := os.IsNotExist(statErr)
+	fi, statErr := os.Stat(m.opts.DB)
+	// Made by this run: no file, or an empty one (a first run fills it).
+	created := os.IsNotExist(statErr) || statErr == nil && fi.Mode().IsRegular() && fi.Size() == 0
 	defer func() {
 		if err != nil {
 			_ = m.Close()
@@ -450,9 +467,13 @@ func (m *Main) Open(ctx context.Context) (err error) {
 				_ = os.Remove(m.opts.DB)
 			}
 		}
-		if err != nil && ctx.Err() != nil && !strings.Contains(err.Error(), scenario.StoppedWords) {
+		if err != nil && scenario.Signalled(ctx) && !strings.HasPrefix(err.Error(), "stopped (") && !strings.Contains(err.Error(), ": stopped (") {
 			// Cut short while the world opened: "context canceled" said nothing.
-			err = errors.New(scenario.StoppedWords + " while the world was being opened: nothing of it is kept")
+			kept := "the database is as it was"
+			if created {
+				kept = "nothing of it is kept"
+			}
+			err = errors.New(scenario.Stopped(ctx) + " while the world was being opened: " + kept)
 		}
 	}()
 	if err := m.listen(); err != nil {
@@ -489,7 +510,7 @@ func (m *Main) Open(ctx context.Context) (err error) {
 	case m.FirstRun && !m.opts.NoDemo:
 		if err := scenario.Demo(api.Quiet(ctx), w, m.Server, receiver); err != nil {
 			if ctx.Err() != nil { // cut short: the step it was at did not fail
-				return errors.New(scenario.StoppedWords + " while the first run built the demo world: nothing is kept, and the next start builds it again")
+				return errors.New(scenario.Stopped(ctx) + " while the first run built the demo world: nothing is kept, and the next start builds it again")
 			}
 			return fmt.Errorf("building the demo world: %w", err)
 		}

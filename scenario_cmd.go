@@ -216,7 +216,7 @@ func runScenarios(ctx context.Context, out io.Writer, host scenario.Host, files 
 	for _, f := range unique {
 		var res *scenario.Result
 		if ctx.Err() != nil { // stopped: the files after it are not run, and not failed
-			res = &scenario.Result{Path: f, Err: &scenario.Error{File: f, Line: 1, Col: 1, Msg: "not run: " + scenario.StoppedWords + " before this file"}}
+			res = &scenario.Result{Path: f, Err: &scenario.Error{File: f, Line: 1, Col: 1, Msg: "not run: " + scenario.Stopped(ctx) + " before this file"}}
 			results = append(results, res)
 			fmt.Fprintln(out, res.Line())
 			failed++

@@ -147,9 +147,9 @@ func TestServedSetupStoppedSaysSo(t *testing.T) {
 	}
 	cmd.Wait()
 	report, _ := os.ReadFile(junit)
-	if code := cmd.ProcessState.ExitCode(); code != 2 || !strings.Contains(out.String(), "stopped by Ctrl+C or SIGTERM at step") ||
+	if code := cmd.ProcessState.ExitCode(); code != 2 || !strings.Contains(out.String(), "stopped (terminated signal received) at step") ||
 		strings.Contains(out.String(), "internal error") || strings.Contains(out.String(), "context canceled") ||
-		!strings.Contains(string(report), "stopped by Ctrl+C or SIGTERM at step") {
+		!strings.Contains(string(report), "stopped (terminated signal received) at step") {
 		t.Fatalf("exit %d:\n%s\nJUnit:\n%s", code, out.String(), report)
 	}
 	t.Logf("it said: %s", out.String())
@@ -164,7 +164,7 @@ func TestFailedTUIFirstRunLeavesNoLog(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer busy.Close()
-	dir := t.TempDir()
+	dir := filepath.Join(t.TempDir(), "sub")
 	db := filepath.Join(dir, "fresh.db")
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second) // a TUI that runs never ends
 	defer cancel()
@@ -180,5 +180,45 @@ func TestFailedTUIFirstRunLeavesNoLog(t *testing.T) {
 	left, _ := os.ReadDir(dir)
 	if len(left) != 0 {
 		t.Fatalf("a failed first run left %v behind", left)
+	}
+	// The folder made for the database and its log is the user's alone.
+	if fi, err := os.Stat(dir); err != nil || fi.Mode().Perm() != 0o700 {
+		t.Fatalf("the database's folder: %v, %v; want mode 0700", fi.Mode(), err)
+	}
+}
+
+// `scenario run` stopped partway through a file says where, counts that file
+// not passed — it read "1 passed" with its own ✗ line above — and the files
+// after it not run.
+func TestScenarioRunStoppedSaysSo(t *testing.T) {
+	dir := t.TempDir()
+	slow, other, junit := filepath.Join(dir, "slow.yaml"), filepath.Join(dir, "other.yaml"), filepath.Join(dir, "r.xml")
+	hooked := make(chan struct{}, 8)
+	recv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hooked <- struct{}{} }))
+	defer recv.Close()
+	src := "scenario: a slow bank\nsettings: {webhooks: \"" + recv.URL + "\"}\ncustomers:\n  adam: {institution: \"044\"}\nsteps:\n  - connect: adam\n  - latency: adam\n    delay: 1m\n  - sync: adam\n"
+	if err := os.WriteFile(slow, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(other, []byte("scenario: after it\ncustomers:\n  adam: {institution: \"044\"}\nsteps:\n  - connect: adam\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd, out := runSandbank(t, nil, nil, "scenario", "run", "--junit", junit, slow, other)
+	defer cmd.Process.Kill() // before the receiver's Close
+	select {                 // the connection's webhook: the file runs, its sync waits for the bank
+	case <-hooked:
+	case <-time.After(20 * time.Second):
+		t.Fatalf("no webhook of the connection came:\n%s", out.String())
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Wait()
+	report, _ := os.ReadFile(junit)
+	said := out.String()
+	if code := cmd.ProcessState.ExitCode(); code != 2 || !strings.Contains(said, "stopped (terminated signal received) at step") ||
+		!strings.Contains(said, "other.yaml:1:1: not run: stopped (terminated signal received) before this file") ||
+		!strings.Contains(said, "\n0 passed, 2 failed (2 could not run)\n") || !strings.Contains(string(report), `errors="2"`) {
+		t.Fatalf("exit %d:\n%s\nJUnit:\n%s", code, said, report)
 	}
 }

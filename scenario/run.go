@@ -1397,7 +1397,7 @@ func runParsed(ctx context.Context, s *Scenario, host Host, out io.Writer, res *
 	if err != nil {
 		msg := "building the world: " + engine.ErrorMessageOrText(err)
 		if ctx.Err() != nil {
-			msg = "not run: " + StoppedWords + " before its world was built"
+			msg = "not run: " + Stopped(ctx) + " before its world was built"
 		}
 		res.Err = &Error{File: s.Path, Line: 1, Col: 1, Msg: msg}
 		return res
@@ -1422,7 +1422,7 @@ func runParsed(ctx context.Context, s *Scenario, host Host, out io.Writer, res *
 		// says then ("reading the webhook outbox: internal error", "context
 		// canceled") blamed it (an operator's trial).
 		res.Err = &Error{File: s.Path, Line: f.Step.pos.line, Col: f.Step.pos.col,
-			Msg: fmt.Sprintf("%s at step %d (%s), which did not end; the steps after it did not run", StoppedWords, f.Step.N, f.Step.Text)}
+			Msg: fmt.Sprintf("%s at step %d (%s), which did not end; the steps after it did not run", Stopped(ctx), f.Step.N, f.Step.Text)}
 		res.Failure = nil
 	}
 	if s.ServeAt >= 0 && !run.failed {
@@ -1432,7 +1432,7 @@ func runParsed(ctx context.Context, s *Scenario, host Host, out io.Writer, res *
 		res.NotRun = len(s.Steps) - res.Steps
 	}
 	res.Virtual = w.Clock.Now().Sub(s.Start)
-	res.Passed = res.Failure == nil
+	res.Passed = res.Failure == nil && res.Err == nil // a run the stop cut short did not pass
 	run.tr.footer(res)
 	if run.tr != nil && run.tr.err != nil && res.Err == nil {
 		err := run.tr.err
@@ -1442,9 +1442,22 @@ func runParsed(ctx context.Context, s *Scenario, host Host, out io.Writer, res *
 	return res
 }
 
-// StoppedWords say why a run or a world's building ended early: sandbank was told
-// to stop.
-const StoppedWords = "stopped by Ctrl+C or SIGTERM"
+// Stopped says why ctx ended a run or a world's building early: the signal that
+// stopped sandbank, as signal.NotifyContext gives it ("interrupt" is Ctrl+C,
+// "terminated" SIGTERM, "hangup" a closed terminal), or else the context's end.
+func Stopped(ctx context.Context) string {
+	if c := context.Cause(ctx); c != nil {
+		return "stopped (" + c.Error() + ")"
+	}
+	return "stopped"
+}
+
+// Signalled reports whether a signal ended ctx — not a deadline, nor a cancel
+// of the program's own.
+func Signalled(ctx context.Context) bool {
+	c := context.Cause(ctx)
+	return c != nil && !errors.Is(c, context.Canceled) && !errors.Is(c, context.DeadlineExceeded)
+}
 
 // WorldOptions are the options of the scenario's throw-away world in db: its seed,
 // start and keys, a paused clock that moves only by the steps, and one sync worker

@@ -121,7 +121,7 @@ func Serve(ctx context.Context, s *Scenario, w *world.World, h http.Handler, rec
 		res := run.results[len(run.results)-1]
 		run.Close()
 		if ctx.Err() != nil { // cut short, not failed: the step's own words blamed it
-			return nil, &Error{File: s.Path, Line: res.Step.pos.line, Col: res.Step.pos.col, Msg: fmt.Sprintf("%s at step %d (%s), before serve:, which did not end", StoppedWords, res.Step.N, res.Step.Text)}
+			return nil, &Error{File: s.Path, Line: res.Step.pos.line, Col: res.Step.pos.col, Msg: fmt.Sprintf("%s at step %d (%s), before serve:, which did not end", Stopped(ctx), res.Step.N, res.Step.Text)}
 		}
 		return nil, &Error{File: s.Path, Line: res.Err.Line, Col: res.Err.Col, Msg: fmt.Sprintf("step %d (%s), before serve: %s", res.Step.N, res.Step.Text, res.Err.Msg)}
 	}
