@@ -124,20 +124,37 @@ func TestTUIWithoutATerminalSaysSo(t *testing.T) {
 // A SIGTERM while the steps before serve: run says sandbank was stopped, at which
 // step — the step's own words then ("reading the webhook outbox: internal error",
 // "context canceled") blamed it (an operator's trial) — and the JUnit report says
-// the same. Here the bank answers after a minute, so the stop falls inside a step.
+// the same.
 func TestServedSetupStoppedSaysSo(t *testing.T) {
-	dir := t.TempDir()
-	file, junit := filepath.Join(dir, "slow.yaml"), filepath.Join(dir, "r.xml")
+	junit := filepath.Join(t.TempDir(), "r.xml")
+	code, said := stoppedInAStep(t, "  - serve: {clock: paused}\n", func(file string) []string {
+		return []string{"serve", "--addr", "127.0.0.1:0", "--scenario", file, "--junit", junit}
+	})
+	report, _ := os.ReadFile(junit)
+	if code != 2 || !strings.Contains(said, "stopped (terminated signal received) at step") ||
+		strings.Contains(said, "internal error") || strings.Contains(said, "context canceled") ||
+		!strings.Contains(string(report), "stopped (terminated signal received) at step") {
+		t.Fatalf("exit %d:\n%s\nJUnit:\n%s", code, said, report)
+	}
+}
+
+// stoppedInAStep runs sandbank with the args made for a scenario file whose bank
+// answers after a minute, its last steps after a sync of it being more; sends
+// SIGTERM once the connection's webhook has come — the file running, a later
+// step waiting for the bank — and returns the exit status and what it said.
+func stoppedInAStep(t *testing.T, more string, args func(file string) []string) (int, string) {
+	t.Helper()
 	hooked := make(chan struct{}, 8)
 	recv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hooked <- struct{}{} }))
 	defer recv.Close()
-	src := "scenario: a slow setup\nsettings: {webhooks: \"" + recv.URL + "\"}\ncustomers:\n  adam: {institution: \"044\"}\nsteps:\n  - connect: adam\n  - latency: adam\n    delay: 1m\n  - sync: adam\n  - serve: {clock: paused}\n"
+	file := filepath.Join(t.TempDir(), "slow.yaml")
+	src := "scenario: a slow bank\nsettings: {webhooks: \"" + recv.URL + "\"}\ncustomers:\n  adam: {institution: \"044\"}\nsteps:\n  - connect: adam\n  - latency: adam\n    delay: 1m\n  - sync: adam\n" + more
 	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cmd, out := runSandbank(t, nil, nil, "serve", "--addr", "127.0.0.1:0", "--scenario", file, "--junit", junit)
+	cmd, out := runSandbank(t, nil, nil, args(file)...)
 	defer cmd.Process.Kill() // before the receiver's Close
-	select {                 // the connection's webhook: the steps run, the next ones wait for the bank
+	select {
 	case <-hooked:
 	case <-time.After(20 * time.Second):
 		t.Fatalf("no webhook of the connection came:\n%s", out.String())
@@ -146,13 +163,7 @@ func TestServedSetupStoppedSaysSo(t *testing.T) {
 		t.Fatal(err)
 	}
 	cmd.Wait()
-	report, _ := os.ReadFile(junit)
-	if code := cmd.ProcessState.ExitCode(); code != 2 || !strings.Contains(out.String(), "stopped (terminated signal received) at step") ||
-		strings.Contains(out.String(), "internal error") || strings.Contains(out.String(), "context canceled") ||
-		!strings.Contains(string(report), "stopped (terminated signal received) at step") {
-		t.Fatalf("exit %d:\n%s\nJUnit:\n%s", code, out.String(), report)
-	}
-	t.Logf("it said: %s", out.String())
+	return cmd.ProcessState.ExitCode(), out.String()
 }
 
 // A TUI's first run that cannot start (its port taken) leaves nothing behind —
@@ -192,31 +203,15 @@ func TestFailedTUIFirstRunLeavesNoLog(t *testing.T) {
 // after it not run.
 func TestScenarioRunStoppedSaysSo(t *testing.T) {
 	dir := t.TempDir()
-	slow, other, junit := filepath.Join(dir, "slow.yaml"), filepath.Join(dir, "other.yaml"), filepath.Join(dir, "r.xml")
-	hooked := make(chan struct{}, 8)
-	recv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hooked <- struct{}{} }))
-	defer recv.Close()
-	src := "scenario: a slow bank\nsettings: {webhooks: \"" + recv.URL + "\"}\ncustomers:\n  adam: {institution: \"044\"}\nsteps:\n  - connect: adam\n  - latency: adam\n    delay: 1m\n  - sync: adam\n"
-	if err := os.WriteFile(slow, []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	other, junit := filepath.Join(dir, "other.yaml"), filepath.Join(dir, "r.xml")
 	if err := os.WriteFile(other, []byte("scenario: after it\ncustomers:\n  adam: {institution: \"044\"}\nsteps:\n  - connect: adam\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cmd, out := runSandbank(t, nil, nil, "scenario", "run", "--junit", junit, slow, other)
-	defer cmd.Process.Kill() // before the receiver's Close
-	select {                 // the connection's webhook: the file runs, its sync waits for the bank
-	case <-hooked:
-	case <-time.After(20 * time.Second):
-		t.Fatalf("no webhook of the connection came:\n%s", out.String())
-	}
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	cmd.Wait()
+	code, said := stoppedInAStep(t, "", func(file string) []string {
+		return []string{"scenario", "run", "--junit", junit, file, other}
+	})
 	report, _ := os.ReadFile(junit)
-	said := out.String()
-	if code := cmd.ProcessState.ExitCode(); code != 2 || !strings.Contains(said, "stopped (terminated signal received) at step") ||
+	if code != 2 || !strings.Contains(said, "stopped (terminated signal received) at step") ||
 		!strings.Contains(said, "other.yaml:1:1: not run: stopped (terminated signal received) before this file") ||
 		!strings.Contains(said, "\n0 passed, 2 failed (2 could not run)\n") || !strings.Contains(string(report), `errors="2"`) {
 		t.Fatalf("exit %d:\n%s\nJUnit:\n%s", code, said, report)
