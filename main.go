@@ -461,6 +461,13 @@ func (m *Main) Open(ctx context.Context) (err error) {
 	// Made by this run: no file, or an empty one (a first run fills it).
 	created := os.IsNotExist(statErr) || statErr == nil && fi.Mode().IsRegular() && fi.Size() == 0
 	defer func() {
+		if err != nil && m.DB != nil && engine.ErrorCode(err) != engine.ENOSPACE {
+			if full := m.DB.DiskFull(); full != nil {
+				// The cause, where the failure showed elsewhere: a first run on a full
+				// disk blamed the demo's webhook step, whose sync was not saved.
+				err = fmt.Errorf("%s — so: %v", engine.ErrorMessage(full), err)
+			}
+		}
 		if err != nil {
 			_ = m.Close()
 			if created {

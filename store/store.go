@@ -38,6 +38,7 @@ type DB struct {
 	bolt   *bolt.DB
 	path   string
 	broken atomic.Pointer[error] // see run: a write that panicked inside bbolt
+	full   atomic.Pointer[error] // see DiskFull
 	writes writeQueue
 	clock  atomic.Pointer[func() engine.ClockState] // see KeepClock
 	writer writerCounters                           // see WriterStats
@@ -492,10 +493,22 @@ func (db *DB) noSpace(err error) error {
 	}
 	for _, errno := range []syscall.Errno{syscall.ENOSPC, syscall.EDQUOT} {
 		if errors.Is(err, errno) || strings.Contains(err.Error(), errno.Error()) {
-			return engine.Errorf(engine.ENOSPACE, "the disk holding the database %s is full (%s): nothing of this change was saved; free some space, then try again", db.path, errno.Error())
+			var full error = engine.Errorf(engine.ENOSPACE, "the disk holding the database %s is full (%s): nothing of this change was saved; free some space, then try again", db.path, errno.Error())
+			db.full.Store(&full)
+			return full
 		}
 	}
 	return err
+}
+
+// DiskFull is the last write refused for a full disk since the file was opened,
+// or nil: the cause behind a failure that shows elsewhere — a first run's demo
+// whose sync could not be saved, seen as a webhook that never came.
+func (db *DB) DiskFull() error {
+	if err := db.full.Load(); err != nil {
+		return *err
+	}
+	return nil
 }
 
 func corrupt(r any) error {
