@@ -468,7 +468,8 @@ func serveSignalledTwice(t *testing.T, sig os.Signal) {
 	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cmd, out := runSandbank(t, nil, nil, "serve", "--addr", "127.0.0.1:0", "--scenario", file)
+	junit := filepath.Join(dir, "report.xml")
+	cmd, out := runSandbank(t, nil, nil, "serve", "--addr", "127.0.0.1:0", "--scenario", file, "--junit", junit)
 	defer cmd.Process.Kill() // before the receiver's Close
 	waitFor := func(what, text string) {
 		t.Helper()
@@ -526,6 +527,10 @@ func serveSignalledTwice(t *testing.T, sig os.Signal) {
 		err := cmd.Wait()
 		if code := cmd.ProcessState.ExitCode(); code != 130 || !strings.Contains(out.String(), "sandbank: stopped at once") {
 			t.Fatalf("after a second Ctrl+C: %v (exit %d); want 130, stopped at once\n%s", err, code, out.String())
+		}
+		// The report says so: it was missing, a CI job left with nothing.
+		if report, err := os.ReadFile(junit); err != nil || !strings.Contains(string(report), "stopped at once by a second Ctrl+C") {
+			t.Fatalf("the JUnit report after a second Ctrl+C (%v):\n%s", err, report)
 		}
 		return
 	}

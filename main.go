@@ -20,6 +20,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -194,6 +195,9 @@ func main() {
 				}
 			}
 			fmt.Fprintln(os.Stderr, "sandbank: stopped at once")
+			if f := onStopAtOnce.Load(); f != nil {
+				(*f)()
+			}
 			os.Exit(130) // as a shell reports a command Ctrl+C ended
 		}()
 	}
@@ -311,6 +315,10 @@ func (c serveCmd) Run(ctx context.Context) error {
 	<-ctx.Done() // main says it is shutting down
 	return m.Close()
 }
+
+// onStopAtOnce, when set, runs as a second Ctrl+C ends serve at once: a served
+// scenario's --junit report says so.
+var onStopAtOnce atomic.Pointer[func()]
 
 // shuttingDown is what serve says at the first signal.
 const shuttingDown = "sandbank: shutting down (a second Ctrl+C stops at once)"

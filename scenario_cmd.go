@@ -375,6 +375,15 @@ func serveScenario(ctx context.Context, c serveCmd, log *slog.Logger) error {
 		return err
 	}
 	title := ""
+	if c.JUnit != "" {
+		// A second Ctrl+C ends the process at once, with no verdicts gathered: the
+		// report says so, rather than being missing (a QA engineer's trial).
+		atOnce := func() {
+			_ = writeJUnit(c.JUnit, []*scenario.Result{{Path: c.Scenario, Title: title,
+				Err: errors.New("stopped at once by a second Ctrl+C (exit 130): the steps' verdicts were not gathered")}})
+		}
+		onStopAtOnce.Store(&atOnce)
+	}
 	notStarted := func(err error) error {
 		if c.JUnit != "" {
 			if werr := writeJUnit(c.JUnit, []*scenario.Result{{Path: c.Scenario, Title: title, Err: err}}); werr != nil {
