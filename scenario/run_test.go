@@ -511,3 +511,45 @@ func TestJUnitOfAServedFileRunHeadless(t *testing.T) {
 		t.Fatalf("passed %v; JUnit:\n%s\nwant its case skipped: %q", res.Passed, b.String(), want)
 	}
 }
+
+// A served step that reads the clock (call: GET /sandbox/clock) does not let go
+// of the instant its at: holds: it was taken for a step that moves the clock, so
+// the app's jump went on and the steps after it ran days late, by however far
+// the jump had got (a QA engineer's trial).
+func TestServedClockReadHoldsItsInstant(t *testing.T) {
+	ctx := context.Background()
+	// Daily automatic syncs: timers all along the jump, which goes on for a while.
+	src := "scenario: t\nsettings: {auto_sync: 24h}\ncustomers:\n  tunde: {institution: \"058\", balance: NGN 250000}\nsteps:\n  - connect: tunde\n  - serve: {clock: paused}\n" +
+		"  - call: GET /sandbox/clock\n    at: +9y\n  - bank: tunde\n    debit: NGN 1000\n    narration: MARKER\n"
+	s, err := scenario.Parse("s.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, h, err := host(ctx, s.WorldOptions(filepath.Join(t.TempDir(), "world.db")), scenario.ReceiverURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	sv, err := scenario.Serve(ctx, s, w, h, scenario.ReceiverURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sv.Start(ctx)
+	defer sv.Stop()
+	if err := w.Clock.Advance(10 * 365 * 24 * time.Hour); err != nil { // the app's jump, past both steps
+		t.Fatal(err)
+	}
+	var st scenario.ServeStatus
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) { // polling the served steps
+		if st = sv.Status(); st.Phase == "done" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the steps never ended: %+v", st)
+		}
+	}
+	read, debit := st.Steps[2], st.Steps[3]
+	if read.State != "passed" || debit.State != "passed" || read.At == "" || debit.At != read.At {
+		t.Fatalf("the clock read at %s (%s %s), the debit after it at %s (%s %s); want both passed at the read's instant", read.At, read.State, read.Message, debit.At, debit.State, debit.Message)
+	}
+}
