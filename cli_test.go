@@ -534,7 +534,10 @@ func serveSignalledTwice(t *testing.T, sig os.Signal) {
 		}
 		return
 	}
-	release <- struct{}{} // the webhook's attempt ends: the shutdown goes on
+	// It says what it waits for — it waited in silence — and goes on once the
+	// webhook's attempt ends.
+	awaitOutput(t, out, "the shutdown did not say it waits for the webhook attempt", "waiting for the webhook attempts under way to end")
+	release <- struct{}{}
 	err := cmd.Wait()
 	if code := cmd.ProcessState.ExitCode(); code != 0 || strings.Contains(out.String(), "stopped at once") {
 		t.Fatalf("after SIGTERM twice: %v (exit %d); want the shutdown in order, exit 0\n%s", err, code, out.String())

@@ -724,10 +724,20 @@ func (m *Main) Close() error {
 		}
 	}
 	if m.World != nil {
+		m.sayDeliveriesWaitedFor()
 		errs = append(errs, m.World.Close())
 	}
 	m.http, m.listener, m.World, m.Engine, m.Clock, m.DB, m.ctl = nil, nil, nil, nil, nil, nil, nil
 	return errors.Join(errs...)
+}
+
+// sayDeliveriesWaitedFor logs the webhook attempts under way that closing the
+// engine waits for: a receiver that does not answer holds a shutdown up to the
+// attempt's timeout, which passed in silence (a QA engineer's trial).
+func (m *Main) sayDeliveriesWaitedFor() {
+	if n := m.Engine.DeliveriesUnderWay(); n > 0 {
+		m.opts.Log.Info("waiting for the webhook attempts under way to end, each within its 10 s timeout", "attempts", n)
+	}
 }
 
 // shellQuote quotes s for a POSIX shell, so that a printed command runs as shown

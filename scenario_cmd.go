@@ -512,6 +512,7 @@ func serveOpened(ctx context.Context, c serveCmd, s *scenario.Scenario, m *Main)
 	// syncs under way are cancelled (a round against a slow bank took minutes).
 	m.Serving.Cancel()
 	m.Clock.HaltForGood() // the world is thrown away: nothing goes on after a restart
+	m.sayDeliveriesWaitedFor()
 	_ = m.Engine.Close()
 	ok := m.Serving.Stop()
 	m.Serving.Verdicts(os.Stdout)

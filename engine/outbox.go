@@ -537,6 +537,10 @@ func eventNotFound(id string, err error) error {
 	return err
 }
 
+// DeliveriesUnderWay is how many webhook attempts are being made or recorded now:
+// what a shutdown waits for, each within the delivery timeout.
+func (e *Engine) DeliveriesUnderWay() int64 { return e.inflight.Load() }
+
 // MaxAttemptsPage caps the attempts one page shows. Attempts takes one more, for
 // a caller that reads one past a full page to know whether another follows.
 const MaxAttemptsPage = 1000
