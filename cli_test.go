@@ -408,10 +408,15 @@ func TestServedWebhookStepStoppedSaysWhatHeldItUp(t *testing.T) {
 	if err != nil {
 		t.Fatalf("no report: %v\n%s", err, out.String())
 	}
-	for _, want := range []string{"sandbank was stopped before this step&#39;s webhooks arrived", "account_connected", "is still waiting for delivery", "nothing is listening there"} {
+	for _, want := range []string{"sandbank was stopped before this step&#39;s webhooks arrived", "account_connected", "is still waiting for delivery", "nothing is listening there",
+		"the clock is paused, so that attempt comes only once the clock is moved there: POST /sandbox/clock"} {
 		if !bytes.Contains(report, []byte(want)) {
 			t.Errorf("the report does not say %q:\n%s", want, report)
 		}
+	}
+	// Once: the step's own failure and the outbox's account both named it.
+	if n := bytes.Count(report, []byte("is still waiting for delivery")); n != 2 { // the error's message and its text
+		t.Errorf("the report says %d times that the event is still waiting; want it once in the message and once in the text:\n%s", n, report)
 	}
 	// Times are wall times: the serving's, and the webhook step's wait, which
 	// lasted until the signal (every one read 0.000: a QA engineer's trial).

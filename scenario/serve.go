@@ -495,11 +495,11 @@ func (sv *Serving) step(ctx context.Context, i int, st *Step, held *hold) StepRe
 				// and what held them up, if it knows: stopping is how a CI run ends,
 				// and a receiver down was said only when the window ran out.
 				e := *failed.Err
-				e.Msg = "sandbank was stopped before this step's webhooks arrived: " + e.Msg + sv.stuck(context.WithoutCancel(ctx), st)
+				e.Msg = "sandbank was stopped before this step's webhooks arrived: " + e.Msg + sv.stuck(context.WithoutCancel(ctx), st, e.Msg)
 				failed.Err = &e
 			} else if failed.Err != nil {
 				e := *failed.Err
-				e.Msg += sv.stuck(ctx, st)
+				e.Msg += sv.stuck(ctx, st, e.Msg)
 				failed.Err = &e
 			}
 			return *failed
@@ -549,8 +549,10 @@ func (sv *Serving) settleAfterJump(ctx context.Context) error {
 }
 
 // stuck says which of the step's account's webhooks are still waiting for a
-// delivery that failed: those after them wait in line behind them.
-func (sv *Serving) stuck(ctx context.Context, st *Step) string {
+// delivery that failed: those after them wait in line behind them — unless said
+// already says so (the step's own failure names the event: it was said twice) —
+// and, on a paused clock, that the next attempt waits for the clock to move.
+func (sv *Serving) stuck(ctx context.Context, st *Step, said string) string {
 	q := engine.EventQuery{Limit: 500, Attempts: 1}
 	if st.Account != nil {
 		sv.runMu.Lock()
@@ -567,8 +569,16 @@ func (sv *Serving) stuck(ctx context.Context, st *Step) string {
 			continue
 		}
 		a := ev.Attempts[len(ev.Attempts)-1]
-		return fmt.Sprintf("; %s of %s is still waiting for delivery — its attempt %d failed: %s; next attempt at %s (an account's webhooks go in order, so later ones wait behind it)",
-			ev.Type, ev.CreatedAt.UTC().Format(time.RFC3339), a.Last(), attemptWhy(a), ev.NextAttemptAt.UTC().Format(time.RFC3339))
+		next := ev.NextAttemptAt.UTC().Format(time.RFC3339)
+		out := ""
+		if !strings.Contains(said, "is still waiting for delivery") {
+			out = fmt.Sprintf("; %s of %s is still waiting for delivery — its attempt %d failed: %s; next attempt at %s (an account's webhooks go in order, so later ones wait behind it)",
+				ev.Type, ev.CreatedAt.UTC().Format(time.RFC3339), a.Last(), attemptWhy(a), next)
+		}
+		if c := sv.run.W.Clock.State(); c.Paused && ev.NextAttemptAt.After(c.Now) {
+			out += fmt.Sprintf("; the clock is paused, so that attempt comes only once the clock is moved there: POST /sandbox/clock {\"to\":\"%s\"}", next)
+		}
+		return out
 	}
 	return ""
 }
