@@ -15,6 +15,7 @@ import (
 
 	"sandbank/api"
 	"sandbank/scenario"
+	"sandbank/world"
 )
 
 // The tests wire a run as main does: the API over a world from api.Host.
@@ -198,10 +199,12 @@ func TestServedWebhookStepStopped(t *testing.T) {
 	servedStepStopped(t, "  - webhook: account_connected\n", "sandbank was stopped before this step's webhooks arrived: ")
 }
 
-func servedStepStopped(t *testing.T, step, want string) string {
+// startServed serves the scenario src in a throw-away world, its steps after
+// serve: started; the world closes when the test ends.
+func startServed(t *testing.T, src string) (*scenario.Serving, *world.World) {
 	t.Helper()
 	ctx := context.Background()
-	s, err := scenario.Parse("s.yaml", []byte("scenario: t\nsteps:\n  - serve: {clock: paused}\n"+step))
+	s, err := scenario.Parse("s.yaml", []byte(src))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -209,12 +212,18 @@ func servedStepStopped(t *testing.T, step, want string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer w.Close()
+	t.Cleanup(func() { w.Close() })
 	sv, err := scenario.Serve(ctx, s, w, h, scenario.ReceiverURL)
 	if err != nil {
 		t.Fatal(err)
 	}
 	sv.Start(ctx)
+	return sv, w
+}
+
+func servedStepStopped(t *testing.T, step, want string) string {
+	t.Helper()
+	sv, _ := startServed(t, "scenario: t\nsteps:\n  - serve: {clock: paused}\n"+step)
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) {
 		b, _ := json.Marshal(sv.Status())
 		if bytes.Contains(b, []byte(`"state":"waiting"`)) {
@@ -517,24 +526,9 @@ func TestJUnitOfAServedFileRunHeadless(t *testing.T) {
 // the app's jump went on and the steps after it ran days late, by however far
 // the jump had got (a QA engineer's trial).
 func TestServedClockReadHoldsItsInstant(t *testing.T) {
-	ctx := context.Background()
 	// Daily automatic syncs: timers all along the jump, which goes on for a while.
-	src := "scenario: t\nsettings: {auto_sync: 24h}\ncustomers:\n  tunde: {institution: \"058\", balance: NGN 250000}\nsteps:\n  - connect: tunde\n  - serve: {clock: paused}\n" +
-		"  - call: GET /sandbox/clock\n    at: +9y\n  - bank: tunde\n    debit: NGN 1000\n    narration: MARKER\n"
-	s, err := scenario.Parse("s.yaml", []byte(src))
-	if err != nil {
-		t.Fatal(err)
-	}
-	w, h, err := host(ctx, s.WorldOptions(filepath.Join(t.TempDir(), "world.db")), scenario.ReceiverURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	sv, err := scenario.Serve(ctx, s, w, h, scenario.ReceiverURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sv.Start(ctx)
+	sv, w := startServed(t, "scenario: t\nsettings: {auto_sync: 24h}\ncustomers:\n  tunde: {institution: \"058\", balance: NGN 250000}\nsteps:\n  - connect: tunde\n  - serve: {clock: paused}\n"+
+		"  - call: GET /sandbox/clock\n    at: +9y\n  - bank: tunde\n    debit: NGN 1000\n    narration: MARKER\n")
 	defer sv.Stop()
 	if err := w.Clock.Advance(10 * 365 * 24 * time.Hour); err != nil { // the app's jump, past both steps
 		t.Fatal(err)
