@@ -800,7 +800,22 @@ func (p *fileParser) step(num int, n *node) *Step {
 		if k.value == "note" && len(n.keys) > 1 {
 			k = n.keys[1]
 		}
-		p.ok(errAt(k.pos, "%s", unknown("step", k.value, actionNames())))
+		msg := unknown("step", k.value, actionNames())
+		switch {
+		case k.value == "expect":
+			// An expect: at a dash of its own: the check of the step above it,
+			// written one level out.
+			msg = "an expect: is not a step of its own: it checks the step above it — indent it under that step, level with its action and without a dash (`- sync: adam` then `  expect: {status: successful}`)"
+		case didYouMean(k.value, actionNames()) == "connect":
+			// Its account was meant to be connected from here on: the steps
+			// after it would each say it is not.
+			if v := n.get(k.value); v.kind == kScalar && p.s.accts[v.value] != nil {
+				p.connected[v.value] = true
+			} else {
+				p.connectRefused = true
+			}
+		}
+		p.ok(errAt(k.pos, "%s", msg))
 		return nil
 	}
 	st := &Step{N: num, Action: action.value, pos: action.pos}
@@ -936,6 +951,11 @@ func (p *fileParser) instantOrOffset(v *node) (time.Time, error) {
 	} else {
 		var err error
 		if t, err = instant(v, "at"); err != nil {
+			if d, derr := duration(v, "at"); derr == nil && v.kind == kScalar {
+				// A length where a time goes: an offset written without its +.
+				return time.Time{}, errAt(v.pos, "at %q is not a time: at: +%s is %s after the scenario's start, %s; advance: %s moves the clock on %s from the step before",
+					v.value, v.value, offsetText(d), engine.TimeText(p.s.Start.Add(d)), v.value, offsetText(d))
+			}
 			return time.Time{}, err
 		}
 	}
@@ -1423,8 +1443,8 @@ func (p *fileParser) eventType(v *node) (string, error) {
 }
 
 func eventType(v *node) (string, error) {
-	if v.kind != kScalar {
-		return "", errAt(v.pos, "an event type is a word such as mono.events.account_updated; found %s", v.what())
+	if v.kind != kScalar || v.value == "" {
+		return "", errAt(v.pos, "an event type is a word such as mono.events.account_updated (or account_updated); found %s", v.what())
 	}
 	t := v.value
 	switch {

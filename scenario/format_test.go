@@ -95,6 +95,9 @@ func TestRefusals(t *testing.T) {
 		{"unknown matcher", head + "  - connect: adam\n    expect: {http: {gte: 200}, id: {matchs: x}}\n", `f.yaml:11:37: unknown matcher "matchs" (did you mean "matches"?); use one of absent, any, contains, gt, gte, len, lt, lte, matches, not, one_of`},
 		{"bad regexp", head + "  - connect: adam\n    expect: {id: {matches: \"(\"}}\n", `f.yaml:11:28: matches: "(" is not a regular expression (error parsing regexp: missing closing ): ` + "`(`" + `)`},
 		{"gt of a word", head + "  - connect: adam\n    expect: {id: {gt: many}}\n", `f.yaml:11:23: gt compares numbers: give a number or an amount such as NGN 5,000; found "many"`},
+		{"expect as a step", head + "  - connect: adam\n  - expect: {status: successful}\n", "f.yaml:11:5: an expect: is not a step of its own: it checks the step above it — indent it under that step, level with its action and without a dash (`- sync: adam` then `  expect: {status: successful}`)"},
+		{"at without +", head + "  - at: 90m\n", `f.yaml:10:9: at "90m" is not a time: at: +90m is 1h30m after the scenario's start, 20 Aug 2021 14:30:00 WAT; advance: 90m moves the clock on 1h30m from the step before`},
+		{"empty webhook", head + "  - webhook:\n", `f.yaml:10:14: an event type is a word such as mono.events.account_updated (or account_updated); found nothing`},
 		{"unknown event", head + "  - webhook: account_update\n", `f.yaml:10:14: unknown event type "account_update" (did you mean "account_updated"?); use one of account_connected, account_reauthorized, account_unlinked, account_updated, jobs.update, reauthorisation_required, sync_failed (mono.events. and mono.accounts. may be left out)`},
 		{"v1 event in v2", "scenario: t\nsettings: {webhook_format: v2}\nsteps:\n  - webhooks: [account_updated, reauthorisation_required]\n", `f.yaml:4:33: with webhook_format: v2 no webhook is named reauthorisation_required: a sync that needs the user arrives as account_updated with data.meta.sync_status REAUTHORISATION_REQUIRED — expect that instead`},
 		{"v1 event after a settings step", head + "  - settings: {webhook_format: v2}\n  - webhook: reauthorisation_required\n", `f.yaml:11:14: with webhook_format: v2 no webhook is named reauthorisation_required: a sync that needs the user arrives as account_updated with data.meta.sync_status REAUTHORISATION_REQUIRED — expect that instead`},
@@ -155,8 +158,7 @@ func TestRefusalsTogether(t *testing.T) {
 	_, err := Parse("f.yaml", []byte(src))
 	want := `f.yaml:3:10: unknown customer field "institutoin" (did you mean "institution"?); use one of account_type, accounts, auth_method, balance, institution, mfa, name, password, profile, username, world
 f.yaml:4:15: unknown mfa "sms"; use one of captcha, none, otp, security_question, token
-f.yaml:7:5: unknown step "conect" (did you mean "connect"?); use one of advance, at, bank, call, connect, expect_call, latency, outage, pause, reauthorise, receiver, serve, settings, sync, unlink, webhook, webhooks
-f.yaml:8:11: account cy is not connected at this step: a ` + "`connect: cy`" + ` step comes first`
+f.yaml:7:5: unknown step "conect" (did you mean "connect"?); use one of advance, at, bank, call, connect, expect_call, latency, outage, pause, reauthorise, receiver, serve, settings, sync, unlink, webhook, webhooks`
 	var list Errors
 	if !errors.As(err, &list) || err.Error() != want {
 		t.Fatalf("refusals:\n%v\nwant:\n%s", err, want)
@@ -293,6 +295,12 @@ func TestRefusalsDoNotCascade(t *testing.T) {
 		{"scenario: t\nstart: yesterday\nsteps:\n  - at: 2021-08-20T13:00:00+01:00\n  - advance: 5\n",
 			"f.yaml:2:8: start \"yesterday\" is not a time: write 2021-08-20T13:00:00+01:00 (or without the zone, in Lagos time)\nf.yaml:5:14: advance: \"5\" has no unit (did you mean 5s or 5m?); " + durationMsg},
 		{"scenario: t\nstpes:\n  - advance: 1m\n", `f.yaml:2:1: unknown field "stpes" (did you mean "steps"?); use one of about, customers, keys, scenario, seed, settings, start, steps, world_customers`},
+		// A misspelt connect: is a connect refused; its account is not then
+		// said to be unconnected at each step after it.
+		// Another account still is.
+		{head + "  - conect: adam\n  - sync: adam\n  - webhook: account_updated\n    account: adam\n  - sync: bola_a\n",
+			`f.yaml:10:5: unknown step "conect" (did you mean "connect"?); use one of advance, at, bank, call, connect, expect_call, latency, outage, pause, reauthorise, receiver, serve, settings, sync, unlink, webhook, webhooks` +
+				"\nf.yaml:14:11: account bola_a is not connected at this step: a `connect: bola_a` step comes first"},
 	} {
 		if _, err := Parse("f.yaml", []byte(tc.src)); err == nil || err.Error() != tc.want {
 			t.Errorf("%s\nrefusals:\n%v\nwant:\n%s", tc.src, err, tc.want)
