@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"sandbank/api"
 	"sandbank/engine"
@@ -216,7 +217,7 @@ func runScenarios(ctx context.Context, out io.Writer, host scenario.Host, files 
 	for _, f := range unique {
 		var res *scenario.Result
 		if ctx.Err() != nil { // stopped: the files after it are not run, and not failed
-			res = &scenario.Result{Path: f, Err: &scenario.Error{File: f, Line: 1, Col: 1, Msg: "not run: " + scenario.Stopped(ctx) + " before this file"}}
+			res = &scenario.Result{Path: f, Err: &scenario.Error{File: f, Line: 1, Col: 1, Msg: "not run: " + scenario.Stopped(ctx) + " before this file"}, Interrupted: true}
 			results = append(results, res)
 			fmt.Fprintln(out, res.Line())
 			failed++
@@ -374,19 +375,22 @@ func serveScenario(ctx context.Context, c serveCmd, log *slog.Logger) error {
 	if err := readyOutputs(c); err != nil {
 		return err
 	}
-	title := ""
+	title, began := "", time.Now()
 	if c.JUnit != "" {
 		// A second Ctrl+C ends the process at once, with no verdicts gathered: the
 		// report says so, rather than being missing (a QA engineer's trial).
 		atOnce := func() {
-			_ = writeJUnit(c.JUnit, []*scenario.Result{{Path: c.Scenario, Title: title,
+			_ = writeJUnit(c.JUnit, []*scenario.Result{{Path: c.Scenario, Title: title, Wall: time.Since(began), Interrupted: true,
 				Err: errors.New("stopped at once by a second Ctrl+C (exit 130): the steps' verdicts were not gathered")}})
 		}
 		onStopAtOnce.Store(&atOnce)
 	}
 	notStarted := func(err error) error {
 		if c.JUnit != "" {
-			if werr := writeJUnit(c.JUnit, []*scenario.Result{{Path: c.Scenario, Title: title, Err: err}}); werr != nil {
+			// Its time is how long the setup took before it failed or was stopped: a
+			// world cut short by a CI job's timeout read 0.000 s and "invalid".
+			res := &scenario.Result{Path: c.Scenario, Title: title, Err: err, Wall: time.Since(began), Interrupted: scenario.Signalled(ctx)}
+			if werr := writeJUnit(c.JUnit, []*scenario.Result{res}); werr != nil {
 				return errors.Join(err, werr)
 			}
 		}

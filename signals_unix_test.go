@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"net"
@@ -135,6 +136,21 @@ func TestServedSetupStoppedSaysSo(t *testing.T) {
 		strings.Contains(said, "internal error") || strings.Contains(said, "context canceled") ||
 		!strings.Contains(string(report), "stopped (terminated signal received) at step") {
 		t.Fatalf("exit %d:\n%s\nJUnit:\n%s", code, said, report)
+	}
+	// The case is a stop, with the time the setup took, not an invalid file that
+	// ran 0 steps in no time.
+	var doc struct {
+		Cases []struct {
+			Time  float64 `xml:"time,attr"`
+			Out   string  `xml:"system-out"`
+			Error struct {
+				Type string `xml:"type,attr"`
+			} `xml:"error"`
+		} `xml:"testsuite>testcase"`
+	}
+	if err := xml.Unmarshal(report, &doc); err != nil || len(doc.Cases) != 1 || doc.Cases[0].Error.Type != "stopped" ||
+		doc.Cases[0].Time <= 0 || strings.Contains(doc.Cases[0].Out, "0 steps") {
+		t.Fatalf("JUnit (%v):\n%s", err, report)
 	}
 }
 

@@ -65,11 +65,19 @@ func WriteJUnit(w io.Writer, results []*Result) error {
 		if name == "" {
 			name = r.Path
 		}
-		c := junitCase{Name: name, Classname: strings.TrimSuffix(r.Path, ".yaml"), File: r.Path, Time: fmt.Sprintf("%.3f", secs),
-			SystemOut: fmt.Sprintf("%s, %s", steps(r.Steps), virtualSpan(r.Virtual))}
+		c := junitCase{Name: name, Classname: strings.TrimSuffix(r.Path, ".yaml"), File: r.Path, Time: fmt.Sprintf("%.3f", secs)}
+		if r.Err == nil || r.Steps > 0 {
+			// A file refused, or stopped before a step ran, ran nothing: "0 steps, no
+			// virtual time" read as a run of an empty file.
+			c.SystemOut = fmt.Sprintf("%s, %s", steps(r.Steps), virtualSpan(r.Virtual))
+		}
 		switch {
 		case r.Err != nil:
-			c.Error = &junitFailure{Message: r.Err.Error(), Type: "invalid", Text: r.Line()}
+			kind := "invalid"
+			if r.Interrupted {
+				kind = "stopped" // by a signal: the file is not what is wrong
+			}
+			c.Error = &junitFailure{Message: r.Err.Error(), Type: kind, Text: r.Line()}
 			var e *Error
 			if errors.As(r.Err, &e) {
 				c.Line = e.Line

@@ -1272,6 +1272,9 @@ type Result struct {
 	NotRun  int // steps left after the one that failed (a run stops there)
 	Wall    time.Duration
 	Virtual time.Duration // how far the clock moved
+	// Interrupted: Err is a stop of sandbank's (a signal), not the file's fault
+	// nor its world's.
+	Interrupted bool
 }
 
 // Line is the result in one line: ✓ or ✗ with where and why.
@@ -1398,6 +1401,7 @@ func runParsed(ctx context.Context, s *Scenario, host Host, out io.Writer, res *
 		msg := "building the world: " + engine.ErrorMessageOrText(err)
 		if ctx.Err() != nil {
 			msg = "not run: " + Stopped(ctx) + " before its world was built"
+			res.Interrupted = true
 		}
 		res.Err = &Error{File: s.Path, Line: 1, Col: 1, Msg: msg}
 		return res
@@ -1424,6 +1428,7 @@ func runParsed(ctx context.Context, s *Scenario, host Host, out io.Writer, res *
 		res.Err = &Error{File: s.Path, Line: f.Step.pos.line, Col: f.Step.pos.col,
 			Msg: fmt.Sprintf("%s at step %d (%s), which did not end; the steps after it did not run", Stopped(ctx), f.Step.N, f.Step.Text)}
 		res.Failure = nil
+		res.Interrupted = true
 	}
 	if s.ServeAt >= 0 && !run.failed {
 		res.Stopped = len(s.Steps) - s.ServeAt
@@ -1453,10 +1458,11 @@ func Stopped(ctx context.Context) string {
 }
 
 // Signalled reports whether a signal ended ctx — not a deadline, nor a cancel
-// of the program's own.
+// of the program's own. signal.NotifyContext's cause says the signal, and is
+// also context.Canceled to errors.Is: a plain cancel's is that error itself.
 func Signalled(ctx context.Context) bool {
 	c := context.Cause(ctx)
-	return c != nil && !errors.Is(c, context.Canceled) && !errors.Is(c, context.DeadlineExceeded)
+	return c != nil && c != context.Canceled && !errors.Is(c, context.DeadlineExceeded)
 }
 
 // WorldOptions are the options of the scenario's throw-away world in db: its seed,
