@@ -58,7 +58,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -492,7 +491,7 @@ func rawBolt(b *testing.B, w *World, days int, before, after map[string]int64) (
 // writes before it.
 func quiesce() {
 	runtime.GC()
-	syscall.Sync()
+	syncDisks()
 }
 
 // startProfile writes a CPU profile of the advance to

@@ -15,7 +15,6 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -105,13 +104,4 @@ func benchCatchUp(b *testing.B, days int) {
 	b.ReportMetric(all.Seconds(), "s-until-delivered")
 	b.ReportMetric(float64(records), "attempt-records")
 	b.ReportMetric(float64(used)/(1<<10), "KiB-in-use")
-}
-
-// cpuTime is the CPU time this process has used, user and system.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
