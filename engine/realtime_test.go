@@ -141,6 +141,40 @@ func TestRealtimeJobAfterPasswordChange(t *testing.T) {
 	if got := eventTypes(evs[len(evs)-2:]); got[0] != engine.EventReauthRequired || got[1] != engine.EventJobsUpdate {
 		t.Fatalf("events = %v", got)
 	}
+
+	// Re-authorised a minute later, inside the failed job's window: the next read
+	// starts a job, which succeeds — not the failed job again for four more
+	// minutes, which sent an app that re-authorises on failed round again.
+	w.advance(time.Minute)
+	tok, err := w.eng.RequestReauth(w.ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{ReauthToken: tok.Token})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st, err = w.eng.WidgetLogin(w.ctx, st.Session, "", "n3w-Passw0rd"); err != nil || st.Status != engine.WidgetChallenge {
+		t.Fatalf("re-authorisation = %+v, %v; want the OTP a changed password asks for", st, err)
+	}
+	ans, err := w.bank.ExpectedAnswer(st.Challenge.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st, err = w.eng.WidgetAnswer(w.ctx, st.Session, ans); err != nil || st.Status != engine.WidgetSuccess {
+		t.Fatalf("re-authorisation = %+v, %v", st, err)
+	}
+	after, err := w.eng.RealtimeSync(w.ctx, a.ID, engine.RealtimeBalance, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.Reused || after.Job.ID == res.Job.ID || after.Status != engine.StatusSyncSuccessful {
+		t.Fatalf("a read after the re-authorisation = %+v, want a new successful job", after)
+	}
+	// Its window is then its own.
+	if again, err := w.eng.RealtimeSync(w.ctx, a.ID, engine.RealtimeBalance, 0); err != nil || !again.Reused || again.Job.ID != after.Job.ID {
+		t.Fatalf("the read after = %+v, %v; want job %s back", again, err, after.Job.ID)
+	}
 }
 
 // A stop cancels a job under way: it is recorded failed, its end announced, and

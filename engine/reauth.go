@@ -185,6 +185,11 @@ func (e *Engine) finishReauth(ctx context.Context, w *widgetSession, sess BankSe
 	s := e.Settings()
 	var evs []Event
 	var link Link
+	// The real-time window is given back: its job failed for want of this sign-in
+	// (a changed password, an MFA), and a read inside it answered that job's
+	// "failed" for up to five minutes after the user had put it right — an app
+	// that re-authorises on failed sent the user round again (a v2 review).
+	e.realtimeMu.Lock()
 	err := e.updateAccount(ctx, w.accountID, func(tx Tx, a *Account) error {
 		evs = evs[:0]
 		if sess.CustomerID != "" && sess.CustomerID != a.CustomerID {
@@ -199,10 +204,15 @@ func (e *Engine) finishReauth(ctx context.Context, w *widgetSession, sess BankSe
 		a.Credentials = w.creds
 		a.BankSession, a.BankSessionExpiresAt = sess.Token, sess.ExpiresAt
 		a.ReauthRequired, a.ReauthReason = false, ""
+		a.LastRealtimeAt = time.Time{} // the next real-time read starts a job
 		ev, err := addEvent(tx, s, *a, EventAccountReauthorized, EventFacts{}, now)
 		evs = append(evs, ev)
 		return err
 	})
+	if err == nil {
+		e.giveBackWindow(RealtimePolicy, w.accountID, time.Time{})
+	}
+	e.realtimeMu.Unlock()
 	if err != nil {
 		return err
 	}
