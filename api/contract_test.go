@@ -494,6 +494,13 @@ func TestUnroutedRequests(t *testing.T) {
 	if allow := rep.header.Get("Allow"); allow != "GET, POST" || !strings.Contains(string(rep.body), "use GET or POST") {
 		t.Fatalf("PUT on the sync route: Allow %q, %s; want GET, POST", allow, rep.body)
 	}
+	// v2's POST routes, reached by a GET as an account's ID, say the method.
+	for _, path := range []string{"/v2/accounts/initiate", "/v2/accounts/auth"} {
+		rep = w.do("GET", path, req{})
+		if allow := rep.header.Get("Allow"); rep.status != http.StatusMethodNotAllowed || allow != "POST" || !strings.Contains(string(rep.body), "use POST") {
+			t.Fatalf("GET %s: %d, Allow %q, %s; want 405, Allow POST", path, rep.status, allow, rep.body)
+		}
+	}
 	// On 127.0.0.1 a request for another name is refused (DNS rebinding); localhost
 	// and IP addresses are served.
 	port := w.base[strings.LastIndex(w.base, ":"):]

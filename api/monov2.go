@@ -215,6 +215,11 @@ func newAccountV2JSON(a engine.AccountFacts) accountV2JSON {
 }
 
 func (s *Server) accountV2(w http.ResponseWriter, r *http.Request) error {
+	if id := r.PathValue("id"); id == "initiate" || id == "auth" {
+		// POST's routes, which a GET reaches as an account's ID: "no connected
+		// account has ID \"initiate\"" hid the method as the mistake.
+		return notAllowed{allow: "POST"}
+	}
 	a, err := s.eng.Account(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
