@@ -302,7 +302,11 @@ func TestWidgetLockout(t *testing.T) {
 		t.Fatalf("the bank's 30-minute lock: Retry-After %q, want 1800", rep.header.Get("Retry-After"))
 	}
 	// The session stays locked, even for the right answer.
-	failed(t, w.do("POST", path, req{key: noKey(), body: map[string]any{"answer": c.SecurityAnswer}}), http.StatusTooManyRequests, "SESSION_LOCKED")
+	// It says how long the bank's lock has left, which the note on the virtual
+	// time follows.
+	if v := failed(t, w.do("POST", path, req{key: noKey(), body: map[string]any{"answer": c.SecurityAnswer}}), http.StatusTooManyRequests, "SESSION_LOCKED"); !strings.Contains(v["message"].(string), "sign in again, in 30m") {
+		t.Fatalf("the locked session says: %v", v["message"])
+	}
 
 	// Wrong passwords count per login, as the bank counts them: three usernames
 	// wrong once each leave each two attempts, and lock nothing (the session's own

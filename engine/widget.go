@@ -281,7 +281,9 @@ func (e *Engine) step(session string, fn func(*widgetSession) error, want ...str
 		return w.state, Errorf(ECONFLICT, "this widget session has already succeeded").WithReason("SESSION_DONE")
 	case st == WidgetLocked:
 		wait := lockedFor(w.state.LockedUntil, e.clock.Now())
-		msg := "too many wrong answers: this widget session is locked; open a new one once the bank lets the user sign in again"
+		// The wait is said: the API's note on it (virtual time, and what that is
+		// in real time) followed a sentence that named none.
+		msg := "too many wrong answers: this widget session is locked; open a new one once the bank lets the user sign in again, in " + waitText(wait)
 		if wait == 0 { // the bank locked nobody out (the attempts named other usernames), or its lock has ended
 			msg = "too many wrong answers: this widget session is locked; open a new one, where the user can sign in at once"
 		}
