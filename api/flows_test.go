@@ -346,3 +346,31 @@ func TestDataSyncToggleSaysWhatItDid(t *testing.T) {
 		t.Errorf("left on: notice %q; want none (nothing changed)", set.Notice)
 	}
 }
+
+// A finished session says until when its code can be exchanged: read after that, it
+// still shows the code, which then answers 410 — and nothing said it was dead (a
+// newcomer's trial).
+func TestWidgetCodeSaysWhenItExpires(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	c := w.addCustomer(map[string]any{"name": "Efe Etim", "institution": "058", "balance": 500000})
+	st := w.openWidget(map[string]any{"key": testPublicKey, "institution": "058"})
+	st = w.answerAll(w.login(st.Session, c.Username, c.Password))
+	read := func() (code, expires string) {
+		t.Helper()
+		var got struct {
+			Code    string
+			Expires string `json:"code_expires_at"`
+		}
+		w.must(http.StatusOK, "GET", "/connect/sessions/"+st.Session, req{key: noKey()}).decode(t, &got)
+		return got.Code, got.Expires
+	}
+	code, expires := read()
+	if code != st.Code || expires != "2021-08-20T12:10:00.000Z" {
+		t.Fatalf("the finished session: code %q, code_expires_at %q; want %q until ten minutes on", code, expires, st.Code)
+	}
+	w.advance("10m1s")
+	failed(t, w.do("POST", "/account/auth", req{body: map[string]any{"code": st.Code}}), http.StatusGone, "CODE_EXPIRED")
+	if code, later := read(); code != st.Code || later != expires {
+		t.Fatalf("read after: code %q, code_expires_at %q", code, later)
+	}
+}

@@ -54,12 +54,15 @@ type widgetJSON struct {
 	Challenge        *challengeJSON      `json:"challenge,omitempty"`
 	Accounts         []widgetAccountJSON `json:"accounts,omitempty"`
 	Code             string              `json:"code,omitempty"`
-	Account          string              `json:"account,omitempty"`
-	Reference        string              `json:"reference,omitempty"`
-	ExpiresAt        string              `json:"expires_at"`
-	AttemptsLeft     int                 `json:"attempts_left"`
-	LockedUntil      string              `json:"locked_until,omitempty"`
-	Link             *linkJSON           `json:"link,omitempty"`
+	// CodeExpiresAt: the code is exchanged by then (10 minutes of virtual time);
+	// a session read later still shows the code, which then answers 410.
+	CodeExpiresAt string    `json:"code_expires_at,omitempty"`
+	Account       string    `json:"account,omitempty"`
+	Reference     string    `json:"reference,omitempty"`
+	ExpiresAt     string    `json:"expires_at"`
+	AttemptsLeft  int       `json:"attempts_left"`
+	LockedUntil   string    `json:"locked_until,omitempty"`
+	Link          *linkJSON `json:"link,omitempty"`
 }
 
 // linkJSON is a v2 initiate link as the widget shows it: once it has ended,
@@ -90,7 +93,7 @@ func newLinkJSON(l engine.Link, now time.Time) *linkJSON {
 
 func newWidgetJSON(st engine.WidgetState, withInstitution bool, now time.Time) widgetJSON {
 	out := widgetJSON{Session: st.Session, Status: st.Status, AuthMethod: st.AuthMethod, Reauth: st.Reauth, Username: st.Username,
-		PasswordRejected: st.PasswordRejected, Code: st.Code, Account: st.AccountID, Reference: st.Reference,
+		PasswordRejected: st.PasswordRejected, Code: st.Code, CodeExpiresAt: instant(st.CodeExpiresAt), Account: st.AccountID, Reference: st.Reference,
 		ExpiresAt: instant(st.ExpiresAt), AttemptsLeft: st.AttemptsLeft, LockedUntil: instant(st.LockedUntil)}
 	if withInstitution && st.Institution.Code != "" {
 		inst := newInstitutionBody(st.Institution)

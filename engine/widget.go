@@ -76,13 +76,15 @@ type WidgetState struct {
 	Accounts         []BankAccount // WidgetAccount: the accounts the sign-in sees
 	// Account is the account the widget is about: the one being re-authorised, or
 	// once connected, the one linked.
-	Account      *BankAccount
-	Code         string // connect success: exchange with ExchangeCode
-	AccountID    string // reauth success
-	ExpiresAt    time.Time
-	AttemptsLeft int
-	LockedUntil  time.Time // WidgetLocked: when the bank lets the user sign in again
-	Reference    string
+	Account *BankAccount
+	Code    string // connect success: exchange with ExchangeCode
+	// CodeExpiresAt is when Code can no longer be exchanged (ConnectCodeTTL).
+	CodeExpiresAt time.Time
+	AccountID     string // reauth success
+	ExpiresAt     time.Time
+	AttemptsLeft  int
+	LockedUntil   time.Time // WidgetLocked: when the bank lets the user sign in again
+	Reference     string
 	// Link is the v2 initiate link the session walks, as it stands (completed,
 	// once the session succeeds); nil for v1's widget.
 	Link *Link
@@ -529,6 +531,7 @@ func (e *Engine) finishConnect(ctx context.Context, w *widgetSession, sess BankS
 		return err
 	}
 	w.state.Status, w.state.Challenge, w.state.Accounts, w.state.Code = WidgetSuccess, nil, nil, code.Code
+	w.state.CodeExpiresAt = code.ExpiresAt
 	w.state.AttemptsLeft = MaxWidgetAttempts // the bank's count starts again after a sign-in
 	w.state.Account, w.bank = &acct, BankSession{}
 	if w.link != "" {
