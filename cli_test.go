@@ -558,7 +558,8 @@ func TestScenarioRunCountsAServedFileSkipped(t *testing.T) {
 		t.Fatal(err)
 	}
 	out, code := sandbank(t, "scenario", "run", file, "fixtures/mr-adam.yaml")
-	if code != 0 || !strings.HasSuffix(out, "\n1 passed, 0 failed, 1 skipped (stopped at serve:, waiting for an app)\n") {
+	if code != 0 || !strings.HasSuffix(out, "\n1 passed, 0 failed, 1 skipped (stopped at serve:, waiting for an app)\n") ||
+		!strings.Contains(out, "– "+file+" — served (1 step up to serve: passed") {
 		t.Fatalf("exit %d:\n%s", code, out)
 	}
 }

@@ -1286,11 +1286,12 @@ func (res *Result) Line() string {
 		f := res.Failure
 		return fmt.Sprintf("✗ %s step %d (%s): %s", errWhere(f.Err), f.Step.N, f.Step.Text, f.Err.Msg)
 	}
-	msg := fmt.Sprintf("✓ %s — %s (%s, %s simulated)", res.Path, res.Title, steps(res.Steps), span(res.Virtual))
 	if res.Stopped > 0 {
-		msg += "; " + waitingForApp(res.Stopped)
+		// Skipped, as the summary and the JUnit case count it: a ✓ beside "1
+		// skipped" read as a pass (a newcomer's trial).
+		return fmt.Sprintf("– %s — %s (%s up to serve: passed, %s simulated); skipped: %s", res.Path, res.Title, steps(res.Steps), span(res.Virtual), waitingForApp(res.Stopped))
 	}
-	return msg
+	return fmt.Sprintf("✓ %s — %s (%s, %s simulated)", res.Path, res.Title, steps(res.Steps), span(res.Virtual))
 }
 
 // steps is "1 step", "3 steps".
