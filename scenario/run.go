@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -1229,6 +1230,31 @@ func (r *Run) undelivered(account, want string, after uint64) string {
 			return fmt.Sprintf(" (the %s%s of %s is still waiting for delivery: its attempt %d failed, %s; next attempt at %s, and the account's later webhooks wait behind it)",
 				strings.TrimPrefix(ev.Type, "mono.events."), whose, made, a.Last(), attemptWhy(a), ev.NextAttemptAt.UTC().Format(time.RFC3339))
 		}
+	}
+	if name == "account_updated" && account != "" {
+		return r.quietSync(account)
+	}
+	return ""
+}
+
+// quietSync says why no account_updated came when the account's last sync in the
+// step's time found nothing new: such a sync sends none, and "got none" read as
+// delivery broken (a newcomer's trial).
+func (r *Run) quietSync(account string) string {
+	jobs, err := r.W.Engine.SyncJobs(context.Background(), account, 20)
+	if err != nil {
+		return ""
+	}
+	for _, j := range jobs { // the newest first
+		at := cmp.Or(j.LastAt, j.FinishedAt)
+		if j.Status != engine.StatusSyncSuccessful || !r.inTime(delivery{made: at}) {
+			continue
+		}
+		if j.HasNewData && j.LastAt.IsZero() {
+			return ""
+		}
+		return fmt.Sprintf(" (the sync of %s found nothing new, and a sync with nothing new sends no account_updated: have the bank post a transaction before it, or expect webhooks: [])",
+			at.UTC().Format(time.RFC3339))
 	}
 	return ""
 }

@@ -487,6 +487,35 @@ func TestMissingWebhookSaysWhy(t *testing.T) {
 	}
 }
 
+// An account_updated that never came because the sync found nothing new says so:
+// such a sync sends none, and "got none" read as delivery broken (a newcomer's
+// trial). One whose sync did bring something still says only "got none".
+func TestMissingAccountUpdatedAfterAQuietSyncSaysWhy(t *testing.T) {
+	src := `scenario: quiet
+start: 2021-08-20T13:00:00+01:00
+settings: {data_sync: enabled, webhooks: capture}
+customers:
+  adam: {institution: "044", balance: NGN 10000, mfa: none, profile: dormant}
+steps:
+  - connect: adam
+  - webhooks: [account_connected, account_updated]
+    account: adam
+  - advance: 2m
+  - sync: adam
+    expect: {hasNewData: false}
+  - webhook: account_updated
+    account: adam
+`
+	path := filepath.Join(t.TempDir(), "quiet.yaml")
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, tr := run(t, path)
+	if line := res.Line(); res.Passed || !strings.Contains(line, "expected account_updated delivered for adam, got none (the sync of 2021-08-20T12:02:00Z found nothing new, and a sync with nothing new sends no account_updated") {
+		t.Fatalf("%s\n%s", line, tail(tr))
+	}
+}
+
 // A file with serve: run headless passes up to it; in JUnit its case is skipped,
 // saying so, not a bare pass that hid the steps that never ran (a QA trial).
 func TestJUnitOfAServedFileRunHeadless(t *testing.T) {
