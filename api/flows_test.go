@@ -374,3 +374,21 @@ func TestWidgetCodeSaysWhenItExpires(t *testing.T) {
 		t.Fatalf("read after: code %q, code_expires_at %q", code, later)
 	}
 }
+
+// A bank asked for by part of its name or its initials is not found, but the
+// answer names the banks those find, as the widget's search and scenario check do
+// (a newcomer's trial).
+func TestUnknownBankSuggestsTheNear(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	open := func(inst string) string {
+		t.Helper()
+		v := failed(t, w.do("POST", "/connect/sessions", req{key: noKey(), body: map[string]any{"key": testPublicKey, "institution": inst}}), http.StatusNotFound, "INSTITUTION_NOT_FOUND")
+		return v["message"].(string)
+	}
+	if msg := open("Access"); !strings.Contains(msg, `no bank has the code or name "Access"; did you mean 044 (Access Bank)?`) {
+		t.Fatalf("Access: %s", msg)
+	}
+	if msg := open("zzz"); strings.Contains(msg, "did you mean") || !strings.Contains(msg, "e.g. 044 or Access Bank") {
+		t.Fatalf("zzz: %s", msg)
+	}
+}

@@ -171,6 +171,20 @@ func (e *Engine) institution(code string) (Institution, error) {
 			return i, nil
 		}
 	}
+	// A part of a name ("Access"), its initials ("GTB"): the banks it finds, as the
+	// widget's search finds them, are named — scenario check did, the API did not.
+	var near []string
+	if q := strings.ToLower(strings.TrimSpace(code)); len(q) >= 2 {
+		for _, i := range e.bank.Institutions() {
+			if strings.Contains(i.SearchText(), q) {
+				near = append(near, i.Code+" ("+i.Name+")")
+			}
+		}
+	}
+	if len(near) > 0 && len(near) <= 3 {
+		return Institution{}, Errorf(ENOTFOUND, "no bank has the code or name %q; did you mean %s? GET /sandbox/institutions lists them all",
+			code, strings.Join(near, " or ")).WithReason("INSTITUTION_NOT_FOUND")
+	}
 	return Institution{}, Errorf(ENOTFOUND, "no bank has the code or name %q; GET /sandbox/institutions lists them (e.g. 044 or Access Bank)", code).WithReason("INSTITUTION_NOT_FOUND")
 }
 
