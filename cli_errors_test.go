@@ -255,3 +255,24 @@ func TestRelativeXDGDataHomeIsIgnored(t *testing.T) {
 		t.Fatalf("default database with XDG_DATA_HOME=%s: %s", abs, got)
 	}
 }
+
+// The banner says a database is new on the run that made it — a mistyped --db
+// starts a new world there rather than failing, and said nothing (a newcomer's
+// trial) — and not on the runs after.
+func TestBannerSaysTheDatabaseIsNew(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "sub", "sandbank.db")
+	m := openMain(t, db, nil)
+	var first bytes.Buffer
+	m.PrintBanner(&first)
+	m.Close()
+	if !strings.Contains(first.String(), "  database     "+db+"   (new: made by this first run)\n") {
+		t.Fatalf("the first run's banner:\n%s", first.String())
+	}
+	m = openMain(t, db, nil)
+	defer m.Close()
+	var again bytes.Buffer
+	m.PrintBanner(&again)
+	if !strings.Contains(again.String(), "  database     "+db+"\n") {
+		t.Fatalf("a later run's banner:\n%s", again.String())
+	}
+}

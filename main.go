@@ -685,7 +685,17 @@ func (m *Main) PrintBanner(w io.Writer) {
 		}
 		fmt.Fprintf(w, "  warning      it listens on %s: other machines can reach it (and its keys guard test data only)\n", on)
 	}
-	fmt.Fprintf(w, "  database     %s\n", m.opts.DB)
+	db := m.opts.DB
+	if m.FirstRun && m.opts.Scenario == nil {
+		// Said, not left to be guessed: a mistyped --db starts a new world there
+		// (its folders made too) rather than failing (a newcomer's trial).
+		db += "   (new: made by this first run"
+		if !m.opts.NoDemo {
+			db += ", with the demo world"
+		}
+		db += ")"
+	}
+	fmt.Fprintf(w, "  database     %s\n", db)
 	fmt.Fprintf(w, "  secret key   %s   (header mono-sec-key)\n", s.SecretKey.Reveal())
 	if m.opts.SecretKey != "" && m.opts.Scenario == nil {
 		// It replaced the database's key for good: a later run without it kept it,
