@@ -166,6 +166,20 @@ func (w *world) connect(c simulator.Customer) engine.Account {
 	return a
 }
 
+// openReauth opens the re-authorisation widget of an account with a v1 token.
+func (w *world) openReauth(accountID string) engine.WidgetState {
+	w.t.Helper()
+	tok, err := w.eng.RequestReauth(w.ctx, accountID)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	st, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{ReauthToken: tok.Token})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return st
+}
+
 func (w *world) advance(d time.Duration) {
 	w.t.Helper()
 	if err := w.clock.Advance(d); err != nil {

@@ -146,14 +146,7 @@ func TestRealtimeJobAfterPasswordChange(t *testing.T) {
 	// starts a job, which succeeds — not the failed job again for four more
 	// minutes, which sent an app that re-authorises on failed round again.
 	w.advance(time.Minute)
-	tok, err := w.eng.RequestReauth(w.ctx, a.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{ReauthToken: tok.Token})
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := w.openReauth(a.ID)
 	if st, err = w.eng.WidgetLogin(w.ctx, st.Session, "", "n3w-Passw0rd"); err != nil || st.Status != engine.WidgetChallenge {
 		t.Fatalf("re-authorisation = %+v, %v; want the OTP a changed password asks for", st, err)
 	}

@@ -358,18 +358,11 @@ func TestWidgetAttemptsFollowTheBank(t *testing.T) {
 	if res := w.sync(a.ID); res.Code != engine.CodeReauthRequired {
 		t.Fatalf("sync = %+v", res)
 	}
-	tok, err := w.eng.RequestReauth(w.ctx, a.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{ReauthToken: tok.Token})
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := w.openReauth(a.ID)
 	if st.AttemptsLeft != 2 {
 		t.Fatalf("the reauth widget opens with %d attempts left, want 2 (the sync used one)", st.AttemptsLeft)
 	}
-	_, err = w.eng.WidgetLogin(w.ctx, st.Session, adam.Username, "still-wrong")
+	_, err := w.eng.WidgetLogin(w.ctx, st.Session, adam.Username, "still-wrong")
 	if e, ok := engine.AsError(err); !ok || e.Code != engine.EUNAUTHORIZED || e.AttemptsLeft != 1 {
 		t.Fatalf("first wrong password in the widget = %v, want EUNAUTHORIZED with 1 attempt left (the sync used one)", err)
 	}
