@@ -142,9 +142,10 @@ func TestRealtimeJobAfterPasswordChange(t *testing.T) {
 		t.Fatalf("events = %v", got)
 	}
 
-	// Re-authorised a minute later, inside the failed job's window: the next read
-	// starts a job, which succeeds — not the failed job again for four more
-	// minutes, which sent an app that re-authorises on failed round again.
+	// Re-authorised a minute later, inside the failed job's window: a read gets the
+	// re-authorisation's sync back as the window's job, succeeded — not the failed
+	// job for four more minutes, which sent an app that re-authorises on failed
+	// round again, nor a new job, which would meet that sync while it runs.
 	w.advance(time.Minute)
 	st := w.openReauth(a.ID)
 	if st, err = w.eng.WidgetLogin(w.ctx, st.Session, "", "n3w-Passw0rd"); err != nil || st.Status != engine.WidgetChallenge {
@@ -157,16 +158,20 @@ func TestRealtimeJobAfterPasswordChange(t *testing.T) {
 	if st, err = w.eng.WidgetAnswer(w.ctx, st.Session, ans); err != nil || st.Status != engine.WidgetSuccess {
 		t.Fatalf("re-authorisation = %+v, %v", st, err)
 	}
-	after, err := w.eng.RealtimeSync(w.ctx, a.ID, engine.RealtimeBalance, 0)
-	if err != nil {
-		t.Fatal(err)
+	jobs, err := w.eng.SyncJobs(w.ctx, a.ID, 1)
+	if err != nil || len(jobs) != 1 || jobs[0].Trigger != engine.TriggerReauth || jobs[0].Status != engine.StatusSyncSuccessful {
+		t.Fatalf("the newest job = %+v, %v; want the re-authorisation's, succeeded", jobs, err)
 	}
-	if after.Reused || after.Job.ID == res.Job.ID || after.Status != engine.StatusSyncSuccessful {
-		t.Fatalf("a read after the re-authorisation = %+v, want a new successful job", after)
+	for range 2 {
+		after, err := w.eng.RealtimeSync(w.ctx, a.ID, engine.RealtimeBalance, 0)
+		if err != nil || !after.Reused || after.Job.ID != jobs[0].ID || after.Status != engine.StatusSyncSuccessful {
+			t.Fatalf("a read after the re-authorisation = %+v, %v; want job %s back, succeeded", after, err, jobs[0].ID)
+		}
 	}
-	// Its window is then its own.
-	if again, err := w.eng.RealtimeSync(w.ctx, a.ID, engine.RealtimeBalance, 0); err != nil || !again.Reused || again.Job.ID != after.Job.ID {
-		t.Fatalf("the read after = %+v, %v; want job %s back", again, err, after.Job.ID)
+	// Five minutes on, the window it took has ended: a read starts a job of its own.
+	w.advance(5 * time.Minute)
+	if later, err := w.eng.RealtimeSync(w.ctx, a.ID, engine.RealtimeBalance, 0); err != nil || later.Reused || later.Job.Trigger != engine.TriggerRealtime {
+		t.Fatalf("a read after the window = %+v, %v; want a new real-time job", later, err)
 	}
 }
 

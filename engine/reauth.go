@@ -185,13 +185,10 @@ func (e *Engine) finishReauth(ctx context.Context, w *widgetSession, sess BankSe
 	s := e.Settings()
 	var evs []Event
 	var link Link
-	// The real-time window is given back: its job failed for want of this sign-in
-	// (a changed password, an MFA), and a read inside it answered that job's
-	// "failed" for up to five minutes after the user had put it right — an app
-	// that re-authorises on failed sent the user round again (a v2 review).
-	e.realtimeMu.Lock()
+	var job SyncJob     // the real-time window's job from here on, if this sync takes it
+	e.realtimeMu.Lock() // the window's job and its record, together (startJob)
 	err := e.updateAccount(ctx, w.accountID, func(tx Tx, a *Account) error {
-		evs = evs[:0]
+		evs, job = evs[:0], SyncJob{}
 		if sess.CustomerID != "" && sess.CustomerID != a.CustomerID {
 			return Errorf(EUNAUTHORIZED, "these credentials belong to another customer, not to the holder of account %s", a.ID).WithReason("WRONG_CUSTOMER")
 		}
@@ -204,14 +201,13 @@ func (e *Engine) finishReauth(ctx context.Context, w *widgetSession, sess BankSe
 		a.Credentials = w.creds
 		a.BankSession, a.BankSessionExpiresAt = sess.Token, sess.ExpiresAt
 		a.ReauthRequired, a.ReauthReason = false, ""
-		a.LastRealtimeAt = time.Time{} // the next real-time read starts a job
+		if err := takeFailedWindow(tx, s, a, &job, now); err != nil {
+			return err
+		}
 		ev, err := addEvent(tx, s, *a, EventAccountReauthorized, EventFacts{}, now)
 		evs = append(evs, ev)
 		return err
 	})
-	if err == nil {
-		e.giveBackWindow(RealtimePolicy, w.accountID, time.Time{})
-	}
 	e.realtimeMu.Unlock()
 	if err != nil {
 		return err
@@ -224,10 +220,43 @@ func (e *Engine) finishReauth(ctx context.Context, w *widgetSession, sess BankSe
 	}
 	e.publish(Notice{Kind: NoticeAccount, AccountID: w.accountID})
 	e.announce(evs)
-	if _, err := e.runSync(context.WithoutCancel(ctx), w.accountID, TriggerReauth, ""); err != nil {
+	if _, err := e.runSync(context.WithoutCancel(ctx), w.accountID, TriggerReauth, job.ID); err != nil {
 		e.log.Warn("sync after re-authorisation", "account", w.accountID, "err", err)
+		if job.ID != "" {
+			e.abandonJob(job, err) // recorded failed, not left running
+		}
 	}
 	return nil
+}
+
+// takeFailedWindow hands the real-time window of a job that failed — for want of
+// the sign-in a re-authorisation brings back (a changed password, an MFA) — to the
+// re-authorisation's own sync, recorded running as job: a read inside the window
+// gets that job back (processing, then finished). It answered the failed job for
+// up to five minutes after the user had put it right, so an app that re-authorises
+// on failed sent the user round again; and a new job would meet the running sync
+// and fail too (a v2 review). A window whose job did not fail stays as it is.
+func takeFailedWindow(tx Tx, s Settings, a *Account, job *SyncJob, now time.Time) error {
+	if a.LastRealtimeJob == "" {
+		return nil
+	}
+	last, err := tx.SyncJob(a.ID, a.LastRealtimeJob)
+	if ErrorCode(err) == ENOTFOUND || (err == nil && last.Status != StatusSyncFailed) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	id, err := accountScopedID(tx, s.IDNamespace, "sync", a.ID)
+	if err != nil {
+		return err
+	}
+	latest, err := tx.SyncJobs(a.ID, 1)
+	if err != nil {
+		return err
+	}
+	*job = SyncJob{ID: id, AccountID: a.ID, Trigger: TriggerReauth, StartedAt: afterLatest(latest, now), Status: StatusSyncRunning}
+	a.LastRealtimeJob, a.LastRealtimeAt = id, now
+	return tx.PutSyncJob(*job)
 }
 
 // Unlink disconnects an account: it stops syncing, forgets the user's credentials,
