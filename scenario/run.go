@@ -1250,8 +1250,8 @@ func (r *Run) quietSync(account string) string {
 		if j.Status != engine.StatusSyncSuccessful || !r.inTime(delivery{made: at}) {
 			continue
 		}
-		if j.HasNewData && j.LastAt.IsZero() {
-			return ""
+		if (j.HasNewData && j.LastAt.IsZero()) || (j.Trigger != engine.TriggerManual && j.Trigger != engine.TriggerAuto) {
+			return "" // it sent one: a real-time job's and a re-authorisation's sync send one whatever they found
 		}
 		return fmt.Sprintf(" (the sync of %s found nothing new, and a sync with nothing new sends no account_updated: have the bank post a transaction before it, or expect webhooks: [])",
 			at.UTC().Format(time.RFC3339))

@@ -489,7 +489,7 @@ func TestMissingWebhookSaysWhy(t *testing.T) {
 
 // An account_updated that never came because the sync found nothing new says so:
 // such a sync sends none, and "got none" read as delivery broken (a newcomer's
-// trial). One whose sync did bring something still says only "got none".
+// trial).
 func TestMissingAccountUpdatedAfterAQuietSyncSaysWhy(t *testing.T) {
 	src := `scenario: quiet
 start: 2021-08-20T13:00:00+01:00
