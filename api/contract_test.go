@@ -495,10 +495,14 @@ func TestUnroutedRequests(t *testing.T) {
 		t.Fatalf("PUT on the sync route: Allow %q, %s; want GET, POST", allow, rep.body)
 	}
 	// v2's POST routes, reached by a GET as an account's ID, say the method.
-	for _, path := range []string{"/v2/accounts/initiate", "/v2/accounts/auth"} {
-		rep = w.do("GET", path, req{})
+	for _, path := range []string{"/v2/accounts/initiate", "/v2/accounts/auth", "PUT /v2/accounts/initiate", "DELETE /v2/accounts/auth"} {
+		method := "GET"
+		if m, p, ok := strings.Cut(path, " "); ok {
+			method, path = m, p
+		}
+		rep = w.do(method, path, req{})
 		if allow := rep.header.Get("Allow"); rep.status != http.StatusMethodNotAllowed || allow != "POST" || !strings.Contains(string(rep.body), "use POST") {
-			t.Fatalf("GET %s: %d, Allow %q, %s; want 405, Allow POST", path, rep.status, allow, rep.body)
+			t.Fatalf("%s %s: %d, Allow %q, %s; want 405, Allow POST", method, path, rep.status, allow, rep.body)
 		}
 	}
 	// On 127.0.0.1 a request for another name is refused (DNS rebinding); localhost
