@@ -388,6 +388,12 @@ func TestUnknownBankSuggestsTheNear(t *testing.T) {
 	if msg := open("Access"); !strings.Contains(msg, `no bank has the code or name "Access"; did you mean 044 (Access Bank)?`) {
 		t.Fatalf("Access: %s", msg)
 	}
+	// A whole name is taken, as the message offers, by v2's institution.id too.
+	rep := w.do("POST", "/v2/accounts/initiate", req{body: map[string]any{"scope": "auth", "customer": map[string]any{"name": "Efe Etim", "email": "efe@example.com"},
+		"meta": map[string]any{"ref": "r1"}, "redirect_url": "http://127.0.0.1:3000/done", "institution": map[string]any{"id": "access bank", "auth_method": "internet_banking"}}})
+	if rep.status != http.StatusOK || !strings.Contains(string(rep.body), `"institution"`) || !strings.Contains(string(rep.body), "044") {
+		t.Fatalf("initiate with institution.id access bank: %d %s", rep.status, rep.body)
+	}
 	if msg := open("zzz"); strings.Contains(msg, "did you mean") || !strings.Contains(msg, "e.g. 044 or Access Bank") {
 		t.Fatalf("zzz: %s", msg)
 	}

@@ -167,12 +167,12 @@ func (e *Engine) institution(code string) (Institution, error) {
 		return Institution{}, Invalid("institution", "institution is required: the bank's CBN code, e.g. 044")
 	}
 	for _, i := range e.bank.Institutions() {
-		if i.Code == code {
-			return i, nil
+		if i.Code == code || strings.EqualFold(i.Name, strings.TrimSpace(code)) {
+			return i, nil // a name, as the message below offers (v2's institution.id)
 		}
 	}
-	// A part of a name ("Access"), its initials ("GTB"): the banks it finds, as the
-	// widget's search finds them, are named — scenario check did, the API did not.
+	// A part of a name ("Access"), its initials ("GTB"): the banks the widget's
+	// search finds for it are named; the answer named none.
 	var near []string
 	if q := strings.ToLower(strings.TrimSpace(code)); len(q) >= 2 {
 		for _, i := range e.bank.Institutions() {
