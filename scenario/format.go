@@ -806,7 +806,7 @@ func (p *fileParser) step(num int, n *node) *Step {
 			// An expect: at a dash of its own: the check of the step above it,
 			// written one level out.
 			msg = "an expect: is not a step of its own: it checks the step above it — indent it under that step, level with its action and without a dash (`- sync: adam` then `  expect: {status: successful}`)"
-		case didYouMean(k.value, actionNames()) == "connect":
+		case distance(strings.ToLower(k.value), "connect") <= 2: // a typo, not disconnect:
 			// Its account was meant to be connected from here on: the steps
 			// after it would each say it is not.
 			if v := n.get(k.value); v.kind == kScalar && p.s.accts[v.value] != nil {
@@ -951,7 +951,7 @@ func (p *fileParser) instantOrOffset(v *node) (time.Time, error) {
 	} else {
 		var err error
 		if t, err = instant(v, "at"); err != nil {
-			if d, derr := duration(v, "at"); derr == nil && v.kind == kScalar {
+			if d, derr := duration(v, "at"); derr == nil && v.kind == kScalar && !p.startRefused && !p.s.Start.Add(d).After(simulator.IDsEnd) {
 				// A length where a time goes: an offset written without its +.
 				return time.Time{}, errAt(v.pos, "at %q is not a time: at: +%s is %s after the scenario's start, %s; advance: %s moves the clock on %s from the step before",
 					v.value, v.value, offsetText(d), engine.TimeText(p.s.Start.Add(d)), v.value, offsetText(d))

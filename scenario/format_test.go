@@ -297,6 +297,10 @@ func TestRefusalsDoNotCascade(t *testing.T) {
 		{"scenario: t\nstpes:\n  - advance: 1m\n", `f.yaml:2:1: unknown field "stpes" (did you mean "steps"?); use one of about, customers, keys, scenario, seed, settings, start, steps, world_customers`},
 		// A misspelt connect: is a connect refused; its account is not then
 		// said to be unconnected at each step after it.
+		// Not for a step that only looks like connect: (disconnect: is no typo of it).
+		{head + "  - disconnect: adam\n  - sync: adam\n",
+			`f.yaml:10:5: unknown step "disconnect" (did you mean "connect"?); use one of advance, at, bank, call, connect, expect_call, latency, outage, pause, reauthorise, receiver, serve, settings, sync, unlink, webhook, webhooks` +
+				"\nf.yaml:11:11: account adam is not connected at this step: a `connect: adam` step comes first"},
 		// Another account still is.
 		{head + "  - conect: adam\n  - sync: adam\n  - webhook: account_updated\n    account: adam\n  - sync: bola_a\n",
 			`f.yaml:10:5: unknown step "conect" (did you mean "connect"?); use one of advance, at, bank, call, connect, expect_call, latency, outage, pause, reauthorise, receiver, serve, settings, sync, unlink, webhook, webhooks` +
