@@ -52,23 +52,28 @@ function ratio(label, a,    n, lo, hi, lon, hin, list) {
 		if (lo < 0 || a[n] + 0 < lo) { lo = a[n] + 0; lon = n }
 		if (hi < 0 || a[n] + 0 > hi) { hi = a[n] + 0; hin = n }
 	}
-	if (lo <= 0) { printf "%-9s no figures\n", label; return }
+	if (lo <= 0) { printf "%-10s no figures\n", label; return }
 	printf "%-10s %.2f× (highest %g at %s accounts, lowest %g at %s; over %s)\n", label, hi / lo, hi, hin, lo, lon, list
 }
 END {
-	if (length(sizes) == 0) { print "no BenchmarkScale/accounts=N lines in the input" > "/dev/stderr"; exit 1 }
+	if (length(sizes) == 0 && length(nsday) == 0) { print "no BenchmarkScale/accounts=N lines in the input" > "/dev/stderr"; exit 1 }
 	count = 0
 	for (n in sizes) order[++count] = n
+	for (n in nsday) if (!(n in sizes)) order[++count] = n # a size run only without fsync
 	for (i = 1; i <= count; i++) for (j = i + 1; j <= count; j++)
 		if (order[j] + 0 < order[i] + 0) { t = order[i]; order[i] = order[j]; order[j] = t }
 	printf "%-9s %12s %12s %12s %12s\n", "accounts", "day", "raw day", "year", "raw year"
 	for (k = 1; k <= count; k++) {
 		n = order[k]
+		if (!(n in sizes)) continue
 		printf "%-9s %12s %12s %12s %12s\n", n, (n in day ? day[n] : "-"), (n in rawday ? rawday[n] : "-"), (n in year ? year[n] : "-"), (n in rawyear ? rawyear[n] : "-")
 	}
 	print "ms per account-day, highest over lowest:"
 	ratio("day", day); ratio("raw day", rawday); ratio("year", year); ratio("raw year", rawyear)
 	floor()
+	# And as measured: the day with no fsync at all, highest over lowest — how
+	# flat a commit that cost nothing (the bound of any write-ahead log) leaves it.
+	if (length(nsday) > 0) ratio("nosync day", nsday)
 }
 # floor: see the head of this file.
 function floor(    k, n, small, v0, v0n, best, bestn, rawlo) {
@@ -84,8 +89,5 @@ function floor(    k, n, small, v0, v0n, best, bestn, rawlo) {
 	if (small == "" || best <= 0) { print "floor      no figures with fsync beside the nosync ones"; return }
 	printf "floor      %.2f× at best for the day: at %s accounts one durable commit, %g ms/account-day (raw bbolt %g less its cheapest %g), plus %g without fsync (the cheapest, at %s), over %g (at %s)\n", \
 		(rawday[small] - rawlo + v0) / best, small, rawday[small] - rawlo, rawday[small], rawlo, v0, v0n, best, bestn
-	# And as measured: the day with no fsync at all, highest over lowest — how
-	# flat a commit that cost nothing (the bound of any write-ahead log) leaves it.
-	ratio("nosync day", nsday)
 }
 ' "$@"
