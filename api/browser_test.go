@@ -68,6 +68,9 @@ func startBrowser() {
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(path),
 		chromedp.UserDataDir(dir),
+		// Its own temporary files (org.chromium.Chromium.*, a singleton's socket)
+		// go in dir too, which is removed at the end: each run left some in /tmp.
+		chromedp.Env("TMPDIR="+dir),
 		chromedp.NoSandbox,
 		chromedp.DisableGPU,
 		chromedp.Flag("disable-quic", true),
