@@ -62,6 +62,13 @@ func (in Institution) SearchText() string {
 	return strings.ToLower(in.Name + " " + in.Code + " " + strings.ReplaceAll(in.Name, " ", "") + " " + initials.String())
 }
 
+// Matches reports whether a search for query, in any case, finds the bank (an
+// empty query finds every bank): the widget's list and the API's suggestions.
+func (in Institution) Matches(query string) bool {
+	q := strings.ToLower(strings.TrimSpace(query))
+	return q == "" || strings.Contains(in.SearchText(), q)
+}
+
 const (
 	InstitutionPersonal = "PERSONAL_BANKING"
 	InstitutionBusiness = "BUSINESS_BANKING"

@@ -174,9 +174,9 @@ func (e *Engine) institution(code string) (Institution, error) {
 	// A part of a name ("Access"), its initials ("GTB"): the banks the widget's
 	// search finds for it are named; the answer named none.
 	var near []string
-	if q := strings.ToLower(strings.TrimSpace(code)); len(q) >= 2 {
+	if len(strings.TrimSpace(code)) >= 2 {
 		for _, i := range e.bank.Institutions() {
-			if strings.Contains(i.SearchText(), q) {
+			if i.Matches(code) {
 				near = append(near, i.Code+" ("+i.Name+")")
 			}
 		}

@@ -185,10 +185,7 @@ func (m *widgetModal) HelpWhileTyping() bool {
 
 // matches reports whether the bank at insts[i] holds what was typed, in its name,
 // code or initials (FCMB), in any case.
-func (m *widgetModal) matches(i int) bool {
-	q := strings.ToLower(strings.TrimSpace(m.search))
-	return q == "" || strings.Contains(m.insts[i].SearchText(), q)
-}
+func (m *widgetModal) matches(i int) bool { return m.insts[i].Matches(m.search) }
 
 // shown is the banks the list shows: indexes of insts that match the search.
 func (m *widgetModal) shown() []int {
