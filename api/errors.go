@@ -283,9 +283,7 @@ func (u *unrouted) WriteHeader(code int) {
 		if target == "" { // CONNECT host:port
 			target = u.r.RequestURI
 		}
-		if target == "/v2/accounts/initiate" || target == "/v2/accounts/auth" {
-			// The account route's GET matches them too, and answers 405 there:
-			// only POST is theirs (accountV2).
+		if postOnlyV2(target) { // the mux's Allow counts the account route's GET
 			h.Set("Allow", "POST")
 		}
 		answerError(u.ResponseWriter, u.r, u.shape, apiError{Status: code, Code: "METHOD_NOT_ALLOWED",

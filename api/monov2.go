@@ -32,6 +32,10 @@ func (s *Server) monoV2Routes(mux *routeMux) {
 	mux.Handle("GET /v2/accounts/{id}/jobs/{job}", s.v2(s.jobV2))
 }
 
+// postOnlyV2 reports whether a path is one of v2's POST routes that the account
+// route's pattern (GET /v2/accounts/{id}) matches too: only POST is theirs.
+func postOnlyV2(p string) bool { return p == "/v2/accounts/initiate" || p == "/v2/accounts/auth" }
+
 // isV2Path reports whether a path belongs to the v2 group.
 func isV2Path(p string) bool { return p == "/v2" || strings.HasPrefix(p, "/v2/") }
 
@@ -215,7 +219,7 @@ func newAccountV2JSON(a engine.AccountFacts) accountV2JSON {
 }
 
 func (s *Server) accountV2(w http.ResponseWriter, r *http.Request) error {
-	if id := r.PathValue("id"); id == "initiate" || id == "auth" {
+	if postOnlyV2(r.URL.Path) {
 		// POST's routes, which a GET reaches as an account's ID: "no connected
 		// account has ID \"initiate\"" hid the method as the mistake.
 		return notAllowed{allow: "POST"}
