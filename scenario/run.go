@@ -80,6 +80,15 @@ type Run struct {
 	resMu   sync.Mutex // results are read by whoever played the run, maybe while a step runs
 	results []StepResult
 	failed  bool
+
+	walk *handWalk // the presenter's last walk of the widget by hand, for the next step (HandWalk)
+}
+
+// handWalk is a walk of the widget made by hand while a scenario is played: a
+// connect or a re-authorisation of the account.
+type handWalk struct {
+	reauth  bool
+	account engine.Account
 }
 
 // StepResult is how a step went.
@@ -276,17 +285,86 @@ func (r *Run) NextStep() *Step {
 	return r.S.Steps[r.next]
 }
 
-// Next runs the next step and returns its result.
+// Next runs the next step and returns its result. A connect: or reauthorise:
+// step the presenter has just walked by hand (HandWalk) takes that walk as its
+// own instead of walking the widget again.
 func (r *Run) Next(ctx context.Context) StepResult {
 	st := r.S.Steps[r.next]
 	r.next++
-	res := r.runStep(ctx, st)
+	walk := r.walk
+	r.walk = nil // any other step run first forgets it
+	var res StepResult
+	if walk != nil && r.adopts(st, *walk) {
+		res = r.adoptWalk(ctx, st, *walk)
+	} else {
+		res = r.runStep(ctx, st)
+	}
 	r.resMu.Lock()
 	r.results = append(r.results, res)
 	r.resMu.Unlock()
 	if !res.OK {
 		r.failed = true
 	}
+	return res
+}
+
+// HandWalk records that the presenter walked the widget by hand — on stage, the
+// TUI's c or r — connecting accountID or re-authorising it (reauth), and says
+// whether a step takes the walk as its own: the next one, if it is a connect: or
+// reauthorise: of that account with nothing to check of its own walk (no expect:
+// or save:, which read its answers; no link: or at:). Its password:, answers: and
+// token: say how the walk goes, and one by hand went as the presenter chose: the
+// account is connected or re-authorised all the same. Walking it
+// again would re-authorise twice on the audience's screen, two webhooks each; a
+// walk made earlier than the step leaves what later steps expect changed. It
+// reports whether the next step adopts the walk. Not while a step runs: the TUI
+// calls it between steps.
+func (r *Run) HandWalk(ctx context.Context, reauth bool, accountID string) (adopted bool, err error) {
+	a, err := r.W.Engine.Account(ctx, accountID)
+	if err != nil {
+		return false, err
+	}
+	w := &handWalk{reauth: reauth, account: a}
+	r.walk = w
+	st := r.NextStep()
+	return st != nil && r.adopts(st, *w), nil
+}
+
+// adopts reports whether st takes the hand walk w as its own.
+func (r *Run) adopts(st *Step, w handWalk) bool {
+	if len(st.Expect) > 0 || len(st.Save) > 0 || st.Link != "" || !st.At.IsZero() || st.Account == nil {
+		return false
+	}
+	switch st.Action {
+	case "reauthorise":
+		return w.reauth && r.ids[st.Account.Name] == w.account.ID
+	case "connect":
+		return !w.reauth && r.ids[st.Account.Name] == "" && w.account.Number == r.numbers[st.Account.Name] &&
+			w.account.CustomerID == r.customerIDs[st.Account.Customer.Name]
+	}
+	return false
+}
+
+// adoptWalk passes a connect: or reauthorise: step with the walk the presenter
+// made by hand just before it.
+func (r *Run) adoptWalk(ctx context.Context, st *Step, w handWalk) StepResult {
+	r.tr.section(fmt.Sprintf("step %d · line %d · %s", st.N, st.pos.line, st.Text), time.Time{})
+	if st.Note != "" {
+		r.tr.line("# %s", st.Note)
+	}
+	r.last = nil
+	if st.Action == "connect" {
+		r.ids[st.Account.Name] = w.account.ID
+		r.tr.line("the presenter connected %s by hand in the widget: the step takes that walk as its own", st.Account.Name)
+		r.tr.line("account %s is %s", st.Account.Name, w.account.ID)
+	} else {
+		r.tr.line("the presenter re-authorised %s by hand in the widget: the step takes that walk as its own", st.Account.Name)
+	}
+	if err := r.settle(ctx); err != nil {
+		return r.fail(st, st.pos, "%v", err)
+	}
+	res := StepResult{Step: st, OK: true, Checks: []string{"✓ walked by hand in the widget just before this step"}}
+	r.tr.checks(res.Checks)
 	return res
 }
 

@@ -170,6 +170,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.clocked(msg)
 	case stepDoneMsg:
 		return m.stepDone(msg)
+	case widgetClosedMsg:
+		return tea.Batch(m.broadcast(msg), m.handWalk(msg))
 	case tea.KeyPressMsg:
 		m.dropAnswer()
 		return m.key(msg)

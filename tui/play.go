@@ -24,6 +24,10 @@ type Script interface {
 	// Next runs the next step and says how it went. It blocks while the step runs
 	// (the UI calls it in a command), and it runs after a failed step too.
 	Next(ctx context.Context) ScriptResult
+	// HandWalk tells the script that the presenter walked the widget by hand
+	// between steps, connecting the account or re-authorising it, and says
+	// whether the next step takes that walk as its own instead of walking again.
+	HandWalk(ctx context.Context, reauth bool, accountID string) (adopted bool, err error)
 }
 
 // ScriptStep is one step as the panel lists it.
@@ -119,6 +123,32 @@ func (m *Model) stepDone(msg stepDoneMsg) tea.Cmd {
 		cmds = append(cmds, done)
 	}
 	return tea.Batch(cmds...)
+}
+
+// handWalk tells the script about a walk of the widget the presenter made by
+// hand, and says what the next step makes of it: the connect: or reauthorise:
+// step it stands for passes without walking again; before any other step, the
+// file's later steps expect the world as the file leaves it (the README's advice
+// followed a step early failed a later one, which expected the old balance).
+func (m *Model) handWalk(msg widgetClosedMsg) tea.Cmd {
+	p := m.play
+	if p == nil || msg.accountID == "" || p.running || p.done() {
+		return nil
+	}
+	adopted, err := p.script.HandWalk(m.sh.ctx, msg.reauth, msg.accountID)
+	if err != nil {
+		return nil // the account is gone; the next step says what it finds
+	}
+	st := p.steps[p.next()]
+	walk := "connect"
+	if msg.reauth {
+		walk = "re-authorisation"
+	}
+	if adopted {
+		return toast(toastOK, "Step "+itoa(st.N)+" ("+st.Text+") takes this "+walk+" as its own: ctrl+n passes it without walking again")
+	}
+	return toast(toastWarn, "This "+walk+" is no step of the scenario: the next is step "+itoa(st.N)+" ("+st.Text+
+		"), and later steps expect what the file says. Walk by hand when the bar names a connect: or reauthorise:")
 }
 
 // playKey handles the keys of play mode, which work over anything; it reports

@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"sandbank/api"
+	"sandbank/engine"
 	"sandbank/scenario"
 )
 
@@ -55,6 +56,9 @@ func (p testScript) Steps() []ScriptStep {
 			Served: p.run.S.ServeAt >= 0 && i >= p.run.S.ServeAt}
 	}
 	return out
+}
+func (p testScript) HandWalk(ctx context.Context, reauth bool, id string) (bool, error) {
+	return p.run.HandWalk(ctx, reauth, id)
 }
 func (p testScript) Next(ctx context.Context) ScriptResult {
 	res := p.run.Next(ctx)
@@ -275,5 +279,54 @@ func TestChartOfOneTransaction(t *testing.T) {
 	}
 	if strings.Contains(h.screen(), "-0.00") { // a month with nothing spent says 0
 		t.Fatalf("a month of nothing reads -0.00:\n%s", h.screen())
+	}
+}
+
+// On stage the presenter shows the widget by walking it by hand when the bar
+// names the reauthorise: step next: the step takes that walk as its own, and the
+// play passes to the end with one re-authorisation, not two (the step walked it
+// again: two account_reauthorized on the audience's screen). Walked a step early,
+// a toast says the later steps expect what the file says.
+func TestPlayTakesAWalkByHand(t *testing.T) {
+	for _, early := range []bool{false, true} {
+		t.Run(map[bool]string{false: "when the bar names it", true: "a step early"}[early], func(t *testing.T) {
+			h := playWorld(t, "../fixtures/password-change.yaml")
+			h.press("ctrl+g", "enter") // to the first pause: Adam changed his password
+			if early {
+				h.press("ctrl+n") // the sync fails, as the file says
+				h.contains("next: step 8/15 webhook")
+			} else {
+				h.press("ctrl+g", "enter")
+				h.contains("next: step 12/15 reauthorise: adam")
+			}
+			h.press("enter", "r") // Adam's account, re-authorised by hand
+			h.contains("ADAM OKAFOR")
+			h.typ("n3w-Passw0rd")
+			h.press("enter")
+			h.press("ctrl+f", "enter") // the OTP the bank sends after a password change
+			h.w.settle()
+			h.contains("Re-authorised")
+			h.press("esc")
+			if early {
+				h.contains("no step of the scenario: the next is step 8 (webhook:")
+				return
+			}
+			h.contains("Step 12 (reauthorise: adam) takes this re-authorisation as its own")
+			h.press("ctrl+r")
+			h.contains("✓15")
+			evs, err := h.w.eng.Events(context.Background(), engine.EventQuery{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for _, ev := range evs {
+				if ev.Type == engine.EventAccountReauthorized {
+					n++
+				}
+			}
+			if n != 1 {
+				t.Fatalf("%d account_reauthorized events, want 1:\n%s", n, h.screen())
+			}
+		})
 	}
 }

@@ -1,0 +1,102 @@
+package scenario_test
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"sandbank/engine"
+	"sandbank/scenario"
+	"sandbank/simulator"
+)
+
+// A connect: step the presenter has just walked by hand (the TUI's c, on stage)
+// takes that account as its own: the later steps use its ID, and no second
+// account is connected. A walk made before another step is forgotten there: the
+// connect: step after it walks the widget itself.
+func TestHandWalkConnect(t *testing.T) {
+	ctx := context.Background()
+	s, err := scenario.Parse("s.yaml", []byte(`scenario: t
+start: 2021-08-20T13:00:00+01:00
+customers:
+  adam: {institution: "044", balance: NGN 10000}
+  bola: {institution: "058", balance: NGN 2000}
+steps:
+  - connect: adam
+  - sync: adam
+  - connect: bola
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, h, err := host(ctx, s.WorldOptions(filepath.Join(t.TempDir(), "world.db")), scenario.ReceiverURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.Close() })
+	var tr bytes.Buffer
+	run, err := scenario.Open(ctx, s, w, h, scenario.ReceiverURL, &tr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(run.Close)
+	byHand := func(code string) string {
+		t.Helper()
+		var c simulator.Customer
+		for _, x := range w.Bank.Customers() {
+			if x.Accounts[0].Institution.Code == code {
+				c = x
+			}
+		}
+		st, err := w.Engine.OpenWidget(ctx, engine.WidgetRequest{Institution: code})
+		if err == nil {
+			st, err = w.Engine.WidgetLogin(ctx, st.Session, c.Username, c.Password)
+		}
+		if err != nil || st.Code == "" {
+			t.Fatalf("walking the widget for %s: %+v %v", code, st, err)
+		}
+		a, err := w.Engine.ExchangeCode(ctx, st.Code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a.ID
+	}
+
+	adam := byHand("044")
+	if adopted, err := run.HandWalk(ctx, false, adam); err != nil || !adopted {
+		t.Fatalf("step 1 (connect: adam) does not take the walk: %v %v", adopted, err)
+	}
+	if res := run.Next(ctx); !res.OK || !strings.Contains(strings.Join(res.Checks, "\n"), "walked by hand") {
+		t.Fatalf("step 1: %+v %v", res, res.Err)
+	}
+	if !strings.Contains(tr.String(), "account adam is "+adam) {
+		t.Fatalf("the transcript does not give adam the account walked by hand:\n%s", tr.String())
+	}
+
+	bola := byHand("058") // before step 2, which is no connect:
+	if adopted, err := run.HandWalk(ctx, false, bola); err != nil || adopted {
+		t.Fatalf("step 2 (sync: adam) takes a connect of bola: %v %v", adopted, err)
+	}
+	if res := run.Next(ctx); !res.OK {
+		t.Fatalf("step 2, the sync of the account walked by hand: %v", res.Err)
+	}
+	if res := run.Next(ctx); !res.OK || strings.Contains(strings.Join(res.Checks, "\n"), "walked by hand") {
+		t.Fatalf("step 3 took a walk made before step 2: %+v %v", res, res.Err)
+	}
+	accounts, err := w.Engine.Accounts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	adams := 0
+	for _, a := range accounts {
+		if a.Institution.Code == "044" {
+			adams++
+		}
+	}
+	// bola's twice: by hand, then by step 3, which walked again.
+	if adams != 1 || len(accounts) != 3 {
+		t.Fatalf("%d accounts connected, %d of them adam's; want 3, adam's once", len(accounts), adams)
+	}
+}
