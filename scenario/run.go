@@ -104,6 +104,10 @@ type StepResult struct {
 	// where the next step's window starts: not when the step noticed it, after the
 	// events the call made (a sync's webhook fell before the next step's window).
 	ended time.Time
+	// judged: a webhook step found the webhook it names, and its expect: failed on
+	// it — a verdict, not a wait: a served step fails at once instead of waiting
+	// out its window for another that it would not match (the first is the one).
+	judged bool
 }
 
 // delivery is a webhook that reached the receiver (2xx).
@@ -1265,6 +1269,8 @@ func (r *Run) expectWebhooks(st *Step, out *StepResult) *StepResult {
 			res := &response{Status: http.StatusOK, Body: r.delivered[found].body, Header: http.Header{}}
 			for _, e := range st.Expect {
 				if fr := r.expect(st, e, res, out); fr != nil {
+					fr.Err.Msg += " (in the " + strings.TrimPrefix(want, "mono.events.") + " delivered at " + r.delivered[found].at.Format(time.RFC3339) + ")"
+					fr.judged = true
 					return fr
 				}
 			}

@@ -576,3 +576,39 @@ func TestServedClockReadHoldsItsInstant(t *testing.T) {
 		t.Fatalf("the clock read at %s (%s %s), the debit after it at %s (%s %s); want both passed at the read's instant", read.At, read.State, read.Message, debit.At, debit.State, debit.Message)
 	}
 }
+
+// A served webhook: step whose webhook came but is not what its expect: says
+// fails at once: the first of its kind is the one it matches, as in a run. It
+// waited out its window instead — on a clock kept still, for ever: the steps after
+// it never ran, --exit-when-done never exited, and a CI job hung with no reason
+// given (a newcomer's trial).
+func TestServedWebhookExpectFailsAtOnce(t *testing.T) {
+	sv, _ := startServed(t, `scenario: t
+start: 2021-08-20T13:00:00+01:00
+customers:
+  adam: {institution: "044", balance: NGN 10000}
+steps:
+  - connect: adam
+  - serve: {clock: paused}
+  - bank: adam
+    credit: NGN 7,500
+  - sync: adam
+  - webhook: account_updated
+    account: adam
+    expect: {data.account.balance: "NGN 17,000"}
+`)
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) { // real time: the virtual clock stands still
+		st := sv.Status()
+		if st.Failed == 1 {
+			msg := st.Steps[len(st.Steps)-1].Message
+			if !strings.Contains(msg, `data.account.balance: expected "NGN 17,000", got NGN 17,500.00`) || !strings.Contains(msg, "in the account_updated delivered at 2021-08-20T") {
+				t.Fatalf("the step failed saying: %s", msg)
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			b, _ := json.Marshal(st)
+			t.Fatalf("the step has not failed in 10 s: %s", b)
+		}
+	}
+}

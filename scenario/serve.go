@@ -457,8 +457,8 @@ func (sv *Serving) step(ctx context.Context, i int, st *Step, held *hold) StepRe
 			failed = r.expectWebhooks(st, &res)
 			r.madeFrom, r.madeBy = time.Time{}, time.Time{}
 			if failed != nil {
-				r.cursors = saved // not yet: look again from the same place
-				return false
+				r.cursors = saved    // not yet: look again from the same place
+				return failed.judged // unless the webhook came and its expect: failed
 			}
 			return true
 		}
@@ -486,9 +486,12 @@ func (sv *Serving) step(ctx context.Context, i int, st *Step, held *hold) StepRe
 			// jump end and the outbox catch up, and look once more (had delivery not
 			// caught up in time, what was delivered is judged all the same).
 			_ = sv.settleAfterJump(ctx)
-			if look(deadline) {
+			if look(deadline) && failed == nil {
 				return res
 			}
+		}
+		if failed != nil && failed.judged {
+			return *failed // the webhook came, and was not what the step expects
 		}
 		if failed != nil {
 			if err != nil && ctx.Err() != nil && failed.Err != nil { // not the app's doing: say so, with what was missing
