@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"slices"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -49,8 +50,12 @@ type autoState struct {
 	// seen is the due time up to which the index has been read: later rounds read
 	// only what falls due after it.
 	seen time.Time
-	// order lists writes as submitted — by next time, since rounds run in time
-	// order — so the writes that fall due while still committing are at its front.
+	// order lists writes by next time, so that the writes that fall due while
+	// still committing are at its front. Rounds run in time order, so a write
+	// mostly goes at the end — but not after a shorter interval is chosen: an
+	// entry of the longer one's round, long committed, stays until its time, and
+	// the shorter one's writes appended behind it were not read as due until then
+	// (a jump of a day at 6 h after a round at 24 h synced twice, not four times).
 	order []*autoWrite
 }
 
@@ -345,7 +350,7 @@ func (e *Engine) submitAutoWrite(id string, move *scheduleMove, w *syncWrite, is
 	pending := &autoWrite{id: id, next: move.to, after: w.after, done: make(chan struct{})}
 	e.mu.Lock()
 	e.autoWrites[id] = pending
-	e.auto.order = append(e.auto.order, pending)
+	e.auto.order = insertByNext(e.auto.order, pending)
 	e.mu.Unlock()
 	e.autoWait.add()
 	e.autoCount.Add(1)
@@ -403,6 +408,13 @@ func (e *Engine) submitAutoWrite(id string, move *scheduleMove, w *syncWrite, is
 	// runs inside its jump, and one run at once on a goroutine of its own (an
 	// overdue one) finishes before any jump begins (Clock.AfterFunc), so no jump
 	// ends between a round's Jumping and its write.
+}
+
+// insertByNext puts w into order, which is sorted by next time, after the
+// entries of the same time (mostly at the end).
+func insertByNext(order []*autoWrite, w *autoWrite) []*autoWrite {
+	i := sort.Search(len(order), func(k int) bool { return order[k].next.After(w.next) })
+	return slices.Insert(order, i, w)
 }
 
 // waitAutoWrite waits until the account's automatic sync, if one is committing, has

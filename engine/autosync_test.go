@@ -224,3 +224,47 @@ func TestAutoSyncPasswordChangeReportedOnce(t *testing.T) {
 		t.Fatalf("latest job %+v; want the first failure repeated 4 times", jobs)
 	}
 }
+
+// A shorter interval chosen after a round of the longer one keeps its cadence
+// through a single jump: with 24 h, a round's bookkeeping said "due again in 24 h";
+// with 6 h chosen after it, the writes of the jump's rounds — committed only at its
+// end — queued behind that entry, and the rounds read only up to it: a day's jump
+// synced once, then not until the old 24 h time (a newcomer's trial).
+func TestAutoSyncShorterIntervalInOneJump(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	adam := w.adam()
+	a := w.connect(adam)
+	day, six := 24*time.Hour, 6*time.Hour
+	if _, err := w.eng.UpdateSettings(w.ctx, engine.SettingsPatch{AutoSync: &day}); err != nil {
+		t.Fatal(err)
+	}
+	// autoSyncs counts the account's automatic syncs so far (a job and its repeats).
+	autoSyncs := func() int {
+		jobs, err := w.eng.SyncJobs(w.ctx, a.ID, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, j := range jobs {
+			if j.Trigger == engine.TriggerAuto {
+				n += 1 + j.Repeats
+			}
+		}
+		return n
+	}
+	w.advance(day + time.Hour) // one round at 24 h
+	if n := autoSyncs(); n != 1 {
+		t.Fatalf("%d automatic syncs in the first day at 24 h, want 1", n)
+	}
+	if _, err := w.eng.UpdateSettings(w.ctx, engine.SettingsPatch{AutoSync: &six}); err != nil {
+		t.Fatal(err)
+	}
+	changed := w.clock.Now()
+	w.advance(day) // one jump over four due times
+	if n := autoSyncs() - 1; n != 4 {
+		t.Fatalf("%d automatic syncs in the day after choosing 6 h, want 4 (the last at %v)", n, w.account(a.ID).LastAttemptAt)
+	}
+	if got := w.account(a.ID).LastAttemptAt; !got.Equal(changed.Add(day)) {
+		t.Fatalf("last automatic sync at %v, want %v", got, changed.Add(day))
+	}
+}
