@@ -401,7 +401,9 @@ func (p *bankPage) submit() tea.Cmd {
 		}
 		p.busy = "changing MFA"
 		return func() tea.Msg {
-			what := c.Name + "'s bank now asks for " + kind.Words() + " at sign-in: a sync needs the user to re-authorise once the bank session ends (R5)"
+			// The bank ends the customer's open sessions as it changes MFA: the next
+			// sync, not the one after the session's 15 minutes, needs the user.
+			what := c.Name + "'s bank now asks for " + kind.Words() + ", sessions ended: the next sync needs re-authorisation (R5)"
 			if kind == engine.MFANone {
 				what = c.Name + "'s bank turned MFA off: the saved password alone signs in"
 			}

@@ -230,7 +230,7 @@ func TestBankConsole(t *testing.T) {
 	h.press("m")
 	h.contains("asks for otp", "Now: none")
 	h.press("enter")
-	h.contains("now asks for a one-time password")
+	h.contains("now asks for a one-time password", "sessions ended: the next sync needs", "re-authorisation (R5)")
 	// A kind typed in, a kind unknown, and m pressed by mistake: esc changes nothing.
 	h.press("m")
 	h.typ("sms")
