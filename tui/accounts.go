@@ -556,7 +556,18 @@ func (p *accountsPage) info(w int) string {
 	case !s.DataSyncEnabled():
 		why = st.Warn.Render("✗ No webhooks: Data Sync is off for this business (Settings)")
 	case !a.receivesWebhooks(s):
-		why = st.Warn.Render("✗ No webhooks: connected before Data Sync was enabled (" + fmtShortAt(s.DataSyncEnabledAt, p.sh.now()) + ") — syncs still work (R4)")
+		what := "connected before Data Sync was enabled (" + fmtShortAt(s.DataSyncEnabledAt, p.sh.now()) + ")"
+		if a.ConnectedAt.Truncate(time.Minute).Equal(s.DataSyncEnabledAt.Truncate(time.Minute)) {
+			// The same minute, as the header and the line above show them: the
+			// seconds say which came first (a presenter had nothing to point at).
+			on := s.DataSyncEnabledAt.In(engine.WAT)
+			day := on.Format("2 Jan")
+			if on.Year() != p.sh.now().In(engine.WAT).Year() {
+				day = on.Format("2 Jan 2006")
+			}
+			what = "connected " + a.ConnectedAt.In(engine.WAT).Format("15:04:05") + ", before Data Sync was enabled at " + on.Format("15:04:05") + " (" + day + ")"
+		}
+		why = st.Warn.Render("✗ No webhooks: " + what + " — syncs still work (R4)")
 	default:
 		why = st.OK.Render("✓ Receives webhooks")
 	}

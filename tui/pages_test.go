@@ -831,12 +831,14 @@ func TestAccountsSortKeepsTheSelection(t *testing.T) {
 func TestDataSyncSinceSaysTheYear(t *testing.T) {
 	w := newTestWorld(t)
 	h := newHarness(t, w, harnessOpts{width: 140, height: 30})
-	h.contains("Data Sync ON since 2 Nov 10:00 ·", "connected before Data Sync was enabled (2 Nov 10:00)")
+	// Connected a second before Data Sync was enabled, in the minute shown: the
+	// seconds say which came first.
+	h.contains("Data Sync ON since 2 Nov 10:00 ·", "connected 10:00:00, before Data Sync was enabled at 10:00:01 (2 Nov)")
 	if err := w.clock.Advance(60 * 24 * time.Hour); err != nil { // into 2027
 		t.Fatal(err)
 	}
 	h.send(tickMsg{clock: w.clock.State()})
-	h.contains("Data Sync ON since 2 Nov 2026 10:00 ·", "connected before Data Sync was enabled (2 Nov 2026 10:00)")
+	h.contains("Data Sync ON since 2 Nov 2026 10:00 ·", "before Data Sync was enabled at 10:00:01 (2 Nov 2026)")
 }
 
 // At the world's end the clock cannot resume: p says why, and the panel, which
