@@ -1121,3 +1121,37 @@ func TestSyncedAheadOfTheTickIsJustNow(t *testing.T) {
 		t.Fatalf("Adam's row: %q; want SYNCED just now", row)
 	}
 }
+
+// The accounts filter matches what the columns show: otp finds the account whose
+// bank asks an OTP, reauth the one that needs re-authorisation. Both found
+// nothing, though the MFA and STATUS columns showed them (a presenter's trial).
+func TestAccountsFilterMatchesTheColumns(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{})
+	only := func(want string, others ...string) {
+		t.Helper()
+		h.contains(want)
+		for _, o := range others {
+			if strings.Contains(h.screen(), o) {
+				t.Fatalf("the filter left %s beside %s:\n%s", o, want, h.screen())
+			}
+		}
+	}
+	h.press("/")
+	h.typ("otp")
+	h.press("enter")
+	only("KUNLE", "ADAM OKAFOR", "ABDULLAHI")
+	h.press("esc")
+
+	if err := w.clock.Advance(16 * time.Minute); err != nil { // past Kunle's bank session
+		t.Fatal(err)
+	}
+	h.send(tickMsg{clock: w.clock.State()})
+	h.press("down", "s")
+	w.settle()
+	h.send(reloadMsg{what: reloadAll})
+	h.press("/")
+	h.typ("reauth")
+	h.press("enter")
+	only("KUNLE", "ADAM OKAFOR", "ABDULLAHI")
+}
