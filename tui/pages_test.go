@@ -1063,9 +1063,9 @@ func TestAutoSyncPressesDuringASave(t *testing.T) {
 	h.press("4")
 	p := h.m.pages[pageCount-1].(*settingsPage)
 	p.cursor = setAutoSync
-	want := nextInterval(nextInterval(p.sh.settings.AutoSync, false), false)
-	first := p.Update(keyPress("right")) // its save, held back as a slow one would be
-	if p.Update(keyPress("right")) != nil {
+	want := nextInterval(nextInterval(p.sh.settings.AutoSync, -1, false), -1, false)
+	first := p.Update(keyPress("left")) // its save, held back as a slow one would be
+	if p.Update(keyPress("left")) != nil {
 		t.Fatal("a press during a save started another at once")
 	}
 	h.run(first) // the first ends, and the second press is saved after it
@@ -1154,4 +1154,28 @@ func TestAccountsFilterMatchesTheColumns(t *testing.T) {
 	h.typ("reauth")
 	h.press("enter")
 	only("KUNLE", "ADAM OKAFOR", "ABDULLAHI")
+}
+
+// → and ← step through the auto-sync intervals and stop at either end; enter
+// cycles. → at 24 h switched auto-sync off (a presenter's trial).
+func TestAutoSyncArrowsStopAtTheEnds(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{})
+	h.press("4")
+	p := h.m.pages[pageCount-1].(*settingsPage)
+	p.cursor = setAutoSync
+	for _, c := range []struct {
+		key  string
+		want time.Duration
+	}{
+		{"right", 24 * time.Hour}, // the test world's, the longest: stays
+		{"left", 12 * time.Hour}, {"left", 6 * time.Hour}, {"left", 0}, {"left", 0},
+		{"right", 6 * time.Hour},
+		{"enter", 12 * time.Hour}, {"enter", 24 * time.Hour}, {"enter", 0}, // enter cycles
+	} {
+		h.press(c.key)
+		if got := w.eng.Settings().AutoSync; got != c.want {
+			t.Fatalf("after %s auto-sync is %s, want %s", c.key, got, c.want)
+		}
+	}
 }

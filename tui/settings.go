@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -161,7 +162,14 @@ func (p *settingsPage) key(msg tea.KeyPressMsg) tea.Cmd {
 		if p.autoLead != nil {
 			base = *p.autoLead
 		}
-		next := nextInterval(base, key.Matches(msg, k.PrevSection))
+		step, wrap := 1, key.Matches(msg, k.Edit)
+		if key.Matches(msg, k.PrevSection) {
+			step = -1
+		}
+		next := nextInterval(base, step, wrap)
+		if next == base {
+			return nil // an arrow at either end
+		}
 		p.autoLead = &next
 		if p.busy != "" {
 			return nil // saved when the save under way ends
@@ -228,17 +236,19 @@ func (p *settingsPage) confirmRotate() {
 		}}
 }
 
-func nextInterval(cur time.Duration, back bool) time.Duration {
+// nextInterval is the auto-sync interval step places from cur: enter cycles
+// (wrap: after 24 h comes off), the arrows stop at either end — → at 24 h
+// switched auto-sync off, a press from 6 h (a presenter's trial).
+func nextInterval(cur time.Duration, step int, wrap bool) time.Duration {
 	iv := engine.AutoSyncIntervals
-	for i, d := range iv {
-		if d == cur {
-			if back {
-				return iv[(i+len(iv)-1)%len(iv)]
-			}
-			return iv[(i+1)%len(iv)]
-		}
+	i := slices.Index(iv, cur)
+	if i < 0 {
+		return iv[0]
 	}
-	return iv[0]
+	if wrap {
+		return iv[((i+step)%len(iv)+len(iv))%len(iv)]
+	}
+	return iv[min(max(i+step, 0), len(iv)-1)]
 }
 
 func intervalText(d time.Duration) string {
