@@ -823,3 +823,21 @@ func TestTrickledBodyIsGivenUp(t *testing.T) {
 		t.Fatalf("a trickled body = %d %s; want 400 saying it did not arrive in time", resp.StatusCode, b)
 	}
 }
+
+// A widget step refused for a missing field names the fields the body had that
+// the step does not read: {"user","pass"} was answered "password is required"
+// alone (an app developer's trial). A step that has what it needs takes extra
+// fields, as a browser's form may send them.
+func TestWidgetStepNamesFieldsItDoesNotRead(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	st := w.openWidget(map[string]any{"key": testPublicKey, "institution": "044"})
+	v := failed(t, w.do("POST", "/connect/sessions/"+st.Session+"/login", req{body: map[string]any{"user": "a", "pass": "b"}}), http.StatusBadRequest, "")
+	msg, _ := v["message"].(string)
+	if !strings.Contains(msg, "is required (the body has pass, user, which this step does not read: it takes username and password)") {
+		t.Fatalf("login with user and pass: %q", msg)
+	}
+	v = failed(t, w.do("POST", "/connect/sessions/"+st.Session+"/login", req{body: map[string]any{"username": "nobody", "password": "x", "remember": true}}), http.StatusUnauthorized, "")
+	if msg, _ := v["message"].(string); strings.Contains(msg, "does not read") {
+		t.Fatalf("a login with its fields and one more: %q", msg)
+	}
+}

@@ -1,7 +1,10 @@
 package api
 
 import (
+	"fmt"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 
 	"sandbank/engine"
@@ -18,11 +21,11 @@ func (s *Server) widgetRoutes(mux *routeMux) {
 	mux.Handle("GET /connect/links/{link}", s.handle(s.linkState))
 	mux.Handle("POST /connect/sessions", s.handle(s.openWidget))
 	mux.Handle("GET /connect/sessions/{session}", s.handle(s.widgetState))
-	mux.Handle("POST /connect/sessions/{session}/institution", s.handle(s.widgetStep(s.widgetInstitution)))
+	mux.Handle("POST /connect/sessions/{session}/institution", s.handle(s.widgetStep(s.widgetInstitution, "institution", "auth_method")))
 	mux.Handle("POST /connect/sessions/{session}/back", s.handle(s.widgetStep(s.widgetBack)))
-	mux.Handle("POST /connect/sessions/{session}/login", s.handle(s.widgetStep(s.widgetLogin)))
-	mux.Handle("POST /connect/sessions/{session}/answer", s.handle(s.widgetStep(s.widgetAnswer)))
-	mux.Handle("POST /connect/sessions/{session}/account", s.handle(s.widgetStep(s.widgetAccount)))
+	mux.Handle("POST /connect/sessions/{session}/login", s.handle(s.widgetStep(s.widgetLogin, "username", "password")))
+	mux.Handle("POST /connect/sessions/{session}/answer", s.handle(s.widgetStep(s.widgetAnswer, "answer")))
+	mux.Handle("POST /connect/sessions/{session}/account", s.handle(s.widgetStep(s.widgetAccount, "account")))
 }
 
 type challengeJSON struct {
@@ -208,8 +211,12 @@ func (s *Server) widgetState(w http.ResponseWriter, r *http.Request) error {
 // widgetCall is one step of the widget: an engine call with the step's fields.
 type widgetCall func(r *http.Request, session string, p params) (engine.WidgetState, error)
 
-// widgetStep answers a step's POST as JSON: it reads the body and runs the call.
-func (s *Server) widgetStep(call widgetCall) handlerFunc {
+// widgetStep answers a step's POST as JSON: it reads the body and runs the call,
+// which reads fields. A step refused for a field it lacks names the fields the
+// body had that the step does not read: {"user","pass"} was answered "password is
+// required" alone (an app developer's trial). Other fields pass, as a browser's
+// form may send more.
+func (s *Server) widgetStep(call widgetCall, fields ...string) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		if err := sameOrigin(r, crossSiteWidget); err != nil {
 			return err
@@ -224,12 +231,31 @@ func (s *Server) widgetStep(call widgetCall) handlerFunc {
 			return err
 		}
 		st, err := call(r, r.PathValue("session"), p)
+		if e, ok := engine.AsError(err); ok && e.Code == engine.EINVALID && strings.Contains(e.Message, " is required") {
+			if other := unreadFields(p, fields); len(other) > 0 {
+				e2 := *e
+				e2.Message += fmt.Sprintf(" (the body has %s, which this step does not read: it takes %s)", strings.Join(other, ", "), strings.Join(fields, " and "))
+				return &e2
+			}
+		}
 		if err != nil {
 			return err
 		}
 		writeJSON(w, http.StatusOK, newWidgetJSON(st, st.Status == engine.WidgetLogin, s.eng.Clock().Now()))
 		return nil
 	}
+}
+
+// unreadFields are p's fields other than names, sorted.
+func unreadFields(p params, names []string) []string {
+	var out []string
+	for k := range p {
+		if !slices.Contains(names, k) {
+			out = append(out, k)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // The steps, one engine call each; the page's forms make the same calls.
