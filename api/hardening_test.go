@@ -841,3 +841,21 @@ func TestWidgetStepNamesFieldsItDoesNotRead(t *testing.T) {
 		t.Fatalf("a login with its fields and one more: %q", msg)
 	}
 }
+
+// A customer route given a connected account's ID says so, and names the
+// customer and the route to call: "no customer" alone left an app developer
+// guessing.
+func TestCustomerRouteGivenAnAccountID(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	c := w.addCustomer(map[string]any{"institution": "044", "balance": 100000})
+	id := w.connect(c)
+	v := failed(t, w.do("POST", "/sandbox/customers/"+id+"/transactions", req{body: map[string]any{"type": "debit", "amount": 100}}), http.StatusNotFound, "")
+	want := id + " is a connected account's ID, not a customer's: the bank's customer who holds it is " + c.ID + "; call POST /sandbox/customers/" + c.ID + "/transactions"
+	if msg, _ := v["message"].(string); msg != want {
+		t.Fatalf("an account's ID as the customer's:\n%q\nwant\n%q", msg, want)
+	}
+	v = failed(t, w.do("GET", "/sandbox/customers/nobody", req{}), http.StatusNotFound, "")
+	if msg, _ := v["message"].(string); !strings.Contains(msg, `no customer "nobody"`) {
+		t.Fatalf("an unknown ID: %q", msg)
+	}
+}

@@ -29,12 +29,12 @@ func (s *Server) sandboxRoutes(mux *routeMux) {
 	mux.Handle("POST /sandbox/institutions/{code}/latency", s.secret(s.latency))
 	mux.Handle("GET /sandbox/customers", s.secret(s.customers))
 	mux.Handle("POST /sandbox/customers", s.secret(s.addCustomer))
-	mux.Handle("GET /sandbox/customers/{id}", s.secret(s.customer))
-	mux.Handle("POST /sandbox/customers/{id}/accounts", s.secret(s.openAccount))
-	mux.Handle("POST /sandbox/customers/{id}/transactions", s.secret(s.post))
-	mux.Handle("POST /sandbox/customers/{id}/password", s.secret(s.changePassword))
-	mux.Handle("POST /sandbox/customers/{id}/mfa", s.secret(s.setMFA))
-	mux.Handle("GET /sandbox/customers/{id}/inbox", s.secret(s.customerInbox))
+	mux.Handle("GET /sandbox/customers/{id}", s.secret(s.customerRoute(s.customer)))
+	mux.Handle("POST /sandbox/customers/{id}/accounts", s.secret(s.customerRoute(s.openAccount)))
+	mux.Handle("POST /sandbox/customers/{id}/transactions", s.secret(s.customerRoute(s.post)))
+	mux.Handle("POST /sandbox/customers/{id}/password", s.secret(s.customerRoute(s.changePassword)))
+	mux.Handle("POST /sandbox/customers/{id}/mfa", s.secret(s.customerRoute(s.setMFA)))
+	mux.Handle("GET /sandbox/customers/{id}/inbox", s.secret(s.customerRoute(s.customerInbox)))
 	mux.Handle("GET /sandbox/accounts", s.secret(s.accounts))
 	mux.Handle("GET /sandbox/settings", s.secret(s.settings))
 	mux.Handle("PATCH /sandbox/settings", s.secret(s.patchSettings))
@@ -427,6 +427,29 @@ func accountType(s string) string {
 		return engine.AccountSavings
 	}
 	return s
+}
+
+// customerRoute is a /sandbox/customers/{id} route: an ID that names no customer
+// but a connected account says so, with the customer behind it and the route to
+// call. "no customer" alone did not say the ID was an account's (an app
+// developer's trial).
+func (s *Server) customerRoute(h handlerFunc) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		err := h(w, r)
+		e, ok := engine.AsError(err)
+		if !ok || e.Code != engine.ENOTFOUND || e.Field != "customer" {
+			return err
+		}
+		id := r.PathValue("id")
+		a, aerr := s.eng.Account(r.Context(), id)
+		if aerr != nil {
+			return err
+		}
+		path := "/sandbox/customers/" + a.CustomerID + strings.TrimPrefix(r.URL.Path, "/sandbox/customers/"+id)
+		e2 := *e
+		e2.Message = fmt.Sprintf("%s is a connected account's ID, not a customer's: the bank's customer who holds it is %s; call %s %s", id, a.CustomerID, r.Method, path)
+		return &e2
+	}
 }
 
 // parseNewAccount reads POST /sandbox/customers/{id}/accounts.
