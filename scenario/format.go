@@ -1093,7 +1093,7 @@ func (p *fileParser) action(st *Step, v *node, step *node) {
 			if q := strings.IndexAny(path, "?#"); q >= 0 {
 				p.ok(errAt(v.pos, "expect_call: %s %s: a call is matched by its method and path only, so %q would never match; write %s %s",
 					m, path, path[q:], m, path[:q]))
-			} else if step.get("expect") == nil {
+			} else if !refusalExpected(step) {
 				p.ok(routeError(v, "expect_call", m, path))
 			}
 		}
@@ -1158,7 +1158,7 @@ func (p *fileParser) typed(st *Step, step *node) {
 func (p *fileParser) call(st *Step, v *node, step *node) {
 	if m, path, err := p.methodPath(v); p.ok(err) {
 		st.Method, st.Path = m, path
-		if step.get("expect") == nil {
+		if !refusalExpected(step) {
 			p.ok(routeError(v, "call", m, path))
 		}
 	}
@@ -1252,10 +1252,24 @@ func (p *fileParser) methodPath(v *node) (string, string, error) {
 	return strings.ToUpper(m), path, nil
 }
 
-// routeError refuses a call: or expect_call: without expect: — which must succeed
-// — whose method and path no route of sandbank's API answers: a path with a typo
-// (/acounts/{adam}) or a trailing slash failed only when it ran, or, the same typo
-// in the app, passed (a QA engineer's trial). With expect:, a 404 may be the point.
+// refusalExpected reports whether a call: or expect_call: step's expect: may mean
+// a route that does not exist: its http: is 404 or 405, or a matcher. Any other
+// expect: (a body's field, http: 200) needs the route, and a path with a typo
+// passed check with an expect: and failed only when run (a presenter's trial).
+func refusalExpected(step *node) bool {
+	e := step.get("expect")
+	if e == nil || e.kind != kMap {
+		return false
+	}
+	h := e.get("http")
+	return h != nil && (h.kind != kScalar || h.value == "404" || h.value == "405")
+}
+
+// routeError refuses a call: or expect_call: — unless its expect: says a refusal
+// may be the point (refusalExpected) — whose method and path no route of
+// sandbank's API answers: a path with a typo (/acounts/{adam}) or a trailing
+// slash failed only when it ran, or, the same typo in the app, passed (a QA
+// engineer's trial).
 func routeError(v *node, action, method, path string) error {
 	probe := path
 	if q := strings.IndexAny(probe, "?#"); q >= 0 {

@@ -274,7 +274,7 @@ f.yaml:21:14: and 4 more mistakes from here on, not listed: fix the ones above a
 		t.Fatalf("refusals:\n%v\nwant:\n%s", err, want)
 	}
 	// The last step's other mistakes, past the ten said above, are each said too.
-	_, err = Parse("f.yaml", []byte("scenario: t\nsteps:\n  - call: GET /accounts\n    at: never\n    timeout: soon\n    key: [a]\n    expect: {code: {gtt: 1}, data: {len: x}}\n"))
+	_, err = Parse("f.yaml", []byte("scenario: t\nsteps:\n  - call: GET /sandbox/accounts\n    at: never\n    timeout: soon\n    key: [a]\n    expect: {code: {gtt: 1}, data: {len: x}}\n"))
 	want = `f.yaml:4:9: at "never" is not a time: write 2021-08-20T13:00:00+01:00 (or without the zone, in Lagos time)
 f.yaml:5:14: timeout: "soon" is not a duration: ` + durationMsg + `
 f.yaml:6:10: key is a single value; found a list
@@ -403,6 +403,27 @@ func TestFileEncodings(t *testing.T) {
 	} {
 		if _, err := Parse("f.yaml", []byte(tc.src)); err == nil || err.Error() != tc.want {
 			t.Errorf("%s: %v\nwant %s", tc.name, err, tc.want)
+		}
+	}
+}
+
+// A call: whose expect: checks its answer needs the route as much as one without:
+// a typo in its path passed check and failed only when run (a presenter's trial).
+// An expect: of http: 404 or 405 (or a matcher on http) may mean the refusal.
+func TestCallWithExpectNeedsItsRoute(t *testing.T) {
+	src := func(expect string) string {
+		return "scenario: t\ncustomers:\n  kunle: {institution: \"058\"}\nsteps:\n  - connect: kunle\n  - call: GET /account/{kunle}\n    expect: " + expect + "\n"
+	}
+	for expect, refused := range map[string]bool{
+		"{account.balance: 100}":       true,
+		"{http: 200}":                  true,
+		"{http: 404}":                  false,
+		"{http: 405}":                  false,
+		"{http: {one_of: [404, 405]}}": false,
+	} {
+		_, err := Parse("f.yaml", []byte(src(expect)))
+		if got := err != nil && strings.Contains(err.Error(), "no route of sandbank's API has that path"); got != refused {
+			t.Errorf("expect: %s: refused %v, want %v (%v)", expect, got, refused, err)
 		}
 	}
 }
