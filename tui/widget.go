@@ -55,6 +55,7 @@ type widgetModal struct {
 	customers  []simulator.Customer // for the sandbox hints
 	customerID string               // whose phone the hints point to
 	phone      bool
+	tried      bool // the user has sent a password or an answer in this session
 	inbox      []simulator.Message
 	inboxErr   string
 
@@ -630,6 +631,7 @@ func (m *widgetModal) run(step func(eng *engine.Engine, ctx context.Context, ses
 // submit sends the login or the answer.
 func (m *widgetModal) submit() tea.Cmd {
 	m.err, m.retryAt = "", time.Time{}
+	m.tried = true
 	eng, ctx, session := m.sh.eng, m.sh.ctx, m.state.Session
 	user, pass, answer := strings.TrimSpace(m.inputs[0].Value()), m.inputs[1].Value(), m.inputs[2].Value()
 	id, login := m.accountID, m.status() == engine.WidgetLogin
@@ -952,7 +954,15 @@ func (m *widgetModal) View() string {
 		wrapAdd(st.Bad.Render, "✗ "+retryText(m.err, m.retryAt, m.sh.now()))
 	} else if n := m.state.AttemptsLeft; (m.status() == engine.WidgetLogin || m.status() == engine.WidgetChallenge) && n > 0 && n < engine.MaxWidgetAttempts {
 		// As the web page: said once some are used (an error says it itself).
-		add(st.Faint.Render(itoa(n) + " attempt" + plural(n) + " left before sign-in locks"))
+		left := itoa(n) + " attempt" + plural(n) + " left before sign-in locks"
+		if !m.tried && m.reauth() {
+			// Before the user typed anything: the sign-ins that failed since the
+			// last good one count, the failed sync's with the saved password
+			// too — on stage "2 attempts left" at once looked like a bug.
+			wrapAdd(st.Faint.Render, left+": the bank counts the failed sync's sign-in too")
+		} else {
+			add(st.Faint.Render(left))
+		}
 	}
 	var phone []string
 	if m.phone {

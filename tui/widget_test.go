@@ -514,3 +514,24 @@ func TestWidgetSaysTheBankAccountWasConnectedAlready(t *testing.T) {
 	connectZenith()
 	h.contains("This bank account was connected already, as", first+": linking it again", "/accounts/"+first+"/unlink")
 }
+
+// A re-authorisation after a password change opens with an attempt used — the
+// failed sync's sign-in with the saved password — and says so until the user
+// sends something: "2 attempts left" before anything was typed looked like a bug
+// on stage (a presenter's trial).
+func TestWidgetReauthSaysWhyAnAttemptIsUsed(t *testing.T) {
+	w := newTestWorld(t)
+	biz := w.customerAt("101")
+	if err := w.bank.ChangePassword(biz.ID, "Changed@123"); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, w, harnessOpts{})
+	h.press("down", "down", "enter", "s", "r")
+	h.contains("2 attempts left before sign-in locks: the bank counts the failed", "sync's sign-in too")
+	h.typ("Wrong@123")
+	h.press("enter")
+	h.contains("1 attempt left")
+	if strings.Contains(h.screen(), "the bank counts the failed") {
+		t.Fatalf("after a wrong password the widget still blames the sync:\n%s", h.screen())
+	}
+}
