@@ -337,10 +337,17 @@ func (p *webhooksPage) listWidth() int {
 	if p.w >= 110 { // room for reauthorisation_required beside the account and dated times
 		return min(p.w/2+8, 72)
 	}
-	// Room for the longest name beside the time and the delivery's mark (columns):
-	// the list's edges take 2 cells, and each of the 3 columns a space.
-	return max(p.w/2, 2+3+p.timeColumn().width+markColumn.width+len(longestEvent))
+	// Room for the longest name beside the time, the delivery's mark and the
+	// account's first letters (columns): the list's edges take 2 cells, and each
+	// of the 4 columns a space. At 80 columns the account had gone: rows read
+	// "10:00:02 ✓ account_reauthorized", whose account only the detail pane said
+	// (a presenter's trial); the pane gives up 6 cells for it.
+	return max(p.w/2, 2+4+p.timeColumn().width+markColumn.width+len(longestEvent)+narrowAccount)
 }
+
+// narrowAccount is the least width of the list's ACCOUNT column: "ADEYEM…", still
+// telling rows apart.
+const narrowAccount = 7
 
 // longestEvent is the longest event name the list shows: the EVENT column keeps
 // at least its width, so no name is cut.
@@ -377,7 +384,7 @@ func (p *webhooksPage) columns(w int) []column {
 	}
 	// The account before the delivery's words: at 100 columns five rows of one
 	// event read alike, whose account only the detail pane said.
-	for _, aw := range []int{11, 7} { // 7: "ADEYEM…", still telling rows apart when times carry dates
+	for _, aw := range []int{11, narrowAccount} {
 		narrow := layout([]column{columns[0], markColumn, columns[1], {title: "ACCOUNT", width: aw, drop: 1}}, w)
 		if eventFits(narrow) && has(narrow, "ACCOUNT") {
 			return narrow
