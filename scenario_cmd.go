@@ -108,6 +108,8 @@ type playScript struct{ run *scenario.Run }
 
 func (p playScript) Title() string { return p.run.S.Title }
 
+func (p playScript) About() string { return p.run.S.About }
+
 func (p playScript) Steps() []tui.ScriptStep {
 	out := make([]tui.ScriptStep, len(p.run.S.Steps))
 	for i, s := range p.run.S.Steps {

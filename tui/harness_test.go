@@ -168,7 +168,7 @@ func newHarness(t testing.TB, w *testWorld, o harnessOpts) *harness {
 		noTimers: true, styles: NewStyles(true), keys: DefaultKeyMap()}
 	sh.clockState = w.clock.State()
 	h.m = newModel(sh, o.firstRun)
-	h.m.play = newPlay(o.script)
+	h.m.openPlay(o.script)
 	h.send(tea.WindowSizeMsg{Width: o.width, Height: o.height})
 	h.run(h.m.Init())
 	return h

@@ -20,6 +20,7 @@ import (
 // UI does not depend on the scenario package.
 type Script interface {
 	Title() string
+	About() string // the file's about:, what the scenario shows; may be empty
 	Steps() []ScriptStep
 	// Next runs the next step and says how it went. It blocks while the step runs
 	// (the UI calls it in a command), and it runs after a failed step too.
@@ -403,12 +404,23 @@ func wrapItems(items []string, sep string, w int) []string {
 	return append(out, line)
 }
 
-// pauseCallout shows a pause: step's sentence to the audience.
+// pauseCallout shows a pause: step's sentence to the audience — or, as play
+// opens (opening), the scenario's title and about:, which were shown nowhere
+// but the steps panel: a poor first screen for an audience (a presenter's trial).
 type pauseCallout struct {
-	sh     *shared
-	step   ScriptStep
-	w, h   int
-	closed bool
+	sh      *shared
+	step    ScriptStep
+	opening *play // the play whose title card this is; nil for a pause
+	w, h    int
+	closed  bool
+}
+
+// openPlay starts play mode on s, its title card open.
+func (m *Model) openPlay(s Script) {
+	m.play = newPlay(s)
+	if m.play != nil && (s.Title() != "" || s.About() != "") {
+		m.overlays = append(m.overlays, &pauseCallout{sh: m.sh, opening: m.play})
+	}
 }
 
 func newPauseCallout(sh *shared, s ScriptStep) *pauseCallout { return &pauseCallout{sh: sh, step: s} }
@@ -431,9 +443,22 @@ func (o *pauseCallout) View() string {
 	st := o.sh.styles
 	width := min(o.w-12, 70)
 	var b []string
-	b = append(b, st.Faint.Render("step "+itoa(o.step.N)+" · pause"), "")
-	for _, l := range wrap(o.step.Say, width) {
-		b = append(b, st.Title.Render(l))
+	if p := o.opening; p != nil {
+		b = append(b, st.Faint.Render("scenario · "+itoa(len(p.steps))+" step"+plural(len(p.steps))), "")
+		for _, l := range wrap(p.script.Title(), width) {
+			b = append(b, st.Title.Render(l))
+		}
+		if about := strings.TrimSpace(p.script.About()); about != "" {
+			b = append(b, "")
+			for _, l := range wrap(strings.Join(strings.Fields(about), " "), width) {
+				b = append(b, st.Muted.Render(l))
+			}
+		}
+	} else {
+		b = append(b, st.Faint.Render("step "+itoa(o.step.N)+" · pause"), "")
+		for _, l := range wrap(o.step.Say, width) {
+			b = append(b, st.Title.Render(l))
+		}
 	}
 	b = append(b, "", st.Key.Render("enter")+st.Muted.Render(" close · ")+st.Key.Render(o.sh.keys.PlayNext.Help().Key)+
 		st.Muted.Render(" next step · ")+st.Key.Render(o.sh.keys.PlayEnd.Help().Key)+st.Muted.Render(" on, to a pause or the end"))

@@ -49,6 +49,7 @@ func playWorld(t *testing.T, file string) *harness {
 type testScript struct{ run *scenario.Run }
 
 func (p testScript) Title() string { return p.run.S.Title }
+func (p testScript) About() string { return p.run.S.About }
 func (p testScript) Steps() []ScriptStep {
 	out := make([]ScriptStep, len(p.run.S.Steps))
 	for i, s := range p.run.S.Steps {
@@ -74,7 +75,9 @@ func (p testScript) Next(ctx context.Context) ScriptResult {
 // ctrl+o lists the steps with ✓ and ✗; the pages show the world in between.
 func TestPlayMode(t *testing.T) {
 	h := playWorld(t, "testdata/play.yaml")
-	h.golden("play-start")
+	h.golden("play-start") // the title card: the scenario's title and about:, for the audience
+	h.press("enter")
+	h.contains("next: step 1/7 connect: adam")
 
 	h.press("ctrl+n")
 	h.contains("✓ step 1 connect: adam", "next: step 2/7 advance: 30m", "ADAM OKAFOR")
@@ -244,6 +247,7 @@ func TestPlayBarKeepsItsKeysAt80(t *testing.T) {
 // world is thrown away with it. Any other key in between stays.
 func TestPlayQuitAsksAgain(t *testing.T) {
 	h := playWorld(t, "testdata/play.yaml")
+	h.press("enter") // the title card read
 	quits := func() bool {
 		_, cmd := h.m.Update(keyPress("q"))
 		if cmd == nil {
@@ -291,6 +295,8 @@ func TestPlayTakesAWalkByHand(t *testing.T) {
 	for _, early := range []bool{false, true} {
 		t.Run(map[bool]string{false: "when the bar names it", true: "a step early"}[early], func(t *testing.T) {
 			h := playWorld(t, "../fixtures/password-change.yaml")
+			// its title card
+			h.contains("scenario · 15 steps", "A password change forces re-authorisation (R6, R7, R8)", "The seed's edge case.")
 			h.press("ctrl+g", "enter") // to the first pause: Adam changed his password
 			if early {
 				h.press("ctrl+n") // the sync fails, as the file says

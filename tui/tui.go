@@ -77,6 +77,6 @@ func New(ctx context.Context, cfg Config) *Model {
 		sh.clockState = cfg.Clock.State()
 	}
 	m := newModel(sh, cfg.FirstRun)
-	m.play = newPlay(cfg.Script)
+	m.openPlay(cfg.Script)
 	return m
 }
