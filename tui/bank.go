@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -483,6 +484,26 @@ var customerColumns = []column{
 	{title: "API", width: 3},
 }
 
+// customerLayout lays the customer list out in w cells: where BANK at its width
+// would go, it keeps its first six cells ("Zenith", "Stanb…") — at 80 columns
+// two customers of one name at two banks read alike (a presenter's trial).
+func customerLayout(w int) []column {
+	cols := layout(customerColumns, w)
+	if has(cols, "BANK") {
+		return cols
+	}
+	narrow := slices.Clone(customerColumns)
+	for i := range narrow {
+		switch narrow[i].title {
+		case "BANK":
+			narrow[i].width = 6
+		case "CUSTOMER":
+			narrow[i].min = 11 // "Adam Okafor", "Kunle Oduk…"
+		}
+	}
+	return layout(narrow, w)
+}
+
 func (p *bankPage) listView(w int) string {
 	st, now := p.sh.styles, p.sh.now()
 	var b strings.Builder
@@ -493,7 +514,7 @@ func (p *bankPage) listView(w int) string {
 		title += " " + status
 	}
 	b.WriteString(fit(title, w) + "\n")
-	cols := layout(customerColumns, w-2)
+	cols := customerLayout(w - 2)
 	b.WriteString(headerRow(cols, st.ColHeader) + "\n")
 	cells := make([]string, len(cols))
 	p.list.draw(&b, w, p.list.h, "No customers at the bank.", func(r int, sel bool) []string {

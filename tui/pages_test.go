@@ -1179,3 +1179,23 @@ func TestAutoSyncArrowsStopAtTheEnds(t *testing.T) {
 		}
 	}
 }
+
+// At 80 columns the bank console keeps the bank's first letters: BANK went, and
+// two customers of one name at two banks read alike (a presenter's trial).
+func TestBankConsoleKeepsTheBankAt80(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{width: 80, height: 24})
+	h.press("3")
+	h.contains("CUSTOMER", "BANK", "MFA")
+	c := w.bank.Customers()[0]
+	row := ""
+	for _, l := range strings.Split(h.screen(), "\n") {
+		if left, _, _ := strings.Cut(l, " │ "); strings.Contains(left, c.Name[:8]) {
+			row = left
+			break
+		}
+	}
+	if want := clip(shortBank(c.Accounts[0].Institution.Name), 6); !strings.Contains(row, want) {
+		t.Fatalf("%s's row %q does not show its bank (%q):\n%s", c.Name, row, want, h.screen())
+	}
+}
