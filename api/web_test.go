@@ -300,3 +300,27 @@ func TestDrawerSaysTheOTPComesFirstAfterAPasswordChange(t *testing.T) {
 		t.Fatalf("the drawer does not say the OTP comes first, then the CAPTCHA:\n%s", page)
 	}
 }
+
+// A re-authorisation that opens with an attempt used — the failed sync's sign-in
+// with the saved password — says so until the user sends something, as the TUI's
+// widget does; after a wrong password the hint is the count alone.
+func TestReauthPageSaysWhyAnAttemptIsUsed(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	c := w.addCustomer(map[string]any{"institution": "044", "balance": 100000})
+	id := w.connect(c)
+	w.post("/sandbox/customers/"+c.ID+"/password", map[string]any{"password": "Chang3d!pw"})
+	w.post("/sandbox/clock", map[string]any{"advance": "2m"})
+	w.post("/accounts/"+id+"/sync", nil)
+	var tok struct{ Token string }
+	w.post("/accounts/"+id+"/reauthorise", nil).decode(t, &tok)
+	st := w.openWidget(map[string]any{"key": testPublicKey, "reauth_token": tok.Token})
+	page := string(w.do("GET", "/connect/s/"+st.Session, req{key: noKey()}).body)
+	if !strings.Contains(page, "2 attempts left before sign-in locks: the bank counts the failed sync's sign-in too.") {
+		t.Fatalf("the re-authorisation's page does not say why an attempt is used:\n%s", page)
+	}
+	w.do("POST", "/connect/s/"+st.Session+"/login", req{key: noKey(), body: "password=Wrong!pw1", ctype: "application/x-www-form-urlencoded"})
+	page = string(w.do("GET", "/connect/s/"+st.Session, req{key: noKey()}).body)
+	if !strings.Contains(page, "1 attempt left before sign-in locks.") || strings.Contains(page, "failed sync") {
+		t.Fatalf("after a wrong password:\n%s", page)
+	}
+}

@@ -83,8 +83,12 @@ type WidgetState struct {
 	AccountID     string // reauth success
 	ExpiresAt     time.Time
 	AttemptsLeft  int
-	LockedUntil   time.Time // WidgetLocked: when the bank lets the user sign in again
-	Reference     string
+	// Tried: the user has sent a password or an answer in this session. Until
+	// then, fewer than MaxWidgetAttempts left are the bank's count of failed
+	// sign-ins before it — a re-authorisation's, the failed sync's.
+	Tried       bool
+	LockedUntil time.Time // WidgetLocked: when the bank lets the user sign in again
+	Reference   string
 	// Link is the v2 initiate link the session walks, as it stands (completed,
 	// once the session succeeds); nil for v1's widget.
 	Link *Link
@@ -360,6 +364,7 @@ func (e *Engine) WidgetLogin(ctx context.Context, session, username, password st
 		return WidgetState{}, Invalid("password", "password is required")
 	}
 	return e.step(session, func(w *widgetSession) error {
+		w.state.Tried = true
 		if strings.TrimSpace(username) == "" {
 			if username = w.state.Username; username == "" || !w.state.Reauth {
 				return Invalid("username", "username is required")
@@ -386,6 +391,7 @@ func (e *Engine) WidgetAnswer(ctx context.Context, session, answer string) (Widg
 		return WidgetState{}, Invalid("answer", "answer is required")
 	}
 	return e.step(session, func(w *widgetSession) error {
+		w.state.Tried = true
 		if w.state.Challenge == nil { // cannot be, as advance leaves a session: said, not a panic
 			w.state.Status = WidgetLogin
 			return Errorf(EEXPIRED, "no challenge is waiting for an answer: sign in again")

@@ -55,7 +55,6 @@ type widgetModal struct {
 	customers  []simulator.Customer // for the sandbox hints
 	customerID string               // whose phone the hints point to
 	phone      bool
-	tried      bool // the user has sent a password or an answer in this session
 	inbox      []simulator.Message
 	inboxErr   string
 
@@ -631,7 +630,6 @@ func (m *widgetModal) run(step func(eng *engine.Engine, ctx context.Context, ses
 // submit sends the login or the answer.
 func (m *widgetModal) submit() tea.Cmd {
 	m.err, m.retryAt = "", time.Time{}
-	m.tried = true
 	eng, ctx, session := m.sh.eng, m.sh.ctx, m.state.Session
 	user, pass, answer := strings.TrimSpace(m.inputs[0].Value()), m.inputs[1].Value(), m.inputs[2].Value()
 	id, login := m.accountID, m.status() == engine.WidgetLogin
@@ -955,7 +953,7 @@ func (m *widgetModal) View() string {
 	} else if n := m.state.AttemptsLeft; (m.status() == engine.WidgetLogin || m.status() == engine.WidgetChallenge) && n > 0 && n < engine.MaxWidgetAttempts {
 		// As the web page: said once some are used (an error says it itself).
 		left := itoa(n) + " attempt" + plural(n) + " left before sign-in locks"
-		if !m.tried && m.reauth() {
+		if !m.state.Tried && m.reauth() {
 			// Before the user typed anything: the sign-ins that failed since the
 			// last good one count, the failed sync's with the saved password
 			// too — on stage "2 attempts left" at once looked like a bug.
