@@ -3,7 +3,6 @@ package scenario_test
 import (
 	"bytes"
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -31,11 +30,7 @@ steps:
 	if err != nil {
 		t.Fatal(err)
 	}
-	w, h, err := host(ctx, s.WorldOptions(filepath.Join(t.TempDir(), "world.db")), scenario.ReceiverURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { w.Close() })
+	w, h := hostWorld(t, s)
 	var tr bytes.Buffer
 	run, err := scenario.Open(ctx, s, w, h, scenario.ReceiverURL, &tr)
 	if err != nil {

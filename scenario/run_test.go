@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"log/slog"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -208,17 +209,25 @@ func startServed(t *testing.T, src string) (*scenario.Serving, *world.World) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w, h, err := host(ctx, s.WorldOptions(filepath.Join(t.TempDir(), "world.db")), scenario.ReceiverURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { w.Close() })
+	w, h := hostWorld(t, s)
 	sv, err := scenario.Serve(ctx, s, w, h, scenario.ReceiverURL)
 	if err != nil {
 		t.Fatal(err)
 	}
 	sv.Start(ctx)
 	return sv, w
+}
+
+// hostWorld is s's world on a fresh file, with the API over it; it closes when
+// the test ends.
+func hostWorld(t *testing.T, s *scenario.Scenario) (*world.World, http.Handler) {
+	t.Helper()
+	w, h, err := host(context.Background(), s.WorldOptions(filepath.Join(t.TempDir(), "world.db")), scenario.ReceiverURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.Close() })
+	return w, h
 }
 
 func servedStepStopped(t *testing.T, step, want string) string {

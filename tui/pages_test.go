@@ -1058,11 +1058,7 @@ func TestWelcomeKeepsTheDemosAccounts(t *testing.T) {
 // are saved when it ends, not dropped: ← ← quickly from 12h on stage stopped at
 // 6h (a presenter's trial).
 func TestAutoSyncPressesDuringASave(t *testing.T) {
-	w := newTestWorld(t)
-	h := newHarness(t, w, harnessOpts{})
-	h.press("4")
-	p := h.m.pages[pageCount-1].(*settingsPage)
-	p.cursor = setAutoSync
+	w, h, p := atAutoSync(t)
 	want := nextInterval(nextInterval(p.sh.settings.AutoSync, -1, false), -1, false)
 	first := p.Update(keyPress("left")) // its save, held back as a slow one would be
 	if p.Update(keyPress("left")) != nil {
@@ -1159,11 +1155,7 @@ func TestAccountsFilterMatchesTheColumns(t *testing.T) {
 // → and ← step through the auto-sync intervals and stop at either end; enter
 // cycles. → at 24 h switched auto-sync off (a presenter's trial).
 func TestAutoSyncArrowsStopAtTheEnds(t *testing.T) {
-	w := newTestWorld(t)
-	h := newHarness(t, w, harnessOpts{})
-	h.press("4")
-	p := h.m.pages[pageCount-1].(*settingsPage)
-	p.cursor = setAutoSync
+	w, h, _ := atAutoSync(t)
 	for _, c := range []struct {
 		key  string
 		want time.Duration
@@ -1198,4 +1190,15 @@ func TestBankConsoleKeepsTheBankAt80(t *testing.T) {
 	if want := clip(shortBank(c.Accounts[0].Institution.Name), 6); !strings.Contains(row, want) {
 		t.Fatalf("%s's row %q does not show its bank (%q):\n%s", c.Name, row, want, h.screen())
 	}
+}
+
+// atAutoSync is the settings page with its cursor on auto-sync.
+func atAutoSync(t *testing.T) (*testWorld, *harness, *settingsPage) {
+	t.Helper()
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{})
+	h.press("4")
+	p := h.m.pages[pageCount-1].(*settingsPage)
+	p.cursor = setAutoSync
+	return w, h, p
 }
