@@ -131,9 +131,7 @@ func (p playScript) Next(ctx context.Context) tui.ScriptResult {
 	return out
 }
 
-func (p playScript) HandWalk(ctx context.Context, reauth bool, accountID string) (bool, error) {
-	return p.run.HandWalk(ctx, reauth, accountID)
-}
+func (p playScript) HandWalk(reauth bool, a engine.Account) bool { return p.run.HandWalk(reauth, a) }
 
 type scenarioCheckCmd struct {
 	Files []string `arg:"" name:"file" help:"Scenario files (YAML), e.g. fixtures/*.yaml."`

@@ -37,7 +37,7 @@ steps:
 		t.Fatal(err)
 	}
 	t.Cleanup(run.Close)
-	byHand := func(code string) string {
+	byHand := func(code string) engine.Account {
 		t.Helper()
 		var c simulator.Customer
 		for _, x := range w.Bank.Customers() {
@@ -56,23 +56,23 @@ steps:
 		if err != nil {
 			t.Fatal(err)
 		}
-		return a.ID
+		return a
 	}
 
 	adam := byHand("044")
-	if adopted, err := run.HandWalk(ctx, false, adam); err != nil || !adopted {
-		t.Fatalf("step 1 (connect: adam) does not take the walk: %v %v", adopted, err)
+	if !run.HandWalk(false, adam) {
+		t.Fatal("step 1 (connect: adam) does not take the walk")
 	}
 	if res := run.Next(ctx); !res.OK || !strings.Contains(strings.Join(res.Checks, "\n"), "walked by hand") {
 		t.Fatalf("step 1: %+v %v", res, res.Err)
 	}
-	if !strings.Contains(tr.String(), "account adam is "+adam) {
+	if !strings.Contains(tr.String(), "account adam is "+adam.ID) {
 		t.Fatalf("the transcript does not give adam the account walked by hand:\n%s", tr.String())
 	}
 
 	bola := byHand("058") // before step 2, which is no connect:
-	if adopted, err := run.HandWalk(ctx, false, bola); err != nil || adopted {
-		t.Fatalf("step 2 (sync: adam) takes a connect of bola: %v %v", adopted, err)
+	if run.HandWalk(false, bola) {
+		t.Fatal("step 2 (sync: adam) takes a connect of bola")
 	}
 	if res := run.Next(ctx); !res.OK {
 		t.Fatalf("step 2, the sync of the account walked by hand: %v", res.Err)

@@ -313,7 +313,7 @@ func (r *Run) Next(ctx context.Context) StepResult {
 }
 
 // HandWalk records that the presenter walked the widget by hand — on stage, the
-// TUI's c or r — connecting accountID or re-authorising it (reauth), and says
+// TUI's c or r — connecting account a or re-authorising it (reauth), and says
 // whether a step takes the walk as its own: the next one, if it is a connect: or
 // reauthorise: of that account with nothing to check of its own walk (no expect:
 // or save:, which read its answers; no link: or at:). Its password:, answers: and
@@ -323,15 +323,11 @@ func (r *Run) Next(ctx context.Context) StepResult {
 // walk made earlier than the step leaves what later steps expect changed. It
 // reports whether the next step adopts the walk. Not while a step runs: the TUI
 // calls it between steps.
-func (r *Run) HandWalk(ctx context.Context, reauth bool, accountID string) (adopted bool, err error) {
-	a, err := r.W.Engine.Account(ctx, accountID)
-	if err != nil {
-		return false, err
-	}
+func (r *Run) HandWalk(reauth bool, a engine.Account) (adopted bool) {
 	w := &handWalk{reauth: reauth, account: a}
 	r.walk = w
 	st := r.NextStep()
-	return st != nil && r.adopts(st, *w), nil
+	return st != nil && r.adopts(st, *w)
 }
 
 // adopts reports whether st takes the hand walk w as its own.

@@ -7,6 +7,8 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"sandbank/engine"
 )
 
 // Play mode (sandbank scenario play FILE): a scenario file on stage. The scenario's
@@ -28,7 +30,7 @@ type Script interface {
 	// HandWalk tells the script that the presenter walked the widget by hand
 	// between steps, connecting the account or re-authorising it, and says
 	// whether the next step takes that walk as its own instead of walking again.
-	HandWalk(ctx context.Context, reauth bool, accountID string) (adopted bool, err error)
+	HandWalk(reauth bool, account engine.Account) (adopted bool)
 }
 
 // ScriptStep is one step as the panel lists it.
@@ -133,13 +135,10 @@ func (m *Model) stepDone(msg stepDoneMsg) tea.Cmd {
 // followed a step early failed a later one, which expected the old balance).
 func (m *Model) handWalk(msg widgetClosedMsg) tea.Cmd {
 	p := m.play
-	if p == nil || msg.accountID == "" || p.running || p.done() {
+	if p == nil || msg.account.ID == "" || p.running || p.done() {
 		return nil
 	}
-	adopted, err := p.script.HandWalk(m.sh.ctx, msg.reauth, msg.accountID)
-	if err != nil {
-		return nil // the account is gone; the next step says what it finds
-	}
+	adopted := p.script.HandWalk(msg.reauth, msg.account)
 	st := p.steps[p.next()]
 	walk := "connect"
 	if msg.reauth {

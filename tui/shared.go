@@ -104,6 +104,7 @@ type (
 	widgetClosedMsg struct {
 		accountID string // the account connected or reauthorised, "" if none
 		reauth    bool
+		account   engine.Account // that account, as the widget last read it
 	}
 )
 

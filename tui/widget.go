@@ -443,19 +443,19 @@ func (m *widgetModal) focus() tea.Cmd {
 // end) also opens the account it connected, esc goes back to the list.
 func (m *widgetModal) close(open bool) tea.Cmd {
 	m.closed = true
-	id, reauth := "", m.reauth()
+	id, reauth, acct := "", m.reauth(), engine.Account{}
 	if m.status() == engine.WidgetSuccess && m.err == "" {
-		id = m.acct.ID
+		id, acct = m.acct.ID, m.acct
 	}
 	open = open && m.opensAccount()
 	return func() tea.Msg {
 		if open {
 			return tea.BatchMsg{
-				func() tea.Msg { return widgetClosedMsg{accountID: id} },
+				func() tea.Msg { return widgetClosedMsg{accountID: id, account: acct} },
 				func() tea.Msg { return openAccountMsg{id: id} },
 			}
 		}
-		return widgetClosedMsg{accountID: id, reauth: reauth}
+		return widgetClosedMsg{accountID: id, reauth: reauth, account: acct}
 	}
 }
 
