@@ -231,7 +231,7 @@ func (s *Server) widgetStep(call widgetCall, fields ...string) handlerFunc {
 			return err
 		}
 		st, err := call(r, r.PathValue("session"), p)
-		if e, ok := engine.AsError(err); ok && e.Code == engine.EINVALID && strings.Contains(e.Message, " is required") {
+		if e, ok := engine.AsError(err); ok && e.Code == engine.EINVALID && e.Field != "" && !p.has(e.Field) {
 			if other := unreadFields(p, fields); len(other) > 0 {
 				e2 := *e
 				e2.Message += fmt.Sprintf(" (the body has %s, which this step does not read: it takes %s)", strings.Join(other, ", "), strings.Join(fields, " and "))
