@@ -230,7 +230,8 @@ func (m *Model) render() string {
 	body := padLines(m.current().View(), w, h-headerLines-m.footerLines())
 	screen := strings.Join([]string{header, body, m.footer()}, "\n")
 	for _, o := range m.overlays {
-		screen = overlayOn(screen, o.View(), w, h)
+		own, _ := o.(keysInside)
+		screen = overlayOn(screen, o.View(), w, h, own != nil && own.ownKeys())
 	}
 	return screen
 }

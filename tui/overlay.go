@@ -130,12 +130,19 @@ func (o *helpOverlay) playKeys(hm help.Model) string {
 	return "\n\n" + o.sh.styles.Title.Render("Scenario") + "\n" + hm.FullHelpView([][]key.Binding{{k.PlayNext, k.PlayPause}, {k.PlayEnd, k.PlaySteps}})
 }
 
-// overlayOn draws box centred over screen. A box taller than the screen loses
-// lines above its last, not its last: its bottom border shows that it is a box
-// (the widget with a wrong OTP and the phone's inbox at 80×24).
-func overlayOn(screen, box string, w, h int) string {
-	if lines := strings.Split(box, "\n"); h > 1 && len(lines) > h {
-		box = strings.Join(append(lines[:h-1:h-1], lines[len(lines)-1]), "\n")
+// overlayOn draws box centred over screen above its last line, the help line,
+// which says the box's keys — unless the box says them itself (ownKeys: the
+// welcome's last line does), and may cover it. A box taller than its room loses lines above its last,
+// not its last: its bottom border shows that it is a box (the widget with a wrong
+// OTP and the phone's inbox at 80×24, which also hid the help line — a
+// presenter's trial).
+func overlayOn(screen, box string, w, h int, ownKeys bool) string {
+	room := h
+	if h > 2 && !ownKeys {
+		room = h - 1
+	}
+	if lines := strings.Split(box, "\n"); room > 1 && len(lines) > room {
+		box = strings.Join(append(lines[:room-1:room-1], lines[len(lines)-1]), "\n")
 	}
 	bw, bh := lipgloss.Width(box), lipgloss.Height(box)
 	if gap := w - bw; gap > 0 && gap <= 6 {
@@ -149,8 +156,15 @@ func overlayOn(screen, box string, w, h int) string {
 		box, bw = strings.Join(lines, "\n"), w
 	}
 	x, y := max((w-bw)/2, 0), max((h-bh)/2, 0)
+	if y+bh > room { // centred, it would cover the help line
+		y = max(room-bh, 0)
+	}
 	return lipgloss.NewCompositor(
 		lipgloss.NewLayer(screen),
 		lipgloss.NewLayer(box).X(x).Y(y).Z(1),
 	).Render()
 }
+
+// keysInside is an overlay whose box says its own keys, so it may cover the help
+// line on a short screen (the welcome).
+type keysInside interface{ ownKeys() bool }

@@ -480,6 +480,10 @@ func TestWidgetTallerThanTheScreenKeepsItsBorder(t *testing.T) {
 	if len(lines) > 24 {
 		t.Fatalf("%d lines on a screen of 24", len(lines))
 	}
+	// Its keys stay on the help line below it, which it covered (a presenter's trial).
+	if last := lines[len(lines)-1]; !strings.Contains(last, "enter") || strings.Contains(last, "╯") {
+		t.Fatalf("the last line is not the help line: %q\n%s", last, h.screen())
+	}
 }
 
 // Linking a bank account that is connected already makes a second account under a
