@@ -131,7 +131,9 @@ func (p playScript) Next(ctx context.Context) tui.ScriptResult {
 	return out
 }
 
-func (p playScript) HandWalk(reauth bool, a engine.Account) bool { return p.run.HandWalk(reauth, a) }
+func (p playScript) HandWalk(reauth bool, a engine.Account) (bool, string) {
+	return p.run.HandWalk(reauth, a)
+}
 
 type scenarioCheckCmd struct {
 	Files []string `arg:"" name:"file" help:"Scenario files (YAML), e.g. fixtures/*.yaml."`

@@ -9,6 +9,7 @@ import (
 	"sandbank/engine"
 	"sandbank/scenario"
 	"sandbank/simulator"
+	"sandbank/world"
 )
 
 // A connect: step the presenter has just walked by hand (the TUI's c, on stage)
@@ -37,30 +38,9 @@ steps:
 		t.Fatal(err)
 	}
 	t.Cleanup(run.Close)
-	byHand := func(code string) engine.Account {
-		t.Helper()
-		var c simulator.Customer
-		for _, x := range w.Bank.Customers() {
-			if x.Accounts[0].Institution.Code == code {
-				c = x
-			}
-		}
-		st, err := w.Engine.OpenWidget(ctx, engine.WidgetRequest{Institution: code})
-		if err == nil {
-			st, err = w.Engine.WidgetLogin(ctx, st.Session, c.Username, c.Password)
-		}
-		if err != nil || st.Code == "" {
-			t.Fatalf("walking the widget for %s: %+v %v", code, st, err)
-		}
-		a, err := w.Engine.ExchangeCode(ctx, st.Code)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return a
-	}
 
-	adam := byHand("044")
-	if !run.HandWalk(false, adam) {
+	adam := connectByHand(t, w, "044")
+	if ok, _ := run.HandWalk(false, adam); !ok {
 		t.Fatal("step 1 (connect: adam) does not take the walk")
 	}
 	if res := run.Next(ctx); !res.OK || !strings.Contains(strings.Join(res.Checks, "\n"), "walked by hand") {
@@ -70,8 +50,8 @@ steps:
 		t.Fatalf("the transcript does not give adam the account walked by hand:\n%s", tr.String())
 	}
 
-	bola := byHand("058") // before step 2, which is no connect:
-	if run.HandWalk(false, bola) {
+	bola := connectByHand(t, w, "058") // before step 2, which is no connect:
+	if ok, _ := run.HandWalk(false, bola); ok {
 		t.Fatal("step 2 (sync: adam) takes a connect of bola")
 	}
 	if res := run.Next(ctx); !res.OK {
@@ -94,4 +74,72 @@ steps:
 	if adams != 1 || len(accounts) != 3 {
 		t.Fatalf("%d accounts connected, %d of them adam's; want 3, adam's once", len(accounts), adams)
 	}
+}
+
+// After a failed step play goes on, and a walk by hand counts for the next step
+// as before: HandWalk said no (the toast said "no step of the scenario") while
+// the step then took it (the review). A step that checks its own walk (expect:)
+// does not take one, and says why.
+func TestHandWalkAfterAFailureAndWithExpect(t *testing.T) {
+	ctx := context.Background()
+	s, err := scenario.Parse("s.yaml", []byte(`scenario: t
+start: 2021-08-20T13:00:00+01:00
+customers:
+  adam: {institution: "044", balance: NGN 10000}
+  bola: {institution: "058", balance: NGN 2000}
+steps:
+  - call: GET /sandbox/webhooks
+    expect: {http: 500}
+  - connect: adam
+  - connect: bola
+    expect: {http: 200}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, h := hostWorld(t, s)
+	run, err := scenario.Open(ctx, s, w, h, scenario.ReceiverURL, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(run.Close)
+	if res := run.Next(ctx); res.OK {
+		t.Fatal("step 1 passed")
+	}
+	adam := connectByHand(t, w, "044")
+	if ok, why := run.HandWalk(false, adam); !ok || why != "" {
+		t.Fatalf("after a failed step, step 2 (connect: adam) does not take the walk: %v %q", ok, why)
+	}
+	if res := run.Next(ctx); !res.OK || !strings.Contains(strings.Join(res.Checks, "\n"), "walked by hand") {
+		t.Fatalf("step 2: %+v %v", res, res.Err)
+	}
+	bola := connectByHand(t, w, "058")
+	if ok, why := run.HandWalk(false, bola); ok || !strings.Contains(why, "expect:") {
+		t.Fatalf("step 3 (connect: bola, with expect:) took the walk, or did not say why: %v %q", ok, why)
+	}
+}
+
+// connectByHand walks the widget for the first customer at the bank code, as the
+// TUI's widget does, and exchanges its code.
+func connectByHand(t *testing.T, w *world.World, code string) engine.Account {
+	t.Helper()
+	ctx := context.Background()
+	var c simulator.Customer
+	for _, x := range w.Bank.Customers() {
+		if x.Accounts[0].Institution.Code == code {
+			c = x
+		}
+	}
+	st, err := w.Engine.OpenWidget(ctx, engine.WidgetRequest{Institution: code})
+	if err == nil {
+		st, err = w.Engine.WidgetLogin(ctx, st.Session, c.Username, c.Password)
+	}
+	if err != nil || st.Code == "" {
+		t.Fatalf("walking the widget for %s: %+v %v", code, st, err)
+	}
+	a, err := w.Engine.ExchangeCode(ctx, st.Code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
 }

@@ -298,7 +298,7 @@ func (r *Run) Next(ctx context.Context) StepResult {
 	walk := r.walk
 	r.walk = nil // any other step run first forgets it
 	var res StepResult
-	if walk != nil && r.adopts(st, *walk) {
+	if ok, _ := r.adopts(st, walk); ok {
 		res = r.adoptWalk(ctx, st, *walk)
 	} else {
 		res = r.runStep(ctx, st)
@@ -321,28 +321,45 @@ func (r *Run) Next(ctx context.Context) StepResult {
 // account is connected or re-authorised all the same. Walking it
 // again would re-authorise twice on the audience's screen, two webhooks each; a
 // walk made earlier than the step leaves what later steps expect changed. It
-// reports whether the next step adopts the walk. Not while a step runs: the TUI
-// calls it between steps.
-func (r *Run) HandWalk(reauth bool, a engine.Account) (adopted bool) {
+// reports whether the next step adopts the walk — after a failed step too, as
+// play goes on — and, when that step is the walk's connect: or reauthorise: but
+// walks again all the same, why. Not while a step runs: the TUI calls it between
+// steps.
+func (r *Run) HandWalk(reauth bool, a engine.Account) (adopted bool, why string) {
 	w := &handWalk{reauth: reauth, account: a}
 	r.walk = w
-	st := r.NextStep()
-	return st != nil && r.adopts(st, *w)
+	if r.next >= len(r.S.Steps) {
+		return false, ""
+	}
+	return r.adopts(r.S.Steps[r.next], w)
 }
 
-// adopts reports whether st takes the hand walk w as its own.
-func (r *Run) adopts(st *Step, w handWalk) bool {
-	if len(st.Expect) > 0 || len(st.Save) > 0 || st.Link != "" || !st.At.IsZero() || st.Account == nil {
-		return false
+// adopts reports whether st takes the hand walk w (nil: none) as its own; why
+// says why not when st is that walk's step but checks a walk of its own.
+func (r *Run) adopts(st *Step, w *handWalk) (ok bool, why string) {
+	if w == nil || st.Account == nil {
+		return false, ""
 	}
 	switch st.Action {
 	case "reauthorise":
-		return w.reauth && r.ids[st.Account.Name] == w.account.ID
+		ok = w.reauth && r.ids[st.Account.Name] == w.account.ID
 	case "connect":
-		return !w.reauth && r.ids[st.Account.Name] == "" && w.account.Number == r.numbers[st.Account.Name] &&
+		ok = !w.reauth && r.ids[st.Account.Name] == "" && w.account.Number == r.numbers[st.Account.Name] &&
 			w.account.CustomerID == r.customerIDs[st.Account.Customer.Name]
 	}
-	return false
+	switch {
+	case !ok:
+		return false, ""
+	case len(st.Expect) > 0:
+		return false, "it has an expect: of its own, which checks its walk's answers"
+	case len(st.Save) > 0:
+		return false, "it has a save: of its own, which reads its walk's answers"
+	case st.Link != "":
+		return false, "it walks its link:, a v2 initiate link"
+	case !st.At.IsZero():
+		return false, "it runs at its at:, later"
+	}
+	return true, ""
 }
 
 // adoptWalk passes a connect: or reauthorise: step with the walk the presenter

@@ -405,7 +405,13 @@ func (p *bankPage) submit() tea.Cmd {
 			// The bank ends the customer's open sessions as it changes MFA: the next
 			// sync, not the one after the session's 15 minutes, needs the user.
 			what := c.Name + "'s bank now asks for " + kind.Words() + ", sessions ended: the next sync needs re-authorisation (R5)"
-			if kind == engine.MFANone {
+			switch {
+			case kind == c.MFA: // the bank changes nothing, and ends no session
+				what = c.Name + "'s bank already asks for " + kind.Words() + ": nothing changed"
+				if kind == engine.MFANone {
+					what = c.Name + "'s bank already asks for the password alone: nothing changed"
+				}
+			case kind == engine.MFANone:
 				what = c.Name + "'s bank turned MFA off: the saved password alone signs in"
 			}
 			return bankDoneMsg{what: what, err: bank.SetMFA(id, kind)}

@@ -246,6 +246,10 @@ func TestBankConsole(t *testing.T) {
 	h.typ("none")
 	h.press("enter")
 	h.contains("turned MFA off")
+	h.press("m") // none again: the bank changes nothing, and ends no session
+	h.typ("none")
+	h.press("enter")
+	h.contains("already asks for the password alone: nothing changed")
 	h.press("m", "enter") // back to an OTP, for the screens below
 	h.press("o", "enter")
 	h.golden("bank-outage")

@@ -30,7 +30,9 @@ type Script interface {
 	// HandWalk tells the script that the presenter walked the widget by hand
 	// between steps, connecting the account or re-authorising it, and says
 	// whether the next step takes that walk as its own instead of walking again.
-	HandWalk(reauth bool, account engine.Account) (adopted bool)
+	// why, when the next step is the walk's own but checks a walk of its own
+	// (an expect:), says so.
+	HandWalk(reauth bool, account engine.Account) (adopted bool, why string)
 }
 
 // ScriptStep is one step as the panel lists it.
@@ -138,7 +140,7 @@ func (m *Model) handWalk(msg widgetClosedMsg) tea.Cmd {
 	if p == nil || msg.account.ID == "" || p.running || p.done() {
 		return nil
 	}
-	adopted := p.script.HandWalk(msg.reauth, msg.account)
+	adopted, why := p.script.HandWalk(msg.reauth, msg.account)
 	st := p.steps[p.next()]
 	walk := "connect"
 	if msg.reauth {
@@ -146,6 +148,9 @@ func (m *Model) handWalk(msg widgetClosedMsg) tea.Cmd {
 	}
 	if adopted {
 		return toast(toastOK, "Step "+itoa(st.N)+" ("+st.Text+") takes this "+walk+" as its own: ctrl+n passes it without walking again")
+	}
+	if why != "" { // the step's own walk, which it checks: it walks again
+		return toast(toastWarn, "Step "+itoa(st.N)+" ("+st.Text+") will walk the widget again, out of sight: "+why)
 	}
 	return toast(toastWarn, "This "+walk+" is no step of the scenario: the next is step "+itoa(st.N)+" ("+st.Text+
 		"), and later steps expect what the file says. Walk by hand when the bar names a connect: or reauthorise:")

@@ -58,7 +58,9 @@ func (p testScript) Steps() []ScriptStep {
 	}
 	return out
 }
-func (p testScript) HandWalk(reauth bool, a engine.Account) bool { return p.run.HandWalk(reauth, a) }
+func (p testScript) HandWalk(reauth bool, a engine.Account) (bool, string) {
+	return p.run.HandWalk(reauth, a)
+}
 func (p testScript) Next(ctx context.Context) ScriptResult {
 	res := p.run.Next(ctx)
 	out := ScriptResult{OK: res.OK, Checks: res.Checks}
