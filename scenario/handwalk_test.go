@@ -3,6 +3,7 @@ package scenario_test
 import (
 	"bytes"
 	"context"
+	"io"
 	"strings"
 	"testing"
 
@@ -18,26 +19,12 @@ import (
 // connect: step after it walks the widget itself.
 func TestHandWalkConnect(t *testing.T) {
 	ctx := context.Background()
-	s, err := scenario.Parse("s.yaml", []byte(`scenario: t
-start: 2021-08-20T13:00:00+01:00
-customers:
-  adam: {institution: "044", balance: NGN 10000}
-  bola: {institution: "058", balance: NGN 2000}
-steps:
+	var tr bytes.Buffer
+	run, w := adamAndBola(t, `
   - connect: adam
   - sync: adam
   - connect: bola
-`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	w, h := hostWorld(t, s)
-	var tr bytes.Buffer
-	run, err := scenario.Open(ctx, s, w, h, scenario.ReceiverURL, &tr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(run.Close)
+`, &tr)
 
 	adam := connectByHand(t, w, "044")
 	if ok, _ := run.HandWalk(false, adam); !ok {
@@ -82,27 +69,13 @@ steps:
 // does not take one, and says why.
 func TestHandWalkAfterAFailureAndWithExpect(t *testing.T) {
 	ctx := context.Background()
-	s, err := scenario.Parse("s.yaml", []byte(`scenario: t
-start: 2021-08-20T13:00:00+01:00
-customers:
-  adam: {institution: "044", balance: NGN 10000}
-  bola: {institution: "058", balance: NGN 2000}
-steps:
+	run, w := adamAndBola(t, `
   - call: GET /sandbox/webhooks
     expect: {http: 500}
   - connect: adam
   - connect: bola
     expect: {http: 200}
-`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	w, h := hostWorld(t, s)
-	run, err := scenario.Open(ctx, s, w, h, scenario.ReceiverURL, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(run.Close)
+`, nil)
 	if res := run.Next(ctx); res.OK {
 		t.Fatal("step 1 passed")
 	}
@@ -142,4 +115,26 @@ func connectByHand(t *testing.T, w *world.World, code string) engine.Account {
 		t.Fatal(err)
 	}
 	return a
+}
+
+// adamAndBola opens a run of steps over two customers, adam at Access Bank and
+// bola at GTBank, its transcript to out (nil: none).
+func adamAndBola(t *testing.T, steps string, out io.Writer) (*scenario.Run, *world.World) {
+	t.Helper()
+	s, err := scenario.Parse("s.yaml", []byte(`scenario: t
+start: 2021-08-20T13:00:00+01:00
+customers:
+  adam: {institution: "044", balance: NGN 10000}
+  bola: {institution: "058", balance: NGN 2000}
+steps:`+steps))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, h := hostWorld(t, s)
+	run, err := scenario.Open(context.Background(), s, w, h, scenario.ReceiverURL, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(run.Close)
+	return run, w
 }
