@@ -40,7 +40,7 @@ func (t *tx) CompactHistory(accountID string, before time.Time, every time.Durat
 		return nil // compacted up to a cut not long ago
 	}
 	prefix := acctKind(accountID, kindHistory)
-	dels, done, err := t.compactWalk(prefix, cut)
+	dels, done, _, err := t.compactWalk(prefix, cut)
 	if err != nil {
 		return err
 	}
@@ -78,10 +78,13 @@ type histDel struct {
 //     event is settled too: a pending event's predecessor tells when it was due
 //     (engine's attemptTime).
 //
-// Entries go by time, so the walk ends where every kind has stopped: at the first
-// snapshot, job and event from cut on, at the latest (that event still decides on
-// the one before it).
-func (t *tx) compactWalk(prefix []byte, cut uint64) (dels []histDel, done bool, err error) {
+// Entries go by time, so the walk ends at the first entry from cut on — past it no
+// snapshot or job may go, nor an event without one before it — or, when an event
+// before cut waits for the next to decide on it, at that next event. It once
+// went on to the newest entry when an account had no events (no webhook URL, or
+// none sent since it connected): a walk of its whole history, a millisecond at
+// every run of a world without webhooks. It returns how many entries it read.
+func (t *tx) compactWalk(prefix []byte, cut uint64) (dels []histDel, done bool, read int, err error) {
 	type kindState struct {
 		prev    []byte // the previous entry of the kind, which the next decides on
 		prevSeq uint64
@@ -97,9 +100,20 @@ func (t *tx) compactWalk(prefix []byte, cut uint64) (dels []histDel, done bool, 
 		if snaps.stopped && jobs.stopped && events.stopped {
 			break
 		}
+		read++
 		at, what, id, ok := splitHistory(prefix, k)
 		if !ok {
-			return nil, false, fmt.Errorf("history key %x is malformed", k)
+			return nil, false, read, fmt.Errorf("history key %x is malformed", k)
+		}
+		if at >= cut {
+			// This entry and all after it are from cut on: a snapshot or job goes
+			// only when the next of its kind began before cut, and an event only
+			// when one before cut waits to be decided on.
+			snaps.stopped, jobs.stopped = true, true
+			events.stopped = events.stopped || events.prev == nil
+			if events.stopped {
+				break
+			}
 		}
 		switch what {
 		case histSnapshot, histJob:
@@ -126,11 +140,11 @@ func (t *tx) compactWalk(prefix []byte, cut uint64) (dels []histDel, done bool, 
 			}
 			seq, ok := id.seq()
 			if !ok {
-				return nil, false, fmt.Errorf("event mark %x is malformed", k)
+				return nil, false, read, fmt.Errorf("event mark %x is malformed", k)
 			}
 			pending, settledAt, err := eventSettled(eventsB.Get(seqKey(nil, seq)))
 			if err != nil {
-				return nil, false, fmt.Errorf("event #%d: %w", seq, err)
+				return nil, false, read, fmt.Errorf("event #%d: %w", seq, err)
 			}
 			if events.prev != nil {
 				if events.n == compactPerCall || !events.settled || events.prevAt >= cut || pending {
@@ -147,7 +161,7 @@ func (t *tx) compactWalk(prefix []byte, cut uint64) (dels []histDel, done bool, 
 			events.prev, events.prevSeq, events.settled, events.prevAt = bytes.Clone(k), seq, !pending, settledAt
 		}
 	}
-	return dels, snaps.n < compactPerCall && jobs.n < compactPerCall && events.n < compactPerCall, nil
+	return dels, snaps.n < compactPerCall && jobs.n < compactPerCall && events.n < compactPerCall, read, nil
 }
 
 // deleteEvent removes a settled event: its record, ID, place in its account's log

@@ -355,6 +355,59 @@ func TestCompactHistoryRuns(t *testing.T) {
 	requireIndexesConsistent(t, db)
 }
 
+// A compaction reads the history up to its cut, not past it, whether or not the
+// account has events: without any (a world with no webhook URL) the walk went on
+// through the whole history, a millisecond at every run.
+func TestCompactionReadsUpToItsCut(t *testing.T) {
+	db := openTemp(t)
+	const quiet, loud = "acct-1", "acct-2"
+	update(t, db, func(tx engine.Tx) error {
+		for i := range 200 {
+			for _, acct := range []string{quiet, loud} {
+				if _, err := tx.AddSnapshot(engine.Snapshot{AccountID: acct, At: at(i), Trigger: engine.TriggerAuto}); err != nil {
+					return err
+				}
+				j := engine.SyncJob{ID: fmt.Sprint("job", i), AccountID: acct, Trigger: engine.TriggerAuto, StartedAt: at(i), FinishedAt: at(i)}
+				if err := tx.PutSyncJob(j); err != nil {
+					return err
+				}
+			}
+			if i%50 == 10 { // the loud account's few events, delivered
+				e, err := tx.AppendEvent(engine.Event{ID: fmt.Sprint("ev", i), AccountID: loud, CreatedAt: at(i), NextAttemptAt: at(i)})
+				if err != nil {
+					return err
+				}
+				e.Status, e.DeliveredAt = engine.DeliveryDelivered, at(i)
+				if err := tx.PutEvent(e); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	for _, c := range []struct {
+		acct      string
+		cut, dels int
+	}{
+		{quiet, 20, 2 * 19},  // 20 snapshots and jobs before the cut, the newest of each kept
+		{loud, 5, 2 * 4},     // its first event, at 10, is past the cut
+		{loud, 20, 2*19 + 1}, // the event at 10 goes: the next, at 60, is settled too
+	} {
+		var dels, read int
+		view(t, db, func(etx engine.Tx) error {
+			d, _, r, err := etx.(*tx).compactWalk(acctKind(c.acct, kindHistory), timeKey(at(c.cut)))
+			dels, read = len(d), r
+			return err
+		})
+		if dels != c.dels {
+			t.Errorf("%s, cut at %d: %d entries to delete, want %d", c.acct, c.cut, dels, c.dels)
+		}
+		if most := 2*c.cut + 1; c.acct == quiet && read > most {
+			t.Errorf("%s (no events), cut at %d: read %d of its 400 entries, want at most %d: the walk went on past its cut", c.acct, c.cut, read, most)
+		}
+	}
+}
+
 // SavedClock reads the clock as the file holds it, however it was saved (a plain
 // write of the clock state, as the engine's Close makes), in a read transaction as
 // data is read: the time a commit recorded, kept after it returned, lagged the
