@@ -519,6 +519,14 @@ func autoSync(v *node) (time.Duration, error) {
 	case "off", "false", "0":
 		return 0, nil
 	}
+	if n := strings.TrimSpace(v.value); n != "" && strings.Trim(n, "0123456789") == "" {
+		// A number alone: hours, as every interval offered is (the general hint,
+		// seconds or minutes, named intervals that are then refused).
+		if h, err := time.ParseDuration(n + "h"); err == nil && slices.Contains(engine.AutoSyncIntervals, h) {
+			return 0, errAt(v.pos, "auto_sync %q has no unit: did you mean %sh? (off, 6h, 12h or 24h)", v.value, n)
+		}
+		return 0, errAt(v.pos, "auto_sync %q has no unit: use off, 6h, 12h or 24h", v.value)
+	}
 	d, err := duration(v, "auto_sync")
 	if err != nil {
 		return 0, err
