@@ -188,9 +188,20 @@ func TestScenarioRunCommand(t *testing.T) {
 	if code != 0 || strings.Count(out, "✓") != 1 {
 		t.Fatalf("a file named twice: exit %d\n%s", code, out)
 	}
-	out, code = sandbank(t, "scenario", "run", "--transcript", filepath.Join(dir, "c"), "fixtures/mr-adam.yaml", bad, "fixtures/rate-limit.yaml")
+	report := filepath.Join(dir, "clash.xml")
+	out, code = sandbank(t, "scenario", "run", "--transcript", filepath.Join(dir, "c"), "--junit", report, "fixtures/mr-adam.yaml", bad, "fixtures/rate-limit.yaml", "fixtures/mr-adam.yaml")
 	if code != 2 || strings.Contains(out, "✓") || !strings.Contains(out, "would both write the transcript rate-limit.txt") {
 		t.Fatalf("two files of one transcript: exit %d\n%s", code, out)
+	}
+	// The CI job's reporter finds a report that says why nothing ran, a case a
+	// file (the one named twice, once).
+	xml, err := os.ReadFile(report)
+	if err != nil {
+		t.Fatalf("no JUnit report when two files would write one transcript: %v", err)
+	}
+	if n := strings.Count(string(xml), "<testcase "); n != 3 || strings.Count(string(xml), `<error message="`) != 3 ||
+		!strings.Contains(string(xml), "not run: "+bad+" and fixtures/rate-limit.yaml would both write the transcript rate-limit.txt") {
+		t.Errorf("the JUnit report of a refused run has %d cases, want 3, each saying why it did not run:\n%s", n, xml)
 	}
 }
 

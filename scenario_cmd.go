@@ -193,9 +193,26 @@ func runScenarios(ctx context.Context, out io.Writer, host scenario.Host, files 
 			return err
 		}
 	}
+	// refuse ends a run that cannot start with err, in the JUnit report too: a CI
+	// job's test reporter found no report at all, and nothing to show (a QA
+	// engineer's trial).
+	refuse := func(err error) error {
+		if junit == "" {
+			return err
+		}
+		var results []*scenario.Result
+		named := map[string]bool{}
+		for _, f := range files {
+			if abs, aerr := filepath.Abs(f); aerr != nil || !named[abs] {
+				named[abs] = true
+				results = append(results, &scenario.Result{Path: f, Err: &scenario.Error{File: f, Line: 1, Col: 1, Msg: "not run: " + err.Error()}})
+			}
+		}
+		return errors.Join(err, writeJUnit(junit, results))
+	}
 	if transcripts != "" {
 		if err := os.MkdirAll(transcripts, 0o755); err != nil {
-			return fmt.Errorf("creating the transcript directory: %w", err)
+			return refuse(fmt.Errorf("creating the transcript directory: %w", err))
 		}
 	}
 	// A file named twice (overlapping globs) runs once; two files that would
@@ -214,7 +231,7 @@ func runScenarios(ctx context.Context, out io.Writer, host scenario.Host, files 
 		unique = append(unique, f)
 		name := transcriptName(f)
 		if other, ok := names[name]; ok && transcripts != "" {
-			return fmt.Errorf("%s and %s would both write the transcript %s: run them with separate --transcript directories, or rename one", other, f, name)
+			return refuse(fmt.Errorf("%s and %s would both write the transcript %s: run them with separate --transcript directories, or rename one", other, f, name))
 		}
 		names[name] = f
 	}
