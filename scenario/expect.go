@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math/big"
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -112,6 +114,43 @@ func closestPath(v any, path string) string {
 		default:
 			return ""
 		}
+	}
+	return ""
+}
+
+// missingHint says, for a path the answer does not have, the one it likely
+// meant (" — did you mean data.id?") or else the fields there are where the
+// path went astray (" (data has: id, status)"), as a save: names them.
+func missingHint(res *response, path string) string {
+	if path == "body" || strings.HasPrefix(path, "header.") {
+		return ""
+	}
+	if alt := closestPath(res.value(), path); alt != "" {
+		return fmt.Sprintf(" — did you mean %s?", alt)
+	}
+	v, at := res.value(), "the answer"
+	for part := range strings.SplitSeq(path, ".") {
+		x, ok := v.(map[string]any)
+		if !ok {
+			break
+		}
+		c, ok := x[part]
+		if !ok {
+			keys := slices.Sorted(maps.Keys(x))
+			if len(keys) == 0 {
+				return fmt.Sprintf(" (%s is empty)", at)
+			}
+			if len(keys) > 12 {
+				keys = append(keys[:12], "…")
+			}
+			return fmt.Sprintf(" (%s has %s)", at, strings.Join(keys, ", "))
+		}
+		if at == "the answer" {
+			at = part
+		} else {
+			at += "." + part
+		}
+		v = c
 	}
 	return ""
 }

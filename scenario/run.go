@@ -452,7 +452,11 @@ func (r *Run) runStep(ctx context.Context, st *Step) StepResult {
 		for _, sv := range st.Save {
 			v, ok := r.last.lookup(sv.Path)
 			if !ok {
-				return r.fail(st, sv.pos, "save %s: the answer has no %s", sv.Var, sv.Path)
+				f := r.fail(st, sv.pos, "save %s: the answer has no %s%s", sv.Var, sv.Path, missingHint(r.last, sv.Path))
+				if r.last.Status/100 != 2 {
+					f.Err.Msg += fmt.Sprintf(" (the answer was %d: %s)", r.last.Status, errMessage(r.last))
+				}
+				return f
 			}
 			r.vars[sv.Var] = plain(v)
 			r.tr.line("saved %s = %s", sv.Var, r.vars[sv.Var])

@@ -340,6 +340,21 @@ func TestMissingFieldSuggestsTheAnswersOwn(t *testing.T) {
 	}
 }
 
+// A save: of a field the answer lacks says the one it likely meant, or the
+// fields there are: "save tok: the answer has no tokn" named neither (a QA
+// engineer's trial).
+func TestMissingSaveSuggestsTheAnswersOwn(t *testing.T) {
+	const balance = `expect: {account.balance: "NGN 5,000"}`
+	res := changedFixture(t, balance, `save: {bal: account.balanse}`)
+	if res.Passed || !strings.HasSuffix(res.Line(), `save bal: the answer has no account.balanse — did you mean account.balance?`) {
+		t.Fatalf("the failure says %s", res.Line())
+	}
+	res = changedFixture(t, balance, `save: {bal: account.xyzzy.amount}`)
+	if line := res.Line(); res.Passed || !strings.Contains(line, `save bal: the answer has no account.xyzzy.amount (account has `) || !strings.Contains(line, "balance") {
+		t.Fatalf("the failure says %s", line)
+	}
+}
+
 // A sync that answered 200 and failed says why: "status: expected "successful",
 // got "failed"" left a presenter to guess (a changed password, an ended session).
 func TestFailedSyncSaysWhy(t *testing.T) {
