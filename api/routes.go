@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"net/http"
 	"net/url"
+	"slices"
+	"strings"
 	"sync"
 )
 
@@ -34,11 +36,32 @@ func (s *Server) register(mux *routeMux) {
 }
 
 // routeTable is the API's routes, without a server behind them: what Route asks.
-var routeTable = sync.OnceValue(func() *http.ServeMux {
+var routeTable = sync.OnceValue(func() *http.ServeMux { return routes().ServeMux })
+
+var routes = sync.OnceValue(func() *routeMux {
 	mux := &routeMux{ServeMux: http.NewServeMux()}
 	(&Server{}).register(mux)
-	return mux.ServeMux
+	return mux
 })
+
+// RouteWords are the literal segments of the API's paths ("accounts",
+// "reauthorise", "sandbox"), sorted, each once: the words a path's typo is
+// likely a slip of.
+func RouteWords() []string {
+	seen := map[string]bool{}
+	var words []string
+	for _, p := range routes().patterns {
+		_, path, _ := strings.Cut(p, " ")
+		for seg := range strings.SplitSeq(path, "/") {
+			if seg != "" && !strings.HasPrefix(seg, "{") && !seen[seg] {
+				seen[seg] = true
+				words = append(words, seg)
+			}
+		}
+	}
+	slices.Sort(words)
+	return words
+}
 
 // Route reports the pattern of the route that answers method and path ("" when
 // none does), and, when only another method's does, that route's methods: a

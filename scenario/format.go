@@ -1296,8 +1296,50 @@ func routeError(v *node, action, method, path string) error {
 			return errAt(v.pos, "%s: %s %s: no route ends with /; write %s %s", action, method, path, method, strings.TrimSuffix(path, "/"))
 		}
 	}
+	if near := nearRoute(method, path); near != "" {
+		return errAt(v.pos, "%s: %s %s: no route of sandbank's API has that path; did you mean %s %s? (if a 404 is the point, say so: expect: {http: 404})",
+			action, method, path, method, near)
+	}
 	return errAt(v.pos, "%s: %s %s: no route of sandbank's API has that path (the README lists them, and GET /openapi.yaml); if a 404 is the point, say so: expect: {http: 404}",
 		action, method, path)
+}
+
+// nearRoute is path with one segment changed to a close word of the API's paths
+// (reauthorize → reauthorise, acounts → accounts) when that makes a route that
+// answers method, or "".
+func nearRoute(method, path string) string {
+	if q := strings.IndexAny(path, "?#"); q >= 0 {
+		path = path[:q]
+	}
+	segs := strings.Split(path, "/")
+	words := api.RouteWords()
+	for i, seg := range segs {
+		if seg == "" || refPattern.MatchString(seg) || slices.Contains(words, seg) {
+			continue
+		}
+		// The closest word that makes a route: sink is nearer link than sync,
+		// and only sync follows /accounts/{id}.
+		type near struct {
+			w string
+			d int
+		}
+		var close []near
+		for _, w := range words {
+			if d := distance(strings.ToLower(seg), w); d <= max(2, len(seg)/3) {
+				close = append(close, near{w, d})
+			}
+		}
+		slices.SortStableFunc(close, func(a, b near) int { return a.d - b.d })
+		for _, c := range close {
+			try := slices.Clone(segs)
+			try[i] = c.w
+			probe := refPattern.ReplaceAllString(strings.Join(try, "/"), "x0")
+			if p, _ := api.Route(method, probe); p != "" {
+				return strings.Join(try, "/")
+			}
+		}
+	}
+	return ""
 }
 
 // refPattern is a reference in a path, {name} or {name.field}.
