@@ -436,15 +436,19 @@ func (r *Run) runStep(ctx context.Context, st *Step) StepResult {
 			if fr := r.expect(st, e, r.last, &res); fr != nil {
 				if first == nil {
 					first = fr
+				} else if fr.Expected != "" {
+					// Said in full: the console's line, all a CI log shows, named
+					// the field alone, its values only in the transcript.
+					others = append(others, fmt.Sprintf("%s: expected %s, got %s", e.Path, fr.Expected, fr.Got))
 				} else {
-					others = append(others, e.Path)
+					others = append(others, e.Path+" failed too")
 				}
 			}
 		}
 		if first != nil {
 			first.Checks = res.Checks
 			if len(others) > 0 {
-				first.Err.Msg += "; " + strings.Join(others, ", ") + " failed too"
+				first.Err.Msg += "; " + strings.Join(others, "; ")
 			}
 			r.tr.checks(res.Checks)
 			return *first
