@@ -222,6 +222,16 @@ func TestScenarioCheckCommand(t *testing.T) {
 		!strings.HasSuffix(out, "1 ok, 1 refused\n") {
 		t.Fatalf("exit %d; want 1, both mistakes and the count:\n%s", code, out)
 	}
+	// A bare balance is kobo, accepted, and said: 150000 read as naira failed only
+	// at run time (a QA engineer's trial).
+	kobo := filepath.Join(t.TempDir(), "kobo.yaml")
+	if err := os.WriteFile(kobo, []byte("scenario: t\ncustomers:\n  ada: {balance: 150000}\n  bola: {balance: NGN 5000}\nsteps: [{advance: 1m}]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, code = sandbank(t, "scenario", "check", kobo)
+	if code != 0 || !strings.Contains(out, "\n  note: "+kobo+":3:18: balance 150000 is kobo, NGN 1,500.00; write NGN 150,000 if naira was meant\n") || strings.Count(out, "note:") != 1 {
+		t.Fatalf("a bare balance: exit %d; want 0 and a note of it alone:\n%s", code, out)
+	}
 	// A file that is not there, or a folder, is said in words, not as Go's open error.
 	dir := filepath.Dir(bad)
 	out, code = sandbank(t, "scenario", "check", filepath.Join(dir, "nope.yaml"), dir)

@@ -157,6 +157,9 @@ func checkScenarios(out io.Writer, files []string) error {
 			continue
 		}
 		fmt.Fprintf(out, "✓ %s: %s (%s, %s)\n", f, s.Title, count(len(s.Steps), "step"), count(len(s.Customers), "customer"))
+		for _, n := range s.Notes {
+			fmt.Fprintf(out, "  note: %s:%s\n", f, n)
+		}
 	}
 	fmt.Fprintf(out, "%d ok, %d refused\n", len(files)-refused, refused)
 	if refused > 0 {
