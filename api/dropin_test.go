@@ -15,6 +15,7 @@ import (
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 )
 
@@ -211,6 +212,62 @@ window.moduleReady = true;
 			}
 		})
 	}
+}
+
+// A developer's first page is often a file opened from disk: its frame of the
+// widget showed Chrome's error page — frame-ancestors * matches only network
+// schemes — while the SDK still said LOADED and OPENED (a web developer's trial).
+func TestBrowserDropInFromAFilePage(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	page := filepath.Join(t.TempDir(), "app.html")
+	if err := os.WriteFile(page, []byte(appPage(`<script src="`+w.base+`/connect.js"></script>`, `<script>
+var connect = new Connect(callbacks());
+connect.setup();
+document.getElementById("open").onclick = function () { connect.open(); };
+</script>`)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b := w.newTab(t, 1280)
+	b.do(chromedp.Navigate((&url.URL{Scheme: "file", Path: page}).String()))
+	b.waitFor("onLoad", `window.loaded === true`)
+	b.do(chromedp.Click(chromedp.ID("open")))
+	// A file's page is a site of its own: the widget's frame runs in a process of
+	// its own, a target the walk attaches to (frame's helpers see the page's). The
+	// browser announces no such target to the page's session (WaitNewTarget), so
+	// its list is read until the frame is in it, as chromedp.Poll reads a page.
+	var widget target.ID
+	for deadline := time.Now().Add(20 * time.Second); widget == ""; {
+		targets, err := chromedp.Targets(b.ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tg := range targets {
+			if tg.Type == "iframe" && strings.HasPrefix(tg.URL, w.base+"/connect") {
+				widget = tg.TargetID
+			}
+		}
+		if widget == "" {
+			if time.Now().After(deadline) {
+				t.Fatalf("the widget's frame never loaded a page of sandbank's\n%s", b.dump())
+			}
+			time.Sleep(25 * time.Millisecond) // the browser's state, polled: no virtual time waits here
+		}
+	}
+	fctx, cancel := chromedp.NewContext(b.ctx, chromedp.WithTargetID(widget))
+	defer cancel()
+	fctx, cancelT := context.WithTimeout(fctx, 20*time.Second)
+	defer cancelT()
+	c := w.customers()[0]
+	if err := chromedp.Do(fctx,
+		chromedp.Click(`button.bank[value="`+c.Accounts[0].Institution.BankCode+`"]`, chromedp.NodeVisible),
+		chromedp.SendKeys("#username", c.Username, chromedp.NodeVisible),
+		chromedp.SendKeys("#password", c.Password, chromedp.NodeVisible),
+		chromedp.Click(`form[action$="/login"] button[type=submit]`, chromedp.NodeVisible),
+		chromedp.Click(`[data-action="finish"]`, chromedp.NodeVisible),
+	); err != nil {
+		t.Fatalf("walking the widget in the file page's frame: %v\n%s", err, b.dump())
+	}
+	b.awaitSuccess()
 }
 
 // dropInApp is a tab on a developer's page that sets the drop-in up once and opens

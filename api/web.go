@@ -40,13 +40,15 @@ func (s *Server) webRoutes(mux *routeMux) {
 // The pages' policy: nothing loads from outside — scripts, styles and images come
 // from sandbank only, and no inline script or style runs — forms post to sandbank
 // only, and any page may frame them (connect.js's iframe sits in the developer's
-// own app). No Referer leaves them: their URLs carry the session.
+// own app): the policy has no frame-ancestors, as frame-ancestors * matches only
+// network schemes, and a page opened from a file showed the browser's error page
+// in its frame. No Referer leaves them: their URLs carry the session.
 //
 // A hosted link's pages also let their forms go to the business's redirect_url:
 // the step that ends the link redirects there, and a policy's form-action covers
 // where a form's answer redirects.
 const pagePolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
-	"connect-src 'self'; frame-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors *"
+	"connect-src 'self'; frame-src 'self'; form-action 'self'; base-uri 'none'"
 
 // policyFor is the policy of a page whose forms may end at formTo's origin too.
 func policyFor(formTo string) string {
