@@ -149,6 +149,16 @@ func TestV2LinkCodeAndReads(t *testing.T) {
 	if b := w.v2Account(v1id); b.Account.Balance != 250000 || b.Customer.ID != bola.ID || b.Meta.Ref != "" {
 		t.Fatalf("a v1 account through v2 = %+v", b)
 	}
+	// The widget's reference is the account's meta.ref without data.customer too,
+	// as the README's drop-in passes it (it came back "": a web developer's trial).
+	cara := w.addCustomer(map[string]any{"name": "Cara Obi", "institution": "058", "balance": 100000})
+	caraSt := w.answerAll(w.login(w.openWidget(map[string]any{"key": testPublicKey, "institution": "058", "reference": "order-42"}).Session,
+		cara.Username, cara.Password))
+	var caraAcct struct{ ID string }
+	w.post("/account/auth", map[string]any{"code": caraSt.Code}).decode(t, &caraAcct)
+	if b := w.v2Account(caraAcct.ID); b.Meta.Ref != "order-42" || b.Customer.ID != cara.ID {
+		t.Fatalf("an account connected with reference order-42 and no data.customer = %+v", b)
+	}
 
 	w.post("/v2/accounts/"+id+"/unlink", nil)
 	failedV2(t, w.do("GET", "/v2/accounts/"+id, req{}), http.StatusNotFound)

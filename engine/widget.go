@@ -542,7 +542,10 @@ func (e *Engine) finishConnect(ctx context.Context, w *widgetSession, sess BankS
 				return err
 			}
 			code.Link, code.Customer, code.Ref = link.ID, link.Customer.ID, link.Ref
-		} else if w.customer != "" {
+		} else {
+			// The widget's reference is the account's meta.ref, whether or not
+			// data.customer names the business's customer: the README's drop-in
+			// passes reference alone, and it came back "" (a web developer's trial).
 			code.Customer, code.Ref = w.customer, w.state.Reference
 		}
 		return tx.PutConnectCode(code)
