@@ -904,7 +904,7 @@ func (s *Server) testerView(st engine.WidgetState) *testerView {
 		t.Customer = who
 		t.Note = "One sign-in sees every account the customer holds at this bank; choose one."
 	case engine.WidgetSuccess:
-		t.Code, t.Exchange = st.Code, "POST /account/auth"
+		t.Code, t.Exchange = st.Code, "POST /account/auth (v2: POST /v2/accounts/auth)" // either; a v2 app looks for its own
 		if st.Link != nil {
 			t.Exchange = "POST /v2/accounts/auth"
 		}
