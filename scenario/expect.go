@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // response is an answer of the API to a step, as the app would read it.
@@ -231,6 +232,13 @@ func equal(n *node, text string, got any) bool {
 			want, ok := wantNumber(n, text)
 			gotN, ok2 := new(big.Rat).SetString(g)
 			return ok && ok2 && want.Cmp(gotN) == 0
+		}
+		// Two times with their zones, by instant: 08:00:00+01:00 is the API's
+		// 07:00:00.000Z, which "expected, got" showed as a plain mismatch (a QA
+		// engineer's trial).
+		if wt, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(text)); err == nil {
+			gt, err := time.Parse(time.RFC3339Nano, g)
+			return err == nil && wt.Equal(gt)
 		}
 		return false
 	}

@@ -9,7 +9,7 @@ import (
 // Each matcher, on what an answer holds, with what a failure says was expected.
 func TestMatchers(t *testing.T) {
 	res := &response{Status: 429, Header: http.Header{"Retry-After": {"120"}},
-		Body: []byte(`{"status":"failed","balance":500000,"ok":true,"none":null,"data":[{"amount":250},{"amount":750}],"code":"SYNC_ERROR","big":12345678901234567890}`)}
+		Body: []byte(`{"status":"failed","balance":500000,"ok":true,"none":null,"data":[{"amount":250},{"amount":750}],"code":"SYNC_ERROR","big":12345678901234567890,"synced_at":"2025-06-03T07:00:00.000Z"}`)}
 	for _, tc := range []struct {
 		expect   string // one expectation, as YAML
 		ok       bool
@@ -51,6 +51,11 @@ func TestMatchers(t *testing.T) {
 		{`code: {len: 10}`, true, "10 characters"},
 		{`data.2.amount: 1`, false, "1"},
 		{`body: {contains: "\"ok\":true"}`, true, `something containing "\"ok\":true"`},
+		// Times with zones compare by instant, as the API writes them in UTC.
+		{`synced_at: "2025-06-03T08:00:00+01:00"`, true, `"2025-06-03T08:00:00+01:00"`},
+		{`synced_at: 2025-06-03T07:00:00Z`, true, `"2025-06-03T07:00:00Z"`},
+		{`synced_at: "2025-06-03T08:00:01+01:00"`, false, `"2025-06-03T08:00:01+01:00"`},
+		{`synced_at: "2025-06-03T07:00:00"`, false, `"2025-06-03T07:00:00"`},
 	} {
 		t.Run(tc.expect, func(t *testing.T) {
 			n, err := parseYAML([]byte(tc.expect))
