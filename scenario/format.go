@@ -2148,9 +2148,15 @@ func instant(n *node, what string) (time.Time, error) {
 	if n.kind != kScalar {
 		return time.Time{}, errAt(n.pos, "%s is a time such as 2021-08-20T13:00:00+01:00; found %s", what, n.what())
 	}
-	for i, f := range instantForms {
+	forms := instantForms
+	if strings.HasSuffix(n.value, " WAT") {
+		// As sandbank writes a time in its messages and transcripts (engine's
+		// TimeText), which a file refused (a QA engineer's trial).
+		forms = []string{"2 Jan 2006 15:04:05 MST", "2 Jan 2006 15:04 MST"}
+	}
+	for i, f := range forms {
 		loc := wat
-		if i == 0 {
+		if i == 0 && f == time.RFC3339 {
 			loc = time.UTC
 		}
 		if t, err := time.ParseInLocation(f, n.value, loc); err == nil {
@@ -2160,7 +2166,11 @@ func instant(n *node, what string) (time.Time, error) {
 			return t.UTC(), nil
 		}
 	}
-	return time.Time{}, errAt(n.pos, "%s %q is not a time: write 2021-08-20T13:00:00+01:00 (or without the zone, in Lagos time)", what, n.value)
+	also := ""
+	if what == "at" {
+		also = "; or +16m, that long after the scenario's start"
+	}
+	return time.Time{}, errAt(n.pos, "%s %q is not a time: write 2021-08-20T13:00:00+01:00 (or without the zone, in Lagos time, or as sandbank writes it, 20 Aug 2021 13:00:00 WAT)%s", what, n.value, also)
 }
 
 func institution(n *node) (string, error) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 )
 
 const head = "scenario: t\nstart: 2021-08-20T13:00:00+01:00\ncustomers:\n  adam: {institution: \"044\", balance: NGN 10000}\n  bola:\n    accounts:\n      bola_a: {institution: \"101\"}\n      bola_b: {institution: \"559\"}\nsteps:\n"
@@ -29,7 +30,8 @@ func TestRefusals(t *testing.T) {
 		{"unknown top field", "scenario: t\nstpes: []\n", `f.yaml:2:1: unknown field "stpes" (did you mean "steps"?); use one of about, customers, keys, scenario, seed, settings, start, steps, world_customers`},
 		{"no title", "steps: [{advance: 1m}]\n", `f.yaml:1:1: scenario: is missing: the scenario's title, e.g. scenario: A password change forces re-authorisation`},
 		{"no steps", "scenario: t\n", `f.yaml:1:1: steps: is missing: a scenario needs at least one step`},
-		{"bad start", "scenario: t\nstart: yesterday\nsteps: [{advance: 1m}]\n", `f.yaml:2:8: start "yesterday" is not a time: write 2021-08-20T13:00:00+01:00 (or without the zone, in Lagos time)`},
+		{"start as sandbank writes a time, with another zone", "scenario: t\nstart: 1 Mar 2023 09:16:00 PST\nsteps: [{advance: 1m}]\n", `f.yaml:2:8: start "1 Mar 2023 09:16:00 PST" is not a time: write 2021-08-20T13:00:00+01:00 (or without the zone, in Lagos time, or as sandbank writes it, 20 Aug 2021 13:00:00 WAT)`},
+		{"bad start", "scenario: t\nstart: yesterday\nsteps: [{advance: 1m}]\n", `f.yaml:2:8: start "yesterday" is not a time: write 2021-08-20T13:00:00+01:00 (or without the zone, in Lagos time, or as sandbank writes it, 20 Aug 2021 13:00:00 WAT)`},
 		{"start past the world's end", "scenario: t\nstart: 2107-01-01T00:00:00Z\nsteps: [{advance: 1m}]\n", `f.yaml:2:8: start 2107-01-01T00:00:00Z: a world starts from 2 Jan 1971 01:00:00 WAT to 7 Feb 2106 07:28:15 WAT, as its IDs begin with the seconds since 1970 in 32 bits and its history goes back a year`},
 		{"bad seed", "scenario: t\nseed: -3\nsteps: [{advance: 1m}]\n", `f.yaml:2:7: seed is a whole number from 1 to 4611686018427387904; found "-3"`},
 		{"advance past Go's durations", "scenario: t\nsteps: [{advance: 300y}]\n", `f.yaml:2:19: advance at most 10 years at a time (3650d)`},
@@ -217,7 +219,7 @@ func TestWorldAndCustomerMistakesTogether(t *testing.T) {
 	src := "scenario: t\nstart: yesterday\nseed: abc\ncustomers:\n  tola: {institution: 58, name: [Tola], balance: true}\n" +
 		"  bola: {accounts: {b1: {institution: \"999\"}, b2: {}}, mfa: sms}\n  cy: {world: 9, mfa: otp}\nsteps:\n  - advance: 1m\n"
 	_, err := Parse("f.yaml", []byte(src))
-	want := `f.yaml:2:8: start "yesterday" is not a time: write 2021-08-20T13:00:00+01:00 (or without the zone, in Lagos time)
+	want := `f.yaml:2:8: start "yesterday" is not a time: write 2021-08-20T13:00:00+01:00 (or without the zone, in Lagos time, or as sandbank writes it, 20 Aug 2021 13:00:00 WAT)
 f.yaml:3:7: seed is a whole number from 1 to 4611686018427387904; found "abc"
 f.yaml:5:23: unknown bank "58" (did you mean "058"?); use one of 011, 032, 033, 035, 044, 050, 057, 058, 070, 101, 214, 221, 232, 559 (or a bank's name, such as Access Bank)
 f.yaml:5:33: name is a single value; found a list
@@ -272,14 +274,14 @@ f.yaml:14:16: unknown event type "account_conected" (did you mean "account_conne
 f.yaml:15:15: receiver: is down, up, {status: 500} or {slow: 15s}; found "sideways"
 f.yaml:17:10: for: "forever" is not a duration: ` + strings.Replace(durationMsg, "30m, 2h, 1d, 1d12h or 1y", "15m, 2h or 1d (at most 30d)", 1) + `
 f.yaml:18:27: auto_sync "5h" is not offered; use off, 6h, 12h or 24h
-f.yaml:20:9: at "never" is not a time: write 2021-08-20T13:00:00+01:00 (or without the zone, in Lagos time)
+f.yaml:20:9: at "never" is not a time: write 2021-08-20T13:00:00+01:00 (or without the zone, in Lagos time, or as sandbank writes it, 20 Aug 2021 13:00:00 WAT); or +16m, that long after the scenario's start
 f.yaml:21:14: and 4 more mistakes from here on, not listed: fix the ones above and check again`
 	if err == nil || err.Error() != want {
 		t.Fatalf("refusals:\n%v\nwant:\n%s", err, want)
 	}
 	// The last step's other mistakes, past the ten said above, are each said too.
 	_, err = Parse("f.yaml", []byte("scenario: t\nsteps:\n  - call: GET /sandbox/accounts\n    at: never\n    timeout: soon\n    key: [a]\n    expect: {code: {gtt: 1}, data: {len: x}}\n"))
-	want = `f.yaml:4:9: at "never" is not a time: write 2021-08-20T13:00:00+01:00 (or without the zone, in Lagos time)
+	want = `f.yaml:4:9: at "never" is not a time: write 2021-08-20T13:00:00+01:00 (or without the zone, in Lagos time, or as sandbank writes it, 20 Aug 2021 13:00:00 WAT); or +16m, that long after the scenario's start
 f.yaml:5:14: timeout: "soon" is not a duration: ` + durationMsg + `
 f.yaml:6:10: key is a single value; found a list
 f.yaml:7:21: unknown matcher "gtt" (did you mean "gt"?); use one of absent, any, contains, gt, gte, len, lt, lte, matches, not, one_of
@@ -297,7 +299,7 @@ func TestRefusalsDoNotCascade(t *testing.T) {
 		{head + "  - connect: [adam]\n  - sync: adam\n  - call: GET /accounts/{adam}\n  - advance: 5\n",
 			"f.yaml:10:14: account is a single value; found a list\nf.yaml:13:14: advance: \"5\" has no unit (did you mean 5s or 5m?); " + durationMsg},
 		{"scenario: t\nstart: yesterday\nsteps:\n  - at: 2021-08-20T13:00:00+01:00\n  - advance: 5\n",
-			"f.yaml:2:8: start \"yesterday\" is not a time: write 2021-08-20T13:00:00+01:00 (or without the zone, in Lagos time)\nf.yaml:5:14: advance: \"5\" has no unit (did you mean 5s or 5m?); " + durationMsg},
+			"f.yaml:2:8: start \"yesterday\" is not a time: write 2021-08-20T13:00:00+01:00 (or without the zone, in Lagos time, or as sandbank writes it, 20 Aug 2021 13:00:00 WAT)\nf.yaml:5:14: advance: \"5\" has no unit (did you mean 5s or 5m?); " + durationMsg},
 		{"scenario: t\nstpes:\n  - advance: 1m\n", `f.yaml:2:1: unknown field "stpes" (did you mean "steps"?); use one of about, customers, keys, scenario, seed, settings, start, steps, world_customers`},
 		// A misspelt connect: is a connect refused; its account is not then
 		// said to be unconnected at each step after it.
@@ -322,6 +324,18 @@ func TestStatusesRead(t *testing.T) {
 		"  - sync: adam\n    expect: {http: \"{status}\", header.Retry-After: {not: \"120\"}}\n  - sync: adam\n    expect: {http: {gte: 400}, body: {matches: \"^2\"}}\n"
 	if _, err := Parse("f.yaml", []byte(src)); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A time as sandbank writes it in its messages and transcripts reads back, in a
+// start: and an at: (it was refused: a QA engineer's trial).
+func TestTimesAsSandbankWritesThem(t *testing.T) {
+	s, err := Parse("f.yaml", []byte("scenario: t\nstart: 1 Mar 2023 09:16:00 WAT\nsteps:\n  - at: 1 Mar 2023 09:20 WAT\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := time.Date(2023, 3, 1, 8, 16, 0, 0, time.UTC); !s.Start.Equal(want) || !s.Steps[0].At.Equal(want.Add(4*time.Minute)) {
+		t.Fatalf("start %s, at %s; want %s and 4 minutes later", s.Start, s.Steps[0].At, want)
 	}
 }
 
