@@ -225,12 +225,20 @@ func TestScenarioCheckCommand(t *testing.T) {
 	// A bare balance is kobo, accepted, and said: 150000 read as naira failed only
 	// at run time (a QA engineer's trial).
 	kobo := filepath.Join(t.TempDir(), "kobo.yaml")
-	if err := os.WriteFile(kobo, []byte("scenario: t\ncustomers:\n  ada: {balance: 150000}\n  bola: {balance: NGN 5000}\nsteps: [{advance: 1m}]\n"), 0o644); err != nil {
+	if err := os.WriteFile(kobo, []byte("scenario: t\ncustomers:\n  ada: {balance: 150000}\n  bola: {balance: NGN 5000}\n  cy: {balance: 200000000000000}\nsteps:\n  - connect: ada\n  - bank: ada\n    debit: 2500\n  - bank: ada\n    credit: 99\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	out, code = sandbank(t, "scenario", "check", kobo)
-	if code != 0 || !strings.Contains(out, "\n  note: "+kobo+":3:18: balance 150000 is kobo, NGN 1,500.00; write NGN 150,000 if naira was meant\n") || strings.Count(out, "note:") != 1 {
-		t.Fatalf("a bare balance: exit %d; want 0 and a note of it alone:\n%s", code, out)
+	for _, want := range []string{
+		// The naira it may have meant, written as a {…} field takes it (no commas).
+		"\n  note: " + kobo + ":3:18: balance 150000 is kobo, NGN 1,500.00; write NGN 150000 if naira was meant\n",
+		// No naira past the largest amount.
+		"\n  note: " + kobo + ":5:17: balance 200000000000000 is kobo, NGN 2,000,000,000,000.00\n",
+		"\n  note: " + kobo + ":9:12: debit 2500 is kobo, NGN 25.00; write NGN 2500 if naira was meant\n",
+	} {
+		if code != 0 || !strings.Contains(out, want) || strings.Count(out, "note:") != 3 {
+			t.Fatalf("bare amounts: exit %d; want 0 and a note of each of 100 kobo or more, %q among them:\n%s", code, want, out)
+		}
 	}
 	// A file that is not there, or a folder, is said in words, not as Go's open error.
 	dir := filepath.Dir(bad)

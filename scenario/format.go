@@ -522,7 +522,9 @@ func autoSync(v *node) (time.Duration, error) {
 	case "off", "false", "0":
 		return 0, nil
 	}
-	if n := strings.TrimSpace(v.value); n != "" && strings.Trim(n, "0123456789") == "" {
+	if n := strings.TrimSpace(v.value); n != "" && strings.Trim(n, "0") == "" {
+		return 0, nil // 00, as 0: off
+	} else if n != "" && strings.Trim(n, "0123456789") == "" {
 		// A number alone: hours, as every interval offered is (the general hint,
 		// seconds or minutes, named intervals that are then refused).
 		if h, err := time.ParseDuration(n + "h"); err == nil && slices.Contains(engine.AutoSyncIntervals, h) {
@@ -737,12 +739,7 @@ func (p *fileParser) account(v *node, name string, c *Customer, idx int) *Accoun
 	if n := v.get("balance"); n != nil {
 		if k, err := money(n, "balance", true); p.ok(err) {
 			a.Balance = k
-			if n.tag == tagInt && k >= 100 {
-				// Kobo, as every amount of Mono's: 150000 read as NGN 150,000 failed
-				// only at run time, against an expect: in naira (a QA engineer's trial).
-				p.s.Notes = append(p.s.Notes, fmt.Sprintf("%d:%d: balance %s is kobo, %s; write NGN %s if naira was meant",
-					n.pos.line, n.pos.col, n.value, "NGN "+engine.Naira(k), strings.TrimSuffix(engine.Naira(k*100), ".00")))
-			}
+			p.noteKobo(n, "balance", k)
 		}
 	}
 	if n := v.get("account_type"); n != nil {
@@ -1386,6 +1383,7 @@ func (p *fileParser) bank(st *Step, v *node, step *node) {
 		}
 		if k, err := money(ov, st.Op, false); p.ok(err) {
 			st.Amount = k
+			p.noteKobo(ov, st.Op, k)
 		}
 		if n := step.get("narration"); n != nil { // {names} filled in, as in expect: and body:
 			if nar, err := p.template(n, "narration"); p.ok(err) {
@@ -2062,6 +2060,21 @@ func number(n *node) (float64, error) {
 func isNaira(s string) bool {
 	t := strings.TrimSpace(s)
 	return strings.HasPrefix(strings.ToUpper(t), "NGN") || strings.HasPrefix(t, "₦")
+}
+
+// noteKobo notes an amount of 100 kobo or more written as a bare number: kobo, as
+// every amount of Mono's, and read as naira, 150000 failed only at run time,
+// against an expect: in naira (a QA engineer's trial).
+func (p *fileParser) noteKobo(n *node, what string, k int64) {
+	if n.tag != tagInt || k < 100 {
+		return
+	}
+	note := fmt.Sprintf("%d:%d: %s %s is kobo, NGN %s", n.pos.line, n.pos.col, what, n.value, engine.Naira(k))
+	if k <= engine.MaxKobo/100 {
+		// Without the thousands' commas, which inside {…} would end the field.
+		note += fmt.Sprintf("; write NGN %d if naira was meant", k)
+	}
+	p.s.Notes = append(p.s.Notes, note)
 }
 
 // money reads an amount: kobo as a whole number, or naira written with NGN or ₦.

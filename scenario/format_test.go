@@ -327,6 +327,17 @@ func TestStatusesRead(t *testing.T) {
 	}
 }
 
+// auto_sync 00 is off, as 0 is: the hint for a number alone offered "00h", which
+// was then refused (the review).
+func TestAutoSyncZerosAreOff(t *testing.T) {
+	for _, v := range []string{"0", "00", `"000"`, "off"} {
+		s, err := Parse("f.yaml", []byte("scenario: t\nsettings: {auto_sync: "+v+"}\nsteps: [{advance: 1m}]\n"))
+		if err != nil || s.Settings.AutoSync == nil || *s.Settings.AutoSync != 0 {
+			t.Errorf("auto_sync %s: %v, %v; want off", v, s, err)
+		}
+	}
+}
+
 // A time as sandbank writes it in its messages and transcripts reads back, in a
 // start: and an at: (it was refused: a QA engineer's trial).
 func TestTimesAsSandbankWritesThem(t *testing.T) {
