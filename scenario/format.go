@@ -1311,16 +1311,28 @@ func routeError(v *node, action, method, path string) error {
 }
 
 // nearRoute is path with one segment changed to a close word of the API's paths
-// (reauthorize → reauthorise, acounts → accounts) when that makes a route that
-// answers method, or "".
+// (reauthorize → reauthorise, acounts → accounts, account → accounts) when that
+// makes a route that answers method, its query kept; or without a /v1 segment,
+// as sandbank's v1 routes have no prefix (not /v2: another shape), or "".
 func nearRoute(method, path string) string {
+	query := ""
 	if q := strings.IndexAny(path, "?#"); q >= 0 {
-		path = path[:q]
+		path, query = path[:q], path[q:]
+	}
+	routes := func(segs []string) bool {
+		p, _ := api.Route(method, refPattern.ReplaceAllString(strings.Join(segs, "/"), "x0"))
+		return p != ""
 	}
 	segs := strings.Split(path, "/")
+	if i := slices.Index(segs, "v1"); i >= 0 {
+		if try := slices.Delete(slices.Clone(segs), i, i+1); routes(try) {
+			return strings.Join(try, "/") + query
+		}
+		return ""
+	}
 	words := api.RouteWords()
 	for i, seg := range segs {
-		if seg == "" || refPattern.MatchString(seg) || slices.Contains(words, seg) {
+		if seg == "" || refPattern.MatchString(seg) {
 			continue
 		}
 		// The closest word that makes a route: sink is nearer link than sync,
@@ -1331,7 +1343,8 @@ func nearRoute(method, path string) string {
 		}
 		var close []near
 		for _, w := range words {
-			if d := distance(strings.ToLower(seg), w); d <= max(2, len(seg)/3) {
+			// Not to another version of the API (v2 for a v3): another shape.
+			if d := distance(strings.ToLower(seg), w); d > 0 && d <= max(2, len(seg)/3) && !versionWord.MatchString(w) {
 				close = append(close, near{w, d})
 			}
 		}
@@ -1339,14 +1352,16 @@ func nearRoute(method, path string) string {
 		for _, c := range close {
 			try := slices.Clone(segs)
 			try[i] = c.w
-			probe := refPattern.ReplaceAllString(strings.Join(try, "/"), "x0")
-			if p, _ := api.Route(method, probe); p != "" {
-				return strings.Join(try, "/")
+			if routes(try) {
+				return strings.Join(try, "/") + query
 			}
 		}
 	}
 	return ""
 }
+
+// versionWord is a path's segment that names a version of the API.
+var versionWord = regexp.MustCompile(`^v\d+$`)
 
 // refPattern is a reference in a path, {name} or {name.field}.
 var refPattern = regexp.MustCompile(`\{[^{}/]+\}`)
