@@ -131,20 +131,33 @@ func missingHint(res *response, path string) string {
 	}
 	v, at := res.value(), "the answer"
 	for part := range strings.SplitSeq(path, ".") {
-		x, ok := v.(map[string]any)
-		if !ok {
-			break
-		}
-		c, ok := x[part]
-		if !ok {
-			keys := slices.Sorted(maps.Keys(x))
-			if len(keys) == 0 {
-				return fmt.Sprintf(" (%s is empty)", at)
+		var c any
+		switch x := v.(type) {
+		case map[string]any:
+			var ok bool
+			if c, ok = x[part]; !ok {
+				keys := slices.Sorted(maps.Keys(x))
+				if len(keys) == 0 {
+					return fmt.Sprintf(" (%s is empty)", at)
+				}
+				if len(keys) > 12 {
+					keys = append(keys[:12], "…")
+				}
+				return fmt.Sprintf(" (%s has %s)", at, strings.Join(keys, ", "))
 			}
-			if len(keys) > 12 {
-				keys = append(keys[:12], "…")
+		case []any:
+			// A list's items, as data.0.amount reads them (the review: a path
+			// through a list got no hint).
+			n, err := strconv.Atoi(part)
+			switch {
+			case err != nil:
+				return fmt.Sprintf(" (%s is a list: name an item by its number, %s.0)", at, at)
+			case n < 0 || n >= len(x):
+				return fmt.Sprintf(" (%s has %s)", at, plural(len(x), "item"))
 			}
-			return fmt.Sprintf(" (%s has %s)", at, strings.Join(keys, ", "))
+			c = x[n]
+		default:
+			return ""
 		}
 		if at == "the answer" {
 			at = part

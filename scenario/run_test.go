@@ -353,6 +353,18 @@ func TestMissingSaveSuggestsTheAnswersOwn(t *testing.T) {
 	if line := res.Line(); res.Passed || !strings.Contains(line, `save bal: the answer has no account.xyzzy.amount (account has `) || !strings.Contains(line, "balance") {
 		t.Fatalf("the failure says %s", line)
 	}
+	// Through a list, as data.0.amount reads it.
+	const list = "      data.0.balance: 500000\n      paging.total: 2                     # the opening deposit and the purchase\n"
+	for path, want := range map[string]string{
+		"data.0.xyzzy": "(data.0 has _id, amount, balance, category, ",
+		"data.5.type":  "(data has 1 item)",
+		"data.type":    "(data is a list: name an item by its number, data.0)",
+	} {
+		res = changedFixture(t, list, "      data.0.balance: 500000\n    save: {x: "+path+"}\n")
+		if line := res.Line(); res.Passed || !strings.Contains(line, "save x: the answer has no "+path+" "+want) {
+			t.Errorf("save of %s: the failure says %s", path, line)
+		}
+	}
 }
 
 // A sync that answered 200 and failed says why: "status: expected "successful",
