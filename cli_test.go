@@ -203,6 +203,19 @@ func TestScenarioRunCommand(t *testing.T) {
 		!strings.Contains(string(xml), "not run: "+bad+" and fixtures/rate-limit.yaml would both write the transcript rate-limit.txt") {
 		t.Errorf("the JUnit report of a refused run has %d cases, want 3, each saying why it did not run:\n%s", n, xml)
 	}
+	// A transcript that cannot be written part-way: the verdicts so far stay in
+	// the report, the rest not run, each saying why.
+	trs := filepath.Join(dir, "tr")
+	if err := os.MkdirAll(filepath.Join(trs, "mr-adam.txt"), 0o755); err != nil { // a folder where the file goes
+		t.Fatal(err)
+	}
+	report = filepath.Join(dir, "part.xml")
+	out, code = sandbank(t, "scenario", "run", "--transcript", trs, "--junit", report, "fixtures/rate-limit.yaml", "fixtures/mr-adam.yaml", "fixtures/unlink.yaml")
+	xml, err = os.ReadFile(report)
+	if code != 2 || err != nil || strings.Count(string(xml), "<testcase ") != 3 || strings.Count(string(xml), `<error message="`) != 2 ||
+		!strings.Contains(string(xml), "not run: writing the transcript") && !strings.Contains(string(xml), "not run: creating the transcript") {
+		t.Fatalf("a transcript that cannot be written: exit %d, report %v:\n%s\n%s", code, err, xml, out)
+	}
 }
 
 // scenario check reads files as a run would and runs nothing: CI can refuse a

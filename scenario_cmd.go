@@ -255,6 +255,14 @@ func runScenarios(ctx context.Context, out io.Writer, host scenario.Host, files 
 		} else {
 			var err error
 			if res, err = runWithTranscript(ctx, f, host, filepath.Join(transcripts, transcriptName(f))); err != nil {
+				// The report keeps the verdicts so far, and says why the rest did
+				// not run: the run ended with none (the review).
+				if junit != "" {
+					for _, g := range unique[len(results):] {
+						results = append(results, &scenario.Result{Path: g, Err: &scenario.Error{File: g, Line: 1, Col: 1, Msg: "not run: " + err.Error()}})
+					}
+					err = errors.Join(err, writeJUnit(junit, results))
+				}
 				return err
 			}
 		}
