@@ -47,6 +47,10 @@ type write struct {
 	fn       func(engine.Tx) error
 	deferred bool        // Defer's: it may wait for Flush
 	done     func(error) // given the write's outcome, on the writer's goroutine; may be nil
+	// at is the clock's time that nothing the write stores is later than: for a
+	// deferred write — a jump's, made at the instant the jump has reached, whose fn
+	// reads no clock — when it was queued; for any other, when its fn returned.
+	at time.Time
 }
 
 // answer gives a write its outcome.
@@ -150,6 +154,9 @@ func (q *writeQueue) cond() *sync.Cond {
 // no one leads.
 func (db *DB) enqueue(ctx context.Context, fn func(engine.Tx) error, deferred bool, done func(error)) (lead bool) {
 	w := &write{ctx: ctx, fn: fn, deferred: deferred, done: done}
+	if deferred {
+		w.at = db.clockNow()
+	}
 	q := &db.writes
 	q.mu.Lock()
 	defer q.mu.Unlock()
@@ -237,9 +244,12 @@ func (db *DB) commit() {
 						failed, ferr = from+i, err
 						return errAbort
 					}
+					if !w.deferred {
+						w.at = db.clockNow()
+					}
 				}
 			}
-			err := db.putClock(t.(*tx).btx)
+			err := db.putClock(t.(*tx).btx, batch)
 			ran = time.Now()
 			return err
 		})

@@ -138,6 +138,7 @@ func Open(ctx context.Context, o Options) (_ *World, err error) {
 	w.Clock.SetEnd(w.Bank.End())
 	// Every write records the clock: no restart finds data newer than the clock.
 	w.DB.KeepClock(w.Clock.State)
+	w.DB.KeepClockTime(w.Clock.Now)
 	if w.Engine, err = engine.New(engine.Config{Clock: w.Clock, Bank: w.Bank, Store: w.DB, Sender: o.Sender,
 		Logger: o.Log, Workers: o.Workers, Deliveries: o.Deliveries, LocalDeliveries: o.LocalDeliveries, DeliveryTimeout: o.DeliveryTimeout}); err != nil {
 		return nil, err
