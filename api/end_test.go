@@ -223,3 +223,34 @@ func TestClockReadDuringAJumpIsSaved(t *testing.T) {
 		t.Errorf("a commit saved %s between the reads of the clock (at %s) and of what is saved: the clock read %s; want %s", want, jumpFrom.Add(2*time.Hour), raced, want)
 	}
 }
+
+// POST /sandbox/clock {"to"} sent while a jump is under way moves the clock to
+// that instant once the jump has returned: it was read as a duration from where
+// the jump had got to, and overshot the instant by the rest of the jump (a QA
+// engineer's trial: 18 hours past it).
+func TestClockToDuringAJump(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	start := w.clock.Now()
+	target := start.Add(48 * time.Hour).UTC().Format("2006-01-02T15:04:05.000Z")
+	sent := make(chan struct{})
+	answered := make(chan *httptest.ResponseRecorder, 1)
+	w.clock.AfterFunc(start.Add(time.Hour), func() {
+		go func() { // another client's move, which waits for this jump
+			rec := httptest.NewRecorder()
+			r := httptest.NewRequest("POST", "/sandbox/clock", strings.NewReader(`{"to":"`+target+`"}`))
+			r.Host = "127.0.0.1"
+			r.Header.Set("mono-sec-key", testSecretKey)
+			r.Header.Set("Content-Type", "application/json")
+			close(sent)
+			w.srv.ServeHTTP(rec, r)
+			answered <- rec
+		}()
+		<-sent // it reads the clock while this jump is at its first hour
+	})
+	w.post("/sandbox/clock", map[string]any{"advance": "1d"})
+	rec := <-answered
+	var clock struct{ Now string }
+	if err := json.Unmarshal(rec.Body.Bytes(), &clock); err != nil || rec.Code != http.StatusOK || clock.Now != target {
+		t.Fatalf("to %s, sent an hour into a jump of a day: %d %s; want the clock at %s", target, rec.Code, rec.Body, target)
+	}
+}

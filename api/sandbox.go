@@ -212,7 +212,16 @@ func (s *Server) setClock(w http.ResponseWriter, r *http.Request) error {
 		rc := http.NewResponseController(w)
 		_ = rc.SetReadDeadline(time.Time{})
 		_ = rc.SetWriteDeadline(time.Time{})
-		if err := clk.Advance(c.Advance); err != nil {
+		move := func() error { return clk.Advance(c.Advance) }
+		if !c.To.IsZero() {
+			// How far, from where a jump under way ends: read before it, the clock's
+			// time mid-jump, the move overshot the instant by the rest of that jump.
+			to := wholeMillisecond(c.To, clk)
+			move = func() error {
+				return clk.AdvanceTo(func(now time.Time) (time.Duration, error) { return advanceTo(to, now) })
+			}
+		}
+		if err := move(); err != nil {
 			return err
 		}
 	}

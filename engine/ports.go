@@ -18,6 +18,9 @@ type Clock interface {
 	AfterFunc(at time.Time, f func()) Timer
 	// Advance moves the clock forward by d (> 0), firing timers on the way.
 	Advance(d time.Duration) error
+	// AdvanceTo moves it forward as far as by says from the clock's time once a
+	// move under way has returned (an instant, not a length from mid-jump).
+	AdvanceTo(by func(now time.Time) (time.Duration, error)) error
 	// Jumping reports whether Advance is firing timers: a callback that sees it
 	// runs inside a jump, at whose end OnChange's functions are called.
 	Jumping() bool
