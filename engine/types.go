@@ -512,6 +512,9 @@ type ClockState struct {
 	Wall   time.Time // real time when saved
 	Speed  float64
 	Paused bool
+	// JumpingTo is where a jump under way when it was saved goes: a restart that
+	// finds it knows the jump was cut short (a crash), and where it was going.
+	JumpingTo time.Time
 }
 
 // TxQuery selects a page of an account's transactions, newest first.

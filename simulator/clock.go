@@ -46,6 +46,7 @@ type Clock struct {
 	jumping   bool      // Advance is firing timers
 	moving    bool      // an Advance is under way: its timers, then its OnChange functions
 	movedFrom time.Time // where the Advance under way started
+	jumpTo    time.Time // where the Advance firing timers goes: saved with the state, so a restart after a crash can say a jump was cut short
 	last      time.Time // the latest time Now has returned; it never goes below
 	end       time.Time // the world's last instant (SetEnd); zero: none
 	saved     time.Time // RestoreClock's saved time, which the time since may carry past end
@@ -248,7 +249,7 @@ func (c *Clock) advance(d time.Duration) error {
 			engine.DurationText(d), engine.TimeText(end), engine.DurationText(end.Sub(now)))
 	}
 	c.base, c.frozen, c.firing, c.jumping = now, true, true, true
-	c.moving, c.movedFrom = true, now
+	c.moving, c.movedFrom, c.jumpTo = true, now, target
 	defer func() {
 		c.mu.Lock()
 		c.moving = false
@@ -271,7 +272,7 @@ func (c *Clock) advance(d time.Duration) error {
 		target, err = c.base, errHalted(c.base, c.base.Sub(now), c.gone)
 	}
 	c.base, c.last, c.wallBase = target, target, c.wall()
-	c.frozen, c.firing, c.jumping = false, false, false
+	c.frozen, c.firing, c.jumping, c.jumpTo = false, false, false, time.Time{}
 	st, ls := c.stateLocked(), slices.Clone(c.listeners)
 	c.mu.Unlock()
 	c.signal()
@@ -418,7 +419,7 @@ func (c *Clock) State() engine.ClockState {
 func (c *Clock) stateLocked() engine.ClockState {
 	now := c.nowLocked()
 	atEnd := !c.end.IsZero() && !now.Before(c.end)
-	return engine.ClockState{Now: now, Wall: c.wall().Round(0).UTC(), Speed: c.speed, Paused: c.paused || atEnd}
+	return engine.ClockState{Now: now, Wall: c.wall().Round(0).UTC(), Speed: c.speed, Paused: c.paused || atEnd, JumpingTo: c.jumpTo}
 }
 
 // OnChange registers f to be called after every pause, speed change or advance.

@@ -287,10 +287,11 @@ func (r settingsRecord) settings() engine.Settings {
 }
 
 type clockRecord struct {
-	Now    time.Time `json:"now"`
-	Wall   time.Time `json:"wall"`
-	Speed  float64   `json:"speed"`
-	Paused bool      `json:"paused"`
+	Now       time.Time `json:"now"`
+	Wall      time.Time `json:"wall"`
+	Speed     float64   `json:"speed"`
+	Paused    bool      `json:"paused"`
+	JumpingTo time.Time `json:"jumping_to,omitzero"`
 }
 
 type institutionRecord struct {

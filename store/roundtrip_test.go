@@ -20,7 +20,7 @@ func TestRoundTrip(t *testing.T) {
 		WebhookSecret: "whsec_789", DataSyncEnabledAt: at(1), AutoSync: 6 * time.Hour, IDNamespace: "ns",
 		WebhookFormat: engine.WebhookV2,
 	}
-	clock := engine.ClockState{Now: at(2), Wall: at(3), Speed: 60, Paused: true}
+	clock := engine.ClockState{Now: at(2), Wall: at(3), Speed: 60, Paused: true, JumpingTo: at(4)}
 	account := sampleAccount("acc1")
 	txn := sampleTx("tx1", 10, engine.Credit, "SALARY MARCH")
 	txn.AccountID = "acc1"

@@ -69,9 +69,10 @@ func (db *DB) clockNow() time.Time {
 	return time.Time{}
 }
 
-// putClock records the clock's state in tx, if KeepClock asked for it, at the
-// time batch's writes reach (write.at) — or, if the file holds a later one, that:
-// the clock saved never moves back.
+// putClock records the clock's state in tx, if KeepClock asked for it — for a
+// batch of a jump's writes, at the time they reach (write.at), or, if the file
+// holds a later one, that: the clock saved never moves back; and then where the
+// jump goes (JumpingTo), for a restart to say it was cut short.
 func (db *DB) putClock(tx *bolt.Tx, batch []*write) error {
 	state := db.clock.Load()
 	if state == nil {
@@ -79,17 +80,22 @@ func (db *DB) putClock(tx *bolt.Tx, batch []*write) error {
 	}
 	rec := clockRecord((*state)())
 	var reach time.Time
+	jump := false // deferred writes are a jump's
 	for _, w := range batch {
+		jump = jump || w.deferred
 		if w.at.After(reach) {
 			reach = w.at
 		}
 	}
-	if !reach.IsZero() && reach.Before(rec.Now) {
+	if jump && !reach.IsZero() && reach.Before(rec.Now) {
 		var saved clockRecord
 		if v := tx.Bucket(bucketConfig).Get(keyClock); v != nil && json.Unmarshal(v, &saved) == nil && saved.Now.After(reach) {
 			reach = saved.Now
 		}
 		if reach.Before(rec.Now) {
+			if rec.JumpingTo.IsZero() { // its timers all fired, the jump's writes still committing
+				rec.JumpingTo = rec.Now
+			}
 			rec.Now = reach
 		}
 	}

@@ -123,6 +123,13 @@ func Open(ctx context.Context, o Options) (_ *World, err error) {
 		return nil, err
 	default:
 		w.Clock = simulator.RestoreClock(st, clockOpts...)
+		if !st.JumpingTo.IsZero() {
+			// A crash (kill -9, a power cut) in the middle of a jump: said, as a
+			// graceful stop says it to the jump's caller (a QA engineer's trial: the
+			// restart looked like any other).
+			o.Log.Warn(fmt.Sprintf("the last run stopped in the middle of a jump to %s, without a clean stop: the clock resumes at %s, where its saved syncs reach; advance it again to go on",
+				engine.TimeText(st.JumpingTo), engine.TimeText(w.Clock.Now())))
+		}
 	}
 	if o.Paused {
 		_ = w.Clock.SetPaused(true) // pausing always succeeds

@@ -3,6 +3,7 @@ package world
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -284,8 +285,11 @@ func TestAJumpSavesTheClockWhereItsSyncsReach(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			if st.Now.After(from) && !done {
+			if to := from.Add(300 * 24 * time.Hour); st.Now.After(from) && st.Now.Before(to) {
 				midJump++
+				if want := to; !st.JumpingTo.Equal(want) {
+					return fmt.Errorf("saved mid-jump, the clock says it jumps to %v; want %s, for a restart to say so", st.JumpingTo, engine.TimeText(want))
+				}
 			}
 			for _, a := range as {
 				if a.Linked() && a.NextAutoSyncAt.Before(st.Now) {
@@ -298,5 +302,33 @@ func TestAJumpSavesTheClockWhereItsSyncsReach(t *testing.T) {
 	}
 	if midJump == 0 {
 		t.Fatal("no read found a commit in the middle of the jump: the test did not test what it says")
+	}
+	must(t, w.DB.View(ctx, func(tx engine.Tx) error {
+		if st, err := tx.ClockState(); err != nil || !st.JumpingTo.IsZero() {
+			return fmt.Errorf("after the jump the clock is saved as %+v, %v: still jumping", st, err)
+		}
+		return nil
+	}))
+}
+
+// A restart that finds the clock saved in the middle of a jump says so: a crash
+// cut it short, and the rest is the user's to advance (a QA engineer's trial: the
+// restart after a kill -9 looked like any other).
+func TestARestartSaysAJumpWasCutShort(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "w.db")
+	w := open(t, Options{DB: db, Seed: 3, Start: start, Customers: 1, Sender: nopSender{}, Paused: true})
+	at, to := w.Clock.Now(), w.Clock.Now().Add(365*24*time.Hour)
+	must(t, w.DB.Update(context.Background(), func(tx engine.Tx) error { // as a commit mid-jump leaves it
+		return tx.PutClockState(engine.ClockState{Now: at, Wall: time.Now(), Speed: 1, Paused: true, JumpingTo: to})
+	}))
+	w.DB.KeepClock(func() engine.ClockState { // the crash: nothing saves the clock again
+		return engine.ClockState{Now: at, Wall: time.Now(), Speed: 1, Paused: true, JumpingTo: to}
+	})
+	must(t, w.Close())
+	var log strings.Builder
+	w = open(t, Options{DB: db, Sender: nopSender{}, Log: slog.New(slog.NewTextHandler(&log, nil))})
+	defer w.Close()
+	if want := "the last run stopped in the middle of a jump to " + engine.TimeText(to); !strings.Contains(log.String(), want) || !w.Clock.Now().Equal(at) {
+		t.Fatalf("restarted at %s, logging:\n%s\nwant the clock at %s and %q", engine.TimeText(w.Clock.Now()), log.String(), engine.TimeText(at), want)
 	}
 }
