@@ -252,7 +252,7 @@ func (c *Clock) advance(d time.Duration) error {
 	c.moving, c.movedFrom, c.jumpTo = true, now, target
 	defer func() {
 		c.mu.Lock()
-		c.moving = false
+		c.moving, c.jumpTo = false, time.Time{}
 		c.mu.Unlock()
 	}()
 	for len(c.timers) > 0 && !c.timers[0].at.After(target) && !c.halted {
@@ -272,8 +272,11 @@ func (c *Clock) advance(d time.Duration) error {
 		target, err = c.base, errHalted(c.base, c.base.Sub(now), c.gone)
 	}
 	c.base, c.last, c.wallBase = target, target, c.wall()
-	c.frozen, c.firing, c.jumping, c.jumpTo = false, false, false, time.Time{}
+	c.frozen, c.firing, c.jumping = false, false, false
+	// jumpTo stays until the OnChange functions have stored the jump's writes (the
+	// deferred func): the commits of its backlog are a jump's still.
 	st, ls := c.stateLocked(), slices.Clone(c.listeners)
+	st.JumpingTo = time.Time{} // what it leaves: no jump
 	c.mu.Unlock()
 	c.signal()
 	for _, l := range ls {
@@ -291,6 +294,7 @@ func (c *Clock) Halt() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.halted = true
+	c.jumpTo = time.Time{} // stopped on purpose, its caller told: no crash to say at the restart
 }
 
 // HaltForGood is Halt for a world that is not kept (a served scenario's, thrown

@@ -229,6 +229,9 @@ func (db *DB) commit() {
 					failed, ferr = i, err
 					return errAbort
 				}
+				if !w.deferred {
+					w.at = db.clockNow() // the first take's too (the review: saved behind a posting)
+				}
 			}
 			for len(batch) < maxBatch {
 				more, waited := db.take(maxBatch-len(batch), urgent)

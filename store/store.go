@@ -87,17 +87,24 @@ func (db *DB) putClock(tx *bolt.Tx, batch []*write) error {
 			reach = w.at
 		}
 	}
-	if jump && !reach.IsZero() && reach.Before(rec.Now) {
+	switch {
+	case rec.JumpingTo.IsZero() || !jump || reach.IsZero():
+		// No jump under way (a deferred write outside one is the clock's own state,
+		// at a speed change: the clock as it is), or a batch of other writes in
+		// one (a posting, dated where the jump has got to).
+	case !reach.Before(rec.JumpingTo):
+		rec.JumpingTo = time.Time{} // its writes reach its end: its last commit
+	case reach.Before(rec.Now):
 		var saved clockRecord
 		if v := tx.Bucket(bucketConfig).Get(keyClock); v != nil && json.Unmarshal(v, &saved) == nil && saved.Now.After(reach) {
 			reach = saved.Now
 		}
 		if reach.Before(rec.Now) {
-			if rec.JumpingTo.IsZero() { // its timers all fired, the jump's writes still committing
-				rec.JumpingTo = rec.Now
-			}
 			rec.Now = reach
 		}
+	}
+	if !rec.Now.Before(rec.JumpingTo) {
+		rec.JumpingTo = time.Time{} // at its end already (its OnChange functions run)
 	}
 	v, err := json.Marshal(rec)
 	if err != nil {

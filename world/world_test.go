@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -265,9 +266,42 @@ func TestAJumpSavesTheClockWhereItsSyncsReach(t *testing.T) {
 		connectScale(t, w, c)
 		must(t, w.Clock.Advance(every/accounts)) // each its own due time
 	}
+	// A customer whom the bank credits all through the jump, as a client's postings
+	// would: each is dated where the jump has got to, and once answered it is stored.
+	payee, err := w.Bank.AddCustomer(simulator.NewCustomer{Institution: "058", Balance: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var answered atomic.Int64 // unix nanoseconds of the latest posting answered
 	from := w.Clock.Now()
 	jumped := make(chan error, 1)
 	go func() { jumped <- w.Clock.Advance(300 * 24 * time.Hour) }() // 72,000 syncs: commits mid-jump
+	stop := make(chan struct{})
+	posted := make(chan struct{})
+	go func() {
+		defer close(posted)
+		last := from
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			if now := w.Clock.Now(); now.Sub(last) < 24*time.Hour {
+				runtime.Gosched() // one a virtual day: each commits at once, with its fsync
+				continue
+			} else {
+				last = now
+			}
+			x, err := w.Bank.PostTransaction(payee.ID, simulator.Posting{Account: payee.Accounts[0].Number, Type: engine.Credit, Amount: 100})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			answered.Store(x.Date.UnixNano())
+		}
+	}()
+	defer func() { close(stop); <-posted }()
 	midJump := 0
 	for done := false; !done; {
 		select {
@@ -276,10 +310,15 @@ func TestAJumpSavesTheClockWhereItsSyncsReach(t *testing.T) {
 			done = true
 		default:
 		}
+		before := time.Unix(0, answered.Load()).UTC() // answered before this read began: stored
 		must(t, w.DB.View(ctx, func(tx engine.Tx) error {
 			st, err := tx.ClockState()
 			if err != nil {
 				return err
+			}
+			if st.Now.Before(before) {
+				return fmt.Errorf("the clock saved at %s, behind a posting answered at %s: a restart now would find data newer than the clock",
+					engine.TimeText(st.Now), engine.TimeText(before))
 			}
 			as, err := tx.Accounts()
 			if err != nil {
@@ -331,4 +370,27 @@ func TestARestartSaysAJumpWasCutShort(t *testing.T) {
 	if want := "the last run stopped in the middle of a jump to " + engine.TimeText(to); !strings.Contains(log.String(), want) || !w.Clock.Now().Equal(at) {
 		t.Fatalf("restarted at %s, logging:\n%s\nwant the clock at %s and %q", engine.TimeText(w.Clock.Now()), log.String(), engine.TimeText(at), want)
 	}
+}
+
+// A running clock's jump and speed change leave no jump saved as under way: the
+// clock's own deferred save, queued as the clock ran on, read as a jump's backlog
+// and said "cut short" at a restart after any crash (the review).
+func TestARunningClockSavesNoJumpUnderWay(t *testing.T) {
+	w := open(t, Options{DB: filepath.Join(t.TempDir(), "w.db"), Seed: 3, Start: start, Customers: 1, Sender: nopSender{}})
+	defer w.Close()
+	saved := func(after string) {
+		t.Helper()
+		must(t, w.DB.View(context.Background(), func(tx engine.Tx) error {
+			if st, err := tx.ClockState(); err != nil || !st.JumpingTo.IsZero() {
+				return fmt.Errorf("after %s the clock is saved as %+v, %v: a jump under way", after, st, err)
+			}
+			return nil
+		}))
+	}
+	must(t, w.Clock.Advance(time.Hour))
+	saved("a jump of an hour")
+	must(t, w.Clock.SetSpeed(60))
+	saved("a speed change")
+	must(t, w.Clock.SetPaused(true))
+	saved("a pause")
 }
