@@ -225,12 +225,9 @@ func (db *DB) commit() {
 			urgent := false
 			for i, w := range batch { // again, after a failed write
 				urgent = urgent || !w.deferred
-				if err := runWrite(w, t); err != nil {
+				if err := db.runWrite(w, t); err != nil {
 					failed, ferr = i, err
 					return errAbort
-				}
-				if !w.deferred {
-					w.at = db.clockNow() // the first take's too (the review: saved behind a posting)
 				}
 			}
 			for len(batch) < maxBatch {
@@ -243,12 +240,9 @@ func (db *DB) commit() {
 				batch = append(batch, more...) // all of them: a failure reruns the rest
 				for i, w := range more {
 					urgent = urgent || !w.deferred
-					if err := runWrite(w, t); err != nil {
+					if err := db.runWrite(w, t); err != nil {
 						failed, ferr = from+i, err
 						return errAbort
-					}
-					if !w.deferred {
-						w.at = db.clockNow()
 					}
 				}
 			}
@@ -278,13 +272,18 @@ func (db *DB) commit() {
 
 // runWrite runs one write's fn; a panic in it (a bug of the caller's) fails that
 // write alone instead of the writer that happens to lead the batch.
-func runWrite(w *write, t engine.Tx) (err error) {
+func (db *DB) runWrite(w *write, t engine.Tx) (err error) {
 	if err := w.ctx.Err(); err != nil {
 		return err
 	}
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("store: a write panicked: %v", r)
+		}
+		if err == nil && !w.deferred {
+			// Every time it runs, in a batch's first writes too (the review: one
+			// missed there saved the clock behind a posting it committed).
+			w.at = db.clockNow()
 		}
 	}()
 	return w.fn(t)
