@@ -2,7 +2,9 @@ package simulator
 
 import (
 	"container/heap"
+	"fmt"
 	"math"
+	"runtime/debug"
 	"slices"
 	"sync"
 	"time"
@@ -255,18 +257,26 @@ func (c *Clock) advance(d time.Duration) error {
 		c.moving, c.jumpTo = false, time.Time{}
 		c.mu.Unlock()
 	}()
-	for len(c.timers) > 0 && !c.timers[0].at.After(target) && !c.halted {
+	var bug any // a timer's callback panicked
+	for len(c.timers) > 0 && !c.timers[0].at.After(target) && !c.halted && bug == nil {
 		t := heap.Pop(&c.timers).(*timer)
 		if t.at.After(c.base) {
 			c.base = t.at
 			c.last = t.at
 		}
 		c.mu.Unlock()
-		t.f()
+		bug = guardedCall(t.f, t.at)
 		c.mu.Lock()
 	}
 	var err error
-	if c.halted && c.base.Before(target) {
+	switch {
+	case bug != nil:
+		// A bug of the callback's: the jump stops where it was due, and the clock
+		// goes on from there — saved, with the jump's writes so far — before the
+		// panic goes on to the caller (a 500). Left frozen in the middle of a jump,
+		// the clock never moved again until a restart.
+		target = c.base
+	case c.halted && c.base.Before(target):
 		// Stopped where its last timer's work was cut off: the rest of the jump, and
 		// that work, run after a restart (the jump does not pass them by).
 		target, err = c.base, errHalted(c.base, c.base.Sub(now), c.gone)
@@ -282,7 +292,22 @@ func (c *Clock) advance(d time.Duration) error {
 	for _, l := range ls {
 		l(st)
 	}
+	if bug != nil {
+		panic(bug)
+	}
 	return err
+}
+
+// guardedCall calls a timer's callback, due at, and returns what it panicked
+// with, if it did, with the stack where it did.
+func guardedCall(f func(), at time.Time) (bug any) {
+	defer func() {
+		if r := recover(); r != nil {
+			bug = fmt.Sprintf("the clock's timer due at %s panicked: %v\n%s", engine.TimeText(at), r, debug.Stack())
+		}
+	}()
+	f()
+	return nil
 }
 
 // Halt stops a jump under way after the timer it is firing, where that timer is

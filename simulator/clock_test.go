@@ -3,6 +3,7 @@ package simulator
 import (
 	"math"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -116,6 +117,39 @@ func TestClockHaltStopsAJump(t *testing.T) {
 	}
 	if err := c.Advance(time.Minute); err == nil || !strings.Contains(err.Error(), "the clock stays at") || len(fired) != 2 {
 		t.Fatalf("a jump after Halt: %v, fired %v", err, fired)
+	}
+}
+
+// A timer's callback that panics (a bug) stops the jump where it was due: the
+// panic goes on to the caller — the API answers that request 500 — and the clock
+// goes on from there, its listeners told (they save it and the jump's writes so
+// far). It was left frozen in the middle of the jump: the clock never moved again
+// until a restart, which then said a jump had been cut short (a review).
+func TestClockTimerPanicStopsTheJumpWhereItWas(t *testing.T) {
+	c := stoppedClock(t, t0)
+	var fired []string
+	c.AfterFunc(t0.Add(time.Minute), func() { fired = append(fired, "1m") })
+	c.AfterFunc(t0.Add(2*time.Minute), func() { fired = append(fired, "2m"); panic("a bug") })
+	c.AfterFunc(t0.Add(3*time.Minute), func() { fired = append(fired, "3m") })
+	var told []engine.ClockState
+	c.OnChange(func(st engine.ClockState) { told = append(told, st) })
+	bug := func() (v any) {
+		defer func() { v = recover() }()
+		_ = c.Advance(time.Hour)
+		return nil
+	}()
+	if s, _ := bug.(string); !strings.Contains(s, "a bug") || !strings.Contains(s, engine.TimeText(t0.Add(2*time.Minute))) {
+		t.Fatalf("the jump's caller got %v; want the callback's panic, saying when its timer was due", bug)
+	}
+	stopped := t0.Add(2 * time.Minute)
+	if now := c.Now(); !now.Equal(stopped) || c.Jumping() || len(told) != 1 || !told[0].Now.Equal(stopped) || !told[0].JumpingTo.IsZero() {
+		t.Fatalf("after the panic: now %v, jumping %v, listeners told %+v; want the clock at %v, no jump under way, told once", now, c.Jumping(), told, stopped)
+	}
+	if _, moving := c.Moving(); moving {
+		t.Fatal("the clock still says a move is under way")
+	}
+	if err := c.Advance(time.Minute); err != nil || !slices.Equal(fired, []string{"1m", "2m", "3m"}) || !c.Now().Equal(t0.Add(3*time.Minute)) {
+		t.Fatalf("the next jump: %v, fired %v, now %v; want the 3m timer fired and the clock at 3m", err, fired, c.Now())
 	}
 }
 
