@@ -428,28 +428,7 @@ func (r *Run) runStep(ctx context.Context, st *Step) StepResult {
 		return r.fail(st, st.pos, "%v", err)
 	}
 	if r.last != nil {
-		// Every expectation is checked: the step fails at the first that fails,
-		// and names the others (only the first was said, so a second run found the next).
-		var first *StepResult
-		var others []string
-		for _, e := range st.Expect {
-			if fr := r.expect(st, e, r.last, &res); fr != nil {
-				if first == nil {
-					first = fr
-				} else if fr.Expected != "" {
-					// Said in full: the console's line, all a CI log shows, named
-					// the field alone, its values only in the transcript.
-					others = append(others, fmt.Sprintf("%s: expected %s, got %s", e.Path, fr.Expected, fr.Got))
-				} else {
-					others = append(others, e.Path+" failed too")
-				}
-			}
-		}
-		if first != nil {
-			first.Checks = res.Checks
-			if len(others) > 0 {
-				first.Err.Msg += "; " + strings.Join(others, "; ")
-			}
+		if first := r.expectEach(st, r.last, &res, nil); first != nil {
 			r.tr.checks(res.Checks)
 			return *first
 		}
@@ -1013,6 +992,51 @@ func (r *Run) lookup(ref string) (string, error) {
 	return "", fmt.Errorf("{%s}: unknown field", ref)
 }
 
+// expectEach checks every expectation of st against res: the step fails at the
+// first that fails, and its message goes on with each other one's expected and
+// got (only the first was said, so a second run found the next; then the others
+// were named alone, their values only in the transcript, which a CI log does not
+// show). note, if not nil, is what a failure of e adds about the answer it was
+// checked in (the webhook it came in, a body cut short); each note is said once,
+// after the first failure it is for.
+func (r *Run) expectEach(st *Step, res *response, out *StepResult, note func(e *Expectation) string) *StepResult {
+	said := map[string]bool{}
+	noteOnce := func(e *Expectation) string {
+		if note == nil {
+			return ""
+		}
+		n := note(e)
+		if said[n] {
+			return ""
+		}
+		said[n] = true
+		return n
+	}
+	var first *StepResult
+	var others []string
+	for _, e := range st.Expect {
+		fr := r.expect(st, e, res, out)
+		switch {
+		case fr == nil:
+		case first == nil:
+			first = fr
+			first.Err.Msg += noteOnce(e)
+		case fr.Expected != "":
+			others = append(others, fmt.Sprintf("%s: expected %s, got %s", e.Path, fr.Expected, fr.Got)+noteOnce(e))
+		default:
+			others = append(others, e.Path+" failed too")
+		}
+	}
+	if first == nil {
+		return nil
+	}
+	first.Checks = out.Checks
+	if len(others) > 0 {
+		first.Err.Msg += "; " + strings.Join(others, "; ")
+	}
+	return first
+}
+
 func (r *Run) expect(st *Step, e *Expectation, res *response, out *StepResult) *StepResult {
 	got, present := res.lookup(e.Path)
 	text := e.Want.value
@@ -1288,12 +1312,10 @@ func (r *Run) expectWebhooks(st *Step, out *StepResult) *StepResult {
 		out.Checks = append(out.Checks, fmt.Sprintf("✓ %s delivered at %s", want, r.delivered[found].at.Format(time.RFC3339)))
 		if st.Action == "webhook" {
 			res := &response{Status: http.StatusOK, Body: r.delivered[found].body, Header: http.Header{}}
-			for _, e := range st.Expect {
-				if fr := r.expect(st, e, res, out); fr != nil {
-					fr.Err.Msg += " (in the " + strings.TrimPrefix(want, "mono.events.") + " delivered at " + r.delivered[found].at.Format(time.RFC3339) + ")"
-					fr.judged = true
-					return fr
-				}
+			in := " (in the " + strings.TrimPrefix(want, "mono.events.") + " delivered at " + r.delivered[found].at.Format(time.RFC3339) + ")"
+			if fr := r.expectEach(st, res, out, func(*Expectation) string { return in }); fr != nil {
+				fr.judged = true
+				return fr
 			}
 		}
 		matched[found] = true

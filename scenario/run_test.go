@@ -7,6 +7,7 @@ import (
 	"encoding/xml"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -201,8 +202,9 @@ func TestServedWebhookStepStopped(t *testing.T) {
 }
 
 // startServed serves the scenario src in a throw-away world, its steps after
-// serve: started; the world closes when the test ends.
-func startServed(t *testing.T, src string) (*scenario.Serving, *world.World) {
+// serve: started; the world closes when the test ends. app is the API as the
+// app under test reaches it, its calls seen by expect_call: steps.
+func startServed(t *testing.T, src string) (sv *scenario.Serving, w *world.World, app http.Handler) {
 	t.Helper()
 	ctx := context.Background()
 	s, err := scenario.Parse("s.yaml", []byte(src))
@@ -210,12 +212,12 @@ func startServed(t *testing.T, src string) (*scenario.Serving, *world.World) {
 		t.Fatal(err)
 	}
 	w, h := hostWorld(t, s)
-	sv, err := scenario.Serve(ctx, s, w, h, scenario.ReceiverURL)
+	sv, err = scenario.Serve(ctx, s, w, h, scenario.ReceiverURL)
 	if err != nil {
 		t.Fatal(err)
 	}
 	sv.Start(ctx)
-	return sv, w
+	return sv, w, sv.Observe(h)
 }
 
 // hostWorld is s's world on a fresh file, with the API over it; it closes when
@@ -232,7 +234,7 @@ func hostWorld(t *testing.T, s *scenario.Scenario) (*world.World, http.Handler) 
 
 func servedStepStopped(t *testing.T, step, want string) string {
 	t.Helper()
-	sv, _ := startServed(t, "scenario: t\nsteps:\n  - serve: {clock: paused}\n"+step)
+	sv, _, _ := startServed(t, "scenario: t\nsteps:\n  - serve: {clock: paused}\n"+step)
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) {
 		b, _ := json.Marshal(sv.Status())
 		if bytes.Contains(b, []byte(`"state":"waiting"`)) {
@@ -592,7 +594,7 @@ func TestJUnitOfAServedFileRunHeadless(t *testing.T) {
 // the jump had got (a QA engineer's trial).
 func TestServedClockReadHoldsItsInstant(t *testing.T) {
 	// Daily automatic syncs: timers all along the jump, which goes on for a while.
-	sv, w := startServed(t, "scenario: t\nsettings: {auto_sync: 24h}\ncustomers:\n  tunde: {institution: \"058\", balance: NGN 250000}\nsteps:\n  - connect: tunde\n  - serve: {clock: paused}\n"+
+	sv, w, _ := startServed(t, "scenario: t\nsettings: {auto_sync: 24h}\ncustomers:\n  tunde: {institution: \"058\", balance: NGN 250000}\nsteps:\n  - connect: tunde\n  - serve: {clock: paused}\n"+
 		"  - call: GET /sandbox/clock\n    at: +9y\n  - bank: tunde\n    debit: NGN 1000\n    narration: MARKER\n")
 	defer sv.Stop()
 	if err := w.Clock.Advance(10 * 365 * 24 * time.Hour); err != nil { // the app's jump, past both steps
@@ -619,7 +621,7 @@ func TestServedClockReadHoldsItsInstant(t *testing.T) {
 // it never ran, --exit-when-done never exited, and a CI job hung with no reason
 // given (a newcomer's trial).
 func TestServedWebhookExpectFailsAtOnce(t *testing.T) {
-	sv, _ := startServed(t, `scenario: t
+	sv, _, _ := startServed(t, `scenario: t
 start: 2021-08-20T13:00:00+01:00
 customers:
   adam: {institution: "044", balance: NGN 10000}
@@ -646,5 +648,100 @@ steps:
 			b, _ := json.Marshal(st)
 			t.Fatalf("the step has not failed in 10 s: %s", b)
 		}
+	}
+}
+
+// A webhook: step whose expect: fails in several fields says each one's expected
+// and got on its line, as a call: step's does: it named the first alone, and a
+// second run found the next (a CI log shows the line, not the transcript).
+func TestWebhookStepSaysEveryFailingField(t *testing.T) {
+	src := `scenario: webhook fields
+start: 2021-08-20T13:00:00+01:00
+customers:
+  adam: {institution: "044", name: Adam Okafor, balance: "NGN 10,000", mfa: none, profile: dormant}
+steps:
+  - connect: adam
+  - webhook: account_connected
+    account: adam
+    expect:
+      event: mono.events.account_updated
+      data.account.name: ADAM OKAFOR
+      data.account.balance: "NGN 1,000"
+      data.meta.data_status: AVAILABLE
+`
+	path := filepath.Join(t.TempDir(), "webhook.yaml")
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, tr := run(t, path)
+	want := path + `:10:7 step 2 (webhook: account_connected): ` +
+		`event: expected "mono.events.account_updated", got "mono.events.account_connected" (in the account_connected delivered at 2021-08-20T12:00:00Z); ` +
+		`data.account.balance: expected "NGN 1,000", got NGN 10,000.00 (1000000 kobo); ` +
+		`data.meta.data_status: expected "AVAILABLE", got "PROCESSING"`
+	if res.Passed || res.Line() != "✗ "+want {
+		t.Fatalf("line\n got %s\nwant ✗ %s", res.Line(), want)
+	}
+	for _, check := range []string{
+		"  ✓ mono.events.account_connected delivered at 2021-08-20T12:00:00Z\n",
+		"  ✗ event: expected \"mono.events.account_updated\", got \"mono.events.account_connected\"\n",
+		"  ✓ data.account.name: \"ADAM OKAFOR\"\n",
+		"  ✗ data.account.balance: expected \"NGN 1,000\", got NGN 10,000.00 (1000000 kobo)\n",
+		"  ✗ data.meta.data_status: expected \"AVAILABLE\", got \"PROCESSING\"\n",
+	} {
+		if !bytes.Contains(tr, []byte(check)) {
+			t.Errorf("the transcript lacks %q:\n%s", check, tail(tr))
+		}
+	}
+	var b bytes.Buffer
+	if err := scenario.WriteJUnit(&b, []*scenario.Result{res}); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(b.Bytes(), []byte(`data.meta.data_status: expected &#34;AVAILABLE&#34;, got &#34;PROCESSING&#34;`)) {
+		t.Fatalf("the JUnit report does not say every field:\n%s", b.String())
+	}
+}
+
+// An expect_call: step whose expect: fails in several fields says each one's
+// expected and got, as a call: step's does: it named the first alone, and the
+// app's call cannot be made again by a second run to find the next.
+func TestServedExpectCallSaysEveryFailingField(t *testing.T) {
+	sv, _, app := startServed(t, `scenario: t
+start: 2021-08-20T13:00:00+01:00
+customers:
+  adam: {institution: "044", name: Adam Okafor, balance: "NGN 10,000"}
+steps:
+  - connect: adam
+  - serve: {clock: paused}
+  - expect_call: GET /accounts/{adam}
+    expect:
+      http: 200
+      account.balance: "NGN 1,000"
+      account.name: ADAM OKAFOR
+      account.currency: USD
+`)
+	defer sv.Stop()
+	req := httptest.NewRequest("GET", "/accounts/"+sv.AccountID("adam"), nil)
+	req.Header.Set("mono-sec-key", scenario.DefaultKeys.Secret)
+	app.ServeHTTP(httptest.NewRecorder(), req) // the app's call
+	select {
+	case <-sv.Done():
+	case <-time.After(10 * time.Second):
+		b, _ := json.Marshal(sv.Status())
+		t.Fatalf("the step has not ended in 10 s: %s", b)
+	}
+	want := `✗ s.yaml:8 step 3 (expect_call: GET /accounts/{adam}): s.yaml:11:7: ` +
+		`account.balance: expected "NGN 1,000", got NGN 10,000.00 (1000000 kobo); ` +
+		`account.currency: expected "USD", got "NGN"` + "\n"
+	var out bytes.Buffer
+	sv.Verdicts(&out)
+	if !strings.Contains(out.String(), want) {
+		t.Fatalf("verdicts:\n%s\nwant the line\n%s", out.String(), want)
+	}
+	var b bytes.Buffer
+	if err := sv.WriteJUnit(&b); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(b.Bytes(), []byte(`account.currency: expected &#34;USD&#34;, got &#34;NGN&#34;`)) {
+		t.Fatalf("the JUnit report does not say every field:\n%s", b.String())
 	}
 }

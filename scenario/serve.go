@@ -420,13 +420,14 @@ func (sv *Serving) step(ctx context.Context, i int, st *Step, held *hold) StepRe
 					got.method, got.path, got.at.UTC().Format(time.RFC3339), callBodiesKept)
 			}
 			resp := &response{Status: got.status, Header: got.header, Body: got.body}
-			for _, e := range st.Expect {
-				if fr := r.expect(st, e, resp, &res); fr != nil {
-					if got.truncated && e.Path != "http" && !strings.HasPrefix(e.Path, "header.") {
-						fr.Err.Msg += fmt.Sprintf(" (the answer was longer than the %d KB kept of it)", maxKeptBody>>10)
-					}
-					return *fr
+			cut := func(e *Expectation) string {
+				if got.truncated && e.Path != "http" && !strings.HasPrefix(e.Path, "header.") {
+					return fmt.Sprintf(" (the answer was longer than the %d KB kept of it)", maxKeptBody>>10)
 				}
+				return ""
+			}
+			if fr := r.expectEach(st, resp, &res, cut); fr != nil {
+				return *fr
 			}
 		}
 		return res
