@@ -290,10 +290,6 @@ func (s *Server) realtime(w http.ResponseWriter, r *http.Request, requested stri
 		return "", err
 	}
 	h := w.Header()
-	if res.Job.ID == "" { // nothing could start (Data Sync off)
-		h.Set("x-job-status", "failed")
-		return "; no real-time job: " + res.Message, nil
-	}
 	status := v2JobStatus(res.Job)
 	h.Set("x-job-id", res.Job.ID)
 	h.Set("x-job-status", status)

@@ -261,6 +261,44 @@ func TestV2ProcessingWithoutWebhooksPointsAtTheJob(t *testing.T) {
 	w.post("/sandbox/institutions/044/latency", map[string]any{"latency": "0s"})
 }
 
+// A real-time read while Data Sync is off answers a failed job, as a job that could
+// not run (another sync under way, a stop) does: x-job-id beside x-job-status:
+// failed, the job readable at …/jobs/{id} saying how to turn Data Sync on, its end
+// in the webhook log (skipped: Data Sync is off), and no window spent — the read
+// after Data Sync is turned on starts a job at once. It answered failed with no
+// x-job-id: nothing to read, and an app that keys on the job's ID had none.
+func TestV2RealtimeWithDataSyncOffIsAFailedJob(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	adam := w.addCustomer(map[string]any{"name": "Adam Okafor", "institution": "044", "balance": 1000000})
+	id := w.connect(adam) // Data Sync is off: a new world's default
+	w.advance("30m")
+	_, rep := w.v2Balance(id, true)
+	jid, status, hasNew := jobHeaders(rep)
+	const turnOn = `turn it on with PATCH /sandbox/settings {"data_sync_enabled":true}`
+	if msg, _ := rep.json(t)["message"].(string); status != "failed" || jid == "" || hasNew != "" || !strings.Contains(msg, turnOn) {
+		t.Fatalf("a real-time read with Data Sync off: x-job-id %q, x-job-status %q, x-has-new-data %q\n%s\nwant a failed job whose message says how to %s",
+			jid, status, hasNew, rep.body, turnOn)
+	}
+	var job jobV2JSON
+	if w.get("/v2/accounts/"+id+"/jobs/"+jid).data(t, &job); job.ID != jid || job.Status != "failed" || job.HasNewData ||
+		job.Name != "jobs.accounts.sync_balance" || job.FinishedAt == "" || !strings.Contains(job.Message, turnOn) {
+		t.Fatalf("GET …/jobs/%s = %+v; want failed, ended, its message saying how to %s", jid, job, turnOn)
+	}
+	var log struct{ Data []eventJSON }
+	w.get("/sandbox/webhooks?account="+id+"&limit=2").decode(t, &log)
+	if len(log.Data) != 2 || log.Data[0].Event != engine.EventJobsUpdate || log.Data[1].Event != engine.EventAccountUpdated ||
+		log.Data[0].Status != "skipped" || log.Data[1].Status != "skipped" {
+		t.Fatalf("the webhook log's newest = %+v; want the job's account_updated and jobs.update, skipped", log.Data)
+	}
+
+	w.enableDataSync()
+	_, rep = w.v2Balance(id, true)
+	next, status, _ := jobHeaders(rep)
+	if status != "finished" || next == "" || next == jid || strings.Contains(string(rep.body), "no new job inside") {
+		t.Fatalf("the first read after Data Sync was turned on: job %q %q\n%s\nwant a new job, finished (the refused one spent no window)", next, status, rep.body)
+	}
+}
+
 // A job that outlives the request answers processing with the last sync's data; it
 // ends on its own, readable at …/jobs/{id} and announced by mono.accounts.jobs.update.
 func TestV2RealtimeJobOutlivesTheRequest(t *testing.T) {

@@ -116,14 +116,8 @@ func (e *Engine) abandonJob(job SyncJob, cause error) SyncResult {
 				return err
 			}
 		}
-		for _, t := range []string{EventAccountUpdated, EventJobsUpdate} { // a real-time job ends with both
-			ev, err := addEvent(tx, s, cur, t, EventFacts{Code: job.Code, Message: job.Message, Job: &job}, now)
-			if err != nil {
-				return err
-			}
-			evs = append(evs, ev)
-		}
-		return nil
+		evs, err = addJobEnd(tx, s, cur, job, now)
+		return err
 	})
 	if err != nil {
 		e.log.Error("recording a real-time job that did not run", "account", job.AccountID, "job", job.ID, "err", err)
@@ -131,6 +125,61 @@ func (e *Engine) abandonJob(job SyncJob, cause error) SyncResult {
 	e.giveBackWindow(RealtimePolicy, job.AccountID, time.Time{})
 	e.announce(evs)
 	return SyncResult{Status: StatusSyncFailed, Code: job.Code, Message: job.Message, Job: job}
+}
+
+// refuseJob answers a real-time read while Data Sync is off (why says so, and how
+// to turn it on) as abandonJob answers one whose job could not run: a job recorded
+// failed without a sync, its end announced (skipped, as every event is while Data
+// Sync is off), and no window spent, so the read after Data Sync is turned on
+// starts a job at once. Answered without a job, the read said x-job-status: failed
+// with no x-job-id — the one failed job with nothing to read at …/jobs/{id}.
+func (e *Engine) refuseJob(ctx context.Context, accountID string, req SyncRequest, why string) (SyncResult, error) {
+	e.realtimeMu.Lock() // as startJob: the account's window changes under it
+	defer e.realtimeMu.Unlock()
+	now := e.clock.Now()
+	s := e.Settings()
+	var job SyncJob
+	var evs []Event
+	err := e.updateAccount(ctx, accountID, func(tx Tx, a *Account) error {
+		id, err := accountScopedID(tx, s.IDNamespace, "sync", a.ID)
+		if err != nil {
+			return err
+		}
+		latest, err := tx.SyncJobs(a.ID, 1)
+		if err != nil {
+			return err
+		}
+		start := afterLatest(latest, now)
+		job = SyncJob{ID: id, AccountID: a.ID, Trigger: req.Policy.Trigger, StartedAt: start, FinishedAt: start,
+			Status: StatusSyncFailed, Code: CodeSyncError, Message: "the real-time job did not run: " + why, Requested: req.Requested}
+		a.LastRealtimeJob, a.LastRealtimeAt = id, time.Time{}
+		if err := tx.PutSyncJob(job); err != nil {
+			return err
+		}
+		evs, err = addJobEnd(tx, s, *a, job, now)
+		return err
+	})
+	if err != nil {
+		return SyncResult{}, err
+	}
+	e.giveBackWindow(req.Policy, accountID, time.Time{})
+	e.announce(evs)
+	return SyncResult{Status: StatusSyncFailed, Code: job.Code, Message: job.Message, Job: job}, nil
+}
+
+// addJobEnd puts into tx the events that end a real-time job that did not run:
+// account_updated (v2: sync_status FAILED) and jobs.update, as every real-time
+// job ends with both.
+func addJobEnd(tx Tx, s Settings, a Account, job SyncJob, now time.Time) ([]Event, error) {
+	evs := make([]Event, 0, 2)
+	for _, t := range []string{EventAccountUpdated, EventJobsUpdate} {
+		ev, err := addEvent(tx, s, a, t, EventFacts{Code: job.Code, Message: job.Message, Job: &job}, now)
+		if err != nil {
+			return nil, err
+		}
+		evs = append(evs, ev)
+	}
+	return evs, nil
 }
 
 // windowJob answers a call inside the real-time window: the job that opened it,
@@ -184,10 +233,6 @@ func settleInterruptedJob(tx Tx, s Settings, a *Account, now time.Time) (bool, e
 		return false, err
 	}
 	a.LastRealtimeAt = time.Time{}
-	for _, t := range []string{EventAccountUpdated, EventJobsUpdate} { // a real-time job ends with both
-		if _, err := addEvent(tx, s, *a, t, EventFacts{Code: job.Code, Message: job.Message, Job: &job}, now); err != nil {
-			return true, err
-		}
-	}
-	return true, nil
+	_, err = addJobEnd(tx, s, *a, job, now)
+	return true, err
 }

@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -241,5 +242,48 @@ func checkJobFailedAndWindowFree(t *testing.T, w *world, accountID, jobID string
 	res, err := w.eng.RealtimeSync(w.ctx, accountID, engine.RealtimeBalance, 0)
 	if err != nil || res.Reused || res.Status != engine.StatusSyncSuccessful {
 		t.Fatalf("after the interrupted job = %+v, %v; want a new job", res, err)
+	}
+}
+
+// With Data Sync off a real-time read starts no sync, and gets a job all the
+// same: recorded failed with why and what to do, its end announced (skipped, as
+// every event is while Data Sync is off), and no window spent, as a job that
+// could not run is (abandonJob). It got a result without a job, which the API
+// answered as x-job-status: failed with no x-job-id.
+func TestRealtimeWithDataSyncOff(t *testing.T) {
+	w := newWorld(t, worldOpts{noSync: true})
+	adam := w.adam()
+	a := w.connect(adam)
+	w.advance(30 * time.Minute)
+	w.post(adam, engine.Debit, 500_000)
+	res, err := w.eng.RealtimeSync(w.ctx, a.ID, engine.RealtimeTransactions, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Status != engine.StatusSyncFailed || res.Code != engine.CodeSyncError || res.Job.ID == "" || res.Reused {
+		t.Fatalf("a real-time read with Data Sync off = %+v; want a new failed job", res)
+	}
+	j, err := w.eng.Job(w.ctx, a.ID, res.Job.ID)
+	if err != nil || j.Status != engine.StatusSyncFailed || j.FinishedAt.IsZero() || j.Requested != engine.RealtimeTransactions ||
+		!strings.Contains(j.Message, "Data Sync is off") || !strings.Contains(j.Message, `PATCH /sandbox/settings {"data_sync_enabled":true}`) {
+		t.Fatalf("the job = %+v, %v; want it failed, ended, its message saying Data Sync is off and how to turn it on", j, err)
+	}
+	if got := w.account(a.ID); got.Balance != 1_000_000 || got.LastRealtimeJob != j.ID || !got.LastRealtimeAt.IsZero() {
+		t.Fatalf("after the refused job: balance %d, last job %s at %v; want no sync and no window", got.Balance, got.LastRealtimeJob, got.LastRealtimeAt)
+	}
+	evs := w.events(a.ID)
+	end := evs[len(evs)-2:]
+	if got := eventTypes(end); got[0] != engine.EventAccountUpdated || got[1] != engine.EventJobsUpdate ||
+		end[0].Status != engine.DeliverySkipped || end[1].Status != engine.DeliverySkipped {
+		t.Fatalf("the job's events = %v (%s, %s); want account_updated and jobs.update, skipped", got, end[0].Status, end[1].Status)
+	}
+
+	on := true
+	if _, err := w.eng.UpdateSettings(w.ctx, engine.SettingsPatch{DataSyncEnabled: &on}); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := w.eng.RealtimeSync(w.ctx, a.ID, engine.RealtimeBalance, 0); err != nil || res.Reused || res.Status != engine.StatusSyncSuccessful ||
+		w.account(a.ID).Balance != 500_000 {
+		t.Fatalf("the first read after Data Sync was turned on = %+v, %v; want a new job at once", res, err)
 	}
 }

@@ -73,8 +73,10 @@ func (e *Engine) SyncWith(ctx context.Context, accountID string, req SyncRequest
 		return SyncResult{}, err
 	}
 	if !e.Settings().DataSyncEnabled() {
-		return SyncResult{Status: StatusSyncFailed, Code: CodeSyncError,
-			Message: "Data Sync is not enabled for this business: enable it in the settings first"}, nil
+		if req.Policy.AnswerWithLastJob {
+			return e.refuseJob(ctx, accountID, req, dataSyncOff)
+		}
+		return SyncResult{Status: StatusSyncFailed, Code: CodeSyncError, Message: dataSyncOff}, nil
 	}
 	if req.Policy.AnswerWithLastJob {
 		return e.startJob(ctx, accountID, req)
@@ -89,6 +91,9 @@ func (e *Engine) SyncWith(ctx context.Context, accountID string, req SyncRequest
 	}
 	return res, err
 }
+
+// dataSyncOff is why no sync runs while Data Sync is off, and what to do.
+const dataSyncOff = `Data Sync is off for this business: turn it on with PATCH /sandbox/settings {"data_sync_enabled":true} (or in the TUI's Settings), then ask again`
 
 // giveBackWindow undoes a claim when nothing ran (busy, shutting down, cancelled):
 // the window is not spent.
