@@ -109,6 +109,14 @@ func (s *Server) secret(h handlerFunc) http.Handler { return s.secretAs(v1ErrorB
 // handle answers a handler's error as JSON, in v1's shape.
 func (s *Server) handle(h handlerFunc) http.Handler { return s.handleAs(v1ErrorBody, h) }
 
+// whereSecretKey and wherePublicKey say where to find the keys. "The one sandbank
+// printed when it started" was wrong once the keys had been rotated, and the TUI
+// prints none (a newcomer's trial).
+const (
+	whereSecretKey = "the secret key: sandbank prints it when it starts, the TUI shows it (ctrl+k, or Settings, 4), and rotating the keys replaces it"
+	wherePublicKey = "the public key: sandbank prints it when it starts, the TUI's Settings (4) show it, and rotating the keys replaces it"
+)
+
 // secretAs wraps a route of a group whose errors take shape and that needs the
 // mono-sec-key header (R11). The key is compared in constant time and never logged.
 func (s *Server) secretAs(shape errorShape, h handlerFunc) http.Handler {
@@ -119,15 +127,15 @@ func (s *Server) secretAs(shape errorShape, h handlerFunc) http.Handler {
 		}
 		key := r.Header.Get("mono-sec-key")
 		if key == "" || !s.eng.CheckSecretKey(key) {
-			msg := "wrong mono-sec-key header: it is not this sandbank's secret key; send the one sandbank printed when it started"
+			msg := "wrong mono-sec-key header: it is not this sandbank's current secret key; send " + whereSecretKey
 			if key == "" {
-				msg = "no mono-sec-key header: send the secret key sandbank printed when it started"
+				msg = "no mono-sec-key header: send " + whereSecretKey
 				if len(r.Header.Values("mono-sec-key")) > 0 {
-					msg = "the mono-sec-key header is empty: send the secret key sandbank printed when it started"
+					msg = "the mono-sec-key header is empty: send " + whereSecretKey
 				}
 			}
 			if key != "" && s.eng.CheckPublicKey(key) { // public: saying so gives nothing away
-				msg = "mono-sec-key holds the public key, which is the Connect widget's; send the secret key sandbank printed when it started"
+				msg = "mono-sec-key holds the public key, which is the Connect widget's; send " + whereSecretKey
 			}
 			return engine.Errorf(engine.EUNAUTHORIZED, "%s", msg).WithReason("INVALID_SECRET_KEY")
 		}

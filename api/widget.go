@@ -136,12 +136,12 @@ const maxReference = 200
 // key given must be right.
 func (s *Server) openWidgetSession(r *http.Request, key string, req engine.WidgetRequest) (engine.WidgetState, error) {
 	if (key != "" || req.Link == "") && !s.eng.CheckPublicKey(key) {
-		msg := "wrong key: the widget takes the public key sandbank printed when it started"
+		msg := "wrong key: it is not this sandbank's current public key; the widget takes " + wherePublicKey
 		switch {
 		case key == "":
-			msg = "no key: the widget takes the public key sandbank printed when it started (key in the URL, or in the body)"
+			msg = "no key: the widget takes " + wherePublicKey + " (key in the URL, or in the body)"
 		case s.eng.CheckSecretKey(key): // the caller holds it already: saying so gives nothing away
-			msg = "that is the secret key, which stays on your server: the widget takes the public key sandbank printed when it started"
+			msg = "that is the secret key, which stays on your server: the widget takes " + wherePublicKey
 		}
 		return engine.WidgetState{}, engine.Errorf(engine.EUNAUTHORIZED, "%s", msg).WithReason("INVALID_PUBLIC_KEY")
 	}
