@@ -574,8 +574,8 @@ func TestUnroutedRequests(t *testing.T) {
 	// A missing key and a wrong one are told apart, and where the current one is:
 	// "the one sandbank printed when it started" was wrong after a rotation, and
 	// the TUI prints none (a newcomer's trial).
-	for key, says := range map[string]string{"": "no mono-sec-key header: send the secret key: sandbank prints it when it starts, the TUI shows it (ctrl+k",
-		"test_sk_wrong": "wrong mono-sec-key header: it is not this sandbank's current secret key; send the secret key: sandbank prints it when it starts, the TUI shows it (ctrl+k, or Settings, 4), and rotating the keys replaces it"} {
+	for key, says := range map[string]string{"": "no mono-sec-key header: send the secret key: sandbank serve prints it when it starts, the TUI shows it (ctrl+k",
+		"test_sk_wrong": "wrong mono-sec-key header: it is not this sandbank's current secret key; send the secret key: sandbank serve prints it when it starts, the TUI shows it (ctrl+k, or Settings, 4), and rotating the keys replaces it"} {
 		if rep := w.do("GET", "/sandbox/clock", req{key: withKey(key)}); rep.status != http.StatusUnauthorized || !strings.Contains(string(rep.body), says) {
 			t.Errorf("key %q: %d %s; want 401 saying %q", key, rep.status, rep.body, says)
 		}

@@ -113,8 +113,8 @@ func (s *Server) handle(h handlerFunc) http.Handler { return s.handleAs(v1ErrorB
 // printed when it started" was wrong once the keys had been rotated, and the TUI
 // prints none (a newcomer's trial).
 const (
-	whereSecretKey = "the secret key: sandbank prints it when it starts, the TUI shows it (ctrl+k, or Settings, 4), and rotating the keys replaces it"
-	wherePublicKey = "the public key: sandbank prints it when it starts, the TUI's Settings (4) show it, and rotating the keys replaces it"
+	whereSecretKey = "the secret key: sandbank serve prints it when it starts, the TUI shows it (ctrl+k, or Settings, 4), and rotating the keys replaces it"
+	wherePublicKey = "the public key: sandbank serve prints it when it starts, the TUI's Settings (4) show it, and rotating the keys replaces it"
 )
 
 // secretAs wraps a route of a group whose errors take shape and that needs the

@@ -144,7 +144,7 @@ type errorPage struct {
 // pageWords are the error page's heading and lines for a reason an end user (or a
 // developer trying a link) meets; the engine's message follows for developers.
 var pageWords = map[string][2]string{
-	"INVALID_PUBLIC_KEY":    {"This widget was opened without the right key", "The app must pass sandbank's current public key: sandbank prints it when it starts, and the terminal UI's Settings show it."},
+	"INVALID_PUBLIC_KEY":    {"This widget was opened without the right key", "The app must pass sandbank's current public key: sandbank serve prints it when it starts, and the terminal UI's Settings show it."},
 	"REAUTH_TOKEN_EXPIRED":  {"This re-authorisation has expired", "A re-authorisation lasts 10 minutes from when the app asked for it. Go back to the app and start again."},
 	"REAUTH_TOKEN_USED":     {"This re-authorisation has already been used", "A re-authorisation works once. Go back to the app and start again."},
 	"REAUTH_TOKEN_UNKNOWN":  {"This re-authorisation is not valid", "Go back to the app and start again."},
