@@ -3,10 +3,14 @@ package api
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/ledongthuc/pdf"
 
@@ -172,6 +176,79 @@ func TestWebhooksOnlyForAccountsConnectedAfterDataSync(t *testing.T) {
 		}
 	}
 	failed(t, w.do("POST", "/sandbox/webhooks/"+log.Data[0].ID+"/replay", req{}), http.StatusConflict, "")
+}
+
+// The webhook log shows an attempt sent and not answered yet as under way — its
+// next_attempt_at alone read "due now" while it hung at the receiver — and a
+// replay asked meanwhile sends the event again once it is answered (a newcomer's
+// trial).
+func TestWebhookLogShowsAnAttemptUnderWay(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	held, answer := make(chan string, 1), make(chan struct{})
+	var mu sync.Mutex
+	var got []string // the event IDs that reached the receiver, in order
+	recv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		id := r.Header.Get("mono-webhook-event-id")
+		mu.Lock()
+		first := got == nil
+		got = append(got, id)
+		mu.Unlock()
+		if first { // hangs until answer closes
+			held <- id
+			select {
+			case <-answer:
+			case <-r.Context().Done():
+				return
+			}
+		}
+		rw.WriteHeader(http.StatusOK)
+	}))
+	t.Cleanup(recv.Close)
+	release := sync.OnceFunc(func() { close(answer) })
+	t.Cleanup(release) // before the receiver closes: it waits for the call it holds
+	w.must(http.StatusOK, "PATCH", "/sandbox/settings", req{body: map[string]any{"data_sync_enabled": true, "webhook_url": recv.URL}})
+	id := w.connect(w.addCustomer(map[string]any{"institution": "044", "balance": 100000}))
+	var hanging string
+	select {
+	case hanging = <-held:
+	case <-time.After(10 * time.Second):
+		t.Fatal("account_connected never reached the receiver")
+	}
+	var log struct{ Data []eventJSON }
+	w.get("/sandbox/webhooks?account="+id).decode(t, &log)
+	ev := log.Data[len(log.Data)-1]
+	if ev.ID != hanging || ev.Status != "pending" || ev.UnderWay == nil || ev.UnderWay.N != 1 || ev.UnderWay.URL != recv.URL || len(ev.Attempts) != 0 {
+		t.Fatalf("while attempt #1 hangs, the log shows %s", mustJSON(t, ev))
+	}
+	var replayed eventJSON
+	w.post("/sandbox/webhooks/"+hanging+"/replay", nil).decode(t, &replayed)
+	if replayed.UnderWay == nil || replayed.Replays != 1 {
+		t.Fatalf("the replay's answer %s; want attempt #1 still under way, replays 1", mustJSON(t, replayed))
+	}
+	release()
+	timeout := time.After(10 * time.Second)
+	for {
+		var n engine.Notice
+		select {
+		case n = <-w.notes:
+		case <-timeout:
+			t.Fatal("the replay asked during attempt #1 was not sent once it was answered")
+		}
+		if n.Kind == engine.NoticeDelivery && n.EventID == hanging && n.Attempt.N == 2 {
+			break
+		}
+	}
+	var after eventJSON
+	w.get("/sandbox/webhooks/"+hanging).decode(t, &after)
+	if after.Status != "delivered" || after.UnderWay != nil || after.AttemptsMade != 2 {
+		t.Fatalf("after the replay, the log shows %s", mustJSON(t, after))
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(got) < 2 || got[0] != hanging || got[1] != hanging {
+		t.Fatalf("the receiver got %v; want account_connected twice first: attempt #1, then the replay", got)
+	}
 }
 
 // Unlinking stops an account: later calls on its ID answer 404.

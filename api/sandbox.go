@@ -783,6 +783,14 @@ type attemptJSON struct {
 	LastAt     string `json:"last_at,omitempty"` // the last of them
 }
 
+// underWayJSON is an attempt sent and not answered yet.
+type underWayJSON struct {
+	N      int    `json:"n"`
+	At     string `json:"at"`
+	URL    string `json:"url"`
+	Format string `json:"format"`
+}
+
 func newAttemptJSON(a engine.Attempt) attemptJSON {
 	f := a.Format
 	if f == "" {
@@ -818,7 +826,10 @@ type eventJSON struct {
 	NextAttemptAt string `json:"next_attempt_at,omitempty"`
 	// WaitingFor is the account's earlier event this pending one waits behind:
 	// an account's events are delivered in order.
-	WaitingFor   string        `json:"waiting_for,omitempty"`
+	WaitingFor string `json:"waiting_for,omitempty"`
+	// UnderWay is the attempt sent and not answered yet: the event's next_attempt_at
+	// alone read "due now" while it hung at the receiver (a newcomer's trial).
+	UnderWay     *underWayJSON `json:"attempt_under_way,omitempty"`
 	DeliveredAt  string        `json:"delivered_at,omitempty"`
 	Replays      int           `json:"replays"`
 	AttemptsMade int           `json:"attempts_made"`
@@ -861,6 +872,10 @@ func (s *Server) newEventJSON(r *http.Request, e engine.Event) eventJSON {
 		Status: e.Status, SkipReason: e.SkipReason, NextAttemptAt: instant(e.NextAttemptAt),
 		DeliveredAt: instant(e.DeliveredAt), Replays: e.Replays, AttemptsMade: e.AttemptsMade, Attempts: []attemptJSON{},
 		Format: string(f), Payload: s.eng.WebhookBody(e)}
+	if e.Sending != nil {
+		a := newAttemptJSON(*e.Sending)
+		out.UnderWay = &underWayJSON{N: a.N, At: a.At, URL: a.URL, Format: a.Format}
+	}
 	shown := e.Attempts[max(len(e.Attempts)-eventAttempts, 0):]
 	for i := len(shown) - 1; i >= 0; i-- {
 		out.Attempts = append(out.Attempts, newAttemptJSON(shown[i]))

@@ -344,9 +344,15 @@ func (e *Engine) attempt(s Settings, ev Event) {
 			if cur.Status != DeliveryPending {
 				return tx.PutEvent(cur) // settled meanwhile: keep its status
 			}
-			if at.Error == "" {
+			switch {
+			case cur.Replays > ev.Replays:
+				// A replay asked while this attempt was under way wants an attempt of its
+				// own, whatever this one's answer, as a replay of a delivered event does:
+				// it keeps the time Replay set, so it goes now, not after a back-off (nor,
+				// on a paused clock, never), and a success does not swallow it.
+			case at.Error == "":
 				cur.Status, cur.DeliveredAt, cur.NextAttemptAt = DeliveryDelivered, at.At, time.Time{}
-			} else {
+			default:
 				cur.NextAttemptAt = at.At.Add(RetryBackoff(cur.Failures))
 			}
 			if err := tx.PutEvent(cur); err != nil {
@@ -502,9 +508,22 @@ func (e *Engine) Events(ctx context.Context, q EventQuery) ([]Event, error) {
 		return nil
 	})
 	for i := range evs {
-		evs[i] = skipReasonNow(evs[i])
+		evs[i] = skipReasonNow(e.underWay(evs[i]))
 	}
 	return evs, err
+}
+
+// underWay shows, on an event read for the log, only an attempt really under way:
+// one stored as under way while its account has none under way here was cut short
+// by a crash, or its result could not be written; claim records it as failed when
+// the account's next attempt starts.
+func (e *Engine) underWay(ev Event) Event {
+	e.send.mu.Lock()
+	defer e.send.mu.Unlock()
+	if ev.Sending != nil && !e.send.accounts[ev.AccountID] {
+		ev.Sending = nil
+	}
+	return ev
 }
 
 // attemptsOf reads an event's newest limit (0: all) attempts, oldest first.
@@ -525,7 +544,7 @@ func (e *Engine) Event(ctx context.Context, id string) (Event, error) {
 		ev.Attempts, err = attemptsOf(tx, id, 0)
 		return err
 	})
-	return skipReasonNow(ev), eventNotFound(id, err)
+	return skipReasonNow(e.underWay(ev)), eventNotFound(id, err)
 }
 
 // eventNotFound says how to find an event's ID, for an event read by an ID that
@@ -563,8 +582,10 @@ func (e *Engine) Attempts(ctx context.Context, eventID string, beforeN, limit in
 	return as, eventNotFound(eventID, err)
 }
 
-// Replay delivers an event again, as soon as it is its account's oldest pending one.
-// Events that were never to be delivered (R4) cannot be replayed.
+// Replay delivers an event again, as soon as it is its account's oldest pending one;
+// an event with an attempt under way goes again once that attempt ends, whatever its
+// answer (see attempt). Events that were never to be delivered (R4) cannot be
+// replayed.
 func (e *Engine) Replay(ctx context.Context, id string) (Event, error) {
 	now := e.clock.Now()
 	var ev Event
@@ -588,7 +609,7 @@ func (e *Engine) Replay(ctx context.Context, id string) (Event, error) {
 		return Event{}, eventNotFound(id, err)
 	}
 	e.nudgeDelivery()
-	return ev, nil
+	return e.underWay(ev), nil
 }
 
 // WaitingBehind says, for each pending event of evs that is not its account's

@@ -507,3 +507,75 @@ func TestV2WebhooksWantA200(t *testing.T) {
 		})
 	}
 }
+
+// A replay asked while an attempt of the event is under way sends the event once
+// more when that attempt ends, at once, whatever its answer: the replay's answer
+// says it goes "as soon as it is its account's oldest pending one", and a replay of
+// a delivered event sends it again. The attempt's outcome overwrote the replay —
+// a failure's back-off put it 30 s off (on a paused clock, never), a success
+// dropped it (a newcomer's trial).
+func TestReplayDuringAnAttemptSendsOnceItEnds(t *testing.T) {
+	for _, fails := range []bool{true, false} {
+		t.Run(map[bool]string{true: "the attempt fails", false: "the attempt succeeds"}[fails], func(t *testing.T) {
+			w := newWorld(t, worldOpts{timeout: time.Minute})
+			adam := w.adam()
+			a := w.connect(adam)
+			w.recv.await(t, 2)
+			w.until("the connect's events are recorded delivered", w.allDelivered(a.ID))
+			release := w.recv.hold(t, a.ID)
+			w.advance(engine.RateLimitWindow)
+			w.post(adam, engine.Credit, 1_000)
+			w.sync(a.ID) // account_updated, whose attempt #1 hangs at the receiver
+			var held delivery
+			select {
+			case held = <-w.recv.holding:
+			case <-time.After(10 * time.Second):
+				t.Fatal("the sync's account_updated never reached the receiver")
+			}
+			if ev, err := w.eng.Event(w.ctx, held.EventID); err != nil || ev.Sending == nil || ev.Sending.N != 1 {
+				t.Fatalf("while attempt #1 hangs, the event shows under way %+v (%v); want attempt #1", ev.Sending, err)
+			}
+			replayed, err := w.eng.Replay(w.ctx, held.EventID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fails {
+				w.recv.failFirst.Store(w.recv.calls.Load()) // the held call answers 503, the next 200
+			}
+			release()
+			w.waitNotice("attempt #1's result", func(n engine.Notice) bool {
+				return n.Kind == engine.NoticeDelivery && n.EventID == held.EventID && n.Attempt.N == 1
+			})
+			// Recording attempt #1 claims the replay's in the same write: it is under way
+			// or made by now, on a clock that has not moved.
+			ev, err := w.eng.Event(w.ctx, held.EventID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ev.Sending == nil && ev.AttemptsMade < 2 {
+				t.Fatalf("after attempt #1 (failed: %v) the event is %s, next attempt at %v, replays %d; want the replay asked during it sent at once, at %v",
+					fails, ev.Status, ev.NextAttemptAt, ev.Replays, replayed.NextAttemptAt)
+			}
+			w.until("the replay is delivered", w.allDelivered(a.ID))
+			ev, err = w.eng.Event(w.ctx, held.EventID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(ev.Attempts) != 2 || (ev.Attempts[0].Error != "") != fails || ev.Attempts[1].Error != "" || ev.Replays != 1 {
+				t.Fatalf("attempts %+v, replays %d; want #1 (failed: %v) and the replay's #2, delivered", ev.Attempts, ev.Replays, fails)
+			}
+			if !ev.Attempts[1].At.Equal(replayed.NextAttemptAt) || !ev.DeliveredAt.Equal(ev.Attempts[1].At) {
+				t.Fatalf("the replay's attempt at %v, delivered at %v; want both when the replay was asked, %v", ev.Attempts[1].At, ev.DeliveredAt, replayed.NextAttemptAt)
+			}
+			var sent int
+			for _, d := range w.recv.delivered() {
+				if d.EventID == held.EventID {
+					sent++
+				}
+			}
+			if want := map[bool]int{true: 1, false: 2}[fails]; sent != want {
+				t.Fatalf("the receiver took the event %d times; want %d", sent, want)
+			}
+		})
+	}
+}

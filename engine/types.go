@@ -415,6 +415,7 @@ type Event struct {
 	Failures     int // failed attempts since the last success: the back-off counts them
 	// Sending is the attempt under way: stored before it is sent, so that one a
 	// crash cut short is recorded (see claim) and its repeat carries a new number.
+	// Engine.Events and Engine.Event show it only while it is under way.
 	Sending       *Attempt
 	NextAttemptAt time.Time // when Status is pending
 	DeliveredAt   time.Time

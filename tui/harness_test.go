@@ -46,10 +46,11 @@ type testWorld struct {
 }
 
 // fakeSender answers every webhook 200 after a fixed latency, or failStatus while
-// it is set.
+// it is set; while hold is set, each attempt waits until that channel closes.
 type fakeSender struct {
 	sent       atomic.Int64
 	failStatus atomic.Int64
+	hold       atomic.Pointer[chan struct{}]
 }
 
 // Render renders as sandbank's HTTP layer does: the webhook page shows it.
@@ -59,6 +60,9 @@ func (f *fakeSender) Render(ev engine.Event, format engine.WebhookFormat) []byte
 
 func (f *fakeSender) Send(_ context.Context, _ string, _ map[string]string, _ []byte) (engine.Delivery, error) {
 	f.sent.Add(1)
+	if h := f.hold.Load(); h != nil {
+		<-*h
+	}
 	if s := f.failStatus.Load(); s != 0 {
 		return engine.Delivery{StatusCode: int(s), Latency: 2500 * time.Microsecond}, nil
 	}

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -205,6 +206,34 @@ func TestWebhooksRetry(t *testing.T) {
 	w.settle()
 	h.send(reloadMsg{what: reloadEvents})
 	h.contains("✓ delivered", "replayed 1×")
+}
+
+// An attempt sent and not answered yet shows as under way, not as "pending · due
+// now", which read as if it had not gone (a newcomer's trial).
+func TestWebhooksAttemptUnderWay(t *testing.T) {
+	w := newTestWorld(t)
+	hold := make(chan struct{})
+	w.sender.hold.Store(&hold)
+	t.Cleanup(sync.OnceFunc(func() { close(hold) })) // before the world closes: it waits for the attempt
+	business := w.bank.Customers()[5]
+	if _, err := w.bank.PostTransaction(business.ID, simulator.Posting{Account: business.Accounts[0].Number, Type: engine.Credit, Amount: 100_000, Narration: "TRANSFER IN"}); err != nil {
+		t.Fatal(err)
+	}
+	sent := w.sender.sent.Load()
+	if _, err := w.eng.Sync(w.ctx, w.account("CONCEPTS").ID); err != nil { // account_updated, held at the receiver
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(10 * time.Second); w.sender.sent.Load() == sent; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the sync's account_updated was never sent")
+		}
+	}
+	h := newHarness(t, w, harnessOpts{})
+	h.press("2")
+	h.contains("… attempt #1 under way since 10:00:02")
+	if strings.Contains(h.screen(), "due now") {
+		t.Errorf("an event whose attempt is under way says it is due now:\n%s", h.screen())
+	}
 }
 
 func TestBankConsole(t *testing.T) {

@@ -547,6 +547,10 @@ func (p *webhooksPage) detail(w int) []string {
 			// Its own time says nothing while an earlier event of its account waits:
 			// "due now" read as if it were about to go (a presenter's trial).
 			status += st.Warn.Render(" · waiting behind " + p.shortEvent(first.ID) + ": an account's webhooks go in order")
+		} else if a := ev.Sending; a != nil {
+			// Sent, its answer awaited: "pending · due now" read as if it had not
+			// gone (a newcomer's trial).
+			status = st.Warn.Render("… attempt #" + itoa(a.N) + " under way since " + fmtStamp(a.At, now))
 		} else if !ev.NextAttemptAt.IsZero() {
 			if d := ev.NextAttemptAt.Sub(now); d > 0 {
 				status += st.Warn.Render(" · next attempt in " + countdown(d))
