@@ -133,14 +133,46 @@ func (e *Engine) abandonJob(job SyncJob, cause error) SyncResult {
 // Sync is off), and no window spent, so the read after Data Sync is turned on
 // starts a job at once. Answered without a job, the read said x-job-status: failed
 // with no x-job-id — the one failed job with nothing to read at …/jobs/{id}.
+//
+// A read refused as one before it was, nothing since (no job between), answers
+// that one's job again, as a read inside the window does: a job and two events a
+// read, which no compaction removes while Data Sync is off (a sync runs it), grew
+// the file without bound under an app that polls — 6 KB and an fsync a read.
 func (e *Engine) refuseJob(ctx context.Context, accountID string, req SyncRequest, why string) (SyncResult, error) {
 	e.realtimeMu.Lock() // as startJob: the account's window changes under it
 	defer e.realtimeMu.Unlock()
+	msg := "the real-time job did not run: " + why
+	var again SyncJob
+	err := e.store.View(ctx, func(tx Tx) error {
+		if _, err := linkedAccount(tx, accountID); err != nil {
+			return err
+		}
+		latest, err := tx.SyncJobs(accountID, 2) // a balance's and a transactions' read, refused in turn
+		if err != nil {
+			return err
+		}
+		for _, j := range latest {
+			if j.Trigger != req.Policy.Trigger || j.Status != StatusSyncFailed || j.Message != msg {
+				break // a job since: this read is refused anew
+			}
+			if j.Requested == req.Requested {
+				again = j
+				break
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return SyncResult{}, err
+	}
+	if again.ID != "" {
+		return SyncResult{Status: StatusSyncFailed, Code: again.Code, Message: again.Message, Job: again}, nil
+	}
 	now := e.clock.Now()
 	s := e.Settings()
 	var job SyncJob
 	var evs []Event
-	err := e.updateAccount(ctx, accountID, func(tx Tx, a *Account) error {
+	err = e.updateAccount(ctx, accountID, func(tx Tx, a *Account) error {
 		id, err := accountScopedID(tx, s.IDNamespace, "sync", a.ID)
 		if err != nil {
 			return err
@@ -151,7 +183,7 @@ func (e *Engine) refuseJob(ctx context.Context, accountID string, req SyncReques
 		}
 		start := afterLatest(latest, now)
 		job = SyncJob{ID: id, AccountID: a.ID, Trigger: req.Policy.Trigger, StartedAt: start, FinishedAt: start,
-			Status: StatusSyncFailed, Code: CodeSyncError, Message: "the real-time job did not run: " + why, Requested: req.Requested}
+			Status: StatusSyncFailed, Code: CodeSyncError, Message: msg, Requested: req.Requested}
 		a.LastRealtimeJob, a.LastRealtimeAt = id, time.Time{}
 		if err := tx.PutSyncJob(job); err != nil {
 			return err

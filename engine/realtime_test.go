@@ -287,3 +287,58 @@ func TestRealtimeWithDataSyncOff(t *testing.T) {
 		t.Fatalf("the first read after Data Sync was turned on = %+v, %v; want a new job at once", res, err)
 	}
 }
+
+// Real-time reads while Data Sync stays off answer the job the first was refused
+// as — one for a balance's reads, one for a transactions' — not a job and two
+// events each: an app polling x-realtime grew the file without bound (no sync
+// runs to compact the history while Data Sync is off), by 6 KB and an fsync a
+// read. Once a job has run since, the next refusal is a job of its own.
+func TestRealtimeReadsWithDataSyncOffShareTheirJob(t *testing.T) {
+	w := newWorld(t, worldOpts{noSync: true})
+	a := w.connect(w.adam())
+	count := func() (jobs, events int) {
+		js, err := w.eng.SyncJobs(w.ctx, a.ID, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(js), len(w.events(a.ID))
+	}
+	read := func(requested string) engine.SyncResult {
+		t.Helper()
+		res, err := w.eng.RealtimeSync(w.ctx, a.ID, requested, 0)
+		if err != nil || res.Status != engine.StatusSyncFailed || res.Job.ID == "" || res.Job.Requested != requested {
+			t.Fatalf("a %s read with Data Sync off = %+v, %v; want a failed job for it", requested, res, err)
+		}
+		return res
+	}
+	jobs0, evs0 := count()
+	ids := map[string]map[string]bool{engine.RealtimeBalance: {}, engine.RealtimeTransactions: {}}
+	for i := range 200 {
+		if i%20 == 0 {
+			w.advance(24 * time.Hour) // past HistoryKept: nothing compacts them
+		}
+		for _, r := range []string{engine.RealtimeBalance, engine.RealtimeTransactions} {
+			ids[r][read(r).Job.ID] = true
+		}
+	}
+	if jobs, evs := count(); jobs-jobs0 != 2 || evs-evs0 != 4 || len(ids[engine.RealtimeBalance]) != 1 || len(ids[engine.RealtimeTransactions]) != 1 {
+		t.Fatalf("400 reads with Data Sync off added %d jobs and %d events, answered %d and %d job IDs; want one job (and its two events) for each kind of read",
+			jobs-jobs0, evs-evs0, len(ids[engine.RealtimeBalance]), len(ids[engine.RealtimeTransactions]))
+	}
+
+	// A job runs between: the next refusal is a job of its own.
+	refused := read(engine.RealtimeBalance).Job.ID
+	on, off := true, false
+	if _, err := w.eng.UpdateSettings(w.ctx, engine.SettingsPatch{DataSyncEnabled: &on}); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := w.eng.RealtimeSync(w.ctx, a.ID, engine.RealtimeBalance, 0); err != nil || res.Status != engine.StatusSyncSuccessful {
+		t.Fatalf("the read with Data Sync on = %+v, %v; want a job that ran", res, err)
+	}
+	if _, err := w.eng.UpdateSettings(w.ctx, engine.SettingsPatch{DataSyncEnabled: &off}); err != nil {
+		t.Fatal(err)
+	}
+	if next := read(engine.RealtimeBalance).Job.ID; next == refused {
+		t.Fatalf("the read refused after a job ran answered the refusal from before it, %s; want a new job", refused)
+	}
+}
