@@ -2,10 +2,13 @@ package engine
 
 import (
 	"context"
+	"fmt"
+	"runtime/debug"
 	"slices"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -169,6 +172,27 @@ func (e *Engine) autoSyncDue() {
 		return
 	}
 	now := e.clock.Now()
+	e.mu.Lock()
+	seen := e.auto.seen
+	e.mu.Unlock()
+	defer func() {
+		if bug := recover(); bug != nil {
+			// A bug in the round: the clock stops its jump here and the panic goes
+			// on to whoever moved it (Clock.Advance). The round counts as not run:
+			// the next, a minute on, reads its accounts again — those it synced
+			// before the panic are stored as synced, with the jump's writes — as
+			// after an error reading the index. The round had taken its timer down
+			// and marked its due time read, and armed no next: automatic syncs
+			// stopped for good, without a word, while the clock went on.
+			e.mu.Lock()
+			e.auto.seen = seen
+			if e.timers["autosync"] == nil {
+				e.setTimerLocked("autosync", now.Add(time.Minute), e.autoSyncDue)
+			}
+			e.mu.Unlock()
+			panic(bug)
+		}
+	}()
 	due, next, err := e.autoRound(now)
 	if err != nil {
 		if e.ctx.Err() == nil {
@@ -191,14 +215,26 @@ func (e *Engine) autoSyncDue() {
 		}
 	} else {
 		var wg sync.WaitGroup
+		var bug atomic.Pointer[string]
 		for _, a := range due {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
+				defer func() {
+					// Carried to the round's goroutine, the clock's, which stops its
+					// jump there: on a goroutine of its own it killed the process.
+					if r := recover(); r != nil {
+						msg := fmt.Sprintf("%v\n%s", r, debug.Stack())
+						bug.CompareAndSwap(nil, &msg)
+					}
+				}()
 				e.autoSync(a, s.AutoSync, now)
 			}()
 		}
 		wg.Wait()
+		if b := bug.Load(); b != nil {
+			panic(*b)
+		}
 	}
 	e.armAutoSyncAt(next)
 }

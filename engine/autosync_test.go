@@ -2,7 +2,10 @@ package engine_test
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -266,5 +269,78 @@ func TestAutoSyncShorterIntervalInOneJump(t *testing.T) {
 	}
 	if got := w.account(a.ID).LastAttemptAt; !got.Equal(changed.Add(day)) {
 		t.Fatalf("last automatic sync at %v, want %v", got, changed.Add(day))
+	}
+}
+
+// panickyBank panics in Balance for one bank account while armed: a bug inside
+// an automatic sync.
+type panickyBank struct {
+	engine.Bank
+	number string
+	armed  atomic.Bool
+}
+
+func (b *panickyBank) Balance(ctx context.Context, s engine.Secret, n string) (int64, error) {
+	if b.armed.Load() && n == b.number {
+		panic("a bug in an automatic sync")
+	}
+	return b.Bank.Balance(ctx, s, n)
+}
+
+// An automatic sync round that panics (a bug) stops the jump where it was due, as
+// the clock stops for any timer's callback that panics, and the panic reaches
+// whoever moved the clock (the API answers 500) — on the engine's default pool
+// too, whose syncs run on goroutines of their own: there the panic killed the
+// process. The rounds after it run: the round took its timer down before it
+// panicked and never armed the next, and had marked its due time read, so
+// automatic syncs stopped for good, without a word, while the clock went on.
+func TestAnAutoSyncRoundThatPanicsStopsItsJumpAndTheNextRoundsRun(t *testing.T) {
+	for _, workers := range []int{1, 0} {
+		t.Run(fmt.Sprintf("workers=%d", workers), func(t *testing.T) {
+			w := newWorld(t, worldOpts{})
+			pb := &panickyBank{}
+			w.close()
+			w.wrapBank = func(b engine.Bank) engine.Bank { pb.Bank = b; return pb }
+			w.workers = workers
+			w.open()
+			six := 6 * time.Hour
+			if _, err := w.eng.UpdateSettings(w.ctx, engine.SettingsPatch{AutoSync: &six}); err != nil {
+				t.Fatal(err)
+			}
+			adam, bola := w.adam(), w.customer(simulator.NewCustomer{Name: "Bola Ade", Institution: "044", Balance: 2_000_000})
+			a, b := w.connect(adam), w.connect(bola)
+			// The later of the two in the round's order panics: the other is synced first.
+			broken, fine, c := b, a, bola
+			if a.ID > b.ID {
+				broken, fine, c = a, b, adam
+			}
+			pb.number = c.Accounts[0].Number
+			pb.armed.Store(true)
+			bug := func() (v any) {
+				defer func() { v = recover() }()
+				_ = w.clock.Advance(24 * time.Hour)
+				return nil
+			}()
+			round := adamStart.Add(six)
+			if s, _ := bug.(string); !strings.Contains(s, "a bug in an automatic sync") {
+				t.Fatalf("the jump's caller got %v; want the sync's panic", bug)
+			}
+			if now := w.clock.Now(); !now.Equal(round) {
+				t.Fatalf("the clock after the panic is at %v; want the round's time %v", now, round)
+			}
+			if got := w.account(fine.ID).NextAutoSyncAt; !got.Equal(round.Add(six)) {
+				t.Fatalf("the account synced before the panic is next due at %v; want %v (its sync stored)", got, round.Add(six))
+			}
+
+			pb.armed.Store(false)
+			w.advance(24 * time.Hour)
+			now := w.clock.Now()
+			for _, x := range []engine.Account{broken, fine} {
+				if got := w.account(x.ID); !got.NextAutoSyncAt.After(now) || got.LastSyncedAt.Before(now.Add(-six)) {
+					t.Errorf("account %s a day after the panic: next automatic sync %v, last synced %v, the clock at %v; want the rounds run",
+						x.ID, got.NextAutoSyncAt, got.LastSyncedAt, now)
+				}
+			}
+		})
 	}
 }

@@ -44,6 +44,7 @@ type world struct {
 	wrapSender func(engine.Sender) engine.Sender
 	wrapClock  func(engine.Clock) engine.Clock
 	wrapBank   func(engine.Bank) engine.Bank
+	workers    int // syncs at once (0: the engine's default)
 }
 
 type worldOpts struct {
@@ -116,7 +117,7 @@ func (w *world) open() {
 		bank = w.wrapBank(bank)
 	}
 	w.eng, err = engine.New(engine.Config{Clock: clock, Bank: bank, Store: st, Sender: sender,
-		DeliveryTimeout: w.timeout, Logger: w.logger})
+		DeliveryTimeout: w.timeout, Logger: w.logger, Workers: w.workers})
 	if err != nil {
 		w.t.Fatal(err)
 	}
