@@ -115,6 +115,10 @@ func (p playScript) Steps() []tui.ScriptStep {
 	for i, s := range p.run.S.Steps {
 		out[i] = tui.ScriptStep{N: s.N, Line: s.Line(), Text: s.Text, Note: s.Note, Say: s.Say, Pause: s.Action == "pause",
 			Served: p.run.S.ServeAt >= 0 && i >= p.run.S.ServeAt}
+		if w, ok := p.run.WalkOf(s); ok {
+			out[i].Walk = &tui.ScriptWalk{Reauth: s.Action == "reauthorise", Account: w.Account, CustomerID: w.CustomerID,
+				Username: w.Username, Bank: w.Institution, Number: w.Number}
+		}
 	}
 	return out
 }

@@ -362,6 +362,32 @@ func (r *Run) adopts(st *Step, w *handWalk) (ok bool, why string) {
 	return true, ""
 }
 
+// Walker is the customer and account a connect: or reauthorise: step walks the
+// widget as. On stage the TUI points them out among the bank's others: a world
+// has customers of the same name at the same bank (the world's Adam Okafor
+// beside the file's), and a presenter who walked the first one by hand
+// connected an account no step was about (a presenter's trial).
+type Walker struct {
+	Account     string // the file's name of the account: adam
+	CustomerID  string // the bank's customer
+	Username    string // at the bank: it never changes, unlike the password
+	Institution string // the bank's code
+	Number      string // the account's number at the bank
+}
+
+// WalkOf is whose walk of the widget st is, if it is a connect: or reauthorise:.
+func (r *Run) WalkOf(st *Step) (Walker, bool) {
+	if st.Account == nil || (st.Action != "connect" && st.Action != "reauthorise") {
+		return Walker{}, false
+	}
+	a := st.Account
+	w := Walker{Account: a.Name, CustomerID: r.customerIDs[a.Customer.Name], Institution: r.banks[a.Name], Number: r.numbers[a.Name]}
+	if c, err := r.W.Bank.Customer(w.CustomerID); err == nil {
+		w.Username = c.Username
+	}
+	return w, true
+}
+
 // adoptWalk passes a connect: or reauthorise: step with the walk the presenter
 // made by hand just before it.
 func (r *Run) adoptWalk(ctx context.Context, st *Step, w handWalk) StepResult {

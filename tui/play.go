@@ -46,6 +46,25 @@ type ScriptStep struct {
 	// Served: the step is serve: or comes after it, and waits for an app under
 	// test (sandbank serve --scenario); play stops before it, as run does.
 	Served bool
+	// Walk, for a connect: or reauthorise: step, is whose walk of the widget it
+	// is: while the bar names the step, the widget points them out.
+	Walk *ScriptWalk
+}
+
+// ScriptWalk is the customer and account a connect: or reauthorise: step walks
+// the widget as.
+type ScriptWalk struct {
+	Reauth     bool
+	Account    string // the file's name of the account: adam
+	CustomerID string // the bank's customer
+	Username   string
+	Bank       string // the bank's code
+	Number     string // the account's number at the bank
+}
+
+// is reports whether a is the walk's account: its customer's, with its number.
+func (w *ScriptWalk) is(a engine.Account) bool {
+	return a.CustomerID == w.CustomerID && a.Number == w.Number
 }
 
 // ScriptResult is how a step went.
@@ -89,6 +108,19 @@ func (p *play) servedText() string {
 	}
 	return ""
 }
+
+// nextWalk is the connect: or reauthorise: step the bar names next, if it names
+// one: the widget, walked by hand now, stands for it.
+func (p *play) nextWalk() (ScriptStep, bool) {
+	if p == nil || p.running || p.done() {
+		return ScriptStep{}, false
+	}
+	st := p.steps[p.next()]
+	return st, st.Walk != nil
+}
+
+// walkMark is what the widget writes beside the step's customer, bank or account.
+func walkMark(st ScriptStep) string { return "step " + itoa(st.N) + "'s " + st.Walk.Account }
 
 // run starts the next step, unless one is running or none is left.
 func (m *Model) runStep(until string) tea.Cmd {
@@ -152,8 +184,33 @@ func (m *Model) handWalk(msg widgetClosedMsg) tea.Cmd {
 	if why != "" { // the step's own walk, which it checks: it walks again
 		return toast(toastWarn, "Step "+itoa(st.N)+" ("+st.Text+") will walk the widget again, out of sight: "+why)
 	}
+	if w := st.Walk; w != nil && w.Reauth == msg.reauth && !w.is(msg.account) {
+		// The bar named this walk, and it was someone else's: "walk by hand when the
+		// bar names a connect:" was what the presenter had done (a presenter's trial).
+		return toast(toastWarn, wrongWalk(st, msg.account))
+	}
 	return toast(toastWarn, "This "+walk+" is no step of the scenario: the next is step "+itoa(st.N)+" ("+st.Text+
 		"), and later steps expect what the file says. Walk by hand when the bar names a connect: or reauthorise:")
+}
+
+// wrongWalk says that a walk by hand was of another customer or account than the
+// step the bar names, which is whose, and what became of the one walked: a
+// connect's account stays connected, seen by the steps after (a webhooks: step
+// of any account's, a list of accounts), until it is unlinked.
+func wrongWalk(st ScriptStep, a engine.Account) string {
+	w := st.Walk
+	walked, want, what := a.Credentials.Username, w.Username, "customer"
+	switch {
+	case w.Reauth: // chosen from the accounts page, where a number tells them apart
+		walked, want, what = walked+"'s "+maskNumber(a.Number), want+"'s "+maskNumber(w.Number), "account"
+	case a.CustomerID == w.CustomerID: // the customer's other account
+		walked, want, what = maskNumber(a.Number), maskNumber(w.Number), "account"
+	}
+	say := "Wrong " + what + " for step " + itoa(st.N) + " (" + st.Text + "): " + walked + ", not " + want
+	if w.Reauth {
+		return say + " (r on that one walks it; ctrl+n, out of sight)"
+	}
+	return say + " (c again marks it). Its account stays connected, seen by later steps, until POST /accounts/" + a.ID + "/unlink"
 }
 
 // playKey handles the keys of play mode, which work over anything; it reports
@@ -422,6 +479,7 @@ type pauseCallout struct {
 // openPlay starts play mode on s, its title card open.
 func (m *Model) openPlay(s Script) {
 	m.play = newPlay(s)
+	m.sh.play = m.play
 	if m.play != nil && (s.Title() != "" || s.About() != "") {
 		m.overlays = append(m.overlays, &pauseCallout{sh: m.sh, opening: m.play})
 	}

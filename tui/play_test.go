@@ -55,6 +55,10 @@ func (p testScript) Steps() []ScriptStep {
 	for i, s := range p.run.S.Steps {
 		out[i] = ScriptStep{N: s.N, Line: s.Line(), Text: s.Text, Note: s.Note, Say: s.Say, Pause: s.Action == "pause",
 			Served: p.run.S.ServeAt >= 0 && i >= p.run.S.ServeAt}
+		if w, ok := p.run.WalkOf(s); ok {
+			out[i].Walk = &ScriptWalk{Reauth: s.Action == "reauthorise", Account: w.Account, CustomerID: w.CustomerID,
+				Username: w.Username, Bank: w.Institution, Number: w.Number}
+		}
 	}
 	return out
 }
@@ -335,4 +339,69 @@ func TestPlayTakesAWalkByHand(t *testing.T) {
 			}
 		})
 	}
+}
+
+// When the bar names a connect:, the widget points out the step's customer. The
+// world has an Adam Okafor of its own at Access Bank, listed first, and ctrl+f
+// filled him: a connect no step took, and its toast told the presenter to walk
+// by hand when the bar names a connect: — what they had just done (a presenter's
+// trial). Now the bank and the customer are marked, the step's customer comes
+// first and ctrl+f fills it; a walk of someone else says so, whose the step is,
+// and that the account walked stays connected until unlinked. In reauth mode the
+// widget says when the account is not the step's.
+func TestPlayPointsOutTheStepsCustomer(t *testing.T) {
+	h := playWorld(t, "../fixtures/password-change.yaml")
+	h.press("enter", "c")
+	h.contains("Access Bank  ← step 1's adam")
+	h.typ("access")
+	h.press("enter")
+	h.golden("play-widget-login")
+	h.press("ctrl+f", "ctrl+f", "enter", "esc") // the next one: the world's own Adam
+	accounts, err := h.w.eng.Accounts(context.Background())
+	if err != nil || len(accounts) != 1 {
+		t.Fatalf("%d accounts connected, want 1: %v", len(accounts), err)
+	}
+	stray := accounts[0]
+	h.contains("Wrong customer for step 1 (connect: adam): adam.okafor, not adam.okafor155 (c again marks it).",
+		"seen by later steps, until POST /accounts/"+stray.ID+"/unlink")
+
+	h.press("c")
+	h.typ("access")
+	h.press("enter", "ctrl+f", "enter", "esc") // the first: the step's
+	h.contains("Step 1 (connect: adam) takes this connect as its own")
+
+	h.press("ctrl+g", "enter", "ctrl+g", "enter")
+	h.contains("next: step 12/15 reauthorise: adam")
+	h.press("home", "r") // the account walked by mistake, connected first
+	h.contains("Step 12 (reauthorise: adam) re-authorises adam.okafor155's ••••1916,", "not this account")
+	h.press("esc")
+	h.press("end", "r") // the step's
+	h.contains("Re-authorise ADAM OKAFOR (••••1916)  ← step 12's adam")
+	h.press("esc", "ctrl+r")
+	h.contains("✓15") // the account walked by mistake is no step's: this file's steps all name adam
+}
+
+// A customer with two accounts at the bank: the widget's list of accounts starts
+// on the step's, marked, so enter links the one the step connects.
+func TestPlayPointsOutTheStepsAccount(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "two.yaml")
+	src := `scenario: Two accounts at one bank
+start: 2021-08-20T13:00:00+01:00
+customers:
+  bola:
+    name: Bola Ade
+    accounts: {bola_a: {institution: "058", balance: NGN 100}, bola_b: {institution: "058", balance: NGN 200}}
+steps:
+  - connect: bola_b
+`
+	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	h := playWorld(t, file)
+	h.press("enter", "c")
+	h.typ("gtb")
+	h.press("enter", "ctrl+f", "enter")
+	h.contains("▸ Savings account   ••••7613  BOLA ADE  ← step 1's bola_b")
+	h.press("enter", "esc")
+	h.contains("Step 1 (connect: bola_b) takes this connect as its own")
 }

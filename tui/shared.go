@@ -55,6 +55,9 @@ type shared struct {
 		paused bool
 	}
 	frame int // spinner frame
+	// play is the scenario played on stage (the root's, for the pages), or nil:
+	// the widget points out whom the next step walks it as.
+	play *play
 }
 
 // now is the virtual time as the UI last saw it.

@@ -411,6 +411,9 @@ func (m *widgetModal) enter(st engine.WidgetState) tea.Cmd {
 		return tea.Batch(m.focus(), m.loadInboxIf(m.phone))
 	case engine.WidgetAccount:
 		m.cursor = 0
+		if sw, ok := m.stepCustomer(); ok { // on the step's account: enter links it
+			m.cursor = max(slices.IndexFunc(st.Accounts, func(a engine.BankAccount) bool { return a.Number == sw.Walk.Number }), 0)
+		}
 	case engine.WidgetSuccess:
 		if m.reauth() || m.acct.ID != "" {
 			return m.loadInboxIf(m.phone) // the OTP just typed shows used
@@ -716,7 +719,9 @@ func (m *widgetModal) fill() tea.Cmd {
 	return nil
 }
 
-// bankCustomers are the test customers with an account at the session's bank.
+// bankCustomers are the test customers with an account at the session's bank;
+// on stage, the one the next step connects comes first, so ctrl+f fills it and
+// the hint never leaves it among "… and 3 more".
 func (m *widgetModal) bankCustomers() []simulator.Customer {
 	var out []simulator.Customer
 	for _, c := range m.customers {
@@ -727,7 +732,31 @@ func (m *widgetModal) bankCustomers() []simulator.Customer {
 			}
 		}
 	}
+	if sw, ok := m.stepCustomer(); ok {
+		if i := slices.IndexFunc(out, func(c simulator.Customer) bool { return c.ID == sw.Walk.CustomerID }); i > 0 {
+			c := out[i]
+			out = slices.Insert(slices.Delete(out, i, i+1), 0, c)
+		}
+	}
 	return out
+}
+
+// stepWalk is the next step of the scenario played on stage, when it is a walk
+// of the widget of this kind — a connect:, or in reauth mode a reauthorise: —
+// which a walk by hand stands for: the widget points out its customer.
+func (m *widgetModal) stepWalk() (ScriptStep, bool) {
+	sw, ok := m.sh.play.nextWalk()
+	if !ok || sw.Walk.Reauth != m.reauth() {
+		return ScriptStep{}, false
+	}
+	return sw, true
+}
+
+// stepCustomer is stepWalk when it connects an account at the session's bank:
+// among the bank's customers, one is the step's.
+func (m *widgetModal) stepCustomer() (ScriptStep, bool) {
+	sw, ok := m.stepWalk()
+	return sw, ok && !m.reauth() && sw.Walk.Bank == m.state.Institution.Code
 }
 
 func (m *widgetModal) loadInboxIf(ok bool) tea.Cmd {
@@ -818,7 +847,15 @@ func (m *widgetModal) View() string {
 	}
 	if m.reauth() {
 		if m.acct.ID != "" {
-			add(st.Muted.Render("Re-authorise " + m.acct.Name + " (" + maskNumber(m.acct.Number) + ")"))
+			line := st.Muted.Render("Re-authorise " + m.acct.Name + " (" + maskNumber(m.acct.Number) + ")")
+			if sw, ok := m.stepWalk(); ok && sw.Walk.is(m.acct) {
+				line += st.Accent.Render("  ← " + walkMark(sw))
+			}
+			add(line)
+			if sw, ok := m.stepWalk(); ok && !sw.Walk.is(m.acct) {
+				wrapAdd(st.Warn.Render, "Step "+itoa(sw.N)+" ("+sw.Text+") re-authorises "+sw.Walk.Username+"'s "+
+					maskNumber(sw.Walk.Number)+", not this account: walked here, this is no step of the scenario.")
+			}
 		}
 		if !m.token.ExpiresAt.IsZero() {
 			left := m.token.ExpiresAt.Sub(m.sh.now())
@@ -878,11 +915,15 @@ func (m *widgetModal) View() string {
 			if _, ok := m.down[in.Code]; ok { // an outage: its sign-in fails until it ends
 				kind, state = "⚠ down", st.Bad.Render(fit("⚠ down", 12))
 			}
-			line := fit(in.Name, iw-20) + fit(in.Code, 6) + fit(kind, 12)
+			name := in.Name
+			if sw, ok := m.stepWalk(); ok && sw.Walk.Bank == in.Code {
+				name += "  ← " + walkMark(sw)
+			}
+			line := fit(name, iw-20) + fit(in.Code, 6) + fit(kind, 12)
 			if i == m.cursor {
 				add(st.Selected.Render("▸ " + line))
 			} else {
-				add("  " + fit(in.Name, iw-20) + st.Muted.Render(fit(in.Code, 6)) + state)
+				add("  " + fit(name, iw-20) + st.Muted.Render(fit(in.Code, 6)) + state)
 			}
 		}
 		if rest := len(shown) - off - rows; rest > 0 {
@@ -914,8 +955,12 @@ func (m *widgetModal) View() string {
 		add(st.Bold.Render("Choose the account to link"), "")
 		wrapAdd(st.Muted.Render, m.state.Institution.Name+" shows "+itoa(len(m.state.Accounts))+" accounts for this sign-in.")
 		add("")
+		sw, marked := m.stepCustomer()
 		for i, a := range m.state.Accounts {
 			line := fit(engine.AccountTypeWords(a.Type), 18) + fit(maskNumber(a.Number), 10) + a.Name
+			if marked && a.Number == sw.Walk.Number {
+				line += "  ← " + walkMark(sw)
+			}
 			if i == m.cursor {
 				add(st.Selected.Render("▸ " + fit(line, iw-2)))
 			} else {
@@ -1015,12 +1060,20 @@ func (m *widgetModal) loginHint(iw int) []string {
 	if len(cs) == 0 && m.customers == nil {
 		return append(out, st.Faint.Render("  "+m.sh.spinner()+" finding this bank's customers…"))
 	}
+	sw, marked := m.stepCustomer()
 	for i, c := range cs {
 		if i == 3 {
 			out = append(out, st.Faint.Render("  … and "+itoa(len(cs)-3)+" more"))
 			break
 		}
-		out = append(out, st.Faint.Render(clip("  "+c.Username+" / "+c.Password+"  ("+c.Name+", MFA "+c.MFA.Badge()+")", iw)))
+		line := clip("  "+c.Username+" / "+c.Password+"  ("+c.Name+", MFA "+c.MFA.Badge()+")", iw)
+		if marked && c.ID == sw.Walk.CustomerID {
+			// Said in words, not in colour alone: two customers of one name were
+			// told apart by nothing (a presenter's trial).
+			out = append(out, st.Value.Render(line), st.Accent.Render(clip("    ↑ "+walkMark(sw)+" ("+sw.Text+"): ctrl+f fills it first", iw)))
+			continue
+		}
+		out = append(out, st.Faint.Render(line))
 	}
 	return out
 }
