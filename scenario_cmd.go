@@ -139,6 +139,13 @@ func (p playScript) HandWalk(reauth bool, a engine.Account) (bool, string) {
 	return p.run.HandWalk(reauth, a)
 }
 
+func (p playScript) SyncAhead(id string, window time.Duration) int {
+	if st := p.run.SyncAhead(id, window); st != nil {
+		return st.N
+	}
+	return 0
+}
+
 type scenarioCheckCmd struct {
 	Files []string `arg:"" name:"file" help:"Scenario files (YAML), e.g. fixtures/*.yaml."`
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"sandbank/engine"
 	"sandbank/scenario"
@@ -137,4 +138,69 @@ steps:`+steps))
 	}
 	t.Cleanup(run.Close)
 	return run, w
+}
+
+// SyncAhead is the step a sync made now would have refused 429: the first that
+// syncs the account — sync:, or call: POST /accounts/{…}/sync — less than the
+// window of virtual time ahead, the clock moving from where it is as the file
+// moves it: advance: by its duration, at: to its instant, which a clock moved by
+// hand brings nearer. An account connected by hand is the one of the connect:
+// that takes the walk (on stage, s before a sync: step spent its window, and the
+// step failed RATE_LIMITED: a presenter's trial).
+func TestSyncAhead(t *testing.T) {
+	ctx := context.Background()
+	run, w := adamAndBola(t, `
+  - connect: adam
+  - sync: adam
+  - advance: 3m
+  - call: POST /accounts/{adam}/sync?from=play
+  - advance: 5m
+  - advance: 1m
+  - sync: adam
+  - at: +1h
+  - sync: adam
+`, nil)
+	ahead := func(id string) int {
+		if st := run.SyncAhead(id, engine.RateLimitWindow); st != nil {
+			return st.N
+		}
+		return 0
+	}
+	next := func(n int) {
+		t.Helper()
+		for range n {
+			if res := run.Next(ctx); !res.OK {
+				t.Fatalf("step %d: %v", res.Step.N, res.Err)
+			}
+		}
+	}
+	adam, bola := connectByHand(t, w, "044"), connectByHand(t, w, "058")
+	run.HandWalk(false, adam) // step 1 takes it: step 2 syncs it
+	for _, tc := range []struct {
+		what   string
+		id     string
+		want   int
+		steps  int           // run first
+		byHand time.Duration // the clock moved by hand first
+	}{
+		{"adam, walked by hand for step 1", adam.ID, 2, 0, 0},
+		{"bola, whom no step syncs", bola.ID, 0, 0, 0},
+		{"the call: after advance: 3m", adam.ID, 0, 2, 0},
+		{"the call: next", adam.ID, 4, 1, 0},
+		{"the sync: after 6m", adam.ID, 0, 1, 0},
+		{"the sync: after 1m", adam.ID, 7, 1, 0},
+		{"the sync: at +1h, 51m ahead", adam.ID, 0, 2, 0},
+		{"the sync: at +1h, a minute ahead once the clock is moved by hand", adam.ID, 9, 0, 50 * time.Minute},
+	} {
+		next(tc.steps)
+		if tc.byHand > 0 {
+			if err := w.Clock.Advance(tc.byHand); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := ahead(tc.id); got != tc.want {
+			t.Errorf("%s: step %d, want %d", tc.what, got, tc.want)
+		}
+	}
+	next(2) // the file passes as written
 }

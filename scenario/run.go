@@ -388,6 +388,66 @@ func (r *Run) WalkOf(st *Step) (Walker, bool) {
 	return w, true
 }
 
+// SyncAhead is the first step ahead that a sync of account id through v1's route,
+// made now, would have refused 429: one that syncs the account the same way —
+// sync:, or call: POST /accounts/{…}/sync — less than window of virtual time from
+// now, the clock moving from here as the file moves it (an advance: by its
+// duration, an at: to its instant, if that is later). On stage a presenter's
+// sync between steps spent the window, and the file's sync: step failed
+// RATE_LIMITED (a presenter's trial). nil if no step does; the steps from serve:
+// on are not looked at, as play does not run them. Not while a step runs: the
+// TUI asks between steps.
+func (r *Run) SyncAhead(id string, window time.Duration) *Step {
+	if id == "" || r.next >= len(r.S.Steps) {
+		return nil
+	}
+	now := r.W.Clock.Now()
+	t, prev := now, r.S.Start // t: when each step runs, from now; prev: the file's clock before it
+	if r.next > 0 {
+		prev = r.S.Steps[r.next-1].Clock
+	}
+	walked := "" // the account the next step names, if it takes a walk by hand of id as its own
+	if ok, _ := r.adopts(r.S.Steps[r.next], r.walk); ok && r.walk.account.ID == id {
+		walked = r.S.Steps[r.next].Account.Name
+	}
+	for i := r.next; i < len(r.S.Steps) && (r.S.ServeAt < 0 || i < r.S.ServeAt); i++ {
+		st := r.S.Steps[i]
+		move := st.Clock.Sub(prev) // what the step itself moves the clock by
+		if !st.At.IsZero() {
+			move = st.Clock.Sub(st.At)
+			if st.At.After(t) {
+				t = st.At
+			}
+		}
+		if t.Sub(now) >= window {
+			return nil
+		}
+		if r.syncs(st, id, walked) {
+			return st
+		}
+		t, prev = t.Add(move), st.Clock
+	}
+	return nil
+}
+
+// syncs reports whether st syncs account id through v1's sync route. walked is
+// the name of the account a walk by hand made id, if the next step, its
+// connect:, takes that walk as its own.
+func (r *Run) syncs(st *Step, id, walked string) bool {
+	switch st.Action {
+	case "sync":
+		return r.ids[st.Account.Name] == id || st.Account.Name == walked
+	case "call":
+		if st.Method != http.MethodPost {
+			return false
+		}
+		path, err := r.expand(st.Path)
+		path, _, _ = strings.Cut(path, "?")
+		return err == nil && path == "/accounts/"+id+"/sync"
+	}
+	return false
+}
+
 // adoptWalk passes a connect: or reauthorise: step with the walk the presenter
 // made by hand just before it.
 func (r *Run) adoptWalk(ctx context.Context, st *Step, w handWalk) StepResult {

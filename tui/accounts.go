@@ -95,12 +95,13 @@ type accountRow struct {
 	Balance                                                     int64
 	ReauthRequired                                              bool
 	ConnectedAt, LastSyncedAt                                   time.Time
+	LastManualSyncAt                                            time.Time // its rate-limit window's start (R3)
 }
 
 func rowOf(a engine.Account) accountRow {
 	return accountRow{ID: a.ID, CustomerID: a.CustomerID, Name: a.Name, Number: a.Number, Type: a.Type, DataStatus: a.DataStatus,
 		LastMessage: a.LastMessage, Institution: a.Institution, Balance: a.Balance, ReauthRequired: a.ReauthRequired,
-		ConnectedAt: a.ConnectedAt, LastSyncedAt: a.LastSyncedAt}
+		ConnectedAt: a.ConnectedAt, LastSyncedAt: a.LastSyncedAt, LastManualSyncAt: a.LastManualSyncAt}
 }
 
 // receivesWebhooks is engine.ReceivesWebhooks for a row (it reads ConnectedAt).
@@ -341,6 +342,9 @@ func (p *accountsPage) key(msg tea.KeyPressMsg) tea.Cmd {
 		return p.open()
 	case key.Matches(msg, k.Sync):
 		if a, ok := p.selected(); ok && !p.syncing[a.ID] {
+			if warn := p.sh.play.confirmSync(p.sh, a.ID, a.LastManualSyncAt); warn != nil {
+				return warn
+			}
 			p.syncing[a.ID] = true
 			return syncCmd(p.sh, a.ID)
 		}

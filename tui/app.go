@@ -282,6 +282,9 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	if armed && !key.Matches(msg, k.Quit) && strings.HasPrefix(m.toast.text, quitArmedText) {
 		m.toast, m.toastUntil = toastMsg{}, time.Time{} // disarmed: its prompt goes too (it stayed, as if q still quit)
 	}
+	if m.play != nil && !key.Matches(msg, k.Sync) {
+		m.play.syncArmed = "" // s again, and only that, confirms the sync s warned of
+	}
 	if key.Matches(msg, k.TimeAnywhere) {
 		return m.toggleTime()
 	}

@@ -252,6 +252,9 @@ func (p *detailPage) key(msg tea.KeyPressMsg) tea.Cmd {
 		if p.syncing || !p.gate.loaded {
 			return nil
 		}
+		if warn := p.sh.play.confirmSync(p.sh, p.acct.ID, p.acct.LastManualSyncAt); warn != nil {
+			return warn
+		}
 		p.syncing, p.outcome = true, nil
 		return syncCmd(p.sh, p.id)
 	case key.Matches(msg, k.Reauth):

@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -33,6 +34,10 @@ type Script interface {
 	// why, when the next step is the walk's own but checks a walk of its own
 	// (an expect:), says so.
 	HandWalk(reauth bool, account engine.Account) (adopted bool, why string)
+	// SyncAhead is the number of the first step ahead that a manual sync of the
+	// account made now would have refused, 429: one that syncs it less than
+	// window of virtual time from now. 0 if none.
+	SyncAhead(accountID string, window time.Duration) int
 }
 
 // ScriptStep is one step as the panel lists it.
@@ -81,6 +86,9 @@ type play struct {
 	results []ScriptResult
 	running bool
 	until   string // "", "pause" or "end": keep running after this step
+	// syncArmed is the account whose sync s warned would fail a step: s again
+	// on it syncs; any other key disarms it.
+	syncArmed string
 }
 
 // Messages of play mode.
@@ -121,6 +129,38 @@ func (p *play) nextWalk() (ScriptStep, bool) {
 
 // walkMark is what the widget writes beside the step's customer, bank or account.
 func walkMark(st ScriptStep) string { return "step " + itoa(st.N) + "'s " + st.Walk.Account }
+
+// confirmSync stands between s (sync now) and a sync that would fail a step of
+// the file: a manual sync spends the account's 2-minute window (R3), and a step
+// ahead that syncs it within that much virtual time is then refused 429 — a
+// presenter showed the failure with s, and the file's sync: step failed
+// RATE_LIMITED (a presenter's trial). The first s says so and syncs nothing; s
+// again syncs anyway. It returns the warning, or nil when the sync goes ahead.
+func (p *play) confirmSync(sh *shared, id string, lastManualSync time.Time) tea.Cmd {
+	if p == nil || p.running || p.done() {
+		return nil
+	}
+	if p.syncArmed == id {
+		p.syncArmed = ""
+		return nil
+	}
+	if !sh.settings.DataSyncEnabled() || lastManualSync.Add(engine.RateLimitWindow).After(sh.now()) {
+		return nil // refused, or not run: the sync spends no window
+	}
+	n := p.script.SyncAhead(id, engine.RateLimitWindow)
+	if n < 1 || n > len(p.steps) {
+		return nil
+	}
+	window := itoa(int(engine.RateLimitWindow/time.Minute)) + " minutes"
+	st, when := p.steps[n-1], "within "+window+" of virtual time"
+	if n-1 == p.next() {
+		when = "next"
+	}
+	p.syncArmed = id
+	text := "Step " + itoa(st.N) + " (" + st.Text + ") syncs this account " + when + ": a sync now has it refused, 429 RATE_LIMITED " +
+		"(one sync per account every " + window + "). s again syncs anyway"
+	return func() tea.Msg { return toastMsg{text: text, kind: toastWarn, untilNext: true} }
+}
 
 // run starts the next step, unless one is running or none is left.
 func (m *Model) runStep(until string) tea.Cmd {

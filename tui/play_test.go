@@ -65,6 +65,12 @@ func (p testScript) Steps() []ScriptStep {
 func (p testScript) HandWalk(reauth bool, a engine.Account) (bool, string) {
 	return p.run.HandWalk(reauth, a)
 }
+func (p testScript) SyncAhead(id string, window time.Duration) int {
+	if st := p.run.SyncAhead(id, window); st != nil {
+		return st.N
+	}
+	return 0
+}
 func (p testScript) Next(ctx context.Context) ScriptResult {
 	res := p.run.Next(ctx)
 	out := ScriptResult{OK: res.OK, Checks: res.Checks}
@@ -404,4 +410,49 @@ steps:
 	h.contains("▸ Savings account   ••••7613  BOLA ADE  ← step 1's bola_b")
 	h.press("enter", "esc")
 	h.contains("Step 1 (connect: bola_b) takes this connect as its own")
+}
+
+// s between steps spends the account's 2-minute window, and a sync: step of it
+// less than 2 minutes later is refused 429: a presenter showed the failure with
+// s, and the file's sync: adam then failed RATE_LIMITED, with nothing said
+// before. Now the first s says which step it would fail and syncs nothing; s
+// again, and only that, syncs anyway — on the list and on the account's page. A
+// sync no step is near runs at once.
+func TestPlaySyncNowWarnsOfTheStepItWouldFail(t *testing.T) {
+	h := playWorld(t, "../fixtures/password-change.yaml")
+	ctx := context.Background()
+	synced := func() time.Time {
+		t.Helper()
+		accounts, err := h.w.eng.Accounts(ctx)
+		if err != nil || len(accounts) != 1 {
+			t.Fatalf("%d accounts: %v", len(accounts), err)
+		}
+		return accounts[0].LastManualSyncAt
+	}
+	h.press("enter", "ctrl+n", "s") // step 7's sync is 32 minutes away
+	h.contains("ADAM OKAFOR: synced")
+	first := synced()
+	if first.IsZero() {
+		t.Fatalf("s 32 minutes before the file's sync did not sync:\n%s", h.screen())
+	}
+
+	h.press("ctrl+g", "enter")
+	h.contains("next: step 7/15 sync: adam")
+	warning := "Step 7 (sync: adam) syncs this account next: a sync now has it refused, 429 RATE_LIMITED"
+	h.press("s")
+	h.contains(warning, "s again syncs anyway")
+	h.press("down", "s") // another key in between: it warns again
+	h.contains(warning)
+	h.press("enter", "s") // on the account's page too
+	h.contains(warning)
+	if got := synced(); !got.Equal(first) {
+		t.Fatalf("s synced before it was pressed again (at %v)", got)
+	}
+	h.press("s")
+	h.contains("13:32:00 sync failed (r re-authorises)")
+	if synced().Equal(first) {
+		t.Fatalf("s again did not sync:\n%s", h.screen())
+	}
+	h.press("ctrl+n") // as it said
+	h.contains("✗ step 7 (sync: adam)", `got "RATE_LIMITED"`)
 }
