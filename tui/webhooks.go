@@ -27,6 +27,9 @@ type webhooksPage struct {
 	names  map[string]string       // account ID → holder
 	behind map[string]engine.Event // pending event ID → its account's earlier event it waits for
 	more   bool                    // the last load filled its limit: older events may not be loaded
+	// newer counts the events that arrived since the window last showed the newest
+	// row: those above the window are the title's "↑ N newer".
+	newer int
 
 	payload  bool // the payload has the focus: up and down scroll it
 	payOff   int
@@ -134,20 +137,34 @@ func (p *webhooksPage) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		l := &p.list
-		var sel string // stay on the selected event as new ones arrive on top; at the top, follow them
+		var sel, newest string // stay on the selected event as new ones arrive on top; at the top, follow them
 		if ev, ok := p.selected(); ok && l.cursor > 0 {
 			sel = ev.ID
+		}
+		if len(p.events) > 0 {
+			newest = p.events[0].ID
 		}
 		p.events, p.names, p.behind = msg.val.events, msg.val.names, msg.val.behind
 		p.more = len(p.events) >= msg.val.limit
 		for i, ev := range p.events {
+			if ev.ID == newest {
+				p.newer += i // the events above the one that was newest came since
+			}
 			if ev.ID == sel {
-				l.offset += i - l.cursor // the rows on screen stay where they were
+				// A window at the top stays there, the new events showing above the
+				// selection: moved down with it, as it was, it hid them, and a list
+				// newest first showed no new event until ↑ reached it (a newcomer's
+				// trial). A window scrolled down keeps its rows where they were; the
+				// title counts the newer ones above it.
+				if l.offset > 0 {
+					l.offset += i - l.cursor
+				}
 				l.cursor = i
 			}
 		}
 		p.payFor = ""
 		l.setRows(len(p.events))
+		p.sawTop()
 		if l.gate.stale {
 			return p.load()
 		}
@@ -190,12 +207,24 @@ func (p *webhooksPage) selected() (engine.Event, bool) {
 	return p.events[r], true
 }
 
+// sawTop forgets the newer events once the window shows the newest row.
+func (p *webhooksPage) sawTop() {
+	if p.list.offset == 0 {
+		p.newer = 0
+	}
+}
+
+// newerAbove is how many of the events that came since the window last showed the
+// newest row are above it, out of sight.
+func (p *webhooksPage) newerAbove() int { return min(p.newer, p.list.offset) }
+
 // listed gives a key or a mouse event to the list first, then to the page.
 func (p *webhooksPage) listed(msg tea.Msg) tea.Cmd {
 	ev, cmd := p.list.update(msg)
 	switch ev {
 	case listMoved:
 		p.payOff, p.payload = 0, false
+		p.sawTop()
 		if r, _ := p.list.selected(); r == p.list.n-1 && p.list.n == p.limit { // the end of what is loaded: load more
 			p.limit += 200
 			return p.load()
@@ -437,11 +466,14 @@ func (p *webhooksPage) listView(w int) string {
 			count += " loaded"
 		}
 	}
-	order := " · newest first"
-	if ansi.StringWidth(" Webhook events"+count+order) >= w { // at 80 columns "200 loaded" leaves no room for it
+	order, newer := " · newest first", ""
+	if n := p.newerAbove(); n > 0 { // new events above the window: nothing else on screen says they came
+		newer = " · ↑ " + itoa(n) + " newer"
+	}
+	if ansi.StringWidth(" Webhook events"+count+order+newer) >= w { // at 80 columns "200 loaded" leaves no room for it
 		order = ""
 	}
-	title := st.Title.Render(" Webhook events") + st.Muted.Render(count+order)
+	title := st.Title.Render(" Webhook events") + st.Muted.Render(count+order) + st.Accent.Render(newer)
 	b.WriteString(title + " " + p.list.status() + "\n")
 	now := p.sh.now()
 	cols := p.columns(w - 2)
