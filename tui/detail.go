@@ -415,7 +415,7 @@ func (p *detailPage) banner() (string, string) {
 	case !p.gate.loaded:
 	case next.After(now):
 		second = st.Warn.Render(" ⏳ Next manual sync allowed in "+countdown(next.Sub(now))) +
-			st.Muted.Render(" (R3: one per account every 2 min) · ") + st.Key.Render("t 2") + st.Muted.Render(" jumps the clock")
+			st.Muted.Render(" (R3: one per account every 2 min) · ") + p.sh.jumpHint(next.Sub(now))
 	default:
 		second = st.Key.Render(" s") + st.Muted.Render(" Sync now (one per account every 2 minutes) · ") + st.Key.Render("r") + st.Muted.Render(" reauthorise")
 		if !a.NextAutoSyncAt.IsZero() && p.sh.settings.AutoSync > 0 {

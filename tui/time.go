@@ -101,10 +101,7 @@ func (t *timePanel) key(msg tea.KeyPressMsg) tea.Cmd {
 			return clockMsg{state: clock.State(), what: "speed " + speedText(x), err: err}
 		}
 	}
-	for _, a := range []struct {
-		b key.Binding
-		d time.Duration
-	}{{k.Adv2m, 2 * time.Minute}, {k.Adv10m, 10 * time.Minute}, {k.Adv1h, time.Hour}, {k.Adv1d, 24 * time.Hour}} {
+	for _, a := range jumps(k) {
 		if !key.Matches(msg, a.b) {
 			continue
 		}
@@ -121,6 +118,30 @@ func (t *timePanel) key(msg tea.KeyPressMsg) tea.Cmd {
 		return t.sh.advance(a.d)
 	}
 	return nil
+}
+
+// jump is one of the time panel's jumps of the clock: its key and how far it goes.
+type jump struct {
+	b key.Binding
+	d time.Duration
+}
+
+// jumps are the time panel's jumps, shortest first.
+func jumps(k KeyMap) []jump {
+	return []jump{{k.Adv2m, 2 * time.Minute}, {k.Adv10m, 10 * time.Minute}, {k.Adv1h, time.Hour}, {k.Adv1d, 24 * time.Hour}}
+}
+
+// jumpHint says which keys jump the clock past a wait of d — "t 2 jumps the
+// clock" (the time panel, then its shortest jump that is long enough) — for a
+// line that counts down on the virtual clock, which a paused clock never ends.
+func (s *shared) jumpHint(d time.Duration) string {
+	st, k := s.styles, s.keys
+	js := jumps(k)
+	j := js[len(js)-1]
+	for i := len(js) - 1; i >= 0 && js[i].d >= d; i-- {
+		j = js[i]
+	}
+	return st.Key.Render(k.Time.Help().Key+" "+j.b.Help().Key) + st.Muted.Render(" jumps the clock")
 }
 
 // chainGap is how soon after a jump ends a jump key continues its total.

@@ -586,6 +586,13 @@ func (p *webhooksPage) detail(w int) []string {
 		} else if !ev.NextAttemptAt.IsZero() {
 			if d := ev.NextAttemptAt.Sub(now); d > 0 {
 				status += st.Warn.Render(" · next attempt in " + countdown(d))
+				if p.sh.clockState.Paused {
+					// The countdown stands still, and the attempt never comes: "next
+					// attempt in 0:30" read as on its way (a newcomer's trial). Say
+					// why, and the keys that move the clock past it, as the sync's
+					// rate-limit line does.
+					status += st.Warn.Render(" · ⏸ clock paused · ") + p.sh.jumpHint(d)
+				}
 			} else {
 				status += st.Warn.Render(" · due now")
 			}
@@ -597,7 +604,12 @@ func (p *webhooksPage) detail(w int) []string {
 	if ev.Replays > 0 {
 		status += st.Muted.Render(" · replayed " + itoa(ev.Replays) + "×")
 	}
-	out = append(out, row("delivery", status))
+	// The state goes on under itself: at 80 columns it was cut after "next atte…".
+	for label := "delivery"; status != ""; label = "" {
+		var first string
+		first, status = splitOnce(status, w-9)
+		out = append(out, row(label, first))
+	}
 	if ev.Status == engine.DeliverySkipped {
 		for _, l := range wrap(ev.SkipReason, w-9) {
 			out = append(out, row("", st.Faint.Render(l)))
