@@ -113,9 +113,9 @@ func TestDetailTransactions(t *testing.T) {
 	h.contains("filters: from — · to —")
 
 	h.press("f")
-	h.typ("31-31-2026")
+	h.typ("31.12.2026")
 	h.press("enter")
-	h.contains("from: type a date as YYYY-MM-DD")
+	h.contains("from: type a date as YYYY-MM-DD or DD/MM/YYYY")
 	h.press("esc")
 }
 

@@ -1,7 +1,10 @@
 package tui
 
 import (
+	"fmt"
 	"maps"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -281,22 +284,52 @@ func (l *txList) apply() tea.Cmd {
 	return l.reset()
 }
 
-// parseDay reads a date typed as YYYY-MM-DD or DD-MM-YYYY, as a day in engine.WAT: its
-// first instant, or its last when end is set.
+// A filter's date is typed year first, as ISO writes it, or day first, as Mono
+// (DD-MM-YYYY) and Nigeria (DD/MM/YYYY) write it: the forms the API's start and
+// end take too.
+var (
+	yearFirst = regexp.MustCompile(`^(\d{4})-(\d{1,2})-(\d{1,2})$`)
+	dayFirst  = regexp.MustCompile(`^(\d{1,2})([-/])(\d{1,2})([-/])(\d{4})$`)
+)
+
+// parseDay reads a date typed as YYYY-MM-DD, DD/MM/YYYY or DD-MM-YYYY, as a day in
+// engine.WAT: its first instant, or its last when end is set. A date in one of the
+// forms that does not exist says why — 2030-02-31 was answered "type a date as
+// YYYY-MM-DD", which it was (a newcomer's trial).
 func parseDay(s string, end bool) (time.Time, string) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return time.Time{}, ""
 	}
-	for _, layout := range []string{"2006-01-02", "02-01-2006", "2/1/2006"} {
-		if t, err := time.ParseInLocation(layout, s, engine.WAT); err == nil {
-			if end {
-				t = t.AddDate(0, 0, 1).Add(-time.Nanosecond)
-			}
-			return t.UTC(), ""
+	var y, m, d int
+	if f := yearFirst.FindStringSubmatch(s); f != nil {
+		y, m, d = atoi(f[1]), atoi(f[2]), atoi(f[3])
+	} else if f := dayFirst.FindStringSubmatch(s); f != nil && f[2] == f[4] {
+		d, m, y = atoi(f[1]), atoi(f[3]), atoi(f[5])
+		if m > 12 && d >= 1 && d <= 12 { // month first, as in the US
+			return time.Time{}, fmt.Sprintf("%s is no date: the day comes first, as in %02d%s%02d%s%d", s, m, f[2], d, f[2], y)
 		}
+	} else {
+		return time.Time{}, "type a date as YYYY-MM-DD or DD/MM/YYYY, e.g. 2026-10-01"
 	}
-	return time.Time{}, "type a date as YYYY-MM-DD, e.g. 2026-10-01"
+	if m < 1 || m > 12 {
+		return time.Time{}, s + " is no date: the months are 01 to 12"
+	}
+	first := time.Date(y, time.Month(m), 1, 0, 0, 0, 0, engine.WAT)
+	if days := first.AddDate(0, 1, -1).Day(); d < 1 || d > days {
+		return time.Time{}, fmt.Sprintf("%s is no date: %s has %d days", s, first.Format("January 2006"), days)
+	}
+	t := first.AddDate(0, 0, d-1)
+	if end {
+		t = t.AddDate(0, 0, 1).Add(-time.Nanosecond)
+	}
+	return t.UTC(), ""
+}
+
+// atoi is a number the date forms' digits make.
+func atoi(digits string) int {
+	n, _ := strconv.Atoi(digits)
+	return n
 }
 
 // filtered reports whether any filter is set.
@@ -331,7 +364,7 @@ func (l *txList) View() string {
 	case l.editing && l.formErr != "":
 		b.WriteString(fit(st.Bad.Render(" ✗ "+l.formErr), l.w) + "\n")
 	case l.editing:
-		b.WriteString(fit(st.Faint.Render(" tab next field · space cycles the type · enter applies · esc cancels · dates YYYY-MM-DD (WAT)"), l.w) + "\n")
+		b.WriteString(fit(st.Faint.Render(" dates YYYY-MM-DD or DD/MM/YYYY (WAT) · space cycles the type · enter applies · esc cancels"), l.w) + "\n")
 	default:
 		b.WriteString(headerRow(cols, st.ColHeader) + "\n")
 	}
