@@ -139,7 +139,7 @@ func (p *settingsPage) key(msg tea.KeyPressMsg) tea.Cmd {
 		case key.Matches(msg, k.Submit):
 			v := strings.TrimSpace(p.input.Value())
 			if p.cursor == setWebhookURL {
-				return p.save("Webhook URL set: events are delivered to "+orNone(v), engine.SettingsPatch{WebhookURL: &v})
+				return p.save(webhookURLSaved(v), engine.SettingsPatch{WebhookURL: &v})
 			}
 			return p.save("Webhook secret changed: deliveries carry it in the mono-webhook-secret header", engine.SettingsPatch{WebhookSecret: &v})
 		}
@@ -266,11 +266,15 @@ func formatText(f engine.WebhookFormat) string {
 	return "v1, the seed's shapes"
 }
 
-func orNone(s string) string {
-	if s == "" {
-		return "nowhere (events wait in the outbox)"
+// webhookURLSaved is what a saved webhook URL does, for the toast. An empty one
+// clears it: "Webhook URL set: events are delivered to nowhere (events wait in the
+// outbox)" called that setting one, and said both that events go and that they
+// wait (a newcomer's trial).
+func webhookURLSaved(url string) string {
+	if url == "" {
+		return "Webhook URL cleared: events wait in the outbox until a URL is set"
 	}
-	return s
+	return "Webhook URL set: events are delivered to " + url
 }
 
 func (p *settingsPage) ShortHelp() []key.Binding {

@@ -1142,10 +1142,15 @@ func (m *widgetModal) doneView(iw int) []string {
 		}
 	}
 	if j := m.job; j != nil {
-		text := j.Message
-		if j.Status == engine.StatusSyncSuccessful && j.HasNewData {
+		// The engine's message says "synced: " itself: the lead-in said it again
+		// ("Sync: synced: no new data", a newcomer's trial).
+		text, _ := strings.CutPrefix(j.Message, "synced: ")
+		switch {
+		case j.Status == engine.StatusSyncSuccessful && j.HasNewData:
 			out = append(out, st.OK.Render("New data is available: "+text))
-		} else {
+		case j.Status == engine.StatusSyncFailed:
+			out = append(out, st.Value.Render("Sync failed: "+text))
+		default:
 			out = append(out, st.Value.Render("Sync: "+text))
 		}
 	}

@@ -29,6 +29,7 @@ func TestWidgetConnect(t *testing.T) {
 	h.golden("widget-challenge")
 	h.press("enter")
 	h.golden("widget-connected")
+	h.contains("New data is available: 449 new transactions") // not "…: synced: 449 new transactions"
 	h.press("enter")
 	h.contains("‹ esc FEMI AKINOLA · Zenith Bank")
 	h.press("esc")
@@ -138,6 +139,7 @@ func TestWidgetReauthOTP(t *testing.T) {
 	h.press("enter")
 	w.settle()
 	h.golden("widget-reauth-done")
+	h.contains("Sync: no new data") // not "Sync: synced: no new data"
 	h.press("enter")
 	h.contains("Last sync just now: SYNC_SUCCESSFUL")
 	a := w.account("KUNLE")
