@@ -130,8 +130,9 @@ func (e *Engine) abandonJob(job SyncJob, cause error) SyncResult {
 // refuseJob answers a real-time read while Data Sync is off (why says so, and how
 // to turn it on) as abandonJob answers one whose job could not run: a job recorded
 // failed without a sync, its end announced (skipped, as every event is while Data
-// Sync is off), and no window spent, so the read after Data Sync is turned on
-// starts a job at once. Answered without a job, the read said x-job-status: failed
+// Sync is off), and no window spent or given back: the read after Data Sync is
+// turned on starts a job at once, or, inside a window opened before, answers its
+// job. Answered without a job, the read said x-job-status: failed
 // with no x-job-id — the one failed job with nothing to read at …/jobs/{id}.
 //
 // A read refused as one before it was, nothing since (no job between), answers
@@ -184,7 +185,10 @@ func (e *Engine) refuseJob(ctx context.Context, accountID string, req SyncReques
 		start := afterLatest(latest, now)
 		job = SyncJob{ID: id, AccountID: a.ID, Trigger: req.Policy.Trigger, StartedAt: start, FinishedAt: start,
 			Status: StatusSyncFailed, Code: CodeSyncError, Message: msg, Requested: req.Requested}
-		a.LastRealtimeJob, a.LastRealtimeAt = id, time.Time{}
+		// The account's window and its job stay as they are: a job still running
+		// when it was refused is the one a restart after a crash settles, and a
+		// window open before Data Sync went off still stands once it is back on
+		// (the review: the refusal took both over).
 		if err := tx.PutSyncJob(job); err != nil {
 			return err
 		}
@@ -194,7 +198,6 @@ func (e *Engine) refuseJob(ctx context.Context, accountID string, req SyncReques
 	if err != nil {
 		return SyncResult{}, err
 	}
-	e.giveBackWindow(req.Policy, accountID, time.Time{})
 	e.announce(evs)
 	return SyncResult{Status: StatusSyncFailed, Code: job.Code, Message: job.Message, Job: job}, nil
 }

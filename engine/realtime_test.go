@@ -268,8 +268,8 @@ func TestRealtimeWithDataSyncOff(t *testing.T) {
 		!strings.Contains(j.Message, "Data Sync is off") || !strings.Contains(j.Message, `PATCH /sandbox/settings {"data_sync_enabled":true}`) {
 		t.Fatalf("the job = %+v, %v; want it failed, ended, its message saying Data Sync is off and how to turn it on", j, err)
 	}
-	if got := w.account(a.ID); got.Balance != 1_000_000 || got.LastRealtimeJob != j.ID || !got.LastRealtimeAt.IsZero() {
-		t.Fatalf("after the refused job: balance %d, last job %s at %v; want no sync and no window", got.Balance, got.LastRealtimeJob, got.LastRealtimeAt)
+	if got := w.account(a.ID); got.Balance != 1_000_000 || got.LastRealtimeJob != "" || !got.LastRealtimeAt.IsZero() {
+		t.Fatalf("after the refused job: balance %d, last job %q at %v; want no sync, no window and no job of the window's", got.Balance, got.LastRealtimeJob, got.LastRealtimeAt)
 	}
 	evs := w.events(a.ID)
 	end := evs[len(evs)-2:]
@@ -285,6 +285,41 @@ func TestRealtimeWithDataSyncOff(t *testing.T) {
 	if res, err := w.eng.RealtimeSync(w.ctx, a.ID, engine.RealtimeBalance, 0); err != nil || res.Reused || res.Status != engine.StatusSyncSuccessful ||
 		w.account(a.ID).Balance != 500_000 {
 		t.Fatalf("the first read after Data Sync was turned on = %+v, %v; want a new job at once", res, err)
+	}
+}
+
+// A read refused while Data Sync is off leaves the account's window and its job
+// as they were: turned back on inside the window, a read answers the window's
+// job; and a job still running when the refusal came stays the one a restart
+// settles. The refusal took both over: the window was erased, and a job running
+// then stayed "processing" for ever after a crash (the review).
+func TestRealtimeRefusalKeepsTheWindow(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	a := w.connect(w.adam())
+	w.advance(30 * time.Minute)
+	first, err := w.eng.RealtimeSync(w.ctx, a.ID, engine.RealtimeBalance, 0)
+	if err != nil || first.Status != engine.StatusSyncSuccessful || first.Job.ID == "" {
+		t.Fatalf("the first read = %+v, %v; want a job that ran", first, err)
+	}
+	on, off := true, false
+	if _, err := w.eng.UpdateSettings(w.ctx, engine.SettingsPatch{DataSyncEnabled: &off}); err != nil {
+		t.Fatal(err)
+	}
+	w.advance(time.Minute)
+	refused, err := w.eng.RealtimeSync(w.ctx, a.ID, engine.RealtimeBalance, 0)
+	if err != nil || refused.Status != engine.StatusSyncFailed || refused.Job.ID == "" || refused.Job.ID == first.Job.ID {
+		t.Fatalf("the read with Data Sync off = %+v, %v; want a refused job of its own", refused, err)
+	}
+	if got := w.account(a.ID); got.LastRealtimeJob != first.Job.ID || got.LastRealtimeAt.IsZero() {
+		t.Fatalf("after the refusal the account's window job is %q at %v; want the first job's, %s, still open", got.LastRealtimeJob, got.LastRealtimeAt, first.Job.ID)
+	}
+	if _, err := w.eng.UpdateSettings(w.ctx, engine.SettingsPatch{DataSyncEnabled: &on}); err != nil {
+		t.Fatal(err)
+	}
+	w.advance(time.Minute)
+	again, err := w.eng.RealtimeSync(w.ctx, a.ID, engine.RealtimeBalance, 0)
+	if err != nil || !again.Reused || again.Job.ID != first.Job.ID {
+		t.Fatalf("a read 2 minutes after the first, Data Sync back on = %+v, %v; want the window's job, %s, answered again", again, err, first.Job.ID)
 	}
 }
 
