@@ -73,17 +73,12 @@ func (e *Engine) openJob(ctx context.Context, a Account, req SyncRequest) (SyncJ
 	now := e.clock.Now()
 	var job SyncJob
 	err := e.updateAccount(ctx, a.ID, func(tx Tx, cur *Account) error {
-		id, err := accountScopedID(tx, e.Settings().IDNamespace, "sync", a.ID)
-		if err != nil {
+		var err error
+		if job, err = newJob(tx, e.Settings(), a.ID, req.Policy.Trigger, now); err != nil {
 			return err
 		}
-		latest, err := tx.SyncJobs(a.ID, 1)
-		if err != nil {
-			return err
-		}
-		job = SyncJob{ID: id, AccountID: a.ID, Trigger: req.Policy.Trigger, StartedAt: afterLatest(latest, now),
-			Status: StatusSyncRunning, Requested: req.Requested}
-		cur.LastRealtimeJob, cur.LastRealtimeAt = id, now
+		job.Status, job.Requested = StatusSyncRunning, req.Requested
+		cur.LastRealtimeJob, cur.LastRealtimeAt = job.ID, now
 		return tx.PutSyncJob(job)
 	})
 	return job, err
@@ -174,17 +169,11 @@ func (e *Engine) refuseJob(ctx context.Context, accountID string, req SyncReques
 	var job SyncJob
 	var evs []Event
 	err = e.updateAccount(ctx, accountID, func(tx Tx, a *Account) error {
-		id, err := accountScopedID(tx, s.IDNamespace, "sync", a.ID)
-		if err != nil {
+		var err error
+		if job, err = newJob(tx, s, a.ID, req.Policy.Trigger, now); err != nil {
 			return err
 		}
-		latest, err := tx.SyncJobs(a.ID, 1)
-		if err != nil {
-			return err
-		}
-		start := afterLatest(latest, now)
-		job = SyncJob{ID: id, AccountID: a.ID, Trigger: req.Policy.Trigger, StartedAt: start, FinishedAt: start,
-			Status: StatusSyncFailed, Code: CodeSyncError, Message: msg, Requested: req.Requested}
+		job.FinishedAt, job.Status, job.Code, job.Message, job.Requested = job.StartedAt, StatusSyncFailed, CodeSyncError, msg, req.Requested
 		// The account's window and its job stay as they are: a job still running
 		// when it was refused is the one a restart after a crash settles, and a
 		// window open before Data Sync went off still stands once it is back on

@@ -246,16 +246,11 @@ func takeFailedWindow(tx Tx, s Settings, a *Account, job *SyncJob, now time.Time
 	} else if err != nil {
 		return err
 	}
-	id, err := accountScopedID(tx, s.IDNamespace, "sync", a.ID)
-	if err != nil {
+	if *job, err = newJob(tx, s, a.ID, TriggerReauth, now); err != nil {
 		return err
 	}
-	latest, err := tx.SyncJobs(a.ID, 1)
-	if err != nil {
-		return err
-	}
-	*job = SyncJob{ID: id, AccountID: a.ID, Trigger: TriggerReauth, StartedAt: afterLatest(latest, now), Status: StatusSyncRunning}
-	a.LastRealtimeJob, a.LastRealtimeAt = id, now
+	job.Status = StatusSyncRunning
+	a.LastRealtimeJob, a.LastRealtimeAt = job.ID, now
 	return tx.PutSyncJob(*job)
 }
 

@@ -557,6 +557,21 @@ func (e *Engine) recordRun(tx Tx, jobID string, run SyncJob, repeat bool) (SyncJ
 	return run, tx.PutSyncJob(run)
 }
 
+// newJob is a new job of an account's that starts at now: its ID, and its start
+// stamped after the account's latest job's (afterLatest). Status and the rest are
+// the caller's.
+func newJob(tx Tx, s Settings, accountID, trigger string, now time.Time) (SyncJob, error) {
+	id, err := accountScopedID(tx, s.IDNamespace, "sync", accountID)
+	if err != nil {
+		return SyncJob{}, err
+	}
+	latest, err := tx.SyncJobs(accountID, 1)
+	if err != nil {
+		return SyncJob{}, err
+	}
+	return SyncJob{ID: id, AccountID: accountID, Trigger: trigger, StartedAt: afterLatest(latest, now)}, nil
+}
+
 // afterLatest is when a new job that starts at now is stamped: now, or — when the
 // account's latest job (latest: SyncJobs(id, 1)) started at that instant (a paused
 // clock: a failed sync and the re-authorisation after it) — a nanosecond after it,
