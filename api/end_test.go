@@ -136,6 +136,7 @@ func TestClockMovesToAnInstant(t *testing.T) {
 		{map[string]any{"to": target}, "the clock never goes back"},
 		{map[string]any{"to": "2041-01-01"}, "at most 10 years"},
 		{map[string]any{"to": "tomorrow"}, "is not a date"},
+		{map[string]any{"to": "2031-02-29T09:00:00Z"}, `"2031-02-29T09:00:00Z" is no date: February 2031 has 28 days`},
 		{map[string]any{"to": "2031-01-01", "advance": "1h"}, "advance or to, not both"},
 	} {
 		e := failed(t, w.do("POST", "/sandbox/clock", req{body: c.body}), http.StatusBadRequest, "")

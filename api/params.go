@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -411,6 +412,24 @@ func (p params) float(name string, min, max float64) (*float64, error) {
 var dateLayouts = []string{"02-01-2006", "02/01/2006", "2006-01-02", time.RFC3339Nano, "2006-01-02T15:04:05",
 	"2006-01-02T15:04Z07:00", "2006-01-02T15:04"}
 
+// dateDigits finds the day in a date of dateLayouts' forms: DD-MM-YYYY or
+// DD/MM/YYYY, or YYYY-MM-DD with anything after it (a time).
+var dateDigits = regexp.MustCompile(`^(?:(\d{2})[-/](\d{2})[-/](\d{4})$|(\d{4})-(\d{2})-(\d{2})(?:$|T))`)
+
+// noSuchDay says why a date in one of dateLayouts' forms that none of them read
+// names no day ("February 2030 has 28 days"), or "" if that is not why.
+func noSuchDay(v string) string {
+	f := dateDigits.FindStringSubmatch(v)
+	if f == nil {
+		return ""
+	}
+	n := func(s string) int { i, _ := strconv.Atoi(s); return i }
+	if f[1] != "" {
+		return engine.NoSuchDay(n(f[3]), n(f[2]), n(f[1]))
+	}
+	return engine.NoSuchDay(n(f[4]), n(f[5]), n(f[6]))
+}
+
 // minuteLayouts is where dateLayouts' forms to the minute begin.
 const minuteLayouts = 5
 
@@ -456,6 +475,9 @@ func (p params) date(name string, endOfDay bool) (time.Time, error) {
 			t = t.Add(lastDigit(iso) - time.Nanosecond)
 		}
 		return t.UTC(), nil
+	}
+	if why := noSuchDay(iso); why != "" {
+		return time.Time{}, engine.Invalid(name, "%s %q is no date: %s", name, v, why)
 	}
 	return time.Time{}, engine.Invalid(name, "%s %q is not a date; use DD-MM-YYYY (e.g. 20-08-2021), DD/MM/YYYY or ISO 8601 (2021-08-20, 2021-08-20T13:00:00Z or 2021-08-20T14:00, a time without a zone being Lagos's)", name, v)
 }

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -60,4 +61,19 @@ func AuthMethodWords(m string) string {
 		return "Internet banking"
 	}
 	return m
+}
+
+// NoSuchDay says why year, month and day name no day — "the months are 01 to 12",
+// "February 2030 has 28 days" — or "" when they do: for a date in a form a parser
+// knows, which it refuses as not a day at all (a newcomer's trial: 2030-02-31 was
+// told to be typed as YYYY-MM-DD).
+func NoSuchDay(year, month, day int) string {
+	if month < 1 || month > 12 {
+		return "the months are 01 to 12"
+	}
+	first := time.Date(year, time.Month(month), 1, 0, 0, 0, 0, time.UTC)
+	if days := first.AddDate(0, 1, -1).Day(); day < 1 || day > days {
+		return fmt.Sprintf("%s has %d days", first.Format("January 2006"), days)
+	}
+	return ""
 }

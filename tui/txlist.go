@@ -312,14 +312,10 @@ func parseDay(s string, end bool) (time.Time, string) {
 	} else {
 		return time.Time{}, "type a date as YYYY-MM-DD or DD/MM/YYYY, e.g. 2026-10-01"
 	}
-	if m < 1 || m > 12 {
-		return time.Time{}, s + " is no date: the months are 01 to 12"
+	if why := engine.NoSuchDay(y, m, d); why != "" {
+		return time.Time{}, s + " is no date: " + why
 	}
-	first := time.Date(y, time.Month(m), 1, 0, 0, 0, 0, engine.WAT)
-	if days := first.AddDate(0, 1, -1).Day(); d < 1 || d > days {
-		return time.Time{}, fmt.Sprintf("%s is no date: %s has %d days", s, first.Format("January 2006"), days)
-	}
-	t := first.AddDate(0, 0, d-1)
+	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, engine.WAT)
 	if end {
 		t = t.AddDate(0, 0, 1).Add(-time.Nanosecond)
 	}
