@@ -175,7 +175,10 @@ func (p *settingsPage) key(msg tea.KeyPressMsg) tea.Cmd {
 			return nil // saved when the save under way ends
 		}
 		return p.saveAutoSync(next)
-	case key.Matches(msg, k.Edit), key.Matches(msg, k.NextSection), key.Matches(msg, k.PrevSection):
+	case key.Matches(msg, k.Edit), (key.Matches(msg, k.NextSection) || key.Matches(msg, k.PrevSection)) && (p.cursor == setDataSync || p.cursor == setWebhookFormat):
+		// ←/→ change a row of choices (on/off, v1/v2), as they do auto-sync's; on
+		// the others — a URL, the secret, rotating the keys — they opened the
+		// editor or asked to rotate, which no screen said (a newcomer's trial).
 		if p.busy != "" {
 			return nil
 		}

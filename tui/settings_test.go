@@ -1,6 +1,11 @@
 package tui
 
-import "testing"
+import (
+	"strings"
+	"testing"
+
+	"sandbank/engine"
+)
 
 // Clearing the webhook URL says it was cleared, and that events wait in the outbox
 // until one is set: the toast said "Webhook URL set: events are delivered to
@@ -14,4 +19,33 @@ func TestSettingsClearTheWebhookURL(t *testing.T) {
 	}
 	h.golden("settings-url-cleared")
 	h.contains("Webhook URL cleared: events wait in the outbox until a URL is set")
+}
+
+// ←/→ change the rows of choices — Data Sync (asking first), the webhook format,
+// auto-sync — and nothing else: on the URL, the secret and "Rotate keys" they
+// opened the editor or asked to rotate, which no screen said (a newcomer's trial).
+func TestSettingsArrowsChangeOnlyChoices(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{})
+	h.press("4", "down") // the webhook URL
+	for _, k := range []string{"left", "right"} {
+		h.press(k)
+		if s := h.screen(); strings.Contains(s, "cancel") {
+			t.Fatalf("%s on the URL's row opened its editor:\n%s", k, s)
+		}
+	}
+	h.press("down", "right") // the secret
+	if s := h.screen(); strings.Contains(s, "cancel") {
+		t.Fatalf("→ on the secret's row opened its editor:\n%s", s)
+	}
+	h.press("down", "right") // the format: v1 → v2
+	if f := w.eng.Settings().WebhookFormat; f != engine.WebhookV2 {
+		t.Fatalf("→ on the format's row: format %q, want v2", f)
+	}
+	h.press("down", "down", "left") // Rotate keys
+	if s := h.screen(); strings.Contains(s, "Rotate the keys?") {
+		t.Fatalf("← on Rotate keys asked to rotate:\n%s", s)
+	}
+	h.press("up", "up", "up", "up", "up", "right") // Data Sync: asks first
+	h.contains("Turn Data Sync off?")
 }
