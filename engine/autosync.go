@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime/debug"
 	"slices"
@@ -407,8 +408,12 @@ func (e *Engine) submitAutoWrite(id string, move *scheduleMove, w *syncWrite, is
 			}
 		}()
 		<-e.autoSlots
+		// A sync that started from one the full disk lost is lost to it too: it
+		// logged a warning each, 26,444 in a year's jump (an operator's trial).
+		lost := ErrorCode(err) == ENOSPACE || (errors.Is(err, errBasisLost) && e.noSpace.Load() > 0)
 		switch {
-		case ErrorCode(err) == ENOSPACE:
+		case lost:
+			e.lostToDisk.Add(1)
 			// Once, not once a sync: a jump over a full disk wrote a line for
 			// each of thousands of syncs, into a log on that disk.
 			if e.noSpace.Add(1) == 1 && e.ctx.Err() == nil {
@@ -420,10 +425,10 @@ func (e *Engine) submitAutoWrite(id string, move *scheduleMove, w *syncWrite, is
 			}
 		}
 		if isSync {
-			if _, err := e.syncDone(id, w, err); err != nil && ErrorCode(err) != ENOTFOUND && ErrorCode(err) != ENOSPACE && e.ctx.Err() == nil {
+			if _, err := e.syncDone(id, w, err); err != nil && ErrorCode(err) != ENOTFOUND && !lost && e.ctx.Err() == nil {
 				e.log.Warn("automatic sync", "account", id, "err", err)
 			}
-		} else if err != nil && ErrorCode(err) != ENOSPACE && e.ctx.Err() == nil {
+		} else if err != nil && !lost && e.ctx.Err() == nil {
 			e.log.Error("moving an automatic sync's schedule", "account", id, "err", err)
 		}
 		e.mu.Lock()

@@ -163,6 +163,73 @@ func TestJumpOnAFullDiskSaysSo(t *testing.T) {
 	}
 }
 
+// A jump whose automatic syncs the full disk lost on the way, while its last
+// commit — the clock's — had room, says so to whoever moved the clock: a year's
+// jump answered 200 with 33,020 syncs lost, which only the next move owned up to,
+// and each sync that started from a lost one logged a warning (an operator's
+// trial). Here a write that may not wait makes the jump's batch commit in the
+// middle of the jump, on a full disk; then there is room again.
+func TestJumpThatFillsTheDiskOnTheWaySaysSo(t *testing.T) {
+	dir := inSmallTmpfs(t)
+	if dir == "" {
+		return
+	}
+	var logs syncBuffer
+	w := newWorld(t, worldOpts{dir: dir, logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	six := 6 * time.Hour
+	if _, err := w.eng.UpdateSettings(w.ctx, engine.SettingsPatch{AutoSync: &six}); err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for range 4 {
+		c := w.adam()
+		ids = append(ids, w.connect(c).ID)
+		for range 2000 { // enough new transactions that each sync must grow the file
+			w.post(c, engine.Credit, 1)
+		}
+	}
+	before := map[string]time.Time{}
+	for _, id := range ids {
+		before[id] = w.account(id).LastSyncedAt
+	}
+	var urgent, room error
+	w.clock.AfterFunc(w.clock.Now().Add(six+30*time.Minute), func() { // after the round at +6h
+		filler := fillDisk(t, dir)
+		urgent = w.db.Update(w.ctx, func(tx engine.Tx) error { return tx.PutClockState(w.clock.State()) })
+		room = os.Remove(filler)
+	})
+	w.advance(six + time.Hour)
+	if engine.ErrorCode(urgent) != engine.ENOSPACE || room != nil {
+		t.Fatalf("the write that may not wait, on the full disk: %v (freeing the disk: %v); want %s, the jump's syncs with it", urgent, room, engine.ENOSPACE)
+	}
+	if saved := w.db.SavedClock(); !saved.Equal(w.clock.Now()) {
+		t.Fatalf("the clock is saved at %v; want where the jump went, %v (there was room for it)", saved, w.clock.Now())
+	}
+	for _, id := range ids {
+		if got := w.account(id).LastSyncedAt; !got.Equal(before[id]) {
+			t.Fatalf("account %s last synced at %v; want its sync of the jump lost, %v", id, got, before[id])
+		}
+	}
+	err := w.eng.ClockSaveError()
+	msg := engine.ErrorMessage(err)
+	if engine.ErrorCode(err) != engine.ENOSPACE || !strings.Contains(msg, "the clock moved to "+engine.TimeText(w.clock.Now())+" and is saved") ||
+		!strings.Contains(msg, "4 automatic syncs could not be saved") || !strings.Contains(msg, "Free some space") {
+		t.Fatalf("the jump said %v; want %s saying the clock is saved and 4 automatic syncs are not", err, engine.ENOSPACE)
+	}
+	if n := strings.Count(logs.String(), "level=WARN"); n != 0 {
+		t.Errorf("%d warnings logged; want the lost syncs counted, not logged:\n%s", n, logs.String())
+	}
+	w.advance(six) // room again: the next move saves all, and says nothing of the last
+	if err := w.eng.ClockSaveError(); err != nil {
+		t.Fatalf("the next move, with room: %v", err)
+	}
+	for _, id := range ids {
+		if got := w.account(id).LastSyncedAt; !got.After(before[id]) {
+			t.Errorf("account %s last synced at %v after the jump with room; want a sync", id, got)
+		}
+	}
+}
+
 // fillDisk fills dir's file system with a file, which it returns.
 func fillDisk(t *testing.T, dir string) string {
 	t.Helper()
