@@ -685,3 +685,35 @@ func TestSeedZeroIsRefused(t *testing.T) {
 		t.Fatalf("a database was made: %v", err)
 	}
 }
+
+// serve --scenario --exit-when-done stopped before every step has run exits 2,
+// saying what did not run: it exited 0, so a CI job that stopped a served scenario
+// in the middle of its steps went green, where scenario run stopped so exits 2 (an
+// operator's trial). Without --exit-when-done a stop is how serving ends: 0.
+func TestServeExitWhenDoneStoppedFirstFails(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "later.yaml")
+	src := "scenario: a step the clock has not reached\ncustomers:\n  adam: {institution: \"044\"}\nsteps:\n  - connect: adam\n  - serve: {clock: paused}\n" +
+		"  - at: +2d\n  - call: GET /accounts/{adam}\n    expect: {http: 200}\n"
+	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		flags []string
+		code  int
+		says  string
+	}{
+		{[]string{"--exit-when-done"}, 2, "stopped before every step had run (--exit-when-done): 2 steps did not run"},
+		{nil, 0, "2 passed, 0 failed, 2 not run"},
+	} {
+		cmd, out := runSandbank(t, nil, nil, append([]string{"serve", "--addr", "127.0.0.1:0", "--scenario", file}, c.flags...)...)
+		awaitOutput(t, out, "never served", "steps up to serve: have run")
+		if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+			t.Fatal(err)
+		}
+		_ = cmd.Wait()
+		if code := cmd.ProcessState.ExitCode(); code != c.code || !strings.Contains(out.String(), c.says) {
+			t.Errorf("%v, stopped before its at: step: exit %d; want %d, saying %q\n%s", c.flags, code, c.code, c.says, out.String())
+		}
+	}
+}

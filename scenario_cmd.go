@@ -550,8 +550,10 @@ func serveOpened(ctx context.Context, c serveCmd, s *scenario.Scenario, m *Main)
 	if c.ExitDone {
 		done = m.Serving.Done()
 	}
+	stoppedFirst := false // with --exit-when-done: stopped before every step had run
 	select {
 	case <-ctx.Done(): // main says it is shutting down
+		stoppedFirst = c.ExitDone
 	case <-done:
 		fmt.Fprintln(os.Stderr, "sandbank: every step has run; shutting down")
 	}
@@ -580,6 +582,20 @@ func serveOpened(ctx context.Context, c serveCmd, s *scenario.Scenario, m *Main)
 	}
 	if !ok {
 		return scenario.ErrFailed
+	}
+	if n, cut := m.Serving.Unfinished(); stoppedFirst && n > 0 {
+		// --exit-when-done promised to wait for every step: stopped first, the run
+		// is not done, which exit 0 said it was — a CI job that stopped a served
+		// scenario in the middle of its year's jump went green (an operator's
+		// trial), where scenario run stopped so exits 2.
+		what := count(n, "step") + " did not run"
+		if cut != "" {
+			what = cut + " did not end"
+			if n > 1 {
+				what += ", and " + count(n-1, "step") + " after it did not run"
+			}
+		}
+		return fmt.Errorf("stopped before every step had run (--exit-when-done): %s", what)
 	}
 	return nil
 }

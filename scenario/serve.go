@@ -291,6 +291,9 @@ func nextAt(steps []*Step, i int) int {
 	return -1
 }
 
+// stoppedWhileItRan is the message of a step of the scenario's own a stop cut short.
+const stoppedWhileItRan = "not run: sandbank was stopped while it ran"
+
 // stepUnlessStopped runs step i; ran is false if sandbank was stopped while a step
 // of the scenario's own ran (a sync:, a bank: …): stopping is not the app's doing,
 // and the step failed only for it ("reading the webhook outbox: internal error",
@@ -299,7 +302,7 @@ func (sv *Serving) stepUnlessStopped(ctx context.Context, i int, held *hold) (St
 	st := sv.run.S.Steps[i]
 	res := sv.step(ctx, i, st, held)
 	if !res.OK && !waits(st) && ctx.Err() != nil {
-		sv.set(i, StatePending, "not run: sandbank was stopped while it ran")
+		sv.set(i, StatePending, stoppedWhileItRan)
 		return res, false
 	}
 	return res, true
@@ -742,6 +745,24 @@ func (sv *Serving) Stop() bool {
 	sv.mu.Unlock()
 	sv.run.Close()
 	return !sv.failedAny()
+}
+
+// Unfinished says, once stopped, what did not run: how many steps, and the step
+// a stop cut short, if one was ("step 42 (advance: 365d)"); "" for none.
+func (sv *Serving) Unfinished() (notRun int, cut string) {
+	sv.mu.Lock()
+	defer sv.mu.Unlock()
+	for i, st := range sv.states {
+		if st.State != StatePending {
+			continue
+		}
+		notRun++
+		if cut == "" && st.Message == stoppedWhileItRan {
+			s := sv.run.S.Steps[i]
+			cut = fmt.Sprintf("step %d (%s)", s.N, s.Text)
+		}
+	}
+	return notRun, cut
 }
 
 func (sv *Serving) failedAny() bool {
