@@ -276,3 +276,15 @@ func TestBannerSaysTheDatabaseIsNew(t *testing.T) {
 		t.Fatalf("a later run's banner:\n%s", again.String())
 	}
 }
+
+// --db "" (an unset variable in a script) says what is wrong and what to do, for
+// every command that takes it: serve answered "world: DB and Sender are required",
+// and backup "no database at ;" (an operator's trial).
+func TestEmptyDBSaysWhatToDo(t *testing.T) {
+	for _, args := range [][]string{{"serve", "--db", "", "--addr", "127.0.0.1:0"}, {"tui", "--db", ""}, {"backup", "--db", "", filepath.Join(t.TempDir(), "copy.db")}} {
+		out, code := sandbank(t, args...)
+		if code != 2 || !strings.Contains(out, "--db is empty: give the database file's path, or leave --db out for the default") {
+			t.Errorf("%v: exit %d; want 2, saying --db is empty and what to do\n%s", args, code, out)
+		}
+	}
+}

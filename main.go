@@ -93,6 +93,9 @@ type serverFlags struct {
 // Validate refuses --seed 0, which reads as no seed given (the database's own):
 // given, it opened any database (kong calls it before the command runs).
 func (f serverFlags) Validate() error {
+	if err := emptyDB(f.DB); err != nil {
+		return err
+	}
 	if f.Seed == 0 && flagGiven(os.Args[1:], "seed") {
 		return fmt.Errorf("--seed 0 is not a seed: give 1 or more, or leave --seed out for the database's own (%d for a new one)", DefaultSeed)
 	}
@@ -392,6 +395,18 @@ func haltJump(m *Main, w io.Writer) {
 		_ = m.Engine.Close()
 	}
 }
+
+// emptyDB refuses --db "" (an unset variable in a script): it answered "world: DB
+// and Sender are required", and backup "no database at ;" (an operator's trial).
+func emptyDB(path string) error {
+	if path == "" {
+		return fmt.Errorf("--db is empty: give the database file's path, or leave --db out for the default, %s", defaultDBPath())
+	}
+	return nil
+}
+
+// Validate refuses --db "".
+func (b backupCmd) Validate() error { return emptyDB(b.DB) }
 
 type backupCmd struct {
 	DB    string `help:"Database file to copy." default:"${db}" type:"path"`
