@@ -288,3 +288,16 @@ func TestEmptyDBSaysWhatToDo(t *testing.T) {
 		}
 	}
 }
+
+// --transcript given a file says it takes a directory, and --junit a report's
+// file: it said "mkdir ci/report.xml: not a directory" (an operator's trial).
+func TestTranscriptGivenAFileSaysItTakesADirectory(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "report.xml")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, code := sandbank(t, "scenario", "run", "--transcript", file, "fixtures/mr-adam.yaml")
+	if code != 2 || !strings.Contains(out, "--transcript "+file+" is a file: it takes a directory") || !strings.Contains(out, "--junit takes a report's file") {
+		t.Fatalf("exit %d; want 2, saying --transcript takes a directory\n%s", code, out)
+	}
+}

@@ -225,6 +225,11 @@ func runScenarios(ctx context.Context, out io.Writer, host scenario.Host, files 
 		return errors.Join(err, writeJUnit(junit, results))
 	}
 	if transcripts != "" {
+		if fi, err := os.Stat(transcripts); err == nil && !fi.IsDir() {
+			// It said "mkdir ci/report.xml: not a directory" (an operator's trial,
+			// who took it for the report's file).
+			return refuse(fmt.Errorf("--transcript %s is a file: it takes a directory, where each scenario's transcript is written (--junit takes a report's file)", transcripts))
+		}
 		if err := os.MkdirAll(transcripts, 0o755); err != nil {
 			return refuse(fmt.Errorf("creating the transcript directory: %w", err))
 		}
