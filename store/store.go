@@ -171,6 +171,14 @@ func Open(path string, opts ...Option) (*DB, error) {
 	if err := checkHeader(path); err != nil {
 		return nil, err
 	}
+	if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() && fi.Size() == 0 && !o.readOnly && fi.Mode().Perm()&0o077 != 0 {
+		// An empty file given as --db becomes a new database, keys and passwords
+		// in it: readable by its owner alone, as a file bbolt makes is (0600). It
+		// kept its 0644 (an operator's trial).
+		if err := os.Chmod(path, 0o600); err != nil {
+			return nil, openError(path, err)
+		}
+	}
 	bdb, err := openBolt(path, o)
 	if err != nil {
 		return nil, err
