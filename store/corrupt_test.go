@@ -337,13 +337,35 @@ func TestFreePagesInUseStopWritesWithoutHanging(t *testing.T) {
 	t.Logf("%d of %d files failed a write (%d in bbolt's rollback); none hung", failedFiles, files, rollbackPanics)
 }
 
-// A database file that is not the user's to open says so and names --db; other
-// failures keep their cause.
+// A database file that is not the user's to open says so and names --db, and
+// what to do about its cause: a new file in a folder it may not write names the
+// folder (it blamed the file), a read-only file system and a full disk say so
+// (they said the system's words alone: an operator's trial, as nobody and on a
+// small tmpfs; run as root, the test gives the errors). Other failures keep their
+// cause.
 func TestOpenErrorSaysWhatToDo(t *testing.T) {
-	path := "/data/sandbank.db"
+	dir := t.TempDir()
+	path := filepath.Join(dir, "sandbank.db")
+	if err := os.WriteFile(path, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	denied := openError(path, &fs.PathError{Op: "open", Path: path, Err: syscall.EACCES})
-	if engine.ErrorCode(denied) != engine.EINVALID || engine.ErrorMessage(denied) != "cannot open the database /data/sandbank.db: permission denied; pass --db with a file you can read and write" {
+	if engine.ErrorCode(denied) != engine.EINVALID || engine.ErrorMessage(denied) != "cannot open the database "+path+": permission denied; pass --db with a file you can read and write" {
 		t.Fatalf("permission denied: %v", denied)
+	}
+	missing := filepath.Join(dir, "new.db")
+	for _, c := range []struct {
+		path string
+		err  error
+		says string
+	}{
+		{missing, &fs.PathError{Op: "open", Path: missing, Err: syscall.EACCES}, "cannot make the database " + missing + ": permission denied in the folder " + dir + "; pass --db with a path in a folder you can write to"},
+		{path, &fs.PathError{Op: "open", Path: path, Err: syscall.EROFS}, "it is on a read-only file system, and sandbank writes to its database; pass --db with a file on a writable one"},
+		{missing, &fs.PathError{Op: "write", Path: missing, Err: syscall.ENOSPC}, "the disk is full"},
+	} {
+		if got := engine.ErrorMessageOrText(openError(c.path, c.err)); !strings.Contains(got, c.says) {
+			t.Errorf("%v: %q; want it to say %q", c.err, got, c.says)
+		}
 	}
 	busy := openError(path, &fs.PathError{Op: "open", Path: path, Err: syscall.EIO})
 	if !errors.Is(busy, syscall.EIO) || !strings.Contains(busy.Error(), path) {

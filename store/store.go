@@ -16,6 +16,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"strconv"
@@ -294,8 +295,18 @@ func guardOpen(path string, err *error) func() {
 // openError is a failure to open the database file: one the user can mend (a
 // file or folder not theirs) says so in words, naming --db; others pass.
 func openError(path string, err error) error {
-	if errors.Is(err, fs.ErrPermission) {
+	switch {
+	case errors.Is(err, fs.ErrPermission):
+		if _, serr := os.Stat(path); errors.Is(serr, fs.ErrNotExist) {
+			// The file is to be made: the folder is what refuses (an operator's
+			// trial was told to pass a file it could read and write).
+			return engine.Errorf(engine.EINVALID, "cannot make the database %s: permission denied in the folder %s; pass --db with a path in a folder you can write to", path, filepath.Dir(path))
+		}
 		return engine.Errorf(engine.EINVALID, "cannot open the database %s: permission denied; pass --db with a file you can read and write", path)
+	case errors.Is(err, syscall.EROFS):
+		return engine.Errorf(engine.EINVALID, "cannot open the database %s: it is on a read-only file system, and sandbank writes to its database; pass --db with a file on a writable one (to look at this one, copy it there)", path)
+	case errors.Is(err, syscall.ENOSPC):
+		return engine.Errorf(engine.ENOSPACE, "cannot open the database %s: the disk is full (%v); free some space, or pass --db with a file on another disk", path, err).WithReason("DISK_FULL")
 	}
 	return fmt.Errorf("open database %s: %w", path, err)
 }
