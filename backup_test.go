@@ -117,6 +117,46 @@ func TestBackupLeavesTheSourceAlone(t *testing.T) {
 	_ = db.Close()
 }
 
+// A file whose first run was killed before its world was complete holds no world,
+// and its backup is refused, saying so: restored, the copy would be thrown away
+// as the file is at the next start. Once the world is complete it is copied.
+func TestBackupRefusesAnUnfinishedFile(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	dbPath := filepath.Join(dir, "sandbank.db")
+	db, err := store.Open(dbPath) // a first run's file, killed before Finish
+	if err != nil {
+		t.Fatal(err)
+	}
+	put := func(tx engine.Tx) error {
+		return tx.PutSettings(engine.Settings{SecretKey: mainSecretKey, IDNamespace: "killed"})
+	}
+	if err := db.Update(ctx, put); err != nil {
+		t.Fatal(err)
+	}
+	_ = db.Close()
+	copyPath := filepath.Join(dir, "copy.db")
+	_, err = Backup(ctx, dbPath, copyPath, false)
+	if msg := engine.ErrorMessageOrText(err); !strings.Contains(msg, dbPath+" holds no world to back up: the first run that made it was stopped before its world was complete") {
+		t.Fatalf("backup of a first run's file killed before its world was complete = %q", msg)
+	}
+	if _, err := os.Stat(copyPath); !os.IsNotExist(err) {
+		t.Fatal("a refused backup left a file behind")
+	}
+
+	if db, err = store.Open(dbPath); err != nil {
+		t.Fatal(err)
+	}
+	err = db.Finish(ctx, put)
+	_ = db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Backup(ctx, dbPath, copyPath, false); err != nil {
+		t.Fatalf("backup of a finished file: %v", err)
+	}
+}
+
 // A database deep in a long path (a CI workspace) still has its control socket:
 // the socket's path outgrew a Unix socket's address, so `sandbank backup` of the
 // running sandbank failed with "invalid argument" (an operator's trial).

@@ -150,6 +150,15 @@ func backupTo(ctx context.Context, dbPath string, w io.Writer) (int64, error) {
 	db, err := store.Open(dbPath, store.WithTimeout(200*time.Millisecond), store.ReadOnly())
 	if err == nil {
 		defer db.Close()
+		// A copy of it would hold no world either: restored, the next start would
+		// throw it away as it does this file.
+		unfinished, err := db.Unfinished()
+		switch {
+		case err != nil:
+			return 0, err
+		case unfinished:
+			return 0, engine.Errorf(engine.ENOTFOUND, "%s holds no world to back up: the first run that made it was stopped before its world was complete (a crash?), and the next start builds it anew", dbPath)
+		}
 		return db.Backup(w)
 	}
 	if engine.ErrorCode(err) != engine.ECONFLICT {

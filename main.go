@@ -478,7 +478,9 @@ func NewMain(opts Options) *Main {
 //
 // A first run that fails leaves no database behind, so the next start is a first run
 // again rather than a world without its demo; the port is taken before anything is
-// written, the commonest reason to fail.
+// written, the commonest reason to fail. One killed (kill -9, out of memory) leaves
+// its file unfinished until the demo is complete, and the next start builds it
+// anew (world.Open).
 func (m *Main) Open(ctx context.Context) (err error) {
 	fi, statErr := os.Stat(m.opts.DB)
 	// Made by this run: no file, or an empty one (a first run fills it).
@@ -510,7 +512,9 @@ func (m *Main) Open(ctx context.Context) (err error) {
 		return err
 	}
 	sender := api.NewWebhookSender()
-	wo := world.Options{DB: m.opts.DB, Seed: m.opts.Seed, Start: m.opts.Start, Keys: world.Keys{Secret: m.opts.SecretKey}}
+	// A first run's world is complete once its demo is (Finish, below).
+	wo := world.Options{DB: m.opts.DB, Seed: m.opts.Seed, Start: m.opts.Start, Keys: world.Keys{Secret: m.opts.SecretKey},
+		Unfinished: !m.opts.NoDemo}
 	if s := m.opts.Scenario; s != nil {
 		wo = s.WorldOptions(m.opts.DB)
 		wo.Wall = nil // served to an app: the clock runs in real time once serve: starts it
@@ -521,6 +525,9 @@ func (m *Main) Open(ctx context.Context) (err error) {
 	}
 	w := m.World
 	m.DB, m.Clock, m.Bank, m.Engine, m.FirstRun = w.DB, w.Clock, w.Bank, w.Engine, w.New
+	// A file that held no world — one a first run killed before its world was
+	// complete, made anew — is this run's to remove if it fails too.
+	created = created || w.New
 	m.Server = api.New(api.Config{Engine: m.Engine, Bank: m.Bank, Logger: m.opts.Log, SavedClock: m.DB.SavedClock})
 	receiver := m.ReceiverURL()
 	m.Server.DeliverLocally(sender, receiver)
@@ -543,6 +550,9 @@ func (m *Main) Open(ctx context.Context) (err error) {
 				return errors.New(scenario.Stopped(ctx) + " while the first run built the demo world: nothing is kept, and the next start builds it again")
 			}
 			return fmt.Errorf("building the demo world: %w", err)
+		}
+		if err := w.Finish(ctx); err != nil {
+			return fmt.Errorf("marking the demo world complete: %w", err)
 		}
 		m.opts.Log.Info("first run: the demo world is built from fixtures/demo.yaml, through the API (its requests are not logged one by one)")
 	case !m.FirstRun:

@@ -12,7 +12,10 @@ package store
 //
 // Buckets (v9) and their keys → values:
 //
-//	meta            "schema" → BE uint32 version; "app" → appID
+//	meta            "schema" → BE uint32 version; "app" → appID; "unfinished" →
+//	                mark: a new file whose first run has not yet built its world
+//	                (unfinished.go; added without a version: builds before it
+//	                read neither the key nor its absence)
 //	config          "settings" → settingsRecord JSON; "clock" → clockRecord JSON
 //	sequences       name → BE uint64 (NextSequence)
 //	accounts        id → account record, binary (records.go, appendAccount); in ID order
@@ -146,10 +149,11 @@ var (
 	bucketEventsByAccV1   = []byte("events_by_acct")
 	bucketOutboxPendingV1 = []byte("outbox_pending")
 
-	keySchema   = []byte("schema")
-	keyApp      = []byte("app")
-	keySettings = []byte("settings")
-	keyClock    = []byte("clock")
+	keySchema     = []byte("schema")
+	keyApp        = []byte("app")
+	keyUnfinished = []byte("unfinished") // a new file, until its first run has built its world
+	keySettings   = []byte("settings")
+	keyClock      = []byte("clock")
 )
 
 // Kinds of record in per_account: the byte after the account prefix.
@@ -677,8 +681,10 @@ func readSchema(tx *bolt.Tx) (from uint32, needsUpdate bool, err error) {
 }
 
 // migrate applies the migrations after version from, in order, and creates the
-// current buckets. A file with data is checked whole first: a migration rewrites
-// much of it, and must not build on a damaged page.
+// current buckets; a new file (from 0) is marked unfinished in the same
+// transaction, so that no crash leaves a schema without the mark. A file with
+// data is checked whole first: a migration rewrites much of it, and must not
+// build on a damaged page.
 func migrate(tx *bolt.Tx, from uint32) error {
 	if from > 0 && from < schemaVersion {
 		var errs []error
@@ -700,7 +706,13 @@ func migrate(tx *bolt.Tx, from uint32) error {
 			return err
 		}
 	}
-	return createBuckets(tx, currentBuckets)
+	if err := createBuckets(tx, currentBuckets); err != nil {
+		return err
+	}
+	if from == 0 {
+		return tx.Bucket(bucketMeta).Put(keyUnfinished, mark)
+	}
+	return nil
 }
 
 // putMeta records the app ID and schema version.

@@ -54,6 +54,12 @@ type Options struct {
 	LocalDeliveries int
 	DeliveryTimeout time.Duration
 
+	// Unfinished leaves a new world unfinished when Open returns, for its caller to
+	// fill (the first run's demo) and then Finish. Until then a crash (kill -9, out
+	// of memory) leaves a file that the next Open throws away and builds anew,
+	// never one it serves half-built. Without it a new world is finished by Open.
+	Unfinished bool
+
 	// StoreOptions open the database; nil in the product. Benchmarks pass
 	// store.UnsafeNoSync to measure what durability costs.
 	StoreOptions []store.Option
@@ -70,9 +76,11 @@ type World struct {
 	New bool
 }
 
-// Open opens the world in o.DB, or makes a new one there. On error nothing stays
-// open; a database file it created is left for the caller to remove (Remove).
-// The first Open of a process also gives the garbage collector room (tuneGC).
+// Open opens the world in o.DB, or makes a new one there — also in place of a
+// world whose first run was killed before it was complete, which it says. On
+// error nothing stays open; a database file it created is left for the caller to
+// remove (Remove). The first Open of a process also gives the garbage collector
+// room (tuneGC).
 func Open(ctx context.Context, o Options) (_ *World, err error) {
 	if o.DB == "" || o.Sender == nil {
 		return nil, errors.New("world: DB and Sender are required")
@@ -100,6 +108,18 @@ func Open(ctx context.Context, o Options) (_ *World, err error) {
 	}
 	if w.DB, err = store.Open(o.DB, o.StoreOptions...); err != nil {
 		return nil, err
+	}
+	// What a first run killed before its world was complete (kill -9, out of
+	// memory, a cancelled CI job) left: its port never opened, so nothing of
+	// anyone's is in it. Served, it passed for a whole world — the demo without its
+	// accounts and Data Sync off, or with one of its three customers (an
+	// operator's trial).
+	discarded, err := w.DB.DiscardUnfinished(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if discarded {
+		o.Log.Warn(fmt.Sprintf("the first run that made %s was stopped before its world was complete (a crash?); nothing else was in it: building it anew", o.DB))
 	}
 	var st engine.ClockState
 	err = w.DB.View(ctx, func(tx engine.Tx) error {
@@ -163,12 +183,20 @@ func Open(ctx context.Context, o Options) (_ *World, err error) {
 		}
 	}
 	if w.New { // persist the clock at once, so that a second start is not a first run
-		if err := w.DB.Update(ctx, func(tx engine.Tx) error { return tx.PutClockState(w.Clock.State()) }); err != nil {
+		save := w.DB.Finish // the world is complete
+		if o.Unfinished {
+			save = w.DB.Update // its caller completes it (Finish)
+		}
+		if err := save(ctx, func(tx engine.Tx) error { return tx.PutClockState(w.Clock.State()) }); err != nil {
 			return nil, err
 		}
 	}
 	return w, nil
 }
+
+// Finish marks a new world opened Unfinished complete, once its caller has filled
+// it: from then on a crash leaves it to the next Open as it is.
+func (w *World) Finish(ctx context.Context) error { return w.DB.Finish(ctx, nil) }
 
 // defaultSettings are a new world's settings: keys as given, or random; IDs derive
 // from the seed, so the same seed and history give the same IDs.

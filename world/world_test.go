@@ -394,3 +394,61 @@ func TestARunningClockSavesNoJumpUnderWay(t *testing.T) {
 	must(t, w.Clock.SetPaused(true))
 	saved("a pause")
 }
+
+// A new world opened Unfinished — the first run's, which its demo fills before
+// the port opens — and left without Finish, as a kill -9 before the demo was
+// complete leaves it, is thrown away by the next Open, which says so and makes
+// the world a first run makes: the same customers, Data Sync as new, and the same
+// IDs for the accounts it connects. Finished, it is kept as any world is (an
+// operator's trial: the restart served the half-built demo as complete).
+func TestOpenRebuildsAWorldLeftUnfinished(t *testing.T) {
+	ctx := context.Background()
+	wall := time.Now()
+	var log strings.Builder
+	o := Options{DB: filepath.Join(t.TempDir(), "w.db"), Seed: 7, Start: start, Customers: 2, Sender: nopSender{}, Paused: true,
+		Wall: func() time.Time { return wall }, Unfinished: true, Log: slog.New(slog.NewTextHandler(&log, nil))}
+	fill := func(w *World) (customers []string, account string) { // a first run's demo, or part of it
+		for _, c := range w.Bank.Customers() {
+			customers = append(customers, c.ID)
+		}
+		connectScale(t, w, w.Bank.Customers()[0])
+		on := true
+		if _, err := w.Engine.UpdateSettings(ctx, engine.SettingsPatch{DataSyncEnabled: &on}); err != nil {
+			t.Fatal(err)
+		}
+		accounts, err := w.Engine.Accounts(ctx)
+		if err != nil || len(accounts) != 1 {
+			t.Fatalf("%d accounts (%v)", len(accounts), err)
+		}
+		return customers, accounts[0].ID
+	}
+	w := open(t, o)
+	if !w.New {
+		t.Fatal("a new file's world is not new")
+	}
+	customers, account := fill(w)
+	must(t, w.Close()) // and no Finish: the first run was killed
+
+	log.Reset()
+	w = open(t, o)
+	const said = "was stopped before its world was complete (a crash?); nothing else was in it: building it anew"
+	accounts, err := w.Engine.Accounts(ctx)
+	if !w.New || !strings.Contains(log.String(), "the first run that made "+o.DB+" "+said) || err != nil || len(accounts) != 0 ||
+		w.Engine.Settings().DataSyncEnabled() {
+		t.Fatalf("reopened after a first run killed before its world was complete: new %v, %d accounts (%v), settings %+v, logging:\n%s\nwant a new world, and %q",
+			w.New, len(accounts), err, w.Engine.Settings(), log.String(), said)
+	}
+	if again, id := fill(w); !slices.Equal(again, customers) || id != account {
+		t.Fatalf("the world built anew has customers %v and account %s; a first run's has %v and %s", again, id, customers, account)
+	}
+	must(t, w.Finish(ctx))
+	must(t, w.Close())
+
+	log.Reset()
+	w = open(t, o)
+	defer w.Close()
+	accounts, err = w.Engine.Accounts(ctx)
+	if w.New || strings.Contains(log.String(), said) || err != nil || len(accounts) != 1 || accounts[0].ID != account {
+		t.Fatalf("reopened after Finish: new %v, %d accounts (%v), logging:\n%s\nwant the world as it was", w.New, len(accounts), err, log.String())
+	}
+}
