@@ -147,7 +147,7 @@ func Open(ctx context.Context, o Options) (_ *World, err error) {
 			// A crash (kill -9, a power cut) in the middle of a jump: said, as a
 			// graceful stop says it to the jump's caller (a QA engineer's trial: the
 			// restart looked like any other).
-			o.Log.Warn(fmt.Sprintf("the last run stopped in the middle of a jump to %s, without a clean stop: the clock resumes at %s, where its saved syncs reach; advance it again to go on",
+			o.Log.Warn(fmt.Sprintf("the last run stopped in the middle of a jump to %s, without a clean stop (a crash, or this file is a backup taken during the jump): the clock resumes at %s, where its saved syncs reach; advance it again to go on",
 				engine.TimeText(st.JumpingTo), engine.TimeText(w.Clock.Now())))
 		}
 	}
