@@ -114,12 +114,7 @@ func TestJumpOnAFullDiskSaysSo(t *testing.T) {
 	if dir == "" {
 		return
 	}
-	var logs syncBuffer
-	w := newWorld(t, worldOpts{dir: dir, logger: slog.New(slog.NewTextHandler(&logs, nil))})
-	six := 6 * time.Hour
-	if _, err := w.eng.UpdateSettings(w.ctx, engine.SettingsPatch{AutoSync: &six}); err != nil {
-		t.Fatal(err)
-	}
+	w, logs, six := autoSyncingWorld(t, dir)
 	var customers []simulator.Customer
 	var ids []string
 	for range 4 {
@@ -174,12 +169,7 @@ func TestJumpThatFillsTheDiskOnTheWaySaysSo(t *testing.T) {
 	if dir == "" {
 		return
 	}
-	var logs syncBuffer
-	w := newWorld(t, worldOpts{dir: dir, logger: slog.New(slog.NewTextHandler(&logs, nil))})
-	six := 6 * time.Hour
-	if _, err := w.eng.UpdateSettings(w.ctx, engine.SettingsPatch{AutoSync: &six}); err != nil {
-		t.Fatal(err)
-	}
+	w, logs, six := autoSyncingWorld(t, dir)
 	var ids []string
 	for range 4 {
 		c := w.adam()
@@ -228,6 +218,17 @@ func TestJumpThatFillsTheDiskOnTheWaySaysSo(t *testing.T) {
 			t.Errorf("account %s last synced at %v after the jump with room; want a sync", id, got)
 		}
 	}
+}
+
+// autoSyncingWorld is a world in dir that syncs every 6 hours (six), logging to
+// logs.
+func autoSyncingWorld(t *testing.T, dir string) (w *world, logs *syncBuffer, six time.Duration) {
+	logs, six = &syncBuffer{}, 6*time.Hour
+	w = newWorld(t, worldOpts{dir: dir, logger: slog.New(slog.NewTextHandler(logs, nil))})
+	if _, err := w.eng.UpdateSettings(w.ctx, engine.SettingsPatch{AutoSync: &six}); err != nil {
+		t.Fatal(err)
+	}
+	return w, logs, six
 }
 
 // fillDisk fills dir's file system with a file, which it returns.
