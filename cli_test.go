@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -716,4 +717,65 @@ func TestServeExitWhenDoneStoppedFirstFails(t *testing.T) {
 			t.Errorf("%v, stopped before its at: step: exit %d; want %d, saying %q\n%s", c.flags, code, c.code, c.says, out.String())
 		}
 	}
+}
+
+// --log-level and --log-format: serve's log keeps what the level says, in the form
+// asked. At info each request is a line (here, JSON that a collector reads as is);
+// at warn the same requests leave none.
+func TestServeLogLevelAndFormat(t *testing.T) {
+	serveAndLog := func(t *testing.T, flags ...string) string {
+		t.Helper()
+		db := filepath.Join(t.TempDir(), "sandbank.db")
+		cmd, out := runSandbank(t, nil, nil, append([]string{"serve", "--db", db, "--addr", "127.0.0.1:0"}, flags...)...)
+		awaitOutput(t, out, "never served", "serving the Data Sync sandbox API on")
+		api := regexp.MustCompile(`serving the Data Sync sandbox API on (http://\S+)`).FindStringSubmatch(out.String())
+		if api == nil {
+			t.Fatalf("no API address:\n%s", out.String())
+		}
+		for _, path := range []string{"/", "/sandbox/customers"} { // 200, and 401 without a key
+			resp, err := http.Get(api[1] + path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+		}
+		if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Wait(); err != nil {
+			t.Fatalf("%v:\n%s", err, out.String())
+		}
+		return out.String()
+	}
+	t.Run("info json", func(t *testing.T) {
+		out := serveAndLog(t, "--log-format", "json")
+		var requests []string
+		for _, line := range strings.Split(out, "\n") {
+			if !strings.HasPrefix(line, "{") {
+				continue // the banner, on stdout, and what serve says of its stop
+			}
+			var rec map[string]any
+			if err := json.Unmarshal([]byte(line), &rec); err != nil {
+				t.Fatalf("a log line that is not JSON: %v\n%s", err, line)
+			}
+			if rec["msg"] == "request" {
+				requests = append(requests, fmt.Sprint(rec["route"], " ", rec["status"]))
+			}
+		}
+		if len(requests) != 2 || !strings.HasSuffix(requests[0], " 200") || !strings.HasSuffix(requests[1], "/sandbox/customers 401") {
+			t.Fatalf("requests logged: %q\n%s", requests, out)
+		}
+	})
+	t.Run("warn", func(t *testing.T) {
+		out := serveAndLog(t, "--log-level", "warn")
+		if strings.Contains(out, "msg=request") || strings.Contains(out, "level=INFO") {
+			t.Fatalf("info lines at --log-level warn:\n%s", out)
+		}
+	})
+	t.Run("refused", func(t *testing.T) {
+		out, code := sandbank(t, "serve", "--log-level", "loud", "--addr", "127.0.0.1:0", "--db", filepath.Join(t.TempDir(), "x.db"))
+		if code != 2 || !strings.Contains(out, "--log-level") || !strings.Contains(out, `"info","warn","error" but got "loud"`) {
+			t.Fatalf("exit %d:\n%s", code, out)
+		}
+	})
 }

@@ -88,6 +88,31 @@ type serverFlags struct {
 	Addr      string `help:"Address of the HTTP API (127.0.0.1:0 picks a free port). Keep it on 127.0.0.1 unless you mean to expose it." default:"${addr}"`
 	Seed      int64  `help:"Seed of a new database's simulated world (default ${seed}); a database keeps its own, and one given for it must match."`
 	SecretKey string `help:"Secret key (the mono-sec-key header), at least 16 characters; generated on first run if unset." env:"SANDBANK_SECRET_KEY"`
+	logFlags
+}
+
+// logFlags say how much sandbank logs, and in which form: a CI job that serves a
+// year's world had a line for every request and every webhook attempt (about
+// 7,000 for a year of 63 accounts), with nothing to keep only what went wrong,
+// and no form a log collector reads without a pattern (an operator's trial).
+type logFlags struct {
+	LogLevel  string `name:"log-level" help:"What the log keeps: info (each request and webhook attempt, and what went wrong), warn (only what went wrong) or error (only failures)." enum:"info,warn,error" default:"info"`
+	LogFormat string `name:"log-format" help:"How the log writes a line: text (time=… level=… msg=…) or json (one object a line)." enum:"text,json" default:"text"`
+}
+
+// logger is a logger to w as the flags say.
+func (f logFlags) logger(w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: slog.LevelInfo}
+	switch f.LogLevel {
+	case "warn":
+		opts.Level = slog.LevelWarn
+	case "error":
+		opts.Level = slog.LevelError
+	}
+	if f.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
 }
 
 // Validate refuses --seed 0, which reads as no seed given (the database's own):
@@ -303,7 +328,7 @@ type serveCmd struct {
 }
 
 func (c serveCmd) Run(ctx context.Context) error {
-	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	log := c.logger(os.Stderr)
 	if c.Scenario != "" {
 		return serveScenario(ctx, c, log)
 	}
@@ -368,7 +393,7 @@ func (t tuiCmd) Run(ctx context.Context) error {
 		return err
 	}
 	defer lf.Close()
-	m := NewMain(t.options(t.DB, slog.New(slog.NewTextHandler(lf, nil))))
+	m := NewMain(t.options(t.DB, t.logger(lf)))
 	if err := m.Open(ctx); err != nil {
 		// A run that did not start leaves nothing behind, its log neither — if
 		// it is still the empty file this run made.
