@@ -154,12 +154,25 @@ func TestScenarioRunCommand(t *testing.T) {
 	// A JUnit report (and a log) into a missing folder has the folder made, as
 	// --transcript's is: it was refused (an operator's trial).
 	made := filepath.Join(dir, "reports", "ci", "x.xml")
-	out, code = sandbank(t, "scenario", "run", "--junit", made, "--log", filepath.Join(dir, "logs", "run.log"), "fixtures/mr-adam.yaml")
+	out, code = sandbank(t, "scenario", "run", "--junit", made, "--log", filepath.Join(dir, "logs", "run.log"), "fixtures/mr-adam.yaml", "fixtures/unlink.yaml")
 	if report, err := os.ReadFile(made); code != 0 || err != nil || !strings.Contains(string(report), `failures="0"`) {
 		t.Fatalf("a JUnit report into a missing folder: exit %d, %v\n%s", code, err, out)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "logs", "run.log")); err != nil {
+	// Each line of the log names the file whose run it is.
+	runLog, err := os.ReadFile(filepath.Join(dir, "logs", "run.log"))
+	if err != nil {
 		t.Fatalf("a log into a missing folder: %v", err)
+	}
+	files := map[string]int{}
+	for _, line := range strings.Split(strings.TrimSpace(string(runLog)), "\n") {
+		m := regexp.MustCompile(` scenario=(\S+)`).FindStringSubmatch(line)
+		if m == nil {
+			t.Fatalf("a line of the log without its scenario:\n%s", line)
+		}
+		files[m[1]]++
+	}
+	if len(files) != 2 || files["fixtures/mr-adam.yaml"] == 0 || files["fixtures/unlink.yaml"] == 0 {
+		t.Fatalf("the log's lines by file: %v", files)
 	}
 	// A folder that cannot be made is said before any file runs, not after them
 	// all (a QA trial), in words.

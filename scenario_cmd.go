@@ -196,11 +196,13 @@ func (c scenarioRunCmd) Run(ctx context.Context) error {
 		defer f.Close()
 		log = slog.New(slog.NewTextHandler(f, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	return runScenarios(ctx, os.Stdout, api.Host(log), c.Files, c.Transcript, c.JUnit)
+	return runScenarios(ctx, os.Stdout, log, c.Files, c.Transcript, c.JUnit)
 }
 
 // runScenarios runs files headless and reports on out.
-func runScenarios(ctx context.Context, out io.Writer, host scenario.Host, files []string, transcripts, junit string) error {
+// Each file's world logs with its name (scenario=FILE): the log of several files'
+// runs said nothing of which a line was (a QA engineer's trial).
+func runScenarios(ctx context.Context, out io.Writer, log *slog.Logger, files []string, transcripts, junit string) error {
 	sweepThrowAwayDirs(os.TempDir())
 	if junit != "" { // said before the files run, not after them all
 		if err := checkJUnitPath(junit); err != nil {
@@ -266,6 +268,7 @@ func runScenarios(ctx context.Context, out io.Writer, host scenario.Host, files 
 			notRun++
 			continue
 		}
+		host := api.Host(log.With("scenario", f))
 		if transcripts == "" {
 			res = scenario.RunFile(ctx, f, host, nil)
 		} else {
