@@ -33,6 +33,9 @@ func TestClockRefusesToPassTheWorldsEnd(t *testing.T) {
 		t.Fatalf("a refused advance moved the clock to %s", clock.Now)
 	}
 	w.advance("60d")
+	if rep := w.get("/sandbox/clock"); strings.Contains(string(rep.body), "at_end") {
+		t.Fatalf("short of the world's end, the clock says %s", rep.body)
+	}
 	w.get("/sandbox/clock").decode(t, &clock)
 	if !strings.HasPrefix(clock.Now, "2106-01-30") {
 		t.Fatalf("after +60d the clock is at %s", clock.Now)
@@ -43,6 +46,15 @@ func TestClockRefusesToPassTheWorldsEnd(t *testing.T) {
 	const end = "2106-02-07T06:28:15.000Z"
 	if w.post("/sandbox/clock", map[string]any{"to": end}).decode(t, &clock); clock.Now != end {
 		t.Fatalf("to the world's end, %s: the clock reads %s", end, clock.Now)
+	}
+	// Paused there, and saying why: "paused": true alone read as if someone had
+	// paused it. Short of the end, the clock says nothing of it.
+	var state struct {
+		Paused bool
+		AtEnd  *bool `json:"at_end"`
+	}
+	if w.get("/sandbox/clock").decode(t, &state); !state.Paused || state.AtEnd == nil || !*state.AtEnd {
+		t.Fatalf("at the world's end the clock reads paused %v, at_end %v", state.Paused, state.AtEnd)
 	}
 	rep = w.must(http.StatusBadRequest, "POST", "/sandbox/clock", req{body: map[string]any{"paused": false, "speed": 60}})
 	rep.decode(t, &e)

@@ -55,11 +55,16 @@ type clockJSON struct {
 	Now    string  `json:"now"`
 	Speed  float64 `json:"speed"`
 	Paused bool    `json:"paused"`
+	// AtEnd says why a clock that ran into the world's end is paused, for good: it
+	// read "paused": true as if someone had paused it.
+	AtEnd bool `json:"at_end,omitempty"`
 }
 
 func (s *Server) clockJSON() clockJSON {
 	st := s.eng.Clock().State()
-	return clockJSON{Now: s.shownNow(st.Now).UTC().Format(monoTime), Speed: st.Speed, Paused: st.Paused}
+	now := s.shownNow(st.Now)
+	end := s.bank.End()
+	return clockJSON{Now: now.UTC().Format(monoTime), Speed: st.Speed, Paused: st.Paused, AtEnd: !end.IsZero() && !now.Before(end)}
 }
 
 // shownNow is the clock's time as a client may rely on it: now, or, while a jump
