@@ -192,3 +192,39 @@ func TestBackupWhileRunningAtALongPath(t *testing.T) {
 		t.Fatalf("the control socket outlived sandbank: %v", err)
 	}
 }
+
+// A running database named through a symbolic link — by the backup, or by the
+// sandbank that runs it — is backed up through the one control socket, beside
+// its file: each looked for a socket named after its own path.
+func TestBackupThroughASymlink(t *testing.T) {
+	for _, started := range []string{"file", "link"} {
+		t.Run("started with its "+started, func(t *testing.T) {
+			dir := t.TempDir()
+			file, link := filepath.Join(dir, "real.db"), filepath.Join(dir, "link.db")
+			if err := os.WriteFile(file, nil, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink(file, link); err != nil {
+				t.Fatal(err)
+			}
+			given, named := file, link
+			if started == "link" {
+				given, named = link, file
+			}
+			m := NewMain(Options{DB: given, Addr: "127.0.0.1:0", Seed: 2021, Start: time.Date(2021, 8, 20, 12, 0, 0, 0, time.UTC)})
+			ctx := context.Background()
+			if err := m.Open(ctx); err != nil {
+				t.Fatal(err)
+			}
+			defer m.Close()
+			copyPath := filepath.Join(dir, "copy.db")
+			n, err := Backup(ctx, named, copyPath, false)
+			if err != nil {
+				t.Fatalf("backup of the running database by its %s: %v", map[string]string{"file": "link", "link": "file"}[started], err)
+			}
+			if fi, err := os.Stat(copyPath); err != nil || fi.Size() != n || n == 0 {
+				t.Fatalf("backup wrote %d bytes, file: %v %v", n, fi, err)
+			}
+		})
+	}
+}

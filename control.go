@@ -27,7 +27,17 @@ type controlSocket struct {
 	srv  *http.Server
 }
 
-func controlSocketPath(db string) string { return db + ".ctl" }
+// controlSocketPath is the socket beside the database's own file, through any
+// symbolic link to it: a backup that named the running database by a link it was
+// not started with (or by its file, when it was started with a link) looked for a
+// socket that did not exist, and said the running sandbank did not answer (an
+// operator's trial).
+func controlSocketPath(db string) string {
+	if real, err := filepath.EvalSymlinks(db); err == nil {
+		db = real
+	}
+	return db + ".ctl"
+}
 
 // maxSocketPath is the longest path a Unix socket's address holds (sun_path:
 // 108 bytes on Linux, 104 on the BSDs and macOS, with its NUL).
