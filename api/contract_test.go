@@ -693,6 +693,7 @@ func TestEveryOperationAnswersAsDocumented(t *testing.T) {
 	w.must(http.StatusSeeOther, "GET", "/connect/s/"+st.Session+"/login", page) // a step's address reloaded
 	w.get("/sandbox/customers/" + otp.ID + "/inbox")
 	w.get("/sandbox/accounts")
+	w.get("/sandbox/accounts/" + id + "/syncs")
 	w.get("/accounts/" + id)
 	w.get("/accounts/" + id + "/transactions?limit=5")
 	w.get("/accounts/" + id + "/identity")
