@@ -359,6 +359,40 @@ func pdfText(t *testing.T, b []byte) string {
 	return sb.String()
 }
 
+// An OTP that cannot be one — letters, another length — answers 400 in words and
+// counts no attempt: five of them, a wrong code that counts, and the right code
+// still connects (the third letters locked the session).
+func TestWidgetRefusesAnAnswerThatIsNotACode(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	c := w.addCustomer(map[string]any{"institution": "058", "balance": 100, "mfa": "otp"})
+	st := w.openWidget(map[string]any{"key": testPublicKey, "institution": "058"})
+	st = w.login(st.Session, c.Username, c.Password)
+	path := "/connect/sessions/" + st.Session + "/answer"
+	left := func() any {
+		return w.must(http.StatusOK, "GET", "/connect/sessions/"+st.Session, req{key: noKey()}).json(t)["attempts_left"]
+	}
+	for _, a := range []string{"wrong", "wrong", "abc123", "12345", "1234567"} {
+		v := failed(t, w.do("POST", path, req{key: noKey(), body: map[string]any{"answer": a}}), http.StatusBadRequest, "INVALID_REQUEST")
+		if msg := v["message"].(string); !strings.HasPrefix(msg, "the code is 6 digits") || !strings.Contains(msg, "not counted") {
+			t.Fatalf("answering %q: %q; want it said that the code is 6 digits, and that it was not counted", a, msg)
+		}
+		if n := left(); n != 3.0 {
+			t.Fatalf("after %q: %v attempts left, want 3", a, n)
+		}
+	}
+	wrong := "000000"
+	if w.answerFor(st.Session) == wrong {
+		wrong = "111111"
+	}
+	v := failed(t, w.do("POST", path, req{key: noKey(), body: map[string]any{"answer": wrong}}), http.StatusUnauthorized, "WRONG_ANSWER")
+	if !strings.Contains(v["message"].(string), "2 attempts left") {
+		t.Fatalf("a wrong code: %v; want it counted", v["message"])
+	}
+	if st = w.answerAll(st); st.Code == "" {
+		t.Fatalf("the right code after them: %+v; want a code", st)
+	}
+}
+
 // Wrong answers count; the third locks the session (429), and the bank's lock says
 // how long in Retry-After.
 func TestWidgetLockout(t *testing.T) {

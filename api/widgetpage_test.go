@@ -403,6 +403,41 @@ func TestBrowserLockAfterThreeWrongAnswers(t *testing.T) {
 	}
 }
 
+// An OTP or a token code that cannot be one — letters, another length — is
+// refused in words beside the field, which keeps it, and counts no attempt: five,
+// and the right code still links the account (the third letters locked it).
+func TestBrowserRefusesACodeThatIsNotOne(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	for _, kind := range []string{"otp", "token"} {
+		t.Run(kind, func(t *testing.T) {
+			c := w.addCustomer(map[string]any{"institution": "058", "mfa": kind})
+			b := w.newTab(t, 360)
+			b.open(w.connectURL(nil))
+			b.chooseBank("GTBank")
+			b.login(c.Username, c.Password)
+			for _, a := range []string{"wrong", "wrong", "wrong", "abcdef", "12345"} {
+				b.answer(a)
+				msg := "The code is 6 digits, 0 to 9 only: that answer has other characters; it was not counted as an attempt."
+				if a == "12345" {
+					msg = "The code is 6 digits: that answer has 5; it was not counted as an attempt."
+				}
+				b.contains("There is a problem", msg)
+				if n := js[float64](b, `document.querySelectorAll("#answer-error").length`); n != 1 {
+					t.Fatalf("after %q: %v messages beside the field, want 1\n%s", a, n, b.dump())
+				}
+				if got := js[string](b, `document.getElementById("answer").value`); got != a {
+					t.Errorf("after %q the field holds %q; want what was typed, to be corrected", a, got)
+				}
+				if body := js[string](b, `document.body.innerText`); strings.Contains(body, "attempts left") || strings.Contains(body, "attempt left") {
+					t.Fatalf("after %q the page counts an attempt:\n%s", a, body)
+				}
+			}
+			b.answer(b.drawerCode())
+			b.wantHeading("Account linked")
+		})
+	}
+}
+
 // openResponse navigates and reports the page's HTTP status.
 func (b *tab) openResponse(path string) int64 {
 	b.t.Helper()

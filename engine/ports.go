@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"time"
+	"unicode"
 )
 
 // Clock is the virtual clock (DESIGN §3). It only moves forward. The simulator
@@ -46,6 +47,43 @@ type Challenge struct {
 	Kind      MFAKind
 	Prompt    string // what the bank shows, e.g. "Enter the OTP sent to 0803***4567"
 	ExpiresAt time.Time
+	// Digits is the length of the code a challenge of digits asks for (an OTP, a
+	// token code); 0 for an answer in words (a security question, a CAPTCHA).
+	Digits int
+}
+
+// NotACode refuses an answer that cannot be the code of a challenge of digits:
+// once its spaces are left out, not all digits (0 to 9), or not the code's length.
+// A bank's code field refuses such input before it is sent, so the refusal costs
+// no attempt towards the lock-out: it is EINVALID on "answer", never EUNAUTHORIZED.
+// nil for a well-formed code (right or wrong), and whenever Digits is 0.
+func (c Challenge) NotACode(answer string) error {
+	return NotACode(answer, c.Digits)
+}
+
+// NotACode is Challenge.NotACode for a code of n digits (n <= 0: any answer).
+// An answer of spaces alone is left to the caller's "required".
+func NotACode(answer string, n int) error {
+	if n <= 0 {
+		return nil
+	}
+	count, other := 0, false
+	for _, r := range answer {
+		switch {
+		case r >= '0' && r <= '9':
+			count++
+		case unicode.IsSpace(r): // "123 456" is the code
+		default:
+			other = true
+		}
+	}
+	switch {
+	case other:
+		return Invalid("answer", "the code is %d digits, 0 to 9 only: that answer has other characters; it was not counted as an attempt", n)
+	case count != n && count > 0:
+		return Invalid("answer", "the code is %d digits: that answer has %d; it was not counted as an attempt", n, count)
+	}
+	return nil
 }
 
 // BankSession is a signed-in session at a bank; it expires on the clock.

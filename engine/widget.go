@@ -391,6 +391,14 @@ func (e *Engine) WidgetAnswer(ctx context.Context, session, answer string) (Widg
 		return WidgetState{}, Invalid("answer", "answer is required")
 	}
 	return e.step(session, func(w *widgetSession) error {
+		if ch := w.state.Challenge; ch != nil {
+			// Letters, or a code of the wrong length, for an OTP or a token code:
+			// refused as the bank's field refuses it, before it is sent, so it
+			// counts no attempt (it was a wrong answer, and locked users out).
+			if err := ch.NotACode(answer); err != nil {
+				return err
+			}
+		}
 		w.state.Tried = true
 		if w.state.Challenge == nil { // cannot be, as advance leaves a session: said, not a panic
 			w.state.Status = WidgetLogin

@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"cmp"
+	"strings"
 	"testing"
 	"time"
 
@@ -111,6 +112,51 @@ func TestWidgetChoosesOneOfSeveralAccounts(t *testing.T) {
 	}
 	if _, err := w.eng.WidgetChooseAccount(w.ctx, st.Session, c.Accounts[0].Number); engine.ErrorCode(err) != engine.ECONFLICT {
 		t.Fatalf("choosing again after success = %v, want ECONFLICT", err)
+	}
+}
+
+// An OTP or a token code that cannot be one — letters, none at all, another
+// length — is refused in words and counts no attempt: five of them, and the right
+// code still connects (three locked the session); a well-formed wrong code still
+// counts.
+func TestWidgetRefusesAnAnswerThatIsNotACode(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	for i, kind := range []engine.MFAKind{engine.MFAOTP, engine.MFAToken} {
+		t.Run(string(kind), func(t *testing.T) {
+			c := w.customer(simulator.NewCustomer{Name: []string{"Bola Ade", "Ngozi Okafor"}[i], Institution: "058", MFA: kind})
+			st, _ := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{Institution: "058"})
+			st, err := w.eng.WidgetLogin(w.ctx, st.Session, c.Username, c.Password)
+			if err != nil || st.Status != engine.WidgetChallenge || st.Challenge.Digits != 6 {
+				t.Fatalf("login = %+v, %v; want a challenge of 6 digits", st, err)
+			}
+			for _, a := range []string{"wrong", "wrong", "abcdef", "12345", "1234567"} {
+				got, err := w.eng.WidgetAnswer(w.ctx, st.Session, a)
+				if e, ok := engine.AsError(err); !ok || e.Code != engine.EINVALID || e.Field != "answer" ||
+					!strings.HasPrefix(e.Message, "the code is 6 digits") || !strings.HasSuffix(e.Message, "it was not counted as an attempt") {
+					t.Fatalf("answering %q = %v; want it refused: the code is 6 digits", a, err)
+				}
+				if got.Status != engine.WidgetChallenge || got.AttemptsLeft != engine.MaxWidgetAttempts {
+					t.Fatalf("after %q = %+v; want the challenge still, every attempt left", a, got)
+				}
+			}
+			if _, err := w.eng.WidgetAnswer(w.ctx, st.Session, "  "); engine.ErrorCode(err) != engine.EINVALID {
+				t.Fatalf("no answer = %v, want EINVALID", err)
+			}
+			ans, err := w.bank.ExpectedAnswer(st.Challenge.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wrong := "000000"
+			if ans == wrong {
+				wrong = "111111"
+			}
+			if st, err = w.eng.WidgetAnswer(w.ctx, st.Session, wrong); engine.ErrorCode(err) != engine.EUNAUTHORIZED || st.AttemptsLeft != engine.MaxWidgetAttempts-1 {
+				t.Fatalf("a wrong code = %+v, %v; want it counted", st, err)
+			}
+			if st, err = w.eng.WidgetAnswer(w.ctx, st.Session, ans); err != nil || st.Status != engine.WidgetSuccess {
+				t.Fatalf("the right code after them = %+v, %v; want success", st, err)
+			}
+		})
 	}
 }
 

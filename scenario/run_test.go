@@ -419,6 +419,35 @@ steps:
 	}
 }
 
+// An answer that cannot be the OTP — letters, another length — is refused (400)
+// and counts nothing: after two of them and a wrong code, one wrong answer is
+// counted, not three (they locked the sign-in).
+func TestConnectAnswerThatIsNotACodeCountsNothing(t *testing.T) {
+	src := `scenario: not a code
+customers:
+  tayo: {institution: "058", mfa: otp}
+steps:
+  - connect: tayo
+    answers: ["wrong"]
+    expect: {http: 400, code: INVALID_REQUEST, message: {contains: "the code is 6 digits, 0 to 9 only"}}
+  - connect: tayo
+    answers: ["12345"]
+    expect: {http: 400, message: "the code is 6 digits: that answer has 5; it was not counted as an attempt"}
+  - connect: tayo
+    answers: ["000000"]
+    expect: {http: 401, code: WRONG_ANSWER, message: {contains: "2 attempts left"}}
+  - connect: tayo
+    expect: {id: {any: true}}
+`
+	path := filepath.Join(t.TempDir(), "not-a-code.yaml")
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if res, tr := run(t, path); !res.Passed {
+		t.Fatalf("%s\n%s", res.Line(), tail(tr))
+	}
+}
+
 // A transcript masks the keys and the webhook secret wherever a body holds them:
 // a settings answer printed a custom webhook secret whole into CI's artifacts.
 func TestTranscriptMasksSecrets(t *testing.T) {

@@ -4,8 +4,9 @@
 # finds nothing new sends no webhook); see its webhook delivered; in the bank
 # console spend money and change the password; sync again (after +2m, past the rate
 # limit) and see reauthorisation required; reauthorise with the OTP read from the
-# customer's phone; see the fresh data. Then it plays a scenario file on stage
-# (sandbank scenario play): step by step, to a pause and its sentence, to the end.
+# customer's phone, after letters it refuses without counting; see the fresh data.
+# Then it plays a scenario file on stage (sandbank scenario play): step by step, to
+# a pause and its sentence, to the end.
 #
 # usage: scripts/tui-e2e.sh BINARY WORKDIR
 #   BINARY   a built sandbank
@@ -141,6 +142,19 @@ keys C-p
 wait_for 'OTP +[0-9]{6}'
 otp=$(screen | grep -oE 'OTP +[0-9]{6}' | head -1 | grep -oE '[0-9]{6}')
 echo "    OTP $otp"
+# Letters are no code: refused in words, each without counting an attempt
+# (three locked the sign-in), and the field keeps them to be corrected.
+for _ in 1 2 3; do
+  keys "abcdef" Enter
+  wait_for 'the code is 6 digits, 0 to 9 only'
+  if screen | grep -qE 'Locked|Too many'; then
+    echo "letters counted as wrong attempts: the sign-in locked" >&2
+    screen >&2
+    exit 1
+  fi
+  keys BSpace BSpace BSpace BSpace BSpace BSpace
+  wait_gone 'Answer +abcdef'
+done
 keys "$otp" Enter
 wait_for 'Re-authorised'
 wait_for 'New data is available'

@@ -17,6 +17,7 @@ const (
 	MaxAttempts  = 3                // wrong passwords and answers in a row before the login locks
 	LockDuration = 30 * time.Minute // how long a locked login stays locked
 	TokenStep    = 60 * time.Second // a hardware token shows a new code every minute
+	CodeDigits   = 6                // an OTP's and a token code's length
 )
 
 const wrongCredentials = "wrong username or password"
@@ -216,14 +217,14 @@ func (b *Bank) ask(c *customer, in engine.Institution, key string, steps []engin
 	var prompt string
 	switch ch.kind {
 	case engine.MFAOTP:
-		ch.answer = digits(hash2(h, 2), 6)
-		prompt = "Enter the 6-digit OTP sent to " + maskPhone(c.identity.Phone)
+		ch.answer = digits(hash2(h, 2), CodeDigits)
+		prompt = "Enter the " + itoa(CodeDigits) + "-digit OTP sent to " + maskPhone(c.identity.Phone)
 		c.notify(Message{At: time.Unix(0, now).UTC(), From: in.Name, Kind: MessageOTP, Code: ch.answer, ExpiresAt: exp,
 			Text: "Your " + in.Name + " one-time password is " + ch.answer + ". It expires in 5 minutes. Do not share it with anyone."})
 	case engine.MFASecurityQuestion:
 		prompt = c.question
 	case engine.MFAToken:
-		prompt = "Enter the 6-digit code shown on your " + in.Name + " hardware token"
+		prompt = "Enter the " + itoa(CodeDigits) + "-digit code shown on your " + in.Name + " hardware token"
 		c.tokenAt = in
 	case engine.MFACaptcha:
 		ch.answer = captchaText(hash2(h, 3))
@@ -231,11 +232,22 @@ func (b *Bank) ask(c *customer, in engine.Institution, key string, steps []engin
 	}
 	b.challengesCap = pruneExpired(b.challenges, b.challengesCap, now, func(c *challenge) int64 { return c.expires })
 	b.challenges[id] = ch
-	return engine.LoginResult{Challenge: &engine.Challenge{ID: id, Kind: ch.kind, Prompt: prompt, ExpiresAt: exp}}
+	return engine.LoginResult{Challenge: &engine.Challenge{ID: id, Kind: ch.kind, Prompt: prompt, ExpiresAt: exp, Digits: codeDigits(ch.kind)}}
+}
+
+// codeDigits is the length of the code a challenge of this kind asks for; 0 for an
+// answer in words.
+func codeDigits(kind engine.MFAKind) int {
+	if kind == engine.MFAOTP || kind == engine.MFAToken {
+		return CodeDigits
+	}
+	return 0
 }
 
 // Answer answers a challenge: the result is a session, the next challenge, or an
-// error. Wrong answers count towards the lock-out like wrong passwords.
+// error. Wrong answers count towards the lock-out like wrong passwords; an answer
+// that cannot be the code an OTP or a token asks for (letters, another length) is
+// refused as EINVALID and counts nothing, as a bank's code field refuses it.
 func (b *Bank) Answer(ctx context.Context, challengeID, answer string) (engine.LoginResult, error) {
 	b.mu.Lock()
 	code := ""
@@ -266,6 +278,9 @@ func (b *Bank) Answer(ctx context.Context, challengeID, answer string) (engine.L
 	}
 	if strings.TrimSpace(answer) == "" {
 		return engine.LoginResult{}, engine.Invalid("answer", "enter the answer to the challenge")
+	}
+	if err := engine.NotACode(answer, codeDigits(ch.kind)); err != nil {
+		return engine.LoginResult{}, err
 	}
 	if !b.correct(ch, answer, now) {
 		err := b.fail(ch.key, now, b.wrongAnswer(ch, answer, now))

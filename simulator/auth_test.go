@@ -47,6 +47,16 @@ func answerAsTester(t testing.TB, b *Bank, c Customer, ch *engine.Challenge) str
 }
 
 // signIn signs a customer in at their first bank, answering every challenge.
+// wrongCode is a well-formed code that is not right: 000000, or 111111 when the
+// right one is 000000 (a token's previous minute, accepted too, is one in a
+// million to be either, and the tests' seeds are fixed).
+func wrongCode(right string) string {
+	if right == "000000" {
+		return "111111"
+	}
+	return "000000"
+}
+
 func signIn(t testing.TB, b *Bank, c Customer) engine.Secret {
 	t.Helper()
 	res, err := b.Login(context.Background(), c.Accounts[0].Institution.Code, c.Username, c.Password)
@@ -173,17 +183,68 @@ func TestWrongAnswersLockTheLogin(t *testing.T) {
 			id := res.Challenge.ID
 			_, err = b.Answer(ctx, id, "")
 			wantCode(t, err, engine.EINVALID) // not counted
+			// A wrong answer of the challenge's form: an OTP or a token takes
+			// digits alone, and counts nothing else.
+			wrong := "wrong 0"
+			if res.Challenge.Digits > 0 {
+				wrong = wrongCode(answerAsTester(t, b, c, res.Challenge))
+			}
 			for i := 1; i < MaxAttempts; i++ {
-				_, err = b.Answer(ctx, id, "wrong 0")
+				_, err = b.Answer(ctx, id, wrong)
 				wantCode(t, err, engine.EUNAUTHORIZED)
 			}
-			_, err = b.Answer(ctx, id, "wrong 0")
+			_, err = b.Answer(ctx, id, wrong)
 			wantCode(t, err, engine.ELOCKED)
 			// The challenge is gone, and so is the way in for a while.
 			_, err = b.Answer(ctx, id, answerAsTester(t, b, c, res.Challenge))
 			wantCode(t, err, engine.EEXPIRED)
 			_, err = b.Login(ctx, c.Accounts[0].Institution.Code, c.Username, c.Password)
 			wantCode(t, err, engine.ELOCKED)
+		})
+	}
+}
+
+// An answer that cannot be the code an OTP or a token asks for — letters, another
+// length — is refused as a bank's code field refuses it, and counts no attempt:
+// five of them, and the right code still signs in (they locked the login at the
+// third).
+func TestAnAnswerThatIsNotACodeCountsNothing(t *testing.T) {
+	b, _ := testBank(t, Config{Seed: 8})
+	ctx := t.Context()
+	for _, c := range b.Customers()[1:5] {
+		if c.MFA != engine.MFAOTP && c.MFA != engine.MFAToken {
+			continue
+		}
+		t.Run(string(c.MFA), func(t *testing.T) {
+			code := c.Accounts[0].Institution.Code
+			res, err := b.Login(ctx, code, c.Username, c.Password)
+			if err != nil || res.Challenge == nil {
+				t.Fatalf("%+v, %v", res, err)
+			}
+			if res.Challenge.Digits != CodeDigits || !strings.Contains(res.Challenge.Prompt, "6-digit") {
+				t.Fatalf("the challenge: %+v; want Digits %d, as its prompt says", res.Challenge, CodeDigits)
+			}
+			id := res.Challenge.ID
+			for _, a := range []string{"wrong", "abcdef", "12345", "1234567", "12345a", "１２３４５６", "123-456"} {
+				_, err = b.Answer(ctx, id, a)
+				wantCode(t, err, engine.EINVALID)
+				if e, _ := engine.AsError(err); e.Field != "answer" || !strings.HasPrefix(e.Message, "the code is 6 digits") {
+					t.Errorf("%q: %v; want it said that the code is 6 digits, on the answer", a, err)
+				}
+			}
+			if n := b.AttemptsLeft(code, c.Username); n != MaxAttempts {
+				t.Fatalf("after answers that are no code: %d attempts left, want %d", n, MaxAttempts)
+			}
+			right := answerAsTester(t, b, c, res.Challenge)
+			_, err = b.Answer(ctx, id, wrongCode(right)) // a well-formed wrong code still counts
+			wantCode(t, err, engine.EUNAUTHORIZED)
+			if n := b.AttemptsLeft(code, c.Username); n != MaxAttempts-1 {
+				t.Fatalf("after a wrong code: %d attempts left, want %d", n, MaxAttempts-1)
+			}
+			spaced := right[:3] + " " + right[3:] // spaces are no part of it
+			if res, err = b.Answer(ctx, id, spaced); err != nil || res.Session == nil {
+				t.Fatalf("the right code, %q: %+v, %v", spaced, res, err)
+			}
 		})
 	}
 }
@@ -328,7 +389,7 @@ func TestChallengesExpire(t *testing.T) {
 	if msg := engine.ErrorMessage(err); !strings.Contains(msg, "from an earlier sign-in") || !strings.Contains(msg, "use the one sent at "+engine.TimeText(clk.Now())) {
 		t.Errorf("an earlier sign-in's OTP: %q; want it said, and when this one's was sent", msg)
 	}
-	if _, err = b.Answer(ctx, res.Challenge.ID, "000000x"); !strings.HasSuffix(engine.ErrorMessage(err), "wrong answer") {
+	if _, err = b.Answer(ctx, res.Challenge.ID, wrongCode(answerAsTester(t, b, c, res.Challenge))); !strings.HasSuffix(engine.ErrorMessage(err), "wrong answer") {
 		t.Errorf("a wrong OTP: %q", engine.ErrorMessage(err))
 	}
 }

@@ -102,5 +102,8 @@
 //     type them, with or without spaces, in any case ("7k3px").
 //
 // Three wrong answers (or passwords) in a row lock the login for 30 minutes:
-// advance the clock to get past it.
+// advance the clock to get past it. An answer to an OTP or a token that cannot be
+// its code (letters, not CodeDigits digits once spaces are left out) is refused
+// as EINVALID and counts nothing, as a bank's code field refuses it; a wrong code
+// of the right form counts.
 package simulator

@@ -150,6 +150,44 @@ func TestWidgetReauthOTP(t *testing.T) {
 	h.contains("account_reauthorized")
 }
 
+// An OTP that cannot be one — letters, another length — is refused in words and
+// counts no attempt: five of them, and the right code still re-authorises (the
+// third locked the sign-in). The field keeps what was typed, to be corrected.
+func TestWidgetRefusesACodeThatIsNotOne(t *testing.T) {
+	w := newTestWorld(t)
+	if err := w.clock.Advance(16 * time.Minute); err != nil { // past the bank session
+		t.Fatal(err)
+	}
+	h := newHarness(t, w, harnessOpts{width: 120, height: 40})
+	h.press("down", "enter", "s")
+	h.contains("sync failed (r re-authorises): the bank asks for a one-time password")
+	h.press("r")
+	h.contains("GTBank asks for a one-time password")
+	for i, a := range []string{"wrong", "wrong", "wrong", "abcdef", "12345"} {
+		h.typ(a)
+		h.press("enter")
+		w.settle()
+		if a == "12345" { // the message wraps in the box
+			h.contains("✗ the code is 6 digits: that answer has 5; it was not counted as an")
+		} else {
+			h.contains("✗ the code is 6 digits, 0 to 9 only: that answer has other", "characters; it was not counted as an attempt")
+		}
+		if !strings.Contains(h.screen(), "Answer    "+a) {
+			t.Fatalf("answer %d, %q, is not kept in its field to be corrected:\n%s", i+1, a, h.screen())
+		}
+		if strings.Contains(h.screen(), "Locked") || strings.Contains(h.screen(), "attempt left") || strings.Contains(h.screen(), "attempts left") {
+			t.Fatalf("answer %d, %q, counted as an attempt:\n%s", i+1, a, h.screen())
+		}
+		for range a {
+			h.press("backspace")
+		}
+	}
+	h.press("ctrl+f") // the OTP from the phone
+	h.press("enter")
+	w.settle()
+	h.contains("✓ Re-authorised.")
+}
+
 // TestWidgetReauthExpiredToken: a token older than 10 minutes is refused.
 func TestWidgetReauthExpiredToken(t *testing.T) {
 	w := newTestWorld(t)
