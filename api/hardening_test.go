@@ -859,3 +859,26 @@ func TestCustomerRouteGivenAnAccountID(t *testing.T) {
 		t.Fatalf("an unknown ID: %q", msg)
 	}
 }
+
+// The institution routes name the bank in their path as the bodies do: by CBN code
+// or by name. The 404 for an unknown code says to give the name, and
+// POST /sandbox/institutions/Access%20Bank/outage answered that same 404 (a QA
+// trial).
+func TestInstitutionRoutesTakeTheBanksName(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	var inst institutionJSON
+	w.post("/sandbox/institutions/access%20bank/outage", map[string]any{"for": "15m"}).decode(t, &inst)
+	if inst.BankCode != "044" || inst.OutageUntil == "" {
+		t.Fatalf("the outage by name: %+v", inst)
+	}
+	w.post("/sandbox/institutions/Access%20Bank/latency", map[string]any{"latency": "1s"}).decode(t, &inst)
+	if inst.BankCode != "044" || inst.LatencyMS != 1000 {
+		t.Fatalf("the latency by name: %+v", inst)
+	}
+	var ended institutionJSON // outage_until is left out once it ends
+	w.must(http.StatusOK, "DELETE", "/sandbox/institutions/Access%20Bank/outage", req{}).decode(t, &ended)
+	if ended.BankCode != "044" || ended.OutageUntil != "" {
+		t.Fatalf("the outage ended by name: %+v", ended)
+	}
+	failed(t, w.do("POST", "/sandbox/institutions/Nowhere%20Bank/outage", req{body: map[string]any{"for": "15m"}}), http.StatusNotFound, "NOT_FOUND")
+}

@@ -284,7 +284,7 @@ func (s *Server) outage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	code := r.PathValue("code")
+	code := pathInstitution(r)
 	if err := s.bank.StartOutage(code, d); err != nil {
 		return err
 	}
@@ -292,7 +292,7 @@ func (s *Server) outage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) endOutage(w http.ResponseWriter, r *http.Request) error {
-	code := r.PathValue("code")
+	code := pathInstitution(r)
 	if err := s.bank.EndOutage(code); err != nil {
 		return err
 	}
@@ -310,11 +310,18 @@ func (s *Server) latency(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	code := r.PathValue("code")
+	code := pathInstitution(r)
 	if err := s.bank.SetLatency(code, d); err != nil {
 		return err
 	}
 	return s.writeInstitution(w, code)
+}
+
+// pathInstitution is the bank a /sandbox/institutions/{code} route names: its CBN
+// code, or its name, as the bodies take it — the 404 for an unknown code says to
+// give the name, and /sandbox/institutions/Access%20Bank/outage answered that 404.
+func pathInstitution(r *http.Request) string {
+	return institutionCode(strings.TrimSpace(r.PathValue("code")), simulator.Institutions())
 }
 
 func (s *Server) writeInstitution(w http.ResponseWriter, code string) error {
