@@ -882,3 +882,25 @@ func TestInstitutionRoutesTakeTheBanksName(t *testing.T) {
 	}
 	failed(t, w.do("POST", "/sandbox/institutions/Nowhere%20Bank/outage", req{body: map[string]any{"for": "15m"}}), http.StatusNotFound, "NOT_FOUND")
 }
+
+// A posting to an account the customer does not hold says what account takes and
+// lists the customer's: the connected account's ID, which every other route takes,
+// got "customer … has no account …" and nothing to go on (a QA trial).
+func TestPostingToAnotherAccountSaysWhatAccountTakes(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	w.enableDataSync()
+	c := w.customers()[0]
+	id := w.connect(c)
+	v := failed(t, w.do("POST", "/sandbox/customers/"+c.ID+"/transactions", req{body: map[string]any{"type": "debit", "amount": 100, "account": id}}),
+		http.StatusNotFound, "NOT_FOUND")
+	msg := fmt.Sprint(v["message"])
+	if v["field"] != "account" || !strings.Contains(msg, "account number") || !strings.Contains(msg, c.Accounts[0].AccountNumber) {
+		t.Fatalf("the posting to a connected account's ID: %s; want it to say account takes the account number, and %s", msg, c.Accounts[0].AccountNumber)
+	}
+	// and nothing was posted: the balance at the bank is as it was
+	var after customerJSON
+	w.get("/sandbox/customers/"+c.ID).decode(t, &after)
+	if after.Accounts[0].Balance != c.Accounts[0].Balance {
+		t.Fatalf("balance %d, was %d", after.Accounts[0].Balance, c.Accounts[0].Balance)
+	}
+}

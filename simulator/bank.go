@@ -387,8 +387,16 @@ func (b *Bank) customerAccount(id string, p *Posting) (*customer, *account, erro
 			return c, a, nil
 		}
 	}
+	// Say what account takes and the customer's own: "has no account" alone left a
+	// caller who sent the connected account's ID (the ID every other route takes)
+	// to guess (a QA trial).
+	theirs := make([]string, len(c.accounts))
+	for i, a := range c.accounts {
+		theirs[i] = a.number + " (" + a.inst.Name + ")"
+	}
 	return nil, nil, &engine.Error{Code: engine.ENOTFOUND, Field: "account",
-		Message: fmt.Sprintf("customer %s has no account %q", id, p.Account)}
+		Message: fmt.Sprintf("customer %s has no account %q: account takes the account number at the bank (its NUBAN), not a connected account's ID; theirs: %s",
+			id, p.Account, strings.Join(theirs, ", "))}
 }
 
 // --- Views ---
