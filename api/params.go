@@ -313,6 +313,11 @@ func jsonError(err error) string {
 		return "syntax error at byte " + strconv.FormatInt(syn.Offset, 10)
 	}
 	var typ *json.UnmarshalTypeError
+	if errors.As(err, &typ) && typ.Field != "" {
+		// A field of the wrong type in an object: {"id":5} is an object, and was
+		// said to be "expected an object, found number" (a QA trial).
+		return typ.Field + " must be " + jsonKind(typ.Type.Kind().String()) + ", not " + typ.Value
+	}
 	if errors.As(err, &typ) {
 		return "expected an object, found " + typ.Value
 	}

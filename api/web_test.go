@@ -324,3 +324,21 @@ func TestReauthPageSaysWhyAnAttemptIsUsed(t *testing.T) {
 		t.Fatalf("after a wrong password:\n%s", page)
 	}
 }
+
+// A field of the wrong type in /connect's JSON parameters is named, with the type
+// it takes: {"id":5} is an object, and its page said "expected an object, found
+// number" (a QA trial).
+func TestConnectQueryNamesTheFieldOfTheWrongType(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	for _, tc := range []struct{ query, want, wrong string }{
+		{`selectedInstitution={"id":5}`, "id must be a string, not number", "expected an object"},
+		{`data={"account":["x"]}`, "account must be a string, not array", "expected an object"},
+		{`data={"customer":"c1"}`, "customer must be an object, not string", "expected an object"},
+		{`data=[1]`, "expected an object, found array", "must be"}, // not an object at all: said so, as before
+	} {
+		rep := w.must(http.StatusBadRequest, "GET", "/connect?key="+testPublicKey+"&"+tc.query, req{key: noKey()})
+		if body := string(rep.body); !strings.Contains(body, tc.want) || strings.Contains(body, tc.wrong) {
+			t.Errorf("%s: the page does not say %q (or says %q):\n%s", tc.query, tc.want, tc.wrong, body)
+		}
+	}
+}
