@@ -904,3 +904,58 @@ func TestPostingToAnotherAccountSaysWhatAccountTakes(t *testing.T) {
 		t.Fatalf("balance %d, was %d", after.Accounts[0].Balance, c.Accounts[0].Balance)
 	}
 }
+
+// A body in UTF-16 (Windows PowerShell's Out-File, Notepad's "Unicode") is said to
+// be one, on every route that reads a body: read as it came, {"code":"…"} was a
+// form of one unknown field, and POST /account/auth answered "code is required"
+// (a QA trial).
+func TestAUTF16BodyIsSaidToBeOne(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	utf16 := func(s string, bigEndian, bom bool) []byte {
+		var b []byte
+		if bom {
+			b = []byte{0xff, 0xfe}
+			if bigEndian {
+				b = []byte{0xfe, 0xff}
+			}
+		}
+		for _, c := range []byte(s) { // ASCII
+			if bigEndian {
+				b = append(b, 0, c)
+			} else {
+				b = append(b, c, 0)
+			}
+		}
+		return b
+	}
+	for _, tc := range []struct {
+		path, body string
+		v2         bool
+	}{
+		{"/account/auth", `{"code":"nope"}`, false},
+		{"/sandbox/clock", `{"advance":"1m"}`, false},
+		{"/v2/accounts/initiate", `{"scope":"auth"}`, true},
+		{"/v2/accounts/auth", `{"code":"nope"}`, true},
+	} {
+		for _, enc := range []struct{ big, bom bool }{{false, true}, {true, true}, {false, false}, {true, false}} {
+			for _, ct := range []string{"", "application/json"} {
+				rep := w.do("POST", tc.path, req{body: utf16(tc.body, enc.big, enc.bom), ctype: ct})
+				var v map[string]any
+				if tc.v2 {
+					v = failedV2(t, rep, http.StatusBadRequest)
+				} else {
+					v = failed(t, rep, http.StatusBadRequest, "INVALID_REQUEST")
+				}
+				if msg := fmt.Sprint(v["message"]); !strings.Contains(msg, "UTF-16") || !strings.Contains(msg, "send it as UTF-8") {
+					t.Errorf("POST %s in UTF-16 (big-endian %v, BOM %v, Content-Type %q): %s", tc.path, enc.big, enc.bom, ct, rep.body)
+				}
+			}
+		}
+	}
+	// The clock did not move.
+	var c clockJSON
+	w.get("/sandbox/clock").decode(t, &c)
+	if !strings.HasPrefix(c.Now, adamStart.UTC().Format("2006-01-02T15:04")) {
+		t.Errorf("the clock moved to %s", c.Now)
+	}
+}

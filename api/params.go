@@ -108,7 +108,20 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 		// Read as it came, a gzip body was an unknown field of binary bytes.
 		return nil, engine.Invalid("body", "the request body is compressed (Content-Encoding: %.40s), which sandbank does not read: send it uncompressed, without that header", ce)
 	}
+	if utf16Text(b) {
+		// Read as it came, {"code":"…"} in UTF-16 was a form of one unknown field:
+		// "code is required" (a QA trial).
+		return nil, engine.Invalid("body", "the request body is UTF-16 text (as Windows PowerShell's Out-File and Notepad's \"Unicode\" save it), which sandbank does not read: send it as UTF-8")
+	}
 	return b, nil
+}
+
+// utf16Text reports whether a body is UTF-16 (or UTF-32) text: it starts with
+// that encoding's byte-order mark, or has a NUL byte in its first two, as
+// UTF-16 text of ASCII characters does and neither JSON nor a form can.
+func utf16Text(b []byte) bool {
+	return bytes.HasPrefix(b, []byte{0xff, 0xfe}) || bytes.HasPrefix(b, []byte{0xfe, 0xff}) ||
+		bytes.IndexByte(b[:min(len(b), 2)], 0) >= 0
 }
 
 // bodyParams reads the body as JSON (an object), a form, or nothing.
