@@ -959,3 +959,55 @@ func TestAUTF16BodyIsSaidToBeOne(t *testing.T) {
 		t.Errorf("the clock moved to %s", c.Now)
 	}
 }
+
+// The sandbox routes that take no fields refuse any sent, as the others refuse
+// fields they do not know: a replay with {"url":…} went again to the usual URL,
+// and said nothing of the field (a QA trial).
+func TestSandboxRoutesWithoutFieldsRefuseThem(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	w.enableDataSync()
+	w.connect(w.customers()[0])
+	var evs struct {
+		Data []struct {
+			ID      string `json:"id"`
+			Replays int    `json:"replays"`
+		} `json:"data"`
+	}
+	w.get("/sandbox/webhooks").decode(t, &evs)
+	if len(evs.Data) == 0 {
+		t.Fatal("no webhook event to replay")
+	}
+	ev := evs.Data[0]
+	w.post("/sandbox/institutions/044/outage", map[string]any{"for": "15m"})
+	for _, tc := range []struct{ method, path string }{
+		{"POST", "/sandbox/webhooks/" + ev.ID + "/replay"},
+		{"DELETE", "/sandbox/institutions/044/outage"},
+	} {
+		for _, body := range []req{{body: map[string]any{"url": "http://127.0.0.1:9/x"}}, {body: "url=http://127.0.0.1:9/x", ctype: "application/x-www-form-urlencoded"}} {
+			v := failed(t, w.do(tc.method, tc.path, body), http.StatusBadRequest, "INVALID_REQUEST")
+			if msg := fmt.Sprint(v["message"]); v["field"] != "url" || !strings.Contains(msg, `unknown field "url"`) || !strings.Contains(msg, "send no body") {
+				t.Errorf("%s %s with a field: %v", tc.method, tc.path, v)
+			}
+		}
+		if tc.method == "DELETE" { // refused, the outage runs on
+			var insts struct{ Data []institutionJSON }
+			w.get("/sandbox/institutions").decode(t, &insts)
+			for _, in := range insts.Data {
+				if in.BankCode == "044" && in.OutageUntil == "" {
+					t.Errorf("a refused DELETE ended the outage")
+				}
+			}
+		}
+		// with none, or an empty object, they do as before
+		w.must(http.StatusOK, tc.method, tc.path, req{body: map[string]any{}})
+	}
+	// Refused, nothing was done: the replay counted once (the one without a field),
+	// and the outage ran until the call without one ended it.
+	var after struct {
+		Replays int `json:"replays"`
+	}
+	w.get("/sandbox/webhooks/"+ev.ID).decode(t, &after)
+	if after.Replays != ev.Replays+1 {
+		t.Errorf("replays %d, want %d", after.Replays, ev.Replays+1)
+	}
+}

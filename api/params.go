@@ -354,6 +354,9 @@ func (p params) only(names ...string) error {
 		return nil
 	}
 	slices.Sort(unknown)
+	if len(names) == 0 {
+		return engine.Invalid(unknown[0], "unknown field %q; this route takes no fields: send no body", unknown[0])
+	}
 	return engine.Invalid(unknown[0], "unknown field %q; this route takes %s", unknown[0], strings.Join(names, ", "))
 }
 

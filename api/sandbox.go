@@ -292,6 +292,9 @@ func (s *Server) outage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) endOutage(w http.ResponseWriter, r *http.Request) error {
+	if _, err := sandboxBody(w, r); err != nil { // it takes no fields, and says so of any sent
+		return err
+	}
 	code := pathInstitution(r)
 	if err := s.bank.EndOutage(code); err != nil {
 		return err
@@ -1065,6 +1068,11 @@ func (s *Server) webhookEvent(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) replay(w http.ResponseWriter, r *http.Request) error {
+	// It takes no fields: one sent ({"url":…}, to send it elsewhere) is refused,
+	// not ignored while the event went again to the usual URL.
+	if _, err := sandboxBody(w, r); err != nil {
+		return err
+	}
 	ev, err := s.eng.Replay(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
