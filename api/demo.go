@@ -123,7 +123,7 @@ func (s *Server) demoAction(w http.ResponseWriter, r *http.Request) error {
 	if err := sameOrigin(r, "another site's page cannot use the demo app's buttons"); err != nil {
 		return err
 	}
-	p, err := bodyParams(w, r)
+	p, err := bodyParams(w, r, "code")
 	if err != nil {
 		return err
 	}

@@ -121,7 +121,7 @@ var bodyCorpus = []struct {
 func parseBodyOrSkip(t *testing.T, ctype string, body []byte) (params, bool) {
 	t.Helper()
 	mt, _, _ := mime.ParseMediaType(ctype)
-	p, err := parseBody(mt, body)
+	p, err := parseBody(mt, body, nil)
 	wantClientError(t, err)
 	return p, err == nil
 }
@@ -145,7 +145,7 @@ func FuzzParseBody(f *testing.F) {
 			}
 		}
 		// JSON objects and forms round-trip through their own parsers.
-		if _, err := jsonParams(body); err != nil {
+		if _, err := jsonParams(body, nil); err != nil {
 			wantClientError(t, err)
 		}
 		if _, err := queryParams(string(body)); err != nil {

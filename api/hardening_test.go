@@ -1011,3 +1011,46 @@ func TestSandboxRoutesWithoutFieldsRefuseThem(t *testing.T) {
 		t.Errorf("replays %d, want %d", after.Replays, ev.Replays+1)
 	}
 }
+
+// The Mono routes and the widget's ignore the fields they do not read, whatever
+// their values, as SDKs send them: POST /account/auth {"code","meta":{…}} was
+// refused for its meta, which v2's initiate ignores (a QA trial). A field a route
+// reads is still refused, named, when it nests; and the sandbox routes still
+// refuse any field they do not know.
+func TestMonoRoutesIgnoreNestedFieldsTheyDoNotRead(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	w.enableDataSync()
+	c := w.customers()[0]
+	// a connect, its every step carrying an extra field that nests
+	st := w.openWidget(map[string]any{"key": testPublicKey, "institution": c.Accounts[0].Institution.BankCode, "meta": map[string]any{"sdk": "x"}, "tags": []string{"a"}})
+	rep := w.must(http.StatusOK, "POST", "/connect/sessions/"+st.Session+"/login", req{key: noKey(),
+		body: map[string]any{"username": c.Username, "password": c.Password, "device": map[string]any{"os": "ios"}}})
+	var done widgetReply
+	rep.decode(t, &done)
+	if done.Code == "" {
+		t.Fatalf("the login did not end with a code: %s", rep.body)
+	}
+	var linked struct{ ID string }
+	w.must(http.StatusOK, "POST", "/account/auth", req{body: map[string]any{"code": done.Code, "meta": map[string]any{"ref": "r1"}}}).decode(t, &linked)
+	if linked.ID == "" {
+		t.Fatal("the exchange answered no ID")
+	}
+	w.get("/accounts/" + linked.ID)
+	// v2's exchange too: an unknown code, said so, not its extra field
+	failedV2(t, w.do("POST", "/v2/accounts/auth", req{body: map[string]any{"code": "nope", "meta": []int{1}}}), http.StatusNotFound)
+	// A field the route reads, nested, is refused and named.
+	for _, tc := range []struct {
+		path  string
+		body  map[string]any
+		field string
+	}{
+		{"/account/auth", map[string]any{"code": map[string]any{"value": "x"}}, "code"},
+		{"/connect/sessions", map[string]any{"key": testPublicKey, "institution": map[string]any{"id": "044"}}, "institution"},
+		{"/sandbox/clock", map[string]any{"advance": "1m", "meta": map[string]any{"x": 1}}, "meta"}, // strict: refused
+	} {
+		v := failed(t, w.do("POST", tc.path, req{body: tc.body}), http.StatusBadRequest, "INVALID_REQUEST")
+		if v["field"] != tc.field {
+			t.Errorf("POST %s %v: field %v, want %s", tc.path, tc.body, v["field"], tc.field)
+		}
+	}
+}

@@ -53,7 +53,7 @@ func (s *Server) index(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) exchangeCode(w http.ResponseWriter, r *http.Request) error {
-	p, err := bodyParams(w, r)
+	p, err := bodyParams(w, r, "code")
 	if err != nil {
 		return err
 	}

@@ -154,7 +154,7 @@ func (s *Server) initiateV2(w http.ResponseWriter, r *http.Request) error {
 func linkURL(r *http.Request, id string) string { return origin(r) + "/connect/links/" + id }
 
 func (s *Server) authV2(w http.ResponseWriter, r *http.Request) error {
-	p, err := bodyParams(w, r)
+	p, err := bodyParams(w, r, "code")
 	if err != nil {
 		return err
 	}

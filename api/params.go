@@ -124,14 +124,20 @@ func utf16Text(b []byte) bool {
 		bytes.IndexByte(b[:min(len(b), 2)], 0) >= 0
 }
 
-// bodyParams reads the body as JSON (an object), a form, or nothing.
-func bodyParams(w http.ResponseWriter, r *http.Request) (params, error) {
+// bodyParams reads the body as JSON (an object), a form, or nothing: the body of a
+// route that takes what clients send (the Mono routes, the widget's), whose fields
+// other than reads, the ones it reads, pass unread, whatever their values — an
+// SDK's {"code":"…","meta":{…}} was refused for its meta (a QA trial).
+func bodyParams(w http.ResponseWriter, r *http.Request, reads ...string) (params, error) {
 	b, err := readBody(w, r)
 	if err != nil {
 		return nil, err
 	}
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	return parseBody(ct, b)
+	if reads == nil {
+		reads = []string{} // nil would have every field read
+	}
+	return parseBody(ct, b, reads)
 }
 
 // parseBody parses a body of the given media type ("" when the client sent none).
@@ -143,13 +149,17 @@ func bodyParams(w http.ResponseWriter, r *http.Request) (params, error) {
 // A byte-order mark before JSON (as some Windows tools write) is read past; a body
 // of another type that is neither JSON nor a form is refused, not read as a form
 // of one empty field ("code is required" answered a text/plain body).
-func parseBody(mediaType string, b []byte) (params, error) {
+//
+// A JSON field whose value is an object or an array is refused when it is one of
+// reads, the fields the route reads (every field, when reads is nil), and left out
+// otherwise.
+func parseBody(mediaType string, b []byte, reads []string) (params, error) {
 	trimmed := trimBody(b)
 	switch {
 	case len(trimmed) == 0:
 		return params{}, nil
 	case isJSON(mediaType, trimmed):
-		return jsonParams(trimmed)
+		return jsonParams(trimmed, reads)
 	case strings.HasPrefix(mediaType, "multipart/"):
 		return nil, engine.Invalid("body", "the body is %s (form-data), which sandbank does not read: send JSON with Content-Type: application/json, or a URL-encoded form (curl -d, not -F)", mediaType)
 	case mediaType != "" && mediaType != "application/x-www-form-urlencoded" && !bytes.ContainsRune(trimmed, '='):
@@ -185,7 +195,7 @@ func sandboxBody(w http.ResponseWriter, r *http.Request, names ...string) (param
 		return nil, err
 	}
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	p, err := parseBody(ct, b)
+	p, err := parseBody(ct, b, nil) // strict: any field that nests is refused, named
 	if err != nil {
 		return nil, err
 	}
@@ -239,7 +249,9 @@ func repeatedField(mediaType string, b []byte) string {
 	return repeated[0]
 }
 
-func jsonParams(b []byte) (params, error) {
+// jsonParams reads a JSON object's fields; one whose value nests is refused if
+// reads holds it, or reads is nil, and left out otherwise.
+func jsonParams(b []byte, reads []string) (params, error) {
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(b, &raw); err != nil {
 		return nil, bodyJSONError(b, err)
@@ -255,6 +267,7 @@ func jsonParams(b []byte) (params, error) {
 				return nil, engine.Invalid(k, "%s is not a valid JSON string", k)
 			}
 			p[k] = s
+		case (v[0] == '{' || v[0] == '[') && reads != nil && !slices.Contains(reads, k): // a field the route does not read
 		case v[0] == '{' || v[0] == '[':
 			return nil, engine.Invalid(k, "%s must be a string, number or boolean, not an object or array", k)
 		default: // numbers and booleans, as written

@@ -486,7 +486,7 @@ func (s *Server) connectStep(w http.ResponseWriter, r *http.Request) error {
 	if call == nil {
 		return engine.Errorf(engine.ENOTFOUND, "the widget has no step %q", step)
 	}
-	p, err := bodyParams(w, r)
+	p, err := bodyParams(w, r, "institution", "auth_method", "switch", "username", "password", "answer", "mfa", "account")
 	if err != nil {
 		return err
 	}
@@ -945,7 +945,7 @@ func (s *Server) testerFill(w http.ResponseWriter, r *http.Request) error {
 	if err := sameOrigin(r, "the tester's drawer answers sandbank's own pages only"); err != nil {
 		return err
 	}
-	p, err := bodyParams(w, r)
+	p, err := bodyParams(w, r, "customer", "field")
 	if err != nil {
 		return err
 	}

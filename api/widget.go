@@ -114,6 +114,9 @@ func newWidgetJSON(st engine.WidgetState, withInstitution bool, now time.Time) w
 	return out
 }
 
+// openWidgetFields are the fields parseOpenWidget reads.
+var openWidgetFields = []string{"key", "institution", "auth_method", "reauth_token", "account", "reference", "link"}
+
 // parseOpenWidget reads POST /connect/sessions' fields; the key is checked by the
 // caller, so that a missing key answers 401 like a wrong one. With none of
 // institution, reauth_token, account and link the widget asks the user for the bank.
@@ -158,7 +161,7 @@ func (s *Server) openWidget(w http.ResponseWriter, r *http.Request) error {
 	if err := sameOrigin(r, crossSiteWidget); err != nil {
 		return err
 	}
-	p, err := bodyParams(w, r)
+	p, err := bodyParams(w, r, openWidgetFields...)
 	if err != nil {
 		return err
 	}
@@ -226,7 +229,7 @@ func (s *Server) widgetStep(call widgetCall, fields ...string) handlerFunc {
 		if _, err := s.eng.Widget(r.PathValue("session")); err != nil {
 			return err
 		}
-		p, err := bodyParams(w, r)
+		p, err := bodyParams(w, r, fields...)
 		if err != nil {
 			return err
 		}
