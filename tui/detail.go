@@ -514,26 +514,20 @@ func (p *detailPage) facts(w int, wrap bool) (out []string, history int) {
 	}
 	// Successful syncs (their snapshots) and failed ones, newest first: a failed
 	// sync is what a presenter points at after a password change or an outage.
+	var rows []historyRow
 	snaps, fails := p.snaps, p.fails
 	for n := 0; n < 6 && (len(snaps) > 0 || len(fails) > 0); n++ {
-		var line string
 		if len(fails) == 0 || (len(snaps) > 0 && !fails[0].StartedAt.After(snaps[0].At)) {
 			s := snaps[0]
 			snaps = snaps[1:]
-			line = " " + st.Muted.Render(fit(fmtCell(s.At, now), 12)) + " " + fit(s.Trigger, 8) + fitRight("+"+commas(int64(s.NewTransactions))+" tx", 9) + "  " + naira(s.Balance)
-			if s.Repeats > 0 { // later syncs that found nothing new count on it
-				line += st.Faint.Render(" ×" + itoa(s.Repeats+1) + " to " + fmtShortAt(s.LastAt, now))
-			}
+			rows = append(rows, historyRow{at: s.At, trigger: s.Trigger, tx: s.NewTransactions, balance: s.Balance, repeats: s.Repeats, lastAt: s.LastAt})
 		} else {
 			j := fails[0]
 			fails = fails[1:]
-			line = " " + st.Muted.Render(fit(fmtCell(j.StartedAt, now), 12)) + " " + fit(j.Trigger, 8) + st.Bad.Render(" ✗ "+failWords(j.Code, j.Message))
-			if j.Repeats > 0 { // later syncs that failed alike count on it
-				line += st.Faint.Render(" ×" + itoa(j.Repeats+1) + " to " + fmtShortAt(j.LastAt, now))
-			}
+			rows = append(rows, historyRow{at: j.StartedAt, trigger: j.Trigger, failed: failWords(j.Code, j.Message), repeats: j.Repeats, lastAt: j.LastAt})
 		}
-		out = append(out, line)
 	}
+	out = append(out, historyLines(st, rows, w, now)...)
 	history = len(strings.Split(strings.Join(out, "\n"), "\n"))
 	id := a.Identity
 	out = append(out, "", st.Title.Render(" IDENTITY")+st.Faint.Render(" as of the last sync"))
@@ -544,6 +538,74 @@ func (p *detailPage) facts(w int, wrap bool) (out []string, history int) {
 			row("Address", strings.TrimSuffix(id.AddressLine1+", "+id.City+", "+id.State, ", ")))
 	}
 	return out, history
+}
+
+// historyRow is one line of the sync history: a snapshot, or a failed sync
+// (failed says why).
+type historyRow struct {
+	at, lastAt time.Time
+	trigger    string
+	tx         int
+	balance    int64
+	failed     string
+	repeats    int // later syncs alike, counted on it (×repeats+1)
+}
+
+// historyLines draws the sync history in w cells, every row in one layout. The
+// count of repeats (×N) and the balance show whole: what gives way first is the
+// date of the last repeat, then the balance's "NGN " (the Balance row above says
+// it), then the trigger, then " tx" after the new transactions. At 80 and 120
+// columns the count and the balance were cut ("NGN 15…", "×…").
+func historyLines(st Styles, rows []historyRow, w int, now time.Time) []string {
+	type layout struct{ to, ngn, trigger, txWord bool }
+	layouts := []layout{{true, true, true, true}, {false, true, true, true}, {false, false, true, true},
+		{false, false, false, true}, {false, false, false, false}}
+	var lines []string
+	for _, l := range layouts {
+		dw, txw, amw, trw := 0, 0, 0, 0
+		texts := make([][2]string, len(rows)) // the tx cell and the balance of each row
+		for i, r := range rows {
+			dw, trw = max(dw, ansiWidth(fmtCell(r.at, now))), max(trw, ansiWidth(r.trigger))
+			if r.failed != "" {
+				continue
+			}
+			tx, am := "+"+commas(int64(r.tx)), engine.Naira(r.balance)
+			if l.txWord {
+				tx += " tx"
+			}
+			if l.ngn {
+				am = "NGN " + am
+			}
+			texts[i] = [2]string{tx, am}
+			txw, amw = max(txw, ansiWidth(tx)), max(amw, ansiWidth(am))
+		}
+		lines = lines[:0]
+		fits := true
+		for i, r := range rows {
+			line := " " + st.Muted.Render(fit(fmtCell(r.at, now), dw)) // "20 Aug 13:00" is 12 cells, "2 Nov 10:00" 11
+			if l.trigger {
+				line += " " + fit(r.trigger, trw)
+			}
+			if r.failed != "" {
+				line += st.Bad.Render(" ✗ " + r.failed)
+			} else {
+				line += " " + fitRight(texts[i][0], txw) + " " + fitRight(texts[i][1], amw)
+			}
+			if r.repeats > 0 { // later syncs that found nothing new (or failed alike) count on it
+				count := " ×" + itoa(r.repeats+1)
+				if l.to {
+					count += " to " + fmtShortAt(r.lastAt, now)
+				}
+				line += st.Faint.Render(count)
+			}
+			fits = fits && ansiWidth(line) <= w
+			lines = append(lines, line)
+		}
+		if fits {
+			break
+		}
+	}
+	return lines
 }
 
 // realtimeText is the account's last real-time job (v2's x-realtime reads): how it

@@ -901,7 +901,7 @@ func TestColumnsSayTheYearAfterAJump(t *testing.T) {
 	h.send(tickMsg{clock: w.clock.State()})
 	h.send(reloadMsg{what: reloadAll})
 	h.press("enter") // auto-sync runs daily in this world
-	h.contains(" 1 Jan 10:00  auto", " 31 Dec 2026  auto")
+	h.contains(" 1 Jan 10:00 auto", " 31 Dec 2026 auto")
 	h.press("right")
 	h.press("end")
 	h.contains(" 2 Nov 2026 ")
@@ -1234,4 +1234,29 @@ func atAutoSync(t *testing.T) (*testWorld, *harness, *settingsPage) {
 	p := h.m.pages[pageCount-1].(*settingsPage)
 	p.cursor = setAutoSync
 	return w, h, p
+}
+
+// The sync history keeps the count of repeats (×N) and the balance whole: at 120
+// columns the count was cut ("×…"), at 80 the balance too ("NGN 15…"), behind the
+// trigger and the date of the last repeat.
+func TestSyncHistoryCountAndBalanceFit(t *testing.T) {
+	w := newTestWorld(t)
+	id := w.account("CONCEPTS").ID
+	for range 3 { // nothing new at the bank: the second and third count on the first (×3)
+		if err := w.clock.Advance(2 * time.Minute); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.eng.Sync(w.ctx, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.settle()
+	balance := engine.Naira(w.account("CONCEPTS").Balance)
+	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+		h := newHarness(t, w, harnessOpts{width: size[0], height: size[1]})
+		h.send(tickMsg{clock: w.clock.State()})
+		h.press("down", "down", "enter")
+		h.golden("sync-history-" + itoa(size[0]) + "x" + itoa(size[1]))
+		h.contains(balance + " ×3")
+	}
 }

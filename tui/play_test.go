@@ -287,7 +287,7 @@ func TestChartOfOneTransaction(t *testing.T) {
 	h := playWorld(t, "../fixtures/password-change.yaml")
 	h.press("ctrl+n")
 	h.press("enter")
-	h.contains("connect     +1 tx", "BALANCE over 12 months")
+	h.contains("connect +1 tx", "BALANCE over 12 months")
 	if strings.Contains(h.screen(), "no transactions stored yet") {
 		t.Fatalf("the chart says there is nothing beside a transaction:\n%s", h.screen())
 	}
