@@ -136,9 +136,12 @@ func countdown(d time.Duration) string {
 // naira is an exact amount: "NGN 1,234.56".
 func naira(kobo int64) string { return "NGN " + engine.Naira(kobo) }
 
-// compactNaira is an amount for a narrow cell: "950.00", "5.0k", "813.9k",
-// "129.7m". From a thousand up it is always in k: "5,000.00" beside "10.0k" read
-// as the larger of the two.
+// compactNaira is an amount for a narrow cell, in one form at every size: one
+// decimal and the unit — "35.7", "950.0", "5.0k", "813.9k", "129.7m". Below a
+// thousand it gave kobo, and a column read "35.70" among "59.8k" and "4.0m", an
+// exact amount among rounded ones. An amount under 5 kobo, which one decimal
+// would show as nothing ("0.0"), keeps its kobo ("0.04"). From a thousand up it
+// is always in k: "5,000.00" beside "10.0k" read as the larger of the two.
 func compactNaira(kobo int64) string {
 	neg := kobo < 0
 	if neg {
@@ -146,12 +149,14 @@ func compactNaira(kobo int64) string {
 	}
 	n := float64(kobo) / 100
 	var s string
-	switch {
-	case n < 1_000:
+	switch { // by the amount as shown: 999.96 is "1.0k", not "1000.0"
+	case kobo > 0 && kobo < 5:
 		s = engine.Naira(kobo)
-	case n < 1_000_000:
+	case n < 999.95:
+		s = fmt.Sprintf("%.1f", n)
+	case n < 999_950:
 		s = fmt.Sprintf("%.1fk", n/1e3)
-	case n < 1_000_000_000:
+	case n < 999_950_000:
 		s = fmt.Sprintf("%.1fm", n/1e6)
 	default:
 		s = fmt.Sprintf("%.1fb", n/1e9)

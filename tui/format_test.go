@@ -187,3 +187,31 @@ func TestSplitOnce(t *testing.T) {
 		t.Errorf("styled: the first line %q should end its style and the rest %q start it again", first, rest)
 	}
 }
+
+// compactNaira has one form at every size, one decimal and the unit: a column
+// read "35.70" among "59.8k", an exact amount among rounded ones.
+func TestCompactNairaOneForm(t *testing.T) {
+	for _, tc := range []struct {
+		kobo int64
+		want string
+	}{
+		{0, "0.0"},
+		{4, "0.04"}, // one decimal would say nothing
+		{5, "0.1"},
+		{3570, "35.7"},
+		{-5000, "-50.0"},
+		{95_000, "950.0"},
+		{99_996, "1.0k"}, // not "1000.0"
+		{5_980_000, "59.8k"},
+		{99_999_000, "1.0m"}, // not "1000.0k"
+		{15_233_297_775, "152.3m"},
+		{250_000_000_000, "2.5b"},
+	} {
+		if got := compactNaira(tc.kobo); got != tc.want {
+			t.Errorf("compactNaira(%d) = %q, want %q", tc.kobo, got, tc.want)
+		}
+		if got := compactNaira(tc.kobo); ansi.StringWidth(got) > 8 {
+			t.Errorf("compactNaira(%d) = %q: wider than the 8 cells of BALANCE", tc.kobo, got)
+		}
+	}
+}

@@ -1260,3 +1260,24 @@ func TestSyncHistoryCountAndBalanceFit(t *testing.T) {
 		h.contains(balance + " ×3")
 	}
 }
+
+// An amount under a thousand is rounded as the others in its column are: Adam's
+// live balance read "35.70" in the column of "4.0m" and "152.3m", his drift
+// "-668.7k" beside it.
+func TestAccountsSmallBalanceInTheColumnsForm(t *testing.T) {
+	w := newTestWorld(t)
+	adam := w.customerAt("044")
+	live, err := w.bank.LiveBalance(adam.Accounts[0].Number)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.bank.PostTransaction(adam.ID, simulatorPosting(adam.Accounts[0].Number, live-3570)); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, w, harnessOpts{width: 80, height: 24})
+	h.send(reloadMsg{what: reloadBank})
+	h.golden("accounts-small-balance")
+	if strings.Contains(h.screen(), "35.70") {
+		t.Fatalf("a balance under a thousand shows its kobo among rounded ones:\n%s", h.screen())
+	}
+}
