@@ -74,16 +74,18 @@ func (m *Model) header() string {
 	now := c.Now.In(engine.WAT)
 	long, zoned, secs, mins := fmtClock(now), now.Format("2 Jan 2006 15:04:05 MST"), now.Format("2 Jan 2006 15:04:05"), now.Format("2 Jan 2006 15:04")
 	// A revealed key is there to be copied: it stays whole before anything else,
-	// giving up its hint, then the API's address (which the welcome and Settings
-	// show), then the clock's seconds.
+	// giving up its hint (" ctrl+k hides", then " ctrl+k") before the clock's
+	// weekday, then the API's address (which the welcome and Settings show), then
+	// the clock's seconds. The hint went last, and at 120 columns a revealed key
+	// took the weekday for a cell.
 	left, cut := brand+api+sk, brand+api+"  key …"
 	type try struct{ least, show, clock string }
 	tries := []try{{left, left, long}, {left, left, zoned}, {left, left, secs}, {cut, left, secs}, {cut, left, mins}, {"", left, mins}}
 	if sh.revealKey {
 		bare := st.Label.Render("  key ") + st.Warn.Render(key)
-		keyOnly := brand + bare
-		tries = []try{{left, left, long}, {left, left, zoned}, {left, left, secs}, {brand + api + bare, brand + api + bare, secs},
-			{brand + api + bare, brand + api + bare, mins}, {keyOnly, keyOnly, secs}, {keyOnly, keyOnly, mins}, {"", keyOnly, mins}}
+		hinted, whole, keyOnly := brand+api+bare+st.Faint.Render(" ctrl+k"), brand+api+bare, brand+bare
+		tries = []try{{left, left, long}, {hinted, hinted, long}, {whole, whole, long}, {whole, whole, zoned}, {whole, whole, secs},
+			{whole, whole, mins}, {keyOnly, keyOnly, secs}, {keyOnly, keyOnly, mins}, {"", keyOnly, mins}}
 	}
 	var line1 string
 	for _, t := range tries {

@@ -1281,3 +1281,21 @@ func TestAccountsSmallBalanceInTheColumnsForm(t *testing.T) {
 		t.Fatalf("a balance under a thousand shows its kobo among rounded ones:\n%s", h.screen())
 	}
 }
+
+// ctrl+k's key gives up its hint before the clock's weekday: at 120 columns a key
+// as sandbank makes them (rotated: 32 characters, the golden world's is shorter)
+// took "Fri" for the want of a cell, beside " ctrl+k hides".
+func TestRevealedKeyKeepsTheWeekday(t *testing.T) {
+	w := newTestWorld(t)
+	if _, err := w.eng.RotateKeys(w.ctx); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, w, harnessOpts{width: 120, height: 40})
+	h.send(tickMsg{clock: w.clock.State()})
+	sk := h.m.sh.settings.SecretKey.Reveal()
+	if len(sk) != 32 {
+		t.Fatalf("a rotated key is %q, %d characters: the header's widths assume 32", sk, len(sk))
+	}
+	h.press("ctrl+k")
+	h.contains(sk+" ctrl+k ", fmtClock(w.clock.Now()))
+}
