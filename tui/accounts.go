@@ -367,12 +367,18 @@ func (p *accountsPage) ShortHelp() []key.Binding {
 	return []key.Binding{k.Open, k.Sync, k.Reauth, k.Connect, k.Filter, k.Sort}
 }
 
+// FullHelp: esc clears a filter, and does nothing else on the top list: "esc
+// back" was in its keys, and went nowhere.
 func (p *accountsPage) FullHelp() [][]key.Binding {
 	k := p.sh.keys
+	filters := []key.Binding{k.Filter, k.Sort, k.Reverse}
+	if p.list.filterText() != "" {
+		filters = append(filters, withHelp(k.Back, "clear filter"))
+	}
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Open, k.Sync, k.Reauth, k.Connect},
-		{k.Filter, k.Sort, k.Reverse, k.Back},
+		filters,
 	}
 }
 

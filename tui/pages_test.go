@@ -442,8 +442,13 @@ func TestHelpFollowsFocus(t *testing.T) {
 	w := newTestWorld(t)
 	h := newHarness(t, w, harnessOpts{})
 	h.press("?")
-	h.golden("help-accounts")
-	h.press("?") // any key closes
+	h.golden("help-accounts") // no esc: the top list has nowhere to go back to
+	h.press("?")              // any key closes
+	h.press("/")
+	h.typ("kunle")
+	h.press("enter", "?") // a filter kept: esc clears it
+	h.contains("esc clear filter")
+	h.press("?", "esc")
 	h.press("2", "enter", "?")
 	h.contains("scroll up", "back")
 	h.press("esc", "esc", "3", "?")
