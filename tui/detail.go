@@ -227,6 +227,12 @@ func (p *detailPage) Update(msg tea.Msg) tea.Cmd {
 			p.gate.stale = true
 		}
 		return nil
+	case loaded[exported]:
+		cmd := p.stmt.Update(msg)
+		if p.section == secStatement { // its own line says how the export went: no toast to say it again
+			return nil
+		}
+		return cmd
 	case widgetClosedMsg:
 		if msg.accountID == p.id {
 			p.outcome = nil

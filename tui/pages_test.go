@@ -127,7 +127,7 @@ func TestDetailStatementAndPDF(t *testing.T) {
 	h.press("m") // 6 months
 	h.contains("last 6 months")
 	h.press("e")
-	h.contains("Saved $EXPORT/statement-4259134808-6m-")
+	h.contains("Saved ", "statement-4259134808-6m-") // the folder on a line of its own when the path is long
 	files, err := filepath.Glob(filepath.Join(h.exportDir, "statement-*.pdf"))
 	if err != nil || len(files) != 1 {
 		t.Fatalf("want one PDF in the export dir, got %v (%v)", files, err)
@@ -138,10 +138,10 @@ func TestDetailStatementAndPDF(t *testing.T) {
 	}
 	// Another period forgets the file saved: its line named the 6 months' PDF
 	// under the 12 months' figures, as if that one were saved.
-	saved := strings.Count(h.screen(), "Saved $EXPORT/statement-4259134808-6m-")
+	saved := strings.Count(h.screen(), "statement-4259134808-6m-")
 	h.press("m")
 	h.contains("last 12 months")
-	if n := strings.Count(h.screen(), "Saved $EXPORT/statement-4259134808-6m-"); n >= saved {
+	if n := strings.Count(h.screen(), "statement-4259134808-6m-"); n >= saved {
 		t.Fatalf("after choosing 12 months the screen still says the 6 months' PDF was saved (%d times, %d before):\n%s", n, saved, h.screen())
 	}
 
@@ -1303,4 +1303,21 @@ func TestRevealedKeyKeepsTheWeekday(t *testing.T) {
 	}
 	h.press("ctrl+k")
 	h.contains(sk+" ctrl+k ", fmtClock(w.clock.Now()))
+}
+
+// A statement saved says so once, on its own line, whole: at 80×24 "Saved …"
+// showed there, cut ("(142 KB, 1068 transa…"), and again as a toast over the
+// keys. Saved while the statement is not on screen, the toast says it.
+func TestStatementSavedSaysItOnce(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{width: 80, height: 24})
+	h.press("enter", "right", "right", "e")
+	if n := strings.Count(h.screen(), "Saved"); n != 1 || !strings.Contains(h.screen(), "statement-4259134808-3m-") {
+		t.Fatalf("the screen says the PDF was saved %d times, want once:\n%s", n, h.screen())
+	}
+	h.contains(" transactions)\n", "e export PDF") // its end, and the keys under it
+	_, cmd := h.m.Update(keyPress("e"))
+	h.press("left") // to the transactions while the PDF renders
+	h.run(cmd)
+	h.contains(" Saved", "statement-4259134808-3m-") // the toast, on two lines
 }

@@ -32,8 +32,8 @@ type statementView struct {
 	sum  *stmtSummary
 	gate loadGate // the summary of the period
 
-	export    loadGate // one PDF at a time
-	exported  string
+	export    loadGate  // one PDF at a time
+	saved     *exported // the last PDF saved, of this period
 	exportErr string
 
 	listTop int // the line View put the list on, for clicks
@@ -54,6 +54,11 @@ type exported struct {
 	n    int
 }
 
+// what says it was saved, and its size: "(142 KB, 1068 transactions)".
+func (e exported) what() string {
+	return fmt.Sprintf("(%d KB, %d transactions)", (e.size+1023)/1024, e.n)
+}
+
 func newStatementView(sh *shared, id string) statementView {
 	l := newTxList(sh, id)
 	l.noFilters = true
@@ -62,7 +67,7 @@ func newStatementView(sh *shared, id string) statementView {
 
 func (s *statementView) SetSize(w, h int) {
 	s.w, s.h = w, h
-	s.list.SetSize(w, h-2-len(s.summaryLines()))
+	s.list.SetSize(w, h-1-len(s.summaryLines())-len(s.exportLines()))
 }
 
 // resize fits the list under the lines above it, once the view has a size.
@@ -177,8 +182,9 @@ func (s *statementView) exportPDF() tea.Cmd {
 	if s.export.loading {
 		return nil
 	}
-	s.exported, s.exportErr = "", ""
+	s.saved, s.exportErr = nil, ""
 	id, months, eng, ctx, dir := s.id, s.months(), s.sh.eng, s.sh.ctx, s.sh.exportDir
+	defer s.resize() // the line of the last export (two, maybe) gives way to one
 	return load(&s.export, func() (exported, error) {
 		job, err := eng.CreateStatementJob(ctx, id, months)
 		if err != nil {
@@ -215,18 +221,20 @@ func (s *statementView) Update(msg tea.Msg) tea.Cmd {
 		}
 		if msg.err != nil {
 			s.exportErr = engine.ErrorMessageOrText(msg.err)
+			s.resize()
 			return toast(toastBad, "Export failed: "+s.exportErr)
 		}
 		e := msg.val
-		s.exported = fmt.Sprintf("Saved %s (%d KB, %d transactions)", e.path, (e.size+1023)/1024, e.n)
-		return toast(toastOK, s.exported)
+		s.saved = &e
+		s.resize() // it may take two lines
+		return toast(toastOK, "Saved "+e.path+" "+e.what())
 	case tea.KeyPressMsg:
 		k := s.sh.keys
 		switch {
 		case key.Matches(msg, k.Months):
 			s.mi = (s.mi + 1) % len(statementMonths)
 			s.gate.stale = true
-			s.exported, s.exportErr = "", "" // it named the last period's file, as if this one's were saved
+			s.saved, s.exportErr = nil, "" // it named the last period's file, as if this one's were saved
 			return s.show(s.acct)
 		case key.Matches(msg, k.Export):
 			return s.exportPDF()
@@ -236,6 +244,29 @@ func (s *statementView) Update(msg tea.Msg) tea.Cmd {
 		return s.list.Update(msg)
 	}
 	return s.list.Update(msg)
+}
+
+// exportLines are the PDF's line: the hint, the rendering, or how the export
+// went. A saved file too long for one line takes two, its name and size, then
+// its folder: "Saved …" was cut at 80 columns ("(142 KB, 1068 transa…"). The
+// toast, which said it again, is left to when the statement is not on screen
+// (detailPage).
+func (s *statementView) exportLines() []string {
+	st := s.sh.styles
+	switch {
+	case s.export.loading:
+		return []string{st.Accent.Render(" " + s.sh.spinner() + " rendering the PDF…")}
+	case s.exportErr != "":
+		return []string{st.Bad.Render(" Export failed: " + s.exportErr)}
+	case s.saved != nil:
+		e := *s.saved
+		if one := " ✓ Saved " + e.path + " " + e.what(); ansi.StringWidth(one) <= s.w {
+			return []string{st.OK.Render(one)}
+		}
+		return []string{st.OK.Render(" ✓ Saved " + filepath.Base(e.path) + " " + e.what()),
+			st.OK.Render("   in " + filepath.Dir(e.path))}
+	}
+	return []string{st.Key.Render(" e") + st.Muted.Render(" exports this statement as a PDF into "+s.sh.exportDir)}
 }
 
 func (s *statementView) View() string {
@@ -258,22 +289,13 @@ func (s *statementView) View() string {
 	if s.sum == nil && s.gate.loading {
 		summary = []string{st.Accent.Render(" " + s.sh.spinner() + " adding up the period…")}
 	}
-	var line3 string
-	switch {
-	case s.export.loading:
-		line3 = st.Accent.Render(" " + s.sh.spinner() + " rendering the PDF…")
-	case s.exportErr != "":
-		line3 = st.Bad.Render(" Export failed: " + s.exportErr)
-	case s.exported != "":
-		line3 = st.OK.Render(" ✓ " + s.exported)
-	default:
-		line3 = st.Key.Render(" e") + st.Muted.Render(" exports this statement as a PDF into "+s.sh.exportDir)
-	}
 	lines := []string{fit(line1, s.w)}
 	for _, l := range summary {
 		lines = append(lines, fit(l, s.w))
 	}
-	lines = append(lines, fit(line3, s.w))
+	for _, l := range s.exportLines() {
+		lines = append(lines, fit(l, s.w))
+	}
 	s.listTop = len(lines)
 	return strings.Join(lines, "\n") + "\n" + s.list.View()
 }
