@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -593,6 +595,13 @@ func TestSettingsDataSyncConfirms(t *testing.T) {
 	if s := w.eng.Settings(); !s.DataSyncEnabled() || s.DataSyncEnabledAt.Equal(enabledAt) {
 		t.Fatalf("Data Sync %v since %s, want on again since now", s.DataSyncEnabled(), s.DataSyncEnabledAt)
 	}
+	// And it says how many accounts that left without webhooks for good: every
+	// one connected already, as the API's notice says.
+	accounts, err := w.eng.Accounts(context.Background())
+	if err != nil || len(accounts) < 2 {
+		t.Fatalf("the world's accounts: %d (%v)", len(accounts), err)
+	}
+	h.contains(fmt.Sprintf("Data Sync is on; the %d accounts connected before never receive webhooks (R4)", len(accounts)))
 }
 
 // TestSettingsNothingChangedGoes: the "Nothing changed" that answers a declined

@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -219,10 +221,41 @@ func (p *settingsPage) confirmDataSync(on bool) {
 		c.yes = "turn it on"
 		c.prompt = "Turn Data Sync on now? Only accounts connected from now on receive webhooks; those connected already never will (R4)."
 		c.do = func() tea.Cmd {
-			return p.save("Data Sync is on: accounts connected from now on receive webhooks (R4)", engine.SettingsPatch{DataSyncEnabled: &on})
+			p.busy, p.err = "saving", ""
+			eng, ctx := p.sh.eng, p.sh.ctx
+			return func() tea.Msg {
+				set, err := eng.UpdateSettings(ctx, engine.SettingsPatch{DataSyncEnabled: &on})
+				if err != nil {
+					return settingsSavedMsg{err: err}
+				}
+				return settingsSavedMsg{what: dataSyncOnText(ctx, eng, set)}
+			}
 		}
 	}
 	p.confirm = c
+}
+
+// dataSyncOnText says Data Sync went on, and how many accounts it left without
+// webhooks for good (R4), as the API's notice does: the toast said nothing of them.
+func dataSyncOnText(ctx context.Context, eng *engine.Engine, set engine.Settings) string {
+	const on = "Data Sync is on: accounts connected from now on receive webhooks"
+	accounts, err := eng.Accounts(ctx)
+	if err != nil {
+		return on + " (R4)"
+	}
+	before := 0
+	for _, a := range accounts {
+		if !engine.ReceivesWebhooks(set, a) {
+			before++
+		}
+	}
+	switch before {
+	case 0:
+		return on + " (R4)"
+	case 1:
+		return "Data Sync is on; the account connected before never receives webhooks (R4)"
+	}
+	return fmt.Sprintf("Data Sync is on; the %d accounts connected before never receive webhooks (R4)", before)
 }
 
 // confirmRotate asks before new keys replace the old ones.
