@@ -126,6 +126,14 @@ func parseReceiverMode(p params) (ReceiverMode, error) {
 	default:
 		return m, engine.Invalid("mode", "unknown receiver mode %q; use up, down, error or slow", mode)
 	}
+	// A field of another mode is refused, not dropped: {"mode":"up","status":500}
+	// answered 200 and set a receiver that answers 200 (a bad-input hunt).
+	if p.has("status") && m.Status == 0 {
+		return ReceiverMode{}, engine.Invalid("status", `status goes with mode "error" only, as what the receiver answers: {"mode":"error","status":%s}`, p.str("status"))
+	}
+	if p.has("delay") && m.Delay == 0 {
+		return ReceiverMode{}, engine.Invalid("delay", `delay goes with mode "slow" only, as how late the receiver answers: {"mode":"slow","delay":"%s"}`, p.str("delay"))
+	}
 	return m, nil
 }
 

@@ -90,6 +90,28 @@ func TestBuiltInReceiverInProcess(t *testing.T) {
 	w.must(http.StatusBadRequest, "POST", "/sandbox/receiver/mode", req{body: map[string]any{"mode": "sulky"}})
 	w.must(http.StatusBadRequest, "POST", "/sandbox/receiver/mode", req{body: map[string]any{"mode": "error", "status": 99}})
 	w.must(http.StatusBadRequest, "POST", "/sandbox/receiver/mode", req{body: map[string]any{"mode": "slow"}})
+	// A field of another mode is refused, naming it and the mode it goes with, and
+	// changes nothing: {"mode":"up","status":500} set a receiver that answered 200.
+	w.post("/sandbox/receiver/mode", map[string]any{"mode": "down"})
+	for _, tc := range []struct {
+		body map[string]any
+		says string
+	}{
+		{map[string]any{"mode": "up", "status": 500}, `status goes with mode "error" only`},
+		{map[string]any{"mode": "slow", "delay": "5s", "status": 503}, `status goes with mode "error" only`},
+		{map[string]any{"mode": "error", "status": 500, "delay": "5s"}, `delay goes with mode "slow" only`},
+		{map[string]any{"mode": "down", "delay": "5s"}, `delay goes with mode "slow" only`},
+	} {
+		v := failed(t, w.do("POST", "/sandbox/receiver/mode", req{body: tc.body}), http.StatusBadRequest, "INVALID_REQUEST")
+		if msg, _ := v["message"].(string); !strings.Contains(msg, tc.says) {
+			t.Errorf("%v: %q, want it to say %q", tc.body, msg, tc.says)
+		}
+		var mode struct{ Mode string }
+		if w.get("/sandbox/receiver/mode").decode(t, &mode); mode.Mode != "down" {
+			t.Fatalf("%v, refused, set the receiver %q", tc.body, mode.Mode)
+		}
+	}
+	w.post("/sandbox/receiver/mode", map[string]any{"mode": "up"})
 }
 
 // An event's attempts page newest first, up to the largest page the route
