@@ -310,6 +310,13 @@ func TestStatements(t *testing.T) {
 	if again != job {
 		t.Fatalf("job lookup = %+v, want %+v", again, job)
 	}
+	// Asked under another account, the job is not found there, and the answer
+	// says whose it is: it said only that the account had none.
+	other := w.connect(w.addCustomer(map[string]any{"institution": "058", "balance": 1000}))
+	v := failed(t, w.do("GET", "/accounts/"+other+"/statement/jobs/"+job.ID, req{}), http.StatusNotFound, "")
+	if want := "account " + other + " has no statement job \"" + job.ID + "\": that job is account " + id + "'s"; v["message"] != want {
+		t.Errorf("another account's job: %q, want %q", v["message"], want)
+	}
 	file := w.must(http.StatusOK, "GET", job.Path, req{key: noKey()})
 	if ct := file.header.Get("Content-Type"); ct != "application/pdf" || !bytes.HasPrefix(file.body, []byte("%PDF-")) {
 		t.Fatalf("download: Content-Type %q, starts %q", ct, file.body[:min(8, len(file.body))])

@@ -237,8 +237,11 @@ func (e *Engine) StatementJob(ctx context.Context, accountID, jobID string) (Sta
 		}
 		var err error
 		j, err = tx.StatementJob(jobID)
-		if err == nil && j.AccountID != accountID {
-			err = Errorf(ENOTFOUND, "account %s has no statement job %q", accountID, jobID)
+		switch {
+		case ErrorCode(err) == ENOTFOUND: // and what makes one: it said no more
+			err = Errorf(ENOTFOUND, "statement job %q not found: a statement's job is the id that GET /accounts/%s/statement answers (GET /v2/accounts/%s/statement in v2)", jobID, accountID, accountID)
+		case err == nil && j.AccountID != accountID:
+			err = Errorf(ENOTFOUND, "account %s has no statement job %q: that job is account %s's", accountID, jobID, j.AccountID)
 		}
 		return err
 	})
