@@ -160,6 +160,13 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.active = pageAccounts
 		m.resize()
 		return m.detail.Show()
+	case loaded[exported]:
+		// A PDF rendered while the user went on: whether its line is on screen is
+		// the Model's to say (another tab, or the account's page closed).
+		if m.detail == nil {
+			return exportToast(msg)
+		}
+		return m.detail.exported(msg, m.current() == m.detail)
 	case closeDetailMsg:
 		m.detail = nil
 		return m.reload(reloadAccounts) // back on the dashboard: fresh rows

@@ -227,12 +227,6 @@ func (p *detailPage) Update(msg tea.Msg) tea.Cmd {
 			p.gate.stale = true
 		}
 		return nil
-	case loaded[exported]:
-		cmd := p.stmt.Update(msg)
-		if p.section == secStatement { // its own line says how the export went: no toast to say it again
-			return nil
-		}
-		return cmd
 	case widgetClosedMsg:
 		if msg.accountID == p.id {
 			p.outcome = nil
@@ -244,6 +238,22 @@ func (p *detailPage) Update(msg tea.Msg) tea.Cmd {
 		return p.mouse(msg)
 	}
 	return tea.Batch(p.txs.Update(msg), p.stmt.Update(msg))
+}
+
+// exported takes a PDF's export, rendered while the page was on screen (shown)
+// or not. Its own line says how it went when the statement shows; otherwise a
+// toast does. Only the Model knows whether the page is on screen: left behind
+// another tab with its statement section chosen, it took the toast away, and the
+// presenter on that tab heard nothing of the file.
+func (p *detailPage) exported(msg loaded[exported], shown bool) tea.Cmd {
+	if msg.gate != &p.stmt.export { // another account's page, closed since: saved all the same
+		return exportToast(msg)
+	}
+	cmd := p.stmt.Update(msg)
+	if shown && p.section == secStatement {
+		return nil
+	}
+	return cmd
 }
 
 func (p *detailPage) key(msg tea.KeyPressMsg) tea.Cmd {

@@ -1330,3 +1330,20 @@ func TestStatementSavedSaysItOnce(t *testing.T) {
 	h.run(cmd)
 	h.contains(" Saved", "statement-4259134808-3m-") // the toast, on two lines
 }
+
+// A statement saved while its account's page is behind another tab — or closed —
+// is not on screen: the toast says it. Its section was still the statement's,
+// and the toast was left out as if its line showed it.
+func TestStatementSavedOffScreenSaysIt(t *testing.T) {
+	for _, away := range []string{"2", "esc"} {
+		t.Run(away, func(t *testing.T) {
+			w := newTestWorld(t)
+			h := newHarness(t, w, harnessOpts{width: 80, height: 24})
+			h.press("enter", "right", "right")
+			_, cmd := h.m.Update(keyPress("e"))
+			h.press(away) // to the webhooks, or back to the list, while the PDF renders
+			h.run(cmd)
+			h.contains(" Saved", "$EXPORT/statement-4259134808-3") // the toast, cut as toasts are
+		})
+	}
+}

@@ -222,12 +222,12 @@ func (s *statementView) Update(msg tea.Msg) tea.Cmd {
 		if msg.err != nil {
 			s.exportErr = engine.ErrorMessageOrText(msg.err)
 			s.resize()
-			return toast(toastBad, "Export failed: "+s.exportErr)
+			return exportToast(msg)
 		}
 		e := msg.val
 		s.saved = &e
 		s.resize() // it may take two lines
-		return toast(toastOK, "Saved "+e.path+" "+e.what())
+		return exportToast(msg)
 	case tea.KeyPressMsg:
 		k := s.sh.keys
 		switch {
@@ -244,6 +244,14 @@ func (s *statementView) Update(msg tea.Msg) tea.Cmd {
 		return s.list.Update(msg)
 	}
 	return s.list.Update(msg)
+}
+
+// exportToast says how an export went, where the statement's own line does not.
+func exportToast(msg loaded[exported]) tea.Cmd {
+	if msg.err != nil {
+		return toast(toastBad, "Export failed: "+engine.ErrorMessageOrText(msg.err))
+	}
+	return toast(toastOK, "Saved "+msg.val.path+" "+msg.val.what())
 }
 
 // exportLines are the PDF's line: the hint, the rendering, or how the export
