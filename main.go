@@ -96,7 +96,7 @@ type serverFlags struct {
 // 7,000 for a year of 63 accounts), with nothing to keep only what went wrong,
 // and no form a log collector reads without a pattern (an operator's trial).
 type logFlags struct {
-	LogLevel  string `name:"log-level" help:"What the log keeps: info (each request and webhook attempt, and what went wrong), warn (only what went wrong) or error (only failures)." enum:"info,warn,error" default:"info"`
+	LogLevel  string `name:"log-level" help:"What the log keeps: info (each request and webhook attempt, and what went wrong), warn (only what went wrong, a webhook attempt that failed among it) or error (only failures)." enum:"info,warn,error" default:"info"`
 	LogFormat string `name:"log-format" help:"How the log writes a line: text (time=… level=… msg=…) or json (one object a line)." enum:"text,json" default:"text"`
 }
 

@@ -388,7 +388,9 @@ func (e *Engine) attempt(s Settings, ev Event) {
 		}
 		e.attempts.Add(1) // before the notice: a waiter that counts notices knows one is coming
 		if at.Error != "" {
-			e.log.Info("webhook", "event", ev.Type, "id", ev.ID, "attempt", at.N, "status", at.StatusCode, "error", at.Error)
+			// What went wrong: kept at --log-level warn, which a CI job sets to see
+			// only that (the receiver refusing a webhook was an info line, and left out).
+			e.log.Warn("webhook", "event", ev.Type, "id", ev.ID, "attempt", at.N, "status", at.StatusCode, "error", at.Error)
 		} else {
 			e.log.Info("webhook", "event", ev.Type, "id", ev.ID, "attempt", at.N, "status", at.StatusCode)
 		}

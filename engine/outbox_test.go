@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"sync"
@@ -56,6 +57,25 @@ func TestWebhooksOnlyForAccountsConnectedAfterEnabling(t *testing.T) {
 	}
 	if !engine.ReceivesWebhooks(w.eng.Settings(), after) || engine.ReceivesWebhooks(w.eng.Settings(), before) {
 		t.Fatal("ReceivesWebhooks disagrees with the deliveries")
+	}
+}
+
+// A failed delivery attempt is what went wrong, and a log kept to warnings
+// (--log-level warn) keeps it; a delivered one is not. It was an info line, as a
+// delivered one is, and a CI job at warn never saw its receiver refuse a webhook.
+func TestFailedDeliveryIsAWarning(t *testing.T) {
+	logs := &syncBuffer{}
+	w := newWorld(t, worldOpts{logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn}))})
+	w.recv.failFirst.Store(1)
+	a := w.connect(w.customer(simulator.NewCustomer{Name: "Ade Ola", Institution: "044", Balance: 100_000}))
+	w.waitNotice("the failed attempt", func(n engine.Notice) bool { return n.Kind == engine.NoticeDelivery })
+	if out := logs.String(); !strings.Contains(out, "level=WARN msg=webhook") || !strings.Contains(out, "the receiver answered 503") {
+		t.Fatalf("a failed attempt at --log-level warn logged:\n%s", out)
+	}
+	w.advance(engine.RetryBackoff(1))
+	w.until("every event is recorded delivered", w.allDelivered(a.ID))
+	if n := strings.Count(logs.String(), "msg=webhook"); n != 1 {
+		t.Fatalf("%d webhook lines at --log-level warn, want the failed attempt's alone:\n%s", n, logs.String())
 	}
 }
 
