@@ -836,6 +836,11 @@ func TestWidgetStepNamesFieldsItDoesNotRead(t *testing.T) {
 	if !strings.Contains(msg, "is required (the body has pass, user, which this step does not read: it takes username and password)") {
 		t.Fatalf("login with user and pass: %q", msg)
 	}
+	// Nested, as an SDK may wrap them: named too, not left out unsaid.
+	v = failed(t, w.do("POST", "/connect/sessions/"+st.Session+"/login", req{body: map[string]any{"credentials": map[string]any{"username": "a", "password": "b"}}}), http.StatusBadRequest, "")
+	if msg, _ := v["message"].(string); !strings.Contains(msg, "is required (the body has credentials, which this step does not read: it takes username and password)") {
+		t.Fatalf("login with nested credentials: %q", msg)
+	}
 	v = failed(t, w.do("POST", "/connect/sessions/"+st.Session+"/login", req{body: map[string]any{"username": "nobody", "password": "x", "remember": true}}), http.StatusUnauthorized, "")
 	if msg, _ := v["message"].(string); strings.Contains(msg, "does not read") {
 		t.Fatalf("a login with its fields and one more: %q", msg)

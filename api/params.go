@@ -151,8 +151,8 @@ func bodyParams(w http.ResponseWriter, r *http.Request, reads ...string) (params
 // of one empty field ("code is required" answered a text/plain body).
 //
 // A JSON field whose value is an object or an array is refused when it is one of
-// reads, the fields the route reads (every field, when reads is nil), and left out
-// otherwise.
+// reads, the fields the route reads (every field, when reads is nil), and passes
+// unread otherwise.
 func parseBody(mediaType string, b []byte, reads []string) (params, error) {
 	trimmed := trimBody(b)
 	switch {
@@ -250,7 +250,7 @@ func repeatedField(mediaType string, b []byte) string {
 }
 
 // jsonParams reads a JSON object's fields; one whose value nests is refused if
-// reads holds it, or reads is nil, and left out otherwise.
+// reads holds it, or reads is nil, and kept unread (its JSON text) otherwise.
 func jsonParams(b []byte, reads []string) (params, error) {
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(b, &raw); err != nil {
@@ -267,7 +267,12 @@ func jsonParams(b []byte, reads []string) (params, error) {
 				return nil, engine.Invalid(k, "%s is not a valid JSON string", k)
 			}
 			p[k] = s
-		case (v[0] == '{' || v[0] == '[') && reads != nil && !slices.Contains(reads, k): // a field the route does not read
+		case (v[0] == '{' || v[0] == '[') && reads != nil && !slices.Contains(reads, k):
+			// A field the route does not read passes unread, kept as its JSON text:
+			// a widget step refused for a missing field names those the body had
+			// ({"credentials":{…}} said "password is required" alone, as {"user"}
+			// had, once this field was left out).
+			p[k] = string(v)
 		case v[0] == '{' || v[0] == '[':
 			return nil, engine.Invalid(k, "%s must be a string, number or boolean, not an object or array", k)
 		default: // numbers and booleans, as written
