@@ -857,7 +857,8 @@ func filterBanks(banks []bankView, q string) []bankView {
 type testerView struct {
 	Action    string
 	Bank      string
-	Customers []simulator.Customer
+	Customers []simulator.Customer // the bank's newest, oldest first
+	Older     int                  // how many older ones Customers leaves out
 	Customer  *simulator.Customer
 	ShowPhone bool
 	Phone     string
@@ -868,7 +869,7 @@ type testerView struct {
 	Note      string
 }
 
-// testerCustomers is how many of a bank's customers the drawer lists.
+// testerCustomers is how many of a bank's customers the drawer lists: the newest.
 const testerCustomers = 5
 
 func (s *Server) testerView(st engine.WidgetState) *testerView {
@@ -890,13 +891,15 @@ func (s *Server) testerView(st engine.WidgetState) *testerView {
 			t.Customer = who
 			break
 		}
+		// The newest: a customer a tester just made is the one they mean to
+		// sign in as, and it comes after the seed's.
 		for _, c := range s.bank.Customers() {
 			if hasAccountAt(c, st.Institution.Code) {
 				t.Customers = append(t.Customers, c)
-				if len(t.Customers) == testerCustomers {
-					break
-				}
 			}
+		}
+		if n := len(t.Customers); n > testerCustomers {
+			t.Customers, t.Older = t.Customers[n-testerCustomers:], n-testerCustomers
 		}
 	case engine.WidgetChallenge:
 		t.Customer, t.CanFill = who, true

@@ -284,6 +284,30 @@ func TestBrowserChoosesOneOfSeveralAccounts(t *testing.T) {
 	}
 }
 
+// A tester who makes customers at a bank that has some already finds the newest in
+// the drawer at its login, and a word on the ones it leaves out: it listed the
+// bank's first five, so the sixth customer made there — the one being tested —
+// was nowhere on the page.
+func TestBrowserDrawerListsTheNewestCustomers(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	var made []customerJSON
+	for _, name := range []string{"Ada Obi", "Bisi Ola", "Chidi Nwosu", "Dayo Bello", "Emeka Uche", "Funke Ade"} {
+		made = append(made, w.addCustomer(map[string]any{"name": name, "institution": "035"}))
+	}
+	b := w.newTab(t, 1280)
+	b.open(w.connectURL(nil))
+	b.chooseBank("Wema Bank")
+	b.wantHeading("Log in to Wema Bank")
+	b.openDrawer()
+	newest := made[len(made)-1]
+	b.contains(newest.Name, newest.Username, "1 older test customer at Wema Bank is not listed: GET /sandbox/customers lists every customer.")
+	if body := b.text(".tester-body"); strings.Contains(body, made[0].Username) {
+		t.Fatalf("the drawer lists the oldest customer made, %s, rather than the newest five:\n%s", made[0].Username, body)
+	}
+	b.do(chromedp.Click(chromedp.CSS(`[data-fill-username="`+newest.Username+`"]`), chromedp.NodeVisible))
+	b.waitFor("the newest customer's details to fill the form", `document.getElementById("username").value === `+jsString(newest.Username))
+}
+
 // The seed's story in a browser: the customer changes the password at the bank,
 // the next sync needs re-authorisation, the reauth token opens the page, which
 // asks only for the password (the username is known) and then the OTP the bank
