@@ -250,7 +250,7 @@ func (p *detailPage) exported(msg loaded[exported], shown bool) tea.Cmd {
 		return exportToast(msg)
 	}
 	cmd := p.stmt.Update(msg)
-	if shown && p.section == secStatement {
+	if shown && p.section == secStatement && p.stmt.shows(msg) {
 		return nil
 	}
 	return cmd

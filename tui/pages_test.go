@@ -1347,3 +1347,19 @@ func TestStatementSavedOffScreenSaysIt(t *testing.T) {
 		})
 	}
 }
+
+// m during a PDF's render chooses another period: the file saved is the old
+// period's, so the new period's line does not name it as its own — it did, under
+// "last 6 months", a file of three — and a toast says it was saved.
+func TestStatementSavedAfterThePeriodChanged(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{width: 120, height: 40})
+	h.press("enter", "right", "right")
+	_, cmd := h.m.Update(keyPress("e")) // the last 3 months
+	h.press("m")                        // the last 6, while it renders
+	h.run(cmd)
+	h.contains("last 6 months", " Saved $EXPORT/statement-4259134808-3m-") // the toast
+	if strings.Contains(h.screen(), "✓ Saved") {
+		t.Fatalf("the 6 months' line names the 3 months' file as saved:\n%s", h.screen())
+	}
+}

@@ -49,9 +49,10 @@ type stmtSummary struct {
 
 // exported is a PDF written to the export directory.
 type exported struct {
-	path string
-	size int
-	n    int
+	path   string
+	size   int
+	n      int
+	months int // the period it covers: m may have chosen another while it rendered
 }
 
 // what says it was saved, and its size: "(142 KB, 1068 transactions)".
@@ -186,20 +187,21 @@ func (s *statementView) exportPDF() tea.Cmd {
 	id, months, eng, ctx, dir := s.id, s.months(), s.sh.eng, s.sh.ctx, s.sh.exportDir
 	defer s.resize() // the line of the last export (two, maybe) gives way to one
 	return load(&s.export, func() (exported, error) {
+		e := exported{months: months}
 		job, err := eng.CreateStatementJob(ctx, id, months)
 		if err != nil {
-			return exported{}, err
+			return e, err
 		}
 		st, err := eng.StatementOfJob(ctx, job.ID)
 		if err != nil {
-			return exported{}, err
+			return e, err
 		}
 		b, err := statement.PDF(st, eng.Clock().Now())
 		if err != nil {
-			return exported{}, err
+			return e, err
 		}
 		name := fmt.Sprintf("statement-%s-%dm-%s.pdf", st.Account.Number, months, job.To.In(engine.WAT).Format("20060102-1504"))
-		e := exported{path: filepath.Join(dir, name), size: len(b), n: len(st.Transactions)}
+		e.path, e.size, e.n = filepath.Join(dir, name), len(b), len(st.Transactions)
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return e, err
 		}
@@ -218,6 +220,11 @@ func (s *statementView) Update(msg tea.Msg) tea.Cmd {
 	case loaded[exported]:
 		if !msg.of(&s.export) {
 			return nil
+		}
+		if !s.shows(msg) {
+			// m chose another period while it rendered: this period's line is not
+			// its to show — it named the last period's file under this one.
+			return exportToast(msg)
 		}
 		if msg.err != nil {
 			s.exportErr = engine.ErrorMessageOrText(msg.err)
@@ -245,6 +252,10 @@ func (s *statementView) Update(msg tea.Msg) tea.Cmd {
 	}
 	return s.list.Update(msg)
 }
+
+// shows reports whether the statement's own line says how the export msg went:
+// an export of the period it shows.
+func (s *statementView) shows(msg loaded[exported]) bool { return msg.val.months == s.months() }
 
 // exportToast says how an export went, where the statement's own line does not.
 func exportToast(msg loaded[exported]) tea.Cmd {
