@@ -65,6 +65,10 @@ type Run struct {
 	reported  map[string]int // event ID → the number of the last attempt written to the transcript
 	delivered []delivery     // successful deliveries, in order
 	cursors   map[string]int // webhook expectations' place in delivered, per account ("" any)
+	// matchedBy is, per cursor, the step (its number) that matched each delivery
+	// (its index in delivered): a step that misses an event that came before says
+	// which step took the one after it.
+	matchedBy map[string]map[int]int
 	// servedSeq is the last event made before serve: (0 for a run not served): a
 	// webhook step after serve: waits for what the app caused, so the webhooks of
 	// events from before it do not match.
@@ -125,7 +129,7 @@ type delivery struct {
 func Open(ctx context.Context, s *Scenario, w *world.World, h http.Handler, receiverURL string, out io.Writer) (*Run, error) {
 	r := &Run{S: s, W: w, H: h, receiverURL: receiverURL, customerIDs: map[string]string{}, numbers: map[string]string{},
 		banks: map[string]string{}, authMethods: map[string]string{}, ids: map[string]string{}, vars: map[string]string{}, reported: map[string]int{},
-		cursors: map[string]int{}}
+		cursors: map[string]int{}, matchedBy: map[string]map[int]int{}}
 	set := w.Engine.Settings()
 	r.keys = world.Keys{Secret: set.SecretKey.Reveal(), Public: set.PublicKey, WebhookSecret: set.WebhookSecret.Reveal()}
 	if out != nil {
@@ -1376,11 +1380,18 @@ func (r *Run) expectWebhooks(st *Step, out *StepResult) *StepResult {
 				where = " after the " + strings.TrimPrefix(r.delivered[i-1].event, "mono.events.") + " this step matched at " + r.delivered[i-1].at.Format(time.RFC3339)
 			}
 			// Delivered, but before what this step or an earlier one matched: "got
-			// none" read as if it never came.
-			for j := from; j < i; j++ {
-				if d := r.delivered[j]; !matched[j] && d.event == want && (key == "" || d.account == key) && d.seq > r.servedSeq && r.inTime(d) {
-					got += fmt.Sprintf(" (%s came at %s, before the %s this step matched: list them in the order they come)",
-						strings.TrimPrefix(want, "mono.events."), d.at.Format(time.RFC3339), strings.TrimPrefix(r.delivered[i-1].event, "mono.events."))
+			// none" read as if it never came. One an earlier step matched was not
+			// missed, and is not said.
+			for j := 0; j < i; j++ {
+				if d := r.delivered[j]; !matched[j] && r.matchedBy[key][j] == 0 && d.event == want && (key == "" || d.account == key) && d.seq > r.servedSeq && r.inTime(d) {
+					prev := strings.TrimPrefix(r.delivered[i-1].event, "mono.events.")
+					if i > from {
+						got += fmt.Sprintf(" (%s came at %s, before the %s this step matched: list them in the order they come)",
+							strings.TrimPrefix(want, "mono.events."), d.at.Format(time.RFC3339), prev)
+					} else {
+						got += fmt.Sprintf(" (%s came at %s, before the %s step %d matched: webhook steps match in the order the webhooks come)",
+							strings.TrimPrefix(want, "mono.events."), d.at.Format(time.RFC3339), prev, r.matchedBy[key][i-1])
+					}
 					break
 				}
 			}
@@ -1408,6 +1419,12 @@ func (r *Run) expectWebhooks(st *Step, out *StepResult) *StepResult {
 		i = found + 1
 	}
 	r.cursors[key] = i
+	if r.matchedBy[key] == nil {
+		r.matchedBy[key] = map[int]int{}
+	}
+	for j := range matched {
+		r.matchedBy[key][j] = st.N
+	}
 	if i > from {
 		out.ended = r.delivered[i-1].made
 	}

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -304,6 +305,29 @@ func TestWebhooksOutOfOrderSayWhen(t *testing.T) {
 		!strings.Contains(line, ", got account_updated (delivered ") ||
 		!strings.Contains(line, "(account_connected came at ") || !strings.HasSuffix(line, "before the account_updated this step matched: list them in the order they come)") {
 		t.Fatalf("the failure says %s", line)
+	}
+}
+
+// A webhook step whose event came before the one an earlier webhook step matched
+// says when it came, as a list out of order does: two steps, webhook:
+// account_updated then webhook: account_connected, said "got none" of the
+// account_connected the receiver had taken first (a QA trial).
+func TestWebhookStepsOutOfOrderSayWhen(t *testing.T) {
+	res := changedFixture(t, "- webhooks: [account_connected, account_updated, account_updated]\n    account: adam",
+		"- webhook: account_updated\n    account: adam\n  - webhook: account_connected\n    account: adam")
+	if res.Passed || res.Failure == nil {
+		t.Fatalf("webhook steps out of order passed: %s", res.Line())
+	}
+	line := res.Line()
+	if !strings.Contains(line, "expected account_connected delivered for adam, got ") || !strings.Contains(line, "(account_connected came at ") ||
+		!regexp.MustCompile(`before the account_updated step \d+ matched: webhook steps match in the order the webhooks come\)$`).MatchString(line) {
+		t.Fatalf("the failure says %s", line)
+	}
+	// One an earlier step matched is not said again: it was not missed.
+	res = changedFixture(t, "- webhooks: [account_connected, account_updated, account_updated]\n    account: adam",
+		"- webhook: account_connected\n    account: adam\n  - webhook: account_updated\n    account: adam\n  - webhook: account_connected\n    account: adam")
+	if res.Passed || res.Failure == nil || strings.Contains(res.Line(), "came at") {
+		t.Fatalf("a second account_connected, which never came, says %s", res.Line())
 	}
 }
 
