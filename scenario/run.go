@@ -122,6 +122,7 @@ type delivery struct {
 	made    time.Time // when the event was made
 	event   string    // the name the receiver saw: v2's may differ from the outbox's type
 	body    []byte
+	header  http.Header // the delivery's mono-webhook-event-id and mono-webhook-attempt
 }
 
 // Open starts a run of s on w, whose API is h; transcript, if not nil, receives the
@@ -1309,7 +1310,12 @@ func (r *Run) collect(ctx context.Context) error {
 		name := webhookName(body, f.ev.Type)
 		r.tr.webhook(f.ev, f.a, name, body, secret)
 		if f.a.Error == "" {
-			r.delivered = append(r.delivered, delivery{at: f.a.At, account: f.ev.AccountID, seq: f.ev.Seq, made: f.ev.CreatedAt, event: name, body: body})
+			// The headers a webhook step's expect: may read; not the secret, which
+			// the transcript writes masked.
+			h := http.Header{}
+			h.Set("mono-webhook-event-id", f.ev.ID)
+			h.Set("mono-webhook-attempt", strconv.Itoa(f.a.N))
+			r.delivered = append(r.delivered, delivery{at: f.a.At, account: f.ev.AccountID, seq: f.ev.Seq, made: f.ev.CreatedAt, event: name, body: body, header: h})
 		}
 	}
 	return nil
@@ -1408,7 +1414,7 @@ func (r *Run) expectWebhooks(st *Step, out *StepResult) *StepResult {
 		}
 		out.Checks = append(out.Checks, fmt.Sprintf("✓ %s delivered at %s", want, r.delivered[found].at.Format(time.RFC3339)))
 		if st.Action == "webhook" {
-			res := &response{Status: http.StatusOK, Body: r.delivered[found].body, Header: http.Header{}}
+			res := &response{Status: http.StatusOK, Body: r.delivered[found].body, Header: r.delivered[found].header}
 			in := " (in the " + strings.TrimPrefix(want, "mono.events.") + " delivered at " + r.delivered[found].at.Format(time.RFC3339) + ")"
 			if fr := r.expectEach(st, res, out, func(*Expectation) string { return in }); fr != nil {
 				fr.judged = true

@@ -578,6 +578,39 @@ func TestMissingWebhookSaysWhy(t *testing.T) {
 	}
 }
 
+// A webhook step's expect: reads the delivery's mono-webhook-attempt and
+// mono-webhook-event-id, as the transcript writes them: a receiver down for the
+// first attempt is checked by the attempt that came through. check accepted
+// header.mono-webhook-attempt, and the run said "got nothing (no such field)"
+// (a QA trial).
+func TestWebhookStepReadsTheDeliverysHeaders(t *testing.T) {
+	src := `scenario: headers
+customers:
+  z: {institution: "044"}
+steps:
+  - receiver: down
+  - connect: z
+  - receiver: up
+  - advance: 30s
+  - webhook: account_connected
+    account: z
+    expect:
+      header.mono-webhook-attempt: "2"
+      header.Mono-Webhook-Event-Id: {matches: "^[0-9a-f]{24}$"}
+  - webhook: account_updated
+    account: z
+    expect: {header.mono-webhook-attempt: "1"}
+`
+	path := filepath.Join(t.TempDir(), "headers.yaml")
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, tr := run(t, path)
+	if !res.Passed {
+		t.Fatalf("%s\n%s", res.Line(), tail(tr))
+	}
+}
+
 // An account_updated that never came because the sync found nothing new says so:
 // such a sync sends none, and "got none" read as delivery broken (a newcomer's
 // trial).
