@@ -773,6 +773,9 @@ func TestServeLogLevelAndFormat(t *testing.T) {
 			}
 			if rec["msg"] == "request" {
 				requests = append(requests, fmt.Sprint(rec["route"], " ", rec["status"]))
+				if d, ok := rec["dur"].(string); !ok || !regexp.MustCompile(`^[0-9.]+(ns|µs|ms|s)$`).MatchString(d) {
+					t.Errorf("a request's dur is %#v, want it with its unit, as the text form writes it", rec["dur"])
+				}
 			}
 		}
 		if len(requests) != 2 || !strings.HasSuffix(requests[0], " 200") || !strings.HasSuffix(requests[1], "/sandbox/customers 401") {

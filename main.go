@@ -110,6 +110,14 @@ func (f logFlags) logger(w io.Writer) *slog.Logger {
 		opts.Level = slog.LevelError
 	}
 	if f.LogFormat == "json" {
+		// A duration as the text form writes it ("2.141ms"), not slog's bare
+		// nanoseconds, which a reader took for milliseconds (a QA trial).
+		opts.ReplaceAttr = func(_ []string, a slog.Attr) slog.Attr {
+			if a.Value.Kind() == slog.KindDuration {
+				a.Value = slog.StringValue(a.Value.Duration().String())
+			}
+			return a
+		}
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
