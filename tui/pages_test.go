@@ -1331,6 +1331,23 @@ func TestStatementSavedSaysItOnce(t *testing.T) {
 	h.contains(" Saved", "statement-4259134808-3m-") // the toast, on two lines
 }
 
+// The saved line counts the PDF's transactions as the list under it counts them:
+// "(142 KB, 1068 transactions)" stood over "1,068 transactions", two forms of one
+// number on one screen; and a PDF of one transaction said "1 transactions".
+func TestStatementSavedCountsAsTheList(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{width: 80, height: 24})
+	h.press("down", "down", "enter", "right", "right", "e") // ABDULLAHI CONCEPTS: over a thousand in 3 months
+	m := regexp.MustCompile(`KB, ([0-9,]+) transactions\)`).FindStringSubmatch(h.screen())
+	if m == nil || !strings.Contains(m[1], ",") {
+		t.Fatalf("the saved line does not count over a thousand transactions with a separator:\n%s", h.screen())
+	}
+	h.contains(" " + m[1] + " transactions\n") // the list's own count, the same
+	if got, want := (exported{size: 900, n: 1}).what(), "(1 KB, 1 transaction)"; got != want {
+		t.Errorf("one transaction saved: %q, want %q", got, want)
+	}
+}
+
 // A statement saved while its account's page is behind another tab — or closed —
 // is not on screen: the toast says it. Its section was still the statement's,
 // and the toast was left out as if its line showed it.

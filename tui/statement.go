@@ -55,9 +55,11 @@ type exported struct {
 	months int // the period it covers: m may have chosen another while it rendered
 }
 
-// what says it was saved, and its size: "(142 KB, 1068 transactions)".
+// what says it was saved, and its size: "(142 KB, 1,068 transactions)", the count
+// in the form of the list under it ("1,068 transactions"), and one transaction in
+// the singular.
 func (e exported) what() string {
-	return fmt.Sprintf("(%d KB, %d transactions)", (e.size+1023)/1024, e.n)
+	return fmt.Sprintf("(%d KB, %s transaction%s)", (e.size+1023)/1024, commas(int64(e.n)), plural(e.n))
 }
 
 func newStatementView(sh *shared, id string) statementView {
