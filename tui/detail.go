@@ -341,7 +341,8 @@ func (p *detailPage) FullHelp() [][]key.Binding {
 		groups = append(groups, []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 			[]key.Binding{k.EditFilters, k.ClearFilters})
 	case secStatement:
-		groups = append(groups, []key.Binding{k.Months, k.Export, k.Up, k.Down, k.PageUp, k.PageDown})
+		groups = append(groups, []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
+			[]key.Binding{k.Months, k.Export})
 	}
 	return groups
 }

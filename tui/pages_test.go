@@ -457,6 +457,18 @@ func TestHelpFollowsFocus(t *testing.T) {
 	h.contains("spend money", "start outage")
 }
 
+// The statement's keys (?) name every key its list answers, as the transactions'
+// do: g/home and G/end went to the first and last transaction of the period, and
+// its help left them out (a presenter's trial).
+func TestStatementHelpNamesItsListKeys(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{width: 80, height: 24})
+	h.press("enter", "right", "right", "G")
+	h.contains("row 337 of 337") // G works
+	h.press("?")
+	h.contains("g/home first", "G/end  last", "m period", "e export PDF")
+}
+
 func TestTooSmall(t *testing.T) {
 	w := newTestWorld(t)
 	h := newHarness(t, w, harnessOpts{width: 70, height: 20})
