@@ -868,7 +868,16 @@ func (m *widgetModal) View() string {
 				if left < 2*time.Minute {
 					style = st.Warn
 				}
-				add(tok + style.Render("expires in "+countdown(left)) + st.Faint.Render(" · valid 10 min, single use"))
+				// "valid 10 min" only where the line has room for it: the countdown
+				// says as much, and at the widget's width it pushed "use" onto a
+				// line of its own.
+				line := tok + style.Render("expires in "+countdown(left))
+				if more := st.Faint.Render(" · valid 10 min, single use"); ansi.StringWidth(line+more) <= iw {
+					line += more
+				} else {
+					line += st.Faint.Render(" · single use")
+				}
+				add(line)
 			default:
 				add(tok + st.Bad.Render("expired: close and press r again"))
 			}

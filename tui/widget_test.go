@@ -115,6 +115,7 @@ func TestWidgetReauthOTP(t *testing.T) {
 	h.contains("sync failed (r re-authorises): the bank asks for a one-time password")
 	h.press("r")
 	h.contains("connect.reauthorise(token)", "expires in 10:00", "GTBank asks for a one-time password")
+	h.contains("expires in 10:00 · single use  ") // on one line: "use" wrapped onto a line of its own
 	h.press("ctrl+p")
 	h.golden("widget-reauth-otp")
 	otp := regexp.MustCompile(`OTP +([0-9]{6})`).FindStringSubmatch(h.screen())
