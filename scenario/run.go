@@ -1390,13 +1390,15 @@ func (r *Run) expectWebhooks(st *Step, out *StepResult) *StepResult {
 			// missed, and is not said.
 			for j := 0; j < i; j++ {
 				if d := r.delivered[j]; !matched[j] && r.matchedBy[key][j] == 0 && d.event == want && (key == "" || d.account == key) && d.seq > r.servedSeq && r.inTime(d) {
-					prev := strings.TrimPrefix(r.delivered[i-1].event, "mono.events.")
-					if i > from {
+					if j >= from { // after what earlier steps matched: this step's own list is out of order
 						got += fmt.Sprintf(" (%s came at %s, before the %s this step matched: list them in the order they come)",
-							strings.TrimPrefix(want, "mono.events."), d.at.Format(time.RFC3339), prev)
+							strings.TrimPrefix(want, "mono.events."), d.at.Format(time.RFC3339), strings.TrimPrefix(r.delivered[i-1].event, "mono.events."))
 					} else {
+						// Before what an earlier step matched: listed first in this step, it
+						// would still be missed — "list them in the order they come" sent
+						// the reader to a list that was not the matter.
 						got += fmt.Sprintf(" (%s came at %s, before the %s step %d matched: webhook steps match in the order the webhooks come)",
-							strings.TrimPrefix(want, "mono.events."), d.at.Format(time.RFC3339), prev, r.matchedBy[key][i-1])
+							strings.TrimPrefix(want, "mono.events."), d.at.Format(time.RFC3339), strings.TrimPrefix(r.delivered[from-1].event, "mono.events."), r.matchedBy[key][from-1])
 					}
 					break
 				}

@@ -329,6 +329,14 @@ func TestWebhookStepsOutOfOrderSayWhen(t *testing.T) {
 	if res.Passed || res.Failure == nil || strings.Contains(res.Line(), "came at") {
 		t.Fatalf("a second account_connected, which never came, says %s", res.Line())
 	}
+	// One that came before what an earlier step matched is said of that step, even
+	// when this step matched something first: "list them in the order they come"
+	// sent the reader to reorder this step's list, which still failed.
+	res = changedFixture(t, "- webhooks: [account_connected, account_updated, account_updated]\n    account: adam",
+		"- webhook: account_updated\n    account: adam\n  - webhooks: [account_updated, account_connected]\n    account: adam")
+	if line := res.Line(); res.Passed || !regexp.MustCompile(`\(account_connected came at [^ ]+, before the account_updated step \d+ matched: webhook steps match in the order the webhooks come\)$`).MatchString(line) {
+		t.Fatalf("an account_connected that came before an earlier step's account_updated says %s", line)
+	}
 }
 
 // A failed {len: N} says the count it got before the value, which is cut: "expected
