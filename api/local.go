@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -128,11 +129,17 @@ func parseReceiverMode(p params) (ReceiverMode, error) {
 	}
 	// A field of another mode is refused, not dropped: {"mode":"up","status":500}
 	// answered 200 and set a receiver that answers 200 (a bad-input hunt).
-	if p.has("status") && m.Status == 0 {
-		return ReceiverMode{}, engine.Invalid("status", `status goes with mode "error" only, as what the receiver answers: {"mode":"error","status":%s}`, p.str("status"))
+	// An empty one is absent, as mode "error" reads it (its default 500), and
+	// the example is JSON whatever was sent: {"mode":"up","status":""} was
+	// refused, its example {"mode":"error","status":}.
+	if v := p.str("status"); v != "" && m.Status == 0 {
+		if _, err := strconv.Atoi(v); err != nil {
+			v = "500"
+		}
+		return ReceiverMode{}, engine.Invalid("status", `status goes with mode "error" only, as what the receiver answers: {"mode":"error","status":%s}`, v)
 	}
-	if p.has("delay") && m.Delay == 0 {
-		return ReceiverMode{}, engine.Invalid("delay", `delay goes with mode "slow" only, as how late the receiver answers: {"mode":"slow","delay":"%s"}`, p.str("delay"))
+	if v := p.str("delay"); v != "" && m.Delay == 0 {
+		return ReceiverMode{}, engine.Invalid("delay", `delay goes with mode "slow" only, as how late the receiver answers: {"mode":"slow","delay":%s}`, strconv.Quote(v))
 	}
 	return m, nil
 }

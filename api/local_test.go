@@ -100,7 +100,10 @@ func TestBuiltInReceiverInProcess(t *testing.T) {
 		{map[string]any{"mode": "up", "status": 500}, `status goes with mode "error" only`},
 		{map[string]any{"mode": "slow", "delay": "5s", "status": 503}, `status goes with mode "error" only`},
 		{map[string]any{"mode": "error", "status": 500, "delay": "5s"}, `delay goes with mode "slow" only`},
-		{map[string]any{"mode": "down", "delay": "5s"}, `delay goes with mode "slow" only`},
+		{map[string]any{"mode": "down", "delay": "5s"}, `delay goes with mode "slow" only, as how late the receiver answers: {"mode":"slow","delay":"5s"}`},
+		// The example is JSON whatever was sent: it read {"mode":"error","status":five hundred}.
+		{map[string]any{"mode": "up", "status": "five hundred"}, `{"mode":"error","status":500}`},
+		{map[string]any{"mode": "up", "status": 503}, `{"mode":"error","status":503}`},
 	} {
 		v := failed(t, w.do("POST", "/sandbox/receiver/mode", req{body: tc.body}), http.StatusBadRequest, "INVALID_REQUEST")
 		if msg, _ := v["message"].(string); !strings.Contains(msg, tc.says) {
@@ -109,6 +112,15 @@ func TestBuiltInReceiverInProcess(t *testing.T) {
 		var mode struct{ Mode string }
 		if w.get("/sandbox/receiver/mode").decode(t, &mode); mode.Mode != "down" {
 			t.Fatalf("%v, refused, set the receiver %q", tc.body, mode.Mode)
+		}
+	}
+	// An empty field is absent, as mode "error" reads an empty status (500): with
+	// another mode it was refused, the example {"mode":"error","status":}.
+	for _, body := range []map[string]any{{"mode": "up", "status": ""}, {"mode": "error", "status": "503", "delay": ""}, {"mode": "error", "status": ""}} {
+		var mode struct{ Mode string }
+		w.post("/sandbox/receiver/mode", body).decode(t, &mode)
+		if mode.Mode != body["mode"] {
+			t.Fatalf("%v set the receiver %q", body, mode.Mode)
 		}
 	}
 	w.post("/sandbox/receiver/mode", map[string]any{"mode": "up"})
