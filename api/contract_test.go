@@ -560,6 +560,25 @@ func TestUnroutedRequests(t *testing.T) {
 			t.Errorf("POST %s = %d %s; want 404 pointing at %s", path, rep.status, rep.body, hint)
 		}
 	}
+	// The official Node SDK's calls for Mono's other products, and v1's routes
+	// written under /v1 as apps write them, say what sandbank has instead: each
+	// answered a bare "no route" (a back-end developer's trial with mono-node).
+	for mpath, hint := range map[string]string{
+		"GET /coverage":                   "misc.institutions() asks for: sandbank does not serve it; GET /sandbox/institutions lists its banks",
+		"POST /v1/lookup/bvn/identity":    "misc.bvnLookup(): sandbank does not simulate it",
+		"GET /users/stats/wallet":         "user.walletBalance(): sandbank keeps no wallet",
+		"GET /v1/accounts/x":              "(sandbank serves Mono's v1 routes without the /v1 prefix: GET /accounts/x)",
+		"POST /v1/accounts/x/sync":        "without the /v1 prefix: POST /accounts/x/sync)",
+		"GET /v1/accounts/x/transactions": "without the /v1 prefix: GET /accounts/x/transactions)",
+		"POST /v1/account/auth":           "without the /v1 prefix: POST /account/auth)",
+		"GET /v1/nothing":                 "",
+	} {
+		method, path, _ := strings.Cut(mpath, " ")
+		rep := w.do(method, path, req{})
+		if body := string(rep.body); rep.status != http.StatusNotFound || !strings.Contains(body, hint) || (hint == "") != !strings.Contains(body, "(") {
+			t.Errorf("%s = %d %s; want 404 saying %q", mpath, rep.status, rep.body, hint)
+		}
+	}
 	// A trailing slash is told where the route is, when there is one without it.
 	for mpath, hint := range map[string]string{"GET /sandbox/clock/": "(without the trailing slash it is one: GET /sandbox/clock)", "GET /sandbox/nothing/": "",
 		"PUT /accounts/x/sync/": "", "GET /sandbox/clock%2F": ""} { // a method the route refuses; an escaped slash

@@ -238,8 +238,17 @@ func cleanPath(p string) string {
 
 // routeHint adds to a 404 where a route that does not exist is one people look for.
 func routeHint(p string) string {
-	if strings.Trim(p, "/") == "v2/accounts" {
+	switch strings.Trim(p, "/") {
+	case "v2/accounts":
 		return " (sandbank serves v2's accounts one at a time, GET /v2/accounts/{id}; GET /sandbox/accounts lists them all)"
+	// The official Node SDK (mono-node) has calls for Mono's products beyond
+	// account data: say that sandbank has none, and what it has instead.
+	case "coverage":
+		return " (Mono's list of institutions, which the official Node SDK's misc.institutions() asks for: sandbank does not serve it; GET /sandbox/institutions lists its banks)"
+	case "v1/lookup/bvn/identity":
+		return " (Mono's BVN lookup, the official Node SDK's misc.bvnLookup(): sandbank does not simulate it; a connected account's BVN is in GET /accounts/{id}/identity)"
+	case "users/stats/wallet":
+		return " (Mono's wallet balance, the official Node SDK's user.walletBalance(): sandbank keeps no wallet, as it charges nothing)"
 	}
 	parts := strings.Split(strings.Trim(p, "/"), "/")
 	if len(parts) != 4 || parts[0] != "v2" || parts[1] != "accounts" {
@@ -291,7 +300,7 @@ func (u *unrouted) WriteHeader(code int) {
 		return
 	}
 	answerError(u.ResponseWriter, u.r, u.shape, apiError{Status: code, Code: "NOT_FOUND",
-		Message: "no route " + u.r.Method + " " + u.r.URL.Path + u.slashHint() + routeHint(u.r.URL.Path) + "; GET /openapi.yaml lists every route"})
+		Message: "no route " + u.r.Method + " " + u.r.URL.Path + u.slashHint() + u.v1PrefixHint() + routeHint(u.r.URL.Path) + "; GET /openapi.yaml lists every route"})
 }
 
 // slashHint names the route a path with a trailing slash meant, when there is one
@@ -314,6 +323,28 @@ func (u *unrouted) slashHint() string {
 		return ""
 	}
 	return " (without the trailing slash it is one: " + u.r.Method + " " + trimmed + ")"
+}
+
+// v1PrefixHint names the route a path under /v1 meant: apps (and Mono's pages)
+// write v1's routes as /v1/accounts/{id}, which sandbank serves, as the official
+// Node SDK calls them, without the prefix — GET /v1/accounts/ID answered a bare
+// "no route".
+func (u *unrouted) v1PrefixHint() string {
+	sent := u.r.URL.EscapedPath()
+	if u.mux == nil || !strings.HasPrefix(sent, "/v1/") {
+		return ""
+	}
+	trimmed := strings.TrimPrefix(sent, "/v1")
+	path, err := url.PathUnescape(trimmed)
+	if err != nil {
+		return ""
+	}
+	r := u.r.Clone(u.r.Context())
+	r.URL.Path, r.URL.RawPath = path, trimmed
+	if _, pattern := u.mux.Handler(r); pattern == "" || !strings.Contains(pattern, " ") {
+		return ""
+	}
+	return " (sandbank serves Mono's v1 routes without the /v1 prefix: " + u.r.Method + " " + trimmed + ")"
 }
 
 func (u *unrouted) Write(b []byte) (int, error) {
