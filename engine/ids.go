@@ -47,3 +47,25 @@ func NewToken(key Secret, namespace, kind string, seq uint64) string {
 	m.Write(b[:])
 	return hex.EncodeToString(m.Sum(nil)[:16])
 }
+
+// connectOrder numbers accounts in the order they were connected, from 1: each
+// account's ID is NewID of the world's account sequence, so making the IDs of 1, 2,
+// … again finds each account's number (a hash an account, linked or not: each
+// number is spent on one, in the transaction that stores it). Accounts connected at
+// the same instant — on a paused clock — then list in the order they came, not in
+// their IDs' order, which is a hash's. An ID made otherwise has no number (0).
+func connectOrder(namespace string, accounts []Account) map[string]uint64 {
+	order := make(map[string]uint64, len(accounts))
+	for _, a := range accounts {
+		order[a.ID] = 0
+	}
+	found := 0
+	for seq := uint64(1); found < len(accounts) && seq <= uint64(len(accounts))+64; seq++ {
+		id := NewID(namespace, "account", seq)
+		if _, ok := order[id]; ok {
+			order[id] = seq
+			found++
+		}
+	}
+	return order
+}

@@ -1,7 +1,9 @@
 package engine
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"strings"
 	"time"
 )
@@ -27,17 +29,30 @@ func (e *Engine) Account(ctx context.Context, id string) (Account, error) {
 	return a, err
 }
 
-// Accounts returns every linked account.
+// Accounts returns every linked account, in the order they were connected.
 func (e *Engine) Accounts(ctx context.Context) ([]Account, error) {
 	var out []Account
 	err := e.store.View(ctx, func(tx Tx) error {
 		all, err := tx.Accounts()
+		if err != nil {
+			return err
+		}
+		order := connectOrder(e.Settings().IDNamespace, all)
 		for _, a := range all {
 			if a.Linked() {
 				out = append(out, a)
 			}
 		}
-		return err
+		slices.SortFunc(out, func(a, b Account) int {
+			if c := a.ConnectedAt.Compare(b.ConnectedAt); c != 0 {
+				return c
+			}
+			if c := cmp.Compare(order[a.ID], order[b.ID]); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.ID, b.ID)
+		})
+		return nil
 	})
 	e.mu.Lock()
 	for i := range out {

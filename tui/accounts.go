@@ -261,8 +261,8 @@ func (p *accountsPage) refilter() {
 		if c == 0 {
 			c = x.ConnectedAt.Compare(y.ConnectedAt)
 		}
-		if c == 0 {
-			c = cmp.Compare(x.ID, y.ID)
+		if c == 0 { // connected at the same instant (a paused clock): in the order they came, as the engine lists them
+			c = cmp.Compare(a, b)
 		}
 		if p.desc {
 			c = -c

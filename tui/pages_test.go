@@ -1392,3 +1392,58 @@ func TestStatementSavedAfterThePeriodChanged(t *testing.T) {
 		t.Fatalf("the 6 months' line names the 3 months' file as saved:\n%s", h.screen())
 	}
 }
+
+// Accounts connected at the same instant — on the golden world's paused clock — list
+// in the order they came: the IDs are hashes, and with them breaking the tie a newly
+// connected row landed above earlier ones, moving the selection down a row (a
+// presenter's trial).
+func TestAccountsConnectedTogetherKeepTheirOrder(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{})
+	p := h.m.pages[pageAccounts].(*accountsPage)
+	connected := map[string]bool{}
+	for _, a := range p.all {
+		connected[a.CustomerID] = true
+	}
+	var order []string // the holders, in the order connected
+	for _, r := range p.rows {
+		order = append(order, p.all[r].Name)
+	}
+	for _, c := range w.bank.Customers() {
+		if connected[c.ID] || c.MFA != engine.MFANone || len(order) == 9 {
+			continue
+		}
+		h.press("end")
+		st, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{Institution: c.Accounts[0].Institution.Code})
+		if err == nil {
+			st, err = w.eng.WidgetLogin(w.ctx, st.Session, c.Username, c.Password)
+		}
+		if err == nil && st.Status == engine.WidgetAccount {
+			st, err = w.eng.WidgetChooseAccount(w.ctx, st.Session, st.Accounts[0].Number)
+		}
+		var a engine.Account
+		if err == nil {
+			a, err = w.eng.ExchangeCode(w.ctx, st.Code)
+		}
+		if err != nil {
+			t.Fatalf("connecting %s: %v", c.Name, err)
+		}
+		w.settle()
+		selected, _ := p.selected()
+		h.send(noticeMsg{engine.Notice{Kind: engine.NoticeAccount}})
+		order = append(order, a.Name)
+		var got []string
+		for _, r := range p.rows {
+			got = append(got, p.all[r].Name)
+		}
+		if !slices.Equal(got, order) {
+			t.Fatalf("connected in the order\n%q\nlisted as\n%q", order, got)
+		}
+		if now, _ := p.selected(); now.ID != selected.ID || p.list.cursor != len(order)-2 {
+			t.Fatalf("the selection moved from %s (row %d) to %s (row %d)", selected.Name, len(order)-1, now.Name, p.list.cursor+1)
+		}
+	}
+	if len(order) < 6 {
+		t.Fatalf("only %d accounts", len(order))
+	}
+}
