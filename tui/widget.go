@@ -483,6 +483,18 @@ func (m *widgetModal) pageURL() string {
 	return "http://" + m.sh.addr + "/connect/s/" + m.state.Session
 }
 
+// finished: the widget has ended (connected, re-authorised, locked or expired),
+// and esc closes it at once, the phone open or not — with nothing left to type
+// there, esc hiding the phone first only asked for a second esc (a presenter's
+// trial).
+func (m *widgetModal) finished() bool {
+	switch m.status() {
+	case engine.WidgetSuccess, engine.WidgetLocked, engine.WidgetExpired:
+		return true
+	}
+	return false
+}
+
 // canGoBack: a connect's login may go back to the list of banks.
 func (m *widgetModal) canGoBack() bool {
 	return m.status() == engine.WidgetLogin && !m.state.Reauth && !m.state.InstitutionFixed
@@ -491,7 +503,7 @@ func (m *widgetModal) canGoBack() bool {
 func (m *widgetModal) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.sh.keys
 	switch {
-	case key.Matches(msg, k.Cancel) && m.phone: // esc closes the innermost thing first
+	case key.Matches(msg, k.Cancel) && m.phone && !m.finished(): // esc closes the innermost thing first
 		m.phone = false
 		return nil
 	case key.Matches(msg, k.Cancel) && m.status() == engine.WidgetInstitution && m.search != "":
@@ -781,7 +793,7 @@ func (m *widgetModal) ShortHelp() []key.Binding {
 	k := m.sh.keys
 	closeKey := withHelp(k.Cancel, "close")
 	switch {
-	case m.phone:
+	case m.phone && !m.finished():
 		closeKey = withHelp(k.Cancel, "hide the phone")
 	case m.canGoBack():
 		closeKey = withHelp(k.Cancel, "other bank")
@@ -808,9 +820,6 @@ func (m *widgetModal) ShortHelp() []key.Binding {
 		return []key.Binding{k.Up, k.Down, withHelp(k.Submit, "link this account"), k.Browser, closeKey}
 	case engine.WidgetSuccess, engine.WidgetLocked, engine.WidgetExpired:
 		done := withHelp(k.Submit, m.doneWords())
-		if m.phone { // esc hides it first: the help says so
-			return []key.Binding{done, closeKey}
-		}
 		if m.opensAccount() {
 			return []key.Binding{done, withHelp(k.Cancel, "back to the list")}
 		}

@@ -423,22 +423,37 @@ func TestWidgetFillKeepsTheTypedCustomer(t *testing.T) {
 }
 
 // The widget's last screen says what enter does — it opens the account connected
-// ("enter done" did not say so) — and with the phone open, that esc hides it first;
-// the keys after it do what the help then says.
+// ("enter done" did not say so) — and esc goes back to the list, at once with the
+// phone open too: it hid the phone first, and a second esc closed the widget (a
+// presenter's trial). The phone still hides with ctrl+p.
 func TestWidgetDoneSaysWhatEnterDoes(t *testing.T) {
 	w := newTestWorld(t)
 	h := newHarness(t, w, harnessOpts{})
 	h.press("c", "down", "down", "enter", "ctrl+f", "enter", "ctrl+p", "ctrl+f", "enter") // Zenith Bank, the phone open
-	h.contains("✓ Connected FEMI AKINOLA", "The customer's phone", "enter open the account • esc hide the phone")
-	if strings.Contains(h.screen(), "done") {
-		t.Errorf("the last screen still says 'done':\n%s", h.screen())
+	h.contains("✓ Connected FEMI AKINOLA", "The customer's phone", "enter open the account • esc back to the list")
+	if s := h.screen(); strings.Contains(s, "done") || strings.Contains(s, "hide the phone") {
+		t.Errorf("the last screen still says 'done', or that esc hides the phone:\n%s", s)
 	}
-	h.press("esc")
-	h.contains("✓ Connected FEMI AKINOLA", "enter open the account")
-	if strings.Contains(h.screen(), "The customer's phone") || strings.Contains(h.screen(), "hide the phone") {
-		t.Fatalf("esc left the phone open, or the help says it is:\n%s", h.screen())
+	h.press("ctrl+p")
+	h.contains("✓ Connected FEMI AKINOLA", "enter open the account • esc back to the list")
+	if strings.Contains(h.screen(), "The customer's phone") {
+		t.Fatalf("ctrl+p left the phone open:\n%s", h.screen())
 	}
-	h.press("enter")
+	h.press("ctrl+p", "esc")
+	if len(h.m.overlays) != 0 {
+		t.Fatalf("esc with the phone open did not close the finished widget:\n%s", h.screen())
+	}
+	h.contains("Connected accounts", "FEMI AKINOLA")
+	if a, _ := h.m.pages[pageAccounts].(*accountsPage).selected(); a.Name != "FEMI AKINOLA" {
+		t.Errorf("the dashboard is on %s, not on the account connected", a.Name)
+	}
+}
+
+// enter at the end opens the account connected.
+func TestWidgetDoneEnterOpensTheAccount(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{})
+	h.press("c", "down", "down", "enter", "ctrl+f", "enter", "ctrl+p", "ctrl+f", "enter", "enter")
 	h.contains("‹ esc FEMI AKINOLA · Zenith Bank")
 }
 
