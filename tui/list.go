@@ -29,6 +29,10 @@ type list struct {
 
 	// Where draw last put the rows, in the page's own lines and columns.
 	top, drawn, width int
+
+	// tail is a line draw puts under the last row, when the rows leave a line
+	// free for it (the webhook log: older events were deleted).
+	tail string
 }
 
 // listEvent is what the list did with a message, for the page to follow up.
@@ -253,6 +257,9 @@ func (l *list) draw(b *strings.Builder, w, h int, empty string, cells func(r int
 	for i := range h {
 		r := l.offset + i
 		if r >= l.n {
+			if r == l.n && r > 0 && l.tail != "" {
+				b.WriteString(fit(" "+l.tail, w-1))
+			}
 			b.WriteString("\n")
 			continue
 		}

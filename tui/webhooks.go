@@ -466,14 +466,32 @@ func (p *webhooksPage) listView(w int) string {
 			count += " loaded"
 		}
 	}
-	order, newer := " · newest first", ""
+	order, newer, kept := " · newest first", "", ""
 	if n := p.newerAbove(); n > 0 { // new events above the window: nothing else on screen says they came
 		newer = " · ↑ " + itoa(n) + " newer"
 	}
-	if ansi.StringWidth(" Webhook events"+count+order+newer) >= w { // at 80 columns "200 loaded" leaves no room for it
+	// Older delivered events were deleted (README, What the database keeps): the
+	// count fell short of the events' numbers — "Webhook events 76" beside #703
+	// after a year's jump — and nothing said why (a presenter's trial). A line under
+	// the last row says so; with no room there (the rows fill the list), the title,
+	// if it has room.
+	p.list.tail = ""
+	if p.deleted() {
+		if p.list.n < p.list.h {
+			p.list.tail = st.Faint.Render(firstFits(w-2,
+				"Older events, delivered or skipped, are deleted after 30 to 37 days.",
+				"Older events deleted after 30–37 days."))
+		} else {
+			kept = " · kept 30–37 days"
+		}
+	}
+	if ansi.StringWidth(" Webhook events"+count+order+newer+kept) >= w { // at 80 columns "200 loaded" leaves no room for it
 		order = ""
 	}
-	title := st.Title.Render(" Webhook events") + st.Muted.Render(count+order) + st.Accent.Render(newer)
+	if ansi.StringWidth(" Webhook events"+count+order+newer+kept) >= w {
+		kept = ""
+	}
+	title := st.Title.Render(" Webhook events") + st.Muted.Render(count+order) + st.Accent.Render(newer) + st.Muted.Render(kept)
 	b.WriteString(title + " " + p.list.status() + "\n")
 	now := p.sh.now()
 	cols := p.columns(w - 2)
@@ -509,6 +527,29 @@ func (p *webhooksPage) listView(w int) string {
 		return cells
 	})
 	return b.String()
+}
+
+// deleted says whether the log lost events to the keeping window: their numbers
+// (Seq, from 1, one an event) skip some, or start past 1 with every event loaded.
+func (p *webhooksPage) deleted() bool {
+	if !p.list.gate.loaded || len(p.events) == 0 {
+		return false
+	}
+	lo, hi := p.events[0].Seq, p.events[0].Seq
+	for _, ev := range p.events {
+		lo, hi = min(lo, ev.Seq), max(hi, ev.Seq)
+	}
+	return hi-lo+1 > uint64(len(p.events)) || (!p.more && lo > 1)
+}
+
+// firstFits is the first of texts at most w cells wide, or the last.
+func firstFits(w int, texts ...string) string {
+	for _, t := range texts {
+		if ansi.StringWidth(t) <= w {
+			return t
+		}
+	}
+	return texts[len(texts)-1]
 }
 
 func deliveryBadge(ev engine.Event) string {
