@@ -138,10 +138,17 @@ func areaChart(st Styles, d chartData, w, h int) []string {
 		return append(out, strings.Repeat(" ", axis)+"└"+rule(pw))
 	}
 	span := hi - lo
-	if span == 0 {
-		span = 1
-	}
 	levels := int64(h * 8)
+	// A flat balance (a young account's one deposit, a dormant account's year) is a
+	// level at half height, named once beside it: drawn as the lowest of a range, it
+	// was a row of ▁ — for an account connected today one ▁ at the right edge —
+	// between a top and a bottom label saying the same "80.0k" (a presenter's trial).
+	flatAt := h // the row the level tops out on; h: the balance moves
+	level := func(v int64) int64 { return (v-lo)*(levels-1)/span + 1 }
+	if span == 0 {
+		level = func(int64) int64 { return levels / 2 }
+		flatAt = h - 1 - int((levels/2-1)/8)
+	}
 	for r := range h {
 		base := int64((h - 1 - r) * 8)
 		var b strings.Builder
@@ -150,7 +157,7 @@ func areaChart(st Styles, d chartData, w, h int) []string {
 				b.WriteByte(' ')
 				continue
 			}
-			lv := (vals[c]-lo)*(levels-1)/span + 1
+			lv := level(vals[c])
 			switch {
 			case lv >= base+8:
 				b.WriteString("█")
@@ -161,10 +168,14 @@ func areaChart(st Styles, d chartData, w, h int) []string {
 			}
 		}
 		label := ""
-		switch r {
-		case 0:
+		switch {
+		case flatAt < h:
+			if r == flatAt {
+				label = compactNaira(lo)
+			}
+		case r == 0:
 			label = compactNaira(hi)
-		case h - 1:
+		case r == h-1:
 			label = compactNaira(lo)
 		}
 		out = append(out, st.Faint.Render(fitRight(label, axis-1)+" │")+st.Accent.Render(b.String()))
