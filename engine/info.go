@@ -37,14 +37,23 @@ func (e *Engine) Accounts(ctx context.Context) ([]Account, error) {
 		if err != nil {
 			return err
 		}
-		order := connectOrder(e.Settings().IDNamespace, all)
 		for _, a := range all {
 			if a.Linked() {
 				out = append(out, a)
 			}
 		}
+		byTime := func(a, b Account) int { return a.ConnectedAt.Compare(b.ConnectedAt) }
+		slices.SortStableFunc(out, byTime)
+		tied := false
+		for i := 1; i < len(out) && !tied; i++ {
+			tied = out[i].ConnectedAt.Equal(out[i-1].ConnectedAt)
+		}
+		if !tied { // the hashes of connectOrder, one an account, only for a tie to break
+			return nil
+		}
+		order := connectOrder(e.Settings().IDNamespace, all)
 		slices.SortFunc(out, func(a, b Account) int {
-			if c := a.ConnectedAt.Compare(b.ConnectedAt); c != 0 {
+			if c := byTime(a, b); c != 0 {
 				return c
 			}
 			if c := cmp.Compare(order[a.ID], order[b.ID]); c != 0 {
