@@ -311,18 +311,24 @@ func (u *unrouted) slashHint() string {
 		return ""
 	}
 	trimmed := strings.TrimSuffix(sent, "/")
-	path, err := url.PathUnescape(trimmed)
-	if err != nil {
-		return ""
-	}
-	r := u.r.Clone(u.r.Context())
-	r.URL.Path, r.URL.RawPath = path, trimmed
-	// A pattern without a method is a catch-all that answers 405 (notAllowed's
-	// routes): no route for this method there either.
-	if _, pattern := u.mux.Handler(r); pattern == "" || !strings.Contains(pattern, " ") {
+	if !u.routed(trimmed) {
 		return ""
 	}
 	return " (without the trailing slash it is one: " + u.r.Method + " " + trimmed + ")"
+}
+
+// routed reports whether the request's method has a route at the escaped path.
+func (u *unrouted) routed(escaped string) bool {
+	path, err := url.PathUnescape(escaped)
+	if err != nil {
+		return false
+	}
+	r := u.r.Clone(u.r.Context())
+	r.URL.Path, r.URL.RawPath = path, escaped
+	// A pattern without a method is a catch-all that answers 405 (notAllowed's
+	// routes): no route for this method there either.
+	_, pattern := u.mux.Handler(r)
+	return pattern != "" && strings.Contains(pattern, " ")
 }
 
 // v1PrefixHint names the route a path under /v1 meant: apps (and Mono's pages)
@@ -335,13 +341,7 @@ func (u *unrouted) v1PrefixHint() string {
 		return ""
 	}
 	trimmed := strings.TrimPrefix(sent, "/v1")
-	path, err := url.PathUnescape(trimmed)
-	if err != nil {
-		return ""
-	}
-	r := u.r.Clone(u.r.Context())
-	r.URL.Path, r.URL.RawPath = path, trimmed
-	if _, pattern := u.mux.Handler(r); pattern == "" || !strings.Contains(pattern, " ") {
+	if !u.routed(trimmed) {
 		return ""
 	}
 	return " (sandbank serves Mono's v1 routes without the /v1 prefix: " + u.r.Method + " " + trimmed + ")"
