@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
@@ -215,8 +216,40 @@ func (s *Server) fallback(mux *http.ServeMux) http.Handler {
 				return
 			}
 		}
+		r = v1Aliased(r)
 		mux.ServeHTTP(&unrouted{ResponseWriter: w, r: r, shape: s.shapeOf(r), mux: mux}, r)
 	})
+}
+
+// v1Aliased serves Mono's v1 routes under /v1 too — /v1/accounts/{id},
+// /v1/account/auth, /v1/statements/{file} — as Mono did and as apps and Mono's pages
+// write them, so that a base URL of https://api.withmono.com/v1 needs only its host
+// swapped (it answered a 404 that told the app to drop the prefix). The request
+// goes on without the prefix, which shownPath puts back where a path is shown: a
+// page's next link, an error's message.
+func v1Aliased(r *http.Request) *http.Request {
+	rest, ok := strings.CutPrefix(r.URL.Path, "/v1/")
+	if !ok || !(strings.HasPrefix(rest, "account/") || strings.HasPrefix(rest, "accounts/") || strings.HasPrefix(rest, "statements/")) {
+		return r
+	}
+	r = r.WithContext(context.WithValue(r.Context(), pathPrefixKey{}, "/v1"))
+	u := *r.URL
+	u.Path = "/" + rest
+	u.RawPath = strings.TrimPrefix(u.RawPath, "/v1")
+	r.URL = &u
+	return r
+}
+
+type pathPrefixKey struct{}
+
+// shownPath is the request's path as it was sent: with the /v1 prefix v1Aliased
+// took off.
+func shownPath(r *http.Request) string { return pathPrefix(r) + r.URL.Path }
+
+// pathPrefix is the prefix v1Aliased took off the request's path: "/v1" or "".
+func pathPrefix(r *http.Request) string {
+	prefix, _ := r.Context().Value(pathPrefixKey{}).(string)
+	return prefix
 }
 
 // idsFollow names the path segments an ID follows.
@@ -288,11 +321,11 @@ func (u *unrouted) WriteHeader(code int) {
 			Message: "the request target " + strconv.Quote(u.r.RequestURI) + " is not a path"})
 		return
 	case http.StatusMethodNotAllowed:
-		target := u.r.URL.Path
-		if target == "" { // CONNECT host:port
+		target := shownPath(u.r)
+		if u.r.URL.Path == "" { // CONNECT host:port
 			target = u.r.RequestURI
 		}
-		if postOnlyV2(target) { // the mux's Allow counts the account route's GET
+		if postOnlyV2(u.r.URL.Path) { // the mux's Allow counts the account route's GET
 			h.Set("Allow", "POST")
 		}
 		answerError(u.ResponseWriter, u.r, u.shape, apiError{Status: code, Code: "METHOD_NOT_ALLOWED",
@@ -300,7 +333,7 @@ func (u *unrouted) WriteHeader(code int) {
 		return
 	}
 	answerError(u.ResponseWriter, u.r, u.shape, apiError{Status: code, Code: "NOT_FOUND",
-		Message: "no route " + u.r.Method + " " + u.r.URL.Path + u.slashHint() + u.v1PrefixHint() + routeHint(u.r.URL.Path) + "; GET /openapi.yaml lists every route"})
+		Message: "no route " + u.r.Method + " " + shownPath(u.r) + u.slashHint() + u.v1PrefixHint() + routeHint(u.r.URL.Path) + "; GET /openapi.yaml lists every route"})
 }
 
 // slashHint names the route a path with a trailing slash meant, when there is one
@@ -314,7 +347,7 @@ func (u *unrouted) slashHint() string {
 	if !u.routed(trimmed) {
 		return ""
 	}
-	return " (without the trailing slash it is one: " + u.r.Method + " " + trimmed + ")"
+	return " (without the trailing slash it is one: " + u.r.Method + " " + pathPrefix(u.r) + trimmed + ")"
 }
 
 // routed reports whether the request's method has a route at the escaped path.
@@ -331,10 +364,9 @@ func (u *unrouted) routed(escaped string) bool {
 	return pattern != "" && strings.Contains(pattern, " ")
 }
 
-// v1PrefixHint names the route a path under /v1 meant: apps (and Mono's pages)
-// write v1's routes as /v1/accounts/{id}, which sandbank serves, as the official
-// Node SDK calls them, without the prefix — GET /v1/accounts/ID answered a bare
-// "no route".
+// v1PrefixHint names the route a path under /v1 meant: Mono's v1 routes are
+// served there too (v1Aliased), but the sandbox's, the widget's and v2's are not —
+// GET /v1/sandbox/clock answered a bare "no route".
 func (u *unrouted) v1PrefixHint() string {
 	sent := u.r.URL.EscapedPath()
 	if u.mux == nil || !strings.HasPrefix(sent, "/v1/") {
@@ -344,7 +376,7 @@ func (u *unrouted) v1PrefixHint() string {
 	if !u.routed(trimmed) {
 		return ""
 	}
-	return " (sandbank serves Mono's v1 routes without the /v1 prefix: " + u.r.Method + " " + trimmed + ")"
+	return " (only Mono's v1 routes are served under /v1 as well; this one takes no prefix: " + u.r.Method + " " + trimmed + ")"
 }
 
 func (u *unrouted) Write(b []byte) (int, error) {

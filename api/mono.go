@@ -180,8 +180,13 @@ func shownBounds(q *engine.TxQuery) {
 
 func (s *Server) transactions(w http.ResponseWriter, r *http.Request) error {
 	// Keys of v1 and v2 differ in their first byte: v2's were "v2 "+ID, and a v1
-	// read of the account "v2 ID" got v2's cached fragment with 200.
-	version, key := s.eng.DataVersion(), "1"+r.PathValue("id")+"?"+r.URL.RawQuery+" "+origin(r)
+	// read of the account "v2 ID" got v2's cached fragment with 200. So do v1's
+	// under /v1, whose links keep the prefix.
+	kind := "1"
+	if pathPrefix(r) != "" {
+		kind = "3"
+	}
+	version, key := s.eng.DataVersion(), kind+r.PathValue("id")+"?"+r.URL.RawQuery+" "+origin(r)
 	if b, ok := s.txPages.get(version, key); ok {
 		writeBody(w, http.StatusOK, b)
 		return nil
@@ -274,7 +279,7 @@ func origin(r *http.Request) string {
 func pageURL(r *http.Request, page int) *string {
 	q, _ := url.ParseQuery(r.URL.RawQuery)
 	q.Set("page", strconv.Itoa(page))
-	u := origin(r) + r.URL.Path + "?" + q.Encode()
+	u := origin(r) + shownPath(r) + "?" + q.Encode()
 	return &u
 }
 

@@ -68,7 +68,7 @@ func RouteWords() []string {
 // scenario file's call: or expect_call: is checked against it before it runs.
 func Route(method, path string) (pattern string, others []string) {
 	mux := routeTable()
-	req := &http.Request{Method: method, URL: &url.URL{Path: path}, Host: "127.0.0.1"}
+	req := v1Aliased(&http.Request{Method: method, URL: &url.URL{Path: path}, Host: "127.0.0.1"})
 	if _, pattern = mux.Handler(req); pattern != "" {
 		return pattern, nil
 	}

@@ -157,9 +157,9 @@ func (s *Server) handleAs(shape errorShape, h handlerFunc) http.Handler {
 		if err := h(w, r); err != nil {
 			if na, ok := err.(notAllowed); ok {
 				w.Header().Set("Allow", na.allow)
-				msg := r.Method + " is not allowed on " + r.URL.Path + "; use " + strings.ReplaceAll(na.allow, ",", " or")
+				msg := r.Method + " is not allowed on " + shownPath(r) + "; use " + strings.ReplaceAll(na.allow, ",", " or")
 				if na.what != "" {
-					msg = "HEAD is not allowed on " + r.URL.Path + ": " + na.what + ", which a HEAD must not do; send " + strings.ReplaceAll(na.allow, ",", " or")
+					msg = "HEAD is not allowed on " + shownPath(r) + ": " + na.what + ", which a HEAD must not do; send " + strings.ReplaceAll(na.allow, ",", " or")
 				}
 				answerError(w, r, shape, apiError{Status: http.StatusMethodNotAllowed, Code: "METHOD_NOT_ALLOWED", Message: msg})
 				return

@@ -135,7 +135,7 @@ func TestRefusals(t *testing.T) {
 		// before the run: a typo passed when the app had it too (a QA trial).
 		{"call to no route", "scenario: t\ncustomers:\n  adam: {}\nsteps:\n  - connect: adam\n  - call: GET /acounts/{adam}\n", "f.yaml:6:11: call: GET /acounts/{adam}: no route of sandbank's API has that path; did you mean GET /accounts/{adam}? (if a 404 is the point, say so: expect: {http: 404})"},
 		{"call with Mono's US spelling", "scenario: t\ncustomers:\n  adam: {}\nsteps:\n  - connect: adam\n  - call: POST /accounts/{adam}/reauthorize\n", "f.yaml:6:11: call: POST /accounts/{adam}/reauthorize: no route of sandbank's API has that path; did you mean POST /accounts/{adam}/reauthorise? (if a 404 is the point, say so: expect: {http: 404})"},
-		{"call to v1 with a prefix", "scenario: t\ncustomers:\n  adam: {}\nsteps:\n  - connect: adam\n  - call: GET /v1/accounts/{adam}/transactions?limit=1\n", "f.yaml:6:11: call: GET /v1/accounts/{adam}/transactions?limit=1: no route of sandbank's API has that path; did you mean GET /accounts/{adam}/transactions?limit=1? (if a 404 is the point, say so: expect: {http: 404})"},
+		{"call to the sandbox with a v1 prefix", "scenario: t\ncustomers:\n  adam: {}\nsteps:\n  - connect: adam\n  - call: GET /v1/sandbox/accounts/{adam}/syncs?limit=1\n", "f.yaml:6:11: call: GET /v1/sandbox/accounts/{adam}/syncs?limit=1: no route of sandbank's API has that path; did you mean GET /sandbox/accounts/{adam}/syncs?limit=1? (if a 404 is the point, say so: expect: {http: 404})"},
 		{"call with a typo and a query", "scenario: t\ncustomers:\n  adam: {}\nsteps:\n  - connect: adam\n  - call: GET /account/{adam}/transactons?limit=1\n", "f.yaml:6:11: call: GET /account/{adam}/transactons?limit=1: no route of sandbank's API has that path (the README lists them, and GET /openapi.yaml); if a 404 is the point, say so: expect: {http: 404}"},
 		{"call with the singular", "scenario: t\ncustomers:\n  adam: {}\nsteps:\n  - connect: adam\n  - call: GET /account/{adam}/transactions?limit=1\n", "f.yaml:6:11: call: GET /account/{adam}/transactions?limit=1: no route of sandbank's API has that path; did you mean GET /accounts/{adam}/transactions?limit=1? (if a 404 is the point, say so: expect: {http: 404})"},
 		{"call to no route near none", "scenario: t\ncustomers:\n  adam: {}\nsteps:\n  - connect: adam\n  - call: GET /accounts/{adam}/horoscope\n", "f.yaml:6:11: call: GET /accounts/{adam}/horoscope: no route of sandbank's API has that path (the README lists them, and GET /openapi.yaml); if a 404 is the point, say so: expect: {http: 404}"},
@@ -457,5 +457,10 @@ func TestCallWithExpectNeedsItsRoute(t *testing.T) {
 		if got := err != nil && strings.Contains(err.Error(), "no route of sandbank's API has that path"); got != refused {
 			t.Errorf("expect: %s: refused %v, want %v (%v)", expect, got, refused, err)
 		}
+	}
+	// Mono's v1 routes are served under /v1 as well: a call written so is one.
+	v1 := strings.Replace(src("{http: 200}"), "GET /account/", "GET /v1/accounts/", 1)
+	if _, err := Parse("f.yaml", []byte(v1)); err != nil {
+		t.Errorf("a call under /v1: %v", err)
 	}
 }
