@@ -827,7 +827,7 @@ func (s *Server) dataSyncNotice(ctx context.Context, set engine.Settings) (strin
 	}
 	them := "the account connected before it never does"
 	if before > 1 {
-		them = fmt.Sprintf("the %d accounts connected before it never do", before)
+		them = "the " + engine.Count(before) + " accounts connected before it never do"
 	}
 	return fmt.Sprintf("Data Sync is on from %s: accounts connected from now on receive webhooks, and %s (R4); unlink and connect one again to give it webhooks.",
 		instant(set.DataSyncEnabledAt), them), nil

@@ -13,20 +13,35 @@ func Naira(kobo int64) string {
 	if neg {
 		u = uint64(-(kobo + 1)) + 1 // also right for math.MinInt64
 	}
-	whole := strconv.FormatUint(u/100, 10)
 	cents := u % 100
-	b := make([]byte, 0, len(whole)+len(whole)/3+4)
+	b := make([]byte, 0, 32)
 	if neg {
 		b = append(b, '-')
 	}
+	b = appendGrouped(b, u/100)
+	b = append(b, '.', byte('0'+cents/10), byte('0'+cents%10))
+	return string(b)
+}
+
+// Count renders a count with thousands separators, as the TUI shows counts:
+// 4265 → "4,265".
+func Count[N int | int64](n N) string {
+	if n < 0 {
+		return "-" + string(appendGrouped(nil, uint64(-(int64(n)+1))+1))
+	}
+	return string(appendGrouped(nil, uint64(n)))
+}
+
+// appendGrouped appends u's digits with a comma between each three.
+func appendGrouped(b []byte, u uint64) []byte {
+	whole := strconv.FormatUint(u, 10)
 	for i, c := range []byte(whole) {
 		if i > 0 && (len(whole)-i)%3 == 0 {
 			b = append(b, ',')
 		}
 		b = append(b, c)
 	}
-	b = append(b, '.', byte('0'+cents/10), byte('0'+cents%10))
-	return string(b)
+	return b
 }
 
 // MaxKobo is the largest amount ParseNaira accepts: NGN 10 trillion, the bank's cap

@@ -1,6 +1,9 @@
 package engine
 
 import (
+	"math"
+	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -68,4 +71,35 @@ func FuzzParseNaira(f *testing.F) {
 			t.Fatalf("round trip of %d through %q = %d, %v", k, Naira(k), back, err)
 		}
 	})
+}
+
+// Count groups digits in threes, as Naira does, for any count: with the commas
+// taken out it is the number, and no group but the first is short.
+func TestCount(t *testing.T) {
+	for n, want := range map[int64]string{0: "0", 7: "7", 999: "999", 1000: "1,000", 4265: "4,265", 1234567: "1,234,567",
+		-1000: "-1,000", math.MinInt64: "-9,223,372,036,854,775,808", math.MaxInt64: "9,223,372,036,854,775,807"} {
+		if got := Count(n); got != want {
+			t.Errorf("Count(%d) = %q, want %q", n, got, want)
+		}
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 10000 {
+		n := r.Int64() >> r.IntN(63)
+		if r.IntN(2) == 0 {
+			n = -n
+		}
+		s := Count(n)
+		if strings.ReplaceAll(s, ",", "") != strconv.FormatInt(n, 10) {
+			t.Fatalf("Count(%d) = %q", n, s)
+		}
+		groups := strings.Split(strings.TrimPrefix(s, "-"), ",")
+		for i, g := range groups {
+			if len(g) > 3 || (i > 0 && len(g) != 3) || len(g) == 0 {
+				t.Fatalf("Count(%d) = %q: group %q", n, s, g)
+			}
+		}
+	}
+	if Count(4265) != Count(int(4265)) {
+		t.Fatal("int and int64 differ")
+	}
 }

@@ -447,7 +447,7 @@ func (e *Engine) successWrite(a Account, trigger, jobID string, now time.Time, d
 		case added == 1:
 			msg = "synced: 1 new transaction"
 		case hasNew:
-			msg = fmt.Sprintf("synced: %d new transactions", added)
+			msg = "synced: " + Count(added) + " new transactions"
 		}
 		cur.LastAttemptAt, cur.LastCode, cur.LastMessage = now, CodeSyncSuccessful, msg
 		if trigger == TriggerManual {

@@ -469,10 +469,7 @@ func (l *txList) filterLine() string {
 }
 
 // commas renders n with thousands separators.
-func commas(n int64) string {
-	s := engine.Naira(n * 100)
-	return s[:len(s)-3]
-}
+func commas(n int64) string { return engine.Count(n) }
 
 // dayText is a filter's date as typed, in engine.WAT; "" for none.
 func dayText(t time.Time) string {
