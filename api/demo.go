@@ -67,7 +67,7 @@ var demoNotices = map[string]string{
 	engine.CodeSyncSuccessful:          "Synced: this is your bank's latest.",
 	engine.CodeReauthRequired:          "Your bank needs you to sign in again before this app can refresh.",
 	engine.CodeSyncError:               "The sync failed: your bank did not answer. Try again later.",
-	"RATE_LIMITED":                     "You synced less than two minutes ago; try again in a moment.",
+	"RATE_LIMITED":                     "A sync was asked for less than two minutes ago (failed or not); try again in a moment.",
 	"ACCOUNT_GONE":                     "This account is no longer linked; link it again.",
 	"EXCHANGE_FAILED":                  "The link did not go through; try again.",
 	engine.CodeSyncSuccessful + "_NEW": "Synced: new transactions arrived.",

@@ -127,7 +127,7 @@ func (e *Engine) claimWindow(a Account, p SyncPolicy) (prev time.Time, err error
 	if !last.IsZero() {
 		if wait := last.Add(p.Window).Sub(now); wait > 0 {
 			return prev, &Error{Code: ERATELIMITED, RetryAfter: wait, Reason: "RATE_LIMITED", Message: fmt.Sprintf(
-				"account %s was synced less than %d minutes ago; the next sync is allowed in %s", a.ID, int(p.Window/time.Minute), waitText(wait))}
+				"account %s was asked to sync less than %d minutes ago (failed or not); the next sync is allowed in %s", a.ID, int(p.Window/time.Minute), waitText(wait))}
 		}
 	}
 	e.windows[key] = now

@@ -132,6 +132,11 @@ func TestOutageSyncError(t *testing.T) {
 	if slices.Contains(eventTypes(w.events(a.ID)), engine.EventReauthRequired) {
 		t.Fatal("an outage asked for re-authorisation")
 	}
+	// The failed sync spent the window (R3), and the refusal does not say it synced.
+	w.advance(time.Minute)
+	if _, err := w.eng.Sync(w.ctx, a.ID); engine.ErrorCode(err) != engine.ERATELIMITED || !strings.Contains(err.Error(), "was asked to sync less than 2 minutes ago (failed or not)") {
+		t.Fatalf("a sync a minute after a failed one = %v; want ERATELIMITED that counts the failed one", err)
+	}
 	w.advance(time.Hour)
 	if res := w.sync(a.ID); res.Status != engine.StatusSyncSuccessful {
 		t.Fatalf("sync after the outage = %+v", res)
