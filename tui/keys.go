@@ -27,7 +27,7 @@ type KeyMap struct {
 	Edit, Reveal, Rotate key.Binding
 
 	// The time panel.
-	Pause, Faster, Slower, Adv2m, Adv10m, Adv1h, Adv1d key.Binding
+	Pause, Faster, Slower, Adv2m, Adv10m, Adv1h, Adv1d, Adv30d key.Binding
 
 	// Forms and the widget.
 	Submit, NextField, PrevField, Phone, Fill, Cancel, Link, Browser key.Binding
@@ -107,6 +107,7 @@ func DefaultKeyMap() KeyMap {
 		Adv10m: b([]string{"0"}, "0", "+10m"),
 		Adv1h:  b([]string{"h"}, "h", "+1h"),
 		Adv1d:  b([]string{"d"}, "d", "+1d"),
+		Adv30d: b([]string{"m"}, "m", "+30d"),
 
 		Submit:    b([]string{"enter"}, "enter", "submit"),
 		NextField: b([]string{"tab", "down"}, "tab", "next field"),

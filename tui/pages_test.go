@@ -1054,6 +1054,21 @@ func TestQuickJumpsAfterOneEndedCountOn(t *testing.T) {
 	h.contains("Clock: +1d → ")
 }
 
+// m jumps a month, the jump a presenter makes to show a month of automatic syncs
+// (the panel stopped at a day: thirty presses of d).
+func TestTimePanelJumpsAMonth(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{width: 80, height: 24})
+	before := w.clock.Now()
+	h.press("t")
+	h.contains("m    advance 30 days (a month of auto-syncs)")
+	h.press("m")
+	if got := w.clock.Now().Sub(before); got != 30*24*time.Hour {
+		t.Fatalf("m moved the clock %s, want 30 days", got)
+	}
+	h.contains("Clock: +30d → ")
+}
+
 // An outage shows on the dashboard before a sync fails on it: the account's line
 // said nothing while its bank was down.
 func TestAccountsSayTheBankIsDown(t *testing.T) {

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -17,7 +18,7 @@ var speeds = []float64{1, 10, 60, 600, 3600, 10000}
 func ftoa(x float64) string { return strconv.FormatFloat(x, 'f', 1, 64) }
 
 // timePanel is the time controls, an overlay opened with t (or ctrl+t from
-// anywhere): pause and resume, speed, and jumps of +2m, +10m, +1h and +1d. It stays
+// anywhere): pause and resume, speed, and jumps of +2m, +10m, +1h, +1d and +30d. It stays
 // open until esc or t, so + + + climbs three steps. Each control runs in a command:
 // an advance runs the automatic syncs and webhook retries it passes, which takes a
 // while; the header shows it running (shared.advancing) after the panel closes.
@@ -48,7 +49,7 @@ func (t *timePanel) Closed() bool     { return t.closed }
 
 func (t *timePanel) ShortHelp() []key.Binding {
 	k := t.sh.keys
-	return []key.Binding{k.Pause, k.Faster, k.Slower, k.Adv2m, k.Adv10m, k.Adv1h, k.Adv1d, withHelp(k.Cancel, "close")}
+	return []key.Binding{k.Pause, k.Faster, k.Slower, k.Adv2m, k.Adv10m, k.Adv1h, k.Adv1d, k.Adv30d, withHelp(k.Cancel, "close")}
 }
 
 func (t *timePanel) FullHelp() [][]key.Binding { return [][]key.Binding{t.ShortHelp()} }
@@ -128,7 +129,8 @@ type jump struct {
 
 // jumps are the time panel's jumps, shortest first.
 func jumps(k KeyMap) []jump {
-	return []jump{{k.Adv2m, 2 * time.Minute}, {k.Adv10m, 10 * time.Minute}, {k.Adv1h, time.Hour}, {k.Adv1d, 24 * time.Hour}}
+	return []jump{{k.Adv2m, 2 * time.Minute}, {k.Adv10m, 10 * time.Minute}, {k.Adv1h, time.Hour}, {k.Adv1d, 24 * time.Hour},
+		{k.Adv30d, 30 * 24 * time.Hour}}
 }
 
 // jumpHint says which keys jump the clock past a wait of d — "t 2 jumps the
@@ -136,7 +138,9 @@ func jumps(k KeyMap) []jump {
 // line that counts down on the virtual clock, which a paused clock never ends.
 func (s *shared) jumpHint(d time.Duration) string {
 	st, k := s.styles, s.keys
-	js := jumps(k)
+	// Up to a day: a wait of two days is d twice, not a month that runs 28
+	// days of syncs past it.
+	js := slices.DeleteFunc(jumps(k), func(j jump) bool { return j.d > 24*time.Hour })
 	j := js[len(js)-1]
 	for i := len(js) - 1; i >= 0 && js[i].d >= d; i-- {
 		j = js[i]
@@ -210,6 +214,7 @@ func (t *timePanel) View() string {
 		row(k.Adv10m, "advance 10 minutes (past a reauth token's life)"),
 		row(k.Adv1h, "advance 1 hour"),
 		row(k.Adv1d, "advance 1 day (runs the automatic syncs due)"),
+		row(k.Adv30d, "advance 30 days (a month of auto-syncs)"),
 		"",
 		st.Faint.Render("esc, t or q closes"),
 	}

@@ -54,7 +54,8 @@ func TestJumpHint(t *testing.T) {
 		{32 * time.Minute, "t h jumps the clock"},
 		{time.Hour, "t h jumps the clock"},
 		{90 * time.Minute, "t d jumps the clock"},
-		{48 * time.Hour, "t d jumps the clock"}, // the longest jump, pressed again
+		{48 * time.Hour, "t d jumps the clock"},      // a day's jump, pressed again
+		{40 * 24 * time.Hour, "t d jumps the clock"}, // not the month's, which runs on past it
 	} {
 		if got := ansi.Strip(sh.jumpHint(c.wait)); got != c.want {
 			t.Errorf("a wait of %s: %q, want %q", c.wait, got, c.want)
