@@ -17,6 +17,7 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 // The widget opened by a developer's page, in an iframe: sandbank's drop-in
@@ -573,10 +574,18 @@ func TestBrowserDemoWithoutScripts(t *testing.T) {
 	b.open("/demo")
 	b.submit("[data-link]")
 	b.wantHeading("Select your bank")
-	b.submit(`button.bank[value="044"]`) // no script: no live search, the list itself
+	b.typeIn("bank-search", "access") // no script: the server filters
+	b.submit("[data-search-submit]")
+	b.contains("1 bank matches “access”") // it said "1 bank match"
+	b.submit(`button.bank[value="044"]`)
 	b.login(adam.Username, adam.Password)
 	b.wantHeading("ADAM OKAFOR")
 	b.contains("Your bank account is linked.", "NGN 10,000.00")
+	// The table that scrolls sideways on a phone can be scrolled from the keyboard,
+	// and says what it is.
+	if !js[bool](b, `(() => { const r = document.querySelector(".table-wrap"); return r.tabIndex === 0 && r.getAttribute("role") === "region" && r.getAttribute("aria-label") !== "" })()`) {
+		t.Error("the transactions' scrolling box takes no focus or has no name")
+	}
 
 	w.post("/sandbox/customers/"+adam.ID+"/password", map[string]any{"password": "n3w-Passw0rd"})
 	w.advance("2m")
@@ -591,4 +600,56 @@ func TestBrowserDemoWithoutScripts(t *testing.T) {
 	b.do(chromedp.Click(chromedp.CSS(".tester-summary"), chromedp.NodeVisible)) // a <details>: no script needed
 	b.answer(strings.TrimSpace(b.text("[data-inbox-code]")))
 	b.contains("Thanks: your bank account is connected again.")
+}
+
+// What a screen reader and a phone's large text need of the widget in its frame
+// (a mobile developer's accessibility trial): each step's heading takes the focus,
+// so a new step is said; Escape in a field with text in it is the field's (a user
+// clearing "gt" from the bank search closed the widget); the attempts left are
+// read with the field they count; the error summary is an alert; and at 200% text
+// on a phone the header wraps instead of pushing Cancel off the screen.
+func TestBrowserWidgetForScreenReadersAndLargeText(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	adam := w.customers()[0]
+	b := dropInApp(t, w)
+	b.do(chromedp.Click(chromedp.ID("open")))
+	f := frame{b: b, sel: "#mono-connect--frame-id"}
+	f.heading("Select your bank")
+	f.waitFor("the step's heading to take the focus", `document.activeElement && document.activeElement.id === "title"`)
+	f.typeIn("#bank-search", "acc")
+	b.do(chromedp.KeyEvent(kb.Escape))
+	f.click(`button.bank[value="` + adam.Accounts[0].Institution.BankCode + `"]`)
+	f.heading("Log in to " + adam.Accounts[0].Institution.Name)
+	f.waitFor("the login's heading to take the focus", `document.activeElement && document.activeElement.id === "title"`)
+	if n := js[int](b, `window.closes`); n != 0 {
+		t.Fatalf("Escape in the bank search with text in it closed the widget (%d closes)", n)
+	}
+	f.typeIn("#username", adam.Username)
+	f.typeIn("#password", "not-the-password")
+	f.click(`form[action$="/login"] button[type=submit]`)
+	f.waitFor("the error summary, an alert, to take the focus", `document.activeElement && document.activeElement.matches("[data-error-summary]") &&
+		document.querySelector("[data-error-summary] [role=alert]") !== null`)
+	f.waitFor("the attempts left read with the password", `(() => { const h = document.getElementById("attempts-hint");
+		const d = (document.getElementById("password").getAttribute("aria-describedby") || "").split(" ");
+		return h !== null && /attempts? left/.test(h.textContent) && d.includes("attempts-hint") && d.includes("password-error") })()`)
+	b.do(chromedp.KeyEvent(kb.Escape)) // from the summary, not a field: it closes
+	b.waitFor("Escape outside a field to close the widget", `window.closes === 1`)
+
+	l, _ := w.initiate(map[string]any{"scope": "auth", "customer": map[string]any{"name": "Ngozi Eze", "email": "ngozi@example.com"},
+		"meta": map[string]any{"ref": "ngozi-002"}, "redirect_url": "http://127.0.0.1:9/linked"})
+	p := w.newTab(t, 375)
+	p.do(chromedp.Navigate(l.MonoURL))
+	p.wantHeading("Select your bank")
+	type width struct{ Scroll, Client, Cancel int }
+	for _, step := range []string{"the bank list", "the login"} {
+		if step == "the login" {
+			p.chooseBank("GTBank")
+		}
+		js[string](p, `document.documentElement.style.fontSize = "200%"`)
+		got := js[width](p, `(() => { const d = document.documentElement;
+			return {Scroll: d.scrollWidth, Client: d.clientWidth, Cancel: Math.round(document.querySelector(".head-cancel").getBoundingClientRect().right)} })()`)
+		if got.Scroll > got.Client || got.Cancel > got.Client {
+			t.Errorf("%s at 200%% text on a 375 px phone is %d px wide in %d, Cancel's right edge at %d: it scrolls sideways", step, got.Scroll, got.Client, got.Cancel)
+		}
+	}
 }

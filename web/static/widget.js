@@ -99,13 +99,33 @@
     }
   });
 
+  // Escape closes the widget, as a dialog's would, but not from a field with
+  // text in it: there it clears a search, or is an input method's own key (a
+  // user clearing "gt" from the bank search closed the widget).
   document.addEventListener("keydown", function (ev) {
-    if (ev.key === "Escape" && framed) exit();
+    if (ev.key !== "Escape" || !framed || ev.defaultPrevented || ev.isComposing) return;
+    var t = ev.target;
+    if (t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA") && t.value) return;
+    exit();
   });
 
-  // The error summary takes the focus, so a screen reader reads it first.
+  // The error summary takes the focus, so a screen reader reads it first. In the
+  // frame, each step is a new page that leaves the focus on its body: the step's
+  // heading takes it, so that a screen reader says the step changed.
   var summary = document.querySelector("[data-error-summary]");
-  if (summary) summary.focus();
+  if (summary) {
+    summary.focus();
+  } else if (framed && document.getElementById("title")) {
+    var title = document.getElementById("title");
+    title.setAttribute("tabindex", "-1");
+    var toTitle = function () {
+      if (!document.activeElement || document.activeElement === document.body) title.focus({ preventScroll: true });
+    };
+    toTitle();
+    // A frame without the focus may not take it yet: then when the page moves
+    // it into the frame (connect.js, at open).
+    window.addEventListener("focus", toTitle, { once: true });
+  }
 
   // Bank search: filter as the user types; the count is read out politely.
   var search = document.getElementById("bank-search");
