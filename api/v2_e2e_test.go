@@ -406,7 +406,7 @@ func TestV2PasswordChangeReauthAndWebhooks(t *testing.T) {
 	}
 
 	// The webhooks, exactly.
-	hooks := w.hooks.await(t, id, 8)
+	hooks := w.hooks.await(t, id, 9)
 	jobsOf, err := w.eng.SyncJobs(w.ctx, id, 0) // newest first: the last job, the reauth's sync, the failed one, the first sync
 	if err != nil || len(jobsOf) != 4 {
 		t.Fatalf("jobs = %v, %v", jobsOf, err)
@@ -435,6 +435,9 @@ func TestV2PasswordChangeReauthAndWebhooks(t *testing.T) {
 		{"mono.events.account_reauthorized", t20, fmt.Sprintf(`{"account":{"_id":%q},%s}`, id, owner)},
 		{"mono.events.account_updated", t20, fmt.Sprintf(`{"account":%s,"meta":%s,%s}`, acct(500000, t0, t20),
 			meta("AVAILABLE", "SUCCESSFUL", jobsOf[1].ID, true), owner)},
+		// The re-authorisation's sync took the failed job's window, and is answered
+		// as its job: it ends as a real-time job does.
+		{"mono.accounts.jobs.update", t20, fmt.Sprintf(`{"account":%q,%s,"id":%q,"name":"jobs.accounts.sync_balance","status":"finished"}`, id, owner, jobsOf[1].ID)},
 		{"mono.events.account_updated", t25, fmt.Sprintf(`{"account":%s,"meta":%s,%s}`, acct(500000, t0, t25),
 			meta("AVAILABLE", "SUCCESSFUL", okJob, false), owner)},
 		{"mono.accounts.jobs.update", t25, fmt.Sprintf(`{"account":%q,%s,"id":%q,"name":"jobs.accounts.sync_balance","status":"finished"}`, id, owner, okJob)},
@@ -446,7 +449,7 @@ func TestV2PasswordChangeReauthAndWebhooks(t *testing.T) {
 		}
 	}
 	w.post("/v2/accounts/"+id+"/unlink", nil)
-	last := w.hooks.await(t, id, 9)[8]
+	last := w.hooks.await(t, id, 10)[9]
 	if body := fmt.Sprintf(`{"event":"mono.events.account_unlinked","event_id":%q,"timestamp":%q,"data":{"account":{"id":%q},%s}}`,
 		last.EventID, t25, id, owner); string(last.Raw) != body {
 		t.Errorf("unlinked:\n got %s\nwant %s", last.Raw, body)

@@ -31,6 +31,17 @@ func (e *Engine) startJob(ctx context.Context, accountID string, req SyncRequest
 		}
 		return SyncResult{}, err
 	}
+	// The window's job still runs past the window (a slow bank): it is the job
+	// still. A new one met its sync, and was recorded failed with its own
+	// FAILED events, a read after a read, though the bank never failed (a v2
+	// developer's trial).
+	if a.LastRealtimeJob != "" {
+		if last, err := e.Job(ctx, a.ID, a.LastRealtimeJob); err == nil && last.Running() {
+			e.realtimeMu.Unlock()
+			e.giveBackWindow(req.Policy, accountID, prev)
+			return SyncResult{Status: last.Status, Job: last, Reused: true}, nil
+		}
+	}
 	job, err := e.openJob(ctx, a, req)
 	e.realtimeMu.Unlock()
 	if err != nil {

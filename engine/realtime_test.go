@@ -163,6 +163,15 @@ func TestRealtimeJobAfterPasswordChange(t *testing.T) {
 	if err != nil || len(jobs) != 1 || jobs[0].Trigger != engine.TriggerReauth || jobs[0].Status != engine.StatusSyncSuccessful {
 		t.Fatalf("the newest job = %+v, %v; want the re-authorisation's, succeeded", jobs, err)
 	}
+	// Answered as the window's job, it ends as a real-time job does: with a
+	// jobs.update an app waits for (it never came).
+	ended := false
+	for _, ev := range w.events(a.ID) {
+		ended = ended || (ev.Type == engine.EventJobsUpdate && ev.Facts.Job != nil && ev.Facts.Job.ID == jobs[0].ID)
+	}
+	if !ended {
+		t.Fatalf("no jobs.update for the re-authorisation's job %s: %v", jobs[0].ID, eventTypes(w.events(a.ID)))
+	}
 	for range 2 {
 		after, err := w.eng.RealtimeSync(w.ctx, a.ID, engine.RealtimeBalance, 0)
 		if err != nil || !after.Reused || after.Job.ID != jobs[0].ID || after.Status != engine.StatusSyncSuccessful {
@@ -174,6 +183,40 @@ func TestRealtimeJobAfterPasswordChange(t *testing.T) {
 	if later, err := w.eng.RealtimeSync(w.ctx, a.ID, engine.RealtimeBalance, 0); err != nil || later.Reused || later.Job.Trigger != engine.TriggerRealtime {
 		t.Fatalf("a read after the window = %+v, %v; want a new real-time job", later, err)
 	}
+}
+
+// A job still running when its window has ended (a slow bank) is the job still: a
+// read then got a new job that met its sync, recorded failed with FAILED events
+// of its own, a read after a read, though the bank never failed (a v2
+// developer's trial).
+func TestRealtimeJobRunningPastItsWindow(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	a := w.connect(w.adam())
+	w.advance(20 * time.Minute)
+	if err := w.bank.SetLatency("044", time.Minute); err != nil { // the job waits on the bank until the stop
+		t.Fatal(err)
+	}
+	res, err := w.eng.RealtimeSync(w.ctx, a.ID, engine.RealtimeBalance, time.Millisecond)
+	if err != nil || res.Status != engine.StatusSyncRunning {
+		t.Fatalf("slow job = %+v, %v", res, err)
+	}
+	jobsBefore, _ := w.eng.SyncJobs(w.ctx, a.ID, 0)
+	eventsBefore := len(w.events(a.ID))
+	w.advance(engine.RealtimeWindow + time.Minute)
+	for range 3 {
+		again, err := w.eng.RealtimeSync(w.ctx, a.ID, engine.RealtimeTransactions, time.Millisecond)
+		if err != nil || !again.Reused || again.Job.ID != res.Job.ID || again.Status != engine.StatusSyncRunning {
+			t.Fatalf("a read past the window while its job runs = %+v, %v; want job %s back, running", again, err, res.Job.ID)
+		}
+	}
+	jobsAfter, _ := w.eng.SyncJobs(w.ctx, a.ID, 0)
+	if len(jobsAfter) != len(jobsBefore) || len(w.events(a.ID)) != eventsBefore {
+		t.Fatalf("reads while the job ran made %d jobs and %d events", len(jobsAfter)-len(jobsBefore), len(w.events(a.ID))-eventsBefore)
+	}
+	w.close()
+	_ = w.bank.SetLatency("044", 0)
+	w.open()
+	checkJobFailedAndWindowFree(t, w, a.ID, res.Job.ID) // the stop ended it; the next read starts one
 }
 
 // A stop cancels a job under way: it is recorded failed, its end announced, and

@@ -467,7 +467,7 @@ func (e *Engine) successWrite(a Account, trigger, jobID string, now time.Time, d
 		if hasNew || !repeatable(trigger) {
 			types = append(types, EventAccountUpdated)
 		}
-		if trigger == TriggerRealtime {
+		if endsWithJobsUpdate(trigger, jobID) {
 			types = append(types, EventJobsUpdate)
 		}
 		for _, t := range types {
@@ -513,6 +513,15 @@ func (e *Engine) putSnapshot(tx Tx, id, trigger string, now time.Time, balance i
 	_, err = tx.AddSnapshot(Snapshot{AccountID: id, At: now, Balance: balance,
 		NewTransactions: added, TotalTransactions: total, Trigger: trigger})
 	return err
+}
+
+// endsWithJobsUpdate says whether a sync's end is a real-time job's, announced
+// with mono.accounts.jobs.update: a real-time job's, and a re-authorisation's sync
+// recorded as a job (jobID), which took a failed job's real-time window and is
+// answered as the window's job (takeFailedWindow). An app given its ID waited for
+// a jobs.update that never came (a v2 developer's trial).
+func endsWithJobsUpdate(trigger, jobID string) bool {
+	return trigger == TriggerRealtime || (trigger == TriggerReauth && jobID != "")
 }
 
 // recordRun stores a sync's job: the job openJob recorded (jobID), ended, or a new
@@ -655,10 +664,10 @@ func (e *Engine) failureWrite(a Account, trigger, jobID string, now time.Time, f
 			case trigger == TriggerRealtime:
 				types = append(types, EventAccountUpdated) // v2: sync_status FAILED; a real-time job ends with both
 			}
-			switch trigger {
-			case TriggerAuto:
+			switch {
+			case trigger == TriggerAuto:
 				types = append(types, EventSyncFailed)
-			case TriggerRealtime:
+			case endsWithJobsUpdate(trigger, jobID):
 				types = append(types, EventJobsUpdate)
 			}
 		}
