@@ -637,12 +637,22 @@ func TestUnroutedRequests(t *testing.T) {
 		"GET /v1/sandbox/clock":         "(only Mono's v1 routes are served under /v1 as well; this one takes no prefix: GET /sandbox/clock)",
 		"POST /v1/v2/accounts/initiate": "this one takes no prefix: POST /v2/accounts/initiate)",
 		"GET /v1/nothing":               "",
+		"POST /v2/account/auth":         "(did you mean POST /v2/accounts/auth?)",
+		"GET /account/x":                "(did you mean GET /accounts/x?)",
+		"GET /v1/account/x/identity":    "(did you mean GET /v1/accounts/x/identity?)",
+		"GET /accounts/x/balance":       "(v2's route is GET /v2/accounts/x/balance)",
 	} {
 		method, path, _ := strings.Cut(mpath, " ")
 		rep := w.do(method, path, req{})
 		if body := string(rep.body); rep.status != http.StatusNotFound || !strings.Contains(body, hint) || (hint == "") != !strings.Contains(body, "(") {
 			t.Errorf("%s = %d %s; want 404 saying %q", mpath, rep.status, rep.body, hint)
 		}
+	}
+	// v2's routes written without /v2 say so, where the account route's 405 told
+	// POST /accounts/initiate to use GET — which found no account "initiate".
+	if rep := w.do("POST", "/accounts/initiate", req{}); rep.status != http.StatusMethodNotAllowed ||
+		!strings.Contains(string(rep.body), "use GET or HEAD (v2's route is POST /v2/accounts/initiate)") {
+		t.Errorf("POST /accounts/initiate = %d %s; want 405 naming v2's route", rep.status, rep.body)
 	}
 	// A trailing slash is told where the route is, when there is one without it.
 	for mpath, hint := range map[string]string{"GET /sandbox/clock/": "(without the trailing slash it is one: GET /sandbox/clock)", "GET /sandbox/nothing/": "",

@@ -329,11 +329,11 @@ func (u *unrouted) WriteHeader(code int) {
 			h.Set("Allow", "POST")
 		}
 		answerError(u.ResponseWriter, u.r, u.shape, apiError{Status: code, Code: "METHOD_NOT_ALLOWED",
-			Message: u.r.Method + " is not allowed on " + target + "; use " + strings.ReplaceAll(h.Get("Allow"), ",", " or")})
+			Message: u.r.Method + " is not allowed on " + target + "; use " + strings.ReplaceAll(h.Get("Allow"), ",", " or") + u.v2Hint()})
 		return
 	}
 	answerError(u.ResponseWriter, u.r, u.shape, apiError{Status: code, Code: "NOT_FOUND",
-		Message: "no route " + u.r.Method + " " + shownPath(u.r) + u.slashHint() + u.v1PrefixHint() + routeHint(u.r.URL.Path) + "; GET /openapi.yaml lists every route"})
+		Message: "no route " + u.r.Method + " " + shownPath(u.r) + u.slashHint() + u.v1PrefixHint() + u.v2Hint() + u.accountsHint() + routeHint(u.r.URL.Path) + "; GET /openapi.yaml lists every route"})
 }
 
 // slashHint names the route a path with a trailing slash meant, when there is one
@@ -377,6 +377,36 @@ func (u *unrouted) v1PrefixHint() string {
 		return ""
 	}
 	return " (only Mono's v1 routes are served under /v1 as well; this one takes no prefix: " + u.r.Method + " " + trimmed + ")"
+}
+
+// v2Hint names v2's route when the path is one of v2's written without /v2:
+// POST /accounts/initiate answered 405 "use GET or HEAD" (the account route's),
+// whose GET then found no account called "initiate" (a v2 developer's trial).
+func (u *unrouted) v2Hint() string {
+	sent := u.r.URL.EscapedPath()
+	if u.mux == nil || strings.HasPrefix(sent, "/v2/") || pathPrefix(u.r) != "" || !u.routed("/v2"+sent) {
+		return ""
+	}
+	return " (v2's route is " + u.r.Method + " /v2" + sent + ")"
+}
+
+// accountsHint names the route a path with "account" for "accounts", or the
+// other way round, meant: POST /v2/account/auth (v1's word under v2) answered a
+// bare "no route".
+func (u *unrouted) accountsHint() string {
+	sent := u.r.URL.EscapedPath()
+	var other string
+	for _, base := range []string{"", "/v2"} {
+		if rest, ok := strings.CutPrefix(sent, base+"/account/"); ok {
+			other = base + "/accounts/" + rest
+		} else if rest, ok := strings.CutPrefix(sent, base+"/accounts/"); ok {
+			other = base + "/account/" + rest
+		}
+	}
+	if u.mux == nil || other == "" || !u.routed(other) {
+		return ""
+	}
+	return " (did you mean " + u.r.Method + " " + pathPrefix(u.r) + other + "?)"
 }
 
 func (u *unrouted) Write(b []byte) (int, error) {
