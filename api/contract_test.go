@@ -405,6 +405,17 @@ func TestRequestBodies(t *testing.T) {
 	if w.get("/sandbox/clock").decode(t, &clk); clk.Now != "2021-08-20T12:07:00.000Z" {
 		t.Fatalf("after a curl -d advance the clock = %+v", clk)
 	}
+	// A setting of text is text: {"webhook_secret":true} set the secret "true".
+	before := w.eng.Settings().WebhookSecret
+	for _, body := range []string{`{"webhook_secret":true}`, `{"webhook_secret":123}`, `{"webhook_url":1}`} {
+		rep := w.do("PATCH", "/sandbox/settings", req{body: body, ctype: "application/json"})
+		if e := failed(t, rep, http.StatusBadRequest, "INVALID_REQUEST"); !strings.Contains(e["message"].(string), "must be text, a JSON string in quotes") {
+			t.Errorf("PATCH %s: %s", body, rep.body)
+		}
+	}
+	if got := w.eng.Settings().WebhookSecret; got != before {
+		t.Fatalf("a refused setting changed the secret to %q", got)
+	}
 	// Numbers and booleans may come quoted or bare.
 	w.must(http.StatusCreated, "POST", "/sandbox/customers/"+c.ID+"/transactions", req{body: `{"type":"credit","amount":"100"}`})
 	w.must(http.StatusCreated, "POST", "/sandbox/customers/"+c.ID+"/transactions", req{body: "type=debit&amount=100"})
@@ -445,6 +456,10 @@ func TestRequestBodies(t *testing.T) {
 		{"/sandbox/customers/" + c.ID + "/transactions", `{"type":"debit","amount":999999999999}`, "", "amount", 400},
 		{"/sandbox/customers/nope/transactions", `{"type":"debit","amount":1}`, "", "", 404},
 		{"/sandbox/customers/" + c.ID + "/password", `{}`, "", "password", 400},
+		// Text comes as a JSON string: a number or a boolean there is a mistake.
+		{"/sandbox/customers/" + c.ID + "/password", `{"password":12345678}`, "", "password", 400},
+		{"/sandbox/customers", `{"name":true}`, "", "name", 400},
+		{"/sandbox/customers", `{"username":42}`, "", "username", 400},
 		{"/sandbox/customers/" + c.ID + "/mfa", `{"type":"sms"}`, "", "type", 400},
 		{"/sandbox/customers/" + c.ID + "/mfa", `{"mfa":"sms"}`, "", "mfa", 400},
 		{"/sandbox/customers/" + c.ID + "/mfa", `{"mfa":"otp","type":"otp"}`, "", "mfa", 400},

@@ -189,6 +189,10 @@ func isJSON(mediaType string, trimmed []byte) bool {
 // route does not take (names), is refused and named. A repeated field would
 // otherwise take its last value unnoticed: {"advance":"2m","advance":"3650d"}
 // advanced ten years.
+//
+// A name ending in ":text" is a field of text, which JSON must give as a string:
+// {"webhook_secret":true} set the secret "true" (a v2 developer's trial: a
+// boolean from a misread setting changed it unnoticed).
 func sandboxBody(w http.ResponseWriter, r *http.Request, names ...string) (params, error) {
 	b, err := readBody(w, r)
 	if err != nil {
@@ -202,7 +206,27 @@ func sandboxBody(w http.ResponseWriter, r *http.Request, names ...string) (param
 	if k := repeatedField(ct, b); k != "" {
 		return nil, engine.Invalid(k, "field %q is given more than once; send each field once", k)
 	}
-	return p, p.only(names...)
+	fields := make([]string, len(names))
+	var texts []string
+	for i, n := range names {
+		fields[i] = strings.TrimSuffix(n, ":text")
+		if fields[i] != n {
+			texts = append(texts, fields[i])
+		}
+	}
+	if err := p.only(fields...); err != nil {
+		return nil, err
+	}
+	if trimmed := trimBody(b); len(texts) > 0 && len(trimmed) > 0 && isJSON(ct, trimmed) {
+		var raw map[string]json.RawMessage
+		_ = json.Unmarshal(trimmed, &raw) // parseBody read it
+		for _, k := range texts {
+			if v := bytes.TrimSpace(raw[k]); len(v) > 0 && v[0] != '"' && string(v) != "null" {
+				return nil, engine.Invalid(k, "%s must be text, a JSON string in quotes, not %s: send \"%s\": \"…\"", k, v, k)
+			}
+		}
+	}
+	return p, nil
 }
 
 // repeatedField returns the first field that a body parseBody accepted names twice,

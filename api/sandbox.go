@@ -425,7 +425,7 @@ func parseNewCustomer(p params) (simulator.NewCustomer, error) {
 }
 
 func (s *Server) addCustomer(w http.ResponseWriter, r *http.Request) error {
-	p, err := sandboxBody(w, r, "name", "institution", "account_type", "balance", "profile", "mfa", "auth_method", "username", "password")
+	p, err := sandboxBody(w, r, "name:text", "institution", "account_type", "balance", "profile", "mfa", "auth_method", "username:text", "password:text")
 	if err != nil {
 		return err
 	}
@@ -565,7 +565,7 @@ func (s *Server) post(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
-	p, err := sandboxBody(w, r, "password")
+	p, err := sandboxBody(w, r, "password:text")
 	if err != nil {
 		return err
 	}
@@ -782,7 +782,7 @@ func parseSettingsPatch(p params) (engine.SettingsPatch, error) {
 }
 
 func (s *Server) patchSettings(w http.ResponseWriter, r *http.Request) error {
-	p, err := sandboxBody(w, r, "data_sync_enabled", "webhook_url", "webhook_secret", "webhook_format", "auto_sync")
+	p, err := sandboxBody(w, r, "data_sync_enabled", "webhook_url:text", "webhook_secret:text", "webhook_format", "auto_sync")
 	if err != nil {
 		return err
 	}
