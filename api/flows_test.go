@@ -516,3 +516,42 @@ func TestUnknownBankSuggestsTheNear(t *testing.T) {
 		t.Fatalf("zzz: %s", msg)
 	}
 }
+
+// An account whose first sync failed (the bank went down between the widget's
+// sign-in and the code's exchange) has no identity or income yet: they said 200
+// with every field "", dates too (a v2 developer's trial). Both API versions say
+// why and how to sync, and answer once a sync has brought the data.
+func TestNoIdentityBeforeTheFirstSuccessfulSync(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	w.enableDataSync()
+	c := w.addCustomer(map[string]any{"institution": "011", "balance": 400000})
+	st := w.answerAll(w.login(w.openWidget(map[string]any{"key": testPublicKey, "institution": "011"}).Session, c.Username, c.Password))
+	if st.Code == "" {
+		t.Fatalf("widget = %+v", st)
+	}
+	w.must(http.StatusOK, "POST", "/sandbox/institutions/011/outage", req{body: map[string]any{"for": "10m"}})
+	var acct struct{ ID string }
+	w.post("/account/auth", map[string]any{"code": st.Code}).decode(t, &acct)
+	id := acct.ID
+	for _, path := range []string{"/accounts/" + id + "/identity", "/accounts/" + id + "/income", "/v2/accounts/" + id + "/identity", "/v2/accounts/" + id + "/income"} {
+		rep := w.do("GET", path, req{})
+		want := "has no identity yet: it comes with the account's first successful sync, and its first sync failed (SYNC_ERROR"
+		if strings.HasSuffix(path, "income") {
+			want = "has no income yet"
+		}
+		if rep.status != http.StatusConflict || !strings.Contains(string(rep.body), want) || !strings.Contains(string(rep.body), "POST /accounts/"+id+"/sync") {
+			t.Errorf("GET %s before any successful sync = %d %s; want 409 saying %q and how to sync", path, rep.status, rep.body, want)
+		}
+		if !strings.HasPrefix(path, "/v2") && !strings.Contains(string(rep.body), `"code":"DATA_NOT_AVAILABLE"`) {
+			t.Errorf("GET %s: %s; want code DATA_NOT_AVAILABLE", path, rep.body)
+		}
+	}
+	w.advance("10m")
+	w.post("/accounts/"+id+"/sync", nil)
+	var who struct{ FullName, UpdatedAt string }
+	w.get("/accounts/"+id+"/identity").decode(t, &who)
+	if who.FullName == "" || who.UpdatedAt == "" {
+		t.Fatalf("identity after a sync = %+v", who)
+	}
+	w.get("/v2/accounts/" + id + "/income")
+}

@@ -454,6 +454,9 @@ func (s *Server) identity(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := engine.NoDataYet(a, "identity"); err != nil {
+		return err
+	}
 	i := a.Identity
 	out := identityJSON{FullName: i.FullName, Email: i.Email, Phone: i.Phone, Gender: i.Gender, DOB: i.DateOfBirth,
 		BVN: i.BVN, MaritalStatus: i.MaritalStatus, AddressLine1: i.AddressLine1, AddressLine2: i.AddressLine2,

@@ -472,6 +472,9 @@ func (s *Server) identityV2(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := engine.NoDataYet(a, "identity"); err != nil {
+		return err
+	}
 	i := a.Identity
 	s.answerV2(w, "Identity retrieved successfully", identityV2JSON{FullName: i.FullName, BVN: i.BVN, Email: i.Email,
 		Phone: i.Phone, Gender: i.Gender, DOB: i.DateOfBirth, MaritalStatus: i.MaritalStatus, AddressLine1: i.AddressLine1,

@@ -94,6 +94,9 @@ func (e *Engine) Income(ctx context.Context, accountID string) (Income, error) {
 	if err != nil {
 		return Income{}, err
 	}
+	if err := NoDataYet(a, "income"); err != nil {
+		return Income{}, err
+	}
 	in := Income{Streams: []IncomeStream{}}
 	var first, last time.Time
 	if len(txs) > 0 { // the months from the first credit
@@ -246,4 +249,21 @@ func monthOf(t time.Time) time.Time {
 // monthsBetween counts whole months from month a to month b (both monthOf).
 func monthsBetween(a, b time.Time) int {
 	return (b.Year()-a.Year())*12 + int(b.Month()) - int(a.Month())
+}
+
+// NoDataYet refuses to show what of an account only a successful sync brings
+// (its identity, its income) before it has had one: its first sync failed (an
+// outage at the connect), or still runs. It answered 200 with every field of the
+// identity an empty string, dates too, and an income over a period from "" to ""
+// (a v2 developer's trial). nil once the account has synced.
+func NoDataYet(a Account, what string) error {
+	if !a.LastSyncedAt.IsZero() {
+		return nil
+	}
+	why := "its first sync has not finished"
+	if a.LastCode != "" && a.LastCode != CodeSyncSuccessful {
+		why = "its first sync failed (" + a.LastCode + ": " + a.LastMessage + ")"
+	}
+	return Errorf(ECONFLICT, "account %s has no %s yet: it comes with the account's first successful sync, and %s; sync it (v1: POST /accounts/%s/sync; v2: a read of its balance with the header x-realtime: true), then ask again",
+		a.ID, what, why, a.ID).WithReason("DATA_NOT_AVAILABLE")
 }
