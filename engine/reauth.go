@@ -146,8 +146,9 @@ func (e *Engine) openReauthFor(ctx context.Context, a Account, expires time.Time
 	}
 	// The bank's count may be further along than a new session's: a sync that
 	// tried a password since changed was a wrong attempt. Say what is really left.
-	if n := e.bank.AttemptsLeft(a.Institution.Code, a.Credentials.Username); n > 0 {
-		w.state.AttemptsLeft = min(w.state.AttemptsLeft, n)
+	left := e.bank.AttemptsLeft(a.Institution.Code, a.Credentials.Username)
+	if left > 0 {
+		w.state.AttemptsLeft = min(w.state.AttemptsLeft, left)
 	}
 	if err := e.addWidget(ctx, w); err != nil {
 		return WidgetState{}, err
@@ -155,6 +156,17 @@ func (e *Engine) openReauthFor(ctx context.Context, a Account, expires time.Time
 	// Published: from here on under its lock, as every step holds it.
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	if left == 0 {
+		// The bank has locked the login (wrong passwords since): the session says so
+		// at once, and until when. It asked for the password, "3 attempts left",
+		// and any password, the right one too, then met the lock (an
+		// accessibility trial). The bank refuses a locked login without counting it.
+		_, err := e.bank.Login(ctx, a.Institution.Code, a.Credentials.Username, a.Credentials.Password.Reveal())
+		if ErrorCode(err) == ELOCKED {
+			_ = e.wrongAnswer(w, a.Credentials.Username, err)
+			return w.state, nil
+		}
+	}
 	if a.ReauthRequired && a.ReauthReason == ReauthCredentials {
 		w.state.PasswordRejected = true
 		return w.state, nil // the saved password is known to be wrong: ask for the new one

@@ -482,6 +482,41 @@ func TestALockedSignInStillNeedsTheUser(t *testing.T) {
 	}
 }
 
+// A re-authorisation opened while the bank has locked the sign-in says so at once,
+// and until when: it asked for the password, "3 attempts left", and any password,
+// the right one too, then met the lock (an accessibility trial). Once the lock
+// has ended, it asks for the password again.
+func TestReauthOpensOnTheBanksLock(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	c := w.customer(simulator.NewCustomer{Institution: "044", Balance: 100_000})
+	a := w.connect(c)
+	if err := w.bank.ChangePassword(c.ID, "n3w-Passw0rd"); err != nil {
+		t.Fatal(err)
+	}
+	w.advance(20 * time.Minute)
+	if res := w.sync(a.ID); res.Code != engine.CodeReauthRequired {
+		t.Fatalf("sync after a password change = %+v", res)
+	}
+	for i := range simulator.MaxAttempts {
+		if _, err := w.bank.Login(w.ctx, "044", c.Username, "wrong-"+string(rune('a'+i))); err == nil {
+			t.Fatal("a wrong password signed in")
+		}
+	}
+	locked := w.clock.Now()
+	st := w.openReauth(a.ID)
+	if st.Status != engine.WidgetLocked || !st.LockedUntil.Equal(locked.Add(simulator.LockDuration)) || st.AttemptsLeft != 0 {
+		t.Fatalf("a re-authorisation opened on a locked sign-in = %s until %s, %d attempts left; want locked until %s",
+			st.Status, st.LockedUntil, st.AttemptsLeft, locked.Add(simulator.LockDuration))
+	}
+	if left := w.bank.AttemptsLeft("044", c.Username); left != 0 {
+		t.Fatalf("the bank's lock after the session opened: %d attempts left", left)
+	}
+	w.advance(simulator.LockDuration)
+	if st := w.openReauth(a.ID); st.Status != engine.WidgetLogin || !st.PasswordRejected || st.AttemptsLeft != simulator.MaxAttempts {
+		t.Fatalf("after the lock = %s, rejected %v, %d attempts left; want the password asked, 3 left", st.Status, st.PasswordRejected, st.AttemptsLeft)
+	}
+}
+
 // jumpingBank, once on, moves the clock 16 minutes — past a bank session's 15 —
 // as the first call after a sign-in reaches the bank: a jump, or a fast clock with
 // a slow bank, while a sync runs. With every set, after every sign-in; else once.
