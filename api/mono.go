@@ -42,6 +42,12 @@ func (s *Server) index(w http.ResponseWriter, r *http.Request) error {
 		seeOther(w, "/connect?"+r.URL.RawQuery)
 		return nil
 	}
+	if wantsHTML(r) {
+		// A browser at the address serve printed saw this JSON (a mobile developer's
+		// trial): the demo app, which opens the widget, is the page to see.
+		seeOther(w, "/demo")
+		return nil
+	}
 	writeJSON(w, http.StatusOK, map[string]string{
 		"name":    "sandbank",
 		"message": "a local Data Sync sandbox shaped like Mono's API, v1 and (under /v2) v2; send mono-sec-key on every route but this one, /openapi.yaml, /connect/* and /statements/*",

@@ -34,6 +34,14 @@ func TestErrorsAnswerPagesToBrowsers(t *testing.T) {
 		failed(t, w.do(tc.method, tc.path, req{key: noKey(), headers: map[string]string{"Accept": "*/*"}}), tc.status, "") // fetch's default
 		failed(t, w.do(tc.method, tc.path, req{key: noKey(), headers: map[string]string{"Accept": "application/json, text/html;q=0.5"}}), tc.status, "")
 	}
+	// A browser at sandbank's address is sent to the demo app, not shown JSON; a
+	// client without a browser's Accept still gets the JSON index.
+	if rep := w.do("GET", "/", req{key: noKey(), headers: html}); rep.status != http.StatusSeeOther || rep.header.Get("Location") != "/demo" {
+		t.Errorf("GET / from a browser = %d to %q; want 303 to /demo", rep.status, rep.header.Get("Location"))
+	}
+	if rep := w.do("GET", "/", req{key: noKey()}); rep.status != http.StatusOK || !strings.Contains(string(rep.body), `"openapi"`) {
+		t.Errorf("GET / without a browser's Accept = %d %s; want the JSON index", rep.status, rep.body)
+	}
 	// The pages answer pages, whatever the request accepts.
 	isPage(w.do("GET", "/connect/s/nope", req{key: noKey()}), http.StatusNotFound, "This session has ended")
 	isPage(w.do("GET", "/connect?key=wrong", req{key: noKey()}), http.StatusUnauthorized, "This widget was opened without the right key")
