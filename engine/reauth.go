@@ -160,10 +160,16 @@ func (e *Engine) openReauthFor(ctx context.Context, a Account, expires time.Time
 		// The bank has locked the login (wrong passwords since): the session says so
 		// at once, and until when. It asked for the password, "3 attempts left",
 		// and any password, the right one too, then met the lock (an
-		// accessibility trial). The bank refuses a locked login without counting it.
+		// accessibility trial). The bank refuses a locked login without counting it,
+		// whatever the password.
 		_, err := e.bank.Login(ctx, a.Institution.Code, a.Credentials.Username, a.Credentials.Password.Reveal())
 		if ErrorCode(err) == ELOCKED {
 			_ = e.wrongAnswer(w, a.Credentials.Username, err)
+			// Not the end of the session, as a lock of its own answers is: when the
+			// bank's lock ends, it asks for the password (expire). The token that
+			// opened it is spent.
+			w.onLock, w.rejected = true, a.ReauthRequired && a.ReauthReason == ReauthCredentials
+			w.state.ResumesAtUnlock = true
 			return w.state, nil
 		}
 	}

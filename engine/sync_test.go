@@ -503,6 +503,7 @@ func TestReauthOpensOnTheBanksLock(t *testing.T) {
 		}
 	}
 	locked := w.clock.Now()
+	w.advance(simulator.LockDuration - 3*time.Minute) // within a widget session's life of the lock's end
 	st := w.openReauth(a.ID)
 	if st.Status != engine.WidgetLocked || !st.LockedUntil.Equal(locked.Add(simulator.LockDuration)) || st.AttemptsLeft != 0 {
 		t.Fatalf("a re-authorisation opened on a locked sign-in = %s until %s, %d attempts left; want locked until %s",
@@ -511,9 +512,20 @@ func TestReauthOpensOnTheBanksLock(t *testing.T) {
 	if left := w.bank.AttemptsLeft("044", c.Username); left != 0 {
 		t.Fatalf("the bank's lock after the session opened: %d attempts left", left)
 	}
-	w.advance(simulator.LockDuration)
-	if st := w.openReauth(a.ID); st.Status != engine.WidgetLogin || !st.PasswordRejected || st.AttemptsLeft != simulator.MaxAttempts {
-		t.Fatalf("after the lock = %s, rejected %v, %d attempts left; want the password asked, 3 left", st.Status, st.PasswordRejected, st.AttemptsLeft)
+	// While the lock holds, a password is refused with when it ends; the session
+	// itself is not over — its token is spent — and goes on when the lock ends
+	// (the review: it stayed locked for good).
+	w.advance(2 * time.Minute)
+	if _, err := w.eng.WidgetLogin(w.ctx, st.Session, "", "n3w-Passw0rd"); engine.ErrorCode(err) != engine.ELOCKED || !strings.Contains(err.Error(), "goes on to the password when the lock ends") {
+		t.Fatalf("a password while the bank's lock holds = %v; want ELOCKED saying the session goes on", err)
+	}
+	w.advance(time.Minute)
+	again, err := w.eng.Widget(st.Session)
+	if err != nil || again.Status != engine.WidgetLogin || !again.PasswordRejected || again.AttemptsLeft != simulator.MaxAttempts {
+		t.Fatalf("the session when the lock ends = %s, rejected %v, %d attempts left, %v; want the password asked, 3 left", again.Status, again.PasswordRejected, again.AttemptsLeft, err)
+	}
+	if st, err := w.eng.WidgetLogin(w.ctx, st.Session, "", "n3w-Passw0rd"); err != nil || st.Status != engine.WidgetChallenge {
+		t.Fatalf("the new password after the lock = %s, %v; want the OTP a changed password asks for", st.Status, err)
 	}
 }
 

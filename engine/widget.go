@@ -88,7 +88,10 @@ type WidgetState struct {
 	// sign-ins before it — a re-authorisation's, the failed sync's.
 	Tried       bool
 	LockedUntil time.Time // WidgetLocked: when the bank lets the user sign in again
-	Reference   string
+	// ResumesAtUnlock: a re-authorisation opened on the bank's lock, which asks for
+	// the password at LockedUntil rather than ending.
+	ResumesAtUnlock bool
+	Reference       string
 	// Link is the v2 initiate link the session walks, as it stands (completed,
 	// once the session succeeds); nil for v1's widget.
 	Link *Link
@@ -114,6 +117,10 @@ type widgetSession struct {
 	wrong     int         // wrong passwords and answers in a row at the login below
 	wrongBank string      // the bank code of the login they were for
 	wrongUser string      // its username, in lower case
+	// onLock: a re-authorisation opened while the bank locked the login, which
+	// goes on to the password once the lock ends (rejected: saying the saved one
+	// was refused), instead of ending as a lock of its own wrong answers does.
+	onLock, rejected bool
 }
 
 // OpenWidget starts a widget session.
@@ -253,6 +260,14 @@ func (e *Engine) Widget(session string) (WidgetState, error) {
 
 // expire marks an open session past its time expired.
 func (e *Engine) expire(w *widgetSession) {
+	if w.onLock && w.state.Status == WidgetLocked && !w.state.LockedUntil.After(e.clock.Now()) {
+		w.onLock, w.state.ResumesAtUnlock = false, false
+		w.state.Status, w.state.LockedUntil, w.state.PasswordRejected = WidgetLogin, time.Time{}, w.rejected
+		w.state.AttemptsLeft = MaxWidgetAttempts
+		if n := e.bank.AttemptsLeft(w.state.Institution.Code, w.creds.Username); n > 0 {
+			w.state.AttemptsLeft = min(w.state.AttemptsLeft, n)
+		}
+	}
 	if w.state.Open() && !w.state.ExpiresAt.After(e.clock.Now()) {
 		w.state.Status, w.state.Challenge, w.state.Accounts = WidgetExpired, nil, nil
 	}
@@ -299,6 +314,10 @@ func (e *Engine) step(session string, fn func(*widgetSession) error, want ...str
 		return w.state, Errorf(EEXPIRED, "this widget session expired at %s; %s", TimeText(w.state.ExpiresAt), e.reopen(w)).WithReason("SESSION_EXPIRED")
 	case st == WidgetSuccess:
 		return w.state, Errorf(ECONFLICT, "this widget session has already succeeded").WithReason("SESSION_DONE")
+	case st == WidgetLocked && w.onLock:
+		wait := lockedFor(w.state.LockedUntil, e.clock.Now())
+		return w.state, &Error{Code: ELOCKED, Reason: "BANK_LOCKED", RetryAfter: wait, Message: "too many wrong attempts: the bank has locked this sign-in; this session goes on to the password when the lock ends at " +
+			TimeText(w.state.LockedUntil) + ", in " + waitText(wait)}
 	case st == WidgetLocked:
 		wait := lockedFor(w.state.LockedUntil, e.clock.Now())
 		// The wait is said: the API's note on it (virtual time, and what that is
