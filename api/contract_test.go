@@ -205,6 +205,25 @@ func TestV1RoutesUnderTheV1Prefix(t *testing.T) {
 	if rep := send("GET", "/v1/accounts/"+id, ""); !strings.Contains(string(rep.body), adam.Accounts[0].AccountNumber) {
 		t.Errorf("GET /v1/accounts/ID is not Adam's account: %s", rep.body)
 	}
+	// The request log names the route and the account, as without the prefix (it
+	// said "GET (no route)" of every call under /v1: the review).
+	// The statement's PDF link too.
+	var job struct{ Path string }
+	if err := json.Unmarshal(send("GET", "/v1/accounts/"+id+"/statement?period=last1months&output=pdf", "").body, &job); err != nil ||
+		!strings.HasPrefix(job.Path, w.base+"/v1/statements/") {
+		t.Errorf("a PDF statement asked under /v1 links to %q (%v); want it under /v1", job.Path, err)
+	} else if r, _ := http.NewRequest("GET", job.Path, nil); w.raw(r).status != http.StatusOK && w.raw(r).status != http.StatusAccepted {
+		t.Errorf("its link %s does not answer", job.Path)
+	}
+	mark := len(w.logs.String())
+	send("GET", "/v1/accounts/"+id+"/identity", "")
+	if want := `route="GET /accounts/{id}/identity" status=200`; !regexp.MustCompile(regexp.QuoteMeta(want) + ` dur=\S+ account=` + id).MatchString(w.logs.String()[mark:]) {
+		t.Errorf("the log of GET /v1/accounts/ID/identity:\n%s\nwant %s with the account", w.logs.String()[mark:], want)
+	}
+	// An escaped slash after /v1 is no route, not a redirect to a path escaped twice.
+	if rep := send("GET", "/v1%2Faccounts/"+id, ""); rep.status != http.StatusNotFound {
+		t.Errorf("GET /v1%%2Faccounts/ID = %d %s (Location %q); want 404", rep.status, rep.body, rep.header.Get("Location"))
+	}
 }
 
 // Query strings as real clients send them: a trailing &, dates as DD-MM-YYYY or ISO,

@@ -216,7 +216,17 @@ func (s *Server) fallback(mux *http.ServeMux) http.Handler {
 				return
 			}
 		}
-		r = v1Aliased(r)
+		if aliased := v1Aliased(r); aliased != r {
+			// The request log (and a panic's) read the route from the request they
+			// hold: it is the one the mux routed (every /v1 call logged "no route").
+			defer func(sent *http.Request) {
+				sent.Pattern = aliased.Pattern
+				if id := aliased.PathValue("id"); id != "" {
+					sent.SetPathValue("id", id)
+				}
+			}(r)
+			r = aliased
+		}
 		mux.ServeHTTP(&unrouted{ResponseWriter: w, r: r, shape: s.shapeOf(r), mux: mux}, r)
 	})
 }
@@ -228,16 +238,28 @@ func (s *Server) fallback(mux *http.ServeMux) http.Handler {
 // goes on without the prefix, which shownPath puts back where a path is shown: a
 // page's next link, an error's message.
 func v1Aliased(r *http.Request) *http.Request {
-	rest, ok := strings.CutPrefix(r.URL.Path, "/v1/")
-	if !ok || !(strings.HasPrefix(rest, "account/") || strings.HasPrefix(rest, "accounts/") || strings.HasPrefix(rest, "statements/")) {
+	// As sent: /v1%2Faccounts/… is no prefix (its path cut would lose its slash).
+	if V1Unprefixed(r.URL.Path) == r.URL.Path || !strings.HasPrefix(r.URL.EscapedPath(), "/v1/") {
 		return r
 	}
+	rest := strings.TrimPrefix(r.URL.Path, "/v1/")
 	r = r.WithContext(context.WithValue(r.Context(), pathPrefixKey{}, "/v1"))
 	u := *r.URL
 	u.Path = "/" + rest
 	u.RawPath = strings.TrimPrefix(u.RawPath, "/v1")
 	r.URL = &u
 	return r
+}
+
+// V1Unprefixed is the path of the route a path names: p without the /v1 prefix a
+// v1 route may be sent with, p itself otherwise. A scenario's expect_call: of
+// GET /accounts/{adam} is met by an app's GET /v1/accounts/ID.
+func V1Unprefixed(p string) string {
+	rest, ok := strings.CutPrefix(p, "/v1/")
+	if !ok || !(strings.HasPrefix(rest, "account/") || strings.HasPrefix(rest, "accounts/") || strings.HasPrefix(rest, "statements/")) {
+		return p
+	}
+	return "/" + rest
 }
 
 type pathPrefixKey struct{}

@@ -360,7 +360,7 @@ func (s *Server) statement(w http.ResponseWriter, r *http.Request) error {
 }
 
 func jobJSON(r *http.Request, j engine.StatementJob) statementJobJSON {
-	return statementJobJSON{ID: j.ID, Status: j.Status, Path: origin(r) + "/statements/" + j.ID + ".pdf"}
+	return statementJobJSON{ID: j.ID, Status: j.Status, Path: origin(r) + pathPrefix(r) + "/statements/" + j.ID + ".pdf"}
 }
 
 func (s *Server) statementJob(w http.ResponseWriter, r *http.Request) error {

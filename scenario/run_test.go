@@ -839,3 +839,34 @@ steps:
 		t.Fatalf("the JUnit report does not say every field:\n%s", b.String())
 	}
 }
+
+// An app whose base URL ends in /v1 (as Mono's pages write it) meets an
+// expect_call: of the route written without it: its GET /v1/accounts/ID was
+// "not the call" (the review).
+func TestServedExpectCallMetUnderTheV1Prefix(t *testing.T) {
+	sv, _, app := startServed(t, `scenario: t
+start: 2021-08-20T13:00:00+01:00
+customers:
+  adam: {institution: "044", name: Adam Okafor, balance: "NGN 10,000"}
+steps:
+  - connect: adam
+  - serve: {clock: paused}
+  - expect_call: GET /accounts/{adam}
+    expect: {http: 200, account.name: ADAM OKAFOR}
+`)
+	defer sv.Stop()
+	req := httptest.NewRequest("GET", "/v1/accounts/"+sv.AccountID("adam"), nil)
+	req.Header.Set("mono-sec-key", scenario.DefaultKeys.Secret)
+	app.ServeHTTP(httptest.NewRecorder(), req) // the app's call
+	select {
+	case <-sv.Done():
+	case <-time.After(10 * time.Second):
+		b, _ := json.Marshal(sv.Status())
+		t.Fatalf("the step has not ended in 10 s: %s", b)
+	}
+	var out bytes.Buffer
+	sv.Verdicts(&out)
+	if !strings.Contains(out.String(), "✓") || strings.Contains(out.String(), "✗") {
+		t.Fatalf("verdicts:\n%s\nwant the expect_call: met by GET /v1/accounts/ID", out.String())
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"sandbank/api"
 	"sandbank/engine"
 	"sandbank/world"
 )
@@ -669,7 +670,7 @@ func (sv *Serving) matchCall(method, path string, from, deadline time.Time) *obs
 	sv.mu.Lock()
 	defer sv.mu.Unlock()
 	for j, c := range sv.calls {
-		if c.method == method && c.path == path && !sv.claimed[j] && !c.at.Before(from) && !c.at.After(deadline) {
+		if c.method == method && api.V1Unprefixed(c.path) == api.V1Unprefixed(path) && !sv.claimed[j] && !c.at.Before(from) && !c.at.After(deadline) {
 			sv.claimed[j] = true
 			return &c
 		}
