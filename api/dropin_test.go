@@ -635,6 +635,25 @@ func TestBrowserWidgetForScreenReadersAndLargeText(t *testing.T) {
 	b.do(chromedp.KeyEvent(kb.Escape)) // from the summary, not a field: it closes
 	b.waitFor("Escape outside a field to close the widget", `window.closes === 1`)
 
+	// On a radio, which has a value but no text to clear, Escape closes too (the
+	// review: it did not, on the account step).
+	two := w.addCustomer(map[string]any{"institution": "058", "balance": 120000})
+	w.must(http.StatusCreated, "POST", "/sandbox/customers/"+two.ID+"/accounts", req{body: map[string]any{"institution": "058", "account_type": "CURRENT_ACCOUNT", "balance": 2400000}})
+	b = dropInApp(t, w)
+	b.do(chromedp.Click(chromedp.ID("open")))
+	f = frame{b: b, sel: "#mono-connect--frame-id"}
+	f.heading("Select your bank")
+	f.click(`button.bank[value="058"]`)
+	f.heading("Log in to GTBank")
+	f.typeIn("#username", two.Username)
+	f.typeIn("#password", two.Password)
+	f.click(`form[action$="/login"] button[type=submit]`)
+	f.heading("Which account do you want to link?")
+	f.click(`label[for="account-1"]`)
+	f.waitFor("the radio to take the focus", `document.activeElement && document.activeElement.type === "radio"`)
+	b.do(chromedp.KeyEvent(kb.Escape))
+	b.waitFor("Escape on a radio to close the widget", `window.closes === 1`)
+
 	l, _ := w.initiate(map[string]any{"scope": "auth", "customer": map[string]any{"name": "Ngozi Eze", "email": "ngozi@example.com"},
 		"meta": map[string]any{"ref": "ngozi-002"}, "redirect_url": "http://127.0.0.1:9/linked"})
 	p := w.newTab(t, 375)

@@ -104,8 +104,9 @@
   // user clearing "gt" from the bank search closed the widget).
   document.addEventListener("keydown", function (ev) {
     if (ev.key !== "Escape" || !framed || ev.defaultPrevented || ev.isComposing) return;
-    var t = ev.target;
-    if (t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA") && t.value) return;
+    var t = ev.target; // a radio or a button has a value too, but no text to clear (the review)
+    var text = t && (t.tagName === "TEXTAREA" || (t.tagName === "INPUT" && /^(text|search|password|email|tel|url|number)$/.test(t.type)));
+    if (text && t.value) return;
     exit();
   });
 
