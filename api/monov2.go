@@ -297,6 +297,10 @@ func (s *Server) realtime(w http.ResponseWriter, r *http.Request, requested stri
 		h.Set("x-has-new-data", "true")
 	}
 	switch {
+	case res.Reused && !s.eng.Clock().Now().Before(res.Job.StartedAt.Add(engine.RealtimeWindow)):
+		// Its window is over, but the job is not (a slow bank): it is the job still.
+		return "; no new job while job " + res.Job.ID + ", started " + engine.TimeText(res.Job.StartedAt) +
+			", still runs past its 5-minute window: this is the last sync's data; the next can start once it ends", nil
 	case res.Reused:
 		return "; no new job inside the 5-minute window: job " + res.Job.ID + ", started " + engine.TimeText(res.Job.StartedAt) +
 			", is " + status + "; the next can start at " + engine.TimeText(res.Job.StartedAt.Add(engine.RealtimeWindow)), nil

@@ -753,3 +753,26 @@ func TestV2RealtimeHeadersThatDisagree(t *testing.T) {
 		t.Fatalf("agreeing headers: %d %s; want one real-time job", rep.status, rep.body)
 	}
 }
+
+// A job still running past its window (a slow bank) is answered again, and the
+// read says so: it was told "inside the window … the next can start at" a time
+// already gone (the review).
+func TestV2RealtimeJobPastItsWindowSaysSo(t *testing.T) {
+	w := newWorld(t, worldOpts{realtimeWait: 20 * time.Millisecond})
+	w.enableDataSync()
+	adam := w.addCustomer(map[string]any{"name": "Adam Okafor", "institution": "044", "balance": 1000000})
+	id := w.connect(adam)
+	w.advance("30m")
+	w.post("/sandbox/institutions/044/latency", map[string]any{"latency": "30s"}) // the job waits on the bank until the world closes
+	_, rep := w.v2Balance(id, true)
+	jid, status, _ := jobHeaders(rep)
+	if status != "processing" {
+		t.Fatalf("a slow job: %q %q", jid, status)
+	}
+	w.advance("6m")
+	_, rep = w.v2Balance(id, true)
+	again, status, _ := jobHeaders(rep)
+	if again != jid || status != "processing" || !strings.Contains(string(rep.body), "still runs past its 5-minute window") || strings.Contains(string(rep.body), "inside the 5-minute window") {
+		t.Fatalf("a read past the window while job %s runs: %q %q %s; want the job again, said to run past its window", jid, again, status, rep.body)
+	}
+}

@@ -160,7 +160,8 @@ func TestRealtimeJobAfterPasswordChange(t *testing.T) {
 		t.Fatalf("re-authorisation = %+v, %v", st, err)
 	}
 	jobs, err := w.eng.SyncJobs(w.ctx, a.ID, 1)
-	if err != nil || len(jobs) != 1 || jobs[0].Trigger != engine.TriggerReauth || jobs[0].Status != engine.StatusSyncSuccessful {
+	if err != nil || len(jobs) != 1 || jobs[0].Trigger != engine.TriggerReauth || jobs[0].Status != engine.StatusSyncSuccessful ||
+		jobs[0].Requested != engine.RealtimeBalance { // named as the failed read it stands for, in its jobs.update
 		t.Fatalf("the newest job = %+v, %v; want the re-authorisation's, succeeded", jobs, err)
 	}
 	// Answered as the window's job, it ends as a real-time job does: with a

@@ -267,7 +267,7 @@ func takeFailedWindow(tx Tx, s Settings, a *Account, job *SyncJob, now time.Time
 	if *job, err = newJob(tx, s, a.ID, TriggerReauth, now); err != nil {
 		return err
 	}
-	job.Status = StatusSyncRunning
+	job.Status, job.Requested = StatusSyncRunning, last.Requested // named as the read it stands for
 	a.LastRealtimeJob, a.LastRealtimeAt = job.ID, now
 	return tx.PutSyncJob(*job)
 }

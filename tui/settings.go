@@ -2,7 +2,6 @@ package tui
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -255,7 +254,7 @@ func dataSyncOnText(ctx context.Context, eng *engine.Engine, set engine.Settings
 	case 1:
 		return "Data Sync is on; the account connected before never receives webhooks (R4)"
 	}
-	return fmt.Sprintf("Data Sync is on; the %d accounts connected before never receive webhooks (R4)", before)
+	return "Data Sync is on; the " + commas(int64(before)) + " accounts connected before never receive webhooks (R4)"
 }
 
 // confirmRotate asks before new keys replace the old ones.
