@@ -134,6 +134,8 @@ type Bank interface {
 	// institution takes before it locks: fewer than the most when some were already
 	// made (by a sync with a password since changed, say); 0 while it is locked.
 	AttemptsLeft(institution, username string) int
+	// LockedUntil is when the login's lock ends; zero while it is not locked.
+	LockedUntil(institution, username string) time.Time
 
 	// With a session:
 	Accounts(ctx context.Context, session Secret) ([]BankAccount, error)

@@ -156,22 +156,18 @@ func (e *Engine) openReauthFor(ctx context.Context, a Account, expires time.Time
 	// Published: from here on under its lock, as every step holds it.
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if left == 0 {
+	if until := e.bank.LockedUntil(a.Institution.Code, a.Credentials.Username); !until.IsZero() {
 		// The bank has locked the login (wrong passwords since): the session says so
 		// at once, and until when. It asked for the password, "3 attempts left",
 		// and any password, the right one too, then met the lock (an
-		// accessibility trial). The bank refuses a locked login without counting it,
-		// whatever the password.
-		_, err := e.bank.Login(ctx, a.Institution.Code, a.Credentials.Username, a.Credentials.Password.Reveal())
-		if ErrorCode(err) == ELOCKED {
-			_ = e.wrongAnswer(w, a.Credentials.Username, err)
-			// Not the end of the session, as a lock of its own answers is: when the
-			// bank's lock ends, it asks for the password (expire). The token that
-			// opened it is spent.
-			w.onLock, w.rejected = true, a.ReauthRequired && a.ReauthReason == ReauthCredentials
-			w.state.ResumesAtUnlock = true
-			return w.state, nil
-		}
+		// accessibility trial). Not the end of the session, as a lock of its own
+		// answers is: when the bank's lock ends, it asks for the password (expire).
+		// The token that opened it is spent.
+		w.state.AttemptsLeft = 0
+		w.state.Status, w.state.Challenge, w.state.LockedUntil = WidgetLocked, nil, until
+		w.onLock, w.rejected = true, a.ReauthRequired && a.ReauthReason == ReauthCredentials
+		w.state.ResumesAtUnlock = true
+		return w.state, nil
 	}
 	if a.ReauthRequired && a.ReauthReason == ReauthCredentials {
 		w.state.PasswordRejected = true

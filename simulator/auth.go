@@ -112,6 +112,17 @@ func (b *Bank) AttemptsLeft(institution, username string) int {
 	return MaxAttempts
 }
 
+// LockedUntil is when the login's lock ends; zero while it is not locked.
+func (b *Bank) LockedUntil(institution, username string) time.Time {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	key := loginKey(institution, username)
+	if b.locked(key, b.now()) == nil {
+		return time.Time{}
+	}
+	return time.Unix(0, b.fails[key].lockedUntil).UTC()
+}
+
 // fail counts a wrong password or answer: EUNAUTHORIZED, or ELOCKED when it is the
 // MaxAttempts-th in a row.
 func (b *Bank) fail(key string, now int64, msg string) error {

@@ -722,3 +722,30 @@ func TestUsedOTPShowsUsed(t *testing.T) {
 		t.Fatalf("after a second sign-in's OTP: %+v; want it unused, the first still used", msgs[:2])
 	}
 }
+
+// LockedUntil says when a locked login's lock ends, and nothing once it has, or of
+// a login never locked: what a re-authorisation opened on the lock shows.
+func TestLockedUntil(t *testing.T) {
+	b, clk := testBank(t, Config{Seed: 8})
+	c := b.Customers()[0]
+	code := c.Accounts[0].Institution.Code
+	if u := b.LockedUntil(code, c.Username); !u.IsZero() {
+		t.Fatalf("a login never locked: locked until %s", u)
+	}
+	for i := range MaxAttempts {
+		_, err := b.Login(t.Context(), code, c.Username, "wrong-"+string(rune('a'+i)))
+		if i < MaxAttempts-1 {
+			wantCode(t, err, engine.EUNAUTHORIZED)
+		} else {
+			wantCode(t, err, engine.ELOCKED)
+		}
+	}
+	want := clk.Now().Add(LockDuration)
+	if u := b.LockedUntil(code, strings.ToUpper(c.Username)); !u.Equal(want) { // usernames are one in any case
+		t.Fatalf("locked until %s, want %s", u, want)
+	}
+	_ = clk.Advance(LockDuration)
+	if u := b.LockedUntil(code, c.Username); !u.IsZero() {
+		t.Fatalf("after the lock: locked until %s", u)
+	}
+}
