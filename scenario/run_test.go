@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -868,5 +869,59 @@ steps:
 	sv.Verdicts(&out)
 	if !strings.Contains(out.String(), "✓") || strings.Contains(out.String(), "✗") {
 		t.Fatalf("verdicts:\n%s\nwant the expect_call: met by GET /v1/accounts/ID", out.String())
+	}
+}
+
+// On a running clock a webhook: step after the scenario's own sync: finds that
+// sync's webhook: it is made while the step runs, and the step's window began at
+// its end, the clock moved on, so "got none" though it was delivered (an
+// operator's trial). The same steps pass served as they do in scenario run.
+func TestServedWebhookOfTheScenariosOwnSyncOnARunningClock(t *testing.T) {
+	s, err := scenario.Parse("s.yaml", []byte(`scenario: t
+customers:
+  tola: {institution: "058", name: Tola Ade, balance: "NGN 10,000"}
+steps:
+  - connect: tola
+  - serve:
+  - bank: tola
+    credit: "NGN 12,500"
+  - advance: 3m
+  - sync: tola
+    expect: {hasNewData: true}
+  - webhook: account_updated
+    account: tola
+    within: 2s
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A wall clock that moves a millisecond each time it is read: the running
+	// virtual clock moves between the sync's event and the step's end, as it does
+	// in real time, with no sleep.
+	opts := s.WorldOptions(filepath.Join(t.TempDir(), "world.db"))
+	var reads atomic.Int64
+	base := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	opts.Wall = func() time.Time { return base.Add(time.Duration(reads.Add(1)) * time.Millisecond) }
+	w, h, err := host(context.Background(), opts, scenario.ReceiverURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.Close() })
+	sv, err := scenario.Serve(context.Background(), s, w, h, scenario.ReceiverURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sv.Start(context.Background())
+	defer sv.Stop()
+	select {
+	case <-sv.Done():
+	case <-time.After(10 * time.Second):
+		b, _ := json.Marshal(sv.Status())
+		t.Fatalf("the steps have not ended in 10 s: %s", b)
+	}
+	var out bytes.Buffer
+	sv.Verdicts(&out)
+	if strings.Contains(out.String(), "✗") {
+		t.Fatalf("verdicts:\n%s\nwant the sync's webhook found", out.String())
 	}
 }
