@@ -795,3 +795,35 @@ func TestServeLogLevelAndFormat(t *testing.T) {
 		}
 	})
 }
+
+// A stop that finds a step waiting for the app, under --exit-when-done, says the
+// run is not done (exit 2), and so does the JUnit report (errors, not a failure
+// or a skip): the step failed only for the stop. It exited 1, as a step the app
+// failed does, so a CI job could not tell its timeout from a broken app; and a
+// report of steps not run read green (an operator's trial).
+func TestServeExitWhenDoneStoppedWhileAStepWaits(t *testing.T) {
+	dir := t.TempDir()
+	file, junit := filepath.Join(dir, "waits.yaml"), filepath.Join(dir, "junit.xml")
+	src := "scenario: the app has not called yet\ncustomers:\n  adam: {institution: \"044\"}\nsteps:\n  - connect: adam\n  - serve: {clock: paused}\n" +
+		"  - expect_call: GET /accounts/{adam}\n  - sync: adam\n"
+	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd, out := runSandbank(t, nil, nil, "serve", "--addr", "127.0.0.1:0", "--scenario", file, "--exit-when-done", "--junit", junit)
+	awaitOutput(t, out, "never served", "steps up to serve: have run")
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	_ = cmd.Wait()
+	says := "stopped before every step had run (--exit-when-done): step 3 (expect_call: GET /accounts/{adam}) was still waiting, and 1 step after it did not run"
+	if code := cmd.ProcessState.ExitCode(); code != 2 || !strings.Contains(out.String(), says) {
+		t.Fatalf("exit %d; want 2, saying %q\n%s", code, says, out.String())
+	}
+	report, err := os.ReadFile(junit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(report, []byte(`failures="0" errors="2" skipped="0"`)) {
+		t.Fatalf("the JUnit report does not count the waiting step and the one not run as errors:\n%s", report)
+	}
+}

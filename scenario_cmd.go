@@ -574,6 +574,15 @@ func serveOpened(ctx context.Context, c serveCmd, s *scenario.Scenario, m *Main)
 	m.sayDeliveriesWaitedFor()
 	_ = m.Engine.Close()
 	ok := m.Serving.Stop()
+	notRun, cut := m.Serving.Unfinished()
+	// --exit-when-done, stopped first (CI's timeout): the run is not done — exit 2
+	// — unless a step failed on its own, which is the app's (exit 1). A step still
+	// waiting when the stop came failed only for it: it read as the app's failure,
+	// and a CI job could not tell a timeout from a broken app (an operator's trial).
+	notDone := stoppedFirst && (notRun > 0 || !ok) && !m.Serving.FailedOnItsOwn()
+	if notDone {
+		m.Serving.ExpectEveryStep()
+	}
 	m.Serving.Verdicts(os.Stdout)
 	var junitErr error
 	if c.JUnit != "" {
@@ -588,19 +597,25 @@ func serveOpened(ctx context.Context, c serveCmd, s *scenario.Scenario, m *Main)
 	if err := errors.Join(m.Close(), junitErr); err != nil {
 		return err
 	}
-	if !ok {
+	if !ok && !notDone {
 		return scenario.ErrFailed
 	}
-	if n, cut := m.Serving.Unfinished(); stoppedFirst && n > 0 {
+	if n := notRun; notDone {
 		// --exit-when-done promised to wait for every step: stopped first, the run
 		// is not done, which exit 0 said it was — a CI job that stopped a served
 		// scenario in the middle of its year's jump went green (an operator's
 		// trial), where scenario run stopped so exits 2.
 		what := count(n, "step") + " did not run"
-		if cut != "" {
+		switch after := n; {
+		case strings.HasSuffix(cut, " still waiting"): // a waiting step, not one of the n
+			what = strings.TrimSuffix(cut, " still waiting") + " was still waiting"
+			if after > 0 {
+				what += ", and " + count(after, "step") + " after it did not run"
+			}
+		case cut != "": // a step of the scenario's own, one of the n
 			what = cut + " did not end"
-			if n > 1 {
-				what += ", and " + count(n-1, "step") + " after it did not run"
+			if after--; after > 0 {
+				what += ", and " + count(after, "step") + " after it did not run"
 			}
 		}
 		return fmt.Errorf("stopped before every step had run (--exit-when-done): %s", what)

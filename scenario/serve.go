@@ -57,16 +57,25 @@ type Serving struct {
 	idsMu   sync.Mutex
 	lastIDs json.RawMessage
 
-	mu      sync.Mutex
-	states  []stepState
-	ends    []time.Time    // virtual time each step ended: a step without at: waits from its predecessor's
-	starts  []time.Time    // virtual time each step after serve: began (zero before serve:)
-	calls   []observedCall // the app's requests, in arrival order
-	claimed map[int]bool   // calls an expect_call: step has matched
-	callCh  chan struct{}  // signalled at each new call
-	done    chan struct{}
-	cancel  context.CancelFunc
-	phase   string
+	mu     sync.Mutex
+	states []stepState
+	ends   []time.Time // virtual time each step ended: a step without at: waits from its predecessor's
+	starts []time.Time // virtual time each step after serve: began (zero before serve:)
+	// stopping: Cancel or Stop was called; byStop: a step that failed only for it
+	// (a waiting step still waiting), which --exit-when-done counts as not done.
+	stopping bool
+	byStop   []bool
+	ctx      context.Context // the steps', which a stop ends (main's, at a signal)
+	// everyStep: --exit-when-done, stopped first: the report counts a step that
+	// did not run as an error, not as skipped (it looked green while the exit
+	// code said not done).
+	everyStep bool
+	calls     []observedCall // the app's requests, in arrival order
+	claimed   map[int]bool   // calls an expect_call: step has matched
+	callCh    chan struct{}  // signalled at each new call
+	done      chan struct{}
+	cancel    context.CancelFunc
+	phase     string
 
 	// Wall time, for the JUnit report: when serving began, when each step began
 	// (running, or waiting for its at:) and how long it took to its verdict.
@@ -108,7 +117,7 @@ func Serve(ctx context.Context, s *Scenario, w *world.World, h http.Handler, rec
 	if err != nil {
 		return nil, err
 	}
-	sv := &Serving{run: run, states: make([]stepState, len(s.Steps)), ends: make([]time.Time, len(s.Steps)), starts: make([]time.Time, len(s.Steps)),
+	sv := &Serving{run: run, states: make([]stepState, len(s.Steps)), ends: make([]time.Time, len(s.Steps)), starts: make([]time.Time, len(s.Steps)), byStop: make([]bool, len(s.Steps)),
 		claimed: map[int]bool{}, callCh: make(chan struct{}, 1), phase: "setup",
 		began: time.Now(), wallFrom: make([]time.Time, len(s.Steps)), wallTook: make([]time.Duration, len(s.Steps))}
 	for i := range sv.states {
@@ -145,6 +154,7 @@ func (sv *Serving) record(i int, res StepResult) {
 		return
 	}
 	st.State, st.Message = StateFailed, res.Err.Error()
+	sv.byStop[i] = sv.stopping || (sv.ctx != nil && sv.ctx.Err() != nil)
 }
 
 func (sv *Serving) set(i int, state, msg string) {
@@ -211,6 +221,7 @@ func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 // Start fires the steps after serve: in the background; Stop ends them.
 func (sv *Serving) Start(ctx context.Context) {
 	ctx, sv.cancel = context.WithCancel(ctx)
+	sv.ctx = ctx
 	sv.done = make(chan struct{})
 	sv.mu.Lock()
 	sv.phase = "serving"
@@ -739,6 +750,9 @@ func (sv *Serving) callsBetween(from, deadline time.Time) string {
 // Cancel tells the steps under way that sandbank is stopping, without waiting
 // for them (Stop waits): a step that then fails is not run, not failed.
 func (sv *Serving) Cancel() {
+	sv.mu.Lock()
+	sv.stopping = true
+	sv.mu.Unlock()
 	if sv.cancel != nil {
 		sv.cancel()
 	}
@@ -747,6 +761,9 @@ func (sv *Serving) Cancel() {
 // Stop ends the steps still waiting (they fail: the app never did what they
 // expected); the steps never reached are not run. It reports whether none failed.
 func (sv *Serving) Stop() bool {
+	sv.mu.Lock()
+	sv.stopping = true
+	sv.mu.Unlock()
 	if sv.cancel != nil {
 		sv.cancel()
 		<-sv.done
@@ -757,6 +774,7 @@ func (sv *Serving) Stop() bool {
 		switch sv.states[i].State {
 		case StateWaiting, StateRunning:
 			sv.tookLocked(i)
+			sv.byStop[i] = true
 			sv.states[i].State = StateFailed
 			sv.states[i].Message = "sandbank stopped while it was waiting " + sv.states[i].Message
 		case StatePending:
@@ -771,7 +789,9 @@ func (sv *Serving) Stop() bool {
 }
 
 // Unfinished says, once stopped, what did not run: how many steps, and the step
-// a stop cut short, if one was ("step 42 (advance: 365d)"); "" for none.
+// a stop cut short, if one was ("step 42 (advance: 365d)") — a step of the
+// scenario's own stopped while it ran (one of notRun), else a step the stop found
+// waiting (failed for it, not one of notRun); "" for none.
 func (sv *Serving) Unfinished() (notRun int, cut string) {
 	sv.mu.Lock()
 	defer sv.mu.Unlock()
@@ -785,7 +805,39 @@ func (sv *Serving) Unfinished() (notRun int, cut string) {
 			cut = fmt.Sprintf("step %d (%s)", s.N, s.Text)
 		}
 	}
-	return notRun, cut
+	if cut != "" {
+		return notRun, cut
+	}
+	for i, st := range sv.states {
+		if st.State == StateFailed && sv.byStop[i] {
+			s := sv.run.S.Steps[i]
+			return notRun, fmt.Sprintf("step %d (%s) still waiting", s.N, s.Text)
+		}
+	}
+	return notRun, ""
+}
+
+// FailedOnItsOwn reports whether a step failed for something other than the
+// stop: a step still waiting when sandbank stopped fails, but under
+// --exit-when-done a stop first means the run is not done (exit 2), which an
+// operator must tell from a step the app failed (exit 1).
+func (sv *Serving) FailedOnItsOwn() bool {
+	sv.mu.Lock()
+	defer sv.mu.Unlock()
+	for i, st := range sv.states {
+		if st.State == StateFailed && !sv.byStop[i] {
+			return true
+		}
+	}
+	return false
+}
+
+// ExpectEveryStep makes the JUnit report count a step that did not run as an
+// error: --exit-when-done promised every step, and a stop came first.
+func (sv *Serving) ExpectEveryStep() {
+	sv.mu.Lock()
+	sv.everyStep = true
+	sv.mu.Unlock()
 }
 
 func (sv *Serving) failedAny() bool {
@@ -836,8 +888,21 @@ func (sv *Serving) WriteJUnit(w io.Writer) error {
 		case StatePassed:
 		case StateFailed:
 			msg := sv.failure(i)
+			if sv.everyStep && sv.byStop[i] { // cut short by the stop, not failed by the app
+				c.Error = &junitFailure{Message: msg, Type: "not done", Text: fmt.Sprintf("%s:%d: step %d (%s): %s (--exit-when-done: the run is not done)", sv.run.S.Path, s.pos.line, s.N, s.Text, msg)}
+				suite.Errors++
+				break
+			}
 			c.Failure = &junitFailure{Message: msg, Type: "failed", Text: fmt.Sprintf("%s:%d: step %d (%s): %s", sv.run.S.Path, s.pos.line, s.N, s.Text, msg)}
 			suite.Failures++
+		case StatePending:
+			if sv.everyStep {
+				msg := cmp.Or(st.Message, "not run")
+				c.Error = &junitFailure{Message: msg, Type: "not run", Text: fmt.Sprintf("%s:%d: step %d (%s): %s (--exit-when-done: the run is not done)", sv.run.S.Path, s.pos.line, s.N, s.Text, msg)}
+				suite.Errors++
+				break
+			}
+			fallthrough
 		default:
 			c.Skipped = &junitSkipped{Message: cmp.Or(st.Message, "not run")}
 			suite.Skipped++
