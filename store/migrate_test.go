@@ -254,6 +254,9 @@ func testMigrateFrom(t *testing.T, file string, version uint32) {
 		t.Fatal(err)
 	}
 	defer db.Close()
+	if from, to := db.Upgraded(); from != version || to != schemaVersion {
+		t.Errorf("Upgraded = v%d to v%d, want v%d to v%d: the caller says so", from, to, version, schemaVersion)
+	}
 	must(t, db.bolt.View(func(tx *bolt.Tx) error {
 		if v := schemaOf(tx); v != schemaVersion {
 			t.Errorf("schema after open = v%d, want v%d", v, schemaVersion)

@@ -44,7 +44,16 @@ type DB struct {
 	clock  atomic.Pointer[func() engine.ClockState] // see KeepClock
 	now    atomic.Pointer[func() time.Time]         // see KeepClockTime
 	writer writerCounters                           // see WriterStats
+	// upgraded is the schema version Open migrated the file from (0: none, or a
+	// new file): see Upgraded.
+	upgraded uint32
 }
+
+// Upgraded reports the schema version Open migrated the file from, and the one it
+// is now: from 0 when it did not (the file was current, or new). A migration
+// cannot be undone — an older build refuses the file afterwards — so the caller
+// says it happened.
+func (db *DB) Upgraded() (from, to uint32) { return db.upgraded, schemaVersion }
 
 // KeepClock makes every write transaction record the clock's state as state
 // reports it when the transaction commits — its time, where its writes reach:
@@ -184,11 +193,12 @@ func Open(path string, opts ...Option) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := initSchema(bdb, path, o.readOnly); err != nil {
+	upgraded, err := initSchema(bdb, path, o.readOnly)
+	if err != nil {
 		_ = bdb.Close()
 		return nil, err
 	}
-	return &DB{bolt: bdb, path: path}, nil
+	return &DB{bolt: bdb, path: path, upgraded: upgraded}, nil
 }
 
 // initialMmap is how much of the file's address space bbolt maps at the start.
@@ -252,7 +262,7 @@ func openBolt(path string, o options) (bdb *bolt.DB, err error) {
 	return bdb, nil
 }
 
-func initSchema(bdb *bolt.DB, path string, readOnly bool) (err error) {
+func initSchema(bdb *bolt.DB, path string, readOnly bool) (upgraded uint32, err error) {
 	defer guardOpen(path, &err)()
 	var (
 		from  uint32
@@ -262,22 +272,31 @@ func initSchema(bdb *bolt.DB, path string, readOnly bool) (err error) {
 		from, write, err = readSchema(tx)
 		return err
 	})
+	var newer *newerError
+	if readOnly && errors.As(err, &newer) {
+		// A copy reads no records: a newer build's file is copied as it is, so
+		// that it can be kept before anything is done about it (an operator's
+		// trial could not back one up).
+		return 0, nil
+	}
 	if err == nil && write && !readOnly {
 		// Only this process writes the file (it holds the lock): the View's answer stands.
 		err = bdb.Update(func(tx *bolt.Tx) error { return migrate(tx, from) })
+		if err == nil && from > 0 && from < schemaVersion {
+			upgraded = from
+		}
 	}
-	var newer *newerError
 	switch {
 	case errors.Is(err, errForeign):
-		return foreign(path, "it is a bbolt database of another program")
+		return 0, foreign(path, "it is a bbolt database of another program")
 	case errors.As(err, &newer):
-		return engine.Errorf(engine.EINVALID,
+		return 0, engine.Errorf(engine.EINVALID,
 			"database %s was written by a newer sandbank (schema v%d; this build knows v%d): upgrade sandbank, or use --db to open another file",
 			path, newer.found, schemaVersion)
 	case err != nil:
-		return damaged(path, err)
+		return 0, damaged(path, err)
 	}
-	return nil
+	return upgraded, nil
 }
 
 // guardOpen turns a panic or memory fault inside bbolt, which garbage pages can

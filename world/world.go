@@ -109,6 +109,10 @@ func Open(ctx context.Context, o Options) (_ *World, err error) {
 	if w.DB, err = store.Open(o.DB, o.StoreOptions...); err != nil {
 		return nil, err
 	}
+	if from, to := w.DB.Upgraded(); from > 0 {
+		// One way: said, as an operator must know it (it was silent).
+		o.Log.Warn(fmt.Sprintf("upgraded the database %s from schema v%d to v%d, keeping all its data: sandbank builds older than this one now refuse it (next time, `sandbank backup` before upgrading keeps a copy they can open)", o.DB, from, to))
+	}
 	// What a first run killed before its world was complete (kill -9, out of
 	// memory, a cancelled CI job) left: its port never opened, so nothing of
 	// anyone's is in it. Served, it passed for a whole world — the demo without its

@@ -2,6 +2,7 @@ package world
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"log/slog"
 	"path/filepath"
@@ -11,6 +12,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 
 	"sandbank/engine"
 	"sandbank/simulator"
@@ -450,5 +453,34 @@ func TestOpenRebuildsAWorldLeftUnfinished(t *testing.T) {
 	accounts, err = w.Engine.Accounts(ctx)
 	if w.New || strings.Contains(log.String(), said) || err != nil || len(accounts) != 1 || accounts[0].ID != account {
 		t.Fatalf("reopened after Finish: new %v, %d accounts (%v), logging:\n%s\nwant the world as it was", w.New, len(accounts), err, log.String())
+	}
+}
+
+// Opening a file of an older schema upgrades it, and says so: one way, as older
+// builds refuse the file afterwards (it was silent: an operator's trial). A world
+// marked v8 has nothing for migration 9 to move: the open upgrades it at once.
+func TestOpenSaysItUpgradedTheFile(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "old.db")
+	w := open(t, Options{DB: db, Seed: 3, Start: start, Customers: 1, Sender: nopSender{}, Paused: true})
+	must(t, w.Close())
+	b, err := bolt.Open(db, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	must(t, b.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket([]byte("meta")).Put([]byte("schema"), binary.BigEndian.AppendUint32(nil, 8))
+	}))
+	must(t, b.Close())
+	var log strings.Builder
+	w = open(t, Options{DB: db, Sender: nopSender{}, Paused: true, Log: slog.New(slog.NewTextHandler(&log, nil))})
+	if want := "upgraded the database " + db + " from schema v8 to v9, keeping all its data"; !strings.Contains(log.String(), want) {
+		t.Fatalf("the log:\n%s\nwant %q", log.String(), want)
+	}
+	must(t, w.Close())
+	var again strings.Builder
+	w = open(t, Options{DB: db, Sender: nopSender{}, Paused: true, Log: slog.New(slog.NewTextHandler(&again, nil))})
+	defer w.Close()
+	if strings.Contains(again.String(), "upgraded") {
+		t.Fatalf("a second open says it upgraded:\n%s", again.String())
 	}
 }
