@@ -841,3 +841,12 @@ func TestServeExitWhenDoneStoppedWhileAStepWaits(t *testing.T) {
 		t.Fatalf("the JUnit report does not count the waiting step and the one not run as errors:\n%s", report)
 	}
 }
+
+// scenario play without a terminal says the ways to run the file without one: the
+// TUI's advice named `sandbank serve`, which serves no scenario (an operator's trial).
+func TestScenarioPlayWithoutATerminalSaysWhatRunsIt(t *testing.T) {
+	out, code := sandbank(t, "scenario", "play", "fixtures/mr-adam.yaml")
+	if code != 2 || !strings.Contains(out, "`sandbank scenario run fixtures/mr-adam.yaml` plays it headless, and `sandbank serve --scenario fixtures/mr-adam.yaml` serves it to an app") {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+}

@@ -42,7 +42,9 @@ func (c scenarioPlayCmd) Run(ctx context.Context) error {
 		return err
 	}
 	if err := tui.CheckTerminal(); err != nil {
-		return err
+		// Its own ways out: the TUI's pointed at `sandbank serve`, which serves no
+		// scenario (an operator's trial).
+		return fmt.Errorf("scenario play shows the scenario in the terminal UI: %w; without a terminal, `sandbank scenario run %s` plays it headless, and `sandbank serve --scenario %s` serves it to an app", err, c.File, c.File)
 	}
 	log := slog.New(slog.DiscardHandler)
 	if c.Log != "" {
