@@ -191,16 +191,7 @@ func TestRealtimeJobAfterPasswordChange(t *testing.T) {
 // of its own, a read after a read, though the bank never failed (a v2
 // developer's trial).
 func TestRealtimeJobRunningPastItsWindow(t *testing.T) {
-	w := newWorld(t, worldOpts{})
-	a := w.connect(w.adam())
-	w.advance(20 * time.Minute)
-	if err := w.bank.SetLatency("044", time.Minute); err != nil { // the job waits on the bank until the stop
-		t.Fatal(err)
-	}
-	res, err := w.eng.RealtimeSync(w.ctx, a.ID, engine.RealtimeBalance, time.Millisecond)
-	if err != nil || res.Status != engine.StatusSyncRunning {
-		t.Fatalf("slow job = %+v, %v", res, err)
-	}
+	w, a, res := slowJob(t)
 	jobsBefore, _ := w.eng.SyncJobs(w.ctx, a.ID, 0)
 	eventsBefore := len(w.events(a.ID))
 	w.advance(engine.RealtimeWindow + time.Minute)
@@ -220,9 +211,10 @@ func TestRealtimeJobRunningPastItsWindow(t *testing.T) {
 	checkJobFailedAndWindowFree(t, w, a.ID, res.Job.ID) // the stop ended it; the next read starts one
 }
 
-// A stop cancels a job under way: it is recorded failed, its end announced, and
-// its window given back, so the next call starts a job at once.
-func TestRealtimeJobCancelledByAStop(t *testing.T) {
+// slowJob is a world whose account a has a real-time job, res, waiting on the bank
+// until the world closes.
+func slowJob(t *testing.T) (*world, engine.Account, engine.SyncResult) {
+	t.Helper()
 	w := newWorld(t, worldOpts{})
 	a := w.connect(w.adam())
 	w.advance(20 * time.Minute)
@@ -233,6 +225,13 @@ func TestRealtimeJobCancelledByAStop(t *testing.T) {
 	if err != nil || res.Status != engine.StatusSyncRunning {
 		t.Fatalf("slow job = %+v, %v", res, err)
 	}
+	return w, a, res
+}
+
+// A stop cancels a job under way: it is recorded failed, its end announced, and
+// its window given back, so the next call starts a job at once.
+func TestRealtimeJobCancelledByAStop(t *testing.T) {
+	w, a, res := slowJob(t)
 	w.close()
 	_ = w.bank.SetLatency("044", 0)
 	w.open()

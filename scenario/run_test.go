@@ -818,12 +818,7 @@ steps:
 	req := httptest.NewRequest("GET", "/accounts/"+sv.AccountID("adam"), nil)
 	req.Header.Set("mono-sec-key", scenario.DefaultKeys.Secret)
 	app.ServeHTTP(httptest.NewRecorder(), req) // the app's call
-	select {
-	case <-sv.Done():
-	case <-time.After(10 * time.Second):
-		b, _ := json.Marshal(sv.Status())
-		t.Fatalf("the step has not ended in 10 s: %s", b)
-	}
+	servedDone(t, sv)
 	want := `✗ s.yaml:8 step 3 (expect_call: GET /accounts/{adam}): s.yaml:11:7: ` +
 		`account.balance: expected "NGN 1,000", got NGN 10,000.00 (1000000 kobo); ` +
 		`account.currency: expected "USD", got "NGN"` + "\n"
@@ -859,12 +854,7 @@ steps:
 	req := httptest.NewRequest("GET", "/v1/accounts/"+sv.AccountID("adam"), nil)
 	req.Header.Set("mono-sec-key", scenario.DefaultKeys.Secret)
 	app.ServeHTTP(httptest.NewRecorder(), req) // the app's call
-	select {
-	case <-sv.Done():
-	case <-time.After(10 * time.Second):
-		b, _ := json.Marshal(sv.Status())
-		t.Fatalf("the step has not ended in 10 s: %s", b)
-	}
+	servedDone(t, sv)
 	var out bytes.Buffer
 	sv.Verdicts(&out)
 	if !strings.Contains(out.String(), "✓") || strings.Contains(out.String(), "✗") {
@@ -913,15 +903,21 @@ steps:
 	}
 	sv.Start(context.Background())
 	defer sv.Stop()
+	servedDone(t, sv)
+	var out bytes.Buffer
+	sv.Verdicts(&out)
+	if strings.Contains(out.String(), "✗") {
+		t.Fatalf("verdicts:\n%s\nwant the sync's webhook found", out.String())
+	}
+}
+
+// servedDone waits for a served scenario's steps to end (10 s at most).
+func servedDone(t *testing.T, sv *scenario.Serving) {
+	t.Helper()
 	select {
 	case <-sv.Done():
 	case <-time.After(10 * time.Second):
 		b, _ := json.Marshal(sv.Status())
 		t.Fatalf("the steps have not ended in 10 s: %s", b)
-	}
-	var out bytes.Buffer
-	sv.Verdicts(&out)
-	if strings.Contains(out.String(), "✗") {
-		t.Fatalf("verdicts:\n%s\nwant the sync's webhook found", out.String())
 	}
 }
