@@ -223,15 +223,16 @@ func main() {
 		signals := make(chan os.Signal, 4)
 		signal.Notify(signals, stopSignals...)
 		go func() {
-			if <-signals == os.Interrupt {
+			firstSig := <-signals
+			if firstSig == os.Interrupt {
 				fmt.Fprintln(os.Stderr, shuttingDown)
 			} else {
 				fmt.Fprintln(os.Stderr, "sandbank: shutting down (a SIGTERM; a Ctrl+C, SIGINT, stops at once)")
 			}
 			first := time.Now()
 			for sig := range signals {
-				if sig == os.Interrupt && time.Since(first) >= dupSignal {
-					break
+				if sig == os.Interrupt && (firstSig != os.Interrupt || time.Since(first) >= dupSignal) {
+					break // a copy of the first is a SIGINT as soon after it
 				}
 			}
 			fmt.Fprintln(os.Stderr, "sandbank: stopped at once")

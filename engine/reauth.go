@@ -165,8 +165,17 @@ func (e *Engine) openReauthFor(ctx context.Context, a Account, expires time.Time
 		// The token that opened it is spent.
 		w.state.AttemptsLeft = 0
 		w.state.Status, w.state.Challenge, w.state.LockedUntil = WidgetLocked, nil, until
-		w.onLock, w.rejected = true, a.ReauthRequired && a.ReauthReason == ReauthCredentials
-		w.state.ResumesAtUnlock = true
+		if link == nil && w.state.ExpiresAt.Before(until.Add(WidgetSessionTTL)) {
+			// It lives on past the lock, as long as a session opened then would: a
+			// reauth token's 10 minutes ended it before a 30-minute lock did, and
+			// the page had promised the password (the review). A link keeps its
+			// own end, which the link's page says.
+			w.state.ExpiresAt = until.Add(WidgetSessionTTL)
+		}
+		if w.state.ExpiresAt.After(until) {
+			w.onLock, w.rejected = true, a.ReauthRequired && a.ReauthReason == ReauthCredentials
+			w.state.ResumesAtUnlock = true
+		}
 		return w.state, nil
 	}
 	if a.ReauthRequired && a.ReauthReason == ReauthCredentials {

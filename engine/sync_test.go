@@ -503,7 +503,7 @@ func TestReauthOpensOnTheBanksLock(t *testing.T) {
 		}
 	}
 	locked := w.clock.Now()
-	w.advance(simulator.LockDuration - 3*time.Minute) // within a widget session's life of the lock's end
+	w.advance(time.Minute) // the lock has 29 minutes to go, the reauth token 10 (the review: it expired first)
 	st := w.openReauth(a.ID)
 	if st.Status != engine.WidgetLocked || !st.LockedUntil.Equal(locked.Add(simulator.LockDuration)) || st.AttemptsLeft != 0 {
 		t.Fatalf("a re-authorisation opened on a locked sign-in = %s until %s, %d attempts left; want locked until %s",
@@ -515,7 +515,7 @@ func TestReauthOpensOnTheBanksLock(t *testing.T) {
 	// While the lock holds, a password is refused with when it ends; the session
 	// itself is not over — its token is spent — and goes on when the lock ends
 	// (the review: it stayed locked for good).
-	w.advance(2 * time.Minute)
+	w.advance(simulator.LockDuration - 2*time.Minute)
 	if _, err := w.eng.WidgetLogin(w.ctx, st.Session, "", "n3w-Passw0rd"); engine.ErrorCode(err) != engine.ELOCKED || !strings.Contains(err.Error(), "goes on to the password when the lock ends") {
 		t.Fatalf("a password while the bank's lock holds = %v; want ELOCKED saying the session goes on", err)
 	}
