@@ -576,7 +576,7 @@ func serveOpened(ctx context.Context, c serveCmd, s *scenario.Scenario, m *Main)
 	m.sayDeliveriesWaitedFor()
 	_ = m.Engine.Close()
 	ok := m.Serving.Stop()
-	notRun, cut := m.Serving.Unfinished()
+	notRun, cut, waiting := m.Serving.Unfinished()
 	// --exit-when-done, stopped first (CI's timeout): the run is not done — exit 2
 	// — unless a step failed on its own, which is the app's (exit 1). A step still
 	// waiting when the stop came failed only for it: it read as the app's failure,
@@ -608,15 +608,14 @@ func serveOpened(ctx context.Context, c serveCmd, s *scenario.Scenario, m *Main)
 		// scenario in the middle of its year's jump went green (an operator's
 		// trial), where scenario run stopped so exits 2.
 		what := count(n, "step") + " did not run"
-		switch after := n; {
-		case strings.HasSuffix(cut, " still waiting"): // a waiting step, not one of the n
-			what = strings.TrimSuffix(cut, " still waiting") + " was still waiting"
-			if after > 0 {
-				what += ", and " + count(after, "step") + " after it did not run"
+		if cut != "" {
+			after := n // a waiting step is not one of the n; a step of the scenario's own is
+			what = cut + " was still waiting"
+			if !waiting {
+				after--
+				what = cut + " did not end"
 			}
-		case cut != "": // a step of the scenario's own, one of the n
-			what = cut + " did not end"
-			if after--; after > 0 {
+			if after > 0 {
 				what += ", and " + count(after, "step") + " after it did not run"
 			}
 		}

@@ -789,10 +789,11 @@ func (sv *Serving) Stop() bool {
 }
 
 // Unfinished says, once stopped, what did not run: how many steps, and the step
-// a stop cut short, if one was ("step 42 (advance: 365d)") — a step of the
-// scenario's own stopped while it ran (one of notRun), else a step the stop found
-// waiting (failed for it, not one of notRun); "" for none.
-func (sv *Serving) Unfinished() (notRun int, cut string) {
+// a stop cut short, if one was ("step 42 (advance: 365d)"): a step of the
+// scenario's own stopped while it ran (one of notRun), else one the stop found
+// waiting for the app (waiting: failed for the stop, not one of notRun); "" for
+// none.
+func (sv *Serving) Unfinished() (notRun int, cut string, waiting bool) {
 	sv.mu.Lock()
 	defer sv.mu.Unlock()
 	for i, st := range sv.states {
@@ -806,15 +807,15 @@ func (sv *Serving) Unfinished() (notRun int, cut string) {
 		}
 	}
 	if cut != "" {
-		return notRun, cut
+		return notRun, cut, false
 	}
 	for i, st := range sv.states {
 		if st.State == StateFailed && sv.byStop[i] {
 			s := sv.run.S.Steps[i]
-			return notRun, fmt.Sprintf("step %d (%s) still waiting", s.N, s.Text)
+			return notRun, fmt.Sprintf("step %d (%s)", s.N, s.Text), true
 		}
 	}
-	return notRun, ""
+	return notRun, "", false
 }
 
 // FailedOnItsOwn reports whether a step failed for something other than the
