@@ -33,6 +33,9 @@ type Clock interface {
 	// pause, speed change or advance (not on ordinary ticking).
 	State() ClockState
 	OnChange(f func(ClockState))
+	// OnJumpStart registers f to be called as an Advance begins, before its first
+	// timer fires, with the state it jumps from (JumpingTo: where it goes).
+	OnJumpStart(f func(ClockState))
 }
 
 // Timer is a pending AfterFunc.

@@ -55,6 +55,7 @@ type Clock struct {
 	timers    timerHeap
 	seq       uint64
 	listeners []func(engine.ClockState)
+	starters  []func(engine.ClockState) // OnJumpStart's
 	closed    bool
 	halted    bool       // Halt: no jump goes on, or starts
 	gone      bool       // HaltForGood: the world is not kept, so nothing goes on after a restart
@@ -257,6 +258,14 @@ func (c *Clock) advance(d time.Duration) error {
 		c.moving, c.jumpTo = false, time.Time{}
 		c.mu.Unlock()
 	}()
+	if len(c.starters) > 0 {
+		st, ss := c.stateLocked(), slices.Clone(c.starters)
+		c.mu.Unlock()
+		for _, f := range ss {
+			f(st)
+		}
+		c.mu.Lock()
+	}
 	var bug any // a timer's callback panicked
 	for len(c.timers) > 0 && !c.timers[0].at.After(target) && !c.halted && bug == nil {
 		t := heap.Pop(&c.timers).(*timer)
@@ -455,6 +464,14 @@ func (c *Clock) stateLocked() engine.ClockState {
 func (c *Clock) OnChange(f func(engine.ClockState)) {
 	c.mu.Lock()
 	c.listeners = append(c.listeners, f)
+	c.mu.Unlock()
+}
+
+// OnJumpStart registers f to be called as an Advance begins, before its first
+// timer fires, with the state it jumps from (JumpingTo: where it goes).
+func (c *Clock) OnJumpStart(f func(engine.ClockState)) {
+	c.mu.Lock()
+	c.starters = append(c.starters, f)
 	c.mu.Unlock()
 }
 

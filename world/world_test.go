@@ -484,3 +484,38 @@ func TestOpenSaysItUpgradedTheFile(t *testing.T) {
 		t.Fatalf("a second open says it upgraded:\n%s", again.String())
 	}
 }
+
+// A jump longer than a day saves where it goes before its first timer fires: a
+// kill before the jump's first commit — a large world's comes after thousands of
+// syncs — restarted with nothing to say a jump was cut short (an operator's
+// trial). A day's jump saves nothing of its own: it commits once, at its end.
+func TestALongJumpSavesWhereItGoesFirst(t *testing.T) {
+	w := open(t, Options{DB: filepath.Join(t.TempDir(), "w.db"), Seed: 3, Start: start, Customers: 1, Sender: nopSender{}, Paused: true})
+	defer w.Close()
+	savedAtFirstTimer := func(d time.Duration) time.Time {
+		t.Helper()
+		var saved time.Time
+		w.Clock.AfterFunc(w.Clock.Now().Add(time.Minute), func() {
+			must(t, w.DB.View(context.Background(), func(tx engine.Tx) error {
+				st, err := tx.ClockState()
+				saved = st.JumpingTo
+				return err
+			}))
+		})
+		must(t, w.Clock.Advance(d))
+		return saved
+	}
+	from := w.Clock.Now()
+	if got := savedAtFirstTimer(48 * time.Hour); !got.Equal(from.Add(48 * time.Hour)) {
+		t.Fatalf("at a 2-day jump's first timer the saved clock jumps to %s; want %s", got, from.Add(48*time.Hour))
+	}
+	if got := savedAtFirstTimer(24 * time.Hour); !got.IsZero() {
+		t.Fatalf("a day's jump saved where it goes (%s): a commit a day", got)
+	}
+	must(t, w.DB.View(context.Background(), func(tx engine.Tx) error {
+		if st, err := tx.ClockState(); err != nil || !st.JumpingTo.IsZero() {
+			return fmt.Errorf("after the jumps the clock is saved as %+v, %v: a jump under way", st, err)
+		}
+		return nil
+	}))
+}
