@@ -392,12 +392,15 @@ document.getElementById("reauth").onclick = function () { connect.reauthorise(wi
 	connectInFrame(f, adam)
 	id := b.awaitSuccess()
 
-	// reauthorise(accountId): the saved password works and Adam has no MFA, so
-	// the bank asks nothing: the widget says re-authorised at once.
+	// reauthorise(accountId): Adam's bank asks no question, so he signs in again
+	// with his password.
 	b.do(chromedp.Evaluate[chromedp.Void](`window.account = ` + jsString(id) + `; window.success = undefined;`))
 	b.do(chromedp.Click(chromedp.ID("reauth")))
 	f.heading("Sign in to Access Bank again") // nothing happens before the user continues
 	f.click("[data-continue]")
+	f.heading("Re-authorise your account")
+	f.typeIn("#password", adam.Password)
+	f.click(`form[action$="/login"] button[type=submit]`)
 	f.heading("Account re-authorised")
 	f.click(`[data-action="finish"]`)
 	b.waitFor("onSuccess of the re-authorisation", `window.success !== undefined && window.success.id === `+jsString(id))

@@ -128,13 +128,21 @@ func TestConnectEntry(t *testing.T) {
 			t.Fatalf("selectedInstitution=%s = %+v, want Access Bank's login", bare, st)
 		}
 	}
-	if st := open(url.Values{"data": {`{"account":"` + id + `"}`}}); st.Status != "success" || st.Account != id {
-		t.Fatalf("reauthorise(accountId) of a no-MFA account = %+v, want re-authorised at once", st)
+	// A bank that asks no question: the user signs in again. Opening alone neither
+	// syncs nor re-authorises: the public key alone made the account sync, as often
+	// as it was called.
+	syncs := func() string { return string(w.get("/sandbox/accounts/" + id + "/syncs").body) }
+	before := syncs()
+	if st := open(url.Values{"data": {`{"account":"` + id + `"}`}}); st.Status != "login" || st.Account != "" {
+		t.Fatalf("reauthorise(accountId) of a no-MFA account = %+v, want its sign-in, the password asked", st)
+	}
+	if after := syncs(); after != before {
+		t.Fatalf("opening a re-authorisation synced the account:\n%s\nthen\n%s", before, after)
 	}
 	var tok struct{ Token string }
 	w.post("/accounts/"+id+"/reauthorise", nil).decode(t, &tok)
-	if st := open(url.Values{"reauth_token": {tok.Token}}); st.Account != id {
-		t.Fatalf("reauth_token = %+v, want a re-authorisation of %s", st, id)
+	if st := open(url.Values{"reauth_token": {tok.Token}}); st.Status != "login" {
+		t.Fatalf("reauth_token = %+v, want a re-authorisation of %s, its password asked", st, id)
 	}
 	// Another site's page cannot post the Continue (a form that submits itself):
 	// refused, and the token stays unspent.
