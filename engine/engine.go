@@ -95,7 +95,7 @@ type Engine struct {
 	deliveryTimeout time.Duration
 
 	mu         sync.Mutex
-	syncing    map[string]bool           // accounts with a sync running
+	syncing    map[string]chan struct{}  // accounts with a sync running → closed when it ends
 	windows    map[string]time.Time      // rate-limit windows claimed since start (R3)
 	widgets    map[string]*widgetSession // open widget sessions
 	widgetsCap int                       // size at which widgets is next pruned
@@ -155,7 +155,7 @@ func New(cfg Config) (*Engine, error) {
 		log:             cfg.Logger,
 		workers:         make(chan struct{}, cfg.Workers),
 		deliveryTimeout: cfg.DeliveryTimeout,
-		syncing:         make(map[string]bool),
+		syncing:         make(map[string]chan struct{}),
 		windows:         make(map[string]time.Time),
 		widgets:         make(map[string]*widgetSession),
 		timers:          make(map[string]Timer),

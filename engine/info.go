@@ -65,7 +65,7 @@ func (e *Engine) Accounts(ctx context.Context) ([]Account, error) {
 	})
 	e.mu.Lock()
 	for i := range out {
-		if e.syncing[out[i].ID] {
+		if _, running := e.syncing[out[i].ID]; running {
 			out[i].DataStatus = DataProcessing
 		}
 	}

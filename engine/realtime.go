@@ -58,6 +58,19 @@ func (e *Engine) startJob(ctx context.Context, accountID string, req SyncRequest
 		defer e.jobsRunning.Add(-1)
 		// The job outlives the request that started it; Close still cancels it.
 		res, err := e.runSync(context.WithoutCancel(ctx), accountID, req.Policy.Trigger, job.ID)
+		for syncInProgress(err) {
+			// Another sync of the account runs — a manual one, the TUI's, an
+			// automatic one: the job syncs once it has ended. It was recorded
+			// failed, with FAILED webhooks, though nothing had failed (a QA
+			// trial: a read with x-realtime during a slow v1 sync).
+			if ends := e.syncEnds(accountID); ends != nil {
+				select {
+				case <-ends:
+				case <-e.ctx.Done():
+				}
+			}
+			res, err = e.runSync(context.WithoutCancel(ctx), accountID, req.Policy.Trigger, job.ID)
+		}
 		if err != nil {
 			res = e.abandonJob(job, err)
 		}

@@ -420,3 +420,44 @@ func TestRealtimeReadsWithDataSyncOffShareTheirJob(t *testing.T) {
 		t.Fatalf("the read refused after a job ran answered the refusal from before it, %s; want a new job", refused)
 	}
 }
+
+// A real-time read while another sync of the account runs (a manual one, on a
+// slow bank) starts a job that syncs once that one has ended: it is not recorded
+// failed, with FAILED webhooks, for meeting it.
+func TestRealtimeJobWaitsForARunningSync(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	adam := w.adam()
+	a := w.connect(adam)
+	w.advance(20 * time.Minute)
+	if err := w.bank.SetLatency("044", 100*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	manual := make(chan error, 1)
+	go func() {
+		_, err := w.eng.Sync(w.ctx, a.ID)
+		manual <- err
+	}()
+	w.until("the manual sync runs", func() bool { return w.eng.Syncing(a.ID) })
+	w.post(adam, engine.Credit, 250_000) // after the manual sync has fetched, or not: the job's sync brings it
+	eventsBefore := len(w.events(a.ID))
+	res, err := w.eng.RealtimeSync(w.ctx, a.ID, engine.RealtimeBalance, time.Millisecond)
+	if err != nil || res.Status != engine.StatusSyncRunning {
+		t.Fatalf("a read during a manual sync = %+v, %v; want its job running", res, err)
+	}
+	if err := <-manual; err != nil {
+		t.Fatal(err)
+	}
+	w.until("the job ends", func() bool { return w.eng.JobsRunning() == 0 })
+	j, err := w.eng.Job(w.ctx, a.ID, res.Job.ID)
+	if err != nil || j.Status != engine.StatusSyncSuccessful {
+		t.Fatalf("the job = %+v, %v; want it successful", j, err)
+	}
+	if got := w.account(a.ID).Balance; got != 1_250_000 {
+		t.Fatalf("balance %d after the job, want 1250000", got)
+	}
+	for _, ev := range w.events(a.ID)[eventsBefore:] {
+		if ev.Facts.Code != "" || (ev.Facts.Job != nil && ev.Facts.Job.Status == engine.StatusSyncFailed) {
+			t.Fatalf("an event of the job says it failed: %+v", ev)
+		}
+	}
+}

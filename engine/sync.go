@@ -198,17 +198,34 @@ func (e *Engine) syncDone(id string, w *syncWrite, err error) (SyncResult, error
 func (e *Engine) claimSyncing(id string) bool {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if e.syncing[id] {
+	if _, running := e.syncing[id]; running {
 		return false
 	}
-	e.syncing[id] = true
+	e.syncing[id] = make(chan struct{})
 	return true
 }
 
 func (e *Engine) releaseSyncing(id string) {
 	e.mu.Lock()
-	delete(e.syncing, id)
+	if ended, ok := e.syncing[id]; ok {
+		close(ended)
+		delete(e.syncing, id)
+	}
 	e.mu.Unlock()
+}
+
+// syncEnds is closed when the account's running sync ends; nil if none runs.
+func (e *Engine) syncEnds(id string) <-chan struct{} {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.syncing[id]
+}
+
+// syncInProgress reports whether err is runSync's refusal to run a second sync of
+// an account beside the one running.
+func syncInProgress(err error) bool {
+	be, ok := AsError(err)
+	return ok && be.Reason == "SYNC_IN_PROGRESS"
 }
 
 // enter registers work that Close must wait for, unless the engine is closing.
@@ -226,7 +243,8 @@ func (e *Engine) enter() error {
 func (e *Engine) Syncing(id string) bool {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return e.syncing[id]
+	_, running := e.syncing[id]
+	return running
 }
 
 // bankData is what one sync fetched.
