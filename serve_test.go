@@ -644,9 +644,18 @@ func TestServedAtBehindAWaitingAndAPlainStep(t *testing.T) {
 // "reading the webhook outbox: internal error", exit status 1).
 func TestServedStopDuringAStepOfItsOwn(t *testing.T) {
 	m, _ := openServed(t, "scenario: stopped\nstart: 2026-03-02T09:00:00Z\ncustomers:\n  adam: {institution: \"044\", balance: NGN 100000}\nsteps:\n  - connect: adam\n"+
-		"  - latency: adam\n    delay: 1s\n  - serve: {clock: paused}\n  - sync: adam\n")
+		"  - latency: adam\n    delay: 1s\n  - serve: {clock: paused}\n  - sync: adam\n    at: +1m\n")
 	t.Cleanup(func() { _ = m.Close() })
 	m.StartServing(context.Background())
+	// The app moves the clock to the step's at: (the call waits while the step,
+	// which holds the clock there, runs; the stop ends it).
+	go func() {
+		req, _ := http.NewRequest("POST", "http://"+m.Addr()+"/sandbox/clock", strings.NewReader(`{"advance":"1m"}`))
+		req.Header.Set("mono-sec-key", scenario.DefaultKeys.Secret)
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			resp.Body.Close()
+		}
+	}()
 	servedSteps(t, m, func(s []servedStep) bool { return s[3].State == scenario.StateRunning })
 	if !m.Serving.Stop() {
 		var out bytes.Buffer

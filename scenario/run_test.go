@@ -921,3 +921,39 @@ func servedDone(t *testing.T, sv *scenario.Serving) {
 		t.Fatalf("the steps have not ended in 10 s: %s", b)
 	}
 }
+
+// The steps right after serve: that wait for nothing have run when Start returns —
+// before the port answers and ids.json appears — so an app that calls at once
+// finds the world as they leave it: its sync after a bank: debit found nothing
+// new, 2 runs in 20 (a Go developer's trial), the steps still on their goroutine.
+func TestServedStepsBeforeTheFirstWaitRunBeforeTheAppCalls(t *testing.T) {
+	sv, _, app := startServed(t, `scenario: t
+start: 2024-03-01T09:00:00+01:00
+customers:
+  tola: {institution: "058", name: Tola Ade, balance: "NGN 1,000"}
+steps:
+  - connect: tola
+  - serve: {clock: paused}
+  - bank: tola
+    debit: NGN 500
+  - advance: 3m
+  - expect_call: POST /accounts/{tola}/sync
+    expect: {hasNewData: true}
+`)
+	defer sv.Stop()
+	st := sv.Status()
+	for _, step := range st.Steps[2:4] {
+		if step.State != scenario.StatePassed {
+			t.Fatalf("step %d (%s) when Start returned: %s %s; want passed", step.N, step.Step, step.State, step.Note)
+		}
+	}
+	req := httptest.NewRequest("POST", "/accounts/"+sv.AccountID("tola")+"/sync", nil)
+	req.Header.Set("mono-sec-key", scenario.DefaultKeys.Secret)
+	app.ServeHTTP(httptest.NewRecorder(), req) // the app's call, at once
+	servedDone(t, sv)
+	var out bytes.Buffer
+	sv.Verdicts(&out)
+	if strings.Contains(out.String(), "✗") {
+		t.Fatalf("verdicts:\n%s\nwant the sync to find the debit", out.String())
+	}
+}
