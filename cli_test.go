@@ -833,6 +833,10 @@ func TestServeExitWhenDoneStoppedWhileAStepWaits(t *testing.T) {
 	if code := cmd.ProcessState.ExitCode(); code != 2 || !strings.Contains(out.String(), says) {
 		t.Fatalf("exit %d; want 2, saying %q\n%s", code, says, out.String())
 	}
+	// The summary agrees: it counted the waiting step failed (a Go developer's trial).
+	if sum := "2 passed, 0 failed, 1 not done (still waiting when stopped), 1 not run"; !strings.Contains(out.String(), sum) {
+		t.Fatalf("the summary is not %q:\n%s", sum, out.String())
+	}
 	report, err := os.ReadFile(junit)
 	if err != nil {
 		t.Fatal(err)
@@ -848,5 +852,59 @@ func TestScenarioPlayWithoutATerminalSaysWhatRunsIt(t *testing.T) {
 	out, code := sandbank(t, "scenario", "play", "fixtures/mr-adam.yaml")
 	if code != 2 || !strings.Contains(out, "`sandbank scenario run fixtures/mr-adam.yaml` plays it headless, and `sandbank serve --scenario fixtures/mr-adam.yaml` serves it to an app") {
 		t.Fatalf("exit %d:\n%s", code, out)
+	}
+}
+
+// serve --scenario --exit-when-done delivers the webhooks the app's last call set
+// off before the port closes: which webhooks an app got changed from run to run (a
+// Go developer's trial). The receiver takes its time over each, as a real one
+// does, so that the real-time job's second webhook is still queued when the last
+// step passes.
+func TestServeExitWhenDoneDeliversTheLastWebhooks(t *testing.T) {
+	var got atomic.Int64
+	var sawUpdate atomic.Bool
+	recv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		time.Sleep(100 * time.Millisecond) // a receiver's own work, not the test waiting
+		got.Add(1)
+		if strings.Contains(string(body), "jobs.update") {
+			sawUpdate.Store(true) // the job's last event, after its account_updated
+		}
+	}))
+	defer recv.Close()
+	dir := t.TempDir()
+	file, ids := filepath.Join(dir, "last.yaml"), filepath.Join(dir, "ids.json")
+	src := "scenario: last webhooks\nsettings: {webhooks: \"" + recv.URL + "/hooks\"}\ncustomers:\n  adam: {institution: \"044\", balance: \"NGN 10,000\"}\nsteps:\n" +
+		"  - connect: adam\n  - serve: {clock: paused}\n  - bank: adam\n    credit: \"NGN 2,500\"\n  - expect_call: GET /v2/accounts/{adam}/balance\n"
+	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd, out := runSandbank(t, nil, nil, "serve", "--addr", "127.0.0.1:0", "--scenario", file, "--exit-when-done", "--ids", ids)
+	awaitOutput(t, out, "never served", "steps up to serve: have run")
+	raw, err := os.ReadFile(ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		API      string
+		Keys     struct{ Secret string }
+		Accounts map[string]struct{ ID string }
+	}
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest("GET", doc.API+"/v2/accounts/"+doc.Accounts["adam"].ID+"/balance", nil)
+	req.Header.Set("mono-sec-key", doc.Keys.Secret)
+	req.Header.Set("x-realtime", "true")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("%v:\n%s", err, out.String())
+	}
+	if !sawUpdate.Load() {
+		t.Fatalf("the receiver got %d webhooks, not the real-time job's jobs.update:\n%s", got.Load(), out.String())
 	}
 }

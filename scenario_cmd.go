@@ -565,6 +565,12 @@ func serveOpened(ctx context.Context, c serveCmd, s *scenario.Scenario, m *Main)
 	case <-ctx.Done(): // main says it is shutting down
 		stoppedFirst = c.ExitDone
 	case <-done:
+		// The webhooks the last steps set off go out first: the port closed on
+		// them, so that which webhooks an app got changed from run to run (6, 5, 5,
+		// 5, 6, 4 of the same run's; a Go developer's trial).
+		if err := m.Serving.Settle(ctx); err != nil && ctx.Err() == nil {
+			fmt.Fprintf(os.Stderr, "sandbank: every step has run; %v — the webhooks still due were not sent\n", err)
+		}
 		fmt.Fprintln(os.Stderr, "sandbank: every step has run; shutting down")
 	}
 	// A jump under way — a step's own advance:, which Stop waits for, or the app's —
