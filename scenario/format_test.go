@@ -59,6 +59,7 @@ func TestRefusals(t *testing.T) {
 		{"advance past the world's end", "scenario: t\nstart: 2100-01-01T00:00:00Z\nsteps: [{advance: 10y}]\n", `f.yaml:3:19: advance 10y would pass the world's end, 7 Feb 2106 07:28:15 WAT, where the clock stops (it is at 1 Jan 2100 01:00:00 WAT here): start the scenario earlier, or advance less`},
 		{"tab", "scenario: t\nsteps:\n\t- advance: 1m\n", `f.yaml:3:1: YAML: a tab indents this line: YAML indents with spaces only; replace the tab with spaces (your editor can show tabs)`},
 		{"unknown bank", "scenario: t\ncustomers:\n  adam: {institution: \"045\"}\nsteps: [{advance: 1m}]\n", `f.yaml:3:23: unknown bank "045" (did you mean "035"?); use one of 011, 032, 033, 035, 044, 050, 057, 058, 070, 101, 214, 221, 232, 559 (or a bank's name, such as Access Bank)`},
+		{"unknown bank no code is near", "scenario: t\ncustomers:\n  adam: {institution: \"999\"}\nsteps: [{advance: 1m}]\n", `f.yaml:3:23: unknown bank "999"; use one of 011, 032, 033, 035, 044, 050, 057, 058, 070, 101, 214, 221, 232, 559 (or a bank's name, such as Access Bank)`},
 		{"bad amount", "scenario: t\ncustomers:\n  adam: {balance: ten}\nsteps: [{advance: 1m}]\n", `f.yaml:3:19: balance "ten" is not an amount: write kobo as a number (500000) or naira with NGN (NGN 5,000.50)`},
 		{"quoted kobo", "scenario: t\ncustomers:\n  adam: {balance: \"5000\"}\nsteps: [{advance: 1m}]\n", `f.yaml:3:19: balance "5000" is quoted: write kobo as a number without quotes (5000 is NGN 50.00), or naira with NGN ("NGN 5000")`},
 		{"hex kobo", "scenario: t\ncustomers:\n  adam: {balance: 0x10}\nsteps: [{advance: 1m}]\n", `f.yaml:3:19: balance 0x10: write kobo in plain digits (500000), or naira with NGN (NGN 5,000)`},
@@ -227,7 +228,7 @@ f.yaml:3:7: seed is a whole number from 1 to 4611686018427387904; found "abc"
 f.yaml:5:23: unknown bank "58" (did you mean "058"?); use one of 011, 032, 033, 035, 044, 050, 057, 058, 070, 101, 214, 221, 232, 559 (or a bank's name, such as Access Bank)
 f.yaml:5:33: name is a single value; found a list
 f.yaml:5:50: balance "true" is not an amount: write kobo as a number (500000) or naira with NGN (NGN 5,000.50)
-f.yaml:6:39: unknown bank "999" (did you mean "559"?); use one of 011, 032, 033, 035, 044, 050, 057, 058, 070, 101, 214, 221, 232, 559 (or a bank's name, such as Access Bank)
+f.yaml:6:39: unknown bank "999"; use one of 011, 032, 033, 035, 044, 050, 057, 058, 070, 101, 214, 221, 232, 559 (or a bank's name, such as Access Bank)
 f.yaml:6:51: account b2 needs institution: the bank's CBN code, e.g. "058"
 f.yaml:6:61: unknown mfa "sms"; use one of captcha, none, otp, security_question, token
 f.yaml:7:15: world is a whole number from 0 to 5; found "9"
