@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -371,15 +372,7 @@ func TestRestartedReauthContinuesAsAny(t *testing.T) {
 func TestBrowserOfficialSDK(t *testing.T) {
 	w := newWorld(t, worldOpts{})
 	adam := w.customers()[0]
-	sdk, err := os.ReadFile(filepath.Join("testdata", "web", "mono-connect-2.2.0.js"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if strings.Count(string(sdk), "https://connect.mono.co") != 1 {
-		t.Fatal("the SDK does not name its host once")
-	}
-	patched := strings.Replace(string(sdk), "https://connect.mono.co", w.base, 1)
-	app := appServer(t, map[string]string{"/mono.js": patched, "/index.html": appPage(`<script src="/mono.js"></script>`, `<script>
+	app := appServer(t, map[string]string{"/mono.js": officialSDK(t, w), "/index.html": appPage(`<script src="/mono.js"></script>`, `<script>
 var connect = new Connect(callbacks());
 document.getElementById("open").onclick = function () { connect.setup(); connect.open(); };
 document.getElementById("open").insertAdjacentHTML("afterend", '<button id="reauth" type="button">Reauthorise</button>');
@@ -404,6 +397,80 @@ document.getElementById("reauth").onclick = function () { connect.reauthorise(wi
 	f.heading("Account re-authorised")
 	f.click(`[data-action="finish"]`)
 	b.waitFor("onSuccess of the re-authorisation", `window.success !== undefined && window.success.id === `+jsString(id))
+}
+
+// officialSDK is @mono.co/connect.js 2.2.0 with its host replaced by w's address.
+func officialSDK(t *testing.T, w *world) string {
+	t.Helper()
+	sdk, err := os.ReadFile(filepath.Join("testdata", "web", "mono-connect-2.2.0.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Count(string(sdk), "https://connect.mono.co") != 1 {
+		t.Fatal("the SDK does not name its host once")
+	}
+	return strings.Replace(string(sdk), "https://connect.mono.co", w.base, 1)
+}
+
+// setUpOnce is an app's page that sets the widget up as it loads and opens it on
+// each click of its button, as the SDK's README shows: the official SDK (sdk
+// "official") or the drop-in. It counts the loads of the widget's frame.
+func setUpOnce(t *testing.T, w *world, sdk string) *tab {
+	t.Helper()
+	files := map[string]string{"/mono.js": officialSDK(t, w)}
+	src := "/mono.js"
+	if sdk != "official" {
+		src = w.base + "/connect.js"
+	}
+	files["/app.html"] = appPage(`<script src="`+src+`"></script>`, `<script>
+window.frameLoads = 0;
+var connect = new Connect(callbacks());
+connect.setup();
+document.getElementById("mono-connect--frame-id").addEventListener("load", function () { window.frameLoads++; });
+document.getElementById("open").onclick = function () { connect.open(); };
+</script>`)
+	app := appServer(t, files)
+	b := w.newTab(t, 1280)
+	b.do(chromedp.Navigate(app + "/app.html"))
+	b.waitFor("the widget's first page", `window.frameLoads > 0`)
+	return b
+}
+
+// The browser's Back after a link, from the app that had exchanged the code, took
+// the SDK's hidden frame back to the finished session's page: the next open()
+// showed "Account linked" and gave onSuccess the spent code again, which the
+// exchange refused (409 CODE_USED; a front-end developer's trial, with the official
+// SDK and the drop-in). The frame starts afresh, as after any link.
+func TestBrowserBackAfterALinkStartsAfresh(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	adam := w.customers()[0]
+	for _, sdk := range []string{"official", "drop-in"} {
+		t.Run(sdk, func(t *testing.T) {
+			b := setUpOnce(t, w, sdk)
+			f := frame{b: b, sel: "#mono-connect--frame-id"}
+			b.do(chromedp.Click(chromedp.ID("open")))
+			linkInFrame(f, adam)
+			loads := js[int](b, `window.frameLoads`)
+			f.click(`[data-action="finish"]`)
+			first := b.awaitSuccess()
+			b.waitFor("the widget to close", `window.closes === 1`)
+			b.waitFor("the frame's new session, for the next open()", fmt.Sprintf(`window.frameLoads > %d`, loads))
+
+			loads = js[int](b, `window.frameLoads`)
+			b.do(chromedp.Evaluate[chromedp.Void](`history.back(); window.success = undefined;`))
+			b.waitFor("the frame to go back", fmt.Sprintf(`window.frameLoads > %d`, loads))
+			b.do(chromedp.Click(chromedp.ID("open")))
+			f.waitFor("a page", `document.querySelector("h1") !== null && document.readyState === "complete"`)
+			if h := strings.TrimSpace(f.text("h1")); h != "Select your bank" {
+				t.Fatalf("the widget opened after Back at %q, want the list of banks\n%s", h, b.dump())
+			}
+			linkInFrame(f, adam)
+			f.click(`[data-action="finish"]`)
+			if second := b.awaitSuccess(); second == first {
+				t.Fatalf("the link after Back gave the first account, %s", first)
+			}
+		})
+	}
 }
 
 func contains(list []string, s string) bool {
@@ -524,6 +591,10 @@ func TestBrowserHostedLink(t *testing.T) {
 	b.waitThrough("the session's page as it stands", `document.readyState === "complete" && document.querySelector("h1") && document.querySelector("h1").textContent.trim() === "Account linked"`)
 	if strings.Contains(js[string](b, `document.body.innerHTML`), "reason=cancelled") {
 		t.Fatalf("the finished link's page, gone back to, still offers Cancel:\n%s", b.dump())
+	}
+	// Its Continue says how the link ended, without the code the app has spent.
+	if back := js[string](b, `document.querySelector("a.button").href`); !strings.HasPrefix(back, app+"/linked?") || !strings.Contains(back, "status=linked") || strings.Contains(back, "code=") {
+		t.Fatalf("the finished link's page, gone back to, continues to %q; want how it ended, without the spent code", back)
 	}
 	b.do(chromedp.Navigate(l.MonoURL))
 	b.wantHeading("This link has already been used")

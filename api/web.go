@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"html/template"
 	"io/fs"
@@ -303,6 +304,9 @@ func institutionCode(id string, insts []engine.Institution) string {
 // connectEntry opens a widget session from the SDK's URL and sends the browser to
 // its page.
 func (s *Server) connectEntry(w http.ResponseWriter, r *http.Request) error {
+	if ended := r.URL.Query().Get("restart"); ended != "" {
+		s.closeEnded(ended)
+	}
 	q, err := parseConnectQuery(r.URL.RawQuery, s.eng.Institutions())
 	if err != nil {
 		return err
@@ -469,12 +473,43 @@ func (s *Server) connectPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if to := s.replacedBy(r.Context(), st); to != "" {
+		seeOther(w, to)
+		return nil
+	}
 	q := r.URL.Query()
-	v := s.widgetView(st)
+	v := s.widgetView(r.Context(), st)
 	v.Query = strings.TrimSpace(q.Get("q"))
 	v.Banks = filterBanks(v.Banks, v.Query)
 	v.Events = append(stepEvents(q.Get("after"), q, st), v.Events...)
 	return s.renderPage(w, r, http.StatusOK, "connect", v)
+}
+
+// closeEnded notes that the frame of an ended session has closed it: its page's
+// restart names it (widget.js), on its way to a new session of the same setup.
+func (s *Server) closeEnded(session string) {
+	if st, err := s.eng.Widget(session); err == nil && !st.Open() {
+		s.openers.close(session)
+	}
+}
+
+// replacedBy is where the page of a framed session that has ended goes once the
+// app has had its answer — the frame closed it, or its code was exchanged — when
+// the frame shows it again: the new session its restart opens. The browser's Back,
+// after the app had exchanged the code, took the hidden frame back to the finished
+// session's page, and the app's next open() showed "Account linked" and handed
+// the spent code to onSuccess again (a front-end developer's trial: 409
+// CODE_USED), where the README promises the list of banks.
+func (s *Server) replacedBy(ctx context.Context, st engine.WidgetState) string {
+	op := s.openers.get(st.Session)
+	if st.Open() || st.Link != nil || op.origin == "" {
+		return ""
+	}
+	spent := st.Status == engine.WidgetSuccess && st.Code != "" && !s.eng.CodeOpen(ctx, st.Code)
+	if !op.closed && !spent {
+		return ""
+	}
+	return op.restart(st.Session)
 }
 
 // connectStep takes a step posted by the page: on success the browser goes to the
@@ -514,7 +549,7 @@ func (s *Server) connectStep(w http.ResponseWriter, r *http.Request) error {
 		seeOther(w, target)
 		return nil
 	}
-	v := s.widgetView(st)
+	v := s.widgetView(r.Context(), st)
 	v.Values = map[string]string{"username": p.str("username"), "answer": p.str("answer"), "account": p.str("account")}
 	if v.Values["username"] == "" && st.Status == engine.WidgetLogin {
 		// Back at the login from a challenge (its answer came too late): the user
@@ -661,7 +696,7 @@ type challengeView struct {
 }
 
 // widgetView builds the page of a session's state.
-func (s *Server) widgetView(st engine.WidgetState) *widgetPage {
+func (s *Server) widgetView(ctx context.Context, st engine.WidgetState) *widgetPage {
 	op := s.openers.get(st.Session)
 	v := &widgetPage{Session: st.Session, St: st, Fields: map[string]*fieldError{}, Values: map[string]string{},
 		Other: otherAuthMethod(st.AuthMethod), Opener: op.origin, Reference: st.Reference}
@@ -670,7 +705,7 @@ func (s *Server) widgetView(st engine.WidgetState) *widgetPage {
 		// open(): the ended page again, a dead Continue, an expired or locked
 		// session for good until the app reloaded. Closed from here, the page
 		// opens a new session of the same setup in its place (widget.js).
-		v.Restart = "/connect?" + op.entry + "&restart=1"
+		v.Restart = op.restart(st.Session)
 	}
 	if st.AttemptsLeft < engine.MaxWidgetAttempts {
 		v.Attempts = st.AttemptsLeft
@@ -720,7 +755,14 @@ func (s *Server) widgetView(st engine.WidgetState) *widgetPage {
 	if l := st.Link; l != nil {
 		switch st.Status {
 		case engine.WidgetSuccess:
-			v.Finish = linkDone(*l)
+			// Shown again once its code is spent (Back, from the app that had
+			// exchanged it), Continue carried the code again: it says how the link
+			// ended without it, as the link's own page does.
+			done := *l
+			if !s.eng.LinkCodeOpen(ctx, done) {
+				done.Code = ""
+			}
+			v.Finish = linkDone(done)
 		case engine.WidgetLocked:
 			v.Finish = linkLeft(*l, "locked")
 		case engine.WidgetExpired:
@@ -981,7 +1023,7 @@ func (s *Server) testerFill(w http.ResponseWriter, r *http.Request) error {
 		writeJSON(w, http.StatusOK, values)
 		return nil
 	}
-	v := s.widgetView(st)
+	v := s.widgetView(r.Context(), st)
 	v.Values = values
 	return s.renderPage(w, r, http.StatusOK, "connect", v)
 }
@@ -1054,6 +1096,13 @@ type opener struct {
 	origin  string
 	entry   string // the query of the SDK's URL that opened the session: its restart
 	expires time.Time
+	closed  bool // the session ended and its frame closed it: its page, shown again, is replaced
+}
+
+// restart is where the frame of session, ended, goes for the app's next open():
+// the SDK's URL again, naming the session it replaces.
+func (op opener) restart(session string) string {
+	return "/connect?" + op.entry + "&restart=" + url.QueryEscape(session)
 }
 
 func (o *openers) set(session, origin, entry string, expires time.Time, now time.Time) {
@@ -1074,6 +1123,16 @@ func (o *openers) set(session, origin, entry string, expires time.Time, now time
 		o.next = 2 * len(o.m)
 	}
 	o.m[session] = opener{origin: origin, entry: entry, expires: expires}
+}
+
+// close marks session closed, if it has an opener.
+func (o *openers) close(session string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if op, ok := o.m[session]; ok {
+		op.closed = true
+		o.m[session] = op
+	}
 }
 
 func (o *openers) get(session string) opener {

@@ -358,3 +358,64 @@ func TestConnectQueryNamesTheFieldOfTheWrongType(t *testing.T) {
 		}
 	}
 }
+
+// A framed session's page, once the session has ended and the app has had its
+// answer — the frame closed it (its restart names it), or the code was exchanged
+// — is replaced by a new session of the same setup when the frame shows it again
+// (the browser's Back): it handed the spent code to onSuccess again (a front-end
+// developer's trial). Until then it is the page it was, and a session still open
+// is not closed by a restart that names it.
+func TestEndedFramePageIsReplacedOnceClosed(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	adam := w.customers()[0]
+	framed := func() string { // a session the SDK's frame opened, linked
+		t.Helper()
+		entry := w.must(http.StatusSeeOther, "GET", "/connect?"+url.Values{"key": {testPublicKey}, "referrer": {"http://127.0.0.1:3000/app"},
+			"selectedInstitution": {"044"}}.Encode(), req{key: noKey()})
+		session := strings.TrimSuffix(strings.TrimPrefix(entry.header.Get("Location"), "/connect/s/"), "?after=open")
+		return session
+	}
+	replaced := func(session string) bool {
+		t.Helper()
+		rep := w.do("GET", "/connect/s/"+session, req{key: noKey()})
+		if rep.status == http.StatusSeeOther {
+			if loc := rep.header.Get("Location"); !strings.HasPrefix(loc, "/connect?") || !strings.Contains(loc, "restart="+session) {
+				t.Fatalf("the page of %s went to %q, want its restart", session, loc)
+			}
+			return true
+		}
+		if rep.status != http.StatusOK {
+			t.Fatalf("the page of %s = %d", session, rep.status)
+		}
+		return false
+	}
+
+	exchanged := framed()
+	st := w.login(exchanged, adam.Username, adam.Password)
+	if replaced(exchanged) {
+		t.Fatal("the success page was replaced before the app had its code")
+	}
+	w.post("/account/auth", map[string]any{"code": st.Code})
+	if !replaced(exchanged) {
+		t.Fatal("the success page, its code exchanged, was not replaced")
+	}
+
+	closed := framed()
+	w.login(closed, adam.Username, adam.Password)
+	page := string(w.get("/connect/s/" + closed).body)
+	restart := "/connect?" + strings.SplitN(strings.SplitN(page, `data-restart="/connect?`, 2)[1], `"`, 2)[0]
+	restart = strings.ReplaceAll(restart, "&amp;", "&")
+	if next := w.must(http.StatusSeeOther, "GET", restart, req{key: noKey()}).header.Get("Location"); !strings.HasSuffix(next, "?after=restart") {
+		t.Fatalf("the restart went to %q", next)
+	}
+	if !replaced(closed) {
+		t.Fatal("the success page, closed, was not replaced")
+	}
+
+	open := framed()
+	w.must(http.StatusSeeOther, "GET", strings.ReplaceAll(restart, "restart="+closed, "restart="+open), req{key: noKey()})
+	w.login(open, adam.Username, adam.Password)
+	if replaced(open) {
+		t.Fatal("a restart that named a session still open closed it: its success page was replaced")
+	}
+}

@@ -209,16 +209,7 @@ func (e *Engine) Link(ctx context.Context, id string) (Link, error) {
 // exchanged (not yet exchanged, not expired): only then does the link's state show
 // it, since whoever holds the link's URL is not necessarily the user.
 func (e *Engine) LinkCodeOpen(ctx context.Context, l Link) bool {
-	if l.Code == "" {
-		return false
-	}
-	var open bool
-	_ = e.store.View(ctx, func(tx Tx) error {
-		cc, err := tx.ConnectCode(l.Code)
-		open = err == nil && cc.UsedAt.IsZero() && cc.ExpiresAt.After(e.clock.Now())
-		return nil
-	})
-	return open
+	return e.CodeOpen(ctx, l.Code)
 }
 
 // usableLink checks that a link can still be walked.

@@ -590,6 +590,22 @@ func (e *Engine) finishConnect(ctx context.Context, w *widgetSession, sess BankS
 	return nil
 }
 
+// CodeOpen reports whether a connect code can still be exchanged: issued, not yet
+// exchanged, not expired. A page that shows a finished session again hands out
+// only such a code.
+func (e *Engine) CodeOpen(ctx context.Context, code string) bool {
+	if code == "" {
+		return false
+	}
+	var open bool
+	_ = e.store.View(ctx, func(tx Tx) error {
+		cc, err := tx.ConnectCode(code)
+		open = err == nil && cc.UsedAt.IsZero() && cc.ExpiresAt.After(e.clock.Now())
+		return nil
+	})
+	return open
+}
+
 // ExchangeCode turns a connect code into a connected account (POST /account/auth):
 // the account is created PROCESSING, account_connected is emitted, and the first
 // sync runs before ExchangeCode returns.
