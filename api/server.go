@@ -36,9 +36,9 @@ type Server struct {
 	inbox    *receiver
 	rmode    receiverState
 	scenario scenarioStatus
-	txPages  answers  // GET /accounts/{id}/transactions, v1's and v2's
-	openers  openers  // who opened each widget page (web.go)
-	routes   []string // every pattern registered, in order: the OpenAPI test checks them
+	txPages  answers     // GET /accounts/{id}/transactions, v1's and v2's
+	pages    widgetPages // what each widget session's pages keep between requests (web.go)
+	routes   []string    // every pattern registered, in order: the OpenAPI test checks them
 	// realtimeWait is how long a real-time read waits for its job (Config).
 	realtimeWait time.Duration
 	savedClock   func() time.Time // Config.SavedClock

@@ -374,7 +374,7 @@ func (s *Server) connectOpen(w http.ResponseWriter, r *http.Request) error {
 		after = "restart"
 		entry.Del("restart")
 	}
-	s.openers.set(st.Session, q.opener, entry.Encode(), st.ExpiresAt, s.eng.Clock().Now())
+	s.pages.set(st.Session, q.opener, entry.Encode(), st.ExpiresAt, s.eng.Clock().Now())
 	seeOther(w, "/connect/s/"+st.Session+"?after="+after)
 	return nil
 }
@@ -481,6 +481,11 @@ func (s *Server) connectPage(w http.ResponseWriter, r *http.Request) error {
 	v := s.widgetView(r.Context(), st)
 	v.Query = strings.TrimSpace(q.Get("q"))
 	v.Banks = filterBanks(v.Banks, v.Query)
+	if f := s.pages.takeRefused(st.Session); f != nil && f.at == st.Status {
+		// A step refused a moment ago (connectStep): its page, once, at its status.
+		v.Title, v.Errors, v.Fields, v.Values, v.Events = f.title, f.errors, f.fields, f.values, f.events
+		return s.renderPage(w, r, f.status, "connect", v)
+	}
 	v.Events = append(stepEvents(q.Get("after"), q, st), v.Events...)
 	return s.renderPage(w, r, http.StatusOK, "connect", v)
 }
@@ -489,7 +494,7 @@ func (s *Server) connectPage(w http.ResponseWriter, r *http.Request) error {
 // restart names it (widget.js), on its way to a new session of the same setup.
 func (s *Server) closeEnded(session string) {
 	if st, err := s.eng.Widget(session); err == nil && !st.Open() {
-		s.openers.close(session)
+		s.pages.close(session)
 	}
 }
 
@@ -501,7 +506,7 @@ func (s *Server) closeEnded(session string) {
 // the spent code to onSuccess again (a front-end developer's trial: 409
 // CODE_USED), where the README promises the list of banks.
 func (s *Server) replacedBy(ctx context.Context, st engine.WidgetState) string {
-	op := s.openers.get(st.Session)
+	op := s.pages.get(st.Session)
 	if st.Open() || st.Link != nil || op.origin == "" {
 		return ""
 	}
@@ -512,9 +517,10 @@ func (s *Server) replacedBy(ctx context.Context, st engine.WidgetState) string {
 	return op.restart(st.Session)
 }
 
-// connectStep takes a step posted by the page: on success the browser goes to the
-// session's page (post, redirect, get: a reload repeats nothing); an error shows
-// the step again with the error summary and the field's message.
+// connectStep takes a step posted by the page, and the browser goes to the
+// session's page (post, redirect, get: a reload repeats nothing): on success, with
+// the step's events; on an error, to the step again with the error summary, the
+// field's message and what was typed, which the session's page shows once.
 func (s *Server) connectStep(w http.ResponseWriter, r *http.Request) error {
 	step := r.PathValue("step")
 	call := s.pageSteps(step)
@@ -587,7 +593,14 @@ func (s *Server) connectStep(w http.ResponseWriter, r *http.Request) error {
 		s.log.Error("widget step", "step", step, "err", err)
 		status = http.StatusInternalServerError
 	}
-	return s.renderPage(w, r, status, "connect", v)
+	// The refusal too is a redirect: answered at the form's address, a reload
+	// posted the form again — the wrong password again, an attempt spent each
+	// time, "2 attempts left", "1 attempt left", then the bank's 30-minute lock (a
+	// front-end developer's trial).
+	s.pages.refuse(session, refusal{at: st.Status, status: status, title: v.Title, errors: v.Errors,
+		fields: v.Fields, values: v.Values, events: v.Events}, st.ExpiresAt, s.eng.Clock().Now())
+	seeOther(w, "/connect/s/"+session)
+	return nil
 }
 
 // errorReason is an error's precise reason, as the JSON routes' "code".
@@ -697,7 +710,7 @@ type challengeView struct {
 
 // widgetView builds the page of a session's state.
 func (s *Server) widgetView(ctx context.Context, st engine.WidgetState) *widgetPage {
-	op := s.openers.get(st.Session)
+	op := s.pages.get(st.Session)
 	v := &widgetPage{Session: st.Session, St: st, Fields: map[string]*fieldError{}, Values: map[string]string{},
 		Other: otherAuthMethod(st.AuthMethod), Opener: op.origin, Reference: st.Reference}
 	if ended := st.Status == engine.WidgetSuccess || st.Status == engine.WidgetLocked || st.Status == engine.WidgetExpired; ended && st.Link == nil && op.origin != "" {
@@ -1083,10 +1096,13 @@ func (s *Server) static(w http.ResponseWriter, r *http.Request) error {
 	return err
 }
 
-// openers remembers, per widget session, the origin of the page that opened it
-// (the SDK's referrer), to address the page's messages to it alone. It forgets a
-// session once it has expired, amortised as the engine forgets sessions.
-type openers struct {
+// widgetPages remembers, per widget session, what its pages need from one request
+// to the next that the engine's state does not hold: the origin of the page that
+// opened it (the SDK's referrer), to address the page's messages to it alone, and
+// the SDK's URL, its restart; whether its frame closed it; and a refused step's
+// page, for the GET its redirect makes. It forgets a session once it has expired,
+// amortised as the engine forgets sessions.
+type widgetPages struct {
 	mu   sync.Mutex
 	m    map[string]opener
 	next int // the size at which expired entries are next dropped
@@ -1096,7 +1112,20 @@ type opener struct {
 	origin  string
 	entry   string // the query of the SDK's URL that opened the session: its restart
 	expires time.Time
-	closed  bool // the session ended and its frame closed it: its page, shown again, is replaced
+	closed  bool     // the session ended and its frame closed it: its page, shown again, is replaced
+	refused *refusal // a step refused, for the session's page to show once
+}
+
+// refusal is the page of a step refused: what went wrong, beside which field,
+// what was typed (never the password), and the events it stands for; at is the
+// session's status after it, where alone it is shown.
+type refusal struct {
+	at, title string
+	status    int
+	errors    []formError
+	fields    map[string]*fieldError
+	values    map[string]string
+	events    []pageEvent
 }
 
 // restart is where the frame of session, ended, goes for the app's next open():
@@ -1105,12 +1134,21 @@ func (op opener) restart(session string) string {
 	return "/connect?" + op.entry + "&restart=" + url.QueryEscape(session)
 }
 
-func (o *openers) set(session, origin, entry string, expires time.Time, now time.Time) {
+// set records who opened session, if the SDK said (origin).
+func (o *widgetPages) set(session, origin, entry string, expires time.Time, now time.Time) {
 	if origin == "" {
 		return
 	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
+	o.sweep(now)
+	op := o.m[session]
+	op.origin, op.entry, op.expires = origin, entry, expires
+	o.m[session] = op
+}
+
+// sweep drops the expired entries when the map has grown: amortised O(1).
+func (o *widgetPages) sweep(now time.Time) {
 	if o.m == nil {
 		o.m = map[string]opener{}
 	}
@@ -1122,11 +1160,10 @@ func (o *openers) set(session, origin, entry string, expires time.Time, now time
 		}
 		o.next = 2 * len(o.m)
 	}
-	o.m[session] = opener{origin: origin, entry: entry, expires: expires}
 }
 
 // close marks session closed, if it has an opener.
-func (o *openers) close(session string) {
+func (o *widgetPages) close(session string) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if op, ok := o.m[session]; ok {
@@ -1135,7 +1172,34 @@ func (o *openers) close(session string) {
 	}
 }
 
-func (o *openers) get(session string) opener {
+// refuse keeps a refused step's page for session, until it is shown or expires.
+func (o *widgetPages) refuse(session string, f refusal, expires time.Time, now time.Time) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.sweep(now)
+	op := o.m[session]
+	op.refused = &f
+	if expires.After(op.expires) {
+		op.expires = expires
+	}
+	o.m[session] = op
+}
+
+// takeRefused is session's refused step's page, if any, which it forgets.
+func (o *widgetPages) takeRefused(session string) *refusal {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	op, ok := o.m[session]
+	if !ok || op.refused == nil {
+		return nil
+	}
+	f := op.refused
+	op.refused = nil
+	o.m[session] = op
+	return f
+}
+
+func (o *widgetPages) get(session string) opener {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	return o.m[session]

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -76,7 +77,7 @@ func TestErrorsAnswerPagesToBrowsers(t *testing.T) {
 		t.Fatalf("GET of a step's address went to %q; want the session's page", rep.header.Get("Location"))
 	}
 	// A step refused shows the step again, with the error, at the error's status.
-	rep := w.do("POST", "/connect/s/"+st.Session+"/institution", req{key: noKey(), body: "institution=999", ctype: "application/x-www-form-urlencoded"})
+	rep := w.pageStep(st.Session, "institution", "institution=999", nil)
 	isPage(rep, http.StatusNotFound, "Select your bank")
 	if !strings.Contains(string(rep.body), "There is a problem") {
 		t.Fatalf("the refused step has no error summary:\n%s", rep.body)
@@ -203,8 +204,7 @@ func TestWidgetPageOutage(t *testing.T) {
 	adam := w.customers()[0]
 	st := w.openWidget(map[string]any{"key": testPublicKey, "institution": "044"})
 	w.post("/sandbox/institutions/044/outage", map[string]any{"for": "15m"})
-	rep := w.do("POST", "/connect/s/"+st.Session+"/login", req{key: noKey(), ctype: "application/x-www-form-urlencoded",
-		body: url.Values{"username": {adam.Username}, "password": {adam.Password}}.Encode()})
+	rep := w.pageStep(st.Session, "login", url.Values{"username": {adam.Username}, "password": {adam.Password}}.Encode(), nil)
 	body := string(rep.body)
 	if rep.status != http.StatusServiceUnavailable || !strings.Contains(body, "There is a problem") ||
 		!strings.Contains(body, "Access Bank is unavailable (outage until 20 Aug 2021 13:15:00 WAT); try again later.") ||
@@ -273,7 +273,7 @@ func TestWidgetPageLoginBothEmpty(t *testing.T) {
 	w := newWorld(t, worldOpts{})
 	entry := w.must(http.StatusSeeOther, "GET", "/connect?key="+testPublicKey+"&"+url.Values{"selectedInstitution": {"058"}}.Encode(), req{key: noKey()})
 	page, _, _ := strings.Cut(entry.header.Get("Location"), "?")
-	rep := w.do("POST", page+"/login", req{key: noKey(), body: "username=&password=", ctype: "application/x-www-form-urlencoded", headers: map[string]string{"Accept": "text/html"}})
+	rep := w.pageStep(strings.TrimPrefix(page, "/connect/s/"), "login", "username=&password=", map[string]string{"Accept": "text/html"})
 	html := string(rep.body)
 	u, p := strings.Index(html, "Enter your username."), strings.Index(html, "Enter your password.")
 	if rep.status != http.StatusBadRequest || u < 0 || p < 0 || u > p || strings.Count(html, `aria-invalid="true"`) != 2 {
@@ -289,12 +289,12 @@ func TestWrongCodeIsACode(t *testing.T) {
 	if st = w.login(st.Session, c.Username, c.Password); st.Challenge == nil {
 		t.Fatalf("no OTP after the login: %+v", st)
 	}
-	rep := w.do("POST", "/connect/s/"+st.Session+"/answer", req{key: noKey(), body: "answer=000000", ctype: "application/x-www-form-urlencoded"})
+	rep := w.pageStep(st.Session, "answer", "answer=000000", nil)
 	if !strings.Contains(string(rep.body), "That code is not right.") {
 		t.Fatalf("a wrong OTP's page (%d) does not say the code is wrong:\n%s", rep.status, rep.body)
 	}
 	// Left empty, it asks for the code, in the field's own words (not "the answer").
-	rep = w.do("POST", "/connect/s/"+st.Session+"/answer", req{key: noKey(), body: "answer=", ctype: "application/x-www-form-urlencoded"})
+	rep = w.pageStep(st.Session, "answer", "answer=", nil)
 	if !strings.Contains(string(rep.body), "Enter the code.") {
 		t.Fatalf("an empty OTP's page (%d) does not ask for the code:\n%s", rep.status, rep.body)
 	}
@@ -418,4 +418,79 @@ func TestEndedFramePageIsReplacedOnceClosed(t *testing.T) {
 	if replaced(open) {
 		t.Fatal("a restart that named a session still open closed it: its success page was replaced")
 	}
+}
+
+// pageStep posts a step's form as the page does, and follows the redirect to the
+// session's page, as a browser does: the page the user sees next.
+func (w *world) pageStep(session, step, body string, headers map[string]string) reply {
+	w.t.Helper()
+	rep := w.must(http.StatusSeeOther, "POST", "/connect/s/"+session+"/"+step, req{key: noKey(), body: body,
+		ctype: "application/x-www-form-urlencoded", headers: headers})
+	loc := rep.header.Get("Location")
+	if !strings.HasPrefix(loc, "/connect/s/"+session) {
+		w.t.Fatalf("the %s step went to %q, not the session's page", step, loc)
+	}
+	return w.do("GET", loc, req{key: noKey(), headers: headers})
+}
+
+// A refused step — a wrong password, a wrong answer — is a redirect too, to the
+// session's page, which shows the refusal once, at its status: answered at the
+// form's address, a reload posted the form again and spent the bank's attempts,
+// "2 attempts left", "1 attempt left", then its 30-minute lock (a front-end
+// developer's trial). Reloaded, the page shows the step as it stands, the
+// attempts left too, and sends the bank nothing; the JSON routes are unchanged.
+func TestRefusedStepRedirects(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	c := w.addCustomer(map[string]any{"institution": "058", "mfa": "otp"})
+	st := w.openWidget(map[string]any{"key": testPublicKey, "institution": "058"})
+	html := map[string]string{"Accept": "text/html"}
+	attempts := func() int {
+		t.Helper()
+		var v struct {
+			AttemptsLeft int `json:"attempts_left"`
+		}
+		w.get("/connect/sessions/"+st.Session).decode(t, &v)
+		return v.AttemptsLeft
+	}
+	for _, tc := range []struct {
+		step, body, says, field string
+		status                  int
+	}{
+		{"login", url.Values{"username": {c.Username}, "password": {"wrongwrong"}}.Encode(), "The username or password is not right.", "password", http.StatusUnauthorized},
+		{"answer", "answer=000000&mfa=otp", "That code is not right.", "answer", http.StatusUnauthorized},
+	} {
+		if tc.step == "answer" {
+			w.login(st.Session, c.Username, c.Password)
+		}
+		before := attempts()
+		post := w.do("POST", "/connect/s/"+st.Session+"/"+tc.step, req{key: noKey(), body: tc.body, ctype: "application/x-www-form-urlencoded", headers: html})
+		if post.status != http.StatusSeeOther || post.header.Get("Location") != "/connect/s/"+st.Session {
+			t.Fatalf("a refused %s = %d to %q; want 303 to the session's page", tc.step, post.status, post.header.Get("Location"))
+		}
+		left := attempts()
+		if left != before-1 {
+			t.Fatalf("the refused %s left %d attempts of %d", tc.step, left, before)
+		}
+		shown := w.do("GET", "/connect/s/"+st.Session, req{key: noKey(), headers: html})
+		page := string(shown.body)
+		for _, want := range []string{"There is a problem", tc.says, `aria-invalid="true"`, `id="` + tc.field + `-error"`, "mono.connect.error_occured",
+			fmt.Sprintf("%d %s left", left, map[bool]string{true: "attempt", false: "attempts"}[left == 1])} {
+			if shown.status != tc.status || !strings.Contains(page, want) {
+				t.Fatalf("the page after a refused %s = %d, want %d saying %q:\n%s", tc.step, shown.status, tc.status, want, page)
+			}
+		}
+		if tc.step == "login" && !strings.Contains(page, `value="`+c.Username+`"`) || strings.Contains(page, "wrongwrong") {
+			t.Fatalf("the page after a refused login keeps the wrong fields:\n%s", page)
+		}
+		again := w.do("GET", "/connect/s/"+st.Session, req{key: noKey(), headers: html})
+		if again.status != http.StatusOK || strings.Contains(string(again.body), "There is a problem") || strings.Contains(string(again.body), "mono.connect.error_occured") ||
+			!strings.Contains(string(again.body), fmt.Sprintf("%d attempt", left)) {
+			t.Fatalf("the page reloaded after a refused %s = %d:\n%s", tc.step, again.status, again.body)
+		}
+		if n := attempts(); n != left {
+			t.Fatalf("reloading the page after a refused %s spent an attempt: %d left of %d", tc.step, n, left)
+		}
+	}
+	// The JSON route still answers the refusal itself.
+	failed(t, w.do("POST", "/connect/sessions/"+st.Session+"/answer", req{key: noKey(), body: map[string]any{"answer": "111111"}}), http.StatusTooManyRequests, "")
 }

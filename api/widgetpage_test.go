@@ -570,3 +570,40 @@ func TestBrowserWidgetPageReloaded(t *testing.T) {
 	}
 	b.chooseBank("Zenith")
 }
+
+// Reloading the page after a wrong password or a wrong answer posted the form
+// again, and spent the bank's attempts: "2 attempts left", reload, "1 attempt
+// left", reload, locked for 30 minutes (a front-end developer's trial). The
+// refusal is a redirect to the session's page, which a reload shows again,
+// sending nothing; the error summary still takes the focus after the redirect.
+func TestBrowserReloadAfterARefusal(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	c := w.addCustomer(map[string]any{"institution": "058", "mfa": "otp"})
+	b := w.newTab(t, 360)
+	b.open(w.connectURL(nil))
+	b.chooseBank("GTBank")
+	reload := func(want string) {
+		t.Helper()
+		b.navigating(chromedp.Reload())
+		b.contains(want)
+		if body := js[string](b, `document.body.innerText`); strings.Contains(body, "There is a problem") || strings.Contains(body, "Too many attempts") {
+			t.Fatalf("the reload posted the form again:\n%s", body)
+		}
+	}
+	b.login(c.Username, "wrongwrong")
+	b.contains("The username or password is not right.", "2 attempts left before sign-in locks.")
+	b.waitFor("the error summary to take the focus", `document.activeElement && document.activeElement.matches("[data-error-summary]")`)
+	if got := js[string](b, `document.getElementById("username").value`); got != c.Username {
+		t.Errorf("after the redirect the username holds %q, want %q as typed", got, c.Username)
+	}
+	reload("2 attempts left before sign-in locks.")
+	b.do(chromedp.Clear(chromedp.ID("username")))
+	b.login(c.Username, c.Password)
+	b.wantHeading("Enter the one-time password")
+	b.answer("000000")
+	b.contains("That code is not right.", "1 attempt left before sign-in locks.")
+	reload("1 attempt left before sign-in locks.")
+	b.wantHeading("Enter the one-time password")
+	b.answer(b.drawerCode())
+	b.wantHeading("Account linked")
+}
