@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -134,7 +135,7 @@ func appPage(head, setup string) string {
 	return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>App</title>` + head + `</head><body>
 <button id="open" type="button">Link your bank</button>
 <script>
-window.events = []; window.closes = 0;
+window.events = []; window.eventLog = []; window.closes = 0;
 function callbacks() {
   return {
     key: "` + testPublicKey + `",
@@ -142,7 +143,10 @@ function callbacks() {
     onSuccess: function (data) { window.success = data; },
     onClose: function () { window.closes++; },
     onLoad: function () { window.loaded = true; },
-    onEvent: function (name, data) { window.events.push(name); window.eventData = window.eventData || {}; window.eventData[name] = data; }
+    onEvent: function (name, data) {
+      window.events.push(name); window.eventLog.push([name, data]);
+      window.eventData = window.eventData || {}; window.eventData[name] = data;
+    }
   };
 }
 </script>` + setup + `</body></html>`
@@ -414,8 +418,10 @@ func officialSDK(t *testing.T, w *world) string {
 
 // setUpOnce is an app's page that sets the widget up as it loads and opens it on
 // each click of its button, as the SDK's README shows: the official SDK (sdk
-// "official") or the drop-in. It counts the loads of the widget's frame.
-func setUpOnce(t *testing.T, w *world, sdk string) *tab {
+// "official") or the drop-in. setup is the script that sets it up, with the
+// callbacks in opts ("" for connect.setup()). It counts the loads of the widget's
+// frame.
+func setUpOnce(t *testing.T, w *world, sdk, setup string) *tab {
 	t.Helper()
 	files := map[string]string{"/mono.js": officialSDK(t, w)}
 	src := "/mono.js"
@@ -424,8 +430,8 @@ func setUpOnce(t *testing.T, w *world, sdk string) *tab {
 	}
 	files["/app.html"] = appPage(`<script src="`+src+`"></script>`, `<script>
 window.frameLoads = 0;
-var connect = new Connect(callbacks());
-connect.setup();
+var opts = callbacks();
+`+cmp.Or(setup, "var connect = new Connect(opts); connect.setup();")+`
 document.getElementById("mono-connect--frame-id").addEventListener("load", function () { window.frameLoads++; });
 document.getElementById("open").onclick = function () { connect.open(); };
 </script>`)
@@ -446,7 +452,7 @@ func TestBrowserBackAfterALinkStartsAfresh(t *testing.T) {
 	adam := w.customers()[0]
 	for _, sdk := range []string{"official", "drop-in"} {
 		t.Run(sdk, func(t *testing.T) {
-			b := setUpOnce(t, w, sdk)
+			b := setUpOnce(t, w, sdk, "")
 			f := frame{b: b, sel: "#mono-connect--frame-id"}
 			b.do(chromedp.Click(chromedp.ID("open")))
 			linkInFrame(f, adam)
@@ -470,6 +476,53 @@ func TestBrowserBackAfterALinkStartsAfresh(t *testing.T) {
 				t.Fatalf("the link after Back gave the first account, %s", first)
 			}
 		})
+	}
+}
+
+// The SDKs load the widget's frame, hidden, at setup() and listen to it only from
+// open(): the events its first page posted as it loaded — widget_opened with the
+// reference, the error of a wrong key, an unknown account or bank, an expired
+// reauth token — never reached onEvent, which saw only the SDK's own OPENED (a
+// front-end developer's trial with the official SDK). The page holds them until
+// the frame is shown, and posts them once.
+func TestBrowserFirstPageEventsReachOnEvent(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	id := w.connect(w.customers()[0])
+	var tok struct{ Token string }
+	w.post("/accounts/"+id+"/reauthorise", nil).decode(t, &tok)
+	w.advance("11m")
+	for _, tc := range []struct{ name, setup, errorType string }{
+		{"opened", "", ""},
+		{"wrong key", `opts.key = "test_pk_wrong"; var connect = new Connect(opts); connect.setup();`, "INVALID_PUBLIC_KEY"},
+		{"unknown account", `var connect = new Connect(opts); connect.reauthorise("acc_nope");`, "ACCOUNT_NOT_FOUND"},
+		{"expired reauth token", `var connect = new Connect(opts); connect.reauthorise(` + jsString(tok.Token) + `);`, "REAUTH_TOKEN_EXPIRED"},
+		{"unknown bank", `var connect = new Connect(opts); connect.setup({ selectedInstitution: { id: "999", auth_method: "internet_banking" } });`, "INSTITUTION_NOT_FOUND"},
+	} {
+		for _, sdk := range []string{"official", "drop-in"} {
+			if tc.errorType == "" && sdk != "official" {
+				continue // the drop-in says OPENED itself, with the reference, at open()
+			}
+			t.Run(sdk+"/"+tc.name, func(t *testing.T) {
+				b := setUpOnce(t, w, sdk, tc.setup)
+				b.do(chromedp.Click(chromedp.ID("open")))
+				if tc.errorType != "" {
+					b.waitFor("onEvent(ERROR, "+tc.errorType+")", `window.eventLog.some(e => e[0] === "ERROR" && e[1].errorType === `+jsString(tc.errorType)+` && e[1].reference === "ref-42")`)
+					return
+				}
+				opened := `window.eventLog.filter(e => e[0] === "OPENED" && e[1].reference === "ref-42").length`
+				b.waitFor("the page's OPENED, with the reference", opened+` === 1`)
+				// Closed and opened again, the frame shows the same page: it posts nothing again.
+				f := frame{b: b, sel: "#mono-connect--frame-id"}
+				f.click(`button.close`)
+				b.waitFor("the widget to close", `window.closes === 1`)
+				b.do(chromedp.Click(chromedp.ID("open")))
+				b.waitFor("the SDK's own second OPENED", `window.eventLog.filter(e => e[0] === "OPENED").length >= 3`)
+				f.heading("Select your bank")
+				if n := js[int](b, opened); n != 1 {
+					t.Fatalf("the page said OPENED %d times: %v", n, js[[]string](b, `window.events`))
+				}
+			})
+		}
 	}
 }
 

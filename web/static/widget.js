@@ -24,10 +24,35 @@
   // The app's reference, which every event carries (the page's own events have it).
   var reference = body.getAttribute("data-reference");
 
+  // The SDKs load the frame, hidden, at setup() and listen to it only from
+  // open(): what the first page posted as it loaded — widget_opened, the error of
+  // a wrong key, an unknown account or bank, an expired reauth token — never
+  // reached onEvent (a front-end developer's trial with @mono.co/connect.js
+  // 2.2.0). A frame not shown yet has no viewport; its page's events wait until
+  // open() shows it (a resize) and gives it the focus, then go, once.
+  function shown() { return window.innerWidth > 0 || document.hasFocus(); }
+  var held = framed && !shown() ? [] : null;
+  function release() {
+    if (!held || !shown()) return;
+    var events = held;
+    held = null;
+    window.removeEventListener("focus", release);
+    window.removeEventListener("resize", release);
+    events.forEach(function (e) { post(e.type, e.data); });
+  }
+  if (held) {
+    window.addEventListener("focus", release);
+    window.addEventListener("resize", release);
+  }
+
   // post sends one event to the opener: {type, data}, data stamped with the time
   // and carrying the app's reference, if it gave one.
   function post(type, data) {
     if (!framed) return;
+    if (held) {
+      held.push({ type: type, data: data });
+      return;
+    }
     var d = {};
     for (var k in data || {}) d[k] = data[k];
     if (reference && !("reference" in d)) d.reference = reference;
