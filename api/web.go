@@ -362,6 +362,12 @@ func (s *Server) connectOpen(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	var reauthorises string // the account a re-authorisation is of, before a token that names it is spent
+	if q.req.ReauthToken != "" || q.req.Account != "" {
+		if a, err := s.eng.ReauthTarget(r.Context(), q.req); err == nil {
+			reauthorises = a.ID
+		}
+	}
 	st, err := s.openWidgetSession(r, q.key, q.req)
 	if err != nil {
 		return err
@@ -374,9 +380,31 @@ func (s *Server) connectOpen(w http.ResponseWriter, r *http.Request) error {
 		after = "restart"
 		entry.Del("restart")
 	}
+	if reauthorises != "" && reauthorises != q.req.Account {
+		// A reauth token is spent by the session it opens: the restart opened it
+		// again, and its page said REAUTH_TOKEN_USED, which the app's next open()
+		// showed (a front-end developer's trial). It re-authorises the token's
+		// account by its ID, as connect.js 2.x does: at its Continue page.
+		entry = byAccount(entry, reauthorises)
+	}
 	s.pages.set(st.Session, q.opener, entry.Encode(), st.ExpiresAt, s.eng.Clock().Now())
 	seeOther(w, "/connect/s/"+st.Session+"?after="+after)
 	return nil
+}
+
+// byAccount is the SDK's URL entry re-authorising account by its ID, in data, in
+// place of a reauth token (reauth_token, or data.account where older code passes
+// it); data's other fields stay.
+func byAccount(entry url.Values, account string) url.Values {
+	data := map[string]any{}
+	if err := json.Unmarshal([]byte(entry.Get("data")), &data); err != nil || data == nil {
+		data = map[string]any{}
+	}
+	data["account"] = account
+	b, _ := json.Marshal(data)
+	entry.Del("reauth_token")
+	entry.Set("data", string(b))
+	return entry
 }
 
 // linkPage is a v2 initiate link's hosted page (mono_url, followed by a browser):

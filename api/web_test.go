@@ -402,9 +402,7 @@ func TestEndedFramePageIsReplacedOnceClosed(t *testing.T) {
 
 	closed := framed()
 	w.login(closed, adam.Username, adam.Password)
-	page := string(w.get("/connect/s/" + closed).body)
-	restart := "/connect?" + strings.SplitN(strings.SplitN(page, `data-restart="/connect?`, 2)[1], `"`, 2)[0]
-	restart = strings.ReplaceAll(restart, "&amp;", "&")
+	restart := restartOf(t, string(w.get("/connect/s/"+closed).body))
 	if next := w.must(http.StatusSeeOther, "GET", restart, req{key: noKey()}).header.Get("Location"); !strings.HasSuffix(next, "?after=restart") {
 		t.Fatalf("the restart went to %q", next)
 	}
@@ -493,4 +491,52 @@ func TestRefusedStepRedirects(t *testing.T) {
 	}
 	// The JSON route still answers the refusal itself.
 	failed(t, w.do("POST", "/connect/sessions/"+st.Session+"/answer", req{key: noKey(), body: map[string]any{"answer": "111111"}}), http.StatusTooManyRequests, "")
+}
+
+// restartOf is the address an ended session's page sends its frame to, once
+// closed (data-restart).
+func restartOf(t *testing.T, page string) string {
+	t.Helper()
+	_, rest, ok := strings.Cut(page, `data-restart="`)
+	if !ok {
+		t.Fatalf("the page has no restart:\n%s", page)
+	}
+	restart, _, _ := strings.Cut(rest, `"`)
+	return strings.ReplaceAll(restart, "&amp;", "&")
+}
+
+// A re-authorisation opened with a reauth token, once done, restarts at the
+// Continue page of the same account, without an event: its restart opened the
+// same token, now spent, and posted error_occured REAUTH_TOKEN_USED; the app's
+// next open() said "This re-authorisation has already been used" (a front-end
+// developer's trial).
+func TestRestartedReauthTokenOpensItsAccount(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	adam := w.customers()[0]
+	id := w.connect(adam)
+	for _, param := range []string{"reauth_token", "data"} { // the older SDK's, and a token where the account goes
+		t.Run(param, func(t *testing.T) {
+			var tok struct{ Token string }
+			w.post("/accounts/"+id+"/reauthorise", nil).decode(t, &tok)
+			q := url.Values{"key": {testPublicKey}, "referrer": {"http://127.0.0.1:3000/app"}, "reference": {"r-9"}, param: {tok.Token}}
+			if param == "data" {
+				q.Set("data", `{"account":"`+tok.Token+`","customer":{"id":"cus-1"}}`)
+			}
+			loc := w.must(http.StatusSeeOther, "POST", "/connect?"+q.Encode(), req{key: noKey(), ctype: "application/x-www-form-urlencoded"}).header.Get("Location")
+			session := strings.TrimSuffix(strings.TrimPrefix(loc, "/connect/s/"), "?after=open")
+			if st := w.login(session, adam.Username, adam.Password); st.Status != "success" {
+				t.Fatalf("the re-authorisation = %+v", st)
+			}
+			restart := restartOf(t, string(w.get("/connect/s/"+session).body))
+			page := w.do("GET", restart, req{key: noKey()})
+			body := string(page.body)
+			if page.status != http.StatusOK || !strings.Contains(body, "data-continue") || !strings.Contains(body, `data-events="[]"`) {
+				t.Fatalf("the restart of a token's re-authorisation = %d:\n%s", page.status, body)
+			}
+			u, _ := url.Parse(restart)
+			if data := u.Query().Get("data"); u.Query().Has("reauth_token") || !strings.Contains(data, `"account":"`+id+`"`) || param == "data" && !strings.Contains(data, `"cus-1"`) {
+				t.Fatalf("the restart %s does not re-authorise %s by its ID, keeping the rest of data", restart, id)
+			}
+		})
+	}
 }
