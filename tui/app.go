@@ -321,6 +321,11 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		case key.Matches(msg, k.Time):
 			return m.push(newTimePanel(sh), nil)
 		case key.Matches(msg, k.Welcome):
+			if m.play != nil {
+				// Its first steps are the demo world's: over a scenario's world it
+				// named accounts that were not there (a presenter's trial).
+				return toast(toastInfo, "The welcome is the demo world's: "+k.PlaySteps.Help().Key+" lists this scenario's steps")
+			}
 			w := newWelcome(sh)
 			return m.push(w, w.load())
 		case key.Matches(msg, k.RevealKey):

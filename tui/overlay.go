@@ -109,6 +109,10 @@ func (o *helpOverlay) View() string {
 	hm.Styles = st.Help
 	hm.SetWidth(min(o.w-10, 100))
 	global := [][]key.Binding{{k.Page1, k.Page2, k.Page3, k.Page4}, {k.NextPage, k.PrevPage, k.Time, k.TimeAnywhere}, {k.Welcome, k.RevealKey, k.Help, k.Quit}} // 70 cells: the 80×24 minimum
+	if o.play {
+		// The welcome is the demo world's: w is not offered over a scenario's.
+		global[2] = global[2][1:]
+	}
 	cw := (min(o.w-10, 100) - 2) / 3
 	var legend [4]string
 	for i, r := range rules {

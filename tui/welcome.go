@@ -21,14 +21,19 @@ type welcome struct {
 	closed bool
 }
 
-// welcomeMsg names the demo's accounts, read from the world itself.
 // ownKeys: the welcome's last line says its keys; at 80×24 it may cover the help line.
 func (o *welcome) ownKeys() bool { return true }
 
+// welcomeMsg names the demo's accounts, read from the world itself, and whether
+// they get webhooks: after Data Sync was turned off and on again the card still
+// said the business account got them ("its webhook is on 2") beside HOOKS ✗ (a
+// presenter's trial).
 type welcomeMsg struct {
-	before, mfa, business string // account names
+	before, mfa, business string // account names; "" when the world has none of the kind
 	businessHolder        string // the business account's customer at the bank
 	mfaKind               engine.MFAKind
+	dataSync              bool // Data Sync is on
+	businessHooks         bool // the business account receives webhooks (R4)
 	loaded                bool
 }
 
@@ -64,6 +69,7 @@ func (w *welcome) load() tea.Cmd {
 			return order[a.CustomerID] - order[b.CustomerID]
 		})
 		s := eng.Settings()
+		out.dataSync = s.DataSyncEnabled()
 		for i, a := range accounts {
 			if i == 50 {
 				break
@@ -78,7 +84,7 @@ func (w *welcome) load() tea.Cmd {
 				continue
 			}
 			if a.Institution.Type == engine.InstitutionBusiness && out.business == "" {
-				out.business = label
+				out.business, out.businessHooks = label, engine.ReceivesWebhooks(s, a)
 				if c, err := bank.Customer(a.CustomerID); err == nil {
 					out.businessHolder = c.Name
 				}
@@ -119,16 +125,6 @@ func (w *welcome) View() string {
 	st := w.sh.styles
 	width := min(w.w-8, 82)
 	d := w.demo
-	or := func(s, def string) string {
-		if s == "" {
-			return def
-		}
-		return s
-	}
-	before := or(d.before, "Adam Okafor's account")
-	mfa := or(d.mfa, "the trader's account")
-	business := or(d.business, "the business account")
-	businessName, _, _ := strings.Cut(business, " (")
 	asks := "an OTP"
 	if d.mfaKind != "" && d.mfaKind != engine.MFAOTP {
 		asks = d.mfaKind.Words()
@@ -150,15 +146,68 @@ func (w *welcome) View() string {
 	b = append(b, st.Title.Render("Welcome to sandbank"))
 	add(st.Muted.Render, "A simulated Nigerian bank, Mono's Data Sync rules, the API on http://"+
 		w.sh.addr+" and this console, on a virtual clock you control.", "")
-	b = append(b, "", st.Bold.Render("The demo's three accounts:"))
-	add(plain, before+": connected before Data Sync was enabled, so its syncs send no webhooks (R4).", "  • ")
-	add(plain, mfa+": signs in with "+asks+"; once the bank session ends, a sync needs the user to re-authorise (R5).", "  • ")
-	add(plain, business+": a business, with webhooks.", "  • ")
-	b = append(b, "", st.Bold.Render("Try this first:"))
-	add(plain, "Open "+businessName+" (enter), press s to Sync now: nothing new at the bank, so no webhook.", "  1. ")
-	add(plain, "On 3 Bank console, pick "+holderOr(d.businessHolder, "its customer")+": spend money (s), then change the password (p).", "  2. ")
-	add(plain, "Back on the account: t 2 (+2 minutes, past the rate limit), esc, then s: reauthorisation required (its webhook is on 2). r re-authorises with the new password; the OTP is on the phone (ctrl+p). The spend arrives as fresh data.", "  3. ")
+	// Only what the world holds: an account unlinked since is not named, where
+	// the card named the demo's own whatever was there.
+	var kinds []string
+	either := ""
+	if d.before != "" {
+		either = " either"
+		if d.dataSync {
+			kinds = append(kinds, d.before+": connected before Data Sync was enabled, so its syncs send no webhooks (R4).")
+		} else {
+			kinds = append(kinds, d.before+": its syncs send no webhooks: Data Sync is off (4 Settings, R4).")
+		}
+	}
+	if d.mfa != "" {
+		kinds = append(kinds, d.mfa+": signs in with "+asks+"; once the bank session ends, a sync needs the user to re-authorise (R5).")
+	}
+	if d.business != "" {
+		switch {
+		case d.businessHooks:
+			kinds = append(kinds, d.business+": a business, with webhooks.")
+		case d.dataSync:
+			kinds = append(kinds, d.business+": a business, connected before Data Sync was last enabled: no webhooks"+either+" (R4).")
+		case either != "":
+			kinds = append(kinds, d.business+": a business; no webhooks either.")
+		default:
+			kinds = append(kinds, d.business+": a business; no webhooks while Data Sync is off (R4).")
+		}
+	}
+	switch {
+	case !d.loaded:
+	case len(kinds) == 0:
+		b = append(b, "", st.Bold.Render("No account is connected yet:")+plain(" c on 1 Accounts connects one through the widget."))
+	default:
+		title := "The demo's accounts:"
+		if len(kinds) == 3 {
+			title = "The demo's three accounts:"
+		}
+		b = append(b, "", st.Bold.Render(title))
+		for _, k := range kinds {
+			add(plain, k, "  • ")
+		}
+	}
+	if d.business != "" {
+		businessName, _, _ := strings.Cut(d.business, " (")
+		event := "its webhook is on 2"
+		if !d.businessHooks {
+			event = "its event is on 2, not sent: R4"
+		}
+		b = append(b, "", st.Bold.Render("Try this first:"))
+		add(plain, "Open "+businessName+" (enter), press s to Sync now: nothing new at the bank, so no webhook.", "  1. ")
+		add(plain, "On 3 Bank console, pick "+holderOr(d.businessHolder, "its customer")+": spend money (s), then change the password (p).", "  2. ")
+		add(plain, "Back on the account: t 2 (+2 minutes, past the rate limit), esc, then s: reauthorisation required ("+event+"). r re-authorises with the new password; the OTP is on the phone (ctrl+p). The spend arrives as fresh data.", "  3. ")
+	}
 	b = append(b, "", st.Key.Render("enter")+st.Muted.Render(" starts · ")+st.Key.Render("w")+st.Muted.Render(" shows this again · ")+
 		st.Key.Render("?")+st.Muted.Render(" keys and the R-numbers · ")+st.Key.Render("t")+st.Muted.Render(" time"))
+	// At 80×24 the demo's card fills the screen; a longer one (a business without
+	// webhooks says why) gives up blank lines, first to last, not its keys.
+	for i := 0; len(b)+2 > w.h && i < len(b)-1; {
+		if b[i] == "" {
+			b = slices.Delete(b, i, i+1)
+			continue
+		}
+		i++
+	}
 	return st.Modal.Render(strings.Join(b, "\n"))
 }

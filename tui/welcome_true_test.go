@@ -1,0 +1,86 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+
+	"sandbank/engine"
+)
+
+// The welcome says what the world holds now: after Data Sync was turned off and
+// on again it still said the business account got webhooks ("its webhook is on
+// 2") beside HOOKS ✗, and with the demo's accounts unlinked it named them all
+// the same (a presenter's trial). At 80×24 the longer card keeps its keys.
+func TestWelcomeSaysWhatTheWorldHolds(t *testing.T) {
+	w := newTestWorld(t)
+	setDataSync := func(on bool) {
+		t.Helper()
+		if _, err := w.eng.UpdateSettings(w.ctx, engine.SettingsPatch{DataSyncEnabled: &on}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	card := func() string {
+		t.Helper()
+		h := newHarness(t, w, harnessOpts{width: 80, height: 24})
+		h.press("w")
+		h.contains("Welcome to sandbank", "enter starts · w shows this again")
+		return strings.Join(strings.Fields(strings.ReplaceAll(h.screen(), "│", "")), " ") // its lines joined, as wrapped words read
+
+	}
+	lies := func(s string, texts ...string) {
+		t.Helper()
+		for _, text := range texts {
+			if strings.Contains(s, text) {
+				t.Errorf("the welcome says %q:\n%s", text, s)
+			}
+		}
+	}
+
+	setDataSync(false)
+	s := card()
+	lies(s, "with webhooks", "its webhook is on 2", "connected before Data Sync was enabled")
+	for _, want := range []string{"Data Sync is off", "its event is on 2, not sent"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("the welcome does not say %q:\n%s", want, s)
+		}
+	}
+
+	setDataSync(true) // the business account, connected before, gets none now (R4)
+	s = card()
+	lies(s, "with webhooks", "its webhook is on 2")
+	if !strings.Contains(s, "last enabled: no webhooks either (R4)") {
+		t.Errorf("the welcome does not say the business gets no webhooks:\n%s", s)
+	}
+
+	accounts, err := w.eng.Accounts(w.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range accounts {
+		if err := w.eng.Unlink(w.ctx, a.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s = card()
+	lies(s, "ADAM", "KUNLE", "ABDULLAHI", "Try this first")
+	if !strings.Contains(s, "No account is connected yet") {
+		t.Errorf("the welcome of a world without accounts:\n%s", s)
+	}
+}
+
+// In a scenario played on stage the welcome is not offered: its first steps are
+// the demo world's, and it named the demo's three accounts over a world of
+// others, or none (a presenter's trial). ? does not list w, and w says why.
+func TestPlayOffersNoWelcome(t *testing.T) {
+	h := playWorld(t, "testdata/play.yaml")
+	h.press("enter", "?")
+	h.contains("Everywhere")
+	if strings.Contains(h.screen(), "first steps") {
+		t.Fatalf("the help offers the welcome in play mode:\n%s", h.screen())
+	}
+	h.press("esc", "w")
+	if strings.Contains(h.screen(), "Welcome to sandbank") || strings.Contains(h.screen(), "The demo's") {
+		t.Fatalf("w showed the welcome in play mode:\n%s", h.screen())
+	}
+	h.contains("The welcome is the demo world's: ctrl+o lists this scenario's steps")
+}
