@@ -131,7 +131,11 @@ func (o *helpOverlay) playKeys(hm help.Model) string {
 		return ""
 	}
 	k := o.sh.keys
-	return "\n\n" + o.sh.styles.Title.Render("Scenario") + "\n" + hm.FullHelpView([][]key.Binding{{k.PlayNext, k.PlayPause}, {k.PlayEnd, k.PlaySteps}})
+	keys := [][]key.Binding{{k.PlayNext, k.PlayPause}, {k.PlayEnd, k.PlaySteps}}
+	if p := o.sh.play; p != nil && p.done() { // every step has run: only the list is left
+		keys = [][]key.Binding{{k.PlaySteps}}
+	}
+	return "\n\n" + o.sh.styles.Title.Render("Scenario") + "\n" + hm.FullHelpView(keys)
 }
 
 // overlayOn draws box centred over screen above its last line, the help line,

@@ -348,8 +348,14 @@ func (o *stepsPanel) SetSize(w, h int) { o.w, o.h = w, h }
 func (o *stepsPanel) Closed() bool     { return o.closed }
 func (o *stepsPanel) Busy() bool       { return o.p.running }
 
+// ShortHelp offers the keys that run steps while one is left to run: once every
+// step had run, the panel said so above a help line that still offered ctrl+n,
+// ctrl+g and ctrl+r, which did nothing (a presenter's trial).
 func (o *stepsPanel) ShortHelp() []key.Binding {
 	k := o.sh.keys
+	if o.p.done() {
+		return []key.Binding{key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "scroll")), withHelp(k.Cancel, "close")}
+	}
 	return []key.Binding{k.PlayNext, k.PlayPause, k.PlayEnd, withHelp(k.Cancel, "close")}
 }
 func (o *stepsPanel) FullHelp() [][]key.Binding { return [][]key.Binding{o.ShortHelp()} }
@@ -562,7 +568,11 @@ func (o *pauseCallout) View() string {
 			b = append(b, st.Title.Render(l))
 		}
 	}
-	b = append(b, "", st.Key.Render("enter")+st.Muted.Render(" close · ")+st.Key.Render(o.sh.keys.PlayNext.Help().Key)+
-		st.Muted.Render(" next step · ")+st.Key.Render(o.sh.keys.PlayEnd.Help().Key)+st.Muted.Render(" on, to a pause or the end"))
+	keys := st.Key.Render("enter") + st.Muted.Render(" close · ") + st.Key.Render(o.sh.keys.PlayNext.Help().Key) +
+		st.Muted.Render(" next step · ") + st.Key.Render(o.sh.keys.PlayEnd.Help().Key) + st.Muted.Render(" on, to a pause or the end")
+	if p := o.sh.play; p != nil && p.done() { // a pause that is the last step: nothing runs next
+		keys = st.Key.Render("enter") + st.Muted.Render(" close · ") + st.Key.Render(o.sh.keys.PlaySteps.Help().Key) + st.Muted.Render(" the steps")
+	}
+	b = append(b, "", keys)
 	return st.Modal.Render(strings.Join(b, "\n"))
 }
