@@ -51,10 +51,16 @@ type Styles struct {
 // NewStyles builds the styles for a dark or a light background.
 func NewStyles(dark bool) Styles {
 	ld := lipgloss.LightDark(dark)
+	// Faint is text too — hints, legends, "in sync", the help's separators — and
+	// keeps 4.5:1 against the backgrounds TestPaletteContrast names, as all text
+	// does: its #A0A6B0 on white was 2.4:1, unreadable on a projector (a
+	// presenter's trial). Rules and borders, which only draw lines, keep the old
+	// shades (line).
 	var (
 		fg      = ld(lipgloss.Color("#1F2430"), lipgloss.Color("#E6E8EE"))
 		muted   = ld(lipgloss.Color("#5C6370"), lipgloss.Color("#9AA3B2"))
-		faint   = ld(lipgloss.Color("#A0A6B0"), lipgloss.Color("#5A6170"))
+		faint   = ld(lipgloss.Color("#676E7C"), lipgloss.Color("#8C94A3"))
+		line    = ld(lipgloss.Color("#A0A6B0"), lipgloss.Color("#5A6170"))
 		accent  = ld(lipgloss.Color("#6B3FD4"), lipgloss.Color("#B69CFF"))
 		ok      = ld(lipgloss.Color("#18794E"), lipgloss.Color("#4CD68C"))
 		warn    = ld(lipgloss.Color("#9A6200"), lipgloss.Color("#F5C04F"))
@@ -91,9 +97,9 @@ func NewStyles(dark bool) Styles {
 	s.TabActive = base.Bold(true).Foreground(tabFg).Background(tabBg).Padding(0, 1)
 	s.Selected = base.Background(selBg).Foreground(fg).Bold(true)
 	s.ColHeader = base.Bold(true).Foreground(muted)
-	s.Rule = base.Foreground(faint)
+	s.Rule = base.Foreground(line)
 	s.Modal = base.Border(lipgloss.RoundedBorder()).BorderForeground(accent).Padding(0, 2)
-	s.Panel = base.Border(lipgloss.RoundedBorder()).BorderForeground(faint).Padding(0, 1)
+	s.Panel = base.Border(lipgloss.RoundedBorder()).BorderForeground(line).Padding(0, 1)
 	s.Code = base.Bold(true).Foreground(fg).Background(codeBg).Padding(0, 1)
 	s.Key = base.Bold(true).Foreground(keyFg)
 	s.JSONKey = base.Foreground(jsonKey)
@@ -106,9 +112,16 @@ func NewStyles(dark bool) Styles {
 	s.Input.Blurred.Prompt = base.Foreground(faint)
 	s.Input.Focused.Text = base.Foreground(fg)
 	s.Input.Blurred.Text = base.Foreground(muted)
+	s.Input.Focused.Placeholder = base.Foreground(faint) // a hint, or a suggestion enter takes: read, not only seen
+	s.Input.Blurred.Placeholder = base.Foreground(faint)
 
-	s.Help = help.DefaultStyles(dark)
-	s.Help.ShortKey = base.Foreground(keyFg)
-	s.Help.FullKey = base.Foreground(keyFg)
+	// Not bubbles' default help colours: #4A4A4A on a dark background and
+	// #B2B2B2 on a light one are about 2:1, and the key hints could not be read
+	// from a projector (a presenter's trial).
+	s.Help = help.Styles{
+		ShortKey: base.Foreground(keyFg), ShortDesc: base.Foreground(muted), ShortSeparator: base.Foreground(faint),
+		FullKey: base.Foreground(keyFg), FullDesc: base.Foreground(muted), FullSeparator: base.Foreground(faint),
+		Ellipsis: base.Foreground(faint),
+	}
 	return s
 }
