@@ -147,9 +147,9 @@ type cli struct {
 	Scenario scenarioCmd      `cmd:"" help:"Run scenario files (fixtures/*.yaml): an edge case written down, replayed byte for byte."`
 }
 
-func main() {
-	var c cli
-	parser := kong.Must(&c,
+// newParser is sandbank's command line over c.
+func newParser(c *cli) *kong.Kong {
+	return kong.Must(c,
 		kong.Name("sandbank"),
 		kong.Description("A local Data Sync sandbox for open-banking integrations: a simulated Nigerian bank, Mono's Data Sync rules, an HTTP API and a terminal UI."),
 		kong.Exit(func(code int) { // a usage error exits 2, as command lines do (kong says 80)
@@ -160,6 +160,11 @@ func main() {
 		}),
 		kong.Vars{"db": defaultDBPath(), "addr": DefaultAddr, "seed": fmt.Sprint(DefaultSeed), "version": version()},
 	)
+}
+
+func main() {
+	var c cli
+	parser := newParser(&c)
 	k, err := parser.Parse(os.Args[1:])
 	if cmd, ok := unknownCommand(err); ok {
 		// Without this, the stray word goes to the default command, the TUI, whose
@@ -189,7 +194,7 @@ func main() {
 				help = "sandbank " + strings.Join(words, " ") + " --help"
 			}
 		}
-		fmt.Fprintf(os.Stderr, "sandbank: %s\n%s lists the flags and commands.\n", plainParseError(err), help)
+		fmt.Fprintf(os.Stderr, "sandbank: %s\n%s lists the flags and commands.\n", plainParseError(err, os.Args[1:]), help)
 		os.Exit(2)
 	}
 	// SIGHUP too: a closed terminal ends sandbank as Ctrl+C does, cleaning up (a
@@ -266,8 +271,11 @@ var (
 
 // plainParseError says a command line's mistake and its mend: kong's "expected
 // "<file> ..."" is the parser's grammar, not an instruction.
-func plainParseError(err error) string {
+func plainParseError(err error, args []string) string {
 	msg := err.Error()
+	if strings.HasPrefix(msg, "--theme must be one of") && !flagGiven(args, "theme") {
+		return msg + " (from $SANDBANK_THEME)" // not on the command line: from where, then
+	}
 	if m := flagOfTUI.FindStringSubmatch(msg); m != nil {
 		return fmt.Sprintf("flag %s goes after the command: sandbank %s %s …", m[1], m[2], m[1])
 	}
@@ -376,7 +384,15 @@ var dupSignal = func() time.Duration {
 
 type tuiCmd struct {
 	serverFlags
+	themeFlag
 	Log string `help:"Log file (the terminal belongs to the UI); default: next to the database." default:"" type:"path"`
+}
+
+// themeFlag chooses the terminal UI's palette: a light terminal that does not
+// answer the background-colour query got the dark one, near-white text on
+// white, with no way to change it before going on stage (a presenter's trial).
+type themeFlag struct {
+	Theme string `help:"Colours of the terminal UI: auto (the terminal's background says; dark if it does not answer), light or dark." enum:"auto,light,dark" default:"auto" env:"SANDBANK_THEME"`
 }
 
 // defaultLogPath is the TUI's log beside its database: sandbank.db → sandbank.log,
@@ -427,7 +443,7 @@ func (t tuiCmd) Run(ctx context.Context) error {
 		return err
 	}
 	runErr := tui.Run(ctx, tui.Config{Engine: m.Engine, Bank: m.Bank, Clock: m.Clock, Addr: m.Addr(),
-		FirstRun: m.FirstRun, DBPath: t.DB})
+		FirstRun: m.FirstRun, DBPath: t.DB, Theme: t.Theme})
 	haltJump(m, os.Stderr)
 	return errors.Join(runErr, m.Close())
 }

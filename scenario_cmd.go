@@ -30,6 +30,7 @@ type scenarioPlayCmd struct {
 	File string `arg:"" help:"The scenario file (YAML)."`
 	Addr string `help:"Address of the HTTP API while the scenario plays (127.0.0.1:0 picks a free port)." default:"${addr}"`
 	Log  string `help:"Write sandbank's log to FILE (the terminal belongs to the UI)." placeholder:"FILE"`
+	themeFlag
 }
 
 func (c scenarioPlayCmd) Run(ctx context.Context) error {
@@ -66,7 +67,7 @@ func (c scenarioPlayCmd) Run(ctx context.Context) error {
 		return err
 	}
 	runErr := tui.Run(ctx, tui.Config{Engine: m.Engine, Bank: m.Bank, Clock: m.Clock, Addr: m.Addr(),
-		DBPath: filepath.Join(dir, "world.db"), ExportDir: ".", Script: playScript{m.Played}})
+		DBPath: filepath.Join(dir, "world.db"), ExportDir: ".", Script: playScript{m.Played}, Theme: c.Theme})
 	haltJump(m, os.Stderr)
 	if runErr == nil {
 		// What was played stays on the terminal once the screen is gone.

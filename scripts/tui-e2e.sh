@@ -29,6 +29,8 @@ trap cleanup EXIT
 step() { printf '==> %s\n' "$*"; }
 keys() { $T send-keys -t main "$@"; }
 screen() { $T capture-pane -p -t main; }
+# clock_colour: the escape sequence that colours the header's clock (its weekday).
+clock_colour() { $T capture-pane -p -e -t main | head -1 | grep -oE $'\e\\[[0-9;]*m(Mon|Tue|Wed|Thu|Fri|Sat|Sun) ' | head -1 | cut -d m -f 1 | tr -d '\033'; }
 
 # wait_for REGEX [LINE]: until the screen (or its line number LINE) matches the
 # extended regex, at most WAIT seconds.
@@ -69,6 +71,7 @@ wait_for 'Welcome to sandbank'
 keys Enter
 wait_for 'Connected accounts 3 of 3'
 wait_for 'AVAILABLE'
+auto_colour=$(clock_colour) # tmux's background is dark, or it does not say: the dark palette
 
 step "count the webhook events so far"
 keys 2
@@ -187,14 +190,20 @@ fi
 # A presenter plays a scenario file on stage: step by step, to the pause and its
 # sentence, to the end; the steps panel shows the verdicts.
 FIXTURES="$(cd "$(dirname "$0")/../fixtures" && pwd)"
-step "play fixtures/password-change.yaml"
+step "play fixtures/password-change.yaml, in the light palette (SANDBANK_THEME)"
 rm -f "$DIR/exit" "$DIR/stderr"
 # The same pane, its command replaced: killing the only session makes the tmux
 # server exit, and a new session started at that moment can reach the dying server
 # ("server exited unexpectedly").
 $T respawn-pane -k -t main \
-  "'$BIN' scenario play '$FIXTURES/password-change.yaml' --addr 127.0.0.1:0 --log '$DIR/play.log' 2>'$DIR/stderr'; echo \$? >'$DIR/exit'; exec sleep 600"
+  "SANDBANK_THEME=light '$BIN' scenario play '$FIXTURES/password-change.yaml' --addr 127.0.0.1:0 --log '$DIR/play.log' 2>'$DIR/stderr'; echo \$? >'$DIR/exit'; exec sleep 600"
 wait_for 'next: step 1/15 connect: adam'
+light_colour=$(clock_colour)
+if [ -z "$auto_colour" ] || [ -z "$light_colour" ] || [ "$auto_colour" = "$light_colour" ]; then
+  echo "the clock's colour is '$light_colour' with SANDBANK_THEME=light, '$auto_colour' without: the variable chose no palette" >&2
+  exit 1
+fi
+echo "    clock coloured $light_colour, not $auto_colour"
 keys C-n
 wait_for '✓ step 1 connect: adam'
 wait_for 'ADAM OKAFOR'

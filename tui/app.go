@@ -80,7 +80,10 @@ type (
 
 // Init starts the tick, the notice wait, the background query and the first loads.
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.tick(), m.waitNotice(), m.pages[m.active].(shower).Show()}
+	cmds := []tea.Cmd{m.tick(), m.waitNotice(), m.pages[m.active].(shower).Show()}
+	if !m.sh.themeChosen {
+		cmds = append(cmds, tea.RequestBackgroundColor)
+	}
 	if w, ok := m.top().(*welcome); ok {
 		cmds = append(cmds, w.load())
 	}
@@ -120,6 +123,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.resize()
 		return nil
 	case tea.BackgroundColorMsg:
+		if sh.themeChosen {
+			return nil
+		}
 		sh.styles = NewStyles(msg.IsDark())
 		m.helpM.Styles = sh.styles.Help
 		return m.broadcast(stylesMsg{})

@@ -36,6 +36,9 @@ type shared struct {
 	width, height int
 	styles        Styles
 	keys          KeyMap
+	// themeChosen: the palette is the user's choice (Config.Theme), not the
+	// terminal's answer to the background query.
+	themeChosen bool
 
 	clockState  engine.ClockState // the virtual clock, as of the last tick or notice
 	advancing   string            // "advancing +1d…" while a jump of the clock runs

@@ -42,7 +42,18 @@ type Config struct {
 
 	// OpenURL opens a web page in the system's browser (default: OpenBrowser).
 	OpenURL func(url string) error
+
+	// Theme is the palette: ThemeLight or ThemeDark whatever the terminal says,
+	// or ThemeAuto ("" too) for the one its background asks for.
+	Theme string
 }
+
+// The palettes Config.Theme names.
+const (
+	ThemeAuto  = "auto"
+	ThemeLight = "light"
+	ThemeDark  = "dark"
+)
 
 // Run shows the UI until the user quits or ctx ends.
 func Run(ctx context.Context, cfg Config) error {
@@ -71,7 +82,12 @@ func New(ctx context.Context, cfg Config) *Model {
 	sh := &shared{
 		ctx: ctx, eng: cfg.Engine, bank: cfg.Bank, clock: cfg.Clock, addr: cfg.Addr, openURL: cfg.OpenURL,
 		exportDir: dir, wall: time.Now,
-		styles: NewStyles(true), keys: DefaultKeyMap(),
+		// Dark until the terminal says its background, unless the palette is
+		// chosen: a light terminal that never answers the query had the dark
+		// palette's near-white text on white, and no way to change it before
+		// going on stage (a presenter's trial).
+		styles: NewStyles(cfg.Theme != ThemeLight), keys: DefaultKeyMap(),
+		themeChosen: cfg.Theme == ThemeLight || cfg.Theme == ThemeDark,
 	}
 	if cfg.Clock != nil {
 		sh.clockState = cfg.Clock.State()
