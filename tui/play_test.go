@@ -456,3 +456,29 @@ func TestPlaySyncNowWarnsOfTheStepItWouldFail(t *testing.T) {
 	h.press("ctrl+n") // as it said
 	h.contains("✗ step 7 (sync: adam)", `got "RATE_LIMITED"`)
 }
+
+// The bar shows all its keys whenever they fit beside the step, a space
+// between: at 120 columns "next: step 3/7 bank: adam debit 5,000.00" had only
+// ctrl+n next · ctrl+o steps, with ctrl+g and ctrl+r fitting (a presenter's
+// trial). Where they do not fit, the step stays whole and the keys shrink.
+func TestPlayBarShowsAllItsKeysWhenTheyFit(t *testing.T) {
+	h := playWorld(t, "testdata/play.yaml")
+	h.press("enter", "ctrl+n", "ctrl+n")
+	const step, all = "next: step 3/7 bank: adam debit 5,000.00", "ctrl+n next · ctrl+g to pause · ctrl+r to end · ctrl+o steps"
+	for w := 100; w <= 130; w++ {
+		h.send(tea.WindowSizeMsg{Width: w, Height: 30})
+		bar := ""
+		for _, l := range strings.Split(h.screen(), "\n") {
+			if strings.Contains(l, "▶ scenario") {
+				bar = l
+			}
+		}
+		if !strings.Contains(bar, step+" ") {
+			t.Errorf("at %d columns the bar cut its step: %q", w, bar)
+		}
+		room := w - ansi.StringWidth("  ▶ scenario  ✓2  "+step) - 1 // a space between
+		if fits := ansi.StringWidth(all+" ") <= room; fits != strings.Contains(bar, all) {
+			t.Errorf("at %d columns, room %d: the bar %q; want all its keys: %v", w, room, bar, fits)
+		}
+	}
+}
