@@ -566,6 +566,13 @@ func serveOpened(ctx context.Context, c serveCmd, s *scenario.Scenario, m *Main)
 	case <-ctx.Done(): // main says it is shutting down
 		stoppedFirst = c.ExitDone
 	case <-done:
+		if ctx.Err() != nil {
+			// Both were ready — a stop ends the steps, so done closes too — and
+			// select took done: the stop still came first (the review: exit 0 and a
+			// green report, one run in six, for a stop during the steps).
+			stoppedFirst = true
+			break
+		}
 		// The webhooks the last steps set off go out first: the port closed on
 		// them, so that which webhooks an app got changed from run to run (6, 5, 5,
 		// 5, 6, 4 of the same run's; a Go developer's trial).

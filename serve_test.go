@@ -785,3 +785,26 @@ func TestServedStatusGivesTheIDsAsTheyStand(t *testing.T) {
 		t.Errorf("adam's password = %v; want the one step 5 set", adam["password"])
 	}
 }
+
+// A long advance: right after serve: runs once the port answers, on the steps'
+// goroutine, where a stop cuts it short: run before the port answered (as the
+// steps that wait for nothing are), a SIGTERM 6 s into a 30-day jump waited out
+// the whole of it (the review).
+func TestServedLongAdvanceAfterServeDoesNotHoldThePort(t *testing.T) {
+	m, _ := openServed(t, "scenario: long\nstart: 2026-03-02T09:00:00Z\nsettings: {auto_sync: 6h}\ncustomers:\n  adam: {institution: \"044\", balance: NGN 100000}\nsteps:\n  - connect: adam\n"+
+		"  - latency: adam\n    delay: 1s\n  - serve: {clock: paused}\n  - advance: 30d\n")
+	t.Cleanup(func() { _ = m.Close() })
+	started := make(chan struct{})
+	go func() {
+		m.StartServing(context.Background())
+		close(started)
+	}()
+	select {
+	case <-started:
+	case <-time.After(20 * time.Second): // the jump takes minutes against a bank 1 s away
+		t.Fatal("StartServing ran the 30-day advance: before the port answers")
+	}
+	m.Serving.Cancel()
+	m.Clock.HaltForGood()
+	m.Serving.Stop()
+}
