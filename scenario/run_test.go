@@ -936,7 +936,7 @@ steps:
   - serve: {clock: paused}
   - bank: tola
     debit: NGN 500
-  - advance: 3m
+  - settings: {webhook_format: v2}
   - expect_call: POST /accounts/{tola}/sync
     expect: {hasNewData: true}
 `)
