@@ -328,10 +328,10 @@ func (s *Server) connectEntry(w http.ResponseWriter, r *http.Request) error {
 }
 
 // reauthPage asks the user before a re-authorisation opens: opening signs in at
-// the bank with the saved details and, when the bank asks nothing more, is done at
-// once — webhooks sent, a reauth token spent — which a GET (a link preview, a
-// prefetch, an SDK that loads the frame at setup()) must not do. Its Continue posts
-// to the same address.
+// the bank with the saved details (the bank's count of wrong passwords starts
+// again) and spends a reauth token, which a GET (a link preview, a prefetch, an
+// SDK that loads the frame at setup()) must not do. Its Continue posts to the
+// same address.
 type reauthPage struct {
 	Title, Bank, BankCode, Account, Action, Opener, Reference string
 	Cancel                                                    string // a link's way back to the app, unfinished (its redirect_url)

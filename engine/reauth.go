@@ -72,7 +72,7 @@ func usableReauthToken(tx Tx, token string, now time.Time) (ReauthToken, Account
 // a reauth token, which it does not spend, or by a re-authorisation link — or the
 // error opening it would give.
 // A page shows it before the user chooses to go on: opening signs in at the bank
-// and, when the bank asks nothing more, re-authorises at once, which a link
+// (which starts the bank's count of wrong passwords again), which a link
 // preview or a prefetch must not do.
 func (e *Engine) ReauthTarget(ctx context.Context, req WidgetRequest) (Account, error) {
 	var a Account
@@ -200,7 +200,12 @@ func (e *Engine) openReauthFor(ctx context.Context, a Account, expires time.Time
 		// again, as a re-authorisation at a bank that asks no question is. It was
 		// done at once, without the user: the public key alone made an account
 		// sync, as often as it was called, past the rate limit, each time with
-		// account_reauthorized (a QA trial).
+		// account_reauthorized (a QA trial). That sign-in started the bank's count
+		// again: the attempts left are the bank's whole count, not what was left
+		// before it (the review: "2 attempts left … the failed sync's sign-in").
+		if left := e.bank.AttemptsLeft(a.Institution.Code, a.Credentials.Username); left > 0 {
+			w.state.AttemptsLeft = min(MaxWidgetAttempts, left)
+		}
 		return w.state, nil
 	}
 	if err := e.advance(ctx, w, res); err != nil {

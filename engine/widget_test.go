@@ -373,3 +373,28 @@ func TestWidgetAfterAFailedEndGoesBackToLogin(t *testing.T) {
 		t.Fatal("an answer with no challenge waiting was taken")
 	}
 }
+
+// At a bank that asks no question a re-authorisation asks for the password, and
+// the attempts it offers are the bank's whole count: its saved sign-in started the
+// bank's count again. It said "2 attempts left … the failed sync's sign-in too"
+// after a wrong password in an earlier session, though nothing was left wrong
+// (the review).
+func TestReauthAtABankThatAsksNothingAsksThePassword(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	adam := w.adam()
+	a := w.connect(adam)
+	st, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{Account: a.ID})
+	if err != nil || st.Status != engine.WidgetLogin || st.PasswordRejected || st.AttemptsLeft != engine.MaxWidgetAttempts {
+		t.Fatalf("re-authorising a no-MFA account = %+v, %v; want its password asked, every attempt left", st, err)
+	}
+	if _, err := w.eng.WidgetLogin(w.ctx, st.Session, "", "wrong-password"); engine.ErrorCode(err) != engine.EUNAUTHORIZED {
+		t.Fatalf("a wrong password = %v", err)
+	}
+	st, err = w.eng.OpenWidget(w.ctx, engine.WidgetRequest{Account: a.ID})
+	if err != nil || st.Status != engine.WidgetLogin || st.AttemptsLeft != engine.MaxWidgetAttempts {
+		t.Fatalf("the next re-authorisation = %+v, %v; want every attempt left", st, err)
+	}
+	if st, err = w.eng.WidgetLogin(w.ctx, st.Session, "", adam.Password); err != nil || st.Status != engine.WidgetSuccess {
+		t.Fatalf("the right password = %+v, %v; want re-authorised", st, err)
+	}
+}
