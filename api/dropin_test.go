@@ -507,6 +507,10 @@ func TestBrowserFirstPageEventsReachOnEvent(t *testing.T) {
 				b.do(chromedp.Click(chromedp.ID("open")))
 				if tc.errorType != "" {
 					b.waitFor("onEvent(ERROR, "+tc.errorType+")", `window.eventLog.some(e => e[0] === "ERROR" && e[1].errorType === `+jsString(tc.errorType)+` && e[1].reference === "ref-42")`)
+					// Its exit names the page, as the error did: it said "" (the trial).
+					f := frame{b: b, sel: "#mono-connect--frame-id"}
+					f.click(`button.close`)
+					b.waitFor("onEvent(EXIT) naming the error page", `window.eventLog.some(e => e[0] === "EXIT" && e[1].pageName === "ERROR")`)
 					return
 				}
 				opened := `window.eventLog.filter(e => e[0] === "OPENED" && e[1].reference === "ref-42").length`
