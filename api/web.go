@@ -609,6 +609,13 @@ func (s *Server) connectStep(w http.ResponseWriter, r *http.Request) error {
 			// A choice refused (the session expired) chose nothing: the event said
 			// a bank with a blank ID and name was selected. A login or an answer
 			// refused was still an attempt, and says so.
+		case evLoginAttempt, evMFASubmitted:
+			// ... unless the form itself was refused before anything reached the
+			// bank (an empty password, a code that is not 6 digits), which counts
+			// no attempt: an app's funnel counted it (a front-end developer's trial).
+			if engine.ErrorCode(err) != engine.EINVALID {
+				steps = append(steps, e)
+			}
 		default:
 			steps = append(steps, e)
 		}

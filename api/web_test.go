@@ -540,3 +540,32 @@ func TestRestartedReauthTokenOpensItsAccount(t *testing.T) {
 		})
 	}
 }
+
+// A form refused before anything reached the bank (an empty password, a code that
+// is not 6 digits) counts no attempt, and its page posts no login_attempt or
+// mfa_submitted: an app's funnel counted it (a front-end developer's trial). A
+// wrong password reached the bank, and says so.
+func TestRefusedFormIsNoAttempt(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	c := w.addCustomer(map[string]any{"institution": "058", "mfa": "otp"})
+	st := w.openWidget(map[string]any{"key": testPublicKey, "institution": "058"})
+	html := map[string]string{"Accept": "text/html"}
+	page := func(step, body string) string {
+		t.Helper()
+		w.do("POST", "/connect/s/"+st.Session+"/"+step, req{key: noKey(), body: body, ctype: "application/x-www-form-urlencoded", headers: html})
+		return string(w.do("GET", "/connect/s/"+st.Session, req{key: noKey(), headers: html}).body)
+	}
+	if p := page("login", url.Values{"username": {c.Username}, "password": {""}}.Encode()); strings.Contains(p, "login_attempt") || !strings.Contains(p, "error_occured") {
+		t.Fatalf("an empty password's page:\n%s\nwant an error and no login_attempt", p)
+	}
+	if p := page("login", url.Values{"username": {c.Username}, "password": {"wrongwrong"}}.Encode()); !strings.Contains(p, "login_attempt") {
+		t.Fatalf("a wrong password's page:\n%s\nwant a login_attempt", p)
+	}
+	w.login(st.Session, c.Username, c.Password)
+	if p := page("answer", "answer=123&mfa=otp"); strings.Contains(p, "mfa_submitted") || !strings.Contains(p, "error_occured") {
+		t.Fatalf("a 3-digit code's page:\n%s\nwant an error and no mfa_submitted", p)
+	}
+	if p := page("answer", "answer=000000&mfa=otp"); !strings.Contains(p, "mfa_submitted") {
+		t.Fatalf("a wrong code's page:\n%s\nwant an mfa_submitted", p)
+	}
+}
