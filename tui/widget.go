@@ -120,18 +120,7 @@ func (m *widgetModal) Init() tea.Cmd {
 	eng, bank, ctx := m.sh.eng, m.sh.bank, m.sh.ctx
 	if !m.reauth() {
 		return tea.Batch(
-			func() tea.Msg {
-				msg := widgetInstsMsg{insts: eng.Institutions(), down: map[string]time.Time{}}
-				if bank != nil {
-					now := eng.Clock().Now()
-					for _, st := range bank.InstitutionStatuses() {
-						if st.OutageUntil.After(now) {
-							msg.down[st.Code] = st.OutageUntil
-						}
-					}
-				}
-				return msg
-			},
+			m.loadInsts(),
 			func() tea.Msg { return widgetCustMsg{bank.Customers()} },
 			loadLatest(&m.gate, func() (widgetOpened, error) {
 				st, err := eng.OpenWidget(ctx, engine.WidgetRequest{})
@@ -237,6 +226,23 @@ func (m *widgetModal) typed(msg tea.KeyPressMsg) bool {
 	return true
 }
 
+// loadInsts loads the banks, and which of them are in an outage.
+func (m *widgetModal) loadInsts() tea.Cmd {
+	eng, bank := m.sh.eng, m.sh.bank
+	return func() tea.Msg {
+		msg := widgetInstsMsg{insts: eng.Institutions(), down: map[string]time.Time{}}
+		if bank != nil {
+			now := eng.Clock().Now()
+			for _, st := range bank.InstitutionStatuses() {
+				if st.OutageUntil.After(now) {
+					msg.down[st.Code] = st.OutageUntil
+				}
+			}
+		}
+		return msg
+	}
+}
+
 func (m *widgetModal) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case widgetInstsMsg:
@@ -328,7 +334,14 @@ func (m *widgetModal) Update(msg tea.Msg) tea.Cmd {
 			}
 		}
 	case tickMsg:
-		return tea.Batch(m.reread(), m.loadInboxIf(m.phone))
+		cmds := []tea.Cmd{m.reread(), m.loadInboxIf(m.phone)}
+		if !m.reauth() && (m.status() == engine.WidgetInstitution || m.status() == engine.WidgetLogin) {
+			// An outage begun or ended while the list shows (from another terminal,
+			// a scenario's step): the list said nothing of it until reopened (a
+			// presenter's trial).
+			cmds = append(cmds, m.loadInsts())
+		}
+		return tea.Batch(cmds...)
 	case reloadMsg:
 		if m.phone && msg.what&reloadBank != 0 {
 			return m.loadInbox()

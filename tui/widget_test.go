@@ -595,3 +595,22 @@ func TestWidgetReauthSaysWhyAnAttemptIsUsed(t *testing.T) {
 		t.Fatalf("after a wrong password the widget still blames the sync:\n%s", h.screen())
 	}
 }
+
+// An outage begun while the widget's list of banks shows is marked at the next
+// tick: it showed only once the widget was closed and opened again (a presenter's
+// trial, the outage started from a second terminal).
+func TestWidgetListFollowsAnOutage(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{})
+	h.press("c")
+	h.typ("prov")
+	h.contains("▸ Providus Bank")
+	if strings.Contains(h.screen(), "⚠ down") {
+		t.Fatal("a bank down before any outage:\n" + h.screen())
+	}
+	if err := w.bank.StartOutage("101", time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	h.send(tickMsg{w.eng.Clock().State()})
+	h.contains("▸ Providus Bank", "⚠ down")
+}
