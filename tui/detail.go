@@ -391,11 +391,25 @@ func (p *detailPage) View() string {
 	return strings.Join(lines, "\n") + "\n" + body
 }
 
+// outcomeShown is how long, in virtual time, Sync now's outcome stays on the
+// account's page when nothing newer comes.
+const outcomeShown = 30 * time.Minute
+
 // banner is the outcome of Sync now and the rate limit's live countdown.
 func (p *detailPage) banner() (string, string) {
 	st, now, a := p.sh.styles, p.sh.now(), p.acct
+	next := engine.NextSyncAllowed(a)
+	o := p.outcome
+	if o != nil && (a.LastAttemptAt.After(p.outcomeAt.Add(time.Minute)) || now.Sub(p.outcomeAt) > outcomeShown || (rateLimited(*o) && !next.After(now))) {
+		// Sync now's outcome has had its day — a later sync ran, its rate limit
+		// ended, or it is old — and the account's last sync says the rest. "⏳ Sync
+		// now refused with 429" outlived its window, and an outage's ✗ stood a
+		// month on (a presenter's trial). The page's now lags the engine's on a
+		// running clock: the sync of the outcome itself may read a little later.
+		o = nil
+	}
 	var first string
-	switch o := p.outcome; {
+	switch {
 	case p.syncing:
 		first = st.Accent.Render(" " + p.sh.spinner() + " Syncing with " + a.Institution.Name + "… (POST /accounts/" + a.ID + "/sync)")
 	case o != nil && rateLimited(*o):
@@ -426,7 +440,6 @@ func (p *detailPage) banner() (string, string) {
 	default:
 		first = st.Muted.Render(" Not synced yet.")
 	}
-	next := engine.NextSyncAllowed(a)
 	var second string
 	switch {
 	case !p.gate.loaded:

@@ -78,6 +78,18 @@ func TestDetailOverviewAndSync(t *testing.T) {
 	h.send(tickMsg{clock: w.clock.State()})
 	h.press("s")
 	h.golden("detail-rate-limited")
+
+	// Once the window has ended, its refusal is gone: "⏳ … Sync now refused with
+	// 429" stood on as long as the page (a presenter's trial).
+	h.contains("Sync now refused with 429")
+	if err := w.clock.Advance(2 * time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	h.send(tickMsg{clock: w.clock.State()})
+	h.contains("Last sync")
+	if strings.Contains(h.screen(), "refused with 429") {
+		t.Fatal("the refusal outlived its window:\n" + h.screen())
+	}
 }
 
 func TestDetailReauthRequired(t *testing.T) {
