@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -509,10 +510,14 @@ func (s *Server) connectPage(w http.ResponseWriter, r *http.Request) error {
 	v := s.widgetView(r.Context(), st)
 	v.Query = strings.TrimSpace(q.Get("q"))
 	v.Banks = filterBanks(v.Banks, v.Query)
-	if f := s.pages.takeRefused(st.Session); f != nil && f.at == st.Status {
-		// A step refused a moment ago (connectStep): its page, once, at its status.
-		v.Title, v.Errors, v.Fields, v.Values, v.Events = f.title, f.errors, f.fields, f.values, f.events
-		return s.renderPage(w, r, f.status, "connect", v)
+	// Only the GET its redirect makes, naming it: a HEAD, a second tab, a later
+	// step's page took it (the review of the redirect).
+	if id := q.Get("refused"); id != "" && r.Method == http.MethodGet {
+		if f := s.pages.takeRefused(st.Session, id); f != nil && f.at == st.Status {
+			// A step refused a moment ago (connectStep): its page, once, at its status.
+			v.Title, v.Errors, v.Fields, v.Values, v.Events = f.title, f.errors, f.fields, f.values, f.events
+			return s.renderPage(w, r, f.status, "connect", v)
+		}
 	}
 	v.Events = append(stepEvents(q.Get("after"), q, st), v.Events...)
 	return s.renderPage(w, r, http.StatusOK, "connect", v)
@@ -570,6 +575,9 @@ func (s *Server) connectStep(w http.ResponseWriter, r *http.Request) error {
 	after := step
 	if step == "institution" && p.str("switch") != "" {
 		after = "method"
+	}
+	if err == nil {
+		s.pages.takeRefused(session, "") // a step taken since a refusal: its page is done with
 	}
 	if err == nil && st.Link != nil && st.Status == engine.WidgetSuccess {
 		seeOther(w, linkDone(*st.Link)) // a hosted link ends at the business's redirect_url
@@ -632,9 +640,9 @@ func (s *Server) connectStep(w http.ResponseWriter, r *http.Request) error {
 	// posted the form again — the wrong password again, an attempt spent each
 	// time, "2 attempts left", "1 attempt left", then the bank's 30-minute lock (a
 	// front-end developer's trial).
-	s.pages.refuse(session, refusal{at: st.Status, status: status, title: v.Title, errors: v.Errors,
+	id := s.pages.refuse(session, refusal{at: st.Status, status: status, title: v.Title, errors: v.Errors,
 		fields: v.Fields, values: v.Values, events: v.Events}, st.ExpiresAt, s.eng.Clock().Now())
-	seeOther(w, "/connect/s/"+session)
+	seeOther(w, "/connect/s/"+session+"?refused="+id)
 	return nil
 }
 
@@ -1138,9 +1146,10 @@ func (s *Server) static(w http.ResponseWriter, r *http.Request) error {
 // page, for the GET its redirect makes. It forgets a session once it has expired,
 // amortised as the engine forgets sessions.
 type widgetPages struct {
-	mu   sync.Mutex
-	m    map[string]opener
-	next int // the size at which expired entries are next dropped
+	mu      sync.Mutex
+	m       map[string]opener
+	next    int    // the size at which expired entries are next dropped
+	refusal uint64 // the last refusal's number: its redirect names it
 }
 
 type opener struct {
@@ -1155,6 +1164,7 @@ type opener struct {
 // what was typed (never the password), and the events it stands for; at is the
 // session's status after it, where alone it is shown.
 type refusal struct {
+	id        string // named by the refused step's redirect: only that GET shows it
 	at, title string
 	status    int
 	errors    []formError
@@ -1207,25 +1217,30 @@ func (o *widgetPages) close(session string) {
 	}
 }
 
-// refuse keeps a refused step's page for session, until it is shown or expires.
-func (o *widgetPages) refuse(session string, f refusal, expires time.Time, now time.Time) {
+// refuse keeps a refused step's page for session, until it is shown or expires,
+// and returns the number its redirect names.
+func (o *widgetPages) refuse(session string, f refusal, expires time.Time, now time.Time) string {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.sweep(now)
+	o.refusal++
+	f.id = strconv.FormatUint(o.refusal, 10)
 	op := o.m[session]
 	op.refused = &f
 	if expires.After(op.expires) {
 		op.expires = expires
 	}
 	o.m[session] = op
+	return f.id
 }
 
-// takeRefused is session's refused step's page, if any, which it forgets.
-func (o *widgetPages) takeRefused(session string) *refusal {
+// takeRefused is session's refused step's page, if id names it, which it
+// forgets; an id of "" forgets it (a step taken since).
+func (o *widgetPages) takeRefused(session, id string) *refusal {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	op, ok := o.m[session]
-	if !ok || op.refused == nil {
+	if !ok || op.refused == nil || (id != "" && op.refused.id != id) {
 		return nil
 	}
 	f := op.refused

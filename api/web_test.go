@@ -462,14 +462,17 @@ func TestRefusedStepRedirects(t *testing.T) {
 		}
 		before := attempts()
 		post := w.do("POST", "/connect/s/"+st.Session+"/"+tc.step, req{key: noKey(), body: tc.body, ctype: "application/x-www-form-urlencoded", headers: html})
-		if post.status != http.StatusSeeOther || post.header.Get("Location") != "/connect/s/"+st.Session {
-			t.Fatalf("a refused %s = %d to %q; want 303 to the session's page", tc.step, post.status, post.header.Get("Location"))
+		loc := post.header.Get("Location")
+		if post.status != http.StatusSeeOther || !strings.HasPrefix(loc, "/connect/s/"+st.Session+"?refused=") {
+			t.Fatalf("a refused %s = %d to %q; want 303 to the session's page, naming the refusal", tc.step, post.status, loc)
 		}
 		left := attempts()
 		if left != before-1 {
 			t.Fatalf("the refused %s left %d attempts of %d", tc.step, left, before)
 		}
-		shown := w.do("GET", "/connect/s/"+st.Session, req{key: noKey(), headers: html})
+		// A HEAD of it (a prefetch) does not take the one showing from the GET.
+		w.do("HEAD", loc, req{key: noKey(), headers: html})
+		shown := w.do("GET", loc, req{key: noKey(), headers: html})
 		page := string(shown.body)
 		for _, want := range []string{"There is a problem", tc.says, `aria-invalid="true"`, `id="` + tc.field + `-error"`, "mono.connect.error_occured",
 			fmt.Sprintf("%d %s left", left, map[bool]string{true: "attempt", false: "attempts"}[left == 1])} {
@@ -480,7 +483,7 @@ func TestRefusedStepRedirects(t *testing.T) {
 		if tc.step == "login" && !strings.Contains(page, `value="`+c.Username+`"`) || strings.Contains(page, "wrongwrong") {
 			t.Fatalf("the page after a refused login keeps the wrong fields:\n%s", page)
 		}
-		again := w.do("GET", "/connect/s/"+st.Session, req{key: noKey(), headers: html})
+		again := w.do("GET", loc, req{key: noKey(), headers: html})
 		if again.status != http.StatusOK || strings.Contains(string(again.body), "There is a problem") || strings.Contains(string(again.body), "mono.connect.error_occured") ||
 			!strings.Contains(string(again.body), fmt.Sprintf("%d attempt", left)) {
 			t.Fatalf("the page reloaded after a refused %s = %d:\n%s", tc.step, again.status, again.body)
@@ -552,8 +555,8 @@ func TestRefusedFormIsNoAttempt(t *testing.T) {
 	html := map[string]string{"Accept": "text/html"}
 	page := func(step, body string) string {
 		t.Helper()
-		w.do("POST", "/connect/s/"+st.Session+"/"+step, req{key: noKey(), body: body, ctype: "application/x-www-form-urlencoded", headers: html})
-		return string(w.do("GET", "/connect/s/"+st.Session, req{key: noKey(), headers: html}).body)
+		post := w.do("POST", "/connect/s/"+st.Session+"/"+step, req{key: noKey(), body: body, ctype: "application/x-www-form-urlencoded", headers: html})
+		return string(w.do("GET", post.header.Get("Location"), req{key: noKey(), headers: html}).body)
 	}
 	if p := page("login", url.Values{"username": {c.Username}, "password": {""}}.Encode()); strings.Contains(p, "login_attempt") || !strings.Contains(p, "error_occured") {
 		t.Fatalf("an empty password's page:\n%s\nwant an error and no login_attempt", p)
@@ -567,5 +570,27 @@ func TestRefusedFormIsNoAttempt(t *testing.T) {
 	}
 	if p := page("answer", "answer=000000&mfa=otp"); !strings.Contains(p, "mfa_submitted") {
 		t.Fatalf("a wrong code's page:\n%s\nwant an mfa_submitted", p)
+	}
+}
+
+// A refusal's page is shown only by the GET its redirect makes: kept by session
+// alone, a later step's page showed it — a wrong password refused, the user went
+// back and chose the bank again, and that page answered 401 with the old error
+// and its events, without institution_selected (the review).
+func TestRefusalShownOnlyWhereItsRedirectGoes(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	c := w.addCustomer(map[string]any{"institution": "058"})
+	st := w.openWidget(map[string]any{"key": testPublicKey, "institution": "058"})
+	html := map[string]string{"Accept": "text/html"}
+	post := func(step, body string) reply {
+		t.Helper()
+		return w.do("POST", "/connect/s/"+st.Session+"/"+step, req{key: noKey(), body: body, ctype: "application/x-www-form-urlencoded", headers: html})
+	}
+	post("login", url.Values{"username": {c.Username}, "password": {"wrongwrong"}}.Encode()) // its redirect not followed
+	post("back", "")
+	next := post("institution", "institution=058")
+	page := w.do("GET", next.header.Get("Location"), req{key: noKey(), headers: html})
+	if page.status != http.StatusOK || strings.Contains(string(page.body), "There is a problem") || !strings.Contains(string(page.body), "institution_selected") {
+		t.Fatalf("the page after choosing the bank again = %d:\n%s\nwant no error, and institution_selected", page.status, page.body)
 	}
 }
