@@ -34,6 +34,20 @@ func TestUnknownCommandSaysSo(t *testing.T) {
 	if want := "sandbank: flag --db goes after the command: sandbank serve --db …\nsandbank --help lists the flags and commands.\n"; code != 2 || out != want {
 		t.Fatalf("sandbank --db X serve = exit %d:\n%s\nwant exit 2:\n%s", code, out, want)
 	}
+	// --theme is the TUI's and scenario play's: serve has none (it was told to
+	// take it), and scenario's goes after play FILE (the review).
+	for args, want := range map[[2]string]string{
+		{"serve", ""}:                   "flag --theme chooses the terminal UI's colours (sandbank --theme …, or sandbank scenario play FILE --theme …): serve has none",
+		{"scenario", "fixtures/x.yaml"}: "flag --theme goes after the command: sandbank scenario play FILE --theme …",
+	} {
+		argv := []string{"--theme", "light", args[0]}
+		if args[1] != "" {
+			argv = append(argv, "play", args[1])
+		}
+		if out, code := sandbank(t, argv...); code != 2 || !strings.Contains(out, want) {
+			t.Fatalf("sandbank %s = exit %d:\n%s\nwant %q", strings.Join(argv, " "), code, out, want)
+		}
+	}
 	if out, code := sandbank(t, "scenario", "run"); code != 2 || out != "sandbank: give at least one file (<file> ...)\nsandbank scenario run --help lists the flags and commands.\n" {
 		t.Fatalf("sandbank scenario run = exit %d:\n%s", code, out)
 	}

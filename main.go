@@ -149,6 +149,11 @@ type cli struct {
 
 // newParser is sandbank's command line over c.
 func newParser(c *cli) *kong.Kong {
+	if v, ok := os.LookupEnv("SANDBANK_THEME"); ok && strings.TrimSpace(v) == "" {
+		// Set but empty (SANDBANK_THEME=${THEME:-} in a script): no choice made, so
+		// auto; kong refused it as not one of auto, light, dark (the review).
+		os.Unsetenv("SANDBANK_THEME")
+	}
 	return kong.Must(c,
 		kong.Name("sandbank"),
 		kong.Description("A local Data Sync sandbox for open-banking integrations: a simulated Nigerian bank, Mono's Data Sync rules, an HTTP API and a terminal UI."),
@@ -277,6 +282,12 @@ func plainParseError(err error, args []string) string {
 		return msg + " (from $SANDBANK_THEME)" // not on the command line: from where, then
 	}
 	if m := flagOfTUI.FindStringSubmatch(msg); m != nil {
+		if m[1] == "--theme" { // the TUI's and scenario play's alone: "sandbank serve --theme" has none (the review)
+			if m[2] == "scenario" {
+				return "flag --theme goes after the command: sandbank scenario play FILE --theme …"
+			}
+			return fmt.Sprintf("flag --theme chooses the terminal UI's colours (sandbank --theme …, or sandbank scenario play FILE --theme …): %s has none", m[2])
+		}
 		return fmt.Sprintf("flag %s goes after the command: sandbank %s %s …", m[1], m[2], m[1])
 	}
 	if m := missingArg.FindStringSubmatch(msg); m != nil {
