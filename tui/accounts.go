@@ -136,11 +136,20 @@ func (p *accountsPage) Update(msg tea.Msg) tea.Cmd {
 		if !msg.of(&p.bankGate) {
 			return nil
 		}
+		mfaMoved := false
 		for n, bi := range msg.val {
+			old, ok := p.bank[n]
+			mfaMoved = mfaMoved || !ok || old.mfa != bi.mfa
 			p.bank[n] = bi
 		}
-		p.rekey() // the MFA column's kinds, for the filter
-		p.resort()
+		if mfaMoved {
+			// The MFA column's kinds, for the filter; the sort reads none of the
+			// bank's figures. Done at every read, which the clock now makes once a
+			// second at speed, it cost 22 ms a second over 10,000 accounts sorted by
+			// holder (the review).
+			p.rekey()
+			p.resort()
+		}
 		return p.fetchBank()
 	case reloadMsg:
 		if msg.what&reloadBank != 0 {
