@@ -150,3 +150,43 @@ func TestFlowListsEveryMonthWithoutAny(t *testing.T) {
 		}
 	}
 }
+
+// A regular stream pays as an income does: credits filed as income, about once a
+// month, of about the same amount. A trader's customers who each paid often were
+// regular streams, all of a trader's takings "regular", and a friend's few
+// transfers one too (a data analyst's trial).
+func TestRegularIncomeIsIncomeAboutMonthly(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	c := w.customer(simulator.NewCustomer{Name: "Tola Ade", Institution: "044", Balance: 5_000_000})
+	post := func(day time.Time, kobo int64, narration string) {
+		t.Helper()
+		if d := day.Sub(w.clock.Now()); d > 0 {
+			w.advance(d)
+		}
+		if _, err := w.bank.PostTransaction(c.ID, simulator.Posting{Account: c.Accounts[0].Number, Type: engine.Credit,
+			Amount: kobo, Narration: narration}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	day := func(m time.Month, d int) time.Time { return time.Date(2021, m, d, 12, 0, 0, 0, engine.WAT) }
+	for m := time.August; m <= time.November; m++ {
+		post(day(m, 3), 25_000_000, "SALARY "+m.String()+" 2021 - ACME LTD")   // regular
+		post(day(m, 5), int64(m)*100_000, "NIP TRF FROM ADEBAYO ADEBAYO/ZENITH") // a friend's: a transfer
+		post(day(m, 7), int64(m-7)*3_000_000, "MARKET SALES SETTLEMENT")         // income, amounts far apart
+		post(day(m, 9), 1_000_000, "POS SETTLEMENT STALL 12")                    // income, but weekly
+		post(day(m, 16), 1_000_000, "POS SETTLEMENT STALL 12")
+	}
+	w.advance(day(11, 30).Sub(w.clock.Now()))
+	a := w.connect(c)
+	in, err := w.eng.Income(w.ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sources []string
+	for _, s := range in.Streams {
+		sources = append(sources, s.Source)
+	}
+	if !reflect.DeepEqual(sources, []string{"SALARY - ACME LTD"}) {
+		t.Fatalf("regular streams %q; want the salary alone", sources)
+	}
+}
