@@ -170,7 +170,7 @@ func TestRegularIncomeIsIncomeAboutMonthly(t *testing.T) {
 	}
 	day := func(m time.Month, d int) time.Time { return time.Date(2021, m, d, 12, 0, 0, 0, engine.WAT) }
 	for m := time.August; m <= time.November; m++ {
-		post(day(m, 3), 25_000_000, "SALARY "+m.String()+" 2021 - ACME LTD")   // regular
+		post(day(m, 3), 25_000_000, "SALARY "+m.String()+" 2021 - ACME LTD")     // regular
 		post(day(m, 5), int64(m)*100_000, "NIP TRF FROM ADEBAYO ADEBAYO/ZENITH") // a friend's: a transfer
 		post(day(m, 7), int64(m-7)*3_000_000, "MARKET SALES SETTLEMENT")         // income, amounts far apart
 		post(day(m, 9), 1_000_000, "POS SETTLEMENT STALL 12")                    // income, but weekly
