@@ -172,9 +172,14 @@ func TestRegularIncomeIsIncomeAboutMonthly(t *testing.T) {
 	for m := time.August; m <= time.November; m++ {
 		post(day(m, 3), 25_000_000, "SALARY "+m.String()+" 2021 - ACME LTD")     // regular
 		post(day(m, 5), int64(m)*100_000, "NIP TRF FROM ADEBAYO ADEBAYO/ZENITH") // a friend's: a transfer
-		post(day(m, 7), int64(m-7)*3_000_000, "MARKET SALES SETTLEMENT")         // income, amounts far apart
+		post(day(m, 7), int64((m-7)*(m-7))*1_000_000, "MARKET SALES SETTLEMENT") // income, amounts far apart
 		post(day(m, 9), 1_000_000, "POS SETTLEMENT STALL 12")                    // income, but weekly
 		post(day(m, 16), 1_000_000, "POS SETTLEMENT STALL 12")
+		pension := int64(10_000_000)
+		if m == time.November {
+			pension *= 2 // a bonus month: still regular
+		}
+		post(day(m, 20), pension, "PENSION 07/2021 PTAD")
 	}
 	w.advance(day(11, 30).Sub(w.clock.Now()))
 	a := w.connect(c)
@@ -186,7 +191,7 @@ func TestRegularIncomeIsIncomeAboutMonthly(t *testing.T) {
 	for _, s := range in.Streams {
 		sources = append(sources, s.Source)
 	}
-	if !reflect.DeepEqual(sources, []string{"SALARY - ACME LTD"}) {
-		t.Fatalf("regular streams %q; want the salary alone", sources)
+	if !reflect.DeepEqual(sources, []string{"SALARY - ACME LTD", "PENSION / PTAD"}) {
+		t.Fatalf("regular streams %q; want the salary and the pension alone", sources)
 	}
 }
