@@ -220,7 +220,10 @@ func (p *detailPage) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		p.syncing = false
-		p.outcome, p.outcomeAt = &msg, p.sh.now()
+		// The engine's now, not the page's: that lags it by up to a tick, which at
+		// 60× and more is past the sync's own LastAttemptAt — read as a later sync,
+		// the outcome was hidden as it came (the review).
+		p.outcome, p.outcomeAt = &msg, p.sh.eng.Clock().Now()
 		return p.load()
 	case reloadMsg:
 		if msg.what&(reloadAccounts|reloadBank|reloadSettings) != 0 {
@@ -400,12 +403,11 @@ func (p *detailPage) banner() (string, string) {
 	st, now, a := p.sh.styles, p.sh.now(), p.acct
 	next := engine.NextSyncAllowed(a)
 	o := p.outcome
-	if o != nil && (a.LastAttemptAt.After(p.outcomeAt.Add(time.Minute)) || now.Sub(p.outcomeAt) > outcomeShown || (rateLimited(*o) && !next.After(now))) {
+	if o != nil && (a.LastAttemptAt.After(p.outcomeAt) || now.Sub(p.outcomeAt) > outcomeShown || (rateLimited(*o) && !next.After(now))) {
 		// Sync now's outcome has had its day — a later sync ran, its rate limit
 		// ended, or it is old — and the account's last sync says the rest. "⏳ Sync
 		// now refused with 429" outlived its window, and an outage's ✗ stood a
-		// month on (a presenter's trial). The page's now lags the engine's on a
-		// running clock: the sync of the outcome itself may read a little later.
+		// month on (a presenter's trial).
 		o = nil
 	}
 	var first string

@@ -1474,3 +1474,21 @@ func TestAccountsConnectedTogetherKeepTheirOrder(t *testing.T) {
 		t.Fatalf("only %d accounts", len(order))
 	}
 }
+
+// Sync now's outcome shows although the page's clock lags the engine's: at 60×
+// and more a tick's time was a minute or more behind the sync's, which then read
+// as a later sync, and the outcome was hidden as it came (the review).
+func TestDetailOutcomeShowsWhileThePageLagsTheClock(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{})
+	h.press("down", "down", "enter")
+	h.send(tickMsg{clock: w.clock.State()})
+	if err := w.clock.Advance(5 * time.Minute); err != nil { // no tick since: the page's now is 5 minutes behind
+		t.Fatal(err)
+	}
+	h.press("s")
+	w.settle()
+	if !strings.Contains(h.screen(), "✓ 10:05:02 synced") {
+		t.Fatal("the outcome of Sync now was hidden as it came:\n" + h.screen())
+	}
+}
