@@ -71,7 +71,7 @@
   // The events this page's arrival stands for (the step just taken, an error).
   parse(body.getAttribute("data-events"), []).forEach(function (e) { post(e.type, e.data); });
   // A reload must not repeat them.
-  if (window.history && /[?&]after=/.test(location.search)) {
+  if (window.history && /[?&](after|refused)=/.test(location.search)) {
     window.history.replaceState(null, "", location.pathname);
   }
 
