@@ -815,9 +815,7 @@ steps:
       account.currency: USD
 `)
 	defer sv.Stop()
-	req := httptest.NewRequest("GET", "/accounts/"+sv.AccountID("adam"), nil)
-	req.Header.Set("mono-sec-key", scenario.DefaultKeys.Secret)
-	app.ServeHTTP(httptest.NewRecorder(), req) // the app's call
+	appCalls(app, "GET", "/accounts/"+sv.AccountID("adam")) // the app's call
 	servedDone(t, sv)
 	want := `✗ s.yaml:8 step 3 (expect_call: GET /accounts/{adam}): s.yaml:11:7: ` +
 		`account.balance: expected "NGN 1,000", got NGN 10,000.00 (1000000 kobo); ` +
@@ -851,9 +849,7 @@ steps:
     expect: {http: 200, account.name: ADAM OKAFOR}
 `)
 	defer sv.Stop()
-	req := httptest.NewRequest("GET", "/v1/accounts/"+sv.AccountID("adam"), nil)
-	req.Header.Set("mono-sec-key", scenario.DefaultKeys.Secret)
-	app.ServeHTTP(httptest.NewRecorder(), req) // the app's call
+	appCalls(app, "GET", "/v1/accounts/"+sv.AccountID("adam")) // the app's call
 	servedDone(t, sv)
 	var out bytes.Buffer
 	sv.Verdicts(&out)
@@ -947,13 +943,19 @@ steps:
 			t.Fatalf("step %d (%s) when Start returned: %s %s; want passed", step.N, step.Step, step.State, step.Note)
 		}
 	}
-	req := httptest.NewRequest("POST", "/accounts/"+sv.AccountID("tola")+"/sync", nil)
-	req.Header.Set("mono-sec-key", scenario.DefaultKeys.Secret)
-	app.ServeHTTP(httptest.NewRecorder(), req) // the app's call, at once
+	appCalls(app, "POST", "/accounts/"+sv.AccountID("tola")+"/sync") // the app's call, at once
 	servedDone(t, sv)
 	var out bytes.Buffer
 	sv.Verdicts(&out)
 	if strings.Contains(out.String(), "✗") {
 		t.Fatalf("verdicts:\n%s\nwant the sync to find the debit", out.String())
 	}
+}
+
+// appCalls makes a call of the app's, with the scenario's secret key, to the
+// served API app.
+func appCalls(app http.Handler, method, path string) {
+	req := httptest.NewRequest(method, path, nil)
+	req.Header.Set("mono-sec-key", scenario.DefaultKeys.Secret)
+	app.ServeHTTP(httptest.NewRecorder(), req)
 }
