@@ -753,6 +753,7 @@ type challengeView struct {
 
 // widgetView builds the page of a session's state.
 func (s *Server) widgetView(ctx context.Context, st engine.WidgetState) *widgetPage {
+	s.pages.keepUntil(st.Session, st.ExpiresAt) // an idle session's time, started again (engine's idle)
 	op := s.pages.get(st.Session)
 	v := &widgetPage{Session: st.Session, St: st, Fields: map[string]*fieldError{}, Values: map[string]string{},
 		Other: otherAuthMethod(st.AuthMethod), Opener: op.origin, Reference: st.Reference}
@@ -1253,4 +1254,14 @@ func (o *widgetPages) get(session string) opener {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	return o.m[session]
+}
+
+// keepUntil keeps what is remembered of session at least until expires.
+func (o *widgetPages) keepUntil(session string, expires time.Time) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if op, ok := o.m[session]; ok && expires.After(op.expires) {
+		op.expires = expires
+		o.m[session] = op
+	}
 }

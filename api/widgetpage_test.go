@@ -244,7 +244,12 @@ func TestBrowserWidgetSteps(t *testing.T) {
 			b.open(w.connectURL(url.Values{"reauth_token": {tok.Token}}))
 			shot("link-used", "This re-authorisation has already been used")
 
+			// Expired 30 minutes after its first step (a session nobody has
+			// used yet has its time again: engine's idle): a bank chosen, and
+			// the list of banks again.
 			expiring := open(map[string]any{})
+			w.must(http.StatusOK, "POST", "/connect/sessions/"+expiring.Session+"/institution", req{key: noKey(), body: map[string]any{"institution": "044"}})
+			w.must(http.StatusOK, "POST", "/connect/sessions/"+expiring.Session+"/back", req{key: noKey()})
 			w.advance("30m")
 			page(expiring, "expired", "This session has expired")
 		})

@@ -23,8 +23,11 @@ func TestMessagesSayTheZoneAndPlainDurations(t *testing.T) {
 		t.Errorf("inside the rate-limit window: %q; want it to end \"allowed in 1m 30s\"", msg)
 	}
 
-	st, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{Institution: "044"})
+	st, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{})
 	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.eng.WidgetChooseInstitution(w.ctx, st.Session, "044", ""); err != nil { // a step: its 30 minutes run
 		t.Fatal(err)
 	}
 	w.advance(engine.WidgetSessionTTL + time.Minute)

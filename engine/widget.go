@@ -121,6 +121,8 @@ type widgetSession struct {
 	// goes on to the password once the lock ends (rejected: saying the saved one
 	// was refused), instead of ending as a lock of its own wrong answers does.
 	onLock, rejected bool
+	// stepped: a step has been taken in it (idle).
+	stepped bool
 }
 
 // OpenWidget starts a widget session.
@@ -254,8 +256,26 @@ func (e *Engine) Widget(session string) (WidgetState, error) {
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	e.idle(w)
 	e.expire(w)
 	return w.state, nil
+}
+
+// idle gives a connect session nobody has taken a step in yet its 30 minutes
+// again, from now, once they have passed: the SDKs open theirs at setup(), hidden,
+// when the app's page loads, and the user's first choice — after the clock had
+// moved a day, to show an automatic sync — met "this session expired", on a
+// page that had just shown the list of banks. Until its first step the session
+// holds nothing that can go stale: no sign-in, no bank session. A re-authorisation
+// (its saved sign-in) and an initiate link's session (the link's own time) are
+// not renewed.
+func (e *Engine) idle(w *widgetSession) {
+	if w.stepped || w.link != "" || w.state.Reauth || !w.state.Open() {
+		return
+	}
+	if now := e.clock.Now(); !w.state.ExpiresAt.After(now) {
+		w.state.ExpiresAt = now.Add(WidgetSessionTTL)
+	}
 }
 
 // expire marks an open session past its time expired.
@@ -308,6 +328,8 @@ func (e *Engine) step(session string, fn func(*widgetSession) error, want ...str
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	e.idle(w)
+	w.stepped = true
 	e.expire(w)
 	switch st := w.state.Status; {
 	case st == WidgetExpired:

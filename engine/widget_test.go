@@ -161,7 +161,8 @@ func TestWidgetRefusesAnAnswerThatIsNotACode(t *testing.T) {
 }
 
 // Three wrong answers lock the session, which says so and until when; a session
-// left past its time says it expired; a challenge that expired at the bank sends
+// left past its time says it expired, counted from its first step if nobody had
+// taken one yet; a challenge that expired at the bank sends
 // the user back to the login.
 func TestWidgetLockedAndExpired(t *testing.T) {
 	w := newWorld(t, worldOpts{})
@@ -181,10 +182,21 @@ func TestWidgetLockedAndExpired(t *testing.T) {
 		t.Fatalf("a login on the locked session = %v, want ELOCKED for %s", err, simulator.LockDuration)
 	}
 
+	// A session nobody has taken a step in yet (the SDKs open theirs at setup())
+	// has its 30 minutes again, from its first step, however long it waited.
 	st, _ = w.eng.OpenWidget(w.ctx, engine.WidgetRequest{})
+	w.advance(24 * time.Hour)
+	if st, err = w.eng.Widget(st.Session); err != nil || st.Status != engine.WidgetInstitution || !st.ExpiresAt.Equal(w.clock.Now().Add(engine.WidgetSessionTTL)) {
+		t.Fatalf("a session nobody used, a day on = %+v, %v; want at the list of banks for another %s", st, err, engine.WidgetSessionTTL)
+	}
+	w.advance(engine.WidgetSessionTTL)
+	if st, err = w.eng.WidgetChooseInstitution(w.ctx, st.Session, "044", ""); err != nil || st.Status != engine.WidgetLogin {
+		t.Fatalf("the first step of a session nobody used, %s after it was read = %+v, %v; want the login", engine.WidgetSessionTTL, st, err)
+	}
+	// From its first step its time runs out.
 	w.advance(engine.WidgetSessionTTL)
 	if st, err = w.eng.Widget(st.Session); err != nil || st.Status != engine.WidgetExpired || st.Open() {
-		t.Fatalf("a session after %s = %+v, %v; want expired", engine.WidgetSessionTTL, st, err)
+		t.Fatalf("a session %s after its first step = %+v, %v; want expired", engine.WidgetSessionTTL, st, err)
 	}
 	if _, err := w.eng.WidgetChooseInstitution(w.ctx, st.Session, "044", ""); engine.ErrorCode(err) != engine.EEXPIRED {
 		t.Fatalf("a step on an expired session = %v, want EEXPIRED", err)
