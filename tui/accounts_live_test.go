@@ -44,3 +44,32 @@ func TestAccountsLiveFollowsTheSyncsAndTheClock(t *testing.T) {
 	h.send(tickMsg{w.clock.State()})
 	h.contains("the bank shows " + naira(live))
 }
+
+// The account's page reads the bank's side again as the clock moves, as the
+// dashboard does: its "At the bank" stood at what it was when the page opened,
+// while the bank's balance moved on (a presenter's trial).
+func TestAccountPageLiveFollowsTheClock(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{width: 180, height: 40})
+	adam := w.customerAt("044")
+	number := adam.Accounts[0].Number
+	h.send(openAccountMsg{id: w.account("ADAM").ID})
+	before, err := w.bank.LiveBalance(number)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.contains("At the bank", naira(before))
+
+	if _, err := w.bank.PostTransaction(adam.ID, simulatorPosting(number, 500_000)); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.clock.Advance(time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	live, err := w.bank.LiveBalance(number)
+	if err != nil || live == before {
+		t.Fatalf("the bank's balance after a posting = %d, %v; want it moved from %d", live, err, before)
+	}
+	h.send(tickMsg{w.clock.State()})
+	h.contains("At the bank", naira(live))
+}

@@ -37,6 +37,13 @@ type detailPage struct {
 	detail            // what the gate loaded
 	dataKey time.Time // LastSyncedAt the lists and charts were read at
 
+	// The bank's side is read again as the clock moves (bankSide), as the
+	// dashboard's LIVE is: the page's "At the bank" stood at what it was when
+	// the page opened while the bank's balance moved on (a presenter's trial).
+	liveGate loadGate
+	liveAt   time.Time // the virtual time the bank's side was last read at
+	ticks    int       // ticks since
+
 	syncing   bool
 	outcome   *syncDoneMsg
 	outcomeAt time.Time
@@ -135,6 +142,31 @@ func (p *detailPage) load() tea.Cmd {
 	})
 }
 
+// bankSide is the bank's side of the account, as the page shows it.
+type bankSide struct {
+	live int64
+	ok   bool
+	mfa  engine.MFAKind
+}
+
+// loadLive reads the bank's side again.
+func (p *detailPage) loadLive() tea.Cmd {
+	bank, number, customer := p.sh.bank, p.acct.Number, p.acct.CustomerID
+	if bank == nil {
+		return nil
+	}
+	p.liveAt, p.ticks = p.sh.now(), 0
+	return load(&p.liveGate, func() (bankSide, error) {
+		live, err := bank.LiveBalance(number)
+		c, cerr := bank.Customer(customer)
+		s := bankSide{live: live, ok: err == nil, mfa: c.MFA}
+		if cerr != nil {
+			s.mfa = ""
+		}
+		return s, nil
+	})
+}
+
 // loadChart reads the chart's data in a command; only the overview asks.
 func (p *detailPage) loadChart() tea.Cmd {
 	if p.chartGate.loading || p.sh.eng == nil || !p.gate.loaded {
@@ -192,6 +224,8 @@ func (p *detailPage) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		p.detail = msg.val
+		p.liveAt, p.ticks = p.sh.now(), 0
+		p.liveGate.drop()                          // this read is newer than one on its way
 		if !p.dataKey.Equal(p.acct.LastSyncedAt) { // new data: the lists and charts are out of date
 			p.dataKey = p.acct.LastSyncedAt
 			p.chart = nil
@@ -215,6 +249,17 @@ func (p *detailPage) Update(msg tea.Msg) tea.Cmd {
 			p.chart, p.chartErr = &msg.val, ""
 		}
 		return nil
+	case loaded[bankSide]:
+		if msg.of(&p.liveGate) {
+			p.live, p.liveOK, p.mfa = msg.val.live, msg.val.ok, msg.val.mfa
+		}
+		return nil
+	case tickMsg:
+		// Every ten seconds, or sooner once the clock has moved on liveEvery (at
+		// 60× and more, about every tick): the accounts page's rule.
+		if p.ticks++; p.gate.loaded && (p.ticks >= 10 || p.sh.now().Sub(p.liveAt) >= liveEvery) {
+			return tea.Batch(p.loadLive(), p.txs.Update(msg), p.stmt.Update(msg))
+		}
 	case syncDoneMsg:
 		if msg.accountID != p.id || !p.syncing {
 			return nil
