@@ -220,6 +220,16 @@ func nipFee(amount int64) (fee, vat int64) {
 	return 50 * kobo, 375
 }
 
+// charges is what a transfer of amount costs besides itself: the NIP fee and its
+// VAT, if nip.
+func charges(amount int64, nip bool) int64 {
+	if !nip {
+		return 0
+	}
+	fee, vat := nipFee(amount)
+	return fee + vat
+}
+
 // genDay appends the transactions of bank day d of a, starting from balance bal,
 // and returns them with the closing balance.
 func (w *world) genDay(a *account, d int32, bal int64, out []tx) ([]tx, int64) {
@@ -292,11 +302,18 @@ func (w *world) genDay(a *account, d int32, bal int64, out []tx) ([]tx, int64) {
 			continue
 		}
 		amt, avail := c.amount, bal+a.overdraft
-		if amt > avail {
+		// Version 3: a transfer is made only with its NIP fee and VAT, which the
+		// balance must cover as well; up to version 2 the fee was waived when
+		// the balance could not pay it (three times in the demo's year).
+		nip := c.flags&fNIP != 0 && w.version >= 3
+		if amt+charges(amt, nip) > avail {
 			if c.flags&fShrink == 0 {
 				continue
 			}
 			amt = avail / int64(c.unit) * int64(c.unit)
+			for amt >= minDebit && amt+charges(amt, nip) > avail {
+				amt -= int64(c.unit)
+			}
 			if amt < minDebit {
 				continue
 			}
@@ -305,7 +322,7 @@ func (w *world) genDay(a *account, d int32, bal int64, out []tx) ([]tx, int64) {
 		out = append(out, tx{at: at, amount: amt, balance: bal, narr: c.narr, src: src})
 		if c.flags&fNIP != 0 {
 			fee, vat := nipFee(amt)
-			if bal+a.overdraft >= fee+vat {
+			if nip || bal+a.overdraft >= fee+vat {
 				bal -= fee
 				out = append(out, tx{at: at, amount: fee, balance: bal, narr: w.nNIPFee, src: src | 1})
 				bal -= vat

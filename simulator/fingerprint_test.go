@@ -29,6 +29,11 @@ func TestWorldsDoNotChangeAcrossVersions(t *testing.T) {
 			2021: "47b68fcf21c56722c56b6d395b1dbecd7b120f14a95c9f0f32c110f23b3dbbd2",
 			77:   "7a5a48df9e93e637fc63fb41bf40f95135c38eb3e2ca29723bbebe67af20e9c2",
 		},
+		3: {
+			1:    "5ca703ebb7dbf8bccf346662d3b7e5a1bdf27e82017fcd2b232e8e74fa5529e2",
+			2021: "36fce150cdfb4b243cb3127d12e10659b9ad72a48e336aba6ae7d2cc06c4d31d",
+			77:   "adc621213c271f0bbc359f0ef344d1b7c604bd116f8d0f465d236a61e161bf68",
+		},
 	}
 	if len(want) != journalVersion {
 		t.Fatalf("fingerprints of %d versions; this build makes version %d: add its own", len(want), journalVersion)

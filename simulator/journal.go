@@ -66,7 +66,9 @@ const (
 //	   salaries, pensions and payrolls are paid before public holidays too;
 //	   customers spend in their own region, at merchants' prices, subscribe
 //	   monthly, and send some transfers by USSD (places.go)
-const journalVersion = 2
+//	3: a transfer out is made only if the balance pays its NIP fee and VAT
+//	   too (shrunk to fit, or not made); up to 2 the fee was waived
+const journalVersion = 3
 
 // record is one journal entry, as JSON.
 type record struct {

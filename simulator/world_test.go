@@ -195,6 +195,13 @@ func checkBalances(t *testing.T, b *Bank) {
 				if i > 0 && tx.Date.Before(txs[i-1].Date) {
 					t.Fatalf("%s: dates out of order at %d", a.Number, i)
 				}
+				// A transfer out pays the NIP fee and its VAT, or is not made: a
+				// bank refuses a transfer the balance cannot pay the fee of (up
+				// to version 2 the fee was waived instead).
+				if out := strings.HasPrefix(tx.Narration, "TRF TO ") || strings.HasPrefix(tx.Narration, "USSD TRF TO "); out && b.w.version >= 3 && tx.Type == engine.Debit &&
+					(i+2 >= len(txs) || txs[i+1].Narration != "NIP TRANSFER FEE" || txs[i+2].Narration != "VAT ON NIP TRANSFER FEE" || !txs[i+2].Date.Equal(tx.Date)) {
+					t.Fatalf("%s tx %d (%s, %s, balance %s): no NIP fee and VAT after it", a.Number, i, tx.Narration, engine.Naira(tx.Amount), engine.Naira(tx.Balance))
+				}
 				if tx.Date.Before(start) || tx.Date.After(now) || tx.Date.Location() != time.UTC {
 					t.Fatalf("%s: date %v outside history", a.Number, tx.Date)
 				}
