@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -810,5 +811,27 @@ func TestBrowserWidgetForScreenReadersAndLargeText(t *testing.T) {
 		if got.Scroll > got.Client || got.Cancel > got.Client {
 			t.Errorf("%s at 200%% text on a 375 px phone is %d px wide in %d, Cancel's right edge at %d: it scrolls sideways", step, got.Scroll, got.Client, got.Cancel)
 		}
+	}
+}
+
+// setup() after reauthorise() replaces the re-authorisation with a new link, as the
+// SDK does; connect.js says so on the console, where the developer who wrote that
+// order looks (a Node developer's trial: the user linked the account a second
+// time). reauthorise() then open() says nothing.
+func TestBrowserSetupAfterReauthoriseWarns(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	adam := w.customers()[0]
+	id := w.connect(adam)
+	b := dropInApp(t, w)
+	b.do(chromedp.Evaluate[chromedp.Void](`window.warned = []; console.warn = function (m) { window.warned.push(String(m)); };`))
+	b.do(chromedp.Evaluate[chromedp.Void](`connect.reauthorise(` + strconv.Quote(id) + `); connect.open();`))
+	b.do(chromedp.Evaluate[chromedp.Void](`connect.setup();`))
+	if got := js[[]string](b, `window.warned`); len(got) != 0 {
+		t.Errorf("reauthorise(), open(), then setup() warned: %q", got)
+	}
+	b.do(chromedp.Evaluate[chromedp.Void](`connect.reauthorise(` + strconv.Quote(id) + `); connect.setup();`))
+	got := js[[]string](b, `window.warned`)
+	if len(got) != 1 || !strings.Contains(got[0], "connect.setup() replaces the re-authorisation") || !strings.Contains(got[0], "connect.open() after connect.reauthorise()") {
+		t.Errorf("reauthorise() then setup() warned %q; want one warning that says to open() after reauthorise()", got)
 	}
 }

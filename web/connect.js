@@ -29,6 +29,10 @@ function createConnect(global) {
     return (global.SANDBANK_CONNECT_ORIGIN || SANDBANK_ORIGIN).replace(/\/+$/, "");
   }
 
+  function warn(message) {
+    if (global.console && global.console.warn) global.console.warn("sandbank connect.js: " + message);
+  }
+
   function assign(target) {
     for (var i = 1; i < arguments.length; i++) {
       var src = arguments[i] || {};
@@ -70,6 +74,14 @@ function createConnect(global) {
 
   // setup loads the widget, hidden, to connect an account; open shows it.
   Connect.prototype.setup = function (config) {
+    if (this._reauthLoaded) {
+      // The SDK does the same, silently: the user then linked the account
+      // again, and the app got a code for a second account where it asked for
+      // a re-authorisation (a Node developer's trial: reauthorise(), then setup()).
+      warn("connect.setup() replaces the re-authorisation that connect.reauthorise() loaded: the widget now links a new account. " +
+        "To re-authorise, call connect.open() after connect.reauthorise(), without setup().");
+    }
+    this._reauthLoaded = false;
     this._init(assign({}, this.config, config));
   };
 
@@ -81,6 +93,7 @@ function createConnect(global) {
     var qs = assign({}, this.config);
     qs.data = assign({}, this.config.data, { account: accountOrToken });
     this._init(qs);
+    this._reauthLoaded = true;
   };
 
   Connect.prototype._init = function (qs) {
@@ -131,6 +144,7 @@ function createConnect(global) {
   Connect.prototype.open = function () {
     var doc = global.document;
     if (!doc.getElementById(CONTAINER_ID)) this.setup();
+    this._reauthLoaded = false; // shown: a setup() from here on is the app's next link
     this._returnFocus = doc.activeElement;
     var container = doc.getElementById(CONTAINER_ID);
     container.style.display = "block";
