@@ -525,3 +525,21 @@ func TestPasswordChangeSignInSurvivesRestart(t *testing.T) {
 		t.Fatal("an ordinary sign-in was journaled: only the first after a change is")
 	}
 }
+
+// A customer added with a given name the world knows has its gender: "Tunde
+// Bakare" was drawn a woman as often as a man. A name it does not know keeps the
+// drawn one.
+func TestAddedCustomerHasTheGenderOfTheirName(t *testing.T) {
+	for seed := range int64(12) {
+		b, _ := testBank(t, Config{Seed: seed, Customers: 2})
+		for name, want := range map[string]string{"Tunde Bakare": "Male", "chioma Eze": "Female", "Musa Bello": "Male", "Zainab Umar": "Female"} {
+			c, err := b.AddCustomer(NewCustomer{Name: name})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := c.Identity.Gender; got != want {
+				t.Errorf("seed %d: %s added is %q; want %q", seed, name, got, want)
+			}
+		}
+	}
+}

@@ -32,7 +32,7 @@ func TestWorldsDoNotChangeAcrossVersions(t *testing.T) {
 		3: {
 			1:    "5ca703ebb7dbf8bccf346662d3b7e5a1bdf27e82017fcd2b232e8e74fa5529e2",
 			2021: "36fce150cdfb4b243cb3127d12e10659b9ad72a48e336aba6ae7d2cc06c4d31d",
-			77:   "adc621213c271f0bbc359f0ef344d1b7c604bd116f8d0f465d236a61e161bf68",
+			77:   "ba28cf5ea13d0dd5400a9ce837cbda60c663fc396d498edcdf1454d8e457c808",
 		},
 	}
 	if len(want) != journalVersion {

@@ -67,7 +67,9 @@ const (
 //	   customers spend in their own region, at merchants' prices, subscribe
 //	   monthly, and send some transfers by USSD (places.go)
 //	3: a transfer out is made only if the balance pays its NIP fee and VAT
-//	   too (shrunk to fit, or not made); up to 2 the fee was waived
+//	   too (shrunk to fit, or not made); up to 2 the fee was waived. A
+//	   customer added with a given name of the world's has its gender
+//	   (up to 2 drawn: "Tunde Bakare" could be a woman)
 const journalVersion = 3
 
 // record is one journal entry, as JSON.

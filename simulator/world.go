@@ -328,7 +328,7 @@ func (w *world) buildNarrations() {
 // demo customers make the first few a tour of every MFA kind.
 type demoCustomer struct {
 	first, last string
-	female      bool // for the tour's names; a requested name keeps the drawn gender
+	female      bool // for the tour's names; a requested name, that of its given name, if the world knows it (version 3)
 	profile     string
 	mfa         engine.MFAKind
 	bank        string
@@ -352,7 +352,7 @@ var demo = []demoCustomer{
 type customerPlan struct {
 	first, last string // a name ("" keeps the drawn one)
 	named       bool   // first and last are set (last may be "")
-	female      bool   // for the tour's names; a requested name keeps the drawn gender
+	female      bool   // for the tour's names; a requested name, that of its given name, if the world knows it (version 3)
 	profile     string
 	mfa         engine.MFAKind
 	auth        string
@@ -422,9 +422,12 @@ func (w *world) newCustomer(idx int, nc *NewCustomer, openAt int64) *customer {
 	female := gn.female
 	if plan.named {
 		c.first, c.last = plan.first, plan.last
-		if !plan.requested { // the tour's customers are who they are; a requested name keeps the drawn gender
+		switch fem, ok := givenGender(c.first); {
+		case !plan.requested: // the tour's customers are who they are
 			female = plan.female
-		}
+		case ok && w.version >= 3: // a requested name the world knows says whose it is: "Tunde Bakare" was a woman
+			female = fem
+		} // else a requested name keeps the drawn gender
 		if g, ok := peopleOfSurname(c.last); ok && w.version >= 2 { // a given surname says whose people
 			c.group = g
 		}
@@ -468,6 +471,17 @@ func peopleOfSurname(last string) (int, bool) {
 		}
 	}
 	return 0, false
+}
+
+// givenGender reports whether first is one of the world's given names, and if so
+// whether a woman's.
+func givenGender(first string) (female, known bool) {
+	for _, g := range firstNames {
+		if strings.EqualFold(g.name, first) {
+			return g.female, true
+		}
+	}
+	return false, false
 }
 
 // firstIndex is the index in firstNames of group g's i-th given name.
