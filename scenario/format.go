@@ -491,25 +491,51 @@ func (p *fileParser) settings(n *node, out *Settings) {
 	}
 }
 
-// envRef is ${NAME} or ${NAME:-default} in a webhooks URL.
-var envRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?\}`)
+// envRef is ${NAME} or ${NAME:-default} in a webhooks URL; envPort and envHost
+// are what the value of a port's and a host's may be.
+var (
+	envRef  = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?\}`)
+	envPort = regexp.MustCompile(`^([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])$`)
+	envHost = regexp.MustCompile(`^([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.?$|^\[[0-9A-Fa-f:.]+\]$`)
+)
 
 // fromEnv fills a value's ${NAME} (or ${NAME:-default}) from the environment: the
-// port an app under test listens on is often chosen when its tests start.
+// port an app under test listens on is often chosen when its tests start. Only a
+// port or a host (envPart): a scenario file in a pull request, run in CI, took
+// ${SANDBANK_SECRET_KEY} and a CI token into its webhooks URL and so sent them to
+// a host of its own (a security review).
 func fromEnv(v *node, s string) (string, error) {
 	var err error
+	fail := func(e error) {
+		if err == nil {
+			err = e
+		}
+	}
 	out := envRef.ReplaceAllStringFunc(s, func(ref string) string {
 		m := envRef.FindStringSubmatch(ref)
-		if val, ok := os.LookupEnv(m[1]); ok && val != "" {
-			return val
+		port := strings.HasSuffix(m[1], "_PORT") || m[1] == "PORT"
+		if !port && !strings.HasSuffix(m[1], "_HOST") && m[1] != "HOST" {
+			fail(errAt(v.pos, "${%s}: a webhooks URL takes only a port or a host from the environment, a variable named …_PORT or …_HOST such as ${APP_PORT}: any other could carry a secret of the machine's to the URL's host", m[1]))
+			return ref
 		}
-		if m[2] != "" {
-			return m[3]
+		val, ok := os.LookupEnv(m[1])
+		switch {
+		case ok && val != "":
+		case m[2] != "":
+			val = m[3]
+		default:
+			fail(errAt(v.pos, "%s is not set in the environment: set it (e.g. %s=3000) before sandbank starts, or give a default, ${%s:-3000}", m[1], m[1], m[1]))
+			return ref
 		}
-		if err == nil {
-			err = errAt(v.pos, "%s is not set in the environment: set it (e.g. %s=3000) before sandbank starts, or give a default, ${%s:-3000}", m[1], m[1], m[1])
+		if port && !envPort.MatchString(val) {
+			fail(errAt(v.pos, "${%s} is %q, not a port: a number from 1 to 65535", m[1], val))
+			return ref
 		}
-		return ref
+		if !port && !envHost.MatchString(val) {
+			fail(errAt(v.pos, "${%s} is %q, not a host: a name or an IP address, such as 127.0.0.1 or app.localhost", m[1], val))
+			return ref
+		}
+		return val
 	})
 	if err == nil && strings.Contains(out, "${") {
 		err = errAt(v.pos, "%q: write an environment variable as ${NAME} or ${NAME:-default}", s)

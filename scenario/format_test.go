@@ -465,3 +465,31 @@ func TestCallWithExpectNeedsItsRoute(t *testing.T) {
 		t.Errorf("a call under /v1: %v", err)
 	}
 }
+
+// A webhooks URL takes only a port or a host from the environment: a scenario file
+// in a pull request, run in CI, sent ${SANDBANK_SECRET_KEY} and a CI token to a host
+// of its own in its URL (a security review). The values must be a port and a host.
+func TestWebhooksTakeNoSecretFromTheEnvironment(t *testing.T) {
+	t.Setenv("SANDBANK_TEST_SECRET", "ghp_not_for_you")
+	t.Setenv("SANDBANK_TEST_BAD_PORT", "80/x?ghp_not_for_you")
+	t.Setenv("SANDBANK_TEST_BAD_HOST", "evil.example/ghp_not_for_you")
+	t.Setenv("SANDBANK_TEST_APP_HOST", "app.localhost")
+	for src, want := range map[string]string{
+		"http://evil.example/${SANDBANK_TEST_SECRET}":         "${SANDBANK_TEST_SECRET}: a webhooks URL takes only a port or a host",
+		"http://evil.example/${SANDBANK_SECRET_KEY:-none}":    "${SANDBANK_SECRET_KEY}: a webhooks URL takes only a port or a host",
+		"http://127.0.0.1:${SANDBANK_TEST_BAD_PORT}/hooks":    `${SANDBANK_TEST_BAD_PORT} is "80/x?ghp_not_for_you", not a port`,
+		"http://127.0.0.1:${SANDBANK_TEST_UNSET_PORT:-0}/x":   `${SANDBANK_TEST_UNSET_PORT} is "0", not a port`,
+		"http://${SANDBANK_TEST_BAD_HOST}:3000/hooks":         `${SANDBANK_TEST_BAD_HOST} is "evil.example/ghp_not_for_you", not a host`,
+		"http://${SANDBANK_TEST_APP_HOST}:${PORT:-8080}/hook": "",
+	} {
+		s, err := Parse("f.yaml", []byte("scenario: t\nsettings: {webhooks: \""+src+"\"}\nsteps: [{advance: 1m}]\n"))
+		switch {
+		case want == "" && err != nil:
+			t.Errorf("%s: %v", src, err)
+		case want == "" && *s.Settings.Webhooks != "http://app.localhost:8080/hook":
+			t.Errorf("%s read as %s", src, *s.Settings.Webhooks)
+		case want != "" && (err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "ghp_not_for_you") && !strings.Contains(want, "ghp")):
+			t.Errorf("%s: %v; want an error saying %q", src, err, want)
+		}
+	}
+}
