@@ -628,6 +628,25 @@ func TestUnroutedRequests(t *testing.T) {
 	if rep := w.do("GET", "/sandbox/clock", req{headers: map[string]string{"Host": "abc.tunnel.example" + port}}); rep.status != http.StatusOK {
 		t.Errorf("a keyed request for another name = %d %s; want 200", rep.status, rep.body)
 	}
+	// But not with a key anyone may know (a scenario's default, in the README),
+	// which a rebound page may send as well as an app.
+	w.srv.PublishedKey(testSecretKey)
+	r, _ := http.NewRequest("GET", w.base+"/sandbox/clock", nil)
+	r.Host = "abc.tunnel.example" + port
+	r.Header.Set("mono-sec-key", testSecretKey)
+	resp, err := w.client.Do(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusMisdirectedRequest || !strings.Contains(string(b), "scenarios' default, which anyone may know") {
+		t.Errorf("a request for another name with a published key = %d %s; want 421 saying the key is known", resp.StatusCode, b)
+	}
+	if rep := w.do("GET", "/sandbox/clock", req{headers: map[string]string{"Host": "localhost" + port}}); rep.status != http.StatusOK {
+		t.Errorf("a request for localhost with the published key = %d %s; want 200", rep.status, rep.body)
+	}
+	w.srv.PublishedKey("")
 	// Listening beyond loopback (--addr 0.0.0.0:PORT, reached by name), any name is served.
 	w.srv.ListenOn(&net.TCPAddr{IP: net.IPv4zero})
 	if code, b := rebound(); code != http.StatusOK {

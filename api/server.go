@@ -5,6 +5,7 @@ package api
 
 import (
 	"context"
+	"crypto/subtle"
 	_ "embed"
 	"log/slog"
 	"net"
@@ -45,7 +46,15 @@ type Server struct {
 	// anyHost: the port listens beyond loopback (ListenOn), meant to be reached by
 	// name: hostGuard lets every Host through.
 	anyHost atomic.Bool
+	// published is a secret key anyone may know (PublishedKey): it lets no Host
+	// through.
+	published atomic.Pointer[string]
 }
+
+// PublishedKey names a secret key anyone may know — a scenario's default, printed
+// in the README — which lets no foreign Host through hostGuard: with it a page
+// rebound to 127.0.0.1 had the whole API of a served scenario (a security review).
+func (s *Server) PublishedKey(key string) { s.published.Store(&key) }
 
 // ListenOn tells the server the address its port listens on: on one that is not
 // loopback (0.0.0.0, a LAN address) it answers any Host.
@@ -204,15 +213,26 @@ func (s *Server) headerLimit(next http.Handler) http.Handler {
 // resolve to 127.0.0.1 (DNS rebinding) would otherwise be of sandbank's origin, and
 // read the demo and the widget's pages. A port listening beyond loopback
 // (--addr 0.0.0.0:7070, meant to be reached by name) takes any Host, as does a
-// request with the secret key, which no such page has (an app behind a tunnel).
+// request with the secret key, which no such page has (an app behind a tunnel) —
+// but a published one (PublishedKey).
 func (s *Server) hostGuard(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		local, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr)
-		if ok && !s.anyHost.Load() && !hostAllowed(r.Host, local) && !s.eng.CheckSecretKey(r.Header.Get("mono-sec-key")) {
-			answerError(w, r, s.shapeOf(r), apiError{Status: http.StatusMisdirectedRequest, Code: "HOST_NOT_ALLOWED",
-				Message: "sandbank on " + local.String() + " answers requests for localhost or an IP address, not " +
-					strconv.Quote(clipWords(r.Host)) + " (a page under another name reaching 127.0.0.1 may be DNS rebinding): use http://" + local.String()})
-			return
+		if ok && !s.anyHost.Load() && !hostAllowed(r.Host, local) {
+			key := r.Header.Get("mono-sec-key")
+			published := false
+			if p := s.published.Load(); p != nil && key != "" {
+				published = subtle.ConstantTimeCompare([]byte(key), []byte(*p)) == 1
+			}
+			if !s.eng.CheckSecretKey(key) || published {
+				msg := "sandbank on " + local.String() + " answers requests for localhost or an IP address, not " +
+					strconv.Quote(clipWords(r.Host)) + " (a page under another name reaching 127.0.0.1 may be DNS rebinding): use http://" + local.String()
+				if published {
+					msg += "; the secret key, which lets an app behind a tunnel through, is the scenarios' default, which anyone may know: give the scenario a key of its own (keys: secret:, or --secret-key)"
+				}
+				answerError(w, r, s.shapeOf(r), apiError{Status: http.StatusMisdirectedRequest, Code: "HOST_NOT_ALLOWED", Message: msg})
+				return
+			}
 		}
 		next.ServeHTTP(w, r)
 	})
