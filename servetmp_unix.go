@@ -5,6 +5,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -25,8 +26,8 @@ func sweepThrowAwayDirs(tmp string) {
 		dirs = append(dirs, m...)
 	}
 	for _, dir := range dirs {
-		fi, err := os.Stat(dir)
-		if err != nil || !fi.IsDir() || time.Since(fi.ModTime()) < time.Minute {
+		fi, err := os.Lstat(dir)
+		if err != nil || !fi.IsDir() || time.Since(fi.ModTime()) < time.Minute || !throwAway(dir, fi) {
 			continue
 		}
 		if dbInUse(filepath.Join(dir, "world.db")) {
@@ -34,6 +35,27 @@ func sweepThrowAwayDirs(tmp string) {
 		}
 		_ = os.RemoveAll(dir)
 	}
+}
+
+// throwAway reports whether dir is a throw-away world's folder as sandbank makes
+// them: this user's, holding nothing but its database and the files beside it
+// (world.db, world.db.ctl). A folder of another's that only matched the pattern —
+// notes kept in /tmp/sandbank-scenario-notes, another user's when run as root —
+// was removed whole (a security review).
+func throwAway(dir string, fi os.FileInfo) bool {
+	if st, ok := fi.Sys().(*syscall.Stat_t); !ok || int(st.Uid) != os.Getuid() {
+		return false
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return false
+	}
+	for _, e := range entries {
+		if !strings.HasPrefix(e.Name(), "world.db") || e.IsDir() {
+			return false
+		}
+	}
+	return true
 }
 
 // dbInUse reports whether a sandbank has the database open: bbolt holds an flock

@@ -12,8 +12,8 @@ import (
 )
 
 // The folder of a served scenario whose sandbank was killed goes at the next
-// start; one whose database is open (a sandbank serving it), or one just made,
-// stays.
+// start; one whose database is open (a sandbank serving it), one just made, or one
+// that holds more than a world (only its name matched), stays.
 func TestSweepThrowAwayDirs(t *testing.T) {
 	tmp := t.TempDir()
 	mk := func(name string, age time.Duration) string {
@@ -35,6 +35,14 @@ func TestSweepThrowAwayDirs(t *testing.T) {
 		return dir
 	}
 	killed := mk("sandbank-play-1", time.Hour)
+	// A folder that only matches the pattern, holding what is not a world's.
+	notes := mk("sandbank-scenario-my-notes", time.Hour)
+	if err := os.WriteFile(filepath.Join(notes, "notes.txt"), []byte("important"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(notes, time.Now().Add(-time.Hour), time.Now().Add(-time.Hour)); err != nil {
+		t.Fatal(err)
+	}
 	live := mk("sandbank-serve-2", time.Hour)
 	fresh := mk("sandbank-serve-3", time.Second)
 	other := mk("not-sandbank", time.Hour)
@@ -47,7 +55,7 @@ func TestSweepThrowAwayDirs(t *testing.T) {
 		t.Fatal(err)
 	}
 	sweepThrowAwayDirs(tmp)
-	for dir, want := range map[string]bool{killed: false, live: true, fresh: true, other: true} {
+	for dir, want := range map[string]bool{killed: false, live: true, fresh: true, other: true, notes: true} {
 		if _, err := os.Stat(dir); (err == nil) != want {
 			t.Errorf("%s: exists %v, want %v", filepath.Base(dir), err == nil, want)
 		}
