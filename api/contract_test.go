@@ -665,6 +665,9 @@ func TestUnroutedRequests(t *testing.T) {
 		failed(t, w.do("POST", path, req{key: noKey(), body: "key=" + testPublicKey + "&account=40d684da5e16d18439438d50", ctype: "application/x-www-form-urlencoded", headers: crossSite}),
 			http.StatusForbidden, "CROSS_SITE")
 	}
+	// An older browser's opaque origin (a sandboxed frame, a data: page) is another site's.
+	failed(t, w.do("POST", "/connect/sessions", req{key: noKey(), body: "key=" + testPublicKey, ctype: "application/x-www-form-urlencoded", headers: map[string]string{"Origin": "null"}}),
+		http.StatusForbidden, "CROSS_SITE")
 	if rep := w.do("POST", "/connect/sessions", req{key: noKey(), body: map[string]any{"key": testPublicKey}, headers: map[string]string{"Sec-Fetch-Site": "same-origin"}}); rep.status != http.StatusOK {
 		t.Errorf("the widget's own page opening a session = %d %s", rep.status, rep.body)
 	}

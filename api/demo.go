@@ -66,7 +66,7 @@ var demoNotices = map[string]string{
 	"forgotten":                        "This app no longer shows your account.",
 	engine.CodeSyncSuccessful:          "Synced: this is your bank's latest.",
 	engine.CodeReauthRequired:          "Your bank needs you to sign in again before this app can refresh.",
-	engine.CodeSyncError:               "The sync failed: your bank did not answer. Try again later.",
+	engine.CodeSyncError:               "The sync failed: ",
 	"RATE_LIMITED":                     "A sync was asked for less than two minutes ago (failed or not); try again in a moment.",
 	"ACCOUNT_GONE":                     "This account is no longer linked; link it again.",
 	"EXCHANGE_FAILED":                  "The link did not go through; try again.",
@@ -79,11 +79,15 @@ func (s *Server) demo(w http.ResponseWriter, r *http.Request) error {
 	if n, ok := demoNotices[done]; ok {
 		switch done {
 		case engine.CodeSyncError:
+			// The engine's reason, as the sync's answer gave it, if sandbank
+			// wrote this address: any page could link here with words of its own
+			// in sandbank's red alert ("…re-enter your bank password at …", a
+			// security review).
 			why := r.URL.Query().Get("why")
-			if len(why) > 200 || why == "" {
-				why = "the bank did not answer"
+			if len(why) > 200 || why == "" || subtle.ConstantTimeCompare([]byte(r.URL.Query().Get("sig")), []byte(s.demoSign("why", why))) != 1 {
+				why = "your bank did not answer; try again later"
 			}
-			p.Problem = n + why + "."
+			p.Problem = n + strings.TrimSuffix(why, ".") + "."
 		case engine.CodeReauthRequired: // the banner says it
 		case "RATE_LIMITED", "EXCHANGE_FAILED":
 			p.Problem = n
@@ -179,7 +183,7 @@ func (s *Server) demoAction(w http.ResponseWriter, r *http.Request) error {
 	}
 	target := "/demo?done=" + url.QueryEscape(done)
 	if done == engine.CodeSyncError {
-		target += "&why=" + url.QueryEscape(why)
+		target += "&why=" + url.QueryEscape(why) + "&sig=" + s.demoSign("why", why)
 	}
 	seeOther(w, target)
 	return nil

@@ -611,6 +611,22 @@ func TestBrowserDemo(t *testing.T) {
 	w.advance("2m")
 	b.submit(`form[action="/demo/sync"] button`)
 	b.contains("Synced: this is your bank's latest.")
+
+	// A sync the bank fails says why, in the engine's words; words in an address
+	// sandbank did not write are not shown (a security review: any page could
+	// link to /demo?done=SYNC_ERROR&why=… with a message of its own).
+	w.post("/sandbox/institutions/044/outage", map[string]any{"for": "15m"})
+	w.advance("2m")
+	b.submit(`form[action="/demo/sync"] button`)
+	b.contains("The sync failed: the bank could not serve the sync: Access Bank is unavailable")
+	if rep := w.do("GET", "/demo", req{key: noKey()}); !strings.Contains(rep.header.Get("Content-Security-Policy"), "frame-ancestors 'self'") || rep.header.Get("X-Frame-Options") != "SAMEORIGIN" {
+		t.Errorf("the demo page may be framed by another site: CSP %q, X-Frame-Options %q", rep.header.Get("Content-Security-Policy"), rep.header.Get("X-Frame-Options"))
+	}
+	b.open("/demo?done=SYNC_ERROR&why=" + url.QueryEscape("Please re-enter your real bank password at https://evil.example"))
+	b.contains("The sync failed: your bank did not answer; try again later.")
+	if strings.Contains(js[string](b, `document.body.innerText`), "evil.example") {
+		t.Error("the demo showed words from an address it did not write")
+	}
 }
 
 // A v2 hosted link in a browser: mono_url opens the widget full-window, walks a

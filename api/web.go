@@ -76,6 +76,12 @@ func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, status int, 
 	if v, ok := data.(*widgetPage); ok && v.St.Link != nil {
 		w.Header().Set("Content-Security-Policy", policyFor(v.St.Link.RedirectURL))
 	}
+	if name == "demo" {
+		// The demo app is a page of its own, never framed: another site's page
+		// framing it could lead the user's clicks to its buttons (a security review).
+		w.Header().Set("Content-Security-Policy", pagePolicy+"; frame-ancestors 'self'")
+		w.Header().Set("X-Frame-Options", "SAMEORIGIN")
+	}
 	w.WriteHeader(status)
 	if r.Method == http.MethodHead {
 		return nil
@@ -1096,8 +1102,10 @@ func sameOrigin(r *http.Request, refusal string) error {
 		return nil // the browser's word: a page of http://localhost:PORT is ours too
 	}
 	// Older browsers send only Origin: this server's address, or the name the page
-	// was asked by (hostGuard let only localhost or an IP through).
-	if o := r.Header.Get("Origin"); o != "" && o != "null" && origin(r) != "" && o != origin(r) && o != "http://"+r.Host {
+	// was asked by (hostGuard let only localhost or an IP through). "null" is a
+	// sandboxed frame's or a data: page's — another site's, which it let through
+	// (a security review).
+	if o := r.Header.Get("Origin"); o == "null" || o != "" && origin(r) != "" && o != origin(r) && o != "http://"+r.Host {
 		return forbidden
 	}
 	return nil
