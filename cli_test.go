@@ -163,6 +163,15 @@ func TestScenarioRunCommand(t *testing.T) {
 	if err != nil {
 		t.Fatalf("a log into a missing folder: %v", err)
 	}
+	// The log and the transcripts are the user's alone, as the TUI's log is: they
+	// hold the world's codes, tokens and webhooks (a security review: 0644).
+	for _, f := range []string{filepath.Join(dir, "logs", "run.log"), filepath.Join(dir, "a", "mr-adam.txt")} {
+		if fi, err := os.Stat(f); err != nil {
+			t.Error(err)
+		} else if fi.Mode().Perm() != 0o600 {
+			t.Errorf("%s: mode %v; want 0600", f, fi.Mode().Perm())
+		}
+	}
 	files := map[string]int{}
 	for _, line := range strings.Split(strings.TrimSpace(string(runLog)), "\n") {
 		m := regexp.MustCompile(` scenario=(\S+)`).FindStringSubmatch(line)

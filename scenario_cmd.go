@@ -336,7 +336,9 @@ func transcriptName(file string) string {
 }
 
 func runWithTranscript(ctx context.Context, file string, host scenario.Host, path string) (*scenario.Result, error) {
-	tf, err := os.Create(path)
+	// Yours alone: it holds the world's connect codes, tokens and passwords, and
+	// every webhook as sent (a security review: 0644).
+	tf, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("creating the transcript: %w", err)
 	}
@@ -403,7 +405,7 @@ func createOutput(flag, what, example, path string) (*os.File, error) {
 	if err := outputPath(flag, what, example, path); err != nil {
 		return nil, err
 	}
-	f, err := os.Create(path)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o600) // yours alone, as the TUI's log
 	if err != nil {
 		return nil, engine.Invalid(flag, "cannot write the %s %s (%s); name a file you can write", what, path, osReason(err))
 	}
