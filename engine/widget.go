@@ -223,6 +223,24 @@ func (e *Engine) chooseInstitution(w *widgetSession, code, method string) error 
 }
 
 func (e *Engine) addWidget(ctx context.Context, w *widgetSession) error {
+	e.mu.Lock()
+	if n := len(e.widgets); n > max(e.widgetsCap, 64) || n >= maxWidgetSessions { // forget expired sessions, amortised O(1)
+		now := e.clock.Now()
+		for k, old := range e.widgets {
+			if !old.state.ExpiresAt.After(now) {
+				delete(e.widgets, k)
+			}
+		}
+		e.widgetsCap = 2 * len(e.widgets)
+	}
+	full := len(e.widgets) >= maxWidgetSessions
+	e.mu.Unlock()
+	if full {
+		// Each is kept in memory until it expires, and the public key, which
+		// any page has, opens one: 20,000 took 70 MB, and a paused clock
+		// never expires them (a security review).
+		return Errorf(ERATELIMITED, "%d widget sessions are open, as many as sandbank keeps: a session is forgotten once its 30 minutes (virtual) have passed; move the clock on, or restart sandbank", maxWidgetSessions).WithReason("TOO_MANY_SESSIONS")
+	}
 	var id string
 	err := e.store.Update(ctx, func(tx Tx) error {
 		seq, err := tx.NextSequence("widget")
@@ -235,18 +253,12 @@ func (e *Engine) addWidget(ctx context.Context, w *widgetSession) error {
 	w.state.Session = id
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if len(e.widgets) > max(e.widgetsCap, 64) { // forget expired sessions, amortised O(1)
-		now := e.clock.Now()
-		for k, old := range e.widgets {
-			if !old.state.ExpiresAt.After(now) {
-				delete(e.widgets, k)
-			}
-		}
-		e.widgetsCap = 2 * len(e.widgets)
-	}
 	e.widgets[id] = w
 	return nil
 }
+
+// maxWidgetSessions bounds the widget sessions kept at once.
+var maxWidgetSessions = 10000
 
 // Widget returns a session's current state.
 func (e *Engine) Widget(session string) (WidgetState, error) {
