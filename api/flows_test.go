@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -341,6 +342,41 @@ func TestStatements(t *testing.T) {
 	failed(t, w.do("GET", "/statements/nope.pdf", req{key: noKey()}), http.StatusNotFound, "")
 	failed(t, w.do("GET", "/statements/"+job.ID, req{key: noKey()}), http.StatusNotFound, "")
 	failed(t, w.do("GET", "/accounts/"+id+"/statement/jobs/nope", req{}), http.StatusNotFound, "")
+
+	// With statement_build, a PDF's job is BUILDING that long (virtual), its path
+	// answering 409 with Retry-After, then BUILT: an app's polling is testable.
+	var set settingsJSON
+	w.must(http.StatusOK, "PATCH", "/sandbox/settings", req{body: map[string]any{"statement_build": "90s"}}).decode(t, &set)
+	if set.StatementBuild != "1m30s" {
+		t.Fatalf("statement_build after PATCH 90s = %q, want 1m30s", set.StatementBuild)
+	}
+	var building statementJobJSON
+	w.get("/accounts/"+id+"/statement?period=last1months&output=pdf").decode(t, &building)
+	if building.Status != "BUILDING" {
+		t.Fatalf("a PDF job with statement_build 90s = %+v, want BUILDING", building)
+	}
+	rep := w.do("GET", building.Path, req{key: noKey()})
+	if v := failed(t, rep, http.StatusConflict, "STATEMENT_BUILDING"); rep.header.Get("Retry-After") != "90" || !strings.Contains(fmt.Sprint(v["message"]), "/statement/jobs/"+building.ID) {
+		t.Errorf("the path of a BUILDING job: Retry-After %q, %v; want 90 and the job to poll", rep.header.Get("Retry-After"), v["message"])
+	}
+	w.advance("89s")
+	w.get("/accounts/"+id+"/statement/jobs/"+building.ID).decode(t, &again)
+	if again.Status != "BUILDING" {
+		t.Fatalf("the job 89 s on = %+v, want BUILDING", again)
+	}
+	w.advance("1s")
+	w.get("/accounts/"+id+"/statement/jobs/"+building.ID).decode(t, &again)
+	if again.Status != "BUILT" {
+		t.Fatalf("the job 90 s on = %+v, want BUILT", again)
+	}
+	w.must(http.StatusOK, "GET", building.Path, req{key: noKey()})
+	for _, bad := range []string{"2h", "soon", "-5s"} {
+		failed(t, w.do("PATCH", "/sandbox/settings", req{body: map[string]any{"statement_build": bad}}), http.StatusBadRequest, "")
+	}
+	w.must(http.StatusOK, "PATCH", "/sandbox/settings", req{body: map[string]any{"statement_build": "0"}}).decode(t, &set)
+	if set.StatementBuild != "0s" {
+		t.Fatalf("statement_build after PATCH 0 = %q, want 0s", set.StatementBuild)
+	}
 }
 
 // pdfText extracts the text of every page.

@@ -722,6 +722,7 @@ type settingsJSON struct {
 	WebhookSecret     string `json:"webhook_secret"`
 	WebhookFormat     string `json:"webhook_format"`
 	AutoSync          string `json:"auto_sync"`
+	StatementBuild    string `json:"statement_build"`
 	PublicKey         string `json:"public_key"`
 	// Notice, on a PATCH that turned Data Sync off or on, says what that did to
 	// webhooks (R4): the TUI asks before, the API says after.
@@ -743,8 +744,20 @@ func (s *Server) settings(w http.ResponseWriter, _ *http.Request) error {
 func newSettingsJSON(set engine.Settings) settingsJSON {
 	return settingsJSON{DataSyncEnabled: set.DataSyncEnabled(), DataSyncEnabledAt: instant(set.DataSyncEnabledAt),
 		WebhookURL: set.WebhookURL, WebhookSecret: set.WebhookSecret.Reveal(), WebhookFormat: string(set.Format()),
-		AutoSync:  autoSyncText(set.AutoSync),
+		AutoSync: autoSyncText(set.AutoSync), StatementBuild: buildText(set.StatementBuild),
 		PublicKey: set.PublicKey}
+}
+
+// buildText is how long a statement builds, as PATCH takes it: 0s, 30s, 2m, 1m30s.
+func buildText(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }
 
 // parseSettingsPatch reads PATCH /sandbox/settings.
@@ -775,14 +788,23 @@ func parseSettingsPatch(p params) (engine.SettingsPatch, error) {
 		f := engine.WebhookFormat(v)
 		patch.WebhookFormat = &f
 	}
+	if v := strings.ToLower(strings.TrimSpace(p.str("statement_build"))); v != "" {
+		var d time.Duration
+		if v != "off" && v != "0" && v != "0s" {
+			if d, err = simulator.ParseDuration(v); err != nil {
+				return patch, engine.Invalid("statement_build", "statement_build %q is not a duration: how long a PDF statement stays BUILDING, e.g. 30s or 2m (0 for at once) — %s", v, engine.ErrorMessage(err))
+			}
+		}
+		patch.StatementBuild = &d
+	}
 	if patch == (engine.SettingsPatch{}) {
-		return patch, engine.Invalid("body", "send at least one of data_sync_enabled, webhook_url, webhook_secret, webhook_format, auto_sync, with a value (a null or empty one counts as left out)")
+		return patch, engine.Invalid("body", "send at least one of data_sync_enabled, webhook_url, webhook_secret, webhook_format, auto_sync, statement_build, with a value (a null or empty one counts as left out)")
 	}
 	return patch, patch.Validate()
 }
 
 func (s *Server) patchSettings(w http.ResponseWriter, r *http.Request) error {
-	p, err := sandboxBody(w, r, "data_sync_enabled", "webhook_url:text", "webhook_secret:text", "webhook_format", "auto_sync")
+	p, err := sandboxBody(w, r, "data_sync_enabled", "webhook_url:text", "webhook_secret:text", "webhook_format", "auto_sync", "statement_build")
 	if err != nil {
 		return err
 	}

@@ -333,6 +333,7 @@ type SettingsPatch struct {
 	SecretKey       *string
 	PublicKey       *string
 	WebhookFormat   *WebhookFormat
+	StatementBuild  *time.Duration
 }
 
 // Validate checks every field that is set.
@@ -362,6 +363,9 @@ func (p SettingsPatch) Validate() error {
 		if err := p.WebhookFormat.Validate(); err != nil {
 			return err
 		}
+	}
+	if p.StatementBuild != nil && (*p.StatementBuild < 0 || *p.StatementBuild > MaxStatementBuild) {
+		return Invalid("statement_build", "a statement builds for 0 (at once) up to %s, not %s", DurationText(MaxStatementBuild), DurationText(*p.StatementBuild))
 	}
 	if p.WebhookSecret != nil && strings.TrimSpace(*p.WebhookSecret) == "" {
 		// Receivers check it on every delivery: an empty one fails them all.
@@ -485,6 +489,9 @@ func (e *Engine) UpdateSettings(ctx context.Context, p SettingsPatch) (Settings,
 		}
 		if p.WebhookFormat != nil {
 			s.WebhookFormat = *p.WebhookFormat
+		}
+		if p.StatementBuild != nil {
+			s.StatementBuild = *p.StatementBuild
 		}
 		if p.AutoSync != nil && *p.AutoSync != s.AutoSync {
 			s.AutoSync = *p.AutoSync

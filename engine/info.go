@@ -246,7 +246,8 @@ func (e *Engine) CreateStatementJob(ctx context.Context, id string, months int) 
 			to = a.ConnectedAt
 		}
 		j = StatementJob{ID: NewToken(s.SecretKey, s.IDNamespace, "statement", seq), AccountID: id, Months: months,
-			From: MonthsBefore(to, months), To: to, CreatedAt: now, Status: "BUILT"}
+			From: MonthsBefore(to, months), To: to, CreatedAt: now, ReadyAt: now.Add(s.StatementBuild)}
+		j = j.At(now)
 		return tx.PutStatementJob(j)
 	})
 	return j, err
@@ -269,7 +270,7 @@ func (e *Engine) StatementJob(ctx context.Context, accountID, jobID string) (Sta
 		}
 		return err
 	})
-	return j, err
+	return j.At(e.clock.Now()), err
 }
 
 // StatementOfJob returns the statement a job describes, for rendering its PDF. The
@@ -280,6 +281,12 @@ func (e *Engine) StatementOfJob(ctx context.Context, jobID string) (Statement, e
 		j, err := tx.StatementJob(jobID)
 		if err != nil {
 			return err
+		}
+		if now := e.clock.Now(); now.Before(j.ReadyAt) {
+			wait := j.ReadyAt.Sub(now)
+			return &Error{Code: ECONFLICT, Reason: "STATEMENT_BUILDING", RetryAfter: wait,
+				Message: "this statement is still being built: it is ready at " + TimeText(j.ReadyAt) + ", in " + waitText(wait) +
+					" (the statement_build setting); poll its job, GET /accounts/" + j.AccountID + "/statement/jobs/" + j.ID + ", until its status is BUILT"}
 		}
 		a, err := linkedAccount(tx, j.AccountID)
 		if err != nil {

@@ -478,7 +478,19 @@ type StatementJob struct {
 	From      time.Time
 	To        time.Time
 	CreatedAt time.Time
-	Status    string // "BUILT"
+	Status    string // "BUILDING" until ReadyAt, then "BUILT" (At)
+	// ReadyAt is when its PDF is built: CreatedAt plus the statement_build
+	// setting of the moment it was asked for (zero: at once).
+	ReadyAt time.Time
+}
+
+// At is the job as it stands at now: BUILT once ReadyAt has come.
+func (j StatementJob) At(now time.Time) StatementJob {
+	j.Status = "BUILT"
+	if now.Before(j.ReadyAt) {
+		j.Status = "BUILDING"
+	}
+	return j
 }
 
 // Settings are the business's settings.
@@ -491,7 +503,13 @@ type Settings struct {
 	AutoSync          time.Duration // 0 (off), 6h, 12h or 24h (R12)
 	IDNamespace       string        // makes generated IDs unique per world, and stable
 	WebhookFormat     WebhookFormat // "" reads as WebhookV1
+	// StatementBuild is how long (virtual) a PDF statement takes to build, BUILDING
+	// until then: an app's polling of its job can be tested. 0: built at once.
+	StatementBuild time.Duration
 }
+
+// MaxStatementBuild bounds Settings.StatementBuild.
+const MaxStatementBuild = time.Hour
 
 // Format is the webhook format the business receives.
 func (s Settings) Format() WebhookFormat {

@@ -77,6 +77,8 @@ type Settings struct {
 	Webhooks      *string // WebhooksCapture, WebhooksNone or a URL
 	WebhookSecret *string
 	WebhookFormat *string // v1 or v2
+	// StatementBuild is how long a PDF statement stays BUILDING.
+	StatementBuild *time.Duration
 }
 
 // Customer is a named customer: a new one the scenario adds to the bank, or one of
@@ -423,7 +425,7 @@ func (p *fileParser) keys(n *node) {
 	}
 }
 
-var settingsFields = []string{"data_sync", "auto_sync", "webhooks", "webhook_secret", "webhook_format"}
+var settingsFields = []string{"data_sync", "auto_sync", "webhooks", "webhook_secret", "webhook_format", "statement_build"}
 
 // settings reads the business's settings into out, each setting on its own.
 func (p *fileParser) settings(n *node, out *Settings) {
@@ -477,6 +479,21 @@ func (p *fileParser) settings(n *node, out *Settings) {
 				p.ok(errAt(v.pos, "%s", engine.ErrorMessage(err)))
 			}
 			out.WebhookSecret = &w
+		}
+	}
+	if v := n.get("statement_build"); v != nil {
+		var d time.Duration
+		s, err := str(v, "statement_build")
+		if s = strings.TrimSpace(s); err == nil && s != "0" && s != "0s" && s != "off" {
+			if d, err = simulator.ParseDuration(s); err != nil {
+				err = errAt(v.pos, "statement_build is how long a PDF statement stays BUILDING, e.g. 30s or 2m (0 for at once): %s", engine.ErrorMessage(err))
+			}
+		}
+		if err == nil && d > engine.MaxStatementBuild {
+			err = errAt(v.pos, "statement_build is at most %s, not %s", engine.DurationText(engine.MaxStatementBuild), engine.DurationText(d))
+		}
+		if p.ok(err) {
+			out.StatementBuild = &d
 		}
 	}
 	if v := n.get("webhook_format"); v != nil {

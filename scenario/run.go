@@ -256,6 +256,9 @@ func (r *Run) settings(ctx context.Context, s Settings) *response {
 	if s.WebhookFormat != nil {
 		body["webhook_format"] = *s.WebhookFormat
 	}
+	if s.StatementBuild != nil {
+		body["statement_build"] = s.StatementBuild.String()
+	}
 	return r.call(ctx, "PATCH", "/sandbox/settings", jsonBody(body), "secret", nil, 0)
 }
 

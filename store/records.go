@@ -268,6 +268,7 @@ type settingsRecord struct {
 	AutoSync          time.Duration `json:"auto_sync"`
 	IDNamespace       string        `json:"id_namespace"`
 	WebhookFormat     string        `json:"webhook_format,omitempty"`
+	StatementBuild    time.Duration `json:"statement_build,omitempty"`
 }
 
 func toSettingsRecord(s engine.Settings) settingsRecord {
@@ -275,6 +276,7 @@ func toSettingsRecord(s engine.Settings) settingsRecord {
 		SecretKey: s.SecretKey.Reveal(), PublicKey: s.PublicKey, WebhookURL: s.WebhookURL,
 		WebhookSecret: s.WebhookSecret.Reveal(), DataSyncEnabledAt: s.DataSyncEnabledAt,
 		AutoSync: s.AutoSync, IDNamespace: s.IDNamespace, WebhookFormat: string(s.WebhookFormat),
+		StatementBuild: s.StatementBuild,
 	}
 }
 
@@ -283,6 +285,7 @@ func (r settingsRecord) settings() engine.Settings {
 		SecretKey: engine.Secret(r.SecretKey), PublicKey: r.PublicKey, WebhookURL: r.WebhookURL,
 		WebhookSecret: engine.Secret(r.WebhookSecret), DataSyncEnabledAt: r.DataSyncEnabledAt,
 		AutoSync: r.AutoSync, IDNamespace: r.IDNamespace, WebhookFormat: engine.WebhookFormat(r.WebhookFormat),
+		StatementBuild: r.StatementBuild,
 	}
 }
 
@@ -969,6 +972,7 @@ type statementJobRecord struct {
 	To        time.Time `json:"to"`
 	CreatedAt time.Time `json:"created_at"`
 	Status    string    `json:"status"`
+	ReadyAt   time.Time `json:"ready_at,omitzero"` // added without a version: absent, built at once
 }
 
 // decodeJSON decodes a record read from the file; failures say what was malformed.

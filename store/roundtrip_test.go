@@ -18,7 +18,7 @@ func TestRoundTrip(t *testing.T) {
 	settings := engine.Settings{
 		SecretKey: "test_sk_123", PublicKey: "test_pk_456", WebhookURL: "http://127.0.0.1:9/hook",
 		WebhookSecret: "whsec_789", DataSyncEnabledAt: at(1), AutoSync: 6 * time.Hour, IDNamespace: "ns",
-		WebhookFormat: engine.WebhookV2,
+		WebhookFormat: engine.WebhookV2, StatementBuild: 30 * time.Second,
 	}
 	clock := engine.ClockState{Now: at(2), Wall: at(3), Speed: 60, Paused: true, JumpingTo: at(4)}
 	account := sampleAccount("acc1")
@@ -49,7 +49,7 @@ func TestRoundTrip(t *testing.T) {
 		AttemptsMade: 41, Failures: 41,
 		Sending:       &engine.Attempt{N: 42, At: at(16), URL: "http://y", Format: engine.WebhookV1, Repeats: 1, LastAt: at(24)},
 		NextAttemptAt: at(16), DeliveredAt: at(17), Replays: 2}
-	stmt := engine.StatementJob{ID: "st1", AccountID: "acc1", Months: 3, From: at(18), To: at(19), CreatedAt: at(20), Status: "BUILT"}
+	stmt := engine.StatementJob{ID: "st1", AccountID: "acc1", Months: 3, From: at(18), To: at(19), CreatedAt: at(20), Status: "BUILDING", ReadyAt: at(21)}
 	for _, v := range []any{settings, clock, account, txn, snap, job, code, token, event, stmt, link} {
 		requireAllSet(t, v)
 	}

@@ -190,11 +190,9 @@ func (s *statementView) exportPDF() tea.Cmd {
 	defer s.resize() // the line of the last export (two, maybe) gives way to one
 	return load(&s.export, func() (exported, error) {
 		e := exported{months: months}
-		job, err := eng.CreateStatementJob(ctx, id, months)
-		if err != nil {
-			return e, err
-		}
-		st, err := eng.StatementOfJob(ctx, job.ID)
+		// The statement itself, not a job of the API's: the statement_build
+		// setting, which makes an app's PDF wait, is not the presenter's.
+		st, err := eng.Statement(ctx, id, months)
 		if err != nil {
 			return e, err
 		}
@@ -202,7 +200,7 @@ func (s *statementView) exportPDF() tea.Cmd {
 		if err != nil {
 			return e, err
 		}
-		name := fmt.Sprintf("statement-%s-%dm-%s.pdf", st.Account.Number, months, job.To.In(engine.WAT).Format("20060102-1504"))
+		name := fmt.Sprintf("statement-%s-%dm-%s.pdf", st.Account.Number, months, st.To.In(engine.WAT).Format("20060102-1504"))
 		e.path, e.size, e.n = filepath.Join(dir, name), len(b), len(st.Transactions)
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return e, err
