@@ -154,6 +154,13 @@ func TestScenarioRunCommand(t *testing.T) {
 	// A JUnit report (and a log) into a missing folder has the folder made, as
 	// --transcript's is: it was refused (an operator's trial).
 	made := filepath.Join(dir, "reports", "ci", "x.xml")
+	// A log an older build wrote, world-readable, is made the user's alone too.
+	if err := os.MkdirAll(filepath.Join(dir, "logs"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "logs", "run.log"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	out, code = sandbank(t, "scenario", "run", "--junit", made, "--log", filepath.Join(dir, "logs", "run.log"), "fixtures/mr-adam.yaml", "fixtures/unlink.yaml")
 	if report, err := os.ReadFile(made); code != 0 || err != nil || !strings.Contains(string(report), `failures="0"`) {
 		t.Fatalf("a JUnit report into a missing folder: exit %d, %v\n%s", code, err, out)

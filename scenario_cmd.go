@@ -342,6 +342,7 @@ func runWithTranscript(ctx context.Context, file string, host scenario.Host, pat
 	if err != nil {
 		return nil, fmt.Errorf("creating the transcript: %w", err)
 	}
+	_ = tf.Chmod(0o600) // one an older build wrote keeps its mode otherwise (the review)
 	bw := bufio.NewWriter(tf)
 	res := scenario.RunFile(ctx, file, host, bw)
 	err = errors.Join(bw.Flush(), tf.Close())
@@ -409,6 +410,7 @@ func createOutput(flag, what, example, path string) (*os.File, error) {
 	if err != nil {
 		return nil, engine.Invalid(flag, "cannot write the %s %s (%s); name a file you can write", what, path, osReason(err))
 	}
+	_ = f.Chmod(0o600) // one an older build wrote keeps its mode otherwise (the review)
 	return f, nil
 }
 
