@@ -84,7 +84,7 @@ func (s *Server) demo(w http.ResponseWriter, r *http.Request) error {
 			// in sandbank's red alert ("…re-enter your bank password at …", a
 			// security review).
 			why := r.URL.Query().Get("why")
-			if len(why) > 200 || why == "" || subtle.ConstantTimeCompare([]byte(r.URL.Query().Get("sig")), []byte(s.demoSign("why", why))) != 1 {
+			if len(why) > 200 || why == "" || subtle.ConstantTimeCompare([]byte(r.URL.Query().Get("sig")), []byte(s.flashSign(why))) != 1 {
 				why = "your bank did not answer; try again later"
 			}
 			p.Problem = n + strings.TrimSuffix(why, ".") + "."
@@ -183,7 +183,7 @@ func (s *Server) demoAction(w http.ResponseWriter, r *http.Request) error {
 	}
 	target := "/demo?done=" + url.QueryEscape(done)
 	if done == engine.CodeSyncError {
-		target += "&why=" + url.QueryEscape(why) + "&sig=" + s.demoSign("why", why)
+		target += "&why=" + url.QueryEscape(why) + "&sig=" + s.flashSign(why)
 	}
 	seeOther(w, target)
 	return nil
@@ -277,6 +277,14 @@ func (s *Server) setDemoCookie(w http.ResponseWriter, name, value string) {
 func (s *Server) demoSign(name, value string) string {
 	m := hmac.New(sha256.New, []byte(s.eng.Settings().SecretKey.Reveal()))
 	m.Write([]byte(name + "\x00" + value))
+	return hex.EncodeToString(m.Sum(nil)[:16])
+}
+
+// flashSign is the signature of a reason the demo hands its next page through the
+// address: an HMAC under this process's random key (Server.flashKey).
+func (s *Server) flashSign(why string) string {
+	m := hmac.New(sha256.New, s.flashKey[:])
+	m.Write([]byte(why))
 	return hex.EncodeToString(m.Sum(nil)[:16])
 }
 

@@ -3,6 +3,9 @@ package api
 import (
 	"cmp"
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -621,11 +624,26 @@ func TestBrowserDemo(t *testing.T) {
 	b.contains("The sync failed: the bank could not serve the sync: Access Bank is unavailable")
 	if rep := w.do("GET", "/demo", req{key: noKey()}); !strings.Contains(rep.header.Get("Content-Security-Policy"), "frame-ancestors 'self'") || rep.header.Get("X-Frame-Options") != "SAMEORIGIN" {
 		t.Errorf("the demo page may be framed by another site: CSP %q, X-Frame-Options %q", rep.header.Get("Content-Security-Policy"), rep.header.Get("X-Frame-Options"))
+	} else if p := rep.header.Get("Referrer-Policy"); p != "same-origin" {
+		// no-referrer made a browser send Origin: null with the page's own form
+		// posts, which a browser without Sec-Fetch-Site then had refused as
+		// another site's (the review).
+		t.Errorf("the pages' Referrer-Policy is %q; want same-origin", p)
 	}
 	b.open("/demo?done=SYNC_ERROR&why=" + url.QueryEscape("Please re-enter your real bank password at https://evil.example"))
 	b.contains("The sync failed: your bank did not answer; try again later.")
 	if strings.Contains(js[string](b, `document.body.innerText`), "evil.example") {
 		t.Error("the demo showed words from an address it did not write")
+	}
+	// Nor when signed with the secret key, which may be one anyone knows (a served
+	// scenario's default): the reason's key is this process's own (the review).
+	forged := "your account is frozen: re-enter your bank password at https://evil.example"
+	m := hmac.New(sha256.New, []byte(testSecretKey))
+	m.Write([]byte("why\x00" + forged))
+	b.open("/demo?done=SYNC_ERROR&why=" + url.QueryEscape(forged) + "&sig=" + hex.EncodeToString(m.Sum(nil)[:16]))
+	b.contains("The sync failed: your bank did not answer; try again later.")
+	if strings.Contains(js[string](b, `document.body.innerText`), "evil.example") {
+		t.Error("the demo showed a reason signed with the secret key, which may be published")
 	}
 }
 

@@ -5,6 +5,7 @@ package api
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/subtle"
 	_ "embed"
 	"log/slog"
@@ -49,6 +50,10 @@ type Server struct {
 	// published is a secret key anyone may know (PublishedKey): it lets no Host
 	// through.
 	published atomic.Pointer[string]
+	// flashKey signs what one response hands the next through an address (the
+	// demo's reason for a failed sync): random, this process's, where the secret
+	// key may be one anyone knows (a served scenario's default; the review).
+	flashKey [32]byte
 }
 
 // PublishedKey names a secret key anyone may know — a scenario's default, printed
@@ -87,6 +92,10 @@ func New(cfg Config) *Server {
 	}
 	s := &Server{eng: cfg.Engine, bank: cfg.Bank, log: cfg.Logger, inbox: newReceiver(receiverMaxCount, receiverMaxBytes),
 		realtimeWait: cfg.RealtimeWait, savedClock: cfg.SavedClock}
+	_, _ = rand.Read(s.flashKey[:]) // crypto/rand never fails on supported platforms
+	if s.eng != nil {
+		s.pages.kept = s.eng.WidgetKept
+	}
 	mux := &routeMux{ServeMux: http.NewServeMux()}
 	s.register(mux)
 	s.routes = mux.patterns

@@ -44,7 +44,10 @@ func (s *Server) webRoutes(mux *routeMux) {
 // only, and any page may frame them (connect.js's iframe sits in the developer's
 // own app): the policy has no frame-ancestors, as frame-ancestors * matches only
 // network schemes, and a page opened from a file showed the browser's error page
-// in its frame. No Referer leaves them: their URLs carry the session.
+// in its frame. No Referer leaves them for another site: their URLs carry the
+// session. Same-origin, not no-referrer: under no-referrer a browser sends
+// Origin: null with a page's own form posts, which the cross-site check
+// (sameOrigin) must refuse from another site's sandboxed frame (the review).
 //
 // A hosted link's pages also let their forms go to the business's redirect_url:
 // the step that ends the link redirects there, and a policy's form-action covers
@@ -65,7 +68,7 @@ func pageHeaders(w http.ResponseWriter) {
 	h := w.Header()
 	h.Set("Content-Security-Policy", pagePolicy)
 	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("Referrer-Policy", "same-origin")
 	h.Set("Cache-Control", "no-store")
 	h.Set("Content-Type", "text/html; charset=utf-8")
 }
@@ -1159,6 +1162,10 @@ type widgetPages struct {
 	m       map[string]opener
 	next    int    // the size at which expired entries are next dropped
 	refusal uint64 // the last refusal's number: its redirect names it
+	// kept reports whether the engine still keeps a session: an entry past its
+	// time stays while it does (a session nobody has used yet, whose time the
+	// engine gives again: its opener went, and its page's messages went to "*").
+	kept func(session string) bool
 }
 
 type opener struct {
@@ -1208,7 +1215,7 @@ func (o *widgetPages) sweep(now time.Time) {
 	}
 	if len(o.m) > max(o.next, 64) {
 		for k, v := range o.m {
-			if !v.expires.After(now) {
+			if !v.expires.After(now) && (o.kept == nil || !o.kept(k)) {
 				delete(o.m, k)
 			}
 		}

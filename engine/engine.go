@@ -99,17 +99,20 @@ type Engine struct {
 	windows    map[string]time.Time      // rate-limit windows claimed since start (R3)
 	widgets    map[string]*widgetSession // open widget sessions
 	widgetsCap int                       // size at which widgets is next pruned
-	timers     map[string]Timer          // "deliver", "autosync"
-	autoNext   time.Time                 // when the "autosync" timer fires
-	autoWrites map[string]*autoWrite     // automatic syncs' writes not yet committed, by account
-	auto       autoState
-	autoMu     sync.Mutex            // one auto-sync round, or reschedule, at a time
-	autoWait   pendingCount          // automatic syncs' writes not yet committed
-	autoCount  atomic.Int64          // ... how many: delivery waits while there are any
-	autoSlots  chan struct{}         // bounds them (maxAutoWrites)
-	noSpace    atomic.Int64          // automatic syncs lost to a full disk since one was last saved
-	lostToDisk atomic.Int64          // automatic syncs lost to a full disk since the clock's last move said so
-	clockSave  atomic.Pointer[error] // why the clock's last move was not saved; nil: it was
+	// widgetsAdding counts sessions being added (addWidget): their places are
+	// held against the bound while their IDs are made.
+	widgetsAdding int
+	timers        map[string]Timer      // "deliver", "autosync"
+	autoNext      time.Time             // when the "autosync" timer fires
+	autoWrites    map[string]*autoWrite // automatic syncs' writes not yet committed, by account
+	auto          autoState
+	autoMu        sync.Mutex            // one auto-sync round, or reschedule, at a time
+	autoWait      pendingCount          // automatic syncs' writes not yet committed
+	autoCount     atomic.Int64          // ... how many: delivery waits while there are any
+	autoSlots     chan struct{}         // bounds them (maxAutoWrites)
+	noSpace       atomic.Int64          // automatic syncs lost to a full disk since one was last saved
+	lostToDisk    atomic.Int64          // automatic syncs lost to a full disk since the clock's last move said so
+	clockSave     atomic.Pointer[error] // why the clock's last move was not saved; nil: it was
 
 	realtimeMu  sync.Mutex   // a real-time window's claim and its job's record, together
 	jobsRunning atomic.Int64 // real-time jobs not yet ended (JobsRunning)

@@ -3,6 +3,8 @@ package engine_test
 import (
 	"cmp"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -430,5 +432,56 @@ func TestWidgetSessionsAreBounded(t *testing.T) {
 	w.advance(engine.WidgetSessionTTL)
 	if _, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{}); err != nil {
 		t.Fatalf("a session once the others expired: %v", err)
+	}
+}
+
+// A session nobody has used yet keeps its place when the expired ones are
+// forgotten, so that idle can give it its time again: a test suite that loaded
+// its page 65 times in a day lost the first page's session (the review). At the
+// bound, such sessions go too.
+func TestIdleSessionsOutliveTheSweep(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	first, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stepped, _ := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{})
+	if _, err := w.eng.WidgetChooseInstitution(w.ctx, stepped.Session, "044", ""); err != nil {
+		t.Fatal(err)
+	}
+	w.advance(time.Hour)
+	for range 70 { // past the 64 at which the expired are first forgotten
+		if _, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if st, err := w.eng.WidgetChooseInstitution(w.ctx, first.Session, "044", ""); err != nil || st.Status != engine.WidgetLogin {
+		t.Fatalf("the first step of a session nobody used, after the sweep = %+v, %v; want the login", st, err)
+	}
+	if w.eng.WidgetKept(stepped.Session) {
+		t.Error("a session past its time after a step was kept by the sweep")
+	}
+}
+
+// Sessions opened at once do not go past the bound: the check and the insertion
+// are apart (the store makes the session's ID between them), and each held no
+// place while its ID was made (the review).
+func TestConcurrentSessionsKeepTheBound(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	engine.SetMaxWidgetSessions(t, 50)
+	var wg sync.WaitGroup
+	var opened atomic.Int32
+	for range 80 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{}); err == nil {
+				opened.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	if n := opened.Load(); n != 50 {
+		t.Fatalf("80 sessions opened at once under a bound of 50: %d opened", n)
 	}
 }
