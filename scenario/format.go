@@ -65,6 +65,10 @@ type Scenario struct {
 	// Notes are readings of the file it accepts that a reader may not have
 	// meant (a bare balance is kobo), which scenario check says beside it.
 	Notes []string
+	// FromEnv pairs each webhooks URL that took a part from the environment
+	// with the file's own words for it (expanded, written): a transcript says
+	// the words, so that it is the same bytes whatever port a run was given.
+	FromEnv []string
 
 	names map[string]*Customer // customer names
 	accts map[string]*Account  // account names
@@ -453,8 +457,10 @@ func (p *fileParser) settings(n *node, out *Settings) {
 	}
 	if v := n.get("webhooks"); v != nil {
 		w, err := str(v, "webhooks")
-		if err == nil {
-			w, err = fromEnv(v, w)
+		if written := w; err == nil {
+			if w, err = fromEnv(v, w); err == nil && w != written {
+				p.s.FromEnv = append(p.s.FromEnv, w, written)
+			}
 		}
 		if err == nil {
 			switch {

@@ -138,6 +138,9 @@ func Open(ctx context.Context, s *Scenario, w *world.World, h http.Handler, rece
 			set := w.Engine.Settings()
 			return []engine.Secret{set.SecretKey, set.WebhookSecret}
 		}}
+		if len(s.FromEnv) > 0 {
+			r.tr.written = strings.NewReplacer(s.FromEnv...)
+		}
 	}
 	r.notes, r.stopNotes = w.Engine.Subscribe(1 << 16)
 	r.attempts0 = w.Engine.DeliveryAttempts()

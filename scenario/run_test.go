@@ -501,6 +501,32 @@ func TestTranscriptMasksSecrets(t *testing.T) {
 	}
 }
 
+// A webhooks URL that takes its port from the environment is written in the
+// transcript as the file writes it: two runs given two ports gave two transcripts
+// of one file, where a transcript is the same bytes on every run.
+func TestTranscriptSaysTheFilesWordsForAPortFromTheEnvironment(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "env.yaml")
+	src := "scenario: env\nsettings: {webhooks: \"http://127.0.0.1:${SANDBANK_TEST_HOOK_PORT}/hooks\"}\ncustomers:\n  adam: {institution: \"044\"}\nsteps:\n  - connect: adam\n  - advance: 1m\n"
+	if err := os.WriteFile(path, []byte(src), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var trs [][]byte
+	for _, port := range []string{"9", "10"} { // nothing listens: each attempt fails alike
+		t.Setenv("SANDBANK_TEST_HOOK_PORT", port)
+		res, tr := run(t, path)
+		if !res.Passed {
+			t.Fatalf("%s\n%s", res.Line(), tail(tr))
+		}
+		if !bytes.Contains(tr, []byte("http://127.0.0.1:${SANDBANK_TEST_HOOK_PORT}/hooks")) || bytes.Contains(tr, []byte("127.0.0.1:"+port+"/")) {
+			t.Fatalf("the transcript with port %s does not say the file's words:\n%s", port, tr)
+		}
+		trs = append(trs, tr)
+	}
+	if !bytes.Equal(trs[0], trs[1]) {
+		t.Errorf("two runs given two ports wrote two transcripts:\n%s\n----\n%s", trs[0], trs[1])
+	}
+}
+
 // advance: and at: move the clock by exactly what the file says: run rounded them
 // to whole seconds (serve did not), so a rate limit's edge, 1m59s999ms, was 2m and
 // its sync answered 200, and advance: 500us, which check took, was refused as 0ms.

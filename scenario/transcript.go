@@ -26,10 +26,18 @@ type transcript struct {
 	// body holds them (a PATCH /sandbox/settings answer printed a custom webhook
 	// secret whole into CI's artifacts).
 	secrets func() []engine.Secret
+	// written puts back the file's ${NAME} in a URL that took it from the
+	// environment (Scenario.FromEnv): APP_PORT=4567 and APP_PORT=4568 gave two
+	// transcripts of one file; nil when none did.
+	written *strings.Replacer
 }
 
 func (t *transcript) printf(format string, args ...any) {
 	if t == nil || t.err != nil {
+		return
+	}
+	if t.written != nil {
+		_, t.err = t.written.WriteString(t.w, fmt.Sprintf(format, args...))
 		return
 	}
 	_, t.err = fmt.Fprintf(t.w, format, args...)
