@@ -36,6 +36,8 @@ package world
 // SANDBANK_BENCH_DAYS=60 jumps 60 days instead of the year (0: no long jump), and
 // SANDBANK_BENCH_LOCAL_DELIVERIES=K delivers up to K webhooks at once (the
 // engine's LocalDeliveries; default: the engine's), and
+// SANDBANK_BENCH_DUMP=PREFIX copies the database to PREFIX-before and PREFIX-after
+// each single day (the last day's stay) for scripts/pagediff, and
 // SANDBANK_BENCH_NOSYNC=1 commits without fsync (store.UnsafeNoSync, not for the
 // product): the figures as if durability cost nothing, the bound of what any
 // cheaper commit — a write-ahead log in front of bbolt — could reach. Such a run
@@ -154,6 +156,10 @@ func benchScale(b *testing.B, n int, year bool) {
 		cpu0 := cpuTime()
 		writes0, writer0 := w.DB.Writes(), w.DB.WriterStats()
 		quiesce()
+		dump := os.Getenv("SANDBANK_BENCH_DUMP")
+		if dump != "" && label == "day" {
+			copyFile(b, w.DB.Path(), dump+"-before")
+		}
 		stopProfile := startProfile(b, fmt.Sprintf("%d-%s", n, label))
 		b.StartTimer()
 		start := time.Now()
@@ -161,6 +167,9 @@ func benchScale(b *testing.B, n int, year bool) {
 		must(b, w.Clock.Advance(time.Duration(days)*24*time.Hour))
 		adv := time.Since(start)
 		writer := w.DB.WriterStats()
+		if dump != "" && label == "day" {
+			copyFile(b, w.DB.Path(), dump+"-after") // outside the timed advance: it has returned
+		}
 		stopProgress()
 		stopProfile()
 		cpuAdv := cpuTime() - cpu0
@@ -576,6 +585,15 @@ func peakRSS() int64 {
 		}
 	}
 	return 0
+}
+
+// copyFile copies the database file as it stands between commits.
+func copyFile(b *testing.B, from, to string) {
+	data, err := os.ReadFile(from)
+	if err == nil {
+		err = os.WriteFile(to, data, 0o600)
+	}
+	must(b, err)
 }
 
 func must(b testing.TB, err error) {
