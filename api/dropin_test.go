@@ -9,13 +9,16 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/chromedp/cdproto/network"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -591,8 +594,15 @@ func TestBrowserDemo(t *testing.T) {
 	w.advance("30m")
 	w.must(http.StatusCreated, "POST", "/sandbox/customers/"+adam.ID+"/transactions", req{body: map[string]any{"type": "debit", "amount": 250000, "narration": "POS PURCHASE SHOPRITE LEKKI"}})
 	w.post("/sandbox/customers/"+adam.ID+"/password", map[string]any{"password": "n3w-Passw0rd"})
+	// The page's own form post says its origin: under a no-referrer policy (the
+	// pages' meta tag said it, over the header) a browser sends Origin: null, which
+	// the cross-site check refuses from a browser without Sec-Fetch-Site (the review).
+	origins := postOrigins(b)
 	b.submit(`form[action="/demo/sync"] button`)
 	b.contains("Sign in to Access Bank again", "Your bank needs you to confirm it is you", "NGN 10,000.00")
+	if got := origins(); len(got) == 0 || got[0] != w.base {
+		t.Errorf("the demo's own form post sent Origin %q; want %q", got, w.base)
+	}
 	b.snap("demo-reauth")
 
 	b.do(chromedp.Click(chromedp.CSS("[data-reauthorise]"), chromedp.NodeEnabled))
@@ -867,5 +877,40 @@ func TestBrowserSetupAfterReauthoriseWarns(t *testing.T) {
 	got := js[[]string](b, `window.warned`)
 	if len(got) != 1 || !strings.Contains(got[0], "connect.setup() replaces the re-authorisation") || !strings.Contains(got[0], "connect.open() after connect.reauthorise()") {
 		t.Errorf("reauthorise() then setup() warned %q; want one warning that says to open() after reauthorise()", got)
+	}
+}
+
+// postOrigins records the Origin header of each POST the tab sends from now on,
+// as the browser sent it (the network's own record of the request's headers).
+func postOrigins(b *tab) func() []string {
+	b.t.Helper()
+	var mu sync.Mutex
+	posts := map[network.RequestID]bool{}
+	var origins []string
+	err := chromedp.Listen(b.ctx, func(ev any) { // the network domain is on: chromedp enables it
+		mu.Lock()
+		defer mu.Unlock()
+		switch e := ev.(type) {
+		case *network.EventRequestWillBeSent:
+			if e.Request.Method == "POST" {
+				posts[e.RequestID] = true
+			}
+		case *network.EventRequestWillBeSentExtraInfo:
+			if posts[e.RequestID] {
+				o, _ := e.Headers["Origin"].(string)
+				if o == "" {
+					o, _ = e.Headers["origin"].(string)
+				}
+				origins = append(origins, o)
+			}
+		}
+	})
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	return func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Clone(origins)
 	}
 }
