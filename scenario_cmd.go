@@ -342,7 +342,7 @@ func runWithTranscript(ctx context.Context, file string, host scenario.Host, pat
 	if err != nil {
 		return nil, fmt.Errorf("creating the transcript: %w", err)
 	}
-	_ = tf.Chmod(0o600) // one an older build wrote keeps its mode otherwise (the review)
+	private(tf)
 	bw := bufio.NewWriter(tf)
 	res := scenario.RunFile(ctx, file, host, bw)
 	err = errors.Join(bw.Flush(), tf.Close())
@@ -400,6 +400,15 @@ func osReason(err error) string {
 	return err.Error()
 }
 
+// private makes a regular file this command writes its user's alone: one an older
+// build wrote keeps its mode otherwise (the review). Not a device or a pipe:
+// --log /dev/null, run as root, made /dev/null 0600 (the review of that).
+func private(f *os.File) {
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Mode().Perm()&0o077 != 0 {
+		_ = f.Chmod(0o600)
+	}
+}
+
 // createOutput creates a file a command writes as it goes (--log), its folder
 // made if missing.
 func createOutput(flag, what, example, path string) (*os.File, error) {
@@ -410,7 +419,7 @@ func createOutput(flag, what, example, path string) (*os.File, error) {
 	if err != nil {
 		return nil, engine.Invalid(flag, "cannot write the %s %s (%s); name a file you can write", what, path, osReason(err))
 	}
-	_ = f.Chmod(0o600) // one an older build wrote keeps its mode otherwise (the review)
+	private(f)
 	return f, nil
 }
 
