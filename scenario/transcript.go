@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -121,6 +122,13 @@ func (t *transcript) body(prefix string, b []byte) {
 			}
 		}
 	}
+	if t.written != nil { // before the hash of a long body too (the review)
+		b = []byte(t.written.Replace(string(b)))
+	}
+	// A webhook attempt's latency is real time, which differs from run to run
+	// (0 or 1 ms to a port nothing listens on): GET /sandbox/webhooks wrote two
+	// transcripts of one file.
+	b = attemptLatency.ReplaceAll(b, []byte(`$1"(real time)"`))
 	var out bytes.Buffer
 	if json.Valid(b) && json.Indent(&out, bytes.TrimSpace(b), "", "  ") == nil {
 		b = out.Bytes()
@@ -138,6 +146,10 @@ func (t *transcript) body(prefix string, b []byte) {
 		t.printf("%s%s\n", prefix, l)
 	}
 }
+
+// attemptLatency is a delivery attempt's latency_ms in a body (the API's attempt:
+// status_code, then latency_ms), its value the second group.
+var attemptLatency = regexp.MustCompile(`("status_code":\s*[0-9]+,\s*"latency_ms":\s*)[0-9]+`)
 
 // maxBodyLines caps a body in a transcript: a year's statement would otherwise fill
 // it; the rest is summed up by its hash, so a change still shows.
