@@ -370,7 +370,7 @@ func TestStatements(t *testing.T) {
 		t.Fatalf("the job 90 s on = %+v, want BUILT", again)
 	}
 	w.must(http.StatusOK, "GET", building.Path, req{key: noKey()})
-	for _, bad := range []string{"2h", "soon", "-5s"} {
+	for _, bad := range []string{"2h", "soon", "-5s", "1M"} { // 1M is a month, not a minute
 		failed(t, w.do("PATCH", "/sandbox/settings", req{body: map[string]any{"statement_build": bad}}), http.StatusBadRequest, "")
 	}
 	w.must(http.StatusOK, "PATCH", "/sandbox/settings", req{body: map[string]any{"statement_build": "0"}}).decode(t, &set)

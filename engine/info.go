@@ -286,7 +286,7 @@ func (e *Engine) StatementOfJob(ctx context.Context, jobID string) (Statement, e
 			wait := j.ReadyAt.Sub(now)
 			return &Error{Code: ECONFLICT, Reason: "STATEMENT_BUILDING", RetryAfter: wait,
 				Message: "this statement is still being built: it is ready at " + TimeText(j.ReadyAt) + ", in " + waitText(wait) +
-					" (the statement_build setting); poll its job, GET /accounts/" + j.AccountID + "/statement/jobs/" + j.ID + ", until its status is BUILT"}
+					" (the statement_build setting); poll its job, GET /accounts/" + j.AccountID + "/statement/jobs/" + j.ID + " (under /v2 for v2), until its status is BUILT"}
 		}
 		a, err := linkedAccount(tx, j.AccountID)
 		if err != nil {
