@@ -755,6 +755,7 @@ func TestServedCallWithoutExpectMustSucceed(t *testing.T) {
 // read them (a QA engineer's trial).
 func TestServedStatusGivesTheIDsAsTheyStand(t *testing.T) {
 	m, _ := openServed(t, "scenario: later ids\nstart: 2026-03-02T09:00:00Z\ncustomers:\n  adam: {institution: \"044\"}\n  bola: {institution: \"058\"}\nsteps:\n  - connect: adam\n"+
+		"  - call: GET /accounts/{adam}/statement?period=last1months&output=pdf\n    save: {pdf: path}\n"+
 		"  - serve: {clock: paused}\n"+
 		"  - connect: bola\n    at: +1h\n"+
 		"  - call: GET /accounts/{bola}\n    save: {bola_name: account.name}\n"+
@@ -767,7 +768,7 @@ func TestServedStatusGivesTheIDsAsTheyStand(t *testing.T) {
 		t.Fatalf("before bola's connect: ids = %v; want bola listed without an id", ids)
 	}
 	servedAPI(t, m, "POST", "/sandbox/clock", map[string]any{"advance": "2h"})
-	servedSteps(t, m, settled(3, 4, 5))
+	servedSteps(t, m, settled(4, 5, 6))
 	_, after := servedAPI(t, m, "GET", "/sandbox/scenario", nil)
 	ids, _ = after["ids"].(map[string]any)
 	accounts, _ = ids["accounts"].(map[string]any)
@@ -781,8 +782,14 @@ func TestServedStatusGivesTheIDsAsTheyStand(t *testing.T) {
 	if saved["bola_name"] == nil || saved["bola_name"] == "" {
 		t.Errorf("saved = %v; want bola_name", saved)
 	}
+	// A link saved before serve: names the served address, which an app reaches,
+	// not the host of the steps' own requests (a QA trial's app followed
+	// http://sandbank.invalid/statements/…).
+	if pdf, _ := saved["pdf"].(string); !strings.HasPrefix(pdf, "http://"+m.Addr()+"/statements/") {
+		t.Errorf("saved pdf = %q; want the statement's path at the served address http://%s", pdf, m.Addr())
+	}
 	if adam["password"] != "n3w-Passw0rd" {
-		t.Errorf("adam's password = %v; want the one step 5 set", adam["password"])
+		t.Errorf("adam's password = %v; want the one step 6 set", adam["password"])
 	}
 }
 

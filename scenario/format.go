@@ -1265,6 +1265,17 @@ func (p *fileParser) call(st *Step, v *node, step *node) {
 	if k := step.get("key"); k != nil {
 		if key, err := p.template(k, "key"); p.ok(err) {
 			st.Key = key
+			// A literal key is sent as it is: "secert" answered 401 at run time, and
+			// check said nothing (a QA trial).
+			if named := []string{"secret", "public", "none"}; !slices.Contains(named, key) && !strings.Contains(key, "{") {
+				if s := didYouMean(key, named); s != "" {
+					meant := "the " + s + " key"
+					if s == "none" {
+						meant = "no key"
+					}
+					p.s.Notes = append(p.s.Notes, fmt.Sprintf("%d:%d: key %q is sent as the key itself; write key: %s if %s was meant", k.pos.line, k.pos.col, key, s, meant))
+				}
+			}
 		}
 	}
 }

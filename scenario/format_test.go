@@ -514,3 +514,27 @@ func TestDeepBracketsRefusedBeforeTheParser(t *testing.T) {
 		t.Errorf("refusing brackets %d deep allocated %d MB; the parser's quadratic cost was not avoided", n, mb)
 	}
 }
+
+// A call's key: that is one of secret, public or none mistyped is sent as the key
+// itself, which a run answers 401: check notes it, as it notes a bare balance (a
+// QA trial's "secert"). A literal key, or a template, is not noted.
+func TestKeyTypoIsNoted(t *testing.T) {
+	for key, want := range map[string]string{
+		"secert":                        `9:10: key "secert" is sent as the key itself; write key: secret if the secret key was meant`,
+		"pubilc":                        `9:10: key "pubilc" is sent as the key itself; write key: public if the public key was meant`,
+		"nnoe":                          `9:10: key "nnoe" is sent as the key itself; write key: none if no key was meant`,
+		"test_sk_not_this_worlds_key_1": "",
+		"secret":                        "",
+		"\"{token}\"":                   "",
+	} {
+		src := "scenario: k\ncustomers:\n  adam: {institution: \"044\"}\nsteps:\n  - connect: adam\n  - call: POST /accounts/{adam}/reauthorise\n    save: {token: token}\n  - call: GET /accounts/{adam}\n    key: " + key + "\n"
+		s, err := Parse("f.yaml", []byte(src))
+		if err != nil {
+			t.Fatalf("key %s: %v", key, err)
+		}
+		got := strings.Join(s.Notes, "\n")
+		if got != want {
+			t.Errorf("key %s: notes %q; want %q", key, got, want)
+		}
+	}
+}

@@ -1077,8 +1077,14 @@ func (sv *Serving) idsLocked(api string) ([]byte, error) {
 		Customers map[string]customerIDs `json:"customers"`
 		Accounts  map[string]accountIDs  `json:"accounts"`
 		Saved     map[string]string      `json:"saved"`
-	}{Scenario: r.S.Title, File: r.S.Path, API: api, Customers: map[string]customerIDs{}, Accounts: map[string]accountIDs{}, Saved: r.vars,
+	}{Scenario: r.S.Title, File: r.S.Path, API: api, Customers: map[string]customerIDs{}, Accounts: map[string]accountIDs{}, Saved: map[string]string{},
 		Keys: map[string]string{"secret": r.keys.Secret, "public": r.keys.Public, "webhook_secret": r.W.Engine.Settings().WebhookSecret.Reveal()}}
+	for k, v := range r.vars {
+		// A link a step saved (a statement's path, a next page) names the host the
+		// steps' own requests go to, which no app reaches: the served address
+		// instead (a QA trial's app followed http://sandbank.invalid/statements/…).
+		out.Saved[k] = strings.ReplaceAll(v, "http://"+requestHost, api)
+	}
 	for _, c := range r.S.Customers {
 		bc, err := r.W.Bank.Customer(r.customerIDs[c.Name])
 		if err != nil {
