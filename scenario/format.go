@@ -66,8 +66,10 @@ type Scenario struct {
 	// meant (a bare balance is kobo), which scenario check says beside it.
 	Notes []string
 	// FromEnv pairs each webhooks URL that took a part from the environment
-	// with the file's own words for it (expanded, written): a transcript says
-	// the words, so that it is the same bytes whatever port a run was given.
+	// with the file's own words for it (expanded, written), and so its host and
+	// port, which an attempt's error names without the rest of the URL: a
+	// transcript says the words, so that it is the same bytes whatever port a run
+	// was given.
 	FromEnv []string
 
 	names map[string]*Customer // customer names
@@ -460,6 +462,9 @@ func (p *fileParser) settings(n *node, out *Settings) {
 		if written := w; err == nil {
 			if w, err = fromEnv(v, w); err == nil && w != written {
 				p.s.FromEnv = append(p.s.FromEnv, w, written)
+				if a, b := authority(w), authority(written); a != "" && a != b {
+					p.s.FromEnv = append(p.s.FromEnv, a, b)
+				}
 			}
 		}
 		if err == nil {
@@ -521,6 +526,22 @@ var (
 	envPort = regexp.MustCompile(`^([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])$`)
 	envHost = regexp.MustCompile(`^([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.?$|^\[[0-9A-Fa-f:.]+\]$`)
 )
+
+// authority is a URL's host and port, without user information: "" if it has no
+// "//".
+func authority(u string) string {
+	_, rest, ok := strings.Cut(u, "//")
+	if !ok {
+		return ""
+	}
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		rest = rest[:i]
+	}
+	if i := strings.LastIndexByte(rest, '@'); i >= 0 {
+		rest = rest[i+1:]
+	}
+	return rest
+}
 
 // fromEnv fills a value's ${NAME} (or ${NAME:-default}) from the environment: the
 // port an app under test listens on is often chosen when its tests start. Only a

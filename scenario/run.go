@@ -139,7 +139,7 @@ func Open(ctx context.Context, s *Scenario, w *world.World, h http.Handler, rece
 			return []engine.Secret{set.SecretKey, set.WebhookSecret}
 		}}
 		if len(s.FromEnv) > 0 {
-			r.tr.written = strings.NewReplacer(s.FromEnv...)
+			r.tr.written = writtenAs(s.FromEnv)
 		}
 	}
 	r.notes, r.stopNotes = w.Engine.Subscribe(1 << 16)

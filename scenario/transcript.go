@@ -30,7 +30,49 @@ type transcript struct {
 	// written puts back the file's ${NAME} in a URL that took it from the
 	// environment (Scenario.FromEnv): APP_PORT=4567 and APP_PORT=4568 gave two
 	// transcripts of one file; nil when none did.
-	written *strings.Replacer
+	written func(string) string
+}
+
+// writtenAs puts back the file's words for what took a part from the environment:
+// pairs of (expanded, written) — whole URLs, and their hosts and ports, which an
+// attempt names alone in its error ("POST http://redacted@127.0.0.1:9/hooks?redacted").
+// A host and port is put back only where no letter, digit, dot or hyphen runs on
+// from it on either side (port 9 is not port 90).
+func writtenAs(pairs []string) func(string) string {
+	return func(s string) string {
+		for i := 0; i+1 < len(pairs); i += 2 {
+			from, to := pairs[i], pairs[i+1]
+			if strings.Contains(from, "://") {
+				s = strings.ReplaceAll(s, from, to)
+				continue
+			}
+			var b strings.Builder
+			done := 0 // s[:done] is in b
+			for at := 0; ; {
+				j := strings.Index(s[at:], from)
+				if j < 0 {
+					break
+				}
+				j += at
+				end := j + len(from)
+				if (j > 0 && hostByte(s[j-1])) || (end < len(s) && hostByte(s[end])) {
+					at = j + 1 // part of a longer name or port: not this one
+					continue
+				}
+				b.WriteString(s[done:j])
+				b.WriteString(to)
+				done, at = end, end
+			}
+			b.WriteString(s[done:])
+			s = b.String()
+		}
+		return s
+	}
+}
+
+// hostByte reports whether c may run on in a host name or a port.
+func hostByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '-'
 }
 
 func (t *transcript) printf(format string, args ...any) {
@@ -38,7 +80,7 @@ func (t *transcript) printf(format string, args ...any) {
 		return
 	}
 	if t.written != nil {
-		_, t.err = t.written.WriteString(t.w, fmt.Sprintf(format, args...))
+		_, t.err = io.WriteString(t.w, t.written(fmt.Sprintf(format, args...)))
 		return
 	}
 	_, t.err = fmt.Fprintf(t.w, format, args...)
@@ -123,7 +165,7 @@ func (t *transcript) body(prefix string, b []byte) {
 		}
 	}
 	if t.written != nil { // before the hash of a long body too (the review)
-		b = []byte(t.written.Replace(string(b)))
+		b = []byte(t.written(string(b)))
 	}
 	// A webhook attempt's latency is real time, which differs from run to run
 	// (0 or 1 ms to a port nothing listens on): GET /sandbox/webhooks wrote two
