@@ -37,7 +37,10 @@ package world
 // SANDBANK_BENCH_LOCAL_DELIVERIES=K delivers up to K webhooks at once (the
 // engine's LocalDeliveries; default: the engine's), and
 // SANDBANK_BENCH_DUMP=PREFIX copies the database to PREFIX-before and PREFIX-after
-// each single day (the last day's stay) for scripts/pagediff, and
+// each single day (the last day's stay) for scripts/pagediff — with
+// SANDBANK_BENCH_NO_WEBHOOKS=1 the advance's pages alone, else also those of the
+// deliveries that commit as it returns; the settled figures then include the
+// copies' cost — and
 // SANDBANK_BENCH_NOSYNC=1 commits without fsync (store.UnsafeNoSync, not for the
 // product): the figures as if durability cost nothing, the bound of what any
 // cheaper commit — a write-ahead log in front of bbolt — could reach. Such a run
@@ -50,6 +53,7 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -150,16 +154,16 @@ func benchScale(b *testing.B, n int, year bool) {
 	measure := func(label string, days int) map[string]float64 {
 		fig := map[string]float64{}
 		report := func(v float64, name string) { fig[name] = v }
+		dump := os.Getenv("SANDBANK_BENCH_DUMP")
+		if dump != "" && label == "day" {
+			copyDB(b, w, dump+"-before")
+		}
 		before := fileUse(b, w)
 		txBefore := countTx(b, w)
 		resetPeakRSS()
 		cpu0 := cpuTime()
 		writes0, writer0 := w.DB.Writes(), w.DB.WriterStats()
 		quiesce()
-		dump := os.Getenv("SANDBANK_BENCH_DUMP")
-		if dump != "" && label == "day" {
-			copyFile(b, w.DB.Path(), dump+"-before")
-		}
 		stopProfile := startProfile(b, fmt.Sprintf("%d-%s", n, label))
 		b.StartTimer()
 		start := time.Now()
@@ -167,13 +171,13 @@ func benchScale(b *testing.B, n int, year bool) {
 		must(b, w.Clock.Advance(time.Duration(days)*24*time.Hour))
 		adv := time.Since(start)
 		writer := w.DB.WriterStats()
-		if dump != "" && label == "day" {
-			copyFile(b, w.DB.Path(), dump+"-after") // outside the timed advance: it has returned
-		}
 		stopProgress()
 		stopProfile()
 		cpuAdv := cpuTime() - cpu0
 		writes := w.DB.Writes() - writes0
+		if dump != "" && label == "day" {
+			copyDB(b, w, dump+"-after") // the advance's commits; in the settled figures' time
+		}
 		advanceOnly := os.Getenv("SANDBANK_BENCH_ADVANCE_ONLY") != "" && !strings.HasPrefix(label, "day")
 		if !advanceOnly {
 			stopProfile = startProfile(b, fmt.Sprintf("%d-%s-settle", n, label))
@@ -587,13 +591,12 @@ func peakRSS() int64 {
 	return 0
 }
 
-// copyFile copies the database file as it stands between commits.
-func copyFile(b *testing.B, from, to string) {
-	data, err := os.ReadFile(from)
-	if err == nil {
-		err = os.WriteFile(to, data, 0o600)
-	}
+// copyDB writes a consistent copy of the world's database (a read transaction's).
+func copyDB(b *testing.B, w *World, to string) {
+	f, err := os.Create(to)
 	must(b, err)
+	_, err = w.DB.Backup(f)
+	must(b, errors.Join(err, f.Close()))
 }
 
 func must(b testing.TB, err error) {

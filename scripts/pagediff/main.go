@@ -9,8 +9,10 @@
 //
 //	go run ./scripts/pagediff BEFORE AFTER
 //
+// Run the benchmark with SANDBANK_BENCH_NO_WEBHOOKS=1 for the advance's pages alone.
+//
 // bbolt's command-line tool lists pages but not the bucket each belongs to; this
-// reads the file format (bbolt's page and element headers) itself, for 4 KiB pages.
+// reads the file format (bbolt's meta page, page and element headers) itself.
 package main
 
 import (
@@ -21,15 +23,18 @@ import (
 	"sort"
 )
 
-const pageSize = 4096
-
-type file []byte
+// file is a database's bytes and its page size (the meta page's: the OS's when it
+// was made, 16 KiB on some).
+type file struct {
+	b        []byte
+	pageSize uint64
+}
 
 func (f file) page(id uint64) []byte {
-	if (id+1)*pageSize > uint64(len(f)) {
+	if (id+1)*f.pageSize > uint64(len(f.b)) {
 		return nil
 	}
-	return f[id*pageSize : (id+1)*pageSize]
+	return f.b[id*f.pageSize : (id+1)*f.pageSize]
 }
 
 // full is the page with its overflow pages.
@@ -38,21 +43,23 @@ func (f file) full(id uint64) []byte {
 	if p == nil {
 		return nil
 	}
-	end := (id + 1 + uint64(binary.LittleEndian.Uint32(p[12:16]))) * pageSize
-	if end > uint64(len(f)) {
+	end := (id + 1 + uint64(binary.LittleEndian.Uint32(p[12:16]))) * f.pageSize
+	if end > uint64(len(f.b)) {
 		return nil
 	}
-	return f[id*pageSize : end]
+	return f.b[id*f.pageSize : end]
 }
 
-// walk adds the pages of the bucket rooted at id to out[name], and its
-// sub-buckets' to theirs.
+// walk adds the pages of the bucket rooted at id — each node's overflow pages
+// too — to out[name], and its sub-buckets' to theirs.
 func (f file) walk(name string, id uint64, out map[string][]uint64) error {
 	p := f.full(id)
 	if p == nil {
 		return fmt.Errorf("bucket %q: page %d is past the file's end", name, id)
 	}
-	out[name] = append(out[name], id)
+	for i := range uint64(len(p)) / f.pageSize {
+		out[name] = append(out[name], id+i)
+	}
 	flags, count := binary.LittleEndian.Uint16(p[8:10]), int(binary.LittleEndian.Uint16(p[10:12]))
 	if flags&0x01 != 0 { // a branch: its elements name the pages below
 		for i := range count {
@@ -85,11 +92,16 @@ func (f file) walk(name string, id uint64, out map[string][]uint64) error {
 func load(path string) (file, map[string][]uint64, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, nil, err
+		return file{}, nil, err
 	}
-	f := file(b)
-	if len(f) < 2*pageSize {
-		return nil, nil, fmt.Errorf("%s is not a bbolt file of 4 KiB pages", path)
+	// The first meta page says the page size (its header is 16 bytes; magic,
+	// version, then the size).
+	if len(b) < 32 || binary.LittleEndian.Uint32(b[16:20]) != 0xED0CDAED {
+		return file{}, nil, fmt.Errorf("%s is not a bbolt file", path)
+	}
+	f := file{b: b, pageSize: uint64(binary.LittleEndian.Uint32(b[24:28]))}
+	if f.pageSize < 1024 || uint64(len(b)) < 2*f.pageSize {
+		return file{}, nil, fmt.Errorf("%s is not a whole bbolt file (page size %d, %d bytes)", path, f.pageSize, len(b))
 	}
 	meta := f.page(0)[16:]
 	if m := f.page(1)[16:]; binary.LittleEndian.Uint64(m[48:56]) > binary.LittleEndian.Uint64(meta[48:56]) {
