@@ -15,7 +15,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -884,24 +883,23 @@ func TestBrowserSetupAfterReauthoriseWarns(t *testing.T) {
 // as the browser sent it (the network's own record of the request's headers).
 func postOrigins(b *tab) func() []string {
 	b.t.Helper()
+	// The two events of a request come in either order (CDP promises none): each
+	// is kept by the request's ID, and a POST's Origin read once both are in. A
+	// redirect's request keeps the ID: its first headers are the POST's.
 	var mu sync.Mutex
-	posts := map[network.RequestID]bool{}
-	var origins []string
+	var posts []network.RequestID
+	headers := map[network.RequestID]network.Headers{}
 	err := chromedp.Listen(b.ctx, func(ev any) { // the network domain is on: chromedp enables it
 		mu.Lock()
 		defer mu.Unlock()
 		switch e := ev.(type) {
 		case *network.EventRequestWillBeSent:
 			if e.Request.Method == "POST" {
-				posts[e.RequestID] = true
+				posts = append(posts, e.RequestID)
 			}
 		case *network.EventRequestWillBeSentExtraInfo:
-			if posts[e.RequestID] {
-				o, _ := e.Headers["Origin"].(string)
-				if o == "" {
-					o, _ = e.Headers["origin"].(string)
-				}
-				origins = append(origins, o)
+			if _, ok := headers[e.RequestID]; !ok { // the POST's: a redirect's GET that follows keeps its ID
+				headers[e.RequestID] = e.Headers
 			}
 		}
 	})
@@ -911,6 +909,16 @@ func postOrigins(b *tab) func() []string {
 	return func() []string {
 		mu.Lock()
 		defer mu.Unlock()
-		return slices.Clone(origins)
+		var origins []string
+		for _, id := range posts {
+			if h, ok := headers[id]; ok {
+				o, _ := h["Origin"].(string)
+				if o == "" {
+					o, _ = h["origin"].(string)
+				}
+				origins = append(origins, o)
+			}
+		}
+		return origins
 	}
 }
