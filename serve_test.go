@@ -815,3 +815,34 @@ func TestServedLongAdvanceAfterServeDoesNotHoldThePort(t *testing.T) {
 	m.Clock.HaltForGood()
 	m.Serving.Stop()
 }
+
+// An expect_call: saves from the answer the app got, for the steps after it: a
+// statement's job the app made, which a later call: reads (a QA trial could not
+// name a job the app itself made). A save: of what the answer lacks fails, saying so.
+func TestExpectCallSavesFromTheAppsAnswer(t *testing.T) {
+	m, _ := openServed(t, "scenario: saved from the app\nstart: 2026-03-02T09:00:00Z\nsettings: {statement_build: 30s}\ncustomers:\n  adam: {institution: \"044\"}\nsteps:\n  - connect: adam\n"+
+		"  - serve: {clock: paused}\n"+
+		"  - expect_call: GET /accounts/{adam}/statement\n    save: {job: id}\n"+
+		"  - call: GET /accounts/{adam}/statement/jobs/{job}\n    expect: {status: BUILDING}\n"+
+		"  - expect_call: GET /accounts/{adam}\n    save: {nothing: account.nope}\n")
+	startServed(t, m)
+	id := m.Serving.AccountID("adam")
+	status, job := servedAPI(t, m, "GET", "/accounts/"+id+"/statement?period=last1months&output=pdf", nil)
+	if status != http.StatusOK || job["id"] == nil {
+		t.Fatalf("the app's statement call = %d %v", status, job)
+	}
+	servedAPI(t, m, "GET", "/accounts/"+id, nil)
+	steps := servedSteps(t, m, settled(3, 4, 5))
+	if s := steps[2]; s.State != scenario.StatePassed {
+		t.Errorf("step 3, the app's statement call saved: %s %q; want passed", s.State, s.Message)
+	}
+	if s := steps[3]; s.State != scenario.StatePassed {
+		t.Errorf("step 4, a call of the job the app made: %s %q; want passed", s.State, s.Message)
+	}
+	if s := steps[4]; s.State != scenario.StateFailed || !strings.Contains(s.Message, "save nothing: the answer the app got has no account.nope") {
+		t.Errorf("step 5, a save of what the answer lacks: %s %q; want failed, saying so", s.State, s.Message)
+	}
+	if ids, _ := m.Serving.IDs("http://" + m.Addr()); !strings.Contains(string(ids), `"job": "`+job["id"].(string)+`"`) {
+		t.Errorf("ids after the save: %s; want job %v", ids, job["id"])
+	}
+}

@@ -203,7 +203,7 @@ var actions = map[string][]string{
 	"serve":       {},
 	"webhook":     {"account", "expect", "within"},
 	"webhooks":    {"account", "within"},
-	"expect_call": {"within", "expect"},
+	"expect_call": {"within", "expect", "save"},
 }
 
 // common fields every step may carry.

@@ -452,7 +452,7 @@ func (sv *Serving) step(ctx context.Context, i int, st *Step, held *hold) StepRe
 		}
 		res := StepResult{Step: st, OK: true, Checks: []string{fmt.Sprintf("✓ the app called %s %s at %s, answered %d", got.method, got.path, got.at.UTC().Format(time.RFC3339), got.status)},
 			ended: got.at}
-		if len(st.Expect) > 0 {
+		if len(st.Expect) > 0 || len(st.Save) > 0 {
 			if got.body == nil && got.header == nil {
 				return r.fail(st, st.pos, "the app's call %s %s at %s was matched, but its answer is no longer kept (only the latest %d calls' are): check it sooner, with a shorter within:",
 					got.method, got.path, got.at.UTC().Format(time.RFC3339), callBodiesKept)
@@ -466,6 +466,18 @@ func (sv *Serving) step(ctx context.Context, i int, st *Step, held *hold) StepRe
 			}
 			if fr := r.expectEach(st, resp, &res, cut); fr != nil {
 				return *fr
+			}
+			// What the app's call made — a statement's job it then polls — for the
+			// steps after: a job the app made could not be named (a QA trial).
+			for _, s := range st.Save {
+				v, ok := resp.lookup(s.Path)
+				if !ok {
+					return r.fail(st, s.pos, "save %s: the answer the app got has no %s%s", s.Var, s.Path, missingHint(resp, s.Path))
+				}
+				sv.runMu.Lock()
+				r.vars[s.Var] = plain(v)
+				sv.runMu.Unlock()
+				res.Checks = append(res.Checks, fmt.Sprintf("saved %s = %s", s.Var, plain(v)))
 			}
 		}
 		return res
