@@ -559,8 +559,14 @@ steps:
 	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if res, tr := run(t, path); !res.Passed {
+	res, tr := run(t, path)
+	if !res.Passed {
 		t.Fatalf("%s\n%s", res.Line(), tail(tr))
+	}
+	// The transcript says the instants as exactly: the sync at the edge read
+	// 09:01:59, a second before the clock's own 09:02:00.000 (a QA trial).
+	if !bytes.Contains(tr, []byte("\n  2023-03-01T09:02:01.7495Z  POST /accounts/")) {
+		t.Errorf("the transcript does not time the sync at the window's edge to the millisecond:\n%s", tail(tr))
 	}
 }
 

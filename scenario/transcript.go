@@ -101,7 +101,7 @@ func (t *transcript) header(s *Scenario) {
 func (t *transcript) section(title string, at time.Time) {
 	t.printf("\n== %s\n", title)
 	if !at.IsZero() {
-		t.printf("  at %s\n", at.UTC().Format(time.RFC3339))
+		t.printf("  at %s\n", at.UTC().Format(time.RFC3339Nano))
 	}
 }
 
@@ -110,7 +110,7 @@ func (t *transcript) request(at time.Time, method, path, key string, headers map
 	if t == nil {
 		return
 	}
-	t.printf("\n  %s  %s %s", at.UTC().Format(time.RFC3339), method, path)
+	t.printf("\n  %s  %s %s", at.UTC().Format(time.RFC3339Nano), method, path)
 	for k := range headers {
 		if strings.EqualFold(k, "mono-sec-key") { // the step's own, shown below: not the key it names
 			key = ""
@@ -215,7 +215,7 @@ func (t *transcript) webhook(ev engine.Event, a engine.Attempt, name string, bod
 	if a.Error != "" {
 		result = "failed: " + a.Error
 	}
-	t.printf("\n  %s  webhook %s, attempt %d → %s\n", a.At.UTC().Format(time.RFC3339), name, a.N, result)
+	t.printf("\n  %s  webhook %s, attempt %d → %s\n", a.At.UTC().Format(time.RFC3339Nano), name, a.N, result)
 	t.printf("  > mono-webhook-event-id: %s\n  > mono-webhook-attempt: %d\n  > mono-webhook-secret: %s\n", ev.ID, a.N, maskedSecret)
 	if a.N == 1 || a.Error == "" {
 		t.body("  > ", body)
