@@ -789,11 +789,9 @@ func parseSettingsPatch(p params) (engine.SettingsPatch, error) {
 		patch.WebhookFormat = &f
 	}
 	if v := strings.TrimSpace(p.str("statement_build")); v != "" { // not lowered: 1M is a month, refused, not a minute
-		var d time.Duration
-		if !strings.EqualFold(v, "off") && v != "0" && v != "0s" {
-			if d, err = simulator.ParseDuration(v); err != nil {
-				return patch, engine.Invalid("statement_build", "statement_build %q is not a duration: how long a PDF statement stays BUILDING, e.g. 30s or 2m (0 for at once) — %s", v, engine.ErrorMessage(err))
-			}
+		d, err := simulator.ParseStatementBuild(v)
+		if err != nil {
+			return patch, err
 		}
 		patch.StatementBuild = &d
 	}

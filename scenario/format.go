@@ -495,13 +495,10 @@ func (p *fileParser) settings(n *node, out *Settings) {
 	if v := n.get("statement_build"); v != nil {
 		var d time.Duration
 		s, err := str(v, "statement_build")
-		if s = strings.TrimSpace(s); err == nil && s != "0" && s != "0s" && s != "off" {
-			if d, err = simulator.ParseDuration(s); err != nil {
-				err = errAt(v.pos, "statement_build is how long a PDF statement stays BUILDING, e.g. 30s or 2m (0 for at once): %s", engine.ErrorMessage(err))
+		if err == nil {
+			if d, err = simulator.ParseStatementBuild(s); err != nil {
+				err = errAt(v.pos, "%s", engine.ErrorMessage(err)) // as the API's PATCH reads it
 			}
-		}
-		if err == nil && d > engine.MaxStatementBuild {
-			err = errAt(v.pos, "statement_build is at most %s, not %s", engine.DurationText(engine.MaxStatementBuild), engine.DurationText(d))
 		}
 		if p.ok(err) {
 			out.StatementBuild = &d

@@ -20,6 +20,24 @@ func ParseDuration(s string) (time.Duration, error) {
 	return ParseDurationLike(s, "30m, 2h, 1d, 1d12h or 1y")
 }
 
+// ParseStatementBuild reads how long a PDF statement stays BUILDING (the
+// statement_build setting), as the API and scenario files take it: 0, 0s or off
+// for at once, else a duration up to engine.MaxStatementBuild.
+func ParseStatementBuild(s string) (time.Duration, error) {
+	in := strings.TrimSpace(s)
+	if in == "0" || in == "0s" || strings.EqualFold(in, "off") {
+		return 0, nil
+	}
+	d, err := ParseDurationLike(in, "30s or 2m")
+	if err != nil {
+		return 0, engine.Invalid("statement_build", "statement_build is how long a PDF statement stays BUILDING (0 for at once): %s", engine.ErrorMessage(err))
+	}
+	if d > engine.MaxStatementBuild {
+		return 0, engine.Invalid("statement_build", "statement_build is at most %s, not %s", engine.DurationText(engine.MaxStatementBuild), engine.DurationText(d))
+	}
+	return d, nil
+}
+
 // ParseDurationLike is ParseDuration for a field with bounds of its own, whose
 // errors give examples (such as "500ms or 2s") within them rather than a year.
 func ParseDurationLike(s, examples string) (time.Duration, error) {
