@@ -445,7 +445,7 @@ func TestSettingsPage(t *testing.T) {
 	if w.eng.CheckSecretKey("test_sk_goldengoldengolden") {
 		t.Fatal("the keys did not rotate")
 	}
-	h.press("up", "up", "up", "up", "up", "enter", "y") // Data Sync off, confirmed
+	h.press("up", "up", "up", "up", "up", "up", "enter", "y") // Data Sync off, confirmed
 	if w.eng.Settings().DataSyncEnabled() {
 		t.Fatal("Data Sync is still on")
 	}
@@ -669,7 +669,7 @@ func TestSettingsNothingChangedGoes(t *testing.T) {
 	gone("the settings changed")
 	h.send(reloadMsg{what: reloadSettings})
 
-	h.press("up", "enter") // auto-sync: a change, whose toast stays its few seconds
+	h.press("up", "up", "enter") // auto-sync: a change, whose toast stays its few seconds
 	h.contains("Auto-sync: every 12h")
 	h.press("down")
 	h.contains("Auto-sync: every 12h")
@@ -794,9 +794,9 @@ func TestSettingsScrollOnASmallTerminal(t *testing.T) {
 	if strings.Contains(h.screen(), "Public key") {
 		t.Fatal("the page fits at 80×24, so this tests no scrolling: make the terminal smaller")
 	}
-	h.press("down", "down", "down", "down", "down")
-	h.contains("Rotate keys", "Public key", "http://127.0.0.1:7070")
-	h.press("up", "up", "up", "up", "up")
+	h.press("down", "down", "down", "down", "down", "down")
+	h.contains("▸ Rotate keys", "Public key", "http://127.0.0.1:7070")
+	h.press("up", "up", "up", "up", "up", "up")
 	h.contains("▸ Data Sync")
 	lines := strings.Split(h.screen(), "\n")
 	for y, l := range lines { // clicks still land on what is shown

@@ -14,7 +14,8 @@ import (
 )
 
 // settingsPage is the business's settings: Data Sync on or off (R4), the webhook
-// URL, secret and format (v1 or v2), the auto-sync interval (R12) and the API keys.
+// URL, secret and format (v1 or v2), the auto-sync interval (R12), how long a PDF
+// statement builds, and the API keys.
 type settingsPage struct {
 	sh      *shared
 	w, h    int
@@ -48,6 +49,7 @@ const (
 	setWebhookSecret
 	setWebhookFormat
 	setAutoSync
+	setStatementBuild
 	setRotate
 	setCount
 )
@@ -176,6 +178,19 @@ func (p *settingsPage) key(msg tea.KeyPressMsg) tea.Cmd {
 			return nil // saved when the save under way ends
 		}
 		return p.saveAutoSync(next)
+	case p.cursor == setStatementBuild && (key.Matches(msg, k.Edit) || key.Matches(msg, k.NextSection) || key.Matches(msg, k.PrevSection)):
+		if p.busy != "" {
+			return nil
+		}
+		step := 1
+		if key.Matches(msg, k.PrevSection) {
+			step = -1
+		}
+		next := nextStatementBuild(s.StatementBuild, step, key.Matches(msg, k.Edit))
+		if next == s.StatementBuild {
+			return nil // an arrow at either end
+		}
+		return p.save("PDF statements: "+statementBuildText(next), engine.SettingsPatch{StatementBuild: &next})
 	case key.Matches(msg, k.Edit), (key.Matches(msg, k.NextSection) || key.Matches(msg, k.PrevSection)) && (p.cursor == setDataSync || p.cursor == setWebhookFormat):
 		// ←/→ change a row of choices (on/off, v1/v2), as they do auto-sync's; on
 		// the others — a URL, the secret, rotating the keys — they opened the
@@ -286,6 +301,36 @@ func nextInterval(cur time.Duration, step int, wrap bool) time.Duration {
 	return iv[min(max(i+step, 0), len(iv)-1)]
 }
 
+// statementBuilds are the settings page's choices of statement_build: the API and
+// scenario files take any duration up to engine.MaxStatementBuild.
+var statementBuilds = []time.Duration{0, 30 * time.Second, 2 * time.Minute, 10 * time.Minute, time.Hour}
+
+// nextStatementBuild is the choice step places from cur, as nextInterval's; a value
+// set through the API that is not a choice goes to the next choice above or below it.
+func nextStatementBuild(cur time.Duration, step int, wrap bool) time.Duration {
+	bs := statementBuilds
+	i, found := slices.BinarySearch(bs, cur)
+	switch {
+	case wrap && found:
+		return bs[((i+step)%len(bs)+len(bs))%len(bs)]
+	case wrap:
+		return bs[i%len(bs)]
+	case !found && step < 0:
+		return bs[max(i-1, 0)]
+	case !found:
+		return bs[min(i, len(bs)-1)]
+	}
+	return bs[min(max(i+step, 0), len(bs)-1)]
+}
+
+// statementBuildText says how long a PDF statement builds.
+func statementBuildText(d time.Duration) string {
+	if d == 0 {
+		return "ready at once"
+	}
+	return "BUILDING for " + engine.DurationText(d) + " (virtual)"
+}
+
 func intervalText(d time.Duration) string {
 	if d == 0 {
 		return "off"
@@ -352,6 +397,7 @@ func (p *settingsPage) View() string {
 		{"Webhook secret", secret(s.WebhookSecret), "Sent with every delivery in the mono-webhook-secret header."},
 		{"Webhook format", st.Value.Render(formatText(s.Format())) + st.Faint.Render("  (enter)"), "The shape of the bodies; both describe the same events, and R4 holds in both. v2 adds event_id, timestamp, app, business, sync_status and mono.accounts.jobs.update."},
 		{"Auto-sync", st.Value.Render(intervalText(s.AutoSync)) + st.Faint.Render("  (←/→ or enter)"), "Every account synced on a schedule; failures emit mono.events.sync_failed (R12)."},
+		{"PDF statements", st.Value.Render(statementBuildText(s.StatementBuild)) + st.Faint.Render("  (←/→ or enter)"), "How long a statement asked for through the API stays BUILDING (409 STATEMENT_BUILDING): to test an app's polling."},
 		{"Rotate keys", st.Faint.Render("enter or R"), "New secret and public keys; the old ones stop working at once."},
 	}
 	b := []string{st.Title.Render(" Settings") + st.Muted.Render(" of the business")}

@@ -3,6 +3,7 @@ package tui
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"sandbank/engine"
 )
@@ -42,10 +43,53 @@ func TestSettingsArrowsChangeOnlyChoices(t *testing.T) {
 	if f := w.eng.Settings().WebhookFormat; f != engine.WebhookV2 {
 		t.Fatalf("→ on the format's row: format %q, want v2", f)
 	}
-	h.press("down", "down", "left") // Rotate keys
-	if s := h.screen(); strings.Contains(s, "Rotate the keys?") {
+	h.press("down", "down", "down", "left") // Rotate keys
+	if s := h.screen(); !strings.Contains(s, "▸ Rotate keys") || strings.Contains(s, "Rotate the keys?") {
 		t.Fatalf("← on Rotate keys asked to rotate:\n%s", s)
 	}
-	h.press("up", "up", "up", "up", "up", "right") // Data Sync: asks first
+	h.press("up", "up", "up", "up", "up", "up", "right") // Data Sync: asks first
 	h.contains("Turn Data Sync off?")
+}
+
+// The settings page sets how long a PDF statement builds, as PATCH /sandbox/settings
+// and a scenario's settings: do — the page did not offer it, and a presenter
+// showing an app's polling had to leave the TUI for curl. ←/→ stop at either end,
+// enter goes round, and a value set through the API that is not a choice steps to
+// the choices either side of it.
+func TestSettingsStatementBuild(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{})
+	h.press("4")
+	h.m.pages[pageCount-1].(*settingsPage).cursor = setStatementBuild
+	want := func(step string, d time.Duration) {
+		t.Helper()
+		if got := w.eng.Settings().StatementBuild; got != d {
+			t.Fatalf("after %s: statement_build %s, want %s\n%s", step, got, d, h.screen())
+		}
+	}
+	h.press("left")
+	want("← at once", 0)
+	h.press("right")
+	want("→", 30*time.Second)
+	h.contains("PDF statements: BUILDING for 30s (virtual)")
+	h.press("enter", "enter", "enter")
+	want("enter ×3", time.Hour)
+	h.press("right")
+	want("→ at an hour", time.Hour)
+	h.press("enter")
+	want("enter at an hour", 0)
+	h.contains("ready at once")
+	five := 5 * time.Minute
+	if _, err := w.eng.UpdateSettings(w.ctx, engine.SettingsPatch{StatementBuild: &five}); err != nil {
+		t.Fatal(err)
+	}
+	h.send(reloadMsg{what: reloadSettings})
+	h.press("right")
+	want("→ from 5m", 10*time.Minute)
+	if _, err := w.eng.UpdateSettings(w.ctx, engine.SettingsPatch{StatementBuild: &five}); err != nil {
+		t.Fatal(err)
+	}
+	h.send(reloadMsg{what: reloadSettings})
+	h.press("left")
+	want("← from 5m", 2*time.Minute)
 }
