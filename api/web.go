@@ -190,7 +190,14 @@ func writeErrorPage(w http.ResponseWriter, r *http.Request, e apiError) {
 func errorPageOf(r *http.Request, e apiError) errorPage {
 	status := e.Status
 	p := errorPage{Status: status, Code: e.Code, Detail: sentence(e.Message)}
-	if words, ok := pageWords[e.Code]; ok {
+	words, ok := pageWords[e.Code]
+	if e.Code == "ACCOUNT_NOT_FOUND" && r.URL.Path != "/connect" {
+		// Its words are the widget's, for an account an app asked to re-authorise: on
+		// an API route a browser opened (GET /v2/accounts/nope) they called a read a
+		// re-authorisation (an integrator's trial).
+		ok = false
+	}
+	if ok {
 		p.Heading, p.Lines = words[0], []string{words[1]}
 	} else {
 		p.Heading = statusWords[status]

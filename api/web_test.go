@@ -54,6 +54,13 @@ func TestErrorsAnswerPagesToBrowsers(t *testing.T) {
 	}
 	isPage(w.do("POST", "/connect?key="+testPublicKey+"&data="+url.QueryEscape(`{"account":"nope"}`), req{key: noKey(), ctype: "application/x-www-form-urlencoded"}),
 		http.StatusNotFound, "This account cannot be re-authorised")
+	// An API route a browser opens says what was not found, in its own words.
+	for _, path := range []string{"/v2/accounts/nope", "/accounts/nope/transactions"} {
+		rep := w.do("GET", path, req{headers: html})
+		if isPage(rep, http.StatusNotFound, "Page not found"); strings.Contains(string(rep.body), "re-authoris") {
+			t.Errorf("GET %s from a browser speaks of re-authorising:\n%s", path, rep.body)
+		}
+	}
 	// what was wrong with the key, said: none given, or the secret one
 	for _, tc := range []struct{ query, want string }{{"", "no key: "}, {"?key=" + testSecretKey, "that is the secret key, which stays on your server"}} {
 		rep := w.do("GET", "/connect"+tc.query, req{key: noKey()})
