@@ -98,6 +98,11 @@ func ParseDurationLike(s, examples string) (time.Duration, error) {
 		case "ns", "us", "µs", "μs", "ms", "s", "m", "h":
 			d, err = time.ParseDuration(num + unit)
 		case "mo", "M", "month", "months":
+			if unit == "M" && !strings.ContainsFunc(examples, func(r rune) bool { return r == 'd' || r == 'w' || r == 'y' }) {
+				// A field of seconds and minutes (statement_build's "30s or 2m"): its
+				// "1M" meant a minute, and the advice of days was refused next.
+				return 0, engine.Invalid("duration", "%q: M is not a unit (m is a minute); %s", s, durationForm(examples))
+			}
 			return 0, engine.Invalid("duration", "%q: a month is no fixed length, so it is not a unit here; use days (30d) or weeks, or y for 365 days", s)
 		default:
 			return 0, bad()

@@ -69,6 +69,16 @@ func TestParseDurationSaysWhatWasMeant(t *testing.T) {
 			t.Errorf("ParseDuration(%q) = %v; want it to say %q", in, err, want)
 		}
 	}
+	// A month is no unit: where days are allowed the advice is days; in a field of
+	// seconds and minutes "1M" meant a minute — it was told to use 30d, then that
+	// 30d was over the field's hour.
+	if _, err := ParseDuration("1M"); err == nil || !strings.Contains(engine.ErrorMessage(err), "use days (30d)") {
+		t.Errorf("ParseDuration(1M) = %v; want the advice of days", err)
+	}
+	_, err := ParseStatementBuild("1M")
+	if msg := engine.ErrorMessage(err); err == nil || !strings.Contains(msg, "m is a minute") || strings.Contains(msg, "30d") {
+		t.Errorf("ParseStatementBuild(1M) = %v; want it to say m is a minute, and no days", err)
+	}
 }
 
 func FuzzParseDuration(f *testing.F) {
