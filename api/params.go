@@ -315,7 +315,12 @@ func decodeObject(b []byte, v any) error {
 		return nil
 	}
 	if b[0] != '{' {
-		return engine.Invalid("body", "this route takes a JSON object, its fields nesting (customer, meta, institution): send e.g. {\"scope\":\"auth\", …}; a form-encoded body cannot nest them")
+		const want = "this route takes a JSON object, its fields nesting (customer, meta, institution): send e.g. {\"scope\":\"auth\", …}"
+		var other any
+		if json.Unmarshal(b, &other) == nil { // JSON, but not an object: the form's words did not fit [1,2,3] or null
+			return engine.Invalid("body", "%s, not %s", want, jsonValueKind(other))
+		}
+		return engine.Invalid("body", "%s; a form-encoded body cannot nest them", want)
 	}
 	err := json.Unmarshal(b, v)
 	var typ *json.UnmarshalTypeError
@@ -326,6 +331,21 @@ func decodeObject(b []byte, v any) error {
 		return bodyJSONError(b, err)
 	}
 	return nil
+}
+
+// jsonValueKind names a decoded JSON value that is not an object.
+func jsonValueKind(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case []any:
+		return "an array"
+	case string:
+		return "a string"
+	case bool:
+		return "a boolean"
+	}
+	return "a number"
 }
 
 // bodyJSONError says why b, a body that starts as JSON, is not one JSON object.

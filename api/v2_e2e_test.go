@@ -638,6 +638,14 @@ func TestV2InitiateSaysWhatIsMissing(t *testing.T) {
 	if !strings.Contains(string(rep.body), "a form-encoded body cannot nest them") {
 		t.Errorf("a form-encoded initiate: %s", rep.body)
 	}
+	// JSON that is not an object is told what it is, not of forms (an integrator's trial).
+	for body, want := range map[string]string{"[1,2,3]": "not an array", "null": "not null", `"auth"`: "not a string", "7": "not a number"} {
+		rep := w.do("POST", "/v2/accounts/initiate", req{body: body, ctype: "application/json"})
+		failedV2(t, rep, http.StatusBadRequest)
+		if !strings.Contains(string(rep.body), want) || strings.Contains(string(rep.body), "form-encoded") {
+			t.Errorf("an initiate of %s: %s; want it to say %q", body, rep.body, want)
+		}
+	}
 	rep = w.do("POST", "/v2/accounts/initiate", req{body: map[string]any{"scope": "auth", "customer": map[string]any{"name": "Adam Okafor"},
 		"redirect_url": "http://127.0.0.1:3000/x"}})
 	failedV2(t, rep, http.StatusBadRequest)
