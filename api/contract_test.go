@@ -687,16 +687,19 @@ func TestUnroutedRequests(t *testing.T) {
 	// than Mono's v1 written under /v1, say what sandbank has instead: each
 	// answered a bare "no route" (a back-end developer's trial with mono-node).
 	for mpath, hint := range map[string]string{
-		"GET /coverage":                 "misc.institutions() asks for: sandbank does not serve it; GET /sandbox/institutions lists its banks",
-		"POST /v1/lookup/bvn/identity":  "misc.bvnLookup(): sandbank does not simulate it",
-		"GET /users/stats/wallet":       "user.walletBalance(): sandbank keeps no wallet",
-		"GET /v1/sandbox/clock":         "(only Mono's v1 routes are served under /v1 as well; this one takes no prefix: GET /sandbox/clock)",
-		"POST /v1/v2/accounts/initiate": "this one takes no prefix: POST /v2/accounts/initiate)",
-		"GET /v1/nothing":               "",
-		"POST /v2/account/auth":         "(did you mean POST /v2/accounts/auth?)",
-		"GET /account/x":                "(did you mean GET /accounts/x?)",
-		"GET /v1/account/x/identity":    "(did you mean GET /v1/accounts/x/identity?)",
-		"GET /accounts/x/balance":       "(v2's route is GET /v2/accounts/x/balance)",
+		"GET /coverage":                  "misc.institutions() asks for: sandbank does not serve it; GET /sandbox/institutions lists its banks",
+		"POST /v1/lookup/bvn/identity":   "misc.bvnLookup(): sandbank does not simulate it",
+		"GET /users/stats/wallet":        "user.walletBalance(): sandbank keeps no wallet",
+		"GET /v1/sandbox/clock":          "(only Mono's v1 routes are served under /v1 as well; this one takes no prefix: GET /sandbox/clock)",
+		"POST /v1/v2/accounts/initiate":  "this one takes no prefix: POST /v2/accounts/initiate)",
+		"GET /v1/nothing":                "",
+		"POST /v2/account/auth":          "(did you mean POST /v2/accounts/auth?)",
+		"GET /account/x":                 "(did you mean GET /accounts/x?)",
+		"GET /v1/account/x/identity":     "(did you mean GET /v1/accounts/x/identity?)",
+		"GET /accounts/x/balance":        "(v2's route is GET /v2/accounts/x/balance)",
+		"GET /v2/accounts/x/transaction": "(did you mean GET /v2/accounts/x/transactions?)",
+		"GET /sandbox/customer":          "(did you mean GET /sandbox/customers?)",
+		"GET /accounts/x/identities":     "(did you mean GET /accounts/x/identity?)",
 	} {
 		method, path, _ := strings.Cut(mpath, " ")
 		rep := w.do(method, path, req{})

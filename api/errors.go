@@ -355,7 +355,7 @@ func (u *unrouted) WriteHeader(code int) {
 		return
 	}
 	answerError(u.ResponseWriter, u.r, u.shape, apiError{Status: code, Code: "NOT_FOUND",
-		Message: "no route " + u.r.Method + " " + shownPath(u.r) + u.slashHint() + u.v1PrefixHint() + u.v2Hint() + u.accountsHint() + routeHint(u.r.URL.Path) + "; GET /openapi.yaml lists every route"})
+		Message: "no route " + u.r.Method + " " + shownPath(u.r) + u.slashHint() + u.v1PrefixHint() + u.v2Hint() + u.accountsHint() + u.pluralHint() + routeHint(u.r.URL.Path) + "; GET /openapi.yaml lists every route"})
 }
 
 // slashHint names the route a path with a trailing slash meant, when there is one
@@ -429,6 +429,32 @@ func (u *unrouted) accountsHint() string {
 		return ""
 	}
 	return " (did you mean " + u.r.Method + " " + pathPrefix(u.r) + other + "?)"
+}
+
+// pluralHint names the route a path whose last segment lost or gained an s
+// meant: GET /v2/accounts/ID/transaction answered a bare "no route" (an
+// integrator's trial), where /v2/account/… had its hint.
+func (u *unrouted) pluralHint() string {
+	sent := u.r.URL.EscapedPath()
+	i := strings.LastIndexByte(sent, '/')
+	if u.mux == nil || i < 0 || len(sent) < i+3 {
+		return ""
+	}
+	base, last := sent[:i+1], sent[i+1:]
+	others := []string{last + "s"}
+	if stem, ok := strings.CutSuffix(last, "ies"); ok {
+		others = []string{stem + "y"}
+	} else if stem, ok := strings.CutSuffix(last, "s"); ok {
+		others = []string{stem}
+	} else if stem, ok := strings.CutSuffix(last, "y"); ok {
+		others = append(others, stem+"ies")
+	}
+	for _, other := range others {
+		if u.routed(base + other) {
+			return " (did you mean " + u.r.Method + " " + pathPrefix(u.r) + base + other + "?)"
+		}
+	}
+	return ""
 }
 
 func (u *unrouted) Write(b []byte) (int, error) {
