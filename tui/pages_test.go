@@ -1154,8 +1154,32 @@ func TestAutoSyncPressesDuringASave(t *testing.T) {
 	if got := w.eng.Settings().AutoSync; got != want {
 		t.Fatalf("two presses → auto-sync %s, want %s", got, want)
 	}
-	if p.autoLead != nil || p.autoSaving != nil || p.Busy() {
-		t.Fatalf("left over: lead %v, saving %v, busy %v", p.autoLead, p.autoSaving, p.Busy())
+	if p.lead != nil || p.saving != nil || p.Busy() {
+		t.Fatalf("left over: lead %v, saving %v, busy %v", p.lead, p.saving, p.Busy())
+	}
+	// How long a statement builds, likewise: → → quickly from at once is 2m.
+	p.cursor = setStatementBuild
+	first = p.Update(keyPress("right"))
+	if p.Update(keyPress("right")) != nil {
+		t.Fatal("a press during a save started another at once")
+	}
+	h.run(first)
+	if got := w.eng.Settings().StatementBuild; got != 2*time.Minute {
+		t.Fatalf("two presses → statement_build %s, want 2m", got)
+	}
+	// A press on auto-sync while the statement's save runs waits for nothing: it
+	// is not that row's lead, so it is dropped, not saved into the other row.
+	first = p.Update(keyPress("right"))
+	p.cursor = setAutoSync
+	if p.Update(keyPress("left")) != nil {
+		t.Fatal("a press on another row during a save started one")
+	}
+	h.run(first)
+	if got, au := w.eng.Settings().StatementBuild, w.eng.Settings().AutoSync; got != 10*time.Minute || au != want {
+		t.Fatalf("statement_build %s, auto-sync %s; want 10m and %s", got, au, want)
+	}
+	if p.lead != nil || p.saving != nil || p.Busy() {
+		t.Fatalf("left over: lead %v, saving %v, busy %v", p.lead, p.saving, p.Busy())
 	}
 }
 

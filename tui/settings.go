@@ -26,12 +26,14 @@ type settingsPage struct {
 	reveal  bool
 	busy    string
 	err     string
-	// autoLead is where the auto-sync presses so far lead, and autoSaving the
-	// interval a save under way sets (nil: the save is of something else). Presses
-	// during a save go on from autoLead and are saved when it ends: they were
-	// dropped, and a quick ←← on stage stopped one step short.
-	autoLead, autoSaving *time.Duration
-	at                   [setCount + 1]int // the lines View put each setting on, [at[i], at[i+1]), for clicks
+	// lead is where the presses so far on leadRow (auto-sync, or how long a
+	// statement builds) lead, and saving the value a save under way sets (nil: the
+	// save is of something else). Presses during a save go on from lead and are
+	// saved when it ends: they were dropped, and a quick ←← on stage stopped one
+	// step short.
+	lead, saving *time.Duration
+	leadRow      int
+	at           [setCount + 1]int // the lines View put each setting on, [at[i], at[i+1]), for clicks
 }
 
 // confirmation is a change waiting for y: what it will do, in words, and doing it.
@@ -78,15 +80,15 @@ func (p *settingsPage) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case settingsSavedMsg:
 		p.busy = ""
-		lead, saved := p.autoLead, p.autoSaving
-		p.autoLead, p.autoSaving = nil, nil
+		lead, saved, row := p.lead, p.saving, p.leadRow
+		p.lead, p.saving = nil, nil
 		if msg.err != nil {
 			p.err = errText(msg.err)
 			return nil
 		}
 		if lead != nil && (saved == nil || *lead != *saved) { // pressed on while it saved
-			p.autoLead = lead
-			return tea.Batch(toast(toastOK, msg.what), p.saveAutoSync(*lead))
+			p.lead, p.leadRow = lead, row
+			return tea.Batch(toast(toastOK, msg.what), p.saveChoice(row, *lead))
 		}
 		p.err, p.editing = "", false
 		p.input.Blur()
@@ -117,10 +119,16 @@ func (p *settingsPage) save(what string, patch engine.SettingsPatch) tea.Cmd {
 	}
 }
 
-// saveAutoSync saves an auto-sync interval.
-func (p *settingsPage) saveAutoSync(d time.Duration) tea.Cmd {
-	cmd := p.save("Auto-sync: "+intervalText(d), engine.SettingsPatch{AutoSync: &d})
-	p.autoSaving = &d
+// saveChoice saves a row of durations: an auto-sync interval, or how long a
+// statement builds.
+func (p *settingsPage) saveChoice(row int, d time.Duration) tea.Cmd {
+	var cmd tea.Cmd
+	if row == setStatementBuild {
+		cmd = p.save("PDF statements: "+statementBuildText(d), engine.SettingsPatch{StatementBuild: &d})
+	} else {
+		cmd = p.save("Auto-sync: "+intervalText(d), engine.SettingsPatch{AutoSync: &d})
+	}
+	p.saving = &d
 	return cmd
 }
 
@@ -160,37 +168,29 @@ func (p *settingsPage) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Rotate):
 		p.cursor = setRotate
 		p.confirmRotate()
-	case p.cursor == setAutoSync && (key.Matches(msg, k.Edit) || key.Matches(msg, k.NextSection) || key.Matches(msg, k.PrevSection)):
-		base := s.AutoSync
-		if p.autoLead != nil {
-			base = *p.autoLead
+	case (p.cursor == setAutoSync || p.cursor == setStatementBuild) && (key.Matches(msg, k.Edit) || key.Matches(msg, k.NextSection) || key.Matches(msg, k.PrevSection)):
+		base, next := s.AutoSync, nextInterval
+		if p.cursor == setStatementBuild {
+			base, next = s.StatementBuild, nextStatementBuild
+		}
+		if p.lead != nil && p.leadRow == p.cursor {
+			base = *p.lead
+		} else if p.busy != "" {
+			return nil // a save of another row under way
 		}
 		step, wrap := 1, key.Matches(msg, k.Edit)
 		if key.Matches(msg, k.PrevSection) {
 			step = -1
 		}
-		next := nextInterval(base, step, wrap)
-		if next == base {
+		to := next(base, step, wrap)
+		if to == base {
 			return nil // an arrow at either end
 		}
-		p.autoLead = &next
+		p.lead, p.leadRow = &to, p.cursor
 		if p.busy != "" {
 			return nil // saved when the save under way ends
 		}
-		return p.saveAutoSync(next)
-	case p.cursor == setStatementBuild && (key.Matches(msg, k.Edit) || key.Matches(msg, k.NextSection) || key.Matches(msg, k.PrevSection)):
-		if p.busy != "" {
-			return nil
-		}
-		step := 1
-		if key.Matches(msg, k.PrevSection) {
-			step = -1
-		}
-		next := nextStatementBuild(s.StatementBuild, step, key.Matches(msg, k.Edit))
-		if next == s.StatementBuild {
-			return nil // an arrow at either end
-		}
-		return p.save("PDF statements: "+statementBuildText(next), engine.SettingsPatch{StatementBuild: &next})
+		return p.saveChoice(p.cursor, to)
 	case key.Matches(msg, k.Edit), (key.Matches(msg, k.NextSection) || key.Matches(msg, k.PrevSection)) && (p.cursor == setDataSync || p.cursor == setWebhookFormat):
 		// ←/→ change a row of choices (on/off, v1/v2), as they do auto-sync's; on
 		// the others — a URL, the secret, rotating the keys — they opened the
@@ -370,7 +370,7 @@ func (p *settingsPage) ShortHelp() []key.Binding {
 
 func (p *settingsPage) FullHelp() [][]key.Binding {
 	k := p.sh.keys
-	return [][]key.Binding{{k.Up, k.Down, k.Edit, withHelp(k.NextSection, "next interval")}, {k.Reveal, k.Rotate}}
+	return [][]key.Binding{{k.Up, k.Down, k.Edit, withHelp(k.NextSection, "next choice")}, {k.Reveal, k.Rotate}}
 }
 
 // View draws the page, and records on which line each setting starts (for clicks).
