@@ -191,7 +191,7 @@ func errorPageOf(r *http.Request, e apiError) errorPage {
 	status := e.Status
 	p := errorPage{Status: status, Code: e.Code, Detail: sentence(e.Message)}
 	words, ok := pageWords[e.Code]
-	if e.Code == "ACCOUNT_NOT_FOUND" && r.URL.Path != "/connect" {
+	if e.Code == "ACCOUNT_NOT_FOUND" && r.URL.Path != "/connect" && !strings.HasPrefix(r.URL.Path, "/connect/") {
 		// Its words are the widget's, for an account an app asked to re-authorise: on
 		// an API route a browser opened (GET /v2/accounts/nope) they called a read a
 		// re-authorisation (an integrator's trial).

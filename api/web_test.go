@@ -54,6 +54,12 @@ func TestErrorsAnswerPagesToBrowsers(t *testing.T) {
 	}
 	isPage(w.do("POST", "/connect?key="+testPublicKey+"&data="+url.QueryEscape(`{"account":"nope"}`), req{key: noKey(), ctype: "application/x-www-form-urlencoded"}),
 		http.StatusNotFound, "This account cannot be re-authorised")
+	// A v2 re-authorisation link's Continue, once its account is gone, keeps them.
+	id := w.connect(w.customers()[2])
+	_, relink := w.initiate(map[string]any{"scope": "reauth", "account": id, "redirect_url": "http://127.0.0.1:3000/back"})
+	w.must(http.StatusOK, "POST", "/accounts/"+id+"/unlink", req{})
+	isPage(w.do("POST", "/connect/links/"+relink, req{key: noKey(), body: "", ctype: "application/x-www-form-urlencoded",
+		headers: map[string]string{"Accept": "text/html", "Sec-Fetch-Site": "same-origin"}}), http.StatusNotFound, "This account cannot be re-authorised")
 	// An API route a browser opens says what was not found, in its own words.
 	for _, path := range []string{"/v2/accounts/nope", "/accounts/nope/transactions"} {
 		rep := w.do("GET", path, req{headers: html})
