@@ -317,8 +317,14 @@ func decodeObject(b []byte, v any) error {
 	if b[0] != '{' {
 		const want = "this route takes a JSON object, its fields nesting (customer, meta, institution): send e.g. {\"scope\":\"auth\", …}"
 		var other any
-		if json.Unmarshal(b, &other) == nil { // JSON, but not an object: the form's words did not fit [1,2,3] or null
+		err := json.Unmarshal(b, &other)
+		switch {
+		case err == nil: // JSON, but not an object: the form's words did not fit [1,2,3] or null
 			return engine.Invalid("body", "%s, not %s", want, jsonValueKind(other))
+		case b[0] == '"' && bytes.Contains(b, []byte(`":`)):
+			return engine.Invalid("body", "%s: the body's fields have no braces around them", want)
+		case strings.IndexByte(`[-0123456789tfn`, b[0]) >= 0: // broken JSON, not a form
+			return bodyJSONError(b, err)
 		}
 		return engine.Invalid("body", "%s; a form-encoded body cannot nest them", want)
 	}

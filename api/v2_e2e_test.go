@@ -639,7 +639,9 @@ func TestV2InitiateSaysWhatIsMissing(t *testing.T) {
 		t.Errorf("a form-encoded initiate: %s", rep.body)
 	}
 	// JSON that is not an object is told what it is, not of forms (an integrator's trial).
-	for body, want := range map[string]string{"[1,2,3]": "not an array", "null": "not null", `"auth"`: "not a string", "7": "not a number"} {
+	for body, want := range map[string]string{"[1,2,3]": "not an array", "null": "not null", `"auth"`: "not a string", "7": "not a number",
+		`"scope":"auth","redirect_url":"http://x"`: "no braces around them", "[1,2": "not a JSON object (syntax error", "nul": "not a JSON object (syntax error",
+		"[1] [2]": "goes on after its JSON value"} {
 		rep := w.do("POST", "/v2/accounts/initiate", req{body: body, ctype: "application/json"})
 		failedV2(t, rep, http.StatusBadRequest)
 		if !strings.Contains(string(rep.body), want) || strings.Contains(string(rep.body), "form-encoded") {
