@@ -1,6 +1,7 @@
 package simulator
 
 import (
+	"regexp"
 	"strings"
 	"time"
 
@@ -8,6 +9,10 @@ import (
 )
 
 // durationForm says what a duration looks like, with examples that suit the field.
+// daysExample finds a duration in days, weeks or years among a field's examples:
+// a field without one is bounded under a day.
+var daysExample = regexp.MustCompile(`[0-9][dwy]\b`)
+
 func durationForm(examples string) string {
 	return "use a positive duration such as " + examples + " (units: s, m, h, d = 24h, w = 7d, y = 365d; also ms, us, ns; a leading + is allowed)"
 }
@@ -98,10 +103,13 @@ func ParseDurationLike(s, examples string) (time.Duration, error) {
 		case "ns", "us", "µs", "μs", "ms", "s", "m", "h":
 			d, err = time.ParseDuration(num + unit)
 		case "mo", "M", "month", "months":
-			if unit == "M" && !strings.ContainsFunc(examples, func(r rune) bool { return r == 'd' || r == 'w' || r == 'y' }) {
-				// A field of seconds and minutes (statement_build's "30s or 2m"): its
-				// "1M" meant a minute, and the advice of days was refused next.
-				return 0, engine.Invalid("duration", "%q: M is not a unit (m is a minute); %s", s, durationForm(examples))
+			if !daysExample.MatchString(examples) {
+				// A field of seconds and minutes (statement_build's "30s or 2m"): the
+				// advice of days was refused next, and its "1M" meant a minute.
+				if unit == "M" {
+					return 0, engine.Invalid("duration", "%q: M is not a unit (m is a minute); %s", s, durationForm(examples))
+				}
+				return 0, engine.Invalid("duration", "%q: a month is not a unit, nor this long; %s", s, durationForm(examples))
 			}
 			return 0, engine.Invalid("duration", "%q: a month is no fixed length, so it is not a unit here; use days (30d) or weeks, or y for 365 days", s)
 		default:

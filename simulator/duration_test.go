@@ -79,6 +79,14 @@ func TestParseDurationSaysWhatWasMeant(t *testing.T) {
 	if msg := engine.ErrorMessage(err); err == nil || !strings.Contains(msg, "m is a minute") || strings.Contains(msg, "30d") {
 		t.Errorf("ParseStatementBuild(1M) = %v; want it to say m is a minute, and no days", err)
 	}
+	for _, in := range []string{"1mo", "2months"} {
+		if _, err := ParseStatementBuild(in); err == nil || strings.Contains(engine.ErrorMessage(err), "30d") {
+			t.Errorf("ParseStatementBuild(%s) = %v; want no advice of days", in, err)
+		}
+	}
+	if _, err := ParseDurationLike("1mo", OutageExamples); err == nil || !strings.Contains(engine.ErrorMessage(err), "use days (30d)") {
+		t.Errorf("an outage of 1mo = %v; want the advice of days (an outage lasts up to days)", err)
+	}
 }
 
 func FuzzParseDuration(f *testing.F) {
