@@ -23,10 +23,28 @@ import (
 func TestEveryRouteIsDocumented(t *testing.T) {
 	w := newWorld(t, worldOpts{})
 	documented := map[string]bool{}
+	// Every operation has an operationId, unique and fit for a method's name:
+	// generators named them from paths (Get, PostConnectSSessionStepWithFormdataBody),
+	// names that change when a path does (an OpenAPI trial).
+	ids := map[string]string{}
 	for path, item := range w.spec.doc.Paths.Map() {
-		for method := range item.Operations() {
+		for method, op := range item.Operations() {
 			documented[method+" "+path] = true
+			id := op.OperationID
+			if !regexp.MustCompile(`^[a-z][A-Za-z0-9]*$`).MatchString(id) {
+				t.Errorf("%s %s has operationId %q: want a camelCase name", method, path, id)
+			}
+			if other, dup := ids[id]; dup {
+				t.Errorf("operationId %q names both %s and %s %s", id, other, method, path)
+			}
+			ids[id] = method + " " + path
 		}
+	}
+	// Integers are 64-bit: money in kobo passes 2³¹ (a business's balance of
+	// 14,967,026,400), and a generator's plain integer is 32 bits.
+	if n := bytes.Count(OpenAPI, []byte("type: integer")); n == 0 || n != bytes.Count(OpenAPI, []byte("type: integer, format: int64"))+
+		len(regexp.MustCompile(`type: integer\n\s+format: int64`).FindAll(OpenAPI, -1)) {
+		t.Errorf("of openapi.yaml's %d integers, some have no format: int64", n)
 	}
 	served := map[string]bool{}
 	for _, p := range w.srv.routes {
