@@ -256,7 +256,21 @@ func (e *Engine) finishReauth(ctx context.Context, w *widgetSession, sess BankSe
 	}
 	e.publish(Notice{Kind: NoticeAccount, AccountID: w.accountID})
 	e.announce(evs)
-	if _, err := e.runSync(context.WithoutCancel(ctx), w.accountID, TriggerReauth, job.ID); err != nil {
+	_, err = e.runSync(context.WithoutCancel(ctx), w.accountID, TriggerReauth, job.ID)
+	for syncInProgress(err) {
+		// A sync that began before the user put things right still runs (a slow
+		// bank): the re-authorisation's own sync runs once it has ended, as a
+		// real-time job's does. It was dropped, logged only, and the account
+		// waited for the next sync with nothing new said (a concurrency review).
+		if ends := e.syncEnds(w.accountID); ends != nil {
+			select {
+			case <-ends:
+			case <-e.ctx.Done():
+			}
+		}
+		_, err = e.runSync(context.WithoutCancel(ctx), w.accountID, TriggerReauth, job.ID)
+	}
+	if err != nil {
 		e.log.Warn("sync after re-authorisation", "account", w.accountID, "err", err)
 		if job.ID != "" {
 			e.abandonJob(job, err) // recorded failed, not left running

@@ -1,0 +1,102 @@
+package engine_test
+
+import (
+	"context"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"sandbank/engine"
+)
+
+// heldBank, once hold is set, holds the next sign-in until release is closed,
+// having closed entered: a slow bank, at the moment a test chooses.
+type heldBank struct {
+	engine.Bank
+	hold             atomic.Bool
+	entered, release chan struct{}
+}
+
+func (b *heldBank) Login(ctx context.Context, institution, username, password string) (engine.LoginResult, error) {
+	if b.hold.CompareAndSwap(true, false) {
+		close(b.entered)
+		<-b.release
+	}
+	return b.Bank.Login(ctx, institution, username, password)
+}
+
+// A sync that signed in with the old password before the user re-authorised, and
+// is refused after, does not undo the re-authorisation: it made the account need
+// re-authorising again, said so in a webhook after account_reauthorized, and the
+// re-authorisation's own sync — refused as SYNC_IN_PROGRESS — was dropped, so
+// every sync after was refused without asking the bank (a concurrency review).
+func TestASlowSyncDoesNotUndoAReauthorisation(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	hb := &heldBank{entered: make(chan struct{}), release: make(chan struct{})}
+	w.close()
+	w.wrapBank = func(b engine.Bank) engine.Bank { hb.Bank = b; return hb }
+	w.open()
+	adam := w.adam()
+	a := w.connect(adam)
+	w.advance(20 * time.Minute) // the connect's bank session has ended: a sync signs in
+	if err := w.bank.ChangePassword(adam.ID, "n3w-Passw0rd"); err != nil {
+		t.Fatal(err)
+	}
+	hb.hold.Store(true)
+	manual := make(chan engine.SyncResult, 1)
+	go func() {
+		res, err := w.eng.Sync(w.ctx, a.ID)
+		if err != nil {
+			res.Message = err.Error()
+		}
+		manual <- res
+	}()
+	<-hb.entered // the manual sync is at the bank, with the old password
+
+	w.post(adam, engine.Credit, 70_000) // what the re-authorisation's own sync brings
+	w.drain()
+	st := w.openReauth(a.ID)
+	reauth := make(chan error, 1)
+	go func() {
+		st, err := w.eng.WidgetLogin(w.ctx, st.Session, "", "n3w-Passw0rd")
+		for i := 0; err == nil && st.Status == engine.WidgetChallenge && i < 3; i++ {
+			var ans string
+			if ans, err = w.bank.ExpectedAnswer(st.Challenge.ID); err == nil {
+				st, err = w.eng.WidgetAnswer(w.ctx, st.Session, ans)
+			}
+		}
+		if err == nil && st.Status != engine.WidgetSuccess {
+			err = engine.Errorf(engine.EINVALID, "the re-authorisation ended %s", st.Status)
+		}
+		reauth <- err
+	}()
+	w.waitNotice("account_reauthorized", func(n engine.Notice) bool { return n.EventType == engine.EventAccountReauthorized })
+	close(hb.release) // the old password reaches the bank, after the new one was saved
+	if res := <-manual; res.Code != engine.CodeReauthRequired {
+		t.Fatalf("the manual sync with the old password = %+v; want REAUTHORISATION_REQUIRED", res)
+	}
+	if err := <-reauth; err != nil {
+		t.Fatal(err)
+	}
+
+	got := w.account(a.ID)
+	if got.ReauthRequired || got.LastCode != engine.CodeSyncSuccessful {
+		t.Fatalf("after the re-authorisation: reauth required %v (%s), last code %s; want neither undone", got.ReauthRequired, got.ReauthReason, got.LastCode)
+	}
+	if got.Balance != a.Balance+70_000 {
+		t.Fatalf("after the re-authorisation: balance %d, want %d: its own sync did not run", got.Balance, a.Balance+70_000)
+	}
+	after := false
+	for _, ev := range w.events(a.ID) {
+		switch {
+		case ev.Type == engine.EventAccountReauthorized:
+			after = true
+		case after && ev.Type == engine.EventReauthRequired:
+			t.Fatalf("reauthorisation_required sent after account_reauthorized (%s)", ev.ID)
+		}
+	}
+	w.advance(3 * time.Minute)
+	if res := w.sync(a.ID); res.Status != engine.StatusSyncSuccessful {
+		t.Fatalf("the next sync = %+v; want successful", res)
+	}
+}
