@@ -995,3 +995,16 @@ func appCalls(app http.Handler, method, path string) {
 	req.Header.Set("mono-sec-key", scenario.DefaultKeys.Secret)
 	app.ServeHTTP(httptest.NewRecorder(), req)
 }
+
+// A binary answer (a PDF) is written with its SHA-256, so that two transcripts
+// compared byte for byte compare its bytes too: "(3245 bytes of binary data)"
+// matched any PDF of that length (a determinism audit).
+func TestTranscriptHashesBinaryBodies(t *testing.T) {
+	res, tr := run(t, "../fixtures/returning-borrower.yaml")
+	if !res.Passed {
+		t.Fatalf("%s\n%s", res.Line(), tail(tr))
+	}
+	if !regexp.MustCompile(`\(\d+ bytes of binary data, SHA-256 [0-9a-f]{64}\)`).Match(tr) {
+		t.Fatalf("the PDF's answer carries no hash:\n%s", tail(tr))
+	}
+}

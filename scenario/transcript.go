@@ -175,7 +175,9 @@ func (t *transcript) body(prefix string, b []byte) {
 	if json.Valid(b) && json.Indent(&out, bytes.TrimSpace(b), "", "  ") == nil {
 		b = out.Bytes()
 	} else if !isText(b) {
-		t.printf("%s(%d bytes of binary data)\n", prefix, len(b))
+		// Its hash, so that a transcript compared byte for byte compares a PDF's
+		// bytes too (a determinism audit).
+		t.printf("%s(%d bytes of binary data, SHA-256 %x)\n", prefix, len(b), sha256.Sum256(b))
 		return
 	}
 	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
