@@ -378,9 +378,17 @@ func (e *Engine) attempt(s Settings, ev Event) {
 		})
 		if err != nil {
 			// The event is still due: sending it again at once would only repeat this.
-			// The account waits a second of the clock, as a retry's timer would.
+			// The account waits a second of real time — a disk's trouble is not the
+			// virtual clock's: on a paused clock the account's delivery slot was held
+			// for good, and a few such failures stopped every account's webhooks (a
+			// concurrency review).
 			e.log.Error("recording a delivery attempt", "event", ev.ID, "err", err)
-			e.clock.AfterFunc(e.clock.Now().Add(time.Second), func() { e.releaseAccount(ev.AccountID) })
+			retry := time.AfterFunc(time.Second, func() {
+				if e.ctx.Err() == nil {
+					e.releaseAccount(ev.AccountID)
+				}
+			})
+			context.AfterFunc(e.ctx, func() { retry.Stop() })
 			return
 		}
 		if then == nil {
