@@ -35,20 +35,28 @@ func (e *Engine) startJob(ctx context.Context, accountID string, req SyncRequest
 	// still. A new one met its sync, and was recorded failed with its own
 	// FAILED events, a read after a read, though the bank never failed (a v2
 	// developer's trial).
-	if a.LastRealtimeJob != "" {
+	// A job recorded running that nothing will end — its end could not be
+	// recorded (a full disk) — is settled as openJob opens the next: it was
+	// answered back, running, to every read until a restart (a concurrency review).
+	if a.LastRealtimeJob != "" && e.liveJobs[a.LastRealtimeJob] {
 		if last, err := e.Job(ctx, a.ID, a.LastRealtimeJob); err == nil && last.Running() {
 			e.realtimeMu.Unlock()
 			e.giveBackWindow(req.Policy, accountID, prev)
 			return SyncResult{Status: last.Status, Job: last, Reused: true}, nil
 		}
 	}
-	job, err := e.openJob(ctx, a, req)
+	job, evs, err := e.openJob(ctx, a, req)
+	if err == nil {
+		e.jobLive(job.ID, true)
+	}
 	e.realtimeMu.Unlock()
+	e.announce(evs)
 	if err != nil {
 		e.giveBackWindow(req.Policy, accountID, prev)
 		return SyncResult{}, err
 	}
 	if err := e.enter(); err != nil {
+		defer e.endJob(job.ID)
 		return e.abandonJob(job, err), nil
 	}
 	e.jobsRunning.Add(1)
@@ -74,6 +82,7 @@ func (e *Engine) startJob(ctx context.Context, accountID string, req SyncRequest
 		if err != nil {
 			res = e.abandonJob(job, err)
 		}
+		e.endJob(job.ID)
 		done <- res
 	}()
 	var timeout <-chan time.Time
@@ -92,12 +101,21 @@ func (e *Engine) startJob(ctx context.Context, accountID string, req SyncRequest
 }
 
 // openJob records a real-time job as running, and the account's window as opened
-// by it, in one transaction.
-func (e *Engine) openJob(ctx context.Context, a Account, req SyncRequest) (SyncJob, error) {
+// by it, in one transaction — settling first a job the account's record names as
+// running that nothing will end (the events of its end are returned to announce).
+// Under realtimeMu.
+func (e *Engine) openJob(ctx context.Context, a Account, req SyncRequest) (SyncJob, []Event, error) {
 	now := e.clock.Now()
 	var job SyncJob
+	var evs []Event
 	err := e.updateAccount(ctx, a.ID, func(tx Tx, cur *Account) error {
 		var err error
+		evs = evs[:0]
+		if cur.LastRealtimeJob != "" && !e.liveJobs[cur.LastRealtimeJob] {
+			if evs, err = settleDeadJob(tx, e.Settings(), cur, now, "the real-time job's end could not be recorded (the disk); ask again with x-realtime: true"); err != nil {
+				return err
+			}
+		}
 		if job, err = newJob(tx, e.Settings(), a.ID, req.Policy.Trigger, now); err != nil {
 			return err
 		}
@@ -105,7 +123,29 @@ func (e *Engine) openJob(ctx context.Context, a Account, req SyncRequest) (SyncJ
 		cur.LastRealtimeJob, cur.LastRealtimeAt = job.ID, now
 		return tx.PutSyncJob(job)
 	})
-	return job, err
+	if err != nil {
+		evs = nil
+	}
+	return job, evs, err
+}
+
+// jobLive notes a real-time job something will end (live), under realtimeMu.
+func (e *Engine) jobLive(id string, live bool) {
+	if e.liveJobs == nil {
+		e.liveJobs = map[string]bool{}
+	}
+	if live {
+		e.liveJobs[id] = true
+	} else {
+		delete(e.liveJobs, id)
+	}
+}
+
+// endJob notes that a real-time job has ended, recorded or not.
+func (e *Engine) endJob(id string) {
+	e.realtimeMu.Lock()
+	e.jobLive(id, false)
+	e.realtimeMu.Unlock()
 }
 
 // abandonJob records a job whose sync never ran (another sync of the account was
@@ -266,21 +306,28 @@ func (e *Engine) JobsRunning() int64 { return e.jobsRunning.Load() }
 // announces its end and gives its window back: stored as running, nothing would
 // ever finish it. It reports whether it changed a.
 func settleInterruptedJob(tx Tx, s Settings, a *Account, now time.Time) (bool, error) {
+	before := a.LastRealtimeAt
+	_, err := settleDeadJob(tx, s, a, now, "the real-time job was cut short when sandbank stopped; ask again with x-realtime: true")
+	return !a.LastRealtimeAt.Equal(before), err
+}
+
+// settleDeadJob marks FAILED, for why, the real-time job a names if it is recorded
+// running, and gives its window back; the events of its end are returned.
+func settleDeadJob(tx Tx, s Settings, a *Account, now time.Time, why string) ([]Event, error) {
 	if a.LastRealtimeJob == "" {
-		return false, nil
+		return nil, nil
 	}
 	job, err := tx.SyncJob(a.ID, a.LastRealtimeJob)
 	if ErrorCode(err) == ENOTFOUND || (err == nil && !job.Running()) {
-		return false, nil
+		return nil, nil
 	} else if err != nil {
-		return false, err
+		return nil, err
 	}
 	job.Status, job.Code, job.FinishedAt = StatusSyncFailed, CodeSyncError, later(now, job.StartedAt)
-	job.Message = "the real-time job was cut short when sandbank stopped; ask again with x-realtime: true"
+	job.Message = why
 	if err := tx.PutSyncJob(job); err != nil {
-		return false, err
+		return nil, err
 	}
 	a.LastRealtimeAt = time.Time{}
-	_, err = addJobEnd(tx, s, *a, job, now)
-	return true, err
+	return addJobEnd(tx, s, *a, job, now)
 }

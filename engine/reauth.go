@@ -244,6 +244,10 @@ func (e *Engine) finishReauth(ctx context.Context, w *widgetSession, sess BankSe
 		evs = append(evs, ev)
 		return err
 	})
+	if err == nil && job.ID != "" {
+		e.jobLive(job.ID, true) // its sync, below, ends it
+		defer e.endJob(job.ID)
+	}
 	e.realtimeMu.Unlock()
 	if err != nil {
 		return err
