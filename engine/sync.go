@@ -297,13 +297,13 @@ func (e *Engine) syncAccount(ctx context.Context, a Account, trigger, jobID stri
 	// back (a failure kept would move the account's next automatic sync on, and a
 	// jump Halt stopped would pass this one by).
 	shuttingDown := func() bool { return ctx.Err() != nil && e.ctx.Err() != nil }
-	read := a // as read, before a sign-in changes its session
+	gen := e.reauthGeneration(a.ID) // a re-authorisation from now on makes a refusal stale
 	session, fail := e.signIn(ctx, &a, now)
 	if fail != nil {
 		if shuttingDown() {
 			return nil, ctx.Err()
 		}
-		return e.failureWrite(a, read, trigger, jobID, now, fail, move), nil
+		return e.failureWrite(a, gen, trigger, jobID, now, fail, move), nil
 	}
 	data, err := e.fetch(ctx, a, session, now)
 	if ErrorCode(err) == EEXPIRED {
@@ -316,7 +316,7 @@ func (e *Engine) syncAccount(ctx context.Context, a Account, trigger, jobID stri
 			if shuttingDown() {
 				return nil, ctx.Err()
 			}
-			return e.failureWrite(a, read, trigger, jobID, now, fail, move), nil
+			return e.failureWrite(a, gen, trigger, jobID, now, fail, move), nil
 		}
 		if data, err = e.fetch(ctx, a, session, now); ErrorCode(err) == EEXPIRED {
 			why := "a jump ran meanwhile: sync again once it is over"
@@ -325,7 +325,7 @@ func (e *Engine) syncAccount(ctx context.Context, a Account, trigger, jobID stri
 				// speed one outlives a session, and syncing again cannot help.
 				why = fmt.Sprintf("the clock runs at %gx, so a slow bank's every answer outlives a session: lower the clock's speed or the bank's latency", st.Speed)
 			}
-			return e.failureWrite(a, read, trigger, jobID, now, &syncFailure{code: CodeSyncError, message: "the bank session ended before the sync could fetch, twice: " +
+			return e.failureWrite(a, gen, trigger, jobID, now, &syncFailure{code: CodeSyncError, message: "the bank session ended before the sync could fetch, twice: " +
 				"the virtual clock ran past the session's end while the sync ran; " + why}, move), nil
 		}
 	}
@@ -333,7 +333,7 @@ func (e *Engine) syncAccount(ctx context.Context, a Account, trigger, jobID stri
 		if shuttingDown() {
 			return nil, err // keep nothing
 		}
-		return e.failureWrite(a, read, trigger, jobID, now, &syncFailure{code: CodeSyncError, message: bankErrorText(err)}, move), nil
+		return e.failureWrite(a, gen, trigger, jobID, now, &syncFailure{code: CodeSyncError, message: bankErrorText(err)}, move), nil
 	}
 	return e.successWrite(a, trigger, jobID, now, data, move), nil
 }
@@ -639,7 +639,7 @@ func (m *scheduleMove) lost(stored Account) bool {
 // reauthorisation_required when the user must act (R6), sync_failed for automatic
 // syncs (R12). An automatic sync that fails exactly as the account's latest job did
 // only counts on that job: the business has been told, and nothing changed.
-func (e *Engine) failureWrite(a, read Account, trigger, jobID string, now time.Time, f *syncFailure, move *scheduleMove) *syncWrite {
+func (e *Engine) failureWrite(a Account, gen uint64, trigger, jobID string, now time.Time, f *syncFailure, move *scheduleMove) *syncWrite {
 	s := e.Settings()
 	finished := e.clock.Now()
 	w := &syncWrite{after: a}
@@ -658,13 +658,16 @@ func (e *Engine) failureWrite(a, read Account, trigger, jobID string, now time.T
 		if move.lost(cur) {
 			return errBasisLost
 		}
-		// A sign-in refused with what the account held when the sync read it, which
-		// a re-authorisation has replaced since (a slow bank, the user quicker): the
-		// refusal is the old credentials', recorded as this sync's end, and says
-		// nothing of the account's — it made the account need re-authorising again,
-		// just re-authorised, and said so in a webhook (a concurrency review).
-		stale := f.code == CodeReauthRequired && (cur.Credentials != read.Credentials || cur.BankSession != read.BankSession)
-		if !stale {
+		// A sign-in refused before a re-authorisation that has committed since (a
+		// slow bank, the user quicker): the refusal is of what the account held
+		// then, recorded as this sync's end, and says nothing of the account now —
+		// it made the account need re-authorising again, just re-authorised, and
+		// said so in webhooks (a concurrency review). Its message says so, so that
+		// a later refusal of the same kind is not counted as its repeat, unsent.
+		stale := f.code == CodeReauthRequired && e.reauthGeneration(a.ID) != gen
+		if stale {
+			f = &syncFailure{code: f.code, reason: f.reason, message: f.message + " (the account was re-authorised while this sync ran: this refusal was of what it held before)"}
+		} else {
 			cur.LastAttemptAt, cur.LastCode, cur.LastMessage = now, f.code, f.message
 		}
 		if trigger == TriggerManual {
@@ -686,13 +689,14 @@ func (e *Engine) failureWrite(a, read Account, trigger, jobID string, now time.T
 		var types []string
 		if job.Repeats == 0 || trigger != TriggerAuto {
 			switch {
-			case f.code == CodeReauthRequired && stale:
+			case stale:
 			case f.code == CodeReauthRequired:
 				types = append(types, EventReauthRequired) // v2: account_updated, REAUTHORISATION_REQUIRED
 			case trigger == TriggerRealtime:
 				types = append(types, EventAccountUpdated) // v2: sync_status FAILED; a real-time job ends with both
 			}
 			switch {
+			case stale && trigger == TriggerAuto: // nothing to tell: the user has acted
 			case trigger == TriggerAuto:
 				types = append(types, EventSyncFailed)
 			case endsWithJobsUpdate(trigger, jobID):
