@@ -383,12 +383,15 @@ func (e *Engine) attempt(s Settings, ev Event) {
 			// for good, and a few such failures stopped every account's webhooks (a
 			// concurrency review).
 			e.log.Error("recording a delivery attempt", "event", ev.ID, "err", err)
-			retry := time.AfterFunc(time.Second, func() {
-				if e.ctx.Err() == nil {
+			go func() {
+				retry := time.NewTimer(time.Second)
+				defer retry.Stop()
+				select {
+				case <-retry.C:
 					e.releaseAccount(ev.AccountID)
+				case <-e.ctx.Done(): // closing: nothing to deliver
 				}
-			})
-			context.AfterFunc(e.ctx, func() { retry.Stop() })
+			}()
 			return
 		}
 		if then == nil {
