@@ -461,6 +461,12 @@ func TestWidgetLockout(t *testing.T) {
 	if v := failed(t, w.do("POST", path, req{key: noKey(), body: map[string]any{"answer": c.SecurityAnswer}}), http.StatusTooManyRequests, "SESSION_LOCKED"); !strings.Contains(v["message"].(string), "sign in again, in 30m") {
 		t.Fatalf("the locked session says: %v", v["message"])
 	}
+	// Once the bank's lock is over the session is still spent, with no wait to say:
+	// no Retry-After, as openapi.yaml allows (a review: it had made one required).
+	w.advance("31m")
+	if rep := w.do("POST", path, req{key: noKey(), body: map[string]any{"answer": c.SecurityAnswer}}); rep.status != http.StatusTooManyRequests || rep.header.Get("Retry-After") != "" {
+		t.Fatalf("the spent session after the lock = %d, Retry-After %q; want 429 without one", rep.status, rep.header.Get("Retry-After"))
+	}
 
 	// Wrong passwords count per login, as the bank counts them: three usernames
 	// wrong once each leave each two attempts, and lock nothing (the session's own
