@@ -830,7 +830,7 @@ func (s *Server) patchSettings(w http.ResponseWriter, r *http.Request) error {
 // script that toggled it saw only a 200.
 func (s *Server) dataSyncNotice(ctx context.Context, set engine.Settings) (string, error) {
 	if !set.DataSyncEnabled() {
-		return "Data Sync is off: syncs are refused and no webhooks are sent. Turning it on again records a new moment, and every account connected before then never receives webhooks (R4).", nil
+		return "Data Sync is off: syncs are refused and no new webhook events are made (those already waiting are still delivered). Turning it on again records a new moment, and every account connected before then never receives webhooks (R4).", nil
 	}
 	accounts, err := s.eng.Accounts(ctx)
 	if err != nil {
