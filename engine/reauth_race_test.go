@@ -26,6 +26,28 @@ func (b *heldBank) Login(ctx context.Context, institution, username, password st
 	return b.Bank.Login(ctx, institution, username, password)
 }
 
+// reauthorise opens the account's re-authorisation and walks it, in the background,
+// with password and the answers the bank expects: its error, once it has ended.
+func (w *world) reauthorise(accountID, password string) <-chan error {
+	w.t.Helper()
+	st := w.openReauth(accountID)
+	done := make(chan error, 1)
+	go func() {
+		st, err := w.eng.WidgetLogin(w.ctx, st.Session, "", password)
+		for i := 0; err == nil && st.Status == engine.WidgetChallenge && i < 3; i++ {
+			var ans string
+			if ans, err = w.bank.ExpectedAnswer(st.Challenge.ID); err == nil {
+				st, err = w.eng.WidgetAnswer(w.ctx, st.Session, ans)
+			}
+		}
+		if err == nil && st.Status != engine.WidgetSuccess {
+			err = engine.Errorf(engine.EINVALID, "the re-authorisation ended %s", st.Status)
+		}
+		done <- err
+	}()
+	return done
+}
+
 // A sync that signed in with the old password before the user re-authorised, and
 // is refused after, does not undo the re-authorisation: it made the account need
 // re-authorising again, said so in a webhook after account_reauthorized, and the
@@ -56,21 +78,7 @@ func TestASlowSyncDoesNotUndoAReauthorisation(t *testing.T) {
 
 	w.post(adam, engine.Credit, 70_000) // what the re-authorisation's own sync brings
 	w.drain()
-	st := w.openReauth(a.ID)
-	reauth := make(chan error, 1)
-	go func() {
-		st, err := w.eng.WidgetLogin(w.ctx, st.Session, "", "n3w-Passw0rd")
-		for i := 0; err == nil && st.Status == engine.WidgetChallenge && i < 3; i++ {
-			var ans string
-			if ans, err = w.bank.ExpectedAnswer(st.Challenge.ID); err == nil {
-				st, err = w.eng.WidgetAnswer(w.ctx, st.Session, ans)
-			}
-		}
-		if err == nil && st.Status != engine.WidgetSuccess {
-			err = engine.Errorf(engine.EINVALID, "the re-authorisation ended %s", st.Status)
-		}
-		reauth <- err
-	}()
+	reauth := w.reauthorise(a.ID, "n3w-Passw0rd")
 	w.waitNotice("account_reauthorized", func(n engine.Notice) bool { return n.EventType == engine.EventAccountReauthorized })
 	close(hb.release) // the old password reaches the bank, after the new one was saved
 	if res := <-manual; res.Code != engine.CodeReauthRequired {
@@ -173,18 +181,7 @@ func TestAStaleAutomaticRefusalSendsNothing(t *testing.T) {
 	go func() { jumped <- w.clock.Advance(6 * time.Hour) }() // the round's sign-in is held
 	<-hb.entered
 	w.drain()
-	st := w.openReauth(a.ID)
-	reauth := make(chan error, 1)
-	go func() {
-		st, err := w.eng.WidgetLogin(w.ctx, st.Session, "", "n3w-Passw0rd")
-		for i := 0; err == nil && st.Status == engine.WidgetChallenge && i < 3; i++ {
-			var ans string
-			if ans, err = w.bank.ExpectedAnswer(st.Challenge.ID); err == nil {
-				st, err = w.eng.WidgetAnswer(w.ctx, st.Session, ans)
-			}
-		}
-		reauth <- err
-	}()
+	reauth := w.reauthorise(a.ID, "n3w-Passw0rd")
 	w.waitNotice("account_reauthorized", func(n engine.Notice) bool { return n.EventType == engine.EventAccountReauthorized })
 	close(hb.release)
 	if err := <-jumped; err != nil {
