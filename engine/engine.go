@@ -448,6 +448,35 @@ func connectedBefore(tx Tx, now time.Time) error {
 	return nil
 }
 
+// retryNow brings every account's pending head whose next attempt is later than
+// now to now: a new webhook URL is tried at once. Events that failed at the old
+// one kept their back-off — up to an hour — so a business that fixed its URL saw
+// nothing arrive (a webhook trial). Their failure counts stay: a new URL that
+// fails too backs off from where they were.
+func retryNow(tx Tx, now time.Time) error {
+	heads, err := tx.DueEvents(farFuture, 0)
+	if err != nil {
+		return err
+	}
+	for _, h := range heads {
+		if !h.NextAttemptAt.After(now) {
+			continue
+		}
+		ev, err := tx.Event(h.ID)
+		if err != nil {
+			return err
+		}
+		if ev.Sending != nil || ev.Status != DeliveryPending {
+			continue // under way: its result sets its next attempt
+		}
+		ev.NextAttemptAt = now
+		if err := tx.PutEvent(ev); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // UpdateSettings applies p. Enabling Data Sync records the moment (R4); enabling it
 // again keeps the first moment; disabling forgets it. Changing the auto-sync interval
 // reschedules every account from now.
@@ -483,6 +512,11 @@ func (e *Engine) UpdateSettings(ctx context.Context, p SettingsPatch) (Settings,
 			}
 		}
 		if p.WebhookURL != nil {
+			if *p.WebhookURL != "" && *p.WebhookURL != s.WebhookURL {
+				if err := retryNow(tx, now); err != nil {
+					return err
+				}
+			}
 			s.WebhookURL = *p.WebhookURL
 		}
 		if p.WebhookSecret != nil {

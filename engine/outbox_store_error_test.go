@@ -5,6 +5,7 @@ import (
 	"errors"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"sandbank/engine"
 	"sandbank/simulator"
@@ -64,4 +65,49 @@ func TestUnrecordedAttemptsDoNotStopDeliveryOnAPausedClock(t *testing.T) {
 	if f := fails.Load(); f >= 0 {
 		t.Fatalf("%d of the 8 failures were not met: the test tests less than it says", f+1)
 	}
+}
+
+// A new webhook URL is tried at once: events that failed at the old one kept their
+// back-off, up to an hour of the clock, and a business that had fixed its URL saw
+// nothing arrive until then (a webhook trial). Setting the same URL again, or none,
+// moves nothing.
+func TestANewWebhookURLIsTriedAtOnce(t *testing.T) {
+	w := newWorld(t, worldOpts{noURL: true})
+	dead := "http://127.0.0.1:1/hooks" // nothing listens on port 1
+	if _, err := w.eng.UpdateSettings(w.ctx, engine.SettingsPatch{WebhookURL: &dead}); err != nil {
+		t.Fatal(err)
+	}
+	a := w.connect(w.adam())
+	w.waitNotice("a failed attempt", func(n engine.Notice) bool { return n.Kind == engine.NoticeDelivery && n.Attempt.Error != "" })
+	w.advance(3 * time.Hour) // several failures: the next retry is an hour away
+	head := func() engine.Event {
+		t.Helper()
+		for _, ev := range w.events(a.ID) {
+			if ev.Status == engine.DeliveryPending {
+				return ev
+			}
+		}
+		t.Fatal("no event pending")
+		return engine.Event{}
+	}
+	w.waitNotice("the jump's attempts", func(engine.Notice) bool { return head().Sending == nil && head().NextAttemptAt.After(w.clock.Now()) })
+	before := head().NextAttemptAt
+	if _, err := w.eng.UpdateSettings(w.ctx, engine.SettingsPatch{WebhookURL: &dead}); err != nil {
+		t.Fatal(err)
+	}
+	if got := head().NextAttemptAt; !got.Equal(before) {
+		t.Fatalf("the same URL again moved the next attempt from %s to %s", before, got)
+	}
+	u := w.recv.srv.URL
+	if _, err := w.eng.UpdateSettings(w.ctx, engine.SettingsPatch{WebhookURL: &u}); err != nil {
+		t.Fatal(err)
+	}
+	w.waitNotice("every event of the account delivered, the clock paused", func(engine.Notice) bool {
+		for _, ev := range w.events(a.ID) {
+			if ev.Status != engine.DeliveryDelivered {
+				return false
+			}
+		}
+		return true
+	})
 }
