@@ -114,8 +114,9 @@ type Engine struct {
 	lostToDisk    atomic.Int64          // automatic syncs lost to a full disk since the clock's last move said so
 	clockSave     atomic.Pointer[error] // why the clock's last move was not saved; nil: it was
 
-	realtimeMu sync.Mutex      // a real-time window's claim and its job's record, together
-	liveJobs   map[string]bool // under realtimeMu: the real-time jobs something will end
+	realtimeMu keyedMutex      // by account: a real-time window's claim and its job's record, together
+	liveMu     sync.Mutex      // guards liveJobs
+	liveJobs   map[string]bool // the real-time jobs something will end
 
 	reauthMu    sync.Mutex
 	reauthGen   map[string]uint64 // re-authorisations committed, by account, since start (reauthGeneration)

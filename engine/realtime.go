@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"sync"
 	"time"
 )
 
@@ -17,15 +18,15 @@ import (
 // window's job. The claim and the job's record happen under one lock, so a call
 // inside the window always finds the job that opened it.
 func (e *Engine) startJob(ctx context.Context, accountID string, req SyncRequest) (SyncResult, error) {
-	e.realtimeMu.Lock()
-	a, err := e.Account(ctx, accountID) // afresh, under the lock: the last job's record
+	unlock := e.realtimeMu.Lock(accountID) // the account's alone: a slow commit of one account's job held every account's reads
+	a, err := e.Account(ctx, accountID)    // afresh, under the lock: the last job's record
 	if err != nil {
-		e.realtimeMu.Unlock()
+		unlock()
 		return SyncResult{}, err
 	}
 	prev, err := e.claimWindow(a, req.Policy)
 	if err != nil {
-		e.realtimeMu.Unlock()
+		unlock()
 		if ErrorCode(err) == ERATELIMITED {
 			return e.windowJob(ctx, a)
 		}
@@ -38,9 +39,9 @@ func (e *Engine) startJob(ctx context.Context, accountID string, req SyncRequest
 	// A job recorded running that nothing will end — its end could not be
 	// recorded (a full disk) — is settled as openJob opens the next: it was
 	// answered back, running, to every read until a restart (a concurrency review).
-	if a.LastRealtimeJob != "" && e.liveJobs[a.LastRealtimeJob] {
+	if a.LastRealtimeJob != "" && e.isLive(a.LastRealtimeJob) {
 		if last, err := e.Job(ctx, a.ID, a.LastRealtimeJob); err == nil && last.Running() {
-			e.realtimeMu.Unlock()
+			unlock()
 			e.giveBackWindow(req.Policy, accountID, prev)
 			return SyncResult{Status: last.Status, Job: last, Reused: true}, nil
 		}
@@ -49,7 +50,7 @@ func (e *Engine) startJob(ctx context.Context, accountID string, req SyncRequest
 	if err == nil {
 		e.jobLive(job.ID, true)
 	}
-	e.realtimeMu.Unlock()
+	unlock()
 	e.announce(evs)
 	if err != nil {
 		e.giveBackWindow(req.Policy, accountID, prev)
@@ -103,7 +104,7 @@ func (e *Engine) startJob(ctx context.Context, accountID string, req SyncRequest
 // openJob records a real-time job as running, and the account's window as opened
 // by it, in one transaction — settling first a job the account's record names as
 // running that nothing will end (the events of its end are returned to announce).
-// Under realtimeMu.
+// Under the account's realtimeMu.
 func (e *Engine) openJob(ctx context.Context, a Account, req SyncRequest) (SyncJob, []Event, error) {
 	now := e.clock.Now()
 	var job SyncJob
@@ -111,7 +112,7 @@ func (e *Engine) openJob(ctx context.Context, a Account, req SyncRequest) (SyncJ
 	err := e.updateAccount(ctx, a.ID, func(tx Tx, cur *Account) error {
 		var err error
 		evs = evs[:0]
-		if cur.LastRealtimeJob != "" && !e.liveJobs[cur.LastRealtimeJob] {
+		if cur.LastRealtimeJob != "" && !e.isLive(cur.LastRealtimeJob) {
 			if evs, err = settleDeadJob(tx, e.Settings(), cur, now, "the real-time job's end could not be recorded (the disk); ask again with x-realtime: true"); err != nil {
 				return err
 			}
@@ -129,8 +130,11 @@ func (e *Engine) openJob(ctx context.Context, a Account, req SyncRequest) (SyncJ
 	return job, evs, err
 }
 
-// jobLive notes a real-time job something will end (live), under realtimeMu.
+// jobLive notes a real-time job something will end (live), or not; under its
+// account's realtimeMu when it becomes live, with its record.
 func (e *Engine) jobLive(id string, live bool) {
+	e.liveMu.Lock()
+	defer e.liveMu.Unlock()
 	if e.liveJobs == nil {
 		e.liveJobs = map[string]bool{}
 	}
@@ -142,10 +146,49 @@ func (e *Engine) jobLive(id string, live bool) {
 }
 
 // endJob notes that a real-time job has ended, recorded or not.
-func (e *Engine) endJob(id string) {
-	e.realtimeMu.Lock()
-	e.jobLive(id, false)
-	e.realtimeMu.Unlock()
+func (e *Engine) endJob(id string) { e.jobLive(id, false) }
+
+// isLive reports whether something will end the real-time job.
+func (e *Engine) isLive(id string) bool {
+	e.liveMu.Lock()
+	defer e.liveMu.Unlock()
+	return e.liveJobs[id]
+}
+
+// keyedMutex is a mutex for each key, made as it is first locked and dropped when
+// nothing holds or waits for it.
+type keyedMutex struct {
+	mu    sync.Mutex
+	locks map[string]*keyedLock
+}
+
+type keyedLock struct {
+	sync.Mutex
+	refs int
+}
+
+// Lock locks key's mutex and returns its unlock.
+func (k *keyedMutex) Lock(key string) (unlock func()) {
+	k.mu.Lock()
+	if k.locks == nil {
+		k.locks = map[string]*keyedLock{}
+	}
+	l := k.locks[key]
+	if l == nil {
+		l = &keyedLock{}
+		k.locks[key] = l
+	}
+	l.refs++
+	k.mu.Unlock()
+	l.Lock()
+	return func() {
+		l.Unlock()
+		k.mu.Lock()
+		if l.refs--; l.refs == 0 {
+			delete(k.locks, key)
+		}
+		k.mu.Unlock()
+	}
 }
 
 // abandonJob records a job whose sync never ran (another sync of the account was
@@ -199,8 +242,7 @@ func (e *Engine) abandonJob(job SyncJob, cause error) SyncResult {
 // read, which no compaction removes while Data Sync is off (a sync runs it), grew
 // the file without bound under an app that polls — 6 KB and an fsync a read.
 func (e *Engine) refuseJob(ctx context.Context, accountID string, req SyncRequest, why string) (SyncResult, error) {
-	e.realtimeMu.Lock() // as startJob: the account's window changes under it
-	defer e.realtimeMu.Unlock()
+	defer e.realtimeMu.Lock(accountID)() // as startJob: the account's window changes under it
 	msg := "the real-time job did not run: " + why
 	var again SyncJob
 	err := e.store.View(ctx, func(tx Tx) error {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"sandbank/engine"
+	"sandbank/simulator"
 )
 
 // jobEndFailingStore fails, while fails is above zero, the writes that record a
@@ -79,5 +80,63 @@ func TestARealtimeJobWhoseEndWasNotRecordedDoesNotStayRunning(t *testing.T) {
 	}
 	if j, err := w.eng.Job(w.ctx, a.ID, first.Job.ID); err != nil || j.Running() || j.Status != engine.StatusSyncFailed {
 		t.Fatalf("the stuck job after = %+v, %v; want it settled failed", j, err)
+	}
+}
+
+// firstUpdateHeldStore holds, once armed, the next Update before it reaches the
+// store, until release is closed (entered closed): one slow commit.
+type firstUpdateHeldStore struct {
+	engine.Store
+	armed            *atomic.Bool
+	entered, release chan struct{}
+}
+
+func (s firstUpdateHeldStore) Update(ctx context.Context, fn func(engine.Tx) error) error {
+	if s.armed.CompareAndSwap(true, false) {
+		close(s.entered)
+		<-s.release
+	}
+	return s.Store.Update(ctx, fn)
+}
+
+// One account's real-time job whose first write is slow holds up that account's
+// reads alone: the lock over a window's claim and its job's record was one for
+// every account, and another's read waited out the commit, past its own 5 s
+// (a concurrency review).
+func TestASlowRealtimeJobHoldsUpItsAccountAlone(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	armed := &atomic.Bool{}
+	hs := firstUpdateHeldStore{armed: armed, entered: make(chan struct{}), release: make(chan struct{})}
+	w.close()
+	w.wrap = func(s engine.Store) engine.Store { hs.Store = s; return hs }
+	w.open()
+	a := w.connect(w.adam())
+	b := w.connect(w.customer(simulator.NewCustomer{Name: "Bola Ade", Institution: "058", Balance: 500_000}))
+	armed.Store(true)
+	slow := make(chan error, 1)
+	go func() {
+		_, err := w.eng.RealtimeSync(w.ctx, a.ID, engine.RealtimeBalance, 5*time.Second)
+		slow <- err
+	}()
+	<-hs.entered // a's job is being recorded, slowly
+	other := make(chan engine.SyncResult, 1)
+	go func() {
+		res, err := w.eng.RealtimeSync(w.ctx, b.ID, engine.RealtimeBalance, 5*time.Second)
+		if err != nil {
+			res.Message = err.Error()
+		}
+		other <- res
+	}()
+	select {
+	case res := <-other:
+		if res.Status != engine.StatusSyncSuccessful {
+			t.Errorf("b's read = %+v; want successful", res)
+		}
+	case <-time.After(10 * time.Second): // real time: b's read waits on a's commit
+		t.Error("b's read waited for a's slow commit")
+	}
+	close(hs.release)
+	if err := <-slow; err != nil {
+		t.Fatal(err)
 	}
 }

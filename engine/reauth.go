@@ -221,8 +221,8 @@ func (e *Engine) finishReauth(ctx context.Context, w *widgetSession, sess BankSe
 	s := e.Settings()
 	var evs []Event
 	var link Link
-	var job SyncJob     // the real-time window's job from here on, if this sync takes it
-	e.realtimeMu.Lock() // the window's job and its record, together (startJob)
+	var job SyncJob                          // the real-time window's job from here on, if this sync takes it
+	unlock := e.realtimeMu.Lock(w.accountID) // the window's job and its record, together (startJob)
 	err := e.updateAccount(ctx, w.accountID, func(tx Tx, a *Account) error {
 		evs, job = evs[:0], SyncJob{}
 		if sess.CustomerID != "" && sess.CustomerID != a.CustomerID {
@@ -249,7 +249,7 @@ func (e *Engine) finishReauth(ctx context.Context, w *widgetSession, sess BankSe
 		e.jobLive(job.ID, true) // its sync, below, ends it
 		defer e.endJob(job.ID)
 	}
-	e.realtimeMu.Unlock()
+	unlock()
 	if err != nil {
 		return err
 	}
