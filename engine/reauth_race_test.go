@@ -26,6 +26,17 @@ func (b *heldBank) Login(ctx context.Context, institution, username, password st
 	return b.Bank.Login(ctx, institution, username, password)
 }
 
+// heldWorld is a world whose bank is a heldBank.
+func heldWorld(t *testing.T) (*world, *heldBank) {
+	t.Helper()
+	w := newWorld(t, worldOpts{})
+	hb := &heldBank{entered: make(chan struct{}), release: make(chan struct{})}
+	w.close()
+	w.wrapBank = func(b engine.Bank) engine.Bank { hb.Bank = b; return hb }
+	w.open()
+	return w, hb
+}
+
 // reauthorise opens the account's re-authorisation and walks it, in the background,
 // with password and the answers the bank expects: its error, once it has ended.
 func (w *world) reauthorise(accountID, password string) <-chan error {
@@ -54,11 +65,7 @@ func (w *world) reauthorise(accountID, password string) <-chan error {
 // re-authorisation's own sync — refused as SYNC_IN_PROGRESS — was dropped, so
 // every sync after was refused without asking the bank (a concurrency review).
 func TestASlowSyncDoesNotUndoAReauthorisation(t *testing.T) {
-	w := newWorld(t, worldOpts{})
-	hb := &heldBank{entered: make(chan struct{}), release: make(chan struct{})}
-	w.close()
-	w.wrapBank = func(b engine.Bank) engine.Bank { hb.Bank = b; return hb }
-	w.open()
+	w, hb := heldWorld(t)
 	adam := w.adam()
 	a := w.connect(adam)
 	w.advance(20 * time.Minute) // the connect's bank session has ended: a sync signs in
@@ -162,11 +169,7 @@ func TestAJumpsRefusalAfterAnOutageIsNotStale(t *testing.T) {
 // sends no sync_failed: the user has acted, and an app that asks for a
 // re-authorisation on it sent the user round again (a review).
 func TestAStaleAutomaticRefusalSendsNothing(t *testing.T) {
-	w := newWorld(t, worldOpts{})
-	hb := &heldBank{entered: make(chan struct{}), release: make(chan struct{})}
-	w.close()
-	w.wrapBank = func(b engine.Bank) engine.Bank { hb.Bank = b; return hb }
-	w.open()
+	w, hb := heldWorld(t)
 	adam := w.adam()
 	a := w.connect(adam)
 	six := 6 * time.Hour
