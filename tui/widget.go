@@ -49,6 +49,8 @@ type widgetModal struct {
 	inputs [4]textinput.Model // username, password, answer, link
 	field  int
 
+	ahead []tea.KeyPressMsg // keys pressed while the bank's answer was awaited, in order
+
 	typingLink bool         // the ID (or mono_url) of a v2 initiate link is being typed
 	link       *engine.Link // the v2 initiate link walked, if any
 
@@ -244,6 +246,32 @@ func (m *widgetModal) loadInsts() tea.Cmd {
 }
 
 func (m *widgetModal) Update(msg tea.Msg) tea.Cmd {
+	cmd := m.update(msg)
+	if _, key := msg.(tea.KeyPressMsg); key || len(m.ahead) == 0 {
+		return cmd
+	}
+	return tea.Batch(cmd, m.typeAhead())
+}
+
+// maxAhead bounds the keys kept while a step is on its way (a paste's worth).
+const maxAhead = 256
+
+// typeAhead takes the keys pressed while the bank's answer was awaited, in the
+// order pressed, until one of them sends the next step: the rest wait for its
+// answer in turn. A fast typist (or tmux's send-keys) lost the backspaces typed
+// after a refused answer's enter, and the code typed next was sent with the
+// refused letters still before it.
+func (m *widgetModal) typeAhead() tea.Cmd {
+	var cmds []tea.Cmd
+	for len(m.ahead) > 0 && !m.gate.loading && !m.closed {
+		k := m.ahead[0]
+		m.ahead = m.ahead[1:]
+		cmds = append(cmds, m.key(k))
+	}
+	return tea.Batch(cmds...)
+}
+
+func (m *widgetModal) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case widgetInstsMsg:
 		m.insts, m.down = msg.insts, msg.down
@@ -458,7 +486,7 @@ func (m *widgetModal) focus() tea.Cmd {
 // close closes the widget, and tells the pages what it did; open (enter at the
 // end) also opens the account it connected, esc goes back to the list.
 func (m *widgetModal) close(open bool) tea.Cmd {
-	m.closed = true
+	m.closed, m.ahead = true, nil
 	id, reauth, acct := "", m.reauth(), engine.Account{}
 	if m.status() == engine.WidgetSuccess && m.err == "" {
 		id, acct = m.acct.ID, m.acct
@@ -539,6 +567,9 @@ func (m *widgetModal) key(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	}
 	if m.gate.loading {
+		if len(m.ahead) < maxAhead {
+			m.ahead = append(m.ahead, msg)
+		}
 		return nil
 	}
 	if m.typingLink {

@@ -192,6 +192,39 @@ func TestWidgetRefusesACodeThatIsNotOne(t *testing.T) {
 	h.contains("✓ Re-authorised.")
 }
 
+// Keys pressed while the bank's answer is on its way are kept, in order, and
+// taken once it is back: the backspaces after a refused answer's enter clear it,
+// and the code typed next is sent alone (tmux's send-keys lost three of six
+// backspaces in CI, and "abc100046" was refused).
+func TestWidgetKeepsKeysTypedWhileAStepIsOnItsWay(t *testing.T) {
+	w := newTestWorld(t)
+	if err := w.clock.Advance(16 * time.Minute); err != nil { // past the bank session
+		t.Fatal(err)
+	}
+	h := newHarness(t, w, harnessOpts{width: 120, height: 40})
+	h.press("down", "enter", "s")
+	h.contains("sync failed (r re-authorises): the bank asks for a one-time password")
+	h.press("r")
+	h.contains("GTBank asks for a one-time password")
+	h.press("ctrl+p")
+	w.settle()
+	otp := regexp.MustCompile(`OTP +(\d{6})`).FindStringSubmatch(h.screen())
+	if otp == nil {
+		t.Fatalf("no OTP on the phone:\n%s", h.screen())
+	}
+	h.typ("abcdef")
+	_, step := h.m.Update(keyPress("enter")) // the answer is on its way, not back
+	for range 6 {
+		h.send(keyPress("backspace"))
+	}
+	h.typ(otp[1])
+	_, next := h.m.Update(keyPress("enter")) // pressed before the first answer is back
+	h.run(step)
+	h.run(next)
+	w.settle()
+	h.contains("✓ Re-authorised.")
+}
+
 // TestWidgetReauthExpiredToken: a token older than 10 minutes is refused.
 func TestWidgetReauthExpiredToken(t *testing.T) {
 	w := newTestWorld(t)
