@@ -118,9 +118,7 @@ type Engine struct {
 	liveMu     sync.Mutex      // guards liveJobs
 	liveJobs   map[string]bool // the real-time jobs something will end
 
-	reauthMu    sync.Mutex
-	reauthGen   map[string]uint64 // re-authorisations committed, by account, since start (reauthGeneration)
-	jobsRunning atomic.Int64      // real-time jobs not yet ended (JobsRunning)
+	jobsRunning atomic.Int64 // real-time jobs not yet ended (JobsRunning)
 
 	wake     chan struct{} // nudges the delivery loop
 	attempts atomic.Uint64 // delivery attempts recorded (DeliveryAttempts)

@@ -237,7 +237,7 @@ func (e *Engine) finishReauth(ctx context.Context, w *widgetSession, sess BankSe
 		a.Credentials = w.creds
 		a.BankSession, a.BankSessionExpiresAt = sess.Token, sess.ExpiresAt
 		a.ReauthRequired, a.ReauthReason = false, ""
-		e.reauthorised(a.ID) // in the write: a refusal committed after it is stale
+		a.Reauths++ // a refusal of a sync that began before it is stale
 		if err := takeFailedWindow(tx, s, a, &job, now); err != nil {
 			return err
 		}
@@ -282,28 +282,6 @@ func (e *Engine) finishReauth(ctx context.Context, w *widgetSession, sess BankSe
 		}
 	}
 	return nil
-}
-
-// reauthorised counts a re-authorisation of the account, as it commits (in its
-// write transaction: a sync's refusal recorded after it, by a sync that began
-// before, then reads a new generation). A write that then fails leaves the count
-// one up: a refusal recorded meanwhile is taken as stale, as it would have been.
-func (e *Engine) reauthorised(id string) {
-	e.reauthMu.Lock()
-	defer e.reauthMu.Unlock()
-	if e.reauthGen == nil {
-		e.reauthGen = map[string]uint64{}
-	}
-	e.reauthGen[id]++
-}
-
-// reauthGeneration is how many re-authorisations of the account have committed
-// since the engine started: a sync notes it as it begins, and a sign-in refusal
-// it records later is stale if the count has moved.
-func (e *Engine) reauthGeneration(id string) uint64 {
-	e.reauthMu.Lock()
-	defer e.reauthMu.Unlock()
-	return e.reauthGen[id]
 }
 
 // takeFailedWindow hands the real-time window of a job that failed — for want of

@@ -206,3 +206,103 @@ func TestAStaleAutomaticRefusalSendsNothing(t *testing.T) {
 		t.Fatalf("after: reauth required (%s)", got.ReauthReason)
 	}
 }
+
+// midCommitStore, armed with a test, holds the write transaction whose writes pass
+// test — once they have run, before it commits — until release is closed, having
+// closed ran: a re-authorisation's write at the moment a test chooses.
+type midCommitStore struct {
+	engine.Store
+	test         atomic.Pointer[func(engine.Tx) bool]
+	ran, release chan struct{}
+}
+
+func (s *midCommitStore) Update(ctx context.Context, fn func(engine.Tx) error) error {
+	return s.Store.Update(ctx, func(tx engine.Tx) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		if test := s.test.Load(); test != nil && (*test)(tx) && s.test.CompareAndSwap(test, nil) {
+			close(s.ran)
+			<-s.release
+		}
+		return nil
+	})
+}
+
+// oldPasswordBank calls seen, once, as a sign-in with the old password comes.
+type oldPasswordBank struct {
+	engine.Bank
+	old  string
+	seen atomic.Pointer[func()]
+}
+
+func (b *oldPasswordBank) Login(ctx context.Context, institution, username, password string) (engine.LoginResult, error) {
+	if f := b.seen.Load(); f != nil && password == b.old && b.seen.CompareAndSwap(f, nil) {
+		(*f)()
+	}
+	return b.Bank.Login(ctx, institution, username, password)
+}
+
+// Within a jump, a round starts from the account as the round before left it while
+// that write still commits. A re-authorisation whose write commits in the same
+// transaction, before the next round begins, is unknown to what that round starts
+// from — the old password — and the bank's refusal of it is stale: it made the
+// account need re-authorising just after it was (a review: the round took the count
+// of re-authorisations as it began, after this one, and recorded the refusal as
+// real).
+func TestARoundChainedOnAWriteBeforeAReauthorisationRefusesStale(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	ms := &midCommitStore{ran: make(chan struct{}), release: make(chan struct{})}
+	ob := &oldPasswordBank{}
+	w.close()
+	w.wrap = func(s engine.Store) engine.Store { ms.Store = s; return ms }
+	w.wrapBank = func(b engine.Bank) engine.Bank { ob.Bank = b; return ob }
+	w.open()
+	adam := w.adam()
+	a := w.connect(adam)
+	ob.old = adam.Password
+	six := 6 * time.Hour
+	if _, err := w.eng.UpdateSettings(w.ctx, engine.SettingsPatch{AutoSync: &six}); err != nil {
+		t.Fatal(err)
+	}
+	const newPassword = "n3w-Passw0rd"
+	// Between the round at +6h (the old password, still right) and the one at +12h,
+	// the password changes at the bank and the user re-authorises: its write runs
+	// in the transaction that holds the first round's write, and is held there
+	// until the next round signs in, with what the first round left it: the old
+	// password.
+	ob.seen.Store(new(func() { close(ms.release) }))
+	isReauth := func(tx engine.Tx) bool {
+		cur, err := tx.Account(a.ID)
+		return err == nil && cur.Credentials.Password.Reveal() == newPassword
+	}
+	var reauth <-chan error
+	w.clock.AfterFunc(w.clock.Now().Add(9*time.Hour), func() {
+		if err := w.bank.ChangePassword(adam.ID, newPassword); err != nil {
+			t.Error(err)
+		}
+		ms.test.Store(&isReauth)
+		reauth = w.reauthorise(a.ID, newPassword)
+		<-ms.ran // the re-authorisation is counted; its write has not committed
+	})
+	w.advance(12*time.Hour + time.Minute)
+	if err := <-reauth; err != nil {
+		t.Fatal(err)
+	}
+	w.drain()
+	after := false
+	for _, ev := range w.events(a.ID) {
+		switch {
+		case ev.Type == engine.EventAccountReauthorized:
+			after = true
+		case after && (ev.Type == engine.EventSyncFailed || ev.Type == engine.EventReauthRequired):
+			t.Fatalf("%s sent after account_reauthorized: %v", ev.Type, eventTypes(w.events(a.ID)))
+		}
+	}
+	if !after {
+		t.Fatalf("no account_reauthorized: %v", eventTypes(w.events(a.ID)))
+	}
+	if got := w.account(a.ID); got.ReauthRequired {
+		t.Fatalf("after: reauth required (%s), last %s %q", got.ReauthReason, got.LastCode, got.LastMessage)
+	}
+}

@@ -297,13 +297,12 @@ func (e *Engine) syncAccount(ctx context.Context, a Account, trigger, jobID stri
 	// back (a failure kept would move the account's next automatic sync on, and a
 	// jump Halt stopped would pass this one by).
 	shuttingDown := func() bool { return ctx.Err() != nil && e.ctx.Err() != nil }
-	gen := e.reauthGeneration(a.ID) // a re-authorisation from now on makes a refusal stale
 	session, fail := e.signIn(ctx, &a, now)
 	if fail != nil {
 		if shuttingDown() {
 			return nil, ctx.Err()
 		}
-		return e.failureWrite(a, gen, trigger, jobID, now, fail, move), nil
+		return e.failureWrite(a, trigger, jobID, now, fail, move), nil
 	}
 	data, err := e.fetch(ctx, a, session, now)
 	if ErrorCode(err) == EEXPIRED {
@@ -316,7 +315,7 @@ func (e *Engine) syncAccount(ctx context.Context, a Account, trigger, jobID stri
 			if shuttingDown() {
 				return nil, ctx.Err()
 			}
-			return e.failureWrite(a, gen, trigger, jobID, now, fail, move), nil
+			return e.failureWrite(a, trigger, jobID, now, fail, move), nil
 		}
 		if data, err = e.fetch(ctx, a, session, now); ErrorCode(err) == EEXPIRED {
 			why := "a jump ran meanwhile: sync again once it is over"
@@ -325,7 +324,7 @@ func (e *Engine) syncAccount(ctx context.Context, a Account, trigger, jobID stri
 				// speed one outlives a session, and syncing again cannot help.
 				why = fmt.Sprintf("the clock runs at %gx, so a slow bank's every answer outlives a session: lower the clock's speed or the bank's latency", st.Speed)
 			}
-			return e.failureWrite(a, gen, trigger, jobID, now, &syncFailure{code: CodeSyncError, message: "the bank session ended before the sync could fetch, twice: " +
+			return e.failureWrite(a, trigger, jobID, now, &syncFailure{code: CodeSyncError, message: "the bank session ended before the sync could fetch, twice: " +
 				"the virtual clock ran past the session's end while the sync ran; " + why}, move), nil
 		}
 	}
@@ -333,7 +332,7 @@ func (e *Engine) syncAccount(ctx context.Context, a Account, trigger, jobID stri
 		if shuttingDown() {
 			return nil, err // keep nothing
 		}
-		return e.failureWrite(a, gen, trigger, jobID, now, &syncFailure{code: CodeSyncError, message: bankErrorText(err)}, move), nil
+		return e.failureWrite(a, trigger, jobID, now, &syncFailure{code: CodeSyncError, message: bankErrorText(err)}, move), nil
 	}
 	return e.successWrite(a, trigger, jobID, now, data, move), nil
 }
@@ -639,7 +638,7 @@ func (m *scheduleMove) lost(stored Account) bool {
 // reauthorisation_required when the user must act (R6), sync_failed for automatic
 // syncs (R12). An automatic sync that fails exactly as the account's latest job did
 // only counts on that job: the business has been told, and nothing changed.
-func (e *Engine) failureWrite(a Account, gen uint64, trigger, jobID string, now time.Time, f *syncFailure, move *scheduleMove) *syncWrite {
+func (e *Engine) failureWrite(a Account, trigger, jobID string, now time.Time, f *syncFailure, move *scheduleMove) *syncWrite {
 	s := e.Settings()
 	finished := e.clock.Now()
 	w := &syncWrite{after: a}
@@ -664,7 +663,12 @@ func (e *Engine) failureWrite(a Account, gen uint64, trigger, jobID string, now 
 		// it made the account need re-authorising again, just re-authorised, and
 		// said so in webhooks (a concurrency review). Its message says so, so that
 		// a later refusal of the same kind is not counted as its repeat, unsent.
-		stale := f.code == CodeReauthRequired && e.reauthGeneration(a.ID) != gen
+		// The count of re-authorisations is the account's, stored with it: what
+		// the sync began from — read from the store, or as a jump's earlier round
+		// left it, uncommitted — against what is stored now. A count kept in
+		// memory, taken as a round began, missed a re-authorisation whose write had
+		// run but not yet committed (a review).
+		stale := f.code == CodeReauthRequired && cur.Reauths != a.Reauths
 		if stale {
 			f = &syncFailure{code: f.code, reason: f.reason, message: f.message + " (the account was re-authorised while this sync ran: this refusal was of what it held before)"}
 		} else {

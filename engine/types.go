@@ -233,6 +233,10 @@ type Account struct {
 	NextAutoSyncAt   time.Time // zero when auto-sync is off
 	ReauthRequired   bool      // set by a failed sign-in, cleared by re-authorisation
 	ReauthReason     string    // ReauthChallenge or ReauthCredentials, while ReauthRequired
+	// Reauths counts the account's re-authorisations: a sync that began from an
+	// account with fewer, and whose sign-in is refused, was refused what the
+	// account held before the last one — a stale refusal, which changes nothing.
+	Reauths uint64
 
 	Credentials          Credentials
 	BankSession          Secret // the bank session from the last sign-in, if any

@@ -17,12 +17,17 @@ import (
 //
 // Format 2 appends the fields v2's API added (accountStringsV2, accountTimesV2)
 // after format 1's: a format-1 record reads as an account with them empty, so files
-// written before need no migration.
+// written before need no migration. Format 3 appends Reauths, a uvarint, after
+// format 2's: a record of format 1 or 2 reads with none.
 
 const (
 	accountFormatV1 = 1
-	accountFormat   = 2 // what appendAccount writes
+	accountFormatV2 = 2
+	accountFormat   = 3 // what appendAccount writes
 )
+
+// knownAccountFormat reports whether b is the format byte of a record this build reads.
+func knownAccountFormat(b byte) bool { return b >= accountFormatV1 && b <= accountFormat }
 
 // accountStrings lists a's string fields in record order.
 func accountStrings(a *engine.Account) [28]*string {
@@ -54,7 +59,7 @@ func accountTimes(a *engine.Account) [7]*time.Time {
 // appendAccount appends a's record to dst.
 func appendAccount(dst []byte, a engine.Account) []byte {
 	base, extra := accountStrings(&a), accountStringsV2(&a)
-	n := 1 + 10 + 8*10 + 1
+	n := 1 + 10 + 8*10 + 1 + binary.MaxVarintLen64
 	for _, s := range base {
 		n += binary.MaxVarintLen32 + len(*s)
 	}
@@ -77,7 +82,7 @@ func appendAccount(dst []byte, a engine.Account) []byte {
 	for _, t := range accountTimesV2(&a) {
 		dst = binary.AppendUvarint(dst, timeKey(*t))
 	}
-	return dst
+	return binary.AppendUvarint(dst, a.Reauths)
 }
 
 func appendStrings(dst []byte, strs []*string) []byte {
@@ -94,7 +99,7 @@ var errAccountRecord = errors.New("stored account is malformed")
 // never a panic.
 func decodeAccountRecord(v []byte) (engine.Account, error) {
 	var a engine.Account
-	if len(v) == 0 || (v[0] != accountFormatV1 && v[0] != accountFormat) {
+	if len(v) == 0 || !knownAccountFormat(v[0]) {
 		return a, fmt.Errorf("%w: unknown format", errAccountRecord)
 	}
 	format := v[0]
@@ -138,8 +143,14 @@ func decodeAccountRecord(v []byte) (engine.Account, error) {
 		return engine.Account{}, errAccountRecord
 	}
 	a.ReauthRequired, v = v[0] == 1, v[1:]
-	if format == accountFormat && (!readStrings(len(base), len(strs)) || !readTimes(timesV2[:])) {
+	if format >= accountFormatV2 && (!readStrings(len(base), len(strs)) || !readTimes(timesV2[:])) {
 		return engine.Account{}, errAccountRecord
+	}
+	if format >= accountFormat {
+		if a.Reauths, n = binary.Uvarint(v); n <= 0 {
+			return engine.Account{}, errAccountRecord
+		}
+		v = v[n:]
 	}
 	if len(v) != 0 {
 		return engine.Account{}, errAccountRecord
@@ -160,10 +171,10 @@ func decodeAccountRecord(v []byte) (engine.Account, error) {
 // automatic sync is due (timeKey of NextAutoSyncAt) and whether it is listed in
 // auto_sync_due: linked, with a sync scheduled.
 func accountSchedule(v []byte) (at uint64, listed bool, err error) {
-	if len(v) == 0 || (v[0] != accountFormatV1 && v[0] != accountFormat) {
+	if len(v) == 0 || !knownAccountFormat(v[0]) {
 		return 0, false, fmt.Errorf("%w: unknown format", errAccountRecord)
 	}
-	v = v[1:] // both formats begin alike: format 2 appends its fields after
+	v = v[1:] // every format begins alike: each appends its fields after
 	for range len(accountStrings(&engine.Account{})) {
 		l, n := binary.Uvarint(v)
 		if n <= 0 || l > uint64(len(v)-n) {

@@ -70,20 +70,27 @@ func FuzzOpen(f *testing.F) {
 	})
 }
 
-// formatV1 turns a format-2 record of an account without v2's fields into the
-// format-1 record earlier builds wrote: format 2 appends three empty strings and a
-// zero time, a byte each.
+// formatV1 turns a record of an account without v2's fields and with no
+// re-authorisations into the format-1 record earlier builds wrote: format 2 appends
+// three empty strings and a zero time, a byte each, and format 3 a zero count.
 func formatV1(rec []byte) []byte {
-	return append([]byte{accountFormatV1}, rec[1:len(rec)-4]...)
+	return append([]byte{accountFormatV1}, rec[1:len(rec)-5]...)
+}
+
+// formatV2 turns the record of an account with no re-authorisations into the
+// format-2 record earlier builds wrote: format 3 appends a zero count, one byte.
+func formatV2(rec []byte) []byte {
+	return append([]byte{accountFormatV2}, rec[1:len(rec)-1]...)
 }
 
 // Records written before v2's API (format 1) read as accounts without its fields,
-// so no file needs migrating; what is written now is format 2.
+// and records written before the count of re-authorisations (format 2) as accounts
+// with none, so no file needs rewriting; what is written now is format 3.
 func TestAccountRecordFormat1(t *testing.T) {
 	want := oldAccount("5f171a530295e231abca1153")
 	rec := appendAccount(nil, want)
-	if rec[0] != accountFormat || !bytes.HasSuffix(rec, []byte{0, 0, 0, 0}) {
-		t.Fatalf("record %x is not format 2 ending in empty v2 fields", rec)
+	if rec[0] != accountFormat || !bytes.HasSuffix(rec, []byte{0, 0, 0, 0, 0}) {
+		t.Fatalf("record %x is not format 3 ending in empty v2 fields and no re-authorisations", rec)
 	}
 	got, err := decodeAccountRecord(formatV1(rec))
 	if err != nil || !reflect.DeepEqual(got, want) {
@@ -92,9 +99,20 @@ func TestAccountRecordFormat1(t *testing.T) {
 	if _, err := decodeAccountRecord(append(formatV1(rec), 0)); err == nil {
 		t.Fatal("a format-1 record with a trailing byte decoded")
 	}
+	v2 := sampleAccount("5f171a530295e231abca1153")
+	v2.Reauths = 0
+	if got, err := decodeAccountRecord(formatV2(appendAccount(nil, v2))); err != nil || !reflect.DeepEqual(got, v2) {
+		t.Fatalf("format 2 decodes to %+v, %v; want %+v", got, err, v2)
+	}
+	if _, err := decodeAccountRecord(append(formatV2(appendAccount(nil, v2)), 0)); err == nil {
+		t.Fatal("a format-2 record with a trailing byte decoded")
+	}
 	full := sampleAccount("5f171a530295e231abca1153")
 	if got, err := decodeAccountRecord(appendAccount(nil, full)); err != nil || !reflect.DeepEqual(got, full) {
-		t.Fatalf("format 2 round trip = %+v, %v", got, err)
+		t.Fatalf("format 3 round trip = %+v, %v", got, err)
+	}
+	if _, err := decodeAccountRecord(appendAccount(nil, full)[:len(appendAccount(nil, full))-1]); err == nil {
+		t.Fatal("a format-3 record without its count decoded")
 	}
 }
 
@@ -105,6 +123,7 @@ func FuzzDecodeAccountRecord(f *testing.F) {
 	f.Add(appendAccount(nil, engine.Account{}))
 	f.Add([]byte{accountFormat})
 	f.Add(formatV1(appendAccount(nil, oldAccount("5f171a530295e231abca1153"))))
+	f.Add(formatV2(appendAccount(nil, oldAccount("5f171a530295e231abca1153"))))
 	f.Add([]byte(`{"id":"json"}`))
 	f.Fuzz(func(t *testing.T, v []byte) {
 		a, err := decodeAccountRecord(v)

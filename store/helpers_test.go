@@ -122,6 +122,7 @@ func sampleAccount(id string) engine.Account {
 		NextAutoSyncAt:       at(5),
 		ReauthRequired:       true,
 		ReauthReason:         engine.ReauthCredentials,
+		Reauths:              2,
 		Credentials:          engine.Credentials{Username: "adam", Password: "pw_secret"},
 		BankSession:          "sess_abc",
 		BankSessionExpiresAt: at(6),

@@ -47,6 +47,7 @@ const (
 func oldAccount(id string) engine.Account {
 	a := sampleAccount(id)
 	a.Customer, a.Ref, a.LastRealtimeJob, a.LastRealtimeAt = "", "", "", time.Time{}
+	a.Reauths = 0
 	return a
 }
 

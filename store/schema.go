@@ -10,7 +10,7 @@ package store
 //   - Per-account keys start with acctKey(id): one length byte, then the ID. The length
 //     byte keeps one account's range from running into another's whose ID it prefixes.
 //
-// Buckets (v9) and their keys → values:
+// Buckets (v10) and their keys → values:
 //
 //	meta            "schema" → BE uint32 version; "app" → appID; "unfinished" →
 //	                mark: a new file whose first run has not yet built its world
@@ -18,7 +18,7 @@ package store
 //	                read neither the key nor its absence)
 //	config          "settings" → settingsRecord JSON; "clock" → clockRecord JSON
 //	sequences       name → BE uint64 (NextSequence)
-//	accounts        id → account record, binary (records.go, appendAccount); in ID order
+//	accounts        id → account record, binary (account_codec.go, appendAccount); in ID order
 //	per_account     everything a sync writes about one account, in one key range
 //	                acct | kind | …, so that a sync dirties few pages: what it
 //	                writes meets where the rows end and the history begins
@@ -103,6 +103,11 @@ package store
 // on a page of their own: a sync dirtied two leaves of its account. Since v9 the
 // range goes newest first and comes after the counter and counts, so the newest
 // rows, the counts and the newest history meet on one page; migration 9 moves it.
+//
+// Since v10 an account record (format 3) ends with the account's count of
+// re-authorisations, which tells a sync's stale refusal from a real one: a
+// record of an earlier format reads with none, so migration 10 writes nothing —
+// it marks the file as one whose records earlier builds cannot read.
 
 import (
 	"bytes"
@@ -118,7 +123,7 @@ import (
 
 // schemaVersion is the version this build writes; files of an older version are
 // migrated at open, files of a newer one are refused.
-const schemaVersion = 9
+const schemaVersion = 10
 
 // appID marks a bbolt file as sandbank's.
 const appID = "sandbank"
@@ -205,6 +210,7 @@ var migrations = []migration{
 	{7, "an account's counter and transaction counts after its other records, where a sync writes", migrateToV7},
 	{8, "an account's snapshots, sync jobs and event marks in one range, by time", migrateToV8},
 	{9, "an account's history newest first, after its counter and counts, beside its newest rows", migrateToV9},
+	{10, "an account's count of re-authorisations in its record", func(*bolt.Tx) error { return nil }},
 }
 
 // v1Buckets are the buckets schema v1 created.

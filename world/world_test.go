@@ -458,7 +458,7 @@ func TestOpenRebuildsAWorldLeftUnfinished(t *testing.T) {
 
 // Opening a file of an older schema upgrades it, and says so: one way, as older
 // builds refuse the file afterwards (it was silent: an operator's trial). A world
-// marked v8 has nothing for migration 9 to move: the open upgrades it at once.
+// marked v9 has nothing for migration 10 to do: the open upgrades it at once.
 func TestOpenSaysItUpgradedTheFile(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "old.db")
 	w := open(t, Options{DB: db, Seed: 3, Start: start, Customers: 1, Sender: nopSender{}, Paused: true})
@@ -468,12 +468,12 @@ func TestOpenSaysItUpgradedTheFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	must(t, b.Update(func(tx *bolt.Tx) error {
-		return tx.Bucket([]byte("meta")).Put([]byte("schema"), binary.BigEndian.AppendUint32(nil, 8))
+		return tx.Bucket([]byte("meta")).Put([]byte("schema"), binary.BigEndian.AppendUint32(nil, 9))
 	}))
 	must(t, b.Close())
 	var log strings.Builder
 	w = open(t, Options{DB: db, Sender: nopSender{}, Paused: true, Log: slog.New(slog.NewTextHandler(&log, nil))})
-	if want := "upgraded the database " + db + " from schema v8 to v9, keeping all its data"; !strings.Contains(log.String(), want) {
+	if want := "upgraded the database " + db + " from schema v9 to v10, keeping all its data"; !strings.Contains(log.String(), want) {
 		t.Fatalf("the log:\n%s\nwant %q", log.String(), want)
 	}
 	must(t, w.Close())
