@@ -1370,6 +1370,11 @@ func routeError(v *node, action, method, path string) error {
 	probe = refPattern.ReplaceAllString(probe, "x0") // {adam}, {adam.customer}: an ID's segment
 	pattern, others := api.Route(method, probe)
 	switch {
+	case strings.HasSuffix(pattern, " /sandbox/scenario"):
+		// It answered 404 under scenario run (nothing is served), and an app's
+		// calls of it are not watched: a scenario check let it pass (a trial).
+		return errAt(v.pos, "%s: %s %s: that route shows the app under test how a served scenario is going; the scenario's own steps have nothing to read there (under scenario run it answers 404: no scenario is served), and the app's calls of it are not watched by expect_call:",
+			action, method, path)
 	case pattern != "":
 		return nil
 	case len(others) > 0:
