@@ -178,4 +178,8 @@ func TestEventAttemptsPageUpToTheLargestLimit(t *testing.T) {
 		t.Fatalf("paging by 2 gave attempts %v; want 3 2 1", got)
 	}
 	w.must(http.StatusBadRequest, "GET", path+"?limit=1001", req{})
+	// No attempt is numbered below 1 (nor any event's seq): before=0 asked for
+	// the newest page, as if absent (a webhook trial).
+	w.must(http.StatusBadRequest, "GET", path+"?before=0", req{})
+	w.must(http.StatusBadRequest, "GET", "/sandbox/webhooks?before=0", req{})
 }

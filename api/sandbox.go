@@ -987,7 +987,7 @@ func parseEventQuery(raw string) (engine.EventQuery, error) {
 	if err != nil {
 		return engine.EventQuery{}, err
 	}
-	before, err := p.int("before", 0, 0, 1<<62)
+	before, err := p.int("before", 0, 1, 1<<62)
 	if err != nil {
 		return engine.EventQuery{}, err
 	}
@@ -1047,7 +1047,7 @@ func (s *Server) eventAttempts(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	before, err := p.int("before", 0, 0, math.MaxInt32)
+	before, err := p.int("before", 0, 1, math.MaxInt32)
 	if err != nil {
 		return err
 	}
