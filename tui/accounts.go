@@ -356,7 +356,7 @@ func (p *accountsPage) open() tea.Cmd {
 	if !ok {
 		return nil
 	}
-	return func() tea.Msg { return openAccountMsg{id: a.ID} }
+	return p.sh.navigate(openAccountMsg{id: a.ID})
 }
 
 // key is the page's own keys; the list took its own before.
@@ -370,7 +370,7 @@ func (p *accountsPage) key(msg tea.KeyPressMsg) tea.Cmd {
 		p.desc = !p.desc
 		p.resort()
 	case key.Matches(msg, k.Connect):
-		return func() tea.Msg { return openWidgetMsg{} }
+		return p.sh.navigate(openWidgetMsg{})
 	case key.Matches(msg, k.Open):
 		return p.open()
 	case key.Matches(msg, k.Sync):
@@ -384,7 +384,7 @@ func (p *accountsPage) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Reauth):
 		if a, ok := p.selected(); ok {
 			id := a.ID
-			return func() tea.Msg { return openWidgetMsg{accountID: id} }
+			return p.sh.navigate(openWidgetMsg{accountID: id})
 		}
 	default:
 		return nil

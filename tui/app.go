@@ -108,6 +108,15 @@ func (m *Model) current() page {
 // Update routes a message.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	cmd := m.update(msg)
+	for len(m.sh.nav) > 0 { // the moves a key asked for, before the next key
+		nav := m.sh.nav[0]
+		m.sh.nav = m.sh.nav[1:]
+		cmd = tea.Batch(cmd, m.update(nav))
+	}
+	// A modal that closed on a message other than a key — the widget taking keys
+	// typed ahead once the bank answers — stayed drawn over the page, dead, and
+	// took the next key.
+	m.prune()
 	if !m.animating && !m.sh.noTimers && m.busy() {
 		m.animating = true
 		cmd = tea.Batch(cmd, m.sh.after(100*time.Millisecond, animMsg{}))

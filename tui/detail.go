@@ -311,7 +311,7 @@ func (p *detailPage) key(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	switch {
 	case key.Matches(msg, k.Back):
-		return func() tea.Msg { return closeDetailMsg{} }
+		return p.sh.navigate(closeDetailMsg{})
 	case key.Matches(msg, k.Sync):
 		if p.syncing || !p.gate.loaded {
 			return nil
@@ -322,8 +322,7 @@ func (p *detailPage) key(msg tea.KeyPressMsg) tea.Cmd {
 		p.syncing, p.outcome = true, nil
 		return syncCmd(p.sh, p.id)
 	case key.Matches(msg, k.Reauth):
-		id := p.id
-		return func() tea.Msg { return openWidgetMsg{accountID: id} }
+		return p.sh.navigate(openWidgetMsg{accountID: p.id})
 	case key.Matches(msg, k.NextSection):
 		p.section = (p.section + 1) % secCount
 		return p.sectionShown()
@@ -355,7 +354,7 @@ func (p *detailPage) mouse(msg mouseMsg) tea.Cmd {
 			}
 		}
 		if msg.X < ansiWidth(p.backLabel()) {
-			return func() tea.Msg { return closeDetailMsg{} }
+			return p.sh.navigate(closeDetailMsg{})
 		}
 		return nil
 	}

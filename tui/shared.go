@@ -17,6 +17,10 @@ import (
 // the clock and the settings. Only the root's Update writes it, but for advancing,
 // which the time panel sets when it starts a jump.
 type shared struct {
+	// nav holds the moves to another page or modal a key asked for (navigate),
+	// for the root to take before the next key.
+	nav []tea.Msg
+
 	ctx   context.Context
 	eng   *engine.Engine
 	bank  *simulator.Bank
@@ -185,6 +189,16 @@ type (
 	// closeDetailMsg closes the account detail page.
 	closeDetailMsg struct{}
 )
+
+// navigate asks for a move to another page or modal (openWidgetMsg,
+// openAccountMsg, closeDetailMsg): the root takes it as the key that asked for it
+// ends, before the next key. As a command's message it came after the keys typed
+// just behind it, which went to the page left behind — a fast typist's "c stanbic"
+// ran a sync (s) and opened the clock (t), and the widget's search got "anbic".
+func (sh *shared) navigate(msg tea.Msg) tea.Cmd {
+	sh.nav = append(sh.nav, msg)
+	return nil
+}
 
 // loadGate is the one way the UI loads what it shows, page or part of one. It numbers
 // requests, so only the latest request's answer is taken; it runs one load at a time,

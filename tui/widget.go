@@ -49,7 +49,10 @@ type widgetModal struct {
 	inputs [4]textinput.Model // username, password, answer, link
 	field  int
 
-	ahead []tea.KeyPressMsg // keys pressed while the bank's answer was awaited, in order
+	ahead     []tea.KeyPressMsg // keys pressed while the bank's answer was awaited, in order
+	aheadAt   stepMark          // the step they were typed at
+	aheadSent bool              // what they wait for sends a step (an enter among them may be a second press)
+	sending   bool              // the load on its way sends a step: a login, an answer, a choice
 
 	typingLink bool         // the ID (or mono_url) of a v2 initiate link is being typed
 	link       *engine.Link // the v2 initiate link walked, if any
@@ -253,20 +256,53 @@ func (m *widgetModal) Update(msg tea.Msg) tea.Cmd {
 	return tea.Batch(cmd, m.typeAhead())
 }
 
-// maxAhead bounds the keys kept while a step is on its way (a paste's worth).
+// maxAhead bounds the keys kept while a step is on its way; those past it are
+// dropped, as keys typed at a busy form are in a browser.
 const maxAhead = 256
+
+// stepMark is the step a key was typed at: the session, its step, and the
+// bank's question.
+type stepMark struct{ session, status, challenge string }
+
+func (m *widgetModal) mark() stepMark {
+	return stepMark{m.state.Session, m.state.Status, challengeID(m.state)}
+}
 
 // typeAhead takes the keys pressed while the bank's answer was awaited, in the
 // order pressed, until one of them sends the next step: the rest wait for its
 // answer in turn. A fast typist (or tmux's send-keys) lost the backspaces typed
 // after a refused answer's enter, and the code typed next was sent with the
-// refused letters still before it.
+// refused letters still before it. They are taken only where they were typed:
+// if the answer moved the widget on — to the bank's question, the list of
+// accounts, the end — they were meant for a step that is gone, and are dropped
+// (an enter pressed twice linked an account the user never saw listed). And an
+// enter pressed again after the one that sent the step, with nothing typed
+// between, is the same press twice: it sent a refused password again, spending
+// a second of the bank's three attempts (a review).
 func (m *widgetModal) typeAhead() tea.Cmd {
+	if len(m.ahead) == 0 || m.gate.loading || m.closed {
+		return nil
+	}
+	if m.aheadAt.status != "" && m.aheadAt != m.mark() {
+		m.ahead = nil
+		return nil
+	}
 	var cmds []tea.Cmd
+	edited := !m.aheadSent
 	for len(m.ahead) > 0 && !m.gate.loading && !m.closed {
 		k := m.ahead[0]
 		m.ahead = m.ahead[1:]
+		if key.Matches(k, m.sh.keys.Submit) {
+			if !edited {
+				continue
+			}
+		} else {
+			edited = true
+		}
 		cmds = append(cmds, m.key(k))
+	}
+	if len(m.ahead) > 0 && m.gate.loading { // the rest wait for this step's answer
+		m.aheadAt, m.aheadSent = m.mark(), m.sending
 	}
 	return tea.Batch(cmds...)
 }
@@ -460,6 +496,7 @@ func (m *widgetModal) enter(st engine.WidgetState) tea.Cmd {
 			return m.loadInboxIf(m.phone) // the OTP just typed shows used
 		}
 		// The business's backend exchanges the code (POST /account/auth).
+		m.sending = false // no step: an enter at the end closes the widget
 		code, eng, ctx := st.Code, m.sh.eng, m.sh.ctx
 		return loadLatest(&m.gate, func() (widgetStepped, error) {
 			a, err := eng.ExchangeCode(ctx, code)
@@ -491,16 +528,11 @@ func (m *widgetModal) close(open bool) tea.Cmd {
 	if m.status() == engine.WidgetSuccess && m.err == "" {
 		id, acct = m.acct.ID, m.acct
 	}
-	open = open && m.opensAccount()
-	return func() tea.Msg {
-		if open {
-			return tea.BatchMsg{
-				func() tea.Msg { return widgetClosedMsg{accountID: id, account: acct} },
-				func() tea.Msg { return openAccountMsg{id: id} },
-			}
-		}
-		return widgetClosedMsg{accountID: id, reauth: reauth, account: acct}
+	if open && m.opensAccount() {
+		m.sh.navigate(widgetClosedMsg{accountID: id, account: acct})
+		return m.sh.navigate(openAccountMsg{id: id})
 	}
+	return m.sh.navigate(widgetClosedMsg{accountID: id, reauth: reauth, account: acct})
 }
 
 // opensAccount: closing opens the account just connected (close does).
@@ -567,6 +599,9 @@ func (m *widgetModal) key(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	}
 	if m.gate.loading {
+		if len(m.ahead) == 0 {
+			m.aheadAt, m.aheadSent = m.mark(), m.sending
+		}
 		if len(m.ahead) < maxAhead {
 			m.ahead = append(m.ahead, msg)
 		}
@@ -658,7 +693,7 @@ func (m *widgetModal) openLink(typed string) tea.Cmd {
 		m.err = "type the link's ID, or paste its mono_url (POST /v2/accounts/initiate answers it)"
 		return nil
 	}
-	m.err, m.retryAt = "", time.Time{}
+	m.err, m.retryAt, m.sending = "", time.Time{}, false
 	eng, ctx := m.sh.eng, m.sh.ctx
 	return loadLatest(&m.gate, func() (o widgetOpened, err error) {
 		l, err := eng.Link(ctx, id)
@@ -678,7 +713,7 @@ func (m *widgetModal) openLink(typed string) tea.Cmd {
 
 // run takes a step of the session: the engine's answer comes back as widgetStepped.
 func (m *widgetModal) run(step func(eng *engine.Engine, ctx context.Context, session string) (engine.WidgetState, error)) tea.Cmd {
-	m.err, m.retryAt = "", time.Time{}
+	m.err, m.retryAt, m.sending = "", time.Time{}, true
 	eng, ctx, session := m.sh.eng, m.sh.ctx, m.state.Session
 	return loadLatest(&m.gate, func() (widgetStepped, error) {
 		st, err := step(eng, ctx, session)
@@ -688,7 +723,7 @@ func (m *widgetModal) run(step func(eng *engine.Engine, ctx context.Context, ses
 
 // submit sends the login or the answer.
 func (m *widgetModal) submit() tea.Cmd {
-	m.err, m.retryAt = "", time.Time{}
+	m.err, m.retryAt, m.sending = "", time.Time{}, true
 	eng, ctx, session := m.sh.eng, m.sh.ctx, m.state.Session
 	user, pass, answer := strings.TrimSpace(m.inputs[0].Value()), m.inputs[1].Value(), m.inputs[2].Value()
 	id, login := m.accountID, m.status() == engine.WidgetLogin
@@ -732,6 +767,7 @@ func (m *widgetModal) customerByUsername(u string) (simulator.Customer, bool) {
 // to a challenge (read from the phone or the customer's profile).
 func (m *widgetModal) fill() tea.Cmd {
 	bank := m.sh.bank
+	m.sending = false // what it types is no step: an enter typed after it sends them
 	switch m.status() {
 	case engine.WidgetLogin:
 		if m.reauth() {

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"sandbank/engine"
@@ -223,6 +224,103 @@ func TestWidgetKeepsKeysTypedWhileAStepIsOnItsWay(t *testing.T) {
 	h.run(next)
 	w.settle()
 	h.contains("✓ Re-authorised.")
+}
+
+// Keys typed just after c reach the widget c opens, even before it has opened
+// its session: "c stanbic" ran a sync (s) and opened the clock (t), and the
+// widget's search got "anbic" (a fast typist's trial).
+func TestWidgetTakesKeysTypedAsItOpens(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{width: 120, height: 40})
+	_, open := h.m.Update(keyPress("c")) // the widget's session is on its way
+	var typed []tea.Cmd
+	for _, r := range "stanbic" {
+		_, cmd := h.m.Update(keyPress(string(r)))
+		typed = append(typed, cmd)
+	}
+	h.run(open)
+	for _, cmd := range typed {
+		h.run(cmd)
+	}
+	h.contains("search: stanbic")
+	if strings.Contains(h.screen(), "Virtual time") {
+		t.Fatalf("the t of stanbic opened the clock:\n%s", h.screen())
+	}
+	as, err := w.eng.Accounts(w.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range as {
+		if !a.LastManualSyncAt.IsZero() {
+			t.Fatalf("the s of stanbic synced %s", a.Name)
+		}
+	}
+}
+
+// An enter pressed twice at a wrong password — the second while the first is on
+// its way — sends the password once: the second press, with nothing typed between,
+// was replayed on the refusal and spent a second of the bank's three attempts.
+func TestWidgetEnterPressedTwiceSendsOnce(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{})
+	h.press("c", "down", "down", "down", "down", "enter") // United Bank for Africa
+	h.contains("Log in to United Bank for Africa")
+	h.press("ctrl+f", "tab")
+	h.typ("x")
+	_, step := h.m.Update(keyPress("enter"))
+	h.send(keyPress("enter")) // pressed twice, before the answer is back
+	h.run(step)
+	h.contains("wrong username or password; 2 attempts left")
+}
+
+// Keys typed at one step are not taken at the next: an enter pressed twice at
+// the right password, where the bank holds two accounts of the customer, linked
+// the first without the list of them ever shown.
+func TestWidgetKeysTypedAtAStepStayThere(t *testing.T) {
+	w := newTestWorld(t)
+	c, err := w.bank.AddCustomer(simulator.NewCustomer{Name: "Ngozi Eze", Institution: "044", AccountType: engine.AccountSavings,
+		Balance: 100_000, Profile: simulator.ProfileDormant})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, err = w.bank.OpenAccount(c.ID, simulator.NewAccount{Institution: "044", AccountType: engine.AccountCurrent, Balance: 250_000}); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, w, harnessOpts{})
+	h.press("c", "enter") // Access Bank
+	h.contains("Log in to Access Bank")
+	h.typ(c.Username)
+	h.press("tab")
+	h.typ(c.Password)
+	_, step := h.m.Update(keyPress("enter"))
+	h.typ("abc")
+	h.send(keyPress("enter"))
+	h.run(step)
+	h.contains("Choose the account to link")
+	if as, err := w.eng.Accounts(w.ctx); err != nil || len(as) != 3 {
+		t.Fatalf("accounts %d (%v); want the demo's 3: an enter typed at the login chose one", len(as), err)
+	}
+}
+
+// An enter pressed while the end is on its way — the code exchanged — closes the
+// widget once it is shown, and the account connected opens: the widget, closed by
+// a key taken after the answer rather than pressed then, stayed drawn over the
+// page, dead, and took the next key (a review).
+func TestWidgetClosedByAKeyTypedAheadGoes(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{})
+	h.press("c", "down", "down", "enter") // Zenith Bank
+	h.press("ctrl+f", "enter")
+	h.contains("Zenith Bank asks for the answer to a security question")
+	h.press("ctrl+f")
+	_, step := h.m.Update(keyPress("enter"))
+	_, exchange := h.m.Update(step()) // the answer: success, and the code's exchange on its way
+	h.send(keyPress("enter"))
+	h.run(exchange)
+	if top := h.m.top(); top != nil {
+		t.Fatalf("after enter at the end: %T on top (closed %v):\n%s", top, top.Closed(), h.screen())
+	}
+	h.contains("SNAPSHOT")
 }
 
 // TestWidgetReauthExpiredToken: a token older than 10 minutes is refused.
