@@ -3,6 +3,7 @@ package tui
 import (
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
@@ -197,6 +198,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case tea.KeyPressMsg:
 		m.dropAnswer()
 		return m.key(msg)
+	case tea.PasteMsg:
+		m.dropAnswer()
+		return m.paste(msg.Content)
 	case tea.MouseClickMsg:
 		m.dropAnswer()
 		return m.mouse(msg.Mouse(), false)
@@ -204,6 +208,30 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.mouse(msg.Mouse(), true)
 	}
 	return m.broadcast(msg)
+}
+
+// paste types what a terminal pasted (bracketed paste: one message, not keys)
+// into the text field that has the focus, one key a character — a line break or
+// tab as a space, other control characters dropped, a copied line's last break
+// too. Where no text is typed, a paste does nothing: its letters are no commands.
+// It was dropped everywhere: a presenter pasting a URL got nothing (a trial).
+func (m *Model) paste(text string) tea.Cmd {
+	f := m.focus()
+	if !capturing(f) {
+		return nil
+	}
+	text = strings.TrimRight(text, "\r\n")
+	var cmds []tea.Cmd
+	for _, r := range strings.ReplaceAll(text, "\r\n", "\n") {
+		switch {
+		case r == '\n' || r == '\r' || r == '\t' || r == ' ':
+			cmds = append(cmds, f.Update(tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}))
+		case r < ' ' || r == 0x7f || r == utf8.RuneError:
+		default:
+			cmds = append(cmds, f.Update(tea.KeyPressMsg{Code: r, Text: string(r)}))
+		}
+	}
+	return tea.Batch(cmds...)
 }
 
 // dropAnswer takes away a toast that answered the last key (toastMsg.untilNext):

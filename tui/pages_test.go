@@ -52,6 +52,24 @@ func TestAccountsPage(t *testing.T) {
 	h.contains("3 of 3")
 }
 
+// A terminal's paste (bracketed: one message, not keys) types into the field that
+// has the focus, a copied line's break dropped; where nothing is typed it does
+// nothing — its letters are no commands. It was dropped everywhere (a trial).
+func TestAPasteTypesIntoTheFieldInFocus(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{})
+	h.send(tea.PasteMsg{Content: "sO"}) // the list takes no text: no sync, no sort
+	if s := h.screen(); strings.Contains(s, "synced") || strings.Contains(s, "largest first") {
+		t.Fatalf("a paste over the list acted as keys:\n%s", s)
+	}
+	h.press("/")
+	h.send(tea.PasteMsg{Content: "kun\tle\n"})
+	h.contains("filter: kun le")
+	h.press("ctrl+u")
+	h.send(tea.PasteMsg{Content: "kunle\r\n"})
+	h.contains("1 of 3")
+}
+
 func TestAccountsSyncFromDashboard(t *testing.T) {
 	w := newTestWorld(t)
 	h := newHarness(t, w, harnessOpts{})
