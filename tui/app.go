@@ -23,6 +23,7 @@ type Model struct {
 	active   int
 	detail   *detailPage // an account opened from the accounts page
 	overlays []overlay   // the last is on top
+	ahead    []tea.Msg   // keys and pastes held while the page in focus holds them (input)
 	helpM    help.Model
 
 	toast      toastMsg
@@ -108,21 +109,63 @@ func (m *Model) current() page {
 
 // Update routes a message.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	cmd := m.update(msg)
-	for len(m.sh.nav) > 0 { // the moves a key asked for, before the next key
-		nav := m.sh.nav[0]
-		m.sh.nav = m.sh.nav[1:]
-		cmd = tea.Batch(cmd, m.update(nav))
+	cmd := m.settle(m.update(msg))
+	// Keys held while the page in focus held them, once it no longer does: each
+	// as if pressed now, the moves it asks for taken before the next.
+	for len(m.ahead) > 0 && !holding(m.focus()) {
+		k := m.ahead[0]
+		m.ahead = m.ahead[1:]
+		cmd = tea.Batch(cmd, m.settle(m.take(k)))
 	}
-	// A modal that closed on a message other than a key — the widget taking keys
-	// typed ahead once the bank answers — stayed drawn over the page, dead, and
-	// took the next key.
-	m.prune()
 	if !m.animating && !m.sh.noTimers && m.busy() {
 		m.animating = true
 		cmd = tea.Batch(cmd, m.sh.after(100*time.Millisecond, animMsg{}))
 	}
 	return m, cmd
+}
+
+// settle takes the moves to another page a message asked for (shared.navigate),
+// and drops the modals that closed — the widget closes on a message other than a
+// key when it takes keys typed ahead, and stayed drawn over the page, dead,
+// taking the next key.
+func (m *Model) settle(cmd tea.Cmd) tea.Cmd {
+	for len(m.sh.nav) > 0 {
+		nav := m.sh.nav[0]
+		m.sh.nav = m.sh.nav[1:]
+		cmd = tea.Batch(cmd, m.update(nav))
+	}
+	m.prune()
+	return cmd
+}
+
+// input takes a key or a paste: at once, or — while the page in focus holds its
+// keys (a save, a bank action under way), or keys are held already — after those.
+// A fast typist's burst lost the keys typed during a save or a posting: the URL
+// editor that an enter should have opened did not, and the URL's letters ran as
+// commands — a sync, a re-authorisation, the rest typed as a password.
+func (m *Model) input(msg tea.Msg) tea.Cmd {
+	if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, m.sh.keys.Interrupt) {
+		return m.key(k)
+	}
+	if len(m.ahead) > 0 || holding(m.focus()) {
+		if len(m.ahead) < maxAhead {
+			m.ahead = append(m.ahead, msg)
+		}
+		return nil
+	}
+	return m.take(msg)
+}
+
+// take acts on a key or a paste.
+func (m *Model) take(msg tea.Msg) tea.Cmd {
+	m.dropAnswer()
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		return m.key(msg)
+	case tea.PasteMsg:
+		return m.paste(msg.Content)
+	}
+	return nil
 }
 
 func (m *Model) update(msg tea.Msg) tea.Cmd {
@@ -195,12 +238,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.stepDone(msg)
 	case widgetClosedMsg:
 		return tea.Batch(m.broadcast(msg), m.handWalk(msg))
-	case tea.KeyPressMsg:
-		m.dropAnswer()
-		return m.key(msg)
-	case tea.PasteMsg:
-		m.dropAnswer()
-		return m.paste(msg.Content)
+	case tea.KeyPressMsg, tea.PasteMsg:
+		return m.input(msg)
 	case tea.MouseClickMsg:
 		m.dropAnswer()
 		return m.mouse(msg.Mouse(), false)

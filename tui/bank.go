@@ -99,6 +99,7 @@ func (p *bankPage) SetSize(w, h int) {
 
 func (p *bankPage) Capturing() bool { return p.list.filtering || p.form != nil }
 func (p *bankPage) Busy() bool      { return p.busy != "" || p.list.gate.first() }
+func (p *bankPage) Holding() bool   { return p.busy != "" }
 
 func (p *bankPage) Show() tea.Cmd {
 	if p.list.gate.fresh() {

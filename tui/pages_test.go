@@ -268,6 +268,35 @@ func TestWebhooksAttemptUnderWay(t *testing.T) {
 	}
 }
 
+// A second form typed while the first posts is posted after it: s 1000 enter s
+// 2000 tab tea enter in one burst spent once, the second form's keys typed into
+// the first while it posted and thrown away as it closed (a fast typist's trial).
+func TestBankConsoleFormsTypedInABurst(t *testing.T) {
+	w := newTestWorld(t)
+	number := w.customerAt("101").Accounts[0].Number // Providus Bank's
+	before, err := w.bank.LiveBalance(number)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, w, harnessOpts{})
+	h.press("3", "/")
+	h.typ("providus")
+	h.press("enter", "s")
+	h.typ("1000")
+	_, post := h.m.Update(keyPress("enter")) // the spend, not yet back
+	h.press("s")
+	h.typ("2000")
+	h.press("tab")
+	h.typ("TEA")
+	h.press("enter")
+	h.run(post)
+	w.settle()
+	h.contains("spent NGN 2,000.00 at the bank (TEA)")
+	if after, err := w.bank.LiveBalance(number); err != nil || before-after != 300_000 {
+		t.Fatalf("balance %d → %d (%v); want both spends, NGN 3,000", before, after, err)
+	}
+}
+
 func TestBankConsole(t *testing.T) {
 	w := newTestWorld(t)
 	h := newHarness(t, w, harnessOpts{})
@@ -1198,6 +1227,39 @@ func TestAutoSyncPressesDuringASave(t *testing.T) {
 	}
 	if p.lead != nil || p.saving != nil || p.Busy() {
 		t.Fatalf("left over: lead %v, saving %v, busy %v", p.lead, p.saving, p.Busy())
+	}
+}
+
+// Keys typed while a save runs wait for it and then go where they were typed: a
+// burst of enter on the webhook format, k k, enter, a URL and enter left the URL
+// editor unopened (enter dropped during the save), and the URL's letters ran as
+// commands — 1 the accounts page, s a sync, r a re-authorisation, the rest typed
+// as the password (a fast typist's trial).
+func TestKeysTypedDuringASaveWaitForIt(t *testing.T) {
+	w, h, p := atAutoSync(t)
+	p.cursor = setWebhookFormat
+	format := w.eng.Settings().Format()
+	_, save := h.m.Update(keyPress("enter")) // the format's save, not yet back
+	h.press("k", "k", "enter", "ctrl+u")
+	const url = "http://127.0.0.1:1/sandbox/receiver?src=1"
+	h.typ(url)
+	h.press("enter")
+	h.run(save)
+	s := w.eng.Settings()
+	if s.WebhookURL != url || s.Format() == format {
+		t.Fatalf("webhook URL %q, format %s (was %s); want %q and the format changed", s.WebhookURL, s.Format(), format, url)
+	}
+	if h.m.top() != nil || h.m.current() != h.m.pages[pageCount-1] {
+		t.Fatalf("the URL's letters left the settings page:\n%s", h.screen())
+	}
+	as, err := w.eng.Accounts(w.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range as {
+		if !a.LastManualSyncAt.IsZero() {
+			t.Fatalf("the s of the URL synced %s", a.Name)
+		}
 	}
 }
 

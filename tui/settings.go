@@ -74,6 +74,7 @@ func (p *settingsPage) SetSize(w, h int) {
 
 func (p *settingsPage) Capturing() bool { return p.editing || p.confirm != nil }
 func (p *settingsPage) Busy() bool      { return p.busy != "" }
+func (p *settingsPage) Holding() bool   { return p.busy != "" }
 func (p *settingsPage) Show() tea.Cmd   { return nil }
 
 func (p *settingsPage) Update(msg tea.Msg) tea.Cmd {

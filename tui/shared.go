@@ -157,11 +157,20 @@ type (
 	shower interface{ Show() tea.Cmd }
 	// busier shows a spinner while busy.
 	busier interface{ Busy() bool }
+	// holder is a page whose next keys wait while it holds: a save or a bank
+	// action under way, whose answer changes what the keys mean (a form that
+	// closes, an editor that opens).
+	holder interface{ Holding() bool }
 )
 
 func capturing(p any) bool {
 	c, ok := p.(capturer)
 	return ok && c.Capturing()
+}
+
+func holding(p any) bool {
+	h, ok := p.(holder)
+	return ok && h.Holding()
 }
 
 // helpWhileTyping reports whether ? opens the help over something that takes

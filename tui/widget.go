@@ -256,8 +256,8 @@ func (m *widgetModal) Update(msg tea.Msg) tea.Cmd {
 	return tea.Batch(cmd, m.typeAhead())
 }
 
-// maxAhead bounds the keys kept while a step is on its way; those past it are
-// dropped, as keys typed at a busy form are in a browser.
+// maxAhead bounds the keys kept while a step is on its way (the widget) or while
+// a page holds them (Model.input); those past it are dropped.
 const maxAhead = 256
 
 // stepMark is the step a key was typed at: the session, its step, and the
