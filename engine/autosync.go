@@ -297,6 +297,9 @@ func (e *Engine) autoRound(now time.Time) (due []Account, next []ScheduledSync, 
 	}
 	e.mu.Lock()
 	e.auto.seen = now
+	for i := range due {
+		e.signInAsReauthorised(&due[i])
+	}
 	e.mu.Unlock()
 	slices.SortFunc(due, func(x, y Account) int { return strings.Compare(x.ID, y.ID) })
 	return due, next, nil

@@ -105,6 +105,7 @@ type Engine struct {
 	timers        map[string]Timer      // "deliver", "autosync"
 	autoNext      time.Time             // when the "autosync" timer fires
 	autoWrites    map[string]*autoWrite // automatic syncs' writes not yet committed, by account
+	reauths       map[string]reauthNote // the accounts re-authorised since start, and the sign-in it gave them
 	auto          autoState
 	autoMu        sync.Mutex            // one auto-sync round, or reschedule, at a time
 	autoWait      pendingCount          // automatic syncs' writes not yet committed

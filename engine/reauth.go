@@ -238,6 +238,7 @@ func (e *Engine) finishReauth(ctx context.Context, w *widgetSession, sess BankSe
 		a.BankSession, a.BankSessionExpiresAt = sess.Token, sess.ExpiresAt
 		a.ReauthRequired, a.ReauthReason = false, ""
 		a.Reauths++ // a refusal of a sync that began before it is stale
+		e.reauthorised(*a)
 		if err := takeFailedWindow(tx, s, a, &job, now); err != nil {
 			return err
 		}
@@ -282,6 +283,43 @@ func (e *Engine) finishReauth(ctx context.Context, w *widgetSession, sess BankSe
 		}
 	}
 	return nil
+}
+
+// reauthNote is what a re-authorisation gave an account: the sign-in a jump's
+// automatic rounds take (signInAsReauthorised).
+type reauthNote struct {
+	reauths        uint64
+	creds          Credentials
+	session        Secret
+	sessionExpires time.Time
+}
+
+// reauthorised notes a re-authorisation of a, in its write as it commits.
+func (e *Engine) reauthorised(a Account) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.reauths == nil {
+		e.reauths = map[string]reauthNote{}
+	}
+	if a.Reauths > e.reauths[a.ID].reauths {
+		e.reauths[a.ID] = reauthNote{a.Reauths, a.Credentials, a.BankSession, a.BankSessionExpiresAt}
+	}
+}
+
+// signInAsReauthorised gives a — as an automatic round starts from it — the sign-in
+// of a re-authorisation it knows nothing of: one whose write runs or has committed
+// since a was read, or since the round's write a comes from read it. Within a
+// jump, every round starts from the one before's write, still committing: each
+// signed in with the password the user had just replaced, or was refused without
+// asking the bank, the account flagged or each refusal stale until the jump ended
+// (reviews). Under Engine.mu.
+func (e *Engine) signInAsReauthorised(a *Account) {
+	n, ok := e.reauths[a.ID]
+	if !ok || n.reauths <= a.Reauths {
+		return
+	}
+	a.Credentials, a.BankSession, a.BankSessionExpiresAt = n.creds, n.session, n.sessionExpires
+	a.ReauthRequired, a.ReauthReason, a.Reauths = false, "", n.reauths
 }
 
 // takeFailedWindow hands the real-time window of a job that failed — for want of

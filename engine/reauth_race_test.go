@@ -229,38 +229,37 @@ func (s *midCommitStore) Update(ctx context.Context, fn func(engine.Tx) error) e
 	})
 }
 
-// oldPasswordBank calls seen, once, as a sign-in with the old password comes.
-type oldPasswordBank struct {
+// nextLoginBank calls next, once, as the next sign-in comes, before it.
+type nextLoginBank struct {
 	engine.Bank
-	old  string
-	seen atomic.Pointer[func()]
+	next atomic.Pointer[func()]
 }
 
-func (b *oldPasswordBank) Login(ctx context.Context, institution, username, password string) (engine.LoginResult, error) {
-	if f := b.seen.Load(); f != nil && password == b.old && b.seen.CompareAndSwap(f, nil) {
+func (b *nextLoginBank) Login(ctx context.Context, institution, username, password string) (engine.LoginResult, error) {
+	if f := b.next.Swap(nil); f != nil {
 		(*f)()
 	}
 	return b.Bank.Login(ctx, institution, username, password)
 }
 
 // Within a jump, a round starts from the account as the round before left it while
-// that write still commits. A re-authorisation whose write commits in the same
-// transaction, before the next round begins, is unknown to what that round starts
-// from — the old password — and the bank's refusal of it is stale: it made the
-// account need re-authorising just after it was (a review: the round took the count
-// of re-authorisations as it began, after this one, and recorded the refusal as
-// real).
-func TestARoundChainedOnAWriteBeforeAReauthorisationRefusesStale(t *testing.T) {
+// that write still commits, and the rounds after it from that round's write. A
+// re-authorisation whose write runs in the same transaction, before the next round
+// begins, was unknown to what that round started from: it signed in with the old
+// password, and its refusal — recorded as real, the account flagged just after it
+// was re-authorised (a review); then stale, but so was every round after it, none
+// asking the bank, until the jump ended (another). A round now signs in as the
+// re-authorisation left the account.
+func TestARoundChainedOnAWriteBeforeAReauthorisationSignsInAsReauthorised(t *testing.T) {
 	w := newWorld(t, worldOpts{})
 	ms := &midCommitStore{ran: make(chan struct{}), release: make(chan struct{})}
-	ob := &oldPasswordBank{}
+	nb := &nextLoginBank{}
 	w.close()
 	w.wrap = func(s engine.Store) engine.Store { ms.Store = s; return ms }
-	w.wrapBank = func(b engine.Bank) engine.Bank { ob.Bank = b; return ob }
+	w.wrapBank = func(b engine.Bank) engine.Bank { nb.Bank = b; return nb }
 	w.open()
 	adam := w.adam()
 	a := w.connect(adam)
-	ob.old = adam.Password
 	six := 6 * time.Hour
 	if _, err := w.eng.UpdateSettings(w.ctx, engine.SettingsPatch{AutoSync: &six}); err != nil {
 		t.Fatal(err)
@@ -269,9 +268,7 @@ func TestARoundChainedOnAWriteBeforeAReauthorisationRefusesStale(t *testing.T) {
 	// Between the round at +6h (the old password, still right) and the one at +12h,
 	// the password changes at the bank and the user re-authorises: its write runs
 	// in the transaction that holds the first round's write, and is held there
-	// until the next round signs in, with what the first round left it: the old
-	// password.
-	ob.seen.Store(new(func() { close(ms.release) }))
+	// until the next round signs in.
 	isReauth := func(tx engine.Tx) bool {
 		cur, err := tx.Account(a.ID)
 		return err == nil && cur.Credentials.Password.Reveal() == newPassword
@@ -283,9 +280,10 @@ func TestARoundChainedOnAWriteBeforeAReauthorisationRefusesStale(t *testing.T) {
 		}
 		ms.test.Store(&isReauth)
 		reauth = w.reauthorise(a.ID, newPassword)
-		<-ms.ran // the re-authorisation is counted; its write has not committed
+		<-ms.ran // the re-authorisation's write has run; it has not committed
+		nb.next.Store(new(func() { close(ms.release) }))
 	})
-	w.advance(12*time.Hour + time.Minute)
+	w.advance(36*time.Hour + time.Minute)
 	if err := <-reauth; err != nil {
 		t.Fatal(err)
 	}
@@ -304,5 +302,16 @@ func TestARoundChainedOnAWriteBeforeAReauthorisationRefusesStale(t *testing.T) {
 	}
 	if got := w.account(a.ID); got.ReauthRequired {
 		t.Fatalf("after: reauth required (%s), last %s %q", got.ReauthReason, got.LastCode, got.LastMessage)
+	}
+	// No round was refused: each signed in as the re-authorisation left the
+	// account, even those that started from a write made before it.
+	jobs, err := w.eng.SyncJobs(w.ctx, a.ID, 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, j := range jobs {
+		if j.Code == engine.CodeReauthRequired {
+			t.Fatalf("a sync at %s was refused: %q", j.StartedAt, j.Message)
+		}
 	}
 }
