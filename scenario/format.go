@@ -1369,8 +1369,12 @@ func routeError(v *node, action, method, path string) error {
 	}
 	probe = refPattern.ReplaceAllString(probe, "x0") // {adam}, {adam.customer}: an ID's segment
 	pattern, others := api.Route(method, probe)
+	served := func(p string) bool { // its own path, or one a suggestion below makes of it
+		p = strings.TrimSuffix(strings.ReplaceAll(p, "//", "/"), "/")
+		return strings.EqualFold(strings.TrimPrefix(p, "/v1"), "/sandbox/scenario")
+	}
 	switch {
-	case strings.HasSuffix(pattern, " /sandbox/scenario"):
+	case strings.HasSuffix(pattern, " /sandbox/scenario") || served(probe):
 		// It answered 404 under scenario run (nothing is served), and an app's
 		// calls of it are not watched: a scenario check let it pass (a trial).
 		return errAt(v.pos, "%s: %s %s: that route shows the app under test how a served scenario is going; the scenario's own steps have nothing to read there (under scenario run it answers 404: no scenario is served), and the app's calls of it are not watched by expect_call:",

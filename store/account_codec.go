@@ -10,9 +10,10 @@ import (
 	"sandbank/engine"
 )
 
-// The account record (schema v3): a format byte, then every field in a fixed order —
-// strings as uvarint length and bytes, Balance as a varint, times as uvarint
-// timeKey, ReauthRequired as one byte. Decoding takes two allocations whatever the
+// The account record (since schema v3): a format byte, then format 1's fields in a
+// fixed order — strings as uvarint length and bytes, Balance as a varint, times as
+// uvarint timeKey, ReauthRequired as one byte — and those each later format
+// appends (below). Decoding takes two allocations whatever the
 // number of fields: the strings share one backing array.
 //
 // Format 2 appends the fields v2's API added (accountStringsV2, accountTimesV2)

@@ -117,7 +117,8 @@ func TestAccountRecordFormat1(t *testing.T) {
 }
 
 // FuzzDecodeAccountRecord: an account record read from the file decodes or fails
-// cleanly, never panics; what decodes re-encodes to the same bytes.
+// cleanly, never panics; what decodes re-encodes — in today's format — to a record
+// that decodes to the same account.
 func FuzzDecodeAccountRecord(f *testing.F) {
 	f.Add(appendAccount(nil, sampleAccount("5f171a530295e231abca1153")))
 	f.Add(appendAccount(nil, engine.Account{}))
