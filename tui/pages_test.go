@@ -832,6 +832,35 @@ func TestWebhooksAttemptsPages(t *testing.T) {
 	h.contains("#7 ", "… 3 earlier · [ older")
 }
 
+// [ pressed again before the page it asked for has come counts: it went back one
+// page instead of two, the page on its way having no oldest attempt to go back
+// from (a fast typist's trial).
+func TestWebhooksAttemptsPagedInABurst(t *testing.T) {
+	w := newTestWorld(t)
+	w.sender.failStatus.Store(503)
+	business := w.bank.Customers()[5]
+	if _, err := w.bank.PostTransaction(business.ID, simulator.Posting{Account: business.Accounts[0].Number, Type: engine.Credit, Amount: 100_000, Narration: "TRANSFER IN"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.eng.Sync(w.ctx, w.account("ABDULLAHI").ID); err != nil {
+		t.Fatal(err)
+	}
+	w.settle()
+	for i := 1; i <= 10; i++ { // eleven attempts: three pages
+		if err := w.clock.Advance(engine.RetryBackoff(i)); err != nil {
+			t.Fatal(err)
+		}
+		w.settle()
+	}
+	h := newHarness(t, w, harnessOpts{width: 120, height: 30})
+	h.press("2")
+	h.contains("#11 ", "#8 ")
+	_, first := h.m.Update(keyPress("[")) // its page not yet come
+	h.press("[")
+	h.run(first)
+	h.contains("#3 ", "#1 ", "8 newer · ] newer")
+}
+
 // Settings taller than the terminal scroll with the chosen setting, down to the API
 // keys after the last one: at 80×24 the keys were out of reach.
 func TestSettingsScrollOnASmallTerminal(t *testing.T) {
@@ -1521,6 +1550,22 @@ func TestStatementSavedAfterThePeriodChanged(t *testing.T) {
 	h.contains("last 6 months", " Saved $EXPORT/statement-4259134808-3m-") // the toast
 	if strings.Contains(h.screen(), "✓ Saved") {
 		t.Fatalf("the 6 months' line names the 3 months' file as saved:\n%s", h.screen())
+	}
+}
+
+// e m e in a burst saves both periods' PDFs, one after the other: the second e,
+// pressed while the first PDF was written, was dropped (a fast typist's trial).
+func TestStatementExportsAskedWhileOneIsWrittenFollowIt(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{width: 120, height: 40})
+	h.press("enter", "right", "right")
+	_, cmd := h.m.Update(keyPress("e")) // the last 3 months
+	h.press("m", "e")                   // the last 6, while it renders
+	h.run(cmd)
+	h.contains("last 6 months", "✓ Saved statement-4259134808-6m-")
+	files, err := filepath.Glob(filepath.Join(h.exportDir, "statement-4259134808-*.pdf"))
+	if err != nil || len(files) != 2 {
+		t.Fatalf("PDFs saved %v (%v); want the 3 months' and the 6 months'", files, err)
 	}
 }
 

@@ -33,6 +33,7 @@ type statementView struct {
 	gate loadGate // the summary of the period
 
 	export    loadGate  // one PDF at a time
+	queued    []int     // the periods (months) of the PDFs asked for while one was written, in order
 	saved     *exported // the last PDF saved, of this period
 	exportErr string
 
@@ -183,10 +184,19 @@ func loadStatement(ctx context.Context, eng *engine.Engine, id string, from, to 
 // would serve it, into the export directory.
 func (s *statementView) exportPDF() tea.Cmd {
 	if s.export.loading {
+		// One PDF at a time: e pressed again — for this period or another, m
+		// between — waits for the one being written. It was dropped: e m e saved
+		// one file (a fast typist's trial).
+		s.queued = append(s.queued, s.months())
 		return nil
 	}
+	return s.exportMonths(s.months())
+}
+
+// exportMonths writes the PDF of the last months months.
+func (s *statementView) exportMonths(months int) tea.Cmd {
 	s.saved, s.exportErr = nil, ""
-	id, months, eng, ctx, dir := s.id, s.months(), s.sh.eng, s.sh.ctx, s.sh.exportDir
+	id, eng, ctx, dir := s.id, s.sh.eng, s.sh.ctx, s.sh.exportDir
 	defer s.resize() // the line of the last export (two, maybe) gives way to one
 	return load(&s.export, func() (exported, error) {
 		e := exported{months: months}
@@ -221,20 +231,13 @@ func (s *statementView) Update(msg tea.Msg) tea.Cmd {
 		if !msg.of(&s.export) {
 			return nil
 		}
-		if !s.shows(msg) {
-			// m chose another period while it rendered: this period's line is not
-			// its to show — it named the last period's file under this one.
-			return exportToast(msg)
+		cmd := s.exported(msg)
+		if len(s.queued) > 0 {
+			next := s.queued[0]
+			s.queued = s.queued[1:]
+			cmd = tea.Batch(cmd, s.exportMonths(next))
 		}
-		if msg.err != nil {
-			s.exportErr = engine.ErrorMessageOrText(msg.err)
-			s.resize()
-			return exportToast(msg)
-		}
-		e := msg.val
-		s.saved = &e
-		s.resize() // it may take two lines
-		return exportToast(msg)
+		return cmd
 	case tea.KeyPressMsg:
 		k := s.sh.keys
 		switch {
@@ -251,6 +254,24 @@ func (s *statementView) Update(msg tea.Msg) tea.Cmd {
 		return s.list.Update(msg)
 	}
 	return s.list.Update(msg)
+}
+
+// exported takes the PDF written, or why it was not.
+func (s *statementView) exported(msg loaded[exported]) tea.Cmd {
+	if !s.shows(msg) {
+		// m chose another period while it rendered: this period's line is not
+		// its to show — it named the last period's file under this one.
+		return exportToast(msg)
+	}
+	if msg.err != nil {
+		s.exportErr = engine.ErrorMessageOrText(msg.err)
+		s.resize()
+		return exportToast(msg)
+	}
+	e := msg.val
+	s.saved = &e
+	s.resize() // it may take two lines
+	return exportToast(msg)
 }
 
 // shows reports whether the statement's own line says how the export msg went:

@@ -45,6 +45,7 @@ type webhooksPage struct {
 	attPages []int            // beforeN of each page read (a stack)
 	attempts []engine.Attempt // the page shown, newest first
 	attReq   int
+	attWait  bool // a page of attempts is on its way: [ and ] wait for it (Holding)
 	attErr   string
 }
 
@@ -80,6 +81,11 @@ func (p *webhooksPage) SetSize(w, h int) {
 }
 
 func (p *webhooksPage) Busy() bool { return p.list.gate.first() }
+
+// Holding: keys wait while a page of attempts is on its way — [ [ [ [ quickly went
+// back one page (the page on its way had no oldest attempt to go back from), and
+// only some of the presses counted (a fast typist's trial).
+func (p *webhooksPage) Holding() bool { return p.attWait }
 
 func (p *webhooksPage) Show() tea.Cmd {
 	if p.list.gate.fresh() {
@@ -173,6 +179,7 @@ func (p *webhooksPage) Update(msg tea.Msg) tea.Cmd {
 		if msg.req != p.attReq {
 			return nil // an older page: a newer one is on its way
 		}
+		p.attWait = false
 		p.attempts, p.attErr = msg.attempts, ""
 		if msg.err != nil {
 			p.attErr = errText(msg.err)
@@ -318,14 +325,14 @@ func (p *webhooksPage) newerAttempts() tea.Cmd {
 	}
 	p.attPages = p.attPages[:len(p.attPages)-1]
 	if len(p.attPages) == 0 {
-		p.attReq++ // what is on its way is stale
+		p.attReq, p.attWait = p.attReq+1, false // what is on its way is stale
 		return nil
 	}
 	return p.loadAttempts(ev.ID)
 }
 
 func (p *webhooksPage) loadAttempts(id string) tea.Cmd {
-	p.attReq++
+	p.attReq, p.attWait = p.attReq+1, true
 	req, before, eng, ctx := p.attReq, p.attPages[len(p.attPages)-1], p.sh.eng, p.sh.ctx
 	p.attempts = nil
 	return func() tea.Msg {
