@@ -528,6 +528,23 @@ func TestStatementHelpNamesItsListKeys(t *testing.T) {
 	h.contains("g/home first", "G/end  last", "m period", "e export PDF")
 }
 
+// G pressed before the new period's rows are counted goes to the new last row: m G
+// in a burst went to the old period's ("row 1,068 of 2,133"), and so did x G on
+// the transactions, a filter dropped (a fast typist's trial).
+func TestLastRowOfARecountedList(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{width: 80, height: 24})
+	h.press("enter", "right", "right")
+	h.contains("row 1 of 337")
+	_, recount := h.m.Update(keyPress("m")) // the 6 months' summary, not yet come
+	h.press("G")
+	h.run(recount)
+	m := regexp.MustCompile(`row ([0-9,]+) of ([0-9,]+)`).FindStringSubmatch(h.screen())
+	if m == nil || m[1] != m[2] || m[2] == "337" {
+		t.Fatalf("after m G: %v; want the last row of the 6 months':\n%s", m, h.screen())
+	}
+}
+
 func TestTooSmall(t *testing.T) {
 	w := newTestWorld(t)
 	h := newHarness(t, w, harnessOpts{width: 70, height: 20})
