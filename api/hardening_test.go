@@ -86,6 +86,38 @@ func TestFailedAttemptsHideTheWebhookURLsSecrets(t *testing.T) {
 	}
 }
 
+// The built-in receiver keeps only what a webhook is — a JSON object of valid
+// UTF-8 — so that its list, which sends bodies back as they came, stays JSON any
+// parser reads: null, [] and a lone surrogate were kept, and jq failed on the list
+// for the next 200 deliveries (a fuzzing trial).
+func TestReceiverKeepsOnlyWebhookBodies(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	secret := map[string]string{"mono-webhook-secret": testWebhookSecret}
+	for body, says := range map[string]string{
+		`null`:                 "this one is null",
+		`[]`:                   "this one is an array",
+		`"s"`:                  "this one is a string",
+		`0`:                    "this one is a number",
+		`{"a":"\ud800"}`:       "half a UTF-16 surrogate pair",
+		`{"a":"x\udc00"}`:      "half a UTF-16 surrogate pair",
+		`{"a":"\ud800\u0041"}`: "half a UTF-16 surrogate pair",
+		"{\"a\":\"\xff\"}":     "not UTF-8",
+		`{"a":`:                "this one is not",
+	} {
+		resp := w.must(http.StatusBadRequest, "POST", "/sandbox/receiver", req{key: noKey(), body: body, ctype: "application/json", headers: secret})
+		if !strings.Contains(string(resp.body), says) {
+			t.Errorf("%q: %s; want it to say %q", body, resp.body, says)
+		}
+	}
+	for _, body := range []string{`{"a":"\ud83d\ude00 \\ud800"}`, `{"event":"e"}`} { // a pair, and an escaped backslash
+		w.must(http.StatusOK, "POST", "/sandbox/receiver", req{key: noKey(), body: body, ctype: "application/json", headers: secret})
+	}
+	var got struct{ Data []json.RawMessage }
+	if w.get("/sandbox/receiver").decode(t, &got); len(got.Data) != 2 {
+		t.Fatalf("the receiver kept %d bodies; want the 2 webhooks", len(got.Data))
+	}
+}
+
 // The built-in receiver is open, as a webhook endpoint must be, and any web page can
 // POST to 127.0.0.1: what fails the secret check is not kept, what is kept stays
 // within a byte budget, cross-origin browser posts are refused, and a genuine

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"sandbank/engine"
 	"sandbank/simulator"
@@ -769,6 +771,11 @@ func parseSettingsPatch(p params) (engine.SettingsPatch, error) {
 	}
 	if p.has("webhook_url") {
 		u := p.str("webhook_url")
+		if u == "" && p["webhook_url"] != "" {
+			// Blank, it cleared the URL — stopping every webhook — as "" does, though
+			// blank values of the other fields count as left out (a fuzzing trial).
+			return patch, engine.Invalid("webhook_url", "webhook_url is only spaces: send a URL, or \"\" to send no webhooks at all")
+		}
 		patch.WebhookURL = &u
 	}
 	if p.has("webhook_secret") {
@@ -1169,13 +1176,68 @@ func (s *Server) receive(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if !json.Valid(b) {
-		return engine.Invalid("body", "a webhook body is JSON")
+	if err := webhookBody(b); err != nil {
+		return err
 	}
 	s.inbox.add(receivedJSON{ReceivedAt: instant(s.eng.Clock().Now()), EventID: r.Header.Get("mono-webhook-event-id"),
 		SecretValid: true, Body: b})
 	writeJSON(w, http.StatusOK, map[string]string{"status": "received"})
 	return nil
+}
+
+// webhookBody refuses what no webhook is: anything but a JSON object of valid
+// UTF-8. The receiver stored null, [], invalid UTF-8 and lone UTF-16 surrogates
+// ("\ud800") as they came, and its list — which sends them back — then broke a
+// strict JSON parser (jq) for the next 200 deliveries (a fuzzing trial).
+func webhookBody(b []byte) error {
+	t := bytes.TrimSpace(b)
+	switch {
+	case !utf8.Valid(b):
+		return engine.Invalid("body", "a webhook body is JSON in UTF-8; this one has bytes that are not UTF-8")
+	case !json.Valid(t):
+		return engine.Invalid("body", "a webhook body is JSON; this one is not")
+	case t[0] != '{':
+		var v any
+		_ = json.Unmarshal(t, &v)
+		return engine.Invalid("body", "a webhook body is a JSON object ({\"event\": …}); this one is %s", jsonValueKind(v))
+	case loneSurrogate(t):
+		return engine.Invalid("body", "a webhook body is JSON of valid Unicode; this one escapes half a UTF-16 surrogate pair (\\ud800 to \\udfff alone), which strict JSON parsers refuse")
+	}
+	return nil
+}
+
+// loneSurrogate reports whether valid JSON b escapes a UTF-16 surrogate that is not
+// half of a pair (\uD800–\uDBFF followed by \uDC00–\uDFFF).
+func loneSurrogate(b []byte) bool {
+	for i := 0; i < len(b); i++ {
+		if b[i] != '\\' || i+1 >= len(b) {
+			continue
+		}
+		if b[i+1] != 'u' || i+6 > len(b) {
+			i++ // an escape of one character: skip it (\\ is not the start of another)
+			continue
+		}
+		r, err := strconv.ParseUint(string(b[i+2:i+6]), 16, 16)
+		if err != nil {
+			return false // not valid JSON: json.Valid said so first
+		}
+		switch {
+		case r >= 0xDC00 && r <= 0xDFFF:
+			return true // a low half with no high half before it
+		case r >= 0xD800 && r <= 0xDBFF:
+			if i+12 > len(b) || b[i+6] != '\\' || b[i+7] != 'u' {
+				return true
+			}
+			lo, err := strconv.ParseUint(string(b[i+8:i+12]), 16, 16)
+			if err != nil || lo < 0xDC00 || lo > 0xDFFF {
+				return true
+			}
+			i += 11
+		default:
+			i += 5
+		}
+	}
+	return false
 }
 
 func (s *Server) received(w http.ResponseWriter, _ *http.Request) error {
