@@ -76,6 +76,23 @@ func (s *spec) isPublic(method, path string) bool {
 // mono-sec-key guards every route but the widget's, the PDF download (its job ID is
 // the credential), the document and the built-in webhook receiver; a missing or wrong
 // key is a 401 JSON error, and nothing runs.
+// The secret key pasted where an account's ID goes is neither echoed nor logged:
+// the 404 said `no connected account has ID "test_sk_…"`, and the log wrote it as
+// the account, for a request without the key too (a fuzzing trial).
+func TestASecretKeyInThePathIsNotEchoedNorLogged(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	mark := len(w.logs.String())
+	v := failed(t, w.do("GET", "/accounts/"+testSecretKey, req{}), http.StatusNotFound, "")
+	if msg := fmt.Sprint(v["message"]); strings.Contains(msg, testSecretKey) || !strings.Contains(msg, "the path holds a secret key") {
+		t.Errorf("the 404 says %q", msg)
+	}
+	failed(t, w.do("GET", "/v2/accounts/"+testSecretKey, req{}), http.StatusNotFound, "")
+	failed(t, w.do("GET", "/accounts/"+testSecretKey, req{key: noKey()}), http.StatusUnauthorized, "")
+	if logs := w.logs.String()[mark:]; strings.Contains(logs, testSecretKey) || !strings.Contains(logs, "a secret key: not logged") {
+		t.Errorf("the log:\n%s\nwant the key left out", logs)
+	}
+}
+
 func TestSecretKeyOnEveryRoute(t *testing.T) {
 	w := newWorld(t, worldOpts{})
 	w.enableDataSync()

@@ -157,9 +157,18 @@ func (s *Server) secretAs(shape errorShape, h handlerFunc) http.Handler {
 			}
 			return engine.Errorf(engine.EUNAUTHORIZED, "%s", msg).WithReason("INVALID_SECRET_KEY")
 		}
+		if secretKeyLike(r.PathValue("id")) {
+			// Echoed in the 404's message ("no connected account has ID
+			// \"test_sk_…\"") and logged with the request (a fuzzing trial).
+			return engine.Errorf(engine.ENOTFOUND, "the path holds a secret key where an ID goes: the key goes in the mono-sec-key header only — never in a URL, which logs and browser histories keep — and the path takes the ID (GET /sandbox/accounts lists the accounts')")
+		}
 		return h(w, r)
 	})
 }
+
+// secretKeyLike reports whether s looks like a secret key (test_sk_…), to keep it
+// out of messages and the log where an ID was expected.
+func secretKeyLike(s string) bool { return strings.Contains(s, "_sk_") }
 
 // notAllowed answers 405 with Allow. A route whose GET acts — runs a sync, starts
 // a job — returns it for a HEAD, which the mux routes to the GET (what says how it
@@ -313,7 +322,11 @@ func (s *Server) logged(next http.Handler) http.Handler {
 			slog.Duration("dur", time.Since(start).Round(time.Microsecond))}
 		n := 3
 		if strings.Contains(route, "/accounts/{id}") { // account IDs are not secrets; sessions and jobs are
-			attrs[n] = slog.String("account", r.PathValue("id"))
+			id := r.PathValue("id")
+			if secretKeyLike(id) {
+				id = "(a secret key: not logged)"
+			}
+			attrs[n] = slog.String("account", id)
 			n++
 		}
 		s.log.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs[:n]...)
