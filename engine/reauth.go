@@ -223,6 +223,7 @@ func (e *Engine) finishReauth(ctx context.Context, w *widgetSession, sess BankSe
 	var link Link
 	var job SyncJob                          // the real-time window's job from here on, if this sync takes it
 	unlock := e.realtimeMu.Lock(w.accountID) // the window's job and its record, together (startJob)
+	noted := e.reauthNoted(w.accountID)
 	err := e.updateAccount(ctx, w.accountID, func(tx Tx, a *Account) error {
 		evs, job = evs[:0], SyncJob{}
 		if sess.CustomerID != "" && sess.CustomerID != a.CustomerID {
@@ -246,6 +247,9 @@ func (e *Engine) finishReauth(ctx context.Context, w *widgetSession, sess BankSe
 		evs = append(evs, ev)
 		return err
 	})
+	if err != nil {
+		e.unreauthorised(w.accountID, noted) // its sign-in was never saved
+	}
 	if err == nil && job.ID != "" {
 		e.jobLive(job.ID, true) // its sync, below, ends it
 		defer e.endJob(job.ID)
@@ -304,6 +308,26 @@ func (e *Engine) reauthorised(a Account) {
 	if a.Reauths > e.reauths[a.ID].reauths {
 		e.reauths[a.ID] = reauthNote{a.Reauths, a.Credentials, a.BankSession, a.BankSessionExpiresAt}
 	}
+}
+
+// unreauthorised puts back the note before a re-authorisation whose write failed: a
+// round would sign in with, and store, credentials the account never had saved
+// (a review). A round taken between the write and its failure already has.
+func (e *Engine) unreauthorised(id string, before reauthNote) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if before.reauths == 0 {
+		delete(e.reauths, id)
+	} else {
+		e.reauths[id] = before
+	}
+}
+
+// reauthNoted is the note of the account's last re-authorisation, if any.
+func (e *Engine) reauthNoted(id string) reauthNote {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.reauths[id]
 }
 
 // signInAsReauthorised gives a — as an automatic round starts from it — the sign-in

@@ -214,6 +214,7 @@ type midCommitStore struct {
 	engine.Store
 	test         atomic.Pointer[func(engine.Tx) bool]
 	ran, release chan struct{}
+	fail         atomic.Pointer[func(engine.Tx) bool] // the write whose writes pass it fails, having run
 }
 
 func (s *midCommitStore) Update(ctx context.Context, fn func(engine.Tx) error) error {
@@ -224,6 +225,9 @@ func (s *midCommitStore) Update(ctx context.Context, fn func(engine.Tx) error) e
 		if test := s.test.Load(); test != nil && (*test)(tx) && s.test.CompareAndSwap(test, nil) {
 			close(s.ran)
 			<-s.release
+		}
+		if fail := s.fail.Load(); fail != nil && (*fail)(tx) && s.fail.CompareAndSwap(fail, nil) {
+			return engine.Errorf(engine.ENOSPACE, "the disk is full (a test)")
 		}
 		return nil
 	})
@@ -313,5 +317,43 @@ func TestARoundChainedOnAWriteBeforeAReauthorisationSignsInAsReauthorised(t *tes
 		if j.Code == engine.CodeReauthRequired {
 			t.Fatalf("a sync at %s was refused: %q", j.StartedAt, j.Message)
 		}
+	}
+}
+
+// A re-authorisation whose write fails gives the automatic syncs nothing: they
+// sign in with what is stored. They took the sign-in it noted as its write ran —
+// a password the account never had saved — and a round's success cleared the
+// account's flag, the password the bank refused still stored (a review).
+func TestAReauthorisationNotSavedGivesTheRoundsNothing(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	ms := &midCommitStore{}
+	w.close()
+	w.wrap = func(s engine.Store) engine.Store { ms.Store = s; return ms }
+	w.open()
+	adam := w.adam()
+	a := w.connect(adam)
+	six := 6 * time.Hour
+	if _, err := w.eng.UpdateSettings(w.ctx, engine.SettingsPatch{AutoSync: &six}); err != nil {
+		t.Fatal(err)
+	}
+	const newPassword = "n3w-Passw0rd"
+	if err := w.bank.ChangePassword(adam.ID, newPassword); err != nil {
+		t.Fatal(err)
+	}
+	w.advance(20 * time.Minute)
+	if res := w.sync(a.ID); res.Code != engine.CodeReauthRequired {
+		t.Fatalf("the sync after the password changed = %+v", res)
+	}
+	isReauth := func(tx engine.Tx) bool {
+		cur, err := tx.Account(a.ID)
+		return err == nil && cur.Credentials.Password.Reveal() == newPassword
+	}
+	ms.fail.Store(&isReauth)
+	if err := <-w.reauthorise(a.ID, newPassword); err == nil {
+		t.Fatal("the re-authorisation whose write failed succeeded")
+	}
+	w.advance(12 * time.Hour)
+	if got := w.account(a.ID); !got.ReauthRequired {
+		t.Fatalf("after the jump: reauth required %v, last %s %q; want the account still to need it", got.ReauthRequired, got.LastCode, got.LastMessage)
 	}
 }
