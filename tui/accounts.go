@@ -63,8 +63,9 @@ func (p *accountsPage) SetSize(w, h int) {
 	p.list.setHeight(h - 5) // the title, the column titles, the rule and the two lines of the selected account
 }
 
-func (p *accountsPage) Capturing() bool { return p.list.filtering }
-func (p *accountsPage) Busy() bool      { return p.list.gate.first() || len(p.syncing) > 0 }
+func (p *accountsPage) Capturing() bool  { return p.list.filtering }
+func (p *accountsPage) TakesPaste() bool { return p.list.filtering }
+func (p *accountsPage) Busy() bool       { return p.list.gate.first() || len(p.syncing) > 0 }
 
 func (p *accountsPage) Show() tea.Cmd {
 	if (p.list.gate.loaded || p.list.gate.loading) && !p.list.gate.stale {

@@ -23,7 +23,8 @@ type Model struct {
 	active   int
 	detail   *detailPage // an account opened from the accounts page
 	overlays []overlay   // the last is on top
-	ahead    []tea.Msg   // keys and pastes held while the page in focus holds them (input)
+	ahead    []tea.Msg   // keys, pastes and clicks held while the page in focus holds them (input)
+	aheadFor any         // what was in focus when they began to be held
 	helpM    help.Model
 
 	toast      toastMsg
@@ -111,11 +112,20 @@ func (m *Model) current() page {
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	cmd := m.settle(m.update(msg))
 	// Keys held while the page in focus held them, once it no longer does: each
-	// as if pressed now, the moves it asks for taken before the next.
+	// as if pressed now, the moves it asks for taken before the next — unless
+	// something else came into focus meanwhile, unasked (a scenario's pause): they
+	// were typed for what is gone, and went into it, lost (a review).
+	if len(m.ahead) > 0 && !holding(m.focus()) && m.focus() != m.aheadFor {
+		m.ahead = nil
+		cmd = tea.Batch(cmd, toast(toastWarn, "Keys typed while the page was busy were dropped: something else came up"))
+	}
 	for len(m.ahead) > 0 && !holding(m.focus()) {
 		k := m.ahead[0]
 		m.ahead = m.ahead[1:]
 		cmd = tea.Batch(cmd, m.settle(m.take(k)))
+	}
+	if len(m.ahead) > 0 {
+		m.aheadFor = m.focus() // a held key moved on to a page that holds in turn
 	}
 	if !m.animating && !m.sh.noTimers && m.busy() {
 		m.animating = true
@@ -148,8 +158,11 @@ func (m *Model) input(msg tea.Msg) tea.Cmd {
 		return m.key(k)
 	}
 	if len(m.ahead) > 0 || holding(m.focus()) {
+		if len(m.ahead) == 0 {
+			m.aheadFor = m.focus()
+		}
 		if len(m.ahead) < maxAhead {
-			m.ahead = append(m.ahead, msg)
+			m.ahead = append(m.ahead, msg) // clicks too: one taken at once switched the page, and the keys held before it ran there (a review)
 		}
 		return nil
 	}
@@ -158,12 +171,18 @@ func (m *Model) input(msg tea.Msg) tea.Cmd {
 
 // take acts on a key or a paste.
 func (m *Model) take(msg tea.Msg) tea.Cmd {
-	m.dropAnswer()
 	switch msg := msg.(type) {
 	case tea.KeyPressMsg:
+		m.dropAnswer()
 		return m.key(msg)
 	case tea.PasteMsg:
+		m.dropAnswer()
 		return m.paste(msg.Content)
+	case tea.MouseClickMsg:
+		m.dropAnswer()
+		return m.mouse(msg.Mouse(), false)
+	case tea.MouseWheelMsg:
+		return m.mouse(msg.Mouse(), true)
 	}
 	return nil
 }
@@ -240,28 +259,30 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return tea.Batch(m.broadcast(msg), m.handWalk(msg))
 	case tea.KeyPressMsg, tea.PasteMsg:
 		return m.input(msg)
-	case tea.MouseClickMsg:
-		m.dropAnswer()
-		return m.mouse(msg.Mouse(), false)
-	case tea.MouseWheelMsg:
-		return m.mouse(msg.Mouse(), true)
+	case tea.MouseClickMsg, tea.MouseWheelMsg:
+		return m.input(msg)
 	}
 	return m.broadcast(msg)
 }
 
 // paste types what a terminal pasted (bracketed paste: one message, not keys)
-// into the text field that has the focus, one key a character — a line break or
+// into the text field that has the focus (pasting: not a y/N prompt, the help or
+// the welcome, which take keys but no text — "x y" over "Rotate the keys?"
+// rotated them, a review), one key a character — a line break or
 // tab as a space, other control characters dropped, a copied line's last break
 // too. Where no text is typed, a paste does nothing: its letters are no commands.
 // It was dropped everywhere: a presenter pasting a URL got nothing (a trial).
 func (m *Model) paste(text string) tea.Cmd {
 	f := m.focus()
-	if !capturing(f) {
+	if !pasting(f) {
 		return nil
 	}
 	text = strings.TrimRight(text, "\r\n")
 	var cmds []tea.Cmd
 	for _, r := range strings.ReplaceAll(text, "\r\n", "\n") {
+		if m.focus() != f || !pasting(f) { // a character closed the field (a widget's step sent): the rest are no commands
+			break
+		}
 		switch {
 		case r == '\n' || r == '\r' || r == '\t' || r == ' ':
 			cmds = append(cmds, f.Update(tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}))

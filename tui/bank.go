@@ -97,9 +97,10 @@ func (p *bankPage) SetSize(w, h int) {
 	p.list.setHeight(h - 2) // the title and the column titles
 }
 
-func (p *bankPage) Capturing() bool { return p.list.filtering || p.form != nil }
-func (p *bankPage) Busy() bool      { return p.busy != "" || p.list.gate.first() }
-func (p *bankPage) Holding() bool   { return p.busy != "" }
+func (p *bankPage) Capturing() bool  { return p.list.filtering || p.form != nil }
+func (p *bankPage) TakesPaste() bool { return p.list.filtering || p.form != nil }
+func (p *bankPage) Busy() bool       { return p.busy != "" || p.list.gate.first() }
+func (p *bankPage) Holding() bool    { return p.busy != "" }
 
 func (p *bankPage) Show() tea.Cmd {
 	if p.list.gate.fresh() {

@@ -89,6 +89,8 @@ func (p *detailPage) Capturing() bool {
 	return (p.section == secTransactions && p.txs.editing) || (p.section == secStatement && p.stmt.list.editing)
 }
 
+func (p *detailPage) TakesPaste() bool { return p.Capturing() } // its forms' fields
+
 // Holding: keys wait while what they act on is on its way — the account, as its
 // page opens (enter s in a burst dropped the s), or the count of the rows listed
 // after the filter or the period changed (G went to the old count's last row: "row
@@ -99,8 +101,8 @@ func (p *detailPage) Holding() bool {
 		return true
 	case p.section == secTransactions:
 		return !p.txs.known && p.txs.list.gate.loading
-	case p.section == secStatement:
-		return p.stmt.gate.loading
+	case p.section == secStatement: // its totals and its rows, two loads
+		return p.stmt.gate.loading || (!p.stmt.list.known && p.stmt.list.list.gate.loading)
 	}
 	return false
 }
@@ -313,11 +315,17 @@ func (p *detailPage) exported(msg loaded[exported], shown bool) tea.Cmd {
 	if msg.gate != &p.stmt.export { // another account's page, closed since: saved all the same
 		return exportToast(msg)
 	}
-	cmd := p.stmt.Update(msg)
-	if shown && p.section == secStatement && p.stmt.shows(msg) {
+	if !msg.of(&p.stmt.export) {
 		return nil
 	}
-	return cmd
+	toast := p.stmt.exported(msg)
+	if shown && p.section == secStatement && p.stmt.shows(msg) {
+		toast = nil // its own line says it
+	}
+	// The export asked for while this one was written starts whatever the toast:
+	// dropped with it, e e left the second PDF unwritten and the page rendering
+	// for good (a review).
+	return tea.Batch(toast, p.stmt.next())
 }
 
 func (p *detailPage) key(msg tea.KeyPressMsg) tea.Cmd {

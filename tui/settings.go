@@ -26,14 +26,7 @@ type settingsPage struct {
 	reveal  bool
 	busy    string
 	err     string
-	// lead is where the presses so far on leadRow (auto-sync, or how long a
-	// statement builds) lead, and saving the value a save under way sets (nil: the
-	// save is of something else). Presses during a save go on from lead and are
-	// saved when it ends: they were dropped, and a quick ←← on stage stopped one
-	// step short.
-	lead, saving *time.Duration
-	leadRow      int
-	at           [setCount + 1]int // the lines View put each setting on, [at[i], at[i+1]), for clicks
+	at      [setCount + 1]int // the lines View put each setting on, [at[i], at[i+1]), for clicks
 }
 
 // confirmation is a change waiting for y: what it will do, in words, and doing it.
@@ -72,25 +65,24 @@ func (p *settingsPage) SetSize(w, h int) {
 	p.input.SetWidth(max(w-30, 20))
 }
 
-func (p *settingsPage) Capturing() bool { return p.editing || p.confirm != nil }
-func (p *settingsPage) Busy() bool      { return p.busy != "" }
-func (p *settingsPage) Holding() bool   { return p.busy != "" }
-func (p *settingsPage) Show() tea.Cmd   { return nil }
+func (p *settingsPage) Capturing() bool  { return p.editing || p.confirm != nil }
+func (p *settingsPage) TakesPaste() bool { return p.editing && p.confirm == nil }
+func (p *settingsPage) Busy() bool       { return p.busy != "" }
+func (p *settingsPage) Holding() bool    { return p.busy != "" }
+func (p *settingsPage) Show() tea.Cmd    { return nil }
 
 func (p *settingsPage) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case settingsSavedMsg:
-		p.busy = ""
-		lead, saved, row := p.lead, p.saving, p.leadRow
-		p.lead, p.saving = nil, nil
+		p.busy = "" // the keys pressed meanwhile, held (Holding), come now
 		if msg.err != nil {
 			p.err = errText(msg.err)
 			return nil
 		}
-		if lead != nil && (saved == nil || *lead != *saved) { // pressed on while it saved
-			p.lead, p.leadRow = lead, row
-			return tea.Batch(toast(toastOK, msg.what), p.saveChoice(row, *lead))
-		}
+		// Now, not at the reload: a press held during the save goes on from what
+		// it saved — from the settings before it, ← ← quickly stopped one step
+		// short (a presenter's trial).
+		p.sh.settings = p.sh.eng.Settings()
 		p.err, p.editing = "", false
 		p.input.Blur()
 		return tea.Batch(toast(toastOK, msg.what), func() tea.Msg { return reloadMsg{what: reloadSettings | reloadAccounts | reloadEvents} })
@@ -129,7 +121,6 @@ func (p *settingsPage) saveChoice(row int, d time.Duration) tea.Cmd {
 	} else {
 		cmd = p.save("Auto-sync: "+intervalText(d), engine.SettingsPatch{AutoSync: &d})
 	}
-	p.saving = &d
 	return cmd
 }
 
@@ -174,11 +165,6 @@ func (p *settingsPage) key(msg tea.KeyPressMsg) tea.Cmd {
 		if p.cursor == setStatementBuild {
 			base, next = s.StatementBuild, nextStatementBuild
 		}
-		if p.lead != nil && p.leadRow == p.cursor {
-			base = *p.lead
-		} else if p.busy != "" {
-			return nil // a save of another row under way
-		}
 		step, wrap := 1, key.Matches(msg, k.Edit)
 		if key.Matches(msg, k.PrevSection) {
 			step = -1
@@ -186,10 +172,6 @@ func (p *settingsPage) key(msg tea.KeyPressMsg) tea.Cmd {
 		to := next(base, step, wrap)
 		if to == base {
 			return nil // an arrow at either end
-		}
-		p.lead, p.leadRow = &to, p.cursor
-		if p.busy != "" {
-			return nil // saved when the save under way ends
 		}
 		return p.saveChoice(p.cursor, to)
 	case key.Matches(msg, k.Edit), (key.Matches(msg, k.NextSection) || key.Matches(msg, k.PrevSection)) && (p.cursor == setDataSync || p.cursor == setWebhookFormat):

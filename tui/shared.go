@@ -161,7 +161,14 @@ type (
 	// action under way, whose answer changes what the keys mean (a form that
 	// closes, an editor that opens).
 	holder interface{ Holding() bool }
+	// paster is a page with a text field in focus now: a paste types into it.
+	paster interface{ TakesPaste() bool }
 )
+
+func pasting(p any) bool {
+	t, ok := p.(paster)
+	return ok && t.TakesPaste()
+}
 
 func capturing(p any) bool {
 	c, ok := p.(capturer)

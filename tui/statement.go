@@ -231,13 +231,7 @@ func (s *statementView) Update(msg tea.Msg) tea.Cmd {
 		if !msg.of(&s.export) {
 			return nil
 		}
-		cmd := s.exported(msg)
-		if len(s.queued) > 0 {
-			next := s.queued[0]
-			s.queued = s.queued[1:]
-			cmd = tea.Batch(cmd, s.exportMonths(next))
-		}
-		return cmd
+		return tea.Batch(s.exported(msg), s.next())
 	case tea.KeyPressMsg:
 		k := s.sh.keys
 		switch {
@@ -254,6 +248,16 @@ func (s *statementView) Update(msg tea.Msg) tea.Cmd {
 		return s.list.Update(msg)
 	}
 	return s.list.Update(msg)
+}
+
+// next starts the export asked for while the last was written, if any.
+func (s *statementView) next() tea.Cmd {
+	if len(s.queued) == 0 || s.export.loading {
+		return nil
+	}
+	months := s.queued[0]
+	s.queued = s.queued[1:]
+	return s.exportMonths(months)
 }
 
 // exported takes the PDF written, or why it was not.

@@ -171,6 +171,12 @@ func (m *widgetModal) Capturing() bool {
 		m.status() == engine.WidgetInstitution // typing searches the banks
 }
 
+// TakesPaste: where it takes text, and while it opens (what is typed then waits
+// for its first step).
+func (m *widgetModal) TakesPaste() bool {
+	return (m.Capturing() || m.status() == "") && !m.finished()
+}
+
 // HelpWhileTyping: ? is no part of a bank's name, so at the list of banks it opens
 // the help.
 func (m *widgetModal) HelpWhileTyping() bool {

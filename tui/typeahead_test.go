@@ -1,0 +1,131 @@
+package tui
+
+import (
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+)
+
+// Keys, pastes and clicks typed ahead of what they act on, as a fast typist's or a
+// paste's come: each goes where it was typed, in order, or nowhere (a review of
+// the type-ahead).
+
+// e e on the statement writes the PDF twice: the second, asked for while the
+// first was written, was started and its command thrown away with the toast the
+// statement's own line replaces, and the page stayed "rendering" for good.
+func TestStatementExportTwiceOfOnePeriod(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{width: 120, height: 40})
+	h.press("enter", "right", "right")
+	_, cmd := h.m.Update(keyPress("e"))
+	h.press("e") // the same period, while the first renders
+	h.run(cmd)
+	if st := &h.m.detail.stmt; st.export.loading || len(st.queued) != 0 {
+		t.Fatalf("after e e: rendering %v, queued %v:\n%s", st.export.loading, st.queued, h.screen())
+	}
+	h.contains("✓ Saved statement-4259134808-3m-")
+	if files, _ := filepath.Glob(filepath.Join(h.exportDir, "*.pdf")); len(files) != 1 { // the same name, written twice
+		t.Fatalf("PDFs %v", files)
+	}
+}
+
+// The statement holds G until its rows are counted, whichever of its two loads —
+// the totals, the rows — comes last.
+func TestStatementHoldsUntilItsRowsAreCounted(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{width: 80, height: 24})
+	h.press("enter", "right", "right")
+	h.contains("row 1 of 337")
+	_, recount := h.m.Update(keyPress("m"))
+	h.press("G")
+	batch, ok := recount().(tea.BatchMsg)
+	if !ok {
+		t.Fatal("m's loads are not a batch: this test's order means nothing")
+	}
+	for i := len(batch) - 1; i >= 0; i-- { // the totals first, then the rows
+		h.run(batch[i])
+	}
+	if m := regexp.MustCompile(`row ([0-9,]+) of ([0-9,]+)`).FindStringSubmatch(h.screen()); m == nil || m[1] != m[2] {
+		t.Fatalf("after m G, the totals first: %v", m)
+	}
+}
+
+// A click waits with the keys held before it: a tab clicked while the bank
+// console posted switched the page at once, and the s held for the console ran
+// on the accounts page — a sync.
+func TestAClickWaitsWithTheKeysBeforeIt(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{})
+	h.press("3", "/")
+	h.typ("providus")
+	h.press("enter", "s")
+	h.typ("1000")
+	_, post := h.m.Update(keyPress("enter")) // the spend, not yet back
+	h.press("esc", "s", "esc")               // held: another spend opened, and closed
+	_ = h.m.View()
+	h.send(tea.MouseClickMsg{X: h.m.tabX[pageAccounts][0], Y: h.m.tabsY, Button: tea.MouseLeft})
+	h.run(post)
+	if h.m.current() != h.m.pages[pageAccounts] {
+		t.Fatalf("the click on the accounts tab, taken after the keys, did not switch:\n%s", h.screen())
+	}
+	as, err := w.eng.Accounts(w.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range as {
+		if !a.LastManualSyncAt.IsZero() {
+			t.Fatalf("the s held for the bank console synced %s on the accounts page", a.Name)
+		}
+	}
+}
+
+// A paste over a y/N prompt answers nothing: "x y" over "Rotate the keys?" said
+// no with its x, opened the prompt again with its space and said yes with its y.
+func TestAPasteOverAPromptDoesNothing(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{})
+	h.press("4", "R")
+	h.contains("Rotate the keys?")
+	before := w.eng.Settings().SecretKey
+	h.send(tea.PasteMsg{Content: "x y"})
+	if w.eng.Settings().SecretKey != before {
+		t.Fatalf("a paste of %q rotated the keys:\n%s", "x y", h.screen())
+	}
+	h.contains("Rotate the keys?") // still asked
+}
+
+// A paste as the widget opens waits for it, as typed keys do.
+func TestAPasteAsTheWidgetOpens(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{width: 120, height: 40})
+	_, open := h.m.Update(keyPress("c"))
+	_, p := h.m.Update(tea.PasteMsg{Content: "stanbic"})
+	h.run(open)
+	h.run(p)
+	h.contains("search: stanbic")
+}
+
+// Keys held while the settings saved are dropped (a toast says so, if no later
+// one takes its place) when something else
+// came up meanwhile unasked — a scenario's pause — rather than taken by it: the
+// enter typed to open the URL's editor closed the pause instead.
+func TestKeysHeldForAPageGoneAreDropped(t *testing.T) {
+	h := playWorld(t, "testdata/play.yaml")
+	h.press("enter", "ctrl+n", "ctrl+n", "ctrl+n")
+	h.contains("next: step 4/7 pause")
+	_, step := h.m.Update(keyPress("ctrl+n")) // the pause step, running
+	h.press("4", "down", "down", "down")
+	_, save := h.m.Update(keyPress("enter")) // the format's save, not yet back
+	h.press("k", "k", "enter")               // held: up to the URL, to open its editor
+	h.run(step)                              // the pause comes up
+	h.run(save)
+	if p := h.m.pages[pageSettings].(*settingsPage); p.editing || strings.Contains(h.screen(), "webhook URL editor") {
+		t.Fatalf("the held keys reached the settings behind the pause:\n%s", h.screen())
+	}
+	if h.m.top() == nil {
+		t.Fatalf("the pause was closed by a held enter:\n%s", h.screen())
+	}
+}
