@@ -575,6 +575,15 @@ func TestRequestBodies(t *testing.T) {
 		}
 	}
 	w.must(http.StatusOK, "POST", "/sandbox/clock", req{body: `{"advance":"1s"}`, ctype: "application/json", headers: map[string]string{"Content-Encoding": "identity"}})
+	// A field the widget's routes read, given twice, is refused, named: the last
+	// won, unless it was null — {"username":"nobody","username":"ada"} signed in as
+	// ada (a fuzzing trial). The Mono routes take it, as Mono does.
+	var dup widgetReply
+	w.must(http.StatusOK, "POST", "/connect/sessions", req{key: noKey(), body: map[string]any{"key": testPublicKey, "institution": "044"}}).decode(t, &dup)
+	if v := failed(t, w.do("POST", "/connect/sessions/"+dup.Session+"/login", req{key: noKey(), ctype: "application/json",
+		body: `{"username":"nobody","username":"` + c.Username + `","password":"` + c.Password + `"}`}), http.StatusBadRequest, ""); v["field"] != "username" {
+		t.Errorf("a login with username twice: %v", v)
+	}
 	// Routes that need no body say so of one they cannot read, as documented (the
 	// document listed no 400 for them: a fuzzing trial).
 	for _, path := range []string{"/accounts/" + id + "/reauthorise", "/accounts/" + id + "/unlink", "/v2/accounts/" + id + "/unlink"} {

@@ -140,6 +140,26 @@ func bodyParams(w http.ResponseWriter, r *http.Request, reads ...string) (params
 	return parseBody(ct, b, reads)
 }
 
+// widgetBody is bodyParams for the widget's own routes, which also refuse a field
+// they read given twice: the last one won, unless it was null, and
+// {"username":"nobody","username":"ada"} signed in as ada (a fuzzing trial). The
+// Mono routes take what a client sends, as Mono does.
+func widgetBody(w http.ResponseWriter, r *http.Request, reads ...string) (params, error) {
+	b, err := readBody(w, r)
+	if err != nil {
+		return nil, err
+	}
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	p, err := parseBody(ct, b, append([]string{}, reads...))
+	if err != nil {
+		return nil, err
+	}
+	if k := repeatedField(ct, b); k != "" && slices.Contains(reads, k) {
+		return nil, engine.Invalid(k, "field %q is given more than once; send each field once", k)
+	}
+	return p, nil
+}
+
 // parseBody parses a body of the given media type ("" when the client sent none).
 //
 // A body that is JSON is read as JSON whatever its Content-Type says: `curl -d '{…}'`

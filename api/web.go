@@ -576,7 +576,7 @@ func (s *Server) connectStep(w http.ResponseWriter, r *http.Request) error {
 	if call == nil {
 		return engine.Errorf(engine.ENOTFOUND, "the widget has no step %q", step)
 	}
-	p, err := bodyParams(w, r, "institution", "auth_method", "switch", "username", "password", "answer", "mfa", "account")
+	p, err := widgetBody(w, r, "institution", "auth_method", "switch", "username", "password", "answer", "mfa", "account")
 	if err != nil {
 		return err
 	}

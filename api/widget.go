@@ -161,7 +161,7 @@ func (s *Server) openWidget(w http.ResponseWriter, r *http.Request) error {
 	if err := sameOrigin(r, crossSiteWidget); err != nil {
 		return err
 	}
-	p, err := bodyParams(w, r, openWidgetFields...)
+	p, err := widgetBody(w, r, openWidgetFields...)
 	if err != nil {
 		return err
 	}
@@ -229,7 +229,7 @@ func (s *Server) widgetStep(call widgetCall, fields ...string) handlerFunc {
 		if _, err := s.eng.Widget(r.PathValue("session")); err != nil {
 			return err
 		}
-		p, err := bodyParams(w, r, fields...)
+		p, err := widgetBody(w, r, fields...)
 		if err != nil {
 			return err
 		}
