@@ -86,6 +86,30 @@ func TestFailedAttemptsHideTheWebhookURLsSecrets(t *testing.T) {
 	}
 }
 
+// A widget opened with fields that disagree is refused, naming them, and spends
+// nothing: a reauth token with another account's ID re-authorised the token's
+// account, the ID dropped unsaid; a link with an account took the link (a fuzzing
+// trial).
+func TestAWidgetOpenedWithFieldsThatDisagree(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	w.enableDataSync()
+	cs := w.customers()
+	a, b := w.connect(cs[0]), w.connect(cs[1])
+	var tok struct{ Token string }
+	w.post("/accounts/"+a+"/reauthorise", nil).decode(t, &tok)
+	v := failed(t, w.do("POST", "/connect/sessions", req{key: noKey(), body: map[string]any{"key": testPublicKey, "reauth_token": tok.Token, "account": b}}), http.StatusBadRequest, "")
+	if v["field"] != "account" || !strings.Contains(fmt.Sprint(v["message"]), "not the account this reauth_token re-authorises") {
+		t.Errorf("a token with another account: %v", v)
+	}
+	st := w.openWidget(map[string]any{"key": testPublicKey, "reauth_token": tok.Token, "account": a}) // the same account: agreed, and the token unspent
+	if st.Status != "login" {
+		t.Errorf("the token with its own account: %+v; want its re-authorisation at the login", st)
+	}
+	if v := failed(t, w.do("POST", "/connect/sessions", req{key: noKey(), body: map[string]any{"key": testPublicKey, "link": "lnk_x", "account": a}}), http.StatusBadRequest, ""); v["field"] != "link" {
+		t.Errorf("a link with an account: %v", v)
+	}
+}
+
 // The built-in receiver keeps only what a webhook is — a JSON object of valid
 // UTF-8 — so that its list, which sends bodies back as they came, stays JSON any
 // parser reads: null, [] and a lone surrogate were kept, and jq failed on the list

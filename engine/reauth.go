@@ -33,7 +33,7 @@ func (e *Engine) RequestReauth(ctx context.Context, accountID string) (ReauthTok
 }
 
 // openReauth spends a reauth token on a widget session for its account.
-func (e *Engine) openReauth(ctx context.Context, token, reference string) (WidgetState, error) {
+func (e *Engine) openReauth(ctx context.Context, token, account, reference string) (WidgetState, error) {
 	now := e.clock.Now()
 	var a Account
 	var t ReauthToken
@@ -41,6 +41,11 @@ func (e *Engine) openReauth(ctx context.Context, token, reference string) (Widge
 		var err error
 		if t, a, err = usableReauthToken(tx, token, now); err != nil {
 			return err
+		}
+		if account != "" && account != a.ID {
+			// The token's account was re-authorised, account dropped unsaid, and
+			// the token spent (a fuzzing trial).
+			return Invalid("account", "account %s is not the account this reauth_token re-authorises (%s): send one of them; the token was not spent", account, a.ID)
 		}
 		t.UsedAt = now
 		return tx.PutReauthToken(t)
@@ -128,7 +133,7 @@ func (e *Engine) openReauthAccount(ctx context.Context, id, reference string) (W
 	case err != nil:
 		return WidgetState{}, err
 	case a.ID == "":
-		return e.openReauth(ctx, id, reference)
+		return e.openReauth(ctx, id, "", reference)
 	}
 	return e.openReauthFor(ctx, a, e.clock.Now().Add(WidgetSessionTTL), nil, reference)
 }

@@ -128,10 +128,13 @@ type widgetSession struct {
 // OpenWidget starts a widget session.
 func (e *Engine) OpenWidget(ctx context.Context, req WidgetRequest) (WidgetState, error) {
 	switch {
+	case req.Link != "" && (req.ReauthToken != "" || req.Account != ""):
+		// The link won, the others dropped unsaid (a fuzzing trial).
+		return WidgetState{}, Invalid("link", "a link names what its widget does, and the account a re-authorisation link re-authorises: send link without reauth_token or account")
 	case req.Link != "":
 		return e.openLink(ctx, req)
 	case req.ReauthToken != "":
-		return e.openReauth(ctx, req.ReauthToken, req.Reference)
+		return e.openReauth(ctx, req.ReauthToken, req.Account, req.Reference)
 	case req.Account != "":
 		return e.openReauthAccount(ctx, req.Account, req.Reference)
 	}
