@@ -26,14 +26,29 @@ func (b *heldBank) Login(ctx context.Context, institution, username, password st
 	return b.Bank.Login(ctx, institution, username, password)
 }
 
+// autoSyncEvery sets automatic syncs every d.
+func (w *world) autoSyncEvery(d time.Duration) {
+	w.t.Helper()
+	if _, err := w.eng.UpdateSettings(w.ctx, engine.SettingsPatch{AutoSync: &d}); err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+// rewrapped is a world opened again with its store and bank wrapped (either may be nil).
+func rewrapped(t *testing.T, store func(engine.Store) engine.Store, bank func(engine.Bank) engine.Bank) *world {
+	t.Helper()
+	w := newWorld(t, worldOpts{})
+	w.close()
+	w.wrap, w.wrapBank = store, bank
+	w.open()
+	return w
+}
+
 // heldWorld is a world whose bank is a heldBank.
 func heldWorld(t *testing.T) (*world, *heldBank) {
 	t.Helper()
-	w := newWorld(t, worldOpts{})
 	hb := &heldBank{entered: make(chan struct{}), release: make(chan struct{})}
-	w.close()
-	w.wrapBank = func(b engine.Bank) engine.Bank { hb.Bank = b; return hb }
-	w.open()
+	w := rewrapped(t, nil, func(b engine.Bank) engine.Bank { hb.Bank = b; return hb })
 	return w, hb
 }
 
@@ -139,17 +154,11 @@ func (b *outageOnceBank) Balance(ctx context.Context, s engine.Secret, account s
 // reauthorisation_required is sent (a review: a check of the session taken for a
 // re-authorisation's mark let it pass unsaid).
 func TestAJumpsRefusalAfterAnOutageIsNotStale(t *testing.T) {
-	w := newWorld(t, worldOpts{})
 	ob := &outageOnceBank{}
-	w.close()
-	w.wrapBank = func(b engine.Bank) engine.Bank { ob.Bank = b; return ob }
-	w.open()
+	w := rewrapped(t, nil, func(b engine.Bank) engine.Bank { ob.Bank = b; return ob })
 	adam := w.adam()
 	a := w.connect(adam)
-	six := 6 * time.Hour
-	if _, err := w.eng.UpdateSettings(w.ctx, engine.SettingsPatch{AutoSync: &six}); err != nil {
-		t.Fatal(err)
-	}
+	w.autoSyncEvery(6 * time.Hour)
 	ob.change = func() {
 		if err := w.bank.ChangePassword(adam.ID, "n3w-Passw0rd"); err != nil {
 			t.Error(err)
@@ -172,10 +181,7 @@ func TestAStaleAutomaticRefusalSendsNothing(t *testing.T) {
 	w, hb := heldWorld(t)
 	adam := w.adam()
 	a := w.connect(adam)
-	six := 6 * time.Hour
-	if _, err := w.eng.UpdateSettings(w.ctx, engine.SettingsPatch{AutoSync: &six}); err != nil {
-		t.Fatal(err)
-	}
+	w.autoSyncEvery(6 * time.Hour)
 	if err := w.bank.ChangePassword(adam.ID, "n3w-Passw0rd"); err != nil {
 		t.Fatal(err)
 	}
@@ -255,19 +261,12 @@ func (b *nextLoginBank) Login(ctx context.Context, institution, username, passwo
 // asking the bank, until the jump ended (another). A round now signs in as the
 // re-authorisation left the account.
 func TestARoundChainedOnAWriteBeforeAReauthorisationSignsInAsReauthorised(t *testing.T) {
-	w := newWorld(t, worldOpts{})
 	ms := &midCommitStore{ran: make(chan struct{}), release: make(chan struct{})}
 	nb := &nextLoginBank{}
-	w.close()
-	w.wrap = func(s engine.Store) engine.Store { ms.Store = s; return ms }
-	w.wrapBank = func(b engine.Bank) engine.Bank { nb.Bank = b; return nb }
-	w.open()
+	w := rewrapped(t, func(s engine.Store) engine.Store { ms.Store = s; return ms }, func(b engine.Bank) engine.Bank { nb.Bank = b; return nb })
 	adam := w.adam()
 	a := w.connect(adam)
-	six := 6 * time.Hour
-	if _, err := w.eng.UpdateSettings(w.ctx, engine.SettingsPatch{AutoSync: &six}); err != nil {
-		t.Fatal(err)
-	}
+	w.autoSyncEvery(6 * time.Hour)
 	const newPassword = "n3w-Passw0rd"
 	// Between the round at +6h (the old password, still right) and the one at +12h,
 	// the password changes at the bank and the user re-authorises: its write runs
@@ -325,17 +324,11 @@ func TestARoundChainedOnAWriteBeforeAReauthorisationSignsInAsReauthorised(t *tes
 // a password the account never had saved — and a round's success cleared the
 // account's flag, the password the bank refused still stored (a review).
 func TestAReauthorisationNotSavedGivesTheRoundsNothing(t *testing.T) {
-	w := newWorld(t, worldOpts{})
 	ms := &midCommitStore{}
-	w.close()
-	w.wrap = func(s engine.Store) engine.Store { ms.Store = s; return ms }
-	w.open()
+	w := rewrapped(t, func(s engine.Store) engine.Store { ms.Store = s; return ms }, nil)
 	adam := w.adam()
 	a := w.connect(adam)
-	six := 6 * time.Hour
-	if _, err := w.eng.UpdateSettings(w.ctx, engine.SettingsPatch{AutoSync: &six}); err != nil {
-		t.Fatal(err)
-	}
+	w.autoSyncEvery(6 * time.Hour)
 	const newPassword = "n3w-Passw0rd"
 	if err := w.bank.ChangePassword(adam.ID, newPassword); err != nil {
 		t.Fatal(err)

@@ -810,9 +810,10 @@ func TestRealtimeJobAndV2Webhooks(t *testing.T) {
 	h.contains("mono.accounts.jobs.update", "PAYLOAD v2", `"event_id"`, `"business"`)
 }
 
-// The webhooks page shows an event's newest attempts first and pages through the
-// older ones: [ goes back in time, ] comes forward again.
-func TestWebhooksAttemptsPages(t *testing.T) {
+// eventRefused is a world whose receiver answers 503, and whose business account's
+// account_updated has been refused at its first attempt and then retries times.
+func eventRefused(t *testing.T, retries int) *testWorld {
+	t.Helper()
 	w := newTestWorld(t)
 	w.sender.failStatus.Store(503)
 	business := w.bank.Customers()[5]
@@ -823,12 +824,19 @@ func TestWebhooksAttemptsPages(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.settle()
-	for i := 1; i <= 6; i++ { // six retries, all refused: seven attempts
+	for i := 1; i <= retries; i++ {
 		if err := w.clock.Advance(engine.RetryBackoff(i)); err != nil {
 			t.Fatal(err)
 		}
 		w.settle()
 	}
+	return w
+}
+
+// The webhooks page shows an event's newest attempts first and pages through the
+// older ones: [ goes back in time, ] comes forward again.
+func TestWebhooksAttemptsPages(t *testing.T) {
+	w := eventRefused(t, 6)                                    // seven attempts
 	h := newHarness(t, w, harnessOpts{width: 120, height: 30}) // at 100 the account takes the delivery's words
 	h.press("2")
 	// The list names the attempt to come, as the detail does beside the seven made:
@@ -853,22 +861,7 @@ func TestWebhooksAttemptsPages(t *testing.T) {
 // page instead of two, the page on its way having no oldest attempt to go back
 // from (a fast typist's trial).
 func TestWebhooksAttemptsPagedInABurst(t *testing.T) {
-	w := newTestWorld(t)
-	w.sender.failStatus.Store(503)
-	business := w.bank.Customers()[5]
-	if _, err := w.bank.PostTransaction(business.ID, simulator.Posting{Account: business.Accounts[0].Number, Type: engine.Credit, Amount: 100_000, Narration: "TRANSFER IN"}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := w.eng.Sync(w.ctx, w.account("ABDULLAHI").ID); err != nil {
-		t.Fatal(err)
-	}
-	w.settle()
-	for i := 1; i <= 10; i++ { // eleven attempts: three pages
-		if err := w.clock.Advance(engine.RetryBackoff(i)); err != nil {
-			t.Fatal(err)
-		}
-		w.settle()
-	}
+	w := eventRefused(t, 10) // eleven attempts: three pages
 	h := newHarness(t, w, harnessOpts{width: 120, height: 30})
 	h.press("2")
 	h.contains("#11 ", "#8 ")

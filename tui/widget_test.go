@@ -107,6 +107,22 @@ func TestWidgetWrongAnswer(t *testing.T) {
 	}
 }
 
+// reauthAtTheOTP opens, at the given size, the re-authorisation of Kunle's GTBank
+// account — its bank session over, a sync refused for an OTP — at the bank's
+// question.
+func reauthAtTheOTP(t *testing.T, o harnessOpts) (*testWorld, *harness) {
+	t.Helper()
+	w := newTestWorld(t)
+	if err := w.clock.Advance(16 * time.Minute); err != nil { // past the bank session
+		t.Fatal(err)
+	}
+	h := newHarness(t, w, o)
+	h.press("down", "enter", "s") // refused, for the OTP (TestWidgetReauthOTP reads it)
+	h.press("r")
+	h.contains("GTBank asks for a one-time password")
+	return w, h
+}
+
 // TestWidgetReauthOTP is the reauth flow of an MFA account: the bank session ends,
 // a sync needs reauthorisation, and the user answers the OTP read from the phone.
 func TestWidgetReauthOTP(t *testing.T) {
@@ -159,15 +175,7 @@ func TestWidgetReauthOTP(t *testing.T) {
 // counts no attempt: five of them, and the right code still re-authorises (the
 // third locked the sign-in). The field keeps what was typed, to be corrected.
 func TestWidgetRefusesACodeThatIsNotOne(t *testing.T) {
-	w := newTestWorld(t)
-	if err := w.clock.Advance(16 * time.Minute); err != nil { // past the bank session
-		t.Fatal(err)
-	}
-	h := newHarness(t, w, harnessOpts{width: 120, height: 40})
-	h.press("down", "enter", "s")
-	h.contains("sync failed (r re-authorises): the bank asks for a one-time password")
-	h.press("r")
-	h.contains("GTBank asks for a one-time password")
+	w, h := reauthAtTheOTP(t, harnessOpts{width: 120, height: 40})
 	for i, a := range []string{"wrong", "wrong", "wrong", "abcdef", "12345"} {
 		h.typ(a)
 		h.press("enter")
@@ -198,15 +206,7 @@ func TestWidgetRefusesACodeThatIsNotOne(t *testing.T) {
 // and the code typed next is sent alone (tmux's send-keys lost three of six
 // backspaces in CI, and "abc100046" was refused).
 func TestWidgetKeepsKeysTypedWhileAStepIsOnItsWay(t *testing.T) {
-	w := newTestWorld(t)
-	if err := w.clock.Advance(16 * time.Minute); err != nil { // past the bank session
-		t.Fatal(err)
-	}
-	h := newHarness(t, w, harnessOpts{width: 120, height: 40})
-	h.press("down", "enter", "s")
-	h.contains("sync failed (r re-authorises): the bank asks for a one-time password")
-	h.press("r")
-	h.contains("GTBank asks for a one-time password")
+	w, h := reauthAtTheOTP(t, harnessOpts{width: 120, height: 40})
 	h.press("ctrl+p")
 	w.settle()
 	otp := regexp.MustCompile(`OTP +(\d{6})`).FindStringSubmatch(h.screen())
@@ -641,14 +641,7 @@ func TestWidgetReauthOfAnAccountWithoutWebhooks(t *testing.T) {
 // than the screen: the browser's address shrinks to a line, and what still does
 // not fit goes from inside the box, never its bottom border.
 func TestWidgetTallerThanTheScreenKeepsItsBorder(t *testing.T) {
-	w := newTestWorld(t)
-	if err := w.clock.Advance(16 * time.Minute); err != nil { // past the bank session
-		t.Fatal(err)
-	}
-	h := newHarness(t, w, harnessOpts{width: 80, height: 24})
-	h.press("down", "enter", "s")
-	h.press("r")
-	h.contains("GTBank asks for a one-time password")
+	w, h := reauthAtTheOTP(t, harnessOpts{width: 80, height: 24})
 	h.press("ctrl+p")
 	h.typ("000000")
 	h.press("enter")
