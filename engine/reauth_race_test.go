@@ -26,6 +26,22 @@ func (b *heldBank) Login(ctx context.Context, institution, username, password st
 	return b.Bank.Login(ctx, institution, username, password)
 }
 
+// nothingFailedAfterReauth fails the test if a sync_failed or
+// reauthorisation_required was sent after an account_reauthorized, and says
+// whether one was sent.
+func (w *world) nothingFailedAfterReauth(id string) (reauthorised bool) {
+	w.t.Helper()
+	for _, ev := range w.events(id) {
+		switch {
+		case ev.Type == engine.EventAccountReauthorized:
+			reauthorised = true
+		case reauthorised && (ev.Type == engine.EventSyncFailed || ev.Type == engine.EventReauthRequired):
+			w.t.Fatalf("%s sent after account_reauthorized: %v", ev.Type, eventTypes(w.events(id)))
+		}
+	}
+	return reauthorised
+}
+
 // autoSyncEvery sets automatic syncs every d.
 func (w *world) autoSyncEvery(d time.Duration) {
 	w.t.Helper()
@@ -199,15 +215,7 @@ func TestAStaleAutomaticRefusalSendsNothing(t *testing.T) {
 	if err := <-reauth; err != nil {
 		t.Fatal(err)
 	}
-	after := false
-	for _, ev := range w.events(a.ID) {
-		switch {
-		case ev.Type == engine.EventAccountReauthorized:
-			after = true
-		case after && (ev.Type == engine.EventSyncFailed || ev.Type == engine.EventReauthRequired):
-			t.Fatalf("%s sent after account_reauthorized: %v", ev.Type, eventTypes(w.events(a.ID)))
-		}
-	}
+	w.nothingFailedAfterReauth(a.ID)
 	if got := w.account(a.ID); got.ReauthRequired {
 		t.Fatalf("after: reauth required (%s)", got.ReauthReason)
 	}
@@ -291,15 +299,7 @@ func TestARoundChainedOnAWriteBeforeAReauthorisationSignsInAsReauthorised(t *tes
 		t.Fatal(err)
 	}
 	w.drain()
-	after := false
-	for _, ev := range w.events(a.ID) {
-		switch {
-		case ev.Type == engine.EventAccountReauthorized:
-			after = true
-		case after && (ev.Type == engine.EventSyncFailed || ev.Type == engine.EventReauthRequired):
-			t.Fatalf("%s sent after account_reauthorized: %v", ev.Type, eventTypes(w.events(a.ID)))
-		}
-	}
+	after := w.nothingFailedAfterReauth(a.ID)
 	if !after {
 		t.Fatalf("no account_reauthorized: %v", eventTypes(w.events(a.ID)))
 	}

@@ -278,14 +278,7 @@ func TestWidgetEnterPressedTwiceSendsOnce(t *testing.T) {
 // the first without the list of them ever shown.
 func TestWidgetKeysTypedAtAStepStayThere(t *testing.T) {
 	w := newTestWorld(t)
-	c, err := w.bank.AddCustomer(simulator.NewCustomer{Name: "Ngozi Eze", Institution: "044", AccountType: engine.AccountSavings,
-		Balance: 100_000, Profile: simulator.ProfileDormant})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if c, err = w.bank.OpenAccount(c.ID, simulator.NewAccount{Institution: "044", AccountType: engine.AccountCurrent, Balance: 250_000}); err != nil {
-		t.Fatal(err)
-	}
+	c := ngoziWithTwoAccounts(t, w)
 	h := newHarness(t, w, harnessOpts{})
 	h.press("c", "enter") // Access Bank
 	h.contains("Log in to Access Bank")
@@ -416,10 +409,10 @@ func TestRetryText(t *testing.T) {
 	}
 }
 
-// TestWidgetChoosesAnAccount: a customer with a savings and a current account at
-// one bank picks the current one; esc at the login goes back to the banks first.
-func TestWidgetChoosesAnAccount(t *testing.T) {
-	w := newTestWorld(t)
+// ngoziWithTwoAccounts adds a customer with a savings and a current account at
+// Access Bank.
+func ngoziWithTwoAccounts(t *testing.T, w *testWorld) simulator.Customer {
+	t.Helper()
 	c, err := w.bank.AddCustomer(simulator.NewCustomer{Name: "Ngozi Eze", Institution: "044", AccountType: engine.AccountSavings,
 		Balance: 100_000, Profile: simulator.ProfileDormant})
 	if err != nil {
@@ -428,6 +421,14 @@ func TestWidgetChoosesAnAccount(t *testing.T) {
 	if c, err = w.bank.OpenAccount(c.ID, simulator.NewAccount{Institution: "044", AccountType: engine.AccountCurrent, Balance: 250_000}); err != nil {
 		t.Fatal(err)
 	}
+	return c
+}
+
+// TestWidgetChoosesAnAccount: a customer with a savings and a current account at
+// one bank picks the current one; esc at the login goes back to the banks first.
+func TestWidgetChoosesAnAccount(t *testing.T) {
+	w := newTestWorld(t)
+	c := ngoziWithTwoAccounts(t, w)
 	h := newHarness(t, w, harnessOpts{})
 	h.press("c", "down", "enter") // GTBank
 	h.contains("Log in to GTBank")
