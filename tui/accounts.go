@@ -65,6 +65,7 @@ func (p *accountsPage) SetSize(w, h int) {
 
 func (p *accountsPage) Capturing() bool  { return p.list.filtering }
 func (p *accountsPage) TakesPaste() bool { return p.list.filtering }
+func (p *accountsPage) Holding() bool    { return p.list.gate.first() } // keys typed at once wait for the rows
 func (p *accountsPage) Busy() bool       { return p.list.gate.first() || len(p.syncing) > 0 }
 
 func (p *accountsPage) Show() tea.Cmd {

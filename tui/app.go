@@ -18,14 +18,15 @@ const quitArmedText = "q again quits"
 // Model is the root: a router over the pages, the header and the footer, and the
 // stack of overlays drawn over them (overlay.go).
 type Model struct {
-	sh       *shared
-	pages    [pageCount]page
-	active   int
-	detail   *detailPage // an account opened from the accounts page
-	overlays []overlay   // the last is on top
-	ahead    []tea.Msg   // keys, pastes and clicks held while the page in focus holds them (input)
-	aheadFor any         // what was in focus when they began to be held
-	helpM    help.Model
+	sh         *shared
+	pages      [pageCount]page
+	active     int
+	detail     *detailPage // an account opened from the accounts page
+	overlays   []overlay   // the last is on top
+	ahead      []tea.Msg   // keys, pastes and clicks held while the page in focus holds them (input)
+	aheadFor   any         // what was in focus when they began to be held
+	aheadSince time.Time   // and when (real time)
+	helpM      help.Model
 
 	toast      toastMsg
 	toastUntil time.Time
@@ -115,17 +116,18 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	// as if pressed now, the moves it asks for taken before the next — unless
 	// something else came into focus meanwhile, unasked (a scenario's pause): they
 	// were typed for what is gone, and went into it, lost (a review).
-	if len(m.ahead) > 0 && !holding(m.focus()) && m.focus() != m.aheadFor {
+	if len(m.ahead) > 0 && !m.holds() && m.focus() != m.aheadFor {
 		m.ahead = nil
 		cmd = tea.Batch(cmd, toast(toastWarn, "Keys typed while the page was busy were dropped: something else came up"))
 	}
-	for len(m.ahead) > 0 && !holding(m.focus()) {
+	for len(m.ahead) > 0 && !m.holds() {
 		k := m.ahead[0]
 		m.ahead = m.ahead[1:]
+		late := holding(m.focus()) // held past maxHold: the rest go on to the busy page
 		cmd = tea.Batch(cmd, m.settle(m.take(k)))
-	}
-	if len(m.ahead) > 0 {
-		m.aheadFor = m.focus() // a held key moved on to a page that holds in turn
+		if !late && len(m.ahead) > 0 && holding(m.focus()) {
+			m.aheadFor, m.aheadSince = m.focus(), m.sh.wall() // a held key started what holds in turn
+		}
 	}
 	if !m.animating && !m.sh.noTimers && m.busy() {
 		m.animating = true
@@ -157,9 +159,12 @@ func (m *Model) input(msg tea.Msg) tea.Cmd {
 	if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, m.sh.keys.Interrupt) {
 		return m.key(k)
 	}
-	if len(m.ahead) > 0 || holding(m.focus()) {
+	if len(m.ahead) > 0 || m.holds() {
+		if _, wheel := msg.(tea.MouseWheelMsg); wheel {
+			return nil // not held: 300 of them filled the keys' room, and the next key was lost (a trial)
+		}
 		if len(m.ahead) == 0 {
-			m.aheadFor = m.focus()
+			m.aheadFor, m.aheadSince = m.focus(), m.sh.wall()
 		}
 		if len(m.ahead) < maxAhead {
 			m.ahead = append(m.ahead, msg) // clicks too: one taken at once switched the page, and the keys held before it ran there (a review)
@@ -167,6 +172,21 @@ func (m *Model) input(msg tea.Msg) tea.Cmd {
 		return nil
 	}
 	return m.take(msg)
+}
+
+// maxHold is the longest keys are held for a page that holds them: a settings
+// change during a jump waits for the jump's round, which waits for a slow bank,
+// and every key — a page switch, the clock — waited 20 s (a trial). Past it they
+// are taken as the page is, busy.
+const maxHold = 2 * time.Second
+
+// holds reports whether keys are held now: the page in focus holds them, not for
+// longer than maxHold.
+func (m *Model) holds() bool {
+	if !holding(m.focus()) {
+		return false
+	}
+	return len(m.ahead) == 0 || m.sh.wall().Sub(m.aheadSince) < maxHold
 }
 
 // take acts on a key or a paste.

@@ -36,8 +36,9 @@ type bankPage struct {
 	inboxErr string
 	ticks    int
 
-	form *bankForm
-	busy string
+	form       *bankForm
+	busy       string
+	refreshing bool // the customers are read again after a bank action: keys wait (Holding)
 }
 
 // Kinds of bank form.
@@ -100,7 +101,14 @@ func (p *bankPage) SetSize(w, h int) {
 func (p *bankPage) Capturing() bool  { return p.list.filtering || p.form != nil }
 func (p *bankPage) TakesPaste() bool { return p.list.filtering || p.form != nil }
 func (p *bankPage) Busy() bool       { return p.busy != "" || p.list.gate.first() }
-func (p *bankPage) Holding() bool    { return p.busy != "" }
+func (p *bankPage) Holding() bool {
+	// A bank action under way, the customers read again after it — keys held
+	// for the action opened forms of the customers as they were before it: m
+	// enter m enter set one MFA kind, p enter p enter offered the password just
+	// set (a fast typist's trial) — or the customers' first load (keys typed at
+	// once went to an empty list, and on to other pages).
+	return p.busy != "" || p.refreshing || p.list.gate.first()
+}
 
 func (p *bankPage) Show() tea.Cmd {
 	if p.list.gate.fresh() {
@@ -162,6 +170,7 @@ func (p *bankPage) Update(msg tea.Msg) tea.Cmd {
 			return nil // an older load: a newer one is on its way
 		}
 		p.list.err = errText(msg.err)
+		p.refreshing = p.refreshing && p.list.gate.stale // a newer load, after an action, on its way
 		var sel string
 		if c, ok := p.selected(); ok {
 			sel = c.ID
@@ -203,7 +212,9 @@ func (p *bankPage) Update(msg tea.Msg) tea.Cmd {
 			return toast(toastBad, errText(msg.err))
 		}
 		p.form = nil
-		return tea.Batch(toast(toastOK, msg.what), func() tea.Msg { return reloadMsg{what: reloadBank} })
+		p.refreshing = true
+		p.list.gate.stale = true
+		return tea.Batch(toast(toastOK, msg.what), p.load(), func() tea.Msg { return reloadMsg{what: reloadBank} })
 	case reloadMsg:
 		if msg.what&(reloadBank|reloadAccounts) != 0 {
 			p.list.gate.stale = true

@@ -5,8 +5,11 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
+
+	"sandbank/engine"
 )
 
 // Keys, pastes and clicks typed ahead of what they act on, as a fast typist's or a
@@ -128,4 +131,79 @@ func TestKeysHeldForAPageGoneAreDropped(t *testing.T) {
 	if h.m.top() == nil {
 		t.Fatalf("the pause was closed by a held enter:\n%s", h.screen())
 	}
+}
+
+// Keys typed just after choosing a bank, before its login is shown, fill the login
+// and send it: the first letters of the username were dropped, the login sent
+// with the rest, and a second enter — typed for the next step — sent it again:
+// two of the bank's three attempts (a fast typist's trial).
+func TestALoginTypedAsTheBankIsChosen(t *testing.T) {
+	w := newTestWorld(t)
+	c := w.customerAt("070") // Fidelity Bank
+	h := newHarness(t, w, harnessOpts{width: 120, height: 40})
+	h.press("c")
+	h.typ("fidelity")
+	_, choose := h.m.Update(keyPress("enter")) // the login, not yet shown
+	h.typ(c.Username)
+	h.press("tab")
+	h.typ(c.Password)
+	h.press("enter", "enter")
+	h.run(choose)
+	if s := h.screen(); strings.Contains(s, "wrong username or password") || strings.Contains(s, "Log in to Fidelity") {
+		t.Fatalf("the login typed ahead was not sent whole, once:\n%s", s)
+	}
+}
+
+// Keys held for a bank action wait, after it, for the customers read again: m
+// enter m enter set one MFA kind, the second form opened with the customer as he
+// was before the first (a fast typist's trial).
+func TestBankActionsTypedInABurstGoOnFromEachOther(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{})
+	h.press("3", "/")
+	h.typ("adam")
+	h.press("enter", "m")
+	h.contains("Now: none")
+	_, act := h.m.Update(keyPress("enter")) // to the OTP, not yet back
+	h.press("m", "enter")                   // on, to the next
+	h.run(act)
+	adam, err := w.bank.Customer(w.customerAt("044").ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if adam.MFA == engine.MFANone || adam.MFA == engine.MFAOTP {
+		t.Fatalf("m enter m enter from none: MFA %s; want the kind after the OTP", adam.MFA)
+	}
+}
+
+// Keys typed as a page first loads wait for its rows: 3 j j s went to an empty
+// list, then on to other pages (a fast typist's trial).
+func TestKeysTypedAsAPageFirstLoadsWait(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{})
+	_, load := h.m.Update(keyPress("3")) // the bank console's customers, on their way
+	h.press("j", "j", "s")
+	h.run(load)
+	h.contains("Spend money from")
+}
+
+// Keys are held for a busy page no longer than maxHold: a settings change during
+// a jump on a slow bank held every key — a page switch, the clock — for 20 s.
+func TestKeysAreNotHeldForLong(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{})
+	now := frozenWall
+	h.m.sh.wall = func() time.Time { return now }
+	h.press("4", "down", "down", "down")
+	_, save := h.m.Update(keyPress("enter")) // the format's save, slow
+	h.press("1")
+	if h.m.current() != h.m.pages[pageCount-1] {
+		t.Fatal("1 was taken at once during the save")
+	}
+	now = now.Add(maxHold)
+	h.send(tickMsg{})
+	if h.m.current() != h.m.pages[pageAccounts] {
+		t.Fatalf("1, held past maxHold, was not taken:\n%s", h.screen())
+	}
+	h.run(save)
 }

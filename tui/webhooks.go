@@ -84,8 +84,9 @@ func (p *webhooksPage) Busy() bool { return p.list.gate.first() }
 
 // Holding: keys wait while a page of attempts is on its way — [ [ [ [ quickly went
 // back one page (the page on its way had no oldest attempt to go back from), and
-// only some of the presses counted (a fast typist's trial).
-func (p *webhooksPage) Holding() bool { return p.attWait }
+// only some of the presses counted — and while the events first load: 2 j j r
+// went to an empty list (a fast typist's trial).
+func (p *webhooksPage) Holding() bool { return p.attWait || p.list.gate.first() }
 
 func (p *webhooksPage) Show() tea.Cmd {
 	if p.list.gate.fresh() {

@@ -50,7 +50,6 @@ type widgetModal struct {
 	field  int
 
 	ahead     []tea.KeyPressMsg // keys pressed while the bank's answer was awaited, in order
-	aheadAt   stepMark          // the step they were typed at
 	aheadSent bool              // what they wait for sends a step (an enter among them may be a second press)
 	sending   bool              // the load on its way sends a step: a login, an answer, a choice
 
@@ -266,31 +265,23 @@ func (m *widgetModal) Update(msg tea.Msg) tea.Cmd {
 // a page holds them (Model.input); those past it are dropped.
 const maxAhead = 256
 
-// stepMark is the step a key was typed at: the session, its step, and the
-// bank's question.
-type stepMark struct{ session, status, challenge string }
-
-func (m *widgetModal) mark() stepMark {
-	return stepMark{m.state.Session, m.state.Status, challengeID(m.state)}
+// typedText is what the user has typed into the widget's fields and the bank search.
+func (m *widgetModal) typedText() [5]string {
+	return [5]string{m.inputs[0].Value(), m.inputs[1].Value(), m.inputs[2].Value(), m.inputs[3].Value(), m.search}
 }
 
 // typeAhead takes the keys pressed while the bank's answer was awaited, in the
 // order pressed, until one of them sends the next step: the rest wait for its
 // answer in turn. A fast typist (or tmux's send-keys) lost the backspaces typed
 // after a refused answer's enter, and the code typed next was sent with the
-// refused letters still before it. They are taken only where they were typed:
-// if the answer moved the widget on — to the bank's question, the list of
-// accounts, the end — they were meant for a step that is gone, and are dropped
-// (an enter pressed twice linked an account the user never saw listed). And an
-// enter pressed again after the one that sent the step, with nothing typed
-// between, is the same press twice: it sent a refused password again, spending
-// a second of the bank's three attempts (a review).
+// refused letters still before it; and the start of a username typed just after
+// choosing the bank. An enter among them sends only what something typed since
+// the last step was sent has changed: pressed again with nothing typed between,
+// it sent a refused password twice (two of the bank's three attempts), or took a
+// step the user had not yet seen — the account linked from a list never shown, a
+// widget closed at a lock never read (a review).
 func (m *widgetModal) typeAhead() tea.Cmd {
 	if len(m.ahead) == 0 || m.gate.loading || m.closed {
-		return nil
-	}
-	if m.aheadAt.status != "" && m.aheadAt != m.mark() {
-		m.ahead = nil
 		return nil
 	}
 	var cmds []tea.Cmd
@@ -298,17 +289,15 @@ func (m *widgetModal) typeAhead() tea.Cmd {
 	for len(m.ahead) > 0 && !m.gate.loading && !m.closed {
 		k := m.ahead[0]
 		m.ahead = m.ahead[1:]
-		if key.Matches(k, m.sh.keys.Submit) {
-			if !edited {
-				continue
-			}
-		} else {
-			edited = true
+		if key.Matches(k, m.sh.keys.Submit) && !edited {
+			continue
 		}
+		before := m.typedText()
 		cmds = append(cmds, m.key(k))
+		edited = edited || m.typedText() != before
 	}
 	if len(m.ahead) > 0 && m.gate.loading { // the rest wait for this step's answer
-		m.aheadAt, m.aheadSent = m.mark(), m.sending
+		m.aheadSent = m.sending
 	}
 	return tea.Batch(cmds...)
 }
@@ -606,7 +595,7 @@ func (m *widgetModal) key(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	if m.gate.loading {
 		if len(m.ahead) == 0 {
-			m.aheadAt, m.aheadSent = m.mark(), m.sending
+			m.aheadSent = m.sending
 		}
 		if len(m.ahead) < maxAhead {
 			m.ahead = append(m.ahead, msg)
