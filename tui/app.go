@@ -150,7 +150,7 @@ func (m *Model) settle(cmd tea.Cmd) tea.Cmd {
 	return cmd
 }
 
-// input takes a key or a paste: at once, or — while the page in focus holds its
+// input takes a key, a paste or a mouse event: at once, or — while the page in focus holds its
 // keys (a save, a bank action under way), or keys are held already — after those.
 // A fast typist's burst lost the keys typed during a save or a posting: the URL
 // editor that an enter should have opened did not, and the URL's letters ran as
@@ -189,7 +189,7 @@ func (m *Model) holds() bool {
 	return len(m.ahead) == 0 || m.sh.wall().Sub(m.aheadSince) < maxHold
 }
 
-// take acts on a key or a paste.
+// take acts on a key, a paste or a mouse event.
 func (m *Model) take(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.KeyPressMsg:
@@ -277,9 +277,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.stepDone(msg)
 	case widgetClosedMsg:
 		return tea.Batch(m.broadcast(msg), m.handWalk(msg))
-	case tea.KeyPressMsg, tea.PasteMsg:
-		return m.input(msg)
-	case tea.MouseClickMsg, tea.MouseWheelMsg:
+	case tea.KeyPressMsg, tea.PasteMsg, tea.MouseClickMsg, tea.MouseWheelMsg:
 		return m.input(msg)
 	}
 	return m.broadcast(msg)

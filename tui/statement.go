@@ -227,11 +227,6 @@ func (s *statementView) Update(msg tea.Msg) tea.Cmd {
 			s.resize() // the totals may take two lines
 		}
 		return nil
-	case loaded[exported]:
-		if !msg.of(&s.export) {
-			return nil
-		}
-		return tea.Batch(s.exported(msg), s.next())
 	case tea.KeyPressMsg:
 		k := s.sh.keys
 		switch {
@@ -260,7 +255,8 @@ func (s *statementView) next() tea.Cmd {
 	return s.exportMonths(months)
 }
 
-// exported takes the PDF written, or why it was not.
+// exported takes the PDF written, or why it was not (the Model routes it here,
+// through detailPage.exported, which knows whether the page is on screen).
 func (s *statementView) exported(msg loaded[exported]) tea.Cmd {
 	if !s.shows(msg) {
 		// m chose another period while it rendered: this period's line is not
