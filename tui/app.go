@@ -18,15 +18,16 @@ const quitArmedText = "q again quits"
 // Model is the root: a router over the pages, the header and the footer, and the
 // stack of overlays drawn over them (overlay.go).
 type Model struct {
-	sh         *shared
-	pages      [pageCount]page
-	active     int
-	detail     *detailPage // an account opened from the accounts page
-	overlays   []overlay   // the last is on top
-	ahead      []tea.Msg   // keys, pastes and clicks held while the page in focus holds them (input)
-	aheadFor   any         // what was in focus when they began to be held
-	aheadSince time.Time   // and when (real time)
-	helpM      help.Model
+	sh          *shared
+	pages       [pageCount]page
+	active      int
+	detail      *detailPage // an account opened from the accounts page
+	overlays    []overlay   // the last is on top
+	ahead       []tea.Msg   // keys, pastes and clicks held while the page in focus holds them (input)
+	aheadFor    any         // what was in focus when they began to be held
+	aheadSince  time.Time   // and when (real time)
+	holdExpired bool        // the page in focus held keys past maxHold: until it is done, keys are taken at once
+	helpM       help.Model
 
 	toast      toastMsg
 	toastUntil time.Time
@@ -116,16 +117,24 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	// as if pressed now, the moves it asks for taken before the next — unless
 	// something else came into focus meanwhile, unasked (a scenario's pause): they
 	// were typed for what is gone, and went into it, lost (a review).
-	if len(m.ahead) > 0 && !m.holds() && m.focus() != m.aheadFor {
+	if !holding(m.focus()) {
+		m.holdExpired = false
+	}
+	switch {
+	case len(m.ahead) > 0 && holding(m.focus()) && m.sh.wall().Sub(m.aheadSince) >= maxHold:
+		// Taken into the page still busy, they did what 1f54aca stopped: an enter
+		// to open an editor dropped, the URL's letters run as commands (a review).
+		m.ahead, m.holdExpired = nil, true
+		cmd = tea.Batch(cmd, toast(toastWarn, "Keys typed while the page was busy were dropped: it is still busy after "+span(maxHold)+"; keys are taken as it is until it is done"))
+	case len(m.ahead) > 0 && !m.holds() && m.focus() != m.aheadFor:
 		m.ahead = nil
 		cmd = tea.Batch(cmd, toast(toastWarn, "Keys typed while the page was busy were dropped: something else came up"))
 	}
 	for len(m.ahead) > 0 && !m.holds() {
 		k := m.ahead[0]
 		m.ahead = m.ahead[1:]
-		late := holding(m.focus()) // held past maxHold: the rest go on to the busy page
 		cmd = tea.Batch(cmd, m.settle(m.take(k)))
-		if !late && len(m.ahead) > 0 && holding(m.focus()) {
+		if len(m.ahead) > 0 && holding(m.focus()) {
 			m.aheadFor, m.aheadSince = m.focus(), m.sh.wall() // a held key started what holds in turn
 		}
 	}
@@ -176,18 +185,14 @@ func (m *Model) input(msg tea.Msg) tea.Cmd {
 
 // maxHold is the longest keys are held for a page that holds them: a settings
 // change during a jump waits for the jump's round, which waits for a slow bank,
-// and every key — a page switch, the clock — waited 20 s (a trial). Past it they
-// are taken as the page is, busy.
+// and every key — a page switch, the clock — waited 20 s (a trial). Those held
+// that long are dropped, said so (at the first message after it: a tick comes
+// every second), and until the page is done keys are taken as it is, busy.
 const maxHold = 2 * time.Second
 
-// holds reports whether keys are held now: the page in focus holds them, not for
-// longer than maxHold.
-func (m *Model) holds() bool {
-	if !holding(m.focus()) {
-		return false
-	}
-	return len(m.ahead) == 0 || m.sh.wall().Sub(m.aheadSince) < maxHold
-}
+// holds reports whether keys are held now: the page in focus holds them, and has
+// not held them past maxHold since it began.
+func (m *Model) holds() bool { return holding(m.focus()) && !m.holdExpired }
 
 // take acts on a key, a paste or a mouse event.
 func (m *Model) take(msg tea.Msg) tea.Cmd {

@@ -36,9 +36,10 @@ type bankPage struct {
 	inboxErr string
 	ticks    int
 
-	form       *bankForm
-	busy       string
-	refreshing bool // the customers are read again after a bank action: keys wait (Holding)
+	form        *bankForm
+	busy        string
+	refreshing  bool // the customers are read again after a bank action: keys wait (Holding)
+	refreshFrom int  // ... by the list's load of this request number, or a later one
 }
 
 // Kinds of bank form.
@@ -100,7 +101,7 @@ func (p *bankPage) SetSize(w, h int) {
 
 func (p *bankPage) Capturing() bool  { return p.list.filtering || p.form != nil }
 func (p *bankPage) TakesPaste() bool { return p.list.filtering || p.form != nil }
-func (p *bankPage) Busy() bool       { return p.busy != "" || p.list.gate.first() }
+func (p *bankPage) Busy() bool       { return p.busy != "" || p.refreshing || p.list.gate.first() }
 func (p *bankPage) Holding() bool {
 	// A bank action under way, the customers read again after it — keys held
 	// for the action opened forms of the customers as they were before it: m
@@ -170,7 +171,12 @@ func (p *bankPage) Update(msg tea.Msg) tea.Cmd {
 			return nil // an older load: a newer one is on its way
 		}
 		p.list.err = errText(msg.err)
-		p.refreshing = p.refreshing && p.list.gate.stale // a newer load, after an action, on its way
+		if msg.req >= p.refreshFrom {
+			// A load begun after the action: whatever reloads mark it since (an
+			// auto-sync's, every 150 ms on a running clock) it held keys for
+			// ever, each load finding the next asked for (a review).
+			p.refreshing = false
+		}
 		var sel string
 		if c, ok := p.selected(); ok {
 			sel = c.ID
@@ -214,7 +220,12 @@ func (p *bankPage) Update(msg tea.Msg) tea.Cmd {
 		p.form = nil
 		p.refreshing = true
 		p.list.gate.stale = true
-		return tea.Batch(toast(toastOK, msg.what), p.load(), func() tea.Msg { return reloadMsg{what: reloadBank} })
+		load := p.load()
+		p.refreshFrom = p.list.gate.req
+		if load == nil { // one on its way, begun before the action: the next, once it is back
+			p.refreshFrom++
+		}
+		return tea.Batch(toast(toastOK, msg.what), load, func() tea.Msg { return reloadMsg{what: reloadBank} })
 	case reloadMsg:
 		if msg.what&(reloadBank|reloadAccounts) != 0 {
 			p.list.gate.stale = true

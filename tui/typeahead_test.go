@@ -189,6 +189,9 @@ func TestKeysTypedAsAPageFirstLoadsWait(t *testing.T) {
 
 // Keys are held for a busy page no longer than maxHold: a settings change during
 // a jump on a slow bank held every key — a page switch, the clock — for 20 s.
+// Those held that long are dropped, said so — taken into the page still busy,
+// an enter meant to open the URL's editor was dropped and the URL's letters ran
+// as commands (a review) — and until the page is done, keys are taken at once.
 func TestKeysAreNotHeldForLong(t *testing.T) {
 	w := newTestWorld(t)
 	h := newHarness(t, w, harnessOpts{})
@@ -196,14 +199,75 @@ func TestKeysAreNotHeldForLong(t *testing.T) {
 	h.m.sh.wall = func() time.Time { return now }
 	h.press("4", "down", "down", "down")
 	_, save := h.m.Update(keyPress("enter")) // the format's save, slow
-	h.press("1")
-	if h.m.current() != h.m.pages[pageCount-1] {
-		t.Fatal("1 was taken at once during the save")
-	}
+	h.press("up", "up", "enter")
+	h.typ("t2")
 	now = now.Add(maxHold)
 	h.send(tickMsg{})
+	if h.m.current() != h.m.pages[pageCount-1] || h.m.top() != nil {
+		t.Fatalf("keys held past maxHold ran as commands:\n%s", h.screen())
+	}
+	h.contains("Keys typed while the page was busy were dropped")
+	h.press("1") // the page still busy: taken at once
 	if h.m.current() != h.m.pages[pageAccounts] {
-		t.Fatalf("1, held past maxHold, was not taken:\n%s", h.screen())
+		t.Fatalf("1, pressed after the hold ran out, waited:\n%s", h.screen())
 	}
 	h.run(save)
+}
+
+// The bank console's hold after an action ends with the first load asked for
+// after it, whatever reloads come meanwhile: an auto-sync's reload every 150 ms
+// on a running clock kept it holding every key (a review).
+func TestBankRefreshEndsWhateverReloadsCome(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{})
+	h.press("3")
+	p := h.m.pages[pageBank].(*bankPage)
+	_, cmd := h.m.Update(bankDoneMsg{what: "done"})
+	for range 20 {
+		h.m.Update(reloadMsg{what: reloadAccounts}) // a notice's reload, during the load
+		cmd = runOneLevel(h, cmd)                   // the load's answer after it
+	}
+	if p.refreshing || p.Holding() {
+		t.Fatalf("after 20 loads: refreshing %v, holding %v", p.refreshing, p.Holding())
+	}
+}
+
+// runOneLevel runs cmd's commands (batches flattened), gives each message to the
+// model, and returns the commands those issued, batched.
+func runOneLevel(h *harness, cmd tea.Cmd) tea.Cmd {
+	if cmd == nil {
+		return nil
+	}
+	var out []tea.Cmd
+	switch msg := cmd().(type) {
+	case nil:
+	case tea.BatchMsg:
+		for _, c := range msg {
+			out = append(out, runOneLevel(h, c))
+		}
+	default:
+		_, next := h.m.Update(msg)
+		out = append(out, next)
+	}
+	return tea.Batch(out...)
+}
+
+// Keys typed ahead at the bank's question are dropped when the answer sends the
+// widget elsewhere: the challenge expired, back at the login, a code retyped
+// went in as the password and its enter spent an attempt (a review).
+func TestKeysTypedAtARefusedStepAreDropped(t *testing.T) {
+	w, h := reauthAtTheOTP(t, harnessOpts{width: 120, height: 40})
+	if err := w.clock.Advance(6 * time.Minute); err != nil { // past the challenge's 5 minutes
+		t.Fatal(err)
+	}
+	wm := h.m.top().(*widgetModal)
+	h.typ("123456")
+	_, answer := h.m.Update(keyPress("enter")) // refused: expired, back to the login
+	h.press("backspace", "backspace", "backspace", "backspace", "backspace", "backspace")
+	h.typ("654321")
+	h.press("enter")
+	h.run(answer)
+	if wm.inputs[1].Value() != "" || wm.state.AttemptsLeft < 3 {
+		t.Fatalf("the code typed at the challenge went into the login (password %q, attempts left %d):\n%s", wm.inputs[1].Value(), wm.state.AttemptsLeft, h.screen())
+	}
 }

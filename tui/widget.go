@@ -279,7 +279,8 @@ func (m *widgetModal) typedText() [5]string {
 // the last step was sent has changed: pressed again with nothing typed between,
 // it sent a refused password twice (two of the bank's three attempts), or took a
 // step the user had not yet seen — the account linked from a list never shown, a
-// widget closed at a lock never read (a review).
+// widget closed at a lock never read (a review). A refusal that moves the widget
+// elsewhere (back to the login, locked) drops them (update).
 func (m *widgetModal) typeAhead() tea.Cmd {
 	if len(m.ahead) == 0 || m.gate.loading || m.closed {
 		return nil
@@ -342,7 +343,11 @@ func (m *widgetModal) update(msg tea.Msg) tea.Cmd {
 		if msg.err != nil {
 			m.fail(msg.err)
 			if v.state.Session != "" && v.state.Status != m.state.Status {
-				return m.enter(v.state) // locked, expired, or back to the login
+				// Locked, expired, or back to the login: what was typed ahead was
+				// for the step refused — a code typed ahead at an expired OTP went
+				// in as the password, and its enter spent an attempt (a review).
+				m.ahead = nil
+				return m.enter(v.state)
 			}
 			if v.state.Session != "" {
 				m.state.AttemptsLeft = v.state.AttemptsLeft
