@@ -100,7 +100,7 @@ func (p *bankPage) SetSize(w, h int) {
 }
 
 func (p *bankPage) Capturing() bool  { return p.list.filtering || p.form != nil }
-func (p *bankPage) TakesPaste() bool { return p.list.filtering || p.form != nil }
+func (p *bankPage) TakesPaste() bool { return p.Capturing() } // the filter, a form's fields
 func (p *bankPage) Busy() bool       { return p.busy != "" || p.refreshing || p.list.gate.first() }
 func (p *bankPage) Holding() bool {
 	// A bank action under way, the customers read again after it — keys held

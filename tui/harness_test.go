@@ -224,6 +224,15 @@ func (h *harness) run(cmd tea.Cmd) {
 	}
 }
 
+// bankConsoleAt opens the bank console, filtered to the customers matching
+// filter, the first of them selected.
+func (h *harness) bankConsoleAt(filter string) {
+	h.t.Helper()
+	h.press("3", "/")
+	h.typ(filter)
+	h.press("enter")
+}
+
 // press sends keys by name ("enter", "ctrl+p", "s"); typ types text.
 func (h *harness) press(names ...string) {
 	h.t.Helper()

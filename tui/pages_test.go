@@ -279,9 +279,8 @@ func TestBankConsoleFormsTypedInABurst(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := newHarness(t, w, harnessOpts{})
-	h.press("3", "/")
-	h.typ("providus")
-	h.press("enter", "s")
+	h.bankConsoleAt("providus")
+	h.press("s")
 	h.typ("1000")
 	_, post := h.m.Update(keyPress("enter")) // the spend, not yet back
 	h.press("s")

@@ -115,13 +115,10 @@ func (p *settingsPage) save(what string, patch engine.SettingsPatch) tea.Cmd {
 // saveChoice saves a row of durations: an auto-sync interval, or how long a
 // statement builds.
 func (p *settingsPage) saveChoice(row int, d time.Duration) tea.Cmd {
-	var cmd tea.Cmd
 	if row == setStatementBuild {
-		cmd = p.save("PDF statements: "+statementBuildText(d), engine.SettingsPatch{StatementBuild: &d})
-	} else {
-		cmd = p.save("Auto-sync: "+intervalText(d), engine.SettingsPatch{AutoSync: &d})
+		return p.save("PDF statements: "+statementBuildText(d), engine.SettingsPatch{StatementBuild: &d})
 	}
-	return cmd
+	return p.save("Auto-sync: "+intervalText(d), engine.SettingsPatch{AutoSync: &d})
 }
 
 func (p *settingsPage) key(msg tea.KeyPressMsg) tea.Cmd {

@@ -62,9 +62,8 @@ func TestStatementHoldsUntilItsRowsAreCounted(t *testing.T) {
 func TestAClickWaitsWithTheKeysBeforeIt(t *testing.T) {
 	w := newTestWorld(t)
 	h := newHarness(t, w, harnessOpts{})
-	h.press("3", "/")
-	h.typ("providus")
-	h.press("enter", "s")
+	h.bankConsoleAt("providus")
+	h.press("s")
 	h.typ("1000")
 	_, post := h.m.Update(keyPress("enter")) // the spend, not yet back
 	h.press("esc", "s", "esc")               // held: another spend opened, and closed
@@ -160,9 +159,8 @@ func TestALoginTypedAsTheBankIsChosen(t *testing.T) {
 func TestBankActionsTypedInABurstGoOnFromEachOther(t *testing.T) {
 	w := newTestWorld(t)
 	h := newHarness(t, w, harnessOpts{})
-	h.press("3", "/")
-	h.typ("adam")
-	h.press("enter", "m")
+	h.bankConsoleAt("adam")
+	h.press("m")
 	h.contains("Now: none")
 	_, act := h.m.Update(keyPress("enter")) // to the OTP, not yet back
 	h.press("m", "enter")                   // on, to the next
