@@ -125,30 +125,8 @@ func BenchmarkScaleDemo(b *testing.B) {
 
 func benchScale(b *testing.B, n int, year bool) {
 	b.StopTimer()
-	w, stop := scaleWorld(b, 0)
+	w, stop := scaleAccounts(b, n)
 	defer stop()
-	ctx := context.Background()
-	on, every := true, 24*time.Hour
-	if _, err := w.Engine.UpdateSettings(ctx, engine.SettingsPatch{DataSyncEnabled: &on, AutoSync: &every}); err != nil {
-		b.Fatal(err)
-	}
-	// Each account connects 24h/n after the previous one: n due times a day.
-	gap := 24 * time.Hour / time.Duration(n)
-	codes := []string{"044", "058", "057", "011", "033", "070", "214", "032"}
-	for i := range n {
-		profile := scaleProfiles[i%len(scaleProfiles)]
-		if p := os.Getenv("SANDBANK_BENCH_PROFILE"); p != "" {
-			profile = p
-		}
-		c, err := w.Bank.AddCustomer(simulator.NewCustomer{Institution: codes[i%len(codes)], Balance: 20_000_000,
-			Profile: profile, Username: fmt.Sprintf("scale%05d", i)})
-		if err != nil {
-			b.Fatal(err)
-		}
-		connectScale(b, w, c)
-		must(b, w.Clock.Advance(gap))
-	}
-	settle(b, w)
 
 	// measure jumps days and returns its figures, named as reported.
 	measure := func(label string, days int) map[string]float64 {
@@ -274,6 +252,34 @@ func benchScale(b *testing.B, n int, year bool) {
 		return
 	}
 	jump("year", 365)
+}
+
+// scaleAccounts is a scaleWorld with n accounts connected, each 24h/n after the
+// one before — n due times a day — auto-sync every 24 h, and their webhooks settled.
+func scaleAccounts(b *testing.B, n int) (*World, func()) {
+	b.Helper()
+	w, stop := scaleWorld(b, 0)
+	on, every := true, 24*time.Hour
+	if _, err := w.Engine.UpdateSettings(context.Background(), engine.SettingsPatch{DataSyncEnabled: &on, AutoSync: &every}); err != nil {
+		b.Fatal(err)
+	}
+	gap := 24 * time.Hour / time.Duration(n)
+	codes := []string{"044", "058", "057", "011", "033", "070", "214", "032"}
+	for i := range n {
+		profile := scaleProfiles[i%len(scaleProfiles)]
+		if p := os.Getenv("SANDBANK_BENCH_PROFILE"); p != "" {
+			profile = p
+		}
+		c, err := w.Bank.AddCustomer(simulator.NewCustomer{Institution: codes[i%len(codes)], Balance: 20_000_000,
+			Profile: profile, Username: fmt.Sprintf("scale%05d", i)})
+		if err != nil {
+			b.Fatal(err)
+		}
+		connectScale(b, w, c)
+		must(b, w.Clock.Advance(gap))
+	}
+	settle(b, w)
+	return w, stop
 }
 
 // scaleWorld is a paused world on a fresh file whose webhooks go to a receiver in
