@@ -5,6 +5,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"sandbank/engine"
 )
 
 // The connect flow for every MFA kind, over HTTP, as the widget and a tester do it:
@@ -194,5 +197,18 @@ func TestTooLongJumpsSayOneLimit(t *testing.T) {
 		if want := `\"` + d + `\" is too long: advance at most 10 years at a time (3650d)`; !strings.Contains(string(rep.body), want) {
 			t.Errorf("advance %s: %s; want %s", d, rep.body, want)
 		}
+	}
+}
+
+// At a speed where the wait is under a second, the message says so, not
+// Retry-After's whole second: 53 s at 10000× read "that is 1s".
+func TestRealWaitUnderASecond(t *testing.T) {
+	c := engine.ClockState{Now: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC), Speed: 10000}
+	wait, note := realWait(53*time.Second, c, time.Time{})
+	if wait != 5300*time.Microsecond || note != " (virtual time; at 10000× that is under a second, 5ms)" {
+		t.Fatalf("53s at 10000×: %s, %q", wait, note)
+	}
+	if _, note := realWait(2*time.Minute, engine.ClockState{Now: c.Now, Speed: 60}, time.Time{}); note != " (virtual time; at 60× that is 2s)" {
+		t.Fatalf("2m at 60×: %q", note)
 	}
 }

@@ -138,8 +138,13 @@ func realWait(virtual time.Duration, c engine.ClockState, end time.Time) (wait t
 		return virtual, " (virtual time, on a paused clock: advance it by " + d + ")"
 	case c.Speed > 1:
 		wait := time.Duration(float64(virtual) / c.Speed)
-		secs := int64((wait + time.Second - 1) / time.Second)
-		return wait, " (virtual time; at " + strconv.FormatFloat(c.Speed, 'f', -1, 64) + "× that is " + strconv.FormatInt(secs, 10) + "s)"
+		real := strconv.FormatInt(int64((wait+time.Second-1)/time.Second), 10) + "s"
+		if wait < time.Second {
+			// Not Retry-After's whole second, rounded up: 53 s at 10000× is 5 ms,
+			// which read as "1s" (a newcomer's trial).
+			real = "under a second, " + max(wait.Round(time.Millisecond), time.Millisecond).String()
+		}
+		return wait, " (virtual time; at " + strconv.FormatFloat(c.Speed, 'f', -1, 64) + "× that is " + real + ")"
 	}
 	return virtual, ""
 }

@@ -529,7 +529,11 @@ func TestWidgetCodeSaysWhenItExpires(t *testing.T) {
 		t.Fatalf("the finished session: code %q, code_expires_at %q; want %q until ten minutes on", code, expires, st.Code)
 	}
 	w.advance("10m1s")
-	failed(t, w.do("POST", "/account/auth", req{body: map[string]any{"code": st.Code}}), http.StatusGone, "CODE_EXPIRED")
+	rep := w.do("POST", "/account/auth", req{body: map[string]any{"code": st.Code}})
+	failed(t, rep, http.StatusGone, "CODE_EXPIRED")
+	if !strings.Contains(string(rep.body), "connect again (v2: with a new link from POST /v2/accounts/initiate)") {
+		t.Errorf("the expired code: %s", rep.body)
+	}
 	if code, later := read(); code != st.Code || later != expires {
 		t.Fatalf("read after: code %q, code_expires_at %q", code, later)
 	}

@@ -707,12 +707,30 @@ func (s *Server) accountSyncs(w http.ResponseWriter, r *http.Request) error {
 	jobs = jobs[:min(len(jobs), int(limit))]
 	out := make([]syncRunJSON, len(jobs))
 	for i, j := range jobs {
-		out[i] = syncRunJSON{ID: j.ID, Trigger: j.Trigger, Status: j.Status, Code: j.Code, Message: j.Message,
+		out[i] = syncRunJSON{ID: j.ID, Trigger: j.Trigger, Status: j.Status, Code: j.Code, Message: repeatsText(j),
 			HasNewData: j.HasNewData, NewTransactions: j.NewTransactions, StartedAt: instant(j.StartedAt),
 			FinishedAt: instant(j.FinishedAt), Repeats: j.Repeats, LastAt: instant(j.LastAt)}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"data": out, "more": more})
 	return nil
+}
+
+// repeatsText is a run's message, and what its repeats did: has_new_data and
+// new_transactions are the first run's, and a year of automatic syncs that found
+// nothing after one that brought a posting read "synced: 1 new transaction", 1,459
+// repeats, as if each had (a newcomer's trial).
+func repeatsText(j engine.SyncJob) string {
+	switch {
+	case j.Repeats == 0:
+		return j.Message
+	case j.Repeats == 1 && j.Status == engine.StatusSyncSuccessful:
+		return j.Message + "; the sync after it found nothing new"
+	case j.Repeats == 1:
+		return j.Message + "; the sync after it failed the same way"
+	case j.Status == engine.StatusSyncSuccessful:
+		return j.Message + "; the " + engine.Count(j.Repeats) + " syncs after it found nothing new"
+	}
+	return j.Message + "; the " + engine.Count(j.Repeats) + " syncs after it failed the same way"
 }
 
 // --- settings

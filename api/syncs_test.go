@@ -28,6 +28,7 @@ func TestAccountSyncHistory(t *testing.T) {
 		HasNewData          bool   `json:"has_new_data"`
 		NewTransactions     int    `json:"new_transactions"`
 		Repeats             int
+		Message             string
 	}
 	var list struct {
 		Data []sync
@@ -47,6 +48,10 @@ func TestAccountSyncHistory(t *testing.T) {
 	}
 	if auto, manual := list.Data[0], list.Data[1]; auto.Repeats != 3 || auto.HasNewData || !manual.HasNewData || manual.NewTransactions != 1 || !(auto.StartedAt > manual.StartedAt) {
 		t.Fatalf("the automatic syncs %+v, the manual one %+v", auto, manual)
+	}
+	// has_new_data is the first run's: the message says what its repeats found.
+	if auto, manual := list.Data[0], list.Data[1]; !strings.HasSuffix(auto.Message, "; the 3 syncs after it found nothing new") || strings.Contains(manual.Message, "after it") {
+		t.Fatalf("the automatic syncs say %q, the manual one %q", auto.Message, manual.Message)
 	}
 
 	w.get("/sandbox/accounts/"+id+"/syncs?limit=2").decode(t, &list)

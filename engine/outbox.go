@@ -321,6 +321,10 @@ func (e *Engine) attempt(s Settings, ev Event) {
 			at.Error = "cut short: sandbank stopped before the receiver answered"
 		case err != nil:
 			at.Error = err.Error()
+		case d.StatusCode == 401 || d.StatusCode == 403:
+			// What a receiver refusing the secret answers: after the secret
+			// changed, say where to look (a newcomer's trial, after a rotation).
+			at.Error = "the receiver answered " + strconv.Itoa(d.StatusCode) + "; does it check mono-webhook-secret against the current webhook_secret (GET /sandbox/settings)?"
 		case d.StatusCode < 200 || d.StatusCode > 299:
 			at.Error = "the receiver answered " + strconv.Itoa(d.StatusCode)
 		case d.StatusCode != 200 && at.Format == WebhookV2:

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"slices"
 	"strings"
 	"sync"
@@ -57,6 +58,19 @@ func TestWebhooksOnlyForAccountsConnectedAfterEnabling(t *testing.T) {
 	}
 	if !engine.ReceivesWebhooks(w.eng.Settings(), after) || engine.ReceivesWebhooks(w.eng.Settings(), before) {
 		t.Fatal("ReceivesWebhooks disagrees with the deliveries")
+	}
+}
+
+// A receiver refusing the secret (401, 403) is told where the current one is: after
+// a rotation, "the receiver answered 401" alone left a newcomer guessing.
+func TestRefusedSecretSaysWhereTheSecretIs(t *testing.T) {
+	logs := &syncBuffer{}
+	w := newWorld(t, worldOpts{logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn}))})
+	w.recv.okStatus.Store(http.StatusUnauthorized)
+	w.connect(w.customer(simulator.NewCustomer{Name: "Ade Ola", Institution: "044", Balance: 100_000}))
+	w.waitNotice("the refused attempt", func(n engine.Notice) bool { return n.Kind == engine.NoticeDelivery })
+	if out := logs.String(); !strings.Contains(out, "the receiver answered 401; does it check mono-webhook-secret against the current webhook_secret (GET /sandbox/settings)?") {
+		t.Fatalf("a 401 logged:\n%s", out)
 	}
 }
 

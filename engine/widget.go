@@ -354,6 +354,11 @@ func (e *Engine) widget(session string) (*widgetSession, error) {
 // session on an initiate link, the link again while it can be walked — else a new
 // link, which "open a new one" left the user to find out by trying.
 func (e *Engine) reopen(w *widgetSession) string {
+	if w.link == "" && w.accountID != "" {
+		// A reauth token is spent as its session opens: "open a new one" with it
+		// was refused (a newcomer's trial).
+		return "open a new one for account " + w.accountID + " (a reauth token opens one session: request a new one with POST /accounts/" + w.accountID + "/reauthorise)"
+	}
 	if w.link == "" {
 		return "open a new one"
 	}
@@ -697,7 +702,7 @@ func (e *Engine) ExchangeCode(ctx context.Context, code string) (Account, error)
 		case !cc.UsedAt.IsZero():
 			return Errorf(ECONFLICT, "this code was already exchanged, for account %s; codes are single-use", cc.AccountID).WithReason("CODE_USED")
 		case !cc.ExpiresAt.After(now):
-			return Errorf(EEXPIRED, "this code expired at %s, 10 minutes after it was issued; connect again", TimeText(cc.ExpiresAt)).WithReason("CODE_EXPIRED")
+			return Errorf(EEXPIRED, "this code expired at %s, 10 minutes after it was issued; connect again (v2: with a new link from POST /v2/accounts/initiate)", TimeText(cc.ExpiresAt)).WithReason("CODE_EXPIRED")
 		}
 		seq, err := tx.NextSequence("account")
 		if err != nil {

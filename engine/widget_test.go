@@ -413,6 +413,21 @@ func TestReauthAtABankThatAsksNothingAsksThePassword(t *testing.T) {
 	}
 }
 
+// A re-authorisation opened with a reauth token that expires says how to open
+// another: the token is spent, and "open a new one" with it was refused (a
+// newcomer's trial).
+func TestAnExpiredReauthSaysToRequestAToken(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	adam := w.adam()
+	a := w.connect(adam)
+	st := w.openReauth(a.ID)
+	w.advance(st.ExpiresAt.Sub(w.clock.Now()) + time.Second)
+	_, err := w.eng.WidgetLogin(w.ctx, st.Session, "", adam.Password)
+	if want := "open a new one for account " + a.ID + " (a reauth token opens one session: request a new one with POST /accounts/" + a.ID + "/reauthorise)"; engine.ErrorCode(err) != engine.EEXPIRED || !strings.Contains(engine.ErrorMessage(err), want) {
+		t.Fatalf("a step after the session expired = %v; want it to say %q", err, want)
+	}
+}
+
 // Widget sessions are kept in memory until they expire, and the public key, which
 // any page has, opens one: past the bound a new one is refused with 429, saying
 // what frees one; the clock moving on does (a security review: 20,000 took 70 MB,
