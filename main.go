@@ -784,7 +784,7 @@ func (m *Main) PrintBanner(w io.Writer) {
 				on = "every interface, port " + strconv.Itoa(a.Port)
 			}
 		}
-		fmt.Fprintf(w, "  warning      it listens on %s: other machines can reach it (and its keys guard test data only)\n", on)
+		fmt.Fprintf(w, "  warning      it listens on %s: other machines can reach it, and anyone who can reads and drives every account without a key (the demo app and the widget's tester drawer need none)\n", on)
 	}
 	db := m.opts.DB
 	if m.FirstRun && m.opts.Scenario == nil {

@@ -879,6 +879,8 @@ func TestEveryOperationAnswersAsDocumented(t *testing.T) {
 	w.must(http.StatusForbidden, "POST", "/demo/forget", req{key: noKey(), body: "", ctype: "application/x-www-form-urlencoded", headers: map[string]string{"Sec-Fetch-Site": "cross-site"}})
 	w.must(http.StatusSeeOther, "POST", "/demo/forget", form(""))
 	w.must(http.StatusSeeOther, "GET", "/demo/linked?status=failed&reason=cancelled", page)
+	// Another site's <img> cannot spend a code on the demo's behalf.
+	w.must(http.StatusForbidden, "GET", "/demo/linked?status=linked&code=code_x", req{key: noKey(), headers: map[string]string{"Sec-Fetch-Site": "cross-site"}})
 	w.must(http.StatusSeeOther, "GET", "/?key="+testPublicKey, page)
 	// A re-authorisation asks before it opens: the page's Continue posts to the same
 	// address, for the SDK's URL and for a v2 reauth link.

@@ -210,6 +210,12 @@ func (s *Server) demoHostedLink(w http.ResponseWriter, r *http.Request, body map
 // demoLinked is where a hosted link comes back: with a code to exchange, or the
 // account re-authorised, or a failure.
 func (s *Server) demoLinked(w http.ResponseWriter, r *http.Request) error {
+	// It exchanges the code with the secret key: another site's <img> with a code
+	// the app was about to exchange spent it (a security review). The hosted
+	// link's redirect comes from sandbank's own pages.
+	if err := sameOrigin(r, "another site's page cannot finish the demo app's link"); err != nil {
+		return err
+	}
 	q := r.URL.Query()
 	done := "EXCHANGE_FAILED"
 	switch q.Get("status") {

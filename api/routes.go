@@ -23,6 +23,7 @@ func (s *Server) register(mux *routeMux) {
 	s.sandboxRoutes(mux)
 	mux.Handle("GET /openapi.yaml", s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		w.Header().Set("Content-Type", "application/yaml")
+		w.Header().Set("X-Content-Type-Options", "nosniff")
 		// Its server is the one that serves it: a client generated from the document
 		// of a sandbank on another port called 7070 (an operator's trial).
 		doc := OpenAPI

@@ -571,6 +571,12 @@ func (s *Server) replacedBy(ctx context.Context, st engine.WidgetState) string {
 // the step's events; on an error, to the step again with the error summary, the
 // field's message and what was typed, which the session's page shows once.
 func (s *Server) connectStep(w http.ResponseWriter, r *http.Request) error {
+	// The page's forms post here as the JSON routes take the same steps: another
+	// site's form, given a session's ID, spent its attempts and locked the bank's
+	// sign-in, which the JSON routes refused (a security review).
+	if err := sameOrigin(r, crossSiteWidget); err != nil {
+		return err
+	}
 	step := r.PathValue("step")
 	call := s.pageSteps(step)
 	if call == nil {

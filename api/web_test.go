@@ -280,6 +280,30 @@ func TestWidgetPageSteps(t *testing.T) {
 	}
 }
 
+// The page's forms refuse another site's post, as the JSON steps do: a form on
+// any page, given a session's ID, spent its attempts and locked the customer's
+// sign-in at the bank (a security review). The refusal spends nothing.
+func TestWidgetPageRefusesAnotherSitesForm(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	entry := w.must(http.StatusSeeOther, "GET", "/connect?key="+testPublicKey+"&institution=044", req{key: noKey()})
+	page, _, _ := strings.Cut(entry.header.Get("Location"), "?")
+	session := page[strings.LastIndexByte(page, '/')+1:]
+	for _, h := range []map[string]string{{"Sec-Fetch-Site": "cross-site"}, {"Origin": "http://evil.example"}} {
+		rep := w.must(http.StatusForbidden, "POST", page+"/login", req{key: noKey(), body: "username=adam.okafor&password=wrong-password",
+			ctype: "application/x-www-form-urlencoded", headers: h})
+		if !strings.Contains(string(rep.body), "another site") {
+			t.Fatalf("a cross-site form (%v): %s", h, rep.body)
+		}
+	}
+	st := w.must(http.StatusOK, "GET", "/connect/sessions/"+session, req{key: noKey()}).json(t)
+	if st["status"] != "login" || st["attempts_left"] != float64(3) {
+		t.Fatalf("after the refused forms the session is %v; want at the login, every attempt left", st)
+	}
+	// The page's own form (the browser says same-origin) goes on.
+	w.must(http.StatusSeeOther, "POST", page+"/login", req{key: noKey(), body: "username=adam.okafor&password=wrong-password",
+		ctype: "application/x-www-form-urlencoded", headers: map[string]string{"Sec-Fetch-Site": "same-origin"}})
+}
+
 // A login posted with both fields empty lists both in the error summary, in the
 // form's order, and marks both.
 func TestWidgetPageLoginBothEmpty(t *testing.T) {
