@@ -582,11 +582,22 @@ func (s *Server) connectStep(w http.ResponseWriter, r *http.Request) error {
 	if call == nil {
 		return engine.Errorf(engine.ENOTFOUND, "the widget has no step %q", step)
 	}
-	p, err := widgetBody(w, r, "institution", "auth_method", "switch", "username", "password", "answer", "mfa", "account")
+	p, err := widgetBody(w, r, "at", "institution", "auth_method", "switch", "username", "password", "answer", "mfa", "account")
 	if err != nil {
 		return err
 	}
 	session := r.PathValue("session")
+	if at := p.str("at"); at != "" {
+		// The form of a step the session has left — the second click of a double
+		// submit on a slow network, or a second tab's — shows where it stands: it
+		// showed "waiting for the answer to a challenge, not a username and
+		// password" at the OTP, and posted the app an ERROR, of a session going
+		// well (a front-end developer's trial).
+		if cur, err := s.eng.Widget(session); err == nil && cur.Status != at {
+			seeOther(w, "/connect/s/"+url.PathEscape(session))
+			return nil
+		}
+	}
 	st, err := call(r, session, p)
 	if err != nil && st.Session == "" { // refused before the session was read
 		var werr error
@@ -639,11 +650,12 @@ func (s *Server) connectStep(w http.ResponseWriter, r *http.Request) error {
 			// A choice refused (the session expired) chose nothing: the event said
 			// a bank with a blank ID and name was selected. A login or an answer
 			// refused was still an attempt, and says so.
-		case evLoginAttempt, evMFASubmitted:
+		case evLoginAttempt, evMFASubmitted, evAccountChosen:
 			// ... unless the form itself was refused before anything reached the
-			// bank (an empty password, a code that is not 6 digits), which counts
-			// no attempt: an app's funnel counted it (a front-end developer's trial).
-			if engine.ErrorCode(err) != engine.EINVALID {
+			// bank (an empty password, a code that is not 6 digits, no account
+			// chosen) or the session had expired, which counts no attempt: an
+			// app's funnel counted it (front-end developers' trials).
+			if c := engine.ErrorCode(err); c != engine.EINVALID && c != engine.EEXPIRED {
 				steps = append(steps, e)
 			}
 		default:

@@ -610,6 +610,82 @@ func TestRefusedFormIsNoAttempt(t *testing.T) {
 	}
 }
 
+// An account step posted with none chosen, and a login posted after the session
+// expired, reached no bank: no account_selected or login_attempt is posted for
+// them (a front-end developer's trial counted them in the app's funnel).
+func TestRefusedFormsPostNoStepEvents(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	c := w.addCustomer(map[string]any{"institution": "058", "account_type": "SAVINGS_ACCOUNT"})
+	w.must(http.StatusCreated, "POST", "/sandbox/customers/"+c.ID+"/accounts", req{body: map[string]any{"institution": "058", "account_type": "CURRENT_ACCOUNT"}})
+	html := map[string]string{"Accept": "text/html"}
+	page := func(session, step, body string) string {
+		t.Helper()
+		post := w.do("POST", "/connect/s/"+session+"/"+step, req{key: noKey(), body: body, ctype: "application/x-www-form-urlencoded", headers: html})
+		return string(w.do("GET", post.header.Get("Location"), req{key: noKey(), headers: html}).body)
+	}
+	st := w.openWidget(map[string]any{"key": testPublicKey, "institution": "058"})
+	if got := w.login(st.Session, c.Username, c.Password); got.Status != "account" {
+		t.Fatalf("signed in with two accounts: %+v", got)
+	}
+	if p := page(st.Session, "account", ""); strings.Contains(p, "account_selected") || !strings.Contains(p, "error_occured") {
+		t.Fatalf("the page of an account step with none chosen:\n%s\nwant an error and no account_selected", p)
+	}
+	st = w.openWidget(map[string]any{"key": testPublicKey, "institution": "058"})
+	page(st.Session, "login", "username=nobody&password=wrongwrong") // a step taken: its 30 minutes run
+	w.advance("31m")
+	if p := page(st.Session, "login", url.Values{"username": {c.Username}, "password": {c.Password}}.Encode()); strings.Contains(p, "login_attempt") || !strings.Contains(p, "SESSION_EXPIRED") {
+		t.Fatalf("the page of a login after the session expired:\n%s\nwant SESSION_EXPIRED and no login_attempt", p)
+	}
+}
+
+// A step's form posted again once the session has gone on — the second click of
+// a double submit on a slow network, a second tab's form — shows the session as
+// it stands: it said "waiting for the answer to a challenge, not a username and
+// password" on the OTP page, and posted the app an ERROR, of a session going well;
+// after the success, SESSION_DONE (a front-end developer's trial). A form without
+// the page's "at" (a script's) is refused as before.
+func TestAStepsFormPostedTwiceShowsWhereItStands(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	c := w.addCustomer(map[string]any{"institution": "058", "mfa": "otp"})
+	st := w.openWidget(map[string]any{"key": testPublicKey, "institution": "058"})
+	html := map[string]string{"Accept": "text/html"}
+	post := func(step, body string) reply {
+		t.Helper()
+		return w.must(http.StatusSeeOther, "POST", "/connect/s/"+st.Session+"/"+step, req{key: noKey(), body: body, ctype: "application/x-www-form-urlencoded", headers: html})
+	}
+	login := url.Values{"at": {"login"}, "username": {c.Username}, "password": {c.Password}}.Encode()
+	post("login", login)
+	for range 2 {
+		again := post("login", login)
+		if loc := again.header.Get("Location"); loc != "/connect/s/"+st.Session {
+			t.Fatalf("the login posted again went to %q; want the session's page", loc)
+		}
+		p := string(w.must(http.StatusOK, "GET", "/connect/s/"+st.Session, req{key: noKey(), headers: html}).body)
+		if strings.Contains(p, "There is a problem") || strings.Contains(p, "error_occured") || strings.Contains(p, "login_attempt") || !strings.Contains(p, `name="answer"`) {
+			t.Fatalf("the page after the login posted again:\n%s\nwant the OTP step, no error, no event", p)
+		}
+	}
+	var v struct {
+		AttemptsLeft int `json:"attempts_left"`
+		Status       string
+	}
+	if w.get("/connect/sessions/"+st.Session).decode(t, &v); v.Status != "challenge" || v.AttemptsLeft != 3 {
+		t.Fatalf("after a login posted three times: %+v; want at the challenge, every attempt left", v)
+	}
+	// Without at, a script's form, the engine's refusal stands.
+	if loc := post("login", url.Values{"username": {c.Username}, "password": {c.Password}}.Encode()).header.Get("Location"); !strings.Contains(loc, "refused=") {
+		t.Fatalf("a login without at went to %q; want the refusal", loc)
+	}
+	answer := url.Values{"at": {"challenge"}, "mfa": {"otp"}, "answer": {w.answerFor(st.Session)}}.Encode()
+	post("answer", answer)
+	if loc := post("answer", answer).header.Get("Location"); loc != "/connect/s/"+st.Session {
+		t.Fatalf("the answer posted again after the success went to %q; want the session's page", loc)
+	}
+	if p := string(w.must(http.StatusOK, "GET", "/connect/s/"+st.Session, req{key: noKey(), headers: html}).body); strings.Contains(p, "SESSION_DONE") || !strings.Contains(p, "Account linked") {
+		t.Fatalf("the page after the answer posted again:\n%s", p)
+	}
+}
+
 // A refusal's page is shown only by the GET its redirect makes: kept by session
 // alone, a later step's page showed it — a wrong password refused, the user went
 // back and chose the bank again, and that page answered 401 with the old error

@@ -612,3 +612,31 @@ func TestBrowserReloadAfterARefusal(t *testing.T) {
 	b.answer(b.drawerCode())
 	b.wantHeading("Account linked")
 }
+
+// A step's form is sent once: a second submit while the first is on its way —
+// a double click on a slow network — is dropped, and the button says it is busy
+// (a front-end developer's trial; the server shows such a form's page as the
+// session stands, TestAStepsFormPostedTwiceShowsWhereItStands).
+func TestBrowserAStepIsSentOnce(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	b := w.newTab(t, 360)
+	b.open(w.connectURL(url.Values{"institution": {"044"}}))
+	b.wantHeading("Log in to Access Bank")
+	got, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`(() => {
+		const form = document.querySelector('form[action$="/login"]');
+		const prevented = [];
+		document.addEventListener("submit", e => prevented.push(e.defaultPrevented));
+		document.getElementById("username").value = "nobody";
+		document.getElementById("password").value = "wrongwrong";
+		form.requestSubmit();
+		form.requestSubmit();
+		return JSON.stringify({prevented, busy: form.querySelector("button[type=submit]").getAttribute("aria-busy")});
+	})()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != `{"prevented":[false,true],"busy":"true"}` {
+		t.Fatalf("two submits of the login form: %s; want the second dropped and the button busy", got)
+	}
+	b.waitThrough("the refused login's page", `document.querySelector("[data-error-summary]") !== null`)
+}

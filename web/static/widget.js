@@ -135,6 +135,22 @@
     exit();
   });
 
+  // A step's form goes once: a second click while the bank answered, on a slow
+  // network, posted it again for a step the session had left (the server shows
+  // such a form's page as the session stands, with no error, but the click still
+  // waited for a second answer). The button says it is busy until the next page.
+  document.addEventListener("submit", function (ev) {
+    var form = ev.target;
+    if (ev.defaultPrevented || !form || (form.getAttribute("method") || "").toLowerCase() !== "post") return;
+    if (form.hasAttribute("data-sent")) {
+      ev.preventDefault();
+      return;
+    }
+    form.setAttribute("data-sent", "");
+    var b = ev.submitter || form.querySelector("button[type=submit]");
+    if (b) b.setAttribute("aria-busy", "true");
+  });
+
   // The error summary takes the focus, so a screen reader reads it first. In the
   // frame, each step is a new page that leaves the focus on its body: the step's
   // heading takes it, so that a screen reader says the step changed.
