@@ -336,17 +336,24 @@ func transcriptName(file string) string {
 }
 
 func runWithTranscript(ctx context.Context, file string, host scenario.Host, path string) (*scenario.Result, error) {
-	// Yours alone: it holds the world's connect codes, tokens and passwords, and
-	// every webhook as sent (a security review: 0644).
-	tf, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o600)
+	// Written beside its name and renamed to it once the run has ended: a run
+	// killed (SIGKILL, a CI job's timeout, out of memory) left a transcript cut
+	// off mid-line under the name, over the last good one, looking real (a
+	// presenter's trial). Yours alone (CreateTemp's 0600): it holds the world's
+	// connect codes, tokens and passwords, and every webhook as sent.
+	tf, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.partial")
 	if err != nil {
-		return nil, fmt.Errorf("creating the transcript: %w", err)
+		return nil, fmt.Errorf("creating the transcript %s (%s)", path, osReason(err))
 	}
 	private(tf)
 	bw := bufio.NewWriter(tf)
 	res := scenario.RunFile(ctx, file, host, bw)
 	err = errors.Join(bw.Flush(), tf.Close())
+	if err == nil {
+		err = os.Rename(tf.Name(), path)
+	}
 	if err != nil {
+		_ = os.Remove(tf.Name())
 		return nil, fmt.Errorf("writing the transcript %s: %w", path, err)
 	}
 	return res, nil
@@ -424,12 +431,13 @@ func createOutput(flag, what, example, path string) (*os.File, error) {
 }
 
 func writeJUnit(path string, results []*scenario.Result) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return fmt.Errorf("cannot write the JUnit report %s (%s)", path, osReason(err))
-	}
-	if err := errors.Join(scenario.WriteJUnit(f, results), f.Close()); err != nil {
+	var b bytes.Buffer
+	if err := scenario.WriteJUnit(&b, results); err != nil {
 		return fmt.Errorf("writing the JUnit report %s: %w", path, err)
+	}
+	// Whole or not at all, as the transcripts: a CI system reads it.
+	if err := writeFileAtomic(path, b.Bytes(), 0o644); err != nil {
+		return fmt.Errorf("cannot write the JUnit report %s (%s)", path, osReason(err))
 	}
 	return nil
 }

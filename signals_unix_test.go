@@ -160,6 +160,12 @@ func TestServedSetupStoppedSaysSo(t *testing.T) {
 // step waiting for the bank — and returns the exit status and what it said.
 func stoppedInAStep(t *testing.T, more string, args func(file string) []string) (int, string) {
 	t.Helper()
+	return signalledInAStep(t, syscall.SIGTERM, more, args)
+}
+
+// signalledInAStep is stoppedInAStep with the signal sig.
+func signalledInAStep(t *testing.T, sig syscall.Signal, more string, args func(file string) []string) (int, string) {
+	t.Helper()
 	hooked := make(chan struct{}, 8)
 	recv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hooked <- struct{}{} }))
 	defer recv.Close()
@@ -175,11 +181,36 @@ func stoppedInAStep(t *testing.T, more string, args func(file string) []string) 
 	case <-time.After(20 * time.Second):
 		t.Fatalf("no webhook of the connection came:\n%s", out.String())
 	}
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+	if err := cmd.Process.Signal(sig); err != nil {
 		t.Fatal(err)
 	}
 	cmd.Wait()
 	return cmd.ProcessState.ExitCode(), out.String()
+}
+
+// A scenario run killed outright (a CI job's timeout, out of memory) leaves the
+// last run's transcript and JUnit report whole: it cut the transcript off
+// mid-line under its name, over the good one, looking real (a presenter's trial).
+func TestKilledScenarioRunLeavesTheLastTranscript(t *testing.T) {
+	dir := t.TempDir()
+	transcripts, junit := filepath.Join(dir, "transcripts"), filepath.Join(dir, "r.xml")
+	if err := os.MkdirAll(transcripts, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	last := filepath.Join(transcripts, "slow.txt")
+	for _, f := range []string{last, junit} {
+		if err := os.WriteFile(f, []byte("the last run's, whole\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, said := signalledInAStep(t, syscall.SIGKILL, "", func(file string) []string {
+		return []string{"scenario", "run", "--transcript", transcripts, "--junit", junit, file}
+	})
+	for _, f := range []string{last, junit} {
+		if b, err := os.ReadFile(f); err != nil || string(b) != "the last run's, whole\n" {
+			t.Errorf("after a run killed (exit %d), %s holds %q (%v); want the last run's\n%s", code, f, b, err, said)
+		}
+	}
 }
 
 // A TUI's first run that cannot start (its port taken) leaves nothing behind —

@@ -345,7 +345,13 @@ func (p *fileParser) file(root *node) {
 	p.fields(root, topFields, "field")
 	s := p.s
 	if root.get("scenario") != nil || !misspelt(root, topFields, "scenario") {
-		if t, err := requiredString(root, "scenario", "the scenario's title, e.g. scenario: A password change forces re-authorisation"); p.ok(err) {
+		t, err := requiredString(root, "scenario", "the scenario's title, e.g. scenario: A password change forces re-authorisation")
+		if n := utf8.RuneCountInString(t); err == nil && n > maxTitle {
+			// The title heads the play card, the transcript and the JUnit report (a
+			// presenter's trial gave one of 900 KB).
+			err = errAt(root.get("scenario").pos, "the title has %d characters: keep it to a line, at most %d, and say the rest in about:", n, maxTitle)
+		}
+		if p.ok(err) {
 			s.Title = t
 		}
 	}
@@ -1104,7 +1110,13 @@ func (p *fileParser) action(st *Step, v *node, step *node) {
 				st.End = true
 			}
 		case f != nil:
-			if d, err := duration(f, "for"); p.ok(err) {
+			d, err := duration(f, "for")
+			if err == nil && d > simulator.MaxOutage {
+				// Said here, not as the run's 400 at the step's first line (a
+				// presenter's trial).
+				err = errAt(f.pos, "for: %s is too long: an outage lasts at most %s", f.value, engine.DurationText(simulator.MaxOutage))
+			}
+			if p.ok(err) {
 				st.For = d
 			}
 		default:
@@ -1488,7 +1500,12 @@ func (p *fileParser) bank(st *Step, v *node, step *node) {
 			p.noteKobo(ov, st.Op, k)
 		}
 		if n := step.get("narration"); n != nil { // {names} filled in, as in expect: and body:
-			if nar, err := p.template(n, "narration"); p.ok(err) {
+			nar, err := p.template(n, "narration")
+			if err == nil && !strings.Contains(nar, "{") {
+				// The bank's rule, said at the field (a {name} is filled in at run time).
+				err = atField(n, simulator.CheckNarration(strings.Join(strings.Fields(nar), " ")))
+			}
+			if p.ok(err) {
 				st.Narration = nar
 			}
 		}
@@ -1499,7 +1516,11 @@ func (p *fileParser) bank(st *Step, v *node, step *node) {
 				st.Customer = c
 			}
 		}
-		if pw, err := p.template(ov, "password"); p.ok(err) {
+		pw, err := p.template(ov, "password")
+		if err == nil && !strings.Contains(pw, "{") {
+			err = atField(ov, simulator.CheckPassword(pw)) // as a customer's password: is said
+		}
+		if p.ok(err) {
 			st.Password = &pw
 		}
 		st.Text = "bank: " + name + " changes the password"
@@ -1557,7 +1578,11 @@ func (p *fileParser) receiver(st *Step, v *node) {
 				st.Receiver, st.Status = "error", int(code)
 			}
 		} else if s := v.get("slow"); s != nil {
-			if d, err := duration(s, "slow"); p.ok(err) {
+			d, err := duration(s, "slow")
+			if err == nil && d > api.MaxReceiverDelay {
+				err = errAt(s.pos, "slow: %s is too long: the receiver waits at most %s before it answers", s.value, engine.DurationText(api.MaxReceiverDelay))
+			}
+			if p.ok(err) {
 				st.Receiver, st.Delay = "slow", d
 			}
 		}
@@ -1900,6 +1925,17 @@ func (p *fileParser) saves(st *Step, v *node) {
 
 var refFields = []string{"id", "customer", "number", "institution", "username", "password"}
 
+// maxTitle is the longest scenario: title, in characters.
+const maxTitle = 200
+
+// atField is a rule's refusal, err, said at the field n; nil for none.
+func atField(n *node, err error) error {
+	if err == nil {
+		return nil
+	}
+	return errAt(n.pos, "%s", engine.ErrorMessage(err))
+}
+
 // template reads a scalar that may hold {references}.
 func (p *fileParser) template(v *node, what string) (string, error) {
 	s, err := str(v, what)
@@ -2235,7 +2271,7 @@ func nairaOfKobo(digits string) string {
 var durationExamples = map[string]string{
 	"for":   simulator.OutageExamples,
 	"delay": "500ms or 2s (at most " + engine.DurationText(simulator.MaxLatency) + ")",
-	"slow":  "15s or 2m (at most 1h)", // api.MaxReceiverDelay, which this package cannot import
+	"slow":  "15s or 2m (at most " + engine.DurationText(api.MaxReceiverDelay) + ")",
 }
 
 func duration(n *node, what string) (time.Duration, error) {

@@ -116,6 +116,12 @@ func TestRefusals(t *testing.T) {
 		{"outage of a customer with no bank yet", "scenario: t\ncustomers:\n  tola: {}\nsteps:\n  - outage: tola\n    for: 1h\n",
 			`f.yaml:5:13: tola's bank is drawn when the world is made, so this step cannot know it: give tola an institution: (a bank code such as "058"), or name the bank by its code here`},
 		{"outage without for", head + "  - outage: adam\n", `f.yaml:10:13: an outage step needs for: (how long the bank is down, e.g. 15m) or end: true`},
+		{"a title of a page", "scenario: " + strings.Repeat("x", 201) + "\nsteps: [{advance: 1m}]\n", `f.yaml:1:11: the title has 201 characters: keep it to a line, at most 200, and say the rest in about:`},
+		// What the run's call would refuse is refused by check, at its field (a presenter's trial).
+		{"outage too long", head + "  - outage: adam\n    for: 45d\n", `f.yaml:11:10: for: 45d is too long: an outage lasts at most 30d`},
+		{"receiver too slow", head + "  - receiver: {slow: 500d}\n", `f.yaml:10:22: slow: 500d is too long: the receiver waits at most 1h before it answers`},
+		{"a bank's new password too short", head + "  - bank: adam\n    password: abc\n", `f.yaml:11:15: a password has 6 to 64 characters`},
+		{"a narration too long", head + "  - bank: adam\n    debit: NGN 5\n    narration: " + strings.Repeat("x", 121) + "\n", `f.yaml:12:16: a narration has up to 120 printable characters`},
 		{"latency too long", head + "  - latency: \"044\"\n    delay: 2m\n", `f.yaml:11:12: delay: 2m is too long: a latency is real time, not virtual — every answer of the bank waits it, several a sync — and at most 1m`},
 		{"save over a name", head + "  - connect: adam\n    save: {adam: id}\n", `f.yaml:11:12: "adam" names a customer or account already: save under another name`},
 		{"comma cut in expect", head + "  - connect: adam\n    expect: {balance: NGN 5,000}\n", `f.yaml:11:23: balance: "NGN 5" was cut at a comma, which separates the fields of a {…} mapping: quote an amount with commas, e.g. balance: "NGN 5,000"`},

@@ -765,6 +765,15 @@ func CheckPassword(pw string) error {
 	return nil
 }
 
+// CheckNarration is the bank's rule for a posting's narration, its spaces
+// collapsed: scenario files are checked with it too.
+func CheckNarration(n string) error {
+	if utf8.RuneCountInString(n) > maxNarration || strings.IndexFunc(n, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0 {
+		return engine.Invalid("narration", "a narration has up to %d printable characters", maxNarration)
+	}
+	return nil
+}
+
 // PostTransaction makes the customer spend (debit) or receive (credit) money on
 // one of their accounts now — "Mr Adam spends NGN 5,000". A debit beyond what the
 // account can pay (its balance, plus its overdraft limit if it has one) is
@@ -790,8 +799,8 @@ func (b *Bank) PostTransaction(customerID string, p Posting) (engine.Transaction
 			p.Narration = "CASH DEPOSIT"
 		}
 	}
-	if utf8.RuneCountInString(p.Narration) > maxNarration || strings.IndexFunc(p.Narration, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0 {
-		return engine.Transaction{}, engine.Invalid("narration", "a narration has up to %d printable characters", maxNarration)
+	if err := CheckNarration(p.Narration); err != nil {
+		return engine.Transaction{}, err
 	}
 	if now < a.openAt {
 		return engine.Transaction{}, engine.Invalid("account", "account %s opens only at %s", a.number, engine.TimeText(time.Unix(0, a.openAt)))

@@ -323,6 +323,30 @@ func wrap(text string, w int) []string {
 	return out
 }
 
+// wrapAtMost is wrap's lines of text, at most n of them, none wider than w: the
+// last ends in … when there was more, and a word wider than w is cut. Only the
+// start of a long text is wrapped, so that its cost is the screen's, not the
+// text's.
+func wrapAtMost(text string, w, n int) []string {
+	w, n = max(w, 8), max(n, 1)
+	if most := (w + 1) * (n + 1); len(text) > most*4 { // bytes: a rune is at most 4
+		if r := []rune(text); len(r) > most {
+			text = string(r[:most])
+		}
+	}
+	lines := wrap(text, w)
+	for i, l := range lines {
+		if ansi.StringWidth(l) > w {
+			lines[i] = ansi.Truncate(l, w, "…")
+		}
+	}
+	if len(lines) > n {
+		lines = lines[:n]
+		lines[n-1] = ansi.Truncate(lines[n-1], w-1, "") + "…"
+	}
+	return lines
+}
+
 // errText is what the UI shows for an error: the domain's message, never internals.
 func errText(err error) string { return engine.ErrorMessage(err) }
 

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -212,6 +213,36 @@ func TestCompactNairaOneForm(t *testing.T) {
 		}
 		if got := compactNaira(tc.kobo); ansi.StringWidth(got) > 8 {
 			t.Errorf("compactNaira(%d) = %q: wider than the 8 cells of BALANCE", tc.kobo, got)
+		}
+	}
+}
+
+// A card's text is cut to the lines that fit, none wider than the card, saying
+// there was more: a scenario's title of 900 KB took 30 s and 4 GB to draw.
+func TestWrapAtMost(t *testing.T) {
+	huge := strings.Repeat("a presenter's long title ", 36_000)
+	for _, tc := range []struct {
+		name, text string
+		n          int
+		want       []string // nil: n lines, the last ending in …
+	}{
+		{"short", "Password change forces re-authorisation", 3, []string{"Password change forces", "re-authorisation"}},
+		{"900 KB of words", huge, 3, nil},
+		{"900 KB of one word", strings.Repeat("x", 900_000), 3, []string{strings.Repeat("x", 24) + "…"}},
+		{"a screen too short", huge, 0, nil},
+	} {
+		got := wrapAtMost(tc.text, 25, tc.n)
+		for _, l := range got {
+			if ansi.StringWidth(l) > 25 {
+				t.Errorf("%s: a line %d wide: %q", tc.name, ansi.StringWidth(l), l)
+			}
+		}
+		if tc.want == nil {
+			if n := max(tc.n, 1); len(got) != n || !strings.HasSuffix(got[n-1], "…") {
+				t.Errorf("%s: %q; want %d lines, the last ending in …", tc.name, got, n)
+			}
+		} else if !slices.Equal(got, tc.want) {
+			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
 		}
 	}
 }

@@ -553,21 +553,25 @@ func (o *pauseCallout) Update(msg tea.Msg) tea.Cmd {
 func (o *pauseCallout) View() string {
 	st := o.sh.styles
 	width := min(o.w-12, 70)
+	// The card shows what fits the screen: a title of 900 KB took 30 s and 4 GB to
+	// draw, and the card ran off the screen long before (a presenter's trial).
+	room := max(o.h-10, 3)
 	var b []string
 	if p := o.opening; p != nil {
 		b = append(b, st.Faint.Render("scenario · "+itoa(len(p.steps))+" step"+plural(len(p.steps))), "")
-		for _, l := range wrap(p.script.Title(), width) {
+		title := wrapAtMost(p.script.Title(), width, min(3, room))
+		for _, l := range title {
 			b = append(b, st.Title.Render(l))
 		}
 		if about := strings.TrimSpace(p.script.About()); about != "" {
 			b = append(b, "")
-			for _, l := range wrap(strings.Join(strings.Fields(about), " "), width) {
+			for _, l := range wrapAtMost(strings.Join(strings.Fields(about), " "), width, room-len(title)-1) {
 				b = append(b, st.Muted.Render(l))
 			}
 		}
 	} else {
 		b = append(b, st.Faint.Render("step "+itoa(o.step.N)+" · pause"), "")
-		for _, l := range wrap(o.step.Say, width) {
+		for _, l := range wrapAtMost(o.step.Say, width, room) {
 			b = append(b, st.Title.Render(l))
 		}
 	}
