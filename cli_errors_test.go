@@ -303,6 +303,27 @@ func TestEmptyDBSaysWhatToDo(t *testing.T) {
 	}
 }
 
+// --addr "" and an --addr with no port (an unset variable in a script, "127.0.0.1:$PORT")
+// are refused: they listened on 7070, the shared default, and on a random port
+// the script did not know (a QA engineer's trial).
+func TestEmptyAddrSaysWhatToDo(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "x.db")
+	for _, tc := range []struct {
+		addr, says string
+	}{
+		{"", "--addr is empty: give HOST:PORT, e.g. 127.0.0.1:7070 or 127.0.0.1:0 for any free port, or leave --addr out for the default, 127.0.0.1:7070"},
+		{"127.0.0.1:", "--addr 127.0.0.1: has no port (an unset variable?): give one, e.g. 127.0.0.1:7070, or 0 for any free port"},
+	} {
+		out, code := sandbank(t, "serve", "--db", db, "--addr", tc.addr)
+		if code != 2 || !strings.Contains(out, tc.says) {
+			t.Errorf("--addr %q: exit %d; want 2, saying %q\n%s", tc.addr, code, tc.says, out)
+		}
+	}
+	if _, err := os.Stat(db); err == nil {
+		t.Error("a refused --addr made the database")
+	}
+}
+
 // --transcript given a file says it takes a directory, and --junit a report's
 // file: it said "mkdir ci/report.xml: not a directory" (an operator's trial).
 func TestTranscriptGivenAFileSaysItTakesADirectory(t *testing.T) {

@@ -129,6 +129,9 @@ func (f serverFlags) Validate() error {
 	if err := emptyDB(f.DB); err != nil {
 		return err
 	}
+	if err := emptyAddr(f.Addr); err != nil {
+		return err
+	}
 	if f.Seed == 0 && flagGiven(os.Args[1:], "seed") {
 		return fmt.Errorf("--seed 0 is not a seed: give 1 or more, or leave --seed out for the database's own (%d for a new one)", DefaultSeed)
 	}
@@ -476,6 +479,20 @@ func haltJump(m *Main, w io.Writer) {
 func emptyDB(path string) error {
 	if path == "" {
 		return fmt.Errorf("--db is empty: give the database file's path, or leave --db out for the default, %s", defaultDBPath())
+	}
+	return nil
+}
+
+// emptyAddr refuses --addr "" and an address with no port, which is what an
+// unset variable in a script gives (--addr "127.0.0.1:$PORT"): the one listened
+// on 7070, the shared default, the other on a random port the script did not
+// know (a QA engineer's trial).
+func emptyAddr(addr string) error {
+	if addr == "" {
+		return fmt.Errorf("--addr is empty: give HOST:PORT, e.g. 127.0.0.1:7070 or 127.0.0.1:0 for any free port, or leave --addr out for the default, %s", DefaultAddr)
+	}
+	if host, port, err := net.SplitHostPort(addr); err == nil && port == "" {
+		return fmt.Errorf("--addr %s has no port (an unset variable?): give one, e.g. %s, or 0 for any free port", addr, net.JoinHostPort(host, "7070"))
 	}
 	return nil
 }

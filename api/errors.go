@@ -84,6 +84,7 @@ func (s *Server) shapeOf(r *http.Request) errorShape {
 // page: a browser that lands on an API route, a wrong address or a method a link
 // cannot send never shows raw JSON.
 func answerError(w http.ResponseWriter, r *http.Request, shape errorShape, e apiError) {
+	noteCode(w, e.Code)
 	if wantsHTML(r) {
 		writeErrorPage(w, r, e)
 		return

@@ -297,13 +297,23 @@ func Quiet(ctx context.Context) context.Context { return context.WithValue(ctx, 
 // strings are never logged either.
 func (s *Server) logged(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Context().Value(quietKey{}) != nil || !s.log.Enabled(r.Context(), slog.LevelInfo) {
+		if r.Context().Value(quietKey{}) != nil || !s.log.Enabled(r.Context(), slog.LevelWarn) {
 			next.ServeHTTP(w, r)
 			return
 		}
 		start := time.Now()
 		rec := &loggingWriter{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(rec, r)
+		// sandbank's own failures (a damaged file, a full disk, a bug) are what
+		// went wrong, which --log-level warn keeps: a damaged file's 503s were in no
+		// warn log, and at info said no more than "503" (a QA engineer's trial).
+		level := slog.LevelInfo
+		if rec.status == http.StatusInternalServerError || ownTrouble[rec.code] {
+			level = slog.LevelWarn
+		}
+		if !s.log.Enabled(r.Context(), level) {
+			return
+		}
 		route := r.Pattern
 		switch {
 		case route != "":
@@ -318,9 +328,14 @@ func (s *Server) logged(next http.Handler) http.Handler {
 			// was sent, and what it asked for may not have happened. It read as 200.
 			status = slog.String("status", "client gone")
 		}
-		attrs := [4]slog.Attr{slog.String("route", route), status,
-			slog.Duration("dur", time.Since(start).Round(time.Microsecond))}
-		n := 3
+		attrs := [5]slog.Attr{slog.String("route", route), status}
+		n := 2
+		if rec.code != "" { // an error's code, which says why (never its message: it may repeat what was sent)
+			attrs[n] = slog.String("code", rec.code)
+			n++
+		}
+		attrs[n] = slog.Duration("dur", time.Since(start).Round(time.Microsecond))
+		n++
 		if strings.Contains(route, "/accounts/{id}") { // account IDs are not secrets; sessions and jobs are
 			id := r.PathValue("id")
 			if secretKeyLike(id) {
@@ -329,14 +344,34 @@ func (s *Server) logged(next http.Handler) http.Handler {
 			attrs[n] = slog.String("account", id)
 			n++
 		}
-		s.log.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs[:n]...)
+		s.log.LogAttrs(r.Context(), level, "request", attrs[:n]...)
 	})
 }
 
 type loggingWriter struct {
 	http.ResponseWriter
 	status int
-	wrote  bool // an answer began
+	wrote  bool   // an answer began
+	code   string // an error answer's code (noteCode)
+}
+
+// ownTrouble are the codes of sandbank's own failures, whose requests a log kept
+// to warnings keeps; a simulated bank's outage (503 UNAVAILABLE) is the world's.
+var ownTrouble = map[string]bool{"DATABASE_DAMAGED": true, "DISK_FULL": true}
+
+// noteCode gives the request's log line the code of the error it answers.
+func noteCode(w http.ResponseWriter, code string) {
+	for {
+		if l, ok := w.(*loggingWriter); ok {
+			l.code = code
+			return
+		}
+		u, ok := w.(interface{ Unwrap() http.ResponseWriter })
+		if !ok {
+			return
+		}
+		w = u.Unwrap()
+	}
 }
 
 func (l *loggingWriter) WriteHeader(code int) {

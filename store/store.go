@@ -442,7 +442,7 @@ func readMeta(f *os.File, off int64) (boltMeta, error) {
 // Usage reports the bytes of the file's pages in use — up to its high-water mark,
 // less free pages — and the file's size, which bbolt grows in steps ahead of use.
 func (db *DB) Usage() (used, size int64, err error) {
-	err = guarded(func() error {
+	err = db.guarded(func() error {
 		return db.bolt.View(func(tx *bolt.Tx) error {
 			st := db.bolt.Stats()
 			used = tx.Size() - int64(st.FreePageN+st.PendingPageN)*int64(db.bolt.Info().PageSize)
@@ -542,7 +542,7 @@ func (db *DB) run(ctx context.Context, writable bool, fn func(engine.Tx) error) 
 			if inFn {
 				panic(r)
 			}
-			err = corrupt(r)
+			err = corrupt(db.path, r)
 			if writable {
 				var stop error = engine.Errorf(engine.EUNAVAILABLE,
 					"the database file %s is damaged (%v), and sandbank has stopped writing to it: stop sandbank, then restore the file from a backup or start a new one with --db", db.path, r).WithReason("DATABASE_DAMAGED")
@@ -556,7 +556,7 @@ func (db *DB) run(ctx context.Context, writable bool, fn func(engine.Tx) error) 
 			btx.DB().AllocSize = allocFor(btx.Size())
 		}
 		inFn = true
-		t := &tx{btx: btx}
+		t := &tx{btx: btx, path: db.path}
 		ferr := fn(t)
 		if ferr == nil && writable {
 			ferr = t.flushSchedule()
@@ -598,19 +598,21 @@ func (db *DB) DiskFull() error {
 	return nil
 }
 
-func corrupt(r any) error {
+// corrupt is the error of damage bbolt met in the file at path, named: a read's
+// answer did not say which file (a QA engineer's trial).
+func corrupt(path string, r any) error {
 	return engine.Errorf(engine.EUNAVAILABLE,
-		"the database file looks damaged (%v): restore it from a backup, or start a new file with --db", r).WithReason("DATABASE_DAMAGED")
+		"the database file %s looks damaged (%v): restore it from a backup, or start a new file with --db", path, r).WithReason("DATABASE_DAMAGED")
 }
 
 // guarded runs fn, a bbolt View or Update of the store's own, turning a panic or
 // fault inside bbolt into an error.
-func guarded(fn func() error) (err error) {
+func (db *DB) guarded(fn func() error) (err error) {
 	old := debug.SetPanicOnFault(true)
 	defer func() {
 		debug.SetPanicOnFault(old)
 		if r := recover(); r != nil {
-			err = corrupt(r)
+			err = corrupt(db.path, r)
 		}
 	}()
 	return fn()
@@ -619,7 +621,7 @@ func guarded(fn func() error) (err error) {
 // Backup writes a consistent copy of the database to w while it stays in use, and
 // reports the bytes written.
 func (db *DB) Backup(w io.Writer) (n int64, err error) {
-	err = guarded(func() error {
+	err = db.guarded(func() error {
 		return db.bolt.View(func(tx *bolt.Tx) (err error) {
 			n, err = tx.WriteTo(w)
 			return err
@@ -646,7 +648,7 @@ func (db *DB) AppendBankEvent(data []byte) error {
 // BankEvents returns the bank's journal, oldest first.
 func (db *DB) BankEvents() ([][]byte, error) {
 	var out [][]byte
-	err := guarded(func() error {
+	err := db.guarded(func() error {
 		return db.bolt.View(func(tx *bolt.Tx) error {
 			return tx.Bucket(bucketBankJournal).ForEach(func(_, v []byte) error {
 				out = append(out, append([]byte{}, v...))

@@ -18,7 +18,8 @@ import (
 // tx implements engine.Tx on one bbolt transaction. It holds nothing but the
 // transaction, so a rollback leaves no trace anywhere.
 type tx struct {
-	btx *bolt.Tx
+	btx  *bolt.Tx
+	path string // the file's, for an error of damage
 	// sched holds the moves of auto_sync_due entries PutAccount made in this
 	// transaction, applied at its end (flushSchedule): see PutAccount.
 	sched map[string]*schedMove
@@ -63,7 +64,7 @@ func (t *tx) guard(err *error) {
 			*err = errTxDone
 			return
 		}
-		*err = corrupt(r)
+		*err = corrupt(t.path, r)
 	}
 }
 

@@ -22,7 +22,7 @@ import (
 // world. A file with no schema yet, which a ReadOnly open does not make, is
 // unfinished too.
 func (db *DB) Unfinished() (unfinished bool, err error) {
-	err = guarded(func() error {
+	err = db.guarded(func() error {
 		return db.bolt.View(func(btx *bolt.Tx) error {
 			meta := btx.Bucket(bucketMeta)
 			unfinished = meta == nil || meta.Get(keyUnfinished) != nil
@@ -53,7 +53,7 @@ func (db *DB) Finish(ctx context.Context, fn func(engine.Tx) error) error {
 // run gives). It reports whether it did. A file with nothing in it yet, and a
 // finished one, stay as they are. Call it after Open, before anything writes.
 func (db *DB) DiscardUnfinished(ctx context.Context) (discarded bool, err error) {
-	err = guarded(func() error {
+	err = db.guarded(func() error {
 		return db.bolt.View(func(btx *bolt.Tx) error {
 			discarded = halfBuilt(btx) // most opens: no write, no fsync
 			return nil
