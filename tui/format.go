@@ -69,9 +69,11 @@ func ago(now, t time.Time) string {
 	if t.IsZero() {
 		return "never"
 	}
-	d := now.Sub(t)
+	// To the second: jobs of one instant are stamped a nanosecond apart, and an
+	// automatic sync due at 08:00 read "5h 54m ago" at 13:55 (a presenter's trial).
+	d := now.Sub(t).Round(time.Second)
 	switch {
-	case d <= -time.Second: // under a second ahead is now: jobs of one instant are stamped a nanosecond apart
+	case d <= -time.Second: // under a second ahead is now
 		return "in " + age(-d)
 	case d < time.Minute:
 		return "just now"

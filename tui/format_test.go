@@ -30,7 +30,8 @@ func TestAgo(t *testing.T) {
 		{3*365*24*time.Hour + 100*24*time.Hour, "3y ago"},
 		{28920*24*time.Hour + 14*time.Hour, "79y ago"},
 		{-(2*time.Hour + 5*time.Minute), "in 2h 5m"},
-		{-time.Nanosecond, "just now"}, // a job of this instant, stamped after the one before it
+		{-time.Nanosecond, "just now"},                                   // a job of this instant, stamped after the one before it
+		{5*time.Hour + 55*time.Minute - 3*time.Nanosecond, "5h 55m ago"}, // a sync of 08:00, stamped 3 ns on, at 13:55
 	} {
 		got := ago(now, now.Add(-tc.before))
 		if got != tc.want {

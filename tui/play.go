@@ -269,6 +269,13 @@ func (m *Model) playKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 			sp.focus = -1 // follow the steps as they run
 		}
 	}
+	if p := m.play; p.running && p.until != "" && key.Matches(msg, k.PlayNext, k.PlayPause, k.PlayEnd) {
+		// A run to the end or to a pause stops after the step running: only q q
+		// stopped 10,000 steps of ctrl+r, and quit (a presenter's trial).
+		p.until = ""
+		return toast(toastInfo, "Stopping after the step running (step "+itoa(p.steps[p.next()].N)+"): "+
+			k.PlayNext.Help().Key+" runs the next, "+k.PlayEnd.Help().Key+" runs on"), true
+	}
 	switch {
 	case key.Matches(msg, k.PlayNext):
 		return m.runStep(""), true

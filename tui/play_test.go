@@ -139,6 +139,21 @@ func TestPlayStopsAtServe(t *testing.T) {
 	h.contains("the steps from serve: on wait for an app")
 }
 
+// ctrl+r (or ctrl+g, ctrl+n) pressed during a run to the end stops it after the
+// step running: only q q stopped 10,000 steps of ctrl+r, and quit (a presenter's
+// trial).
+func TestPlayRunStopsWhenAskedAgain(t *testing.T) {
+	h := playWorld(t, "testdata/play.yaml")
+	h.press("enter")
+	_, first := h.m.Update(keyPress("ctrl+r")) // step 1 under way
+	h.press("ctrl+r")
+	h.contains("Stopping after the step running (step 1)")
+	h.run(first)
+	h.contains("✓ step 1 connect: adam", "next: step 2/7 advance: 30m", "✓1")
+	h.press("ctrl+r") // and on again, to the pause
+	h.contains("step 4: pause")
+}
+
 // A play key pressed over a pause's sentence closes it and plays on: the audience
 // has read it.
 func TestPlayKeysOverAPause(t *testing.T) {
