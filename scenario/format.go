@@ -1552,7 +1552,8 @@ func (p *fileParser) moneyAccount(v *node, name string) (*Account, error) {
 	if c := p.s.names[name]; c != nil {
 		return nil, errAt(v.pos, "customer %s has %d accounts: name the account the money moves on (%s)", name, len(c.Accounts), accountNames(c))
 	}
-	return nil, errAt(v.pos, "%s", unknown("account", name, p.accountNames()))
+	// A bank: step names a customer as often as an account (a presenter's trial read "unknown account").
+	return nil, errAt(v.pos, "%s", unknown("customer or account", name, p.accountNames()))
 }
 
 func (p *fileParser) receiver(st *Step, v *node) {
@@ -1668,6 +1669,10 @@ func eventType(v *node) (string, error) {
 
 // accountRef reads an account name; connected says it must be connected by now.
 func (p *fileParser) accountRef(v *node, connected bool) (*Account, error) {
+	if v.kind == kScalar && v.tag == tagNull {
+		// "account is a single value; found nothing" for a bare connect: (a presenter's trial).
+		return nil, errAt(v.pos, "this step needs the name of an account, or of a customer with one, e.g. %s; found nothing", p.exampleAccount())
+	}
 	name, err := str(v, "account")
 	if err != nil {
 		return nil, err
@@ -1689,6 +1694,14 @@ func (p *fileParser) accountRef(v *node, connected bool) (*Account, error) {
 		return nil, errAt(v.pos, "account %s is not connected at this step: a `connect: %s` step comes first", name, name)
 	}
 	return a, nil
+}
+
+// exampleAccount is an account name of the file's, for a message; adam if none.
+func (p *fileParser) exampleAccount() string {
+	if names := p.accountNames(); len(names) > 0 {
+		return names[0]
+	}
+	return "adam"
 }
 
 func (p *fileParser) customerRef(v *node) (*Customer, error) {

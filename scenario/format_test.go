@@ -25,7 +25,7 @@ func TestRefusals(t *testing.T) {
 		{"unclosed { inside a closed [", "scenario: t\nsteps: [{advance: 1m]\n", "f.yaml:2:9: YAML: this `{` is never closed: end the mapping with `}` after its last field"},
 		{"unclosed [", "scenario: t\nsteps: [{advance: 1m},\n  {at: +2h}\nsettings: {}\n", "f.yaml:2:8: YAML: this `[` is never closed: end the list with `]` after its last item"},
 		{"missing comma in a closed {", "scenario: t\nsettings: {auto_sync: 6h\n  webhooks: none}\nsteps: [{advance: 1m}]\n", "f.yaml:3:3: YAML: ',' or '}' must be specified"},
-		{"duplicate key", "scenario: a\nscenario: b\nsteps: [{advance: 1m}]\n", `f.yaml:2:1: YAML: mapping key "scenario" already defined at [1:1]: each key may appear once in a mapping`},
+		{"duplicate key", "scenario: a\nscenario: b\nsteps: [{advance: 1m}]\n", `f.yaml:2:1: scenario: is given twice (first at line 1, column 1): each key may appear once in a mapping; keep one`},
 		{"empty file", "", `f.yaml:1:1: the file is empty: a scenario needs at least ` + "`scenario:` and `steps:`"},
 		{"not a mapping", "- a\n", `f.yaml:1:1: a scenario file is a mapping with scenario:, about:, the world and steps:; found a list`},
 		{"unknown top field", "scenario: t\nstpes: []\n", `f.yaml:2:1: unknown field "stpes" (did you mean "steps"?); use one of about, customers, keys, scenario, seed, settings, start, steps, world_customers`},
@@ -116,6 +116,8 @@ func TestRefusals(t *testing.T) {
 		{"outage of a customer with no bank yet", "scenario: t\ncustomers:\n  tola: {}\nsteps:\n  - outage: tola\n    for: 1h\n",
 			`f.yaml:5:13: tola's bank is drawn when the world is made, so this step cannot know it: give tola an institution: (a bank code such as "058"), or name the bank by its code here`},
 		{"outage without for", head + "  - outage: adam\n", `f.yaml:10:13: an outage step needs for: (how long the bank is down, e.g. 15m) or end: true`},
+		{"a bank step's unknown name", head + "  - bank: kunle\n    debit: NGN 5\n", `f.yaml:10:11: unknown customer or account "kunle"; use one of adam, bola_a, bola_b`},
+		{"a bare connect", head + "  - connect:\n", `f.yaml:10:14: this step needs the name of an account, or of a customer with one, e.g. adam; found nothing`},
 		{"a title of a page", "scenario: " + strings.Repeat("x", 201) + "\nsteps: [{advance: 1m}]\n", `f.yaml:1:11: the title has 201 characters: keep it to a line, at most 200, and say the rest in about:`},
 		// What the run's call would refuse is refused by check, at its field (a presenter's trial).
 		{"outage too long", head + "  - outage: adam\n    for: 45d\n", `f.yaml:11:10: for: 45d is too long: an outage lasts at most 30d`},
@@ -196,10 +198,10 @@ func TestDuplicateKeysTogether(t *testing.T) {
 	src := "scenario: t\ncustomers:\n  tola: {institution: \"044\", institution: \"058\"}\n  bola: {balance: 1, mfa: sms, balance: 2}\n" +
 		"steps:\n  - connect: tola\n    connect: bola\n  - advance: soon\n"
 	_, err := Parse("f.yaml", []byte(src))
-	want := `f.yaml:3:30: YAML: mapping key "institution" already defined at [3:10]: each key may appear once in a mapping
+	want := `f.yaml:3:30: institution: is given twice (first at line 3, column 10): each key may appear once in a mapping; keep one
 f.yaml:4:27: unknown mfa "sms"; use one of captcha, none, otp, security_question, token
-f.yaml:4:32: YAML: mapping key "balance" already defined at [4:10]: each key may appear once in a mapping
-f.yaml:7:5: YAML: mapping key "connect" already defined at [6:5]: each key may appear once in a mapping
+f.yaml:4:32: balance: is given twice (first at line 4, column 10): each key may appear once in a mapping; keep one
+f.yaml:7:5: connect: is given twice (first at line 6, column 5): each key may appear once in a mapping; keep one
 f.yaml:8:14: advance: "soon" is not a duration: ` + durationMsg
 	if err == nil || err.Error() != want {
 		t.Fatalf("refusals:\n%v\nwant:\n%s", err, want)

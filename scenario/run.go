@@ -1147,6 +1147,9 @@ func (r *Run) expect(st *Step, e *Expectation, res *response, out *StepResult) *
 	want := wantValue{n: e.Want, text: text}
 	expected, ok := check(e, want, got, present)
 	gotText := show(got, present)
+	if !present && strings.HasPrefix(strings.ToLower(e.Path), "header.") {
+		gotText = "nothing (no such header)" // not a field of the body (a presenter's trial)
+	}
 	if n, isNum := got.(json.Number); isNum && isNaira(text) && e.Want.kind == kScalar {
 		if k, err := n.Int64(); err == nil { // say it in the unit it was expected in
 			gotText = fmt.Sprintf("NGN %s (%s kobo)", engine.Naira(k), n)

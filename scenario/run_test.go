@@ -654,6 +654,14 @@ steps:
 	if !res.Passed {
 		t.Fatalf("%s\n%s", res.Line(), tail(tr))
 	}
+	// A header the answer does not have is said to be one (it said "no such field").
+	src = "scenario: no header\ncustomers:\n  z: {institution: \"044\"}\nsteps:\n  - connect: z\n  - sync: z\n  - sync: z\n    expect: {http: 429, header.X-Missing: \"3\"}\n"
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if res, _ = run(t, path); res.Passed || !strings.Contains(res.Line(), `header.X-Missing: expected "3", got nothing (no such header)`) {
+		t.Fatalf("a missing header: %s", res.Line())
+	}
 }
 
 // An account_updated that never came because the sync found nothing new says so:

@@ -414,7 +414,7 @@ func (c *converter) addPair(out *node, mv *ast.MappingValueNode, depth int) erro
 	}
 	for _, prev := range out.keys {
 		if prev.value == k.value {
-			c.dups = append(c.dups, &posError{pos: k.pos, msg: fmt.Sprintf("YAML: mapping key %q already defined at [%d:%d]: each key may appear once in a mapping", k.value, prev.pos.line, prev.pos.col)})
+			c.dups = append(c.dups, &posError{pos: k.pos, msg: fmt.Sprintf("%s: is given twice (first at line %d, column %d): each key may appear once in a mapping; keep one", k.value, prev.pos.line, prev.pos.col)})
 			return nil // the first counts
 		}
 	}

@@ -111,6 +111,10 @@ func ParseDurationLike(s, examples string) (time.Duration, error) {
 				}
 				return 0, engine.Invalid("duration", "%q: a month is not a unit, nor this long; %s", s, durationForm(examples))
 			}
+			if unit == "M" {
+				// 30M is more often 30 minutes mistyped than 30 months (a presenter's trial).
+				return 0, engine.Invalid("duration", "%q: M is not a unit: for minutes write %sm; a month is no fixed length, so for months use days (30d) or weeks, or y for 365 days", s, num)
+			}
 			return 0, engine.Invalid("duration", "%q: a month is no fixed length, so it is not a unit here; use days (30d) or weeks, or y for 365 days", s)
 		default:
 			return 0, bad()

@@ -111,3 +111,11 @@ func FuzzParseDuration(f *testing.F) {
 		}
 	})
 }
+
+// 30M is more often 30 minutes mistyped than months: the message says both.
+func TestCapitalMSaysMinutes(t *testing.T) {
+	_, err := ParseDuration("30M")
+	if msg := engine.ErrorMessage(err); !strings.Contains(msg, `"30M": M is not a unit: for minutes write 30m`) || !strings.Contains(msg, "30d") {
+		t.Fatalf("30M: %q", msg)
+	}
+}
