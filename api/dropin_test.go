@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/chromedp/cdproto/network"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -921,4 +922,51 @@ func postOrigins(b *tab) func() []string {
 		}
 		return origins
 	}
+}
+
+// Until the widget's first page loads, the drop-in's overlay says it is loading and
+// offers Cancel, which has the focus and closes it: on a slow network it was an
+// empty grey screen for seconds that nothing closed (a front-end developer's
+// trial). A sandbank that takes the connection and never answers stands for it.
+func TestBrowserDropInLoaderCancels(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	hole, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var held []net.Conn
+	var mu sync.Mutex
+	go func() {
+		for {
+			c, err := hole.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			held = append(held, c)
+			mu.Unlock()
+		}
+	}()
+	t.Cleanup(func() {
+		hole.Close()
+		mu.Lock()
+		for _, c := range held {
+			c.Close()
+		}
+		mu.Unlock()
+	})
+	app := appServer(t, map[string]string{"/app.html": appPage(`<script src="`+w.base+`/connect.js"></script>`, `<script>
+window.SANDBANK_CONNECT_ORIGIN = "http://`+hole.Addr().String()+`";
+var connect = new Connect(callbacks());
+// Set up at the click: a frame that never loads would hold the page's own load.
+document.getElementById("open").onclick = function () { connect.setup(); connect.open(); };
+window.ready = true;
+</script>`)})
+	b := w.newTab(t, 1280)
+	b.do(chromedp.Navigate(app + "/app.html"))
+	b.waitFor("the page", `window.ready === true`)
+	b.do(chromedp.Click(chromedp.ID("open")))
+	b.waitFor("the loader, its Cancel in focus", `document.querySelector("#mono-connect--widget-div [role=status]").innerText.startsWith("Loading the widget") && document.activeElement.textContent === "Cancel"`)
+	b.do(chromedp.Click(chromedp.CSS(`#mono-connect--widget-div [role=status] button`), chromedp.NodeVisible))
+	b.waitFor("Cancel to close the widget", `window.closes === 1 && document.getElementById("mono-connect--widget-div").style.display === "none" && document.getElementById("open").inert === false`)
 }

@@ -119,19 +119,40 @@ function createConnect(global) {
       position: "fixed", top: "0", right: "0", bottom: "0", left: "0", zIndex: "999999999",
       display: "none", background: "rgba(0, 0, 0, 0.6)", margin: "0", overflow: "hidden"
     });
+    // Until the widget's first page has loaded (a slow network: seconds), the
+    // overlay says so and offers a way out: it was an empty grey screen that
+    // nothing closed (a front-end developer's trial; the SDK shows a loader).
+    var self = this;
+    var loader = doc.createElement("div");
+    loader.setAttribute("role", "status");
+    assign(loader.style, {
+      position: "fixed", zIndex: "1", top: "50%", left: "50%", transform: "translate(-50%, -50%)", padding: "1rem 1.25rem",
+      background: "#fff", color: "#111827", borderRadius: "8px", font: "16px/1.4 system-ui, sans-serif", textAlign: "center"
+    });
+    loader.appendChild(doc.createTextNode("Loading the widget…"));
+    var cancel = doc.createElement("button");
+    cancel.type = "button";
+    cancel.textContent = "Cancel";
+    assign(cancel.style, { display: "block", margin: ".75rem auto 0", font: "inherit", padding: ".25rem .75rem", cursor: "pointer" });
+    cancel.addEventListener("click", function () { self.close(); });
+    loader.appendChild(cancel);
+    container.appendChild(loader);
     var frame = doc.createElement("iframe");
     frame.id = FRAME_ID;
     frame.src = url.href;
     frame.title = "Connect your bank account";
     frame.setAttribute("allow", "clipboard-write");
     assign(frame.style, { position: "fixed", top: "0", left: "0", width: "100%", height: "100%", border: "0", display: "block", background: "transparent" });
-    var self = this, loaded = false;
+    this._loaded = false;
+    this._cancel = cancel;
     this._reference = qs.reference;
     // The widget's steps are pages of their own, each a load of the frame; the SDK's
     // one-page widget loads once, and so LOADED is said once.
     frame.addEventListener("load", function () {
-      if (loaded) return;
-      loaded = true;
+      if (self._loaded) return;
+      self._loaded = true;
+      loader.style.display = "none";
+      if (container.style.display !== "none") frame.focus(); // it had the Cancel's
       self.onLoad();
       self.onEvent("LOADED", self._eventData());
     });
@@ -162,7 +183,8 @@ function createConnect(global) {
       this._listening = true;
     }
     var frame = doc.getElementById(FRAME_ID);
-    frame.focus();
+    if (this._loaded) frame.focus();
+    else this._cancel.focus(); // the loader's way out, until the widget is there
     this.onEvent("OPENED", this._eventData());
   };
 
