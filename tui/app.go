@@ -8,6 +8,7 @@ import (
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
 
 	"sandbank/engine"
 )
@@ -223,9 +224,17 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		if sh.themeChosen {
 			return nil
 		}
-		sh.styles = NewStyles(msg.IsDark())
+		sh.styles = newStyles(msg.IsDark(), sh.basic)
 		m.helpM.Styles = sh.styles.Help
 		return m.broadcast(stylesMsg{})
+	case tea.ColorProfileMsg:
+		if basic := msg.Profile == colorprofile.ANSI; basic != sh.basic {
+			sh.basic = basic
+			sh.styles = newStyles(sh.styles.Dark, basic)
+			m.helpM.Styles = sh.styles.Help
+			return m.broadcast(stylesMsg{})
+		}
+		return nil
 	case tickMsg:
 		sh.setClock(msg.clock)
 		if !m.toastUntil.IsZero() && sh.wall().After(m.toastUntil) {
@@ -405,10 +414,18 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		return tea.Quit
 	}
 	if sh.width < minWidth || sh.height < minHeight {
-		if key.Matches(msg, k.Quit) {
-			return tea.Quit
+		// q quits here only if nothing is lost by it: a window shrunk mid-demo (a
+		// projector's resolution, a split) turned the q of a password being typed
+		// into quitting, and a scenario on stage quit at one q (a presenter's trial).
+		if !key.Matches(msg, k.Quit) || capturing(m.focus()) {
+			m.quitArmed = false
+			return nil
 		}
-		return nil
+		if p := m.play; p != nil && !p.done() && !m.quitArmed {
+			m.quitArmed = true
+			return nil
+		}
+		return tea.Quit
 	}
 	armed := m.quitArmed
 	m.quitArmed = false

@@ -224,7 +224,7 @@ func (m *Model) render() string {
 		return ""
 	}
 	if w < minWidth || h < minHeight {
-		return tooSmall(sh, w, h)
+		return tooSmall(sh, w, h, m.tooSmallQuit())
 	}
 	header := m.header()
 	m.bodyTop = strings.Count(header, "\n") + 1
@@ -240,10 +240,23 @@ func (m *Model) render() string {
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
-func tooSmall(sh *shared, w, h int) string {
+// tooSmallQuit is what q does on the screen that says the window is too small.
+func (m *Model) tooSmallQuit() string {
+	switch p := m.play; {
+	case capturing(m.focus()):
+		return "what is being typed waits for a larger window"
+	case p != nil && !p.done() && m.quitArmed:
+		return "q again quits, and the scenario's world goes with it"
+	case p != nil && !p.done():
+		return "q twice quits, and the scenario's world goes with it"
+	}
+	return "q quits"
+}
+
+func tooSmall(sh *shared, w, h int, quit string) string {
 	st := sh.styles
 	msg := st.Bold.Render("sandbank needs a terminal of at least 80×24.") + "\n\n" +
 		st.Muted.Render("This one is ") + st.Warn.Render(itoa(w)+"×"+itoa(h)) + st.Muted.Render(": make the window larger (or the font smaller).") +
-		"\n\n" + st.Faint.Render("q quits")
+		"\n\n" + st.Faint.Render(quit)
 	return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, lipgloss.NewStyle().Width(min(w, 60)).Render(msg))
 }

@@ -295,6 +295,40 @@ func TestPlayQuitAsksAgain(t *testing.T) {
 	}
 }
 
+// In a window below 80×24 q quits only when nothing is lost: a scenario with
+// steps left asks for q twice, and a q typed into a field is no quit (it quit at
+// one q, mid-password, when a projector shrank the window: a presenter's trial).
+func TestTooSmallQuitsOnlyWhenNothingIsLost(t *testing.T) {
+	quits := func(h *harness) bool {
+		_, cmd := h.m.Update(keyPress("q"))
+		if cmd == nil {
+			return false
+		}
+		_, ok := cmd().(tea.QuitMsg)
+		return ok
+	}
+	h := playWorld(t, "testdata/play.yaml")
+	h.press("enter")
+	h.send(tea.WindowSizeMsg{Width: 70, Height: 22})
+	h.contains("needs a terminal of at least 80×24", "q twice quits, and the scenario's world goes with it")
+	if quits(h) {
+		t.Fatal("one q in a small window quit a scenario with steps left")
+	}
+	h.contains("q again quits")
+	if !quits(h) {
+		t.Fatal("q twice in a small window did not quit")
+	}
+
+	w := newTestWorld(t)
+	h = newHarness(t, w, harnessOpts{})
+	h.press("c") // the widget, at the list of banks: its search takes typed text
+	h.send(tea.WindowSizeMsg{Width: 70, Height: 22})
+	h.contains("what is being typed waits for a larger window")
+	if quits(h) {
+		t.Fatal("q in a small window quit while the widget took typed text")
+	}
+}
+
 // An account whose one transaction was made as it was synced has a balance to
 // chart: its last sample is the sync itself, not a few nanoseconds before it (it
 // said "no transactions stored yet" beside "connect +1 tx").

@@ -43,6 +43,9 @@ type shared struct {
 	// themeChosen: the palette is the user's choice (Config.Theme), not the
 	// terminal's answer to the background query.
 	themeChosen bool
+	// basic: the terminal has 16 colours (tea.ColorProfileMsg), whose palette
+	// is chosen by index (basicPalette).
+	basic bool
 
 	clockState  engine.ClockState // the virtual clock, as of the last tick or notice
 	advancing   string            // "advancing +1d…" while a jump of the clock runs

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"image/color"
+	"strconv"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/textinput"
@@ -48,32 +49,78 @@ type Styles struct {
 	CreditColor, DebitColor, ChartColor color.Color
 }
 
-// NewStyles builds the styles for a dark or a light background.
-func NewStyles(dark bool) Styles {
+// NewStyles builds the styles for a dark or a light background, for a terminal of
+// 256 colours or more.
+func NewStyles(dark bool) Styles { return newStyles(dark, false) }
+
+// palette is the colours the styles are made of.
+type palette struct {
+	fg, muted, faint, line, accent, ok, warn, bad, info color.Color
+	selBg, tabBg, tabFg, codeBg, codeFg, keyFg          color.Color
+	jsonKey, jsonStr, jsonNum                           color.Color
+}
+
+// hexPalette is the palette of a terminal of 256 colours or more.
+func hexPalette(dark bool) palette {
 	ld := lipgloss.LightDark(dark)
 	// Faint is text too — hints, legends, "in sync", the help's separators — and
 	// keeps 4.5:1 against the backgrounds TestPaletteContrast names, as all text
 	// does: its #A0A6B0 on white was 2.4:1, unreadable on a projector (a
 	// presenter's trial). Rules and borders, which only draw lines, keep the old
 	// shades (line).
+	fg := ld(lipgloss.Color("#1F2430"), lipgloss.Color("#E6E8EE"))
+	return palette{
+		fg:      fg,
+		muted:   ld(lipgloss.Color("#5C6370"), lipgloss.Color("#9AA3B2")),
+		faint:   ld(lipgloss.Color("#676E7C"), lipgloss.Color("#8C94A3")),
+		line:    ld(lipgloss.Color("#A0A6B0"), lipgloss.Color("#5A6170")),
+		accent:  ld(lipgloss.Color("#6B3FD4"), lipgloss.Color("#B69CFF")),
+		ok:      ld(lipgloss.Color("#18794E"), lipgloss.Color("#4CD68C")),
+		warn:    ld(lipgloss.Color("#9A6200"), lipgloss.Color("#F5C04F")),
+		bad:     ld(lipgloss.Color("#C2303A"), lipgloss.Color("#FF6B72")),
+		info:    ld(lipgloss.Color("#0B6BCB"), lipgloss.Color("#6CB6FF")),
+		selBg:   ld(lipgloss.Color("#E4DCFA"), lipgloss.Color("#2E2750")),
+		tabBg:   ld(lipgloss.Color("#6B3FD4"), lipgloss.Color("#7C5CE0")),
+		tabFg:   lipgloss.Color("#FFFFFF"),
+		codeBg:  ld(lipgloss.Color("#FFF1C2"), lipgloss.Color("#3A3000")),
+		codeFg:  fg,
+		keyFg:   ld(lipgloss.Color("#6B3FD4"), lipgloss.Color("#C9B6FF")),
+		jsonKey: ld(lipgloss.Color("#0B6BCB"), lipgloss.Color("#7FC1FF")),
+		jsonStr: ld(lipgloss.Color("#18794E"), lipgloss.Color("#9BE3B5")),
+		jsonNum: ld(lipgloss.Color("#9A6200"), lipgloss.Color("#F5C04F")),
+	}
+}
+
+// basicPalette is the palette of a terminal of 16 colours (TERM=xterm, as PuTTY
+// and docker exec set it; TERM=linux), chosen by index: the hex palette reduced
+// to them put the selected row in bright blue on blue (2:1) and hints in blue on
+// black (a presenter's trial). Light, the 16 have no green or yellow that reads
+// on white: what is fine is black, what is wrong red.
+func basicPalette(dark bool) palette {
+	c := func(i int) color.Color { return lipgloss.Color(strconv.Itoa(i)) }
+	if dark {
+		return palette{fg: c(15), muted: c(7), faint: c(8), line: c(8), accent: c(13), ok: c(10), warn: c(11), bad: c(9),
+			info: c(14), selBg: c(4), tabBg: c(5), tabFg: c(15), codeBg: c(3), codeFg: c(0), keyFg: c(13),
+			jsonKey: c(14), jsonStr: c(10), jsonNum: c(11)}
+	}
+	return palette{fg: c(0), muted: c(0), faint: c(0), line: c(8), accent: c(5), ok: c(0), warn: c(1), bad: c(1),
+		info: c(4), selBg: c(14), tabBg: c(5), tabFg: c(15), codeBg: c(3), codeFg: c(0), keyFg: c(5),
+		jsonKey: c(4), jsonStr: c(0), jsonNum: c(1)}
+}
+
+// newStyles builds the styles for a dark or a light background; basic, for a
+// terminal of 16 colours.
+func newStyles(dark, basic bool) Styles {
+	p := hexPalette(dark)
+	if basic {
+		p = basicPalette(dark)
+	}
 	var (
-		fg      = ld(lipgloss.Color("#1F2430"), lipgloss.Color("#E6E8EE"))
-		muted   = ld(lipgloss.Color("#5C6370"), lipgloss.Color("#9AA3B2"))
-		faint   = ld(lipgloss.Color("#676E7C"), lipgloss.Color("#8C94A3"))
-		line    = ld(lipgloss.Color("#A0A6B0"), lipgloss.Color("#5A6170"))
-		accent  = ld(lipgloss.Color("#6B3FD4"), lipgloss.Color("#B69CFF"))
-		ok      = ld(lipgloss.Color("#18794E"), lipgloss.Color("#4CD68C"))
-		warn    = ld(lipgloss.Color("#9A6200"), lipgloss.Color("#F5C04F"))
-		bad     = ld(lipgloss.Color("#C2303A"), lipgloss.Color("#FF6B72"))
-		info    = ld(lipgloss.Color("#0B6BCB"), lipgloss.Color("#6CB6FF"))
-		selBg   = ld(lipgloss.Color("#E4DCFA"), lipgloss.Color("#2E2750"))
-		tabBg   = ld(lipgloss.Color("#6B3FD4"), lipgloss.Color("#7C5CE0"))
-		tabFg   = lipgloss.Color("#FFFFFF")
-		codeBg  = ld(lipgloss.Color("#FFF1C2"), lipgloss.Color("#3A3000"))
-		keyFg   = ld(lipgloss.Color("#6B3FD4"), lipgloss.Color("#C9B6FF"))
-		jsonKey = ld(lipgloss.Color("#0B6BCB"), lipgloss.Color("#7FC1FF"))
-		jsonStr = ld(lipgloss.Color("#18794E"), lipgloss.Color("#9BE3B5"))
-		jsonNum = ld(lipgloss.Color("#9A6200"), lipgloss.Color("#F5C04F"))
+		fg, muted, faint, line, accent = p.fg, p.muted, p.faint, p.line, p.accent
+		ok, warn, bad, info            = p.ok, p.warn, p.bad, p.info
+		selBg, tabBg, tabFg            = p.selBg, p.tabBg, p.tabFg
+		codeBg, keyFg                  = p.codeBg, p.keyFg
+		jsonKey, jsonStr, jsonNum      = p.jsonKey, p.jsonStr, p.jsonNum
 	)
 	s := Styles{Dark: dark, CreditColor: ok, DebitColor: bad, ChartColor: accent}
 	base := lipgloss.NewStyle()
@@ -100,7 +147,7 @@ func NewStyles(dark bool) Styles {
 	s.Rule = base.Foreground(line)
 	s.Modal = base.Border(lipgloss.RoundedBorder()).BorderForeground(accent).Padding(0, 2)
 	s.Panel = base.Border(lipgloss.RoundedBorder()).BorderForeground(line).Padding(0, 1)
-	s.Code = base.Bold(true).Foreground(fg).Background(codeBg).Padding(0, 1)
+	s.Code = base.Bold(true).Foreground(p.codeFg).Background(codeBg).Padding(0, 1)
 	s.Key = base.Bold(true).Foreground(keyFg)
 	s.JSONKey = base.Foreground(jsonKey)
 	s.JSONStr = base.Foreground(jsonStr)

@@ -16,8 +16,12 @@ import (
 // #A0A6B0 on white, 2.4:1: unreadable on a projector (a presenter's trial).
 func TestPaletteContrast(t *testing.T) {
 	backgrounds := map[bool][]string{true: {"#000000", "#282C34"}, false: {"#FFFFFF", "#FDF6E3"}}
-	for _, dark := range []bool{true, false} {
-		s := NewStyles(dark)
+	for _, tc := range []struct{ dark, basic bool }{{true, false}, {false, false}, {true, true}, {false, true}} {
+		// basic: a terminal of 16 colours, each as xterm shows it (lipgloss's
+		// basic colours' RGB): the hex palette reduced to them put the selected
+		// row at 2:1 (a presenter's trial).
+		dark := tc.dark
+		s := newStyles(dark, tc.basic)
 		text := map[string]lipgloss.Style{
 			"App": s.App, "Header": s.Header, "Muted": s.Muted, "Faint": s.Faint, "Bold": s.Bold, "Title": s.Title,
 			"Label": s.Label, "Value": s.Value, "Accent": s.Accent, "OK": s.OK, "Warn": s.Warn, "Bad": s.Bad,
@@ -34,19 +38,23 @@ func TestPaletteContrast(t *testing.T) {
 		for name, st := range text {
 			fg := st.GetForeground()
 			if _, none := fg.(lipgloss.NoColor); none {
-				t.Errorf("dark=%v: %s has no colour of its own", dark, name)
+				t.Errorf("dark=%v basic=%v: %s has no colour of its own", dark, tc.basic, name)
 				continue
 			}
-			for _, bg := range backgrounds[dark] {
+			bgs := backgrounds[dark]
+			if tc.basic { // a terminal of 16 colours draws on its own black or white
+				bgs = map[bool][]string{true: {"#000000"}, false: {"#FFFFFF"}}[dark]
+			}
+			for _, bg := range bgs {
 				if c := contrast(fg, lipgloss.Color(bg)); c < 4.5 {
-					t.Errorf("dark=%v: %s %s on %s is %.2f:1, under 4.5:1", dark, name, hexOf(fg), bg, c)
+					t.Errorf("dark=%v basic=%v: %s %s on %s is %.2f:1, under 4.5:1", dark, tc.basic, name, hexOf(fg), bg, c)
 				}
 			}
 		}
 		// Text on a background of its own.
 		for name, st := range map[string]lipgloss.Style{"Selected": s.Selected, "Code": s.Code, "TabActive": s.TabActive, "Brand": s.Brand} {
 			if c := contrast(st.GetForeground(), st.GetBackground()); c < 4.5 {
-				t.Errorf("dark=%v: %s %s on %s is %.2f:1, under 4.5:1", dark, name, hexOf(st.GetForeground()), hexOf(st.GetBackground()), c)
+				t.Errorf("dark=%v basic=%v: %s %s on %s is %.2f:1, under 4.5:1", dark, tc.basic, name, hexOf(st.GetForeground()), hexOf(st.GetBackground()), c)
 			}
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
 )
 
 // A palette chosen (--theme, SANDBANK_THEME) holds from the first frame whatever
@@ -37,6 +38,31 @@ func TestThemeChosenOverTheTerminal(t *testing.T) {
 		}
 		if m.helpM.Styles.ShortDesc.GetForeground() != m.sh.styles.Help.ShortDesc.GetForeground() {
 			t.Errorf("theme %q: the help line has other styles than the palette's", tc.theme)
+		}
+		m.Close()
+	}
+}
+
+// A terminal of 16 colours gets the palette chosen for them, whatever the theme,
+// and keeps it when the background is answered after: the hex palette reduced to
+// them put the selected row in bright blue on blue (a presenter's trial, with
+// TERM=xterm as PuTTY and docker exec set it).
+func TestSixteenColoursGetTheirOwnPalette(t *testing.T) {
+	for _, theme := range []string{ThemeLight, ThemeDark, ThemeAuto} {
+		m := New(context.Background(), Config{Theme: theme})
+		dark := m.sh.styles.Dark
+		m.Update(tea.ColorProfileMsg{Profile: colorprofile.ANSI})
+		if got, want := m.sh.styles.Selected.GetBackground(), basicPalette(dark).selBg; got != want || m.sh.styles.Dark != dark {
+			t.Errorf("theme %q at 16 colours: the selected row's background %v, want %v (dark %v)", theme, got, want, dark)
+		}
+		if theme == ThemeAuto {
+			m.Update(tea.BackgroundColorMsg{Color: color.Gray{Y: 255}})
+			if got, want := m.sh.styles.Selected.GetBackground(), basicPalette(false).selBg; got != want {
+				t.Errorf("auto, 16 colours, then a white background: the selected row's background %v, want %v", got, want)
+			}
+		}
+		if m.helpM.Styles.ShortDesc.GetForeground() != m.sh.styles.Help.ShortDesc.GetForeground() {
+			t.Errorf("theme %q: the help line has other styles than the palette's", theme)
 		}
 		m.Close()
 	}

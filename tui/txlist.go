@@ -460,7 +460,7 @@ func (l *txList) filterLine() string {
 	case l.known:
 		count = commas(l.total) + " transaction" + plural(int(min(l.total, 2)))
 		if l.filtered() && !l.noFilters {
-			count += " match"
+			count += map[bool]string{true: " matches", false: " match"}[l.total == 1] // "1 transaction match" (a presenter's trial)
 		}
 	case l.list.err == "":
 		count = l.sh.spinner() + " loading"
