@@ -244,7 +244,7 @@ func (e *Engine) openLink(ctx context.Context, req WidgetRequest) (WidgetState, 
 		if err != nil {
 			return WidgetState{}, err
 		}
-		return e.openReauthFor(ctx, a, expires, &l, l.Ref)
+		return e.openReauthFor(ctx, a, expires, &l, l.Ref, false)
 	}
 	if l.Institution != "" {
 		// The bank the business picked for the link is the link's: a widget that

@@ -53,7 +53,7 @@ func (e *Engine) openReauth(ctx context.Context, token, account, reference strin
 	if err != nil {
 		return WidgetState{}, err
 	}
-	return e.openReauthFor(ctx, a, t.ExpiresAt, nil, reference)
+	return e.openReauthFor(ctx, a, t.ExpiresAt, nil, reference, true)
 }
 
 // usableReauthToken finds a reauth token that can still be spent, and its account.
@@ -135,17 +135,18 @@ func (e *Engine) openReauthAccount(ctx context.Context, id, reference string) (W
 	case a.ID == "":
 		return e.openReauth(ctx, id, "", reference)
 	}
-	return e.openReauthFor(ctx, a, e.clock.Now().Add(WidgetSessionTTL), nil, reference)
+	return e.openReauthFor(ctx, a, e.clock.Now().Add(WidgetSessionTTL), nil, reference, false)
 }
 
 // openReauthFor opens a widget session that re-authorises a, until expires; link
-// is the v2 initiate link it walks, or nil.
-func (e *Engine) openReauthFor(ctx context.Context, a Account, expires time.Time, link *Link, reference string) (WidgetState, error) {
+// is the v2 initiate link it walks, or nil; token says a reauth token opened it.
+func (e *Engine) openReauthFor(ctx context.Context, a Account, expires time.Time, link *Link, reference string, token bool) (WidgetState, error) {
 	acct := BankAccount{Number: a.Number, Name: a.Name, Type: a.Type, Currency: a.Currency, Balance: a.Balance,
 		Institution: a.Institution, AuthMethod: a.AuthMethod}
 	w := &widgetSession{accountID: a.ID, creds: a.Credentials, state: WidgetState{Institution: a.Institution,
 		InstitutionFixed: true, AuthMethod: a.AuthMethod, Reauth: true, Status: WidgetLogin, Username: a.Credentials.Username,
 		Account: &acct, ExpiresAt: expires, AttemptsLeft: MaxWidgetAttempts, Reference: reference, Link: link}}
+	w.token = token
 	if link != nil {
 		w.link = link.ID
 	}

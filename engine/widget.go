@@ -111,6 +111,7 @@ type widgetSession struct {
 	state     WidgetState
 	link      string // the initiate link it walks, if any
 	accountID string // the account being re-authorised
+	token     bool   // a reauth token opened it: spent, it opens no other (openNew)
 	creds     Credentials
 	bank      BankSession // WidgetAccount: the sign-in whose accounts are offered
 	customer  string      // the business's customer it connects for (WidgetRequest.Customer), if any
@@ -354,13 +355,8 @@ func (e *Engine) widget(session string) (*widgetSession, error) {
 // session on an initiate link, the link again while it can be walked — else a new
 // link, which "open a new one" left the user to find out by trying.
 func (e *Engine) reopen(w *widgetSession) string {
-	if w.link == "" && w.accountID != "" {
-		// A reauth token is spent as its session opens: "open a new one" with it
-		// was refused (a newcomer's trial).
-		return "open a new one for account " + w.accountID + " (a reauth token opens one session: request a new one with POST /accounts/" + w.accountID + "/reauthorise)"
-	}
 	if w.link == "" {
-		return "open a new one"
+		return w.openNew()
 	}
 	l, err := e.Link(context.Background(), w.link)
 	if err != nil {
@@ -370,6 +366,16 @@ func (e *Engine) reopen(w *widgetSession) string {
 		return "its link cannot open another: " + ErrorMessage(err)
 	}
 	return "open its link again for a new one"
+}
+
+// openNew is the advice to open another session: one a reauth token opened
+// needs a new token, its own spent as it opened — "open a new one" with it was
+// refused (a newcomer's trial) — while one opened by an account's ID opens again.
+func (w *widgetSession) openNew() string {
+	if w.token {
+		return "open a new one with a new reauth token (POST /accounts/" + w.accountID + "/reauthorise): a token opens one session"
+	}
+	return "open a new one"
 }
 
 // step runs fn on a live session at one of the statuses want, one step at a time.
@@ -396,9 +402,9 @@ func (e *Engine) step(session string, fn func(*widgetSession) error, want ...str
 		wait := lockedFor(w.state.LockedUntil, e.clock.Now())
 		// The wait is said: the API's note on it (virtual time, and what that is
 		// in real time) followed a sentence that named none.
-		msg := "too many wrong answers: this widget session is locked; open a new one once the bank lets the user sign in again, in " + waitText(wait)
+		msg := "too many wrong answers: this widget session is locked; " + w.openNew() + " once the bank lets the user sign in again, in " + waitText(wait)
 		if wait == 0 { // the bank locked nobody out (the attempts named other usernames), or its lock has ended
-			msg = "too many wrong answers: this widget session is locked; open a new one, where the user can sign in at once"
+			msg = "too many wrong answers: this widget session is locked; " + w.openNew() + ", where the user can sign in at once"
 		}
 		return w.state, &Error{Code: ELOCKED, Reason: "SESSION_LOCKED", RetryAfter: wait, Message: msg}
 	case !slices.Contains(want, st):
@@ -473,6 +479,16 @@ func (e *Engine) WidgetLogin(ctx context.Context, session, username, password st
 		}
 		w.creds = Credentials{Username: username, Password: Secret(password)}
 		w.state.Username, w.state.PasswordRejected = username, false // the password typed is the bank's
+		if bank, user := w.state.Institution.Code, strings.ToLower(username); bank != w.wrongBank || user != w.wrongUser {
+			// Another user than the wrong attempts were for: the count left is
+			// this one's, not theirs — "2 attempts left" showed at the OTP before
+			// any wrong answer (a presenter's trial).
+			w.wrong, w.wrongBank, w.wrongUser = 0, bank, user
+			w.state.AttemptsLeft = MaxWidgetAttempts
+			if left := e.bank.AttemptsLeft(bank, username); left > 0 {
+				w.state.AttemptsLeft = min(w.state.AttemptsLeft, left)
+			}
+		}
 		return e.advance(ctx, w, res)
 	}, WidgetLogin)
 }
@@ -567,7 +583,7 @@ func (e *Engine) wrongAnswer(w *widgetSession, username string, err error) error
 	if w.state.AttemptsLeft <= 0 {
 		w.state.Status, w.state.Challenge, w.state.LockedUntil = WidgetLocked, nil, e.clock.Now()
 		return &Error{Code: ELOCKED, Reason: "SESSION_LOCKED", // no wait ends it: no RetryAfter
-			Message: ErrorMessage(err) + "; too many wrong attempts: this widget session is locked, open a new one"}
+			Message: ErrorMessage(err) + "; too many wrong attempts: this widget session is locked, " + w.openNew()}
 	}
 	return &Error{Code: EUNAUTHORIZED, Reason: "WRONG_ANSWER", AttemptsLeft: w.state.AttemptsLeft,
 		Message: fmt.Sprintf("%s; %s left", ErrorMessage(err), attemptsText(w.state.AttemptsLeft))}

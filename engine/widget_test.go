@@ -413,6 +413,26 @@ func TestReauthAtABankThatAsksNothingAsksThePassword(t *testing.T) {
 	}
 }
 
+// Wrong passwords for one user count nothing against another who then signs in:
+// the OTP of the second said "2 attempts left" before any wrong answer (a
+// presenter's trial), though the bank counts by username.
+func TestAttemptsLeftAreTheUsersWhoSignedIn(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	other := w.customer(simulator.NewCustomer{Name: "Bola Ade", Institution: "058", Balance: 100_000})
+	otp := w.customer(simulator.NewCustomer{Name: "Ada Eze", Institution: "058", Balance: 100_000, MFA: engine.MFAOTP})
+	st, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{Institution: "058"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.eng.WidgetLogin(w.ctx, st.Session, other.Username, "wrong-password"); engine.ErrorCode(err) != engine.EUNAUTHORIZED {
+		t.Fatalf("a wrong password = %v", err)
+	}
+	st, err = w.eng.WidgetLogin(w.ctx, st.Session, otp.Username, otp.Password)
+	if err != nil || st.Status != engine.WidgetChallenge || st.AttemptsLeft != engine.MaxWidgetAttempts {
+		t.Fatalf("the OTP user signed in = %+v, %v; want at the challenge, every attempt left", st, err)
+	}
+}
+
 // A re-authorisation opened with a reauth token that expires says how to open
 // another: the token is spent, and "open a new one" with it was refused (a
 // newcomer's trial).
@@ -423,8 +443,25 @@ func TestAnExpiredReauthSaysToRequestAToken(t *testing.T) {
 	st := w.openReauth(a.ID)
 	w.advance(st.ExpiresAt.Sub(w.clock.Now()) + time.Second)
 	_, err := w.eng.WidgetLogin(w.ctx, st.Session, "", adam.Password)
-	if want := "open a new one for account " + a.ID + " (a reauth token opens one session: request a new one with POST /accounts/" + a.ID + "/reauthorise)"; engine.ErrorCode(err) != engine.EEXPIRED || !strings.Contains(engine.ErrorMessage(err), want) {
+	if want := "open a new one with a new reauth token (POST /accounts/" + a.ID + "/reauthorise): a token opens one session"; engine.ErrorCode(err) != engine.EEXPIRED || !strings.Contains(engine.ErrorMessage(err), want) {
 		t.Fatalf("a step after the session expired = %v; want it to say %q", err, want)
+	}
+	// One opened by the account's ID (connect.js 2.x's reauthorise) opens again so.
+	st, err = w.eng.OpenWidget(w.ctx, engine.WidgetRequest{Account: a.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.advance(st.ExpiresAt.Sub(w.clock.Now()) + time.Second)
+	if _, err = w.eng.WidgetLogin(w.ctx, st.Session, "", adam.Password); engine.ErrorCode(err) != engine.EEXPIRED || strings.Contains(engine.ErrorMessage(err), "token") {
+		t.Fatalf("a step after a session opened by the account's ID expired = %v; want no word of a token", err)
+	}
+	// Locked by wrong answers, a token's session says so too (the review).
+	st = w.openReauth(a.ID)
+	for range engine.MaxWidgetAttempts + 1 { // the last, a step on the locked session
+		_, err = w.eng.WidgetLogin(w.ctx, st.Session, "", "wrong-password")
+	}
+	if want := "open a new one with a new reauth token"; engine.ErrorCode(err) != engine.ELOCKED || !strings.Contains(engine.ErrorMessage(err), want) {
+		t.Fatalf("a step on the locked session = %v; want it to say %q", err, want)
 	}
 }
 
