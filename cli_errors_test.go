@@ -322,6 +322,11 @@ func TestEmptyAddrSaysWhatToDo(t *testing.T) {
 	if _, err := os.Stat(db); err == nil {
 		t.Error("a refused --addr made the database")
 	}
+	// scenario play takes --addr too (the review: it went on to a random port).
+	out, code := sandbank(t, "scenario", "play", "fixtures/mr-adam.yaml", "--addr", "127.0.0.1:")
+	if code != 2 || !strings.Contains(out, "--addr 127.0.0.1: has no port") {
+		t.Errorf("scenario play --addr 127.0.0.1:: exit %d\n%s", code, out)
+	}
 }
 
 // --transcript given a file says it takes a directory, and --junit a report's

@@ -33,6 +33,10 @@ type scenarioPlayCmd struct {
 	themeFlag
 }
 
+// Validate refuses an --addr that is empty or has no port, as serve does (the
+// review: play went on to a random port).
+func (c scenarioPlayCmd) Validate() error { return emptyAddr(c.Addr) }
+
 func (c scenarioPlayCmd) Run(ctx context.Context) error {
 	src, err := scenario.ReadFile(c.File)
 	if err != nil {
@@ -341,6 +345,15 @@ func runWithTranscript(ctx context.Context, file string, host scenario.Host, pat
 	// off mid-line under the name, over the last good one, looking real (a
 	// presenter's trial). Yours alone (CreateTemp's 0600): it holds the world's
 	// connect codes, tokens and passwords, and every webhook as sent.
+	// What a run killed before left (the review: nothing swept it).
+	dir, prefix := filepath.Dir(path), "."+filepath.Base(path)+"."
+	if entries, err := os.ReadDir(dir); err == nil {
+		for _, e := range entries {
+			if n := e.Name(); strings.HasPrefix(n, prefix) && strings.HasSuffix(n, ".partial") && e.Type().IsRegular() {
+				_ = os.Remove(filepath.Join(dir, n))
+			}
+		}
+	}
 	tf, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.partial")
 	if err != nil {
 		return nil, fmt.Errorf("creating the transcript %s (%s)", path, osReason(err))
@@ -435,8 +448,14 @@ func writeJUnit(path string, results []*scenario.Result) error {
 	if err := scenario.WriteJUnit(&b, results); err != nil {
 		return fmt.Errorf("writing the JUnit report %s: %w", path, err)
 	}
-	// Whole or not at all, as the transcripts: a CI system reads it.
-	if err := writeFileAtomic(path, b.Bytes(), 0o644); err != nil {
+	// Whole or not at all, as the transcripts: a CI system reads it. A link or a
+	// device (--junit /dev/stdout, a link into a reports folder) is written where
+	// it points: renamed over, the link became a file (the review).
+	write := func() error { return writeFileAtomic(path, b.Bytes(), 0o644) }
+	if fi, err := os.Lstat(path); err == nil && !fi.Mode().IsRegular() {
+		write = func() error { return os.WriteFile(path, b.Bytes(), 0o644) }
+	}
+	if err := write(); err != nil {
 		return fmt.Errorf("cannot write the JUnit report %s (%s)", path, osReason(err))
 	}
 	return nil

@@ -198,18 +198,57 @@ func TestKilledScenarioRunLeavesTheLastTranscript(t *testing.T) {
 		t.Fatal(err)
 	}
 	last := filepath.Join(transcripts, "slow.txt")
-	for _, f := range []string{last, junit} {
-		if err := os.WriteFile(f, []byte("the last run's, whole\n"), 0o600); err != nil {
-			t.Fatal(err)
-		}
+	if err := os.WriteFile(last, []byte("the last run's, whole\n"), 0o600); err != nil {
+		t.Fatal(err)
 	}
 	code, said := signalledInAStep(t, syscall.SIGKILL, "", func(file string) []string {
 		return []string{"scenario", "run", "--transcript", transcripts, "--junit", junit, file}
 	})
-	for _, f := range []string{last, junit} {
-		if b, err := os.ReadFile(f); err != nil || string(b) != "the last run's, whole\n" {
-			t.Errorf("after a run killed (exit %d), %s holds %q (%v); want the last run's\n%s", code, f, b, err, said)
-		}
+	if b, err := os.ReadFile(last); err != nil || string(b) != "the last run's, whole\n" {
+		t.Errorf("after a run killed (exit %d), the transcript holds %q (%v); want the last run's\n%s", code, b, err, said)
+	}
+	// What the killed run wrote is swept by the next run of the file (it stayed, a
+	// hidden file, for good: the review).
+	partial, _ := filepath.Glob(filepath.Join(transcripts, ".slow.txt.*.partial"))
+	if len(partial) != 1 {
+		t.Fatalf("the killed run left %v; want its one partial transcript", partial)
+	}
+	file := filepath.Join(t.TempDir(), "slow.yaml")
+	if err := os.WriteFile(file, []byte("scenario: quick\ncustomers:\n  adam: {institution: \"044\"}\nsteps:\n  - connect: adam\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, code := sandbank(t, "scenario", "run", "--transcript", transcripts, file); code != 0 {
+		t.Fatalf("the next run: exit %d\n%s", code, out)
+	}
+	if left, _ := filepath.Glob(filepath.Join(transcripts, ".slow.txt.*")); len(left) != 0 {
+		t.Errorf("after the next run, %v are left", left)
+	}
+}
+
+// --junit naming a link writes where the link points, as before reports were
+// written whole: renamed over, the link became a file, and --junit /dev/stdout
+// would have replaced /dev/stdout (the review).
+func TestJUnitThroughALink(t *testing.T) {
+	dir := t.TempDir()
+	real, link := filepath.Join(dir, "real.xml"), filepath.Join(dir, "link.xml")
+	if err := os.WriteFile(real, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(real, link); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "s.yaml")
+	if err := os.WriteFile(file, []byte("scenario: quick\ncustomers:\n  adam: {institution: \"044\"}\nsteps:\n  - connect: adam\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, code := sandbank(t, "scenario", "run", "--junit", link, file); code != 0 {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Fatalf("the link after the report: %v, %v; want it a link still", fi.Mode(), err)
+	}
+	if b, _ := os.ReadFile(real); !strings.Contains(string(b), "<testsuite") {
+		t.Fatalf("the link's file holds %q; want the report", b)
 	}
 }
 

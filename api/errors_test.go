@@ -23,8 +23,11 @@ func TestOwnFailuresAreLoggedAsWarnings(t *testing.T) {
 	answer(apiError{Status: http.StatusServiceUnavailable, Code: "DATABASE_DAMAGED", Message: "the database file /x.db looks damaged"})
 	answer(apiError{Status: http.StatusServiceUnavailable, Code: "UNAVAILABLE", Message: "GTBank is unavailable"})
 	answer(apiError{Status: http.StatusNotFound, Code: "NOT_FOUND", Message: "no account x"})
+	answer(apiError{Status: http.StatusInternalServerError, Code: "RECEIVER_ERROR", Message: "the built-in receiver is set to answer 500"})
+	answer(internalError)
 	out := logs.String()
-	if !strings.Contains(out, "level=WARN msg=request") || !strings.Contains(out, "status=503 code=DATABASE_DAMAGED") || strings.Count(out, "msg=request") != 1 {
-		t.Fatalf("at --log-level warn:\n%s\nwant the damaged file's request alone, with its code", out)
+	if !strings.Contains(out, "level=WARN msg=request") || !strings.Contains(out, "status=503 code=DATABASE_DAMAGED") ||
+		!strings.Contains(out, "status=500 code=INTERNAL_ERROR") || strings.Count(out, "msg=request") != 2 {
+		t.Fatalf("at --log-level warn:\n%s\nwant the damaged file's and the bug's requests alone, with their codes", out)
 	}
 }

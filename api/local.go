@@ -186,6 +186,7 @@ func (s *Server) misbehave(w http.ResponseWriter, r *http.Request) bool {
 		}
 	}
 	if m.Status != 0 {
+		noteCode(w, "RECEIVER_ERROR") // the log's line: an answer asked for, not a failure of sandbank's
 		writeJSON(w, m.Status, errorBody{Status: "failed", Code: "RECEIVER_ERROR",
 			Message: fmt.Sprintf("the built-in receiver is set to answer %d (POST /sandbox/receiver/mode {\"mode\":\"up\"} restores it)", m.Status)})
 		return true

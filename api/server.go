@@ -308,7 +308,7 @@ func (s *Server) logged(next http.Handler) http.Handler {
 		// went wrong, which --log-level warn keeps: a damaged file's 503s were in no
 		// warn log, and at info said no more than "503" (a QA engineer's trial).
 		level := slog.LevelInfo
-		if rec.status == http.StatusInternalServerError || ownTrouble[rec.code] {
+		if ownTrouble[rec.code] || rec.status >= 500 && rec.code == "" { // a 5xx of no code: not one of sandbank's answers
 			level = slog.LevelWarn
 		}
 		if !s.log.Enabled(r.Context(), level) {
@@ -356,8 +356,9 @@ type loggingWriter struct {
 }
 
 // ownTrouble are the codes of sandbank's own failures, whose requests a log kept
-// to warnings keeps; a simulated bank's outage (503 UNAVAILABLE) is the world's.
-var ownTrouble = map[string]bool{"DATABASE_DAMAGED": true, "DISK_FULL": true}
+// to warnings keeps; a simulated bank's outage (503 UNAVAILABLE) is the world's,
+// and the built-in receiver's 500 asked of it (RECEIVER_ERROR) the tester's.
+var ownTrouble = map[string]bool{"DATABASE_DAMAGED": true, "DISK_FULL": true, defaultReason[engine.EINTERNAL]: true}
 
 // noteCode gives the request's log line the code of the error it answers.
 func noteCode(w http.ResponseWriter, code string) {

@@ -594,6 +594,10 @@ func (s *Server) connectStep(w http.ResponseWriter, r *http.Request) error {
 		// password" at the OTP, and posted the app an ERROR, of a session going
 		// well (a front-end developer's trial).
 		if cur, err := s.eng.Widget(session); err == nil && cur.Status != at {
+			if cur.Link != nil && cur.Status == engine.WidgetSuccess {
+				seeOther(w, linkDone(*cur.Link)) // a hosted link ends at the business's redirect_url, as its step did (the review)
+				return nil
+			}
 			seeOther(w, "/connect/s/"+url.PathEscape(session))
 			return nil
 		}

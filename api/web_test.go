@@ -686,6 +686,26 @@ func TestAStepsFormPostedTwiceShowsWhereItStands(t *testing.T) {
 	}
 }
 
+// A hosted link's last step posted twice ends, the second time too, at the
+// business's redirect_url: it showed "Account linked" with a link to click (the
+// review).
+func TestALinksLastStepPostedTwiceGoesBackToTheApp(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	c := w.addCustomer(map[string]any{"institution": "044"})
+	_, id := w.initiate(map[string]any{"scope": "auth", "customer": map[string]any{"name": "Ada", "email": "ada@example.com"},
+		"meta": map[string]any{"ref": "r-9"}, "redirect_url": "http://127.0.0.1:3000/back", "institution": map[string]any{"id": "044", "auth_method": "internet_banking"}})
+	st := w.openWidget(map[string]any{"link": id})
+	login := url.Values{"at": {"login"}, "username": {c.Username}, "password": {c.Password}}.Encode()
+	var done []string
+	for range 2 {
+		rep := w.must(http.StatusSeeOther, "POST", "/connect/s/"+st.Session+"/login", req{key: noKey(), body: login, ctype: "application/x-www-form-urlencoded", headers: map[string]string{"Accept": "text/html"}})
+		done = append(done, rep.header.Get("Location"))
+	}
+	if !strings.HasPrefix(done[0], "http://127.0.0.1:3000/back?") || done[1] != done[0] {
+		t.Fatalf("the link's login, then again: %q; want the redirect_url both times", done)
+	}
+}
+
 // A refusal's page is shown only by the GET its redirect makes: kept by session
 // alone, a later step's page showed it — a wrong password refused, the user went
 // back and chose the bank again, and that page answered 401 with the old error

@@ -335,6 +335,18 @@ func TestRefusalsDoNotCascade(t *testing.T) {
 }
 
 // An http: status may be quoted, a matcher's numbers, or a saved {name}.
+// A file whose point is the bank's refusal of a limit says so in expect:, and
+// check leaves the refusal to the run, as for a route (the review: the limits
+// check learnt refused such a file, which had passed).
+func TestLimitsRefusedOnPurposePass(t *testing.T) {
+	src := head + "  - bank: adam\n    password: abc\n    expect: {http: 400}\n" +
+		"  - outage: adam\n    for: 45d\n    expect: {http: 400}\n" +
+		"  - bank: adam\n    credit: NGN 10\n    narration: " + strings.Repeat("x", 121) + "\n    expect: {http: 400}\n"
+	if _, err := Parse("f.yaml", []byte(src)); err != nil {
+		t.Fatalf("a file refused on purpose: %v", err)
+	}
+}
+
 func TestStatusesRead(t *testing.T) {
 	src := head + "  - connect: adam\n    expect: {http: \"200\"}\n  - sync: adam\n    expect: {http: {one_of: [200, 202]}}\n    save: {status: http}\n" +
 		"  - sync: adam\n    expect: {http: \"{status}\", header.Retry-After: {not: \"120\"}}\n  - sync: adam\n    expect: {http: {gte: 400}, body: {matches: \"^2\"}}\n"
