@@ -238,7 +238,7 @@ func (p *accountsPage) rekey() {
 		if bi, ok := p.bank[a.Number]; ok && bi.mfa != engine.MFANone {
 			k += " mfa " + string(bi.mfa) + " " + bi.mfa.Badge()
 		}
-		p.keys[i] = strings.ToLower(k)
+		p.keys[i] = foldKey(k)
 	}
 }
 

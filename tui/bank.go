@@ -188,7 +188,7 @@ func (p *bankPage) Update(msg tea.Msg) tea.Cmd {
 			for _, a := range c.Accounts {
 				k += " " + a.Institution.Name + " " + a.Number + " " + a.Name
 			}
-			p.keys[i] = strings.ToLower(k)
+			p.keys[i] = foldKey(k)
 		}
 		p.refilter()
 		for i, r := range p.rows {

@@ -9,6 +9,8 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"sandbank/simulator"
+
 	"sandbank/engine"
 )
 
@@ -246,4 +248,27 @@ func TestWrapAtMost(t *testing.T) {
 			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
 		}
 	}
+}
+
+// A filter finds a name whatever its accents and tone marks: /olasegun found no
+// ỌLÁṢẸGUN ADÉBÁYỌ̀, whose own username is olasegun.adebayo (a presenter's trial).
+func TestFiltersFoldAccents(t *testing.T) {
+	for in, want := range map[string]string{
+		"Ọláṣẹgun Adébáyọ̀": "olasegun adebayo",
+		"ỌLÁṢẸGUN":          "olasegun",
+		"Adam Okafor":       "adam okafor",
+		"Chinedu 👋":         "chinedu 👋",
+	} {
+		if got := foldKey(in); got != want {
+			t.Errorf("foldKey(%q) = %q, want %q", in, got, want)
+		}
+	}
+	w := newTestWorld(t)
+	c, err := w.bank.AddCustomer(simulator.NewCustomer{Name: "Ọláṣẹgun Adébáyọ̀", Institution: "221", Balance: 1_000_00})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, w, harnessOpts{})
+	h.bankConsoleAt("olasegun adebayo") // the name's words: the username has a dot
+	h.contains("Customers 1 filter olasegun adebayo", c.Username)
 }

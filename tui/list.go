@@ -2,10 +2,13 @@ package tui
 
 import (
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"golang.org/x/text/unicode/norm"
 )
 
 // list is the one scrolling list the pages embed (Accounts, Bank console, Webhooks
@@ -104,10 +107,28 @@ func (l *list) filterText() string {
 	return l.filter.Value()
 }
 
+// foldKey is s as a filter compares it: lower-case, without its accents and tone
+// marks — /olasegun found no ỌLÁṢẸGUN ADÉBÁYỌ̀, whose own username is
+// olasegun.adebayo (a presenter's trial).
+func foldKey(s string) string {
+	s = strings.ToLower(s)
+	for _, r := range s {
+		if r >= utf8.RuneSelf { // letters beyond ASCII: their marks go
+			return strings.Map(func(r rune) rune {
+				if unicode.Is(unicode.Mn, r) {
+					return -1
+				}
+				return r
+			}, norm.NFD.String(s))
+		}
+	}
+	return s
+}
+
 // match appends to dst the index of every key that contains the filter's text
-// (keys are lower-case): the rows a filter keeps, before the page sorts them.
+// (keys are foldKey's): the rows a filter keeps, before the page sorts them.
 func (l *list) match(keys []string, dst []int) []int {
-	q := strings.ToLower(strings.TrimSpace(l.filterText()))
+	q := foldKey(strings.TrimSpace(l.filterText()))
 	for i, k := range keys {
 		if q == "" || strings.Contains(k, q) {
 			dst = append(dst, i)
