@@ -116,6 +116,9 @@ func (r accountRow) receivesWebhooks(s engine.Settings) bool {
 
 func (p *accountsPage) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
+	case selectAccountMsg:
+		p.selectID(msg.id)
+		return nil
 	case loaded[[]accountRow]:
 		if !msg.of(&p.list.gate) {
 			return nil // another page's, or an older load's: a newer one is on its way

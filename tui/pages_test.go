@@ -25,6 +25,13 @@ func TestWelcome(t *testing.T) {
 	h.golden("welcome")
 	h.press("enter")
 	h.contains("Connected accounts 3 of 3")
+	// Its step 1 opens the business account with enter: the cursor is on it (it
+	// was on the first row, and enter opened another: a presenter's trial).
+	h.press("enter")
+	h.contains("ABDULLAHI CONCEPTS")
+	if p := h.m.detail; p == nil || !strings.Contains(strings.ToUpper(h.screen()), "PROVIDUS") {
+		t.Fatalf("enter after the welcome opened:\n%s", h.screen())
+	}
 }
 
 func TestAccountsPage(t *testing.T) {

@@ -31,6 +31,7 @@ func (o *welcome) ownKeys() bool { return true }
 type welcomeMsg struct {
 	before, mfa, business string // account names; "" when the world has none of the kind
 	businessHolder        string // the business account's customer at the bank
+	businessID            string // its ID: enter, which starts, selects it for step 1
 	mfaKind               engine.MFAKind
 	dataSync              bool // Data Sync is on
 	businessHooks         bool // the business account receives webhooks (R4)
@@ -84,7 +85,7 @@ func (w *welcome) load() tea.Cmd {
 				continue
 			}
 			if a.Institution.Type == engine.InstitutionBusiness && out.business == "" {
-				out.business, out.businessHooks = label, engine.ReceivesWebhooks(s, a)
+				out.business, out.businessHooks, out.businessID = label, engine.ReceivesWebhooks(s, a), a.ID
 				if c, err := bank.Customer(a.CustomerID); err == nil {
 					out.businessHolder = c.Name
 				}
@@ -112,9 +113,17 @@ func (w *welcome) Update(msg tea.Msg) tea.Cmd {
 		w.demo = msg
 	case tea.KeyPressMsg:
 		w.closed = key.Matches(msg, w.sh.keys.Dismiss)
+		if id := w.demo.businessID; w.closed && id != "" {
+			// Step 1 says "Open ABDULLAHI CONCEPTS (enter)": the cursor is on it, not
+			// on the first row, which enter opened instead (a presenter's trial).
+			return func() tea.Msg { return selectAccountMsg{id: id} }
+		}
 	}
 	return nil
 }
+
+// selectAccountMsg puts the accounts page's cursor on an account.
+type selectAccountMsg struct{ id string }
 
 func (w *welcome) ShortHelp() []key.Binding {
 	return []key.Binding{withHelp(w.sh.keys.Dismiss, "start")}
