@@ -268,19 +268,22 @@ func TestPlayBarKeepsItsKeysAt80(t *testing.T) {
 	}
 }
 
+// quitsAtQ presses q and says whether the UI quit.
+func (h *harness) quitsAtQ() bool {
+	_, cmd := h.m.Update(keyPress("q"))
+	if cmd == nil {
+		return false
+	}
+	_, ok := cmd().(tea.QuitMsg)
+	return ok
+}
+
 // On stage q asks again before it quits a scenario with steps still to run: its
 // world is thrown away with it. Any other key in between stays.
 func TestPlayQuitAsksAgain(t *testing.T) {
 	h := playWorld(t, "testdata/play.yaml")
 	h.press("enter") // the title card read
-	quits := func() bool {
-		_, cmd := h.m.Update(keyPress("q"))
-		if cmd == nil {
-			return false
-		}
-		_, ok := cmd().(tea.QuitMsg)
-		return ok
-	}
+	quits := h.quitsAtQ
 	h.press("q")
 	h.contains("q again quits", "7 steps not run yet")
 	h.press("down") // stays, and the prompt goes: it stayed as if q still quit
@@ -299,14 +302,7 @@ func TestPlayQuitAsksAgain(t *testing.T) {
 // steps left asks for q twice, and a q typed into a field is no quit (it quit at
 // one q, mid-password, when a projector shrank the window: a presenter's trial).
 func TestTooSmallQuitsOnlyWhenNothingIsLost(t *testing.T) {
-	quits := func(h *harness) bool {
-		_, cmd := h.m.Update(keyPress("q"))
-		if cmd == nil {
-			return false
-		}
-		_, ok := cmd().(tea.QuitMsg)
-		return ok
-	}
+	quits := (*harness).quitsAtQ
 	h := playWorld(t, "testdata/play.yaml")
 	h.press("enter")
 	h.send(tea.WindowSizeMsg{Width: 70, Height: 22})
