@@ -345,15 +345,7 @@ func runWithTranscript(ctx context.Context, file string, host scenario.Host, pat
 	// off mid-line under the name, over the last good one, looking real (a
 	// presenter's trial). Yours alone (CreateTemp's 0600): it holds the world's
 	// connect codes, tokens and passwords, and every webhook as sent.
-	// What a run killed before left (the review: nothing swept it).
-	dir, prefix := filepath.Dir(path), "."+filepath.Base(path)+"."
-	if entries, err := os.ReadDir(dir); err == nil {
-		for _, e := range entries {
-			if n := e.Name(); strings.HasPrefix(n, prefix) && strings.HasSuffix(n, ".partial") && e.Type().IsRegular() {
-				_ = os.Remove(filepath.Join(dir, n))
-			}
-		}
-	}
+	sweepPartials(path)
 	tf, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.partial")
 	if err != nil {
 		return nil, fmt.Errorf("creating the transcript %s (%s)", path, osReason(err))
@@ -370,6 +362,29 @@ func runWithTranscript(ctx context.Context, file string, host scenario.Host, pat
 		return nil, fmt.Errorf("writing the transcript %s: %w", path, err)
 	}
 	return res, nil
+}
+
+// sweepPartials removes what runs killed before left of the transcript at path
+// (the review: nothing swept it) — an hour untouched, so that another run still
+// writing the same transcript keeps its own (a sweep of every one took it, and
+// that run failed at its end).
+func sweepPartials(path string) {
+	dir, prefix := filepath.Dir(path), "."+filepath.Base(path)+"."
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		n := e.Name()
+		rest, ok := strings.CutPrefix(n, prefix)
+		mid, ok2 := strings.CutSuffix(rest, ".partial")
+		if !ok || !ok2 || mid == "" || strings.Trim(mid, "0123456789") != "" || !e.Type().IsRegular() {
+			continue // not one of CreateTemp's names for this transcript
+		}
+		if fi, err := e.Info(); err == nil && time.Since(fi.ModTime()) > time.Hour {
+			_ = os.Remove(filepath.Join(dir, n))
+		}
+	}
 }
 
 // checkJUnitPath readies a --junit path before anything runs: refused if it names
@@ -448,14 +463,7 @@ func writeJUnit(path string, results []*scenario.Result) error {
 	if err := scenario.WriteJUnit(&b, results); err != nil {
 		return fmt.Errorf("writing the JUnit report %s: %w", path, err)
 	}
-	// Whole or not at all, as the transcripts: a CI system reads it. A link or a
-	// device (--junit /dev/stdout, a link into a reports folder) is written where
-	// it points: renamed over, the link became a file (the review).
-	write := func() error { return writeFileAtomic(path, b.Bytes(), 0o644) }
-	if fi, err := os.Lstat(path); err == nil && !fi.Mode().IsRegular() {
-		write = func() error { return os.WriteFile(path, b.Bytes(), 0o644) }
-	}
-	if err := write(); err != nil {
+	if err := writeOutput(path, b.Bytes(), 0o644); err != nil {
 		return fmt.Errorf("cannot write the JUnit report %s (%s)", path, osReason(err))
 	}
 	return nil
@@ -556,7 +564,7 @@ func readyOutputs(c serveCmd) error {
 		}
 		// A file left from an earlier run would read as this one's: a script that
 		// waits for it to appear must not find the old one.
-		if err := os.Remove(c.IDs); err != nil && !os.IsNotExist(err) {
+		if err := clearOutput(c.IDs); err != nil {
 			return fmt.Errorf("removing the IDs file left from before: %w", err)
 		}
 	}
@@ -566,7 +574,7 @@ func readyOutputs(c serveCmd) error {
 			return err
 		}
 		// A report left from an earlier run would read as this one's.
-		if err := os.Remove(c.JUnit); err != nil && !os.IsNotExist(err) {
+		if err := clearOutput(c.JUnit); err != nil {
 			return fmt.Errorf("removing the JUnit report left from before: %w", err)
 		}
 	}
@@ -590,7 +598,7 @@ func serveOpened(ctx context.Context, c serveCmd, s *scenario.Scenario, m *Main)
 		// Written once the port answers and the steps after serve: run, and whole
 		// (renamed into place): a script may take its appearing as the sign to begin.
 		// Only its owner reads it: it holds the secret key and the webhook secret.
-		if err := writeFileAtomic(c.IDs, ids, 0o600); err != nil {
+		if err := writeOutput(c.IDs, ids, 0o600); err != nil {
 			m.Serving.Stop()
 			_ = m.Close()
 			return fmt.Errorf("writing the IDs file: %w", err)
@@ -644,7 +652,7 @@ func serveOpened(ctx context.Context, c serveCmd, s *scenario.Scenario, m *Main)
 	if c.JUnit != "" {
 		var b bytes.Buffer
 		if junitErr = m.Serving.WriteJUnit(&b); junitErr == nil {
-			junitErr = writeFileAtomic(c.JUnit, b.Bytes(), 0o644)
+			junitErr = writeOutput(c.JUnit, b.Bytes(), 0o644)
 		}
 		if junitErr != nil {
 			junitErr = fmt.Errorf("writing the JUnit report %s: %w", c.JUnit, junitErr)
@@ -692,6 +700,36 @@ func printServing(m *Main, s *scenario.Scenario, ids string, w io.Writer) {
 
 // writeFileAtomic writes a file whole or not at all: a temporary file beside it,
 // renamed into place.
+// writeOutput writes a file a CI job reads (--junit, --ids) whole or not at all
+// (writeFileAtomic) — but a link or a device (--junit /dev/stdout, a link into a
+// reports folder) where it points: renamed over, the link became a file (the
+// review).
+func writeOutput(path string, b []byte, mode os.FileMode) error {
+	if fi, err := os.Lstat(path); err == nil && !fi.Mode().IsRegular() {
+		return os.WriteFile(path, b, mode)
+	}
+	return writeFileAtomic(path, b, mode)
+}
+
+// clearOutput takes away what an earlier run left at path, so that it cannot read
+// as this run's: the file, or — through a link — what the link points to,
+// emptied; a device (/dev/stdout) is left as it is.
+func clearOutput(path string) error {
+	fi, err := os.Lstat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	case err != nil:
+		return err
+	case fi.Mode().IsRegular():
+		return os.Remove(path)
+	}
+	if t, err := os.Stat(path); err == nil && t.Mode().IsRegular() {
+		return os.Truncate(path, 0)
+	}
+	return nil
+}
+
 func writeFileAtomic(path string, b []byte, mode os.FileMode) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -207,11 +208,20 @@ func TestKilledScenarioRunLeavesTheLastTranscript(t *testing.T) {
 	if b, err := os.ReadFile(last); err != nil || string(b) != "the last run's, whole\n" {
 		t.Errorf("after a run killed (exit %d), the transcript holds %q (%v); want the last run's\n%s", code, b, err, said)
 	}
-	// What the killed run wrote is swept by the next run of the file (it stayed, a
-	// hidden file, for good: the review).
+	// What the killed run wrote is swept by a later run of the file once an hour
+	// old (it stayed, a hidden file, for good: the review); one written now is
+	// another run's, still going, and stays.
 	partial, _ := filepath.Glob(filepath.Join(transcripts, ".slow.txt.*.partial"))
 	if len(partial) != 1 {
 		t.Fatalf("the killed run left %v; want its one partial transcript", partial)
+	}
+	old := time.Now().Add(-2 * time.Hour)
+	if err := os.Chtimes(partial[0], old, old); err != nil {
+		t.Fatal(err)
+	}
+	live := filepath.Join(transcripts, ".slow.txt.4242.partial")
+	if err := os.WriteFile(live, nil, 0o600); err != nil {
+		t.Fatal(err)
 	}
 	file := filepath.Join(t.TempDir(), "slow.yaml")
 	if err := os.WriteFile(file, []byte("scenario: quick\ncustomers:\n  adam: {institution: \"044\"}\nsteps:\n  - connect: adam\n"), 0o644); err != nil {
@@ -220,8 +230,8 @@ func TestKilledScenarioRunLeavesTheLastTranscript(t *testing.T) {
 	if out, code := sandbank(t, "scenario", "run", "--transcript", transcripts, file); code != 0 {
 		t.Fatalf("the next run: exit %d\n%s", code, out)
 	}
-	if left, _ := filepath.Glob(filepath.Join(transcripts, ".slow.txt.*")); len(left) != 0 {
-		t.Errorf("after the next run, %v are left", left)
+	if left, _ := filepath.Glob(filepath.Join(transcripts, ".slow.txt.*")); !slices.Equal(left, []string{live}) {
+		t.Errorf("after the next run, %v are left; want the live run's alone", left)
 	}
 }
 
@@ -241,14 +251,19 @@ func TestJUnitThroughALink(t *testing.T) {
 	if err := os.WriteFile(file, []byte("scenario: quick\ncustomers:\n  adam: {institution: \"044\"}\nsteps:\n  - connect: adam\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if out, code := sandbank(t, "scenario", "run", "--junit", link, file); code != 0 {
-		t.Fatalf("exit %d\n%s", code, out)
-	}
-	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
-		t.Fatalf("the link after the report: %v, %v; want it a link still", fi.Mode(), err)
-	}
-	if b, _ := os.ReadFile(real); !strings.Contains(string(b), "<testsuite") {
-		t.Fatalf("the link's file holds %q; want the report", b)
+	for _, args := range [][]string{{"scenario", "run", "--junit", link, file},
+		// serve --scenario, which clears the last report first (it removed the link)
+		{"serve", "--scenario", file, "--addr", "127.0.0.1:0", "--exit-when-done", "--junit", link}} {
+		if err := os.WriteFile(real, []byte("the last report"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out, _ := sandbank(t, args...)
+		if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+			t.Fatalf("%v: the link after the report: %v, %v; want it a link still\n%s", args[0], fi.Mode(), err, out)
+		}
+		if b, _ := os.ReadFile(real); !strings.Contains(string(b), "<testsuite") {
+			t.Fatalf("%v: the link's file holds %q; want the report\n%s", args[0], b, out)
+		}
 	}
 }
 

@@ -373,7 +373,7 @@ func (e *Engine) reopen(w *widgetSession) string {
 // refused (a newcomer's trial) — while one opened by an account's ID opens again.
 func (w *widgetSession) openNew() string {
 	if w.token {
-		return "open a new one with a new reauth token (POST /accounts/" + w.accountID + "/reauthorise): a token opens one session"
+		return "open a new one with a new reauth token (POST /accounts/" + w.accountID + "/reauthorise; a token opens one session)"
 	}
 	return "open a new one"
 }
@@ -402,9 +402,10 @@ func (e *Engine) step(session string, fn func(*widgetSession) error, want ...str
 		wait := lockedFor(w.state.LockedUntil, e.clock.Now())
 		// The wait is said: the API's note on it (virtual time, and what that is
 		// in real time) followed a sentence that named none.
-		msg := "too many wrong answers: this widget session is locked; " + w.openNew() + " once the bank lets the user sign in again, in " + waitText(wait)
+		// The way to another session is its kind's: a link's, a spent token's (the review).
+		msg := "too many wrong answers: this widget session is locked; once the bank lets the user sign in again, in " + waitText(wait) + ", " + e.reopen(w)
 		if wait == 0 { // the bank locked nobody out (the attempts named other usernames), or its lock has ended
-			msg = "too many wrong answers: this widget session is locked; " + w.openNew() + ", where the user can sign in at once"
+			msg = "too many wrong answers: this widget session is locked; " + e.reopen(w) + ", where the user can sign in at once"
 		}
 		return w.state, &Error{Code: ELOCKED, Reason: "SESSION_LOCKED", RetryAfter: wait, Message: msg}
 	case !slices.Contains(want, st):
@@ -583,7 +584,7 @@ func (e *Engine) wrongAnswer(w *widgetSession, username string, err error) error
 	if w.state.AttemptsLeft <= 0 {
 		w.state.Status, w.state.Challenge, w.state.LockedUntil = WidgetLocked, nil, e.clock.Now()
 		return &Error{Code: ELOCKED, Reason: "SESSION_LOCKED", // no wait ends it: no RetryAfter
-			Message: ErrorMessage(err) + "; too many wrong attempts: this widget session is locked, " + w.openNew()}
+			Message: ErrorMessage(err) + "; too many wrong attempts: this widget session is locked, " + e.reopen(w)}
 	}
 	return &Error{Code: EUNAUTHORIZED, Reason: "WRONG_ANSWER", AttemptsLeft: w.state.AttemptsLeft,
 		Message: fmt.Sprintf("%s; %s left", ErrorMessage(err), attemptsText(w.state.AttemptsLeft))}

@@ -443,7 +443,7 @@ func TestAnExpiredReauthSaysToRequestAToken(t *testing.T) {
 	st := w.openReauth(a.ID)
 	w.advance(st.ExpiresAt.Sub(w.clock.Now()) + time.Second)
 	_, err := w.eng.WidgetLogin(w.ctx, st.Session, "", adam.Password)
-	if want := "open a new one with a new reauth token (POST /accounts/" + a.ID + "/reauthorise): a token opens one session"; engine.ErrorCode(err) != engine.EEXPIRED || !strings.Contains(engine.ErrorMessage(err), want) {
+	if want := "open a new one with a new reauth token (POST /accounts/" + a.ID + "/reauthorise; a token opens one session)"; engine.ErrorCode(err) != engine.EEXPIRED || !strings.Contains(engine.ErrorMessage(err), want) {
 		t.Fatalf("a step after the session expired = %v; want it to say %q", err, want)
 	}
 	// One opened by the account's ID (connect.js 2.x's reauthorise) opens again so.
@@ -460,8 +460,8 @@ func TestAnExpiredReauthSaysToRequestAToken(t *testing.T) {
 	for range engine.MaxWidgetAttempts + 1 { // the last, a step on the locked session
 		_, err = w.eng.WidgetLogin(w.ctx, st.Session, "", "wrong-password")
 	}
-	if want := "open a new one with a new reauth token"; engine.ErrorCode(err) != engine.ELOCKED || !strings.Contains(engine.ErrorMessage(err), want) {
-		t.Fatalf("a step on the locked session = %v; want it to say %q", err, want)
+	if want := "too many wrong answers: this widget session is locked; once the bank lets the user sign in again, in 30m, open a new one with a new reauth token (POST /accounts/" + a.ID + "/reauthorise; a token opens one session)"; engine.ErrorCode(err) != engine.ELOCKED || engine.ErrorMessage(err) != want {
+		t.Fatalf("a step on the locked session = %v; want %q", err, want)
 	}
 }
 

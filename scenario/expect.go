@@ -280,6 +280,9 @@ func check(e *Expectation, want wantValue, got any, present bool) (expected stri
 	case "any":
 		return "any value", present
 	case "absent":
+		if strings.HasPrefix(e.Path, "header.") {
+			return "no such header", !present
+		}
 		return "no such field", !present
 	case "not":
 		return "anything but " + want.String(), !present || !equal(want.n, want.text, got)

@@ -20,7 +20,7 @@ func TestMatchers(t *testing.T) {
 		{`http: 200`, false, "200"},
 		{`header.Retry-After: "120"`, true, `"120"`},
 		{`header.Retry-After: 120`, true, "120"},
-		{`header.X-Missing: {absent: true}`, true, "no such field"},
+		{`header.X-Missing: {absent: true}`, true, "no such header"},
 		{`status: failed`, true, `"failed"`},
 		{`status: Failed`, false, `"Failed"`},
 		{`balance: 500000`, true, "500000"},

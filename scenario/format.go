@@ -1497,6 +1497,9 @@ func (p *fileParser) bank(st *Step, v *node, step *node) {
 	st.Op = ops[0].value
 	ov := step.get(st.Op)
 	name, err := str(v, "bank")
+	if v.kind == kScalar && v.tag == tagNull {
+		err = errAt(v.pos, "a bank: step needs the name of a customer or account, e.g. %s; found nothing", p.exampleAccount())
+	}
 	if !p.ok(err) {
 		name = ""
 	}
@@ -1697,7 +1700,7 @@ func (p *fileParser) accountRef(v *node, connected bool) (*Account, error) {
 		if c := p.s.names[name]; c != nil {
 			return nil, errAt(v.pos, "customer %s has %d accounts: name one (%s)", name, len(c.Accounts), accountNames(c))
 		}
-		return nil, errAt(v.pos, "%s", unknown("account", name, p.accountNames()))
+		return nil, errAt(v.pos, "%s", unknown("customer or account", name, p.accountNames()))
 	}
 	if connected && !p.connected[name] {
 		if p.connectRefused {
@@ -1708,12 +1711,12 @@ func (p *fileParser) accountRef(v *node, connected bool) (*Account, error) {
 	return a, nil
 }
 
-// exampleAccount is an account name of the file's, for a message; adam if none.
+// exampleAccount is an account name of the file's, for a message.
 func (p *fileParser) exampleAccount() string {
 	if names := p.accountNames(); len(names) > 0 {
 		return names[0]
 	}
-	return "adam"
+	return "adam (a customer named under customers:)"
 }
 
 func (p *fileParser) customerRef(v *node) (*Customer, error) {
@@ -1735,6 +1738,9 @@ func (p *fileParser) customerRef(v *node) (*Customer, error) {
 
 // bankOf reads a bank: a CBN code or name, or a named customer's or account's bank.
 func (p *fileParser) bankOf(v *node) (string, error) {
+	if v.kind == kScalar && v.tag == tagNull {
+		return "", errAt(v.pos, "this step needs a bank: its code, such as \"058\", or the name of a customer or account whose bank it is, e.g. %s; found nothing", p.exampleAccount())
+	}
 	name, err := str(v, "bank")
 	if err != nil {
 		return "", err

@@ -75,7 +75,7 @@ func TestRefusals(t *testing.T) {
 		{"unknown step", head + "  - conect: adam\n", `f.yaml:10:5: unknown step "conect" (did you mean "connect"?); use one of advance, at, bank, call, connect, expect_call, latency, outage, pause, reauthorise, receiver, serve, settings, sync, unlink, webhook, webhooks`},
 		{"two actions", head + "  - sync: adam\n    connect: adam\n", `f.yaml:11:5: a step does one thing: this one says both sync and connect; split it into two steps`},
 		{"unknown field", head + "  - connect: adam\n    expct: {http: 200}\n", `f.yaml:11:5: unknown field "expct" for a connect step (did you mean "expect"?); a connect step takes answers, at, expect, link, note, password, save, timeout`},
-		{"unknown account", head + "  - connect: adma\n", `f.yaml:10:14: unknown account "adma" (did you mean "adam"?); use one of adam, bola_a, bola_b`},
+		{"unknown account", head + "  - connect: adma\n", `f.yaml:10:14: unknown customer or account "adma" (did you mean "adam"?); use one of adam, bola_a, bola_b`},
 		{"customer of several accounts", head + "  - connect: bola\n", `f.yaml:10:14: customer bola has 2 accounts: name one (bola_a, bola_b)`},
 		{"not connected", head + "  - sync: adam\n", `f.yaml:10:11: account adam is not connected at this step: a ` + "`connect: adam`" + ` step comes first`},
 		{"webhooks before connect", head + "  - webhooks: []\n    account: adam\n", `f.yaml:11:14: account adam is not connected at this step: a ` + "`connect: adam`" + ` step comes first`},
@@ -118,6 +118,8 @@ func TestRefusals(t *testing.T) {
 		{"outage without for", head + "  - outage: adam\n", `f.yaml:10:13: an outage step needs for: (how long the bank is down, e.g. 15m) or end: true`},
 		{"a bank step's unknown name", head + "  - bank: kunle\n    debit: NGN 5\n", `f.yaml:10:11: unknown customer or account "kunle"; use one of adam, bola_a, bola_b`},
 		{"a bare connect", head + "  - connect:\n", `f.yaml:10:14: this step needs the name of an account, or of a customer with one, e.g. adam; found nothing`},
+		{"a bare bank", head + "  - bank:\n    debit: NGN 5\n", `f.yaml:10:10: a bank: step needs the name of a customer or account, e.g. adam; found nothing`},
+		{"a bare outage", head + "  - outage:\n    for: 1h\n", `f.yaml:10:12: this step needs a bank: its code, such as "058", or the name of a customer or account whose bank it is, e.g. adam; found nothing`},
 		{"a title of a page", "scenario: " + strings.Repeat("x", 201) + "\nsteps: [{advance: 1m}]\n", `f.yaml:1:11: the title has 201 characters: keep it to a line, at most 200, and say the rest in about:`},
 		// What the run's call would refuse is refused by check, at its field (a presenter's trial).
 		{"outage too long", head + "  - outage: adam\n    for: 45d\n", `f.yaml:11:10: for: 45d is too long: an outage lasts at most 30d`},
@@ -223,7 +225,7 @@ func TestRefusedCustomerIsSaidOnce(t *testing.T) {
 	want := `f.yaml:3:35: unknown mfa "sms"; use one of captcha, none, otp, security_question, token
 f.yaml:4:57: unknown mfa "sms"; use one of captcha, none, otp, security_question, token
 f.yaml:9:11: account duo_gtb is not connected at this step: a ` + "`connect: duo_gtb`" + ` step comes first
-f.yaml:11:11: unknown account "nobody"; use one of bola, duo_gtb`
+f.yaml:11:11: unknown customer or account "nobody"; use one of bola, duo_gtb`
 	if err == nil || err.Error() != want {
 		t.Fatalf("refusals:\n%v\nwant:\n%s", err, want)
 	}
@@ -257,7 +259,7 @@ func TestRefusedCustomerStillDefined(t *testing.T) {
 	for _, tc := range []struct{ src, want string }{
 		{"scenario: t\ncustomers:\n  tola: {institution: \"058\", nmae: Tola}\nsteps:\n  - connect: tola\n  - sync: tolla\n",
 			`f.yaml:3:30: unknown customer field "nmae" (did you mean "name"?); use one of account_type, accounts, auth_method, balance, institution, mfa, name, password, profile, username, world
-f.yaml:6:11: unknown account "tolla" (did you mean "tola"?); use one of tola`},
+f.yaml:6:11: unknown customer or account "tolla" (did you mean "tola"?); use one of tola`},
 		{"scenario: t\ncustomers:\n  tola: {institution: \"058\", mfa: sms}\nsteps:\n  - connect: tola\n  - webhook: account_update\n    account: tola\n" +
 			"  - bank: tola\n    debit: NGN -5\n  - sync: tola\n    expect: {status: {gtt: 3}}\n",
 			`f.yaml:3:35: unknown mfa "sms"; use one of captcha, none, otp, security_question, token
@@ -334,19 +336,23 @@ func TestRefusalsDoNotCascade(t *testing.T) {
 	}
 }
 
-// An http: status may be quoted, a matcher's numbers, or a saved {name}.
 // A file whose point is the bank's refusal of a limit says so in expect:, and
 // check leaves the refusal to the run, as for a route (the review: the limits
 // check learnt refused such a file, which had passed).
 func TestLimitsRefusedOnPurposePass(t *testing.T) {
-	src := head + "  - bank: adam\n    password: abc\n    expect: {http: 400}\n" +
-		"  - outage: adam\n    for: 45d\n    expect: {http: 400}\n" +
-		"  - bank: adam\n    credit: NGN 10\n    narration: " + strings.Repeat("x", 121) + "\n    expect: {http: 400}\n"
-	if _, err := Parse("f.yaml", []byte(src)); err != nil {
-		t.Fatalf("a file refused on purpose: %v", err)
+	for _, src := range []string{
+		head + "  - bank: adam\n    password: abc\n    expect: {http: 400}\n" +
+			"  - outage: adam\n    for: 45d\n    expect: {http: 400}\n" +
+			"  - bank: adam\n    credit: NGN 10\n    narration: " + strings.Repeat("x", 121) + "\n    expect: {http: 400}\n",
+		"scenario: t\nsettings: {webhooks: capture}\nsteps:\n  - receiver: {slow: 2h}\n    expect: {http: 400}\n",
+	} {
+		if _, err := Parse("f.yaml", []byte(src)); err != nil {
+			t.Fatalf("a file refused on purpose: %v", err)
+		}
 	}
 }
 
+// An http: status may be quoted, a matcher's numbers, or a saved {name}.
 func TestStatusesRead(t *testing.T) {
 	src := head + "  - connect: adam\n    expect: {http: \"200\"}\n  - sync: adam\n    expect: {http: {one_of: [200, 202]}}\n    save: {status: http}\n" +
 		"  - sync: adam\n    expect: {http: \"{status}\", header.Retry-After: {not: \"120\"}}\n  - sync: adam\n    expect: {http: {gte: 400}, body: {matches: \"^2\"}}\n"

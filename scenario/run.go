@@ -1147,7 +1147,7 @@ func (r *Run) expect(st *Step, e *Expectation, res *response, out *StepResult) *
 	want := wantValue{n: e.Want, text: text}
 	expected, ok := check(e, want, got, present)
 	gotText := show(got, present)
-	if !present && strings.HasPrefix(strings.ToLower(e.Path), "header.") {
+	if !present && strings.HasPrefix(e.Path, "header.") { // as response.lookup reads one
 		gotText = "nothing (no such header)" // not a field of the body (a presenter's trial)
 	}
 	if n, isNum := got.(json.Number); isNum && isNaira(text) && e.Want.kind == kScalar {

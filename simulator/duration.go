@@ -113,7 +113,7 @@ func ParseDurationLike(s, examples string) (time.Duration, error) {
 			}
 			if unit == "M" {
 				// 30M is more often 30 minutes mistyped than 30 months (a presenter's trial).
-				return 0, engine.Invalid("duration", "%q: M is not a unit: for minutes write %sm; a month is no fixed length, so for months use days (30d) or weeks, or y for 365 days", s, num)
+				return 0, engine.Invalid("duration", "%q: M is not a unit: for minutes write %s; a month is no fixed length, so for months use days (30d) or weeks, or y for 365 days", s, strings.Replace(s, num+unit, num+"m", 1))
 			}
 			return 0, engine.Invalid("duration", "%q: a month is no fixed length, so it is not a unit here; use days (30d) or weeks, or y for 365 days", s)
 		default:

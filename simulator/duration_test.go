@@ -115,7 +115,11 @@ func FuzzParseDuration(f *testing.F) {
 // 30M is more often 30 minutes mistyped than months: the message says both.
 func TestCapitalMSaysMinutes(t *testing.T) {
 	_, err := ParseDuration("30M")
-	if msg := engine.ErrorMessage(err); !strings.Contains(msg, `"30M": M is not a unit: for minutes write 30m`) || !strings.Contains(msg, "30d") {
+	if msg := engine.ErrorMessage(err); !strings.Contains(msg, `"30M": M is not a unit: for minutes write 30m;`) || !strings.Contains(msg, "30d") {
 		t.Fatalf("30M: %q", msg)
+	}
+	_, err = ParseDuration("1d30M") // the whole duration, not its minutes alone (the review)
+	if msg := engine.ErrorMessage(err); !strings.Contains(msg, "for minutes write 1d30m;") {
+		t.Fatalf("1d30M: %q", msg)
 	}
 }

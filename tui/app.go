@@ -217,6 +217,12 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	sh := m.sh
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
+		small := func(w, h int) bool { return w < minWidth || h < minHeight }
+		if small(sh.width, sh.height) != small(msg.Width, msg.Height) {
+			// A q armed on one screen does not quit on the other, whose prompt it
+			// never showed (the review: armed small, one q quit once it grew).
+			m.quitArmed = false
+		}
 		sh.width, sh.height = msg.Width, msg.Height
 		m.resize()
 		return nil

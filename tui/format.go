@@ -69,9 +69,12 @@ func ago(now, t time.Time) string {
 	if t.IsZero() {
 		return "never"
 	}
-	// To the second: jobs of one instant are stamped a nanosecond apart, and an
-	// automatic sync due at 08:00 read "5h 54m ago" at 13:55 (a presenter's trial).
-	d := now.Sub(t).Round(time.Second)
+	d := now.Sub(t)
+	if d > 0 {
+		// To the second: jobs of one instant are stamped a nanosecond apart, and an
+		// automatic sync due at 08:00 read "5h 54m ago" at 13:55 (a presenter's trial).
+		d = d.Round(time.Second)
+	}
 	switch {
 	case d <= -time.Second: // under a second ahead is now
 		return "in " + age(-d)

@@ -34,6 +34,7 @@ func TestAgo(t *testing.T) {
 		{-(2*time.Hour + 5*time.Minute), "in 2h 5m"},
 		{-time.Nanosecond, "just now"},                                   // a job of this instant, stamped after the one before it
 		{5*time.Hour + 55*time.Minute - 3*time.Nanosecond, "5h 55m ago"}, // a sync of 08:00, stamped 3 ns on, at 13:55
+		{-600 * time.Millisecond, "just now"},                            // under a second ahead
 	} {
 		got := ago(now, now.Add(-tc.before))
 		if got != tc.want {

@@ -328,6 +328,12 @@ func (m *Model) bar() string {
 		keys = st.Key.Render(k.PlaySteps.Help().Key) + st.Faint.Render(" steps · ") + st.Key.Render(k.Quit.Help().Key) + st.Faint.Render(" quit")
 	}
 	left := st.Brand.Render(" ▶ scenario ") + score + "  " + what
+	if p.running && p.until != "" {
+		// A run to the end or a pause stops when one of its keys comes again: say so
+		// while it runs (the review: only the README said it).
+		keys = st.Key.Render(k.PlayEnd.Help().Key) + st.Faint.Render(" stops the run")
+		return spread(left, keys+" ", w)
+	}
 	if !p.done() {
 		all := st.Key.Render(k.PlayNext.Help().Key) + st.Faint.Render(" next · ") + st.Key.Render(k.PlayPause.Help().Key) + st.Faint.Render(" to pause · ") +
 			st.Key.Render(k.PlayEnd.Help().Key) + st.Faint.Render(" to end · ") + st.Key.Render(k.PlaySteps.Help().Key) + st.Faint.Render(" steps")

@@ -146,6 +146,7 @@ func TestPlayRunStopsWhenAskedAgain(t *testing.T) {
 	h := playWorld(t, "testdata/play.yaml")
 	h.press("enter")
 	_, first := h.m.Update(keyPress("ctrl+r")) // step 1 under way
+	h.contains("ctrl+r stops the run")
 	h.press("ctrl+r")
 	h.contains("Stopping after the step running (step 1)")
 	h.run(first)
@@ -311,7 +312,13 @@ func TestTooSmallQuitsOnlyWhenNothingIsLost(t *testing.T) {
 		t.Fatal("one q in a small window quit a scenario with steps left")
 	}
 	h.contains("q again quits")
-	if !quits(h) {
+	// Armed there, the window grown: one q more asks again, as its screen says.
+	h.send(tea.WindowSizeMsg{Width: 100, Height: 30})
+	if quits(h) {
+		t.Fatal("a q armed in a small window quit once it grew")
+	}
+	h.send(tea.WindowSizeMsg{Width: 70, Height: 22})
+	if quits(h) || !quits(h) {
 		t.Fatal("q twice in a small window did not quit")
 	}
 

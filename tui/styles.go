@@ -94,18 +94,20 @@ func hexPalette(dark bool) palette {
 // basicPalette is the palette of a terminal of 16 colours (TERM=xterm, as PuTTY
 // and docker exec set it; TERM=linux), chosen by index: the hex palette reduced
 // to them put the selected row in bright blue on blue (2:1) and hints in blue on
-// black (a presenter's trial). Light, the 16 have no green or yellow that reads
-// on white: what is fine is black, what is wrong red.
+// black (a presenter's trial). No text is colour 8, bright black, which PuTTY and
+// the Linux console draw #555555 (2.8:1 on black). Light, the 16 have no green or
+// yellow that reads on white: what is fine is black, a warning magenta, what is
+// wrong red.
 func basicPalette(dark bool) palette {
 	c := func(i int) color.Color { return lipgloss.Color(strconv.Itoa(i)) }
 	if dark {
-		return palette{fg: c(15), muted: c(7), faint: c(8), line: c(8), accent: c(13), ok: c(10), warn: c(11), bad: c(9),
+		return palette{fg: c(15), muted: c(7), faint: c(7), line: c(8), accent: c(13), ok: c(10), warn: c(11), bad: c(9),
 			info: c(14), selBg: c(4), tabBg: c(5), tabFg: c(15), codeBg: c(3), codeFg: c(0), keyFg: c(13),
 			jsonKey: c(14), jsonStr: c(10), jsonNum: c(11)}
 	}
-	return palette{fg: c(0), muted: c(0), faint: c(0), line: c(8), accent: c(5), ok: c(0), warn: c(1), bad: c(1),
-		info: c(4), selBg: c(14), tabBg: c(5), tabFg: c(15), codeBg: c(3), codeFg: c(0), keyFg: c(5),
-		jsonKey: c(4), jsonStr: c(0), jsonNum: c(1)}
+	return palette{fg: c(0), muted: c(0), faint: c(0), line: c(8), accent: c(4), ok: c(0), warn: c(5), bad: c(1),
+		info: c(4), selBg: c(14), tabBg: c(5), tabFg: c(15), codeBg: c(3), codeFg: c(0), keyFg: c(4),
+		jsonKey: c(4), jsonStr: c(0), jsonNum: c(5)}
 }
 
 // newStyles builds the styles for a dark or a light background; basic, for a

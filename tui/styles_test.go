@@ -37,6 +37,9 @@ func TestPaletteContrast(t *testing.T) {
 		}
 		for name, st := range text {
 			fg := st.GetForeground()
+			if tc.basic && fg == lipgloss.Color("8") { // #555555 on PuTTY and the Linux console (the review)
+				t.Errorf("dark=%v basic: %s is colour 8", dark, name)
+			}
 			if _, none := fg.(lipgloss.NoColor); none {
 				t.Errorf("dark=%v basic=%v: %s has no colour of its own", dark, tc.basic, name)
 				continue
