@@ -448,18 +448,20 @@ func connectedBefore(tx Tx, now time.Time) error {
 	return nil
 }
 
-// retryNow brings every account's pending head whose next attempt is later than
-// now to now: a new webhook URL is tried at once. Events that failed at the old
-// one kept their back-off — up to an hour — so a business that fixed its URL saw
-// nothing arrive (a webhook trial). Their failure counts stay: a new URL that
-// fails too backs off from where they were.
+// retryNow brings every account's pending head to now: a new webhook URL is
+// tried at once. Events that failed at the old one kept their back-off — up to
+// an hour — so a business that fixed its URL saw nothing arrive (a webhook
+// trial). Their failure counts stay: a new URL that fails too backs off from
+// where they were. Heads due before now — a catch-up after a jump, events that
+// waited for a URL — come to now too: an attempt at the new URL was recorded at
+// the old due time, years before the URL was set (a presenter's trial).
 func retryNow(tx Tx, now time.Time) error {
 	heads, err := tx.DueEvents(farFuture, 0)
 	if err != nil {
 		return err
 	}
 	for _, h := range heads {
-		if !h.NextAttemptAt.After(now) {
+		if h.NextAttemptAt.Equal(now) {
 			continue
 		}
 		ev, err := tx.Event(h.ID)

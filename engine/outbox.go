@@ -356,6 +356,10 @@ func (e *Engine) attempt(s Settings, ev Event) {
 				// on a paused clock, never), and a success does not swallow it.
 			case at.Error == "":
 				cur.Status, cur.DeliveredAt, cur.NextAttemptAt = DeliveryDelivered, at.At, time.Time{}
+			case next.WebhookURL != at.URL:
+				// The URL changed while this attempt was under way: the next goes to the
+				// new one now, not at this one's back-off from a time it never had.
+				cur.NextAttemptAt = later(e.clock.Now(), at.At)
 			default:
 				cur.NextAttemptAt = at.At.Add(RetryBackoff(cur.Failures))
 			}

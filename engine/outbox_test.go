@@ -61,6 +61,65 @@ func TestWebhooksOnlyForAccountsConnectedAfterEnabling(t *testing.T) {
 	}
 }
 
+// Events that waited for a webhook URL are attempted when one is set, and
+// recorded then: an attempt at a URL set on day 2 was recorded at the event's
+// own time on day 1, when there was none (a presenter's trial: a URL changed
+// during a catch-up sent the rest at their old due times, years back).
+func TestAttemptsAtANewURLAreMadeWhenItIsSet(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	none, url := "", w.recv.srv.URL
+	if _, err := w.eng.UpdateSettings(w.ctx, engine.SettingsPatch{WebhookURL: &none}); err != nil {
+		t.Fatal(err)
+	}
+	a := w.connect(w.customer(simulator.NewCustomer{Name: "Ade Ola", Institution: "044", Balance: 100_000}))
+	w.advance(24 * time.Hour)
+	set := w.clock.Now()
+	if _, err := w.eng.UpdateSettings(w.ctx, engine.SettingsPatch{WebhookURL: &url}); err != nil {
+		t.Fatal(err)
+	}
+	w.until("every event is recorded delivered", w.allDelivered(a.ID))
+	for _, ev := range w.events(a.ID) {
+		at, err := w.eng.Attempts(w.ctx, ev.ID, 0, 10)
+		if err != nil || len(at) == 0 {
+			t.Fatalf("attempts of %s: %v, %v", ev.Type, at, err)
+		}
+		for _, x := range at {
+			if x.At.Before(set) {
+				t.Errorf("%s: an attempt at %s recorded at %s, before the URL was set at %s", ev.Type, x.URL, x.At, set)
+			}
+		}
+	}
+}
+
+// An attempt that fails while the URL changes under it is followed at once by
+// one at the new URL, not after its back-off from a time the new URL never had
+// (its next attempt went at the new URL stamped back there, years back, after a
+// long catch-up: a presenter's trial). The clock stays where it is.
+func TestAFailedAttemptAtAnOldURLRetriesTheNewOneNow(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	none, old, changed := "", w.recv.srv.URL, w.recv.srv.URL+"/changed"
+	if _, err := w.eng.UpdateSettings(w.ctx, engine.SettingsPatch{WebhookURL: &none}); err != nil {
+		t.Fatal(err)
+	}
+	a := w.connect(w.customer(simulator.NewCustomer{Name: "Ade Ola", Institution: "044", Balance: 100_000}))
+	release := w.recv.hold(t, a.ID)
+	w.recv.failFirst.Store(w.recv.calls.Load() + 1) // the attempt held fails
+	if _, err := w.eng.UpdateSettings(w.ctx, engine.SettingsPatch{WebhookURL: &old}); err != nil {
+		t.Fatal(err)
+	}
+	<-w.recv.holding
+	if _, err := w.eng.UpdateSettings(w.ctx, engine.SettingsPatch{WebhookURL: &changed}); err != nil {
+		t.Fatal(err)
+	}
+	release()
+	w.until("every event is delivered at the new URL, the clock not moved", w.allDelivered(a.ID))
+	first := w.events(a.ID)[0]
+	at, err := w.eng.Attempts(w.ctx, first.ID, 0, 10)
+	if err != nil || len(at) != 2 || at[0].URL != changed || at[1].URL != old || !at[0].At.Equal(at[1].At) {
+		t.Fatalf("the attempts, newest first: %+v, %v; want the failed one at the old URL and one at the new at the same moment", at, err)
+	}
+}
+
 // A receiver refusing the secret (401, 403) is told where the current one is: after
 // a rotation, "the receiver answered 401" alone left a newcomer guessing.
 func TestRefusedSecretSaysWhereTheSecretIs(t *testing.T) {
