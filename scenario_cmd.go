@@ -698,38 +698,63 @@ func printServing(m *Main, s *scenario.Scenario, ids string, w io.Writer) {
 	}
 }
 
-// writeFileAtomic writes a file whole or not at all: a temporary file beside it,
-// renamed into place.
 // writeOutput writes a file a CI job reads (--junit, --ids) whole or not at all
-// (writeFileAtomic) — but a link or a device (--junit /dev/stdout, a link into a
-// reports folder) where it points: renamed over, the link became a file (the
-// review).
+// (writeFileAtomic), its mode set. Through a link it writes the file the link
+// names, so — renamed over, the link became a file (the review) — and a device
+// (--junit /dev/stdout) is written as it is.
 func writeOutput(path string, b []byte, mode os.FileMode) error {
-	if fi, err := os.Lstat(path); err == nil && !fi.Mode().IsRegular() {
-		return os.WriteFile(path, b, mode)
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+		return os.WriteFile(path, b, mode) // a device, a pipe, through links or not
 	}
-	return writeFileAtomic(path, b, mode)
+	dest, err := linkTarget(path)
+	if err != nil {
+		return err
+	}
+	return writeFileAtomic(dest, b, mode)
+}
+
+// linkTarget is the file the link at path names, followed to its end (a dangling
+// link's too, which clearOutput leaves).
+func linkTarget(path string) (string, error) {
+	for range 40 {
+		fi, err := os.Lstat(path)
+		if err != nil || fi.Mode()&os.ModeSymlink == 0 {
+			return path, nil
+		}
+		to, err := os.Readlink(path)
+		if err != nil {
+			return "", err
+		}
+		if !filepath.IsAbs(to) {
+			to = filepath.Join(filepath.Dir(path), to)
+		}
+		path = to
+	}
+	return "", fmt.Errorf("%s: too many links", path)
 }
 
 // clearOutput takes away what an earlier run left at path, so that it cannot read
-// as this run's: the file, or — through a link — what the link points to,
-// emptied; a device (/dev/stdout) is left as it is.
+// as this run's: the file, or the file a link names (the link stays, for the
+// write); a device (/dev/stdout) is left as it is.
 func clearOutput(path string) error {
-	fi, err := os.Lstat(path)
+	fi, err := os.Stat(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return nil
 	case err != nil:
 		return err
-	case fi.Mode().IsRegular():
-		return os.Remove(path)
+	case !fi.Mode().IsRegular():
+		return nil
 	}
-	if t, err := os.Stat(path); err == nil && t.Mode().IsRegular() {
-		return os.Truncate(path, 0)
+	dest, err := linkTarget(path)
+	if err != nil {
+		return err
 	}
-	return nil
+	return os.Remove(dest)
 }
 
+// writeFileAtomic writes a file whole or not at all: a temporary file beside it,
+// renamed into place.
 func writeFileAtomic(path string, b []byte, mode os.FileMode) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {

@@ -235,6 +235,35 @@ func TestKilledScenarioRunLeavesTheLastTranscript(t *testing.T) {
 	}
 }
 
+// --ids through a link writes the file the link names, whole and its owner's
+// alone: it holds the secret key (the review: written in place, it kept the
+// file's 0644).
+func TestIDsThroughALinkAreTheOwnersAlone(t *testing.T) {
+	dir := t.TempDir()
+	real, link := filepath.Join(dir, "real.json"), filepath.Join(dir, "ids.json")
+	if err := os.WriteFile(real, []byte("{}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(real, link); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "s.yaml")
+	if err := os.WriteFile(file, []byte("scenario: ids\ncustomers:\n  adam: {institution: \"044\"}\nsteps:\n  - connect: adam\n  - serve: the app's tests\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, _ := sandbank(t, "serve", "--scenario", file, "--addr", "127.0.0.1:0", "--exit-when-done", "--ids", link)
+	fi, err := os.Stat(real)
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("the file the link names: %v, %v; want mode 0600\n%s", fi.Mode(), err, out)
+	}
+	if b, _ := os.ReadFile(real); !strings.Contains(string(b), `"secret"`) {
+		t.Fatalf("the file the link names holds %q\n%s", b, out)
+	}
+	if lfi, err := os.Lstat(link); err != nil || lfi.Mode()&os.ModeSymlink == 0 {
+		t.Fatalf("the link after the run: %v, %v", lfi.Mode(), err)
+	}
+}
+
 // --junit naming a link writes where the link points, as before reports were
 // written whole: renamed over, the link became a file, and --junit /dev/stdout
 // would have replaced /dev/stdout (the review).
@@ -257,7 +286,10 @@ func TestJUnitThroughALink(t *testing.T) {
 		if err := os.WriteFile(real, []byte("the last report"), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		out, _ := sandbank(t, args...)
+		out, code := sandbank(t, args...)
+		if code != 0 && args[0] == "scenario" {
+			t.Fatalf("%v: exit %d\n%s", args[0], code, out)
+		}
 		if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
 			t.Fatalf("%v: the link after the report: %v, %v; want it a link still\n%s", args[0], fi.Mode(), err, out)
 		}

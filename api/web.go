@@ -532,6 +532,7 @@ func (s *Server) connectPage(w http.ResponseWriter, r *http.Request) error {
 		if f := s.pages.takeRefused(st.Session, id); f != nil && f.at == st.Status {
 			// A step refused a moment ago (connectStep): its page, once, at its status.
 			v.Title, v.Errors, v.Fields, v.Values, v.Events = f.title, f.errors, f.fields, f.values, f.events
+			noteCode(w, f.code) // a bank's outage at 503 is the world's, not sandbank's trouble (the review)
 			return s.renderPage(w, r, f.status, "connect", v)
 		}
 	}
@@ -678,7 +679,7 @@ func (s *Server) connectStep(w http.ResponseWriter, r *http.Request) error {
 	// posted the form again — the wrong password again, an attempt spent each
 	// time, "2 attempts left", "1 attempt left", then the bank's 30-minute lock (a
 	// front-end developer's trial).
-	id := s.pages.refuse(session, refusal{at: st.Status, status: status, title: v.Title, errors: v.Errors,
+	id := s.pages.refuse(session, refusal{at: st.Status, status: status, code: errorReason(err), title: v.Title, errors: v.Errors,
 		fields: v.Fields, values: v.Values, events: v.Events}, st.ExpiresAt, s.eng.Clock().Now())
 	seeOther(w, "/connect/s/"+session+"?refused="+id)
 	return nil
@@ -1212,6 +1213,7 @@ type refusal struct {
 	id        string // named by the refused step's redirect: only that GET shows it
 	at, title string
 	status    int
+	code      string // the refusal's, for the request's log line (noteCode)
 	errors    []formError
 	fields    map[string]*fieldError
 	values    map[string]string

@@ -224,6 +224,11 @@ func TestWidgetPageOutage(t *testing.T) {
 		!strings.Contains(body, `id="password"`) {
 		t.Fatalf("a login during an outage = %d\n%s", rep.status, body)
 	}
+	// Its page's request is logged with its code, at info: the bank's outage is the
+	// world's, not sandbank's trouble (the review: a 503 of no code was a warning).
+	if logs := w.logs.String(); !strings.Contains(logs, `level=INFO msg=request route="GET /connect/s/{session}" status=503 code=UNAVAILABLE`) {
+		t.Fatalf("the refusal page's request logged:\n%s", logs)
+	}
 	// The bank list says it is down before anyone types a password.
 	list := w.do("GET", "/connect/s/"+w.openWidget(map[string]any{"key": testPublicKey}).Session, req{key: noKey()})
 	if !strings.Contains(string(list.body), "⚠ down until 13:15 WAT") {

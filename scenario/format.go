@@ -1132,7 +1132,7 @@ func (p *fileParser) action(st *Step, v *node, step *node) {
 			p.ok(errAt(v.pos, "a latency step needs delay: how long each answer of the bank takes in real time, e.g. 300ms (0 for none)"))
 		case d.value != "0":
 			delay, err := duration(d, "delay")
-			if err == nil && delay > simulator.MaxLatency {
+			if err == nil && delay > simulator.MaxLatency && !badRequestExpected(step) {
 				err = errAt(d.pos, "delay: %s is too long: a latency is real time, not virtual — every answer of the bank waits it, several a sync — and at most %s",
 					d.value, engine.DurationText(simulator.MaxLatency))
 			}

@@ -345,6 +345,7 @@ func TestLimitsRefusedOnPurposePass(t *testing.T) {
 			"  - outage: adam\n    for: 45d\n    expect: {http: 400}\n" +
 			"  - bank: adam\n    credit: NGN 10\n    narration: " + strings.Repeat("x", 121) + "\n    expect: {http: 400}\n",
 		"scenario: t\nsettings: {webhooks: capture}\nsteps:\n  - receiver: {slow: 2h}\n    expect: {http: 400}\n",
+		head + "  - latency: adam\n    delay: 2m\n    expect: {http: {gte: 400}}\n",
 	} {
 		if _, err := Parse("f.yaml", []byte(src)); err != nil {
 			t.Fatalf("a file refused on purpose: %v", err)

@@ -423,7 +423,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		// q quits here only if nothing is lost by it: a window shrunk mid-demo (a
 		// projector's resolution, a split) turned the q of a password being typed
 		// into quitting, and a scenario on stage quit at one q (a presenter's trial).
-		if !key.Matches(msg, k.Quit) || capturing(m.focus()) {
+		if !key.Matches(msg, k.Quit) || pasting(m.focus()) {
 			m.quitArmed = false
 			return nil
 		}

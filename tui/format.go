@@ -69,14 +69,16 @@ func ago(now, t time.Time) string {
 	if t.IsZero() {
 		return "never"
 	}
-	d := now.Sub(t)
-	if d > 0 {
-		// To the second: jobs of one instant are stamped a nanosecond apart, and an
-		// automatic sync due at 08:00 read "5h 54m ago" at 13:55 (a presenter's trial).
-		d = d.Round(time.Second)
+	raw := now.Sub(t)
+	if raw < 0 && raw > -time.Second {
+		return "just now" // under a second ahead is now
 	}
+	// To the second: jobs of one instant are stamped a nanosecond apart, and an
+	// automatic sync due at 08:00 read "5h 54m ago" at 13:55 (a presenter's
+	// trial); a due time ahead likewise.
+	d := raw.Round(time.Second)
 	switch {
-	case d <= -time.Second: // under a second ahead is now
+	case d <= -time.Second:
 		return "in " + age(-d)
 	case d < time.Minute:
 		return "just now"

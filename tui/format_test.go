@@ -35,6 +35,7 @@ func TestAgo(t *testing.T) {
 		{-time.Nanosecond, "just now"},                                   // a job of this instant, stamped after the one before it
 		{5*time.Hour + 55*time.Minute - 3*time.Nanosecond, "5h 55m ago"}, // a sync of 08:00, stamped 3 ns on, at 13:55
 		{-600 * time.Millisecond, "just now"},                            // under a second ahead
+		{-(2*time.Hour + 5*time.Minute - time.Nanosecond), "in 2h 5m"},   // a due time a nanosecond short of it
 	} {
 		got := ago(now, now.Add(-tc.before))
 		if got != tc.want {

@@ -330,6 +330,14 @@ func TestTooSmallQuitsOnlyWhenNothingIsLost(t *testing.T) {
 	if quits(h) {
 		t.Fatal("q in a small window quit while the widget took typed text")
 	}
+	// Over the welcome, which takes every key but no text, q quits as the screen
+	// says (the review: q did nothing there, and the screen spoke of typing).
+	h = newHarness(t, newTestWorld(t), harnessOpts{firstRun: true})
+	h.send(tea.WindowSizeMsg{Width: 70, Height: 22})
+	h.contains("q quits")
+	if !quits(h) {
+		t.Fatal("q over the welcome in a small window did not quit")
+	}
 }
 
 // An account whose one transaction was made as it was synced has a balance to

@@ -113,7 +113,7 @@ func (w *welcome) Update(msg tea.Msg) tea.Cmd {
 		w.demo = msg
 	case tea.KeyPressMsg:
 		w.closed = key.Matches(msg, w.sh.keys.Dismiss)
-		if id := w.demo.businessID; w.closed && id != "" {
+		if id := w.demo.businessID; w.closed && id != "" && msg.String() == "enter" { // "enter starts": esc only closes (the review)
 			// Step 1 says "Open ABDULLAHI CONCEPTS (enter)": the cursor is on it, not
 			// on the first row, which enter opened instead (a presenter's trial).
 			return func() tea.Msg { return selectAccountMsg{id: id} }
