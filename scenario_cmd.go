@@ -345,6 +345,9 @@ func runWithTranscript(ctx context.Context, file string, host scenario.Host, pat
 	// off mid-line under the name, over the last good one, looking real (a
 	// presenter's trial). Yours alone (CreateTemp's 0600): it holds the world's
 	// connect codes, tokens and passwords, and every webhook as sent.
+	if dest, err := linkTarget(path); err == nil {
+		path = dest // a link stays a link, as --junit's (the review)
+	}
 	sweepPartials(path)
 	tf, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.partial")
 	if err != nil {

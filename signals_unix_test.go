@@ -280,6 +280,24 @@ func TestJUnitThroughALink(t *testing.T) {
 	if err := os.WriteFile(file, []byte("scenario: quick\ncustomers:\n  adam: {institution: \"044\"}\nsteps:\n  - connect: adam\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// A transcript's name that is a link stays one too.
+	transcripts := filepath.Join(dir, "t")
+	if err := os.MkdirAll(transcripts, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	kept := filepath.Join(dir, "kept.txt")
+	if err := os.Symlink(kept, filepath.Join(transcripts, "s.txt")); err != nil {
+		t.Fatal(err)
+	}
+	if out, code := sandbank(t, "scenario", "run", "--transcript", transcripts, file); code != 0 {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	if fi, err := os.Lstat(filepath.Join(transcripts, "s.txt")); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Fatalf("the transcript's link after the run: %v, %v", fi.Mode(), err)
+	}
+	if b, _ := os.ReadFile(kept); !strings.Contains(string(b), "connect") {
+		t.Fatalf("the file the link names holds %q", b)
+	}
 	for _, args := range [][]string{{"scenario", "run", "--junit", link, file},
 		// serve --scenario, which clears the last report first (it removed the link)
 		{"serve", "--scenario", file, "--addr", "127.0.0.1:0", "--exit-when-done", "--junit", link}} {

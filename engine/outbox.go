@@ -337,6 +337,15 @@ func (e *Engine) attempt(s Settings, ev Event) {
 		// Recorded even while shutting down: the store outlives the engine.
 		err = e.store.Update(context.Background(), func(tx Tx) error {
 			then = nil
+			// The settings as this write commits with: the cache is set only after a
+			// change commits, so a URL changed meanwhile read as the old one, and the
+			// next attempt backed off from the old time, or went to the old URL (the
+			// review).
+			st, err := tx.Settings()
+			if err != nil {
+				return err
+			}
+			next = st
 			cur, err := tx.Event(ev.ID)
 			if err != nil {
 				return err

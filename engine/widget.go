@@ -378,6 +378,17 @@ func (w *widgetSession) openNew() string {
 	return "open a new one"
 }
 
+// lockedAdvice is what to open after a session locked: a link's has ended by the
+// time the bank's lock has — a link lives 30 minutes, the lock 30 from later —
+// so the app makes a new one (the review: "open its link again" could not
+// work); a token's needs a new token (openNew).
+func (w *widgetSession) lockedAdvice() string {
+	if w.link != "" {
+		return "the app makes a new link (POST /v2/accounts/initiate)"
+	}
+	return w.openNew()
+}
+
 // step runs fn on a live session at one of the statuses want, one step at a time.
 func (e *Engine) step(session string, fn func(*widgetSession) error, want ...string) (WidgetState, error) {
 	w, err := e.widget(session)
@@ -403,9 +414,9 @@ func (e *Engine) step(session string, fn func(*widgetSession) error, want ...str
 		// The wait is said: the API's note on it (virtual time, and what that is
 		// in real time) followed a sentence that named none.
 		// The way to another session is its kind's: a link's, a spent token's (the review).
-		msg := "too many wrong answers: this widget session is locked; once the bank lets the user sign in again, in " + waitText(wait) + ", " + e.reopen(w)
+		msg := "too many wrong answers: this widget session is locked; once the bank lets the user sign in again, in " + waitText(wait) + ", " + w.lockedAdvice()
 		if wait == 0 { // the bank locked nobody out (the attempts named other usernames), or its lock has ended
-			msg = "too many wrong answers: this widget session is locked; " + e.reopen(w) + ", where the user can sign in at once"
+			msg = "too many wrong answers: this widget session is locked; " + w.lockedAdvice() + ", where the user can sign in at once"
 		}
 		return w.state, &Error{Code: ELOCKED, Reason: "SESSION_LOCKED", RetryAfter: wait, Message: msg}
 	case !slices.Contains(want, st):
@@ -584,7 +595,7 @@ func (e *Engine) wrongAnswer(w *widgetSession, username string, err error) error
 	if w.state.AttemptsLeft <= 0 {
 		w.state.Status, w.state.Challenge, w.state.LockedUntil = WidgetLocked, nil, e.clock.Now()
 		return &Error{Code: ELOCKED, Reason: "SESSION_LOCKED", // no wait ends it: no RetryAfter
-			Message: ErrorMessage(err) + "; too many wrong attempts: this widget session is locked, " + e.reopen(w)}
+			Message: ErrorMessage(err) + "; too many wrong attempts: this widget session is locked, " + w.lockedAdvice()}
 	}
 	return &Error{Code: EUNAUTHORIZED, Reason: "WRONG_ANSWER", AttemptsLeft: w.state.AttemptsLeft,
 		Message: fmt.Sprintf("%s; %s left", ErrorMessage(err), attemptsText(w.state.AttemptsLeft))}

@@ -413,6 +413,28 @@ func TestReauthAtABankThatAsksNothingAsksThePassword(t *testing.T) {
 	}
 }
 
+// A link's session, locked, says to make a new link: the link has ended by the
+// time the bank's lock has (the review: "open its link again" could not work).
+func TestALockedLinkSaysToMakeANewOne(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	adam := w.adam()
+	l, err := w.eng.InitiateLink(w.ctx, engine.LinkRequest{Scope: engine.LinkAuth,
+		Customer: engine.LinkCustomer{Name: "Adam", Email: "adam@example.com"}, RedirectURL: "https://example.com/x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{Link: l.ID, Institution: "044"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range engine.MaxWidgetAttempts + 1 { // the last, a step on the locked session
+		_, err = w.eng.WidgetLogin(w.ctx, st.Session, adam.Username, "wrong-password")
+	}
+	if want := "too many wrong answers: this widget session is locked; once the bank lets the user sign in again, in 30m, the app makes a new link (POST /v2/accounts/initiate)"; engine.ErrorMessage(err) != want {
+		t.Fatalf("a step on the locked link's session = %v; want %q", err, want)
+	}
+}
+
 // Wrong passwords for one user count nothing against another who then signs in:
 // the OTP of the second said "2 attempts left" before any wrong answer (a
 // presenter's trial), though the bank counts by username.

@@ -411,6 +411,21 @@ func (m *Model) broadcast(msg tea.Msg) tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
+// typing reports whether a text field takes typed text anywhere on screen: in
+// the page or an overlay, under the help too (the review: the help over the
+// widget's field let a small window's q quit it).
+func (m *Model) typing() bool {
+	if pasting(m.current()) {
+		return true
+	}
+	for _, o := range m.overlays {
+		if pasting(o) {
+			return true
+		}
+	}
+	return false
+}
+
 // key gives a key to the top overlay or the page; the keys of the whole UI work
 // only on a page that is not taking typed text, but ctrl+t and ? (overlay.go).
 func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
@@ -423,7 +438,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		// q quits here only if nothing is lost by it: a window shrunk mid-demo (a
 		// projector's resolution, a split) turned the q of a password being typed
 		// into quitting, and a scenario on stage quit at one q (a presenter's trial).
-		if !key.Matches(msg, k.Quit) || pasting(m.focus()) {
+		if !key.Matches(msg, k.Quit) || m.typing() {
 			m.quitArmed = false
 			return nil
 		}

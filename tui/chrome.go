@@ -243,7 +243,7 @@ func itoa(n int) string { return strconv.Itoa(n) }
 // tooSmallQuit is what q does on the screen that says the window is too small.
 func (m *Model) tooSmallQuit() string {
 	switch p := m.play; {
-	case pasting(m.focus()):
+	case m.typing():
 		return "what is being typed waits for a larger window"
 	case p != nil && !p.done() && m.quitArmed:
 		return "q again quits, and the scenario's world goes with it"

@@ -330,6 +330,13 @@ func TestTooSmallQuitsOnlyWhenNothingIsLost(t *testing.T) {
 	if quits(h) {
 		t.Fatal("q in a small window quit while the widget took typed text")
 	}
+	// Nor with the help open over that field (the review).
+	h.send(tea.WindowSizeMsg{Width: 100, Height: 30})
+	h.press("?")
+	h.send(tea.WindowSizeMsg{Width: 70, Height: 22})
+	if quits(h) {
+		t.Fatal("q in a small window quit with the help over the widget's field")
+	}
 	// Over the welcome, which takes every key but no text, q quits as the screen
 	// says (the review: q did nothing there, and the screen spoke of typing).
 	h = newHarness(t, newTestWorld(t), harnessOpts{firstRun: true})
