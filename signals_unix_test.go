@@ -235,22 +235,36 @@ func TestKilledScenarioRunLeavesTheLastTranscript(t *testing.T) {
 	}
 }
 
+// linkedFile makes dir/name holding content and a link to it, dir/link.
+func linkedFile(t *testing.T, dir, name, link, content string) (string, string) {
+	t.Helper()
+	real, l := filepath.Join(dir, name), filepath.Join(dir, link)
+	if err := os.WriteFile(real, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(real, l); err != nil {
+		t.Fatal(err)
+	}
+	return real, l
+}
+
+// quickScenario writes dir/s.yaml: a connect, then more.
+func quickScenario(t *testing.T, dir, more string) string {
+	t.Helper()
+	file := filepath.Join(dir, "s.yaml")
+	if err := os.WriteFile(file, []byte("scenario: quick\ncustomers:\n  adam: {institution: \"044\"}\nsteps:\n  - connect: adam\n"+more), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return file
+}
+
 // --ids through a link writes the file the link names, whole and its owner's
 // alone: it holds the secret key (the review: written in place, it kept the
 // file's 0644).
 func TestIDsThroughALinkAreTheOwnersAlone(t *testing.T) {
 	dir := t.TempDir()
-	real, link := filepath.Join(dir, "real.json"), filepath.Join(dir, "ids.json")
-	if err := os.WriteFile(real, []byte("{}"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Symlink(real, link); err != nil {
-		t.Fatal(err)
-	}
-	file := filepath.Join(dir, "s.yaml")
-	if err := os.WriteFile(file, []byte("scenario: ids\ncustomers:\n  adam: {institution: \"044\"}\nsteps:\n  - connect: adam\n  - serve: the app's tests\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	real, link := linkedFile(t, dir, "real.json", "ids.json", "{}")
+	file := quickScenario(t, dir, "  - serve: the app's tests\n")
 	out, _ := sandbank(t, "serve", "--scenario", file, "--addr", "127.0.0.1:0", "--exit-when-done", "--ids", link)
 	fi, err := os.Stat(real)
 	if err != nil || fi.Mode().Perm() != 0o600 {
@@ -269,17 +283,8 @@ func TestIDsThroughALinkAreTheOwnersAlone(t *testing.T) {
 // would have replaced /dev/stdout (the review).
 func TestJUnitThroughALink(t *testing.T) {
 	dir := t.TempDir()
-	real, link := filepath.Join(dir, "real.xml"), filepath.Join(dir, "link.xml")
-	if err := os.WriteFile(real, nil, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Symlink(real, link); err != nil {
-		t.Fatal(err)
-	}
-	file := filepath.Join(dir, "s.yaml")
-	if err := os.WriteFile(file, []byte("scenario: quick\ncustomers:\n  adam: {institution: \"044\"}\nsteps:\n  - connect: adam\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	real, link := linkedFile(t, dir, "real.xml", "link.xml", "")
+	file := quickScenario(t, dir, "")
 	// A transcript's name that is a link stays one too.
 	transcripts := filepath.Join(dir, "t")
 	if err := os.MkdirAll(transcripts, 0o755); err != nil {
