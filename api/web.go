@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"html/template"
 	"io/fs"
+	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -125,6 +126,27 @@ const (
 	evError          = "mono.connect.error_occured" // sic, as the SDK spells it
 	evSuccess        = "mono.connect.widget.account_linked"
 )
+
+// stepTo answers a widget step's form with where the browser goes next: a 303 to
+// target for a plain form post, and {"location": target} to the page's script,
+// which sends the form itself (Accept: application/json) and replaces the page
+// with target rather than adding one to the browser's history. Each step was an
+// entry of its own: three Backs to leave the app after a link, through the bank's
+// OTP page (a front-end developer's trial); the widget Mono serves is one page.
+func stepTo(w http.ResponseWriter, r *http.Request, target string) {
+	if wantsJSON(r) {
+		w.Header().Set("Cache-Control", "no-store")
+		writeJSON(w, http.StatusOK, map[string]string{"location": target})
+		return
+	}
+	seeOther(w, target)
+}
+
+// wantsJSON says whether the request asks for JSON before anything else.
+func wantsJSON(r *http.Request) bool {
+	mt, _, _ := mime.ParseMediaType(strings.TrimSpace(strings.Split(r.Header.Get("Accept"), ",")[0]))
+	return mt == "application/json"
+}
 
 // seeOther sends the browser to target (303), with a link for any client that
 // does not follow.
@@ -596,10 +618,10 @@ func (s *Server) connectStep(w http.ResponseWriter, r *http.Request) error {
 		// well (a front-end developer's trial).
 		if cur, err := s.eng.Widget(session); err == nil && cur.Status != at {
 			if cur.Link != nil && cur.Status == engine.WidgetSuccess {
-				seeOther(w, linkDone(*cur.Link)) // a hosted link ends at the business's redirect_url, as its step did (the review)
+				stepTo(w, r, linkDone(*cur.Link)) // a hosted link ends at the business's redirect_url, as its step did (the review)
 				return nil
 			}
-			seeOther(w, "/connect/s/"+url.PathEscape(session))
+			stepTo(w, r, "/connect/s/"+url.PathEscape(session))
 			return nil
 		}
 	}
@@ -618,7 +640,7 @@ func (s *Server) connectStep(w http.ResponseWriter, r *http.Request) error {
 		s.pages.takeRefused(session, "") // a step taken since a refusal: its page is done with
 	}
 	if err == nil && st.Link != nil && st.Status == engine.WidgetSuccess {
-		seeOther(w, linkDone(*st.Link)) // a hosted link ends at the business's redirect_url
+		stepTo(w, r, linkDone(*st.Link)) // a hosted link ends at the business's redirect_url
 		return nil
 	}
 	if err == nil {
@@ -626,7 +648,7 @@ func (s *Server) connectStep(w http.ResponseWriter, r *http.Request) error {
 		if step == "answer" {
 			target += "&mfa=" + url.QueryEscape(p.str("mfa"))
 		}
-		seeOther(w, target)
+		stepTo(w, r, target)
 		return nil
 	}
 	v := s.widgetView(r.Context(), st)
@@ -681,7 +703,7 @@ func (s *Server) connectStep(w http.ResponseWriter, r *http.Request) error {
 	// front-end developer's trial).
 	id := s.pages.refuse(session, refusal{at: st.Status, status: status, code: errorReason(err), title: v.Title, errors: v.Errors,
 		fields: v.Fields, values: v.Values, events: v.Events}, st.ExpiresAt, s.eng.Clock().Now())
-	seeOther(w, "/connect/s/"+session+"?refused="+id)
+	stepTo(w, r, "/connect/s/"+session+"?refused="+id)
 	return nil
 }
 

@@ -732,3 +732,43 @@ func TestRefusalShownOnlyWhereItsRedirectGoes(t *testing.T) {
 		t.Fatalf("the page after choosing the bank again = %d:\n%s\nwant no error, and institution_selected", page.status, page.body)
 	}
 }
+
+// The page's script sends a step's form itself and asks for JSON: the answer is
+// where the browser goes next, which the script puts in place of the page (no
+// entry of the browser's history per step); a plain form gets the same place as a
+// 303. A refusal's page and a hosted link's end are places too.
+func TestAStepAskedForJSONSaysWhereToGo(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	c := w.addCustomer(map[string]any{"institution": "058"})
+	st := w.openWidget(map[string]any{"key": testPublicKey, "institution": "058"})
+	asJSON := map[string]string{"Accept": "application/json"}
+	step := func(want int, body string, headers map[string]string) reply {
+		t.Helper()
+		return w.must(want, "POST", "/connect/s/"+st.Session+"/login", req{key: noKey(), body: body, ctype: "application/x-www-form-urlencoded", headers: headers})
+	}
+	var to struct{ Location string }
+	step(http.StatusOK, url.Values{"at": {"login"}, "username": {c.Username}, "password": {"wrong-password"}}.Encode(), asJSON).decode(t, &to)
+	if !strings.HasPrefix(to.Location, "/connect/s/"+st.Session+"?refused=") {
+		t.Fatalf("a refused login asked for JSON went to %q; want its refusal's page", to.Location)
+	}
+	plain := step(http.StatusSeeOther, url.Values{"at": {"login"}, "username": {c.Username}, "password": {c.Password}}.Encode(), map[string]string{"Accept": "text/html,application/json"})
+	if loc := plain.header.Get("Location"); loc != "/connect/s/"+st.Session+"?after=login" {
+		t.Fatalf("a plain form's login went to %q", loc)
+	}
+	// What the script cannot use is the page it shows the plain way: an error page.
+	r := w.must(http.StatusNotFound, "POST", "/connect/s/no-such-session/login", req{key: noKey(), body: "at=login&username=a&password=b", ctype: "application/x-www-form-urlencoded", headers: asJSON})
+	if ct := r.header.Get("Content-Type"); !strings.HasPrefix(ct, "text/html") {
+		t.Fatalf("an unknown session's step asked for JSON answered %s; want the HTML error page the script shows by sending the form again", ct)
+	}
+
+	// A hosted link's last step: the business's redirect_url.
+	c2 := w.addCustomer(map[string]any{"institution": "044"})
+	_, id := w.initiate(map[string]any{"scope": "auth", "customer": map[string]any{"name": "Ada", "email": "ada@example.com"}, "redirect_url": "https://app.example.com/linked"})
+	session := w.openWidget(map[string]any{"link": id}).Session
+	w.must(http.StatusOK, "POST", "/connect/s/"+session+"/institution", req{key: noKey(), body: "at=institution&institution=044", ctype: "application/x-www-form-urlencoded", headers: asJSON})
+	w.must(http.StatusOK, "POST", "/connect/s/"+session+"/login", req{key: noKey(), body: url.Values{"at": {"login"}, "username": {c2.Username}, "password": {c2.Password}}.Encode(),
+		ctype: "application/x-www-form-urlencoded", headers: asJSON}).decode(t, &to)
+	if !strings.HasPrefix(to.Location, "https://app.example.com/linked?") || !strings.Contains(to.Location, "status=linked") {
+		t.Fatalf("a hosted link's last step asked for JSON went to %q; want the business's redirect_url", to.Location)
+	}
+}

@@ -105,9 +105,13 @@
   // has its answer, by a new one of the same setup: the SDK shows the same frame
   // at its next open(), and found this page there — Continue dead, the lock or the
   // expiry for good until the app reloaded.
+  var leaving = false; // the page is going elsewhere: a step's answer still on its way goes nowhere
   function restart() {
     var to = body.getAttribute("data-restart");
-    if (framed && to) window.location.replace(to);
+    if (framed && to) {
+      leaving = true;
+      window.location.replace(to);
+    }
   }
 
   document.addEventListener("click", function (ev) {
@@ -139,9 +143,20 @@
   // network, posted it again for a step the session had left (the server shows
   // such a form's page as the session stands, with no error, but the click still
   // waited for a second answer). The button says it is busy until the next page.
+  //
+  // A step's form goes by fetch, and its answer — where the session now stands —
+  // replaces this page (location.replace) instead of adding one to the browser's
+  // history: each step was an entry, and Back walked through the bank's OTP page
+  // after a link (three Backs to leave the app). A network that fails leaves this
+  // page, its × and the form where they were, and says so; it showed the browser's
+  // error page in the frame, with no way to close it. A form the server answers
+  // otherwise (an error page: a session gone, a form refused before any step)
+  // goes again the plain way, to show that page.
+  var stepForm = /^\/connect\/s\/[^\/]+\/(institution|back|login|answer|account)$/;
   document.addEventListener("submit", function (ev) {
     var form = ev.target;
     if (ev.defaultPrevented || !form || (form.getAttribute("method") || "").toLowerCase() !== "post") return;
+    if (form.hasAttribute("data-plain")) return;
     if (form.hasAttribute("data-sent")) {
       ev.preventDefault();
       return;
@@ -149,7 +164,57 @@
     form.setAttribute("data-sent", "");
     var b = ev.submitter || form.querySelector("button[type=submit]");
     if (b) b.setAttribute("aria-busy", "true");
+    var action = new URL(form.action, location.href);
+    if (!window.fetch || !window.URLSearchParams || action.origin !== location.origin || !stepForm.test(action.pathname)) return;
+    ev.preventDefault();
+    var data = new URLSearchParams();
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || el.disabled || el.type === "submit" || el.type === "button") return;
+      if ((el.type === "radio" || el.type === "checkbox") && !el.checked) return;
+      data.append(el.name, el.value);
+    });
+    if (ev.submitter && ev.submitter.name) data.append(ev.submitter.name, ev.submitter.value);
+    var again = function () { // the plain way, the same button's value and all
+      form.setAttribute("data-plain", "");
+      if (ev.submitter && form.requestSubmit) form.requestSubmit(ev.submitter);
+      else form.submit();
+    };
+    fetch(action.href, {
+      method: "POST",
+      headers: { "Accept": "application/json", "Content-Type": "application/x-www-form-urlencoded" },
+      body: data.toString(),
+      credentials: "same-origin"
+    }).then(function (r) {
+      var json = r.ok && /^application\/json/.test(r.headers.get("Content-Type") || "");
+      return json ? r.json() : null;
+    }).then(function (j) {
+      if (leaving) return;
+      if (j && typeof j.location === "string") window.location.replace(j.location);
+      else again();
+    }, function () {
+      if (leaving) return;
+      form.removeAttribute("data-sent");
+      if (b) b.removeAttribute("aria-busy");
+      lost(form);
+    });
   });
+
+  // lost says, above the form, that sandbank did not answer.
+  function lost(form) {
+    var note = document.querySelector("[data-lost]");
+    if (!note) {
+      note = document.createElement("div");
+      note.className = "inset inset-warn";
+      note.setAttribute("data-lost", "");
+      note.setAttribute("role", "alert");
+      note.setAttribute("tabindex", "-1");
+      var p = document.createElement("p");
+      p.textContent = "sandbank did not answer: check that it is still running and that this device is online, then try again.";
+      note.appendChild(p);
+      form.parentNode.insertBefore(note, form);
+    }
+    note.focus();
+  }
 
   // The error summary takes the focus, so a screen reader reads it first. In the
   // frame, each step is a new page that leaves the focus on its body: the step's
