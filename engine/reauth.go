@@ -53,7 +53,10 @@ func (e *Engine) openReauth(ctx context.Context, token, account, reference strin
 	if err != nil {
 		return WidgetState{}, err
 	}
-	return e.openReauthFor(ctx, a, t.ExpiresAt, nil, reference, true)
+	// The token is spent: the session it opened has a session's own 30 minutes. It had the
+	// token's: opened in its tenth minute, it expired a second later, before the user
+	// could read the OTP (a backend engineer's trial).
+	return e.openReauthFor(ctx, a, now.Add(WidgetSessionTTL), nil, reference, true)
 }
 
 // usableReauthToken finds a reauth token that can still be spent, and its account.

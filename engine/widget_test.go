@@ -291,7 +291,7 @@ func TestWidgetReauthorisesByAccount(t *testing.T) {
 		t.Fatal(err)
 	}
 	st, err = w.eng.OpenWidget(w.ctx, engine.WidgetRequest{Account: tok.Token})
-	if err != nil || !st.Reauth || st.Status != engine.WidgetLogin || !st.PasswordRejected || !st.ExpiresAt.Equal(tok.ExpiresAt) {
+	if err != nil || !st.Reauth || st.Status != engine.WidgetLogin || !st.PasswordRejected || !st.ExpiresAt.Equal(w.clock.Now().Add(engine.WidgetSessionTTL)) {
 		t.Fatalf("reauthorise(token) = %+v, %v; want the login, the saved password refused", st, err)
 	}
 	if _, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{Account: tok.Token}); engine.ErrorCode(err) != engine.ECONFLICT {
@@ -557,5 +557,29 @@ func TestConcurrentSessionsKeepTheBound(t *testing.T) {
 	wg.Wait()
 	if n := opened.Load(); n != 50 {
 		t.Fatalf("80 sessions opened at once under a bound of 50: %d opened", n)
+	}
+}
+
+// A reauth token opens a session within its 10 minutes, and the session it opens
+// has a session's own 30 minutes: it had what was left of the token's, and one
+// opened in the token's tenth minute expired a second later, before the user had
+// read the OTP (a backend engineer's trial).
+func TestReauthTokenSpentLateStillGivesTheUserTime(t *testing.T) {
+	w, _, a := tokenAccountNeedingItsUser(t)
+	tok, err := w.eng.RequestReauth(w.ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.clock.Advance(engine.ReauthTokenTTL - time.Second)
+	st, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{ReauthToken: tok.Token})
+	if err != nil || st.Status != engine.WidgetChallenge {
+		t.Fatalf("the token in its last second = %+v, %v; want the challenge", st, err)
+	}
+	if want := w.clock.Now().Add(engine.WidgetSessionTTL); !st.ExpiresAt.Equal(want) {
+		t.Fatalf("the session opened in the token's last second ends at %s; want %s, a session's 30 minutes", st.ExpiresAt, want)
+	}
+	w.clock.Advance(2 * time.Minute)
+	if st, err = w.eng.Widget(st.Session); err != nil || st.Status != engine.WidgetChallenge {
+		t.Fatalf("2 minutes later, past the token's end: %+v, %v; want the challenge still open", st, err)
 	}
 }
