@@ -295,9 +295,12 @@ func parseConnectQuery(raw string, insts []engine.Institution) (connectQuery, er
 	if len(q.req.Reference) > maxReference {
 		return q, engine.Invalid("reference", "reference is %d characters long; keep it to %d", len(q.req.Reference), maxReference)
 	}
+	if err := notBlank(p, "reauth_token"); err != nil {
+		return q, err
+	}
 	if d := p.str("data"); d != "" {
 		var data struct {
-			Account  string `json:"account"`
+			Account  *string `json:"account"`
 			Customer struct {
 				ID    string `json:"id"`
 				Name  string `json:"name"`
@@ -307,7 +310,11 @@ func parseConnectQuery(raw string, insts []engine.Institution) (connectQuery, er
 		if err := json.Unmarshal([]byte(d), &data); err != nil {
 			return q, engine.Invalid("data", "the data parameter is not a JSON object such as {\"account\":\"ACCOUNT_ID\"} (%s)", jsonError(err))
 		}
-		q.req.Account = strings.TrimSpace(data.Account)
+		if data.Account != nil {
+			if q.req.Account = strings.TrimSpace(*data.Account); q.req.Account == "" {
+				return q, blankWidgetField("account")
+			}
+		}
 		q.req.Customer = engine.LinkCustomer{ID: data.Customer.ID, Name: data.Customer.Name, Email: data.Customer.Email}
 	}
 	if si := strings.TrimSpace(p.str("selectedInstitution")); si != "" {
@@ -377,8 +384,13 @@ type reauthPage struct {
 }
 
 func newReauthPage(a engine.Account, action, opener, reference string) reauthPage {
-	p := reauthPage{Title: "Re-authorise your account", Bank: a.Institution.Name, BankCode: a.Institution.Code,
+	// The title is the heading, as on every other step: it said "Re-authorise your
+	// account" over "Sign in to GTBank again" (an accessibility review).
+	p := reauthPage{Title: "Sign in to your bank again", Bank: a.Institution.Name, BankCode: a.Institution.Code,
 		Action: action, Opener: opener, Reference: reference}
+	if p.Bank != "" {
+		p.Title = "Sign in to " + p.Bank + " again"
+	}
 	if n := a.Number; len(n) >= 4 {
 		p.Account = "••••" + n[len(n)-4:]
 	}

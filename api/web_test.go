@@ -110,7 +110,7 @@ func TestConnectEntry(t *testing.T) {
 		if q.Has("reauth_token") || strings.Contains(q.Get("data"), "account") {
 			// A re-authorisation asks first: the GET signs in nowhere and spends nothing.
 			page := w.must(http.StatusOK, "GET", "/connect?"+q.Encode(), req{key: noKey()})
-			if !strings.Contains(string(page.body), "Re-authorise your account") || !strings.Contains(string(page.body), `<form method="post" action="/connect?`) {
+			if !strings.Contains(string(page.body), "<title>Sign in to "+adam.Accounts[0].Institution.Name+" again – sandbank</title>") || !strings.Contains(string(page.body), `<form method="post" action="/connect?`) {
 				t.Fatalf("a re-authorisation's GET gave:\n%s", page.body)
 			}
 			if again := w.must(http.StatusOK, "GET", "/connect?"+q.Encode(), req{key: noKey()}); again.status != http.StatusOK {
@@ -771,4 +771,33 @@ func TestAStepAskedForJSONSaysWhereToGo(t *testing.T) {
 	if !strings.HasPrefix(to.Location, "https://app.example.com/linked?") || !strings.Contains(to.Location, "status=linked") {
 		t.Fatalf("a hosted link's last step asked for JSON went to %q; want the business's redirect_url", to.Location)
 	}
+}
+
+// A re-authorisation's token or account given empty — an app whose request for
+// the token failed — opened a new connection, and the user linked the account
+// again as a second one (a backend engineer's trial): it is refused, on the JSON
+// route and the page's, saying what to give. Left out, a connection opens.
+func TestBlankReauthTokenOrAccountIsRefused(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	for _, body := range []map[string]any{
+		{"key": testPublicKey, "reauth_token": ""},
+		{"key": testPublicKey, "account": "  "},
+		{"key": testPublicKey, "link": ""},
+	} {
+		r := w.must(http.StatusBadRequest, "POST", "/connect/sessions", req{key: noKey(), body: body})
+		if msg := string(r.body); !strings.Contains(msg, "is empty") || !strings.Contains(msg, "leave the field out") {
+			t.Fatalf("POST /connect/sessions %v: %s; want it refused as empty, saying what to give", body, msg)
+		}
+	}
+	html := map[string]string{"Accept": "text/html"}
+	for _, extra := range []url.Values{{"reauth_token": {""}}, {"data": {`{"account":""}`}}} {
+		r := w.must(http.StatusBadRequest, "GET", w.connectURL(extra), req{key: noKey(), headers: html})
+		if !strings.Contains(string(r.body), "is empty") {
+			t.Fatalf("the widget's page with %v: %s; want it refused as empty", extra, r.body)
+		}
+	}
+	if st := w.openWidget(map[string]any{"key": testPublicKey}); st.Status != "institution" {
+		t.Fatalf("a session with neither: %+v; want the list of banks", st)
+	}
+	w.must(http.StatusSeeOther, "GET", w.connectURL(url.Values{"data": {`{"account":null}`}}), req{key: noKey(), headers: html})
 }

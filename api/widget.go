@@ -127,7 +127,32 @@ func parseOpenWidget(p params) (key string, req engine.WidgetRequest, err error)
 	if len(req.Reference) > maxReference {
 		return key, req, engine.Invalid("reference", "reference is %d characters long; keep it to %d", len(req.Reference), maxReference)
 	}
+	for _, f := range []string{"reauth_token", "account", "link"} {
+		if err := notBlank(p, f); err != nil {
+			return key, req, err
+		}
+	}
 	return key, req, nil
+}
+
+// notBlank refuses a field given empty that names what to open: a blank
+// reauth_token or account (an app whose request for a token failed) opened a new
+// connection, and the user linked the account again, as a second one (a backend
+// engineer's trial). Left out, the field asks for nothing.
+func notBlank(p params, field string) error {
+	if !p.has(field) || p.str(field) != "" {
+		return nil
+	}
+	return blankWidgetField(field)
+}
+
+func blankWidgetField(field string) error {
+	what := map[string]string{
+		"reauth_token": "the token POST /accounts/{id}/reauthorise gave",
+		"account":      "the ID of the account to re-authorise",
+		"link":         "the ID of a v2 link (POST /v2/accounts/initiate)",
+	}[field]
+	return engine.Invalid(field, "%s is empty: give %s, or leave the field out to connect a new account", field, what)
 }
 
 // maxReference bounds the business's reference for a widget: it is echoed in
