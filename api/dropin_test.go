@@ -493,6 +493,11 @@ func TestBrowserWidgetStepsAddNoHistory(t *testing.T) {
 			if after := js[int](b, `history.length`); after != before {
 				t.Fatalf("a link of four steps and a refusal took the browser's history from %d entries to %d; want none added", before, after)
 			}
+			// The frame's new session, hidden, takes no focus from the app: it took it,
+			// and Tab walked the hidden frame's banks (an accessibility review).
+			if el := js[string](b, `document.activeElement ? document.activeElement.tagName + "#" + document.activeElement.id : ""`); strings.HasPrefix(el, "IFRAME") {
+				t.Fatalf("after the widget closed, the focus is on %s, the hidden frame; want it with the app", el)
+			}
 			b.do(chromedp.Click(chromedp.ID("open")))
 			f.waitFor("a page", `document.querySelector("h1") !== null && document.readyState === "complete"`)
 			if h := strings.TrimSpace(f.text("h1")); h != "Select your bank" {
@@ -819,6 +824,16 @@ func TestBrowserWidgetForScreenReadersAndLargeText(t *testing.T) {
 	f := frame{b: b, sel: "#mono-connect--frame-id"}
 	f.heading("Select your bank")
 	f.waitFor("the step's heading to take the focus", `document.activeElement && document.activeElement.id === "title"`)
+	if role := js[string](b, `(() => { const c = document.getElementById("mono-connect--widget-div");
+		return [c.getAttribute("role"), c.getAttribute("aria-modal"), c.getAttribute("aria-label")].join(" ") })()`); role != "dialog true Connect your bank account" {
+		t.Errorf("the drop-in's overlay is %q; want a modal dialog with a name", role)
+	}
+	// A search that finds nothing says how to search, as the page without a script does.
+	f.typeIn("#bank-search", "zzz")
+	f.waitFor("how to search", `(() => { const p = document.querySelector("[data-no-match]");
+		return p !== null && !p.hidden && p.textContent.includes("CBN code") })()`)
+	b.do(chromedp.KeyEvent(kb.Escape))
+	f.waitFor("the search cleared", `document.getElementById("bank-search").value === "" && document.querySelector("[data-no-match]").hidden`)
 	f.typeIn("#bank-search", "acc")
 	b.do(chromedp.KeyEvent(kb.Escape))
 	f.click(`button.bank[value="` + adam.Accounts[0].Institution.BankCode + `"]`)
@@ -873,6 +888,18 @@ func TestBrowserWidgetForScreenReadersAndLargeText(t *testing.T) {
 		if got.Scroll > got.Client || got.Cancel > got.Client {
 			t.Errorf("%s at 200%% text on a 375 px phone is %d px wide in %d, Cancel's right edge at %d: it scrolls sideways", step, got.Scroll, got.Client, got.Cancel)
 		}
+	}
+
+	// The widget's own page, not framed and with no Cancel, at 320 px: its brand
+	// and the CAPTCHA's heading ran off the card (an accessibility review).
+	cap := w.addCustomer(map[string]any{"institution": "033", "mfa": "captcha"})
+	q := w.newTab(t, 320)
+	q.open(w.connectURL(url.Values{"institution": {"033"}}))
+	q.login(cap.Username, cap.Password)
+	q.wantHeading("Type the characters you see")
+	js[string](q, `document.documentElement.style.fontSize = "200%"`)
+	if got := js[width](q, `(() => { const d = document.documentElement; return {Scroll: d.scrollWidth, Client: d.clientWidth} })()`); got.Scroll > got.Client {
+		t.Errorf("the CAPTCHA's page at 200%% text on a 320 px phone is %d px wide in %d: it scrolls sideways", got.Scroll, got.Client)
 	}
 }
 

@@ -115,6 +115,10 @@ function createConnect(global) {
     // Content-Security-Policy.
     var container = doc.createElement("div");
     container.id = CONTAINER_ID;
+    // A modal dialog, to a screen reader as to the eye (an accessibility review).
+    container.setAttribute("role", "dialog");
+    container.setAttribute("aria-modal", "true");
+    container.setAttribute("aria-label", "Connect your bank account");
     assign(container.style, {
       position: "fixed", top: "0", right: "0", bottom: "0", left: "0", zIndex: "999999999",
       display: "none", background: "rgba(0, 0, 0, 0.6)", margin: "0", overflow: "hidden"

@@ -219,19 +219,25 @@
   // The error summary takes the focus, so a screen reader reads it first. In the
   // frame, each step is a new page that leaves the focus on its body: the step's
   // heading takes it, so that a screen reader says the step changed.
+  //
+  // A frame the SDK hides takes no focus: an ended session's page, replaced
+  // after the widget closed (restart), took it from the app's button its SDK had
+  // just given it back to, and Tab walked the hidden frame's banks (an
+  // accessibility review). A hidden frame's page takes it when the SDK shows the
+  // frame and moves the focus into it (open), unless the user has put it on a
+  // field by then.
   var summary = document.querySelector("[data-error-summary]");
-  if (summary) {
-    summary.focus();
-  } else if (framed && document.getElementById("title")) {
-    var title = document.getElementById("title");
-    title.setAttribute("tabindex", "-1");
-    var toTitle = function () {
-      if (!document.activeElement || document.activeElement === document.body) title.focus({ preventScroll: true });
+  var first = summary;
+  if (!first && framed && document.getElementById("title")) {
+    first = document.getElementById("title");
+    first.setAttribute("tabindex", "-1");
+  }
+  if (first) {
+    var toFirst = function () {
+      if (!document.activeElement || document.activeElement === document.body) first.focus({ preventScroll: !summary });
     };
-    toTitle();
-    // A frame without the focus may not take it yet: then when the page moves
-    // it into the frame (connect.js, at open).
-    window.addEventListener("focus", toTitle, { once: true });
+    if (!framed || shown()) toFirst();
+    if (framed) window.addEventListener("focus", toFirst, { once: true });
   }
 
   // Bank search: filter as the user types; the count is read out politely.
@@ -248,6 +254,19 @@
         if (show) n++;
       });
       count.textContent = n + (n === 1 ? " bank" : " banks") + (q ? (n === 1 ? " matches “" : " match “") + search.value.trim() + "”" : "");
+      // What the page says without a script when nothing matches: how to search.
+      var none = document.querySelector("[data-no-match]");
+      if (!none && !n) {
+        none = document.createElement("p");
+        none.className = "inset";
+        none.setAttribute("data-no-match", "");
+        var list = document.querySelector("ul.banks");
+        if (list) list.parentNode.insertBefore(none, list.nextSibling);
+      }
+      if (none) {
+        none.hidden = n > 0;
+        if (!n) none.textContent = "No bank matches “" + search.value.trim() + "”. Search by the bank’s name or its CBN code, such as 044.";
+      }
     };
     search.addEventListener("input", filter);
     search.form.addEventListener("submit", function (ev) { ev.preventDefault(); filter(); });
