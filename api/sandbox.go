@@ -645,6 +645,9 @@ type connectedJSON struct {
 	Ref             string `json:"ref,omitempty"`
 	LastRealtimeJob string `json:"last_realtime_job,omitempty"`
 	NextRealtimeAt  string `json:"next_realtime_at,omitempty"`
+	// NextAutoSyncAt is when auto-sync syncs it next: nothing said it, and a test
+	// could not aim a jump at the schedule (a backend engineer's trial).
+	NextAutoSyncAt string `json:"next_auto_sync_at,omitempty"`
 }
 
 func (s *Server) accounts(w http.ResponseWriter, r *http.Request) error {
@@ -658,7 +661,7 @@ func (s *Server) accounts(w http.ResponseWriter, r *http.Request) error {
 		out[i] = connectedJSON{accountView: newAccountView(engine.NewAccountFacts(a)), CustomerID: a.CustomerID,
 			ConnectedAt: instant(a.ConnectedAt), LastSyncedAt: instant(a.LastSyncedAt), LastCode: a.LastCode,
 			ReauthRequired: a.ReauthRequired, ReceivesWebhook: engine.ReceivesWebhooks(set, a),
-			Ref: a.Ref, LastRealtimeJob: a.LastRealtimeJob}
+			Ref: a.Ref, LastRealtimeJob: a.LastRealtimeJob, NextAutoSyncAt: instant(a.NextAutoSyncAt)}
 		if next := engine.RealtimePolicy.NextAllowed(a); next.After(s.eng.Clock().Now()) {
 			out[i].NextRealtimeAt = instant(next)
 		}
@@ -924,6 +927,9 @@ func maskPassword(raw string) string {
 	return u.Redacted()
 }
 
+// noWebhookURL is why pending events wait with no webhook URL set.
+const noWebhookURL = `no webhook URL is set: events wait, and go once PATCH /sandbox/settings {"webhook_url": …} sets one (or the TUI's Settings)`
+
 type eventJSON struct {
 	ID            string `json:"id"`
 	Seq           uint64 `json:"seq"`
@@ -936,6 +942,10 @@ type eventJSON struct {
 	// WaitingFor is the account's earlier event this pending one waits behind:
 	// an account's events are delivered in order.
 	WaitingFor string `json:"waiting_for,omitempty"`
+	// Held says why a pending event is not attempted: with no webhook URL set it
+	// waited, its next_attempt_at in the past, with no word why (a backend
+	// engineer's trial; the TUI said so).
+	Held string `json:"held,omitempty"`
 	// UnderWay is the attempt sent and not answered yet: the event's next_attempt_at
 	// alone read "due now" while it hung at the receiver (a newcomer's trial).
 	UnderWay     *underWayJSON `json:"attempt_under_way,omitempty"`
@@ -981,6 +991,9 @@ func (s *Server) newEventJSON(r *http.Request, e engine.Event) eventJSON {
 		Status: e.Status, SkipReason: e.SkipReason, NextAttemptAt: instant(e.NextAttemptAt),
 		DeliveredAt: instant(e.DeliveredAt), Replays: e.Replays, AttemptsMade: e.AttemptsMade, Attempts: []attemptJSON{},
 		Format: string(f), Payload: s.eng.WebhookBody(e)}
+	if e.Status == engine.DeliveryPending && s.eng.Settings().WebhookURL == "" {
+		out.Held = noWebhookURL
+	}
 	if e.Sending != nil {
 		a := newAttemptJSON(*e.Sending)
 		out.UnderWay = &underWayJSON{N: a.N, At: a.At, URL: a.URL, Format: a.Format}

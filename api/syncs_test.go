@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 // GET /sandbox/accounts/{id}/syncs lists an account's kept syncs, newest first, as
@@ -70,6 +71,86 @@ func TestAccountSyncHistory(t *testing.T) {
 		rep := w.must(status, "GET", bad.path, req{})
 		if !strings.Contains(string(rep.body), bad.says) {
 			t.Errorf("%s: %s", bad.path, rep.body)
+		}
+	}
+}
+
+// GET /sandbox/accounts says when auto-sync syncs each account next: an interval
+// after it was chosen (or the account connected), then an interval after each
+// round; nothing with auto-sync off. Nothing said it, and a test could not aim a
+// jump at the schedule (a backend engineer's trial).
+func TestAccountsSayWhenAutoSyncIsDue(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	w.enableDataSync()
+	c := w.addCustomer(map[string]any{"institution": "044"})
+	id := w.connect(c)
+	next := func() string {
+		t.Helper()
+		var list struct {
+			Data []struct {
+				Account struct {
+					ID string `json:"_id"`
+				}
+				Next string `json:"next_auto_sync_at"`
+			}
+		}
+		w.get("/sandbox/accounts").decode(t, &list)
+		for _, a := range list.Data {
+			if a.Account.ID == id {
+				return a.Next
+			}
+		}
+		t.Fatalf("account %s is not listed", id)
+		return ""
+	}
+	if n := next(); n != "" {
+		t.Fatalf("with auto-sync off, next_auto_sync_at = %q; want none", n)
+	}
+	w.must(http.StatusOK, "PATCH", "/sandbox/settings", req{body: map[string]any{"auto_sync": "6h"}})
+	chosen := w.clock.Now()
+	if n, want := next(), instant(chosen.Add(6*time.Hour)); n != want {
+		t.Fatalf("auto-sync every 6h chosen at %s: next_auto_sync_at = %q, want %q", instant(chosen), n, want)
+	}
+	w.advance("7h")
+	if n, want := next(), instant(chosen.Add(12*time.Hour)); n != want {
+		t.Fatalf("7 hours on: next_auto_sync_at = %q, want %q (the round at 6h ran)", n, want)
+	}
+}
+
+// A pending event with no webhook URL set says why it waits: it showed a
+// next_attempt_at in the past and no reason (a backend engineer's trial). Once a
+// URL is set, it no longer says so.
+func TestPendingEventWithoutAURLSaysWhy(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	w.must(http.StatusOK, "PATCH", "/sandbox/settings", req{body: map[string]any{"data_sync_enabled": true, "webhook_url": ""}})
+	c := w.addCustomer(map[string]any{"institution": "044"})
+	w.connect(c)
+	w.advance("1h")
+	held := func() []string {
+		t.Helper()
+		var log struct {
+			Data []struct{ Status, Held string }
+		}
+		w.get("/sandbox/webhooks").decode(t, &log)
+		var out []string
+		for _, e := range log.Data {
+			out = append(out, e.Status+": "+e.Held)
+		}
+		return out
+	}
+	got := held()
+	if len(got) == 0 {
+		t.Fatal("the connect's sync made no event")
+	}
+	for _, e := range got {
+		if !strings.HasPrefix(e, "pending: no webhook URL is set") || !strings.Contains(e, "webhook_url") {
+			t.Fatalf("events with no webhook URL set: %q; want each pending, saying no URL is set and how to set one", got)
+		}
+	}
+	w.must(http.StatusOK, "PATCH", "/sandbox/settings", req{body: map[string]any{"webhook_url": w.hooks.srv.URL + "/hooks"}})
+	for _, e := range held() {
+		if strings.Contains(e, "no webhook URL") {
+			t.Fatalf("with a URL set, an event still says %q", e)
 		}
 	}
 }
