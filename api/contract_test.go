@@ -728,7 +728,8 @@ func TestUnroutedRequests(t *testing.T) {
 		t.Errorf("a page of localhost opening a session = %d %s", rep.status, rep.body)
 	}
 	// Routes people look for in v2 say where it went.
-	for path, hint := range map[string]string{"/v2/accounts/x/sync": "x-realtime: true", "/v2/accounts/x/reauthorise": `"scope":"reauth", "account":"x"`} {
+	for path, hint := range map[string]string{"/v2/accounts/x/sync": "x-realtime: true", "/v2/accounts/x/reauthorise": `"scope":"reauth", "account":"x"`,
+		"/accounts/x/reauthorize": "did you mean POST /accounts/x/reauthorise", "/v1/accounts/x/reauthorize": "did you mean POST /accounts/x/reauthorise"} {
 		if rep := w.do("POST", path, req{}); rep.status != http.StatusNotFound || !strings.Contains(string(rep.body), strings.ReplaceAll(hint, `"`, `\"`)) {
 			t.Errorf("POST %s = %d %s; want 404 pointing at %s", path, rep.status, rep.body, hint)
 		}

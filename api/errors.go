@@ -312,6 +312,14 @@ func routeHint(p string) string {
 		return " (Mono's wallet balance, the official Node SDK's user.walletBalance(): sandbank keeps no wallet, as it charges nothing)"
 	}
 	parts := strings.Split(strings.Trim(p, "/"), "/")
+	if len(parts) > 0 && parts[0] == "v1" {
+		parts = parts[1:]
+	}
+	if len(parts) == 3 && parts[0] == "accounts" && parts[2] == "reauthorize" {
+		// The event is account_reauthorized, the route British: a slip to expect
+		// (a backend engineer's trial).
+		return " (did you mean POST /accounts/" + parts[1] + "/reauthorise, spelt with an s?)"
+	}
 	if len(parts) != 4 || parts[0] != "v2" || parts[1] != "accounts" {
 		return ""
 	}

@@ -51,6 +51,10 @@ func TestPasswordChangeReauthFlow(t *testing.T) {
 	if res.Status != "failed" || res.HasNewData || res.Code != "REAUTHORISATION_REQUIRED" {
 		t.Fatalf("sync after the password change = %+v, want failed REAUTHORISATION_REQUIRED", res)
 	}
+	// It says what the app does next, v1 and v2 (a backend engineer's trial).
+	if !strings.Contains(res.Message, "POST /accounts/"+id+"/reauthorise") || !strings.Contains(res.Message, `"scope":"reauth"`) {
+		t.Fatalf("the failed sync's message %q does not say how to re-authorise", res.Message)
+	}
 	got = w.hooks.await(t, id, 3)
 	if got[2].Event != "mono.events.reauthorisation_required" {
 		t.Fatalf("third webhook = %s, want reauthorisation_required", got[2].Event)

@@ -407,12 +407,25 @@ func (s *Server) sync(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	res, err := s.eng.Sync(r.Context(), r.PathValue("id"))
+	id := r.PathValue("id")
+	res, err := s.eng.Sync(r.Context(), id)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, syncJSON{Status: res.Status, HasNewData: res.HasNewData, Code: res.Code, Message: res.Message})
+	msg := res.Message
+	if res.Code == engine.CodeReauthRequired {
+		// What the app does next: the failure said the user must re-authorise, and
+		// not how (a backend engineer's trial).
+		msg += reauthHow(id)
+	}
+	writeJSON(w, http.StatusOK, syncJSON{Status: res.Status, HasNewData: res.HasNewData, Code: res.Code, Message: msg})
 	return nil
+}
+
+// reauthHow is how an app has the user re-authorise account id, v1 and v2.
+func reauthHow(id string) string {
+	return " — POST /accounts/" + id + "/reauthorise gives a token for the widget (v2: POST /v2/accounts/initiate " +
+		`{"scope":"reauth","account":"` + id + `","redirect_url":…} gives a link)`
 }
 
 func (s *Server) reauthorise(w http.ResponseWriter, r *http.Request) error {

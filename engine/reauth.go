@@ -67,6 +67,14 @@ func usableReauthToken(tx Tx, token string, now time.Time) (ReauthToken, Account
 		return t, Account{}, Errorf(EUNAUTHORIZED, "this reauth token was not issued here, for any of this business's accounts; request one with POST /accounts/{id}/reauthorise").WithReason("REAUTH_TOKEN_UNKNOWN")
 	case err != nil:
 		return t, Account{}, err
+	}
+	if a, err := tx.Account(t.AccountID); err == nil && !a.Linked() {
+		// Used or expired, the token's advice was a new one from a route that then
+		// answered 404 (a backend engineer's trial).
+		return t, Account{}, Errorf(ENOTFOUND, "account %s was unlinked at %s: it can no longer be re-authorised; the user connects it again, as a new account, with the widget",
+			t.AccountID, TimeText(a.UnlinkedAt)).WithReason("ACCOUNT_NOT_FOUND")
+	}
+	switch {
 	case !t.UsedAt.IsZero():
 		return t, Account{}, Errorf(ECONFLICT, "this reauth token was already used at %s; tokens are single-use, request a new one with POST /accounts/%s/reauthorise", TimeText(t.UsedAt), t.AccountID).WithReason("REAUTH_TOKEN_USED")
 	case !t.ExpiresAt.After(now):

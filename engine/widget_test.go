@@ -583,3 +583,30 @@ func TestReauthTokenSpentLateStillGivesTheUserTime(t *testing.T) {
 		t.Fatalf("2 minutes later, past the token's end: %+v, %v; want the challenge still open", st, err)
 	}
 }
+
+// A reauth token of an account since unlinked says so, whether it was used,
+// expired or neither: a used one said to request a new one from a route that
+// then answered 404 (a backend engineer's trial).
+func TestReauthTokenOfAnUnlinkedAccountSaysSo(t *testing.T) {
+	w, _, a := tokenAccountNeedingItsUser(t)
+	used, err := w.eng.RequestReauth(w.ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{ReauthToken: used.Token}); err != nil {
+		t.Fatal(err)
+	}
+	fresh, err := w.eng.RequestReauth(w.ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.eng.Unlink(w.ctx, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	for _, tok := range []string{used.Token, fresh.Token} {
+		_, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{ReauthToken: tok})
+		if engine.ErrorCode(err) != engine.ENOTFOUND || !strings.Contains(engine.ErrorMessage(err), "was unlinked") || strings.Contains(engine.ErrorMessage(err), "/reauthorise") {
+			t.Fatalf("a token of the unlinked account: %v; want ENOTFOUND saying it was unlinked, not to ask for a new token", err)
+		}
+	}
+}
