@@ -947,7 +947,9 @@ func (m *widgetModal) View() string {
 			}
 		}
 		if !m.token.ExpiresAt.IsZero() {
-			left := m.token.ExpiresAt.Sub(m.sh.now())
+			// The token was spent opening the session, which has 30 minutes of its
+			// own (it had the token's 10): the countdown is the session's.
+			left := m.state.ExpiresAt.Sub(m.sh.now())
 			tok := st.Muted.Render("reauth token " + clip(m.token.Token, 14) + " ")
 			switch {
 			case m.status() == engine.WidgetSuccess:
@@ -957,18 +959,13 @@ func (m *widgetModal) View() string {
 				if left < 2*time.Minute {
 					style = st.Warn
 				}
-				// "valid 10 min" only where the line has room for it: the countdown
-				// says as much, and at the widget's width it pushed "use" onto a
-				// line of its own.
-				line := tok + style.Render("expires in "+countdown(left))
-				if more := st.Faint.Render(" · valid 10 min, single use"); ansi.StringWidth(line+more) <= iw {
-					line += more
-				} else {
-					line += st.Faint.Render(" · single use")
+				line := tok + st.Faint.Render("spent · ") + style.Render("session expires in "+countdown(left))
+				if ansi.StringWidth(line) > iw {
+					line = tok + style.Render("session expires in "+countdown(left))
 				}
 				add(line)
 			default:
-				add(tok + st.Bad.Render("expired: close and press r again"))
+				add(tok + st.Bad.Render("session expired: close, press r again"))
 			}
 		}
 	}

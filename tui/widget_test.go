@@ -134,8 +134,7 @@ func TestWidgetReauthOTP(t *testing.T) {
 	h.press("down", "enter", "s")
 	h.contains("sync failed (r re-authorises): the bank asks for a one-time password")
 	h.press("r")
-	h.contains("connect.reauthorise(token)", "expires in 10:00", "GTBank asks for a one-time password")
-	h.contains("expires in 10:00 · single use  ") // on one line: "use" wrapped onto a line of its own
+	h.contains("connect.reauthorise(token)", "spent · session expires in 30:00", "GTBank asks for a one-time password")
 	h.press("ctrl+p")
 	h.golden("widget-reauth-otp")
 	otp := regexp.MustCompile(`OTP +([0-9]{6})`).FindStringSubmatch(h.screen())
@@ -154,7 +153,7 @@ func TestWidgetReauthOTP(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.send(tickMsg{clock: w.clock.State()})
-	h.contains("expires in 7:00")
+	h.contains("session expires in 27:00")
 
 	h.typ(otp[1])
 	h.press("enter")
@@ -316,7 +315,9 @@ func TestWidgetClosedByAKeyTypedAheadGoes(t *testing.T) {
 	h.contains("SNAPSHOT")
 }
 
-// TestWidgetReauthExpiredToken: a token older than 10 minutes is refused.
+// TestWidgetReauthExpiredToken: the token is spent opening the session, which
+// then has 30 minutes of its own — past the token's 10 it still takes the code —
+// and after them is refused.
 func TestWidgetReauthExpiredToken(t *testing.T) {
 	w := newTestWorld(t)
 	if err := w.clock.Advance(16 * time.Minute); err != nil {
@@ -324,12 +325,14 @@ func TestWidgetReauthExpiredToken(t *testing.T) {
 	}
 	h := newHarness(t, w, harnessOpts{})
 	h.press("down", "r")
-	h.contains("expires in 10:00")
+	h.contains("session expires in 30:00")
 	h.press("ctrl+t") // the time panel, over the widget
 	h.contains("Virtual time")
 	h.press("0")   // +10m
 	h.press("esc") // the time panel closes; the widget is still there
-	h.contains("Clock: +10m", "expired: close and press r again")
+	h.contains("Clock: +10m", "session expires in 20:00")
+	h.press("ctrl+t", "0", "0", "esc") // +20m more
+	h.contains("Clock: +30m in all", "session expired: close, press r again")
 	h.typ("123456")
 	h.press("enter")
 	h.contains("this widget session expired")
