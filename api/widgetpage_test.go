@@ -646,6 +646,20 @@ func TestBrowserAStepIsSentOnce(t *testing.T) {
 	b.waitThrough("the refused login's page", `document.querySelector("[data-error-summary]") !== null`)
 }
 
+// A browser that does not say which button sent a form (no SubmitEvent.submitter:
+// Safari before 15.4) chooses a bank the plain way: sent by the script, the bank
+// button's value was left out, and the list answered "Institution is required"
+// (a review).
+func TestBrowserABankIsChosenWithoutSubmitter(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	b := w.newTab(t, 360)
+	b.open(w.connectURL(nil))
+	b.wantHeading("Select your bank")
+	js[bool](b, `(Object.defineProperty(SubmitEvent.prototype, "submitter", {get() { return undefined; }}), true)`)
+	b.submit(`button.bank[value="044"]`)
+	b.wantHeading("Log in to Access Bank")
+}
+
 // A network lost mid-flow replaced the widget's page — in the SDK's frame too —
 // with the browser's error page: no ×, no form, no way on but a reload (a
 // front-end developer's trial). The page stays, says sandbank did not answer, and

@@ -166,6 +166,9 @@
     if (b) b.setAttribute("aria-busy", "true");
     var action = new URL(form.action, location.href);
     if (!window.fetch || !window.URLSearchParams || action.origin !== location.origin || !stepForm.test(action.pathname)) return;
+    // A browser that does not say which button sent the form (SubmitEvent.submitter,
+    // older Safari) would leave out the bank's button's value: the plain way.
+    if (ev.submitter === undefined && form.querySelector("button[name]")) return;
     ev.preventDefault();
     var data = new URLSearchParams();
     Array.prototype.forEach.call(form.elements, function (el) {
@@ -186,7 +189,7 @@
       credentials: "same-origin"
     }).then(function (r) {
       var json = r.ok && /^application\/json/.test(r.headers.get("Content-Type") || "");
-      return json ? r.json() : null;
+      return json ? r.json().catch(function () { return null; }) : null; // an answer, but not one to read: the plain way
     }).then(function (j) {
       if (leaving) return;
       if (j && typeof j.location === "string") window.location.replace(j.location);
@@ -198,10 +201,22 @@
       lost(form);
     });
   });
+  // A page the user leaves meanwhile (a link, Cancel) is left: a step's answer
+  // arriving after must not take the browser back to the session.
+  window.addEventListener("pagehide", function () { leaving = true; });
+  document.addEventListener("click", function (ev) {
+    var a = ev.target.closest ? ev.target.closest("a[href]") : null;
+    if (!a || ev.defaultPrevented || ev.button !== 0 || ev.ctrlKey || ev.metaKey || ev.shiftKey || ev.altKey || a.target) return;
+    if (!/^#/.test(a.getAttribute("href"))) leaving = true;
+  });
 
   // lost says, above the form, that sandbank did not answer.
   function lost(form) {
     var note = document.querySelector("[data-lost]");
+    if (note && note.nextSibling !== form) {
+      note.parentNode.removeChild(note); // another form's: this one's goes above this form
+      note = null;
+    }
     if (!note) {
       note = document.createElement("div");
       note.className = "inset inset-warn";
