@@ -661,7 +661,12 @@ func (s *Server) accounts(w http.ResponseWriter, r *http.Request) error {
 		out[i] = connectedJSON{accountView: newAccountView(engine.NewAccountFacts(a)), CustomerID: a.CustomerID,
 			ConnectedAt: instant(a.ConnectedAt), LastSyncedAt: instant(a.LastSyncedAt), LastCode: a.LastCode,
 			ReauthRequired: a.ReauthRequired, ReceivesWebhook: engine.ReceivesWebhooks(set, a),
-			Ref: a.Ref, LastRealtimeJob: a.LastRealtimeJob, NextAutoSyncAt: instant(a.NextAutoSyncAt)}
+			Ref: a.Ref, LastRealtimeJob: a.LastRealtimeJob}
+		if set.DataSyncEnabled() && set.AutoSync > 0 {
+			// With Data Sync off no automatic sync runs, whatever the account holds
+			// (a review: it showed a time days past).
+			out[i].NextAutoSyncAt = instant(a.NextAutoSyncAt)
+		}
 		if next := engine.RealtimePolicy.NextAllowed(a); next.After(s.eng.Clock().Now()) {
 			out[i].NextRealtimeAt = instant(next)
 		}

@@ -115,6 +115,12 @@ func TestAccountsSayWhenAutoSyncIsDue(t *testing.T) {
 	if n, want := next(), instant(chosen.Add(12*time.Hour)); n != want {
 		t.Fatalf("7 hours on: next_auto_sync_at = %q, want %q (the round at 6h ran)", n, want)
 	}
+	// With Data Sync off, no automatic sync runs: none is said to be due.
+	w.must(http.StatusOK, "PATCH", "/sandbox/settings", req{body: map[string]any{"data_sync_enabled": false}})
+	w.advance("2d")
+	if n := next(); n != "" {
+		t.Fatalf("with Data Sync off, next_auto_sync_at = %q; want none", n)
+	}
 }
 
 // A pending event with no webhook URL set says why it waits: it showed a
