@@ -343,6 +343,18 @@ func foreign(path, why string) error {
 // checkHeader reads the bbolt meta pages itself before bolt.Open maps the file, so
 // that a foreign or truncated file gets an error rather than a fault.
 func checkHeader(path string) error {
+	// Looked at before it is opened: opening a named pipe waits for a writer, and
+	// --db at a FIFO hung for good, SIGTERM and all (a hostile-input trial).
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() && !fi.IsDir() {
+		switch t := fi.Mode().Type(); {
+		case t&os.ModeNamedPipe != 0:
+			return foreign(path, "it is a named pipe (FIFO)")
+		case t&os.ModeSocket != 0:
+			return foreign(path, "it is a socket")
+		default:
+			return foreign(path, "it is a device, not a regular file")
+		}
+	}
 	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil
