@@ -2,7 +2,6 @@ package store
 
 import (
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"time"
 	"unsafe"
@@ -94,7 +93,7 @@ func appendStrings(dst []byte, strs []*string) []byte {
 	return dst
 }
 
-var errAccountRecord = errors.New("stored account is malformed")
+var errAccountRecord = damagef("stored account is malformed")
 
 // decodeAccountRecord decodes what appendAccount wrote; garbage gives an error,
 // never a panic.

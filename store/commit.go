@@ -286,5 +286,5 @@ func (db *DB) runWrite(w *write, t engine.Tx) (err error) {
 			w.at = db.clockNow()
 		}
 	}()
-	return w.fn(t)
+	return db.named(w.fn(t))
 }

@@ -116,7 +116,7 @@ func (t *tx) compactWalk(prefix []byte, cut uint64) (dels []histDel, done bool, 
 		read++
 		at, what, id, ok := splitHistory(prefix, k)
 		if !ok {
-			return nil, false, read, fmt.Errorf("history key %x is malformed", k)
+			return nil, false, read, damagef("history key %x is malformed", k)
 		}
 		if at >= cut {
 			// This entry and all after it are from cut on: a snapshot or job goes
@@ -155,7 +155,7 @@ func (t *tx) compactWalk(prefix []byte, cut uint64) (dels []histDel, done bool, 
 			}
 			seq, ok := id.seq()
 			if !ok {
-				return nil, false, read, fmt.Errorf("event mark %x is malformed", k)
+				return nil, false, read, damagef("event mark %x is malformed", k)
 			}
 			pending, settledAt, err := eventSettled(eventsB.Get(seqKey(nil, seq)))
 			if err != nil {

@@ -446,3 +446,29 @@ func TestDamageAReadMeetsNamesTheFile(t *testing.T) {
 		t.Fatalf("reading the damaged pages = %v; want unavailable, naming %s", err, path)
 	}
 }
+
+// A record the file holds that sandbank cannot have written — an account's bytes
+// cut short — is damage, on a read and on a write: 503 DATABASE_DAMAGED naming the
+// file, as bbolt's own damage is. It was "internal error", the file named only in
+// the log (a hostile-input trial).
+func TestMalformedRecordsAreDamage(t *testing.T) {
+	path := populated(t)
+	withBolt(t, path, func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketAccounts)
+		k, v := b.Cursor().First()
+		return b.Put(append([]byte{}, k...), v[:len(v)/2])
+	})
+	db, err := Open(path, UnsafeNoSync())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	read := db.View(context.Background(), func(tx engine.Tx) error { _, err := tx.Accounts(); return err })
+	write := db.Update(context.Background(), func(tx engine.Tx) error { _, err := tx.Accounts(); return err })
+	for what, err := range map[string]error{"a read": read, "a write": write} {
+		e, ok := engine.AsError(err)
+		if !ok || e.Code != engine.EUNAVAILABLE || e.Reason != "DATABASE_DAMAGED" || !strings.Contains(e.Message, path) || !strings.Contains(e.Message, "stored account is malformed") {
+			t.Errorf("%s of a cut-short account: %v; want EUNAVAILABLE DATABASE_DAMAGED naming %s and what is malformed", what, err, path)
+		}
+	}
+}

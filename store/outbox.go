@@ -193,7 +193,7 @@ func (t *tx) accountEvents(q engine.EventQuery) (es []engine.Event, err error) {
 	for h := range historyFrom(t.bucket(bucketPerAccount).Cursor(), prefix, histEvent, before) {
 		seq, ok := h.id.seq()
 		if !ok {
-			return nil, fmt.Errorf("event mark %x is malformed", h.k)
+			return nil, damagef("event mark %x is malformed", h.k)
 		}
 		if gone && seq >= q.BeforeSeq {
 			continue

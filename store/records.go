@@ -444,7 +444,7 @@ func readFields(v []byte, f [][]byte) (rest []byte, ok bool) {
 	return v, true
 }
 
-var errSnapshotRecord = errors.New("stored snapshot is malformed")
+var errSnapshotRecord = damagef("stored snapshot is malformed")
 
 // decodeSnapshot decodes what appendSnapshot wrote, for the account and seq of its
 // key; garbage gives an error, never a panic.
@@ -513,7 +513,7 @@ func appendJob(dst []byte, j engine.SyncJob) []byte {
 	return appendFields(dst, j.ID, j.AccountID, j.Trigger, j.Status, j.Code, j.Message, j.Requested)
 }
 
-var errJobRecord = errors.New("stored sync job is malformed")
+var errJobRecord = damagef("stored sync job is malformed")
 
 // decodeJob decodes what appendJob wrote; garbage gives an error, never a panic.
 func decodeJob(v []byte) (engine.SyncJob, error) {
@@ -852,7 +852,7 @@ func appendEventWith(dst []byte, e engine.Event, facts []byte) []byte {
 	return append(dst, a...)
 }
 
-var errEventRecord = errors.New("stored webhook event is malformed")
+var errEventRecord = damagef("stored webhook event is malformed")
 
 // decodeEvent decodes what appendEvent wrote into values that stay valid after the
 // transaction; garbage gives an error, never a panic.
@@ -938,7 +938,7 @@ func appendAttempt(dst []byte, a engine.Attempt) []byte {
 	return appendFields(dst, a.URL, a.Error, string(a.Format))
 }
 
-var errAttemptRecord = errors.New("stored delivery attempt is malformed")
+var errAttemptRecord = damagef("stored delivery attempt is malformed")
 
 // decodeAttempt decodes what appendAttempt wrote; garbage gives an error, never a
 // panic.
@@ -978,7 +978,7 @@ type statementJobRecord struct {
 // decodeJSON decodes a record read from the file; failures say what was malformed.
 func decodeJSON(what string, v []byte, r any) error {
 	if err := json.Unmarshal(v, r); err != nil {
-		return fmt.Errorf("stored %s is malformed: %w", what, err)
+		return damagef("stored %s is malformed: %v", what, err)
 	}
 	return nil
 }

@@ -287,7 +287,7 @@ func migrateToV5(tx *bolt.Tx) error {
 			return fmt.Errorf("event %x: %w", k, err)
 		}
 		if len(k) != 8 {
-			return fmt.Errorf("event key %x is malformed", k)
+			return damagef("event key %x is malformed", k)
 		}
 		seq := binary.BigEndian.Uint64(k)
 		e := r.event()
@@ -410,7 +410,7 @@ func migrateToV8(tx *bolt.Tx) error {
 					}
 					moved = append(moved, kv{historyKeyAtV8(hist, u[1], histEvent, rest), mark})
 				default:
-					return fmt.Errorf("per_account key %x is malformed", k)
+					return damagef("per_account key %x is malformed", k)
 				}
 			}
 		}
@@ -445,7 +445,7 @@ func migrateToV9(tx *bolt.Tx) error {
 		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 			rest := k[len(prefix):]
 			if len(rest) < 9 {
-				return fmt.Errorf("history key %x is malformed", k)
+				return damagef("history key %x is malformed", k)
 			}
 			moved = append(moved, kv{bytes.Clone(k), historyKeyAt(hist, beUint64(rest), rest[8], rest[9:]), bytes.Clone(v)})
 		}
@@ -471,7 +471,7 @@ func accountPrefixes(per *bolt.Bucket) ([][]byte, error) {
 	for k, _ := c.First(); k != nil; {
 		a, ok := splitAcctKey(k)
 		if !ok || len(k) == len(a) {
-			return nil, fmt.Errorf("per_account key %x is malformed", k)
+			return nil, damagef("per_account key %x is malformed", k)
 		}
 		a = bytes.Clone(a)
 		out = append(out, a)
@@ -518,7 +518,7 @@ func countersIntoAccounts(tx *bolt.Tx) error {
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 		id := string(k[len(prefix):])
 		if checkAccountID(id) != nil || len(v) != 8 {
-			return fmt.Errorf("sequence %q is malformed", k)
+			return damagef("sequence %q is malformed", k)
 		}
 		moved = append(moved, kv{bytes.Clone(k), bytes.Clone(v)})
 	}
@@ -601,7 +601,7 @@ func migrateToV2(tx *bolt.Tx) error {
 	for k, v := c.First(); k != nil; k, v = c.Next() {
 		a, ok := splitAcctKey(k)
 		if !ok || len(k) != len(a)+16 {
-			return fmt.Errorf("v1 transaction key %x is malformed", k)
+			return damagef("v1 transaction key %x is malformed", k)
 		}
 		if !bytes.Equal(a, acct) {
 			if err := flush(); err != nil {
@@ -634,7 +634,7 @@ func moveIntoPerAccount(tx *bolt.Tx, per *bolt.Bucket, from []byte, kind byte) e
 	if err := b.ForEach(func(k, v []byte) error {
 		a, ok := splitAcctKey(k)
 		if !ok {
-			return fmt.Errorf("key %x is malformed", k)
+			return damagef("key %x is malformed", k)
 		}
 		return per.Put(append(kindKey(a, kind), k[len(a):]...), bytes.Clone(v))
 	}); err != nil {
@@ -673,7 +673,7 @@ func readSchema(tx *bolt.Tx) (from uint32, needsUpdate bool, err error) {
 	}
 	v := meta.Get(keySchema)
 	if len(v) != 4 {
-		return 0, false, fmt.Errorf("schema version %x is malformed", v)
+		return 0, false, damagef("schema version %x is malformed", v)
 	}
 	from = binary.BigEndian.Uint32(v)
 	if from > schemaVersion {

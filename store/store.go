@@ -569,7 +569,7 @@ func (db *DB) run(ctx context.Context, writable bool, fn func(engine.Tx) error) 
 		}
 		inFn = true
 		t := &tx{btx: btx, path: db.path}
-		ferr := fn(t)
+		ferr := db.named(fn(t))
 		if ferr == nil && writable {
 			ferr = t.flushSchedule()
 		}
@@ -608,6 +608,25 @@ func (db *DB) DiskFull() error {
 		return *err
 	}
 	return nil
+}
+
+// damage is a record the file holds that sandbank cannot have written: a key or a
+// value of the wrong shape, rows that disagree with their kept count. Met by a
+// read or a write, it answers as damage (corrupt), naming the file; it answered
+// 500 "internal error", and only the log said the file was damaged (a
+// hostile-input trial).
+type damage struct{ msg string }
+
+func (d *damage) Error() string { return d.msg }
+
+func damagef(format string, args ...any) error { return &damage{fmt.Sprintf(format, args...)} }
+
+// named turns damage that fn met into the error that names the file.
+func (db *DB) named(err error) error {
+	if d := (*damage)(nil); errors.As(err, &d) {
+		return corrupt(db.path, strings.TrimPrefix(d.msg, "store: "))
+	}
+	return err
 }
 
 // corrupt is the error of damage bbolt met in the file at path, named: a read's

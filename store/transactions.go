@@ -13,7 +13,6 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/binary"
-	"fmt"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -313,7 +312,7 @@ type rowReader struct {
 }
 
 func (r rowReader) mismatch(pos uint64) error {
-	return fmt.Errorf("store: transactions of account %q disagree with their kept count %d (at position %d)",
+	return damagef("store: transactions of account %q disagree with their kept count %d (at position %d)",
 		r.prefix[1:len(r.prefix)-1], r.st.count, pos)
 }
 

@@ -137,7 +137,7 @@ func (t *tx) NextSequence(name string) (n uint64, err error) {
 	b := t.bucket(bucketSequences)
 	if v := b.Get([]byte(name)); v != nil {
 		if len(v) != 8 {
-			return 0, fmt.Errorf("sequence %q is malformed", name)
+			return 0, damagef("sequence %q is malformed", name)
 		}
 		n = binary.BigEndian.Uint64(v)
 	}
@@ -154,7 +154,7 @@ func (t *tx) NextAccountSequence(accountID string) (n uint64, err error) {
 	key := acctKind(accountID, kindCounter)
 	if v := per.Get(key); v != nil {
 		if len(v) != 8 {
-			return 0, fmt.Errorf("the counter of account %s is malformed", accountID)
+			return 0, damagef("the counter of account %s is malformed", accountID)
 		}
 		n = binary.BigEndian.Uint64(v)
 	}
@@ -295,7 +295,7 @@ type histEntry struct {
 func (h histEntry) snapshot(accountID string) (engine.Snapshot, error) {
 	seq, ok := h.id.seq()
 	if !ok {
-		return engine.Snapshot{}, fmt.Errorf("snapshot key %x is malformed", h.k)
+		return engine.Snapshot{}, damagef("snapshot key %x is malformed", h.k)
 	}
 	return decodeSnapshot(accountID, seq, h.v)
 }
@@ -341,7 +341,7 @@ func (t *tx) AddSnapshot(s engine.Snapshot) (_ engine.Snapshot, err error) {
 	for h := range history(b.Cursor(), acctKind(s.AccountID, kindHistory), histSnapshot) {
 		seq, ok := h.id.seq()
 		if !ok {
-			return s, fmt.Errorf("snapshot key %x is malformed", h.k)
+			return s, damagef("snapshot key %x is malformed", h.k)
 		}
 		s.Seq = seq + 1
 		break
