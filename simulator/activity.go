@@ -305,6 +305,9 @@ func (w *world) genDay(a *account, d int32, bal int64, out []tx) ([]tx, int64) {
 		// Version 3: a transfer is made only with its NIP fee and VAT, which the
 		// balance must cover as well; up to version 2 the fee was waived when
 		// the balance could not pay it (three times in the demo's year).
+		if c.flags&fNIP != 0 && w.version >= 4 && w.isOnUs(a, c.narr) {
+			c.flags &^= fNIP // version 4: to the same bank, on-us: no NIP fee
+		}
 		nip := c.flags&fNIP != 0 && w.version >= 3
 		if amt+charges(amt, nip) > avail {
 			if c.flags&fShrink == 0 {
@@ -371,6 +374,9 @@ func (w *world) dayCands(a *account, d int32, cs []cand) []cand {
 			narr := a.inGroup.pick(r)
 			if a.traderIn != nil { // version 2: the markets of the trader's region
 				narr = a.traderIn.pick(r)
+			}
+			if twin, ok := w.onUs[narr]; ok && w.isOnUs(a, narr) { // version 4: from the same bank, not NIP
+				narr = twin
 			}
 			flags, sec := fCredit|fLevy, int32(8*3600+r.n(12*3600))
 			if w.narrCash[narr] && w.version >= 2 {

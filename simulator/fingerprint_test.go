@@ -34,6 +34,11 @@ func TestWorldsDoNotChangeAcrossVersions(t *testing.T) {
 			2021: "36fce150cdfb4b243cb3127d12e10659b9ad72a48e336aba6ae7d2cc06c4d31d",
 			77:   "ba28cf5ea13d0dd5400a9ce837cbda60c663fc396d498edcdf1454d8e457c808",
 		},
+		4: {
+			1:    "b174a406269ce7be2ad4607e39007f23057db2c28cc9e788543820453c2c6c68",
+			2021: "3bcefbaeeffa52d6650dd02b79b72b503bc11dbc9c9dc9a6cf557b3994682748",
+			77:   "a6f3641b72bfbf7d1bc2461a29bd2b31ec596f6170bfb27397e011f4c2eff0f3",
+		},
 	}
 	if len(want) != journalVersion {
 		t.Fatalf("fingerprints of %d versions; this build makes version %d: add its own", len(want), journalVersion)

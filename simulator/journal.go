@@ -70,7 +70,11 @@ const (
 //	   too (shrunk to fit, or not made); up to 2 the fee was waived. A
 //	   customer added with a given name of the world's has its gender
 //	   (up to 2 drawn: "Tunde Bakare" could be a woman)
-const journalVersion = 3
+//	4: a transfer to someone at the account's own bank is on-us, not NIP: it
+//	   pays no NIP fee or VAT, and one from someone there reads "TRF FROM …"
+//	   rather than "NIP TRF FROM …" (a data engineer's trial: every GTBank to
+//	   GTBank transfer paid the NIP fee)
+const journalVersion = 4
 
 // record is one journal entry, as JSON.
 type record struct {

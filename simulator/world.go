@@ -104,6 +104,7 @@ type world struct {
 	gFood, gShop, gTransport, gFun, gATM, gTV      group
 	gPeopleIn, gPeopleOut, gTraderIn, gSupplierOut group
 	gBusinessIn, gFreelanceIn                      group
+	onUs                                           map[int32]int32 // version 4: a "NIP TRF FROM" narration's on-us twin
 	nLevy, nNIPFee, nVAT, nInterest, nWHT, nLAWMA  int32
 
 	customers  []*customer
@@ -323,6 +324,26 @@ func (w *world) buildNarrations() {
 	if w.version >= 2 { // last: version 1's narrations keep their places
 		w.gUSSDOut = w.addNarrations(catTransfer, prefixed("USSD TRF TO ", people)...)
 	}
+	if w.version >= 4 { // after version 2's, for the same reason
+		// Each "NIP TRF FROM X/BANK" has an on-us twin, "TRF FROM X/BANK", for an
+		// account at BANK.
+		n := int32(len(w.narr))
+		w.onUs = make(map[int32]int32)
+		for i := int32(0); i < n; i++ {
+			if rest, ok := strings.CutPrefix(w.narr[i], "NIP TRF FROM "); ok && strings.Contains(rest, "/") {
+				w.onUs[i] = w.intern("TRF FROM "+rest, w.narrCat[i])
+			}
+		}
+	}
+}
+
+// isOnUs says whether narration narr names someone at a's own bank ("…/GTB" for
+// an account at GTBank): a transfer between them is on-us, not NIP (version 4).
+func (w *world) isOnUs(a *account, narr int32) bool {
+	short, ok := bankShort[a.inst.Code]
+	t := w.narr[narr]
+	i := strings.LastIndexByte(t, '/')
+	return ok && i >= 0 && t[i+1:] == short
 }
 
 // demo customers make the first few a tour of every MFA kind.

@@ -198,8 +198,15 @@ func checkBalances(t *testing.T, b *Bank) {
 				// A transfer out pays the NIP fee and its VAT, or is not made: a
 				// bank refuses a transfer the balance cannot pay the fee of (up
 				// to version 2 the fee was waived instead).
-				if out := strings.HasPrefix(tx.Narration, "TRF TO ") || strings.HasPrefix(tx.Narration, "USSD TRF TO "); out && b.w.version >= 3 && tx.Type == engine.Debit &&
-					(i+2 >= len(txs) || txs[i+1].Narration != "NIP TRANSFER FEE" || txs[i+2].Narration != "VAT ON NIP TRANSFER FEE" || !txs[i+2].Date.Equal(tx.Date)) {
+				// From version 4 a transfer to someone at the account's own bank is
+				// on-us: no NIP fee, and none named NIP comes from there.
+				out := strings.HasPrefix(tx.Narration, "TRF TO ") || strings.HasPrefix(tx.Narration, "USSD TRF TO ")
+				onUs := b.w.version >= 4 && strings.HasSuffix(tx.Narration, "/"+bankShort[acc.inst.Code])
+				feeAfter := i+2 < len(txs) && txs[i+1].Narration == "NIP TRANSFER FEE" && txs[i+2].Narration == "VAT ON NIP TRANSFER FEE" && txs[i+2].Date.Equal(tx.Date)
+				if onUs && (feeAfter && tx.Type == engine.Debit || strings.HasPrefix(tx.Narration, "NIP TRF FROM ")) {
+					t.Fatalf("%s tx %d (%s) at %s: an on-us transfer as NIP", a.Number, i, tx.Narration, acc.inst.Name)
+				}
+				if out && !onUs && b.w.version >= 3 && tx.Type == engine.Debit && !feeAfter {
 					t.Fatalf("%s tx %d (%s, %s, balance %s): no NIP fee and VAT after it", a.Number, i, tx.Narration, engine.Naira(tx.Amount), engine.Naira(tx.Balance))
 				}
 				if tx.Date.Before(start) || tx.Date.After(now) || tx.Date.Location() != time.UTC {
@@ -414,4 +421,38 @@ func TestLevyOnElectronicReceiptsOnly(t *testing.T) {
 	if cash == 0 || levied == 0 {
 		t.Fatalf("%d cash deposits of NGN 10,000 or more and %d levies: nothing to check", cash, levied)
 	}
+}
+
+// Version 4: transfers between accounts of one bank are on-us — out without the
+// NIP fee, in as "TRF FROM …" — and both happen in a world of some size (every
+// GTBank to GTBank transfer paid the NIP fee: a data engineer's trial).
+func TestOnUsTransfers(t *testing.T) {
+	b, _ := testBank(t, Config{Seed: 11, Customers: 120})
+	if b.w.version < 4 {
+		t.Skip("a world before version 4")
+	}
+	var out, in int
+	for _, c := range b.Customers() {
+		for _, a := range c.Accounts {
+			short := "/" + bankShort[b.w.byNumber[a.Number].inst.Code]
+			txs, _ := b.History(a.Number, time.Time{}, time.Time{})
+			for i, tx := range txs {
+				switch {
+				case strings.HasPrefix(tx.Narration, "TRF TO ") && strings.HasSuffix(tx.Narration, short):
+					out++
+					if i+1 < len(txs) && txs[i+1].Narration == "NIP TRANSFER FEE" && txs[i+1].Date.Equal(tx.Date) {
+						t.Fatalf("%s: %s paid the NIP fee", a.Number, tx.Narration)
+					}
+				case strings.HasPrefix(tx.Narration, "TRF FROM ") && strings.HasSuffix(tx.Narration, short):
+					in++
+				case strings.HasPrefix(tx.Narration, "NIP TRF FROM ") && strings.HasSuffix(tx.Narration, short):
+					t.Fatalf("%s: %s, from its own bank, as NIP", a.Number, tx.Narration)
+				}
+			}
+		}
+	}
+	if out == 0 || in == 0 {
+		t.Fatalf("%d on-us transfers out and %d in over 120 customers' years; want some of each", out, in)
+	}
+	t.Logf("%d on-us transfers out, %d in", out, in)
 }
