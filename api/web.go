@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -821,7 +822,10 @@ type fieldError struct{ ID, Message string }
 
 type challengeView struct {
 	Title, Label, Hint, Captcha, Autocomplete string
-	Numeric, Short                            bool
+	// HintHTML is Hint with a masked phone number read out as its last digits:
+	// "0807***0047" read as "star star star" (an accessibility review).
+	HintHTML       template.HTML
+	Numeric, Short bool
 }
 
 // widgetView builds the page of a session's state.
@@ -915,6 +919,7 @@ func newChallengeView(ch *engine.Challenge) challengeView {
 	switch ch.Kind {
 	case engine.MFAOTP:
 		c.Title, c.Label, c.Numeric, c.Short, c.Autocomplete = "Enter the one-time password", "One-time password (OTP)", true, true, "one-time-code"
+		c.HintHTML = readableMasks(c.Hint)
 	case engine.MFAToken:
 		c.Title, c.Label, c.Numeric, c.Short = "Enter the code on your token", "Token code", true, true
 	case engine.MFASecurityQuestion:
@@ -929,6 +934,24 @@ func newChallengeView(ch *engine.Challenge) challengeView {
 		c.Title, c.Label = "Answer your bank", "Answer"
 	}
 	return c
+}
+
+// maskedNumber is a phone number as the bank masks it: 0807***0047.
+var maskedNumber = regexp.MustCompile(`\b([0-9]+)\*+([0-9]{2,})\b`)
+
+// readableMasks is text, escaped, with each masked number shown as it is and read
+// as "the number ending 0047".
+func readableMasks(text string) template.HTML {
+	var b strings.Builder
+	last := 0
+	for _, m := range maskedNumber.FindAllStringSubmatchIndex(text, -1) {
+		b.WriteString(template.HTMLEscapeString(text[last:m[0]]))
+		b.WriteString(`<span aria-hidden="true">` + template.HTMLEscapeString(text[m[0]:m[1]]) + `</span>`)
+		b.WriteString(`<span class="visually-hidden">the number ending ` + template.HTMLEscapeString(text[m[4]:m[5]]) + `</span>`)
+		last = m[1]
+	}
+	b.WriteString(template.HTMLEscapeString(text[last:]))
+	return template.HTML(b.String())
 }
 
 // firstField is the input an error without a field of its own points to.

@@ -801,3 +801,16 @@ func TestBlankReauthTokenOrAccountIsRefused(t *testing.T) {
 	}
 	w.must(http.StatusSeeOther, "GET", w.connectURL(url.Values{"data": {`{"account":null}`}}), req{key: noKey(), headers: html})
 }
+
+// The OTP's hint shows the masked phone number and reads it as its last digits: a
+// screen reader said "0807 star star star 0047" (an accessibility review).
+func TestMaskedNumbersReadAsTheirLastDigits(t *testing.T) {
+	got := string(readableMasks("Enter the 6-digit OTP sent to 0807***0047 <now>."))
+	want := `Enter the 6-digit OTP sent to <span aria-hidden="true">0807***0047</span><span class="visually-hidden">the number ending 0047</span> &lt;now&gt;.`
+	if got != want {
+		t.Fatalf("readableMasks = %s\nwant %s", got, want)
+	}
+	if got := string(readableMasks("Letters and numbers, in any case.")); got != "Letters and numbers, in any case." {
+		t.Fatalf("a hint with no masked number: %s", got)
+	}
+}
