@@ -8,8 +8,6 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"math"
 	"time"
 	"unsafe"
@@ -166,7 +164,7 @@ func varintLen(x int64) int {
 	return uvarintLen(ux)
 }
 
-var errShortRow = errors.New("transaction row is truncated")
+var errShortRow = damagef("transaction row is truncated")
 
 // decodeTxRow splits a tx_rows value into its header and decoded body.
 func decodeTxRow(v []byte) (debitsBefore uint64, b txBody, err error) {
@@ -191,10 +189,10 @@ func decodeTxBody(v []byte) (b txBody, err error) {
 		return b, errShortRow
 	}
 	if v[0] != txFormat {
-		return b, fmt.Errorf("transaction row format %d is unknown", v[0])
+		return b, damagef("transaction row format %d is unknown", v[0])
 	}
 	if b.typ = v[1]; b.typ > typCredit {
-		return b, fmt.Errorf("transaction type %d is unknown", b.typ)
+		return b, damagef("transaction type %d is unknown", b.typ)
 	}
 	b.date = binary.BigEndian.Uint64(v[2:])
 	v = v[10:]
@@ -215,7 +213,7 @@ func decodeTxBody(v []byte) (b txBody, err error) {
 		*s, v = v[n:n+int(l)], v[n+int(l):]
 	}
 	if len(v) != 0 {
-		return b, errors.New("transaction row has trailing bytes")
+		return b, damagef("transaction row has trailing bytes")
 	}
 	return b, nil
 }
@@ -244,7 +242,7 @@ func (s txStats) encode() []byte {
 
 func decodeTxStats(v []byte) (txStats, error) {
 	if len(v) != 24 {
-		return txStats{}, fmt.Errorf("transaction stats of %d bytes, want 24", len(v))
+		return txStats{}, damagef("transaction stats of %d bytes, want 24", len(v))
 	}
 	s := txStats{
 		count:    binary.BigEndian.Uint64(v),
@@ -252,7 +250,7 @@ func decodeTxStats(v []byte) (txStats, error) {
 		lastDate: binary.BigEndian.Uint64(v[16:]),
 	}
 	if s.debits > s.count {
-		return txStats{}, errors.New("transaction stats count more debits than rows")
+		return txStats{}, damagef("transaction stats count more debits than rows")
 	}
 	return s, nil
 }

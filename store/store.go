@@ -624,7 +624,8 @@ func damagef(format string, args ...any) error { return &damage{fmt.Sprintf(form
 // named turns damage that fn met into the error that names the file.
 func (db *DB) named(err error) error {
 	if d := (*damage)(nil); errors.As(err, &d) {
-		return corrupt(db.path, strings.TrimPrefix(d.msg, "store: "))
+		// err's own words: its wrappers say which record ("event #12: …").
+		return corrupt(db.path, strings.TrimPrefix(err.Error(), "store: "))
 	}
 	return err
 }
