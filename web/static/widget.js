@@ -182,32 +182,48 @@
       if (ev.submitter && form.requestSubmit) form.requestSubmit(ev.submitter);
       else form.submit();
     };
+    var ready = function () { // the form may go again
+      form.removeAttribute("data-sent");
+      if (b) b.removeAttribute("aria-busy");
+    };
+    var ctrl = window.AbortController ? new AbortController() : null;
+    inflight = { abort: function () { if (ctrl) ctrl.abort(); ready(); } };
     fetch(action.href, {
       method: "POST",
       headers: { "Accept": "application/json", "Content-Type": "application/x-www-form-urlencoded" },
       body: data.toString(),
-      credentials: "same-origin"
+      credentials: "same-origin",
+      signal: ctrl ? ctrl.signal : undefined
     }).then(function (r) {
-      var json = r.ok && /^application\/json/.test(r.headers.get("Content-Type") || "");
-      return json ? r.json().catch(function () { return null; }) : null; // an answer, but not one to read: the plain way
+      if (!r.ok) return { plain: true }; // an error page, from before any step: shown the plain way
+      return r.json().catch(function () { return null; });
     }).then(function (j) {
+      inflight = null;
       if (leaving) return;
       if (j && typeof j.location === "string") window.location.replace(j.location);
-      else again();
-    }, function () {
-      if (leaving) return;
-      form.removeAttribute("data-sent");
-      if (b) b.removeAttribute("aria-busy");
+      else if (j && j.plain) again();
+      // The step was taken, its answer unreadable: the session's page says where
+      // it stands (sent again, a wrong password would count twice).
+      else window.location.replace(action.pathname.replace(/\/[^\/]+$/, ""));
+    }, function (err) {
+      inflight = null;
+      if (leaving || (err && err.name === "AbortError")) return;
+      ready();
       lost(form);
     });
   });
-  // A page the user leaves meanwhile (a link, Cancel) is left: a step's answer
-  // arriving after must not take the browser back to the session.
+  // A link followed while a step's answer is on its way (Cancel) calls the step
+  // off: its answer arriving after took the browser back to the session. If the
+  // link's page never comes (the user stops it), the form can go again.
+  var inflight = null;
   window.addEventListener("pagehide", function () { leaving = true; });
   document.addEventListener("click", function (ev) {
     var a = ev.target.closest ? ev.target.closest("a[href]") : null;
     if (!a || ev.defaultPrevented || ev.button !== 0 || ev.ctrlKey || ev.metaKey || ev.shiftKey || ev.altKey || a.target) return;
-    if (!/^#/.test(a.getAttribute("href"))) leaving = true;
+    if (!/^#/.test(a.getAttribute("href")) && inflight) {
+      inflight.abort();
+      inflight = null;
+    }
   });
 
   // lost says, above the form, that sandbank did not answer.
