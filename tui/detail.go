@@ -518,7 +518,7 @@ func (p *detailPage) banner() (string, string) {
 			st.Muted.Render(" (R3: one per account every 2 min) · ") + p.sh.jumpHint(next.Sub(now))
 	default:
 		second = st.Key.Render(" s") + st.Muted.Render(" Sync now (one per account every 2 minutes) · ") + st.Key.Render("r") + st.Muted.Render(" reauthorise")
-		if !a.NextAutoSyncAt.IsZero() && p.sh.settings.AutoSync > 0 {
+		if !a.NextAutoSyncAt.IsZero() && p.sh.settings.AutoSync > 0 && p.sh.settings.DataSyncEnabled() {
 			second += st.Muted.Render(" · auto-sync " + ago(now, a.NextAutoSyncAt))
 		}
 	}

@@ -946,7 +946,7 @@ func (m *widgetModal) View() string {
 					maskNumber(sw.Walk.Number)+", not this account: walked here, this is no step of the scenario.")
 			}
 		}
-		if !m.token.ExpiresAt.IsZero() {
+		if !m.token.ExpiresAt.IsZero() && !m.state.ExpiresAt.IsZero() {
 			// The token was spent opening the session, which has 30 minutes of its
 			// own (it had the token's 10): the countdown is the session's.
 			left := m.state.ExpiresAt.Sub(m.sh.now())
