@@ -185,7 +185,10 @@ func Open(cfg Config, clock engine.Clock, j Journal) (*Bank, error) {
 		return nil, engine.Errorf(engine.EINTERNAL, "the bank journal does not start with a world record (found %q)", first.Kind)
 	}
 	if first.Version > journalVersion {
-		return nil, engine.Errorf(engine.EINTERNAL, "the bank journal is version %d; this sandbank reads up to %d", first.Version, journalVersion)
+		// Said as the store says a newer schema: who wrote it, and what to do (an
+		// upgrading user's trial met the bare version numbers).
+		return nil, engine.Errorf(engine.EINVALID, "this database's bank was made by a newer sandbank (bank data version %d; this build makes up to %d): upgrade sandbank, or use --db to open another file",
+			first.Version, journalVersion)
 	}
 	if cfg.Seed != 0 && cfg.Seed != first.Config.Seed { // 0: whichever it holds
 		return nil, engine.Invalid("seed", "this database holds the world of seed %d, not %d: open it without --seed (it keeps its own), or use another database for seed %d",

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -36,8 +37,8 @@ func TestWorldsDoNotChangeAcrossVersions(t *testing.T) {
 		},
 		4: {
 			1:    "b174a406269ce7be2ad4607e39007f23057db2c28cc9e788543820453c2c6c68",
-			2021: "3bcefbaeeffa52d6650dd02b79b72b503bc11dbc9c9dc9a6cf557b3994682748",
-			77:   "a6f3641b72bfbf7d1bc2461a29bd2b31ec596f6170bfb27397e011f4c2eff0f3",
+			2021: "7a4ef5a3976f0c5b30212fbb34b6c25ed08b94af5b008c8a0b3a945d89719486",
+			77:   "c6530029ad91ca33515efa75f972e714f19bcfd0911587d5dfdd75efe5b8f44a",
 		},
 	}
 	if len(want) != journalVersion {
@@ -96,5 +97,25 @@ func fingerprint(t *testing.T, version int, seed int64, fp string) {
 	sum := sha256.Sum256(blob)
 	if got := hex.EncodeToString(sum[:]); got != fp {
 		t.Errorf("version %d, seed %d: the world's fingerprint is %s, was %s: a generator changed what it makes", version, seed, got, fp)
+	}
+}
+
+// A bank a newer sandbank made is refused saying so and what to do: it said only
+// "the bank journal is version 4; this sandbank reads up to 3" (an upgrading
+// user's trial).
+func TestANewerBanksJournalIsRefusedInWords(t *testing.T) {
+	cfg, err := Config{Seed: 1, Customers: 3, Start: DefaultStart}.normalize()
+	if err != nil {
+		t.Fatal(err)
+	}
+	world, err := json.Marshal(record{Kind: recWorld, Version: journalVersion + 1, Config: &cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	j := &MemJournal{}
+	_ = j.AppendBankEvent(world)
+	_, err = Open(cfg, stoppedClock(t, cfg.Start), j)
+	if engine.ErrorCode(err) != engine.EINVALID || !strings.Contains(engine.ErrorMessage(err), "made by a newer sandbank") || !strings.Contains(engine.ErrorMessage(err), "upgrade sandbank") {
+		t.Fatalf("a newer bank's journal: %v; want it refused as a newer sandbank's, saying to upgrade", err)
 	}
 }

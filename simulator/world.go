@@ -797,7 +797,11 @@ func (w *world) drawIncome(a *account, c *customer, r *prng) float64 {
 			fi = firstIndex(c.group, i)
 		}
 		parent := strings.ToUpper(firstNames[fi].name + " " + c.last)
-		a.nLump = w.intern("NIP TRF FROM "+parent+"/"+counterpartyBanks[r.n(len(counterpartyBanks))]+" UPKEEP", catIncome)
+		bank, from := counterpartyBanks[r.n(len(counterpartyBanks))], "NIP TRF FROM "
+		if w.version >= 4 && bank == bankShort[a.inst.Code] {
+			from = "TRF FROM " // version 4: a parent at the student's bank pays on-us
+		}
+		a.nLump = w.intern(from+parent+"/"+bank+" UPKEEP", catIncome)
 	}
 	scale := 0.5 + 1.5*r.f()
 	a.inMin = int64(float64(p.inMin)*scale) * kobo

@@ -203,6 +203,8 @@ func checkBalances(t *testing.T, b *Bank) {
 				out := strings.HasPrefix(tx.Narration, "TRF TO ") || strings.HasPrefix(tx.Narration, "USSD TRF TO ")
 				onUs := b.w.version >= 4 && strings.HasSuffix(tx.Narration, "/"+bankShort[acc.inst.Code])
 				feeAfter := i+2 < len(txs) && txs[i+1].Narration == "NIP TRANSFER FEE" && txs[i+2].Narration == "VAT ON NIP TRANSFER FEE" && txs[i+2].Date.Equal(tx.Date)
+				// A student's upkeep names its bank before " UPKEEP".
+				onUs = onUs || b.w.version >= 4 && strings.HasSuffix(tx.Narration, "/"+bankShort[acc.inst.Code]+" UPKEEP")
 				if onUs && (feeAfter && tx.Type == engine.Debit || strings.HasPrefix(tx.Narration, "NIP TRF FROM ")) {
 					t.Fatalf("%s tx %d (%s) at %s: an on-us transfer as NIP", a.Number, i, tx.Narration, acc.inst.Name)
 				}
