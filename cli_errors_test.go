@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"sandbank/engine"
+	"sandbank/simulator"
 )
 
 // A word that is not a command says so and lists the commands, instead of the
@@ -288,6 +289,10 @@ func TestBannerSaysTheDatabaseIsNew(t *testing.T) {
 	m.PrintBanner(&again)
 	if !strings.Contains(again.String(), "  database     "+db+"\n") {
 		t.Fatalf("a later run's banner:\n%s", again.String())
+	}
+	// And which generators made its world (an upgrading user's trial).
+	if want := fmt.Sprintf("  bank         seed %d, data version %d\n", m.Bank.Config().Seed, simulator.DataVersion); !strings.Contains(again.String(), want) {
+		t.Fatalf("the banner does not say %q:\n%s", want, again.String())
 	}
 }
 

@@ -814,6 +814,15 @@ func (m *Main) PrintBanner(w io.Writer) {
 		db += ")"
 	}
 	fmt.Fprintf(w, "  database     %s\n", db)
+	if m.Bank != nil {
+		// Which generators made the world: a newer build keeps an older world's
+		// (an upgrading user's trial found nothing that said so).
+		fmt.Fprintf(w, "  bank         seed %d, data version %d", m.Bank.Config().Seed, m.Bank.DataVersion())
+		if v := simulator.DataVersion; m.Bank.DataVersion() < v {
+			fmt.Fprintf(w, " (this build makes version %d for new databases)", v)
+		}
+		fmt.Fprintln(w)
+	}
 	fmt.Fprintf(w, "  secret key   %s   (header mono-sec-key)\n", s.SecretKey.Reveal())
 	if m.opts.SecretKey != "" && m.opts.Scenario == nil {
 		// It replaced the database's key for good: a later run without it kept it,

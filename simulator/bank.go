@@ -407,6 +407,11 @@ func (b *Bank) customerAccount(id string, p *Posting) (*customer, *account, erro
 // Config is the world's definition, as recorded.
 func (b *Bank) Config() Config { return b.w.cfg }
 
+// DataVersion is the bank journal version whose generators made this world
+// (journalVersion when this build made it): a newer build replays an older
+// world with its own version's generators.
+func (b *Bank) DataVersion() int { return b.w.version }
+
 // HistoryStart is when the world's accounts opened: midnight (WAT) 13 months before Config.Start.
 func (b *Bank) HistoryStart() time.Time { return time.Unix(0, b.w.histStart).UTC() }
 

@@ -76,6 +76,9 @@ const (
 //	   GTBank transfer paid the NIP fee)
 const journalVersion = 4
 
+// DataVersion is the version of the worlds this build makes (journalVersion).
+const DataVersion = journalVersion
+
 // record is one journal entry, as JSON.
 type record struct {
 	Kind    string    `json:"kind"`
