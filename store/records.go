@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
+	"fmt"
 	"math"
 	"time"
 	"unsafe"
@@ -64,7 +65,7 @@ func pageOf(accountID string, rows [][]byte) ([]engine.Transaction, error) {
 	for i, v := range rows {
 		_, b, err := decodeTxRow(v)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("account %s, a transaction row: %w", accountID, err)
 		}
 		out[i] = b.transactionWith(accountID, str(b.id), str(b.narration), str(b.currency), str(b.category))
 	}

@@ -13,6 +13,7 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/binary"
+	"fmt"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -162,7 +163,7 @@ func insertOlder(per *bolt.Bucket, prefix []byte, st *txStats, fresh []txBody) e
 	for k, v := c.Seek(seqKey(prefix, p)); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 		_, b, err := decodeTxRow(bytes.Clone(v))
 		if err != nil {
-			return err
+			return rowErr(k, err)
 		}
 		tail = append(tail, b)
 	}
@@ -200,7 +201,20 @@ func readStats(per *bolt.Bucket, key []byte) (txStats, error) {
 	if v == nil {
 		return txStats{}, nil
 	}
-	return decodeTxStats(v)
+	st, err := decodeTxStats(v)
+	if err != nil && len(key) > 0 && int(key[0]) < len(key) {
+		err = fmt.Errorf("account %s, transaction counts: %w", key[1:1+key[0]], err)
+	}
+	return st, err
+}
+
+// rowErr names the row a decode failed on, from its key: the account and the
+// row's position (a damaged file's 503 said only "transaction row is truncated").
+func rowErr(k []byte, err error) error {
+	if len(k) < 10 || 1+int(k[0])+1+8 > len(k) {
+		return err
+	}
+	return fmt.Errorf("account %s, transaction row %d: %w", k[1:1+k[0]], binary.BigEndian.Uint64(k[len(k)-8:]), err)
 }
 
 func (t *tx) TransactionCount(accountID string) (n int64, err error) {
@@ -342,6 +356,9 @@ func (r rowReader) head(pos uint64) (rowHeadT, error) {
 		return rowHeadT{}, r.mismatch(pos)
 	}
 	d, typ, date, err := rowHead(v)
+	if err != nil {
+		err = rowErr(seqKey(r.prefix, pos), err)
+	}
 	return rowHeadT{pos: pos, debitsBefore: d, typ: typ, date: date}, err
 }
 
@@ -373,7 +390,7 @@ func (r rowReader) holds(date uint64, id string) (bool, error) {
 	for k, v := c.Seek(seqKey(r.prefix, p)); k != nil && bytes.HasPrefix(k, r.prefix); k, v = c.Next() {
 		_, b, err := decodeTxRow(v)
 		if err != nil {
-			return false, err
+			return false, rowErr(k, err)
 		}
 		if b.date != date {
 			return false, nil
@@ -409,7 +426,7 @@ func (r rowReader) collect(top, want uint64, typ *byte) ([]engine.Transaction, e
 	for k, v := c.Seek(seqKey(r.prefix, top)); k != nil && bytes.HasPrefix(k, r.prefix) && uint64(len(rows)) < want; k, v = c.Prev() {
 		_, t, _, err := rowHead(v)
 		if err != nil {
-			return nil, err
+			return nil, rowErr(k, err)
 		}
 		if typ == nil || t == *typ {
 			rows = append(rows, v)
@@ -439,7 +456,7 @@ func (r rowReader) scan(page engine.TxPage, lo, hi uint64, q engine.TxQuery, ski
 		n--
 		_, b, err := decodeTxRow(v)
 		if err != nil {
-			return page, err
+			return page, rowErr(k, err)
 		}
 		if (typ != 0xff && b.typ != typ) || !containsFold(b.narration, needle, needleASCII) {
 			continue

@@ -170,15 +170,21 @@ func (t *tx) Account(id string) (a engine.Account, err error) {
 	if v == nil {
 		return a, notFound("account %s not found", id)
 	}
-	return decodeAccountRecord(v)
+	if a, err = decodeAccountRecord(v); err != nil {
+		return a, fmt.Errorf("account %s: %w", id, err)
+	}
+	return a, nil
 }
 
 func (t *tx) Accounts() (as []engine.Account, err error) {
 	defer t.guard(&err)
 	err = t.bucket(bucketAccounts).ForEach(func(k, v []byte) error {
 		a, err := decodeAccountRecord(v)
+		if err != nil {
+			return fmt.Errorf("account %s: %w", k, err)
+		}
 		as = append(as, a)
-		return err
+		return nil
 	})
 	return as, err
 }
