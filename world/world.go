@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"sandbank/engine"
@@ -163,7 +164,7 @@ func Open(ctx context.Context, o Options) (_ *World, err error) {
 		cfg.Seed = 0 // the database's own: one made with --seed 5 opened without it was refused
 	}
 	if w.Bank, err = simulator.Open(cfg, w.Clock, w.DB); err != nil {
-		return nil, err
+		return nil, bankOpenError(w.DB.Path(), err)
 	}
 	o.Seed = w.Bank.Config().Seed
 	w.Clock.SetEnd(w.Bank.End())
@@ -257,4 +258,18 @@ func (w *World) Close() error {
 	}
 	w.Engine, w.Clock, w.DB = nil, nil, nil
 	return errors.Join(errs...)
+}
+
+// bankOpenError names the file a bank could not be replayed from, and says what
+// to do: a damaged journal said only "bank journal record 0 is not valid JSON"
+// (a review), a newer sandbank's not which file.
+func bankOpenError(path string, err error) error {
+	switch {
+	case engine.ErrorCode(err) == engine.EINTERNAL: // what the journal holds cannot be replayed
+		return engine.Errorf(engine.EINVALID, "database %s is damaged: its bank's journal cannot be replayed (%s): restore it from a backup, or use --db to start a new file",
+			path, engine.ErrorMessage(err)).WithReason("DATABASE_DAMAGED")
+	case strings.Contains(engine.ErrorMessage(err), "made by a newer sandbank"):
+		return engine.Errorf(engine.EINVALID, "database %s: %s", path, engine.ErrorMessage(err))
+	}
+	return err
 }

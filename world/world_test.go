@@ -519,3 +519,43 @@ func TestALongJumpSavesWhereItGoesFirst(t *testing.T) {
 		return nil
 	}))
 }
+
+// A database whose bank journal cannot be replayed, or was made by a newer
+// sandbank, is refused naming the file and saying what to do: it said "bank
+// journal record 0 is not valid JSON" (a review).
+func TestABankThatCannotBeReplayedIsRefusedInWords(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		put  func(first []byte) []byte
+		says string
+	}{
+		{"damaged", func(first []byte) []byte { return first[:len(first)/2] }, "is damaged: its bank's journal cannot be replayed"},
+		{"newer", func(first []byte) []byte {
+			return []byte(strings.Replace(string(first), fmt.Sprintf(`"version":%d`, simulator.DataVersion), fmt.Sprintf(`"version":%d`, simulator.DataVersion+1), 1))
+		}, "made by a newer sandbank"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			db := filepath.Join(t.TempDir(), "sandbank.db")
+			w := open(t, Options{DB: db, Seed: 7, Start: start, Customers: 3, Sender: nopSender{}})
+			if err := w.Close(); err != nil {
+				t.Fatal(err)
+			}
+			b, err := bolt.Open(db, 0o600, &bolt.Options{Timeout: time.Second})
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = b.Update(func(tx *bolt.Tx) error {
+				j := tx.Bucket([]byte("bank_journal"))
+				k, v := j.Cursor().First()
+				return j.Put(append([]byte{}, k...), tc.put(append([]byte{}, v...)))
+			})
+			if cerr := b.Close(); err != nil || cerr != nil {
+				t.Fatal(err, cerr)
+			}
+			_, err = Open(context.Background(), Options{DB: db, Sender: nopSender{}})
+			if msg := engine.ErrorMessage(err); engine.ErrorCode(err) != engine.EINVALID || !strings.Contains(msg, db) || !strings.Contains(msg, tc.says) {
+				t.Fatalf("Open = %v; want EINVALID naming %s and saying %q", err, db, tc.says)
+			}
+		})
+	}
+}
