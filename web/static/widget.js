@@ -157,10 +157,11 @@
     var form = ev.target;
     if (ev.defaultPrevented || !form || (form.getAttribute("method") || "").toLowerCase() !== "post") return;
     if (form.hasAttribute("data-plain")) return;
-    if (form.hasAttribute("data-sent")) {
+    if (form.hasAttribute("data-sent") && !form.hasAttribute("data-called-off")) {
       ev.preventDefault();
       return;
     }
+    form.removeAttribute("data-called-off"); // sent again after a link called it off: the user stayed
     form.setAttribute("data-sent", "");
     var b = ev.submitter || form.querySelector("button[type=submit]");
     if (b) b.setAttribute("aria-busy", "true");
@@ -187,7 +188,11 @@
       if (b) b.removeAttribute("aria-busy");
     };
     var ctrl = window.AbortController ? new AbortController() : null;
-    inflight = { abort: function () { if (ctrl) ctrl.abort(); ready(); } };
+    // Called off by a link, the form stays busy while the link's page comes (sent
+    // again then, its answer would take the browser back); if that page never
+    // comes, the button sends it again.
+    inflight = { abort: function () { if (ctrl) ctrl.abort(); form.setAttribute("data-called-off", ""); } };
+    var calledOff = function () { return ctrl && ctrl.signal.aborted; };
     fetch(action.href, {
       method: "POST",
       headers: { "Accept": "application/json", "Content-Type": "application/x-www-form-urlencoded" },
@@ -196,10 +201,13 @@
       signal: ctrl ? ctrl.signal : undefined
     }).then(function (r) {
       if (!r.ok) return { plain: true }; // an error page, from before any step: shown the plain way
-      return r.json().catch(function () { return null; });
+      return r.json().catch(function (e) {
+        if (calledOff()) throw e; // not unreadable: called off while it was read
+        return null;
+      });
     }).then(function (j) {
       inflight = null;
-      if (leaving) return;
+      if (leaving || calledOff()) return;
       if (j && typeof j.location === "string") window.location.replace(j.location);
       else if (j && j.plain) again();
       // The step was taken, its answer unreadable: the session's page says where
