@@ -982,6 +982,7 @@ func TestEveryOperationAnswersAsDocumented(t *testing.T) {
 	_, linkID := w.initiate(map[string]any{"scope": "auth", "customer": map[string]any{"name": "Adam Okafor", "email": "adam@example.com"},
 		"meta": map[string]any{"ref": "tour-1"}, "redirect_url": "http://127.0.0.1:3000/linked"})
 	w.must(http.StatusOK, "GET", "/connect/links/"+linkID, req{key: noKey()})
+	w.must(http.StatusSeeOther, "GET", "/connect/links/"+linkID+"/cancel", req{key: noKey(), headers: map[string]string{"Accept": "text/html"}})
 	st = w.walkLink(linkID, "044", adam.Username, adam.Password)
 	var linked struct{ ID string }
 	w.post("/v2/accounts/auth", map[string]any{"code": st.Code}).data(t, &linked)

@@ -685,7 +685,7 @@ func TestBrowserHostedLink(t *testing.T) {
 	w.enableDataSync()
 	c := w.addCustomer(map[string]any{"name": "Ngozi Eze", "institution": "058", "mfa": "otp", "balance": 300000})
 	app := appServer(t, map[string]string{"/linked": `<!doctype html><html lang="en"><head><title>Back in the app</title></head><body><h1>Back in the app</h1></body></html>`})
-	l, _ := w.initiate(map[string]any{"scope": "auth", "customer": map[string]any{"name": "Ngozi Eze", "email": "ngozi@example.com"},
+	l, linkID := w.initiate(map[string]any{"scope": "auth", "customer": map[string]any{"name": "Ngozi Eze", "email": "ngozi@example.com"},
 		"meta": map[string]any{"ref": "ngozi-001"}, "redirect_url": app + "/linked"})
 
 	b := w.newTab(t, 360)
@@ -694,7 +694,7 @@ func TestBrowserHostedLink(t *testing.T) {
 	// On a phone the way back is on the first screen, not after every bank.
 	b.wantHeading("Select your bank")
 	if top := js[string](b, `(() => { const a = document.querySelector(".head-cancel"); if (!a) return "none";
-		const r = a.getBoundingClientRect(); return r.height > 0 && r.bottom <= innerHeight ? a.href : "off screen" })()`); !strings.Contains(top, "reason=cancelled") {
+		const r = a.getBoundingClientRect(); return r.height > 0 && r.bottom <= innerHeight ? a.href : "off screen" })()`); !strings.HasSuffix(top, "/connect/links/"+linkID+"/cancel") {
 		t.Fatalf("the hosted link's Cancel at the top: %q; want it on the first screen, going back cancelled", top)
 	}
 	b.chooseBank("GTBank")
@@ -723,7 +723,7 @@ func TestBrowserHostedLink(t *testing.T) {
 	// succeeded (a web developer's trial): the page shows where the session is.
 	b.do(chromedp.Navigate(session))
 	b.wantHeading("Account linked")
-	if strings.Contains(js[string](b, `document.body.innerHTML`), "reason=cancelled") {
+	if strings.Contains(js[string](b, `document.body.innerHTML`), "/cancel") {
 		t.Fatalf("the finished link's page, gone back to, still offers Cancel:\n%s", b.dump())
 	}
 	// Its Continue says how the link ended, without the code the app has spent.

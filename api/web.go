@@ -31,6 +31,7 @@ func (s *Server) webRoutes(mux *routeMux) {
 	mux.Handle("GET /connect", s.page(s.connectEntry))
 	mux.Handle("POST /connect", s.page(s.connectOpen)) // a re-authorisation's Continue (reauthPage)
 	mux.Handle("POST /connect/links/{link}", s.page(s.linkOpen))
+	mux.Handle("GET /connect/links/{link}/cancel", s.page(s.linkCancel))
 	mux.Handle("GET /connect/s/{session}", s.page(s.connectPage))
 	mux.Handle("POST /connect/s/{session}/{step}", s.page(s.connectStep))
 	mux.Handle("GET /connect/s/{session}/{step}", s.page(s.connectStepAgain))
@@ -440,7 +441,7 @@ func (s *Server) connectOpen(w http.ResponseWriter, r *http.Request) error {
 		entry = byAccount(entry, reauthorises)
 	}
 	s.pages.set(st.Session, q.opener, entry.Encode(), st.ExpiresAt, s.eng.Clock().Now())
-	seeOther(w, "/connect/s/"+st.Session+"?after="+after)
+	stepTo(w, r, "/connect/s/"+st.Session+"?after="+after) // a re-authorisation's Continue, sent by the page's script too
 	return nil
 }
 
@@ -467,7 +468,7 @@ func (s *Server) linkPage(w http.ResponseWriter, r *http.Request) error {
 		if a, err := s.eng.ReauthTarget(r.Context(), engine.WidgetRequest{Link: l.ID}); err == nil { // else opening says what is wrong
 			p := newReauthPage(a, "/connect/links/"+url.PathEscape(l.ID), "", l.Ref)
 			if l.RedirectURL != "" {
-				p.Cancel = linkLeft(l, "cancelled")
+				p.Cancel = linkCancelURL(l)
 			}
 			return s.renderPage(w, r, http.StatusOK, "reauth", p)
 		}
@@ -499,13 +500,40 @@ func (s *Server) linkOpen(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	seeOther(w, "/connect/s/"+st.Session+"?after=open")
+	stepTo(w, r, "/connect/s/"+st.Session+"?after=open")
 	return nil
 }
 
 // linkDone is where a link's user goes at its end: the redirect_url with the result.
 func linkDone(l engine.Link) string {
 	return linkRedirect(l.RedirectURL, l.Status, l.Code, l.AccountID, l.Ref)
+}
+
+// linkCancelURL is a hosted link's Cancel: sandbank's, which sends the user to the
+// app as the link stands then. It was the redirect_url with status failed, which
+// told the app "cancelled" of a link whose step, sent as the user pressed Cancel,
+// had linked the account; so did a page brought back from the history, scripts
+// off, after the link ended (a front-end developer's trial).
+func linkCancelURL(l engine.Link) string {
+	return "/connect/links/" + url.PathEscape(l.ID) + "/cancel"
+}
+
+// linkCancel sends a link's user who cancels to the app: as cancelled while the
+// link is pending (it stays so: the user may open it again), else as it ended.
+func (s *Server) linkCancel(w http.ResponseWriter, r *http.Request) error {
+	l, err := s.eng.Link(r.Context(), r.PathValue("link"))
+	if err != nil {
+		return err
+	}
+	if l.Status == engine.LinkPending {
+		seeOther(w, linkLeft(l, "cancelled"))
+		return nil
+	}
+	if !s.eng.LinkCodeOpen(r.Context(), l) {
+		l.Code = "" // spent or expired: how it ended, without it
+	}
+	seeOther(w, linkDone(l))
+	return nil
 }
 
 // linkLeft is where a link's user goes who leaves it unfinished (locked, expired,
@@ -902,7 +930,7 @@ func (s *Server) widgetView(ctx context.Context, st engine.WidgetState) *widgetP
 		case engine.WidgetExpired:
 			v.Finish = linkLeft(*l, "expired")
 		default:
-			v.Cancel = linkLeft(*l, "cancelled")
+			v.Cancel = linkCancelURL(*l)
 		}
 	}
 	v.Tester = s.testerView(st)

@@ -814,3 +814,39 @@ func TestMaskedNumbersReadAsTheirLastDigits(t *testing.T) {
 		t.Fatalf("a hint with no masked number: %s", got)
 	}
 }
+
+// A hosted link's Cancel goes through sandbank, which sends the user to the app
+// as the link stands: cancelled while it is pending, and as it ended once it has
+// — a step sent as the user pressed Cancel had linked the account, and the app
+// was told "failed, cancelled" (a front-end developer's trial).
+func TestALinksCancelSaysHowTheLinkStands(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	c := w.addCustomer(map[string]any{"institution": "044"})
+	_, id := w.initiate(map[string]any{"scope": "auth", "customer": map[string]any{"name": "Ada", "email": "ada@example.com"},
+		"meta": map[string]any{"ref": "r-1"}, "redirect_url": "https://app.example.com/back"})
+	cancel := func() url.Values {
+		t.Helper()
+		loc := w.must(http.StatusSeeOther, "GET", "/connect/links/"+id+"/cancel", req{key: noKey(), headers: map[string]string{"Accept": "text/html"}}).header.Get("Location")
+		u, err := url.Parse(loc)
+		if err != nil || !strings.HasPrefix(loc, "https://app.example.com/back?") {
+			t.Fatalf("Cancel went to %q; want the redirect_url", loc)
+		}
+		return u.Query()
+	}
+	if q := cancel(); q.Get("status") != "failed" || q.Get("reason") != "cancelled" || q.Get("reference") != "r-1" {
+		t.Fatalf("Cancel of a pending link: %v; want failed, cancelled, the reference", q)
+	}
+	st := w.walkLink(id, "044", c.Username, c.Password)
+	if st.Status != "success" {
+		t.Fatalf("the link's walk ended %s", st.Status)
+	}
+	q := cancel()
+	if q.Get("status") != "linked" || q.Get("code") == "" {
+		t.Fatalf("Cancel after the link succeeded: %v; want status linked with the code", q)
+	}
+	w.post("/v2/accounts/auth", map[string]any{"code": q.Get("code")})
+	if q := cancel(); q.Get("status") != "linked" || q.Has("code") {
+		t.Fatalf("Cancel after the code was exchanged: %v; want linked, without the spent code", q)
+	}
+	w.must(http.StatusNotFound, "GET", "/connect/links/no-such-link/cancel", req{key: noKey(), headers: map[string]string{"Accept": "text/html"}})
+}

@@ -696,4 +696,56 @@ func TestBrowserALostNetworkLeavesThePage(t *testing.T) {
 	offline(false)
 	b.submit(`form[action$="/login"] button[type=submit]`)
 	b.wantHeading("Account linked")
+
+	// The tester's drawer's fill, and a re-authorisation's Continue, went plainly:
+	// offline, the browser's error page filled the frame (a front-end developer's
+	// trial). They say so too, and go on once the network is back.
+	q := w.addCustomer(map[string]any{"institution": "057", "mfa": "security_question"})
+	b.open(w.connectURL(url.Values{"institution": {"057"}}))
+	b.login(q.Username, q.Password)
+	b.wantHeading("Answer your security question")
+	b.openDrawer()
+	offline(true)
+	b.do(chromedp.Click(chromedp.CSS("[data-fill-answer]"), chromedp.NodeVisible))
+	b.waitFor("the note that sandbank did not answer", `document.activeElement && document.activeElement.matches("[data-lost][role=alert]")`)
+	b.wantHeading("Answer your security question")
+	offline(false)
+
+	id := w.connect(w.customers()[0])
+	b.open(w.connectURL(url.Values{"data": {`{"account":"` + id + `"}`}}))
+	heading := b.heading()
+	offline(true)
+	b.do(chromedp.Click(chromedp.CSS("[data-continue]"), chromedp.NodeVisible))
+	b.waitFor("the note that sandbank did not answer", `document.activeElement && document.activeElement.matches("[data-lost][role=alert]")`)
+	b.wantHeading(heading)
+	offline(false)
+	b.submit("[data-continue]")
+	if h := b.heading(); h == heading {
+		t.Fatalf("Continue, once the network was back, stayed at %q", h)
+	}
+}
+
+// One step at a time: a second form of the page sent while a step is on its way
+// (Log in, then "Choose another bank") raced it, and the first step's events were
+// lost (a front-end developer's trial).
+func TestBrowserOneStepAtATime(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	b := w.newTab(t, 360)
+	b.open(w.connectURL(url.Values{"institution": {"044"}}))
+	b.wantHeading("Log in to Access Bank")
+	got := js[int](b, `(() => {
+		let sent = 0;
+		const fetch0 = window.fetch;
+		window.fetch = function () { sent++; return fetch0.apply(this, arguments); };
+		document.addEventListener("submit", e => { if (!e.defaultPrevented) sent++; });
+		document.getElementById("username").value = "nobody";
+		document.getElementById("password").value = "wrongwrong";
+		document.querySelector('form[action$="/login"]').requestSubmit();
+		document.querySelector('form[action$="/institution"]').requestSubmit();
+		return sent;
+	})()`)
+	if got != 1 {
+		t.Fatalf("a login then \"Use mobile banking instead\" at once sent %d forms; want the first alone", got)
+	}
+	b.waitThrough("the refused login's page", `document.querySelector("[data-error-summary]") !== null`)
 }

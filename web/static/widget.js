@@ -95,6 +95,15 @@
   }
 
   function exit() {
+    // Closed while a step is on its way: the step is called off, and its answer
+    // moves the hidden frame nowhere — it moved on to the next page, whose events
+    // reached the app after it was told the user had left (a front-end
+    // developer's trial). What the bank took stands: the page says so when the
+    // user goes on.
+    if (inflight) {
+      inflight.abort();
+      inflight = null;
+    }
     postLinked();
     post("mono.connect.on_exit", { pageName: body.getAttribute("data-page") || "" });
     post("mono.connect.widget.closed", {});
@@ -153,6 +162,9 @@
   // otherwise (an error page: a session gone, a form refused before any step)
   // goes again the plain way, to show that page.
   var stepForm = /^\/connect\/s\/[^\/]+\/(institution|back|login|answer|account)$/;
+  // A re-authorisation's Continue (a connect.js frame's, or a hosted link's) too:
+  // sent plainly, a lost network put the browser's error page in the frame.
+  var continueForm = /^\/connect(\/links\/[^\/]+)?$/;
   document.addEventListener("submit", function (ev) {
     var form = ev.target;
     if (ev.defaultPrevented || !form || (form.getAttribute("method") || "").toLowerCase() !== "post") return;
@@ -161,12 +173,20 @@
       ev.preventDefault();
       return;
     }
+    if (inflight && inflight.form !== form) {
+      // One step at a time: another form of the page sent while one is on its
+      // way (Log in, then "Choose another bank") raced it, and the first's
+      // events were lost (a front-end developer's trial).
+      ev.preventDefault();
+      return;
+    }
     form.removeAttribute("data-called-off"); // sent again after a link called it off: the user stayed
     form.setAttribute("data-sent", "");
     var b = ev.submitter || form.querySelector("button[type=submit]");
     if (b) b.setAttribute("aria-busy", "true");
     var action = new URL(form.action, location.href);
-    if (!window.fetch || !window.URLSearchParams || action.origin !== location.origin || !stepForm.test(action.pathname)) return;
+    var isStep = stepForm.test(action.pathname);
+    if (!window.fetch || !window.URLSearchParams || action.origin !== location.origin || !(isStep || continueForm.test(action.pathname))) return;
     // A browser that does not say which button sent the form (SubmitEvent.submitter,
     // older Safari) would leave out the bank's button's value: the plain way.
     if (ev.submitter === undefined && form.querySelector("button[name]")) return;
@@ -191,7 +211,7 @@
     // Called off by a link, the form stays busy while the link's page comes (sent
     // again then, its answer would take the browser back); if that page never
     // comes, the button sends it again.
-    inflight = { abort: function () { if (ctrl) ctrl.abort(); form.setAttribute("data-called-off", ""); } };
+    inflight = { form: form, abort: function () { if (ctrl) ctrl.abort(); form.setAttribute("data-called-off", ""); } };
     var calledOff = function () { return ctrl && ctrl.signal.aborted; };
     fetch(action.href, {
       method: "POST",
@@ -209,7 +229,7 @@
       inflight = null;
       if (leaving || calledOff()) return;
       if (j && typeof j.location === "string") window.location.replace(j.location);
-      else if (j && j.plain) again();
+      else if ((j && j.plain) || !isStep) again();
       // The step was taken, its answer unreadable: the session's page says where
       // it stands (sent again, a wrong password would count twice).
       else window.location.replace(action.pathname.replace(/\/[^\/]+$/, ""));
@@ -350,13 +370,13 @@
       body: new URLSearchParams(new FormData(form)).toString(),
       credentials: "same-origin"
     }).then(function (r) {
-      return r.json().then(function (j) { return { ok: r.ok, body: j }; });
+      return r.json().then(function (j) { return { ok: r.ok, body: j }; }, function () { return { ok: false, body: {} }; });
     }).then(function (res) {
       if (res.ok && res.body.answer) {
         fill("answer", res.body.answer).focus();
       } else {
         form.submit(); // let the server say what went wrong, as a page
       }
-    }, function () { form.submit(); });
+    }, function () { lost(form); }); // sent plainly, the browser's error page filled the frame
   });
 })();
