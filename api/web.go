@@ -526,12 +526,16 @@ func (s *Server) linkCancel(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if l.Status == engine.LinkPending {
-		seeOther(w, linkLeft(l, "cancelled"))
+		reason := "cancelled"
+		if !l.ExpiresAt.After(s.eng.Clock().Now()) {
+			reason = "expired" // it cannot be opened again: not "cancelled" (a review)
+		}
+		seeOther(w, linkLeft(l, reason))
 		return nil
 	}
-	if !s.eng.LinkCodeOpen(r.Context(), l) {
-		l.Code = "" // spent or expired: how it ended, without it
-	}
+	// How it ended, without the code, as the used link's own page says it:
+	// whoever holds the link's URL is not the user.
+	l.Code = ""
 	seeOther(w, linkDone(l))
 	return nil
 }

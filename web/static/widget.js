@@ -100,9 +100,14 @@
     // reached the app after it was told the user had left (a front-end
     // developer's trial). What the bank took stands: the page says so when the
     // user goes on.
-    if (inflight) {
+    if (inflight && inflight.step) {
+      // A re-authorisation's Continue is not called off: it has spent its token,
+      // and the page would offer a Continue the server then refuses as used.
       inflight.abort();
+      inflight.form.removeAttribute("data-sent");
+      inflight.form.removeAttribute("data-called-off");
       inflight = null;
+      staleWhenShown();
     }
     postLinked();
     post("mono.connect.on_exit", { pageName: body.getAttribute("data-page") || "" });
@@ -211,7 +216,11 @@
     // Called off by a link, the form stays busy while the link's page comes (sent
     // again then, its answer would take the browser back); if that page never
     // comes, the button sends it again.
-    inflight = { form: form, abort: function () { if (ctrl) ctrl.abort(); form.setAttribute("data-called-off", ""); } };
+    inflight = { form: form, step: isStep, abort: function () {
+      if (ctrl) ctrl.abort();
+      form.setAttribute("data-called-off", "");
+      if (b) b.removeAttribute("aria-busy");
+    } };
     var calledOff = function () { return ctrl && ctrl.signal.aborted; };
     fetch(action.href, {
       method: "POST",
@@ -229,10 +238,11 @@
       inflight = null;
       if (leaving || calledOff()) return;
       if (j && typeof j.location === "string") window.location.replace(j.location);
-      else if ((j && j.plain) || !isStep) again();
+      else if (j && j.plain) again();
       // The step was taken, its answer unreadable: the session's page says where
       // it stands (sent again, a wrong password would count twice).
-      else window.location.replace(action.pathname.replace(/\/[^\/]+$/, ""));
+      else if (isStep) window.location.replace(action.pathname.replace(/\/[^\/]+$/, ""));
+      else { ready(); lost(form); } // a Continue: sent again, it would spend a token twice
     }, function (err) {
       inflight = null;
       if (leaving || (err && err.name === "AbortError")) return;
@@ -253,6 +263,20 @@
       inflight = null;
     }
   });
+
+  // staleWhenShown reloads the page when the SDK next shows the frame: a step
+  // called off by × may have been taken, and the page shows where the session
+  // stands (its events then reach the app, after the next open()).
+  function staleWhenShown() {
+    var again = function () {
+      if (!shown()) return;
+      window.removeEventListener("focus", again);
+      window.removeEventListener("resize", again);
+      window.location.reload();
+    };
+    window.addEventListener("focus", again);
+    window.addEventListener("resize", again);
+  }
 
   // lost says, above the form, that sandbank did not answer.
   function lost(form) {
