@@ -625,17 +625,11 @@ func TestBrowserAStepIsSentOnce(t *testing.T) {
 	b.wantHeading("Log in to Access Bank")
 	// A form goes by the script's fetch (the page is then replaced) or, with no
 	// fetch, the plain way (its submit not prevented): once in all.
-	got, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`(() => {
+	got, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`(() => {`+countSends+`
 		const form = document.querySelector('form[action$="/login"]');
-		let sent = 0;
-		const fetch0 = window.fetch;
-		window.fetch = function () { sent++; return fetch0.apply(this, arguments); };
-		document.addEventListener("submit", e => { if (!e.defaultPrevented) sent++; });
-		document.getElementById("username").value = "nobody";
-		document.getElementById("password").value = "wrongwrong";
 		form.requestSubmit();
 		form.requestSubmit();
-		return JSON.stringify({sent, busy: form.querySelector("button[type=submit]").getAttribute("aria-busy")});
+		return JSON.stringify({sent: window.sent, busy: form.querySelector("button[type=submit]").getAttribute("aria-busy")});
 	})()`))
 	if err != nil {
 		t.Fatal(err)
@@ -733,19 +727,24 @@ func TestBrowserOneStepAtATime(t *testing.T) {
 	b := w.newTab(t, 360)
 	b.open(w.connectURL(url.Values{"institution": {"044"}}))
 	b.wantHeading("Log in to Access Bank")
-	got := js[int](b, `(() => {
-		let sent = 0;
-		const fetch0 = window.fetch;
-		window.fetch = function () { sent++; return fetch0.apply(this, arguments); };
-		document.addEventListener("submit", e => { if (!e.defaultPrevented) sent++; });
-		document.getElementById("username").value = "nobody";
-		document.getElementById("password").value = "wrongwrong";
+	got := js[int](b, `(() => {`+countSends+`
 		document.querySelector('form[action$="/login"]').requestSubmit();
 		document.querySelector('form[action$="/institution"]').requestSubmit();
-		return sent;
+		return window.sent;
 	})()`)
 	if got != 1 {
 		t.Fatalf("a login then \"Use mobile banking instead\" at once sent %d forms; want the first alone", got)
 	}
 	b.waitThrough("the refused login's page", `document.querySelector("[data-error-summary]") !== null`)
 }
+
+// countSends, at a login page, types a wrong password and counts in window.sent
+// the forms the page sends from then on: by its script's fetch, or the plain way
+// (a submit not prevented).
+const countSends = `
+		window.sent = 0;
+		const fetch0 = window.fetch;
+		window.fetch = function () { window.sent++; return fetch0.apply(this, arguments); };
+		document.addEventListener("submit", e => { if (!e.defaultPrevented) window.sent++; });
+		document.getElementById("username").value = "nobody";
+		document.getElementById("password").value = "wrongwrong";`
