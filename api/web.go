@@ -1203,7 +1203,7 @@ func (s *Server) testerFill(w http.ResponseWriter, r *http.Request) error {
 	default:
 		return engine.Errorf(engine.ECONFLICT, "nothing to fill at this step (%s)", st.Status).WithReason("WRONG_STEP")
 	}
-	if strings.Contains(r.Header.Get("Accept"), "application/json") {
+	if wantsJSON(r) {
 		w.Header().Set("Cache-Control", "no-store")
 		writeJSON(w, http.StatusOK, values)
 		return nil

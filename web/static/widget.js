@@ -104,8 +104,7 @@
       // A re-authorisation's Continue is not called off: it has spent its token,
       // and the page would offer a Continue the server then refuses as used.
       inflight.abort();
-      inflight.form.removeAttribute("data-sent");
-      inflight.form.removeAttribute("data-called-off");
+      inflight.ready();
       inflight = null;
       staleWhenShown();
     }
@@ -216,7 +215,7 @@
     // Called off by a link, the form stays busy while the link's page comes (sent
     // again then, its answer would take the browser back); if that page never
     // comes, the button sends it again.
-    inflight = { form: form, step: isStep, abort: function () {
+    inflight = { form: form, step: isStep, ready: ready, abort: function () {
       if (ctrl) ctrl.abort();
       form.setAttribute("data-called-off", "");
       if (b) b.removeAttribute("aria-busy");
