@@ -163,6 +163,7 @@ const (
 	fLevy           // a credit that attracts the electronic money transfer levy
 	fNIP            // a debit transfer that attracts the NIP fee and VAT
 	fInterest       // month-end interest on savings, computed from the balance
+	fATMFee         // a withdrawal at another bank's ATM, which pays its fee (version 5)
 )
 
 // cand is a candidate event of a day, before the balance is applied.
@@ -207,8 +208,15 @@ const (
 	minDebit     = 10000   // NGN 100: a debit shrunk below it is skipped
 	smsFeePerMsg = 400     // NGN 4 per SMS alert
 	maxATM       = 4000000 // NGN 40,000 per ATM withdrawal
+	atmFeeUnit   = 10000   // NGN 100 at another bank's ATM …
+	atmFeePer    = 2000000 // … for each NGN 20,000 or part of it
 	kobo         = 100
 )
+
+// atmFeeFrom is the bank day of 1 March 2025, from which a withdrawal at another
+// bank's ATM pays atmFee (the CBN's circular of February 2025; before it, three
+// a month were free, and sandbank charges none then).
+var atmFeeFrom = dayOf(time.Date(2025, time.March, 1, 12, 0, 0, 0, time.UTC).UnixNano())
 
 func nipFee(amount int64) (fee, vat int64) {
 	switch {
@@ -228,6 +236,11 @@ func charges(amount int64, nip bool) int64 {
 	}
 	fee, vat := nipFee(amount)
 	return fee + vat
+}
+
+// atmFee is what a withdrawal of amount at another bank's ATM costs (version 5).
+func atmFee(amount int64) int64 {
+	return (amount + atmFeePer - 1) / atmFeePer * atmFeeUnit
 }
 
 // genDay appends the transactions of bank day d of a, starting from balance bal,
@@ -309,6 +322,19 @@ func (w *world) genDay(a *account, d int32, bal int64, out []tx) ([]tx, int64) {
 			c.flags &^= fNIP // version 4: to the same bank, on-us: no NIP fee
 		}
 		nip := c.flags&fNIP != 0 && w.version >= 3
+		if c.flags&fATMFee != 0 {
+			// Version 5: no shrinking (an ATM pays out what was asked or nothing),
+			// and the fee is paid with it.
+			if amt+atmFee(amt) > avail {
+				continue
+			}
+			bal -= amt
+			out = append(out, tx{at: at, amount: amt, balance: bal, narr: c.narr, src: src})
+			fee := atmFee(amt)
+			bal -= fee
+			out = append(out, tx{at: at, amount: fee, balance: bal, narr: w.nATMFee, src: src | 1})
+			continue
+		}
 		if amt+charges(amt, nip) > avail {
 			if c.flags&fShrink == 0 {
 				continue
@@ -430,6 +456,15 @@ func (w *world) dayCands(a *account, d int32, cs []cand) []cand {
 			}
 			if kind == skATM {
 				x.amount = min(x.amount, maxATM) // the machine's limit
+				if w.version >= 5 && !w.isOwnATM(a, x.narr) {
+					// Version 5: a customer goes to the own bank's machine, if
+					// the region has one, three times in four.
+					if own := a.ownATMs; len(own) > 0 && r.n(4) != 0 {
+						x.narr = own[r.n(len(own))]
+					} else if d >= atmFeeFrom {
+						x.flags |= fATMFee
+					}
+				}
 			}
 			x.amount = x.amount / int64(x.unit) * int64(x.unit)
 			if x.amount < minDebit {

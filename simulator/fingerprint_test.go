@@ -40,6 +40,11 @@ func TestWorldsDoNotChangeAcrossVersions(t *testing.T) {
 			2021: "7a4ef5a3976f0c5b30212fbb34b6c25ed08b94af5b008c8a0b3a945d89719486",
 			77:   "c6530029ad91ca33515efa75f972e714f19bcfd0911587d5dfdd75efe5b8f44a",
 		},
+		5: {
+			1:    "5521742568d92505c753892bafcc242499f3193e715396cf86ef8fbd3ef6262b",
+			2021: "02981330ba00abfb6fa8f0f5eb3fe1e09edccda592909d4ec9733928ee3acbb7",
+			77:   "3d11feebe73a374f47d2d57b8d99f8a63bd8ea4564bf4cedd470eaf9860e092b",
+		},
 	}
 	if len(want) != journalVersion {
 		t.Fatalf("fingerprints of %d versions; this build makes version %d: add its own", len(want), journalVersion)

@@ -74,7 +74,11 @@ const (
 //	   pays no NIP fee or VAT, and one from someone there reads "TRF FROM …"
 //	   rather than "NIP TRF FROM …" (a data engineer's trial: every GTBank to
 //	   GTBank transfer paid the NIP fee)
-const journalVersion = 4
+//	5: a withdrawal at another bank's ATM, from 1 March 2025 (the CBN's
+//	   circular of February 2025), pays NGN 100 for each NGN 20,000 or part of
+//	   it, which the balance must cover as well; at the account's own bank's
+//	   ATM it is free (up to 4 every ATM was free)
+const journalVersion = 5
 
 // DataVersion is the version of the worlds this build makes (journalVersion).
 const DataVersion = journalVersion

@@ -248,6 +248,13 @@ func (w *world) placeAccount(a *account, c *customer) {
 	if c.profile == ProfileTrader {
 		a.traderIn = p.traderIn
 	}
+	if w.version >= 5 {
+		for _, n := range a.pools[skATM] {
+			if w.isOwnATM(a, n) {
+				a.ownATMs = append(a.ownATMs, n)
+			}
+		}
+	}
 }
 
 // subscribe draws a version-2 account's subscription, a plan within its means,

@@ -106,6 +106,7 @@ type world struct {
 	gBusinessIn, gFreelanceIn                      group
 	onUs                                           map[int32]int32 // version 4: a "NIP TRF FROM" narration's on-us twin
 	nLevy, nNIPFee, nVAT, nInterest, nWHT, nLAWMA  int32
+	nATMFee                                        int32 // version 5
 
 	customers  []*customer
 	accounts   []*account
@@ -176,6 +177,7 @@ type account struct {
 	subDay    int8
 	nSub      int32
 	ussd      bool
+	ownATMs   pool // version 5: the ATMs of its own bank among its pools
 	explicit  []xev
 	cp        []int64 // cp[i]: opening balance of day openDay+i
 }
@@ -335,6 +337,17 @@ func (w *world) buildNarrations() {
 			}
 		}
 	}
+	if w.version >= 5 { // after version 4's, for the same reason
+		w.nATMFee = w.intern("ATM WDL CHARGE - OTHER BANK", catCharges)
+	}
+}
+
+// isOwnATM says whether ATM narration narr ("ATM WDL GTB …") names a machine of
+// a's own bank, where a withdrawal is free (version 5).
+func (w *world) isOwnATM(a *account, narr int32) bool {
+	short, ok := bankShort[a.inst.Code]
+	f := strings.Fields(w.narr[narr])
+	return ok && len(f) > 2 && f[0] == "ATM" && f[1] == "WDL" && f[2] == short
 }
 
 // isOnUs says whether narration narr names someone at a's own bank ("…/GTB" for

@@ -458,3 +458,59 @@ func TestOnUsTransfers(t *testing.T) {
 	}
 	t.Logf("%d on-us transfers out, %d in", out, in)
 }
+
+// From 1 March 2025 a withdrawal at another bank's ATM pays NGN 100 for each NGN
+// 20,000 or part of it, at the same instant, right after it; one at the account's
+// own bank's ATM pays nothing, and none before that day does (version 5). A world
+// whose year runs across the day has both.
+func TestOtherBanksATMsCharge(t *testing.T) {
+	b, _ := testBank(t, Config{Seed: 5, Customers: 120, Start: time.Date(2025, time.September, 1, 9, 0, 0, 0, time.UTC)})
+	if b.w.version < 5 {
+		t.Skip("a world before version 5")
+	}
+	from := time.Date(2025, time.March, 1, 0, 0, 0, 0, time.FixedZone("WAT", 3600))
+	var charged, own, before int
+	for _, c := range b.Customers() {
+		for _, a := range c.Accounts {
+			short := bankShort[b.w.byNumber[a.Number].inst.Code]
+			txs, _ := b.History(a.Number, time.Time{}, time.Time{})
+			for i, tx := range txs {
+				if tx.Narration == "ATM WDL CHARGE - OTHER BANK" && (i == 0 || !strings.HasPrefix(txs[i-1].Narration, "ATM WDL ")) {
+					t.Fatalf("%s: a charge at %s after %q, not a withdrawal", a.Number, tx.Date, txs[i-1].Narration)
+				}
+				if !strings.HasPrefix(tx.Narration, "ATM WDL ") || tx.Narration == "ATM WDL CHARGE - OTHER BANK" {
+					continue
+				}
+				fee := i+1 < len(txs) && txs[i+1].Narration == "ATM WDL CHARGE - OTHER BANK" && txs[i+1].Date.Equal(tx.Date)
+				ownATM := strings.Fields(tx.Narration)[2] == short
+				switch {
+				case tx.Date.Before(from):
+					before++
+					if fee {
+						t.Fatalf("%s: %s on %s, before March 2025, was charged", a.Number, tx.Narration, tx.Date)
+					}
+				case ownATM:
+					own++
+					if fee {
+						t.Fatalf("%s: %s, its own bank's ATM, was charged", a.Number, tx.Narration)
+					}
+				default:
+					charged++
+					if !fee {
+						t.Fatalf("%s: %s of %d kobo on %s, another bank's ATM, was not charged", a.Number, tx.Narration, tx.Amount, tx.Date)
+					}
+					if want := (tx.Amount + 2_000_000 - 1) / 2_000_000 * 10_000; txs[i+1].Amount != want {
+						t.Fatalf("%s: %d kobo at another bank's ATM charged %d kobo; want %d", a.Number, tx.Amount, txs[i+1].Amount, want)
+					}
+					if txs[i+1].Balance != tx.Balance-txs[i+1].Amount {
+						t.Fatalf("%s: the charge's balance %d does not follow the withdrawal's %d", a.Number, txs[i+1].Balance, tx.Balance)
+					}
+				}
+			}
+		}
+	}
+	if charged == 0 || own == 0 || before == 0 {
+		t.Fatalf("%d withdrawals charged at other banks' ATMs, %d free at their own, %d before March 2025; want some of each", charged, own, before)
+	}
+	t.Logf("%d withdrawals charged, %d free at their own bank's ATM, %d before March 2025", charged, own, before)
+}

@@ -41,7 +41,7 @@ func TestStatementHoldsUntilItsRowsAreCounted(t *testing.T) {
 	w := newTestWorld(t)
 	h := newHarness(t, w, harnessOpts{width: 80, height: 24})
 	h.press("enter", "right", "right")
-	h.contains("row 1 of 333")
+	h.contains("row 1 of 350")
 	_, recount := h.m.Update(keyPress("m"))
 	h.press("G")
 	batch, ok := recount().(tea.BatchMsg)
