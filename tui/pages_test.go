@@ -175,6 +175,33 @@ func TestDetailStatementAndPDF(t *testing.T) {
 	if err != nil || !strings.HasPrefix(string(b), "%PDF-") {
 		t.Fatalf("not a PDF: %.20q (%v)", b, err)
 	}
+	// Its owner's alone, as the database is; and a link planted under its name
+	// is replaced, not written through (a security review's trial: a link made
+	// the export write over the file it named).
+	if fi, err := os.Stat(files[0]); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("the PDF's mode is %v (%v); want 0600", fi.Mode().Perm(), err)
+	}
+	victim := filepath.Join(t.TempDir(), "victim")
+	if err := os.WriteFile(victim, []byte("mine"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(files[0]); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(victim, files[0]); err != nil {
+		t.Fatal(err)
+	}
+	h.press("e")
+	h.contains("Saved ", "statement-4259134808-6m-")
+	if got, err := os.ReadFile(victim); err != nil || string(got) != "mine" {
+		t.Fatalf("the export wrote through a link into the file it names: %.20q (%v)", got, err)
+	}
+	if fi, err := os.Lstat(files[0]); err != nil || !fi.Mode().IsRegular() {
+		t.Fatalf("the export left %v at its name (%v); want its PDF, a file", fi.Mode(), err)
+	}
+	if left, _ := filepath.Glob(filepath.Join(h.exportDir, ".statement-*")); len(left) > 0 {
+		t.Fatalf("the export left its temporary files: %v", left)
+	}
 	// Another period forgets the file saved: its line named the 6 months' PDF
 	// under the 12 months' figures, as if that one were saved.
 	saved := strings.Count(h.screen(), "statement-4259134808-6m-")

@@ -215,8 +215,34 @@ func (s *statementView) exportMonths(months int) tea.Cmd {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return e, err
 		}
-		return e, os.WriteFile(e.path, b, 0o644)
+		return e, writePrivate(e.path, b)
 	})
+}
+
+// writePrivate writes a file whole or not at all, readable by its owner alone —
+// it holds a customer's name and every transaction, as the database does — and
+// in place of whatever is at path: a link planted there under sandbank's name for
+// the file (a folder others can write to) is replaced, not followed. It was
+// os.WriteFile(0644): a link made the export write over the file it named (a
+// security review's trial).
+func writePrivate(path string, b []byte) (err error) {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			_ = os.Remove(f.Name())
+		}
+	}()
+	if _, err = f.Write(b); err != nil {
+		_ = f.Close()
+		return err
+	}
+	if err = f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
 }
 
 func (s *statementView) Update(msg tea.Msg) tea.Cmd {
