@@ -457,7 +457,7 @@ func (t tuiCmd) Run(ctx context.Context) error {
 		return err
 	}
 	runErr := tui.Run(ctx, tui.Config{Engine: m.Engine, Bank: m.Bank, Clock: m.Clock, Addr: m.Addr(),
-		FirstRun: m.FirstRun, DBPath: t.DB, Theme: t.Theme})
+		Exposed: m.exposure(), FirstRun: m.FirstRun, DBPath: t.DB, Theme: t.Theme})
 	haltJump(m, os.Stderr)
 	return errors.Join(runErr, m.Close())
 }
@@ -781,6 +781,24 @@ func (m *Main) Addr() string {
 	return m.listener.Addr().String()
 }
 
+// exposure is where the API listens beyond this machine, the address as given
+// ("0.0.0.0:7070", "every interface, port 7070"), or "" if it listens on this
+// machine alone. A listener on 0.0.0.0 reads [::] (Go's dual stack).
+func (m *Main) exposure() string {
+	if m.listener == nil || !m.exposed() {
+		return ""
+	}
+	on := m.listener.Addr().String()
+	if a, ok := m.listener.Addr().(*net.TCPAddr); ok {
+		host, _, _ := net.SplitHostPort(m.opts.Addr)
+		on = net.JoinHostPort(host, strconv.Itoa(a.Port))
+		if host == "" {
+			on = "every interface, port " + strconv.Itoa(a.Port)
+		}
+	}
+	return on
+}
+
 // exposed reports whether the API listens beyond this machine.
 func (m *Main) exposed() bool {
 	a, ok := m.listener.Addr().(*net.TCPAddr)
@@ -791,16 +809,7 @@ func (m *Main) exposed() bool {
 func (m *Main) PrintBanner(w io.Writer) {
 	s := m.Engine.Settings()
 	fmt.Fprintf(w, "sandbank is serving the Data Sync sandbox API on http://%s\n", m.Addr())
-	if m.exposed() {
-		// The address as given: a listener on 0.0.0.0 reads [::] (Go's dual stack).
-		on := m.listener.Addr().String()
-		if a, ok := m.listener.Addr().(*net.TCPAddr); ok {
-			host, _, _ := net.SplitHostPort(m.opts.Addr)
-			on = net.JoinHostPort(host, strconv.Itoa(a.Port))
-			if host == "" {
-				on = "every interface, port " + strconv.Itoa(a.Port)
-			}
-		}
+	if on := m.exposure(); on != "" {
 		fmt.Fprintf(w, "  warning      it listens on %s: other machines can reach it, and anyone who can reads and drives every account without a key (the demo app and the widget's tester drawer need none)\n", on)
 	}
 	db := m.opts.DB

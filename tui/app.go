@@ -93,6 +93,9 @@ func (m *Model) Init() tea.Cmd {
 	if w, ok := m.top().(*welcome); ok {
 		cmds = append(cmds, w.load())
 	}
+	if m.sh.exposed != "" {
+		cmds = append(cmds, toast(toastWarn, exposedText(m.sh.exposed)))
+	}
 	return tea.Batch(cmds...)
 }
 
@@ -564,4 +567,10 @@ func (m *Model) busy() bool {
 		}
 	}
 	return false
+}
+
+// exposedText says that the API listens beyond this machine, at on, and what
+// that means, as serve's banner does.
+func exposedText(on string) string {
+	return "The API listens on " + on + ": other machines can reach it, and anyone who can reads and drives every account without a key; start with --addr 127.0.0.1:PORT to keep it to this machine"
 }

@@ -51,6 +51,11 @@ func (m *Model) header() string {
 	}
 	brand := st.Brand.Render("sandbank")
 	api := st.Label.Render(" API ") + st.Value.Render("http://"+sh.addr)
+	if sh.exposed != "" {
+		// Open to other machines: the address as it shows was loopback's,
+		// with nothing to say otherwise (a security review's trial).
+		api = st.Label.Render(" API ") + st.Warn.Render("⚠ http://"+sh.addr)
+	}
 	sk := st.Label.Render("  key ") + st.Value.Render(key) + st.Faint.Render(" ctrl+k")
 	if sh.revealKey {
 		sk = st.Label.Render("  key ") + st.Warn.Render(key) + st.Faint.Render(" ctrl+k hides")

@@ -1644,3 +1644,20 @@ func TestDetailOutcomeShowsWhileThePageLagsTheClock(t *testing.T) {
 		t.Fatal("the outcome of Sync now was hidden as it came:\n" + h.screen())
 	}
 }
+
+// An API open to other machines (--addr 0.0.0.0:…) is said: the header showed
+// loopback's address and nothing else did, while serve's banner warns (a security
+// review's trial). On loopback nothing of it shows.
+func TestAnExposedAPIIsSaid(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{width: 100, height: 45, exposed: "0.0.0.0:7070"})
+	h.contains("⚠ http://127.0.0.1:7070", "The API listens on 0.0.0.0:7070: other machines can reach it")
+	h.press("4")
+	h.contains("⚠ The API listens on 0.0.0.0:7070")
+
+	quiet := newHarness(t, w, harnessOpts{width: 100, height: 30})
+	quiet.press("4")
+	if s := quiet.screen(); strings.Contains(s, "⚠ http") || strings.Contains(s, "listens on") {
+		t.Fatalf("on loopback the screen says the API is exposed:\n%s", s)
+	}
+}

@@ -412,6 +412,9 @@ func (p *settingsPage) View() string {
 	b = append(b, st.Label.Render("  "+fit("Secret key", 16))+" "+secret(s.SecretKey)+st.Faint.Render("  header mono-sec-key"))
 	b = append(b, st.Label.Render("  "+fit("Public key", 16))+" "+st.Value.Render(s.PublicKey)+st.Faint.Render("  the widget's key"))
 	b = append(b, st.Label.Render("  "+fit("API", 16))+" "+st.Value.Render("http://"+p.sh.addr)+st.Faint.Render("  /openapi.yaml lists every route"))
+	if p.sh.exposed != "" {
+		b = append(b, st.Warn.Render("  ⚠ "+exposedText(p.sh.exposed)))
+	}
 	if p.h > 0 && len(b) > p.h {
 		// Too tall for the terminal: scroll so that the chosen setting shows, and from
 		// the last one on down to the keys after it.

@@ -26,6 +26,8 @@ type shared struct {
 	bank  *simulator.Bank
 	clock *simulator.Clock
 	addr  string
+	// exposed is where the API listens beyond this machine, or "" (Config.Exposed).
+	exposed string
 	// openURL opens a web page in the system's browser (tests record it instead).
 	openURL func(url string) error
 	// exportDir is where PDF statements are written.

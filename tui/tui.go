@@ -32,6 +32,11 @@ type Config struct {
 	Clock    *simulator.Clock
 	Addr     string
 	FirstRun bool
+
+	// Exposed, if set, is where the API listens beyond this machine ("0.0.0.0:7070"):
+	// the header marks the address, Settings and a toast at the start say so.
+	Exposed string
+
 	DBPath   string
 
 	// ExportDir is where exported statements go; default: the database's directory.
@@ -80,7 +85,7 @@ func New(ctx context.Context, cfg Config) *Model {
 		cfg.OpenURL = OpenBrowser
 	}
 	sh := &shared{
-		ctx: ctx, eng: cfg.Engine, bank: cfg.Bank, clock: cfg.Clock, addr: cfg.Addr, openURL: cfg.OpenURL,
+		ctx: ctx, eng: cfg.Engine, bank: cfg.Bank, clock: cfg.Clock, addr: cfg.Addr, exposed: cfg.Exposed, openURL: cfg.OpenURL,
 		exportDir: dir, wall: time.Now,
 		// Dark until the terminal says its background, unless the palette is
 		// chosen: a light terminal that never answers the query had the dark
