@@ -37,7 +37,7 @@ type Config struct {
 	// the header marks the address, Settings and a toast at the start say so.
 	Exposed string
 
-	DBPath   string
+	DBPath string
 
 	// ExportDir is where exported statements go; default: the database's directory.
 	ExportDir string
