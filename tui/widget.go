@@ -1265,7 +1265,35 @@ func (m *widgetModal) phoneView(iw int) []string {
 	case len(m.inbox) == 0:
 		return append(out, st.Faint.Render("No messages."))
 	}
-	return append(out, inboxLines(st, m.inbox, m.sh.now(), iw, 4)...)
+	out = append(out, inboxLines(st, m.inbox, m.sh.now(), iw, 4)...)
+	if w := fastCodeWarning(m.inbox, m.sh.now(), m.sh.clockState); w != "" {
+		for _, l := range wrap(w, iw) {
+			out = append(out, st.Warn.Render(l))
+		}
+	}
+	return out
+}
+
+// fastCodeWarning says, of a running clock faster than real time, how little of
+// real time the newest code still valid has: at 60× an OTP's "valid 1:18" ran out
+// six seconds later, before a presenter had typed it, and nothing said why (a
+// presenter's trial).
+func fastCodeWarning(msgs []simulator.Message, now time.Time, c engine.ClockState) string {
+	if c.Paused || c.Speed <= 1 {
+		return ""
+	}
+	for _, msg := range msgs {
+		if msg.Code == "" || msg.Used || !msg.ExpiresAt.After(now) {
+			continue
+		}
+		real := time.Duration(float64(msg.ExpiresAt.Sub(now)) / c.Speed)
+		lasts := "under a second"
+		if real >= time.Second {
+			lasts = engine.DurationText(real.Truncate(time.Second))
+		}
+		return "⚠ The clock runs at " + speedText(c.Speed) + ": this code has " + lasts + " of real time left; ctrl+t then p pauses the clock"
+	}
+	return ""
 }
 
 // inboxLines draws a phone's messages, newest first, codes highlighted.

@@ -745,3 +745,28 @@ func TestWidgetListFollowsAnOutage(t *testing.T) {
 	h.send(tickMsg{w.eng.Clock().State()})
 	h.contains("▸ Providus Bank", "⚠ down")
 }
+
+// On a clock faster than real time the phone says how little real time a code
+// has: at 60× an OTP's "valid 1:18" ran out six seconds later, before a presenter
+// had typed it, and nothing said why (a presenter's trial). Paused, it says
+// nothing.
+func TestPhoneSaysACodesRealTimeOnAFastClock(t *testing.T) {
+	w := newTestWorld(t)
+	if err := w.clock.Advance(16 * time.Minute); err != nil { // past the bank session
+		t.Fatal(err)
+	}
+	h := newHarness(t, w, harnessOpts{})
+	h.press("down", "enter", "s", "r", "ctrl+p")
+	h.contains("GTBank asks for a one-time password", "valid ")
+	if strings.Contains(h.screen(), "of real time") {
+		t.Fatalf("paused, the phone speaks of real time:\n%s", h.screen())
+	}
+	if err := w.clock.SetSpeed(60); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.clock.SetPaused(false); err != nil {
+		t.Fatal(err)
+	}
+	h.send(tickMsg{clock: w.clock.State()})
+	h.contains("⚠ The clock runs at 60×: this code has ", " of real time left;", "then p pauses the clock")
+}
