@@ -782,8 +782,17 @@ func (m *widgetModal) fill() tea.Cmd {
 			return nil
 		}
 		c := cs[0]
+		typed := strings.TrimSpace(m.inputs[0].Value())
+		// A username begun ("yusuf" of yusuf.tanko) is that customer's: the first
+		// customer of the bank was filled instead, and enter linked them (a
+		// presenter's trial).
+		if i := slices.IndexFunc(cs, func(x simulator.Customer) bool {
+			return typed != "" && len(x.Username) >= len(typed) && strings.EqualFold(x.Username[:len(typed)], typed)
+		}); i >= 0 {
+			c = cs[i]
+		}
 		for i, x := range cs {
-			if !strings.EqualFold(x.Username, strings.TrimSpace(m.inputs[0].Value())) {
+			if !strings.EqualFold(x.Username, typed) {
 				continue
 			}
 			// The customer typed (or left there by an expired step) keeps the field:
@@ -797,6 +806,11 @@ func (m *widgetModal) fill() tea.Cmd {
 		m.inputs[0].SetValue(c.Username)
 		m.inputs[1].SetValue(c.Password)
 		m.inputs[m.field].CursorEnd()
+		if m.retryAt.IsZero() {
+			// The last try's "wrong username or password" was about what the
+			// fill has just replaced (a presenter's trial); a lock's wait stays.
+			m.err = ""
+		}
 		return nil
 	case engine.WidgetChallenge:
 		if m.state.Challenge == nil {

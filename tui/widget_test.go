@@ -2,6 +2,7 @@ package tui
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -769,4 +770,39 @@ func TestPhoneSaysACodesRealTimeOnAFastClock(t *testing.T) {
 	}
 	h.send(tickMsg{clock: w.clock.State()})
 	h.contains("⚠ The clock runs at 60×: this code has ", " of real time left;", "then p pauses the clock")
+}
+
+// ctrl+f fills the customer whose username is begun ("yusuf" of yusuf.tanko),
+// not the bank's first (whom enter then linked), and takes away the last try's
+// "wrong username or password", which was about what it replaced (a presenter's
+// trial).
+func TestFillFinishesAUsernameBegun(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{})
+	h.press("c", "enter")
+	h.contains("Log in to Access Bank")
+	var other simulator.Customer
+	for _, c := range w.bank.Customers() {
+		if c.Username != "adam.okafor" && slices.ContainsFunc(c.Accounts, func(a simulator.Account) bool { return a.Institution.Code == "044" }) {
+			other = c
+			break
+		}
+	}
+	if other.Username == "" {
+		t.Fatal("no second customer at Access Bank in the test world")
+	}
+	h.typ(other.Username[:4])
+	h.press("tab")
+	h.typ("wrong")
+	h.press("enter")
+	h.contains("wrong username or password")
+	h.press("shift+tab", "ctrl+f")
+	h.contains(other.Username)
+	if s := h.screen(); strings.Contains(s, "wrong username or password") {
+		t.Fatalf("after ctrl+f the last try's error still shows:\n%s", s)
+	}
+	h.press("enter")
+	if s := h.screen(); !strings.Contains(s, "✓ Connected ") || strings.Contains(s, "✓ Connected ADAM OKAFOR") {
+		t.Fatalf("ctrl+f after %q and enter did not link %s:\n%s", other.Username[:4], other.Username, s)
+	}
 }
