@@ -16,7 +16,7 @@ const authAnswerEnveloped = true
 
 // realtimeHeaders are the request headers that ask for real-time data: Mono's
 // real-time page and its client code write x-realtime, its transactions page
-// x-real-time. Either works; the first one sent decides.
+// x-real-time. Either works; both sent must agree (400 says which disagree).
 var realtimeHeaders = []string{"x-realtime", "x-real-time"}
 
 // v2DataStatus is an account's data_status in v2 (AVAILABLE | PARTIAL | UNAVAILABLE

@@ -241,6 +241,13 @@ func (e *Engine) openLink(ctx context.Context, req WidgetRequest) (WidgetState, 
 	}
 	if l.Scope == LinkReauth {
 		a, err := e.Account(ctx, l.AccountID)
+		if ErrorCode(err) == ENOTFOUND {
+			// It was there when the link was made (InitiateLink checks): the
+			// link outlived its account, and said only "no connected account"
+			// (a v2 developer's trial).
+			return WidgetState{}, Errorf(ENOTFOUND, "this link re-authorises account %s, which was unlinked after the link was made: there is nothing to re-authorise; to connect the bank account again, make a link of scope auth with POST /v2/accounts/initiate",
+				l.AccountID).WithReason("ACCOUNT_NOT_FOUND")
+		}
 		if err != nil {
 			return WidgetState{}, err
 		}

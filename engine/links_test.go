@@ -103,6 +103,25 @@ func TestReauthLink(t *testing.T) {
 	}
 }
 
+// A re-authorisation link whose account was unlinked after it was made says so
+// and what to do: it said only "no connected account has ID …" (a v2 developer's
+// trial).
+func TestReauthLinkOfAnUnlinkedAccount(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	a := w.connect(w.adam())
+	l, err := w.eng.InitiateLink(w.ctx, engine.LinkRequest{Scope: engine.LinkReauth, Account: a.ID, RedirectURL: "http://127.0.0.1:3000/back"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.eng.Unlink(w.ctx, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, err = w.eng.OpenWidget(w.ctx, engine.WidgetRequest{Link: l.ID})
+	if engine.ErrorCode(err) != engine.ENOTFOUND || !strings.Contains(err.Error(), "was unlinked after the link was made") || !strings.Contains(err.Error(), "scope auth") {
+		t.Fatalf("opening the link of an unlinked account: %v; want 404 saying it was unlinked and how to connect again", err)
+	}
+}
+
 // Bad link requests say what was wrong, naming the field.
 func TestLinkRequestValidation(t *testing.T) {
 	w := newWorld(t, worldOpts{})
