@@ -1423,7 +1423,7 @@ func (r *Run) expectWebhooks(st *Step, out *StepResult) *StepResult {
 			f.Checks = out.Checks
 			return &f
 		}
-		out.Checks = append(out.Checks, fmt.Sprintf("✓ %s delivered at %s", want, r.delivered[found].at.Format(time.RFC3339)))
+		out.Checks = append(out.Checks, fmt.Sprintf("✓ %s delivered at %s", want, r.delivered[found].at.Format(time.RFC3339))+r.madeBefore(st, r.delivered[found]))
 		if st.Action == "webhook" {
 			res := &response{Status: http.StatusOK, Body: r.delivered[found].body, Header: r.delivered[found].header}
 			in := " (in the " + strings.TrimPrefix(want, "mono.events.") + " delivered at " + r.delivered[found].at.Format(time.RFC3339) + ")"
@@ -1446,6 +1446,30 @@ func (r *Run) expectWebhooks(st *Step, out *StepResult) *StepResult {
 		out.ended = r.delivered[i-1].made
 	}
 	return nil
+}
+
+// madeBefore notes, of a webhook a step matched, that its event was made before
+// an earlier step moved the clock (an advance:, or an at: later than the steps
+// before it): after "advance: 30d", "webhook: account_updated" matched the
+// connect's, 30 days older, and passed — a reader took it for one after the jump
+// (a QA engineer's trial). Empty when no such step came between.
+func (r *Run) madeBefore(st *Step, d delivery) string {
+	steps := r.S.Steps
+	prev := r.S.Start // the clock before step j: a step's Clock is where it leaves it
+	for j := 0; j < st.N-1 && j < len(steps); j++ {
+		s := steps[j]
+		before := prev
+		prev = s.Clock
+		if s.Clock.IsZero() || before.IsZero() || !s.Clock.After(before) || d.made.After(before) {
+			continue // not moved by this step, or moved before the event was made
+		}
+		if s.Action != "advance" && s.Action != "at" && s.At.IsZero() {
+			continue
+		}
+		return fmt.Sprintf(" — made at %s, before step %d (%s) moved the clock: webhook steps match in the order webhooks come, so to check one after step %d, match this one first",
+			d.made.UTC().Format(time.RFC3339), s.N, s.Text, s.N)
+	}
+	return ""
 }
 
 // undelivered says why a webhook a step waits for has not come, when the outbox

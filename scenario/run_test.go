@@ -1016,3 +1016,42 @@ func TestTranscriptHashesBinaryBodies(t *testing.T) {
 		t.Fatalf("the PDF's answer carries no hash:\n%s", tail(tr))
 	}
 }
+
+// A webhook step that matches an event made before an advance: or at: between
+// them says so: after "advance: 30d", "webhook: account_updated" matched the
+// connect's and passed, and a reader took it for one after the jump (a QA
+// engineer's trial). One made after the jump is said plainly.
+func TestAWebhookMadeBeforeAJumpSaysSo(t *testing.T) {
+	src := `scenario: jump
+start: 2024-01-25T09:00:00+01:00
+settings: {data_sync: enabled, webhooks: capture, auto_sync: 24h}
+customers:
+  kemi: {institution: "011", balance: NGN 300000, profile: salary_earner}
+steps:
+  - connect: kemi
+  - advance: 3d
+  - webhook: account_connected
+    account: kemi
+  - webhook: account_updated
+    account: kemi
+  - webhook: account_updated
+    account: kemi
+`
+	path := filepath.Join(t.TempDir(), "jump.yaml")
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, tr := run(t, path)
+	if !res.Passed {
+		t.Fatalf("%s\n%s", res.Line(), tail(tr))
+	}
+	notes := regexp.MustCompile(`(?m)^  ✓ mono\.events\.(\w+) delivered at \S+( — made at \S+, before step 2 \(advance: 3d\) moved the clock: webhook steps match in the order webhooks come, so to check one after step 2, match this one first)?$`).FindAllSubmatch(tr, -1)
+	if len(notes) != 3 {
+		t.Fatalf("want the three webhook steps' ✓ lines, got %q:\n%s", notes, tr)
+	}
+	for i, want := range []bool{true, true, false} { // the connect's two, then the first auto-sync's
+		if got := len(notes[i][2]) > 0; got != want {
+			t.Errorf("step %d's ✓ %q: says it was made before the jump %v; want %v", i+3, notes[i][0], got, want)
+		}
+	}
+}
