@@ -498,6 +498,11 @@ func TestServedWebhookStepAcrossAJump(t *testing.T) {
 			if s := steps[3]; s.State != c.want {
 				t.Errorf("webhook step within %s: %s (%s); want %s", c.within, s.State, s.Message, c.want)
 			}
+			// A miss says when its window ended, not a bare "got none" as if
+			// nothing had been sent (a QA trial).
+			if s := steps[3]; c.want == scenario.StateFailed && !strings.Contains(s.Message, "got none by 2026-03-02T20:00:00Z (virtual), the end of the step's window (within: 10h)") {
+				t.Errorf("the missed webhook step says %q; want the end of its window", s.Message)
+			}
 		})
 	}
 }

@@ -553,6 +553,12 @@ func (sv *Serving) step(ctx context.Context, i int, st *Step, held *hold) StepRe
 				failed.Err = &e
 			} else if failed.Err != nil {
 				e := *failed.Err
+				if err != nil {
+					// Its window ran out: "got none" alone read as if nothing had been
+					// sent, of a webhook the app caused after the window (a QA trial).
+					e.Msg += fmt.Sprintf(" by %s (virtual), the end of the step's window (within: %s): the webhook of an event made after it does not count",
+						deadline.UTC().Format(time.RFC3339), span(within))
+				}
 				e.Msg += sv.stuck(ctx, st, e.Msg)
 				failed.Err = &e
 			}
