@@ -300,6 +300,7 @@ type fileParser struct {
 	clock     time.Time
 	clockStep int
 	connected map[string]bool
+	unlinked  map[string]int // account → the step that unlinked it, until a connect:
 	vars      map[string]bool
 	webhooks  string
 	format    string // the webhook format the steps so far leave ("" is v1)
@@ -842,7 +843,7 @@ func (p *fileParser) steps(n *node) {
 		return
 	}
 	p.clock = p.s.Start
-	p.connected, p.vars = map[string]bool{}, map[string]bool{}
+	p.connected, p.vars, p.unlinked = map[string]bool{}, map[string]bool{}, map[string]int{}
 	p.webhooks = *p.s.Settings.Webhooks
 	if f := p.s.Settings.WebhookFormat; f != nil {
 		p.format = *f
@@ -1071,6 +1072,7 @@ func (p *fileParser) action(st *Step, v *node, step *node) {
 		p.typed(st, step)
 		if a != nil {
 			p.connected[a.Name] = true
+			delete(p.unlinked, a.Name)
 		}
 	case "reauthorise":
 		if a, err := p.accountRef(v, true); p.ok(err) {
@@ -1092,6 +1094,17 @@ func (p *fileParser) action(st *Step, v *node, step *node) {
 	case "sync", "unlink":
 		if a, err := p.accountRef(v, true); p.ok(err) {
 			st.Account = a
+			// After unlink: the account is gone, and a sync: or unlink: of it
+			// answers 404 — check said "ok" of both, which failed only at run
+			// time (a QA engineer's trial). A note, not a refusal: a file may
+			// mean to see the 404 (expect: says so).
+			if n, gone := p.unlinked[a.Name]; gone && step.get("expect") == nil {
+				p.s.Notes = append(p.s.Notes, fmt.Sprintf("%d:%d: account %s was unlinked at step %d, so this %s: answers 404 and the step fails; a `connect: %s` step between connects it again, or expect: {http: 404} means it",
+					v.pos.line, v.pos.col, a.Name, n, st.Action, a.Name))
+			}
+			if st.Action == "unlink" {
+				p.unlinked[a.Name] = st.N
+			}
 		}
 	case "call":
 		p.call(st, v, step)

@@ -568,3 +568,24 @@ func TestKeyTypoIsNoted(t *testing.T) {
 		}
 	}
 }
+
+// A sync: or unlink: of an account an earlier step unlinked answers 404 and
+// fails: check notes it (it said "ok", a QA engineer's trial). With expect: it
+// is meant, and a connect: between connects the account again.
+func TestUseAfterUnlinkIsNoted(t *testing.T) {
+	head := "scenario: u\ncustomers:\n  adam: {institution: \"044\"}\nsteps:\n  - connect: adam\n  - unlink: adam\n"
+	for steps, want := range map[string]string{
+		"  - sync: adam\n":                          "7:11: account adam was unlinked at step 2, so this sync: answers 404 and the step fails; a `connect: adam` step between connects it again, or expect: {http: 404} means it",
+		"  - unlink: adam\n":                        "7:13: account adam was unlinked at step 2, so this unlink: answers 404 and the step fails; a `connect: adam` step between connects it again, or expect: {http: 404} means it",
+		"  - sync: adam\n    expect: {http: 404}\n": "",
+		"  - connect: adam\n  - sync: adam\n":       "",
+	} {
+		s, err := Parse("f.yaml", []byte(head+steps))
+		if err != nil {
+			t.Fatalf("%q: %v", steps, err)
+		}
+		if got := strings.Join(s.Notes, "\n"); got != want {
+			t.Errorf("%q: notes %q; want %q", steps, got, want)
+		}
+	}
+}
