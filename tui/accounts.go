@@ -529,6 +529,12 @@ func (p *accountsPage) cellText(col string, a accountRow, bi bankInfo, known boo
 		}
 		return a.Name
 	case "BANK":
+		if known && bi.down.After(now) {
+			// Down: said on the row, as the bank console and the widget say it —
+			// only the selected row's lines under the list did, and a failed sync
+			// left the row reading "in sync AVAILABLE" (a presenter's trial).
+			return "⚠ " + shortBank(a.Institution.Name)
+		}
 		return shortBank(a.Institution.Name)
 	case "ACCOUNT":
 		return maskNumber(a.Number)
@@ -591,6 +597,11 @@ func (p *accountsPage) colour(col, s string, a accountRow, bi bankInfo, known bo
 			return st.Accent.Render(s)
 		}
 		return st.Faint.Render(s)
+	case "BANK":
+		if strings.HasPrefix(s, "⚠") {
+			return st.Warn.Render(s)
+		}
+		return s
 	case "HOOKS":
 		if strings.Contains(s, "✓") {
 			return st.OK.Render(s)

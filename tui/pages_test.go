@@ -1661,3 +1661,24 @@ func TestAnExposedAPIIsSaid(t *testing.T) {
 		t.Fatalf("on loopback the screen says the API is exposed:\n%s", s)
 	}
 }
+
+// A bank that is down is marked on its accounts' rows, as the bank console and
+// the widget mark it: only the selected row's lines under the list said so, and a
+// failed sync left the row reading "in sync AVAILABLE" (a presenter's trial).
+func TestAccountsListMarksABankDown(t *testing.T) {
+	w := newTestWorld(t)
+	if err := w.bank.StartOutage("101", time.Hour); err != nil { // Providus: the third row
+		t.Fatal(err)
+	}
+	h := newHarness(t, w, harnessOpts{width: 120, height: 30})
+	rows := strings.Split(h.screen(), "\n")
+	var marked []string
+	for _, r := range rows {
+		if strings.Contains(r, "••••") && strings.Contains(r, "⚠") {
+			marked = append(marked, r)
+		}
+	}
+	if len(marked) != 1 || !strings.Contains(marked[0], "⚠ Provid") || !strings.Contains(marked[0], "ABDULLAHI") {
+		t.Fatalf("rows marked ⚠: %q; want Providus's alone:\n%s", marked, h.screen())
+	}
+}
