@@ -9,6 +9,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"sandbank/engine"
 )
@@ -516,6 +517,12 @@ func (p *detailPage) banner() (string, string) {
 	case next.After(now):
 		second = st.Warn.Render(" ⏳ Next manual sync allowed in "+countdown(next.Sub(now))) +
 			st.Muted.Render(" (R3: one per account every 2 min) · ") + p.sh.jumpHint(next.Sub(now))
+		if ansi.StringWidth(second) > p.w {
+			// The rule's number gives way before the key that jumps the clock:
+			// at 80 columns it read "(R3: …) · t 2 ju…" (a presenter's trial).
+			second = st.Warn.Render(" ⏳ Next manual sync allowed in "+countdown(next.Sub(now))) +
+				st.Muted.Render(" (R3) · ") + p.sh.jumpHint(next.Sub(now))
+		}
 	default:
 		second = st.Key.Render(" s") + st.Muted.Render(" Sync now (one per account every 2 minutes) · ") + st.Key.Render("r") + st.Muted.Render(" reauthorise")
 		if !a.NextAutoSyncAt.IsZero() && p.sh.settings.AutoSync > 0 && p.sh.settings.DataSyncEnabled() {
@@ -563,7 +570,7 @@ func (p *detailPage) facts(w int, wrap bool) (out []string, history int) {
 		}
 		return " " + st.Label.Render(fit(label, 12)) + " " + hangValue(value, vw, 14, 2)
 	}
-	out = append(out, st.Title.Render(" SNAPSHOT")+st.Faint.Render(" of the last sync: what the API answers"))
+	out = append(out, heading(st, w, " SNAPSHOT", " of the last sync: what the API answers", " of the last sync: the API's answer", " of the last sync", " (the API's)"))
 	out = append(out, row("Balance", st.Bold.Render(naira(a.Balance))))
 	if p.liveOK {
 		live := naira(p.live)
@@ -780,7 +787,7 @@ func maskBVN(b string) string {
 
 func (p *detailPage) charts(w, h int) []string {
 	st := p.sh.styles
-	out := []string{st.Title.Render("BALANCE") + st.Faint.Render(" over 12 months of synced history")}
+	out := []string{heading(st, w, "BALANCE", " over 12 months of synced history", " over 12 months", " (12 months)")}
 	switch {
 	case p.chartErr != "":
 		return append(out, st.Bad.Render(p.chartErr))
@@ -798,4 +805,16 @@ func (p *detailPage) charts(w, h int) []string {
 		}
 	}
 	return out
+}
+
+// heading is a title and the longest of its tails that fits in w: at 80 columns
+// the overview's read "what the AP…" and "of synced his…", cut mid-word (a
+// presenter's trial); with none fitting, the title alone.
+func heading(st Styles, w int, title string, tails ...string) string {
+	for _, t := range tails {
+		if ansi.StringWidth(title+t) <= w {
+			return st.Title.Render(title) + st.Faint.Render(t)
+		}
+	}
+	return st.Title.Render(title)
 }
