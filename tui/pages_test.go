@@ -167,6 +167,9 @@ func TestDetailStatementAndPDF(t *testing.T) {
 	h.contains("last 6 months")
 	h.press("e")
 	h.contains("Saved ", "statement-4259134808-6m-") // the folder on a line of its own when the path is long
+	if strings.Contains(h.screen(), "transactions, replaced)") {
+		t.Fatalf("a first export says it wrote over another:\n%s", h.screen())
+	}
 	files, err := filepath.Glob(filepath.Join(h.exportDir, "statement-*.pdf"))
 	if err != nil || len(files) != 1 {
 		t.Fatalf("want one PDF in the export dir, got %v (%v)", files, err)
@@ -192,7 +195,7 @@ func TestDetailStatementAndPDF(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.press("e")
-	h.contains("Saved ", "statement-4259134808-6m-")
+	h.contains("Saved ", "statement-4259134808-6m-", "transactions, replaced)")
 	if got, err := os.ReadFile(victim); err != nil || string(got) != "mine" {
 		t.Fatalf("the export wrote through a link into the file it names: %.20q (%v)", got, err)
 	}

@@ -53,14 +53,21 @@ type exported struct {
 	path   string
 	size   int
 	n      int
-	months int // the period it covers: m may have chosen another while it rendered
+	months int  // the period it covers: m may have chosen another while it rendered
+	over   bool // a file of its name was there, and it took its place
 }
 
 // what says it was saved, and its size: "(142 KB, 1,068 transactions)", the count
 // in the form of the list under it ("1,068 transactions"), and one transaction in
 // the singular.
 func (e exported) what() string {
-	return fmt.Sprintf("(%d KB, %s transaction%s)", (e.size+1023)/1024, commas(int64(e.n)), plural(e.n))
+	over := ""
+	if e.over {
+		// e again within a minute of virtual time (or with no sync between):
+		// the same name, written over without a word (a presenter's trial).
+		over = ", replaced"
+	}
+	return fmt.Sprintf("(%d KB, %s transaction%s%s)", (e.size+1023)/1024, commas(int64(e.n)), plural(e.n), over)
 }
 
 func newStatementView(sh *shared, id string) statementView {
@@ -215,6 +222,8 @@ func (s *statementView) exportMonths(months int) tea.Cmd {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return e, err
 		}
+		_, err = os.Lstat(e.path)
+		e.over = err == nil
 		return e, writePrivate(e.path, b)
 	})
 }
