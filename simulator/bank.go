@@ -323,7 +323,7 @@ func (b *Bank) apply(idx int, rec record, replay bool) error {
 		if p.Amount <= 0 || p.Amount > MaxAmount || p.Narration == "" {
 			return engine.Invalid("amount", "a posting of %d kobo, narration %q", p.Amount, p.Narration)
 		}
-		a.addExplicit(xev{at: at, amount: p.Amount, narr: w.intern(p.Narration, categorize(p.Type, p.Narration)),
+		a.addExplicit(xev{at: at, amount: p.Amount, narr: w.intern(p.Narration, categorize(w.version, p.Type, p.Narration)),
 			src: uint32(idx), credit: p.Type == engine.Credit})
 	case recPassword:
 		c, err := b.customer(rec.Customer)
@@ -835,8 +835,9 @@ func (b *Bank) PostTransaction(customerID string, p Posting) (engine.Transaction
 // naira formats kobo for messages: "NGN 5,000.00".
 func naira(k int64) string { return "NGN " + engine.Naira(k) }
 
-// categorize gives an explicit posting a category from its narration.
-func categorize(t engine.TxType, narr string) uint8 {
+// categorize gives an explicit posting a category from its narration, as the
+// world's journal version did.
+func categorize(version int, t engine.TxType, narr string) uint8 {
 	u := strings.ToUpper(narr)
 	has := func(words ...string) bool {
 		for _, w := range words {
@@ -851,6 +852,10 @@ func categorize(t engine.TxType, narr string) uint8 {
 		return catIncome
 	case has("AIRTIME", "DATA BUNDLE", "RECHARGE"):
 		return catAirtime
+	case version >= 5 && has("ATM", "CASH WITHDRAWAL") && has("FEE", "CHARGE", "COMMISSION", "VAT"):
+		// Version 5: an ATM's fee is a charge, not cash ("OTHER BANK ATM FEE"
+		// posted by hand was cash_withdrawal, the generator's bank_charges).
+		return catCharges
 	case has("ATM", "CASH WITHDRAWAL"):
 		return catCash
 	case has("DSTV", "GOTV", "IKEDC", "EKEDC", "AEDC", "PHED", "LAWMA", "ELECTRIC", "BILL", "TOKEN"):

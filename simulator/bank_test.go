@@ -469,8 +469,17 @@ func TestPostingCategories(t *testing.T) {
 		{engine.Debit, "Chicken Republic", CategoryFood},
 		{engine.Debit, "MAINTENANCE FEE", CategoryBankCharges},
 	} {
-		if got := Categories[categorize(tc.typ, tc.narr)]; got != tc.want {
+		if got := Categories[categorize(journalVersion, tc.typ, tc.narr)]; got != tc.want {
 			t.Errorf("%s %q: %s, want %s", tc.typ, tc.narr, got, tc.want)
+		}
+	}
+	// An ATM's fee is a charge from version 5 on; before, cash, as those worlds
+	// were made.
+	for version, want := range map[int]string{4: CategoryCash, 5: CategoryBankCharges} {
+		for _, narr := range []string{"OTHER BANK ATM FEE", "ATM WDL CHARGE", "Cash withdrawal fee"} {
+			if got := Categories[categorize(version, engine.Debit, narr)]; got != want {
+				t.Errorf("version %d, %q: %s, want %s", version, narr, got, want)
+			}
 		}
 	}
 }

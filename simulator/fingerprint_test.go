@@ -41,9 +41,9 @@ func TestWorldsDoNotChangeAcrossVersions(t *testing.T) {
 			77:   "c6530029ad91ca33515efa75f972e714f19bcfd0911587d5dfdd75efe5b8f44a",
 		},
 		5: {
-			1:    "5521742568d92505c753892bafcc242499f3193e715396cf86ef8fbd3ef6262b",
-			2021: "02981330ba00abfb6fa8f0f5eb3fe1e09edccda592909d4ec9733928ee3acbb7",
-			77:   "3d11feebe73a374f47d2d57b8d99f8a63bd8ea4564bf4cedd470eaf9860e092b",
+			1:    "943ec1ee6beb2b7d9128ba00e173e1c809d54fc19ac6763f5db3f17255d7362b",
+			2021: "4e1783a47d5577e9bbb602a42b8db785742926b3095044516ee159ea48072e4e",
+			77:   "cdfb62e327f5b7495a8db1a967bf266017922081b6507facdcfef1e7240d3585",
 		},
 	}
 	if len(want) != journalVersion {

@@ -77,7 +77,9 @@ const (
 //	5: a withdrawal at another bank's ATM, from 1 March 2025 (the CBN's
 //	   circular of February 2025), pays NGN 100 for each NGN 20,000 or part of
 //	   it, which the balance must cover as well; at the account's own bank's
-//	   ATM it is free (up to 4 every ATM was free)
+//	   ATM it is free (up to 4 every ATM was free), and a customer whose region
+//	   has one goes there three times in four (up to 4 any of the region's);
+//	   a posting whose narration names an ATM's fee is a charge, not cash
 const journalVersion = 5
 
 // DataVersion is the version of the worlds this build makes (journalVersion).

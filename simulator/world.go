@@ -338,7 +338,7 @@ func (w *world) buildNarrations() {
 		}
 	}
 	if w.version >= 5 { // after version 4's, for the same reason
-		w.nATMFee = w.intern("ATM WDL CHARGE - OTHER BANK", catCharges)
+		w.nATMFee = w.intern("OTHER BANK ATM FEE", catCharges)
 	}
 }
 

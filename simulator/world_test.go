@@ -475,13 +475,13 @@ func TestOtherBanksATMsCharge(t *testing.T) {
 			short := bankShort[b.w.byNumber[a.Number].inst.Code]
 			txs, _ := b.History(a.Number, time.Time{}, time.Time{})
 			for i, tx := range txs {
-				if tx.Narration == "ATM WDL CHARGE - OTHER BANK" && (i == 0 || !strings.HasPrefix(txs[i-1].Narration, "ATM WDL ")) {
+				if tx.Narration == "OTHER BANK ATM FEE" && (i == 0 || !strings.HasPrefix(txs[i-1].Narration, "ATM WDL ")) {
 					t.Fatalf("%s: a charge at %s after %q, not a withdrawal", a.Number, tx.Date, txs[i-1].Narration)
 				}
-				if !strings.HasPrefix(tx.Narration, "ATM WDL ") || tx.Narration == "ATM WDL CHARGE - OTHER BANK" {
+				if !strings.HasPrefix(tx.Narration, "ATM WDL ") {
 					continue
 				}
-				fee := i+1 < len(txs) && txs[i+1].Narration == "ATM WDL CHARGE - OTHER BANK" && txs[i+1].Date.Equal(tx.Date)
+				fee := i+1 < len(txs) && txs[i+1].Narration == "OTHER BANK ATM FEE" && txs[i+1].Date.Equal(tx.Date)
 				ownATM := strings.Fields(tx.Narration)[2] == short
 				switch {
 				case tx.Date.Before(from):
