@@ -240,14 +240,12 @@ func (e *Engine) openLink(ctx context.Context, req WidgetRequest) (WidgetState, 
 		expires = l.ExpiresAt
 	}
 	if l.Scope == LinkReauth {
-		a, err := e.Account(ctx, l.AccountID)
-		if ErrorCode(err) == ENOTFOUND {
-			// It was there when the link was made (InitiateLink checks): the
-			// link outlived its account, and said only "no connected account"
-			// (a v2 developer's trial).
-			return WidgetState{}, Errorf(ENOTFOUND, "this link re-authorises account %s, which was unlinked after the link was made: there is nothing to re-authorise; to connect the bank account again, make a link of scope auth with POST /v2/accounts/initiate",
-				l.AccountID).WithReason("ACCOUNT_NOT_FOUND")
-		}
+		var a Account
+		err := e.store.View(ctx, func(tx Tx) error {
+			var err error
+			a, err = reauthLinkAccount(tx, l)
+			return err
+		})
 		if err != nil {
 			return WidgetState{}, err
 		}
@@ -273,6 +271,23 @@ func (e *Engine) openLink(ctx context.Context, req WidgetRequest) (WidgetState, 
 	}
 	req.Reference = l.Ref
 	return e.openConnect(ctx, req, expires, &l)
+}
+
+// reauthLinkAccount is the account a re-authorisation link re-authorises, or why
+// there is none: it was there when the link was made (InitiateLink checks), and a
+// link that outlived it said only "no connected account has ID …" — or, in a
+// browser, showed the Continue of a re-authorisation that could not be (a v2
+// developer's trial, and its review).
+func reauthLinkAccount(tx Tx, l Link) (Account, error) {
+	a, err := tx.Account(l.AccountID)
+	if err == nil && !a.Linked() {
+		return Account{}, Errorf(ENOTFOUND, "this link re-authorises account %s, which was unlinked at %s: it can no longer be re-authorised; to connect the bank account again, as a new account, make a link of scope auth with POST /v2/accounts/initiate",
+			l.AccountID, TimeText(a.UnlinkedAt)).WithReason("ACCOUNT_NOT_FOUND")
+	}
+	if err != nil {
+		return Account{}, err
+	}
+	return a, nil
 }
 
 // completeLink records, inside tx, how a widget session ended its link.

@@ -117,8 +117,13 @@ func TestReauthLinkOfAnUnlinkedAccount(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = w.eng.OpenWidget(w.ctx, engine.WidgetRequest{Link: l.ID})
-	if engine.ErrorCode(err) != engine.ENOTFOUND || !strings.Contains(err.Error(), "was unlinked after the link was made") || !strings.Contains(err.Error(), "scope auth") {
+	if engine.ErrorCode(err) != engine.ENOTFOUND || !strings.Contains(err.Error(), "which was unlinked at ") || !strings.Contains(err.Error(), "scope auth") {
 		t.Fatalf("opening the link of an unlinked account: %v; want 404 saying it was unlinked and how to connect again", err)
+	}
+	// The page a browser shows before Continue says so too: it offered a
+	// re-authorisation that could not be (a review).
+	if _, err := w.eng.ReauthTarget(w.ctx, engine.WidgetRequest{Link: l.ID}); engine.ErrorCode(err) != engine.ENOTFOUND || !strings.Contains(err.Error(), "which was unlinked at ") {
+		t.Fatalf("the link's target of an unlinked account: %v; want the same 404", err)
 	}
 }
 

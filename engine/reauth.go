@@ -105,7 +105,7 @@ func (e *Engine) ReauthTarget(ctx context.Context, req WidgetRequest) (Account, 
 			if l.Scope != LinkReauth {
 				return Errorf(EINVALID, "link %s connects a new account; it re-authorises none", l.ID)
 			}
-			a, err = tx.Account(l.AccountID)
+			a, err = reauthLinkAccount(tx, l)
 			return err
 		}
 		if req.ReauthToken != "" {
