@@ -500,7 +500,7 @@ func TestServedWebhookStepAcrossAJump(t *testing.T) {
 			}
 			// A miss says when its window ended, not a bare "got none" as if
 			// nothing had been sent (a QA trial).
-			if s := steps[3]; c.want == scenario.StateFailed && !strings.Contains(s.Message, "got none by 2026-03-02T20:00:00Z (virtual), the end of the step's window (within: 10h)") {
+			if s := steps[3]; c.want == scenario.StateFailed && !strings.Contains(s.Message, "got none of an event made by 2026-03-02T20:00:00Z (virtual), the end of the step's window (within: 10h; one made later does not count)") {
 				t.Errorf("the missed webhook step says %q; want the end of its window", s.Message)
 			}
 		})
@@ -849,5 +849,20 @@ func TestExpectCallSavesFromTheAppsAnswer(t *testing.T) {
 	}
 	if ids, _ := m.Serving.IDs("http://" + m.Addr()); !strings.Contains(string(ids), `"job": "`+job["id"].(string)+`"`) {
 		t.Errorf("ids after the save: %s; want job %v", ids, job["id"])
+	}
+}
+
+// A served webhook step that cannot look — its account was never connected — says
+// that alone, not that its window ended (a review: the window's end was added to
+// every failure).
+func TestServedWebhookStepOfAnUnconnectedAccount(t *testing.T) {
+	m, _ := openServed(t, "scenario: never\nstart: 2026-03-02T09:00:00Z\ncustomers:\n  adam: {institution: \"044\"}\n  ngozi: {institution: \"058\"}\nsteps:\n  - connect: adam\n"+
+		"  - serve: {clock: paused}\n"+
+		"  - webhook: account_updated\n    account: ngozi\n    within: 1h\n")
+	startServed(t, m)
+	servedAPI(t, m, "POST", "/sandbox/clock", map[string]any{"advance": "2h"})
+	steps := servedSteps(t, m, settled(3))
+	if s := steps[2]; s.State != scenario.StateFailed || !strings.Contains(s.Message, "account ngozi was never connected") || strings.Contains(s.Message, "window") {
+		t.Errorf("the step of an account never connected: %s (%s); want it failed saying so, without its window", s.State, s.Message)
 	}
 }

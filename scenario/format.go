@@ -1077,6 +1077,7 @@ func (p *fileParser) action(st *Step, v *node, step *node) {
 	case "reauthorise":
 		if a, err := p.accountRef(v, true); p.ok(err) {
 			st.Account = a
+			p.noteUnlinked(st, a, v, step)
 		}
 		if t := step.get("token"); t != nil {
 			if tok, err := p.template(t, "token"); p.ok(err) {
@@ -1094,14 +1095,7 @@ func (p *fileParser) action(st *Step, v *node, step *node) {
 	case "sync", "unlink":
 		if a, err := p.accountRef(v, true); p.ok(err) {
 			st.Account = a
-			// After unlink: the account is gone, and a sync: or unlink: of it
-			// answers 404 — check said "ok" of both, which failed only at run
-			// time (a QA engineer's trial). A note, not a refusal: a file may
-			// mean to see the 404 (expect: says so).
-			if n, gone := p.unlinked[a.Name]; gone && step.get("expect") == nil {
-				p.s.Notes = append(p.s.Notes, fmt.Sprintf("%d:%d: account %s was unlinked at step %d, so this %s: answers 404 and the step fails; a `connect: %s` step between connects it again, or expect: {http: 404} means it",
-					v.pos.line, v.pos.col, a.Name, n, st.Action, a.Name))
-			}
+			p.noteUnlinked(st, a, v, step)
 			if st.Action == "unlink" {
 				p.unlinked[a.Name] = st.N
 			}
@@ -1693,6 +1687,23 @@ func eventType(v *node) (string, error) {
 		return "", errAt(v.pos, "%s; use one of %s (mono.events. and mono.accounts. may be left out)", msg, strings.Join(short, ", "))
 	}
 	return t, nil
+}
+
+// noteUnlinked notes a step of an account an earlier step unlinked: it answers 404
+// and fails — check said "ok" of a sync: after unlink: and of two unlink: steps,
+// which failed only at run time (a QA engineer's trial), and of a reauthorise:
+// (its review). A note, not a refusal: a file may mean to see the 404, which an
+// expect: of http says.
+func (p *fileParser) noteUnlinked(st *Step, a *Account, v, step *node) {
+	n, gone := p.unlinked[a.Name]
+	if !gone {
+		return
+	}
+	if e := step.get("expect"); e != nil && e.kind == kMap && e.get("http") != nil {
+		return
+	}
+	p.s.Notes = append(p.s.Notes, fmt.Sprintf("%d:%d: account %s was unlinked at step %d, so this %s: answers 404 and the step fails; a `connect: %s` step between connects it again, or expect: {http: 404} means it",
+		v.pos.line, v.pos.col, a.Name, n, st.Action, a.Name))
 }
 
 // accountRef reads an account name; connected says it must be connected by now.

@@ -1455,16 +1455,22 @@ func (r *Run) expectWebhooks(st *Step, out *StepResult) *StepResult {
 // (a QA engineer's trial). Empty when no such step came between.
 func (r *Run) madeBefore(st *Step, d delivery) string {
 	steps := r.S.Steps
-	prev := r.S.Start // the clock before step j: a step's Clock is where it leaves it
-	for j := 0; j < st.N-1 && j < len(steps); j++ {
+	prev := r.S.Start                             // the clock before step j: a step's Clock is where it leaves it
+	for j := 0; j < st.N && j < len(steps); j++ { // this step's own at: too (a review)
 		s := steps[j]
 		before := prev
-		prev = s.Clock
+		if !s.Clock.IsZero() {
+			prev = s.Clock
+		}
 		if s.Clock.IsZero() || before.IsZero() || !s.Clock.After(before) || d.made.After(before) {
 			continue // not moved by this step, or moved before the event was made
 		}
 		if s.Action != "advance" && s.Action != "at" && s.At.IsZero() {
 			continue
+		}
+		if s.N == st.N {
+			return fmt.Sprintf(" — made at %s, before this step's at: moved the clock: webhook steps match in the order webhooks come, so to check one made after it, match this one in a step before",
+				d.made.UTC().Format(time.RFC3339))
 		}
 		return fmt.Sprintf(" — made at %s, before step %d (%s) moved the clock: webhook steps match in the order webhooks come, so to check one after step %d, match this one first",
 			d.made.UTC().Format(time.RFC3339), s.N, s.Text, s.N)

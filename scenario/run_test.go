@@ -1054,4 +1054,14 @@ steps:
 			t.Errorf("step %d's ✓ %q: says it was made before the jump %v; want %v", i+3, notes[i][0], got, want)
 		}
 	}
+
+	// The webhook step's own at: moves the clock too (a review: it was left out).
+	own := strings.Replace(src, "  - advance: 3d\n", "", 1)
+	own = strings.Replace(own, "  - webhook: account_connected\n    account: kemi\n", "  - webhook: account_connected\n    account: kemi\n    at: +3d\n", 1)
+	if err := os.WriteFile(path, []byte(own), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if res, tr = run(t, path); !res.Passed || !strings.Contains(string(tr), "before this step's at: moved the clock") || !strings.Contains(string(tr), "before step 2 (webhook: account_connected) moved the clock") {
+		t.Fatalf("a webhook step's own at: is not said:\n%s", tr)
+	}
 }

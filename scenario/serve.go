@@ -553,11 +553,12 @@ func (sv *Serving) step(ctx context.Context, i int, st *Step, held *hold) StepRe
 				failed.Err = &e
 			} else if failed.Err != nil {
 				e := *failed.Err
-				if err != nil {
+				if err != nil && strings.HasPrefix(failed.Got, "none") {
 					// Its window ran out: "got none" alone read as if nothing had been
 					// sent, of a webhook the app caused after the window (a QA trial).
-					e.Msg += fmt.Sprintf(" by %s (virtual), the end of the step's window (within: %s): the webhook of an event made after it does not count",
-						deadline.UTC().Format(time.RFC3339), span(within))
+					// Said of a miss alone, not of a step that could not look (a review).
+					e.Msg = strings.Replace(e.Msg, ", got none", fmt.Sprintf(", got none of an event made by %s (virtual), the end of the step's window (within: %s; one made later does not count)",
+						deadline.UTC().Format(time.RFC3339), span(within)), 1)
 				}
 				e.Msg += sv.stuck(ctx, st, e.Msg)
 				failed.Err = &e
