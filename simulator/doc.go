@@ -51,8 +51,9 @@
 // web purchases, airtime and data for the customer's own number, DStv/GOtv,
 // prepaid electricity, LAWMA, ATM withdrawals, and the bank's charges: the NGN 50
 // electronic money transfer levy on credits of NGN 10,000 or more, the NIP fee
-// plus 7.5% VAT on transfers out, monthly SMS alert charges, and interest (less
-// 10% WHT) on savings. Every transaction carries the balance after it; a debit an
+// plus 7.5% VAT on transfers out (none to the same bank, from version 4), NGN 100
+// per NGN 20,000 withdrawn at another bank's ATM from March 2025 (version 5),
+// monthly SMS alert charges, and interest (less 10% WHT) on savings. Every transaction carries the balance after it; a debit an
 // account cannot cover is shrunk or skipped, so accounts without an overdraft
 // never go below zero. Profile "dormant" has no activity of its own.
 //

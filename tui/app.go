@@ -572,5 +572,5 @@ func (m *Model) busy() bool {
 // exposedText says that the API listens beyond this machine, at on, and what
 // that means, as serve's banner does.
 func exposedText(on string) string {
-	return "The API listens on " + on + ": other machines can reach it, and anyone who can reads and drives every account without a key; start with --addr 127.0.0.1:PORT to keep it to this machine"
+	return "The API listens on " + on + ": anyone on the network can read and drive every account without a key; --addr 127.0.0.1:PORT keeps it to this machine"
 }

@@ -397,6 +397,11 @@ func (m *widgetModal) update(msg tea.Msg) tea.Cmd {
 				m.inputs[m.fillIndex(i)].CursorEnd()
 			}
 		}
+		if m.retryAt.IsZero() {
+			// As fill's own: the last try's error was about what this replaced —
+			// a re-authorisation's password, an answer (a review).
+			m.err = ""
+		}
 	case tickMsg:
 		cmds := []tea.Cmd{m.reread(), m.loadInboxIf(m.phone)}
 		if !m.reauth() && (m.status() == engine.WidgetInstitution || m.status() == engine.WidgetLogin) {
@@ -1305,7 +1310,7 @@ func fastCodeWarning(msgs []simulator.Message, now time.Time, c engine.ClockStat
 		if real >= time.Second {
 			lasts = engine.DurationText(real.Truncate(time.Second))
 		}
-		return "⚠ The clock runs at " + speedText(c.Speed) + ": this code has " + lasts + " of real time left; ctrl+t then p pauses the clock"
+		return "⚠ Clock at " + speedText(c.Speed) + ": " + lasts + " of real time left · ctrl+t then p pauses it"
 	}
 	return ""
 }

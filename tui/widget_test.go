@@ -726,6 +726,12 @@ func TestWidgetReauthSaysWhyAnAttemptIsUsed(t *testing.T) {
 	if strings.Contains(h.screen(), "the bank counts the failed") {
 		t.Fatalf("after a wrong password the widget still blames the sync:\n%s", h.screen())
 	}
+	// ctrl+f's password takes the wrong one's error away, as at a first login (a
+	// review: the re-authorisation's stayed).
+	h.press("ctrl+f")
+	if strings.Contains(h.screen(), "wrong username or password") {
+		t.Fatalf("after ctrl+f the last try's error still shows:\n%s", h.screen())
+	}
 }
 
 // An outage begun while the widget's list of banks shows is marked at the next
@@ -769,7 +775,10 @@ func TestPhoneSaysACodesRealTimeOnAFastClock(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.send(tickMsg{clock: w.clock.State()})
-	h.contains("⚠ The clock runs at 60×: this code has ", " of real time left;", "then p pauses the clock")
+	h.contains("⚠ Clock at 60×: ", " of real time left · ctrl+t then p pauses it")
+	// Whole at 80×24 too: its end, what to do, was cut there (a review).
+	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	h.contains(" of real time left · ctrl+t then p pauses it")
 }
 
 // ctrl+f fills the customer whose username is begun ("yusuf" of yusuf.tanko),
