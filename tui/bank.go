@@ -612,6 +612,11 @@ func (p *bankPage) bankCell(c simulator.Customer, now time.Time, w int) string {
 	if n := len(banks) - 1; n > 0 {
 		after = " +" + itoa(n)
 	}
+	if w-ansi.StringWidth(before+after) < 4 {
+		// Too narrow for the marks' spaces (80 columns: six cells): "⚠ … +1" had
+		// no bank left to read (a presenter's trial); "⚠Ac…+1" keeps some.
+		before, after = strings.TrimSpace(before), strings.TrimSpace(after)
+	}
 	return before + clip(shortBank(shown.Name), w-ansi.StringWidth(before+after)) + after
 }
 

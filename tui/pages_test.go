@@ -1698,3 +1698,19 @@ func exportIsPrivate(t *testing.T, h *harness, path string) {
 		t.Fatalf("the export left its temporary files: %v", left)
 	}
 }
+
+// At 80 columns the bank console's BANK cell keeps some of the bank's name when a
+// customer's bank is down and they bank elsewhere too: "⚠ … +1" had none (a
+// presenter's trial).
+func TestBankCellKeepsTheNameWhenNarrow(t *testing.T) {
+	w := newTestWorld(t)
+	if err := w.bank.StartOutage("044", time.Hour); err != nil { // Access Bank
+		t.Fatal(err)
+	}
+	h := newHarness(t, w, harnessOpts{width: 80, height: 24})
+	h.press("3")
+	h.contains("Yusuf Tanko ⚠Ac…+1")
+	if strings.Contains(h.screen(), "⚠ … +") {
+		t.Fatalf("a BANK cell with no bank left:\n%s", h.screen())
+	}
+}
