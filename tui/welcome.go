@@ -205,7 +205,7 @@ func (w *welcome) View() string {
 		b = append(b, "", st.Bold.Render("Try this first:"))
 		add(plain, "Open "+businessName+" (enter), press s to Sync now: nothing new at the bank, so no webhook.", "  1. ")
 		add(plain, "On 3 Bank console, pick "+holderOr(d.businessHolder, "its customer")+": spend money (s), then change the password (p).", "  2. ")
-		add(plain, "Back on the account: t 2 (+2 minutes, past the rate limit), esc, then s: reauthorisation required ("+event+"). r re-authorises with the new password; the OTP is on the phone (ctrl+p). The spend arrives as fresh data.", "  3. ")
+		add(plain, "Back on the account: t 2 (+2 minutes, past the rate limit), esc, then s: reauthorisation required ("+event+"). r re-authorises with the new password; after a password change the bank asks for an OTP once, even with no MFA: it is on the phone (ctrl+p). The spend arrives as fresh data.", "  3. ")
 	}
 	b = append(b, "", st.Key.Render("enter")+st.Muted.Render(" starts · ")+st.Key.Render("w")+st.Muted.Render(" shows this again · ")+
 		st.Key.Render("?")+st.Muted.Render(" keys and the R-numbers · ")+st.Key.Render("t")+st.Muted.Render(" time"))
