@@ -383,6 +383,13 @@ func (e *Engine) attempt(s Settings, ev Event) {
 			if err != nil || !ok || head.Sending != nil {
 				return err
 			}
+			if head.ID != cur.ID && cur.Status == DeliveryDelivered && cur.DeliveredAt.After(head.NextAttemptAt) {
+				// It waited behind this one: due once this was delivered. attemptTime
+				// sees the event just before it, which a replay — an older event,
+				// pending again — is not: the next kept its stale time, and its
+				// retries went at once, logged from before (a webhook developer's trial).
+				head.NextAttemptAt = cur.DeliveredAt
+			}
 			now := e.clock.Now()
 			if head.NextAttemptAt.After(now) {
 				return nil

@@ -672,3 +672,46 @@ func TestReplayDuringAnAttemptSendsOnceItEnds(t *testing.T) {
 		})
 	}
 }
+
+// An event that waited behind a replayed one — older, so not the event just before
+// it — is due once the replay is delivered: it kept its own stale time, and a
+// receiver back up got a burst of its retries at once, logged from before the
+// replay was delivered (a webhook developer's trial).
+func TestAnEventBehindAReplayIsDueOnceTheReplayIsDelivered(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	adam := w.adam()
+	a := w.connect(adam)
+	w.until("the connect's events are delivered", w.allDelivered(a.ID))
+	first := w.events(a.ID)[0]
+	w.recv.failFirst.Store(w.recv.calls.Load() + 3) // the replay fails three times
+	if _, err := w.eng.Replay(w.ctx, first.ID); err != nil {
+		t.Fatal(err)
+	}
+	w.until("the replay's first attempt", func() bool {
+		ev, _ := w.eng.Event(w.ctx, first.ID)
+		return len(ev.Attempts) == 2
+	})
+	w.post(adam, engine.Credit, 50_000)
+	w.advance(3 * time.Minute)
+	if res := w.sync(a.ID); !res.HasNewData {
+		t.Fatalf("the sync behind the replay: %+v; want new data", res)
+	}
+	evs := w.events(a.ID)
+	behind := evs[len(evs)-1]
+	if behind.Status != engine.DeliveryPending {
+		t.Fatalf("the new event %s is %s; want it pending behind the replay", behind.Type, behind.Status)
+	}
+	w.advance(time.Hour) // past the replay's retries
+	w.until("every event is delivered", w.allDelivered(a.ID))
+	r, err := w.eng.Event(w.ctx, first.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	behind, err = w.eng.Event(w.ctx, behind.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(behind.Attempts) != 1 || !behind.Attempts[0].At.Equal(r.DeliveredAt) {
+		t.Fatalf("the event behind the replay: attempts %+v; want one, at %v, when the replay was delivered", behind.Attempts, r.DeliveredAt)
+	}
+}
