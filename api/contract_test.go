@@ -596,7 +596,8 @@ func TestRequestBodies(t *testing.T) {
 	for _, tc := range []struct{ body, field string }{{`{}`, "body"}, {`{"auto_sync":"5h"}`, "auto_sync"},
 		{`{"webhook_url":"ftp://x"}`, "webhook_url"}, {`{"webhook_url":"http://127.0.0.1:99999/x"}`, "webhook_url"}, {`{"webhook_url":"http://127.0.0.1:0/x"}`, "webhook_url"},
 		{`{"data_sync_enabled":"yes please"}`, "data_sync_enabled"}, {`{"webhook_secret":" "}`, "webhook_secret"},
-		{`{"webhook_url":" "}`, "webhook_url"}} { // blank: it cleared the URL, every webhook stopped (a fuzzing trial)
+		{`{"webhook_url":" "}`, "webhook_url"},                               // blank: it cleared the URL, every webhook stopped (a fuzzing trial)
+		{`{"webhook_url":"http://127.0.0.1:9000/a?q=x y"}`, "webhook_url"}} { // a space went out in the request line (a trial)
 		v := failed(t, w.do("PATCH", "/sandbox/settings", req{body: tc.body}), http.StatusBadRequest, "INVALID_REQUEST")
 		if v["field"] != tc.field {
 			t.Errorf("PATCH %s: field %v, want %s", tc.body, v["field"], tc.field)
