@@ -574,8 +574,12 @@ func (e *Engine) clockChanged(st ClockState) {
 			if n := lost; n > 0 {
 				what = "neither its new time nor " + strconv.FormatInt(n, 10) + " automatic syncs could be saved (their accounts sync at their next time)"
 			}
-			err = Errorf(ENOSPACE, "the clock moved to %s, but the disk is full: %s, and a restart would find the clock where it was last saved. Free some space: the next write saves the clock (%s)",
-				TimeText(st.Now), what, ErrorMessage(err)).WithReason("DISK_FULL")
+			room, reason, free := "the disk is full", "DISK_FULL", "Free some space"
+			if e, ok := AsError(err); ok && e.Reason == "FILE_TOO_LARGE" {
+				room, reason, free = "the database has reached the limit on a file's size", e.Reason, "Raise the limit"
+			}
+			err = Errorf(ENOSPACE, "the clock moved to %s, but %s: %s, and a restart would find the clock where it was last saved. %s: the next write saves the clock (%s)",
+				TimeText(st.Now), room, what, free, ErrorMessage(err)).WithReason(reason)
 		}
 		e.clockSave.Store(&err)
 	} else if lost > 0 && e.ctx.Err() == nil {

@@ -597,6 +597,15 @@ func (db *DB) noSpace(err error) error {
 			return full
 		}
 	}
+	if errors.Is(err, syscall.EFBIG) || strings.Contains(err.Error(), syscall.EFBIG.Error()) {
+		// A limit on the size of a file (ulimit -f): the file cannot grow, as on a
+		// full disk. It answered 500 "internal error", only the log saying why (an
+		// operator's trial).
+		var full error = engine.Errorf(engine.ENOSPACE, "the database %s cannot grow past the limit on a file's size (ulimit -f; %s): nothing of this change was saved; raise it (ulimit -f unlimited, before starting sandbank), or move the database where it can grow",
+			db.path, syscall.EFBIG.Error()).WithReason("FILE_TOO_LARGE")
+		db.full.Store(&full)
+		return full
+	}
 	return err
 }
 
