@@ -1115,3 +1115,15 @@ func TestMonoRoutesIgnoreNestedFieldsTheyDoNotRead(t *testing.T) {
 		}
 	}
 }
+
+// A receiver on https whose certificate this machine does not trust is said in
+// words that say what to do: Go's "x509: certificate signed by unknown
+// authority" alone did not (a webhook developer's trial).
+func TestUntrustedReceiverCertificateIsSaid(t *testing.T) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer srv.Close()
+	_, err := NewWebhookSender().Send(context.Background(), srv.URL+"/hooks", map[string]string{"Content-Type": "application/json"}, []byte("{}"))
+	if err == nil || !strings.Contains(err.Error(), "signed by no authority this machine trusts") || !strings.Contains(err.Error(), "SSL_CERT_FILE=") {
+		t.Fatalf("an untrusted receiver: %v; want it said, with SSL_CERT_FILE", err)
+	}
+}

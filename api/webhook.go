@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"context"
+	"crypto/x509"
 	"errors"
 	"io"
 	"net"
@@ -123,6 +124,8 @@ func plainSendError(err error, limit time.Duration) error {
 		return err
 	}
 	var dns *net.DNSError
+	var unknownCA x509.UnknownAuthorityError
+	var badHost x509.HostnameError
 	var why string
 	var op *net.OpError
 	switch {
@@ -141,6 +144,12 @@ func plainSendError(err error, limit time.Duration) error {
 		why = "could not look up " + dns.Name + " (DNS: " + dns.Err + "): try again, or check the machine's DNS"
 	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		why = "the receiver closed the connection without answering"
+	case errors.As(err, &unknownCA):
+		// A receiver's own certificate: Go's words alone did not say what to do (a
+		// webhook developer's trial).
+		why = "its certificate is signed by no authority this machine trusts (" + ue.Err.Error() + "): start sandbank with SSL_CERT_FILE=the-ca.pem to trust it, or use http on this machine"
+	case errors.As(err, &badHost):
+		why = "its certificate is not for this host (" + ue.Err.Error() + "): use the name the certificate holds in the webhook URL"
 	default:
 		why = ue.Err.Error()
 	}
