@@ -347,14 +347,14 @@ type SettingsPatch struct {
 // Validate checks every field that is set.
 func (p SettingsPatch) Validate() error {
 	if p.WebhookURL != nil && *p.WebhookURL != "" {
+		u, err := url.Parse(*p.WebhookURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return Invalid("webhook_url", "%q is not an absolute http(s) URL; use e.g. http://127.0.0.1:9000/webhooks", *p.WebhookURL)
+		}
 		if i := strings.IndexFunc(*p.WebhookURL, unicode.IsSpace); i >= 0 {
 			// Taken, "http://h/a b?q=x y" went out with its query's space as it
 			// was, a request line a receiver refuses (a webhook developer's trial).
 			return Invalid("webhook_url", "%q has a space (or another blank) at character %d: a URL has none; write a space as %%20", *p.WebhookURL, i+1)
-		}
-		u, err := url.Parse(*p.WebhookURL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return Invalid("webhook_url", "%q is not an absolute http(s) URL; use e.g. http://127.0.0.1:9000/webhooks", *p.WebhookURL)
 		}
 		if port := u.Port(); port != "" {
 			// Every delivery failed "invalid port" to a URL taken without a word.
