@@ -648,6 +648,12 @@ func TestScenarioRunCountsAServedFileSkipped(t *testing.T) {
 		!strings.Contains(out, "– "+file+" — served (1 step up to serve: passed") {
 		t.Fatalf("exit %d:\n%s", code, out)
 	}
+	// Only served files: exit 0 still, but saying nothing past serve: was checked
+	// (a QA engineer's trial: "0 passed, 0 failed, 2 skipped" went green).
+	out, code = sandbank(t, "scenario", "run", file)
+	if code != 0 || !strings.HasSuffix(out, "\n0 passed, 0 failed, 1 skipped (stopped at serve:, waiting for an app); nothing after a serve: step was checked: sandbank serve --scenario FILE runs one against your app\n") {
+		t.Fatalf("only a served file: exit %d:\n%s", code, out)
+	}
 }
 
 // `sandbank --version` says what was built, with the Go that built it, and exits 0

@@ -315,6 +315,12 @@ func runScenarios(ctx context.Context, out io.Writer, log *slog.Logger, files []
 	summary := fmt.Sprintf("%d passed, %d failed", len(results)-failed-skipped, failed)
 	if skipped > 0 {
 		summary += fmt.Sprintf(", %d skipped (stopped at serve:, waiting for an app)", skipped)
+		if skipped == len(results) {
+			// Exit 0 and "0 passed": a CI job could go green having checked nothing
+			// past the serve: steps (a QA engineer's trial). Still 0 — the files are
+			// fine — but said.
+			summary += "; nothing after a serve: step was checked: sandbank serve --scenario FILE runs one against your app"
+		}
 	}
 	if notRun > 0 {
 		summary += fmt.Sprintf(" (%d could not run)", notRun)
