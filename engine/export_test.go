@@ -6,3 +6,7 @@ func SetMaxWidgetSessions(t interface{ Cleanup(func()) }, n int) {
 	maxWidgetSessions = n
 	t.Cleanup(func() { maxWidgetSessions = old })
 }
+
+// Stopping reports whether Close has begun: the engine's work is cancelled, the
+// attempts under way not yet ended.
+func (e *Engine) Stopping() bool { return e.ctx.Err() != nil }

@@ -375,9 +375,6 @@ func (e *Engine) attempt(s Settings, ev Event) {
 			if err := tx.PutEvent(cur); err != nil {
 				return err
 			}
-			if next.WebhookURL == "" || e.send.ctx.Err() != nil || e.ctx.Err() != nil {
-				return nil
-			}
 			// The account's oldest pending event: this one again, or the next.
 			head, ok, err := tx.PendingHead(ev.AccountID)
 			if err != nil || !ok || head.Sending != nil {
@@ -387,8 +384,16 @@ func (e *Engine) attempt(s Settings, ev Event) {
 				// It waited behind this one: due once this was delivered. attemptTime
 				// sees the event just before it, which a replay — an older event,
 				// pending again — is not: the next kept its stale time, and its
-				// retries went at once, logged from before (a webhook developer's trial).
+				// retries went at once, logged from before (a webhook developer's
+				// trial). Saved here, whatever comes next: a stop, or no URL, left it
+				// stale for the restart (the review).
 				head.NextAttemptAt = cur.DeliveredAt
+				if err := tx.PutEvent(head); err != nil {
+					return err
+				}
+			}
+			if next.WebhookURL == "" || e.send.ctx.Err() != nil || e.ctx.Err() != nil {
+				return nil
 			}
 			now := e.clock.Now()
 			if head.NextAttemptAt.After(now) {

@@ -715,3 +715,60 @@ func TestAnEventBehindAReplayIsDueOnceTheReplayIsDelivered(t *testing.T) {
 		t.Fatalf("the event behind the replay: attempts %+v; want one, at %v, when the replay was delivered", behind.Attempts, r.DeliveredAt)
 	}
 }
+
+// The same across a restart: a replay delivered while sandbank stops leaves the
+// event behind it due from that delivery, not its stale time — the time was set
+// only for a claim that a stop does not make (a review).
+func TestAnEventBehindAReplayKeepsItsDueTimeAcrossARestart(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	adam := w.adam()
+	a := w.connect(adam)
+	w.until("the connect's events are delivered", w.allDelivered(a.ID))
+	first := w.events(a.ID)[0]
+	w.recv.failFirst.Store(w.recv.calls.Load() + 4) // the replay fails four times
+	if _, err := w.eng.Replay(w.ctx, first.ID); err != nil {
+		t.Fatal(err)
+	}
+	w.until("the replay's first attempt", func() bool {
+		ev, _ := w.eng.Event(w.ctx, first.ID)
+		return len(ev.Attempts) == 2
+	})
+	w.post(adam, engine.Credit, 50_000)
+	w.advance(3 * time.Minute)
+	if res := w.sync(a.ID); !res.HasNewData {
+		t.Fatalf("the sync behind the replay: %+v; want new data", res)
+	}
+	evs := w.events(a.ID)
+	behind := evs[len(evs)-1]
+	w.advance(2 * time.Minute)
+	w.until("the replay's fourth failure", func() bool {
+		ev, _ := w.eng.Event(w.ctx, first.ID)
+		return len(ev.Attempts) == 5
+	})
+	release := w.recv.hold(t, a.ID)
+	w.advance(time.Hour) // the replay's next attempt, which succeeds: held at the receiver
+	select {
+	case <-w.recv.holding:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the replay's attempt never reached the receiver")
+	}
+	closed := make(chan struct{})
+	eng := w.eng
+	go func() { w.close(); close(closed) }()
+	w.poll("the stop has begun", eng.Stopping)
+	release() // the replay's delivery is recorded during the stop
+	<-closed
+	w.open()
+	w.until("every event is delivered", w.allDelivered(a.ID))
+	r, err := w.eng.Event(w.ctx, first.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	behind, err = w.eng.Event(w.ctx, behind.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(behind.Attempts) != 1 || behind.Attempts[0].At.Before(r.DeliveredAt) {
+		t.Fatalf("after the restart the event behind the replay: attempts %+v; want one, not before the replay's delivery at %v", behind.Attempts, r.DeliveredAt)
+	}
+}
