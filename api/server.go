@@ -358,7 +358,7 @@ type loggingWriter struct {
 // ownTrouble are the codes of sandbank's own failures, whose requests a log kept
 // to warnings keeps; a simulated bank's outage (503 UNAVAILABLE) is the world's,
 // and the built-in receiver's 500 asked of it (RECEIVER_ERROR) the tester's.
-var ownTrouble = map[string]bool{"DATABASE_DAMAGED": true, "DISK_FULL": true, defaultReason[engine.EINTERNAL]: true}
+var ownTrouble = map[string]bool{"DATABASE_DAMAGED": true, "DISK_FULL": true, "FILE_TOO_LARGE": true, defaultReason[engine.EINTERNAL]: true}
 
 // noteCode gives the request's log line the code of the error it answers.
 func noteCode(w http.ResponseWriter, code string) {

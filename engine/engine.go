@@ -574,9 +574,9 @@ func (e *Engine) clockChanged(st ClockState) {
 			if n := lost; n > 0 {
 				what = "neither its new time nor " + strconv.FormatInt(n, 10) + " automatic syncs could be saved (their accounts sync at their next time)"
 			}
-			room, reason, free := "the disk is full", "DISK_FULL", "Free some space"
-			if e, ok := AsError(err); ok && e.Reason == "FILE_TOO_LARGE" {
-				room, reason, free = "the database has reached the limit on a file's size", e.Reason, "Raise the limit"
+			room, reason, free := "the disk is full", noRoomReason(err), "Free some space"
+			if reason == "FILE_TOO_LARGE" {
+				room, free = "the database has reached the limit on a file's size", "Raise the limit"
 			}
 			err = Errorf(ENOSPACE, "the clock moved to %s, but %s: %s, and a restart would find the clock where it was last saved. %s: the next write saves the clock (%s)",
 				TimeText(st.Now), room, what, free, ErrorMessage(err)).WithReason(reason)
@@ -589,7 +589,7 @@ func (e *Engine) clockChanged(st ClockState) {
 		// its last, the clock's, had room.
 		e.noSpace.Store(0)
 		e.log.Error("automatic syncs lost to the full disk", "automatic_syncs_lost", lost, "clock", TimeText(st.Now))
-		var err error = Errorf(ENOSPACE, "the clock moved to %s and is saved, but the disk filled up on the way: %d automatic syncs could not be saved — their accounts sync once at their next time, and the syncs missed are not made up. Free some space before you move the clock on",
+		var err error = Errorf(ENOSPACE, "the clock moved to %s and is saved, but the disk filled up (or the database reached a limit on a file's size) on the way: %d automatic syncs could not be saved — their accounts sync once at their next time, and the syncs missed are not made up. Free some space before you move the clock on",
 			TimeText(st.Now), lost).WithReason("DISK_FULL")
 		e.clockSave.Store(&err)
 	} else {
@@ -597,6 +597,15 @@ func (e *Engine) clockChanged(st ClockState) {
 	}
 	e.publish(Notice{Kind: NoticeClock, Clock: st, At: st.Now})
 	e.nudgeDelivery()
+}
+
+// noRoomReason is the reason of a write refused for want of room (ENOSPACE): the
+// store's FILE_TOO_LARGE (a limit on a file's size, ulimit -f), else DISK_FULL.
+func noRoomReason(err error) string {
+	if e, ok := AsError(err); ok && e.Reason == "FILE_TOO_LARGE" {
+		return e.Reason
+	}
+	return "DISK_FULL"
 }
 
 // ClockSaveError is why the clock's last move (an advance, a pause, a speed) was

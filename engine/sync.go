@@ -183,7 +183,7 @@ func (e *Engine) syncDone(id string, w *syncWrite, err error) (SyncResult, error
 		return SyncResult{}, Errorf(EUNAVAILABLE, "sandbank is shutting down: the sync was cancelled and nothing of it kept; call again once it is back").WithReason("SHUTTING_DOWN")
 	}
 	if ErrorCode(err) == ENOSPACE {
-		err = Errorf(ENOSPACE, "the sync of account %s ran, but its results could not be saved: %s", id, ErrorMessage(err)).WithReason("DISK_FULL")
+		err = Errorf(ENOSPACE, "the sync of account %s ran, but its results could not be saved: %s", id, ErrorMessage(err)).WithReason(noRoomReason(err))
 	}
 	if err != nil {
 		return SyncResult{}, err
