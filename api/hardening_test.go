@@ -1126,4 +1126,11 @@ func TestUntrustedReceiverCertificateIsSaid(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "signed by no authority this machine trusts") || !strings.Contains(err.Error(), "SSL_CERT_FILE=") {
 		t.Fatalf("an untrusted receiver: %v; want it said, with SSL_CERT_FILE", err)
 	}
+	// Reached by another name, Go says the name first: the trust is said with it
+	// (the review: following the name's advice met the trust next).
+	u := strings.Replace(srv.URL, "127.0.0.1", "localhost", 1)
+	_, err = NewWebhookSender().Send(context.Background(), u+"/hooks", map[string]string{"Content-Type": "application/json"}, []byte("{}"))
+	if err == nil || !strings.Contains(err.Error(), "not for this host") || !strings.Contains(err.Error(), "SSL_CERT_FILE=") {
+		t.Fatalf("a receiver's certificate for another name: %v; want both the name and the trust said", err)
+	}
 }

@@ -126,6 +126,7 @@ func plainSendError(err error, limit time.Duration) error {
 	var dns *net.DNSError
 	var unknownCA x509.UnknownAuthorityError
 	var badHost x509.HostnameError
+	var invalid x509.CertificateInvalidError
 	var why string
 	var op *net.OpError
 	switch {
@@ -149,7 +150,11 @@ func plainSendError(err error, limit time.Duration) error {
 		// webhook developer's trial).
 		why = "its certificate is signed by no authority this machine trusts (" + ue.Err.Error() + "): start sandbank with SSL_CERT_FILE=the-ca.pem to trust it, or use http on this machine"
 	case errors.As(err, &badHost):
-		why = "its certificate is not for this host (" + ue.Err.Error() + "): use the name the certificate holds in the webhook URL"
+		// Go checks the name before the signer: a certificate of one's own for
+		// another name needs both said, or the next attempt fails on trust (the review).
+		why = "its certificate is not for this host (" + ue.Err.Error() + "): use the name the certificate holds in the webhook URL; a certificate of your own must also be trusted: start sandbank with SSL_CERT_FILE=the-ca.pem"
+	case errors.As(err, &invalid) && invalid.Reason == x509.Expired:
+		why = "its certificate has expired, or is not valid yet (" + ue.Err.Error() + "): renew it, or check this machine's clock"
 	default:
 		why = ue.Err.Error()
 	}

@@ -18,6 +18,7 @@ import (
 	"sync/atomic"
 	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Rules of the provider, as durations.
@@ -354,7 +355,7 @@ func (p SettingsPatch) Validate() error {
 		if i := strings.IndexFunc(*p.WebhookURL, unicode.IsSpace); i >= 0 {
 			// Taken, "http://h/a b?q=x y" went out with its query's space as it
 			// was, a request line a receiver refuses (a webhook developer's trial).
-			return Invalid("webhook_url", "%q has a space (or another blank) at character %d: a URL has none; write a space as %%20", *p.WebhookURL, i+1)
+			return Invalid("webhook_url", "%q has a blank (%U) at character %d: a URL has none; write a space as %%20", *p.WebhookURL, []rune((*p.WebhookURL)[i:])[0], utf8.RuneCountInString((*p.WebhookURL)[:i])+1)
 		}
 		if port := u.Port(); port != "" {
 			// Every delivery failed "invalid port" to a URL taken without a word.

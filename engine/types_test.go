@@ -58,3 +58,22 @@ func TestInstitutionSearchText(t *testing.T) {
 		}
 	}
 }
+
+// A webhook URL's blank is named, and counted in characters, not bytes: "at
+// character 26" pointed two characters past the space of "…/ä b" (the review).
+func TestAWebhookURLsBlankIsPlaced(t *testing.T) {
+	for u, want := range map[string]string{
+		"http://bücher.example/ä b":      "has a blank (U+0020) at character 24",
+		"http://127.0.0.1:9000/a\u00a0b": "has a blank (U+00A0) at character 24",
+	} {
+		err := (SettingsPatch{WebhookURL: &u}).Validate()
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: %v; want it saying %q", u, err, want)
+		}
+	}
+	for _, u := range []string{"http://[::1]:9000/hooks", "http://[fe80::1%25eth0]:9000/x", "http://127.0.0.1:9000/a%20b?q=x%20y"} {
+		if err := (SettingsPatch{WebhookURL: &u}).Validate(); err != nil {
+			t.Errorf("%q: %v; want it taken", u, err)
+		}
+	}
+}

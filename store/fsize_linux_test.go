@@ -55,4 +55,15 @@ func TestFileSizeLimitIsSaid(t *testing.T) {
 		t.Fatalf("a write past the file-size limit: %v; want %s naming the limit", err, engine.ENOSPACE)
 	}
 	t.Logf("said: %v", err)
+	// A new database that cannot grow to its first size is refused as much (the
+	// review: "open database …: write …: file too large").
+	if err := syscall.Setrlimit(syscall.RLIMIT_FSIZE, &syscall.Rlimit{Cur: 4096, Max: 4096}); err != nil {
+		t.Fatal(err)
+	}
+	if db2, err := Open(tempPath(t)); err == nil {
+		db2.Close()
+		t.Fatal("a new database opened under a limit of 4 KiB")
+	} else if engine.ErrorCode(err) != engine.ENOSPACE || !strings.Contains(err.Error(), "ulimit -f") {
+		t.Fatalf("opening a new database past the file-size limit: %v; want %s naming the limit", err, engine.ENOSPACE)
+	}
 }

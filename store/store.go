@@ -326,6 +326,8 @@ func openError(path string, err error) error {
 		return engine.Errorf(engine.EINVALID, "cannot open the database %s: it is on a read-only file system, and sandbank writes to its database; pass --db with a file on a writable one (to look at this one, copy it there)", path)
 	case errors.Is(err, syscall.ENOSPC):
 		return engine.Errorf(engine.ENOSPACE, "cannot open the database %s: the disk is full (%v); free some space, or pass --db with a file on another disk", path, err).WithReason("DISK_FULL")
+	case errors.Is(err, syscall.EFBIG):
+		return engine.Errorf(engine.ENOSPACE, "cannot open the database %s: it cannot grow past the limit on a file's size (ulimit -f; %v); raise it (ulimit -f unlimited) before starting sandbank", path, err).WithReason("FILE_TOO_LARGE")
 	}
 	return fmt.Errorf("open database %s: %w", path, err)
 }
