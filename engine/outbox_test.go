@@ -679,28 +679,7 @@ func TestReplayDuringAnAttemptSendsOnceItEnds(t *testing.T) {
 // replay was delivered (a webhook developer's trial).
 func TestAnEventBehindAReplayIsDueOnceTheReplayIsDelivered(t *testing.T) {
 	w := newWorld(t, worldOpts{})
-	adam := w.adam()
-	a := w.connect(adam)
-	w.until("the connect's events are delivered", w.allDelivered(a.ID))
-	first := w.events(a.ID)[0]
-	w.recv.failFirst.Store(w.recv.calls.Load() + 3) // the replay fails three times
-	if _, err := w.eng.Replay(w.ctx, first.ID); err != nil {
-		t.Fatal(err)
-	}
-	w.until("the replay's first attempt", func() bool {
-		ev, _ := w.eng.Event(w.ctx, first.ID)
-		return len(ev.Attempts) == 2
-	})
-	w.post(adam, engine.Credit, 50_000)
-	w.advance(3 * time.Minute)
-	if res := w.sync(a.ID); !res.HasNewData {
-		t.Fatalf("the sync behind the replay: %+v; want new data", res)
-	}
-	evs := w.events(a.ID)
-	behind := evs[len(evs)-1]
-	if behind.Status != engine.DeliveryPending {
-		t.Fatalf("the new event %s is %s; want it pending behind the replay", behind.Type, behind.Status)
-	}
+	a, first, behind := eventBehindAReplay(w, 3)
 	w.advance(time.Hour) // past the replay's retries
 	w.until("every event is delivered", w.allDelivered(a.ID))
 	r, err := w.eng.Event(w.ctx, first.ID)
@@ -721,25 +700,7 @@ func TestAnEventBehindAReplayIsDueOnceTheReplayIsDelivered(t *testing.T) {
 // only for a claim that a stop does not make (a review).
 func TestAnEventBehindAReplayKeepsItsDueTimeAcrossARestart(t *testing.T) {
 	w := newWorld(t, worldOpts{})
-	adam := w.adam()
-	a := w.connect(adam)
-	w.until("the connect's events are delivered", w.allDelivered(a.ID))
-	first := w.events(a.ID)[0]
-	w.recv.failFirst.Store(w.recv.calls.Load() + 4) // the replay fails four times
-	if _, err := w.eng.Replay(w.ctx, first.ID); err != nil {
-		t.Fatal(err)
-	}
-	w.until("the replay's first attempt", func() bool {
-		ev, _ := w.eng.Event(w.ctx, first.ID)
-		return len(ev.Attempts) == 2
-	})
-	w.post(adam, engine.Credit, 50_000)
-	w.advance(3 * time.Minute)
-	if res := w.sync(a.ID); !res.HasNewData {
-		t.Fatalf("the sync behind the replay: %+v; want new data", res)
-	}
-	evs := w.events(a.ID)
-	behind := evs[len(evs)-1]
+	a, first, behind := eventBehindAReplay(w, 4)
 	w.advance(2 * time.Minute)
 	w.until("the replay's fourth failure", func() bool {
 		ev, _ := w.eng.Event(w.ctx, first.ID)
@@ -771,4 +732,34 @@ func TestAnEventBehindAReplayKeepsItsDueTimeAcrossARestart(t *testing.T) {
 	if len(behind.Attempts) != 1 || behind.Attempts[0].At.Before(r.DeliveredAt) {
 		t.Fatalf("after the restart the event behind the replay: attempts %+v; want one, not before the replay's delivery at %v", behind.Attempts, r.DeliveredAt)
 	}
+}
+
+// eventBehindAReplay connects Mr Adam, replays his first event to a receiver that
+// fails its next failures calls, and makes a new event of his, behind the replay,
+// three minutes on: his account, the replayed event and the one behind it.
+func eventBehindAReplay(w *world, failures int64) (engine.Account, engine.Event, engine.Event) {
+	w.t.Helper()
+	adam := w.adam()
+	a := w.connect(adam)
+	w.until("the connect's events are delivered", w.allDelivered(a.ID))
+	first := w.events(a.ID)[0]
+	w.recv.failFirst.Store(w.recv.calls.Load() + failures)
+	if _, err := w.eng.Replay(w.ctx, first.ID); err != nil {
+		w.t.Fatal(err)
+	}
+	w.until("the replay's first attempt", func() bool {
+		ev, _ := w.eng.Event(w.ctx, first.ID)
+		return len(ev.Attempts) == 2
+	})
+	w.post(adam, engine.Credit, 50_000)
+	w.advance(3 * time.Minute)
+	if res := w.sync(a.ID); !res.HasNewData {
+		w.t.Fatalf("the sync behind the replay: %+v; want new data", res)
+	}
+	evs := w.events(a.ID)
+	behind := evs[len(evs)-1]
+	if behind.Status != engine.DeliveryPending {
+		w.t.Fatalf("the new event %s is %s; want it pending behind the replay", behind.Type, behind.Status)
+	}
+	return a, first, behind
 }
