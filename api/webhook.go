@@ -154,7 +154,7 @@ func plainSendError(err error, limit time.Duration) error {
 		// another name needs both said, or the next attempt fails on trust (the review).
 		why = "its certificate is not for this host (" + ue.Err.Error() + "): use the name the certificate holds in the webhook URL; a certificate of your own must also be trusted: start sandbank with SSL_CERT_FILE=the-ca.pem"
 	case errors.As(err, &invalid) && invalid.Reason == x509.Expired:
-		why = "its certificate has expired, or is not valid yet (" + ue.Err.Error() + "): renew it, or check this machine's clock"
+		why = "its certificate has expired, or is not valid yet (" + ue.Err.Error() + "): renew it, or check this machine's clock; a certificate of your own must also be trusted: start sandbank with SSL_CERT_FILE=the-ca.pem"
 	default:
 		why = ue.Err.Error()
 	}

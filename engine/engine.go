@@ -348,14 +348,20 @@ type SettingsPatch struct {
 // Validate checks every field that is set.
 func (p SettingsPatch) Validate() error {
 	if p.WebhookURL != nil && *p.WebhookURL != "" {
-		u, err := url.Parse(*p.WebhookURL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return Invalid("webhook_url", "%q is not an absolute http(s) URL; use e.g. http://127.0.0.1:9000/webhooks", *p.WebhookURL)
+		raw := *p.WebhookURL
+		u, err := url.Parse(raw)
+		blank := strings.IndexFunc(raw, unicode.IsSpace)
+		if u != nil && u.Scheme == "" && !strings.Contains(raw, "://") {
+			blank = -1 // no URL at all ("not a url"): said so, not its blanks
 		}
-		if i := strings.IndexFunc(*p.WebhookURL, unicode.IsSpace); i >= 0 {
+		if blank >= 0 {
 			// Taken, "http://h/a b?q=x y" went out with its query's space as it
 			// was, a request line a receiver refuses (a webhook developer's trial).
-			return Invalid("webhook_url", "%q has a blank (%U) at character %d: a URL has none; write a space as %%20", *p.WebhookURL, []rune((*p.WebhookURL)[i:])[0], utf8.RuneCountInString((*p.WebhookURL)[:i])+1)
+			r, _ := utf8.DecodeRuneInString(raw[blank:])
+			return Invalid("webhook_url", "%q has a blank (%U) at character %d: a URL has none; write a space as %%20", raw, r, utf8.RuneCountInString(raw[:blank])+1)
+		}
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return Invalid("webhook_url", "%q is not an absolute http(s) URL; use e.g. http://127.0.0.1:9000/webhooks", raw)
 		}
 		if port := u.Port(); port != "" {
 			// Every delivery failed "invalid port" to a URL taken without a word.

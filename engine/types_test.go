@@ -65,6 +65,9 @@ func TestAWebhookURLsBlankIsPlaced(t *testing.T) {
 	for u, want := range map[string]string{
 		"http://bücher.example/ä b":      "has a blank (U+0020) at character 24",
 		"http://127.0.0.1:9000/a\u00a0b": "has a blank (U+00A0) at character 24",
+		// A tab (which url.Parse refuses first) is placed too (the review).
+		"http://127.0.0.1:9000/a\tb": "has a blank (U+0009) at character 24",
+		"not a url":                  "is not an absolute http(s) URL",
 	} {
 		err := (SettingsPatch{WebhookURL: &u}).Validate()
 		if err == nil || !strings.Contains(err.Error(), want) {

@@ -4,6 +4,8 @@ package store
 
 import (
 	"context"
+	"errors"
+	"io/fs"
 	"os"
 	"os/exec"
 	"strings"
@@ -60,10 +62,16 @@ func TestFileSizeLimitIsSaid(t *testing.T) {
 	if err := syscall.Setrlimit(syscall.RLIMIT_FSIZE, &syscall.Rlimit{Cur: 4096, Max: 4096}); err != nil {
 		t.Fatal(err)
 	}
-	if db2, err := Open(tempPath(t)); err == nil {
+	p := tempPath(t)
+	if db2, err := Open(p); err == nil {
 		db2.Close()
 		t.Fatal("a new database opened under a limit of 4 KiB")
 	} else if engine.ErrorCode(err) != engine.ENOSPACE || !strings.Contains(err.Error(), "ulimit -f") {
 		t.Fatalf("opening a new database past the file-size limit: %v; want %s naming the limit", err, engine.ENOSPACE)
+	}
+	// Nor is it left half-made: with room again it opened as a damaged database,
+	// to restore from a backup that never was (a review).
+	if _, err := os.Stat(p); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("the new database that could not be made is left at %s (%v)", p, err)
 	}
 }

@@ -189,16 +189,29 @@ func Open(path string, opts ...Option) (*DB, error) {
 			return nil, openError(path, err)
 		}
 	}
+	fi, statErr := os.Stat(path)
+	fresh := errors.Is(statErr, fs.ErrNotExist) || (statErr == nil && fi.Mode().IsRegular() && fi.Size() == 0)
 	bdb, err := openBolt(path, o)
-	if err != nil {
-		return nil, err
-	}
-	upgraded, err := initSchema(bdb, path, o.readOnly)
-	if err != nil {
+	if err == nil {
+		var upgraded uint32
+		if upgraded, err = initSchema(bdb, path, o.readOnly); err == nil {
+			return &DB{bolt: bdb, path: path, upgraded: upgraded}, nil
+		}
 		_ = bdb.Close()
-		return nil, err
 	}
-	return &DB{bolt: bdb, path: path, upgraded: upgraded}, nil
+	if fresh && engine.ErrorCode(err) == engine.ENOSPACE && !o.readOnly {
+		// A new file that could not be made whole (a full disk, a limit on a file's
+		// size) is not left half-written: once there was room, it opened as a
+		// damaged database to restore from a backup that never was (a review).
+		// Removed if this run made it; an empty file given as --db is the user's,
+		// and stays, empty.
+		if statErr != nil {
+			_ = os.Remove(path)
+		} else {
+			_ = os.Truncate(path, 0)
+		}
+	}
+	return nil, err
 }
 
 // initialMmap is how much of the file's address space bbolt maps at the start.
