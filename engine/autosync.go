@@ -417,10 +417,13 @@ func (e *Engine) submitAutoWrite(id string, move *scheduleMove, w *syncWrite, is
 		switch {
 		case lost:
 			e.lostToDisk.Add(1)
+			if ErrorCode(err) == ENOSPACE {
+				e.lostReason.Store(noRoomReason(err))
+			}
 			// Once, not once a sync: a jump over a full disk wrote a line for
 			// each of thousands of syncs, into a log on that disk.
 			if e.noSpace.Add(1) == 1 && e.ctx.Err() == nil {
-				e.log.Error("automatic syncs cannot be saved: the disk is full; the next ones that fail so are counted, not logged", "account", id, "err", err)
+				e.log.Error("automatic syncs cannot be saved: no room for the database (the disk is full, or a limit on a file's size); the next ones that fail so are counted, not logged", "account", id, "err", err)
 			}
 		case err == nil:
 			if n := e.noSpace.Swap(0); n > 0 {

@@ -115,6 +115,7 @@ type Engine struct {
 	autoSlots     chan struct{}         // bounds them (maxAutoWrites)
 	noSpace       atomic.Int64          // automatic syncs lost to a full disk since one was last saved
 	lostToDisk    atomic.Int64          // automatic syncs lost to a full disk since the clock's last move said so
+	lostReason    atomic.Value          // string: the last of them's noRoomReason (DISK_FULL, FILE_TOO_LARGE)
 	clockSave     atomic.Pointer[error] // why the clock's last move was not saved; nil: it was
 
 	realtimeMu keyedMutex      // by account: a real-time window's claim and its job's record, together
@@ -596,8 +597,15 @@ func (e *Engine) clockChanged(st ClockState) {
 		// its last, the clock's, had room.
 		e.noSpace.Store(0)
 		e.log.Error("automatic syncs lost to the full disk", "automatic_syncs_lost", lost, "clock", TimeText(st.Now))
-		var err error = Errorf(ENOSPACE, "the clock moved to %s and is saved, but the disk filled up (or the database reached a limit on a file's size) on the way: %d automatic syncs could not be saved — their accounts sync once at their next time, and the syncs missed are not made up. Free some space before you move the clock on",
-			TimeText(st.Now), lost).WithReason("DISK_FULL")
+		reason, _ := e.lostReason.Load().(string)
+		room, free := "the disk filled up", "Free some space"
+		if reason == "FILE_TOO_LARGE" {
+			room, free = "the database reached the limit on a file's size (ulimit -f)", "Raise the limit"
+		} else {
+			reason = "DISK_FULL"
+		}
+		var err error = Errorf(ENOSPACE, "the clock moved to %s and is saved, but %s on the way: %d automatic syncs could not be saved — their accounts sync once at their next time, and the syncs missed are not made up. %s before you move the clock on",
+			TimeText(st.Now), room, lost, free).WithReason(reason)
 		e.clockSave.Store(&err)
 	} else {
 		e.clockSave.Store(nil)

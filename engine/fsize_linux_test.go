@@ -8,6 +8,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"sandbank/engine"
 )
@@ -45,5 +46,55 @@ func TestSyncUnderAFileSizeLimitSaysTheLimit(t *testing.T) {
 	e, ok := engine.AsError(err)
 	if !ok || engine.ErrorCode(err) != engine.ENOSPACE || e.Reason != "FILE_TOO_LARGE" || !strings.Contains(err.Error(), "ulimit -f") {
 		t.Fatalf("a sync past the file-size limit: %v; want %s, FILE_TOO_LARGE, naming the limit", err, engine.ENOSPACE)
+	}
+}
+
+// A jump whose automatic syncs a file-size limit lost on the way, while the
+// clock's own commit had room, says the limit, not a full disk (the review: it
+// said DISK_FULL and to free some space). Its own process, as above.
+func TestJumpThatMeetsAFileSizeLimitOnTheWaySaysTheLimit(t *testing.T) {
+	const env = "SANDBANK_TEST_ENGINE_FSIZE_JUMP"
+	if os.Getenv(env) == "" {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestJumpThatMeetsAFileSizeLimitOnTheWaySaysTheLimit$", "-test.count=1", "-test.v")
+		cmd.Env = append(os.Environ(), env+"=1")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("under a file-size limit:\n%s", out)
+		}
+		return
+	}
+	w, _, six := autoSyncingWorld(t, t.TempDir())
+	for range 4 {
+		c := w.adam()
+		w.connect(c)
+		for range 5000 { // enough new transactions that the syncs must grow the file
+			w.post(c, engine.Credit, 1)
+		}
+	}
+	var old syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_FSIZE, &old); err != nil {
+		t.Fatal(err)
+	}
+	var urgent, room error
+	w.clock.AfterFunc(w.clock.Now().Add(six+30*time.Minute), func() { // after the round at +6h
+		fi, err := os.Stat(w.path)
+		if err != nil {
+			urgent = err
+			return
+		}
+		lim := uint64(fi.Size())
+		if urgent = syscall.Setrlimit(syscall.RLIMIT_FSIZE, &syscall.Rlimit{Cur: lim, Max: old.Max}); urgent != nil {
+			return
+		}
+		urgent = w.db.Update(w.ctx, func(tx engine.Tx) error { return tx.PutClockState(w.clock.State()) })
+		room = syscall.Setrlimit(syscall.RLIMIT_FSIZE, &old)
+	})
+	w.advance(six + time.Hour)
+	if e, ok := engine.AsError(urgent); !ok || e.Reason != "FILE_TOO_LARGE" || room != nil {
+		t.Fatalf("the write that may not wait, past the limit: %v (lifting it: %v); want FILE_TOO_LARGE, the jump's syncs with it", urgent, room)
+	}
+	err := w.eng.ClockSaveError()
+	e, ok := engine.AsError(err)
+	if !ok || e.Reason != "FILE_TOO_LARGE" || !strings.Contains(err.Error(), "and is saved") || !strings.Contains(err.Error(), "limit on a file's size") || !strings.Contains(err.Error(), "Raise the limit") {
+		t.Fatalf("the jump said %v; want FILE_TOO_LARGE, the clock saved, the limit named", err)
 	}
 }
