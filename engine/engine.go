@@ -350,21 +350,25 @@ type SettingsPatch struct {
 func (p SettingsPatch) Validate() error {
 	if p.WebhookURL != nil && *p.WebhookURL != "" {
 		raw := *p.WebhookURL
-		u, err := url.Parse(raw)
-		blank := strings.IndexFunc(raw, unicode.IsSpace)
-		if u != nil && u.Scheme == "" && !strings.Contains(raw, "://") {
-			blank = -1 // no URL at all ("not a url"): said so, not its blanks
+		// Whether it is an absolute http(s) URL is asked first, of it with its
+		// blanks made underscores: "mailto:x y" is no webhook URL, whatever its
+		// blanks, and url.Parse refuses a tab before the blank could be placed.
+		u, err := url.Parse(strings.Map(func(r rune) rune {
+			if unicode.IsSpace(r) {
+				return '_'
+			}
+			return r
+		}, raw))
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return Invalid("webhook_url", "%q is not an absolute http(s) URL; use e.g. http://127.0.0.1:9000/webhooks", raw)
 		}
-		if blank >= 0 {
+		if blank := strings.IndexFunc(raw, unicode.IsSpace); blank >= 0 {
 			// Taken, "http://h/a b?q=x y" went out with its query's space as it
 			// was, a request line a receiver refuses (a webhook developer's trial).
 			r, _ := utf8.DecodeRuneInString(raw[blank:])
 			return Invalid("webhook_url", "%q has a blank (%U) at character %d: a URL has none; write a space as %%20", raw, r, utf8.RuneCountInString(raw[:blank])+1)
 		}
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return Invalid("webhook_url", "%q is not an absolute http(s) URL; use e.g. http://127.0.0.1:9000/webhooks", raw)
-		}
-		if port := u.Port(); port != "" {
+		if port := u.Port(); port != "" { // u is raw's: it has no blanks
 			// Every delivery failed "invalid port" to a URL taken without a word.
 			if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
 				return Invalid("webhook_url", "%q has port %s: a port is 1 to 65535", *p.WebhookURL, port)

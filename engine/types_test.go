@@ -68,6 +68,10 @@ func TestAWebhookURLsBlankIsPlaced(t *testing.T) {
 		// A tab (which url.Parse refuses first) is placed too (the review).
 		"http://127.0.0.1:9000/a\tb": "has a blank (U+0009) at character 24",
 		"not a url":                  "is not an absolute http(s) URL",
+		// Not a webhook URL at all, blanks or not (a review).
+		"mailto:x y":         "is not an absolute http(s) URL",
+		"127.0.0.1:9000/a b": "is not an absolute http(s) URL",
+		"not a url\t":        "is not an absolute http(s) URL",
 	} {
 		err := (SettingsPatch{WebhookURL: &u}).Validate()
 		if err == nil || !strings.Contains(err.Error(), want) {

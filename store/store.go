@@ -189,7 +189,7 @@ func Open(path string, opts ...Option) (*DB, error) {
 			return nil, openError(path, err)
 		}
 	}
-	fi, statErr := os.Stat(path)
+	fi, statErr := os.Lstat(path) // a link is not this run's to remove (a review)
 	fresh := errors.Is(statErr, fs.ErrNotExist) || (statErr == nil && fi.Mode().IsRegular() && fi.Size() == 0)
 	bdb, err := openBolt(path, o)
 	if err == nil {
@@ -203,13 +203,10 @@ func Open(path string, opts ...Option) (*DB, error) {
 		// A new file that could not be made whole (a full disk, a limit on a file's
 		// size) is not left half-written: once there was room, it opened as a
 		// damaged database to restore from a backup that never was (a review).
-		// Removed if this run made it; an empty file given as --db is the user's,
-		// and stays, empty.
-		if statErr != nil {
-			_ = os.Remove(path)
-		} else {
-			_ = os.Truncate(path, 0)
-		}
+		// Emptied, not removed — an empty file is a new database to sandbank — and
+		// only while no other sandbank holds it: one waiting on the lock may have
+		// set it up since (a review).
+		discardUnheld(path)
 	}
 	return nil, err
 }
@@ -307,9 +304,30 @@ func initSchema(bdb *bolt.DB, path string, readOnly bool) (upgraded uint32, err 
 			"database %s was written by a newer sandbank (schema v%d; this build knows v%d): upgrade sandbank, or use --db to open another file",
 			path, newer.found, schemaVersion)
 	case err != nil:
+		if room := noRoom(path, err); room != nil {
+			// Out of room while writing the schema (a new file's first write, an
+			// older file's migration): said so, not "damaged: restore it from a
+			// backup" (a review).
+			return 0, room
+		}
 		return 0, damaged(path, err)
 	}
 	return upgraded, nil
+}
+
+// noRoom is the error of a write that found no room for path — a full disk, a
+// quota, a limit on a file's size — or nil for any other.
+func noRoom(path string, err error) error {
+	for _, errno := range []syscall.Errno{syscall.ENOSPC, syscall.EDQUOT} {
+		if errors.Is(err, errno) || strings.Contains(err.Error(), errno.Error()) {
+			return engine.Errorf(engine.ENOSPACE, "the disk holding the database %s is full (%s): nothing of this change was saved; free some space, then try again", path, errno.Error())
+		}
+	}
+	if errors.Is(err, syscall.EFBIG) || strings.Contains(err.Error(), syscall.EFBIG.Error()) {
+		return engine.Errorf(engine.ENOSPACE, "the database %s cannot grow past the limit on a file's size (ulimit -f; %s): nothing of this change was saved; raise it (ulimit -f unlimited, before starting sandbank), or move the database where it can grow",
+			path, syscall.EFBIG.Error()).WithReason("FILE_TOO_LARGE")
+	}
+	return nil
 }
 
 // guardOpen turns a panic or memory fault inside bbolt, which garbage pages can
@@ -605,19 +623,9 @@ func (db *DB) noSpace(err error) error {
 	if err == nil {
 		return nil
 	}
-	for _, errno := range []syscall.Errno{syscall.ENOSPC, syscall.EDQUOT} {
-		if errors.Is(err, errno) || strings.Contains(err.Error(), errno.Error()) {
-			var full error = engine.Errorf(engine.ENOSPACE, "the disk holding the database %s is full (%s): nothing of this change was saved; free some space, then try again", db.path, errno.Error())
-			db.full.Store(&full)
-			return full
-		}
-	}
-	if errors.Is(err, syscall.EFBIG) || strings.Contains(err.Error(), syscall.EFBIG.Error()) {
-		// A limit on the size of a file (ulimit -f): the file cannot grow, as on a
-		// full disk. It answered 500 "internal error", only the log saying why (an
-		// operator's trial).
-		var full error = engine.Errorf(engine.ENOSPACE, "the database %s cannot grow past the limit on a file's size (ulimit -f; %s): nothing of this change was saved; raise it (ulimit -f unlimited, before starting sandbank), or move the database where it can grow",
-			db.path, syscall.EFBIG.Error()).WithReason("FILE_TOO_LARGE")
+	// A limit on the size of a file (ulimit -f) is as a full disk: it answered 500
+	// "internal error", only the log saying why (an operator's trial).
+	if full := noRoom(db.path, err); full != nil {
 		db.full.Store(&full)
 		return full
 	}
