@@ -600,7 +600,7 @@ func (e *Engine) clockChanged(st ClockState) {
 		// move owned up to (an operator's trial). Its early batches had failed, and
 		// its last, the clock's, had room.
 		e.noSpace.Store(0)
-		e.log.Error("automatic syncs lost to the full disk", "automatic_syncs_lost", lost, "clock", TimeText(st.Now))
+		e.log.Error("automatic syncs lost for want of room (a full disk, or a limit on a file's size)", "automatic_syncs_lost", lost, "clock", TimeText(st.Now))
 		reason, _ := e.lostReason.Load().(string)
 		room, free := "the disk filled up", "Free some space"
 		if reason == "FILE_TOO_LARGE" {
