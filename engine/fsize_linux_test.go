@@ -18,13 +18,7 @@ import (
 // to spare (the review). It runs in a process of its own: the limit is the
 // process's.
 func TestSyncUnderAFileSizeLimitSaysTheLimit(t *testing.T) {
-	const env = "SANDBANK_TEST_ENGINE_FSIZE"
-	if os.Getenv(env) == "" {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestSyncUnderAFileSizeLimitSaysTheLimit$", "-test.count=1", "-test.v")
-		cmd.Env = append(os.Environ(), env+"=1")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("under a file-size limit:\n%s", out)
-		}
+	if !inOwnProcess(t) {
 		return
 	}
 	w := newWorld(t, worldOpts{})
@@ -53,13 +47,7 @@ func TestSyncUnderAFileSizeLimitSaysTheLimit(t *testing.T) {
 // clock's own commit had room, says the limit, not a full disk (the review: it
 // said DISK_FULL and to free some space). Its own process, as above.
 func TestJumpThatMeetsAFileSizeLimitOnTheWaySaysTheLimit(t *testing.T) {
-	const env = "SANDBANK_TEST_ENGINE_FSIZE_JUMP"
-	if os.Getenv(env) == "" {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestJumpThatMeetsAFileSizeLimitOnTheWaySaysTheLimit$", "-test.count=1", "-test.v")
-		cmd.Env = append(os.Environ(), env+"=1")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("under a file-size limit:\n%s", out)
-		}
+	if !inOwnProcess(t) {
 		return
 	}
 	w, _, six := autoSyncingWorld(t, t.TempDir())
@@ -97,4 +85,23 @@ func TestJumpThatMeetsAFileSizeLimitOnTheWaySaysTheLimit(t *testing.T) {
 	if !ok || e.Reason != "FILE_TOO_LARGE" || !strings.Contains(err.Error(), "and is saved") || !strings.Contains(err.Error(), "limit on a file's size") || !strings.Contains(err.Error(), "Raise the limit") {
 		t.Fatalf("the jump said %v; want FILE_TOO_LARGE, the clock saved, the limit named", err)
 	}
+}
+
+// ownProcessEnv names, in a test's own process, the test it runs.
+const ownProcessEnv = "SANDBANK_TEST_OWN_PROCESS"
+
+// inOwnProcess re-runs the calling test in a process of its own, and reports its
+// outcome, unless it is that run: then it says to go on. A limit on a file's size
+// is the process's, and every other test writes files.
+func inOwnProcess(t *testing.T) bool {
+	t.Helper()
+	if os.Getenv(ownProcessEnv) == t.Name() {
+		return true
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^"+t.Name()+"$", "-test.count=1", "-test.v")
+	cmd.Env = append(os.Environ(), ownProcessEnv+"="+t.Name())
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("in a process of its own:\n%s", out)
+	}
+	return false
 }
