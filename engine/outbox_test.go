@@ -681,18 +681,7 @@ func TestAnEventBehindAReplayIsDueOnceTheReplayIsDelivered(t *testing.T) {
 	w := newWorld(t, worldOpts{})
 	a, first, behind := eventBehindAReplay(w, 3)
 	w.advance(time.Hour) // past the replay's retries
-	w.until("every event is delivered", w.allDelivered(a.ID))
-	r, err := w.eng.Event(w.ctx, first.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	behind, err = w.eng.Event(w.ctx, behind.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(behind.Attempts) != 1 || !behind.Attempts[0].At.Equal(r.DeliveredAt) {
-		t.Fatalf("the event behind the replay: attempts %+v; want one, at %v, when the replay was delivered", behind.Attempts, r.DeliveredAt)
-	}
+	behindIsDueAtTheReplay(w, a, first, behind)
 }
 
 // The same across a restart: a replay delivered while sandbank stops leaves the
@@ -720,18 +709,7 @@ func TestAnEventBehindAReplayKeepsItsDueTimeAcrossARestart(t *testing.T) {
 	release() // the replay's delivery is recorded during the stop
 	<-closed
 	w.open()
-	w.until("every event is delivered", w.allDelivered(a.ID))
-	r, err := w.eng.Event(w.ctx, first.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	behind, err = w.eng.Event(w.ctx, behind.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(behind.Attempts) != 1 || behind.Attempts[0].At.Before(r.DeliveredAt) {
-		t.Fatalf("after the restart the event behind the replay: attempts %+v; want one, not before the replay's delivery at %v", behind.Attempts, r.DeliveredAt)
-	}
+	behindIsDueAtTheReplay(w, a, first, behind)
 }
 
 // eventBehindAReplay connects Mr Adam, replays his first event to a receiver that
@@ -762,4 +740,23 @@ func eventBehindAReplay(w *world, failures int64) (engine.Account, engine.Event,
 		w.t.Fatalf("the new event %s is %s; want it pending behind the replay", behind.Type, behind.Status)
 	}
 	return a, first, behind
+}
+
+// behindIsDueAtTheReplay waits for every event of a to be delivered and checks
+// that the event behind the replayed one (first) was attempted once, when the
+// replay was delivered.
+func behindIsDueAtTheReplay(w *world, a engine.Account, first, behind engine.Event) {
+	w.t.Helper()
+	w.until("every event is delivered", w.allDelivered(a.ID))
+	r, err := w.eng.Event(w.ctx, first.ID)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	b, err := w.eng.Event(w.ctx, behind.ID)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	if len(b.Attempts) != 1 || !b.Attempts[0].At.Equal(r.DeliveredAt) {
+		w.t.Fatalf("the event behind the replay: attempts %+v; want one, at %v, when the replay was delivered", b.Attempts, r.DeliveredAt)
+	}
 }
