@@ -19,7 +19,7 @@ func TestClockRefusesToPassTheWorldsEnd(t *testing.T) {
 	rep := w.must(http.StatusBadRequest, "POST", "/sandbox/clock", req{body: map[string]any{"advance": "90d"}})
 	var e struct{ Status, Message, Code string }
 	rep.decode(t, &e)
-	for _, want := range []string{"this world ends at", "7 Feb 2106", "advance by at most"} {
+	for _, want := range []string{"this world ends at", "7 Feb 2106", "advance by at most", `or send {"to": "2106-02-07T06:28:15.000Z"}`} {
 		if !strings.Contains(e.Message, want) {
 			t.Errorf("refusal %q does not say %q", e.Message, want)
 		}
@@ -44,6 +44,17 @@ func TestClockRefusesToPassTheWorldsEnd(t *testing.T) {
 	// the rest of that millisecond would be. At the end, resuming is refused as
 	// advancing is: a 400 that says why, not a 200 with "paused": true.
 	const end = "2106-02-07T06:28:15.000Z"
+	// "to" past the end is refused as a "to", not as the advance it would make:
+	// "cannot advance the clock by 2s", field "advance" (a QA engineer's trial).
+	for at, says := range map[string]string{
+		"2106-02-07T06:28:15.999Z": `cannot move the clock to 7 Feb 2106 07:28:15.999 WAT: this world ends at 7 Feb 2106 07:28:15.000 WAT (the last second that IDs holding the seconds since 1970 in 32 bits can count); send at most "` + end + `"`,
+		"2106-03-01":               "cannot move the clock to 1 Mar 2106 00:00:00 WAT: this world ends at",
+	} {
+		f := failed(t, w.do("POST", "/sandbox/clock", req{body: map[string]any{"to": at}}), http.StatusBadRequest, "")
+		if msg, _ := f["message"].(string); !strings.Contains(msg, says) || f["field"] != "to" {
+			t.Errorf("to %s, past the end: %v; want field to, saying %q", at, f, says)
+		}
+	}
 	if w.post("/sandbox/clock", map[string]any{"to": end}).decode(t, &clock); clock.Now != end {
 		t.Fatalf("to the world's end, %s: the clock reads %s", end, clock.Now)
 	}
@@ -55,6 +66,10 @@ func TestClockRefusesToPassTheWorldsEnd(t *testing.T) {
 	}
 	if w.get("/sandbox/clock").decode(t, &state); !state.Paused || state.AtEnd == nil || !*state.AtEnd {
 		t.Fatalf("at the world's end the clock reads paused %v, at_end %v", state.Paused, state.AtEnd)
+	}
+	f := failed(t, w.do("POST", "/sandbox/clock", req{body: map[string]any{"to": "2106-02-07T06:28:15.500Z"}}), http.StatusBadRequest, "")
+	if msg, _ := f["message"].(string); !strings.Contains(msg, "it is at this world's end") || f["field"] != "to" {
+		t.Errorf("to past the end, at the end: %v", f)
 	}
 	rep = w.must(http.StatusBadRequest, "POST", "/sandbox/clock", req{body: map[string]any{"paused": false, "speed": 60}})
 	rep.decode(t, &e)

@@ -147,15 +147,20 @@ func parseClockChange(p params) (clockChange, error) {
 
 // advanceTo is how far the clock moves to reach to from now: never back, and at
 // most as far as advance may go.
-func advanceTo(to, now time.Time) (time.Duration, error) {
-	if to.Before(now) {
-		toText, nowText := engine.TimeText(to), engine.TimeText(now)
-		for _, layout := range []string{"2 Jan 2006 15:04:05.000 MST", "2 Jan 2006 15:04:05.000000000 MST"} {
-			if toText != nowText { // said apart
-				break
-			}
-			toText, nowText = to.In(engine.WAT).Format(layout), now.In(engine.WAT).Format(layout) // within its second: finer
+func advanceTo(to, now, end time.Time) (time.Duration, error) {
+	if !end.IsZero() && to.After(end) {
+		// Said of "to", not as the move by its distance it makes: "cannot advance
+		// the clock by 2s", field "advance", answered a "to" (a QA engineer's trial).
+		toText, endText := apart(to, end)
+		if !now.Before(end) {
+			return 0, engine.Invalid("to", "cannot move the clock to %s: it is at this world's end, %s, the last second that IDs holding the seconds since 1970 in 32 bits can count; start a new database to go on",
+				toText, endText)
 		}
+		return 0, engine.Invalid("to", "cannot move the clock to %s: this world ends at %s (the last second that IDs holding the seconds since 1970 in 32 bits can count); send at most %q",
+			toText, endText, end.UTC().Format(monoTime))
+	}
+	if to.Before(now) {
+		toText, nowText := apart(to, now)
 		return 0, engine.Invalid("to", "%s is before the clock's time, %s: the clock never goes back; send a later instant",
 			toText, nowText)
 	}
@@ -164,6 +169,19 @@ func advanceTo(to, now time.Time) (time.Duration, error) {
 	}
 	return 0, engine.Invalid("to", "%s is more than 10 years after the clock's time, %s: move the clock at most 10 years at a time",
 		engine.TimeText(to), engine.TimeText(now))
+}
+
+// apart says two different instants in words that tell them apart: to the
+// second, or finer where they fall in one second.
+func apart(a, b time.Time) (string, string) {
+	aText, bText := engine.TimeText(a), engine.TimeText(b)
+	for _, layout := range []string{"2 Jan 2006 15:04:05.000 MST", "2 Jan 2006 15:04:05.000000000 MST"} {
+		if aText != bText { // said apart
+			break
+		}
+		aText, bText = a.In(engine.WAT).Format(layout), b.In(engine.WAT).Format(layout) // within its second: finer
+	}
+	return aText, bText
 }
 
 // wholeMillisecond is where "to" moves the clock: an instant given to the
@@ -179,12 +197,18 @@ func wholeMillisecond(to time.Time, clk engine.Clock) time.Time {
 		return to // finer than the API writes: exactly that
 	}
 	last := to.Add(time.Millisecond - time.Nanosecond)
-	if e, ok := clk.(interface{ End() time.Time }); ok {
-		if end := e.End(); !end.IsZero() && last.After(end) && !to.After(end) {
-			return end
-		}
+	if end := clockEnd(clk); !end.IsZero() && last.After(end) && !to.After(end) {
+		return end
 	}
 	return last
+}
+
+// clockEnd is the world's end the clock cannot pass (zero: none).
+func clockEnd(clk engine.Clock) time.Time {
+	if e, ok := clk.(interface{ End() time.Time }); ok {
+		return e.End()
+	}
+	return time.Time{}
 }
 
 func (s *Server) setClock(w http.ResponseWriter, r *http.Request) error {
@@ -198,7 +222,7 @@ func (s *Server) setClock(w http.ResponseWriter, r *http.Request) error {
 	}
 	clk := s.eng.Clock()
 	if !c.To.IsZero() { // checked before anything changes
-		if c.Advance, err = advanceTo(wholeMillisecond(c.To, clk), clk.Now()); err != nil {
+		if c.Advance, err = advanceTo(wholeMillisecond(c.To, clk), clk.Now(), clockEnd(clk)); err != nil {
 			return err
 		}
 	}
@@ -226,7 +250,7 @@ func (s *Server) setClock(w http.ResponseWriter, r *http.Request) error {
 			// time mid-jump, the move overshot the instant by the rest of that jump.
 			to := wholeMillisecond(c.To, clk)
 			move = func() error {
-				return clk.AdvanceTo(func(now time.Time) (time.Duration, error) { return advanceTo(to, now) })
+				return clk.AdvanceTo(func(now time.Time) (time.Duration, error) { return advanceTo(to, now, clockEnd(clk)) })
 			}
 		}
 		if err := move(); err != nil {
