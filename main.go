@@ -457,7 +457,7 @@ func (t tuiCmd) Run(ctx context.Context) error {
 		return err
 	}
 	runErr := tui.Run(ctx, tui.Config{Engine: m.Engine, Bank: m.Bank, Clock: m.Clock, Addr: m.Addr(),
-		Exposed: m.exposure(), FirstRun: m.FirstRun, DBPath: t.DB, Theme: t.Theme})
+		Exposed: m.exposure(), CutJump: m.World.CutJump, FirstRun: m.FirstRun, DBPath: t.DB, Theme: t.Theme})
 	haltJump(m, os.Stderr)
 	return errors.Join(runErr, m.Close())
 }

@@ -93,8 +93,15 @@ func (m *Model) Init() tea.Cmd {
 	if w, ok := m.top().(*welcome); ok {
 		cmds = append(cmds, w.load())
 	}
+	var warn []string // one toast: a second would take the first's place
 	if m.sh.exposed != "" {
-		cmds = append(cmds, toast(toastWarn, exposedText(m.sh.exposed)))
+		warn = append(warn, exposedText(m.sh.exposed)+".")
+	}
+	if !m.sh.cutJump.IsZero() {
+		warn = append(warn, cutJumpText(m.sh.cutJump, m.sh.now()))
+	}
+	if len(warn) > 0 {
+		cmds = append(cmds, toast(toastWarn, strings.Join(warn, " ")))
 	}
 	return tea.Batch(cmds...)
 }
@@ -567,6 +574,13 @@ func (m *Model) busy() bool {
 		}
 	}
 	return false
+}
+
+// cutJumpText says that the last run stopped in the middle of a jump to to, and
+// that the clock resumes at now.
+func cutJumpText(to, now time.Time) string {
+	return "A crash cut short the last run's jump to " + engine.TimeText(to) +
+		": the clock resumes at " + engine.TimeText(now) + "; advance it again to go on."
 }
 
 // exposedText says that the API listens beyond this machine, at on, and what

@@ -157,8 +157,9 @@ type harness struct {
 type harnessOpts struct {
 	firstRun      bool
 	width, height int
-	script        Script // play mode
-	exposed       string // Config.Exposed
+	script        Script    // play mode
+	exposed       string    // Config.Exposed
+	cutJump       time.Time // Config.CutJump
 }
 
 func newHarness(t testing.TB, w *testWorld, o harnessOpts) *harness {
@@ -170,7 +171,7 @@ func newHarness(t testing.TB, w *testWorld, o harnessOpts) *harness {
 	sh := &shared{ctx: w.ctx, eng: w.eng, bank: w.bank, clock: w.clock, addr: "127.0.0.1:7070",
 		openURL:   func(u string) error { h.opened = append(h.opened, u); return nil },
 		exportDir: h.exportDir, wall: func() time.Time { return frozenWall },
-		noTimers: true, styles: NewStyles(true), keys: DefaultKeyMap(), exposed: o.exposed}
+		noTimers: true, styles: NewStyles(true), keys: DefaultKeyMap(), exposed: o.exposed, cutJump: o.cutJump}
 	sh.clockState = w.clock.State()
 	h.m = newModel(sh, o.firstRun)
 	h.m.openPlay(o.script)

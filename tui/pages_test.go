@@ -1021,7 +1021,14 @@ func TestTimePanelAtTheWorldsEnd(t *testing.T) {
 	w := newTestWorld(t)
 	w.clock.SetEnd(w.clock.Now())
 	h := newHarness(t, w, harnessOpts{})
-	h.press("t", "p")
+	h.press("t")
+	// Paused there for good, and the panel says so, not "resumes at 10×" (a QA
+	// engineer's trial).
+	h.contains("(paused: this world's end)", "Time stops here: start a new database to go on.")
+	if strings.Contains(h.screen(), "resumes at") {
+		t.Fatalf("at the world's end the panel says the clock resumes:\n%s", h.screen())
+	}
+	h.press("p")
 	h.contains("cannot resume the clock")
 	h.press("p")
 	h.contains("cannot resume the clock")
@@ -1712,5 +1719,45 @@ func TestBankCellKeepsTheNameWhenNarrow(t *testing.T) {
 	h.contains("Yusuf Tanko ⚠Ac…+1")
 	if strings.Contains(h.screen(), "⚠ … +") {
 		t.Fatalf("a BANK cell with no bank left:\n%s", h.screen())
+	}
+}
+
+// A sync the API ran while the page's clock lagged (the tick reads the clock once
+// a second: at 60× a minute behind) counts its rate limit from the clock's time,
+// not the page's: it read "next manual sync allowed in 2:24" (a QA engineer's
+// trial). Its notice brings the clock's time with it.
+func TestRateLimitCountdownOfAnAPISyncWhileThePageLags(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{})
+	h.press("down", "down", "enter")
+	h.send(tickMsg{clock: w.clock.State()})
+	if err := w.clock.Advance(40 * time.Second); err != nil { // no tick since
+		t.Fatal(err)
+	}
+	a := w.account("ABDULLAHI")
+	if _, err := w.eng.Sync(w.ctx, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	w.settle()
+	h.send(noticeMsg{engine.Notice{Kind: engine.NoticeSyncFinished, AccountID: a.ID}})
+	h.contains("Next manual sync allowed in 2:00")
+}
+
+// A restart after a crash in the middle of a jump says so on the screen: only the
+// log file did, which a TUI's user never reads (a QA engineer's trial). With an
+// exposed API as well, one toast says both.
+func TestACutJumpIsSaidAtTheStart(t *testing.T) {
+	w := newTestWorld(t)
+	cut := w.clock.Now().AddDate(5, 1, 0)
+	h := newHarness(t, w, harnessOpts{width: 80, height: 24, cutJump: cut})
+	said := "A crash cut short the last run's jump to 2 Dec 2031 10:00:02 WAT: the clock resumes at 2 Nov 2026 10:00:02 WAT; advance it again to go on."
+	if got := strings.Join(strings.Fields(h.screen()), " "); !strings.Contains(got, said) {
+		t.Fatalf("the screen does not say, whole at 80×24, %q:\n%s", said, h.screen())
+	}
+	both := newHarness(t, w, harnessOpts{width: 120, height: 30, cutJump: cut, exposed: "0.0.0.0:7070"})
+	both.contains("The API listens on 0.0.0.0:7070", "cut short the last run's jump")
+	quiet := newHarness(t, w, harnessOpts{})
+	if strings.Contains(quiet.screen(), "mid-jump") {
+		t.Fatalf("a clean start says a jump was cut short:\n%s", quiet.screen())
 	}
 }

@@ -38,6 +38,13 @@ func (m *Model) waitNotice() tea.Cmd {
 // advance can bring hundreds of notices, and one reload covers them.
 func (m *Model) notice(n engine.Notice) tea.Cmd {
 	var what reloadKind
+	if n.Kind != engine.NoticeClock {
+		// News of the world is news of its clock: what it reports happened at the
+		// clock's time, which the tick reads only once a second — at 60× a minute
+		// behind, and a sync the API had just run read "next manual sync allowed in
+		// 2:24" (a QA engineer's trial).
+		m.sh.setClock(m.sh.clock.State())
+	}
 	switch n.Kind {
 	case engine.NoticeSyncStarted, engine.NoticeSyncFinished, engine.NoticeAccount:
 		what = reloadAccounts

@@ -28,6 +28,8 @@ type shared struct {
 	addr  string
 	// exposed is where the API listens beyond this machine, or "" (Config.Exposed).
 	exposed string
+	// cutJump is where the last run was jumping when it stopped (Config.CutJump).
+	cutJump time.Time
 	// openURL opens a web page in the system's browser (tests record it instead).
 	openURL func(url string) error
 	// exportDir is where PDF statements are written.

@@ -187,8 +187,14 @@ func (t *timePanel) View() string {
 	st, k := sh.styles, sh.keys
 	c := sh.clockState
 	state := "running at " + speedText(c.Speed)
+	var atEnd string
 	if c.Paused {
 		state = "paused; resumes at " + speedText(c.Speed) // + and - set that speed meanwhile
+		if end := sh.clock.End(); !end.IsZero() && !c.Now.Before(end) {
+			// Not "resumes at 10×": p is refused there (a QA engineer's trial).
+			state = "paused: this world's end"
+			atEnd = st.Warn.Render("Time stops here: start a new database to go on.")
+		}
 	}
 	speedRow := func(b key.Binding, faster bool, word string) string {
 		next := nextSpeed(t.speed, faster)
@@ -204,6 +210,7 @@ func (t *timePanel) View() string {
 		st.Title.Render("Virtual time"),
 		"",
 		st.Bold.Render(fmtClock(c.Now)) + st.Muted.Render("  ("+state+")"),
+		atEnd,
 		st.Faint.Render("Rate limits, reauth tokens, webhook retries, auto-syncs"),
 		st.Faint.Render("and the bank's own activity all run on this clock."),
 		"",
@@ -217,6 +224,9 @@ func (t *timePanel) View() string {
 		row(k.Adv30d, "advance 30 days (a month of auto-syncs)"),
 		"",
 		st.Faint.Render("esc, t or q closes"),
+	}
+	if atEnd == "" {
+		lines = slices.Delete(lines, 3, 4)
 	}
 	return st.Modal.Render(strings.Join(lines, "\n"))
 }

@@ -37,6 +37,10 @@ type Config struct {
 	// the header marks the address, Settings and a toast at the start say so.
 	Exposed string
 
+	// CutJump, if not zero, is where the last run was jumping when it stopped
+	// without a clean stop (world.World.CutJump): a toast at the start says it.
+	CutJump time.Time
+
 	DBPath string
 
 	// ExportDir is where exported statements go; default: the database's directory.
@@ -85,7 +89,7 @@ func New(ctx context.Context, cfg Config) *Model {
 		cfg.OpenURL = OpenBrowser
 	}
 	sh := &shared{
-		ctx: ctx, eng: cfg.Engine, bank: cfg.Bank, clock: cfg.Clock, addr: cfg.Addr, exposed: cfg.Exposed, openURL: cfg.OpenURL,
+		ctx: ctx, eng: cfg.Engine, bank: cfg.Bank, clock: cfg.Clock, addr: cfg.Addr, exposed: cfg.Exposed, cutJump: cfg.CutJump, openURL: cfg.OpenURL,
 		exportDir: dir, wall: time.Now,
 		// Dark until the terminal says its background, unless the palette is
 		// chosen: a light terminal that never answers the query had the dark

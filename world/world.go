@@ -75,6 +75,10 @@ type World struct {
 	// New reports that this Open created the world (the file held none): the first
 	// run, which the caller may want to fill (the demo) and, on failure, remove.
 	New bool
+	// CutJump, if not zero, is where the last run was jumping when it stopped
+	// without a clean stop; the clock resumes where its saved syncs reach. Logged,
+	// and for the TUI to show (a QA engineer's trial: only the log file said it).
+	CutJump time.Time
 }
 
 // Open opens the world in o.DB, or makes a new one there — also in place of a
@@ -152,6 +156,7 @@ func Open(ctx context.Context, o Options) (_ *World, err error) {
 			// A crash (kill -9, a power cut) in the middle of a jump: said, as a
 			// graceful stop says it to the jump's caller (a QA engineer's trial: the
 			// restart looked like any other).
+			w.CutJump = st.JumpingTo
 			o.Log.Warn(fmt.Sprintf("the last run stopped in the middle of a jump to %s, without a clean stop (a crash, or this file is a backup taken during the jump): the clock resumes at %s, where its saved syncs reach; advance it again to go on",
 				engine.TimeText(st.JumpingTo), engine.TimeText(w.Clock.Now())))
 		}

@@ -373,6 +373,10 @@ func TestARestartSaysAJumpWasCutShort(t *testing.T) {
 	if want := "the last run stopped in the middle of a jump to " + engine.TimeText(to); !strings.Contains(log.String(), want) || !w.Clock.Now().Equal(at) {
 		t.Fatalf("restarted at %s, logging:\n%s\nwant the clock at %s and %q", engine.TimeText(w.Clock.Now()), log.String(), engine.TimeText(at), want)
 	}
+	// The TUI, whose user never reads the log, gets it too.
+	if !w.CutJump.Equal(to) {
+		t.Fatalf("CutJump = %s; want %s", w.CutJump, to)
+	}
 }
 
 // A running clock's jump and speed change leave no jump saved as under way: the
