@@ -855,6 +855,23 @@ func TestConnectQueryReadsTheCustomer(t *testing.T) {
 	}
 }
 
+// connect.js's reauthorise(id) on a Connect whose selectedInstitution names
+// another bank re-authorises the account at its own: the option picks a new
+// connection's bank, and the engine would refuse it as another bank's (which
+// POST /connect/sessions, naming both, is).
+func TestConnectQueryOfAReauthDropsTheSelectedBank(t *testing.T) {
+	sel := "&selectedInstitution=" + url.QueryEscape(`{"id":"058","auth_method":"mobile_banking"}`)
+	for _, entry := range []string{"data=" + url.QueryEscape(`{"account":"acc1"}`), "reauth_token=tok1"} {
+		q, err := parseConnectQuery("key=k&"+entry+sel, nil)
+		if err != nil || q.req.Institution != "" || q.req.AuthMethod != "" || q.req.Account+q.req.ReauthToken == "" {
+			t.Errorf("%s: parseConnectQuery = %+v, %v; want the account's re-authorisation, no bank picked", entry, q.req, err)
+		}
+	}
+	if q, err := parseConnectQuery("key=k"+sel, nil); err != nil || q.req.Institution != "058" || q.req.AuthMethod != "mobile_banking" {
+		t.Errorf("a new connection's selectedInstitution: %+v, %v", q.req, err)
+	}
+}
+
 // A body that trickles in is given up after bodyReadTimeout, with a message, and
 // its connection freed: 512 of them held every connection for 26 minutes.
 func TestTrickledBodyIsGivenUp(t *testing.T) {

@@ -336,6 +336,13 @@ func parseConnectQuery(raw string, insts []engine.Institution) (connectQuery, er
 	if q.req.AuthMethod == "" {
 		q.req.AuthMethod = p.str("auth_method")
 	}
+	if q.req.ReauthToken != "" || q.req.Account != "" {
+		// A Connect's options stay with it: selectedInstitution picks the bank of
+		// a new connection, and reauthorise(id) of an account at another bank
+		// re-authorises that one at its own (the engine refuses the fields' bank
+		// when another is asked for in so many words, POST /connect/sessions).
+		q.req.Institution, q.req.AuthMethod = "", ""
+	}
 	return q, nil
 }
 

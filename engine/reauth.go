@@ -33,19 +33,22 @@ func (e *Engine) RequestReauth(ctx context.Context, accountID string) (ReauthTok
 }
 
 // openReauth spends a reauth token on a widget session for its account.
-func (e *Engine) openReauth(ctx context.Context, token, account, reference string) (WidgetState, error) {
+func (e *Engine) openReauth(ctx context.Context, req WidgetRequest) (WidgetState, error) {
 	now := e.clock.Now()
 	var a Account
 	var t ReauthToken
 	err := e.store.Update(ctx, func(tx Tx) error {
 		var err error
-		if t, a, err = usableReauthToken(tx, token, now); err != nil {
+		if t, a, err = usableReauthToken(tx, req.ReauthToken, now); err != nil {
 			return err
 		}
-		if account != "" && account != a.ID {
+		if req.Account != "" && req.Account != a.ID {
 			// The token's account was re-authorised, account dropped unsaid, and
 			// the token spent (a fuzzing trial).
-			return Invalid("account", "account %s is not the account this reauth_token re-authorises (%s): send one of them; the token was not spent", account, a.ID)
+			return Invalid("account", "account %s is not the account this reauth_token re-authorises (%s): send one of them; the token was not spent", req.Account, a.ID)
+		}
+		if err := e.reauthFits(a, req, "; the token was not spent"); err != nil {
+			return err
 		}
 		t.UsedAt = now
 		return tx.PutReauthToken(t)
@@ -56,7 +59,7 @@ func (e *Engine) openReauth(ctx context.Context, token, account, reference strin
 	// The token is spent: the session it opened has a session's own 30 minutes. It had the
 	// token's: opened in its tenth minute, it expired a second later, before the user
 	// could read the OTP (a backend engineer's trial).
-	return e.openReauthFor(ctx, a, now.Add(WidgetSessionTTL), nil, reference, true)
+	return e.openReauthFor(ctx, a, now.Add(WidgetSessionTTL), nil, req.Reference, true)
 }
 
 // usableReauthToken finds a reauth token that can still be spent, and its account.
@@ -127,7 +130,8 @@ func (e *Engine) ReauthTarget(ctx context.Context, req WidgetRequest) (Account, 
 // its ID, as connect.reauthorise(accountId) of @mono.co/connect.js 2.x does. What
 // is not an account but a reauth token is spent as one: code written for the
 // older SDK passes the token there.
-func (e *Engine) openReauthAccount(ctx context.Context, id, reference string) (WidgetState, error) {
+func (e *Engine) openReauthAccount(ctx context.Context, req WidgetRequest) (WidgetState, error) {
+	id := req.Account
 	var a Account
 	err := e.store.View(ctx, func(tx Tx) error {
 		var err error
@@ -144,9 +148,13 @@ func (e *Engine) openReauthAccount(ctx context.Context, id, reference string) (W
 	case err != nil:
 		return WidgetState{}, err
 	case a.ID == "":
-		return e.openReauth(ctx, id, "", reference)
+		req.ReauthToken, req.Account = id, ""
+		return e.openReauth(ctx, req)
 	}
-	return e.openReauthFor(ctx, a, e.clock.Now().Add(WidgetSessionTTL), nil, reference, false)
+	if err := e.reauthFits(a, req, ""); err != nil {
+		return WidgetState{}, err
+	}
+	return e.openReauthFor(ctx, a, e.clock.Now().Add(WidgetSessionTTL), nil, req.Reference, false)
 }
 
 // openReauthFor opens a widget session that re-authorises a, until expires; link

@@ -135,9 +135,9 @@ func (e *Engine) OpenWidget(ctx context.Context, req WidgetRequest) (WidgetState
 	case req.Link != "":
 		return e.openLink(ctx, req)
 	case req.ReauthToken != "":
-		return e.openReauth(ctx, req.ReauthToken, req.Account, req.Reference)
+		return e.openReauth(ctx, req)
 	case req.Account != "":
-		return e.openReauthAccount(ctx, req.Account, req.Reference)
+		return e.openReauthAccount(ctx, req)
 	}
 	return e.openConnect(ctx, req, e.clock.Now().Add(WidgetSessionTTL), nil)
 }
@@ -207,21 +207,65 @@ func (e *Engine) institution(code string) (Institution, error) {
 
 // chooseInstitution moves a connect session to the bank's login.
 func (e *Engine) chooseInstitution(w *widgetSession, code, method string) error {
-	switch method {
-	case "", AuthInternetBanking, AuthMobileBanking:
-	default:
-		return Invalid("auth_method", "unknown auth method %q; use %s or %s", method, AuthInternetBanking, AuthMobileBanking)
+	if err := knownAuthMethod(method); err != nil {
+		return err
 	}
-	inst, err := e.institution(code)
+	inst, err := e.institutionField(code)
 	if err != nil {
-		if de, ok := AsError(err); ok {
-			de.Field = "institution"
-		}
 		return err
 	}
 	w.state.Institution, w.state.AuthMethod, w.state.Status = inst, method, WidgetLogin
 	if inst.Code != w.wrongBank {
 		w.state.AttemptsLeft = MaxWidgetAttempts // another bank: its count is its own
+	}
+	return nil
+}
+
+// knownAuthMethod refuses an auth_method no bank takes ("": none asked for).
+func knownAuthMethod(method string) error {
+	switch method {
+	case "", AuthInternetBanking, AuthMobileBanking:
+		return nil
+	}
+	return Invalid("auth_method", "unknown auth method %q; use %s or %s", method, AuthInternetBanking, AuthMobileBanking)
+}
+
+// institutionField is institution, its errors of the field "institution".
+func (e *Engine) institutionField(code string) (Institution, error) {
+	inst, err := e.institution(code)
+	if de, ok := AsError(err); ok {
+		de.Field = "institution"
+	}
+	return inst, err
+}
+
+// reauthFits refuses a re-authorisation's institution or auth_method that is not
+// the account's: the session signs in at the account's own bank, the way it was
+// connected, and "institution": "garbage" opened one at Access Bank, spending the
+// token (a bad-input trial). spent says what became of a reauth token.
+func (e *Engine) reauthFits(a Account, req WidgetRequest, spent string) error {
+	if req.Institution != "" {
+		inst, err := e.institutionField(req.Institution)
+		if err != nil {
+			if de, ok := AsError(err); ok {
+				de.Message += spent
+			}
+			return err
+		}
+		if inst.Code != a.Institution.Code {
+			return Invalid("institution", "account %s is at %s (%s), not %s (%s): a re-authorisation signs in at the account's own bank; leave institution out%s",
+				a.ID, a.Institution.Name, a.Institution.Code, inst.Name, inst.Code, spent)
+		}
+	}
+	if err := knownAuthMethod(req.AuthMethod); err != nil {
+		if de, ok := AsError(err); ok {
+			de.Message += spent
+		}
+		return err
+	}
+	if req.AuthMethod != "" && a.AuthMethod != "" && req.AuthMethod != a.AuthMethod {
+		return Invalid("auth_method", "account %s signs in with %s, as it was connected: a re-authorisation does too; leave auth_method out%s",
+			a.ID, a.AuthMethod, spent)
 	}
 	return nil
 }

@@ -610,3 +610,47 @@ func TestReauthTokenOfAnUnlinkedAccountSaysSo(t *testing.T) {
 		}
 	}
 }
+
+// A re-authorisation signs in at the account's own bank, the way it was
+// connected: an institution or auth_method that is not the account's, or none
+// at all, is refused before a reauth token is spent — "institution": "garbage"
+// opened a session at Access Bank and spent the token (a bad-input trial).
+func TestAReauthOfAnotherBankIsRefused(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	a := w.connect(w.adam())
+	other := "058"
+	if a.Institution.Code == other {
+		other = "044"
+	}
+	tok, err := w.eng.RequestReauth(w.ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		req         engine.WidgetRequest
+		field, says string
+	}{
+		{engine.WidgetRequest{Institution: "garbage"}, "institution", `no bank has the code or name "garbage"`},
+		{engine.WidgetRequest{Institution: other}, "institution", "account " + a.ID + " is at " + a.Institution.Name + " (" + a.Institution.Code + "), not "},
+		{engine.WidgetRequest{AuthMethod: "telepathy"}, "auth_method", `unknown auth method "telepathy"`},
+		{engine.WidgetRequest{AuthMethod: engine.AuthMobileBanking}, "auth_method", "account " + a.ID + " signs in with internet_banking, as it was connected"},
+	} {
+		for _, by := range []string{"token", "account"} {
+			req := c.req
+			if by == "token" {
+				req.ReauthToken = tok.Token
+			} else {
+				req.Account = a.ID
+			}
+			_, err := w.eng.OpenWidget(w.ctx, req)
+			e, ok := engine.AsError(err)
+			if !ok || e.Field != c.field || !strings.Contains(e.Message, c.says) || (by == "token") != strings.HasSuffix(e.Message, "; the token was not spent") {
+				t.Errorf("by %s, %+v: %v; want field %s saying %q", by, c.req, err, c.field, c.says)
+			}
+		}
+	}
+	// The token is whole, and the account's own bank and way in are taken.
+	if _, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{ReauthToken: tok.Token, Institution: a.Institution.Code, AuthMethod: engine.AuthInternetBanking}); err != nil {
+		t.Fatalf("the token, after the refusals, with the account's own bank: %v", err)
+	}
+}
