@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"crypto/hmac"
@@ -9,7 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/chromedp/cdproto/network"
+	"image/png"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -24,6 +25,7 @@ import (
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -224,6 +226,42 @@ window.moduleReady = true;
 				}
 			}
 		})
+	}
+}
+
+// On a host page in dark mode the widget's frame is still see-through: the
+// widget's pages are light, a frame whose color scheme is not its page's is
+// painted opaque, and the dimmed backdrop was a white screen (an accessibility
+// trial). The corner of the viewport, outside the card, shows the dark page dimmed.
+func TestBrowserDropInOnADarkPage(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	app := appServer(t, map[string]string{"/dark.html": appPage(`<meta name="color-scheme" content="dark light">`+
+		`<script src="`+w.base+`/connect.js"></script>`, `<script>
+var connect = new Connect(callbacks());
+connect.setup();
+document.getElementById("open").onclick = function () { connect.open(); };
+</script>`)})
+	b := w.newTab(t, 1280)
+	b.do(chromedp.Func(func(ctx context.Context, tt *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tt, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+			Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "dark"}, {Name: "prefers-reduced-motion", Value: "reduce"}}})
+		return err
+	}))
+	b.do(chromedp.Navigate(app + "/dark.html"))
+	b.waitFor("onLoad", `window.loaded === true`)
+	b.do(chromedp.Click(chromedp.ID("open")))
+	frame{b: b, sel: "#mono-connect--frame-id"}.heading("Select your bank")
+	shot, err := chromedp.Run(b.ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(bytes.NewReader(shot))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, g, bl, _ := img.At(8, img.Bounds().Dy()/2).RGBA()
+	if r>>8 > 128 || g>>8 > 128 || bl>>8 > 128 {
+		t.Fatalf("beside the card the dark page shows rgb(%d, %d, %d): the frame is painted opaque, not the dimmed page", r>>8, g>>8, bl>>8)
 	}
 }
 

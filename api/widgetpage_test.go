@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
@@ -638,6 +639,31 @@ func TestBrowserAStepIsSentOnce(t *testing.T) {
 		t.Fatalf("two submits of the login form: %s; want one sent and the button busy", got)
 	}
 	b.waitThrough("the refused login's page", `document.querySelector("[data-error-summary]") !== null`)
+}
+
+// A slow bank's answer is waited for in words: with a latency set, signing in
+// took two minutes and only the button dimmed — the fields open, nothing said to
+// a screen reader (an accessibility trial). After a moment the form's status line
+// says what it waits for and the fields are read-only; the answer's page follows.
+func TestBrowserASlowBankIsWaitedForInWords(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	c := w.customers()[0]
+	in := c.Accounts[0].Institution
+	if err := w.bank.SetLatency(in.BankCode, 1500*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	b := w.newTab(t, 360)
+	b.open(w.connectURL(url.Values{"institution": {in.BankCode}}))
+	b.wantHeading("Log in to " + in.Name)
+	if got := js[string](b, `document.querySelector("[data-wait-status]").textContent`); got != "" {
+		t.Fatalf("before the form is sent, its status line says %q", got)
+	}
+	b.typeIn("username", c.Username)
+	b.typeIn("password", c.Password)
+	b.do(chromedp.Click(chromedp.CSS(`form[action$="/login"] button[type=submit]`), chromedp.NodeVisible))
+	b.waitFor("the status line to say the bank is being waited for",
+		`(s => s && s.getAttribute("role") === "status" && s.textContent === "Signing in to `+in.Name+`…")(document.querySelector('form[action$="/login"] [data-wait-status]')) && document.getElementById("password").readOnly`)
+	b.waitThrough("the page after the sign-in", `!document.querySelector('form[action$="/login"]')`)
 }
 
 // A browser that does not say which button sent a form (no SubmitEvent.submitter:

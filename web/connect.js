@@ -146,7 +146,10 @@ function createConnect(global) {
     frame.src = url.href;
     frame.title = "Connect your bank account";
     frame.setAttribute("allow", "clipboard-write");
-    assign(frame.style, { position: "fixed", top: "0", left: "0", width: "100%", height: "100%", border: "0", display: "block", background: "transparent" });
+    // colorScheme: the widget's own, light. A frame whose scheme is not its
+    // page's is painted opaque, and on a host page in dark mode the dimmed
+    // backdrop was a white screen (an accessibility trial).
+    assign(frame.style, { position: "fixed", top: "0", left: "0", width: "100%", height: "100%", border: "0", display: "block", background: "transparent", colorScheme: "light" });
     this._loaded = false;
     this._cancel = cancel;
     this._reference = qs.reference;

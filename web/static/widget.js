@@ -188,6 +188,7 @@
     form.setAttribute("data-sent", "");
     var b = ev.submitter || form.querySelector("button[type=submit]");
     if (b) b.setAttribute("aria-busy", "true");
+    var unwait = waiting(form);
     var action = new URL(form.action, location.href);
     var isStep = stepForm.test(action.pathname);
     if (!window.fetch || !window.URLSearchParams || action.origin !== location.origin || !(isStep || continueForm.test(action.pathname))) return;
@@ -210,6 +211,7 @@
     var ready = function () { // the form may go again
       form.removeAttribute("data-sent");
       if (b) b.removeAttribute("aria-busy");
+      unwait();
     };
     var ctrl = window.AbortController ? new AbortController() : null;
     // Called off by a link, the form stays busy while the link's page comes (sent
@@ -219,6 +221,7 @@
       if (ctrl) ctrl.abort();
       form.setAttribute("data-called-off", "");
       if (b) b.removeAttribute("aria-busy");
+      unwait();
     } };
     var calledOff = function () { return ctrl && ctrl.signal.aborted; };
     fetch(action.href, {
@@ -249,6 +252,38 @@
       lost(form);
     });
   });
+  // A form whose answer is slow to come says what it waits for: a bank with a
+  // latency set took two minutes to sign in, and all that showed was the button
+  // dimmed, the fields still open and nothing said to a screen reader (an
+  // accessibility trial). After a moment the form's status line (role=status)
+  // says it, and its fields are read-only until the answer comes. It returns
+  // what undoes it.
+  var waitAfter = 400; // ms: a quick answer flashes nothing
+  function waiting(form) {
+    var line = form.querySelector("[data-wait-status]");
+    var text = form.getAttribute("data-wait");
+    if (!line || !text) return function () {};
+    var fields = [];
+    var timer = setTimeout(function () {
+      line.innerHTML = "";
+      var spin = document.createElement("span");
+      spin.className = "spinner";
+      spin.setAttribute("aria-hidden", "true");
+      line.appendChild(spin);
+      line.appendChild(document.createTextNode(text));
+      Array.prototype.forEach.call(form.querySelectorAll("input:not([type=hidden]):not([readonly])"), function (el) {
+        el.readOnly = true;
+        fields.push(el);
+      });
+    }, waitAfter);
+    return function () {
+      clearTimeout(timer);
+      line.textContent = "";
+      fields.forEach(function (el) { el.readOnly = false; });
+      fields = [];
+    };
+  }
+
   // A link followed while a step's answer is on its way (Cancel) calls the step
   // off: its answer arriving after took the browser back to the session. If the
   // link's page never comes (the user stops it), the form can go again.
