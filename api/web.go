@@ -826,26 +826,29 @@ func otherAuthMethod(m string) string {
 // widgetPage is the connect page's view of a session.
 type widgetPage struct {
 	BankLocked bool // a locked session whose bank still locks the login: its page says until when
-	Title      string
-	Session    string
-	St         engine.WidgetState
-	Page       string // the step's name in on_exit's pageName
-	Banks      []bankView
-	Query      string
-	Errors     []formError
-	Fields     map[string]*fieldError
-	Values     map[string]string
-	Attempts   int
-	Other      string // the auth method the login offers instead
-	Challenge  challengeView
-	Events     []pageEvent
-	Opener     string
-	Reference  string     // the app's, which every event the page posts carries
-	Linked     *pageEvent // what Continue posts at success
-	Finish     string     // a hosted link's way back to the app, at its end
-	Cancel     string     // a hosted link's way back to the app, unfinished
-	Restart    string     // an ended session's: where the frame goes once closed, for the app's next open()
-	Tester     *testerView
+	// Down, at a bank's login or question, is when its outage ends ("17:28 West
+	// Africa Time"), or "" while it is up: said before the user types a password.
+	Down      string
+	Title     string
+	Session   string
+	St        engine.WidgetState
+	Page      string // the step's name in on_exit's pageName
+	Banks     []bankView
+	Query     string
+	Errors    []formError
+	Fields    map[string]*fieldError
+	Values    map[string]string
+	Attempts  int
+	Other     string // the auth method the login offers instead
+	Challenge challengeView
+	Events    []pageEvent
+	Opener    string
+	Reference string     // the app's, which every event the page posts carries
+	Linked    *pageEvent // what Continue posts at success
+	Finish    string     // a hosted link's way back to the app, at its end
+	Cancel    string     // a hosted link's way back to the app, unfinished
+	Restart   string     // an ended session's: where the frame goes once closed, for the app's next open()
+	Tester    *testerView
 }
 
 type bankView struct {
@@ -906,10 +909,12 @@ func (s *Server) widgetView(ctx context.Context, st engine.WidgetState) *widgetP
 		if st.Reauth {
 			v.Title = "Re-authorise your account"
 		}
+		v.Down = s.downUntil(st.Institution.Code)
 	case engine.WidgetChallenge:
 		v.Page = "MFA"
 		v.Challenge = newChallengeView(st.Challenge)
 		v.Title = v.Challenge.Title
+		v.Down = s.downUntil(st.Institution.Code)
 	case engine.WidgetAccount:
 		v.Title, v.Page = "Which account do you want to link?", "ACCOUNTS"
 	case engine.WidgetSuccess:
@@ -946,6 +951,29 @@ func (s *Server) widgetView(ctx context.Context, st engine.WidgetState) *widgetP
 	}
 	v.Tester = s.testerView(st)
 	return v
+}
+
+// downUntil says when the bank's outage ends, to its user — "17:28 West Africa
+// Time", with the day when it is not today — or "" while it is up. The bank list
+// marked it, and the login said nothing until the password was sent (an
+// accessibility trial).
+func (s *Server) downUntil(code string) string {
+	if s.bank == nil || code == "" {
+		return ""
+	}
+	now := s.eng.Clock().Now()
+	for _, is := range s.bank.InstitutionStatuses() {
+		if is.Code != code || !is.OutageUntil.After(now) {
+			continue
+		}
+		until := is.OutageUntil.In(engine.WAT)
+		text := until.Format("15:04") + " West Africa Time"
+		if y, m, d := now.In(engine.WAT).Date(); until.Day() != d || until.Month() != m || until.Year() != y {
+			text += " on " + until.Format("Monday 2 January")
+		}
+		return text
+	}
+	return ""
 }
 
 // newChallengeView words a challenge for its kind: the bank's prompt is the hint,
@@ -1053,6 +1081,11 @@ func (v *widgetPage) fail(st engine.WidgetState, err error) {
 	switch engine.ErrorCode(err) {
 	case engine.EEXPIRED, engine.EUNAVAILABLE: // the bank's question timed out, or the bank is down: no field is wrong
 		field = ""
+	}
+	if engine.ErrorCode(err) == engine.EUNAVAILABLE && v.Down != "" && st.Institution.Name != "" {
+		// The user's words, not the log's: "GTBank is unavailable (outage until 5
+		// Dec 2026 17:28:34 WAT); try again later" (an accessibility trial).
+		msg = st.Institution.Name + " isn’t available right now. Try again after " + v.Down + "."
 	}
 	v.Errors = []formError{{Field: field, Message: msg}}
 	if field != "" && field != "bank-search" {

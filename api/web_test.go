@@ -210,19 +210,29 @@ func TestTesterDrawerGuards(t *testing.T) {
 	}
 }
 
-// A bank's outage, met at the login, says so on the page, at 503, and the form
-// stays for a later try.
+// A bank's outage says so at its login before the user types a password, and,
+// met at the login, on the page, at 503, in the user's words, and the form stays
+// for a later try. (The login said nothing until the password was sent, then
+// "Access Bank is unavailable (outage until 20 Aug 2021 13:15:00 WAT); try again
+// later": an accessibility trial.)
 func TestWidgetPageOutage(t *testing.T) {
 	w := newWorld(t, worldOpts{})
 	adam := w.customers()[0]
 	st := w.openWidget(map[string]any{"key": testPublicKey, "institution": "044"})
 	w.post("/sandbox/institutions/044/outage", map[string]any{"for": "15m"})
+	login := string(w.do("GET", "/connect/s/"+st.Session, req{key: noKey()}).body)
+	if !strings.Contains(login, "Access Bank isn’t available right now. You can sign in after 13:15 West Africa Time.") {
+		t.Fatalf("the login of a bank that is down does not say so:\n%s", login)
+	}
 	rep := w.pageStep(st.Session, "login", url.Values{"username": {adam.Username}, "password": {adam.Password}}.Encode(), nil)
 	body := string(rep.body)
 	if rep.status != http.StatusServiceUnavailable || !strings.Contains(body, "There is a problem") ||
-		!strings.Contains(body, "Access Bank is unavailable (outage until 20 Aug 2021 13:15:00 WAT); try again later.") ||
+		!strings.Contains(body, "Access Bank isn’t available right now. Try again after 13:15 West Africa Time.") ||
 		!strings.Contains(body, `id="password"`) {
 		t.Fatalf("a login during an outage = %d\n%s", rep.status, body)
+	}
+	if strings.Contains(body, "You can sign in after") {
+		t.Fatalf("the refused login says the outage twice:\n%s", body)
 	}
 	// Its page's request is logged with its code, at info: the bank's outage is the
 	// world's, not sandbank's trouble (the review: a 503 of no code was a warning).
@@ -238,6 +248,15 @@ func TestWidgetPageOutage(t *testing.T) {
 	// it as a wrong username).
 	if strings.Contains(body, `aria-invalid="true"`) || strings.Contains(body, "field-error\"") {
 		t.Fatalf("a login during an outage marks a field as wrong:\n%s", body)
+	}
+	// Over, the login says nothing of it; one that ends another day says the day.
+	w.post("/sandbox/clock", map[string]any{"advance": "15m"})
+	if page := string(w.do("GET", "/connect/s/"+st.Session, req{key: noKey()}).body); strings.Contains(page, "available right now") {
+		t.Fatalf("after the outage the login still says the bank is down:\n%s", page)
+	}
+	w.post("/sandbox/institutions/044/outage", map[string]any{"for": "2d"})
+	if page := string(w.do("GET", "/connect/s/"+st.Session, req{key: noKey()}).body); !strings.Contains(page, "You can sign in after 13:15 West Africa Time on Sunday 22 August.") {
+		t.Fatalf("an outage of two days:\n%s", page)
 	}
 }
 
@@ -360,9 +379,24 @@ func TestDrawerSaysTheOTPComesFirstAfterAPasswordChange(t *testing.T) {
 }
 
 // A re-authorisation that opens with an attempt used — the failed sync's sign-in
-// with the saved password — says so until the user sends something, as the TUI's
-// widget does; after a wrong password the hint is the count alone.
+// with the saved password, or with no sync the widget's own — says so until the
+// user sends something, as the TUI's widget does; after a wrong password the
+// hint is the count alone. It blamed "the failed sync's sign-in" when no sync had
+// run (an accessibility trial).
 func TestReauthPageSaysWhyAnAttemptIsUsed(t *testing.T) {
+	t.Run("no sync", func(t *testing.T) {
+		w := newWorld(t, worldOpts{})
+		c := w.addCustomer(map[string]any{"institution": "044", "balance": 100000})
+		id := w.connect(c)
+		w.post("/sandbox/customers/"+c.ID+"/password", map[string]any{"password": "Chang3d!pw"})
+		var tok struct{ Token string }
+		w.post("/accounts/"+id+"/reauthorise", nil).decode(t, &tok)
+		st := w.openWidget(map[string]any{"key": testPublicKey, "reauth_token": tok.Token})
+		page := string(w.do("GET", "/connect/s/"+st.Session, req{key: noKey()}).body)
+		if !strings.Contains(page, "2 attempts left before sign-in locks: the bank counts each sign-in with the saved password too.") || strings.Contains(page, "sync") {
+			t.Fatalf("the re-authorisation's page does not say why an attempt is used, or blames a sync:\n%s", page)
+		}
+	})
 	w := newWorld(t, worldOpts{})
 	c := w.addCustomer(map[string]any{"institution": "044", "balance": 100000})
 	id := w.connect(c)
@@ -373,12 +407,12 @@ func TestReauthPageSaysWhyAnAttemptIsUsed(t *testing.T) {
 	w.post("/accounts/"+id+"/reauthorise", nil).decode(t, &tok)
 	st := w.openWidget(map[string]any{"key": testPublicKey, "reauth_token": tok.Token})
 	page := string(w.do("GET", "/connect/s/"+st.Session, req{key: noKey()}).body)
-	if !strings.Contains(page, "2 attempts left before sign-in locks: the bank counts the failed sync's sign-in too.") {
+	if !strings.Contains(page, "2 attempts left before sign-in locks: the bank counts each sign-in with the saved password too.") {
 		t.Fatalf("the re-authorisation's page does not say why an attempt is used:\n%s", page)
 	}
 	w.do("POST", "/connect/s/"+st.Session+"/login", req{key: noKey(), body: "password=Wrong!pw1", ctype: "application/x-www-form-urlencoded"})
 	page = string(w.do("GET", "/connect/s/"+st.Session, req{key: noKey()}).body)
-	if !strings.Contains(page, "1 attempt left before sign-in locks.") || strings.Contains(page, "failed sync") {
+	if !strings.Contains(page, "1 attempt left before sign-in locks.") || strings.Contains(page, "saved password too") {
 		t.Fatalf("after a wrong password:\n%s", page)
 	}
 }

@@ -1114,9 +1114,11 @@ func (m *widgetModal) View() string {
 		left := itoa(n) + " attempt" + plural(n) + " left before sign-in locks"
 		if !m.state.Tried && m.reauth() {
 			// Before the user typed anything: the sign-ins that failed since the
-			// last good one count, the failed sync's with the saved password
-			// too — on stage "2 attempts left" at once looked like a bug.
-			wrapAdd(st.Faint.Render, left+": the bank counts the failed sync's sign-in too")
+			// last good one count, a failed sync's and the widget's own with the
+			// saved password too — on stage "2 attempts left" at once looked like
+			// a bug. Not "the failed sync's": with none, the widget's try was it
+			// (an accessibility trial).
+			wrapAdd(st.Faint.Render, left+": the bank counts each sign-in with the saved password too")
 		} else {
 			add(st.Faint.Render(left))
 		}

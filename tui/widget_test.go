@@ -719,11 +719,11 @@ func TestWidgetReauthSaysWhyAnAttemptIsUsed(t *testing.T) {
 	}
 	h := newHarness(t, w, harnessOpts{})
 	h.press("down", "down", "enter", "s", "r")
-	h.contains("2 attempts left before sign-in locks: the bank counts the failed", "sync's sign-in too")
+	h.contains("2 attempts left before sign-in locks: the bank counts each sign-in", "with the saved password too")
 	h.typ("Wrong@123")
 	h.press("enter")
 	h.contains("1 attempt left")
-	if strings.Contains(h.screen(), "the bank counts the failed") {
+	if strings.Contains(h.screen(), "the bank counts each") {
 		t.Fatalf("after a wrong password the widget still blames the sync:\n%s", h.screen())
 	}
 	// ctrl+f's password takes the wrong one's error away, as at a first login (a
