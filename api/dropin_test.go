@@ -768,8 +768,11 @@ func TestBrowserHostedLink(t *testing.T) {
 	if back := js[string](b, `document.querySelector("a.button").href`); !strings.HasPrefix(back, app+"/linked?") || !strings.Contains(back, "status=linked") || strings.Contains(back, "code=") {
 		t.Fatalf("the finished link's page, gone back to, continues to %q; want how it ended, without the spent code", back)
 	}
+	// The link again says it did its work, not "It was finished before", read as
+	// a failure (an accessibility trial).
 	b.do(chromedp.Navigate(l.MonoURL))
-	b.wantHeading("This link has already been used")
+	b.wantHeading("Your account is already linked")
+	b.contains("There is nothing more to do: return to the app.")
 	if back := js[string](b, `document.querySelector("a.button").href`); !strings.HasPrefix(back, app+"/linked?") || !strings.Contains(back, "status=linked") || strings.Contains(back, "code=") {
 		t.Fatalf("the used link's way back to the app is %q; want how it ended, without the code", back)
 	}
@@ -790,6 +793,8 @@ func TestBrowserHostedLink(t *testing.T) {
 	if q, _ := url.Parse(js[string](b, `location.href`)); q.Query().Get("status") != "reauthorised" || q.Query().Get("account") != linked.ID {
 		t.Fatalf("the reauth link ended at %s", q)
 	}
+	b.do(chromedp.Navigate(relink.MonoURL))
+	b.wantHeading("Your account is already re-authorised")
 
 	late, _ := w.initiate(map[string]any{"scope": "auth", "customer": map[string]any{"id": l.Customer}, "redirect_url": app + "/linked"})
 	w.advance("30m")

@@ -179,14 +179,14 @@ type errorPage struct {
 // pageWords are the error page's heading and lines for a reason an end user (or a
 // developer trying a link) meets; the engine's message follows for developers.
 var pageWords = map[string][2]string{
-	"INVALID_PUBLIC_KEY":    {"This widget was opened without the right key", "The app must pass sandbank's current public key: sandbank serve prints it when it starts, and the terminal UI's Settings show it."},
+	"INVALID_PUBLIC_KEY":    {"This widget was opened without the right key", "The app that opened it did not pass the right key, so it cannot go on. Go back to the app."},
 	"REAUTH_TOKEN_EXPIRED":  {"This re-authorisation has expired", "A re-authorisation lasts 10 minutes from when the app asked for it. Go back to the app and start again."},
-	"REAUTH_TOKEN_USED":     {"This re-authorisation has already been used", "A re-authorisation works once. Go back to the app and start again."},
+	"REAUTH_TOKEN_USED":     {"This re-authorisation has already been used", "A re-authorisation works once. If you finished it, your account is re-authorised and there is nothing more to do; if not, go back to the app and start again."},
 	"REAUTH_TOKEN_UNKNOWN":  {"This re-authorisation is not valid", "Go back to the app and start again."},
 	"SESSION_NOT_FOUND":     {"This session has ended", "It finished, expired, or sandbank restarted since. Go back to the app and start again."},
-	"INSTITUTION_NOT_FOUND": {"We could not find that bank", "sandbank names banks by their CBN code, such as 044 for Access Bank."},
+	"INSTITUTION_NOT_FOUND": {"We could not find that bank", "The app asked for a bank this widget does not know. Go back to the app and choose your bank again."},
 	"LINK_EXPIRED":          {"This link has expired", "Go back to the app and start again."},
-	"LINK_USED":             {"This link has already been used", "It was finished before. Return to the app."},
+	"LINK_USED":             {"This link has already been used", "It was completed before: there is nothing more to do. Return to the app."},
 	"LINK_NOT_FOUND":        {"This link is not valid", "Go back to the app and start again."},
 	"ACCOUNT_NOT_FOUND":     {"This account cannot be re-authorised", "The app asked to re-authorise an account that is not connected. Go back to the app."},
 }
@@ -499,6 +499,13 @@ func (s *Server) linkOpen(w http.ResponseWriter, r *http.Request) error {
 			if reason == "LINK_USED" {
 				// how it ended, without the code: whoever holds the link's URL is not the user
 				p.Finish = linkRedirect(l.RedirectURL, l.Status, "", l.AccountID, l.Ref)
+				// And said as a success, which it was: "It was finished before. Return
+				// to the app" read as a failure to start again (an accessibility trial).
+				p.Heading, p.Lines = "Your account is already linked", []string{"You linked it with this link on " + day(l.CompletedAt) + ". There is nothing more to do: return to the app."}
+				if l.Status == engine.LinkReauthorised {
+					p.Heading, p.Lines = "Your account is already re-authorised", []string{"You re-authorised it with this link on " + day(l.CompletedAt) + ". There is nothing more to do: return to the app."}
+				}
+				p.Title = p.Heading
 			}
 			renderErrorPage(w, p)
 			return nil
@@ -509,6 +516,11 @@ func (s *Server) linkOpen(w http.ResponseWriter, r *http.Request) error {
 	}
 	stepTo(w, r, "/connect/s/"+st.Session+"?after=open")
 	return nil
+}
+
+// day is when t was, to a user: "5 December 2026 at 17:02 West Africa Time".
+func day(t time.Time) string {
+	return t.In(engine.WAT).Format("2 January 2006 at 15:04") + " West Africa Time"
 }
 
 // linkDone is where a link's user goes at its end: the redirect_url with the result.
