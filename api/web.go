@@ -1025,9 +1025,15 @@ func readableMasks(text string) template.HTML {
 	last := 0
 	for _, m := range maskedNumber.FindAllStringSubmatchIndex(text, -1) {
 		b.WriteString(template.HTMLEscapeString(text[last:m[0]]))
-		b.WriteString(`<span aria-hidden="true">` + template.HTMLEscapeString(text[m[0]:m[1]]) + `</span>`)
-		b.WriteString(`<span class="visually-hidden">the number ending ` + template.HTMLEscapeString(text[m[4]:m[5]]) + `</span>`)
-		last = m[1]
+		// A stop after the number goes inside both spans: after the hidden one, a
+		// screen reader read "the number ending 6226 ." (an accessibility trial).
+		end, stop := m[1], ""
+		if end < len(text) && strings.ContainsRune(".,;:", rune(text[end])) {
+			end, stop = end+1, text[end:end+1]
+		}
+		b.WriteString(`<span aria-hidden="true">` + template.HTMLEscapeString(text[m[0]:end]) + `</span>`)
+		b.WriteString(`<span class="visually-hidden">the number ending ` + template.HTMLEscapeString(text[m[4]:m[5]]+stop) + `</span>`)
+		last = end
 	}
 	b.WriteString(template.HTMLEscapeString(text[last:]))
 	return template.HTML(b.String())

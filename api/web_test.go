@@ -396,6 +396,11 @@ func TestReauthPageSaysWhyAnAttemptIsUsed(t *testing.T) {
 		if !strings.Contains(page, "2 attempts left before sign-in locks: the bank counts each sign-in with the saved password too.") || strings.Contains(page, "sync") {
 			t.Fatalf("the re-authorisation's page does not say why an attempt is used, or blames a sync:\n%s", page)
 		}
+		// The username, shown as text, is there for password managers too (an
+		// accessibility trial: Chrome found no username for the password).
+		if !strings.Contains(page, `<input type="text" autocomplete="username" value="`+c.Username+`" hidden`) {
+			t.Fatalf("the re-authorisation's login has no username for password managers:\n%s", page)
+		}
 	})
 	w := newWorld(t, worldOpts{})
 	c := w.addCustomer(map[string]any{"institution": "044", "balance": 100000})
@@ -841,6 +846,13 @@ func TestBlankReauthTokenOrAccountIsRefused(t *testing.T) {
 func TestMaskedNumbersReadAsTheirLastDigits(t *testing.T) {
 	got := string(readableMasks("Enter the 6-digit OTP sent to 0807***0047 <now>."))
 	want := `Enter the 6-digit OTP sent to <span aria-hidden="true">0807***0047</span><span class="visually-hidden">the number ending 0047</span> &lt;now&gt;.`
+	if got != want {
+		t.Fatalf("readableMasks = %s\nwant %s", got, want)
+	}
+	// A stop straight after the number is read with it, not after a space: "the
+	// number ending 6226 ." (an accessibility trial).
+	got = string(readableMasks("Sent to 0807***6226. Valid 5 minutes."))
+	want = `Sent to <span aria-hidden="true">0807***6226.</span><span class="visually-hidden">the number ending 6226.</span> Valid 5 minutes.`
 	if got != want {
 		t.Fatalf("readableMasks = %s\nwant %s", got, want)
 	}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -123,6 +124,11 @@ func TestBrowserConnectEachMFAKind(t *testing.T) {
 			case "captcha":
 				b.wantHeading("Type the characters you see")
 				label := js[string](b, `document.querySelector("svg.captcha").getAttribute("aria-label")`)
+				// The field says the image, so that a screen reader tabbing to it
+				// hears the characters (an accessibility trial).
+				if d := js[string](b, `document.getElementById("answer").getAttribute("aria-describedby")`); !slices.Contains(strings.Fields(d), js[string](b, `document.querySelector("svg.captcha").id`)) {
+					t.Fatalf("the CAPTCHA's field is described by %q, not the image", d)
+				}
 				b.answer(strings.ToLower(strings.ReplaceAll(strings.TrimPrefix(label, "The characters "), " ", "")))
 			}
 			b.wantHeading("Account linked")

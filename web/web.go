@@ -137,7 +137,7 @@ func CaptchaSVG(chars string) template.HTML {
 	next := func(n uint32) int { seed = seed*1664525 + 1013904223; return int(seed>>16) % int(n) }
 	var b strings.Builder
 	w := 40*len(chars) + 24
-	fmt.Fprintf(&b, `<svg class="captcha" role="img" aria-label="The characters %s" viewBox="0 0 %d 64" width="%d" height="64" xmlns="http://www.w3.org/2000/svg">`,
+	fmt.Fprintf(&b, `<svg class="captcha" id="captcha" role="img" aria-label="The characters %s" viewBox="0 0 %d 64" width="%d" height="64" xmlns="http://www.w3.org/2000/svg">`,
 		template.HTMLEscapeString(strings.Join(strings.Split(chars, ""), " ")), w, w)
 	fmt.Fprintf(&b, `<rect width="%d" height="64" rx="6" fill="#eef1f8"/>`, w)
 	for i := 0; i < 4; i++ {
