@@ -114,6 +114,11 @@ func parseInitiate(b []byte) (engine.LinkRequest, error) {
 	if err := decodeObject(b, &in); err != nil {
 		return engine.LinkRequest{}, err
 	}
+	// A field it reads given twice: the last won, and {"scope":"auth","scope":
+	// "reauth",…} answered "account is required with scope reauth" (a bad-input trial).
+	if err := repeatedRead("application/json", b, []string{"scope", "customer", "meta", "redirect_url", "institution", "account"}); err != nil {
+		return engine.LinkRequest{}, err
+	}
 	r := engine.LinkRequest{Scope: strings.ToLower(strings.TrimSpace(in.Scope)), Ref: in.Meta.Ref,
 		RedirectURL: strings.TrimSpace(in.RedirectURL), Institution: strings.TrimSpace(in.Institution.ID),
 		AuthMethod: strings.TrimSpace(in.Institution.AuthMethod), Account: strings.TrimSpace(in.Account),

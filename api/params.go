@@ -127,37 +127,39 @@ func utf16Text(b []byte) bool {
 // bodyParams reads the body as JSON (an object), a form, or nothing: the body of a
 // route that takes what clients send (the Mono routes, the widget's), whose fields
 // other than reads, the ones it reads, pass unread, whatever their values — an
-// SDK's {"code":"…","meta":{…}} was refused for its meta (a QA trial).
+// SDK's {"code":"…","meta":{…}} was refused for its meta (a QA trial). A field it
+// reads given twice is refused: the last one won, unless it was null, and
+// {"username":"nobody","username":"ada"} signed in as ada (a fuzzing trial);
+// {"code":"bogus","code":"<real>"} exchanged the second (a bad-input trial).
 func bodyParams(w http.ResponseWriter, r *http.Request, reads ...string) (params, error) {
 	b, err := readBody(w, r)
 	if err != nil {
 		return nil, err
 	}
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if reads == nil {
-		reads = []string{} // nil would have every field read
-	}
-	return parseBody(ct, b, reads)
-}
-
-// widgetBody is bodyParams for the widget's own routes, which also refuse a field
-// they read given twice: the last one won, unless it was null, and
-// {"username":"nobody","username":"ada"} signed in as ada (a fuzzing trial). The
-// Mono routes take what a client sends, as Mono does.
-func widgetBody(w http.ResponseWriter, r *http.Request, reads ...string) (params, error) {
-	b, err := readBody(w, r)
+	p, err := parseBody(ct, b, append([]string{}, reads...)) // not nil: nil would have every field read
 	if err != nil {
 		return nil, err
 	}
-	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	p, err := parseBody(ct, b, append([]string{}, reads...))
-	if err != nil {
+	if err := repeatedRead(ct, b, reads); err != nil {
 		return nil, err
-	}
-	if k := repeatedField(ct, b); k != "" && slices.Contains(reads, k) {
-		return nil, engine.Invalid(k, "field %q is given more than once; send each field once", k)
 	}
 	return p, nil
+}
+
+// repeatedRead refuses a body that gives one of reads more than once.
+func repeatedRead(mediaType string, b []byte, reads []string) error {
+	for _, k := range repeatedFields(mediaType, b) {
+		if slices.Contains(reads, k) {
+			return engine.Invalid(k, "field %q is given more than once; send each field once", k)
+		}
+	}
+	return nil
+}
+
+// widgetBody is bodyParams for the widget's own routes.
+func widgetBody(w http.ResponseWriter, r *http.Request, reads ...string) (params, error) {
+	return bodyParams(w, r, reads...)
 }
 
 // parseBody parses a body of the given media type ("" when the client sent none).
@@ -252,32 +254,41 @@ func sandboxBody(w http.ResponseWriter, r *http.Request, names ...string) (param
 // repeatedField returns the first field that a body parseBody accepted names twice,
 // or "".
 func repeatedField(mediaType string, b []byte) string {
+	if ks := repeatedFields(mediaType, b); len(ks) > 0 {
+		return ks[0]
+	}
+	return ""
+}
+
+// repeatedFields are the fields that a body parseBody accepted names more than
+// once: a JSON object's in the order of their second appearance, a form's sorted.
+func repeatedFields(mediaType string, b []byte) []string {
 	trimmed := trimBody(b)
 	switch {
 	case len(trimmed) == 0:
-		return ""
+		return nil
 	case isJSON(mediaType, trimmed):
 		dec := json.NewDecoder(bytes.NewReader(trimmed))
 		if t, err := dec.Token(); err != nil || t != json.Delim('{') {
-			return ""
+			return nil
 		}
-		seen := map[string]bool{}
+		seen := map[string]int{}
+		var repeated []string
 		for dec.More() {
 			t, err := dec.Token()
 			if err != nil {
-				return ""
+				return repeated
 			}
 			k, _ := t.(string)
-			if k != "" && seen[k] {
-				return k
+			if seen[k]++; k != "" && seen[k] == 2 {
+				repeated = append(repeated, k)
 			}
-			seen[k] = true
 			var skip json.RawMessage
 			if err := dec.Decode(&skip); err != nil {
-				return ""
+				return repeated
 			}
 		}
-		return ""
+		return repeated
 	}
 	v, _ := url.ParseQuery(string(trimmed))
 	var repeated []string
@@ -287,10 +298,7 @@ func repeatedField(mediaType string, b []byte) string {
 		}
 	}
 	slices.Sort(repeated)
-	if len(repeated) == 0 {
-		return ""
-	}
-	return repeated[0]
+	return repeated
 }
 
 // jsonParams reads a JSON object's fields; one whose value nests is refused if
