@@ -941,6 +941,9 @@ func (s *Server) widgetView(ctx context.Context, st engine.WidgetState) *widgetP
 		v.BankLocked = st.LockedUntil.After(s.eng.Clock().Now())
 	default:
 		v.Title, v.Page = "This session has expired", "EXPIRED"
+		if !st.UnlinkedAt.IsZero() {
+			v.Title = "This account was disconnected"
+		}
 	}
 	if l := st.Link; l != nil {
 		switch st.Status {

@@ -901,3 +901,26 @@ func TestALinksCancelSaysHowTheLinkStands(t *testing.T) {
 	}
 	w.must(http.StatusNotFound, "GET", "/connect/links/no-such-link/cancel", req{key: noKey(), headers: map[string]string{"Accept": "text/html"}})
 }
+
+// A re-authorisation's page whose account was unlinked meanwhile says so, and
+// its JSON says when: the page asked for the password until the session's time
+// ran out (a bad-input trial).
+func TestReauthPageOfAnUnlinkedAccount(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	c := w.addCustomer(map[string]any{"institution": "044"})
+	id := w.connect(c)
+	st := w.openWidget(map[string]any{"key": testPublicKey, "account": id})
+	w.must(http.StatusOK, "POST", "/v2/accounts/"+id+"/unlink", req{})
+	page := string(w.do("GET", "/connect/s/"+st.Session, req{key: noKey()}).body)
+	if !strings.Contains(page, "This account was disconnected") || strings.Contains(page, `id="password"`) {
+		t.Fatalf("the page of a re-authorisation whose account was unlinked:\n%s", page)
+	}
+	var got struct {
+		Status     string
+		UnlinkedAt string `json:"unlinked_at"`
+	}
+	w.must(http.StatusOK, "GET", "/connect/sessions/"+st.Session, req{key: noKey()}).decode(t, &got)
+	if got.Status != "expired" || got.UnlinkedAt == "" {
+		t.Fatalf("GET /connect/sessions/{id} = %+v; want expired, with unlinked_at", got)
+	}
+}

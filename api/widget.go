@@ -59,13 +59,16 @@ type widgetJSON struct {
 	Code             string              `json:"code,omitempty"`
 	// CodeExpiresAt: the code is exchanged by then (10 minutes of virtual time);
 	// a session read later still shows the code, which then answers 410.
-	CodeExpiresAt string    `json:"code_expires_at,omitempty"`
-	Account       string    `json:"account,omitempty"`
-	Reference     string    `json:"reference,omitempty"`
-	ExpiresAt     string    `json:"expires_at"`
-	AttemptsLeft  int       `json:"attempts_left"`
-	LockedUntil   string    `json:"locked_until,omitempty"`
-	Link          *linkJSON `json:"link,omitempty"`
+	CodeExpiresAt string `json:"code_expires_at,omitempty"`
+	Account       string `json:"account,omitempty"`
+	Reference     string `json:"reference,omitempty"`
+	ExpiresAt     string `json:"expires_at"`
+	AttemptsLeft  int    `json:"attempts_left"`
+	LockedUntil   string `json:"locked_until,omitempty"`
+	// UnlinkedAt, on an expired re-authorisation: it ended then, before its time,
+	// as its account was unlinked.
+	UnlinkedAt string    `json:"unlinked_at,omitempty"`
+	Link       *linkJSON `json:"link,omitempty"`
 }
 
 // linkJSON is a v2 initiate link as the widget shows it: once it has ended,
@@ -97,7 +100,7 @@ func newLinkJSON(l engine.Link, now time.Time) *linkJSON {
 func newWidgetJSON(st engine.WidgetState, withInstitution bool, now time.Time) widgetJSON {
 	out := widgetJSON{Session: st.Session, Status: st.Status, AuthMethod: st.AuthMethod, Reauth: st.Reauth, Username: st.Username,
 		PasswordRejected: st.PasswordRejected, Code: st.Code, CodeExpiresAt: instant(st.CodeExpiresAt), Account: st.AccountID, Reference: st.Reference,
-		ExpiresAt: instant(st.ExpiresAt), AttemptsLeft: st.AttemptsLeft, LockedUntil: instant(st.LockedUntil)}
+		ExpiresAt: instant(st.ExpiresAt), AttemptsLeft: st.AttemptsLeft, LockedUntil: instant(st.LockedUntil), UnlinkedAt: instant(st.UnlinkedAt)}
 	if withInstitution && st.Institution.Code != "" {
 		inst := newInstitutionBody(st.Institution)
 		out.Institution = &inst

@@ -88,6 +88,9 @@ type WidgetState struct {
 	// sign-ins before it — a re-authorisation's, the failed sync's.
 	Tried       bool
 	LockedUntil time.Time // WidgetLocked: when the bank lets the user sign in again
+	// UnlinkedAt, on a re-authorisation that ended expired before its time: the
+	// account it re-authorises was unlinked then, and can no longer be.
+	UnlinkedAt time.Time
 	// ResumesAtUnlock: a re-authorisation opened on the bank's lock, which asks for
 	// the password at LockedUntil rather than ending.
 	ResumesAtUnlock bool
@@ -383,6 +386,20 @@ func (e *Engine) expire(w *widgetSession) {
 	if w.state.Open() && !w.state.ExpiresAt.After(e.clock.Now()) {
 		w.state.Status, w.state.Challenge, w.state.Accounts = WidgetExpired, nil, nil
 	}
+	if w.state.Open() && w.state.Reauth && w.accountID != "" {
+		// Its account unlinked since it opened, a re-authorisation cannot finish:
+		// it read "login, 3 attempts left" until its time ran out, each password
+		// answered "no connected account" (a bad-input trial). It ends, saying why.
+		var a Account
+		err := e.store.View(e.ctx, func(tx Tx) error {
+			var err error
+			a, err = tx.Account(w.accountID)
+			return err
+		})
+		if err == nil && !a.Linked() {
+			w.state.Status, w.state.Challenge, w.state.Accounts, w.state.UnlinkedAt = WidgetExpired, nil, nil, a.UnlinkedAt
+		}
+	}
 }
 
 func (e *Engine) widget(session string) (*widgetSession, error) {
@@ -445,6 +462,9 @@ func (e *Engine) step(session string, fn func(*widgetSession) error, want ...str
 	w.stepped = true
 	e.expire(w)
 	switch st := w.state.Status; {
+	case st == WidgetExpired && !w.state.UnlinkedAt.IsZero():
+		return w.state, Errorf(ENOTFOUND, "account %s was unlinked at %s, so this re-authorisation has ended: the account can no longer be re-authorised; the user connects it again, as a new account, with the widget",
+			w.accountID, TimeText(w.state.UnlinkedAt)).WithReason("ACCOUNT_NOT_FOUND")
 	case st == WidgetExpired:
 		return w.state, Errorf(EEXPIRED, "this widget session expired at %s; %s", TimeText(w.state.ExpiresAt), e.reopen(w)).WithReason("SESSION_EXPIRED")
 	case st == WidgetSuccess:

@@ -360,9 +360,10 @@ func TestWidgetConnectsForTheBusinessCustomer(t *testing.T) {
 	}
 }
 
-// A sign-in the bank accepted whose end then fails — here the account unlinked
-// while its user answered the challenge — sends the session back to its login:
-// it stayed at "challenge" with no challenge, and the next answer panicked.
+// A re-authorisation whose account is unlinked while its user answers the
+// challenge: it stayed at "challenge" with no challenge, and the next answer
+// panicked; then it went back to its login, asking for a password it could not
+// use; now it ends, unlinked (TestAReauthEndsWhenItsAccountIsUnlinked).
 func TestWidgetAfterAFailedEndGoesBackToLogin(t *testing.T) {
 	w, _, a := tokenAccountNeedingItsUser(t)
 	st, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{Account: a.ID})
@@ -380,8 +381,8 @@ func TestWidgetAfterAFailedEndGoesBackToLogin(t *testing.T) {
 		t.Fatalf("answering for an unlinked account = %v, want ENOTFOUND", err)
 	}
 	got, err := w.eng.Widget(st.Session)
-	if err != nil || got.Status != engine.WidgetLogin || got.Challenge != nil {
-		t.Fatalf("after the failed end: %+v, %v; want the login, no challenge", got, err)
+	if err != nil || got.Status != engine.WidgetExpired || got.UnlinkedAt.IsZero() || got.Challenge != nil {
+		t.Fatalf("after the failed end: %+v, %v; want it ended, unlinked, no challenge", got, err)
 	}
 	if _, err := w.eng.WidgetAnswer(w.ctx, st.Session, ans); err == nil {
 		t.Fatal("an answer with no challenge waiting was taken")
@@ -652,5 +653,38 @@ func TestAReauthOfAnotherBankIsRefused(t *testing.T) {
 	// The token is whole, and the account's own bank and way in are taken.
 	if _, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{ReauthToken: tok.Token, Institution: a.Institution.Code, AuthMethod: engine.AuthInternetBanking}); err != nil {
 		t.Fatalf("the token, after the refusals, with the account's own bank: %v", err)
+	}
+}
+
+// A re-authorisation whose account is unlinked while it is open ends, saying
+// why: it read "login, 3 attempts left" until its time ran out, each password
+// answered "no connected account" (a bad-input trial).
+func TestAReauthEndsWhenItsAccountIsUnlinked(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	adam := w.adam()
+	a := w.connect(adam)
+	st := w.openReauth(a.ID)
+	if st.Status != engine.WidgetLogin && st.Status != engine.WidgetChallenge {
+		t.Fatalf("the re-authorisation opened at %s", st.Status)
+	}
+	w.advance(time.Minute)
+	if err := w.eng.Unlink(w.ctx, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	got, err := w.eng.Widget(st.Session)
+	if err != nil || got.Status != engine.WidgetExpired || !got.UnlinkedAt.Equal(w.clock.Now()) {
+		t.Fatalf("after the unlink the session is %s (unlinked at %s), %v; want expired, unlinked now", got.Status, got.UnlinkedAt, err)
+	}
+	_, err = w.eng.WidgetLogin(w.ctx, st.Session, "", adam.Password)
+	if want := "account " + a.ID + " was unlinked at "; engine.ErrorCode(err) != engine.ENOTFOUND || !strings.Contains(engine.ErrorMessage(err), want) {
+		t.Fatalf("a password on it = %v; want it to say %q", err, want)
+	}
+	// A connect session is none of this.
+	open, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := w.eng.Widget(open.Session); got.Status != engine.WidgetInstitution {
+		t.Fatalf("a connect session after an unlink: %s", got.Status)
 	}
 }

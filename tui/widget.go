@@ -1095,6 +1095,10 @@ func (m *widgetModal) View() string {
 		} else { // the bank locked no one: a new session signs in at once
 			wrapAdd(st.Muted.Render, "Too many wrong answers: this widget session can go no further. Close it; a new one can sign in at once.")
 		}
+	case status == engine.WidgetExpired && !m.state.UnlinkedAt.IsZero():
+		add(st.Bad.Render("✗ Unlinked"), "")
+		wrapAdd(st.Muted.Render, "The account was unlinked at "+fmtMoment(m.state.UnlinkedAt, m.sh.now())+
+			", so this re-authorisation has ended: connect it again, as a new account, with c.")
 	case status == engine.WidgetExpired:
 		add(st.Bad.Render("✗ Expired"), "")
 		next := "close it and open a new one."

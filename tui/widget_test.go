@@ -707,6 +707,25 @@ func TestWidgetSaysTheBankAccountWasConnectedAlready(t *testing.T) {
 	h.contains("This bank account was connected already, as", first+": linking it again", "/accounts/"+first+"/unlink")
 }
 
+// A re-authorisation whose account the app unlinks meanwhile says it has ended
+// and why, not "expired" (a bad-input trial found the API's session asking for
+// the password until its time ran out).
+func TestWidgetReauthOfAnAccountUnlinkedMeanwhile(t *testing.T) {
+	w := newTestWorld(t)
+	biz := w.customerAt("101")
+	if err := w.bank.ChangePassword(biz.ID, "Changed@123"); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, w, harnessOpts{})
+	h.press("down", "down", "enter", "s", "r")
+	h.contains("Re-authorise")
+	if err := w.eng.Unlink(w.ctx, w.account("ABDULLAHI").ID); err != nil { // the app, meanwhile
+		t.Fatal(err)
+	}
+	h.send(tickMsg{clock: w.clock.State()})
+	h.contains("✗ Unlinked", "The account was unlinked at 10:00:02, so this re-authorisation has")
+}
+
 // A re-authorisation after a password change opens with an attempt used — the
 // failed sync's sign-in with the saved password — and says so until the user
 // sends something: "2 attempts left" before anything was typed looked like a bug
