@@ -461,7 +461,7 @@ func TestRequestBodies(t *testing.T) {
 	}
 	// A setting of text is text: {"webhook_secret":true} set the secret "true".
 	before := w.eng.Settings().WebhookSecret
-	for _, body := range []string{`{"webhook_secret":true}`, `{"webhook_secret":123}`, `{"webhook_url":1}`} {
+	for _, body := range []string{`{"webhook_secret":true}`, `{"webhook_secret":123}`, `{"webhook_url":1}`, `{"webhook_url":["a"]}`, `{"webhook_secret":{}}`} { // an array said as a number is (a bad-input trial)
 		rep := w.do("PATCH", "/sandbox/settings", req{body: body, ctype: "application/json"})
 		if e := failed(t, rep, http.StatusBadRequest, "INVALID_REQUEST"); !strings.Contains(e["message"].(string), "must be text, a JSON string in quotes") {
 			t.Errorf("PATCH %s: %s", body, rep.body)
@@ -499,6 +499,8 @@ func TestRequestBodies(t *testing.T) {
 		{"/sandbox/clock", `{"speed":0}`, "", "speed", 400},
 		{"/sandbox/clock", `{"speed":"NaN"}`, "", "speed", 400},
 		{"/sandbox/clock", `{"paused":"sometimes"}`, "", "paused", 400},
+		{"/sandbox/clock", `{"paused":1}`, "", "paused", 400}, // strict: true or false, not 1 (a bad-input trial)
+		{"/sandbox/clock", `paused=t`, "application/x-www-form-urlencoded", "paused", 400},
 		{"/sandbox/customers", `{"balance":-1}`, "", "balance", 400},
 		{"/sandbox/customers", `{"password":""}`, "", "password", 400}, // empty is not left out: no made-up password
 		{"/sandbox/customers", `{"name":"   "}`, "", "name", 400},
@@ -759,6 +761,16 @@ func TestUnroutedRequests(t *testing.T) {
 			t.Errorf("%s = %d %s; want 404 saying %q", mpath, rep.status, rep.body, hint)
 		}
 	}
+	// An ID of an escaped slash alone, which the mux routes nowhere, is said as
+	// sent, with no hint of an account "%2Fs": "no route GET /accounts// (did you
+	// mean GET /accounts/%2Fs?)" (a bad-input trial).
+	for _, mpath := range []string{"GET /accounts/%2F", "POST /accounts/%2F/sync"} {
+		method, path, _ := strings.Cut(mpath, " ")
+		rep := w.do(method, path, req{})
+		if body := string(rep.body); rep.status != http.StatusNotFound || !strings.Contains(body, "no route "+mpath+"; GET /openapi.yaml") {
+			t.Errorf("%s = %d %s; want 404 naming the path as sent, and no hint", mpath, rep.status, rep.body)
+		}
+	}
 	// v2's routes written without /v2 say so, where the account route's 405 told
 	// POST /accounts/initiate to use GET — which found no account "initiate".
 	if rep := w.do("POST", "/accounts/initiate", req{}); rep.status != http.StatusMethodNotAllowed ||
@@ -956,6 +968,13 @@ func TestEveryOperationAnswersAsDocumented(t *testing.T) {
 	for _, st := range []int{101, 103, 199} {
 		failed(t, w.do("POST", "/sandbox/receiver/mode", req{body: map[string]any{"mode": "error", "status": st}}), http.StatusBadRequest, "INVALID_REQUEST")
 	}
+	// Nor is 200 an error: attempts read "delivered" while the receiver kept none
+	// (a bad-input trial). 204 is one to v2's format, and taken.
+	e := failed(t, w.do("POST", "/sandbox/receiver/mode", req{body: map[string]any{"mode": "error", "status": 200}}), http.StatusBadRequest, "INVALID_REQUEST")
+	if msg, _ := e["message"].(string); !strings.Contains(msg, `status 200 is a delivery, what mode "up" answers`) {
+		t.Errorf("error mode with status 200: %q", msg)
+	}
+	w.post("/sandbox/receiver/mode", map[string]any{"mode": "error", "status": 204})
 	w.post("/sandbox/receiver/mode", map[string]any{"mode": "up"})
 	w.must(http.StatusNotFound, "GET", "/sandbox/scenario", req{})
 	w.srv.SetScenario(func() any {

@@ -368,8 +368,10 @@ func (u *unrouted) WriteHeader(code int) {
 			Message: u.r.Method + " is not allowed on " + target + "; use " + strings.ReplaceAll(h.Get("Allow"), ",", " or") + u.v2Hint()})
 		return
 	}
+	// The path as sent: GET /accounts/%2F (which the mux routes nowhere) read
+	// "no route GET /accounts//", a path the client never sent (a bad-input trial).
 	answerError(u.ResponseWriter, u.r, u.shape, apiError{Status: code, Code: "NOT_FOUND",
-		Message: "no route " + u.r.Method + " " + shownPath(u.r) + u.slashHint() + u.v1PrefixHint() + u.v2Hint() + u.accountsHint() + u.pluralHint() + routeHint(u.r.URL.Path) + "; GET /openapi.yaml lists every route"})
+		Message: "no route " + u.r.Method + " " + pathPrefix(u.r) + u.r.URL.EscapedPath() + u.slashHint() + u.v1PrefixHint() + u.v2Hint() + u.accountsHint() + u.pluralHint() + routeHint(u.r.URL.Path) + "; GET /openapi.yaml lists every route"})
 }
 
 // slashHint names the route a path with a trailing slash meant, when there is one
@@ -464,11 +466,25 @@ func (u *unrouted) pluralHint() string {
 		others = append(others, stem+"ies")
 	}
 	for _, other := range others {
-		if u.routed(base + other) {
+		if u.routedLiterally(base + other) {
 			return " (did you mean " + u.r.Method + " " + pathPrefix(u.r) + base + other + "?)"
 		}
 	}
 	return ""
+}
+
+// routedLiterally is routed, by a pattern whose last segment is a word, not an
+// ID's wildcard: GET /accounts/%2F, an ID the mux routes nowhere, was told "did
+// you mean GET /accounts/%2Fs?" — an account of that ID (a bad-input trial).
+func (u *unrouted) routedLiterally(escaped string) bool {
+	if !u.routed(escaped) {
+		return false
+	}
+	path, _ := url.PathUnescape(escaped) // routed: it unescapes
+	r := u.r.Clone(u.r.Context())
+	r.URL.Path, r.URL.RawPath = path, escaped
+	_, pattern := u.mux.Handler(r)
+	return !strings.HasSuffix(strings.TrimSuffix(pattern, "/"), "}")
 }
 
 func (u *unrouted) Write(b []byte) (int, error) {

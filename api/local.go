@@ -117,6 +117,12 @@ func parseReceiverMode(p params) (ReceiverMode, error) {
 		if err != nil {
 			return m, engine.Invalid("status", "status is an HTTP status from 200 to 599, e.g. 500 (got %q)", p.str("status"))
 		}
+		if st == http.StatusOK {
+			// 200 is a delivery: attempts read "delivered" while the receiver kept
+			// none (a bad-input trial). Another 2xx stays: v2's format takes only
+			// 200, and 204 tests it.
+			return m, engine.Invalid("status", `status 200 is a delivery, what mode "up" answers ({"mode":"up"}); "error" answers another status, e.g. 500 (or 204, which v1's format counts as delivered and v2's does not)`)
+		}
 		m.Status = int(st)
 	case ModeSlow:
 		d, err := durationField(p, "delay", `: how late the receiver answers, e.g. "15s"`, "15s or 2m (at most "+engine.DurationText(MaxReceiverDelay)+")")

@@ -221,13 +221,6 @@ func sandboxBody(w http.ResponseWriter, r *http.Request, names ...string) (param
 		return nil, err
 	}
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	p, err := parseBody(ct, b, nil) // strict: any field that nests is refused, named
-	if err != nil {
-		return nil, err
-	}
-	if k := repeatedField(ct, b); k != "" {
-		return nil, engine.Invalid(k, "field %q is given more than once; send each field once", k)
-	}
 	fields := make([]string, len(names))
 	var texts []string
 	for i, n := range names {
@@ -235,6 +228,18 @@ func sandboxBody(w http.ResponseWriter, r *http.Request, names ...string) (param
 		if fields[i] != n {
 			texts = append(texts, fields[i])
 		}
+	}
+	p, err := parseBody(ct, b, nil) // strict: any field that nests is refused, named
+	if e, ok := engine.AsError(err); ok && slices.Contains(texts, e.Field) && strings.Contains(e.Message, "not an object or array") {
+		// As a number is told: {"name":["a"]} read "must be a string, number or
+		// boolean", where {"name":5} read "must be text" (a bad-input trial).
+		return nil, engine.Invalid(e.Field, "%s must be text, a JSON string in quotes, not an object or array: send \"%s\": \"…\"", e.Field, e.Field)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if k := repeatedField(ct, b); k != "" {
+		return nil, engine.Invalid(k, "field %q is given more than once; send each field once", k)
 	}
 	if err := p.only(fields...); err != nil {
 		return nil, err
@@ -508,6 +513,22 @@ func (p params) bool(name string) (*bool, error) {
 		return nil, engine.Invalid(name, "%s must be true or false, not %q", name, v)
 	}
 	return &b, nil
+}
+
+// flag returns a sandbox body's true or false (in any case); nil when absent.
+// Not bool's 1, 0, t or f: {"paused":1} paused the clock and {"data_sync_enabled":0}
+// turned Data Sync off, unlike every other field of those strict bodies (a
+// bad-input trial).
+func (p params) flag(name string) (*bool, error) {
+	switch v := strings.ToLower(p.str(name)); v {
+	case "":
+		return nil, nil
+	case "true", "false":
+		b := v == "true"
+		return &b, nil
+	default:
+		return nil, engine.Invalid(name, "%s must be true or false, not %q", name, p.str(name))
+	}
 }
 
 // float returns a number field; nil when absent.

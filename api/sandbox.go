@@ -136,7 +136,7 @@ func parseClockChange(p params) (clockChange, error) {
 	if c.Speed, err = p.float("speed", 1, 10000); err != nil {
 		return c, err
 	}
-	if c.Paused, err = p.bool("paused"); err != nil {
+	if c.Paused, err = p.flag("paused"); err != nil {
 		return c, err
 	}
 	if c.Advance == 0 && c.To.IsZero() && c.Speed == nil && c.Paused == nil {
@@ -816,7 +816,7 @@ func buildText(d time.Duration) string {
 func parseSettingsPatch(p params) (engine.SettingsPatch, error) {
 	var patch engine.SettingsPatch
 	var err error
-	if patch.DataSyncEnabled, err = p.bool("data_sync_enabled"); err != nil {
+	if patch.DataSyncEnabled, err = p.flag("data_sync_enabled"); err != nil {
 		return patch, err
 	}
 	if p.has("webhook_url") {

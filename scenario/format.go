@@ -1597,7 +1597,12 @@ func (p *fileParser) receiver(st *Step, v *node, step *node) {
 			return
 		}
 		if s := v.get("status"); s != nil {
-			if code, err := integer(s, "status", 100, 599); p.ok(err) {
+			code, err := integer(s, "status", 100, 599)
+			if err == nil && (code < 200 || code == 200) && !badRequestExpected(step) {
+				// As the receiver's route refuses it at run time: found by check.
+				err = errAt(s.pos, "status: %d is no error the receiver answers: give 201 to 599 (200 is a delivery, receiver: up; a 1xx is no answer)", code)
+			}
+			if p.ok(err) {
 				st.Receiver, st.Status = "error", int(code)
 			}
 		} else if s := v.get("slow"); s != nil {
