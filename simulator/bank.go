@@ -822,7 +822,9 @@ func (b *Bank) PostTransaction(customerID string, p Posting) (engine.Transaction
 		}
 		return engine.Transaction{}, engine.Invalid("amount", "%s; a debit of %s is refused", msg, naira(p.Amount))
 	case p.Type == engine.Credit && bal > maxBalance-p.Amount:
-		return engine.Transaction{}, engine.Invalid("amount", "account %s cannot hold more money", a.number)
+		// The cap and the room, not "cannot hold more money" alone (a bad-input trial).
+		return engine.Transaction{}, engine.Invalid("amount", "account %s holds %s and cannot hold more than %s: a credit of %s is refused; credit at most %s",
+			a.number, naira(bal), naira(maxBalance), naira(p.Amount), naira(maxBalance-bal))
 	}
 	if err := b.record(record{Kind: recPost, At: time.Unix(0, now).UTC(), Customer: customerID, Posting: &p}); err != nil {
 		return engine.Transaction{}, err

@@ -552,3 +552,27 @@ func TestAddedCustomerHasTheGenderOfTheirName(t *testing.T) {
 		}
 	}
 }
+
+// A credit past what an account can hold says the cap and the room left, not
+// "cannot hold more money" alone (a bad-input trial).
+func TestACreditPastTheCapSaysTheRoom(t *testing.T) {
+	b, err := Open(Config{Seed: 12, Customers: 2}, stoppedClock(t, DefaultStart), &MemJournal{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := b.Customers()[0]
+	num := c.Accounts[0].Number
+	for i := range 101 {
+		_, err = b.PostTransaction(c.ID, Posting{Account: num, Type: engine.Credit, Amount: MaxAmount})
+		if err != nil {
+			break
+		}
+		if i == 100 {
+			t.Fatal("101 credits of the largest amount were all taken")
+		}
+	}
+	msg := engine.ErrorMessage(err)
+	if engine.ErrorCode(err) != engine.EINVALID || !strings.Contains(msg, "cannot hold more than NGN 1,000,000,000,000,000.00") || !strings.Contains(msg, "; credit at most NGN ") {
+		t.Fatalf("a credit past the cap: %v", err)
+	}
+}

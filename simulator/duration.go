@@ -122,6 +122,11 @@ func ParseDurationLike(s, examples string) (time.Duration, error) {
 		if err != nil || total > (1<<63-1)-d {
 			// digits, one dot at most, a known unit: what does not parse is too big
 			// (time.ParseDuration says "invalid")
+			// The route's limit, which its examples name ("at most 30d"): "at most
+			// about 292 years" was Go's, no route's (a bad-input trial).
+			if lim := atMost.FindString(examples); lim != "" {
+				return 0, engine.Invalid("duration", "%q is too long: %s", s, strings.Trim(lim, "()"))
+			}
 			return 0, engine.Invalid("duration", "%q is too long: a duration can be at most about 292 years", s)
 		}
 		total += d
@@ -133,6 +138,9 @@ func ParseDurationLike(s, examples string) (time.Duration, error) {
 }
 
 var errOverflow = engine.Errorf(engine.EINVALID, "overflow")
+
+// atMost finds the limit a route's examples name: "(at most 30d)".
+var atMost = regexp.MustCompile(`\(at most [^()]+\)`)
 
 // unitRank orders the units, largest first; smallerUnit is the one a number
 // after a unit most likely left out (1h30 → 1h30m).

@@ -49,6 +49,16 @@ func TestParseDuration(t *testing.T) {
 	}
 }
 
+// A duration past what Go counts, given to a route with a limit, is told the
+// route's limit: an outage of 1000000d read "at most about 292 years", the
+// outage's 30d unsaid (a bad-input trial).
+func TestTooLongSaysTheRoutesLimit(t *testing.T) {
+	_, err := ParseDurationLike("1000000d", OutageExamples)
+	if msg := engine.ErrorMessage(err); msg != `"1000000d" is too long: at most 30d` {
+		t.Errorf("an outage of 1000000d: %q", msg)
+	}
+}
+
 // A unit given twice says to write each once, largest first (1d1d read as two
 // days); a number left without its unit after another gets a did-you-mean (a
 // new user's trial).
