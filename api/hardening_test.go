@@ -227,6 +227,9 @@ func TestMonoRoutesRefuseRepeatedFieldsTheyRead(t *testing.T) {
 		{"/account/auth", "code=" + code + "&code=x", "application/x-www-form-urlencoded", "code"},
 		{"/v2/accounts/auth", `{"meta":{},"code":"x","code":"` + code + `"}`, "application/json", "code"},
 		{"/v2/accounts/initiate", `{"scope":"auth","scope":"reauth","customer":{"name":"Ada Obi","email":"ada@example.com"},"meta":{"ref":"r"},"redirect_url":"http://127.0.0.1:3000/x"}`, "application/json", "scope"},
+		// In any case, as encoding/json matches names, and nested (a review).
+		{"/v2/accounts/initiate", `{"scope":"auth","SCOPE":"reauth","customer":{"name":"Ada Obi","email":"ada@example.com"},"meta":{"ref":"r"},"redirect_url":"http://127.0.0.1:3000/x"}`, "application/json", "scope"},
+		{"/v2/accounts/initiate", `{"scope":"auth","institution":{"id":"bogus","id":"044"},"customer":{"name":"Ada Obi","email":"ada@example.com"},"meta":{"ref":"r"},"redirect_url":"http://127.0.0.1:3000/x"}`, "application/json", "institution.id"},
 	} {
 		v := failed(t, w.do("POST", tc.path, req{body: tc.body, ctype: tc.ctype}), http.StatusBadRequest, "")
 		if !strings.Contains(fmt.Sprint(v["message"]), `field "`+tc.field+`" is given more than once`) { // v2's envelope has no field
@@ -239,7 +242,7 @@ func TestMonoRoutesRefuseRepeatedFieldsTheyRead(t *testing.T) {
 	if out.ID == "" {
 		t.Fatal("the code, after the refusals, did not exchange")
 	}
-	w.must(http.StatusOK, "POST", "/v2/accounts/initiate", req{body: `{"scope":"auth","x":1,"x":2,"customer":{"name":"Ada Obi","email":"ada@example.com"},"meta":{"ref":"r"},"redirect_url":"http://127.0.0.1:3000/x"}`, ctype: "application/json"})
+	w.must(http.StatusOK, "POST", "/v2/accounts/initiate", req{body: `{"scope":"auth","x":1,"x":2,"customer":{"name":"Ada Obi","email":"ada@example.com","x":{"y":1,"y":2}},"meta":{"ref":"r"},"redirect_url":"http://127.0.0.1:3000/x"}`, ctype: "application/json"})
 }
 
 func TestSandboxRoutesRefuseRepeatedFields(t *testing.T) {

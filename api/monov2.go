@@ -116,7 +116,8 @@ func parseInitiate(b []byte) (engine.LinkRequest, error) {
 	}
 	// A field it reads given twice: the last won, and {"scope":"auth","scope":
 	// "reauth",…} answered "account is required with scope reauth" (a bad-input trial).
-	if err := repeatedRead("application/json", b, []string{"scope", "customer", "meta", "redirect_url", "institution", "account"}); err != nil {
+	if err := repeatedInObject(b, []string{"scope", "customer", "customer.id", "customer.name", "customer.email", "meta", "meta.ref",
+		"redirect_url", "institution", "institution.id", "institution.auth_method", "account"}); err != nil {
 		return engine.LinkRequest{}, err
 	}
 	r := engine.LinkRequest{Scope: strings.ToLower(strings.TrimSpace(in.Scope)), Ref: in.Meta.Ref,

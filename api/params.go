@@ -157,6 +157,53 @@ func repeatedRead(mediaType string, b []byte, reads []string) error {
 	return nil
 }
 
+// repeatedInObject refuses a JSON object, read into a struct (decodeObject), that
+// gives a field of reads — a path, "institution.id" for a nested one — more than
+// once, in any case: encoding/json takes the last, matching names case-blind, so
+// {"scope":"auth","SCOPE":"reauth"} and {"institution":{"id":"x","id":"044"}}
+// went by their last (a review).
+func repeatedInObject(b []byte, reads []string) error {
+	dec := json.NewDecoder(bytes.NewReader(trimBody(b)))
+	var walk func(prefix string) string
+	walk = func(prefix string) string {
+		if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+			return ""
+		}
+		seen := map[string]bool{}
+		for dec.More() {
+			t, err := dec.Token()
+			if err != nil {
+				return ""
+			}
+			k, _ := t.(string)
+			path := prefix + strings.ToLower(k)
+			if seen[path] && slices.Contains(reads, path) {
+				return path
+			}
+			seen[path] = true
+			var raw json.RawMessage
+			if err := dec.Decode(&raw); err != nil {
+				return ""
+			}
+			if raw = bytes.TrimSpace(raw); len(raw) > 0 && raw[0] == '{' {
+				inner := json.NewDecoder(bytes.NewReader(raw))
+				outer := dec
+				dec = inner
+				found := walk(path + ".")
+				dec = outer
+				if found != "" {
+					return found
+				}
+			}
+		}
+		return ""
+	}
+	if k := walk(""); k != "" {
+		return engine.Invalid(k, "field %q is given more than once; send each field once", k)
+	}
+	return nil
+}
+
 // widgetBody is bodyParams for the widget's own routes.
 func widgetBody(w http.ResponseWriter, r *http.Request, reads ...string) (params, error) {
 	return bodyParams(w, r, reads...)

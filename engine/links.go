@@ -249,6 +249,9 @@ func (e *Engine) openLink(ctx context.Context, req WidgetRequest) (WidgetState, 
 		if err != nil {
 			return WidgetState{}, err
 		}
+		if err := e.reauthFits(a, req, ""); err != nil { // as by a token or the account's ID (a review)
+			return WidgetState{}, err
+		}
 		return e.openReauthFor(ctx, a, expires, &l, l.Ref, false)
 	}
 	if l.Institution != "" {

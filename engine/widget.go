@@ -386,7 +386,7 @@ func (e *Engine) expire(w *widgetSession) {
 	if w.state.Open() && !w.state.ExpiresAt.After(e.clock.Now()) {
 		w.state.Status, w.state.Challenge, w.state.Accounts = WidgetExpired, nil, nil
 	}
-	if w.state.Open() && w.state.Reauth && w.accountID != "" {
+	if (w.state.Open() || w.onLock) && w.state.Reauth && w.accountID != "" { // a lock it waits out too (a review)
 		// Its account unlinked since it opened, a re-authorisation cannot finish:
 		// it read "login, 3 attempts left" until its time ran out, each password
 		// answered "no connected account" (a bad-input trial). It ends, saying why.
@@ -398,6 +398,7 @@ func (e *Engine) expire(w *widgetSession) {
 		})
 		if err == nil && !a.Linked() {
 			w.state.Status, w.state.Challenge, w.state.Accounts, w.state.UnlinkedAt = WidgetExpired, nil, nil, a.UnlinkedAt
+			w.onLock, w.state.ResumesAtUnlock, w.state.LockedUntil = false, false, time.Time{}
 		}
 	}
 }

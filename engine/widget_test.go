@@ -654,6 +654,17 @@ func TestAReauthOfAnotherBankIsRefused(t *testing.T) {
 	if _, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{ReauthToken: tok.Token, Institution: a.Institution.Code, AuthMethod: engine.AuthInternetBanking}); err != nil {
 		t.Fatalf("the token, after the refusals, with the account's own bank: %v", err)
 	}
+	// A re-authorisation link too (a review).
+	l, err := w.eng.InitiateLink(w.ctx, engine.LinkRequest{Scope: engine.LinkReauth, Account: a.ID, RedirectURL: "https://app.example.com/back"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{Link: l.ID, Institution: other}); engine.ErrorCode(err) != engine.EINVALID {
+		t.Fatalf("a reauth link opened for another bank: %v; want it refused", err)
+	}
+	if _, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{Link: l.ID}); err != nil {
+		t.Fatalf("the reauth link, after the refusal: %v", err)
+	}
 }
 
 // A re-authorisation whose account is unlinked while it is open ends, saying
@@ -678,6 +689,23 @@ func TestAReauthEndsWhenItsAccountIsUnlinked(t *testing.T) {
 	_, err = w.eng.WidgetLogin(w.ctx, st.Session, "", adam.Password)
 	if want := "account " + a.ID + " was unlinked at "; engine.ErrorCode(err) != engine.ENOTFOUND || !strings.Contains(engine.ErrorMessage(err), want) {
 		t.Fatalf("a password on it = %v; want it to say %q", err, want)
+	}
+	// One that waits out the bank's lock, to ask for the password then, ends too
+	// (a review: it read "locked" until the lock ended).
+	bc := w.customer(simulator.NewCustomer{Institution: "058"})
+	b := w.connect(bc)
+	for range 3 {
+		_, _ = w.bank.Login(w.ctx, b.Institution.Code, bc.Username, "wrong-password")
+	}
+	locked, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{Account: b.ID})
+	if err != nil || locked.Status != engine.WidgetLocked || !locked.ResumesAtUnlock {
+		t.Fatalf("a re-authorisation opened on the bank's lock: %+v, %v", locked, err)
+	}
+	if err := w.eng.Unlink(w.ctx, b.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := w.eng.Widget(locked.Session); err != nil || got.Status != engine.WidgetExpired || got.UnlinkedAt.IsZero() || got.ResumesAtUnlock {
+		t.Fatalf("after the unlink the locked session is %+v, %v; want expired, unlinked", got, err)
 	}
 	// A connect session is none of this.
 	open, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{})

@@ -1098,7 +1098,7 @@ func (m *widgetModal) View() string {
 	case status == engine.WidgetExpired && !m.state.UnlinkedAt.IsZero():
 		add(st.Bad.Render("✗ Unlinked"), "")
 		wrapAdd(st.Muted.Render, "The account was unlinked at "+fmtMoment(m.state.UnlinkedAt, m.sh.now())+
-			", so this re-authorisation has ended: connect it again, as a new account, with c.")
+			", so this re-authorisation has ended: close this, and press c to connect it again, as a new account.")
 	case status == engine.WidgetExpired:
 		add(st.Bad.Render("✗ Expired"), "")
 		next := "close it and open a new one."
