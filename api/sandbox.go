@@ -254,6 +254,13 @@ func (s *Server) setClock(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 		if err := move(); err != nil {
+			if e, ok := engine.AsError(err); ok && e.Field == "advance" && strings.HasSuffix(e.Message, "; advance by at most that") {
+				// "to" the end as well: a clock moved to 06:28:14.000Z stands at the
+				// last nanosecond of that millisecond, and "advance 1s" to the end
+				// read "999ms from now" (a QA engineer's trial). The API's words, not
+				// the clock's: the TUI's jump keys show those (a review).
+				e.Message += fmt.Sprintf(`, or send {"to": %q}`, clockEnd(clk).UTC().Format(monoTime))
+			}
 			return err
 		}
 	}

@@ -248,11 +248,8 @@ func (c *Clock) advance(d time.Duration) error {
 			return engine.Invalid("advance", "cannot advance the clock by %s: it is at this world's end, %s, the last second that IDs holding the seconds since 1970 in 32 bits can count; start a new database to go on",
 				engine.DurationText(d), engine.TimeText(end))
 		}
-		// "to" the end as well: a clock moved to 06:28:14.000Z stands at the last
-		// nanosecond of that millisecond, and "advance by 1s" to the end read "999ms
-		// from now" (a QA engineer's trial).
-		return engine.Invalid("advance", "cannot advance the clock by %s: this world ends at %s, %s from now (the last second that IDs holding the seconds since 1970 in 32 bits can count); advance by at most that, or send {\"to\": %q}",
-			engine.DurationText(d), engine.TimeText(end), engine.DurationText(end.Sub(now)), end.UTC().Format("2006-01-02T15:04:05.000Z"))
+		return engine.Invalid("advance", "cannot advance the clock by %s: this world ends at %s, %s from now (the last second that IDs holding the seconds since 1970 in 32 bits can count); advance by at most that",
+			engine.DurationText(d), engine.TimeText(end), engine.DurationText(end.Sub(now)))
 	}
 	c.base, c.frozen, c.firing, c.jumping = now, true, true, true
 	c.moving, c.movedFrom, c.jumpTo = true, now, target
