@@ -912,7 +912,7 @@ func (s *Server) widgetView(ctx context.Context, st engine.WidgetState) *widgetP
 		for _, in := range s.eng.Institutions() {
 			b := bankView{Code: in.Code, Name: in.Name, Search: in.SearchText(), Methods: engine.AuthMethods}
 			if until, ok := down[in.Code]; ok {
-				b.Down = "down until " + until.In(engine.WAT).Format("15:04") + " WAT"
+				b.Down = "down until " + upToTheMinute(until).In(engine.WAT).Format("15:04") + " WAT"
 			}
 			v.Banks = append(v.Banks, b)
 		}
@@ -981,7 +981,7 @@ func (s *Server) downUntil(code string) string {
 		if is.Code != code || !is.OutageUntil.After(now) {
 			continue
 		}
-		until := is.OutageUntil.In(engine.WAT)
+		until := upToTheMinute(is.OutageUntil).In(engine.WAT)
 		text := until.Format("15:04") + " West Africa Time"
 		if y, m, d := now.In(engine.WAT).Date(); until.Day() != d || until.Month() != m || until.Year() != y {
 			text += " on " + until.Format("Monday 2 January")
@@ -989,6 +989,15 @@ func (s *Server) downUntil(code string) string {
 		return text
 	}
 	return ""
+}
+
+// upToTheMinute is t rounded up to a whole minute: "after 18:13" of an outage
+// until 18:13:34 sent the user back to be refused again (a review).
+func upToTheMinute(t time.Time) time.Time {
+	if r := t.Truncate(time.Minute); r.Before(t) {
+		return r.Add(time.Minute)
+	}
+	return t
 }
 
 // newChallengeView words a challenge for its kind: the bank's prompt is the hint,

@@ -254,6 +254,10 @@ func TestWidgetPageOutage(t *testing.T) {
 	if page := string(w.do("GET", "/connect/s/"+st.Session, req{key: noKey()}).body); strings.Contains(page, "available right now") {
 		t.Fatalf("after the outage the login still says the bank is down:\n%s", page)
 	}
+	w.post("/sandbox/institutions/044/outage", map[string]any{"for": "30s"}) // until 13:15:30: "after 13:16", not 13:15 (a review)
+	if page := string(w.do("GET", "/connect/s/"+st.Session, req{key: noKey()}).body); !strings.Contains(page, "You can sign in after 13:16 West Africa Time.") {
+		t.Fatalf("an outage that ends within a minute:\n%s", page)
+	}
 	w.post("/sandbox/institutions/044/outage", map[string]any{"for": "2d"})
 	if page := string(w.do("GET", "/connect/s/"+st.Session, req{key: noKey()}).body); !strings.Contains(page, "You can sign in after 13:15 West Africa Time on Sunday 22 August.") {
 		t.Fatalf("an outage of two days:\n%s", page)

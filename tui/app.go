@@ -579,8 +579,9 @@ func (m *Model) busy() bool {
 // cutJumpText says that the last run stopped in the middle of a jump to to, and
 // that the clock resumes at now.
 func cutJumpText(to, now time.Time) string {
-	return "A crash cut short the last run's jump to " + engine.TimeText(to) +
-		": the clock resumes at " + engine.TimeText(now) + "; advance it again to go on."
+	// "ended", not "a crash": the file may be a backup taken mid-jump (a review).
+	return "The last run ended mid-jump to " + engine.TimeText(to) +
+		": the clock resumes at " + engine.TimeText(now) + ", where its saved syncs reach; advance it again to go on."
 }
 
 // exposedText says that the API listens beyond this machine, at on, and what

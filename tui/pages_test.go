@@ -1750,12 +1750,12 @@ func TestACutJumpIsSaidAtTheStart(t *testing.T) {
 	w := newTestWorld(t)
 	cut := w.clock.Now().AddDate(5, 1, 0)
 	h := newHarness(t, w, harnessOpts{width: 80, height: 24, cutJump: cut})
-	said := "A crash cut short the last run's jump to 2 Dec 2031 10:00:02 WAT: the clock resumes at 2 Nov 2026 10:00:02 WAT; advance it again to go on."
+	said := "The last run ended mid-jump to 2 Dec 2031 10:00:02 WAT: the clock resumes at 2 Nov 2026 10:00:02 WAT, where its saved syncs reach; advance it again to go on."
 	if got := strings.Join(strings.Fields(h.screen()), " "); !strings.Contains(got, said) {
 		t.Fatalf("the screen does not say, whole at 80×24, %q:\n%s", said, h.screen())
 	}
 	both := newHarness(t, w, harnessOpts{width: 120, height: 30, cutJump: cut, exposed: "0.0.0.0:7070"})
-	both.contains("The API listens on 0.0.0.0:7070", "cut short the last run's jump")
+	both.contains("The API listens on 0.0.0.0:7070", "The last run ended mid-jump")
 	quiet := newHarness(t, w, harnessOpts{})
 	if strings.Contains(quiet.screen(), "mid-jump") {
 		t.Fatalf("a clean start says a jump was cut short:\n%s", quiet.screen())

@@ -204,6 +204,7 @@
     });
     if (ev.submitter && ev.submitter.name) data.append(ev.submitter.name, ev.submitter.value);
     var again = function () { // the plain way, the same button's value and all
+      unwait(); // a disabled choice would not go
       form.setAttribute("data-plain", "");
       if (ev.submitter && form.requestSubmit) form.requestSubmit(ev.submitter);
       else form.submit();
@@ -271,15 +272,21 @@
       spin.setAttribute("aria-hidden", "true");
       line.appendChild(spin);
       line.appendChild(document.createTextNode(text));
-      Array.prototype.forEach.call(form.querySelectorAll("input:not([type=hidden]):not([readonly])"), function (el) {
-        el.readOnly = true;
+      // Read-only; a choice (which readOnly does not hold) disabled: the form's
+      // values went as it was sent, before this (a review).
+      Array.prototype.forEach.call(form.querySelectorAll("input:not([type=hidden]):not([readonly]):not([disabled])"), function (el) {
+        if (el.type === "radio" || el.type === "checkbox") el.disabled = true;
+        else el.readOnly = true;
         fields.push(el);
       });
     }, waitAfter);
     return function () {
       clearTimeout(timer);
       line.textContent = "";
-      fields.forEach(function (el) { el.readOnly = false; });
+      fields.forEach(function (el) {
+        if (el.type === "radio" || el.type === "checkbox") el.disabled = false;
+        else el.readOnly = false;
+      });
       fields = [];
     };
   }
