@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -326,7 +327,16 @@ func TestStatements(t *testing.T) {
 	if ct := file.header.Get("Content-Type"); ct != "application/pdf" || !bytes.HasPrefix(file.body, []byte("%PDF-")) {
 		t.Fatalf("download: Content-Type %q, starts %q", ct, file.body[:min(8, len(file.body))])
 	}
+	// Named for its period, and its period said to the second (a lending
+	// developer's trial: every PDF was statement-<number>.pdf, and the period read
+	// as whole days).
+	if cd := file.header.Get("Content-Disposition"); !strings.HasPrefix(cd, `attachment; filename="statement-`+c.Accounts[0].AccountNumber+`-3m-2021`) {
+		t.Errorf("Content-Disposition %q", cd)
+	}
 	text := pdfText(t, file.body)
+	if !regexp.MustCompile(`Period\s*\d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d to \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d WAT`).MatchString(text) {
+		t.Errorf("the PDF's period is not said to the second:\n%s", text)
+	}
 	for _, want := range []string{"Access Bank", "ADAM OKAFOR", c.Accounts[0].AccountNumber, "STATEMENT OF ACCOUNT",
 		"Opening balance", "Closing balance", "NGN 0.00", "NGN 15,845.67", "Page 1 of 1",
 		"5,000.00", "12,345.67", "1,500.00", "10,000.00"} {
@@ -583,11 +593,17 @@ func TestNoIdentityBeforeTheFirstSuccessfulSync(t *testing.T) {
 	var acct struct{ ID string }
 	w.post("/account/auth", map[string]any{"code": st.Code}).decode(t, &acct)
 	id := acct.ID
-	for _, path := range []string{"/accounts/" + id + "/identity", "/accounts/" + id + "/income", "/v2/accounts/" + id + "/identity", "/v2/accounts/" + id + "/income"} {
+	// Nor a statement, in JSON or PDF: it read "Opening balance NGN 4,000.00, no
+	// transactions" over a year before the account was opened (a lending
+	// developer's trial).
+	for _, path := range []string{"/accounts/" + id + "/identity", "/accounts/" + id + "/income", "/v2/accounts/" + id + "/identity", "/v2/accounts/" + id + "/income",
+		"/accounts/" + id + "/statement?period=last1months", "/accounts/" + id + "/statement?period=last12months&output=pdf"} {
 		rep := w.do("GET", path, req{})
 		want := "has no identity yet: it comes with the account's first successful sync, and its first sync failed (SYNC_ERROR"
 		if strings.HasSuffix(path, "income") {
 			want = "has no income yet"
+		} else if strings.Contains(path, "statement") {
+			want = "has no statement yet"
 		}
 		if rep.status != http.StatusConflict || !strings.Contains(string(rep.body), want) || !strings.Contains(string(rep.body), "POST /accounts/"+id+"/sync") {
 			t.Errorf("GET %s before any successful sync = %d %s; want 409 saying %q and how to sync", path, rep.status, rep.body, want)
@@ -604,4 +620,5 @@ func TestNoIdentityBeforeTheFirstSuccessfulSync(t *testing.T) {
 		t.Fatalf("identity after a sync = %+v", who)
 	}
 	w.get("/v2/accounts/" + id + "/income")
+	w.get("/accounts/" + id + "/statement?period=last1months")
 }

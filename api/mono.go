@@ -386,7 +386,7 @@ func (s *Server) statementPDF(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", `attachment; filename="statement-`+st.Account.Number+`.pdf"`)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+statement.FileName(st)+`"`)
 	_, err = w.Write(b)
 	return err
 }

@@ -163,11 +163,13 @@ func (e *Engine) Statement(ctx context.Context, id string, months int) (Statemen
 		if err != nil {
 			return err
 		}
-		to := a.LastSyncedAt
-		if to.IsZero() {
-			to = a.ConnectedAt
+		// Not before a sync has brought the history: a statement whose first
+		// sync failed read "Opening balance NGN 50,000.00, no transactions" over
+		// a year before the account was opened (a lending developer's trial).
+		if err := NoDataYet(a, "statement"); err != nil {
+			return err
 		}
-		st, err = statement(tx, a, MonthsBefore(to, months), to)
+		st, err = statement(tx, a, MonthsBefore(a.LastSyncedAt, months), a.LastSyncedAt)
 		return err
 	})
 	return st, err
@@ -237,14 +239,14 @@ func (e *Engine) CreateStatementJob(ctx context.Context, id string, months int) 
 		if err != nil {
 			return err
 		}
+		if err := NoDataYet(a, "statement"); err != nil { // as Statement
+			return err
+		}
 		seq, err := tx.NextSequence("statement")
 		if err != nil {
 			return err
 		}
 		to := a.LastSyncedAt
-		if to.IsZero() {
-			to = a.ConnectedAt
-		}
 		j = StatementJob{ID: NewToken(s.SecretKey, s.IDNamespace, "statement", seq), AccountID: id, Months: months,
 			From: MonthsBefore(to, months), To: to, CreatedAt: now, ReadyAt: now.Add(s.StatementBuild)}
 		j = j.At(now)

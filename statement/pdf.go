@@ -90,7 +90,7 @@ func PDF(st engine.Statement, generated time.Time) ([]byte, error) {
 	field("Account number", st.Account.Number)
 	field("Account type", st.Account.Type)
 	field("Bank", fmt.Sprintf("%s (CBN code %s)", st.Account.Institution.Name, st.Account.Institution.Code))
-	field("Period", day(st.From)+" to "+day(st.To))
+	field("Period", period(st.From, st.To))
 	field("Opening balance", cur+" "+engine.Naira(st.OpeningBalance))
 	field("Closing balance", cur+" "+engine.Naira(st.ClosingBalance))
 	field("Total credits", fmt.Sprintf("%s %s (%d)", cur, engine.Naira(credits), nCredit))
@@ -125,6 +125,25 @@ func PDF(st engine.Statement, generated time.Time) ([]byte, error) {
 // day is an instant's day in Lagos, as a Nigerian bank's statement dates it: a
 // credit at 00:30 WAT on 1 August read 31 Jul, as UTC has it.
 func day(t time.Time) string { return t.In(engine.WAT).Format("02 Jan 2006") }
+
+// FileName is a statement's PDF's name: its account, months and end, as the TUI
+// exports it and the API serves it — "statement-4259134808-3m-20270514-2326.pdf".
+// Every PDF of an account downloaded as statement-<number>.pdf, whatever its
+// period (a lending developer's trial).
+func FileName(st engine.Statement) string {
+	from, to := st.From.In(engine.WAT), st.To.In(engine.WAT)
+	months := (to.Year()-from.Year())*12 + int(to.Month()) - int(from.Month())
+	return fmt.Sprintf("statement-%s-%dm-%s.pdf", st.Account.Number, months, to.Format("20060102-1504"))
+}
+
+// period says a statement's window to the second, as it runs: from the last
+// sync's instant, months back, to it. Said in days, "14 Apr 2027 to 14 May 2027"
+// read as whole days, and three rows of 14 April before 23:26 were missing (a
+// lending developer's trial).
+func period(from, to time.Time) string {
+	const layout = "02 Jan 2006 15:04:05"
+	return from.In(engine.WAT).Format(layout) + " to " + to.In(engine.WAT).Format(layout) + " WAT"
+}
 
 // folded are letters of Nigerian names that cp1252, the PDF's core fonts'
 // encoding, lacks, as their base letters: Yoruba's and Igbo's dotted vowels and

@@ -32,6 +32,28 @@ func TestPDFIsDeterministic(t *testing.T) {
 	}
 }
 
+// The period is said to the second: the window runs from the last sync's
+// instant, and "14 Apr 2027 to 14 May 2027" read as whole days, rows of 14 April
+// before that time missing (a lending developer's trial).
+func TestPeriodToTheSecond(t *testing.T) {
+	to := time.Date(2027, 5, 14, 22, 26, 41, 500, time.UTC)
+	if got, want := period(engine.MonthsBefore(to, 1), to), "14 Apr 2027 23:26:41 to 14 May 2027 23:26:41 WAT"; got != want {
+		t.Errorf("period = %q, want %q", got, want)
+	}
+}
+
+// A PDF's name says its account, months and end, so two of one account differ;
+// a month back from 31 March (28 February) is one month.
+func TestFileName(t *testing.T) {
+	to := time.Date(2027, 3, 31, 9, 0, 0, 0, time.UTC)
+	for months, want := range map[int]string{1: "statement-4259134808-1m-20270331-1000.pdf", 12: "statement-4259134808-12m-20270331-1000.pdf"} {
+		st := engine.Statement{Account: engine.BankAccount{Number: "4259134808"}, From: engine.MonthsBefore(to, months), To: to}
+		if got := FileName(st); got != want {
+			t.Errorf("%d months: %q, want %q", months, got, want)
+		}
+	}
+}
+
 // A statement dates its rows and period by Lagos days, and writes Nigerian names
 // in letters its fonts have: a credit at 00:30 WAT on 1 August read 31 Jul, and
 // Ọláṣẹgun read .LÁ..GUN (a new user's trial).

@@ -217,7 +217,7 @@ func (s *statementView) exportMonths(months int) tea.Cmd {
 		if err != nil {
 			return e, err
 		}
-		name := fmt.Sprintf("statement-%s-%dm-%s.pdf", st.Account.Number, months, st.To.In(engine.WAT).Format("20060102-1504"))
+		name := statement.FileName(st)
 		e.path, e.size, e.n = filepath.Join(dir, name), len(b), len(st.Transactions)
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return e, err
