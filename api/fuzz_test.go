@@ -291,6 +291,7 @@ var initiateCorpus = []string{
 	`{"customer":"adam","scope":"auth"}`, `{"meta":[1]}`, `{"scope":5}`, `{"institution":{"id":44}}`, `{"redirect_url":"javascript:x"}`,
 	`{"customer":{"name":"A","email":"not email"},"scope":"auth","redirect_url":"http://x"}`, `{"scope":"auth"`, "\xff{",
 	`{"scope":"reauth","account":"","redirect_url":"http://x"}`, `{"meta":{"ref":"` + strings.Repeat("r", 201) + `"},"scope":"reauth","account":"a","redirect_url":"http://x"}`,
+	`{"scope":"auth","ſcope":"reauth"}`, `{"institution":{"id":"x","ID":"044"},"scope":"auth"}`, `{"customer":null,"customer":{"id":"c"}}`, `{"x":{"a":{"b":[{"c":{}}]}},"x":1}`,
 }
 
 func FuzzParseInitiate(f *testing.F) {

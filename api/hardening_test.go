@@ -230,6 +230,9 @@ func TestMonoRoutesRefuseRepeatedFieldsTheyRead(t *testing.T) {
 		// In any case, as encoding/json matches names, and nested (a review).
 		{"/v2/accounts/initiate", `{"scope":"auth","SCOPE":"reauth","customer":{"name":"Ada Obi","email":"ada@example.com"},"meta":{"ref":"r"},"redirect_url":"http://127.0.0.1:3000/x"}`, "application/json", "scope"},
 		{"/v2/accounts/initiate", `{"scope":"auth","institution":{"id":"bogus","id":"044"},"customer":{"name":"Ada Obi","email":"ada@example.com"},"meta":{"ref":"r"},"redirect_url":"http://127.0.0.1:3000/x"}`, "application/json", "institution.id"},
+		// As encoding/json folds names: ſ (U+017F) is an s (a review).
+		{"/v2/accounts/initiate", `{"scope":"auth","ſcope":"reauth","customer":{"name":"Ada Obi","email":"ada@example.com"},"meta":{"ref":"r"},"redirect_url":"http://127.0.0.1:3000/x"}`, "application/json", "scope"},
+		{"/v2/accounts/initiate", `{"scope":"auth","institution":{"id":"bogus"},"inſtitution":{"id":"044"},"customer":{"name":"Ada Obi","email":"ada@example.com"},"meta":{"ref":"r"},"redirect_url":"http://127.0.0.1:3000/x"}`, "application/json", "institution"},
 	} {
 		v := failed(t, w.do("POST", tc.path, req{body: tc.body, ctype: tc.ctype}), http.StatusBadRequest, "")
 		if !strings.Contains(fmt.Sprint(v["message"]), `field "`+tc.field+`" is given more than once`) { // v2's envelope has no field
