@@ -272,7 +272,9 @@ type pathPrefixKey struct{}
 
 // shownPath is the request's path as it was sent: with the /v1 prefix v1Aliased
 // took off.
-func shownPath(r *http.Request) string { return pathPrefix(r) + r.URL.Path }
+// Escaped, as sent: "PUT /accounts/a%2Fb" read "/accounts/a/b", a path the client
+// never sent, and a next link built from it was no URL (a review).
+func shownPath(r *http.Request) string { return pathPrefix(r) + r.URL.EscapedPath() }
 
 // pathPrefix is the prefix v1Aliased took off the request's path: "/v1" or "".
 func pathPrefix(r *http.Request) string {
@@ -371,7 +373,7 @@ func (u *unrouted) WriteHeader(code int) {
 	// The path as sent: GET /accounts/%2F (which the mux routes nowhere) read
 	// "no route GET /accounts//", a path the client never sent (a bad-input trial).
 	answerError(u.ResponseWriter, u.r, u.shape, apiError{Status: code, Code: "NOT_FOUND",
-		Message: "no route " + u.r.Method + " " + pathPrefix(u.r) + u.r.URL.EscapedPath() + u.slashHint() + u.v1PrefixHint() + u.v2Hint() + u.accountsHint() + u.pluralHint() + routeHint(u.r.URL.Path) + "; GET /openapi.yaml lists every route"})
+		Message: "no route " + u.r.Method + " " + shownPath(u.r) + u.slashHint() + u.v1PrefixHint() + u.v2Hint() + u.accountsHint() + u.pluralHint() + routeHint(u.r.URL.Path) + "; GET /openapi.yaml lists every route"})
 }
 
 // slashHint names the route a path with a trailing slash meant, when there is one

@@ -113,15 +113,12 @@ func parseReceiverMode(p params) (ReceiverMode, error) {
 	case ModeError:
 		// Not 1xx: an informational status is no answer (101 hung the sender, 103
 		// answered 200 after it).
-		st, err := p.int("status", 500, 200, 599)
+		// Not 1xx: an informational status is no answer. Not 2xx: a delivery (any
+		// 2xx in v1's format), and attempts read "delivered" while the receiver
+		// kept none (a bad-input trial, then a review of 201).
+		st, err := p.int("status", 500, 300, 599)
 		if err != nil {
-			return m, engine.Invalid("status", "status is an HTTP status from 200 to 599, e.g. 500 (got %q)", p.str("status"))
-		}
-		if st == http.StatusOK {
-			// 200 is a delivery: attempts read "delivered" while the receiver kept
-			// none (a bad-input trial). Another 2xx stays: v2's format takes only
-			// 200, and 204 tests it.
-			return m, engine.Invalid("status", `status 200 is a delivery, what mode "up" answers ({"mode":"up"}); "error" answers another status, e.g. 500 (or 204, which v1's format counts as delivered and v2's does not)`)
+			return m, engine.Invalid("status", `status is an HTTP status from 300 to 599, e.g. 500 (got %q): a 2xx is a delivery, which mode "up" answers ({"mode":"up"})`, p.str("status"))
 		}
 		m.Status = int(st)
 	case ModeSlow:

@@ -1598,9 +1598,9 @@ func (p *fileParser) receiver(st *Step, v *node, step *node) {
 		}
 		if s := v.get("status"); s != nil {
 			code, err := integer(s, "status", 100, 599)
-			if err == nil && (code < 200 || code == 200) && !badRequestExpected(step) {
+			if err == nil && code < 300 && !badRequestExpected(step) {
 				// As the receiver's route refuses it at run time: found by check.
-				err = errAt(s.pos, "status: %d is no error the receiver answers: give 201 to 599 (200 is a delivery, receiver: up; a 1xx is no answer)", code)
+				err = errAt(s.pos, "status: %d is no error the receiver answers: give 300 to 599 (a 2xx is a delivery, receiver: up; a 1xx is no answer)", code)
 			}
 			if p.ok(err) {
 				st.Receiver, st.Status = "error", int(code)

@@ -124,8 +124,8 @@ func TestRefusals(t *testing.T) {
 		// What the run's call would refuse is refused by check, at its field (a presenter's trial).
 		{"outage too long", head + "  - outage: adam\n    for: 45d\n", `f.yaml:11:10: for: 45d is too long: an outage lasts at most 30d`},
 		{"receiver too slow", head + "  - receiver: {slow: 500d}\n", `f.yaml:10:22: slow: 500d is too long: the receiver waits at most 1h before it answers`},
-		{"receiver error 200", head + "  - receiver: {status: 200}\n", `f.yaml:10:24: status: 200 is no error the receiver answers: give 201 to 599 (200 is a delivery, receiver: up; a 1xx is no answer)`},
-		{"receiver error 1xx", head + "  - receiver: {status: 101}\n", `f.yaml:10:24: status: 101 is no error the receiver answers: give 201 to 599 (200 is a delivery, receiver: up; a 1xx is no answer)`},
+		{"receiver error 2xx", head + "  - receiver: {status: 204}\n", `f.yaml:10:24: status: 204 is no error the receiver answers: give 300 to 599 (a 2xx is a delivery, receiver: up; a 1xx is no answer)`},
+		{"receiver error 1xx", head + "  - receiver: {status: 101}\n", `f.yaml:10:24: status: 101 is no error the receiver answers: give 300 to 599 (a 2xx is a delivery, receiver: up; a 1xx is no answer)`},
 		{"a bank's new password too short", head + "  - bank: adam\n    password: abc\n", `f.yaml:11:15: a password has 6 to 64 characters`},
 		{"a narration too long", head + "  - bank: adam\n    debit: NGN 5\n    narration: " + strings.Repeat("x", 121) + "\n", `f.yaml:12:16: a narration has up to 120 printable characters`},
 		{"latency too long", head + "  - latency: \"044\"\n    delay: 2m\n", `f.yaml:11:12: delay: 2m is too long: a latency is real time, not virtual — every answer of the bank waits it, several a sync — and at most 1m`},
