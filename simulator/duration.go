@@ -33,7 +33,7 @@ func ParseStatementBuild(s string) (time.Duration, error) {
 	if in == "0" || in == "0s" || strings.EqualFold(in, "off") {
 		return 0, nil
 	}
-	d, err := ParseDurationLike(in, "30s or 2m")
+	d, err := ParseDurationLike(in, "30s or 2m (at most "+engine.DurationText(engine.MaxStatementBuild)+")")
 	if err != nil {
 		return 0, engine.Invalid("statement_build", "statement_build is how long a PDF statement stays BUILDING (0 for at once): %s", engine.ErrorMessage(err))
 	}
@@ -125,7 +125,7 @@ func ParseDurationLike(s, examples string) (time.Duration, error) {
 			// The route's limit, which its examples name ("at most 30d"): "at most
 			// about 292 years" was Go's, no route's (a bad-input trial).
 			if lim := atMost.FindString(examples); lim != "" {
-				return 0, engine.Invalid("duration", "%q is too long: %s", s, strings.Trim(lim, "()"))
+				return 0, engine.Invalid("duration", "%q is too long: %s", s, strings.TrimPrefix(lim, "("))
 			}
 			return 0, engine.Invalid("duration", "%q is too long: a duration can be at most about 292 years", s)
 		}
@@ -140,7 +140,7 @@ func ParseDurationLike(s, examples string) (time.Duration, error) {
 var errOverflow = engine.Errorf(engine.EINVALID, "overflow")
 
 // atMost finds the limit a route's examples name: "(at most 30d)".
-var atMost = regexp.MustCompile(`\(at most [^()]+\)`)
+var atMost = regexp.MustCompile(`\(at most [^();]+`)
 
 // unitRank orders the units, largest first; smallerUnit is the one a number
 // after a unit most likely left out (1h30 → 1h30m).

@@ -57,6 +57,14 @@ func TestTooLongSaysTheRoutesLimit(t *testing.T) {
 	if msg := engine.ErrorMessage(err); msg != `"1000000d" is too long: at most 30d` {
 		t.Errorf("an outage of 1000000d: %q", msg)
 	}
+	// A latency's, whose limit says more after it (a review: "at most 1m; 0 for
+	// none"), and statement_build's, which named none.
+	if _, err := ParseDurationLike("1000000d", "500ms or 2s (at most 1m; 0 for none)"); engine.ErrorMessage(err) != `"1000000d" is too long: at most 1m` {
+		t.Errorf("a latency of 1000000d: %q", engine.ErrorMessage(err))
+	}
+	if _, err := ParseStatementBuild("1000000d"); !strings.Contains(engine.ErrorMessage(err), `"1000000d" is too long: at most 1h`) {
+		t.Errorf("a statement_build of 1000000d: %q", engine.ErrorMessage(err))
+	}
 }
 
 // A unit given twice says to write each once, largest first (1d1d read as two
