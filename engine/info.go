@@ -294,6 +294,11 @@ func (e *Engine) StatementOfJob(ctx context.Context, jobID string) (Statement, e
 		if err != nil {
 			return err
 		}
+		// A job made, by an older sandbank, before the account's first sync (a
+		// review): refused as it would be made now.
+		if err := NoDataYet(a, "statement"); err != nil {
+			return err
+		}
 		st, err = statement(tx, a, j.From, j.To)
 		return err
 	})

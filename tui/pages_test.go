@@ -1761,3 +1761,39 @@ func TestACutJumpIsSaidAtTheStart(t *testing.T) {
 		t.Fatalf("a clean start says a jump was cut short:\n%s", quiet.screen())
 	}
 }
+
+// An account whose first sync failed has no statement, as the API's 409 says:
+// the tab previewed months before the account was opened with the balance the
+// widget saw, and e answered with the API's routes to sync (a review).
+func TestNoStatementBeforeTheFirstSync(t *testing.T) {
+	w := newTestWorld(t)
+	c, err := w.bank.AddCustomer(simulator.NewCustomer{Institution: "057", MFA: engine.MFANone})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{Institution: "057"})
+	if err == nil {
+		st, err = w.eng.WidgetLogin(w.ctx, st.Session, c.Username, c.Password)
+	}
+	if err == nil && st.Status == engine.WidgetAccount {
+		st, err = w.eng.WidgetChooseAccount(w.ctx, st.Session, st.Accounts[0].Number)
+	}
+	if err == nil {
+		err = w.bank.StartOutage("057", time.Hour) // between the sign-in and the exchange
+	}
+	if err == nil {
+		_, err = w.eng.ExchangeCode(w.ctx, st.Code)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.settle()
+	h := newHarness(t, w, harnessOpts{width: 140, height: 30})
+	h.press("end", "enter", "right", "right")
+	h.contains("STATEMENT No statement yet: it comes with the account's first successful sync")
+	h.press("e")
+	if files, _ := filepath.Glob(filepath.Join(h.exportDir, "*.pdf")); len(files) != 0 {
+		t.Fatalf("a PDF of an account never synced: %v", files)
+	}
+	h.contains("(s syncs it)")
+}

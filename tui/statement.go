@@ -271,6 +271,9 @@ func (s *statementView) Update(msg tea.Msg) tea.Cmd {
 			s.saved, s.exportErr = nil, "" // it named the last period's file, as if this one's were saved
 			return s.show(s.acct)
 		case key.Matches(msg, k.Export):
+			if s.acct.LastSyncedAt.IsZero() {
+				return toast(toastWarn, noStatementYet) // the engine's 409 speaks the API's routes
+			}
 			return s.exportPDF()
 		}
 	case mouseMsg:
@@ -344,8 +347,17 @@ func (s *statementView) exportLines() []string {
 	return []string{st.Key.Render(" e") + st.Muted.Render(" exports this statement as a PDF into "+s.sh.exportDir)}
 }
 
+// noStatementYet says why an account that has never synced has no statement.
+const noStatementYet = "No statement yet: it comes with the account's first successful sync, which has not happened (s syncs it)"
+
 func (s *statementView) View() string {
 	st := s.sh.styles
+	if s.acct.LastSyncedAt.IsZero() {
+		// As the API's 409: a preview over months before the account was opened,
+		// with the balance the widget saw, read as a statement (a review).
+		s.listTop = 1
+		return fit(st.Title.Render(" STATEMENT ")+st.Muted.Render(noStatementYet), s.w)
+	}
 	from, to := s.period()
 	var months []string
 	for i, m := range statementMonths {
