@@ -618,6 +618,9 @@ func (s *Server) connectPage(w http.ResponseWriter, r *http.Request) error {
 		if f := s.pages.takeRefused(st.Session, id); f != nil && f.at == st.Status {
 			// A step refused a moment ago (connectStep): its page, once, at its status.
 			v.Title, v.Errors, v.Fields, v.Values, v.Events = f.title, f.errors, f.fields, f.values, f.events
+			if f.downSaid {
+				v.Down = ""
+			}
 			noteCode(w, f.code) // a bank's outage at 503 is the world's, not sandbank's trouble (the review)
 			return s.renderPage(w, r, f.status, "connect", v)
 		}
@@ -766,7 +769,7 @@ func (s *Server) connectStep(w http.ResponseWriter, r *http.Request) error {
 	// time, "2 attempts left", "1 attempt left", then the bank's 30-minute lock (a
 	// front-end developer's trial).
 	id := s.pages.refuse(session, refusal{at: st.Status, status: status, code: errorReason(err), title: v.Title, errors: v.Errors,
-		fields: v.Fields, values: v.Values, events: v.Events}, st.ExpiresAt, s.eng.Clock().Now())
+		fields: v.Fields, values: v.Values, events: v.Events, downSaid: v.downSaid}, st.ExpiresAt, s.eng.Clock().Now())
 	stepTo(w, r, "/connect/s/"+session+"?refused="+id)
 	return nil
 }
@@ -841,6 +844,7 @@ type widgetPage struct {
 	// Down, at a bank's login or question, is when its outage ends ("17:28 West
 	// Africa Time"), or "" while it is up: said before the user types a password.
 	Down      string
+	downSaid  bool // the page's error says the outage (fail), so its notice does not
 	Title     string
 	Session   string
 	St        engine.WidgetState
@@ -991,14 +995,8 @@ func (s *Server) downUntil(code string) string {
 	return ""
 }
 
-// upToTheMinute is t rounded up to a whole minute: "after 18:13" of an outage
-// until 18:13:34 sent the user back to be refused again (a review).
-func upToTheMinute(t time.Time) time.Time {
-	if r := t.Truncate(time.Minute); r.Before(t) {
-		return r.Add(time.Minute)
-	}
-	return t
-}
+// upToTheMinute is t rounded up to a whole minute (web.UpToTheMinute).
+func upToTheMinute(t time.Time) time.Time { return web.UpToTheMinute(t) }
 
 // newChallengeView words a challenge for its kind: the bank's prompt is the hint,
 // or, for a security question, the label.
@@ -1114,8 +1112,11 @@ func (v *widgetPage) fail(st engine.WidgetState, err error) {
 	}
 	if engine.ErrorCode(err) == engine.EUNAVAILABLE && v.Down != "" && st.Institution.Name != "" {
 		// The user's words, not the log's: "GTBank is unavailable (outage until 5
-		// Dec 2026 17:28:34 WAT); try again later" (an accessibility trial).
+		// Dec 2026 17:28:34 WAT); try again later" (an accessibility trial). Said
+		// here, the page's notice of it is not said again; after another error it
+		// is (a review: a question that timed out hid it).
 		msg = st.Institution.Name + " isn’t available right now. Try again after " + v.Down + "."
+		v.Down, v.downSaid = "", true
 	}
 	v.Errors = []formError{{Field: field, Message: msg}}
 	if field != "" && field != "bank-search" {
@@ -1210,7 +1211,7 @@ func (s *Server) testerView(st engine.WidgetState) *testerView {
 		}
 	case engine.WidgetLocked:
 		t.Customer = who
-		t.Note = "The bank's lock ends at " + st.LockedUntil.In(engine.WAT).Format("15:04") + " (WAT) on the virtual clock, and this session stays locked" +
+		t.Note = "The bank's lock ends at " + upToTheMinute(st.LockedUntil).In(engine.WAT).Format("15:04") + " (WAT) on the virtual clock, and this session stays locked" +
 			" (it ends at " + st.ExpiresAt.In(engine.WAT).Format("15:04") + "): move the clock past the lock (the TUI's time panel, or POST /sandbox/clock {\"advance\":\"30m\"}), then open a new session."
 	}
 	if t.Customer != nil {
@@ -1377,6 +1378,7 @@ type refusal struct {
 	fields    map[string]*fieldError
 	values    map[string]string
 	events    []pageEvent
+	downSaid  bool // its error says the bank's outage: the page's notice of it is not said again
 }
 
 // restart is where the frame of session, ended, goes for the app's next open():

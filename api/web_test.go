@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 )
 
 // A browser never sees raw JSON: the API's errors answer a page to a request
@@ -261,6 +262,16 @@ func TestWidgetPageOutage(t *testing.T) {
 	w.post("/sandbox/institutions/044/outage", map[string]any{"for": "2d"})
 	if page := string(w.do("GET", "/connect/s/"+st.Session, req{key: noKey()}).body); !strings.Contains(page, "You can sign in after 13:15 West Africa Time on Sunday 22 August.") {
 		t.Fatalf("an outage of two days:\n%s", page)
+	}
+	// Another error does not hide it: an answer too late, the bank down since,
+	// went back to the login saying only "sign in again" (a review).
+	otp := w.addCustomer(map[string]any{"institution": "058", "mfa": "otp"})
+	ch := w.login(w.openWidget(map[string]any{"key": testPublicKey, "institution": "058"}).Session, otp.Username, otp.Password)
+	w.post("/sandbox/institutions/058/outage", map[string]any{"for": "30m"})
+	w.post("/sandbox/clock", map[string]any{"advance": "6m"})
+	late := string(w.pageStep(ch.Session, "answer", url.Values{"answer": {"123456"}}.Encode(), nil).body)
+	if !strings.Contains(late, "There is a problem") || !strings.Contains(late, "GTBank isn’t available right now.") {
+		t.Fatalf("a late answer while the bank is down:\n%s", late)
 	}
 }
 
@@ -926,5 +937,19 @@ func TestReauthPageOfAnUnlinkedAccount(t *testing.T) {
 	w.must(http.StatusOK, "GET", "/connect/sessions/"+st.Session, req{key: noKey()}).decode(t, &got)
 	if got.Status != "expired" || got.UnlinkedAt == "" {
 		t.Fatalf("GET /connect/sessions/{id} = %+v; want expired, with unlinked_at", got)
+	}
+}
+
+// An outage's end is said up to the minute, as the API shows the time, to the
+// millisecond: a clock moved "to" a time stands at its millisecond's last
+// nanosecond, and an end at 17:55:00.000 read "after 17:56" (a review).
+func TestOutageEndsUpToTheMinute(t *testing.T) {
+	at := time.Date(2026, 12, 5, 17, 55, 0, 0, time.UTC)
+	for in, want := range map[time.Time]time.Time{
+		at: at, at.Add(time.Millisecond - time.Nanosecond): at, at.Add(time.Millisecond): at.Add(time.Minute), at.Add(34 * time.Second): at.Add(time.Minute),
+	} {
+		if got := upToTheMinute(in); !got.Equal(want) {
+			t.Errorf("upToTheMinute(%s) = %s, want %s", in.Format(time.RFC3339Nano), got.Format(time.RFC3339Nano), want.Format(time.RFC3339Nano))
+		}
 	}
 }

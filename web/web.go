@@ -53,6 +53,7 @@ var funcs = template.FuncMap{
 	"authMethod":  engine.AuthMethodWords,
 	"mfaWords":    func(k engine.MFAKind) string { return k.Words() },
 	"clock":       func(t time.Time) string { return t.In(engine.WAT).Format("15:04") },
+	"upMinute":    UpToTheMinute,
 	"day":         func(t time.Time) string { return t.In(engine.WAT).Format("2 Jan 2006") },
 	"stamp":       func(t time.Time) string { return t.In(engine.WAT).Format("2 Jan 15:04") },
 	"json": func(v any) (string, error) {
@@ -182,4 +183,17 @@ if (typeof window !== "undefined") window.Connect = Connect;
 })();
 `)
 	return []byte(b.String())
+}
+
+// UpToTheMinute is t rounded up to a whole minute, from its millisecond (as the
+// API shows times): the time to wait until, said to the minute. "Try again after
+// 18:13" of a lock or an outage until 18:13:34 sent the user back to be refused
+// again (a review); and a clock moved "to" a time stands at its millisecond's
+// last nanosecond, which read a minute late.
+func UpToTheMinute(t time.Time) time.Time {
+	t = t.Truncate(time.Millisecond)
+	if r := t.Truncate(time.Minute); r.Before(t) {
+		return r.Add(time.Minute)
+	}
+	return t
 }

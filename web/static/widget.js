@@ -265,6 +265,7 @@
     var text = form.getAttribute("data-wait");
     if (!line || !text) return function () {};
     var fields = [];
+    var focused = null; // a choice with the focus, which disabling it drops (a review)
     var timer = setTimeout(function () {
       line.innerHTML = "";
       var spin = document.createElement("span");
@@ -275,8 +276,10 @@
       // Read-only; a choice (which readOnly does not hold) disabled: the form's
       // values went as it was sent, before this (a review).
       Array.prototype.forEach.call(form.querySelectorAll("input:not([type=hidden]):not([readonly]):not([disabled])"), function (el) {
-        if (el.type === "radio" || el.type === "checkbox") el.disabled = true;
-        else el.readOnly = true;
+        if (el.type === "radio" || el.type === "checkbox") {
+          if (document.activeElement === el) focused = el;
+          el.disabled = true;
+        } else el.readOnly = true;
         fields.push(el);
       });
     }, waitAfter);
@@ -288,6 +291,8 @@
         else el.readOnly = false;
       });
       fields = [];
+      if (focused && (!document.activeElement || document.activeElement === document.body)) focused.focus();
+      focused = null;
     };
   }
 
