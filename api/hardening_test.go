@@ -1184,3 +1184,28 @@ func TestUntrustedReceiverCertificateIsSaid(t *testing.T) {
 		t.Fatalf("a receiver's certificate for another name: %v; want both the name and the trust said", err)
 	}
 }
+
+// repeatedInObject on shapes decodeObject may not have refused first: an array
+// where a read object goes is skipped, not read as names, and a top-level name
+// with a dot is not a nested path (a review).
+func TestRepeatedInObjectShapes(t *testing.T) {
+	reads := []string{"scope", "institution", "institution.id"}
+	for body, want := range map[string]string{
+		`{"institution":["scope",1,"scope",2]}`:                      "",
+		`{"institution":["x"],"scope":"a","scope":"b"}`:              "scope",
+		`{"institution.id":"x","institution.id":"y","scope":"auth"}`: "",
+		`{"institution":{"id":"x","ID":"y"}}`:                        "institution.id",
+		`{"institution":{"x":[{"id":1},{"id":2}]},"scope":"a"}`:      "",
+		`{"institution":null,"institution":{}}`:                      "institution",
+		`{"institution":{"id":`:                                      "",
+	} {
+		err := repeatedInObject([]byte(body), reads)
+		got := ""
+		if e, ok := engine.AsError(err); ok {
+			got = e.Field
+		}
+		if got != want {
+			t.Errorf("%s: repeated %q (%v), want %q", body, got, err, want)
+		}
+	}
+}

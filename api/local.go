@@ -75,8 +75,8 @@ func (s *Server) ReceiverMode() ReceiverMode { return s.rmode.get() }
 
 // SetReceiverMode changes how the built-in receiver answers from now on.
 func (s *Server) SetReceiverMode(m ReceiverMode) error {
-	if m.Status != 0 && (m.Status < 100 || m.Status > 599) {
-		return engine.Invalid("status", "a status is between 100 and 599 (got %d)", m.Status)
+	if m.Status != 0 && (m.Status < 300 || m.Status > 599) { // as the route takes it (parseReceiverMode)
+		return engine.Invalid("status", "a status is between 300 and 599 (got %d): a 2xx is a delivery, and a 1xx no answer", m.Status)
 	}
 	if m.Delay < 0 || m.Delay > MaxReceiverDelay {
 		return engine.Invalid("delay", "a delay is 0 to 1h (got %s)", engine.DurationText(m.Delay))
@@ -112,8 +112,7 @@ func parseReceiverMode(p params) (ReceiverMode, error) {
 		m.Down = true
 	case ModeError:
 		// Not 1xx: an informational status is no answer (101 hung the sender, 103
-		// answered 200 after it).
-		// Not 1xx: an informational status is no answer. Not 2xx: a delivery (any
+		// answered 200 after it). Not 2xx: a delivery (any
 		// 2xx in v1's format), and attempts read "delivered" while the receiver
 		// kept none (a bad-input trial, then a review of 201).
 		st, err := p.int("status", 500, 300, 599)

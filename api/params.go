@@ -166,48 +166,73 @@ func repeatedRead(mediaType string, b []byte, reads []string) error {
 // over the body, going into an object only where a read path goes on: a deep
 // body of unread fields was walked again at each level (a review: 12 s).
 func repeatedInObject(b []byte, reads []string) error {
+	// Paths join names with NUL, which no name in a body that decoded has
+	// unescaped: joined with ".", a top-level "institution.id" given twice, a
+	// name encoding/json ignores, read as a repeated institution.id (a review).
 	folded := make([]string, len(reads))
 	for i, r := range reads {
-		folded[i] = foldName(r)
+		folded[i] = foldName(strings.ReplaceAll(r, ".", "\x00"))
 	}
 	within := func(path string) bool { // a read path goes on below path
-		return slices.ContainsFunc(folded, func(r string) bool { return strings.HasPrefix(r, path+".") })
+		return slices.ContainsFunc(folded, func(r string) bool { return strings.HasPrefix(r, path+"\x00") })
 	}
 	dec := json.NewDecoder(bytes.NewReader(trimBody(b)))
-	var walk func(prefix string) string
-	walk = func(prefix string) string {
-		if t, err := dec.Token(); err != nil || t != json.Delim('{') {
-			return ""
+	// skip reads the rest of a value whose first token, an array's or an
+	// object's opening, was read.
+	skip := func() bool {
+		for depth := 1; depth > 0; {
+			t, err := dec.Token()
+			if err != nil {
+				return false
+			}
+			switch t {
+			case json.Delim('['), json.Delim('{'):
+				depth++
+			case json.Delim(']'), json.Delim('}'):
+				depth--
+			}
+		}
+		return true
+	}
+	var walk func(prefix string) (string, bool)
+	walk = func(prefix string) (string, bool) { // the repeated path, if any; false: the body ended badly
+		t, err := dec.Token()
+		switch {
+		case err != nil:
+			return "", false
+		case t == json.Delim('['): // not an object (decodeObject refuses it there): its elements are no names (a review)
+			return "", skip()
+		case t != json.Delim('{'):
+			return "", true // a string, number, bool or null: read whole
 		}
 		seen := map[string]bool{}
 		for dec.More() {
 			t, err := dec.Token()
 			if err != nil {
-				return ""
+				return "", false
 			}
 			k, _ := t.(string)
 			path := prefix + foldName(k)
 			if seen[path] && slices.Contains(folded, path) {
-				return path
+				return path, true
 			}
 			seen[path] = true
 			if within(path) {
-				if found := walk(path + "."); found != "" {
-					return found
+				found, ok := walk(path + "\x00")
+				if found != "" || !ok {
+					return found, ok
 				}
 				continue
 			}
-			var skip json.RawMessage // read once, not walked
-			if err := dec.Decode(&skip); err != nil {
-				return ""
+			var raw json.RawMessage // read once, not walked
+			if err := dec.Decode(&raw); err != nil {
+				return "", false
 			}
 		}
-		if _, err := dec.Token(); err != nil { // the object's close
-			return ""
-		}
-		return ""
+		_, err = dec.Token() // the object's close
+		return "", err == nil
 	}
-	if k := walk(""); k != "" {
+	if k, _ := walk(""); k != "" {
 		for i, f := range folded {
 			if f == k {
 				k = reads[i] // named as the route names it

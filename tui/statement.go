@@ -271,7 +271,7 @@ func (s *statementView) Update(msg tea.Msg) tea.Cmd {
 			s.saved, s.exportErr = nil, "" // it named the last period's file, as if this one's were saved
 			return s.show(s.acct)
 		case key.Matches(msg, k.Export):
-			if s.acct.LastSyncedAt.IsZero() {
+			if s.acct.ID != "" && s.acct.LastSyncedAt.IsZero() {
 				return toast(toastWarn, noStatementYet) // the engine's 409 speaks the API's routes
 			}
 			return s.exportPDF()
@@ -352,7 +352,7 @@ const noStatementYet = "No statement yet: it comes with the account's first succ
 
 func (s *statementView) View() string {
 	st := s.sh.styles
-	if s.acct.LastSyncedAt.IsZero() {
+	if s.acct.ID != "" && s.acct.LastSyncedAt.IsZero() { // once the account is loaded (a review)
 		// As the API's 409: a preview over months before the account was opened,
 		// with the balance the widget saw, read as a statement (a review).
 		s.listTop = 1
