@@ -707,17 +707,24 @@ func TestWidgetSaysTheBankAccountWasConnectedAlready(t *testing.T) {
 	h.contains("This bank account was connected already, as", first+": linking it again", "/accounts/"+first+"/unlink")
 }
 
-// A re-authorisation whose account the app unlinks meanwhile says it has ended
-// and why, not "expired" (a bad-input trial found the API's session asking for
-// the password until its time ran out).
-func TestWidgetReauthOfAnAccountUnlinkedMeanwhile(t *testing.T) {
+// reauthAfterPasswordChange opens the business account's re-authorisation in
+// the TUI's widget after its password changed at the bank: Sync now fails, r.
+func reauthAfterPasswordChange(t *testing.T) (*testWorld, *harness) {
+	t.Helper()
 	w := newTestWorld(t)
-	biz := w.customerAt("101")
-	if err := w.bank.ChangePassword(biz.ID, "Changed@123"); err != nil {
+	if err := w.bank.ChangePassword(w.customerAt("101").ID, "Changed@123"); err != nil {
 		t.Fatal(err)
 	}
 	h := newHarness(t, w, harnessOpts{})
 	h.press("down", "down", "enter", "s", "r")
+	return w, h
+}
+
+// A re-authorisation whose account the app unlinks meanwhile says it has ended
+// and why, not "expired" (a bad-input trial found the API's session asking for
+// the password until its time ran out).
+func TestWidgetReauthOfAnAccountUnlinkedMeanwhile(t *testing.T) {
+	w, h := reauthAfterPasswordChange(t)
 	h.contains("Re-authorise")
 	if err := w.eng.Unlink(w.ctx, w.account("ABDULLAHI").ID); err != nil { // the app, meanwhile
 		t.Fatal(err)
@@ -731,13 +738,7 @@ func TestWidgetReauthOfAnAccountUnlinkedMeanwhile(t *testing.T) {
 // sends something: "2 attempts left" before anything was typed looked like a bug
 // on stage (a presenter's trial).
 func TestWidgetReauthSaysWhyAnAttemptIsUsed(t *testing.T) {
-	w := newTestWorld(t)
-	biz := w.customerAt("101")
-	if err := w.bank.ChangePassword(biz.ID, "Changed@123"); err != nil {
-		t.Fatal(err)
-	}
-	h := newHarness(t, w, harnessOpts{})
-	h.press("down", "down", "enter", "s", "r")
+	_, h := reauthAfterPasswordChange(t)
 	h.contains("2 attempts left before sign-in locks: the bank counts each sign-in", "with the saved password too")
 	h.typ("Wrong@123")
 	h.press("enter")
