@@ -221,18 +221,29 @@ func (c *Clock) Advance(d time.Duration) error {
 func (c *Clock) AdvanceTo(by func(now time.Time) (time.Duration, error)) error {
 	c.move.Lock()
 	defer c.move.Unlock()
-	d, err := by(c.Now())
+	now := c.Now()
+	d, err := by(now)
 	if err != nil || d <= 0 {
 		return err // there already: nothing to do
 	}
 	if d > MaxAdvance {
 		return engine.Invalid("advance", "cannot advance the clock by %s: at most ten years at a time", engine.DurationText(d))
 	}
-	return c.advance(d)
+	// To the instant, not by the distance read: a running clock moves on before
+	// the move starts, and "to" the world's end overshot it and was refused, in
+	// the words of an advance (a presenter's trial).
+	return c.advanceTo(now.Add(d))
 }
 
 // advance is Advance's move, under c.move.
-func (c *Clock) advance(d time.Duration) error {
+func (c *Clock) advance(d time.Duration) error { return c.jump(d, time.Time{}) }
+
+// advanceTo is AdvanceTo's move, to an instant, under c.move; an instant the
+// clock has passed since (running) is no move.
+func (c *Clock) advanceTo(to time.Time) error { return c.jump(0, to) }
+
+// jump moves the clock by d, or to the instant to when it is not zero.
+func (c *Clock) jump(d time.Duration, to time.Time) error {
 	c.mu.Lock()
 	c.awaitLooseLocked()
 	now := c.nowLocked()
@@ -241,6 +252,13 @@ func (c *Clock) advance(d time.Duration) error {
 		return errHalted(now, 0, c.gone)
 	}
 	target := now.Add(d)
+	if !to.IsZero() {
+		if !to.After(now) {
+			c.mu.Unlock()
+			return nil // passed while the move waited
+		}
+		target, d = to, to.Sub(now)
+	}
 	if !c.end.IsZero() && target.After(c.end) {
 		end := c.end
 		c.mu.Unlock()

@@ -172,3 +172,31 @@ func TestIDsKeepTheirOrderUpToTheEnd(t *testing.T) {
 		}
 	}
 }
+
+// AdvanceTo moves a running clock to the instant asked for, not by the distance
+// read before the move: the clock ran on in between, and "to" the world's end
+// overshot it and was refused, as an advance (a presenter's trial). An instant it
+// has passed by then is no move.
+func TestAdvanceToARunningClocksEnd(t *testing.T) {
+	end := t0.Add(48 * time.Hour)
+	wall := newFakeWall()
+	c := NewClock(t0, WithWall(wall.Now)) // running, at 1×
+	t.Cleanup(c.Close)
+	c.SetEnd(end)
+	err := c.AdvanceTo(func(now time.Time) (time.Duration, error) {
+		wall.Add(time.Second) // the clock runs on before the move starts
+		return end.Sub(now), nil
+	})
+	if err != nil || !c.Now().Equal(end) {
+		t.Fatalf("to the world's end on a running clock: %v, the clock at %s; want it at the end %s", err, c.Now(), end)
+	}
+	c2 := NewClock(t0, WithWall(wall.Now))
+	t.Cleanup(c2.Close)
+	before := c2.Now()
+	if err := c2.AdvanceTo(func(now time.Time) (time.Duration, error) {
+		wall.Add(time.Minute)
+		return time.Second, nil // passed by the time the move starts
+	}); err != nil || !c2.Now().Equal(before.Add(time.Minute)) {
+		t.Fatalf("to an instant passed meanwhile: %v, the clock at %s", err, c2.Now())
+	}
+}
