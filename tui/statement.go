@@ -348,7 +348,7 @@ func (s *statementView) exportLines() []string {
 }
 
 // noStatementYet says why an account that has never synced has no statement.
-const noStatementYet = "No statement yet: it comes with the account's first successful sync, which has not happened (s syncs it)"
+const noStatementYet = "No statement yet: no sync has succeeded (s syncs it)"
 
 func (s *statementView) View() string {
 	st := s.sh.styles
