@@ -916,7 +916,7 @@ func (s *Server) widgetView(ctx context.Context, st engine.WidgetState) *widgetP
 		for _, in := range s.eng.Institutions() {
 			b := bankView{Code: in.Code, Name: in.Name, Search: in.SearchText(), Methods: engine.AuthMethods}
 			if until, ok := down[in.Code]; ok {
-				b.Down = "down until " + upToTheMinute(until).In(engine.WAT).Format("15:04") + " WAT"
+				b.Down = "down until " + web.UpToTheMinute(until).In(engine.WAT).Format("15:04") + " WAT"
 			}
 			v.Banks = append(v.Banks, b)
 		}
@@ -985,7 +985,7 @@ func (s *Server) downUntil(code string) string {
 		if is.Code != code || !is.OutageUntil.After(now) {
 			continue
 		}
-		until := upToTheMinute(is.OutageUntil).In(engine.WAT)
+		until := web.UpToTheMinute(is.OutageUntil).In(engine.WAT)
 		text := until.Format("15:04") + " West Africa Time"
 		if y, m, d := now.In(engine.WAT).Date(); until.Day() != d || until.Month() != m || until.Year() != y {
 			text += " on " + until.Format("Monday 2 January")
@@ -994,9 +994,6 @@ func (s *Server) downUntil(code string) string {
 	}
 	return ""
 }
-
-// upToTheMinute is t rounded up to a whole minute (web.UpToTheMinute).
-func upToTheMinute(t time.Time) time.Time { return web.UpToTheMinute(t) }
 
 // newChallengeView words a challenge for its kind: the bank's prompt is the hint,
 // or, for a security question, the label.
@@ -1211,7 +1208,7 @@ func (s *Server) testerView(st engine.WidgetState) *testerView {
 		}
 	case engine.WidgetLocked:
 		t.Customer = who
-		t.Note = "The bank's lock ends at " + upToTheMinute(st.LockedUntil).In(engine.WAT).Format("15:04") + " (WAT) on the virtual clock, and this session stays locked" +
+		t.Note = "The bank's lock ends at " + web.UpToTheMinute(st.LockedUntil).In(engine.WAT).Format("15:04") + " (WAT) on the virtual clock, and this session stays locked" +
 			" (it ends at " + st.ExpiresAt.In(engine.WAT).Format("15:04") + "): move the clock past the lock (the TUI's time panel, or POST /sandbox/clock {\"advance\":\"30m\"}), then open a new session."
 	}
 	if t.Customer != nil {

@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-	"time"
 )
 
 // A browser never sees raw JSON: the API's errors answer a page to a request
@@ -937,19 +936,5 @@ func TestReauthPageOfAnUnlinkedAccount(t *testing.T) {
 	w.must(http.StatusOK, "GET", "/connect/sessions/"+st.Session, req{key: noKey()}).decode(t, &got)
 	if got.Status != "expired" || got.UnlinkedAt == "" {
 		t.Fatalf("GET /connect/sessions/{id} = %+v; want expired, with unlinked_at", got)
-	}
-}
-
-// An outage's end is said up to the minute, as the API shows the time, to the
-// millisecond: a clock moved "to" a time stands at its millisecond's last
-// nanosecond, and an end at 17:55:00.000 read "after 17:56" (a review).
-func TestOutageEndsUpToTheMinute(t *testing.T) {
-	at := time.Date(2026, 12, 5, 17, 55, 0, 0, time.UTC)
-	for in, want := range map[time.Time]time.Time{
-		at: at, at.Add(time.Millisecond - time.Nanosecond): at, at.Add(time.Millisecond): at.Add(time.Minute), at.Add(34 * time.Second): at.Add(time.Minute),
-	} {
-		if got := upToTheMinute(in); !got.Equal(want) {
-			t.Errorf("upToTheMinute(%s) = %s, want %s", in.Format(time.RFC3339Nano), got.Format(time.RFC3339Nano), want.Format(time.RFC3339Nano))
-		}
 	}
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestInitials(t *testing.T) {
@@ -47,5 +48,19 @@ func TestRenderUnknownPage(t *testing.T) {
 	var b strings.Builder
 	if err := Render(&b, "nope", nil); err == nil || b.Len() != 0 {
 		t.Fatalf("Render of an unknown page = %v, wrote %q", err, b.String())
+	}
+}
+
+// An outage's end is said up to the minute, as the API shows the time, to the
+// millisecond: a clock moved "to" a time stands at its millisecond's last
+// nanosecond, and an end at 17:55:00.000 read "after 17:56" (a review).
+func TestUpToTheMinute(t *testing.T) {
+	at := time.Date(2026, 12, 5, 17, 55, 0, 0, time.UTC)
+	for in, want := range map[time.Time]time.Time{
+		at: at, at.Add(time.Millisecond - time.Nanosecond): at, at.Add(time.Millisecond): at.Add(time.Minute), at.Add(34 * time.Second): at.Add(time.Minute),
+	} {
+		if got := UpToTheMinute(in); !got.Equal(want) {
+			t.Errorf("UpToTheMinute(%s) = %s, want %s", in.Format(time.RFC3339Nano), got.Format(time.RFC3339Nano), want.Format(time.RFC3339Nano))
+		}
 	}
 }
