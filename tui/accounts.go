@@ -546,6 +546,11 @@ func (p *accountsPage) cellText(col string, a accountRow, bi bankInfo, known boo
 		}
 		return compactNaira(bi.live)
 	case "DRIFT":
+		if a.LastSyncedAt.IsZero() {
+			// No sync has reached it: the next brings its whole history, not
+			// nothing ("in sync" beside the balance the widget saw, a trial).
+			return "unsynced"
+		}
 		if !known || bi.failed {
 			return "…"
 		}
@@ -579,7 +584,7 @@ func (p *accountsPage) colour(col, s string, a accountRow, bi bankInfo, known bo
 	st := p.sh.styles
 	switch col {
 	case "DRIFT":
-		if known && bi.live != a.Balance {
+		if a.LastSyncedAt.IsZero() || known && bi.live != a.Balance {
 			return st.Warn.Render(s)
 		}
 		return st.Faint.Render(s)

@@ -35,6 +35,7 @@ type detailPage struct {
 
 	gate    loadGate // the account, its history and the bank's side
 	err     string
+	gone    bool      // the account was unlinked: nothing to sync, reauthorise or read
 	detail            // what the gate loaded
 	dataKey time.Time // LastSyncedAt the lists and charts were read at
 
@@ -239,6 +240,7 @@ func (p *detailPage) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		if p.err = errText(msg.err); msg.err != nil {
+			p.gone = engine.ErrorCode(msg.err) == engine.ENOTFOUND
 			p.gate.loaded = false // nothing to show yet
 			return nil
 		}
@@ -337,6 +339,8 @@ func (p *detailPage) key(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, k.Back):
 		return p.sh.navigate(closeDetailMsg{})
+	case p.gone: // unlinked: the way back is all there is
+		return nil
 	case key.Matches(msg, k.Sync):
 		if p.syncing || !p.gate.loaded {
 			return nil
@@ -395,6 +399,9 @@ func (p *detailPage) ShortHelp() []key.Binding {
 	if p.Capturing() {
 		return []key.Binding{withHelp(k.NextField, "next field"), withHelp(k.Submit, "apply"), withHelp(k.Cancel, "cancel")}
 	}
+	if p.gone {
+		return []key.Binding{k.Back}
+	}
 	out := []key.Binding{k.Sync, k.Reauth, withHelp(k.NextSection, "section")}
 	switch p.section {
 	case secTransactions:
@@ -407,6 +414,9 @@ func (p *detailPage) ShortHelp() []key.Binding {
 
 func (p *detailPage) FullHelp() [][]key.Binding {
 	k := p.sh.keys
+	if p.gone {
+		return [][]key.Binding{{k.Back}}
+	}
 	groups := [][]key.Binding{{k.Sync, k.Reauth, k.PrevSection, k.NextSection, k.Back}}
 	switch p.section {
 	case secTransactions:
@@ -431,11 +441,16 @@ func (p *detailPage) View() string {
 			tabs = append(tabs, st.Tab.Render(t))
 		}
 	}
-	title := p.backLabel() + st.Bold.Render(p.acct.Name)
-	if p.gate.loaded {
-		title += st.Muted.Render(" · " + p.acct.Institution.Name + " · " + p.acct.Number)
-	} else {
+	// What a load before the error read names the account still; before any,
+	// its ID alone (it ran on after the name: "ADAM OKAFOR40d684…", a trial).
+	title := p.backLabel()
+	switch {
+	case p.acct.ID == "":
 		title += st.Muted.Render(p.id)
+	case p.gone:
+		title += st.Bold.Render(p.acct.Name) + st.Muted.Render(" · ") + st.Bad.Render("unlinked")
+	default:
+		title += st.Bold.Render(p.acct.Name) + st.Muted.Render(" · "+p.acct.Institution.Name+" · "+p.acct.Number)
 	}
 	bar := strings.Join(tabs, st.Faint.Render("│")) + " "
 	x := w - ansiWidth(bar) // the tabs are right-aligned: record where each landed
@@ -444,8 +459,17 @@ func (p *detailPage) View() string {
 		x += ansiWidth(t) + 1
 	}
 	lines := []string{spread(title, bar, w)}
-	if p.err != "" {
-		lines = append(lines, st.Bad.Render(" "+p.err), "", st.Rule.Render(" "+rule(w-2)))
+	if p.gone {
+		lines = append(lines, st.Bad.Render(" This account is no longer connected: it was unlinked."),
+			fit(st.Muted.Render(" The API answers 404 for its ID now; ")+st.Key.Render("esc")+st.Muted.Render(" goes back to the accounts."), w),
+			st.Rule.Render(" "+rule(w-2)))
+		return strings.Join(lines, "\n")
+	}
+	if p.err != "" { // whole, over as many lines as it takes (it was cut)
+		for _, l := range wrap(p.err, w-2) {
+			lines = append(lines, st.Bad.Render(" "+l))
+		}
+		lines = append(lines, "", st.Rule.Render(" "+rule(w-2)))
 		return strings.Join(lines, "\n")
 	}
 	a, b := p.banner()

@@ -1797,3 +1797,69 @@ func TestNoStatementBeforeTheFirstSync(t *testing.T) {
 	}
 	h.contains("(s syncs it)")
 }
+
+// An account no sync has reached reads so in the accounts list: its DRIFT read
+// "in sync" beside the balance the widget saw, while the next sync brings its
+// whole history (a presenter's trial).
+func TestAnUnsyncedAccountIsNotInSync(t *testing.T) {
+	w := newTestWorld(t)
+	c, err := w.bank.AddCustomer(simulator.NewCustomer{Institution: "057", MFA: engine.MFANone})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{Institution: "057"})
+	if err == nil {
+		st, err = w.eng.WidgetLogin(w.ctx, st.Session, c.Username, c.Password)
+	}
+	if err == nil && st.Status == engine.WidgetAccount {
+		st, err = w.eng.WidgetChooseAccount(w.ctx, st.Session, st.Accounts[0].Number)
+	}
+	if err == nil {
+		err = w.bank.StartOutage("057", time.Hour)
+	}
+	if err == nil {
+		_, err = w.eng.ExchangeCode(w.ctx, st.Code)
+	}
+	if err == nil {
+		w.settle()
+		err = w.bank.EndOutage("057")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, w, harnessOpts{width: 120, height: 30})
+	var row string
+	for _, r := range strings.Split(h.screen(), "\n") {
+		if strings.Contains(r, "Zenith") || strings.Contains(r, "Zen") {
+			row = r
+		}
+	}
+	if !strings.Contains(row, "unsynced") || strings.Contains(row, "in sync") {
+		t.Fatalf("the never-synced account's row: %q; want it to read unsynced:\n%s", row, h.screen())
+	}
+}
+
+// An account's page whose account is unlinked says so and offers only the way
+// back: its title ran name and ID together ("ADAM OKAFOR40d684…"), the engine's
+// not-found line was cut at the edge, and the footer still offered s and r (a
+// presenter's trial).
+func TestAnUnlinkedAccountsPage(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{width: 80, height: 24})
+	h.press("enter")
+	h.contains("ADAM OKAFOR · Access Bank · 42591")
+	if err := w.eng.Unlink(w.ctx, w.account("ADAM").ID); err != nil {
+		t.Fatal(err)
+	}
+	w.settle()
+	h.press("s") // the sync finds it gone, and the page reads it again
+	h.contains("ADAM OKAFOR · unlinked", "This account is no longer connected: it was unlinked.",
+		"The API answers 404 for its ID now; esc goes back to the accounts.", "esc back")
+	if s := h.screen(); strings.Contains(s, "s sync now") || strings.Contains(s, "r reauthorise") {
+		t.Fatalf("an unlinked account's page offers a sync or a reauthorisation:\n%s", s)
+	}
+	h.press("r")
+	h.contains("This account is no longer connected") // no widget opened on it
+	h.press("esc")
+	h.contains("Connected accounts 2 of 2")
+}
