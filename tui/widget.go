@@ -973,6 +973,9 @@ func (m *widgetModal) View() string {
 			switch {
 			case m.status() == engine.WidgetSuccess:
 				add(tok + st.Faint.Render("used: re-authorised"))
+			case m.status() == engine.WidgetExpired && !m.state.UnlinkedAt.IsZero():
+				// Ended, not counting down under "✗ Unlinked" (a presenter's trial).
+				add(tok + st.Faint.Render("spent · ") + st.Bad.Render("session ended"))
 			case left > 0:
 				style := st.OK
 				if left < 2*time.Minute {

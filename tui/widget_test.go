@@ -730,7 +730,10 @@ func TestWidgetReauthOfAnAccountUnlinkedMeanwhile(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.send(tickMsg{clock: w.clock.State()})
-	h.contains("✗ Unlinked", "The account was unlinked at 10:00:02, so this re-authorisation has")
+	h.contains("✗ Unlinked", "The account was unlinked at 10:00:02, so this re-authorisation has", "session ended")
+	if strings.Contains(h.screen(), "expires in") { // it counted down still
+		t.Fatalf("an ended re-authorisation counts down its session:\n%s", h.screen())
+	}
 }
 
 // A re-authorisation after a password change opens with an attempt used — the
