@@ -669,6 +669,11 @@ func TestBrowserASlowBankIsWaitedForInWords(t *testing.T) {
 	b.do(chromedp.Click(chromedp.CSS(`form[action$="/login"] button[type=submit]`), chromedp.NodeVisible))
 	b.waitFor("the status line to say the bank is being waited for",
 		`(s => s && s.getAttribute("role") === "status" && s.textContent === "Signing in to `+in.Name+`…")(document.querySelector('form[action$="/login"] [data-wait-status]')) && document.getElementById("password").readOnly`)
+	// The page's other forms wait too: "Use … instead" looked ready while it did
+	// nothing (a trial).
+	if got := js[string](b, `[...document.querySelectorAll('.actions button')].map(e => e.textContent + ": " + e.getAttribute("aria-disabled") + ", " + getComputedStyle(e).opacity).join("; ")`); !strings.HasPrefix(got, "Use ") || strings.Contains(got, ": null") || strings.Contains(got, ", 1") {
+		t.Fatalf("while the sign-in waits the page's other buttons read %q; want each aria-disabled and dimmed", got)
+	}
 	b.waitThrough("the page after the sign-in", `!document.querySelector('form[action$="/login"]')`)
 }
 

@@ -265,6 +265,7 @@
     var text = form.getAttribute("data-wait");
     if (!line || !text) return function () {};
     var fields = [];
+    var others = []; // the page's other forms' buttons, which do nothing meanwhile
     var focused = null; // a choice with the focus, which disabling it drops (a review)
     var timer = setTimeout(function () {
       line.innerHTML = "";
@@ -282,6 +283,13 @@
         } else el.readOnly = true;
         fields.push(el);
       });
+      // The other forms wait too ("Use mobile banking instead" looked ready
+      // while it did nothing, a trial): dimmed, and said to be unavailable.
+      Array.prototype.forEach.call(document.querySelectorAll("form button[type=submit]"), function (el) {
+        if (el.form === form || el.getAttribute("aria-disabled") === "true") return;
+        el.setAttribute("aria-disabled", "true");
+        others.push(el);
+      });
     }, waitAfter);
     return function () {
       clearTimeout(timer);
@@ -291,6 +299,8 @@
         else el.readOnly = false;
       });
       fields = [];
+      others.forEach(function (el) { el.removeAttribute("aria-disabled"); });
+      others = [];
       if (focused && (!document.activeElement || document.activeElement === document.body)) focused.focus();
       focused = null;
     };
