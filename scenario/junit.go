@@ -70,6 +70,14 @@ func WriteJUnit(w io.Writer, results []*Result) error {
 			// A file refused, or stopped before a step ran, ran nothing: "0 steps, no
 			// virtual time" read as a run of an empty file.
 			c.SystemOut = fmt.Sprintf("%s, %s", steps(r.Steps), virtualSpan(r.Virtual))
+			if r.Interrupted {
+				// The last did not end: "2 steps, 1095d of virtual time" read as two
+				// run whole (a QA engineer's trial).
+				c.SystemOut = fmt.Sprintf("%s, the last cut short by the stop; %s", steps(r.Steps), virtualSpan(r.Virtual))
+			}
+		}
+		for _, n := range r.Notes {
+			c.SystemOut += "\n⚠ " + n
 		}
 		switch {
 		case r.Err != nil:

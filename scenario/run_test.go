@@ -319,7 +319,7 @@ func TestWebhookStepsOutOfOrderSayWhen(t *testing.T) {
 	if res.Passed || res.Failure == nil {
 		t.Fatalf("webhook steps out of order passed: %s", res.Line())
 	}
-	line := res.Line()
+	line, _, _ := strings.Cut(res.Line(), "\n") // the notes under it aside
 	if !strings.Contains(line, "expected account_connected delivered for adam, got ") || !strings.Contains(line, "(account_connected came at ") ||
 		!regexp.MustCompile(`before the account_updated step \d+ matched: webhook steps match in the order the webhooks come\)$`).MatchString(line) {
 		t.Fatalf("the failure says %s", line)
@@ -335,7 +335,7 @@ func TestWebhookStepsOutOfOrderSayWhen(t *testing.T) {
 	// sent the reader to reorder this step's list, which still failed.
 	res = changedFixture(t, "- webhooks: [account_connected, account_updated, account_updated]\n    account: adam",
 		"- webhook: account_updated\n    account: adam\n  - webhooks: [account_updated, account_connected]\n    account: adam")
-	if line := res.Line(); res.Passed || !regexp.MustCompile(`\(account_connected came at [^ ]+, before the account_updated step \d+ matched: webhook steps match in the order the webhooks come\)$`).MatchString(line) {
+	if line, _, _ := strings.Cut(res.Line(), "\n"); res.Passed || !regexp.MustCompile(`\(account_connected came at [^ ]+, before the account_updated step \d+ matched: webhook steps match in the order the webhooks come\)$`).MatchString(line) {
 		t.Fatalf("an account_connected that came before an earlier step's account_updated says %s", line)
 	}
 }
@@ -1054,6 +1054,27 @@ steps:
 			t.Errorf("step %d's ✓ %q: says it was made before the jump %v; want %v", i+3, notes[i][0], got, want)
 		}
 	}
+	// The ✓ line says it too, where CI shows it: only the transcript did (a QA
+	// engineer's trial).
+	line := res.Line()
+	if n := strings.Count(line, "\n  ⚠ "+path+":"); n != 2 || !strings.Contains(line, ":9:5 step 3 (webhook: account_connected) matched account_connected — made at 2024-01-25T08:00:00Z, before step 2 (advance: 3d) moved the clock") ||
+		!strings.Contains(line, ":11:5 step 4 (webhook: account_updated) matched account_updated — made at") {
+		t.Errorf("the ✓ line has %d notes of webhooks made before the jump; want steps 3 and 4's:\n%s", n, line)
+	}
+	var junit bytes.Buffer
+	if err := scenario.WriteJUnit(&junit, []*scenario.Result{res}); err != nil || !strings.Contains(junit.String(), "⚠ "+path+":9:5 step 3") {
+		t.Errorf("the JUnit report does not carry the notes (%v):\n%s", err, junit.String())
+	}
+	// A list that checks the connect's events with a later one reads as it is
+	// meant: the transcript says it, the ✓ line does not.
+	list := strings.Replace(src, "  - webhook: account_connected\n    account: kemi\n  - webhook: account_updated\n    account: kemi\n  - webhook: account_updated\n",
+		"  - webhooks: [account_connected, account_updated, account_updated]\n", 1)
+	if err := os.WriteFile(path, []byte(list), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if res, tr = run(t, path); !res.Passed || strings.Contains(res.Line(), "⚠") || !strings.Contains(string(tr), "before step 2 (advance: 3d) moved the clock") {
+		t.Errorf("a list of webhooks: %s\n%s", res.Line(), tail(tr))
+	}
 
 	// The webhook step's own at: moves the clock too (a review: it was left out).
 	own := strings.Replace(src, "  - advance: 3d\n", "", 1)
@@ -1063,5 +1084,20 @@ steps:
 	}
 	if res, tr = run(t, path); !res.Passed || !strings.Contains(string(tr), "before this step's at: moved the clock") || !strings.Contains(string(tr), "before step 2 (webhook: account_connected) moved the clock") {
 		t.Fatalf("a webhook step's own at: is not said:\n%s", tr)
+	}
+}
+
+// A run that a stop cut short in a step says the last step did not end: "2
+// steps, 1095d of virtual time" read as two steps run whole (a QA engineer's
+// trial, Ctrl+C during "advance: 3y").
+func TestJUnitOfAStoppedRunSaysTheLastStepWasCut(t *testing.T) {
+	res := &scenario.Result{Path: "long.yaml", Title: "long", Steps: 2, Virtual: 1095 * 24 * time.Hour, Interrupted: true,
+		Err: &scenario.Error{File: "long.yaml", Line: 6, Col: 5, Msg: "stopped (interrupt) at step 2 (advance: 3y), which did not end; the steps after it did not run"}}
+	var b bytes.Buffer
+	if err := scenario.WriteJUnit(&b, []*scenario.Result{res}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "<system-out>2 steps, the last cut short by the stop; 1095d of virtual time</system-out>") {
+		t.Fatalf("the JUnit report of a stopped run:\n%s", b.String())
 	}
 }
