@@ -96,6 +96,7 @@ func (p *accountsPage) load() tea.Cmd {
 // explanation line, not the identity or credentials, so 10,000 rows stay small.
 type accountRow struct {
 	ID, CustomerID, Name, Number, Type, DataStatus, LastMessage string
+	LastCode                                                    string // the last sync's, whatever its outcome
 	Institution                                                 engine.Institution
 	Balance                                                     int64
 	ReauthRequired                                              bool
@@ -105,7 +106,7 @@ type accountRow struct {
 
 func rowOf(a engine.Account) accountRow {
 	return accountRow{ID: a.ID, CustomerID: a.CustomerID, Name: a.Name, Number: a.Number, Type: a.Type, DataStatus: a.DataStatus,
-		LastMessage: a.LastMessage, Institution: a.Institution, Balance: a.Balance, ReauthRequired: a.ReauthRequired,
+		LastMessage: a.LastMessage, LastCode: a.LastCode, Institution: a.Institution, Balance: a.Balance, ReauthRequired: a.ReauthRequired,
 		ConnectedAt: a.ConnectedAt, LastSyncedAt: a.LastSyncedAt, LastManualSyncAt: a.LastManualSyncAt}
 }
 
@@ -471,8 +472,11 @@ func (p *accountsPage) View() string {
 	}
 	var legend []string
 	if room := h - len(p.rows) - 1; p.list.gate.loaded && p.list.err == "" && len(p.rows) > 0 && room >= 6 {
-		legend = p.legend(w, cols)
-		h -= len(legend) + 1
+		if legend = p.legend(w, cols); len(legend) > room {
+			legend = nil
+		} else {
+			h -= len(legend) + 1
+		}
 	}
 	now := sh.now()
 	cells := make([]string, len(cols))
@@ -508,6 +512,9 @@ func (p *accountsPage) legend(w int, cols []column) []string {
 	}
 	if shown("HOOKS") { // a narrow terminal drops it: then it is not explained
 		lines = append(lines, k("HOOKS")+st.Faint.Render(" ✓: webhooks are sent (connected after Data Sync was enabled, R4)."))
+	}
+	if shown("SYNCED") && slices.ContainsFunc(p.rows, func(r int) bool { return p.all[r].syncFailed() }) {
+		lines = append(lines, k("SYNCED")+st.Faint.Render(" ⚠ failed: the last sync failed; the lines below say why."))
 	}
 	if shown("MFA") {
 		lines = append(lines, k("MFA")+st.Faint.Render(": the bank asks more than the password; a sync may need reauthorisation (R5)."))
@@ -565,6 +572,9 @@ func (p *accountsPage) cellText(col string, a accountRow, bi bankInfo, known boo
 	case "STATUS":
 		return statusText(a)
 	case "SYNCED":
+		if a.syncFailed() {
+			return "⚠ failed"
+		}
 		return since(now, a.LastSyncedAt)
 	case "MFA":
 		if !known {
@@ -612,10 +622,22 @@ func (p *accountsPage) colour(col, s string, a accountRow, bi bankInfo, known bo
 			return st.OK.Render(s)
 		}
 		return st.Faint.Render(s)
-	case "ACCOUNT", "SYNCED":
+	case "SYNCED":
+		if a.syncFailed() {
+			return st.Warn.Render(s)
+		}
+		return st.Muted.Render(s)
+	case "ACCOUNT":
 		return st.Muted.Render(s)
 	}
 	return s
+}
+
+// syncFailed: the account's last sync failed, and no re-authorisation is what
+// it waits for (REAUTH says that): a bank's outage, say. The row read AVAILABLE
+// and its last success's age, no sign of it (a QA engineer's trial).
+func (a accountRow) syncFailed() bool {
+	return !a.ReauthRequired && a.LastCode != "" && a.LastCode != engine.CodeSyncSuccessful
 }
 
 // info explains the selected account in two lines.
@@ -631,6 +653,9 @@ func (p *accountsPage) info(w int) string {
 	switch {
 	case a.ReauthRequired:
 		why = st.Bad.Render("⚠ Reauthorisation required: "+a.LastMessage) + st.Muted.Render(" — press ") + st.Key.Render("r")
+	case a.syncFailed():
+		// The key first: the bank's words are long, and the line is cut.
+		why = st.Warn.Render("⚠ The last sync failed") + st.Muted.Render(" (") + st.Key.Render("s") + st.Muted.Render(" syncs again): "+a.LastMessage)
 	case !s.DataSyncEnabled():
 		why = st.Warn.Render("✗ No webhooks: Data Sync is off for this business (Settings)")
 	case !a.receivesWebhooks(s):

@@ -1863,3 +1863,31 @@ func TestAnUnlinkedAccountsPage(t *testing.T) {
 	h.press("esc")
 	h.contains("Connected accounts 2 of 2")
 }
+
+// An account whose last sync failed (not for a re-authorisation) says so on its
+// row: after an outage's failed auto-sync it read AVAILABLE and the age of its
+// last success, no sign of the failure (a QA engineer's trial).
+func TestAFailedSyncShowsOnItsRow(t *testing.T) {
+	w := newTestWorld(t)
+	if err := w.bank.StartOutage("044", time.Hour); err != nil { // Access Bank: ADAM, the first row
+		t.Fatal(err)
+	}
+	if res, err := w.eng.Sync(w.ctx, w.account("ADAM").ID); err != nil || res.Code == engine.CodeSyncSuccessful {
+		t.Fatalf("a sync in an outage: %+v, %v", res, err)
+	}
+	if err := w.bank.EndOutage("044"); err != nil {
+		t.Fatal(err)
+	}
+	w.settle()
+	h := newHarness(t, w, harnessOpts{width: 120, height: 30})
+	h.contains("SYNCED ⚠ failed: the last sync failed; the lines below say why.", "⚠ The last sync failed (s syncs again): the bank could not serve")
+	var failed []string
+	for _, r := range strings.Split(h.screen(), "\n") {
+		if strings.Contains(r, "••••") && strings.Contains(r, "⚠ failed") {
+			failed = append(failed, r)
+		}
+	}
+	if len(failed) != 1 || !strings.Contains(failed[0], "ADAM OKAFOR") {
+		t.Fatalf("rows that say their sync failed: %q; want ADAM's alone:\n%s", failed, h.screen())
+	}
+}
