@@ -501,6 +501,8 @@ func TestRequestBodies(t *testing.T) {
 		{"/sandbox/clock", `{"paused":"sometimes"}`, "", "paused", 400},
 		{"/sandbox/clock", `{"paused":1}`, "", "paused", 400}, // strict: true or false, not 1 (a bad-input trial)
 		{"/sandbox/clock", `paused=t`, "application/x-www-form-urlencoded", "paused", 400},
+		{"/sandbox/customers", `=x`, "application/x-www-form-urlencoded", "body", 400},            // a field with no name: it was taken (a bad-input hunt)
+		{"/account/auth", `code=nope&=hunter2`, "application/x-www-form-urlencoded", "body", 400}, // on every route; its value not echoed
 		{"/sandbox/customers", `{"balance":-1}`, "", "balance", 400},
 		{"/sandbox/customers", `{"password":""}`, "", "password", 400}, // empty is not left out: no made-up password
 		{"/sandbox/customers", `{"name":"   "}`, "", "name", 400},

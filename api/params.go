@@ -293,6 +293,11 @@ func parseBody(mediaType string, b []byte, reads []string) (params, error) {
 	if err != nil {
 		return nil, engine.Invalid("body", "the body is neither JSON nor a well-formed form (%v): send JSON with Content-Type: application/json, or URL-encode the form's values", err)
 	}
+	if _, ok := v[""]; ok {
+		// "=x" was taken, and passed for a form with nothing in it (a bad-input
+		// hunt). Its value is not echoed: it may be a password.
+		return nil, engine.Invalid("body", "the form has a field with no name (a value after a bare =): write each field as name=value")
+	}
 	return formParams(v), nil
 }
 
