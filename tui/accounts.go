@@ -472,11 +472,8 @@ func (p *accountsPage) View() string {
 	}
 	var legend []string
 	if room := h - len(p.rows) - 1; p.list.gate.loaded && p.list.err == "" && len(p.rows) > 0 && room >= 6 {
-		if legend = p.legend(w, cols); len(legend) > room {
-			legend = nil
-		} else {
-			h -= len(legend) + 1
-		}
+		legend = p.legend(w, cols, room)
+		h -= len(legend) + 1
 	}
 	now := sh.now()
 	cells := make([]string, len(cols))
@@ -499,33 +496,44 @@ func (p *accountsPage) View() string {
 	return b.String()
 }
 
-// legend explains the columns shown (cols) in the room a short table leaves.
-func (p *accountsPage) legend(w int, cols []column) []string {
+// legend explains the columns shown (cols) in the room a short table leaves
+// (room lines, at most): what matters least goes first when they do not all fit
+// — the blank line, MFA's, the keys' — not the whole legend (a review: one
+// failed sync's line took the legend away at 100×24 with seven accounts).
+func (p *accountsPage) legend(w int, cols []column, room int) []string {
 	st := p.sh.styles
 	k := func(s string) string { return st.Muted.Render(s) }
 	shown := func(title string) bool {
 		return slices.ContainsFunc(cols, func(c column) bool { return c.title == title })
 	}
-	lines := []string{
-		k("BALANCE") + st.Faint.Render(" is the snapshot of the last sync: what GET /accounts/{id} answers (R1)."),
-		k("LIVE") + st.Faint.Render(" is what the bank shows now; ") + k("DRIFT") + st.Faint.Render(" is what the next sync would bring."),
+	type line struct {
+		text string
+		drop int // the order lines go in when there is no room: highest first; 0 stays
+	}
+	lines := []line{
+		{k("BALANCE") + st.Faint.Render(" is the snapshot of the last sync: what GET /accounts/{id} answers (R1)."), 0},
+		{k("LIVE") + st.Faint.Render(" is what the bank shows now; ") + k("DRIFT") + st.Faint.Render(" is what the next sync would bring."), 0},
 	}
 	if shown("HOOKS") { // a narrow terminal drops it: then it is not explained
-		lines = append(lines, k("HOOKS")+st.Faint.Render(" ✓: webhooks are sent (connected after Data Sync was enabled, R4)."))
+		lines = append(lines, line{k("HOOKS") + st.Faint.Render(" ✓: webhooks are sent (connected after Data Sync was enabled, R4)."), 2})
 	}
 	if shown("SYNCED") && slices.ContainsFunc(p.rows, func(r int) bool { return p.all[r].syncFailed() }) {
-		lines = append(lines, k("SYNCED")+st.Faint.Render(" ⚠ failed: the last sync failed; the lines below say why."))
+		lines = append(lines, line{k("SYNCED") + st.Faint.Render(" ⚠ failed: the last sync failed; select the row: the lines below say why."), 1})
 	}
 	if shown("MFA") {
-		lines = append(lines, k("MFA")+st.Faint.Render(": the bank asks more than the password; a sync may need reauthorisation (R5)."))
+		lines = append(lines, line{k("MFA") + st.Faint.Render(": the bank asks more than the password; a sync may need reauthorisation (R5)."), 4})
 	}
-	lines = append(lines, "",
-		st.Key.Render("enter")+st.Faint.Render(" opens an account · ")+st.Key.Render("s")+st.Faint.Render(" syncs it · ")+
-			st.Key.Render("c")+st.Faint.Render(" connects another through the widget · ")+st.Key.Render("t")+st.Faint.Render(" moves the clock"))
+	lines = append(lines, line{"", 5},
+		line{st.Key.Render("enter") + st.Faint.Render(" opens an account · ") + st.Key.Render("s") + st.Faint.Render(" syncs it · ") +
+			st.Key.Render("c") + st.Faint.Render(" connects another through the widget · ") + st.Key.Render("t") + st.Faint.Render(" moves the clock"), 3})
+	for drop := 5; len(lines) > room && drop > 0; drop-- {
+		lines = slices.DeleteFunc(lines, func(l line) bool { return l.drop == drop })
+	}
+	out := make([]string, len(lines))
 	for i, l := range lines {
-		lines[i] = fit(" "+l, w)
+		out[i] = fit(" "+l.text, w)
 	}
-	return lines
+	return out
 }
 
 func (p *accountsPage) cellText(col string, a accountRow, bi bankInfo, known bool, now time.Time) string {
@@ -636,8 +644,11 @@ func (p *accountsPage) colour(col, s string, a accountRow, bi bankInfo, known bo
 // syncFailed: the account's last sync failed, and no re-authorisation is what
 // it waits for (REAUTH says that): a bank's outage, say. The row read AVAILABLE
 // and its last success's age, no sign of it (a QA engineer's trial).
+//
+// A REAUTHORISATION_REQUIRED that a re-authorisation has answered since (its own
+// sync yet to end) is not one (a review).
 func (a accountRow) syncFailed() bool {
-	return !a.ReauthRequired && a.LastCode != "" && a.LastCode != engine.CodeSyncSuccessful
+	return !a.ReauthRequired && a.LastCode != "" && a.LastCode != engine.CodeSyncSuccessful && a.LastCode != engine.CodeReauthRequired
 }
 
 // info explains the selected account in two lines.
@@ -650,10 +661,12 @@ func (p *accountsPage) info(w int) string {
 	line1 := " " + st.Bold.Render(a.Name) + st.Muted.Render(" · "+a.Institution.Name+" · "+a.Number+" · "+a.Type+" · connected "+fmtWhen(a.ConnectedAt))
 	var why string
 	s := p.sh.settings
+	bi, known := p.bank[a.Number]
+	down := known && bi.down.After(p.sh.now())
 	switch {
 	case a.ReauthRequired:
 		why = st.Bad.Render("⚠ Reauthorisation required: "+a.LastMessage) + st.Muted.Render(" — press ") + st.Key.Render("r")
-	case a.syncFailed():
+	case a.syncFailed() && !down: // in an outage, the outage says why, and s would fail again (a review)
 		// The key first: the bank's words are long, and the line is cut.
 		why = st.Warn.Render("⚠ The last sync failed") + st.Muted.Render(" (") + st.Key.Render("s") + st.Muted.Render(" syncs again): "+a.LastMessage)
 	case !s.DataSyncEnabled():
@@ -674,12 +687,12 @@ func (p *accountsPage) info(w int) string {
 	default:
 		why = st.OK.Render("✓ Receives webhooks")
 	}
-	if bi, known := p.bank[a.Number]; known && bi.down.After(p.sh.now()) { // a sync now would fail: say why before it does
+	if down { // a sync now would fail: say why before it does
 		why = st.Bad.Render("⚠ "+a.Institution.Name+" is down until "+fmtMoment(bi.down, p.sh.now())+" (an outage: syncs fail until then)") + st.Muted.Render(" · ") + why
 	}
-	if bi, known := p.bank[a.Number]; known && !a.ReauthRequired {
+	if known && !a.ReauthRequired {
 		switch {
-		case bi.failed:
+		case bi.failed, a.LastSyncedAt.IsZero(): // no snapshot to match (a review: it said it matched)
 		case bi.live != a.Balance:
 			why += st.Muted.Render(" · the bank shows "+naira(bi.live)+", the API "+naira(a.Balance)+": ") + st.Key.Render("s") + st.Muted.Render(" syncs")
 		default:

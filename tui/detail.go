@@ -88,7 +88,7 @@ func (p *detailPage) SetSize(w, h int) {
 }
 
 func (p *detailPage) Capturing() bool {
-	return (p.section == secTransactions && p.txs.editing) || (p.section == secStatement && p.stmt.list.editing)
+	return !p.gone && (p.section == secTransactions && p.txs.editing) || (p.section == secStatement && p.stmt.list.editing)
 }
 
 func (p *detailPage) TakesPaste() bool { return p.Capturing() } // its forms' fields
@@ -240,7 +240,11 @@ func (p *detailPage) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		if p.err = errText(msg.err); msg.err != nil {
-			p.gone = engine.ErrorCode(msg.err) == engine.ENOTFOUND
+			if p.gone = engine.ErrorCode(msg.err) == engine.ENOTFOUND; p.gone {
+				// A filter open when it went would take the keys of a page that
+				// offers only esc (a review: enter filtered an unlinked account).
+				p.txs.editing, p.stmt.list.editing = false, false
+			}
 			p.gate.loaded = false // nothing to show yet
 			return nil
 		}
@@ -375,6 +379,12 @@ func (p *detailPage) forward(msg tea.Msg) tea.Cmd {
 // mouse reads a click against where View put the title line's "‹ esc" and section
 // tabs, and gives the rest to the section, in its own lines.
 func (p *detailPage) mouse(msg mouseMsg) tea.Cmd {
+	if p.gone { // no tabs, no section: the way back alone
+		if !msg.Wheel && msg.Y == 0 && msg.Button == tea.MouseLeft && msg.X < ansiWidth(p.backLabel()) {
+			return p.sh.navigate(closeDetailMsg{})
+		}
+		return nil
+	}
 	if !msg.Wheel && msg.Y == 0 && msg.Button == tea.MouseLeft {
 		for i, x := range p.tabX {
 			if msg.X >= x[0] && msg.X < x[1] {
@@ -457,6 +467,9 @@ func (p *detailPage) View() string {
 	for i, t := range tabs {
 		p.tabX[i] = [2]int{x, x + ansiWidth(t)}
 		x += ansiWidth(t) + 1
+	}
+	if p.gone { // no section to show
+		bar, p.tabX = "", [secCount][2]int{}
 	}
 	lines := []string{spread(title, bar, w)}
 	if p.gone {

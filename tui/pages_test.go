@@ -1837,6 +1837,11 @@ func TestAnUnsyncedAccountIsNotInSync(t *testing.T) {
 	if !strings.Contains(row, "unsynced") || strings.Contains(row, "in sync") {
 		t.Fatalf("the never-synced account's row: %q; want it to read unsynced:\n%s", row, h.screen())
 	}
+	h.press("end") // its lines under the list: no snapshot to match the bank (a review)
+	h.contains("CHINEDU CHUKWU · Zenith")
+	if strings.Contains(h.screen(), "snapshot matches the bank") {
+		t.Fatalf("a never-synced account's snapshot matches the bank:\n%s", h.screen())
+	}
 }
 
 // An account's page whose account is unlinked says so and offers only the way
@@ -1862,6 +1867,23 @@ func TestAnUnlinkedAccountsPage(t *testing.T) {
 	h.contains("This account is no longer connected") // no widget opened on it
 	h.press("esc")
 	h.contains("Connected accounts 2 of 2")
+
+	// A filter form open when the account goes: the page's keys are esc alone, and
+	// its tabs are gone (a review: enter filtered an unlinked account).
+	h = newHarness(t, w, harnessOpts{width: 100, height: 30})
+	h.press("enter", "right", "f")
+	h.contains("enter apply")
+	kunle := w.account("KUNLE").ID
+	if err := w.eng.Unlink(w.ctx, kunle); err != nil {
+		t.Fatal(err)
+	}
+	h.send(noticeMsg{engine.Notice{Kind: engine.NoticeAccount, AccountID: kunle}})
+	h.contains("KUNLE ODUKOYA · unlinked", "esc back")
+	if s := h.screen(); strings.Contains(s, "enter apply") || strings.Contains(s, "Transactions") {
+		t.Fatalf("an unlinked account's page keeps its filter form or its tabs:\n%s", s)
+	}
+	h.press("esc")
+	h.contains("Connected accounts 1 of 1")
 }
 
 // An account whose last sync failed (not for a re-authorisation) says so on its
@@ -1880,7 +1902,7 @@ func TestAFailedSyncShowsOnItsRow(t *testing.T) {
 	}
 	w.settle()
 	h := newHarness(t, w, harnessOpts{width: 120, height: 30})
-	h.contains("SYNCED ⚠ failed: the last sync failed; the lines below say why.", "⚠ The last sync failed (s syncs again): the bank could not serve")
+	h.contains("SYNCED ⚠ failed: the last sync failed; select the row: the lines below say why.", "⚠ The last sync failed (s syncs again): the bank could not serve")
 	var failed []string
 	for _, r := range strings.Split(h.screen(), "\n") {
 		if strings.Contains(r, "••••") && strings.Contains(r, "⚠ failed") {
@@ -1889,5 +1911,41 @@ func TestAFailedSyncShowsOnItsRow(t *testing.T) {
 	}
 	if len(failed) != 1 || !strings.Contains(failed[0], "ADAM OKAFOR") {
 		t.Fatalf("rows that say their sync failed: %q; want ADAM's alone:\n%s", failed, h.screen())
+	}
+
+	// Short of room, the legend keeps its line and loses the least first: one
+	// failed sync took it all away at 100×24 with seven accounts (a review).
+	for range 4 {
+		c, err := w.bank.AddCustomer(simulator.NewCustomer{Institution: "057", MFA: engine.MFANone})
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{Institution: "057"})
+		if err == nil {
+			st, err = w.eng.WidgetLogin(w.ctx, st.Session, c.Username, c.Password)
+		}
+		if err == nil && st.Status == engine.WidgetAccount {
+			st, err = w.eng.WidgetChooseAccount(w.ctx, st.Session, st.Accounts[0].Number)
+		}
+		if err == nil {
+			_, err = w.eng.ExchangeCode(w.ctx, st.Code)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.settle()
+	h = newHarness(t, w, harnessOpts{width: 100, height: 24})
+	h.contains("Connected accounts 7 of 7", "BALANCE is the snapshot", "SYNCED ⚠ failed: the last sync failed")
+
+	// In an outage the outage says why, not "s syncs again" (a review: the
+	// failure's words were cut off behind it).
+	if err := w.bank.StartOutage("044", time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	h = newHarness(t, w, harnessOpts{width: 100, height: 30})
+	h.contains("⚠ Access Bank is down until")
+	if strings.Contains(h.screen(), "The last sync failed") {
+		t.Fatalf("in an outage the line says to sync again:\n%s", h.screen())
 	}
 }
