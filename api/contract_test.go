@@ -503,6 +503,7 @@ func TestRequestBodies(t *testing.T) {
 		{"/sandbox/clock", `paused=t`, "application/x-www-form-urlencoded", "paused", 400},
 		{"/sandbox/customers", `=x`, "application/x-www-form-urlencoded", "body", 400},            // a field with no name: it was taken (a bad-input hunt)
 		{"/account/auth", `code=nope&=hunter2`, "application/x-www-form-urlencoded", "body", 400}, // on every route; its value not echoed
+		{"/account/auth", `code=nope&=`, "application/x-www-form-urlencoded", "", 404},            // an empty pair, as a trailing & (a review)
 		{"/sandbox/customers", `{"balance":-1}`, "", "balance", 400},
 		{"/sandbox/customers", `{"password":""}`, "", "password", 400}, // empty is not left out: no made-up password
 		{"/sandbox/customers", `{"name":"   "}`, "", "name", 400},
@@ -545,6 +546,9 @@ func TestRequestBodies(t *testing.T) {
 	} {
 		rep := w.do("POST", tc.path, req{body: tc.body, ctype: tc.ctype})
 		v := failed(t, rep, tc.status, "")
+		if bytes.Contains(rep.body, []byte("hunter2")) {
+			t.Errorf("POST %s %s: the value is echoed: %s", tc.path, tc.body, rep.body)
+		}
 		if tc.field != "" && v["field"] != tc.field {
 			t.Errorf("POST %s %s: field %v, want %s", tc.path, tc.body, v["field"], tc.field)
 		}

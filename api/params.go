@@ -293,11 +293,13 @@ func parseBody(mediaType string, b []byte, reads []string) (params, error) {
 	if err != nil {
 		return nil, engine.Invalid("body", "the body is neither JSON nor a well-formed form (%v): send JSON with Content-Type: application/json, or URL-encode the form's values", err)
 	}
-	if _, ok := v[""]; ok {
-		// "=x" was taken, and passed for a form with nothing in it (a bad-input
-		// hunt). Its value is not echoed: it may be a password.
-		return nil, engine.Invalid("body", "the form has a field with no name (a value after a bare =): write each field as name=value")
+	// "=x" was taken, and passed for a form with nothing in it (a bad-input
+	// hunt): refused, its value not echoed (it may be a password). A bare "=" is
+	// an empty pair, as a trailing "&" is (the query's rule, queryParams).
+	if slices.ContainsFunc(v[""], func(s string) bool { return s != "" }) {
+		return nil, engine.Invalid("body", "the form has a value with no field name (=…): write each field as name=value")
 	}
+	delete(v, "")
 	return formParams(v), nil
 }
 
