@@ -674,6 +674,14 @@ func TestBrowserASlowBankIsWaitedForInWords(t *testing.T) {
 	if got := js[string](b, `[...document.querySelectorAll('.actions button')].map(e => e.textContent + ": " + e.getAttribute("aria-disabled") + ", " + getComputedStyle(e).opacity).join("; ")`); !strings.HasPrefix(got, "Use ") || strings.Contains(got, ": null") || strings.Contains(got, ", 1") {
 		t.Fatalf("while the sign-in waits the page's other buttons read %q; want each aria-disabled and dimmed", got)
 	}
+	// The tester's fill buttons among them do nothing then: one filled the form
+	// already sent (a review).
+	if !js[bool](b, `(() => { const o = document.querySelector("[data-fill-username]"); if (o) { o.setAttribute("data-fill-username", "someone.else"); o.click(); } return !!o; })()`) {
+		t.Fatal("the tester's drawer has no customer to fill")
+	}
+	if got := js[string](b, `document.getElementById("username").value`); got != c.Username {
+		t.Fatalf("a fill button, dimmed while the sign-in waits, changed the username sent to %q", got)
+	}
 	b.waitThrough("the page after the sign-in", `!document.querySelector('form[action$="/login"]')`)
 }
 

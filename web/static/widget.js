@@ -433,6 +433,12 @@
   document.addEventListener("click", function (ev) {
     var b = ev.target.closest ? ev.target.closest("[data-fill-username],[data-fill-answer]") : null;
     if (!b) return;
+    if (inflight || b.getAttribute("aria-disabled") === "true") {
+      // Dimmed while a step's answer comes: it filled the form already sent (a
+      // review: the read-only username changed under the sign-in).
+      ev.preventDefault();
+      return;
+    }
     if (b.hasAttribute("data-fill-username")) {
       if (!document.getElementById("password")) return; // no login form: the server fills it
       ev.preventDefault();
