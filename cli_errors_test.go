@@ -200,6 +200,19 @@ func TestPlaySummaryAtServe(t *testing.T) {
 	}
 }
 
+// A played file's line says, under it, that a webhook: step matched one made
+// before a clock move, as scenario run does (a review: only run said so).
+func TestPlaySummarySaysAnEarlierWebhook(t *testing.T) {
+	src := []byte("scenario: jump\nstart: 2024-01-25T09:00:00+01:00\nsettings: {data_sync: enabled, webhooks: capture, auto_sync: 24h}\n" +
+		"customers:\n  kemi: {institution: \"011\"}\nsteps:\n  - connect: kemi\n  - advance: 6h\n  - webhook: account_updated\n    account: kemi\n")
+	m, _ := openPlayed(t, "jump.yaml", src)
+	m.Played.ToEnd(context.Background())
+	want := "jump.yaml: all 3 steps passed\n  ⚠ jump.yaml:9 step 3 (webhook: account_updated) matched account_updated — made at 2024-01-25T08:00:00Z, before step 2 (advance: 6h) moved the clock"
+	if line, failed := playSummary("jump.yaml", m.Played); failed || !strings.HasPrefix(line, want) {
+		t.Fatalf("got %q, failed %v; want it to begin %q", line, failed, want)
+	}
+}
+
 // A command the banner prints runs as shown: a key with an apostrophe broke the
 // quoting of its curl line (a new user's trial).
 func TestShellQuote(t *testing.T) {

@@ -930,3 +930,20 @@ func TestServeExitWhenDoneDeliversTheLastWebhooks(t *testing.T) {
 		t.Fatalf("the receiver got %d webhooks, not the real-time job's jobs.update:\n%s", got.Load(), out.String())
 	}
 }
+
+// `sandbank scenario run` says under a file's line that a webhook: step matched
+// one made before a clock move — after the line, and after what it says of a
+// failure, not as a part of it (a QA engineer's trial; a review).
+func TestScenarioRunSaysAnEarlierWebhook(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "jump.yaml")
+	src := "scenario: jump\nstart: 2024-01-25T09:00:00+01:00\nsettings: {data_sync: enabled, webhooks: capture, auto_sync: 24h}\n" +
+		"customers:\n  kemi: {institution: \"011\"}\nsteps:\n  - connect: kemi\n  - advance: 6h\n  - webhook: account_updated\n    account: kemi\n"
+	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, code := sandbank(t, "scenario", "run", file)
+	want := "✓ " + file + " — jump (3 steps, 6h simulated)\n  ⚠ " + file + ":9:5 step 3 (webhook: account_updated) matched account_updated — made at 2024-01-25T08:00:00Z, before step 2 (advance: 6h) moved the clock"
+	if code != 0 || !strings.HasPrefix(out, want) {
+		t.Fatalf("exit %d:\n%s\nwant it to begin\n%s", code, out, want)
+	}
+}

@@ -86,7 +86,20 @@ func (c scenarioPlayCmd) Run(ctx context.Context) error {
 
 // playSummary is the line a played scenario leaves: how far it went, and the
 // failure that stopped it.
+//
+// Under it, a line for each webhook: step that matched one made before a clock
+// move, as scenario run says them (a review: play said none).
 func playSummary(name string, run *scenario.Run) (string, bool) {
+	line, failed := playLine(name, run)
+	for _, r := range run.Results() {
+		for _, e := range r.Earlier {
+			line += fmt.Sprintf("\n  ⚠ %s:%d step %d (%s) matched %s", name, r.Step.Line(), r.Step.N, r.Step.Text, e)
+		}
+	}
+	return line, failed
+}
+
+func playLine(name string, run *scenario.Run) (string, bool) {
 	res, total := run.Results(), len(run.S.Steps)
 	for _, r := range res {
 		if !r.OK {
@@ -296,6 +309,9 @@ func runScenarios(ctx context.Context, out io.Writer, log *slog.Logger, files []
 		fmt.Fprintln(out, res.Line())
 		if res.NotRun > 0 {
 			fmt.Fprintf(out, "  the run stopped there: %s after it not run\n", count(res.NotRun, "step"))
+		}
+		if n := res.NotesText(); n != "" {
+			fmt.Fprintln(out, n[1:])
 		}
 		if !res.Passed {
 			failed++

@@ -319,7 +319,7 @@ func TestWebhookStepsOutOfOrderSayWhen(t *testing.T) {
 	if res.Passed || res.Failure == nil {
 		t.Fatalf("webhook steps out of order passed: %s", res.Line())
 	}
-	line, _, _ := strings.Cut(res.Line(), "\n") // the notes under it aside
+	line := res.Line()
 	if !strings.Contains(line, "expected account_connected delivered for adam, got ") || !strings.Contains(line, "(account_connected came at ") ||
 		!regexp.MustCompile(`before the account_updated step \d+ matched: webhook steps match in the order the webhooks come\)$`).MatchString(line) {
 		t.Fatalf("the failure says %s", line)
@@ -335,7 +335,7 @@ func TestWebhookStepsOutOfOrderSayWhen(t *testing.T) {
 	// sent the reader to reorder this step's list, which still failed.
 	res = changedFixture(t, "- webhooks: [account_connected, account_updated, account_updated]\n    account: adam",
 		"- webhook: account_updated\n    account: adam\n  - webhooks: [account_updated, account_connected]\n    account: adam")
-	if line, _, _ := strings.Cut(res.Line(), "\n"); res.Passed || !regexp.MustCompile(`\(account_connected came at [^ ]+, before the account_updated step \d+ matched: webhook steps match in the order the webhooks come\)$`).MatchString(line) {
+	if line := res.Line(); res.Passed || !regexp.MustCompile(`\(account_connected came at [^ ]+, before the account_updated step \d+ matched: webhook steps match in the order the webhooks come\)$`).MatchString(line) {
 		t.Fatalf("an account_connected that came before an earlier step's account_updated says %s", line)
 	}
 }
@@ -1056,7 +1056,7 @@ steps:
 	}
 	// The ✓ line says it too, where CI shows it: only the transcript did (a QA
 	// engineer's trial).
-	line := res.Line()
+	line := res.Line() + res.NotesText()
 	if n := strings.Count(line, "\n  ⚠ "+path+":"); n != 2 || !strings.Contains(line, ":9:5 step 3 (webhook: account_connected) matched account_connected — made at 2024-01-25T08:00:00Z, before step 2 (advance: 3d) moved the clock") ||
 		!strings.Contains(line, ":11:5 step 4 (webhook: account_updated) matched account_updated — made at") {
 		t.Errorf("the ✓ line has %d notes of webhooks made before the jump; want steps 3 and 4's:\n%s", n, line)
@@ -1072,8 +1072,20 @@ steps:
 	if err := os.WriteFile(path, []byte(list), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if res, tr = run(t, path); !res.Passed || strings.Contains(res.Line(), "⚠") || !strings.Contains(string(tr), "before step 2 (advance: 3d) moved the clock") {
+	if res, tr = run(t, path); !res.Passed || res.NotesText() != "" || !strings.Contains(string(tr), "before step 2 (advance: 3d) moved the clock") {
 		t.Errorf("a list of webhooks: %s\n%s", res.Line(), tail(tr))
+	}
+	// Served, the verdicts and the JUnit report say it too (a review: only
+	// scenario run did).
+	sv, _, _ := startServed(t, strings.Replace(src, "  - webhook: account_updated\n    account: kemi\n  - webhook: account_updated\n    account: kemi\n",
+		"  - serve: {clock: paused}\n", 1))
+	defer sv.Stop()
+	servedDone(t, sv)
+	var verdicts, junit2 bytes.Buffer
+	sv.Verdicts(&verdicts)
+	if err := sv.WriteJUnit(&junit2); err != nil || !strings.Contains(verdicts.String(), "✓ s.yaml:9 step 3 (webhook: account_connected)\n  ⚠ matched account_connected — made at 2024-01-25T08:00:00Z, before step 2 (advance: 3d)") ||
+		!strings.Contains(junit2.String(), "⚠ matched account_connected — made at") {
+		t.Errorf("served, the verdicts (%v):\n%s\nJUnit:\n%s", err, verdicts.String(), junit2.String())
 	}
 
 	// The webhook step's own at: moves the clock too (a review: it was left out).

@@ -66,6 +66,7 @@ type Serving struct {
 	// (a waiting step still waiting), which --exit-when-done counts as not done.
 	stopping bool
 	byStop   []bool
+	earlier  [][]string      // a passed step's StepResult.Earlier: said under its ✓, as scenario run says them
 	ctx      context.Context // the steps', which a stop ends (main's, at a signal)
 	// everyStep: --exit-when-done, stopped first: the report counts a step that
 	// did not run as an error, not as skipped (it looked green while the exit
@@ -118,7 +119,7 @@ func Serve(ctx context.Context, s *Scenario, w *world.World, h http.Handler, rec
 	if err != nil {
 		return nil, err
 	}
-	sv := &Serving{run: run, states: make([]stepState, len(s.Steps)), ends: make([]time.Time, len(s.Steps)), starts: make([]time.Time, len(s.Steps)), byStop: make([]bool, len(s.Steps)),
+	sv := &Serving{run: run, states: make([]stepState, len(s.Steps)), ends: make([]time.Time, len(s.Steps)), starts: make([]time.Time, len(s.Steps)), byStop: make([]bool, len(s.Steps)), earlier: make([][]string, len(s.Steps)),
 		claimed: map[int]bool{}, callCh: make(chan struct{}, 1), phase: "setup",
 		began: time.Now(), wallFrom: make([]time.Time, len(s.Steps)), wallTook: make([]time.Duration, len(s.Steps))}
 	for i := range sv.states {
@@ -152,6 +153,7 @@ func (sv *Serving) record(i int, res StepResult) {
 	sv.tookLocked(i)
 	if res.OK {
 		st.State, st.Message = StatePassed, strings.Join(res.Checks, "; ")
+		sv.earlier[i] = res.Earlier
 		return
 	}
 	st.State, st.Message = StateFailed, res.Err.Error()
@@ -934,6 +936,9 @@ func (sv *Serving) WriteJUnit(w io.Writer) error {
 		if st.At != "" {
 			c.SystemOut = "at " + st.At + " (virtual)"
 		}
+		for _, e := range sv.earlier[i] {
+			c.SystemOut += "\n⚠ matched " + e
+		}
 		switch st.State {
 		case StatePassed:
 		case StateFailed:
@@ -985,6 +990,9 @@ func (sv *Serving) Verdicts(w io.Writer) {
 			line += ": " + sv.failure(i)
 		case StatePassed:
 			passed++
+			for _, e := range sv.earlier[i] {
+				line += "\n  ⚠ matched " + e
+			}
 		case StatePending:
 			if strings.HasPrefix(st.Message, notReached) {
 				line += ": " + st.Message
