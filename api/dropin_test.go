@@ -795,6 +795,10 @@ func TestBrowserHostedLink(t *testing.T) {
 	}
 	b.do(chromedp.Navigate(relink.MonoURL))
 	b.wantHeading("Your account is already re-authorised")
+	// Whole on a phone's line: it broke as "re-" and "authorised" at 360 px.
+	if n := js[int](b, `(() => { const w = document.createTreeWalker(document.getElementById("title"), NodeFilter.SHOW_TEXT); for (let n; (n = w.nextNode());) { const i = n.data.indexOf("re-authorised"); if (i >= 0) { const r = document.createRange(); r.setStart(n, i); r.setEnd(n, i + 13); return r.getClientRects().length; } } return 0; })()`); n != 1 {
+		t.Fatalf("the heading's \"re-authorised\" takes %d lines' boxes at 360 px; want 1", n)
+	}
 
 	late, _ := w.initiate(map[string]any{"scope": "auth", "customer": map[string]any{"id": l.Customer}, "redirect_url": app + "/linked"})
 	w.advance("30m")

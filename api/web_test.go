@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"sandbank/web"
 )
 
 // A browser never sees raw JSON: the API's errors answer a page to a request
@@ -17,7 +19,7 @@ func TestErrorsAnswerPagesToBrowsers(t *testing.T) {
 	isPage := func(rep reply, status int, heading string) {
 		t.Helper()
 		if rep.status != status || !strings.HasPrefix(rep.header.Get("Content-Type"), "text/html") ||
-			!strings.Contains(string(rep.body), `<h1 id="title">`+heading+`</h1>`) || rep.header.Get("Content-Security-Policy") != pagePolicy {
+			!strings.Contains(string(rep.body), `<h1 id="title">`+string(web.KeepWords(heading))+`</h1>`) || rep.header.Get("Content-Security-Policy") != pagePolicy {
 			t.Fatalf("answer %d %s, want a %d page headed %q with the policy\n%s", rep.status, rep.header.Get("Content-Type"), status, heading, rep.body)
 		}
 	}

@@ -69,8 +69,24 @@ var funcs = template.FuncMap{
 		b, err := json.Marshal(v)
 		return string(b), err
 	},
-	"captcha": CaptchaSVG,
-	"lower":   strings.ToLower,
+	"captcha":   CaptchaSVG,
+	"lower":     strings.ToLower,
+	"keepWords": KeepWords,
+}
+
+// KeepWords is text for a heading, escaped, with each hyphenated word kept on one
+// line: at 360 px "Your account is already re-authorised" broke as "re-" and
+// "authorised" (a phone trial).
+func KeepWords(text string) template.HTML {
+	words := strings.Split(text, " ")
+	for i, w := range words {
+		e := template.HTMLEscapeString(w)
+		if strings.Contains(strings.Trim(w, "-"), "-") {
+			e = `<span class="nowrap">` + e + `</span>`
+		}
+		words[i] = e
+	}
+	return template.HTML(strings.Join(words, " "))
 }
 
 var templates = template.Must(template.New("").Funcs(funcs).ParseFS(templateFiles, "templates/*.html"))
