@@ -460,7 +460,19 @@ func (p *detailPage) View() string {
 	case p.gone:
 		title += st.Bold.Render(p.acct.Name) + st.Muted.Render(" · ") + st.Bad.Render("unlinked")
 	default:
-		title += st.Bold.Render(p.acct.Name) + st.Muted.Render(" · "+p.acct.Institution.Name+" · "+p.acct.Number)
+		// The bank's short name where the whole title and the tabs do not fit:
+		// at 80 columns the account number was cut ("42591…", a presenter's trial).
+		// A long holder's name keeps the number's last digits, masked, as the
+		// accounts list shows it; the tail is cut only when even that is too long.
+		bank, short := p.acct.Institution.Name, shortBank(p.acct.Institution.Name)
+		tails := []string{bank + " · " + p.acct.Number, short + " · " + p.acct.Number, short + " · " + maskNumber(p.acct.Number), maskNumber(p.acct.Number)}
+		for i, tail := range tails {
+			t := title + st.Bold.Render(p.acct.Name) + st.Muted.Render(" · "+tail)
+			if ansiWidth(t)+ansiWidth(strings.Join(tabs, "│"))+2 <= w || i == len(tails)-1 {
+				title = t
+				break
+			}
+		}
 	}
 	bar := strings.Join(tabs, st.Faint.Render("│")) + " "
 	x := w - ansiWidth(bar) // the tabs are right-aligned: record where each landed
@@ -561,9 +573,17 @@ func (p *detailPage) banner() (string, string) {
 				st.Muted.Render(" (R3) · ") + p.sh.jumpHint(next.Sub(now))
 		}
 	default:
-		second = st.Key.Render(" s") + st.Muted.Render(" Sync now (one per account every 2 minutes) · ") + st.Key.Render("r") + st.Muted.Render(" reauthorise")
+		var auto string
 		if !a.NextAutoSyncAt.IsZero() && p.sh.settings.AutoSync > 0 && p.sh.settings.DataSyncEnabled() {
-			second += st.Muted.Render(" · auto-sync " + ago(now, a.NextAutoSyncAt))
+			auto = st.Muted.Render(" · auto-sync " + ago(now, a.NextAutoSyncAt))
+		}
+		// The rule said shorter where the whole line does not fit: at 80 columns
+		// "auto-sync in 23…" was cut (a presenter's trial).
+		for _, rule := range []string{" Sync now (one per account every 2 minutes) · ", " Sync now (every 2 min) · "} {
+			second = st.Key.Render(" s") + st.Muted.Render(rule) + st.Key.Render("r") + st.Muted.Render(" reauthorise") + auto
+			if ansiWidth(second) <= p.w {
+				break
+			}
 		}
 	}
 	return first, second
