@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/xml"
 	"os"
 	"os/exec"
@@ -93,5 +94,50 @@ func TestReadmeCILoop(t *testing.T) {
 				t.Fatalf("JUnit: %d tests, %d failures, %d skipped; want 6, %d and %d:\n%s\n%s", s.Tests, s.Failures, s.Skipped, tc.failures, tc.skipped, raw, out)
 			}
 		})
+	}
+}
+
+// The README's first API calls run as written, against a sandbank holding the
+// demo world, on its port and with its key: the sync's ID was a placeholder to
+// replace by hand (a newcomer's trial).
+func TestReadmeFirstAPICalls(t *testing.T) {
+	for _, tool := range []string{"bash", "curl", "jq"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			if os.Getenv("SANDBANK_REQUIRE_JQ") == "1" {
+				t.Fatalf("%s is required (SANDBANK_REQUIRE_JQ=1) but not installed", tool)
+			}
+			t.Skipf("%s is not installed", tool)
+		}
+	}
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(readme)
+	i := strings.Index(text, "## Point your app at it")
+	if i < 0 {
+		t.Fatal(`the README's "Point your app at it" is gone`)
+	}
+	block := text[i:]
+	block = block[strings.Index(block, "```sh\n")+len("```sh\n"):]
+	block = block[:strings.Index(block, "```")]
+	if !strings.Contains(block, "export KEY=test_sk_…") || !strings.Contains(block, "127.0.0.1:7070") {
+		t.Fatalf("the block does not set KEY or call 127.0.0.1:7070 as the test expects:\n%s", block)
+	}
+	for _, l := range strings.Split(block, "\n") {
+		if f := strings.Fields(l); len(f) > 0 && (f[0] == "go" || f[0] == "sandbank" || f[0] == "./sandbank") {
+			// Run here it would serve on the default port and database until killed.
+			t.Fatalf("the block starts sandbank (%q): the test runs its calls against one of its own", l)
+		}
+	}
+	m := NewMain(Options{DB: filepath.Join(t.TempDir(), "sandbank.db"), Addr: "127.0.0.1:0", SecretKey: mainSecretKey, Start: mainStart})
+	if err := m.Open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	script := strings.NewReplacer("test_sk_…", mainSecretKey, "127.0.0.1:7070", m.Addr()).Replace(block)
+	out, err := exec.Command("bash", "-euo", "pipefail", "-c", script).CombinedOutput()
+	if err != nil || !strings.HasSuffix(strings.TrimSpace(string(out)), `"status":"successful","hasNewData":false,"code":"SYNC_SUCCESSFUL","message":"synced: no new data"}`) {
+		t.Fatalf("the README's first calls (%v):\n%s\n---\n%s", err, script, out)
 	}
 }
