@@ -240,7 +240,13 @@ func main() {
 			if firstSig == os.Interrupt {
 				fmt.Fprintln(os.Stderr, shuttingDown)
 			} else {
-				fmt.Fprintln(os.Stderr, "sandbank: shutting down (a SIGTERM; a Ctrl+C, SIGINT, stops at once)")
+				// "(a SIGTERM; a Ctrl+C, SIGINT, stops at once)" read as if Ctrl+C
+				// skipped the graceful stop (a newcomer's trial).
+				name := "SIGTERM"
+				if firstSig != syscall.SIGTERM {
+					name = "SIGHUP"
+				}
+				fmt.Fprintln(os.Stderr, "sandbank: shutting down on "+name+"; a Ctrl+C now stops at once")
 			}
 			first := time.Now()
 			for sig := range signals {
@@ -457,7 +463,7 @@ func (t tuiCmd) Run(ctx context.Context) error {
 		return err
 	}
 	runErr := tui.Run(ctx, tui.Config{Engine: m.Engine, Bank: m.Bank, Clock: m.Clock, Addr: m.Addr(),
-		Exposed: m.exposure(), CutJump: m.World.CutJump, FirstRun: m.FirstRun, DBPath: t.DB, Theme: t.Theme})
+		Exposed: m.exposure(), CutJump: m.World.CutJump, FirstRun: m.FirstRun, DBPath: t.DB, LogPath: logPath, Theme: t.Theme})
 	haltJump(m, os.Stderr)
 	return errors.Join(runErr, m.Close())
 }

@@ -160,6 +160,8 @@ type harnessOpts struct {
 	script        Script    // play mode
 	exposed       string    // Config.Exposed
 	cutJump       time.Time // Config.CutJump
+	dbPath        string    // Config.DBPath
+	logPath       string    // Config.LogPath
 }
 
 func newHarness(t testing.TB, w *testWorld, o harnessOpts) *harness {
@@ -171,7 +173,7 @@ func newHarness(t testing.TB, w *testWorld, o harnessOpts) *harness {
 	sh := &shared{ctx: w.ctx, eng: w.eng, bank: w.bank, clock: w.clock, addr: "127.0.0.1:7070",
 		openURL:   func(u string) error { h.opened = append(h.opened, u); return nil },
 		exportDir: h.exportDir, wall: func() time.Time { return frozenWall },
-		noTimers: true, styles: NewStyles(true), keys: DefaultKeyMap(), exposed: o.exposed, cutJump: o.cutJump}
+		noTimers: true, styles: NewStyles(true), keys: DefaultKeyMap(), exposed: o.exposed, cutJump: o.cutJump, dbPath: o.dbPath, logPath: o.logPath}
 	sh.clockState = w.clock.State()
 	h.m = newModel(sh, o.firstRun)
 	h.m.openPlay(o.script)

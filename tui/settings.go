@@ -415,6 +415,18 @@ func (p *settingsPage) View() string {
 	if p.sh.exposed != "" {
 		b = append(b, st.Warn.Render("  ⚠ "+exposedText(p.sh.exposed)))
 	}
+	if p.sh.dbPath != "" {
+		// Where the world is, and how to start again: a newcomer found neither
+		// on any screen, nor a reset in the README.
+		b = append(b, "", st.Title.Render(" Files"))
+		b = append(b, fit(st.Label.Render("  "+fit("Database", 16))+" "+st.Value.Render(p.sh.dbPath), p.w))
+		if p.sh.logPath != "" {
+			b = append(b, fit(st.Label.Render("  "+fit("Log", 16))+" "+st.Value.Render(p.sh.logPath), p.w))
+		}
+		for _, l := range wrap("To start over, quit and delete the database: the next run makes the demo world anew, with new keys (--secret-key keeps your app's).", p.w-20) {
+			b = append(b, strings.Repeat(" ", 19)+st.Faint.Render(l))
+		}
+	}
 	if p.h > 0 && len(b) > p.h {
 		// Too tall for the terminal: scroll so that the chosen setting shows, and from
 		// the last one on down to the keys after it.

@@ -93,3 +93,18 @@ func TestSettingsStatementBuild(t *testing.T) {
 	h.press("left")
 	want("← from 5m", 2*time.Minute)
 }
+
+// Settings says where the world and the log are kept, and how to start over: a
+// newcomer found neither on any screen.
+func TestSettingsSayWhereTheFilesAre(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{width: 100, height: 40, dbPath: "/home/ada/.local/share/sandbank/sandbank.db", logPath: "/home/ada/.local/share/sandbank/sandbank.log"})
+	h.press("4")
+	h.contains("Database         /home/ada/.local/share/sandbank/sandbank.db", "Log              /home/ada/.local/share/sandbank/sandbank.log",
+		"To start over, quit and delete the database")
+	quiet := newHarness(t, w, harnessOpts{width: 100, height: 40})
+	quiet.press("4")
+	if strings.Contains(quiet.screen(), "Database") {
+		t.Fatalf("with no database path known, Settings shows one:\n%s", quiet.screen())
+	}
+}

@@ -34,6 +34,9 @@ type shared struct {
 	openURL func(url string) error
 	// exportDir is where PDF statements are written.
 	exportDir string
+	// dbPath and logPath are the files this sandbank keeps its world and its log
+	// in, as Settings shows them ("" when not known: nothing is shown).
+	dbPath, logPath string
 
 	// wall is real time (toasts, spinners); tests freeze it.
 	wall func() time.Time

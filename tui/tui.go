@@ -42,6 +42,9 @@ type Config struct {
 	CutJump time.Time
 
 	DBPath string
+	// LogPath is the log's file, which Settings shows with the database's (a
+	// newcomer found neither on any screen).
+	LogPath string
 
 	// ExportDir is where exported statements go; default: the database's directory.
 	ExportDir string
@@ -90,7 +93,7 @@ func New(ctx context.Context, cfg Config) *Model {
 	}
 	sh := &shared{
 		ctx: ctx, eng: cfg.Engine, bank: cfg.Bank, clock: cfg.Clock, addr: cfg.Addr, exposed: cfg.Exposed, cutJump: cfg.CutJump, openURL: cfg.OpenURL,
-		exportDir: dir, wall: time.Now,
+		exportDir: dir, wall: time.Now, dbPath: cfg.DBPath, logPath: cfg.LogPath,
 		// Dark until the terminal says its background, unless the palette is
 		// chosen: a light terminal that never answers the query had the dark
 		// palette's near-white text on white, and no way to change it before
