@@ -510,7 +510,9 @@ func (r *Run) fail(st *Step, p pos, format string, args ...any) StepResult {
 }
 
 func (r *Run) runStep(ctx context.Context, st *Step) StepResult {
-	r.began[st.N] = r.W.Clock.Now()
+	if _, ok := r.began[st.N]; !ok { // served, a step's at: was waited for, and noted, before
+		r.began[st.N] = r.W.Clock.Now()
+	}
 	r.tr.section(fmt.Sprintf("step %d · line %d · %s", st.N, st.pos.line, st.Text), time.Time{})
 	if st.Note != "" {
 		r.tr.line("# %s", st.Note)

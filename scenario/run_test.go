@@ -1087,6 +1087,30 @@ steps:
 		!strings.Contains(junit2.String(), "⚠ matched account_connected — made at") {
 		t.Errorf("served, the verdicts (%v):\n%s\nJUnit:\n%s", err, verdicts.String(), junit2.String())
 	}
+	// An at: the app's advance reached: the auto-sync's webhook made on the way,
+	// at the instant, is not noted (a review: the clock was read after the wait).
+	sv2, _, app := startServed(t, `scenario: at
+start: 2024-01-25T09:00:00+01:00
+settings: {data_sync: enabled, webhooks: capture, auto_sync: 24h}
+customers:
+  kemi: {institution: "011", balance: NGN 300000, profile: salary_earner}
+steps:
+  - connect: kemi
+  - serve: {clock: paused}
+  - at: 2024-01-28T09:00:00+01:00
+  - webhook: account_updated
+    account: kemi
+`)
+	defer sv2.Stop()
+	req := httptest.NewRequest("POST", "/sandbox/clock", strings.NewReader(`{"advance":"3d"}`))
+	req.Header.Set("mono-sec-key", scenario.DefaultKeys.Secret)
+	app.ServeHTTP(httptest.NewRecorder(), req)
+	servedDone(t, sv2)
+	verdicts.Reset()
+	sv2.Verdicts(&verdicts)
+	if s := verdicts.String(); !strings.Contains(s, "✓ s.yaml:10 step 4 (webhook: account_updated)") || strings.Contains(s, "⚠") {
+		t.Errorf("served, an at: the app's advance reached:\n%s", s)
+	}
 
 	// The webhook step's own at: moves the clock too (a review: it was left out).
 	own := strings.Replace(src, "  - advance: 3d\n", "", 1)

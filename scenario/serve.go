@@ -270,6 +270,13 @@ func (sv *Serving) Start(ctx context.Context) {
 			}
 			if !st.At.IsZero() {
 				sv.set(i, StateWaiting, "until "+st.At.UTC().Format(time.RFC3339)+" (virtual)")
+				// The clock as the step found it is before the wait for its at:
+				// (madeBefore): one recorded after it flagged the events made on
+				// the way there, and at the instant, as made before the move (a
+				// review; a headless run said nothing of them).
+				sv.runMu.Lock()
+				sv.run.began[st.N] = sv.run.W.Clock.Now()
+				sv.runMu.Unlock()
 				h, err := sv.reach(ctx, st.At)
 				if err != nil {
 					// Not the app's doing, and nothing was checked: not run, as the
@@ -937,7 +944,7 @@ func (sv *Serving) WriteJUnit(w io.Writer) error {
 			c.SystemOut = "at " + st.At + " (virtual)"
 		}
 		for _, e := range sv.earlier[i] {
-			c.SystemOut += "\n⚠ matched " + e
+			c.SystemOut = strings.TrimPrefix(c.SystemOut+"\n⚠ matched "+e, "\n")
 		}
 		switch st.State {
 		case StatePassed:
