@@ -88,7 +88,7 @@ func (p *detailPage) SetSize(w, h int) {
 }
 
 func (p *detailPage) Capturing() bool {
-	return !p.gone && (p.section == secTransactions && p.txs.editing) || (p.section == secStatement && p.stmt.list.editing)
+	return !p.gone && ((p.section == secTransactions && p.txs.editing) || (p.section == secStatement && p.stmt.list.editing))
 }
 
 func (p *detailPage) TakesPaste() bool { return p.Capturing() } // its forms' fields
@@ -465,9 +465,13 @@ func (p *detailPage) View() string {
 		// A long holder's name keeps the number's last digits, masked, as the
 		// accounts list shows it; the tail is cut only when even that is too long.
 		bank, short := p.acct.Institution.Name, shortBank(p.acct.Institution.Name)
-		tails := []string{bank + " · " + p.acct.Number, short + " · " + p.acct.Number, short + " · " + maskNumber(p.acct.Number), maskNumber(p.acct.Number)}
+		// None at all rather than a clipped "· ••••9…" (a review).
+		tails := []string{bank + " · " + p.acct.Number, short + " · " + p.acct.Number, short + " · " + maskNumber(p.acct.Number), maskNumber(p.acct.Number), ""}
 		for i, tail := range tails {
-			t := title + st.Bold.Render(p.acct.Name) + st.Muted.Render(" · "+tail)
+			t := title + st.Bold.Render(p.acct.Name)
+			if tail != "" {
+				t += st.Muted.Render(" · " + tail)
+			}
 			if ansiWidth(t)+ansiWidth(strings.Join(tabs, "│"))+2 <= w || i == len(tails)-1 {
 				title = t
 				break

@@ -204,6 +204,18 @@ func fit(s string, w int) string {
 	return s
 }
 
+// fitLeft is plain text s (no styles) in at most w columns, cut from the left
+// ("…/sandbank/sandbank.db") so that a path keeps its file's name; not padded.
+func fitLeft(s string, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	if sw := ansi.StringWidth(s); sw > w {
+		return "…" + ansi.TruncateLeft(s, sw-w+1, "")
+	}
+	return s
+}
+
 // fitRight is fit aligned right.
 func fitRight(s string, w int) string {
 	if w <= 0 {

@@ -274,3 +274,21 @@ func TestFiltersFoldAccents(t *testing.T) {
 	h.bankConsoleAt("olasegun adebayo") // the name's words: the username has a dot
 	h.contains("Customers 1 filter olasegun adebayo", c.Username)
 }
+
+// fitLeft keeps a path's end, its file's name.
+func TestFitLeft(t *testing.T) {
+	for _, tc := range []struct {
+		s    string
+		w    int
+		want string
+	}{
+		{"/a/b/sandbank.db", 20, "/a/b/sandbank.db"},
+		{"/very/long/dir/sandbank.db", 15, "…ir/sandbank.db"},
+		{"/dir/sandbank.db", 16, "/dir/sandbank.db"},
+		{"/dir/sandbank.db", 0, ""},
+	} {
+		if got := fitLeft(tc.s, tc.w); got != tc.want || ansi.StringWidth(got) > max(tc.w, 0) {
+			t.Errorf("fitLeft(%q, %d) = %q; want %q", tc.s, tc.w, got, tc.want)
+		}
+	}
+}

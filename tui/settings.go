@@ -415,15 +415,15 @@ func (p *settingsPage) View() string {
 	if p.sh.exposed != "" {
 		b = append(b, st.Warn.Render("  ⚠ "+exposedText(p.sh.exposed)))
 	}
-	if p.sh.dbPath != "" {
+	if p.sh.dbPath != "" && p.sh.logPath != "" {
 		// Where the world is, and how to start again: a newcomer found neither
-		// on any screen, nor a reset in the README.
+		// on any screen, nor a reset in the README. Not for a scenario played on
+		// stage, whose world is thrown away at the end (a review). A long path
+		// keeps its end, the file's name: cut at the end, the two read the same.
 		b = append(b, "", st.Title.Render(" Files"))
-		b = append(b, fit(st.Label.Render("  "+fit("Database", 16))+" "+st.Value.Render(p.sh.dbPath), p.w))
-		if p.sh.logPath != "" {
-			b = append(b, fit(st.Label.Render("  "+fit("Log", 16))+" "+st.Value.Render(p.sh.logPath), p.w))
-		}
-		for _, l := range wrap("To start over, quit and delete the database: the next run makes the demo world anew, with new keys (--secret-key keeps your app's).", p.w-20) {
+		b = append(b, st.Label.Render("  "+fit("Database", 16))+" "+st.Value.Render(fitLeft(p.sh.dbPath, p.w-20)))
+		b = append(b, st.Label.Render("  "+fit("Log", 16))+" "+st.Value.Render(fitLeft(p.sh.logPath, p.w-20)))
+		for _, l := range wrap("To start over, quit and delete the database: the next run makes the demo world anew, with new keys and webhook secret (--secret-key or $SANDBANK_SECRET_KEY keeps the secret key your app sends).", p.w-20) {
 			b = append(b, strings.Repeat(" ", 19)+st.Faint.Render(l))
 		}
 	}

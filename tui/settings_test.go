@@ -102,9 +102,17 @@ func TestSettingsSayWhereTheFilesAre(t *testing.T) {
 	h.press("4")
 	h.contains("Database         /home/ada/.local/share/sandbank/sandbank.db", "Log              /home/ada/.local/share/sandbank/sandbank.log",
 		"To start over, quit and delete the database")
-	quiet := newHarness(t, w, harnessOpts{width: 100, height: 40})
-	quiet.press("4")
-	if strings.Contains(quiet.screen(), "Database") {
-		t.Fatalf("with no database path known, Settings shows one:\n%s", quiet.screen())
+	// A long path keeps its file's name (cut at the end, the two read the same),
+	// and a played scenario's throw-away world is not one to start over (a review).
+	long := "/srv/" + strings.Repeat("a-very-long-folder-name/", 6)
+	h = newHarness(t, w, harnessOpts{width: 80, height: 24, dbPath: long + "sandbank.db", logPath: long + "sandbank.log"})
+	h.press("4", "down", "down", "down", "down", "down", "down")
+	h.contains("Database         …", "-name/sandbank.db", "Log              …", "-name/sandbank.log")
+	for _, o := range []harnessOpts{{width: 100, height: 40}, {width: 100, height: 40, dbPath: "/tmp/sandbank-play-1/world.db"}} {
+		quiet := newHarness(t, w, o)
+		quiet.press("4")
+		if strings.Contains(quiet.screen(), "Database") || strings.Contains(quiet.screen(), "start over") {
+			t.Fatalf("Settings of %+v says where a world to start over is:\n%s", o, quiet.screen())
+		}
 	}
 }

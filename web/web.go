@@ -16,6 +16,7 @@ import (
 	"io"
 	"io/fs"
 	"reflect"
+	"regexp"
 	"strings"
 	"time"
 
@@ -78,16 +79,17 @@ var funcs = template.FuncMap{
 // line: at 360 px "Your account is already re-authorised" broke as "re-" and
 // "authorised" (a phone trial).
 func KeepWords(text string) template.HTML {
-	words := strings.Split(text, " ")
-	for i, w := range words {
-		e := template.HTMLEscapeString(w)
+	// Words between any white space (a review: a tab or a line break joined
+	// its neighbours into one); escaping adds none, and leaves hyphens as they are.
+	return template.HTML(nonSpace.ReplaceAllStringFunc(template.HTMLEscapeString(text), func(w string) string {
 		if strings.Contains(strings.Trim(w, "-"), "-") {
-			e = `<span class="nowrap">` + e + `</span>`
+			return `<span class="nowrap">` + w + `</span>`
 		}
-		words[i] = e
-	}
-	return template.HTML(strings.Join(words, " "))
+		return w
+	}))
 }
+
+var nonSpace = regexp.MustCompile(`\S+`)
 
 var templates = template.Must(template.New("").Funcs(funcs).ParseFS(templateFiles, "templates/*.html"))
 

@@ -67,8 +67,8 @@ func TestUpToTheMinute(t *testing.T) {
 
 // A heading's hyphenated words are kept whole, and the text is escaped.
 func TestKeepWords(t *testing.T) {
-	got := string(KeepWords(`Your <b>account</b> is re-authorised - twice-over-`))
-	want := `Your &lt;b&gt;account&lt;/b&gt; is <span class="nowrap">re-authorised</span> - <span class="nowrap">twice-over-</span>`
+	got := string(KeepWords("Your <b>account</b> is re-authorised - twice-over-\tre-linked\na-b"))
+	want := "Your &lt;b&gt;account&lt;/b&gt; is <span class=\"nowrap\">re-authorised</span> - <span class=\"nowrap\">twice-over-</span>\t<span class=\"nowrap\">re-linked</span>\n<span class=\"nowrap\">a-b</span>"
 	if got != want {
 		t.Fatalf("KeepWords = %s\nwant        %s", got, want)
 	}
