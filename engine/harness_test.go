@@ -45,6 +45,7 @@ type world struct {
 	wrapClock  func(engine.Clock) engine.Clock
 	wrapBank   func(engine.Bank) engine.Bank
 	workers    int // syncs at once (0: the engine's default)
+	slots      int // webhook deliveries at once (0: the engine's default)
 }
 
 type worldOpts struct {
@@ -54,6 +55,7 @@ type worldOpts struct {
 	timeout   time.Duration
 	dir       string // of the database file (default: the test's temporary directory)
 	logger    *slog.Logger
+	slots     int // webhook deliveries at once (0: the engine's default)
 }
 
 func newWorld(t *testing.T, o worldOpts) *world {
@@ -64,7 +66,7 @@ func newWorld(t *testing.T, o worldOpts) *world {
 	if o.timeout == 0 {
 		o.timeout = 5 * time.Second
 	}
-	w := &world{t: t, ctx: context.Background(), recv: newReceiver(t), timeout: o.timeout, logger: o.logger}
+	w := &world{t: t, ctx: context.Background(), recv: newReceiver(t), timeout: o.timeout, logger: o.logger, slots: o.slots}
 	wall := time.Now() // frozen: the clock moves only when a test advances it
 	w.clock = simulator.NewClock(adamStart, simulator.WithWall(func() time.Time { return wall }))
 	w.clock.SetPaused(true)
@@ -117,7 +119,7 @@ func (w *world) open() {
 		bank = w.wrapBank(bank)
 	}
 	w.eng, err = engine.New(engine.Config{Clock: clock, Bank: bank, Store: st, Sender: sender,
-		DeliveryTimeout: w.timeout, Logger: w.logger, Workers: w.workers})
+		DeliveryTimeout: w.timeout, Logger: w.logger, Workers: w.workers, Deliveries: w.slots})
 	if err != nil {
 		w.t.Fatal(err)
 	}

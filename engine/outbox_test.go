@@ -760,3 +760,55 @@ func behindIsDueAtTheReplay(w *world, a engine.Account, first, behind engine.Eve
 		w.t.Fatalf("the event behind the replay: attempts %+v; want one, at %v, when the replay was delivered", b.Attempts, r.DeliveredAt)
 	}
 }
+
+// An account whose webhooks catch up does not keep its delivery slot for its
+// whole backlog while another account's webhook has waited longer: with the clock
+// kept running fast, some accounts' webhooks came years late while others' went
+// out as they were made (a soak trial). Caught up, the attempts go in the order
+// they fell due, whichever account they are of.
+func TestCatchingUpIsFairAcrossAccounts(t *testing.T) {
+	w := newWorld(t, worldOpts{slots: 1, noURL: true, timeout: time.Minute})
+	held := w.connect(w.adam())
+	release := w.recv.hold(t, held.ID)
+	u := w.recv.srv.URL
+	if _, err := w.eng.UpdateSettings(w.ctx, engine.SettingsPatch{WebhookURL: &u}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-w.recv.holding: // the one slot is taken: what follows waits, unattempted
+	case <-time.After(10 * time.Second):
+		t.Fatal("the first event never reached the receiver")
+	}
+	ade := w.customer(simulator.NewCustomer{Name: "Ade Ola", Institution: "058", Balance: 100_000})
+	a := w.connect(ade)
+	w.advance(engine.RateLimitWindow)
+	b := w.connect(w.customer(simulator.NewCustomer{Name: "Bisi Obi", Institution: "057", Balance: 100_000}))
+	for range 3 { // Ade's backlog goes on after Bisi's first events
+		w.advance(engine.RateLimitWindow)
+		w.post(ade, engine.Credit, 1_000)
+		w.sync(a.ID)
+	}
+	release()
+	ids := []string{held.ID, a.ID, b.ID}
+	total := 0
+	for _, id := range ids {
+		total += len(w.events(id))
+	}
+	got := w.recv.await(t, total)
+	w.until("every event is recorded delivered", func() bool {
+		return w.allDelivered(held.ID)() && w.allDelivered(a.ID)() && w.allDelivered(b.ID)()
+	})
+	at := map[string]time.Time{} // each event's delivery, as counted: when it fell due
+	for _, id := range ids {
+		for _, ev := range w.events(id) {
+			at[ev.ID] = ev.DeliveredAt
+		}
+	}
+	var order []string
+	for _, d := range got {
+		order = append(order, d.Account[:6]+"@"+at[d.EventID].Format("15:04:05"))
+	}
+	if !slices.IsSortedFunc(got, func(x, y delivery) int { return at[x.EventID].Compare(at[y.EventID]) }) {
+		t.Fatalf("deliveries by account and due time: %v; want them in the order they fell due", order)
+	}
+}
