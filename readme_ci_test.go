@@ -18,14 +18,7 @@ import (
 // still waited at the stop), with the JUnit report saying so each time. It skips
 // without curl or jq unless SANDBANK_REQUIRE_JQ=1 (CI).
 func TestReadmeCILoop(t *testing.T) {
-	for _, tool := range []string{"bash", "curl", "jq"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			if os.Getenv("SANDBANK_REQUIRE_JQ") == "1" {
-				t.Fatalf("%s is required (SANDBANK_REQUIRE_JQ=1) but not installed", tool)
-			}
-			t.Skipf("%s is not installed", tool)
-		}
-	}
+	needShellTools(t)
 	readme, err := os.ReadFile("README.md")
 	if err != nil {
 		t.Fatal(err)
@@ -101,14 +94,7 @@ func TestReadmeCILoop(t *testing.T) {
 // demo world, on its port and with its key: the sync's ID was a placeholder to
 // replace by hand (a newcomer's trial).
 func TestReadmeFirstAPICalls(t *testing.T) {
-	for _, tool := range []string{"bash", "curl", "jq"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			if os.Getenv("SANDBANK_REQUIRE_JQ") == "1" {
-				t.Fatalf("%s is required (SANDBANK_REQUIRE_JQ=1) but not installed", tool)
-			}
-			t.Skipf("%s is not installed", tool)
-		}
-	}
+	needShellTools(t)
 	readme, err := os.ReadFile("README.md")
 	if err != nil {
 		t.Fatal(err)
@@ -139,5 +125,19 @@ func TestReadmeFirstAPICalls(t *testing.T) {
 	out, err := exec.Command("bash", "-euo", "pipefail", "-c", script).CombinedOutput()
 	if err != nil || !strings.HasSuffix(strings.TrimSpace(string(out)), `"status":"successful","hasNewData":false,"code":"SYNC_SUCCESSFUL","message":"synced: no new data"}`) {
 		t.Fatalf("the README's first calls (%v):\n%s\n---\n%s", err, script, out)
+	}
+}
+
+// needShellTools skips the test without bash, curl or jq, unless
+// SANDBANK_REQUIRE_JQ=1 (CI) makes it fail instead.
+func needShellTools(t *testing.T) {
+	t.Helper()
+	for _, tool := range []string{"bash", "curl", "jq"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			if os.Getenv("SANDBANK_REQUIRE_JQ") == "1" {
+				t.Fatalf("%s is required (SANDBANK_REQUIRE_JQ=1) but not installed", tool)
+			}
+			t.Skipf("%s is not installed", tool)
+		}
 	}
 }

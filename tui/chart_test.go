@@ -6,7 +6,6 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
-	"sandbank/engine"
 	"sandbank/simulator"
 )
 
@@ -19,17 +18,7 @@ func TestChartOfAFlatBalanceSaysItOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{Institution: "044"})
-	if err == nil {
-		st, err = w.eng.WidgetLogin(w.ctx, st.Session, c.Username, c.Password)
-	}
-	if err == nil && st.Status == engine.WidgetAccount {
-		st, err = w.eng.WidgetChooseAccount(w.ctx, st.Session, st.Accounts[0].Number)
-	}
-	if err == nil {
-		_, err = w.eng.ExchangeCode(w.ctx, st.Code)
-	}
-	if err != nil {
+	if _, err := w.eng.ExchangeCode(w.ctx, w.widgetCode(t, c)); err != nil {
 		t.Fatal(err)
 	}
 	w.settle()

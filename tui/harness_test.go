@@ -129,6 +129,24 @@ func (w *testWorld) customerAt(code string) simulator.Customer {
 }
 
 // account is the connected account whose holder's name contains s.
+// widgetCode signs c in through the engine's widget at its bank, chooses its
+// first account, and returns the code an app would exchange.
+func (w *testWorld) widgetCode(t *testing.T, c simulator.Customer) string {
+	t.Helper()
+	code := c.Accounts[0].Institution.Code
+	st, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{Institution: code})
+	if err == nil {
+		st, err = w.eng.WidgetLogin(w.ctx, st.Session, c.Username, c.Password)
+	}
+	if err == nil && st.Status == engine.WidgetAccount {
+		st, err = w.eng.WidgetChooseAccount(w.ctx, st.Session, st.Accounts[0].Number)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st.Code
+}
+
 func (w *testWorld) account(s string) engine.Account {
 	w.t.Helper()
 	accounts, err := w.eng.Accounts(w.ctx)

@@ -1771,18 +1771,9 @@ func TestNoStatementBeforeTheFirstSync(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{Institution: "057"})
-	if err == nil {
-		st, err = w.eng.WidgetLogin(w.ctx, st.Session, c.Username, c.Password)
-	}
-	if err == nil && st.Status == engine.WidgetAccount {
-		st, err = w.eng.WidgetChooseAccount(w.ctx, st.Session, st.Accounts[0].Number)
-	}
-	if err == nil {
-		err = w.bank.StartOutage("057", time.Hour) // between the sign-in and the exchange
-	}
-	if err == nil {
-		_, err = w.eng.ExchangeCode(w.ctx, st.Code)
+	code := w.widgetCode(t, c)
+	if err = w.bank.StartOutage("057", time.Hour); err == nil { // between the sign-in and the exchange
+		_, err = w.eng.ExchangeCode(w.ctx, code)
 	}
 	if err != nil {
 		t.Fatal(err)
@@ -1807,18 +1798,9 @@ func TestAnUnsyncedAccountIsNotInSync(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{Institution: "057"})
-	if err == nil {
-		st, err = w.eng.WidgetLogin(w.ctx, st.Session, c.Username, c.Password)
-	}
-	if err == nil && st.Status == engine.WidgetAccount {
-		st, err = w.eng.WidgetChooseAccount(w.ctx, st.Session, st.Accounts[0].Number)
-	}
-	if err == nil {
-		err = w.bank.StartOutage("057", time.Hour)
-	}
-	if err == nil {
-		_, err = w.eng.ExchangeCode(w.ctx, st.Code)
+	code := w.widgetCode(t, c)
+	if err = w.bank.StartOutage("057", time.Hour); err == nil {
+		_, err = w.eng.ExchangeCode(w.ctx, code)
 	}
 	if err == nil {
 		w.settle()
@@ -1922,17 +1904,7 @@ func TestAFailedSyncShowsOnItsRow(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		st, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{Institution: "057"})
-		if err == nil {
-			st, err = w.eng.WidgetLogin(w.ctx, st.Session, c.Username, c.Password)
-		}
-		if err == nil && st.Status == engine.WidgetAccount {
-			st, err = w.eng.WidgetChooseAccount(w.ctx, st.Session, st.Accounts[0].Number)
-		}
-		if err == nil {
-			_, err = w.eng.ExchangeCode(w.ctx, st.Code)
-		}
-		if err != nil {
+		if _, err := w.eng.ExchangeCode(w.ctx, w.widgetCode(t, c)); err != nil {
 			t.Fatal(err)
 		}
 	}
