@@ -248,7 +248,7 @@ func (p *detailPage) Update(msg tea.Msg) tea.Cmd {
 			p.gate.loaded = false // nothing to show yet
 			return nil
 		}
-		p.detail = msg.val
+		p.detail, p.gone = msg.val, false
 		p.liveAt, p.ticks = p.sh.now(), 0
 		p.liveGate.drop()                          // this read is newer than one on its way
 		if !p.dataKey.Equal(p.acct.LastSyncedAt) { // new data: the lists and charts are out of date
