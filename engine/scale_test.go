@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -227,7 +228,8 @@ func TestAutoSyncRoundsReadOnlyTheirAccounts(t *testing.T) {
 // The outbox catches up after the jump on the documented schedule, and the first
 // attempt after the receiver is back delivers it.
 func TestLongFailuresCollapse(t *testing.T) {
-	w := newWorld(t, worldOpts{})
+	logs := &syncBuffer{}
+	w := newWorld(t, worldOpts{logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn}))})
 	adam := w.adam()
 	w.recv.failFirst.Store(1 << 40) // down: 503 to everything
 	a := w.connect(adam)
@@ -244,6 +246,12 @@ func TestLongFailuresCollapse(t *testing.T) {
 	}
 	if len(ev.Attempts) != engine.CollapseFailuresAfter+1 {
 		t.Fatalf("%d attempt records for %d attempts; want %d kept one by one and one run", len(ev.Attempts), ev.AttemptsMade, engine.CollapseFailuresAfter+1)
+	}
+	// The log warns of a failure as the records keep it: one by one, then the
+	// run's first; its repeats at debug (a warning a retry made 370 MB of log a
+	// real hour in a soak trial).
+	if n := strings.Count(logs.String(), "id="+ev.ID); n != engine.CollapseFailuresAfter+1 {
+		t.Fatalf("%d warnings of %d failed attempts; want %d", n, ev.AttemptsMade, engine.CollapseFailuresAfter+1)
 	}
 	run := ev.Attempts[len(ev.Attempts)-1]
 	if run.N != engine.CollapseFailuresAfter+1 || run.Last() != ev.AttemptsMade || run.LastAt.Sub(run.At) != time.Duration(run.Repeats)*time.Hour {
