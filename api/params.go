@@ -36,6 +36,9 @@ func queryParams(raw string) (params, error) {
 	if err != nil {
 		return nil, engine.Invalid("query", "the query string is malformed (%v); URL-encode its values", err)
 	}
+	if err := nameless(v, "query", "the query string"); err != nil {
+		return nil, err
+	}
 	names := slices.Sorted(maps.Keys(v))
 	for _, k := range names {
 		if vs := v[k]; k != "" && slices.ContainsFunc(vs, func(x string) bool { return x != vs[0] }) {
@@ -43,6 +46,18 @@ func queryParams(raw string) (params, error) {
 		}
 	}
 	return formParams(v), nil
+}
+
+// nameless refuses a value with no name ("=x"), which was taken as a form, or a
+// query, with nothing in it (a bad-input hunt; a review: the query's too); its
+// value is not echoed (it may be a password). A bare "=" is an empty pair, as a
+// trailing "&" is, and is dropped from v.
+func nameless(v url.Values, field, what string) error {
+	if slices.ContainsFunc(v[""], func(s string) bool { return s != "" }) {
+		return engine.Invalid(field, "%s has a value with no name (=…): write each as name=value", what)
+	}
+	delete(v, "")
+	return nil
 }
 
 // quoteList is vs quoted, comma-separated, the first few only.
@@ -293,13 +308,9 @@ func parseBody(mediaType string, b []byte, reads []string) (params, error) {
 	if err != nil {
 		return nil, engine.Invalid("body", "the body is neither JSON nor a well-formed form (%v): send JSON with Content-Type: application/json, or URL-encode the form's values", err)
 	}
-	// "=x" was taken, and passed for a form with nothing in it (a bad-input
-	// hunt): refused, its value not echoed (it may be a password). A bare "=" is
-	// an empty pair, as a trailing "&" is (the query's rule, queryParams).
-	if slices.ContainsFunc(v[""], func(s string) bool { return s != "" }) {
-		return nil, engine.Invalid("body", "the form has a value with no field name (=…): write each field as name=value")
+	if err := nameless(v, "body", "the form"); err != nil {
+		return nil, err
 	}
-	delete(v, "")
 	return formParams(v), nil
 }
 
