@@ -141,6 +141,12 @@ type sending struct {
 // busy returns the accounts with an attempt under way and the free slots, for
 // attempts at url.
 func (e *Engine) busy(url string) (accounts map[string]bool, free int) {
+	return e.busyWhen(url, func(int, int) bool { return true })
+}
+
+// busyWhen is busy, its accounts copied only when want (of the slots and the
+// accounts under way) says they are needed: nil otherwise.
+func (e *Engine) busyWhen(url string, want func(slots, busy int) bool) (accounts map[string]bool, free int) {
 	s := &e.send
 	slots := s.slots
 	if l, ok := e.sender.(InProcess); ok && l.InProcess(url) {
@@ -148,7 +154,10 @@ func (e *Engine) busy(url string) (accounts map[string]bool, free int) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return maps.Clone(s.accounts), slots - len(s.accounts)
+	if want(slots, len(s.accounts)) {
+		accounts = maps.Clone(s.accounts)
+	}
+	return accounts, slots - len(s.accounts)
 }
 
 // deliveryLoop starts attempts whenever it is nudged: by new events, a settings
@@ -335,7 +344,9 @@ func (e *Engine) attempt(s Settings, ev Event) {
 		next := e.Settings() // the next attempt goes with the settings of its time
 		var then *Event      // the account's next attempt, claimed with this one's result
 		var repeat bool      // the attempt only counted on its run's record (recordAttempt)
-		busy, free := e.busy(at.URL)
+		// The accounts under way, for the fair turn below: copied only when it
+		// applies, not on every attempt (thousands, for the in-process receiver).
+		busy, free := e.busyWhen(at.URL, func(slots, n int) bool { return n >= slots && n <= fairScan })
 		// Recorded even while shutting down: the store outlives the engine.
 		err = e.store.Update(context.Background(), func(tx Tx) error {
 			then, repeat = nil, false
@@ -409,7 +420,7 @@ func (e *Engine) attempt(s Settings, ev Event) {
 			// strictly earlier are read, past those of accounts with attempts
 			// under way: a few keys. The in-process receiver's thousands of slots
 			// are not scanned so (fairScan): its attempts take microseconds.
-			if due := head.NextAttemptAt; free <= 0 && len(busy) <= fairScan && !due.IsZero() {
+			if due := head.NextAttemptAt; free <= 0 && busy != nil && !due.IsZero() {
 				older, err := tx.DueEvents(due.Add(-time.Nanosecond), len(busy)+1)
 				if err != nil {
 					return err
