@@ -698,6 +698,13 @@ func (e *Engine) failureWrite(a Account, trigger, jobID string, now time.Time, f
 				types = append(types, EventReauthRequired) // v2: account_updated, REAUTHORISATION_REQUIRED
 			case trigger == TriggerRealtime:
 				types = append(types, EventAccountUpdated) // v2: sync_status FAILED; a real-time job ends with both
+			case trigger == TriggerConnect, trigger == TriggerReauth:
+				// The sync the user's sign-in started, which an app waits for after
+				// account_connected or account_reauthorized: its account_updated
+				// says the data did not come (v1 data_status FAILED, v2 sync_status
+				// FAILED). Without it a connect in an outage went silent until the
+				// next automatic sync, a day on (a v2 trial).
+				types = append(types, EventAccountUpdated)
 			}
 			switch {
 			case stale && trigger == TriggerAuto: // nothing to tell: the user has acted

@@ -143,6 +143,39 @@ func TestOutageSyncError(t *testing.T) {
 	}
 }
 
+// A connect whose first sync the bank fails (an outage begun between the user's
+// sign-in and the app's exchange of the code) says so with account_updated
+// after account_connected: an app waits for that event, and none came until the
+// next automatic sync, a day on.
+func TestAConnectWhoseFirstSyncFailsSaysSo(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	adam := w.adam()
+	st, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{Institution: "044"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st, err = w.eng.WidgetLogin(w.ctx, st.Session, adam.Username, adam.Password); err != nil || st.Status != engine.WidgetSuccess {
+		t.Fatalf("sign-in = %+v, %v; want success", st, err)
+	}
+	if err := w.bank.StartOutage("044", time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	a, err := w.eng.ExchangeCode(w.ctx, st.Code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.DataStatus != engine.DataFailed {
+		t.Fatalf("after a connect whose sync failed: data status %s, want FAILED", a.DataStatus)
+	}
+	evs := w.events(a.ID)
+	if got, want := eventTypes(evs), []string{engine.EventAccountConnected, engine.EventAccountUpdated}; !slices.Equal(got, want) {
+		t.Fatalf("events %v, want %v", got, want)
+	}
+	if f := evs[1].Facts; f.Code != engine.CodeSyncError || f.Message == "" {
+		t.Fatalf("account_updated carries code %q, message %q; want SYNC_ERROR and why", f.Code, f.Message)
+	}
+}
+
 // R6, R7, R8: a password change fails the next sync with REAUTHORISATION_REQUIRED
 // and a reauthorisation_required event; a reauth token expires at ten minutes; a
 // new one, the new password and the OTP the bank then asks for bring fresh data.
