@@ -596,12 +596,19 @@ func TestNoIdentityBeforeTheFirstSuccessfulSync(t *testing.T) {
 	// Nor a statement, in JSON or PDF: it read "Opening balance NGN 4,000.00, no
 	// transactions" over a year before the account was opened (a lending
 	// developer's trial).
+	// Nor credits or debits: they answered 200 with zeros, an account with no
+	// money moving, while income said 409 (a v2 trial).
 	for _, path := range []string{"/accounts/" + id + "/identity", "/accounts/" + id + "/income", "/v2/accounts/" + id + "/identity", "/v2/accounts/" + id + "/income",
+		"/accounts/" + id + "/credits", "/v2/accounts/" + id + "/debits",
 		"/accounts/" + id + "/statement?period=last1months", "/accounts/" + id + "/statement?period=last12months&output=pdf"} {
 		rep := w.do("GET", path, req{})
 		want := "has no identity yet: it comes with the account's first successful sync, and its first sync failed (SYNC_ERROR"
 		if strings.HasSuffix(path, "income") {
 			want = "has no income yet"
+		} else if strings.HasSuffix(path, "credits") {
+			want = "has no credits yet"
+		} else if strings.HasSuffix(path, "debits") {
+			want = "has no debits yet"
 		} else if strings.Contains(path, "statement") {
 			want = "has no statement yet"
 		}

@@ -68,6 +68,11 @@ func (e *Engine) Flow(ctx context.Context, accountID string, typ TxType) (Flow, 
 	if err != nil {
 		return Flow{}, err
 	}
+	// As income: before the first successful sync there is no history to sum,
+	// and zeros read as an account with no money moving (a v2 trial).
+	if err := NoDataYet(a, string(typ)+"s"); err != nil {
+		return Flow{}, err
+	}
 	f := Flow{Type: typ, History: []MonthFlow{}}
 	// Every month of the account's history, those without any of typ too: an
 	// account with credits and no debit listed no month of debits.
