@@ -341,7 +341,7 @@ func (m *widgetModal) update(msg tea.Msg) tea.Cmd {
 		m.follow.drop() // a re-read asked before this step is out of date
 		v := msg.val
 		if msg.err != nil {
-			m.fail(msg.err)
+			failed := m.fail(msg.err)
 			if v.state.Session != "" && v.state.Status != m.state.Status {
 				// Locked, expired, or back to the login: what was typed ahead was
 				// for the step refused — a code typed ahead at an expired OTP went
@@ -352,7 +352,7 @@ func (m *widgetModal) update(msg tea.Msg) tea.Cmd {
 			if v.state.Session != "" {
 				m.state.AttemptsLeft = v.state.AttemptsLeft
 			}
-			return nil
+			return failed
 		}
 		if v.job != nil {
 			m.job = v.job
@@ -443,7 +443,7 @@ func (m *widgetModal) reread() tea.Cmd {
 
 // fail shows an error; one that says when to try again (a locked sign-in) counts
 // down on the virtual clock from now, instead of repeating the wait it was sent with.
-func (m *widgetModal) fail(err error) {
+func (m *widgetModal) fail(err error) tea.Cmd {
 	m.err, m.retryAt = errText(err), time.Time{}
 	if engine.ErrorCode(err) == engine.EUNAUTHORIZED && m.status() == engine.WidgetChallenge {
 		m.inputs[2].SetValue("") // a wrong code is typed again, not backspaced six times
@@ -451,6 +451,17 @@ func (m *widgetModal) fail(err error) {
 	if e, ok := engine.AsError(err); ok && e.RetryAfter > 0 {
 		m.retryAt = m.sh.now().Add(e.RetryAfter)
 	}
+	if engine.ErrorCode(err) == engine.EUNAUTHORIZED && m.status() == engine.WidgetLogin {
+		// A refused password is typed again, as a bank's page clears it: kept,
+		// masked, the right one typed after it sent "bad1bad2Right" and locked
+		// the sign-in (a newcomer's trial).
+		m.inputs[1].SetValue("")
+		if m.inputs[0].Value() != "" {
+			m.field = 1
+			return m.focus()
+		}
+	}
+	return nil
 }
 
 // fillIndex maps the fields of a fill to inputs: (username, password) at login,
