@@ -307,6 +307,13 @@ func (m *widgetModal) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case widgetInstsMsg:
 		m.insts, m.down = msg.insts, msg.down
+		if m.search != "" {
+			// Typed ahead before the list came ("cfirst" in one burst): the
+			// cursor goes to the first bank it finds, as typing does. It stayed
+			// on the first bank of all, not shown, and enter did nothing (a
+			// newcomer's trial).
+			m.step(0)
+		}
 	case widgetCustMsg:
 		m.customers = msg.customers
 	case loaded[widgetOpened]:

@@ -81,6 +81,23 @@ func TestWidgetBankSearch(t *testing.T) {
 	h.contains("type to search", "▸ Wema Bank")
 }
 
+// A search typed before the list of banks has come finds its bank when it
+// comes: the cursor stayed on the first bank of all, which the search hid, and
+// enter did nothing (a newcomer's trial, "cfirst" in one burst).
+func TestWidgetSearchTypedBeforeTheBanksCome(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{width: 120, height: 40})
+	h.press("c")
+	wm := h.m.top().(*widgetModal)
+	insts := wm.loadInsts()()
+	wm.insts = nil // the list is still on its way
+	h.typ("first")
+	h.send(insts)
+	h.contains("search: first", "▸ First Bank of Nigeria")
+	h.press("enter")
+	h.contains("Log in to First Bank of Nigeria")
+}
+
 // TestWidgetWrongAnswer counts attempts and types a CAPTCHA by hand.
 func TestWidgetWrongAnswer(t *testing.T) {
 	w := newTestWorld(t)
