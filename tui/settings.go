@@ -207,9 +207,9 @@ func (p *settingsPage) key(msg tea.KeyPressMsg) tea.Cmd {
 // enabled changes for good, and with it which accounts receive webhooks (R4).
 func (p *settingsPage) confirmDataSync(on bool) {
 	c := &confirmation{row: setDataSync, yes: "turn it off", do: func() tea.Cmd {
-		return p.save("Data Sync is off: syncs are refused and no new webhook events are made", engine.SettingsPatch{DataSyncEnabled: &on})
+		return p.save("Data Sync is off: manual and automatic syncs are refused and no new webhook events are made", engine.SettingsPatch{DataSyncEnabled: &on})
 	}}
-	c.prompt = "Turn Data Sync off? Syncs are refused and no new webhook events are made while it is off (those waiting are still delivered). Turning it on again records a new moment: " +
+	c.prompt = "Turn Data Sync off? Manual and automatic syncs are refused (a connect still fetches its account's data) and no new webhook events are made while it is off (those waiting are still delivered). Turning it on again records a new moment: " +
 		"every account connected before then never receives webhooks again (R4)."
 	if on {
 		c.yes = "turn it on"
