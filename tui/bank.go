@@ -28,8 +28,13 @@ type bankPage struct {
 	statuses  map[string]simulator.InstitutionStatus
 	connected map[string]string // customer ID → the connected account's ID
 	linked    map[string]bool   // numbers of the bank accounts connected (a customer may have more)
-	keys      []string
-	rows      []int
+	// chosen is the account each customer's postings and outages act on, by
+	// customer ID, once a picks one; until then, the connected one, else the
+	// first. They acted on the first always: a customer connected at Stanbic
+	// spent from the Access account, and the toast said spent (a newcomer's trial).
+	chosen map[string]string
+	keys   []string
+	rows   []int
 
 	inbox    []simulator.Message
 	inboxFor string
@@ -293,9 +298,12 @@ func (p *bankPage) key(msg tea.KeyPressMsg) tea.Cmd {
 		return p.openForm(formOutage, c)
 	case key.Matches(msg, k.MFA):
 		return p.openForm(formMFA, c)
+	case key.Matches(msg, k.NextAccount) && len(c.Accounts) > 1:
+		p.nextAccount(c)
+		return nil
 	case key.Matches(msg, k.EndOutage):
-		code := c.Accounts[0].Institution.Code
-		name := c.Accounts[0].Institution.Name
+		code := p.account(c).Institution.Code
+		name := p.account(c).Institution.Name
 		bank := p.sh.bank
 		p.busy = "ending the outage"
 		return func() tea.Msg {
@@ -317,10 +325,31 @@ func mfaKindNamed(v string) (engine.MFAKind, bool) {
 	return "", false
 }
 
-// account picks the account a posting goes to: the customer's first (the demo's
-// customers have one).
+// account is the account the customer's postings and outages act on: the one a
+// chose, else the connected one, else the first.
 func (p *bankPage) account(c simulator.Customer) simulator.Account {
+	for _, a := range c.Accounts {
+		if a.Number == p.chosen[c.ID] {
+			return a
+		}
+	}
+	for _, a := range c.Accounts {
+		if p.linked[a.Number] {
+			return a
+		}
+	}
 	return c.Accounts[0]
+}
+
+// nextAccount makes the customer's next account the one their postings and
+// outages act on.
+func (p *bankPage) nextAccount(c simulator.Customer) {
+	at := p.account(c).Number
+	i := slices.IndexFunc(c.Accounts, func(a simulator.Account) bool { return a.Number == at })
+	if p.chosen == nil {
+		p.chosen = map[string]string{}
+	}
+	p.chosen[c.ID] = c.Accounts[(i+1)%len(c.Accounts)].Number
 }
 
 func (p *bankPage) openForm(kind int, c simulator.Customer) tea.Cmd {
@@ -407,10 +436,14 @@ func (p *bankPage) submit() tea.Cmd {
 		if f.kind == formReceive {
 			post.Type, verb = engine.Credit, "received"
 		}
+		where := "at the bank"
+		if len(c.Accounts) > 1 { // which of them
+			where = map[string]string{"spent": "from ", "received": "into "}[verb] + f.account + " at " + shortBank(p.account(c).Institution.Name)
+		}
 		p.busy = "posting"
 		return func() tea.Msg {
 			t, err := bank.PostTransaction(id, post)
-			return bankDoneMsg{what: fmt.Sprintf("%s %s %s at the bank (%s): the API shows it after the next sync", c.Name, verb, naira(t.Amount), t.Narration), err: err}
+			return bankDoneMsg{what: fmt.Sprintf("%s %s %s %s (%s): the API shows it after the next sync", c.Name, verb, naira(t.Amount), where, t.Narration), err: err}
 		}
 	case formPassword:
 		pw := f.value(0)
@@ -446,7 +479,7 @@ func (p *bankPage) submit() tea.Cmd {
 			f.err = errText(err)
 			return nil
 		}
-		in := c.Accounts[0].Institution
+		in := p.account(c).Institution
 		p.busy = "starting the outage"
 		return func() tea.Msg {
 			return bankDoneMsg{what: shortBank(in.Name) + " is down for " + span(d) + " (O ends it): sign-ins and syncs fail until then", err: bank.StartOutage(in.Code, d)}
@@ -483,12 +516,16 @@ func (p *bankPage) ShortHelp() []key.Binding {
 	case p.list.filtering:
 		return []key.Binding{withHelp(k.Submit, "keep filter"), withHelp(k.Cancel, "clear filter")}
 	}
-	return []key.Binding{k.Spend, k.Receive, k.Password, k.MFA, k.Outage, k.Filter}
+	keys := []key.Binding{k.Spend, k.Receive, k.Password, k.MFA, k.Outage, k.Filter}
+	if c, ok := p.selected(); ok && len(c.Accounts) > 1 {
+		keys = append([]key.Binding{k.NextAccount}, keys...)
+	}
+	return keys
 }
 
 func (p *bankPage) FullHelp() [][]key.Binding {
 	k := p.sh.keys
-	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Filter}, {k.Spend, k.Receive, k.Password}, {k.MFA, k.Outage, k.EndOutage}}
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Filter}, {k.Spend, k.Receive, k.Password}, {k.MFA, k.Outage, k.EndOutage, k.NextAccount}}
 }
 
 func (p *bankPage) listWidth() int { return min(max(p.w*42/100, 34), 52) }
@@ -661,7 +698,12 @@ func (p *bankPage) card(w int) []string {
 		out = append(out, row(label, l))
 	}
 	out = append(out, row("phone", c.Phone+st.Muted.Render(" · "+c.Email)))
-	out = append(out, st.Title.Render("ACCOUNTS")+st.Faint.Render(" live at the bank"))
+	title := st.Title.Render("ACCOUNTS") + st.Faint.Render(" live at the bank")
+	acting := p.account(c).Number
+	if len(c.Accounts) > 1 { // fits 80 columns' card
+		title = st.Title.Render("ACCOUNTS") + st.Faint.Render(" at the bank · s r o on ▸, a next")
+	}
+	out = append(out, clip(title, w))
 	for _, a := range c.Accounts {
 		bank := a.Institution.Name
 		if ansi.StringWidth(a.Number+" "+bank+" "+naira(a.Balance)+" ● connected") > w-1 {
@@ -671,7 +713,11 @@ func (p *bankPage) card(w int) []string {
 		if p.linked[a.Number] { // this account, not another of the customer's
 			line += st.OK.Render(" ● connected")
 		}
-		out = append(out, " "+clip(line, w-1))
+		mark := " "
+		if len(c.Accounts) > 1 && a.Number == acting {
+			mark = st.Accent.Render("▸")
+		}
+		out = append(out, mark+clip(line, w-1))
 		if s, ok := p.statuses[a.Institution.Code]; ok && s.OutageUntil.After(now) {
 			for _, l := range wrap("⚠ "+bank+" is down until "+fmtMoment(s.OutageUntil, now)+" ("+countdown(s.OutageUntil.Sub(now))+" left)", w-3) {
 				out = append(out, "   "+st.Bad.Render(l))
@@ -735,7 +781,7 @@ func (p *bankPage) formView(f *bankForm, c simulator.Customer, w int) []string {
 		title, note = "What "+c.Name+"'s bank asks after the password", "Now: "+strings.ToLower(c.MFA.Badge())+
 			". none, otp, question, token or captcha; enter takes the one shown (m, enter steps through them). Open sessions end."
 	case formOutage:
-		title, note = c.Accounts[0].Institution.Name+" outage", "Sign-ins and syncs fail with the bank unavailable, for up to 30d (e.g. 2h, 1d; enter takes 15m)."
+		title, note = p.account(c).Institution.Name+" outage", "Sign-ins and syncs fail with the bank unavailable, for up to 30d (e.g. 2h, 1d; enter takes 15m)."
 	}
 	var out []string
 	for _, l := range wrap(title, w-2) { // "What Adam Okafor's bank asks after the pa…" at 80 columns

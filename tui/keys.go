@@ -21,7 +21,7 @@ type KeyMap struct {
 	Replay, Payload, OlderAttempts, NewerAttempts key.Binding
 
 	// Bank console.
-	Spend, Receive, Password, MFA, Outage, EndOutage key.Binding
+	Spend, Receive, Password, MFA, Outage, EndOutage, NextAccount key.Binding
 
 	// Settings.
 	Edit, Reveal, Rotate key.Binding
@@ -95,6 +95,9 @@ func DefaultKeyMap() KeyMap {
 		MFA:       b([]string{"m"}, "m", "change MFA"),
 		Outage:    b([]string{"o"}, "o", "start outage"),
 		EndOutage: b([]string{"O"}, "O", "end outage"),
+		// A customer with accounts at several banks, or two at one: which one s,
+		// r, o and O act on.
+		NextAccount: b([]string{"a"}, "a", "next account"),
 
 		Edit:   b([]string{"enter", "space"}, "enter", "change"),
 		Reveal: b([]string{"v"}, "v", "reveal secrets"),

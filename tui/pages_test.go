@@ -405,6 +405,61 @@ func TestBankConsoleMarksTheConnectedAccount(t *testing.T) {
 	}
 }
 
+// A customer with accounts at two banks, the second connected: the console's
+// postings and outages act on the connected one, marked ▸, and a picks the
+// other. They acted on the first always — the money left the Access account
+// while the Wema one was connected, and the toast said spent (a newcomer's trial).
+func TestBankConsolePicksTheAccount(t *testing.T) {
+	w := newTestWorld(t)
+	c, err := w.bank.AddCustomer(simulator.NewCustomer{Name: "Ngozi Eze", Institution: "044", Balance: 100_000, Profile: simulator.ProfileDormant})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, err = w.bank.OpenAccount(c.ID, simulator.NewAccount{Institution: "035", Balance: 250_000}); err != nil {
+		t.Fatal(err)
+	}
+	access, wema := c.Accounts[0].Number, c.Accounts[1].Number
+	st, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{Institution: "035"})
+	if err == nil {
+		st, err = w.eng.WidgetLogin(w.ctx, st.Session, c.Username, c.Password)
+	}
+	if err == nil {
+		_, err = w.eng.ExchangeCode(w.ctx, st.Code)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	balances := func() (int64, int64) {
+		t.Helper()
+		got, err := w.bank.Customer(c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got.Accounts[0].Balance, got.Accounts[1].Balance
+	}
+	h := newHarness(t, w, harnessOpts{width: 120, height: 40})
+	h.press("3", "/")
+	h.typ("ngozi")
+	h.press("enter")
+	h.contains("▸"+wema, "a next account")
+	h.press("s")
+	h.typ("500")
+	h.press("enter")
+	h.contains("Ngozi Eze spent NGN 500.00 from " + wema + " at Wema")
+	if a, b := balances(); a != 100_000 || b != 200_000 {
+		t.Fatalf("balances after spending from the connected Wema account: Access %d, Wema %d; want 100000 and 200000", a, b)
+	}
+	h.press("a")
+	h.contains("▸" + access)
+	h.press("o", "enter")
+	h.contains("Access is down for 15m")
+	for _, s := range w.bank.InstitutionStatuses() {
+		if down := s.OutageUntil.After(w.clock.Now()); down != (s.Code == "044") {
+			t.Errorf("bank %s down: %v; want only Access Bank down", s.Code, down)
+		}
+	}
+}
+
 func TestBankFormHints(t *testing.T) {
 	w := newTestWorld(t)
 	h := newHarness(t, w, harnessOpts{})
