@@ -1687,10 +1687,16 @@ func durationParam(d time.Duration) string {
 // ReadFile reads a scenario file, saying what is wrong in words when it cannot:
 // Go's "open x.yaml: no such file or directory" named no way on.
 func ReadFile(path string) ([]byte, error) {
-	src, err := os.ReadFile(path)
+	src, err := readAtMost(path, MaxFileBytes)
 	switch {
 	case err == nil:
 		return src, nil
+	case errors.Is(err, errTooLong):
+		size := fmt.Sprintf("more than %d bytes", MaxFileBytes)
+		if fi, serr := os.Stat(path); serr == nil && fi.Mode().IsRegular() {
+			size = fmt.Sprintf("%d bytes", fi.Size())
+		}
+		return nil, &Error{File: path, Line: 1, Col: 1, Msg: fmt.Sprintf("the file is %s; a scenario file has at most %d", size, MaxFileBytes)}
 	case errors.Is(err, fs.ErrNotExist):
 		if filepath.IsAbs(path) {
 			return nil, fmt.Errorf("%s: no such scenario file: check the path", path)
@@ -1705,6 +1711,24 @@ func ReadFile(path string) ([]byte, error) {
 		return nil, fmt.Errorf("reading %s: %w", path, pe.Err)
 	}
 	return nil, fmt.Errorf("reading %s: %w", path, err)
+}
+
+var errTooLong = errors.New("too long")
+
+// readAtMost reads a file of at most max bytes, and no more of a longer one:
+// it read all of /dev/zero before the size was checked, 24 GB until the
+// kernel killed it, and 2 GB of a sparse file (a bad-input trial).
+func readAtMost(path string, max int) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	src, err := io.ReadAll(io.LimitReader(f, int64(max)+1))
+	if err == nil && len(src) > max {
+		return nil, errTooLong
+	}
+	return src, err
 }
 
 // workDir is the working directory, which a relative path starts from.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -1135,5 +1136,33 @@ func TestJUnitOfAStoppedRunSaysTheLastStepWasCut(t *testing.T) {
 	}
 	if !strings.Contains(b.String(), "<system-out>2 steps, the last cut short by the stop; 1095d of virtual time</system-out>") {
 		t.Fatalf("the JUnit report of a stopped run:\n%s", b.String())
+	}
+}
+
+// A file longer than a scenario file may be is refused after reading just past
+// the limit: all of /dev/zero was read before the size was checked, 24 GB until
+// the kernel killed the process, and all 2 GB of a sparse file (a bad-input trial).
+func TestReadFileReadsNoMoreThanTheLimit(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "big.yaml")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Truncate(64 << 20); err != nil { // sparse: no disk used
+		t.Fatal(err)
+	}
+	f.Close()
+	_, err = scenario.ReadFile(path)
+	want := fmt.Sprintf("%s:1:1: the file is %d bytes; a scenario file has at most %d", path, 64<<20, scenario.MaxFileBytes)
+	if err == nil || err.Error() != want {
+		t.Fatalf("ReadFile of 64 MiB = %v; want %s", err, want)
+	}
+	if _, err := os.Stat("/dev/zero"); err == nil {
+		if _, err := scenario.ReadFile("/dev/zero"); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("the file is more than %d bytes", scenario.MaxFileBytes)) {
+			t.Fatalf("ReadFile of /dev/zero = %v; want it refused as too long", err)
+		}
+	}
+	if _, err := scenario.ReadFile(t.TempDir()); err == nil || !strings.Contains(err.Error(), "is a folder") {
+		t.Fatalf("ReadFile of a folder = %v; want it said to be a folder", err)
 	}
 }
