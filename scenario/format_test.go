@@ -451,6 +451,19 @@ func TestAliasesThatExpandTooFar(t *testing.T) {
 	if _, err := Parse("f.yaml", []byte(ok)); err != nil {
 		t.Fatal(err)
 	}
+	// Nor may aliases of one long string stand for more text than a file holds:
+	// 9,000 notes, each a 500 KB string's alias, passed, and a run wrote a
+	// transcript until the disk was full (a bad-input trial). A few stay fine.
+	long := strings.Repeat("x", 200_000)
+	bomb := head + "  - {advance: 1m, note: &s \"" + long + "\"}\n" + strings.Repeat("  - {advance: 1m, note: *s}\n", 9)
+	want = "with its aliases written out, a list here stands for more than 1048576 bytes of text: write it out, or use fewer aliases"
+	if _, err := Parse("f.yaml", []byte(bomb)); err == nil || !strings.HasSuffix(err.Error(), want) {
+		t.Fatalf("aliases of a long string:\n%v\nwant one ending:\n%s", err, want)
+	}
+	few := head + "  - {advance: 1m, note: &s \"" + long + "\"}\n" + strings.Repeat("  - {advance: 1m, note: *s}\n", 3)
+	if _, err := Parse("f.yaml", []byte(few)); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // A file that is not UTF-8 text is said to be so, where it goes wrong; a BOM, as

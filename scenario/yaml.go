@@ -50,6 +50,28 @@ type node struct {
 	// size counts the values this one stands for, aliases written out; written
 	// counts those the file writes (an alias one). See maxAliased.
 	size, written int
+	// text and writtenText count the bytes of the scalars a map or list stands
+	// for, and those the file writes; aliased marks a scalar an alias stands for
+	// (none of its bytes written). See maxAliasedText.
+	text, writtenText int
+	aliased           bool
+}
+
+// maxAliasedText bounds the bytes of text aliases may make a value stand for,
+// as maxAliased bounds its values: 9,000 steps of one note, an alias of a
+// 500 KB string, passed the check, and a run wrote gigabytes of transcript
+// until the disk was full (a bad-input trial).
+const maxAliasedText = MaxFileBytes
+
+// textOf is the bytes of text n stands for, and those the file writes.
+func textOf(n *node) (text, written int) {
+	if n.kind != kScalar {
+		return n.text, n.writtenText
+	}
+	if n.aliased {
+		return len(n.value), 0
+	}
+	return len(n.value), len(n.value)
 }
 
 // maxAliased bounds how many values aliases may make a value stand for: an alias
@@ -63,14 +85,21 @@ const maxAliased = 100_000
 // file with one harmless alias stays fine.
 func (n *node) sum(children ...[]*node) error {
 	n.size, n.written = 1, 1
+	n.text, n.writtenText = 0, 0
 	for _, cs := range children {
 		for _, c := range cs {
 			n.size += max(c.size, 1)
 			n.written += max(c.written, 1)
+			text, written := textOf(c)
+			n.text += text
+			n.writtenText += written
 		}
 	}
 	if n.size-n.written > maxAliased {
 		return &posError{pos: n.pos, msg: fmt.Sprintf("with its aliases written out, %s here stands for more than %d values: write it out, or use fewer aliases", n.what(), maxAliased)}
+	}
+	if n.text-n.writtenText > maxAliasedText {
+		return &posError{pos: n.pos, msg: fmt.Sprintf("with its aliases written out, %s here stands for more than %d bytes of text: write it out, or use fewer aliases", n.what(), maxAliasedText)}
 	}
 	return nil
 }
@@ -366,11 +395,12 @@ func (c *converter) convert(n ast.Node, depth int) (*node, error) {
 		if val == nil {
 			return nil, &posError{pos: p, msg: fmt.Sprintf("unknown alias *%s: define the anchor &%s before it", name, name)}
 		}
-		if val.kind == kScalar {
-			return val, nil
-		}
 		alias := *val // the same value, written once: the lists and maps it goes into count it again
-		alias.written = 1
+		if val.kind == kScalar {
+			alias.aliased = true
+			return &alias, nil
+		}
+		alias.written, alias.writtenText = 1, 0
 		return &alias, nil
 	case *ast.TagNode:
 		return c.convert(v.Value, depth+1)
