@@ -728,8 +728,19 @@ func TestServedScenarioTakesTheSecretKeyAndRefusesWorldFlags(t *testing.T) {
 func TestSeedZeroIsRefused(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "sandbank.db")
 	out, code := sandbank(t, "serve", "--seed", "0", "--addr", "127.0.0.1:0", "--db", db)
-	if code != 2 || !strings.Contains(out, "--seed 0 is not a seed: give 1 or more") {
+	if code != 2 || !strings.Contains(out, "--seed 0 is not a seed: give a whole number from 1 to 4611686018427387904") {
 		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	if _, err := os.Stat(db); !os.IsNotExist(err) {
+		t.Fatalf("a database was made: %v", err)
+	}
+	// Nor one below 1 or past a scenario file's largest: -1 and 2^63-1 made
+	// worlds no scenario file could write (a bad-input trial).
+	for _, seed := range []string{"-1", "9223372036854775807"} {
+		out, code := sandbank(t, "serve", "--seed="+seed, "--addr", "127.0.0.1:0", "--db", db)
+		if code != 2 || !strings.Contains(out, "--seed "+seed+" is not a seed") {
+			t.Fatalf("--seed=%s: exit %d:\n%s", seed, code, out)
+		}
 	}
 	if _, err := os.Stat(db); !os.IsNotExist(err) {
 		t.Fatalf("a database was made: %v", err)

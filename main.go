@@ -132,8 +132,9 @@ func (f serverFlags) Validate() error {
 	if err := emptyAddr(f.Addr); err != nil {
 		return err
 	}
-	if f.Seed == 0 && flagGiven(os.Args[1:], "seed") {
-		return fmt.Errorf("--seed 0 is not a seed: give 1 or more, or leave --seed out for the database's own (%d for a new one)", DefaultSeed)
+	if (f.Seed < 1 || f.Seed > world.MaxSeed) && flagGiven(os.Args[1:], "seed") {
+		// -1 and 2^63-1 made worlds no scenario file could write (a bad-input trial).
+		return fmt.Errorf("--seed %d is not a seed: give a whole number from 1 to %d, as a scenario file's seed, or leave --seed out for the database's own (%d for a new one)", f.Seed, world.MaxSeed, DefaultSeed)
 	}
 	return nil
 }

@@ -362,7 +362,7 @@ func (p *fileParser) file(root *node) {
 		}
 	}
 	if n := root.get("seed"); n != nil {
-		if v, err := integer(n, "seed", 1, 1<<62); p.ok(err) {
+		if v, err := integer(n, "seed", 1, world.MaxSeed); p.ok(err) {
 			s.Seed = v
 		}
 	}

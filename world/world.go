@@ -24,6 +24,10 @@ import (
 // DefaultSeed makes the first run's demo world.
 const DefaultSeed = 2021
 
+// MaxSeed is the largest seed a world takes, from --seed or a scenario file's
+// seed (1 is the smallest; 0 is no seed given).
+const MaxSeed = 1 << 62
+
 // Keys are a new world's keys; an empty one is made at random. Tests and scenario
 // files fix them, so that tokens derived from the secret key repeat from run to run.
 type Keys struct {
