@@ -1071,6 +1071,27 @@ func TestAUTF16BodyIsSaidToBeOne(t *testing.T) {
 	}
 }
 
+// A misspelt field whose value nests is refused as unknown, named with the
+// fields the route takes: {"webhook_urll":["x"]} was told it "must be a string,
+// number or boolean" (a bad-input trial). A field the route reads still says so.
+func TestAMisspeltFieldThatNestsIsUnknown(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	for _, tc := range []struct {
+		method, path string
+		body         map[string]any
+		field, want  string
+	}{
+		{"PATCH", "/sandbox/settings", map[string]any{"webhook_urll": []string{"x"}}, "webhook_urll", `unknown field "webhook_urll"; this route takes`},
+		{"POST", "/sandbox/clock", map[string]any{"zzz": map[string]any{}}, "zzz", `unknown field "zzz"; this route takes`},
+		{"POST", "/sandbox/clock", map[string]any{"advance": map[string]any{}}, "advance", "advance must be"},
+	} {
+		v := failed(t, w.do(tc.method, tc.path, req{body: tc.body}), http.StatusBadRequest, "INVALID_REQUEST")
+		if msg := fmt.Sprint(v["message"]); v["field"] != tc.field || !strings.Contains(msg, tc.want) {
+			t.Errorf("%s %s %v: %v; want field %s and %q", tc.method, tc.path, tc.body, v, tc.field, tc.want)
+		}
+	}
+}
+
 // The sandbox routes that take no fields refuse any sent, as the others refuse
 // fields they do not know: a replay with {"url":…} went again to the usual URL,
 // and said nothing of the field (a QA trial).

@@ -347,7 +347,10 @@ func sandboxBody(w http.ResponseWriter, r *http.Request, names ...string) (param
 			texts = append(texts, fields[i])
 		}
 	}
-	p, err := parseBody(ct, b, nil) // strict: any field that nests is refused, named
+	// Strict: a field the route reads that nests is refused, named; one it does
+	// not read is refused as unknown, below — {"webhook_urll":["x"]} was told it
+	// must be a string, not that it is misspelt (a bad-input trial).
+	p, err := parseBody(ct, b, fields)
 	if e, ok := engine.AsError(err); ok && slices.Contains(texts, e.Field) && strings.Contains(e.Message, "not an object or array") {
 		// As a number is told: {"name":["a"]} read "must be a string, number or
 		// boolean", where {"name":5} read "must be text" (a bad-input trial).
