@@ -512,22 +512,33 @@ func clipWords(msg string) string {
 	if len(msg) <= maxWord {
 		return msg
 	}
-	words := strings.Split(msg, " ")
-	const marks = `"'(),;:`
-	for i, w := range words {
-		core := strings.Trim(w, marks)
-		if r := []rune(core); len(r) > maxWord {
-			lead := w[:strings.Index(w, core)]
-			trail := w[len(lead)+len(core):]
-			quote := trail[:len(trail)-len(strings.TrimLeft(trail, `"'`))] // the count goes after a closing quote, before a colon
-			words[i] = lead + string(r[:maxWord/2]) + "…" + quote + " (" + strconv.Itoa(len(r)) + " characters)" + trail[len(quote):]
-		}
-	}
-	msg = strings.Join(words, " ")
+	msg = ClipWords(msg, maxWord)
 	if r := []rune(msg); len(r) > maxMessage { // many short words of the client's (a long narration)
 		msg = string(r[:maxMessage]) + "… (" + strconv.Itoa(len(r)) + " characters in all)"
 	}
 	return msg
+}
+
+// ClipWords shortens each word of msg longer than max characters to its first
+// half and how long it was — "abcd…" (N characters), the count after a closing
+// quote — as messages that repeat what was sent do (the API's errors, scenario
+// check's: a 100,000-character key came back whole).
+func ClipWords(msg string, max int) string {
+	if len(msg) <= max {
+		return msg
+	}
+	words := strings.Split(msg, " ")
+	const marks = `"'(),;:`
+	for i, w := range words {
+		core := strings.Trim(w, marks)
+		if r := []rune(core); len(r) > max {
+			lead := w[:strings.Index(w, core)]
+			trail := w[len(lead)+len(core):]
+			quote := trail[:len(trail)-len(strings.TrimLeft(trail, `"'`))] // the count goes after a closing quote, before a colon
+			words[i] = lead + string(r[:max/2]) + "…" + quote + " (" + strconv.Itoa(len(r)) + " characters)" + trail[len(quote):]
+		}
+	}
+	return strings.Join(words, " ")
 }
 
 // maxMessage is the longest message said whole; sandbank's own are far shorter.

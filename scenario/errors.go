@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"sandbank/api"
 )
 
 // Error is a scenario file's error at a place in it: "file:line:col: message". A file
@@ -17,8 +19,13 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
-	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
+	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, api.ClipWords(e.Msg, maxWord))
 }
+
+// maxWord is the longest word of a message said whole: a 100,000-character
+// unknown key was repeated in full, a line of 100 KB (a bad-input trial). Paths
+// and suggestions are shorter.
+const maxWord = 400
 
 // Errors are several refusals of one file, in order: each customer and step is
 // checked, so a file's mistakes are said together. As a list of errors it unwraps

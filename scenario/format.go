@@ -2376,7 +2376,7 @@ func instant(n *node, what string) (time.Time, error) {
 			loc = time.UTC
 		}
 		if t, err := time.ParseInLocation(f, n.value, loc); err == nil {
-			if t.Year() < 1900 || t.Year() > 2200 {
+			if (t.Year() < 1900 || t.Year() > 2200) && what != "start" { // start: its caller says a world's own bounds
 				return time.Time{}, errAt(n.pos, "%s %s is outside the years 1900 to 2200", what, n.value)
 			}
 			return t.UTC(), nil

@@ -34,6 +34,8 @@ func TestRefusals(t *testing.T) {
 		{"start as sandbank writes a time, with another zone", "scenario: t\nstart: 1 Mar 2023 09:16:00 PST\nsteps: [{advance: 1m}]\n", `f.yaml:2:8: start "1 Mar 2023 09:16:00 PST" is not a time: write 2021-08-20T13:00:00+01:00 (or without the zone, in Lagos time, or as sandbank writes it, 20 Aug 2021 13:00:00 WAT)`},
 		{"bad start", "scenario: t\nstart: yesterday\nsteps: [{advance: 1m}]\n", `f.yaml:2:8: start "yesterday" is not a time: write 2021-08-20T13:00:00+01:00 (or without the zone, in Lagos time, or as sandbank writes it, 20 Aug 2021 13:00:00 WAT)`},
 		{"start past the world's end", "scenario: t\nstart: 2107-01-01T00:00:00Z\nsteps: [{advance: 1m}]\n", `f.yaml:2:8: start 2107-01-01T00:00:00Z: a world starts from 2 Jan 1971 01:00:00 WAT to 7 Feb 2106 07:28:15 WAT, as its IDs begin with the seconds since 1970 in 32 bits and its history goes back a year`},
+		// Not "outside the years 1900 to 2200", which are not a world's (a bad-input trial).
+		{"start far past the world's end", "scenario: t\nstart: 9999-12-31T00:00:00Z\nsteps: [{advance: 1m}]\n", `f.yaml:2:8: start 9999-12-31T00:00:00Z: a world starts from 2 Jan 1971 01:00:00 WAT to 7 Feb 2106 07:28:15 WAT, as its IDs begin with the seconds since 1970 in 32 bits and its history goes back a year`},
 		{"bad seed", "scenario: t\nseed: -3\nsteps: [{advance: 1m}]\n", `f.yaml:2:7: seed is a whole number from 1 to 4611686018427387904; found "-3"`},
 		{"advance past Go's durations", "scenario: t\nsteps: [{advance: 300y}]\n", `f.yaml:2:19: advance at most 10 years at a time (3650d)`},
 		{"empty webhook secret", "scenario: t\nsettings: {webhook_secret: \"\"}\nsteps: [{advance: 1m}]\n", `f.yaml:2:28: webhook_secret is empty: receivers compare it with every webhook's mono-webhook-secret header; give it a value, or leave it out`},
@@ -606,5 +608,16 @@ func TestUseAfterUnlinkIsNoted(t *testing.T) {
 		if got := strings.Join(s.Notes, "\n"); got != want {
 			t.Errorf("%q: notes %q; want %q", steps, got, want)
 		}
+	}
+}
+
+// A mistake that repeats a very long word of the file — an unknown key of
+// 100,000 characters — says its start and its length, not all of it: a line of
+// 100 KB (a bad-input trial).
+func TestALongWordInARefusalIsCut(t *testing.T) {
+	key := strings.Repeat("k", 100_000)
+	_, err := Parse("f.yaml", []byte("scenario: t\n"+key+": 1\nsteps: [{advance: 1m}]\n"))
+	if err == nil || len(err.Error()) > 2000 || !strings.Contains(err.Error(), `…" (100000 characters)`) {
+		t.Fatalf("refusal of a 100,000-character key (%d bytes): %.300s", len(fmt.Sprint(err)), err)
 	}
 }
