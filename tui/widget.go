@@ -133,7 +133,10 @@ func (m *widgetModal) Init() tea.Cmd {
 		)
 	}
 	id := m.accountID
-	return loadLatest(&m.gate, func() (o widgetOpened, err error) {
+	// The banks' outages too: a re-authorisation at a bank that is down said so
+	// only once the password was sent, where a connect's login said it first (a
+	// newcomer's trial).
+	return tea.Batch(m.loadInsts(), loadLatest(&m.gate, func() (o widgetOpened, err error) {
 		if o.acct, err = eng.Account(ctx, id); err != nil {
 			return o, err
 		}
@@ -142,7 +145,7 @@ func (m *widgetModal) Init() tea.Cmd {
 		}
 		o.state, err = eng.OpenWidget(ctx, engine.WidgetRequest{ReauthToken: o.token.Token})
 		return o, err
-	})
+	}))
 }
 
 // loadCustomer reads the one customer a reauth is for: the sandbox hints name them.
@@ -411,7 +414,7 @@ func (m *widgetModal) update(msg tea.Msg) tea.Cmd {
 		}
 	case tickMsg:
 		cmds := []tea.Cmd{m.reread(), m.loadInboxIf(m.phone)}
-		if !m.reauth() && (m.status() == engine.WidgetInstitution || m.status() == engine.WidgetLogin) {
+		if m.status() == engine.WidgetInstitution || m.status() == engine.WidgetLogin {
 			// An outage begun or ended while the list shows (from another terminal,
 			// a scenario's step): the list said nothing of it until reopened (a
 			// presenter's trial).

@@ -746,6 +746,23 @@ func reauthAfterPasswordChange(t *testing.T) (*testWorld, *harness) {
 	return w, h
 }
 
+// A re-authorisation at a bank that is down says so before the password is
+// typed, as a connect's login does: it said so only once the password was sent
+// (a newcomer's trial).
+func TestWidgetReauthSaysTheBankIsDown(t *testing.T) {
+	w := newTestWorld(t)
+	if err := w.bank.ChangePassword(w.customerAt("101").ID, "Changed@123"); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, w, harnessOpts{})
+	h.press("down", "down", "enter", "s")
+	if err := w.bank.StartOutage("101", time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	h.press("r")
+	h.contains("Re-authorise", "⚠ Providus Bank is down until", "sign-in fails until then")
+}
+
 // A re-authorisation whose account the app unlinks meanwhile says it has ended
 // and why, not "expired" (a bad-input trial found the API's session asking for
 // the password until its time ran out).
