@@ -118,8 +118,14 @@ func (o *helpOverlay) View() string {
 	for i, r := range rules {
 		legend[i%4] += fit(st.Key.Render(fit("R"+itoa(i+1), 3))+" "+st.Muted.Render(r), cw) + " "
 	}
+	everywhere := st.Title.Render("Everywhere")
+	if c, ok := o.below.(interface{ Capturing() bool }); ok && c.Capturing() {
+		// Over the widget's search, a form: 1, t, w and q type there (a
+		// newcomer's trial read them under "Everywhere" and got "tq1").
+		everywhere = st.Title.Render("Everywhere else") + "  " + st.Faint.Render("(here, letters and digits are typed: esc first)")
+	}
 	body := st.Title.Render("Keys here") + "  " + st.Faint.Render("(any key closes)") + "\n" + hm.FullHelpView(o.below.FullHelp()) +
-		"\n\n" + st.Title.Render("Everywhere") + "\n" + hm.FullHelpView(global) + o.playKeys(hm) +
+		"\n\n" + everywhere + "\n" + hm.FullHelpView(global) + o.playKeys(hm) +
 		"\n\n" + st.Title.Render("Rules") + "  " + st.Faint.Render("the R-numbers on the screens: the rules of Data Sync") + "\n" +
 		strings.TrimRight(strings.Join(legend[:], "\n"), " ")
 	return st.Modal.Render(body)

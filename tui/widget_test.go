@@ -68,6 +68,8 @@ func TestWidgetBankSearch(t *testing.T) {
 	h.contains("type to search", "▸ Providus Bank")
 	h.press("?") // no part of a bank's name: the help
 	h.contains("Keys here", "move · type to search")
+	// Not "Everywhere": 1, t, w and q are typed here (a newcomer's trial got "tq1").
+	h.contains("Everywhere else  (here, letters and digits are typed: esc first)")
 	h.press("esc")
 	h.typ("provx")
 	h.press("backspace", "backspace", "backspace", "backspace", "backspace")
