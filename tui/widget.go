@@ -1204,6 +1204,15 @@ func (m *widgetModal) loginHint(iw int) []string {
 	if len(cs) == 0 && m.customers == nil {
 		return append(out, st.Faint.Render("  "+m.sh.spinner()+" finding this bank's customers…"))
 	}
+	if len(cs) == 0 {
+		// Said, not an empty list under a heading that offers ctrl+f (Wema Bank
+		// in the demo world: a newcomer's trial found a dead end).
+		out = []string{st.Faint.Render("Sandbox: no customer of this world banks here, so no sign-in works.")}
+		for _, l := range wrap("POST /sandbox/customers {\"institution\":\""+m.state.Institution.Code+"\"} makes one; esc picks another bank.", iw-2) {
+			out = append(out, st.Faint.Render("  "+l))
+		}
+		return out
+	}
 	sw, marked := m.stepCustomer()
 	for i, c := range cs {
 		if i == 3 {

@@ -79,6 +79,9 @@ func TestWidgetBankSearch(t *testing.T) {
 	h.typ("wema") // w is a letter here, not the welcome
 	h.press("enter")
 	h.contains("Log in to Wema Bank")
+	// No customer banks there: said, with how to make one (a heading over
+	// nothing offered ctrl+f, a newcomer's trial).
+	h.contains("Sandbox: no customer of this world banks here", `POST /sandbox/customers {"institution":"035"}`)
 	h.press("esc") // back to the banks: the search is gone, the cursor on the bank chosen
 	h.contains("type to search", "▸ Wema Bank")
 }
