@@ -1196,6 +1196,10 @@ func (s *Server) testerView(st engine.WidgetState) *testerView {
 		if n := len(t.Customers); n > testerCustomers {
 			t.Customers, t.Older = t.Customers[n-testerCustomers:], n-testerCustomers
 		}
+		if len(t.Customers) == 0 { // the drawer was empty (Wema Bank in the demo world: a newcomer's trial)
+			t.Note = "No customer of this world banks at " + st.Institution.Name + ", so no sign-in works here: POST /sandbox/customers {\"institution\":\"" +
+				st.Institution.Code + "\"} makes one (then reload this page), or go back and choose another bank."
+		}
 	case engine.WidgetChallenge:
 		t.Customer, t.CanFill = who, true
 	case engine.WidgetAccount:

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"sandbank/simulator"
 	"sandbank/web"
 )
 
@@ -938,5 +939,36 @@ func TestReauthPageOfAnUnlinkedAccount(t *testing.T) {
 	w.must(http.StatusOK, "GET", "/connect/sessions/"+st.Session, req{key: noKey()}).decode(t, &got)
 	if got.Status != "expired" || got.UnlinkedAt == "" {
 		t.Fatalf("GET /connect/sessions/{id} = %+v; want expired, with unlinked_at", got)
+	}
+}
+
+// The drawer at a bank none of the world's customers uses says so, and how to
+// make one: it was empty, and no sign-in could work (a newcomer's trial, Wema
+// Bank in the demo world).
+func TestTesterDrawerAtABankWithoutCustomers(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	bank := ""
+	for _, in := range simulator.Institutions() {
+		used := false
+		for _, c := range w.customers() {
+			for _, a := range c.Accounts {
+				used = used || a.Institution.BankCode == in.Code
+			}
+		}
+		if !used {
+			bank = in.Code
+			break
+		}
+	}
+	if bank == "" {
+		t.Skip("every bank has a customer in this world")
+	}
+	page := req{key: noKey(), headers: map[string]string{"Accept": "text/html"}}
+	entry := w.must(http.StatusSeeOther, "GET", "/connect?key="+testPublicKey, page)
+	sessionPath, _, _ := strings.Cut(entry.header.Get("Location"), "?")
+	w.must(http.StatusSeeOther, "POST", sessionPath+"/institution", req{key: noKey(), body: "institution=" + bank, ctype: "application/x-www-form-urlencoded"})
+	body := string(w.must(http.StatusOK, "GET", sessionPath, page).body)
+	if !strings.Contains(body, "No customer of this world banks at") || !strings.Contains(body, `POST /sandbox/customers {&#34;institution&#34;:&#34;`+bank+`&#34;}`) {
+		t.Fatalf("the drawer at bank %s says nothing of its having no customers:\n%s", bank, body)
 	}
 }
