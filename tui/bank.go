@@ -641,13 +641,18 @@ func (p *bankPage) bankCell(c simulator.Customer, now time.Time, w int) string {
 	for _, a := range c.Accounts {
 		banks[a.Institution.Code] = true
 	}
-	// The marks stay whole; the name gives way ("⚠ Coronat…", "Corona… +1").
+	// The marks stay whole; the name gives way ("⚠ Coronat…", "Corona… +1"). The
+	// ⚠ goes before the bank that is down: "⚠ Acce… +1" read as Access down
+	// while Stanbic, the other, was (a newcomer's trial) — "Acce… ⚠+1".
 	before, after := "", ""
-	if p.down(c, now) {
+	if s, ok := p.statuses[shown.Code]; ok && s.OutageUntil.After(now) {
 		before = "⚠ "
 	}
 	if n := len(banks) - 1; n > 0 {
 		after = " +" + itoa(n)
+		if before == "" && p.down(c, now) {
+			after = " ⚠+" + itoa(n)
+		}
 	}
 	if w-ansi.StringWidth(before+after) < 4 {
 		// Too narrow for the marks' spaces (80 columns: six cells): "⚠ … +1" had
@@ -701,7 +706,7 @@ func (p *bankPage) card(w int) []string {
 	title := st.Title.Render("ACCOUNTS") + st.Faint.Render(" live at the bank")
 	acting := p.account(c).Number
 	if len(c.Accounts) > 1 { // fits 80 columns' card
-		title = st.Title.Render("ACCOUNTS") + st.Faint.Render(" at the bank · s r o on ▸, a next")
+		title = st.Title.Render("ACCOUNTS") + st.Faint.Render(" live · s r o act on ▸, a next")
 	}
 	out = append(out, clip(title, w))
 	for _, a := range c.Accounts {

@@ -1775,6 +1775,17 @@ func TestBankCellKeepsTheNameWhenNarrow(t *testing.T) {
 	if strings.Contains(h.screen(), "⚠ … +") {
 		t.Fatalf("a BANK cell with no bank left:\n%s", h.screen())
 	}
+	// The ⚠ goes with the bank that is down: with Stanbic, his other, down and
+	// Access up, "⚠Ac…+1" read as Access down (a newcomer's trial).
+	if err := w.bank.EndOutage("044"); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.bank.StartOutage("221", time.Hour); err != nil { // Stanbic IBTC
+		t.Fatal(err)
+	}
+	h.send(reloadMsg{what: reloadBank})
+	w.settle()
+	h.contains("Yusuf Tanko Ac…⚠+1")
 }
 
 // A sync the API ran while the page's clock lagged (the tick reads the clock once
