@@ -676,10 +676,7 @@ func (p *detailPage) facts(w int, wrap bool) (out []string, history int) {
 
 	// The sync history before the identity: at 80×24 what comes last is cut, and
 	// the history (its ×N repeats) says more about Data Sync than the name and address.
-	out = append(out, "", st.Title.Render(" SYNC HISTORY"))
-	if len(p.snaps) == 0 && len(p.fails) == 0 {
-		out = append(out, st.Faint.Render(" no sync yet"))
-	}
+	title := st.Title.Render(" SYNC HISTORY")
 	// Successful syncs (their snapshots) and failed ones, newest first: a failed
 	// sync is what a presenter points at after a password change or an outage.
 	var rows []historyRow
@@ -694,6 +691,22 @@ func (p *detailPage) facts(w int, wrap bool) (out []string, history int) {
 			fails = fails[1:]
 			rows = append(rows, historyRow{at: j.StartedAt, trigger: j.Trigger, failed: failWords(j.Code, j.Message), repeats: j.Repeats, lastAt: j.LastAt})
 		}
+	}
+	// What ×N counts, said once: "+2 tx ×3" read as three syncs of two
+	// transactions each (a newcomer's trial).
+	hint := ""
+	for _, r := range rows {
+		switch {
+		case r.repeats == 0:
+		case r.failed == "":
+			hint = " ×N: N−1 more, each +0"
+		case hint == "":
+			hint = " ×N: failed N times alike"
+		}
+	}
+	out = append(out, "", clip(title+st.Faint.Render(hint), w))
+	if len(p.snaps) == 0 && len(p.fails) == 0 {
+		out = append(out, st.Faint.Render(" no sync yet"))
 	}
 	out = append(out, historyLines(st, rows, w, now)...)
 	history = len(strings.Split(strings.Join(out, "\n"), "\n"))
