@@ -35,6 +35,8 @@ type welcomeMsg struct {
 	mfaKind               engine.MFAKind
 	dataSync              bool // Data Sync is on
 	businessHooks         bool // the business account receives webhooks (R4)
+	mfaHooks              bool // the MFA account does
+	accounts              int  // how many are connected
 	loaded                bool
 }
 
@@ -70,7 +72,7 @@ func (w *welcome) load() tea.Cmd {
 			return order[a.CustomerID] - order[b.CustomerID]
 		})
 		s := eng.Settings()
-		out.dataSync = s.DataSyncEnabled()
+		out.dataSync, out.accounts = s.DataSyncEnabled(), len(accounts)
 		for i, a := range accounts {
 			if i == 50 {
 				break
@@ -81,7 +83,7 @@ func (w *welcome) load() tea.Cmd {
 				continue
 			}
 			if c, err := bank.Customer(a.CustomerID); err == nil && c.MFA != engine.MFANone && out.mfa == "" {
-				out.mfa, out.mfaKind = label, c.MFA
+				out.mfa, out.mfaKind, out.mfaHooks = label, c.MFA, engine.ReceivesWebhooks(s, a)
 				continue
 			}
 			if a.Institution.Type == engine.InstitutionBusiness && out.business == "" {
@@ -168,7 +170,15 @@ func (w *welcome) View() string {
 		}
 	}
 	if d.mfa != "" {
-		kinds = append(kinds, d.mfa+": signs in with "+asks+"; once the bank session ends, a sync needs the user to re-authorise (R5).")
+		// Its webhooks too, as the business's: after Data Sync off and on it
+		// read as before beside HOOKS ✗ (a newcomer's trial).
+		hooks := ""
+		if !d.mfaHooks && d.dataSync {
+			hooks = " No webhooks" + either + ": connected before Data Sync was last enabled (R4)."
+		} else if !d.mfaHooks {
+			hooks = " No webhooks" + either + " while Data Sync is off (R4)."
+		}
+		kinds = append(kinds, d.mfa+": signs in with "+asks+"; once the bank session ends, a sync needs the user to re-authorise (R5)."+hooks)
 	}
 	if d.business != "" {
 		switch {
@@ -188,7 +198,13 @@ func (w *welcome) View() string {
 		b = append(b, "", st.Bold.Render("No account is connected yet:")+plain(" c on 1 Accounts connects one through the widget."))
 	default:
 		title := "The demo's accounts:"
-		if len(kinds) == 3 {
+		switch {
+		case d.accounts > len(kinds):
+			// Not the demo's alone: a connect since may stand for a kind (an
+			// account connected by the user was named "the demo's" in an
+			// unlinked one's place: a newcomer's trial).
+			title = "An account of each kind, of the " + itoa(d.accounts) + " connected:"
+		case len(kinds) == 3:
 			title = "The demo's three accounts:"
 		}
 		b = append(b, "", st.Bold.Render(title))

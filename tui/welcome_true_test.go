@@ -51,6 +51,20 @@ func TestWelcomeSaysWhatTheWorldHolds(t *testing.T) {
 	if !strings.Contains(s, "last enabled: no webhooks either (R4)") {
 		t.Errorf("the welcome does not say the business gets no webhooks:\n%s", s)
 	}
+	// Nor the MFA account: it read as before beside HOOKS ✗ (a newcomer's trial).
+	if !strings.Contains(s, "re-authorise (R5). No webhooks either: connected before Data Sync was last enabled (R4).") {
+		t.Errorf("the welcome does not say the MFA account gets no webhooks:\n%s", s)
+	}
+	// With more accounts than kinds, those named are not said to be the demo's
+	// three: one connected since may stand for a kind.
+	if _, err := w.eng.ExchangeCode(w.ctx, w.widgetCode(t, w.customerAt("214"))); err != nil {
+		t.Fatal(err)
+	}
+	s = card()
+	lies(s, "The demo's three accounts")
+	if !strings.Contains(s, "An account of each kind, of the 4 connected:") {
+		t.Errorf("the welcome of a world of four accounts:\n%s", s)
+	}
 
 	accounts, err := w.eng.Accounts(w.ctx)
 	if err != nil {
