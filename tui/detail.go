@@ -50,6 +50,9 @@ type detailPage struct {
 	outcome   *syncDoneMsg
 	outcomeAt time.Time
 
+	unlinkArmed bool // u asked whether to unlink: y does, any other key does not
+	unlinking   bool
+
 	chart       *chartData
 	chartGate   loadGate
 	chartErr    string
@@ -88,10 +91,16 @@ func (p *detailPage) SetSize(w, h int) {
 }
 
 func (p *detailPage) Capturing() bool {
-	return !p.gone && ((p.section == secTransactions && p.txs.editing) || (p.section == secStatement && p.stmt.list.editing))
+	return p.unlinkArmed || (!p.gone && ((p.section == secTransactions && p.txs.editing) || (p.section == secStatement && p.stmt.list.editing)))
 }
 
-func (p *detailPage) TakesPaste() bool { return p.Capturing() } // its forms' fields
+// unlinkedMsg is the end of the page's unlink (u, then y).
+type unlinkedMsg struct {
+	id  string
+	err error
+}
+
+func (p *detailPage) TakesPaste() bool { return p.Capturing() && !p.unlinkArmed } // its forms' fields, not the y of "Unlink?"
 
 // Holding: keys wait while what they act on is on its way — the account, as its
 // page opens (enter s in a burst dropped the s), or the count of the rows listed
@@ -235,6 +244,16 @@ func (p *detailPage) sectionShown() tea.Cmd {
 
 func (p *detailPage) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
+	case unlinkedMsg:
+		if msg.id != p.id {
+			return nil
+		}
+		p.unlinking = false
+		if msg.err != nil {
+			return toast(toastBad, "Unlinking "+p.acct.Name+": "+errText(msg.err))
+		}
+		// The page reads it again and finds it gone: it says so, and offers esc.
+		return tea.Batch(p.load(), toast(toastOK, p.acct.Name+" is unlinked: the API answers 404 for its ID, and account_unlinked was sent if it receives webhooks (R4)"))
 	case loaded[detail]:
 		if !msg.of(&p.gate) {
 			return nil
@@ -337,6 +356,15 @@ func (p *detailPage) exported(msg loaded[exported], shown bool) tea.Cmd {
 
 func (p *detailPage) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := p.sh.keys
+	if p.unlinkArmed { // u asked: y unlinks, any other key keeps the account
+		p.unlinkArmed = false
+		if msg.String() != "y" {
+			return nil
+		}
+		p.unlinking = true
+		eng, ctx, id := p.sh.eng, p.sh.ctx, p.id
+		return func() tea.Msg { return unlinkedMsg{id: id, err: eng.Unlink(ctx, id)} }
+	}
 	if p.Capturing() {
 		return p.forward(msg)
 	}
@@ -356,6 +384,13 @@ func (p *detailPage) key(msg tea.KeyPressMsg) tea.Cmd {
 		return syncCmd(p.sh, p.id)
 	case key.Matches(msg, k.Reauth):
 		return p.sh.navigate(openWidgetMsg{accountID: p.id})
+	case key.Matches(msg, k.Unlink):
+		// As the business's dashboard does (R10); the TUI had no way to, and a
+		// newcomer's trial went to the API for it.
+		if p.gate.loaded && !p.unlinking {
+			p.unlinkArmed = true
+		}
+		return nil
 	case key.Matches(msg, k.NextSection):
 		p.section = (p.section + 1) % secCount
 		return p.sectionShown()
@@ -412,6 +447,9 @@ func (p *detailPage) ShortHelp() []key.Binding {
 	if p.gone {
 		return []key.Binding{k.Back}
 	}
+	if p.unlinkArmed {
+		return []key.Binding{withHelp(key.NewBinding(key.WithKeys("y")), "unlink"), withHelp(k.Cancel, "any other key keeps it")}
+	}
 	out := []key.Binding{k.Sync, k.Reauth, withHelp(k.NextSection, "section")}
 	switch p.section {
 	case secTransactions:
@@ -427,7 +465,7 @@ func (p *detailPage) FullHelp() [][]key.Binding {
 	if p.gone {
 		return [][]key.Binding{{k.Back}}
 	}
-	groups := [][]key.Binding{{k.Sync, k.Reauth, k.PrevSection, k.NextSection, k.Back}}
+	groups := [][]key.Binding{{k.Sync, k.Reauth, k.Unlink, k.PrevSection, k.NextSection, k.Back}}
 	switch p.section {
 	case secTransactions:
 		groups = append(groups, []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
@@ -531,6 +569,10 @@ func (p *detailPage) banner() (string, string) {
 		// now refused with 429" outlived its window, and an outage's ✗ stood a
 		// month on (a presenter's trial).
 		o = nil
+	}
+	if p.unlinkArmed {
+		return st.Warn.Render(" Unlink " + a.Name + "? The business loses it: the API answers 404 for its ID, its data is no longer served."),
+			" " + st.Key.Render("y") + st.Muted.Render(" unlinks · any other key keeps it")
 	}
 	var first string
 	switch {

@@ -15,7 +15,7 @@ type KeyMap struct {
 	Up, Down, PageUp, PageDown, Top, Bottom, Open key.Binding
 
 	// Accounts and account detail.
-	Filter, Sort, Reverse, Connect, Sync, Reauth, PrevSection, NextSection, EditFilters, ClearFilters, Months, Export key.Binding
+	Filter, Sort, Reverse, Connect, Sync, Reauth, PrevSection, NextSection, EditFilters, ClearFilters, Months, Export, Unlink key.Binding
 
 	// Webhooks.
 	Replay, Payload, OlderAttempts, NewerAttempts key.Binding
@@ -83,6 +83,7 @@ func DefaultKeyMap() KeyMap {
 		ClearFilters: b([]string{"x"}, "x", "clear filters"),
 		Months:       b([]string{"m"}, "m", "period"),
 		Export:       b([]string{"e"}, "e", "export PDF"),
+		Unlink:       b([]string{"u"}, "u", "unlink (asks first)"),
 
 		Replay:        b([]string{"r"}, "r", "replay"),
 		Payload:       b([]string{"enter"}, "enter", "scroll payload"),

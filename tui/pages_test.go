@@ -1936,6 +1936,29 @@ func TestAnUnlinkedAccountsPage(t *testing.T) {
 	h.contains("Connected accounts 1 of 1")
 }
 
+// The account's page unlinks it, asking first: the TUI had no way to, and a
+// newcomer's trial went to the API (R10: the business's dashboard). Any key but
+// y keeps it; a paste of "y" does not unlink.
+func TestUnlinkFromTheAccountsPage(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{width: 100, height: 30})
+	h.press("enter", "u")
+	h.contains("Unlink ADAM OKAFOR? The business loses it", "y unlinks · any other key keeps it")
+	h.send(tea.PasteMsg{Content: "y"})
+	h.press("n")
+	if s := h.screen(); strings.Contains(s, "Unlink ADAM OKAFOR?") || strings.Contains(s, "unlinked") {
+		t.Fatalf("n did not keep the account:\n%s", s)
+	}
+	if _, err := w.eng.Account(w.ctx, w.account("ADAM").ID); err != nil {
+		t.Fatalf("the account went without a y: %v", err)
+	}
+	h.press("u", "y")
+	w.settle()
+	h.contains("ADAM OKAFOR · unlinked", "The API answers 404 for its ID now")
+	h.press("esc")
+	h.contains("Connected accounts 2 of 2")
+}
+
 // An account whose last sync failed (not for a re-authorisation) says so on its
 // row: after an outage's failed auto-sync it read AVAILABLE and the age of its
 // last success, no sign of the failure (a QA engineer's trial).
