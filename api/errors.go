@@ -218,6 +218,16 @@ func (s *Server) fallback(mux *http.ServeMux) http.Handler {
 					// a base URL's trailing slash, which the cleaned path mends.
 					msg = "the path " + strconv.Quote(p) + " has an empty segment after " + p[:i+2] + ": is the ID that belongs there empty?"
 				}
+				// A dot segment where an ID belongs: cleaned, "/accounts/../sync"
+				// named "/sync", which answered no route (a bad-input trial).
+				segs := strings.Split(p, "/")
+				for i := 2; i < len(segs); i++ {
+					if (segs[i] == "." || segs[i] == "..") && idsFollow[segs[i-1]] {
+						after := strings.Join(segs[:i], "/") + "/"
+						msg = "the path " + strconv.Quote(p) + " has " + strconv.Quote(segs[i]) + " after " + after + ", where an ID belongs: is the ID that belongs there right? (an ID is never . or ..)"
+						break
+					}
+				}
 				answerError(w, r, shape, apiError{Status: http.StatusNotFound, Code: "NOT_FOUND", Message: msg})
 				return
 			}

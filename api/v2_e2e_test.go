@@ -678,6 +678,14 @@ func TestAddressesDevelopersReachFor(t *testing.T) {
 			t.Errorf("POST %s: %d %s", p, rep.status, rep.body)
 		}
 	}
+	// Nor a dot segment there: "/accounts/../sync" suggested "/sync", which is no
+	// route (a bad-input trial).
+	for _, p := range []string{"/accounts/../sync", "/v2/accounts/./balance"} {
+		rep = w.do("POST", p, req{})
+		if rep.status != http.StatusNotFound || !strings.Contains(string(rep.body), "where an ID belongs: is the ID that belongs there right?") || strings.Contains(string(rep.body), "did you mean") {
+			t.Errorf("POST %s: %d %s", p, rep.status, rep.body)
+		}
+	}
 	rep = w.do("GET", "/v2/accounts", req{})
 	failedV2(t, rep, http.StatusNotFound)
 	if !strings.Contains(string(rep.body), "GET /sandbox/accounts lists them all") {
