@@ -608,6 +608,11 @@ func (s *Server) connectPage(w http.ResponseWriter, r *http.Request) error {
 		seeOther(w, to)
 		return nil
 	}
+	// As every route that reads its query: ?q=Access&q=GT searched for the
+	// first, unsaid (a bad-input trial).
+	if _, err := queryParams(r.URL.RawQuery); err != nil {
+		return err
+	}
 	q := r.URL.Query()
 	v := s.widgetView(r.Context(), st)
 	v.Query = strings.TrimSpace(q.Get("q"))

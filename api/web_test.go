@@ -972,3 +972,18 @@ func TestTesterDrawerAtABankWithoutCustomers(t *testing.T) {
 		t.Fatalf("the drawer at bank %s says nothing of its having no customers:\n%s", bank, body)
 	}
 }
+
+// The widget's page refuses a query parameter given twice with different values,
+// as every route that reads its query does: ?q=Access&q=GT searched for Access,
+// unsaid (a bad-input trial). Repeated alike, it is fine.
+func TestWidgetPageRefusesARepeatedQuery(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	page := req{key: noKey(), headers: map[string]string{"Accept": "text/html"}}
+	entry := w.must(http.StatusSeeOther, "GET", "/connect?key="+testPublicKey, page)
+	sessionPath, _, _ := strings.Cut(entry.header.Get("Location"), "?")
+	rep := w.do("GET", sessionPath+"?q=Access&q=GT", page)
+	if rep.status != http.StatusBadRequest || !strings.Contains(string(rep.body), "is given 2 times with different values") {
+		t.Fatalf("?q=Access&q=GT: %d %.500s", rep.status, rep.body)
+	}
+	w.must(http.StatusOK, "GET", sessionPath+"?q=GT&q=GT", page)
+}
