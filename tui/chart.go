@@ -116,12 +116,17 @@ func areaChart(st Styles, d chartData, w, h int) []string {
 			i = c * (len(d.balance) - 1) / (pw - 1)
 		}
 		vals[c], has[c] = d.balance[i], d.has[i]
-		if has[c] {
-			if !any || vals[c] < lo {
-				lo = vals[c]
+	}
+	// The axis spans every day's balance, not the days drawn: a column stands
+	// for several days, and the labels read "1.0m"/"363.5k" at 120 columns and
+	// "890.5k"/"382.4k" at 80 for a year from 319k to 1.05m (a newcomer's trial).
+	for i, v := range d.balance {
+		if d.has[i] {
+			if !any || v < lo {
+				lo = v
 			}
-			if !any || vals[c] > hi {
-				hi = vals[c]
+			if !any || v > hi {
+				hi = v
 			}
 			any = true
 		}

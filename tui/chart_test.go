@@ -52,3 +52,19 @@ func TestChartOfAMovingBalanceLabelsBothEnds(t *testing.T) {
 		t.Errorf("the labels are not the top and the bottom:\n%s", strings.Join(lines, "\n"))
 	}
 }
+
+// The labels are the year's highest and lowest balance, not those of the days a
+// column happens to draw: a column stands for several days, and the axis of a
+// year from 319k to 1.05m read 890.5k to 382.4k at 80 columns (a newcomer's trial).
+func TestChartLabelsTheTrueExtremes(t *testing.T) {
+	bal := make([]int64, 365)
+	has := make([]bool, 365)
+	for i := range bal {
+		bal[i], has[i] = 50_000_000, true // NGN 500k
+	}
+	bal[101], bal[202] = 104_600_000, 31_900_000 // one day's high and low, between the columns drawn
+	lines := areaChart(NewStyles(true), chartData{balance: bal, has: has}, 30, 4)
+	if top, bottom := ansi.Strip(lines[0]), ansi.Strip(lines[3]); !strings.HasPrefix(top, "    1.0m │") || !strings.HasPrefix(bottom, "  319.0k │") {
+		t.Errorf("the labels are not the year's highest and lowest:\n%s", strings.Join(lines, "\n"))
+	}
+}
