@@ -304,6 +304,10 @@ func (p *bankPage) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.EndOutage):
 		code := p.account(c).Institution.Code
 		name := p.account(c).Institution.Name
+		if s, ok := p.statuses[code]; !ok || !s.OutageUntil.After(p.sh.now()) {
+			// It did nothing, unsaid (a newcomer's trial).
+			return toast(toastInfo, name+" is not down: o starts an outage")
+		}
 		bank := p.sh.bank
 		p.busy = "ending the outage"
 		return func() tea.Msg {

@@ -451,6 +451,8 @@ func TestBankConsolePicksTheAccount(t *testing.T) {
 	}
 	h.press("a")
 	h.contains("▸" + access)
+	h.press("O") // no outage there yet: said, not done in silence (a newcomer's trial)
+	h.contains("Access Bank is not down: o starts an outage")
 	h.press("o", "enter")
 	h.contains("Access is down for 15m")
 	for _, s := range w.bank.InstitutionStatuses() {
