@@ -58,7 +58,8 @@ const (
 
 type bankForm struct {
 	kind    int
-	account string // the NUBAN a posting goes to
+	account string             // the NUBAN a posting goes to
+	bank    engine.Institution // its bank, which an outage takes down
 	inputs  []textinput.Model
 	offered []string // what an input left empty stands for: its placeholder, a suggestion
 	field   int
@@ -302,12 +303,20 @@ func (p *bankPage) key(msg tea.KeyPressMsg) tea.Cmd {
 		p.nextAccount(c)
 		return nil
 	case key.Matches(msg, k.EndOutage):
-		code := p.account(c).Institution.Code
-		name := p.account(c).Institution.Name
-		if s, ok := p.statuses[code]; !ok || !s.OutageUntil.After(p.sh.now()) {
-			// It did nothing, unsaid (a newcomer's trial).
-			return toast(toastInfo, name+" is not down: o starts an outage")
+		// An outage that is there: the ▸ account's bank's, else another of the
+		// customer's banks' — O at the ▸ bank, up, said a down one was "back
+		// up" (a review) — else none, said (it did nothing, unsaid: a trial).
+		in, down := p.account(c).Institution, false
+		for _, cand := range append([]simulator.Account{p.account(c)}, c.Accounts...) {
+			if s, ok := p.statuses[cand.Institution.Code]; ok && s.OutageUntil.After(p.sh.now()) {
+				in, down = cand.Institution, true
+				break
+			}
 		}
+		if !down {
+			return toast(toastInfo, in.Name+" is not down: o starts an outage")
+		}
+		code, name := in.Code, in.Name
 		bank := p.sh.bank
 		p.busy = "ending the outage"
 		return func() tea.Msg {
@@ -357,7 +366,7 @@ func (p *bankPage) nextAccount(c simulator.Customer) {
 }
 
 func (p *bankPage) openForm(kind int, c simulator.Customer) tea.Cmd {
-	f := &bankForm{kind: kind, account: p.account(c).Number}
+	f := &bankForm{kind: kind, account: p.account(c).Number, bank: p.account(c).Institution}
 	in := func(prompt, placeholder string, w int) textinput.Model {
 		ti := newInput(p.sh, prompt, placeholder)
 		ti.SetWidth(w)
@@ -442,7 +451,7 @@ func (p *bankPage) submit() tea.Cmd {
 		}
 		where := "at the bank"
 		if len(c.Accounts) > 1 { // which of them
-			where = map[string]string{"spent": "from ", "received": "into "}[verb] + f.account + " at " + shortBank(p.account(c).Institution.Name)
+			where = map[string]string{"spent": "from ", "received": "into "}[verb] + f.account + " at " + shortBank(f.bank.Name)
 		}
 		p.busy = "posting"
 		return func() tea.Msg {
@@ -483,7 +492,7 @@ func (p *bankPage) submit() tea.Cmd {
 			f.err = errText(err)
 			return nil
 		}
-		in := p.account(c).Institution
+		in := f.bank // as the form said when it opened
 		p.busy = "starting the outage"
 		return func() tea.Msg {
 			return bankDoneMsg{what: shortBank(in.Name) + " is down for " + span(d) + " (O ends it): sign-ins and syncs fail until then", err: bank.StartOutage(in.Code, d)}
@@ -790,7 +799,7 @@ func (p *bankPage) formView(f *bankForm, c simulator.Customer, w int) []string {
 		title, note = "What "+c.Name+"'s bank asks after the password", "Now: "+strings.ToLower(c.MFA.Badge())+
 			". none, otp, question, token or captcha; enter takes the one shown (m, enter steps through them). Open sessions end."
 	case formOutage:
-		title, note = p.account(c).Institution.Name+" outage", "Sign-ins and syncs fail with the bank unavailable, for up to 30d (e.g. 2h, 1d; enter takes 15m)."
+		title, note = f.bank.Name+" outage", "Sign-ins and syncs fail with the bank unavailable, for up to 30d (e.g. 2h, 1d; enter takes 15m)."
 	}
 	var out []string
 	for _, l := range wrap(title, w-2) { // "What Adam Okafor's bank asks after the pa…" at 80 columns

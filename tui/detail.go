@@ -91,7 +91,7 @@ func (p *detailPage) SetSize(w, h int) {
 }
 
 func (p *detailPage) Capturing() bool {
-	return p.unlinkArmed || (!p.gone && ((p.section == secTransactions && p.txs.editing) || (p.section == secStatement && p.stmt.list.editing)))
+	return !p.gone && (p.unlinkArmed || (p.section == secTransactions && p.txs.editing) || (p.section == secStatement && p.stmt.list.editing))
 }
 
 // unlinkedMsg is the end of the page's unlink (u, then y).
@@ -262,7 +262,8 @@ func (p *detailPage) Update(msg tea.Msg) tea.Cmd {
 			if p.gone = engine.ErrorCode(msg.err) == engine.ENOTFOUND; p.gone {
 				// A filter open when it went would take the keys of a page that
 				// offers only esc (a review: enter filtered an unlinked account).
-				p.txs.editing, p.stmt.list.editing = false, false
+				// So would an unlink's question: esc went to it, not back (a review).
+				p.txs.editing, p.stmt.list.editing, p.unlinkArmed = false, false, false
 			}
 			p.gate.loaded = false // nothing to show yet
 			return nil
@@ -441,14 +442,14 @@ func (p *detailPage) backLabel() string { return p.sh.styles.Key.Render(" ‹ es
 
 func (p *detailPage) ShortHelp() []key.Binding {
 	k := p.sh.keys
-	if p.Capturing() {
-		return []key.Binding{withHelp(k.NextField, "next field"), withHelp(k.Submit, "apply"), withHelp(k.Cancel, "cancel")}
-	}
 	if p.gone {
 		return []key.Binding{k.Back}
 	}
-	if p.unlinkArmed {
-		return []key.Binding{withHelp(key.NewBinding(key.WithKeys("y")), "unlink"), withHelp(k.Cancel, "any other key keeps it")}
+	if p.unlinkArmed { // before Capturing, which it is: the form's keys showed (a review)
+		return []key.Binding{key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "unlink")), key.NewBinding(key.WithKeys("n"), key.WithHelp("any other key", "keeps it"))}
+	}
+	if p.Capturing() {
+		return []key.Binding{withHelp(k.NextField, "next field"), withHelp(k.Submit, "apply"), withHelp(k.Cancel, "cancel")}
 	}
 	out := []key.Binding{k.Sync, k.Reauth, withHelp(k.NextSection, "section")}
 	switch p.section {
@@ -571,7 +572,7 @@ func (p *detailPage) banner() (string, string) {
 		o = nil
 	}
 	if p.unlinkArmed {
-		return st.Warn.Render(" Unlink " + a.Name + "? The business loses it: the API answers 404 for its ID, its data is no longer served."),
+		return st.Warn.Render(" Unlink " + a.Name + "? The API then answers 404 for its ID."),
 			" " + st.Key.Render("y") + st.Muted.Render(" unlinks · any other key keeps it")
 	}
 	var first string

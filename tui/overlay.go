@@ -122,7 +122,7 @@ func (o *helpOverlay) View() string {
 	if c, ok := o.below.(interface{ Capturing() bool }); ok && c.Capturing() {
 		// Over the widget's search, a form: 1, t, w and q type there (a
 		// newcomer's trial read them under "Everywhere" and got "tq1").
-		everywhere = st.Title.Render("Everywhere else") + "  " + st.Faint.Render("(here, letters and digits are typed: esc first)")
+		everywhere = st.Title.Render("Everywhere else") + "  " + st.Faint.Render("(not here, where letters and digits are typed)")
 	}
 	body := st.Title.Render("Keys here") + "  " + st.Faint.Render("(any key closes)") + "\n" + hm.FullHelpView(o.below.FullHelp()) +
 		"\n\n" + everywhere + "\n" + hm.FullHelpView(global) + o.playKeys(hm) +

@@ -460,6 +460,17 @@ func TestBankConsolePicksTheAccount(t *testing.T) {
 			t.Errorf("bank %s down: %v; want only Access Bank down", s.Code, down)
 		}
 	}
+	// O with ▸ on the bank that is up ends the outage there is, at the other:
+	// it said Wema was "back up", and Access stayed down (a review).
+	h.press("a")
+	h.contains("▸" + wema)
+	h.press("O")
+	h.contains("Access Bank is back up")
+	for _, s := range w.bank.InstitutionStatuses() {
+		if s.OutageUntil.After(w.clock.Now()) {
+			t.Errorf("bank %s is still down", s.Code)
+		}
+	}
 }
 
 func TestBankFormHints(t *testing.T) {
@@ -1945,7 +1956,10 @@ func TestUnlinkFromTheAccountsPage(t *testing.T) {
 	w := newTestWorld(t)
 	h := newHarness(t, w, harnessOpts{width: 100, height: 30})
 	h.press("enter", "u")
-	h.contains("Unlink ADAM OKAFOR? The business loses it", "y unlinks · any other key keeps it")
+	h.contains("Unlink ADAM OKAFOR? The API then answers 404 for its ID.", "y unlinks · any other key keeps it", "y unlink • any other key keeps it")
+	if strings.Contains(h.screen(), "enter apply") { // the footer is the question's, not a form's (a review)
+		t.Fatalf("the footer offers a form's keys:\n%s", h.screen())
+	}
 	h.send(tea.PasteMsg{Content: "y"})
 	h.press("n")
 	if s := h.screen(); strings.Contains(s, "Unlink ADAM OKAFOR?") || strings.Contains(s, "unlinked") {
@@ -1959,6 +1973,19 @@ func TestUnlinkFromTheAccountsPage(t *testing.T) {
 	h.contains("ADAM OKAFOR · unlinked", "The API answers 404 for its ID now")
 	h.press("esc")
 	h.contains("Connected accounts 2 of 2")
+
+	// Unlinked elsewhere while the question is up: the page says so, and esc goes
+	// back at once (it answered the question first, and y unlinked it again: a review).
+	h.press("enter", "u")
+	h.contains("Unlink KUNLE ODUKOYA?")
+	kunle := w.account("KUNLE").ID
+	if err := w.eng.Unlink(w.ctx, kunle); err != nil {
+		t.Fatal(err)
+	}
+	h.send(noticeMsg{engine.Notice{Kind: engine.NoticeAccount, AccountID: kunle}})
+	h.contains("KUNLE ODUKOYA · unlinked", "esc goes back to the accounts")
+	h.press("esc")
+	h.contains("Connected accounts 1 of 1")
 }
 
 // An account whose last sync failed (not for a re-authorisation) says so on its

@@ -197,15 +197,14 @@ func (w *welcome) View() string {
 	case len(kinds) == 0:
 		b = append(b, "", st.Bold.Render("No account is connected yet:")+plain(" c on 1 Accounts connects one through the widget."))
 	default:
-		title := "The demo's accounts:"
+		// Not "the demo's": an account the user connected may stand for a kind,
+		// in an unlinked one's place or beside it (a newcomer's trial, a review).
+		title := "Accounts to try:"
 		switch {
 		case d.accounts > len(kinds):
-			// Not the demo's alone: a connect since may stand for a kind (an
-			// account connected by the user was named "the demo's" in an
-			// unlinked one's place: a newcomer's trial).
-			title = "An account of each kind, of the " + itoa(d.accounts) + " connected:"
+			title = "Accounts to try, of the " + itoa(d.accounts) + " connected:"
 		case len(kinds) == 3:
-			title = "The demo's three accounts:"
+			title = "Three accounts to try:"
 		}
 		b = append(b, "", st.Bold.Render(title))
 		for _, k := range kinds {

@@ -61,8 +61,8 @@ func TestWelcomeSaysWhatTheWorldHolds(t *testing.T) {
 		t.Fatal(err)
 	}
 	s = card()
-	lies(s, "The demo's three accounts")
-	if !strings.Contains(s, "An account of each kind, of the 4 connected:") {
+	lies(s, "The demo's", "Three accounts to try")
+	if !strings.Contains(s, "Accounts to try, of the 4 connected:") {
 		t.Errorf("the welcome of a world of four accounts:\n%s", s)
 	}
 

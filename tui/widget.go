@@ -419,6 +419,11 @@ func (m *widgetModal) update(msg tea.Msg) tea.Cmd {
 			// a scenario's step): the list said nothing of it until reopened (a
 			// presenter's trial).
 			cmds = append(cmds, m.loadInsts())
+			if bank := m.sh.bank; bank != nil && !m.reauth() && m.status() == engine.WidgetLogin && len(m.bankCustomers()) == 0 {
+				// A customer made at this bank since, as the hint says to: it still
+				// said no sign-in works until the widget was opened again (a review).
+				cmds = append(cmds, func() tea.Msg { return widgetCustMsg{bank.Customers()} })
+			}
 		}
 		return tea.Batch(cmds...)
 	case reloadMsg:

@@ -69,7 +69,7 @@ func TestWidgetBankSearch(t *testing.T) {
 	h.press("?") // no part of a bank's name: the help
 	h.contains("Keys here", "move · type to search")
 	// Not "Everywhere": 1, t, w and q are typed here (a newcomer's trial got "tq1").
-	h.contains("Everywhere else  (here, letters and digits are typed: esc first)")
+	h.contains("Everywhere else  (not here, where letters and digits are typed)")
 	h.press("esc")
 	h.typ("provx")
 	h.press("backspace", "backspace", "backspace", "backspace", "backspace")
@@ -82,6 +82,14 @@ func TestWidgetBankSearch(t *testing.T) {
 	// No customer banks there: said, with how to make one (a heading over
 	// nothing offered ctrl+f, a newcomer's trial).
 	h.contains("Sandbox: no customer of this world banks here", `POST /sandbox/customers {"institution":"035"}`)
+	// Made as it says, the customer shows on the next tick (a review: not until
+	// the widget was opened again).
+	if _, err := w.bank.AddCustomer(simulator.NewCustomer{Name: "Wale Adeyemi", Institution: "035"}); err != nil {
+		t.Fatal(err)
+	}
+	h.send(tickMsg{clock: w.clock.State()})
+	w.settle()
+	h.contains("Wale Adeyemi")
 	h.press("esc") // back to the banks: the search is gone, the cursor on the bank chosen
 	h.contains("type to search", "▸ Wema Bank")
 }
