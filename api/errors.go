@@ -219,10 +219,21 @@ func (s *Server) fallback(mux *http.ServeMux) http.Handler {
 					msg = "the path " + strconv.Quote(p) + " has an empty segment after " + p[:i+2] + ": is the ID that belongs there empty?"
 				}
 				// A dot segment where an ID belongs: cleaned, "/accounts/../sync"
-				// named "/sync", which answered no route (a bad-input trial).
+				// named "/sync", which answered no route (a bad-input trial), and
+				// "/v2/accounts/./balance" an account called balance. A cleaned
+				// path that a route of its own answers ("/v2/accounts/./initiate")
+				// is still suggested (a review).
 				segs := strings.Split(p, "/")
 				for i := 2; i < len(segs); i++ {
 					if (segs[i] == "." || segs[i] == "..") && idsFollow[segs[i-1]] {
+						probe := strings.TrimSuffix(clean, "/")
+						if u, err := url.PathUnescape(probe); err == nil {
+							probe = u
+						}
+						if pattern, _ := Route(r.Method, probe); pattern != "" && !strings.Contains(pattern, "{") {
+							msg = "the path " + strconv.Quote(p) + " has an empty or a dot segment; did you mean " + strings.TrimSuffix(clean, "/") + "?"
+							break
+						}
 						after := strings.Join(segs[:i], "/") + "/"
 						msg = "the path " + strconv.Quote(p) + " has " + strconv.Quote(segs[i]) + " after " + after + ", where an ID belongs: is the ID that belongs there right? (an ID is never . or ..)"
 						break

@@ -686,6 +686,17 @@ func TestAddressesDevelopersReachFor(t *testing.T) {
 			t.Errorf("POST %s: %d %s", p, rep.status, rep.body)
 		}
 	}
+	// One whose cleaned path is a route of its own, with no ID, is still
+	// suggested it (a review).
+	for p, want := range map[string]string{"/v2/accounts/./initiate": "did you mean /v2/accounts/initiate?", "/sandbox/webhooks/.": "did you mean /sandbox/webhooks?"} {
+		method := "POST"
+		if strings.HasPrefix(p, "/sandbox") {
+			method = "GET"
+		}
+		if rep = w.do(method, p, req{}); rep.status != http.StatusNotFound || !strings.Contains(string(rep.body), want) {
+			t.Errorf("%s %s: %d %s; want %q", method, p, rep.status, rep.body, want)
+		}
+	}
 	rep = w.do("GET", "/v2/accounts", req{})
 	failedV2(t, rep, http.StatusNotFound)
 	if !strings.Contains(string(rep.body), "GET /sandbox/accounts lists them all") {
