@@ -1356,14 +1356,14 @@ func (p *fileParser) methodPath(v *node) (string, string, error) {
 	if _, err := p.checkTemplate(v.pos, path); err != nil {
 		return "", "", err
 	}
-	if strings.ContainsFunc(path, unicode.IsSpace) {
-		return "", "", errAt(v.pos, "%q has a space in it, which no HTTP request can carry: write each as %%20, e.g. %s", path,
-			strings.ReplaceAll(path, " ", "%20"))
-	}
 	if i := strings.IndexFunc(path, unicode.IsControl); i >= 0 {
 		// It passed check, and the run failed with Go's "net/url: invalid
 		// control character in URL" (a bad-input trial).
 		return "", "", errAt(v.pos, "%q has a control character in it (%U), which no HTTP request can carry: remove it", path, []rune(path[i:])[0])
+	}
+	if strings.ContainsFunc(path, unicode.IsSpace) {
+		return "", "", errAt(v.pos, "%q has a space in it, which no HTTP request can carry: write each as %%20, e.g. %s", path,
+			strings.ReplaceAll(path, " ", "%20"))
 	}
 	return strings.ToUpper(m), path, nil
 }

@@ -89,6 +89,7 @@ func TestRefusals(t *testing.T) {
 		{"bad route", head + "  - call: /accounts\n", `f.yaml:10:11: write the route as METHOD /path, e.g. GET /accounts/{adam}; found "/accounts"`},
 		{"space in a path", head + "  - call: GET /sandbox/clock?x=1  2\n", `f.yaml:10:11: "/sandbox/clock?x=1  2" has a space in it, which no HTTP request can carry: write each as %20, e.g. /sandbox/clock?x=1%20%202`},
 		{"control character in a path", head + "  - call: \"GET /sandbox/clock\\0\"\n", `f.yaml:10:11: "/sandbox/clock\x00" has a control character in it (U+0000), which no HTTP request can carry: remove it`},
+		{"tab in a path", head + "  - call: \"GET /sandbox/cl\\tock\"\n", `f.yaml:10:11: "/sandbox/cl\tock" has a control character in it (U+0009), which no HTTP request can carry: remove it`},
 		{"bad header name", head + "  - call: GET /sandbox/clock\n    headers: {\"bad header\": x}\n", `f.yaml:11:15: "bad header" is not a header name an HTTP client can send: a name is letters, digits and !#$%&'*+-.^_` + "`|~" + `, with no spaces or colons`},
 		{"line break in a header", head + "  - call: GET /sandbox/clock\n    headers: {X-Note: \"a\\nb\"}\n", `f.yaml:11:23: the value of header X-Note holds a line break or another control character, which no HTTP client can send`},
 		{"bad method", head + "  - call: FETCH /accounts\n", `f.yaml:10:11: unknown method "FETCH" (did you mean "PATCH"?); use one of DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT`},
