@@ -1936,17 +1936,24 @@ func TestAnUnlinkedAccountsPage(t *testing.T) {
 	h = newHarness(t, w, harnessOpts{width: 100, height: 30})
 	h.press("enter", "right", "f")
 	h.contains("enter apply")
-	kunle := w.account("KUNLE").ID
-	if err := w.eng.Unlink(w.ctx, kunle); err != nil {
-		t.Fatal(err)
-	}
-	h.send(noticeMsg{engine.Notice{Kind: engine.NoticeAccount, AccountID: kunle}})
+	unlinkElsewhere(t, w, h, "KUNLE")
 	h.contains("KUNLE ODUKOYA · unlinked", "esc back")
 	if s := h.screen(); strings.Contains(s, "enter apply") || strings.Contains(s, "Transactions") {
 		t.Fatalf("an unlinked account's page keeps its filter form or its tabs:\n%s", s)
 	}
 	h.press("esc")
 	h.contains("Connected accounts 1 of 1")
+}
+
+// unlinkElsewhere unlinks the account whose holder's name holds name, as the API
+// would, and tells the TUI as the engine's notice does.
+func unlinkElsewhere(t *testing.T, w *testWorld, h *harness, name string) {
+	t.Helper()
+	id := w.account(name).ID
+	if err := w.eng.Unlink(w.ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	h.send(noticeMsg{engine.Notice{Kind: engine.NoticeAccount, AccountID: id}})
 }
 
 // The account's page unlinks it, asking first: the TUI had no way to, and a
@@ -1978,11 +1985,7 @@ func TestUnlinkFromTheAccountsPage(t *testing.T) {
 	// back at once (it answered the question first, and y unlinked it again: a review).
 	h.press("enter", "u")
 	h.contains("Unlink KUNLE ODUKOYA?")
-	kunle := w.account("KUNLE").ID
-	if err := w.eng.Unlink(w.ctx, kunle); err != nil {
-		t.Fatal(err)
-	}
-	h.send(noticeMsg{engine.Notice{Kind: engine.NoticeAccount, AccountID: kunle}})
+	unlinkElsewhere(t, w, h, "KUNLE")
 	h.contains("KUNLE ODUKOYA · unlinked", "esc goes back to the accounts")
 	h.press("esc")
 	h.contains("Connected accounts 1 of 1")
