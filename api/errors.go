@@ -210,35 +210,7 @@ func (s *Server) fallback(mux *http.ServeMux) http.Handler {
 				if isV2Path(clean) {
 					shape = s.v2ErrorBody
 				}
-				msg := "the path " + strconv.Quote(p) + " has an empty or a dot segment; did you mean " + clean + "?"
-				if i := strings.Index(p[1:], "//"); i > 0 && i+3 < len(p) && idsFollow[path.Base(p[:i+1])] {
-					// After a collection, where an ID belongs: most often an empty
-					// variable, and cleaning it would name another route
-					// ("/accounts/sync": an account called sync). After /v2 it is
-					// a base URL's trailing slash, which the cleaned path mends.
-					msg = "the path " + strconv.Quote(p) + " has an empty segment after " + p[:i+2] + ": is the ID that belongs there empty?"
-				}
-				// A dot segment where an ID belongs: cleaned, "/accounts/../sync"
-				// named "/sync", which answered no route (a bad-input trial), and
-				// "/v2/accounts/./balance" an account called balance. A cleaned
-				// path that a route of its own answers ("/v2/accounts/./initiate")
-				// is still suggested (a review).
-				segs := strings.Split(p, "/")
-				for i := 2; i < len(segs); i++ {
-					if (segs[i] == "." || segs[i] == "..") && idsFollow[segs[i-1]] {
-						probe := strings.TrimSuffix(clean, "/")
-						if u, err := url.PathUnescape(probe); err == nil {
-							probe = u
-						}
-						if pattern, _ := Route(r.Method, probe); pattern != "" && !strings.Contains(pattern, "{") {
-							msg = "the path " + strconv.Quote(p) + " has an empty or a dot segment; did you mean " + strings.TrimSuffix(clean, "/") + "?"
-							break
-						}
-						after := strings.Join(segs[:i], "/") + "/"
-						msg = "the path " + strconv.Quote(p) + " has " + strconv.Quote(segs[i]) + " after " + after + ", where an ID belongs: is the ID that belongs there right? (an ID is never . or ..)"
-						break
-					}
-				}
+				msg := uncleanPathMessage(r.Method, p, clean)
 				answerError(w, r, shape, apiError{Status: http.StatusNotFound, Code: "NOT_FOUND", Message: msg})
 				return
 			}
@@ -256,6 +228,39 @@ func (s *Server) fallback(mux *http.ServeMux) http.Handler {
 		}
 		mux.ServeHTTP(&unrouted{ResponseWriter: w, r: r, shape: s.shapeOf(r), mux: mux}, r)
 	})
+}
+
+// uncleanPathMessage says what is wrong with p, a path with an empty or a dot
+// segment, and what was meant: clean, as the mux cleans it, unless an ID belongs
+// where the segment is.
+func uncleanPathMessage(method, p, clean string) string {
+	if i := strings.Index(p[1:], "//"); i > 0 && i+3 < len(p) && idsFollow[path.Base(p[:i+1])] {
+		// After a collection, where an ID belongs: most often an empty
+		// variable, and cleaning it would name another route
+		// ("/accounts/sync": an account called sync). After /v2 it is
+		// a base URL's trailing slash, which the cleaned path mends.
+		return "the path " + strconv.Quote(p) + " has an empty segment after " + p[:i+2] + ": is the ID that belongs there empty?"
+	}
+	// A dot segment where an ID belongs: cleaned, "/accounts/../sync" named
+	// "/sync", which answered no route (a bad-input trial), and
+	// "/v2/accounts/./balance" an account called balance. A cleaned path that a
+	// route of its own answers ("/v2/accounts/./initiate") is still suggested (a
+	// review).
+	segs := strings.Split(p, "/")
+	for i := 2; i < len(segs); i++ {
+		if (segs[i] != "." && segs[i] != "..") || !idsFollow[segs[i-1]] {
+			continue
+		}
+		probe := strings.TrimSuffix(clean, "/")
+		if u, err := url.PathUnescape(probe); err == nil {
+			probe = u
+		}
+		if pattern, _ := Route(method, probe); pattern != "" && !strings.Contains(pattern, "{") {
+			return "the path " + strconv.Quote(p) + " has an empty or a dot segment; did you mean " + strings.TrimSuffix(clean, "/") + "?"
+		}
+		return "the path " + strconv.Quote(p) + " has " + strconv.Quote(segs[i]) + " after " + strings.Join(segs[:i], "/") + "/, where an ID belongs: is the ID that belongs there right? (an ID is never . or ..)"
+	}
+	return "the path " + strconv.Quote(p) + " has an empty or a dot segment; did you mean " + clean + "?"
 }
 
 // v1Aliased serves Mono's v1 routes under /v1 too — /v1/accounts/{id},
