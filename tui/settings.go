@@ -167,8 +167,11 @@ func (p *settingsPage) key(msg tea.KeyPressMsg) tea.Cmd {
 			step = -1
 		}
 		to := next(base, step, wrap)
-		if to == base {
-			return nil // an arrow at either end
+		if to == base { // an arrow at either end: said, not silent (a newcomer's trial)
+			if step > 0 {
+				return toast(toastInfo, "That is the last choice: ← goes back, enter goes round to the first")
+			}
+			return toast(toastInfo, "That is the first choice: → goes on, enter goes round")
 		}
 		return p.saveChoice(p.cursor, to)
 	case key.Matches(msg, k.Edit), (key.Matches(msg, k.NextSection) || key.Matches(msg, k.PrevSection)) && (p.cursor == setDataSync || p.cursor == setWebhookFormat):

@@ -69,6 +69,7 @@ func TestSettingsStatementBuild(t *testing.T) {
 	}
 	h.press("left")
 	want("← at once", 0)
+	h.contains("That is the first choice") // said, not silent (a newcomer's trial)
 	h.press("right")
 	want("→", 30*time.Second)
 	h.contains("PDF statements: BUILDING for 30s (virtual)")
@@ -76,6 +77,7 @@ func TestSettingsStatementBuild(t *testing.T) {
 	want("enter ×3", time.Hour)
 	h.press("right")
 	want("→ at an hour", time.Hour)
+	h.contains("That is the last choice: ← goes back, enter goes round to the first")
 	h.press("enter")
 	want("enter at an hour", 0)
 	h.contains("ready at once")
