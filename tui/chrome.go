@@ -84,13 +84,24 @@ func (m *Model) header() string {
 	// the clock's seconds. The hint went last, and at 120 columns a revealed key
 	// took the weekday for a cell.
 	left, cut := brand+api+sk, brand+api+"  key …"
+	// Where the masked key does not fit, the key that reveals it does: at 80
+	// columns the header read "key test_sk_•••…", and nothing on the screen
+	// said how to see the key (a newcomer's trial, and the README's first steps).
+	hint := brand + api + st.Label.Render("  key ") + st.Faint.Render("ctrl+k")
 	type try struct{ least, show, clock string }
-	tries := []try{{left, left, long}, {left, left, zoned}, {left, left, secs}, {cut, left, secs}, {cut, left, mins}, {"", left, mins}}
+	tries := []try{{left, left, long}, {left, left, zoned}, {left, left, secs}, {hint, hint, secs}, {hint, hint, mins}, {cut, left, mins}, {"", left, mins}}
 	if sh.revealKey {
 		bare := st.Label.Render("  key ") + st.Warn.Render(key)
 		hinted, whole, keyOnly := brand+api+bare+st.Faint.Render(" ctrl+k"), brand+api+bare, brand+bare
+		// The address and the key together, without their labels, before the key
+		// alone: at 80 columns the revealed key took the address's place, and the
+		// two an app needs were never on the screen at once (a newcomer's trial).
+		pair := " " + st.Value.Render("http://"+sh.addr) + "  " + st.Warn.Render(key)
+		if sh.exposed != "" {
+			pair = " " + st.Warn.Render("⚠ http://"+sh.addr) + "  " + st.Warn.Render(key)
+		}
 		tries = []try{{left, left, long}, {hinted, hinted, long}, {whole, whole, long}, {whole, whole, zoned}, {whole, whole, secs},
-			{whole, whole, mins}, {keyOnly, keyOnly, secs}, {keyOnly, keyOnly, mins}, {"", keyOnly, mins}}
+			{whole, whole, mins}, {pair, pair, mins}, {keyOnly, keyOnly, secs}, {keyOnly, keyOnly, mins}, {"", keyOnly, mins}}
 	}
 	var line1 string
 	for _, t := range tries {

@@ -1155,8 +1155,14 @@ func TestRevealedKeyIsWhole(t *testing.T) {
 		if strings.Contains(h.screen(), sk) {
 			t.Fatalf("%dx%d: the key is on screen before ctrl+k", size[0], size[1])
 		}
+		// At 80 columns the masked key gives way to the key that reveals it, and
+		// the revealed key stands beside the address an app needs with it: the
+		// key took the address's place (a newcomer's trial).
+		if size[0] == 80 {
+			h.contains("key ctrl+k")
+		}
 		h.press("ctrl+k")
-		h.contains(sk, "2026 ")
+		h.contains(sk, "2026 ", "http://127.0.0.1:7070")
 	}
 }
 
