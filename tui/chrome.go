@@ -89,19 +89,27 @@ func (m *Model) header() string {
 	// said how to see the key (a newcomer's trial, and the README's first steps).
 	hint := brand + api + st.Label.Render("  key ") + st.Faint.Render("ctrl+k")
 	type try struct{ least, show, clock string }
-	tries := []try{{left, left, long}, {left, left, zoned}, {left, left, secs}, {hint, hint, secs}, {hint, hint, mins}, {cut, left, mins}, {"", left, mins}}
+	// Past that, "key …" with the seconds, then without; never a scrap of the
+	// masked key ("key tes…", a review).
+	tries := []try{{left, left, long}, {left, left, zoned}, {left, left, secs}, {hint, hint, secs}, {hint, hint, mins}, {cut, cut, secs}, {cut, cut, mins}, {"", cut, mins}}
 	if sh.revealKey {
 		bare := st.Label.Render("  key ") + st.Warn.Render(key)
 		hinted, whole, keyOnly := brand+api+bare+st.Faint.Render(" ctrl+k"), brand+api+bare, brand+bare
 		// The address and the key together, without their labels, before the key
 		// alone: at 80 columns the revealed key took the address's place, and the
 		// two an app needs were never on the screen at once (a newcomer's trial).
-		pair := " " + st.Value.Render("http://"+sh.addr) + "  " + st.Warn.Render(key)
-		if sh.exposed != "" {
-			pair = " " + st.Warn.Render("⚠ http://"+sh.addr) + "  " + st.Warn.Render(key)
+		// Then without "http://": a real key is 32 cells, and the pair with it
+		// fitted 80 columns only running at 1× (a review).
+		pair := func(scheme string) string {
+			if sh.exposed != "" {
+				return " " + st.Warn.Render("⚠ "+scheme+sh.addr) + "  " + st.Warn.Render(key)
+			}
+			return " " + st.Value.Render(scheme+sh.addr) + "  " + st.Warn.Render(key)
 		}
+		withScheme, bareAddr := pair("http://"), pair("")
 		tries = []try{{left, left, long}, {hinted, hinted, long}, {whole, whole, long}, {whole, whole, zoned}, {whole, whole, secs},
-			{whole, whole, mins}, {pair, pair, mins}, {keyOnly, keyOnly, secs}, {keyOnly, keyOnly, mins}, {"", keyOnly, mins}}
+			{whole, whole, mins}, {withScheme, withScheme, secs}, {withScheme, withScheme, mins}, {bareAddr, bareAddr, secs},
+			{bareAddr, bareAddr, mins}, {keyOnly, keyOnly, secs}, {keyOnly, keyOnly, mins}, {"", keyOnly, mins}}
 	}
 	var line1 string
 	for _, t := range tries {
