@@ -253,10 +253,11 @@ func splitOnce(s string, w int) (first, rest string) {
 		at, skip = ansi.StringWidth(plain[:i]), 1 // "(just now)" whole, when it fits a line
 	} else if i := lastFitting(plain, " ", w); i >= 0 {
 		at, skip = ansi.StringWidth(plain[:i]), 1
-	} else if i := lastFitting(plain, ".", w-1); i > 0 {
-		// No space to break at: after a dot, as a name or an address reads
-		// ("mono.events." / "account_updated"), not in a word's middle (at 80
-		// columns "account_update" / "d" in a webhook's payload: a trial).
+	} else if i := max(lastFitting(plain, ".", w-1), lastFitting(plain, "/", w-1)); i > 0 {
+		// No space to break at: after a dot or a slash, as a name or an address
+		// reads ("mono.events." / "account_updated", "…/sandbox/" / "receiver"),
+		// not in a word's middle (at 80 columns "account_update" / "d" in a
+		// webhook's payload: a trial).
 		at = ansi.StringWidth(plain[:i+1])
 	}
 	first, rest = ansi.Truncate(s, at, ""), ansi.TruncateLeft(s, at+skip, "")

@@ -292,3 +292,22 @@ func TestFitLeft(t *testing.T) {
 		}
 	}
 }
+
+// A line with no space to break at breaks after a dot or a slash, whichever
+// comes later, not in a word's middle: "account_update" / "d" in a webhook's
+// payload at 80 columns (a trial), and an address after its host's dots.
+func TestSplitOnceAtADotOrASlash(t *testing.T) {
+	for _, tc := range []struct {
+		in          string
+		w           int
+		first, rest string
+	}{
+		{`"mono.events.account_updated",`, 26, `"mono.events.`, `account_updated",`},
+		{"http://127.0.0.1:7070/sandbox/receiver", 30, "http://127.0.0.1:7070/sandbox/", "receiver"},
+		{"abcdefghijklmnop", 10, "abcdefghij", "klmnop"}, // nothing to break at: cut
+	} {
+		if first, rest := splitOnce(tc.in, tc.w); first != tc.first || rest != tc.rest {
+			t.Errorf("splitOnce(%q, %d) = %q, %q; want %q, %q", tc.in, tc.w, first, rest, tc.first, tc.rest)
+		}
+	}
+}
