@@ -55,7 +55,8 @@ type worldOpts struct {
 	timeout   time.Duration
 	dir       string // of the database file (default: the test's temporary directory)
 	logger    *slog.Logger
-	slots     int // webhook deliveries at once (0: the engine's default)
+	slots     int       // webhook deliveries at once (0: the engine's default)
+	start     time.Time // of the clock and the bank (default: adamStart)
 }
 
 func newWorld(t *testing.T, o worldOpts) *world {
@@ -66,13 +67,16 @@ func newWorld(t *testing.T, o worldOpts) *world {
 	if o.timeout == 0 {
 		o.timeout = 5 * time.Second
 	}
+	if o.start.IsZero() {
+		o.start = adamStart
+	}
 	w := &world{t: t, ctx: context.Background(), recv: newReceiver(t), timeout: o.timeout, logger: o.logger, slots: o.slots}
 	wall := time.Now() // frozen: the clock moves only when a test advances it
-	w.clock = simulator.NewClock(adamStart, simulator.WithWall(func() time.Time { return wall }))
+	w.clock = simulator.NewClock(o.start, simulator.WithWall(func() time.Time { return wall }))
 	w.clock.SetPaused(true)
 	t.Cleanup(w.clock.Close)
 	var err error
-	if w.bank, err = simulator.New(simulator.Config{Seed: 2021, Start: adamStart, Customers: o.customers}, w.clock); err != nil {
+	if w.bank, err = simulator.New(simulator.Config{Seed: 2021, Start: o.start, Customers: o.customers}, w.clock); err != nil {
 		t.Fatal(err)
 	}
 	if o.dir == "" {

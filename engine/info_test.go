@@ -55,3 +55,36 @@ func TestMonthsBefore(t *testing.T) {
 		}
 	})
 }
+
+// A 12-month statement holds every row the bank has in its window, whatever the
+// connect's date: connected on 29 February, the first sync fetched from 1 March a
+// year before (time.AddDate's reading of "12 months before"), while the statement
+// starts on 28 February, and the day between was missing, with the opening balance
+// of the day after.
+func TestAStatementOfAConnectOnALeapDayIsWhole(t *testing.T) {
+	w := newWorld(t, worldOpts{customers: 1, start: time.Date(2028, 2, 29, 12, 0, 0, 0, time.UTC)})
+	c := w.bank.Customers()[0]
+	a := w.connect(c)
+	st, err := w.eng.Statement(w.ctx, a.ID, 12)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bank, err := w.bank.History(c.Accounts[0].Number, st.From, st.To)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := st.From.In(engine.WAT).Format(time.DateOnly), "2027-02-28"; got != want {
+		t.Errorf("the statement starts on %s, want %s", got, want)
+	}
+	if len(st.Transactions) != len(bank) || len(bank) == 0 {
+		t.Fatalf("the statement holds %d rows, the bank %d in its window", len(st.Transactions), len(bank))
+	}
+	first := bank[0]
+	open := first.Balance - first.Amount
+	if first.Type == engine.Debit {
+		open = first.Balance + first.Amount
+	}
+	if st.OpeningBalance != open {
+		t.Errorf("opening balance %s, the bank's %s", engine.Naira(st.OpeningBalance), engine.Naira(open))
+	}
+}

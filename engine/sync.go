@@ -396,7 +396,7 @@ func bankErrorText(err error) string {
 func (e *Engine) fetch(ctx context.Context, a Account, session Secret, now time.Time) (bankData, error) {
 	from := a.LastSyncedAt // inclusive: what arrived at that very instant is caught, and deduplicated
 	if from.IsZero() {
-		from = a.ConnectedAt.AddDate(0, -HistoryMonths, 0)
+		from = MonthsBefore(a.ConnectedAt, HistoryMonths) // as statements count months: never in the month after
 	}
 	var d bankData
 	var err error
