@@ -369,7 +369,7 @@ func (p *fileParser) file(root *node) {
 	if n := root.get("start"); n != nil {
 		t, err := instant(n, "start")
 		if err == nil && (t.Before(simulator.EarliestStart) || !t.Before(simulator.IDsEnd)) { // said here, not when the world is built
-			err = errAt(n.pos, "start %s: a world starts from %s to %s, as its IDs begin with the seconds since 1970 in 32 bits and its history goes back a year",
+			err = errAt(n.pos, "start %s: a world starts from %s to %s, as its IDs begin with the seconds since 1970 in 32 bits and its history goes back 13 months",
 				n.value, engine.TimeText(simulator.EarliestStart), engine.TimeText(simulator.IDsEnd))
 		}
 		if p.ok(err) {

@@ -105,6 +105,9 @@ func TestWorldsEnd(t *testing.T) {
 		if got, want := b.End(), time.Date(2106, 2, 7, 6, 28, 15, 0, time.UTC); !got.Equal(want) {
 			t.Errorf("a world starting %v ends %v, want %v", start, got, want)
 		}
+		if h := b.HistoryStart(); h.Before(time.Unix(0, 0)) {
+			t.Errorf("a world starting %v has history from %v, before IDs can count", start, h)
+		}
 	}
 	for _, start := range []time.Time{time.Date(1960, 1, 1, 0, 0, 0, 0, time.UTC), EarliestStart.Add(-time.Second), IDsEnd} {
 		_, err := New(Config{Seed: 1, Start: start, Customers: 1}, stoppedClock(t, start))

@@ -48,7 +48,7 @@ func (c Config) normalize() (Config, error) {
 	}
 	c.Start = c.Start.Round(0).UTC()
 	if c.Start.Before(EarliestStart) || !c.Start.Before(IDsEnd) {
-		return c, engine.Invalid("start", "a world starts from %s to %s, not %s: its IDs begin with the seconds since 1970 in 32 bits, and its history goes back a year before the start",
+		return c, engine.Invalid("start", "a world starts from %s to %s, not %s: its IDs begin with the seconds since 1970 in 32 bits, and its history goes back 13 months before the start",
 			engine.TimeText(EarliestStart), engine.TimeText(IDsEnd), engine.TimeText(c.Start))
 	}
 	if c.Customers == 0 {
@@ -70,12 +70,14 @@ func (c Config) normalize() (Config, error) {
 
 // Bounds of a world's time. Transaction and customer IDs begin, as Mono's
 // ObjectIDs do, with the Unix seconds in 32 bits: they sort by time only from 1970
-// until IDsEnd, when the seconds wrap. A world's history starts a year before its
-// start, so the earliest start leaves that year after 1970; every world ends at
-// IDsEnd (Bank.End), and its clock stops there.
+// until IDsEnd, when the seconds wrap. A world's history starts HistoryMonths
+// before its start, at midnight in Lagos, so the earliest start is the first whose
+// history begins in 1970 — midnight of 2 February 1971, WAT; a start of 2 January
+// 1971 gave rows of December 1969, whose IDs wrapped and sorted after every later
+// one. Every world ends at IDsEnd (Bank.End), and its clock stops there.
 var (
-	EarliestStart = time.Date(1971, 1, 2, 0, 0, 0, 0, time.UTC)
-	IDsEnd        = time.Unix(math.MaxUint32, 0).UTC() // 2106-02-07T06:28:15Z
+	EarliestStart = time.Date(1971, 2, 1, 23, 0, 0, 0, time.UTC) // 2 Feb 1971 00:00 WAT
+	IDsEnd        = time.Unix(math.MaxUint32, 0).UTC()           // 2106-02-07T06:28:15Z
 )
 
 // group is a contiguous range of the narration table.
