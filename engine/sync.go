@@ -85,7 +85,11 @@ func (e *Engine) SyncWith(ctx context.Context, accountID string, req SyncRequest
 	if err != nil {
 		return SyncResult{}, err
 	}
-	res, err := e.runSync(ctx, accountID, req.Policy.Trigger, "")
+	// Once asked, the sync runs to its end though the caller leaves: an app's HTTP
+	// client that timed out during a slow bank's answer had its sync thrown away,
+	// and its window given back, so that against a slow bank none was ever kept.
+	// Close still cancels it.
+	res, err := e.runSync(context.WithoutCancel(ctx), accountID, req.Policy.Trigger, "")
 	if err != nil {
 		e.giveBackWindow(req.Policy, accountID, prev)
 	}

@@ -651,3 +651,39 @@ func TestASyncOutrunByTheClockSignsInAgain(t *testing.T) {
 		}
 	}
 }
+
+// A manual sync, once begun, runs to its end though its caller gives up: an app
+// whose HTTP client timed out during a slow bank's answer had its sync thrown
+// away — nothing stored, no webhook, and the 2-minute window given back — so that
+// with an ordinary client timeout against a slow bank no sync was ever kept.
+func TestAManualSyncOutlivesItsCaller(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	c := w.adam()
+	a := w.connect(c)
+	w.advance(time.Hour)
+	posted := w.post(c, engine.Credit, 777_700)
+	if err := w.bank.SetLatency("044", 50*time.Millisecond); err != nil { // real time: the caller leaves during it
+		t.Fatal(err)
+	}
+	w.drain()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, err := w.eng.Sync(ctx, a.ID)
+		done <- err
+	}()
+	w.waitNotice("the sync to start", func(n engine.Notice) bool { return n.Kind == engine.NoticeSyncStarted })
+	cancel() // the app's client gives up
+	w.waitNotice("the sync to finish", func(n engine.Notice) bool {
+		return n.Kind == engine.NoticeSyncFinished && n.AccountID == a.ID
+	})
+	if err := <-done; err != nil {
+		t.Logf("the caller was told %v", err)
+	}
+	if got := w.account(a.ID).Balance; got != posted.Balance {
+		t.Errorf("balance %d after the sync, want %d: the sync was not kept", got, posted.Balance)
+	}
+	if _, err := w.eng.Sync(context.Background(), a.ID); engine.ErrorCode(err) != engine.ERATELIMITED {
+		t.Errorf("a sync at once after it: %v, want the 2-minute window's refusal", err)
+	}
+}
