@@ -409,6 +409,9 @@ func (w *world) dayCands(a *account, d int32, cs []cand) []cand {
 				// Over the counter: no electronic levy, and in banking hours (deposits
 				// came at 19:50, on a Saturday evening).
 				flags, sec = fCredit, int32(9*3600)+(sec-8*3600)*7/12
+				if w.version >= 6 && isHoliday(c.year, c.month, c.dom) {
+					continue // version 6: the branch is closed (deposits came on Boxing Day)
+				}
 			}
 			add(cand{amount: amt, narr: narr, sec: sec, flags: flags})
 		}
@@ -467,6 +470,12 @@ func (w *world) dayCands(a *account, d int32, cs []cand) []cand {
 				}
 			}
 			x.amount = x.amount / int64(x.unit) * int64(x.unit)
+			if kind == skATM && w.version >= 6 && x.amount < int64(x.unit) {
+				// Version 6: a machine pays out notes, NGN 1,000 at least; a
+				// student's small spending rounded down to nothing made
+				// withdrawals of NGN 100 (minDebit), which no ATM pays.
+				x.amount = int64(x.unit)
+			}
 			if x.amount < minDebit {
 				x.amount = minDebit
 			}

@@ -841,8 +841,19 @@ func naira(k int64) string { return "NGN " + engine.Naira(k) }
 // world's journal version did.
 func categorize(version int, t engine.TxType, narr string) uint8 {
 	u := strings.ToUpper(narr)
+	if version >= 6 {
+		// Words' beginnings only: " " before each word, whatever separated it
+		// ("NIP TRF FROM ELIZABETH/GTB" → " NIP TRF FROM ELIZABETH GTB"), so that
+		// "BET" finds BET9JA but not ELIZABETH, "FEE" FEES but not COFFEE.
+		u = " " + strings.Join(strings.FieldsFunc(u, func(r rune) bool {
+			return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+		}), " ")
+	}
 	has := func(words ...string) bool {
 		for _, w := range words {
+			if version >= 6 {
+				w = " " + w
+			}
 			if strings.Contains(u, w) {
 				return true
 			}
@@ -866,7 +877,7 @@ func categorize(version int, t engine.TxType, narr string) uint8 {
 		return catCharges
 	case has("BOLT", "UBER", "FUEL", "FILLING", "TRANSPORT"):
 		return catTransport
-	case has("NETFLIX", "CINEMA", "SHOWMAX", "SPOTIFY", "BET"):
+	case has("NETFLIX", "CINEMA", "SHOWMAX", "SPOTIFY", "BET", "SPORTYBET", "NAIRABET", "MERRYBET", "1XBET"):
 		return catEntertainment
 	case has("RESTAURANT", "FOOD", "CHICKEN", "PIZZA", "KFC", "EATERY"):
 		return catFood

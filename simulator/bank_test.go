@@ -473,6 +473,30 @@ func TestPostingCategories(t *testing.T) {
 			t.Errorf("%s %q: %s, want %s", tc.typ, tc.narr, got, tc.want)
 		}
 	}
+	// From version 6 a narration is read by its words' beginnings: a name or a
+	// word that holds a keyword inside it is not that keyword (a review: an
+	// Elizabeth's transfer was betting, a coffee a bank charge).
+	for _, tc := range []struct {
+		typ      engine.TxType
+		narr     string
+		v5, want string
+	}{
+		{engine.Credit, "NIP TRF FROM ELIZABETH OKAFOR/GTB", CategoryEntertainment, CategoryTransfer},
+		{engine.Debit, "TRF TO ALPHABET VENTURES/ZENITH", CategoryEntertainment, CategoryTransfer},
+		{engine.Debit, "POS PURCHASE CAFE NEO COFFEE LEKKI", CategoryBankCharges, CategoryShopping},
+		{engine.Debit, "POS PURCHASE REDDINGTON HOSPITAL TREATMENT", CategoryCash, CategoryShopping},
+		{engine.Debit, "WEB PURCHASE BET9JA", CategoryEntertainment, CategoryEntertainment},
+		{engine.Debit, "WEB PURCHASE SPORTYBET", CategoryEntertainment, CategoryEntertainment},
+		{engine.Debit, "SMS ALERT CHARGES", CategoryBankCharges, CategoryBankCharges},
+		{engine.Debit, "EKEDC ELECTRICITY/0101", CategoryBills, CategoryBills},
+		{engine.Debit, "MTN DATA BUNDLE", CategoryAirtime, CategoryAirtime},
+	} {
+		for version, want := range map[int]string{5: tc.v5, 6: tc.want} {
+			if got := Categories[categorize(version, tc.typ, tc.narr)]; got != want {
+				t.Errorf("version %d, %s %q: %s, want %s", version, tc.typ, tc.narr, got, want)
+			}
+		}
+	}
 	// An ATM's fee is a charge from version 5 on; before, cash, as those worlds
 	// were made.
 	for version, want := range map[int]string{4: CategoryCash, 5: CategoryBankCharges} {

@@ -45,6 +45,11 @@ func TestWorldsDoNotChangeAcrossVersions(t *testing.T) {
 			2021: "4e1783a47d5577e9bbb602a42b8db785742926b3095044516ee159ea48072e4e",
 			77:   "cdfb62e327f5b7495a8db1a967bf266017922081b6507facdcfef1e7240d3585",
 		},
+		6: {
+			1:    "6f3cd8865d908ca50201236bccbb53a2a3f92ea1e6fc94ef577989bcbfbd0f05",
+			2021: "39756d63a9e471e8fb1c866325e48289054c9277cdcda8c61ba5d17bb9fc96f9",
+			77:   "8607d12af6835947cd42e9fa8a0ebece9e562f72ad0442fa58572cb2a1c1a843",
+		},
 	}
 	if len(want) != journalVersion {
 		t.Fatalf("fingerprints of %d versions; this build makes version %d: add its own", len(want), journalVersion)

@@ -80,7 +80,12 @@ const (
 //	   ATM it is free (up to 4 every ATM was free), and a customer whose region
 //	   has one goes there three times in four (up to 4 any of the region's);
 //	   a posting whose narration names an ATM's fee is a charge, not cash
-const journalVersion = 5
+//	6: no cash deposit over the counter on a public holiday, when branches are
+//	   closed; an ATM withdrawal is NGN 1,000 at least (a student's was NGN 100);
+//	   a posting's narration is read by its words' beginnings, not anywhere in
+//	   them: "NIP TRF FROM ELIZABETH OKAFOR" is a transfer, not betting ("BET"),
+//	   and "CAFE NEO COFFEE" is not a bank charge ("FEE") (a review)
+const journalVersion = 6
 
 // DataVersion is the version of the worlds this build makes (journalVersion).
 const DataVersion = journalVersion

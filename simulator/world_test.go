@@ -514,3 +514,36 @@ func TestOtherBanksATMsCharge(t *testing.T) {
 	}
 	t.Logf("%d withdrawals charged, %d free at their own bank's ATM, %d before March 2025", charged, own, before)
 }
+
+// From version 6 an ATM pays out NGN 1,000 at least, and no cash is deposited
+// over the counter on a public holiday (a review found students' withdrawals of
+// NGN 100, and deposits on Boxing Day and Easter Monday).
+func TestVersion6ATMsAndBranches(t *testing.T) {
+	b, _ := testBank(t, Config{Seed: DefaultSeed, Customers: 300})
+	if b.w.version < 6 {
+		t.Skip("a world before version 6")
+	}
+	var atm, cash int
+	for _, c := range b.Customers() {
+		for _, a := range c.Accounts {
+			txs, _ := b.History(a.Number, time.Time{}, time.Time{})
+			for _, tx := range txs {
+				switch {
+				case strings.HasPrefix(tx.Narration, "ATM WDL "):
+					atm++
+					if tx.Amount < 100_000 || tx.Amount%100_000 != 0 {
+						t.Errorf("%s (%s): %s of %s at %s", a.Number, c.Profile, tx.Narration, naira(tx.Amount), tx.Date)
+					}
+				case strings.HasPrefix(tx.Narration, "CASH DEPOSIT") && tx.Type == engine.Credit:
+					cash++
+					if d := tx.Date.In(engine.WAT); isHoliday(d.Year(), int(d.Month()), d.Day()) {
+						t.Errorf("%s: %s on %s, a public holiday", a.Number, tx.Narration, d.Format("Mon 2 Jan 2006"))
+					}
+				}
+			}
+		}
+	}
+	if atm == 0 || cash == 0 {
+		t.Fatalf("%d ATM withdrawals and %d cash deposits: the test saw none of one", atm, cash)
+	}
+}
