@@ -88,7 +88,7 @@ func PDF(st engine.Statement, generated time.Time) ([]byte, error) {
 	cur := st.Account.Currency
 	field("Account name", st.Account.Name)
 	field("Account number", st.Account.Number)
-	field("Account type", st.Account.Type)
+	field("Account type", accountType(st.Account.Type))
 	field("Bank", fmt.Sprintf("%s (CBN code %s)", st.Account.Institution.Name, st.Account.Institution.Code))
 	field("Period", period(st.From, st.To))
 	field("Opening balance", cur+" "+engine.Naira(st.OpeningBalance))
@@ -97,6 +97,12 @@ func PDF(st engine.Statement, generated time.Time) ([]byte, error) {
 	field("Total debits", fmt.Sprintf("%s %s (%d)", cur, engine.Naira(debits), nDebit))
 	pdf.Ln(3)
 	tableHeader()
+	// A page that breaks inside the table closes it with a line, as the last
+	// page does: the rows' borders are left and right only.
+	pdf.SetAcceptPageBreakFunc(func() bool {
+		pdf.Line(12, pdf.GetY(), 198, pdf.GetY())
+		return true
+	})
 	for i, t := range st.Transactions {
 		fill := i%2 == 1
 		pdf.SetFillColor(246, 248, 251)
@@ -104,7 +110,7 @@ func PDF(st engine.Statement, generated time.Time) ([]byte, error) {
 		if t.Type == engine.Credit {
 			debit, credit = "", engine.Naira(t.Amount)
 		}
-		row := []string{day(t.Date), truncate(tr(t.Narration), 52), debit, credit, engine.Naira(t.Balance)}
+		row := []string{day(t.Date), fit(pdf, tr(t.Narration), cols[1].width), debit, credit, engine.Naira(t.Balance)}
 		for j, c := range cols {
 			pdf.CellFormat(c.width, 5, row[j], "LR", 0, c.align, fill, 0, "")
 		}
@@ -173,9 +179,27 @@ func fold(s string) string {
 }
 
 // truncate shortens s to n bytes (cp1252 text is one byte a character).
-func truncate(s string, n int) string {
-	if len(s) <= n {
+// fit cuts s (in the core fonts' one-byte encoding) to what a cell of width mm
+// shows in the current font, marking the cut with "~". Cut at 52 characters,
+// a narration of capitals was 95 mm wide in a column of 78, and printed over the
+// debit beside it (a review).
+func fit(pdf *fpdf.Fpdf, s string, width float64) string {
+	room := width - 2*pdf.GetCellMargin()
+	if pdf.GetStringWidth(s) <= room {
 		return s
 	}
-	return s[:n-1] + "~"
+	for s != "" && pdf.GetStringWidth(s+"~") > room {
+		s = s[:len(s)-1]
+	}
+	return strings.TrimRight(s, " ") + "~"
+}
+
+// accountType is a type as a statement prints it: "SAVINGS_ACCOUNT" reads
+// "Savings account".
+func accountType(t string) string {
+	t = strings.ToLower(strings.ReplaceAll(t, "_", " "))
+	if t == "" {
+		return t
+	}
+	return strings.ToUpper(t[:1]) + t[1:]
 }

@@ -2,8 +2,11 @@ package statement
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/go-pdf/fpdf"
 
 	"sandbank/engine"
 )
@@ -71,5 +74,34 @@ func TestLagosDaysAndNigerianLetters(t *testing.T) {
 		if got := fold(in); got != want {
 			t.Errorf("fold(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// A narration is cut to its column's width, not to a count of characters: 52
+// capitals at 8 pt were 95 mm wide in a column of 78 and printed over the debit
+// (a review). What fits is kept whole.
+func TestNarrationFitsItsColumn(t *testing.T) {
+	pdf := fpdf.New("P", "mm", "A4", "")
+	pdf.SetFont("Helvetica", "", 8)
+	room := 78 - 2*pdf.GetCellMargin()
+	for _, s := range []string{
+		"POS PURCHASE MOMO WAREHOUSE MEGAMALL WUSE WWWWWWWWWWWWWWWWWWWWW",
+		"NIP TRF FROM BALOGUN GLOBAL RESOURCES LTD/STERLING",
+		strings.Repeat("W", 200),
+		strings.Repeat("i", 200),
+	} {
+		got := fit(pdf, s, 78)
+		if w := pdf.GetStringWidth(got); w > room {
+			t.Errorf("%q is %.1f mm wide in %.1f mm", got, w, room)
+		}
+		if !strings.HasSuffix(got, "~") || !strings.HasPrefix(s, strings.TrimSuffix(got, "~")) {
+			t.Errorf("%q cut to %q, not its beginning marked with ~", s, got)
+		}
+	}
+	if s := "POS PURCHASE SHOPRITE LEKKI"; fit(pdf, s, 78) != s {
+		t.Errorf("%q, which fits, was cut to %q", s, fit(pdf, s, 78))
+	}
+	if got := accountType("SAVINGS_ACCOUNT"); got != "Savings account" {
+		t.Errorf("account type %q", got)
 	}
 }
