@@ -207,7 +207,7 @@ func TestPlaySummarySaysAnEarlierWebhook(t *testing.T) {
 		"customers:\n  kemi: {institution: \"011\"}\nsteps:\n  - connect: kemi\n  - advance: 6h\n  - webhook: account_updated\n    account: kemi\n")
 	m, _ := openPlayed(t, "jump.yaml", src)
 	m.Played.ToEnd(context.Background())
-	want := "jump.yaml: all 3 steps passed\n  ⚠ jump.yaml:9 step 3 (webhook: account_updated) matched account_updated — made at 2024-01-25T08:00:00Z, before step 2 (advance: 6h) moved the clock"
+	want := "jump.yaml: all 3 steps passed\n  ⚠ jump.yaml:9:5 step 3 (webhook: account_updated) matched account_updated — made at 2024-01-25T08:00:00Z, before step 2 (advance: 6h) moved the clock"
 	if line, failed := playSummary("jump.yaml", m.Played); failed || !strings.HasPrefix(line, want) {
 		t.Fatalf("got %q, failed %v; want it to begin %q", line, failed, want)
 	}

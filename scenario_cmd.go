@@ -75,7 +75,7 @@ func (c scenarioPlayCmd) Run(ctx context.Context) error {
 	haltJump(m, os.Stderr)
 	if runErr == nil {
 		// What was played stays on the terminal once the screen is gone.
-		line, failed := playSummary(filepath.Base(c.File), m.Played)
+		line, failed := playSummary(c.File, m.Played) // as scenario run names it
 		fmt.Println(line)
 		if failed {
 			runErr = scenario.ErrFailed
@@ -93,7 +93,7 @@ func playSummary(name string, run *scenario.Run) (string, bool) {
 	line, failed := playLine(name, run)
 	for _, r := range run.Results() {
 		for _, e := range r.Earlier {
-			line += fmt.Sprintf("\n  ⚠ %s:%d step %d (%s) matched %s", name, r.Step.Line(), r.Step.N, r.Step.Text, e)
+			line += fmt.Sprintf("\n  ⚠ %s:%d:%d step %d (%s) matched %s", name, r.Step.Line(), r.Step.Col(), r.Step.N, r.Step.Text, e)
 		}
 	}
 	return line, failed

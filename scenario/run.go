@@ -283,6 +283,9 @@ func (r *Run) Left() int { return len(r.S.Steps) - r.next }
 // Line is the step's line in its file.
 func (s *Step) Line() int { return s.pos.line }
 
+// Col is the step's column in its file.
+func (s *Step) Col() int { return s.pos.col }
+
 // Done reports whether every step has run (or the run stopped at a failure).
 func (r *Run) Done() bool { return r.next >= len(r.S.Steps) || r.failed }
 
