@@ -47,7 +47,7 @@ func TestWorldsDoNotChangeAcrossVersions(t *testing.T) {
 		},
 		6: {
 			1:    "6f3cd8865d908ca50201236bccbb53a2a3f92ea1e6fc94ef577989bcbfbd0f05",
-			2021: "39756d63a9e471e8fb1c866325e48289054c9277cdcda8c61ba5d17bb9fc96f9",
+			2021: "7df2f4d65e85cc5ea5c96e14cee18fad5d68c45c4016908429cb4f2d649bf954",
 			77:   "8607d12af6835947cd42e9fa8a0ebece9e562f72ad0442fa58572cb2a1c1a843",
 		},
 	}

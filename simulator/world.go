@@ -456,6 +456,16 @@ func (w *world) newCustomer(idx int, nc *NewCustomer, openAt int64) *customer {
 	gn := firstNames[fi]
 	c.first, c.last, c.group = gn.name, w.surname(f, fi), firstGroup[fi]
 	female := gn.female
+	if w.version >= 6 && !plan.named {
+		// Version 6: no two customers of a world share a name (the demo world
+		// had two Femi Akinolas, a student and a salary earner, and a name picked
+		// either). The surname is drawn again from a stream of its own, so the
+		// customer's other draws are as they were.
+		again := gofakeit.NewFaker(rand.NewPCG(hash2(h, 7), golden), false)
+		for n := 0; n < 32 && w.nameTaken(c.first, c.last); n++ {
+			c.last = w.surname(again, fi)
+		}
+	}
 	if plan.named {
 		c.first, c.last = plan.first, plan.last
 		switch fem, ok := givenGender(c.first); {
@@ -485,6 +495,16 @@ func (w *world) newCustomer(idx int, nc *NewCustomer, openAt int64) *customer {
 	c.username, c.password = or(plan.username, c.username), or(plan.password, c.password)
 	w.openAccounts(c, f, plan, openAt)
 	return c
+}
+
+// nameTaken reports whether a customer of the world has that name.
+func (w *world) nameTaken(first, last string) bool {
+	for _, o := range w.customers {
+		if strings.EqualFold(o.first, first) && strings.EqualFold(o.last, last) {
+			return true
+		}
+	}
+	return false
 }
 
 // surname draws a surname for the given name firstNames[fi]: of its people in

@@ -547,3 +547,19 @@ func TestVersion6ATMsAndBranches(t *testing.T) {
 		t.Fatalf("%d ATM withdrawals and %d cash deposits: the test saw none of one", atm, cash)
 	}
 }
+
+// From version 6 no two customers the world draws share a name: the demo world
+// had two Femi Akinolas (a review), and a tester picks a customer by name.
+func TestVersion6NamesAreUnique(t *testing.T) {
+	b, _ := testBank(t, Config{Seed: DefaultSeed, Customers: 300})
+	if b.w.version < 6 {
+		t.Skip("a world before version 6")
+	}
+	seen := map[string]int{}
+	for i, c := range b.Customers() {
+		if j, ok := seen[strings.ToLower(c.Name)]; ok {
+			t.Errorf("customers %d and %d are both %s", j, i, c.Name)
+		}
+		seen[strings.ToLower(c.Name)] = i
+	}
+}
