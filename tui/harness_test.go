@@ -175,11 +175,12 @@ type harness struct {
 type harnessOpts struct {
 	firstRun      bool
 	width, height int
-	script        Script    // play mode
-	exposed       string    // Config.Exposed
-	cutJump       time.Time // Config.CutJump
-	dbPath        string    // Config.DBPath
-	logPath       string    // Config.LogPath
+	script        Script           // play mode
+	exposed       string           // Config.Exposed
+	cutJump       time.Time        // Config.CutJump
+	dbPath        string           // Config.DBPath
+	logPath       string           // Config.LogPath
+	wall          func() time.Time // real time as the UI reads it (default: frozenWall)
 }
 
 func newHarness(t testing.TB, w *testWorld, o harnessOpts) *harness {
@@ -187,10 +188,13 @@ func newHarness(t testing.TB, w *testWorld, o harnessOpts) *harness {
 	if o.width == 0 {
 		o.width, o.height = 100, 30
 	}
+	if o.wall == nil {
+		o.wall = func() time.Time { return frozenWall }
+	}
 	h := &harness{t: t, w: w, exportDir: t.TempDir()}
 	sh := &shared{ctx: w.ctx, eng: w.eng, bank: w.bank, clock: w.clock, addr: "127.0.0.1:7070",
 		openURL:   func(u string) error { h.opened = append(h.opened, u); return nil },
-		exportDir: h.exportDir, wall: func() time.Time { return frozenWall },
+		exportDir: h.exportDir, wall: o.wall,
 		noTimers: true, styles: NewStyles(true), keys: DefaultKeyMap(), exposed: o.exposed, cutJump: o.cutJump, dbPath: o.dbPath, logPath: o.logPath}
 	sh.clockState = w.clock.State()
 	h.m = newModel(sh, o.firstRun)

@@ -547,6 +547,43 @@ func TestTimePanelStaysOpen(t *testing.T) {
 	h.contains("Accounts")
 }
 
+// The panel's p, + and - act on the clock as it is, once their own last key is
+// past: a speed or a pause set meanwhile by the API (or a scenario) is where they
+// start from. + on a clock the API had set to 600× asked for 10×, and p on a
+// clock the API had paused "paused" it (a trial).
+func TestTimePanelFollowsTheClockSetElsewhere(t *testing.T) {
+	w := newTestWorld(t)
+	wall := frozenWall
+	h := newHarness(t, w, harnessOpts{wall: func() time.Time { return wall }})
+	h.press("t", "p", "+") // running, at 10×
+	if st := w.clock.State(); st.Paused || st.Speed != 10 {
+		t.Fatalf("clock %+v, want running at 10×", st)
+	}
+	elsewhere := func(f func() error) {
+		t.Helper()
+		wall = wall.Add(chainGap)
+		if err := f(); err != nil {
+			t.Fatal(err)
+		}
+		h.send(noticeMsg{engine.Notice{Kind: engine.NoticeClock, Clock: w.clock.State()}})
+	}
+	elsewhere(func() error { return w.clock.SetSpeed(600) })
+	h.contains("faster (3600×)", "slower (60×)")
+	h.press("+")
+	if s := w.clock.State().Speed; s != 3600 {
+		t.Fatalf("+ at 600× set by the API: speed %v, want 3600", s)
+	}
+	elsewhere(func() error { return w.clock.SetPaused(true) })
+	h.press("p")
+	if w.clock.State().Paused {
+		t.Fatal("p on a clock the API paused did not resume it")
+	}
+	h.press("p", "p") // quick presses still step from the panel's own ask
+	if w.clock.State().Paused {
+		t.Fatal("p p did not end where it began")
+	}
+}
+
 func TestSettingsPage(t *testing.T) {
 	w := newTestWorld(t)
 	h := newHarness(t, w, harnessOpts{})

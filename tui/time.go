@@ -26,9 +26,23 @@ type timePanel struct {
 	sh     *shared
 	closed bool
 	// What the panel asked for last: + and - step from it, and p toggles it, not
-	// the clock state the UI knew before the previous key's command came back.
+	// the clock state the UI knew before the previous key's command came back —
+	// for chainGap after the key; after that the clock's own state, which the
+	// API, a scenario or the world's end may have changed meanwhile (a trial: +
+	// at 600× set by the API asked for 10×, and p on a clock paused by the API
+	// "paused" it).
 	speed  float64
 	paused bool
+	keyAt  time.Time // when p, + or - was last pressed (shared.wall)
+}
+
+// intent is what p, + and - act on: the panel's last ask while its commands may
+// still be on their way, else the clock as the UI knows it.
+func (t *timePanel) intent() (paused bool, speed float64) {
+	if !t.keyAt.IsZero() && t.sh.wall().Sub(t.keyAt) < chainGap {
+		return t.paused, t.speed
+	}
+	return t.sh.clockState.Paused, t.sh.clockState.Speed
 }
 
 // clockMsg is the clock after a time control.
@@ -73,7 +87,8 @@ func (t *timePanel) key(msg tea.KeyPressMsg) tea.Cmd {
 		t.closed = true // q closes it, as it closes the help: quitting takes a second q
 		return nil
 	case key.Matches(msg, k.Pause):
-		t.paused = !t.paused
+		t.paused, t.speed = t.intent()
+		t.paused, t.keyAt = !t.paused, t.sh.wall()
 		ask := &t.sh.asked
 		ask.mu.Lock()
 		ask.paused = t.paused
@@ -89,7 +104,8 @@ func (t *timePanel) key(msg tea.KeyPressMsg) tea.Cmd {
 			return clockMsg{state: clock.State(), what: what, err: err}
 		}
 	case key.Matches(msg, k.Faster), key.Matches(msg, k.Slower):
-		t.speed = nextSpeed(t.speed, key.Matches(msg, k.Faster))
+		t.paused, t.speed = t.intent()
+		t.speed, t.keyAt = nextSpeed(t.speed, key.Matches(msg, k.Faster)), t.sh.wall()
 		ask := &t.sh.asked
 		ask.mu.Lock()
 		ask.speed = t.speed
@@ -196,9 +212,10 @@ func (t *timePanel) View() string {
 			atEnd = st.Warn.Render("Time stops here: start a new database to go on.")
 		}
 	}
+	_, speed := t.intent()
 	speedRow := func(b key.Binding, faster bool, word string) string {
-		next := nextSpeed(t.speed, faster)
-		if next == t.speed {
+		next := nextSpeed(speed, faster)
+		if next == speed {
 			return "  " + st.Key.Render(fit(b.Help().Key, 4)) + " " + st.Faint.Render(word+" (at "+speedText(next)+" already)")
 		}
 		return "  " + st.Key.Render(fit(b.Help().Key, 4)) + " " + word + " (" + speedText(next) + ")"
