@@ -550,7 +550,8 @@ func (r *Run) runStep(ctx context.Context, st *Step) StepResult {
 				return f
 			}
 			r.vars[sv.Var] = plain(v)
-			r.tr.line("saved %s = %s", sv.Var, r.vars[sv.Var])
+			shown, _ := r.last.shown(sv.Path)
+			r.tr.line("saved %s = %s", sv.Var, plain(shown))
 		}
 	}
 	if st.Action == "webhook" || st.Action == "webhooks" {
@@ -1157,11 +1158,12 @@ func (r *Run) expect(st *Step, e *Expectation, res *response, out *StepResult) *
 	}
 	want := wantValue{n: e.Want, text: text}
 	expected, ok := check(e, want, got, present)
-	gotText := show(got, present)
+	shown, _ := res.shown(e.Path)
+	gotText := show(shown, present)
 	if !present && strings.HasPrefix(e.Path, "header.") { // as response.lookup reads one
 		gotText = "nothing (no such header)" // not a field of the body (a presenter's trial)
 	}
-	if n, isNum := got.(json.Number); isNum && isNaira(text) && e.Want.kind == kScalar {
+	if n, isNum := shown.(json.Number); isNum && isNaira(text) && e.Want.kind == kScalar {
 		if k, err := n.Int64(); err == nil { // say it in the unit it was expected in
 			gotText = fmt.Sprintf("NGN %s (%s kobo)", engine.Naira(k), n)
 		}

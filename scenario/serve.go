@@ -486,7 +486,8 @@ func (sv *Serving) step(ctx context.Context, i int, st *Step, held *hold) StepRe
 				sv.runMu.Lock()
 				r.vars[s.Var] = plain(v)
 				sv.runMu.Unlock()
-				res.Checks = append(res.Checks, fmt.Sprintf("saved %s = %s", s.Var, plain(v)))
+				shown, _ := resp.shown(s.Path)
+				res.Checks = append(res.Checks, fmt.Sprintf("saved %s = %s", s.Var, plain(shown)))
 			}
 		}
 		return res

@@ -167,10 +167,7 @@ func (t *transcript) body(prefix string, b []byte) {
 	if t.written != nil { // before the hash of a long body too (the review)
 		b = []byte(t.written(string(b)))
 	}
-	// A webhook attempt's latency is real time, which differs from run to run
-	// (0 or 1 ms to a port nothing listens on): GET /sandbox/webhooks wrote two
-	// transcripts of one file.
-	b = attemptLatency.ReplaceAll(b, []byte(`$1"(real time)"`))
+	b = hideRealTime(b)
 	var out bytes.Buffer
 	if json.Valid(b) && json.Indent(&out, bytes.TrimSpace(b), "", "  ") == nil {
 		b = out.Bytes()
@@ -189,6 +186,15 @@ func (t *transcript) body(prefix string, b []byte) {
 	for _, l := range lines {
 		t.printf("%s%s\n", prefix, l)
 	}
+}
+
+// hideRealTime writes what real time decided in an answer as "(real time)": a
+// webhook attempt's latency differs from run to run (0 or 1 ms to a port nothing
+// listens on), so GET /sandbox/webhooks wrote two transcripts of one file. Every
+// value a transcript takes from an answer goes through it: a body, and what an
+// expectation or a save: shows (response.shown).
+func hideRealTime(b []byte) []byte {
+	return attemptLatency.ReplaceAll(b, []byte(`$1"(real time)"`))
 }
 
 // attemptLatency is a delivery attempt's latency_ms in a body (the API's attempt:
