@@ -55,7 +55,6 @@ func (s *WebhookSender) Send(ctx context.Context, url string, headers map[string
 	if err != nil {
 		return engine.Delivery{}, err
 	}
-	req.Header.Set("User-Agent", "sandbank-webhooks/1")
 	for k, v := range headers {
 		req.Header.Set(k, v)
 	}

@@ -303,6 +303,19 @@ func attemptTime(tx Tx, ev Event, now time.Time) (time.Time, error) {
 	return due, nil
 }
 
+// WebhookHeaders are the headers attempt n of ev carries, the secret whole: one
+// list for the sender and for what a scenario's webhook: step may check (it knew
+// two of them, and said of Content-Type "no such header").
+func WebhookHeaders(secret Secret, ev Event, n int) map[string]string {
+	return map[string]string{
+		"Content-Type":          "application/json",
+		"User-Agent":            "sandbank-webhooks/1",
+		"mono-webhook-secret":   secret.Reveal(),
+		"mono-webhook-event-id": ev.ID,
+		"mono-webhook-attempt":  strconv.Itoa(n),
+	}
+}
+
 // attempt sends ev's claimed attempt and records its result. It runs on its own:
 // the account's next event waits for it, no other account does. When the account's
 // next attempt is due already — the outbox catching up after the clock jumped: the
@@ -315,12 +328,7 @@ func (e *Engine) attempt(s Settings, ev Event) {
 	defer e.inflight.Add(-1) // after the notices: see OutboxSettled
 	for {
 		at := *ev.Sending
-		headers := map[string]string{
-			"Content-Type":          "application/json",
-			"mono-webhook-secret":   s.WebhookSecret.Reveal(),
-			"mono-webhook-event-id": ev.ID,
-			"mono-webhook-attempt":  strconv.Itoa(at.N),
-		}
+		headers := WebhookHeaders(s.WebhookSecret, ev, at.N)
 		sendCtx, cancel := context.WithTimeout(e.send.ctx, e.deliveryTimeout)
 		d, err := e.sender.Send(sendCtx, at.URL, headers, e.sender.Render(ev, at.Format))
 		cancel()

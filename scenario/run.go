@@ -127,7 +127,7 @@ type delivery struct {
 	made    time.Time // when the event was made
 	event   string    // the name the receiver saw: v2's may differ from the outbox's type
 	body    []byte
-	header  http.Header // the delivery's mono-webhook-event-id and mono-webhook-attempt
+	header  http.Header // the delivery's headers (engine.WebhookHeaders)
 }
 
 // Open starts a run of s on w, whose API is h; transcript, if not nil, receives the
@@ -551,7 +551,7 @@ func (r *Run) runStep(ctx context.Context, st *Step) StepResult {
 			}
 			r.vars[sv.Var] = plain(v)
 			shown, _ := r.last.shown(sv.Path)
-			r.tr.line("saved %s = %s", sv.Var, plain(shown))
+			r.tr.line("saved %s = %s", sv.Var, r.masked(plain(shown)))
 		}
 	}
 	if st.Action == "webhook" || st.Action == "webhooks" {
@@ -1159,6 +1159,9 @@ func (r *Run) expect(st *Step, e *Expectation, res *response, out *StepResult) *
 	want := wantValue{n: e.Want, text: text}
 	expected, ok := check(e, want, got, present)
 	shown, _ := res.shown(e.Path)
+	if strings.EqualFold(e.Path, "header."+webhookSecretHeader) && present {
+		shown = engine.Secret(shown.(string)).String()
+	}
 	gotText := show(shown, present)
 	if !present && strings.HasPrefix(e.Path, "header.") { // as response.lookup reads one
 		gotText = "nothing (no such header)" // not a field of the body (a presenter's trial)
@@ -1168,6 +1171,7 @@ func (r *Run) expect(st *Step, e *Expectation, res *response, out *StepResult) *
 			gotText = fmt.Sprintf("NGN %s (%s kobo)", engine.Naira(k), n)
 		}
 	}
+	gotText, expected = r.masked(gotText), r.masked(expected)
 	if ok {
 		out.Checks = append(out.Checks, fmt.Sprintf("✓ %s: %s", e.Path, gotText))
 		return nil
@@ -1196,6 +1200,19 @@ func (r *Run) expect(st *Step, e *Expectation, res *response, out *StepResult) *
 		f.Err.Msg += " (the answer said " + why + ")"
 	}
 	return &f
+}
+
+// masked is s with the keys and webhook secret in force masked, as a transcript's
+// bodies write them: a ✓ line of header.mono-webhook-secret, or of a key saved
+// from GET /sandbox/settings, is written to a transcript and a CI log.
+func (r *Run) masked(s string) string {
+	set := r.W.Engine.Settings()
+	for _, sec := range []engine.Secret{set.SecretKey, set.WebhookSecret} {
+		if v := sec.Reveal(); len(v) >= 8 {
+			s = strings.ReplaceAll(s, v, sec.String())
+		}
+	}
+	return s
 }
 
 // failedAnswer is the code and message of a 2xx answer that reports a failure —
@@ -1326,17 +1343,20 @@ func (r *Run) collect(ctx context.Context) error {
 		}
 		return a.a.N < b.a.N
 	})
-	secret := engine.Secret(r.W.Engine.Settings().WebhookSecret.Reveal()).String()
+	secret := r.W.Engine.Settings().WebhookSecret
 	for _, f := range fresh {
 		body := r.W.Engine.WebhookBodyOf(f.ev, f.a)
 		name := webhookName(body, f.ev.Type)
-		r.tr.webhook(f.ev, f.a, name, body, secret)
+		headers := engine.WebhookHeaders(secret, f.ev, f.a.N)
+		r.tr.webhook(f.a, name, headers, body)
 		if f.a.Error == "" {
-			// The headers a webhook step's expect: may read; not the secret, which
-			// the transcript writes masked.
+			// Every header a webhook step's expect: may read, as the receiver got
+			// them: it knew two, and a Content-Type checked got "no such header"
+			// (a QA engineer's trial). The secret is shown masked (Run.expect).
 			h := http.Header{}
-			h.Set("mono-webhook-event-id", f.ev.ID)
-			h.Set("mono-webhook-attempt", strconv.Itoa(f.a.N))
+			for k, v := range headers {
+				h.Set(k, v)
+			}
 			r.delivered = append(r.delivered, delivery{at: f.a.At, account: f.ev.AccountID, seq: f.ev.Seq, made: f.ev.CreatedAt, event: name, body: body, header: h})
 		}
 	}

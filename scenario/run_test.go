@@ -1204,3 +1204,41 @@ steps:
 		t.Errorf("the ✓ line does not say (real time):\n%s", tr)
 	}
 }
+
+// A webhook: step checks every header the delivery carried, by any case, as the
+// receiver got them: it knew mono-webhook-attempt and mono-webhook-event-id alone,
+// and Content-Type got "no such header" (a QA engineer's trial). The secret
+// stays masked in the transcript, the ✓ line's too.
+func TestWebhookStepChecksEveryHeaderTheDeliveryCarried(t *testing.T) {
+	src := `scenario: every header
+settings: {webhook_secret: whsec_CUSTOMSECRET_9876}
+customers:
+  z: {institution: "044"}
+steps:
+  - connect: z
+  - webhook: account_connected
+    account: z
+    expect:
+      header.Content-Type: application/json
+      header.content-type: application/json
+      header.User-Agent: {matches: "^sandbank-webhooks/"}
+      header.Mono-Webhook-Secret: whsec_CUSTOMSECRET_9876
+      header.mono-webhook-secret: "{keys.webhook_secret}"
+`
+	path := filepath.Join(t.TempDir(), "headers.yaml")
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, tr := run(t, path)
+	if !res.Passed {
+		t.Fatalf("%s\n%s", res.Line(), tail(tr))
+	}
+	if bytes.Contains(tr, []byte("CUSTOMSECRET_9876")) {
+		t.Errorf("the transcript holds the webhook secret whole:\n%s", tr)
+	}
+	for _, s := range []string{"  > Content-Type: application/json\n", "  > User-Agent: sandbank-webhooks/1\n", "✓ header.Mono-Webhook-Secret: \"whsec_"} {
+		if !bytes.Contains(tr, []byte(s)) {
+			t.Errorf("the transcript lacks %q:\n%s", s, tr)
+		}
+	}
+}

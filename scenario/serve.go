@@ -487,7 +487,7 @@ func (sv *Serving) step(ctx context.Context, i int, st *Step, held *hold) StepRe
 				r.vars[s.Var] = plain(v)
 				sv.runMu.Unlock()
 				shown, _ := resp.shown(s.Path)
-				res.Checks = append(res.Checks, fmt.Sprintf("saved %s = %s", s.Var, plain(shown)))
+				res.Checks = append(res.Checks, fmt.Sprintf("saved %s = %s", s.Var, r.masked(plain(shown))))
 			}
 		}
 		return res

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -188,6 +189,10 @@ func (t *transcript) body(prefix string, b []byte) {
 	}
 }
 
+// webhookSecretHeader is the header of a webhook that carries the secret, which
+// a transcript, a ✓ line and a message write masked.
+const webhookSecretHeader = "mono-webhook-secret"
+
 // hideRealTime writes what real time decided in an answer as "(real time)": a
 // webhook attempt's latency differs from run to run (0 or 1 ms to a port nothing
 // listens on), so GET /sandbox/webhooks wrote two transcripts of one file. Every
@@ -214,8 +219,9 @@ func isText(b []byte) bool {
 	return true
 }
 
-// webhook writes one delivery attempt, as the receiver saw it: body is what it sent.
-func (t *transcript) webhook(ev engine.Event, a engine.Attempt, name string, body []byte, maskedSecret string) {
+// webhook writes one delivery attempt, as the receiver saw it: headers and body
+// are what it sent (engine.WebhookHeaders), the secret masked.
+func (t *transcript) webhook(a engine.Attempt, name string, headers map[string]string, body []byte) {
 	if t == nil {
 		return
 	}
@@ -224,7 +230,14 @@ func (t *transcript) webhook(ev engine.Event, a engine.Attempt, name string, bod
 		result = "failed: " + a.Error
 	}
 	t.printf("\n  %s  webhook %s, attempt %d → %s\n", a.At.UTC().Format(time.RFC3339Nano), name, a.N, result)
-	t.printf("  > mono-webhook-event-id: %s\n  > mono-webhook-attempt: %d\n  > mono-webhook-secret: %s\n", ev.ID, a.N, maskedSecret)
+	names := slices.SortedFunc(maps.Keys(headers), func(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) })
+	for _, k := range names {
+		v := headers[k]
+		if strings.EqualFold(k, webhookSecretHeader) {
+			v = engine.Secret(v).String()
+		}
+		t.printf("  > %s: %s\n", k, v)
+	}
 	if a.N == 1 || a.Error == "" {
 		t.body("  > ", body)
 	}
