@@ -1797,7 +1797,7 @@ func (p *fileParser) bankOf(v *node) (string, error) {
 	if code, err := institution(v); err == nil {
 		return code, nil
 	}
-	return "", errAt(v.pos, "%s", unknownBank("bank, customer or account", name, append(p.allNames(), bankCodes()...)))
+	return "", errAt(v.pos, "%s", unknownBank("bank, customer or account", name, p.allNames()))
 }
 
 func accountNames(c *Customer) string {
@@ -2394,34 +2394,40 @@ func institution(n *node) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	// By a name people use too — "First Bank", "UBA", "GTB" — as the README and
+	// the TUI write them: only the code or the full name was taken, and the
+	// refusal listed codes alone (a QA engineer's trial).
+	if in, ok := simulator.InstitutionNamed(s); ok {
+		return in.Code, nil
+	}
+	return "", errAt(n.pos, "%s", unknownBank("bank", s, nil))
+}
+
+// unknownBank is unknown for a bank, which a step may name by its code or a name
+// it goes by (simulator.InstitutionNamed), or by others (customers and accounts).
+// The suggestion is the closest of them all; the list names each bank with its
+// code, so that one learns which code is which bank.
+func unknownBank(what, got string, others []string) string {
+	var names, banks []string
 	for _, in := range simulator.Institutions() {
-		if s == in.Code || strings.EqualFold(s, in.Name) {
-			return in.Code, nil
+		short := simulator.ShortName(in.Name)
+		names = append(names, in.Code, in.Name, short)
+		b := in.Code + " " + in.Name
+		if short != in.Name {
+			b += " (" + short + ")"
 		}
+		banks = append(banks, b)
 	}
-	return "", errAt(n.pos, "%s", unknownBank("bank", s, bankCodes()))
-}
-
-// unknownBank is unknown for a bank, which may be named too: the suggestion is
-// the closest code or name ("Acess Bank" is Access Bank), the list the codes.
-func unknownBank(what, got string, choices []string) string {
-	msg := unknown(what, got, choices)
-	var names []string
-	for _, in := range simulator.Institutions() {
-		names = append(names, in.Name)
+	slices.Sort(banks)
+	msg := fmt.Sprintf("unknown %s %q", what, got)
+	if s := didYouMean(got, append(names, others...)); s != "" {
+		msg += fmt.Sprintf(" (did you mean %q?)", s)
 	}
-	if s := didYouMean(got, names); s != "" && didYouMean(got, choices) == "" {
-		msg = strings.Replace(msg, fmt.Sprintf("unknown %s %q", what, got), fmt.Sprintf("unknown %s %q (did you mean %q?)", what, got, s), 1)
+	if len(others) == 0 {
+		return msg + "; name a bank by its code or name: " + strings.Join(banks, ", ")
 	}
-	return msg + " (or a bank's name, such as Access Bank)"
-}
-
-func bankCodes() []string {
-	var out []string
-	for _, in := range simulator.Institutions() {
-		out = append(out, in.Code)
-	}
-	return out
+	others = slices.Sorted(slices.Values(others))
+	return msg + "; use one of " + strings.Join(others, ", ") + ", or a bank by its code or name: " + strings.Join(banks, ", ")
 }
 
 func mfaKind(n *node) (engine.MFAKind, error) {

@@ -61,8 +61,8 @@ func TestRefusals(t *testing.T) {
 		{"empty settings", "scenario: t\nsettings: {}\nsteps: [{advance: 1m}]\n", `f.yaml:2:11: settings: is a mapping of data_sync, auto_sync, webhooks, webhook_secret, webhook_format, statement_build; found an empty mapping`},
 		{"advance past the world's end", "scenario: t\nstart: 2100-01-01T00:00:00Z\nsteps: [{advance: 10y}]\n", `f.yaml:3:19: advance 10y would pass the world's end, 7 Feb 2106 07:28:15 WAT, where the clock stops (it is at 1 Jan 2100 01:00:00 WAT here): start the scenario earlier, or advance less`},
 		{"tab", "scenario: t\nsteps:\n\t- advance: 1m\n", `f.yaml:3:1: YAML: a tab indents this line: YAML indents with spaces only; replace the tab with spaces (your editor can show tabs)`},
-		{"unknown bank", "scenario: t\ncustomers:\n  adam: {institution: \"045\"}\nsteps: [{advance: 1m}]\n", `f.yaml:3:23: unknown bank "045" (did you mean "035"?); use one of 011, 032, 033, 035, 044, 050, 057, 058, 070, 101, 214, 221, 232, 559 (or a bank's name, such as Access Bank)`},
-		{"unknown bank no code is near", "scenario: t\ncustomers:\n  adam: {institution: \"999\"}\nsteps: [{advance: 1m}]\n", `f.yaml:3:23: unknown bank "999"; use one of 011, 032, 033, 035, 044, 050, 057, 058, 070, 101, 214, 221, 232, 559 (or a bank's name, such as Access Bank)`},
+		{"unknown bank", "scenario: t\ncustomers:\n  adam: {institution: \"045\"}\nsteps: [{advance: 1m}]\n", `f.yaml:3:23: unknown bank "045" (did you mean "035"?); name a bank by its code or name: 011 First Bank of Nigeria (FirstBank), 032 Union Bank of Nigeria (Union), 033 United Bank for Africa (UBA), 035 Wema Bank (Wema), 044 Access Bank (Access), 050 Ecobank Nigeria (Ecobank), 057 Zenith Bank (Zenith), 058 GTBank, 070 Fidelity Bank (Fidelity), 101 Providus Bank (Providus), 214 First City Monument Bank (FCMB), 221 Stanbic IBTC Bank (Stanbic), 232 Sterling Bank (Sterling), 559 Coronation Merchant Bank (Coronation)`},
+		{"unknown bank no code is near", "scenario: t\ncustomers:\n  adam: {institution: \"999\"}\nsteps: [{advance: 1m}]\n", `f.yaml:3:23: unknown bank "999"; name a bank by its code or name: 011 First Bank of Nigeria (FirstBank), 032 Union Bank of Nigeria (Union), 033 United Bank for Africa (UBA), 035 Wema Bank (Wema), 044 Access Bank (Access), 050 Ecobank Nigeria (Ecobank), 057 Zenith Bank (Zenith), 058 GTBank, 070 Fidelity Bank (Fidelity), 101 Providus Bank (Providus), 214 First City Monument Bank (FCMB), 221 Stanbic IBTC Bank (Stanbic), 232 Sterling Bank (Sterling), 559 Coronation Merchant Bank (Coronation)`},
 		{"bad amount", "scenario: t\ncustomers:\n  adam: {balance: ten}\nsteps: [{advance: 1m}]\n", `f.yaml:3:19: balance "ten" is not an amount: write kobo as a number (500000) or naira with NGN (NGN 5,000.50)`},
 		{"quoted kobo", "scenario: t\ncustomers:\n  adam: {balance: \"5000\"}\nsteps: [{advance: 1m}]\n", `f.yaml:3:19: balance "5000" is quoted: write kobo as a number without quotes (5000 is NGN 50.00), or naira with NGN ("NGN 5000")`},
 		{"hex kobo", "scenario: t\ncustomers:\n  adam: {balance: 0x10}\nsteps: [{advance: 1m}]\n", `f.yaml:3:19: balance 0x10: write kobo in plain digits (500000), or naira with NGN (NGN 5,000)`},
@@ -165,7 +165,7 @@ func TestRefusals(t *testing.T) {
 		{"expect_call to no route", "scenario: t\ncustomers:\n  adam: {}\nsteps:\n  - connect: adam\n  - serve:\n  - expect_call: POST /accounts/{adam}/sink\n", "f.yaml:7:18: expect_call: POST /accounts/{adam}/sink: no route of sandbank's API has that path; did you mean POST /accounts/{adam}/sync? (if a 404 is the point, say so: expect: {http: 404})"},
 		{"pause without a sentence", "scenario: t\nsteps:\n  - pause:\n", `f.yaml:3:12: pause: takes the sentence the audience reads while play stops here, e.g. pause: Adam changed his password at the bank; found nothing`},
 		{"pause with a blank sentence", "scenario: t\nsteps:\n  - pause: \"  \"\n", `f.yaml:3:12: pause: takes the sentence the audience reads while play stops here, e.g. pause: Adam changed his password at the bank; found "  "`},
-		{"unknown bank in outage", head + "  - outage: Acess Bank\n    for: 1h\n", `f.yaml:10:13: unknown bank, customer or account "Acess Bank" (did you mean "Access Bank"?); use one of 011, 032, 033, 035, 044, 050, 057, 058, 070, 101, 214, 221, 232, 559, adam, bola, bola_a, bola_b (or a bank's name, such as Access Bank)`},
+		{"unknown bank in outage", head + "  - outage: Acess Bank\n    for: 1h\n", `f.yaml:10:13: unknown bank, customer or account "Acess Bank" (did you mean "Access Bank"?); use one of adam, bola, bola_a, bola_b, or a bank by its code or name: 011 First Bank of Nigeria (FirstBank), 032 Union Bank of Nigeria (Union), 033 United Bank for Africa (UBA), 035 Wema Bank (Wema), 044 Access Bank (Access), 050 Ecobank Nigeria (Ecobank), 057 Zenith Bank (Zenith), 058 GTBank, 070 Fidelity Bank (Fidelity), 101 Providus Bank (Providus), 214 First City Monument Bank (FCMB), 221 Stanbic IBTC Bank (Stanbic), 232 Sterling Bank (Sterling), 559 Coronation Merchant Bank (Coronation)`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Parse("f.yaml", []byte(tc.src))
@@ -245,10 +245,10 @@ func TestWorldAndCustomerMistakesTogether(t *testing.T) {
 	_, err := Parse("f.yaml", []byte(src))
 	want := `f.yaml:2:8: start "yesterday" is not a time: write 2021-08-20T13:00:00+01:00 (or without the zone, in Lagos time, or as sandbank writes it, 20 Aug 2021 13:00:00 WAT)
 f.yaml:3:7: seed is a whole number from 1 to 4611686018427387904; found "abc"
-f.yaml:5:23: unknown bank "58" (did you mean "058"?); use one of 011, 032, 033, 035, 044, 050, 057, 058, 070, 101, 214, 221, 232, 559 (or a bank's name, such as Access Bank)
+f.yaml:5:23: unknown bank "58" (did you mean "058"?); name a bank by its code or name: 011 First Bank of Nigeria (FirstBank), 032 Union Bank of Nigeria (Union), 033 United Bank for Africa (UBA), 035 Wema Bank (Wema), 044 Access Bank (Access), 050 Ecobank Nigeria (Ecobank), 057 Zenith Bank (Zenith), 058 GTBank, 070 Fidelity Bank (Fidelity), 101 Providus Bank (Providus), 214 First City Monument Bank (FCMB), 221 Stanbic IBTC Bank (Stanbic), 232 Sterling Bank (Sterling), 559 Coronation Merchant Bank (Coronation)
 f.yaml:5:33: name is a single value; found a list
 f.yaml:5:50: balance "true" is not an amount: write kobo as a number (500000) or naira with NGN (NGN 5,000.50)
-f.yaml:6:39: unknown bank "999"; use one of 011, 032, 033, 035, 044, 050, 057, 058, 070, 101, 214, 221, 232, 559 (or a bank's name, such as Access Bank)
+f.yaml:6:39: unknown bank "999"; name a bank by its code or name: 011 First Bank of Nigeria (FirstBank), 032 Union Bank of Nigeria (Union), 033 United Bank for Africa (UBA), 035 Wema Bank (Wema), 044 Access Bank (Access), 050 Ecobank Nigeria (Ecobank), 057 Zenith Bank (Zenith), 058 GTBank, 070 Fidelity Bank (Fidelity), 101 Providus Bank (Providus), 214 First City Monument Bank (FCMB), 221 Stanbic IBTC Bank (Stanbic), 232 Sterling Bank (Sterling), 559 Coronation Merchant Bank (Coronation)
 f.yaml:6:51: account b2 needs institution: the bank's CBN code, e.g. "058"
 f.yaml:6:61: unknown mfa "sms"; use one of captcha, none, otp, security_question, token
 f.yaml:7:15: world is a whole number from 0 to 5; found "9"
@@ -620,5 +620,29 @@ func TestALongWordInARefusalIsCut(t *testing.T) {
 	_, err := Parse("f.yaml", []byte("scenario: t\n"+key+": 1\nsteps: [{advance: 1m}]\n"))
 	if err == nil || len(err.Error()) > 2000 || !strings.Contains(err.Error(), `…" (100000 characters)`) {
 		t.Fatalf("refusal of a 100,000-character key (%d bytes): %.300s", len(fmt.Sprint(err)), err)
+	}
+}
+
+// A bank is named as people name it — the README's "First Bank" and "UBA", the
+// TUI's "FirstBank" — in any case: only its code or its full name was taken (a QA
+// engineer's trial). The refusal says which code is which bank, and what is close.
+func TestBanksByTheNamesPeopleUse(t *testing.T) {
+	names := map[string]string{"First Bank": "011", "FirstBank": "011", "UBA": "033", "GTB": "058", "gtbank": "058",
+		"Zenith": "057", "ACCESS": "044", "Providus": "101", "FCMB": "214", "Stanbic": "221", "Access Bank": "044", "058": "058"}
+	for name, code := range names {
+		src := fmt.Sprintf("scenario: t\ncustomers:\n  adam: {institution: %q}\nsteps:\n  - outage: %q\n    for: 1h\n  - latency: %q\n    delay: 0\n", name, name, name)
+		s, err := Parse("f.yaml", []byte(src))
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		if got := []string{s.Customers[0].Accounts[0].Institution, s.Steps[0].Institution, s.Steps[1].Institution}; got[0] != code || got[1] != code || got[2] != code {
+			t.Errorf("%s: banks %v, want %s", name, got, code)
+		}
+	}
+	src := "scenario: t\ncustomers:\n  adam: {institution: Zenit}\nsteps: [{advance: 1m}]\n"
+	_, err := Parse("f.yaml", []byte(src))
+	if err == nil || !strings.Contains(err.Error(), `unknown bank "Zenit" (did you mean "Zenith"?)`) || !strings.Contains(err.Error(), "057 Zenith Bank (Zenith)") {
+		t.Errorf("Zenit: %v", err)
 	}
 }

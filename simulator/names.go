@@ -1,6 +1,11 @@
 package simulator
 
-import "sandbank/engine"
+import (
+	"strings"
+	"unicode"
+
+	"sandbank/engine"
+)
 
 // The world's vocabulary: Nigerian banks, names, places, employers and merchants.
 
@@ -21,6 +26,55 @@ var institutions = []engine.Institution{
 	{Code: "050", Name: "Ecobank Nigeria", Type: engine.InstitutionPersonal},
 	{Code: "101", Name: "Providus Bank", Type: engine.InstitutionBusiness},
 	{Code: "559", Name: "Coronation Merchant Bank", Type: engine.InstitutionBusiness},
+}
+
+// ShortName is a bank's name for a narrow space, as people say it: "Access",
+// "UBA", "FirstBank" — the TUI's, and one a scenario file may name the bank by.
+func ShortName(name string) string {
+	switch name {
+	case "United Bank for Africa":
+		return "UBA"
+	case "First City Monument Bank":
+		return "FCMB"
+	case "First Bank of Nigeria":
+		return "FirstBank"
+	}
+	for _, suffix := range []string{" Merchant Bank", " Bank of Nigeria", " IBTC Bank", " Nigeria", " Bank"} {
+		if s, ok := strings.CutSuffix(name, suffix); ok {
+			return s
+		}
+	}
+	return name
+}
+
+// InstitutionNamed finds the bank s names: its code, or a name it goes by — its
+// full name, its ShortName, its narrations' (GTB, FBN) — in any case, spaces and
+// dots aside ("First Bank" is FirstBank). ok is false when no bank, or more than
+// one, goes by s.
+func InstitutionNamed(s string) (in engine.Institution, ok bool) {
+	key := nameKey(s)
+	for _, i := range institutions {
+		if s == i.Code {
+			return i, true
+		}
+		if key != "" && (key == nameKey(i.Name) || key == nameKey(ShortName(i.Name)) || key == nameKey(bankShort[i.Code])) {
+			if ok && in.Code != i.Code {
+				return engine.Institution{}, false
+			}
+			in, ok = i, true
+		}
+	}
+	return in, ok
+}
+
+// nameKey is a name as InstitutionNamed compares it: letters and digits, lower case.
+func nameKey(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return unicode.ToLower(r)
+		}
+		return -1
+	}, s)
 }
 
 // bankShort is how narrations name a bank, by code.

@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"sandbank/engine"
+	"sandbank/simulator"
 )
 
 func fmtClock(t time.Time) string { return t.In(engine.WAT).Format("Mon 2 Jan 2006 15:04:05 MST") }
@@ -404,19 +405,4 @@ func hours(d time.Duration) string {
 }
 
 // shortBank is a bank's name for a narrow cell: "Access", "UBA", "FCMB".
-func shortBank(name string) string {
-	switch name {
-	case "United Bank for Africa":
-		return "UBA"
-	case "First City Monument Bank":
-		return "FCMB"
-	case "First Bank of Nigeria":
-		return "FirstBank"
-	}
-	for _, suffix := range []string{" Merchant Bank", " Bank of Nigeria", " IBTC Bank", " Nigeria", " Bank"} {
-		if s, ok := strings.CutSuffix(name, suffix); ok {
-			return s
-		}
-	}
-	return name
-}
+func shortBank(name string) string { return simulator.ShortName(name) }
