@@ -286,6 +286,27 @@ func equal(n *node, text string, got any) bool {
 	return false
 }
 
+// sameInstant says, of an expected time that got another text of the same
+// instant, so and how to write it, or "": "2025-06-02T10:00:00" (Lagos time) or
+// "2 Jun 2025 10:00:00 WAT" against the answer's "2025-06-02T09:00:00.000Z"
+// failed as two texts (a QA engineer's trial). A time without its zone compares
+// as text, as the README says; the message shows the answer's own form.
+func sameInstant(want string, got any) string {
+	g, ok := got.(string)
+	if !ok {
+		return ""
+	}
+	gt, err := time.Parse(time.RFC3339Nano, g)
+	if err != nil {
+		return ""
+	}
+	wt, err := instant(&node{kind: kScalar, value: strings.TrimSpace(want)}, "expected")
+	if err != nil || !wt.Equal(gt) {
+		return ""
+	}
+	return fmt.Sprintf(" — the same instant, written another way: write %q, as the answer does (only a time with its zone, such as +01:00, compares by instant)", g)
+}
+
 // wantNumber reads an expected number: a YAML number, a quoted one, or NGN naira.
 func wantNumber(n *node, text string) (*big.Rat, bool) {
 	if isNaira(text) {

@@ -1191,6 +1191,9 @@ func (r *Run) expect(st *Step, e *Expectation, res *response, out *StepResult) *
 			gotText += fmt.Sprintf(" — did you mean %s?", alt)
 		}
 	}
+	if e.Matcher == MatchEqual && e.Want.kind == kScalar {
+		gotText += sameInstant(text, got)
+	}
 	out.Checks = append(out.Checks, fmt.Sprintf("✗ %s: expected %s, got %s", e.Path, expected, gotText))
 	f := r.fail(st, e.pos, "%s: expected %s, got %s", e.Path, expected, gotText)
 	f.Expected, f.Got, f.Checks = expected, gotText, out.Checks

@@ -1242,3 +1242,30 @@ steps:
 		}
 	}
 }
+
+// A time written in Lagos time or as sandbank writes it, against the answer's
+// same instant, fails as text (the README says so) but says it is the same
+// instant and how to write it: it read as two times that differ (a QA
+// engineer's trial).
+func TestATimeOfTheSameInstantWrittenOtherwiseSaysHowToWriteIt(t *testing.T) {
+	for _, want := range []string{`"2025-06-02T10:00:00"`, `2 Jun 2025 10:00:00 WAT`} {
+		src := "scenario: instant\nstart: 2025-06-02T10:00:00+01:00\nsteps:\n  - call: GET /sandbox/clock\n    expect: {now: " + want + "}\n"
+		path := filepath.Join(t.TempDir(), "instant.yaml")
+		if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		res, tr := run(t, path)
+		if res.Passed || !strings.Contains(res.Line(), `got "2025-06-02T09:00:00.000Z" — the same instant, written another way: write "2025-06-02T09:00:00.000Z", as the answer does`) {
+			t.Errorf("%s: %s\n%s", want, res.Line(), tail(tr))
+		}
+	}
+	// Another instant is only a mismatch.
+	src := "scenario: instant\nstart: 2025-06-02T10:00:00+01:00\nsteps:\n  - call: GET /sandbox/clock\n    expect: {now: \"2025-06-02T11:00:00\"}\n"
+	path := filepath.Join(t.TempDir(), "other.yaml")
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if res, _ := run(t, path); res.Passed || strings.Contains(res.Line(), "same instant") {
+		t.Errorf("another instant: %s", res.Line())
+	}
+}
