@@ -870,6 +870,10 @@ func TestServeExitWhenDoneStoppedWhileAStepWaits(t *testing.T) {
 	if sum := "2 passed, 0 failed, 1 not done (still waiting when stopped), 1 not run"; !strings.Contains(out.String(), sum) {
 		t.Fatalf("the summary is not %q:\n%s", sum, out.String())
 	}
+	// And so does the step's mark: it was ✗ beside "0 failed" (a QA engineer's trial).
+	if mark := "⊘ " + file + ":7 step 3 (expect_call: GET /accounts/{adam}): not done: "; !strings.Contains(out.String(), mark) || strings.Contains(out.String(), "✗") {
+		t.Fatalf("the waiting step is not marked %q:\n%s", mark, out.String())
+	}
 	report, err := os.ReadFile(junit)
 	if err != nil {
 		t.Fatal(err)

@@ -976,7 +976,12 @@ func (sv *Serving) WriteJUnit(w io.Writer) error {
 	return writeJUnitSuite(w, suite)
 }
 
-// Verdicts writes a line per step: ✓, ✗ with where and why, or what it waits for.
+// notDoneMark marks, under --exit-when-done, a step the stop found still waiting:
+// neither passed nor failed by the app.
+const notDoneMark = "⊘"
+
+// Verdicts writes a line per step: ✓, ✗ with where and why, ⊘ not done (cut
+// short by a stop under --exit-when-done), or what it waits for.
 func (sv *Serving) Verdicts(w io.Writer) {
 	sv.mu.Lock()
 	defer sv.mu.Unlock()
@@ -991,10 +996,13 @@ func (sv *Serving) Verdicts(w io.Writer) {
 			// the exit status (2) and the JUnit report (an error) say; the summary
 			// counted it failed (a Go developer's trial).
 			if sv.everyStep && sv.byStop[i] {
+				// And its mark: a ✗ beside "0 failed, 1 not done" read as a
+				// failure (a QA engineer's trial).
 				notDone++
-			} else {
-				failed++
+				line = notDoneMark + strings.TrimPrefix(line, mark) + ": not done: " + sv.failure(i)
+				break
 			}
+			failed++
 			line += ": " + sv.failure(i)
 		case StatePassed:
 			passed++
