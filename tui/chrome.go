@@ -66,6 +66,11 @@ func (m *Model) header() string {
 	if c.Paused {
 		state = st.Warn.Render("⏸ paused")
 	}
+	if !c.JumpingTo.IsZero() && sh.advancing == "" {
+		// A jump the API or a scenario started: the header said "⏸ paused" while
+		// its date ran on by days (a trial of the clock).
+		state = st.Accent.Render(sh.spinner() + " advancing to " + c.JumpingTo.In(engine.WAT).Format("2 Jan 2006 15:04") + "…")
+	}
 	if sh.advancing != "" {
 		state = st.Accent.Render(sh.spinner() + " " + sh.advancing)
 		if sh.queued > 0 {

@@ -1250,6 +1250,24 @@ func TestHeaderClockNeverGoesBack(t *testing.T) {
 	}
 }
 
+// A jump the API started says so in the header, where the date runs on by days:
+// it read "⏸ paused" (a trial of the clock), and says it again once the jump ends.
+func TestHeaderSaysAJumpStartedElsewhere(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{width: 120, height: 30})
+	st := w.clock.State()
+	st.Now = st.Now.Add(3 * 24 * time.Hour)
+	st.JumpingTo = st.Now.Add(17 * 24 * time.Hour)
+	h.send(tickMsg{clock: st})
+	h.contains("advancing to " + st.JumpingTo.In(engine.WAT).Format("2 Jan 2006 15:04") + "…")
+	if strings.Contains(h.screen(), "paused") {
+		t.Fatal("the header says paused during a jump")
+	}
+	st.Now, st.JumpingTo = st.JumpingTo, time.Time{}
+	h.send(tickMsg{clock: st})
+	h.contains("⏸ paused")
+}
+
 // Jump keys pressed while a jump runs are queued, not dropped: thirty quick d
 // presses moved the clock 22 days.
 func TestTimePanelQueuesJumps(t *testing.T) {
