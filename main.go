@@ -474,9 +474,18 @@ func (t tuiCmd) Run(ctx context.Context) error {
 // its syncs against a slow bank for longer) with nothing on the screen — and says
 // so: the jump stops where its work is, its syncs under way cancelled.
 func haltJump(m *Main, w io.Writer) {
+	to := m.Clock.State().JumpingTo
 	m.Clock.Halt()
-	if _, moving := m.Clock.Moving(); moving {
-		fmt.Fprintln(w, "sandbank: stopping the clock jump under way where it has got to (its caller gets 503 SHUTTING_DOWN)")
+	if from, moving := m.Clock.Moving(); moving {
+		// Where: a halted jump fires no timer past the one under way, whose time
+		// the clock is at. The line said only "where it has got to", and the
+		// next start said nothing (a trial of the clock).
+		at, where := m.Clock.Now(), ""
+		if !to.IsZero() {
+			where = fmt.Sprintf(", %s, %s into the jump to %s; advance the clock again once sandbank is back to go on",
+				engine.TimeText(at), engine.DurationText(at.Sub(from)), engine.TimeText(to))
+		}
+		fmt.Fprintf(w, "sandbank: stopping the clock jump under way where it has got to%s (its caller gets 503 SHUTTING_DOWN)\n", where)
 		_ = m.Engine.Close()
 	}
 }

@@ -304,4 +304,8 @@ func TestHaltJumpCutsAJumpShort(t *testing.T) {
 	if now := m2.Clock.Now(); !now.Equal(at) {
 		t.Fatalf("the clock went on to %s; want where the jump had got to, %s", now, at)
 	}
+	// It says where, and how far the jump was to go.
+	if want := engine.TimeText(at) + ", 1h into the jump to " + engine.TimeText(at.Add(-time.Hour).Add(30*24*time.Hour)); !strings.Contains(said.String(), want) {
+		t.Fatalf("said %q; want it to say %q", said.String(), want)
+	}
 }
