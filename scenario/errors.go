@@ -79,7 +79,7 @@ func didYouMean(got string, choices []string) string {
 			best, bestD = c, d
 		}
 	}
-	limit := max(2, len(got)/3)
+	limit := max(2, (len(got)+2)/3) // a third of it, rounded up: "narative" is narration
 	if strings.Trim(got, "0123456789") == "" {
 		// A number — a bank's code — one digit off: "999" is not 559 mistyped
 		// (a Go developer's trial).

@@ -967,6 +967,15 @@ func hasOtherAction(n *node) bool {
 	return false
 }
 
+// plainValue is a value as a file writes it after a key: quoted when YAML would
+// read it otherwise.
+func plainValue(n *node) string {
+	if n.kind == kScalar && (n.value == "" || strings.ContainsAny(n.value, ",:{}[]#&*!|>'\"%@`") || strings.TrimSpace(n.value) != n.value) {
+		return strconv.Quote(n.value)
+	}
+	return oneLine(n)
+}
+
 func oneLine(n *node) string {
 	switch n.kind {
 	case kScalar:
@@ -1858,6 +1867,10 @@ func (p *fileParser) expectation(k, want *node) (*Expectation, error) {
 			return nil, errAt(want.pos, "a matcher is one of %s, e.g. {gt: 0}", strings.Join(matchers, ", "))
 		}
 		m := want.keys[0]
+		if v := strings.ToLower(m.value); v == "eq" || v == "equals" || v == "is" {
+			// It suggested gt (a QA engineer's trial): a value is its own matcher.
+			return nil, errAt(m.pos, "no matcher %q is needed: a plain value means equal to it — write %s: %s", m.value, k.value, plainValue(want.vals[0]))
+		}
 		if !slices.Contains(matchers, m.value) {
 			return nil, errAt(m.pos, "%s", unknown("matcher", m.value, matchers))
 		}

@@ -103,6 +103,8 @@ func TestRefusals(t *testing.T) {
 		{"bank step with two ops", head + "  - bank: adam\n    debit: 5\n    credit: 5\n", `f.yaml:12:5: a bank step does one thing: this one says both debit and credit; split it into two steps`},
 		{"zero debit", head + "  - bank: adam\n    debit: 0\n", `f.yaml:11:12: debit must be more than zero`},
 		{"unknown matcher", head + "  - connect: adam\n    expect: {http: {gte: 200}, id: {matchs: x}}\n", `f.yaml:11:37: unknown matcher "matchs" (did you mean "matches"?); use one of absent, any, contains, gt, gte, len, lt, lte, matches, not, one_of`},
+		{"eq as a matcher", head + "  - connect: adam\n    expect: {account.balance: {eq: \"NGN 15,000\"}}\n", `f.yaml:11:32: no matcher "eq" is needed: a plain value means equal to it — write account.balance: "NGN 15,000"`},
+		{"a field misspelt by three", head + "  - bank: adam\n    debit: NGN 5\n    narative: POS\n", `f.yaml:12:5: unknown field "narative" for a bank step (did you mean "narration"?); a bank step takes at, credit, debit, expect, mfa, narration, note, password, save`},
 		{"bad regexp", head + "  - connect: adam\n    expect: {id: {matches: \"(\"}}\n", `f.yaml:11:28: matches: "(" is not a regular expression (error parsing regexp: missing closing ): ` + "`(`" + `)`},
 		{"gt of a word", head + "  - connect: adam\n    expect: {id: {gt: many}}\n", `f.yaml:11:23: gt compares numbers: give a number or an amount such as NGN 5,000; found "many"`},
 		{"expect as a step", head + "  - connect: adam\n  - expect: {status: successful}\n", "f.yaml:11:5: an expect: is not a step of its own: it checks the step above it — indent it under that step, level with its action and without a dash (`- sync: adam` then `  expect: {status: successful}`)"},
