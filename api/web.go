@@ -492,30 +492,43 @@ func (s *Server) linkOpen(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	st, err := s.eng.OpenWidget(r.Context(), engine.WidgetRequest{Link: r.PathValue("link")})
-	if reason := errorReason(err); reason == "LINK_EXPIRED" || reason == "LINK_USED" { // the user has somewhere to go: back to the app
-		if l, lerr := s.eng.Link(r.Context(), r.PathValue("link")); lerr == nil && l.RedirectURL != "" {
-			p := errorPageOf(r, apiError{Status: statusOf[engine.ErrorCode(err)], Code: reason, Message: engine.ErrorMessage(err)})
-			p.Finish = linkLeft(l, "expired") // told why
-			if reason == "LINK_USED" {
-				// how it ended, without the code: whoever holds the link's URL is not the user
-				p.Finish = linkRedirect(l.RedirectURL, l.Status, "", l.AccountID, l.Ref)
-				// And said as a success, which it was: "It was finished before. Return
-				// to the app" read as a failure to start again (an accessibility trial).
-				p.Heading, p.Lines = "Your account is already linked", []string{"You linked it with this link on " + day(l.CompletedAt) + ". There is nothing more to do: return to the app."}
-				if l.Status == engine.LinkReauthorised {
-					p.Heading, p.Lines = "Your account is already re-authorised", []string{"You re-authorised it with this link on " + day(l.CompletedAt) + ". There is nothing more to do: return to the app."}
-				}
-				p.Title = p.Heading
-			}
-			renderErrorPage(w, p)
-			return nil
-		}
+	if s.linkEnded(w, r, r.PathValue("link"), err) {
+		return nil
 	}
 	if err != nil {
 		return err
 	}
 	stepTo(w, r, "/connect/s/"+st.Session+"?after=open")
 	return nil
+}
+
+// linkEnded answers the end user's page of a link that err says can no longer be
+// walked (used, expired), and reports whether it did: the user has somewhere to
+// go, back to the app.
+func (s *Server) linkEnded(w http.ResponseWriter, r *http.Request, link string, err error) bool {
+	reason := errorReason(err)
+	if reason != "LINK_EXPIRED" && reason != "LINK_USED" {
+		return false
+	}
+	l, lerr := s.eng.Link(r.Context(), link)
+	if lerr != nil || l.RedirectURL == "" {
+		return false
+	}
+	p := errorPageOf(r, apiError{Status: statusOf[engine.ErrorCode(err)], Code: reason, Message: engine.ErrorMessage(err)})
+	p.Finish = linkLeft(l, "expired") // told why
+	if reason == "LINK_USED" {
+		// how it ended, without the code: whoever holds the link's URL is not the user
+		p.Finish = linkRedirect(l.RedirectURL, l.Status, "", l.AccountID, l.Ref)
+		// And said as a success, which it was: "It was finished before. Return
+		// to the app" read as a failure to start again (an accessibility trial).
+		p.Heading, p.Lines = "Your account is already linked", []string{"You linked it with this link on " + day(l.CompletedAt) + ". There is nothing more to do: return to the app."}
+		if l.Status == engine.LinkReauthorised {
+			p.Heading, p.Lines = "Your account is already re-authorised", []string{"You re-authorised it with this link on " + day(l.CompletedAt) + ". There is nothing more to do: return to the app."}
+		}
+		p.Title = p.Heading
+	}
+	renderErrorPage(w, p)
+	return true
 }
 
 // day is when t was, to a user: "5 December 2026 at 17:02 West Africa Time".
@@ -607,6 +620,15 @@ func (s *Server) connectPage(w http.ResponseWriter, r *http.Request) error {
 	if to := s.replacedBy(r.Context(), st); to != "" {
 		seeOther(w, to)
 		return nil
+	}
+	if st.Link != nil && st.Open() {
+		// The link, finished in another tab since this session opened on it (or
+		// past its time), as the link's own page says it: this page showed a clean
+		// form, whose step said LINK_USED to the user in a developer's words (a
+		// browser trial).
+		if l, err := s.eng.Link(r.Context(), st.Link.ID); err == nil && s.linkEnded(w, r, l.ID, s.eng.LinkUsable(l)) {
+			return nil
+		}
 	}
 	// As every route that reads its query: ?q=Access&q=GT searched for the
 	// first, unsaid (a bad-input trial).
@@ -710,6 +732,10 @@ func (s *Server) connectStep(w http.ResponseWriter, r *http.Request) error {
 	}
 	if err == nil {
 		s.pages.takeRefused(session, "") // a step taken since a refusal: its page is done with
+	}
+	if reason := errorReason(err); st.Link != nil && (reason == "LINK_USED" || reason == "LINK_EXPIRED") {
+		stepTo(w, r, "/connect/s/"+url.PathEscape(session)) // the session's page says how the link ended, as the link's own does
+		return nil
 	}
 	if err == nil && st.Link != nil && st.Status == engine.WidgetSuccess {
 		stepTo(w, r, linkDone(*st.Link)) // a hosted link ends at the business's redirect_url

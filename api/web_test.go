@@ -987,3 +987,41 @@ func TestWidgetPageRefusesARepeatedQuery(t *testing.T) {
 	}
 	w.must(http.StatusOK, "GET", sessionPath+"?q=GT&q=GT", page)
 }
+
+// A link finished in another tab: the second tab's step, and its page reloaded,
+// say so as the used link's own page does — already linked, and the way back to
+// the app — where the step put LINK_USED's developer words on a login form that
+// stayed usable, and a reload showed a clean one (a browser trial). The JSON
+// route still answers LINK_USED.
+func TestALinkFinishedInAnotherTab(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	c := w.addCustomer(map[string]any{"institution": "044"})
+	_, id := w.initiate(map[string]any{"scope": "auth", "customer": map[string]any{"name": "Ada", "email": "ada@example.com"},
+		"meta": map[string]any{"ref": "r-7"}, "redirect_url": "http://127.0.0.1:3000/back", "institution": map[string]any{"id": "044", "auth_method": "internet_banking"}})
+	tabB := w.openWidget(map[string]any{"link": id})
+	w.walkLink(id, "", c.Username, c.Password) // tab A
+	html := map[string]string{"Accept": "text/html"}
+	login := url.Values{"at": {"login"}, "username": {c.Username}, "password": {c.Password}}.Encode()
+	wantUsed := func(what string, rep reply) {
+		t.Helper()
+		page := string(rep.body)
+		for _, want := range []string{"Your account is already linked", "return to the app", `href="http://127.0.0.1:3000/back?reference=r-7&amp;status=linked"`} {
+			if !strings.Contains(page, want) {
+				t.Fatalf("%s = %d, without %q:\n%s", what, rep.status, want, page)
+			}
+		}
+		if strings.Contains(page, `id="password"`) || strings.Contains(page, "There is a problem") {
+			t.Fatalf("%s still shows the login form or an error summary:\n%s", what, page)
+		}
+	}
+	wantUsed("the second tab's login", w.pageStep(tabB.Session, "login", login, html))
+	wantUsed("the second tab's page reloaded", w.do("GET", "/connect/s/"+tabB.Session, req{key: noKey(), headers: html}))
+	var where struct{ Location string }
+	w.must(http.StatusOK, "POST", "/connect/s/"+tabB.Session+"/login", req{key: noKey(), body: login, ctype: "application/x-www-form-urlencoded",
+		headers: map[string]string{"Accept": "application/json"}}).decode(t, &where)
+	if where.Location != "/connect/s/"+tabB.Session {
+		t.Fatalf("the step sent by the page's script goes to %q; want the session's page", where.Location)
+	}
+	failed(t, w.do("POST", "/connect/sessions/"+tabB.Session+"/login", req{key: noKey(), body: map[string]any{"username": c.Username, "password": c.Password}}),
+		http.StatusConflict, "LINK_USED")
+}

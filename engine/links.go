@@ -212,6 +212,13 @@ func (e *Engine) LinkCodeOpen(ctx context.Context, l Link) bool {
 	return e.CodeOpen(ctx, l.Code)
 }
 
+// LinkUsable says why a link can no longer be walked (LINK_USED, LINK_EXPIRED),
+// or nil: a session's page asks it of the link as it stands now, since another
+// tab may have finished it.
+func (e *Engine) LinkUsable(l Link) error {
+	return usableLink(l, e.clock.Now())
+}
+
 // usableLink checks that a link can still be walked.
 func usableLink(l Link, now time.Time) error {
 	switch {
