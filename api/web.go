@@ -848,6 +848,14 @@ func stepEvents(after string, q url.Values, st engine.WidgetState) []pageEvent {
 	case engine.WidgetLocked:
 		out = append(out, ev(evError, map[string]any{"errorType": "SESSION_LOCKED", "errorMessage": "too many wrong answers: sign-in is locked"}))
 	case engine.WidgetExpired:
+		if !st.UnlinkedAt.IsZero() {
+			// As the step's JSON answers it (404 ACCOUNT_NOT_FOUND), and the page
+			// says it: the app was told SESSION_EXPIRED of a re-authorisation whose
+			// account it had unlinked (a browser trial).
+			out = append(out, ev(evError, map[string]any{"errorType": "ACCOUNT_NOT_FOUND",
+				"errorMessage": "the account was unlinked, so this re-authorisation has ended"}))
+			break
+		}
 		out = append(out, ev(evError, map[string]any{"errorType": "SESSION_EXPIRED", "errorMessage": "the session expired"}))
 	}
 	return out

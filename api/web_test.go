@@ -1025,3 +1025,28 @@ func TestALinkFinishedInAnotherTab(t *testing.T) {
 	failed(t, w.do("POST", "/connect/sessions/"+tabB.Session+"/login", req{key: noKey(), body: map[string]any{"username": c.Username, "password": c.Password}}),
 		http.StatusConflict, "LINK_USED")
 }
+
+// A re-authorisation whose account the app unlinks while the password page is
+// open tells the app so, as the step's JSON does (ACCOUNT_NOT_FOUND): the page
+// said "disconnected" while its event said SESSION_EXPIRED (a browser trial).
+func TestUnlinkedDuringReauthIsSaidInTheEvent(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	c := w.addCustomer(map[string]any{"institution": "044"})
+	html := map[string]string{"Accept": "text/html"}
+	for _, at := range []string{"login", ""} { // the page's form, and one that names no step
+		id := w.connect(c)
+		st := w.openWidget(map[string]any{"key": testPublicKey, "account": id})
+		w.do("GET", "/connect/s/"+st.Session, req{key: noKey(), headers: html})
+		w.must(http.StatusOK, "POST", "/v2/accounts/"+id+"/unlink", req{})
+		form := url.Values{"password": {c.Password}}
+		if at != "" {
+			form.Set("at", at)
+		}
+		rep := w.do("POST", "/connect/s/"+st.Session+"/login", req{key: noKey(), body: form.Encode(), ctype: "application/x-www-form-urlencoded", headers: html})
+		page := string(w.do("GET", rep.header.Get("Location"), req{key: noKey(), headers: html}).body)
+		if !strings.Contains(page, "This account was disconnected") || !strings.Contains(page, "ACCOUNT_NOT_FOUND") ||
+			!strings.Contains(page, "unlinked") || strings.Contains(page, "SESSION_EXPIRED") {
+			t.Fatalf("the page after the account was unlinked (at=%q) does not say so in its event:\n%s", at, page)
+		}
+	}
+}
