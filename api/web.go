@@ -903,7 +903,11 @@ type widgetPage struct {
 	Finish    string     // a hosted link's way back to the app, at its end
 	Cancel    string     // a hosted link's way back to the app, unfinished
 	Restart   string     // an ended session's: where the frame goes once closed, for the app's next open()
-	Tester    *testerView
+	// CodeExpired, at a connect's success outside a link, is that its code
+	// expired unexchanged: nothing was linked for the app, whatever the page
+	// said before (a browser trial).
+	CodeExpired bool
+	Tester      *testerView
 }
 
 type bankView struct {
@@ -979,6 +983,11 @@ func (s *Server) widgetView(ctx context.Context, st engine.WidgetState) *widgetP
 			v.Title, data = "Account re-authorised", map[string]any{"id": st.AccountID, "reauthorised": true}
 		}
 		v.Linked = &pageEvent{Type: evSuccess, Data: data}
+		if !st.Reauth && st.Link == nil && st.Code != "" {
+			if cs, err := s.eng.CodeState(ctx, st.Code); err == nil && cs.ExchangedAt.IsZero() && !cs.ExpiresAt.After(s.eng.Clock().Now()) {
+				v.Title, v.CodeExpired, v.Linked = "Your account was not linked", true, nil
+			}
+		}
 	case engine.WidgetLocked:
 		v.Title, v.Page = "Too many attempts", "LOCKED"
 		v.BankLocked = st.LockedUntil.After(s.eng.Clock().Now())
@@ -1007,7 +1016,7 @@ func (s *Server) widgetView(ctx context.Context, st engine.WidgetState) *widgetP
 			v.Cancel = linkCancelURL(*l)
 		}
 	}
-	v.Tester = s.testerView(st)
+	v.Tester = s.testerView(ctx, st)
 	return v
 }
 
@@ -1200,13 +1209,19 @@ type testerView struct {
 	CanFill   bool
 	Code      string
 	Exchange  string // the route that exchanges Code: v1's, or v2's for an initiate link
-	Note      string
+	// Once Code is exchanged, when and for which account; or when it expired
+	// unexchanged. The drawer offered a spent code as one to exchange (a browser
+	// trial).
+	ExchangedAt  time.Time
+	ExchangedFor string
+	ExpiredAt    time.Time
+	Note         string
 }
 
 // testerCustomers is how many of a bank's customers the drawer lists: the newest.
 const testerCustomers = 5
 
-func (s *Server) testerView(st engine.WidgetState) *testerView {
+func (s *Server) testerView(ctx context.Context, st engine.WidgetState) *testerView {
 	if s.bank == nil {
 		return nil
 	}
@@ -1248,6 +1263,14 @@ func (s *Server) testerView(st engine.WidgetState) *testerView {
 		t.Code, t.Exchange = st.Code, "POST /account/auth (v2: POST /v2/accounts/auth)" // either; a v2 app looks for its own
 		if st.Link != nil {
 			t.Exchange = "POST /v2/accounts/auth"
+		}
+		if cs, err := s.eng.CodeState(ctx, st.Code); err == nil {
+			switch {
+			case !cs.ExchangedAt.IsZero():
+				t.ExchangedAt, t.ExchangedFor = cs.ExchangedAt, cs.AccountID
+			case !cs.ExpiresAt.After(s.eng.Clock().Now()):
+				t.ExpiredAt = cs.ExpiresAt
+			}
 		}
 	case engine.WidgetLocked:
 		t.Customer = who

@@ -1050,3 +1050,52 @@ func TestUnlinkedDuringReauthIsSaidInTheEvent(t *testing.T) {
 		}
 	}
 }
+
+// The widget's page in a tab of its own (the TUI's ctrl+b) after its code was
+// exchanged, or expired: the drawer said "The code the app receives … within 10
+// minutes" still, and the page after the expiry "Account linked … The app can now
+// read your balance" (a browser trial). The drawer says what became of the code,
+// and the page no longer claims a link the app never made.
+func TestTabOfItsOwnAfterTheCodeIsSpent(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	c := w.addCustomer(map[string]any{"institution": "044"})
+	html := map[string]string{"Accept": "text/html"}
+	success := func() widgetReply {
+		t.Helper()
+		st := w.openWidget(map[string]any{"key": testPublicKey, "institution": "044"})
+		st = w.answerAll(w.login(st.Session, c.Username, c.Password))
+		if st.Code == "" {
+			t.Fatalf("the connect ended without a code: %+v", st)
+		}
+		return st
+	}
+	page := func(st widgetReply) string {
+		t.Helper()
+		return string(w.must(http.StatusOK, "GET", "/connect/s/"+st.Session, req{key: noKey(), headers: html}).body)
+	}
+	has := func(what, page string, want, unwanted []string) {
+		t.Helper()
+		for _, s := range want {
+			if !strings.Contains(page, s) {
+				t.Fatalf("%s does not say %q:\n%s", what, s, page)
+			}
+		}
+		for _, s := range unwanted {
+			if strings.Contains(page, s) {
+				t.Fatalf("%s still says %q:\n%s", what, s, page)
+			}
+		}
+	}
+	st := success()
+	has("the page at success", page(st), []string{"Account linked", "The code the app receives", st.Code, "within 10 minutes"}, nil)
+	var out struct{ ID string }
+	w.post("/account/auth", map[string]any{"code": st.Code}).decode(t, &out)
+	has("the page once its code was exchanged", page(st), []string{"Account linked", "The app can now read your balance", "exchanged it", out.ID},
+		[]string{"The code the app receives", "exchanges it with"})
+
+	st = success()
+	w.advance("11m")
+	failed(t, w.do("POST", "/account/auth", req{body: map[string]any{"code": st.Code}}), http.StatusGone, "CODE_EXPIRED")
+	has("the page once its code expired", page(st), []string{"Your account was not linked", "expired at", "CODE_EXPIRED"},
+		[]string{"Account linked", "The app can now read your balance", "The code the app receives", "exchanges it with"})
+}

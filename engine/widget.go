@@ -761,16 +761,31 @@ func (e *Engine) finishConnect(ctx context.Context, w *widgetSession, sess BankS
 // exchanged, not expired. A page that shows a finished session again hands out
 // only such a code.
 func (e *Engine) CodeOpen(ctx context.Context, code string) bool {
+	cs, err := e.CodeState(ctx, code)
+	return err == nil && cs.ExchangedAt.IsZero() && cs.ExpiresAt.After(e.clock.Now())
+}
+
+// ConnectCodeState is where a connect code stands, without the credentials it
+// carries: when it expires, and when and for which account it was exchanged.
+type ConnectCodeState struct {
+	ExpiresAt   time.Time
+	ExchangedAt time.Time // zero until exchanged
+	AccountID   string    // the account it was exchanged for
+}
+
+// CodeState is where a connect code stands: the tester's drawer says it was
+// exchanged, and for which account, or that it expired, rather than offering it.
+func (e *Engine) CodeState(ctx context.Context, code string) (ConnectCodeState, error) {
 	if code == "" {
-		return false
+		return ConnectCodeState{}, Errorf(ENOTFOUND, "no connect code").WithReason("CODE_NOT_FOUND")
 	}
-	var open bool
-	_ = e.store.View(ctx, func(tx Tx) error {
+	var cs ConnectCodeState
+	err := e.store.View(ctx, func(tx Tx) error {
 		cc, err := tx.ConnectCode(code)
-		open = err == nil && cc.UsedAt.IsZero() && cc.ExpiresAt.After(e.clock.Now())
-		return nil
+		cs = ConnectCodeState{ExpiresAt: cc.ExpiresAt, ExchangedAt: cc.UsedAt, AccountID: cc.AccountID}
+		return err
 	})
-	return open
+	return cs, err
 }
 
 // ExchangeCode turns a connect code into a connected account (POST /account/auth):
