@@ -1062,3 +1062,25 @@ window.ready = true;
 	b.do(chromedp.Click(chromedp.CSS(`#mono-connect--widget-div [role=status] button`), chromedp.NodeVisible))
 	b.waitFor("Cancel to close the widget", `window.closes === 1 && document.getElementById("mono-connect--widget-div").style.display === "none" && document.getElementById("open").inert === false`)
 }
+
+// Shift+Tab in the widget's frame comes round as Tab does: from × (the first
+// control) to the last, the tester's drawer. It went from × to the frame's own
+// <body>, where nothing showed the focus, and only then to the drawer (a browser
+// trial).
+func TestBrowserShiftTabWrapsInTheFrame(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	b := dropInApp(t, w)
+	b.do(chromedp.Click(chromedp.ID("open")))
+	f := frame{b: b, sel: "#mono-connect--frame-id"}
+	f.heading("Select your bank")
+	f.waitFor("the step's heading to take the focus", `document.activeElement && document.activeElement.id === "title"`)
+	back := chromedp.KeyEvent(kb.Tab, chromedp.KeyModifiers(chromedp.ModifierShift))
+	b.do(back)
+	f.waitFor("Shift+Tab from the heading to reach ×", `document.hasFocus() && document.activeElement.matches("button.close")`)
+	b.do(back)
+	f.waitFor("Shift+Tab from × to reach the tester's drawer, visibly", `document.hasFocus() && document.activeElement.matches(".tester-summary") &&
+		(getComputedStyle(document.activeElement).outlineStyle !== "none" || getComputedStyle(document.activeElement).boxShadow !== "none")`)
+	b.do(back)
+	f.waitFor("Shift+Tab on from the drawer to go back through the page", `document.hasFocus() && document.activeElement !== document.body &&
+		!document.activeElement.matches(".tester-summary, button.close")`)
+}

@@ -152,6 +152,26 @@
     exit();
   });
 
+  // In the frame the widget is a dialog, and Shift+Tab comes round as Tab does:
+  // from its first control (×) to its last. It went from × to the frame's own
+  // <body>, where nothing showed the focus, and only then to the tester's drawer
+  // (a browser trial). Tab from the last control already comes round cleanly.
+  function tabbable() {
+    return Array.prototype.filter.call(document.querySelectorAll(
+      "a[href], button, input, select, textarea, summary, [tabindex]"), function (el) {
+      if (el.tabIndex < 0 || el.disabled || el.closest("[inert]")) return false;
+      return el.getClientRects().length > 0; // shown: not hidden, not in a closed drawer
+    });
+  }
+  document.addEventListener("keydown", function (ev) {
+    if (ev.key !== "Tab" || !ev.shiftKey || !framed || ev.defaultPrevented) return;
+    var all = tabbable();
+    var at = document.activeElement;
+    if (!all.length || (at !== all[0] && at !== body && at !== null)) return;
+    ev.preventDefault();
+    all[all.length - 1].focus();
+  });
+
   // A step's form goes once: a second click while the bank answered, on a slow
   // network, posted it again for a step the session had left (the server shows
   // such a form's page as the session stands, with no error, but the click still
