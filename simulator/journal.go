@@ -84,7 +84,8 @@ const (
 //	   closed; an ATM withdrawal is NGN 1,000 at least (a student's was NGN 100);
 //	   a posting's narration is read by its words' beginnings, not anywhere in
 //	   them: "NIP TRF FROM ELIZABETH OKAFOR" is a transfer, not betting ("BET"),
-//	   and "CAFE NEO COFFEE" is not a bank charge ("FEE") (a review)
+//	   and "CAFE NEO COFFEE" is not a bank charge ("FEE"); no two customers the
+//	   world draws share a name (the demo world had two Femi Akinolas) (a review)
 const journalVersion = 6
 
 // DataVersion is the version of the worlds this build makes (journalVersion).

@@ -459,8 +459,10 @@ func (w *world) newCustomer(idx int, nc *NewCustomer, openAt int64) *customer {
 	if w.version >= 6 && !plan.named {
 		// Version 6: no two customers of a world share a name (the demo world
 		// had two Femi Akinolas, a student and a salary earner, and a name picked
-		// either). The surname is drawn again from a stream of its own, so the
-		// customer's other draws are as they were.
+		// either). The surname is drawn again from a stream of its own; what is
+		// drawn after it from the name may still differ (a username the world
+		// had took a numeric suffix, drawn from the customer's stream, so the
+		// accounts drawn after it differ too).
 		again := gofakeit.NewFaker(rand.NewPCG(hash2(h, 7), golden), false)
 		for n := 0; n < 32 && w.nameTaken(c.first, c.last); n++ {
 			c.last = w.surname(again, fi)
