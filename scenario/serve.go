@@ -269,14 +269,16 @@ func (sv *Serving) Start(ctx context.Context) {
 				held = nil
 			}
 			if !st.At.IsZero() {
-				sv.set(i, StateWaiting, "until "+st.At.UTC().Format(time.RFC3339)+" (virtual)")
 				// The clock as the step found it is before the wait for its at:
 				// (madeBefore): one recorded after it flagged the events made on
 				// the way there, and at the instant, as made before the move (a
-				// review; a headless run said nothing of them).
+				// review; a headless run said nothing of them). Recorded before the
+				// step says it waits, so an app that moves the clock once it sees
+				// that finds it recorded.
 				sv.runMu.Lock()
 				sv.run.began[st.N] = sv.run.W.Clock.Now()
 				sv.runMu.Unlock()
+				sv.set(i, StateWaiting, "until "+st.At.UTC().Format(time.RFC3339)+" (virtual)")
 				h, err := sv.reach(ctx, st.At)
 				if err != nil {
 					// Not the app's doing, and nothing was checked: not run, as the
