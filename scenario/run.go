@@ -64,6 +64,10 @@ type Run struct {
 	seen      uint64         // delivery notices received since
 	reported  map[string]int // event ID → the number of the last attempt written to the transcript
 	delivered []delivery     // successful deliveries, in order
+	// actAt and actSecret are the clock and the webhook secret just before the
+	// running step's action: attempts made before it carried that secret.
+	actAt     time.Time
+	actSecret engine.Secret
 	cursors   map[string]int // webhook expectations' place in delivered, per account ("" any)
 	// matchedBy is, per cursor, the step (its number) that matched each delivery
 	// (its index in delivered): a step that misses an event that came before says
@@ -529,6 +533,7 @@ func (r *Run) runStep(ctx context.Context, st *Step) StepResult {
 		}
 	}
 	res := StepResult{Step: st, OK: true}
+	r.actAt, r.actSecret = r.W.Clock.Now(), r.W.Engine.Settings().WebhookSecret
 	if bad := r.act(ctx, st); bad != nil {
 		return *bad
 	}
@@ -1346,10 +1351,19 @@ func (r *Run) collect(ctx context.Context) error {
 		}
 		return a.a.N < b.a.N
 	})
-	secret := r.W.Engine.Settings().WebhookSecret
+	now := r.W.Engine.Settings().WebhookSecret
 	for _, f := range fresh {
 		body := r.W.Engine.WebhookBodyOf(f.ev, f.a)
 		name := webhookName(body, f.ev.Type)
+		// The secret the attempt carried: the one in force before this step's
+		// action for an attempt made before it (its at: moved the clock past the
+		// retry), not the one a settings step set since — a check of the old
+		// secret failed, and one of the new passed, for a delivery that never
+		// carried it (a review). The attempts are not stored with their secret.
+		secret := now
+		if f.a.At.Before(r.actAt) {
+			secret = r.actSecret
+		}
 		headers := engine.WebhookHeaders(secret, f.ev, f.a.N)
 		r.tr.webhook(f.a, name, headers, body)
 		if f.a.Error == "" {

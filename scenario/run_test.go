@@ -1103,6 +1103,13 @@ steps:
     account: kemi
 `)
 	defer sv2.Stop()
+	// The app moves the clock once step 3 waits for it (an advance before it
+	// began reaches its instant before it looks: then made before it).
+	for deadline := time.Now().Add(10 * time.Second); sv2.Status().Steps[2].State != scenario.StateWaiting; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("step 3 never waited: %+v", sv2.Status().Steps[2])
+		}
+	}
 	req := httptest.NewRequest("POST", "/sandbox/clock", strings.NewReader(`{"advance":"3d"}`))
 	req.Header.Set("mono-sec-key", scenario.DefaultKeys.Secret)
 	app.ServeHTTP(httptest.NewRecorder(), req)
@@ -1240,6 +1247,34 @@ steps:
 		if !bytes.Contains(tr, []byte(s)) {
 			t.Errorf("the transcript lacks %q:\n%s", s, tr)
 		}
+	}
+}
+
+// A delivery's secret is the one it carried, not one a later step set: a retry
+// made while a settings step's at: moved the clock carried the old secret, and a
+// check of it failed while a check of the new one passed (a review).
+func TestWebhookStepChecksTheSecretTheDeliveryCarried(t *testing.T) {
+	src := `scenario: secret change
+start: 2025-06-02T10:00:00+01:00
+settings: {webhook_secret: whsec_OLDSECRET_1111}
+customers:
+  z: {institution: "044"}
+steps:
+  - receiver: {status: 500}
+  - connect: z
+  - receiver: up
+  - settings: {webhook_secret: whsec_NEWSECRET_2222}
+    at: 2025-06-02T15:00:00+01:00
+  - webhook: account_connected
+    account: z
+    expect: {header.mono-webhook-attempt: "2", header.mono-webhook-secret: whsec_OLDSECRET_1111}
+`
+	path := filepath.Join(t.TempDir(), "rotate.yaml")
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if res, tr := run(t, path); !res.Passed {
+		t.Fatalf("%s\n%s", res.Line(), tail(tr))
 	}
 }
 
