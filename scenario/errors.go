@@ -79,7 +79,17 @@ func didYouMean(got string, choices []string) string {
 			best, bestD = c, d
 		}
 	}
-	limit := max(2, (len(got)+2)/3) // a third of it, rounded up: "narative" is narration
+	// A third of the word; rounded up only where the two begin alike ("narative"
+	// is narration), which let "present" suggest absent and "Union Bank" Zenith
+	// Bank (a review); a word of four letters or fewer that begins otherwise one
+	// letter off ("nmae" is name, "abc" no UBA).
+	limit := max(2, len(got)/3)
+	if p := min(3, len(best)); len(lg) >= p && strings.EqualFold(lg[:p], best[:p]) {
+		limit = max(2, (len(got)+2)/3)
+	}
+	if len(got) <= 4 && (lg == "" || best == "" || !strings.EqualFold(lg[:1], best[:1])) {
+		limit = 1
+	}
 	if strings.Trim(got, "0123456789") == "" {
 		// A number — a bank's code — one digit off: "999" is not 559 mistyped
 		// (a Go developer's trial).

@@ -967,13 +967,25 @@ func hasOtherAction(n *node) bool {
 	return false
 }
 
-// plainValue is a value as a file writes it after a key: quoted when YAML would
-// read it otherwise.
+// plainValue is a value as a file writes it after a key: null as null, and a
+// string quoted when YAML would read it written plain as something else — "null",
+// "~", "true", "007" — or not at all ({eq: null} was told to write "", and
+// {eq: "null"} to write null: a review).
 func plainValue(n *node) string {
-	if n.kind == kScalar && (n.value == "" || strings.ContainsAny(n.value, ",:{}[]#&*!|>'\"%@`") || strings.TrimSpace(n.value) != n.value) {
-		return strconv.Quote(n.value)
+	if n.kind != kScalar {
+		return oneLine(n)
 	}
-	return oneLine(n)
+	if n.tag == tagNull {
+		return "null"
+	}
+	if n.tag != tagStr {
+		return n.value
+	}
+	if v, err := parseYAML([]byte("k: " + n.value + "\n")); err == nil && v.kind == kMap && len(v.vals) == 1 &&
+		v.vals[0].kind == kScalar && v.vals[0].tag == tagStr && v.vals[0].value == n.value && !strings.ContainsAny(n.value, ",{}[]#") {
+		return n.value
+	}
+	return strconv.Quote(n.value)
 }
 
 func oneLine(n *node) string {

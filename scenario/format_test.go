@@ -104,6 +104,9 @@ func TestRefusals(t *testing.T) {
 		{"zero debit", head + "  - bank: adam\n    debit: 0\n", `f.yaml:11:12: debit must be more than zero`},
 		{"unknown matcher", head + "  - connect: adam\n    expect: {http: {gte: 200}, id: {matchs: x}}\n", `f.yaml:11:37: unknown matcher "matchs" (did you mean "matches"?); use one of absent, any, contains, gt, gte, len, lt, lte, matches, not, one_of`},
 		{"eq as a matcher", head + "  - connect: adam\n    expect: {account.balance: {eq: \"NGN 15,000\"}}\n", `f.yaml:11:32: no matcher "eq" is needed: a plain value means equal to it — write account.balance: "NGN 15,000"`},
+		{"eq of null", head + "  - connect: adam\n    expect: {paging.previous: {eq: null}}\n", `f.yaml:11:32: no matcher "eq" is needed: a plain value means equal to it — write paging.previous: null`},
+		{"eq of the string null", head + "  - connect: adam\n    expect: {name: {eq: \"null\"}}\n", `f.yaml:11:21: no matcher "eq" is needed: a plain value means equal to it — write name: "null"`},
+		{"eq of a word", head + "  - connect: adam\n    expect: {status: {eq: successful}}\n", `f.yaml:11:23: no matcher "eq" is needed: a plain value means equal to it — write status: successful`},
 		{"a field misspelt by three", head + "  - bank: adam\n    debit: NGN 5\n    narative: POS\n", `f.yaml:12:5: unknown field "narative" for a bank step (did you mean "narration"?); a bank step takes at, credit, debit, expect, mfa, narration, note, password, save`},
 		{"bad regexp", head + "  - connect: adam\n    expect: {id: {matches: \"(\"}}\n", `f.yaml:11:28: matches: "(" is not a regular expression (error parsing regexp: missing closing ): ` + "`(`" + `)`},
 		{"gt of a word", head + "  - connect: adam\n    expect: {id: {gt: many}}\n", `f.yaml:11:23: gt compares numbers: give a number or an amount such as NGN 5,000; found "many"`},
@@ -630,7 +633,8 @@ func TestALongWordInARefusalIsCut(t *testing.T) {
 // engineer's trial). The refusal says which code is which bank, and what is close.
 func TestBanksByTheNamesPeopleUse(t *testing.T) {
 	names := map[string]string{"First Bank": "011", "FirstBank": "011", "UBA": "033", "GTB": "058", "gtbank": "058",
-		"Zenith": "057", "ACCESS": "044", "Providus": "101", "FCMB": "214", "Stanbic": "221", "Access Bank": "044", "058": "058"}
+		"Zenith": "057", "ACCESS": "044", "Providus": "101", "FCMB": "214", "Stanbic": "221", "Access Bank": "044", "058": "058",
+		"Union Bank": "032", "UBA Bank": "033", "Zenith Bank PLC": "057", "Access Bank Plc": "044", "Ecobank": "050"}
 	for name, code := range names {
 		src := fmt.Sprintf("scenario: t\ncustomers:\n  adam: {institution: %q}\nsteps:\n  - outage: %q\n    for: 1h\n  - latency: %q\n    delay: 0\n", name, name, name)
 		s, err := Parse("f.yaml", []byte(src))
@@ -646,5 +650,13 @@ func TestBanksByTheNamesPeopleUse(t *testing.T) {
 	_, err := Parse("f.yaml", []byte(src))
 	if err == nil || !strings.Contains(err.Error(), `unknown bank "Zenit" (did you mean "Zenith"?)`) || !strings.Contains(err.Error(), "057 Zenith Bank (Zenith)") {
 		t.Errorf("Zenit: %v", err)
+	}
+	// No suggestion of a bank that is not like it (a review: Citibank was told
+	// GTBank, Kuda UBA).
+	for _, name := range []string{"Citibank", "Kuda", "abc", "Opay"} {
+		src := fmt.Sprintf("scenario: t\ncustomers:\n  adam: {institution: %s}\nsteps: [{advance: 1m}]\n", name)
+		if _, err := Parse("f.yaml", []byte(src)); err == nil || strings.Contains(err.Error(), "did you mean") {
+			t.Errorf("%s: %v", name, err)
+		}
 	}
 }

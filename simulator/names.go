@@ -67,14 +67,17 @@ func InstitutionNamed(s string) (in engine.Institution, ok bool) {
 	return in, ok
 }
 
-// nameKey is a name as InstitutionNamed compares it: letters and digits, lower case.
+// nameKey is a name as InstitutionNamed compares it: letters and digits, lower
+// case, without a last "plc" or "bank" ("Zenith Bank PLC" and "UBA Bank" are
+// Zenith and UBA, "Union Bank" Union Bank of Nigeria).
 func nameKey(s string) string {
-	return strings.Map(func(r rune) rune {
+	k := strings.Map(func(r rune) rune {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
 			return unicode.ToLower(r)
 		}
 		return -1
 	}, s)
+	return strings.TrimSuffix(strings.TrimSuffix(k, "plc"), "bank")
 }
 
 // bankShort is how narrations name a bank, by code.
