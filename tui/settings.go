@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -11,6 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"sandbank/engine"
+	"sandbank/simulator"
 )
 
 // settingsPage is the business's settings: Data Sync on or off (R4), the webhook
@@ -426,6 +428,15 @@ func (p *settingsPage) View() string {
 		b = append(b, "", st.Title.Render(" Files"))
 		b = append(b, st.Label.Render("  "+fit("Database", 16))+" "+st.Value.Render(fitLeft(p.sh.dbPath, p.w-20)))
 		b = append(b, st.Label.Render("  "+fit("Log", 16))+" "+st.Value.Render(fitLeft(p.sh.logPath, p.w-20)))
+		if bk := p.sh.bank; bk != nil {
+			// Which generators made the world: only serve's banner said it, and an
+			// upgraded world keeps its own (an upgrade trial).
+			data := fmt.Sprintf("seed %d, data version %d", bk.Config().Seed, bk.DataVersion())
+			if v := bk.DataVersion(); v < simulator.DataVersion {
+				data += fmt.Sprintf(" (new databases get %d)", simulator.DataVersion)
+			}
+			b = append(b, st.Label.Render("  "+fit("Bank", 16))+" "+st.Value.Render(fit(data, p.w-20)))
+		}
 		for _, l := range wrap("To start over, quit and delete the database: the next run makes the demo world anew, with new keys and webhook secret (--secret-key or $SANDBANK_SECRET_KEY keeps the secret key your app sends).", p.w-20) {
 			b = append(b, strings.Repeat(" ", 19)+st.Faint.Render(l))
 		}

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -104,6 +105,9 @@ func TestSettingsSayWhereTheFilesAre(t *testing.T) {
 	h.press("4")
 	h.contains("Database         /home/ada/.local/share/sandbank/sandbank.db", "Log              /home/ada/.local/share/sandbank/sandbank.log",
 		"To start over, quit and delete the database")
+	// And which generators made the world: an upgraded one keeps its own (an
+	// upgrade trial: only serve's banner said it).
+	h.contains(fmt.Sprintf("Bank             seed %d, data version %d", w.bank.Config().Seed, w.bank.DataVersion()))
 	// A long path keeps its file's name (cut at the end, the two read the same),
 	// and a played scenario's throw-away world is not one to start over (a review).
 	long := "/srv/" + strings.Repeat("a-very-long-folder-name/", 6)
