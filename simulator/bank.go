@@ -842,19 +842,21 @@ func naira(k int64) string { return "NGN " + engine.Naira(k) }
 func categorize(version int, t engine.TxType, narr string) uint8 {
 	u := strings.ToUpper(narr)
 	if version >= 6 {
-		// Words' beginnings only: " " before each word, whatever separated it
-		// ("NIP TRF FROM ELIZABETH/GTB" → " NIP TRF FROM ELIZABETH GTB"), so that
-		// "BET" finds BET9JA but not ELIZABETH, "FEE" FEES but not COFFEE.
+		// Whole words, or their plurals: a space around each word, whatever
+		// separated it ("NIP TRF FROM BETTY/GTB" → " NIP TRF FROM BETTY GTB "),
+		// so that "BET" is not ELIZABETH nor BETTY, "FEE" FEES but not COFFEE
+		// or FEEDWELL, and "ATM" not TREATMENT (a review).
 		u = " " + strings.Join(strings.FieldsFunc(u, func(r rune) bool {
 			return !unicode.IsLetter(r) && !unicode.IsDigit(r)
-		}), " ")
+		}), " ") + " "
 	}
 	has := func(words ...string) bool {
 		for _, w := range words {
-			if version >= 6 {
-				w = " " + w
-			}
-			if strings.Contains(u, w) {
+			if version < 6 {
+				if strings.Contains(u, w) {
+					return true
+				}
+			} else if strings.Contains(u, " "+w+" ") || strings.Contains(u, " "+w+"S ") {
 				return true
 			}
 		}
@@ -871,13 +873,13 @@ func categorize(version int, t engine.TxType, narr string) uint8 {
 		return catCharges
 	case has("ATM", "CASH WITHDRAWAL"):
 		return catCash
-	case has("DSTV", "GOTV", "IKEDC", "EKEDC", "AEDC", "PHED", "LAWMA", "ELECTRIC", "BILL", "TOKEN"):
+	case has("DSTV", "GOTV", "IKEDC", "EKEDC", "AEDC", "PHED", "LAWMA", "ELECTRIC", "ELECTRICITY", "BILL", "TOKEN"):
 		return catBills
 	case has("FEE", "CHARGE", "LEVY", "VAT", "COMMISSION"):
 		return catCharges
 	case has("BOLT", "UBER", "FUEL", "FILLING", "TRANSPORT"):
 		return catTransport
-	case has("NETFLIX", "CINEMA", "SHOWMAX", "SPOTIFY", "BET", "SPORTYBET", "NAIRABET", "MERRYBET", "1XBET"):
+	case has("NETFLIX", "CINEMA", "SHOWMAX", "SPOTIFY", "BET", "BET9JA", "BETKING", "BETWAY", "SPORTYBET", "NAIRABET", "MERRYBET", "1XBET"):
 		return catEntertainment
 	case has("RESTAURANT", "FOOD", "CHICKEN", "PIZZA", "KFC", "EATERY"):
 		return catFood

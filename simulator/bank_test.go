@@ -490,6 +490,13 @@ func TestPostingCategories(t *testing.T) {
 		{engine.Debit, "SMS ALERT CHARGES", CategoryBankCharges, CategoryBankCharges},
 		{engine.Debit, "EKEDC ELECTRICITY/0101", CategoryBills, CategoryBills},
 		{engine.Debit, "MTN DATA BUNDLE", CategoryAirtime, CategoryAirtime},
+		{engine.Credit, "NIP TRF FROM BETTY OKAFOR/GTB", CategoryEntertainment, CategoryTransfer},
+		{engine.Debit, "TRF TO BETHEL CHURCH", CategoryEntertainment, CategoryTransfer},
+		{engine.Debit, "NIP TRF TO BILLY EZE", CategoryBills, CategoryTransfer},
+		{engine.Debit, "POS PURCHASE PHONE CHARGER", CategoryBankCharges, CategoryShopping},
+		{engine.Debit, "POS PURCHASE FEEDWELL SUPERMARKET", CategoryBankCharges, CategoryShopping},
+		{engine.Debit, "WEB PURCHASE BETKING", CategoryEntertainment, CategoryEntertainment},
+		{engine.Debit, "SCHOOL FEES", CategoryBankCharges, CategoryBankCharges},
 	} {
 		for version, want := range map[int]string{5: tc.v5, 6: tc.want} {
 			if got := Categories[categorize(version, tc.typ, tc.narr)]; got != want {
