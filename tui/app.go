@@ -565,7 +565,9 @@ func (m *Model) resize() {
 }
 
 func (m *Model) busy() bool {
-	if m.sh.advancing != "" || busy(m.current()) || (m.play != nil && m.play.running) {
+	// A jump the API or a scenario started spins the header's glyph too, which
+	// stood still for the whole of a 20-day jump, as if hung (a review).
+	if m.sh.advancing != "" || !m.sh.clockState.JumpingTo.IsZero() || busy(m.current()) || (m.play != nil && m.play.running) {
 		return true
 	}
 	for _, o := range m.overlays {

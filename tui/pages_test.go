@@ -1263,6 +1263,9 @@ func TestHeaderSaysAJumpStartedElsewhere(t *testing.T) {
 	if strings.Contains(h.screen(), "paused") {
 		t.Fatal("the header says paused during a jump")
 	}
+	if !h.m.busy() {
+		t.Fatal("the header's spinner stands still during the jump") // busy animates it
+	}
 	st.Now, st.JumpingTo = st.JumpingTo, time.Time{}
 	h.send(tickMsg{clock: st})
 	h.contains("⏸ paused")
