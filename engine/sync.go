@@ -99,8 +99,8 @@ func (e *Engine) SyncWith(ctx context.Context, accountID string, req SyncRequest
 // dataSyncOff is why no sync runs while Data Sync is off, and what to do.
 const dataSyncOff = `Data Sync is off for this business: turn it on with PATCH /sandbox/settings {"data_sync_enabled":true} (or in the TUI's Settings), then ask again`
 
-// giveBackWindow undoes a claim when nothing ran (busy, shutting down, cancelled):
-// the window is not spent.
+// giveBackWindow undoes a claim when nothing ran (another sync of the account
+// running, sandbank shutting down): the window is not spent.
 func (e *Engine) giveBackWindow(p SyncPolicy, accountID string, prev time.Time) {
 	e.mu.Lock()
 	defer e.mu.Unlock()

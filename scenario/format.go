@@ -126,7 +126,7 @@ type Step struct {
 	Body         *node             // call: a mapping (JSON) or a string (as is)
 	Headers      map[string]string // call
 	Key          string            // call: "secret", "public", "none" or a literal key
-	Timeout      time.Duration     // the request gives up after this much real time
+	Timeout      time.Duration     // the client gives up on the answer after this much real time (what the request set off runs on)
 
 	Op        string // bank: debit, credit, password, mfa
 	Amount    int64

@@ -178,7 +178,6 @@ func fold(s string) string {
 	return b.String()
 }
 
-// truncate shortens s to n bytes (cp1252 text is one byte a character).
 // fit cuts s (in the core fonts' one-byte encoding) to what a cell of width mm
 // shows in the current font, marking the cut with "~". Cut at 52 characters,
 // a narration of capitals was 95 mm wide in a column of 78, and printed over the
