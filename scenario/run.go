@@ -64,10 +64,6 @@ type Run struct {
 	seen      uint64         // delivery notices received since
 	reported  map[string]int // event ID → the number of the last attempt written to the transcript
 	delivered []delivery     // successful deliveries, in order
-	// actAt and actSecret are the clock and the webhook secret just before the
-	// running step's action: attempts made before it carried that secret.
-	actAt     time.Time
-	actSecret engine.Secret
 	cursors   map[string]int // webhook expectations' place in delivered, per account ("" any)
 	// matchedBy is, per cursor, the step (its number) that matched each delivery
 	// (its index in delivered): a step that misses an event that came before says
@@ -530,10 +526,16 @@ func (r *Run) runStep(ctx context.Context, st *Step) StepResult {
 			if res := r.call(ctx, "POST", "/sandbox/clock", jsonBody(map[string]any{"advance": durationParam(d)}), "secret", nil, 0); res.Status != http.StatusOK {
 				return r.fail(st, st.pos, "moving the clock to %s: the API answered %d %s", st.At.Format(time.RFC3339), res.Status, bytes.TrimSpace(res.Body))
 			}
+			// The webhooks due on the way go out before the step acts, with the
+			// settings they met there: a retry the move passed went out after a
+			// settings step changed the secret, or before it, as the outbox got to
+			// it (a review: one run in three).
+			if err := r.settle(ctx); err != nil {
+				return r.fail(st, st.pos, "%v", err)
+			}
 		}
 	}
 	res := StepResult{Step: st, OK: true}
-	r.actAt, r.actSecret = r.W.Clock.Now(), r.W.Engine.Settings().WebhookSecret
 	if bad := r.act(ctx, st); bad != nil {
 		return *bad
 	}
@@ -1351,19 +1353,14 @@ func (r *Run) collect(ctx context.Context) error {
 		}
 		return a.a.N < b.a.N
 	})
-	now := r.W.Engine.Settings().WebhookSecret
+	// The secret the attempts carried: they are collected after each move of
+	// the clock, before a step acts (a step's at: settles first), so the
+	// settings in force are those they were sent with. Attempts are not stored
+	// with their secret.
+	secret := r.W.Engine.Settings().WebhookSecret
 	for _, f := range fresh {
 		body := r.W.Engine.WebhookBodyOf(f.ev, f.a)
 		name := webhookName(body, f.ev.Type)
-		// The secret the attempt carried: the one in force before this step's
-		// action for an attempt made before it (its at: moved the clock past the
-		// retry), not the one a settings step set since — a check of the old
-		// secret failed, and one of the new passed, for a delivery that never
-		// carried it (a review). The attempts are not stored with their secret.
-		secret := now
-		if f.a.At.Before(r.actAt) {
-			secret = r.actSecret
-		}
 		headers := engine.WebhookHeaders(secret, f.ev, f.a.N)
 		r.tr.webhook(f.a, name, headers, body)
 		if f.a.Error == "" {
