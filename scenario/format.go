@@ -2436,7 +2436,7 @@ func unknownBank(what, got string, others []string) string {
 	var names, banks []string
 	for _, in := range simulator.Institutions() {
 		short := simulator.ShortName(in.Name)
-		names = append(names, in.Code, in.Name, short)
+		names = append(names, in.Code, short)
 		b := in.Code + " " + in.Name
 		if short != in.Name {
 			b += " (" + short + ")"
@@ -2445,7 +2445,13 @@ func unknownBank(what, got string, others []string) string {
 	}
 	slices.Sort(banks)
 	msg := fmt.Sprintf("unknown %s %q", what, got)
-	if s := didYouMean(got, append(names, others...)); s != "" {
+	// By the name without the words bank names end with: the shared " Bank"
+	// made "Unity Bank" look like Zenith Bank, and " Nigeria" Citibank Nigeria
+	// like Ecobank Nigeria (a review).
+	// Two letters off only for a long name: "Unity Bank" is another bank, not
+	// Union mistyped.
+	core := simulator.BankCore(got)
+	if s := didYouMean(core, append(names, others...)); s != "" && (len(core) >= 7 || distance(strings.ToLower(core), strings.ToLower(s)) <= 1) {
 		msg += fmt.Sprintf(" (did you mean %q?)", s)
 	}
 	if len(others) == 0 {

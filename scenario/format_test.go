@@ -170,7 +170,7 @@ func TestRefusals(t *testing.T) {
 		{"expect_call to no route", "scenario: t\ncustomers:\n  adam: {}\nsteps:\n  - connect: adam\n  - serve:\n  - expect_call: POST /accounts/{adam}/sink\n", "f.yaml:7:18: expect_call: POST /accounts/{adam}/sink: no route of sandbank's API has that path; did you mean POST /accounts/{adam}/sync? (if a 404 is the point, say so: expect: {http: 404})"},
 		{"pause without a sentence", "scenario: t\nsteps:\n  - pause:\n", `f.yaml:3:12: pause: takes the sentence the audience reads while play stops here, e.g. pause: Adam changed his password at the bank; found nothing`},
 		{"pause with a blank sentence", "scenario: t\nsteps:\n  - pause: \"  \"\n", `f.yaml:3:12: pause: takes the sentence the audience reads while play stops here, e.g. pause: Adam changed his password at the bank; found "  "`},
-		{"unknown bank in outage", head + "  - outage: Acess Bank\n    for: 1h\n", `f.yaml:10:13: unknown bank, customer or account "Acess Bank" (did you mean "Access Bank"?); use one of adam, bola, bola_a, bola_b, or a bank by its code or name: 011 First Bank of Nigeria (FirstBank), 032 Union Bank of Nigeria (Union), 033 United Bank for Africa (UBA), 035 Wema Bank (Wema), 044 Access Bank (Access), 050 Ecobank Nigeria (Ecobank), 057 Zenith Bank (Zenith), 058 GTBank, 070 Fidelity Bank (Fidelity), 101 Providus Bank (Providus), 214 First City Monument Bank (FCMB), 221 Stanbic IBTC Bank (Stanbic), 232 Sterling Bank (Sterling), 559 Coronation Merchant Bank (Coronation)`},
+		{"unknown bank in outage", head + "  - outage: Acess Bank\n    for: 1h\n", `f.yaml:10:13: unknown bank, customer or account "Acess Bank" (did you mean "Access"?); use one of adam, bola, bola_a, bola_b, or a bank by its code or name: 011 First Bank of Nigeria (FirstBank), 032 Union Bank of Nigeria (Union), 033 United Bank for Africa (UBA), 035 Wema Bank (Wema), 044 Access Bank (Access), 050 Ecobank Nigeria (Ecobank), 057 Zenith Bank (Zenith), 058 GTBank, 070 Fidelity Bank (Fidelity), 101 Providus Bank (Providus), 214 First City Monument Bank (FCMB), 221 Stanbic IBTC Bank (Stanbic), 232 Sterling Bank (Sterling), 559 Coronation Merchant Bank (Coronation)`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Parse("f.yaml", []byte(tc.src))
@@ -634,7 +634,8 @@ func TestALongWordInARefusalIsCut(t *testing.T) {
 func TestBanksByTheNamesPeopleUse(t *testing.T) {
 	names := map[string]string{"First Bank": "011", "FirstBank": "011", "UBA": "033", "GTB": "058", "gtbank": "058",
 		"Zenith": "057", "ACCESS": "044", "Providus": "101", "FCMB": "214", "Stanbic": "221", "Access Bank": "044", "058": "058",
-		"Union Bank": "032", "UBA Bank": "033", "Zenith Bank PLC": "057", "Access Bank Plc": "044", "Ecobank": "050"}
+		"Union Bank": "032", "UBA Bank": "033", "Zenith Bank PLC": "057", "Access Bank Plc": "044", "Ecobank": "050",
+		"Zenith Bank Nigeria": "057", "First Bank of Nigeria": "011", "Guaranty Trust Bank": "058", "Stanbic IBTC": "221"}
 	for name, code := range names {
 		src := fmt.Sprintf("scenario: t\ncustomers:\n  adam: {institution: %q}\nsteps:\n  - outage: %q\n    for: 1h\n  - latency: %q\n    delay: 0\n", name, name, name)
 		s, err := Parse("f.yaml", []byte(src))
@@ -653,7 +654,7 @@ func TestBanksByTheNamesPeopleUse(t *testing.T) {
 	}
 	// No suggestion of a bank that is not like it (a review: Citibank was told
 	// GTBank, Kuda UBA).
-	for _, name := range []string{"Citibank", "Kuda", "abc", "Opay"} {
+	for _, name := range []string{"Citibank", "Kuda", "abc", "Opay", "Unity Bank", "Kuda Bank", "Citibank Nigeria"} {
 		src := fmt.Sprintf("scenario: t\ncustomers:\n  adam: {institution: %s}\nsteps: [{advance: 1m}]\n", name)
 		if _, err := Parse("f.yaml", []byte(src)); err == nil || strings.Contains(err.Error(), "did you mean") {
 			t.Errorf("%s: %v", name, err)

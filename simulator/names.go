@@ -57,7 +57,7 @@ func InstitutionNamed(s string) (in engine.Institution, ok bool) {
 		if s == i.Code {
 			return i, true
 		}
-		if key != "" && (key == nameKey(i.Name) || key == nameKey(ShortName(i.Name)) || key == nameKey(bankShort[i.Code])) {
+		if key != "" && (key == nameKey(i.Name) || key == nameKey(ShortName(i.Name)) || key == nameKey(bankShort[i.Code]) || key == bankAlias[i.Code]) {
 			if ok && in.Code != i.Code {
 				return engine.Institution{}, false
 			}
@@ -68,8 +68,9 @@ func InstitutionNamed(s string) (in engine.Institution, ok bool) {
 }
 
 // nameKey is a name as InstitutionNamed compares it: letters and digits, lower
-// case, without a last "plc" or "bank" ("Zenith Bank PLC" and "UBA Bank" are
-// Zenith and UBA, "Union Bank" Union Bank of Nigeria).
+// case, without the words a bank's name ends with — "plc", "limited", "of
+// Nigeria", "Nigeria", "bank" ("Zenith Bank PLC", "Zenith Bank Nigeria" and
+// "UBA Bank" are Zenith and UBA, "Union Bank" Union Bank of Nigeria).
 func nameKey(s string) string {
 	k := strings.Map(func(r rune) rune {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
@@ -77,8 +78,38 @@ func nameKey(s string) string {
 		}
 		return -1
 	}, s)
-	return strings.TrimSuffix(strings.TrimSuffix(k, "plc"), "bank")
+	for {
+		cut := k
+		for _, end := range []string{"plc", "limited", "ltd", "ofnigeria", "nigeria", "bank"} {
+			cut = strings.TrimSuffix(cut, end)
+		}
+		if cut == k {
+			return k
+		}
+		k = cut
+	}
 }
+
+// BankCore is a bank's name without the words names end with ("Kuda Bank
+// Nigeria" is Kuda), for suggesting a bank by what is like it: the shared
+// " Bank" made "Unity Bank" look like Zenith Bank (a review).
+func BankCore(s string) string {
+	for {
+		cut := strings.TrimSpace(s)
+		for _, end := range []string{" plc", " limited", " ltd", " of nigeria", " nigeria", " bank"} {
+			if len(cut) > len(end) && strings.EqualFold(cut[len(cut)-len(end):], end) {
+				cut = strings.TrimSpace(cut[:len(cut)-len(end)])
+			}
+		}
+		if cut == s {
+			return s
+		}
+		s = cut
+	}
+}
+
+// bankAlias is another name a bank goes by, as nameKey has it.
+var bankAlias = map[string]string{"058": "guarantytrust"}
 
 // bankShort is how narrations name a bank, by code.
 var bankShort = map[string]string{
