@@ -837,33 +837,44 @@ func (b *Bank) PostTransaction(customerID string, p Posting) (engine.Transaction
 // naira formats kobo for messages: "NGN 5,000.00".
 func naira(k int64) string { return "NGN " + engine.Naira(k) }
 
+// wholeWords are categorize's keywords that begin common words, which from
+// version 6 count only as whole words or their plurals.
+var wholeWords = map[string]bool{"BET": true, "BILL": true, "FEE": true, "CHARGE": true, "TOKEN": true, "LEVY": true, "VAT": true, "BOLT": true}
+
 // categorize gives an explicit posting a category from its narration, as the
 // world's journal version did.
 func categorize(version int, t engine.TxType, narr string) uint8 {
 	u := strings.ToUpper(narr)
 	if version >= 6 {
-		// Whole words, or their plurals: a space around each word, whatever
-		// separated it ("NIP TRF FROM BETTY/GTB" → " NIP TRF FROM BETTY GTB "),
-		// so that "BET" is not ELIZABETH nor BETTY, "FEE" FEES but not COFFEE
-		// or FEEDWELL, and "ATM" not TREATMENT (a review).
+		// By words, whatever separated them ("NIP TRF FROM BETTY/GTB" → " NIP
+		// TRF FROM BETTY GTB "): a keyword begins a word (NIPTRF, ATMWDL,
+		// PIZZAHUT are theirs; ATM is not TREATMENT), and the short ones that
+		// begin common words are whole words or their plurals — BET is not
+		// ELIZABETH nor BETTY, FEE is FEES but not COFFEE nor FEEDWELL, BILL
+		// not BILLY, CHARGE not CHARGER (reviews).
 		u = " " + strings.Join(strings.FieldsFunc(u, func(r rune) bool {
 			return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 		}), " ") + " "
 	}
 	has := func(words ...string) bool {
 		for _, w := range words {
-			if version < 6 {
+			switch {
+			case version < 6:
 				if strings.Contains(u, w) {
 					return true
 				}
-			} else if strings.Contains(u, " "+w+" ") || strings.Contains(u, " "+w+"S ") {
+			case wholeWords[w]:
+				if strings.Contains(u, " "+w+" ") || strings.Contains(u, " "+w+"S ") {
+					return true
+				}
+			case strings.Contains(u, " "+w):
 				return true
 			}
 		}
 		return false
 	}
 	switch {
-	case has("SALARY", "PENSION", "INTEREST", "SETTLEMENT") && t == engine.Credit:
+	case has("SALARY", "SALARIES", "PENSION", "INTEREST", "SETTLEMENT") && t == engine.Credit:
 		return catIncome
 	case has("AIRTIME", "DATA BUNDLE", "RECHARGE"):
 		return catAirtime
@@ -873,15 +884,16 @@ func categorize(version int, t engine.TxType, narr string) uint8 {
 		return catCharges
 	case has("ATM", "CASH WITHDRAWAL"):
 		return catCash
-	case has("DSTV", "GOTV", "IKEDC", "EKEDC", "AEDC", "PHED", "LAWMA", "ELECTRIC", "ELECTRICITY", "BILL", "TOKEN"):
+	case has("DSTV", "GOTV", "IKEDC", "EKEDC", "AEDC", "PHED", "LAWMA", "ELECTRIC", "BILL", "BILLPAY", "TOKEN"):
 		return catBills
-	case has("FEE", "CHARGE", "LEVY", "VAT", "COMMISSION"):
+	case has("FEE", "CHARGE", "LEVY", "LEVIES", "VAT", "COMMISSION"):
 		return catCharges
 	case has("BOLT", "UBER", "FUEL", "FILLING", "TRANSPORT"):
 		return catTransport
-	case has("NETFLIX", "CINEMA", "SHOWMAX", "SPOTIFY", "BET", "BET9JA", "BETKING", "BETWAY", "SPORTYBET", "NAIRABET", "MERRYBET", "1XBET"):
+	case has("NETFLIX", "CINEMA", "SHOWMAX", "SPOTIFY", "BET", "BET9JA", "BETKING", "BETWAY", "BETNAIJA", "BETWINNER",
+		"SPORTYBET", "NAIRABET", "MERRYBET", "BANGBET", "1XBET"):
 		return catEntertainment
-	case has("RESTAURANT", "FOOD", "CHICKEN", "PIZZA", "KFC", "EATERY"):
+	case has("RESTAURANT", "FOOD", "HEYFOOD", "CHICKEN", "PIZZA", "KFC", "EATERY"):
 		return catFood
 	case has("TRF", "TRANSFER", "NIP"):
 		return catTransfer

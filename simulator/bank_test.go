@@ -497,6 +497,12 @@ func TestPostingCategories(t *testing.T) {
 		{engine.Debit, "POS PURCHASE FEEDWELL SUPERMARKET", CategoryBankCharges, CategoryShopping},
 		{engine.Debit, "WEB PURCHASE BETKING", CategoryEntertainment, CategoryEntertainment},
 		{engine.Debit, "SCHOOL FEES", CategoryBankCharges, CategoryBankCharges},
+		{engine.Debit, "NIPTRF TO ADA EZE", CategoryTransfer, CategoryTransfer},
+		{engine.Debit, "ATMWDL IKEJA", CategoryCash, CategoryCash},
+		{engine.Debit, "POS PURCHASE PIZZAHUT", CategoryFood, CategoryFood},
+		{engine.Debit, "WEB PURCHASE HEYFOOD", CategoryFood, CategoryFood},
+		{engine.Debit, "QUICKTELLER BILLPAY", CategoryBills, CategoryBills},
+		{engine.Debit, "WEB PURCHASE BANGBET", CategoryEntertainment, CategoryEntertainment},
 	} {
 		for version, want := range map[int]string{5: tc.v5, 6: tc.want} {
 			if got := Categories[categorize(version, tc.typ, tc.narr)]; got != want {

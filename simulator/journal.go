@@ -82,8 +82,9 @@ const (
 //	   a posting whose narration names an ATM's fee is a charge, not cash
 //	6: no cash deposit over the counter on a public holiday, when branches are
 //	   closed; an ATM withdrawal is NGN 1,000 at least (a student's was NGN 100);
-//	   a posting's narration is read by whole words (or their plurals), not
-//	   anywhere: "NIP TRF FROM ELIZABETH OKAFOR" is a transfer, not betting ("BET"),
+//	   a posting's narration is read by words, not letters anywhere: a keyword
+//	   begins a word, and a short one that begins common words (BET, FEE, BILL)
+//	   is a whole word: "NIP TRF FROM ELIZABETH OKAFOR" is a transfer, not betting,
 //	   and "CAFE NEO COFFEE" is not a bank charge ("FEE"); no two customers the
 //	   world draws share a name while a given name has surnames of its people
 //	   left (about 300 customers; the demo world had two Femi Akinolas) (a review)
