@@ -115,9 +115,13 @@ func unknown(what, got string, choices []string) string {
 	return msg + "; use one of " + strings.Join(sorted, ", ")
 }
 
-// distance is the Levenshtein distance of a and b.
+// distance is the edit distance of a and b: letters added, dropped, changed or
+// two side by side swapped (optimal string alignment).
 func distance(a, b string) int {
 	ra, rb := []rune(a), []rune(b)
+	// Two letters swapped are one edit ("ysnc" is sync, "nmae" name), as a
+	// typist makes them: three rows, for the swap's look two back.
+	back := make([]int, len(rb)+1)
 	prev := make([]int, len(rb)+1)
 	cur := make([]int, len(rb)+1)
 	for j := range prev {
@@ -131,8 +135,11 @@ func distance(a, b string) int {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				cur[j] = min(cur[j], back[j-2]+1)
+			}
 		}
-		prev, cur = cur, prev
+		back, prev, cur = prev, cur, back
 	}
 	return prev[len(rb)]
 }

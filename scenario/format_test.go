@@ -661,3 +661,19 @@ func TestBanksByTheNamesPeopleUse(t *testing.T) {
 		}
 	}
 }
+
+// Two letters swapped are one edit: "ysnc" suggested nothing once a short word
+// that begins otherwise had to be one edit off (a review).
+func TestDistanceCountsASwapAsOne(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		want int
+	}{{"ysnc", "sync", 1}, {"acll", "call", 1}, {"nmae", "name", 1}, {"sync", "sync", 0}, {"abc", "uba", 2}, {"narative", "narration", 3}, {"", "ab", 2}, {"ca", "abc", 3}} {
+		if got := distance(c.a, c.b); got != c.want {
+			t.Errorf("distance(%q, %q) = %d, want %d", c.a, c.b, got, c.want)
+		}
+	}
+	if s := didYouMean("ysnc", []string{"sync", "call", "connect"}); s != "sync" {
+		t.Errorf("ysnc: %q, want sync", s)
+	}
+}
