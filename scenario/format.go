@@ -2451,7 +2451,23 @@ func unknownBank(what, got string, others []string) string {
 	// Two letters off only for a long name: "Unity Bank" is another bank, not
 	// Union mistyped.
 	core := simulator.BankCore(got)
-	if s := didYouMean(core, append(names, others...)); s != "" && (len(core) >= 7 || distance(strings.ToLower(core), strings.ToLower(s)) <= 1) {
+	s := didYouMean(core, append(names, others...))
+	if s != "" && len(core) < 7 && distance(strings.ToLower(core), strings.ToLower(s)) > 1 {
+		s = ""
+	}
+	if s == "" {
+		// A full name mistyped ("Zenith Bnak", "Union Bank of Nigera"): by the
+		// whole name, as close as a third of what is left without the words
+		// names end with.
+		var full []string
+		for _, in := range simulator.Institutions() {
+			full = append(full, in.Name)
+		}
+		if f := didYouMean(got, full); f != "" && distance(strings.ToLower(got), strings.ToLower(f)) <= max(1, len(core)/3) {
+			s = f
+		}
+	}
+	if s != "" {
 		msg += fmt.Sprintf(" (did you mean %q?)", s)
 	}
 	if len(others) == 0 {

@@ -652,6 +652,14 @@ func TestBanksByTheNamesPeopleUse(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), `unknown bank "Zenit" (did you mean "Zenith"?)`) || !strings.Contains(err.Error(), "057 Zenith Bank (Zenith)") {
 		t.Errorf("Zenit: %v", err)
 	}
+	// A full name mistyped is suggested whole (a review: it was not, for a while).
+	for got, want := range map[string]string{"Zenith Bnak": "Zenith Bank", "Union Bank of Nigera": "Union Bank of Nigeria",
+		"First City Monumnet Bank": "First City Monument Bank", "Coronation Merchnt Bank": "Coronation Merchant Bank"} {
+		src := fmt.Sprintf("scenario: t\ncustomers:\n  adam: {institution: %s}\nsteps: [{advance: 1m}]\n", got)
+		if _, err := Parse("f.yaml", []byte(src)); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("(did you mean %q?)", want)) {
+			t.Errorf("%s: %v", got, err)
+		}
+	}
 	// No suggestion of a bank that is not like it (a review: Citibank was told
 	// GTBank, Kuda UBA).
 	for _, name := range []string{"Citibank", "Kuda", "abc", "Opay", "Unity Bank", "Kuda Bank", "Citibank Nigeria"} {
