@@ -839,7 +839,8 @@ func naira(k int64) string { return "NGN " + engine.Naira(k) }
 
 // wholeWords are categorize's keywords that begin common words, which from
 // version 6 count only as whole words or their plurals.
-var wholeWords = map[string]bool{"BET": true, "BILL": true, "FEE": true, "CHARGE": true, "TOKEN": true, "LEVY": true, "VAT": true, "BOLT": true}
+var wholeWords = map[string]bool{"BET": true, "BILL": true, "FEE": true, "CHARGE": true, "TOKEN": true, "LEVY": true, "VAT": true,
+	"BOLT": true, "ATM": true, "NIP": true, "ELECTRIC": true, "COMMISSION": true}
 
 // categorize gives an explicit posting a category from its narration, as the
 // world's journal version did.
@@ -876,17 +877,17 @@ func categorize(version int, t engine.TxType, narr string) uint8 {
 	switch {
 	case has("SALARY", "SALARIES", "PENSION", "INTEREST", "SETTLEMENT") && t == engine.Credit:
 		return catIncome
-	case has("AIRTIME", "DATA BUNDLE", "RECHARGE"):
+	case has("AIRTIME", "MTNAIRTIME", "DATA BUNDLE", "RECHARGE"):
 		return catAirtime
-	case version >= 5 && has("ATM", "CASH WITHDRAWAL") && has("FEE", "CHARGE", "COMMISSION", "VAT"):
+	case version >= 5 && has("ATM", "ATMWDL", "CASH WITHDRAWAL") && has("FEE", "CHARGE", "CHARGED", "COMMISSION", "VAT"):
 		// Version 5: an ATM's fee is a charge, not cash ("OTHER BANK ATM FEE"
 		// posted by hand was cash_withdrawal, the generator's bank_charges).
 		return catCharges
-	case has("ATM", "CASH WITHDRAWAL"):
+	case has("ATM", "ATMWDL", "CASH WITHDRAWAL"):
 		return catCash
-	case has("DSTV", "GOTV", "IKEDC", "EKEDC", "AEDC", "PHED", "LAWMA", "ELECTRIC", "BILL", "BILLPAY", "TOKEN"):
+	case has("DSTV", "GOTV", "IKEDC", "EKEDC", "AEDC", "PHED", "LAWMA", "ELECTRIC", "ELECTRICITY", "BILL", "BILLPAY", "TOKEN"):
 		return catBills
-	case has("FEE", "CHARGE", "LEVY", "LEVIES", "VAT", "COMMISSION"):
+	case has("FEE", "CHARGE", "CHARGED", "LEVY", "LEVIES", "VAT", "COMMISSION"):
 		return catCharges
 	case has("BOLT", "UBER", "FUEL", "FILLING", "TRANSPORT"):
 		return catTransport
@@ -895,7 +896,7 @@ func categorize(version int, t engine.TxType, narr string) uint8 {
 		return catEntertainment
 	case has("RESTAURANT", "FOOD", "HEYFOOD", "CHICKEN", "PIZZA", "KFC", "EATERY"):
 		return catFood
-	case has("TRF", "TRANSFER", "NIP"):
+	case has("TRF", "NIPTRF", "MOBTRF", "FTTRF", "TRANSFER", "NIP"):
 		return catTransfer
 	case t == engine.Credit:
 		return catIncome

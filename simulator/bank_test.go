@@ -503,6 +503,12 @@ func TestPostingCategories(t *testing.T) {
 		{engine.Debit, "WEB PURCHASE HEYFOOD", CategoryFood, CategoryFood},
 		{engine.Debit, "QUICKTELLER BILLPAY", CategoryBills, CategoryBills},
 		{engine.Debit, "WEB PURCHASE BANGBET", CategoryEntertainment, CategoryEntertainment},
+		{engine.Debit, "POS PURCHASE ATMOSPHERE LOUNGE", CategoryCash, CategoryShopping},
+		{engine.Debit, "POS PURCHASE NIPCO IKEJA", CategoryTransfer, CategoryShopping},
+		{engine.Debit, "POS PURCHASE ELECTRICAL SUPPLIES", CategoryBills, CategoryShopping},
+		{engine.Debit, "MOBTRF TO ADA", CategoryTransfer, CategoryTransfer},
+		{engine.Debit, "SMS CHARGED", CategoryBankCharges, CategoryBankCharges},
+		{engine.Debit, "MTNAIRTIME 0803", CategoryAirtime, CategoryAirtime},
 	} {
 		for version, want := range map[int]string{5: tc.v5, 6: tc.want} {
 			if got := Categories[categorize(version, tc.typ, tc.narr)]; got != want {
