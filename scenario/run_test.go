@@ -42,6 +42,17 @@ func run(t *testing.T, path string) (*scenario.Result, []byte) {
 	return res, tr.Bytes()
 }
 
+// runSrc writes src to a file called name in a directory of the test's own and
+// runs it.
+func runSrc(t *testing.T, name, src string) (*scenario.Result, []byte) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return run(t, path)
+}
+
 // Every shipped fixture passes, every time with the same transcript, byte for byte.
 func TestFixturesPassAndRepeat(t *testing.T) {
 	for _, f := range fixtures(t) {
@@ -444,11 +455,7 @@ steps:
   - call: GET /accounts/{kunle}
     expect: {meta.auth_method: mobile_banking}
 `
-	path := filepath.Join(t.TempDir(), "auth.yaml")
-	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if res, _ := run(t, path); !res.Passed {
+	if res, _ := runSrc(t, "auth.yaml", src); !res.Passed {
 		t.Fatal(res.Line())
 	}
 }
@@ -473,11 +480,7 @@ steps:
   - connect: tayo
     expect: {id: {any: true}}
 `
-	path := filepath.Join(t.TempDir(), "not-a-code.yaml")
-	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if res, tr := run(t, path); !res.Passed {
+	if res, tr := runSrc(t, "not-a-code.yaml", src); !res.Passed {
 		t.Fatalf("%s\n%s", res.Line(), tail(tr))
 	}
 }
@@ -556,11 +559,7 @@ steps:
   - advance: 1ms
   - sync: adam
 `
-	path := filepath.Join(t.TempDir(), "subsecond.yaml")
-	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	res, tr := run(t, path)
+	res, tr := runSrc(t, "subsecond.yaml", src)
 	if !res.Passed {
 		t.Fatalf("%s\n%s", res.Line(), tail(tr))
 	}
@@ -589,11 +588,7 @@ steps:
   - call: GET /accounts/{adam}/transactions?limit=1
     expect: {data.0.narration: "TRF FROM {adam.number} {{REF}"}
 `
-	path := filepath.Join(t.TempDir(), "narration.yaml")
-	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	res, tr := run(t, path)
+	res, tr := runSrc(t, "narration.yaml", src)
 	if !res.Passed {
 		t.Fatalf("%s\n%s", res.Line(), tail(tr))
 	}
@@ -684,11 +679,7 @@ steps:
   - webhook: account_updated
     account: adam
 `
-	path := filepath.Join(t.TempDir(), "quiet.yaml")
-	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	res, tr := run(t, path)
+	res, tr := runSrc(t, "quiet.yaml", src)
 	if line := res.Line(); res.Passed || !strings.Contains(line, "expected account_updated delivered for adam, got none (the sync of 2021-08-20T12:02:00Z found nothing new, and a sync with nothing new sends no account_updated") {
 		t.Fatalf("%s\n%s", line, tail(tr))
 	}
@@ -1194,11 +1185,7 @@ steps:
       body: {contains: latency_ms}
     save: {ms: data.0.attempts.0.latency_ms}
 `
-	path := filepath.Join(t.TempDir(), "latency.yaml")
-	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	res, tr := run(t, path)
+	res, tr := runSrc(t, "latency.yaml", src)
 	if !res.Passed {
 		t.Fatalf("%s\n%s", res.Line(), tail(tr))
 	}
@@ -1232,11 +1219,7 @@ steps:
       header.Mono-Webhook-Secret: whsec_CUSTOMSECRET_9876
       header.mono-webhook-secret: "{keys.webhook_secret}"
 `
-	path := filepath.Join(t.TempDir(), "headers.yaml")
-	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	res, tr := run(t, path)
+	res, tr := runSrc(t, "headers.yaml", src)
 	if !res.Passed {
 		t.Fatalf("%s\n%s", res.Line(), tail(tr))
 	}
@@ -1271,11 +1254,7 @@ steps:
 `
 	// And an at: that lands on the retry's very instant (a review).
 	for _, src := range []string{src, strings.Replace(src, "at: 2025-06-02T15:00:00+01:00", "at: 2025-06-02T10:00:30+01:00", 1)} {
-		path := filepath.Join(t.TempDir(), "rotate.yaml")
-		if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		if res, tr := run(t, path); !res.Passed {
+		if res, tr := runSrc(t, "rotate.yaml", src); !res.Passed {
 			t.Fatalf("%s\n%s", res.Line(), tail(tr))
 		}
 	}
@@ -1288,22 +1267,14 @@ steps:
 func TestATimeOfTheSameInstantWrittenOtherwiseSaysHowToWriteIt(t *testing.T) {
 	for _, want := range []string{`"2025-06-02T10:00:00"`, `2 Jun 2025 10:00:00 WAT`} {
 		src := "scenario: instant\nstart: 2025-06-02T10:00:00+01:00\nsteps:\n  - call: GET /sandbox/clock\n    expect: {now: " + want + "}\n"
-		path := filepath.Join(t.TempDir(), "instant.yaml")
-		if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		res, tr := run(t, path)
+		res, tr := runSrc(t, "instant.yaml", src)
 		if res.Passed || !strings.Contains(res.Line(), `got "2025-06-02T09:00:00.000Z" — the same instant, written another way: write "2025-06-02T09:00:00.000Z", as the answer does`) {
 			t.Errorf("%s: %s\n%s", want, res.Line(), tail(tr))
 		}
 	}
 	// Another instant is only a mismatch.
 	src := "scenario: instant\nstart: 2025-06-02T10:00:00+01:00\nsteps:\n  - call: GET /sandbox/clock\n    expect: {now: \"2025-06-02T11:00:00\"}\n"
-	path := filepath.Join(t.TempDir(), "other.yaml")
-	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if res, _ := run(t, path); res.Passed || strings.Contains(res.Line(), "same instant") {
+	if res, _ := runSrc(t, "other.yaml", src); res.Passed || strings.Contains(res.Line(), "same instant") {
 		t.Errorf("another instant: %s", res.Line())
 	}
 }
