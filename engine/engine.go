@@ -127,6 +127,7 @@ type Engine struct {
 	wake     chan struct{} // nudges the delivery loop
 	attempts atomic.Uint64 // delivery attempts recorded (DeliveryAttempts)
 	inflight atomic.Int64  // delivery attempts not yet recorded and announced
+	retrying atomic.Bool   // a nudge of delivery waits a real second (retrySoon)
 	ctx      context.Context
 	cancel   context.CancelFunc
 	wg       sync.WaitGroup

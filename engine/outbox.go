@@ -220,7 +220,8 @@ func (e *Engine) startDue() {
 		if e.ctx.Err() == nil {
 			e.log.Error("recording delivery attempts before sending them", "err", err)
 		}
-		return // nothing was sent; the timer tries again
+		e.retrySoon() // nothing was sent
+		return
 	}
 	e.send.mu.Lock()
 	for _, ev := range claimed {
@@ -552,6 +553,7 @@ func (e *Engine) armDelivery() {
 		return err
 	})
 	if err != nil {
+		e.retrySoon()
 		return
 	}
 	i := slices.IndexFunc(heads, func(ev Event) bool { return !busy[ev.AccountID] })
@@ -563,9 +565,32 @@ func (e *Engine) armDelivery() {
 		if free <= 0 {
 			return // due, waiting for a slot: an attempt that ends nudges the loop
 		}
-		at = now.Add(time.Second) // due but not started (a store error): don't spin
+		// Due but not started: a store error, which retrySoon tries again after
+		// a real second. No timer of the virtual clock's: a paused clock never
+		// reached one, and delivery stopped until something else nudged it (a
+		// review).
+		e.retrySoon()
+		return
 	}
 	e.setTimer("deliver", at, e.nudgeDelivery)
+}
+
+// retrySoon nudges delivery once a second of real time has passed: what went
+// wrong was the disk, not anything the virtual clock will change. One at a time.
+func (e *Engine) retrySoon() {
+	if !e.retrying.CompareAndSwap(false, true) {
+		return
+	}
+	go func() {
+		retry := time.NewTimer(time.Second)
+		defer retry.Stop()
+		select {
+		case <-retry.C:
+			e.retrying.Store(false)
+			e.nudgeDelivery()
+		case <-e.ctx.Done(): // closing: nothing to deliver
+		}
+	}()
 }
 
 // Events returns webhook events, newest first, each with its attempts (oldest first:

@@ -111,3 +111,50 @@ func TestANewWebhookURLIsTriedAtOnce(t *testing.T) {
 		return true
 	})
 }
+
+// claimFailingStore fails the writes that claim a delivery attempt (an event
+// stored with Sending set) while fails is above zero, counting it down.
+type claimFailingStore struct {
+	engine.Store
+	fails *atomic.Int64
+}
+
+type claimFailingTx struct {
+	engine.Tx
+	fails *atomic.Int64
+}
+
+func (tx claimFailingTx) PutEvent(ev engine.Event) error {
+	if ev.Sending != nil && tx.fails.Add(-1) >= 0 {
+		return errors.New("no space left on device")
+	}
+	return tx.Tx.PutEvent(ev)
+}
+
+func (s claimFailingStore) Update(ctx context.Context, fn func(engine.Tx) error) error {
+	return s.Store.Update(ctx, func(tx engine.Tx) error { return fn(claimFailingTx{tx, s.fails}) })
+}
+
+// A claim that cannot be written does not stop delivery on a paused clock: the
+// loop tried again a second of the virtual clock later, which never came, and
+// nothing was delivered until something else nudged it (a review).
+func TestAnUnwrittenClaimDoesNotStopDeliveryOnAPausedClock(t *testing.T) {
+	w := newWorld(t, worldOpts{noURL: true})
+	fails := &atomic.Int64{}
+	w.close()
+	w.wrap = func(s engine.Store) engine.Store { return claimFailingStore{s, fails} }
+	w.open()
+	a := w.connect(w.adam())
+	if len(w.events(a.ID)) == 0 {
+		t.Fatal("no events to deliver")
+	}
+	fails.Store(1)
+	u := w.recv.srv.URL
+	if _, err := w.eng.UpdateSettings(w.ctx, engine.SettingsPatch{WebhookURL: &u}); err != nil {
+		t.Fatal(err)
+	}
+	w.poll("every event delivered after a claim that could not be written", w.allDelivered(a.ID))
+	if n := fails.Load(); n >= 0 {
+		t.Errorf("the claim's write did not fail (%d failures left): the test tested nothing", n+1)
+	}
+}
