@@ -59,7 +59,24 @@ func (e *Engine) openReauth(ctx context.Context, req WidgetRequest) (WidgetState
 	// The token is spent: the session it opened has a session's own 30 minutes. It had the
 	// token's: opened in its tenth minute, it expired a second later, before the user
 	// could read the OTP (a backend engineer's trial).
-	return e.openReauthFor(ctx, a, now.Add(WidgetSessionTTL), nil, req.Reference, true)
+	st, err := e.openReauthFor(ctx, a, now.Add(WidgetSessionTTL), nil, req.Reference, true)
+	if err != nil {
+		// No session opened (as many are open as sandbank keeps): the token is
+		// given back, as a refusal before it was spent leaves it. It was answered
+		// 429, and then refused as used (a review).
+		back := e.store.Update(context.WithoutCancel(ctx), func(tx Tx) error {
+			cur, err := tx.ReauthToken(t.Token)
+			if err != nil || !cur.UsedAt.Equal(now) {
+				return err
+			}
+			cur.UsedAt = time.Time{}
+			return tx.PutReauthToken(cur)
+		})
+		if back != nil && e.ctx.Err() == nil {
+			e.log.Error("giving back a reauth token no session was opened with", "account", a.ID, "err", back)
+		}
+	}
+	return st, err
 }
 
 // usableReauthToken finds a reauth token that can still be spent, and its account.

@@ -350,3 +350,31 @@ func TestAReauthorisationNotSavedGivesTheRoundsNothing(t *testing.T) {
 		t.Fatalf("after the jump: reauth required %v, last %s %q; want the account still to need it", got.ReauthRequired, got.LastCode, got.LastMessage)
 	}
 }
+
+// A reauth token that opens no session — as many are open as sandbank keeps —
+// is not spent: it was answered 429, and then refused as used.
+func TestAReauthTokenThatOpensNoSessionIsNotSpent(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	a := w.connect(w.adam())
+	engine.SetMaxWidgetSessions(t, 2)
+	for i := 0; ; i++ { // the connect's session may still count
+		_, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{Institution: "044"})
+		if e, ok := engine.AsError(err); ok && e.Reason == "TOO_MANY_SESSIONS" {
+			break
+		} else if err != nil || i == 2 {
+			t.Fatalf("session %d past a bound of 2: %v", i+1, err)
+		}
+	}
+	tok, err := w.eng.RequestReauth(w.ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = w.eng.OpenWidget(w.ctx, engine.WidgetRequest{ReauthToken: tok.Token})
+	if e, ok := engine.AsError(err); !ok || e.Reason != "TOO_MANY_SESSIONS" {
+		t.Fatalf("a reauth session past the bound: %v; want TOO_MANY_SESSIONS", err)
+	}
+	engine.SetMaxWidgetSessions(t, 100)
+	if _, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{ReauthToken: tok.Token}); err != nil {
+		t.Errorf("the token that opened no session, once there is room: %v", err)
+	}
+}
