@@ -61,6 +61,14 @@ type autoState struct {
 	// the shorter one's writes appended behind it were not read as due until then
 	// (a jump of a day at 6 h after a round at 24 h synced twice, not four times).
 	order []*autoWrite
+	// rewind is the earliest due time of an account whose entry committed at or
+	// before seen — a connect whose write waited in a batch while rounds ran past
+	// its first due time — which the next round reads from; zero if none. Without
+	// it the account was never synced automatically (a review).
+	rewind time.Time
+	// reading is the due time up to which a round under way reads the index (its
+	// now), zero between rounds: an entry committed meanwhile may be missed by it.
+	reading time.Time
 }
 
 // rescheduleAutoSync sets every linked account's next automatic sync for a new interval.
@@ -143,6 +151,13 @@ func (e *Engine) armAutoSyncBy(at time.Time) {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	read := e.auto.seen
+	if e.auto.reading.After(read) {
+		read = e.auto.reading
+	}
+	if !at.After(read) && (e.auto.rewind.IsZero() || at.Before(e.auto.rewind)) {
+		e.auto.rewind = at // the rounds have read past it: the next reads from it again
+	}
 	if e.timers["autosync"] != nil && !e.autoNext.After(at) {
 		return // an earlier round is pending; it re-arms for the rest when it has run
 	}
@@ -252,8 +267,28 @@ func (e *Engine) autoSyncDue() {
 func (e *Engine) autoRound(now time.Time) (due []Account, next []ScheduledSync, err error) {
 	ids := map[string]bool{} // ID → read from the store
 	var pending []Account
+	var committing map[string]bool // rewound: accounts whose entry a write still moves
 	e.mu.Lock()
 	seen := e.auto.seen
+	e.auto.reading = now
+	defer func() {
+		e.mu.Lock()
+		e.auto.reading = time.Time{}
+		e.mu.Unlock()
+	}()
+	if r := e.auto.rewind; !r.IsZero() {
+		e.auto.rewind = time.Time{}
+		if !r.After(seen) {
+			// Read again from there. Entries there of accounts whose write is still
+			// committing are stale (the write moves them): their write's entry in
+			// order brings them back, so they are left out, not synced twice.
+			seen = r.Add(-1)
+			committing = make(map[string]bool, len(e.autoWrites))
+			for id := range e.autoWrites {
+				committing[id] = true
+			}
+		}
+	}
 	for len(e.auto.order) > 0 && !e.auto.order[0].next.After(now) {
 		w := e.auto.order[0]
 		e.auto.order = e.auto.order[1:]
@@ -273,7 +308,7 @@ func (e *Engine) autoRound(now time.Time) (due []Account, next []ScheduledSync, 
 			return err
 		}
 		for _, s := range listed {
-			if _, ok := ids[s.AccountID]; !ok {
+			if _, ok := ids[s.AccountID]; !ok && !committing[s.AccountID] {
 				ids[s.AccountID] = true
 			}
 		}
@@ -297,6 +332,13 @@ func (e *Engine) autoRound(now time.Time) (due []Account, next []ScheduledSync, 
 		return err
 	})
 	if err != nil {
+		if committing != nil { // the next round reads again from where this one was to
+			e.mu.Lock()
+			if from := seen.Add(1); e.auto.rewind.IsZero() || from.Before(e.auto.rewind) {
+				e.auto.rewind = from
+			}
+			e.mu.Unlock()
+		}
 		return nil, nil, err
 	}
 	e.mu.Lock()

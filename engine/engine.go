@@ -197,7 +197,7 @@ func (e *Engine) Start(ctx context.Context, defaults Settings) error {
 		if err != nil {
 			return err
 		}
-		return settleInterrupted(tx, s, e.clock.Now())
+		return settleInterrupted(tx, e.clock.Now())
 	})
 	if err != nil {
 		return err
@@ -214,7 +214,7 @@ func (e *Engine) Start(ctx context.Context, defaults Settings) error {
 // settleInterrupted marks FAILED what a stop interrupted: the accounts whose first
 // sync it cut short (stored as PROCESSING) and the real-time jobs a crash cut short
 // (stored as running). Nothing would ever finish them.
-func settleInterrupted(tx Tx, s Settings, now time.Time) error {
+func settleInterrupted(tx Tx, now time.Time) error {
 	accounts, err := tx.Accounts()
 	if err != nil {
 		return err
@@ -223,7 +223,7 @@ func settleInterrupted(tx Tx, s Settings, now time.Time) error {
 		if !a.Linked() {
 			continue
 		}
-		changed, err := settleInterruptedJob(tx, s, &a, now)
+		changed, err := settleInterruptedJob(tx, &a, now)
 		if err != nil {
 			return err
 		}

@@ -64,7 +64,15 @@ func ReceivesWebhooks(s Settings, a Account) bool { return skipReason(s, a) == "
 
 // addEvent puts an event about a into the outbox inside tx; f says why (a failed
 // sync's code and message) and which job, if any; addEvent adds the account.
-func addEvent(tx Tx, s Settings, a Account, typ string, f EventFacts, now time.Time) (Event, error) {
+// Whether it is delivered (R4) it decides from the settings of tx, not from any
+// read before: a connect whose write met Data Sync being enabled recorded its
+// account_connected skipped, and then delivered the account's account_updated (a
+// review).
+func addEvent(tx Tx, a Account, typ string, f EventFacts, now time.Time) (Event, error) {
+	s, err := tx.Settings()
+	if err != nil {
+		return Event{}, err
+	}
 	n, err := tx.NextAccountSequence(a.ID)
 	if err != nil {
 		return Event{}, err

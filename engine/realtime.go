@@ -113,7 +113,7 @@ func (e *Engine) openJob(ctx context.Context, a Account, req SyncRequest) (SyncJ
 		var err error
 		evs = evs[:0]
 		if cur.LastRealtimeJob != "" && !e.isLive(cur.LastRealtimeJob) {
-			if evs, err = settleDeadJob(tx, e.Settings(), cur, now, "the real-time job's end could not be recorded (the disk); ask again with x-realtime: true"); err != nil {
+			if evs, err = settleDeadJob(tx, cur, now, "the real-time job's end could not be recorded (the disk); ask again with x-realtime: true"); err != nil {
 				return err
 			}
 		}
@@ -196,7 +196,6 @@ func (k *keyedMutex) Lock(key string) (unlock func()) {
 // window back: the next call may start a job at once.
 func (e *Engine) abandonJob(job SyncJob, cause error) SyncResult {
 	now := e.clock.Now()
-	s := e.Settings()
 	job.Status, job.Code, job.FinishedAt = StatusSyncFailed, CodeSyncError, later(now, job.StartedAt)
 	job.Message = "the real-time job did not run: " + ErrorMessage(cause)
 	var evs []Event
@@ -218,7 +217,7 @@ func (e *Engine) abandonJob(job SyncJob, cause error) SyncResult {
 				return err
 			}
 		}
-		evs, err = addJobEnd(tx, s, cur, job, now)
+		evs, err = addJobEnd(tx, cur, job, now)
 		return err
 	})
 	if err != nil {
@@ -287,7 +286,7 @@ func (e *Engine) refuseJob(ctx context.Context, accountID string, req SyncReques
 		if err := tx.PutSyncJob(job); err != nil {
 			return err
 		}
-		evs, err = addJobEnd(tx, s, *a, job, now)
+		evs, err = addJobEnd(tx, *a, job, now)
 		return err
 	})
 	if err != nil {
@@ -300,10 +299,10 @@ func (e *Engine) refuseJob(ctx context.Context, accountID string, req SyncReques
 // addJobEnd puts into tx the events that end a real-time job that did not run:
 // account_updated (v2: sync_status FAILED) and jobs.update, as every real-time
 // job ends with both.
-func addJobEnd(tx Tx, s Settings, a Account, job SyncJob, now time.Time) ([]Event, error) {
+func addJobEnd(tx Tx, a Account, job SyncJob, now time.Time) ([]Event, error) {
 	evs := make([]Event, 0, 2)
 	for _, t := range []string{EventAccountUpdated, EventJobsUpdate} {
-		ev, err := addEvent(tx, s, a, t, EventFacts{Code: job.Code, Message: job.Message, Job: &job}, now)
+		ev, err := addEvent(tx, a, t, EventFacts{Code: job.Code, Message: job.Message, Job: &job}, now)
 		if err != nil {
 			return nil, err
 		}
@@ -347,15 +346,15 @@ func (e *Engine) JobsRunning() int64 { return e.jobsRunning.Load() }
 // settleInterruptedJob marks FAILED a real-time job that a crash cut short,
 // announces its end and gives its window back: stored as running, nothing would
 // ever finish it. It reports whether it changed a.
-func settleInterruptedJob(tx Tx, s Settings, a *Account, now time.Time) (bool, error) {
+func settleInterruptedJob(tx Tx, a *Account, now time.Time) (bool, error) {
 	before := a.LastRealtimeAt
-	_, err := settleDeadJob(tx, s, a, now, "the real-time job was cut short when sandbank stopped; ask again with x-realtime: true")
+	_, err := settleDeadJob(tx, a, now, "the real-time job was cut short when sandbank stopped; ask again with x-realtime: true")
 	return !a.LastRealtimeAt.Equal(before), err
 }
 
 // settleDeadJob marks FAILED, for why, the real-time job a names if it is recorded
 // running, and gives its window back; the events of its end are returned.
-func settleDeadJob(tx Tx, s Settings, a *Account, now time.Time, why string) ([]Event, error) {
+func settleDeadJob(tx Tx, a *Account, now time.Time, why string) ([]Event, error) {
 	if a.LastRealtimeJob == "" {
 		return nil, nil
 	}
@@ -371,5 +370,5 @@ func settleDeadJob(tx Tx, s Settings, a *Account, now time.Time, why string) ([]
 		return nil, err
 	}
 	a.LastRealtimeAt = time.Time{}
-	return addJobEnd(tx, s, *a, job, now)
+	return addJobEnd(tx, *a, job, now)
 }

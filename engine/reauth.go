@@ -285,7 +285,7 @@ func (e *Engine) finishReauth(ctx context.Context, w *widgetSession, sess BankSe
 		if err := takeFailedWindow(tx, s, a, &job, now); err != nil {
 			return err
 		}
-		ev, err := addEvent(tx, s, *a, EventAccountReauthorized, EventFacts{}, now)
+		ev, err := addEvent(tx, *a, EventAccountReauthorized, EventFacts{}, now)
 		evs = append(evs, ev)
 		return err
 	})
@@ -417,13 +417,12 @@ func takeFailedWindow(tx Tx, s Settings, a *Account, job *SyncJob, now time.Time
 // emits account_unlinked, and its ID answers not-found from then on.
 func (e *Engine) Unlink(ctx context.Context, accountID string) error {
 	now := e.clock.Now()
-	s := e.Settings()
 	var evs []Event
 	err := e.updateAccount(ctx, accountID, func(tx Tx, a *Account) error {
 		evs = evs[:0]
 		a.UnlinkedAt, a.NextAutoSyncAt = now, time.Time{}
 		a.Credentials, a.BankSession = Credentials{}, ""
-		ev, err := addEvent(tx, s, *a, EventAccountUnlinked, EventFacts{}, now)
+		ev, err := addEvent(tx, *a, EventAccountUnlinked, EventFacts{}, now)
 		evs = append(evs, ev)
 		return err
 	})

@@ -441,7 +441,6 @@ func repeatable(trigger string) bool { return trigger == TriggerManual || trigge
 // latest snapshot and job (Repeats) and sends no account_updated: it adds a few
 // bytes to the file, not a record.
 func (e *Engine) successWrite(a Account, trigger, jobID string, now time.Time, d bankData, move *scheduleMove) *syncWrite {
-	s := e.Settings()
 	finished := e.clock.Now()
 	w := &syncWrite{after: a}
 	w.after.LastSyncedAt, w.after.DataStatus, w.after.ReauthRequired, w.after.ReauthReason = now, DataAvailable, false, ""
@@ -497,7 +496,7 @@ func (e *Engine) successWrite(a Account, trigger, jobID string, now time.Time, d
 			// FinishedAt, which a job of an instant that had one already holds a
 			// nanosecond later (afterLatest): an event in the clock's future would
 			// wait on a paused clock for its first attempt.
-			ev, err := addEvent(tx, s, cur, t, EventFacts{Job: &job}, finished)
+			ev, err := addEvent(tx, cur, t, EventFacts{Job: &job}, finished)
 			if err != nil {
 				return err
 			}
@@ -643,7 +642,6 @@ func (m *scheduleMove) lost(stored Account) bool {
 // syncs (R12). An automatic sync that fails exactly as the account's latest job did
 // only counts on that job: the business has been told, and nothing changed.
 func (e *Engine) failureWrite(a Account, trigger, jobID string, now time.Time, f *syncFailure, move *scheduleMove) *syncWrite {
-	s := e.Settings()
 	finished := e.clock.Now()
 	w := &syncWrite{after: a}
 	w.after.LastAttemptAt, w.after.LastCode = now, f.code
@@ -719,7 +717,7 @@ func (e *Engine) failureWrite(a Account, trigger, jobID string, now time.Time, f
 			}
 		}
 		for _, t := range types {
-			ev, err := addEvent(tx, s, cur, t, EventFacts{Code: f.code, Message: f.message, Job: &job}, finished) // as successWrite's
+			ev, err := addEvent(tx, cur, t, EventFacts{Code: f.code, Message: f.message, Job: &job}, finished) // as successWrite's
 			if err != nil {
 				return err
 			}

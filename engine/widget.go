@@ -795,12 +795,17 @@ func (e *Engine) ExchangeCode(ctx context.Context, code string) (Account, error)
 	if strings.TrimSpace(code) == "" {
 		return Account{}, Invalid("code", "code is required: the code the widget returned on success")
 	}
-	now := e.clock.Now()
-	s := e.Settings()
+	now := e.clock.Now() // as asked: a code valid then is exchanged, a jump since or not
 	var a Account
 	var evs []Event
 	err := e.store.Update(ctx, func(tx Tx) error {
 		evs = evs[:0]
+		// The settings as the write runs, not as it was queued: a connect whose
+		// write met auto-sync being switched on was never scheduled (a review).
+		s, err := tx.Settings()
+		if err != nil {
+			return err
+		}
 		cc, err := tx.ConnectCode(code)
 		switch {
 		case ErrorCode(err) == ENOTFOUND:
@@ -835,7 +840,7 @@ func (e *Engine) ExchangeCode(ctx context.Context, code string) (Account, error)
 		if err := tx.PutAccount(a); err != nil {
 			return err
 		}
-		ev, err := addEvent(tx, s, a, EventAccountConnected, EventFacts{}, now)
+		ev, err := addEvent(tx, a, EventAccountConnected, EventFacts{}, now)
 		evs = append(evs, ev)
 		return err
 	})
@@ -844,7 +849,7 @@ func (e *Engine) ExchangeCode(ctx context.Context, code string) (Account, error)
 	}
 	e.publish(Notice{Kind: NoticeAccount, AccountID: a.ID})
 	e.announce(evs)
-	e.armAutoSyncBy(a.NextAutoSyncAt)
+	e.armAutoSyncBy(a.NextAutoSyncAt) // a jump since may have run past it: the next round catches up
 	// The first sync must finish even if the caller gives up waiting (it would leave
 	// the account PROCESSING for good); Close still cancels it.
 	ctx = context.WithoutCancel(ctx)
