@@ -118,9 +118,9 @@ type Engine struct {
 	lostReason    atomic.Value          // string: the last of them's noRoomReason (DISK_FULL, FILE_TOO_LARGE)
 	clockSave     atomic.Pointer[error] // why the clock's last move was not saved; nil: it was
 
-	realtimeMu keyedMutex      // by account: a real-time window's claim and its job's record, together
-	liveMu     sync.Mutex      // guards liveJobs
-	liveJobs   map[string]bool // the real-time jobs something will end
+	realtimeMu keyedMutex               // by account: a real-time window's claim and its job's record, together
+	liveMu     sync.Mutex               // guards liveJobs
+	liveJobs   map[string]chan struct{} // the real-time jobs something will end, each closed when it has
 
 	jobsRunning atomic.Int64 // real-time jobs not yet ended (JobsRunning)
 

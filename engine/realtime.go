@@ -28,7 +28,7 @@ func (e *Engine) startJob(ctx context.Context, accountID string, req SyncRequest
 	if err != nil {
 		unlock()
 		if ErrorCode(err) == ERATELIMITED {
-			return e.windowJob(ctx, a)
+			return e.joinJob(ctx, a.ID, a.LastRealtimeJob, req.Wait)
 		}
 		return SyncResult{}, err
 	}
@@ -43,7 +43,7 @@ func (e *Engine) startJob(ctx context.Context, accountID string, req SyncRequest
 		if last, err := e.Job(ctx, a.ID, a.LastRealtimeJob); err == nil && last.Running() {
 			unlock()
 			e.giveBackWindow(req.Policy, accountID, prev)
-			return SyncResult{Status: last.Status, Job: last, Reused: true}, nil
+			return e.joinJob(ctx, a.ID, last.ID, req.Wait)
 		}
 	}
 	job, evs, err := e.openJob(ctx, a, req)
@@ -136,11 +136,12 @@ func (e *Engine) jobLive(id string, live bool) {
 	e.liveMu.Lock()
 	defer e.liveMu.Unlock()
 	if e.liveJobs == nil {
-		e.liveJobs = map[string]bool{}
+		e.liveJobs = map[string]chan struct{}{}
 	}
 	if live {
-		e.liveJobs[id] = true
-	} else {
+		e.liveJobs[id] = make(chan struct{})
+	} else if ended := e.liveJobs[id]; ended != nil {
+		close(ended)
 		delete(e.liveJobs, id)
 	}
 }
@@ -152,7 +153,42 @@ func (e *Engine) endJob(id string) { e.jobLive(id, false) }
 func (e *Engine) isLive(id string) bool {
 	e.liveMu.Lock()
 	defer e.liveMu.Unlock()
-	return e.liveJobs[id]
+	return e.liveJobs[id] != nil
+}
+
+// jobEnds is closed when the real-time job has ended; nil if nothing will end it
+// (it has ended, or a crash cut it short).
+func (e *Engine) jobEnds(id string) <-chan struct{} {
+	e.liveMu.Lock()
+	defer e.liveMu.Unlock()
+	if ch := e.liveJobs[id]; ch != nil {
+		return ch
+	}
+	return nil
+}
+
+// joinJob answers a call that finds the account's real-time job running — in its
+// window, or past it with a slow bank — as the call that started it is answered:
+// once the job has ended, if it ends within the call's wait, else as it stands. A
+// read sent beside another, a balance's beside the transactions', answered
+// processing and the old balance while the other had the new (a v2 developer's
+// trial).
+func (e *Engine) joinJob(ctx context.Context, accountID, jobID string, wait time.Duration) (SyncResult, error) {
+	if ends := e.jobEnds(jobID); ends != nil && wait > 0 {
+		t := time.NewTimer(wait)
+		defer t.Stop()
+		select {
+		case <-ends:
+		case <-t.C:
+		case <-ctx.Done():
+		}
+	}
+	job, err := e.Job(ctx, accountID, jobID)
+	if err != nil {
+		return SyncResult{}, err
+	}
+	return SyncResult{Status: job.Status, HasNewData: job.HasNewData, Code: job.Code, Message: job.Message,
+		Job: job, Reused: true}, nil
 }
 
 // keyedMutex is a mutex for each key, made as it is first locked and dropped when
@@ -309,17 +345,6 @@ func addJobEnd(tx Tx, a Account, job SyncJob, now time.Time) ([]Event, error) {
 		evs = append(evs, ev)
 	}
 	return evs, nil
-}
-
-// windowJob answers a call inside the real-time window: the job that opened it,
-// as it stands now (still running, or ended), and no new job.
-func (e *Engine) windowJob(ctx context.Context, a Account) (SyncResult, error) {
-	job, err := e.Job(ctx, a.ID, a.LastRealtimeJob)
-	if err != nil {
-		return SyncResult{}, err
-	}
-	return SyncResult{Status: job.Status, HasNewData: job.HasNewData, Code: job.Code, Message: job.Message,
-		Job: job, Reused: true}, nil
 }
 
 // Job returns a sync job of a linked account.

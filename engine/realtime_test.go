@@ -461,3 +461,39 @@ func TestRealtimeJobWaitsForARunningSync(t *testing.T) {
 		}
 	}
 }
+
+// A read that finds its account's real-time job running waits for it, as the read
+// that started it does: of a balance's and a transactions' read sent together,
+// the second answered processing and the old balance while the first had the new
+// (a v2 developer's trial).
+func TestRealtimeReadsSentTogetherBothWaitForTheirJob(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	adam := w.adam()
+	a := w.connect(adam)
+	w.advance(20 * time.Minute) // past the bank session: the job signs in, four calls to the bank
+	w.post(adam, engine.Credit, 250_000)
+	if err := w.bank.SetLatency("044", 50*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	first := make(chan engine.SyncResult, 1)
+	go func() {
+		res, err := w.eng.RealtimeSync(w.ctx, a.ID, engine.RealtimeTransactions, 10*time.Second)
+		if err != nil {
+			t.Error(err)
+		}
+		first <- res
+	}()
+	w.poll("the first read's job runs", func() bool { return w.eng.JobsRunning() == 1 })
+	second, err := w.eng.RealtimeSync(w.ctx, a.ID, engine.RealtimeBalance, 10*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := <-first
+	if res.Status != engine.StatusSyncSuccessful || !res.HasNewData {
+		t.Fatalf("the first read = %+v, want its job successful with new data", res)
+	}
+	if !second.Reused || second.Job.ID != res.Job.ID || second.Status != res.Status || second.HasNewData != res.HasNewData {
+		t.Errorf("the read sent beside it = status %q, job %s, new data %v, reused %v; want the first's job, ended as the first saw it",
+			second.Status, second.Job.ID, second.HasNewData, second.Reused)
+	}
+}
