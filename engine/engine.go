@@ -124,10 +124,11 @@ type Engine struct {
 
 	jobsRunning atomic.Int64 // real-time jobs not yet ended (JobsRunning)
 
-	wake     chan struct{} // nudges the delivery loop
-	attempts atomic.Uint64 // delivery attempts recorded (DeliveryAttempts)
-	inflight atomic.Int64  // delivery attempts not yet recorded and announced
-	retrying atomic.Bool   // a nudge of delivery waits a real second (retrySoon)
+	wake     chan struct{}     // nudges the delivery loop
+	attempts atomic.Uint64     // delivery attempts recorded (DeliveryAttempts)
+	inflight atomic.Int64      // delivery attempts not yet recorded and announced
+	retrying atomic.Bool       // a nudge of delivery waits a real second (retrySoon)
+	refused  map[string]string // account ID → the hash of its saved password, which the bank refused (under mu)
 	ctx      context.Context
 	cancel   context.CancelFunc
 	wg       sync.WaitGroup

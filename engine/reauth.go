@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"crypto/sha256"
 	"time"
 )
 
@@ -198,7 +199,7 @@ func (e *Engine) openReauthFor(ctx context.Context, a Account, expires time.Time
 	// Published: from here on under its lock, as every step holds it.
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if until := e.bank.LockedUntil(a.Institution.Code, a.Credentials.Username); !until.IsZero() {
+	lock := func(until time.Time) WidgetState {
 		// The bank has locked the login (wrong passwords since): the session says so
 		// at once, and until when. It asked for the password, "3 attempts left",
 		// and any password, the right one too, then met the lock (an
@@ -218,11 +219,18 @@ func (e *Engine) openReauthFor(ctx context.Context, a Account, expires time.Time
 			w.onLock, w.rejected = true, a.ReauthRequired && a.ReauthReason == ReauthCredentials
 			w.state.ResumesAtUnlock = true
 		}
-		return w.state, nil
+		return w.state
 	}
-	if a.ReauthRequired && a.ReauthReason == ReauthCredentials {
+	if until := e.bank.LockedUntil(a.Institution.Code, a.Credentials.Username); !until.IsZero() {
+		return lock(until), nil
+	}
+	if (a.ReauthRequired && a.ReauthReason == ReauthCredentials) || e.savedRefused(a) {
+		// The saved password is known to be wrong: ask for the new one. Each
+		// session opened tried it again, and counted a wrong attempt at the bank:
+		// opened and closed three times, re-authorisation locked the login, which
+		// the widget had said took one more (a presenter's trial).
 		w.state.PasswordRejected = true
-		return w.state, nil // the saved password is known to be wrong: ask for the new one
+		return w.state, nil
 	}
 	// Sign in with what is saved; the user then sees only the bank's challenge.
 	// If that fails for any reason (a password changed since, an outage) the widget
@@ -230,10 +238,14 @@ func (e *Engine) openReauthFor(ctx context.Context, a Account, expires time.Time
 	res, err := e.bank.Login(ctx, a.Institution.Code, a.Credentials.Username, a.Credentials.Password.Reveal())
 	if err != nil {
 		if be, ok := AsError(err); ok && be.Code == EUNAUTHORIZED {
+			e.refuseSaved(a)
 			w.state.PasswordRejected = true
 			if be.AttemptsLeft > 0 { // that try counted too
 				w.state.AttemptsLeft = min(w.state.AttemptsLeft, be.AttemptsLeft)
 			}
+		}
+		if until := e.bank.LockedUntil(a.Institution.Code, a.Credentials.Username); !until.IsZero() {
+			return lock(until), nil // that try was the last the bank took
 		}
 		return w.state, nil
 	}
@@ -432,4 +444,31 @@ func (e *Engine) Unlink(ctx context.Context, accountID string) error {
 	e.publish(Notice{Kind: NoticeAccount, AccountID: accountID})
 	e.announce(evs)
 	return nil
+}
+
+// refuseSaved notes that the bank refused a's saved password, so that the next
+// re-authorisation asks for the new one rather than try it again. Kept in memory:
+// after a restart the saved password is tried once more.
+func (e *Engine) refuseSaved(a Account) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.refused == nil {
+		e.refused = map[string]string{}
+	}
+	e.refused[a.ID] = passwordHash(a)
+}
+
+// savedRefused reports whether the bank refused a's saved password as it is now.
+func (e *Engine) savedRefused(a Account) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	h, ok := e.refused[a.ID]
+	return ok && h == passwordHash(a)
+}
+
+// passwordHash is a's saved password hashed: a refused one is known by it, not
+// kept a second time.
+func passwordHash(a Account) string {
+	h := sha256.Sum256([]byte(a.Credentials.Password.Reveal()))
+	return string(h[:])
 }

@@ -378,3 +378,55 @@ func TestAReauthTokenThatOpensNoSessionIsNotSpent(t *testing.T) {
 		t.Errorf("the token that opened no session, once there is room: %v", err)
 	}
 }
+
+// A re-authorisation opened again after the bank refused the saved password asks
+// for the new one without trying the saved one again: each opening counted a
+// wrong attempt, and three opened and closed locked the login, while the widget
+// said one attempt was left (a presenter's trial).
+func TestReauthOpenedAgainDoesNotRetryARefusedPassword(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	adam := w.adam()
+	a := w.connect(adam)
+	if err := w.bank.ChangePassword(adam.ID, "n3w-Passw0rd"); err != nil {
+		t.Fatal(err)
+	}
+	var st engine.WidgetState
+	for i := range 4 { // each opened, and left without a word
+		st = w.openReauth(a.ID)
+		if st.Status != engine.WidgetLogin || !st.PasswordRejected {
+			t.Fatalf("opening %d: %s, password rejected %v; want the password asked for", i+1, st.Status, st.PasswordRejected)
+		}
+	}
+	if left := w.bank.AttemptsLeft(adam.Accounts[0].Institution.Code, adam.Username); left != engine.MaxWidgetAttempts-1 {
+		t.Errorf("after four openings the bank takes %d more wrong attempts; want %d: only the first tried the saved password", left, engine.MaxWidgetAttempts-1)
+	}
+	if st.AttemptsLeft != engine.MaxWidgetAttempts-1 {
+		t.Errorf("the widget says %d attempts are left; want %d", st.AttemptsLeft, engine.MaxWidgetAttempts-1)
+	}
+	st, err := w.eng.WidgetLogin(w.ctx, st.Session, "", "n3w-Passw0rd")
+	if err != nil || st.Status == engine.WidgetLocked {
+		t.Fatalf("the new password: %s, %v", st.Status, err)
+	}
+}
+
+// A re-authorisation whose try of the saved password was the last the bank took
+// says the login is locked: it said one attempt was left, and the right password
+// then met the lock.
+func TestReauthWhoseSavedPasswordLocksTheLoginSaysSo(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	adam := w.adam()
+	a := w.connect(adam)
+	if err := w.bank.ChangePassword(adam.ID, "n3w-Passw0rd"); err != nil {
+		t.Fatal(err)
+	}
+	code := adam.Accounts[0].Institution.Code
+	for range engine.MaxWidgetAttempts - 1 {
+		if _, err := w.bank.Login(w.ctx, code, adam.Username, "wrong"); engine.ErrorCode(err) != engine.EUNAUTHORIZED {
+			t.Fatalf("a wrong password: %v", err)
+		}
+	}
+	st := w.openReauth(a.ID)
+	if st.Status != engine.WidgetLocked || st.LockedUntil.IsZero() || st.AttemptsLeft != 0 {
+		t.Errorf("re-authorisation whose saved password met the bank's last attempt: %s, %d attempts left, locked until %v; want locked", st.Status, st.AttemptsLeft, st.LockedUntil)
+	}
+}
