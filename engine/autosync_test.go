@@ -278,10 +278,12 @@ type panickyBank struct {
 	engine.Bank
 	number string
 	armed  atomic.Bool
+	panics atomic.Int64 // how many times it panicked
 }
 
 func (b *panickyBank) Balance(ctx context.Context, s engine.Secret, n string) (int64, error) {
 	if b.armed.Load() && n == b.number {
+		b.panics.Add(1)
 		panic("a bug in an automatic sync")
 	}
 	return b.Bank.Balance(ctx, s, n)

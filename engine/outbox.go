@@ -573,12 +573,13 @@ func (e *Engine) armDelivery() {
 		if free <= 0 {
 			return // due, waiting for a slot: an attempt that ends nudges the loop
 		}
-		// Due but not started: a store error, which retrySoon tries again after
-		// a real second. No timer of the virtual clock's: a paused clock never
-		// reached one, and delivery stopped until something else nudged it (a
-		// review).
+		// Due but not started: a jump's syncs still being stored, a head that fell
+		// due since startDue looked, or a store error. Tried again a second on,
+		// of the virtual clock and of real time, whichever comes first: a paused
+		// clock never reached its second, and delivery stopped until something
+		// else nudged it (a review).
 		e.retrySoon()
-		return
+		at = now.Add(time.Second)
 	}
 	e.setTimer("deliver", at, e.nudgeDelivery)
 }

@@ -199,6 +199,7 @@ func (e *Engine) openReauthFor(ctx context.Context, a Account, expires time.Time
 	// Published: from here on under its lock, as every step holds it.
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	refused := false // the saved password was just refused
 	lock := func(until time.Time) WidgetState {
 		// The bank has locked the login (wrong passwords since): the session says so
 		// at once, and until when. It asked for the password, "3 attempts left",
@@ -216,7 +217,7 @@ func (e *Engine) openReauthFor(ctx context.Context, a Account, expires time.Time
 			w.state.ExpiresAt = until.Add(WidgetSessionTTL)
 		}
 		if w.state.ExpiresAt.After(until) {
-			w.onLock, w.rejected = true, a.ReauthRequired && a.ReauthReason == ReauthCredentials
+			w.onLock, w.rejected = true, refused || (a.ReauthRequired && a.ReauthReason == ReauthCredentials)
 			w.state.ResumesAtUnlock = true
 		}
 		return w.state
@@ -237,9 +238,11 @@ func (e *Engine) openReauthFor(ctx context.Context, a Account, expires time.Time
 	// asks for the password, and the user meets the bank's answer at that step.
 	res, err := e.bank.Login(ctx, a.Institution.Code, a.Credentials.Username, a.Credentials.Password.Reveal())
 	if err != nil {
-		if be, ok := AsError(err); ok && be.Code == EUNAUTHORIZED {
+		// ELOCKED: the login was not locked before this try (above), so the try
+		// was wrong too, and the bank's last.
+		if be, ok := AsError(err); ok && (be.Code == EUNAUTHORIZED || be.Code == ELOCKED) {
 			e.refuseSaved(a)
-			w.state.PasswordRejected = true
+			refused, w.state.PasswordRejected = true, true
 			if be.AttemptsLeft > 0 { // that try counted too
 				w.state.AttemptsLeft = min(w.state.AttemptsLeft, be.AttemptsLeft)
 			}
@@ -362,6 +365,7 @@ func (e *Engine) reauthorised(a Account) {
 	if a.Reauths > e.reauths[a.ID].reauths {
 		e.reauths[a.ID] = reauthNote{a.Reauths, a.Credentials, a.BankSession, a.BankSessionExpiresAt}
 	}
+	delete(e.refused, a.ID) // signed in with what is saved now
 }
 
 // unreauthorised puts back the note before a re-authorisation whose write failed: a
@@ -456,6 +460,14 @@ func (e *Engine) refuseSaved(a Account) {
 		e.refused = map[string]string{}
 	}
 	e.refused[a.ID] = passwordHash(a)
+}
+
+// forgetRefused forgets a refusal of a's saved password: the bank took it since
+// (the user changed the password back), or the user re-authorised.
+func (e *Engine) forgetRefused(id string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	delete(e.refused, id)
 }
 
 // savedRefused reports whether the bank refused a's saved password as it is now.

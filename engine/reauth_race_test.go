@@ -430,3 +430,57 @@ func TestReauthWhoseSavedPasswordLocksTheLoginSaysSo(t *testing.T) {
 		t.Errorf("re-authorisation whose saved password met the bank's last attempt: %s, %d attempts left, locked until %v; want locked", st.Status, st.AttemptsLeft, st.LockedUntil)
 	}
 }
+
+// A refusal of the saved password is forgotten once the bank takes it again: the
+// user changed the password back, and re-authorised with it; every later
+// re-authorisation said the password was rejected, until a restart (a review).
+func TestARefusedPasswordIsForgottenOnceTheBankTakesIt(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	adam := w.adam()
+	a := w.connect(adam)
+	old := adam.Password
+	if err := w.bank.ChangePassword(adam.ID, "n3w-Passw0rd"); err != nil {
+		t.Fatal(err)
+	}
+	if st := w.openReauth(a.ID); !st.PasswordRejected {
+		t.Fatal("after a password change at the bank the saved one was not rejected")
+	}
+	if err := w.bank.ChangePassword(adam.ID, old); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-w.reauthorise(a.ID, old); err != nil {
+		t.Fatalf("re-authorising with the password as it was: %v", err)
+	}
+	if st := w.openReauth(a.ID); st.PasswordRejected {
+		t.Errorf("after a re-authorisation the bank took, the next says the saved password was rejected (%s)", st.Status)
+	}
+}
+
+// A session locked by the try of the saved password says, once the lock ends,
+// that the saved password was refused, as a session opened then does.
+func TestALockBySavedPasswordSaysItWasRefusedAtTheUnlock(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	adam := w.adam()
+	a := w.connect(adam)
+	if err := w.bank.ChangePassword(adam.ID, "n3w-Passw0rd"); err != nil {
+		t.Fatal(err)
+	}
+	code := adam.Accounts[0].Institution.Code
+	for range engine.MaxWidgetAttempts - 1 {
+		if _, err := w.bank.Login(w.ctx, code, adam.Username, "wrong"); engine.ErrorCode(err) != engine.EUNAUTHORIZED {
+			t.Fatalf("a wrong password: %v", err)
+		}
+	}
+	st := w.openReauth(a.ID)
+	if st.Status != engine.WidgetLocked {
+		t.Fatalf("status %s; want locked", st.Status)
+	}
+	w.advance(st.LockedUntil.Sub(w.clock.Now()) + time.Second)
+	after, err := w.eng.Widget(st.Session)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.Status != engine.WidgetLogin || !after.PasswordRejected {
+		t.Errorf("at the unlock the session is %s, password rejected %v; want the password asked for, the saved one said refused", after.Status, after.PasswordRejected)
+	}
+}

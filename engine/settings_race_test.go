@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"context"
+	"fmt"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -193,5 +194,58 @@ func TestAnEntryCommittedBehindTheRoundsIsSyncedByTheNext(t *testing.T) {
 	}
 	if next := w.account(a.ID).NextAutoSyncAt; !next.After(w.clock.Now()) {
 		t.Errorf("next automatic sync %s, at or before the clock %s", next, w.clock.Now())
+	}
+}
+
+// A round that reads again behind an entry committed late, and panics (a bug in
+// a sync), reads again from there the next time: the account was never synced
+// automatically. Outside a jump — a round overdue, on a goroutine of its own —
+// the panic is logged, not carried: it killed the process (a review).
+func TestARoundThatPanicsReadsAgainBehindALateEntry(t *testing.T) {
+	for _, jumping := range []bool{true, false} {
+		t.Run(fmt.Sprintf("jumping=%v", jumping), func(t *testing.T) {
+			w := newWorld(t, worldOpts{})
+			pb := &panickyBank{}
+			w.close()
+			w.wrapBank = func(b engine.Bank) engine.Bank { pb.Bank = b; return pb }
+			w.open()
+			w.autoSyncEvery(24 * time.Hour)
+			adam := w.adam()
+			a := w.connect(adam)
+			w.advance(50 * time.Hour) // the rounds have read to hour 48
+			late := w.clock.Now().Add(-10 * time.Hour)
+			err := w.db.Update(w.ctx, func(tx engine.Tx) error {
+				cur, err := tx.Account(a.ID)
+				if err != nil {
+					return err
+				}
+				cur.NextAutoSyncAt = late
+				return tx.PutAccount(cur)
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			pb.number = adam.Accounts[0].Number
+			pb.armed.Store(true)
+			if jumping {
+				w.clock.AfterFunc(w.clock.Now().Add(30*time.Minute), func() { w.eng.ArmAutoSyncBy(late) })
+				bug := func() (v any) {
+					defer func() { v = recover() }()
+					_ = w.clock.Advance(time.Hour)
+					return nil
+				}()
+				if bug == nil {
+					t.Fatal("the round did not panic: the test tested nothing")
+				}
+			} else {
+				w.eng.ArmAutoSyncBy(late) // overdue: runs at once, on a goroutine of its own
+				w.poll("the overdue round has run", func() bool { return pb.panics.Load() > 0 })
+			}
+			pb.armed.Store(false)
+			w.advance(3 * 24 * time.Hour)
+			if got := w.account(a.ID); !got.NextAutoSyncAt.After(w.clock.Now()) {
+				t.Errorf("three days after the round panicked the account is still due at %v (clock %v): never synced automatically again", got.NextAutoSyncAt, w.clock.Now())
+			}
+		})
 	}
 }

@@ -375,6 +375,7 @@ func (e *Engine) signIn(ctx context.Context, a *Account, now time.Time) (Secret,
 		return "", &syncFailure{code: CodeSyncError, message: "the bank answered the sign-in with neither a session nor a challenge"}
 	}
 	a.BankSession, a.BankSessionExpiresAt = res.Session.Token, res.Session.ExpiresAt
+	e.forgetRefused(a.ID) // the bank takes the saved password (again)
 	return a.BankSession, nil
 }
 
