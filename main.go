@@ -463,17 +463,20 @@ func (t tuiCmd) Run(ctx context.Context) error {
 		}
 		return err
 	}
+	var own bool
 	runErr := tui.Run(ctx, tui.Config{Engine: m.Engine, Bank: m.Bank, Clock: m.Clock, Addr: m.Addr(),
-		Exposed: m.exposure(), CutJump: m.World.CutJump, FirstRun: m.FirstRun, DBPath: t.DB, LogPath: logPath, Theme: t.Theme})
-	haltJump(m, os.Stderr)
+		Exposed: m.exposure(), CutJump: m.World.CutJump, FirstRun: m.FirstRun, DBPath: t.DB, LogPath: logPath, Theme: t.Theme, OwnJump: &own})
+	haltJump(m, os.Stderr, own)
 	return errors.Join(runErr, m.Close())
 }
 
 // haltJump cuts a clock jump under way short once the TUI has quit — one an app
 // started over HTTP, which the stop would otherwise let run on for its grace (and
 // its syncs against a slow bank for longer) with nothing on the screen — and says
-// so: the jump stops where its work is, its syncs under way cancelled.
-func haltJump(m *Main, w io.Writer) {
+// so: the jump stops where its work is, its syncs under way cancelled. own: the
+// TUI started the jump, and the line is for the one who quit it — it spoke of a
+// caller's 503, which meant nothing to them (a presenter's trial).
+func haltJump(m *Main, w io.Writer, own bool) {
 	to := m.Clock.State().JumpingTo
 	m.Clock.Halt()
 	if from, moving := m.Clock.Moving(); moving {
@@ -485,7 +488,11 @@ func haltJump(m *Main, w io.Writer) {
 			where = fmt.Sprintf(", %s, %s into the jump to %s; advance the clock again once sandbank is back to go on",
 				engine.TimeText(at), engine.DurationText(at.Sub(from)), engine.TimeText(to))
 		}
-		fmt.Fprintf(w, "sandbank: stopping the clock jump under way where it has got to%s (its caller gets 503 SHUTTING_DOWN)\n", where)
+		if own {
+			fmt.Fprintf(w, "sandbank: stopping the clock jump you started where it has got to%s\n", where)
+		} else {
+			fmt.Fprintf(w, "sandbank: stopping the clock jump under way where it has got to%s (its caller gets 503 SHUTTING_DOWN)\n", where)
+		}
 		_ = m.Engine.Close()
 	}
 }

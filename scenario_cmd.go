@@ -70,9 +70,10 @@ func (c scenarioPlayCmd) Run(ctx context.Context) error {
 	if err := m.Open(ctx); err != nil {
 		return err
 	}
+	var own bool
 	runErr := tui.Run(ctx, tui.Config{Engine: m.Engine, Bank: m.Bank, Clock: m.Clock, Addr: m.Addr(),
-		DBPath: filepath.Join(dir, "world.db"), ExportDir: ".", Script: playScript{m.Played}, Theme: c.Theme})
-	haltJump(m, os.Stderr)
+		DBPath: filepath.Join(dir, "world.db"), ExportDir: ".", Script: playScript{m.Played}, Theme: c.Theme, OwnJump: &own})
+	haltJump(m, os.Stderr, own)
 	if runErr == nil {
 		// What was played stays on the terminal once the screen is gone.
 		line, failed := playSummary(c.File, m.Played) // as scenario run names it

@@ -277,7 +277,7 @@ func TestHaltJumpCutsAJumpShort(t *testing.T) {
 	}
 	defer m.Close()
 	var quiet strings.Builder
-	if haltJump(m, &quiet); quiet.Len() != 0 {
+	if haltJump(m, &quiet, false); quiet.Len() != 0 {
 		t.Fatalf("no jump under way, and it said %q", quiet.String())
 	}
 	m2 := NewMain(Options{DB: filepath.Join(t.TempDir(), "w2.db"), Addr: "127.0.0.1:0", Seed: 7, NoDemo: true, Start: mainStart})
@@ -295,7 +295,7 @@ func TestHaltJumpCutsAJumpShort(t *testing.T) {
 	go func() { jumped <- m2.Clock.Advance(30 * 24 * time.Hour) }()
 	<-in
 	var said strings.Builder
-	haltJump(m2, &said)
+	haltJump(m2, &said, false)
 	close(proceed)
 	err := <-jumped
 	if e, ok := engine.AsError(err); !ok || e.Reason != "SHUTTING_DOWN" || !strings.Contains(said.String(), "stopping the clock jump under way") {
@@ -307,5 +307,34 @@ func TestHaltJumpCutsAJumpShort(t *testing.T) {
 	// It says where, and how far the jump was to go.
 	if want := engine.TimeText(at) + ", 1h into the jump to " + engine.TimeText(at.Add(-time.Hour).Add(30*24*time.Hour)); !strings.Contains(said.String(), want) {
 		t.Fatalf("said %q; want it to say %q", said.String(), want)
+	}
+	if !strings.Contains(said.String(), "503 SHUTTING_DOWN") {
+		t.Fatalf("said %q; want it to tell of the caller's answer", said.String())
+	}
+}
+
+// A jump the TUI itself started, cut short by quitting it, is told of to the one
+// who quit: the line spoke of a caller's 503 SHUTTING_DOWN, which meant nothing
+// to a TUI user (a presenter's trial).
+func TestHaltJumpOfTheTUIsOwnSaysNo503(t *testing.T) {
+	m := NewMain(Options{DB: filepath.Join(t.TempDir(), "w.db"), Addr: "127.0.0.1:0", Seed: 7, NoDemo: true, Start: mainStart})
+	if err := m.Open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	if err := m.Clock.SetPaused(true); err != nil {
+		t.Fatal(err)
+	}
+	in, proceed := make(chan struct{}), make(chan struct{})
+	m.Clock.AfterFunc(m.Clock.Now().Add(time.Hour), func() { close(in); <-proceed })
+	jumped := make(chan error, 1)
+	go func() { jumped <- m.Clock.Advance(30 * 24 * time.Hour) }()
+	<-in
+	var said strings.Builder
+	haltJump(m, &said, true)
+	close(proceed)
+	<-jumped
+	if s := said.String(); !strings.Contains(s, "stopping the clock jump you started where it has got to") || strings.Contains(s, "503") {
+		t.Fatalf("said %q; want the jump told of as the user's own, without a 503", s)
 	}
 }

@@ -369,26 +369,40 @@ func (m *Model) clocked(msg clockMsg) tea.Cmd {
 			}
 		}
 		say = toast(toastOK, "Clock: "+what+" → "+fmtClock(now.Now))
+		if what == "paused" && !now.JumpingTo.IsZero() {
+			// A jump an app or a scenario started runs on: "paused" with the date
+			// running on by days read as if p did nothing.
+			say = toast(toastOK, "Clock: pauses where the jump under way ends, "+fmtClock(now.JumpingTo)+" (an app's or a scenario's: the TUI cannot stop it)")
+		}
 	}
 	var next tea.Cmd
 	dropped := ""
 	if msg.advance > 0 {
-		m.sh.advancing = ""
+		m.sh.advancing, m.sh.stopJump = "", nil
 		what = reloadAll
 		done := m.sh.chained
 		if msg.err == nil {
 			done += msg.advance
+		}
+		if msg.stopped {
+			done = m.sh.chained + msg.moved
+			if q := m.sh.queued; q > 0 {
+				m.sh.queued = 0
+				dropped = " (+" + span(q) + " queued: dropped)"
+			}
 		}
 		if q := m.sh.queued; q > 0 { // jump keys pressed while this one ran
 			m.sh.queued = 0
 			if msg.err == nil {
 				next, m.sh.chained = m.sh.advance(q), done
 			} else {
-				dropped = " (the +" + span(q) + " queued after it is dropped)"
+				dropped = " (+" + span(q) + " queued: dropped)"
 			}
 		}
 		if next == nil { // the last of a chain says the whole of it
-			if m.sh.chained = 0; done != msg.advance && done > 0 {
+			if m.sh.chained = 0; msg.stopped {
+				say = toast(toastOK, "Clock: p stopped the +"+span(done-msg.moved+msg.advance)+" jump at +"+span(done)+", paused → "+fmtClock(msg.state.Now)+dropped)
+			} else if done != msg.advance && done > 0 {
 				say = toast(toastOK, "Clock: +"+span(done)+" in all → "+fmtClock(msg.state.Now))
 			}
 			m.sh.lastChain, m.sh.lastChainAt = done, m.sh.wall()

@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"charm.land/bubbles/v2/help"
@@ -60,6 +61,7 @@ type shared struct {
 	chained     time.Duration     // what the jumps of a chain of queued ones have moved so far
 	lastChain   time.Duration     // what the last chain moved in all, and when (wall time) it ended
 	lastChainAt time.Time
+	stopJump    *atomic.Bool // set, the panel's jump under way stops at its next step (timePanel.stop)
 	settings    engine.Settings
 	revealKey   bool
 	// asked is what the time panel's p and + / - asked for last. Bubble Tea runs

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -50,8 +51,11 @@ type clockMsg struct {
 	state   engine.ClockState
 	what    string        // what was done, for the toast: "paused", "speed 10×", "+1h"
 	advance time.Duration // how far the clock jumped; 0 for a pause or a speed
-	err     error         // refused: the clock is as it was
-	saveErr error         // moved, but not saved (the disk full)
+	// stopped: p stopped the jump after moved of advance (stopJump).
+	stopped bool
+	moved   time.Duration
+	err     error // refused: the clock is as it was
+	saveErr error // moved, but not saved (the disk full)
 }
 
 func newTimePanel(sh *shared) *timePanel {
@@ -86,6 +90,8 @@ func (t *timePanel) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Cancel), key.Matches(msg, k.Time), key.Matches(msg, k.Quit):
 		t.closed = true // q closes it, as it closes the help: quitting takes a second q
 		return nil
+	case key.Matches(msg, k.Pause) && t.sh.advancing != "" && t.sh.stopJump != nil:
+		return t.stop()
 	case key.Matches(msg, k.Pause):
 		t.paused, t.speed = t.intent()
 		t.paused, t.keyAt = !t.paused, t.sh.wall()
@@ -137,6 +143,29 @@ func (t *timePanel) key(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
+// stop is p during a jump the panel started: the jump stops at the end of the
+// step it is in (jumpStep), and the clock pauses there. p paused the clock and
+// said "paused" while the jump ran on to its end; only quitting stopped it (a
+// presenter's trial).
+func (t *timePanel) stop() tea.Cmd {
+	sh, clock := t.sh, t.sh.clock
+	sh.stopJump.Store(true)
+	sh.advancing = "stopping the jump…"
+	t.paused, t.speed, t.keyAt = true, sh.clockState.Speed, sh.wall()
+	ask := &sh.asked
+	ask.mu.Lock()
+	ask.paused = true
+	ask.mu.Unlock()
+	return tea.Batch(toast(toastInfo, "Clock: stopping the jump where it has got to; the clock pauses there"), func() tea.Msg {
+		ask.mu.Lock()
+		defer ask.mu.Unlock()
+		if err := clock.SetPaused(ask.paused); err != nil {
+			return clockMsg{state: clock.State(), what: "paused", err: err}
+		}
+		return nil // the jump's own message says where it stopped
+	})
+}
+
 // jump is one of the time panel's jumps of the clock: its key and how far it goes.
 type jump struct {
 	b key.Binding
@@ -167,17 +196,35 @@ func (s *shared) jumpHint(d time.Duration) string {
 // chainGap is how soon after a jump ends a jump key continues its total.
 const chainGap = 2 * time.Second
 
-// advance jumps the clock by d in the background; the root takes the clockMsg.
+// jumpStep is the longest part of a jump the panel runs in one move of the
+// clock: between two, p can stop it (timePanel.stop). The clock has no way to
+// stop a move under way but Halt, which refuses every later one.
+const jumpStep = 24 * time.Hour
+
+// advance jumps the clock by d in the background, a jumpStep at a time until it
+// is there or p stops it; the root takes the clockMsg.
 func (s *shared) advance(d time.Duration) tea.Cmd {
 	clock, eng, what := s.clock, s.eng, "+"+span(d)
 	s.advancing = "advancing " + what + "…" // until the root takes the clockMsg
+	stop := new(atomic.Bool)
+	s.stopJump = stop
 	return func() tea.Msg {
-		err := clock.Advance(d)
+		var moved time.Duration
+		var err error
+		if end := clock.End(); !end.IsZero() && clock.Now().Add(d).After(end) {
+			err = clock.Advance(d) // refused whole, saying how far the end is, as before any step
+		}
+		for err == nil && moved < d && (moved == 0 || !stop.Load()) {
+			step := min(d-moved, jumpStep)
+			if err = clock.Advance(step); err == nil {
+				moved += step
+			}
+		}
 		var saveErr error
-		if err == nil && eng != nil {
+		if moved > 0 && eng != nil {
 			saveErr = eng.ClockSaveError()
 		}
-		return clockMsg{state: clock.State(), what: what, advance: d, err: err, saveErr: saveErr}
+		return clockMsg{state: clock.State(), what: what, advance: d, stopped: err == nil && moved < d, moved: moved, err: err, saveErr: saveErr}
 	}
 }
 

@@ -55,6 +55,11 @@ type Config struct {
 	// OpenURL opens a web page in the system's browser (default: OpenBrowser).
 	OpenURL func(url string) error
 
+	// OwnJump, if set, is set as Run returns to whether a jump of the clock the
+	// UI started was under way: what the caller says of cutting it short is then
+	// for the one who quit, not for an app's request (503 SHUTTING_DOWN).
+	OwnJump *bool
+
 	// Theme is the palette: ThemeLight or ThemeDark whatever the terminal says,
 	// or ThemeAuto ("" too) for the one its background asks for.
 	Theme string
@@ -73,6 +78,9 @@ func Run(ctx context.Context, cfg Config) error {
 	p := tea.NewProgram(m, tea.WithContext(ctx))
 	_, err := p.Run()
 	m.Close()
+	if cfg.OwnJump != nil {
+		*cfg.OwnJump = m.sh.advancing != ""
+	}
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
 		return nil // Ctrl+C on the process or SIGTERM: a normal way out
 	}

@@ -1,0 +1,52 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// p during a jump the time panel started stops it at the end of the day it is
+// in, and pauses the clock there: it said "Clock: paused" while the jump ran on
+// to its end, and only quitting stopped it (a presenter's trial).
+func TestPauseStopsThePanelsJump(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{width: 120, height: 30})
+	h.press("t")
+	before := w.clock.Now()
+	_, jump := h.m.Update(keyPress("m"))                 // the jump, not yet run
+	h.press("d")                                         // queued behind it
+	w.clock.AfterFunc(before.Add(36*time.Hour), func() { // a day and a half into it
+		h.press("p")
+		h.contains("stopping the jump…")
+		if strings.Contains(h.screen(), "Clock: paused") {
+			t.Errorf("p said paused while the jump runs:\n%s", h.screen())
+		}
+	})
+	h.run(jump)
+	if got := w.clock.Now().Sub(before); got != 48*time.Hour {
+		t.Fatalf("p stopped the jump after %s; want at the end of its second day, 48h", got)
+	}
+	if !w.clock.State().Paused {
+		t.Fatal("the clock runs after p stopped the jump")
+	}
+	h.contains("Clock: p stopped the +30d jump at +2d, paused → "+fmtClock(w.clock.Now())+" (+1d queued: dropped)", "⏸ paused")
+}
+
+// p during a jump an app started, which the TUI cannot stop, says the clock
+// pauses where that jump ends: "Clock: paused" while the date ran on by days
+// read as if p did nothing.
+func TestPauseDuringAnAppsJumpSaysWhere(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{width: 120, height: 30})
+	if err := w.clock.SetPaused(false); err != nil {
+		t.Fatal(err)
+	}
+	h.send(tickMsg{clock: w.clock.State()})
+	before := w.clock.Now()
+	w.clock.AfterFunc(before.Add(time.Hour), func() { h.press("t", "p") })
+	if err := w.clock.Advance(3 * 24 * time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	h.contains("Clock: pauses where the jump under way ends, " + fmtClock(before.Add(3*24*time.Hour)))
+}
