@@ -35,6 +35,12 @@ type widgetModal struct {
 	retryAt   time.Time // when the error's lock ends, on the virtual clock; zero if it has none
 	closed    bool
 	note      string // what ctrl+b did
+	// lapsed: the session expired while the widget was open (the clock jumping
+	// under it), so keys typed for the step it was at come after: enter does
+	// not close it, esc does. The enter typed for the login closed it without a
+	// word, and the keys after it went to the page behind — an s there synced
+	// (a presenter's trial).
+	lapsed bool
 
 	insts  []engine.Institution
 	cursor int                  // in the list of banks (an index of insts), or of accounts
@@ -492,6 +498,9 @@ func (m *widgetModal) fillIndex(i int) int {
 func (m *widgetModal) enter(st engine.WidgetState) tea.Cmd {
 	prev, chosen := m.state.Status, m.state.Institution.Code
 	m.state = st
+	if st.Status == engine.WidgetExpired && prev != "" && prev != engine.WidgetExpired {
+		m.lapsed = true
+	}
 	switch st.Status {
 	case engine.WidgetInstitution:
 		m.cursor, m.search = 0, ""
@@ -698,7 +707,7 @@ func (m *widgetModal) key(msg tea.KeyPressMsg) tea.Cmd {
 		m.inputs[m.field], cmd = m.inputs[m.field].Update(msg)
 		return cmd
 	case engine.WidgetSuccess, engine.WidgetLocked, engine.WidgetExpired:
-		if key.Matches(msg, k.Submit) {
+		if key.Matches(msg, k.Submit) && !(m.lapsed && m.status() == engine.WidgetExpired) {
 			return m.close(true)
 		}
 	}
@@ -944,6 +953,9 @@ func (m *widgetModal) ShortHelp() []key.Binding {
 	case engine.WidgetAccount:
 		return []key.Binding{k.Up, k.Down, withHelp(k.Submit, "link this account"), k.Browser, closeKey}
 	case engine.WidgetSuccess, engine.WidgetLocked, engine.WidgetExpired:
+		if m.lapsed && m.status() == engine.WidgetExpired {
+			return []key.Binding{closeKey}
+		}
 		done := withHelp(k.Submit, m.doneWords())
 		if m.opensAccount() {
 			return []key.Binding{done, withHelp(k.Cancel, "back to the list")}
