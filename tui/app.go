@@ -489,7 +489,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	f := m.focus()
 	if key.Matches(msg, k.Help) && (!capturing(f) || helpWhileTyping(f)) {
 		h := newHelp(sh, f)
-		h.play = m.play != nil
+		h.play, h.overPanel = m.play != nil, m.top() != nil
 		return m.push(h, nil)
 	}
 	if m.top() != nil {

@@ -78,6 +78,9 @@ type helpOverlay struct {
 	below  help.KeyMap
 	w, h   int
 	closed bool
+	// overPanel: it opened over another overlay (the time panel, the widget), whose
+	// keys take the place of the pages': only ctrl+t and ? work everywhere there.
+	overPanel bool
 }
 
 func newHelp(sh *shared, below help.KeyMap) *helpOverlay { return &helpOverlay{sh: sh, below: below} }
@@ -119,10 +122,17 @@ func (o *helpOverlay) View() string {
 		legend[i%4] += fit(st.Key.Render(fit("R"+itoa(i+1), 3))+" "+st.Muted.Render(r), cw) + " "
 	}
 	everywhere := st.Title.Render("Everywhere")
-	if c, ok := o.below.(interface{ Capturing() bool }); ok && c.Capturing() {
+	c, ok := o.below.(interface{ Capturing() bool })
+	switch {
+	case ok && c.Capturing():
 		// Over the widget's search, a form: 1, t, w and q type there (a
 		// newcomer's trial read them under "Everywhere" and got "tq1").
 		everywhere = st.Title.Render("Everywhere else") + "  " + st.Faint.Render("(not here, where letters and digits are typed)")
+	case o.overPanel:
+		// Over the time panel it listed "2 webhooks" and "q quit", where 2 jumps
+		// the clock two minutes and q closes the panel (a presenter's trial).
+		everywhere = st.Title.Render("Here too") + "  " + st.Faint.Render("(the pages' keys work once this closes)")
+		global = [][]key.Binding{{k.TimeAnywhere, k.Help}}
 	}
 	body := st.Title.Render("Keys here") + "  " + st.Faint.Render("(any key closes)") + "\n" + hm.FullHelpView(o.below.FullHelp()) +
 		"\n\n" + everywhere + "\n" + hm.FullHelpView(global) + o.playKeys(hm) +
