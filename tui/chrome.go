@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -214,8 +215,31 @@ func (m *Model) footer() string {
 	hm := m.helpM
 	hm.SetWidth(w - 1)
 	help := " " + hm.ShortHelpView(enabled(bindings))
+	// ? help stays at the end whatever is cut before it: it is the way to the
+	// rest, and the bank console's footer at 120 columns, most at 80, ended
+	// "…" before it (a presenter's trial).
+	var last string
+	if i := slices.IndexFunc(bindings, func(b key.Binding) bool { return b.Help().Key == k.Help.Help().Key }); i >= 0 {
+		last = hm.ShortHelpView([]key.Binding{k.Help})
+		if ansi.StringWidth(help) > w-1 || strings.HasSuffix(ansi.Strip(help), "…") {
+			rest, sep := enabled(slices.Delete(slices.Clone(bindings), i, i+1)), hm.Styles.ShortSeparator.Render(hm.ShortSeparator)
+			// The help's own cut may pass its width by its "…": narrower until all fits.
+			for rw := w - 1 - ansi.StringWidth(last+sep); rw > 0; rw-- {
+				hm.SetWidth(rw)
+				if help = " " + hm.ShortHelpView(rest) + sep + last; ansi.StringWidth(help) <= w {
+					break
+				}
+			}
+		}
+	}
 	if more != "" {
+		// A long toast's second line takes the help line's room, but for ? help
+		// at its end where both fit (a toast at 80 columns hid it for six seconds);
+		// where they do not, the toast's end, which says what to do.
 		help = more
+		if last != "" && ansi.StringWidth(more)+ansi.StringWidth(last)+2 <= w {
+			help = spread(more, last+" ", w)
+		}
 	}
 	out := fit(status, w) + "\n" + fit(help, w)
 	if m.play != nil {

@@ -253,7 +253,16 @@ func (p *detailPage) Update(msg tea.Msg) tea.Cmd {
 			return toast(toastBad, "Unlinking "+p.acct.Name+": "+errText(msg.err))
 		}
 		// The page reads it again and finds it gone: it says so, and offers esc.
-		return tea.Batch(p.load(), toast(toastOK, p.acct.Name+" is unlinked: the API answers 404 for its ID, and account_unlinked was sent if it receives webhooks (R4)"))
+		// Which of the two it is the settings say: "sent if it receives webhooks"
+		// left it to the reader, and wrapped over the help line (a presenter's trial).
+		hooks := "account_unlinked was sent"
+		switch {
+		case !p.sh.settings.DataSyncEnabled():
+			hooks = "account_unlinked is kept, not sent: Data Sync is off (R4)"
+		case !engine.ReceivesWebhooks(p.sh.settings, p.acct):
+			hooks = "account_unlinked is kept, not sent (R4)"
+		}
+		return tea.Batch(p.load(), toast(toastOK, p.acct.Name+" is unlinked: the API answers 404 for its ID; "+hooks))
 	case loaded[detail]:
 		if !msg.of(&p.gate) {
 			return nil
