@@ -154,6 +154,10 @@ func (p *settingsPage) key(msg tea.KeyPressMsg) tea.Cmd {
 		p.cursor = max(p.cursor-1, 0)
 	case key.Matches(msg, k.Down):
 		p.cursor = min(p.cursor+1, setCount-1)
+	case key.Matches(msg, k.Top): // as on the lists: the Accounts help offers g and home (a presenter's trial)
+		p.cursor = 0
+	case key.Matches(msg, k.Bottom):
+		p.cursor = setCount - 1
 	case key.Matches(msg, k.Reveal):
 		p.reveal = !p.reveal
 	case key.Matches(msg, k.Rotate):
@@ -355,7 +359,7 @@ func (p *settingsPage) ShortHelp() []key.Binding {
 
 func (p *settingsPage) FullHelp() [][]key.Binding {
 	k := p.sh.keys
-	return [][]key.Binding{{k.Up, k.Down, k.Edit, withHelp(k.NextSection, "next choice")}, {k.Reveal, k.Rotate}}
+	return [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom}, {k.Edit, withHelp(k.NextSection, "next choice")}, {k.Reveal, k.Rotate}}
 }
 
 // View draws the page, and records on which line each setting starts (for clicks).

@@ -122,3 +122,23 @@ func TestSettingsSayWhereTheFilesAre(t *testing.T) {
 		}
 	}
 }
+
+// g and home go to the first setting, G and end to the last, as on the lists:
+// they did nothing on Settings, while the Accounts help offers them (a
+// presenter's trial).
+func TestSettingsHomeAndEnd(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{width: 120, height: 30})
+	h.press("4")
+	p := h.m.pages[pageSettings].(*settingsPage)
+	for _, k := range [][2]string{{"G", "g"}, {"end", "home"}} {
+		h.press(k[0])
+		if p.cursor != setCount-1 {
+			t.Fatalf("%s left the cursor at %d, want the last setting, %d", k[0], p.cursor, setCount-1)
+		}
+		h.press(k[1])
+		if p.cursor != 0 {
+			t.Fatalf("%s left the cursor at %d, want the first setting", k[1], p.cursor)
+		}
+	}
+}
