@@ -67,6 +67,11 @@ func syncOutcome(m syncDoneMsg, now time.Time) string {
 	case m.res.Code == engine.CodeReauthRequired:
 		return "failed — reauthorisation required: " + m.res.Message
 	}
+	if strings.HasPrefix(m.res.Message, "Data Sync is off for this business") {
+		// The engine's words are an app's: "turn it on with PATCH …", cut at 80
+		// columns, pointed a TUI user at the API (a presenter's trial).
+		return "failed — Data Sync is off: turn it on in Settings (" + itoa(pageSettings+1) + "), then sync again"
+	}
 	// The bank's own words: "the bank could not serve the sync:" before them pushed
 	// an outage's end time off a 100-column line.
 	if why, ok := strings.CutPrefix(m.res.Message, "the bank could not serve the sync: "); ok {

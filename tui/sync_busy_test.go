@@ -29,3 +29,19 @@ func TestSyncRefusedWhileOneRunsSaysWhy(t *testing.T) {
 		}
 	}
 }
+
+// A sync refused as Data Sync is off points to Settings, not to the API: at 80
+// columns it read "turn it on with PATCH …", cut (a presenter's trial).
+func TestSyncWithDataSyncOffPointsToSettings(t *testing.T) {
+	w := newTestWorld(t)
+	off := false
+	if _, err := w.eng.UpdateSettings(w.ctx, engine.SettingsPatch{DataSyncEnabled: &off}); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, w, harnessOpts{width: 80, height: 24})
+	h.press("s")
+	h.contains("ADAM OKAFOR: failed — Data Sync is off: turn it on in Settings (4), then sync")
+	if strings.Contains(h.screen(), "PATCH") {
+		t.Fatalf("the TUI points to the API:\n%s", h.screen())
+	}
+}
