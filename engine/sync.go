@@ -74,9 +74,9 @@ func (e *Engine) SyncWith(ctx context.Context, accountID string, req SyncRequest
 	}
 	if !e.Settings().DataSyncEnabled() {
 		if req.Policy.AnswerWithLastJob {
-			return e.refuseJob(ctx, accountID, req, dataSyncOff)
+			return e.refuseJob(ctx, accountID, req, DataSyncOff)
 		}
-		return SyncResult{Status: StatusSyncFailed, Code: CodeSyncError, Message: dataSyncOff}, nil
+		return SyncResult{Status: StatusSyncFailed, Code: CodeSyncError, Message: DataSyncOff}, nil
 	}
 	if req.Policy.AnswerWithLastJob {
 		return e.startJob(ctx, accountID, req)
@@ -96,8 +96,9 @@ func (e *Engine) SyncWith(ctx context.Context, accountID string, req SyncRequest
 	return res, err
 }
 
-// dataSyncOff is why no sync runs while Data Sync is off, and what to do.
-const dataSyncOff = `Data Sync is off for this business: turn it on with PATCH /sandbox/settings {"data_sync_enabled":true} (or in the TUI's Settings), then ask again`
+// DataSyncOff is why no sync runs while Data Sync is off, and what to do (a
+// sync's Message: the TUI tells it in its own words).
+const DataSyncOff = `Data Sync is off for this business: turn it on with PATCH /sandbox/settings {"data_sync_enabled":true} (or in the TUI's Settings), then ask again`
 
 // giveBackWindow undoes a claim when nothing ran (another sync of the account
 // running, sandbank shutting down): the window is not spent.

@@ -67,7 +67,7 @@ func syncOutcome(m syncDoneMsg, now time.Time) string {
 	case m.res.Code == engine.CodeReauthRequired:
 		return "failed — reauthorisation required: " + m.res.Message
 	}
-	if strings.HasPrefix(m.res.Message, "Data Sync is off for this business") {
+	if m.res.Message == engine.DataSyncOff {
 		// The engine's words are an app's: "turn it on with PATCH …", cut at 80
 		// columns, pointed a TUI user at the API (a presenter's trial).
 		return "failed — Data Sync is off: turn it on in Settings (" + itoa(pageSettings+1) + "), then sync again"
