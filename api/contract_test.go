@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"slices"
@@ -90,6 +91,34 @@ func TestASecretKeyInThePathIsNotEchoedNorLogged(t *testing.T) {
 	failed(t, w.do("GET", "/accounts/"+testSecretKey, req{key: noKey()}), http.StatusUnauthorized, "")
 	if logs := w.logs.String()[mark:]; strings.Contains(logs, testSecretKey) || !strings.Contains(logs, "a secret key: not logged") {
 		t.Errorf("the log:\n%s\nwant the key left out", logs)
+	}
+}
+
+// A secret key without "_sk_" (sandbank serve --secret-key takes any of 16
+// characters or more) is kept out of the 404 and the log all the same: it was
+// echoed and logged as the account, with the key and without (a security review).
+func TestASecretKeyOfAnyFormInThePathIsNotEchoedNorLogged(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	key := "mysupersecretkey1234"
+	if _, err := w.eng.UpdateSettings(w.ctx, engine.SettingsPatch{SecretKey: &key}); err != nil {
+		t.Fatal(err)
+	}
+	v := failed(t, w.do("GET", "/accounts/"+key, req{key: withKey(key)}), http.StatusNotFound, "")
+	if msg := fmt.Sprint(v["message"]); strings.Contains(msg, key) || !strings.Contains(msg, "the path holds a secret key") {
+		t.Errorf("the 404 says %q", msg)
+	}
+	withTheKey := httptest.NewRequest("GET", "/accounts/"+key, nil)
+	withTheKey.Header.Set("mono-sec-key", key)
+	for _, r := range []*http.Request{withTheKey, httptest.NewRequest("GET", "/accounts/"+key, nil)} {
+		if status, log := w.logOf(r); strings.Contains(log, key) || !strings.Contains(log, "a secret key: not logged") {
+			t.Errorf("the log of a %d:\n%s\nwant the key left out", status, log)
+		}
+	}
+	// An ID that is not the key is an ID: said and logged.
+	other := httptest.NewRequest("GET", "/accounts/mysupersecretkey1235", nil)
+	other.Header.Set("mono-sec-key", key)
+	if status, log := w.logOf(other); status != http.StatusNotFound || !strings.Contains(log, "account=mysupersecretkey1235") {
+		t.Errorf("an ID one character from the key: %d, logged %s", status, log)
 	}
 }
 

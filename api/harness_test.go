@@ -578,6 +578,17 @@ func (w *world) awaitRecorded(ids ...string) {
 
 // --- logs
 
+// logOf sends a request to the handler itself, not over the port, and returns its
+// status and the log it wrote: the log line is written after the answer, which a
+// client over the port can read first.
+func (w *world) logOf(r *http.Request) (status int, log string) {
+	w.t.Helper()
+	mark := len(w.logs.String())
+	rec := httptest.NewRecorder()
+	w.srv.ServeHTTP(rec, r)
+	return rec.Code, w.logs.String()[mark:]
+}
+
 type syncBuffer struct {
 	mu sync.Mutex
 	b  bytes.Buffer

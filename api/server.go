@@ -157,7 +157,7 @@ func (s *Server) secretAs(shape errorShape, h handlerFunc) http.Handler {
 			}
 			return engine.Errorf(engine.EUNAUTHORIZED, "%s", msg).WithReason("INVALID_SECRET_KEY")
 		}
-		if secretKeyLike(r.PathValue("id")) {
+		if s.secretInPath(r.PathValue("id")) {
 			// Echoed in the 404's message ("no connected account has ID
 			// \"test_sk_…\"") and logged with the request (a fuzzing trial).
 			return engine.Errorf(engine.ENOTFOUND, "the path holds a secret key where an ID goes: the key goes in the mono-sec-key header only — never in a URL, which logs and browser histories keep — and the path takes the ID (GET /sandbox/accounts lists the accounts')")
@@ -169,6 +169,14 @@ func (s *Server) secretAs(shape errorShape, h handlerFunc) http.Handler {
 // secretKeyLike reports whether s looks like a secret key (test_sk_…), to keep it
 // out of messages and the log where an ID was expected.
 func secretKeyLike(s string) bool { return strings.Contains(s, "_sk_") }
+
+// secretInPath reports whether id, a path's value, is a secret key: one that looks
+// like one, or this sandbank's own, compared in constant time — a key given with
+// --secret-key need not hold "_sk_", and mysupersecretkey1234 where an ID goes was
+// echoed in the 404 and logged as the account (a security review).
+func (s *Server) secretInPath(id string) bool {
+	return secretKeyLike(id) || id != "" && s.eng != nil && s.eng.CheckSecretKey(id)
+}
 
 // notAllowed answers 405 with Allow. A route whose GET acts — runs a sync, starts
 // a job — returns it for a HEAD, which the mux routes to the GET (what says how it
@@ -338,7 +346,7 @@ func (s *Server) logged(next http.Handler) http.Handler {
 		n++
 		if strings.Contains(route, "/accounts/{id}") { // account IDs are not secrets; sessions and jobs are
 			id := r.PathValue("id")
-			if secretKeyLike(id) {
+			if s.secretInPath(id) {
 				id = "(a secret key: not logged)"
 			}
 			attrs[n] = slog.String("account", id)
