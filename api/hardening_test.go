@@ -864,6 +864,29 @@ func TestMessagesClipWhatWasSent(t *testing.T) {
 	}
 }
 
+// The log clips what the client sent as messages do: a 60,000-character ID was a
+// 60 KB log line, for a request without the key too (a security review).
+func TestTheLogClipsWhatWasSent(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	id := strings.Repeat("y", 60_000)
+	withKey := httptest.NewRequest("GET", "/accounts/"+id, nil)
+	withKey.Header.Set("mono-sec-key", testSecretKey)
+	for _, tc := range []struct {
+		r          *http.Request
+		status     int
+		want, name string
+	}{
+		{withKey, http.StatusNotFound, "(60000 characters)", "a long ID"},
+		{httptest.NewRequest("GET", "/accounts/"+id, nil), http.StatusUnauthorized, "(60000 characters)", "a long ID without the key"},
+		{httptest.NewRequest(strings.Repeat("X", 20_000), "/nowhere", nil), http.StatusNotFound, "(20000 characters) (no route)", "a long method"},
+	} {
+		status, log := w.logOf(tc.r)
+		if status != tc.status || len(log) > 500 || !strings.Contains(log, tc.want) {
+			t.Errorf("%s: %d, logged in %d bytes: %.300s; want %d, clipped, saying %q", tc.name, status, len(log), log, tc.status, tc.want)
+		}
+	}
+}
+
 // Two mono-sec-key headers are refused, whichever comes first: the first won, so
 // a wrong key after the right one passed (a new user's trial).
 func TestTwoSecretKeys(t *testing.T) {

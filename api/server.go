@@ -326,9 +326,9 @@ func (s *Server) logged(next http.Handler) http.Handler {
 		switch {
 		case route != "":
 		case rec.status == http.StatusMethodNotAllowed: // a route, another method's: "no route" misled
-			route = r.Method + " (method not allowed)"
+			route = clipValue(r.Method) + " (method not allowed)"
 		default:
-			route = r.Method + " (no route)"
+			route = clipValue(r.Method) + " (no route)"
 		}
 		status := slog.Int("status", rec.status)
 		if !rec.wrote && r.Context().Err() != nil {
@@ -349,11 +349,26 @@ func (s *Server) logged(next http.Handler) http.Handler {
 			if s.secretInPath(id) {
 				id = "(a secret key: not logged)"
 			}
+			id = clipValue(id)
 			attrs[n] = slog.String("account", id)
 			n++
 		}
 		s.log.LogAttrs(r.Context(), level, "request", attrs[:n]...)
 	})
+}
+
+// clipValue shortens a value of the client's that the log writes, as clipWords
+// does one in a message: "yyyy…" (60000 characters). A 60,000-character ID was a
+// 60 KB log line, for a request without the key too (a security review).
+func clipValue(v string) string {
+	if len(v) <= maxWord {
+		return v
+	}
+	r := []rune(v)
+	if len(r) <= maxWord {
+		return v
+	}
+	return string(r[:maxWord/2]) + "… (" + strconv.Itoa(len(r)) + " characters)"
 }
 
 type loggingWriter struct {
