@@ -1253,3 +1253,25 @@ func TestRepeatedInObjectShapes(t *testing.T) {
 		}
 	}
 }
+
+// A webhook URL is at most 2,048 characters: one of 500,000 was taken and copied
+// into every attempt's record (a security review).
+func TestWebhookURLHasALength(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	base := "http://127.0.0.1:9000/"
+	at := base + strings.Repeat("a", maxWebhookURL-len(base))
+	var set settingsJSON
+	w.must(http.StatusOK, "PATCH", "/sandbox/settings", req{body: map[string]any{"webhook_url": at}}).decode(t, &set)
+	if set.WebhookURL != at {
+		t.Fatalf("a URL of %d characters was stored as %d", len(at), len(set.WebhookURL))
+	}
+	for _, u := range []string{at + "a", base + strings.Repeat("a", 500_000)} {
+		v := failed(t, w.do("PATCH", "/sandbox/settings", req{body: map[string]any{"webhook_url": u}}), http.StatusBadRequest, "INVALID_REQUEST")
+		if msg := v["message"].(string); v["field"] != "webhook_url" || len(msg) > 300 || !strings.Contains(msg, "at most 2048") || !strings.Contains(msg, fmt.Sprint(len(u), " characters")) {
+			t.Errorf("a URL of %d characters: %v", len(u), v)
+		}
+	}
+	if w.get("/sandbox/settings").decode(t, &set); set.WebhookURL != at {
+		t.Errorf("the refused URLs changed the setting to one of %d characters", len(set.WebhookURL))
+	}
+}
