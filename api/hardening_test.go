@@ -1115,6 +1115,36 @@ func TestAMisspeltFieldThatNestsIsUnknown(t *testing.T) {
 	}
 }
 
+// A field a sandbox route does not take is refused whatever its value: set to
+// null it was dropped as a field left out before the check, and
+// {"auto_sync":"24h","webhok_url":null} answered 200 (a security review). A null
+// field the route takes still counts as left out.
+func TestAnUnknownFieldSetToNullIsUnknown(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	var before clockJSON
+	w.get("/sandbox/clock").decode(t, &before)
+	for _, tc := range []struct{ method, path, body, field string }{
+		{"PATCH", "/sandbox/settings", `{"auto_sync":"24h","webhok_url":null}`, "webhok_url"},
+		{"POST", "/sandbox/clock", `{"advance":"1m","pased":null}`, "pased"},
+		{"POST", "/sandbox/customers", `{"bogus":null}`, "bogus"},
+		{"POST", "/sandbox/customers", `{"":1}`, ""},
+		{"DELETE", "/sandbox/institutions/044/outage", `{"url":null}`, "url"},
+	} {
+		v := failed(t, w.do(tc.method, tc.path, req{body: tc.body, ctype: "application/json"}), http.StatusBadRequest, "INVALID_REQUEST")
+		if msg := fmt.Sprint(v["message"]); fmt.Sprint(v["field"]) != tc.field && tc.field != "" || !strings.Contains(msg, fmt.Sprintf("unknown field %q", tc.field)) {
+			t.Errorf("%s %s %s: %v; want %s refused as unknown", tc.method, tc.path, tc.body, v, tc.field)
+		}
+	}
+	var after clockJSON
+	if w.get("/sandbox/clock").decode(t, &after); after.Now != before.Now {
+		t.Errorf("the clock moved from %s to %s on a refused request", before.Now, after.Now)
+	}
+	if set := w.get("/sandbox/settings").json(t); set["auto_sync"] != "off" {
+		t.Errorf("a refused PATCH set auto_sync %v", set["auto_sync"])
+	}
+	w.must(http.StatusOK, "POST", "/sandbox/clock", req{body: `{"advance":"1m","paused":null}`, ctype: "application/json"})
+}
+
 // The sandbox routes that take no fields refuse any sent, as the others refuse
 // fields they do not know: a replay with {"url":…} went again to the usual URL,
 // and said nothing of the field (a QA trial).

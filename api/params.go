@@ -362,16 +362,25 @@ func sandboxBody(w http.ResponseWriter, r *http.Request, names ...string) (param
 	if k := repeatedField(ct, b); k != "" {
 		return nil, engine.Invalid(k, "field %q is given more than once; send each field once", k)
 	}
-	if err := p.only(fields...); err != nil {
+	var raw map[string]json.RawMessage
+	if trimmed := trimBody(b); len(trimmed) > 0 && isJSON(ct, trimmed) {
+		_ = json.Unmarshal(trimmed, &raw) // parseBody read it
+	}
+	// A field is unknown whatever its value: p has no null field (a field left
+	// out), nor one with no name, and {"webhok_url":null} passed, misspelt, where
+	// {"webhok_url":"x"} was refused (a security review).
+	sent := maps.Clone(p)
+	for k := range raw {
+		if !sent.has(k) {
+			sent[k] = ""
+		}
+	}
+	if err := sent.only(fields...); err != nil {
 		return nil, err
 	}
-	if trimmed := trimBody(b); len(texts) > 0 && len(trimmed) > 0 && isJSON(ct, trimmed) {
-		var raw map[string]json.RawMessage
-		_ = json.Unmarshal(trimmed, &raw) // parseBody read it
-		for _, k := range texts {
-			if v := bytes.TrimSpace(raw[k]); len(v) > 0 && v[0] != '"' && string(v) != "null" {
-				return nil, engine.Invalid(k, "%s must be text, a JSON string in quotes, not %s: send \"%s\": \"…\"", k, v, k)
-			}
+	for _, k := range texts {
+		if v := bytes.TrimSpace(raw[k]); len(v) > 0 && v[0] != '"' && string(v) != "null" {
+			return nil, engine.Invalid(k, "%s must be text, a JSON string in quotes, not %s: send \"%s\": \"…\"", k, v, k)
 		}
 	}
 	return p, nil
