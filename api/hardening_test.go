@@ -1305,3 +1305,31 @@ func TestWebhookURLHasALength(t *testing.T) {
 		t.Errorf("the refused URLs changed the setting to one of %d characters", len(set.WebhookURL))
 	}
 }
+
+// A new customer's field sent empty or blank is refused, as a name or
+// credentials were, saying what leaving it out does: {"balance":" "} opened an
+// account of 0 and {"institution":" "} one at a random bank (a security review).
+// Left out, or null, each takes its default.
+func TestANewCustomersBlankFieldIsRefused(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	before := len(w.customers())
+	for _, f := range []string{"name", "username", "password", "institution", "balance", "mfa", "profile", "account_type", "auth_method"} {
+		for _, blank := range []string{"", " "} {
+			v := failed(t, w.do("POST", "/sandbox/customers", req{body: map[string]any{f: blank}}), http.StatusBadRequest, "INVALID_REQUEST")
+			if msg := fmt.Sprint(v["message"]); v["field"] != f || !strings.Contains(msg, f+" is empty: give ") || !strings.Contains(msg, "or leave the field out") {
+				t.Errorf("%s %q: %v", f, blank, v)
+			}
+		}
+	}
+	if n := len(w.customers()); n != before {
+		t.Fatalf("refused requests added %d customers", n-before)
+	}
+	c := w.addCustomer(map[string]any{"institution": "044", "balance": nil, "mfa": nil})
+	for _, body := range []map[string]any{{"balance": ""}, {"account_type": " "}} {
+		body["institution"] = "058"
+		v := failed(t, w.do("POST", "/sandbox/customers/"+c.ID+"/accounts", req{body: body}), http.StatusBadRequest, "INVALID_REQUEST")
+		if msg := fmt.Sprint(v["message"]); !strings.Contains(msg, " is empty: give ") {
+			t.Errorf("a new account's %v: %v", body, v)
+		}
+	}
+}

@@ -432,14 +432,38 @@ func (s *Server) writeCustomer(w http.ResponseWriter, status int, id string) err
 	return nil
 }
 
+// leftOut is what POST /sandbox/customers and …/accounts do with a field left
+// out, for the message that refuses it sent empty.
+var leftOut = map[string]string{
+	"name":         "give one, or leave the field out to have one made up",
+	"username":     "give one, or leave the field out to have one made up",
+	"password":     "give one, or leave the field out to have one made up",
+	"institution":  "give a CBN code or a bank's name (GET /sandbox/institutions lists them), or leave the field out for a bank picked from the seed",
+	"balance":      "give a whole number of kobo, or leave the field out for 0",
+	"mfa":          "give none, otp, security_question, token or captcha, or leave the field out for none",
+	"profile":      "give one of " + strings.Join(simulator.Profiles, ", ") + ", or leave the field out for dormant",
+	"account_type": "give SAVINGS_ACCOUNT or CURRENT_ACCOUNT (or savings, current), or leave the field out for one drawn for the profile",
+	"auth_method":  "give internet_banking or mobile_banking, or leave the field out for one drawn for the customer",
+}
+
+// noBlanks refuses a field of names sent empty or blank: left out, it takes its
+// default (leftOut); sent empty, it is a mistake of the caller's (a fixture that
+// built "" got random credentials and no word). {"balance":" "} opened an
+// account of 0 and {"institution":""} a random bank, where {"username":""} was
+// refused (a security review).
+func noBlanks(p params, names ...string) error {
+	for _, f := range names {
+		if v, sent := p[f]; sent && strings.TrimSpace(v) == "" {
+			return engine.Invalid(f, "%s is empty: %s", f, leftOut[f])
+		}
+	}
+	return nil
+}
+
 // parseNewCustomer reads POST /sandbox/customers.
 func parseNewCustomer(p params) (simulator.NewCustomer, error) {
-	// Left out, a name or credentials are made up; sent empty, they are a mistake
-	// of the caller's (a fixture that built "" got random credentials and no word).
-	for _, f := range []string{"name", "username", "password"} {
-		if v, sent := p[f]; sent && strings.TrimSpace(v) == "" {
-			return simulator.NewCustomer{}, engine.Invalid(f, "%s is empty: give one, or leave the field out to have one made up", f)
-		}
+	if err := noBlanks(p, "name", "username", "password", "institution", "balance", "mfa", "profile", "account_type", "auth_method"); err != nil {
+		return simulator.NewCustomer{}, err
 	}
 	balance, ok := p.kobo("balance", 0, 0, simulator.MaxAmount)
 	if !ok {
@@ -517,6 +541,9 @@ func parseNewAccount(p params) (simulator.NewAccount, error) {
 		return simulator.NewAccount{}, err
 	}
 	inst = institutionCode(inst, simulator.Institutions())
+	if err := noBlanks(p, "balance", "account_type"); err != nil {
+		return simulator.NewAccount{}, err
+	}
 	balance, ok := p.kobo("balance", 0, 0, simulator.MaxAmount)
 	if !ok {
 		return simulator.NewAccount{}, engine.Invalid("balance", "balance is the opening balance: a whole number of kobo from 0 to %d (NGN 10 trillion; NGN 10,000 is 1000000), or naira written \"NGN 10,000\"; not %q", simulator.MaxAmount, p.str("balance"))
