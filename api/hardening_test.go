@@ -1333,3 +1333,28 @@ func TestANewCustomersBlankFieldIsRefused(t *testing.T) {
 		}
 	}
 }
+
+// A sandbox route that reads no query parameter refuses one, as the routes that
+// read some refuse the others, and says it is a query parameter, not a field:
+// GET /sandbox/customers?limit=abc&page=-1 answered every customer, 200, and
+// /sandbox/webhooks?bogus=1 said "unknown field" (a security review).
+func TestSandboxQueriesAreStrict(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	for _, tc := range []struct{ path, field, want string }{
+		{"/sandbox/customers?limit=abc&page=-1", "limit", `unknown query parameter "limit"; this route takes no query parameters: leave out the query string (it answers the whole list at once, unpaged)`},
+		{"/sandbox/accounts?limit=abc", "limit", `unknown query parameter "limit"; this route takes no query parameters`},
+		{"/sandbox/clock?advance=1d", "advance", `unknown query parameter "advance"; this route takes no query parameters: leave out the query string`},
+		{"/sandbox/settings?x=", "x", `unknown query parameter "x"`},
+		{"/sandbox/webhooks?bogus=1", "bogus", `unknown query parameter "bogus"; this route takes account, limit, before`},
+		{"/sandbox/accounts/nobody/syncs?bogus=1", "bogus", `unknown query parameter "bogus"; this route takes limit`},
+	} {
+		v := failed(t, w.do("GET", tc.path, req{}), http.StatusBadRequest, "INVALID_REQUEST")
+		if msg := fmt.Sprint(v["message"]); v["field"] != tc.field || !strings.Contains(msg, tc.want) {
+			t.Errorf("GET %s: %v; want field %s and %q", tc.path, v, tc.field, tc.want)
+		}
+	}
+	// A trailing & or an empty pair is no parameter.
+	for _, path := range []string{"/sandbox/customers?", "/sandbox/accounts?&", "/sandbox/clock?="} {
+		w.get(path)
+	}
+}

@@ -575,6 +575,18 @@ func (p params) has(name string) bool { _, ok := p[name]; return ok }
 // not to ignore. The sandbox routes are strict; the Mono routes take what clients
 // send.
 func (p params) only(names ...string) error {
+	return p.known("field", "send no body", names)
+}
+
+// onlyQuery is only for a query string's parameters: ?bogus=1 was refused as an
+// unknown field, which a body has (a security review).
+func (p params) onlyQuery(names ...string) error {
+	return p.known("query parameter", "leave out the query string", names)
+}
+
+// known refuses fields other than names; what is what they are, none what to do
+// when the route takes no such thing.
+func (p params) known(what, none string, names []string) error {
 	var unknown []string
 	for k := range p {
 		if !slices.Contains(names, k) {
@@ -586,9 +598,9 @@ func (p params) only(names ...string) error {
 	}
 	slices.Sort(unknown)
 	if len(names) == 0 {
-		return engine.Invalid(unknown[0], "unknown field %q; this route takes no fields: send no body", unknown[0])
+		return engine.Invalid(unknown[0], "unknown %s %q; this route takes no %ss: %s", what, unknown[0], what, none)
 	}
-	return engine.Invalid(unknown[0], "unknown field %q; this route takes %s", unknown[0], strings.Join(names, ", "))
+	return engine.Invalid(unknown[0], "unknown %s %q; this route takes %s", what, unknown[0], strings.Join(names, ", "))
 }
 
 // str returns a field's text, trimmed.

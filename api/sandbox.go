@@ -23,33 +23,55 @@ import (
 // scripts. They take the secret key like the Mono routes.
 
 func (s *Server) sandboxRoutes(mux *routeMux) {
-	mux.Handle("GET /sandbox/clock", s.secret(s.clock))
+	mux.Handle("GET /sandbox/clock", s.secret(noQuery("", s.clock)))
 	mux.Handle("POST /sandbox/clock", s.secret(s.setClock))
-	mux.Handle("GET /sandbox/institutions", s.secret(s.institutions))
+	mux.Handle("GET /sandbox/institutions", s.secret(noQuery(allAtOnce, s.institutions)))
 	mux.Handle("POST /sandbox/institutions/{code}/outage", s.secret(s.outage))
 	mux.Handle("DELETE /sandbox/institutions/{code}/outage", s.secret(s.endOutage))
 	mux.Handle("POST /sandbox/institutions/{code}/latency", s.secret(s.latency))
-	mux.Handle("GET /sandbox/customers", s.secret(s.customers))
+	mux.Handle("GET /sandbox/customers", s.secret(noQuery(allAtOnce, s.customers)))
 	mux.Handle("POST /sandbox/customers", s.secret(s.addCustomer))
-	mux.Handle("GET /sandbox/customers/{id}", s.secret(s.customerRoute(s.customer)))
+	mux.Handle("GET /sandbox/customers/{id}", s.secret(noQuery("", s.customerRoute(s.customer))))
 	mux.Handle("POST /sandbox/customers/{id}/accounts", s.secret(s.customerRoute(s.openAccount)))
 	mux.Handle("POST /sandbox/customers/{id}/transactions", s.secret(s.customerRoute(s.post)))
 	mux.Handle("POST /sandbox/customers/{id}/password", s.secret(s.customerRoute(s.changePassword)))
 	mux.Handle("POST /sandbox/customers/{id}/mfa", s.secret(s.customerRoute(s.setMFA)))
-	mux.Handle("GET /sandbox/customers/{id}/inbox", s.secret(s.customerRoute(s.customerInbox)))
-	mux.Handle("GET /sandbox/accounts", s.secret(s.accounts))
+	mux.Handle("GET /sandbox/customers/{id}/inbox", s.secret(noQuery(allAtOnce, s.customerRoute(s.customerInbox))))
+	mux.Handle("GET /sandbox/accounts", s.secret(noQuery(allAtOnce, s.accounts)))
 	mux.Handle("GET /sandbox/accounts/{id}/syncs", s.secret(s.accountSyncs))
-	mux.Handle("GET /sandbox/settings", s.secret(s.settings))
+	mux.Handle("GET /sandbox/settings", s.secret(noQuery("", s.settings)))
 	mux.Handle("PATCH /sandbox/settings", s.secret(s.patchSettings))
 	mux.Handle("GET /sandbox/webhooks", s.secret(s.webhooks))
-	mux.Handle("GET /sandbox/webhooks/{id}", s.secret(s.webhookEvent))
+	mux.Handle("GET /sandbox/webhooks/{id}", s.secret(noQuery("", s.webhookEvent)))
 	mux.Handle("POST /sandbox/webhooks/{id}/replay", s.secret(s.replay))
 	mux.Handle("GET /sandbox/webhooks/{id}/attempts", s.secret(s.eventAttempts))
 	mux.Handle("POST /sandbox/receiver", s.handle(s.receive))
-	mux.Handle("GET /sandbox/receiver", s.secret(s.received))
-	mux.Handle("GET /sandbox/scenario", s.secret(s.scenarioStatus))
-	mux.Handle("GET /sandbox/receiver/mode", s.secret(s.receiverMode))
+	mux.Handle("GET /sandbox/receiver", s.secret(noQuery("", s.received)))
+	mux.Handle("GET /sandbox/scenario", s.secret(noQuery("", s.scenarioStatus)))
+	mux.Handle("GET /sandbox/receiver/mode", s.secret(noQuery("", s.receiverMode)))
 	mux.Handle("POST /sandbox/receiver/mode", s.secret(s.setReceiverMode))
+}
+
+// allAtOnce is why a list that noQuery guards takes no limit or page.
+const allAtOnce = "it answers the whole list at once, unpaged"
+
+// noQuery refuses a query parameter on a route that reads none, saying why when
+// why is not "": GET /sandbox/customers?limit=abc&page=-1 answered every
+// customer, 200, as if the bad paging were fine (a security review).
+func noQuery(why string, h handlerFunc) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		p, err := queryParams(r.URL.RawQuery)
+		if err != nil {
+			return err
+		}
+		if err := p.onlyQuery(); err != nil {
+			if e, ok := engine.AsError(err); ok && why != "" {
+				e.Message += " (" + why + ")"
+			}
+			return err
+		}
+		return h(w, r)
+	}
 }
 
 // --- clock
@@ -758,7 +780,7 @@ func (s *Server) accountSyncs(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := p.only("limit"); err != nil {
+	if err := p.onlyQuery("limit"); err != nil {
 		return err
 	}
 	limit, err := p.int("limit", 100, 1, 1000)
@@ -1090,7 +1112,7 @@ func parseEventQuery(raw string) (engine.EventQuery, error) {
 	if p.has("page") {
 		return engine.EventQuery{}, engine.Invalid("page", "events are not paged by number, since new ones keep arriving: follow paging.next, which asks for the events before the last one shown (before=SEQ)")
 	}
-	if err := p.only("account", "limit", "before"); err != nil {
+	if err := p.onlyQuery("account", "limit", "before"); err != nil {
 		return engine.EventQuery{}, err
 	}
 	limit, err := p.int("limit", 100, 1, 1000)
@@ -1150,7 +1172,7 @@ func (s *Server) eventAttempts(w http.ResponseWriter, r *http.Request) error {
 	if p.has("page") {
 		return engine.Invalid("page", "attempts are not paged by number: follow paging.next, which asks for the attempts before the last one shown (before=N)")
 	}
-	if err := p.only("limit", "before"); err != nil {
+	if err := p.onlyQuery("limit", "before"); err != nil {
 		return err
 	}
 	limit, err := p.int("limit", 100, 1, engine.MaxAttemptsPage)
