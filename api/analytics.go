@@ -78,8 +78,21 @@ func newIncomeJSON(in engine.Income) incomeJSON {
 	return out
 }
 
+// noPeriod refuses period on a route that sums the whole history (what names
+// it: "credits"). The statement's period was taken here unread: last3months and
+// last0months answered every month alike (a security review).
+func noPeriod(r *http.Request, what string) error {
+	if !r.URL.Query().Has("period") {
+		return nil
+	}
+	return engine.Invalid("period", "%s takes no period: it sums the account's whole synced history, month by month in history; leave period out and read the months you need from there (period, last1months to last12months, is the statement's)", what)
+}
+
 func (s *Server) flowV1(typ engine.TxType) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
+		if err := noPeriod(r, string(typ)+"s"); err != nil {
+			return err
+		}
 		f, err := s.eng.Flow(r.Context(), r.PathValue("id"), typ)
 		if err != nil {
 			return err
@@ -90,6 +103,9 @@ func (s *Server) flowV1(typ engine.TxType) handlerFunc {
 }
 
 func (s *Server) incomeV1(w http.ResponseWriter, r *http.Request) error {
+	if err := noPeriod(r, "income"); err != nil {
+		return err
+	}
 	in, err := s.eng.Income(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err

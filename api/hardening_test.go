@@ -1358,3 +1358,30 @@ func TestSandboxQueriesAreStrict(t *testing.T) {
 		w.get(path)
 	}
 }
+
+// Credits, debits and income sum the whole synced history and take no period:
+// given one, as the statement takes it, it was ignored, and last0months answered
+// every month as last3months did (a security review).
+func TestFlowsTakeNoPeriod(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	w.enableDataSync()
+	id := w.connect(w.addCustomer(map[string]any{"institution": "044", "balance": 100000}))
+	for _, route := range []string{"credits", "debits", "income"} {
+		for _, prefix := range []string{"", "/v2"} {
+			for _, period := range []string{"last0months", "last3months", ""} {
+				path := prefix + "/accounts/" + id + "/" + route + "?period=" + period
+				rep := w.do("GET", path, req{})
+				var v map[string]any
+				if prefix == "" {
+					v = failed(t, rep, http.StatusBadRequest, "INVALID_REQUEST")
+				} else {
+					v = failedV2(t, rep, http.StatusBadRequest)
+				}
+				if msg := fmt.Sprint(v["message"]); !strings.Contains(msg, route+" takes no period") || !strings.Contains(msg, "leave period out") {
+					t.Errorf("GET %s: %v", path, v)
+				}
+			}
+			w.get(prefix + "/accounts/" + id + "/" + route)
+		}
+	}
+}

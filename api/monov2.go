@@ -495,6 +495,9 @@ func (s *Server) identityV2(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) flowV2(typ engine.TxType) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
+		if err := noPeriod(r, string(typ)+"s"); err != nil {
+			return err
+		}
 		f, err := s.eng.Flow(r.Context(), r.PathValue("id"), typ)
 		if err != nil {
 			return err
@@ -505,6 +508,9 @@ func (s *Server) flowV2(typ engine.TxType) handlerFunc {
 }
 
 func (s *Server) incomeV2(w http.ResponseWriter, r *http.Request) error {
+	if err := noPeriod(r, "income"); err != nil {
+		return err
+	}
 	in, err := s.eng.Income(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
