@@ -1385,3 +1385,44 @@ func TestFlowsTakeNoPeriod(t *testing.T) {
 		}
 	}
 }
+
+// A duration under a millisecond, the finest the API writes, is refused, as 0s is
+// (or taken as 0 where 0 means none): an outage "for":"1ns" answered 200 and was
+// over before it was shown, a latency of "1ns" was 0 ms, and statement_build kept
+// "1ns" (a security review).
+func TestDurationsUnderAMillisecondAreRefused(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	for _, tc := range []struct {
+		method, path, field string
+		body                map[string]any
+		want                string
+	}{
+		{"POST", "/sandbox/institutions/044/outage", "for", map[string]any{"for": "1ns"}, `for "1ns" is under a millisecond, the shortest duration taken: send 1ms or more`},
+		{"POST", "/sandbox/institutions/044/outage", "for", map[string]any{"for": "999us"}, `under a millisecond`},
+		{"POST", "/sandbox/institutions/044/latency", "latency", map[string]any{"latency": "1ns"}, `latency "1ns" is under a millisecond, the shortest duration taken: send 1ms or more, or "0" for none`},
+		{"PATCH", "/sandbox/settings", "statement_build", map[string]any{"statement_build": "1ns"}, `statement_build "1ns" is under a millisecond, the shortest duration taken: send 1ms or more, or 0 for at once`},
+		{"POST", "/sandbox/receiver/mode", "delay", map[string]any{"mode": "slow", "delay": "500us"}, `delay "500us" is under a millisecond`},
+	} {
+		v := failed(t, w.do(tc.method, tc.path, req{body: tc.body}), http.StatusBadRequest, "INVALID_REQUEST")
+		if msg := fmt.Sprint(v["message"]); v["field"] != tc.field || !strings.Contains(msg, tc.want) {
+			t.Errorf("%s %s %v: %v; want %q", tc.method, tc.path, tc.body, v, tc.want)
+		}
+	}
+	var set settingsJSON
+	if w.get("/sandbox/settings").decode(t, &set); set.StatementBuild != "0s" {
+		t.Errorf("statement_build is %q after refusals", set.StatementBuild)
+	}
+	// A millisecond is taken, and 0 still means none (or at once).
+	var in institutionJSON
+	w.post("/sandbox/institutions/044/outage", map[string]any{"for": "1ms"}).decode(t, &in)
+	if in.OutageUntil == "" {
+		t.Errorf("an outage of 1ms on a paused clock does not show: %+v", in)
+	}
+	w.post("/sandbox/institutions/044/latency", map[string]any{"latency": "1ms"}).decode(t, &in)
+	if in.LatencyMS != 1 {
+		t.Errorf("a latency of 1ms is %d ms", in.LatencyMS)
+	}
+	w.post("/sandbox/institutions/044/latency", map[string]any{"latency": "0"})
+	w.must(http.StatusOK, "PATCH", "/sandbox/settings", req{body: map[string]any{"statement_build": "0"}})
+	w.must(http.StatusOK, "PATCH", "/sandbox/settings", req{body: map[string]any{"statement_build": "1ms"}})
+}

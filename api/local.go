@@ -121,7 +121,7 @@ func parseReceiverMode(p params) (ReceiverMode, error) {
 		}
 		m.Status = int(st)
 	case ModeSlow:
-		d, err := durationField(p, "delay", `: how late the receiver answers, e.g. "15s"`, "15s or 2m (at most "+engine.DurationText(MaxReceiverDelay)+")")
+		d, err := durationField(p, "delay", `: how late the receiver answers, e.g. "15s"`, "15s or 2m (at most "+engine.DurationText(MaxReceiverDelay)+")", "")
 		if err != nil {
 			return m, err
 		}

@@ -317,8 +317,9 @@ func (s *Server) institutions(w http.ResponseWriter, _ *http.Request) error {
 }
 
 // durationField reads a duration field such as "15m" or "1d"; hint says what it is
-// when it is missing, examples what it can be when it does not parse.
-func durationField(p params, name, hint, examples string) (time.Duration, error) {
+// when it is missing, examples what it can be when it does not parse, zero what
+// else one under a millisecond can be (underAMillisecond).
+func durationField(p params, name, hint, examples, zero string) (time.Duration, error) {
 	v, err := p.required(name, hint)
 	if err != nil {
 		return 0, err
@@ -327,7 +328,21 @@ func durationField(p params, name, hint, examples string) (time.Duration, error)
 	if e, ok := engine.AsError(err); ok {
 		e.Field = name
 	}
+	if err == nil {
+		err = underAMillisecond(name, v, d, zero)
+	}
 	return d, err
+}
+
+// underAMillisecond refuses a duration under a millisecond, the finest the API
+// writes (its times, latency_ms), or else of what zero does: {"for":"1ns"} was an
+// outage over before it was shown, and a latency of "1ns" was 0 ms, where "0s"
+// was refused, or meant none (a security review).
+func underAMillisecond(name, v string, d time.Duration, zero string) error {
+	if d <= 0 || d >= time.Millisecond {
+		return nil
+	}
+	return engine.Invalid(name, "%s %q is under a millisecond, the shortest duration taken: send 1ms or more%s", name, v, zero)
 }
 
 func (s *Server) outage(w http.ResponseWriter, r *http.Request) error {
@@ -335,7 +350,7 @@ func (s *Server) outage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d, err := durationField(p, "for", `: how long the bank is down, e.g. "15m" or "2h"`, simulator.OutageExamples)
+	d, err := durationField(p, "for", `: how long the bank is down, e.g. "15m" or "2h"`, simulator.OutageExamples, "")
 	if err != nil {
 		return err
 	}
@@ -364,7 +379,7 @@ func (s *Server) latency(w http.ResponseWriter, r *http.Request) error {
 	}
 	var d time.Duration
 	if v := p.str("latency"); v != "0" && v != "0s" {
-		if d, err = durationField(p, "latency", `: the real-time delay of every answer, e.g. "2s", or "0" for none`, "500ms or 2s (at most "+engine.DurationText(simulator.MaxLatency)+"; 0 for none)"); err != nil {
+		if d, err = durationField(p, "latency", `: the real-time delay of every answer, e.g. "2s", or "0" for none`, "500ms or 2s (at most "+engine.DurationText(simulator.MaxLatency)+"; 0 for none)", `, or "0" for none`); err != nil {
 			return err
 		}
 	}
@@ -912,6 +927,9 @@ func parseSettingsPatch(p params) (engine.SettingsPatch, error) {
 	}
 	if v := strings.TrimSpace(p.str("statement_build")); v != "" { // not lowered: 1M is a month, refused, not a minute
 		d, err := simulator.ParseStatementBuild(v)
+		if err == nil {
+			err = underAMillisecond("statement_build", v, d, ", or 0 for at once")
+		}
 		if err != nil {
 			return patch, err
 		}
