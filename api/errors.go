@@ -382,7 +382,7 @@ func (u *unrouted) WriteHeader(code int) {
 	switch code {
 	case http.StatusBadRequest: // "OPTIONS *" and the like
 		answerError(u.ResponseWriter, u.r, u.shape, apiError{Status: code, Code: "INVALID_REQUEST",
-			Message: "the request target " + strconv.Quote(u.r.RequestURI) + " is not a path"})
+			Message: clipWords("the request target " + strconv.Quote(u.r.RequestURI) + " is not a path")})
 		return
 	case http.StatusMethodNotAllowed:
 		target := shownPath(u.r)
@@ -393,13 +393,15 @@ func (u *unrouted) WriteHeader(code int) {
 			h.Set("Allow", "POST")
 		}
 		answerError(u.ResponseWriter, u.r, u.shape, apiError{Status: code, Code: "METHOD_NOT_ALLOWED",
-			Message: u.r.Method + " is not allowed on " + target + "; use " + strings.ReplaceAll(h.Get("Allow"), ",", " or") + u.v2Hint()})
+			Message: clipWords(u.r.Method + " is not allowed on " + target + "; use " + strings.ReplaceAll(h.Get("Allow"), ",", " or") + u.v2Hint())})
 		return
 	}
 	// The path as sent: GET /accounts/%2F (which the mux routes nowhere) read
 	// "no route GET /accounts//", a path the client never sent (a bad-input trial).
+	// Clipped, as a route's messages are: a path or method of 30,000 characters
+	// came back whole (a security review).
 	answerError(u.ResponseWriter, u.r, u.shape, apiError{Status: code, Code: "NOT_FOUND",
-		Message: "no route " + u.r.Method + " " + shownPath(u.r) + u.slashHint() + u.v1PrefixHint() + u.v2Hint() + u.accountsHint() + u.pluralHint() + routeHint(u.r.URL.Path) + "; GET /openapi.yaml lists every route"})
+		Message: clipWords("no route " + u.r.Method + " " + shownPath(u.r) + u.slashHint() + u.v1PrefixHint() + u.v2Hint() + u.accountsHint() + u.pluralHint() + routeHint(u.r.URL.Path) + "; GET /openapi.yaml lists every route")})
 }
 
 // slashHint names the route a path with a trailing slash meant, when there is one

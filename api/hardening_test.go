@@ -887,6 +887,33 @@ func TestTheLogClipsWhatWasSent(t *testing.T) {
 	}
 }
 
+// A request no route takes is answered clipped, as a route's refusal is: a path
+// or method of 30,000 characters came back whole in the 404 or 405 (a security
+// review).
+func TestUnroutedAnswersClipWhatWasSent(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	long := strings.Repeat("y", 30_000)
+	for _, tc := range []struct {
+		method, path string
+		status       int
+	}{
+		{"GET", "/x/" + long, http.StatusNotFound},
+		{"PUT", "/accounts/" + long, http.StatusMethodNotAllowed},
+		{strings.Repeat("X", 30_000), "/nowhere", http.StatusNotFound},
+		{strings.Repeat("X", 30_000), "/sandbox/clock", http.StatusMethodNotAllowed},
+	} {
+		r, err := http.NewRequest(tc.method, w.base+tc.path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Header.Set("mono-sec-key", testSecretKey)
+		rep := w.raw(r)
+		if rep.status != tc.status || len(rep.body) > 2000 || !bytes.Contains(rep.body, []byte(" characters)")) {
+			t.Errorf("%.20s %.20s: %d, %d bytes: %.300s", tc.method, tc.path, rep.status, len(rep.body), rep.body)
+		}
+	}
+}
+
 // Two mono-sec-key headers are refused, whichever comes first: the first won, so
 // a wrong key after the right one passed (a new user's trial).
 func TestTwoSecretKeys(t *testing.T) {

@@ -196,7 +196,7 @@ func (s *Server) handleAs(shape errorShape, h handlerFunc) http.Handler {
 				if na.what != "" {
 					msg = "HEAD is not allowed on " + shownPath(r) + ": " + na.what + ", which a HEAD must not do; send " + strings.ReplaceAll(na.allow, ",", " or")
 				}
-				answerError(w, r, shape, apiError{Status: http.StatusMethodNotAllowed, Code: "METHOD_NOT_ALLOWED", Message: msg})
+				answerError(w, r, shape, apiError{Status: http.StatusMethodNotAllowed, Code: "METHOD_NOT_ALLOWED", Message: clipWords(msg)})
 				return
 			}
 			s.writeError(w, r, shape, err)
