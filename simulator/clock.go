@@ -7,6 +7,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"sandbank/engine"
@@ -236,14 +237,29 @@ func (c *Clock) AdvanceTo(by func(now time.Time) (time.Duration, error)) error {
 }
 
 // advance is Advance's move, under c.move.
-func (c *Clock) advance(d time.Duration) error { return c.jump(d, time.Time{}) }
+func (c *Clock) advance(d time.Duration) error { return c.jump(d, time.Time{}, nil) }
+
+// AdvanceUntil is Advance, but the jump ends once stop is set, after the timer it
+// is firing, where that timer is due — as if it had been asked to go only so far
+// — and later jumps run as ever (Halt refuses them). Set before the jump starts,
+// the clock does not move. The TUI's p stops the TUI's own jump with it: p said
+// "paused" while a 30-day jump ran on to its end (a presenter's trial).
+func (c *Clock) AdvanceUntil(d time.Duration, stop *atomic.Bool) error {
+	if d <= 0 || d > MaxAdvance {
+		return c.Advance(d) // refused, in its words
+	}
+	c.move.Lock()
+	defer c.move.Unlock()
+	return c.jump(d, time.Time{}, stop)
+}
 
 // advanceTo is AdvanceTo's move, to an instant, under c.move; an instant the
 // clock has passed since (running) is no move.
-func (c *Clock) advanceTo(to time.Time) error { return c.jump(0, to) }
+func (c *Clock) advanceTo(to time.Time) error { return c.jump(0, to, nil) }
 
-// jump moves the clock by d, or to the instant to when it is not zero.
-func (c *Clock) jump(d time.Duration, to time.Time) error {
+// jump moves the clock by d, or to the instant to when it is not zero; stop, if
+// not nil, ends it early once set (AdvanceUntil).
+func (c *Clock) jump(d time.Duration, to time.Time, stop *atomic.Bool) error {
 	c.mu.Lock()
 	c.awaitLooseLocked()
 	now := c.nowLocked()
@@ -285,7 +301,8 @@ func (c *Clock) jump(d time.Duration, to time.Time) error {
 		c.mu.Lock()
 	}
 	var bug any // a timer's callback panicked
-	for len(c.timers) > 0 && !c.timers[0].at.After(target) && !c.halted && bug == nil {
+	stopped := func() bool { return stop != nil && stop.Load() }
+	for len(c.timers) > 0 && !c.timers[0].at.After(target) && !c.halted && !stopped() && bug == nil {
 		t := heap.Pop(&c.timers).(*timer)
 		if t.at.After(c.base) {
 			c.base = t.at
@@ -307,6 +324,8 @@ func (c *Clock) jump(d time.Duration, to time.Time) error {
 		// Stopped where its last timer's work was cut off: the rest of the jump, and
 		// that work, run after a restart (the jump does not pass them by).
 		target, err = c.base, errHalted(c.base, c.base.Sub(now), c.gone)
+	case stopped():
+		target = c.base // where its last timer's work was done: the jump ends there
 	}
 	c.base, c.last, c.wallBase = target, target, c.wall()
 	c.frozen, c.firing, c.jumping = false, false, false

@@ -120,6 +120,37 @@ func TestClockHaltStopsAJump(t *testing.T) {
 	}
 }
 
+// AdvanceUntil's jump ends once its stop is set, after the timer it is firing, as
+// if it had been asked to go only so far: no error, the timers after it pending,
+// its listeners told; and later jumps run (after Halt none does). A stop set
+// before the jump leaves the clock where it is.
+func TestClockAdvanceUntilEndsTheJumpWhereItIs(t *testing.T) {
+	c := stoppedClock(t, t0)
+	var fired []string
+	var stop atomic.Bool
+	c.AfterFunc(t0.Add(time.Minute), func() { fired = append(fired, "1m") })
+	c.AfterFunc(t0.Add(2*time.Minute), func() { fired = append(fired, "2m"); stop.Store(true) })
+	c.AfterFunc(t0.Add(3*time.Minute), func() { fired = append(fired, "3m") })
+	var told []engine.ClockState
+	c.OnChange(func(st engine.ClockState) { told = append(told, st) })
+	if err := c.AdvanceUntil(time.Hour, &stop); err != nil {
+		t.Fatalf("a stopped jump: %v", err)
+	}
+	if now := c.Now(); !now.Equal(t0.Add(2*time.Minute)) || len(fired) != 2 || c.Pending() != 1 || len(told) != 1 || !told[0].Now.Equal(now) {
+		t.Fatalf("stopped: now %v, fired %v, %d pending, told %v; want 2m, [1m 2m], the 3m one, and its listeners told", now, fired, c.Pending(), told)
+	}
+	if err := c.AdvanceUntil(time.Hour, &stop); err != nil || !c.Now().Equal(t0.Add(2*time.Minute)) || len(fired) != 2 {
+		t.Fatalf("a jump stopped before it began: %v, now %v, fired %v; want the clock where it was", err, c.Now(), fired)
+	}
+	stop.Store(false)
+	if err := c.AdvanceUntil(time.Minute, &stop); err != nil || len(fired) != 3 || !c.Now().Equal(t0.Add(3*time.Minute)) {
+		t.Fatalf("the jump after: %v, fired %v, now %v", err, fired, c.Now())
+	}
+	if err := c.AdvanceUntil(-time.Minute, &stop); err == nil {
+		t.Fatal("a jump backwards was taken")
+	}
+}
+
 // A timer's callback that panics (a bug) stops the jump where it was due: the
 // panic goes on to the caller — the API answers that request 500 — and the clock
 // goes on from there, its listeners told (they save it and the jump's writes so

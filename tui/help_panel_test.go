@@ -12,7 +12,7 @@ func TestHelpOverTheTimePanelListsItsKeys(t *testing.T) {
 	w := newTestWorld(t)
 	h := newHarness(t, w, harnessOpts{width: 80, height: 24})
 	h.press("t", "?")
-	h.contains("Keys here", "+2m", "+30d", "ctrl+t", "the pages' keys work once this closes")
+	h.contains("Keys here", "+2m", "+30d", "ctrl+t", "the pages' keys work once the panel below this help is closed")
 	for _, wrong := range []string{"webhooks", "quit"} {
 		if strings.Contains(h.screen(), wrong) {
 			t.Errorf("help over the time panel lists %q:\n%s", wrong, h.screen())

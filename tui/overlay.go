@@ -131,7 +131,7 @@ func (o *helpOverlay) View() string {
 	case o.overPanel:
 		// Over the time panel it listed "2 webhooks" and "q quit", where 2 jumps
 		// the clock two minutes and q closes the panel (a presenter's trial).
-		everywhere = st.Title.Render("Here too") + "  " + st.Faint.Render("(the pages' keys work once this closes)")
+		everywhere = st.Title.Render("Here too") + "  " + st.Faint.Render("(the pages' keys work once the panel below this help is closed)")
 		global = [][]key.Binding{{k.TimeAnywhere, k.Help}}
 	}
 	body := st.Title.Render("Keys here") + "  " + st.Faint.Render("(any key closes)") + "\n" + hm.FullHelpView(o.below.FullHelp()) +

@@ -128,6 +128,10 @@ func (t *timePanel) key(msg tea.KeyPressMsg) tea.Cmd {
 		if !key.Matches(msg, a.b) {
 			continue
 		}
+		if s := t.sh.stopJump; s != nil && s.Load() {
+			// Queued behind a jump p is stopping, it was promised, then dropped (a review).
+			return toast(toastWarn, "The jump is stopping: press "+a.b.Help().Key+" again once it has")
+		}
 		if t.sh.advancing != "" { // a presenter pressing d five times means five days
 			t.sh.queued += a.d
 			return toast(toastOK, "Queued +"+span(t.sh.queued)+": it runs when the clock has finished "+strings.TrimSuffix(t.sh.advancing, "…"))
@@ -143,10 +147,10 @@ func (t *timePanel) key(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
-// stop is p during a jump the panel started: the jump stops at the end of the
-// step it is in (jumpStep), and the clock pauses there. p paused the clock and
-// said "paused" while the jump ran on to its end; only quitting stopped it (a
-// presenter's trial).
+// stop is p during a jump the panel started: the jump ends after the work of the
+// moment it is at (Clock.AdvanceUntil), and the clock pauses there. p paused the
+// clock and said "paused" while the jump ran on to its end; only quitting stopped
+// it (a presenter's trial).
 func (t *timePanel) stop() tea.Cmd {
 	sh, clock := t.sh, t.sh.clock
 	sh.stopJump.Store(true)
@@ -196,35 +200,27 @@ func (s *shared) jumpHint(d time.Duration) string {
 // chainGap is how soon after a jump ends a jump key continues its total.
 const chainGap = 2 * time.Second
 
-// jumpStep is the longest part of a jump the panel runs in one move of the
-// clock: between two, p can stop it (timePanel.stop). The clock has no way to
-// stop a move under way but Halt, which refuses every later one.
-const jumpStep = 24 * time.Hour
-
-// advance jumps the clock by d in the background, a jumpStep at a time until it
-// is there or p stops it; the root takes the clockMsg.
+// advance jumps the clock by d in the background, to its end or until p stops
+// it (timePanel.stop); the root takes the clockMsg.
 func (s *shared) advance(d time.Duration) tea.Cmd {
 	clock, eng, what := s.clock, s.eng, "+"+span(d)
 	s.advancing = "advancing " + what + "…" // until the root takes the clockMsg
 	stop := new(atomic.Bool)
 	s.stopJump = stop
 	return func() tea.Msg {
-		var moved time.Duration
-		var err error
-		if end := clock.End(); !end.IsZero() && clock.Now().Add(d).After(end) {
-			err = clock.Advance(d) // refused whole, saying how far the end is, as before any step
-		}
-		for err == nil && moved < d && (moved == 0 || !stop.Load()) {
-			step := min(d-moved, jumpStep)
-			if err = clock.Advance(step); err == nil {
-				moved += step
-			}
+		from := clock.Now()
+		err := clock.AdvanceUntil(d, stop)
+		moved, stopped := d, false
+		if err == nil && stop.Load() {
+			// p stopped it, and paused the clock: it stands where the jump ended.
+			moved = min(d, max(0, clock.Now().Sub(from)))
+			stopped = moved < d
 		}
 		var saveErr error
-		if moved > 0 && eng != nil {
+		if err == nil && eng != nil {
 			saveErr = eng.ClockSaveError()
 		}
-		return clockMsg{state: clock.State(), what: what, advance: d, stopped: err == nil && moved < d, moved: moved, err: err, saveErr: saveErr}
+		return clockMsg{state: clock.State(), what: what, advance: d, stopped: stopped, moved: moved, err: err, saveErr: saveErr}
 	}
 }
 
