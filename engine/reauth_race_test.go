@@ -413,18 +413,7 @@ func TestReauthOpenedAgainDoesNotRetryARefusedPassword(t *testing.T) {
 // says the login is locked: it said one attempt was left, and the right password
 // then met the lock.
 func TestReauthWhoseSavedPasswordLocksTheLoginSaysSo(t *testing.T) {
-	w := newWorld(t, worldOpts{})
-	adam := w.adam()
-	a := w.connect(adam)
-	if err := w.bank.ChangePassword(adam.ID, "n3w-Passw0rd"); err != nil {
-		t.Fatal(err)
-	}
-	code := adam.Accounts[0].Institution.Code
-	for range engine.MaxWidgetAttempts - 1 {
-		if _, err := w.bank.Login(w.ctx, code, adam.Username, "wrong"); engine.ErrorCode(err) != engine.EUNAUTHORIZED {
-			t.Fatalf("a wrong password: %v", err)
-		}
-	}
+	w, a := oneAttemptLeft(t)
 	st := w.openReauth(a.ID)
 	if st.Status != engine.WidgetLocked || st.LockedUntil.IsZero() || st.AttemptsLeft != 0 {
 		t.Errorf("re-authorisation whose saved password met the bank's last attempt: %s, %d attempts left, locked until %v; want locked", st.Status, st.AttemptsLeft, st.LockedUntil)
@@ -459,18 +448,7 @@ func TestARefusedPasswordIsForgottenOnceTheBankTakesIt(t *testing.T) {
 // A session locked by the try of the saved password says, once the lock ends,
 // that the saved password was refused, as a session opened then does.
 func TestALockBySavedPasswordSaysItWasRefusedAtTheUnlock(t *testing.T) {
-	w := newWorld(t, worldOpts{})
-	adam := w.adam()
-	a := w.connect(adam)
-	if err := w.bank.ChangePassword(adam.ID, "n3w-Passw0rd"); err != nil {
-		t.Fatal(err)
-	}
-	code := adam.Accounts[0].Institution.Code
-	for range engine.MaxWidgetAttempts - 1 {
-		if _, err := w.bank.Login(w.ctx, code, adam.Username, "wrong"); engine.ErrorCode(err) != engine.EUNAUTHORIZED {
-			t.Fatalf("a wrong password: %v", err)
-		}
-	}
+	w, a := oneAttemptLeft(t)
 	st := w.openReauth(a.ID)
 	if st.Status != engine.WidgetLocked {
 		t.Fatalf("status %s; want locked", st.Status)
@@ -483,4 +461,24 @@ func TestALockBySavedPasswordSaysItWasRefusedAtTheUnlock(t *testing.T) {
 	if after.Status != engine.WidgetLogin || !after.PasswordRejected {
 		t.Errorf("at the unlock the session is %s, password rejected %v; want the password asked for, the saved one said refused", after.Status, after.PasswordRejected)
 	}
+}
+
+// oneAttemptLeft is a world whose account's password the bank changed, and whose
+// login then took wrong passwords until one attempt was left: the saved
+// password's try is the bank's last.
+func oneAttemptLeft(t *testing.T) (*world, engine.Account) {
+	t.Helper()
+	w := newWorld(t, worldOpts{})
+	adam := w.adam()
+	a := w.connect(adam)
+	if err := w.bank.ChangePassword(adam.ID, "n3w-Passw0rd"); err != nil {
+		t.Fatal(err)
+	}
+	code := adam.Accounts[0].Institution.Code
+	for range engine.MaxWidgetAttempts - 1 {
+		if _, err := w.bank.Login(w.ctx, code, adam.Username, "wrong"); engine.ErrorCode(err) != engine.EUNAUTHORIZED {
+			t.Fatalf("a wrong password: %v", err)
+		}
+	}
+	return w, a
 }

@@ -175,18 +175,7 @@ func TestAnEntryCommittedBehindTheRoundsIsSyncedByTheNext(t *testing.T) {
 	if na, nb := w.autoSyncs(a.ID), w.autoSyncs(b.ID); na != 2 || nb != 2 {
 		t.Fatalf("automatic syncs after 50 h: %d and %d; want 2 each", na, nb)
 	}
-	late := w.clock.Now().Add(-10 * time.Hour)
-	err := w.db.Update(w.ctx, func(tx engine.Tx) error {
-		cur, err := tx.Account(a.ID)
-		if err != nil {
-			return err
-		}
-		cur.NextAutoSyncAt = late
-		return tx.PutAccount(cur)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	late := w.dueBehindTheRounds(a.ID)
 	w.eng.ArmAutoSyncBy(late)
 	w.advance(time.Hour)
 	if na, nb := w.autoSyncs(a.ID), w.autoSyncs(b.ID); na != 3 || nb != 2 {
@@ -213,18 +202,7 @@ func TestARoundThatPanicsReadsAgainBehindALateEntry(t *testing.T) {
 			adam := w.adam()
 			a := w.connect(adam)
 			w.advance(50 * time.Hour) // the rounds have read to hour 48
-			late := w.clock.Now().Add(-10 * time.Hour)
-			err := w.db.Update(w.ctx, func(tx engine.Tx) error {
-				cur, err := tx.Account(a.ID)
-				if err != nil {
-					return err
-				}
-				cur.NextAutoSyncAt = late
-				return tx.PutAccount(cur)
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
+			late := w.dueBehindTheRounds(a.ID)
 			pb.number = adam.Accounts[0].Number
 			pb.armed.Store(true)
 			if jumping {
@@ -248,4 +226,24 @@ func TestARoundThatPanicsReadsAgainBehindALateEntry(t *testing.T) {
 			}
 		})
 	}
+}
+
+// dueBehindTheRounds moves an account's next automatic sync to 10 h ago, as a
+// connect's write committed after the rounds had read past its first due time
+// leaves it, and returns that time.
+func (w *world) dueBehindTheRounds(id string) time.Time {
+	w.t.Helper()
+	late := w.clock.Now().Add(-10 * time.Hour)
+	err := w.db.Update(w.ctx, func(tx engine.Tx) error {
+		cur, err := tx.Account(id)
+		if err != nil {
+			return err
+		}
+		cur.NextAutoSyncAt = late
+		return tx.PutAccount(cur)
+	})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return late
 }
