@@ -144,12 +144,14 @@ func countdown(d time.Duration) string {
 // naira is an exact amount: "NGN 1,234.56".
 func naira(kobo int64) string { return "NGN " + engine.Naira(kobo) }
 
-// compactNaira is an amount for a narrow cell, in one form at every size: one
-// decimal and the unit — "35.7", "950.0", "5.0k", "813.9k", "129.7m". Below a
-// thousand it gave kobo, and a column read "35.70" among "59.8k" and "4.0m", an
-// exact amount among rounded ones. An amount under 5 kobo, which one decimal
-// would show as nothing ("0.0"), keeps its kobo ("0.04"). From a thousand up it
-// is always in k: "5,000.00" beside "10.0k" read as the larger of the two.
+// compactNaira is an amount for a narrow cell: whole naira below a thousand,
+// then one decimal and the unit — "36", "950", "5.0k", "813.9k", "129.7m". Below
+// a thousand it gave kobo, and a column read "35.70" among "59.8k" and "4.0m", an
+// exact amount among rounded ones; then one decimal, and "164.2" beside "671.8k"
+// read as an amount whose k was cut off (a presenter's trial). An amount under
+// 50 kobo, which whole naira would show as nothing ("0"), keeps its kobo
+// ("0.04"). From a thousand up it is always in k: "5,000.00" beside "10.0k" read
+// as the larger of the two.
 func compactNaira(kobo int64) string {
 	neg := kobo < 0
 	if neg {
@@ -157,11 +159,11 @@ func compactNaira(kobo int64) string {
 	}
 	n := float64(kobo) / 100
 	var s string
-	switch { // by the amount as shown: 999.96 is "1.0k", not "1000.0"
-	case kobo > 0 && kobo < 5:
+	switch { // by the amount as shown: 999.50 is "1.0k", not "1000"
+	case kobo > 0 && kobo < 50:
 		s = engine.Naira(kobo)
-	case n < 999.95:
-		s = fmt.Sprintf("%.1f", n)
+	case kobo < 99_950:
+		s = itoa(int((kobo + 50) / 100))
 	case n < 999_950:
 		s = fmt.Sprintf("%.1fk", n/1e3)
 	case n < 999_950_000:

@@ -194,20 +194,26 @@ func TestSplitOnce(t *testing.T) {
 	}
 }
 
-// compactNaira has one form at every size, one decimal and the unit: a column
-// read "35.70" among "59.8k", an exact amount among rounded ones.
+// compactNaira has one form below a thousand, whole naira, and one above it, one
+// decimal and the unit: a column read "35.70" among "59.8k", an exact amount
+// among rounded ones, then "164.2" beside "671.8k", an amount whose k looked cut
+// off (a presenter's trial).
 func TestCompactNairaOneForm(t *testing.T) {
 	for _, tc := range []struct {
 		kobo int64
 		want string
 	}{
-		{0, "0.0"},
-		{4, "0.04"}, // one decimal would say nothing
-		{5, "0.1"},
-		{3570, "35.7"},
-		{-5000, "-50.0"},
-		{95_000, "950.0"},
-		{99_996, "1.0k"}, // not "1000.0"
+		{0, "0"},
+		{4, "0.04"},  // whole naira would say nothing
+		{49, "0.49"}, // likewise
+		{50, "1"},
+		{3570, "36"},
+		{16_420, "164"},
+		{-41_000, "-410"},
+		{95_000, "950"},
+		{99_949, "999"},
+		{99_950, "1.0k"}, // not "1000"
+		{99_996, "1.0k"},
 		{5_980_000, "59.8k"},
 		{99_999_000, "1.0m"}, // not "1000.0k"
 		{15_233_297_775, "152.3m"},
