@@ -8,6 +8,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"sandbank/engine"
 )
@@ -463,7 +464,8 @@ func (p *accountsPage) View() string {
 	title := st.Title.Render(" Connected accounts") + st.Muted.Render(" "+commas(int64(len(p.rows)))+" of "+commas(int64(len(p.all)))+" · sorted by "+sortNames[p.sortBy]+" "+order)
 	b.WriteString(spread(title, p.list.status()+" ", w) + "\n")
 
-	cols := layout(accountColumns, w-2)
+	now := sh.now()
+	cols := layout(p.wants(now), w-2)
 	b.WriteString(headerRow(cols, st.ColHeader) + "\n")
 
 	h, empty := p.list.h, "No account matches the filter."
@@ -475,7 +477,6 @@ func (p *accountsPage) View() string {
 		legend = p.legend(w, cols, room)
 		h -= len(legend) + 1
 	}
-	now := sh.now()
 	cells := make([]string, len(cols))
 	p.list.draw(&b, w, h, empty, func(r int, sel bool) []string {
 		a := p.all[p.rows[r]]
@@ -494,6 +495,21 @@ func (p *accountsPage) View() string {
 	b.WriteString(st.Rule.Render(" "+rule(w-2)) + "\n")
 	b.WriteString(p.info(w))
 	return b.String()
+}
+
+// wants is accountColumns with the widest text of each on the rows shown, which
+// layout gives room first.
+func (p *accountsPage) wants(now time.Time) []column {
+	cols := slices.Clone(accountColumns)
+	from, to := p.list.visible()
+	for _, r := range p.rows[from:to] {
+		a := p.all[r]
+		bi, known := p.bank[a.Number]
+		for i := range cols {
+			cols[i].want = max(cols[i].want, ansi.StringWidth(p.cellText(cols[i].title, a, bi, known, now)))
+		}
+	}
+	return cols
 }
 
 // legend explains the columns shown (cols) in the room a short table leaves

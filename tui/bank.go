@@ -564,11 +564,22 @@ var customerColumns = []column{
 	{title: "API", width: 3},
 }
 
-// customerLayout lays the customer list out in w cells: where BANK at its width
+// customerLayout lays the customer list out in w cells, the columns as wide as
+// the rows shown want them where there is room (name, bank: their widest
+// customer's name and bank's cell): where BANK at its width
 // would go, it keeps its first six cells ("Zenith", "Stanb…") — at 80 columns
 // two customers of one name at two banks read alike (a presenter's trial).
-func customerLayout(w int) []column {
-	cols := layout(customerColumns, w)
+func customerLayout(w, name, bank int) []column {
+	wide := slices.Clone(customerColumns)
+	for i := range wide {
+		switch wide[i].title {
+		case "CUSTOMER":
+			wide[i].want = name
+		case "BANK":
+			wide[i].want = bank
+		}
+	}
+	cols := layout(wide, w)
 	if has(cols, "BANK") {
 		return cols
 	}
@@ -594,7 +605,13 @@ func (p *bankPage) listView(w int) string {
 		title += " " + status
 	}
 	b.WriteString(fit(title, w) + "\n")
-	cols := customerLayout(w - 2)
+	name, bank := 0, 0
+	from, to := p.list.visible()
+	for _, r := range p.rows[from:to] {
+		c := p.customers[r]
+		name, bank = max(name, ansi.StringWidth(c.Name)), max(bank, ansi.StringWidth(p.bankCell(c, now, w)))
+	}
+	cols := customerLayout(w-2, name, bank)
 	b.WriteString(headerRow(cols, st.ColHeader) + "\n")
 	cells := make([]string, len(cols))
 	p.list.draw(&b, w, p.list.h, "No customers at the bank.", func(r int, sel bool) []string {
