@@ -16,6 +16,7 @@ type column struct {
 	min   int  // a flex column's least width
 	drop  int  // dropped when the screen is narrow, lowest first (0: never)
 	want  int  // the widest text of the rows shown, if the page says: it is given room first
+	gap   int  // blank cells after the column besides the one between columns: layout's
 }
 
 // layout fits columns into w cells (one space between columns), dropping the
@@ -60,8 +61,10 @@ func layout(cols []column, w int) []column {
 
 // share gives n spare cells to the columns, by what the rows shown want: first
 // to the flex column, up to its widest text (a holder's name is the row's), then
-// to the others that would cut theirs. It returns the cells the flex column
-// takes beyond its least width.
+// to the others that would cut theirs, then, once nothing is cut, a second blank
+// cell between every two columns — one space read "13h 41m ago none" and "in
+// sync AVAILABLE" as one value at 120 columns (a presenter's trial). It returns
+// the cells the flex column takes beyond its least width.
 func share(cols []column, flex, n int) int {
 	extra := min(max(cols[flex].want-cols[flex].min, 0), n)
 	n -= extra
@@ -71,6 +74,12 @@ func share(cols []column, flex, n int) int {
 			c.width += more
 			n -= more
 		}
+	}
+	if gaps := len(cols) - 1; gaps > 0 && n >= gaps {
+		for i := range cols[:gaps] {
+			cols[i].gap = 1
+		}
+		n -= gaps
 	}
 	return extra + n
 }
@@ -103,11 +112,13 @@ func headerRow(cols []column, st lipgloss.Style) string {
 	return st.Render(" " + strings.Join(cells, " "))
 }
 
+// cell is s in column c, with the blank cells of its gap after it.
 func cell(c column, s string) string {
+	gap := strings.Repeat(" ", c.gap)
 	if c.right {
-		return fitRight(s, c.width)
+		return fitRight(s, c.width) + gap
 	}
-	return fit(s, c.width)
+	return fit(s, c.width) + gap
 }
 
 // scrollbar is a one-column bar for h rows showing [offset, offset+h) of total.

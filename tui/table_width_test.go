@@ -44,3 +44,25 @@ func TestSpareWidthGoesToTheColumnsThatCut(t *testing.T) {
 		h.contains("Oluwaseun Ogunbiyi ") // the names keep their room
 	}
 }
+
+// Columns keep a gap wider than a word's space where there is room: at 120×40
+// SYNCED ran into MFA, "13h 41m ago none", and DRIFT into STATUS, "in sync
+// AVAILABLE" (a presenter's trial). At 80 columns there is none to spare: HOOKS
+// stays.
+func TestColumnsKeepAGap(t *testing.T) {
+	w := newTestWorld(t)
+	if err := w.clock.Advance(13*time.Hour + 41*time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, w, harnessOpts{width: 120, height: 40})
+	h.send(tickMsg{clock: w.clock.State()})
+	if rows := rowsWith(h.screen(), "13h 41m ago  none"); len(rows) != 2 {
+		t.Errorf("SYNCED runs into MFA:\n%s", h.screen())
+	}
+	h.press("s") // Adam's sync brings his spending: "in sync" beside the status
+	if rows := rowsWith(h.screen(), "in sync  AVAILABLE"); len(rows) != 1 {
+		t.Errorf("DRIFT runs into STATUS:\n%s", h.screen())
+	}
+	small := newHarness(t, w, harnessOpts{width: 80, height: 24})
+	small.contains("HOOKS")
+}
