@@ -188,9 +188,16 @@ func (p *accountsPage) Update(msg tea.Msg) tea.Cmd {
 		delete(p.syncing, msg.accountID)
 		return tea.Batch(toast(syncToastKind(msg), p.name(msg.accountID)+": "+syncOutcome(msg, p.sh.now())), p.load())
 	case tea.KeyPressMsg, mouseMsg, stylesMsg:
+		was, had := p.selected()
 		switch ev, cmd := p.list.update(msg); ev {
 		case listFiltered:
 			p.refilter()
+			if had && p.list.filterText() == "" {
+				// The filter cleared: the account selected stays so, as a sort
+				// keeps it — esc put the cursor on the first row (a presenter's
+				// trial).
+				p.selectID(was.ID)
+			}
 			return tea.Batch(cmd, p.fetchBank())
 		case listMoved:
 			return tea.Batch(cmd, p.fetchBank())

@@ -260,10 +260,16 @@ func (p *bankPage) Update(msg tea.Msg) tea.Cmd {
 
 // listed gives a key or a click to the list first, then to the page.
 func (p *bankPage) listed(msg tea.Msg) tea.Cmd {
+	was, had := p.selected()
 	ev, cmd := p.list.update(msg)
 	switch ev {
 	case listFiltered:
 		p.refilter()
+		if had && p.list.filterText() == "" { // cleared: the customer selected stays so, as on Accounts
+			if i := slices.IndexFunc(p.rows, func(r int) bool { return p.customers[r].ID == was.ID }); i >= 0 {
+				p.list.selectRow(i)
+			}
+		}
 	case listPassed:
 		if msg, ok := msg.(tea.KeyPressMsg); ok {
 			return p.key(msg)
