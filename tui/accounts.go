@@ -26,9 +26,13 @@ type accountsPage struct {
 	rows   []int    // indexes into all, filtered and sorted
 	sortBy int
 	desc   bool
-	// connected is an account the widget just connected: the next load puts the
-	// cursor on it (it stayed on the row selected before).
+	// connected is an account the widget just connected, or the one the welcome
+	// names, not listed yet: the next load puts the cursor on it (it stayed on
+	// the row selected before).
 	connected string
+	// beforeWelcome is the account selected when the welcome put the cursor on
+	// its own: esc, which only closes the welcome, puts it back.
+	beforeWelcome string
 
 	// The bank's side, fetched for visible rows only and cached: the live balance
 	// can be slow to compute the first time (a year of simulated activity).
@@ -120,6 +124,27 @@ func (p *accountsPage) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case selectAccountMsg:
 		p.selectID(msg.id)
+		p.beforeWelcome = ""
+		return nil
+	case welcomeMsg:
+		// Its step 1 opens the business account with enter: the cursor is on it
+		// while the card shows, so the line under the card names what enter
+		// opens — it named the first row's (a presenter's trial).
+		if msg.businessID == "" {
+			return nil
+		}
+		if a, ok := p.selected(); ok && a.ID != msg.businessID {
+			p.beforeWelcome = a.ID
+		}
+		if !p.selectID(msg.businessID) {
+			p.connected = msg.businessID
+		}
+		return nil
+	case welcomeClosedMsg:
+		if p.beforeWelcome != "" {
+			p.selectID(p.beforeWelcome)
+			p.beforeWelcome = ""
+		}
 		return nil
 	case loaded[[]accountRow]:
 		if !msg.of(&p.list.gate) {

@@ -1,6 +1,9 @@
 package tui
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // accountSelected is the name of the account the dashboard's cursor is on.
 func accountSelected(h *harness) string {
@@ -33,5 +36,28 @@ func TestClearingAFilterKeepsTheSelection(t *testing.T) {
 	h.contains("Customers 24")
 	if c, _ := h.m.pages[pageBank].(*bankPage).selected(); c.Name != "Yusuf Tanko" {
 		t.Fatalf("after esc the Bank console's cursor is on %q, not on Yusuf Tanko:\n%s", c.Name, h.screen())
+	}
+}
+
+// What shows as selected under the welcome is what its enter leads to: the
+// line under the card named ADAM OKAFOR, the first row, while enter then opened
+// ABDULLAHI CONCEPTS, its step 1 (a presenter's trial). esc, which only closes
+// it, puts the cursor back.
+func TestTheWelcomeSelectsWhatItsEnterOpens(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{firstRun: true, width: 200, height: 50})
+	h.contains("Welcome to sandbank", "Open ABDULLAHI CONCEPTS (enter)", "ABDULLAHI CONCEPTS · Providus Bank · ")
+	if strings.Contains(h.screen(), "ADAM OKAFOR · Access Bank · ") {
+		t.Fatalf("the line under the welcome names another account than its step 1:\n%s", h.screen())
+	}
+	h.press("enter", "enter")
+	h.contains("‹ esc ABDULLAHI CONCEPTS · Providus Bank")
+
+	h = newHarness(t, w, harnessOpts{width: 200, height: 50})
+	h.press("down", "w")
+	h.contains("Welcome to sandbank", "ABDULLAHI CONCEPTS · Providus Bank · ")
+	h.press("esc")
+	if got := accountSelected(h); got != "KUNLE ODUKOYA" {
+		t.Fatalf("esc on the welcome left the cursor on %q, not on KUNLE ODUKOYA, where it was", got)
 	}
 }

@@ -120,12 +120,19 @@ func (w *welcome) Update(msg tea.Msg) tea.Cmd {
 			// on the first row, which enter opened instead (a presenter's trial).
 			return func() tea.Msg { return selectAccountMsg{id: id} }
 		}
+		if w.closed {
+			return func() tea.Msg { return welcomeClosedMsg{} }
+		}
 	}
 	return nil
 }
 
 // selectAccountMsg puts the accounts page's cursor on an account.
 type selectAccountMsg struct{ id string }
+
+// welcomeClosedMsg: the welcome closed without starting (esc, q): the accounts
+// page's cursor goes back where it was before the welcome put it on its account.
+type welcomeClosedMsg struct{}
 
 func (w *welcome) ShortHelp() []key.Binding {
 	return []key.Binding{withHelp(w.sh.keys.Dismiss, "start")}
