@@ -692,6 +692,14 @@ func (m *widgetModal) key(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	case engine.WidgetLogin, engine.WidgetChallenge:
 		switch {
+		case m.challengeExpired() && (key.Matches(msg, k.Fill) || key.Matches(msg, k.Submit) && strings.TrimSpace(m.inputs[2].Value()) == ""):
+			// Nothing to fill or send: the view says the code expired, where
+			// ctrl+f filled nothing and enter said "answer is required" (a
+			// presenter's trial). An answer typed is sent: the bank refuses it as
+			// too late, counting no attempt, and the session goes back to its
+			// login.
+			m.err, m.retryAt = "", time.Time{}
+			return nil
 		case key.Matches(msg, k.Fill):
 			return m.fill()
 		case key.Matches(msg, k.Submit):
@@ -949,6 +957,9 @@ func (m *widgetModal) ShortHelp() []key.Binding {
 	case engine.WidgetLogin:
 		return []key.Binding{withHelp(k.NextField, "switch field"), withHelp(k.Submit, "log in"), k.Fill, k.Phone, k.Browser, closeKey}
 	case engine.WidgetChallenge:
+		if m.challengeExpired() { // nothing to answer or fill: esc first, as the text says
+			return []key.Binding{closeKey, k.Phone, k.Browser}
+		}
 		return []key.Binding{withHelp(k.Submit, "answer"), k.Phone, withHelp(k.Fill, "fill the answer"), k.Browser, closeKey}
 	case engine.WidgetAccount:
 		return []key.Binding{k.Up, k.Down, withHelp(k.Submit, "link this account"), k.Browser, closeKey}
@@ -1104,7 +1115,11 @@ func (m *widgetModal) View() string {
 			add(st.Bold.Render(m.state.Institution.Name+" asks for "+ch.Kind.Words()), "")
 			wrapAdd(st.Value.Render, "“"+ch.Prompt+"”")
 			add("", st.Label.Render(fit("Answer", 10))+m.inputs[2].View(), "")
-			wrapAdd(st.Info.Render, m.challengeHint(ch.Kind))
+			if m.challengeExpired() {
+				wrapAdd(st.Bad.Render, m.challengeExpiredText())
+			} else {
+				wrapAdd(st.Info.Render, m.challengeHint(ch.Kind))
+			}
 		}
 	case status == engine.WidgetAccount:
 		add(st.Bold.Render("Choose the account to link"), "")
@@ -1259,6 +1274,36 @@ func (m *widgetModal) customerFor(id string) (simulator.Customer, bool) {
 
 // challengeHint says where the sandbox's tester finds the answer, without leaving
 // the widget: leaving it loses the session.
+// challengeExpired: the bank's challenge has outlived its time (the clock moved
+// on), while the session has not; the bank takes no answer to it.
+func (m *widgetModal) challengeExpired() bool {
+	ch := m.state.Challenge
+	return m.status() == engine.WidgetChallenge && ch != nil && !ch.ExpiresAt.IsZero() && !ch.ExpiresAt.After(m.sh.now())
+}
+
+// challengeExpiredText says that the challenge expired and how to get another:
+// the engine has no resend, and this session cannot sign in again, so a new one.
+func (m *widgetModal) challengeExpiredText() string {
+	ch := m.state.Challenge
+	what, anew := "The answer", "the bank asks again at the sign-in"
+	if ch.Digits > 0 {
+		what = "The code"
+	}
+	if ch.Kind == engine.MFAOTP {
+		anew = "the bank sends a new code at the sign-in"
+	}
+	again := "esc closes this; a new session signs in again, and " + anew + "."
+	switch {
+	case m.link != nil:
+	case m.reauth():
+		again = "esc closes this, and r re-authorises again: " + anew + "."
+	default:
+		again = "esc closes this, and c connects again: " + anew + "."
+	}
+	return "✗ " + what + " expired at " + fmtMoment(ch.ExpiresAt, m.sh.now()) +
+		": the bank waits " + itoa(int(simulator.ChallengeTTL/time.Minute)) + " minutes for it, and takes none after. " + again
+}
+
 func (m *widgetModal) challengeHint(k engine.MFAKind) string {
 	switch k {
 	case engine.MFAOTP:

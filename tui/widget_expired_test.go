@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -30,5 +31,29 @@ func TestWidgetExpiredOnItsOwnStaysOpen(t *testing.T) {
 	h.press("esc")
 	if h.m.top() != nil {
 		t.Fatalf("esc left the expired widget open:\n%s", h.screen())
+	}
+}
+
+// An OTP that expired says so, and how to get a new one: after the clock moved
+// ten minutes on the OTP step, ctrl+f filled nothing and enter said "answer is
+// required", nothing saying the code had expired (a presenter's trial).
+func TestWidgetSaysTheOTPExpired(t *testing.T) {
+	w, h := reauthAtTheOTP(t, harnessOpts{width: 120, height: 40})
+	h.contains("📱 The bank sent a 6-digit code")
+	if err := w.clock.Advance(10 * time.Minute); err != nil { // ctrl+t 0
+		t.Fatal(err)
+	}
+	h.send(tickMsg{clock: w.clock.State()})
+	for _, k := range []string{"", "ctrl+f", "enter"} {
+		if k != "" {
+			h.press(k)
+		}
+		h.contains("✗ The code expired at 10:21:02: the bank waits 5 minutes", "r re-authorises again", "esc close")
+		if s := h.screen(); strings.Contains(s, "answer is required") || strings.Contains(s, "📱 The bank sent") || strings.Contains(s, "fill the answer") {
+			t.Fatalf("after %q the widget does not say the code expired:\n%s", k, s)
+		}
+	}
+	if _, ok := h.m.top().(*widgetModal); !ok {
+		t.Fatalf("the widget closed:\n%s", h.screen())
 	}
 }
