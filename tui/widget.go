@@ -32,6 +32,7 @@ type widgetModal struct {
 	gate      loadGate // the bank's answer awaited: the latest step wins
 	follow    loadGate // the session re-read on a tick, for steps taken in the browser
 	err       string
+	errCode   string    // err's engine code: EINVALID says nothing of the attempts left
 	retryAt   time.Time // when the error's lock ends, on the virtual clock; zero if it has none
 	closed    bool
 	note      string // what ctrl+b did
@@ -465,7 +466,7 @@ func (m *widgetModal) reread() tea.Cmd {
 // fail shows an error; one that says when to try again (a locked sign-in) counts
 // down on the virtual clock from now, instead of repeating the wait it was sent with.
 func (m *widgetModal) fail(err error) tea.Cmd {
-	m.err, m.retryAt = errText(err), time.Time{}
+	m.err, m.errCode, m.retryAt = errText(err), engine.ErrorCode(err), time.Time{}
 	if engine.ErrorCode(err) == engine.EUNAUTHORIZED && m.status() == engine.WidgetChallenge {
 		m.inputs[2].SetValue("") // a wrong code is typed again, not backspaced six times
 	}
@@ -1169,8 +1170,12 @@ func (m *widgetModal) View() string {
 	if m.err != "" {
 		add("")
 		wrapAdd(st.Bad.Render, "✗ "+retryText(m.err, m.retryAt, m.sh.now()))
-	} else if n := m.state.AttemptsLeft; (m.status() == engine.WidgetLogin || m.status() == engine.WidgetChallenge) && n > 0 && n < engine.MaxWidgetAttempts {
-		// As the web page: said once some are used (an error says it itself).
+	}
+	if n := m.state.AttemptsLeft; (m.err == "" || m.errCode == engine.EINVALID) &&
+		(m.status() == engine.WidgetLogin || m.status() == engine.WidgetChallenge) && n > 0 && n < engine.MaxWidgetAttempts {
+		// As the web page: said once some are used (a wrong answer's error says it
+		// itself; one refused for its form, "not counted as an attempt", does not,
+		// and the count went with it: a presenter's trial).
 		left := itoa(n) + " attempt" + plural(n) + " left before sign-in locks"
 		if !m.state.Tried && m.reauth() {
 			// Before the user typed anything: the sign-ins that failed since the

@@ -894,3 +894,24 @@ func TestFillFinishesAUsernameBegun(t *testing.T) {
 		t.Fatalf("ctrl+f after %q and enter did not link %s:\n%s", other.Username[:4], other.Username, s)
 	}
 }
+
+// An answer refused for its form, which counts no attempt, leaves the count of
+// those left on screen: after a wrong code and then "abc" the "2 attempts left"
+// line went, as if the refusal had reset it (a presenter's trial).
+func TestWidgetKeepsTheAttemptsLeftAfterAnAnswerRefusedForItsForm(t *testing.T) {
+	w, h := reauthAtTheOTP(t, harnessOpts{width: 120, height: 40})
+	right, err := w.bank.ExpectedAnswer(h.m.top().(*widgetModal).state.Challenge.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wrong := "000000"
+	if right == wrong {
+		wrong = "111111"
+	}
+	h.typ(wrong)
+	h.press("enter")
+	h.contains("2 attempts left")
+	h.typ("abc")
+	h.press("enter")
+	h.contains("it was not counted as an attempt", "2 attempts left before sign-in locks")
+}
