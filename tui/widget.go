@@ -42,6 +42,9 @@ type widgetModal struct {
 	// word, and the keys after it went to the page behind — an s there synced
 	// (a presenter's trial).
 	lapsed bool
+	// bankLock: the session ended locked by the bank, until state.LockedUntil —
+	// not by its own count of wrong answers, which no wait ends.
+	bankLock bool
 
 	insts  []engine.Institution
 	cursor int                  // in the list of banks (an index of insts), or of accounts
@@ -501,6 +504,9 @@ func (m *widgetModal) enter(st engine.WidgetState) tea.Cmd {
 	m.state = st
 	if st.Status == engine.WidgetExpired && prev != "" && prev != engine.WidgetExpired {
 		m.lapsed = true
+	}
+	if st.Status == engine.WidgetLocked && prev != engine.WidgetLocked {
+		m.bankLock = st.LockedUntil.After(m.sh.now())
 	}
 	switch st.Status {
 	case engine.WidgetInstitution:
@@ -1146,10 +1152,19 @@ func (m *widgetModal) View() string {
 		}
 	case status == engine.WidgetLocked:
 		add(st.Bad.Render("✗ Locked"), "")
-		if m.state.LockedUntil.After(m.sh.now()) {
-			wrapAdd(st.Muted.Render, "Too many wrong answers: this widget session can go no further. Close it and try again once the bank lets the user sign in ("+
-				"at "+fmtMoment(m.state.LockedUntil, m.sh.now())+").")
-		} else { // the bank locked no one: a new session signs in at once
+		// The bank's lock, said as the bank's, with when it ends: a new session
+		// against a locked sign-in said "Too many wrong answers", having had none,
+		// and once the lock had ended "sign-in is locked; try again now" (a
+		// presenter's trial).
+		now, until := m.sh.now(), m.state.LockedUntil
+		switch {
+		case m.bankLock && until.After(now):
+			wrapAdd(st.Muted.Render, "The bank has locked this sign-in until "+fmtMoment(until, now)+" (in "+countdown(until.Sub(now))+
+				"): too many wrong passwords or answers in a row, in this session or before it. This session can go no further: close it, and sign in again once the lock ends.")
+		case m.bankLock:
+			wrapAdd(st.Muted.Render, "The bank's lock on this sign-in ended at "+fmtMoment(until, now)+
+				". This session can go no further: close it; a new one can sign in now.")
+		default: // the bank locked no one: a new session signs in at once
 			wrapAdd(st.Muted.Render, "Too many wrong answers: this widget session can go no further. Close it; a new one can sign in at once.")
 		}
 	case status == engine.WidgetExpired && !m.state.UnlinkedAt.IsZero():
@@ -1167,7 +1182,7 @@ func (m *widgetModal) View() string {
 	if m.gate.loading && m.status() != "" && m.status() != engine.WidgetSuccess {
 		add("", st.Accent.Render(m.sh.spinner()+" asking the bank…"))
 	}
-	if m.err != "" {
+	if m.err != "" && !(m.status() == engine.WidgetLocked && m.bankLock) { // the lock's text says it all
 		add("")
 		wrapAdd(st.Bad.Render, "✗ "+retryText(m.err, m.retryAt, m.sh.now()))
 	}

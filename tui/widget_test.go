@@ -395,17 +395,22 @@ func TestWidgetLockCountsDown(t *testing.T) {
 	h.contains("1 attempt left")
 	h.typ("x")
 	h.press("enter")
-	h.contains("sign-in is locked; try again in 30:00")
+	h.contains("✗ Locked", "The bank has locked this sign-in until 10:30:02 (in 30:00)")
 	for _, d := range []time.Duration{10 * time.Minute, time.Hour} {
 		if err := w.clock.Advance(d); err != nil {
 			t.Fatal(err)
 		}
 		h.send(tickMsg{clock: w.clock.State()})
 		if d == 10*time.Minute {
-			h.contains("try again in 20:00")
+			h.contains("(in 20:00)")
 		}
 	}
-	h.contains("sign-in is locked; try again now")
+	// Once it has ended the lock is not said to be on ("sign-in is locked; try
+	// again now": a presenter's trial).
+	h.contains("The bank's lock on this sign-in ended at 10:30:02")
+	if strings.Contains(h.screen(), "is locked") {
+		t.Errorf("the lock that ended is said to be on:\n%s", h.screen())
+	}
 	if goSpelling := regexp.MustCompile(`\d+[hm]0[ms]`).FindString(h.screen()); goSpelling != "" {
 		t.Errorf("the screen shows a Go duration, %q:\n%s", goSpelling, h.screen())
 	}
@@ -914,4 +919,24 @@ func TestWidgetKeepsTheAttemptsLeftAfterAnAnswerRefusedForItsForm(t *testing.T) 
 	h.typ("abc")
 	h.press("enter")
 	h.contains("it was not counted as an attempt", "2 attempts left before sign-in locks")
+}
+
+// A new session against a sign-in the bank has locked says it is the bank's
+// lock, and when it ends: it said "Too many wrong answers", though that session
+// had none (a presenter's trial).
+func TestWidgetSaysTheBanksLock(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{width: 120, height: 40})
+	h.press("c", "down", "down", "down", "down", "enter") // United Bank for Africa
+	h.press("ctrl+f", "tab")
+	for range 3 {
+		h.typ("x")
+		h.press("enter")
+	}
+	h.contains("✗ Locked")
+	h.press("esc", "c", "down", "down", "down", "down", "enter", "ctrl+f", "enter") // the right password
+	h.contains("✗ Locked", "The bank has locked this sign-in until 10:30:02 (in 30:00)", "in this session or before it")
+	if s := h.screen(); strings.Contains(s, "Too many wrong answers") {
+		t.Fatalf("a new session is said to have had wrong answers:\n%s", s)
+	}
 }
