@@ -1073,7 +1073,12 @@ func (m *widgetModal) View() string {
 		}
 		shown := m.shown()
 		if len(shown) == 0 && len(m.insts) > 0 {
-			add(st.Faint.Render("  no bank's name, initials or code holds “" + m.search + "”; backspace to change it"))
+			// Wrapped here, each line under the first: the frame wrapped it at 120
+			// columns, its second line out of step with the first (a presenter's
+			// trial).
+			for _, l := range wrap("no bank's name, initials or code holds “"+m.search+"”; backspace changes it, esc clears it", iw-2) {
+				add(st.Faint.Render("  " + l))
+			}
 		}
 		rows := max(min(len(shown), m.h-20), 3)
 		at := max(slices.Index(shown, m.cursor), 0)

@@ -940,3 +940,29 @@ func TestWidgetSaysTheBanksLock(t *testing.T) {
 		t.Fatalf("a new session is said to have had wrong answers:\n%s", s)
 	}
 }
+
+// A search that finds no bank says so in lines of one indent, and that esc clears
+// it (the first esc: the second closes the widget): at 120×40 the frame wrapped
+// the line, its second half out of step with the first (a presenter's trial).
+func TestWidgetSearchFindingNothingWrapsInStep(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{width: 120, height: 40})
+	h.press("c")
+	h.typ("first city monument bank of lagos")
+	h.contains("no bank's name, initials or code holds", "esc clear the search")
+	lines := strings.Split(h.screen(), "\n")
+	i := slices.IndexFunc(lines, func(l string) bool { return strings.Contains(l, "no bank's name") })
+	indent := func(l string) int {
+		_, in, _ := strings.Cut(l, "│")
+		return len(in) - len(strings.TrimLeft(in, " "))
+	}
+	if i < 0 || i+1 == len(lines) || indent(lines[i+1]) != indent(lines[i]) || !strings.Contains(lines[i+1], "esc clears it") {
+		t.Fatalf("the lines saying no bank was found are out of step:\n%s", h.screen())
+	}
+	h.press("esc")
+	h.contains("type to search")
+	h.press("esc")
+	if h.m.top() != nil {
+		t.Fatalf("a second esc did not close the widget:\n%s", h.screen())
+	}
+}
