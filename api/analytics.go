@@ -85,7 +85,12 @@ func noPeriod(r *http.Request, what string) error {
 	if !r.URL.Query().Has("period") {
 		return nil
 	}
-	return engine.Invalid("period", "%s takes no period: it sums the account's whole synced history, month by month in history; leave period out and read the months you need from there (period, last1months to last12months, is the statement's)", what)
+	how := "month by month in history; leave period out and read the months you need from there"
+	if what == "income" {
+		// Income has no history: its own period says which months it read (a review).
+		how = "and says which months it read in its own period; leave period out"
+	}
+	return engine.Invalid("period", "%s takes no period: it sums the account's whole synced history, %s (period, last1months to last12months, is the statement's)", what, how)
 }
 
 func (s *Server) flowV1(typ engine.TxType) handlerFunc {

@@ -122,6 +122,42 @@ func TestASecretKeyOfAnyFormInThePathIsNotEchoedNorLogged(t *testing.T) {
 	}
 }
 
+// The secret key inside a path's value — with a comma or a space after it, or
+// more letters — is kept out of the log, and out of every answer's message: a
+// job's ID, a bank's code, a path no route takes (a review).
+func TestASecretKeyAnywhereInThePathIsNotEchoedNorLogged(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	acc := w.connect(w.addCustomer(map[string]any{"institution": "044", "balance": 100000}))
+	key := "mysupersecretkey1234"
+	if _, err := w.eng.UpdateSettings(w.ctx, engine.SettingsPatch{SecretKey: &key}); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{key + ",", url.PathEscape(key + " "), key + strings.Repeat("y", 200)} {
+		for _, withHeader := range []bool{true, false} {
+			r := httptest.NewRequest("GET", "/accounts/"+id, nil)
+			if withHeader {
+				r.Header.Set("mono-sec-key", key)
+			}
+			if status, log := w.logOf(r); strings.Contains(log, key) {
+				t.Errorf("the log of GET /accounts/%.40s (key header %v, %d) holds the key:\n%s", id, withHeader, status, log)
+			}
+		}
+	}
+	for _, tc := range []struct{ method, path string }{
+		{"GET", "/accounts/" + acc + "/statement/jobs/" + key}, {"GET", "/v2/accounts/" + acc + "/jobs/" + key},
+		{"POST", "/sandbox/institutions/" + key + "/outage"}, {"GET", "/accounts/" + key + "/bogus"},
+		{"PUT", "/accounts/" + key}, {"GET", "/v2/accounts/" + key + "/sync"},
+	} {
+		r := httptest.NewRequest(tc.method, tc.path, strings.NewReader(`{"for":"1m"}`))
+		r.Header.Set("mono-sec-key", key)
+		rec := httptest.NewRecorder()
+		w.srv.ServeHTTP(rec, r)
+		if body := rec.Body.String(); strings.Contains(body, key) || rec.Code < 400 {
+			t.Errorf("%s %s: %d %s; want refused, the key not repeated", tc.method, tc.path, rec.Code, body)
+		}
+	}
+}
+
 func TestSecretKeyOnEveryRoute(t *testing.T) {
 	w := newWorld(t, worldOpts{})
 	w.enableDataSync()

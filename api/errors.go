@@ -85,6 +85,11 @@ func (s *Server) shapeOf(r *http.Request) errorShape {
 // cannot send never shows raw JSON.
 func answerError(w http.ResponseWriter, r *http.Request, shape errorShape, e apiError) {
 	noteCode(w, e.Code)
+	if redact, ok := r.Context().Value(redactCtx{}).(func(string) string); ok {
+		// A path the 404 quotes, a job ID the answer names: the secret key sent
+		// where an ID goes was repeated back (a review).
+		e.Message = redact(e.Message)
+	}
 	if wantsHTML(r) {
 		writeErrorPage(w, r, e)
 		return
@@ -382,7 +387,7 @@ func (u *unrouted) WriteHeader(code int) {
 	switch code {
 	case http.StatusBadRequest: // "OPTIONS *" and the like
 		answerError(u.ResponseWriter, u.r, u.shape, apiError{Status: code, Code: "INVALID_REQUEST",
-			Message: clipWords("the request target " + strconv.Quote(u.r.RequestURI) + " is not a path")})
+			Message: clipPath("the request target " + strconv.Quote(u.r.RequestURI) + " is not a path")})
 		return
 	case http.StatusMethodNotAllowed:
 		target := shownPath(u.r)
@@ -393,7 +398,7 @@ func (u *unrouted) WriteHeader(code int) {
 			h.Set("Allow", "POST")
 		}
 		answerError(u.ResponseWriter, u.r, u.shape, apiError{Status: code, Code: "METHOD_NOT_ALLOWED",
-			Message: clipWords(u.r.Method + " is not allowed on " + target + "; use " + strings.ReplaceAll(h.Get("Allow"), ",", " or") + u.v2Hint())})
+			Message: clipPath(u.r.Method + " is not allowed on " + target + "; use " + strings.ReplaceAll(h.Get("Allow"), ",", " or") + u.v2Hint())})
 		return
 	}
 	// The path as sent: GET /accounts/%2F (which the mux routes nowhere) read
@@ -401,7 +406,7 @@ func (u *unrouted) WriteHeader(code int) {
 	// Clipped, as a route's messages are: a path or method of 30,000 characters
 	// came back whole (a security review).
 	answerError(u.ResponseWriter, u.r, u.shape, apiError{Status: code, Code: "NOT_FOUND",
-		Message: clipWords("no route " + u.r.Method + " " + shownPath(u.r) + u.slashHint() + u.v1PrefixHint() + u.v2Hint() + u.accountsHint() + u.pluralHint() + routeHint(u.r.URL.Path) + "; GET /openapi.yaml lists every route")})
+		Message: clipPath("no route " + u.r.Method + " " + shownPath(u.r) + u.slashHint() + u.v1PrefixHint() + u.v2Hint() + u.accountsHint() + u.pluralHint() + routeHint(u.r.URL.Path) + "; GET /openapi.yaml lists every route")})
 }
 
 // slashHint names the route a path with a trailing slash meant, when there is one
@@ -532,6 +537,15 @@ func subtleEqual(a, b string) bool { return subtle.ConstantTimeCompare([]byte(a)
 
 // maxWord is the longest word an error message repeats whole.
 const maxWord = 100
+
+// maxPath is the longest path a message repeats whole: a mistyped route's path,
+// 120 characters with the typo at its end, was clipped to its first 50 (a review).
+const maxPath = 1000
+
+// clipPath shortens a message that repeats a request's path or method, only
+// past maxPath characters a word: a path or method of 30,000 came back whole (a
+// security review).
+func clipPath(msg string) string { return ClipWords(msg, maxPath) }
 
 // clipWords shortens the words of a message longer than maxWord: a message
 // repeats what the client sent (an ID, a code), and a 1 MB code came back whole

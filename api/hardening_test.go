@@ -912,6 +912,13 @@ func TestUnroutedAnswersClipWhatWasSent(t *testing.T) {
 			t.Errorf("%.20s %.20s: %d, %d bytes: %.300s", tc.method, tc.path, rep.status, len(rep.body), rep.body)
 		}
 	}
+	// A mistyped path of a real length is said whole, its typo at the end too: it
+	// was clipped to its first 50 characters (a review).
+	typo := "/v1/accounts/40d684a1b2c3d4e5f6a7b8c9/statement/jobs/40d684a1b2c3d4e5f6a7b8c9/transactions/40d684a1b2c3d4e5f6a7b8c9/more"
+	v := failed(t, w.do("GET", typo, req{}), http.StatusNotFound, "")
+	if msg := fmt.Sprint(v["message"]); !strings.Contains(msg, typo[3:]) {
+		t.Errorf("no route for a %d-character path says %q; want the path whole", len(typo), msg)
+	}
 }
 
 // Two mono-sec-key headers are refused, whichever comes first: the first won, so
@@ -1380,8 +1387,11 @@ func TestSandboxQueriesAreStrict(t *testing.T) {
 			t.Errorf("GET %s: %v; want field %s and %q", tc.path, v, tc.field, tc.want)
 		}
 	}
-	// A trailing & or an empty pair is no parameter.
-	for _, path := range []string{"/sandbox/customers?", "/sandbox/accounts?&", "/sandbox/clock?="} {
+	// A trailing & or an empty pair is no parameter; nor is _, the cache-buster
+	// some clients add to every GET (jQuery's cache: false), which was refused (a
+	// review).
+	for _, path := range []string{"/sandbox/customers?", "/sandbox/accounts?&", "/sandbox/clock?=",
+		"/sandbox/customers?_=1733450000000", "/sandbox/webhooks?_=1&limit=5"} {
 		w.get(path)
 	}
 }

@@ -579,8 +579,15 @@ func (p params) only(names ...string) error {
 }
 
 // onlyQuery is only for a query string's parameters: ?bogus=1 was refused as an
-// unknown field, which a body has (a security review).
+// unknown field, which a body has (a security review). _ passes: the
+// cache-buster some clients add to every GET (jQuery's cache: false, ?_=…), which
+// a strict route refused (a review).
 func (p params) onlyQuery(names ...string) error {
+	if _, ok := p["_"]; ok {
+		q := maps.Clone(p)
+		delete(q, "_")
+		p = q
+	}
 	return p.known("query parameter", "leave out the query string", names)
 }
 

@@ -99,7 +99,7 @@ func New(cfg Config) *Server {
 	mux := &routeMux{ServeMux: http.NewServeMux()}
 	s.register(mux)
 	s.routes = mux.patterns
-	s.handler = s.logged(s.recovered(s.headerLimit(s.hostGuard(s.fallback(mux.ServeMux)))))
+	s.handler = s.redacting(s.logged(s.recovered(s.headerLimit(s.hostGuard(s.fallback(mux.ServeMux))))))
 	return s
 }
 
@@ -160,7 +160,7 @@ func (s *Server) secretAs(shape errorShape, h handlerFunc) http.Handler {
 		if s.secretInPath(r.PathValue("id")) {
 			// Echoed in the 404's message ("no connected account has ID
 			// \"test_sk_…\"") and logged with the request (a fuzzing trial).
-			return engine.Errorf(engine.ENOTFOUND, "the path holds a secret key where an ID goes: the key goes in the mono-sec-key header only — never in a URL, which logs and browser histories keep — and the path takes the ID (GET /sandbox/accounts lists the accounts')")
+			return engine.Errorf(engine.ENOTFOUND, "the path holds a secret key where an ID goes: the key goes in the mono-sec-key header only — never in a URL, which logs and browser histories keep — and the path takes an ID")
 		}
 		return h(w, r)
 	})
@@ -170,12 +170,60 @@ func (s *Server) secretAs(shape errorShape, h handlerFunc) http.Handler {
 // out of messages and the log where an ID was expected.
 func secretKeyLike(s string) bool { return strings.Contains(s, "_sk_") }
 
-// secretInPath reports whether id, a path's value, is a secret key: one that looks
-// like one, or this sandbank's own, compared in constant time — a key given with
-// --secret-key need not hold "_sk_", and mysupersecretkey1234 where an ID goes was
-// echoed in the 404 and logged as the account (a security review).
+// secretInPath reports whether id, a path's value, holds a secret key: one that
+// looks like one, or this sandbank's own, anywhere in it, compared in constant
+// time — a key given with --secret-key need not hold "_sk_", and
+// mysupersecretkey1234 where an ID goes was echoed in the 404 and logged as the
+// account (a security review); with a comma or a space after it, it still was
+// (a review).
 func (s *Server) secretInPath(id string) bool {
-	return secretKeyLike(id) || id != "" && s.eng != nil && s.eng.CheckSecretKey(id)
+	return secretKeyLike(id) || s.holdsKey(id)
+}
+
+// holdsKey reports whether v holds this sandbank's secret key, comparing each of
+// its places in constant time.
+func (s *Server) holdsKey(v string) bool {
+	if s.eng == nil {
+		return false
+	}
+	return containsKey(v, s.eng.Settings().SecretKey.Reveal())
+}
+
+// containsKey reports whether v holds key, in time that depends on the lengths
+// alone. A key shorter than 8 bytes is taken for none: sandbank refuses such keys.
+func containsKey(v, key string) bool {
+	if len(key) < 8 || len(v) < len(key) {
+		return false
+	}
+	found := 0
+	for i := 0; i+len(key) <= len(v); i++ {
+		var diff byte
+		for j := 0; j < len(key); j++ {
+			diff |= v[i+j] ^ key[j]
+		}
+		found |= subtle.ConstantTimeByteEq(diff, 0)
+	}
+	return found == 1
+}
+
+// redactCtx is the context key of a request's redactKey, which answerError
+// applies to every message.
+type redactCtx struct{}
+
+// redacting gives the requests to next the server's redactKey.
+func (s *Server) redacting(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), redactCtx{}, s.redactKey)))
+	})
+}
+
+// redactKey writes the secret key, wherever a message repeats it (a path the 404
+// or 405 quotes, a job's ID the answer names), as "(a secret key)".
+func (s *Server) redactKey(msg string) string {
+	if s.eng == nil || !s.holdsKey(msg) {
+		return msg
+	}
+	return strings.ReplaceAll(msg, s.eng.Settings().SecretKey.Reveal(), "(a secret key)")
 }
 
 // notAllowed answers 405 with Allow. A route whose GET acts — runs a sync, starts
@@ -196,7 +244,7 @@ func (s *Server) handleAs(shape errorShape, h handlerFunc) http.Handler {
 				if na.what != "" {
 					msg = "HEAD is not allowed on " + shownPath(r) + ": " + na.what + ", which a HEAD must not do; send " + strings.ReplaceAll(na.allow, ",", " or")
 				}
-				answerError(w, r, shape, apiError{Status: http.StatusMethodNotAllowed, Code: "METHOD_NOT_ALLOWED", Message: clipWords(msg)})
+				answerError(w, r, shape, apiError{Status: http.StatusMethodNotAllowed, Code: "METHOD_NOT_ALLOWED", Message: clipPath(msg)})
 				return
 			}
 			s.writeError(w, r, shape, err)
