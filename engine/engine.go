@@ -348,10 +348,22 @@ type SettingsPatch struct {
 	StatementBuild  *time.Duration
 }
 
+// MaxWebhookURL is the longest webhook URL taken, in characters: what browsers
+// and most servers take in a request line, far more than a receiver's address
+// needs.
+const MaxWebhookURL = 2048
+
 // Validate checks every field that is set.
 func (p SettingsPatch) Validate() error {
 	if p.WebhookURL != nil && *p.WebhookURL != "" {
 		raw := *p.WebhookURL
+		if n := utf8.RuneCountInString(raw); n > MaxWebhookURL {
+			// Said first, and without the URL: taken, one of 500,000 characters was
+			// copied into every attempt's record. The API alone refused it; the
+			// TUI's Settings editor and scenario check, which come here, took it
+			// (a review).
+			return Invalid("webhook_url", "webhook_url is %d characters long; a webhook URL is at most %d: send a shorter one", n, MaxWebhookURL)
+		}
 		// Whether it is an absolute http(s) URL is asked first, of it with its
 		// blanks made underscores: "mailto:x y" is no webhook URL, whatever its
 		// blanks, and url.Parse refuses a tab before the blank could be placed.

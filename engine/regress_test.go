@@ -144,6 +144,29 @@ func TestSettingsCacheFollowsTheStore(t *testing.T) {
 	}
 }
 
+// A webhook URL over engine.MaxWebhookURL characters is refused by the engine, as
+// by the API: the TUI's Settings editor, which comes here, stored one of any
+// length (a review). One of exactly the limit is taken.
+func TestWebhookURLHasALengthInTheEngine(t *testing.T) {
+	w := newWorld(t, worldOpts{noURL: true})
+	base := "http://127.0.0.1:9000/"
+	at := base + strings.Repeat("é", engine.MaxWebhookURL-len(base)) // characters, not bytes
+	if _, err := w.eng.UpdateSettings(w.ctx, engine.SettingsPatch{WebhookURL: &at}); err != nil {
+		t.Fatalf("a URL of %d characters: %v", engine.MaxWebhookURL, err)
+	}
+	for _, u := range []string{at + "a", base + strings.Repeat("a", 500_000), strings.Repeat("a", 3000)} {
+		_, err := w.eng.UpdateSettings(w.ctx, engine.SettingsPatch{WebhookURL: &u})
+		e, ok := engine.AsError(err)
+		n := len([]rune(u))
+		if want := fmt.Sprintf("webhook_url is %d characters long; a webhook URL is at most 2048: send a shorter one", n); !ok || e.Field != "webhook_url" || engine.ErrorMessage(err) != want {
+			t.Errorf("a URL of %d characters: %.300v; want %q", n, err, want)
+		}
+	}
+	if got := w.eng.Settings().WebhookURL; got != at {
+		t.Errorf("the refused URLs left a URL of %d characters", len([]rune(got)))
+	}
+}
+
 // A client that gives up during the code exchange does not leave the account
 // PROCESSING: the first sync finishes without it.
 func TestFirstSyncOutlivesTheCaller(t *testing.T) {
