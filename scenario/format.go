@@ -478,7 +478,11 @@ func (p *fileParser) settings(n *node, out *Settings) {
 			switch {
 			case w == WebhooksCapture || w == WebhooksNone:
 			case strings.HasPrefix(w, "http://") || strings.HasPrefix(w, "https://"):
-				if verr := (engine.SettingsPatch{WebhookURL: &w}).Validate(); verr != nil {
+				if n := utf8.RuneCountInString(w); n > engine.MaxWebhookURL {
+					// The engine's limit, which the API and the TUI keep: said in
+					// the file's words, not as the run's 400 (a review).
+					err = errAt(v.pos, "webhooks is %d characters long; a webhook URL is at most %d: write a shorter one", n, engine.MaxWebhookURL)
+				} else if verr := (engine.SettingsPatch{WebhookURL: &w}).Validate(); verr != nil {
 					err = errAt(v.pos, "%s", engine.ErrorMessage(verr))
 				}
 			default:

@@ -138,13 +138,16 @@ func TestRefusals(t *testing.T) {
 		{"a bank's new password too short", head + "  - bank: adam\n    password: abc\n", `f.yaml:11:15: a password has 6 to 64 characters`},
 		{"a narration too long", head + "  - bank: adam\n    debit: NGN 5\n    narration: " + strings.Repeat("x", 121) + "\n", `f.yaml:12:16: a narration has up to 120 printable characters`},
 		{"latency too long", head + "  - latency: \"044\"\n    delay: 2m\n", `f.yaml:11:12: delay: 2m is too long: a latency is real time, not virtual — every answer of the bank waits it, several a sync — and at most 1m`},
-		// A duration under a millisecond, which the API refuses (0ed19c0): check
-		// passed it and the run failed with a 400 (a review).
+		// A duration under a millisecond, which the API refuses (0ed19c0), and a
+		// webhook URL over 2,048 characters, which the engine refuses: check passed
+		// them and the run failed with a 400 (a review).
 		{"outage under a millisecond", head + "  - outage: adam\n    for: 999us\n", `f.yaml:11:10: for: 999us is under a millisecond, the shortest duration the API takes: write 1ms or more`},
 		{"latency under a millisecond", head + "  - latency: \"044\"\n    delay: 0.5ms\n", `f.yaml:11:12: delay: 0.5ms is under a millisecond, the shortest duration the API takes: write 1ms or more, or 0 for none`},
 		{"receiver slow under a millisecond", head + "  - receiver: {slow: 500us}\n", `f.yaml:10:22: slow: 500us is under a millisecond, the shortest duration the API takes: write 1ms or more`},
 		{"statement_build under a millisecond", "scenario: t\nsettings: {statement_build: 1ns}\nsteps: [{advance: 1m}]\n", `f.yaml:2:29: statement_build: 1ns is under a millisecond, the shortest duration the API takes: write 1ms or more, or 0 for at once`},
 		{"statement_build step under a millisecond", head + "  - settings: {statement_build: 500us}\n", `f.yaml:10:33: statement_build: 500us is under a millisecond, the shortest duration the API takes: write 1ms or more, or 0 for at once`},
+		{"webhooks over 2048 characters", "scenario: t\nsettings: {webhooks: \"http://127.0.0.1:9000/" + strings.Repeat("a", 3000) + "\"}\nsteps: [{advance: 1m}]\n", `f.yaml:2:22: webhooks is 3022 characters long; a webhook URL is at most 2048: write a shorter one`},
+		{"webhooks step over 2048 characters", head + "  - settings: {webhooks: \"http://127.0.0.1:9000/" + strings.Repeat("é", 2027) + "\"}\n", `f.yaml:10:26: webhooks is 2049 characters long; a webhook URL is at most 2048: write a shorter one`},
 		{"save over a name", head + "  - connect: adam\n    save: {adam: id}\n", `f.yaml:11:12: "adam" names a customer or account already: save under another name`},
 		{"comma cut in expect", head + "  - connect: adam\n    expect: {balance: NGN 5,000}\n", `f.yaml:11:23: balance: "NGN 5" was cut at a comma, which separates the fields of a {…} mapping: quote an amount with commas, e.g. balance: "NGN 5,000"`},
 		{"nested matcher", head + "  - connect: adam\n    expect: {data: {len: {gte: 1}}}\n", `f.yaml:11:26: matchers do not nest: len takes a number, e.g. {len: 3}; to say "at least one", expect the first item: data.0: {any: true}`},
