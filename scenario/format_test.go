@@ -377,6 +377,23 @@ func TestLimitsRefusedOnPurposePass(t *testing.T) {
 	}
 }
 
+// The shortest durations and the longest webhook URL the API takes pass check:
+// a millisecond, 0 where 0 means none or at once, and 2,048 characters.
+func TestLimitsTheAPITakesPass(t *testing.T) {
+	url := "http://127.0.0.1:9000/" + strings.Repeat("é", 2048-22) // characters, not bytes
+	s, err := Parse("f.yaml", []byte(head+"  - outage: adam\n    for: 1ms\n"+
+		"  - latency: \"044\"\n    delay: 1ms\n  - latency: \"044\"\n    delay: 0\n"+
+		"  - receiver: {slow: 1ms}\n  - settings: {statement_build: 1ms}\n  - settings: {statement_build: 0}\n"+
+		"  - settings: {webhooks: \""+url+"\"}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := s.Steps; st[0].For != time.Millisecond || st[1].Delay != time.Millisecond || st[2].Delay != 0 || st[3].Delay != time.Millisecond ||
+		*st[4].Settings.StatementBuild != time.Millisecond || *st[5].Settings.StatementBuild != 0 || *st[6].Settings.Webhooks != url {
+		t.Fatalf("parsed %+v", st)
+	}
+}
+
 // An http: status may be quoted, a matcher's numbers, or a saved {name}.
 func TestStatusesRead(t *testing.T) {
 	src := head + "  - connect: adam\n    expect: {http: \"200\"}\n  - sync: adam\n    expect: {http: {one_of: [200, 202]}}\n    save: {status: http}\n" +

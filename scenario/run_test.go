@@ -1278,3 +1278,22 @@ func TestATimeOfTheSameInstantWrittenOtherwiseSaysHowToWriteIt(t *testing.T) {
 		t.Errorf("another instant: %s", res.Line())
 	}
 }
+
+// Check's limits are the API's: what check takes at the edge — a millisecond, 0
+// where 0 means none or at once, a webhook URL of 2,048 characters — the run's
+// calls take, and a step under a millisecond that says it expects the 400 gets
+// it. Check passed a latency of 500us that the run's call refused (a review).
+func TestCheckAndTheAPIAgreeOnTheLimits(t *testing.T) {
+	url := "http://127.0.0.1:7690/" + strings.Repeat("é", 2048-22) // characters, not bytes; nothing is sent to it
+	src := "scenario: limits\nstart: 2022-03-01T09:00:00+01:00\nsteps:\n" +
+		"  - outage: \"033\"\n    for: 1ns\n    expect: {http: 400, message: {contains: under a millisecond}}\n" +
+		"  - latency: \"033\"\n    delay: 500us\n    expect: {http: 400, message: {contains: under a millisecond}}\n" +
+		"  - receiver: {slow: 999us}\n    expect: {http: 400, message: {contains: under a millisecond}}\n" +
+		"  - outage: \"033\"\n    for: 1ms\n  - latency: \"033\"\n    delay: 1ms\n  - latency: \"033\"\n    delay: 0\n" +
+		"  - receiver: {slow: 1ms}\n  - settings: {statement_build: 1ms}\n  - settings: {statement_build: 0}\n" +
+		"  - settings: {webhooks: \"" + url + "\"}\n" +
+		"  - call: GET /sandbox/settings\n    expect: {webhook_url: \"" + url + "\", statement_build: \"0s\"}\n"
+	if res, tr := runSrc(t, "limits.yaml", src); !res.Passed {
+		t.Fatalf("%s\n%s", res.Line(), tail(tr))
+	}
+}
