@@ -88,7 +88,7 @@ func answerError(w http.ResponseWriter, r *http.Request, shape errorShape, e api
 	if redact, ok := r.Context().Value(redactCtx{}).(func(string) string); ok {
 		// A path the 404 quotes, a job ID the answer names: the secret key sent
 		// where an ID goes was repeated back (a review).
-		e.Message = redact(e.Message)
+		e.Message, e.Field = redact(e.Message), redact(e.Field)
 	}
 	if wantsHTML(r) {
 		writeErrorPage(w, r, e)
@@ -305,7 +305,12 @@ type pathPrefixKey struct{}
 // took off.
 // Escaped, as sent: "PUT /accounts/a%2Fb" read "/accounts/a/b", a path the client
 // never sent, and a next link built from it was no URL (a review).
-func shownPath(r *http.Request) string { return pathPrefix(r) + r.URL.EscapedPath() }
+func shownPath(r *http.Request) string {
+	if pathHoldsKey(r) {
+		return "(a path that holds the secret key)"
+	}
+	return pathPrefix(r) + r.URL.EscapedPath()
+}
 
 // pathPrefix is the prefix v1Aliased took off the request's path: "/v1" or "".
 func pathPrefix(r *http.Request) string {
@@ -384,6 +389,17 @@ func (u *unrouted) WriteHeader(code int) {
 	u.swallow = true
 	h := u.Header()
 	h.Del("X-Content-Type-Options")
+	if pathHoldsKey(u.r) {
+		// Its hints quote the path too, escaped: %31 for a 1 of the key kept it
+		// past redactKey (a review). None is worth the key.
+		reason := map[int]string{http.StatusBadRequest: "INVALID_REQUEST", http.StatusMethodNotAllowed: "METHOD_NOT_ALLOWED"}[code]
+		if reason == "" {
+			reason = "NOT_FOUND"
+		}
+		answerError(u.ResponseWriter, u.r, u.shape, apiError{Status: code, Code: reason,
+			Message: clipPath(u.r.Method + " " + secretInPathWords)})
+		return
+	}
 	switch code {
 	case http.StatusBadRequest: // "OPTIONS *" and the like
 		answerError(u.ResponseWriter, u.r, u.shape, apiError{Status: code, Code: "INVALID_REQUEST",

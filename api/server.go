@@ -160,11 +160,17 @@ func (s *Server) secretAs(shape errorShape, h handlerFunc) http.Handler {
 		if s.secretInPath(r.PathValue("id")) {
 			// Echoed in the 404's message ("no connected account has ID
 			// \"test_sk_…\"") and logged with the request (a fuzzing trial).
-			return engine.Errorf(engine.ENOTFOUND, "the path holds a secret key where an ID goes: the key goes in the mono-sec-key header only — never in a URL, which logs and browser histories keep — and the path takes an ID")
+			return engine.Errorf(engine.ENOTFOUND, "%s", "the path holds a secret key where an ID goes: "+keyNotInURL+", and the path takes an ID")
 		}
 		return h(w, r)
 	})
 }
+
+// keyNotInURL says where the secret key goes instead of a path.
+const keyNotInURL = "the key goes in the mono-sec-key header only — never in a URL, which logs and browser histories keep"
+
+// secretInPathWords answer a path no route takes that holds the secret key.
+const secretInPathWords = "on a path that holds the secret key: no route takes it, and " + keyNotInURL
 
 // secretKeyLike reports whether s looks like a secret key (test_sk_…), to keep it
 // out of messages and the log where an ID was expected.
@@ -219,11 +225,47 @@ func (s *Server) redacting(next http.Handler) http.Handler {
 
 // redactKey writes the secret key, wherever a message repeats it (a path the 404
 // or 405 quotes, a job's ID the answer names), as "(a secret key)".
+// A word a message clipped keeps its first half, "…" after it: the key's first
+// 19 characters of 20 came back so (a review). A clipped word that ends in 8 or
+// more of the key's first characters has them written so too.
 func (s *Server) redactKey(msg string) string {
-	if s.eng == nil || !s.holdsKey(msg) {
+	if s.eng == nil {
 		return msg
 	}
-	return strings.ReplaceAll(msg, s.eng.Settings().SecretKey.Reveal(), "(a secret key)")
+	key := s.eng.Settings().SecretKey.Reveal()
+	if len(key) < 8 {
+		return msg
+	}
+	if containsKey(msg, key) {
+		msg = strings.ReplaceAll(msg, key, "(a secret key)")
+	}
+	var b strings.Builder
+	for rest := msg; ; {
+		i := strings.Index(rest, "…")
+		if i < 0 {
+			b.WriteString(rest)
+			break
+		}
+		head := rest[:i]
+		for n := min(len(key)-1, len(head)); n >= 8; n-- {
+			if subtle.ConstantTimeCompare([]byte(head[len(head)-n:]), []byte(key[:n])) == 1 {
+				head = head[:len(head)-n] + "(a secret key)"
+				break
+			}
+		}
+		b.WriteString(head)
+		b.WriteString("…")
+		rest = rest[i+len("…"):]
+	}
+	return b.String()
+}
+
+// pathHoldsKey reports whether a request's path, as decoded, holds the secret
+// key: a message that quotes the path escaped (%31 for 1) would repeat it past
+// redactKey (a review).
+func pathHoldsKey(r *http.Request) bool {
+	redact, ok := r.Context().Value(redactCtx{}).(func(string) string)
+	return ok && redact(r.URL.Path) != r.URL.Path
 }
 
 // notAllowed answers 405 with Allow. A route whose GET acts — runs a sync, starts

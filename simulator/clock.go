@@ -244,13 +244,19 @@ func (c *Clock) advance(d time.Duration) error { return c.jump(d, time.Time{}, n
 // — and later jumps run as ever (Halt refuses them). Set before the jump starts,
 // the clock does not move. The TUI's p stops the TUI's own jump with it: p said
 // "paused" while a 30-day jump ran on to its end (a presenter's trial).
-func (c *Clock) AdvanceUntil(d time.Duration, stop *atomic.Bool) error {
+// It returns how far the clock moved, read under the move: a jump it waited
+// behind (an app's) is not counted as its own.
+func (c *Clock) AdvanceUntil(d time.Duration, stop *atomic.Bool) (time.Duration, error) {
 	if d <= 0 || d > MaxAdvance {
-		return c.Advance(d) // refused, in its words
+		return 0, c.Advance(d) // refused, in its words
 	}
 	c.move.Lock()
 	defer c.move.Unlock()
-	return c.jump(d, time.Time{}, stop)
+	from := c.Now()
+	if err := c.jump(d, time.Time{}, stop); err != nil {
+		return 0, err
+	}
+	return min(d, max(0, c.Now().Sub(from))), nil
 }
 
 // advanceTo is AdvanceTo's move, to an instant, under c.move; an instant the

@@ -133,21 +133,52 @@ func TestClockAdvanceUntilEndsTheJumpWhereItIs(t *testing.T) {
 	c.AfterFunc(t0.Add(3*time.Minute), func() { fired = append(fired, "3m") })
 	var told []engine.ClockState
 	c.OnChange(func(st engine.ClockState) { told = append(told, st) })
-	if err := c.AdvanceUntil(time.Hour, &stop); err != nil {
-		t.Fatalf("a stopped jump: %v", err)
+	if moved, err := c.AdvanceUntil(time.Hour, &stop); err != nil || moved != 2*time.Minute {
+		t.Fatalf("a stopped jump: moved %v, %v; want 2m", moved, err)
 	}
 	if now := c.Now(); !now.Equal(t0.Add(2*time.Minute)) || len(fired) != 2 || c.Pending() != 1 || len(told) != 1 || !told[0].Now.Equal(now) {
 		t.Fatalf("stopped: now %v, fired %v, %d pending, told %v; want 2m, [1m 2m], the 3m one, and its listeners told", now, fired, c.Pending(), told)
 	}
-	if err := c.AdvanceUntil(time.Hour, &stop); err != nil || !c.Now().Equal(t0.Add(2*time.Minute)) || len(fired) != 2 {
+	if moved, err := c.AdvanceUntil(time.Hour, &stop); err != nil || moved != 0 || !c.Now().Equal(t0.Add(2*time.Minute)) || len(fired) != 2 {
 		t.Fatalf("a jump stopped before it began: %v, now %v, fired %v; want the clock where it was", err, c.Now(), fired)
 	}
 	stop.Store(false)
-	if err := c.AdvanceUntil(time.Minute, &stop); err != nil || len(fired) != 3 || !c.Now().Equal(t0.Add(3*time.Minute)) {
-		t.Fatalf("the jump after: %v, fired %v, now %v", err, fired, c.Now())
+	if moved, err := c.AdvanceUntil(time.Minute, &stop); err != nil || moved != time.Minute || len(fired) != 3 || !c.Now().Equal(t0.Add(3*time.Minute)) {
+		t.Fatalf("the jump after: moved %v, %v, fired %v, now %v", moved, err, fired, c.Now())
 	}
-	if err := c.AdvanceUntil(-time.Minute, &stop); err == nil {
+	if _, err := c.AdvanceUntil(-time.Minute, &stop); err == nil {
 		t.Fatal("a jump backwards was taken")
+	}
+}
+
+// AdvanceUntil that waited behind another's jump counts only its own move: the
+// TUI's +1d, stopped while an app's 5-day jump ran, was said to have gone the
+// whole day, the app's jump counted as its own (a review).
+func TestClockAdvanceUntilCountsOnlyItsOwnMove(t *testing.T) {
+	c := stoppedClock(t, t0)
+	in, release := make(chan struct{}), make(chan struct{})
+	c.AfterFunc(t0.Add(time.Hour), func() { close(in); <-release })
+	appDone := make(chan error, 1)
+	go func() { appDone <- c.Advance(5 * time.Hour) }()
+	<-in // the app's jump runs, holding the move
+	var stop atomic.Bool
+	type result struct {
+		moved time.Duration
+		err   error
+	}
+	ours := make(chan result, 1)
+	go func() {
+		moved, err := c.AdvanceUntil(24*time.Hour, &stop)
+		ours <- result{moved, err}
+	}()
+	stop.Store(true) // p, while ours waits behind the app's
+	close(release)
+	if err := <-appDone; err != nil {
+		t.Fatal(err)
+	}
+	r := <-ours
+	if r.err != nil || r.moved != 0 || !c.Now().Equal(t0.Add(5*time.Hour)) {
+		t.Fatalf("a jump stopped while it waited behind another: moved %v, %v, clock at %v; want 0, at the other's end, 5h", r.moved, r.err, c.Now().Sub(t0))
 	}
 }
 

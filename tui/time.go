@@ -208,13 +208,10 @@ func (s *shared) advance(d time.Duration) tea.Cmd {
 	stop := new(atomic.Bool)
 	s.stopJump = stop
 	return func() tea.Msg {
-		from := clock.Now()
-		err := clock.AdvanceUntil(d, stop)
-		moved, stopped := d, false
-		if err == nil && stop.Load() {
-			// p stopped it, and paused the clock: it stands where the jump ended.
-			moved = min(d, max(0, clock.Now().Sub(from)))
-			stopped = moved < d
+		moved, err := clock.AdvanceUntil(d, stop)
+		stopped := err == nil && stop.Load() && moved < d
+		if !stopped {
+			moved = d
 		}
 		var saveErr error
 		if err == nil && eng != nil {
