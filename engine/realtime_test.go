@@ -81,14 +81,7 @@ func TestRealtimeWindow(t *testing.T) {
 // A job that outlives the caller's wait answers running with its ID; it ends on
 // its own, readable by ID, and its end is announced.
 func TestRealtimeJobOutlivesTheWait(t *testing.T) {
-	w := newWorld(t, worldOpts{})
-	adam := w.adam()
-	a := w.connect(adam)
-	w.advance(20 * time.Minute) // past the bank session: the job signs in, four calls to the bank
-	w.post(adam, engine.Credit, 250_000)
-	if err := w.bank.SetLatency("044", 100*time.Millisecond); err != nil {
-		t.Fatal(err)
-	}
+	w, a := creditBehindASlowBank(t, 100*time.Millisecond)
 	res, err := w.eng.RealtimeSync(w.ctx, a.ID, engine.RealtimeTransactions, time.Millisecond)
 	if err != nil {
 		t.Fatal(err)
@@ -467,14 +460,7 @@ func TestRealtimeJobWaitsForARunningSync(t *testing.T) {
 // the second answered processing and the old balance while the first had the new
 // (a v2 developer's trial).
 func TestRealtimeReadsSentTogetherBothWaitForTheirJob(t *testing.T) {
-	w := newWorld(t, worldOpts{})
-	adam := w.adam()
-	a := w.connect(adam)
-	w.advance(20 * time.Minute) // past the bank session: the job signs in, four calls to the bank
-	w.post(adam, engine.Credit, 250_000)
-	if err := w.bank.SetLatency("044", 50*time.Millisecond); err != nil {
-		t.Fatal(err)
-	}
+	w, a := creditBehindASlowBank(t, 50*time.Millisecond)
 	first := make(chan engine.SyncResult, 1)
 	go func() {
 		res, err := w.eng.RealtimeSync(w.ctx, a.ID, engine.RealtimeTransactions, 10*time.Second)
@@ -496,4 +482,20 @@ func TestRealtimeReadsSentTogetherBothWaitForTheirJob(t *testing.T) {
 		t.Errorf("the read sent beside it = status %q, job %s, new data %v, reused %v; want the first's job, ended as the first saw it",
 			second.Status, second.Job.ID, second.HasNewData, second.Reused)
 	}
+}
+
+// creditBehindASlowBank is a world whose account a has a credit of NGN 2,500 at
+// the bank since its last sync, past the bank session (a job signs in: four calls
+// to the bank), each call latency long.
+func creditBehindASlowBank(t *testing.T, latency time.Duration) (*world, engine.Account) {
+	t.Helper()
+	w := newWorld(t, worldOpts{})
+	adam := w.adam()
+	a := w.connect(adam)
+	w.advance(20 * time.Minute)
+	w.post(adam, engine.Credit, 250_000)
+	if err := w.bank.SetLatency("044", latency); err != nil {
+		t.Fatal(err)
+	}
+	return w, a
 }
