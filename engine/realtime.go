@@ -161,10 +161,7 @@ func (e *Engine) isLive(id string) bool {
 func (e *Engine) jobEnds(id string) <-chan struct{} {
 	e.liveMu.Lock()
 	defer e.liveMu.Unlock()
-	if ch := e.liveJobs[id]; ch != nil {
-		return ch
-	}
-	return nil
+	return e.liveJobs[id]
 }
 
 // joinJob answers a call that finds the account's real-time job running — in its
