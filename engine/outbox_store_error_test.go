@@ -11,27 +11,37 @@ import (
 	"sandbank/simulator"
 )
 
-// attemptFailingStore fails the writes that record a delivery attempt while fails
-// is above zero, counting it down: a disk that is full for a moment.
-type attemptFailingStore struct {
+// outboxFailingStore fails the outbox's writes of one kind while fails is above
+// zero, counting it down: a disk that is full for a moment. claims: the writes
+// that claim a delivery attempt (an event stored with Sending set); else those
+// that record an attempt.
+type outboxFailingStore struct {
 	engine.Store
-	fails *atomic.Int64
+	fails  *atomic.Int64
+	claims bool
 }
 
-type attemptFailingTx struct {
+type outboxFailingTx struct {
 	engine.Tx
-	fails *atomic.Int64
+	s outboxFailingStore
 }
 
-func (tx attemptFailingTx) PutAttempt(eventID string, a engine.Attempt) error {
-	if tx.fails.Add(-1) >= 0 {
+func (tx outboxFailingTx) PutAttempt(eventID string, a engine.Attempt) error {
+	if !tx.s.claims && tx.s.fails.Add(-1) >= 0 {
 		return errors.New("no space left on device")
 	}
 	return tx.Tx.PutAttempt(eventID, a)
 }
 
-func (s attemptFailingStore) Update(ctx context.Context, fn func(engine.Tx) error) error {
-	return s.Store.Update(ctx, func(tx engine.Tx) error { return fn(attemptFailingTx{tx, s.fails}) })
+func (tx outboxFailingTx) PutEvent(ev engine.Event) error {
+	if tx.s.claims && ev.Sending != nil && tx.s.fails.Add(-1) >= 0 {
+		return errors.New("no space left on device")
+	}
+	return tx.Tx.PutEvent(ev)
+}
+
+func (s outboxFailingStore) Update(ctx context.Context, fn func(engine.Tx) error) error {
+	return s.Store.Update(ctx, func(tx engine.Tx) error { return fn(outboxFailingTx{tx, s}) })
 }
 
 // Attempts whose results cannot be recorded do not hold their accounts' delivery
@@ -42,7 +52,7 @@ func TestUnrecordedAttemptsDoNotStopDeliveryOnAPausedClock(t *testing.T) {
 	w := newWorld(t, worldOpts{noURL: true})
 	fails := &atomic.Int64{}
 	w.close()
-	w.wrap = func(s engine.Store) engine.Store { return attemptFailingStore{s, fails} }
+	w.wrap = func(s engine.Store) engine.Store { return outboxFailingStore{Store: s, fails: fails} }
 	w.open()
 	names := []string{"Eze", "Okafor", "Bello", "Adeyemi", "Nwosu", "Ibrahim", "Okoro", "Balogun", "Danjuma"}
 	const accounts = 9
@@ -112,29 +122,6 @@ func TestANewWebhookURLIsTriedAtOnce(t *testing.T) {
 	})
 }
 
-// claimFailingStore fails the writes that claim a delivery attempt (an event
-// stored with Sending set) while fails is above zero, counting it down.
-type claimFailingStore struct {
-	engine.Store
-	fails *atomic.Int64
-}
-
-type claimFailingTx struct {
-	engine.Tx
-	fails *atomic.Int64
-}
-
-func (tx claimFailingTx) PutEvent(ev engine.Event) error {
-	if ev.Sending != nil && tx.fails.Add(-1) >= 0 {
-		return errors.New("no space left on device")
-	}
-	return tx.Tx.PutEvent(ev)
-}
-
-func (s claimFailingStore) Update(ctx context.Context, fn func(engine.Tx) error) error {
-	return s.Store.Update(ctx, func(tx engine.Tx) error { return fn(claimFailingTx{tx, s.fails}) })
-}
-
 // A claim that cannot be written does not stop delivery on a paused clock: the
 // loop tried again a second of the virtual clock later, which never came, and
 // nothing was delivered until something else nudged it (a review).
@@ -142,7 +129,7 @@ func TestAnUnwrittenClaimDoesNotStopDeliveryOnAPausedClock(t *testing.T) {
 	w := newWorld(t, worldOpts{noURL: true})
 	fails := &atomic.Int64{}
 	w.close()
-	w.wrap = func(s engine.Store) engine.Store { return claimFailingStore{s, fails} }
+	w.wrap = func(s engine.Store) engine.Store { return outboxFailingStore{Store: s, fails: fails, claims: true} }
 	w.open()
 	a := w.connect(w.adam())
 	if len(w.events(a.ID)) == 0 {
