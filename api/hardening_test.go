@@ -673,12 +673,11 @@ func TestTimedOutAttemptSaysHowLong(t *testing.T) {
 // own next_attempt_at, already past, made it look overdue (a new user's trial).
 func TestWebhookLogSaysWhatAnEventWaitsFor(t *testing.T) {
 	w := newWorld(t, worldOpts{})
-	probe, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	down := "http://" + probe.Addr().String() + "/hooks" // nothing listens once closed
-	probe.Close()
+	// Port 1: nothing listens there, and no test's server is ever handed it. A
+	// port closed after 127.0.0.1:0 chose it could be handed to a server of a
+	// test running beside it, which took the delivery and never answered: it
+	// timed out, not refused (a CI run).
+	down := "http://127.0.0.1:1/hooks"
 	w.must(http.StatusOK, "PATCH", "/sandbox/settings", req{body: map[string]any{"data_sync_enabled": true, "webhook_url": down}})
 	id := w.connect(w.customers()[0])
 	var log struct{ Data []eventJSON }
