@@ -54,6 +54,10 @@ type apiError struct {
 	Message string
 	Code    string // the precise reason: INVALID_REQUEST, RATE_LIMITED, CODE_USED …
 	Field   string // the offending input of a 400
+	// AttemptsLeft, on a wrong password or answer, is how many more wrong ones the
+	// session takes before it locks: a client reads it instead of parsing "2
+	// attempts left" out of the message (a QA engineer's scenario expected it).
+	AttemptsLeft int
 }
 
 // errorShape is how a route group writes an error's body.
@@ -65,10 +69,12 @@ type errorBody struct {
 	Message string `json:"message"`
 	Code    string `json:"code"`
 	Field   string `json:"field,omitempty"`
+	// AttemptsLeft is apiError's, when it has one: a wrong answer leaves at least one.
+	AttemptsLeft int `json:"attempts_left,omitempty"`
 }
 
 func v1ErrorBody(e apiError) any {
-	return errorBody{Status: "failed", Message: e.Message, Code: e.Code, Field: e.Field}
+	return errorBody{Status: "failed", Message: e.Message, Code: e.Code, Field: e.Field, AttemptsLeft: e.AttemptsLeft}
 }
 
 // shapeOf is the error shape of a request no route group has taken (an unknown
@@ -173,7 +179,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, shape errorS
 	}
 	e := apiError{Status: status, Message: clipWords(engine.ErrorMessage(err)), Code: defaultReason[code]}
 	if de, ok := engine.AsError(err); ok {
-		e.Field = de.Field
+		e.Field, e.AttemptsLeft = de.Field, de.AttemptsLeft
 		if de.Reason != "" {
 			e.Code = de.Reason
 		}

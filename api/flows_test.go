@@ -463,6 +463,9 @@ func TestWidgetLockout(t *testing.T) {
 		if !strings.Contains(v["message"].(string), left+" attempt") {
 			t.Fatalf("wrong answer %d: %v", i+1, v["message"])
 		}
+		if got := fmt.Sprint(v["attempts_left"]); got != left {
+			t.Fatalf("wrong answer %d: attempts_left %s, want %s: a client reads the count, not the message", i+1, got, left)
+		}
 	}
 	rep := w.do("POST", path, req{key: noKey(), body: map[string]any{"answer": "wrong"}})
 	failed(t, rep, http.StatusTooManyRequests, "LOCKED")
