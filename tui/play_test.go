@@ -472,8 +472,12 @@ steps:
 	}
 	h := playWorld(t, file)
 	h.press("enter", "c")
-	h.typ("gtb")
-	h.press("enter", "ctrl+f", "enter")
+	// The list opens on the step's bank, not on the first (Access Bank): enter
+	// alone goes to its login.
+	h.contains("▸ GTBank  ← step 1's bola_b")
+	h.press("enter")
+	h.contains("Log in to GTBank")
+	h.press("ctrl+f", "enter")
 	h.contains("▸ Savings account   ••••7613  BOLA ADE  ← step 1's bola_b")
 	h.press("enter", "esc")
 	h.contains("Step 1 (connect: bola_b) takes this connect as its own")

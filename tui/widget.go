@@ -319,7 +319,11 @@ func (m *widgetModal) typeAhead() tea.Cmd {
 func (m *widgetModal) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case widgetInstsMsg:
+		first := len(m.insts) == 0
 		m.insts, m.down = msg.insts, msg.down
+		if first && m.search == "" && m.status() == engine.WidgetInstitution {
+			m.onStepsBank() // the session opened before the list came
+		}
 		if m.search != "" {
 			// Typed ahead before the list came ("cfirst" in one burst): the
 			// cursor goes to the first bank it finds, as typing does. It stayed
@@ -515,6 +519,9 @@ func (m *widgetModal) enter(st engine.WidgetState) tea.Cmd {
 			if in.Code == chosen {
 				m.cursor = i
 			}
+		}
+		if chosen == "" {
+			m.onStepsBank()
 		}
 	case engine.WidgetLogin:
 		if prev != engine.WidgetLogin {
@@ -911,6 +918,18 @@ func (m *widgetModal) stepWalk() (ScriptStep, bool) {
 		return ScriptStep{}, false
 	}
 	return sw, true
+}
+
+// onStepsBank puts the list's cursor on the bank of the step the bar names, if
+// any: the list opened on its first bank, the step's marked further down, and
+// enter chose the other (a QA engineer's trial). The list of accounts opens on
+// the step's account likewise.
+func (m *widgetModal) onStepsBank() {
+	if sw, ok := m.stepWalk(); ok {
+		if i := slices.IndexFunc(m.insts, func(in engine.Institution) bool { return in.Code == sw.Walk.Bank }); i >= 0 {
+			m.cursor = i
+		}
+	}
 }
 
 // stepCustomer is stepWalk when it connects an account at the session's bank:
