@@ -352,6 +352,56 @@ func TestWebhookStepsOutOfOrderSayWhen(t *testing.T) {
 	}
 }
 
+// A delivery one webhook step matched is not matched again by a later one, with
+// account: or without: a step for the account after an unscoped list matched the
+// connect's account_updated a second time, and a wrong expectation passed (a QA
+// engineer's trial).
+func TestAWebhookIsMatchedOnce(t *testing.T) {
+	head := `scenario: once
+start: 2025-03-10T10:00:00+01:00
+customers:
+  emeka: {institution: "044", name: Emeka Obi, balance: "NGN 5,000"}
+steps:
+  - connect: emeka
+`
+	res, tr := runSrc(t, "once.yaml", head+`  - webhooks: [account_connected, account_updated]
+  - advance: 2m
+  - sync: emeka
+    expect: {hasNewData: false}
+  - webhook: account_updated
+    account: emeka
+`)
+	if line := res.Line(); res.Passed || !strings.Contains(line, "step 5 (webhook: account_updated): expected account_updated delivered for emeka, got none") ||
+		!strings.Contains(line, "(the account_updated delivered at 2025-03-10T09:00:00Z was matched by step 2: a webhook step does not match what an earlier one matched)") {
+		t.Fatalf("an account_updated the sync never sent says %s\n%s", line, tail(tr))
+	}
+	// And the reverse: what the unscoped list matched is not said to have come
+	// after it.
+	res, tr = runSrc(t, "once.yaml", head+`  - webhooks: [account_connected, account_updated]
+  - webhooks: []
+    account: emeka
+`)
+	if !res.Passed {
+		t.Fatalf("webhooks: [] after a list that matched them all failed: %s\n%s", res.Line(), tail(tr))
+	}
+	// A step without account: after one with it.
+	res, tr = runSrc(t, "once.yaml", head+`  - webhooks: [account_connected, account_updated]
+    account: emeka
+  - webhook: account_updated
+`)
+	if line := res.Line(); res.Passed || !strings.Contains(line, "step 3 (webhook: account_updated): expected account_updated delivered for any account, got none (the account_updated delivered at ") {
+		t.Fatalf("an account_updated matched twice says %s\n%s", line, tail(tr))
+	}
+	// What a step for the account skipped is still there for a step without one.
+	res, tr = runSrc(t, "once.yaml", head+`  - webhook: account_updated
+    account: emeka
+  - webhook: account_connected
+`)
+	if !res.Passed {
+		t.Fatalf("an account_connected a step for the account skipped was not matched by one for any: %s\n%s", res.Line(), tail(tr))
+	}
+}
+
 // A failed {len: N} says the count it got before the value, which is cut: "expected
 // 2 items, got [{"account":{"_id":…" left the reader counting (a QA trial).
 func TestLenSaysTheCount(t *testing.T) {
