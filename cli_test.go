@@ -654,6 +654,22 @@ func TestScenarioRunCountsAServedFileSkipped(t *testing.T) {
 	}
 }
 
+// A file refused before it runs has its transcript say why, as the terminal
+// does: it was left empty (a QA engineer's trial).
+func TestScenarioRunRefusedFileTranscriptSaysWhy(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "typo.yaml")
+	if err := os.WriteFile(file, []byte("scenario: typo\ncustomers:\n  adam: {institution: \"044\"}\nsteps:\n  - conect: adam\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, code := sandbank(t, "scenario", "run", "--transcript", filepath.Join(dir, "tr"), "--junit", filepath.Join(dir, "x.xml"), file)
+	tr, err := os.ReadFile(filepath.Join(dir, "tr", "typo.txt"))
+	refusal := "✗ " + file + ":5:5: unknown step \"conect\" (did you mean \"connect\"?)"
+	if code != 2 || err != nil || !strings.Contains(out, refusal) || !strings.HasPrefix(string(tr), refusal) || !strings.Contains(out, string(tr)) {
+		t.Fatalf("exit %d, %v; the transcript says %q:\n%s", code, err, tr, out)
+	}
+}
+
 // `sandbank --version` says what was built, with the Go that built it, and exits 0
 // — there was no way to tell which sandbank a bug report came from.
 func TestVersionFlag(t *testing.T) {

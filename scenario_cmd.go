@@ -378,7 +378,14 @@ func runWithTranscript(ctx context.Context, file string, host scenario.Host, pat
 	}
 	private(tf)
 	bw := bufio.NewWriter(tf)
-	res := scenario.RunFile(ctx, file, host, bw)
+	tw := &countWriter{w: bw}
+	res := scenario.RunFile(ctx, file, host, tw)
+	if res.Err != nil && tw.n == 0 {
+		// Refused before it ran (a step's typo, a YAML error): the transcript says
+		// why, as the terminal did — an empty one read as a run that wrote nothing
+		// (a QA engineer's trial).
+		fmt.Fprintln(tw, res.Line())
+	}
 	err = errors.Join(bw.Flush(), tf.Close())
 	if err == nil {
 		err = os.Rename(tf.Name(), path)
@@ -388,6 +395,18 @@ func runWithTranscript(ctx context.Context, file string, host scenario.Host, pat
 		return nil, fmt.Errorf("writing the transcript %s: %w", path, err)
 	}
 	return res, nil
+}
+
+// countWriter counts what went through it to w.
+type countWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }
 
 // sweepPartials removes what runs killed before left of the transcript at path
