@@ -2043,12 +2043,27 @@ func atField(n *node, err error) error {
 
 // template reads a scalar that may hold {references}.
 func (p *fileParser) template(v *node, what string) (string, error) {
+	if ref, ok := unquotedRef(v); ok {
+		// YAML reads {token} unquoted as a mapping: "found a mapping" did not say
+		// what to write (a QA engineer's trial).
+		return "", errAt(v.pos, "%s is a single value; found a mapping, as YAML reads {%s} unquoted: quote it, write %s: \"{%s}\"", what, ref, what, ref)
+	}
 	s, err := str(v, what)
 	if err != nil {
 		return "", err
 	}
 	_, err = p.checkTemplate(v.pos, s)
 	return s, err
+}
+
+// unquotedRef is the name of a {name} or {name.field} reference written
+// unquoted, which YAML reads as a mapping of that one key to nothing.
+func unquotedRef(v *node) (string, bool) {
+	if v.kind != kMap || len(v.keys) != 1 || v.vals[0].kind != kScalar || v.vals[0].tag != tagNull {
+		return "", false
+	}
+	k := v.keys[0].value
+	return k, !strings.ContainsAny(k, " \t") && refPattern.MatchString("{"+k+"}")
 }
 
 // templates checks every string of a value.

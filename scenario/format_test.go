@@ -75,6 +75,7 @@ func TestRefusals(t *testing.T) {
 		{"taken name", "scenario: t\ncustomers:\n  adam: {}\n  b:\n    accounts:\n      adam: {institution: \"044\"}\nsteps: [{advance: 1m}]\n", `f.yaml:6:7: the name "adam" is taken: customers and accounts each need a name of their own`},
 		{"steps not a list", "scenario: t\nsteps: {advance: 1m}\n", `f.yaml:2:8: steps: is a list of steps, each starting with - ; found a mapping`},
 		{"unknown step", head + "  - conect: adam\n", `f.yaml:10:5: unknown step "conect" (did you mean "connect"?); use one of advance, at, bank, call, connect, expect_call, latency, outage, pause, reauthorise, receiver, serve, settings, sync, unlink, webhook, webhooks`},
+		{"an unquoted reference", head + "  - connect: adam\n  - call: POST /accounts/{adam}/reauthorise\n    save: {token: token}\n  - reauthorise: adam\n    token: {token}\n", `f.yaml:14:12: token is a single value; found a mapping, as YAML reads {token} unquoted: quote it, write token: "{token}"`},
 		{"two actions", head + "  - sync: adam\n    connect: adam\n", `f.yaml:11:5: a step does one thing: this one says both sync and connect; split it into two steps`},
 		{"unknown field", head + "  - connect: adam\n    expct: {http: 200}\n", `f.yaml:11:5: unknown field "expct" for a connect step (did you mean "expect"?); a connect step takes answers, at, expect, link, note, password, save, timeout`},
 		{"unknown account", head + "  - connect: adma\n", `f.yaml:10:14: unknown customer or account "adma" (did you mean "adam"?); use one of adam, bola_a, bola_b`},
