@@ -884,7 +884,13 @@ func (p *fileParser) step(num int, n *node) *Step {
 			continue
 		}
 		if action != nil {
-			p.ok(errAt(k.pos, "a step does one thing: this one says both %s and %s; split it into two steps", action.value, k.value))
+			msg := fmt.Sprintf("a step does one thing: this one says both %s and %s; split it into two steps", action.value, k.value)
+			if k.pos.line != action.pos.line && k.pos.col == action.pos.col {
+				// Level with the action on a line of its own: most likely a step
+				// whose dash was left out, which "split it" did not say.
+				msg += fmt.Sprintf("; is the \"- \" missing before %s: (line %d)?", k.value, k.pos.line)
+			}
+			p.ok(errAt(k.pos, "%s", msg))
 			return nil
 		}
 		action = k
