@@ -209,6 +209,13 @@ var actions = map[string][]string{
 // common fields every step may carry.
 var common = []string{"at", "note"}
 
+var (
+	serveFields    = []string{"say", "clock"}
+	receiverFields = []string{"status", "slow"}
+	// nestedFields are the fields of the steps whose value may be a mapping.
+	nestedFields = map[string][]string{"serve": serveFields, "receiver": receiverFields, "settings": settingsFields}
+)
+
 var nameRE = regexp.MustCompile(`^[a-z][a-z0-9_]{0,39}$`)
 
 // Parse reads and checks a scenario file's text; path names it in errors.
@@ -861,6 +868,13 @@ func (p *fileParser) steps(n *node) {
 	}
 }
 
+// emptyTakes says whether the step n's action is empty and takes field in its
+// mapping: the field was meant under it.
+func emptyTakes(n *node, action, field string) bool {
+	v := n.get(action)
+	return v != nil && v.kind == kScalar && v.tag == tagNull && slices.Contains(nestedFields[action], field)
+}
+
 func actionNames() []string {
 	out := make([]string, 0, len(actions))
 	for a := range actions {
@@ -882,6 +896,9 @@ func (p *fileParser) step(num int, n *node) *Step {
 	for _, k := range n.keys {
 		if _, ok := actions[k.value]; !ok || (k.value == "at" && len(n.keys) > 1 && hasOtherAction(n)) {
 			continue
+		}
+		if action != nil && emptyTakes(n, action.value, k.value) {
+			continue // settings: then webhooks: none level with it: indented too little, said below
 		}
 		if action != nil {
 			msg := fmt.Sprintf("a step does one thing: this one says both %s and %s; split it into two steps", action.value, k.value)
@@ -920,8 +937,43 @@ func (p *fileParser) step(num int, n *node) *Step {
 	}
 	st := &Step{N: num, Action: action.value, pos: action.pos}
 	allowed := append(append([]string{action.value}, actions[action.value]...), common...)
+	val := n.get(action.value)
+	// The fields of an action's mapping written level with it, indented too
+	// little (`- serve:`, then `clock: paused` level with serve:): its value is empty,
+	// and "unknown field "clock" for a serve step" blamed the step (a QA
+	// engineer's trial). Said as that, and read as meant, so that what comes
+	// after the step is checked as the file means it.
+	var under *node
+	if nestedFields[action.value] != nil {
+		under = &node{kind: kMap, pos: val.pos}
+		for i, k := range n.keys {
+			if emptyTakes(n, action.value, k.value) && !slices.Contains(allowed, k.value) {
+				under.keys, under.vals = append(under.keys, k), append(under.vals, n.vals[i])
+			}
+		}
+		if len(under.keys) == 0 {
+			under = nil
+		} else {
+			val = under
+		}
+	}
 	if p.ok(commaCut(n)) {
+		if under != nil { // said once, at the first
+			names := make([]string, len(under.keys))
+			for i, k := range under.keys {
+				names[i] = strconv.Quote(k.value)
+			}
+			belong, it := names[0]+" belongs", "it"
+			if len(names) > 1 {
+				belong, it = strings.Join(names[:len(names)-1], ", ")+" and "+names[len(names)-1]+" belong", "them"
+			}
+			p.ok(errAt(under.keys[0].pos, "%s under %s:, whose value is empty here: indent %s more than %s:, or write %s: %s",
+				belong, action.value, it, action.value, action.value, oneLine(under)))
+		}
 		for _, k := range n.keys {
+			if under != nil && under.get(k.value) != nil {
+				continue
+			}
 			if !slices.Contains(allowed, k.value) {
 				others := allowed[1:]
 				msg := fmt.Sprintf("unknown field %q for %s step", k.value, withArticle(action.value))
@@ -933,7 +985,6 @@ func (p *fileParser) step(num int, n *node) *Step {
 			}
 		}
 	}
-	val := n.get(action.value)
 	if v := n.get("note"); v != nil {
 		if note, err := str(v, "note"); p.ok(err) {
 			st.Note = note
@@ -1258,7 +1309,7 @@ func (p *fileParser) serve(st *Step, v *node) {
 	case kScalar:
 		st.Say = v.value
 	case kMap:
-		p.fields(v, []string{"say", "clock"}, "serve field")
+		p.fields(v, serveFields, "serve field")
 		if s := v.get("say"); s != nil {
 			if say, err := str(s, "say"); p.ok(err) {
 				st.Say = say
@@ -1635,7 +1686,7 @@ func (p *fileParser) receiver(st *Step, v *node, step *node) {
 			return
 		}
 	case kMap:
-		p.fields(v, []string{"status", "slow"}, "receiver field")
+		p.fields(v, receiverFields, "receiver field")
 		if len(v.keys) != 1 {
 			p.ok(errAt(v.pos, "receiver: takes one of status: or slow:"))
 			return

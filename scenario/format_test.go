@@ -80,6 +80,10 @@ func TestRefusals(t *testing.T) {
 		// Level with the first, on a line of its own: a step's dash left out.
 		{"two actions, a dash missing", head + "  - webhooks: []\n    account: adam\n    advance: 1h\n", `f.yaml:12:5: a step does one thing: this one says both webhooks and advance; split it into two steps; is the "- " missing before advance: (line 12)?`},
 		{"two actions on a line", head + "  - {sync: adam, connect: adam}\n", `f.yaml:10:18: a step does one thing: this one says both sync and connect; split it into two steps`},
+		// A step's mapping indented too little: its fields level with the action.
+		{"serve's field indented too little", "scenario: t\ncustomers:\n  adam: {}\nsteps:\n  - connect: adam\n  - serve:\n    clock: paused\n  - expect_call: GET /accounts/{adam}\n", `f.yaml:7:5: "clock" belongs under serve:, whose value is empty here: indent it more than serve:, or write serve: {clock: paused}`},
+		{"receiver's field indented too little", head + "  - receiver:\n    status: 500\n", `f.yaml:11:5: "status" belongs under receiver:, whose value is empty here: indent it more than receiver:, or write receiver: {status: 500}`},
+		{"settings indented too little", head + "  - settings:\n    auto_sync: 6h\n    webhooks: none\n", `f.yaml:11:5: "auto_sync" and "webhooks" belong under settings:, whose value is empty here: indent them more than settings:, or write settings: {auto_sync: 6h, webhooks: none}`},
 		{"unknown field", head + "  - connect: adam\n    expct: {http: 200}\n", `f.yaml:11:5: unknown field "expct" for a connect step (did you mean "expect"?); a connect step takes answers, at, expect, link, note, password, save, timeout`},
 		{"unknown account", head + "  - connect: adma\n", `f.yaml:10:14: unknown customer or account "adma" (did you mean "adam"?); use one of adam, bola_a, bola_b`},
 		{"customer of several accounts", head + "  - connect: bola\n", `f.yaml:10:14: customer bola has 2 accounts: name one (bola_a, bola_b)`},
