@@ -282,6 +282,27 @@ func TestScenarioCheckCommand(t *testing.T) {
 			t.Fatalf("bare amounts: exit %d; want 0 and a note of each of 100 kobo or more, %q among them:\n%s", code, want, out)
 		}
 	}
+	// A webhooks URL's port from a variable the checking machine does not set is
+	// a note, not a refusal: the CI lint failed a correct served file (a QA
+	// engineer's trial). A run still refuses it.
+	served := filepath.Join(t.TempDir(), "served.yaml")
+	if err := os.WriteFile(served, []byte("scenario: t\nsettings: {webhooks: \"http://127.0.0.1:${SANDBANK_TEST_UNSET_PORT}/hooks\"}\ncustomers:\n  adam: {}\nsteps:\n  - connect: adam\n  - serve:\n  - expect_call: GET /accounts/{adam}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, code = sandbank(t, "scenario", "check", served)
+	if code != 0 || !strings.Contains(out, "\n  note: "+served+":2:22: SANDBANK_TEST_UNSET_PORT is not set on this machine, so the URL was checked with a stand-in; set it (e.g. SANDBANK_TEST_UNSET_PORT=3000) before sandbank serves or runs the file, which refuses it unset, or give a default, ${SANDBANK_TEST_UNSET_PORT:-3000}\n") {
+		t.Fatalf("a port from a variable not set here: exit %d; want 0 and a note:\n%s", code, out)
+	}
+	if out, code = sandbank(t, "scenario", "run", served); code != 2 || !strings.Contains(out, served+":2:22: SANDBANK_TEST_UNSET_PORT is not set in the environment") {
+		t.Fatalf("a run of a file whose port's variable is not set: exit %d; want 2:\n%s", code, out)
+	}
+	// What the URL is checked for is checked all the same, with a stand-in.
+	if err := os.WriteFile(served, []byte("scenario: t\nsettings: {webhooks: \"ftp://${SANDBANK_TEST_UNSET_HOST}/hooks\"}\nsteps: [{advance: 1m}]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, code = sandbank(t, "scenario", "check", served); code != 1 || !strings.Contains(out, "✗ "+served+":2:22: webhooks is capture") {
+		t.Fatalf("a URL not http(s), its host from a variable not set here: exit %d; want 1:\n%s", code, out)
+	}
 	// A file that is not there, or a folder, is said in words, not as Go's open error.
 	dir := filepath.Dir(bad)
 	out, code = sandbank(t, "scenario", "check", filepath.Join(dir, "nope.yaml"), dir)

@@ -181,7 +181,7 @@ func checkScenarios(out io.Writer, files []string) error {
 		src, err := scenario.ReadFile(f)
 		var s *scenario.Scenario
 		if err == nil {
-			s, err = scenario.Parse(f, src)
+			s, err = scenario.Check(f, src)
 		}
 		if err != nil {
 			refused++
