@@ -799,11 +799,11 @@ func (sv *Serving) callsBetween(from, deadline time.Time) string {
 		}
 	}
 	if before > 0 {
-		calls := fmt.Sprintf("%d calls", before)
+		calls, do := fmt.Sprintf("%d calls", before), "do"
 		if before == 1 {
-			calls = "1 call"
+			calls, do = "1 call", "does"
 		}
-		s += fmt.Sprintf(" (and %s before %s, which do not count)", calls, from.UTC().Format(time.RFC3339))
+		s += fmt.Sprintf(" (and %s before %s, which %s not count)", calls, from.UTC().Format(time.RFC3339), do)
 	}
 	return s
 }
