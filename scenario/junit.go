@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path"
+	"path/filepath"
 	"strings"
 )
 
@@ -65,7 +67,7 @@ func WriteJUnit(w io.Writer, results []*Result) error {
 		if name == "" {
 			name = r.Path
 		}
-		c := junitCase{Name: name, Classname: strings.TrimSuffix(r.Path, ".yaml"), File: r.Path, Time: fmt.Sprintf("%.3f", secs)}
+		c := junitCase{Name: name, Classname: junitClassname(r.Path), File: r.Path, Time: fmt.Sprintf("%.3f", secs)}
 		if r.Err == nil || r.Steps > 0 {
 			// A file refused, or stopped before a step ran, ran nothing: "0 steps, no
 			// virtual time" read as a run of an empty file.
@@ -111,6 +113,23 @@ func WriteJUnit(w io.Writer, results []*Result) error {
 	suite.Tests = len(results)
 	suite.Time = fmt.Sprintf("%.3f", total)
 	return writeJUnitSuite(w, suite)
+}
+
+// junitClassname is a file's path as its JUnit cases' classname: with slashes,
+// without the ./ and ../ it was named from (they say where the command ran, not
+// what the file is) and its extension, and with any other dot an underscore:
+// Jenkins reads the classname up to its last dot as a package, and
+// ../04-rate-limit was a class "/04-rate-limit" of a package "." (a QA
+// engineer's trial).
+func junitClassname(file string) string {
+	p := filepath.ToSlash(filepath.Clean(file))
+	for strings.HasPrefix(p, "../") {
+		p = p[len("../"):]
+	}
+	if ext := path.Ext(p); ext == ".yaml" || ext == ".yml" {
+		p = strings.TrimSuffix(p, ext)
+	}
+	return strings.ReplaceAll(p, ".", "_")
 }
 
 // writeJUnitSuite writes one suite as a JUnit XML document.

@@ -941,7 +941,7 @@ func (sv *Serving) WriteJUnit(w io.Writer) error {
 	suite := junitSuite{Name: name, Time: fmt.Sprintf("%.3f", time.Since(sv.began).Seconds())}
 	for i, st := range sv.states {
 		s := sv.run.S.Steps[i]
-		c := junitCase{Name: fmt.Sprintf("step %d (%s)", s.N, s.Text), Classname: strings.TrimSuffix(sv.run.S.Path, ".yaml"),
+		c := junitCase{Name: fmt.Sprintf("step %d (%s)", s.N, s.Text), Classname: junitClassname(sv.run.S.Path),
 			File: sv.run.S.Path, Line: s.pos.line, Time: fmt.Sprintf("%.3f", sv.wallTook[i].Seconds())}
 		if st.At != "" {
 			c.SystemOut = "at " + st.At + " (virtual)"
