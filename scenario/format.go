@@ -1974,6 +1974,11 @@ func (p *fileParser) expectation(k, want *node) (*Expectation, error) {
 			// It suggested gt (a QA engineer's trial): a value is its own matcher.
 			return nil, errAt(m.pos, "no matcher %q is needed: a plain value means equal to it — write %s: %s", m.value, k.value, plainValue(want.vals[0]))
 		}
+		if ref, ok := unquotedRef(want); ok && !slices.Contains(matchers, m.value) {
+			// expect: {id: {adam}} read as a matcher named adam (a review of the
+			// quoting hint that token: {token} gets).
+			return nil, errAt(want.pos, "%s: found a mapping, as YAML reads {%s} unquoted: quote it, write %s: \"{%s}\"", k.value, ref, k.value, ref)
+		}
 		if !slices.Contains(matchers, m.value) {
 			return nil, errAt(m.pos, "%s", unknown("matcher", m.value, matchers))
 		}

@@ -76,6 +76,7 @@ func TestRefusals(t *testing.T) {
 		{"steps not a list", "scenario: t\nsteps: {advance: 1m}\n", `f.yaml:2:8: steps: is a list of steps, each starting with - ; found a mapping`},
 		{"unknown step", head + "  - conect: adam\n", `f.yaml:10:5: unknown step "conect" (did you mean "connect"?); use one of advance, at, bank, call, connect, expect_call, latency, outage, pause, reauthorise, receiver, serve, settings, sync, unlink, webhook, webhooks`},
 		{"an unquoted reference", head + "  - connect: adam\n  - call: POST /accounts/{adam}/reauthorise\n    save: {token: token}\n  - reauthorise: adam\n    token: {token}\n", `f.yaml:14:12: token is a single value; found a mapping, as YAML reads {token} unquoted: quote it, write token: "{token}"`},
+		{"an unquoted reference to expect", head + "  - connect: adam\n    expect: {account.id: {adam}}\n", `f.yaml:11:26: account.id: found a mapping, as YAML reads {adam} unquoted: quote it, write account.id: "{adam}"`},
 		{"two actions", head + "  - sync: adam\n    connect: adam\n", `f.yaml:11:5: a step does one thing: this one says both sync and connect; split it into two steps; is the "- " missing before connect: (line 11)?`},
 		// Level with the first, on a line of its own: a step's dash left out.
 		{"two actions, a dash missing", head + "  - webhooks: []\n    account: adam\n    advance: 1h\n", `f.yaml:12:5: a step does one thing: this one says both webhooks and advance; split it into two steps; is the "- " missing before advance: (line 12)?`},
