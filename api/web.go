@@ -756,7 +756,12 @@ func (s *Server) connectStep(w http.ResponseWriter, r *http.Request) error {
 		// who signed in stays typed, as after an outage (a trial typed it again).
 		v.Values["username"] = st.Username
 	}
-	if step == "answer" && len(v.Values["answer"]) > 200 {
+	if step == "answer" && (len(v.Values["answer"]) > 200 || errorReason(err) == "WRONG_ANSWER") {
+		// An answer the bank said no to goes, as a wrong password does: kept,
+		// what the user typed next was added to it, and the next wrong attempt
+		// locked the sign-in (a front-end developer's trial). A form refused
+		// before it reached the bank (a code that is not 6 digits) keeps it, to
+		// be corrected.
 		v.Values["answer"] = ""
 	}
 	v.fail(st, err)

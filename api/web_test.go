@@ -516,6 +516,52 @@ func TestEndedFramePageIsReplacedOnceClosed(t *testing.T) {
 	}
 }
 
+// A wrong code or answer is cleared from its field, as a wrong password is: kept,
+// what the user typed next was added to it, and the attempt it cost locked the
+// bank's sign-in (a front-end developer's trial). A code the form refuses before
+// the bank sees it (5 digits: no attempt counted) stays, to be corrected. The
+// same, whether the page posts the plain way or by fetch (widget.js).
+func TestWrongAnswerIsCleared(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	for _, how := range []map[string]string{{"Accept": "text/html"}, {"Accept": "application/json"}} {
+		for _, mfa := range []string{"otp", "security_question"} {
+			c := w.addCustomer(map[string]any{"institution": "058", "mfa": mfa})
+			st := w.openWidget(map[string]any{"key": testPublicKey, "institution": "058"})
+			if st = w.login(st.Session, c.Username, c.Password); st.Challenge == nil {
+				t.Fatalf("no %s after the login: %+v", mfa, st)
+			}
+			step := func(answer string) string {
+				t.Helper()
+				rep := w.do("POST", "/connect/s/"+st.Session+"/answer", req{key: noKey(), body: url.Values{"answer": {answer}, "mfa": {mfa}}.Encode(),
+					ctype: "application/x-www-form-urlencoded", headers: how})
+				loc := rep.header.Get("Location")
+				if how["Accept"] == "application/json" {
+					var j struct{ Location string }
+					rep.decode(t, &j)
+					loc = j.Location
+				}
+				if !strings.Contains(loc, "?refused=") {
+					t.Fatalf("the %s answer %q (%s) = %d to %q; want a refusal", mfa, answer, how["Accept"], rep.status, loc)
+				}
+				return string(w.do("GET", loc, req{key: noKey(), headers: map[string]string{"Accept": "text/html"}}).body)
+			}
+			wrong := "999999"
+			if mfa == "security_question" {
+				wrong = "not my answer"
+			}
+			if page := step(wrong); !strings.Contains(page, "is not right.") || !strings.Contains(page, `name="answer"`) ||
+				strings.Contains(page, `value="`+wrong+`"`) {
+				t.Errorf("after a wrong %s (%s) the field keeps it, or the page says no wrong answer:\n%s", mfa, how["Accept"], page)
+			}
+			if mfa == "otp" {
+				if page := step("12345"); !strings.Contains(page, `value="12345"`) {
+					t.Errorf("a 5-digit code refused by its form (%s) is not kept to be corrected:\n%s", how["Accept"], page)
+				}
+			}
+		}
+	}
+}
+
 // pageStep posts a step's form as the page does, and follows the redirect to the
 // session's page, as a browser does: the page the user sees next.
 func (w *world) pageStep(session, step, body string, headers map[string]string) reply {
