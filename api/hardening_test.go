@@ -995,12 +995,12 @@ func TestWidgetStepNamesFieldsItDoesNotRead(t *testing.T) {
 	st := w.openWidget(map[string]any{"key": testPublicKey, "institution": "044"})
 	v := failed(t, w.do("POST", "/connect/sessions/"+st.Session+"/login", req{body: map[string]any{"user": "a", "pass": "b"}}), http.StatusBadRequest, "")
 	msg, _ := v["message"].(string)
-	if !strings.Contains(msg, "is required (the body has pass, user, which this step does not read: it takes username and password)") {
+	if !strings.Contains(msg, "username and password are required (the body has pass, user, which this step does not read: it takes username and password)") {
 		t.Fatalf("login with user and pass: %q", msg)
 	}
 	// Nested, as an SDK may wrap them: named too, not left out unsaid.
 	v = failed(t, w.do("POST", "/connect/sessions/"+st.Session+"/login", req{body: map[string]any{"credentials": map[string]any{"username": "a", "password": "b"}}}), http.StatusBadRequest, "")
-	if msg, _ := v["message"].(string); !strings.Contains(msg, "is required (the body has credentials, which this step does not read: it takes username and password)") {
+	if msg, _ := v["message"].(string); !strings.Contains(msg, "username and password are required (the body has credentials, which this step does not read: it takes username and password)") {
 		t.Fatalf("login with nested credentials: %q", msg)
 	}
 	v = failed(t, w.do("POST", "/connect/sessions/"+st.Session+"/login", req{body: map[string]any{"username": "nobody", "password": "x", "remember": true}}), http.StatusUnauthorized, "")

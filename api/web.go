@@ -766,8 +766,8 @@ func (s *Server) connectStep(w http.ResponseWriter, r *http.Request) error {
 	}
 	v.fail(st, err)
 	if step == "login" && st.Open() && strings.TrimSpace(p.str("username")) == "" && p.str("password") == "" && !(st.Reauth && st.Username != "") {
-		// Both left empty: the engine names the password; the summary lists both, in
-		// the form's order.
+		// Both left empty: the engine's error, on the password, names both; the
+		// summary lists each, in the form's order.
 		words := requiredWords["username"]
 		v.Errors = append([]formError{{Field: "username", Message: words}}, v.Errors...)
 		v.Fields["username"] = &fieldError{ID: "username", Message: words}
@@ -1124,7 +1124,7 @@ func (v *widgetPage) fail(st engine.WidgetState, err error) {
 	}
 	msg := sentence(engine.ErrorMessage(err))
 	field := v.firstField()
-	if e, ok := engine.AsError(err); ok && e.Code == engine.EINVALID && strings.Contains(e.Message, " is required") {
+	if e, ok := engine.AsError(err); ok && e.Code == engine.EINVALID && (strings.Contains(e.Message, " is required") || strings.Contains(e.Message, " are required")) {
 		if words, ok := requiredWords[e.Field]; ok { // GOV.UK's words for an empty field
 			msg = words
 		}

@@ -357,6 +357,16 @@ func TestWidgetPageLoginBothEmpty(t *testing.T) {
 	if rep.status != http.StatusBadRequest || u < 0 || p < 0 || u > p || strings.Count(html, `aria-invalid="true"`) != 2 {
 		t.Fatalf("both fields empty = %d; username at %d, password at %d, %d fields marked:\n%s", rep.status, u, p, strings.Count(html, `aria-invalid="true"`), html)
 	}
+	// The app's error event, and the JSON route, name both as the page does: they
+	// named the password alone (a front-end developer's trial).
+	if !strings.Contains(html, `errorMessage&#34;:&#34;username and password are required&#34;`) {
+		t.Errorf("the error event of a login left empty does not name both fields:\n%s", html)
+	}
+	v := failed(t, w.do("POST", "/connect/sessions/"+strings.TrimPrefix(page, "/connect/s/")+"/login", req{key: noKey(), body: map[string]any{"username": "", "password": ""}}),
+		http.StatusBadRequest, "")
+	if v["message"] != "username and password are required" {
+		t.Errorf("the JSON route's answer to a login left empty = %v; want both fields named", v)
+	}
 }
 
 // A wrong one-time password is a code, and the page says so.

@@ -537,6 +537,12 @@ func (e *Engine) WidgetBack(ctx context.Context, session string) (WidgetState, e
 // When re-authorising, the username is known and may be left out.
 func (e *Engine) WidgetLogin(ctx context.Context, session, username, password string) (WidgetState, error) {
 	if password == "" {
+		if strings.TrimSpace(username) == "" && !e.knowsUsername(session) {
+			// Both left empty: both named, so the API's answer and the app's error
+			// event say what the page does; they named the password alone (a
+			// front-end developer's trial).
+			return WidgetState{}, Invalid("password", "username and password are required")
+		}
 		return WidgetState{}, Invalid("password", "password is required")
 	}
 	return e.step(session, func(w *widgetSession) error {
@@ -568,6 +574,18 @@ func (e *Engine) WidgetLogin(ctx context.Context, session, username, password st
 		}
 		return e.advance(ctx, w, res)
 	}, WidgetLogin)
+}
+
+// knowsUsername says whether session is a re-authorisation that knows its user,
+// whose login may leave the username out.
+func (e *Engine) knowsUsername(session string) bool {
+	w, err := e.widget(session)
+	if err != nil {
+		return false
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.state.Reauth && w.state.Username != ""
 }
 
 // WidgetAnswer submits the answer to the current challenge. A challenge that

@@ -71,6 +71,42 @@ func TestWidgetChoosesTheBank(t *testing.T) {
 	}
 }
 
+// A login with both fields empty names both, as the page's error summary does:
+// the API's answer and the app's error event named the password alone (a
+// front-end developer's trial). One field empty names that one; a
+// re-authorisation that knows its user asks only for the password.
+func TestWidgetLoginNamesTheEmptyFields(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	adam := w.adam()
+	st, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{Institution: "044"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ username, password, field, want string }{
+		{"", "", "password", "username and password are required"},
+		{" ", "", "password", "username and password are required"},
+		{adam.Username, "", "password", "password is required"},
+		{"", adam.Password, "username", "username is required"},
+	} {
+		_, err := w.eng.WidgetLogin(w.ctx, st.Session, tc.username, tc.password)
+		if e, ok := engine.AsError(err); !ok || e.Code != engine.EINVALID || e.Field != tc.field || e.Message != tc.want {
+			t.Errorf("login %q / %q = %v; want %s on %s", tc.username, tc.password, err, tc.want, tc.field)
+		}
+	}
+
+	a := w.connect(adam)
+	if err := w.bank.ChangePassword(adam.ID, "n3w-Passw0rd"); err != nil {
+		t.Fatal(err)
+	}
+	re := w.openReauth(a.ID)
+	if re.Status != engine.WidgetLogin || re.Username != adam.Username {
+		t.Fatalf("the re-authorisation = %+v; want its login, knowing the user", re)
+	}
+	if _, err := w.eng.WidgetLogin(w.ctx, re.Session, "", ""); engine.ErrorMessage(err) != "password is required" {
+		t.Errorf("a re-authorisation's login left empty = %v; want the password alone asked for", err)
+	}
+}
+
 // A customer with a savings and a current account at one bank: the sign-in sees
 // both, the widget asks which to link, and the code connects that one.
 func TestWidgetChoosesOneOfSeveralAccounts(t *testing.T) {
