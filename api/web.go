@@ -1183,14 +1183,16 @@ var requiredWords = map[string]string{
 	"account":  "Choose the account to link.",
 }
 
-// filterBanks keeps the banks whose name or code contains q (any case).
+// filterBanks keeps the banks a search for q finds, as the script's filter does:
+// in what Institution.SearchText holds (its initials, its full name), where it
+// looked in the name and code alone, and "gtb" found a bank only with a script.
 func filterBanks(banks []bankView, q string) []bankView {
 	if q == "" {
 		return banks
 	}
 	var out []bankView
 	for _, b := range banks {
-		if strings.Contains(strings.ToLower(b.Name+" "+b.Code), strings.ToLower(q)) {
+		if strings.Contains(b.Search, strings.ToLower(q)) {
 			out = append(out, b)
 		}
 	}

@@ -1029,6 +1029,27 @@ func TestTesterDrawerAtABankWithoutCustomers(t *testing.T) {
 	}
 }
 
+// The list's search finds a bank by its full name and by its initials, without a
+// script as with one (data-bank): "guaranty" found no bank, GTBank's name being
+// short (a front-end developer's trial), and the server's filter looked in the
+// name and code alone, so "gtb" found a bank only where a script ran.
+func TestWidgetPageSearchFindsTheFullName(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	page := req{key: noKey(), headers: map[string]string{"Accept": "text/html"}}
+	entry := w.must(http.StatusSeeOther, "GET", "/connect?key="+testPublicKey, page)
+	sessionPath, _, _ := strings.Cut(entry.header.Get("Location"), "?")
+	all := string(w.must(http.StatusOK, "GET", sessionPath, page).body)
+	if !strings.Contains(all, `guaranty trust bank"`) {
+		t.Errorf("GTBank's data-bank does not hold its full name:\n%s", all)
+	}
+	for _, q := range []string{"guaranty", "Guaranty Trust", "gtb", "fbn"} {
+		body := string(w.must(http.StatusOK, "GET", sessionPath+"?"+url.Values{"q": {q}}.Encode(), page).body)
+		if n := strings.Count(body, `<li data-bank=`); n != 1 || !strings.Contains(body, "1 bank matches") {
+			t.Errorf("the search %q (no script) lists %d banks:\n%s", q, n, body)
+		}
+	}
+}
+
 // The widget's page refuses a query parameter given twice with different values,
 // as every route that reads its query does: ?q=Access&q=GT searched for Access,
 // unsaid (a bad-input trial). Repeated alike, it is fine.

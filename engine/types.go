@@ -51,7 +51,7 @@ type Institution struct {
 // SearchText is what a search for the bank looks in, in lower case: its name, its
 // code, its name without spaces ("firstbank") and its initials, as people shorten
 // it ("fcmb", "uba", "gtb") — a user who read "FCMB" on a screen typed that and
-// found no bank.
+// found no bank — and its full name, where Name is a shorter one.
 func (in Institution) SearchText() string {
 	var initials strings.Builder
 	for _, w := range strings.Fields(in.Name) {
@@ -59,8 +59,28 @@ func (in Institution) SearchText() string {
 			initials.WriteRune(r[0])
 		}
 	}
-	return strings.ToLower(in.Name + " " + in.Code + " " + strings.ReplaceAll(in.Name, " ", "") + " " + initials.String())
+	text := in.Name + " " + in.Code + " " + strings.ReplaceAll(in.Name, " ", "") + " " + initials.String()
+	if full := in.FullName(); full != in.Name {
+		text += " " + full
+	}
+	return strings.ToLower(text)
 }
+
+// FullName is the bank's full name: its Name, but for a bank that goes by a
+// shorter one, as GTBank does.
+func (in Institution) FullName() string {
+	if full, ok := fullNames[in.Code]; ok {
+		return full
+	}
+	return in.Name
+}
+
+// fullNames are the full names, by CBN code, of the banks whose Name (the
+// simulator's institutions) is a shorter one: a search for "guaranty" found no
+// bank (a front-end developer's trial). The other banks' Names are their full
+// names already ("First Bank of Nigeria", "United Bank for Africa", "Stanbic
+// IBTC Bank").
+var fullNames = map[string]string{"058": "Guaranty Trust Bank"}
 
 // Matches reports whether a search for query, in any case, finds the bank (an
 // empty query finds every bank): the widget's list and the API's suggestions.

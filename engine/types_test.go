@@ -57,6 +57,14 @@ func TestInstitutionSearchText(t *testing.T) {
 			}
 		}
 	}
+	// A bank that goes by a shorter name is found by its full one too: "guaranty"
+	// found no bank (a front-end developer's trial).
+	gtb := Institution{Code: "058", Name: "GTBank"}
+	for _, q := range []string{"guaranty", "Guaranty Trust Bank", "gtbank", "gtb"} {
+		if !gtb.Matches(q) {
+			t.Errorf("a search for %q does not find GTBank (%q)", q, gtb.SearchText())
+		}
+	}
 }
 
 // A webhook URL's blank is named, and counted in characters, not bytes: "at

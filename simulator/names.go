@@ -57,7 +57,7 @@ func InstitutionNamed(s string) (in engine.Institution, ok bool) {
 		if s == i.Code {
 			return i, true
 		}
-		if key != "" && (key == nameKey(i.Name) || key == nameKey(ShortName(i.Name)) || key == nameKey(bankShort[i.Code]) || key == bankAlias[i.Code]) {
+		if key != "" && (key == nameKey(i.Name) || key == nameKey(ShortName(i.Name)) || key == nameKey(bankShort[i.Code]) || key == nameKey(i.FullName())) {
 			if ok && in.Code != i.Code {
 				return engine.Institution{}, false
 			}
@@ -107,9 +107,6 @@ func BankCore(s string) string {
 		s = cut
 	}
 }
-
-// bankAlias is another name a bank goes by, as nameKey has it.
-var bankAlias = map[string]string{"058": "guarantytrust"}
 
 // bankShort is how narrations name a bank, by code.
 var bankShort = map[string]string{
