@@ -525,6 +525,31 @@ func (b *tab) watchCSP() {
 	}))
 }
 
+// Enter in the bank search opens the one bank it found: it did nothing, and a
+// user who typed "zen" and saw Zenith Bank alone pressed it in vain (a front-end
+// developer's trial). With more banks, or none, it stays on the list, and
+// nothing is sent.
+func TestBrowserEnterInSearchOpensTheOnlyBank(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	b := w.newTab(t, 360)
+	b.open(w.connectURL(nil))
+	b.wantHeading("Select your bank")
+	b.do(chromedp.Evaluate[chromedp.Void](`window.stayed = true`))
+	for _, q := range []string{"bank", "zzz"} {
+		b.do(chromedp.Evaluate[chromedp.Void](`document.getElementById("bank-search").value = ""`))
+		b.typeIn("bank-search", q+"\r")
+		b.do(chromedp.Sleep(300 * time.Millisecond))
+		if !js[bool](b, `window.stayed === true && !document.querySelector("[aria-busy]")`) || js[int](b, `document.querySelectorAll("[data-bank]:not([hidden])").length`) == 1 {
+			t.Fatalf("Enter in the search for %q left the list, or sent a bank:\n%s", q, b.dump())
+		}
+	}
+	b.do(chromedp.Evaluate[chromedp.Void](`document.getElementById("bank-search").value = ""`))
+	b.typeIn("bank-search", "zen")
+	b.waitFor("the search to narrow the list", `document.querySelectorAll("[data-bank]:not([hidden])").length === 1`)
+	b.navigating(chromedp.KeyEvent("\r"))
+	b.wantHeading("Log in to Zenith Bank")
+}
+
 // A connect with the keyboard alone, at a phone's width: every control is
 // reached with Tab, shows its focus, and works with Enter; no page loads anything
 // from outside sandbank or breaks its policy.

@@ -426,9 +426,19 @@
         none.hidden = n > 0;
         if (!n) none.textContent = "No bank matches “" + search.value.trim() + "”. Search by the bank’s name or its CBN code, such as 044.";
       }
+      return n;
     };
     search.addEventListener("input", filter);
-    search.form.addEventListener("submit", function (ev) { ev.preventDefault(); filter(); });
+    // Enter (the search form's submit: its button shows only without a script)
+    // opens the one bank the search found; it did nothing, and a user who typed
+    // "zen" and saw Zenith Bank alone pressed it in vain (a front-end developer's
+    // trial). With more banks, or none, it stays where it is.
+    search.form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      if (filter() !== 1) return;
+      var only = document.querySelector("[data-bank]:not([hidden]) button");
+      if (only) only.click();
+    });
   }
 
   // The tester's drawer stays open from step to step once opened.
