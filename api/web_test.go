@@ -116,6 +116,11 @@ func TestConnectEntry(t *testing.T) {
 			if !strings.Contains(string(page.body), "<title>Sign in to "+adam.Accounts[0].Institution.Name+" again – sandbank</title>") || !strings.Contains(string(page.body), `<form method="post" action="/connect?`) {
 				t.Fatalf("a re-authorisation's GET gave:\n%s", page.body)
 			}
+			// In the user's words, one sentence: it read as developer
+			// documentation, in brackets and all (a front-end developer's trial).
+			if !strings.Contains(string(page.body), "<p class=\"hint\">Continue to confirm it’s you: your bank may ask for a code it sends you, or your password.</p>") {
+				t.Fatalf("a re-authorisation's Continue page does not say, in the user's words, what comes next:\n%s", page.body)
+			}
 			if again := w.must(http.StatusOK, "GET", "/connect?"+q.Encode(), req{key: noKey()}); again.status != http.StatusOK {
 				t.Fatal("a second GET of a re-authorisation was refused: the first spent something")
 			}
