@@ -525,6 +525,24 @@ func (b *tab) watchCSP() {
 	}))
 }
 
+// The tester's drawer's Use buttons line up at a phone's 375 px, one width, one
+// edge: they took the row's width, shared with the customer's details beside
+// them, and moved with their text (a front-end developer's trial).
+func TestBrowserDrawerUseButtonsLineUp(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	for _, mfa := range []string{"otp", "token", "captcha", "none", "security_question"} {
+		w.addCustomer(map[string]any{"institution": "058", "mfa": mfa})
+	}
+	b := w.newTab(t, 375)
+	b.open(w.connectURL(url.Values{"selectedInstitution": {`{"id":"058","auth_method":"internet_banking"}`}}))
+	b.wantHeading("Log in to GTBank")
+	b.openDrawer()
+	edges := js[[]string](b, `[...document.querySelectorAll("[data-fill-username]")].map(e => { const r = e.getBoundingClientRect(); return Math.round(r.left) + "–" + Math.round(r.right) })`)
+	if len(edges) < 5 || len(slices.Compact(slices.Clone(edges))) != 1 {
+		t.Errorf("the Use buttons' edges at 375 px are %q; want them all alike", edges)
+	}
+}
+
 // Enter in the bank search opens the one bank it found: it did nothing, and a
 // user who typed "zen" and saw Zenith Bank alone pressed it in vain (a front-end
 // developer's trial). With more banks, or none, it stays on the list, and
