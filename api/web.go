@@ -174,6 +174,10 @@ type errorPage struct {
 	Opener         string
 	Reference      string // the app's reference from the address, which the page's events carry
 	Finish         string // a link's way back to the app (its redirect_url), if any
+	// Widget: the page is the widget's (its address is under /connect), headed as
+	// its other pages are, "sandbank Connect"; an API route a browser opened is
+	// sandbank's alone.
+	Widget bool
 }
 
 // pageWords are the error page's heading and lines for a reason an end user (or a
@@ -214,8 +218,9 @@ func writeErrorPage(w http.ResponseWriter, r *http.Request, e apiError) {
 func errorPageOf(r *http.Request, e apiError) errorPage {
 	status := e.Status
 	p := errorPage{Status: status, Code: e.Code, Detail: sentence(e.Message)}
+	p.Widget = r.URL.Path == "/connect" || strings.HasPrefix(r.URL.Path, "/connect/")
 	words, ok := pageWords[e.Code]
-	if e.Code == "ACCOUNT_NOT_FOUND" && r.URL.Path != "/connect" && !strings.HasPrefix(r.URL.Path, "/connect/") {
+	if e.Code == "ACCOUNT_NOT_FOUND" && !p.Widget {
 		// Its words are the widget's, for an account an app asked to re-authorise: on
 		// an API route a browser opened (GET /v2/accounts/nope) they called a read a
 		// re-authorisation (an integrator's trial).

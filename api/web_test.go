@@ -49,6 +49,18 @@ func TestErrorsAnswerPagesToBrowsers(t *testing.T) {
 	// The pages answer pages, whatever the request accepts.
 	isPage(w.do("GET", "/connect/s/nope", req{key: noKey()}), http.StatusNotFound, "This session has ended")
 	isPage(w.do("GET", "/connect?key=wrong", req{key: noKey()}), http.StatusUnauthorized, "This widget was opened without the right key")
+	// The widget's error pages are headed as its other pages are, "sandbank
+	// Connect", where they said "sandbank" alone (a front-end developer's trial);
+	// an API route a browser opened is sandbank's, not the widget's.
+	connectHead := `<span class="brand">sandbank <span class="brand-sub">Connect</span></span>`
+	for _, path := range []string{"/connect?key=wrong", "/connect/s/nope"} {
+		if rep := w.do("GET", path, req{key: noKey()}); !strings.Contains(string(rep.body), connectHead) {
+			t.Errorf("the error page of %s is not headed as the widget's pages are:\n%s", path, rep.body)
+		}
+	}
+	if rep := w.do("GET", "/accounts/nope", req{key: noKey(), headers: html}); !strings.Contains(string(rep.body), `<span class="brand">sandbank</span>`) {
+		t.Errorf("the error page of an API route is headed as the widget's:\n%s", rep.body)
+	}
 	// An error page's event carries the app's reference, as every event does; an
 	// account the app asks to re-authorise that is not connected has words for the
 	// user ("Page not found" showed the developer's message).
