@@ -554,6 +554,10 @@ type Options struct {
 	// world is set up, for the TUI to play it step by step (sandbank scenario play).
 	Scenario *scenario.Scenario
 	Play     bool
+	// Listener, if set, is the API's port, already taken (Addr is then its
+	// address): a test that must know the address before Open takes it without a
+	// moment when the port is free for another program to be handed.
+	Listener net.Listener
 }
 
 // Main is sandbank wired together; end-to-end tests build one too.
@@ -580,6 +584,9 @@ type Main struct {
 func NewMain(opts Options) *Main {
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
+	}
+	if opts.Listener != nil {
+		opts.Addr = opts.Listener.Addr().String()
 	}
 	if opts.Addr == "" {
 		opts.Addr = DefaultAddr
@@ -736,6 +743,10 @@ const wsaEADDRINUSE = syscall.Errno(10048)
 
 // listen takes the API's port.
 func (m *Main) listen() error {
+	if m.opts.Listener != nil {
+		m.listener = m.opts.Listener
+		return nil
+	}
 	addr := m.opts.Addr
 	if _, _, err := net.SplitHostPort(addr); err != nil {
 		return engine.Invalid("addr", "--addr %q is not HOST:PORT (%v): pass e.g. 127.0.0.1:7070, or 127.0.0.1:0 for any free port", addr, err)

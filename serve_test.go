@@ -441,12 +441,14 @@ func TestServedWaitingStepAndLaterAt(t *testing.T) {
 // The port of a served scenario answers only once its steps after serve: run: an
 // impatient script's first answer already says "serving".
 func TestServedPortAnswersWhenServing(t *testing.T) {
-	probe, err := net.Listen("tcp", "127.0.0.1:0")
+	// The port is taken here and handed to Main, not closed for Main to take again:
+	// in between, another test's server could be handed it (go test ./... runs
+	// packages side by side), and this script would call that server.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr := probe.Addr().String()
-	probe.Close()
+	addr := ln.Addr().String()
 	seen := make(chan string, 1)
 	go func() {
 		client := &http.Client{Timeout: 30 * time.Second}
@@ -470,7 +472,7 @@ func TestServedPortAnswersWhenServing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := NewMain(Options{DB: filepath.Join(dir, "world.db"), Addr: addr, Scenario: s})
+	m := NewMain(Options{DB: filepath.Join(dir, "world.db"), Listener: ln, Scenario: s})
 	if err := m.Open(context.Background()); err != nil {
 		t.Fatal(err)
 	}

@@ -123,12 +123,14 @@ func connectCustomer(t *testing.T, m *Main, c simulator.Customer) string {
 // calls the moment the port opens sees all three demo accounts, and an account it
 // connects never takes a demo account's ID (the same seed gives the same IDs).
 func TestFirstRunAnswersOnlyAfterTheDemo(t *testing.T) {
-	probe, err := net.Listen("tcp", "127.0.0.1:0")
+	// The port is taken here and handed to Main, not closed for Main to take again:
+	// in between, another test's server could be handed it (go test ./... runs
+	// packages side by side), and this script would call that server.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr := probe.Addr().String()
-	probe.Close()
+	addr := ln.Addr().String()
 	const key = "test_sk_firstrun0123456789"
 	seen := make(chan int, 1)
 	go func() { // the impatient script: it calls as soon as anything listens
@@ -148,7 +150,7 @@ func TestFirstRunAnswersOnlyAfterTheDemo(t *testing.T) {
 			return
 		}
 	}()
-	m := NewMain(Options{DB: filepath.Join(t.TempDir(), "sandbank.db"), Addr: addr, Seed: 2021, Start: mainStart, SecretKey: key})
+	m := NewMain(Options{DB: filepath.Join(t.TempDir(), "sandbank.db"), Listener: ln, Seed: 2021, Start: mainStart, SecretKey: key})
 	if err := m.Open(context.Background()); err != nil {
 		t.Fatal(err)
 	}
