@@ -218,9 +218,12 @@ func writeErrorPage(w http.ResponseWriter, r *http.Request, e apiError) {
 func errorPageOf(r *http.Request, e apiError) errorPage {
 	status := e.Status
 	p := errorPage{Status: status, Code: e.Code, Detail: sentence(e.Message)}
-	p.Widget = r.URL.Path == "/connect" || strings.HasPrefix(r.URL.Path, "/connect/")
+	widget := r.URL.Path == "/connect" || strings.HasPrefix(r.URL.Path, "/connect/")
+	// The widget's JSON routes (/connect/sessions/…) are an API a browser may
+	// open too: headed as sandbank's, as the other API routes are (a review).
+	p.Widget = widget && !strings.HasPrefix(r.URL.Path, "/connect/sessions")
 	words, ok := pageWords[e.Code]
-	if e.Code == "ACCOUNT_NOT_FOUND" && !p.Widget {
+	if e.Code == "ACCOUNT_NOT_FOUND" && !widget {
 		// Its words are the widget's, for an account an app asked to re-authorise: on
 		// an API route a browser opened (GET /v2/accounts/nope) they called a read a
 		// re-authorisation (an integrator's trial).

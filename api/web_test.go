@@ -58,8 +58,10 @@ func TestErrorsAnswerPagesToBrowsers(t *testing.T) {
 			t.Errorf("the error page of %s is not headed as the widget's pages are:\n%s", path, rep.body)
 		}
 	}
-	if rep := w.do("GET", "/accounts/nope", req{key: noKey(), headers: html}); !strings.Contains(string(rep.body), `<span class="brand">sandbank</span>`) {
-		t.Errorf("the error page of an API route is headed as the widget's:\n%s", rep.body)
+	for _, path := range []string{"/accounts/nope", "/connect/sessions/nope"} { // the widget's JSON routes are an API too
+		if rep := w.do("GET", path, req{key: noKey(), headers: html}); !strings.Contains(string(rep.body), `<span class="brand">sandbank</span>`) {
+			t.Errorf("the error page of the API route %s is headed as the widget's:\n%s", path, rep.body)
+		}
 	}
 	// An error page's event carries the app's reference, as every event does; an
 	// account the app asks to re-authorise that is not connected has words for the
@@ -130,7 +132,7 @@ func TestConnectEntry(t *testing.T) {
 			}
 			// In the user's words, one sentence: it read as developer
 			// documentation, in brackets and all (a front-end developer's trial).
-			if !strings.Contains(string(page.body), "<p class=\"hint\">Continue to confirm it’s you: your bank may ask for a code it sends you, or your password.</p>") {
+			if !strings.Contains(string(page.body), "<p class=\"hint\">Nothing happens until you continue. Your bank may then ask for your password, a code or another check.</p>") {
 				t.Fatalf("a re-authorisation's Continue page does not say, in the user's words, what comes next:\n%s", page.body)
 			}
 			if again := w.must(http.StatusOK, "GET", "/connect?"+q.Encode(), req{key: noKey()}); again.status != http.StatusOK {
