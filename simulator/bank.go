@@ -491,6 +491,22 @@ func (b *Bank) Customer(id string) (Customer, error) {
 	return b.view(c, now), nil
 }
 
+// MFAs is what the bank asks after the password of each customer of ids that it
+// has, by ID: a list of every connected account filters by it. Customer would do,
+// but it works out the balance of each of the customer's accounts, and one lock
+// serves them all.
+func (b *Bank) MFAs(ids []string) map[string]engine.MFAKind {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	out := make(map[string]engine.MFAKind, len(ids))
+	for _, id := range ids {
+		if c := b.w.byID[id]; c != nil {
+			out[id] = c.mfa
+		}
+	}
+	return out
+}
+
 // CustomerByUsername is the customer who signs in with username (in any case), as a
 // tester finds them from what was typed at a sign-in.
 func (b *Bank) CustomerByUsername(username string) (Customer, error) {

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"cmp"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -39,6 +40,13 @@ type accountsPage struct {
 	bank     map[string]bankInfo // by account number
 	bankGen  int                 // bumped when the bank may have changed
 	bankGate loadGate
+	// The MFA each holder's bank asks, by customer ID, read for every row at once
+	// whenever the bank may have changed (mfaGen < bankGen): the filter matches it
+	// on every row, and read with the visible rows' figures, otp found only the
+	// rows that had been on screen — 3 of 300 accounts (a QA lead's trial). It
+	// costs a map lookup a row.
+	mfa    map[string]engine.MFAKind
+	mfaGen int
 	// When the figures were last marked out of date: ticks of wall time since, and
 	// the virtual time then. A tick reads them again after liveEvery of either.
 	ticks  int
@@ -50,9 +58,16 @@ type accountsPage struct {
 type bankInfo struct {
 	live   int64
 	down   time.Time // the bank's outage ends then; zero when it is up
-	mfa    engine.MFAKind
 	gen    int
 	failed bool
+}
+
+// bankRead is what one fetchBank read: the visible rows' figures, and every
+// row's MFA when it was out of date (nil when not read).
+type bankRead struct {
+	info map[string]bankInfo
+	mfa  map[string]engine.MFAKind
+	gen  int
 }
 
 var sortNames = []string{"connected", "holder", "bank", "balance", "last sync", "status"}
@@ -164,15 +179,17 @@ func (p *accountsPage) Update(msg tea.Msg) tea.Cmd {
 			return p.load()
 		}
 		return p.fetchBank()
-	case loaded[map[string]bankInfo]:
+	case loaded[bankRead]:
 		if !msg.of(&p.bankGate) {
 			return nil
 		}
-		mfaMoved := false
-		for n, bi := range msg.val {
-			old, ok := p.bank[n]
-			mfaMoved = mfaMoved || !ok || old.mfa != bi.mfa
+		for n, bi := range msg.val.info {
 			p.bank[n] = bi
+		}
+		mfaMoved := false
+		if msg.val.mfa != nil {
+			mfaMoved = !maps.Equal(p.mfa, msg.val.mfa)
+			p.mfa, p.mfaGen = msg.val.mfa, msg.val.gen
 		}
 		if mfaMoved {
 			// The MFA column's kinds, for the filter; the sort reads none of the
@@ -266,14 +283,15 @@ func (p *accountsPage) setAccounts(accounts []accountRow) {
 
 // rekey sets what the filter matches of each account: what its row shows — the
 // holder, bank, number and ID, its status (REAUTH, AVAILABLE …) and, once the bank
-// has said, its MFA (otp, token …; "mfa" for any). Typing otp or reauth found
+// has said (for every row at once, not only those on screen), its MFA (otp, token
+// …; "mfa" for any). Typing otp or reauth found
 // nothing, though the columns showed them (a presenter's trial).
 func (p *accountsPage) rekey() {
 	p.keys = make([]string, len(p.all))
 	for i, a := range p.all {
 		k := a.Name + " " + a.Institution.Name + " " + a.Number + " " + a.ID + " " + statusText(a)
-		if bi, ok := p.bank[a.Number]; ok && bi.mfa != engine.MFANone {
-			k += " mfa " + string(bi.mfa) + " " + bi.mfa.Badge()
+		if mfa := p.mfa[a.CustomerID]; mfa != "" && mfa != engine.MFANone {
+			k += " mfa " + string(mfa) + " " + mfa.Badge()
 		}
 		p.keys[i] = foldKey(k)
 	}
@@ -353,39 +371,50 @@ func (p *accountsPage) bankMoved() {
 	p.ticks, p.bankAt = 0, p.sh.now()
 }
 
-// fetchBank asks the bank about the visible rows it knows nothing (fresh) of; one
+// fetchBank asks the bank about the visible rows it knows nothing (fresh) of, and
+// about every row's MFA when the bank may have changed since it last did; one
 // fetch at a time, and each answer asks again for what scrolled in meanwhile.
 func (p *accountsPage) fetchBank() tea.Cmd {
 	if p.bankGate.loading || p.sh.bank == nil {
 		return nil
 	}
-	type want struct{ number, customer, institution string }
+	type want struct{ number, institution string }
 	var wants []want
 	from, to := p.list.visible()
 	for _, r := range p.rows[from:to] {
 		a := p.all[r]
 		if bi, ok := p.bank[a.Number]; !ok || bi.gen < p.bankGen {
-			wants = append(wants, want{a.Number, a.CustomerID, a.Institution.Code})
+			wants = append(wants, want{a.Number, a.Institution.Code})
 		}
 	}
-	if len(wants) == 0 {
+	var customers []string // nil: the MFA kinds are fresh
+	if p.mfa == nil || p.mfaGen < p.bankGen {
+		customers = make([]string, len(p.all))
+		for i, a := range p.all {
+			customers[i] = a.CustomerID
+		}
+	}
+	if len(wants) == 0 && customers == nil {
 		return nil
 	}
 	bank, gen := p.sh.bank, p.bankGen
-	return load(&p.bankGate, func() (map[string]bankInfo, error) {
-		info := make(map[string]bankInfo, len(wants))
+	return load(&p.bankGate, func() (bankRead, error) {
+		read := bankRead{info: make(map[string]bankInfo, len(wants)), gen: gen}
+		if customers != nil {
+			read.mfa = bank.MFAs(customers)
+		}
+		if len(wants) == 0 {
+			return read, nil
+		}
 		down := map[string]time.Time{}
 		for _, s := range bank.InstitutionStatuses() {
 			down[s.Code] = s.OutageUntil
 		}
 		for _, w := range wants {
-			bi := bankInfo{gen: gen, down: down[w.institution]}
 			live, err := bank.LiveBalance(w.number)
-			c, cerr := bank.Customer(w.customer)
-			bi.live, bi.mfa, bi.failed = live, c.MFA, err != nil || cerr != nil
-			info[w.number] = bi
+			read.info[w.number] = bankInfo{gen: gen, down: down[w.institution], live: live, failed: err != nil}
 		}
-		return info, nil
+		return read, nil
 	})
 }
 
@@ -633,10 +662,11 @@ func (p *accountsPage) cellText(col string, a accountRow, bi bankInfo, known boo
 		}
 		return since(now, a.LastSyncedAt)
 	case "MFA":
-		if !known {
+		mfa, ok := p.mfa[a.CustomerID]
+		if !ok {
 			return "…"
 		}
-		return bi.mfa.Badge()
+		return mfa.Badge()
 	case "HOOKS":
 		if a.receivesWebhooks(p.sh.settings) {
 			return "✓"
@@ -664,7 +694,7 @@ func (p *accountsPage) colour(col, s string, a accountRow, bi bankInfo, known bo
 			return st.Bad.Render(s)
 		}
 	case "MFA":
-		if known && bi.mfa != engine.MFANone {
+		if mfa, ok := p.mfa[a.CustomerID]; ok && mfa != engine.MFANone {
 			return st.Accent.Render(s)
 		}
 		return st.Faint.Render(s)
