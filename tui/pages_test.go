@@ -1054,7 +1054,7 @@ func TestWebhooksTitleSaysLoaded(t *testing.T) {
 	w := newTestWorld(t) // six events
 	h := newHarness(t, w, harnessOpts{})
 	wp := h.m.pages[pageWebhooks].(*webhooksPage)
-	wp.limit = 5
+	wp.page = 5
 	h.press("2")
 	h.contains("Webhook events 5 loaded · newest first")
 	h.press("end") // the end of what is loaded: the rest load
