@@ -789,10 +789,14 @@ type historyRow struct {
 // date of the last repeat, then the balance's "NGN " (the Balance row above says
 // it), then the trigger, then " tx" after the new transactions. At 80 and 120
 // columns the count and the balance were cut ("NGN 15…", "×…").
+//
+// The last repeat's date is each row's own, in the longest form that fits it: it
+// went from every row when one had no room for it, and "6 Dec 2026 auto ✗
+// CAPTCHA needed ×721" did not say the failures went on until 4 Jun 2027 (a QA
+// lead's trial).
 func historyLines(st Styles, rows []historyRow, w int, now time.Time) []string {
-	type layout struct{ to, ngn, trigger, txWord bool }
-	layouts := []layout{{true, true, true, true}, {false, true, true, true}, {false, false, true, true},
-		{false, false, false, true}, {false, false, false, false}}
+	type layout struct{ ngn, trigger, txWord bool }
+	layouts := []layout{{true, true, true}, {false, true, true}, {false, false, true}, {false, false, false}}
 	var lines []string
 	for _, l := range layouts {
 		dw, txw, amw, trw := 0, 0, 0, 0
@@ -826,8 +830,11 @@ func historyLines(st Styles, rows []historyRow, w int, now time.Time) []string {
 			}
 			if r.repeats > 0 { // later syncs that found nothing new (or failed alike) count on it
 				count := " ×" + itoa(r.repeats+1)
-				if l.to {
-					count += " to " + fmtShortAt(r.lastAt, now)
+				for _, to := range []string{fmtShortAt(r.lastAt, now), fmtCell(r.lastAt, now)} {
+					if ansiWidth(line+count+" to "+to) <= w {
+						count += " to " + to
+						break
+					}
 				}
 				line += st.Faint.Render(count)
 			}

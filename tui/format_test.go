@@ -317,3 +317,31 @@ func TestSplitOnceAtADotOrASlash(t *testing.T) {
 		}
 	}
 }
+
+// A row of the sync history says until when its repeats went on, in the form that
+// fits it: "6 Dec 2026 auto ✗ CAPTCHA needed ×721" said nothing of the last, on 4
+// Jun 2027, at 120 columns, because a snapshot's row beside it had no room for
+// its own (a QA lead's trial).
+func TestSyncHistorySaysTheLastRepeat(t *testing.T) {
+	now := time.Date(2027, time.June, 5, 9, 0, 0, 0, time.UTC)
+	rows := []historyRow{
+		{at: time.Date(2026, time.December, 6, 9, 0, 0, 0, time.UTC), lastAt: time.Date(2027, time.June, 4, 9, 0, 0, 0, time.UTC),
+			trigger: "auto", failed: "CAPTCHA needed", repeats: 720},
+		{at: time.Date(2026, time.December, 5, 9, 0, 0, 0, time.UTC), lastAt: time.Date(2026, time.December, 5, 21, 0, 0, 0, time.UTC),
+			trigger: "auto", tx: 12, balance: 16521209375, repeats: 2},
+	}
+	for _, c := range []struct {
+		now  time.Time
+		w    int
+		want string
+	}{
+		{now, 53, "×721 to 4 Jun 10:00"},
+		{now.AddDate(1, 0, 0), 60, "×721 to 4 Jun 2027 10:00"}, // in another year than the clock's
+		{now.AddDate(1, 0, 0), 53, "×721 to 4 Jun 2027"},
+	} {
+		lines := historyLines(NewStyles(true), rows, c.w, c.now)
+		if got := ansi.Strip(lines[0]); !strings.HasSuffix(got, c.want) || ansi.StringWidth(got) > c.w {
+			t.Errorf("at %d cells on %s: %q; want it to end %q", c.w, c.now.Format("2 Jan 2006"), got, c.want)
+		}
+	}
+}
