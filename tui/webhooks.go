@@ -629,15 +629,17 @@ func (p *webhooksPage) listView(w int) string {
 	// count fell short of the events' numbers — "Webhook events 76" beside #703
 	// after a year's jump — and nothing said why (a presenter's trial). A line under
 	// the last row says so; with no room there (the rows fill the list), the title,
-	// if it has room.
+	// if it has room. Not "after 30–37 days": they go when their account's sync
+	// adds to its history, and an account whose syncs fail keeps its own — the
+	// title said "kept 30–37 days" over events 180 days old (a QA lead's trial).
 	p.list.tail = ""
 	if p.deleted() {
 		if p.list.n < p.list.h {
 			p.list.tail = st.Faint.Render(firstFits(w-2,
-				"Older events, delivered or skipped, are deleted after 30 to 37 days.",
-				"Older events deleted after 30–37 days."))
+				"Sent or skipped events over 30 days old go as their account syncs.",
+				"Older events go as accounts sync."))
 		} else {
-			kept = " · kept 30–37 days"
+			kept = " · older deleted"
 		}
 	}
 	if ansi.StringWidth(" Webhook events"+count+order+newer+kept) >= w { // at 80 columns "200 loaded" leaves no room for it
