@@ -1974,15 +1974,19 @@ func (p *fileParser) expectation(k, want *node) (*Expectation, error) {
 			// It suggested gt (a QA engineer's trial): a value is its own matcher.
 			return nil, errAt(m.pos, "no matcher %q is needed: a plain value means equal to it — write %s: %s", m.value, k.value, plainValue(want.vals[0]))
 		}
-		if ref, ok := unquotedRef(want); ok && !slices.Contains(matchers, m.value) {
+		if ref, ok := unquotedRef(want); ok && !slices.Contains(matchers, m.value) && (p.knownRef(ref) || didYouMean(ref, matchers) == "") {
 			// expect: {id: {adam}} read as a matcher named adam (a review of the
-			// quoting hint that token: {token} gets).
+			// quoting hint that token: {token} gets). A word near a matcher is a
+			// mistyped one, {absnet}, and keeps "did you mean "absent"?" (a review).
 			return nil, errAt(want.pos, "%s: found a mapping, as YAML reads {%s} unquoted: quote it, write %s: \"{%s}\"", k.value, ref, k.value, ref)
 		}
 		if !slices.Contains(matchers, m.value) {
 			return nil, errAt(m.pos, "%s", unknown("matcher", m.value, matchers))
 		}
 		e.Matcher, e.Want = m.value, want.vals[0]
+		if err := unquotedInMatcher(k, e); err != nil {
+			return nil, err
+		}
 		if err := checkMatcher(e); err != nil {
 			return nil, err
 		}
@@ -2000,6 +2004,34 @@ func (p *fileParser) expectation(k, want *node) (*Expectation, error) {
 		}
 	}
 	return e, nil
+}
+
+// knownRef says whether ref, a word in braces, names a customer, an account, a
+// value saved by a step above or the keys: a {reference}, not a matcher.
+func (p *fileParser) knownRef(ref string) bool {
+	name, _, dotted := strings.Cut(ref, ".")
+	return dotted || name == "keys" || p.s.names[name] != nil || p.s.accts[name] != nil || p.vars[name]
+}
+
+// unquotedInMatcher refuses a {reference} written unquoted as the value of a
+// matcher that takes one, or as an item of one_of's list, saying to quote it:
+// {not: {adam}} said only "takes a value; found a mapping", and {one_of: [{adam}]}
+// was taken, an item no answer equals (a review).
+func unquotedInMatcher(k *node, e *Expectation) error {
+	w := e.Want
+	switch e.Matcher {
+	case "not", "contains":
+		if ref, ok := unquotedRef(w); ok {
+			return errAt(w.pos, "%s takes a value; found a mapping, as YAML reads {%s} unquoted: quote it, write %s: {%s: \"{%s}\"}", e.Matcher, ref, k.value, e.Matcher, ref)
+		}
+	case "one_of":
+		for _, it := range w.items {
+			if ref, ok := unquotedRef(it); ok {
+				return errAt(it.pos, "one_of takes a list of values; found a mapping, as YAML reads {%s} unquoted: quote it, write \"{%s}\" in the list", ref, ref)
+			}
+		}
+	}
+	return nil
 }
 
 func checkPath(k *node) error {
