@@ -1374,7 +1374,7 @@ func (p *fileParser) call(st *Step, v *node, step *node) {
 	if b := step.get("body"); b != nil {
 		if b.kind == kSeq {
 			p.ok(errAt(b.pos, "body: is a mapping (sent as JSON) or a string (sent as is); found a list"))
-		} else if p.ok(p.templates(b)) {
+		} else if p.ok(unquotedInBody(b, "body")) && p.ok(p.templates(b)) {
 			st.Body = b
 		}
 		if st.Method == http.MethodPost && st.Path == "/sandbox/clock" && b.kind == kMap {
@@ -1424,6 +1424,37 @@ func (p *fileParser) call(st *Step, v *node, step *node) {
 			}
 		}
 	}
+}
+
+// unquotedInBody refuses a {reference} written unquoted in a body, key: {adam.username},
+// which YAML reads as a mapping of that key to nothing and was sent as
+// {"adam.username": null} (a review); key is what v is the value of, "" for an
+// item of a list. A mapping whose value is written, {adam.username: null}, is JSON
+// the body means.
+func unquotedInBody(v *node, key string) error {
+	if ref, ok := unquotedRef(v); ok && v.vals[0].implicit {
+		found, write := key+": found a mapping", fmt.Sprintf("%s: \"{%s}\"", key, ref)
+		if key == "" {
+			found, write = "a list item is a mapping", fmt.Sprintf("the item as \"{%s}\"", ref)
+		}
+		return errAt(v.pos, "%s, as YAML reads {%s} unquoted: quote it, write %s (a JSON key of that name, with the value null, is written {%s: null})",
+			found, ref, write, ref)
+	}
+	switch v.kind {
+	case kMap:
+		for i, k := range v.keys {
+			if err := unquotedInBody(v.vals[i], k.value); err != nil {
+				return err
+			}
+		}
+	case kSeq:
+		for _, it := range v.items {
+			if err := unquotedInBody(it, ""); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // badHeaderByte reports a character no header value may hold: a control
@@ -2172,7 +2203,7 @@ func (p *fileParser) template(v *node, what string) (string, error) {
 // unquotedRef is the name of a {name} or {name.field} reference written
 // unquoted, which YAML reads as a mapping of that one key to nothing.
 func unquotedRef(v *node) (string, bool) {
-	if v.kind != kMap || len(v.keys) != 1 || v.vals[0].kind != kScalar || v.vals[0].tag != tagNull {
+	if v.kind != kMap || !v.flow || len(v.keys) != 1 || v.vals[0].kind != kScalar || v.vals[0].tag != tagNull {
 		return "", false
 	}
 	k := v.keys[0].value

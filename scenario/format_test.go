@@ -83,6 +83,9 @@ func TestRefusals(t *testing.T) {
 		{"an unquoted reference to a matcher", head + "  - connect: adam\n    expect: {account.id: {not: {adam}}}\n", `f.yaml:11:32: not takes a value; found a mapping, as YAML reads {adam} unquoted: quote it, write account.id: {not: "{adam}"}`},
 		{"an unquoted reference to contains", head + "  - connect: adam\n    expect: {account.name: {contains: {adam.username}}}\n", `f.yaml:11:39: contains takes a value; found a mapping, as YAML reads {adam.username} unquoted: quote it, write account.name: {contains: "{adam.username}"}`},
 		{"an unquoted reference in one_of", head + "  - connect: adam\n    expect: {account.id: {one_of: [{adam}, x]}}\n", `f.yaml:11:36: one_of takes a list of values; found a mapping, as YAML reads {adam} unquoted: quote it, write "{adam}" in the list`},
+		// YAML reads {adam.username} as a mapping of that key to nothing: it was sent as {"adam.username": null} (a review).
+		{"an unquoted reference in a body", head + "  - connect: adam\n  - call: POST /sandbox/customers/{adam.customer}/transactions\n    body: {type: debit, narration: {adam.username}}\n", `f.yaml:12:36: narration: found a mapping, as YAML reads {adam.username} unquoted: quote it, write narration: "{adam.username}" (a JSON key of that name, with the value null, is written {adam.username: null})`},
+		{"an unquoted reference in a body's list", head + "  - connect: adam\n  - call: POST /sandbox/customers/{adam.customer}/transactions\n    body: {tags: [x, {adam}]}\n", `f.yaml:12:22: a list item is a mapping, as YAML reads {adam} unquoted: quote it, write the item as "{adam}" (a JSON key of that name, with the value null, is written {adam: null})`},
 		{"two actions", head + "  - sync: adam\n    connect: adam\n", `f.yaml:11:5: a step does one thing: this one says both sync and connect; split it into two steps; is the "- " missing before connect: (line 11)?`},
 		// Level with the first, on a line of its own: a step's dash left out.
 		{"two actions, a dash missing", head + "  - webhooks: []\n    account: adam\n    advance: 1h\n", `f.yaml:12:5: a step does one thing: this one says both webhooks and advance; split it into two steps; is the "- " missing before advance: (line 12)?`},
@@ -728,5 +731,16 @@ func TestDistanceCountsASwapAsOne(t *testing.T) {
 	}
 	if s := didYouMean("ysnc", []string{"sync", "call", "connect"}); s != "sync" {
 		t.Errorf("ysnc: %q, want sync", s)
+	}
+}
+
+// A body's {name: null}, null written, is JSON the file means; only {name}, a
+// reference left unquoted, is refused.
+func TestBodyKeyWithNullIsJSON(t *testing.T) {
+	for _, null := range []string{"null", "~"} {
+		src := head + "  - connect: adam\n  - call: POST /sandbox/customers/{adam.customer}/transactions\n    body: {type: debit, narration: {adam.username: " + null + "}}\n    expect: {http: 400}\n"
+		if _, err := Parse("f.yaml", []byte(src)); err != nil {
+			t.Fatalf("body with %s: %v", null, err)
+		}
 	}
 }

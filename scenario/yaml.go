@@ -55,6 +55,11 @@ type node struct {
 	// (none of its bytes written). See maxAliasedText.
 	text, writtenText int
 	aliased           bool
+	// implicit marks a null nothing writes — the value of {adam}, or of a key
+	// with nothing after it — where null or ~ is written: a body's
+	// {adam.username} is a reference left unquoted, {adam.username: null} JSON.
+	implicit bool
+	flow     bool // a mapping written in braces, {…}
 }
 
 // maxAliasedText bounds the bytes of text aliases may make a value stand for,
@@ -356,7 +361,7 @@ func (c *converter) convert(n ast.Node, depth int) (*node, error) {
 	case *ast.DocumentNode:
 		return c.convert(v.Body, depth+1)
 	case *ast.MappingNode:
-		out := &node{kind: kMap, pos: p}
+		out := &node{kind: kMap, pos: p, flow: v.IsFlowStyle}
 		if len(v.Values) > 0 && !v.IsFlowStyle { // a block mapping is where its first key is
 			out.pos = tokenPos(safeToken(v.Values[0].Key))
 		}
@@ -417,9 +422,10 @@ func (c *converter) convert(n ast.Node, depth int) (*node, error) {
 	case *ast.BoolNode:
 		return &node{kind: kScalar, tag: tagBool, value: fmt.Sprint(v.Value), pos: p}, nil
 	case *ast.NullNode:
-		return &node{kind: kScalar, tag: tagNull, value: "", pos: p}, nil
+		tk := safeToken(v)
+		return &node{kind: kScalar, tag: tagNull, value: "", pos: p, implicit: tk == nil || tk.Type == token.ImplicitNullType}, nil
 	case nil:
-		return &node{kind: kScalar, tag: tagNull, pos: p}, nil
+		return &node{kind: kScalar, tag: tagNull, pos: p, implicit: true}, nil
 	}
 	return nil, &posError{pos: p, msg: fmt.Sprintf("a %s is not supported in a scenario file", n.Type())}
 }
