@@ -1357,6 +1357,16 @@ func (p *fileParser) typed(st *Step, step *node) {
 			return
 		}
 		for _, it := range v.items {
+			if ref, ok := unquotedRef(it); ok {
+				// An item is no field: "write answer: "{adam.password}"" named
+				// none there is (a review).
+				write := fmt.Sprintf("\"{%s}\" in the list", ref)
+				if len(v.items) == 1 {
+					write = fmt.Sprintf("answers: [\"{%s}\"]", ref)
+				}
+				p.ok(errAt(it.pos, "an answer is a single value; found a mapping, as YAML reads {%s} unquoted: quote it, write %s", ref, write))
+				continue
+			}
 			if a, err := p.template(it, "answer"); p.ok(err) {
 				st.Answers = append(st.Answers, a)
 			}
