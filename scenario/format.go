@@ -986,8 +986,9 @@ func (p *fileParser) step(num int, n *node) *Step {
 			if len(names) > 1 {
 				belong, it = strings.Join(names[:len(names)-1], ", ")+" and "+names[len(names)-1]+" belong", "them"
 			}
-			p.ok(errAt(under.keys[0].pos, "%s under %s:, whose value is empty here: indent %s more than %s:, or write %s: %s",
-				belong, action.value, it, action.value, action.value, oneLine(under)))
+			move := fmt.Sprintf("indent %s more than %s:", it, action.value)
+			p.ok(errAt(under.keys[0].pos, "%s under %s:, whose value is empty here: %s, or write %s: %s",
+				belong, action.value, move, action.value, flowLine(under)))
 		}
 		for _, k := range n.keys {
 			if under != nil && under.get(k.value) != nil {
@@ -1086,6 +1087,43 @@ func oneLine(n *node) string {
 		parts[i] = k.value + ": " + oneLine(n.vals[i])
 	}
 	return "{" + strings.Join(parts, ", ") + "}"
+}
+
+// flowLine is n on one line as a file may write it, in braces and brackets: a
+// string quoted where YAML would read it written plain as something else, or
+// cut it — at a comma, a ": ", a brace — which oneLine, the transcript's text,
+// does not (serve: {say: Now run your app, then press enter} was suggested: a
+// review).
+func flowLine(n *node) string {
+	switch n.kind {
+	case kScalar:
+		return flowScalar(n)
+	case kSeq:
+		parts := make([]string, len(n.items))
+		for i, it := range n.items {
+			parts[i] = flowLine(it)
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
+	}
+	parts := make([]string, len(n.keys))
+	for i, k := range n.keys {
+		parts[i] = flowScalar(k) + ": " + flowLine(n.vals[i])
+	}
+	return "{" + strings.Join(parts, ", ") + "}"
+}
+
+// flowScalar is a scalar as plainValue writes it, quoted also where it would
+// not read back the same inside braces.
+func flowScalar(n *node) string {
+	v := plainValue(n)
+	if n.tag != tagStr || v != n.value {
+		return v
+	}
+	if r, err := parseYAML([]byte("{k: " + v + "}\n")); err == nil && r.kind == kMap && len(r.vals) == 1 &&
+		r.vals[0].kind == kScalar && r.vals[0].tag == tagStr && r.vals[0].value == n.value {
+		return v
+	}
+	return strconv.Quote(n.value)
 }
 
 // at moves the step to an instant, never backwards.

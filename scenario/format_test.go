@@ -96,6 +96,10 @@ func TestRefusals(t *testing.T) {
 		{"serve's field indented too little", "scenario: t\ncustomers:\n  adam: {}\nsteps:\n  - connect: adam\n  - serve:\n    clock: paused\n  - expect_call: GET /accounts/{adam}\n", `f.yaml:7:5: "clock" belongs under serve:, whose value is empty here: indent it more than serve:, or write serve: {clock: paused}`},
 		{"receiver's field indented too little", head + "  - receiver:\n    status: 500\n", `f.yaml:11:5: "status" belongs under receiver:, whose value is empty here: indent it more than receiver:, or write receiver: {status: 500}`},
 		{"settings indented too little", head + "  - settings:\n    auto_sync: 6h\n    webhooks: none\n", `f.yaml:11:5: "auto_sync" and "webhooks" belong under settings:, whose value is empty here: indent them more than settings:, or write settings: {auto_sync: 6h, webhooks: none}`},
+		// The one-line form suggested is YAML that reads back as written: a comma, a ": " or braces cut it (a review).
+		{"serve's sentence with a comma, indented too little", head + "  - serve:\n    say: Now run your app, then press enter\n    clock: paused\n", `f.yaml:11:5: "say" and "clock" belong under serve:, whose value is empty here: indent them more than serve:, or write serve: {say: "Now run your app, then press enter", clock: paused}`},
+		{"serve's sentence with a colon, indented too little", head + "  - serve:\n    say: \"a: b\"\n", `f.yaml:11:5: "say" belongs under serve:, whose value is empty here: indent it more than serve:, or write serve: {say: "a: b"}`},
+		{"a webhooks URL from the environment, indented too little", head + "  - settings:\n    webhooks: \"http://127.0.0.1:${APP_PORT:-3000}/x\"\n", `f.yaml:11:5: "webhooks" belongs under settings:, whose value is empty here: indent it more than settings:, or write settings: {webhooks: "http://127.0.0.1:${APP_PORT:-3000}/x"}`},
 		{"unknown field", head + "  - connect: adam\n    expct: {http: 200}\n", `f.yaml:11:5: unknown field "expct" for a connect step (did you mean "expect"?); a connect step takes answers, at, expect, link, note, password, save, timeout`},
 		{"unknown account", head + "  - connect: adma\n", `f.yaml:10:14: unknown customer or account "adma" (did you mean "adam"?); use one of adam, bola_a, bola_b`},
 		{"customer of several accounts", head + "  - connect: bola\n", `f.yaml:10:14: customer bola has 2 accounts: name one (bola_a, bola_b)`},
@@ -745,4 +749,53 @@ func TestBodyKeyWithNullIsJSON(t *testing.T) {
 			t.Fatalf("body with %s: %v", null, err)
 		}
 	}
+}
+
+// The one-line form an action's fields written level with it are told to take
+// reads back as the same fields indented under it (a review found a comma, a
+// ": " and a ${…} cut it).
+func TestIndentedTooLittleSuggestsYAML(t *testing.T) {
+	for _, fields := range []string{"say: Now run your app, then press enter\n    clock: paused\n", "say: \"a: b\"\n", "say: \"#1 {x} [y] 'z' \\\"q\\\" %\\t\"\n",
+		"say: |\n      two\n      lines\n", "say: \"007\"\n    clock: \"null\"\n"} {
+		src := head + "  - serve:\n    " + fields
+		_, err := Parse("f.yaml", []byte(src))
+		if err == nil {
+			t.Fatalf("%q: taken", src)
+		}
+		_, suggested, ok := strings.Cut(err.Error(), ", or write serve: ")
+		suggested, _, _ = strings.Cut(suggested, "\n")
+		if !ok {
+			t.Fatalf("%q: no suggestion in %v", src, err)
+		}
+		got, err := parseYAML([]byte("serve: " + suggested + "\n"))
+		if err != nil {
+			t.Fatalf("%q: the suggestion %s is not YAML: %v", src, suggested, err)
+		}
+		want, err := parseYAML([]byte("serve:\n  " + strings.ReplaceAll(fields, "\n    ", "\n  ")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g, w := sameYAML(got.get("serve")), sameYAML(want.get("serve")); g != w {
+			t.Errorf("%q: the suggestion %s reads as %s; want %s", src, suggested, g, w)
+		}
+	}
+}
+
+// sameYAML writes out a value's kinds, tags and text, for comparing.
+func sameYAML(n *node) string {
+	switch n.kind {
+	case kSeq:
+		var b strings.Builder
+		for _, it := range n.items {
+			b.WriteString(sameYAML(it) + ",")
+		}
+		return "[" + b.String() + "]"
+	case kMap:
+		var b strings.Builder
+		for i, k := range n.keys {
+			b.WriteString(sameYAML(k) + ":" + sameYAML(n.vals[i]) + ",")
+		}
+		return "{" + b.String() + "}"
+	}
+	return fmt.Sprintf("%s(%q)", n.tag, n.value)
 }
