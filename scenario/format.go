@@ -987,6 +987,10 @@ func (p *fileParser) step(num int, n *node) *Step {
 				belong, it = strings.Join(names[:len(names)-1], ", ")+" and "+names[len(names)-1]+" belong", "them"
 			}
 			move := fmt.Sprintf("indent %s more than %s:", it, action.value)
+			if under.keys[0].pos.line < action.pos.line {
+				// Written above it: indenting cannot put it under (a review).
+				move = fmt.Sprintf("move %s below %s: and indent %s more", it, action.value, it)
+			}
 			p.ok(errAt(under.keys[0].pos, "%s under %s:, whose value is empty here: %s, or write %s: %s",
 				belong, action.value, move, action.value, flowLine(under)))
 		}

@@ -95,6 +95,9 @@ func TestRefusals(t *testing.T) {
 		// A step's mapping indented too little: its fields level with the action.
 		{"serve's field indented too little", "scenario: t\ncustomers:\n  adam: {}\nsteps:\n  - connect: adam\n  - serve:\n    clock: paused\n  - expect_call: GET /accounts/{adam}\n", `f.yaml:7:5: "clock" belongs under serve:, whose value is empty here: indent it more than serve:, or write serve: {clock: paused}`},
 		{"receiver's field indented too little", head + "  - receiver:\n    status: 500\n", `f.yaml:11:5: "status" belongs under receiver:, whose value is empty here: indent it more than receiver:, or write receiver: {status: 500}`},
+		// Above the action, indenting it cannot put it under.
+		{"a setting above settings:", head + "  - data_sync: enabled\n    settings:\n", `f.yaml:10:5: "data_sync" belongs under settings:, whose value is empty here: move it below settings: and indent it more, or write settings: {data_sync: enabled}`},
+		{"serve's clock above serve:", head + "  - clock: paused\n    serve:\n", `f.yaml:10:5: "clock" belongs under serve:, whose value is empty here: move it below serve: and indent it more, or write serve: {clock: paused}`},
 		{"settings indented too little", head + "  - settings:\n    auto_sync: 6h\n    webhooks: none\n", `f.yaml:11:5: "auto_sync" and "webhooks" belong under settings:, whose value is empty here: indent them more than settings:, or write settings: {auto_sync: 6h, webhooks: none}`},
 		// The one-line form suggested is YAML that reads back as written: a comma, a ": " or braces cut it (a review).
 		{"serve's sentence with a comma, indented too little", head + "  - serve:\n    say: Now run your app, then press enter\n    clock: paused\n", `f.yaml:11:5: "say" and "clock" belong under serve:, whose value is empty here: indent them more than serve:, or write serve: {say: "Now run your app, then press enter", clock: paused}`},
