@@ -973,6 +973,10 @@ func (p *fileParser) step(num int, n *node) *Step {
 		if len(under.keys) == 0 {
 			under = nil
 		} else {
+			// Where its first field is, as a mapping written over lines is: at the
+			// empty value, receiver: takes one of status: or slow: came before the
+			// hint that explains where both came from (a review).
+			under.pos = under.keys[0].pos
 			val = under
 		}
 	}

@@ -95,14 +95,16 @@ func TestRefusals(t *testing.T) {
 		// A step's mapping indented too little: its fields level with the action.
 		{"serve's field indented too little", "scenario: t\ncustomers:\n  adam: {}\nsteps:\n  - connect: adam\n  - serve:\n    clock: paused\n  - expect_call: GET /accounts/{adam}\n", `f.yaml:7:5: "clock" belongs under serve:, whose value is empty here: indent it more than serve:, or write serve: {clock: paused}`},
 		{"receiver's field indented too little", head + "  - receiver:\n    status: 500\n", `f.yaml:11:5: "status" belongs under receiver:, whose value is empty here: indent it more than receiver:, or write receiver: {status: 500}`},
-		// Above the action, indenting it cannot put it under.
-		{"a setting above settings:", head + "  - data_sync: enabled\n    settings:\n", `f.yaml:10:5: "data_sync" belongs under settings:, whose value is empty here: move it below settings: and indent it more, or write settings: {data_sync: enabled}`},
-		{"serve's clock above serve:", head + "  - clock: paused\n    serve:\n", `f.yaml:10:5: "clock" belongs under serve:, whose value is empty here: move it below serve: and indent it more, or write serve: {clock: paused}`},
 		{"settings indented too little", head + "  - settings:\n    auto_sync: 6h\n    webhooks: none\n", `f.yaml:11:5: "auto_sync" and "webhooks" belong under settings:, whose value is empty here: indent them more than settings:, or write settings: {auto_sync: 6h, webhooks: none}`},
 		// The one-line form suggested is YAML that reads back as written: a comma, a ": " or braces cut it (a review).
 		{"serve's sentence with a comma, indented too little", head + "  - serve:\n    say: Now run your app, then press enter\n    clock: paused\n", `f.yaml:11:5: "say" and "clock" belong under serve:, whose value is empty here: indent them more than serve:, or write serve: {say: "Now run your app, then press enter", clock: paused}`},
 		{"serve's sentence with a colon, indented too little", head + "  - serve:\n    say: \"a: b\"\n", `f.yaml:11:5: "say" belongs under serve:, whose value is empty here: indent it more than serve:, or write serve: {say: "a: b"}`},
 		{"a webhooks URL from the environment, indented too little", head + "  - settings:\n    webhooks: \"http://127.0.0.1:${APP_PORT:-3000}/x\"\n", `f.yaml:11:5: "webhooks" belongs under settings:, whose value is empty here: indent it more than settings:, or write settings: {webhooks: "http://127.0.0.1:${APP_PORT:-3000}/x"}`},
+		// Above the action, indenting it cannot put it under.
+		{"a setting above settings:", head + "  - data_sync: enabled\n    settings:\n", `f.yaml:10:5: "data_sync" belongs under settings:, whose value is empty here: move it below settings: and indent it more, or write settings: {data_sync: enabled}`},
+		{"serve's clock above serve:", head + "  - clock: paused\n    serve:\n", `f.yaml:10:5: "clock" belongs under serve:, whose value is empty here: move it below serve: and indent it more, or write serve: {clock: paused}`},
+		// The hint comes before what follows from it.
+		{"receiver's two fields indented too little", head + "  - receiver:\n    status: 500\n    slow: 2s\n", "f.yaml:11:5: \"status\" and \"slow\" belong under receiver:, whose value is empty here: indent them more than receiver:, or write receiver: {status: 500, slow: 2s}\nf.yaml:11:5: receiver: takes one of status: or slow:"},
 		{"unknown field", head + "  - connect: adam\n    expct: {http: 200}\n", `f.yaml:11:5: unknown field "expct" for a connect step (did you mean "expect"?); a connect step takes answers, at, expect, link, note, password, save, timeout`},
 		{"unknown account", head + "  - connect: adma\n", `f.yaml:10:14: unknown customer or account "adma" (did you mean "adam"?); use one of adam, bola_a, bola_b`},
 		{"customer of several accounts", head + "  - connect: bola\n", `f.yaml:10:14: customer bola has 2 accounts: name one (bola_a, bola_b)`},
