@@ -323,6 +323,7 @@ type fileParser struct {
 	vars      map[string]bool
 	webhooks  string
 	format    string // the webhook format the steps so far leave ("" is v1)
+	dashCol   int    // the column of the steps' dashes; 0 for steps: […]
 	// connectRefused: a connect: step's account was refused, so which accounts are
 	// connected is unknown and no later step is refused for using one unconnected.
 	connectRefused bool
@@ -874,6 +875,9 @@ func (p *fileParser) steps(n *node) {
 		p.ok(errAt(n.pos, "a scenario has at most %d steps", MaxSteps))
 		return
 	}
+	if !n.flow { // a block list's dashes line up: its place is the first's
+		p.dashCol = n.pos.col
+	}
 	p.clock = p.s.Start
 	p.connected, p.vars, p.unlinked = map[string]bool{}, map[string]bool{}, map[string]int{}
 	p.webhooks = *p.s.Settings.Webhooks
@@ -921,10 +925,17 @@ func (p *fileParser) step(num int, n *node) *Step {
 		}
 		if action != nil {
 			msg := fmt.Sprintf("a step does one thing: this one says both %s and %s; split it into two steps", action.value, k.value)
-			if k.pos.line != action.pos.line && k.pos.col == action.pos.col {
+			if k.pos.line != action.pos.line && k.pos.col == action.pos.col && p.dashCol > 0 && !n.flow {
 				// Level with the action on a line of its own: most likely a step
-				// whose dash was left out, which "split it" did not say.
-				msg += fmt.Sprintf("; is the \"- \" missing before %s: (line %d)?", k.value, k.pos.line)
+				// whose dash was left out, which "split it" did not say. Where the
+				// dash goes: "- " added in place, level with the step's fields,
+				// is a YAML error (a review).
+				write := "…"
+				if v := n.get(k.value); v.kind == kScalar && v.tag != tagNull {
+					write = flowScalar(v)
+				}
+				msg += fmt.Sprintf("; if %s: starts a new step, begin its line with \"- \" at column %d, where this step's dash is: - %s: %s",
+					k.value, p.dashCol, k.value, write)
 			}
 			p.ok(errAt(k.pos, "%s", msg))
 			return nil

@@ -88,9 +88,11 @@ func TestRefusals(t *testing.T) {
 		// YAML reads {adam.username} as a mapping of that key to nothing: it was sent as {"adam.username": null} (a review).
 		{"an unquoted reference in a body", head + "  - connect: adam\n  - call: POST /sandbox/customers/{adam.customer}/transactions\n    body: {type: debit, narration: {adam.username}}\n", `f.yaml:12:36: narration: found a mapping, as YAML reads {adam.username} unquoted: quote it, write narration: "{adam.username}" (a JSON key of that name, with the value null, is written {adam.username: null})`},
 		{"an unquoted reference in a body's list", head + "  - connect: adam\n  - call: POST /sandbox/customers/{adam.customer}/transactions\n    body: {tags: [x, {adam}]}\n", `f.yaml:12:22: a list item is a mapping, as YAML reads {adam} unquoted: quote it, write the item as "{adam}" (a JSON key of that name, with the value null, is written {adam: null})`},
-		{"two actions", head + "  - sync: adam\n    connect: adam\n", `f.yaml:11:5: a step does one thing: this one says both sync and connect; split it into two steps; is the "- " missing before connect: (line 11)?`},
+		{"two actions", head + "  - sync: adam\n    connect: adam\n", `f.yaml:11:5: a step does one thing: this one says both sync and connect; split it into two steps; if connect: starts a new step, begin its line with "- " at column 3, where this step's dash is: - connect: adam`},
 		// Level with the first, on a line of its own: a step's dash left out.
-		{"two actions, a dash missing", head + "  - webhooks: []\n    account: adam\n    advance: 1h\n", `f.yaml:12:5: a step does one thing: this one says both webhooks and advance; split it into two steps; is the "- " missing before advance: (line 12)?`},
+		{"two actions, a dash missing", head + "  - webhooks: []\n    account: adam\n    advance: 1h\n", `f.yaml:12:5: a step does one thing: this one says both webhooks and advance; split it into two steps; if advance: starts a new step, begin its line with "- " at column 3, where this step's dash is: - advance: 1h`},
+		{"two actions, a dash missing, the dash further in", head + "  -   sync: adam\n      settings:\n        webhooks: none\n", `f.yaml:11:7: a step does one thing: this one says both sync and settings; split it into two steps; if settings: starts a new step, begin its line with "- " at column 3, where this step's dash is: - settings: …`},
+		{"two actions in braces", head + "  - {sync: adam,\n     advance: 1h}\n", `f.yaml:11:6: a step does one thing: this one says both sync and advance; split it into two steps`},
 		{"two actions on a line", head + "  - {sync: adam, connect: adam}\n", `f.yaml:10:18: a step does one thing: this one says both sync and connect; split it into two steps`},
 		// A step's mapping indented too little: its fields level with the action.
 		{"serve's field indented too little", "scenario: t\ncustomers:\n  adam: {}\nsteps:\n  - connect: adam\n  - serve:\n    clock: paused\n  - expect_call: GET /accounts/{adam}\n", `f.yaml:7:5: "clock" belongs under serve:, whose value is empty here: indent it more than serve:, or write serve: {clock: paused}`},
@@ -803,4 +805,27 @@ func sameYAML(n *node) string {
 		return "{" + b.String() + "}"
 	}
 	return fmt.Sprintf("%s(%q)", n.tag, n.value)
+}
+
+// The missing dash, put where the refusal says, makes the two steps meant.
+func TestMissingDashWhereItIsSaid(t *testing.T) {
+	src := head + "  - connect: adam\n  - webhooks: []\n    account: adam\n    advance: 1h\n"
+	_, err := Parse("f.yaml", []byte(src))
+	var e *Error
+	if !errors.As(err, &e) {
+		t.Fatalf("Parse = %v", err)
+	}
+	var col int
+	var step string
+	if _, err := fmt.Sscanf(e.Msg[strings.Index(e.Msg, "at column "):], "at column %d, where this step's dash is: ", &col); err != nil {
+		t.Fatalf("no column in %q: %v", e.Msg, err)
+	}
+	step = e.Msg[strings.LastIndex(e.Msg, ": - ")+2:]
+	lines := strings.Split(src, "\n")
+	lines[e.Line-1] = strings.Repeat(" ", col-1) + step
+	fixed := strings.Join(lines, "\n")
+	s, err := Parse("f.yaml", []byte(fixed))
+	if err != nil || len(s.Steps) != 3 || s.Steps[2].Action != "advance" {
+		t.Fatalf("fixed as said:\n%s\nParse = %v", fixed, err)
+	}
 }

@@ -59,7 +59,7 @@ type node struct {
 	// with nothing after it — where null or ~ is written: a body's
 	// {adam.username} is a reference left unquoted, {adam.username: null} JSON.
 	implicit bool
-	flow     bool // a mapping written in braces, {…}
+	flow     bool // a mapping or list written in braces or brackets, {…} […]
 }
 
 // maxAliasedText bounds the bytes of text aliases may make a value stand for,
@@ -378,7 +378,7 @@ func (c *converter) convert(n ast.Node, depth int) (*node, error) {
 		}
 		return out, out.sum(out.keys, out.vals)
 	case *ast.SequenceNode:
-		out := &node{kind: kSeq, pos: p}
+		out := &node{kind: kSeq, pos: p, flow: v.IsFlowStyle}
 		for _, it := range v.Values {
 			item, err := c.convert(it, depth+1)
 			if err != nil {
