@@ -96,33 +96,56 @@ func TestTemplates(t *testing.T) {
 	}
 }
 
-// FuzzParse: no file panics or hangs the reader; every refusal is an *Error with a
-// place in the file.
+// FuzzParse: no file panics or hangs the reader, Parse or Check; every refusal is
+// an *Error with a place in the file.
 func FuzzParse(f *testing.F) {
 	for _, s := range []string{head + "  - connect: adam\n    expect: {http: 200, id: {matches: \"^[0-9a-f]{24}$\"}}\n",
 		"scenario: x\nsteps: [{advance: 1m}, {at: +2h}, {webhooks: []}]\n", "a: &x [*x]\n", "- [[[[[[[[\n", "scenario: {", "\t\n",
 		"scenario: t\nsettings: {auto_sync: 6h\nsteps:\n  - advance: 1m\n", "scenario: t\nsteps: [{advance: 1m]\n", "a: {b: [c, {d: e]}\n",
 		"a:\n  - b: 1\n    - c\n  d: 2\n     e: 3\n  f\n", "scenario: t\nstart: x\ncustomers: {a: {mfa: sms}}\nsteps: [{connect: [a]}, {sync: a, expect: {http: two}}]\n",
-		"scenario: t\ncustomers: {a: {accounts: {b: {institution: \"044\", balance: NGN 5}}}}\nsteps: [{connect: b}, {sync: b, save: {v: code}}, {call: \"GET /{v}\"}]\n"} {
+		"scenario: t\ncustomers: {a: {accounts: {b: {institution: \"044\", balance: NGN 5}}}}\nsteps: [{connect: b}, {sync: b, save: {v: code}}, {call: \"GET /{v}\"}]\n",
+		// An unquoted {reference} where each kind of value is read.
+		head + "  - connect: adam\n    password: {adam.password}\n    answers: [{adam.password}, x]\n    expect: {account.id: {adam}, account.name: {not: {adam}}, x: {one_of: [{adam}, y]}, y: {absnet}}\n",
+		head + "  - connect: adam\n  - call: POST /sandbox/customers/{adam.customer}/transactions\n    body: {narration: {adam.username}, tags: [{adam}], n: {adam.username: null}}\n    headers: {X-A: {adam}}\n",
+		// Fields level with an empty serve:, receiver: or settings:, below it and above it.
+		head + "  - serve:\n    say: Now run your app, then press enter\n    clock: paused\n  - receiver:\n    status: 500\n    slow: 2s\n",
+		head + "  - data_sync: enabled\n    settings:\n    webhooks: \"http://127.0.0.1:${APP_PORT}/x\"\n  - clock: paused\n    serve:\n",
+		// A missing dash, in a block list and in braces.
+		head + "  - connect: adam\n  -   webhooks: []\n      account: adam\n      advance: 1h\n  - {sync: adam,\n     advance: 1h}\n",
+		// A webhooks URL from the environment: set, unset (a note under Check), with a default.
+		"scenario: t\nsettings: {webhooks: \"http://127.0.0.1:${SANDBANK_FUZZ_UNSET}/h\"}\nsteps: [{advance: 1m}, {settings: {webhooks: \"http://${HOME:-x}:${PORT:-3000}/y\"}}]\n"} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, src []byte) {
-		s, err := Parse("f.yaml", src)
-		if err != nil {
-			list, ok := err.(Errors)
-			if e, one := err.(*Error); one {
-				list, ok = Errors{e}, true
-			}
-			for _, e := range list {
-				ok = ok && e.Line >= 1 && e.Col >= 1 && e.Msg != ""
-			}
-			if !ok || len(list) == 0 || len(list) > maxErrors+1 {
-				t.Fatalf("Parse(%q) = %v (%T); want refusals each with a place", src, err, err)
-			}
-			return
-		}
-		if s.Title == "" || len(s.Steps) == 0 {
-			t.Fatalf("Parse(%q) accepted a scenario without a title or steps", src)
+		// Parse, and Check, whose webhooks URL may name a variable this machine
+		// does not set: a stand-in and a note, where Parse refuses. What Parse
+		// takes, Check takes.
+		parsed, checked := fuzzRead(t, src, Parse), fuzzRead(t, src, Check)
+		if parsed != nil && checked == nil {
+			t.Fatalf("Check refused %q, which Parse takes", src)
 		}
 	})
+}
+
+// fuzzRead reads src with read, which must not panic: the scenario, or nil
+// where every refusal is an *Error with a place in the file.
+func fuzzRead(t *testing.T, src []byte, read func(string, []byte) (*Scenario, error)) *Scenario {
+	s, err := read("f.yaml", src)
+	if err != nil {
+		list, ok := err.(Errors)
+		if e, one := err.(*Error); one {
+			list, ok = Errors{e}, true
+		}
+		for _, e := range list {
+			ok = ok && e.Line >= 1 && e.Col >= 1 && e.Msg != ""
+		}
+		if !ok || len(list) == 0 || len(list) > maxErrors+1 {
+			t.Fatalf("reading %q = %v (%T); want refusals each with a place", src, err, err)
+		}
+		return nil
+	}
+	if s.Title == "" || len(s.Steps) == 0 {
+		t.Fatalf("%q was taken without a title or steps", src)
+	}
+	return s
 }
