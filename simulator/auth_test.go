@@ -587,6 +587,21 @@ func TestRandomEvents(t *testing.T) {
 		t.Fatal("no random event in 5 days at 20% a day")
 	}
 	wantCode(t, func() error { _, err := New(Config{Random: RandomEvents{Outage: 2}}, aclk); return err }(), engine.EINVALID)
+
+	// MFAs, the TUI's read of every row's MFA, brings the changes due by now as
+	// Customers does: after a jump it showed the old ones (a review).
+	m, mclk := testBank(t, cfg)
+	ids := make([]string, len(before))
+	for i, c := range before {
+		ids[i] = c.ID
+	}
+	_ = mclk.Advance(5 * 24 * time.Hour)
+	mfas := m.MFAs(ids)
+	for _, c := range m.Customers() {
+		if mfas[c.ID] != c.MFA {
+			t.Fatalf("MFAs says %s for %s after a jump, the bank %s", mfas[c.ID], c.ID, c.MFA)
+		}
+	}
 }
 
 func TestBankConcurrentUse(t *testing.T) {
