@@ -448,6 +448,7 @@ func TestServedPortAnswersWhenServing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { ln.Close() }) // should the test stop before Main takes it (closed twice is harmless)
 	addr := ln.Addr().String()
 	seen := make(chan string, 1)
 	go func() {

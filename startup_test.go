@@ -130,6 +130,7 @@ func TestFirstRunAnswersOnlyAfterTheDemo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { ln.Close() }) // should the test stop before Main takes it (closed twice is harmless)
 	addr := ln.Addr().String()
 	const key = "test_sk_firstrun0123456789"
 	seen := make(chan int, 1)

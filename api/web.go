@@ -221,7 +221,7 @@ func errorPageOf(r *http.Request, e apiError) errorPage {
 	widget := r.URL.Path == "/connect" || strings.HasPrefix(r.URL.Path, "/connect/")
 	// The widget's JSON routes (/connect/sessions/…) are an API a browser may
 	// open too: headed as sandbank's, as the other API routes are (a review).
-	p.Widget = widget && !strings.HasPrefix(r.URL.Path, "/connect/sessions")
+	p.Widget = widget && r.URL.Path != "/connect/sessions" && !strings.HasPrefix(r.URL.Path, "/connect/sessions/")
 	words, ok := pageWords[e.Code]
 	if e.Code == "ACCOUNT_NOT_FOUND" && !widget {
 		// Its words are the widget's, for an account an app asked to re-authorise: on
