@@ -1358,25 +1358,7 @@ func TestWelcomeKeepsTheDemosAccounts(t *testing.T) {
 		if connected[c.ID] || c.MFA != engine.MFAOTP {
 			continue
 		}
-		st, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{Institution: c.Accounts[0].Institution.Code})
-		if err == nil {
-			st, err = w.eng.WidgetLogin(w.ctx, st.Session, c.Username, c.Password)
-		}
-		for err == nil && st.Status == engine.WidgetChallenge {
-			var ans string
-			if ans, err = w.bank.ExpectedAnswer(st.Challenge.ID); err == nil {
-				st, err = w.eng.WidgetAnswer(w.ctx, st.Session, ans)
-			}
-		}
-		if err == nil && st.Status == engine.WidgetAccount {
-			st, err = w.eng.WidgetChooseAccount(w.ctx, st.Session, st.Accounts[0].Number)
-		}
-		if err == nil {
-			_, err = w.eng.ExchangeCode(w.ctx, st.Code)
-		}
-		if err != nil {
-			t.Fatalf("connecting %s: %v", c.Name, err)
-		}
+		connectCustomer(t, w, c)
 		n++
 	}
 	if n < 2 {
