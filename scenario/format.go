@@ -1499,7 +1499,7 @@ func (p *fileParser) call(st *Step, v *node, step *node) {
 // item of a list. A mapping whose value is written, {adam.username: null}, is JSON
 // the body means.
 func unquotedInBody(v *node, key string) error {
-	if ref, ok := unquotedRef(v); ok && v.vals[0].implicit {
+	if ref, ok := unquotedRef(v); ok {
 		found, write := key+": found a mapping", fmt.Sprintf("%s: \"{%s}\"", key, ref)
 		if key == "" {
 			found, write = "a list item is a mapping", fmt.Sprintf("the item as \"{%s}\"", ref)
@@ -2268,13 +2268,15 @@ func (p *fileParser) template(v *node, what string) (string, error) {
 }
 
 // unquotedRef is the name of a {name} or {name.field} reference written
-// unquoted, which YAML reads as a mapping of that one key to nothing.
+// unquoted, which YAML reads as a mapping of that one key to nothing. A key
+// given its null, {adam: null}, {adam: }, or quoted, {"{adam}"}, is written so on
+// purpose and said to be no reference (a review: each was told to quote it).
 func unquotedRef(v *node) (string, bool) {
-	if v.kind != kMap || !v.flow || len(v.keys) != 1 || v.vals[0].kind != kScalar || v.vals[0].tag != tagNull {
+	if v.kind != kMap || !v.flow || len(v.keys) != 1 || !v.keys[0].bare || v.vals[0].kind != kScalar || v.vals[0].tag != tagNull || !v.vals[0].implicit {
 		return "", false
 	}
 	k := v.keys[0].value
-	return k, !strings.ContainsAny(k, " \t") && refPattern.MatchString("{"+k+"}")
+	return k, k != "" && !strings.ContainsAny(k, " \t{}/")
 }
 
 // templates checks every string of a value.

@@ -87,6 +87,12 @@ func TestRefusals(t *testing.T) {
 		{"an unquoted reference in one_of", head + "  - connect: adam\n    expect: {account.id: {one_of: [{adam}, x]}}\n", `f.yaml:11:36: one_of takes a list of values; found a mapping, as YAML reads {adam} unquoted: quote it, write "{adam}" in the list`},
 		// YAML reads {adam.username} as a mapping of that key to nothing: it was sent as {"adam.username": null} (a review).
 		{"an unquoted reference in a body", head + "  - connect: adam\n  - call: POST /sandbox/customers/{adam.customer}/transactions\n    body: {type: debit, narration: {adam.username}}\n", `f.yaml:12:36: narration: found a mapping, as YAML reads {adam.username} unquoted: quote it, write narration: "{adam.username}" (a JSON key of that name, with the value null, is written {adam.username: null})`},
+		// null written is no reference left unquoted (a review).
+		{"null written to not", head + "  - connect: adam\n    expect: {account.id: {not: {adam: null}}}\n", `f.yaml:11:32: not takes a value; found a mapping`},
+		{"null written as an answer", head + "  - connect: adam\n    answers: [{adam.password: null}]\n", `f.yaml:11:15: answer is a single value; found a mapping`},
+		{"null written to expect", head + "  - connect: adam\n    expect: {account.id: {adam: ~}}\n", `f.yaml:11:27: unknown matcher "adam"; use one of absent, any, contains, gt, gte, len, lt, lte, matches, not, one_of`},
+		{"a colon written to expect", head + "  - connect: adam\n    expect: {account.id: {adam: }}\n", `f.yaml:11:27: unknown matcher "adam"; use one of absent, any, contains, gt, gte, len, lt, lte, matches, not, one_of`},
+		{"a quoted key to expect", head + "  - connect: adam\n    expect: {account.id: {\"{adam}\"}}\n", `f.yaml:11:27: unknown matcher "{adam}"; use one of absent, any, contains, gt, gte, len, lt, lte, matches, not, one_of`},
 		{"an unquoted reference in a body's list", head + "  - connect: adam\n  - call: POST /sandbox/customers/{adam.customer}/transactions\n    body: {tags: [x, {adam}]}\n", `f.yaml:12:22: a list item is a mapping, as YAML reads {adam} unquoted: quote it, write the item as "{adam}" (a JSON key of that name, with the value null, is written {adam: null})`},
 		{"two actions", head + "  - sync: adam\n    connect: adam\n", `f.yaml:11:5: a step does one thing: this one says both sync and connect; split it into two steps; if connect: starts a new step, begin its line with "- " at column 3, where this step's dash is: - connect: adam`},
 		// Level with the first, on a line of its own: a step's dash left out.
@@ -748,12 +754,16 @@ func TestDistanceCountsASwapAsOne(t *testing.T) {
 }
 
 // A body's {name: null}, null written, is JSON the file means; only {name}, a
-// reference left unquoted, is refused.
+// reference left unquoted, is refused. {adam.username: }, its colon written, and
+// a quoted key are JSON keys too, where they were told that YAML reads them
+// unquoted (a review).
 func TestBodyKeyWithNullIsJSON(t *testing.T) {
-	for _, null := range []string{"null", "~"} {
-		src := head + "  - connect: adam\n  - call: POST /sandbox/customers/{adam.customer}/transactions\n    body: {type: debit, narration: {adam.username: " + null + "}}\n    expect: {http: 400}\n"
+	for _, body := range []string{"{type: debit, narration: {adam.username: null}}", "{type: debit, narration: {adam.username: ~}}",
+		"{type: debit, narration: {adam.username: }}", "{type: debit, narration: {adam.username:}}", `{type: debit, narration: {"{adam}"}}`, `{"{adam}"}`,
+		"{type: debit, narration: {'adam'}}"} {
+		src := head + "  - connect: adam\n  - call: POST /sandbox/customers/{adam.customer}/transactions\n    body: " + body + "\n    expect: {http: 400}\n"
 		if _, err := Parse("f.yaml", []byte(src)); err != nil {
-			t.Fatalf("body with %s: %v", null, err)
+			t.Errorf("body: %s: %v", body, err)
 		}
 	}
 }

@@ -60,6 +60,11 @@ type node struct {
 	// {adam.username} is a reference left unquoted, {adam.username: null} JSON.
 	implicit bool
 	flow     bool // a mapping or list written in braces or brackets, {…} […]
+	// bare marks a key written alone, plain, with no colon after it: the adam of
+	// {adam}, which is what YAML makes of a {reference} left unquoted. {adam: }
+	// and {"{adam}"} write a key on purpose, a colon or quotes, where the flags
+	// of the value (implicit, flow) are the same as {adam}'s (a review).
+	bare bool
 }
 
 // maxAliasedText bounds the bytes of text aliases may make a value stand for,
@@ -447,6 +452,11 @@ func (c *converter) addPair(out *node, mv *ast.MappingValueNode, depth int) erro
 	}
 	if val.tag == tagNull && mv.Value == nil {
 		val.pos = k.pos
+	}
+	// No colon: the pair starts at its key, not at the colon. Plain: a quoted
+	// key's token is its quote.
+	if tk := safeToken(mv.Key); tk != nil && mv.Start == tk && tk.Type == token.StringType && val.tag == tagNull && val.implicit {
+		k.bare = true
 	}
 	for _, prev := range out.keys {
 		if prev.value == k.value {
