@@ -1441,7 +1441,7 @@ func (p *fileParser) call(st *Step, v *node, step *node) {
 	if b := step.get("body"); b != nil {
 		if b.kind == kSeq {
 			p.ok(errAt(b.pos, "body: is a mapping (sent as JSON) or a string (sent as is); found a list"))
-		} else if p.ok(unquotedInBody(b, "body")) && p.ok(p.templates(b)) {
+		} else if p.ok(p.unquotedInBody(b, "body")) && p.ok(p.templates(b)) {
 			st.Body = b
 		}
 		if st.Method == http.MethodPost && st.Path == "/sandbox/clock" && b.kind == kMap {
@@ -1497,9 +1497,11 @@ func (p *fileParser) call(st *Step, v *node, step *node) {
 // which YAML reads as a mapping of that key to nothing and was sent as
 // {"adam.username": null} (a review); key is what v is the value of, "" for an
 // item of a list. A mapping whose value is written, {adam.username: null}, is JSON
-// the body means.
-func unquotedInBody(v *node, key string) error {
-	if ref, ok := unquotedRef(v); ok {
+// the body means. So is {$set}, {a-b} or {nobody.id}, which name nothing a
+// reference could: told to quote them, a file was then refused for an unknown
+// name, where they had been sent as JSON keys (a review).
+func (p *fileParser) unquotedInBody(v *node, key string) error {
+	if ref, ok := unquotedRef(v); ok && p.namesRef(ref) {
 		found, write := key+": found a mapping", fmt.Sprintf("%s: \"{%s}\"", key, ref)
 		if key == "" {
 			found, write = "a list item is a mapping", fmt.Sprintf("the item as \"{%s}\"", ref)
@@ -1510,13 +1512,13 @@ func unquotedInBody(v *node, key string) error {
 	switch v.kind {
 	case kMap:
 		for i, k := range v.keys {
-			if err := unquotedInBody(v.vals[i], k.value); err != nil {
+			if err := p.unquotedInBody(v.vals[i], k.value); err != nil {
 				return err
 			}
 		}
 	case kSeq:
 		for _, it := range v.items {
-			if err := unquotedInBody(it, ""); err != nil {
+			if err := p.unquotedInBody(it, ""); err != nil {
 				return err
 			}
 		}
@@ -2105,10 +2107,18 @@ func (p *fileParser) expectation(k, want *node) (*Expectation, error) {
 }
 
 // knownRef says whether ref, a word in braces, names a customer, an account, a
-// value saved by a step above or the keys: a {reference}, not a matcher.
+// value saved by a step above or the keys, or is dotted: a {reference}, not a
+// matcher, whose names have no dot.
 func (p *fileParser) knownRef(ref string) bool {
-	name, _, dotted := strings.Cut(ref, ".")
-	return dotted || name == "keys" || p.s.names[name] != nil || p.s.accts[name] != nil || p.vars[name]
+	_, _, dotted := strings.Cut(ref, ".")
+	return dotted || p.namesRef(ref)
+}
+
+// namesRef says whether ref, a word in braces, is a customer, an account, a value
+// saved by a step above or the keys, with or without a .field after it.
+func (p *fileParser) namesRef(ref string) bool {
+	name, _, _ := strings.Cut(ref, ".")
+	return name == "keys" || p.s.names[name] != nil || p.s.accts[name] != nil || p.vars[name]
 }
 
 // unquotedInMatcher refuses a {reference} written unquoted as the value of a

@@ -93,6 +93,7 @@ func TestRefusals(t *testing.T) {
 		{"null written to expect", head + "  - connect: adam\n    expect: {account.id: {adam: ~}}\n", `f.yaml:11:27: unknown matcher "adam"; use one of absent, any, contains, gt, gte, len, lt, lte, matches, not, one_of`},
 		{"a colon written to expect", head + "  - connect: adam\n    expect: {account.id: {adam: }}\n", `f.yaml:11:27: unknown matcher "adam"; use one of absent, any, contains, gt, gte, len, lt, lte, matches, not, one_of`},
 		{"a quoted key to expect", head + "  - connect: adam\n    expect: {account.id: {\"{adam}\"}}\n", `f.yaml:11:27: unknown matcher "{adam}"; use one of absent, any, contains, gt, gte, len, lt, lte, matches, not, one_of`},
+		{"an unquoted account in a body", head + "  - connect: adam\n  - call: POST /sandbox/customers/{adam.customer}/transactions\n    body: {type: debit, narration: {bola_a.usrname}}\n", `f.yaml:12:36: narration: found a mapping, as YAML reads {bola_a.usrname} unquoted: quote it, write narration: "{bola_a.usrname}" (a JSON key of that name, with the value null, is written {bola_a.usrname: null})`},
 		{"an unquoted reference in a body's list", head + "  - connect: adam\n  - call: POST /sandbox/customers/{adam.customer}/transactions\n    body: {tags: [x, {adam}]}\n", `f.yaml:12:22: a list item is a mapping, as YAML reads {adam} unquoted: quote it, write the item as "{adam}" (a JSON key of that name, with the value null, is written {adam: null})`},
 		{"two actions", head + "  - sync: adam\n    connect: adam\n", `f.yaml:11:5: a step does one thing: this one says both sync and connect; split it into two steps; if connect: starts a new step, begin its line with "- " at column 3, where this step's dash is: - connect: adam`},
 		// Level with the first, on a line of its own: a step's dash left out.
@@ -754,13 +755,14 @@ func TestDistanceCountsASwapAsOne(t *testing.T) {
 }
 
 // A body's {name: null}, null written, is JSON the file means; only {name}, a
-// reference left unquoted, is refused. {adam.username: }, its colon written, and
-// a quoted key are JSON keys too, where they were told that YAML reads them
-// unquoted (a review).
+// reference left unquoted, is refused. {adam.username: }, its colon written, a
+// quoted key and a word in braces that names nothing a reference could are
+// JSON keys too, sent as before: told to quote them, a file was then refused
+// for an unknown name (a review).
 func TestBodyKeyWithNullIsJSON(t *testing.T) {
 	for _, body := range []string{"{type: debit, narration: {adam.username: null}}", "{type: debit, narration: {adam.username: ~}}",
 		"{type: debit, narration: {adam.username: }}", "{type: debit, narration: {adam.username:}}", `{type: debit, narration: {"{adam}"}}`, `{"{adam}"}`,
-		"{type: debit, narration: {'adam'}}"} {
+		"{type: debit, narration: {'adam'}}", "{x: {$set}}", "{x: {a-b}}", "{x: [{nobody.id}]}"} {
 		src := head + "  - connect: adam\n  - call: POST /sandbox/customers/{adam.customer}/transactions\n    body: " + body + "\n    expect: {http: 400}\n"
 		if _, err := Parse("f.yaml", []byte(src)); err != nil {
 			t.Errorf("body: %s: %v", body, err)
