@@ -2084,7 +2084,7 @@ func (p *fileParser) expectation(k, want *node) (*Expectation, error) {
 			return nil, errAt(m.pos, "%s", unknown("matcher", m.value, matchers))
 		}
 		e.Matcher, e.Want = m.value, want.vals[0]
-		if err := unquotedInMatcher(k, e); err != nil {
+		if err := p.unquotedInMatcher(k, e); err != nil {
 			return nil, err
 		}
 		if err := checkMatcher(e); err != nil {
@@ -2124,22 +2124,57 @@ func (p *fileParser) namesRef(ref string) bool {
 // unquotedInMatcher refuses a {reference} written unquoted as the value of a
 // matcher that takes one, or as an item of one_of's list, saying to quote it:
 // {not: {adam}} said only "takes a value; found a mapping", and {one_of: [{adam}]}
-// was taken, an item no answer equals (a review).
-func unquotedInMatcher(k *node, e *Expectation) error {
+// was taken, an item no answer equals (a review). A matcher there, {not: {absent}},
+// or one mistyped, {not: {absnet}}, is told that matchers do not nest, where it
+// was told to quote it, and "{absent}" quoted is an unknown name (a review).
+func (p *fileParser) unquotedInMatcher(k *node, e *Expectation) error {
 	w := e.Want
 	switch e.Matcher {
 	case "not", "contains":
 		if ref, ok := unquotedRef(w); ok {
+			if m := p.matcherNotRef(ref); m != "" {
+				return errAt(w.pos, "{%s: {%s}}: a matcher's value is a value; matchers do not nest%s%s", e.Matcher, ref, mistyped(ref, m), notMatcher(k, e.Matcher, m))
+			}
 			return errAt(w.pos, "%s takes a value; found a mapping, as YAML reads {%s} unquoted: quote it, write %s: {%s: \"{%s}\"}", e.Matcher, ref, k.value, e.Matcher, ref)
 		}
 	case "one_of":
 		for _, it := range w.items {
 			if ref, ok := unquotedRef(it); ok {
+				if m := p.matcherNotRef(ref); m != "" {
+					return errAt(it.pos, "{one_of: [{%s}, …]}: a matcher's value is a value; matchers do not nest%s", ref, mistyped(ref, m))
+				}
 				return errAt(it.pos, "one_of takes a list of values; found a mapping, as YAML reads {%s} unquoted: quote it, write \"{%s}\" in the list", ref, ref)
 			}
 		}
 	}
 	return nil
+}
+
+// matcherNotRef is the matcher that ref, a word in braces, names or is near,
+// where it is no {reference}; "" for a reference.
+func (p *fileParser) matcherNotRef(ref string) string {
+	if p.knownRef(ref) {
+		return ""
+	}
+	return didYouMean(ref, matchers)
+}
+
+// mistyped says which matcher ref, near it, is taken for; "" where it is one.
+func mistyped(ref, m string) string {
+	if ref == m {
+		return ""
+	}
+	return fmt.Sprintf(" (%q is taken for the matcher %q, mistyped)", ref, m)
+}
+
+// notMatcher is what to write for {not: {absent}} and {not: {any}}: the other
+// one; "" for any other matcher in a matcher.
+func notMatcher(k *node, outer, inner string) string {
+	opposite := map[string]string{"absent": "any", "any": "absent"}[inner]
+	if outer != "not" || opposite == "" {
+		return ""
+	}
+	return fmt.Sprintf(": for not %s, write %s: {%s: true}", inner, k.value, opposite)
 }
 
 func checkPath(k *node) error {
