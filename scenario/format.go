@@ -993,21 +993,32 @@ func (p *fileParser) step(num int, n *node) *Step {
 	}
 	if p.ok(commaCut(n)) {
 		if under != nil { // said once, at the first
-			names := make([]string, len(under.keys))
-			for i, k := range under.keys {
-				names[i] = strconv.Quote(k.value)
+			// Those written above it are told to move, as indenting cannot put
+			// them under; those below, to indent, where clock: above serve: and
+			// say: below were both told to move below it (a review).
+			var names, above, below []string
+			for _, k := range under.keys {
+				names = append(names, strconv.Quote(k.value))
+				if k.pos.line < action.pos.line {
+					above = append(above, strconv.Quote(k.value))
+				} else {
+					below = append(below, strconv.Quote(k.value))
+				}
 			}
-			belong, it := names[0]+" belongs", "it"
-			if len(names) > 1 {
-				belong, it = strings.Join(names[:len(names)-1], ", ")+" and "+names[len(names)-1]+" belong", "them"
+			belong := andList(names) + " belong"
+			if len(names) == 1 {
+				belong = names[0] + " belongs"
 			}
-			move := fmt.Sprintf("indent %s more than %s:", it, action.value)
-			if under.keys[0].pos.line < action.pos.line {
-				// Written above it: indenting cannot put it under (a review).
-				move = fmt.Sprintf("move %s below %s: and indent %s more", it, action.value, it)
+			var moves []string
+			if len(above) > 0 {
+				them := pronoun(above, names)
+				moves = append(moves, fmt.Sprintf("move %s below %s: and indent %s more", them, action.value, pronoun(above, nil)))
+			}
+			if len(below) > 0 {
+				moves = append(moves, fmt.Sprintf("indent %s more than %s:", pronoun(below, names), action.value))
 			}
 			p.ok(errAt(under.keys[0].pos, "%s under %s:, whose value is empty here: %s, or write %s: %s",
-				belong, action.value, move, action.value, flowLine(under)))
+				belong, action.value, strings.Join(moves, ", and "), action.value, flowLine(under)))
 		}
 		for _, k := range n.keys {
 			if under != nil && under.get(k.value) != nil {
@@ -1491,6 +1502,26 @@ func (p *fileParser) call(st *Step, v *node, step *node) {
 			}
 		}
 	}
+}
+
+// andList is "a", "a and b", "a, b and c".
+func andList(words []string) string {
+	if len(words) < 2 {
+		return strings.Join(words, "")
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
+}
+
+// pronoun is some of the fields of all: "it" or "them" where they are all of
+// them (all nil for always), or their names where only some are.
+func pronoun(some, all []string) string {
+	switch {
+	case all != nil && len(some) < len(all):
+		return andList(some)
+	case len(some) == 1:
+		return "it"
+	}
+	return "them"
 }
 
 // unquotedInBody refuses a {reference} written unquoted in a body, key: {adam.username},
