@@ -107,9 +107,13 @@ func FuzzParse(f *testing.F) {
 		// An unquoted {reference} where each kind of value is read.
 		head + "  - connect: adam\n    password: {adam.password}\n    answers: [{adam.password}, x]\n    expect: {account.id: {adam}, account.name: {not: {adam}}, x: {one_of: [{adam}, y]}, y: {absnet}}\n",
 		head + "  - connect: adam\n  - call: POST /sandbox/customers/{adam.customer}/transactions\n    body: {narration: {adam.username}, tags: [{adam}], n: {adam.username: null}}\n    headers: {X-A: {adam}}\n",
+		// A matcher as a matcher's value; keys given a colon, a null or quotes; body keys no reference names.
+		head + "  - connect: adam\n    expect: {a: {not: {absent}}, b: {contains: {absnet}}, c: {one_of: [{any}]}, d: {adam: }, e: {\"{adam}\"}, f: {not: {adam: ~}}}\n",
+		head + "  - connect: adam\n  - call: POST /sandbox/customers/{adam.customer}/transactions\n    body: {x: {$set}, y: [{a-b}, {nobody.id}], z: {\"{adam}\"}, v: {'adam'}, w: {adam.username:}}\n",
 		// Fields level with an empty serve:, receiver: or settings:, below it and above it.
 		head + "  - serve:\n    say: Now run your app, then press enter\n    clock: paused\n  - receiver:\n    status: 500\n    slow: 2s\n",
 		head + "  - data_sync: enabled\n    settings:\n    webhooks: \"http://127.0.0.1:${APP_PORT}/x\"\n  - clock: paused\n    serve:\n",
+		head + "  - clock: paused\n    serve:\n    say: \"a, b\"\n",
 		// A missing dash, in a block list and in braces.
 		head + "  - connect: adam\n  -   webhooks: []\n      account: adam\n      advance: 1h\n  - {sync: adam,\n     advance: 1h}\n",
 		// A webhooks URL from the environment: set, unset (a note under Check), with a default.
