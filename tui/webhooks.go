@@ -62,9 +62,8 @@ type (
 	// eventLog is what one load reads: ranges of the log, and their accounts'
 	// holders.
 	eventLog struct {
-		parts  []eventRange
-		reset  bool // the events older than the first part's are dropped: the window is at the top
-		gen    int  // the page's gen when it was asked for
+		parts  []eventRange // the first is the newest page
+		gen    int          // the page's gen when it was asked for
 		names  map[string]string
 		behind map[string]engine.Event // engine.WaitingBehind's, for the events read
 	}
@@ -118,23 +117,25 @@ func (p *webhooksPage) Show() tea.Cmd {
 // loaded, from the newest: deep in 22,514 events, each press that loaded 200 more
 // took up to 1.2 s, and every sync's notices cost 80 ms after (a QA lead's trial).
 // An event off screen that changes is read again when it comes on screen
-// (freshen). A window at the top drops the older pages loaded.
+// (freshen). Whether the older pages loaded are dropped is decided when the answer
+// comes (merge), not here: the user may have scrolled down meanwhile.
 func (p *webhooksPage) load() tea.Cmd {
 	if p.sh.eng == nil {
 		return nil
 	}
 	page, gen := p.page, p.gen
-	reset := len(p.events) == 0 || p.list.offset == 0
 	var newest, winBefore, winLo uint64
 	winN := 0
-	if !reset {
+	if len(p.events) > 0 {
 		newest = p.events[0].Seq
+	}
+	if p.list.offset > 0 {
 		from, to := p.list.visible()
 		winBefore, winLo, winN = p.events[from].Seq+1, p.events[to-1].Seq, to-from
 	}
 	eng, ctx, names := p.sh.eng, p.sh.ctx, p.namer()
 	return load(&p.list.gate, func() (eventLog, error) {
-		log := eventLog{reset: reset, gen: gen}
+		log := eventLog{gen: gen}
 		// The newest events, down to those loaded: more than a page when more came
 		// since, so that what is loaded stays whole.
 		for before := uint64(0); ; {
@@ -143,7 +144,7 @@ func (p *webhooksPage) load() tea.Cmd {
 				return log, err
 			}
 			log.parts = append(log.parts, r)
-			if reset || r.lo <= newest+1 {
+			if newest == 0 || r.lo <= newest+1 {
 				break
 			}
 			before = r.lo
@@ -219,12 +220,14 @@ func (p *webhooksPage) namer() func(*eventLog) error {
 	}
 }
 
-// merge puts what a load read in place of the events loaded in its ranges.
-func (p *webhooksPage) merge(log eventLog) {
-	if log.reset {
+// merge puts what a load read in place of the events loaded in its ranges; reset
+// drops the events older than the first range's first.
+func (p *webhooksPage) merge(log eventLog, reset bool) {
+	if reset {
 		p.events, p.readAt, p.behind = p.events[:0], map[uint64]int{}, map[string]engine.Event{}
 		p.older.drop() // a page older than the newest is not wanted now
 		p.more = log.parts[0].lo > 0
+		log.parts = log.parts[:1] // the rows that were on screen when it was asked for are gone
 	}
 	for _, r := range log.parts {
 		a := slices.IndexFunc(p.events, func(ev engine.Event) bool { return ev.Seq <= r.hi })
@@ -279,7 +282,7 @@ func (p *webhooksPage) Update(msg tea.Msg) tea.Cmd {
 			if p.list.err = errText(msg.err); msg.err != nil {
 				return nil
 			}
-			p.merge(msg.val)
+			p.merge(msg.val, false)
 			p.more = msg.val.parts[0].lo > 0
 			p.list.setRows(len(p.events))
 			return nil
@@ -298,7 +301,13 @@ func (p *webhooksPage) Update(msg tea.Msg) tea.Cmd {
 		if len(p.events) > 0 {
 			newest = p.events[0].ID
 		}
-		p.merge(msg.val)
+		// The older pages go when the window is at the top as the answer comes, its
+		// selection among the newest page's: decided when the reload was asked
+		// for, a press of end before the answer lost the rows it went to, and the
+		// page older than them on its way (a reviewer's trial).
+		reset := len(p.events) == 0 || l.offset == 0 &&
+			(sel == "" || slices.ContainsFunc(msg.val.parts[0].evs, func(ev engine.Event) bool { return ev.ID == sel }))
+		p.merge(msg.val, reset)
 		for i, ev := range p.events {
 			if ev.ID == newest {
 				p.newer += i // the events above the one that was newest came since
@@ -318,10 +327,16 @@ func (p *webhooksPage) Update(msg tea.Msg) tea.Cmd {
 		p.payFor = ""
 		l.setRows(len(p.events))
 		p.sawTop()
-		if l.gate.stale {
-			return p.load()
+		var older tea.Cmd
+		if r, _ := l.selected(); r == l.n-1 && p.more && !p.older.loading {
+			// On the last row, the page before it is wanted: end and ↓ do nothing
+			// there, and none may be on its way (a reset dropped it).
+			older = p.loadOlder()
 		}
-		return p.freshen()
+		if l.gate.stale {
+			return tea.Batch(older, p.load())
+		}
+		return tea.Batch(older, p.freshen())
 	case attemptsMsg:
 		if msg.req != p.attReq {
 			return nil // an older page: a newer one is on its way

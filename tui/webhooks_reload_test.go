@@ -1,0 +1,187 @@
+package tui
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"sandbank/engine"
+	"sandbank/simulator"
+)
+
+// addEvent stores a new event, as newEvent does, without the notice that follows:
+// the test says when the page hears of it.
+func addEvent(h *harness) {
+	h.t.Helper()
+	w := h.w
+	business := w.bank.Customers()[5]
+	if _, err := w.bank.PostTransaction(business.ID, simulator.Posting{Account: business.Accounts[0].Number, Type: engine.Credit, Amount: 100_000, Narration: "TRANSFER IN"}); err != nil {
+		h.t.Fatal(err)
+	}
+	if err := w.clock.Advance(2 * time.Minute); err != nil { // past the rate limit (R3)
+		h.t.Fatal(err)
+	}
+	if _, err := w.eng.Sync(w.ctx, w.account("CONCEPTS").ID); err != nil {
+		h.t.Fatal(err)
+	}
+	w.settle()
+}
+
+// answers runs cmd, and the batches it makes, and gives back what they answered,
+// for the test to hand to the page in the order it chooses.
+func answers(cmd tea.Cmd) []tea.Msg {
+	var out []tea.Msg
+	for queue := []tea.Cmd{cmd}; len(queue) > 0; queue = queue[1:] {
+		if queue[0] == nil {
+			continue
+		}
+		switch msg := queue[0]().(type) {
+		case nil:
+		case tea.BatchMsg:
+			queue = append(queue, msg...)
+		default:
+			out = append(out, msg)
+		}
+	}
+	return out
+}
+
+// webhooksLog is the IDs of every event in the log, newest first; loadedIDs those
+// the page has loaded.
+func webhooksLog(t *testing.T, w *testWorld) []string {
+	t.Helper()
+	evs, err := w.eng.Events(w.ctx, engine.EventQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := make([]string, len(evs))
+	for i, ev := range evs {
+		ids[i] = ev.ID
+	}
+	return ids
+}
+
+func loadedIDs(wp *webhooksPage) []string {
+	ids := make([]string, len(wp.events))
+	for i, ev := range wp.events {
+		ids[i] = ev.ID
+	}
+	return ids
+}
+
+// webhooksWithPage is the Webhooks page over at least n events, page a read.
+func webhooksWithPage(t *testing.T, n, page int) (*harness, *webhooksPage) {
+	t.Helper()
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{width: 100, height: 24})
+	wp := h.m.pages[pageWebhooks].(*webhooksPage)
+	wp.page = page
+	for len(webhooksLog(t, w)) < n {
+		addEvent(h)
+	}
+	h.press("2")
+	return h, wp
+}
+
+// endToOldest presses end until every event is loaded, and fails if end stops
+// loading the older pages first.
+func endToOldest(t *testing.T, h *harness, wp *webhooksPage) {
+	t.Helper()
+	for n := 0; wp.more; n++ {
+		if n > 100 {
+			t.Fatalf("end loads no more: %d events loaded, the cursor on row %d", len(wp.events), wp.list.cursor)
+		}
+		h.press("end")
+	}
+}
+
+// A reload asked for at the top whose answer comes after end: the rows end went
+// to stay, the selection on its event, and the older page asked for comes. The
+// reload dropped the older pages when it was asked for: the rows went, the
+// selection moved to another event, the older page was dropped while the title
+// said more were loaded, and end did nothing on the last row (a reviewer's trial).
+func TestWebhooksReloadAtTheTopAnsweredAfterEnd(t *testing.T) {
+	const page = 20
+	h, wp := webhooksWithPage(t, 3*page, page)
+	if len(wp.events) != page || !wp.more || wp.list.offset != 0 {
+		t.Fatalf("%d events loaded, more %v, offset %d", len(wp.events), wp.more, wp.list.offset)
+	}
+	addEvent(h)
+	wp.Update(reloadMsg{what: reloadEvents})
+	reload := answers(wp.Show())
+	older := answers(wp.Update(keyPress("end")))
+	want, _ := wp.selected()
+	if wp.list.offset == 0 || len(older) == 0 {
+		t.Fatalf("end: offset %d, %d answers", wp.list.offset, len(older))
+	}
+	var next []tea.Msg
+	for _, msg := range append(reload, older...) {
+		next = append(next, answers(wp.Update(msg))...)
+	}
+	for _, msg := range next {
+		h.run(wp.Update(msg))
+	}
+	if got, _ := wp.selected(); got.ID != want.ID {
+		t.Fatalf("the selection moved from #%d to #%d", want.Seq, got.Seq)
+	}
+	if got, all := loadedIDs(wp), webhooksLog(t, h.w); len(got) <= page+1 || !slices.Equal(got, all[:len(got)]) {
+		t.Fatalf("the list is\n%q\nthe log\n%q", got, all)
+	}
+	endToOldest(t, h, wp)
+	if got, all := loadedIDs(wp), webhooksLog(t, h.w); !slices.Equal(got, all) {
+		t.Fatalf("the list is\n%q\nthe log\n%q", got, all)
+	}
+}
+
+// Every event loaded, a notice comes, home asks for a reload at the top, then end
+// goes back to the oldest before it answers: the rows stay, the oldest selected.
+// They went, but for the newest page, the cursor on its last row and end doing
+// nothing (a reviewer's trial).
+func TestWebhooksReloadAtTheTopAnsweredDeep(t *testing.T) {
+	const page = 20
+	h, wp := webhooksWithPage(t, 3*page, page)
+	endToOldest(t, h, wp)
+	addEvent(h)
+	wp.Update(reloadMsg{what: reloadEvents})
+	reload := answers(wp.Update(keyPress("home")))
+	if len(reload) == 0 {
+		t.Fatal("home asked for no reload")
+	}
+	h.run(wp.Update(keyPress("end")))
+	for _, msg := range reload {
+		h.run(wp.Update(msg))
+	}
+	all := webhooksLog(t, h.w)
+	if got := loadedIDs(wp); !slices.Equal(got, all) {
+		t.Fatalf("the list is\n%q\nthe log\n%q", got, all)
+	}
+	if ev, _ := wp.selected(); ev.ID != all[len(all)-1] || wp.more {
+		t.Fatalf("#%d selected, more %v; want the oldest", ev.Seq, wp.more)
+	}
+}
+
+// A reload at the top that drops the older page on its way, end having put the
+// cursor on the newest page's last row: the older page is asked for again. The
+// title said more were loaded, and end and ↓ did nothing there (a reviewer's
+// trial).
+func TestWebhooksReloadAtTheTopAsksForTheOlderPageAgain(t *testing.T) {
+	const page = 5
+	h, wp := webhooksWithPage(t, 3*page, page)
+	if wp.list.h <= page {
+		t.Fatalf("%d rows on screen: the newest page must fit", wp.list.h)
+	}
+	wp.Update(reloadMsg{what: reloadEvents}) // an event changed: none new
+	reload := answers(wp.Show())
+	older := answers(wp.Update(keyPress("end")))
+	if wp.list.cursor != page-1 || len(older) == 0 {
+		t.Fatalf("end: cursor %d, %d answers", wp.list.cursor, len(older))
+	}
+	for _, msg := range append(reload, older...) {
+		h.run(wp.Update(msg))
+	}
+	if got, all := loadedIDs(wp), webhooksLog(t, h.w); len(got) <= page || !slices.Equal(got, all[:len(got)]) {
+		t.Fatalf("the list is\n%q\nthe log\n%q", got, all)
+	}
+}
