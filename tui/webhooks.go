@@ -36,6 +36,10 @@ type webhooksPage struct {
 	gen    int                     // bumped when the log may have changed (a notice)
 	readAt map[uint64]int          // event number → gen when it was last read
 	read   int                     // events read since the page was made: what the loads cost
+	topAt  int                     // gen+1 when the newest page was last read; 0: never
+	// unloaded counts the events newer than the newest loaded that are not: more
+	// than a page came while the window was scrolled down (merge).
+	unloaded int
 	// newer counts the events that arrived since the window last showed the newest
 	// row: those above the window are the title's "↑ N newer".
 	newer int
@@ -62,8 +66,9 @@ type (
 	// eventLog is what one load reads: ranges of the log, and their accounts'
 	// holders.
 	eventLog struct {
-		parts  []eventRange // the first is the newest page
-		gen    int          // the page's gen when it was asked for
+		parts  []eventRange // the newest page first, if top
+		top    bool
+		gen    int // the page's gen when it was asked for
 		names  map[string]string
 		behind map[string]engine.Event // engine.WaitingBehind's, for the events read
 	}
@@ -118,38 +123,32 @@ func (p *webhooksPage) Show() tea.Cmd {
 // took up to 1.2 s, and every sync's notices cost 80 ms after (a QA lead's trial).
 // An event off screen that changes is read again when it comes on screen
 // (freshen). Whether the older pages loaded are dropped is decided when the answer
-// comes (merge), not here: the user may have scrolled down meanwhile.
+// comes (merge), not here: the user may have scrolled down meanwhile. The newest
+// page is not read again at the gen it was read at, unless the window is at the
+// top of events loaded with newer ones unloaded above: its answer shows them.
 func (p *webhooksPage) load() tea.Cmd {
 	if p.sh.eng == nil {
 		return nil
 	}
 	page, gen := p.page, p.gen
-	var newest, winBefore, winLo uint64
+	readTop := len(p.events) == 0 || p.topAt != gen+1 || p.unloaded > 0 && p.list.offset == 0
+	var winBefore, winLo uint64
 	winN := 0
 	if len(p.events) > 0 {
-		newest = p.events[0].Seq
-	}
-	if p.list.offset > 0 {
 		from, to := p.list.visible()
 		winBefore, winLo, winN = p.events[from].Seq+1, p.events[to-1].Seq, to-from
 	}
 	eng, ctx, names := p.sh.eng, p.sh.ctx, p.namer()
 	return load(&p.list.gate, func() (eventLog, error) {
-		log := eventLog{gen: gen}
-		// The newest events, down to those loaded: more than a page when more came
-		// since, so that what is loaded stays whole.
-		for before := uint64(0); ; {
-			r, err := readEvents(ctx, eng, before, page)
+		log := eventLog{gen: gen, top: readTop}
+		if readTop {
+			r, err := readEvents(ctx, eng, 0, page)
 			if err != nil {
 				return log, err
 			}
 			log.parts = append(log.parts, r)
-			if newest == 0 || r.lo <= newest+1 {
-				break
-			}
-			before = r.lo
 		}
-		if top := log.parts[len(log.parts)-1]; winN > 0 && winLo < top.lo { // the rows on screen, below the newest
+		if winN > 0 && (!readTop || winLo < log.parts[0].lo) { // the rows on screen, below the newest page
 			r, err := readEvents(ctx, eng, winBefore, winN)
 			if err != nil {
 				return log, err
@@ -221,13 +220,34 @@ func (p *webhooksPage) namer() func(*eventLog) error {
 }
 
 // merge puts what a load read in place of the events loaded in its ranges; reset
-// drops the events older than the first range's first.
+// drops the events older than the newest page's.
+//
+// A newest page that does not reach the newest event loaded is not put in: more
+// than a page came since, and what is loaded would have a hole. Reading down to
+// it read every event that came, thousands in one go after a long jump, deep in
+// the log (a reviewer's trial). The rows loaded stay as they are, the user's
+// place with them; the title counts the newer events (newerAbove), and at the
+// top of the rows loaded a reload drops them for the newest page.
 func (p *webhooksPage) merge(log eventLog, reset bool) {
+	if log.top {
+		p.topAt = log.gen + 1
+	}
+	for _, r := range log.parts {
+		p.read += len(r.evs)
+	}
 	if reset {
 		p.events, p.readAt, p.behind = p.events[:0], map[uint64]int{}, map[string]engine.Event{}
 		p.older.drop() // a page older than the newest is not wanted now
 		p.more = log.parts[0].lo > 0
+		p.unloaded = 0
 		log.parts = log.parts[:1] // the rows that were on screen when it was asked for are gone
+	} else if top := log.parts[0]; log.top && len(p.events) > 0 {
+		if newest := p.events[0].Seq; top.lo > newest+1 {
+			p.unloaded = int(top.evs[0].Seq - newest)
+			log.parts = log.parts[1:]
+		} else {
+			p.unloaded = 0
+		}
 	}
 	for _, r := range log.parts {
 		a := slices.IndexFunc(p.events, func(ev engine.Event) bool { return ev.Seq <= r.hi })
@@ -242,7 +262,6 @@ func (p *webhooksPage) merge(log eventLog, reset bool) {
 		for _, ev := range r.evs {
 			p.readAt[ev.Seq] = log.gen
 			delete(p.behind, ev.ID)
-			p.read++
 		}
 	}
 	for id, ev := range log.behind {
@@ -305,8 +324,8 @@ func (p *webhooksPage) Update(msg tea.Msg) tea.Cmd {
 		// selection among the newest page's: decided when the reload was asked
 		// for, a press of end before the answer lost the rows it went to, and the
 		// page older than them on its way (a reviewer's trial).
-		reset := len(p.events) == 0 || l.offset == 0 &&
-			(sel == "" || slices.ContainsFunc(msg.val.parts[0].evs, func(ev engine.Event) bool { return ev.ID == sel }))
+		reset := msg.val.top && (len(p.events) == 0 || l.offset == 0 &&
+			(sel == "" || slices.ContainsFunc(msg.val.parts[0].evs, func(ev engine.Event) bool { return ev.ID == sel })))
 		p.merge(msg.val, reset)
 		for i, ev := range p.events {
 			if ev.ID == newest {
@@ -385,8 +404,8 @@ func (p *webhooksPage) sawTop() {
 }
 
 // newerAbove is how many of the events that came since the window last showed the
-// newest row are above it, out of sight.
-func (p *webhooksPage) newerAbove() int { return min(p.newer, p.list.offset) }
+// newest row are above it, out of sight, loaded or not.
+func (p *webhooksPage) newerAbove() int { return min(p.newer, p.list.offset) + p.unloaded }
 
 // listed gives a key or a mouse event to the list first, then to the page.
 func (p *webhooksPage) listed(msg tea.Msg) tea.Cmd {
@@ -395,6 +414,9 @@ func (p *webhooksPage) listed(msg tea.Msg) tea.Cmd {
 	case listMoved:
 		p.payOff, p.payload = 0, false
 		p.sawTop()
+		if p.list.cursor == 0 && p.unloaded > 0 { // the newest page, in place of the rows loaded
+			return p.load()
+		}
 		if r, _ := p.list.selected(); r == p.list.n-1 && p.more { // the end of what is loaded: the page before it
 			return tea.Batch(p.loadOlder(), p.freshen())
 		}

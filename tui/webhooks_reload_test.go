@@ -2,6 +2,7 @@ package tui
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -183,5 +184,45 @@ func TestWebhooksReloadAtTheTopAsksForTheOlderPageAgain(t *testing.T) {
 	}
 	if got, all := loadedIDs(wp), webhooksLog(t, h.w); len(got) <= page || !slices.Equal(got, all[:len(got)]) {
 		t.Fatalf("the list is\n%q\nthe log\n%q", got, all)
+	}
+}
+
+// Scrolled deep, more than a page of new events: a reload reads the newest page
+// and the rows on screen, not every event that came, and the rows loaded stay
+// as they are, the title counting the newer ones; home shows the newest page. It
+// read down to the newest event loaded, thousands at once after a long jump (a
+// reviewer's trial). A scroll after reads the rows on screen alone: the newest
+// page was read at this gen already.
+func TestWebhooksDeepReloadReadsOnePage(t *testing.T) {
+	const page = 5
+	h, wp := webhooksWithPage(t, 60, page)
+	endToOldest(t, h, wp)
+	if wp.list.offset < 2*wp.list.h {
+		t.Fatalf("the window is not deep: offset %d", wp.list.offset)
+	}
+	loaded, sel := loadedIDs(wp), wp.list.cursor
+	for range 2*page + 1 {
+		addEvent(h)
+	}
+	before := wp.read
+	h.send(reloadMsg{what: reloadEvents})
+	if got := wp.read - before; got > page+wp.list.h {
+		t.Fatalf("a reload read %d events, with %d loaded", got, len(wp.events))
+	}
+	if got := loadedIDs(wp); !slices.Equal(got, loaded) || wp.list.cursor != sel {
+		t.Fatalf("the list is\n%q\nwas\n%q\nthe cursor on %d, was %d", got, loaded, wp.list.cursor, sel)
+	}
+	h.contains("↑ " + itoa(2*page+1) + " newer")
+	before = wp.read
+	h.press("pgup")
+	if got := wp.read - before; got > wp.list.h {
+		t.Fatalf("pgup read %d events, %d rows on screen", got, wp.list.h)
+	}
+	h.press("home")
+	if got, all := loadedIDs(wp), webhooksLog(t, h.w); !slices.Equal(got, all[:page]) {
+		t.Fatalf("at the top the list is\n%q\nthe log's newest\n%q", got, all[:page])
+	}
+	if s := h.screen(); strings.Contains(s, "newer") {
+		t.Fatalf("at the top the title counts newer events:\n%s", s)
 	}
 }
