@@ -314,8 +314,9 @@ func (p *webhooksPage) Update(msg tea.Msg) tea.Cmd {
 		}
 		l := &p.list
 		var sel, newest string // stay on the selected event as new ones arrive on top; at the top, follow them
+		var selSeq uint64
 		if ev, ok := p.selected(); ok && l.cursor > 0 {
-			sel = ev.ID
+			sel, selSeq = ev.ID, ev.Seq
 		}
 		if len(p.events) > 0 {
 			newest = p.events[0].ID
@@ -331,17 +332,24 @@ func (p *webhooksPage) Update(msg tea.Msg) tea.Cmd {
 			if ev.ID == newest {
 				p.newer += i // the events above the one that was newest came since
 			}
-			if ev.ID == sel {
-				// A window at the top stays there, the new events showing above the
-				// selection: moved down with it, as it was, it hid them, and a list
-				// newest first showed no new event until ↑ reached it (a newcomer's
-				// trial). A window scrolled down keeps its rows where they were; the
-				// title counts the newer ones above it.
-				if l.offset > 0 {
-					l.offset += i - l.cursor
-				}
-				l.cursor = i
+		}
+		if sel != "" {
+			// The selected event, or where it was, by its number: deleted as the
+			// log was kept short, the cursor stayed on its row, and the window moved
+			// by the new rows above it (a reviewer's trial).
+			i := slices.IndexFunc(p.events, func(ev engine.Event) bool { return ev.Seq <= selSeq })
+			if i < 0 {
+				i = len(p.events) - 1
 			}
+			// A window at the top stays there, the new events showing above the
+			// selection: moved down with it, as it was, it hid them, and a list
+			// newest first showed no new event until ↑ reached it (a newcomer's
+			// trial). A window scrolled down keeps its rows where they were; the
+			// title counts the newer ones above it.
+			if l.offset > 0 {
+				l.offset += i - l.cursor
+			}
+			l.cursor = i
 		}
 		p.payFor = ""
 		l.setRows(len(p.events))

@@ -226,3 +226,41 @@ func TestWebhooksDeepReloadReadsOnePage(t *testing.T) {
 		t.Fatalf("at the top the title counts newer events:\n%s", s)
 	}
 }
+
+// Scrolled deep, new events come on top while the selected event is deleted (the
+// log kept short, README, What the database keeps): the cursor goes to the event
+// below it, where it was on screen, and the rows around stay put. The cursor kept
+// its row's index, and the window moved by the new rows above (a reviewer's
+// trial). The answer is made to leave the selected event out, as the store would.
+func TestWebhooksDeepSelectedEventDeleted(t *testing.T) {
+	const page = 5
+	h, wp := webhooksWithPage(t, 60, page)
+	endToOldest(t, h, wp)
+	h.press("pgup", "up", "up", "up")
+	gone, _ := wp.selected()
+	below := wp.events[wp.list.cursor+1]
+	onScreen := wp.list.cursor - wp.list.offset
+	if wp.list.offset == 0 {
+		t.Fatal("the window is at the top")
+	}
+	for range 3 {
+		addEvent(h)
+	}
+	wp.Update(reloadMsg{what: reloadEvents})
+	for _, msg := range answers(wp.Show()) {
+		if l, ok := msg.(loaded[eventLog]); ok {
+			for i, r := range l.val.parts {
+				l.val.parts[i].evs = slices.DeleteFunc(r.evs, func(ev engine.Event) bool { return ev.ID == gone.ID })
+			}
+			msg = l
+		}
+		wp.Update(msg) // what it asks for next would read the event again: it is not deleted
+	}
+	if slices.Contains(loadedIDs(wp), gone.ID) {
+		t.Fatalf("#%d is still loaded", gone.Seq)
+	}
+	if ev, _ := wp.selected(); ev.ID != below.ID || wp.list.cursor-wp.list.offset != onScreen {
+		t.Fatalf("#%d selected on the window's row %d; want #%d, the one below the deleted #%d, on row %d",
+			ev.Seq, wp.list.cursor-wp.list.offset, below.Seq, gone.Seq, onScreen)
+	}
+}
