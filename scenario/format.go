@@ -2164,7 +2164,11 @@ func (p *fileParser) unquotedInMatcher(k *node, e *Expectation) error {
 	case "not", "contains":
 		if ref, ok := unquotedRef(w); ok {
 			if m := p.matcherNotRef(ref); m != "" {
-				return errAt(w.pos, "{%s: {%s}}: a matcher's value is a value; matchers do not nest%s%s", e.Matcher, ref, mistyped(ref, m), notMatcher(k, e.Matcher, m))
+				advice := "" // what to write for {not: {absent}}, but not for a word only near it
+				if m == ref {
+					advice = notMatcher(k, e.Matcher, m)
+				}
+				return errAt(w.pos, "{%s: {%s}}: a matcher's value is a value; matchers do not nest%s%s", e.Matcher, ref, mistyped(ref, m), advice)
 			}
 			return errAt(w.pos, "%s takes a value; found a mapping, as YAML reads {%s} unquoted: quote it, write %s: {%s: \"{%s}\"}", e.Matcher, ref, k.value, e.Matcher, ref)
 		}
@@ -2172,7 +2176,7 @@ func (p *fileParser) unquotedInMatcher(k *node, e *Expectation) error {
 		for _, it := range w.items {
 			if ref, ok := unquotedRef(it); ok {
 				if m := p.matcherNotRef(ref); m != "" {
-					return errAt(it.pos, "{one_of: [{%s}, …]}: a matcher's value is a value; matchers do not nest%s", ref, mistyped(ref, m))
+					return errAt(it.pos, "{one_of: [… {%s} …]}: a matcher's value is a value; matchers do not nest%s", ref, mistyped(ref, m))
 				}
 				return errAt(it.pos, "one_of takes a list of values; found a mapping, as YAML reads {%s} unquoted: quote it, write \"{%s}\" in the list", ref, ref)
 			}
@@ -2187,7 +2191,31 @@ func (p *fileParser) matcherNotRef(ref string) string {
 	if p.knownRef(ref) {
 		return ""
 	}
+	if slices.Contains(matchers, ref) {
+		return ref
+	}
+	// A word near a name as well as a matcher is a mistyped reference: {not: {adm}}
+	// beside a customer adam was told it meant the matcher any, and to write
+	// {absent: true}, a check of the opposite (a review).
+	names := []string{"keys"}
+	for _, m := range []map[string]bool{keysOf(p.s.names), keysOf(p.s.accts), p.vars} {
+		for n := range m {
+			names = append(names, n)
+		}
+	}
+	if didYouMean(ref, names) != "" {
+		return ""
+	}
 	return didYouMean(ref, matchers)
+}
+
+// keysOf is the set of a map's keys.
+func keysOf[V any](m map[string]V) map[string]bool {
+	out := make(map[string]bool, len(m))
+	for k := range m {
+		out[k] = true
+	}
+	return out
 }
 
 // mistyped says which matcher ref, near it, is taken for; "" where it is one.

@@ -90,9 +90,10 @@ func TestRefusals(t *testing.T) {
 		// A matcher is no reference: quoted, "{absent}" is an unknown name (a review).
 		{"a matcher in not", head + "  - connect: adam\n    expect: {account.name: {not: {absent}}}\n", `f.yaml:11:34: {not: {absent}}: a matcher's value is a value; matchers do not nest: for not absent, write account.name: {any: true}`},
 		{"any in not", head + "  - connect: adam\n    expect: {account.name: {not: {any}}}\n", `f.yaml:11:34: {not: {any}}: a matcher's value is a value; matchers do not nest: for not any, write account.name: {absent: true}`},
-		{"a mistyped matcher in not", head + "  - connect: adam\n    expect: {account.name: {not: {absnet}}}\n", `f.yaml:11:34: {not: {absnet}}: a matcher's value is a value; matchers do not nest ("absnet" is taken for the matcher "absent", mistyped): for not absent, write account.name: {any: true}`},
+		{"a mistyped matcher in not", head + "  - connect: adam\n    expect: {account.name: {not: {absnet}}}\n", `f.yaml:11:34: {not: {absnet}}: a matcher's value is a value; matchers do not nest ("absnet" is taken for the matcher "absent", mistyped)`},
+		{"a mistyped reference near a matcher in not", head + "  - connect: adam\n    expect: {account.name: {not: {adm}}}\n", `f.yaml:11:34: not takes a value; found a mapping, as YAML reads {adm} unquoted: quote it, write account.name: {not: "{adm}"}`},
 		{"a matcher in contains", head + "  - connect: adam\n    expect: {account.name: {contains: {len}}}\n", `f.yaml:11:39: {contains: {len}}: a matcher's value is a value; matchers do not nest`},
-		{"a matcher in one_of", head + "  - connect: adam\n    expect: {account.name: {one_of: [{absent}, x]}}\n", `f.yaml:11:38: {one_of: [{absent}, …]}: a matcher's value is a value; matchers do not nest`},
+		{"a matcher in one_of", head + "  - connect: adam\n    expect: {account.name: {one_of: [{absent}, x]}}\n", `f.yaml:11:38: {one_of: [… {absent} …]}: a matcher's value is a value; matchers do not nest`},
 		// null written is no reference left unquoted (a review).
 		{"null written to not", head + "  - connect: adam\n    expect: {account.id: {not: {adam: null}}}\n", `f.yaml:11:32: not takes a value; found a mapping`},
 		{"null written as an answer", head + "  - connect: adam\n    answers: [{adam.password: null}]\n", `f.yaml:11:15: answer is a single value; found a mapping`},
