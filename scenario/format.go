@@ -1532,7 +1532,9 @@ func pronoun(some, all []string) string {
 // reference could: told to quote them, a file was then refused for an unknown
 // name, where they had been sent as JSON keys (a review).
 func (p *fileParser) unquotedInBody(v *node, key string) error {
-	if ref, ok := unquotedRef(v); ok && p.namesRef(ref) {
+	// A name mistyped too ({adma.username}): sent as a JSON key, it failed
+	// nowhere (a review).
+	if ref, ok := unquotedRef(v); ok && (p.namesRef(ref) || p.nearName(ref)) {
 		found, write := key+": found a mapping", fmt.Sprintf("%s: \"{%s}\"", key, ref)
 		if key == "" {
 			found, write = "a list item is a mapping", fmt.Sprintf("the item as \"{%s}\"", ref)
@@ -2197,16 +2199,23 @@ func (p *fileParser) matcherNotRef(ref string) string {
 	// A word near a name as well as a matcher is a mistyped reference: {not: {adm}}
 	// beside a customer adam was told it meant the matcher any, and to write
 	// {absent: true}, a check of the opposite (a review).
+	if p.nearName(ref) {
+		return ""
+	}
+	return didYouMean(ref, matchers)
+}
+
+// nearName says whether ref's name (before any .field) is near a customer, an
+// account, a value saved above or keys: a reference mistyped.
+func (p *fileParser) nearName(ref string) bool {
+	name, _, _ := strings.Cut(ref, ".")
 	names := []string{"keys"}
 	for _, m := range []map[string]bool{keysOf(p.s.names), keysOf(p.s.accts), p.vars} {
 		for n := range m {
 			names = append(names, n)
 		}
 	}
-	if didYouMean(ref, names) != "" {
-		return ""
-	}
-	return didYouMean(ref, matchers)
+	return didYouMean(name, names) != ""
 }
 
 // keysOf is the set of a map's keys.
