@@ -37,8 +37,11 @@ type webhooksPage struct {
 	readAt map[uint64]int          // event number → gen when it was last read
 	read   int                     // events read since the page was made: what the loads cost
 	topAt  int                     // gen+1 when the newest page was last read; 0: never
-	// unloaded counts the events newer than the newest loaded that are not: more
-	// than a page came while the window was scrolled down (merge).
+	// unloaded counts the events newer than the newest loaded that are not, at
+	// least: more than a page came while the window was scrolled down (merge). The
+	// newest page read holds that many; the events between it and the rows loaded
+	// may be more, or deleted since (their numbers counted 2,000 after a long jump
+	// whose early events were gone: a review), so the title says "N+".
 	unloaded int
 	// newer counts the events that arrived since the window last showed the newest
 	// row: those above the window are the title's "↑ N newer".
@@ -243,7 +246,7 @@ func (p *webhooksPage) merge(log eventLog, reset bool) {
 		log.parts = log.parts[:1] // the rows that were on screen when it was asked for are gone
 	} else if top := log.parts[0]; log.top && len(p.events) > 0 {
 		if newest := p.events[0].Seq; top.lo > newest+1 {
-			p.unloaded = int(top.evs[0].Seq - newest)
+			p.unloaded = len(top.evs)
 			log.parts = log.parts[1:]
 		} else {
 			p.unloaded = 0
@@ -669,6 +672,9 @@ func (p *webhooksPage) listView(w int) string {
 	order, newer, kept := " · newest first", "", ""
 	if n := p.newerAbove(); n > 0 { // new events above the window: nothing else on screen says they came
 		newer = " · ↑ " + itoa(n) + " newer"
+		if p.unloaded > 0 {
+			newer = " · ↑ " + itoa(n) + "+ newer"
+		}
 	}
 	// Older delivered events were deleted (README, What the database keeps): the
 	// count fell short of the events' numbers — "Webhook events 76" beside #703
