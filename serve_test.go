@@ -451,6 +451,8 @@ func TestServedPortAnswersWhenServing(t *testing.T) {
 	t.Cleanup(func() { ln.Close() }) // should the test stop before Main takes it (closed twice is harmless)
 	addr := ln.Addr().String()
 	seen := make(chan string, 1)
+	done := make(chan struct{}) // the test ended: the script stops, and calls no other server the port goes to
+	t.Cleanup(func() { close(done) })
 	go func() {
 		client := &http.Client{Timeout: 30 * time.Second}
 		for {
@@ -458,7 +460,11 @@ func TestServedPortAnswersWhenServing(t *testing.T) {
 			req.Header.Set("mono-sec-key", scenario.DefaultKeys.Secret)
 			resp, err := client.Do(req)
 			if err != nil {
-				time.Sleep(time.Millisecond) // nothing listens yet: try again
+				select {
+				case <-done:
+					return
+				case <-time.After(time.Millisecond): // nothing listens yet: try again
+				}
 				continue
 			}
 			var v struct{ Phase string }

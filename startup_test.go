@@ -134,6 +134,8 @@ func TestFirstRunAnswersOnlyAfterTheDemo(t *testing.T) {
 	addr := ln.Addr().String()
 	const key = "test_sk_firstrun0123456789"
 	seen := make(chan int, 1)
+	done := make(chan struct{}) // the test ended: the script stops, and calls no other server the port goes to
+	t.Cleanup(func() { close(done) })
 	go func() { // the impatient script: it calls as soon as anything listens
 		client := &http.Client{Timeout: 30 * time.Second}
 		for {
@@ -141,7 +143,11 @@ func TestFirstRunAnswersOnlyAfterTheDemo(t *testing.T) {
 			req.Header.Set("mono-sec-key", key)
 			resp, err := client.Do(req)
 			if err != nil {
-				time.Sleep(time.Millisecond) // nothing listens yet: try again
+				select {
+				case <-done:
+					return
+				case <-time.After(time.Millisecond): // nothing listens yet: try again
+				}
 				continue
 			}
 			var body struct{ Data []any }
