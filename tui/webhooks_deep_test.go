@@ -40,25 +40,8 @@ func TestWebhooksDeepReadsAPageAtATime(t *testing.T) {
 	for range 80 {
 		newEvent(h)
 	}
-	log := func() []string {
-		t.Helper()
-		evs, err := w.eng.Events(w.ctx, engine.EventQuery{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ids := make([]string, len(evs))
-		for i, ev := range evs {
-			ids[i] = ev.ID
-		}
-		return ids
-	}
-	loaded := func() []string {
-		ids := make([]string, len(wp.events))
-		for i, ev := range wp.events {
-			ids[i] = ev.ID
-		}
-		return ids
-	}
+	log := func() []string { return webhooksLog(t, w) }
+	loaded := func() []string { return loadedIDs(wp) }
 	all := log()
 	if len(all) < 2*(page+wp.list.h) {
 		t.Fatalf("only %d events, %d rows on screen", len(all), wp.list.h)

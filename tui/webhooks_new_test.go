@@ -3,10 +3,6 @@ package tui
 import (
 	"strings"
 	"testing"
-	"time"
-
-	"sandbank/engine"
-	"sandbank/simulator"
 )
 
 // newEvent makes the business's account_updated: a credit at the bank, then a sync
@@ -14,19 +10,8 @@ import (
 // and the page on screen reloads, as a notice makes it.
 func newEvent(h *harness) {
 	h.t.Helper()
-	w := h.w
-	business := w.bank.Customers()[5]
-	if _, err := w.bank.PostTransaction(business.ID, simulator.Posting{Account: business.Accounts[0].Number, Type: engine.Credit, Amount: 100_000, Narration: "TRANSFER IN"}); err != nil {
-		h.t.Fatal(err)
-	}
-	if err := w.clock.Advance(2 * time.Minute); err != nil { // past the rate limit (R3)
-		h.t.Fatal(err)
-	}
-	if _, err := w.eng.Sync(w.ctx, w.account("CONCEPTS").ID); err != nil { // its event is stored when Sync returns
-		h.t.Fatal(err)
-	}
-	w.settle()
-	h.send(tickMsg{w.clock.State()}) // the header's clock
+	addEvent(h)                        // its event is stored when Sync returns
+	h.send(tickMsg{h.w.clock.State()}) // the header's clock
 	h.send(reloadMsg{what: reloadEvents})
 }
 
