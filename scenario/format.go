@@ -1101,20 +1101,24 @@ func plainValue(n *node) string {
 	return strconv.Quote(n.value)
 }
 
-func oneLine(n *node) string {
+func oneLine(n *node) string { return inLine(n, func(s *node) string { return s.value }) }
+
+// inLine is n on one line, in braces and brackets, each scalar (a key too) as
+// scalar writes it.
+func inLine(n *node, scalar func(*node) string) string {
 	switch n.kind {
 	case kScalar:
-		return n.value
+		return scalar(n)
 	case kSeq:
 		parts := make([]string, len(n.items))
 		for i, it := range n.items {
-			parts[i] = oneLine(it)
+			parts[i] = inLine(it, scalar)
 		}
 		return "[" + strings.Join(parts, ", ") + "]"
 	}
 	parts := make([]string, len(n.keys))
 	for i, k := range n.keys {
-		parts[i] = k.value + ": " + oneLine(n.vals[i])
+		parts[i] = scalar(k) + ": " + inLine(n.vals[i], scalar)
 	}
 	return "{" + strings.Join(parts, ", ") + "}"
 }
@@ -1124,23 +1128,7 @@ func oneLine(n *node) string {
 // cut it — at a comma, a ": ", a brace — which oneLine, the transcript's text,
 // does not (serve: {say: Now run your app, then press enter} was suggested: a
 // review).
-func flowLine(n *node) string {
-	switch n.kind {
-	case kScalar:
-		return flowScalar(n)
-	case kSeq:
-		parts := make([]string, len(n.items))
-		for i, it := range n.items {
-			parts[i] = flowLine(it)
-		}
-		return "[" + strings.Join(parts, ", ") + "]"
-	}
-	parts := make([]string, len(n.keys))
-	for i, k := range n.keys {
-		parts[i] = flowScalar(k) + ": " + flowLine(n.vals[i])
-	}
-	return "{" + strings.Join(parts, ", ") + "}"
-}
+func flowLine(n *node) string { return inLine(n, flowScalar) }
 
 // flowScalar is a scalar as plainValue writes it, quoted also where it would
 // not read back the same inside braces.
