@@ -23,11 +23,13 @@ import (
 type webhooksPage struct {
 	sh   *shared
 	w, h int
-	list list // the events' rows, the cursor and their load (the newest page and the rows on screen)
+	list list // the events' rows, the cursor, the filter and their load (the newest page and the rows on screen)
 	// page is how many events one read asks for: the newest, or the next older
 	// ones when the cursor reaches the last row loaded.
 	page  int
 	older loadGate // a page of older events on its way
+	// scan is how many events a filtered read looks through at most (filterScan).
+	scan int
 
 	events []engine.Event          // newest first, every event numbered from the oldest loaded to the newest
 	names  map[string]string       // account ID → holder
@@ -37,6 +39,10 @@ type webhooksPage struct {
 	readAt map[uint64]int          // event number → gen when it was last read
 	read   int                     // events read since the page was made: what the loads cost
 	topAt  int                     // gen+1 when the newest page was last read; 0: never
+	// ceil is the newest number the reads loaded cover, and floor, under a filter,
+	// the oldest one they looked at: a filtered read of 2,000 events may find no
+	// match, and the next one goes on below it, not below the oldest match.
+	ceil, floor uint64
 	// unloaded counts the events newer than the newest loaded that are not, at
 	// least: more than a page came while the window was scrolled down (merge). The
 	// newest page read holds that many; the events between it and the rows loaded
@@ -74,12 +80,27 @@ type (
 		gen    int // the page's gen when it was asked for
 		names  map[string]string
 		behind map[string]engine.Event // engine.WaitingBehind's, for the events read
+		// fresh: the filter changed, and what this load read replaces every event
+		// loaded (refill); stay is the number of the event to keep selected, or 0.
+		fresh bool
+		stay  uint64
 	}
 	// eventRange is the events of one read, newest first, and the numbers (Seq) it
 	// covers, lo to hi: every event of the log numbered in them is among evs.
+	//
+	// Under a filter, evs holds the events that match, and every event numbered in
+	// lo to hi that matches is among them.
 	eventRange struct {
 		evs    []engine.Event
 		lo, hi uint64
+		newest uint64 // the highest number the read looked at: the log's newest, for the newest page
+	}
+	// eventFilter is the page's filter as a read applies it, in its command: the
+	// text (foldKey's) and the holders it knows, shared with the load's namer.
+	eventFilter struct {
+		text  string
+		names map[string]string
+		scan  int // how many events a read looks through at most (filterScan)
 	}
 	replayMsg struct {
 		id  string
@@ -95,15 +116,31 @@ type (
 // attemptsShown is how many attempts the detail shows at once.
 const attemptsShown = 4
 
+// filterScan bounds what one filtered read looks through: 2,000 events, ten of
+// filterPage's reads, each a short read transaction. A filter that matches few
+// of 100,000 events would otherwise read them all in one command before the list
+// showed anything; read 2,000 at a time, the rows found show as they come, keys
+// are taken between reads, and the reads go on (readOn) only while the screen has
+// room for more rows and older events are left — a full screen, or the cursor on
+// the last row, is where they stop, as unfiltered paging does.
+const (
+	filterScan = 2000
+	filterPage = 200
+)
+
 func newWebhooksPage(sh *shared) *webhooksPage {
-	return &webhooksPage{sh: sh, list: newList(sh, "events", ""), page: 200,
+	return &webhooksPage{sh: sh, list: newList(sh, "events", "account, holder or event"), page: 200, scan: filterScan,
 		names: map[string]string{}, behind: map[string]engine.Event{}, readAt: map[uint64]int{}}
 }
 
 func (p *webhooksPage) SetSize(w, h int) {
 	p.w, p.h = w, h
+	p.list.filter.SetWidth(max(p.listWidth()-len(" filter: ")-2, 8))
 	p.list.setHeight(h - 2) // the title and the column titles
 }
+
+func (p *webhooksPage) Capturing() bool  { return p.list.filtering }
+func (p *webhooksPage) TakesPaste() bool { return p.list.filtering }
 
 func (p *webhooksPage) Busy() bool { return p.list.gate.first() }
 
@@ -136,23 +173,34 @@ func (p *webhooksPage) load() tea.Cmd {
 	page, gen := p.page, p.gen
 	readTop := len(p.events) == 0 || p.topAt != gen+1 || p.unloaded > 0 && p.list.offset == 0
 	var winBefore, winLo uint64
-	winN := 0
+	var rows []engine.Event
 	if len(p.events) > 0 {
 		from, to := p.list.visible()
-		winBefore, winLo, winN = p.events[from].Seq+1, p.events[to-1].Seq, to-from
+		winBefore, winLo, rows = p.events[from].Seq+1, p.events[to-1].Seq, slices.Clone(p.events[from:to])
 	}
-	eng, ctx, names := p.sh.eng, p.sh.ctx, p.namer()
+	known := p.known()
+	eng, ctx, names, filter := p.sh.eng, p.sh.ctx, p.namer(known), p.filter(known)
+	// Under a filter, the newest page is read down to the newest number read before
+	// (ceil), not to a page of matches: what is under it is loaded, and a filter
+	// that matched little read 2,000 events at every notice.
+	var stop uint64
+	if filter != nil {
+		stop = p.ceil
+	}
 	return load(&p.list.gate, func() (eventLog, error) {
 		log := eventLog{gen: gen, top: readTop}
 		if readTop {
-			r, err := readEvents(ctx, eng, 0, page)
+			r, err := readEvents(ctx, eng, 0, page, filter, stop)
 			if err != nil {
 				return log, err
 			}
 			log.parts = append(log.parts, r)
 		}
-		if winN > 0 && (!readTop || winLo < log.parts[0].lo) { // the rows on screen, below the newest page
-			r, err := readEvents(ctx, eng, winBefore, winN)
+		if len(rows) > 0 && (!readTop || winLo < log.parts[0].lo) { // the rows on screen, below the newest page
+			r, err := readEvents(ctx, eng, winBefore, len(rows), nil, 0)
+			if filter != nil {
+				r, err = readRows(ctx, eng, rows)
+			}
 			if err != nil {
 				return log, err
 			}
@@ -162,15 +210,20 @@ func (p *webhooksPage) load() tea.Cmd {
 	})
 }
 
-// loadOlder reads, in a command, the page of events before the oldest loaded.
+// loadOlder reads, in a command, the page of events before the oldest loaded, or,
+// under a filter, before the oldest the reads looked at (floor).
 func (p *webhooksPage) loadOlder() tea.Cmd {
-	if p.sh.eng == nil || !p.more || len(p.events) == 0 {
+	before := p.floor
+	if n := len(p.events); n > 0 && (before == 0 || p.events[n-1].Seq < before) {
+		before = p.events[n-1].Seq
+	}
+	if p.sh.eng == nil || !p.more || before == 0 {
 		return nil
 	}
-	page, gen, before := p.page, p.gen, p.events[len(p.events)-1].Seq
-	eng, ctx, names := p.sh.eng, p.sh.ctx, p.namer()
+	page, gen, known := p.page, p.gen, p.known()
+	eng, ctx, names, filter := p.sh.eng, p.sh.ctx, p.namer(known), p.filter(known)
 	return load(&p.older, func() (eventLog, error) {
-		r, err := readEvents(ctx, eng, before, page)
+		r, err := readEvents(ctx, eng, before, page, filter, 0)
 		if err != nil {
 			return eventLog{}, err
 		}
@@ -179,41 +232,163 @@ func (p *webhooksPage) loadOlder() tea.Cmd {
 	})
 }
 
-// readEvents reads up to n events numbered below before (0: the newest).
-func readEvents(ctx context.Context, eng *engine.Engine, before uint64, n int) (eventRange, error) {
-	evs, err := eng.Events(ctx, engine.EventQuery{BeforeSeq: before, Limit: n, Attempts: attemptsShown})
-	r := eventRange{evs: evs, hi: math.MaxUint64}
-	if before != 0 {
-		r.hi = before - 1
+// refill reads the events again from the newest, in a command, when the filter
+// changed: what it reads replaces every event loaded, and the loads on their way,
+// read for the filter before, are dropped. stay, when not 0, is the number of the
+// event to keep selected (the filter cleared): below the newest page, the page
+// from half a screen above it is read too, the newer events between counted in
+// the title (unloaded), as after a long jump.
+func (p *webhooksPage) refill(stay uint64) tea.Cmd {
+	p.list.gate.drop()
+	p.older.drop()
+	if p.sh.eng == nil {
+		return nil
 	}
-	if len(evs) == n { // there may be more below the last
-		r.lo = evs[n-1].Seq
-	}
-	return r, err
+	page, gen, half, known := p.page, p.gen, uint64(p.list.h/2), p.known()
+	eng, ctx, names, filter := p.sh.eng, p.sh.ctx, p.namer(known), p.filter(known)
+	return load(&p.list.gate, func() (eventLog, error) {
+		log := eventLog{gen: gen, top: true, fresh: true, stay: stay}
+		r, err := readEvents(ctx, eng, 0, page, filter, 0)
+		if err != nil {
+			return log, err
+		}
+		log.parts = append(log.parts, r)
+		if stay > 0 && stay < r.lo {
+			if r, err = readEvents(ctx, eng, stay+half+1, page+int(half), filter, 0); err != nil {
+				return log, err
+			}
+			log.parts = append(log.parts, r)
+		}
+		return log, names(&log)
+	})
 }
 
-// namer is what a load runs, in its command, after its reads: the holders of the
-// accounts it read events of (those the page knows kept), and what the pending
-// ones wait behind.
-func (p *webhooksPage) namer() func(*eventLog) error {
-	eng, ctx := p.sh.eng, p.sh.ctx
+// readEvents reads up to n events numbered below before (0: the newest). Under a
+// filter, it reads up to n that match, looking through f.scan events at most, and
+// down to stop at most (a number read before, 0: none): lo is then where it
+// stopped looking.
+func readEvents(ctx context.Context, eng *engine.Engine, before uint64, n int, f *eventFilter, stop uint64) (eventRange, error) {
+	r := eventRange{hi: math.MaxUint64}
+	if before != 0 {
+		r.hi, r.newest = before-1, before-1
+	}
+	if f == nil {
+		evs, err := eng.Events(ctx, engine.EventQuery{BeforeSeq: before, Limit: n, Attempts: attemptsShown})
+		r.evs = evs
+		if len(evs) == n { // there may be more below the last
+			r.lo = evs[n-1].Seq
+		}
+		if before == 0 && len(evs) > 0 {
+			r.newest = evs[0].Seq
+		}
+		return r, err
+	}
+	for looked := 0; ; {
+		limit := min(filterPage, f.scan-looked)
+		evs, err := eng.Events(ctx, engine.EventQuery{BeforeSeq: before, Limit: limit, Attempts: attemptsShown})
+		if err != nil {
+			return r, err
+		}
+		if before == 0 && len(evs) > 0 {
+			r.newest = evs[0].Seq
+		}
+		for _, ev := range evs {
+			if ev.Seq <= stop {
+				r.lo = stop + 1
+				return r, nil
+			}
+			looked++
+			if f.match(ctx, eng, ev) {
+				r.evs = append(r.evs, ev)
+			}
+			if len(r.evs) == n || looked == f.scan {
+				r.lo = ev.Seq
+				return r, nil
+			}
+		}
+		if len(evs) < limit { // the oldest event: lo 0
+			return r, nil
+		}
+		before = evs[len(evs)-1].Seq
+	}
+}
+
+// readRows reads the rows on screen again, by their IDs, under a filter: every
+// match numbered from the first row's to the last's is one of them (the reads
+// that loaded them looked at every event between), and read down from the
+// first, as unfiltered, the rows of a filter that matches one event in a
+// thousand were 40,000 events apart, more than a read looks through (filterScan).
+// An event deleted since is not read: its row goes.
+func readRows(ctx context.Context, eng *engine.Engine, rows []engine.Event) (eventRange, error) {
+	r := eventRange{hi: rows[0].Seq, lo: rows[len(rows)-1].Seq, newest: rows[0].Seq}
+	for _, row := range rows {
+		ev, err := eng.Event(ctx, row.ID)
+		if engine.ErrorCode(err) == engine.ENOTFOUND {
+			continue
+		}
+		if err != nil {
+			return r, err
+		}
+		if n := len(ev.Attempts); n > attemptsShown { // the newest, as Events reads them
+			ev.Attempts = ev.Attempts[n-attemptsShown:]
+		}
+		r.evs = append(r.evs, ev)
+	}
+	return r, nil
+}
+
+// known is a copy of the holders the page knows, for a load's command to add to.
+func (p *webhooksPage) known() map[string]string {
 	known := make(map[string]string, len(p.names))
 	for k, v := range p.names {
 		known[k] = v
 	}
+	return known
+}
+
+// holderName is the holder of account id as the list shows it: read once, then known.
+func holderName(ctx context.Context, eng *engine.Engine, known map[string]string, id string) string {
+	if name, ok := known[id]; ok || id == "" {
+		return name
+	}
+	name := "(unlinked)"
+	if a, err := eng.Account(ctx, id); err == nil {
+		name = a.Name
+	}
+	known[id] = name
+	return name
+}
+
+// filter is the page's filter for a load's command, or nil when there is none.
+func (p *webhooksPage) filter(known map[string]string) *eventFilter {
+	text := foldKey(strings.TrimSpace(p.list.filterText()))
+	if text == "" {
+		return nil
+	}
+	return &eventFilter{text: text, names: known, scan: p.scan}
+}
+
+// filtered says whether the events loaded are a filter's.
+func (p *webhooksPage) filtered() bool { return strings.TrimSpace(p.list.filterText()) != "" }
+
+// match says whether the filter matches what the event's row shows — its name,
+// its account's holder — or its account's ID, which the detail shows.
+func (f *eventFilter) match(ctx context.Context, eng *engine.Engine, ev engine.Event) bool {
+	return strings.Contains(foldKey(shortEvent(ev.Type)+" "+ev.AccountID+" "+holderName(ctx, eng, f.names, ev.AccountID)), f.text)
+}
+
+// namer is what a load runs, in its command, after its reads: the holders of the
+// accounts it read events of (known: those the page knows), and what the pending
+// ones wait behind.
+func (p *webhooksPage) namer(known map[string]string) func(*eventLog) error {
+	eng, ctx := p.sh.eng, p.sh.ctx
 	return func(log *eventLog) error {
 		var evs []engine.Event
 		for _, r := range log.parts {
 			evs = append(evs, r.evs...)
 		}
 		for _, ev := range evs {
-			if _, ok := known[ev.AccountID]; !ok && ev.AccountID != "" {
-				if a, err := eng.Account(ctx, ev.AccountID); err == nil {
-					known[ev.AccountID] = a.Name
-				} else {
-					known[ev.AccountID] = "(unlinked)"
-				}
-			}
+			holderName(ctx, eng, known, ev.AccountID)
 		}
 		log.names = known
 		var err error
@@ -223,7 +398,7 @@ func (p *webhooksPage) namer() func(*eventLog) error {
 }
 
 // merge puts what a load read in place of the events loaded in its ranges; reset
-// drops the events older than the newest page's.
+// drops the events older than the newest page's (a refill's: every event loaded).
 //
 // A newest page that does not reach the newest event loaded is not put in: more
 // than a page came since, and what is loaded would have a hole. Reading down to
@@ -241,11 +416,18 @@ func (p *webhooksPage) merge(log eventLog, reset bool) {
 	if reset {
 		p.events, p.readAt, p.behind = p.events[:0], map[uint64]int{}, map[string]engine.Event{}
 		p.older.drop() // a page older than the newest is not wanted now
-		p.more = log.parts[0].lo > 0
-		p.unloaded = 0
-		log.parts = log.parts[:1] // the rows that were on screen when it was asked for are gone
+		p.unloaded, p.ceil = 0, 0
+		switch {
+		case !log.fresh:
+			log.parts = log.parts[:1] // the rows that were on screen when it was asked for are gone
+		case len(log.parts) > 1 && log.parts[0].lo > log.parts[1].hi+1: // a hole above the event to stay on
+			p.unloaded = len(log.parts[0].evs)
+			log.parts = log.parts[1:]
+		}
+		p.floor = log.parts[len(log.parts)-1].lo
+		p.more = p.floor > 0
 	} else if top := log.parts[0]; log.top && len(p.events) > 0 {
-		if newest := p.events[0].Seq; top.lo > newest+1 {
+		if newest := max(p.events[0].Seq, p.ceil); top.lo > newest+1 {
 			p.unloaded = len(top.evs)
 			log.parts = log.parts[1:]
 		} else {
@@ -262,6 +444,7 @@ func (p *webhooksPage) merge(log eventLog, reset bool) {
 			b = len(p.events)
 		}
 		p.events = slices.Replace(p.events, a, b, r.evs...)
+		p.ceil = max(p.ceil, r.newest)
 		for _, ev := range r.evs {
 			p.readAt[ev.Seq] = log.gen
 			delete(p.behind, ev.ID)
@@ -305,15 +488,19 @@ func (p *webhooksPage) Update(msg tea.Msg) tea.Cmd {
 				return nil
 			}
 			p.merge(msg.val, false)
-			p.more = msg.val.parts[0].lo > 0
+			p.floor = msg.val.parts[0].lo
+			p.more = p.floor > 0
 			p.list.setRows(len(p.events))
-			return nil
+			return p.readOn()
 		}
 		if !msg.of(&p.list.gate) {
 			return nil // an older load: a newer one is on its way
 		}
 		if p.list.err = errText(msg.err); msg.err != nil {
 			return nil
+		}
+		if msg.val.fresh {
+			return p.refilled(msg.val)
 		}
 		l := &p.list
 		var sel, newest string // stay on the selected event as new ones arrive on top; at the top, follow them
@@ -330,6 +517,12 @@ func (p *webhooksPage) Update(msg tea.Msg) tea.Cmd {
 		// page older than them on its way (a reviewer's trial).
 		reset := msg.val.top && (len(p.events) == 0 || l.offset == 0 &&
 			(sel == "" || slices.ContainsFunc(msg.val.parts[0].evs, func(ev engine.Event) bool { return ev.ID == sel })))
+		if reset && p.filtered() {
+			// A filter's newest page that reached what was read before keeps the
+			// older matches: dropped, they were looked for again, deep in the log,
+			// at each notice.
+			reset = msg.val.parts[0].lo > p.ceil+1
+		}
 		p.merge(msg.val, reset)
 		for i, ev := range p.events {
 			if ev.ID == newest {
@@ -357,7 +550,7 @@ func (p *webhooksPage) Update(msg tea.Msg) tea.Cmd {
 		p.payFor = ""
 		l.setRows(len(p.events))
 		p.sawTop()
-		var older tea.Cmd
+		older := p.readOn()
 		if r, _ := l.selected(); r == l.n-1 && p.more && !p.older.loading {
 			// On the last row, the page before it is wanted: end and ↓ do nothing
 			// there, and none may be on its way (a reset dropped it).
@@ -395,8 +588,41 @@ func (p *webhooksPage) Update(msg tea.Msg) tea.Cmd {
 		return p.listed(msg)
 	case mouseMsg:
 		return p.listed(msg)
+	case stylesMsg:
+		p.list.update(msg) // the filter's field
 	}
 	return nil
+}
+
+// refilled puts what a refill read in place of every event loaded, the cursor on
+// the event it was to stay on, or where it was (deleted since); else on the first.
+func (p *webhooksPage) refilled(log eventLog) tea.Cmd {
+	p.newer = 0
+	p.merge(log, true)
+	l := &p.list
+	l.cursor, l.offset = 0, 0
+	l.setRows(len(p.events))
+	if log.stay > 0 && len(p.events) > 0 {
+		i := slices.IndexFunc(p.events, func(ev engine.Event) bool { return ev.Seq <= log.stay })
+		if i < 0 {
+			i = len(p.events) - 1
+		}
+		l.selectRow(i)
+	}
+	p.payFor = ""
+	if l.gate.stale {
+		return tea.Batch(p.readOn(), p.load())
+	}
+	return p.readOn()
+}
+
+// readOn reads the older events a filter wants: its matches fill the screen, or
+// the reads reach the oldest event. Each read looks through filterScan events.
+func (p *webhooksPage) readOn() tea.Cmd {
+	if !p.filtered() || !p.more || p.older.loading || len(p.events) >= p.list.offset+p.list.h {
+		return nil
+	}
+	return p.loadOlder()
 }
 
 func (p *webhooksPage) selected() (engine.Event, bool) {
@@ -420,8 +646,19 @@ func (p *webhooksPage) newerAbove() int { return min(p.newer, p.list.offset) + p
 
 // listed gives a key or a mouse event to the list first, then to the page.
 func (p *webhooksPage) listed(msg tea.Msg) tea.Cmd {
+	was, had := p.selected()
 	ev, cmd := p.list.update(msg)
 	switch ev {
+	case listFiltered:
+		// Read from the newest again, for the filter: the matches among every event
+		// kept, not only those loaded. Cleared, the event selected stays so, as on
+		// Accounts.
+		var stay uint64
+		if had && !p.filtered() {
+			stay = was.Seq
+		}
+		p.payOff, p.payload = 0, false
+		return tea.Batch(cmd, p.refill(stay))
 	case listMoved:
 		p.payOff, p.payload = 0, false
 		p.sawTop()
@@ -554,6 +791,9 @@ func (p *webhooksPage) ShortHelp() []key.Binding {
 	if p.payload {
 		return []key.Binding{withHelp(k.Up, "scroll"), withHelp(k.Down, "scroll"), k.Replay, withHelp(k.Back, "back to the list")}
 	}
+	if p.list.filtering {
+		return []key.Binding{withHelp(k.Submit, "keep filter"), withHelp(k.Cancel, "clear filter")}
+	}
 	return []key.Binding{k.Up, k.Down, k.Payload, k.Replay}
 }
 
@@ -562,7 +802,11 @@ func (p *webhooksPage) FullHelp() [][]key.Binding {
 	if p.payload {
 		return [][]key.Binding{{withHelp(k.Up, "scroll up"), withHelp(k.Down, "scroll down"), k.PageUp, k.PageDown, k.Top}, {k.Replay, k.Back}}
 	}
-	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}, {k.Payload, k.Replay, k.OlderAttempts, k.NewerAttempts}}
+	filters := []key.Binding{withHelp(k.Filter, "filter: account, holder or event")}
+	if p.list.filterText() != "" {
+		filters = append(filters, withHelp(k.Back, "clear filter"))
+	}
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}, {k.Payload, k.Replay, k.OlderAttempts, k.NewerAttempts}, filters}
 }
 
 func (p *webhooksPage) listWidth() int {
@@ -693,19 +937,41 @@ func (p *webhooksPage) listView(w int) string {
 			kept = " · older deleted"
 		}
 	}
-	if ansi.StringWidth(" Webhook events"+count+order+newer+kept) >= w { // at 80 columns "200 loaded" leaves no room for it
+	// The filter kept, after the title: what it leaves no room for goes, the filter
+	// whole. Being typed, it takes the line.
+	status, sep := p.list.status(), " "
+	if p.filtered() {
+		sep = st.Muted.Render(" · ")
+	}
+	room := w - ansi.StringWidth(status)
+	if status != "" {
+		room -= ansi.StringWidth(sep)
+	}
+	if ansi.StringWidth(" Webhook events"+count+order+newer+kept) >= room { // at 80 columns "200 loaded" leaves no room for it
 		order = ""
 	}
-	if ansi.StringWidth(" Webhook events"+count+order+newer+kept) >= w {
+	if ansi.StringWidth(" Webhook events"+count+order+newer+kept) >= room {
 		kept = ""
 	}
 	title := st.Title.Render(" Webhook events") + st.Muted.Render(count+order) + st.Accent.Render(newer) + st.Muted.Render(kept)
-	b.WriteString(title + " " + p.list.status() + "\n")
+	switch {
+	case p.list.filtering: // the field takes the line, as on the Bank console: beside the title it had 20 cells at 80 columns
+		title = " " + status
+	case status != "":
+		title = clip(title, max(room, 0)) + sep + status
+	}
+	b.WriteString(title + "\n")
 	now := p.sh.now()
 	cols := p.columns(w - 2)
 	b.WriteString(headerRow(cols, st.ColHeader) + "\n")
 	cells := make([]string, len(cols))
 	empty := "No events yet: sync an account connected after Data Sync was enabled."
+	if p.filtered() {
+		empty = "No event matches the filter."
+		if p.more { // readOn is looking through the older ones
+			empty = "No event matches the filter yet: reading older events…"
+		}
+	}
 	p.list.draw(&b, w, p.list.h, empty, func(r int, sel bool) []string {
 		ev := p.events[r]
 		for j, c := range cols {
@@ -740,7 +1006,7 @@ func (p *webhooksPage) listView(w int) string {
 // deleted says whether the log lost events to the keeping window: their numbers
 // (Seq, from 1, one an event) skip some, or start past 1 with every event loaded.
 func (p *webhooksPage) deleted() bool {
-	if !p.list.gate.loaded || len(p.events) == 0 {
+	if !p.list.gate.loaded || len(p.events) == 0 || p.filtered() { // a filter's numbers skip those it does not match
 		return false
 	}
 	lo, hi := p.events[0].Seq, p.events[0].Seq

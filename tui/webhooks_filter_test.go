@@ -1,0 +1,162 @@
+package tui
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"sandbank/engine"
+)
+
+// filteredLog is the IDs of the log's events that keep says to, newest first.
+func filteredLog(t *testing.T, w *testWorld, keep func(engine.Event) bool) []string {
+	t.Helper()
+	evs, err := w.eng.Events(w.ctx, engine.EventQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, ev := range evs {
+		if keep(ev) {
+			ids = append(ids, ev.ID)
+		}
+	}
+	return ids
+}
+
+// The filter finds its events among every event kept, not only the page loaded:
+// the account's (by its holder or its ID) and the event's name, whatever the case.
+// The reads look through a few events at a time (scan), as they do through
+// 2,000 of a long log, and go on until the screen is full or the log ends.
+func TestWebhooksFilterFindsEventsOlderThanThePageLoaded(t *testing.T) {
+	h, wp := webhooksWithPage(t, 40, 5)
+	wp.scan = 7
+	kunle := h.w.account("KUNLE")
+	oldest := wp.events[len(wp.events)-1].Seq
+	for _, tc := range []struct {
+		filter string
+		keep   func(engine.Event) bool
+		golden string // the screen's, or ""
+	}{
+		{"kunle", func(ev engine.Event) bool { return ev.AccountID == kunle.ID }, "webhooks-filter-account"},
+		{strings.ToUpper(kunle.ID[:12]), func(ev engine.Event) bool { return ev.AccountID == kunle.ID }, ""},
+		{"Connected", func(ev engine.Event) bool { return strings.HasSuffix(ev.Type, "account_connected") }, ""},
+	} {
+		t.Run(tc.filter, func(t *testing.T) {
+			want := filteredLog(t, h.w, tc.keep)
+			if len(want) == 0 || slices.ContainsFunc(wp.events, func(ev engine.Event) bool { return tc.keep(ev) }) {
+				t.Fatalf("%d events match, or one is on the page loaded", len(want))
+			}
+			h.press("/")
+			h.typ(tc.filter)
+			h.press("enter")
+			if got := loadedIDs(wp); !slices.Equal(got, want) {
+				t.Fatalf("/%s lists\n%q\nthe log's matches\n%q", tc.filter, got, want)
+			}
+			if wp.events[0].Seq >= oldest {
+				t.Fatalf("the newest match, #%d, is on the page first loaded (down to #%d)", wp.events[0].Seq, oldest)
+			}
+			h.contains("filter "+tc.filter+" · esc clears", shortEvent(wp.events[0].Type))
+			if tc.golden != "" {
+				h.golden(tc.golden)
+			}
+			h.press("esc", "home") // the newest page alone again
+		})
+	}
+}
+
+// No match says so, in place of the rows, and not that there are no events.
+func TestWebhooksFilterSaysNothingMatches(t *testing.T) {
+	h, wp := webhooksWithPage(t, 12, 5)
+	wp.scan = 7
+	h.press("/")
+	h.typ("nobody")
+	h.press("enter")
+	if len(wp.events) != 0 || wp.more {
+		t.Fatalf("%d events listed, more to read: %v", len(wp.events), wp.more)
+	}
+	h.contains("No event matches the filter.", "filter nobody · esc clears")
+	h.golden("webhooks-filter-none")
+}
+
+// esc clears the filter, and the event selected stays so, found deep in the log
+// (the page around it read, the newer ones counted in the title) or on the newest
+// page; the rows loaded are the log's, in order, none missing.
+func TestWebhooksFilterClearedKeepsTheSelection(t *testing.T) {
+	h, wp := webhooksWithPage(t, 60, 5)
+	wp.scan = 7
+	log := webhooksLog(t, h.w)
+
+	h.press("/")
+	h.typ("kunle")
+	h.press("enter", "end")
+	deep, _ := wp.selected()
+	h.press("esc")
+	if wp.list.filterText() != "" {
+		t.Fatalf("the filter is %q", wp.list.filterText())
+	}
+	if ev, ok := wp.selected(); !ok || ev.ID != deep.ID {
+		t.Fatalf("esc selected #%d, not #%d", ev.Seq, deep.Seq)
+	}
+	at := slices.Index(log, loadedIDs(wp)[0])
+	if got := loadedIDs(wp); at < 0 || !slices.Equal(got, log[at:at+len(got)]) {
+		t.Fatalf("after esc the list is\n%q\nthe log\n%q", got, log)
+	}
+	h.contains("+ newer")
+	h.golden("webhooks-filter-cleared")
+
+	// On the newest page, as the filter is typed: esc clears it too.
+	h.press("home", "/")
+	h.typ("updated")
+	h.press("enter", "down", "down")
+	sel, _ := wp.selected()
+	h.press("/", "esc")
+	if ev, _ := wp.selected(); wp.list.filterText() != "" || ev.ID != sel.ID {
+		t.Fatalf("esc selected #%d, not #%d, the filter %q", ev.Seq, sel.Seq, wp.list.filterText())
+	}
+	if got := loadedIDs(wp); !slices.Equal(got, log[:len(got)]) {
+		t.Fatalf("after esc the list is\n%q\nthe log's newest\n%q", got, log[:len(got)])
+	}
+}
+
+// A new event that matches shows on top of the filtered list; one that does not
+// stays out of it.
+func TestWebhooksFilterShowsANewMatch(t *testing.T) {
+	h, wp := webhooksWithPage(t, 20, 5)
+	wp.scan = 7
+	h.press("/")
+	h.typ("concepts")
+	h.press("enter")
+	before := len(wp.events)
+	newEvent(h) // the business's
+	if got := loadedIDs(wp); len(got) != before+1 || got[0] != webhooksLog(t, h.w)[0] {
+		t.Fatalf("after a new match the list has %d events, the first %q; %d before", len(got), got[0], before)
+	}
+
+	h.press("esc", "/")
+	h.typ("kunle")
+	h.press("enter")
+	before = len(wp.events)
+	newEvent(h) // the business's again: no match
+	if got := len(wp.events); got != before {
+		t.Fatalf("a new event of another account made %d rows of %d", got, before)
+	}
+}
+
+// ? lists the filter among the page's keys.
+func TestWebhooksHelpListsTheFilter(t *testing.T) {
+	h, _ := webhooksWithPage(t, 8, 5)
+	h.press("?")
+	h.contains("/ filter: account, holder or event")
+}
+
+// At 80 columns the filter being typed shows whole beside the count, and the
+// footer says what enter and esc do.
+func TestWebhooksFilterAt80Columns(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{width: 80, height: 24})
+	h.press("2", "/")
+	h.typ("kunle")
+	h.contains("filter: kunle", "enter keep filter", "esc clear filter")
+	h.golden("webhooks-filter-typing-80x24")
+}
