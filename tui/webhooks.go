@@ -904,12 +904,13 @@ func (p *webhooksPage) listView(w int) string {
 	st := p.sh.styles
 	var b strings.Builder
 	// The count is the log's total only when the load did not fill its limit; else
-	// it is what is loaded ("200 loaded"), more coming at the end of the list. No
-	// count before the first load: 0 would be a claim.
+	// it is what is loaded ("200 loaded"), more coming at the end of the list, or
+	// newer ones above it, unloaded: esc on a filter's event deep in the log read
+	// "Webhook events 11" over 60. No count before the first load: 0 would be a claim.
 	count := ""
 	if p.list.gate.loaded {
 		count = " " + itoa(len(p.events))
-		if p.more {
+		if p.more || p.unloaded > 0 {
 			count += " loaded"
 		}
 	}
