@@ -510,20 +510,36 @@ func (s *Server) linkOpen(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// linkEnded answers the end user's page of a link that err says can no longer be
-// walked (used, expired), and reports whether it did: the user has somewhere to
-// go, back to the app.
+// linkEnded answers the end user's page of a link that err says cannot be walked
+// (used, expired, its account unlinked, or any other refusal), and reports
+// whether it did: the user has somewhere to go, back to the app. A
+// re-authorisation link whose account was unlinked showed its error with no way
+// back, both buttons hidden outside a frame (a v2 developer's trial); so did any
+// other refusal of opening a link. Only a bug's error, which writeError logs,
+// and a link that is not one (no redirect_url to go to) are left to it.
 func (s *Server) linkEnded(w http.ResponseWriter, r *http.Request, link string, err error) bool {
 	reason := errorReason(err)
-	if reason != "LINK_EXPIRED" && reason != "LINK_USED" {
+	status, known := statusOf[engine.ErrorCode(err)]
+	if err == nil || !known || status == http.StatusInternalServerError {
 		return false
 	}
 	l, lerr := s.eng.Link(r.Context(), link)
 	if lerr != nil || l.RedirectURL == "" {
 		return false
 	}
-	p := errorPageOf(r, apiError{Status: statusOf[engine.ErrorCode(err)], Code: reason, Message: engine.ErrorMessage(err)})
-	p.Finish = linkLeft(l, "expired") // told why
+	p := errorPageOf(r, apiError{Status: status, Code: reason, Message: engine.ErrorMessage(err)})
+	switch reason {
+	case "LINK_EXPIRED":
+		p.Finish = linkLeft(l, "expired") // told why
+	case "ACCOUNT_NOT_FOUND":
+		// The link can no longer be walked, as an expired one cannot: the app
+		// hears why, and GET /connect/links/{link} says it too (linkUnlinked).
+		p.Finish = linkLeft(l, "unlinked")
+	default:
+		// A refusal the user may get past by opening the link again (too many
+		// sessions open, a form posted from another site): it stays pending.
+		p.Finish = linkLeft(l, "error")
+	}
 	if reason == "LINK_USED" {
 		// how it ended, without the code: whoever holds the link's URL is not the user
 		p.Finish = linkRedirect(l.RedirectURL, l.Status, "", l.AccountID, l.Ref)
@@ -569,6 +585,8 @@ func (s *Server) linkCancel(w http.ResponseWriter, r *http.Request) error {
 		reason := "cancelled"
 		if !l.ExpiresAt.After(s.eng.Clock().Now()) {
 			reason = "expired" // it cannot be opened again: not "cancelled" (a review)
+		} else if s.linkUnlinked(r.Context(), l) {
+			reason = "unlinked" // nor can a re-authorisation of an account gone
 		}
 		seeOther(w, linkLeft(l, reason))
 		return nil
@@ -580,8 +598,20 @@ func (s *Server) linkCancel(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// linkUnlinked reports whether l, pending, re-authorises an account unlinked
+// since it was made: it can no longer be walked, and says so as an expired link
+// does — the store keeps it pending, as left.
+func (s *Server) linkUnlinked(ctx context.Context, l engine.Link) bool {
+	if l.Scope != engine.LinkReauth || l.Status != engine.LinkPending {
+		return false
+	}
+	_, err := s.eng.ReauthTarget(ctx, engine.WidgetRequest{Link: l.ID})
+	return engine.ErrorCode(err) == engine.ENOTFOUND
+}
+
 // linkLeft is where a link's user goes who leaves it unfinished (locked, expired,
-// or cancelled): the redirect_url with status failed and why.
+// cancelled, its account unlinked, or another refusal, "error"): the
+// redirect_url with status failed and why.
 func linkLeft(l engine.Link, reason string) string {
 	u := linkRedirect(l.RedirectURL, "failed", "", "", l.Ref)
 	if p, err := url.Parse(u); err == nil {
@@ -1025,6 +1055,9 @@ func (s *Server) widgetView(ctx context.Context, st engine.WidgetState) *widgetP
 			v.Finish = linkLeft(*l, "locked")
 		case engine.WidgetExpired:
 			v.Finish = linkLeft(*l, "expired")
+			if !st.UnlinkedAt.IsZero() {
+				v.Finish = linkLeft(*l, "unlinked") // ended early, by the unlink: not its time
+			}
 		default:
 			v.Cancel = linkCancelURL(*l)
 		}

@@ -1195,3 +1195,48 @@ func TestTabOfItsOwnAfterTheCodeIsSpent(t *testing.T) {
 	has("the page once its code expired", page(st), []string{"Your account was not linked", "expired at", "CODE_EXPIRED"},
 		[]string{"Account linked", "The app can now read your balance", "The code the app receives", "exchanges it with"})
 }
+
+// A re-authorisation link whose account was unlinked before the user opened it
+// goes back to the app, as a lock or an expiry does, with status=failed and
+// reason=unlinked, and its JSON no longer says pending: its page had no way
+// back (both buttons hidden outside a frame) and GET said pending for ever (a
+// v2 developer's trial).
+func TestAReauthLinkOfAnUnlinkedAccountGoesBackToTheApp(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	c := w.addCustomer(map[string]any{"institution": "044"})
+	id := w.connect(c)
+	_, link := w.initiate(map[string]any{"scope": "reauth", "account": id, "meta": map[string]any{"ref": "r-9"},
+		"redirect_url": "http://127.0.0.1:7481/back"})
+	w.must(http.StatusOK, "POST", "/v2/accounts/"+id+"/unlink", req{})
+	html := req{key: noKey(), headers: map[string]string{"Accept": "text/html"}}
+	back := `href="http://127.0.0.1:7481/back?reason=unlinked&amp;reference=r-9&amp;status=failed"`
+	page := w.do("GET", "/connect/links/"+link, html)
+	if body := string(page.body); page.status != http.StatusNotFound || !strings.Contains(body, "Return to the app") || !strings.Contains(body, back) {
+		t.Fatalf("the link's page = %d, without %s:\n%s", page.status, back, body)
+	}
+	var st struct {
+		Status      string
+		RedirectURL string `json:"redirect_url"`
+	}
+	w.must(http.StatusOK, "GET", "/connect/links/"+link, req{key: noKey()}).decode(t, &st)
+	if st.Status != "unlinked" || st.RedirectURL != "http://127.0.0.1:7481/back?reason=unlinked&reference=r-9&status=failed" {
+		t.Fatalf("GET /connect/links/{link} = %+v; want unlinked, with the failure in redirect_url", st)
+	}
+	if loc := w.must(http.StatusSeeOther, "GET", "/connect/links/"+link+"/cancel", html).header.Get("Location"); !strings.Contains(loc, "reason=unlinked") {
+		t.Fatalf("Cancel went to %q; want reason=unlinked", loc)
+	}
+
+	// Unlinked while its page was open: the page's way back says why, not "expired".
+	id = w.connect(c)
+	_, link = w.initiate(map[string]any{"scope": "reauth", "account": id, "redirect_url": "http://127.0.0.1:7481/back"})
+	open := w.openWidget(map[string]any{"link": link})
+	w.must(http.StatusOK, "POST", "/v2/accounts/"+id+"/unlink", req{})
+	if body := string(w.do("GET", "/connect/s/"+open.Session, html).body); !strings.Contains(body, "reason=unlinked") {
+		t.Fatalf("the open page of a link whose account was unlinked does not go back with reason=unlinked:\n%s", body)
+	}
+	var ws struct{ Link struct{ Status string } }
+	w.must(http.StatusOK, "GET", "/connect/sessions/"+open.Session, req{key: noKey()}).decode(t, &ws)
+	if ws.Link.Status != "unlinked" {
+		t.Fatalf("the session's link is %q; want unlinked", ws.Link.Status)
+	}
+}

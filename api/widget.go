@@ -83,7 +83,8 @@ type linkJSON struct {
 	RedirectURL string `json:"redirect_url"`
 }
 
-func newLinkJSON(l engine.Link, now time.Time) *linkJSON {
+// unlinked says l re-authorises an account unlinked since (Server.linkUnlinked).
+func newLinkJSON(l engine.Link, now time.Time, unlinked bool) *linkJSON {
 	out := &linkJSON{ID: l.ID, Scope: l.Scope, Status: l.Status, Institution: l.Institution, Account: l.AccountID,
 		ExpiresAt: instant(l.ExpiresAt), RedirectURL: l.RedirectURL}
 	switch {
@@ -93,6 +94,10 @@ func newLinkJSON(l engine.Link, now time.Time) *linkJSON {
 		// Never walked to its end and past its time: it can no longer be, and the
 		// user's way back to the app says so. The store keeps it pending, as left.
 		out.Status, out.RedirectURL = linkExpired, linkLeft(l, "expired")
+	case unlinked:
+		// Nor can it once its account is gone: it said pending, for ever (a v2
+		// developer's trial).
+		out.Status, out.RedirectURL = linkUnlinkedStatus, linkLeft(l, "unlinked")
 	}
 	return out
 }
@@ -112,7 +117,7 @@ func newWidgetJSON(st engine.WidgetState, withInstitution bool, now time.Time) w
 		out.Accounts = append(out.Accounts, newWidgetAccountJSON(a))
 	}
 	if st.Link != nil {
-		out.Link = newLinkJSON(*st.Link, now)
+		out.Link = newLinkJSON(*st.Link, now, st.Reauth && !st.UnlinkedAt.IsZero())
 	}
 	return out
 }
@@ -222,13 +227,17 @@ func (s *Server) linkState(w http.ResponseWriter, r *http.Request) error {
 	if !s.eng.LinkCodeOpen(r.Context(), l) {
 		l.Code = "" // exchanged or expired: the state says how the link ended, not the code
 	}
-	writeJSON(w, http.StatusOK, newLinkJSON(l, s.eng.Clock().Now()))
+	writeJSON(w, http.StatusOK, newLinkJSON(l, s.eng.Clock().Now(), s.linkUnlinked(r.Context(), l)))
 	return nil
 }
 
 // linkExpired is the status a link's JSON gives it once it is past its
 // expires_at unfinished.
 const linkExpired = "expired"
+
+// linkUnlinkedStatus is the status a re-authorisation link's JSON gives it once
+// its account is unlinked, unfinished.
+const linkUnlinkedStatus = "unlinked"
 
 func (s *Server) widgetState(w http.ResponseWriter, r *http.Request) error {
 	st, err := s.eng.Widget(r.PathValue("session"))

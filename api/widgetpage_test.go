@@ -836,3 +836,22 @@ const countSends = `
 		document.addEventListener("submit", e => { if (!e.defaultPrevented) window.sent++; });
 		document.getElementById("username").value = "nobody";
 		document.getElementById("password").value = "wrongwrong";`
+
+// A re-authorisation link opened after its account was unlinked shows a visible
+// way back to the app, scripts on, that tells the app why: both its buttons
+// stayed hidden, outside a frame, and the user was stranded (a v2 developer's
+// trial).
+func TestBrowserReauthLinkOfAnUnlinkedAccount(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	c := w.addCustomer(map[string]any{"institution": "044"})
+	id := w.connect(c)
+	l, _ := w.initiate(map[string]any{"scope": "reauth", "account": id, "redirect_url": w.base + "/back"})
+	w.must(http.StatusOK, "POST", "/v2/accounts/"+id+"/unlink", req{})
+	b := w.newTab(t, 1280)
+	b.do(chromedp.Navigate(l.MonoURL))
+	b.wantHeading("This account cannot be re-authorised")
+	b.submit(`a.button`)
+	if got := js[string](b, `location.search`); got != "?reason=unlinked&status=failed" {
+		t.Fatalf("Return to the app went to %q; want the redirect_url with status=failed&reason=unlinked", got)
+	}
+}
