@@ -1174,3 +1174,25 @@ func TestDateBoundsTakeTheirWholeUnit(t *testing.T) {
 		}
 	}
 }
+
+// A POST to a mistyped /v2/accounts/WORD says there is no such POST route and
+// lists v2's, in v2's shape: the account route's pattern read WORD as an
+// account's ID and answered 405 "use GET or HEAD" (a v2 developer's trial).
+func TestMistypedV2PostRouteListsThePostRoutes(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	rep := w.do("POST", "/v2/accounts/reauth", req{body: map[string]any{"account": "x"}})
+	body := string(rep.body)
+	for _, want := range []string{"no route POST /v2/accounts/reauth (v2 has no such POST route", `POST /v2/accounts/initiate (a link: {\"scope\":\"auth\"}`,
+		`{\"scope\":\"reauth\",\"account\":ID} re-authorises one)`, "POST /v2/accounts/auth (exchanges", "POST /v2/accounts/{id}/unlink", `"data":null`} {
+		if rep.status != http.StatusNotFound || !strings.Contains(body, want) {
+			t.Fatalf("POST /v2/accounts/reauth = %d %s; want 404 saying %s", rep.status, body, want)
+		}
+	}
+	if allow := rep.header.Get("Allow"); allow != "" {
+		t.Errorf("the 404 says Allow: %s", allow)
+	}
+	// Another method on an account is still told what the account route takes.
+	if rep := w.do("PUT", "/v2/accounts/x", req{}); rep.status != http.StatusMethodNotAllowed {
+		t.Errorf("PUT /v2/accounts/x = %d %s; want 405", rep.status, rep.body)
+	}
+}

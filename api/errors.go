@@ -412,6 +412,12 @@ func (u *unrouted) WriteHeader(code int) {
 			Message: clipPath("the request target " + strconv.Quote(u.r.RequestURI) + " is not a path")})
 		return
 	case http.StatusMethodNotAllowed:
+		if routes := v2PostRoutesHint(u.r); routes != "" {
+			h.Del("Allow")
+			answerError(u.ResponseWriter, u.r, u.shape, apiError{Status: http.StatusNotFound, Code: "NOT_FOUND",
+				Message: clipPath("no route " + u.r.Method + " " + shownPath(u.r) + routes + "; GET /openapi.yaml lists every route")})
+			return
+		}
 		target := shownPath(u.r)
 		if u.r.URL.Path == "" { // CONNECT host:port
 			target = u.r.RequestURI
@@ -429,6 +435,30 @@ func (u *unrouted) WriteHeader(code int) {
 	// came back whole (a security review).
 	answerError(u.ResponseWriter, u.r, u.shape, apiError{Status: code, Code: "NOT_FOUND",
 		Message: clipPath("no route " + u.r.Method + " " + shownPath(u.r) + u.slashHint() + u.v1PrefixHint() + u.v2Hint() + u.accountsHint() + u.pluralHint() + routeHint(u.r.URL.Path) + "; GET /openapi.yaml lists every route")})
+}
+
+// v2PostRoutesHint lists v2's POST routes for a POST to /v2/accounts/WORD, which
+// the account route's pattern matches: it answered 405 "use GET or HEAD", WORD
+// read as an account's ID, where the client had mistyped a POST route
+// (POST /v2/accounts/reauth, a v2 developer's trial). "" for any other request.
+func v2PostRoutesHint(r *http.Request) string {
+	rest, ok := strings.CutPrefix(r.URL.Path, "/v2/accounts/")
+	if r.Method != http.MethodPost || !ok || rest == "" || strings.Contains(rest, "/") {
+		return ""
+	}
+	var list []string
+	for _, p := range routes().patterns { // the router's own: a new POST route is listed too
+		if route, ok := strings.CutPrefix(p, "POST "); ok && isV2Path(route) {
+			list = append(list, "POST "+route+v2PostRouteNotes[route])
+		}
+	}
+	return " (v2 has no such POST route; its POST routes are " + strings.Join(list, ", ") + ")"
+}
+
+// v2PostRouteNotes say what a v2 POST route is for, where its path does not.
+var v2PostRouteNotes = map[string]string{
+	"/v2/accounts/initiate": ` (a link: {"scope":"auth"} connects an account, {"scope":"reauth","account":ID} re-authorises one)`,
+	"/v2/accounts/auth":     " (exchanges a link's code for the account's ID)",
 }
 
 // slashHint names the route a path with a trailing slash meant, when there is one
