@@ -92,7 +92,9 @@ type linkInstJSON struct {
 
 // parseInitiate reads POST /v2/accounts/initiate: JSON with nested objects, as Mono
 // takes it ({"customer":{"name","email"}}, {"meta":{"ref"}}, {"institution":{"id",
-// "auth_method"}}); unknown fields are ignored, as SDKs send them.
+// "auth_method"}}); unknown fields are ignored, as official SDKs may send fields
+// sandbank does not know — but a known field of the other scope (account with
+// auth, customer with reauth) is refused: LinkRequest.Validate.
 func parseInitiate(b []byte) (engine.LinkRequest, error) {
 	var in struct {
 		Scope    string `json:"scope"`

@@ -805,3 +805,28 @@ func TestV2RealtimeJobPastItsWindowSaysSo(t *testing.T) {
 		t.Fatalf("a read past the window while job %s runs: %q %q %s; want the job again, said to run past its window", jid, again, status, rep.body)
 	}
 }
+
+// initiate refuses a field of the other scope, saying which scope it belongs to:
+// account with scope auth answered a fresh connect link (the user would link a
+// second copy of the account under a new ID), and customer with scope reauth was
+// dropped (a v2 developer's trial). A field sandbank does not know still passes.
+func TestInitiateRefusesAFieldOfTheOtherScope(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	id := w.connect(w.addCustomer(map[string]any{"institution": "044"}))
+	back := "http://127.0.0.1:7481/back"
+	for _, tc := range []struct {
+		body map[string]any
+		want string
+	}{
+		{map[string]any{"scope": "auth", "account": id, "customer": map[string]any{"name": "Ada", "email": "ada@example.com"}, "redirect_url": back},
+			"account belongs to scope reauth"},
+		{map[string]any{"scope": "reauth", "account": id, "customer": map[string]any{"name": "Ada", "email": "ada@example.com"}, "redirect_url": back},
+			"customer belongs to scope auth"},
+	} {
+		v := failedV2(t, w.do("POST", "/v2/accounts/initiate", req{body: tc.body}), http.StatusBadRequest)
+		if msg, _ := v["message"].(string); !strings.Contains(msg, tc.want) {
+			t.Errorf("initiate %v = %q; want it to say %q", tc.body, msg, tc.want)
+		}
+	}
+	w.initiate(map[string]any{"scope": "reauth", "account": id, "redirect_url": back, "sdk_version": "2.1"})
+}

@@ -100,13 +100,24 @@ func (r LinkRequest) Validate() error {
 	if n := utf8.RuneCountInString(r.Ref); n > 200 {
 		return Invalid("meta.ref", "meta.ref is %d characters long; keep it to 200", n)
 	}
+	// A field of the other scope is refused, not dropped: account with scope auth
+	// answered a fresh connect link, on which the user linked a second copy of the
+	// account under a new ID, and customer with scope reauth was dropped unsaid (a
+	// v2 developer's trial). Fields sandbank does not know at all still pass
+	// (parseInitiate): an official SDK may send some.
+	c := r.Customer
 	if r.Scope == LinkReauth {
 		if strings.TrimSpace(r.Account) == "" {
 			return Invalid("account", "account is required with scope reauth: the ID of the account to re-authorise")
 		}
+		if c != (LinkCustomer{}) {
+			return Invalid("customer", "customer belongs to scope auth, where it names the customer of the account to connect; a re-authorisation (scope reauth) is of the account's own customer: leave customer out")
+		}
 		return nil
 	}
-	c := r.Customer
+	if account := strings.TrimSpace(r.Account); account != "" {
+		return Invalid("account", "account belongs to scope reauth: with scope auth the user connects a new account, and account %s would be linked again under another ID; send \"scope\":\"reauth\" to re-authorise it, or leave account out to connect a new one", account)
+	}
 	if err := c.check("customer"); err != nil {
 		return err
 	}

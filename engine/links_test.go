@@ -150,7 +150,11 @@ func TestLinkRequestValidation(t *testing.T) {
 		{"institution.auth_method", func(r *engine.LinkRequest) { r.AuthMethod = "ussd" }, engine.EINVALID},
 		{"institution.id", func(r *engine.LinkRequest) { r.Institution = "999" }, engine.ENOTFOUND},
 		{"account", func(r *engine.LinkRequest) { r.Scope = engine.LinkReauth }, engine.EINVALID},
-		{"", func(r *engine.LinkRequest) { r.Scope, r.Account = engine.LinkReauth, "nope" }, engine.ENOTFOUND},
+		{"", func(r *engine.LinkRequest) {
+			r.Scope, r.Account, r.Customer = engine.LinkReauth, "nope", engine.LinkCustomer{}
+		}, engine.ENOTFOUND},
+		{"customer", func(r *engine.LinkRequest) { r.Scope, r.Account = engine.LinkReauth, "nope" }, engine.EINVALID}, // another scope's field
+		{"account", func(r *engine.LinkRequest) { r.Account = a.ID }, engine.EINVALID},
 	} {
 		r := ok
 		tc.edit(&r)
