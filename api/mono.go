@@ -59,7 +59,7 @@ func (s *Server) index(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) exchangeCode(w http.ResponseWriter, r *http.Request) error {
-	p, err := bodyParams(w, r, "code")
+	p, err := bodyParams(w, r, "code:text")
 	if err != nil {
 		return err
 	}

@@ -162,7 +162,7 @@ func (s *Server) initiateV2(w http.ResponseWriter, r *http.Request) error {
 func linkURL(r *http.Request, id string) string { return origin(r) + "/connect/links/" + id }
 
 func (s *Server) authV2(w http.ResponseWriter, r *http.Request) error {
-	p, err := bodyParams(w, r, "code")
+	p, err := bodyParams(w, r, "code:text")
 	if err != nil {
 		return err
 	}

@@ -147,13 +147,27 @@ func utf16Text(b []byte) bool {
 // reads given twice is refused: the last one won, unless it was null, and
 // {"username":"nobody","username":"ada"} signed in as ada (a fuzzing trial);
 // {"code":"bogus","code":"<real>"} exchanged the second (a bad-input trial).
+//
+// A read ending in ":text" is an ID's or a code's field, which JSON must give as a
+// string, as sandboxBody's: {"code":123} was turned into the code "123" and
+// answered 404 'no connect code "123" was issued' (a v2 developer's trial).
 func bodyParams(w http.ResponseWriter, r *http.Request, reads ...string) (params, error) {
 	b, err := readBody(w, r)
 	if err != nil {
 		return nil, err
 	}
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	p, err := parseBody(ct, b, append([]string{}, reads...)) // not nil: nil would have every field read
+	reads = slices.Clone(reads) // not nil: nil would have every field read
+	var texts []string
+	for i, n := range reads {
+		if reads[i] = strings.TrimSuffix(n, ":text"); reads[i] != n {
+			texts = append(texts, reads[i])
+		}
+	}
+	if err := textFields(ct, b, texts); err != nil {
+		return nil, err
+	}
+	p, err := parseBody(ct, b, reads)
 	if err != nil {
 		return nil, err
 	}
@@ -161,6 +175,34 @@ func bodyParams(w http.ResponseWriter, r *http.Request, reads ...string) (params
 		return nil, err
 	}
 	return p, nil
+}
+
+// textFields refuses a JSON object body that gives one of names as anything but
+// a string (or null, as if left out). A body that is no JSON object is parseBody's
+// to refuse.
+func textFields(mediaType string, b []byte, names []string) error {
+	trimmed := trimBody(b)
+	if len(names) == 0 || len(trimmed) == 0 || !isJSON(mediaType, trimmed) {
+		return nil
+	}
+	var raw map[string]json.RawMessage
+	if json.Unmarshal(trimmed, &raw) != nil {
+		return nil
+	}
+	for _, k := range names {
+		v := bytes.TrimSpace(raw[k])
+		if len(v) == 0 || v[0] == '"' || string(v) == "null" {
+			continue
+		}
+		var val any
+		_ = json.Unmarshal(v, &val) // Unmarshal above read it
+		kind := strings.TrimPrefix(strings.TrimPrefix(jsonValueKind(val), "a "), "an ")
+		if _, obj := val.(map[string]any); obj {
+			kind = "object"
+		}
+		return engine.Invalid(k, "%s must be a string, not %s: send \"%s\": \"…\", in quotes, as it was given to you", k, kind, k)
+	}
+	return nil
 }
 
 // repeatedRead refuses a body that gives one of reads more than once.

@@ -830,3 +830,23 @@ func TestInitiateRefusesAFieldOfTheOtherScope(t *testing.T) {
 	}
 	w.initiate(map[string]any{"scope": "reauth", "account": id, "redirect_url": back, "sdk_version": "2.1"})
 }
+
+// A code sent as a number, true or an object is refused as customer.id is,
+// saying it must be a string: {"code":123} was turned into "123" and answered
+// 404 'no connect code "123" was issued' (a v2 developer's trial). v1's exchange
+// too (and so under /v1, the same route).
+func TestCodeMustBeAString(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	for _, path := range []string{"/v2/accounts/auth", "/account/auth"} {
+		for body, kind := range map[string]string{`{"code":123}`: "number", `{"code":true}`: "boolean", `{"code":{"id":"x"}}`: "object", `{"code":["x"]}`: "array"} {
+			rep := w.do("POST", path, req{body: body, ctype: "application/json"})
+			if msg := string(rep.body); rep.status != http.StatusBadRequest || !strings.Contains(msg, "code must be a string, not "+kind) {
+				t.Errorf("POST %s %s = %d %s; want 400 saying code must be a string, not %s", path, body, rep.status, msg, kind)
+			}
+		}
+	}
+	// A string, a form and a null (as if left out) are read as before.
+	failedV2(t, w.do("POST", "/v2/accounts/auth", req{body: `{"code":"123"}`, ctype: "application/json"}), http.StatusNotFound)
+	failed(t, w.do("POST", "/account/auth", req{body: "code=123", ctype: "application/x-www-form-urlencoded"}), http.StatusNotFound, "")
+	failed(t, w.do("POST", "/account/auth", req{body: `{"code":null}`, ctype: "application/json"}), http.StatusBadRequest, "")
+}
