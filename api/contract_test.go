@@ -1196,3 +1196,26 @@ func TestMistypedV2PostRouteListsThePostRoutes(t *testing.T) {
 		t.Errorf("PUT /v2/accounts/x = %d %s; want 405", rep.status, rep.body)
 	}
 }
+
+// A key sent inside quotes, as a .env file's KEY="…" gives it with some loaders,
+// is told so, in v1's and v2's shape and for the widget's public key, without
+// the key in the answer: it got the generic "not this sandbank's current secret
+// key" (a v2 developer's trial).
+func TestAQuotedKeyIsToldSo(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	for _, quoted := range []string{`"` + testSecretKey + `"`, `'` + testSecretKey + `'`, `"test_sk_wrong0123456789"`} {
+		for _, path := range []string{"/sandbox/clock", "/v2/accounts/x"} {
+			key := quoted
+			rep := w.do("GET", path, req{key: &key})
+			if body := string(rep.body); rep.status != http.StatusUnauthorized || !strings.Contains(body, "value is in quotes: send the key without them") ||
+				strings.Contains(body, testSecretKey) {
+				t.Errorf("GET %s with mono-sec-key %s = %d %s; want 401 saying the key is in quotes, without the key", path, quoted, rep.status, body)
+			}
+		}
+	}
+	rep := w.do("POST", "/connect/sessions", req{key: noKey(), body: map[string]any{"key": `"` + testPublicKey + `"`}})
+	if body := string(rep.body); !strings.Contains(body, "the key is in quotes: send it without them") || strings.Contains(body, testPublicKey) {
+		t.Errorf("a quoted public key = %d %s; want it told it is in quotes, without the key", rep.status, body)
+	}
+	failed(t, rep, http.StatusUnauthorized, "INVALID_PUBLIC_KEY")
+}

@@ -155,6 +155,9 @@ func (s *Server) secretAs(shape errorShape, h handlerFunc) http.Handler {
 			if key != "" && s.eng.CheckPublicKey(key) { // public: saying so gives nothing away
 				msg = "mono-sec-key holds the public key, which is the Connect widget's; send " + whereSecretKey
 			}
+			if quotedKey(key) {
+				msg = "the mono-sec-key header's value is in quotes: send the key without them (" + keyQuotesWhy + "); the header takes " + whereSecretKey
+			}
 			return engine.Errorf(engine.EUNAUTHORIZED, "%s", msg).WithReason("INVALID_SECRET_KEY")
 		}
 		if s.secretInPath(r.PathValue("id")) {
@@ -165,6 +168,19 @@ func (s *Server) secretAs(shape errorShape, h handlerFunc) http.Handler {
 		return h(w, r)
 	})
 }
+
+// quotedKey reports whether a key was sent inside quotes, "…" or '…': a .env
+// file's KEY="test_sk_…" read by a loader that keeps the quotes sends them too,
+// and the generic "not this sandbank's current key" sent the developer to check a
+// key that was right (a v2 developer's trial). Only the quotes are looked at, so
+// the answer says nothing of the key; the key itself is still compared in
+// constant time, as sent, and never repeated.
+func quotedKey(key string) bool {
+	return len(key) >= 2 && (key[0] == '"' || key[0] == '\'') && key[len(key)-1] == key[0]
+}
+
+// keyQuotesWhy says where a key's quotes come from.
+const keyQuotesWhy = "a .env file's KEY=\"…\" keeps them with some loaders: drop them there, or strip them in code"
 
 // keyNotInURL says where the secret key goes instead of a path.
 const keyNotInURL = "the key goes in the mono-sec-key header only — never in a URL, which logs and browser histories keep"

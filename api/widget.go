@@ -178,6 +178,8 @@ func (s *Server) openWidgetSession(r *http.Request, key string, req engine.Widge
 			msg = "no key: the widget takes " + wherePublicKey + " (key in the URL, or in the body)"
 		case s.eng.CheckSecretKey(key): // the caller holds it already: saying so gives nothing away
 			msg = "that is the secret key, which stays on your server: the widget takes " + wherePublicKey
+		case quotedKey(key):
+			msg = "the key is in quotes: send it without them (" + keyQuotesWhy + "); the widget takes " + wherePublicKey
 		}
 		return engine.WidgetState{}, engine.Errorf(engine.EUNAUTHORIZED, "%s", msg).WithReason("INVALID_PUBLIC_KEY")
 	}
