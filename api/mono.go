@@ -494,3 +494,13 @@ func instant(t time.Time) string {
 	}
 	return t.UTC().Format(monoTime)
 }
+
+// instantOrNull is instant, or null for a time not yet come (a job's end while it
+// runs): a key the README lists is always sent.
+func instantOrNull(t time.Time) *string {
+	if t.IsZero() {
+		return nil
+	}
+	v := instant(t)
+	return &v
+}

@@ -542,7 +542,9 @@ type jobV2JSON struct {
 	HasNewData bool   `json:"has_new_data"`
 	Message    string `json:"message"`
 	StartedAt  string `json:"started_at"`
-	FinishedAt string `json:"finished_at,omitempty"`
+	// FinishedAt is null while the job runs: the key was left out, and a client
+	// that reads the fields the README lists found none (a v2 developer's trial).
+	FinishedAt *string `json:"finished_at"`
 }
 
 func newJobV2JSON(j engine.SyncJob) jobV2JSON {
@@ -551,7 +553,7 @@ func newJobV2JSON(j engine.SyncJob) jobV2JSON {
 		msg = "the job is waiting on the bank: GET it again for its end (a business with webhooks is also sent mono.accounts.jobs.update)"
 	}
 	return jobV2JSON{ID: j.ID, Account: j.AccountID, Name: v2JobName(j), Status: v2JobStatus(j), HasNewData: j.HasNewData,
-		Message: msg, StartedAt: instant(j.StartedAt), FinishedAt: instant(j.FinishedAt)}
+		Message: msg, StartedAt: instant(j.StartedAt), FinishedAt: instantOrNull(j.FinishedAt)}
 }
 
 func (s *Server) jobV2(w http.ResponseWriter, r *http.Request) error {

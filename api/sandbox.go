@@ -774,17 +774,17 @@ func (s *Server) accounts(w http.ResponseWriter, r *http.Request) error {
 // /sandbox/accounts/{id}/syncs), as the TUI's account page shows it: a run with
 // nothing new counts on the one before it (repeats, last_at) instead of adding one.
 type syncRunJSON struct {
-	ID              string `json:"id"`
-	Trigger         string `json:"trigger"`
-	Status          string `json:"status"`
-	Code            string `json:"code,omitempty"`
-	Message         string `json:"message,omitempty"`
-	HasNewData      bool   `json:"has_new_data"`
-	NewTransactions int    `json:"new_transactions"`
-	StartedAt       string `json:"started_at"`
-	FinishedAt      string `json:"finished_at,omitempty"`
-	Repeats         int    `json:"repeats,omitempty"`
-	LastAt          string `json:"last_at,omitempty"`
+	ID              string  `json:"id"`
+	Trigger         string  `json:"trigger"`
+	Status          string  `json:"status"`
+	Code            string  `json:"code,omitempty"`
+	Message         string  `json:"message,omitempty"`
+	HasNewData      bool    `json:"has_new_data"`
+	NewTransactions int     `json:"new_transactions"`
+	StartedAt       string  `json:"started_at"`
+	FinishedAt      *string `json:"finished_at"` // null while it runs, as a v2 job's
+	Repeats         int     `json:"repeats,omitempty"`
+	LastAt          string  `json:"last_at,omitempty"`
 }
 
 // accountSyncs lists an account's kept syncs, newest first: what a test asks to
@@ -812,7 +812,7 @@ func (s *Server) accountSyncs(w http.ResponseWriter, r *http.Request) error {
 	for i, j := range jobs {
 		out[i] = syncRunJSON{ID: j.ID, Trigger: j.Trigger, Status: j.Status, Code: j.Code, Message: repeatsText(j),
 			HasNewData: j.HasNewData, NewTransactions: j.NewTransactions, StartedAt: instant(j.StartedAt),
-			FinishedAt: instant(j.FinishedAt), Repeats: j.Repeats, LastAt: instant(j.LastAt)}
+			FinishedAt: instantOrNull(j.FinishedAt), Repeats: j.Repeats, LastAt: instant(j.LastAt)}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"data": out, "more": more})
 	return nil
