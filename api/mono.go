@@ -473,7 +473,7 @@ func (s *Server) identity(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := engine.NoDataYet(a, "identity"); err != nil {
+	if err := s.eng.NoDataYet(a, "identity"); err != nil {
 		return err
 	}
 	i := a.Identity

@@ -484,7 +484,7 @@ func (s *Server) identityV2(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := engine.NoDataYet(a, "identity"); err != nil {
+	if err := s.eng.NoDataYet(a, "identity"); err != nil {
 		return err
 	}
 	i := a.Identity

@@ -70,7 +70,7 @@ func (e *Engine) Flow(ctx context.Context, accountID string, typ TxType) (Flow, 
 	}
 	// As income: before the first successful sync there is no history to sum,
 	// and zeros read as an account with no money moving (a v2 trial).
-	if err := NoDataYet(a, string(typ)+"s"); err != nil {
+	if err := e.NoDataYet(a, string(typ)+"s"); err != nil {
 		return Flow{}, err
 	}
 	f := Flow{Type: typ, History: []MonthFlow{}}
@@ -99,7 +99,7 @@ func (e *Engine) Income(ctx context.Context, accountID string) (Income, error) {
 	if err != nil {
 		return Income{}, err
 	}
-	if err := NoDataYet(a, "income"); err != nil {
+	if err := e.NoDataYet(a, "income"); err != nil {
 		return Income{}, err
 	}
 	in := Income{Streams: []IncomeStream{}}
@@ -292,7 +292,7 @@ func monthsBetween(a, b time.Time) int {
 // outage at the connect), or still runs. It answered 200 with every field of the
 // identity an empty string, dates too, and an income over a period from "" to ""
 // (a v2 developer's trial). nil once the account has synced.
-func NoDataYet(a Account, what string) error {
+func (e *Engine) NoDataYet(a Account, what string) error {
 	if !a.LastSyncedAt.IsZero() {
 		return nil
 	}
@@ -300,6 +300,14 @@ func NoDataYet(a Account, what string) error {
 	if a.LastCode != "" && a.LastCode != CodeSyncSuccessful {
 		why = "its first sync failed (" + a.LastCode + ": " + a.LastMessage + ")"
 	}
-	return Errorf(ECONFLICT, "account %s has no %s yet: it comes with the account's first successful sync, and %s; sync it (v1: POST /accounts/%s/sync; v2: a read of its balance with the header x-realtime: true), then ask again",
-		a.ID, what, why, a.ID).WithReason("DATA_NOT_AVAILABLE")
+	sync := "sync it (v1: POST /accounts/" + a.ID + "/sync; v2: a read of its balance with the header x-realtime: true), then ask again"
+	if until := e.bank.OutageUntil(a.Institution.Code); !until.IsZero() {
+		// A sync now fails on the outage, and v2's spends the account's 5-minute
+		// real-time window on a failed job: the advice to sync, during an outage,
+		// did just that (a v2 developer's trial).
+		sync = a.Institution.Name + " is down until " + TimeText(until) + ": once it is back, " + sync +
+			" (a sync before then fails, and a real-time read spends the account's 5-minute window on the failed job)"
+	}
+	return Errorf(ECONFLICT, "account %s has no %s yet: it comes with the account's first successful sync, and %s; %s",
+		a.ID, what, why, sync).WithReason("DATA_NOT_AVAILABLE")
 }

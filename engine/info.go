@@ -166,7 +166,7 @@ func (e *Engine) Statement(ctx context.Context, id string, months int) (Statemen
 		// Not before a sync has brought the history: a statement whose first
 		// sync failed read "Opening balance NGN 50,000.00, no transactions" over
 		// a year before the account was opened (a lending developer's trial).
-		if err := NoDataYet(a, "statement"); err != nil {
+		if err := e.NoDataYet(a, "statement"); err != nil {
 			return err
 		}
 		st, err = statement(tx, a, MonthsBefore(a.LastSyncedAt, months), a.LastSyncedAt)
@@ -239,7 +239,7 @@ func (e *Engine) CreateStatementJob(ctx context.Context, id string, months int) 
 		if err != nil {
 			return err
 		}
-		if err := NoDataYet(a, "statement"); err != nil { // as Statement
+		if err := e.NoDataYet(a, "statement"); err != nil { // as Statement
 			return err
 		}
 		seq, err := tx.NextSequence("statement")
@@ -296,7 +296,7 @@ func (e *Engine) StatementOfJob(ctx context.Context, jobID string) (Statement, e
 		}
 		// A job made, by an older sandbank, before the account's first sync (a
 		// review): refused as it would be made now.
-		if err := NoDataYet(a, "statement"); err != nil {
+		if err := e.NoDataYet(a, "statement"); err != nil {
 			return err
 		}
 		st, err = statement(tx, a, j.From, j.To)

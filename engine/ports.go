@@ -139,6 +139,8 @@ type Bank interface {
 	AttemptsLeft(institution, username string) int
 	// LockedUntil is when the login's lock ends; zero while it is not locked.
 	LockedUntil(institution, username string) time.Time
+	// OutageUntil is when the institution's outage ends; zero while it is up.
+	OutageUntil(institution string) time.Time
 
 	// With a session:
 	Accounts(ctx context.Context, session Secret) ([]BankAccount, error)

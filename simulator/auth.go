@@ -112,6 +112,17 @@ func (b *Bank) AttemptsLeft(institution, username string) int {
 	return MaxAttempts
 }
 
+// OutageUntil is when the institution's outage ends; zero while it is up.
+func (b *Bank) OutageUntil(institution string) time.Time {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	until := b.outages[institution]
+	if until <= b.now() {
+		return time.Time{}
+	}
+	return time.Unix(0, until).UTC()
+}
+
 // LockedUntil is when the login's lock ends; zero while it is not locked.
 func (b *Bank) LockedUntil(institution, username string) time.Time {
 	b.mu.Lock()
