@@ -1219,3 +1219,21 @@ func TestAQuotedKeyIsToldSo(t *testing.T) {
 	}
 	failed(t, rep, http.StatusUnauthorized, "INVALID_PUBLIC_KEY")
 }
+
+// A v2 path written under /v1, as a v2 client whose base URL kept v1's prefix
+// sends it, is answered in v2's shape, its hint kept: it came in v1's, which
+// that client does not parse (a v2 developer's trial).
+func TestV2PathUnderV1AnswersInV2Shape(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	for _, mpath := range []string{"GET /v1/v2/accounts/x", "POST /v1/v2/accounts/initiate", "GET /v1//v2/accounts/x"} {
+		method, path, _ := strings.Cut(mpath, " ")
+		rep := w.do(method, path, req{})
+		v := failedV2(t, rep, http.StatusNotFound)
+		if _, has := v["code"]; has || v["timestamp"] == nil || !strings.Contains(string(rep.body), `"data":null`) {
+			t.Errorf("%s = %s; want v2's error envelope", mpath, rep.body)
+		}
+	}
+	if body := string(w.do("GET", "/v1/v2/accounts/x", req{}).body); !strings.Contains(body, "this one takes no prefix: GET /v2/accounts/x") {
+		t.Errorf("GET /v1/v2/accounts/x = %s; want the hint to drop /v1", body)
+	}
+}

@@ -80,11 +80,17 @@ func v1ErrorBody(e apiError) any {
 // shapeOf is the error shape of a request no route group has taken (an unknown
 // path, a wrong method, headers over the cap, a panic): v2's under /v2, v1's elsewhere.
 func (s *Server) shapeOf(r *http.Request) errorShape {
-	if isV2Path(r.URL.Path) {
+	if v2Shaped(r.URL.Path) {
 		return s.v2ErrorBody
 	}
 	return v1ErrorBody
 }
+
+// v2Shaped reports whether an error on path p takes v2's shape: a v2 path, or one
+// written under /v1, as a v2 client whose base URL kept v1's prefix sends it —
+// answered in v1's shape, which that client does not parse (a v2 developer's
+// trial).
+func v2Shaped(p string) bool { return isV2Path(p) || isV2Path(strings.TrimPrefix(p, "/v1")) }
 
 // answerError writes e in shape — or, when the request asks for HTML, as the error
 // page: a browser that lands on an API route, a wrong address or a method a link
@@ -218,7 +224,7 @@ func (s *Server) fallback(mux *http.ServeMux) http.Handler {
 		if p := r.URL.EscapedPath(); strings.HasPrefix(p, "/") && r.Method != http.MethodConnect && !wantsHTML(r) {
 			if clean := cleanPath(p); clean != p {
 				shape := v1ErrorBody
-				if isV2Path(clean) {
+				if v2Shaped(clean) {
 					shape = s.v2ErrorBody
 				}
 				msg := uncleanPathMessage(r.Method, p, clean)
