@@ -77,13 +77,19 @@ func v2JobStatus(j engine.SyncJob) string {
 	return "failed"
 }
 
-// v2JobName is a real-time job's name in mono.accounts.jobs.update: the read that
-// started it (balance, or transactions — Mono calls that one a statement sync).
+// v2JobName is a job's name (mono.accounts.jobs.update, GET …/jobs/{id}): what
+// started it. Mono names two, sync_balance and sync_statement (MONO-V2.md); a
+// real-time read of the balance is the first, one of the transactions the second
+// (Mono calls that a statement sync). Every other sync — the connect's, a
+// re-authorisation's, v1's POST …/sync, the automatic one — fetches the
+// transactions as well as the balance: a statement sync. The connect's was named
+// sync_balance, though no balance read had happened, and a re-authorisation's
+// after the read that failed before it (a v2 developer's trial).
 func v2JobName(j engine.SyncJob) string {
-	if j.Requested == engine.RealtimeTransactions {
-		return "jobs.accounts.sync_statement"
+	if j.Trigger == engine.TriggerRealtime && j.Requested != engine.RealtimeTransactions {
+		return "jobs.accounts.sync_balance"
 	}
-	return "jobs.accounts.sync_balance"
+	return "jobs.accounts.sync_statement"
 }
 
 // v2CustomerID is the customer an account belongs to in v2: the business's customer

@@ -441,11 +441,19 @@ func TestV2PasswordChangeReauthAndWebhooks(t *testing.T) {
 		{"mono.events.account_updated", t20, fmt.Sprintf(`{"account":%s,"meta":%s,%s}`, acct(500000, t0, t20),
 			meta("AVAILABLE", "SUCCESSFUL", jobsOf[1].ID, true), owner)},
 		// The re-authorisation's sync took the failed job's window, and is answered
-		// as its job: it ends as a real-time job does.
-		{"mono.accounts.jobs.update", t20, fmt.Sprintf(`{"account":%q,%s,"id":%q,"name":"jobs.accounts.sync_balance","status":"finished"}`, id, owner, jobsOf[1].ID)},
+		// as its job: it ends as a real-time job does. Named for what started it, a
+		// whole sync, not for the balance read that failed before it (a v2
+		// developer's trial).
+		{"mono.accounts.jobs.update", t20, fmt.Sprintf(`{"account":%q,%s,"id":%q,"name":"jobs.accounts.sync_statement","status":"finished"}`, id, owner, jobsOf[1].ID)},
 		{"mono.events.account_updated", t25, fmt.Sprintf(`{"account":%s,"meta":%s,%s}`, acct(500000, t0, t25),
 			meta("AVAILABLE", "SUCCESSFUL", okJob, false), owner)},
 		{"mono.accounts.jobs.update", t25, fmt.Sprintf(`{"account":%q,%s,"id":%q,"name":"jobs.accounts.sync_balance","status":"finished"}`, id, owner, okJob)},
+	}
+	// The connect's sync, whose ID account_updated gave, read no balance: a
+	// whole sync, named so, where it was sync_balance (a v2 developer's trial).
+	var connectJob jobV2JSON
+	if w.get("/v2/accounts/"+id+"/jobs/"+jobsOf[3].ID).data(t, &connectJob); connectJob.Name != "jobs.accounts.sync_statement" {
+		t.Errorf("the connect's sync is named %s; want jobs.accounts.sync_statement", connectJob.Name)
 	}
 	for i, h := range hooks {
 		body := fmt.Sprintf(`{"event":%q,"event_id":%q,"timestamp":%q,"data":%s}`, want[i].event, h.EventID, want[i].at, want[i].data)

@@ -424,7 +424,7 @@ func takeFailedWindow(tx Tx, s Settings, a *Account, job *SyncJob, now time.Time
 	if *job, err = newJob(tx, s, a.ID, TriggerReauth, now); err != nil {
 		return err
 	}
-	job.Status, job.Requested = StatusSyncRunning, last.Requested // named as the read it stands for
+	job.Status, job.Requested = StatusSyncRunning, last.Requested // the read it stands for; its name is its trigger's (the API's v2JobName)
 	a.LastRealtimeJob, a.LastRealtimeAt = job.ID, now
 	return tx.PutSyncJob(*job)
 }
