@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -52,6 +53,7 @@ type world struct {
 	eng    *engine.Engine
 	srv    *Server
 	base   string // http://127.0.0.1:PORT
+	links  string // the base of the links the API gives: base, or worldOpts.publicURL
 	client *http.Client
 	logs   *syncBuffer
 	hooks  *hookReceiver
@@ -66,6 +68,7 @@ type worldOpts struct {
 	customers    int           // world customers (default 6: the tour of MFA kinds)
 	realtimeWait time.Duration // how long a real-time read waits for its job (default: the server's)
 	start        time.Time     // the clock's start (default adamStart)
+	publicURL    string        // Config.PublicURL
 }
 
 func newWorld(t testing.TB, o worldOpts) *world {
@@ -92,7 +95,8 @@ func newWorld(t testing.TB, o worldOpts) *world {
 	notes, stop := w.eng.Subscribe(4096)
 	t.Cleanup(stop)
 	w.notes, w.delivered = notes, map[string]bool{}
-	w.srv = New(Config{Engine: w.eng, Bank: w.bank, Logger: log, RealtimeWait: o.realtimeWait, SavedClock: wd.DB.SavedClock})
+	w.srv = New(Config{Engine: w.eng, Bank: w.bank, Logger: log, RealtimeWait: o.realtimeWait, SavedClock: wd.DB.SavedClock,
+		PublicURL: o.publicURL})
 
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -106,6 +110,7 @@ func newWorld(t testing.TB, o worldOpts) *world {
 		_ = hs.Shutdown(ctx)
 	})
 	w.base = "http://" + ln.Addr().String()
+	w.links = cmp.Or(o.publicURL, w.base)
 	w.client = &http.Client{Transport: &http.Transport{Proxy: nil, MaxIdleConnsPerHost: 16}, Timeout: 30 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	t.Cleanup(w.client.CloseIdleConnections)
@@ -434,8 +439,8 @@ func (w *world) initiate(body map[string]any) (initiateJSON, string) {
 	w.t.Helper()
 	var l initiateJSON
 	w.post("/v2/accounts/initiate", body).data(w.t, &l)
-	if !strings.HasPrefix(l.MonoURL, w.base+"/connect/links/") {
-		w.t.Fatalf("mono_url %q is not on sandbank's address %s", l.MonoURL, w.base)
+	if !strings.HasPrefix(l.MonoURL, w.links+"/connect/links/") {
+		w.t.Fatalf("mono_url %q is not on sandbank's address %s", l.MonoURL, w.links)
 	}
 	return l, l.MonoURL[strings.LastIndexByte(l.MonoURL, '/')+1:]
 }

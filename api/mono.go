@@ -264,8 +264,10 @@ func (s *Server) txPageOf(r *http.Request, q engine.TxQuery) (engine.TxPage, pag
 }
 
 // origin is the base of the links the API gives: the address the connection came
-// in on, as "http://127.0.0.1:7070". Never the Host header of a request over a
-// connection, which HTTP/1.0 clients leave out and any client can set to anything.
+// in on, as "http://127.0.0.1:7070", or the public URL sandbank was started with
+// (Config.PublicURL, which Server.public puts in the context). Never the Host
+// header of a request over a connection, nor X-Forwarded-Host, which HTTP/1.0
+// clients leave out and any client can set to anything.
 // A request made in process (a scenario's steps, which name the host
 // sandbank.invalid) has no connection: its own Host is the address it was sent to.
 func origin(r *http.Request) string {

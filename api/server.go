@@ -54,6 +54,8 @@ type Server struct {
 	// demo's reason for a failed sync): random, this process's, where the secret
 	// key may be one anyone knows (a served scenario's default; the review).
 	flashKey [32]byte
+	// publicURL is Config.PublicURL.
+	publicURL string
 }
 
 // PublishedKey names a secret key anyone may know — a scenario's default, printed
@@ -80,6 +82,14 @@ type Config struct {
 	// (store.DB.SavedClock): while a jump is under way GET /sandbox/clock answers
 	// that, not where the jump has got to, which a crash would lose.
 	SavedClock func() time.Time
+	// PublicURL, if set, is the base URL apps and their users reach sandbank at —
+	// a tunnel's, "https://abc.ngrok.app", no trailing slash — which the links the
+	// API gives over a connection (mono_url, paging, statements, openapi.yaml's
+	// server) name instead of the connection's address (origin): behind a tunnel
+	// they named 127.0.0.1, which a phone cannot reach (a trial). Set by the one
+	// who runs sandbank, never read from a request's Host or X-Forwarded-Host,
+	// which any client sets.
+	PublicURL string
 }
 
 // New builds the server's routes.
@@ -91,7 +101,7 @@ func New(cfg Config) *Server {
 		cfg.RealtimeWait = realtimeWaitDefault
 	}
 	s := &Server{eng: cfg.Engine, bank: cfg.Bank, log: cfg.Logger, inbox: newReceiver(receiverMaxCount, receiverMaxBytes),
-		realtimeWait: cfg.RealtimeWait, savedClock: cfg.SavedClock}
+		realtimeWait: cfg.RealtimeWait, savedClock: cfg.SavedClock, publicURL: cfg.PublicURL}
 	_, _ = rand.Read(s.flashKey[:]) // crypto/rand never fails on supported platforms
 	if s.eng != nil {
 		s.pages.kept = s.eng.WidgetKept
@@ -99,8 +109,24 @@ func New(cfg Config) *Server {
 	mux := &routeMux{ServeMux: http.NewServeMux()}
 	s.register(mux)
 	s.routes = mux.patterns
-	s.handler = s.redacting(s.logged(s.recovered(s.headerLimit(s.hostGuard(s.fallback(mux.ServeMux))))))
+	s.handler = s.public(s.redacting(s.logged(s.recovered(s.headerLimit(s.hostGuard(s.fallback(mux.ServeMux)))))))
 	return s
+}
+
+// public makes Config.PublicURL the origin of a request that came over a
+// connection. A request made in process (a scenario's steps) keeps its own: its
+// links are rewritten where they leave it (scenario.Serving.IDs), and a
+// scenario's transcripts stay the same whatever URL it is served at.
+func (s *Server) public(next http.Handler) http.Handler {
+	if s.publicURL == "" {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr); ok {
+			r = r.WithContext(context.WithValue(r.Context(), originKey{}, s.publicURL))
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // routeMux is a ServeMux that remembers its patterns.

@@ -1,0 +1,68 @@
+package api
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+// Behind a tunnel every link the API gives names the public URL it was started
+// with, not the connection's address: mono_url and paging named 127.0.0.1, which
+// a phone opening the link, or a client following meta.next, cannot reach (a trial).
+// A request made in process (a scenario's step) keeps its own host.
+func TestPublicURLNamesEveryLink(t *testing.T) {
+	const public = "https://abc.example"
+	w := newWorld(t, worldOpts{publicURL: public})
+	w.enableDataSync()
+	adam := w.addCustomer(map[string]any{"name": "Adam Okafor", "institution": "044", "balance": 1000000})
+	link, linkID := w.initiate(map[string]any{"scope": "auth", "customer": map[string]any{"name": "Adam Okafor", "email": "adam@example.com"},
+		"redirect_url": "http://127.0.0.1:3000/linked"})
+	if link.MonoURL != public+"/connect/links/"+linkID {
+		t.Fatalf("mono_url = %q; want it on %s", link.MonoURL, public)
+	}
+	st := w.walkLink(linkID, "044", adam.Username, adam.Password)
+	var out struct{ ID string }
+	w.post("/v2/accounts/auth", map[string]any{"code": st.Code}).data(t, &out)
+	id := out.ID
+
+	w.advance("30m")
+	w.must(http.StatusCreated, "POST", "/sandbox/customers/"+adam.ID+"/transactions",
+		req{body: map[string]any{"type": "debit", "amount": 500000, "narration": "POS PURCHASE SHOPRITE LEKKI"}})
+	w.post("/accounts/"+id+"/sync", nil)
+	var txs []v2TxJSON
+	var meta paging
+	if err := json.Unmarshal(w.get("/v2/accounts/"+id+"/transactions?limit=1").data(t, &txs).Meta, &meta); err != nil {
+		t.Fatal(err)
+	}
+	if want := public + "/v2/accounts/" + id + "/transactions?limit=1&page=2"; meta.Next == nil || *meta.Next != want {
+		t.Fatalf("v2 meta.next = %v; want %s", meta.Next, want)
+	}
+	var v1 struct{ Paging paging }
+	if w.get("/accounts/"+id+"/transactions?limit=1&page=2").decode(t, &v1); v1.Paging.Previous == nil ||
+		*v1.Paging.Previous != public+"/accounts/"+id+"/transactions?limit=1&page=1" {
+		t.Fatalf("v1 paging = %+v; want previous on %s", v1.Paging, public)
+	}
+	var job statementJobJSON
+	if w.get("/accounts/"+id+"/statement?period=last1months&output=pdf").decode(t, &job); !strings.HasPrefix(job.Path, public+"/statements/") {
+		t.Fatalf("the statement's PDF is at %q; want it on %s", job.Path, public)
+	}
+	var index map[string]string
+	if w.get("/").decode(t, &index); index["openapi"] != public+"/openapi.yaml" || index["demo"] != public+"/demo" {
+		t.Fatalf("GET / = %v; want its links on %s", index, public)
+	}
+	if doc := w.get("/openapi.yaml").body; !strings.Contains(string(doc), "\n  - url: "+public+"\n") {
+		t.Fatalf("openapi.yaml does not name %s as its server", public)
+	}
+	if js := w.must(http.StatusOK, "GET", "/connect.js", req{key: noKey()}).body; !strings.Contains(string(js), `"`+public+`"`) {
+		t.Fatalf("connect.js does not open the widget on %s", public)
+	}
+
+	// In process: no connection, its own host.
+	rec := httptest.NewRecorder()
+	w.srv.ServeHTTP(rec, httptest.NewRequest("GET", "http://sandbank.invalid/", nil))
+	if err := json.Unmarshal(rec.Body.Bytes(), &index); err != nil || index["openapi"] != "http://sandbank.invalid/openapi.yaml" {
+		t.Fatalf("GET / in process = %s; want its links on its own host", rec.Body)
+	}
+}
