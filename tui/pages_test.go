@@ -1774,6 +1774,21 @@ func TestAnExposedAPIIsSaid(t *testing.T) {
 	}
 }
 
+// Settings shows the public URL the API's links name (--public-url), beside the
+// address: behind a tunnel whoever hands a link to a phone sees where it points.
+// Without one, no such line.
+func TestSettingsShowsThePublicURL(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{width: 100, height: 45, publicURL: "https://abc.example"})
+	h.press("4")
+	h.contains("http://127.0.0.1:7070", "Public URL", "https://abc.example  mono_url and the other links in answers name it")
+	plain := newHarness(t, w, harnessOpts{width: 100, height: 45})
+	plain.press("4")
+	if s := plain.screen(); strings.Contains(s, "Public URL") {
+		t.Fatalf("Settings shows a public URL none was given:\n%s", s)
+	}
+}
+
 // A bank that is down is marked on its accounts' rows, as the bank console and
 // the widget mark it: only the selected row's lines under the list said so, and a
 // failed sync left the row reading "in sync AVAILABLE" (a presenter's trial).

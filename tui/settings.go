@@ -421,6 +421,9 @@ func (p *settingsPage) View() string {
 	b = append(b, st.Label.Render("  "+fit("Secret key", 16))+" "+secret(s.SecretKey)+st.Faint.Render("  header mono-sec-key"))
 	b = append(b, st.Label.Render("  "+fit("Public key", 16))+" "+st.Value.Render(s.PublicKey)+st.Faint.Render("  the widget's key"))
 	b = append(b, st.Label.Render("  "+fit("API", 16))+" "+st.Value.Render("http://"+p.sh.addr)+st.Faint.Render("  /openapi.yaml lists every route"))
+	if p.sh.publicURL != "" {
+		b = append(b, st.Label.Render("  "+fit("Public URL", 16))+" "+st.Value.Render(p.sh.publicURL)+st.Faint.Render("  mono_url and the other links in answers name it"))
+	}
 	if p.sh.exposed != "" {
 		b = append(b, st.Warn.Render("  ⚠ "+exposedText(p.sh.exposed)))
 	}

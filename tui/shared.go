@@ -29,6 +29,8 @@ type shared struct {
 	addr  string
 	// exposed is where the API listens beyond this machine, or "" (Config.Exposed).
 	exposed string
+	// publicURL is the base of the API's links, or "" for its address (Config.PublicURL).
+	publicURL string
 	// cutJump is where the last run was jumping when it stopped (Config.CutJump).
 	cutJump time.Time
 	// openURL opens a web page in the system's browser (tests record it instead).

@@ -37,6 +37,11 @@ type Config struct {
 	// the header marks the address, Settings and a toast at the start say so.
 	Exposed string
 
+	// PublicURL, if set, is the base URL the API's links name (--public-url, a
+	// tunnel's): Settings shows it beside the address, so that whoever hands a
+	// link to a phone sees where it points.
+	PublicURL string
+
 	// CutJump, if not zero, is where the last run was jumping when it stopped
 	// without a clean stop (world.World.CutJump): a toast at the start says it.
 	CutJump time.Time
@@ -100,7 +105,7 @@ func New(ctx context.Context, cfg Config) *Model {
 		cfg.OpenURL = OpenBrowser
 	}
 	sh := &shared{
-		ctx: ctx, eng: cfg.Engine, bank: cfg.Bank, clock: cfg.Clock, addr: cfg.Addr, exposed: cfg.Exposed, cutJump: cfg.CutJump, openURL: cfg.OpenURL,
+		ctx: ctx, eng: cfg.Engine, bank: cfg.Bank, clock: cfg.Clock, addr: cfg.Addr, exposed: cfg.Exposed, publicURL: cfg.PublicURL, cutJump: cfg.CutJump, openURL: cfg.OpenURL,
 		exportDir: dir, wall: time.Now, dbPath: cfg.DBPath, logPath: cfg.LogPath,
 		// Dark until the terminal says its background, unless the palette is
 		// chosen: a light terminal that never answers the query had the dark
