@@ -88,7 +88,61 @@ type serverFlags struct {
 	Addr      string `help:"Address of the HTTP API (127.0.0.1:0 picks a free port). Keep it on 127.0.0.1 unless you mean to expose it." default:"${addr}"`
 	Seed      int64  `help:"Seed of a new database's simulated world (default ${seed}); a database keeps its own, and one given for it must match."`
 	SecretKey string `help:"Secret key (the mono-sec-key header), at least 16 characters; generated on first run if unset." env:"SANDBANK_SECRET_KEY"`
+	publicURLFlag
 	logFlags
+}
+
+// publicURLFlag is the base URL sandbank is reached at behind a tunnel: the
+// links the API gives named the connection's address, 127.0.0.1, which a phone
+// opening mono_url or a client following meta.next cannot reach (a v2
+// developer's trial). The one who runs sandbank says it: a request's Host or
+// X-Forwarded-Host, which any client sets, never does.
+type publicURLFlag struct {
+	PublicURL string `name:"public-url" help:"The base URL your app and your users reach sandbank at, behind a tunnel (https://abc.ngrok.app): the links the API gives (mono_url, paging, statements) name it instead of the local address." env:"SANDBANK_PUBLIC_URL" placeholder:"URL"`
+}
+
+// publicURL is --public-url as the links name it: http or https and a host, no
+// default port, no trailing slash; "" if none is given. No path: the widget's
+// pages, the demo and their redirects link from the root (/connect/…, /static/…),
+// which a prefix the tunnel strips would break; nor a query, a fragment or a
+// password, which every link would carry.
+func (f publicURLFlag) publicURL() (string, error) {
+	raw := f.PublicURL
+	if raw == "" {
+		return "", nil
+	}
+	given := "--public-url " + strconv.Quote(raw)
+	if !flagGiven(os.Args[1:], "public-url") {
+		given += " (from $SANDBANK_PUBLIC_URL)"
+	}
+	const eg = "https://abc.ngrok.app"
+	u, err := url.Parse(raw)
+	if err != nil || u.Opaque != "" || !strings.Contains(raw, "://") {
+		return "", fmt.Errorf("%s is not a URL: give the base URL your app and users reach sandbank at, with its scheme, e.g. %s", given, eg)
+	}
+	base := u.Scheme + "://" + u.Host
+	switch {
+	case u.Scheme != "http" && u.Scheme != "https":
+		return "", fmt.Errorf("%s is %s: the links are for HTTP clients and browsers; give an http or https URL, e.g. %s", given, u.Scheme, eg)
+	case u.Hostname() == "":
+		return "", fmt.Errorf("%s has no host: give the tunnel's, e.g. %s", given, eg)
+	case u.User != nil:
+		return "", fmt.Errorf("--public-url has a user name or password, which every link would show: give the base URL without them, e.g. %s", u.Scheme+"://"+u.Host)
+	case u.RawQuery != "" || u.ForceQuery:
+		return "", fmt.Errorf("%s has a query (?%s): give the base URL alone, %s", given, u.RawQuery, base)
+	case u.Fragment != "":
+		return "", fmt.Errorf("%s has a fragment (#%s): give the base URL alone, %s", given, u.Fragment, base)
+	case strings.TrimRight(u.EscapedPath(), "/") != "":
+		return "", fmt.Errorf("%s has a path (%s): sandbank's pages link from the root of its address, so have the tunnel forward its root to sandbank and give its base URL alone, %s", given, u.EscapedPath(), base)
+	}
+	host, port := strings.ToLower(u.Hostname()), u.Port()
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]" // IPv6
+	}
+	if port != "" && !(u.Scheme == "http" && port == "80" || u.Scheme == "https" && port == "443") {
+		host += ":" + port // a default one left out, as a browser's Origin leaves it
+	}
+	return u.Scheme + "://" + host, nil
 }
 
 // logFlags say how much sandbank logs, and in which form: a CI job that serves a
@@ -132,6 +186,9 @@ func (f serverFlags) Validate() error {
 	if err := emptyAddr(f.Addr); err != nil {
 		return err
 	}
+	if _, err := f.publicURL(); err != nil {
+		return err
+	}
 	if (f.Seed < 1 || f.Seed > world.MaxSeed) && flagGiven(os.Args[1:], "seed") {
 		// -1 and 2^63-1 made worlds no scenario file could write (a bad-input trial).
 		return fmt.Errorf("--seed %d is not a seed: give a whole number from 1 to %d, as a scenario file's seed, or leave --seed out for the database's own (%d for a new one)", f.Seed, world.MaxSeed, DefaultSeed)
@@ -140,7 +197,8 @@ func (f serverFlags) Validate() error {
 }
 
 func (f serverFlags) options(db string, log *slog.Logger) Options {
-	return Options{DB: db, Addr: f.Addr, Seed: f.Seed, SecretKey: f.SecretKey, Log: log}
+	public, _ := f.publicURL() // checked by Validate
+	return Options{DB: db, Addr: f.Addr, Seed: f.Seed, SecretKey: f.SecretKey, PublicURL: public, Log: log}
 }
 
 type cli struct {
@@ -465,7 +523,7 @@ func (t tuiCmd) Run(ctx context.Context) error {
 	}
 	var own bool
 	runErr := tui.Run(ctx, tui.Config{Engine: m.Engine, Bank: m.Bank, Clock: m.Clock, Addr: m.Addr(),
-		Exposed: m.exposure(), CutJump: m.World.CutJump, FirstRun: m.FirstRun, DBPath: t.DB, LogPath: logPath, Theme: t.Theme, OwnJump: &own})
+		Exposed: m.exposure(), PublicURL: m.opts.PublicURL, CutJump: m.World.CutJump, FirstRun: m.FirstRun, DBPath: t.DB, LogPath: logPath, Theme: t.Theme, OwnJump: &own})
 	haltJump(m, os.Stderr, own)
 	return errors.Join(runErr, m.Close())
 }
@@ -544,6 +602,9 @@ type Options struct {
 	Addr      string
 	Seed      int64
 	SecretKey string
+	// PublicURL, if set, is the base URL the API's links name (api.Config.PublicURL):
+	// checked and trimmed (publicURLFlag).
+	PublicURL string
 	Log       *slog.Logger
 	// Start is the first run's world start; zero means now, to the minute.
 	Start time.Time
@@ -650,7 +711,8 @@ func (m *Main) Open(ctx context.Context) (err error) {
 	// A file that held no world — one a first run killed before its world was
 	// complete, made anew — is this run's to remove if it fails too.
 	created = created || w.New
-	m.Server = api.New(api.Config{Engine: m.Engine, Bank: m.Bank, Logger: m.opts.Log, SavedClock: m.DB.SavedClock})
+	m.Server = api.New(api.Config{Engine: m.Engine, Bank: m.Bank, Logger: m.opts.Log, SavedClock: m.DB.SavedClock,
+		PublicURL: m.opts.PublicURL})
 	m.Server.PublishedKey(scenario.DefaultKeys.Secret) // in the README: it lets no tunnel's Host through
 	receiver := m.ReceiverURL()
 	m.Server.DeliverLocally(sender, receiver)
@@ -664,7 +726,7 @@ func (m *Main) Open(ctx context.Context) (err error) {
 		if m.Serving, err = scenario.Serve(ctx, m.opts.Scenario, w, m.Server, receiver); err != nil {
 			return err
 		}
-		m.Server.SetScenario(func() any { return m.Serving.StatusAt("http://" + m.Addr()) })
+		m.Server.SetScenario(func() any { return m.Serving.StatusAt(m.LinksBase()) })
 		m.handler = m.Serving.Observe(m.Server)
 		return nil // the port answers once StartServing has started the steps after serve:
 	case m.FirstRun && !m.opts.NoDemo:
@@ -730,6 +792,15 @@ func isReceiverURL(u string) bool {
 func (m *Main) StartServing(ctx context.Context) {
 	m.Serving.Start(ctx)
 	m.serve()
+}
+
+// LinksBase is the base of the links sandbank gives apps: the public URL, or the
+// API's address.
+func (m *Main) LinksBase() string {
+	if m.opts.PublicURL != "" {
+		return m.opts.PublicURL
+	}
+	return "http://" + m.Addr()
 }
 
 // ReceiverURL is the built-in webhook receiver's address; webhooks to it are
@@ -843,6 +914,10 @@ func (m *Main) exposed() bool {
 func (m *Main) PrintBanner(w io.Writer) {
 	s := m.Engine.Settings()
 	fmt.Fprintf(w, "sandbank is serving the Data Sync sandbox API on http://%s\n", m.Addr())
+	if p := m.opts.PublicURL; p != "" {
+		// Not on the line above, which scripts read for the port (the README's).
+		fmt.Fprintf(w, "  public URL   %s   (the API's links name it: mono_url, paging, statements)\n", p)
+	}
 	if on := m.exposure(); on != "" {
 		fmt.Fprintf(w, "  warning      it listens on %s: other machines can reach it, and anyone who can reads and drives every account without a key (the demo app and the widget's tester drawer need none)\n", on)
 	}

@@ -30,12 +30,19 @@ type scenarioPlayCmd struct {
 	File string `arg:"" help:"The scenario file (YAML)."`
 	Addr string `help:"Address of the HTTP API while the scenario plays (127.0.0.1:0 picks a free port)." default:"${addr}"`
 	Log  string `help:"Write sandbank's log to FILE (the terminal belongs to the UI)." placeholder:"FILE"`
+	publicURLFlag
 	themeFlag
 }
 
 // Validate refuses an --addr that is empty or has no port, as serve does (the
-// review: play went on to a random port).
-func (c scenarioPlayCmd) Validate() error { return emptyAddr(c.Addr) }
+// review: play went on to a random port), and a --public-url that is no base URL.
+func (c scenarioPlayCmd) Validate() error {
+	if err := emptyAddr(c.Addr); err != nil {
+		return err
+	}
+	_, err := c.publicURL()
+	return err
+}
 
 func (c scenarioPlayCmd) Run(ctx context.Context) error {
 	src, err := scenario.ReadFile(c.File)
@@ -66,12 +73,13 @@ func (c scenarioPlayCmd) Run(ctx context.Context) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	m := NewMain(Options{DB: filepath.Join(dir, "world.db"), Addr: c.Addr, Log: log, Scenario: s, Play: true})
+	public, _ := c.publicURL() // checked by Validate
+	m := NewMain(Options{DB: filepath.Join(dir, "world.db"), Addr: c.Addr, PublicURL: public, Log: log, Scenario: s, Play: true})
 	if err := m.Open(ctx); err != nil {
 		return err
 	}
 	var own bool
-	runErr := tui.Run(ctx, tui.Config{Engine: m.Engine, Bank: m.Bank, Clock: m.Clock, Addr: m.Addr(),
+	runErr := tui.Run(ctx, tui.Config{Engine: m.Engine, Bank: m.Bank, Clock: m.Clock, Addr: m.Addr(), PublicURL: public,
 		DBPath: filepath.Join(dir, "world.db"), ExportDir: ".", Script: playScript{m.Played}, Theme: c.Theme, OwnJump: &own})
 	haltJump(m, os.Stderr, own)
 	if runErr == nil {
@@ -575,7 +583,8 @@ func serveScenario(ctx context.Context, c serveCmd, log *slog.Logger) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	m := NewMain(Options{DB: filepath.Join(dir, "world.db"), Addr: c.Addr, Log: log, Scenario: s})
+	public, _ := c.publicURL() // checked by Validate
+	m := NewMain(Options{DB: filepath.Join(dir, "world.db"), Addr: c.Addr, PublicURL: public, Log: log, Scenario: s})
 	if err := m.Open(ctx); err != nil {
 		return notStarted(err)
 	}
@@ -633,7 +642,7 @@ func serveOpened(ctx context.Context, c serveCmd, s *scenario.Scenario, m *Main)
 	// (read after, a password a later step changes was in it one run in five).
 	var ids []byte
 	if c.IDs != "" {
-		if ids, err = m.Serving.IDs("http://" + m.Addr()); err != nil {
+		if ids, err = m.Serving.IDs(m.LinksBase()); err != nil {
 			_ = m.Close()
 			return fmt.Errorf("writing the IDs file: %w", err)
 		}

@@ -1,0 +1,144 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// sandbank serve --public-url: the links its answers give name the public URL,
+// a tunnel's, not 127.0.0.1, which a phone opening mono_url or a client following
+// meta.next cannot reach (a v2 developer's trial); the banner says it, under the
+// first line that scripts read for the port.
+func TestServePublicURLNamesTheLinks(t *testing.T) {
+	const public = "https://abc.example"
+	db := filepath.Join(t.TempDir(), "sandbank.db")
+	_, out := runSandbank(t, nil, nil, "serve", "--db", db, "--addr", "127.0.0.1:0", "--secret-key", mainSecretKey, "--public-url", public+"/")
+	awaitOutput(t, out, "serve did not start", "Ctrl+C stops it.")
+	const serving = "sandbank is serving the Data Sync sandbox API on "
+	_, banner, _ := strings.Cut(out.String(), serving) // stderr's log lines are in out too
+	addr, rest, _ := strings.Cut(banner, "\n")
+	if !strings.HasPrefix(addr, "http://127.0.0.1:") {
+		t.Fatalf("the banner's first line names %q; want the local address, which scripts read:\n%s", addr, out)
+	}
+	if !strings.HasPrefix(rest, "  public URL   "+public+"   (") {
+		t.Fatalf("the banner does not say the public URL under its first line:\n%s", out)
+	}
+	c := &http.Client{}
+	v := mustCall(t, c, http.StatusOK, "POST", addr+"/v2/accounts/initiate", map[string]any{"scope": "auth",
+		"customer": map[string]any{"name": "Adam Okafor", "email": "adam@example.com"}, "redirect_url": "http://127.0.0.1:3000/linked"})
+	if u, _ := v["data"].(map[string]any)["mono_url"].(string); !strings.HasPrefix(u, public+"/connect/links/") {
+		t.Fatalf("mono_url = %q; want it on %s", u, public)
+	}
+	var accounts struct {
+		Data []struct {
+			Account struct {
+				ID string `json:"_id"`
+			}
+		}
+	}
+	raw, _ := json.Marshal(mustCall(t, c, http.StatusOK, "GET", addr+"/sandbox/accounts", nil))
+	if err := json.Unmarshal(raw, &accounts); err != nil || len(accounts.Data) == 0 {
+		t.Fatalf("GET /sandbox/accounts = %s (%v); want the demo's accounts", raw, err)
+	}
+	id := accounts.Data[0].Account.ID
+	v = mustCall(t, c, http.StatusOK, "GET", addr+"/v2/accounts/"+id+"/transactions?limit=1", nil)
+	if next, _ := v["meta"].(map[string]any)["next"].(string); next != public+"/v2/accounts/"+id+"/transactions?limit=1&page=2" {
+		t.Fatalf("meta.next = %q; want it on %s", next, public)
+	}
+}
+
+// Without --public-url nothing changes: the links name the local address, and the
+// banner has no public URL.
+func TestNoPublicURLLinksNameTheAddress(t *testing.T) {
+	m := openMain(t, filepath.Join(t.TempDir(), "sandbank.db"), nil)
+	defer m.Close()
+	v := mustCall(t, &http.Client{}, http.StatusOK, "POST", "http://"+m.Addr()+"/v2/accounts/initiate", map[string]any{"scope": "auth",
+		"customer": map[string]any{"name": "Adam Okafor", "email": "adam@example.com"}, "redirect_url": "http://127.0.0.1:3000/linked"})
+	if u, _ := v["data"].(map[string]any)["mono_url"].(string); !strings.HasPrefix(u, "http://"+m.Addr()+"/connect/links/") {
+		t.Fatalf("mono_url = %q; want it on http://%s", u, m.Addr())
+	}
+	var b bytes.Buffer
+	if m.PrintBanner(&b); strings.Contains(b.String(), "public URL") {
+		t.Fatalf("the banner names a public URL none was given:\n%s", b.String())
+	}
+}
+
+// A served scenario's IDs file gives the public URL as the API and in the links
+// its steps saved: an app behind the tunnel reads them.
+func TestServedScenarioIDsNameThePublicURL(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "s.yaml")
+	src := "scenario: ids behind a tunnel\ncustomers:\n  adam: {institution: \"044\"}\nsteps:\n  - connect: adam\n  - serve: {clock: paused}\n"
+	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ids := filepath.Join(dir, "ids.json")
+	if out, code := sandbank(t, "serve", "--addr", "127.0.0.1:0", "--scenario", file, "--ids", ids, "--exit-when-done", "--public-url", "https://abc.example"); code != 0 {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	var v struct{ API string }
+	if raw, err := os.ReadFile(ids); err != nil || json.Unmarshal(raw, &v) != nil || v.API != "https://abc.example" {
+		t.Fatalf("ids.json (%v): %s; want api https://abc.example", err, raw)
+	}
+}
+
+// A --public-url that is no base URL is refused at start, saying what is wrong
+// and what to give, before any database is made; from $SANDBANK_PUBLIC_URL it
+// says so. Every command that serves takes it.
+func TestBadPublicURLIsRefusedAtStart(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "sandbank.db")
+	for _, tc := range []struct{ value, says string }{
+		{"ftp://x", `--public-url "ftp://x" is ftp: the links are for HTTP clients and browsers; give an http or https URL`},
+		{"abc", `--public-url "abc" is not a URL: give the base URL your app and users reach sandbank at, with its scheme, e.g. https://abc.ngrok.app`},
+		{"abc.ngrok.app:443", `--public-url "abc.ngrok.app:443" is not a URL`},
+		{"https://abc.example/?q=1", `--public-url "https://abc.example/?q=1" has a query (?q=1): give the base URL alone, https://abc.example`},
+		{"https://abc.example#top", `has a fragment (#top): give the base URL alone, https://abc.example`},
+		{"https://abc.example/sandbank", `has a path (/sandbank): sandbank's pages link from the root of its address`},
+		{"https://", `--public-url "https://" has no host`},
+		{"https://me:pw@abc.example", `--public-url has a user name or password, which every link would show`},
+	} {
+		out, code := refusedAtStart(t, nil, "serve", "--db", db, "--addr", "127.0.0.1:0", "--public-url", tc.value)
+		if code != 2 || !strings.Contains(out, tc.says) {
+			t.Errorf("--public-url %q: exit %d; want 2, saying %q\n%s", tc.value, code, tc.says, out)
+		}
+		if strings.Contains(out, "pw@") {
+			t.Errorf("--public-url %q: the message shows the password:\n%s", tc.value, out)
+		}
+	}
+	if _, err := os.Stat(db); err == nil {
+		t.Error("a refused --public-url made the database")
+	}
+	for _, args := range [][]string{{"tui", "--db", db}, {"scenario", "play", "fixtures/mr-adam.yaml"}, {"serve", "--scenario", "fixtures/mr-adam.yaml"}} {
+		out, code := refusedAtStart(t, nil, append(args, "--addr", "127.0.0.1:0", "--public-url", "abc")...)
+		if code != 2 || !strings.Contains(out, `--public-url "abc" is not a URL`) {
+			t.Errorf("%v --public-url abc: exit %d\n%s", args, code, out)
+		}
+	}
+	out, code := refusedAtStart(t, []string{"SANDBANK_PUBLIC_URL=abc"}, "serve", "--db", db, "--addr", "127.0.0.1:0")
+	if code != 2 || !strings.Contains(out, `--public-url "abc" (from $SANDBANK_PUBLIC_URL) is not a URL`) {
+		t.Errorf("SANDBANK_PUBLIC_URL=abc: exit %d\n%s", code, out)
+	}
+}
+
+// refusedAtStart runs sandbank with args, env added, and returns its output and
+// exit status; one still running after 20 s was not refused, and fails the test
+// rather than serving until the test binary's timeout.
+func refusedAtStart(t *testing.T, env []string, args ...string) (string, int) {
+	t.Helper()
+	cmd, out := runSandbank(t, nil, env, args...)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+		return out.String(), cmd.ProcessState.ExitCode()
+	case <-time.After(20 * time.Second):
+		t.Fatalf("sandbank %s started, where it should have been refused:\n%s", strings.Join(args, " "), out)
+		return "", 0
+	}
+}
