@@ -2,6 +2,7 @@ package api
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -64,5 +65,31 @@ func TestPublicURLNamesEveryLink(t *testing.T) {
 	w.srv.ServeHTTP(rec, httptest.NewRequest("GET", "http://sandbank.invalid/", nil))
 	if err := json.Unmarshal(rec.Body.Bytes(), &index); err != nil || index["openapi"] != "http://sandbank.invalid/openapi.yaml" {
 		t.Fatalf("GET / in process = %s; want its links on its own host", rec.Body)
+	}
+}
+
+// A page opened through the tunnel under its own name — a phone opening mono_url
+// through a tunnel that keeps the Host — is served without the key: the operator
+// named that host. Another name is still refused (DNS rebinding).
+func TestPublicURLHostIsServed(t *testing.T) {
+	w := newWorld(t, worldOpts{publicURL: "https://abc.example"})
+	for host, want := range map[string]int{
+		"abc.example":             http.StatusOK,
+		"ABC.Example:443":         http.StatusOK,
+		"abc.example.":            http.StatusOK,
+		"rebind.attacker.example": http.StatusMisdirectedRequest,
+		"abc.example.attacker":    http.StatusMisdirectedRequest,
+	} {
+		r, _ := http.NewRequest("GET", w.base+"/demo", nil)
+		r.Host = host
+		resp, err := w.client.Do(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("GET /demo for %s without a key = %d %.200s; want %d", host, resp.StatusCode, b, want)
+		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -372,11 +373,18 @@ func (s *Server) headerLimit(next http.Handler) http.Handler {
 // read the demo and the widget's pages. A port listening beyond loopback
 // (--addr 0.0.0.0:7070, meant to be reached by name) takes any Host, as does a
 // request with the secret key, which no such page has (an app behind a tunnel) —
-// but a published one (PublishedKey).
+// but a published one (PublishedKey) — and a request for the host of the public
+// URL (Config.PublicURL): the operator named it, and a page under that name is
+// the tunnel's own, not one made to resolve to 127.0.0.1 — a phone opening
+// mono_url through a tunnel that keeps its Host gets the widget.
 func (s *Server) hostGuard(next http.Handler) http.Handler {
+	public := ""
+	if u, err := url.Parse(s.publicURL); err == nil && s.publicURL != "" {
+		public = hostName(u.Host)
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		local, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr)
-		if ok && !s.anyHost.Load() && !hostAllowed(r.Host, local) {
+		if ok && !s.anyHost.Load() && !hostAllowed(r.Host, local) && (public == "" || hostName(r.Host) != public) {
 			key := r.Header.Get("mono-sec-key")
 			published := false
 			if p := s.published.Load(); p != nil && key != "" {
@@ -384,7 +392,8 @@ func (s *Server) hostGuard(next http.Handler) http.Handler {
 			}
 			if !s.eng.CheckSecretKey(key) || published {
 				msg := "sandbank on " + local.String() + " answers requests for localhost or an IP address, not " +
-					strconv.Quote(clipWords(r.Host)) + " (a page under another name reaching 127.0.0.1 may be DNS rebinding): use http://" + local.String()
+					strconv.Quote(clipWords(r.Host)) + " (a page under another name reaching 127.0.0.1 may be DNS rebinding): use http://" + local.String() +
+					", or, if that is your tunnel's name, start sandbank with --public-url naming it"
 				if published {
 					msg += "; the secret key, which lets an app behind a tunnel through, is the scenarios' default, which anyone may know: give the scenario a key of its own (keys: secret:, or --secret-key)"
 				}
@@ -401,12 +410,18 @@ func hostAllowed(host string, local net.Addr) bool {
 	if tcp, ok := local.(*net.TCPAddr); !ok || !tcp.IP.IsLoopback() {
 		return true
 	}
+	name := hostName(host)
+	return name == "" || name == "localhost" || strings.HasSuffix(name, ".localhost") || net.ParseIP(name) != nil
+}
+
+// hostName is a Host header's name without its port, brackets or final dot, in
+// lower case.
+func hostName(host string) string {
 	name := host
 	if h, _, err := net.SplitHostPort(host); err == nil {
 		name = h
 	}
-	name = strings.TrimSuffix(strings.ToLower(strings.Trim(name, "[]")), ".")
-	return name == "" || name == "localhost" || strings.HasSuffix(name, ".localhost") || net.ParseIP(name) != nil
+	return strings.TrimSuffix(strings.ToLower(strings.Trim(name, "[]")), ".")
 }
 
 // recovered turns a panic — a bug, never bad input — into a logged 500.
