@@ -1066,9 +1066,12 @@ window.ready = true;
 // Shift+Tab in the widget's frame comes round as Tab does: from × (the first
 // control) to the last, the tester's drawer. It went from × to the frame's own
 // <body>, where nothing showed the focus, and only then to the drawer (a browser
-// trial).
+// trial). On the steps after the bank list, whose closed drawer holds buttons
+// (Use, for each test customer), it stayed on ×: the wrap-around picked a button
+// the closed drawer would not let take the focus (an accessibility trial).
 func TestBrowserShiftTabWrapsInTheFrame(t *testing.T) {
 	w := newWorld(t, worldOpts{})
+	adam := w.customers()[0]
 	b := dropInApp(t, w)
 	b.do(chromedp.Click(chromedp.ID("open")))
 	f := frame{b: b, sel: "#mono-connect--frame-id"}
@@ -1083,4 +1086,13 @@ func TestBrowserShiftTabWrapsInTheFrame(t *testing.T) {
 	b.do(back)
 	f.waitFor("Shift+Tab on from the drawer to go back through the page", `document.hasFocus() && document.activeElement !== document.body &&
 		!document.activeElement.matches(".tester-summary, button.close")`)
+
+	f.click(`button.bank[value="` + adam.Accounts[0].Institution.BankCode + `"]`)
+	f.heading("Log in to " + adam.Accounts[0].Institution.Name)
+	f.waitFor("the login's heading to take the focus, its drawer closed with Use buttons in it", `document.activeElement && document.activeElement.id === "title" &&
+		!document.querySelector("[data-tester]").open && document.querySelectorAll("[data-tester] [data-fill-username]").length > 0`)
+	b.do(back)
+	f.waitFor("Shift+Tab from the login's heading to reach ×", `document.hasFocus() && document.activeElement.matches("button.close")`)
+	b.do(back)
+	f.waitFor("Shift+Tab from the login's × to reach the closed drawer's summary", `document.hasFocus() && document.activeElement.matches(".tester-summary")`)
 }

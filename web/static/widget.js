@@ -160,7 +160,13 @@
     return Array.prototype.filter.call(document.querySelectorAll(
       "a[href], button, input, select, textarea, summary, [tabindex]"), function (el) {
       if (el.tabIndex < 0 || el.disabled || el.closest("[inert]")) return false;
-      return el.getClientRects().length > 0; // shown: not hidden, not in a closed drawer
+      // A closed drawer's controls have boxes in Chromium (its content is only
+      // content-visibility: hidden) but take no focus: Shift+Tab from × picked
+      // the drawer's last button, and the focus stayed on × (an accessibility
+      // trial). Its summary is the one shown.
+      var closed = el.closest("details:not([open])");
+      if (closed && !(el.tagName === "SUMMARY" && el.parentElement === closed)) return false;
+      return el.getClientRects().length > 0; // shown: not hidden
     });
   }
   document.addEventListener("keydown", function (ev) {
@@ -168,8 +174,15 @@
     var all = tabbable();
     var at = document.activeElement;
     if (!all.length || (at !== all[0] && at !== body && at !== null)) return;
-    ev.preventDefault();
-    all[all.length - 1].focus();
+    // The last control that really takes the focus: one that refuses it
+    // swallowed the key. None does: the browser's own Shift+Tab goes on.
+    for (var i = all.length - 1; i > 0; i--) {
+      all[i].focus();
+      if (document.activeElement === all[i]) {
+        ev.preventDefault();
+        return;
+      }
+    }
   });
 
   // A step's form goes once: a second click while the bank answered, on a slow
