@@ -613,6 +613,27 @@ func TestBrowserKeyboardOnly(t *testing.T) {
 	b.pageIsSelfContained()
 }
 
+// The error summary and its links show their focus as the buttons and the other
+// links do: the summary had a yellow outline alone (1.35:1 on white), and its
+// focused link stayed red on the yellow (4.29:1) (an accessibility trial).
+func TestBrowserErrorSummaryShowsItsFocus(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	adam := w.customers()[0]
+	b := w.newTab(t, 360)
+	b.open(w.connectURL(url.Values{"institution": {adam.Accounts[0].Institution.BankCode}}))
+	b.login(adam.Username, "not-his-password")
+	b.waitFor("the error summary to take the focus", `document.activeElement && document.activeElement.matches("[data-error-summary]")`)
+	const dark = "rgb(11, 12, 12)" // --text
+	if ring := js[string](b, `getComputedStyle(document.activeElement).boxShadow`); !strings.Contains(ring, dark) {
+		t.Errorf("the focused error summary's ring is %q; want the dark ring around the yellow, as the buttons have", ring)
+	}
+	b.do(chromedp.KeyEvent("\t"))
+	b.focusVisible(".error-summary-list a")
+	if c := js[string](b, `getComputedStyle(document.activeElement).color`); c != dark {
+		t.Errorf("the focused link of the error summary is %s on yellow; want %s, as every focused link", c, dark)
+	}
+}
+
 // A reloaded widget page runs its script: without ?after= it carried
 // data-events="null", on which the script stopped at once — the bank search no
 // longer filtered, and the demo's close button stayed hidden (a new user's trial).
