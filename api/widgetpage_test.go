@@ -634,6 +634,46 @@ func TestBrowserErrorSummaryShowsItsFocus(t *testing.T) {
 	}
 }
 
+// At 200% zoom on a phone (375 px is 188 CSS px) and at 200% text, the error
+// summary holds its words: its heading ran past its red border and its links
+// broke mid-word, as its paddings, in rem, doubled with the text (an
+// accessibility trial). At 320 px and 200% text nothing scrolls sideways.
+func TestBrowserErrorSummaryAtLargeText(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	bank := w.customers()[0].Accounts[0].Institution.BankCode
+	for _, c := range []struct {
+		width int64
+		text  string
+	}{{188, "100%"}, {375, "200%"}, {320, "200%"}} {
+		who := w.addCustomer(map[string]any{"institution": bank})
+		b := w.newTab(t, c.width)
+		b.open(w.connectURL(url.Values{"institution": {bank}}))
+		b.login(who.Username, "not-the-password")
+		js[string](b, `document.documentElement.style.fontSize = "`+c.text+`"`)
+		// Each word of the summary's heading and links: on one line, inside the border.
+		bad := js[[]string](b, `(() => {
+			const s = document.querySelector("[data-error-summary]"), d = document.documentElement;
+			const inner = s.getBoundingClientRect().right - parseFloat(getComputedStyle(s).borderRightWidth);
+			const bad = d.scrollWidth > d.clientWidth ? ["the page scrolls sideways: " + d.scrollWidth + " px in " + d.clientWidth] : [];
+			const walk = document.createTreeWalker(s, NodeFilter.SHOW_TEXT);
+			for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+				for (const m of n.data.matchAll(/\S+/g)) {
+					const r = document.createRange();
+					r.setStart(n, m.index);
+					r.setEnd(n, m.index + m[0].length);
+					const rects = [...r.getClientRects()].filter(x => x.width > 0);
+					if (rects.length > 1) bad.push("“" + m[0] + "” breaks across lines");
+					if (rects.some(x => x.right > inner + 0.5)) bad.push("“" + m[0] + "” runs past the border");
+				}
+			}
+			return bad;
+		})()`)
+		for _, msg := range bad {
+			t.Errorf("the error summary at %d px and %s text: %s", c.width, c.text, msg)
+		}
+	}
+}
+
 // A reloaded widget page runs its script: without ?after= it carried
 // data-events="null", on which the script stopped at once — the bank search no
 // longer filtered, and the demo's close button stayed hidden (a new user's trial).
