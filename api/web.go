@@ -794,12 +794,14 @@ func (s *Server) connectStep(w http.ResponseWriter, r *http.Request) error {
 		// who signed in stays typed, as after an outage (a trial typed it again).
 		v.Values["username"] = st.Username
 	}
-	if step == "answer" && (len(v.Values["answer"]) > 200 || errorReason(err) == "WRONG_ANSWER") {
+	if step == "answer" && (len(v.Values["answer"]) > 200 || errorReason(err) == "WRONG_ANSWER" || isCode(st.Challenge)) {
 		// An answer the bank said no to goes, as a wrong password does: kept,
 		// what the user typed next was added to it, and the next wrong attempt
-		// locked the sign-in (a front-end developer's trial). A form refused
-		// before it reached the bank (a code that is not 6 digits) keeps it, to
-		// be corrected.
+		// locked the sign-in (a front-end developer's trial). So does a code the
+		// form refused (not 6 digits): kept, the summary's link put the caret
+		// before it, and 000000 typed there was sent as 00000012345 (an
+		// accessibility trial). A security question's answer refused before it
+		// reached the bank stays, to be corrected.
 		v.Values["answer"] = ""
 	}
 	v.fail(st, err)
@@ -1114,6 +1116,12 @@ func newChallengeView(ch *engine.Challenge) challengeView {
 		c.Title, c.Label = "Answer your bank", "Answer"
 	}
 	return c
+}
+
+// isCode says whether a challenge's answer is a code the user copies (from the
+// phone, the token, the picture), typed again whole rather than corrected.
+func isCode(ch *engine.Challenge) bool {
+	return ch != nil && (ch.Kind == engine.MFAOTP || ch.Kind == engine.MFAToken || ch.Kind == engine.MFACaptcha)
 }
 
 // maskedNumber is a phone number as the bank masks it: 0807***0047.

@@ -441,8 +441,10 @@ func TestBrowserLockAfterThreeWrongAnswers(t *testing.T) {
 }
 
 // An OTP or a token code that cannot be one — letters, another length — is
-// refused in words beside the field, which keeps it, and counts no attempt: five,
-// and the right code still links the account (the third letters locked it).
+// refused in words beside the field, which is emptied, and counts no attempt:
+// five, and the right code still links the account (the third letters locked
+// it). Kept, the code was added to: the summary's link put the caret before
+// 12345, and 000000 typed there made 00000012345 (an accessibility trial).
 func TestBrowserRefusesACodeThatIsNotOne(t *testing.T) {
 	w := newWorld(t, worldOpts{})
 	for _, kind := range []string{"otp", "token"} {
@@ -462,8 +464,17 @@ func TestBrowserRefusesACodeThatIsNotOne(t *testing.T) {
 				if n := js[float64](b, `document.querySelectorAll("#answer-error").length`); n != 1 {
 					t.Fatalf("after %q: %v messages beside the field, want 1\n%s", a, n, b.dump())
 				}
-				if got := js[string](b, `document.getElementById("answer").value`); got != a {
-					t.Errorf("after %q the field holds %q; want what was typed, to be corrected", a, got)
+				if got := js[string](b, `document.getElementById("answer").value`); got != "" {
+					t.Errorf("after %q the field holds %q; want it empty, for the code typed again", a, got)
+				}
+				if a == "12345" {
+					b.do(chromedp.Click(chromedp.CSS(".error-summary-list a"), chromedp.NodeVisible))
+					b.waitFor("the summary's link to put the focus on the field", `document.activeElement && document.activeElement.id === "answer"`)
+					b.do(chromedp.KeyEvent("000000"))
+					if got := js[string](b, `document.getElementById("answer").value`); got != "000000" {
+						t.Errorf("000000 typed after the summary's link makes %q", got)
+					}
+					b.do(chromedp.Evaluate[chromedp.Void](`document.getElementById("answer").value = ""`))
 				}
 				if body := js[string](b, `document.body.innerText`); strings.Contains(body, "attempts left") || strings.Contains(body, "attempt left") {
 					t.Fatalf("after %q the page counts an attempt:\n%s", a, body)
