@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/accessibility"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
@@ -175,6 +177,31 @@ func (b *tab) accessible(what string) {
 	}
 }
 
+// accessibleName is the name Chromium gives the element sel finds (CSS), as a
+// screen reader reads it.
+func (b *tab) accessibleName(sel string) string {
+	b.t.Helper()
+	nodes, err := chromedp.Run(b.ctx, chromedp.Nodes(chromedp.CSS(sel)))
+	if err != nil || len(nodes) == 0 {
+		b.t.Fatalf("no %s: %v\n%s", sel, err, b.dump())
+	}
+	var name string
+	b.do(chromedp.Func(func(ctx context.Context, tt *chromedp.Target) error {
+		no := false
+		res, err := cdp.Call(ctx, tt, accessibility.GetPartialAXTree, accessibility.GetPartialAXTreeParams{BackendNodeID: nodes[0].BackendNodeID, FetchRelatives: &no})
+		if err != nil {
+			return err
+		}
+		for _, n := range res.Nodes {
+			if n.BackendDOMNodeID == nodes[0].BackendNodeID && n.Name != nil {
+				return json.Unmarshal(n.Name.Value, &name)
+			}
+		}
+		return nil
+	}))
+	return name
+}
+
 // Every step of the widget, at a phone's 360 px and a laptop's 1280 px: the
 // screenshot matches its golden, and axe-core finds nothing serious.
 func TestBrowserWidgetSteps(t *testing.T) {
@@ -281,12 +308,20 @@ func TestBrowserChoosesOneOfSeveralAccounts(t *testing.T) {
 	b.answer(b.drawerCode())
 	b.wantHeading("Which account do you want to link?")
 	b.contains("Savings account ••••"+two.Accounts[0].AccountNumber[6:], "Current account ••••"+current.AccountNumber[6:])
+	// Read as words, not bullets (an accessibility trial).
+	if name, want := b.accessibleName("#account-1"), "Current account ending "+current.AccountNumber[6:]; !strings.HasPrefix(name, want) {
+		t.Errorf("the current account's radio is named %q; want it to begin %q", name, want)
+	}
 	b.submit(`form[action$="/account"] button[type=submit]`) // none chosen
 	b.contains("There is a problem", "Choose the account to link.")
 	b.do(chromedp.Click(chromedp.CSS(`label[for="account-1"]`), chromedp.NodeVisible))
 	b.submit(`form[action$="/account"] button[type=submit]`)
 	b.wantHeading("Account linked")
 	b.contains("Current account ••••" + current.AccountNumber[6:])
+	if said, want := js[string](b, `(() => { const p = document.querySelector(".panel p").cloneNode(true);
+		p.querySelectorAll("[aria-hidden=true]").forEach(e => e.remove()); return p.textContent })()`), "Current account ending "+current.AccountNumber[6:]; !strings.Contains(said, want) {
+		t.Errorf("the linked account is read %q; want %q in it", said, want)
+	}
 	var out struct{ ID string }
 	w.post("/account/auth", map[string]any{"code": b.codeFromDrawer()}).decode(t, &out)
 	var view struct {

@@ -48,7 +48,7 @@ func mustSub(f fs.FS, dir string) fs.FS {
 var funcs = template.FuncMap{
 	"initials":    Initials,
 	"logoClass":   LogoClass,
-	"mask":        MaskNumber,
+	"mask":        ReadableMask,
 	"naira":       func(kobo int64) string { return "NGN " + engine.Naira(kobo) },
 	"accountType": engine.AccountTypeWords,
 	"authMethod":  engine.AuthMethodWords,
@@ -142,6 +142,17 @@ func MaskNumber(n string) string {
 		return n
 	}
 	return "••••" + n[len(n)-4:]
+}
+
+// ReadableMask is an account number masked (MaskNumber), shown as it is and read
+// as "ending 4862": "Savings account ••••4808" was read as bullets, where the
+// OTP's masked phone is "the number ending 6226" (an accessibility trial).
+func ReadableMask(n string) template.HTML {
+	if len(n) <= 4 {
+		return template.HTML(template.HTMLEscapeString(n))
+	}
+	return template.HTML(`<span aria-hidden="true">` + template.HTMLEscapeString(MaskNumber(n)) +
+		`</span><span class="visually-hidden">ending ` + template.HTMLEscapeString(n[len(n)-4:]) + `</span>`)
 }
 
 // CaptchaSVG draws a CAPTCHA's characters as an inline image: tilted glyphs over
