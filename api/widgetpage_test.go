@@ -591,20 +591,24 @@ func TestBrowserDrawerUseButtonsLineUp(t *testing.T) {
 
 // Enter in the bank search opens the one bank it found: it did nothing, and a
 // user who typed "zen" and saw Zenith Bank alone pressed it in vain (a front-end
-// developer's trial). With more banks, or none, it stays on the list, and
-// nothing is sent.
+// developer's trial). With more banks, or none, it stays on the list, nothing
+// is sent, and the status line says what to do: Enter did nothing that was
+// heard (an accessibility trial).
 func TestBrowserEnterInSearchOpensTheOnlyBank(t *testing.T) {
 	w := newWorld(t, worldOpts{})
 	b := w.newTab(t, 360)
 	b.open(w.connectURL(nil))
 	b.wantHeading("Select your bank")
 	b.do(chromedp.Evaluate[chromedp.Void](`window.stayed = true`))
-	for _, q := range []string{"bank", "zzz"} {
+	for q, said := range map[string]string{"bank": "Choose one of them below.", "zzz": "Try the bank’s name or its CBN code"} {
 		b.do(chromedp.Evaluate[chromedp.Void](`document.getElementById("bank-search").value = ""`))
 		b.typeIn("bank-search", q+"\r")
 		b.do(chromedp.Sleep(300 * time.Millisecond))
 		if !js[bool](b, `window.stayed === true && !document.querySelector("[aria-busy]")`) || js[int](b, `document.querySelectorAll("[data-bank]:not([hidden])").length`) == 1 {
 			t.Fatalf("Enter in the search for %q left the list, or sent a bank:\n%s", q, b.dump())
+		}
+		if got := js[string](b, `document.querySelector("#bank-count[role=status]").textContent`); !strings.Contains(got, said) {
+			t.Errorf("Enter in the search for %q: the status line says %q; want %q in it", q, got, said)
 		}
 	}
 	b.do(chromedp.Evaluate[chromedp.Void](`document.getElementById("bank-search").value = ""`))

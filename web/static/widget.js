@@ -445,12 +445,23 @@
     // Enter (the search form's submit: its button shows only without a script)
     // opens the one bank the search found; it did nothing, and a user who typed
     // "zen" and saw Zenith Bank alone pressed it in vain (a front-end developer's
-    // trial). With more banks, or none, it stays where it is.
+    // trial). With more banks, or none, it stays where it is, and the status line
+    // says what to do instead: Enter there did nothing that was heard (an
+    // accessibility trial).
     search.form.addEventListener("submit", function (ev) {
       ev.preventDefault();
-      if (filter() !== 1) return;
-      var only = document.querySelector("[data-bank]:not([hidden]) button");
-      if (only) only.click();
+      var n = filter();
+      if (n === 1) {
+        var only = document.querySelector("[data-bank]:not([hidden]) button");
+        if (only) only.click();
+        return;
+      }
+      var q = search.value.trim();
+      var say = n ? count.textContent + ". Choose one of them below." :
+        "No bank matches “" + q + "”. Try the bank’s name or its CBN code, such as 044.";
+      // Emptied first: the same words set again are not read again.
+      count.textContent = "";
+      setTimeout(function () { count.textContent = say; }, 100);
     });
   }
 
