@@ -177,15 +177,14 @@ func (b *tab) accessible(what string) {
 	}
 }
 
-// accessibleName is the name Chromium gives the element sel finds (CSS), as a
-// screen reader reads it.
-func (b *tab) accessibleName(sel string) string {
+// accessibleName is the name and the description Chromium gives the element
+// sel finds (CSS), as a screen reader reads them.
+func (b *tab) accessibleName(sel string) (name, description string) {
 	b.t.Helper()
 	nodes, err := chromedp.Run(b.ctx, chromedp.Nodes(chromedp.CSS(sel)))
 	if err != nil || len(nodes) == 0 {
 		b.t.Fatalf("no %s: %v\n%s", sel, err, b.dump())
 	}
-	var name string
 	b.do(chromedp.Func(func(ctx context.Context, tt *chromedp.Target) error {
 		no := false
 		res, err := cdp.Call(ctx, tt, accessibility.GetPartialAXTree, accessibility.GetPartialAXTreeParams{BackendNodeID: nodes[0].BackendNodeID, FetchRelatives: &no})
@@ -193,13 +192,21 @@ func (b *tab) accessibleName(sel string) string {
 			return err
 		}
 		for _, n := range res.Nodes {
-			if n.BackendDOMNodeID == nodes[0].BackendNodeID && n.Name != nil {
-				return json.Unmarshal(n.Name.Value, &name)
+			if n.BackendDOMNodeID != nodes[0].BackendNodeID {
+				continue
+			}
+			if n.Name != nil {
+				if err := json.Unmarshal(n.Name.Value, &name); err != nil {
+					return err
+				}
+			}
+			if n.Description != nil {
+				return json.Unmarshal(n.Description.Value, &description)
 			}
 		}
 		return nil
 	}))
-	return name
+	return name, description
 }
 
 // Every step of the widget, at a phone's 360 px and a laptop's 1280 px: the
@@ -309,8 +316,8 @@ func TestBrowserChoosesOneOfSeveralAccounts(t *testing.T) {
 	b.wantHeading("Which account do you want to link?")
 	b.contains("Savings account ••••"+two.Accounts[0].AccountNumber[6:], "Current account ••••"+current.AccountNumber[6:])
 	// Read as words, not bullets (an accessibility trial).
-	if name, want := b.accessibleName("#account-1"), "Current account ending "+current.AccountNumber[6:]; !strings.HasPrefix(name, want) {
-		t.Errorf("the current account's radio is named %q; want it to begin %q", name, want)
+	if name, _ := b.accessibleName("#account-1"); !strings.HasPrefix(name, "Current account ending "+current.AccountNumber[6:]) {
+		t.Errorf("the current account's radio is named %q; want it to begin %q", name, "Current account ending "+current.AccountNumber[6:])
 	}
 	b.submit(`form[action$="/account"] button[type=submit]`) // none chosen
 	b.contains("There is a problem", "Choose the account to link.")
@@ -599,6 +606,11 @@ func TestBrowserEnterInSearchOpensTheOnlyBank(t *testing.T) {
 	b := w.newTab(t, 360)
 	b.open(w.connectURL(nil))
 	b.wantHeading("Select your bank")
+	// A bank's button is named by the bank: named "Access Bank Internet banking ·
+	// Mobile banking", it offered a choice it does not make (an accessibility trial).
+	if name, desc := b.accessibleName(`button.bank[value="044"]`); name != "Access Bank" || !strings.Contains(desc, "Internet banking") {
+		t.Errorf("Access Bank's button is named %q, described %q; want the bank's name, and its ways to sign in as the description", name, desc)
+	}
 	b.do(chromedp.Evaluate[chromedp.Void](`window.stayed = true`))
 	for q, said := range map[string]string{"bank": "Choose one of them below.", "zzz": "Try the bank’s name or its CBN code"} {
 		b.do(chromedp.Evaluate[chromedp.Void](`document.getElementById("bank-search").value = ""`))
