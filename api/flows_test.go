@@ -430,7 +430,7 @@ func TestWidgetRefusesAnAnswerThatIsNotACode(t *testing.T) {
 	}
 	for _, a := range []string{"wrong", "wrong", "abc123", "12345", "1234567"} {
 		v := failed(t, w.do("POST", path, req{key: noKey(), body: map[string]any{"answer": a}}), http.StatusBadRequest, "INVALID_REQUEST")
-		if msg := v["message"].(string); !strings.HasPrefix(msg, "the code is 6 digits") || !strings.Contains(msg, "not counted") {
+		if msg := v["message"].(string); !strings.HasPrefix(msg, "enter the 6-digit code") || !strings.Contains(msg, "did not use up an attempt") {
 			t.Fatalf("answering %q: %q; want it said that the code is 6 digits, and that it was not counted", a, msg)
 		}
 		if n := left(); n != 3.0 {

@@ -498,9 +498,9 @@ func TestBrowserRefusesACodeThatIsNotOne(t *testing.T) {
 			b.login(c.Username, c.Password)
 			for _, a := range []string{"wrong", "wrong", "wrong", "abcdef", "12345"} {
 				b.answer(a)
-				msg := "The code is 6 digits, 0 to 9 only: that answer has other characters; it was not counted as an attempt."
+				msg := "Enter the 6-digit code, with the digits 0 to 9 only: you entered other characters; this did not use up an attempt."
 				if a == "12345" {
-					msg = "The code is 6 digits: that answer has 5; it was not counted as an attempt."
+					msg = "Enter the 6-digit code: you entered 5 digits; this did not use up an attempt."
 				}
 				b.contains("There is a problem", msg)
 				if n := js[float64](b, `document.querySelectorAll("#answer-error").length`); n != 1 {

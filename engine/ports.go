@@ -80,11 +80,18 @@ func NotACode(answer string, n int) error {
 			other = true
 		}
 	}
+	// Words for the end user, who is told what to do first, and what happened
+	// in words of theirs: "that answer has 11; it was not counted as an
+	// attempt" was the bank's view (an accessibility trial).
 	switch {
 	case other:
-		return Invalid("answer", "the code is %d digits, 0 to 9 only: that answer has other characters; it was not counted as an attempt", n)
+		return Invalid("answer", "enter the %d-digit code, with the digits 0 to 9 only: you entered other characters; this did not use up an attempt", n)
 	case count != n && count > 0:
-		return Invalid("answer", "the code is %d digits: that answer has %d; it was not counted as an attempt", n, count)
+		digits := "digits"
+		if count == 1 {
+			digits = "digit"
+		}
+		return Invalid("answer", "enter the %d-digit code: you entered %d %s; this did not use up an attempt", n, count, digits)
 	}
 	return nil
 }

@@ -170,8 +170,8 @@ func TestWidgetRefusesAnAnswerThatIsNotACode(t *testing.T) {
 			for _, a := range []string{"wrong", "wrong", "abcdef", "12345", "1234567"} {
 				got, err := w.eng.WidgetAnswer(w.ctx, st.Session, a)
 				if e, ok := engine.AsError(err); !ok || e.Code != engine.EINVALID || e.Field != "answer" ||
-					!strings.HasPrefix(e.Message, "the code is 6 digits") || !strings.HasSuffix(e.Message, "it was not counted as an attempt") {
-					t.Fatalf("answering %q = %v; want it refused: the code is 6 digits", a, err)
+					!strings.HasPrefix(e.Message, "enter the 6-digit code") || !strings.HasSuffix(e.Message, "this did not use up an attempt") {
+					t.Fatalf("answering %q = %v; want it refused: enter the 6-digit code", a, err)
 				}
 				if got.Status != engine.WidgetChallenge || got.AttemptsLeft != engine.MaxWidgetAttempts {
 					t.Fatalf("after %q = %+v; want the challenge still, every attempt left", a, got)

@@ -520,10 +520,10 @@ customers:
 steps:
   - connect: tayo
     answers: ["wrong"]
-    expect: {http: 400, code: INVALID_REQUEST, message: {contains: "the code is 6 digits, 0 to 9 only"}}
+    expect: {http: 400, code: INVALID_REQUEST, message: {contains: "enter the 6-digit code, with the digits 0 to 9 only"}}
   - connect: tayo
     answers: ["12345"]
-    expect: {http: 400, message: "the code is 6 digits: that answer has 5; it was not counted as an attempt"}
+    expect: {http: 400, message: "enter the 6-digit code: you entered 5 digits; this did not use up an attempt"}
   - connect: tayo
     answers: ["000000"]
     expect: {http: 401, code: WRONG_ANSWER, message: {contains: "2 attempts left"}}

@@ -149,7 +149,7 @@ echo "    OTP $otp"
 # (three locked the sign-in), and the field keeps them to be corrected.
 for _ in 1 2 3; do
   keys "abcdef" Enter
-  wait_for 'the code is 6 digits, 0 to 9 only'
+  wait_for 'enter the 6-digit code, with the digits 0 to 9 only'
   if screen | grep -qE 'Locked|Too many'; then
     echo "letters counted as wrong attempts: the sign-in locked" >&2
     screen >&2

@@ -228,7 +228,7 @@ func TestAnAnswerThatIsNotACodeCountsNothing(t *testing.T) {
 			for _, a := range []string{"wrong", "abcdef", "12345", "1234567", "12345a", "１２３４５６", "123-456"} {
 				_, err = b.Answer(ctx, id, a)
 				wantCode(t, err, engine.EINVALID)
-				if e, _ := engine.AsError(err); e.Field != "answer" || !strings.HasPrefix(e.Message, "the code is 6 digits") {
+				if e, _ := engine.AsError(err); e.Field != "answer" || !strings.HasPrefix(e.Message, "enter the 6-digit code") {
 					t.Errorf("%q: %v; want it said that the code is 6 digits, on the answer", a, err)
 				}
 			}

@@ -1213,7 +1213,7 @@ func (m *widgetModal) View() string {
 	if n := m.state.AttemptsLeft; (m.err == "" || m.errCode == engine.EINVALID) &&
 		(m.status() == engine.WidgetLogin || m.status() == engine.WidgetChallenge) && n > 0 && n < engine.MaxWidgetAttempts {
 		// As the web page: said once some are used (a wrong answer's error says it
-		// itself; one refused for its form, "not counted as an attempt", does not,
+		// itself; one refused for its form, "this did not use up an attempt", does not,
 		// and the count went with it: a presenter's trial).
 		left := itoa(n) + " attempt" + plural(n) + " left before sign-in locks"
 		if !m.state.Tried && m.reauth() {

@@ -216,9 +216,9 @@ func TestWidgetRefusesACodeThatIsNotOne(t *testing.T) {
 		h.press("enter")
 		w.settle()
 		if a == "12345" { // the message wraps in the box
-			h.contains("✗ the code is 6 digits: that answer has 5; it was not counted as an")
+			h.contains("✗ enter the 6-digit code: you entered 5 digits; this did not use up", "an attempt")
 		} else {
-			h.contains("✗ the code is 6 digits, 0 to 9 only: that answer has other", "characters; it was not counted as an attempt")
+			h.contains("✗ enter the 6-digit code, with the digits 0 to 9 only: you entered", "other characters; this did not use up an attempt")
 		}
 		if !strings.Contains(h.screen(), "Answer    "+a) {
 			t.Fatalf("answer %d, %q, is not kept in its field to be corrected:\n%s", i+1, a, h.screen())
@@ -918,7 +918,7 @@ func TestWidgetKeepsTheAttemptsLeftAfterAnAnswerRefusedForItsForm(t *testing.T) 
 	h.contains("2 attempts left")
 	h.typ("abc")
 	h.press("enter")
-	h.contains("it was not counted as an attempt", "2 attempts left before sign-in locks")
+	h.contains("this did not use up an attempt", "2 attempts left before sign-in locks")
 }
 
 // A new session against a sign-in the bank has locked says it is the bank's
