@@ -1110,7 +1110,7 @@ func newChallengeView(ch *engine.Challenge) challengeView {
 			c.Label = strings.TrimSpace(ch.Prompt)
 		}
 	case engine.MFACaptcha:
-		c.Title, c.Label, c.Hint, c.Short = "Type the characters you see", "Characters", "Letters and numbers, in any case.", true
+		c.Title, c.Label, c.Hint, c.Short = "Type the characters you see", "Characters in the picture", "Letters and numbers, in any case.", true
 		c.Captcha = strings.TrimSpace(strings.TrimPrefix(ch.Prompt, "Type the characters:"))
 	default:
 		c.Title, c.Label = "Answer your bank", "Answer"

@@ -407,6 +407,30 @@ func TestWrongCodeIsACode(t *testing.T) {
 	}
 }
 
+// The words an end user meets say what they mean (an accessibility trial): the
+// CAPTCHA's field is labelled by where its characters are, not "Characters";
+// an expired session in the frame says what to close, not "Close it".
+func TestWidgetWordsSayWhatTheyMean(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	c := w.addCustomer(map[string]any{"institution": "058", "mfa": "captcha"})
+	st := w.openWidget(map[string]any{"key": testPublicKey, "institution": "058"})
+	if st = w.login(st.Session, c.Username, c.Password); st.Challenge == nil {
+		t.Fatalf("no CAPTCHA after the login: %+v", st)
+	}
+	page := string(w.do("GET", "/connect/s/"+st.Session, req{key: noKey()}).body)
+	if !strings.Contains(page, `<label class="label" for="answer">Characters in the picture</label>`) {
+		t.Errorf("the CAPTCHA's field is not labelled by the picture:\n%s", page)
+	}
+
+	expiring := w.openWidget(map[string]any{"key": testPublicKey})
+	w.must(http.StatusOK, "POST", "/connect/sessions/"+expiring.Session+"/institution", req{key: noKey(), body: map[string]any{"institution": "044"}})
+	w.advance("30m")
+	page = string(w.do("GET", "/connect/s/"+expiring.Session, req{key: noKey()}).body)
+	if !strings.Contains(page, "This session has expired") || !strings.Contains(page, `<p class="only-frame">Press Close, then start again from the app.</p>`) {
+		t.Errorf("the expired session's page does not say what to close in the frame:\n%s", page)
+	}
+}
+
 // After a password change the tester's drawer says the OTP comes first, then the
 // customer's own challenge: it named only the CAPTCHA while the page asked for an
 // OTP (a new user's trial).
