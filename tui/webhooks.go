@@ -276,7 +276,7 @@ func readEvents(ctx context.Context, eng *engine.Engine, before uint64, n int, f
 		evs, err := eng.Events(ctx, engine.EventQuery{BeforeSeq: before, Limit: n, Attempts: attemptsShown})
 		r.evs = evs
 		if len(evs) == n { // there may be more below the last
-			r.lo = evs[n-1].Seq
+			r.lo = lowest(evs[n-1].Seq)
 		}
 		if before == 0 && len(evs) > 0 {
 			r.newest = evs[0].Seq
@@ -302,7 +302,7 @@ func readEvents(ctx context.Context, eng *engine.Engine, before uint64, n int, f
 				r.evs = append(r.evs, ev)
 			}
 			if len(r.evs) == n || looked == f.scan {
-				r.lo = ev.Seq
+				r.lo = lowest(ev.Seq)
 				return r, nil
 			}
 		}
@@ -311,6 +311,16 @@ func readEvents(ctx context.Context, eng *engine.Engine, before uint64, n int, f
 		}
 		before = evs[len(evs)-1].Seq
 	}
+}
+
+// lowest is a read's lo when the last event it looked at is numbered seq: 0, none
+// left below, when it is the first event of the log. A read that ended on #1
+// left the page reading on, and its title saying "N loaded", for nothing.
+func lowest(seq uint64) uint64 {
+	if seq <= 1 {
+		return 0
+	}
+	return seq
 }
 
 // readRows reads the rows on screen again, by their IDs, under a filter: every
@@ -550,12 +560,7 @@ func (p *webhooksPage) Update(msg tea.Msg) tea.Cmd {
 		p.payFor = ""
 		l.setRows(len(p.events))
 		p.sawTop()
-		older := p.readOn()
-		if r, _ := l.selected(); r == l.n-1 && p.more && !p.older.loading {
-			// On the last row, the page before it is wanted: end and ↓ do nothing
-			// there, and none may be on its way (a reset dropped it).
-			older = p.loadOlder()
-		}
+		older := p.readOn() // none may be on its way: a reset dropped it
 		if l.gate.stale {
 			return tea.Batch(older, p.load())
 		}
@@ -616,13 +621,20 @@ func (p *webhooksPage) refilled(log eventLog) tea.Cmd {
 	return p.readOn()
 }
 
-// readOn reads the older events a filter wants: its matches fill the screen, or
-// the reads reach the oldest event. Each read looks through filterScan events.
+// readOn reads the older events wanted: the page before the last row when the
+// cursor is on it — end and ↓ do nothing there, so no key would ask — and, under a
+// filter, until its matches fill the screen or the reads reach the oldest event,
+// each looking through filterScan events. A filtered read that found nothing left
+// the cursor on the last row, and end stopped loading with matches below (a
+// review).
 func (p *webhooksPage) readOn() tea.Cmd {
-	if !p.filtered() || !p.more || p.older.loading || len(p.events) >= p.list.offset+p.list.h {
+	if !p.more || p.older.loading {
 		return nil
 	}
-	return p.loadOlder()
+	if r, _ := p.list.selected(); r == p.list.n-1 || p.filtered() && len(p.events) < p.list.offset+p.list.h {
+		return p.loadOlder()
+	}
+	return nil
 }
 
 func (p *webhooksPage) selected() (engine.Event, bool) {
@@ -929,7 +941,16 @@ func (p *webhooksPage) listView(w int) string {
 	// adds to its history, and an account whose syncs fail keeps its own — the
 	// title said "kept 30–37 days" over events 180 days old (a QA lead's trial).
 	p.list.tail = ""
-	if p.deleted() {
+	// Under a filter the reads go on through the older events while they find
+	// nothing, the rows standing still: said under the last row, or in the title
+	// with no room there, as the empty list says it.
+	if p.filtered() && p.older.loading && len(p.events) > 0 {
+		if p.list.n < p.list.h {
+			p.list.tail = st.Faint.Render("Reading older events…")
+		} else {
+			kept = " · reading older…"
+		}
+	} else if p.deleted() {
 		if p.list.n < p.list.h {
 			p.list.tail = st.Faint.Render(firstFits(w-2,
 				"Sent or skipped events over 30 days old go as their account syncs.",

@@ -4,8 +4,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"sandbank/engine"
+	"sandbank/simulator"
 )
 
 // filteredLog is the IDs of the log's events that keep says to, newest first.
@@ -159,4 +161,68 @@ func TestWebhooksFilterAt80Columns(t *testing.T) {
 	h.typ("kunle")
 	h.contains("filter: kunle", "enter keep filter", "esc clear filter")
 	h.golden("webhooks-filter-typing-80x24")
+}
+
+// addEventOf is addEvent for the account of holder: an event the business's
+// filter does not match.
+func addEventOf(h *harness, holder string) {
+	h.t.Helper()
+	w := h.w
+	a := w.account(holder)
+	if _, err := w.bank.PostTransaction(a.CustomerID, simulator.Posting{Account: a.Number, Type: engine.Credit, Amount: 100_000, Narration: "TRANSFER IN"}); err != nil {
+		h.t.Fatal(err)
+	}
+	if err := w.clock.Advance(2 * time.Minute); err != nil { // past the rate limit (R3)
+		h.t.Fatal(err)
+	}
+	if _, err := w.eng.Sync(w.ctx, a.ID); err != nil {
+		h.t.Fatal(err)
+	}
+	w.settle()
+}
+
+// end goes on under a filter past a read that looked through its events and found
+// no match: the cursor stayed on the last row, where end and ↓ do nothing, no
+// read followed, and the matches below were never shown (a review). While the
+// reads go on, the list says so under its rows.
+func TestWebhooksFilterEndReadsPastEventsThatDoNotMatch(t *testing.T) {
+	h, wp := webhooksWithPage(t, 12, 5) // the business's events over 4 of others
+	wp.scan = 3
+	for range 4 {
+		addEventOf(h, "KUNLE")
+	}
+	for range 30 {
+		addEvent(h)
+	}
+	want := filteredLog(t, h.w, func(ev engine.Event) bool { return ev.AccountID == h.w.account("CONCEPTS").ID })
+	h.press("/")
+	h.typ("concept")
+	refill := answers(wp.Update(keyPress("s")))
+	if len(refill) != 1 {
+		t.Fatalf("a key of the filter made %d answers", len(refill))
+	}
+	older := wp.Update(refill[0])
+	if older == nil || len(wp.events) >= wp.list.h {
+		t.Fatalf("%d matches read, no read of older ones on its way", len(wp.events))
+	}
+	h.contains("Reading older events…")
+	h.run(older)
+	h.press("enter")
+	endToOldest(t, h, wp)
+	if got := loadedIDs(wp); !slices.Equal(got, want) {
+		t.Fatalf("end loaded\n%q\nthe log's matches\n%q", got, want)
+	}
+	h.contains(" Webhook events " + itoa(len(want)) + " ")
+}
+
+// A read that ends on the log's first event leaves none below to read: the page
+// read on, and the title said "N loaded", for nothing.
+func TestWebhooksReadEndingOnTheFirstEvent(t *testing.T) {
+	h, _ := webhooksWithPage(t, 12, 5)
+	for _, f := range []*eventFilter{nil, {text: "a", names: map[string]string{}, scan: 4}} {
+		r, err := readEvents(h.w.ctx, h.w.eng, 5, 4, f, 0)
+		if err != nil || len(r.evs) != 4 || r.lo != 0 {
+			t.Errorf("filter %v: %d events read below #5, lo %d, %v", f != nil, len(r.evs), r.lo, err)
+		}
+	}
 }
