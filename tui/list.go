@@ -125,16 +125,31 @@ func foldKey(s string) string {
 	return s
 }
 
-// match appends to dst the index of every key that contains the filter's text
-// (keys are foldKey's): the rows a filter keeps, before the page sorts them.
+// match appends to dst the index of every key that holds each word of the
+// filter's text (keys are foldKey's, matchWords): the rows a filter keeps, before
+// the page sorts them.
 func (l *list) match(keys []string, dst []int) []int {
 	q := foldKey(strings.TrimSpace(l.filterText()))
 	for i, k := range keys {
-		if q == "" || strings.Contains(k, q) {
+		if matchWords(k, q) {
 			dst = append(dst, i)
 		}
 	}
 	return dst
+}
+
+// matchWords says whether key holds every word of q, each anywhere (both
+// foldKey's; no word: every key). Matched whole, q's words had to stand side by
+// side in the key: "concepts updated" found none of the business's
+// account_updated events, its holder and the event's name being apart (a review
+// of the Webhooks filter).
+func matchWords(key, q string) bool {
+	for _, w := range strings.Fields(q) {
+		if !strings.Contains(key, w) {
+			return false
+		}
+	}
+	return true
 }
 
 // update takes the list's keys (moving, filtering) and mouse events.

@@ -381,10 +381,10 @@ func (p *webhooksPage) filter(known map[string]string) *eventFilter {
 // filtered says whether the events loaded are a filter's.
 func (p *webhooksPage) filtered() bool { return strings.TrimSpace(p.list.filterText()) != "" }
 
-// match says whether the filter matches what the event's row shows — its name,
-// its account's holder — or its account's ID, which the detail shows.
+// match says whether the filter's words match what the event's row shows — its
+// name, its account's holder — or its account's ID, which the detail shows.
 func (f *eventFilter) match(ctx context.Context, eng *engine.Engine, ev engine.Event) bool {
-	return strings.Contains(foldKey(shortEvent(ev.Type)+" "+ev.AccountID+" "+holderName(ctx, eng, f.names, ev.AccountID)), f.text)
+	return matchWords(foldKey(shortEvent(ev.Type)+" "+ev.AccountID+" "+holderName(ctx, eng, f.names, ev.AccountID)), f.text)
 }
 
 // namer is what a load runs, in its command, after its reads: the holders of the

@@ -226,3 +226,31 @@ func TestWebhooksReadEndingOnTheFirstEvent(t *testing.T) {
 		}
 	}
 }
+
+// A filter of several words matches each anywhere, in any field, as on Accounts:
+// the holder and the event's name, the bank's MFA and the holder. Matched whole,
+// "concepts updated" found nothing (a review).
+func TestFiltersMatchEveryWordAnywhere(t *testing.T) {
+	h, wp := webhooksWithPage(t, 12, 5)
+	concepts := h.w.account("CONCEPTS").ID
+	want := filteredLog(t, h.w, func(ev engine.Event) bool {
+		return ev.AccountID == concepts && strings.HasSuffix(ev.Type, "account_updated")
+	})
+	for _, filter := range []string{"concepts updated", "Updated  Abdullahi"} {
+		h.press("/")
+		h.typ(filter)
+		h.press("enter")
+		if got := loadedIDs(wp); !slices.Equal(got, want) {
+			t.Errorf("/%s lists\n%q\nnot\n%q", filter, got, want)
+		}
+		h.press("esc")
+	}
+
+	h.press("1", "/")
+	h.typ("otp kunle")
+	h.press("enter")
+	h.contains("KUNLE")
+	if s := h.screen(); strings.Contains(s, "ADAM OKAFOR") || strings.Contains(s, "ABDULLAHI") {
+		t.Fatalf("/otp kunle left other accounts:\n%s", s)
+	}
+}
