@@ -49,6 +49,12 @@ type webhooksPage struct {
 	// may be more, or deleted since (their numbers counted 2,000 after a long jump
 	// whose early events were gone: a review), so the title says "N+".
 	unloaded int
+	// seen, over ceil, is the newest number of the newest part a read looked at
+	// and did not put in (merge): the events between are not loaded, and a notice
+	// reads down to seen, not ceil. Left at ceil, each notice read 2,000 events
+	// again while the window was scrolled down under a filter, and found no match
+	// to count in the title (a review).
+	seen uint64
 	// newer counts the events that arrived since the window last showed the newest
 	// row: those above the window are the title's "↑ N newer".
 	newer int
@@ -171,7 +177,7 @@ func (p *webhooksPage) load() tea.Cmd {
 		return nil
 	}
 	page, gen := p.page, p.gen
-	readTop := len(p.events) == 0 || p.topAt != gen+1 || p.unloaded > 0 && p.list.offset == 0
+	readTop := len(p.events) == 0 || p.topAt != gen+1 || p.hole() && p.list.offset == 0
 	var winBefore, winLo uint64
 	var rows []engine.Event
 	if len(p.events) > 0 {
@@ -183,9 +189,14 @@ func (p *webhooksPage) load() tea.Cmd {
 	// Under a filter, the newest page is read down to the newest number read before
 	// (ceil), not to a page of matches: what is under it is loaded, and a filter
 	// that matched little read 2,000 events at every notice.
+	// Scrolled down below a hole, it reads what is new since the last read (seen),
+	// counted in the title.
 	var stop uint64
 	if filter != nil {
 		stop = p.ceil
+		if p.hole() && p.list.offset > 0 {
+			stop = p.seen
+		}
 	}
 	return load(&p.list.gate, func() (eventLog, error) {
 		log := eventLog{gen: gen, top: readTop}
@@ -426,22 +437,29 @@ func (p *webhooksPage) merge(log eventLog, reset bool) {
 	if reset {
 		p.events, p.readAt, p.behind = p.events[:0], map[uint64]int{}, map[string]engine.Event{}
 		p.older.drop() // a page older than the newest is not wanted now
-		p.unloaded, p.ceil = 0, 0
+		p.unloaded, p.ceil, p.seen = 0, 0, 0
 		switch {
 		case !log.fresh:
 			log.parts = log.parts[:1] // the rows that were on screen when it was asked for are gone
 		case len(log.parts) > 1 && log.parts[0].lo > log.parts[1].hi+1: // a hole above the event to stay on
-			p.unloaded = len(log.parts[0].evs)
+			p.unloaded, p.seen = len(log.parts[0].evs), log.parts[0].newest
 			log.parts = log.parts[1:]
 		}
 		p.floor = log.parts[len(log.parts)-1].lo
 		p.more = p.floor > 0
 	} else if top := log.parts[0]; log.top && len(p.events) > 0 {
 		if newest := max(p.events[0].Seq, p.ceil); top.lo > newest+1 {
-			p.unloaded = len(top.evs)
+			// Newer than what a read before counted (seen), its events add to them;
+			// else it is read again and counts them anew.
+			if p.hole() && top.lo > p.seen {
+				p.unloaded += len(top.evs)
+			} else {
+				p.unloaded = len(top.evs)
+			}
+			p.seen = max(p.seen, top.newest)
 			log.parts = log.parts[1:]
 		} else {
-			p.unloaded = 0
+			p.unloaded, p.seen = 0, 0
 		}
 	}
 	for _, r := range log.parts {
@@ -652,6 +670,10 @@ func (p *webhooksPage) sawTop() {
 	}
 }
 
+// hole says whether newer events than the rows loaded are not: a read's newest
+// part was not put in (merge).
+func (p *webhooksPage) hole() bool { return p.seen > p.ceil }
+
 // newerAbove is how many of the events that came since the window last showed the
 // newest row are above it, out of sight, loaded or not.
 func (p *webhooksPage) newerAbove() int { return min(p.newer, p.list.offset) + p.unloaded }
@@ -674,7 +696,7 @@ func (p *webhooksPage) listed(msg tea.Msg) tea.Cmd {
 	case listMoved:
 		p.payOff, p.payload = 0, false
 		p.sawTop()
-		if p.list.cursor == 0 && p.unloaded > 0 { // the newest page, in place of the rows loaded
+		if p.list.cursor == 0 && p.hole() { // the newest page, in place of the rows loaded
 			return p.load()
 		}
 		if r, _ := p.list.selected(); r == p.list.n-1 && p.more { // the end of what is loaded: the page before it
@@ -922,16 +944,21 @@ func (p *webhooksPage) listView(w int) string {
 	count := ""
 	if p.list.gate.loaded {
 		count = " " + itoa(len(p.events))
-		if p.more || p.unloaded > 0 {
+		if p.more || p.hole() {
 			count += " loaded"
 		}
 	}
 	order, newer, kept := " · newest first", "", ""
-	if n := p.newerAbove(); n > 0 { // new events above the window: nothing else on screen says they came
+	// New events above the window: nothing else on screen says they came. Not
+	// loaded, they may be more than were read ("N+"); a filter's read may have
+	// found none of them that match, and there may be among those not read.
+	switch n := p.newerAbove(); {
+	case p.hole() && n == 0:
+		newer = " · ↑ newer"
+	case p.hole():
+		newer = " · ↑ " + itoa(n) + "+ newer"
+	case n > 0:
 		newer = " · ↑ " + itoa(n) + " newer"
-		if p.unloaded > 0 {
-			newer = " · ↑ " + itoa(n) + "+ newer"
-		}
 	}
 	// Older delivered events were deleted (README, What the database keeps): the
 	// count fell short of the events' numbers — "Webhook events 76" beside #703

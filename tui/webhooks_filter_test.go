@@ -254,3 +254,51 @@ func TestFiltersMatchEveryWordAnywhere(t *testing.T) {
 		t.Fatalf("/otp kunle left other accounts:\n%s", s)
 	}
 }
+
+// noticeOf is newEvent for the account of holder.
+func noticeOf(h *harness, holder string) {
+	h.t.Helper()
+	addEventOf(h, holder)
+	h.send(tickMsg{h.w.clock.State()})
+	h.send(reloadMsg{what: reloadEvents})
+}
+
+// Scrolled down under a filter, more events than a read looks through came: the
+// read's newest part is not put in, and what it looked at is not read again at
+// the next notice, which reads only what is new; the title says newer ones are
+// above, though none that was read matches. The newest part was read again at
+// every notice, 2,000 events, and with no match the title said nothing and home
+// did not read the newest (a review).
+func TestWebhooksFilterScrolledDownReadsOnlyWhatIsNew(t *testing.T) {
+	h, wp := webhooksWithPage(t, 40, 5)
+	wp.scan = 3
+	h.press("/")
+	h.typ("concepts")
+	h.press("enter")
+	endToOldest(t, h, wp)
+	if wp.list.offset == 0 {
+		t.Fatal("end left the window at the top")
+	}
+	for range wp.scan + 1 { // heard of in one notice
+		addEventOf(h, "KUNLE")
+	}
+	h.send(tickMsg{h.w.clock.State()})
+	h.send(reloadMsg{what: reloadEvents})
+	newEvent(h) // a match, above the rows loaded
+	if wp.unloaded != 1 {
+		t.Fatalf("%d newer matches counted, not 1", wp.unloaded)
+	}
+	read := wp.read
+	noticeOf(h, "KUNLE")
+	noticeOf(h, "KUNLE")
+	from, to := wp.list.visible() // read again at each notice
+	if again := wp.read - read - 2*(to-from); again != 0 || wp.unloaded != 1 {
+		t.Fatalf("two notices of no match read %d matches again, and counted %d newer", again, wp.unloaded)
+	}
+
+	h.press("home")
+	want := filteredLog(t, h.w, func(ev engine.Event) bool { return ev.AccountID == h.w.account("CONCEPTS").ID })
+	if got := loadedIDs(wp); len(got) == 0 || !slices.Equal(got, want[:len(got)]) {
+		t.Fatalf("home lists\n%q\nnot the newest matches\n%q", got, want)
+	}
+}
