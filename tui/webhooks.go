@@ -986,28 +986,42 @@ func (p *webhooksPage) listView(w int) string {
 			kept = " · older deleted"
 		}
 	}
-	// The filter kept, after the title: what it leaves no room for goes, the filter
-	// whole. Being typed, it takes the line.
-	status, sep := p.list.status(), " "
-	if p.filtered() {
-		sep = st.Muted.Render(" · ")
+	// The filter kept, after the title. With too little room the order goes, then
+	// "esc clears" (the footer and ? say it), then the notes, then the filter's
+	// text is cut, down to a few letters: the count and the newer ones above stay.
+	// The filter whole, the title was cut to "Webhook event…" at 80 columns (a
+	// review). Being typed, the filter takes the line.
+	status, filter, esc := p.list.status(), "", ""
+	if !p.list.filtering && p.filtered() {
+		status, filter, esc = "", p.list.filterText(), " · esc clears"
 	}
-	room := w - ansi.StringWidth(status)
-	if status != "" {
-		room -= ansi.StringWidth(sep)
+	room := w - 1
+	width := func() int {
+		n := ansi.StringWidth(" Webhook events" + count + order + newer + kept)
+		switch {
+		case filter != "":
+			n += ansi.StringWidth(" · filter "+filter) + len(esc) - 1 // the · is 2 bytes, 1 cell
+		case status != "":
+			n += 1 + ansi.StringWidth(status)
+		}
+		return n
 	}
-	if ansi.StringWidth(" Webhook events"+count+order+newer+kept) >= room { // at 80 columns "200 loaded" leaves no room for it
-		order = ""
+	for _, part := range []*string{&order, &esc, &kept} {
+		if width() > room {
+			*part = ""
+		}
 	}
-	if ansi.StringWidth(" Webhook events"+count+order+newer+kept) >= room {
-		kept = ""
+	if over := width() - room; over > 0 && filter != "" {
+		filter = clip(filter, max(ansi.StringWidth(filter)-over, 4))
 	}
 	title := st.Title.Render(" Webhook events") + st.Muted.Render(count+order) + st.Accent.Render(newer) + st.Muted.Render(kept)
 	switch {
 	case p.list.filtering: // the field takes the line, as on the Bank console: beside the title it had 20 cells at 80 columns
 		title = " " + status
+	case filter != "":
+		title = clip(title+st.Muted.Render(" · ")+st.Label.Render("filter ")+st.Accent.Render(filter)+st.Faint.Render(esc), room)
 	case status != "":
-		title = clip(title, max(room, 0)) + sep + status
+		title = clip(title+" "+status, room)
 	}
 	b.WriteString(title + "\n")
 	now := p.sh.now()

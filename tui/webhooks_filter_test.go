@@ -58,7 +58,7 @@ func TestWebhooksFilterFindsEventsOlderThanThePageLoaded(t *testing.T) {
 			if wp.events[0].Seq >= oldest {
 				t.Fatalf("the newest match, #%d, is on the page first loaded (down to #%d)", wp.events[0].Seq, oldest)
 			}
-			h.contains("filter "+tc.filter+" · esc clears", shortEvent(wp.events[0].Type))
+			h.contains(" Webhook events "+itoa(len(want))+" · filter "+tc.filter, shortEvent(wp.events[0].Type))
 			if tc.golden != "" {
 				h.golden(tc.golden)
 			}
@@ -284,7 +284,9 @@ func TestWebhooksFilterScrolledDownReadsOnlyWhatIsNew(t *testing.T) {
 	}
 	h.send(tickMsg{h.w.clock.State()})
 	h.send(reloadMsg{what: reloadEvents})
-	newEvent(h) // a match, above the rows loaded
+	h.contains(" loaded · ↑ newer · filter ") // none of those read matches: there may be among those not read
+	newEvent(h)                               // a match, above the rows loaded
+	h.contains(" loaded · ↑ 1+ newer · filter ")
 	if wp.unloaded != 1 {
 		t.Fatalf("%d newer matches counted, not 1", wp.unloaded)
 	}
@@ -301,4 +303,24 @@ func TestWebhooksFilterScrolledDownReadsOnlyWhatIsNew(t *testing.T) {
 	if got := loadedIDs(wp); len(got) == 0 || !slices.Equal(got, want[:len(got)]) {
 		t.Fatalf("home lists\n%q\nnot the newest matches\n%q", got, want)
 	}
+}
+
+// At 80 columns a filter kept leaves the title its count and the newer events
+// above: "esc clears" goes, then the filter's text is cut. The filter whole, the
+// title read "Webhook event… · filter concepts · esc clears" (a review).
+func TestWebhooksFilterKeptAt80Columns(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{width: 80, height: 24})
+	wp := h.m.pages[pageWebhooks].(*webhooksPage)
+	for len(webhooksLog(t, w)) < 40 {
+		addEvent(h)
+	}
+	h.press("2", "/")
+	h.typ("concepts updated")
+	h.press("enter")
+	h.contains(" Webhook events " + itoa(len(wp.events)) + " · filter concepts u")
+	h.press("pgdown")
+	newEvent(h)
+	h.contains(" Webhook events " + itoa(len(wp.events)) + " · ↑ 1 newer · filter c")
+	h.golden("webhooks-filter-kept-80x24")
 }
