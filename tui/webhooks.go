@@ -55,6 +55,10 @@ type webhooksPage struct {
 	// again while the window was scrolled down under a filter, and found no match
 	// to count in the title (a review).
 	seen uint64
+	// gone says, under a filter, that an event loaded was not read again: deleted
+	// as the log was kept short (deleted). A filter's numbers skip those it does
+	// not match, and say nothing of it.
+	gone bool
 	// newer counts the events that arrived since the window last showed the newest
 	// row: those above the window are the title's "↑ N newer".
 	newer int
@@ -437,7 +441,7 @@ func (p *webhooksPage) merge(log eventLog, reset bool) {
 	if reset {
 		p.events, p.readAt, p.behind = p.events[:0], map[uint64]int{}, map[string]engine.Event{}
 		p.older.drop() // a page older than the newest is not wanted now
-		p.unloaded, p.ceil, p.seen = 0, 0, 0
+		p.unloaded, p.ceil, p.seen, p.gone = 0, 0, 0, false
 		switch {
 		case !log.fresh:
 			log.parts = log.parts[:1] // the rows that were on screen when it was asked for are gone
@@ -470,6 +474,11 @@ func (p *webhooksPage) merge(log eventLog, reset bool) {
 		b := a + slices.IndexFunc(p.events[a:], func(ev engine.Event) bool { return ev.Seq < r.lo })
 		if b < a {
 			b = len(p.events)
+		}
+		for _, ev := range p.events[a:b] {
+			if !slices.ContainsFunc(r.evs, func(e engine.Event) bool { return e.ID == ev.ID }) {
+				p.gone = true
+			}
 		}
 		p.events = slices.Replace(p.events, a, b, r.evs...)
 		p.ceil = max(p.ceil, r.newest)
@@ -1067,10 +1076,15 @@ func (p *webhooksPage) listView(w int) string {
 }
 
 // deleted says whether the log lost events to the keeping window: their numbers
-// (Seq, from 1, one an event) skip some, or start past 1 with every event loaded.
+// (Seq, from 1, one an event) skip some, or start past 1 with every event loaded;
+// under a filter, whose numbers skip those it does not match, an event loaded was
+// not read again (gone). Filtered, matches deleted went without a word (a review).
 func (p *webhooksPage) deleted() bool {
-	if !p.list.gate.loaded || len(p.events) == 0 || p.filtered() { // a filter's numbers skip those it does not match
+	if !p.list.gate.loaded || len(p.events) == 0 {
 		return false
+	}
+	if p.filtered() {
+		return p.gone
 	}
 	lo, hi := p.events[0].Seq, p.events[0].Seq
 	for _, ev := range p.events {

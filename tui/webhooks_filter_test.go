@@ -324,3 +324,27 @@ func TestWebhooksFilterKeptAt80Columns(t *testing.T) {
 	h.contains(" Webhook events " + itoa(len(wp.events)) + " · ↑ 1 newer · filter c")
 	h.golden("webhooks-filter-kept-80x24")
 }
+
+// Under a filter, matches deleted as the log is kept short go from the list, and
+// the list says older events go, as it does unfiltered: they went without a word
+// (a review).
+func TestWebhooksFilterSaysMatchesWereDeleted(t *testing.T) {
+	h, wp := webhooksWithPage(t, 12, 5)
+	h.press("/")
+	h.typ("concepts")
+	h.press("enter")
+	before := len(wp.events)
+	var off time.Duration // the business's sync alone, no day's auto-syncs
+	if _, err := h.w.eng.UpdateSettings(h.w.ctx, engine.SettingsPatch{AutoSync: &off}); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.w.clock.Advance(40 * 24 * time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	newEvent(h) // the business's sync: its delivered events over 30 days old go
+	want := filteredLog(t, h.w, func(ev engine.Event) bool { return ev.AccountID == h.w.account("CONCEPTS").ID })
+	if got := loadedIDs(wp); len(want) >= before || !slices.Equal(got, want) {
+		t.Fatalf("after the sync the list is\n%q\nthe log's matches\n%q, %d before", got, want, before)
+	}
+	h.contains("Older events go as accounts sync.")
+}
