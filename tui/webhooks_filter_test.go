@@ -152,8 +152,8 @@ func TestWebhooksHelpListsTheFilter(t *testing.T) {
 	h.contains("/ filter: account, holder or event")
 }
 
-// At 80 columns the filter being typed shows whole beside the count, and the
-// footer says what enter and esc do.
+// At 80 columns the filter being typed takes the title's line, shown whole, and
+// the footer says what enter and esc do.
 func TestWebhooksFilterAt80Columns(t *testing.T) {
 	w := newTestWorld(t)
 	h := newHarness(t, w, harnessOpts{width: 80, height: 24})
@@ -347,4 +347,61 @@ func TestWebhooksFilterSaysMatchesWereDeleted(t *testing.T) {
 		t.Fatalf("after the sync the list is\n%q\nthe log's matches\n%q, %d before", got, want, before)
 	}
 	h.contains("Older events go as accounts sync.")
+}
+
+// A notice under a filter reads the newest events down to those read before, and
+// the rows on screen again by their IDs. Read from the newest for a page of
+// matches, a sparse filter's reload found too few, dropped the matches loaded
+// and read them all again; the rows on screen read as unfiltered put the events
+// between them, which the filter does not match, in the list.
+func TestWebhooksFilterNoticeKeepsTheMatches(t *testing.T) {
+	h, wp := webhooksWithPage(t, 12, 5)
+	for range 20 { // the business's events between KUNLE's
+		addEventOf(h, "KUNLE")
+		addEvent(h)
+	}
+	wp.scan = 7
+	kunle := h.w.account("KUNLE").ID
+	want := filteredLog(t, h.w, func(ev engine.Event) bool { return ev.AccountID == kunle })
+	h.press("/")
+	h.typ("kunle")
+	h.press("enter")
+	endToOldest(t, h, wp)
+	if got := loadedIDs(wp); !slices.Equal(got, want) || wp.list.offset == 0 {
+		t.Fatalf("/kunle lists\n%q\nthe log's matches\n%q, the window at row %d", got, want, wp.list.offset)
+	}
+	for _, at := range []string{"end", "home"} { // scrolled down, and at the top
+		h.press(at)
+		read := wp.read
+		newEvent(h) // the business's: no match
+		if got := loadedIDs(wp); !slices.Equal(got, want) {
+			t.Fatalf("at %s, after a notice the list is\n%q\nthe log's matches\n%q", at, got, want)
+		}
+		from, to := wp.list.visible() // the rows on screen, read again
+		if again := wp.read - read - (to - from); again != 0 {
+			t.Errorf("at %s, the notice read %d matches besides the rows on screen", at, again)
+		}
+	}
+}
+
+// Answers of the loads of a filter changed since are dropped, whatever order they
+// come in: the list is the last filter's.
+func TestWebhooksFilterDropsAnswersOfAnEarlierFilter(t *testing.T) {
+	h, wp := webhooksWithPage(t, 20, 5)
+	wp.scan = 7
+	kunle := h.w.account("KUNLE").ID
+	want := filteredLog(t, h.w, func(ev engine.Event) bool { return ev.AccountID == kunle })
+	h.press("/")
+	h.typ("kunle")
+	earlier := answers(wp.Update(keyPress("x"))) // kunlex: no match
+	later := answers(wp.Update(keyPress("backspace")))
+	if len(earlier) == 0 || len(later) == 0 {
+		t.Fatalf("%d and %d answers", len(earlier), len(later))
+	}
+	for _, msg := range append(later, earlier...) {
+		h.send(msg)
+	}
+	if got := loadedIDs(wp); wp.list.filterText() != "kunle" || !slices.Equal(got, want) {
+		t.Fatalf("/%s lists\n%q\nthe log's matches\n%q", wp.list.filterText(), got, want)
+	}
 }
