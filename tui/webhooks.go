@@ -59,6 +59,11 @@ type webhooksPage struct {
 	// as the log was kept short (deleted). A filter's numbers skip those it does
 	// not match, and say nothing of it.
 	gone bool
+	// reads is the context of the reads for the filter shown, stopped (stopReads)
+	// when it changes: pasting a 24-letter ID started 24 reads, each looking
+	// through up to 2,000 events, of which only the last was wanted (a review).
+	reads     context.Context
+	stopReads context.CancelFunc
 	// newer counts the events that arrived since the window last showed the newest
 	// row: those above the window are the title's "↑ N newer".
 	newer int
@@ -189,7 +194,7 @@ func (p *webhooksPage) load() tea.Cmd {
 		winBefore, winLo, rows = p.events[from].Seq+1, p.events[to-1].Seq, slices.Clone(p.events[from:to])
 	}
 	known := p.known()
-	eng, ctx, names, filter := p.sh.eng, p.sh.ctx, p.namer(known), p.filter(known)
+	eng, ctx, names, filter := p.sh.eng, p.readsCtx(), p.namer(known), p.filter(known)
 	// Under a filter, the newest page is read down to the newest number read before
 	// (ceil), not to a page of matches: what is under it is loaded, and a filter
 	// that matched little read 2,000 events at every notice.
@@ -239,7 +244,7 @@ func (p *webhooksPage) loadOlder() tea.Cmd {
 		return nil
 	}
 	page, gen, known := p.page, p.gen, p.known()
-	eng, ctx, names, filter := p.sh.eng, p.sh.ctx, p.namer(known), p.filter(known)
+	eng, ctx, names, filter := p.sh.eng, p.readsCtx(), p.namer(known), p.filter(known)
 	return load(&p.older, func() (eventLog, error) {
 		r, err := readEvents(ctx, eng, before, page, filter, 0)
 		if err != nil {
@@ -259,11 +264,15 @@ func (p *webhooksPage) loadOlder() tea.Cmd {
 func (p *webhooksPage) refill(stay uint64) tea.Cmd {
 	p.list.gate.drop()
 	p.older.drop()
+	if p.stopReads != nil { // the loads dropped stop where they are
+		p.stopReads()
+		p.reads, p.stopReads = nil, nil
+	}
 	if p.sh.eng == nil {
 		return nil
 	}
 	page, gen, half, known := p.page, p.gen, uint64(p.list.h/2), p.known()
-	eng, ctx, names, filter := p.sh.eng, p.sh.ctx, p.namer(known), p.filter(known)
+	eng, ctx, names, filter := p.sh.eng, p.readsCtx(), p.namer(known), p.filter(known)
 	return load(&p.list.gate, func() (eventLog, error) {
 		log := eventLog{gen: gen, top: true, fresh: true, stay: stay}
 		r, err := readEvents(ctx, eng, 0, page, filter, 0)
@@ -279,6 +288,14 @@ func (p *webhooksPage) refill(stay uint64) tea.Cmd {
 		}
 		return log, names(&log)
 	})
+}
+
+// readsCtx is the context of the reads for the filter shown (reads).
+func (p *webhooksPage) readsCtx() context.Context {
+	if p.reads == nil {
+		p.reads, p.stopReads = context.WithCancel(p.sh.ctx)
+	}
+	return p.reads
 }
 
 // readEvents reads up to n events numbered below before (0: the newest). Under a

@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"context"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -403,5 +405,30 @@ func TestWebhooksFilterDropsAnswersOfAnEarlierFilter(t *testing.T) {
 	}
 	if got := loadedIDs(wp); wp.list.filterText() != "kunle" || !slices.Equal(got, want) {
 		t.Fatalf("/%s lists\n%q\nthe log's matches\n%q", wp.list.filterText(), got, want)
+	}
+}
+
+// A key of the filter stops the reads of the one before: pasting an ID started a
+// read for each letter, each looking through up to 2,000 events (a review).
+func TestWebhooksFilterStopsTheReadsOfTheFilterBefore(t *testing.T) {
+	h, wp := webhooksWithPage(t, 20, 5)
+	kunle := h.w.account("KUNLE").ID
+	want := filteredLog(t, h.w, func(ev engine.Event) bool { return ev.AccountID == kunle })
+	h.press("/")
+	h.typ("kun")
+	earlier := wp.Update(keyPress("l"))
+	later := wp.Update(keyPress("e"))
+	stopped := false
+	for _, msg := range answers(earlier) {
+		if l, ok := msg.(loaded[eventLog]); ok {
+			stopped = errors.Is(l.err, context.Canceled)
+		}
+	}
+	if !stopped {
+		t.Error("the read for /kunl ran to its end after /kunle was typed")
+	}
+	h.run(later)
+	if got := loadedIDs(wp); !slices.Equal(got, want) {
+		t.Fatalf("/kunle lists\n%q\nthe log's matches\n%q", got, want)
 	}
 }
