@@ -794,14 +794,17 @@ func (s *Server) connectStep(w http.ResponseWriter, r *http.Request) error {
 		// who signed in stays typed, as after an outage (a trial typed it again).
 		v.Values["username"] = st.Username
 	}
-	if step == "answer" && (len(v.Values["answer"]) > 200 || errorReason(err) == "WRONG_ANSWER" || isCode(st.Challenge)) {
+	if step == "answer" && (len(v.Values["answer"]) > 200 || errorReason(err) == "WRONG_ANSWER" ||
+		engine.ErrorCode(err) == engine.EINVALID && st.Challenge.IsCode()) {
 		// An answer the bank said no to goes, as a wrong password does: kept,
 		// what the user typed next was added to it, and the next wrong attempt
 		// locked the sign-in (a front-end developer's trial). So does a code the
 		// form refused (not 6 digits): kept, the summary's link put the caret
 		// before it, and 000000 typed there was sent as 00000012345 (an
 		// accessibility trial). A security question's answer refused before it
-		// reached the bank stays, to be corrected.
+		// reached the bank stays, to be corrected, and so does any answer the bank
+		// could not take (an outage, a slow bank): it is still the right one, and
+		// the code emptied sent the user back to the phone for it (the review).
 		v.Values["answer"] = ""
 	}
 	v.fail(st, err)
@@ -1116,12 +1119,6 @@ func newChallengeView(ch *engine.Challenge) challengeView {
 		c.Title, c.Label = "Answer your bank", "Answer"
 	}
 	return c
-}
-
-// isCode says whether a challenge's answer is a code the user copies (from the
-// phone, the token, the picture), typed again whole rather than corrected.
-func isCode(ch *engine.Challenge) bool {
-	return ch != nil && (ch.Kind == engine.MFAOTP || ch.Kind == engine.MFAToken || ch.Kind == engine.MFACaptcha)
 }
 
 // maskedNumber is a phone number as the bank masks it: 0807***0047.

@@ -263,7 +263,7 @@ func TestWidgetPageOutage(t *testing.T) {
 	}
 	// The bank list says it is down before anyone types a password.
 	list := w.do("GET", "/connect/s/"+w.openWidget(map[string]any{"key": testPublicKey}).Session, req{key: noKey()})
-	if !strings.Contains(string(list.body), "⚠ down until 13:15 WAT") {
+	if !strings.Contains(string(list.body), `⚠ </span><span class="visually-hidden">, </span>down until 13:15 WAT`) {
 		t.Fatalf("the bank list does not mark Access Bank down:\n%s", list.body)
 	}
 	// No field is wrong: the outage is not pinned to the username (a new user read
@@ -573,8 +573,9 @@ func TestEndedFramePageIsReplacedOnceClosed(t *testing.T) {
 // what the user typed next was added to it, and the attempt it cost locked the
 // bank's sign-in (a front-end developer's trial). So is a code the form refuses
 // before the bank sees it (5 digits: no attempt counted): kept, the code typed
-// again was added to it (an accessibility trial). The same, whether the page
-// posts the plain way or by fetch (widget.js).
+// again was added to it (an accessibility trial). A code the bank could not take
+// (an outage) stays. The same, whether the page posts the plain way or by fetch
+// (widget.js).
 func TestWrongAnswerIsCleared(t *testing.T) {
 	w := newWorld(t, worldOpts{})
 	for _, how := range []map[string]string{{"Accept": "text/html"}, {"Accept": "application/json"}} {
@@ -611,6 +612,14 @@ func TestWrongAnswerIsCleared(t *testing.T) {
 				if page := step("12345"); strings.Contains(page, `value="12345"`) || !strings.Contains(page, `name="answer"`) {
 					t.Errorf("a 5-digit code refused by its form (%s) stays in the field, to be added to:\n%s", how["Accept"], page)
 				}
+				// A code the bank could not take (down since the code came) is still the
+				// right one: it stays, where it was emptied and the user went back to the
+				// phone for it (the review).
+				w.post("/sandbox/institutions/058/outage", map[string]any{"for": "15m"})
+				if page := step("123456"); !strings.Contains(page, "unavailable") || !strings.Contains(page, `value="123456"`) {
+					t.Errorf("a code the bank could not take in its outage (%s) is not kept:\n%s", how["Accept"], page)
+				}
+				w.must(http.StatusOK, "DELETE", "/sandbox/institutions/058/outage", req{})
 			}
 		}
 	}

@@ -603,6 +603,7 @@ func TestBrowserDrawerUseButtonsLineUp(t *testing.T) {
 // heard (an accessibility trial).
 func TestBrowserEnterInSearchOpensTheOnlyBank(t *testing.T) {
 	w := newWorld(t, worldOpts{})
+	w.post("/sandbox/institutions/058/outage", map[string]any{"for": "15m"})
 	b := w.newTab(t, 360)
 	b.open(w.connectURL(nil))
 	b.wantHeading("Select your bank")
@@ -611,11 +612,16 @@ func TestBrowserEnterInSearchOpensTheOnlyBank(t *testing.T) {
 	if name, desc := b.accessibleName(`button.bank[value="044"]`); name != "Access Bank" || !strings.Contains(desc, "Internet banking") {
 		t.Errorf("Access Bank's button is named %q, described %q; want the bank's name, and its ways to sign in as the description", name, desc)
 	}
+	// A bank that is down says so in its name, not only in the description, which
+	// some readers skip (the review).
+	if name, _ := b.accessibleName(`button.bank[value="058"]`); !strings.HasPrefix(name, "GTBank") || !strings.Contains(name, ", down until ") {
+		t.Errorf("GTBank's button, in an outage, is named %q; want its outage in the name", name)
+	}
 	b.do(chromedp.Evaluate[chromedp.Void](`window.stayed = true`))
-	for q, said := range map[string]string{"bank": "Choose one of them below.", "zzz": "Try the bank’s name or its CBN code"} {
+	for q, said := range map[string]string{"bank": "Choose one of them below.", "zzz": "No bank matches “zzz”: see how to search below."} {
 		b.do(chromedp.Evaluate[chromedp.Void](`document.getElementById("bank-search").value = ""`))
 		b.typeIn("bank-search", q+"\r")
-		b.do(chromedp.Sleep(300 * time.Millisecond))
+		b.waitFor("the status line's words", `document.querySelector("#bank-count[role=status]").textContent.endsWith("below.")`)
 		if !js[bool](b, `window.stayed === true && !document.querySelector("[aria-busy]")`) || js[int](b, `document.querySelectorAll("[data-bank]:not([hidden])").length`) == 1 {
 			t.Fatalf("Enter in the search for %q left the list, or sent a bank:\n%s", q, b.dump())
 		}

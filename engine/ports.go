@@ -55,6 +55,13 @@ type Challenge struct {
 	Digits int
 }
 
+// IsCode says whether a challenge's answer is a code the user copies (from the
+// phone, the token, the picture), typed again whole rather than corrected: the
+// widgets empty one refused for its form, as a wrong one.
+func (c *Challenge) IsCode() bool {
+	return c != nil && (c.Kind == MFAOTP || c.Kind == MFAToken || c.Kind == MFACaptcha)
+}
+
 // NotACode refuses an answer that cannot be the code of a challenge of digits:
 // once its spaces are left out, not all digits (0 to 9), or not the code's length.
 // A bank's code field refuses such input before it is sent, so the refusal costs

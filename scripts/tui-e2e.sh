@@ -146,7 +146,8 @@ wait_for 'OTP +[0-9]{6}'
 otp=$(screen | grep -oE 'OTP +[0-9]{6}' | head -1 | grep -oE '[0-9]{6}')
 echo "    OTP $otp"
 # Letters are no code: refused in words, each without counting an attempt
-# (three locked the sign-in), and the field keeps them to be corrected.
+# (three locked the sign-in), and emptied from the field, as a wrong code is, so
+# that the code typed next is not added to them.
 for _ in 1 2 3; do
   keys "abcdef" Enter
   wait_for 'enter the 6-digit code, with the digits 0 to 9 only'
@@ -155,7 +156,6 @@ for _ in 1 2 3; do
     screen >&2
     exit 1
   fi
-  keys BSpace BSpace BSpace BSpace BSpace BSpace
   wait_gone 'Answer +abcdef'
 done
 keys "$otp" Enter

@@ -475,7 +475,7 @@ func (m *widgetModal) reread() tea.Cmd {
 func (m *widgetModal) fail(err error) tea.Cmd {
 	m.err, m.errCode, m.retryAt = errText(err), engine.ErrorCode(err), time.Time{}
 	if m.status() == engine.WidgetChallenge && (engine.ErrorCode(err) == engine.EUNAUTHORIZED ||
-		engine.ErrorCode(err) == engine.EINVALID && isCodeKind(m.state.Challenge)) {
+		engine.ErrorCode(err) == engine.EINVALID && m.state.Challenge.IsCode()) {
 		// A wrong code is typed again, not backspaced six times; so is one refused
 		// for its form (not 6 digits), as on the web page, where 000000 typed after
 		// 12345 was sent as 00000012345 (an accessibility trial). A security
@@ -496,12 +496,6 @@ func (m *widgetModal) fail(err error) tea.Cmd {
 		}
 	}
 	return nil
-}
-
-// isCodeKind says whether a challenge's answer is a code the user copies (from
-// the phone, the token, the picture), typed again whole rather than corrected.
-func isCodeKind(ch *engine.Challenge) bool {
-	return ch != nil && (ch.Kind == engine.MFAOTP || ch.Kind == engine.MFAToken || ch.Kind == engine.MFACaptcha)
 }
 
 // fillIndex maps the fields of a fill to inputs: (username, password) at login,

@@ -49,6 +49,7 @@ var funcs = template.FuncMap{
 	"initials":    Initials,
 	"logoClass":   LogoClass,
 	"mask":        ReadableMask,
+	"maskEnd":     ReadableMaskEnd,
 	"naira":       func(kobo int64) string { return "NGN " + engine.Naira(kobo) },
 	"accountType": engine.AccountTypeWords,
 	"authMethod":  engine.AuthMethodWords,
@@ -147,12 +148,17 @@ func MaskNumber(n string) string {
 // ReadableMask is an account number masked (MaskNumber), shown as it is and read
 // as "ending 4862": "Savings account ••••4808" was read as bullets, where the
 // OTP's masked phone is "the number ending 6226" (an accessibility trial).
-func ReadableMask(n string) template.HTML {
+func ReadableMask(n string) template.HTML { return ReadableMaskEnd(n, "") }
+
+// ReadableMaskEnd is ReadableMask with the stop that ends its sentence inside
+// both spans: after the hidden one, a screen reader read "ending 4808 ." (the
+// review; readableMasks does the same for a phone number).
+func ReadableMaskEnd(n, stop string) template.HTML {
 	if len(n) <= 4 {
-		return template.HTML(template.HTMLEscapeString(n))
+		return template.HTML(template.HTMLEscapeString(n + stop))
 	}
-	return template.HTML(`<span aria-hidden="true">` + template.HTMLEscapeString(MaskNumber(n)) +
-		`</span><span class="visually-hidden">ending ` + template.HTMLEscapeString(n[len(n)-4:]) + `</span>`)
+	return template.HTML(`<span aria-hidden="true">` + template.HTMLEscapeString(MaskNumber(n)+stop) +
+		`</span><span class="visually-hidden">ending ` + template.HTMLEscapeString(n[len(n)-4:]+stop) + `</span>`)
 }
 
 // CaptchaSVG draws a CAPTCHA's characters as an inline image: tilted glyphs over

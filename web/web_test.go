@@ -73,3 +73,16 @@ func TestKeepWords(t *testing.T) {
 		t.Fatalf("KeepWords = %s\nwant        %s", got, want)
 	}
 }
+
+// A masked account number is read "ending 4808", and the stop that ends its
+// sentence is read inside it: after the hidden span, "ending 4808 ." (the review).
+func TestReadableMaskEnd(t *testing.T) {
+	got := string(ReadableMaskEnd("0123454808", "."))
+	want := `<span aria-hidden="true">••••4808.</span><span class="visually-hidden">ending 4808.</span>`
+	if got != want {
+		t.Errorf("ReadableMaskEnd = %s; want %s", got, want)
+	}
+	if got := string(ReadableMask("1234")); got != "1234" {
+		t.Errorf("ReadableMask of a short number = %q; want it as it is", got)
+	}
+}

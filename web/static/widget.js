@@ -457,11 +457,15 @@
         return;
       }
       var q = search.value.trim();
+      // With none, the line under the search already says how to search: the
+      // status says so in as many words, not the same sentence twice (the review).
       var say = n ? count.textContent + ". Choose one of them below." :
-        "No bank matches “" + q + "”. Try the bank’s name or its CBN code, such as 044.";
-      // Emptied first: the same words set again are not read again.
+        "No bank matches “" + q + "”: see how to search below.";
+      // Emptied first: the same words set again are not read again. Not if the
+      // search changed meanwhile: typed at once after Enter, the count of the
+      // new search was overwritten by the old one's words (the review).
       count.textContent = "";
-      setTimeout(function () { count.textContent = say; }, 100);
+      setTimeout(function () { if (search.value.trim() === q) count.textContent = say; }, 100);
     });
   }
 
