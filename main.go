@@ -136,6 +136,19 @@ func (f publicURLFlag) publicURL() (string, error) {
 		return "", fmt.Errorf("%s has a path (%s): sandbank's pages link from the root of its address, so have the tunnel forward its root to sandbank and give its base URL alone, %s", given, u.EscapedPath(), base)
 	}
 	host, port := strings.ToLower(u.Hostname()), u.Port()
+	// What a browser would not send back as the Host of that URL, which the host
+	// guard then refused to a phone, or a link it cannot follow (the review).
+	if n, err := strconv.Atoi(port); port != "" && (err != nil || n < 1 || n > 65535) {
+		return "", fmt.Errorf("%s has port %s: give a port from 1 to 65535, or none for the scheme's own", given, port)
+	}
+	if strings.Contains(host, "%") {
+		return "", fmt.Errorf("%s names an IPv6 zone (%%%s), which only this machine knows: give the address or name others reach it at", given, host[strings.Index(host, "%")+1:])
+	}
+	for _, r := range host {
+		if r > 0x7e {
+			return "", fmt.Errorf("%s has a host with letters beyond ASCII: give its ASCII form (xn--…, as the tunnel shows it), which browsers send", given)
+		}
+	}
 	if strings.Contains(host, ":") {
 		host = "[" + host + "]" // IPv6
 	}
@@ -888,10 +901,16 @@ func (m *Main) Addr() string {
 
 // exposure is where the API listens beyond this machine, the address as given
 // ("0.0.0.0:7070", "every interface, port 7070"), or "" if it listens on this
-// machine alone. A listener on 0.0.0.0 reads [::] (Go's dual stack).
+// machine alone. A listener on 0.0.0.0 reads [::] (Go's dual stack). On
+// loopback behind a tunnel named by --public-url, it is the public URL: the
+// tunnel's name is served without the key, so whoever reaches it drives every
+// account, which the banner and the TUI said of 0.0.0.0 alone (the review).
 func (m *Main) exposure() string {
-	if m.listener == nil || !m.exposed() {
+	if m.listener == nil {
 		return ""
+	}
+	if !m.exposed() {
+		return m.opts.PublicURL
 	}
 	on := m.listener.Addr().String()
 	if a, ok := m.listener.Addr().(*net.TCPAddr); ok {
@@ -918,7 +937,9 @@ func (m *Main) PrintBanner(w io.Writer) {
 		// Not on the line above, which scripts read for the port (the README's).
 		fmt.Fprintf(w, "  public URL   %s   (the API's links name it: mono_url, paging, statements)\n", p)
 	}
-	if on := m.exposure(); on != "" {
+	if on := m.exposure(); strings.Contains(on, "://") {
+		fmt.Fprintf(w, "  warning      it is reached at %s: anyone who reaches that reads and drives every account without a key (the demo app and the widget's tester drawer need none)\n", on)
+	} else if on != "" {
 		fmt.Fprintf(w, "  warning      it listens on %s: other machines can reach it, and anyone who can reads and drives every account without a key (the demo app and the widget's tester drawer need none)\n", on)
 	}
 	db := m.opts.DB

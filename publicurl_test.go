@@ -29,6 +29,11 @@ func TestServePublicURLNamesTheLinks(t *testing.T) {
 	if !strings.HasPrefix(rest, "  public URL   "+public+"   (") {
 		t.Fatalf("the banner does not say the public URL under its first line:\n%s", out)
 	}
+	// Whoever reaches the tunnel's name drives every account without a key: the
+	// banner warns, as it does of 0.0.0.0 (the review).
+	if !strings.Contains(rest, "  warning      it is reached at "+public+": anyone who reaches that reads and drives every account without a key") {
+		t.Fatalf("the banner does not warn that the public URL is served without a key:\n%s", out)
+	}
 	c := &http.Client{}
 	v := mustCall(t, c, http.StatusOK, "POST", addr+"/v2/accounts/initiate", map[string]any{"scope": "auth",
 		"customer": map[string]any{"name": "Adam Okafor", "email": "adam@example.com"}, "redirect_url": "http://127.0.0.1:3000/linked"})
@@ -102,6 +107,10 @@ func TestBadPublicURLIsRefusedAtStart(t *testing.T) {
 		{"https://abc.example/sandbank", `has a path (/sandbank): sandbank's pages link from the root of its address`},
 		{"https://", `--public-url "https://" has no host`},
 		{"https://me:pw@abc.example", `--public-url has a user name or password, which every link would show`},
+		{"https://abc.example:99999", `has port 99999: give a port from 1 to 65535`},
+		{"https://abc.example:0", `has port 0: give a port from 1 to 65535`},
+		{"http://[fe80::1%25eth0]:7070", `names an IPv6 zone (%eth0), which only this machine knows`},
+		{"https://bücher.example", `has a host with letters beyond ASCII: give its ASCII form (xn--…`},
 	} {
 		out, code := refusedAtStart(t, nil, "serve", "--db", db, "--addr", "127.0.0.1:0", "--public-url", tc.value)
 		if code != 2 || !strings.Contains(out, tc.says) {

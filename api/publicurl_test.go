@@ -91,5 +91,23 @@ func TestPublicURLHostIsServed(t *testing.T) {
 		if resp.StatusCode != want {
 			t.Errorf("GET /demo for %s without a key = %d %.200s; want %d", host, resp.StatusCode, b, want)
 		}
+		if want != http.StatusOK && !strings.Contains(string(b), "abc.example (its --public-url)") {
+			t.Errorf("the refusal of %s does not name the public URL's host: %s", host, b)
+		}
+	}
+	// But not with a key anyone may know (a served scenario's default), which let
+	// anyone drive the scenario through the tunnel (the review).
+	w.srv.PublishedKey(testSecretKey)
+	r, _ := http.NewRequest("GET", w.base+"/sandbox/clock", nil)
+	r.Host = "abc.example"
+	r.Header.Set("mono-sec-key", testSecretKey)
+	resp, err := w.client.Do(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusMisdirectedRequest || !strings.Contains(string(b), "scenarios' default, which anyone may know") {
+		t.Errorf("the public host with a published key = %d %s; want 421 saying the key is known", resp.StatusCode, b)
 	}
 }

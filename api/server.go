@@ -384,16 +384,26 @@ func (s *Server) hostGuard(next http.Handler) http.Handler {
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		local, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr)
-		if ok && !s.anyHost.Load() && !hostAllowed(r.Host, local) && (public == "" || hostName(r.Host) != public) {
+		if ok && !s.anyHost.Load() && !hostAllowed(r.Host, local) {
+			forPublic := public != "" && hostName(r.Host) == public
 			key := r.Header.Get("mono-sec-key")
 			published := false
 			if p := s.published.Load(); p != nil && key != "" {
 				published = subtle.ConstantTimeCompare([]byte(key), []byte(*p)) == 1
 			}
-			if !s.eng.CheckSecretKey(key) || published {
-				msg := "sandbank on " + local.String() + " answers requests for localhost or an IP address, not " +
-					strconv.Quote(clipWords(r.Host)) + " (a page under another name reaching 127.0.0.1 may be DNS rebinding): use http://" + local.String() +
-					", or, if that is your tunnel's name, start sandbank with --public-url naming it"
+			// The public host takes a request without the key (a phone's widget
+			// page) but, as any other name, not one with a key anyone may know:
+			// that let anyone drive a served scenario through the tunnel (the review).
+			if published || !forPublic && !s.eng.CheckSecretKey(key) {
+				names, fix := "localhost or an IP address", ", or, if that is your tunnel's name, start sandbank with --public-url naming it"
+				if public != "" {
+					names, fix = "localhost, an IP address or "+public+" (its --public-url)", ""
+				}
+				msg := "sandbank on " + local.String() + " answers requests for " + names + ", not " +
+					strconv.Quote(clipWords(r.Host)) + " (a page under another name reaching 127.0.0.1 may be DNS rebinding): use http://" + local.String() + fix
+				if forPublic {
+					msg = "sandbank answers requests for " + public + " (its --public-url)"
+				}
 				if published {
 					msg += "; the secret key, which lets an app behind a tunnel through, is the scenarios' default, which anyone may know: give the scenario a key of its own (keys: secret:, or --secret-key)"
 				}

@@ -834,7 +834,13 @@ func TestInitiateRefusesAFieldOfTheOtherScope(t *testing.T) {
 		{map[string]any{"scope": "auth", "account": id, "customer": map[string]any{"name": "Ada", "email": "ada@example.com"}, "redirect_url": back},
 			"account belongs to scope reauth"},
 		{map[string]any{"scope": "reauth", "account": id, "customer": map[string]any{"name": "Ada", "email": "ada@example.com"}, "redirect_url": back},
-			"customer belongs to scope auth"},
+			"customer's name and email belong to scope auth"},
+		// The account's own customer and bank pass; another's are refused, not
+		// dropped (the review).
+		{map[string]any{"scope": "reauth", "account": id, "customer": map[string]any{"id": "someone-else"}, "redirect_url": back},
+			`customer.id "someone-else" is not the customer of account ` + id},
+		{map[string]any{"scope": "reauth", "account": id, "institution": map[string]any{"id": "058", "auth_method": "internet_banking"}, "redirect_url": back},
+			`institution "058" is not the bank of account ` + id + `, which is Access Bank (044)`},
 	} {
 		v := failedV2(t, w.do("POST", "/v2/accounts/initiate", req{body: tc.body}), http.StatusBadRequest)
 		if msg, _ := v["message"].(string); !strings.Contains(msg, tc.want) {
@@ -842,6 +848,12 @@ func TestInitiateRefusesAFieldOfTheOtherScope(t *testing.T) {
 		}
 	}
 	w.initiate(map[string]any{"scope": "reauth", "account": id, "redirect_url": back, "sdk_version": "2.1"})
+	var acct struct{ Customer struct{ ID string } }
+	if w.get("/v2/accounts/"+id).data(t, &acct); acct.Customer.ID == "" {
+		t.Fatal("the account has no customer ID to send")
+	}
+	w.initiate(map[string]any{"scope": "reauth", "account": id, "redirect_url": back, "customer": map[string]any{"id": acct.Customer.ID},
+		"institution": map[string]any{"id": "044", "auth_method": "internet_banking"}})
 }
 
 // A code sent as a number, true or an object is refused as customer.id is,

@@ -110,8 +110,10 @@ func (r LinkRequest) Validate() error {
 		if strings.TrimSpace(r.Account) == "" {
 			return Invalid("account", "account is required with scope reauth: the ID of the account to re-authorise")
 		}
-		if c != (LinkCustomer{}) {
-			return Invalid("customer", "customer belongs to scope auth, where it names the customer of the account to connect; a re-authorisation (scope reauth) is of the account's own customer: leave customer out")
+		// Its own customer's id passes (InitiateLink checks it is the account's):
+		// an app that always sends its customer's was refused (the review).
+		if strings.TrimSpace(c.Name) != "" || strings.TrimSpace(c.Email) != "" {
+			return Invalid("customer", "customer's name and email belong to scope auth, where they name the customer of the account to connect; a re-authorisation (scope reauth) is of the account's own customer: leave customer out, or give only its {\"id\"}")
 		}
 		return nil
 	}
@@ -190,6 +192,16 @@ func (e *Engine) InitiateLink(ctx context.Context, req LinkRequest) (Link, error
 			l.Customer = LinkCustomer{ID: a.Customer}
 			if l.Customer.ID == "" {
 				l.Customer.ID = a.CustomerID
+			}
+			// What the app says of the account must be so, not dropped unsaid: a
+			// reauth is of the account's own customer and bank (the review).
+			if id := strings.TrimSpace(req.Customer.ID); id != "" && id != l.Customer.ID {
+				return Invalid("customer.id", "customer.id %q is not the customer of account %s, which is %q: a re-authorisation is of the account's own customer; leave customer out, or give its id", id, a.ID, l.Customer.ID)
+			}
+			if req.Institution != "" {
+				if inst, err := e.institution(req.Institution); err != nil || inst.Code != a.Institution.Code {
+					return Invalid("institution.id", "institution %q is not the bank of account %s, which is %s (%s): a re-authorisation is at the account's own bank; leave institution out", req.Institution, a.ID, a.Institution.Name, a.Institution.Code)
+				}
 			}
 		}
 		seq, err := tx.NextSequence("link")

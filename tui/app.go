@@ -603,5 +603,8 @@ func cutJumpText(to, now time.Time) string {
 // exposedText says that the API listens beyond this machine, at on, and what
 // that means, as serve's banner does.
 func exposedText(on string) string {
+	if strings.Contains(on, "://") { // the --public-url of a tunnel
+		return "The API is reached at " + on + ": anyone who reaches it can read and drive every account without a key; without --public-url and its tunnel it stays on this machine"
+	}
 	return "The API listens on " + on + ": anyone on the network can read and drive every account without a key; --addr 127.0.0.1:PORT keeps it to this machine"
 }

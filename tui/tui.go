@@ -33,7 +33,8 @@ type Config struct {
 	Addr     string
 	FirstRun bool
 
-	// Exposed, if set, is where the API listens beyond this machine ("0.0.0.0:7070"):
+	// Exposed, if set, is where the API listens beyond this machine ("0.0.0.0:7070",
+	// or the --public-url of a tunnel, "https://abc.ngrok.app"):
 	// the header marks the address, Settings and a toast at the start say so.
 	Exposed string
 
