@@ -1191,9 +1191,15 @@ func TestMistypedV2PostRouteListsThePostRoutes(t *testing.T) {
 	if allow := rep.header.Get("Allow"); allow != "" {
 		t.Errorf("the 404 says Allow: %s", allow)
 	}
-	// Another method on an account is still told what the account route takes.
+	// Another method on an account is still told what the account route takes,
+	// and so is a POST to an account's ID: a 404 read as "no such account" (the
+	// review).
 	if rep := w.do("PUT", "/v2/accounts/x", req{}); rep.status != http.StatusMethodNotAllowed {
 		t.Errorf("PUT /v2/accounts/x = %d %s; want 405", rep.status, rep.body)
+	}
+	id := w.connect(w.addCustomer(map[string]any{"institution": "044"}))
+	if rep := w.do("POST", "/v2/accounts/"+id, req{}); rep.status != http.StatusMethodNotAllowed || !strings.Contains(string(rep.body), "use GET") {
+		t.Errorf("POST /v2/accounts/%s = %d %s; want 405 saying to use GET", id, rep.status, rep.body)
 	}
 }
 

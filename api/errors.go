@@ -447,9 +447,12 @@ func (u *unrouted) WriteHeader(code int) {
 // the account route's pattern matches: it answered 405 "use GET or HEAD", WORD
 // read as an account's ID, where the client had mistyped a POST route
 // (POST /v2/accounts/reauth, a v2 developer's trial). "" for any other request.
+// A WORD shaped as an account's ID (24 hex digits, engine.NewID) is one: the
+// route is there, the method is wrong, and it keeps its 405 (the review: a 404
+// for an account that exists read as "no such account").
 func v2PostRoutesHint(r *http.Request) string {
 	rest, ok := strings.CutPrefix(r.URL.Path, "/v2/accounts/")
-	if r.Method != http.MethodPost || !ok || rest == "" || strings.Contains(rest, "/") {
+	if r.Method != http.MethodPost || !ok || rest == "" || strings.Contains(rest, "/") || objectIDShaped(rest) {
 		return ""
 	}
 	var list []string
@@ -459,6 +462,20 @@ func v2PostRoutesHint(r *http.Request) string {
 		}
 	}
 	return " (v2 has no such POST route; its POST routes are " + strings.Join(list, ", ") + ")"
+}
+
+// objectIDShaped says whether s looks like an ID sandbank makes: 24 lowercase
+// hex digits, as Mono's ObjectIDs.
+func objectIDShaped(s string) bool {
+	if len(s) != 24 {
+		return false
+	}
+	for _, c := range s {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 // v2PostRouteNotes say what a v2 POST route is for, where its path does not.

@@ -583,10 +583,10 @@ func (s *Server) linkCancel(w http.ResponseWriter, r *http.Request) error {
 	}
 	if l.Status == engine.LinkPending {
 		reason := "cancelled"
-		if !l.ExpiresAt.After(s.eng.Clock().Now()) {
+		if s.linkUnlinked(r.Context(), l) {
+			reason = "unlinked" // a re-authorisation of an account gone cannot be walked, as the link's JSON says
+		} else if !l.ExpiresAt.After(s.eng.Clock().Now()) {
 			reason = "expired" // it cannot be opened again: not "cancelled" (a review)
-		} else if s.linkUnlinked(r.Context(), l) {
-			reason = "unlinked" // nor can a re-authorisation of an account gone
 		}
 		seeOther(w, linkLeft(l, reason))
 		return nil
@@ -605,7 +605,10 @@ func (s *Server) linkUnlinked(ctx context.Context, l engine.Link) bool {
 	if l.Scope != engine.LinkReauth || l.Status != engine.LinkPending {
 		return false
 	}
-	_, err := s.eng.ReauthTarget(ctx, engine.WidgetRequest{Link: l.ID})
+	// The account itself, not ReauthTarget, which refuses a link past its time
+	// before it looks: unlinked and then past its time, the JSON said expired
+	// where the page said unlinked (the review).
+	_, err := s.eng.Account(ctx, l.AccountID)
 	return engine.ErrorCode(err) == engine.ENOTFOUND
 }
 

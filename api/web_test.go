@@ -1259,6 +1259,14 @@ func TestAReauthLinkOfAnUnlinkedAccountGoesBackToTheApp(t *testing.T) {
 	if loc := w.must(http.StatusSeeOther, "GET", "/connect/links/"+link+"/cancel", html).header.Get("Location"); !strings.Contains(loc, "reason=unlinked") {
 		t.Fatalf("Cancel went to %q; want reason=unlinked", loc)
 	}
+	// Past its time too, it says why it ended first, as its page does: the JSON
+	// said expired, the page and Cancel unlinked (the review).
+	w.advance("2h")
+	w.must(http.StatusOK, "GET", "/connect/links/"+link, req{key: noKey()}).decode(t, &st)
+	loc := w.must(http.StatusSeeOther, "GET", "/connect/links/"+link+"/cancel", html).header.Get("Location")
+	if st.Status != "unlinked" || !strings.Contains(loc, "reason=unlinked") {
+		t.Fatalf("past its time, GET /connect/links/{link} = %+v and Cancel went to %q; want unlinked in both", st, loc)
+	}
 
 	// Unlinked while its page was open: the page's way back says why, not "expired".
 	id = w.connect(c)

@@ -90,14 +90,16 @@ func newLinkJSON(l engine.Link, now time.Time, unlinked bool) *linkJSON {
 	switch {
 	case l.Status != engine.LinkPending:
 		out.RedirectURL = linkRedirect(l.RedirectURL, l.Status, l.Code, l.AccountID, l.Ref)
+	case unlinked:
+		// It can no longer be once its account is gone: it said pending, for ever
+		// (a v2 developer's trial). Before its expiry, which came later or not at
+		// all: the page and Cancel say unlinked of a link both unlinked and past
+		// its time, and the JSON said expired (the review).
+		out.Status, out.RedirectURL = linkUnlinkedStatus, linkLeft(l, "unlinked")
 	case !l.ExpiresAt.After(now):
 		// Never walked to its end and past its time: it can no longer be, and the
 		// user's way back to the app says so. The store keeps it pending, as left.
 		out.Status, out.RedirectURL = linkExpired, linkLeft(l, "expired")
-	case unlinked:
-		// Nor can it once its account is gone: it said pending, for ever (a v2
-		// developer's trial).
-		out.Status, out.RedirectURL = linkUnlinkedStatus, linkLeft(l, "unlinked")
 	}
 	return out
 }
