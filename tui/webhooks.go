@@ -472,10 +472,16 @@ func (p *webhooksPage) merge(log eventLog, reset bool) {
 		p.more = p.floor > 0
 	} else if top := log.parts[0]; log.top && len(p.events) > 0 {
 		if newest := max(p.events[0].Seq, p.ceil); top.lo > newest+1 {
-			// Newer than what a read before counted (seen), its events add to them;
-			// else it is read again and counts them anew.
-			if p.hole() && top.lo > p.seen {
-				p.unloaded += len(top.evs)
+			// Those newer than what a read before counted (seen) add to them: nothing
+			// newer was loaded, the count does not go down. Counted anew when the read
+			// overlapped the one before, it went "↑ 5+ newer", "↑ 10+", then "↑ 5+"
+			// after one more event (a review).
+			if p.hole() {
+				for _, ev := range top.evs {
+					if ev.Seq > p.seen {
+						p.unloaded++
+					}
+				}
 			} else {
 				p.unloaded = len(top.evs)
 			}

@@ -227,6 +227,28 @@ func TestWebhooksDeepReloadReadsOnePage(t *testing.T) {
 	}
 }
 
+// Scrolled deep, the count of newer events above goes up with each notice, never
+// down: a read that overlaps the one before adds only the events it did not count.
+// Counted anew, the title went "↑ 5+ newer", "↑ 10+", then "↑ 5+" after one more
+// event (a review).
+func TestWebhooksDeepNewerCountNeverShrinks(t *testing.T) {
+	const page = 5
+	h, wp := webhooksWithPage(t, 60, page)
+	endToOldest(t, h, wp)
+	for _, tc := range []struct{ add, want int }{
+		{page + 1, page}, // the newest page read, those between not
+		{page, 2 * page}, // a page more, all new
+		{1, 2*page + 1},  // one more, the page read overlapping the one before
+		{0, 2*page + 1},  // none: the same page read again
+	} {
+		for range tc.add {
+			addEvent(h)
+		}
+		h.send(reloadMsg{what: reloadEvents})
+		h.contains("↑ " + itoa(tc.want) + "+ newer")
+	}
+}
+
 // Scrolled deep, new events come on top while the selected event is deleted (the
 // log kept short, README, What the database keeps): the cursor goes to the event
 // below it, where it was on screen, and the rows around stay put. The cursor kept
