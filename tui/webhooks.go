@@ -198,12 +198,15 @@ func (p *webhooksPage) load() tea.Cmd {
 	// Under a filter, the newest page is read down to the newest number read before
 	// (ceil), not to a page of matches: what is under it is loaded, and a filter
 	// that matched little read 2,000 events at every notice.
-	// Scrolled down below a hole, it reads what is new since the last read (seen),
-	// counted in the title.
+	// Below a hole, it reads what is new since the last read (seen), counted in
+	// the title: its answer is not put in unless the cursor is on the top row
+	// (Update), which reads the newest in place of the rows loaded. Applied only
+	// scrolled down, at the top with the cursor on row 2 each notice read down to
+	// ceil again, 2,000 events, and the count started over (a review).
 	var stop uint64
 	if filter != nil {
 		stop = p.ceil
-		if p.hole() && p.list.offset > 0 {
+		if p.hole() && (p.list.offset > 0 || p.list.cursor > 0) {
 			stop = p.seen
 		}
 	}

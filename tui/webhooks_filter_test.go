@@ -307,6 +307,40 @@ func TestWebhooksFilterScrolledDownReadsOnlyWhatIsNew(t *testing.T) {
 	}
 }
 
+// At the top with the cursor off the top row, a notice reads what is new since
+// the last read too: the newest part is not put in there either. It read down to
+// what was loaded, 2,000 events, at each notice, and the count started over: "↑
+// 1+ newer", then "↑ newer" while the match was still above (a review).
+func TestWebhooksFilterCursorOffTheTopReadsOnlyWhatIsNew(t *testing.T) {
+	h, wp := webhooksWithPage(t, 40, 5)
+	wp.scan = 3
+	h.press("/")
+	h.typ("concepts")
+	h.press("enter", "down", "down")
+	for range wp.scan + 1 { // heard of in one notice
+		addEventOf(h, "KUNLE")
+	}
+	h.send(tickMsg{h.w.clock.State()})
+	h.send(reloadMsg{what: reloadEvents})
+	if wp.list.offset != 0 || wp.list.cursor != 2 || !wp.hole() {
+		t.Fatalf("offset %d, cursor %d, hole %v", wp.list.offset, wp.list.cursor, wp.hole())
+	}
+	newEvent(h) // a match, above the rows loaded
+	for range 2 {
+		h.contains(" loaded · ↑ 1+ newer · filter ")
+		addEventOf(h, "KUNLE")
+		seen := wp.seen
+		wp.gen++ // a notice
+		for _, msg := range answers(wp.load()) {
+			if l, ok := msg.(loaded[eventLog]); ok && l.val.parts[0].lo <= seen {
+				t.Fatalf("a notice read down to #%d, below #%d read before", l.val.parts[0].lo, seen)
+			}
+			h.send(msg)
+		}
+	}
+	h.contains(" loaded · ↑ 1+ newer · filter ")
+}
+
 // At 80 columns a filter kept leaves the title its count and the newer events
 // above: "esc clears" goes, then the filter's text is cut. The filter whole, the
 // title read "Webhook event… · filter concepts · esc clears" (a review).
