@@ -1024,39 +1024,55 @@ func (p *webhooksPage) listView(w int) string {
 		}
 	}
 	// The filter kept, after the title. With too little room the order goes, then
-	// "esc clears" (the footer and ? say it), then the notes, then the filter's
-	// text is cut, down to a few letters: the count and the newer ones above stay.
-	// The filter whole, the title was cut to "Webhook event…" at 80 columns (a
-	// review). Being typed, the filter takes the line.
-	status, filter, esc := p.list.status(), "", ""
+	// "esc clears" (the footer and ? say it), then the filter's text is cut, down
+	// to 4 letters and "…", then the notes go, then "filter" is said "/", the key
+	// that opens it, the filter's text each time as long as it fits: the count and
+	// the newer ones above stay. The filter whole, the title was cut to "Webhook
+	// event…" at 80 columns; the notes gone before the filter was cut, "older
+	// deleted" was almost never seen under a filter, the list full; and the
+	// filter's text was cut past its 4 letters, to "· f…" (a review). Being
+	// typed, the filter takes the line.
+	status, whole, filter, label, esc := p.list.status(), "", "", "filter ", ""
 	if !p.list.filtering && p.filtered() {
-		status, filter, esc = "", p.list.filterText(), " · esc clears"
+		status, whole, esc = "", p.list.filterText(), " · esc clears"
 	}
 	room := w - 1
 	width := func() int {
 		n := ansi.StringWidth(" Webhook events" + count + order + newer + kept)
 		switch {
-		case filter != "":
-			n += ansi.StringWidth(" · filter "+filter) + len(esc) - 1 // the · is 2 bytes, 1 cell
+		case whole != "":
+			n += ansi.StringWidth(" · " + label + filter + esc)
 		case status != "":
 			n += 1 + ansi.StringWidth(status)
 		}
 		return n
 	}
-	for _, part := range []*string{&order, &esc, &kept} {
+	filter = whole
+	for _, part := range []*string{&order, &esc} {
 		if width() > room {
 			*part = ""
 		}
 	}
-	if over := width() - room; over > 0 && filter != "" {
-		filter = clip(filter, max(ansi.StringWidth(filter)-over, 4))
+	// fit cuts the filter's text to the room left, to 4 letters and "…" at least.
+	fit := func() {
+		filter = whole
+		if over := width() - room; over > 0 && whole != "" {
+			filter = clip(whole, max(ansi.StringWidth(whole)-over, 5))
+		}
+	}
+	if fit(); width() > room {
+		kept = ""
+		if fit(); width() > room {
+			label = "/"
+			fit()
+		}
 	}
 	title := st.Title.Render(" Webhook events") + st.Muted.Render(count+order) + st.Accent.Render(newer) + st.Muted.Render(kept)
 	switch {
 	case p.list.filtering: // the field takes the line, as on the Bank console: beside the title it had 20 cells at 80 columns
 		title = " " + status
-	case filter != "":
-		title = clip(title+st.Muted.Render(" · ")+st.Label.Render("filter ")+st.Accent.Render(filter)+st.Faint.Render(esc), room)
+	case whole != "":
+		title = clip(title+st.Muted.Render(" · ")+st.Label.Render(label)+st.Accent.Render(filter)+st.Faint.Render(esc), room)
 	case status != "":
 		title = clip(title+" "+status, room)
 	}

@@ -286,9 +286,9 @@ func TestWebhooksFilterScrolledDownReadsOnlyWhatIsNew(t *testing.T) {
 	}
 	h.send(tickMsg{h.w.clock.State()})
 	h.send(reloadMsg{what: reloadEvents})
-	h.contains(" loaded · ↑ newer · filter ") // none of those read matches: there may be among those not read
-	newEvent(h)                               // a match, above the rows loaded
-	h.contains(" loaded · ↑ 1+ newer · filter ")
+	h.contains(" loaded · ↑ newer · ") // none of those read matches: there may be among those not read
+	newEvent(h)                        // a match, above the rows loaded
+	h.contains(" loaded · ↑ 1+ newer · ")
 	if wp.unloaded != 1 {
 		t.Fatalf("%d newer matches counted, not 1", wp.unloaded)
 	}
@@ -327,7 +327,7 @@ func TestWebhooksFilterCursorOffTheTopReadsOnlyWhatIsNew(t *testing.T) {
 	}
 	newEvent(h) // a match, above the rows loaded
 	for range 2 {
-		h.contains(" loaded · ↑ 1+ newer · filter ")
+		h.contains(" loaded · ↑ 1+ newer · ")
 		addEventOf(h, "KUNLE")
 		seen := wp.seen
 		wp.gen++ // a notice
@@ -338,7 +338,7 @@ func TestWebhooksFilterCursorOffTheTopReadsOnlyWhatIsNew(t *testing.T) {
 			h.send(msg)
 		}
 	}
-	h.contains(" loaded · ↑ 1+ newer · filter ")
+	h.contains(" loaded · ↑ 1+ newer · ")
 }
 
 // At 80 columns a filter kept leaves the title its count and the newer events
@@ -383,6 +383,49 @@ func TestWebhooksFilterSaysMatchesWereDeleted(t *testing.T) {
 		t.Fatalf("after the sync the list is\n%q\nthe log's matches\n%q, %d before", got, want, before)
 	}
 	h.contains("Older events go as accounts sync.")
+}
+
+// At 80 columns, the list full under a filter whose matches were deleted, the title
+// says so: the filter's text is cut first, to 4 letters and "…" at least. The note
+// went first, and the line under the rows that says it shows only when the list
+// is not full: the title read "Webhook events 371 · ↑ 29 newer · filter concep…"
+// (a review). With no room for both, the note goes; with no room for the 4
+// letters beside the counts, "filter" is said "/": the title read "…↑ 123+ newer
+// · f…". The title fills its room to the cell, 49 cells beside the detail.
+func TestWebhooksFilterTitleAt80Columns(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{width: 80, height: 24})
+	wp := h.m.pages[pageWebhooks].(*webhooksPage)
+	for range 10 {
+		addEvent(h)
+	}
+	h.press("2", "/")
+	h.typ("concepts updated abdullahi")
+	h.press("enter")
+	var off time.Duration // the business's syncs alone, no day's auto-syncs
+	if _, err := w.eng.UpdateSettings(w.ctx, engine.SettingsPatch{AutoSync: &off}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.clock.Advance(40 * 24 * time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	for len(wp.events) <= wp.list.h { // the business's first sync: matches loaded go
+		newEvent(h)
+	}
+	if !wp.deleted() {
+		t.Fatal("no match loaded was deleted")
+	}
+	n := itoa(len(wp.events))
+	h.contains(" Webhook events " + n + " · older deleted · filter conc…  │")
+	h.golden("webhooks-filter-deleted-80x24")
+
+	h.press("pgdown")
+	newEvent(h)
+	n = itoa(len(wp.events))
+	h.contains(" Webhook events " + n + " · ↑ 1 newer · filter concepts…  │")
+
+	wp.seen, wp.unloaded = wp.ceil+500, 123 // a hole above, as after a long run of events
+	h.contains(" Webhook events " + n + " loaded · ↑ 124+ newer · /conc…  │")
 }
 
 // A notice under a filter reads the newest events down to those read before, and
