@@ -389,7 +389,10 @@ func (s *Server) hostGuard(next http.Handler) http.Handler {
 			key := r.Header.Get("mono-sec-key")
 			published := false
 			if p := s.published.Load(); p != nil && key != "" {
-				published = subtle.ConstantTimeCompare([]byte(key), []byte(*p)) == 1
+				// Only when it is this world's key too: the README's default sent to a
+				// world with a key of its own is a wrong key, answered 401 by the
+				// route, not told to give the scenario its own (the review).
+				published = subtle.ConstantTimeCompare([]byte(key), []byte(*p)) == 1 && s.eng.CheckSecretKey(key)
 			}
 			// The public host takes a request without the key (a phone's widget
 			// page) but, as any other name, not one with a key anyone may know:
@@ -397,12 +400,12 @@ func (s *Server) hostGuard(next http.Handler) http.Handler {
 			if published || !forPublic && !s.eng.CheckSecretKey(key) {
 				names, fix := "localhost or an IP address", ", or, if that is your tunnel's name, start sandbank with --public-url naming it"
 				if public != "" {
-					names, fix = "localhost, an IP address or "+public+" (its --public-url)", ""
+					names, fix = "localhost, an IP address or "+public+" (its --public-url)", ", or, if that is your tunnel's name now, restart sandbank with --public-url naming it"
 				}
 				msg := "sandbank on " + local.String() + " answers requests for " + names + ", not " +
 					strconv.Quote(clipWords(r.Host)) + " (a page under another name reaching 127.0.0.1 may be DNS rebinding): use http://" + local.String() + fix
 				if forPublic {
-					msg = "sandbank answers requests for " + public + " (its --public-url)"
+					msg = "a request through " + public + " (the --public-url) with a scenario's published key is refused"
 				}
 				if published {
 					msg += "; the secret key, which lets an app behind a tunnel through, is the scenarios' default, which anyone may know: give the scenario a key of its own (keys: secret:, or --secret-key)"

@@ -841,6 +841,10 @@ func TestInitiateRefusesAFieldOfTheOtherScope(t *testing.T) {
 			`customer.id "someone-else" is not the customer of account ` + id},
 		{map[string]any{"scope": "reauth", "account": id, "institution": map[string]any{"id": "058", "auth_method": "internet_banking"}, "redirect_url": back},
 			`institution "058" is not the bank of account ` + id + `, which is Access Bank (044)`},
+		{map[string]any{"scope": "reauth", "account": id, "institution": map[string]any{"id": "044", "auth_method": "bogus"}, "redirect_url": back},
+			`unknown auth_method "bogus"`},
+		{map[string]any{"scope": "reauth", "account": id, "institution": map[string]any{"id": "044", "auth_method": "mobile_banking"}, "redirect_url": back},
+			`auth_method "mobile_banking" is not how account ` + id + ` signs in`},
 	} {
 		v := failedV2(t, w.do("POST", "/v2/accounts/initiate", req{body: tc.body}), http.StatusBadRequest)
 		if msg, _ := v["message"].(string); !strings.Contains(msg, tc.want) {

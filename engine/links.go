@@ -115,7 +115,10 @@ func (r LinkRequest) Validate() error {
 		if strings.TrimSpace(c.Name) != "" || strings.TrimSpace(c.Email) != "" {
 			return Invalid("customer", "customer's name and email belong to scope auth, where they name the customer of the account to connect; a re-authorisation (scope reauth) is of the account's own customer: leave customer out, or give only its {\"id\"}")
 		}
-		return nil
+		if err := c.check("customer"); err != nil {
+			return err
+		}
+		return r.checkAuthMethod() // InitiateLink checks it is the account's
 	}
 	if account := strings.TrimSpace(r.Account); account != "" {
 		return Invalid("account", "account belongs to scope reauth: with scope auth the user connects a new account, and account %s would be linked again under another ID; send \"scope\":\"reauth\" to re-authorise it, or leave account out to connect a new one", account)
@@ -134,10 +137,8 @@ func (r LinkRequest) Validate() error {
 			return Invalid("customer.name", "customer.name is required beside customer.email (or give {\"id\"} of your customer)")
 		}
 	}
-	switch r.AuthMethod {
-	case "", AuthInternetBanking, AuthMobileBanking:
-	default:
-		return Invalid("institution.auth_method", "unknown auth_method %q; use %s or %s", r.AuthMethod, AuthInternetBanking, AuthMobileBanking)
+	if err := r.checkAuthMethod(); err != nil {
+		return err
 	}
 	return nil
 }
@@ -157,6 +158,15 @@ type Link struct {
 	Status      string // LinkPending, LinkLinked or LinkReauthorised
 	Code        string // LinkLinked: the code to exchange
 	CompletedAt time.Time
+}
+
+// checkAuthMethod refuses an auth_method sandbank does not know.
+func (r LinkRequest) checkAuthMethod() error {
+	switch r.AuthMethod {
+	case "", AuthInternetBanking, AuthMobileBanking:
+		return nil
+	}
+	return Invalid("institution.auth_method", "unknown auth_method %q; use %s or %s", r.AuthMethod, AuthInternetBanking, AuthMobileBanking)
 }
 
 // InitiateLink makes a link.
@@ -197,6 +207,9 @@ func (e *Engine) InitiateLink(ctx context.Context, req LinkRequest) (Link, error
 			// reauth is of the account's own customer and bank (the review).
 			if id := strings.TrimSpace(req.Customer.ID); id != "" && id != l.Customer.ID {
 				return Invalid("customer.id", "customer.id %q is not the customer of account %s, which is %q: a re-authorisation is of the account's own customer; leave customer out, or give its id", id, a.ID, l.Customer.ID)
+			}
+			if req.AuthMethod != "" && req.AuthMethod != a.AuthMethod {
+				return Invalid("institution.auth_method", "auth_method %q is not how account %s signs in, which is %s: a re-authorisation signs in the account's own way; leave auth_method out", req.AuthMethod, a.ID, a.AuthMethod)
 			}
 			if req.Institution != "" {
 				if inst, err := e.institution(req.Institution); err != nil || inst.Code != a.Institution.Code {
