@@ -6,7 +6,6 @@ import (
 	"compress/gzip"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -741,17 +740,7 @@ func TestUnroutedRequests(t *testing.T) {
 	// On 127.0.0.1 a request for another name is refused (DNS rebinding); localhost
 	// and IP addresses are served.
 	port := w.base[strings.LastIndex(w.base, ":"):]
-	rebound := func() (int, string) {
-		r, _ := http.NewRequest("GET", w.base+"/demo", nil)
-		r.Host = "rebind.attacker.example" + port
-		resp, err := w.client.Do(r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		return resp.StatusCode, string(b)
-	}
+	rebound := func() (int, string) { return w.forHost("/demo", "rebind.attacker.example"+port, "") }
 	if code, b := rebound(); code != http.StatusMisdirectedRequest || !strings.Contains(b, "DNS rebinding") {
 		t.Errorf("a request for another name = %d %s; want 421 saying why", code, b)
 	}
@@ -763,17 +752,8 @@ func TestUnroutedRequests(t *testing.T) {
 	// But not with a key anyone may know (a scenario's default, in the README),
 	// which a rebound page may send as well as an app.
 	w.srv.PublishedKey(testSecretKey)
-	r, _ := http.NewRequest("GET", w.base+"/sandbox/clock", nil)
-	r.Host = "abc.tunnel.example" + port
-	r.Header.Set("mono-sec-key", testSecretKey)
-	resp, err := w.client.Do(r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusMisdirectedRequest || !strings.Contains(string(b), "scenarios' default, which anyone may know") {
-		t.Errorf("a request for another name with a published key = %d %s; want 421 saying the key is known", resp.StatusCode, b)
+	if code, b := w.forHost("/sandbox/clock", "abc.tunnel.example"+port, testSecretKey); code != http.StatusMisdirectedRequest || !strings.Contains(b, "scenarios' default, which anyone may know") {
+		t.Errorf("a request for another name with a published key = %d %s; want 421 saying the key is known", code, b)
 	}
 	if rep := w.do("GET", "/sandbox/clock", req{headers: map[string]string{"Host": "localhost" + port}}); rep.status != http.StatusOK {
 		t.Errorf("a request for localhost with the published key = %d %s; want 200", rep.status, rep.body)
