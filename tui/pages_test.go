@@ -1062,7 +1062,7 @@ func TestWebhooksTitleSaysLoaded(t *testing.T) {
 
 	// At 80 columns the list is 40 cells wide: "200 loaded" keeps its word, the
 	// order goes.
-	wp.events, wp.more = make([]engine.Event, 200), true
+	wp.events, wp.floor = make([]engine.Event, 200), 1 // more below
 	for i := range wp.events {
 		wp.events[i].CreatedAt = w.clock.Now()
 	}

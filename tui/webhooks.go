@@ -34,7 +34,6 @@ type webhooksPage struct {
 	events []engine.Event          // newest first, every event numbered from the oldest loaded to the newest
 	names  map[string]string       // account ID → holder
 	behind map[string]engine.Event // pending event ID → its account's earlier event it waits for
-	more   bool                    // the oldest page read was full: older events may not be loaded
 	gen    int                     // bumped when the log may have changed (a notice)
 	readAt map[uint64]int          // event number → gen when it was last read
 	read   int                     // events read since the page was made: what the loads cost
@@ -236,6 +235,10 @@ func (p *webhooksPage) load() tea.Cmd {
 	})
 }
 
+// more says whether older events may not be loaded: the oldest read stopped
+// above the first event (floor).
+func (p *webhooksPage) more() bool { return p.floor > 0 }
+
 // loadOlder reads, in a command, the page of events before the oldest loaded, or,
 // under a filter, before the oldest the reads looked at (floor).
 func (p *webhooksPage) loadOlder() tea.Cmd {
@@ -243,7 +246,7 @@ func (p *webhooksPage) loadOlder() tea.Cmd {
 	if n := len(p.events); n > 0 && (before == 0 || p.events[n-1].Seq < before) {
 		before = p.events[n-1].Seq
 	}
-	if p.sh.eng == nil || !p.more || before == 0 {
+	if p.sh.eng == nil || !p.more() || before == 0 {
 		return nil
 	}
 	page, gen, known := p.page, p.gen, p.known()
@@ -472,7 +475,6 @@ func (p *webhooksPage) merge(log eventLog, reset bool) {
 			log.parts = log.parts[1:]
 		}
 		p.floor = log.parts[len(log.parts)-1].lo
-		p.more = p.floor > 0
 	} else if top := log.parts[0]; log.top && len(p.events) > 0 {
 		if newest := max(p.events[0].Seq, p.ceil); top.lo > newest+1 {
 			// Those newer than what a read before counted (seen) add to them: nothing
@@ -554,7 +556,6 @@ func (p *webhooksPage) Update(msg tea.Msg) tea.Cmd {
 			}
 			p.merge(msg.val, false)
 			p.floor = msg.val.parts[0].lo
-			p.more = p.floor > 0
 			p.list.setRows(len(p.events))
 			return p.readOn()
 		}
@@ -683,7 +684,7 @@ func (p *webhooksPage) refilled(log eventLog) tea.Cmd {
 // the cursor on the last row, and end stopped loading with matches below (a
 // review).
 func (p *webhooksPage) readOn() tea.Cmd {
-	if !p.more || p.older.loading {
+	if !p.more() || p.older.loading {
 		return nil
 	}
 	if r, _ := p.list.selected(); r == p.list.n-1 || p.filtered() && len(p.events) < p.list.offset+p.list.h {
@@ -736,7 +737,7 @@ func (p *webhooksPage) listed(msg tea.Msg) tea.Cmd {
 		if p.list.cursor == 0 && p.hole() { // the newest page, in place of the rows loaded
 			return p.load()
 		}
-		if r, _ := p.list.selected(); r == p.list.n-1 && p.more { // the end of what is loaded: the page before it
+		if r, _ := p.list.selected(); r == p.list.n-1 && p.more() { // the end of what is loaded: the page before it
 			return tea.Batch(p.loadOlder(), p.freshen())
 		}
 		return p.freshen()
@@ -981,7 +982,7 @@ func (p *webhooksPage) listView(w int) string {
 	count := ""
 	if p.list.gate.loaded {
 		count = " " + itoa(len(p.events))
-		if p.more || p.hole() {
+		if p.more() || p.hole() {
 			count += " loaded"
 		}
 	}
@@ -1084,7 +1085,7 @@ func (p *webhooksPage) listView(w int) string {
 	empty := "No events yet: sync an account connected after Data Sync was enabled."
 	if p.filtered() {
 		empty = "No event matches the filter."
-		if p.more { // readOn is looking through the older ones
+		if p.more() { // readOn is looking through the older ones
 			empty = "No event matches the filter yet: reading older events…"
 		}
 	}
@@ -1134,7 +1135,7 @@ func (p *webhooksPage) deleted() bool {
 	for _, ev := range p.events {
 		lo, hi = min(lo, ev.Seq), max(hi, ev.Seq)
 	}
-	return hi-lo+1 > uint64(len(p.events)) || (!p.more && lo > 1)
+	return hi-lo+1 > uint64(len(p.events)) || (!p.more() && lo > 1)
 }
 
 // firstFits is the first of texts at most w cells wide, or the last.

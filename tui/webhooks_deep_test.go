@@ -49,7 +49,7 @@ func TestWebhooksDeepReadsAPageAtATime(t *testing.T) {
 
 	// end, again and again: a page more each time, to the oldest.
 	presses := 0
-	for ; wp.more && presses < len(all); presses++ {
+	for ; wp.more() && presses < len(all); presses++ {
 		before := wp.read
 		h.press("end")
 		if got := wp.read - before; got > page+wp.list.h {

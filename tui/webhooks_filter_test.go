@@ -76,8 +76,8 @@ func TestWebhooksFilterSaysNothingMatches(t *testing.T) {
 	h.press("/")
 	h.typ("nobody")
 	h.press("enter")
-	if len(wp.events) != 0 || wp.more {
-		t.Fatalf("%d events listed, more to read: %v", len(wp.events), wp.more)
+	if len(wp.events) != 0 || wp.more() {
+		t.Fatalf("%d events listed, more to read: %v", len(wp.events), wp.more())
 	}
 	h.contains("No event matches the filter.", "filter nobody · esc clears")
 	h.golden("webhooks-filter-none")

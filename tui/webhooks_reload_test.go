@@ -90,7 +90,7 @@ func webhooksWithPage(t *testing.T, n, page int) (*harness, *webhooksPage) {
 // loading the older pages first.
 func endToOldest(t *testing.T, h *harness, wp *webhooksPage) {
 	t.Helper()
-	for n := 0; wp.more; n++ {
+	for n := 0; wp.more(); n++ {
 		if n > 100 {
 			t.Fatalf("end loads no more: %d events loaded, the cursor on row %d", len(wp.events), wp.list.cursor)
 		}
@@ -106,8 +106,8 @@ func endToOldest(t *testing.T, h *harness, wp *webhooksPage) {
 func TestWebhooksReloadAtTheTopAnsweredAfterEnd(t *testing.T) {
 	const page = 20
 	h, wp := webhooksWithPage(t, 3*page, page)
-	if len(wp.events) != page || !wp.more || wp.list.offset != 0 {
-		t.Fatalf("%d events loaded, more %v, offset %d", len(wp.events), wp.more, wp.list.offset)
+	if len(wp.events) != page || !wp.more() || wp.list.offset != 0 {
+		t.Fatalf("%d events loaded, more %v, offset %d", len(wp.events), wp.more(), wp.list.offset)
 	}
 	addEvent(h)
 	wp.Update(reloadMsg{what: reloadEvents})
@@ -158,8 +158,8 @@ func TestWebhooksReloadAtTheTopAnsweredDeep(t *testing.T) {
 	if got := loadedIDs(wp); !slices.Equal(got, all) {
 		t.Fatalf("the list is\n%q\nthe log\n%q", got, all)
 	}
-	if ev, _ := wp.selected(); ev.ID != all[len(all)-1] || wp.more {
-		t.Fatalf("#%d selected, more %v; want the oldest", ev.Seq, wp.more)
+	if ev, _ := wp.selected(); ev.ID != all[len(all)-1] || wp.more() {
+		t.Fatalf("#%d selected, more %v; want the oldest", ev.Seq, wp.more())
 	}
 }
 
