@@ -797,8 +797,7 @@ func (s *Server) connectStep(w http.ResponseWriter, r *http.Request) error {
 		// who signed in stays typed, as after an outage (a trial typed it again).
 		v.Values["username"] = st.Username
 	}
-	if step == "answer" && (len(v.Values["answer"]) > 200 || errorReason(err) == "WRONG_ANSWER" ||
-		engine.ErrorCode(err) == engine.EINVALID && st.Challenge.IsCode()) {
+	if step == "answer" && (len(v.Values["answer"]) > 200 || engine.AnswerGoes(err, st.Challenge)) {
 		// An answer the bank said no to goes, as a wrong password does: kept,
 		// what the user typed next was added to it, and the next wrong attempt
 		// locked the sign-in (a front-end developer's trial). So does a code the

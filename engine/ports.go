@@ -62,6 +62,19 @@ func (c *Challenge) IsCode() bool {
 	return c != nil && (c.Kind == MFAOTP || c.Kind == MFAToken || c.Kind == MFACaptcha)
 }
 
+// AnswerGoes says whether an answer refused with err leaves its field empty, in
+// the web page and the TUI alike: a wrong one (typed next to it, the next code
+// made another wrong attempt), or a code refused for its form (000000 typed
+// after 12345 went as 00000012345). Not one the bank could not take (an outage:
+// still the right one), nor a security question's refused for its form, to be
+// corrected.
+func AnswerGoes(err error, ch *Challenge) bool {
+	if e, ok := AsError(err); ok && e.Reason == "WRONG_ANSWER" {
+		return true
+	}
+	return ErrorCode(err) == EINVALID && ch.IsCode()
+}
+
 // NotACode refuses an answer that cannot be the code of a challenge of digits:
 // once its spaces are left out, not all digits (0 to 9), or not the code's length.
 // A bank's code field refuses such input before it is sent, so the refusal costs

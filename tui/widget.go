@@ -474,8 +474,7 @@ func (m *widgetModal) reread() tea.Cmd {
 // down on the virtual clock from now, instead of repeating the wait it was sent with.
 func (m *widgetModal) fail(err error) tea.Cmd {
 	m.err, m.errCode, m.retryAt = errText(err), engine.ErrorCode(err), time.Time{}
-	if m.status() == engine.WidgetChallenge && (engine.ErrorCode(err) == engine.EUNAUTHORIZED ||
-		engine.ErrorCode(err) == engine.EINVALID && m.state.Challenge.IsCode()) {
+	if m.status() == engine.WidgetChallenge && engine.AnswerGoes(err, m.state.Challenge) {
 		// A wrong code is typed again, not backspaced six times; so is one refused
 		// for its form (not 6 digits), as on the web page, where 000000 typed after
 		// 12345 was sent as 00000012345 (an accessibility trial). A security
