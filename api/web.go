@@ -1139,8 +1139,7 @@ func readableMasks(text string) template.HTML {
 		if end < len(text) && strings.ContainsRune(".,;:", rune(text[end])) {
 			end, stop = end+1, text[end:end+1]
 		}
-		b.WriteString(`<span aria-hidden="true">` + template.HTMLEscapeString(text[m[0]:end]) + `</span>`)
-		b.WriteString(`<span class="visually-hidden">the number ending ` + template.HTMLEscapeString(text[m[4]:m[5]]+stop) + `</span>`)
+		b.WriteString(string(web.ReadAs(text[m[0]:end], "the number ending "+text[m[4]:m[5]]+stop)))
 		last = end
 	}
 	b.WriteString(template.HTMLEscapeString(text[last:]))

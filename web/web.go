@@ -157,8 +157,14 @@ func ReadableMaskEnd(n, stop string) template.HTML {
 	if len(n) <= 4 {
 		return template.HTML(template.HTMLEscapeString(n + stop))
 	}
-	return template.HTML(`<span aria-hidden="true">` + template.HTMLEscapeString(MaskNumber(n)+stop) +
-		`</span><span class="visually-hidden">ending ` + template.HTMLEscapeString(n[len(n)-4:]+stop) + `</span>`)
+	return ReadAs(MaskNumber(n)+stop, "ending "+n[len(n)-4:]+stop)
+}
+
+// ReadAs is shown, escaped, hidden from screen readers, which read said (escaped)
+// in its place: a masked number's bullets or stars were read one by one.
+func ReadAs(shown, said string) template.HTML {
+	return template.HTML(`<span aria-hidden="true">` + template.HTMLEscapeString(shown) +
+		`</span><span class="visually-hidden">` + template.HTMLEscapeString(said) + `</span>`)
 }
 
 // CaptchaSVG draws a CAPTCHA's characters as an inline image: tilted glyphs over
