@@ -901,16 +901,10 @@ func (m *Main) Addr() string {
 
 // exposure is where the API listens beyond this machine, the address as given
 // ("0.0.0.0:7070", "every interface, port 7070"), or "" if it listens on this
-// machine alone. A listener on 0.0.0.0 reads [::] (Go's dual stack). On
-// loopback behind a tunnel named by --public-url, it is the public URL: the
-// tunnel's name is served without the key, so whoever reaches it drives every
-// account, which the banner and the TUI said of 0.0.0.0 alone (the review).
+// machine alone. A listener on 0.0.0.0 reads [::] (Go's dual stack).
 func (m *Main) exposure() string {
-	if m.listener == nil {
+	if m.listener == nil || !m.exposed() {
 		return ""
-	}
-	if !m.exposed() {
-		return m.opts.PublicURL
 	}
 	on := m.listener.Addr().String()
 	if a, ok := m.listener.Addr().(*net.TCPAddr); ok {
@@ -937,8 +931,10 @@ func (m *Main) PrintBanner(w io.Writer) {
 		// Not on the line above, which scripts read for the port (the README's).
 		fmt.Fprintf(w, "  public URL   %s   (the API's links name it: mono_url, paging, statements)\n", p)
 	}
-	if on := m.exposure(); strings.Contains(on, "://") {
-		fmt.Fprintf(w, "  warning      it is reached at %s: anyone who reaches that reads and drives every account without a key (the demo app and the widget's tester drawer need none)\n", on)
+	// Behind the tunnel of --public-url, whose name is served without the key,
+	// whoever reaches it drives every account, as on 0.0.0.0 (the review).
+	if on := m.exposure(); on == "" && m.opts.PublicURL != "" {
+		fmt.Fprintf(w, "  warning      it is reached at %s: anyone who reaches that reads and drives every account without a key (the demo app and the widget's tester drawer need none)\n", m.opts.PublicURL)
 	} else if on != "" {
 		fmt.Fprintf(w, "  warning      it listens on %s: other machines can reach it, and anyone who can reads and drives every account without a key (the demo app and the widget's tester drawer need none)\n", on)
 	}

@@ -94,8 +94,8 @@ func (m *Model) Init() tea.Cmd {
 		cmds = append(cmds, w.load())
 	}
 	var warn []string // one toast: a second would take the first's place
-	if m.sh.exposed != "" {
-		warn = append(warn, exposedText(m.sh.exposed)+".")
+	if t := m.sh.exposedText(); t != "" {
+		warn = append(warn, t+".")
 	}
 	if !m.sh.cutJump.IsZero() {
 		warn = append(warn, cutJumpText(m.sh.cutJump, m.sh.now()))
@@ -600,11 +600,15 @@ func cutJumpText(to, now time.Time) string {
 		": the clock resumes at " + engine.TimeText(now) + ", where its saved syncs reach; advance it again to go on."
 }
 
-// exposedText says that the API listens beyond this machine, at on, and what
-// that means, as serve's banner does.
-func exposedText(on string) string {
-	if strings.Contains(on, "://") { // the --public-url of a tunnel
-		return "The API is reached at " + on + ": anyone who reaches it can read and drive every account without a key; without --public-url and its tunnel it stays on this machine"
+// exposedText says that the API is reached beyond this machine — listening
+// there, or behind the tunnel of --public-url, whose name is served without the
+// key — and what that means, as serve's banner does; "" if it is not.
+func (sh *shared) exposedText() string {
+	switch {
+	case sh.exposed != "":
+		return "The API listens on " + sh.exposed + ": anyone on the network can read and drive every account without a key; --addr 127.0.0.1:PORT keeps it to this machine"
+	case sh.publicURL != "":
+		return "The API is reached at " + sh.publicURL + ": anyone who reaches it can read and drive every account without a key; without --public-url and its tunnel it stays on this machine"
 	}
-	return "The API listens on " + on + ": anyone on the network can read and drive every account without a key; --addr 127.0.0.1:PORT keeps it to this machine"
+	return ""
 }

@@ -52,7 +52,7 @@ func (m *Model) header() string {
 	}
 	brand := st.Brand.Render("sandbank")
 	api := st.Label.Render(" API ") + st.Value.Render("http://"+sh.addr)
-	if sh.exposed != "" {
+	if sh.exposedText() != "" {
 		// Open to other machines: the address as it shows was loopback's,
 		// with nothing to say otherwise (a security review's trial).
 		api = st.Label.Render(" API ") + st.Warn.Render("⚠ http://"+sh.addr)
@@ -107,7 +107,7 @@ func (m *Model) header() string {
 		// Then without "http://": a real key is 32 cells, and the pair with it
 		// fitted 80 columns only running at 1× (a review).
 		pair := func(scheme string) string {
-			if sh.exposed != "" {
+			if sh.exposedText() != "" {
 				return " " + st.Warn.Render("⚠ "+scheme+sh.addr) + "  " + st.Warn.Render(key)
 			}
 			return " " + st.Value.Render(scheme+sh.addr) + "  " + st.Warn.Render(key)

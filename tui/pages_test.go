@@ -1782,6 +1782,9 @@ func TestSettingsShowsThePublicURL(t *testing.T) {
 	h := newHarness(t, w, harnessOpts{width: 100, height: 45, publicURL: "https://abc.example"})
 	h.press("4")
 	h.contains("http://127.0.0.1:7070", "Public URL", "https://abc.example  mono_url and the other links in answers name it")
+	// Its name is served without the key: the header marks the API, Settings says
+	// why, as of 0.0.0.0 (the review).
+	h.contains("⚠ http://127.0.0.1:7070", "The API is reached at https://abc.example: anyone who reaches it")
 	plain := newHarness(t, w, harnessOpts{width: 100, height: 45})
 	plain.press("4")
 	if s := plain.screen(); strings.Contains(s, "Public URL") {

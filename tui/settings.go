@@ -424,8 +424,8 @@ func (p *settingsPage) View() string {
 	if p.sh.publicURL != "" {
 		b = append(b, st.Label.Render("  "+fit("Public URL", 16))+" "+st.Value.Render(p.sh.publicURL)+st.Faint.Render("  mono_url and the other links in answers name it"))
 	}
-	if p.sh.exposed != "" {
-		b = append(b, st.Warn.Render("  ⚠ "+exposedText(p.sh.exposed)))
+	if t := p.sh.exposedText(); t != "" {
+		b = append(b, st.Warn.Render("  ⚠ "+t))
 	}
 	if p.sh.dbPath != "" && p.sh.logPath != "" {
 		// Where the world is, and how to start again: a newcomer found neither

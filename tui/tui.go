@@ -33,9 +33,9 @@ type Config struct {
 	Addr     string
 	FirstRun bool
 
-	// Exposed, if set, is where the API listens beyond this machine ("0.0.0.0:7070",
-	// or the --public-url of a tunnel, "https://abc.ngrok.app"):
-	// the header marks the address, Settings and a toast at the start say so.
+	// Exposed, if set, is where the API listens beyond this machine ("0.0.0.0:7070"):
+	// the header marks the address, Settings and a toast at the start say so, as
+	// they do of a PublicURL, whose name is served without the key.
 	Exposed string
 
 	// PublicURL, if set, is the base URL the API's links name (--public-url, a
