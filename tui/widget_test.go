@@ -234,6 +234,24 @@ func TestWidgetRefusesACodeThatIsNotOne(t *testing.T) {
 	h.contains("✓ Re-authorised.")
 }
 
+// A code the bank could not take — down since it sent the code — is still the
+// right one: it stays in its field, where the web page emptied it and sent the
+// user back to the phone (the review of the accessibility fixes; engine.AnswerGoes).
+func TestWidgetKeepsACodeTheBankCouldNotTake(t *testing.T) {
+	w, h := reauthAtTheOTP(t, harnessOpts{width: 120, height: 40})
+	right, err := w.bank.ExpectedAnswer(h.m.top().(*widgetModal).state.Challenge.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.bank.StartOutage("058", time.Hour); err != nil { // GTBank
+		t.Fatal(err)
+	}
+	h.typ(right)
+	h.press("enter")
+	w.settle()
+	h.contains("unavailable", "Answer    "+right)
+}
+
 // Keys pressed while the bank's answer is on its way are kept, in order, and
 // taken once it is back: the backspaces after a refused answer's enter clear it,
 // and the code typed next is sent alone (tmux's send-keys lost three of six
