@@ -242,14 +242,12 @@ func (p *webhooksPage) more() bool { return p.floor > 0 }
 // loadOlder reads, in a command, the page of events before the oldest loaded, or,
 // under a filter, before the oldest the reads looked at (floor).
 func (p *webhooksPage) loadOlder() tea.Cmd {
-	before := p.floor
-	if n := len(p.events); n > 0 && (before == 0 || p.events[n-1].Seq < before) {
-		before = p.events[n-1].Seq
-	}
-	if p.sh.eng == nil || !p.more() || before == 0 {
+	if p.sh.eng == nil || !p.more() {
 		return nil
 	}
-	page, gen, known := p.page, p.gen, p.known()
+	// floor, not the oldest event loaded: no read puts in an event below where
+	// it stopped looking, and under a filter it looked further than its matches.
+	before, page, gen, known := p.floor, p.page, p.gen, p.known()
 	eng, ctx, names, filter := p.sh.eng, p.readsCtx(), p.namer(known), p.filter(known)
 	return load(&p.older, func() (eventLog, error) {
 		r, err := readEvents(ctx, eng, before, page, filter, 0)

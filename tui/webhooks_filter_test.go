@@ -51,9 +51,7 @@ func TestWebhooksFilterFindsEventsOlderThanThePageLoaded(t *testing.T) {
 			if len(want) == 0 || slices.ContainsFunc(wp.events, func(ev engine.Event) bool { return tc.keep(ev) }) {
 				t.Fatalf("%d events match, or one is on the page loaded", len(want))
 			}
-			h.press("/")
-			h.typ(tc.filter)
-			h.press("enter")
+			filterBy(h, tc.filter)
 			if got := loadedIDs(wp); !slices.Equal(got, want) {
 				t.Fatalf("/%s lists\n%q\nthe log's matches\n%q", tc.filter, got, want)
 			}
@@ -73,9 +71,7 @@ func TestWebhooksFilterFindsEventsOlderThanThePageLoaded(t *testing.T) {
 func TestWebhooksFilterSaysNothingMatches(t *testing.T) {
 	h, wp := webhooksWithPage(t, 12, 5)
 	wp.scan = 7
-	h.press("/")
-	h.typ("nobody")
-	h.press("enter")
+	filterBy(h, "nobody")
 	if len(wp.events) != 0 || wp.more() {
 		t.Fatalf("%d events listed, more to read: %v", len(wp.events), wp.more())
 	}
@@ -128,9 +124,7 @@ func TestWebhooksFilterClearedKeepsTheSelection(t *testing.T) {
 func TestWebhooksFilterShowsANewMatch(t *testing.T) {
 	h, wp := webhooksWithPage(t, 20, 5)
 	wp.scan = 7
-	h.press("/")
-	h.typ("concepts")
-	h.press("enter")
+	filterBy(h, "concepts")
 	before := len(wp.events)
 	newEvent(h) // the business's
 	if got := loadedIDs(wp); len(got) != before+1 || got[0] != webhooksLog(t, h.w)[0] {
@@ -239,9 +233,7 @@ func TestFiltersMatchEveryWordAnywhere(t *testing.T) {
 		return ev.AccountID == concepts && strings.HasSuffix(ev.Type, "account_updated")
 	})
 	for _, filter := range []string{"concepts updated", "Updated  Abdullahi"} {
-		h.press("/")
-		h.typ(filter)
-		h.press("enter")
+		filterBy(h, filter)
 		if got := loadedIDs(wp); !slices.Equal(got, want) {
 			t.Errorf("/%s lists\n%q\nnot\n%q", filter, got, want)
 		}
@@ -274,9 +266,7 @@ func noticeOf(h *harness, holder string) {
 func TestWebhooksFilterScrolledDownReadsOnlyWhatIsNew(t *testing.T) {
 	h, wp := webhooksWithPage(t, 40, 5)
 	wp.scan = 3
-	h.press("/")
-	h.typ("concepts")
-	h.press("enter")
+	filterBy(h, "concepts")
 	endToOldest(t, h, wp)
 	if wp.list.offset == 0 {
 		t.Fatal("end left the window at the top")
@@ -366,9 +356,7 @@ func TestWebhooksFilterKeptAt80Columns(t *testing.T) {
 // (a review).
 func TestWebhooksFilterSaysMatchesWereDeleted(t *testing.T) {
 	h, wp := webhooksWithPage(t, 12, 5)
-	h.press("/")
-	h.typ("concepts")
-	h.press("enter")
+	filterBy(h, "concepts")
 	before := len(wp.events)
 	var off time.Duration // the business's sync alone, no day's auto-syncs
 	if _, err := h.w.eng.UpdateSettings(h.w.ctx, engine.SettingsPatch{AutoSync: &off}); err != nil {
@@ -442,9 +430,7 @@ func TestWebhooksFilterNoticeKeepsTheMatches(t *testing.T) {
 	wp.scan = 7
 	kunle := h.w.account("KUNLE").ID
 	want := filteredLog(t, h.w, func(ev engine.Event) bool { return ev.AccountID == kunle })
-	h.press("/")
-	h.typ("kunle")
-	h.press("enter")
+	filterBy(h, "kunle")
 	endToOldest(t, h, wp)
 	if got := loadedIDs(wp); !slices.Equal(got, want) || wp.list.offset == 0 {
 		t.Fatalf("/kunle lists\n%q\nthe log's matches\n%q, the window at row %d", got, want, wp.list.offset)
@@ -508,4 +494,12 @@ func TestWebhooksFilterStopsTheReadsOfTheFilterBefore(t *testing.T) {
 	if got := loadedIDs(wp); !slices.Equal(got, want) {
 		t.Fatalf("/kunle lists\n%q\nthe log's matches\n%q", got, want)
 	}
+}
+
+// filterBy types text into the page's / filter and keeps it, as a user does.
+func filterBy(h *harness, text string) {
+	h.t.Helper()
+	h.press("/")
+	h.typ(text)
+	h.press("enter")
 }
