@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -63,6 +64,12 @@ type Run struct {
 	attempts0 uint64         // the engine's attempt count when the run subscribed
 	seen      uint64         // delivery notices received since
 	reported  map[string]int // event ID → the number of the last attempt written to the transcript
+	// made are the events entered in the outbox since the last collect, and told
+	// those never sent (R4) that the transcript has said so: a jump's events for an
+	// account connected before Data Sync were seen only by reading the outbox (a QA
+	// engineer's trial).
+	made      []string
+	told      map[string]bool
 	delivered []delivery     // successful deliveries, in order
 	cursors   map[string]int // webhook expectations' place in delivered, per account ("" any)
 	// matchedBy is the step (its number) that matched each delivery (its index in
@@ -137,7 +144,7 @@ type delivery struct {
 // transcript. It sets up the scenario's customers and settings.
 func Open(ctx context.Context, s *Scenario, w *world.World, h http.Handler, receiverURL string, out io.Writer) (*Run, error) {
 	r := &Run{S: s, W: w, H: h, receiverURL: receiverURL, customerIDs: map[string]string{}, numbers: map[string]string{},
-		banks: map[string]string{}, authMethods: map[string]string{}, ids: map[string]string{}, vars: map[string]string{}, reported: map[string]int{},
+		banks: map[string]string{}, authMethods: map[string]string{}, ids: map[string]string{}, vars: map[string]string{}, reported: map[string]int{}, told: map[string]bool{},
 		cursors: map[string]int{}, matchedBy: map[int]int{}, began: map[int]time.Time{}}
 	set := w.Engine.Settings()
 	r.keys = world.Keys{Secret: set.SecretKey.Reveal(), Public: set.PublicKey, WebhookSecret: set.WebhookSecret.Reveal()}
@@ -1288,9 +1295,12 @@ func (r *Run) note(n engine.Notice) {
 	if n.Dropped > 0 {
 		r.dropped = true
 	}
-	if n.Kind == engine.NoticeDelivery {
+	switch n.Kind {
+	case engine.NoticeDelivery:
 		r.noted = append(r.noted, n)
 		r.seen++
+	case engine.NoticeEvent:
+		r.made = append(r.made, n.EventID)
 	}
 }
 
@@ -1301,7 +1311,10 @@ func (r *Run) collect(ctx context.Context) error {
 	for _, n := range r.noted {
 		touched[n.EventID] = true
 	}
-	r.noted = r.noted[:0]
+	for _, id := range r.made {
+		touched[id] = true // a skipped one has no attempt to note it
+	}
+	r.noted, r.made = r.noted[:0], r.made[:0]
 	var evs []engine.Event
 	if r.dropped { // the subscription lost notices: read the whole outbox
 		r.dropped = false
@@ -1311,7 +1324,7 @@ func (r *Run) collect(ctx context.Context) error {
 			return err
 		}
 		for _, ev := range all {
-			if ev.AttemptsMade > r.reported[ev.ID] {
+			if ev.AttemptsMade > r.reported[ev.ID] || (ev.Status == engine.DeliverySkipped && !r.told[ev.ID]) {
 				evs = append(evs, ev)
 			}
 		}
@@ -1331,10 +1344,14 @@ func (r *Run) collect(ctx context.Context) error {
 	}
 	type attempt struct {
 		ev engine.Event
-		a  engine.Attempt
+		a  engine.Attempt // none (N 0) for an event never sent: it is told at its making
 	}
 	var fresh []attempt
 	for _, ev := range evs {
+		if ev.Status == engine.DeliverySkipped && !r.told[ev.ID] {
+			r.told[ev.ID] = true
+			fresh = append(fresh, attempt{ev, engine.Attempt{At: ev.CreatedAt}})
+		}
 		// reported is the number of the last attempt written; a record covers
 		// attempts N to Last() (a long run of identical failures is one record).
 		for _, a := range ev.Attempts {
@@ -1360,12 +1377,18 @@ func (r *Run) collect(ctx context.Context) error {
 	// the clock, before a step acts (a step's at: settles first), so the
 	// settings in force are those they were sent with. Attempts are not stored
 	// with their secret.
-	secret := r.W.Engine.Settings().WebhookSecret
+	set := r.W.Engine.Settings()
 	for _, f := range fresh {
+		if f.a.N == 0 {
+			// named as it would have been sent: in the business's format now
+			name := webhookName(r.W.Engine.WebhookBodyOf(f.ev, engine.Attempt{Format: f.ev.Format(set)}), f.ev.Type)
+			r.tr.skipped(f.ev, name, r.accountName(f.ev.AccountID))
+			continue
+		}
 		body := r.W.Engine.WebhookBodyOf(f.ev, f.a)
 		name := webhookName(body, f.ev.Type)
-		headers := engine.WebhookHeaders(secret, f.ev, f.a.N)
-		r.tr.webhook(f.a, name, headers, body)
+		headers := engine.WebhookHeaders(set.WebhookSecret, f.ev, f.a.N)
+		r.tr.webhook(f.a, name, r.accountName(f.ev.AccountID), headers, body)
 		if f.a.Error == "" {
 			// Every header a webhook step's expect: may read, as the receiver got
 			// them: it knew two, and a Content-Type checked got "no such header"
@@ -1381,6 +1404,20 @@ func (r *Run) collect(ctx context.Context) error {
 }
 
 // webhookName is the event a webhook body names ("event"), or fallback.
+// accountName is how the transcript names the account with ID id: by the
+// scenario's name for it (the first, should two name it), else by its ID — an
+// account the app under test connected. A jump's webhook lines named none, and
+// which account each was for was read from its body (a QA engineer's trial).
+func (r *Run) accountName(id string) string {
+	names := slices.Sorted(maps.Keys(r.ids))
+	for _, n := range names {
+		if r.ids[n] == id {
+			return n
+		}
+	}
+	return id
+}
+
 func webhookName(body []byte, fallback string) string {
 	var b struct {
 		Event string `json:"event"`

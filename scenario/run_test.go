@@ -134,7 +134,7 @@ func TestEveryStepKind(t *testing.T) {
 	for _, want := range []string{
 		"== step 6 · line 21 · pause\n  » The CAPTCHA now stands between the business and the data.",
 		"the tester finds the answer to the captcha challenge:",
-		"webhook mono.events.account_updated, attempt 1 → failed: the receiver did not answer within the attempt's timeout (it answers after 15s)",
+		"webhook mono.events.account_updated for yemi, attempt 1 → failed: the receiver did not answer within the attempt's timeout (it answers after 15s)",
 		"POST /sandbox/clock  (secret key)\n  > Content-Type: application/x-www-form-urlencoded\n  > X-Note: {yemi}\n  > advance=1h",
 		"GET /sandbox/clock  (public key)",
 		"GET /sandbox/clock\n  > mono-sec-key: nope\n", // the header's key, not "(secret key)"
@@ -1345,5 +1345,29 @@ func TestCheckAndTheAPIAgreeOnTheLimits(t *testing.T) {
 		"  - call: GET /sandbox/settings\n    expect: {webhook_url: \"" + url + "\", statement_build: \"0s\"}\n"
 	if res, tr := runSrc(t, "limits.yaml", src); !res.Passed {
 		t.Fatalf("%s\n%s", res.Line(), tail(tr))
+	}
+}
+
+// A transcript says, at its making, each event that is never sent (R4) and why, and
+// names each webhook's account: a jump's lines named none, and the R4 events of an
+// account connected before Data Sync were seen only by reading the outbox (a QA
+// engineer's trial).
+func TestTranscriptTellsEventsNeverSentAndNamesAccounts(t *testing.T) {
+	res, tr := run(t, "../fixtures/webhooks-after-enabling.yaml")
+	if !res.Passed {
+		t.Fatalf("%s\n%s", res.Line(), tail(tr))
+	}
+	for _, want := range []string{
+		"2021-08-20T08:00:00Z  webhook mono.events.account_connected for early: not sent, Data Sync was off for this business when this event happened\n",
+		"webhook mono.events.account_updated for early: not sent, the account was connected before Data Sync was enabled, and such accounts never receive webhooks\n",
+		"webhook mono.events.account_updated for just_before: not sent, the account was connected before Data Sync was enabled",
+		"webhook mono.events.account_connected for late, attempt 1 → 200\n",
+	} {
+		if !bytes.Contains(tr, []byte(want)) {
+			t.Errorf("the transcript lacks %q\n%s", want, tr)
+		}
+	}
+	if n := bytes.Count(tr, []byte("for early: not sent")); n != 3 {
+		t.Errorf("%d lines tell early's events not sent, want 3 (connected, the connect's sync, the sync step): each once\n%s", n, tr)
 	}
 }

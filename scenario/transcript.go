@@ -221,7 +221,7 @@ func isText(b []byte) bool {
 
 // webhook writes one delivery attempt, as the receiver saw it: headers and body
 // are what it sent (engine.WebhookHeaders), the secret masked.
-func (t *transcript) webhook(a engine.Attempt, name string, headers map[string]string, body []byte) {
+func (t *transcript) webhook(a engine.Attempt, name, account string, headers map[string]string, body []byte) {
 	if t == nil {
 		return
 	}
@@ -229,7 +229,7 @@ func (t *transcript) webhook(a engine.Attempt, name string, headers map[string]s
 	if a.Error != "" {
 		result = "failed: " + a.Error
 	}
-	t.printf("\n  %s  webhook %s, attempt %d → %s\n", a.At.UTC().Format(time.RFC3339Nano), name, a.N, result)
+	t.printf("\n  %s  webhook %s for %s, attempt %d → %s\n", a.At.UTC().Format(time.RFC3339Nano), name, account, a.N, result)
 	names := slices.SortedFunc(maps.Keys(headers), func(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) })
 	for _, k := range names {
 		v := headers[k]
@@ -241,6 +241,11 @@ func (t *transcript) webhook(a engine.Attempt, name string, headers map[string]s
 	if a.N == 1 || a.Error == "" {
 		t.body("  > ", body)
 	}
+}
+
+// skipped writes an event that is never sent (R4), at its making, and why.
+func (t *transcript) skipped(ev engine.Event, name, account string) {
+	t.printf("\n  %s  webhook %s for %s: not sent, %s\n", ev.CreatedAt.UTC().Format(time.RFC3339Nano), name, account, ev.SkipReason)
 }
 
 func (t *transcript) checks(lines []string) {
