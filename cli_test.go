@@ -211,14 +211,40 @@ func TestScenarioRunCommand(t *testing.T) {
 	if code != 2 || !strings.Contains(out, "missing.yaml: no such scenario file") || !strings.HasSuffix(out, "1 passed, 1 failed (1 could not run)\n") {
 		t.Fatalf("a missing file: exit %d\n%s", code, out)
 	}
-	// A file named twice (overlapping globs) runs once; two files that would write
-	// one transcript are refused before anything runs.
+	// A file named twice (overlapping globs) runs once.
 	out, code = sandbank(t, "scenario", "run", "fixtures/mr-adam.yaml", "./fixtures/mr-adam.yaml")
 	if code != 0 || strings.Count(out, "✓") != 1 {
 		t.Fatalf("a file named twice: exit %d\n%s", code, out)
 	}
+	// Two files of one base name in two folders (scenarios/v1/x.yaml and
+	// scenarios/v2/x.yaml) both run, each transcript named by its path below the
+	// folder they share; they were refused, nothing run (a QA engineer's trial).
+	for _, v := range []string{"v1", "v2"} {
+		if err := os.MkdirAll(filepath.Join(dir, "sc", v), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		mr, _ := os.ReadFile("fixtures/mr-adam.yaml")
+		if err := os.WriteFile(filepath.Join(dir, "sc", v, "mr-adam.yaml"), mr, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, code = sandbank(t, "scenario", "run", "--transcript", filepath.Join(dir, "two"), filepath.Join(dir, "sc", "v1", "mr-adam.yaml"), filepath.Join(dir, "sc", "v2", "mr-adam.yaml"))
+	if code != 0 || strings.Count(out, "✓") != 2 {
+		t.Fatalf("two files of one base name in two folders: exit %d\n%s", code, out)
+	}
+	v1, err1 := os.ReadFile(filepath.Join(dir, "two", "v1", "mr-adam.txt"))
+	v2, err2 := os.ReadFile(filepath.Join(dir, "two", "v2", "mr-adam.txt"))
+	if err1 != nil || err2 != nil || !bytes.Equal(v1, v2) {
+		t.Errorf("the transcripts of v1/mr-adam.yaml and v2/mr-adam.yaml: %v, %v (or they differ)", err1, err2)
+	}
+	// Two files that would still write one transcript are refused before anything
+	// runs.
+	yml := filepath.Join(dir, "rate-limit.yml")
+	if err := os.WriteFile(yml, src, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	report := filepath.Join(dir, "clash.xml")
-	out, code = sandbank(t, "scenario", "run", "--transcript", filepath.Join(dir, "c"), "--junit", report, "fixtures/mr-adam.yaml", bad, "fixtures/rate-limit.yaml", "fixtures/mr-adam.yaml")
+	out, code = sandbank(t, "scenario", "run", "--transcript", filepath.Join(dir, "c"), "--junit", report, "fixtures/mr-adam.yaml", bad, yml, "fixtures/mr-adam.yaml")
 	if code != 2 || strings.Contains(out, "✓") || !strings.Contains(out, "would both write the transcript rate-limit.txt") {
 		t.Fatalf("two files of one transcript: exit %d\n%s", code, out)
 	}
@@ -229,7 +255,7 @@ func TestScenarioRunCommand(t *testing.T) {
 		t.Fatalf("no JUnit report when two files would write one transcript: %v", err)
 	}
 	if n := strings.Count(string(xml), "<testcase "); n != 3 || strings.Count(string(xml), `<error message="`) != 3 ||
-		!strings.Contains(string(xml), "not run: "+bad+" and fixtures/rate-limit.yaml would both write the transcript rate-limit.txt") {
+		!strings.Contains(string(xml), "not run: "+bad+" and "+yml+" would both write the transcript rate-limit.txt") {
 		t.Errorf("the JUnit report of a refused run has %d cases, want 3, each saying why it did not run:\n%s", n, xml)
 	}
 	// A transcript that cannot be written part-way: the verdicts so far stay in

@@ -265,9 +265,8 @@ func runScenarios(ctx context.Context, out io.Writer, log *slog.Logger, files []
 			return refuse(fmt.Errorf("creating the transcript directory: %w", err))
 		}
 	}
-	// A file named twice (overlapping globs) runs once; two files that would
-	// write one transcript are refused before anything runs.
-	seen, names := map[string]bool{}, map[string]string{}
+	// A file named twice (overlapping globs) runs once.
+	seen := map[string]bool{}
 	var unique []string
 	for _, f := range files {
 		abs, err := filepath.Abs(f)
@@ -279,11 +278,10 @@ func runScenarios(ctx context.Context, out io.Writer, log *slog.Logger, files []
 		}
 		seen[abs] = true
 		unique = append(unique, f)
-		name := transcriptName(f)
-		if other, ok := names[name]; ok && transcripts != "" {
-			return refuse(fmt.Errorf("%s and %s would both write the transcript %s: run them with separate --transcript directories, or rename one", other, f, name))
-		}
-		names[name] = f
+	}
+	named, err := transcriptNames(unique)
+	if err != nil && transcripts != "" {
+		return refuse(err)
 	}
 	var results []*scenario.Result
 	failed, notRun := 0, 0
@@ -302,7 +300,11 @@ func runScenarios(ctx context.Context, out io.Writer, log *slog.Logger, files []
 			res = scenario.RunFile(ctx, f, host, nil)
 		} else {
 			var err error
-			if res, err = runWithTranscript(ctx, f, host, filepath.Join(transcripts, transcriptName(f))); err != nil {
+			path := filepath.Join(transcripts, named[f])
+			if err = os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+				return refuse(fmt.Errorf("creating the transcript directory: %w", err))
+			}
+			if res, err = runWithTranscript(ctx, f, host, path); err != nil {
 				// The report keeps the verdicts so far, and says why the rest did
 				// not run: the run ended with none (the review).
 				if junit != "" {
@@ -368,6 +370,59 @@ func runScenarios(ctx context.Context, out io.Writer, log *slog.Logger, files []
 // transcriptName is the name of a file's transcript: its base name, as .txt.
 func transcriptName(file string) string {
 	return strings.TrimSuffix(filepath.Base(file), filepath.Ext(file)) + ".txt"
+}
+
+// transcriptNames names each file's transcript (the files distinct): by its base
+// name, or, for files whose base names meet (scenarios/v1/x.yaml and
+// scenarios/v2/x.yaml), by its path below the folder they share, as v1/x.txt and
+// v2/x.txt. Such files were refused, nothing run (a QA engineer's trial). Files
+// in one folder that would write one transcript (x.yaml and x.yml) are an error
+// that names both.
+func transcriptNames(files []string) (map[string]string, error) {
+	groups := map[string][]string{}
+	var order []string
+	for _, f := range files {
+		n := transcriptName(f)
+		if groups[n] == nil {
+			order = append(order, n)
+		}
+		groups[n] = append(groups[n], f)
+	}
+	named := map[string]string{}
+	for _, n := range order {
+		g := groups[n]
+		if len(g) == 1 {
+			named[g[0]] = n
+			continue
+		}
+		dirs := make([]string, len(g))
+		for i, f := range g {
+			abs, err := filepath.Abs(f)
+			if err != nil {
+				abs = f
+			}
+			dirs[i] = filepath.Dir(abs)
+		}
+		common := dirs[0]
+		for _, d := range dirs[1:] {
+			for common != d && !strings.HasPrefix(d, common+string(filepath.Separator)) && !strings.HasSuffix(common, string(filepath.Separator)) {
+				common = filepath.Dir(common)
+			}
+		}
+		by := map[string]string{}
+		for i, f := range g {
+			rel, err := filepath.Rel(common, dirs[i])
+			if err != nil {
+				rel = ""
+			}
+			p := filepath.Join(rel, n)
+			if other, ok := by[p]; ok {
+				return nil, fmt.Errorf("%s and %s would both write the transcript %s: run them with separate --transcript directories, or rename one", other, f, n)
+			}
+			by[p], named[f] = f, p
+		}
+	}
+	return named, nil
 }
 
 func runWithTranscript(ctx context.Context, file string, host scenario.Host, path string) (*scenario.Result, error) {
