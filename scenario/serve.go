@@ -73,7 +73,7 @@ type Serving struct {
 	// code said not done).
 	everyStep bool
 	calls     []observedCall // the app's requests, in arrival order
-	claimed   map[int]bool   // calls an expect_call: step has matched
+	claimed   map[int]int    // calls an expect_call: step has matched: the step's number
 	callCh    chan struct{}  // signalled at each new call
 	done      chan struct{}
 	cancel    context.CancelFunc
@@ -120,7 +120,7 @@ func Serve(ctx context.Context, s *Scenario, w *world.World, h http.Handler, rec
 		return nil, err
 	}
 	sv := &Serving{run: run, states: make([]stepState, len(s.Steps)), ends: make([]time.Time, len(s.Steps)), starts: make([]time.Time, len(s.Steps)), byStop: make([]bool, len(s.Steps)), earlier: make([][]string, len(s.Steps)),
-		claimed: map[int]bool{}, callCh: make(chan struct{}, 1), phase: "setup",
+		claimed: map[int]int{}, callCh: make(chan struct{}, 1), phase: "setup",
 		began: time.Now(), wallFrom: make([]time.Time, len(s.Steps)), wallTook: make([]time.Duration, len(s.Steps))}
 	for i := range sv.states {
 		sv.states[i].State = StatePending
@@ -440,7 +440,7 @@ func (sv *Serving) step(ctx context.Context, i int, st *Step, held *hold) StepRe
 		sv.set(i, StateWaiting, fmt.Sprintf("for the app to call %s %s, until %s (virtual)", st.Method, path, deadline.UTC().Format(time.RFC3339)))
 		var got *observedCall
 		err = sv.until(ctx, deadline, held, func() bool {
-			got = sv.matchCall(st.Method, path, from, deadline)
+			got = sv.matchCall(st.N, st.Method, path, from, deadline)
 			return got != nil
 		})
 		if got == nil {
@@ -760,25 +760,28 @@ func (sv *Serving) until(ctx context.Context, deadline time.Time, held *hold, co
 
 // matchCall finds the app's first call with this method and path made from from to
 // deadline that no expect_call: step matched yet, and claims it.
-func (sv *Serving) matchCall(method, path string, from, deadline time.Time) *observedCall {
+func (sv *Serving) matchCall(step int, method, path string, from, deadline time.Time) *observedCall {
 	sv.mu.Lock()
 	defer sv.mu.Unlock()
 	for j, c := range sv.calls {
-		if c.method == method && api.V1Unprefixed(c.path) == api.V1Unprefixed(path) && !sv.claimed[j] && !c.at.Before(from) && !c.at.After(deadline) {
-			sv.claimed[j] = true
+		if c.method == method && api.V1Unprefixed(c.path) == api.V1Unprefixed(path) && sv.claimed[j] == 0 && !c.at.Before(from) && !c.at.After(deadline) {
+			sv.claimed[j] = step
 			return &c
 		}
 	}
 	return nil
 }
 
-// callsBetween lists the app's calls made from from to deadline, with their times.
+// callsBetween lists the app's calls made from from to deadline, with their
+// times in full, as the window's are, and the step that matched each one matched:
+// a call at "10:00:00" beside a window from "2024-03-04T10:00:00Z", and one an
+// earlier step had matched, read as candidates (a QA engineer's trial).
 func (sv *Serving) callsBetween(from, deadline time.Time) string {
 	sv.mu.Lock()
 	defer sv.mu.Unlock()
 	var out []string
 	n, before := 0, 0
-	for _, c := range sv.calls {
+	for j, c := range sv.calls {
 		switch {
 		case c.at.Before(from):
 			before++
@@ -788,7 +791,11 @@ func (sv *Serving) callsBetween(from, deadline time.Time) string {
 		}
 		n++
 		if len(out) < 10 {
-			out = append(out, fmt.Sprintf("%s %s at %s (%d)", c.method, c.path, c.at.UTC().Format("15:04:05"), c.status))
+			by := ""
+			if step := sv.claimed[j]; step > 0 {
+				by = fmt.Sprintf("; matched by step %d", step)
+			}
+			out = append(out, fmt.Sprintf("%s %s at %s (%d%s)", c.method, c.path, c.at.UTC().Format(time.RFC3339Nano), c.status, by))
 		}
 	}
 	s := "nothing"

@@ -20,3 +20,21 @@ func TestCallsBeforeTheWindowAgreeWithTheirCount(t *testing.T) {
 		}
 	}
 }
+
+// The calls in the window are listed at their full times, as the window is, and a
+// call an earlier step matched says which: "at 10:00:00" beside a window from
+// "2024-03-04T10:00:00Z", and a call step 8 had taken, read as candidates (a QA
+// engineer's trial).
+func TestCallsInTheWindowSayWhenInFullAndWhatMatchedThem(t *testing.T) {
+	from := time.Date(2024, 3, 4, 10, 0, 0, 0, time.UTC)
+	sv := &Serving{claimed: map[int]int{}}
+	sv.calls = []observedCall{
+		{at: from, method: "POST", path: "/accounts/x/sync", status: 200},
+		{at: from.Add(time.Minute), method: "GET", path: "/accounts/x", status: 200},
+	}
+	sv.claimed[0] = 8
+	want := "POST /accounts/x/sync at 2024-03-04T10:00:00Z (200; matched by step 8), GET /accounts/x at 2024-03-04T10:01:00Z (200)"
+	if got := sv.callsBetween(from, from.Add(time.Hour)); got != want {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+}
