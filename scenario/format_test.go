@@ -126,6 +126,7 @@ func TestRefusals(t *testing.T) {
 		{"serve's clock above serve:", head + "  - clock: paused\n    serve:\n", `f.yaml:10:5: "clock" belongs under serve:, whose value is empty here: move it below serve: and indent it more, or write serve: {clock: paused}`},
 		// The hint comes before what follows from it.
 		{"receiver's two fields indented too little", head + "  - receiver:\n    status: 500\n    slow: 2s\n", "f.yaml:11:5: \"status\" and \"slow\" belong under receiver:, whose value is empty here: indent them more than receiver:, or write receiver: {status: 500, slow: 2s}\nf.yaml:11:5: receiver: takes one of status: or slow:"},
+		{"webhooks with expect", head + "  - webhooks: [account_connected]\n    expect: {data.id: x}\n", `f.yaml:11:13: expect: checks one webhook's body: use a webhook: step`}, // said once (a QA engineer's trial)
 		{"unknown field", head + "  - connect: adam\n    expct: {http: 200}\n", `f.yaml:11:5: unknown field "expct" for a connect step (did you mean "expect"?); a connect step takes answers, at, expect, link, note, password, save, timeout`},
 		{"unknown account", head + "  - connect: adma\n", `f.yaml:10:14: unknown customer or account "adma" (did you mean "adam"?); use one of adam, bola_a, bola_b`},
 		{"customer of several accounts", head + "  - connect: bola\n", `f.yaml:10:14: customer bola has 2 accounts: name one (bola_a, bola_b)`},
