@@ -1371,3 +1371,15 @@ func TestTranscriptTellsEventsNeverSentAndNamesAccounts(t *testing.T) {
 		t.Errorf("%d lines tell early's events not sent, want 3 (connected, the connect's sync, the sync step): each once\n%s", n, tr)
 	}
 }
+
+// An expectation on a path the answer lacks says where it went astray, as a save:
+// does: data.0.amount on an empty list said only "no such field" (a QA engineer's
+// trial).
+func TestExpectationOnAMissingPathSaysWhere(t *testing.T) {
+	src := "scenario: t\nsettings: {data_sync: disabled}\ncustomers:\n  ada: {institution: \"044\", name: Ada Obi, balance: NGN 100}\nsteps:\n  - connect: ada\n" +
+		"  - call: GET /accounts/{ada}/transactions?start=01-01-2000&end=02-01-2000\n    expect: {data.0.amount: 5}\n"
+	res, tr := runSrc(t, "missing.yaml", src)
+	if res.Passed || !strings.HasSuffix(res.Line(), "data.0.amount: expected 5, got nothing (no such field) (data has 0 items)") {
+		t.Fatalf("%s\n%s", res.Line(), tail(tr))
+	}
+}
