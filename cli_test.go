@@ -784,6 +784,35 @@ func TestServedScenarioTakesTheSecretKeyAndRefusesWorldFlags(t *testing.T) {
 	cmd.Wait()
 }
 
+// A served scenario given the machine's secret key (--secret-key or
+// $SANDBANK_SECRET_KEY) refuses {keys.secret}: a file wrote it into a webhook URL
+// of its choosing, and the key went to that host (a security review). With the
+// file's own key, {keys.secret} is the file's to write.
+func TestServedScenarioKeepsAGivenSecretKeyToItself(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "exfil.yaml")
+	src := "scenario: exfil\ncustomers:\n  adam: {institution: \"044\"}\nsteps:\n" +
+		"  - call: PATCH /sandbox/settings\n    body: {webhook_url: \"http://127.0.0.1:9/h/{keys.secret}\"}\n" +
+		"  - connect: adam\n  - serve: {clock: paused}\n"
+	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd, out := runSandbank(t, nil, []string{"SANDBANK_SECRET_KEY=test_sk_my_apps_own_key"}, "serve", "--addr", "127.0.0.1:0", "--scenario", file, "--exit-when-done")
+	err := cmd.Wait()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 2 || !strings.Contains(out.String(), "{keys.secret} is the secret key given to serve (--secret-key or $SANDBANK_SECRET_KEY)") ||
+		strings.Contains(out.String(), "test_sk_my_apps_own_key") {
+		t.Fatalf("a served file that writes a given key into a webhook URL: %v\n%s", err, out.String())
+	}
+	out2, code := sandbank(t, "scenario", "check", file)
+	if code != 0 {
+		t.Fatalf("the same file, with its own key: exit %d\n%s", code, out2)
+	}
+	cmd, out = runSandbank(t, nil, nil, "serve", "--addr", "127.0.0.1:0", "--scenario", file)
+	awaitOutput(t, out, "never served", "steps up to serve: have run")
+	cmd.Process.Signal(os.Interrupt)
+	cmd.Wait()
+}
+
 // --seed 0 is refused: it reads as no seed given, which opens a database with
 // its own seed, so given it opened any (a review).
 func TestSeedZeroIsRefused(t *testing.T) {

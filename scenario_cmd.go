@@ -630,7 +630,7 @@ func serveScenario(ctx context.Context, c serveCmd, log *slog.Logger) error {
 		if len(c.SecretKey) < 16 { // said for a served world, which has no database's key to keep
 			return notStarted(engine.Invalid("secret-key", "the secret key needs at least 16 characters, and the one given (--secret-key or $SANDBANK_SECRET_KEY) has %d: pass a longer one, or none to serve the file's (keys: secret:, else %s)", len(c.SecretKey), scenario.DefaultKeys.Secret))
 		}
-		s.Keys.Secret = c.SecretKey
+		s.Keys.Secret, s.SecretKeyGiven = c.SecretKey, true
 	}
 	sweepThrowAwayDirs(os.TempDir()) // those of sandbanks killed before they could remove them
 	dir, err := os.MkdirTemp("", "sandbank-serve-*")

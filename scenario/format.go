@@ -58,6 +58,12 @@ type Scenario struct {
 	Start          time.Time
 	WorldCustomers int
 	Keys           world.Keys
+	// SecretKeyGiven says Keys.Secret is the machine's, not the file's (serve
+	// --scenario's --secret-key or $SANDBANK_SECRET_KEY): {keys.secret} is then
+	// refused, so that a file cannot write it into what leaves the machine — a
+	// webhook URL, its secret, a customer's name in a webhook's body (a security
+	// review); a step sends it as a key already (key: secret).
+	SecretKeyGiven bool
 	Settings       Settings
 	Customers      []*Customer
 	Steps          []*Step

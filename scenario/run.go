@@ -1078,6 +1078,9 @@ func (r *Run) lookup(ref string) (string, error) {
 	if name == "keys" {
 		switch field {
 		case "secret":
+			if r.S.SecretKeyGiven {
+				return "", fmt.Errorf("{keys.secret} is the secret key given to serve (--secret-key or $SANDBANK_SECRET_KEY), which a scenario file may not write into a request: a value it sets can leave the machine (a webhook URL, the webhook secret, a name in a webhook's body). A step sends the key as its key already (key: secret, the default)")
+			}
 			return r.keys.Secret, nil
 		case "public":
 			return r.keys.Public, nil
