@@ -92,6 +92,26 @@ func (s *Server) shapeOf(r *http.Request) errorShape {
 // trial).
 func v2Shaped(p string) bool { return isV2Path(p) || isV2Path(strings.TrimPrefix(p, "/v1")) }
 
+// redactErr is err with the secret key written "(a secret key)" wherever its
+// message or field repeats it, for the widget's page, which quotes a step's error
+// in its summary, beside the field and in the event it posts to the app: the key
+// typed as a bank's name came back whole there, where the JSON route's answer hid
+// it (a security review).
+func redactErr(r *http.Request, err error) error {
+	e, ok := engine.AsError(err)
+	redact, rok := r.Context().Value(redactCtx{}).(func(string) string)
+	if !ok || !rok {
+		return err
+	}
+	m, f := redact(e.Message), redact(e.Field)
+	if m == e.Message && f == e.Field {
+		return err
+	}
+	c := *e
+	c.Message, c.Field = m, f
+	return &c
+}
+
 // answerError writes e in shape — or, when the request asks for HTML, as the error
 // page: a browser that lands on an API route, a wrong address or a method a link
 // cannot send never shows raw JSON.

@@ -527,7 +527,7 @@ func (s *Server) linkEnded(w http.ResponseWriter, r *http.Request, link string, 
 	if lerr != nil || l.RedirectURL == "" {
 		return false
 	}
-	p := errorPageOf(r, apiError{Status: status, Code: reason, Message: engine.ErrorMessage(err)})
+	p := errorPageOf(r, apiError{Status: status, Code: reason, Message: engine.ErrorMessage(redactErr(r, err))})
 	switch reason {
 	case "LINK_EXPIRED":
 		p.Finish = linkLeft(l, "expired") // told why
@@ -761,6 +761,8 @@ func (s *Server) connectStep(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	st, err := call(r, session, p)
+	// the page and its events quote the message: the key hidden, as in the JSON
+	err = redactErr(r, err)
 	if err != nil && st.Session == "" { // refused before the session was read
 		var werr error
 		if st, werr = s.eng.Widget(session); werr != nil {

@@ -1282,3 +1282,18 @@ func TestAReauthLinkOfAnUnlinkedAccountGoesBackToTheApp(t *testing.T) {
 		t.Fatalf("the session's link is %q; want unlinked", ws.Link.Status)
 	}
 }
+
+// The widget's page hides the secret key wherever a step's error repeats it — in
+// the summary, beside the field and in the event it posts to the app — as the
+// JSON route does: typed as a bank's name, it came back whole (a security review).
+func TestWidgetPageHidesTheSecretKeyInAnError(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	entry := w.must(http.StatusSeeOther, "GET", "/connect?key="+testPublicKey, req{key: noKey()})
+	page, _, _ := strings.Cut(entry.header.Get("Location"), "?")
+	rep := w.pageStep(strings.TrimPrefix(page, "/connect/s/"), "institution", "institution="+url.QueryEscape(testSecretKey), map[string]string{"Accept": "text/html"})
+	html := string(rep.body)
+	if rep.status != http.StatusNotFound || strings.Contains(html, testSecretKey) || strings.Contains(html, testSecretKey[:12]) ||
+		!strings.Contains(html, "(a secret key)") {
+		t.Fatalf("the key typed as a bank = %d:\n%s", rep.status, html)
+	}
+}
