@@ -149,6 +149,10 @@ func (f publicURLFlag) publicURL() (string, error) {
 			return "", fmt.Errorf("%s has a host with letters beyond ASCII: give its ASCII form (xn--…, as the tunnel shows it), which browsers send", given)
 		}
 	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		// an address to listen on, which no browser opens (a mobile developer's trial)
+		return "", fmt.Errorf("%s names %s, an address to listen on, which no browser or phone can open: give the tunnel's URL, or this machine's address on the network (listening with --addr 0.0.0.0:PORT)", given, u.Hostname())
+	}
 	if strings.Contains(host, ":") {
 		host = "[" + host + "]" // IPv6
 	}
@@ -156,6 +160,24 @@ func (f publicURLFlag) publicURL() (string, error) {
 		host += ":" + port // a default one left out, as a browser's Origin leaves it
 	}
 	return u.Scheme + "://" + host, nil
+}
+
+// loopbackURL reports whether a public URL names this machine alone (localhost, a
+// loopback address): a local proxy's, say, which nothing beyond the machine
+// reaches, so nothing is exposed — the banner warned "anyone who reaches that
+// reads and drives every account" of http://127.0.0.1:8080 (a mobile
+// developer's trial).
+func loopbackURL(public string) bool {
+	u, err := url.Parse(public)
+	if err != nil {
+		return false
+	}
+	host := strings.ToLower(u.Hostname())
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // logFlags say how much sandbank logs, and in which form: a CI job that serves a
@@ -536,7 +558,7 @@ func (t tuiCmd) Run(ctx context.Context) error {
 	}
 	var own bool
 	runErr := tui.Run(ctx, tui.Config{Engine: m.Engine, Bank: m.Bank, Clock: m.Clock, Addr: m.Addr(),
-		Exposed: m.exposure(), PublicURL: m.opts.PublicURL, CutJump: m.World.CutJump, FirstRun: m.FirstRun, DBPath: t.DB, LogPath: logPath, Theme: t.Theme, OwnJump: &own})
+		Exposed: m.exposure(), PublicURL: m.opts.PublicURL, PublicLocal: loopbackURL(m.opts.PublicURL), CutJump: m.World.CutJump, FirstRun: m.FirstRun, DBPath: t.DB, LogPath: logPath, Theme: t.Theme, OwnJump: &own})
 	haltJump(m, os.Stderr, own)
 	return errors.Join(runErr, m.Close())
 }
@@ -929,11 +951,15 @@ func (m *Main) PrintBanner(w io.Writer) {
 	fmt.Fprintf(w, "sandbank is serving the Data Sync sandbox API on http://%s\n", m.Addr())
 	if p := m.opts.PublicURL; p != "" {
 		// Not on the line above, which scripts read for the port (the README's).
-		fmt.Fprintf(w, "  public URL   %s   (the API's links name it: mono_url, paging, statements)\n", p)
+		fmt.Fprintf(w, "  public URL   %s   (the API's links name it: mono_url, paging, statements", p)
+		if loopbackURL(p) {
+			fmt.Fprint(w, "; a name of this machine's, which only it reaches")
+		}
+		fmt.Fprintln(w, ")")
 	}
 	// Behind the tunnel of --public-url, whose name is served without the key,
 	// whoever reaches it drives every account, as on 0.0.0.0 (the review).
-	if on := m.exposure(); on == "" && m.opts.PublicURL != "" {
+	if on := m.exposure(); on == "" && m.opts.PublicURL != "" && !loopbackURL(m.opts.PublicURL) {
 		fmt.Fprintf(w, "  warning      it is reached at %s: anyone who reaches that reads and drives every account without a key (the demo app and the widget's tester drawer need none)\n", m.opts.PublicURL)
 	} else if on != "" {
 		fmt.Fprintf(w, "  warning      it listens on %s: other machines can reach it, and anyone who can reads and drives every account without a key (the demo app and the widget's tester drawer need none)\n", on)
@@ -959,15 +985,27 @@ func (m *Main) PrintBanner(w io.Writer) {
 		fmt.Fprintln(w)
 	}
 	fmt.Fprintf(w, "  secret key   %s   (header mono-sec-key)\n", s.SecretKey.Reveal())
+	if p := m.opts.PublicURL; m.opts.Scenario != nil && p != "" && !loopbackURL(p) && s.SecretKey.Reveal() == scenario.DefaultKeys.Secret {
+		// The host guard refuses it there (PublishedKey): said before an app behind
+		// the tunnel meets a 421 (a mobile developer's trial).
+		fmt.Fprintf(w, "               the scenarios' default, which anyone may know: refused through %s — serve with --secret-key for an app behind the tunnel\n", p)
+	}
 	if m.opts.SecretKey != "" && m.opts.Scenario == nil {
 		// It replaced the database's key for good: a later run without it kept it,
 		// silently (an operator's trial).
 		fmt.Fprintf(w, "               given by --secret-key or $SANDBANK_SECRET_KEY, and kept in the database: later runs use it too\n")
 	}
 	fmt.Fprintf(w, "  public key   %s   (the connect widget's key)\n", s.PublicKey)
-	fmt.Fprintf(w, "  OpenAPI      http://%s/openapi.yaml\n", m.Addr())
-	fmt.Fprintf(w, "  widget       http://%s/connect?key=%s   (Connect in a browser)\n", m.Addr(), s.PublicKey)
-	fmt.Fprintf(w, "  demo app     http://%s/demo   (an app that links an account, syncs, and shows its webhooks)\n", m.Addr())
+	// The pages to open name the public URL when there is one, as the API's
+	// links do: a mobile developer copied the loopback address to the phone (a
+	// trial). The curl lines below run here, and stay on the loopback.
+	origin := "http://" + m.Addr()
+	if p := m.opts.PublicURL; p != "" {
+		origin = strings.TrimRight(p, "/")
+	}
+	fmt.Fprintf(w, "  OpenAPI      %s/openapi.yaml\n", origin)
+	fmt.Fprintf(w, "  widget       %s/connect?key=%s   (Connect in a browser)\n", origin, s.PublicKey)
+	fmt.Fprintf(w, "  demo app     %s/demo   (an app that links an account, syncs, and shows its webhooks)\n", origin)
 	if st := m.Clock.State(); st.Paused {
 		fmt.Fprintf(w, "  clock        PAUSED at %s: time stands still, so waits never end (a 429's Retry-After, token expiry, retries);\n", engine.TimeText(st.Now))
 		fmt.Fprintf(w, "               resume with curl -s -H 'mono-sec-key: %s' -d '{\"paused\":false}' http://%s/sandbox/clock\n", s.SecretKey.Reveal(), m.Addr())

@@ -34,6 +34,13 @@ func TestServePublicURLNamesTheLinks(t *testing.T) {
 	if !strings.Contains(rest, "  warning      it is reached at "+public+": anyone who reaches that reads and drives every account without a key") {
 		t.Fatalf("the banner does not warn that the public URL is served without a key:\n%s", out)
 	}
+	// The pages to open name it too: a mobile developer copied the loopback's to
+	// the phone (a trial). The curl to run here stays on the loopback.
+	for _, want := range []string{"  OpenAPI      " + public + "/openapi.yaml\n", "  widget       " + public + "/connect?key=", "  demo app     " + public + "/demo   (", "try:\n  curl -s -H 'mono-sec-key: " + mainSecretKey + "' " + addr + "/sandbox/customers\n"} {
+		if !strings.Contains(rest, want) {
+			t.Errorf("the banner lacks %q:\n%s", want, rest)
+		}
+	}
 	c := &http.Client{}
 	v := mustCall(t, c, http.StatusOK, "POST", addr+"/v2/accounts/initiate", map[string]any{"scope": "auth",
 		"customer": map[string]any{"name": "Adam Okafor", "email": "adam@example.com"}, "redirect_url": "http://127.0.0.1:3000/linked"})
@@ -84,8 +91,15 @@ func TestServedScenarioIDsNameThePublicURL(t *testing.T) {
 		t.Fatal(err)
 	}
 	ids := filepath.Join(dir, "ids.json")
-	if out, code := sandbank(t, "serve", "--addr", "127.0.0.1:0", "--scenario", file, "--ids", ids, "--exit-when-done", "--public-url", "https://abc.example"); code != 0 {
+	out, code := sandbank(t, "serve", "--addr", "127.0.0.1:0", "--scenario", file, "--ids", ids, "--exit-when-done", "--public-url", "https://abc.example")
+	if code != 0 {
 		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	// The file's key is the scenarios' default, which the tunnel refuses: the
+	// banner says so beside it, before an app finds out by a 421 (a mobile
+	// developer's trial).
+	if !strings.Contains(out, "  secret key   test_sk_sandbank_scenario   (header mono-sec-key)\n               the scenarios' default, which anyone may know: refused through https://abc.example — serve with --secret-key for an app behind the tunnel\n") {
+		t.Errorf("the banner does not say the default key is refused through the tunnel:\n%s", out)
 	}
 	var v struct{ API string }
 	if raw, err := os.ReadFile(ids); err != nil || json.Unmarshal(raw, &v) != nil || v.API != "https://abc.example" {
@@ -111,6 +125,8 @@ func TestBadPublicURLIsRefusedAtStart(t *testing.T) {
 		{"https://abc.example:0", `has port 0: give a port from 1 to 65535`},
 		{"http://[fe80::1%25eth0]:7070", `names an IPv6 zone (%eth0), which only this machine knows`},
 		{"https://bücher.example", `has a host with letters beyond ASCII: give its ASCII form (xn--…`},
+		{"http://0.0.0.0:7070", `--public-url "http://0.0.0.0:7070" names 0.0.0.0, an address to listen on, which no browser or phone can open`}, // a mobile developer's trial
+		{"http://[::]:7070", `names ::, an address to listen on`},
 	} {
 		out, code := refusedAtStart(t, nil, "serve", "--db", db, "--addr", "127.0.0.1:0", "--public-url", tc.value)
 		if code != 2 || !strings.Contains(out, tc.says) {
@@ -149,5 +165,27 @@ func refusedAtStart(t *testing.T, env []string, args ...string) (string, int) {
 	case <-time.After(20 * time.Second):
 		t.Fatalf("sandbank %s started, where it should have been refused:\n%s", strings.Join(args, " "), out)
 		return "", 0
+	}
+}
+
+// A public URL of this machine's own (a local proxy's) exposes nothing: the banner
+// says so, and warns of nothing — it warned "anyone who reaches that reads and
+// drives every account" of http://localhost:8080 (a mobile developer's trial).
+func TestLoopbackPublicURLWarnsOfNothing(t *testing.T) {
+	for _, public := range []string{"http://localhost:8080", "http://127.0.0.1:8080", "http://[::1]:8080"} {
+		db := filepath.Join(t.TempDir(), "sandbank.db")
+		cmd, out := runSandbank(t, nil, nil, "serve", "--db", db, "--addr", "127.0.0.1:0", "--public-url", public)
+		awaitOutput(t, out, "serve did not start", "Ctrl+C stops it.")
+		if b := out.String(); strings.Contains(b, "warning") || !strings.Contains(b, "  public URL   "+public+"   (the API's links name it: mono_url, paging, statements; a name of this machine's, which only it reaches)\n") {
+			t.Errorf("--public-url %s:\n%s", public, b)
+		}
+		cmd.Process.Signal(os.Interrupt)
+		cmd.Wait()
+	}
+	for public, want := range map[string]bool{"http://localhost:1": true, "http://app.localhost": true, "http://127.9.9.9": true, "http://[::1]": true,
+		"https://abc.ngrok.app": false, "http://192.168.1.20:7070": false, "http://localhost.example": false} {
+		if loopbackURL(public) != want {
+			t.Errorf("loopbackURL(%s) = %v, want %v", public, !want, want)
+		}
 	}
 }

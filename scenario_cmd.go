@@ -79,7 +79,7 @@ func (c scenarioPlayCmd) Run(ctx context.Context) error {
 		return err
 	}
 	var own bool
-	runErr := tui.Run(ctx, tui.Config{Engine: m.Engine, Bank: m.Bank, Clock: m.Clock, Addr: m.Addr(), PublicURL: public,
+	runErr := tui.Run(ctx, tui.Config{Engine: m.Engine, Bank: m.Bank, Clock: m.Clock, Addr: m.Addr(), PublicURL: public, PublicLocal: loopbackURL(public),
 		DBPath: filepath.Join(dir, "world.db"), ExportDir: ".", Script: playScript{m.Played}, Theme: c.Theme, OwnJump: &own})
 	haltJump(m, os.Stderr, own)
 	if runErr == nil {

@@ -607,7 +607,7 @@ func (sh *shared) exposedText() string {
 	switch {
 	case sh.exposed != "":
 		return "The API listens on " + sh.exposed + ": anyone on the network can read and drive every account without a key; --addr 127.0.0.1:PORT keeps it to this machine"
-	case sh.publicURL != "":
+	case sh.publicURL != "" && !sh.publicLocal:
 		return "The API is reached at " + sh.publicURL + ": anyone who reaches it can read and drive every account without a key; without --public-url and its tunnel it stays on this machine"
 	}
 	return ""

@@ -178,6 +178,7 @@ type harnessOpts struct {
 	script        Script           // play mode
 	exposed       string           // Config.Exposed
 	publicURL     string           // Config.PublicURL
+	publicLocal   bool             // Config.PublicLocal
 	cutJump       time.Time        // Config.CutJump
 	dbPath        string           // Config.DBPath
 	logPath       string           // Config.LogPath
@@ -196,7 +197,7 @@ func newHarness(t testing.TB, w *testWorld, o harnessOpts) *harness {
 	sh := &shared{ctx: w.ctx, eng: w.eng, bank: w.bank, clock: w.clock, addr: "127.0.0.1:7070",
 		openURL:   func(u string) error { h.opened = append(h.opened, u); return nil },
 		exportDir: h.exportDir, wall: o.wall,
-		noTimers: true, styles: NewStyles(true), keys: DefaultKeyMap(), exposed: o.exposed, publicURL: o.publicURL, cutJump: o.cutJump, dbPath: o.dbPath, logPath: o.logPath}
+		noTimers: true, styles: NewStyles(true), keys: DefaultKeyMap(), exposed: o.exposed, publicURL: o.publicURL, publicLocal: o.publicLocal, cutJump: o.cutJump, dbPath: o.dbPath, logPath: o.logPath}
 	sh.clockState = w.clock.State()
 	h.m = newModel(sh, o.firstRun)
 	h.m.openPlay(o.script)

@@ -1790,6 +1790,14 @@ func TestSettingsShowsThePublicURL(t *testing.T) {
 	if s := plain.screen(); strings.Contains(s, "Public URL") {
 		t.Fatalf("Settings shows a public URL none was given:\n%s", s)
 	}
+	// One of this machine's own (a local proxy's) exposes nothing, and nothing
+	// warns of it (a mobile developer's trial).
+	local := newHarness(t, w, harnessOpts{width: 100, height: 45, publicURL: "http://localhost:8080", publicLocal: true})
+	local.press("4")
+	local.contains("http://localhost:8080  mono_url")
+	if s := local.screen(); strings.Contains(s, "⚠") || strings.Contains(s, "anyone who reaches it") {
+		t.Fatalf("a loopback public URL is warned of:\n%s", s)
+	}
 }
 
 // A bank that is down is marked on its accounts' rows, as the bank console and

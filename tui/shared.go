@@ -31,6 +31,8 @@ type shared struct {
 	exposed string
 	// publicURL is the base of the API's links, or "" for its address (Config.PublicURL).
 	publicURL string
+	// publicLocal: publicURL names this machine alone (Config.PublicLocal).
+	publicLocal bool
 	// cutJump is where the last run was jumping when it stopped (Config.CutJump).
 	cutJump time.Time
 	// openURL opens a web page in the system's browser (tests record it instead).

@@ -42,6 +42,9 @@ type Config struct {
 	// tunnel's): Settings shows it beside the address, so that whoever hands a
 	// link to a phone sees where it points.
 	PublicURL string
+	// PublicLocal: PublicURL names this machine alone (localhost, a loopback
+	// address), so it exposes nothing, and nothing warns of it.
+	PublicLocal bool
 
 	// CutJump, if not zero, is where the last run was jumping when it stopped
 	// without a clean stop (world.World.CutJump): a toast at the start says it.
@@ -106,7 +109,7 @@ func New(ctx context.Context, cfg Config) *Model {
 		cfg.OpenURL = OpenBrowser
 	}
 	sh := &shared{
-		ctx: ctx, eng: cfg.Engine, bank: cfg.Bank, clock: cfg.Clock, addr: cfg.Addr, exposed: cfg.Exposed, publicURL: cfg.PublicURL, cutJump: cfg.CutJump, openURL: cfg.OpenURL,
+		ctx: ctx, eng: cfg.Engine, bank: cfg.Bank, clock: cfg.Clock, addr: cfg.Addr, exposed: cfg.Exposed, publicURL: cfg.PublicURL, publicLocal: cfg.PublicLocal, cutJump: cfg.CutJump, openURL: cfg.OpenURL,
 		exportDir: dir, wall: time.Now, dbPath: cfg.DBPath, logPath: cfg.LogPath,
 		// Dark until the terminal says its background, unless the palette is
 		// chosen: a light terminal that never answers the query had the dark

@@ -611,7 +611,13 @@ func (m *widgetModal) pageURL() string {
 	if m.sh.addr == "" || m.state.Session == "" {
 		return ""
 	}
-	return "http://" + m.sh.addr + "/connect/s/" + m.state.Session
+	base := "http://" + m.sh.addr
+	if m.sh.publicURL != "" {
+		// what a phone opens, as every other link names it (a mobile developer's
+		// trial copied the loopback address to the phone)
+		base = strings.TrimRight(m.sh.publicURL, "/")
+	}
+	return base + "/connect/s/" + m.state.Session
 }
 
 // finished: the widget has ended (connected, re-authorised, locked or expired),

@@ -513,6 +513,22 @@ func TestWidgetChoosesAnAccount(t *testing.T) {
 	}
 }
 
+// With --public-url the modal's page is on it, as every link is: a mobile
+// developer copied the loopback address to the phone (a trial).
+func TestWidgetInTheBrowserOnThePublicURL(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{width: 120, height: 45, publicURL: "https://abc.example"})
+	h.press("c")
+	url := regexp.MustCompile(`https://abc\.example/connect/s/[0-9a-f]{32}`).FindString(h.screen())
+	if url == "" || strings.Contains(h.screen(), "127.0.0.1:7070/connect/s/") {
+		t.Fatalf("the page URL on screen is not the public one:\n%s", h.screen())
+	}
+	h.press("ctrl+b")
+	if len(h.opened) != 1 || h.opened[0] != url {
+		t.Fatalf("opened %v, want %s", h.opened, url)
+	}
+}
+
 // TestWidgetInTheBrowser: the modal shows its session's page, ctrl+b asks the
 // system's browser to open it, and steps taken there show in the modal on the
 // next tick — up to the code, which the modal exchanges as the business would.
