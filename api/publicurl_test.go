@@ -91,7 +91,7 @@ func TestPublicURLHostIsServed(t *testing.T) {
 	// But not with a key anyone may know (a served scenario's default), which let
 	// anyone drive the scenario through the tunnel (the review).
 	w.srv.PublishedKey(testSecretKey)
-	if code, b := w.forHost("/sandbox/clock", "abc.example", testSecretKey); code != http.StatusMisdirectedRequest || !strings.Contains(b, "scenarios' default, which anyone may know") {
+	if code, b := w.forHost("/sandbox/clock", "abc.example", testSecretKey); code != http.StatusMisdirectedRequest || !strings.Contains(b, "may not carry the scenarios' default secret key, which the README prints and anyone may know: serve the scenario with a key of its own") {
 		t.Errorf("the public host with a published key = %d %s; want 421 saying the key is known", code, b)
 	}
 }
@@ -112,4 +112,43 @@ func (w *world) forHost(path, host, key string) (int, string) {
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(b)
+}
+
+// A request through a proxy while there is no public URL is warned of, once: a
+// tunnel that rewrote Host to localhost got through, and the links named
+// 127.0.0.1, which the phone could not open, with nothing said (a mobile
+// developer's trial). A refused Host is named in its log line.
+func TestProxiedRequestWithoutPublicURLIsWarnedOfOnce(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	for range 2 {
+		r, _ := http.NewRequest("GET", w.base+"/sandbox/clock", nil)
+		r.Header.Set("mono-sec-key", testSecretKey)
+		r.Header.Set("X-Forwarded-Host", "abc.tunnel.example")
+		resp, err := w.client.Do(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	logs := w.logs.String()
+	if n := strings.Count(logs, "a request came through a proxy or tunnel"); n != 1 ||
+		!strings.Contains(logs, `it forwarded \"abc.tunnel.example\"`) || !strings.Contains(logs, "restart sandbank with --public-url naming its URL") {
+		t.Errorf("%d warnings of a proxied request; want 1 naming the forwarded host and what to do:\n%s", n, logs)
+	}
+	if code, _ := w.forHost("/demo", "rebind.attacker.example", ""); code != http.StatusMisdirectedRequest || !strings.Contains(w.logs.String(), `host=rebind.attacker.example`) {
+		t.Errorf("the refusal of a Host (%d) does not name it in the log:\n%s", code, w.logs.String())
+	}
+	// With a public URL, the links name it: nothing to warn of.
+	p := newWorld(t, worldOpts{publicURL: "https://abc.tunnel.example"})
+	r, _ := http.NewRequest("GET", p.base+"/sandbox/clock", nil)
+	r.Header.Set("mono-sec-key", testSecretKey)
+	r.Header.Set("X-Forwarded-Host", "abc.tunnel.example")
+	resp, err := p.client.Do(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || strings.Contains(p.logs.String(), "through a proxy") {
+		t.Errorf("a public URL's request (%d) was warned of:\n%s", resp.StatusCode, p.logs.String())
+	}
 }

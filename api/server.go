@@ -15,6 +15,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -57,6 +58,9 @@ type Server struct {
 	flashKey [32]byte
 	// publicURL is Config.PublicURL.
 	publicURL string
+	// proxied: a request came through a proxy while there is no publicURL, and
+	// the log said once what the links then name (proxyWarning).
+	proxied sync.Once
 }
 
 // PublishedKey names a secret key anyone may know — a scenario's default, printed
@@ -384,6 +388,9 @@ func (s *Server) hostGuard(next http.Handler) http.Handler {
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		local, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr)
+		if ok && s.publicURL == "" && (r.Header.Get("X-Forwarded-Host") != "" || r.Header.Get("Forwarded") != "") {
+			s.proxied.Do(func() { s.proxyWarning(r, local) })
+		}
 		if ok && !s.anyHost.Load() && !hostAllowed(r.Host, local) {
 			forPublic := public != "" && hostName(r.Host) == public
 			key := r.Header.Get("mono-sec-key")
@@ -404,10 +411,12 @@ func (s *Server) hostGuard(next http.Handler) http.Handler {
 				}
 				msg := "sandbank on " + local.String() + " answers requests for " + names + ", not " +
 					strconv.Quote(clipWords(r.Host)) + " (a page under another name reaching 127.0.0.1 may be DNS rebinding): use http://" + local.String() + fix
-				if forPublic {
-					msg = "a request through " + public + " (the --public-url) with a scenario's published key is refused"
-				}
-				if published {
+				switch {
+				case forPublic:
+					// said in one sentence: the two halves read as a riddle (a mobile
+					// developer's trial)
+					msg = "a request through " + public + " (the --public-url) may not carry the scenarios' default secret key, which the README prints and anyone may know: serve the scenario with a key of its own (--secret-key, or keys: secret: in the file) and send that"
+				case published:
 					msg += "; the secret key, which lets an app behind a tunnel through, is the scenarios' default, which anyone may know: give the scenario a key of its own (keys: secret:, or --secret-key)"
 				}
 				answerError(w, r, s.shapeOf(r), apiError{Status: http.StatusMisdirectedRequest, Code: "HOST_NOT_ALLOWED", Message: msg})
@@ -416,6 +425,22 @@ func (s *Server) hostGuard(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// proxyWarning says, once, that requests come through a proxy (a tunnel) while
+// the links sandbank gives name its local address, which a phone beyond the
+// machine cannot open: a tunnel that rewrote Host to localhost got through, and
+// mono_url and connect.js's widget named 127.0.0.1, with nothing said (a mobile
+// developer's trial). The name the proxy forwarded is the client's to set: it
+// is quoted, clipped, and never used for a link.
+func (s *Server) proxyWarning(r *http.Request, local net.Addr) {
+	name := r.Header.Get("X-Forwarded-Host")
+	if name == "" {
+		name = r.Header.Get("Forwarded")
+	}
+	s.log.Warn("a request came through a proxy or tunnel (it forwarded " + strconv.Quote(clipWords(name)) +
+		"), and the links sandbank gives — mono_url, connect.js's widget, paging, statements — name http://" + local.String() +
+		", which a phone or a machine beyond this one cannot open: if that is your tunnel, restart sandbank with --public-url naming its URL")
 }
 
 // hostAllowed reports whether a request for host may be served on local.
@@ -500,6 +525,10 @@ func (s *Server) logged(next http.Handler) http.Handler {
 		n := 2
 		if rec.code != "" { // an error's code, which says why (never its message: it may repeat what was sent)
 			attrs[n] = slog.String("code", rec.code)
+			n++
+		}
+		if rec.code == "HOST_NOT_ALLOWED" { // the name refused: did the tunnel's arrive? (a mobile developer's trial)
+			attrs[n] = slog.String("host", clipValue(r.Host))
 			n++
 		}
 		attrs[n] = slog.Duration("dur", time.Since(start).Round(time.Microsecond))
