@@ -358,11 +358,14 @@ func TestAReauthTokenThatOpensNoSessionIsNotSpent(t *testing.T) {
 	a := w.connect(w.adam())
 	engine.SetMaxWidgetSessions(t, 2)
 	for i := 0; ; i++ { // the connect's session may still count
-		_, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{Institution: "044"})
+		st, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{})
 		if e, ok := engine.AsError(err); ok && e.Reason == "TOO_MANY_SESSIONS" {
 			break
 		} else if err != nil || i == 2 {
 			t.Fatalf("session %d past a bound of 2: %v", i+1, err)
+		}
+		if _, err := w.eng.WidgetChooseInstitution(w.ctx, st.Session, "044", ""); err != nil { // in use: it makes no way
+			t.Fatal(err)
 		}
 	}
 	tok, err := w.eng.RequestReauth(w.ctx, a.ID)

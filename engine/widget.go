@@ -287,7 +287,7 @@ func (e *Engine) addWidget(ctx context.Context, w *widgetSession) error {
 		// Each is kept in memory until it expires, and the public key, which
 		// any page has, opens one: 20,000 took 70 MB, and a paused clock
 		// never expires them (a security review).
-		return Errorf(ERATELIMITED, "%d widget sessions are open, as many as sandbank keeps: a session is forgotten once its 30 minutes (virtual) have passed; move the clock on, or restart sandbank", maxWidgetSessions).WithReason("TOO_MANY_SESSIONS")
+		return Errorf(ERATELIMITED, "%d widget sessions are open, as many as sandbank keeps, each in use (a step taken, or a link's or a re-authorisation's): a session is forgotten once its 30 minutes (virtual) have passed; move the clock on, or restart sandbank", maxWidgetSessions).WithReason("TOO_MANY_SESSIONS")
 	}
 	var id string
 	err := e.store.Update(ctx, func(tx Tx) error {
@@ -313,14 +313,33 @@ func (e *Engine) addWidget(ctx context.Context, w *widgetSession) error {
 // found none (the review). A session taking a step is in use: kept.
 func (e *Engine) forgetWidgetsLocked(full bool) {
 	now := e.clock.Now()
+	type untouched struct {
+		id      string
+		expires time.Time
+	}
+	var idle []untouched
 	for k, w := range e.widgets {
 		if !w.mu.TryLock() { // a step under way, which may wait for e.mu, held here: not blocked on
 			continue
 		}
 		gone := !w.state.ExpiresAt.After(now) && (full || !w.renewable())
+		if !gone && full && w.renewable() {
+			idle = append(idle, untouched{k, w.state.ExpiresAt})
+		}
 		w.mu.Unlock()
 		if gone {
 			delete(e.widgets, k)
+		}
+	}
+	if over := len(e.widgets) + e.widgetsAdding - maxWidgetSessions; full && over >= 0 && len(idle) > 0 {
+		// Still full: the sessions nobody has taken a step in go, the oldest first,
+		// a tenth of the bound at a time — the public key, which any page has,
+		// opened 10,000 with a GET each and refused every user's until their 30
+		// minutes passed (a security review). A session a user has stepped in, a
+		// link's and a re-authorisation's stay.
+		slices.SortFunc(idle, func(a, b untouched) int { return a.expires.Compare(b.expires) })
+		for _, u := range idle[:min(len(idle), max(over+1, maxWidgetSessions/10))] {
+			delete(e.widgets, u.id)
 		}
 	}
 	e.widgetsCap = 2 * len(e.widgets)
