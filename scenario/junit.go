@@ -100,6 +100,9 @@ func WriteJUnit(w io.Writer, results []*Result) error {
 			if f.Expected != "" {
 				text += fmt.Sprintf("\nexpected: %s\ngot:      %s", f.Expected, f.Got)
 			}
+			if f.Answer != "" {
+				text += "\n\nthe step's last request, and its answer:\n" + f.Answer
+			}
 			c.Failure = &junitFailure{Message: fmt.Sprintf("step %d (%s): %s", f.Step.N, f.Step.Text, f.Err.Msg), Type: "failed", Text: text}
 			suite.Failures++
 		case r.Stopped > 0:

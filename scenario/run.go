@@ -127,6 +127,11 @@ type StepResult struct {
 	// it — a verdict, not a wait: a served step fails at once instead of waiting
 	// out its window for another that it would not match (the first is the one).
 	judged bool
+	// Answer is a failed step's last request and its answer — "GET /accounts/…
+	// → 200" and the body's first lines, secrets masked — which a JUnit report
+	// shows under the failure: CI had to keep the transcript to see what the API
+	// said (a QA engineer's trial).
+	Answer string
 }
 
 // delivery is a webhook that reached the receiver (2xx).
@@ -332,6 +337,9 @@ func (r *Run) Next(ctx context.Context) StepResult {
 	} else {
 		res = r.runStep(ctx, st)
 	}
+	if !res.OK && r.last != nil {
+		res.Answer = r.answerText(r.last)
+	}
 	r.resMu.Lock()
 	r.results = append(r.results, res)
 	r.resMu.Unlock()
@@ -339,6 +347,34 @@ func (r *Run) Next(ctx context.Context) StepResult {
 		r.failed = true
 	}
 	return res
+}
+
+// answerLines bounds the body a failed step's Answer shows.
+const answerLines = 30
+
+// answerText is res as a failed step's Answer: the request's method and path,
+// its status, and the body's first lines, indented as a transcript shows it.
+func (r *Run) answerText(res *response) string {
+	if res.TimedOut {
+		return r.masked(fmt.Sprintf("%s %s → no answer: the client gave up (timeout)", res.Method, res.Path))
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s → %d", res.Method, res.Path, res.Status)
+	body := hideRealTime(res.Body)
+	var out bytes.Buffer
+	if json.Indent(&out, body, "", "  ") == nil {
+		body = out.Bytes()
+	}
+	if len(body) > 0 && isText(body) {
+		lines := strings.Split(strings.TrimRight(string(body), "\n"), "\n")
+		if len(lines) > answerLines {
+			lines = append(lines[:answerLines:answerLines], fmt.Sprintf("… %d more lines (the transcript, --transcript, has them)", len(lines)-answerLines))
+		}
+		b.WriteString("\n" + strings.Join(lines, "\n"))
+	} else if len(body) > 0 {
+		fmt.Fprintf(&b, "\n(%d bytes of binary data)", len(body))
+	}
+	return r.masked(b.String())
 }
 
 // HandWalk records that the presenter walked the widget by hand — on stage, the

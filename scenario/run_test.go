@@ -1382,4 +1382,14 @@ func TestExpectationOnAMissingPathSaysWhere(t *testing.T) {
 	if res.Passed || !strings.HasSuffix(res.Line(), "data.0.amount: expected 5, got nothing (no such field) (data has 0 items)") {
 		t.Fatalf("%s\n%s", res.Line(), tail(tr))
 	}
+	// The JUnit report shows the request and what the API answered under the
+	// failure: CI kept the transcript to see it (a QA engineer's trial).
+	var x bytes.Buffer
+	if err := scenario.WriteJUnit(&x, []*scenario.Result{res}); err != nil {
+		t.Fatal(err)
+	}
+	if !regexp.MustCompile(`the step&#39;s last request, and its answer:&#xA;GET /accounts/[0-9a-f]{24}/transactions\?start=01-01-2000&amp;end=02-01-2000 → 200&#xA;\{&#xA;  &#34;paging&#34;: \{`).Match(x.Bytes()) ||
+		!strings.Contains(x.String(), "&#34;data&#34;: []&#xA;}</failure>") {
+		t.Errorf("the JUnit failure lacks the step's request and answer:\n%s", x.String())
+	}
 }
