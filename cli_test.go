@@ -169,9 +169,10 @@ func TestScenarioRunCommand(t *testing.T) {
 	if err != nil {
 		t.Fatalf("a log into a missing folder: %v", err)
 	}
-	// The log and the transcripts are the user's alone, as the TUI's log is: they
-	// hold the world's codes, tokens and webhooks (a security review: 0644).
-	for _, f := range []string{filepath.Join(dir, "logs", "run.log"), filepath.Join(dir, "a", "mr-adam.txt")} {
+	// The log, the transcripts and the JUnit report are the user's alone, as the
+	// TUI's log is: they hold the world's codes, tokens and webhooks, and a
+	// failure quotes the API's answer (security reviews: 0644).
+	for _, f := range []string{filepath.Join(dir, "logs", "run.log"), filepath.Join(dir, "a", "mr-adam.txt"), made} {
 		if fi, err := os.Stat(f); err != nil {
 			t.Error(err)
 		} else if fi.Mode().Perm() != 0o600 {

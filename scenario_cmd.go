@@ -571,7 +571,7 @@ func writeJUnit(path string, results []*scenario.Result) error {
 	if err := scenario.WriteJUnit(&b, results); err != nil {
 		return fmt.Errorf("writing the JUnit report %s: %w", path, err)
 	}
-	if err := writeOutput(path, b.Bytes(), 0o644); err != nil {
+	if err := writeOutput(path, b.Bytes(), 0o600); err != nil { // a failure quotes an answer: the user's alone, as a transcript
 		return fmt.Errorf("cannot write the JUnit report %s (%s)", path, osReason(err))
 	}
 	return nil
@@ -761,7 +761,7 @@ func serveOpened(ctx context.Context, c serveCmd, s *scenario.Scenario, m *Main)
 	if c.JUnit != "" {
 		var b bytes.Buffer
 		if junitErr = m.Serving.WriteJUnit(&b); junitErr == nil {
-			junitErr = writeOutput(c.JUnit, b.Bytes(), 0o644)
+			junitErr = writeOutput(c.JUnit, b.Bytes(), 0o600)
 		}
 		if junitErr != nil {
 			junitErr = fmt.Errorf("writing the JUnit report %s: %w", c.JUnit, junitErr)
