@@ -103,11 +103,21 @@ func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, status int, 
 func (s *Server) page(h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := h(w, r); err != nil {
+			if c, cerr := r.Cookie(linkCookie); cerr == nil && errorReason(err) == "SESSION_NOT_FOUND" && s.linkEnded(w, r, c.Value, err) {
+				return // a hosted link's session gone with a restart: back to the app
+			}
 			r.Header.Set("Accept", "text/html")
 			s.writeError(w, r, v1ErrorBody, err)
 		}
 	})
 }
+
+// linkCookie names the hosted link a browser's widget session was opened on,
+// scoped to that session's pages: sessions live in memory, and one gone with a
+// restart showed "This session has ended" with no way back to the app, the
+// window being the link's (a v2 developer's trial). It holds the link's ID,
+// which its mono_url shows anyway, and only ever offers that link's redirect_url.
+const linkCookie = "sandbank_link"
 
 // pageEvent is a message the page posts to its opener, as connect.mono.co does:
 // {type, data}; the script stamps data with the time.
@@ -506,6 +516,7 @@ func (s *Server) linkOpen(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	http.SetCookie(w, &http.Cookie{Name: linkCookie, Value: r.PathValue("link"), Path: "/connect/s/" + st.Session, HttpOnly: true, SameSite: http.SameSiteLaxMode})
 	stepTo(w, r, "/connect/s/"+st.Session+"?after=open")
 	return nil
 }
@@ -535,6 +546,11 @@ func (s *Server) linkEnded(w http.ResponseWriter, r *http.Request, link string, 
 		// The link can no longer be walked, as an expired one cannot: the app
 		// hears why, and GET /connect/links/{link} says it too (linkUnlinked).
 		p.Finish = linkLeft(l, "unlinked")
+	case "SESSION_NOT_FOUND":
+		// The link's session, gone with a restart (linkCookie): the app hears how
+		// the link stands, as the link's Cancel says it — it may be opened again
+		// while pending.
+		p.Finish = linkCancelURL(l)
 	default:
 		// A refusal the user may get past by opening the link again (too many
 		// sessions open, a form posted from another site): it stays pending.

@@ -1297,3 +1297,39 @@ func TestWidgetPageHidesTheSecretKeyInAnError(t *testing.T) {
 		t.Fatalf("the key typed as a bank = %d:\n%s", rep.status, html)
 	}
 }
+
+// A hosted link's session gone with a restart (sessions live in memory) offers
+// the way back to the app, as any other end of a link does: it showed "This
+// session has ended" with no button, the window being the link's (a v2
+// developer's trial). The browser keeps which link the session was on, in a
+// cookie scoped to the session's pages; without it, no way back is made up.
+func TestALinksSessionGoneOffersTheWayBack(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	_, id := w.initiate(map[string]any{"scope": "auth", "customer": map[string]any{"name": "Ada", "email": "ada@example.com"},
+		"redirect_url": "https://app.example.com/back"})
+	open := w.must(http.StatusSeeOther, "GET", "/connect/links/"+id, req{key: noKey(), headers: map[string]string{"Accept": "text/html"}})
+	page, _, _ := strings.Cut(open.header.Get("Location"), "?")
+	cookie := open.header.Get("Set-Cookie")
+	if !strings.HasPrefix(cookie, "sandbank_link="+id+"; Path="+page+"; HttpOnly; SameSite=Lax") {
+		t.Fatalf("opening the link set the cookie %q; want its ID, scoped to %s", cookie, page)
+	}
+	// The session forgotten, as a restart forgets it: a session of another ID,
+	// under the same cookie.
+	gone := "/connect/s/" + strings.Repeat("0", 32)
+	html := string(w.must(http.StatusNotFound, "GET", gone, req{key: noKey(), headers: map[string]string{"Accept": "text/html", "Cookie": "sandbank_link=" + id}}).body)
+	if !strings.Contains(html, "This session has ended") || !strings.Contains(html, `<a class="button" href="/connect/links/`+id+`/cancel">Return to the app</a>`) {
+		t.Fatalf("a link's session gone:\n%s", html)
+	}
+	if loc := w.must(http.StatusSeeOther, "GET", "/connect/links/"+id+"/cancel", req{key: noKey(), headers: map[string]string{"Accept": "text/html"}}).header.Get("Location"); !strings.HasPrefix(loc, "https://app.example.com/back?") || !strings.Contains(loc, "reason=cancelled") {
+		t.Fatalf("the way back went to %q", loc)
+	}
+	html = string(w.must(http.StatusNotFound, "GET", gone, req{key: noKey(), headers: map[string]string{"Accept": "text/html"}}).body)
+	if strings.Contains(html, "Return to the app</a>") {
+		t.Fatalf("a session gone without a link's cookie offers a way back:\n%s", html)
+	}
+	// A cookie naming no link makes up nothing.
+	html = string(w.must(http.StatusNotFound, "GET", gone, req{key: noKey(), headers: map[string]string{"Accept": "text/html", "Cookie": "sandbank_link=nope"}}).body)
+	if strings.Contains(html, "Return to the app</a>") {
+		t.Fatalf("a cookie naming no link offers a way back:\n%s", html)
+	}
+}
