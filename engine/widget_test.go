@@ -588,6 +588,34 @@ func TestUntouchedSessionsMakeWayAtTheBound(t *testing.T) {
 	}
 }
 
+// A session that has ended (the account linked) makes way at the bound too: a
+// test suite on a paused clock that connected 10,000 accounts found every later
+// session refused (a security review). One a user is walking stays.
+func TestEndedSessionsMakeWayAtTheBound(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	engine.SetMaxWidgetSessions(t, 20)
+	w.connect(w.adam()) // its session ended: linked
+	var walking []string
+	for range 19 {
+		st, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.eng.WidgetChooseInstitution(w.ctx, st.Session, "044", ""); err != nil {
+			t.Fatal(err)
+		}
+		walking = append(walking, st.Session)
+	}
+	if _, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{}); err != nil {
+		t.Fatalf("a session at the bound with an ended one to make way: %v", err)
+	}
+	for _, id := range walking {
+		if !w.eng.WidgetKept(id) {
+			t.Fatal("a session a user is walking made way")
+		}
+	}
+}
+
 // A session nobody has used yet keeps its place when the expired ones are
 // forgotten, so that idle can give it its time again: a test suite that loaded
 // its page 65 times in a day lost the first page's session (the review). At the
