@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -1051,5 +1052,32 @@ func TestScenarioRunSaysAnEarlierWebhook(t *testing.T) {
 	want := "✓ " + file + " — jump (3 steps, 6h simulated)\n  ⚠ " + file + ":9:5 step 3 (webhook: account_updated) matched account_updated — made at 2024-01-25T08:00:00Z, before step 2 (advance: 6h) moved the clock"
 	if code != 0 || !strings.HasPrefix(out, want) {
 		t.Fatalf("exit %d:\n%s\nwant it to begin\n%s", code, out, want)
+	}
+}
+
+// Transcript names: a file's base name, or, for files whose base names meet, the
+// path below the folder they share; names that still meet, case-blind as on macOS
+// and Windows, are refused naming both and the transcript (reviews).
+func TestTranscriptNames(t *testing.T) {
+	for _, tc := range []struct {
+		files []string
+		want  map[string]string
+		err   string
+	}{
+		{[]string{"a/x.yaml", "b/y.yml"}, map[string]string{"a/x.yaml": "x.txt", "b/y.yml": "y.txt"}, ""},
+		{[]string{"s/v1/x.yaml", "s/v2/x.yaml", "y.yaml"}, map[string]string{"s/v1/x.yaml": "v1/x.txt", "s/v2/x.yaml": "v2/x.txt", "y.yaml": "y.txt"}, ""},
+		{[]string{"s/x.yaml", "s/deep/er/x.yaml"}, map[string]string{"s/x.yaml": "x.txt", "s/deep/er/x.yaml": "deep/er/x.txt"}, ""},
+		{[]string{"/x.yaml", "/tmp/x.yaml"}, map[string]string{"/x.yaml": "x.txt", "/tmp/x.yaml": "tmp/x.txt"}, ""},
+		{[]string{"s/x.yaml", "s/x.yml"}, nil, "s/x.yaml and s/x.yml would both write the transcript x.txt"},
+		{[]string{"s/V1/x.yaml", "s/v1/x.yaml"}, nil, "s/V1/x.yaml and s/v1/x.yaml would both write the transcript v1/x.txt"},
+		{[]string{"s/X.yaml", "s/x.yaml"}, nil, "s/X.yaml and s/x.yaml would both write the transcript x.txt"},
+	} {
+		got, err := transcriptNames(tc.files)
+		switch {
+		case tc.err != "" && (err == nil || !strings.HasPrefix(err.Error(), tc.err)):
+			t.Errorf("%v: %v; want an error %q", tc.files, err, tc.err)
+		case tc.err == "" && (err != nil || !maps.Equal(got, tc.want)):
+			t.Errorf("%v: %v, %v; want %v", tc.files, got, err, tc.want)
+		}
 	}
 }

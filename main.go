@@ -180,6 +180,14 @@ func loopbackURL(public string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
+// guardedName reports whether a public URL names a host the API's host guard
+// checks — a name, not an IP address nor one of this machine's (hostAllowed lets
+// those through as they are).
+func guardedName(public string) bool {
+	u, err := url.Parse(public)
+	return err == nil && public != "" && !loopbackURL(public) && net.ParseIP(u.Hostname()) == nil
+}
+
 // logFlags say how much sandbank logs, and in which form: a CI job that serves a
 // year's world had a line for every request and every webhook attempt (about
 // 7,000 for a year of 63 accounts), with nothing to keep only what went wrong,
@@ -985,9 +993,11 @@ func (m *Main) PrintBanner(w io.Writer) {
 		fmt.Fprintln(w)
 	}
 	fmt.Fprintf(w, "  secret key   %s   (header mono-sec-key)\n", s.SecretKey.Reveal())
-	if p := m.opts.PublicURL; m.opts.Scenario != nil && p != "" && !loopbackURL(p) && s.SecretKey.Reveal() == scenario.DefaultKeys.Secret {
+	if p := m.opts.PublicURL; m.opts.Scenario != nil && guardedName(p) && !m.exposed() && s.SecretKey.Reveal() == scenario.DefaultKeys.Secret {
 		// The host guard refuses it there (PublishedKey): said before an app behind
-		// the tunnel meets a 421 (a mobile developer's trial).
+		// the tunnel meets a 421 (a mobile developer's trial). Not when it lets
+		// every name through — listening beyond loopback, or a public URL of an IP
+		// address or this machine's own name — where it is not refused (a review).
 		fmt.Fprintf(w, "               the scenarios' default, which anyone may know: refused through %s — serve with --secret-key for an app behind the tunnel\n", p)
 	}
 	if m.opts.SecretKey != "" && m.opts.Scenario == nil {

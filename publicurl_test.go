@@ -189,3 +189,15 @@ func TestLoopbackPublicURLWarnsOfNothing(t *testing.T) {
 		}
 	}
 }
+
+// The banner says the scenarios' default key is refused through the public URL
+// only where the host guard refuses it: not for an IP address or a name of this
+// machine's own, which it lets through (a review).
+func TestGuardedName(t *testing.T) {
+	for public, want := range map[string]bool{"https://abc.ngrok.app": true, "http://sandbank-demo.example.test:7481": true,
+		"http://192.168.1.20:7070": false, "http://[2001:db8::1]:7070": false, "http://localhost:8080": false, "": false} {
+		if guardedName(public) != want {
+			t.Errorf("guardedName(%q) = %v, want %v", public, !want, want)
+		}
+	}
+}

@@ -302,9 +302,11 @@ func runScenarios(ctx context.Context, out io.Writer, log *slog.Logger, files []
 			var err error
 			path := filepath.Join(transcripts, named[f])
 			if err = os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-				return refuse(fmt.Errorf("creating the transcript directory: %w", err))
+				err = fmt.Errorf("creating the transcript directory: %w", err) // the verdicts so far kept, as below (a review)
+			} else {
+				res, err = runWithTranscript(ctx, f, host, path)
 			}
-			if res, err = runWithTranscript(ctx, f, host, path); err != nil {
+			if err != nil {
 				// The report keeps the verdicts so far, and says why the rest did
 				// not run: the run ended with none (the review).
 				if junit != "" {
@@ -382,7 +384,7 @@ func transcriptNames(files []string) (map[string]string, error) {
 	groups := map[string][]string{}
 	var order []string
 	for _, f := range files {
-		n := transcriptName(f)
+		n := strings.ToLower(transcriptName(f)) // x.yaml and X.yaml meet on macOS and Windows
 		if groups[n] == nil {
 			order = append(order, n)
 		}
@@ -392,7 +394,7 @@ func transcriptNames(files []string) (map[string]string, error) {
 	for _, n := range order {
 		g := groups[n]
 		if len(g) == 1 {
-			named[g[0]] = n
+			named[g[0]] = transcriptName(g[0])
 			continue
 		}
 		dirs := make([]string, len(g))
@@ -405,8 +407,8 @@ func transcriptNames(files []string) (map[string]string, error) {
 		}
 		common := dirs[0]
 		for _, d := range dirs[1:] {
-			for common != d && !strings.HasPrefix(d, common+string(filepath.Separator)) && !strings.HasSuffix(common, string(filepath.Separator)) {
-				common = filepath.Dir(common)
+			for common != d && !strings.HasPrefix(d, common+string(filepath.Separator)) && filepath.Dir(common) != common {
+				common = filepath.Dir(common) // up to the root, or "." for paths Abs could not make whole (a review)
 			}
 		}
 		by := map[string]string{}
@@ -415,11 +417,13 @@ func transcriptNames(files []string) (map[string]string, error) {
 			if err != nil {
 				rel = ""
 			}
-			p := filepath.Join(rel, n)
-			if other, ok := by[p]; ok {
-				return nil, fmt.Errorf("%s and %s would both write the transcript %s: run them with separate --transcript directories, or rename one", other, f, n)
+			p := filepath.Join(rel, transcriptName(f))
+			// Compared case-blind: on macOS and Windows V1/x.txt is v1/x.txt, and
+			// the second run wrote over the first's (a review).
+			if other, ok := by[strings.ToLower(p)]; ok {
+				return nil, fmt.Errorf("%s and %s would both write the transcript %s: run them with separate --transcript directories, or rename one", other, f, p)
 			}
-			by[p], named[f] = f, p
+			by[strings.ToLower(p)], named[f] = f, p
 		}
 	}
 	return named, nil

@@ -521,7 +521,7 @@ func (s *Server) logged(next http.Handler) http.Handler {
 			// was sent, and what it asked for may not have happened. It read as 200.
 			status = slog.String("status", "client gone")
 		}
-		attrs := [5]slog.Attr{slog.String("route", route), status}
+		attrs := [6]slog.Attr{slog.String("route", route), status}
 		n := 2
 		if rec.code != "" { // an error's code, which says why (never its message: it may repeat what was sent)
 			attrs[n] = slog.String("code", rec.code)

@@ -1030,7 +1030,7 @@ func (p *fileParser) step(num int, n *node) *Step {
 			if under != nil && under.get(k.value) != nil {
 				continue
 			}
-			if action.value == "webhooks" && k.value == "expect" {
+			if action.value == "webhooks" && k.value == "expect" && p.webhooks != WebhooksNone {
 				continue // webhookStep says what to use instead: one mistake, one error (a QA engineer's trial)
 			}
 			if !slices.Contains(allowed, k.value) {

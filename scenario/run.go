@@ -1442,7 +1442,6 @@ func (r *Run) collect(ctx context.Context) error {
 	return nil
 }
 
-// webhookName is the event a webhook body names ("event"), or fallback.
 // accountName is how the transcript names the account with ID id: by the
 // scenario's name for it (the first, should two name it), else by its ID — an
 // account the app under test connected. A jump's webhook lines named none, and
@@ -1457,6 +1456,7 @@ func (r *Run) accountName(id string) string {
 	return id
 }
 
+// webhookName is the event a webhook body names ("event"), or fallback.
 func webhookName(body []byte, fallback string) string {
 	var b struct {
 		Event string `json:"event"`
