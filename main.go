@@ -568,7 +568,14 @@ func (t tuiCmd) Run(ctx context.Context) error {
 	runErr := tui.Run(ctx, tui.Config{Engine: m.Engine, Bank: m.Bank, Clock: m.Clock, Addr: m.Addr(),
 		Exposed: m.exposure(), PublicURL: m.opts.PublicURL, PublicLocal: loopbackURL(m.opts.PublicURL), CutJump: m.World.CutJump, FirstRun: m.FirstRun, DBPath: t.DB, LogPath: logPath, Theme: t.Theme, OwnJump: &own})
 	haltJump(m, os.Stderr, own)
-	return errors.Join(runErr, m.Close())
+	at := m.Clock.Now()
+	if err := errors.Join(runErr, m.Close()); err != nil {
+		return err
+	}
+	// q quits at once: said where the world is, so that a q pressed by mistake
+	// on stage reads as a pause, not a loss (a presenter's trial).
+	fmt.Printf("sandbank: the world is kept in %s, its clock at %s; run sandbank again to go on from there\n", t.DB, engine.TimeText(at))
+	return nil
 }
 
 // haltJump cuts a clock jump under way short once the TUI has quit — one an app

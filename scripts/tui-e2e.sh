@@ -186,6 +186,9 @@ if [ "$status" != 0 ]; then
   cat "$DIR/stderr" >&2 || true
   exit 1
 fi
+# q quits at once, and says the world is kept: one pressed by mistake on stage
+# reads as a pause (a presenter's trial).
+wait_for 'sandbank: the world is kept in'
 
 # A presenter plays a scenario file on stage: step by step, to the pause and its
 # sentence, to the end; the steps panel shows the verdicts.
