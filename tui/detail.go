@@ -620,13 +620,20 @@ func (p *detailPage) banner() (string, string) {
 	switch {
 	case !p.gate.loaded:
 	case next.After(now):
-		second = st.Warn.Render(" ⏳ Next manual sync allowed in "+countdown(next.Sub(now))) +
-			st.Muted.Render(" (R3: one per account every 2 min) · ") + p.sh.jumpHint(next.Sub(now))
-		if ansi.StringWidth(second) > p.w {
+		wait := " ⏳ Next manual sync allowed in " + countdown(next.Sub(now))
+		paused := ""
+		if p.sh.clockState.Paused {
+			// A countdown that stands still reads as a frozen screen; the ⏸ in
+			// the header was the only clue (a presenter's trial).
+			paused = ", the clock paused"
+		}
+		for _, rule := range []string{" (R3: one per account every 2 min" + paused + ") · ", " (R3" + paused + ") · ", " (R3) · "} {
 			// The rule's number gives way before the key that jumps the clock:
 			// at 80 columns it read "(R3: …) · t 2 ju…" (a presenter's trial).
-			second = st.Warn.Render(" ⏳ Next manual sync allowed in "+countdown(next.Sub(now))) +
-				st.Muted.Render(" (R3) · ") + p.sh.jumpHint(next.Sub(now))
+			second = st.Warn.Render(wait) + st.Muted.Render(rule) + p.sh.jumpHint(next.Sub(now))
+			if ansi.StringWidth(second) <= p.w {
+				break
+			}
 		}
 	default:
 		var auto string
