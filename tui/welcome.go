@@ -35,6 +35,7 @@ type welcomeMsg struct {
 	mfaKind               engine.MFAKind
 	dataSync              bool // Data Sync is on
 	businessHooks         bool // the business account receives webhooks (R4)
+	businessNews          bool // the bank has moved since its last sync: s brings new data
 	mfaHooks              bool // the MFA account does
 	accounts              int  // how many are connected
 	loaded                bool
@@ -90,6 +91,9 @@ func (w *welcome) load() tea.Cmd {
 				out.business, out.businessHooks, out.businessID = label, engine.ReceivesWebhooks(s, a), a.ID
 				if c, err := bank.Customer(a.CustomerID); err == nil {
 					out.businessHolder = c.Name
+				}
+				if live, err := bank.LiveBalance(a.Number); err == nil {
+					out.businessNews = live != a.Balance
 				}
 			}
 		}
@@ -225,7 +229,17 @@ func (w *welcome) View() string {
 			event = "its event is on 2, not sent: R4"
 		}
 		b = append(b, "", st.Bold.Render("Try this first:"))
-		add(plain, "Open "+businessName+" (enter), press s to Sync now: nothing new at the bank, so no webhook.", "  1. ")
+		first := "Open " + businessName + " (enter), press s to Sync now: nothing new at the bank, so no webhook."
+		if d.businessNews {
+			// After a jump the bank has moved on: "nothing new" was untrue beside
+			// the account's own "the bank shows …, the API …" (a presenter's trial).
+			news := "an account_updated webhook on 2"
+			if !d.businessHooks {
+				news = "account_updated on 2 (not sent: R4)"
+			}
+			first = "Open " + businessName + " (enter), press s to Sync now: new data at the bank, so " + news + "."
+		}
+		add(plain, first, "  1. ")
 		add(plain, "On 3 Bank console, pick "+holderOr(d.businessHolder, "its customer")+": spend money (s), then change the password (p).", "  2. ")
 		add(plain, "Back on the account: t 2 (+2 minutes, past the rate limit), esc, then s: reauthorisation required ("+event+"). r re-authorises with the new password; after a password change the bank asks for an OTP once, even with no MFA: it is on the phone (ctrl+p). The spend arrives as fresh data.", "  3. ")
 	}

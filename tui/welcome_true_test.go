@@ -66,9 +66,27 @@ func TestWelcomeSaysWhatTheWorldHolds(t *testing.T) {
 		t.Errorf("the welcome of a world of four accounts:\n%s", s)
 	}
 
+	// After the bank has moved on (a jump, a spend), step 1 does not say there is
+	// nothing new: it said so beside the account's own "the bank shows …, the API
+	// …" (a presenter's trial).
+	if !strings.Contains(s, "press s to Sync now: nothing new at the bank, so no webhook.") {
+		t.Errorf("the welcome's step 1 with nothing new at the bank:\n%s", s)
+	}
 	accounts, err := w.eng.Accounts(w.ctx)
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, a := range accounts {
+		if a.Institution.Type == engine.InstitutionBusiness {
+			if _, err := w.bank.PostTransaction(a.CustomerID, simulatorPosting(a.Number, 500_000)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	s = card()
+	lies(s, "nothing new at the bank")
+	if !strings.Contains(s, "press s to Sync now: new data at the bank, so account_updated on 2 (not sent: R4).") {
+		t.Errorf("the welcome's step 1 with news at the bank:\n%s", s)
 	}
 	for _, a := range accounts {
 		if err := w.eng.Unlink(w.ctx, a.ID); err != nil {
