@@ -455,7 +455,13 @@ func (p *settingsPage) View() string {
 		for i := range p.at {
 			p.at[i] -= start // clicks land on the lines shown
 		}
+		below := len(b) - (start + p.h)
 		b = b[start : start+p.h]
+		if below > 0 {
+			// What is under the fold is said: the keys and files at 100×30 were
+			// found only by pressing ↓ eight times (a presenter's trial).
+			b[len(b)-1] = st.Faint.Render(fit("  ↓ "+itoa(below+1)+" more lines below: ↓ goes on down to them", p.w))
+		}
 	}
 	return strings.Join(b, "\n")
 }
