@@ -36,6 +36,11 @@ type widgetModal struct {
 	retryAt   time.Time // when the error's lock ends, on the virtual clock; zero if it has none
 	closed    bool
 	note      string // what ctrl+b did
+	// escArmed: esc was pressed past the login (at a challenge, or the choice of
+	// account), where it cannot go back a step: a second closes the widget, and
+	// the walk is lost. One esc threw the walk away on stage with nothing said
+	// (a presenter's trial).
+	escArmed bool
 	// lapsed: the session expired while the widget was open (the clock jumping
 	// under it), so keys typed for the step it was at come after: enter does
 	// not close it, esc does. The enter typed for the login closed it without a
@@ -639,6 +644,9 @@ func (m *widgetModal) canGoBack() bool {
 
 func (m *widgetModal) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.sh.keys
+	if m.escArmed && !key.Matches(msg, k.Cancel) {
+		m.escArmed = false // another key: the walk goes on
+	}
 	switch {
 	case key.Matches(msg, k.Cancel) && m.phone && !m.finished(): // esc closes the innermost thing first
 		m.phone = false
@@ -650,6 +658,9 @@ func (m *widgetModal) key(msg tea.KeyPressMsg) tea.Cmd {
 		return m.run(func(eng *engine.Engine, ctx context.Context, s string) (engine.WidgetState, error) {
 			return eng.WidgetBack(ctx, s)
 		})
+	case key.Matches(msg, k.Cancel) && !m.escArmed && !m.gate.loading && (m.status() == engine.WidgetChallenge || m.status() == engine.WidgetAccount):
+		m.escArmed = true
+		return nil
 	case key.Matches(msg, k.Cancel):
 		return m.close(false)
 	case key.Matches(msg, k.Phone):
@@ -1253,6 +1264,14 @@ func (m *widgetModal) View() string {
 		if m.h > 0 && len(b)+len(phone)+2 > m.h && m.note == "" { // a note (the browser failed) keeps the address to copy
 			b = append(b[:body], "", st.Faint.Render("ctrl+b opens this session in a browser"))
 		}
+	}
+	if m.escArmed {
+		what := "connect"
+		if m.reauth() {
+			what = "re-authorisation"
+		}
+		add("")
+		wrapAdd(st.Warn.Render, "esc again closes the widget, and this "+what+" ends here: past the sign-in there is no step back. Any other key goes on.")
 	}
 	b = append(b, phone...)
 	return st.Modal.Width(w).Render(strings.Join(b, "\n"))

@@ -161,6 +161,25 @@ func reauthAtTheOTP(t *testing.T, o harnessOpts) (*testWorld, *harness) {
 
 // TestWidgetReauthOTP is the reauth flow of an MFA account: the bank session ends,
 // a sync needs reauthorisation, and the user answers the OTP read from the phone.
+// The second esc past the sign-in closes the widget.
+func TestWidgetEscTwiceAtAChallengeCloses(t *testing.T) {
+	w := newTestWorld(t)
+	if err := w.clock.Advance(16 * time.Minute); err != nil { // past the bank session
+		t.Fatal(err)
+	}
+	h := newHarness(t, w, harnessOpts{})
+	h.press("down", "enter", "s")
+	h.contains("sync failed (r re-authorises)")
+	h.press("r")
+	h.contains("GTBank asks for a one-time password")
+	h.press("esc")
+	h.contains("esc again closes the widget")
+	h.press("esc")
+	if strings.Contains(h.screen(), "GTBank asks for a one-time password") {
+		t.Fatalf("two esc left the widget open:\n%s", h.screen())
+	}
+}
+
 func TestWidgetReauthOTP(t *testing.T) {
 	w := newTestWorld(t)
 	if err := w.clock.Advance(16 * time.Minute); err != nil { // past the bank session
@@ -182,7 +201,15 @@ func TestWidgetReauthOTP(t *testing.T) {
 	if strings.Contains(h.screen(), "The customer's phone") {
 		t.Fatalf("esc left the phone open:\n%s", h.screen())
 	}
+	// Past the sign-in esc cannot go back a step: the first says a second closes
+	// the widget and ends the walk; another key goes on. One esc threw the walk
+	// away with nothing said (a presenter's trial).
+	h.press("esc")
+	h.contains("GTBank asks for a one-time password", "esc again closes the widget, and this re-authorisation ends here")
 	h.press("ctrl+p")
+	if strings.Contains(h.screen(), "esc again closes") {
+		t.Fatalf("another key left the warning:\n%s", h.screen())
+	}
 
 	// The token counts down on the virtual clock.
 	if err := w.clock.Advance(3 * time.Minute); err != nil {
