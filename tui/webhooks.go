@@ -646,6 +646,12 @@ func (p *webhooksPage) Update(msg tea.Msg) tea.Cmd {
 		}
 		return p.listed(msg)
 	case mouseMsg:
+		if p.zoomed() { // the list is hidden: the wheel scrolls the payload, a click does nothing
+			if msg.Wheel {
+				p.payOff = max(p.payOff+wheelStep(msg), 0)
+			}
+			return nil
+		}
 		return p.listed(msg)
 	case stylesMsg:
 		p.list.update(msg) // the filter's field
@@ -952,8 +958,22 @@ func eventFits(cols []column) bool {
 	return false
 }
 
+// zoomed: the payload has the focus on a screen too narrow for it beside the
+// list, and takes the page's width — at 80 columns it had 28 beside the list's
+// 51, and its JSON broke inside every name (a presenter's trial).
+func (p *webhooksPage) zoomed() bool { return p.payload && p.w < 110 }
+
 func (p *webhooksPage) View() string {
 	st := p.sh.styles
+	if p.zoomed() {
+		rw := p.w - 2
+		rs := strings.Split(padLines(strings.Join(p.detail(rw), "\n"), rw, p.h), "\n")
+		bar := st.Accent.Render("┃ ")
+		for i := range rs {
+			rs[i] = bar + rs[i]
+		}
+		return strings.Join(rs[:p.h], "\n")
+	}
 	lw := p.listWidth()
 	rw := p.w - lw - 3
 	left := p.listView(lw)
