@@ -323,7 +323,7 @@ func (e *Engine) forgetWidgetsLocked(full bool) {
 			continue
 		}
 		gone := !w.state.ExpiresAt.After(now) && (full || !w.renewable())
-		if !gone && full && (w.renewable() || !w.state.Open()) {
+		if !gone && full && (w.renewable() || !w.state.Open() && !w.onLock) { // a re-authorisation waiting out the bank's lock goes on to the password: not ended (a review)
 			idle = append(idle, untouched{k, w.state.ExpiresAt})
 		}
 		w.mu.Unlock()

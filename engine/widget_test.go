@@ -616,6 +616,37 @@ func TestEndedSessionsMakeWayAtTheBound(t *testing.T) {
 	}
 }
 
+// A re-authorisation waiting out the bank's lock reads "locked" but goes on to
+// the password when the lock ends: it is not ended, and keeps its place (a review).
+func TestALockedReauthWaitingForTheBankStaysAtTheBound(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	bc := w.customer(simulator.NewCustomer{Institution: "058"})
+	b := w.connect(bc)
+	for range 3 {
+		_, _ = w.bank.Login(w.ctx, b.Institution.Code, bc.Username, "wrong-password")
+	}
+	engine.SetMaxWidgetSessions(t, 3)
+	locked, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{Account: b.ID})
+	if err != nil || locked.Status != engine.WidgetLocked || !locked.ResumesAtUnlock {
+		t.Fatalf("a re-authorisation opened on the bank's lock: %+v, %v", locked, err)
+	}
+	for range 2 { // two in use beside it: the bound reached
+		st, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.eng.WidgetChooseInstitution(w.ctx, st.Session, "044", ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{}); engine.ErrorCode(err) != engine.ERATELIMITED {
+		t.Fatalf("past the bound with every session in use: %v; want TOO_MANY_SESSIONS", err)
+	}
+	if !w.eng.WidgetKept(locked.Session) {
+		t.Fatal("a re-authorisation waiting out the bank's lock made way")
+	}
+}
+
 // A session nobody has used yet keeps its place when the expired ones are
 // forgotten, so that idle can give it its time again: a test suite that loaded
 // its page 65 times in a day lost the first page's session (the review). At the
