@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -366,16 +367,35 @@ func (r *Run) answerText(res *response) string {
 		body = out.Bytes()
 	}
 	if len(body) > 0 && isText(body) {
+		// A customer's password and security answer, which a bank: step's answer
+		// holds, are not for a report CI shows on a pull request (a review).
+		body = answerSecrets.ReplaceAll(body, []byte(`$1"(not shown)"`))
 		lines := strings.Split(strings.TrimRight(string(body), "\n"), "\n")
 		if len(lines) > answerLines {
-			lines = append(lines[:answerLines:answerLines], fmt.Sprintf("… %d more lines (the transcript, --transcript, has them)", len(lines)-answerLines))
+			lines = append(lines[:answerLines:answerLines], fmt.Sprintf("… %d more lines", len(lines)-answerLines))
+		}
+		for i, l := range lines {
+			if r := []rune(l); len(r) > answerWidth { // a minified body of megabytes is one line
+				lines[i] = string(r[:answerWidth]) + fmt.Sprintf("… (%d characters)", len(r))
+			}
 		}
 		b.WriteString("\n" + strings.Join(lines, "\n"))
 	} else if len(body) > 0 {
 		fmt.Fprintf(&b, "\n(%d bytes of binary data)", len(body))
 	}
-	return r.masked(b.String())
+	text := r.masked(b.String())
+	if r.tr != nil && r.tr.written != nil {
+		text = r.tr.written(text) // ${APP_PORT} as the file writes it, as the transcript does
+	}
+	return text
 }
+
+// answerWidth bounds a line of a failed step's Answer.
+const answerWidth = 300
+
+// answerSecrets are the fields of an answer a failed step's Answer does not show:
+// a customer's password and security answer (the sandbox's own routes give them).
+var answerSecrets = regexp.MustCompile(`("(?:password|security_answer)":\s*)"(?:[^"\\]|\\.)*"`)
 
 // HandWalk records that the presenter walked the widget by hand — on stage, the
 // TUI's c or r — connecting account a or re-authorising it (reauth), and says

@@ -1393,3 +1393,21 @@ func TestExpectationOnAMissingPathSaysWhere(t *testing.T) {
 		t.Errorf("the JUnit failure lacks the step's request and answer:\n%s", x.String())
 	}
 }
+
+// A failed step's answer in the JUnit report leaves out a customer's password and
+// security answer, which the sandbox's customer routes give (a review).
+func TestAnswerInTheReportHidesPasswords(t *testing.T) {
+	src := "scenario: t\ncustomers:\n  ada: {institution: \"044\", name: Ada Obi, password: hunter2-secret}\nsteps:\n" +
+		"  - call: GET /sandbox/customers/{ada.customer}\n    expect: {name: Nobody}\n"
+	res, tr := runSrc(t, "pw.yaml", src)
+	if res.Passed {
+		t.Fatalf("%s\n%s", res.Line(), tail(tr))
+	}
+	var x bytes.Buffer
+	if err := scenario.WriteJUnit(&x, []*scenario.Result{res}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(x.String(), "hunter2-secret") || !strings.Contains(x.String(), "&#34;password&#34;: &#34;(not shown)&#34;") {
+		t.Errorf("the JUnit failure shows the password, or not its field:\n%s", x.String())
+	}
+}
