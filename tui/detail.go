@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -627,7 +628,11 @@ func (p *detailPage) banner() (string, string) {
 			// the header was the only clue (a presenter's trial).
 			paused = ", the clock paused"
 		}
-		for _, rule := range []string{" (R3: one per account every 2 min" + paused + ") · ", " (R3" + paused + ") · ", " (R3) · "} {
+		rules := []string{" (R3: one per account every 2 min" + paused + ") · ", " (R3" + paused + ") · ", " (R3) · "}
+		if paused != "" { // at 80 columns too (a review)
+			rules = slices.Insert(rules, 2, " (R3, paused) · ")
+		}
+		for _, rule := range rules {
 			// The rule's number gives way before the key that jumps the clock:
 			// at 80 columns it read "(R3: …) · t 2 ju…" (a presenter's trial).
 			second = st.Warn.Render(wait) + st.Muted.Render(rule) + p.sh.jumpHint(next.Sub(now))

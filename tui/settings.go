@@ -452,6 +452,9 @@ func (p *settingsPage) View() string {
 		// Too tall for the terminal: scroll so that the chosen setting shows, and from
 		// the last one on down to the keys after it.
 		start := max(0, min(p.at[p.cursor]-1, len(b)-p.h))
+		if p.cursor == setCount-1 {
+			start = len(b) - p.h // the last setting shows all below it: ↓ goes no further (a review)
+		}
 		for i := range p.at {
 			p.at[i] -= start // clicks land on the lines shown
 		}

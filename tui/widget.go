@@ -642,10 +642,16 @@ func (m *widgetModal) canGoBack() bool {
 	return m.status() == engine.WidgetLogin && !m.state.Reauth && !m.state.InstitutionFixed
 }
 
+// pastSignIn: the walk is past the login, at a challenge or the choice of
+// account, where esc cannot go back a step.
+func (m *widgetModal) pastSignIn() bool {
+	return m.status() == engine.WidgetChallenge || m.status() == engine.WidgetAccount
+}
+
 func (m *widgetModal) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.sh.keys
-	if m.escArmed && !key.Matches(msg, k.Cancel) {
-		m.escArmed = false // another key: the walk goes on
+	if m.escArmed && (!key.Matches(msg, k.Cancel) || !m.pastSignIn()) {
+		m.escArmed = false // another key, or the walk moved on (the browser, the clock): it goes on
 	}
 	switch {
 	case key.Matches(msg, k.Cancel) && m.phone && !m.finished(): // esc closes the innermost thing first
@@ -658,7 +664,7 @@ func (m *widgetModal) key(msg tea.KeyPressMsg) tea.Cmd {
 		return m.run(func(eng *engine.Engine, ctx context.Context, s string) (engine.WidgetState, error) {
 			return eng.WidgetBack(ctx, s)
 		})
-	case key.Matches(msg, k.Cancel) && !m.escArmed && !m.gate.loading && (m.status() == engine.WidgetChallenge || m.status() == engine.WidgetAccount):
+	case key.Matches(msg, k.Cancel) && !m.escArmed && !m.gate.loading && m.pastSignIn():
 		m.escArmed = true
 		return nil
 	case key.Matches(msg, k.Cancel):
@@ -1265,7 +1271,7 @@ func (m *widgetModal) View() string {
 			b = append(b[:body], "", st.Faint.Render("ctrl+b opens this session in a browser"))
 		}
 	}
-	if m.escArmed {
+	if m.escArmed && m.pastSignIn() { // not once the walk moved on without a key (a review)
 		what := "connect"
 		if m.reauth() {
 			what = "re-authorisation"

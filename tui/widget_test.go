@@ -159,8 +159,6 @@ func reauthAtTheOTP(t *testing.T, o harnessOpts) (*testWorld, *harness) {
 	return w, h
 }
 
-// TestWidgetReauthOTP is the reauth flow of an MFA account: the bank session ends,
-// a sync needs reauthorisation, and the user answers the OTP read from the phone.
 // The second esc past the sign-in closes the widget.
 func TestWidgetEscTwiceAtAChallengeCloses(t *testing.T) {
 	w := newTestWorld(t)
@@ -180,6 +178,8 @@ func TestWidgetEscTwiceAtAChallengeCloses(t *testing.T) {
 	}
 }
 
+// TestWidgetReauthOTP is the reauth flow of an MFA account: the bank session ends,
+// a sync needs reauthorisation, and the user answers the OTP read from the phone.
 func TestWidgetReauthOTP(t *testing.T) {
 	w := newTestWorld(t)
 	if err := w.clock.Advance(16 * time.Minute); err != nil { // past the bank session
