@@ -568,13 +568,23 @@ func (t tuiCmd) Run(ctx context.Context) error {
 	runErr := tui.Run(ctx, tui.Config{Engine: m.Engine, Bank: m.Bank, Clock: m.Clock, Addr: m.Addr(),
 		Exposed: m.exposure(), PublicURL: m.opts.PublicURL, PublicLocal: loopbackURL(m.opts.PublicURL), CutJump: m.World.CutJump, FirstRun: m.FirstRun, DBPath: t.DB, LogPath: logPath, Theme: t.Theme, OwnJump: &own})
 	haltJump(m, os.Stderr, own)
-	at := m.Clock.Now()
+	clock := m.Clock.State()
 	if err := errors.Join(runErr, m.Close()); err != nil {
 		return err
 	}
 	// q quits at once: said where the world is, so that a q pressed by mistake
-	// on stage reads as a pause, not a loss (a presenter's trial).
-	fmt.Printf("sandbank: the world is kept in %s, its clock at %s; run sandbank again to go on from there\n", t.DB, engine.TimeText(at))
+	// on stage reads as a pause, not a loss (a presenter's trial) — with the
+	// command that opens it, its --db if not the default's, and how its clock
+	// goes on (a review).
+	again := "sandbank"
+	if t.DB != defaultDBPath() {
+		again += " --db " + shellQuote(t.DB)
+	}
+	goesOn := "it goes on from there"
+	if clock.Speed == 1 && !clock.Paused {
+		goesOn = "its clock, at 1×, runs on while sandbank is off, as a real one would"
+	}
+	fmt.Printf("sandbank: the world is kept in %s, its clock at %s: %s opens it again, and %s\n", t.DB, engine.TimeText(clock.Now), again, goesOn)
 	return nil
 }
 
