@@ -369,9 +369,15 @@ func cleanPath(p string) string {
 
 // routeHint adds to a 404 where a route that does not exist is one people look for.
 func routeHint(p string) string {
+	if q := strings.TrimSuffix(p, "/"); q == "/accounts" || q == "/v1/accounts" {
+		// v1 has no list either: v2's 404 said where the list is, v1's did not (a
+		// newcomer's trial)
+		return " (v1 serves accounts one at a time, GET /accounts/{id}; GET /sandbox/accounts lists them all)"
+	}
 	switch strings.Trim(p, "/") {
 	case "v2/accounts":
 		return " (sandbank serves v2's accounts one at a time, GET /v2/accounts/{id}; GET /sandbox/accounts lists them all)"
+
 	// The official Node SDK (mono-node) has calls for Mono's products beyond
 	// account data: say that sandbank has none, and what it has instead.
 	case "coverage":

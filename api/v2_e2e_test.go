@@ -715,6 +715,11 @@ func TestAddressesDevelopersReachFor(t *testing.T) {
 	if !strings.Contains(string(rep.body), "GET /sandbox/accounts lists them all") {
 		t.Errorf("GET /v2/accounts: %s", rep.body)
 	}
+	for _, p := range []string{"/accounts", "/v1/accounts"} { // v1's too (a newcomer's trial)
+		if rep = w.do("GET", p, req{}); rep.status != http.StatusNotFound || !strings.Contains(string(rep.body), "v1 serves accounts one at a time, GET /accounts/{id}; GET /sandbox/accounts lists them all") {
+			t.Errorf("GET %s: %d %s", p, rep.status, rep.body)
+		}
+	}
 	rep = w.do("POST", "/v2/accounts/abc/sync", req{})
 	failedV2(t, rep, http.StatusNotFound)
 	if !strings.Contains(string(rep.body), "x-realtime: true") {
