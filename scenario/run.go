@@ -369,7 +369,11 @@ func (r *Run) answerText(res *response) string {
 	if len(body) > 0 && isText(body) {
 		// A customer's password and security answer, which a bank: step's answer
 		// holds, are not for a report CI shows on a pull request (a review).
-		body = answerSecrets.ReplaceAll(body, []byte(`$1"(not shown)"`))
+		// Masked before lines are cut: a key across the cut kept its first part (a
+		// review). The port a run took from the environment stays as it was, as
+		// the failure's own words have it: the transcript alone is the file's
+		// words, byte for byte.
+		body = []byte(r.masked(string(answerSecrets.ReplaceAll(body, []byte(`$1"(not shown)"`)))))
 		lines := strings.Split(strings.TrimRight(string(body), "\n"), "\n")
 		if len(lines) > answerLines {
 			lines = append(lines[:answerLines:answerLines], fmt.Sprintf("… %d more lines", len(lines)-answerLines))
@@ -383,11 +387,7 @@ func (r *Run) answerText(res *response) string {
 	} else if len(body) > 0 {
 		fmt.Fprintf(&b, "\n(%d bytes of binary data)", len(body))
 	}
-	text := r.masked(b.String())
-	if r.tr != nil && r.tr.written != nil {
-		text = r.tr.written(text) // ${APP_PORT} as the file writes it, as the transcript does
-	}
-	return text
+	return r.masked(b.String())
 }
 
 // answerWidth bounds a line of a failed step's Answer.
