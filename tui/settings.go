@@ -453,7 +453,7 @@ func (p *settingsPage) View() string {
 		// the last one on down to the keys after it.
 		start := max(0, min(p.at[p.cursor]-1, len(b)-p.h))
 		if p.cursor == setCount-1 {
-			start = len(b) - p.h // the last setting shows all below it: ↓ goes no further (a review)
+			start = min(len(b)-p.h, p.at[p.cursor]) // the last setting shows what is below it, itself still on screen (reviews)
 		}
 		for i := range p.at {
 			p.at[i] -= start // clicks land on the lines shown

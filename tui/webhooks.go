@@ -569,7 +569,7 @@ func (p *webhooksPage) Update(msg tea.Msg) tea.Cmd {
 		l := &p.list
 		var sel, newest string // stay on the selected event as new ones arrive on top; at the top, follow them
 		var selSeq uint64
-		if ev, ok := p.selected(); ok && l.cursor > 0 {
+		if ev, ok := p.selected(); ok && (l.cursor > 0 || p.payload) { // a payload being read stays, at the top too (a review)
 			sel, selSeq = ev.ID, ev.Seq
 		}
 		if len(p.events) > 0 {
@@ -776,6 +776,10 @@ func (p *webhooksPage) payloadKey(msg tea.KeyPressMsg) tea.Cmd {
 		p.payOff = 0
 	case key.Matches(msg, k.Replay):
 		return p.replay()
+	case key.Matches(msg, k.OlderAttempts): // as the zoomed pane's "[ older" says (a review)
+		return p.olderAttempts()
+	case key.Matches(msg, k.NewerAttempts):
+		return p.newerAttempts()
 	}
 	p.payOff = max(p.payOff, 0)
 	return nil
@@ -786,7 +790,7 @@ func (p *webhooksPage) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := p.sh.keys
 	switch {
 	case key.Matches(msg, k.Payload):
-		p.payload = true
+		_, p.payload = p.selected() // none selected (an empty log, a filter matching none): nothing to read (a review)
 	case key.Matches(msg, k.Replay):
 		return p.replay()
 	case key.Matches(msg, k.OlderAttempts):

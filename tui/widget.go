@@ -41,6 +41,7 @@ type widgetModal struct {
 	// the walk is lost. One esc threw the walk away on stage with nothing said
 	// (a presenter's trial).
 	escArmed bool
+	escAt    string // the step esc was armed at (escStep): a walk moved on since disarms it
 	// lapsed: the session expired while the widget was open (the clock jumping
 	// under it), so keys typed for the step it was at come after: enter does
 	// not close it, esc does. The enter typed for the login closed it without a
@@ -648,9 +649,23 @@ func (m *widgetModal) pastSignIn() bool {
 	return m.status() == engine.WidgetChallenge || m.status() == engine.WidgetAccount
 }
 
+// escStep names the step the walk is at, to the challenge: a second challenge,
+// or the choice of account after it (the browser walking on), is another step.
+func (m *widgetModal) escStep() string {
+	if c := m.state.Challenge; c != nil {
+		return m.status() + " " + c.ID
+	}
+	return m.status()
+}
+
+// escStillArmed: esc was armed at the step the walk is still at.
+func (m *widgetModal) escStillArmed() bool {
+	return m.escArmed && m.pastSignIn() && m.escAt == m.escStep()
+}
+
 func (m *widgetModal) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.sh.keys
-	if m.escArmed && (!key.Matches(msg, k.Cancel) || !m.pastSignIn()) {
+	if m.escArmed && (!key.Matches(msg, k.Cancel) || !m.escStillArmed()) {
 		m.escArmed = false // another key, or the walk moved on (the browser, the clock): it goes on
 	}
 	switch {
@@ -665,7 +680,7 @@ func (m *widgetModal) key(msg tea.KeyPressMsg) tea.Cmd {
 			return eng.WidgetBack(ctx, s)
 		})
 	case key.Matches(msg, k.Cancel) && !m.escArmed && !m.gate.loading && m.pastSignIn():
-		m.escArmed = true
+		m.escArmed, m.escAt = true, m.escStep()
 		return nil
 	case key.Matches(msg, k.Cancel):
 		return m.close(false)
@@ -1271,7 +1286,7 @@ func (m *widgetModal) View() string {
 			b = append(b[:body], "", st.Faint.Render("ctrl+b opens this session in a browser"))
 		}
 	}
-	if m.escArmed && m.pastSignIn() { // not once the walk moved on without a key (a review)
+	if m.escStillArmed() { // not once the walk moved on without a key (reviews)
 		what := "connect"
 		if m.reauth() {
 			what = "re-authorisation"
