@@ -291,7 +291,8 @@ func monthsBetween(a, b time.Time) int {
 // (its identity, its income) before it has had one: its first sync failed (an
 // outage at the connect), or still runs. It answered 200 with every field of the
 // identity an empty string, dates too, and an income over a period from "" to ""
-// (a v2 developer's trial). nil once the account has synced.
+// (a v2 developer's trial). nil once the account has synced. It asks the bank
+// whether it is down: never inside a transaction of the store's (noDataYetAfter).
 func (e *Engine) NoDataYet(a Account, what string) error {
 	if !a.LastSyncedAt.IsZero() {
 		return nil

@@ -158,6 +158,7 @@ func (e *Engine) Statement(ctx context.Context, id string, months int) (Statemen
 		return Statement{}, err
 	}
 	var st Statement
+	var unsynced *Account
 	err := e.store.View(ctx, func(tx Tx) error {
 		a, err := linkedAccount(tx, id)
 		if err != nil {
@@ -166,12 +167,16 @@ func (e *Engine) Statement(ctx context.Context, id string, months int) (Statemen
 		// Not before a sync has brought the history: a statement whose first
 		// sync failed read "Opening balance NGN 50,000.00, no transactions" over
 		// a year before the account was opened (a lending developer's trial).
-		if err := e.NoDataYet(a, "statement"); err != nil {
-			return err
+		if a.LastSyncedAt.IsZero() {
+			unsynced = &a // refused once the transaction ends (noDataYetAfter)
+			return nil
 		}
 		st, err = statement(tx, a, MonthsBefore(a.LastSyncedAt, months), a.LastSyncedAt)
 		return err
 	})
+	if err == nil {
+		err = e.noDataYetAfter(unsynced, "statement")
+	}
 	return st, err
 }
 
@@ -234,13 +239,16 @@ func (e *Engine) CreateStatementJob(ctx context.Context, id string, months int) 
 	now := e.clock.Now()
 	s := e.Settings()
 	var j StatementJob
+	var unsynced *Account
 	err := e.store.Update(ctx, func(tx Tx) error {
+		unsynced = nil // the write may run again in its batch
 		a, err := linkedAccount(tx, id)
 		if err != nil {
 			return err
 		}
-		if err := e.NoDataYet(a, "statement"); err != nil { // as Statement
-			return err
+		if a.LastSyncedAt.IsZero() { // as Statement
+			unsynced = &a
+			return nil
 		}
 		seq, err := tx.NextSequence("statement")
 		if err != nil {
@@ -252,7 +260,22 @@ func (e *Engine) CreateStatementJob(ctx context.Context, id string, months int) 
 		j = j.At(now)
 		return tx.PutStatementJob(j)
 	})
+	if err == nil {
+		err = e.noDataYetAfter(unsynced, "statement")
+	}
 	return j, err
+}
+
+// noDataYetAfter is NoDataYet of an account a transaction found unsynced (nil:
+// none), asked once the transaction has ended: NoDataYet asks the bank whether it
+// is down, under the bank's lock, which a bank write holds while it waits for
+// the store's writer — asked inside a write, the two waited on each other, and
+// every write after them hung (a load test under the race detector).
+func (e *Engine) noDataYetAfter(a *Account, what string) error {
+	if a == nil {
+		return nil
+	}
+	return e.NoDataYet(*a, what)
 }
 
 // StatementJob returns a statement job of a linked account.
@@ -279,6 +302,7 @@ func (e *Engine) StatementJob(ctx context.Context, accountID, jobID string) (Sta
 // job ID is the capability: it is unguessable without the secret key.
 func (e *Engine) StatementOfJob(ctx context.Context, jobID string) (Statement, error) {
 	var st Statement
+	var unsynced *Account
 	err := e.store.View(ctx, func(tx Tx) error {
 		j, err := tx.StatementJob(jobID)
 		if err != nil {
@@ -296,11 +320,15 @@ func (e *Engine) StatementOfJob(ctx context.Context, jobID string) (Statement, e
 		}
 		// A job made, by an older sandbank, before the account's first sync (a
 		// review): refused as it would be made now.
-		if err := e.NoDataYet(a, "statement"); err != nil {
-			return err
+		if a.LastSyncedAt.IsZero() {
+			unsynced = &a
+			return nil
 		}
 		st, err = statement(tx, a, j.From, j.To)
 		return err
 	})
+	if err == nil {
+		err = e.noDataYetAfter(unsynced, "statement")
+	}
 	return st, err
 }
