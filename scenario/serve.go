@@ -257,6 +257,12 @@ func (sv *Serving) Start(ctx context.Context) {
 		defer close(sv.done)
 		steps := sv.run.S.Steps
 		var held *hold // the clock, stopped at the at: of the step running (or just run)
+		// handed are the holds given to waiting steps on goroutines of their own,
+		// each released once its step has looked: a step that moves the clock
+		// waits for them before it takes runMu. Taken first, the move waited for
+		// a hold whose step waited for runMu to look, and the clock stopped for
+		// good (a lock-order review).
+		var handed []*hold
 		var waiting sync.WaitGroup
 		// Unlike a headless run, a served scenario goes on after a failure: its later
 		// steps are events of their own the app's tests may be waiting for.
@@ -294,6 +300,9 @@ func (sv *Serving) Start(ctx context.Context) {
 				// in order (an at: behind a waiting step and a plain one waited for both).
 				// Not if one of them moves the clock: the at: would hold the clock that
 				// step moves (the parser puts such an at: after the advance's end).
+				if held != nil {
+					handed = append(handed, held)
+				}
 				waiting.Add(1)
 				go func(h *hold) {
 					defer waiting.Done()
@@ -307,6 +316,15 @@ func (sv *Serving) Start(ctx context.Context) {
 				held = nil
 				sv.run.next = j
 				continue
+			}
+			if movesClock(st) {
+				for _, h := range handed {
+					select {
+					case <-h.ch:
+					case <-ctx.Done():
+					}
+				}
+				handed = handed[:0]
 			}
 			res, ran := sv.stepUnlessStopped(ctx, i, held)
 			if waits(st) || movesClock(st) {
