@@ -154,6 +154,12 @@ type Statement struct {
 // answer (they all look alike, as at a real bank), ELOCKED after too many wrong
 // answers (RetryAfter set), EEXPIRED for a session or challenge that timed out,
 // EUNAVAILABLE during an outage, ENOTFOUND for an unknown institution or account.
+//
+// Its methods are not called inside a transaction of the engine's store: the
+// simulator holds its own lock while it journals to that same store, so a bank
+// call from a write waited for a posting that waited for the write, and every
+// write hung (a load test). Institutions alone, a list that takes no lock, is
+// read inside writes; it must stay so.
 type Bank interface {
 	Institutions() []Institution
 	// Login signs in at the institution; the result is a session or a challenge.

@@ -418,7 +418,8 @@ func (b *Bank) HistoryStart() time.Time { return time.Unix(0, b.w.histStart).UTC
 // End is the world's last instant, IDsEnd: the clock must not pass it (Clock.SetEnd).
 func (b *Bank) End() time.Time { return b.w.end() }
 
-// Institutions lists the banks of the world.
+// Institutions lists the banks of the world. It takes no lock: the engine reads it
+// inside its store's writes (engine.Bank says why no other method may be).
 func (b *Bank) Institutions() []engine.Institution { return Institutions() }
 
 // Institutions lists the banks every world has, for checks made before a world
