@@ -3,6 +3,7 @@ package engine
 import (
 	"cmp"
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"time"
@@ -248,7 +249,7 @@ func (e *Engine) CreateStatementJob(ctx context.Context, id string, months int) 
 		}
 		if a.LastSyncedAt.IsZero() { // as Statement
 			unsynced = &a
-			return nil
+			return errUnsynced // rolled back: a refusal commits nothing (a review)
 		}
 		seq, err := tx.NextSequence("statement")
 		if err != nil {
@@ -260,11 +261,15 @@ func (e *Engine) CreateStatementJob(ctx context.Context, id string, months int) 
 		j = j.At(now)
 		return tx.PutStatementJob(j)
 	})
-	if err == nil {
+	if errors.Is(err, errUnsynced) {
 		err = e.noDataYetAfter(unsynced, "statement")
 	}
 	return j, err
 }
+
+// errUnsynced ends a write that found its account not yet synced, which
+// noDataYetAfter then refuses.
+var errUnsynced = errors.New("the account has not synced yet")
 
 // noDataYetAfter is NoDataYet of an account a transaction found unsynced (nil:
 // none), asked once the transaction has ended: NoDataYet asks the bank whether it
