@@ -463,7 +463,11 @@ func (p *settingsPage) View() string {
 		if below > 0 {
 			// What is under the fold is said: the keys and files at 100×30 were
 			// found only by pressing ↓ eight times (a presenter's trial).
-			b[len(b)-1] = st.Faint.Render(fit("  ↓ "+itoa(below+1)+" more lines below: ↓ goes on down to them", p.w))
+			more := ": ↓ goes on down to them"
+			if p.cursor == setCount-1 {
+				more = ": a taller terminal shows them" // ↓ goes no further than the last setting (a review)
+			}
+			b[len(b)-1] = st.Faint.Render(fit("  ↓ "+itoa(below+1)+" more lines below"+more, p.w))
 		}
 	}
 	return strings.Join(b, "\n")
