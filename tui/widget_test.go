@@ -161,15 +161,7 @@ func reauthAtTheOTP(t *testing.T, o harnessOpts) (*testWorld, *harness) {
 
 // The second esc past the sign-in closes the widget.
 func TestWidgetEscTwiceAtAChallengeCloses(t *testing.T) {
-	w := newTestWorld(t)
-	if err := w.clock.Advance(16 * time.Minute); err != nil { // past the bank session
-		t.Fatal(err)
-	}
-	h := newHarness(t, w, harnessOpts{})
-	h.press("down", "enter", "s")
-	h.contains("sync failed (r re-authorises)")
-	h.press("r")
-	h.contains("GTBank asks for a one-time password")
+	_, h := reauthAtTheOTP(t, harnessOpts{})
 	h.press("esc")
 	h.contains("esc again closes the widget")
 	h.press("esc")
