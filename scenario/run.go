@@ -360,7 +360,7 @@ func (r *Run) answerText(res *response) string {
 		return r.masked(fmt.Sprintf("%s %s → no answer: the client gave up (timeout)", res.Method, res.Path))
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s → %d", res.Method, res.Path, res.Status)
+	fmt.Fprintf(&b, "%s %s → %d", res.Method, r.masked(res.Path), res.Status)
 	body := hideRealTime(res.Body)
 	var out bytes.Buffer
 	if json.Indent(&out, body, "", "  ") == nil {
@@ -387,7 +387,7 @@ func (r *Run) answerText(res *response) string {
 	} else if len(body) > 0 {
 		fmt.Fprintf(&b, "\n(%d bytes of binary data)", len(body))
 	}
-	return r.masked(b.String())
+	return b.String() // path and body masked each, the body before its lines were cut
 }
 
 // answerWidth bounds a line of a failed step's Answer.
@@ -1439,9 +1439,11 @@ func (r *Run) collect(ctx context.Context) error {
 	set := r.W.Engine.Settings()
 	for _, f := range fresh {
 		if f.a.N == 0 {
-			// named as it would have been sent: in the business's format now
-			name := webhookName(r.W.Engine.WebhookBodyOf(f.ev, engine.Attempt{Format: f.ev.Format(set)}), f.ev.Type)
-			r.tr.skipped(f.ev, name, r.accountName(f.ev.AccountID))
+			if r.tr != nil { // rendered only to be named in a transcript
+				// named as it would have been sent: in the business's format now
+				name := webhookName(r.W.Engine.WebhookBodyOf(f.ev, engine.Attempt{Format: f.ev.Format(set)}), f.ev.Type)
+				r.tr.skipped(f.ev, name, r.accountName(f.ev.AccountID))
+			}
 			continue
 		}
 		body := r.W.Engine.WebhookBodyOf(f.ev, f.a)
