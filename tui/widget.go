@@ -36,12 +36,12 @@ type widgetModal struct {
 	retryAt   time.Time // when the error's lock ends, on the virtual clock; zero if it has none
 	closed    bool
 	note      string // what ctrl+b did
-	// escArmed: esc was pressed past the login (at a challenge, or the choice of
-	// account), where it cannot go back a step: a second closes the widget, and
-	// the walk is lost. One esc threw the walk away on stage with nothing said
-	// (a presenter's trial).
-	escArmed bool
-	escAt    string // the step esc was armed at (escStep): a walk moved on since disarms it
+	// escAt: esc was pressed past the login (at a challenge, or the choice of
+	// account), where it cannot go back a step, at this step (escStep; "" for
+	// none): a second closes the widget, and the walk is lost. One esc threw the
+	// walk away on stage with nothing said (a presenter's trial). A walk moved on
+	// since disarms it.
+	escAt string
 	// lapsed: the session expired while the widget was open (the clock jumping
 	// under it), so keys typed for the step it was at come after: enter does
 	// not close it, esc does. The enter typed for the login closed it without a
@@ -660,13 +660,13 @@ func (m *widgetModal) escStep() string {
 
 // escStillArmed: esc was armed at the step the walk is still at.
 func (m *widgetModal) escStillArmed() bool {
-	return m.escArmed && m.pastSignIn() && m.escAt == m.escStep()
+	return m.escAt != "" && m.pastSignIn() && m.escAt == m.escStep()
 }
 
 func (m *widgetModal) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.sh.keys
-	if m.escArmed && (!key.Matches(msg, k.Cancel) || !m.escStillArmed()) {
-		m.escArmed = false // another key, or the walk moved on (the browser, the clock): it goes on
+	if m.escAt != "" && (!key.Matches(msg, k.Cancel) || !m.escStillArmed()) {
+		m.escAt = "" // another key, or the walk moved on (the browser, the clock): it goes on
 	}
 	switch {
 	case key.Matches(msg, k.Cancel) && m.phone && !m.finished(): // esc closes the innermost thing first
@@ -679,8 +679,8 @@ func (m *widgetModal) key(msg tea.KeyPressMsg) tea.Cmd {
 		return m.run(func(eng *engine.Engine, ctx context.Context, s string) (engine.WidgetState, error) {
 			return eng.WidgetBack(ctx, s)
 		})
-	case key.Matches(msg, k.Cancel) && !m.escArmed && !m.gate.loading && m.pastSignIn():
-		m.escArmed, m.escAt = true, m.escStep()
+	case key.Matches(msg, k.Cancel) && m.escAt == "" && !m.gate.loading && m.pastSignIn():
+		m.escAt = m.escStep()
 		return nil
 	case key.Matches(msg, k.Cancel):
 		return m.close(false)
