@@ -313,18 +313,18 @@ func (e *Engine) addWidget(ctx context.Context, w *widgetSession) error {
 // found none (the review). A session taking a step is in use: kept.
 func (e *Engine) forgetWidgetsLocked(full bool) {
 	now := e.clock.Now()
-	type untouched struct {
+	type evictable struct { // untouched, or ended
 		id      string
 		expires time.Time
 	}
-	var idle []untouched
+	var idle []evictable
 	for k, w := range e.widgets {
 		if !w.mu.TryLock() { // a step under way, which may wait for e.mu, held here: not blocked on
 			continue
 		}
 		gone := !w.state.ExpiresAt.After(now) && (full || !w.renewable())
 		if !gone && full && (w.renewable() || !w.state.Open() && !w.onLock) { // a re-authorisation waiting out the bank's lock goes on to the password: not ended (a review)
-			idle = append(idle, untouched{k, w.state.ExpiresAt})
+			idle = append(idle, evictable{k, w.state.ExpiresAt})
 		}
 		w.mu.Unlock()
 		if gone {
@@ -340,7 +340,7 @@ func (e *Engine) forgetWidgetsLocked(full bool) {
 		// passed (a security review). A session a user is walking, a link's and a
 		// re-authorisation's under way stay: whoever takes a step in each of
 		// 10,000 still fills the bound, as whoever reaches the API can do worse.
-		slices.SortFunc(idle, func(a, b untouched) int { return a.expires.Compare(b.expires) })
+		slices.SortFunc(idle, func(a, b evictable) int { return a.expires.Compare(b.expires) })
 		for _, u := range idle[:min(len(idle), max(over+1, maxWidgetSessions/100))] {
 			delete(e.widgets, u.id)
 		}
