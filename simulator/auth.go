@@ -387,10 +387,12 @@ func (b *Bank) wrongAnswer(ch *challenge, answer string, now int64) string {
 			switch {
 			case m.From != ch.inst.Name:
 				return fmt.Sprintf("wrong answer: that OTP is from %s; this sign-in is to %s, whose OTP was sent at %s", m.From, ch.inst.Name, sent)
+			case m.At.UnixNano() == ch.sent || engine.TimeText(m.At) == sent:
+				// The same second written: "for a later sign-in (sent at 03:37:53);
+				// this one's was sent at 03:37:53" read as nonsense (a load test).
+				return fmt.Sprintf("wrong answer: that OTP is for another sign-in sent at the same moment; this one's is the other OTP sent at %s", sent)
 			case m.At.UnixNano() > ch.sent:
 				return fmt.Sprintf("wrong answer: that OTP is for a later sign-in (sent at %s); this one's OTP was sent at %s", engine.TimeText(m.At), sent)
-			case m.At.UnixNano() == ch.sent:
-				return fmt.Sprintf("wrong answer: that OTP is for another sign-in sent at the same moment; this one's is the other OTP sent at %s", sent)
 			case b.openOTP(ch.cust, a, now):
 				// An earlier sign-in still waiting for it: the code works, there.
 				return fmt.Sprintf("wrong answer: that OTP is for an earlier sign-in, still open (sent at %s); this one's OTP was sent at %s", engine.TimeText(m.At), sent)

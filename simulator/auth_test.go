@@ -394,6 +394,27 @@ func TestChallengesExpire(t *testing.T) {
 	}
 }
 
+// Two sign-ins within one second, as on a paused clock, a nanosecond apart: their
+// times read the same, and are said as one moment — not "for a later sign-in
+// (sent at 03:37:53); this one's OTP was sent at 03:37:53" (a load test).
+func TestASignInOfTheSameSecondIsSaidAsOneMoment(t *testing.T) {
+	b, clk := testBank(t, Config{Seed: 8})
+	ctx := t.Context()
+	c := b.Customers()[1] // OTP
+	res, _ := b.Login(ctx, c.Accounts[0].Institution.Code, c.Username, c.Password)
+	own := answerAsTester(t, b, c, res.Challenge)
+	_ = clk.Advance(time.Nanosecond)
+	second, _ := b.Login(ctx, c.Accounts[0].Institution.Code, c.Username, c.Password)
+	newest := answerAsTester(t, b, c, second.Challenge)
+	if newest == own {
+		t.Fatal("the seed drew the same OTP twice: pick another seed for this test")
+	}
+	_, err := b.Answer(ctx, res.Challenge.ID, newest)
+	if msg := engine.ErrorMessage(err); !strings.Contains(msg, "that OTP is for another sign-in sent at the same moment") {
+		t.Errorf("an OTP of a sign-in of the same second: %q", msg)
+	}
+}
+
 // Two sign-ins of one customer open at once (a re-authorisation, and a sync of
 // another account at the bank): the first answered with the second's OTP — the
 // newest on the phone, to which "use the newest OTP" sent the tester back (a soak
