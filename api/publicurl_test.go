@@ -119,8 +119,9 @@ func (w *world) forHost(path, host, key string) (int, string) {
 // 127.0.0.1, which the phone could not open, with nothing said (a mobile
 // developer's trial). A refused Host is named in its log line.
 func TestProxiedRequestWithoutPublicURLIsWarnedOfOnce(t *testing.T) {
-	w := newWorld(t, worldOpts{})
-	for range 2 {
+	// proxied asks w for the clock as a tunnel forwards it, and says its status.
+	proxied := func(w *world) int {
+		t.Helper()
 		r, _ := http.NewRequest("GET", w.base+"/sandbox/clock", nil)
 		r.Header.Set("mono-sec-key", testSecretKey)
 		r.Header.Set("X-Forwarded-Host", "abc.tunnel.example")
@@ -129,7 +130,11 @@ func TestProxiedRequestWithoutPublicURLIsWarnedOfOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 		resp.Body.Close()
+		return resp.StatusCode
 	}
+	w := newWorld(t, worldOpts{})
+	proxied(w)
+	proxied(w)
 	logs := w.logs.String()
 	if n := strings.Count(logs, "a request came through a proxy or tunnel"); n != 1 ||
 		!strings.Contains(logs, `it forwarded \"abc.tunnel.example\"`) || !strings.Contains(logs, "restart sandbank with --public-url naming its URL") {
@@ -140,15 +145,7 @@ func TestProxiedRequestWithoutPublicURLIsWarnedOfOnce(t *testing.T) {
 	}
 	// With a public URL, the links name it: nothing to warn of.
 	p := newWorld(t, worldOpts{publicURL: "https://abc.tunnel.example"})
-	r, _ := http.NewRequest("GET", p.base+"/sandbox/clock", nil)
-	r.Header.Set("mono-sec-key", testSecretKey)
-	r.Header.Set("X-Forwarded-Host", "abc.tunnel.example")
-	resp, err := p.client.Do(r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK || strings.Contains(p.logs.String(), "through a proxy") {
-		t.Errorf("a public URL's request (%d) was warned of:\n%s", resp.StatusCode, p.logs.String())
+	if code := proxied(p); code != http.StatusOK || strings.Contains(p.logs.String(), "through a proxy") {
+		t.Errorf("a public URL's request (%d) was warned of:\n%s", code, p.logs.String())
 	}
 }

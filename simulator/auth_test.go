@@ -394,22 +394,39 @@ func TestChallengesExpire(t *testing.T) {
 	}
 }
 
+// twoOTPSignIns signs one OTP customer in twice, gap apart, both left open: the
+// bank, its clock, the first sign-in's time, both sign-ins and their OTPs.
+type twoOTPSignIns struct {
+	b           *Bank
+	clk         *Clock
+	first       time.Time
+	res, second engine.LoginResult
+	own, newest string
+}
+
+func signInTwice(t *testing.T, gap time.Duration) twoOTPSignIns {
+	t.Helper()
+	b, clk := testBank(t, Config{Seed: 8})
+	ctx := t.Context()
+	c := b.Customers()[1] // OTP
+	s := twoOTPSignIns{b: b, clk: clk, first: clk.Now()}
+	s.res, _ = b.Login(ctx, c.Accounts[0].Institution.Code, c.Username, c.Password)
+	s.own = answerAsTester(t, b, c, s.res.Challenge)
+	_ = clk.Advance(gap)
+	s.second, _ = b.Login(ctx, c.Accounts[0].Institution.Code, c.Username, c.Password)
+	s.newest = answerAsTester(t, b, c, s.second.Challenge)
+	if s.newest == s.own {
+		t.Fatal("the seed drew the same OTP twice: pick another seed for this test")
+	}
+	return s
+}
+
 // Two sign-ins within one second, as on a paused clock, a nanosecond apart: their
 // times read the same, and are said as one moment — not "for a later sign-in
 // (sent at 03:37:53); this one's OTP was sent at 03:37:53" (a load test).
 func TestASignInOfTheSameSecondIsSaidAsOneMoment(t *testing.T) {
-	b, clk := testBank(t, Config{Seed: 8})
-	ctx := t.Context()
-	c := b.Customers()[1] // OTP
-	res, _ := b.Login(ctx, c.Accounts[0].Institution.Code, c.Username, c.Password)
-	own := answerAsTester(t, b, c, res.Challenge)
-	_ = clk.Advance(time.Nanosecond)
-	second, _ := b.Login(ctx, c.Accounts[0].Institution.Code, c.Username, c.Password)
-	newest := answerAsTester(t, b, c, second.Challenge)
-	if newest == own {
-		t.Fatal("the seed drew the same OTP twice: pick another seed for this test")
-	}
-	_, err := b.Answer(ctx, res.Challenge.ID, newest)
+	s := signInTwice(t, time.Nanosecond)
+	_, err := s.b.Answer(t.Context(), s.res.Challenge.ID, s.newest)
 	if msg := engine.ErrorMessage(err); !strings.Contains(msg, "that OTP is for another sign-in sent at the same moment") {
 		t.Errorf("an OTP of a sign-in of the same second: %q", msg)
 	}
@@ -420,17 +437,9 @@ func TestASignInOfTheSameSecondIsSaidAsOneMoment(t *testing.T) {
 // newest on the phone, to which "use the newest OTP" sent the tester back (a soak
 // run) — says whose it is and when this one's was sent.
 func TestAnotherOpenSignInsOTPIsSaid(t *testing.T) {
-	b, clk := testBank(t, Config{Seed: 8})
-	ctx := t.Context()
-	c := b.Customers()[1] // OTP
-	res, _ := b.Login(ctx, c.Accounts[0].Institution.Code, c.Username, c.Password)
-	first, own := clk.Now(), answerAsTester(t, b, c, res.Challenge)
-	_ = clk.Advance(time.Minute)
-	second, _ := b.Login(ctx, c.Accounts[0].Institution.Code, c.Username, c.Password)
-	newest := answerAsTester(t, b, c, second.Challenge)
-	if newest == own {
-		t.Fatal("the seed drew the same OTP twice: pick another seed for this test")
-	}
+	s := signInTwice(t, time.Minute)
+	b, clk, ctx := s.b, s.clk, t.Context()
+	first, res, second, own, newest := s.first, s.res, s.second, s.own, s.newest
 	_, err := b.Answer(ctx, res.Challenge.ID, newest)
 	wantCode(t, err, engine.EUNAUTHORIZED)
 	if msg := engine.ErrorMessage(err); !strings.Contains(msg, "for a later sign-in (sent at "+engine.TimeText(clk.Now())+")") || !strings.Contains(msg, "this one's OTP was sent at "+engine.TimeText(first)) {
