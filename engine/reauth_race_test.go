@@ -2,7 +2,9 @@ package engine_test
 
 import (
 	"context"
+	"errors"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -145,6 +147,84 @@ func TestASlowSyncDoesNotUndoAReauthorisation(t *testing.T) {
 	w.advance(3 * time.Minute)
 	if res := w.sync(a.ID); res.Status != engine.StatusSyncSuccessful {
 		t.Fatalf("the next sync = %+v; want successful", res)
+	}
+}
+
+// rerunStore, once armed, runs every write once and rolls it back before running
+// it for real: what the store's group commit does to the other writes of a batch
+// when one of them fails ("the others run again without it").
+type rerunStore struct {
+	engine.Store
+	armed atomic.Bool
+}
+
+var errRolledBack = errors.New("rolled back, to run again (test)")
+
+func (s *rerunStore) Update(ctx context.Context, fn func(engine.Tx) error) error {
+	if s.armed.Load() {
+		err := s.Store.Update(ctx, func(tx engine.Tx) error {
+			if err := fn(tx); err != nil {
+				return err
+			}
+			return errRolledBack
+		})
+		if !errors.Is(err, errRolledBack) {
+			return err
+		}
+	}
+	return s.Store.Update(ctx, fn)
+}
+
+// A stale refusal's write run twice says once that the account was re-authorised
+// meanwhile: it said it twice, in the answer and in the job (a review).
+func TestAStaleRefusalRunTwiceSaysSoOnce(t *testing.T) {
+	rs := &rerunStore{}
+	hb := &heldBank{entered: make(chan struct{}), release: make(chan struct{})}
+	w := rewrapped(t, func(s engine.Store) engine.Store { rs.Store = s; return rs },
+		func(b engine.Bank) engine.Bank { hb.Bank = b; return hb })
+	adam := w.adam()
+	a := w.connect(adam)
+	w.advance(20 * time.Minute)
+	if err := w.bank.ChangePassword(adam.ID, "n3w-Passw0rd"); err != nil {
+		t.Fatal(err)
+	}
+	hb.hold.Store(true)
+	manual := make(chan engine.SyncResult, 1)
+	go func() {
+		res, err := w.eng.Sync(w.ctx, a.ID)
+		if err != nil {
+			res.Message = err.Error()
+		}
+		manual <- res
+	}()
+	<-hb.entered
+	w.drain()
+	reauth := w.reauthorise(a.ID, "n3w-Passw0rd")
+	w.waitNotice("account_reauthorized", func(n engine.Notice) bool { return n.EventType == engine.EventAccountReauthorized })
+	rs.armed.Store(true)
+	close(hb.release)
+	res := <-manual
+	if err := <-reauth; err != nil {
+		t.Fatal(err)
+	}
+	const note = "(the account was re-authorised while this sync ran"
+	if n := strings.Count(res.Message, note); n != 1 {
+		t.Errorf("the stale refusal's answer says it was re-authorised %d times: %q", n, res.Message)
+	}
+	jobs, err := w.eng.SyncJobs(w.ctx, a.ID, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, j := range jobs {
+		n := strings.Count(j.Message, note)
+		found = found || n > 0
+		if n > 1 {
+			t.Errorf("job %s says it was re-authorised %d times: %q", j.ID, n, j.Message)
+		}
+	}
+	if !found {
+		t.Errorf("no job of %d says the refusal was stale", len(jobs))
 	}
 }
 

@@ -652,7 +652,14 @@ func (e *Engine) failureWrite(a Account, trigger, jobID string, now time.Time, f
 		w.after.BankSession, w.after.BankSessionExpiresAt = "", time.Time{}
 	}
 	move.apply(&w.after)
+	refused := f
 	w.fn = func(tx Tx) error {
+		// fn may run again (the store reruns a batch without a write that
+		// failed): it starts from the refusal as the bank gave it each time. It
+		// changed f itself, and a rerun said "(the account was re-authorised …)"
+		// twice, in the answer and in the job, which then no longer matched its
+		// repeat (a review).
+		f := refused
 		w.evs = w.evs[:0]
 		cur, err := linkedAccount(tx, a.ID)
 		if err != nil {
