@@ -306,6 +306,8 @@ func (e *Engine) finishReauth(ctx context.Context, w *widgetSession, sess BankSe
 	})
 	if err != nil {
 		e.unreauthorised(w.accountID, noted) // its sign-in was never saved
+	} else {
+		e.forgetRefused(w.accountID) // signed in with what is saved now
 	}
 	if err == nil && job.ID != "" {
 		e.jobLive(job.ID, true) // its sync, below, ends it
@@ -365,7 +367,6 @@ func (e *Engine) reauthorised(a Account) {
 	if a.Reauths > e.reauths[a.ID].reauths {
 		e.reauths[a.ID] = reauthNote{a.Reauths, a.Credentials, a.BankSession, a.BankSessionExpiresAt}
 	}
-	delete(e.refused, a.ID) // signed in with what is saved now
 }
 
 // unreauthorised puts back the note before a re-authorisation whose write failed: a

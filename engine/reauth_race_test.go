@@ -3,6 +3,7 @@ package engine_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -564,4 +565,69 @@ func oneAttemptLeft(t *testing.T) (*world, engine.Account) {
 		}
 	}
 	return w, a
+}
+
+// failNextStore, armed, runs the next Update's fn and then fails it, rolled back: a
+// write whose commit failed (a full disk, say).
+type failNextStore struct {
+	engine.Store
+	failNext atomic.Bool
+}
+
+var errNotCommitted = errors.New("the write could not be committed (test)")
+
+func (s *failNextStore) Update(ctx context.Context, fn func(engine.Tx) error) error {
+	if s.failNext.CompareAndSwap(true, false) {
+		return s.Store.Update(ctx, func(tx engine.Tx) error {
+			if err := fn(tx); err != nil {
+				return err
+			}
+			return errNotCommitted
+		})
+	}
+	return s.Store.Update(ctx, fn)
+}
+
+// A re-authorisation whose write fails leaves the saved password as it was, refused
+// by the bank, and the engine still knows it: the next session does not try it
+// again, which would count a wrong attempt at the bank. The write forgot the
+// refusal as it ran, before it failed (a review).
+func TestAReauthWhoseWriteFailsStillKnowsTheRefusedPassword(t *testing.T) {
+	for _, fail := range []bool{false, true} {
+		t.Run(fmt.Sprintf("write-fails=%v", fail), func(t *testing.T) {
+			fs := &failNextStore{}
+			w := rewrapped(t, func(s engine.Store) engine.Store { fs.Store = s; return fs }, nil)
+			adam := w.adam()
+			a := w.connect(adam)
+			w.advance(20 * time.Minute)
+			if err := w.bank.ChangePassword(adam.ID, "n3w-Passw0rd"); err != nil {
+				t.Fatal(err)
+			}
+			if st := w.openReauth(a.ID); !st.PasswordRejected {
+				t.Fatalf("the first session = %+v; want the saved password refused", st)
+			} else if fail {
+				st, err := w.eng.WidgetLogin(w.ctx, st.Session, "", "n3w-Passw0rd")
+				for i := 0; err == nil && st.Status == engine.WidgetChallenge && i < 3; i++ {
+					ans, aerr := w.bank.ExpectedAnswer(st.Challenge.ID)
+					if aerr != nil {
+						t.Fatal(aerr)
+					}
+					fs.failNext.Store(true)
+					st, err = w.eng.WidgetAnswer(w.ctx, st.Session, ans)
+				}
+				if !errors.Is(err, errNotCommitted) {
+					t.Fatalf("the re-authorisation whose write fails = %+v, %v; want its write's error", st, err)
+				}
+				if w.account(a.ID).Reauths != 0 {
+					t.Fatal("the failed re-authorisation was stored")
+				}
+			}
+			inst, user := a.Institution.Code, adam.Username
+			before := w.bank.AttemptsLeft(inst, user)
+			w.openReauth(a.ID)
+			if after := w.bank.AttemptsLeft(inst, user); after < before {
+				t.Fatalf("the next session tried the saved password the bank refused: attempts left %d, then %d", before, after)
+			}
+		})
+	}
 }
