@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"html"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -917,6 +918,38 @@ steps:
 	}
 	if !bytes.Contains(b.Bytes(), []byte(`account.currency: expected &#34;USD&#34;, got &#34;NGN&#34;`)) {
 		t.Fatalf("the JUnit report does not say every field:\n%s", b.String())
+	}
+	// and the answer the app got, as a headless run's report shows its own (a QA trial)
+	answer := "the app's call, and the answer it got:\nGET /accounts/" + sv.AccountID("adam") + " → 200\n"
+	if report := html.UnescapeString(b.String()); !strings.Contains(report, answer) || !strings.Contains(report, `"currency": "NGN"`) {
+		t.Fatalf("the JUnit report does not show the app's call and its answer (%q):\n%s", answer, b.String())
+	}
+}
+
+// A served scenario's own step that fails after serve: shows its last request and
+// the answer in the JUnit report, as scenario run's report does.
+func TestServedOwnStepsFailureShowsItsAnswer(t *testing.T) {
+	sv, _, _ := startServed(t, `scenario: t
+start: 2021-08-20T13:00:00+01:00
+customers:
+  adam: {institution: "044", name: Adam Okafor, balance: "NGN 10,000"}
+steps:
+  - connect: adam
+  - serve: {clock: paused}
+  - call: GET /accounts/{adam}
+    expect: {account.currency: USD}
+`)
+	defer sv.Stop()
+	servedDone(t, sv)
+	var b bytes.Buffer
+	if err := sv.WriteJUnit(&b); err != nil {
+		t.Fatal(err)
+	}
+	report := html.UnescapeString(b.String())
+	for _, want := range []string{`expected: "USD"`, "the step's last request, and its answer:\nGET /accounts/" + sv.AccountID("adam") + " → 200\n", `"currency": "NGN"`} {
+		if !strings.Contains(report, want) {
+			t.Fatalf("the JUnit report does not say %q:\n%s", want, b.String())
+		}
 	}
 }
 

@@ -67,6 +67,7 @@ type Serving struct {
 	stopping bool
 	byStop   []bool
 	earlier  [][]string      // a passed step's StepResult.Earlier: said under its ✓, as scenario run says them
+	failures []StepResult    // a failed step's result: its JUnit case says what it expected, got, and the answer
 	ctx      context.Context // the steps', which a stop ends (main's, at a signal)
 	// everyStep: --exit-when-done, stopped first: the report counts a step that
 	// did not run as an error, not as skipped (it looked green while the exit
@@ -119,7 +120,7 @@ func Serve(ctx context.Context, s *Scenario, w *world.World, h http.Handler, rec
 	if err != nil {
 		return nil, err
 	}
-	sv := &Serving{run: run, states: make([]stepState, len(s.Steps)), ends: make([]time.Time, len(s.Steps)), starts: make([]time.Time, len(s.Steps)), byStop: make([]bool, len(s.Steps)), earlier: make([][]string, len(s.Steps)),
+	sv := &Serving{run: run, states: make([]stepState, len(s.Steps)), ends: make([]time.Time, len(s.Steps)), starts: make([]time.Time, len(s.Steps)), byStop: make([]bool, len(s.Steps)), earlier: make([][]string, len(s.Steps)), failures: make([]StepResult, len(s.Steps)),
 		claimed: map[int]int{}, callCh: make(chan struct{}, 1), phase: "setup",
 		began: time.Now(), wallFrom: make([]time.Time, len(s.Steps)), wallTook: make([]time.Duration, len(s.Steps))}
 	for i := range sv.states {
@@ -157,6 +158,7 @@ func (sv *Serving) record(i int, res StepResult) {
 		return
 	}
 	st.State, st.Message = StateFailed, res.Err.Error()
+	sv.failures[i] = res
 	sv.byStop[i] = sv.stopping || (sv.ctx != nil && sv.ctx.Err() != nil)
 }
 
@@ -468,6 +470,13 @@ func (sv *Serving) step(ctx context.Context, i int, st *Step, held *hold) StepRe
 			}
 			return r.fail(st, st.pos, "the app did not call %s %s %s; it called: %s", st.Method, path, why, sv.callsBetween(from, deadline))
 		}
+		// A failure from here on is of the app's call: its JUnit case shows it.
+		answered := func(f StepResult) StepResult {
+			if got.body != nil {
+				f.Answer = r.answerText(&response{Method: got.method, Path: got.path, Status: got.status, Body: got.body})
+			}
+			return f
+		}
 		if len(st.Expect) == 0 && got.status/100 != 2 {
 			// Without expect: the call must have succeeded, as every step's must:
 			// an app that sent a wrong key, or a path with a typo in both the app
@@ -476,8 +485,8 @@ func (sv *Serving) step(ctx context.Context, i int, st *Step, held *hold) StepRe
 			if got.body != nil {
 				why = ": " + errMessage(&response{Body: got.body})
 			}
-			return r.fail(st, st.pos, "the app called %s %s at %s, which answered %d%s; a step without expect: must succeed — if that answer is the point, say so: expect: {http: %d}",
-				got.method, got.path, got.at.UTC().Format(time.RFC3339), got.status, why, got.status)
+			return answered(r.fail(st, st.pos, "the app called %s %s at %s, which answered %d%s; a step without expect: must succeed — if that answer is the point, say so: expect: {http: %d}",
+				got.method, got.path, got.at.UTC().Format(time.RFC3339), got.status, why, got.status))
 		}
 		res := StepResult{Step: st, OK: true, Checks: []string{fmt.Sprintf("✓ the app called %s %s at %s, answered %d", got.method, got.path, got.at.UTC().Format(time.RFC3339), got.status)},
 			ended: got.at}
@@ -494,14 +503,14 @@ func (sv *Serving) step(ctx context.Context, i int, st *Step, held *hold) StepRe
 				return ""
 			}
 			if fr := r.expectEach(st, resp, &res, cut); fr != nil {
-				return *fr
+				return answered(*fr)
 			}
 			// What the app's call made — a statement's job it then polls — for the
 			// steps after: a job the app made could not be named (a QA trial).
 			for _, s := range st.Save {
 				v, ok := resp.lookup(s.Path)
 				if !ok {
-					return r.fail(st, s.pos, "save %s: the answer the app got has no %s%s", s.Var, s.Path, missingHint(resp, s.Path))
+					return answered(r.fail(st, s.pos, "save %s: the answer the app got has no %s%s", s.Var, s.Path, missingHint(resp, s.Path)))
 				}
 				sv.runMu.Lock()
 				r.vars[s.Var] = plain(v)
@@ -605,7 +614,11 @@ func (sv *Serving) step(ctx context.Context, i int, st *Step, held *hold) StepRe
 	}
 	sv.runMu.Lock()
 	defer sv.runMu.Unlock()
-	return r.runStep(ctx, st)
+	res := r.runStep(ctx, st)
+	if !res.OK && r.last != nil {
+		res.Answer = r.answerText(r.last) // as Run.Next gives it
+	}
+	return res
 }
 
 // settleAfterJump waits for a jump under way to end, then for the webhooks due to
@@ -949,6 +962,25 @@ func (sv *Serving) failure(i int) string {
 	return strings.TrimPrefix(sv.states[i].Message, fmt.Sprintf("%s:%d:%d: ", sv.run.S.Path, s.pos.line, s.pos.col))
 }
 
+// failureDetail is what a served step's JUnit failure says below its line, as
+// WriteJUnit's of a headless run: what it expected and got, and the answer — of
+// the app's call, for an expect_call: step. A served failure said its line alone,
+// and a CI page showed "expected 200" with no answer to read (a QA trial).
+func failureDetail(s *Step, f StepResult) string {
+	var text string
+	if f.Expected != "" {
+		text += fmt.Sprintf("\nexpected: %s\ngot:      %s", f.Expected, f.Got)
+	}
+	if f.Answer != "" {
+		of := "the step's last request, and its answer:"
+		if s.Action == "expect_call" {
+			of = "the app's call, and the answer it got:"
+		}
+		text += "\n\n" + of + "\n" + f.Answer
+	}
+	return text
+}
+
 // Done is closed once every step has run (or the serving stopped).
 func (sv *Serving) Done() <-chan struct{} { return sv.done }
 
@@ -983,7 +1015,7 @@ func (sv *Serving) WriteJUnit(w io.Writer) error {
 				suite.Errors++
 				break
 			}
-			c.Failure = &junitFailure{Message: msg, Type: "failed", Text: fmt.Sprintf("%s:%d: step %d (%s): %s", sv.run.S.Path, s.pos.line, s.N, s.Text, msg)}
+			c.Failure = &junitFailure{Message: msg, Type: "failed", Text: fmt.Sprintf("%s:%d: step %d (%s): %s", sv.run.S.Path, s.pos.line, s.N, s.Text, msg) + failureDetail(s, sv.failures[i])}
 			suite.Failures++
 		case StatePending:
 			if sv.everyStep {
