@@ -466,6 +466,9 @@ func (r rowReader) scan(page engine.TxPage, lo, hi uint64, q engine.TxQuery, ski
 		}
 		page.Total++
 	}
+	if n > 0 { // rows missing below the last found: as collect, damage
+		return page, r.mismatch(lo + n - 1)
+	}
 	return page, nil
 }
 
