@@ -1394,6 +1394,37 @@ func TestSandboxQueriesAreStrict(t *testing.T) {
 	}
 }
 
+// A control that reads its fields from the body refuses a query string, naming its
+// fields but not their values: POST /sandbox/clock?advance=1d was told to "send
+// advance", and with a body moved the clock by the body's, the query ignored.
+func TestSandboxWritesTakeNoQuery(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	before := w.get("/sandbox/clock").json(t)["now"]
+	for _, tc := range []struct {
+		method, path string
+		body         any
+		want         string
+	}{
+		{"POST", "/sandbox/clock?advance=1d", nil, `POST /sandbox/clock reads its fields from a JSON body, not from the query string (which gave "advance"): send {"advance": …} as the body instead`},
+		{"POST", "/sandbox/clock?advance=1d", map[string]any{"advance": "2m"}, `(which gave "advance")`},
+		{"POST", "/sandbox/customers/abc/password?password=hunter2", map[string]any{}, `POST /sandbox/customers/{id}/password reads its fields from a JSON body`},
+		{"PATCH", "/sandbox/settings?auto_sync=6h", map[string]any{}, `send {"auto_sync": …} as the body instead`},
+		{"POST", "/sandbox/institutions/044/outage?for=1h", map[string]any{}, `(which gave "for")`},
+		{"DELETE", "/sandbox/institutions/044/outage?x=1", nil, `unknown query parameter "x"; this route takes no query parameters`},
+		{"POST", "/sandbox/webhooks/nope/replay?url=http://x", nil, `unknown query parameter "url"`},
+	} {
+		rep := w.do(tc.method, tc.path, req{body: tc.body})
+		v := failed(t, rep, http.StatusBadRequest, "INVALID_REQUEST")
+		if msg := fmt.Sprint(v["message"]); !strings.Contains(msg, tc.want) || strings.Contains(msg, "hunter2") {
+			t.Errorf("%s %s: %v; want %q, and no value echoed", tc.method, tc.path, v, tc.want)
+		}
+	}
+	if now := w.get("/sandbox/clock").json(t)["now"]; now != before {
+		t.Errorf("the clock moved from %v to %v under refused requests", before, now)
+	}
+	w.post("/sandbox/clock?_=1733450000000", map[string]any{"advance": "1m"}) // the cache-buster passes
+}
+
 // Credits, debits and income sum the whole synced history and take no period:
 // given one, as the statement takes it, it was ignored, and last0months answered
 // every month as last3months did (a security review).

@@ -2,9 +2,11 @@ package api
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"net/http"
 	"net/url"
@@ -24,32 +26,32 @@ import (
 
 func (s *Server) sandboxRoutes(mux *routeMux) {
 	mux.Handle("GET /sandbox/clock", s.secret(noQuery("", s.clock)))
-	mux.Handle("POST /sandbox/clock", s.secret(s.setClock))
+	mux.Handle("POST /sandbox/clock", s.secret(bodyOnly(s.setClock)))
 	mux.Handle("GET /sandbox/institutions", s.secret(noQuery(allAtOnce, s.institutions)))
-	mux.Handle("POST /sandbox/institutions/{code}/outage", s.secret(s.outage))
-	mux.Handle("DELETE /sandbox/institutions/{code}/outage", s.secret(s.endOutage))
-	mux.Handle("POST /sandbox/institutions/{code}/latency", s.secret(s.latency))
+	mux.Handle("POST /sandbox/institutions/{code}/outage", s.secret(bodyOnly(s.outage)))
+	mux.Handle("DELETE /sandbox/institutions/{code}/outage", s.secret(noQuery("", s.endOutage)))
+	mux.Handle("POST /sandbox/institutions/{code}/latency", s.secret(bodyOnly(s.latency)))
 	mux.Handle("GET /sandbox/customers", s.secret(noQuery(allAtOnce, s.customers)))
-	mux.Handle("POST /sandbox/customers", s.secret(s.addCustomer))
+	mux.Handle("POST /sandbox/customers", s.secret(bodyOnly(s.addCustomer)))
 	mux.Handle("GET /sandbox/customers/{id}", s.secret(noQuery("", s.customerRoute(s.customer))))
-	mux.Handle("POST /sandbox/customers/{id}/accounts", s.secret(s.customerRoute(s.openAccount)))
-	mux.Handle("POST /sandbox/customers/{id}/transactions", s.secret(s.customerRoute(s.post)))
-	mux.Handle("POST /sandbox/customers/{id}/password", s.secret(s.customerRoute(s.changePassword)))
-	mux.Handle("POST /sandbox/customers/{id}/mfa", s.secret(s.customerRoute(s.setMFA)))
+	mux.Handle("POST /sandbox/customers/{id}/accounts", s.secret(bodyOnly(s.customerRoute(s.openAccount))))
+	mux.Handle("POST /sandbox/customers/{id}/transactions", s.secret(bodyOnly(s.customerRoute(s.post))))
+	mux.Handle("POST /sandbox/customers/{id}/password", s.secret(bodyOnly(s.customerRoute(s.changePassword))))
+	mux.Handle("POST /sandbox/customers/{id}/mfa", s.secret(bodyOnly(s.customerRoute(s.setMFA))))
 	mux.Handle("GET /sandbox/customers/{id}/inbox", s.secret(noQuery(allAtOnce, s.customerRoute(s.customerInbox))))
 	mux.Handle("GET /sandbox/accounts", s.secret(noQuery(allAtOnce, s.accounts)))
 	mux.Handle("GET /sandbox/accounts/{id}/syncs", s.secret(s.accountSyncs))
 	mux.Handle("GET /sandbox/settings", s.secret(noQuery("", s.settings)))
-	mux.Handle("PATCH /sandbox/settings", s.secret(s.patchSettings))
+	mux.Handle("PATCH /sandbox/settings", s.secret(bodyOnly(s.patchSettings)))
 	mux.Handle("GET /sandbox/webhooks", s.secret(s.webhooks))
 	mux.Handle("GET /sandbox/webhooks/{id}", s.secret(noQuery("", s.webhookEvent)))
-	mux.Handle("POST /sandbox/webhooks/{id}/replay", s.secret(s.replay))
+	mux.Handle("POST /sandbox/webhooks/{id}/replay", s.secret(noQuery("", s.replay)))
 	mux.Handle("GET /sandbox/webhooks/{id}/attempts", s.secret(s.eventAttempts))
 	mux.Handle("POST /sandbox/receiver", s.handle(s.receive))
 	mux.Handle("GET /sandbox/receiver", s.secret(noQuery("", s.received)))
 	mux.Handle("GET /sandbox/scenario", s.secret(noQuery("", s.scenarioStatus)))
 	mux.Handle("GET /sandbox/receiver/mode", s.secret(noQuery("", s.receiverMode)))
-	mux.Handle("POST /sandbox/receiver/mode", s.secret(s.setReceiverMode))
+	mux.Handle("POST /sandbox/receiver/mode", s.secret(bodyOnly(s.setReceiverMode)))
 }
 
 // allAtOnce is why a list that noQuery guards takes no limit or page.
@@ -71,6 +73,30 @@ func noQuery(why string, h handlerFunc) handlerFunc {
 			return err
 		}
 		return h(w, r)
+	}
+}
+
+// bodyOnly refuses a query string on a control that reads its fields from the
+// body: it was ignored, so POST /sandbox/clock?advance=1d was told to "send
+// advance", and with a body beside it moved the clock by the body's (a bad-input
+// hunt). The query's values are not echoed: one may be a password.
+func bodyOnly(h handlerFunc) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		p, err := queryParams(r.URL.RawQuery)
+		if err != nil {
+			return err
+		}
+		delete(p, "_") // a cache-buster, as GET routes take it
+		if len(p) == 0 {
+			return h(w, r)
+		}
+		names := slices.Sorted(maps.Keys(p))
+		fields := make([]string, len(names))
+		for i, k := range names {
+			fields[i] = strconv.Quote(k) + ": …"
+		}
+		return engine.Invalid("query", "%s reads its fields from a JSON body, not from the query string (which gave %s): send {%s} as the body instead",
+			cmp.Or(r.Pattern, r.Method+" "+"this route"), quoteList(names), strings.Join(fields, ", "))
 	}
 }
 
