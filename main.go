@@ -335,8 +335,15 @@ func main() {
 		// A SIGINT within dupSignal of the first is the same one again: GNU timeout
 		// -s INT sends it to the process and to its group (2 runs in 6 "stopped at
 		// once", an operator's trial); no one presses Ctrl+C twice that fast.
+		// The shutdown begins once it is said: with a second listener beside
+		// NotifyContext's, a quick shutdown could exit before the line was
+		// written (a test under load: exit 0, not a word).
 		signals := make(chan os.Signal, 4)
 		signal.Notify(signals, stopSignals...)
+		stop()
+		var cancel context.CancelCauseFunc
+		ctx, cancel = context.WithCancelCause(context.Background())
+		defer cancel(nil)
 		go func() {
 			firstSig := <-signals
 			if firstSig == os.Interrupt {
@@ -350,6 +357,7 @@ func main() {
 				}
 				fmt.Fprintln(os.Stderr, "sandbank: shutting down on "+name+"; a Ctrl+C now stops at once")
 			}
+			cancel(errors.New(firstSig.String() + " signal received")) // NotifyContext's words, which the stop's messages give
 			first := time.Now()
 			for sig := range signals {
 				if sig == os.Interrupt && (firstSig != os.Interrupt || time.Since(first) >= dupSignal) {
