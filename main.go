@@ -1062,6 +1062,9 @@ func (m *Main) Close() error {
 	if m.http == nil && m.listener != nil {
 		errs = append(errs, m.listener.Close())
 	}
+	if m.Engine != nil {
+		m.Engine.HoldDeliveries() // the attempts under way end; no new one keeps the stop waiting
+	}
 	if m.http != nil {
 		m.shutdownHTTP()
 		if err := <-m.served; err != nil && !errors.Is(err, http.ErrServerClosed) {

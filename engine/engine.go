@@ -128,6 +128,7 @@ type Engine struct {
 	attempts atomic.Uint64     // delivery attempts recorded (DeliveryAttempts)
 	inflight atomic.Int64      // delivery attempts not yet recorded and announced
 	retrying atomic.Bool       // a nudge of delivery waits a real second (retrySoon)
+	held     atomic.Bool       // HoldDeliveries: no attempt starts
 	refused  map[string]string // account ID → the hash of its saved password, which the bank refused (under mu)
 	ctx      context.Context
 	cancel   context.CancelFunc

@@ -15,3 +15,6 @@ func (e *Engine) Stopping() bool { return e.ctx.Err() != nil }
 
 // ArmAutoSyncBy is armAutoSyncBy: a connect's write committed, its account due at.
 func (e *Engine) ArmAutoSyncBy(at time.Time) { e.armAutoSyncBy(at) }
+
+// StartDue runs one pass of the delivery loop, here and now.
+func (e *Engine) StartDue() { e.startDue() }

@@ -812,3 +812,28 @@ func TestCatchingUpIsFairAcrossAccounts(t *testing.T) {
 		t.Fatalf("deliveries by account and due time: %v; want them in the order they fell due", order)
 	}
 }
+
+// Held deliveries start no attempt, as a shutdown asks: what is due waits in the
+// outbox for the next start. A jump that ended while a SIGTERM waited for it started
+// new attempts, each with its 10 s timeout (a soak trial).
+func TestHeldDeliveriesStartNoAttempt(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	adam := w.adam()
+	a := w.connect(adam)
+	w.until("the connect's webhooks delivered", w.allDelivered(a.ID))
+	made := w.eng.DeliveryAttempts()
+	w.eng.HoldDeliveries()
+	w.post(adam, engine.Credit, 5_000)
+	w.advance(3 * time.Minute)
+	if res := w.sync(a.ID); !res.HasNewData {
+		t.Fatalf("sync = %+v; want new data", res)
+	}
+	w.eng.StartDue() // a pass of the delivery loop, as the sync's nudge makes
+	evs := w.events(a.ID)
+	if last := evs[len(evs)-1]; last.Type != engine.EventAccountUpdated || last.Status != engine.DeliveryPending || last.AttemptsMade != 0 || last.Sending != nil {
+		t.Fatalf("the sync's event with deliveries held: %s %s, %d attempts, sending %v; want account_updated pending, never tried", last.Type, last.Status, last.AttemptsMade, last.Sending)
+	}
+	if n, now := w.eng.DeliveriesUnderWay(), w.eng.DeliveryAttempts(); n != 0 || now != made {
+		t.Fatalf("with deliveries held: %d under way, %d attempts made since; want none", n, now-made)
+	}
+}
