@@ -151,8 +151,8 @@ func (p *accountsPage) Update(msg tea.Msg) tea.Cmd {
 		if a, ok := p.selected(); ok && a.ID != msg.businessID {
 			p.beforeWelcome = a.ID
 		}
-		if !p.selectID(msg.businessID) {
-			p.connected = msg.businessID
+		if !p.selectID(msg.businessID) && !p.listed(msg.businessID) {
+			p.connected = msg.businessID // not loaded yet: the next load selects it
 		}
 		return nil
 	case welcomeClosedMsg:
@@ -278,7 +278,18 @@ func (p *accountsPage) setAccounts(accounts []accountRow) {
 		p.connected = "" // a load that began before the connect does not list it yet
 		return
 	}
+	if p.listed(p.connected) {
+		// Loaded, but the filter hides it: it is not chased later. It was, and a
+		// reload long after, the filter cleared, moved the cursor to it from
+		// where the user had put it (a TUI review).
+		p.connected = ""
+	}
 	p.selectID(selected)
+}
+
+// listed reports whether the account is among those loaded, shown or filtered out.
+func (p *accountsPage) listed(id string) bool {
+	return id != "" && slices.ContainsFunc(p.all, func(a accountRow) bool { return a.ID == id })
 }
 
 // rekey sets what the filter matches of each account: what its row shows — the

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -291,13 +292,42 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case loaded[exported]:
 		// A PDF rendered while the user went on: whether its line is on screen is
 		// the Model's to say (another tab, or the account's page closed).
-		if m.detail == nil {
+		if m.detail == nil || msg.gate != &m.detail.stmt.export {
+			// Its page closed since (or another account's is open): said, and the
+			// PDFs asked for after it on that page still written — e m e, then esc
+			// as the first rendered, saved one (a TUI review).
+			if v := msg.val.view; v != nil && msg.of(&v.export) {
+				return tea.Batch(exportToast(msg), v.next())
+			}
 			return exportToast(msg)
 		}
 		return m.detail.exported(msg, m.current() == m.detail)
 	case closeDetailMsg:
 		m.detail = nil
 		return m.reload(reloadAccounts) // back on the dashboard: fresh rows
+	case welcomeMsg:
+		if !m.welcomeOpen() {
+			// Closed before its load came back: the accounts page took it all the
+			// same and moved its cursor to the business account, which the next s
+			// synced (a TUI review).
+			return nil
+		}
+	case syncDoneMsg:
+		// A sync asked on an account's page that was closed since: no page says
+		// how it went (the accounts page says only its own), so a toast does — a
+		// 429 or a re-authorisation needed went unsaid (a TUI review).
+		accounts := m.pages[pageAccounts].(*accountsPage)
+		if (m.detail == nil || m.detail.id != msg.accountID || !m.detail.syncing) && !accounts.syncing[msg.accountID] {
+			return tea.Batch(m.broadcast(msg), toast(syncToastKind(msg), accounts.name(msg.accountID)+": "+syncOutcome(msg, sh.now())))
+		}
+	case unlinkedMsg:
+		if m.detail == nil || m.detail.id != msg.id || !m.detail.unlinking { // its page closed since: as above
+			accounts := m.pages[pageAccounts].(*accountsPage)
+			if msg.err != nil {
+				return toast(toastBad, "Unlinking "+accounts.name(msg.id)+": "+errText(msg.err))
+			}
+			return tea.Batch(m.reload(reloadAccounts), toast(toastOK, accounts.name(msg.id)+" is unlinked: the API answers 404 for its ID"))
+		}
 	case openWidgetMsg:
 		w := newWidgetModal(sh, msg.accountID)
 		return m.push(w, w.Init())
@@ -311,6 +341,11 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.input(msg)
 	}
 	return m.broadcast(msg)
+}
+
+// welcomeOpen reports whether the welcome is among the overlays.
+func (m *Model) welcomeOpen() bool {
+	return slices.ContainsFunc(m.overlays, func(o overlay) bool { _, ok := o.(*welcome); return ok })
 }
 
 // paste types what a terminal pasted (bracketed paste: one message, not keys)

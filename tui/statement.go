@@ -55,6 +55,9 @@ type exported struct {
 	n      int
 	months int  // the period it covers: m may have chosen another while it rendered
 	over   bool // a file of its name was there, and it took its place
+	// view asked for it: the PDFs asked for after it, queued there, are written
+	// even once its page has closed.
+	view *statementView
 }
 
 // what says it was saved, and its size: "(142 KB, 1,068 transactions)", the count
@@ -206,7 +209,7 @@ func (s *statementView) exportMonths(months int) tea.Cmd {
 	id, eng, ctx, dir := s.id, s.sh.eng, s.sh.ctx, s.sh.exportDir
 	defer s.resize() // the line of the last export (two, maybe) gives way to one
 	return load(&s.export, func() (exported, error) {
-		e := exported{months: months}
+		e := exported{months: months, view: s}
 		// The statement itself, not a job of the API's: the statement_build
 		// setting, which makes an app's PDF wait, is not the presenter's.
 		st, err := eng.Statement(ctx, id, months)
