@@ -584,16 +584,27 @@ func (t tuiCmd) Run(ctx context.Context) error {
 	// on stage reads as a pause, not a loss (a presenter's trial) — with the
 	// command that opens it, its --db if not the default's, and how its clock
 	// goes on (a review).
-	again := "sandbank"
-	if t.DB != defaultDBPath() {
-		again += " --db " + shellQuote(t.DB)
-	}
+	again := reopenCommand(t.DB, t.Addr)
 	goesOn := "it goes on from there"
 	if clock.Speed == 1 && !clock.Paused {
 		goesOn = "its clock, at 1×, runs on while sandbank is off, as a real one would"
 	}
 	fmt.Printf("sandbank: the world is kept in %s, its clock at %s: %s opens it again, and %s\n", t.DB, engine.TimeText(clock.Now), again, goesOn)
 	return nil
+}
+
+// reopenCommand is the command that opens the world at db again as it was run: its
+// --db and --addr if not the defaults. Without --addr, copied, it started on
+// 7070, where the app under test did not look (a TUI trial).
+func reopenCommand(db, addr string) string {
+	again := "sandbank"
+	if db != defaultDBPath() {
+		again += " --db " + shellQuote(db)
+	}
+	if addr != DefaultAddr {
+		again += " --addr " + shellQuote(addr)
+	}
+	return again
 }
 
 // haltJump cuts a clock jump under way short once the TUI has quit — one an app

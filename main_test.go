@@ -339,3 +339,18 @@ func TestTheBuiltInReceiverFollowsTheAddress(t *testing.T) {
 		t.Fatalf("a URL where another sandbank listens became %s, want it kept: %s", got, other.ReceiverURL())
 	}
 }
+
+// The command q prints to open the world again names the --db and --addr it ran
+// with, when not the defaults: copied without --addr, it started on 7070.
+func TestReopenCommandKeepsTheFlagsItRanWith(t *testing.T) {
+	for _, tc := range []struct{ db, addr, want string }{
+		{defaultDBPath(), DefaultAddr, "sandbank"},
+		{"/tmp/x.db", DefaultAddr, "sandbank --db '/tmp/x.db'"},
+		{defaultDBPath(), "127.0.0.1:7560", "sandbank --addr '127.0.0.1:7560'"},
+		{"/tmp/it's.db", "127.0.0.1:0", `sandbank --db '/tmp/it'\''s.db' --addr '127.0.0.1:0'`},
+	} {
+		if got := reopenCommand(tc.db, tc.addr); got != tc.want {
+			t.Errorf("reopenCommand(%q, %q) = %q; want %q", tc.db, tc.addr, got, tc.want)
+		}
+	}
+}
