@@ -573,6 +573,12 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 
 func (m *Model) switchTo(i int) tea.Cmd {
 	if i == m.active {
+		if i == pageAccounts && m.detail != nil {
+			// 1 (or its tab) on an account's page goes back to the list, as esc
+			// does: it did nothing, and a newcomer typed a filter on into the
+			// page's keys, t and h among them (a TUI trial).
+			return m.update(closeDetailMsg{})
+		}
 		return nil
 	}
 	m.active = i

@@ -112,3 +112,17 @@ func TestEverySizeDrawsWithoutPanic(t *testing.T) {
 		_ = h.m.View()
 	}
 }
+
+// 1 on an account's page goes back to the list, as esc does; so does a click on
+// its tab.
+func TestPageOneOnAnAccountGoesBackToTheList(t *testing.T) {
+	w := newTestWorld(t)
+	h := newHarness(t, w, harnessOpts{})
+	h.press("enter")
+	h.contains("‹ esc ADAM OKAFOR")
+	h.press("1")
+	h.contains("Connected accounts")
+	if h.m.detail != nil {
+		t.Fatalf("1 left the account's page open:\n%s", h.screen())
+	}
+}
