@@ -81,10 +81,18 @@ const (
 	ThemeDark  = "dark"
 )
 
+// frameRate is the most frames a second the TUI draws.
+const frameRate = 30
+
 // Run shows the UI until the user quits or ctx ends.
 func Run(ctx context.Context, cfg Config) error {
 	m := New(ctx, cfg)
-	p := tea.NewProgram(m, tea.WithContext(ctx))
+	// 30 frames a second, not Bubble Tea's 60: its renderer wakes at that rate
+	// whether anything changed or not, and the TUI left open all day on a paused
+	// clock took 1.4% of a CPU and 341 context switches a second at 60, 0.83% and
+	// 175 at 30 (a TUI trial; measured in tmux over 30 s). A key's frame comes
+	// within 33 ms.
+	p := tea.NewProgram(m, tea.WithContext(ctx), tea.WithFPS(frameRate))
 	_, err := p.Run()
 	m.Close()
 	if cfg.OwnJump != nil {
