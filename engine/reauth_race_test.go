@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"sandbank/engine"
+	"sandbank/simulator"
 )
 
 // heldBank, once hold is set, holds the next sign-in until release is closed,
@@ -100,21 +101,7 @@ func (w *world) reauthorise(accountID, password string) <-chan error {
 // every sync after was refused without asking the bank (a concurrency review).
 func TestASlowSyncDoesNotUndoAReauthorisation(t *testing.T) {
 	w, hb := heldWorld(t)
-	adam := w.adam()
-	a := w.connect(adam)
-	w.advance(20 * time.Minute) // the connect's bank session has ended: a sync signs in
-	if err := w.bank.ChangePassword(adam.ID, "n3w-Passw0rd"); err != nil {
-		t.Fatal(err)
-	}
-	hb.hold.Store(true)
-	manual := make(chan engine.SyncResult, 1)
-	go func() {
-		res, err := w.eng.Sync(w.ctx, a.ID)
-		if err != nil {
-			res.Message = err.Error()
-		}
-		manual <- res
-	}()
+	a, adam, manual := syncHeldAtTheOldPassword(t, w, hb)
 	<-hb.entered // the manual sync is at the bank, with the old password
 
 	w.post(adam, engine.Credit, 70_000) // what the re-authorisation's own sync brings
@@ -183,21 +170,7 @@ func TestAStaleRefusalRunTwiceSaysSoOnce(t *testing.T) {
 	hb := &heldBank{entered: make(chan struct{}), release: make(chan struct{})}
 	w := rewrapped(t, func(s engine.Store) engine.Store { rs.Store = s; return rs },
 		func(b engine.Bank) engine.Bank { hb.Bank = b; return hb })
-	adam := w.adam()
-	a := w.connect(adam)
-	w.advance(20 * time.Minute)
-	if err := w.bank.ChangePassword(adam.ID, "n3w-Passw0rd"); err != nil {
-		t.Fatal(err)
-	}
-	hb.hold.Store(true)
-	manual := make(chan engine.SyncResult, 1)
-	go func() {
-		res, err := w.eng.Sync(w.ctx, a.ID)
-		if err != nil {
-			res.Message = err.Error()
-		}
-		manual <- res
-	}()
+	a, _, manual := syncHeldAtTheOldPassword(t, w, hb)
 	<-hb.entered
 	w.drain()
 	reauth := w.reauthorise(a.ID, "n3w-Passw0rd")
@@ -227,6 +200,30 @@ func TestAStaleRefusalRunTwiceSaysSoOnce(t *testing.T) {
 	if !found {
 		t.Errorf("no job of %d says the refusal was stale", len(jobs))
 	}
+}
+
+// syncHeldAtTheOldPassword connects Adam, changes his password at the bank once
+// the connect's bank session has ended, and starts a manual sync, which signs in
+// with the old password and is held at the bank (hb): its result comes on the
+// channel once hb releases it.
+func syncHeldAtTheOldPassword(t *testing.T, w *world, hb *heldBank) (engine.Account, simulator.Customer, <-chan engine.SyncResult) {
+	t.Helper()
+	adam := w.adam()
+	a := w.connect(adam)
+	w.advance(20 * time.Minute) // the connect's bank session has ended: a sync signs in
+	if err := w.bank.ChangePassword(adam.ID, "n3w-Passw0rd"); err != nil {
+		t.Fatal(err)
+	}
+	hb.hold.Store(true)
+	manual := make(chan engine.SyncResult, 1)
+	go func() {
+		res, err := w.eng.Sync(w.ctx, a.ID)
+		if err != nil {
+			res.Message = err.Error()
+		}
+		manual <- res
+	}()
+	return a, adam, manual
 }
 
 // outageOnceBank, armed, answers the next balance read as a bank that went down,
