@@ -37,6 +37,7 @@ type challenge struct {
 	answer  string           // the OTP or the CAPTCHA text
 	sent    int64            // when it was asked: its OTP's time on the phone
 	expires int64
+	ended   string // why the bank ended the sign-in since (a password or MFA changed): no answer opens it
 }
 
 type failState struct {
@@ -287,6 +288,10 @@ func (b *Bank) Answer(ctx context.Context, challengeID, answer string) (engine.L
 	if ch == nil {
 		return engine.LoginResult{}, engine.Errorf(engine.EEXPIRED, "this challenge is unknown, expired or already answered; sign in again")
 	}
+	if ch.ended != "" {
+		delete(b.challenges, challengeID)
+		return engine.LoginResult{}, engine.Errorf(engine.EEXPIRED, "the bank ended this sign-in: %s; sign in again", ch.ended)
+	}
 	if ch.expires <= now {
 		delete(b.challenges, challengeID)
 		return engine.LoginResult{}, engine.Errorf(engine.EEXPIRED, "the bank stopped waiting for the answer after %d minutes; sign in again", int(ChallengeTTL/time.Minute))
@@ -456,11 +461,19 @@ func maskPhone(p string) string {
 	return p[:4] + "***" + p[len(p)-4:]
 }
 
-// revoke ends every session of a customer.
-func (b *Bank) revoke(c *customer) {
+// revoke ends every session of a customer, and every sign-in under way, saying why.
+// A sign-in begun with the old password, its challenge answered after the change,
+// opened a session, and cleared the OTP the change makes the next sign-in ask for;
+// one begun before MFA changed skipped the new question (a review).
+func (b *Bank) revoke(c *customer, why string) {
 	for k, s := range b.sessions {
 		if s.cust == c {
 			delete(b.sessions, k)
+		}
+	}
+	for _, ch := range b.challenges {
+		if ch.cust == c {
+			ch.ended = why
 		}
 	}
 }

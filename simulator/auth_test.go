@@ -794,3 +794,51 @@ func TestLockedUntil(t *testing.T) {
 		t.Fatalf("after the lock: locked until %s", u)
 	}
 }
+
+// A sign-in begun with the old password, its challenge answered after the password
+// changed, opens no session and leaves the next sign-in's OTP: it opened one, and
+// the first sign-in with the new password asked no OTP (a review).
+func TestAPasswordChangeEndsASignInUnderWay(t *testing.T) {
+	b, _ := testBank(t, Config{Seed: 8})
+	ctx := t.Context()
+	c := b.Customers()[2] // a security question
+	code := c.Accounts[0].Institution.Code
+	res, err := b.Login(ctx, code, c.Username, c.Password)
+	if err != nil || res.Challenge == nil || res.Challenge.Kind != engine.MFASecurityQuestion {
+		t.Fatalf("the sign-in = %+v, %v; want a security question", res, err)
+	}
+	if err := b.ChangePassword(c.ID, "Another@2026"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = b.Answer(ctx, res.Challenge.ID, c.SecurityAnswer)
+	if engine.ErrorCode(err) != engine.EEXPIRED || !strings.Contains(engine.ErrorMessage(err), "the bank ended this sign-in: the password was changed since it began; sign in again") {
+		t.Fatalf("the answer after the password changed: %v; want the sign-in ended, saying why", err)
+	}
+	if c2, _ := b.Customer(c.ID); !c2.NextLoginOTP {
+		t.Error("the ended sign-in cleared the OTP the next sign-in asks for")
+	}
+	res, err = b.Login(ctx, code, c.Username, "Another@2026")
+	if err != nil || res.Challenge == nil || res.Challenge.Kind != engine.MFAOTP {
+		t.Errorf("the first sign-in with the new password: %+v, %v; want an OTP", res.Challenge, err)
+	}
+}
+
+// A sign-in begun before MFA changed, answered after, opens no session: the new
+// question was never asked (a review).
+func TestAnMFAChangeEndsASignInUnderWay(t *testing.T) {
+	b, _ := testBank(t, Config{Seed: 8})
+	ctx := t.Context()
+	c := b.Customers()[1] // an OTP
+	code := c.Accounts[0].Institution.Code
+	res, err := b.Login(ctx, code, c.Username, c.Password)
+	if err != nil || res.Challenge == nil || res.Challenge.Kind != engine.MFAOTP {
+		t.Fatalf("the sign-in = %+v, %v; want an OTP", res, err)
+	}
+	otp := answerAsTester(t, b, c, res.Challenge)
+	if err := b.SetMFA(c.ID, engine.MFASecurityQuestion); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := b.Answer(ctx, res.Challenge.ID, otp); err == nil || res.Session != nil || !strings.Contains(engine.ErrorMessage(err), "two-step verification was changed") {
+		t.Fatalf("the OTP after MFA changed = %+v, %v; want the sign-in ended, saying why", res, err)
+	}
+}

@@ -945,7 +945,7 @@ func (b *Bank) ChangePassword(customerID, password string) error {
 func (b *Bank) setPassword(c *customer, pw string, at int64, note string) {
 	c.password = pw
 	c.forceOTP = true
-	b.revoke(c)
+	b.revoke(c, "the password was changed since it began")
 	text := "Your password (internet and mobile banking) was changed on " + time.Unix(0, at).In(wat).Format("2 Jan 2006 15:04") +
 		". If this was not you, call us now."
 	if note != "" {
@@ -975,7 +975,7 @@ func (b *Bank) SetMFA(customerID string, kind engine.MFAKind) error {
 
 func (b *Bank) setMFA(c *customer, kind engine.MFAKind, at int64) {
 	c.mfa = kind
-	b.revoke(c)
+	b.revoke(c, "two-step verification was changed since it began")
 	text := "Two-step verification is now off for your account."
 	if kind != engine.MFANone {
 		text = "Two-step verification is now on: the bank will ask for " + kind.Words() + " when you sign in."
