@@ -220,6 +220,11 @@ func (e *Engine) chooseInstitution(w *widgetSession, code, method string) error 
 	w.state.Institution, w.state.AuthMethod, w.state.Status = inst, method, WidgetLogin
 	if inst.Code != w.wrongBank {
 		w.state.AttemptsLeft = MaxWidgetAttempts // another bank: its count is its own
+	} else {
+		// Back at the bank the wrong attempts were made at: its count again, not
+		// the other bank's full one — "3 attempts left", then the next wrong
+		// password locked (a widget review).
+		w.state.AttemptsLeft = MaxWidgetAttempts - w.wrong
 	}
 	return nil
 }
@@ -506,17 +511,43 @@ func (e *Engine) step(session string, fn func(*widgetSession) error, want ...str
 	e.idle(w)
 	w.stepped = true
 	e.expire(w)
+	if err := e.refusal(w, want); err != nil {
+		return w.state, err
+	}
+	err = fn(w)
+	return w.state, err
+}
+
+// blank refuses a step sent with a field it needs left empty, after the session's
+// own refusal if it has one: an empty password on a session that had succeeded
+// answered 400, where one typed answered 409 SESSION_DONE, and an expired one's
+// 410 came only with the fields filled (a widget review). Nothing is stepped.
+func (e *Engine) blank(session string, empty error, want ...string) (WidgetState, error) {
+	w, err := e.lockedWidget(session)
+	if err != nil {
+		return WidgetState{}, err
+	}
+	defer w.mu.Unlock()
+	e.expire(w)
+	if err := e.refusal(w, want); err != nil {
+		return w.state, err
+	}
+	return WidgetState{}, empty
+}
+
+// refusal is why a session takes no step of want now, or nil; under w.mu.
+func (e *Engine) refusal(w *widgetSession, want []string) error {
 	switch st := w.state.Status; {
 	case st == WidgetExpired && !w.state.UnlinkedAt.IsZero():
-		return w.state, Errorf(ENOTFOUND, "account %s was unlinked at %s, so this re-authorisation has ended: the account can no longer be re-authorised; the user connects it again, as a new account, with the widget",
+		return Errorf(ENOTFOUND, "account %s was unlinked at %s, so this re-authorisation has ended: the account can no longer be re-authorised; the user connects it again, as a new account, with the widget",
 			w.accountID, TimeText(w.state.UnlinkedAt)).WithReason("ACCOUNT_NOT_FOUND")
 	case st == WidgetExpired:
-		return w.state, Errorf(EEXPIRED, "this widget session expired at %s; %s", TimeText(w.state.ExpiresAt), e.reopen(w)).WithReason("SESSION_EXPIRED")
+		return Errorf(EEXPIRED, "this widget session expired at %s; %s", TimeText(w.state.ExpiresAt), e.reopen(w)).WithReason("SESSION_EXPIRED")
 	case st == WidgetSuccess:
-		return w.state, Errorf(ECONFLICT, "this widget session has already succeeded").WithReason("SESSION_DONE")
+		return Errorf(ECONFLICT, "this widget session has already succeeded").WithReason("SESSION_DONE")
 	case st == WidgetLocked && w.onLock:
 		wait := lockedFor(w.state.LockedUntil, e.clock.Now())
-		return w.state, &Error{Code: ELOCKED, Reason: "BANK_LOCKED", RetryAfter: wait, Message: "too many wrong attempts: the bank has locked this sign-in; this session goes on to the password when the lock ends at " +
+		return &Error{Code: ELOCKED, Reason: "BANK_LOCKED", RetryAfter: wait, Message: "too many wrong attempts: the bank has locked this sign-in; this session goes on to the password when the lock ends at " +
 			TimeText(w.state.LockedUntil) + ", in " + waitText(wait)}
 	case st == WidgetLocked:
 		wait := lockedFor(w.state.LockedUntil, e.clock.Now())
@@ -527,12 +558,11 @@ func (e *Engine) step(session string, fn func(*widgetSession) error, want ...str
 		if wait == 0 { // the bank locked nobody out (the attempts named other usernames), or its lock has ended
 			msg = "too many wrong answers: this widget session is locked; " + w.lockedAdvice() + ", where the user can sign in at once"
 		}
-		return w.state, &Error{Code: ELOCKED, Reason: "SESSION_LOCKED", RetryAfter: wait, Message: msg}
+		return &Error{Code: ELOCKED, Reason: "SESSION_LOCKED", RetryAfter: wait, Message: msg}
 	case !slices.Contains(want, st):
-		return w.state, Errorf(ECONFLICT, "this widget session is waiting for %s, not %s", stepWords(st), stepWords(want[0])).WithReason("WRONG_STEP")
+		return Errorf(ECONFLICT, "this widget session is waiting for %s, not %s", stepWords(st), stepWords(want[0])).WithReason("WRONG_STEP")
 	}
-	err = fn(w)
-	return w.state, err
+	return nil
 }
 
 // lockedFor is how long a locked session's user must wait before signing in again
@@ -585,9 +615,9 @@ func (e *Engine) WidgetLogin(ctx context.Context, session, username, password st
 			// Both left empty: both named, so the API's answer and the app's error
 			// event say what the page does; they named the password alone (a
 			// front-end developer's trial).
-			return WidgetState{}, Invalid("password", "username and password are required")
+			return e.blank(session, Invalid("password", "username and password are required"), WidgetLogin)
 		}
-		return WidgetState{}, Invalid("password", "password is required")
+		return e.blank(session, Invalid("password", "password is required"), WidgetLogin)
 	}
 	return e.step(session, func(w *widgetSession) error {
 		w.state.Tried = true
@@ -636,7 +666,7 @@ func (e *Engine) knowsUsername(session string) bool {
 // expired at the bank sends the user back to the login.
 func (e *Engine) WidgetAnswer(ctx context.Context, session, answer string) (WidgetState, error) {
 	if strings.TrimSpace(answer) == "" {
-		return WidgetState{}, Invalid("answer", "answer is required")
+		return e.blank(session, Invalid("answer", "answer is required"), WidgetChallenge)
 	}
 	return e.step(session, func(w *widgetSession) error {
 		if ch := w.state.Challenge; ch != nil {
@@ -672,7 +702,7 @@ func (e *Engine) WidgetAnswer(ctx context.Context, session, answer string) (Widg
 // to link.
 func (e *Engine) WidgetChooseAccount(ctx context.Context, session, number string) (WidgetState, error) {
 	if strings.TrimSpace(number) == "" {
-		return WidgetState{}, Invalid("account", "account is required: the number of one of the accounts offered")
+		return e.blank(session, Invalid("account", "account is required: the number of one of the accounts offered"), WidgetAccount)
 	}
 	return e.step(session, func(w *widgetSession) error {
 		for _, a := range w.state.Accounts {

@@ -864,3 +864,70 @@ func TestAReauthEndsWhenItsAccountIsUnlinked(t *testing.T) {
 		t.Fatalf("a connect session after an unlink: %s", got.Status)
 	}
 }
+
+// Back at the bank the wrong passwords were typed at, after another, the session
+// shows that bank's count again: it showed the other bank's 3, and the next wrong
+// password locked it (a widget review).
+func TestAttemptsLeftComeBackWithTheirBank(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	a := w.customer(simulator.NewCustomer{Name: "Kunle Fashola", Institution: "232", Balance: 100_000})
+	st, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{})
+	if err == nil {
+		st, err = w.eng.WidgetChooseInstitution(w.ctx, st.Session, "232", "")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if _, err := w.eng.WidgetLogin(w.ctx, st.Session, a.Username, "wrong-one"); engine.ErrorCode(err) != engine.EUNAUTHORIZED {
+			t.Fatalf("a wrong password = %v", err)
+		}
+	}
+	for _, bank := range []string{"070", "232"} {
+		if _, err := w.eng.WidgetBack(w.ctx, st.Session); err != nil {
+			t.Fatal(err)
+		}
+		if st, err = w.eng.WidgetChooseInstitution(w.ctx, st.Session, bank, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if st.AttemptsLeft != 1 {
+		t.Fatalf("back at 232 after two wrong passwords there: %d attempts left; want 1", st.AttemptsLeft)
+	}
+}
+
+// A step sent with its field empty to a session that has ended answers the end, as
+// the step with the field filled does: 400 came first, so an empty password on a
+// succeeded session was "password is required" (a widget review).
+func TestAnEmptyStepOnAnEndedSessionAnswersItsEnd(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	c := w.customer(simulator.NewCustomer{Name: "Bola Ade", Institution: "058", Balance: 100_000})
+	st, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{Institution: "058"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st, err = w.eng.WidgetLogin(w.ctx, st.Session, c.Username, c.Password); err != nil || st.Status != engine.WidgetSuccess {
+		t.Fatal(st, err)
+	}
+	reason := func(err error) string { e, _ := engine.AsError(err); return e.Reason }
+	for what, err := range map[string]error{
+		"an empty password": func() error { _, err := w.eng.WidgetLogin(w.ctx, st.Session, c.Username, ""); return err }(),
+		"an empty answer":   func() error { _, err := w.eng.WidgetAnswer(w.ctx, st.Session, " "); return err }(),
+		"an empty account":  func() error { _, err := w.eng.WidgetChooseAccount(w.ctx, st.Session, ""); return err }(),
+	} {
+		if reason(err) != "SESSION_DONE" {
+			t.Errorf("%s on a succeeded session: %v; want SESSION_DONE", what, err)
+		}
+	}
+	open, err := w.eng.OpenWidget(w.ctx, engine.WidgetRequest{Institution: "058"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.eng.WidgetLogin(w.ctx, open.Session, "", ""); engine.ErrorCode(err) != engine.EINVALID {
+		t.Fatalf("an empty login on an open session: %v; want it refused as empty", err)
+	}
+	w.advance(31 * time.Minute)
+	if _, err := w.eng.WidgetLogin(w.ctx, open.Session, "", ""); reason(err) != "SESSION_EXPIRED" {
+		t.Errorf("an empty login on an expired session: %v; want SESSION_EXPIRED", err)
+	}
+}
