@@ -767,9 +767,21 @@ func (s *Server) connectStep(w http.ResponseWriter, r *http.Request) error {
 		// showed "waiting for the answer to a challenge, not a username and
 		// password" at the OTP, and posted the app an ERROR, of a session going
 		// well (a front-end developer's trial).
-		if cur, err := s.eng.Widget(session); err == nil && cur.Status != at {
+		// So is an answer to a challenge the session has left for the next: the
+		// OTP clicked twice was the second time taken as the answer to the
+		// security question after it, and spent an attempt there (a widget review).
+		cur, err := s.eng.Widget(session)
+		if err == nil && (cur.Status != at || (at == engine.WidgetChallenge && p.str("mfa") != "" && cur.Challenge != nil && p.str("mfa") != string(cur.Challenge.Kind))) {
 			if cur.Link != nil && cur.Status == engine.WidgetSuccess {
-				stepTo(w, r, linkDone(*cur.Link)) // a hosted link ends at the business's redirect_url, as its step did (the review)
+				// A hosted link ends at the business's redirect_url, as its step did
+				// (the review) — without a code spent or expired since, which the
+				// app would only be refused (a widget review), as the page's own
+				// link to the app leaves it out.
+				done := *cur.Link
+				if !s.eng.LinkCodeOpen(r.Context(), done) {
+					done.Code = ""
+				}
+				stepTo(w, r, linkDone(done))
 				return nil
 			}
 			stepTo(w, r, "/connect/s/"+url.PathEscape(session))

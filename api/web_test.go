@@ -874,6 +874,46 @@ func TestALinksLastStepPostedTwiceGoesBackToTheApp(t *testing.T) {
 	if !strings.HasPrefix(done[0], "http://127.0.0.1:3000/back?") || done[1] != done[0] {
 		t.Fatalf("the link's login, then again: %q; want the redirect_url both times", done)
 	}
+	// Once the app has exchanged the code, a stale form goes back without it: the
+	// app would only be refused it, CODE_USED (a widget review).
+	u, err := url.Parse(done[0])
+	if err != nil || u.Query().Get("code") == "" {
+		t.Fatalf("the link's end %q has no code", done[0])
+	}
+	w.post("/account/auth", map[string]any{"code": u.Query().Get("code")})
+	rep := w.must(http.StatusSeeOther, "POST", "/connect/s/"+st.Session+"/login", req{key: noKey(), body: login, ctype: "application/x-www-form-urlencoded", headers: map[string]string{"Accept": "text/html"}})
+	if loc := rep.header.Get("Location"); !strings.HasPrefix(loc, "http://127.0.0.1:3000/back?") || strings.Contains(loc, "code=") {
+		t.Fatalf("the login posted again after the code was exchanged went to %q; want the redirect_url without the spent code", loc)
+	}
+}
+
+// An OTP posted twice — a double click — is not taken the second time as the
+// answer to the challenge after it: it spent an attempt on the security question
+// (a widget review).
+func TestAnAnswerPostedTwiceIsNotTheNextChallenges(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	c := w.addCustomer(map[string]any{"institution": "057", "mfa": "security_question"})
+	w.post("/sandbox/customers/"+c.ID+"/password", map[string]any{"password": "n3w-Passw0rd"}) // the next sign-in asks an OTP first
+	st := w.openWidget(map[string]any{"key": testPublicKey, "institution": "057"})
+	html := map[string]string{"Accept": "text/html"}
+	post := func(step, body string) reply {
+		t.Helper()
+		return w.must(http.StatusSeeOther, "POST", "/connect/s/"+st.Session+"/"+step, req{key: noKey(), body: body, ctype: "application/x-www-form-urlencoded", headers: html})
+	}
+	post("login", url.Values{"at": {"login"}, "username": {c.Username}, "password": {"n3w-Passw0rd"}}.Encode())
+	answer := url.Values{"at": {"challenge"}, "mfa": {"otp"}, "answer": {w.answerFor(st.Session)}}.Encode()
+	post("answer", answer)
+	if loc := post("answer", answer).header.Get("Location"); loc != "/connect/s/"+st.Session {
+		t.Fatalf("the OTP posted again went to %q; want the session's page", loc)
+	}
+	var v struct {
+		AttemptsLeft int `json:"attempts_left"`
+		Status       string
+		Challenge    struct{ Type string }
+	}
+	if w.get("/connect/sessions/"+st.Session).decode(t, &v); v.Status != "challenge" || v.Challenge.Type != "security_question" || v.AttemptsLeft != 3 {
+		t.Fatalf("after the OTP posted twice: %+v; want at the security question, every attempt left", v)
+	}
 }
 
 // A refusal's page is shown only by the GET its redirect makes: kept by session
