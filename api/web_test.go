@@ -1373,3 +1373,26 @@ func TestALinksSessionGoneOffersTheWayBack(t *testing.T) {
 		t.Fatalf("a cookie naming no link offers a way back:\n%s", html)
 	}
 }
+
+// A session on a link that another session has finished says so in its JSON, as
+// its page does, without the other session's code: it said the link was pending
+// (a widget review).
+func TestASessionsLinkFinishedElsewhereSaysSo(t *testing.T) {
+	w := newWorld(t, worldOpts{})
+	c := w.addCustomer(map[string]any{"institution": "044"})
+	_, id := w.initiate(map[string]any{"scope": "auth", "customer": map[string]any{"name": "Ada", "email": "ada@example.com"},
+		"meta": map[string]any{"ref": "r-10"}, "redirect_url": "http://127.0.0.1:3000/back", "institution": map[string]any{"id": "044", "auth_method": "internet_banking"}})
+	first, second := w.openWidget(map[string]any{"link": id}), w.openWidget(map[string]any{"link": id})
+	w.post("/connect/sessions/"+first.Session+"/login", map[string]any{"username": c.Username, "password": c.Password})
+	var v struct {
+		Status string
+		Link   struct {
+			Status      string
+			RedirectURL string `json:"redirect_url"`
+		}
+	}
+	w.get("/connect/sessions/"+second.Session).decode(t, &v)
+	if v.Link.Status != "linked" || strings.Contains(v.Link.RedirectURL, "code=") {
+		t.Fatalf("the other session's state: %+v; want its link linked, without the code", v)
+	}
+}

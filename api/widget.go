@@ -248,6 +248,15 @@ func (s *Server) widgetState(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if st.Link != nil && st.Open() {
+		// The link as it stands, finished by another session since this one
+		// opened on it, as the session's page says: it said pending (a widget
+		// review). Without its code: this session did not link it.
+		if l, err := s.eng.Link(r.Context(), st.Link.ID); err == nil {
+			l.Code = ""
+			st.Link = &l
+		}
+	}
 	writeJSON(w, http.StatusOK, newWidgetJSON(st, true, s.eng.Clock().Now()))
 	return nil
 }
