@@ -883,18 +883,22 @@ steps:
 	}
 }
 
-// An expect_call: step whose expect: fails in several fields says each one's
-// expected and got, as a call: step's does: it named the first alone, and the
-// app's call cannot be made again by a second run to find the next.
-func TestServedExpectCallSaysEveryFailingField(t *testing.T) {
-	sv, _, app := startServed(t, `scenario: t
+// servedAdam begins a served file: Adam connected, then serve: on a paused clock;
+// a test adds the steps after it.
+const servedAdam = `scenario: t
 start: 2021-08-20T13:00:00+01:00
 customers:
   adam: {institution: "044", name: Adam Okafor, balance: "NGN 10,000"}
 steps:
   - connect: adam
   - serve: {clock: paused}
-  - expect_call: GET /accounts/{adam}
+`
+
+// An expect_call: step whose expect: fails in several fields says each one's
+// expected and got, as a call: step's does: it named the first alone, and the
+// app's call cannot be made again by a second run to find the next.
+func TestServedExpectCallSaysEveryFailingField(t *testing.T) {
+	sv, _, app := startServed(t, servedAdam+`  - expect_call: GET /accounts/{adam}
     expect:
       http: 200
       account.balance: "NGN 1,000"
@@ -929,14 +933,7 @@ steps:
 // A served scenario's own step that fails after serve: shows its last request and
 // the answer in the JUnit report, as scenario run's report does.
 func TestServedOwnStepsFailureShowsItsAnswer(t *testing.T) {
-	sv, _, _ := startServed(t, `scenario: t
-start: 2021-08-20T13:00:00+01:00
-customers:
-  adam: {institution: "044", name: Adam Okafor, balance: "NGN 10,000"}
-steps:
-  - connect: adam
-  - serve: {clock: paused}
-  - call: GET /accounts/{adam}
+	sv, _, _ := startServed(t, servedAdam+`  - call: GET /accounts/{adam}
     expect: {account.currency: USD}
 `)
 	defer sv.Stop()
@@ -957,14 +954,7 @@ steps:
 // expect_call: of the route written without it: its GET /v1/accounts/ID was
 // "not the call" (the review).
 func TestServedExpectCallMetUnderTheV1Prefix(t *testing.T) {
-	sv, _, app := startServed(t, `scenario: t
-start: 2021-08-20T13:00:00+01:00
-customers:
-  adam: {institution: "044", name: Adam Okafor, balance: "NGN 10,000"}
-steps:
-  - connect: adam
-  - serve: {clock: paused}
-  - expect_call: GET /accounts/{adam}
+	sv, _, app := startServed(t, servedAdam+`  - expect_call: GET /accounts/{adam}
     expect: {http: 200, account.name: ADAM OKAFOR}
 `)
 	defer sv.Stop()
