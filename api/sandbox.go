@@ -82,11 +82,12 @@ func noQuery(why string, h handlerFunc) handlerFunc {
 // hunt). The query's values are not echoed: one may be a password.
 func bodyOnly(h handlerFunc) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
+		route := cmp.Or(r.Pattern, r.Method+" this route")
 		// Parsed here, not by queryParams, whose refusals quote values (a name
 		// given twice with two: ?password=a1&password=b2 — the review).
 		q, err := url.ParseQuery(r.URL.RawQuery)
 		if err != nil {
-			return engine.Invalid("query", "%s reads no query string, and this one is malformed: leave it out, and send the fields as a JSON body", cmp.Or(r.Pattern, r.Method+" "+"this route"))
+			return engine.Invalid("query", "%s reads no query string, and this one is malformed: leave it out, and send the fields as a JSON body", route)
 		}
 		delete(q, "_") // a cache-buster, as GET routes take it
 		delete(q, "")  // an empty pair (a trailing &), or a value with no name: nothing named
@@ -99,7 +100,7 @@ func bodyOnly(h handlerFunc) handlerFunc {
 			fields[i] = strconv.Quote(k) + ": …"
 		}
 		return engine.Invalid("query", "%s reads its fields from a JSON body, not from the query string (which gave %s): send {%s} as the body instead",
-			cmp.Or(r.Pattern, r.Method+" "+"this route"), quoteList(names), strings.Join(fields, ", "))
+			route, quoteList(names), strings.Join(fields, ", "))
 	}
 }
 

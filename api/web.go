@@ -771,7 +771,11 @@ func (s *Server) connectStep(w http.ResponseWriter, r *http.Request) error {
 		// OTP clicked twice was the second time taken as the answer to the
 		// security question after it, and spent an attempt there (a widget review).
 		cur, err := s.eng.Widget(session)
-		if err == nil && (cur.Status != at || (at == engine.WidgetChallenge && p.str("mfa") != "" && cur.Challenge != nil && p.str("mfa") != string(cur.Challenge.Kind))) {
+		left := err == nil && cur.Status != at
+		if err == nil && at == engine.WidgetChallenge && cur.Challenge != nil {
+			left = left || (p.str("mfa") != "" && p.str("mfa") != string(cur.Challenge.Kind))
+		}
+		if left {
 			if cur.Link != nil && cur.Status == engine.WidgetSuccess {
 				// A hosted link ends at the business's redirect_url, as its step did
 				// (the review) — without a code spent or expired since, which the
