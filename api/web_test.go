@@ -819,10 +819,7 @@ func TestAStepsFormPostedTwiceShowsWhereItStands(t *testing.T) {
 	c := w.addCustomer(map[string]any{"institution": "058", "mfa": "otp"})
 	st := w.openWidget(map[string]any{"key": testPublicKey, "institution": "058"})
 	html := map[string]string{"Accept": "text/html"}
-	post := func(step, body string) reply {
-		t.Helper()
-		return w.must(http.StatusSeeOther, "POST", "/connect/s/"+st.Session+"/"+step, req{key: noKey(), body: body, ctype: "application/x-www-form-urlencoded", headers: html})
-	}
+	post := w.pageForm(st.Session)
 	login := url.Values{"at": {"login"}, "username": {c.Username}, "password": {c.Password}}.Encode()
 	post("login", login)
 	for range 2 {
@@ -856,19 +853,36 @@ func TestAStepsFormPostedTwiceShowsWhereItStands(t *testing.T) {
 	}
 }
 
+// pageForm posts a step's form to a session's page, as a browser does, and expects
+// the page's redirect.
+func (w *world) pageForm(session string) func(step, body string) reply {
+	return func(step, body string) reply {
+		w.t.Helper()
+		return w.must(http.StatusSeeOther, "POST", "/connect/s/"+session+"/"+step, req{key: noKey(), body: body, ctype: "application/x-www-form-urlencoded", headers: map[string]string{"Accept": "text/html"}})
+	}
+}
+
+// hostedLink initiates a v2 link to connect an account at Access Bank, back to
+// http://127.0.0.1:3000/back with ref, and returns its ID.
+func (w *world) hostedLink(ref string) string {
+	w.t.Helper()
+	_, id := w.initiate(map[string]any{"scope": "auth", "customer": map[string]any{"name": "Ada", "email": "ada@example.com"},
+		"meta": map[string]any{"ref": ref}, "redirect_url": "http://127.0.0.1:3000/back", "institution": map[string]any{"id": "044", "auth_method": "internet_banking"}})
+	return id
+}
+
 // A hosted link's last step posted twice ends, the second time too, at the
 // business's redirect_url: it showed "Account linked" with a link to click (the
 // review).
 func TestALinksLastStepPostedTwiceGoesBackToTheApp(t *testing.T) {
 	w := newWorld(t, worldOpts{})
 	c := w.addCustomer(map[string]any{"institution": "044"})
-	_, id := w.initiate(map[string]any{"scope": "auth", "customer": map[string]any{"name": "Ada", "email": "ada@example.com"},
-		"meta": map[string]any{"ref": "r-9"}, "redirect_url": "http://127.0.0.1:3000/back", "institution": map[string]any{"id": "044", "auth_method": "internet_banking"}})
+	id := w.hostedLink("r-9")
 	st := w.openWidget(map[string]any{"link": id})
 	login := url.Values{"at": {"login"}, "username": {c.Username}, "password": {c.Password}}.Encode()
 	var done []string
 	for range 2 {
-		rep := w.must(http.StatusSeeOther, "POST", "/connect/s/"+st.Session+"/login", req{key: noKey(), body: login, ctype: "application/x-www-form-urlencoded", headers: map[string]string{"Accept": "text/html"}})
+		rep := w.pageForm(st.Session)("login", login)
 		done = append(done, rep.header.Get("Location"))
 	}
 	if !strings.HasPrefix(done[0], "http://127.0.0.1:3000/back?") || done[1] != done[0] {
@@ -881,7 +895,7 @@ func TestALinksLastStepPostedTwiceGoesBackToTheApp(t *testing.T) {
 		t.Fatalf("the link's end %q has no code", done[0])
 	}
 	w.post("/account/auth", map[string]any{"code": u.Query().Get("code")})
-	rep := w.must(http.StatusSeeOther, "POST", "/connect/s/"+st.Session+"/login", req{key: noKey(), body: login, ctype: "application/x-www-form-urlencoded", headers: map[string]string{"Accept": "text/html"}})
+	rep := w.pageForm(st.Session)("login", login)
 	if loc := rep.header.Get("Location"); !strings.HasPrefix(loc, "http://127.0.0.1:3000/back?") || strings.Contains(loc, "code=") {
 		t.Fatalf("the login posted again after the code was exchanged went to %q; want the redirect_url without the spent code", loc)
 	}
@@ -895,11 +909,7 @@ func TestAnAnswerPostedTwiceIsNotTheNextChallenges(t *testing.T) {
 	c := w.addCustomer(map[string]any{"institution": "057", "mfa": "security_question"})
 	w.post("/sandbox/customers/"+c.ID+"/password", map[string]any{"password": "n3w-Passw0rd"}) // the next sign-in asks an OTP first
 	st := w.openWidget(map[string]any{"key": testPublicKey, "institution": "057"})
-	html := map[string]string{"Accept": "text/html"}
-	post := func(step, body string) reply {
-		t.Helper()
-		return w.must(http.StatusSeeOther, "POST", "/connect/s/"+st.Session+"/"+step, req{key: noKey(), body: body, ctype: "application/x-www-form-urlencoded", headers: html})
-	}
+	post := w.pageForm(st.Session)
 	post("login", url.Values{"at": {"login"}, "username": {c.Username}, "password": {"n3w-Passw0rd"}}.Encode())
 	answer := url.Values{"at": {"challenge"}, "mfa": {"otp"}, "answer": {w.answerFor(st.Session)}}.Encode()
 	post("answer", answer)
@@ -1380,8 +1390,7 @@ func TestALinksSessionGoneOffersTheWayBack(t *testing.T) {
 func TestASessionsLinkFinishedElsewhereSaysSo(t *testing.T) {
 	w := newWorld(t, worldOpts{})
 	c := w.addCustomer(map[string]any{"institution": "044"})
-	_, id := w.initiate(map[string]any{"scope": "auth", "customer": map[string]any{"name": "Ada", "email": "ada@example.com"},
-		"meta": map[string]any{"ref": "r-10"}, "redirect_url": "http://127.0.0.1:3000/back", "institution": map[string]any{"id": "044", "auth_method": "internet_banking"}})
+	id := w.hostedLink("r-10")
 	first, second := w.openWidget(map[string]any{"link": id}), w.openWidget(map[string]any{"link": id})
 	w.post("/connect/sessions/"+first.Session+"/login", map[string]any{"username": c.Username, "password": c.Password})
 	var v struct {
